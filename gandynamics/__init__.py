@@ -1,0 +1,30 @@
+"""gandynamics — training dynamics of small GAN games, numerically and symbolically.
+
+Conventions (see :mod:`gandynamics.game`): ``z = (theta, psi)``, generator first; each player minimises
+its own loss; ``F = (grad_theta L_G, grad_psi L_D)``; motion ``v = -F``; gradient descent
+``z <- z - h F(z)``; "the Jacobian" is ``J = Dv`` (stable iff all ``Re lambda < 0``); monotonicity and
+Lipschitz constants are those of F.
+
+The public surface is what this module re-exports.
+"""
+
+from . import games
+from .analysis import SpectralReport, find_equilibrium, spectrum
+from .distributions import Atoms, Normal, Pushforward, Uniform, convolve
+from .errors import GandynamicsError
+from .field import VectorField
+from .game import GAN, Game
+from .losses import LOSSES, Loss, sigmoid, softplus
+from .regularizers import (JARE, R1, R2, REGULARIZERS, WGANGP, Asymmetric, Consensus, InstanceNoise,
+                           NagarajanKolter, Tikhonov, make_regularizer)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "games", "Game", "GAN", "VectorField", "GandynamicsError",
+    "Atoms", "Normal", "Uniform", "Pushforward", "convolve",
+    "Loss", "LOSSES", "sigmoid", "softplus",
+    "R1", "R2", "WGANGP", "InstanceNoise", "Consensus", "NagarajanKolter", "JARE", "Tikhonov", "Asymmetric",
+    "REGULARIZERS", "make_regularizer",
+    "spectrum", "find_equilibrium", "SpectralReport",
+]

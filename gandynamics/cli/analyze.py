@@ -1,0 +1,89 @@
+"""``gandynamics analyze``: the field, its Jacobian and the spectrum at the equilibrium (or a point)."""
+
+from __future__ import annotations
+
+import math
+
+
+def add_parser(sub):
+    from .common import add_game_arguments
+    p = sub.add_parser(
+        "analyze", help="field, Jacobian and spectrum at the equilibrium",
+        description="Derive v = -F and J = Dv for a game under regularizers, and report the eigenvalues of J, the "
+                    "spectral abscissa, the phase factor max|Im|/|Re|, the conditioning factor max|l|/min|l| and "
+                    "whether the continuous flow is locally asymptotically stable.  The point is the known "
+                    "equilibrium (verified |F| < 1e-10) or one found by scipy.optimize.root.",
+        epilog="example: gandynamics analyze dirac --reg r1:gamma=0.3 --json")
+    add_game_arguments(p)
+    p.add_argument("--at", metavar="v1,v2,...", help="analyse at this point instead of the equilibrium")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=run)
+    return p
+
+
+def report_dict(args, fld, hyper, rep) -> dict:
+    loss = getattr(getattr(fld.model, "loss", None), "name", None)
+    out = {
+        "game": fld.name,
+        "loss": loss,
+        "regularizers": [{"name": r.name, "params": r.params} for r in fld.regularizers],
+        "parameters": fld.names,
+        "hyperparameters": {k: hyper.get(k, v) for k, v in fld.defaults.items()},
+        "point": rep.point.tolist(),
+        "residual": rep.residual,
+        "field": fld.v_strings(),
+        "differentiable": rep.differentiable,
+        "jacobian": None if rep.jacobian is None else rep.jacobian.tolist(),
+        "eigenvalues": None if rep.eigenvalues is None else [[float(e.real), float(e.imag)] for e in rep.eigenvalues],
+        "spectral_abscissa": rep.spectral_abscissa,
+        "phase_factor": rep.phase_factor,
+        "conditioning_factor": rep.conditioning_factor,
+        "singular_value_condition": rep.singular_condition,
+        "stable": rep.stable,
+        "verdict": rep.verdict,
+    }
+    if not rep.differentiable:
+        out["nonsmooth"] = rep.nonsmooth
+    return out
+
+
+def _fmt(x):
+    if x is None:
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "inf"
+    return f"{x:.6g}"
+
+
+def run(args) -> int:
+    from ..analysis import spectrum
+    from .common import build_field, dumps, parse_vector
+    fld, hyper = build_field(args)
+    at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
+    rep = spectrum(fld, hyper, at=at)
+    d = report_dict(args, fld, hyper, rep)
+    if args.json:
+        print(dumps(d))
+        return 0
+    regs = ", ".join(f"{r['name']}({', '.join(f'{k}={v}' for k, v in r['params'].items())})" for r in d["regularizers"]) or "none"
+    print(f"game: {d['game']}" + (f"   loss: {d['loss']}" if d["loss"] else "") + f"   regularizers: {regs}")
+    if d["hyperparameters"]:
+        print("hyperparameters: " + ", ".join(f"{k}={v:g}" for k, v in d["hyperparameters"].items()))
+    print("\nfield v = -F:")
+    for name, comp in zip(fld.names, d["field"]):
+        print(f"  d{name}/dt = {comp}")
+    print(f"\npoint ({', '.join(fld.names)}) = ({', '.join(f'{v:.6g}' for v in d['point'])})   |F| = {d['residual']:.2g}")
+    if not rep.differentiable:
+        print(f"\n{rep.verdict}")
+        return 0
+    print("\nJacobian J = Dv:")
+    for row in rep.jacobian:
+        print("  [" + "  ".join(f"{v:10.6g}" for v in row) + " ]")
+    print("\neigenvalues of J:")
+    for e in rep.eigenvalues:
+        print(f"  {e.real:+.6g} {'+' if e.imag >= 0 else '-'} {abs(e.imag):.6g} i")
+    print(f"\nspectral abscissa   {_fmt(d['spectral_abscissa'])}")
+    print(f"phase factor        {_fmt(d['phase_factor'])}   (max |Im l| / |Re l|)")
+    print(f"conditioning factor {_fmt(d['conditioning_factor'])}   (max |l| / min |l|; singular values: {_fmt(d['singular_value_condition'])})")
+    print(f"verdict             {rep.verdict}")
+    return 0

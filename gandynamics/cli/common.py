@@ -1,0 +1,133 @@
+"""Options shared by the commands: which game, which loss, which regularizers, which parameters."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+import numpy as np
+
+from ..errors import GandynamicsError
+
+__all__ = ["add_game_arguments", "parse_kv", "parse_reg", "parse_vector", "build_field", "dumps"]
+
+
+def add_game_arguments(p: argparse.ArgumentParser, game_optional: bool = False) -> None:
+    p.add_argument("game", nargs="?" if game_optional else None, metavar="GAME",
+                   help="a built-in game (see `gandynamics list`)")
+    p.add_argument("--game", dest="game_file", metavar="FILE.py:FACTORY",
+                   help="a user-defined game: a Python file and the function that returns a Game or GAN")
+    p.add_argument("--loss", help="GAN loss: standard, non-saturating or wgan (GAN games only)")
+    p.add_argument("--reg", action="append", default=[], metavar="NAME[:key=value,...]",
+                   help="a regularizer, repeatable, e.g. r1:gamma=0.3 or asymmetric:eps=0.1,gamma=1,tikhonov_on=discriminator")
+    p.add_argument("--param", action="append", default=[], metavar="key=value",
+                   help="a game parameter (e.g. d=3) or a hyperparameter value (e.g. gamma=0.5); repeatable")
+
+
+def parse_kv(items, what: str) -> dict:
+    """``["a=1", "b=x,y"]`` -> ``{"a": "1", "b": "x,y"}`` with a clear error for malformed items."""
+    out = {}
+    for item in items:
+        if "=" not in item or not item.split("=", 1)[0].strip():
+            raise GandynamicsError(f"malformed {what} {item!r}; expected key=value")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def parse_reg(spec: str):
+    """``"r1:gamma=0.3"`` -> ``("r1", {"gamma": "0.3"})``.  A comma-separated token without ``=``
+    continues the previous value (``tikhonov:anchor=1,2`` gives ``anchor="1,2"``)."""
+    name, _, rest = spec.partition(":")
+    name = name.strip()
+    if not name:
+        raise GandynamicsError(f"malformed --reg {spec!r}; expected NAME[:key=value,...]")
+    items: list[str] = []
+    for tok in [t for t in rest.split(",") if t.strip()] if rest else []:
+        if "=" in tok or not items:
+            items.append(tok)
+        else:
+            items[-1] += "," + tok
+    return name, parse_kv(items, f"--reg {name} option")
+
+
+def parse_vector(text: str, n: int, what: str, names=None) -> np.ndarray:
+    """``"1,2.5"`` -> array of length n (finite), or a one-line error."""
+    try:
+        vals = [float(t) for t in text.split(",")]
+    except ValueError:
+        raise GandynamicsError(f"{what} must be {n} comma-separated numbers, got {text!r}") from None
+    if len(vals) != n:
+        hint = f" ({', '.join(names)})" if names else ""
+        raise GandynamicsError(f"{what} must have {n} entries{hint}, got {len(vals)}")
+    if not all(math.isfinite(v) for v in vals):
+        raise GandynamicsError(f"{what} must be finite, got {text!r}")
+    return np.array(vals)
+
+
+def build_field(args):
+    """The VectorField and hyperparameter overrides the common arguments describe."""
+    from ..field import VectorField
+    from ..games import GAMES, make_game
+    from ..regularizers import make_regularizer
+    from ..userload import load_user_game
+
+    params = parse_kv(args.param, "--param")
+    if getattr(args, "game_file", None):
+        if args.game:
+            raise GandynamicsError("give either a built-in GAME or --game FILE.py:FACTORY, not both")
+        model, hyper = load_user_game(args.game_file, params)
+        if args.loss:
+            from ..game import GAN
+            if not isinstance(model, GAN):
+                raise GandynamicsError("--loss applies to GAN games only; this game is a plain Game")
+            model = model.with_(loss=args.loss)
+    else:
+        if not args.game:
+            raise GandynamicsError(f"name a game ({', '.join(GAMES)}) or give --game FILE.py:FACTORY")
+        if args.game not in GAMES:
+            raise GandynamicsError(f"unknown game {args.game!r}; accepted: {', '.join(GAMES)} (or --game FILE.py:FACTORY)")
+        spec = GAMES[args.game]
+        gp = {k: v for k, v in params.items() if k in spec.params}
+        hyper = {k: v for k, v in params.items() if k not in spec.params}
+        model = make_game(args.game, loss=args.loss, **gp)
+    regs = []
+    for r in args.reg:
+        name, opts = parse_reg(r)
+        regs.append(make_regularizer(name, **opts))
+    field = VectorField(model, regs)
+    unknown = set(hyper) - set(field.defaults)
+    if unknown:
+        gp_names = list(GAMES[args.game].params) if not getattr(args, "game_file", None) else []
+        acc = ", ".join(gp_names + list(field.defaults)) or "none"
+        raise GandynamicsError(f"unknown parameter(s) {', '.join(sorted(unknown))}; accepted: {acc}")
+    field.param_vector(hyper)  # validates values
+    return field, {k: float(v) for k, v in hyper.items()}
+
+
+def _clean(o):
+    if isinstance(o, float):
+        if math.isnan(o):
+            return None
+        if math.isinf(o):
+            return "inf" if o > 0 else "-inf"
+        return o
+    if isinstance(o, dict):
+        return {k: _clean(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    if isinstance(o, np.ndarray):
+        return _clean(o.tolist())
+    if isinstance(o, (np.floating,)):
+        return _clean(float(o))
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, np.bool_):
+        return bool(o)
+    return o
+
+
+def dumps(obj) -> str:
+    """JSON with infinities as the strings ``"inf"``/``"-inf"`` and NaN as null (strict JSON)."""
+    return json.dumps(_clean(obj), indent=2)

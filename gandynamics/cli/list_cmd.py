@@ -1,0 +1,49 @@
+"""``gandynamics list``: games, losses and regularizers with their parameters and defaults."""
+
+from __future__ import annotations
+
+
+def add_parser(sub):
+    p = sub.add_parser("list", help="list games, losses and regularizers with their parameters",
+                       description="List the built-in games, losses and regularizers with their parameters and defaults.")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=run)
+    return p
+
+
+def catalogue() -> dict:
+    from ..games import GAMES
+    from ..losses import LOSSES
+    from ..regularizers import REGULARIZERS
+    return {
+        "games": [{"name": s.name, "params": s.params, "loss": s.takes_loss, "description": s.description,
+                   "source": s.source} for s in GAMES.values()],
+        "losses": [{"name": l.name, "description": l.description} for l in LOSSES.values()],
+        "regularizers": [{"name": c.name, "stage": c.stage, "params": {**c.defaults, **c.options},
+                          "description": (c.__doc__ or "").strip().splitlines()[0]} for c in REGULARIZERS.values()],
+    }
+
+
+def run(args) -> int:
+    from .common import dumps
+    cat = catalogue()
+    if args.json:
+        print(dumps(cat))
+        return 0
+    print("Games (gandynamics analyze GAME [--param key=value]):")
+    for g in cat["games"]:
+        ps = ", ".join(f"{k}={v}" for k, v in g["params"].items())
+        loss = " [--loss]" if g["loss"] else ""
+        print(f"  {g['name']:<16}{g['description']}{loss}")
+        if ps:
+            print(f"  {'':<16}params: {ps}")
+        print(f"  {'':<16}source: {g['source']}")
+    print("\nLosses (--loss NAME, GAN games):")
+    for l in cat["losses"]:
+        print(f"  {l['name']:<16}{l['description']}")
+    print("\nRegularizers (--reg NAME[:key=value,...], repeatable; applied gan -> game -> field stage):")
+    for r in cat["regularizers"]:
+        ps = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+        print(f"  {r['name']:<18}[{r['stage']}] {ps}")
+        print(f"  {'':<18}{r['description']}")
+    return 0

@@ -1,0 +1,19 @@
+"""The one exception type a user sees.
+
+Every check on user input raises :class:`GandynamicsError` with a one-line message that says what was
+wrong and what is accepted. The CLI prints it as ``gandynamics: error: <message>`` and exits with status 2.
+"""
+
+from __future__ import annotations
+
+__all__ = ["GandynamicsError", "require"]
+
+
+class GandynamicsError(ValueError):
+    """Bad input or a failed analysis step, described in one line for the user."""
+
+
+def require(condition: bool, message: str) -> None:
+    """Raise :class:`GandynamicsError` with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise GandynamicsError(message)

@@ -1,0 +1,245 @@
+r"""Two-player differentiable games and GANs built from their parts.
+
+Conventions (used everywhere in gandynamics)
+--------------------------------------------
+* Parameters ``z = (theta, psi)``: generator ``theta`` first, discriminator ``psi`` second.
+* Each player **minimises its own loss**: the generator ``L_G(theta, psi)``, the discriminator
+  ``L_D(theta, psi)``.
+* The operator is ``F(z) = (grad_theta L_G, grad_psi L_D)`` (the variational-inequality operator of
+  Gidel et al. 2019); the direction of motion is ``v = -F`` (the gradient vector field of Mescheder et al.
+  2018); gradient descent is ``z <- z - h F(z)``.
+* "The Jacobian" in reports is ``J = Dv = -DF``: the flow is locally asymptotically stable iff every
+  eigenvalue of J has negative real part.  Monotonicity and Lipschitz constants are those of F.
+
+For a GAN (Mescheder et al. 2018, eq. 1), with D a *fakeness* logit as in that paper,
+
+.. math::
+
+    L(\theta,\psi) = E_{x\sim p_\theta} f(D_\psi(x)) + E_{x\sim p_D} f(-D_\psi(x)),\qquad
+    L_G = L,\quad L_D = -L + \text{penalties},
+
+and for the non-saturating loss ``L_G = -E_{p_theta} f(-D_psi(x))``.  For the Dirac-GAN (one atom at
+theta, ``D = psi x``) this gives ``v = (-psi f'(psi theta), theta f'(psi theta))`` (M18 §2.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Sequence
+
+import sympy as sp
+
+from .distributions import Distribution, expectation
+from .errors import GandynamicsError
+from .losses import Loss, get_loss, stabilize
+
+__all__ = ["Game", "GAN"]
+
+
+def _real_symbols(symbols: Sequence[sp.Symbol]) -> dict:
+    """Map each symbol to a real symbol of the same name (so that ``d|x|/dx = sign(x)``)."""
+    return {s: sp.Symbol(s.name, real=True) for s in symbols if not s.is_real}
+
+
+def _symbols(seq, what: str) -> tuple[sp.Symbol, ...]:
+    if isinstance(seq, sp.Symbol):
+        seq = (seq,)
+    out = tuple(seq)
+    for s in out:
+        if not isinstance(s, sp.Symbol):
+            raise GandynamicsError(f"{what} must be sympy Symbols, got {s!r}")
+    if not out:
+        raise GandynamicsError(f"{what} must name at least one parameter")
+    return out
+
+
+def _hyper(hyper) -> dict[sp.Symbol, float]:
+    out = {}
+    for k, v in dict(hyper or {}).items():
+        s = sp.Symbol(k, real=True) if isinstance(k, str) else k
+        try:
+            out[s] = float(v)
+        except (TypeError, ValueError):
+            raise GandynamicsError(f"hyperparameter {s} needs a numeric default, got {v!r}") from None
+    return out
+
+
+@dataclass(frozen=True)
+class Game:
+    """A two-player differentiable game: each player minimises its own sympy loss.
+
+    Parameters
+    ----------
+    theta, psi : sequences of sympy Symbols
+        The generator's and the discriminator's parameters (``z = (theta, psi)``).
+    loss_g, loss_d : sympy expressions
+        ``L_G`` and ``L_D``; a zero-sum game has ``loss_d = -loss_g``.
+    hyper : mapping of Symbol (or name) to default value
+        Named hyperparameters that may appear in the losses.
+    equilibrium : sequence of numbers, optional
+        A known equilibrium (a zero of F), used as the default analysis point.
+    name : str
+    nonsmooth : str, optional
+        A note when the field is known not to be differentiable somewhere that matters.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y")
+    >>> g = Game.zero_sum(x, y, x * y, name="bilinear", equilibrium=(0, 0))
+    """
+
+    theta: tuple
+    psi: tuple
+    loss_g: sp.Expr
+    loss_d: sp.Expr
+    hyper: Mapping = field(default_factory=dict)
+    equilibrium: tuple | None = None
+    name: str = "game"
+    nonsmooth: str = ""
+    structure: object = None  # the GAN this game was built from, if any
+
+    def __post_init__(self):
+        theta = _symbols(self.theta, "theta")
+        psi = _symbols(self.psi, "psi")
+        hyper = _hyper(self.hyper)
+        sub = _real_symbols(theta + psi + tuple(hyper))
+        theta = tuple(sub.get(s, s) for s in theta)
+        psi = tuple(sub.get(s, s) for s in psi)
+        hyper = {sub.get(s, s): v for s, v in hyper.items()}
+        names = [s.name for s in theta + psi]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise GandynamicsError(f"parameter names must be distinct; repeated: {', '.join(dup)}")
+        lg = stabilize(sp.sympify(self.loss_g).xreplace(sub))
+        ld = stabilize(sp.sympify(self.loss_d).xreplace(sub))
+        known = set(theta) | set(psi) | set(hyper)
+        byname = {s.name: s for s in known}
+        # symbols typed without real=True (or created elsewhere) are matched by name
+        rename = {s: byname[s.name] for s in (lg.free_symbols | ld.free_symbols) if s.name in byname and s not in known}
+        lg, ld = lg.xreplace(rename), ld.xreplace(rename)
+        unknown = sorted(s.name for s in (lg.free_symbols | ld.free_symbols) - known)
+        if unknown:
+            raise GandynamicsError(
+                f"game {self.name!r}: the losses contain symbols that are neither parameters nor hyperparameters: "
+                f"{', '.join(unknown)} (declare them in theta, psi or hyper)")
+        object.__setattr__(self, "theta", theta)
+        object.__setattr__(self, "psi", psi)
+        object.__setattr__(self, "hyper", hyper)
+        object.__setattr__(self, "loss_g", lg)
+        object.__setattr__(self, "loss_d", ld)
+        if self.equilibrium is not None:
+            eq = tuple(float(v) for v in self.equilibrium)
+            if len(eq) != len(theta) + len(psi):
+                raise GandynamicsError(f"equilibrium has {len(eq)} entries, the game has {len(theta) + len(psi)} parameters")
+            object.__setattr__(self, "equilibrium", eq)
+
+    @classmethod
+    def zero_sum(cls, theta, psi, value, **kw) -> "Game":
+        """``min_theta max_psi value``: ``L_G = value``, ``L_D = -value``."""
+        value = sp.sympify(value)
+        return cls(theta, psi, value, -value, **kw)
+
+    @property
+    def params(self) -> tuple:
+        """``z = (theta, psi)`` in order."""
+        return tuple(self.theta) + tuple(self.psi)
+
+    def with_losses(self, loss_g=None, loss_d=None, hyper=None, **kw) -> "Game":
+        """A copy with new losses (and extra hyperparameters merged in)."""
+        h = dict(self.hyper)
+        h.update(_hyper(hyper))
+        return replace(self, loss_g=self.loss_g if loss_g is None else loss_g,
+                       loss_d=self.loss_d if loss_d is None else loss_d, hyper=h, **kw)
+
+    def to_game(self) -> "Game":
+        return self
+
+
+@dataclass(frozen=True)
+class GAN:
+    """A GAN assembled from its parts, so that regularizers can be derived from the structure.
+
+    Parameters
+    ----------
+    theta, psi : sequences of sympy Symbols
+        Generator and discriminator parameters.
+    x : sequence of sympy Symbols
+        The data variable(s) the discriminator is written in.
+    discriminator : sympy expression
+        ``D(x; psi)`` (a *fakeness* logit, as in M18 eq. 1).
+    real : Distribution
+        The data distribution ``p_D``.
+    fake : Distribution
+        The generator's distribution ``p_theta``: atoms whose positions depend on theta, or a
+        :class:`~gandynamics.distributions.Pushforward` of a latent distribution through ``G(z; theta)``.
+    loss : str, Loss or sympy Lambda
+        ``"standard"``, ``"non-saturating"``, ``"wgan"`` or a custom ``f``.
+    hyper, equilibrium, name, nonsmooth : as in :class:`Game`.
+    penalties : tuple of sympy expressions
+        Terms added to the discriminator's loss (set by regularizers such as R1).
+    """
+
+    theta: tuple
+    psi: tuple
+    x: tuple
+    discriminator: sp.Expr
+    real: Distribution
+    fake: Distribution
+    loss: object = "standard"
+    hyper: Mapping = field(default_factory=dict)
+    equilibrium: tuple | None = None
+    name: str = "gan"
+    nonsmooth: str = ""
+    penalties: tuple = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "theta", _symbols(self.theta, "theta"))
+        object.__setattr__(self, "psi", _symbols(self.psi, "psi"))
+        object.__setattr__(self, "x", _symbols(self.x, "x (data variables)"))
+        object.__setattr__(self, "loss", get_loss(self.loss))
+        object.__setattr__(self, "discriminator", sp.sympify(self.discriminator))
+        if not isinstance(self.real, Distribution) or not isinstance(self.fake, Distribution):
+            raise GandynamicsError("real and fake must be Distributions (Atoms, Normal, Uniform, Pushforward)")
+
+    @property
+    def params(self) -> tuple:
+        return tuple(self.theta) + tuple(self.psi)
+
+    def D(self, point) -> sp.Expr:
+        """The discriminator evaluated at a data point (tuple of sympy values)."""
+        if len(point) != len(self.x):
+            raise GandynamicsError(f"a data point of dimension {len(point)} for a discriminator on {len(self.x)} variables")
+        return self.discriminator.xreplace(dict(zip(self.x, point)))
+
+    def grad_x_D(self, point) -> list:
+        """``grad_x D(x; psi)`` evaluated at ``point``."""
+        g = [sp.diff(self.discriminator, xi) for xi in self.x]
+        sub = dict(zip(self.x, point))
+        return [gi.xreplace(sub) for gi in g]
+
+    def objective(self) -> sp.Expr:
+        """``L = E_{p_theta} f(D(x)) + E_{p_D} f(-D(x))`` (M18 eq. 1)."""
+        f = self.loss.f
+        return expectation(self.fake, lambda p: f(self.D(p))) + expectation(self.real, lambda p: f(-self.D(p)))
+
+    def generator_loss(self) -> sp.Expr:
+        f = self.loss.f
+        if self.loss.non_saturating:
+            return -expectation(self.fake, lambda p: f(-self.D(p)))
+        return self.objective()
+
+    def with_(self, **kw) -> "GAN":
+        """A copy with some fields replaced (used by regularizers)."""
+        if "hyper" in kw:
+            h = dict(self.hyper)
+            h.update(kw.pop("hyper"))
+            kw["hyper"] = h
+        return replace(self, **kw)
+
+    def to_game(self) -> Game:
+        """The game the GAN defines: ``L_G`` as above, ``L_D = -L + sum(penalties)``."""
+        L = self.objective()
+        return Game(self.theta, self.psi, self.generator_loss(), -L + sp.Add(*self.penalties),
+                    hyper=self.hyper, equilibrium=self.equilibrium, name=self.name,
+                    nonsmooth=self.nonsmooth, structure=self)

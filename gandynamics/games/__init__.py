@@ -1,0 +1,81 @@
+"""The built-in games and the registry the CLI reads.
+
+Each entry of :data:`GAMES` is a :class:`GameSpec`: a factory, its parameters with defaults (passed with
+``--param key=value``), whether it takes a GAN loss (``--loss``), a one-line description and its source.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import GandynamicsError
+from .bilinear import bilinear
+from .dirac import dirac, dirac_nd
+
+__all__ = ["GameSpec", "GAMES", "register", "make_game", "dirac", "dirac_nd", "bilinear"]
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    name: str
+    factory: Callable
+    description: str
+    source: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def takes_loss(self) -> bool:
+        return "loss" in inspect.signature(self.factory).parameters
+
+
+GAMES: dict[str, GameSpec] = {}
+
+
+def register(name: str, factory: Callable, description: str, source: str) -> GameSpec:
+    """Register a built-in game; its parameters and defaults are read from the factory's signature."""
+    sig = inspect.signature(factory)
+    params = {k: p.default for k, p in sig.parameters.items() if k != "loss"}
+    spec = GameSpec(name, factory, description, source, params)
+    GAMES[name] = spec
+    return spec
+
+
+def _coerce(default, value, key, game):
+    if isinstance(value, str):
+        try:
+            if isinstance(default, bool):
+                return value.lower() in ("1", "true", "yes")
+            if isinstance(default, int):
+                return int(value)
+            if isinstance(default, float):
+                return float(value)
+            if isinstance(default, (tuple, list)):
+                return tuple(float(v) for v in value.split(",") if v)
+        except ValueError:
+            raise GandynamicsError(f"{game}: parameter {key} must be like {default!r}, got {value!r}") from None
+    return value
+
+
+def make_game(name: str, loss: str | None = None, **params):
+    """Build a registered game by name (``dirac``, ``dirac-nd``, ``bilinear``, ...)."""
+    if name not in GAMES:
+        raise GandynamicsError(f"unknown game {name!r}; accepted: {', '.join(GAMES)} (or --game FILE.py:factory)")
+    spec = GAMES[name]
+    unknown = set(params) - set(spec.params)
+    if unknown:
+        acc = ", ".join(f"{k}={v}" for k, v in spec.params.items()) or "none"
+        raise GandynamicsError(f"{name}: unknown parameter(s) {', '.join(sorted(unknown))}; accepted: {acc}")
+    kwargs = {k: _coerce(spec.params[k], v, k, name) for k, v in params.items()}
+    if loss is not None:
+        if not spec.takes_loss:
+            raise GandynamicsError(f"{name} is not a GAN and takes no --loss")
+        kwargs["loss"] = loss
+    return spec.factory(**kwargs)
+
+
+register("dirac", dirac, "Dirac-GAN: p_theta = delta_theta, D(x) = psi x, data delta_0",
+         "Mescheder, Geiger & Nowozin 2018, §2.2")
+register("dirac-nd", dirac_nd, "Dirac-GAN in d dimensions (parameter d)", "Mescheder et al. 2018, §2.2 (d-dim.)")
+register("bilinear", bilinear, "min_x max_y x^T B y (B a number or matrix)", "theory.md §5.5; Gidel et al. 2019")

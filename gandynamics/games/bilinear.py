@@ -1,0 +1,33 @@
+"""The bilinear game ``min_x max_y x^T B y`` (theory.md §5.5, §6).
+
+``F = (B y, -B^T x)``; at 0 the Jacobian of v has eigenvalues ``± i sigma_j(B)`` (``±i`` for ``B = 1``):
+simultaneous GD diverges for every step, extragradient and optimism converge.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ..errors import GandynamicsError
+from ..game import Game
+
+__all__ = ["bilinear"]
+
+
+def bilinear(B=1.0) -> Game:
+    """``min_x max_y x^T B y`` with ``B`` a number (scalar game, state ``(x, y)``) or a matrix
+    (state ``(x_1..x_m, y_1..y_n)``); equilibrium 0."""
+    Bm = np.atleast_2d(np.asarray(B, dtype=float))
+    if Bm.ndim != 2 or not np.all(np.isfinite(Bm)):
+        raise GandynamicsError(f"bilinear: B must be a finite number or matrix, got {B!r}")
+    m, n = Bm.shape
+    if m == n == 1:
+        x, y = sp.symbols("x y", real=True)
+        xs, ys = [x], [y]
+    else:
+        xs = list(sp.symbols(f"x1:{m + 1}", real=True))
+        ys = list(sp.symbols(f"y1:{n + 1}", real=True))
+    Bs = sp.Matrix(m, n, lambda i, j: sp.nsimplify(Bm[i, j]) if float(Bm[i, j]).is_integer() else sp.Float(Bm[i, j]))
+    value = (sp.Matrix([xs]) * Bs * sp.Matrix(ys))[0, 0]
+    return Game.zero_sum(xs, ys, value, equilibrium=(0,) * (m + n), name="bilinear")
