@@ -50,6 +50,8 @@ class Regularizer:
     and implement ``apply(obj, sym)`` where ``sym`` maps each strength name to its sympy symbol."""
 
     name: ClassVar[str] = ""
+    #: one line for `gandynamics list`
+    summary: ClassVar[str] = ""
     stage: ClassVar[str] = "game"
     defaults: ClassVar[dict] = {}
     #: options that are not numeric strengths (strings, orders); never symbols
@@ -103,6 +105,8 @@ class R1(Regularizer):
     ``L_D += gamma/2 E_{x~p_D} ||grad_x D_psi(x)||^2``.  Dirac-GAN: ``J = [[0, -f'(0)], [f'(0), -gamma]]``,
     eigenvalues ``-gamma/2 ± sqrt(gamma^2/4 - f'(0)^2)`` (M18 Lemma; theory.md §1.7)."""
 
+    summary = "zero-centred gradient penalty on real data: L_D += gamma/2 E_pD |grad_x D|^2 (M18 §4)"
+
     name = "r1"
     stage = "gan"
     defaults = {"gamma": 1.0}
@@ -120,6 +124,8 @@ class R2(R1):
     r"""Zero-centred gradient penalty on generated data (M18 §4, eq. 10):
     ``L_D += gamma/2 E_{x~p_theta} ||grad_x D_psi(x)||^2``."""
 
+    summary = "zero-centred gradient penalty on generated data: L_D += gamma/2 E_ptheta |grad_x D|^2 (M18 §4)"
+
     name = "r2"
 
     def _dist(self, gan: GAN):
@@ -133,6 +139,8 @@ class WGANGP(Regularizer):
 
     For a linear discriminator the field jumps across ``grad_x D = 0`` (theory.md §1.4): no Jacobian
     exists at the Dirac-GAN's equilibrium, and the analysis says so."""
+
+    summary = "L_D += gamma/2 E (|grad_x D(x^)| - target)^2 on interpolates (Gulrajani et al. 2017)"
 
     name = "wgan-gp"
     stage = "gan"
@@ -163,6 +171,8 @@ class InstanceNoise(Regularizer):
     ``order`` nodes per data dimension.  Dirac-GAN at (0, 0): ``J = [[0, -f'(0)], [f'(0), 2 sigma^2 f''(0)]]``
     (M18 §3; theory.md §1.6); exact for any order >= 2 at the equilibrium."""
 
+    summary = "N(0, sigma^2 I) noise on real and fake samples, Gauss-Hermite quadrature (M18 §3)"
+
     name = "instance-noise"
     stage = "gan"
     defaults = {"sigma": 0.7}
@@ -185,6 +195,8 @@ class NagarajanKolter(Regularizer):
     (their ``V + eta ||grad_{theta_D} V||^2``; locuslab code uses eta = 0.5).  At an equilibrium the
     generator block of the Jacobian gains ``-2 eta J_DG^T J_DG`` (theory.md §2.2)."""
 
+    summary = "L_G += eta |grad_psi L_D|^2 (Nagarajan & Kolter 2017 §4)"
+
     name = "nagarajan-kolter"
     stage = "game"
     defaults = {"eta": 0.5}
@@ -200,6 +212,8 @@ class JARE(Regularizer):
     ``L_G += gamma/2 ||grad_psi L_D||^2``, ``L_D += gamma/2 ||grad_theta L_G||^2`` (weilinie/JARE
     ``ops.py``: ``reg_g = 0.5 ||d_grad||^2``, ``reg_d = 0.5 ||g_grad||^2``).  At an equilibrium
     ``J_JARE = (I - gamma J_off^T) J`` (theory.md §3.4)."""
+
+    summary = "L_G += gamma/2 |grad_psi L_D|^2, L_D += gamma/2 |grad_theta L_G|^2 (Nie & Patel 2019)"
 
     name = "jare"
     stage = "game"
@@ -218,6 +232,8 @@ class Tikhonov(Regularizer):
     generator's (``on="generator"``, default) or the discriminator's parameters; the anchor is 0 unless
     given (a number or a comma-separated list, one entry per parameter).  A non-zero anchor away from the
     equilibrium moves the equilibrium (theory.md §4.3)."""
+
+    summary = "L_p += eps/2 |p - anchor|^2 on one player (on=generator|discriminator)"
 
     name = "tikhonov"
     stage = "game"
@@ -255,6 +271,8 @@ class Consensus(Regularizer):
     ``v_CO = v - gamma grad(1/2 ||v||^2)``, i.e. ``F_CO = F + gamma DF^T F``.  At an equilibrium
     ``J_CO = J - gamma J^T J``; Dirac-GAN: ``-gamma f'(0)^2 ± i f'(0)`` (theory.md §1.5)."""
 
+    summary = "v - gamma grad(1/2 |v|^2), i.e. F + gamma DF^T F (Mescheder et al. 2017)"
+
     name = "consensus"
     stage = "field"
     defaults = {"gamma": 1.0}
@@ -281,8 +299,10 @@ class Asymmetric(Regularizer):
 
     The anchor of the Tikhonov term is 0 unless given."""
 
+    summary = "Tikhonov on one player + zero-centred penalty (Giagtzoglou et al. 2026; theory.md §4.3)"
+
     name = "asymmetric"
-    stage = "gan"
+    stage = "composite"
     defaults = {"eps": 0.1, "gamma": 1.0}
     options = {"tikhonov_on": "generator", "penalty": "r1", "anchor": 0}
 

@@ -13,9 +13,9 @@ from ..errors import GandynamicsError
 __all__ = ["add_game_arguments", "parse_kv", "parse_reg", "parse_vector", "build_field", "dumps"]
 
 
-def add_game_arguments(p: argparse.ArgumentParser, game_optional: bool = False) -> None:
-    p.add_argument("game", nargs="?" if game_optional else None, metavar="GAME",
-                   help="a built-in game (see `gandynamics list`)")
+def add_game_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("game", nargs="?", metavar="GAME",
+                   help="a built-in game (see `gandynamics list`); or give --game FILE.py:FACTORY instead")
     p.add_argument("--game", dest="game_file", metavar="FILE.py:FACTORY",
                    help="a user-defined game: a Python file and the function that returns a Game or GAN")
     p.add_argument("--loss", help="GAN loss: standard, non-saturating or wgan (GAN games only)")

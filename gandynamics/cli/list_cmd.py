@@ -20,7 +20,7 @@ def catalogue() -> dict:
                    "source": s.source} for s in GAMES.values()],
         "losses": [{"name": l.name, "description": l.description} for l in LOSSES.values()],
         "regularizers": [{"name": c.name, "stage": c.stage, "params": {**c.defaults, **c.options},
-                          "description": (c.__doc__ or "").strip().splitlines()[0]} for c in REGULARIZERS.values()],
+                          "description": c.summary} for c in REGULARIZERS.values()],
     }
 
 

@@ -1,0 +1,88 @@
+import json
+
+import pytest
+
+from gandynamics.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_done_when_r1_eigenvalues(capsys):
+    code, out, _ = run(capsys, "analyze", "dirac", "--reg", "r1:gamma=0.3", "--json")
+    assert code == 0
+    d = json.loads(out)
+    for key in ("game", "loss", "regularizers", "parameters", "point", "field", "jacobian", "eigenvalues",
+                "spectral_abscissa", "phase_factor", "conditioning_factor", "stable"):
+        assert key in d
+    assert d["regularizers"] == [{"name": "r1", "params": {"gamma": 0.3}}]
+    assert d["parameters"] == ["theta", "psi"]
+    eig = sorted(d["eigenvalues"], key=lambda e: e[1])
+    # -0.15 ± 0.4770 i: -gamma/2 ± i sqrt(f'(0)^2 - gamma^2/4)
+    assert eig[0] == pytest.approx([-0.15, -(0.25 - 0.0225) ** 0.5], abs=1e-12)
+    assert eig[1] == pytest.approx([-0.15, (0.25 - 0.0225) ** 0.5], abs=1e-12)
+    assert d["stable"] is True
+
+
+def test_human_report_and_every_regularizer(capsys):
+    for reg in ("r1", "r2", "wgan-gp", "instance-noise:order=4", "consensus", "nagarajan-kolter", "jare",
+                "tikhonov:on=discriminator", "asymmetric:eps=0.2,gamma=0.5,tikhonov_on=discriminator,penalty=nk"):
+        code, out, err = run(capsys, "analyze", "dirac", "--reg", reg)
+        assert code == 0, err
+        assert "verdict" in out or "not differentiable" in out
+
+
+def test_unregularized_json_marks_infinite_phase(capsys):
+    code, out, _ = run(capsys, "analyze", "dirac", "--json")
+    d = json.loads(out)
+    assert d["phase_factor"] == "inf" and d["stable"] is False
+
+
+def test_at_and_param(capsys):
+    code, out, _ = run(capsys, "analyze", "dirac-nd", "--param", "d=2", "--reg", "r1", "--param", "gamma=0.5",
+                       "--at", "0,0,0,0", "--json")
+    d = json.loads(out)
+    assert code == 0 and len(d["parameters"]) == 4 and d["hyperparameters"] == {"gamma": 0.5}
+
+
+@pytest.mark.parametrize("argv,match", [
+    (["analyze", "nope"], "unknown game 'nope'; accepted: dirac"),
+    (["analyze", "dirac", "--loss", "hinge"], "unknown loss 'hinge'"),
+    (["analyze", "dirac", "--reg", "l2"], "unknown regularizer 'l2'; accepted"),
+    (["analyze", "dirac", "--reg", "r1:gamma"], "malformed --reg r1 option 'gamma'; expected key=value"),
+    (["analyze", "dirac", "--reg", "r1:gamma=-0.5"], "finite number >= 0"),
+    (["analyze", "dirac", "--reg", "r1:gamma=inf"], "finite number >= 0"),
+    (["analyze", "dirac", "--param", "zeta=1"], "unknown parameter.*zeta"),
+    (["analyze", "dirac", "--param", "zeta"], "malformed --param 'zeta'"),
+    (["analyze", "dirac", "--at", "1"], "--at must have 2 entries"),
+    (["analyze", "dirac", "--at", "1,x"], "--at must be 2 comma-separated numbers"),
+    (["analyze", "dirac", "--at", "1,nan"], "--at must be finite"),
+    (["analyze", "bilinear", "--reg", "r1"], "needs a GAN's structure"),
+    (["analyze", "bilinear", "--loss", "wgan"], "takes no --loss"),
+])
+def test_bad_input_one_line_exit_2(capsys, argv, match):
+    import re
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("gandynamics: error: ")
+    assert re.search(match, err), err
+
+
+def test_user_game_with_unknown_symbol(tmp_path, capsys):
+    f = tmp_path / "g.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\n\ndef make():\n"
+                 "    x, y, a = sp.symbols('x y a')\n    return Game.zero_sum(x, y, a*x*y)\n")
+    import re
+    code, out, err = run(capsys, "analyze", "--game", f"{f}:make")
+    assert code == 2 and re.search(r"g\.py:6: .*neither parameters nor hyperparameters: a", err), err
+
+
+def test_list(capsys):
+    code, out, _ = run(capsys, "list", "--json")
+    d = json.loads(out)
+    assert {"dirac", "dirac-nd", "bilinear"} <= {g["name"] for g in d["games"]}
+    assert [r["name"] for r in d["regularizers"]] == ["r1", "r2", "wgan-gp", "instance-noise", "consensus",
+                                                     "nagarajan-kolter", "jare", "tikhonov", "asymmetric"]

@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import GAN, Atoms, Game, GandynamicsError, VectorField
+
+
+def test_zero_sum_game_operator():
+    x, y = sp.symbols("x y")
+    g = Game.zero_sum(x, y, x * y)
+    f = VectorField(g)
+    # F = (grad_x L, -grad_y L) = (y, -x)
+    assert list(f.F) == [f.z[1], -f.z[0]]
+
+
+def test_unknown_symbols_are_named():
+    x, y, a = sp.symbols("x y a")
+    with pytest.raises(GandynamicsError, match="neither parameters nor hyperparameters: a"):
+        Game.zero_sum(x, y, a * x * y)
+    # declared as a hyperparameter it is fine, with its default
+    g = Game.zero_sum(x, y, a * x * y, hyper={"a": 2.0})
+    assert VectorField(g).defaults == {"a": 2.0}
+
+
+def test_equilibrium_length_checked():
+    x, y = sp.symbols("x y")
+    with pytest.raises(GandynamicsError, match="equilibrium has 3 entries"):
+        Game.zero_sum(x, y, x * y, equilibrium=(0, 0, 0))
+
+
+def test_gan_objective_is_mescheder_eq1():
+    # Dirac-GAN: L = f(psi theta) + f(0) (M18 eq. 6)
+    th, ps, xx = sp.symbols("theta psi x", real=True)
+    gan = GAN([th], [ps], [xx], ps * xx, real=Atoms([0]), fake=Atoms([th]), loss="wgan")
+    assert sp.simplify(gan.objective() - ps * th) == 0
+    game = gan.to_game()
+    assert sp.simplify(game.loss_g + game.loss_d) == 0  # zero-sum without penalties
+
+
+def test_non_saturating_field_matches_mescheder_code():
+    # theory.md §1.2: v = (-psi f'(-psi theta), theta f'(psi theta)), f' = sigmoid(-t)
+    from gandynamics.games import dirac
+    f = VectorField(dirac("non-saturating"))
+    th, ps = 0.7, -1.3
+    fp = lambda u: 1 / (1 + np.exp(u))
+    np.testing.assert_allclose(f.eval_v((th, ps)), [-ps * fp(-ps * th), th * fp(ps * th)], rtol=1e-14)
+
+
+def test_standard_dirac_field_matches_mescheder_code():
+    from gandynamics.games import dirac
+    f = VectorField(dirac())
+    th, ps = -0.4, 2.2
+    fp = lambda u: 1 / (1 + np.exp(u))
+    np.testing.assert_allclose(f.eval_v((th, ps)), [-ps * fp(ps * th), th * fp(ps * th)], rtol=1e-14)
+
+
+def test_distinct_names_required():
+    a = sp.Symbol("a")
+    with pytest.raises(GandynamicsError, match="distinct"):
+        Game([a], [sp.Symbol("a", real=True)], a, -a)

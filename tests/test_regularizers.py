@@ -1,0 +1,173 @@
+"""Each regularizer against the closed forms of theory.md (Dirac-GAN, §1) and general matrix identities."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import (JARE, R1, R2, WGANGP, Asymmetric, Consensus, Game, GandynamicsError, InstanceNoise,
+                         NagarajanKolter, Tikhonov, VectorField, games, make_regularizer)
+from gandynamics.analysis import find_equilibrium
+
+FP, FPP = 0.5, -0.25  # f'(0), f''(0) of the standard loss
+
+
+def J0(regs, loss="standard", params=None):
+    return VectorField(games.dirac(loss), regs).eval_J((0.0, 0.0), params)
+
+
+@pytest.mark.parametrize("cls", [R1, R2])
+@pytest.mark.parametrize("gamma", [0.0, 0.3, 1.0, 2.5])
+def test_r1_r2_dirac_closed_form(cls, gamma):
+    # theory.md §1.7: J = [[0, -f'], [f', -gamma]], eigenvalues -gamma/2 ± sqrt(gamma^2/4 - f'^2)
+    J = J0([cls(gamma=gamma)])
+    np.testing.assert_allclose(J, [[0, -FP], [FP, -gamma]], atol=1e-15)
+    lam = -gamma / 2 + np.sqrt(complex(gamma**2 / 4 - FP**2)) * np.array([1, -1])
+    np.testing.assert_allclose(np.sort_complex(np.linalg.eigvals(J)), np.sort_complex(lam), atol=1e-12)
+
+
+def test_hyperparameter_is_an_argument_not_a_constant():
+    f = VectorField(games.dirac(), [R1(gamma=0.3)])
+    np.testing.assert_allclose(f.eval_J((0, 0), {"gamma": 0.9}), [[0, -FP], [FP, -0.9]], atol=1e-15)
+    np.testing.assert_allclose(f.eval_J((0, 0)), [[0, -FP], [FP, -0.3]], atol=1e-15)
+
+
+@pytest.mark.parametrize("sigma", [0.3, 0.7, np.sqrt(2)])
+def test_instance_noise_closed_form(sigma):
+    # theory.md §1.6: J = [[0, -f'], [f', 2 sigma^2 f'']]
+    np.testing.assert_allclose(J0([InstanceNoise(sigma=sigma)]), [[0, -FP], [FP, 2 * sigma**2 * FPP]], atol=1e-13)
+
+
+def test_instance_noise_matches_r1_at_gamma_2_sigma2_abs_fpp():
+    # theory.md §1.6: identical local Jacobians iff gamma = 2 sigma^2 |f''(0)|  (sigma = sqrt(2 gamma) here)
+    gamma = 0.3
+    sigma = np.sqrt(2 * gamma)
+    np.testing.assert_allclose(J0([InstanceNoise(sigma=sigma)]), J0([R1(gamma=gamma)]), atol=1e-13)
+
+
+def test_instance_noise_away_from_equilibrium_converges_with_order():
+    # the quadrature of E f(psi (theta + eps)) converges with the Gauss-Hermite order (independent check
+    # with scipy.integrate.quad on the exact Gaussian expectation)
+    from scipy import integrate
+    th, ps, s = 0.8, 1.1, 0.7
+    fp = lambda t: 1 / (1 + np.exp(t))
+    dens = lambda e: np.exp(-e**2 / (2 * s**2)) / np.sqrt(2 * np.pi * s**2)
+    # v_theta = -E psi f'(psi (theta + eps))
+    ref = -integrate.quad(lambda e: ps * fp(ps * (th + e)) * dens(e), -12, 12, epsabs=1e-14)[0]
+    errs = []
+    for order in (2, 6, 16):
+        f = VectorField(games.dirac(), [InstanceNoise(sigma=s, order=order)])
+        errs.append(abs(f.eval_v((th, ps))[0] - ref))
+    assert errs[2] < 1e-9 and errs[2] < errs[1] < errs[0]
+
+
+@pytest.mark.parametrize("gamma", [0.5, 1.0, 3.0])
+def test_consensus_closed_form(gamma):
+    # theory.md §1.5: J_CO = [[-gamma f'^2, -f'], [f', -gamma f'^2]]
+    np.testing.assert_allclose(J0([Consensus(gamma=gamma)]), [[-gamma * FP**2, -FP], [FP, -gamma * FP**2]], atol=1e-15)
+
+
+@pytest.mark.parametrize("eta", [0.1, 0.5, 2.0])
+def test_nagarajan_kolter_closed_form(eta):
+    # theory.md §1.8: J = [[-2 eta f'^2, -f'], [f', 0]]
+    np.testing.assert_allclose(J0([NagarajanKolter(eta=eta)]), [[-2 * eta * FP**2, -FP], [FP, 0]], atol=1e-15)
+
+
+@pytest.mark.parametrize("gamma", [0.5, 2.0])
+def test_jare_equals_consensus_on_dirac(gamma):
+    # theory.md §1.8: JARE is identical to CO on the Dirac-GAN (diagonal blocks of J vanish)
+    np.testing.assert_allclose(J0([JARE(gamma=gamma)]), J0([Consensus(gamma=gamma)]), atol=1e-15)
+
+
+def _quadratic_game(seed, n=2, m=2):
+    rng = np.random.default_rng(seed)
+    A = rng.normal(size=(n, n)); A = A @ A.T
+    C = rng.normal(size=(m, m)); C = C @ C.T
+    B = rng.normal(size=(n, m))
+    x = sp.symbols(f"x1:{n + 1}", real=True)
+    y = sp.symbols(f"y1:{m + 1}", real=True)
+    X, Y = sp.Matrix(x), sp.Matrix(y)
+    L = (X.T * sp.Matrix(A) * X / 2 + X.T * sp.Matrix(B) * Y - Y.T * sp.Matrix(C) * Y / 2)[0, 0]
+    return Game.zero_sum(x, y, L, equilibrium=(0,) * (n + m)), n
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_general_identities_at_equilibrium(seed):
+    """J_CO = J - g J^T J (M17); J_JARE = (I - g J_off^T) J (theory.md §3.4);
+    J_NK = J with the generator rows gaining -2 eta J_DG^T [J_DD-ish blocks] (theory.md §2.2)."""
+    game, n = _quadratic_game(seed)
+    z0 = np.zeros(4)
+    J = VectorField(game).eval_J(z0)
+    g = 0.37
+    J_off = J.copy(); J_off[:n, :n] = 0; J_off[n:, n:] = 0
+    np.testing.assert_allclose(VectorField(game, [Consensus(gamma=g)]).eval_J(z0), J - g * J.T @ J, atol=1e-12)
+    np.testing.assert_allclose(VectorField(game, [JARE(gamma=g)]).eval_J(z0), (np.eye(4) - g * J_off.T) @ J, atol=1e-12)
+    # NK in the generator-first ordering: the generator rows of J become J_G - 2 eta (d_theta v_psi)^T J_psi
+    eta = 0.21
+    Jnk = J.copy()
+    K = J[n:, :n]  # d v_psi / d theta
+    Jnk[:n, :] = J[:n, :] - 2 * eta * K.T @ J[n:, :]
+    np.testing.assert_allclose(VectorField(game, [NagarajanKolter(eta=eta)]).eval_J(z0), Jnk, atol=1e-12)
+
+
+def test_wgan_gp_is_flagged_nonsmooth_and_jumps():
+    # theory.md §1.4: v2(theta, 0+) - v2(theta, 0-) = -2 gamma g0 ... (v = -F; F2 jumps by +2 gamma g0)
+    f = VectorField(games.dirac("wgan"), [WGANGP(gamma=0.7, target=1.0)])
+    assert f.nonsmooth_at((0, 0))
+    up, dn = f.eval_v((0.3, 1e-12)), f.eval_v((0.3, -1e-12))
+    assert abs(abs(up[1] - dn[1]) - 2 * 0.7 * 1.0) < 1e-9
+    # away from psi = 0 it is smooth and equals theta - gamma (|psi| - g0) sign(psi)
+    np.testing.assert_allclose(f.eval_v((0.3, 0.5)), [-0.5, 0.3 - 0.7 * (0.5 - 1.0)], atol=1e-12)
+    assert not f.nonsmooth_at((0.3, 0.5))
+
+
+@pytest.mark.parametrize("on,expected", [("generator", [[0.2, 0], [0, 0]]), ("discriminator", [[0, 0], [0, 0.2]])])
+def test_tikhonov_adds_eps_on_one_player(on, expected):
+    base = VectorField(games.dirac()).eval_DF((0.1, -0.2))
+    reg = VectorField(games.dirac(), [Tikhonov(eps=0.2, on=on)]).eval_DF((0.1, -0.2))
+    np.testing.assert_allclose(reg - base, expected, atol=1e-15)
+
+
+def test_tikhonov_anchor_moves_the_equilibrium():
+    # WGAN Dirac + eps/2 (theta - 1)^2: F = (psi + eps (theta - 1), -theta) -> z* = (0, eps)
+    f = VectorField(games.dirac("wgan"), [Tikhonov(eps=0.3, anchor=1.0)])
+    z, res = find_equilibrium(f)
+    np.testing.assert_allclose(z, [0.0, 0.3], atol=1e-10)
+
+
+@pytest.mark.parametrize("opts,DF", [
+    ({}, [[0.1, FP], [-FP, 1.0]]),                                             # (R-a), theory.md §4.4
+    ({"tikhonov_on": "discriminator"}, [[0, FP], [-FP, 1.1]]),                 # (R-b) = R1 with eps+gamma
+    ({"tikhonov_on": "discriminator", "penalty": "nk"}, [[FP**2, FP], [-FP, 0.1]]),  # (R-c) §4.5
+    ({"penalty": "r2"}, [[0.1, FP], [-FP, 1.0]]),
+])
+def test_asymmetric_readings_on_dirac(opts, DF):
+    f = VectorField(games.dirac(), [Asymmetric(eps=0.1, gamma=1.0, **opts)])
+    np.testing.assert_allclose(f.eval_DF((0, 0)), DF, atol=1e-15)
+
+
+def test_composition_and_name_collisions():
+    f = VectorField(games.dirac(), [R1(gamma=0.3), Consensus(gamma=0.5)])
+    assert set(f.defaults) == {"gamma", "gamma_co"}
+    J = J0([R1(gamma=0.3)])
+    np.testing.assert_allclose(f.eval_J((0, 0)), J - 0.5 * J.T @ J, atol=1e-14)
+
+
+def test_structural_regularizer_on_plain_game_is_refused():
+    with pytest.raises(GandynamicsError, match="needs a GAN's structure"):
+        VectorField(games.bilinear(), [R1(gamma=1)])
+    # loss- and field-level ones work on any game
+    VectorField(games.bilinear(), [JARE(gamma=1), Consensus(gamma=1), Tikhonov(eps=1)])
+
+
+@pytest.mark.parametrize("bad,match", [
+    (("r1", {"gamma": "-1"}), "finite number >= 0"),
+    (("r1", {"gamma": "nan"}), "finite number >= 0"),
+    (("r1", {"gamma": "abc"}), "must be a number"),
+    (("r1", {"beta": "1"}), "unknown parameter.*accepted: gamma"),
+    (("nope", {}), "unknown regularizer 'nope'; accepted: r1, r2"),
+    (("tikhonov", {"on": "both"}), "generator' or 'discriminator"),
+    (("asymmetric", {"penalty": "l2"}), "r1, r2 or nk"),
+])
+def test_bad_regularizer_input(bad, match):
+    with pytest.raises(GandynamicsError, match=match):
+        make_regularizer(bad[0], **bad[1])

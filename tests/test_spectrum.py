@@ -1,0 +1,78 @@
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import Game, GandynamicsError, R1, Tikhonov, VectorField, games, spectrum, WGANGP
+from gandynamics.analysis import conditioning_factor, find_equilibrium, phase_factor
+
+
+def test_unregularized_dirac_is_marginal_with_eigenvalues_pm_half_i():
+    # theory.md §1.2: eigenvalues ± f'(0) i = ± 0.5 i
+    rep = spectrum(VectorField(games.dirac()))
+    np.testing.assert_allclose(rep.eigenvalues, [0.5j, -0.5j], atol=1e-15)
+    assert rep.verdict.startswith("marginal") and rep.stable is False
+    assert math.isinf(rep.phase_factor) and rep.conditioning_factor == 1.0
+
+
+def test_bilinear_eigenvalues_pm_i_and_matrix_B():
+    np.testing.assert_allclose(spectrum(VectorField(games.bilinear())).eigenvalues, [1j, -1j], atol=1e-15)
+    B = np.array([[2.0, 0.0], [0.0, 0.5]])
+    eig = spectrum(VectorField(games.bilinear(B))).eigenvalues
+    # ± i sigma_j(B)
+    np.testing.assert_allclose(sorted(np.abs(eig.imag)), [0.5, 0.5, 2, 2], atol=1e-14)
+    assert np.allclose(eig.real, 0)
+
+
+@pytest.mark.parametrize("gamma", [0.3, 1.0, 1.4])
+def test_r1_factors_closed_form(gamma):
+    rep = spectrum(VectorField(games.dirac(), [R1(gamma=gamma)]))
+    disc = gamma**2 / 4 - 0.25
+    if disc < 0:  # complex pair on |lambda| = f'(0)
+        assert rep.phase_factor == pytest.approx(math.sqrt(-disc) / (gamma / 2), rel=1e-12)
+        assert rep.conditioning_factor == pytest.approx(1.0, abs=1e-12)
+    else:
+        l1, l2 = -gamma / 2 + math.sqrt(disc), -gamma / 2 - math.sqrt(disc)
+        assert rep.phase_factor == 0.0
+        assert rep.conditioning_factor == pytest.approx(l2 / l1, rel=1e-12)
+    assert rep.spectral_abscissa == pytest.approx(-gamma / 2 + (math.sqrt(disc) if disc > 0 else 0), rel=1e-12)
+    assert rep.stable
+
+
+def test_factor_helpers():
+    assert phase_factor([-1 + 2j, -1 - 2j, -3]) == 2.0
+    assert math.isinf(phase_factor([1j, -1j]))
+    assert conditioning_factor([-1, -4]) == 4.0
+    assert math.isinf(conditioning_factor([0, -1]))
+
+
+def test_unstable_verdict():
+    x, y = sp.symbols("x y")
+    g = Game(x, y, -x**2 / 2 + x * y, -x * y + y**2 / 2, equilibrium=(0, 0))  # F = (-x + y, -x + y)
+    rep = spectrum(VectorField(g), at=(0, 0))
+    assert rep.verdict == "unstable" or rep.verdict.startswith("marginal")
+    g2 = Game(x, y, -x**2 / 2, -y**2 / 2, equilibrium=(0, 0))  # J = I
+    assert spectrum(VectorField(g2)).verdict == "unstable"
+
+
+def test_equilibrium_search_and_failure():
+    # anchored Tikhonov moves the equilibrium; the search finds it from the known one
+    f = VectorField(games.dirac("wgan"), [Tikhonov(eps=0.5, anchor=2.0)])
+    rep = spectrum(f)
+    np.testing.assert_allclose(rep.point, [0.0, 1.0], atol=1e-10)
+    assert rep.residual < 1e-10
+    x, y = sp.symbols("x y")
+    g = Game(x, y, x**2 / 2 + x, y**2 / 2 + 1 + sp.exp(y) * 0 + y * (x**2 + 1), equilibrium=None)
+    # F = (x + 1, y + x^2 + 1): zero at x = -1, y = -2
+    z, _ = find_equilibrium(VectorField(g))
+    np.testing.assert_allclose(z, [-1, -2], atol=1e-10)
+    g3 = Game(x, y, sp.exp(x) + x, y**2 / 2)  # F = (e^x + 1, y) has no zero
+    with pytest.raises(GandynamicsError, match="equilibrium search .* failed: residual"):
+        find_equilibrium(VectorField(g3))
+
+
+def test_wgan_gp_reports_no_linearisation():
+    rep = spectrum(VectorField(games.dirac("wgan"), [WGANGP(gamma=0.7)]))
+    assert not rep.differentiable and rep.eigenvalues is None and rep.stable is None
+    assert "not differentiable" in rep.verdict
