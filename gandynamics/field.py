@@ -124,7 +124,7 @@ class VectorField:
         """The components of v as strings, simplified when that is cheap."""
         out = []
         for e in self.v:
-            if sp.count_ops(e) <= simplify_below:
+            if sp.count_ops(e) <= simplify_below and not e.has(sp.Abs, sp.sign):
                 try:
                     e = sp.simplify(e)
                 except Exception:  # pragma: no cover - simplification is cosmetic
