@@ -1,0 +1,437 @@
+r"""Sweeps beyond one process: run the chunks of a sweep on a Dask cluster or any executor.
+
+A sweep (:func:`gandynamics.simulate.sweep`) is a table of independent rows (one trajectory each).  The
+rows ``[0, n)`` are cut into contiguous chunks (:func:`chunk_ranges`) whose size comes from a measured
+cost per row (:func:`measure_seconds_per_row`, :func:`auto_chunk_size`); each chunk is one task that
+runs ``run_rows(plan, lo, hi)`` on a worker, and :func:`map_chunks` gathers the partial results back *in
+grid order*, so the table is the same as the local one, row for row and bit for bit (same compiled code,
+same inputs; no value ever crosses between rows).
+
+What is shipped
+    The *plan* is plain data: the generated module's **source text** plus the row arrays.  A worker turns
+    the text into the compiled module with :func:`gandynamics.codegen.load_module` — the file is named by
+    the hash of its source and numba caches the machine code next to it (``cache=True``), so a worker
+    process compiles a field at most once and later processes on the same machine load the cache.  A
+    numba dispatcher is never pickled.  With Dask the plan is scattered once (replicated to every worker)
+    and each task refers to it; with a ``concurrent.futures`` executor it travels with each task.
+
+Losing a worker
+    Dask reschedules the chunks of a worker that dies (up to ``distributed.scheduler.allowed-failures``
+    times, default 3) and a chunk that raises is retried ``retries`` times (``Client.submit(retries=)``).
+    :func:`map_chunks` keeps each chunk's result the first time it arrives, so the gathered table has
+    every row exactly once.
+
+Ctrl-C
+    cancels the outstanding chunks and raises :class:`ChunksInterrupted` (a ``KeyboardInterrupt``)
+    carrying the finished chunks, so that a caller can keep them.
+
+Cores
+    Each task runs under a per-process lock and sets numba's thread count to this process's share of the
+    machine (``cpus // worker processes on the host``): a 2-process cluster on 2 cores runs 2 single-threaded
+    kernels, a 1-process cluster one 2-threaded kernel — the same cores as the local, in-process sweep,
+    whose kernels are ``prange``-parallel.  The lock also makes threaded workers safe with numba's
+    ``workqueue`` threading layer (which must not be entered from two threads at once).
+
+Dask is optional (``pip install gandynamics[distributed]``); without it, asking for a scheduler or for
+local workers raises a one-line :class:`~gandynamics.errors.GandynamicsError` that says what to install.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import logging
+import math
+import numbers
+import os
+import threading
+import time
+import uuid
+from typing import Callable, Sequence
+
+from .errors import GandynamicsError
+
+__all__ = ["chunk_ranges", "auto_chunk_size", "measure_seconds_per_row", "map_chunks", "n_slots",
+           "require_distributed", "connect", "local_cluster", "cluster_client", "ChunksInterrupted",
+           "INSTALL_HINT"]
+
+INSTALL_HINT = "install gandynamics[distributed] (pip install 'gandynamics[distributed]')"
+
+#: aim for chunks of about this many seconds: long against Dask's ~1 ms per-task overhead, short enough
+#: for load balance, a live progress bar and cheap recomputation when a worker dies
+TARGET_CHUNK_SECONDS = 1.0
+#: and at least this many chunks per worker slot (load balance at the end of the sweep)
+MIN_CHUNKS_PER_SLOT = 4
+
+
+class ChunksInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`map_chunks`: the outstanding chunks were cancelled.
+
+    Attributes
+    ----------
+    results : list
+        Aligned with the ranges; the partial result of each finished chunk, ``None`` for the others.
+    done : list of int
+        Indices of the finished chunks, sorted.
+    """
+
+    def __init__(self, results: list, done: Sequence[int]):
+        super().__init__(f"interrupted: {len(done)} of {len(results)} chunks finished")
+        self.results = results
+        self.done = sorted(done)
+
+
+# --------------------------------------------------------------------------------------------- chunking
+def chunk_ranges(n_rows: int, chunk_size: int) -> list[tuple[int, int]]:
+    """Contiguous half-open ranges ``[lo, hi)`` covering ``[0, n_rows)`` exactly once, in order.
+
+    Every range has ``chunk_size`` rows except possibly the last, which has ``n_rows mod chunk_size``
+    (when that is non-zero).  ``n_rows = 0`` gives no ranges.
+
+    >>> chunk_ranges(7, 3)
+    [(0, 3), (3, 6), (6, 7)]
+    """
+    n_rows, chunk_size = _int(n_rows, "the number of rows", 0), _int(chunk_size, "the chunk size", 1)
+    return [(lo, min(lo + chunk_size, n_rows)) for lo in range(0, n_rows, chunk_size)]
+
+
+def _int(value, what: str, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise GandynamicsError(f"{what} must be an integer >= {least}, got {value!r}")
+    value = int(value)
+    if value < least:
+        raise GandynamicsError(f"{what} must be an integer >= {least}, got {value}")
+    return value
+
+
+def auto_chunk_size(n_rows: int, seconds_per_row: float, slots: int, *,
+                    target_seconds: float = TARGET_CHUNK_SECONDS,
+                    min_chunks_per_slot: int = MIN_CHUNKS_PER_SLOT) -> int:
+    r"""Rows per chunk from the measured cost of one row.
+
+    ``size = clip(min(ceil(target_seconds / seconds_per_row), ceil(n_rows / (min_chunks_per_slot *
+    slots))), 1, n_rows)``: a chunk lasts about ``target_seconds`` (so the per-task overhead of a few
+    milliseconds is under 1 %), but there are at least ``min_chunks_per_slot`` chunks per worker slot
+    (so that the slots finish together and the progress bar moves).  A zero or unknown cost gives the
+    second bound alone.
+    """
+    n_rows = _int(n_rows, "the number of rows", 0)
+    slots = max(1, int(slots))
+    if n_rows == 0:
+        return 1
+    by_balance = math.ceil(n_rows / (min_chunks_per_slot * slots))
+    if seconds_per_row is not None and math.isfinite(seconds_per_row) and seconds_per_row > 0:
+        by_time = math.ceil(target_seconds / seconds_per_row)
+        size = min(by_time, by_balance)
+    else:
+        size = by_balance
+    return int(min(max(size, 1), n_rows))
+
+
+def measure_seconds_per_row(run_rows: Callable, plan, n_rows: int, *, budget: float = 0.05,
+                            max_rows: int = 4096) -> float:
+    """Wall-clock seconds per row of ``run_rows(plan, lo, hi)``, measured in this process.
+
+    One warm-up call on row 0 (compiles the kernel or loads it from numba's cache, not counted), then
+    calls on ``1, 2, 4, ...`` rows from the start of the grid until one lasts ``budget`` seconds or
+    ``max_rows`` rows (or all rows) were timed.
+    """
+    n_rows = _int(n_rows, "the number of rows", 0)
+    if n_rows == 0:
+        return 0.0
+    run_rows(plan, 0, 1)
+    k = 1
+    while True:
+        k = min(k, n_rows, max_rows)
+        t0 = time.perf_counter()
+        run_rows(plan, 0, k)
+        dt = time.perf_counter() - t0
+        if dt >= budget or k >= min(n_rows, max_rows):
+            return dt / k
+        k *= 4
+
+
+# --------------------------------------------------------------------------------------------- engines
+def require_distributed():
+    """The ``distributed`` module, or a one-line error saying what to install."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise GandynamicsError(f"dask.distributed is not installed; {INSTALL_HINT}") from None
+    return distributed
+
+
+def _is_dask(client) -> bool:
+    mod = type(client).__module__ or ""
+    if not mod.startswith("distributed"):
+        return False
+    import distributed
+    return isinstance(client, distributed.Client)
+
+
+def _available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _host(address: str) -> str:
+    """``tcp://127.0.0.1:4567`` -> ``127.0.0.1``."""
+    rest = address.split("://", 1)[-1]
+    return rest.rsplit(":", 1)[0] if ":" in rest else rest
+
+
+def n_slots(client) -> int:
+    """How many chunks the engine runs at once: worker processes of a Dask cluster (tasks within one
+    process are serialized, see the module docstring), ``max_workers`` of a process pool, 1 otherwise."""
+    if _is_dask(client):
+        return max(1, len(client.scheduler_info().get("workers", {})))
+    if isinstance(client, cf.ProcessPoolExecutor):
+        return max(1, int(getattr(client, "_max_workers", 1)))
+    if isinstance(client, cf.Executor):
+        return 1
+    raise GandynamicsError(f"client must be a dask.distributed.Client or a concurrent.futures.Executor, "
+                           f"got {type(client).__name__}")
+
+
+_LOCK = threading.Lock()
+
+
+def _numba_share(threads):
+    """Set numba's thread count for this thread (``threads`` an int, or a dict host -> processes)."""
+    if not threads:
+        return
+    if isinstance(threads, dict):
+        try:
+            from distributed import get_worker
+            procs = threads.get(_host(get_worker().address), 1)
+        except (ImportError, ValueError):
+            procs = 1
+        threads = max(1, _available_cpus() // max(1, procs))
+    import numba
+    numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+
+
+def _run_chunk(fn, plan, lo, hi, threads):
+    """The task run on a worker: ``fn(plan, lo, hi)`` with this process's share of the cores."""
+    with _LOCK:
+        _numba_share(threads)
+        return fn(plan, lo, hi)
+
+
+def _default_fn():
+    from .simulate import run_rows
+    return run_rows
+
+
+class _Progress:
+    """A tqdm bar over chunks (``progress=True``), a callback ``progress(done, total)``, or nothing."""
+
+    def __init__(self, progress, total: int):
+        self.total, self.done, self.bar, self.callback = total, 0, None, None
+        if callable(progress) and not isinstance(progress, bool):
+            self.callback = progress
+        elif progress:
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=total, unit="chunk", desc="sweep", leave=False)
+
+    def update(self):
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        if self.callback is not None:
+            self.callback(self.done, self.total)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def map_chunks(client, plan, ranges: Sequence[tuple[int, int]], progress=None, *,
+               fn: Callable | None = None, retries: int = 3, threads=None) -> list:
+    """Run ``fn(plan, lo, hi)`` for every ``(lo, hi)`` in ``ranges`` on ``client``; results in order.
+
+    Parameters
+    ----------
+    client : dask.distributed.Client or concurrent.futures.Executor
+        With Dask the plan is scattered once to every worker and each chunk is a task with ``retries``
+        retries; chunks lost with a dying worker are rescheduled by the scheduler.  A process pool should
+        use the ``spawn`` start method (numba's OpenMP runtime does not survive ``fork``).
+    plan : picklable
+        Everything a worker needs (for sweeps: the generated source text and the row arrays).
+    ranges : sequence of (lo, hi)
+        Usually :func:`chunk_ranges`.
+    progress : bool or callable, optional
+        ``True``: a tqdm bar over chunks; a callable: called as ``progress(done, total)`` after each chunk.
+    fn : callable, optional
+        Module-level (picklable by reference); default :func:`gandynamics.simulate.run_rows`.
+    retries : int
+        Re-runs of a chunk that raised (Dask: ``submit(retries=)``; executors: resubmission).
+    threads : int, optional
+        numba threads per task; default this process's share of the worker's cores (module docstring).
+
+    Returns
+    -------
+    list
+        ``fn``'s result for each range, aligned with ``ranges`` (each chunk counted once).
+
+    Raises
+    ------
+    ChunksInterrupted
+        on Ctrl-C, after cancelling the outstanding chunks; carries the finished ones.
+    """
+    fn = fn or _default_fn()
+    ranges = [(int(lo), int(hi)) for lo, hi in ranges]
+    if not ranges:
+        return []
+    if _is_dask(client):
+        return _map_dask(client, plan, ranges, progress, fn, retries, threads)
+    if isinstance(client, cf.Executor):
+        return _map_executor(client, plan, ranges, progress, fn, retries, threads)
+    raise GandynamicsError(f"client must be a dask.distributed.Client or a concurrent.futures.Executor, "
+                           f"got {type(client).__name__}")
+
+
+def _map_dask(client, plan, ranges, progress, fn, retries, threads):
+    import distributed
+
+    if threads is None:
+        procs: dict[str, int] = {}
+        for addr in client.scheduler_info().get("workers", {}):
+            procs[_host(addr)] = procs.get(_host(addr), 0) + 1
+        threads = procs or None
+    token = uuid.uuid4().hex[:12]
+    [plan_f] = client.scatter([plan], broadcast=True, hash=False)
+    futures = [client.submit(_run_chunk, fn, plan_f, lo, hi, threads, key=f"gandynamics-chunk-{token}-{i}",
+                             retries=retries, pure=False)
+               for i, (lo, hi) in enumerate(ranges)]
+    index = {f.key: i for i, f in enumerate(futures)}
+    results: list = [None] * len(ranges)
+    done: set[int] = set()
+    bar = _Progress(progress, len(ranges))
+    try:
+        for fut in distributed.as_completed(futures):
+            i = index[fut.key]
+            if i in done:  # pragma: no cover - as_completed yields each future once
+                continue
+            results[i] = fut.result()  # re-raises a chunk's error after its retries
+            done.add(i)
+            fut.release()  # the worker may drop it: nothing to recompute if it dies later
+            bar.update()
+    except KeyboardInterrupt:
+        outstanding = [f for j, f in enumerate(futures) if j not in done]
+        for j, f in enumerate(futures):  # keep the chunks that finished while we were interrupted
+            if j not in done and f.status == "finished":
+                try:
+                    results[j] = f.result(timeout=5)
+                    done.add(j)
+                except Exception:  # pragma: no cover - lost in between
+                    pass
+        client.cancel(outstanding)
+        raise ChunksInterrupted(results, done) from None
+    except BaseException:
+        client.cancel([f for j, f in enumerate(futures) if j not in done])
+        raise
+    finally:
+        bar.close()
+        client.cancel([plan_f])
+    return results
+
+
+def _map_executor(executor, plan, ranges, progress, fn, retries, threads):
+    if threads is None and isinstance(executor, cf.ProcessPoolExecutor):
+        threads = max(1, _available_cpus() // n_slots(executor))
+    futures = {executor.submit(_run_chunk, fn, plan, lo, hi, threads): i for i, (lo, hi) in enumerate(ranges)}
+    tries = {i: 0 for i in range(len(ranges))}
+    results: list = [None] * len(ranges)
+    done: set[int] = set()
+    bar = _Progress(progress, len(ranges))
+    try:
+        while futures:
+            finished, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                i = futures.pop(fut)
+                try:
+                    res = fut.result()
+                except cf.BrokenExecutor:
+                    raise
+                except Exception:
+                    if tries[i] >= retries:
+                        raise
+                    tries[i] += 1
+                    lo, hi = ranges[i]
+                    futures[executor.submit(_run_chunk, fn, plan, lo, hi, threads)] = i
+                    continue
+                results[i] = res
+                done.add(i)
+                bar.update()
+    except KeyboardInterrupt:
+        for fut, i in futures.items():
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                results[i] = fut.result()
+                done.add(i)
+            else:
+                fut.cancel()
+        raise ChunksInterrupted(results, done) from None
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
+    finally:
+        bar.close()
+    return results
+
+
+# --------------------------------------------------------------------------------------------- clusters
+def connect(address: str, timeout: float = 10.0):
+    """A Dask client connected to the scheduler at ``address`` (e.g. ``tcp://10.0.0.5:8786``), or a
+    one-line error when dask is missing or nothing answers there."""
+    distributed = require_distributed()
+    if not isinstance(address, str) or not address.strip():
+        raise GandynamicsError(f"--scheduler must be an address such as tcp://HOST:8786, got {address!r}")
+    try:
+        return distributed.Client(address.strip(), timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise GandynamicsError(f"cannot connect to a Dask scheduler at {address!r} ({msg}); "
+                               f"start one with `dask scheduler` or use --workers N") from None
+
+
+@contextlib.contextmanager
+def local_cluster(n_workers: int, threads_per_worker: int = 1, **kwargs):
+    """A ``LocalCluster`` of ``n_workers`` processes on loopback (no dashboard) and its client, shut
+    down on exit.  Workers start with the ``spawn`` method (fresh interpreters; numba-safe)."""
+    distributed = require_distributed()
+    n_workers = _int(n_workers, "--workers", 1)
+    opts = dict(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
+                dashboard_address=None, host="127.0.0.1", silence_logs=logging.ERROR)
+    opts.update(kwargs)
+    cluster = distributed.LocalCluster(**opts)
+    try:
+        client = distributed.Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        cluster.close()
+
+
+@contextlib.contextmanager
+def cluster_client(scheduler: str | None = None, workers: int | None = None):
+    """The client the CLI options ask for: ``--scheduler ADDRESS`` (a running cluster), ``--workers N``
+    (a local cluster for the duration), or ``None`` (the local, in-process sweep)."""
+    if scheduler and workers:
+        raise GandynamicsError("give either --scheduler ADDRESS or --workers N, not both")
+    if scheduler:
+        client = connect(scheduler)
+        try:
+            yield client
+        finally:
+            client.close()
+    elif workers:
+        with local_cluster(workers) as client:
+            yield client
+    else:
+        yield None
