@@ -1,0 +1,711 @@
+r"""Lipschitz and strong-monotonicity constants of the operator F on a region: estimates with witnesses,
+certified brackets by branch-and-bound over boxes, and claim checking.
+
+Definitions (theory.md §0.5, §5): on a convex region S,
+
+.. math::
+
+    L_S = \sup_{z\in S} \|DF(z)\|_2, \qquad \mu_S = \inf_{z\in S} \lambda_{\min}\big((DF(z) + DF(z)^T)/2\big),
+
+so that ``||F(z) - F(z')|| <= L_S ||z - z'||`` and ``<F(z) - F(z'), z - z'> >= mu_S ||z - z'||^2`` on S
+(mean-value theorem on the segment, which S contains because it is convex).  For a linear operator
+``F(z) = A z`` these are ``||A||_2`` and ``lambda_min(sym A)`` exactly (theory.md §5).
+
+* **Estimates** (:func:`estimate_constants`): DF at sampled points of S (uniform in the region plus, for
+  a ball, points on its sphere), the best few refined by ``scipy.optimize.minimize`` (SLSQP with the ball
+  constraint, L-BFGS-B on a box).  They give *witnesses*: ``L_lo = ||DF(z_a)||`` and
+  ``mu_hi = lambda_min(sym DF(z_b))`` with the points ``z_a, z_b`` in S.
+* **Certified bounds** (:func:`certify_constants`): the region's bounding box is split (widest side,
+  best-first: a priority queue ordered by each box's bound) and DF is enclosed on each box by ball
+  arithmetic (:mod:`gandynamics.analysis.intervals`); ``L_hi`` and ``mu_lo`` come from Weyl-type bounds
+  on the interval matrix ``M0 ± R``.  Boxes that do not meet S are dropped, boxes that cannot hold the
+  extremum (bound no better than the current witness) are pruned; the search stops when
+  ``hi - lo <= tol * max(|lo|, |hi|)`` (or ``<= atol``) or the budget (boxes, seconds) runs out.
+  ``L_hi >= L_S`` and ``mu_lo <= mu_S`` hold whatever the stopping reason.
+* **Claims** (:func:`check_constants`): "F is mu-strongly monotone and L-Lipschitz on S" is *holds*
+  (certified), *refuted* (a point of S where the claim fails, with a pair of points violating the
+  defining inequality) or *undecided* (with the current brackets).
+
+For the asymmetric scheme (Tikhonov + zero-centred gradient penalty, theory.md §4.3),
+:func:`asymmetric_local` gives the Gauss–Newton Gramian of the penalty at the equilibrium, its smallest
+eigenvalue (local identifiability) and the local constants ``mu_loc``, ``L_loc``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+from scipy import optimize
+
+from ..errors import GandynamicsError
+from .intervals import interval_jacobian, matrix_bounds
+
+__all__ = ["Region", "parse_region", "Bracket", "ConstantsReport", "CheckResult", "estimate_constants",
+           "certify_constants", "check_constants", "asymmetric_local", "jacobian_values"]
+
+
+# --------------------------------------------------------------------------- regions
+@dataclass(frozen=True)
+class Region:
+    """A ball ``||z - center|| <= radius`` or a box ``lo <= z <= hi`` (both convex)."""
+
+    kind: str
+    lo: np.ndarray
+    hi: np.ndarray
+    center: np.ndarray | None = None
+    radius: float | None = None
+
+    @classmethod
+    def ball(cls, center, radius) -> "Region":
+        c = np.asarray(center, dtype=float).reshape(-1)
+        try:
+            r = float(radius)
+        except (TypeError, ValueError):
+            raise GandynamicsError(f"the radius of a ball must be a number, got {radius!r}") from None
+        if not math.isfinite(r) or r <= 0:
+            raise GandynamicsError(f"the radius of a ball must be a finite number > 0, got {radius!r}")
+        if not np.all(np.isfinite(c)):
+            raise GandynamicsError("the centre of a ball must be finite")
+        return cls("ball", c - r, c + r, c, r)
+
+    @classmethod
+    def box(cls, lo, hi) -> "Region":
+        lo = np.asarray(lo, dtype=float).reshape(-1)
+        hi = np.asarray(hi, dtype=float).reshape(-1)
+        if lo.shape != hi.shape or not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+            raise GandynamicsError("a box needs finite lower and upper bounds, one pair per parameter")
+        if np.any(lo > hi):
+            raise GandynamicsError(f"a box needs lo <= hi in every coordinate, got lo={lo.tolist()} hi={hi.tolist()}")
+        return cls("box", lo, hi)
+
+    @property
+    def dim(self) -> int:
+        return self.lo.size
+
+    def contains(self, z, slack: float = 1e-12) -> bool:
+        z = np.asarray(z, dtype=float)
+        if self.kind == "ball":
+            return bool(np.linalg.norm(z - self.center) <= self.radius * (1 + slack))
+        w = slack * np.maximum(1.0, np.abs(self.hi - self.lo))
+        return bool(np.all(z >= self.lo - w) and np.all(z <= self.hi + w))
+
+    def meets(self, lo, hi) -> bool:
+        """Whether the box ``[lo, hi]`` meets the region (never False when it does: the test is
+        inflated by a relative 1e-9)."""
+        if self.kind == "box":
+            return bool(np.all(hi >= self.lo) and np.all(lo <= self.hi))
+        nearest = np.clip(self.center, lo, hi)
+        return bool(np.linalg.norm(nearest - self.center) <= self.radius * (1 + 1e-9))
+
+    def project(self, z) -> np.ndarray:
+        """The nearest point of the region."""
+        z = np.asarray(z, dtype=float)
+        if self.kind == "box":
+            return np.clip(z, self.lo, self.hi)
+        d = z - self.center
+        nd = float(np.linalg.norm(d))
+        if nd <= self.radius:
+            return z.copy()
+        return self.center + d * (self.radius / nd) * (1 - 1e-15)
+
+    def sample(self, n: int, rng) -> np.ndarray:
+        """``n`` points of the region: uniform inside, and for a ball half of them on its sphere."""
+        d = self.dim
+        if self.kind == "box":
+            pts = self.lo + (self.hi - self.lo) * rng.random((n, d))
+            corners = np.array([[self.hi[i] if (k >> i) & 1 else self.lo[i] for i in range(d)]
+                                for k in range(min(2 ** d, 256))])
+            return np.vstack([pts, corners, (self.lo + self.hi)[None] / 2])
+        g = rng.standard_normal((n, d))
+        g /= np.linalg.norm(g, axis=1, keepdims=True)
+        m = n // 2
+        radii = np.concatenate([np.ones(m), rng.random(n - m) ** (1.0 / d)])
+        pts = self.center + self.radius * (1 - 1e-15) * g * radii[:, None]
+        return np.vstack([pts, self.center[None]])
+
+    def describe(self) -> str:
+        if self.kind == "ball":
+            return f"ball of radius {self.radius:g} around ({', '.join(f'{v:g}' for v in self.center)})"
+        return "box " + " x ".join(f"[{a:g}, {b:g}]" for a, b in zip(self.lo, self.hi))
+
+    def to_dict(self) -> dict:
+        if self.kind == "ball":
+            return {"kind": "ball", "center": self.center.tolist(), "radius": self.radius}
+        return {"kind": "box", "lo": self.lo.tolist(), "hi": self.hi.tolist()}
+
+
+def parse_region(text: str, fld, params=None, need_equilibrium: bool = False) -> Region:
+    """``ball:R`` (around the equilibrium, found with :func:`~gandynamics.analysis.find_equilibrium`) or
+    ``box:lo1:hi1,lo2:hi2,...`` (one ``lo:hi`` per parameter, generator first).  With
+    ``need_equilibrium`` a box must contain the equilibrium."""
+    from .spectrum import find_equilibrium
+    if not isinstance(text, str) or ":" not in text:
+        raise GandynamicsError(f"a region is ball:R or box:lo1:hi1,lo2:hi2,...; got {text!r}")
+    kind, _, rest = text.partition(":")
+    kind = kind.strip().lower()
+    if kind == "ball":
+        try:
+            r = float(rest)
+        except ValueError:
+            raise GandynamicsError(f"ball:R needs a number R > 0, got {rest!r}") from None
+        if not math.isfinite(r) or r <= 0:
+            raise GandynamicsError(f"ball:R needs a finite radius R > 0, got {rest!r}")
+        z, _ = find_equilibrium(fld, _pdict(fld, params))
+        return Region.ball(z, r)
+    if kind == "box":
+        parts = [t for t in rest.split(",") if t.strip()]
+        if len(parts) != fld.n:
+            raise GandynamicsError(f"box needs {fld.n} ranges lo:hi ({', '.join(fld.names)}), got {len(parts)}")
+        lo, hi = [], []
+        for t in parts:
+            try:
+                a, b = (float(u) for u in t.split(":"))
+            except ValueError:
+                raise GandynamicsError(f"box ranges are lo:hi with numbers lo <= hi, got {t!r}") from None
+            lo.append(a)
+            hi.append(b)
+        reg = Region.box(lo, hi)
+        if need_equilibrium:
+            z, _ = find_equilibrium(fld, _pdict(fld, params))
+            if not reg.contains(z, slack=0.0):
+                raise GandynamicsError(f"the box does not contain the equilibrium {np.round(z, 6).tolist()}; "
+                                       f"give a box around it or use ball:R")
+        return reg
+    raise GandynamicsError(f"unknown region kind {kind!r}; accepted: ball:R, box:lo1:hi1,lo2:hi2,...")
+
+
+def _pdict(fld, params):
+    """Hyperparameters as a name -> value dict (accepts the vector p too)."""
+    if isinstance(params, np.ndarray):
+        return {s.name: float(v) for s, v in zip(fld.hyper, params)}
+    return params
+
+
+def _as_region(region, fld, params) -> Region:
+    if isinstance(region, Region):
+        reg = region
+    elif isinstance(region, str):
+        reg = parse_region(region, fld, params)
+    else:
+        raise GandynamicsError(f"a region must be a Region or a string like ball:0.5, got {region!r}")
+    if reg.dim != fld.n:
+        raise GandynamicsError(f"the region has dimension {reg.dim}, the game has {fld.n} parameters")
+    return reg
+
+
+# --------------------------------------------------------------------------- point values
+def jacobian_values(fld, points, params=None):
+    """``(||DF(z)||_2, lambda_min(sym DF(z)), DF(z))`` for each row of ``points`` (compiled DF)."""
+    p = fld._p(params)
+    m = fld.compiled()
+    pts = np.atleast_2d(np.asarray(points, dtype=float))
+    D = np.empty((pts.shape[0], fld.n, fld.n))
+    for k, z in enumerate(pts):
+        m.jacobian(z, p, D[k])
+    ok = np.all(np.isfinite(D.reshape(len(pts), -1)), axis=1)
+    norms = np.full(len(pts), np.nan)
+    lmins = np.full(len(pts), np.nan)
+    if np.any(ok):
+        norms[ok] = np.linalg.svd(D[ok], compute_uv=False)[:, 0]
+        lmins[ok] = np.linalg.eigvalsh((D[ok] + np.swapaxes(D[ok], 1, 2)) / 2)[:, 0]
+    return norms, lmins, D
+
+
+def _norm_at(fld, p, z):
+    return float(jacobian_values(fld, z, p)[0][0])
+
+
+def _lmin_at(fld, p, z):
+    return float(jacobian_values(fld, z, p)[1][0])
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class Bracket:
+    """``lo <= constant <= hi``; ``witness`` the point of the region that gives the estimate side
+    (``lo`` for L, ``hi`` for mu), ``value`` the constant's local value there."""
+
+    name: str
+    lo: float
+    hi: float
+    witness: np.ndarray
+    value: float
+    boxes: int = 0
+    seconds: float = 0.0
+    converged: bool = False
+    certified: bool = True
+
+    @property
+    def gap(self) -> float:
+        return self.hi - self.lo
+
+    def to_dict(self) -> dict:
+        return {"lo": self.lo, "hi": self.hi, "witness": self.witness.tolist(), "value_at_witness": self.value,
+                "boxes": self.boxes, "seconds": self.seconds, "converged": self.converged,
+                "certified": self.certified}
+
+
+@dataclass
+class ConstantsReport:
+    """Certified brackets for mu and L on a region (see the module docstring)."""
+
+    region: Region
+    params: dict
+    mu: Bracket
+    lipschitz: Bracket
+    tol: float
+    asymmetric: dict | None = None
+
+    @property
+    def boxes(self) -> int:
+        return self.mu.boxes + self.lipschitz.boxes
+
+    @property
+    def seconds(self) -> float:
+        return self.mu.seconds + self.lipschitz.seconds
+
+    def to_dict(self) -> dict:
+        out = {"region": self.region.to_dict(), "hyperparameters": self.params, "tol": self.tol,
+               "mu": self.mu.to_dict(), "lipschitz": self.lipschitz.to_dict(), "boxes": self.boxes,
+               "seconds": self.seconds}
+        if self.asymmetric is not None:
+            out["asymmetric"] = self.asymmetric
+        return out
+
+
+@dataclass
+class CheckResult:
+    """The verdict on claimed constants: ``status`` in ``holds``, ``refuted``, ``undecided``."""
+
+    status: str
+    claims: dict
+    mu: Bracket | None = None
+    lipschitz: Bracket | None = None
+    counterexample: dict | None = None
+    verdicts: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        out = {"status": self.status, "claims": self.claims, "verdicts": self.verdicts,
+               "mu": None if self.mu is None else self.mu.to_dict(),
+               "lipschitz": None if self.lipschitz is None else self.lipschitz.to_dict()}
+        if self.counterexample is not None:
+            out["counterexample"] = self.counterexample
+        return out
+
+
+# --------------------------------------------------------------------------- estimates
+def _refine(obj, z0, region: Region):
+    """Local minimisation of ``obj`` over the region from ``z0``; returns ``(value, point)``."""
+    try:
+        with np.errstate(all="ignore"):
+            if region.kind == "box":
+                res = optimize.minimize(obj, z0, method="L-BFGS-B", bounds=list(zip(region.lo, region.hi)),
+                                        options={"maxiter": 200})
+            else:
+                c, r2 = region.center, region.radius ** 2
+                cons = {"type": "ineq", "fun": lambda z: r2 - float(np.sum((z - c) ** 2)),
+                        "jac": lambda z: -2 * (z - c)}
+                res = optimize.minimize(obj, z0, method="SLSQP", constraints=[cons],
+                                        options={"maxiter": 200, "ftol": 1e-15})
+        z = region.project(res.x)
+        v = obj(z)
+        if np.isfinite(v):
+            return float(v), z
+    except Exception:  # pragma: no cover - a failed refinement keeps the sampled witness
+        pass
+    return float(obj(z0)), np.asarray(z0, float)
+
+
+def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int = 0, refine: int = 3) -> dict:
+    """Sampled and locally refined estimates with witnesses.
+
+    Returns ``{"lipschitz": (L_lo, z_a), "mu": (mu_hi, z_b)}``: ``L_lo = ||DF(z_a)||_2 <= L_S`` and
+    ``mu_hi = lambda_min(sym DF(z_b)) >= mu_S``, ``z_a, z_b`` points of the region.  Sampling: ``samples``
+    points (see :meth:`Region.sample`), then ``refine`` local optimisations from the best samples.
+    """
+    p = fld._p(params)
+    reg = _as_region(region, fld, params)
+    rng = np.random.default_rng(seed)
+    pts = reg.sample(int(samples), rng)
+    norms, lmins, _ = jacobian_values(fld, pts, p)
+    nn = np.where(np.isfinite(norms), norms, -np.inf)
+    ll = np.where(np.isfinite(lmins), lmins, np.inf)
+    out = {}
+    fL = lambda z: -_norm_at(fld, p, z)
+    fm = lambda z: _lmin_at(fld, p, z)
+    best_L = (float(nn.max()), pts[int(np.argmax(nn))])
+    for k in np.argsort(-nn)[:refine]:
+        v, z = _refine(fL, pts[k], reg)
+        if -v > best_L[0]:
+            best_L = (-v, z)
+    best_m = (float(ll.min()), pts[int(np.argmin(ll))])
+    for k in np.argsort(ll)[:refine]:
+        v, z = _refine(fm, pts[k], reg)
+        if v < best_m[0]:
+            best_m = (v, z)
+    out["lipschitz"] = best_L
+    out["mu"] = best_m
+    return out
+
+
+# --------------------------------------------------------------------------- branch and bound
+def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: float, max_boxes: int,
+                      max_seconds: float, threshold: float | None = None):
+    """Best-first branch-and-bound for ``g = ||DF||`` (which="L") or ``g = -lambda_min(sym DF)``
+    (which="mu"), maximised over the region.
+
+    Returns ``(best, best_point, global_ub, boxes, seconds, converged, decided)``: ``best = g(best_point)``
+    at a point of the region, ``global_ub >= sup g`` (certified).  With ``threshold`` the search stops as
+    soon as ``global_ub <= threshold`` or ``best > threshold`` (``decided``); ``tol`` is then ignored.
+    """
+    t0 = time.perf_counter()
+    fi = interval_jacobian(fld)
+    n = fld.n
+    best, best_z = start
+    best = float(best)
+    sgn = 1.0 if which == "L" else -1.0
+
+    def g_at(z):
+        v = _norm_at(fld, p, z) if which == "L" else -_lmin_at(fld, p, z)
+        return v if math.isfinite(v) else -math.inf
+
+    def bound(lo, hi):
+        L_hi, mu_lo, _ = matrix_bounds(fi.on_box(lo, hi, p), n, which)
+        ub = L_hi if which == "L" else -mu_lo
+        return ub if not math.isnan(ub) else math.inf
+
+    heap = []
+    counter = 0
+    pruned = -math.inf
+    boxes = 0
+    lo0, hi0 = reg.lo.copy(), reg.hi.copy()
+    ub0 = bound(lo0, hi0)
+    boxes += 1
+    heapq.heappush(heap, (-ub0, counter, lo0, hi0))
+    converged = decided = False
+    while heap:
+        gub = max(-heap[0][0], pruned)
+        if threshold is not None:
+            if gub <= threshold or best > threshold:
+                decided = True
+                break
+        else:
+            gap = gub - best
+            if gap <= atol or gap <= tol * max(abs(best), abs(gub)):
+                converged = True
+                break
+        if boxes >= max_boxes or time.perf_counter() - t0 > max_seconds:
+            break
+        _, _, lo, hi = heapq.heappop(heap)
+        k = int(np.argmax(hi - lo))
+        midk = 0.5 * (lo[k] + hi[k])
+        for a, b in ((lo[k], midk), (midk, hi[k])):
+            clo, chi = lo.copy(), hi.copy()
+            clo[k], chi[k] = a, b
+            if not reg.meets(clo, chi):
+                continue
+            ub = bound(clo, chi)
+            boxes += 1
+            c = reg.project(0.5 * (clo + chi))
+            v = g_at(c)
+            if v > best:
+                best, best_z = v, c
+            if ub <= best:
+                pruned = max(pruned, ub)
+            else:
+                counter += 1
+                heapq.heappush(heap, (-ub, counter, clo, chi))
+    gub = max(-heap[0][0] if heap else -math.inf, pruned)
+    if not heap and pruned == -math.inf:
+        gub = best  # pragma: no cover - every box pruned before any bound was recorded
+    if threshold is None and not converged:
+        gap = gub - best
+        converged = gap <= atol or gap <= tol * max(abs(best), abs(gub))
+    if threshold is not None and not decided:
+        decided = gub <= threshold or best > threshold
+    _ = sgn
+    return best, np.asarray(best_z, float), gub, boxes, time.perf_counter() - t0, converged, decided
+
+
+def _check_tol(tol, atol, max_boxes, max_seconds):
+    for name, v in (("tol", tol), ("atol", atol), ("max_seconds", max_seconds)):
+        if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            raise GandynamicsError(f"{name} must be a finite number >= 0, got {v!r}")
+    if not tol > 0:
+        raise GandynamicsError(f"the tolerance must be > 0, got {tol!r}")
+    if not isinstance(max_boxes, (int, np.integer)) or max_boxes < 1:
+        raise GandynamicsError(f"max_boxes must be a whole number >= 1, got {max_boxes!r}")
+
+
+def _smooth_check(fld):
+    bad = [str(a) for e in fld.DF for a in e.atoms(sp.DiracDelta)]
+    return bad
+
+
+def _bracket(name, which, res, certified=True) -> Bracket:
+    best, z, gub, boxes, secs, conv, _ = res
+    if which == "L":
+        return Bracket(name, best, gub, z, best, boxes, secs, conv, certified)
+    return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, certified)
+
+
+def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float = 1e-12, max_boxes: int = 20000,
+                      max_seconds: float = 30.0, samples: int = 1000, seed: int = 0,
+                      asymmetric: bool = True) -> ConstantsReport:
+    """Certified brackets ``[L_lo, L_hi]`` and ``[mu_lo, mu_hi]`` on a region (see the module docstring).
+
+    Parameters
+    ----------
+    fld : VectorField
+    region : Region or str
+        ``ball:R`` (around the equilibrium) or ``box:lo1:hi1,...``.
+    params : dict, optional
+        Hyperparameter values (defaults of the field otherwise).
+    tol, atol : float
+        Stop each search when ``hi - lo <= tol * max(|lo|, |hi|)`` or ``hi - lo <= atol``.
+    max_boxes, max_seconds : budget per constant.
+
+    Returns
+    -------
+    ConstantsReport
+        ``lipschitz.lo = ||DF(z_a)||`` and ``mu.hi = lambda_min(sym DF(z_b))`` at witnesses in the region;
+        ``lipschitz.hi >= L_S`` and ``mu.lo <= mu_S`` are guaranteed (outward-rounded ball arithmetic).
+        For a field with the :class:`~gandynamics.regularizers.Asymmetric` regularizer the report also
+        carries :func:`asymmetric_local`.
+    """
+    _check_tol(tol, atol, max_boxes, max_seconds)
+    p = fld._p(params)
+    reg = _as_region(region, fld, params)
+    est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
+    resL = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], tol, atol, max_boxes, max_seconds)
+    mu_est = est["mu"]
+    resM = _branch_and_bound(fld, reg, p, "mu", (-mu_est[0], mu_est[1]), tol, atol, max_boxes, max_seconds)
+    hyper = {s.name: float(v) for s, v in zip(fld.hyper, p)}
+    asym = None
+    if asymmetric and _find_asymmetric(fld) is not None:
+        asym = asymmetric_local(fld, p)
+    return ConstantsReport(reg, hyper, _bracket("mu", "mu", resM), _bracket("lipschitz", "L", resL), tol, asym)
+
+
+def _claim(value, name):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise GandynamicsError(f"the claimed {name} must be a number, got {value!r}")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"the claimed {name} must be a number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise GandynamicsError(f"the claimed {name} must be finite, got {value!r}")
+    return v
+
+
+def _shrink(reg: Region, z, kappa: float) -> np.ndarray:
+    """``z`` moved a fraction ``kappa`` towards the centre of the region (stays in it: convexity)."""
+    c = reg.center if reg.kind == "ball" else 0.5 * (reg.lo + reg.hi)
+    return c + (np.asarray(z, float) - c) * (1.0 - kappa)
+
+
+def _find_pair(fld, p, reg, z, v, test):
+    """Points ``z1 = b - t v``, ``z2 = b + t v`` of the region around ``b`` (z, or z moved slightly inwards
+    when v is tangent to the boundary) for which ``test(z1, z2)`` returns a number that violates the claim."""
+    scale = float(np.max(reg.hi - reg.lo))
+    for kappa in (0.0, 1e-6, 1e-4, 1e-3, 1e-2):
+        b = _shrink(reg, z, kappa)
+        for t in scale * np.array([1e-4, 1e-5, 1e-3, 1e-6, 1e-7]):
+            z1, z2 = b - t * v, b + t * v
+            if not (reg.contains(z1, slack=0.0) and reg.contains(z2, slack=0.0)):
+                continue
+            r = test(z1, z2)
+            if r is not None:
+                return {"z": z1.tolist(), "z2": z2.tolist(), "ratio": r}
+    return None
+
+
+def _pair_lipschitz(fld, p, reg, z, claim):
+    """Two points of the region with ``||F(z2) - F(z)|| > claim ||z2 - z||`` (or None)."""
+    D = fld.eval_DF(z, p)
+    v = np.linalg.svd(D)[2][0]
+
+    def test(z1, z2):
+        r = float(np.linalg.norm(fld.eval_F(z2, p) - fld.eval_F(z1, p)) / np.linalg.norm(z2 - z1))
+        return r if r > claim else None
+    return _find_pair(fld, p, reg, z, v, test)
+
+
+def _pair_monotone(fld, p, reg, z, claim):
+    """Two points with ``<F(z2) - F(z), z2 - z> < claim ||z2 - z||^2`` (or None)."""
+    D = fld.eval_DF(z, p)
+    v = np.linalg.eigh((D + D.T) / 2)[1][:, 0]
+
+    def test(z1, z2):
+        dz = z2 - z1
+        q = float(np.dot(fld.eval_F(z2, p) - fld.eval_F(z1, p), dz) / np.dot(dz, dz))
+        return q if q < claim else None
+    return _find_pair(fld, p, reg, z, v, test)
+
+
+def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 50000, max_seconds: float = 30.0,
+                    samples: int = 1000, seed: int = 0) -> CheckResult:
+    """Check the claims "F is ``mu``-strongly monotone" and/or "F is ``L``-Lipschitz" on the region.
+
+    Returns a :class:`CheckResult` with ``status``:
+
+    * ``"holds"`` — every claim is certified (``mu_lo >= mu`` and ``L_hi <= L`` by ball arithmetic);
+    * ``"refuted"`` — some claim fails at a point of the region: ``counterexample`` has the point, the
+      local value there (``lambda_min(sym DF)`` or ``||DF||_2``), and where found a pair ``(z, z2)`` of
+      points of the region violating the defining inequality directly
+      (``<F(z2) - F(z), z2 - z> < mu ||z2 - z||^2`` or ``||F(z2) - F(z)|| > L ||z2 - z||``);
+    * ``"undecided"`` — the budget ran out first; the brackets say how far it got.
+    """
+    mu_c = _claim(mu, "mu")
+    L_c = _claim(L, "Lipschitz constant")
+    if mu_c is None and L_c is None:
+        raise GandynamicsError("nothing to check: give a claimed mu and/or a claimed Lipschitz constant")
+    _check_tol(1e-3, 0.0, max_boxes, max_seconds)
+    p = fld._p(params)
+    reg = _as_region(region, fld, params)
+    est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
+    verdicts, counter = {}, None
+    brL = brM = None
+    if L_c is not None:
+        res = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], 0.0, 0.0, max_boxes, max_seconds, threshold=L_c)
+        brL = _bracket("lipschitz", "L", res)
+        if brL.hi <= L_c:
+            verdicts["lipschitz"] = "holds"
+        elif brL.lo > L_c:
+            verdicts["lipschitz"] = "refuted"
+            counter = {"claim": "lipschitz", "claimed": L_c, "point": brL.witness.tolist(),
+                       "value": brL.value, "quantity": "||DF(z)||_2",
+                       "pair": _pair_lipschitz(fld, p, reg, brL.witness, L_c)}
+        else:
+            verdicts["lipschitz"] = "undecided"
+    if mu_c is not None:
+        m0 = est["mu"]
+        res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds, threshold=-mu_c)
+        brM = _bracket("mu", "mu", res)
+        if brM.lo >= mu_c:
+            verdicts["mu"] = "holds"
+        elif brM.hi < mu_c:
+            verdicts["mu"] = "refuted"
+            if counter is None:
+                counter = {"claim": "mu", "claimed": mu_c, "point": brM.witness.tolist(), "value": brM.value,
+                           "quantity": "lambda_min((DF(z) + DF(z)^T)/2)",
+                           "pair": _pair_monotone(fld, p, reg, brM.witness, mu_c)}
+        else:
+            verdicts["mu"] = "undecided"
+    vals = set(verdicts.values())
+    status = "refuted" if "refuted" in vals else ("holds" if vals == {"holds"} else "undecided")
+    claims = {"mu": mu_c, "lipschitz": L_c}
+    return CheckResult(status, claims, brM, brL, counter, verdicts)
+
+
+# --------------------------------------------------------------------------- asymmetric scheme (§4.3)
+def _find_asymmetric(fld):
+    from ..regularizers import Asymmetric
+    for r in fld.regularizers:
+        if isinstance(r, Asymmetric):
+            return r
+    return None
+
+
+def _part_symbols(fld):
+    """For each elementary regularizer part, ``{key: hyperparameter symbol name}`` — the names
+    :func:`gandynamics.regularizers.apply_regularizers` gives (mirrored here; checked in the tests)."""
+    from ..regularizers import _SLUG
+    parts = [(r, q) for r in fld.regularizers for q in r.parts()]
+    used = {s.name for s in fld.model.params} | {(s.name if isinstance(s, sp.Symbol) else s) for s in fld.model.hyper}
+    out = []
+    for r, q in parts:
+        names = {}
+        for key in q.defaults:
+            name = key if key not in used else f"{key}_{_SLUG.get(q.name, q.name)}"
+            i = 2
+            while name in used:
+                name = f"{key}_{_SLUG.get(q.name, q.name)}{i}"
+                i += 1
+            used.add(name)
+            names[key] = name
+        out.append((r, q, names))
+    return out
+
+
+def asymmetric_local(fld, params=None, at=None) -> dict:
+    r"""Local quantities of the asymmetric scheme at the equilibrium (theory.md §4.3, readings R-a/b/c).
+
+    * Gauss–Newton Gramian of the penalty: for ``penalty=r1``/``r2``,
+      ``G = E_mu[ J_psi(grad_x D_psi(x))^T J_psi(grad_x D_psi(x)) ]`` (mu = data resp. generator
+      distribution); for ``penalty=nk`` (reading R-c) ``G = K^T K``, ``K = d(grad_psi L)/d theta``.
+      Local identifiability: ``lambda_min(G) > 0``.
+    * ``mu_loc = lambda_min(sym DF_reg(z*))`` and ``L_loc = ||DF_reg(z*)||_2`` (exact, from the field), and
+      the block formula of §4.3: R-a ``min(lambda_min(H_tt) + eps, lambda_min(-H_pp + gamma G))``,
+      R-b ``min(lambda_min(H_tt), lambda_min(-H_pp + eps I + gamma G))``, R-c
+      ``min(lambda_min(H_tt + gamma K^T K), lambda_min(-H_pp + eps I))`` with ``H`` the Hessian blocks of
+      the GAN objective L at z* (valid when the cross terms vanish, as for R1 at a zero-centred
+      equilibrium), and the bound ``L_loc <= ||DF(z*)||_2 + max(eps, gamma lambda_max(G))``.
+    """
+    from ..game import GAN
+    from .spectrum import find_equilibrium
+    reg = _find_asymmetric(fld)
+    if reg is None:
+        raise GandynamicsError("the field has no asymmetric regularizer (--reg asymmetric:...)")
+    gan = fld.model
+    if not isinstance(gan, GAN):
+        raise GandynamicsError("the Gauss-Newton Gramian needs a GAN (discriminator and distributions)")
+    p = fld._p(params)
+    pv = dict(zip([s.name for s in fld.hyper], p))
+    zstar = fld.point(at) if at is not None else find_equilibrium(fld, pv)[0]
+    eps = gamma = None
+    for r, q, names in _part_symbols(fld):
+        if r is not reg:
+            continue
+        if q.name == "tikhonov":
+            eps = float(pv[names["eps"]])
+        elif q.name in ("r1", "r2"):
+            gamma = float(pv[names["gamma"]])
+        elif q.name == "nagarajan-kolter":
+            gamma = 2 * float(pv[names["eta"]])
+    pen = reg.opts["penalty"]
+    sub = {s: sp.Float(float(v)) for s, v in zip(gan.params, zstar)}
+    hsub = {s: sp.Float(float(pv.get(s.name, v))) for s, v in dict(gan.hyper).items()}
+    theta, psi = list(gan.theta), list(gan.psi)
+    L = gan.objective()
+    if pen in ("r1", "r2"):
+        dist = gan.real if pen == "r1" else gan.fake
+        G = sp.zeros(len(psi), len(psi))
+        for w, x in dist.atoms():
+            K = sp.Matrix(gan.grad_x_D(x)).jacobian(psi)
+            G += w * (K.T * K)
+    else:
+        K = sp.Matrix([sp.diff(L, q) for q in psi]).jacobian(theta)
+        G = K.T * K
+    Gn = np.array(G.xreplace(sub).xreplace(hsub).evalf(), dtype=float)
+    Htt = np.array(sp.hessian(L, theta).xreplace(sub).xreplace(hsub).evalf(), dtype=float)
+    Hpp = np.array(sp.hessian(L, psi).xreplace(sub).xreplace(hsub).evalf(), dtype=float)
+    D = fld.eval_DF(zstar, p)
+    w = np.linalg.eigvalsh(Gn)
+    mu_loc = float(np.linalg.eigvalsh((D + D.T) / 2)[0])
+    L_loc = float(np.linalg.norm(D, 2))
+    lmin = lambda M: float(np.linalg.eigvalsh((M + M.T) / 2)[0])
+    It, Ip = np.eye(len(theta)), np.eye(len(psi))
+    reading = {"generator": "R-a", "discriminator": "R-b"}[reg.opts["tikhonov_on"]] if pen != "nk" else "R-c"
+    if reading == "R-a":
+        mu_formula = min(lmin(Htt) + eps, lmin(-Hpp + gamma * Gn))
+    elif reading == "R-b":
+        mu_formula = min(lmin(Htt), lmin(-Hpp + eps * Ip + gamma * Gn))
+    else:
+        mu_formula = min(lmin(Htt + gamma * Gn), lmin(-Hpp + eps * Ip))
+    # the unregularised DF at z*: grad of (L, -L) w.r.t. (theta, psi)
+    Fu = sp.Matrix([sp.diff(L, t) for t in theta] + [-sp.diff(L, q) for q in psi])
+    Du = np.array(Fu.jacobian(theta + psi).xreplace(sub).xreplace(hsub).evalf(), dtype=float)
+    L_bound = float(np.linalg.norm(Du, 2) + max(eps, gamma * float(w[-1])))
+    return {"reading": reading, "point": zstar.tolist(), "eps": eps, "gamma": gamma, "penalty": pen,
+            "gramian": Gn.tolist(), "gramian_lambda_min": float(w[0]), "gramian_lambda_max": float(w[-1]),
+            "identifiable": bool(w[0] > 1e-12 * max(1.0, abs(float(w[-1])))),
+            "mu_loc": mu_loc, "L_loc": L_loc, "mu_loc_formula": mu_formula, "L_loc_bound": L_bound}

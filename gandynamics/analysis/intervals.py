@@ -1,0 +1,518 @@
+r"""Sound interval (ball) arithmetic for the symbolic field: enclosures of ``DF`` over a box, and rigorous
+bounds on the spectral norm and the smallest symmetric eigenvalue of an interval matrix.
+
+Engine: `python-flint <https://fredrikj.net/python-flint/>`_'s ``arb`` (Arb ball arithmetic, Johansson
+2017): every operation returns a ball that contains the exact result, with outward rounding, so an
+enclosure computed here contains ``f(z)`` for *every* ``z`` in the box (inclusion isotonicity of interval
+arithmetic; Moore, Kearfott & Cloud, *Introduction to Interval Analysis*, 2009, §5–6).
+
+Translation of sympy expressions (:func:`compile_interval`):
+
+* ``+ - * /``, integer powers (even powers of a ball that contains 0 give ``[0, |x|^n]``),
+  rational and symbolic powers (through ``exp(a log x)``; undefined where the base may be negative);
+* ``exp``, ``log``, ``sqrt``, :class:`gandynamics.losses.sigmoid` ``= 1/(1+exp(-x))`` and
+  :class:`~gandynamics.losses.softplus` ``= log(1+exp(x))`` by their *monotone forms*: ``g([a, b]) =
+  [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
+* ``Abs`` (``[0, max|x|]`` across 0), ``sign`` and ``Heaviside`` (their value sets over the box, e.g.
+  ``[-1, 1]`` across 0), ``DiracDelta`` (0 off its support, unbounded on a box that meets it), ``Max``,
+  ``Min``, and the circular/hyperbolic functions Arb encloses itself;
+* anything else is refused with a :class:`~gandynamics.errors.GandynamicsError`.
+
+A result that Arb cannot bound (division by a ball containing 0, ``log`` of a ball reaching 0) is a NaN
+or infinite ball; callers treat it as "unbounded on this box", which is sound.
+
+Matrix bounds (theory.md §0.5 defines ``L = sup ||DF||_2`` and ``mu = inf lambda_min(sym DF)``).  An
+interval matrix is written ``M0 ± R`` (``M0`` a float matrix, ``R >= 0`` entrywise), and
+
+* ``||M||_2 <= ||M0||_2 + ||R||_2``  and  ``lambda_min(sym M) >= lambda_min(sym M0) - ||sym R||_2``
+  for every ``M`` in it (Weyl's inequality, with ``||E||_2 <= || |E| ||_2 <= ||R||_2`` for ``|E| <= R``;
+  Horn & Johnson, *Matrix Analysis*, Thm 4.3.1 and 8.1.18);
+* ``||R||_2 <= min( sqrt(||R||_1 ||R||_inf), ||R||_F )`` (Horn & Johnson 5.6.P21 / Hölder);
+* ``||M0||_2 <= t`` and ``lambda_min(sym M0) >= t`` are *certified* by running a Cholesky factorisation
+  of ``t^2 I - M0^T M0`` (resp. ``sym M0 - t I``) in ball arithmetic: if every pivot is certainly
+  positive, every symmetric matrix in the balls is positive definite (Rump, *Verification methods*,
+  Acta Numerica 2010, §10.8), with ``t`` the floating-point value plus a small margin; a Frobenius /
+  Gershgorin bound is the fallback when certification fails.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import sympy as sp
+from flint import arb
+
+from ..errors import GandynamicsError
+from ..losses import sigmoid as _Sigmoid, softplus as _Softplus
+
+__all__ = ["IntervalFunction", "compile_interval", "interval_jacobian", "ball", "box_balls", "lower", "upper",
+           "split_matrix", "norm2_upper", "lambda_min_lower", "is_positive_definite", "matrix_bounds"]
+
+_INF = math.inf
+
+
+# --------------------------------------------------------------------------- scalar helpers
+def ball(lo: float, hi: float) -> arb:
+    """The ball containing the interval ``[lo, hi]`` (end points are exact doubles)."""
+    if lo == hi:
+        return arb(lo)
+    return arb(lo).union(arb(hi))
+
+
+def box_balls(lo: Sequence[float], hi: Sequence[float]) -> list:
+    """One ball per coordinate of the box ``[lo, hi]``."""
+    return [ball(float(a), float(b)) for a, b in zip(lo, hi)]
+
+
+def upper(x: arb) -> float:
+    """A double ``>= every value of x`` (``inf`` when x is not finite)."""
+    if not x.is_finite():
+        return _INF
+    u = float(x.upper())
+    return math.nextafter(u, _INF)
+
+
+def lower(x: arb) -> float:
+    """A double ``<= every value of x`` (``-inf`` when x is not finite)."""
+    if not x.is_finite():
+        return -_INF
+    v = float(x.lower())
+    return math.nextafter(v, -_INF)
+
+
+def _hull_monotone(g, x: arb, increasing: bool = True) -> arb:
+    """``g`` over the ball x for a monotone ``g``, from its values at the exact end points."""
+    if not x.is_finite():
+        return arb.nan()
+    a, b = x.lower(), x.upper()
+    ga, gb = g(a), g(b)
+    return ga.union(gb)
+
+
+def _exp(x):
+    return _hull_monotone(lambda t: t.exp(), x)
+
+
+def _log(x):
+    if not x.is_finite() or not x > 0:
+        return arb.nan()
+    return _hull_monotone(lambda t: t.log(), x)
+
+
+def _sigmoid_pt(t):
+    # 1/(1+exp(-t)) at a point ball; exp of a large negative never overflows in Arb
+    return 1 / (1 + (-t).exp())
+
+
+def _sigmoid(x):
+    return _hull_monotone(_sigmoid_pt, x)
+
+
+def _softplus_pt(t):
+    if t > 0:
+        return t + (-t).exp().log1p()
+    return t.exp().log1p()
+
+
+def _softplus(x):
+    return _hull_monotone(_softplus_pt, x)
+
+
+def _sqrt(x):
+    if not x.is_finite() or not x.lower() >= 0:
+        return arb.nan()  # the real square root is undefined on part of the ball
+    return _hull_monotone(lambda t: t.sqrt(), x)
+
+
+def _abs(x):
+    if not x.is_finite():
+        return arb.nan()
+    if x.contains(0):
+        return arb(0).union(x.abs_upper())
+    return abs(x)
+
+
+def _ipow(x, n: int):
+    if n == 0:
+        return arb(1)
+    if n < 0:
+        return 1 / _ipow(x, -n)
+    if n == 1:
+        return x
+    if n % 2 == 0 and x.contains(0):
+        if not x.is_finite():
+            return arb.nan()
+        return arb(0).union(x.abs_upper() ** n)
+    if n % 2 == 1 and x.is_finite():
+        # odd powers are increasing: the end points give the tight range
+        return _hull_monotone(lambda t: t ** n, x)
+    return x ** n
+
+
+def _rat_pow(x, p: int, q: int):
+    """``x ** (p/q)``; ``q == 2`` via the monotone square root."""
+    if q == 2:
+        s = _sqrt(x)
+        return _ipow(s, p)
+    if not x.is_finite() or not x.lower() >= 0:
+        return arb.nan()
+    e = arb(p) / q
+    if p > 0:
+        return _hull_monotone(lambda t: t ** e if t > 0 else arb(0), x)
+    if not x > 0:
+        return arb.nan()
+    return _hull_monotone(lambda t: t ** e, x)
+
+
+def _gpow(x, y):
+    """``x ** y`` with a symbolic exponent: ``exp(y log x)`` (x > 0)."""
+    return _exp(y * _log(x))
+
+
+def _sign(x):
+    if not x.is_finite():
+        return arb(0, 1)
+    if x > 0:
+        return arb(1)
+    if x < 0:
+        return arb(-1)
+    if x.is_zero():
+        return arb(0)
+    return arb(0, 1)  # [-1, 1]: every value sign takes on the box
+
+
+def _heaviside(x):
+    if x.is_finite() and x > 0:
+        return arb(1)
+    if x.is_finite() and x < 0:
+        return arb(0)
+    return ball(0.0, 1.0)
+
+
+def _dirac(x):
+    if x.is_finite() and not x.contains(0):
+        return arb(0)
+    return arb.nan()  # unbounded on a box that meets the support
+
+
+def _max(*xs):
+    out = xs[0]
+    for y in xs[1:]:
+        if not (out.is_finite() and y.is_finite()):
+            return arb.nan()
+        lo = max(float(out.lower()), float(y.lower()))
+        hi = max(float(out.upper()), float(y.upper()))
+        out = ball(math.nextafter(lo, -_INF), math.nextafter(hi, _INF))
+    return out
+
+
+def _min(*xs):
+    out = xs[0]
+    for y in xs[1:]:
+        if not (out.is_finite() and y.is_finite()):
+            return arb.nan()
+        lo = min(float(out.lower()), float(y.lower()))
+        hi = min(float(out.upper()), float(y.upper()))
+        out = ball(math.nextafter(lo, -_INF), math.nextafter(hi, _INF))
+    return out
+
+
+_ENV = {
+    "arb": arb, "_exp": _exp, "_log": _log, "_sigmoid": _sigmoid, "_softplus": _softplus, "_sqrt": _sqrt,
+    "_abs": _abs, "_ipow": _ipow, "_rat_pow": _rat_pow, "_gpow": _gpow, "_sign": _sign,
+    "_heaviside": _heaviside, "_dirac": _dirac, "_max": _max, "_min": _min,
+}
+
+#: sympy functions Arb encloses soundly itself (method name on arb)
+_ARB_METHODS = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.atan: "atan", sp.sinh: "sinh", sp.cosh: "cosh",
+                sp.tanh: "tanh", sp.erf: "erf"}
+
+SUPPORTED = ("+, -, *, /, powers, exp, log, sqrt, sigmoid, softplus, Abs, sign, Heaviside, DiracDelta, Max, Min, "
+             "sin, cos, tan, atan, sinh, cosh, tanh, erf")
+
+
+# --------------------------------------------------------------------------- sympy -> arb source
+class _Translator:
+    """Prints a sympy expression as Python source over arb balls; constants are hoisted."""
+
+    def __init__(self, names: dict):
+        self.names = names
+        self.consts: dict = {}   # key -> name
+        self.values: dict = {}   # name -> arb
+
+    def const(self, value: arb, key) -> str:
+        name = self.consts.get(key)
+        if name is None:
+            name = f"c{len(self.consts)}"
+            self.consts[key] = name
+            self.values[name] = value
+        return name
+
+    def number(self, e: sp.Expr) -> str:
+        if e.is_Integer:
+            return self.const(arb(int(e)), ("int", int(e)))
+        if e.is_Rational:
+            return self.const(arb(int(e.p)) / int(e.q), ("rat", int(e.p), int(e.q)))
+        if e.is_Float:
+            sign, man, exp, _bc = e._mpf_
+            v = arb(int(man)) * arb(2) ** int(exp) if man else arb(0)
+            if sign:
+                v = -v
+            return self.const(v, ("flt", e._mpf_))
+        if e is sp.pi:
+            return self.const(arb.pi(), "pi")
+        if e is sp.E:
+            return self.const(arb(1).exp(), "e")
+        if e.is_number:
+            # e.g. sqrt(2), log(2): translate the expression tree itself
+            return None
+        return None
+
+    def __call__(self, e: sp.Expr) -> str:
+        if e.is_Symbol:
+            return self.names[e]
+        if e.is_Number or e in (sp.pi, sp.E):
+            s = self.number(e)
+            if s is None:
+                raise GandynamicsError(f"cannot enclose the number {e}")
+            return s
+        if e.is_Add:
+            return "(" + " + ".join(self(a) for a in e.args) + ")"
+        if e.is_Mul:
+            args = list(e.args)
+            if args and args[0] == -1:
+                return "(-" + (self(sp.Mul(*args[1:])) if len(args) > 2 else self(args[1])) + ")"
+            return "(" + " * ".join(self(a) for a in args) + ")"
+        if e.is_Pow:
+            b, x = e.args
+            if x.is_Integer:
+                return f"_ipow({self(b)}, {int(x)})"
+            if x.is_Rational:
+                return f"_rat_pow({self(b)}, {int(x.p)}, {int(x.q)})"
+            if b is sp.E:
+                return f"_exp({self(x)})"
+            return f"_gpow({self(b)}, {self(x)})"
+        f = e.func
+        simple = {sp.exp: "_exp", sp.log: "_log", _Sigmoid: "_sigmoid", _Softplus: "_softplus", sp.Abs: "_abs",
+                  sp.sign: "_sign", sp.Heaviside: "_heaviside"}
+        if f in simple:
+            return f"{simple[f]}({self(e.args[0])})"
+        if f is sp.DiracDelta:
+            if len(e.args) > 1:
+                raise GandynamicsError("cannot bound derivatives of DiracDelta")
+            return f"_dirac({self(e.args[0])})"
+        if f in (sp.Max, sp.Min):
+            name = "_max" if f is sp.Max else "_min"
+            return f"{name}(" + ", ".join(self(a) for a in e.args) + ")"
+        if f in _ARB_METHODS:
+            return f"({self(e.args[0])}).{_ARB_METHODS[f]}()"
+        raise GandynamicsError(f"cannot bound {f.__name__}(...) soundly with interval arithmetic; supported: {SUPPORTED}")
+
+
+@dataclass
+class IntervalFunction:
+    """Compiled ball evaluation of a list of sympy expressions in state symbols ``z`` and
+    hyperparameters ``hyper``.  ``f(z_balls, p)`` returns a list of arb balls (``p`` floats)."""
+
+    exprs: tuple
+    z: tuple
+    hyper: tuple
+    source: str
+    _fn: object
+
+    def __call__(self, zballs, p) -> list:
+        return self._fn(zballs, [arb(float(v)) for v in p])
+
+    def on_box(self, lo, hi, p) -> list:
+        """Enclosures of every expression over the box ``[lo, hi]``."""
+        return self(box_balls(lo, hi), p)
+
+    def at(self, z, p) -> list:
+        """Enclosures at one point (exact double coordinates)."""
+        return self([arb(float(v)) for v in z], p)
+
+
+def compile_interval(exprs, z, hyper=()) -> IntervalFunction:
+    """Translate sympy expressions into one Python function over arb balls (common subexpressions
+    shared by :func:`sympy.cse`, which changes nothing in soundness: each shared value is an enclosure)."""
+    exprs = tuple(sp.sympify(e) for e in exprs)
+    z, hyper = tuple(z), tuple(hyper)
+    names = {s: f"z[{i}]" for i, s in enumerate(z)}
+    names.update({s: f"p[{j}]" for j, s in enumerate(hyper)})
+    tr = _Translator(names)
+    known = set(z) | set(hyper)
+    extra = set().union(*[e.free_symbols for e in exprs]) - known if exprs else set()
+    if extra:
+        raise GandynamicsError(f"expressions contain unknown symbols {sorted(map(str, extra))}")
+    reps, reduced = sp.cse(list(exprs), symbols=sp.numbered_symbols("_t"), order="none")
+    lines = ["def _f(z, p):"]
+    for sym, val in reps:
+        tr.names[sym] = str(sym)
+        lines.append(f"    {sym} = {tr(val)}")
+    outs = [tr(e) if e != 0 else "arb(0)" for e in reduced]
+    lines.append("    return [" + ", ".join(outs) + "]")
+    src = "\n".join(lines)
+    env = dict(_ENV)
+    env.update(tr.values)
+    exec(compile(src, "<gandynamics.intervals>", "exec"), env)  # noqa: S102 - our own generated source
+    return IntervalFunction(exprs, z, hyper, src, env["_f"])
+
+
+def interval_jacobian(fld) -> IntervalFunction:
+    """Ball evaluation of the n×n entries of ``DF`` (row-major) of a :class:`~gandynamics.VectorField`,
+    cached on the field."""
+    cache = fld.__dict__.setdefault("_interval_cache", {})
+    if "DF" not in cache:
+        cache["DF"] = compile_interval(list(fld.DF), fld.z, fld.hyper)
+    return cache["DF"]
+
+
+# --------------------------------------------------------------------------- matrix bounds
+def split_matrix(entries, n: int):
+    """Balls (row-major, n×n) -> ``(M0, R)`` (lists of rows): float midpoint matrix and an entrywise radius
+    ``R`` with ``|M - M0| <= R`` for every M in the balls (``R`` infinite where a ball is not finite)."""
+    M0 = [[0.0] * n for _ in range(n)]
+    R = [[0.0] * n for _ in range(n)]
+    for k, x in enumerate(entries):
+        i, j = divmod(k, n)
+        if not x.is_finite():
+            R[i][j] = _INF
+            continue
+        m = float(x.mid())
+        M0[i][j] = m
+        d = x - arb(m)
+        R[i][j] = 0.0 if d.is_zero() else math.nextafter(float(d.abs_upper()), _INF)
+    return M0, R
+
+
+def is_positive_definite(S) -> bool:
+    """Certify that every symmetric matrix in the ball matrix ``S`` (list of lists of arb; only the lower
+    triangle is read) is positive definite: a Cholesky factorisation in ball arithmetic whose pivots are
+    all certainly positive (Rump 2010, §10.8)."""
+    n = len(S)
+    Lm = [[arb(0)] * n for _ in range(n)]
+    for j in range(n):
+        d = S[j][j]
+        for k in range(j):
+            d = d - Lm[j][k] * Lm[j][k]
+        if not d > 0:
+            return False
+        ljj = d.sqrt()
+        Lm[j][j] = ljj
+        for i in range(j + 1, n):
+            s = S[i][j]
+            for k in range(j):
+                s = s - Lm[i][k] * Lm[j][k]
+            Lm[i][j] = s / ljj
+    return True
+
+
+def _nonneg_norm2_upper(R) -> float:
+    """Upper bound on ``||R||_2`` for ``R >= 0``: ``min(sqrt(||R||_1 ||R||_inf), ||R||_F)``.
+
+    Computed in floating point and inflated by ``(1 + (n^2 + 4) u)``, ``u = 2^-52``: every operation acts on
+    non-negative numbers, so each rounded sum, product or square root is within a factor ``(1 + u)`` of its
+    exact value and at most ``n^2 + 3`` such factors accumulate (Higham, *Accuracy and Stability of
+    Numerical Algorithms*, 2002, §3.1); a tiny absolute term covers underflow."""
+    rows = R.tolist() if isinstance(R, np.ndarray) else R
+    n = len(rows)
+    flat = [v for row in rows for v in row]
+    if not all(math.isfinite(v) for v in flat):
+        return _INF
+    if not any(flat):
+        return 0.0
+    c1 = max(sum(rows[i][j] for i in range(n)) for j in range(n))
+    ci = max(sum(row) for row in rows)
+    frob = math.sqrt(sum(v * v for v in flat))
+    b = min(math.sqrt(c1 * ci), frob)
+    return b * (1.0 + (n * n + 4) * 2.0**-52) + 1e-300
+
+
+def _norm2_float(rows) -> float:
+    """Floating-point ``||M||_2`` (closed form for 2×2, LAPACK otherwise) — a guess, certified later."""
+    if len(rows) == 2:
+        (a, b), (c, d) = rows
+        f = (a * a + b * b + c * c + d * d) / 2.0
+        det = a * d - b * c
+        return math.sqrt(f + math.sqrt(max(f * f - det * det, 0.0)))
+    return float(np.linalg.norm(np.array(rows), 2))
+
+
+def _lambda_min_sym_float(rows) -> float:
+    """Floating-point ``lambda_min((M + M^T)/2)`` (closed form for 2×2) — a guess, certified later."""
+    if len(rows) == 2:
+        (a, b), (c, d) = rows
+        o = (b + c) / 2.0
+        return (a + d) / 2.0 - math.hypot((a - d) / 2.0, o)
+    M = np.array(rows)
+    return float(np.linalg.eigvalsh((M + M.T) / 2)[0])
+
+
+def norm2_upper(M0) -> float:
+    """A certified upper bound on ``||M0||_2`` (M0 exact doubles): the floating-point norm plus a margin,
+    certified by the ball Cholesky of ``t^2 I - M0^T M0``; Frobenius norm if that fails."""
+    rows = M0.tolist() if isinstance(M0, np.ndarray) else M0
+    n = len(rows)
+    scale = max(abs(v) for row in rows for v in row)
+    if scale == 0.0:
+        return 0.0
+    s = _norm2_float(rows)
+    A = [[arb(v) for v in row] for row in rows]
+    G = [[sum((A[k][i] * A[k][j] for k in range(n)), arb(0)) for j in range(i + 1)] for i in range(n)]
+    for margin in (1e-14, 1e-12, 1e-9, 1e-6):
+        t = s + margin * scale + 1e-300
+        T2 = arb(t) * arb(t)
+        S = [[(T2 - G[i][j]) if i == j else -G[i][j] for j in range(i + 1)] for i in range(n)]
+        if is_positive_definite(S):
+            return math.nextafter(t, _INF)
+    return upper(sum((a * a for row in A for a in row), arb(0)).sqrt())
+
+
+def lambda_min_lower(S0) -> float:
+    """A certified lower bound on ``lambda_min`` of the symmetric part of ``S0`` (exact doubles):
+    the floating-point value minus a margin, certified by the ball Cholesky of ``sym S0 - t I``;
+    a Gershgorin bound if that fails."""
+    rows = S0.tolist() if isinstance(S0, np.ndarray) else S0
+    n = len(rows)
+    A = [[(arb(rows[i][j]) + arb(rows[j][i])) / 2 for j in range(i + 1)] for i in range(n)]
+    lam = _lambda_min_sym_float(rows)
+    scale = max(abs(lam), max(abs(v) for row in rows for v in row), 1e-300)
+    for margin in (1e-14, 1e-12, 1e-9, 1e-6):
+        t = lam - margin * scale - 1e-300
+        at = arb(t)
+        S = [[(A[i][j] - at) if i == j else A[i][j] for j in range(i + 1)] for i in range(n)]
+        if is_positive_definite(S):
+            return math.nextafter(t, -_INF)
+    g = []
+    for i in range(n):
+        r = A[i][i]
+        for j in range(n):
+            if j != i:
+                r = r - abs(A[max(i, j)][min(i, j)])
+        g.append(lower(r))
+    return min(g)
+
+
+def matrix_bounds(entries, n: int, want: str = "both") -> tuple[float, float, np.ndarray]:
+    """For balls enclosing a matrix M over a box: ``(L_hi, mu_lo, M0)`` with
+    ``||M||_2 <= L_hi`` and ``lambda_min((M + M^T)/2) >= mu_lo`` for every M in the balls (Weyl, see the
+    module docstring).  ``want`` = ``"L"``, ``"mu"`` or ``"both"`` (the other is returned as NaN)."""
+    M0, R = split_matrix(entries, n)
+    rN = _nonneg_norm2_upper(R)
+    if rN == _INF:
+        return _INF, -_INF, M0
+    L_hi = mu_lo = math.nan
+    if want in ("L", "both"):
+        L_hi = upper(arb(norm2_upper(M0)) + arb(rN))
+    if want in ("mu", "both"):
+        # sym R = (R + R^T)/2 rounded upwards entrywise; ||sym R|| <= ||R|| as well
+        if rN:
+            Rs = [[math.nextafter((R[i][j] + R[j][i]) / 2.0, _INF) for j in range(n)] for i in range(n)]
+            rS = min(rN, _nonneg_norm2_upper(Rs))
+        else:
+            rS = 0.0
+        mu_lo = lower(arb(lambda_min_lower(M0)) - arb(rS))
+    return L_hi, mu_lo, M0

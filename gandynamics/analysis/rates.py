@@ -1,0 +1,474 @@
+r"""Convergence rates of the training methods: exact local rates, optimal and largest stable steps,
+theoretical global bounds from (mu, L), and measured rates.
+
+Linearised at an equilibrium z* with ``A = DF(z*)`` (theory.md §0.4; ``F = -v``, step ``h``), each method is
+a linear map of its state, with iteration matrix
+
+=============  ===================================================  ====================================
+method         iteration matrix                                     state
+=============  ===================================================  ====================================
+gd             ``I - h A``                                          ``z_k``
+altgd          ``P_psi^{n_d} P_theta^{n_g}``, ``P_theta = I - h E_theta A``, ``P_psi = I - h E_psi A``   ``z_k``
+eg             ``I - h A + h^2 A^2``                                ``z_k``
+eftp           ``[[I - h A, h^2 A^2], [I, -h A]]``                  ``(z_k, w_{k-1})``
+ogda           ``[[I - 2h A, h A], [I, 0]]``                        ``(z_k, z_{k-1})``
+momentum       ``[[(1 + beta) I - h A, -beta I], [I, 0]]``          ``(z_k, z_{k-1})``
+altmomentum    ``M_psi M_theta`` (NegMom, theta first; see below)   ``(z_k, z_{k-1})``
+flow           ``z' = -A z``: ``exp(-h A)`` over a time ``h``       ``z(t)``
+=============  ===================================================  ====================================
+
+``E_theta``/``E_psi`` select the generator's/discriminator's rows.  Alternating momentum (Gidel et al.
+2019, theory.md §0.4): ``theta+ = theta - h F_theta(theta, psi) + beta (theta - theta_prev)``, then
+``psi+ = psi - h F_psi(theta+, psi) + beta (psi - psi_prev)``; ``M_theta`` and ``M_psi`` are these two
+half-updates as linear maps of ``(z, z_prev)``.  The **exact local rate** is the spectral radius
+``rho(M)``: ``||z_k - z*|| ~ rho^k`` (theory.md §0.1, §5.4); for the flow it is ``exp(h alpha)`` with the
+spectral abscissa ``alpha = max Re lambda(-A)``.
+
+**Optimal step** (:func:`optimal_step`): ``rho(h)`` on 400 log-spaced steps in
+``[1e-4, 30] / max|lambda(A)|``, then bounded Brent minimisation (golden section with parabolic steps,
+``scipy.optimize.minimize_scalar(method="bounded")``) between the grid neighbours of the best grid point,
+then a golden-section refinement within ``±1e-6`` relative to a width of ``1e-15 h`` (Brent stops at
+``~sqrt(eps)``, too coarse at cusps).  None when the infimum is approached only as ``h -> 0`` with
+``rho >= 1`` (no stable step).  **Largest stable step** (:func:`largest_stable_step`): from the optimal step upward on a
+log grid to the first ``h`` with ``rho(h) >= 1``, then bisection on ``rho(h) = 1`` to a relative width of
+``1e-12`` (``inf`` when no unstable step is met up to ``1e6 / max|lambda|``; None when no step is stable).
+
+**Theoretical global bounds** (:func:`theoretical_bound`) for F mu-strongly monotone and L-Lipschitz on a
+region (theory.md §5; constants from :mod:`gandynamics.analysis.constants`, certified ``mu_lo``, ``L_hi``,
+valid because a mu-strongly monotone, L-Lipschitz F is also mu'-, L'-so for mu' <= mu, L' >= L):
+
+* gd: ``||z_{k+1} - z*||^2 <= (1 - 2 h mu + h^2 L^2) ||z_k - z*||^2`` for ``0 < h < 2 mu / L^2``
+  (theory.md §5.1; Facchinei & Pang 2003);
+* eg: factor ``1 - h mu`` on the squared distance when ``1 - h^2 L^2 - 2 h mu >= 0``, e.g. ``h = 1/(4L)``:
+  ``1 - mu/(4L)`` (theory.md §5.2; Korpelevich 1976, Tseng 1995);
+* eftp, ogda: ``1 - mu/(4L)`` on (a potential dominating) the squared distance with ``h = 1/(4L)``, hence
+  ``1 - h mu`` for every ``h <= 1/(4L)`` (apply it with ``L' = 1/(4h) >= L``) (theory.md §4.6, §5.3;
+  Gidel et al. 2019, Mokhtari et al. 2020, recalled there and checked numerically);
+* flow: ``||z(t) - z*|| <= exp(-mu t) ||z(0) - z*||`` since ``d/dt ||z - z*||^2 = -2 <F(z), z - z*> <=
+  -2 mu ||z - z*||^2`` [derived];
+* altgd, momentum, altmomentum: no theorem in theory.md (None).
+
+Where ``mu <= 0`` there is no linear-rate guarantee (None, with that note).  Bounds are reported per step on
+the distance (the square root of the factor above) so that they compare with measured rates.
+
+**Measured rate** (:func:`measured_rate`): :func:`gandynamics.simulate.simulate` from a start point in the
+region (at half its radius along a fixed direction), its ``rate`` fit (least squares of ``log ||z_k - z*||``
+over the second half of the run).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize
+
+from ..errors import GandynamicsError
+
+__all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate", "optimal_step",
+           "largest_stable_step", "theoretical_bound", "theory_step", "Bound", "measured_rate", "start_point",
+           "RateRow", "rates"]
+
+#: a step is stable when rho < 1 - STABLE_TOL (rho = 1 up to rounding, e.g. altgd on the bilinear game,
+#: is marginal, not stable)
+STABLE_TOL = 1e-12
+
+RATE_METHODS = ("gd", "altgd", "eg", "eftp", "ogda", "momentum", "altmomentum", "flow")
+
+_REF = {
+    "gd": "theory.md §5.1 (Facchinei & Pang 2003): 1 - 2 h mu + h^2 L^2 for 0 < h < 2 mu/L^2",
+    "eg": "theory.md §5.2 (Korpelevich 1976; Tseng 1995): 1 - h mu when 1 - h^2 L^2 - 2 h mu >= 0",
+    "eftp": "theory.md §4.6, §5.3 (Gidel et al. 2019; Mokhtari et al. 2020): 1 - mu/(4L) at h = 1/(4L); 1 - h mu for h <= 1/(4L)",
+    "ogda": "theory.md §5.3 (Mokhtari et al. 2020; same spectra as EFTP): 1 - h mu for h <= 1/(4L)",
+    "flow": "derived: d/dt |z - z*|^2 <= -2 mu |z - z*|^2, so |z(t) - z*| <= exp(-mu t) |z(0) - z*|",
+}
+
+
+def _check_method(method: str) -> str:
+    if method not in RATE_METHODS:
+        raise GandynamicsError(f"unknown method {method!r}; accepted: {', '.join(RATE_METHODS)}")
+    return method
+
+
+def _check_step(h) -> float:
+    try:
+        h = float(h)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"the step must be a positive number, got {h!r}") from None
+    if not math.isfinite(h) or h <= 0:
+        raise GandynamicsError(f"the step must be a positive finite number, got {h!r}")
+    return h
+
+
+# --------------------------------------------------------------------------- iteration matrices
+def iteration_matrix(method: str, A, h: float, n_theta: int | None = None, beta: float = 0.0, n_g: int = 1,
+                     n_d: int = 1) -> np.ndarray:
+    """The iteration matrix of ``method`` for ``F(z) = A z`` with step ``h`` (table in the module docstring;
+    theory.md §0.4).  ``n_theta`` (generator coordinates first) is needed by altgd and altmomentum.
+    For flow the matrix is ``expm(-h A)``."""
+    _check_method(method)
+    A = np.asarray(A, dtype=float)
+    n = A.shape[0]
+    I = np.eye(n)
+    if method == "gd":
+        return I - h * A
+    if method == "eg":
+        return I - h * A + h * h * (A @ A)
+    if method == "eftp":
+        return np.block([[I - h * A, h * h * (A @ A)], [I, -h * A]])
+    if method == "ogda":
+        return np.block([[I - 2 * h * A, h * A], [I, np.zeros((n, n))]])
+    if method == "momentum":
+        return np.block([[(1 + beta) * I - h * A, -beta * I], [I, np.zeros((n, n))]])
+    if method == "flow":
+        from scipy.linalg import expm
+        return expm(-h * A)
+    if n_theta is None or not 0 < n_theta < n:
+        raise GandynamicsError(f"{method} needs the number of generator parameters (0 < n_theta < {n})")
+    Et = np.diag([1.0] * n_theta + [0.0] * (n - n_theta))
+    Ep = I - Et
+    if method == "altgd":
+        Pt = I - h * Et @ A
+        Pp = I - h * Ep @ A
+        return np.linalg.matrix_power(Pp, int(n_d)) @ np.linalg.matrix_power(Pt, int(n_g))
+    # altmomentum on (z, z_prev): first theta's rows, then psi's rows with the new theta
+    Z = np.zeros((n, n))
+
+    def half(E):
+        top = I - E + E @ ((1 + beta) * I - h * A)    # rows of E updated, the others kept
+        topp = -beta * E                              # momentum term of the updated rows
+        bot = E                                       # z_prev <- z on the updated rows
+        botp = I - E                                  # ... and kept elsewhere
+        return np.block([[top, topp], [bot, botp]])
+
+    Mt = half(Et)
+    # the psi half-update reads the *new* theta: apply it after Mt (composition does exactly that)
+    Mp = half(Ep)
+    return Mp @ Mt if (n_g, n_d) == (1, 1) else (np.linalg.matrix_power(Mp, int(n_d))
+                                                 @ np.linalg.matrix_power(Mt, int(n_g)))
+
+
+def spectral_radius(M) -> float:
+    """``max |lambda(M)|``."""
+    return float(np.max(np.abs(np.linalg.eigvals(np.asarray(M, dtype=complex)))))
+
+
+def multipliers(method: str, lam, h: float, beta: float = 0.0) -> np.ndarray:
+    """The multipliers of the iteration matrix per eigenvalue ``lam`` of A (theory.md §0.4 table, §5.4):
+    gd ``1 - h lam``; eg ``1 - h lam + h^2 lam^2``; eftp/ogda the roots of ``m^2 - (1 - 2 h lam) m - h lam``;
+    momentum the roots of ``m^2 - (1 + beta - h lam) m + beta``.  Exact for every A: the blocks of these
+    iteration matrices are polynomials in A, so their spectrum is the union of these roots."""
+    lam = np.asarray(lam, dtype=complex).reshape(-1)
+    if method == "gd":
+        return 1 - h * lam
+    if method == "eg":
+        return 1 - h * lam + (h * lam) ** 2
+    if method in ("eftp", "ogda"):
+        b, c = 1 - 2 * h * lam, -h * lam
+    elif method == "momentum":
+        b, c = 1 + beta - h * lam, beta + 0 * lam
+    else:
+        raise GandynamicsError(f"{method} has no per-eigenvalue multipliers")
+    d = np.sqrt(b * b - 4 * c)
+    return np.concatenate([(b + d) / 2, (b - d) / 2])
+
+
+def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1) -> float:
+    """The exact local rate: ``rho`` of the iteration matrix (flow: ``exp(h max Re lambda(-A))``).
+
+    For gd, eg, eftp, ogda and momentum it is computed from the eigenvalues of A through
+    :func:`multipliers` (accurate at defective optima such as EFTP's on the bilinear game, where the
+    eigenvalues of the companion matrix are ill-conditioned); the iteration matrix gives the same numbers
+    (tested)."""
+    if method == "flow":
+        alpha = float(np.max(np.real(np.linalg.eigvals(-np.asarray(A, dtype=float)))))
+        return math.exp(h * alpha)
+    if method in ("gd", "eg", "eftp", "ogda", "momentum"):
+        lam = np.linalg.eigvals(np.asarray(A, dtype=float))
+        return float(np.max(np.abs(multipliers(method, lam, h, beta))))
+    return spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d))
+
+
+def _scale(A) -> float:
+    s = float(np.max(np.abs(np.linalg.eigvals(np.asarray(A, dtype=float)))))
+    if s == 0.0:
+        s = float(np.linalg.norm(A, 2))
+    return s
+
+
+def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1):
+    """``(h*, rho(h*))`` minimising the local rate over ``h > 0`` (grid + bounded Brent, see the module
+    docstring).  ``(None, None)`` for the flow or a zero operator."""
+    if method == "flow":
+        return None, None
+    s = _scale(A)
+    if s == 0.0:
+        return None, None
+    grid = np.logspace(-4, math.log10(30.0), 400) / s
+    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d)
+    vals = np.array([f(h) for h in grid])
+    k = int(np.argmin(vals))
+    a = grid[max(k - 1, 0)]
+    b = grid[min(k + 1, len(grid) - 1)]
+    best_h, best = float(grid[k]), float(vals[k])
+    res = optimize.minimize_scalar(f, bounds=(a, b), method="bounded",
+                                   options={"xatol": 1e-13 * float(grid[k]), "maxiter": 500})
+    if res.success and res.fun <= best:
+        best_h, best = float(res.x), float(res.fun)
+    # golden-section refinement: Brent's bounded search stops at ~sqrt(eps) relative, too coarse at a cusp
+    # (e.g. EFTP's defective optimum on the bilinear game, where rho - rho* ~ sqrt(h - h*))
+    lo_, hi_ = max(a, best_h * (1 - 1e-6)), min(b, best_h * (1 + 1e-6))
+    g = (math.sqrt(5) - 1) / 2
+    x1, x2 = hi_ - g * (hi_ - lo_), lo_ + g * (hi_ - lo_)
+    f1, f2 = f(x1), f(x2)
+    while hi_ - lo_ > 1e-15 * best_h:
+        if f1 <= f2:
+            hi_, x2, f2 = x2, x1, f1
+            x1 = hi_ - g * (hi_ - lo_)
+            f1 = f(x1)
+        else:
+            lo_, x1, f1 = x1, x2, f2
+            x2 = lo_ + g * (hi_ - lo_)
+            f2 = f(x2)
+    for x, v in ((x1, f1), (x2, f2)):
+        if v < best:
+            best_h, best = float(x), float(v)
+    if k == 0 and not best < 1 - STABLE_TOL:
+        return None, best  # the infimum is approached as h -> 0: no optimal step
+    return best_h, best
+
+
+def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+                        h_opt: float | None = None, rtol: float = 1e-12):
+    """The largest ``h`` with ``rho(h) < 1`` above the optimal step (bisection, see the module docstring);
+    ``inf`` for the flow when it is stable, None when no step is stable."""
+    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d)
+    if method == "flow":
+        return math.inf if f(1.0) < 1 - STABLE_TOL else None
+    if h_opt is None:
+        h_opt, r = optimal_step(method, A, n_theta, beta, n_g, n_d)
+    else:
+        r = f(h_opt)
+    if h_opt is None or r is None or not r < 1 - STABLE_TOL:
+        return None
+    s = _scale(A)
+    lo = h_opt
+    hi = None
+    for h in np.logspace(math.log10(h_opt), math.log10(1e6 / s), 600)[1:]:
+        if f(h) >= 1 - STABLE_TOL:
+            hi = float(h)
+            break
+        lo = float(h)
+    if hi is None:
+        return math.inf
+    while hi - lo > rtol * hi:
+        mid = 0.5 * (lo + hi)
+        if f(mid) < 1 - STABLE_TOL:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+# --------------------------------------------------------------------------- theoretical bounds
+@dataclass
+class Bound:
+    """A theoretical per-step rate on the distance (``factor = sqrt(squared)``) or None with a note."""
+
+    method: str
+    step: float
+    mu: float
+    L: float
+    factor: float | None
+    squared: float | None
+    condition: str
+    reference: str
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {"factor": self.factor, "squared": self.squared, "condition": self.condition,
+                "reference": self.reference, "note": self.note, "mu": self.mu, "L": self.L}
+
+
+def theory_step(method: str, mu: float, L: float):
+    """The step of each theorem: gd ``mu/L^2``, eg/eftp/ogda ``1/(4L)``, flow ``1/L``; None otherwise or
+    when ``mu <= 0`` (no guarantee to aim at)."""
+    if not (mu > 0 and L > 0 and math.isfinite(L)):
+        return None
+    return {"gd": mu / L**2, "eg": 1 / (4 * L), "eftp": 1 / (4 * L), "ogda": 1 / (4 * L), "flow": 1 / L}.get(method)
+
+
+def theoretical_bound(method: str, h: float, mu: float, L: float) -> Bound:
+    """The global per-step bound of the theorem for ``method`` at step ``h`` (module docstring), or a
+    Bound with ``factor=None`` and the reason."""
+    _check_method(method)
+    ref = _REF.get(method, "")
+    mk = lambda sq, cond, note="": Bound(method, h, mu, L, None if sq is None else math.sqrt(max(sq, 0.0)), sq,
+                                         cond, ref, note)
+    if method not in _REF:
+        return mk(None, "", "no theorem in theory.md for this method")
+    if not math.isfinite(L) or not math.isfinite(mu):
+        return mk(None, "", "the constants are not finite on this region")
+    if mu <= 0:
+        return mk(None, "mu > 0", "no linear-rate guarantee (mu <= 0 on this region)")
+    if method == "gd":
+        cond = f"0 < h < 2 mu/L^2 = {2 * mu / L**2:.6g}"
+        if not h < 2 * mu / L**2:
+            return mk(None, cond, "step outside the theorem's condition")
+        return mk(1 - 2 * h * mu + h * h * L * L, cond)
+    if method == "eg":
+        cond = "1 - h^2 L^2 - 2 h mu >= 0"
+        if 1 - h * h * L * L - 2 * h * mu < 0:
+            return mk(None, cond, "step outside the theorem's condition")
+        return mk(1 - h * mu, cond)
+    if method in ("eftp", "ogda"):
+        cond = f"h <= 1/(4L) = {1 / (4 * L):.6g}"
+        if h > 1 / (4 * L) * (1 + 1e-12):
+            return mk(None, cond, "step outside the theorem's condition")
+        return mk(1 - h * mu, cond)
+    # flow
+    return Bound(method, h, mu, L, math.exp(-mu * h), math.exp(-2 * mu * h), "mu > 0", ref)
+
+
+# --------------------------------------------------------------------------- measured rate
+def start_point(center, radius: float, seed: int = 0) -> np.ndarray:
+    """The start of measured trajectories: ``center + radius/2 * u`` with a fixed random unit ``u``."""
+    c = np.asarray(center, dtype=float)
+    u = np.random.default_rng(seed).standard_normal(c.size)
+    u /= np.linalg.norm(u)
+    return c + 0.5 * radius * u
+
+
+def _steps_for(rho: float, decades: float = 10.0) -> int:
+    if not (rho > 0 and rho < 1):
+        return 2000
+    return int(min(200000, max(400, math.ceil(decades * math.log(10) / -math.log(rho)))))
+
+
+def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None = None, beta: float = 0.0,
+                  n_g: int = 1, n_d: int = 1, expected: float | None = None, equilibrium=None):
+    """Simulate ``method`` from ``z0`` with :func:`gandynamics.simulate.simulate` and return its
+    Trajectory (``.rate`` the fitted rate, ``.diverged``/``.diverged_at``).  ``steps`` defaults to what
+    shrinks the distance by ~10 decades at the ``expected`` rate (400–200000)."""
+    from ..simulate import simulate  # the integrators' module (lazy: it compiles kernels)
+    _check_method(method)
+    K = steps if steps is not None else _steps_for(expected if expected is not None else 0.9)
+    opts = {}
+    name = method
+    if method == "altgd":
+        opts = {"n_g": int(n_g), "n_d": int(n_d)}
+    elif method == "momentum":
+        opts = {"beta": float(beta)}
+    elif method == "altmomentum":
+        name, opts = "momentum", {"beta": float(beta), "alternating": True}
+    return simulate(fld, name, z0, K, h, params, record_every=1, equilibrium=equilibrium, **opts)
+
+
+# --------------------------------------------------------------------------- the table
+@dataclass
+class RateRow:
+    """One method's rates (see :func:`rates`)."""
+
+    method: str
+    step: float | None
+    local_rate: float | None
+    optimal_step: float | None
+    optimal_rate: float | None
+    largest_stable_step: float | None
+    measured_rate: float | None
+    start: list | None
+    bound: float | None
+    bound_info: dict = field(default_factory=dict)
+    bound_holds: bool | None = None
+    diverged_at: int | None = None
+    options: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"method": self.method, "step": self.step, "local_rate": self.local_rate,
+                "optimal_step": self.optimal_step, "optimal_rate": self.optimal_rate,
+                "largest_stable_step": self.largest_stable_step, "measured_rate": self.measured_rate,
+                "start": self.start, "bound": self.bound, "bound_holds": self.bound_holds,
+                "bound_info": self.bound_info, "diverged_at": self.diverged_at, "options": self.options}
+
+
+def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region="ball:0.1", beta: float = 0.0,
+          n_g: int = 1, n_d: int = 1, measure: bool = True, constants=None, steps: int | None = None,
+          tol: float = 1e-3, max_seconds: float = 10.0) -> tuple[list, dict]:
+    """Rates of each method at the equilibrium, side by side.
+
+    Parameters
+    ----------
+    fld : VectorField
+    methods : sequence of str          names from :data:`RATE_METHODS`
+    step : float, "optimal" or "theory"
+        One step for every method, each method's locally optimal step, or each theorem's step
+        (:func:`theory_step`; the optimal step where no theorem applies).
+    region : Region or str             the region of the constants (mu, L) and of the start point
+    constants : ConstantsReport, optional   precomputed constants for the region
+
+    Returns
+    -------
+    (rows, info)
+        ``rows`` a list of :class:`RateRow`; ``info`` the equilibrium, ``A = DF(z*)``, the constants.
+    """
+    from .constants import _as_region, _pdict, certify_constants
+    from .spectrum import find_equilibrium
+    for m in methods:
+        _check_method(m)
+    p = fld._p(params)
+    pd = _pdict(fld, p)
+    zstar, _ = find_equilibrium(fld, pd)
+    reg = _as_region(region, fld, pd)
+    if not reg.contains(zstar, slack=0.0):
+        raise GandynamicsError(f"the region does not contain the equilibrium {np.round(zstar, 6).tolist()}")
+    A = fld.eval_DF(zstar, p)
+    if not np.all(np.isfinite(A)):
+        raise GandynamicsError("the Jacobian is not finite at the equilibrium")
+    if fld.nonsmooth_at(zstar, pd):
+        raise GandynamicsError("F is not differentiable at the equilibrium: no linearisation, no local rate")
+    if constants is None:
+        constants = certify_constants(fld, reg, p, tol=tol, max_seconds=max_seconds, asymmetric=False)
+    mu, L = constants.mu.lo, constants.lipschitz.hi
+    if isinstance(step, str) and step not in ("optimal", "theory"):
+        raise GandynamicsError(f"step must be a number, 'optimal' or 'theory', got {step!r}")
+    fixed = None if isinstance(step, str) else _check_step(step)
+    radius = reg.radius if reg.kind == "ball" else 0.5 * float(np.min(reg.hi - reg.lo))
+    center = reg.center if reg.kind == "ball" else zstar
+    z0 = start_point(center, radius)
+    if not reg.contains(z0):
+        z0 = reg.project(z0)
+    rows = []
+    nt = fld.n_theta
+    for m in methods:
+        kw = dict(n_theta=nt, beta=beta, n_g=n_g, n_d=n_d)
+        h_opt, r_opt = optimal_step(m, A, **kw)
+        h_max = largest_stable_step(m, A, h_opt=h_opt, **kw)
+        if fixed is not None:
+            h = fixed
+        elif step == "theory" and theory_step(m, mu, L) is not None:
+            h = theory_step(m, mu, L)
+        else:
+            h = h_opt if h_opt is not None else (1.0 / max(L, 1e-12) if m == "flow" else None)
+        opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d))
+                if (k == "beta" and m in ("momentum", "altmomentum")) or (k != "beta" and m == "altgd")}
+        if h is None:
+            rows.append(RateRow(m, None, None, h_opt, r_opt, h_max, None, None, None,
+                                {"note": "no step: the operator is zero"}, None, None, opts))
+            continue
+        loc = local_rate(m, A, h, **kw)
+        b = theoretical_bound(m, h, mu, L)
+        meas = start = div = None
+        if measure:
+            tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=beta, n_g=n_g, n_d=n_d, expected=loc,
+                               equilibrium=zstar)
+            meas = float(tr.rate) if np.isfinite(tr.rate) else None
+            start = z0.tolist()
+            div = tr.diverged_at
+        holds = None
+        if b.factor is not None and meas is not None:
+            holds = bool(meas <= b.factor * (1 + 1e-9))
+        rows.append(RateRow(m, h, loc, h_opt, r_opt, h_max, meas, start, b.factor, b.to_dict(), holds, div, opts))
+    info = {"equilibrium": zstar.tolist(), "A": A.tolist(), "region": reg.to_dict(),
+            "mu": constants.mu.to_dict(), "lipschitz": constants.lipschitz.to_dict()}
+    return rows, info
