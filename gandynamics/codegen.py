@@ -157,3 +157,31 @@ def load_module(text: str, prefix: str = "field"):
     sys.modules[modname] = module
     spec.loader.exec_module(module)
     return module
+
+
+def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
+    """Source of a *block* evaluator of F for the batch integrators (:mod:`gandynamics.kernels`).
+
+    ``{name}(Z, P, OUT, m)`` sets ``OUT[i, b] = F_i(Z[:, b]; P[:, b])`` for the first ``m`` columns ``b``:
+    states and hyperparameters are stored component-major (``Z`` of shape ``(n, NB)``, ``P`` of shape
+    ``(n_p, NB)``) so the loop over the block's columns has independent iterations that the CPU overlaps
+    (or LLVM vectorizes).  Same expressions and common subexpressions as ``field``; not decorated with a
+    cache-breaking closure: hyperparameters are read from ``P``.
+    """
+    nz, npar = len(z), len(p)
+    zs = [sp.Symbol(f"z_{i}", real=True) for i in range(nz)]
+    ps = [sp.Symbol(f"p_{j}", real=True) for j in range(npar)]
+    sub = dict(zip(z, zs))
+    sub.update(zip(p, ps))
+    exprs = [sp.sympify(e).xreplace(sub) for e in F]
+    reps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("t_"), order="none")
+    used = set().union(*[e.free_symbols for e in exprs]) if exprs else set()
+    ind = "        "
+    lines = ["@njit(cache=True)", f"def {name}(Z, P, OUT, m):", "    for b in range(m):"]
+    lines += [f"{ind}z_{i} = Z[{i}, b]" for i in range(nz) if zs[i] in used]
+    lines += [f"{ind}p_{j} = P[{j}, b]" for j in range(npar) if ps[j] in used]
+    body = _body(reps, [(f"OUT[{i}, b]", e) for i, e in enumerate(reduced)], indent=ind)
+    if body:
+        lines.append(body)
+    lines.append("    return OUT")
+    return "\n".join(lines) + "\n"
