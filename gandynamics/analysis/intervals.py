@@ -10,13 +10,17 @@ Translation of sympy expressions (:func:`compile_interval`):
 
 * ``+ - * /``, integer powers (even powers of a ball that contains 0 give ``[0, |x|^n]``),
   rational and symbolic powers (through ``exp(a log x)``; undefined where the base may be negative);
-* ``exp``, ``log``, ``sqrt``, :class:`gandynamics.losses.sigmoid` ``= 1/(1+exp(-x))`` and
+* ``exp``, ``log``, ``sqrt`` (on the part of the ball where it is real), :class:`gandynamics.losses.sigmoid` ``= 1/(1+exp(-x))`` and
   :class:`~gandynamics.losses.softplus` ``= log(1+exp(x))`` by their *monotone forms*: ``g([a, b]) =
   [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
 * ``Abs`` (``[0, max|x|]`` across 0), ``sign`` and ``Heaviside`` (their value sets over the box, e.g.
   ``[-1, 1]`` across 0), ``DiracDelta`` (0 off its support, unbounded on a box that meets it), ``Max``,
   ``Min``, and the circular/hyperbolic functions Arb encloses itself;
 * anything else is refused with a :class:`~gandynamics.errors.GandynamicsError`.
+
+Tightness: Arb stores a radius with a 30-bit mantissa, so the ball of a box coordinate is wider than the
+box by about ``2^-30`` of its half-width; enclosures are tight to that level (plus the usual dependency
+effect of interval arithmetic, which shrinks with the box).
 
 A result that Arb cannot bound (division by a ball containing 0, ``log`` of a ball reaching 0) is a NaN
 or infinite ball; callers treat it as "unbounded on this box", which is sound.
@@ -122,8 +126,12 @@ def _softplus(x):
 
 
 def _sqrt(x):
-    if not x.is_finite() or not x.lower() >= 0:
-        return arb.nan()  # the real square root is undefined on part of the ball
+    """Square root on the part of the ball where it is real (``[0, max]`` when the ball reaches below 0:
+    where the exact argument is negative the expression itself is undefined)."""
+    if not x.is_finite() or x.upper() < 0:
+        return arb.nan()
+    if not x.lower() >= 0:
+        return arb(0).union(x.upper().sqrt())
     return _hull_monotone(lambda t: t.sqrt(), x)
 
 

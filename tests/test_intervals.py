@@ -1,0 +1,188 @@
+"""Soundness and tightness of the ball-arithmetic evaluation (gandynamics.analysis.intervals).
+
+Expected values are computed independently: sampled float values of the same expressions (which every
+enclosure must contain), mpmath at 50 digits for matrix norms and eigenvalues, and closed forms."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
+
+from gandynamics import GandynamicsError, R1, VectorField, games, sigmoid, softplus, Asymmetric, InstanceNoise
+from gandynamics.analysis.intervals import (compile_interval, interval_jacobian, lambda_min_lower, lower,
+                                            matrix_bounds, norm2_upper, upper)
+
+x, y = sp.symbols("x y", real=True)
+g = sp.Symbol("g", real=True)
+
+# expressions covering every translated construct, with plain-float evaluators written independently
+CASES = [
+    (sigmoid(x * y), lambda a, b, p: 1 / (1 + math.exp(-a * b))),
+    (softplus(x - 2 * y), lambda a, b, p: math.log1p(math.exp(a - 2 * b))),
+    (sigmoid(-x) * (1 - sigmoid(-x)) * y**2, lambda a, b, p: (1 / (1 + math.exp(a))) * (1 - 1 / (1 + math.exp(a))) * b * b),
+    (sp.exp(x) - sp.exp(-y) * g, lambda a, b, p: math.exp(a) - math.exp(-b) * p),
+    (x**3 - y**4 + x * y / 3, lambda a, b, p: a**3 - b**4 + a * b / 3),
+    (sp.Abs(x - y) + sp.sign(y) * g, lambda a, b, p: abs(a - b) + np.sign(b) * p),
+    (sp.sqrt(x**2 + y**2 + 1), lambda a, b, p: math.sqrt(a * a + b * b + 1)),
+    (sp.log(1 + x**2) * sp.Rational(2, 7) + sp.Float(0.3) * y, lambda a, b, p: math.log(1 + a * a) * 2 / 7 + 0.3 * b),
+    (sp.tanh(x) * sp.cos(y) + sp.Max(x, y) - sp.Min(x, g), lambda a, b, p: math.tanh(a) * math.cos(b) + max(a, b) - min(a, p)),
+    ((x + 2) ** sp.Rational(3, 2) / (y**2 + 1), lambda a, b, p: (a + 2) ** 1.5 / (b * b + 1)),
+]
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return [(compile_interval([e], (x, y), (g,)), f) for e, f in CASES]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-1.9, 1.9), st.floats(-3, 3), st.floats(0, 2), st.floats(0, 2), st.floats(-2, 2), st.integers(0, 2**31))
+def test_enclosures_contain_sampled_values(compiled, a, b, wa, wb, p, seed):
+    lo, hi = [a, b], [a + wa, b + wb]
+    rng = np.random.default_rng(seed)
+    pts = np.column_stack([rng.uniform(lo[0], hi[0], 30), rng.uniform(lo[1], hi[1], 30)])
+    pts = np.vstack([pts, [lo, hi, [lo[0], hi[1]], [hi[0], lo[1]]]])
+    for fn, ref in compiled:
+        enc = fn.on_box(lo, hi, [p])[0]
+        for u, v in pts:
+            val = ref(u, v, p)
+            # the float reference carries its own rounding (a few ulps)
+            slack = 1e-13 * (1 + abs(val))
+            if enc.is_finite():
+                assert lower(enc) - slack <= val <= upper(enc) + slack, (fn.exprs[0], lo, hi, u, v)
+
+
+def test_monotone_forms_are_tight_at_the_end_points():
+    f = compile_interval([sigmoid(x), softplus(x), sp.exp(x), sp.log(2 + x)], (x,))
+    enc = f.on_box([-1.5], [0.5], [])
+    exact = [(1 / (1 + math.exp(1.5)), 1 / (1 + math.exp(-0.5))), (math.log1p(math.exp(-1.5)), math.log1p(math.exp(0.5))),
+             (math.exp(-1.5), math.exp(0.5)), (math.log(0.5), math.log(2.5))]
+    for e, (a, b) in zip(enc, exact):
+        # Arb stores radii with a 30-bit mantissa, so a box's ball is wider by ~1e-9 of its width
+        assert lower(e) <= a and upper(e) >= b
+        assert lower(e) == pytest.approx(a, abs=2e-8) and upper(e) == pytest.approx(b, abs=2e-8)
+
+
+def test_even_powers_and_abs_of_a_ball_across_zero_are_nonnegative():
+    # [0, max] rather than ball arithmetic's symmetric [-max, max] (up to Arb's 30-bit radius rounding)
+    f = compile_interval([x**2, x**4, sp.Abs(x), sp.sqrt(x**2)], (x,))
+    for e, top in zip(f.on_box([-1.0], [2.0], []), (4.0, 16.0, 2.0, 2.0)):
+        assert lower(e) >= -1e-8 * top and upper(e) >= top and upper(e) == pytest.approx(top, rel=1e-7)
+
+
+def test_sigmoid_never_overflows_and_undefined_values_are_unbounded():
+    f = compile_interval([sigmoid(x), softplus(x)], (x,))
+    s, sp_ = f.on_box([-1e6], [1e6], [])
+    assert s.is_finite() and -1e-8 <= lower(s) and upper(s) <= 1 + 1e-8
+    assert upper(sp_) >= 1e6
+    h = compile_interval([sp.log(x), 1 / x, sp.DiracDelta(x)], (x,))
+    for e in h.on_box([-1.0], [1.0], []):
+        assert not e.is_finite()  # callers read that as "unbounded on this box"
+    assert h.on_box([1.0], [2.0], [])[2].is_zero()
+    # sqrt is bounded on the part of the box where it is real
+    r = compile_interval([sp.sqrt(x)], (x,)).on_box([-1.0], [4.0], [])[0]
+    assert lower(r) >= -1e-8 and 2.0 <= upper(r) <= 2.0 + 1e-8
+
+
+def test_unsupported_functions_are_refused_in_one_line():
+    with pytest.raises(GandynamicsError, match="cannot bound gamma"):
+        compile_interval([sp.gamma(x)], (x,))
+    with pytest.raises(GandynamicsError, match="unknown symbols"):
+        compile_interval([x + y], (x,))
+
+
+def test_rational_constants_are_enclosed_exactly():
+    f = compile_interval([sp.Rational(1, 3) * x], (x,))
+    e = f.at([3.0], [])[0]
+    assert lower(e) <= 1.0 <= upper(e) and upper(e) - lower(e) < 1e-15
+
+
+# ----------------------------------------------------------------------------- DF of the built-in fields
+FIELDS = [
+    lambda: VectorField(games.dirac(), [R1(gamma=0.3)]),
+    lambda: VectorField(games.dirac(loss="non-saturating"), [Asymmetric(eps=0.2, gamma=1.0)]),
+    lambda: VectorField(games.dirac(), [InstanceNoise(sigma=0.5, order=3)]),
+    lambda: VectorField(games.make_game("nk-scale")),
+]
+
+
+@pytest.mark.parametrize("make", FIELDS)
+def test_interval_jacobian_contains_compiled_jacobian(make):
+    fld = make()
+    fi = interval_jacobian(fld)
+    p = fld.param_vector()
+    rng = np.random.default_rng(3)
+    n = fld.n
+    for _ in range(6):
+        c = rng.uniform(-1, 1, n)
+        w = rng.uniform(0.01, 0.6, n)
+        lo, hi = c - w, c + w
+        enc = fi.on_box(lo, hi, p)
+        for z in rng.uniform(lo, hi, (20, n)):
+            D = fld.eval_DF(z, p).ravel()
+            for e, v in zip(enc, D):
+                slack = 1e-12 * (1 + abs(v))
+                assert lower(e) - slack <= v <= upper(e) + slack
+
+
+def test_constant_jacobian_has_zero_radius():
+    fld = VectorField(games.bilinear(np.array([[1.0, 2.0], [-0.5, 3.0]])))
+    M0, R = __import__("gandynamics.analysis.intervals", fromlist=["split_matrix"]).split_matrix(
+        interval_jacobian(fld).on_box([-1] * 4, [1] * 4, []), 4)
+    assert not np.any(R)
+    np.testing.assert_array_equal(M0, fld.eval_DF(np.zeros(4)))
+
+
+# ----------------------------------------------------------------------------- matrix bounds
+def _mp_norm_and_lmin(M):
+    A = mpmath.matrix(M.tolist())
+    with mpmath.workdps(50):
+        s = max(mpmath.svd_r(A, compute_uv=False))
+        S = (A + A.T) / 2
+        lm = min(mpmath.eigsy(S)[0])
+    return float(s), float(lm)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 4), st.integers(0, 2**31), st.sampled_from([1.0, 1e-3, 1e3]))
+def test_point_matrix_bounds_are_on_the_right_side_and_tight(n, seed, scale):
+    M = np.random.default_rng(seed).standard_normal((n, n)) * scale
+    s, lm = _mp_norm_and_lmin(M)
+    up = norm2_upper(M)
+    lo = lambda_min_lower(M)
+    assert s <= up <= s * (1 + 1e-11) + 1e-300
+    assert lo <= lm and lm - lo <= 1e-11 * max(abs(lm), np.abs(M).max())
+
+
+def test_rotation_like_matrices_with_repeated_singular_values():
+    # the Dirac-GAN at its equilibrium: a multiple of a rotation (double singular value) and sym = 0
+    M = np.array([[0.0, 0.5], [-0.5, 0.0]])
+    assert 0.5 <= norm2_upper(M) <= 0.5 * (1 + 1e-12)
+    assert -1e-13 <= lambda_min_lower(M) <= 0.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 4), st.integers(0, 2**31))
+def test_interval_matrix_bounds_hold_for_every_member(n, seed):
+    from flint import arb
+    rng = np.random.default_rng(seed)
+    M0 = rng.standard_normal((n, n))
+    R = rng.uniform(0, 0.3, (n, n)) * (rng.random((n, n)) < 0.7)
+    balls = [arb(float(m), float(r)) for m, r in zip(M0.ravel(), R.ravel())]
+    L_hi, mu_lo, _ = matrix_bounds(balls, n)
+    for _ in range(50):
+        E = rng.uniform(-1, 1, (n, n)) * R
+        E[rng.random((n, n)) < 0.3] = 0.0  # some entries at the centre
+        M = M0 + E
+        assert np.linalg.norm(M, 2) <= L_hi + 1e-12
+        assert np.linalg.eigvalsh((M + M.T) / 2)[0] >= mu_lo - 1e-12
+    # vertices: every sign pattern of the radius matrix (n = 2) reaches the extremes of the box
+    if n == 2:
+        for k in range(16):
+            S = np.array([1 if (k >> i) & 1 else -1 for i in range(4)]).reshape(2, 2)
+            M = M0 + S * R
+            assert np.linalg.norm(M, 2) <= L_hi + 1e-12
+            assert np.linalg.eigvalsh((M + M.T) / 2)[0] >= mu_lo - 1e-12
