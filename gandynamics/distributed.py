@@ -44,6 +44,7 @@ import logging
 import math
 import numbers
 import os
+import sys
 import threading
 import time
 import uuid
@@ -51,7 +52,7 @@ from typing import Callable, Sequence
 
 from .errors import GandynamicsError
 
-__all__ = ["chunk_ranges", "auto_chunk_size", "measure_seconds_per_row", "map_chunks", "n_slots",
+__all__ = ["chunk_ranges", "auto_chunk_size", "measure_seconds_per_row", "plan_chunk_size", "map_chunks", "n_slots",
            "require_distributed", "connect", "local_cluster", "cluster_client", "ChunksInterrupted",
            "INSTALL_HINT"]
 
@@ -128,27 +129,50 @@ def auto_chunk_size(n_rows: int, seconds_per_row: float, slots: int, *,
     return int(min(max(size, 1), n_rows))
 
 
-def measure_seconds_per_row(run_rows: Callable, plan, n_rows: int, *, budget: float = 0.05,
-                            max_rows: int = 4096) -> float:
-    """Wall-clock seconds per row of ``run_rows(plan, lo, hi)``, measured in this process.
+def measure_seconds_per_row(run_rows: Callable, plan, n_rows: int, *, block: int = 1, probes: int = 8,
+                            budget: float = 0.2, warm: Callable | None = None) -> float:
+    """Single-thread seconds per row of ``run_rows(plan, lo, hi)``, measured in this process.
 
-    One warm-up call on row 0 (compiles the kernel or loads it from numba's cache, not counted), then
-    calls on ``1, 2, 4, ...`` rows from the start of the grid until one lasts ``budget`` seconds or
-    ``max_rows`` rows (or all rows) were timed.
+    The batch kernels integrate rows in blocks of ``block`` columns and always compute a whole block, so
+    a one-row call costs one block, run by one thread: the cost per row is ``t(one row) / block``.
+    First ``warm(plan)`` (or one untimed call on row 0) compiles the kernels — or loads them from numba's
+    disk cache, which the workers on this machine then load instead of compiling.  Then single rows at
+    ``probes`` positions spread over the grid are timed while the total stays under ``budget`` seconds
+    (at least one); the median is returned (diverging rows stop early and are cheap: the median is robust
+    to a few of them).
     """
     n_rows = _int(n_rows, "the number of rows", 0)
+    block = _int(block, "the block width", 1)
     if n_rows == 0:
         return 0.0
-    run_rows(plan, 0, 1)
-    k = 1
-    while True:
-        k = min(k, n_rows, max_rows)
+    if warm is not None:
+        warm(plan)
+    else:
+        run_rows(plan, 0, 1)
+    where = sorted({int(round(i * (n_rows - 1) / max(1, probes - 1))) for i in range(min(probes, n_rows))})
+    times = []
+    for lo in where:
         t0 = time.perf_counter()
-        run_rows(plan, 0, k)
-        dt = time.perf_counter() - t0
-        if dt >= budget or k >= min(n_rows, max_rows):
-            return dt / k
-        k *= 4
+        run_rows(plan, lo, lo + 1)
+        times.append(time.perf_counter() - t0)
+        if sum(times) >= budget:
+            break
+    times.sort()
+    return times[len(times) // 2] / block
+
+
+def plan_chunk_size(client, plan, n_rows: int, *, fn: Callable | None = None, block: int = 1,
+                    warm: Callable | None = None) -> tuple[int, float]:
+    """Rows per chunk for running ``plan`` on ``client``: :func:`auto_chunk_size` from the measured cost
+    (:func:`measure_seconds_per_row`), rounded up to a whole number of kernel blocks.
+
+    Returns ``(chunk_size, seconds_per_row)``.
+    """
+    fn = fn or _default_fn()
+    spr = measure_seconds_per_row(fn, plan, n_rows, block=block, warm=warm)
+    size = auto_chunk_size(n_rows, spr, n_slots(client))
+    size = min(max(1, n_rows), -(-size // block) * block)
+    return size, spr
 
 
 # --------------------------------------------------------------------------------------------- engines
@@ -226,10 +250,13 @@ def _default_fn():
 
 
 class _Progress:
-    """A tqdm bar over chunks (``progress=True``), a callback ``progress(done, total)``, or nothing."""
+    """A tqdm bar over chunks (``progress=True``; ``None``: when stderr is a terminal), a callback
+    ``progress(done, total)``, or nothing (``False``)."""
 
     def __init__(self, progress, total: int):
         self.total, self.done, self.bar, self.callback = total, 0, None, None
+        if progress is None:
+            progress = sys.stderr.isatty()
         if callable(progress) and not isinstance(progress, bool):
             self.callback = progress
         elif progress:
@@ -263,7 +290,7 @@ def map_chunks(client, plan, ranges: Sequence[tuple[int, int]], progress=None, *
     ranges : sequence of (lo, hi)
         Usually :func:`chunk_ranges`.
     progress : bool or callable, optional
-        ``True``: a tqdm bar over chunks; a callable: called as ``progress(done, total)`` after each chunk.
+        ``True``: a tqdm bar over chunks (``None``: when stderr is a terminal); a callable: called as ``progress(done, total)`` after each chunk.
     fn : callable, optional
         Module-level (picklable by reference); default :func:`gandynamics.simulate.run_rows`.
     retries : int

@@ -861,7 +861,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1):
         out = _alloc(plan, B)
         t0 = time.perf_counter()
         if chunk_size is None:  # sized from the measured cost of a row (gandynamics.distributed)
-            chunk, info["seconds_per_row"] = distributed.plan_chunk_size(client, plan, B, block=DEFAULT_NB)
+            chunk, info["seconds_per_row"] = distributed.plan_chunk_size(client, plan, B, block=DEFAULT_NB, warm=_warm)
             ranges = distributed.chunk_ranges(B, chunk)
             info.update(chunks=len(ranges), chunk_size=chunk)
         try:

@@ -1,0 +1,283 @@
+"""Sweeps on a Dask cluster (loopback only) or an executor: same table as the local sweep, bit for bit;
+a worker killed mid-sweep loses nothing; Ctrl-C keeps the finished chunks; chunking covers the grid."""
+
+import concurrent.futures as cf
+import os
+import signal
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from gandynamics import R1, VectorField, games
+from gandynamics import distributed as D
+from gandynamics.errors import GandynamicsError
+from gandynamics.kernels import DEFAULT_NB
+from gandynamics.simulate import sweep
+
+
+# --------------------------------------------------------------------------------------------- helpers
+def assert_same_table(a, b):
+    """Bitwise equality of every column (NaN == NaN), and the same order of rows."""
+    assert list(a.columns) == list(b.columns)
+    for k in a.columns:
+        x, y = np.asarray(a.columns[k]), np.asarray(b.columns[k])
+        assert x.shape == y.shape, k
+        if x.dtype.kind == "f":  # the same IEEE-754 bits (NaN payloads included)
+            assert np.array_equal(x.view(np.int64), y.view(np.int64)), k
+        else:
+            assert np.array_equal(x, y), k
+
+
+def _dirac():
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+INITS = np.random.default_rng(7).normal(size=(5, 2))
+GRID = {"gamma": np.linspace(0.05, 1.0, 6), "step": np.array([0.05, 0.3, 0.9, 2.5])}  # 2.5 diverges
+
+
+def _small_sweep(client=None, **kw):
+    kw.setdefault("steps", 400)
+    return sweep(_dirac(), ["gd", "eg", "momentum"], inits=INITS, grid=GRID, beta=-0.1, client=client, **kw)
+
+
+# --------------------------------------------------------------------------------------------- chunking
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(0, 5000), size=st.integers(1, 6000))
+def test_chunk_ranges_cover_the_grid_exactly_once(n, size):
+    ranges = D.chunk_ranges(n, size)
+    covered = np.zeros(n, dtype=int)
+    for lo, hi in ranges:
+        assert 0 <= lo < hi <= n
+        covered[lo:hi] += 1
+    assert np.all(covered == 1)
+    assert [lo for lo, _ in ranges] == sorted(lo for lo, _ in ranges)
+    assert all(hi - lo == size for lo, hi in ranges[:-1])
+    assert len(ranges) == -(-n // size)  # ceil(n / size), computed independently
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "4", None])
+def test_chunk_ranges_rejects_bad_sizes(bad):
+    with pytest.raises(GandynamicsError, match="chunk size"):
+        D.chunk_ranges(10, bad)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 10**6), spr=st.one_of(st.floats(1e-9, 100.0), st.just(0.0)), slots=st.integers(1, 64))
+def test_auto_chunk_size_bounds(n, spr, slots):
+    size = D.auto_chunk_size(n, spr, slots)
+    assert 1 <= size <= n
+    # at least min_chunks_per_slot chunks per slot whenever there are that many rows to share
+    assert size <= max(1, -(-n // (D.MIN_CHUNKS_PER_SLOT * slots)))
+    if spr > 0 and size > 1:
+        assert (size - 1) * spr < D.TARGET_CHUNK_SECONDS  # a chunk lasts no more than about the target
+
+
+def test_auto_chunk_size_hand_values():
+    # 10_000 rows of 1 ms on 2 slots: 1 s chunks are 1000 rows; balance allows 10_000 / 8 = 1250 -> 1000
+    assert D.auto_chunk_size(10_000, 1e-3, 2) == 1000
+    # 10 us rows: 1 s would be 100_000 rows; balance caps at 1250
+    assert D.auto_chunk_size(10_000, 1e-5, 2) == 1250
+    # slow rows: 3 s each -> one row per chunk
+    assert D.auto_chunk_size(50, 3.0, 4) == 1
+
+
+def _sleepy(plan, lo, hi):
+    time.sleep(plan)
+    return (lo, hi)
+
+
+def test_measure_seconds_per_row_divides_a_block_by_its_width():
+    # a fake kernel whose one-row call lasts 20 ms (one block of 8): 2.5 ms per row
+    spr = D.measure_seconds_per_row(_sleepy, 0.02, 100, block=8, budget=0.05)
+    assert 0.02 / 8 <= spr < 0.02 / 8 * 3
+
+
+# --------------------------------------------------------------------------------------------- no dask
+def test_missing_dask_is_one_clear_line(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    for call in (D.require_distributed, lambda: D.connect("tcp://127.0.0.1:1"),
+                 lambda: D.local_cluster(2).__enter__()):
+        with pytest.raises(GandynamicsError) as exc:
+            call()
+        msg = str(exc.value)
+        assert "\n" not in msg and "gandynamics[distributed]" in msg
+
+
+def test_bad_client_and_bad_worker_count():
+    with pytest.raises(GandynamicsError, match="dask.distributed.Client or a concurrent.futures.Executor"):
+        D.map_chunks(object(), None, [(0, 1)], fn=_sleepy)
+    with pytest.raises(GandynamicsError, match="--workers"):
+        D.local_cluster(0).__enter__()
+    with pytest.raises(GandynamicsError, match="not both"):
+        D.cluster_client("tcp://127.0.0.1:1", 2).__enter__()
+
+
+# --------------------------------------------------------------------------------------------- executors
+@pytest.fixture(scope="module")
+def local_small():
+    return _small_sweep()
+
+
+def test_thread_pool_gives_the_local_table(local_small):
+    with cf.ThreadPoolExecutor(2) as ex:
+        assert_same_table(local_small, _small_sweep(ex, chunk_size=37))  # chunks cross method boundaries
+
+
+_FAILED = set()
+
+
+def _flaky(plan, lo, hi):
+    """Fails the first time it sees each chunk."""
+    if (lo, hi) not in _FAILED:
+        _FAILED.add((lo, hi))
+        raise RuntimeError("transient")
+    return list(range(lo, hi))
+
+
+def test_executor_retries_a_failing_chunk_and_keeps_grid_order():
+    _FAILED.clear()
+    ranges = D.chunk_ranges(50, 7)
+    with cf.ThreadPoolExecutor(2) as ex:
+        parts = D.map_chunks(ex, None, ranges, fn=_flaky, retries=1)
+    assert sum(parts, []) == list(range(50))
+    _FAILED.clear()
+    with cf.ThreadPoolExecutor(2) as ex, pytest.raises(RuntimeError, match="transient"):
+        D.map_chunks(ex, None, ranges, fn=_flaky, retries=0)
+
+
+def test_ctrl_c_on_an_executor_keeps_finished_chunks():
+    def progress(done, total):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    ranges = D.chunk_ranges(40, 4)
+    with cf.ThreadPoolExecutor(1) as ex, pytest.raises(D.ChunksInterrupted) as exc:
+        D.map_chunks(ex, 0.01, ranges, progress=progress, fn=_sleepy)
+    err = exc.value
+    assert isinstance(err, KeyboardInterrupt)
+    assert 2 <= len(err.done) < len(ranges)
+    for i, part in enumerate(err.results):
+        assert (part == ranges[i]) if i in err.done else part is None
+
+
+# --------------------------------------------------------------------------------------------- cluster
+@pytest.fixture(scope="module")
+def client():
+    pytest.importorskip("distributed")
+    import cloudpickle
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # test helpers run on the workers
+    from distributed import Client, LocalCluster
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                           host="127.0.0.1", silence_logs=40)
+    c = Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def _threads_and_pid(plan, lo, hi):
+    import numba
+    return numba.get_num_threads(), os.getpid()
+
+
+def test_cluster_sweep_is_bitwise_the_local_sweep(client, local_small):
+    # explicit chunks crossing method boundaries, and the measured default
+    assert_same_table(local_small, _small_sweep(client, chunk_size=37))
+    auto = _small_sweep(client)
+    assert_same_table(local_small, auto)
+    assert auto.meta["chunk_size"] % DEFAULT_NB == 0 or auto.meta["chunk_size"] == len(auto)
+
+
+def test_cluster_n_dimensional_game_and_flow(client):
+    fld = VectorField(games.make_game("gaussian-mean"), [R1(gamma=0.5)])
+    inits = np.random.default_rng(3).normal(size=(4, fld.n))
+    kw = dict(inits=inits, grid={"step": np.array([0.01, 0.1])}, steps=300, scheme="dopri5")
+    assert_same_table(sweep(fld, ["ogda", "flow"], **kw), sweep(fld, ["ogda", "flow"], client=client, chunk_size=3, **kw))
+
+
+def test_each_worker_process_uses_its_share_of_the_cores(client):
+    out = D.map_chunks(client, None, D.chunk_ranges(8, 1), fn=_threads_and_pid)
+    pids = {pid for _, pid in out}
+    assert pids <= set(client.run(os.getpid).values())
+    cpus = len(os.sched_getaffinity(0))
+    assert {t for t, _ in out} == {max(1, cpus // 2)}
+
+
+def _cache_stats(source):
+    """Numba cache hits/misses of the generated module's kernels in this worker process."""
+    from gandynamics import codegen
+    mod = codegen.load_module(source)
+    hits = misses = 0
+    for name in dir(mod):
+        f = getattr(mod, name)
+        if hasattr(f, "stats") and hasattr(f.stats, "cache_hits"):
+            hits += sum(f.stats.cache_hits.values())
+            misses += sum(f.stats.cache_misses.values())
+    return hits, misses
+
+
+def test_workers_load_compiled_kernels_from_the_cache(client):
+    # the client measures the row cost first (compiling into numba's disk cache): workers never compile
+    from gandynamics.simulate import kernel_module_source
+    _small_sweep(client)
+    stats = client.run(_cache_stats, kernel_module_source(_dirac()))
+    for hits, misses in stats.values():
+        assert misses == 0 and hits >= 1
+
+
+def test_ctrl_c_on_the_cluster_keeps_finished_rows(client):
+    def progress(done, total):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    kw = dict(inits=INITS[:2], grid={"gamma": np.linspace(0.1, 1.0, 8), "step": np.array([0.05, 0.2])},
+              steps=100_000)  # 32 rows, chunks of one block (~50 ms each): most are outstanding at Ctrl-C
+    local = sweep(_dirac(), "gd", **kw)
+    part = sweep(_dirac(), "gd", client=client, chunk_size=DEFAULT_NB, progress=progress, **kw)
+    fin = part["finished"]
+    assert part.meta["interrupted"] and not part.complete
+    assert 2 * DEFAULT_NB <= fin.sum() < len(fin) and fin.sum() % DEFAULT_NB == 0
+    for k in ("final_theta", "final_psi", "distance", "rate", "diverged_at"):
+        a, b = np.asarray(local[k])[fin], np.asarray(part[k])[fin]
+        assert np.array_equal(a.view(np.int64), b.view(np.int64)), k
+    assert np.all(np.isnan(part["distance"][~fin]))
+    deadline = time.time() + 10  # the outstanding chunks were cancelled: the cluster goes idle
+    while any(client.processing().values()) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not any(client.processing().values())
+
+
+@pytest.mark.slow
+def test_worker_killed_mid_sweep_loses_nothing(client):
+    """Kill a busy worker process (SIGKILL) after the first chunk: the nanny restarts it, the scheduler
+    reschedules its chunk, and the table is complete and equal to the local one, every row once."""
+    fld = _dirac()
+    inits = np.random.default_rng(11).normal(size=(16, 2))
+    grid = {"gamma": np.linspace(0.05, 1.0, 12), "step": np.linspace(0.05, 0.5, 8)}  # 1536 rows
+    kw = dict(inits=inits, grid=grid, steps=10_000)
+    local = sweep(fld, "gd", **kw)
+    pids = client.run(os.getpid)
+    killed = {}
+
+    def progress(done, total):
+        if killed:
+            return
+        busy = [a for a, keys in client.processing().items() if keys] or list(pids)
+        addr = busy[0]
+        killed.update(addr=addr, pid=pids[addr], busy=bool(client.processing().get(addr)), done=done, total=total)
+        os.kill(pids[addr], signal.SIGKILL)
+
+    remote = sweep(fld, "gd", client=client, chunk_size=128, progress=progress, **kw)
+    assert killed and killed["done"] < killed["total"] and killed["busy"]
+    assert remote.complete and len(remote) == len(local)
+    assert_same_table(local, remote)
+    # the dead process is gone and its replacement joined
+    with pytest.raises(ProcessLookupError):
+        os.kill(killed["pid"], 0)
+    client.wait_for_workers(2, timeout=30)
+    assert killed["pid"] not in client.run(os.getpid).values()
