@@ -1,0 +1,223 @@
+"""Certified constants (gandynamics.analysis.constants) against closed forms and independent samples.
+
+Closed forms: linear games mu = lambda_min(sym A), L = ||A||_2 (theory.md §5, §6); the Dirac-GAN with
+Tikhonov eps on theta and R1 gamma on psi has mu(B_r) = min(eps - r^2/4, gamma) on the ball of radius r
+(theory.md §4.4; eps = 0 is plain R1: -r^2/4)."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
+
+from gandynamics import Asymmetric, GandynamicsError, Game, R1, Tikhonov, VectorField, games
+from gandynamics.analysis.constants import (Region, asymmetric_local, certify_constants, check_constants,
+                                            estimate_constants, jacobian_values, parse_region, _part_symbols)
+
+
+@pytest.fixture(scope="module")
+def dirac_r1():
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+@pytest.fixture(scope="module")
+def dirac_asym():
+    return VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0)])
+
+
+# ----------------------------------------------------------------------------- linear games collapse
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bilinear_bracket_collapses_to_exact_values(seed):
+    B = np.random.default_rng(seed).standard_normal((2, 2))
+    fld = VectorField(games.bilinear(B))
+    A = np.block([[np.zeros((2, 2)), B], [-B.T, np.zeros((2, 2))]])  # F = (B y, -B^T x), written here
+    rep = certify_constants(fld, Region.ball(np.zeros(4), 0.7), samples=50)
+    L_exact = np.linalg.svd(B, compute_uv=False)[0]      # ||A||_2 = sigma_max(B)
+    for b, exact in ((rep.lipschitz, L_exact), (rep.mu, 0.0)):  # sym A = 0
+        # hi (for L) / lo (for mu) are certified; the witness side is a float evaluation (rounding level)
+        assert b.lo <= exact + 1e-14 * (1 + exact) and b.hi >= exact - 1e-14 * (1 + exact)
+        assert b.hi - b.lo <= 1e-9 and abs(b.lo - exact) <= 1e-9
+    assert np.linalg.norm(A, 2) == pytest.approx(L_exact, rel=1e-14)
+
+
+@pytest.mark.parametrize("a,b,c", [(1.0, 2.0, 0.5), (0.3, -1.0, 2.0), (-0.5, 1.5, 1.0)])
+def test_quadratic_bracket_collapses_to_exact_values(a, b, c):
+    x, y = sp.symbols("x y", real=True)
+    game = Game.zero_sum([x], [y], a / 2 * x**2 + b * x * y - c / 2 * y**2, equilibrium=(0, 0), name="quad")
+    fld = VectorField(game)
+    A = np.array([[a, b], [-b, c]])                       # theory.md §6
+    rep = certify_constants(fld, Region.box([-1, -2], [3, 1]), samples=50)
+    assert abs(rep.lipschitz.lo - np.linalg.norm(A, 2)) <= 1e-9 and rep.lipschitz.gap <= 1e-9
+    assert abs(rep.mu.hi - min(a, c)) <= 1e-9 and rep.mu.gap <= 1e-9
+    assert rep.mu.lo <= min(a, c) <= rep.mu.hi
+
+
+# ----------------------------------------------------------------------------- closed forms on a ball
+@pytest.mark.parametrize("r", [0.5, 1.0])
+def test_dirac_r1_mu_on_ball_is_minus_r2_over_4(dirac_r1, r):
+    rep = certify_constants(dirac_r1, f"ball:{r}", tol=1e-3, samples=200)
+    exact = -r * r / 4
+    assert rep.mu.lo <= exact <= rep.mu.hi + 1e-12
+    assert rep.mu.converged and rep.mu.gap <= 1.001e-3 * abs(exact)
+    assert rep.lipschitz.converged and rep.lipschitz.lo <= rep.lipschitz.hi
+
+
+@pytest.mark.parametrize("eps,r", [(0.3, 0.6), (0.3, 1.5), (2.0, 0.5)])
+def test_asymmetric_dirac_mu_closed_form(eps, r):
+    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0)])
+    rep = certify_constants(fld, f"ball:{r}", tol=1e-3, samples=200, asymmetric=False)
+    exact = min(eps - r * r / 4, 1.0)                     # theory.md §4.4
+    assert rep.mu.lo <= exact + 1e-12 and rep.mu.hi >= exact - 1e-12
+    assert rep.mu.gap <= 1.001e-3 * abs(exact) + 1e-12
+
+
+def test_wgan_asymmetric_is_constant_and_collapses():
+    # theory.md §4.4, WGAN: DF_reg constant [[eps, 1], [-1, gamma]]: mu = min(eps, gamma), L = ||DF_reg||
+    eps, gamma = 0.2, 0.7
+    fld = VectorField(games.dirac(loss="wgan"), [Asymmetric(eps=eps, gamma=gamma)])
+    rep = certify_constants(fld, "ball:2", samples=50)
+    a = 1.0
+    L2 = a * a + (eps**2 + gamma**2) / 2 + abs(eps - gamma) * math.sqrt(a * a + (eps + gamma) ** 2 / 4)
+    assert abs(rep.lipschitz.hi - math.sqrt(L2)) <= 1e-9 and abs(rep.lipschitz.lo - math.sqrt(L2)) <= 1e-9
+    assert abs(rep.mu.lo - min(eps, gamma)) <= 1e-9 and abs(rep.mu.hi - min(eps, gamma)) <= 1e-9
+
+
+# ----------------------------------------------------------------------------- property: brackets hold
+@settings(max_examples=12, deadline=None)
+@given(kind=st.sampled_from(["ball", "box"]), r=st.floats(0.05, 2.0), cx=st.floats(-1, 1), cy=st.floats(-1, 1),
+       gamma=st.floats(0.0, 2.0), eps=st.floats(0.0, 1.0), seed=st.integers(0, 2**31))
+def test_certified_bounds_bracket_sampled_values(dirac_asym, kind, r, cx, cy, gamma, eps, seed):
+    params = {"gamma": gamma, "eps": eps}
+    reg = Region.ball([cx, cy], r) if kind == "ball" else Region.box([cx - r, cy - r / 2], [cx + r / 3, cy + r])
+    rep = certify_constants(dirac_asym, reg, params, tol=1e-2, max_boxes=150, samples=64, seed=seed,
+                            asymmetric=False)
+    pts = reg.sample(400, np.random.default_rng(seed + 1))
+    norms, lmins, _ = jacobian_values(dirac_asym, pts, params)
+    assert np.all(norms <= rep.lipschitz.hi * (1 + 1e-12))
+    assert np.all(lmins >= rep.mu.lo - 1e-12 * (1 + abs(rep.mu.lo)))
+    # the witnesses are points of the region with the reported values
+    for b, val in ((rep.lipschitz, 0), (rep.mu, 1)):
+        assert reg.contains(b.witness)
+        assert jacobian_values(dirac_asym, b.witness, params)[val][0] == pytest.approx(b.value, rel=1e-12, abs=1e-15)
+    assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi
+
+
+def test_estimates_are_attained_inside_the_region(dirac_r1):
+    reg = Region.ball([0.0, 0.0], 1.0)
+    est = estimate_constants(dirac_r1, reg, samples=300)
+    (L, za), (mu, zb) = est["lipschitz"], est["mu"]
+    assert reg.contains(za) and reg.contains(zb)
+    assert mu == pytest.approx(-0.25, abs=1e-6)           # -r^2/4 at (0, ±1)
+
+
+# ----------------------------------------------------------------------------- check_constants
+def test_check_refutes_a_wrong_mu_with_a_valid_counterexample(dirac_r1):
+    reg = Region.ball([0.0, 0.0], 1.0)
+    res = check_constants(dirac_r1, reg, mu=0.0)
+    assert res.status == "refuted" and res.verdicts["mu"] == "refuted"
+    c = res.counterexample
+    z = np.array(c["point"])
+    assert reg.contains(z) and c["value"] < 0.0
+    D = dirac_r1.eval_DF(z)
+    assert np.linalg.eigvalsh((D + D.T) / 2)[0] < 0.0
+    # the pair violates <F(z2) - F(z1), z2 - z1> >= 0 * |z2 - z1|^2 directly
+    z1, z2 = np.array(c["pair"]["z"]), np.array(c["pair"]["z2"])
+    assert reg.contains(z1, slack=0) and reg.contains(z2, slack=0)
+    assert np.dot(dirac_r1.eval_F(z2) - dirac_r1.eval_F(z1), z2 - z1) < 0.0
+
+
+def test_check_refutes_a_wrong_lipschitz_claim_with_a_pair(dirac_r1):
+    reg = Region.ball([0.0, 0.0], 1.0)
+    res = check_constants(dirac_r1, reg, L=1.0)          # L(B_1) ~ 1.024 > 1
+    assert res.status == "refuted"
+    q = res.counterexample["pair"]
+    z1, z2 = np.array(q["z"]), np.array(q["z2"])
+    assert reg.contains(z1, slack=0) and reg.contains(z2, slack=0)
+    assert np.linalg.norm(dirac_r1.eval_F(z2) - dirac_r1.eval_F(z1)) > 1.0 * np.linalg.norm(z2 - z1)
+
+
+def test_check_certifies_true_claims(dirac_asym):
+    # mu(B_0.5) = min(0.3 - 0.0625, 1) = 0.2375 (theory.md §4.4); claim a bit less, and a generous L
+    res = check_constants(dirac_asym, "ball:0.5", mu=0.23, L=1.5)
+    assert res.status == "holds" and res.mu.lo >= 0.23 and res.lipschitz.hi <= 1.5
+    assert res.counterexample is None
+
+
+def test_check_is_undecided_when_the_budget_is_too_small(dirac_r1):
+    res = check_constants(dirac_r1, "ball:1", L=1.0245, max_boxes=3, samples=20)  # true L ~ 1.02399
+    assert res.status == "undecided" and res.lipschitz.lo <= 1.0245 <= res.lipschitz.hi
+
+
+# ----------------------------------------------------------------------------- asymmetric local quantities
+@pytest.mark.parametrize("eps,gamma", [(0.1, 1.0), (0.7, 0.2)])
+def test_asymmetric_local_dirac_reading_a(eps, gamma):
+    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=gamma)])
+    out = asymmetric_local(fld)
+    a = 0.5                                               # f'(0)
+    L2 = a * a + (eps**2 + gamma**2) / 2 + abs(eps - gamma) * math.sqrt(a * a + (eps + gamma) ** 2 / 4)
+    assert out["reading"] == "R-a" and out["gramian"] == [[1.0]]  # grad_x D = psi: G = 1 (theory.md §4.4)
+    assert out["mu_loc"] == pytest.approx(min(eps, gamma), abs=1e-14)
+    assert out["mu_loc_formula"] == pytest.approx(min(eps, gamma), abs=1e-14)
+    assert out["L_loc"] == pytest.approx(math.sqrt(L2), rel=1e-13)
+    assert out["L_loc"] <= out["L_loc_bound"] + 1e-12
+    assert (out["eps"], out["gamma"]) == (eps, gamma)
+
+
+def test_asymmetric_local_reading_c_and_b_dirac():
+    fc = VectorField(games.dirac(), [Asymmetric(eps=0.1, gamma=1.0, tikhonov_on="discriminator", penalty="nk")])
+    out = asymmetric_local(fc)
+    # theory.md §4.5: DF_c(0) = [[gamma f'(0)^2, f'(0)], [-f'(0), eps]], G = K^T K = f'(0)^2
+    assert out["reading"] == "R-c" and out["gramian"] == [[pytest.approx(0.25)]]
+    assert out["mu_loc"] == pytest.approx(min(0.25, 0.1), abs=1e-14)
+    fb = VectorField(games.dirac(), [Asymmetric(eps=0.4, gamma=1.0, tikhonov_on="discriminator")])
+    out = asymmetric_local(fb)
+    assert out["reading"] == "R-b" and out["mu_loc"] == pytest.approx(0.0, abs=1e-14)  # mu_loc = 0 under R-b
+
+
+def test_asymmetric_local_lq_wgan_gramian():
+    m, s, eps, gamma = 0.5, 0.8, 0.3, 2.0
+    # anchored at the equilibrium (a, b) = (s, m) (a proximal Tikhonov step), which it then keeps
+    fld = VectorField(games.make_game("lq-wgan", m=m, s=s), [Asymmetric(eps=eps, gamma=gamma, anchor=f"{s},{m}")])
+    out = asymmetric_local(fld)
+    np.testing.assert_allclose(out["point"], [s, m, 0, 0], atol=1e-12)
+    G = np.array([[1, 2 * m], [2 * m, 4 * (m * m + s * s)]])   # theory.md §4.5, det G = 4 s^2
+    np.testing.assert_allclose(out["gramian"], G, atol=1e-12)
+    assert out["gramian_lambda_min"] == pytest.approx(np.linalg.eigvalsh(G)[0], rel=1e-12)
+    assert out["identifiable"]
+    # sym DF_reg(z*) = diag(eps I_2, gamma G)  =>  mu_loc = min(eps, gamma lambda_min(G))
+    assert out["mu_loc"] == pytest.approx(min(eps, gamma * np.linalg.eigvalsh(G)[0]), rel=1e-10)
+    assert out["mu_loc_formula"] == pytest.approx(out["mu_loc"], rel=1e-10)
+
+
+def test_hyperparameter_names_mirror_the_regularizer_naming():
+    fld = VectorField(games.dirac(), [R1(gamma=0.2), Asymmetric(eps=0.1, gamma=1.0)])
+    names = {n for _, _, d in _part_symbols(fld) for n in d.values()}
+    assert names == {s.name for s in fld.hyper}
+    out = asymmetric_local(fld, {"gamma_r1": 0.9})         # the asymmetric part's own gamma is overridden
+    assert out["gamma"] == 0.9 and out["eps"] == 0.1
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("text,match", [
+    ("ball:-1", "radius"), ("ball:0", "radius"), ("ball:x", "number"), ("cube:1", "unknown region"),
+    ("box:0:1", "2 ranges"), ("box:1:0,0:1", "lo <= hi"), ("box:a:b,0:1", "lo:hi"), ("1", "ball:R"),
+])
+def test_bad_regions_are_one_line_errors(dirac_r1, text, match):
+    with pytest.raises(GandynamicsError, match=match):
+        parse_region(text, dirac_r1)
+
+
+def test_bad_budget_claims_and_missing_equilibrium(dirac_r1):
+    with pytest.raises(GandynamicsError, match="tolerance"):
+        certify_constants(dirac_r1, "ball:1", tol=0)
+    with pytest.raises(GandynamicsError, match="tol"):
+        certify_constants(dirac_r1, "ball:1", tol=-1e-3)
+    with pytest.raises(GandynamicsError, match="must be a number"):
+        check_constants(dirac_r1, "ball:1", mu="abc")
+    with pytest.raises(GandynamicsError, match="nothing to check"):
+        check_constants(dirac_r1, "ball:1")
+    with pytest.raises(GandynamicsError, match="does not contain the equilibrium"):
+        parse_region("box:1:2,1:2", dirac_r1, need_equilibrium=True)
+    with pytest.raises(GandynamicsError, match="dimension"):
+        certify_constants(dirac_r1, Region.ball([0, 0, 0], 1.0))
