@@ -15,6 +15,8 @@ from .errors import GandynamicsError
 from .field import VectorField
 from .game import GAN, Game
 from .losses import LOSSES, Loss, sigmoid, softplus
+from .methods import METHODS
+from .simulate import SweepResult, Trajectory, simulate, sweep
 from .regularizers import (JARE, R1, R2, REGULARIZERS, WGANGP, Asymmetric, Consensus, InstanceNoise,
                            NagarajanKolter, Tikhonov, make_regularizer)
 
@@ -27,4 +29,5 @@ __all__ = [
     "R1", "R2", "WGANGP", "InstanceNoise", "Consensus", "NagarajanKolter", "JARE", "Tikhonov", "Asymmetric",
     "REGULARIZERS", "make_regularizer",
     "spectrum", "find_equilibrium", "SpectralReport",
+    "simulate", "sweep", "Trajectory", "SweepResult", "METHODS",
 ]

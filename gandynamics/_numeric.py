@@ -31,3 +31,62 @@ def sign(x):
     if x < 0.0:
         return -1.0
     return x * 0.0  # 0 for 0, NaN for NaN
+
+
+# --------------------------------------------------------------------------------------------------
+# Branch-free, vectorizable variants for the batch integrators (gandynamics.kernels).  LLVM cannot
+# vectorize a call to libm's exp (numba has no vector math library without SVML), so the block
+# evaluator of the field uses this exp: Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, the degree-13
+# Taylor polynomial of exp(r) (truncation error < 5e-18 relative), and 2^k built from its bits in two
+# factors (so that results down to the subnormal range are right).  Measured against numpy.exp on 3e6
+# points in [-800, 0]: at most 1 ulp.  Compiled with error_model="numpy" (no ZeroDivisionError branch).
+
+from llvmlite import ir as _ir
+from numba.core import types as _types
+from numba.extending import intrinsic as _intrinsic
+
+
+@_intrinsic
+def _bits_to_float(typingctx, x):
+    """Reinterpret the bits of an int64 as a float64 (one LLVM bitcast)."""
+    sig = _types.float64(_types.int64)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], _ir.DoubleType())
+
+    return sig, codegen
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def exp_nonpos(x):
+    """``exp(x)`` for ``x <= 0`` (NaN -> NaN, ``-inf`` -> 0), branch-free; within 1 ulp of ``math.exp``."""
+    y = x if x > -745.5 else -745.5
+    k = math.floor(y * 1.4426950408889634 + 0.5)
+    kf = float(k)
+    r = (y - kf * 6.93147180369123816490e-01) - kf * 1.90821492927058770002e-10
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    k1 = k >> 1
+    k2 = k - k1
+    e = p * _bits_to_float((k1 + 1023) << 52) * _bits_to_float((k2 + 1023) << 52)
+    return e if x == x else x
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def sigmoid_v(x):
+    """:func:`sigmoid` through :func:`exp_nonpos` (vectorizable; finite for every finite x, NaN for NaN)."""
+    e = exp_nonpos(-abs(x))
+    r = 1.0 / (1.0 + e)
+    return r if x >= 0.0 else e * r

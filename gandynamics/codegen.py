@@ -164,8 +164,10 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
 
     ``{name}(Z, P, OUT, m)`` sets ``OUT[i, b] = F_i(Z[:, b]; P[:, b])`` for the first ``m`` columns ``b``:
     states and hyperparameters are stored component-major (``Z`` of shape ``(n, NB)``, ``P`` of shape
-    ``(n_p, NB)``) so the loop over the block's columns has independent iterations that the CPU overlaps
-    (or LLVM vectorizes).  Same expressions and common subexpressions as ``field``; not decorated with a
+    ``(n_p, NB)``) so the loop over the block's columns has independent iterations that LLVM vectorizes:
+    the logistic function is printed as ``_sigmoid_v`` (branch-free exp, :mod:`gandynamics._numeric`) and
+    the function is compiled with ``error_model="numpy"`` (no ZeroDivisionError branch; a division by zero
+    gives inf/NaN, which the integrators flag as divergence).  The caller imports ``_sigmoid_v``.  Same expressions and common subexpressions as ``field``; not decorated with a
     cache-breaking closure: hyperparameters are read from ``P``.
     """
     nz, npar = len(z), len(p)
@@ -177,10 +179,11 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     reps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("t_"), order="none")
     used = set().union(*[e.free_symbols for e in exprs]) if exprs else set()
     ind = "        "
-    lines = ["@njit(cache=True)", f"def {name}(Z, P, OUT, m):", "    for b in range(m):"]
+    lines = ['@njit(cache=True, error_model="numpy")', f"def {name}(Z, P, OUT, m):", "    for b in range(m):"]
     lines += [f"{ind}z_{i} = Z[{i}, b]" for i in range(nz) if zs[i] in used]
     lines += [f"{ind}p_{j} = P[{j}, b]" for j in range(npar) if ps[j] in used]
     body = _body(reps, [(f"OUT[{i}, b]", e) for i, e in enumerate(reduced)], indent=ind)
+    body = body.replace("_sigmoid(", "_sigmoid_v(")  # the vectorizable variant (gandynamics._numeric)
     if body:
         lines.append(body)
     lines.append("    return OUT")

@@ -46,12 +46,14 @@ from __future__ import annotations
 __all__ = ["kernel_source", "KERNELS", "CODES", "REASONS", "DEFAULT_NB"]
 
 #: block width (trajectories evaluated together in the inner loop)
-DEFAULT_NB = 8
+DEFAULT_NB = 32
 
 #: REASON codes written by the kernels
 REASONS = {0: "", 1: "nan", 2: "overflow", 3: "bound", 4: "stepsize"}
 
 _COMMON = '''
+from gandynamics._numeric import sigmoid_v as _sigmoid_v
+
 NB = {nb}
 
 
@@ -98,10 +100,10 @@ def field_rows(Z, P, OUT):
 
 _SKELETON = '''
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON, BOUND, BOX, USE_BOX, IOPT, FOPT):
     B = Z0.shape[0]
-    n = Z0.shape[1]
+    n = NZ
     npar = P.shape[1]
     R = REC_IDX.shape[0]
     nth = IOPT[0]
@@ -154,8 +156,25 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K, REC_IDX, RECORD, RE
         nalive = m
         for k in range(1, K + 1):
 {step}
-            _gk_check(z, alive, n, BOUND, code)
+            # cheap test of every column (NaN/inf make acc NaN), details only when something is off
+            nbad = 0
+            for b in range(NB):
+                acc = 0.0
+                mx = 0.0
+                for i in range(n):
+                    x = z[i, b]
+                    acc += x * 0.0
+                    ax = abs(x)
+                    mx = ax if ax > mx else mx
+                nbad += (acc != acc) | (mx > BOUND)
             rec = ri < R and REC_IDX[ri] == k
+            if nbad == 0 and not rec:
+                continue
+            if nbad > 0:
+                _gk_check(z, alive, n, BOUND, code)
+            else:
+                for b in range(NB):
+                    code[b] = 0
             for b in range(m):
                 if alive[b] and code[b] != 0:
                     alive[b] = False
@@ -333,7 +352,7 @@ def _gk_dp_stage(y, kstack, coeffs, nst, h, out):
         out[i] = y[i] + h * s
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON, BOUND, BOX, USE_BOX, IOPT, FOPT):
     n = Z0.shape[1]
     R = REC_IDX.shape[0]

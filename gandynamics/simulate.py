@@ -35,6 +35,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import Mapping, Sequence
 
 import numpy as np
+from numba import njit
 
 from . import codegen
 from .errors import GandynamicsError
@@ -218,8 +219,8 @@ class Plan:
 def _alloc(plan: Plan, m: int) -> dict:
     R = len(plan.rec_idx)
     return {
-        "final": np.full((m, plan.n), np.nan),
-        "dist": np.full((m, R), np.nan),
+        "final": np.empty((m, plan.n)),
+        "dist": np.empty((m, R)),
         "divat": np.full(m, -1, dtype=np.int64),
         "reason": np.zeros(m, dtype=np.int64),
         "rec": np.full((m, R, plan.n), np.nan) if plan.record else np.zeros((1, 1, plan.n)),
@@ -308,25 +309,23 @@ def _equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
         zs = fld.point(equilibrium)
         return np.ascontiguousarray(np.broadcast_to(zs, (B, fld.n)))
     from .analysis import find_equilibrium
-    mod = fld.compiled()
-    uniq, inv = np.unique(P, axis=0, return_inverse=True) if B else (P, np.zeros(0, int))
-    inv = np.asarray(inv).reshape(-1)
-    Zu = np.full((uniq.shape[0], fld.n), np.nan)
-    if fld.equilibrium is not None:
-        Zu[:] = fld.equilibrium
-        kmod = kernel_module(fld)
-        Fu = kmod.field_rows(np.ascontiguousarray(Zu), np.ascontiguousarray(uniq), np.empty_like(Zu))
-        bad = ~(np.linalg.norm(Fu, axis=1) < 1e-10)
+    Z = np.full((B, fld.n), np.nan)
+    if fld.equilibrium is not None and B:
+        Z[:] = fld.equilibrium
+        F = kernel_module(fld).field_rows(Z, np.ascontiguousarray(P), np.empty_like(Z))
+        bad = ~(np.linalg.norm(F, axis=1) < 1e-10)
     else:
-        bad = np.ones(uniq.shape[0], dtype=bool)
-    for j in np.nonzero(bad)[0][:1000]:  # searches are cheap but not free; beyond 1000 rows: NaN
-        try:
-            Zu[j] = find_equilibrium(fld, uniq[j])[0]
-        except GandynamicsError:
-            Zu[j] = np.nan
-    if bad.sum() > 1000:
-        Zu[np.nonzero(bad)[0][1000:]] = np.nan
-    return np.ascontiguousarray(Zu[inv])
+        bad = np.ones(B, dtype=bool)
+    if bad.any():
+        uniq, inv = np.unique(P[bad], axis=0, return_inverse=True)
+        Zu = np.full((uniq.shape[0], fld.n), np.nan)
+        for j in range(min(len(uniq), 1000)):  # searches are cheap but not free; beyond 1000: NaN
+            try:
+                Zu[j] = find_equilibrium(fld, uniq[j])[0]
+            except GandynamicsError:
+                pass
+        Z[bad] = Zu[np.asarray(inv).reshape(-1)]
+    return Z
 
 
 # --------------------------------------------------------------------------------------------- rates
@@ -344,33 +343,63 @@ def fit_rate(idx, dist, life, zstar_norm=None):
     -------
     (B,) array: ``exp`` of the least-squares slope of ``log dist`` against ``k``.
     """
-    idx = np.asarray(idx, dtype=float)
-    dist = np.atleast_2d(np.asarray(dist, dtype=float))
+    idx = np.ascontiguousarray(idx, dtype=float)
+    dist = np.ascontiguousarray(np.atleast_2d(np.asarray(dist, dtype=float)))
     B = dist.shape[0]
-    life = np.broadcast_to(np.asarray(life, dtype=float), (B,))
-    zn = np.zeros(B) if zstar_norm is None else np.broadcast_to(np.nan_to_num(np.asarray(zstar_norm, float)), (B,))
-    floor = np.maximum(1e-290, 1e-12 * zn)[:, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ok = np.isfinite(dist) & (dist > floor) & (idx[None, :] <= life[:, None])
-        win = ok & (idx[None, :] >= life[:, None] / 2.0)
-        logd = np.where(win, np.log(np.where(win, dist, 1.0)), 0.0)
-        c = win.sum(1).astype(float)
-        sx = (win * idx).sum(1)
-        sxx = (win * idx * idx).sum(1)
-        sy = logd.sum(1)
-        sxy = (logd * idx).sum(1)
-        den = c * sxx - sx * sx
-        slope = (c * sxy - sx * sy) / den
-        rate = np.exp(slope)
-    rate = np.where(c >= 3, rate, np.nan)
-    for r in np.nonzero(c < 3)[0]:
-        ks = np.nonzero(ok[r])[0]
-        if len(ks) < 2:
-            continue
-        ks = ks[len(ks) // 2:] if len(ks) >= 4 else ks
-        x, y = idx[ks], np.log(dist[r, ks])
-        rate[r] = float(np.exp(np.polyfit(x, y, 1)[0]))
-    return rate
+    life = np.ascontiguousarray(np.broadcast_to(np.asarray(life, dtype=float), (B,)))
+    zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
+    floor = np.ascontiguousarray(np.maximum(1e-290, 1e-12 * zn))
+    out = np.empty(B)
+    _fit_rows(idx, dist, life, floor, out)
+    return out
+
+
+@njit(cache=True)
+def _line_slope(x, y, sel, lo, hi):
+    """Least-squares slope of y against x over the entries sel[lo:hi]."""
+    c = 0.0
+    sx = 0.0
+    sy = 0.0
+    for j in range(lo, hi):
+        c += 1.0
+        sx += x[sel[j]]
+        sy += y[sel[j]]
+    mx = sx / c
+    my = sy / c
+    num = 0.0
+    den = 0.0
+    for j in range(lo, hi):
+        dx = x[sel[j]] - mx
+        num += dx * (y[sel[j]] - my)
+        den += dx * dx
+    return num / den
+
+
+@njit(cache=True)
+def _fit_rows(idx, dist, life, floor, out):
+    R = idx.shape[0]
+    logd = np.empty(R)
+    ok = np.empty(R, dtype=np.int64)
+    win = np.empty(R, dtype=np.int64)
+    for r in range(dist.shape[0]):
+        nok = 0
+        nwin = 0
+        for j in range(R):
+            d = dist[r, j]
+            if idx[j] <= life[r] and d > floor[r] and d < math.inf:
+                logd[j] = math.log(d)
+                ok[nok] = j
+                nok += 1
+                if idx[j] >= 0.5 * life[r]:
+                    win[nwin] = j
+                    nwin += 1
+        if nwin >= 3:
+            out[r] = math.exp(_line_slope(idx, logd, win, 0, nwin))
+        elif nok >= 2:
+            lo = nok // 2 if nok >= 4 else 0
+            out[r] = math.exp(_line_slope(idx, logd, ok, lo, nok))
+        else:
+            out[r] = math.nan
 
 
 # --------------------------------------------------------------------------------------------- Trajectory
@@ -811,6 +840,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     rate = fit_rate(rec_idx, res["dist"], life, np.linalg.norm(np.nan_to_num(ZSTAR), axis=1))
     rate[~finished] = np.nan
     final = res["final"]
+    final[~finished] = np.nan
     with np.errstate(invalid="ignore"):
         distance = np.linalg.norm(final - ZSTAR, axis=1)
     distance[~finished] = np.nan
@@ -830,7 +860,8 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     cols["rate"] = rate
     cols["diverged"] = div
     cols["diverged_at"] = np.where(div, divat, -1)
-    cols["reason"] = np.array([REASONS[int(r)] if f else "" for r, f in zip(res["reason"], finished)], dtype=object).astype(str)
+    names = np.array([REASONS[c] for c in sorted(REASONS)])
+    cols["reason"] = np.where(finished, names[np.clip(res["reason"], 0, len(names) - 1)], "")
     cols["finished"] = finished
     all_dims = [("method", np.array([m.name for m in ms]))] + dims
     meta = dict(info, rate_fit=RATE_FIT, samples=int(len(rec_idx)), bound=bnd, methods=[m.name for m in ms])
