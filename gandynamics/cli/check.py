@@ -1,0 +1,65 @@
+"""``gandynamics check``: is F mu-strongly monotone and/or L-Lipschitz on a region?  Exit status 0 holds
+(certified), 1 refuted (with a counterexample), 3 undecided (budget exhausted), 2 bad input."""
+
+from __future__ import annotations
+
+EXIT = {"holds": 0, "refuted": 1, "undecided": 3}
+
+
+def add_parser(sub):
+    from .common import add_game_arguments
+    from .constants import add_budget_arguments
+    p = sub.add_parser(
+        "check", help="certify or refute claimed mu / L on a region (exit 0 holds, 1 refuted, 3 undecided)",
+        description="Check the claims 'F is mu-strongly monotone' (inf lambda_min(sym DF) >= mu) and/or 'F is "
+                    "L-Lipschitz' (sup ||DF||_2 <= L) on a region.  holds: certified by ball arithmetic; refuted: "
+                    "a point of the region where the claim fails, with a pair of points violating the defining "
+                    "inequality; undecided: the budget ran out (the current brackets are shown).",
+        epilog="example: gandynamics check dirac --reg asymmetric:eps=0.5,gamma=1 --region ball:0.5 --mu 0.4 --lipschitz 2")
+    add_game_arguments(p)
+    add_budget_arguments(p)
+    p.add_argument("--mu", metavar="MU", help="claimed strong-monotonicity modulus")
+    p.add_argument("--lipschitz", metavar="L", help="claimed Lipschitz constant")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=run)
+    return p
+
+
+def run(args) -> int:
+    from ..analysis.constants import check_constants, parse_region
+    from ..errors import GandynamicsError
+    from .common import build_field, dumps
+    from .constants import number
+    if args.mu is None and args.lipschitz is None:
+        raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
+    mu = number(args.mu, "--mu") if args.mu is not None else None
+    L = number(args.lipschitz, "--lipschitz") if args.lipschitz is not None else None
+    max_boxes = number(args.max_boxes, "--max-boxes", integer=True)
+    max_seconds = number(args.max_seconds, "--max-seconds", positive=True)
+    fld, hyper = build_field(args)
+    region = parse_region(args.region, fld, hyper)
+    res = check_constants(fld, region, hyper, mu=mu, L=L, max_boxes=max_boxes, max_seconds=max_seconds)
+    d = res.to_dict()
+    d["game"] = fld.name
+    d["region"] = region.to_dict()
+    if args.json:
+        print(dumps(d))
+        return EXIT[res.status]
+    print(f"game: {fld.name}   region: {region.describe()}")
+    for key, label, claim in (("mu", "mu", mu), ("lipschitz", "L", L)):
+        if claim is None:
+            continue
+        b = getattr(res, key)
+        print(f"{label:>3} claimed {claim:g}: {res.verdicts[key]:<9}  bracket [{b.lo:.10g}, {b.hi:.10g}]  "
+              f"({b.boxes} boxes, {b.seconds:.2f} s)")
+    if res.counterexample:
+        c = res.counterexample
+        print(f"counterexample: at z = ({', '.join(f'{v:.6g}' for v in c['point'])}) {c['quantity']} = {c['value']:.10g} "
+              f"(claimed {c['claimed']:g})")
+        if c.get("pair"):
+            q = c["pair"]
+            rel = "<F(z2)-F(z), z2-z>/|z2-z|^2" if c["claim"] == "mu" else "|F(z2)-F(z)|/|z2-z|"
+            print(f"  pair z = ({', '.join(f'{v:.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:.9g}' for v in q['z2'])}): "
+                  f"{rel} = {q['ratio']:.10g}")
+    print(f"status: {res.status}")
+    return EXIT[res.status]

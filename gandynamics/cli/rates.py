@@ -1,0 +1,94 @@
+"""``gandynamics rates``: exact local rate, optimal and largest stable step, theoretical bound and measured
+rate of each method, side by side (a thin layer over :func:`gandynamics.analysis.rates.rates`)."""
+
+from __future__ import annotations
+
+import math
+
+DEFAULT_METHODS = "gd,altgd,eg,eftp,ogda,momentum"
+
+
+def add_parser(sub):
+    from .common import add_game_arguments
+    p = sub.add_parser(
+        "rates", help="local, optimal, theoretical and measured rates of each method",
+        description="For each method: the exact local rate (spectral radius of the iteration matrix at the "
+                    "equilibrium; theory.md §0.4, §5.4), the locally optimal step and its rate, the largest stable "
+                    "step, the global bound of the theorem from certified (mu, L) on the region (theory.md §5; none "
+                    "where no theorem applies or mu <= 0) and the rate measured on a simulated trajectory started "
+                    "in the region.  Rates are per step, on the distance to the equilibrium.",
+        epilog="example: gandynamics rates dirac --reg r1:gamma=0.3 --methods gd,eg,eftp --optimal")
+    add_game_arguments(p)
+    p.add_argument("--methods", default=DEFAULT_METHODS,
+                   help=f"comma-separated, from gd, altgd, eg, eftp, ogda, momentum, altmomentum, flow (default {DEFAULT_METHODS})")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--step", metavar="H", help="one step size for every method")
+    g.add_argument("--optimal", action="store_true", help="each method at its locally optimal step (the default)")
+    g.add_argument("--theory-step", action="store_true", help="each method at its theorem's step (gd mu/L^2, eg/eftp/ogda 1/(4L))")
+    p.add_argument("--region", default="ball:0.1", metavar="ball:R | box:...",
+                   help="region of the constants and of the start point (default ball:0.1)")
+    p.add_argument("--beta", default="-0.5", help="momentum coefficient for momentum/altmomentum (default -0.5)")
+    p.add_argument("--n-g", default="1", help="generator steps per round (altgd)")
+    p.add_argument("--n-d", default="1", help="discriminator steps per round (altgd)")
+    p.add_argument("--steps", default=None, help="length of the measured trajectories (default: ~10 decades of decay)")
+    p.add_argument("--no-measure", action="store_true", help="skip the simulations")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object per method")
+    p.set_defaults(run=run)
+    return p
+
+
+def _f(x, fmt=".6g"):
+    if x is None:
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "inf"
+    return format(x, fmt)
+
+
+def run(args) -> int:
+    from ..analysis.constants import parse_region
+    from ..analysis.rates import RATE_METHODS, rates
+    from ..errors import GandynamicsError
+    from .common import build_field, dumps
+    from .constants import number
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    if not methods:
+        raise GandynamicsError("--methods needs at least one method")
+    bad = [m for m in methods if m not in RATE_METHODS]
+    if bad:
+        raise GandynamicsError(f"unknown method(s) {', '.join(bad)}; accepted: {', '.join(RATE_METHODS)}")
+    step = "optimal"
+    if args.step is not None:
+        step = number(args.step, "--step", positive=True)
+    elif args.theory_step:
+        step = "theory"
+    beta = number(args.beta, "--beta")
+    n_g = number(args.n_g, "--n-g", integer=True)
+    n_d = number(args.n_d, "--n-d", integer=True)
+    steps = number(args.steps, "--steps", integer=True) if args.steps is not None else None
+    fld, hyper = build_field(args)
+    region = parse_region(args.region, fld, hyper, need_equilibrium=True)
+    rows, info = rates(fld, methods, step=step, params=hyper, region=region, beta=beta, n_g=n_g, n_d=n_d,
+                       measure=not args.no_measure, steps=steps)
+    if args.json:
+        print(dumps([r.to_dict() for r in rows]))
+        return 0
+    mu, L = info["mu"], info["lipschitz"]
+    print(f"game: {fld.name}   equilibrium ({', '.join(fld.names)}) = ({', '.join(f'{v:.6g}' for v in info['equilibrium'])})")
+    print(f"region: {region.describe()}   mu in [{mu['lo']:.6g}, {mu['hi']:.6g}]   L in [{L['lo']:.6g}, {L['hi']:.6g}]")
+    print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies\n")
+    head = f"{'method':<12}{'step':>11}{'local':>11}{'measured':>11}{'bound':>11}{'holds':>7}{'h_opt':>11}{'rho_opt':>11}{'h_max':>11}"
+    print(head)
+    for r in rows:
+        holds = "-" if r.bound_holds is None else ("yes" if r.bound_holds else "NO")
+        print(f"{r.method:<12}{_f(r.step):>11}{_f(r.local_rate):>11}{_f(r.measured_rate):>11}{_f(r.bound):>11}"
+              f"{holds:>7}{_f(r.optimal_step):>11}{_f(r.optimal_rate):>11}{_f(r.largest_stable_step):>11}")
+    notes = {r.method: r.bound_info.get("note") for r in rows if r.bound is None and r.bound_info.get("note")}
+    if notes:
+        print()
+        for m, n in notes.items():
+            print(f"  {m}: {n}")
+    starts = {tuple(r.start) for r in rows if r.start}
+    if starts:
+        print(f"\nmeasured from z0 = ({', '.join(f'{v:.6g}' for v in next(iter(starts)))})")
+    return 0

@@ -1,0 +1,249 @@
+"""Rates (gandynamics.analysis.rates): iteration matrices against the update rules written out here,
+closed forms of theory.md §1.9 and §5.5, theoretical bounds (§5), and measured rates from simulations."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import assume, given, settings, strategies as st
+
+from gandynamics import GandynamicsError, R1, VectorField, games
+from gandynamics.analysis.rates import (RATE_METHODS, iteration_matrix, largest_stable_step, local_rate,
+                                        measured_rate, optimal_step, rates, spectral_radius, theoretical_bound,
+                                        theory_step)
+
+ROT = np.array([[0.0, 1.0], [-1.0, 0.0]])   # F = (y, -x): the bilinear game min_x max_y x y (theory.md §5.5)
+
+
+# ----------------------------------------------------------------------------- matrices vs update rules
+def _one_step(method, A, h, state, nt, beta=0.0, n_g=1, n_d=1):
+    """One iteration of each update rule of theory.md §0.4 for F(z) = A z, written out directly."""
+    F = lambda z: A @ z
+    n = A.shape[0]
+    if method == "gd":
+        return state - h * F(state)
+    if method == "eg":
+        w = state - h * F(state)
+        return state - h * F(w)
+    if method == "eftp":
+        z, w_prev = state[:n], state[n:]
+        w = z - h * F(w_prev)
+        return np.concatenate([z - h * F(w), w])
+    if method == "ogda":
+        z, zp = state[:n], state[n:]
+        return np.concatenate([z - 2 * h * F(z) + h * F(zp), z])
+    if method == "momentum":
+        z, zp = state[:n], state[n:]
+        return np.concatenate([z - h * F(z) + beta * (z - zp), z])
+    if method == "altgd":
+        z = state.copy()
+        for _ in range(n_g):
+            z[:nt] = z[:nt] - h * F(z)[:nt]
+        for _ in range(n_d):
+            z[nt:] = z[nt:] - h * F(z)[nt:]
+        return z
+    if method == "altmomentum":
+        z, zp = state[:n].copy(), state[n:].copy()
+        x_new = z[:nt] - h * F(z)[:nt] + beta * (z[:nt] - zp[:nt])
+        zx = np.concatenate([x_new, z[nt:]])
+        y_new = z[nt:] - h * F(zx)[nt:] + beta * (z[nt:] - zp[nt:])
+        return np.concatenate([x_new, y_new, z])
+    raise AssertionError(method)
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp", "ogda", "momentum", "altgd", "altmomentum"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_iteration_matrix_is_the_update_rule(method, seed):
+    rng = np.random.default_rng(seed)
+    n, nt, h, beta = 4, 2, 0.37, -0.3
+    A = rng.standard_normal((n, n))
+    n_g, n_d = (2, 3) if method == "altgd" else (1, 1)
+    M = iteration_matrix(method, A, h, nt, beta=beta, n_g=n_g, n_d=n_d)
+    for _ in range(3):
+        s = rng.standard_normal(M.shape[0])
+        np.testing.assert_allclose(M @ s, _one_step(method, A, h, s, nt, beta, n_g, n_d), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp", "ogda", "momentum"])
+def test_per_eigenvalue_multipliers_give_the_matrix_spectral_radius(method):
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        A = rng.standard_normal((3, 3))
+        h, beta = rng.uniform(0.01, 1.0), rng.uniform(-0.9, 0.9)
+        assert local_rate(method, A, h, beta=beta) == pytest.approx(
+            spectral_radius(iteration_matrix(method, A, h, beta=beta)), rel=1e-9)
+
+
+def test_flow_rate_is_the_matrix_exponential():
+    A = np.array([[0.0, 0.5], [-0.5, 0.3]])   # DF of R1 gamma = 0.3 at (0, 0)
+    for h in (0.1, 1.0, 3.0):
+        assert local_rate("flow", A, h) == pytest.approx(spectral_radius(iteration_matrix("flow", A, h)), rel=1e-12)
+        assert local_rate("flow", A, h) == pytest.approx(math.exp(-h * 0.3 / 2), rel=1e-12)  # Re lambda = -gamma/2
+
+
+# ----------------------------------------------------------------------------- closed forms
+@pytest.mark.parametrize("h", [0.1, 0.3, 0.5, 0.7, 1.0, 1.6])
+def test_bilinear_closed_forms(h):
+    assert local_rate("gd", ROT, h) == pytest.approx(math.sqrt(1 + h * h), rel=1e-12)
+    assert local_rate("eg", ROT, h) == pytest.approx(math.sqrt(1 - h * h + h**4), rel=1e-12)
+    eftp = (math.sqrt((1 + math.sqrt(1 - 4 * h * h)) / 2) if h <= 0.5
+            else math.sqrt((1 + (2 * h + math.sqrt(4 * h * h - 1)) ** 2) / 4))
+    for m in ("eftp", "ogda"):
+        assert local_rate(m, ROT, h) == pytest.approx(eftp, rel=1e-7)
+    assert local_rate("altgd", ROT, h, n_theta=1) == pytest.approx(1.0, abs=1e-12)   # h <= 2: unit circle
+
+
+def test_bilinear_altgd_beyond_two_and_negative_momentum():
+    h = 2.5  # m^2 - (2 - h^2) m + 1 = 0, real roots (theory.md §5.4)
+    b = h * h - 2
+    assert local_rate("altgd", ROT, h, n_theta=1) == pytest.approx((b + math.sqrt(b * b - 4)) / 2, rel=1e-10)
+    # theory.md §5.5 (NegMom): alternating + momentum
+    assert local_rate("altmomentum", ROT, 0.5, n_theta=1, beta=-0.5) == pytest.approx(0.962543703197, abs=1e-12)
+    assert local_rate("altmomentum", ROT, 0.5, n_theta=1, beta=0.5) == pytest.approx(1.269, abs=1e-3)
+    assert local_rate("altmomentum", ROT, 0.1, n_theta=1, beta=-0.9) == pytest.approx(0.998688492181, abs=1e-12)
+    for beta in (-0.5, 0.0, 0.5):   # simultaneous heavy ball never converges on the bilinear game
+        assert local_rate("momentum", ROT, 0.5, beta=beta) > 1
+
+
+def test_bilinear_optimal_and_largest_steps():
+    h, r = optimal_step("eg", ROT)
+    assert h == pytest.approx(1 / math.sqrt(2), rel=1e-6) and r == pytest.approx(math.sqrt(3) / 2, rel=1e-12)
+    h, r = optimal_step("eftp", ROT)                 # defective optimum (Jordan block)
+    assert h == pytest.approx(0.5, rel=1e-9) and r == pytest.approx(1 / math.sqrt(2), rel=1e-7)
+    assert largest_stable_step("eg", ROT) == pytest.approx(1.0, rel=1e-10)          # 1 - h^2 + h^4 < 1 iff h < 1
+    # EFTP for h >= 1/2: (2h + sqrt(4h^2 - 1))^2 < 3 iff h < 1/sqrt(3)  [derived from the closed form]
+    assert largest_stable_step("eftp", ROT) == pytest.approx(1 / math.sqrt(3), rel=1e-10)
+    assert optimal_step("gd", ROT)[0] is None and largest_stable_step("gd", ROT) is None
+    assert largest_stable_step("altgd", ROT, n_theta=1) is None                    # marginal, never < 1
+
+
+@pytest.mark.parametrize("gamma", [0.3, 0.8])
+def test_r1_dirac_gd_optimal_step_and_limit(gamma):
+    # theory.md §1.9: h* = gamma/(2 f'^2), rho(h*) = sqrt(1 - gamma^2/(4 f'^2)), stable iff h < gamma/f'^2
+    fp = 0.5
+    A = np.array([[0.0, fp], [-fp, gamma]])
+    h, r = optimal_step("gd", A)
+    assert h == pytest.approx(gamma / (2 * fp * fp), rel=1e-7)
+    assert r == pytest.approx(math.sqrt(1 - gamma**2 / (4 * fp * fp)), rel=1e-12)
+    assert largest_stable_step("gd", A) == pytest.approx(gamma / fp**2, rel=1e-10)
+    for h in (0.2, 0.5):   # alternating GD, complex pair: rho = sqrt(det) = sqrt(1 - h gamma)
+        assert local_rate("altgd", A, h, n_theta=1) == pytest.approx(math.sqrt(1 - h * gamma), rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- theoretical bounds
+def test_gd_bound_is_attained_by_a_scaled_rotation():
+    mu, L = 0.3, 1.1   # theory.md §5.1: A = mu I + sqrt(L^2 - mu^2) J attains 1 - 2 h mu + h^2 L^2
+    A = mu * np.eye(2) + math.sqrt(L * L - mu * mu) * ROT
+    assert np.linalg.norm(A, 2) == pytest.approx(L) and np.linalg.eigvalsh((A + A.T) / 2)[0] == pytest.approx(mu)
+    for h in (0.05, mu / L**2, 0.4):
+        b = theoretical_bound("gd", h, mu, L)
+        assert local_rate("gd", A, h) == pytest.approx(b.factor, rel=1e-12)
+
+
+def test_bounds_say_when_no_theorem_applies():
+    assert theoretical_bound("gd", 0.1, 0.0, 1.0).factor is None
+    assert "no linear-rate guarantee" in theoretical_bound("eg", 0.1, -0.2, 1.0).note
+    assert theoretical_bound("altgd", 0.1, 0.5, 1.0).factor is None
+    assert theoretical_bound("gd", 2.0, 0.5, 1.0).factor is None            # h >= 2 mu / L^2
+    assert theoretical_bound("eftp", 0.3, 0.5, 1.0).factor is None          # h > 1/(4L)
+    b = theoretical_bound("eftp", 0.25, 0.5, 1.0)                           # h = 1/(4L): 1 - mu/(4L)
+    assert b.squared == pytest.approx(1 - 0.5 / 4) and b.factor == pytest.approx(math.sqrt(1 - 0.5 / 4))
+    assert theory_step("eg", 0.5, 2.0) == 1 / 8 and theory_step("gd", 0.0, 1.0) is None
+
+
+def _random_strongly_monotone(seed, n):
+    rng = np.random.default_rng(seed)
+    Q = np.linalg.qr(rng.standard_normal((n, n)))[0]
+    S = Q @ np.diag(rng.uniform(0.05, 2.0, n)) @ Q.T
+    K = rng.standard_normal((n, n)) * rng.uniform(0, 3)
+    return S + (K - K.T) / 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(2, 4), u=st.floats(0.01, 1.0),
+       method=st.sampled_from(["gd", "eg", "eftp", "ogda", "flow"]))
+def test_exact_local_rate_never_beats_the_bound_on_linear_operators(seed, n, u, method):
+    A = _random_strongly_monotone(seed, n)
+    mu, L = np.linalg.eigvalsh((A + A.T) / 2)[0], np.linalg.norm(A, 2)
+    h = {"gd": u * 2 * mu / L**2, "eg": u / (4 * L), "eftp": u / (4 * L), "ogda": u / (4 * L), "flow": u}[method]
+    b = theoretical_bound(method, h, mu, L)
+    assert b.factor is not None
+    assert local_rate(method, A, h) <= b.factor * (1 + 1e-12)
+
+
+# ----------------------------------------------------------------------------- measured rates (simulate)
+@pytest.fixture(scope="module")
+def dirac_r1():
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+@pytest.fixture(scope="module")
+def quadratic():
+    fld = VectorField(games.make_game("quadratic"))
+    # with a = c = 0, b = 1 it is the bilinear game: F = (y, -x), identical to games.bilinear()
+    sub = {s: v for s, v in zip(fld.hyper, (0, 1, 0))}
+    assert list(fld.F.xreplace(sub)) == list(VectorField(games.bilinear()).F.xreplace(
+        dict(zip(VectorField(games.bilinear()).z, fld.z))))
+    return fld
+
+
+@pytest.mark.parametrize("method,h", [("gd", 0.4), ("eg", 0.8), ("eftp", 0.4)])
+def test_measured_rate_matches_local_rate_r1_dirac(dirac_r1, method, h):
+    A = dirac_r1.eval_DF([0.0, 0.0])
+    rho = local_rate(method, A, h)
+    assert rho < 1
+    tr = measured_rate(dirac_r1, method, h, [0.03, -0.04], expected=rho)
+    assert not tr.diverged and tr.rate == pytest.approx(rho, rel=1e-3)
+
+
+@pytest.mark.parametrize("method,h", [("eg", 0.5), ("eftp", 0.3)])
+def test_measured_rate_matches_local_rate_bilinear(quadratic, method, h):
+    params = {"a": 0.0, "b": 1.0, "c": 0.0}
+    rho = local_rate(method, ROT, h)
+    tr = measured_rate(quadratic, method, h, [0.3, -0.2], params, expected=rho)
+    assert not tr.diverged and tr.rate == pytest.approx(rho, rel=1e-3)
+
+
+@settings(max_examples=10, deadline=None)
+@given(a=st.floats(0.1, 2.0), c=st.floats(0.1, 2.0), b=st.floats(-2.0, 2.0), u=st.floats(0.05, 1.0),
+       method=st.sampled_from(["gd", "eg", "eftp", "ogda"]))
+def test_measured_rate_never_beats_the_bound(quadratic, a, c, b, u, method):
+    # F(z) = A z with A = [[a, b], [-b, c]] (theory.md §6): mu = min(a, c), L = ||A||_2; the theorem's
+    # conditions hold globally, so a trajectory may never contract faster than the bound (PEPit remark)
+    A = np.array([[a, b], [-b, c]])
+    mu, L = min(a, c), np.linalg.norm(A, 2)
+    h = {"gd": u * 2 * mu / L**2, "eg": u / (4 * L), "eftp": u / (4 * L), "ogda": u / (4 * L)}[method]
+    bnd = theoretical_bound(method, h, mu, L)
+    rho = local_rate(method, A, h)
+    assume(rho < 0.9995)   # keeps the simulations short
+    tr = measured_rate(quadratic, method, h, [0.5, -0.3], {"a": a, "b": b, "c": c}, expected=rho)
+    assert tr.rate <= bnd.factor * (1 + 1e-6)
+
+
+def test_rates_table_end_to_end(quadratic):
+    params = {"a": 0.5, "b": 1.0, "c": 1.5}
+    rows, info = rates(quadratic, ["gd", "eg", "eftp", "ogda", "altgd"], step="theory", params=params,
+                       region="ball:0.5", max_seconds=5)
+    A = np.array([[0.5, 1.0], [-1.0, 1.5]])
+    assert info["mu"]["lo"] == pytest.approx(0.5, abs=1e-9) and info["lipschitz"]["hi"] == pytest.approx(np.linalg.norm(A, 2), abs=1e-9)
+    by = {r.method: r for r in rows}
+    assert by["gd"].step == pytest.approx(0.5 / np.linalg.norm(A, 2) ** 2, rel=1e-9)
+    for m in ("gd", "eg", "eftp", "ogda"):
+        r = by[m]
+        assert r.bound is not None and r.bound_holds is True
+        assert r.measured_rate == pytest.approx(r.local_rate, rel=1e-3)
+        assert np.linalg.norm(np.array(r.start)) == pytest.approx(0.25)   # half the radius, inside the region
+    assert by["altgd"].bound is None and by["altgd"].bound_holds is None
+    assert by["altgd"].step == pytest.approx(by["altgd"].optimal_step)     # no theorem: its optimal step
+
+
+def test_rates_bad_input(quadratic):
+    with pytest.raises(GandynamicsError, match="unknown method"):
+        rates(quadratic, ["sgd"], measure=False)
+    with pytest.raises(GandynamicsError, match="step"):
+        rates(quadratic, ["gd"], step=-1.0, measure=False)
+    with pytest.raises(GandynamicsError, match="does not contain the equilibrium"):
+        from gandynamics.analysis.constants import Region
+        rates(quadratic, ["gd"], region=Region.box([1, 1], [2, 2]), measure=False)
+    assert set(RATE_METHODS) >= {"gd", "altgd", "eg", "eftp", "ogda", "momentum", "altmomentum", "flow"}
