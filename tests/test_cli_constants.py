@@ -1,0 +1,93 @@
+"""The constants, check and rates commands: exit statuses, JSON fields, one-line errors.
+
+Expected numbers are closed forms (theory.md §4.4: mu(B_r) = min(eps - r^2/4, gamma) for the Dirac-GAN
+with the asymmetric scheme; §1.9 for R1 + GD)."""
+
+import json
+import math
+
+import pytest
+
+from gandynamics.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_constants_json_brackets(capsys):
+    code, out, _ = run(capsys, "constants", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1", "--json")
+    assert code == 0
+    d = json.loads(out)
+    for key in ("mu", "lipschitz"):
+        assert {"lo", "hi", "witness", "boxes", "seconds"} <= set(d[key])
+        assert d[key]["lo"] <= d[key]["hi"]
+    assert d["mu"]["lo"] <= -0.25 <= d["mu"]["hi"] + 1e-12          # -r^2/4
+    assert d["mu"]["hi"] - d["mu"]["lo"] <= 1.001e-3 * 0.25
+    assert d["boxes"] == d["mu"]["boxes"] + d["lipschitz"]["boxes"]
+
+
+def test_constants_text_and_asymmetric_block(capsys):
+    code, out, _ = run(capsys, "constants", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1", "--region", "ball:0.5")
+    assert code == 0
+    assert "mu in [" in out and "L in [" in out and "Gauss-Newton Gramian" in out and "mu_loc = 0.3" in out
+
+
+def test_check_exit_statuses_and_json(capsys):
+    base = ("check", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1", "--region", "ball:0.5")
+    # true mu = 0.3 - 0.25/4 = 0.2375
+    code, out, _ = run(capsys, *base, "--mu", "0.2", "--lipschitz", "2", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["status"] == "holds" and d["mu"]["lo"] >= 0.2 and d["lipschitz"]["hi"] <= 2
+    code, out, _ = run(capsys, *base, "--mu", "0.25", "--json")
+    d = json.loads(out)
+    assert code == 1 and d["status"] == "refuted"
+    c = d["counterexample"]
+    assert c["value"] < 0.25 and math.hypot(*c["point"]) <= 0.5 * (1 + 1e-12)
+    code, out, _ = run(capsys, *base, "--lipschitz", "0.9", "--max-boxes", "2")
+    assert code in (1, 3) and "status:" in out
+    code, out, _ = run(capsys, "check", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1",
+                       "--lipschitz", "1.0245", "--max-boxes", "3")          # L(B_1) = 1.02399...
+    assert code == 3 and "undecided" in out
+
+
+def test_rates_json_fields(capsys):
+    code, out, _ = run(capsys, "rates", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd,eg,eftp", "--optimal", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["method"] for r in rows] == ["gd", "eg", "eftp"]
+    for r in rows:
+        assert {"method", "step", "local_rate", "optimal_step", "optimal_rate", "measured_rate", "bound",
+                "bound_holds"} <= set(r)
+        assert r["bound"] is None and r["bound_holds"] is None         # mu <= 0 for R1 on any ball
+        assert r["measured_rate"] == pytest.approx(r["local_rate"], rel=1e-3)
+    gd = rows[0]
+    assert gd["optimal_step"] == pytest.approx(0.6, rel=1e-7)          # gamma / (2 f'(0)^2)
+    assert gd["optimal_rate"] == pytest.approx(math.sqrt(1 - 0.09), rel=1e-12)
+
+
+def test_rates_step_and_bound(capsys):
+    code, out, _ = run(capsys, "rates", "quadratic", "--param", "a=0.5", "--param", "c=1.5", "--methods", "gd,eg",
+                       "--step", "0.1", "--region", "ball:0.5", "--json")
+    rows = json.loads(out)
+    assert code == 0 and all(r["step"] == 0.1 for r in rows)
+    assert all(r["bound"] is not None and r["bound_holds"] is True for r in rows)
+
+
+@pytest.mark.parametrize("argv,match", [
+    (("constants", "dirac", "--region", "ball:-1"), "radius"),
+    (("constants", "dirac", "--region", "ball:1", "--tol", "0"), "--tol must be > 0"),
+    (("constants", "dirac", "--region", "ball:1", "--tol=-1e-3"), "--tol must be > 0"),
+    (("check", "dirac", "--region", "ball:1", "--mu", "abc"), "--mu must be a number"),
+    (("check", "dirac", "--region", "ball:1", "--lipschitz", "nan"), "--lipschitz must be finite"),
+    (("check", "dirac", "--region", "ball:1"), "nothing to check"),
+    (("rates", "dirac", "--region", "box:1:2,1:2"), "does not contain the equilibrium"),
+    (("rates", "dirac", "--methods", "gd,sgd"), "unknown method"),
+    (("rates", "dirac", "--step", "-0.1"), "--step must be > 0"),
+    (("constants", "dirac", "--region", "box:0:1"), "2 ranges"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, argv, match):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and match in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
