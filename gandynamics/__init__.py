@@ -10,6 +10,7 @@ The public surface is what this module re-exports.
 
 from . import games
 from .analysis import SpectralReport, find_equilibrium, spectrum
+from .analysis import Region, certify_constants, check_constants, estimate_constants, rates
 from .distributions import Atoms, Normal, Pushforward, Uniform, convolve
 from .errors import GandynamicsError
 from .field import VectorField
@@ -29,5 +30,6 @@ __all__ = [
     "R1", "R2", "WGANGP", "InstanceNoise", "Consensus", "NagarajanKolter", "JARE", "Tikhonov", "Asymmetric",
     "REGULARIZERS", "make_regularizer",
     "spectrum", "find_equilibrium", "SpectralReport",
+    "Region", "estimate_constants", "certify_constants", "check_constants", "rates",
     "simulate", "sweep", "Trajectory", "SweepResult", "METHODS",
 ]

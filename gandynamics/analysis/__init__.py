@@ -2,6 +2,14 @@
 
 from .spectrum import (SpectralReport, analysis_point, conditioning_factor, find_equilibrium, phase_factor,
                        spectral_abscissa, spectrum)
+from .constants import (Bracket, CheckResult, ConstantsReport, Region, asymmetric_local, certify_constants,
+                        check_constants, estimate_constants, parse_region)
+from .rates import (RATE_METHODS, RateRow, iteration_matrix, largest_stable_step, local_rate, measured_rate,
+                    optimal_step, rates, spectral_radius, theoretical_bound)
 
 __all__ = ["SpectralReport", "analysis_point", "conditioning_factor", "find_equilibrium", "phase_factor",
-           "spectral_abscissa", "spectrum"]
+           "spectral_abscissa", "spectrum",
+           "Region", "parse_region", "Bracket", "ConstantsReport", "CheckResult", "estimate_constants",
+           "certify_constants", "check_constants", "asymmetric_local",
+           "RATE_METHODS", "RateRow", "iteration_matrix", "spectral_radius", "local_rate", "optimal_step",
+           "largest_stable_step", "theoretical_bound", "measured_rate", "rates"]
