@@ -24,8 +24,8 @@ flow       ``z' = v(z) = -F(z)``: ``scheme="rk4"`` (classical RK4, time step h) 
 =========  ======================================================================  ==========================
 
 EFTP and OGDA are the same dynamics: the ``w``-sequence of EFTP is an OGDA sequence, ``w_{k+1} = w_k -
-2h F(w_k) + h F(w_{k-1})`` (theory.md §5.3).  With the starts above, EFTP started at
-``z_0 + h F(z_0)`` has ``z^{EFTP}_k = u_k + h F(u_{k-1})`` where ``u`` is OGDA from ``z_0`` (tested).
+2h F(w_k) + h F(w_{k-1})`` (theory.md §5.3).  With the starts above (``w_{-1} = z_0``, ``u_{-1} = u_0 = z_0``)
+``w_k = u_{k+1}``, so ``z^{EFTP}_k = u_{k+1} + h F(u_k)`` where ``u`` is OGDA from the same ``z_0`` (tested).
 
 Projection (``box``): each (sub-)update is followed by the projection onto the box ``lo <= z <= hi``
 (PEPit's projected EFTP, theory.md §4.6; weight clipping ``psi <- clip(psi, -c, c)`` of WGAN,

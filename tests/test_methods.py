@@ -1,0 +1,383 @@
+"""The update rules of gandynamics.methods / gandynamics.kernels against independent computations.
+
+* every method equals a plain-NumPy implementation of the same update, written here (one small function
+  each, F from sympy.lambdify -- not from the generated code), to 1e-12 relative over 1000 steps on every
+  built-in game;
+* on a linear field the iterates equal powers of the iteration matrix of theory.md §0.4, and the measured
+  rate equals the closed forms of theory.md §5.5;
+* RK4 shows fourth order; the flow matches scipy's DOP853; EFTP and OGDA are the same dynamics.
+"""
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy.integrate import solve_ivp
+
+from gandynamics import METHODS, R1, VectorField, games, simulate
+from gandynamics.errors import GandynamicsError
+from gandynamics.game import Game
+from gandynamics.losses import sigmoid, softplus
+from gandynamics.methods import get_method
+
+STEPS = 1000
+
+
+# ------------------------------------------------------------------------------------------- references
+def numpy_F(fld):
+    """F as a plain NumPy function of (z, p), from sympy (sigmoid/softplus rewritten with exp/log)."""
+    expr = fld.F.replace(sigmoid, lambda x: 1 / (1 + sp.exp(-x))).replace(softplus, lambda x: sp.log(1 + sp.exp(x)))
+    f = sp.lambdify([list(fld.z), list(fld.hyper)], list(expr), "numpy")
+    return lambda z, p: np.array(f(list(z), list(p)), dtype=float).reshape(-1)
+
+
+def hvec(fld, hg, hd):
+    return np.array([hg] * fld.n_theta + [hd] * (fld.n - fld.n_theta))
+
+
+def ref_gd(F, z, p, h, K, **kw):
+    out = [z]
+    for _ in range(K):
+        z = z - h * F(z, p)
+        out.append(z)
+    return np.array(out)
+
+
+def ref_altgd(F, z, p, h, K, nth, n_g=1, n_d=1, order="generator-first"):
+    out = [z]
+    parts = [(slice(0, nth), n_g), (slice(nth, None), n_d)]
+    if order == "discriminator-first":
+        parts = parts[::-1]
+    for _ in range(K):
+        z = z.copy()
+        for sl, reps in parts:
+            for _ in range(reps):
+                z[sl] = z[sl] - h[sl] * F(z, p)[sl]
+        out.append(z)
+    return np.array(out)
+
+
+def ref_eg(F, z, p, h, K, **kw):
+    out = [z]
+    for _ in range(K):
+        w = z - h * F(z, p)
+        z = z - h * F(w, p)
+        out.append(z)
+    return np.array(out)
+
+
+def ref_eftp(F, z, p, h, K, **kw):
+    out = [z]
+    g = F(z, p)  # F(w_{-1}), w_{-1} = z_0
+    for _ in range(K):
+        w = z - h * g
+        g = F(w, p)
+        z = z - h * g
+        out.append(z)
+    return np.array(out)
+
+
+def ref_ogda(F, z, p, h, K, **kw):
+    out = [z]
+    zp = z
+    for _ in range(K):
+        z, zp = z - 2 * h * F(z, p) + h * F(zp, p), z
+        out.append(z)
+    return np.array(out)
+
+
+def ref_momentum(F, z, p, h, K, beta=0.0, alternating=False, nth=None):
+    out = [z]
+    zp = z.copy()
+    for _ in range(K):
+        if not alternating:
+            z, zp = z - h * F(z, p) + beta * (z - zp), z
+        else:
+            zn = z.copy()
+            g = slice(0, nth)
+            d = slice(nth, None)
+            zn[g] = z[g] - h[g] * F(z, p)[g] + beta * (z[g] - zp[g])
+            zn[d] = z[d] - h[d] * F(zn, p)[d] + beta * (z[d] - zp[d])
+            z, zp = zn, z
+        out.append(z)
+    return np.array(out)
+
+
+def ref_rk4(F, z, p, h, K, **kw):
+    v = lambda y: -F(y, p)
+    out = [z]
+    for _ in range(K):
+        k1 = v(z)
+        k2 = v(z + h / 2 * k1)
+        k3 = v(z + h / 2 * k2)
+        k4 = v(z + h * k3)
+        z = z + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        out.append(z)
+    return np.array(out)
+
+
+# (method, options, reference, reference keyword builder, two-timescale allowed)
+CASES = [
+    ("gd", {}, ref_gd, lambda f: {}, True),
+    ("altgd", {}, ref_altgd, lambda f: {"nth": f.n_theta}, True),
+    ("altgd", {"n_g": 2, "n_d": 3, "order": "discriminator-first"}, ref_altgd,
+     lambda f: {"nth": f.n_theta, "n_g": 2, "n_d": 3, "order": "discriminator-first"}, True),
+    ("eg", {}, ref_eg, lambda f: {}, True),
+    ("eftp", {}, ref_eftp, lambda f: {}, True),
+    ("ogda", {}, ref_ogda, lambda f: {}, True),
+    ("momentum", {"beta": -0.3}, ref_momentum, lambda f: {"beta": -0.3}, True),
+    ("momentum", {"beta": 0.4, "alternating": True}, ref_momentum,
+     lambda f: {"beta": 0.4, "alternating": True, "nth": f.n_theta}, True),
+    ("flow", {}, ref_rk4, lambda f: {}, False),
+]
+
+
+def builtin_fields():
+    """Every registered game at its default (small) size; the Dirac-GAN also with R1."""
+    out = []
+    for name, spec in games.GAMES.items():
+        model = games.make_game(name)
+        fld = VectorField(model, [])
+        if fld.n > 8:
+            continue
+        out.append((name, fld))
+    out.append(("dirac+r1", VectorField(games.dirac(), [R1(gamma=0.3)])))
+    return out
+
+
+FIELDS = builtin_fields()
+
+
+def start(fld):
+    base = fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n)
+    pattern = np.array([0.7, -0.5, 0.3, 0.6, -0.4, 0.2, 0.5, -0.6])
+    return base + pattern[: fld.n]
+
+
+@pytest.mark.parametrize("name,fld", FIELDS, ids=[n for n, _ in FIELDS])
+def test_every_method_matches_numpy_reference(name, fld):
+    F = numpy_F(fld)
+    p = fld.param_vector()
+    z0 = start(fld)
+    for method, opts, ref, refkw, two in CASES:
+        hg, hd = (0.02, 0.03) if two else (0.02, 0.02)
+        step = (hg, hd) if two else hg
+        tr = simulate(fld, method, z0, STEPS, step, bound=np.inf, **opts)
+        expect = ref(F, z0.copy(), p, hvec(fld, hg, hd), STEPS, **refkw(fld))
+        assert tr.states.shape == expect.shape, (method, opts)
+        scale = max(1.0, float(np.max(np.abs(expect))))
+        err = float(np.max(np.abs(tr.states - expect))) / scale
+        assert err <= 1e-12, f"{name} {method} {opts}: relative error {err:.3g}"
+        assert not tr.diverged
+
+
+def test_projection_matches_numpy_reference():
+    """WGAN weight clipping psi in [-c, c] (theory.md §1.3) as a box after each (sub-)update."""
+    fld = VectorField(games.dirac(loss="wgan"), [])
+    F = numpy_F(fld)
+    p = fld.param_vector()
+    c = 0.6
+    clip = lambda z: np.array([z[0], min(max(z[1], -c), c)])
+    z0 = np.array([1.0, 0.2])
+    h = np.array([0.2, 0.2])
+    z, zs = z0.copy(), [z0.copy()]
+    for _ in range(300):
+        z = clip(z - h * F(z, p))
+        zs.append(z)
+    tr = simulate(fld, "gd", z0, 300, 0.2, box={"psi": (-c, c)})
+    np.testing.assert_allclose(tr.states, np.array(zs), rtol=0, atol=1e-13)
+    assert np.max(np.abs(tr.states[:, 1])) <= c
+    # projected extragradient (PEPit form): both the extrapolation and the update are projected
+    z, zs = z0.copy(), [z0.copy()]
+    for _ in range(300):
+        w = clip(z - h * F(z, p))
+        z = clip(z - h * F(w, p))
+        zs.append(z)
+    tr = simulate(fld, "eg", z0, 300, 0.2, box=np.array([[-np.inf, np.inf], [-c, c]]))
+    np.testing.assert_allclose(tr.states, np.array(zs), rtol=0, atol=1e-13)
+
+
+# ------------------------------------------------------------------------------------------- linear fields
+def quadratic_game():
+    """min_x max_y a/2 x^2 + b x y - c/2 y^2: F = A z, A = [[a, b], [-b, c]] (theory.md §6)."""
+    x, y = sp.symbols("x y", real=True)
+    a, b, c = sp.symbols("a b c", real=True)
+    g = Game.zero_sum([x], [y], a / 2 * x**2 + b * x * y - c / 2 * y**2, hyper={"a": 0.3, "b": 1.0, "c": 0.1},
+                      equilibrium=(0, 0), name="quadratic")
+    return VectorField(g, [])
+
+
+QUAD = quadratic_game()
+
+
+def iteration_matrix(method, A, h, beta=0.0, n_g=1, n_d=1):
+    """theory.md §0.4; ``h`` the diagonal step matrix; returns (M, lift) with state_k = M^k lift(z0)."""
+    n = A.shape[0]
+    I = np.eye(n)
+    Z = np.zeros((n, n))
+    if method == "gd":
+        return I - h @ A, lambda z: z
+    if method == "eg":
+        return I - h @ A + h @ A @ h @ A, lambda z: z
+    if method == "eftp":  # on (z_k, w_{k-1}), w_{-1} = z_0
+        return np.block([[I - h @ A, h @ A @ h @ A], [I, -h @ A]]), lambda z: np.concatenate([z, z])
+    if method == "ogda":  # on (z_k, z_{k-1}), z_{-1} = z_0
+        return np.block([[I - 2 * h @ A, h @ A], [I, Z]]), lambda z: np.concatenate([z, z])
+    if method == "momentum":
+        return np.block([[(1 + beta) * I - h @ A, -beta * I], [I, Z]]), lambda z: np.concatenate([z, z])
+    if method == "altgd":
+        Et, Ed = np.diag([1.0, 0.0]), np.diag([0.0, 1.0])
+        Pt, Pd = I - h @ Et @ A, I - h @ Ed @ A
+        return np.linalg.matrix_power(Pd, n_d) @ np.linalg.matrix_power(Pt, n_g), lambda z: z
+    if method == "flow":  # RK4 on z' = -A z: the degree-4 Taylor polynomial of exp(-hA)
+        X = -h @ A
+        return I + X + X @ X / 2 + X @ X @ X / 6 + X @ X @ X @ X / 24, lambda z: z
+    raise AssertionError(method)
+
+
+@pytest.mark.parametrize("method,opts", [("gd", {}), ("eg", {}), ("eftp", {}), ("ogda", {}),
+                                         ("momentum", {"beta": -0.4}), ("altgd", {"n_g": 2, "n_d": 3}),
+                                         ("flow", {})])
+def test_linear_iterates_are_matrix_powers(method, opts):
+    A = np.array([[0.3, 1.0], [-1.0, 0.1]])
+    np.testing.assert_allclose(QUAD.eval_DF([0.0, 0.0]), A, atol=1e-15)
+    hg, hd = (0.2, 0.2) if method == "flow" else (0.2, 0.3)
+    h = np.diag([hg, hd])
+    M, lift = iteration_matrix(method, A, h, beta=opts.get("beta", 0.0), n_g=opts.get("n_g", 1), n_d=opts.get("n_d", 1))
+    z0 = np.array([1.0, -0.5])
+    K = 200
+    tr = simulate(QUAD, method, z0, K, hg if method == "flow" else (hg, hd), **opts)
+    s = lift(z0)
+    for k in range(K + 1):
+        np.testing.assert_allclose(tr.states[k], s[:2], rtol=1e-12, atol=1e-14 * np.abs(z0).max())
+        s = M @ s
+    # the measured rate is the spectral radius of the iteration matrix (theory.md §5.4)
+    rho = max(abs(np.linalg.eigvals(M)))
+    assert tr.rate == pytest.approx(rho, rel=2e-3)
+
+
+def bilinear_rho(method, h):
+    """theory.md §5.5 closed forms for min_x max_y x y."""
+    if method == "gd":
+        return np.sqrt(1 + h**2)
+    if method == "eg":
+        return np.sqrt(1 - h**2 + h**4)
+    if method in ("eftp", "ogda"):
+        if h <= 0.5:
+            return np.sqrt((1 + np.sqrt(1 - 4 * h**2)) / 2)
+        return np.sqrt((1 + (2 * h + np.sqrt(4 * h**2 - 1)) ** 2) / 4)
+    raise AssertionError(method)
+
+
+@pytest.mark.parametrize("method,h", [("gd", 0.1), ("eg", 0.3), ("eg", 1 / np.sqrt(2)), ("eftp", 0.3),
+                                      ("ogda", 0.4), ("eftp", 0.6)])
+def test_bilinear_measured_rate_equals_closed_form(method, h):
+    fld = VectorField(games.bilinear(), [])
+    tr = simulate(fld, method, [1.0, 0.5], 400, h)
+    assert tr.rate == pytest.approx(bilinear_rho(method, h), rel=1e-3)
+
+
+def test_alternating_negative_momentum_bilinear():
+    """theory.md §5.5: alternating GDA with eta = 0.5, beta = -0.5 converges with rho = 0.962543703197;
+    beta = +0.5 diverges with rho = 1.269..."""
+    fld = VectorField(games.bilinear(), [])
+    tr = simulate(fld, "momentum", [1.0, 0.5], 600, 0.5, beta=-0.5, alternating=True)
+    assert tr.rate == pytest.approx(0.962543703197, rel=1e-4)
+    tr = simulate(fld, "momentum", [1.0, 0.5], 60, 0.5, beta=0.5, alternating=True)
+    assert tr.rate == pytest.approx(1.269, abs=2e-3)
+
+
+# ------------------------------------------------------------------------------------------- flow
+DIRAC_R1 = [f for n, f in FIELDS if n == "dirac+r1"][0]
+
+
+def dop853(fld, z0, T, t_eval):
+    F = numpy_F(fld)
+    p = fld.param_vector()
+    sol = solve_ivp(lambda t, y: -F(y, p), (0, T), z0, method="DOP853", rtol=1e-13, atol=1e-15, t_eval=t_eval)
+    assert sol.success
+    return sol.y.T
+
+
+def test_rk4_is_fourth_order():
+    """Error at T = 4 against DOP853 while halving h (diffrax's test_ode_order): slope log2 = 4."""
+    z0 = np.array([1.0, 1.0])
+    T = 4.0
+    exact = dop853(DIRAC_R1, z0, T, [T])[-1]
+    errs = []
+    for K in (10, 20, 40, 80):
+        tr = simulate(DIRAC_R1, "flow", z0, K, T / K)
+        errs.append(np.linalg.norm(tr.final - exact))
+    orders = np.log2(np.array(errs[:-1]) / np.array(errs[1:]))
+    assert np.all(np.abs(orders - 4) < 0.15), orders
+
+
+@pytest.mark.parametrize("scheme,h,tol", [("dopri5", 0.25, 1e-8), ("rk4", 0.01, 1e-9)])
+def test_flow_matches_dop853(scheme, h, tol):
+    z0 = np.array([1.0, -0.7])
+    K = 80
+    t = np.arange(K + 1) * h
+    ref = dop853(DIRAC_R1, z0, t[-1], t)
+    tr = simulate(DIRAC_R1, "flow", z0, K, h, scheme=scheme, rtol=1e-11, atol=1e-13)
+    assert np.max(np.abs(tr.states - ref)) < tol
+
+
+def test_dopri5_tolerance_controls_error():
+    z0 = np.array([1.0, -0.7])
+    ref = dop853(DIRAC_R1, z0, 20.0, [20.0])[-1]
+    errs = [np.linalg.norm(simulate(DIRAC_R1, "flow", z0, 1, 20.0, scheme="dopri5", rtol=r, atol=r * 1e-2).final - ref)
+            for r in (1e-4, 1e-7, 1e-10)]
+    assert errs[0] > errs[1] > errs[2]
+    assert errs[2] < 1e-8
+
+
+def test_flow_conserves_circles_without_regularizer():
+    """M18 (theory.md §1.2): every integral curve of the unregularized Dirac-GAN keeps theta^2 + psi^2."""
+    fld = [f for n, f in FIELDS if n == "dirac"][0]
+    tr = simulate(fld, "flow", [1.0, 0.5], 500, 0.05)
+    r2 = np.sum(tr.states**2, axis=1)
+    assert np.max(np.abs(r2 - 1.25)) < 1e-7
+
+
+# ------------------------------------------------------------------------------------------- EFTP == OGDA
+def test_eftp_is_ogda_in_other_coordinates():
+    """theory.md §5.3: the w-sequence of EFTP is an OGDA sequence.  With the starts w_{-1} = z_0 (EFTP)
+    and u_{-1} = u_0 = z_0 (OGDA) one has w_k = u_{k+1}, hence z^EFTP_k = u_{k+1} + h F(u_k) for every k,
+    here on the nonlinear R1 Dirac-GAN over 1000 steps."""
+    fld = DIRAC_R1
+    h = 0.3
+    z0 = np.array([1.0, 0.8])
+    K = 1000
+    og = simulate(fld, "ogda", z0, K, h)
+    u = og.states
+    e = simulate(fld, "eftp", z0, K, h)
+    Fu = np.array([fld.eval_F(x) for x in u])
+    np.testing.assert_allclose(e.states[:-1], u[1:] + h * Fu[:-1], rtol=1e-10, atol=1e-14)
+    assert og.rate == pytest.approx(e.rate, rel=1e-6)
+
+
+# ------------------------------------------------------------------------------------------- registry
+def test_registry_names_and_docs():
+    assert list(METHODS) == ["gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow"]
+    for m in METHODS.values():
+        assert m.formula and m.source
+    with pytest.raises(GandynamicsError, match="accepted: gd, altgd, eg, eftp, ogda, momentum, flow"):
+        get_method("adam")
+
+
+@pytest.mark.parametrize("kw,msg", [
+    ({"method": "gd", "beta": 0.5}, "takes no option"),
+    ({"method": "altgd", "n_g": 0}, "n_g must be a whole number"),
+    ({"method": "altgd", "order": "random"}, "order must be one of"),
+    ({"method": "flow", "scheme": "euler"}, "scheme must be one of"),
+    ({"method": "flow", "step": (0.1, 0.2)}, "flow takes one time step"),
+    ({"method": "flow", "box": {"psi": (-1, 1)}}, "box"),
+    ({"method": "gd", "box": {"phi": (-1, 1)}}, "unknown parameter 'phi'"),
+    ({"method": "gd", "box": {"psi": (1, -1)}}, "lo <= hi"),
+    ({"method": "momentum", "beta": float("nan")}, "beta must be finite"),
+])
+def test_bad_options(kw, msg):
+    kw = dict(kw)
+    method = kw.pop("method")
+    step = kw.pop("step", 0.1)
+    with pytest.raises(GandynamicsError, match=msg):
+        simulate(DIRAC_R1, method, [1.0, 1.0], 5, step, **kw)
