@@ -53,15 +53,17 @@ from typing import Callable, Sequence
 from .errors import GandynamicsError
 
 __all__ = ["chunk_ranges", "auto_chunk_size", "measure_seconds_per_row", "plan_chunk_size", "map_chunks", "n_slots",
-           "require_distributed", "connect", "local_cluster", "cluster_client", "ChunksInterrupted",
+           "require_distributed", "connect", "local_cluster", "cluster_client", "parse_workers", "ChunksInterrupted",
            "INSTALL_HINT"]
 
 INSTALL_HINT = "install gandynamics[distributed] (pip install 'gandynamics[distributed]')"
 
-#: aim for chunks of about this many seconds: long against Dask's ~1 ms per-task overhead, short enough
-#: for load balance, a live progress bar and cheap recomputation when a worker dies
-TARGET_CHUNK_SECONDS = 1.0
-#: and at least this many chunks per worker slot (load balance at the end of the sweep)
+#: chunks per worker slot aimed at: the slots then finish within about half a chunk, ~1/64 of their share
+CHUNKS_PER_SLOT = 32
+#: bounds on a chunk's duration: long against Dask's ~1 ms per-task overhead, short enough that a dying
+#: worker loses little and the progress bar moves
+MIN_CHUNK_SECONDS, MAX_CHUNK_SECONDS = 0.2, 2.0
+#: and never fewer than this many chunks per slot (load balance when rows are few and slow)
 MIN_CHUNKS_PER_SLOT = 4
 
 
@@ -105,58 +107,67 @@ def _int(value, what: str, least: int) -> int:
     return value
 
 
-def auto_chunk_size(n_rows: int, seconds_per_row: float, slots: int, *,
-                    target_seconds: float = TARGET_CHUNK_SECONDS,
-                    min_chunks_per_slot: int = MIN_CHUNKS_PER_SLOT) -> int:
-    r"""Rows per chunk from the measured cost of one row.
+def auto_chunk_size(n_rows: int, seconds_per_row: float, slots: int) -> int:
+    r"""Rows per chunk from the measured single-thread cost of one row.
 
-    ``size = clip(min(ceil(target_seconds / seconds_per_row), ceil(n_rows / (min_chunks_per_slot *
-    slots))), 1, n_rows)``: a chunk lasts about ``target_seconds`` (so the per-task overhead of a few
-    milliseconds is under 1 %), but there are at least ``min_chunks_per_slot`` chunks per worker slot
-    (so that the slots finish together and the progress bar moves).  A zero or unknown cost gives the
-    second bound alone.
+    With ``T = n_rows * seconds_per_row`` the work of the sweep, a chunk should last
+    ``c = clip(T / (CHUNKS_PER_SLOT * slots), MIN_CHUNK_SECONDS, MAX_CHUNK_SECONDS)`` seconds, so
+
+    ``size = clip(min(ceil(c / seconds_per_row), ceil(n_rows / (MIN_CHUNKS_PER_SLOT * slots))), 1, n_rows)``.
+
+    About 32 chunks per slot make the slots finish within ~1/64 of their share (load balance at the
+    end); chunks of at least 0.2 s keep Dask's per-task overhead (~1 ms) under 1 %; at most 2 s bound
+    what a dying worker loses.  A zero or unknown cost gives the balance bound alone.
     """
     n_rows = _int(n_rows, "the number of rows", 0)
     slots = max(1, int(slots))
     if n_rows == 0:
         return 1
-    by_balance = math.ceil(n_rows / (min_chunks_per_slot * slots))
+    by_balance = math.ceil(n_rows / (MIN_CHUNKS_PER_SLOT * slots))
     if seconds_per_row is not None and math.isfinite(seconds_per_row) and seconds_per_row > 0:
-        by_time = math.ceil(target_seconds / seconds_per_row)
-        size = min(by_time, by_balance)
+        c = min(max(n_rows * seconds_per_row / (CHUNKS_PER_SLOT * slots), MIN_CHUNK_SECONDS), MAX_CHUNK_SECONDS)
+        size = min(math.ceil(c / seconds_per_row), by_balance)
     else:
         size = by_balance
     return int(min(max(size, 1), n_rows))
 
 
 def measure_seconds_per_row(run_rows: Callable, plan, n_rows: int, *, block: int = 1, probes: int = 8,
-                            budget: float = 0.2, warm: Callable | None = None) -> float:
+                            budget: float = 0.1, warm: Callable | None = None) -> float:
     """Single-thread seconds per row of ``run_rows(plan, lo, hi)``, measured in this process.
 
     The batch kernels integrate rows in blocks of ``block`` columns and always compute a whole block, so
-    a one-row call costs one block, run by one thread: the cost per row is ``t(one row) / block``.
-    First ``warm(plan)`` (or one untimed call on row 0) compiles the kernels — or loads them from numba's
-    disk cache, which the workers on this machine then load instead of compiling.  Then single rows at
-    ``probes`` positions spread over the grid are timed while the total stays under ``budget`` seconds
-    (at least one); the median is returned (diverging rows stop early and are cheap: the median is robust
-    to a few of them).
+    the probe is a call on ``block`` consecutive rows (one block) with numba limited to one thread, and
+    the cost per row is ``t(block) / block``.  First ``warm(plan)`` (or one untimed call on row 0)
+    compiles the kernels — or loads them from numba's disk cache, which the workers on this machine then
+    load instead of compiling.  Then blocks at ``probes`` positions spread over the grid are timed while
+    the total stays under ``budget`` seconds (at least one); the median is returned (diverging rows stop
+    early and are cheap: the median is robust to a few of them).
     """
     n_rows = _int(n_rows, "the number of rows", 0)
     block = _int(block, "the block width", 1)
     if n_rows == 0:
         return 0.0
-    if warm is not None:
-        warm(plan)
-    else:
-        run_rows(plan, 0, 1)
-    where = sorted({int(round(i * (n_rows - 1) / max(1, probes - 1))) for i in range(min(probes, n_rows))})
-    times = []
-    for lo in where:
-        t0 = time.perf_counter()
-        run_rows(plan, lo, lo + 1)
-        times.append(time.perf_counter() - t0)
-        if sum(times) >= budget:
-            break
+    import numba
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)  # a worker's view: one thread (this thread only; restored below)
+    try:
+        if warm is not None:
+            warm(plan)
+        else:
+            run_rows(plan, 0, 1)
+        m = min(block, n_rows)
+        last = n_rows - m
+        where = sorted({int(round(i * last / max(1, probes - 1))) for i in range(min(probes, last + 1))})
+        times = []
+        for lo in where:
+            t0 = time.perf_counter()
+            run_rows(plan, lo, lo + m)
+            times.append(time.perf_counter() - t0)
+            if sum(times) >= budget:
+                break
+    finally:
+        numba.set_num_threads(threads)
     times.sort()
     return times[len(times) // 2] / block
 
@@ -347,15 +358,16 @@ def _map_dask(client, plan, ranges, progress, fn, retries, threads):
             fut.release()  # the worker may drop it: nothing to recompute if it dies later
             bar.update()
     except KeyboardInterrupt:
-        outstanding = [f for j, f in enumerate(futures) if j not in done]
-        for j, f in enumerate(futures):  # keep the chunks that finished while we were interrupted
-            if j not in done and f.status == "finished":
-                try:
-                    results[j] = f.result(timeout=5)
+        # cancel first (nothing more starts), then keep the chunks that had finished by then
+        ready = [j for j, f in enumerate(futures) if j not in done and f.status == "finished"]
+        client.cancel([f for j, f in enumerate(futures) if j not in done and j not in ready])
+        if ready:
+            try:
+                for j, res in zip(ready, client.gather([futures[j] for j in ready])):
+                    results[j] = res
                     done.add(j)
-                except Exception:  # pragma: no cover - lost in between
-                    pass
-        client.cancel(outstanding)
+            except Exception:  # pragma: no cover - lost in between: they count as not finished
+                pass
         raise ChunksInterrupted(results, done) from None
     except BaseException:
         client.cancel([f for j, f in enumerate(futures) if j not in done])
@@ -428,11 +440,15 @@ def connect(address: str, timeout: float = 10.0):
 @contextlib.contextmanager
 def local_cluster(n_workers: int, threads_per_worker: int = 1, **kwargs):
     """A ``LocalCluster`` of ``n_workers`` processes on loopback (no dashboard) and its client, shut
-    down on exit.  Workers start with the ``spawn`` method (fresh interpreters; numba-safe)."""
+    down on exit.  Workers start with the ``spawn`` method (fresh interpreters; numba-safe).  Extra
+    keyword arguments go to ``LocalCluster`` (e.g. ``env={"NUMBA_NUM_THREADS": "1"}`` for the workers)."""
     distributed = require_distributed()
     n_workers = _int(n_workers, "--workers", 1)
+    # loopback only: no dashboard, and the scheduler's HTTP endpoint (health, metrics) on a free
+    # loopback port instead of *:8787
     opts = dict(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
-                dashboard_address=None, host="127.0.0.1", silence_logs=logging.ERROR)
+                dashboard_address=None, host="127.0.0.1", silence_logs=logging.ERROR,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
     opts.update(kwargs)
     cluster = distributed.LocalCluster(**opts)
     try:
@@ -443,6 +459,19 @@ def local_cluster(n_workers: int, threads_per_worker: int = 1, **kwargs):
             client.close()
     finally:
         cluster.close()
+
+
+def parse_workers(text) -> int | None:
+    """``--workers N`` -> N (an integer >= 1), ``None`` -> ``None``, else a one-line error."""
+    if text is None:
+        return None
+    try:
+        f = float(text)
+    except (TypeError, ValueError):
+        f = float("nan")
+    if not (f.is_integer() and f >= 1):
+        raise GandynamicsError(f"--workers must be a whole number >= 1, got {text!r}")
+    return int(f)
 
 
 @contextlib.contextmanager

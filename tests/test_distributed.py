@@ -71,17 +71,21 @@ def test_chunk_ranges_rejects_bad_sizes(bad):
 def test_auto_chunk_size_bounds(n, spr, slots):
     size = D.auto_chunk_size(n, spr, slots)
     assert 1 <= size <= n
-    # at least min_chunks_per_slot chunks per slot whenever there are that many rows to share
+    # at least MIN_CHUNKS_PER_SLOT chunks per slot whenever there are that many rows to share
     assert size <= max(1, -(-n // (D.MIN_CHUNKS_PER_SLOT * slots)))
     if spr > 0 and size > 1:
-        assert (size - 1) * spr < D.TARGET_CHUNK_SECONDS  # a chunk lasts no more than about the target
+        assert (size - 1) * spr < D.MAX_CHUNK_SECONDS  # no chunk much longer than the upper bound
 
 
 def test_auto_chunk_size_hand_values():
-    # 10_000 rows of 1 ms on 2 slots: 1 s chunks are 1000 rows; balance allows 10_000 / 8 = 1250 -> 1000
-    assert D.auto_chunk_size(10_000, 1e-3, 2) == 1000
-    # 10 us rows: 1 s would be 100_000 rows; balance caps at 1250
+    # 10_000 rows of 1 ms on 2 slots: T = 10 s, T/64 = 0.16 s -> 0.2 s chunks = 200 rows (balance: 1250)
+    assert D.auto_chunk_size(10_000, 1e-3, 2) == 200
+    # 0.1 s rows: T = 1000 s, T/64 = 15.6 s -> 2 s chunks = 20 rows
+    assert D.auto_chunk_size(10_000, 1e-1, 2) == 20
+    # 10 us rows: 0.2 s would be 20_000 rows; balance caps at 10_000 / 8 = 1250
     assert D.auto_chunk_size(10_000, 1e-5, 2) == 1250
+    # 1 ms rows, a million of them on 4 slots: T = 1000 s, T/128 = 7.8 s -> 2 s = 2000 rows
+    assert D.auto_chunk_size(10**6, 1e-3, 4) == 2000
     # slow rows: 3 s each -> one row per chunk
     assert D.auto_chunk_size(50, 3.0, 4) == 1
 
@@ -171,13 +175,11 @@ def client():
     pytest.importorskip("distributed")
     import cloudpickle
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # test helpers run on the workers
-    from distributed import Client, LocalCluster
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                           host="127.0.0.1", silence_logs=40)
-    c = Client(cluster)
-    yield c
-    c.close()
-    cluster.close()
+    # LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) on loopback
+    with D.local_cluster(2) as c:
+        addresses = [c.scheduler.address] + list(c.scheduler_info()["workers"])
+        assert all(a.startswith("tcp://127.0.0.1:") for a in addresses)
+        yield c
 
 
 def _threads_and_pid(plan, lo, hi):
@@ -235,8 +237,8 @@ def test_ctrl_c_on_the_cluster_keeps_finished_rows(client):
         if done == 2:
             raise KeyboardInterrupt
 
-    kw = dict(inits=INITS[:2], grid={"gamma": np.linspace(0.1, 1.0, 8), "step": np.array([0.05, 0.2])},
-              steps=100_000)  # 32 rows, chunks of one block (~50 ms each): most are outstanding at Ctrl-C
+    kw = dict(inits=INITS[:4], grid={"gamma": np.linspace(0.1, 1.0, 2 * DEFAULT_NB), "step": np.array([0.05, 0.2])},
+              steps=100_000)  # 8 chunks of one block (tens of ms each): some are outstanding at Ctrl-C
     local = sweep(_dirac(), "gd", **kw)
     part = sweep(_dirac(), "gd", client=client, chunk_size=DEFAULT_NB, progress=progress, **kw)
     fin = part["finished"]
@@ -281,3 +283,49 @@ def test_worker_killed_mid_sweep_loses_nothing(client):
         os.kill(killed["pid"], 0)
     client.wait_for_workers(2, timeout=30)
     assert killed["pid"] not in client.run(os.getpid).values()
+
+
+# --------------------------------------------------------------------------------------------- CLI
+SWEEP = ["sweep", "dirac", "--reg", "r1", "--method", "gd,eg", "--steps", "300", "--grid", "gamma=0.1:1:5",
+         "--grid", "step=0.05,0.4,2.5", "--init", "1,0.5", "--init=-0.3,0.2"]
+
+
+def _cli(argv, capsys):
+    from gandynamics.cli import main
+    rc = main(argv)
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_cli_scheduler_gives_the_local_table(client, tmp_path, capsys):
+    import pandas as pd
+    rc, _, _ = _cli(SWEEP + ["--out", str(tmp_path / "local.csv")], capsys)
+    assert rc == 0
+    rc, _, _ = _cli(SWEEP + ["--out", str(tmp_path / "remote.csv"), "--scheduler", client.scheduler.address], capsys)
+    assert rc == 0
+    a, b = pd.read_csv(tmp_path / "local.csv"), pd.read_csv(tmp_path / "remote.csv")
+    assert len(a) == 2 * 2 * 5 * 3
+    pd.testing.assert_frame_equal(a, b, check_exact=True)  # CSV floats are repr(): exact round trip
+
+
+@pytest.mark.parametrize("extra, needle", [
+    (["--workers", "0"], "--workers must be a whole number >= 1"),
+    (["--workers", "two"], "--workers must be a whole number >= 1"),
+    (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "not both"),
+])
+def test_cli_bad_cluster_options_are_one_line(extra, needle, tmp_path, capsys):
+    rc, _, err = _cli(SWEEP + ["--out", str(tmp_path / "t.csv")] + extra, capsys)
+    assert rc == 2 and needle in err and err.count("\n") == 1
+
+
+def test_cli_without_dask_says_what_to_install(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    for extra in (["--workers", "2"], ["--scheduler", "tcp://127.0.0.1:8786"]):
+        rc, _, err = _cli(SWEEP + ["--out", str(tmp_path / "t.csv")] + extra, capsys)
+        assert rc == 2 and "install gandynamics[distributed]" in err and err.count("\n") == 1
+
+
+def test_unreachable_scheduler_is_one_line():
+    with pytest.raises(GandynamicsError, match="cannot connect to a Dask scheduler") as exc:
+        D.connect("tcp://127.0.0.1:1", timeout=0.5)
+    assert "\n" not in str(exc.value)
