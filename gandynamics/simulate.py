@@ -680,7 +680,7 @@ class SweepResult:
         """An :class:`xarray.Dataset` labelled by the grid axes (requires xarray).
 
         Product sweeps: dimensions ``method``, ``init`` and one per grid axis; zip sweeps: ``method``,
-        ``row``.  Final states carry an extra dimension ``parameter``."""
+        ``row``.  Final and initial states (``final``, ``initial``) carry an extra dimension ``parameter``."""
         try:
             import xarray as xr
         except ImportError:
@@ -693,7 +693,7 @@ class SweepResult:
             data[k] = (names, np.asarray(self.columns[k]).reshape(shape))
         data["final"] = (names + ["parameter"], self.final.reshape(shape + (len(self.names),)))
         init = np.column_stack([self.columns[f"init_{n}"] for n in self.names]).reshape(shape + (len(self.names),))
-        data["init"] = (names + ["parameter"], init)
+        data["initial"] = (names + ["parameter"], init)
         coords["parameter"] = self.names
         return xr.Dataset(data, coords=coords, attrs={"steps": self.steps, "rate_fit": RATE_FIT})
 

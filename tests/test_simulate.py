@@ -1,0 +1,377 @@
+"""simulate / sweep: trajectories, divergence flags, the rate fit, the sweep table and its exports,
+thread-count independence, interruption, and the numerical stability of the generated code."""
+
+import json
+import math
+
+import numba
+import numpy as np
+import pytest
+import sympy as sp
+
+import importlib
+
+from gandynamics import R1, SweepResult, Trajectory, VectorField, games, simulate, sweep
+from gandynamics._numeric import exp_nonpos, sigmoid_v
+from gandynamics.errors import GandynamicsError
+from gandynamics.game import Game
+
+S = importlib.import_module("gandynamics.simulate")  # the module (gandynamics.simulate is also the function)
+
+DIRAC_R1 = VectorField(games.dirac(), [R1(gamma=0.3)])
+BILIN = VectorField(games.bilinear(), [])
+
+
+def gd_rho_dirac_r1(gamma, h):
+    """theory.md §1.7/§1.9: eigenvalues of J = [[0, -1/2], [1/2, -gamma]]; GD multiplier |1 + h lambda|."""
+    lam = np.linalg.eigvals(np.array([[0.0, -0.5], [0.5, -gamma]]))
+    return max(abs(1 + h * lam))
+
+
+# ------------------------------------------------------------------------------------------- Trajectory
+def test_trajectory_fields_and_rate():
+    tr = simulate(DIRAC_R1, "gd", [1.0, 1.0], 1000, 0.2, record_every=10)
+    assert isinstance(tr, Trajectory)
+    assert tr.states.shape == (101, 2) and tr.times[0] == 0 and tr.times[-1] == 1000
+    np.testing.assert_array_equal(tr.final, tr.states[-1])
+    np.testing.assert_allclose(tr.distance, np.linalg.norm(tr.states, axis=1))
+    assert not tr.diverged and tr.diverged_at is None and tr.reason == ""
+    assert tr.rate == pytest.approx(gd_rho_dirac_r1(0.3, 0.2), rel=1e-4)  # 0.974679...
+    assert "least-squares" in tr.rate_fit
+    assert tr.method == "gd" and tr.step == (0.2, 0.2) and tr.steps == 1000 and tr.params == {"gamma": 0.3}
+    d = tr.to_dict()
+    for k in ("method", "steps", "final", "distance", "rate", "diverged", "diverged_at"):
+        assert k in d
+
+
+def test_record_every_keeps_last_state():
+    tr = simulate(DIRAC_R1, "eg", [1.0, 1.0], 25, 0.2, record_every=10)
+    assert tr.times.tolist() == [0, 10, 20, 25]
+    full = simulate(DIRAC_R1, "eg", [1.0, 1.0], 25, 0.2)
+    np.testing.assert_array_equal(tr.states, full.states[[0, 10, 20, 25]])
+
+
+def test_params_change_without_recompiling():
+    a = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.2, params={"gamma": 0.8})
+    b = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.2, params={"gamma": 0.1})
+    assert a.rate == pytest.approx(gd_rho_dirac_r1(0.8, 0.2), rel=1e-4)
+    assert b.rate == pytest.approx(gd_rho_dirac_r1(0.1, 0.2), rel=1e-4)
+    mod = S.kernel_module(DIRAC_R1)
+    assert len(mod.run_discrete.signatures) == 1  # one specialisation serves every value
+
+
+def test_unregularized_gd_norm_grows_exactly():
+    """M18 / theory.md §1.2: ||z_{k+1}||^2 = ||z_k||^2 (1 + h^2 f'(psi theta)^2) for simultaneous GD."""
+    fld = VectorField(games.dirac(), [])
+    h = 0.3
+    tr = simulate(fld, "gd", [0.5, -0.8], 200, h)
+    th, ps = tr.states[:-1, 0], tr.states[:-1, 1]
+    fp = 1 / (1 + np.exp(th * ps))  # f'(t) = sigmoid(-t)
+    np.testing.assert_allclose(np.sum(tr.states[1:] ** 2, 1), np.sum(tr.states[:-1] ** 2, 1) * (1 + h**2 * fp**2),
+                               rtol=1e-13)
+
+
+# ------------------------------------------------------------------------------------------- divergence
+def first_bad_step(z0, h, K, bound):
+    """Independent reference: GD on min_x max_y x y in Python floats; first k with a NaN/inf/bound state."""
+    x, y = z0
+    for k in range(1, K + 1):
+        x, y = x - h * y, y + h * x
+        if math.isnan(x) or math.isnan(y):
+            return k, "nan"
+        if math.isinf(x) or math.isinf(y):
+            return k, "overflow"
+        if max(abs(x), abs(y)) > bound:
+            return k, "bound"
+    return None, ""
+
+
+def test_overflow_flagged_at_the_right_step():
+    z0 = (1.0, 0.3)
+    k_ref, why = first_bad_step(z0, 1e3, 400, math.inf)
+    assert why == "overflow"
+    # the closed form brackets it: |z_k| = (1 + h^2)^{k/2} |z_0| passes DBL_MAX between these steps
+    lo = math.log(1.7976931348623157e308 / math.hypot(*z0)) / (0.5 * math.log(1 + 1e6))
+    assert lo <= k_ref <= lo + 2
+    tr = simulate(BILIN, "gd", z0, 400, 1e3, bound=math.inf)
+    assert tr.diverged and tr.diverged_at == k_ref and tr.reason == "overflow"
+    assert not np.all(np.isfinite(tr.final))
+    assert tr.times[-1] <= k_ref
+
+
+def test_bound_flagged_at_the_right_step():
+    k_ref, why = first_bad_step((1.0, 0.0), 0.5, 1000, 1e6)
+    assert why == "bound"
+    tr = simulate(BILIN, "gd", [1.0, 0.0], 1000, 0.5)
+    assert (tr.diverged_at, tr.reason) == (k_ref, "bound")
+    assert tr.rate == pytest.approx(math.sqrt(1.25), rel=1e-3)  # theory.md §5.5: sqrt(1 + h^2)
+
+
+def test_nan_flagged():
+    """F_x = 1/(2 sqrt(x)): from x = 1 with h = 1, x_1 = 0.5, x_2 = 0.5 - 1/sqrt(2) < 0, then sqrt -> NaN."""
+    x, y = sp.symbols("x y", real=True)
+    g = Game([x], [y], sp.sqrt(x) + x * y, -x * y + y**2 / 2, name="sqrt")
+    fld = VectorField(g, [])
+    tr = simulate(fld, "gd", [1.0, 0.0], 10, 1.0, equilibrium=[0.0, 0.0])
+    assert tr.diverged and tr.reason == "nan"
+    xs = [1.0]
+    yv = 0.0
+    while xs[-1] >= 0:
+        xn = xs[-1] - (0.5 / math.sqrt(xs[-1]) + yv)
+        yv = yv - (-xs[-1] + yv)
+        xs.append(xn)
+    assert tr.diverged_at == len(xs)  # the first state computed from a negative x
+
+
+def test_neighbours_of_a_diverging_row_are_unaffected():
+    inits = np.array([[1.0, 0.3], [1.0, 0.3], [0.2, -0.4]])
+    steps = np.array([0.1, 1e3, 0.2])
+    res = sweep(BILIN, "gd", inits=inits, grid={"step": steps}, steps=400, product=False, bound=math.inf)
+    assert res["diverged"].tolist() == [False, True, False]
+    assert res["reason"].tolist() == ["", "overflow", ""]
+    assert res["diverged_at"][1] == first_bad_step((1.0, 0.3), 1e3, 400, math.inf)[0]
+    for i in (0, 2):
+        tr = simulate(BILIN, "gd", inits[i], 400, steps[i], bound=math.inf)
+        np.testing.assert_array_equal(res.final[i], tr.final)
+    assert res["diverged_at"][0] == -1
+
+
+# ------------------------------------------------------------------------------------------- rate fit
+def test_fit_rate_on_exact_geometric_data():
+    idx = np.arange(0, 101, 5)
+    d = np.vstack([3.0 * 0.9**idx, 0.5 * 1.05**idx, np.r_[0.7**idx[:5], np.zeros(16)]])
+    r = S.fit_rate(idx, d, [100, 100, 100])
+    np.testing.assert_allclose(r[:2], [0.9, 1.05], rtol=1e-12)
+    assert r[2] == pytest.approx(0.7, rel=1e-12)  # falls back to the samples above the floor
+    # divergence: the fit uses the life before the diverged step only
+    d2 = 2.0**idx.astype(float)
+    d2[idx > 50] = np.nan
+    assert S.fit_rate(idx, d2[None], [50])[0] == pytest.approx(2.0, rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------- sweep
+def test_sweep_product_table_matches_simulate():
+    inits = np.array([[1.0, 1.0], [-0.5, 0.7]])
+    grid = {"gamma": np.array([0.1, 0.5, 1.0]), "step": np.array([0.05, 0.2])}
+    res = sweep(DIRAC_R1, ["gd", "eftp"], inits=inits, grid=grid, steps=300)
+    assert isinstance(res, SweepResult)
+    assert len(res) == 2 * 2 * 3 * 2
+    assert [n for n, _ in res.dims] == ["method", "init", "gamma", "step"]
+    assert res.complete
+    # row-major over (method, init, gamma, step)
+    i = np.ravel_multi_index((1, 1, 2, 0), (2, 2, 3, 2))
+    assert res["method"][i] == "eftp" and res["gamma"][i] == 1.0 and res["step_g"][i] == 0.05
+    tr = simulate(DIRAC_R1, "eftp", inits[1], 300, 0.05, params={"gamma": 1.0})
+    np.testing.assert_array_equal(res.final[i], tr.final)  # bit-identical
+    assert res["distance"][i] == tr.final_distance
+    assert res["rate"][i] == pytest.approx(tr.rate, rel=1e-3)  # 65 samples vs every state
+
+
+def test_sweep_rates_match_closed_form():
+    # away from gamma = 1 = 2 f'(0), where the double eigenvalue makes |z_k| ~ k rho^k (a 1/k bias in the fit)
+    g = np.array([0.1, 0.4, 0.7, 0.9])
+    res = sweep(DIRAC_R1, "gd", inits=[[0.5, 0.5]], grid={"gamma": g, "step": [0.1, 0.3]}, steps=3000)
+    expect = np.array([gd_rho_dirac_r1(gg, hh) for gg in g for hh in (0.1, 0.3)])
+    # a complex pair modulates |z_k| by a bounded factor: the fitted slope is exact up to ~log(factor)/window
+    np.testing.assert_allclose(res["rate"], expect, rtol=1e-3)
+
+
+def test_sweep_zip_and_two_timescale_axes():
+    res = sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0], [0.5, 0.5], [0.2, 0.1]], grid={"step_g": [0.1, 0.2, 0.3]},
+                step=(0.1, 0.05), steps=50, product=False)
+    assert len(res) == 3 and [n for n, _ in res.dims] == ["method", "row"]
+    assert res["step_g"].tolist() == [0.1, 0.2, 0.3] and res["step_d"].tolist() == [0.05] * 3
+    tr = simulate(DIRAC_R1, "gd", [0.2, 0.1], 50, (0.3, 0.05))
+    np.testing.assert_array_equal(res.final[2], tr.final)
+    with pytest.raises(GandynamicsError, match="same length"):
+        sweep(DIRAC_R1, "gd", inits=[[1, 1], [2, 2]], grid={"gamma": [0.1, 0.2, 0.3]}, step=0.1, steps=5, product=False)
+
+
+def test_results_independent_of_thread_count():
+    rng = np.random.default_rng(3)
+    inits = rng.uniform(-2, 2, (1000, 2))
+    grid = {"gamma": rng.uniform(0, 1, 1000), "step": rng.uniform(0.01, 0.3, 1000)}
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        a = sweep(DIRAC_R1, "eftp", inits=inits, grid=grid, steps=200, product=False, chunk_size=300)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        b = sweep(DIRAC_R1, "eftp", inits=inits, grid=grid, steps=200, product=False)
+    finally:
+        numba.set_num_threads(old)
+    np.testing.assert_array_equal(a.final, b.final)
+    np.testing.assert_array_equal(a["rate"], b["rate"])
+    np.testing.assert_array_equal(a["diverged_at"], b["diverged_at"])
+
+
+def test_interrupt_keeps_finished_rows(monkeypatch):
+    real = S.run_rows
+    calls = {"n": 0}
+
+    def flaky(plan, lo, hi, out=None):
+        if out is not None:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise KeyboardInterrupt
+        return real(plan, lo, hi, out)
+
+    monkeypatch.setattr(S, "run_rows", flaky)
+    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 100)}, step=0.1, steps=20,
+                chunk_size=32)
+    assert not res.complete and res.meta["interrupted"]
+    assert res["finished"].tolist() == [True] * 64 + [False] * 36
+    assert np.all(np.isfinite(res["distance"][:64])) and np.all(np.isnan(res["distance"][64:]))
+
+
+def test_exports_roundtrip(tmp_path):
+    res = sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0]], grid={"gamma": [0.2, 0.4]}, step=0.1, steps=20)
+    res.save(tmp_path / "t.csv")
+    lines = (tmp_path / "t.csv").read_text().splitlines()
+    assert lines[0].split(",")[:3] == ["method", "init_theta", "init_psi"] and len(lines) == 3
+    assert float(lines[1].split(",")[lines[0].split(",").index("distance")]) == res["distance"][0]
+    res.save(tmp_path / "t.npz")
+    z = np.load(tmp_path / "t.npz", allow_pickle=False)
+    np.testing.assert_array_equal(z["final_psi"], res["final_psi"])
+    res.save(tmp_path / "t.json")
+    d = json.loads((tmp_path / "t.json").read_text())
+    assert d["columns"]["gamma"] == [0.2, 0.4] and d["dims"][0][0] == "method"
+    with pytest.raises(GandynamicsError, match=".csv, .npz or .json"):
+        res.save(tmp_path / "t.xlsx")
+
+
+def test_to_pandas_and_xarray():
+    pd = pytest.importorskip("pandas")
+    res = sweep(DIRAC_R1, ["gd", "eg"], inits=[[1.0, 1.0]], grid={"gamma": [0.2, 0.4, 0.6], "step": [0.1, 0.2]},
+                steps=20)
+    df = res.to_pandas()
+    assert isinstance(df, pd.DataFrame) and len(df) == 12
+    xr = pytest.importorskip("xarray")
+    ds = res.to_xarray()
+    assert isinstance(ds, xr.Dataset)
+    assert ds["distance"].dims == ("method", "init", "gamma", "step")
+    v = float(ds["distance"].sel({"method": "eg", "gamma": 0.4, "step": 0.2}).values[0])
+    mask = (df["method"] == "eg") & (df["gamma"] == 0.4) & (df["step_g"] == 0.2)
+    assert v == float(df.loc[mask, "distance"].iloc[0])
+
+
+def test_client_path_uses_distributed_map_chunks():
+    pytest.importorskip("gandynamics.distributed")
+    from concurrent.futures import ThreadPoolExecutor
+    grid = {"gamma": np.linspace(0, 1, 40)}
+    local = sweep(DIRAC_R1, "eg", inits=[[1.0, 1.0]], grid=grid, step=0.2, steps=50)
+    with ThreadPoolExecutor(2) as ex:
+        remote = sweep(DIRAC_R1, "eg", inits=[[1.0, 1.0]], grid=grid, step=0.2, steps=50, client=ex, chunk_size=8)
+    np.testing.assert_array_equal(local.final, remote.final)
+    np.testing.assert_array_equal(local["rate"], remote["rate"])
+
+
+def test_plan_is_picklable_source_text():
+    import pickle
+    captured = {}
+    real = S._execute
+
+    def spy(plan, **kw):
+        captured["plan"] = plan
+        return real(plan, **kw)
+
+    S._execute, old = spy, S._execute
+    try:
+        sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0]], grid={"gamma": [0.1, 0.2]}, step=0.1, steps=5)
+    finally:
+        S._execute = old
+    plan = pickle.loads(pickle.dumps(captured["plan"]))
+    assert isinstance(plan.source, str) and "def run_discrete" in plan.source
+    part = S.run_rows(plan, 1, 2)
+    assert part["final"].shape == (1, 2)
+
+
+@pytest.mark.parametrize("kw,msg", [
+    ({"method": "newton"}, "unknown method 'newton'; accepted: gd, altgd"),
+    ({"step": 0.0}, "step must be a positive"),
+    ({"step": -0.1}, "step must be a positive"),
+    ({"steps": 0}, "steps must be a whole number >= 1"),
+    ({"steps": 2.5}, "steps must be a whole number >= 1"),
+    ({"z0": [1.0]}, "must have 2 entries"),
+    ({"z0": [1.0, float("inf")]}, "must be finite"),
+    ({"params": {"sigma": 1.0}}, "unknown hyperparameter"),
+    ({"bound": -1}, "bound must be a positive"),
+])
+def test_simulate_bad_input(kw, msg):
+    args = {"method": "gd", "z0": [1.0, 1.0], "steps": 10, "step": 0.1}
+    args.update(kw)
+    with pytest.raises(GandynamicsError, match=msg):
+        simulate(DIRAC_R1, args.pop("method"), args.pop("z0"), args.pop("steps"), args.pop("step"), **args)
+
+
+@pytest.mark.parametrize("grid,msg", [({"delta": [1.0]}, "unknown grid axis 'delta'"),
+                                      ({"step": [0.1, -0.1]}, "step sizes must be positive"),
+                                      ({"gamma": [np.nan]}, "finite")])
+def test_sweep_bad_input(grid, msg):
+    with pytest.raises(GandynamicsError, match=msg):
+        sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0]], grid=grid, step=0.1, steps=5)
+
+
+@pytest.mark.parametrize("spec", ["gamma", "gamma=0:1", "gamma=a:b:3", "gamma=0:1:2.5", "=0:1:3", "gamma=0:1:0"])
+def test_grid_spec_errors(spec):
+    with pytest.raises(GandynamicsError, match="start:stop:count"):
+        S.grid_axis(spec)
+
+
+def test_grid_spec_parses():
+    name, v = S.grid_axis("gamma=0:2:101")
+    assert name == "gamma" and len(v) == 101 and v[1] == 0.02 and v[-1] == 2.0
+    assert S.grid_axis("step=0.1,0.2")[1].tolist() == [0.1, 0.2]
+
+
+# ------------------------------------------------------------------------------------------- stability
+def test_vector_exp_within_one_ulp():
+    from numba import njit
+
+    @njit
+    def apply(a, out):
+        for i in range(a.shape[0]):
+            out[i] = exp_nonpos(a[i])
+
+    rng = np.random.default_rng(0)
+    x = -np.concatenate([rng.uniform(0, 1, 20000), rng.uniform(0, 745, 20000), [0.0, 708.4, 709.8, 744.0]])
+    out = np.empty_like(x)
+    apply(x, out)
+    ref = np.exp(x)
+    normal = ref > 2.3e-308
+    ulps = np.abs(out[normal] - ref[normal]) / np.spacing(ref[normal])
+    assert ulps.max() <= 1.0
+    assert np.all(np.abs(out[~normal] - ref[~normal]) <= 5e-324)
+    specials = np.array([-np.inf, np.nan, -1e300])
+    apply(specials, out[:3])
+    assert out[0] == 0.0 and np.isnan(out[1]) and out[2] == 0.0
+
+
+def test_standard_loss_is_finite_where_exact_value_is():
+    """sigmoid(-t) written by sympy as exp(-t)/(exp(-t)+1) would be inf/inf = NaN for t < -709.  At
+    (theta, psi) = (-30, 30) (psi theta = -900) the exact field of the R1 Dirac-GAN is
+    F = (psi sigmoid(900), gamma psi - theta sigmoid(900)) = (30, 9 + 30) to double precision."""
+    z0 = np.array([-30.0, 30.0])
+    np.testing.assert_array_equal(DIRAC_R1.eval_F(z0), [30.0, 39.0])
+    tr = simulate(DIRAC_R1, "gd", z0, 1, 0.01)
+    np.testing.assert_allclose(tr.final, z0 - 0.01 * np.array([30.0, 39.0]), rtol=1e-15)
+    # and the other side: psi theta = +900: F = (psi e^-900, gamma psi - theta e^-900) ~ (tiny, gamma psi)
+    tr = simulate(DIRAC_R1, "eg", [30.0, 30.0], 50, 0.01)
+    assert np.all(np.isfinite(tr.states)) and not tr.diverged
+
+
+def test_sigmoid_v_matches_sigmoid():
+    from numba import njit
+
+    from gandynamics._numeric import sigmoid
+
+    @njit
+    def both(a, o1, o2):
+        for i in range(a.shape[0]):
+            o1[i] = sigmoid_v(a[i])
+            o2[i] = sigmoid(a[i])
+
+    a = np.concatenate([np.linspace(-800, 800, 4001), [0.0, -0.0, 1e-300, -1e300, 1e300]])
+    o1, o2 = np.empty_like(a), np.empty_like(a)
+    both(a, o1, o2)
+    assert np.all(np.isfinite(o1))
+    np.testing.assert_allclose(o1, o2, rtol=4e-16, atol=0)
