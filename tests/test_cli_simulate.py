@@ -1,0 +1,107 @@
+"""`gandynamics simulate` and `gandynamics sweep`: output contents against the library and closed forms,
+files written, and one-line errors with exit status 2 for bad input."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from gandynamics.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_simulate_json(capsys):
+    code, out, err = run(capsys, "simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "gd", "--step", "0.2",
+                         "--steps", "1000", "--init", "1,1", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    for k in ("method", "steps", "final", "distance", "rate", "diverged", "diverged_at"):
+        assert k in d
+    assert d["method"] == "gd" and d["steps"] == 1000 and d["diverged"] is False and d["diverged_at"] is None
+    # theory.md §1.9: GD multiplier |1 + h lambda|, lambda = -0.15 ± i sqrt(0.25 - 0.0225)
+    lam = complex(-0.15, np.sqrt(0.25 - 0.0225))
+    assert d["rate"] == pytest.approx(abs(1 + 0.2 * lam), rel=1e-4)
+    assert len(d["states"]) == 1001 and d["states"][0] == [1.0, 1.0]
+
+
+def test_simulate_text_csv_and_options(capsys, tmp_path):
+    f = tmp_path / "traj.csv"
+    code, out, err = run(capsys, "simulate", "dirac", "--loss", "wgan", "--method", "altgd", "--n-d", "5",
+                         "--step", "0.2", "--steps", "100", "--clip", "0.5", "--csv", str(f))
+    assert code == 0, err
+    assert "method: altgd" in out and "diverged: no" in out
+    rows = f.read_text().splitlines()
+    assert rows[0] == "k,theta,psi,distance" and len(rows) == 102
+    psi = np.array([float(r.split(",")[2]) for r in rows[1:]])
+    assert psi[1:].max() <= 0.5 and psi[1:].min() >= -0.5  # WGAN clipping (theory.md §1.3)
+
+
+def test_simulate_reports_divergence(capsys):
+    code, out, err = run(capsys, "simulate", "bilinear", "--method", "gd", "--step", "0.5", "--steps", "1000",
+                         "--init", "1,0", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["diverged"] is True and d["reason"] == "bound"
+    # |z_k|^2 = 1.25^k (theory.md §5.5); the max-norm passes 1e6 between these steps
+    assert 2 * np.log(1e6) / np.log(1.25) <= d["diverged_at"] <= 2 * np.log(1e6 * np.sqrt(2)) / np.log(1.25) + 1
+
+
+def test_sweep_writes_table(capsys, tmp_path):
+    out_file = tmp_path / "t.csv"
+    code, out, err = run(capsys, "sweep", "dirac", "--reg", "r1", "--method", "gd,eg", "--steps", "200",
+                         "--grid", "gamma=0:1:5", "--grid", "step=0.1:0.3:3", "--init", "1,1", "--out", str(out_file))
+    assert code == 0, err
+    assert "30 trajectories" in out
+    lines = out_file.read_text().splitlines()
+    head = lines[0].split(",")
+    assert len(lines) == 31 and {"method", "gamma", "step", "distance", "rate", "diverged", "diverged_at"} <= set(head)
+
+
+@pytest.mark.parametrize("ext", ["npz", "json"])
+def test_sweep_other_formats(capsys, tmp_path, ext):
+    f = tmp_path / f"t.{ext}"
+    code, out, err = run(capsys, "sweep", "bilinear", "--method", "eftp", "--steps", "50", "--grid", "step=0.1,0.5",
+            "--random-inits", "3:-1:1", "--out", str(f))
+    assert code == 0, err
+    if ext == "npz":
+        z = np.load(f)
+        assert z["distance"].shape == (6,)
+    else:
+        d = json.loads(f.read_text())
+        assert len(d["columns"]["distance"]) == 6
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["simulate", "dirac", "--method", "sgd", "--step", "0.1", "--steps", "10"], "unknown method 'sgd'; accepted: gd"),
+    (["simulate", "dirac", "--method", "gd", "--step", "0", "--steps", "10"], "step must be a positive"),
+    (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "0"], "--steps must be a whole number >= 1"),
+    (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10", "--init", "1,2,3"], "must have 2 entries"),
+    (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10", "--init", "1,inf"], "must be finite"),
+    (["simulate", "dirac", "--method", "gd", "--steps", "10"], "--step is required"),
+    (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10", "--box", "psi=1"], "malformed --box"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--grid", "gamma=0:1", "--out", "x.csv"],
+     "expected name=start:stop:count"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--grid", "gamma=0:1:3", "--out", "x.txt"],
+     "extension must be .csv, .npz or .json"),
+    (["sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "10", "--step", "0.1", "--grid", "delta=0:1:3",
+      "--out", "x.csv"], "unknown grid axis 'delta'"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--random-inits", "3:1", "--out", "x.csv"],
+     "malformed --random-inits"),
+])
+def test_bad_input_one_line_exit_2(capsys, argv, msg):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("gandynamics: error: ") and msg in err
+
+
+def test_exit_status_in_a_real_process():
+    p = subprocess.run([sys.executable, "-m", "gandynamics", "simulate", "dirac", "--method", "nope", "--step", "1",
+                        "--steps", "1"], capture_output=True, text=True)
+    assert p.returncode == 2 and p.stderr.strip().startswith("gandynamics: error: unknown method")
+    assert "Traceback" not in p.stderr
