@@ -1,0 +1,378 @@
+r"""The registry of reproduced figures and the runner behind ``gandynamics reproduce``.
+
+A *study* is a function ``study(ctx)`` that computes what a paper figure shows, draws it, saves it with
+:meth:`Context.save`, and records every number the figure rests on with :meth:`Context.check`: a value
+computed by the library beside an independent reference (a closed form of theory.md, or a prediction
+against a measurement), a tolerance, and whether they agree.  The runner writes, into the output folder
+(``figures/`` by default),
+
+* the images (PNG, and PDF with ``pdf=True``),
+* ``<study>.json`` — the study's parameters and checked numbers,
+* ``README.md`` — a gallery assembled from every ``<study>.json`` present: image, the paper figure it
+  corresponds to, the exact parameters, and the checks.
+
+A study whose building blocks are missing from this checkout (``needs``) is reported as such, never
+faked.  The studies live in :mod:`gandynamics.studies`; the scripts ``studies/fig_*.py`` of the
+repository are thin entry points to the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import json
+import math
+import platform
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .errors import GandynamicsError
+
+__all__ = ["Check", "Study", "Context", "StudyResult", "STUDIES", "register", "studies", "run", "write_readme",
+           "script_main"]
+
+
+@dataclass
+class Check:
+    """One checked number: ``computed`` (by the library) against ``reference`` (closed form or
+    prediction), agreeing when ``|computed - reference| <= tol`` (or when ``passed`` was set directly for
+    qualitative checks)."""
+
+    what: str
+    computed: object
+    reference: object
+    source: str
+    tol: float | None = None
+    passed: bool = True
+
+    def as_dict(self) -> dict:
+        return {k: _jsonable(v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Study:
+    """A reproduced figure: ``func(ctx)`` computes, draws and checks."""
+
+    name: str
+    title: str
+    paper: str
+    func: Callable
+    needs: tuple = ()
+    order: int = 100
+
+
+@dataclass
+class StudyResult:
+    name: str
+    title: str
+    paper: str
+    images: list = field(default_factory=list)      # [(file stem, caption)]
+    params: dict = field(default_factory=dict)
+    checks: list = field(default_factory=list)      # [Check]
+    notes: list = field(default_factory=list)
+    tables: list = field(default_factory=list)      # markdown blocks
+    missing: str = ""
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.error and all(c.passed for c in self.checks)
+
+    def as_dict(self) -> dict:
+        d = {k: getattr(self, k) for k in ("name", "title", "paper", "params", "notes", "tables", "missing",
+                                              "error", "seconds")}
+        d["images"] = [list(x) for x in self.images]
+        d["checks"] = [c.as_dict() for c in self.checks]
+        d["ok"] = self.ok
+        return _jsonable(d)
+
+
+def _jsonable(o):
+    if isinstance(o, (np.floating, float)):
+        o = float(o)
+        return o if math.isfinite(o) else ("inf" if o > 0 else "-inf" if o < 0 else "nan")
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.bool_,)):
+        return bool(o)
+    if isinstance(o, complex) or isinstance(o, np.complexfloating):
+        return _fmt_complex(complex(o))
+    if isinstance(o, np.ndarray):
+        return _jsonable(o.tolist())
+    if isinstance(o, dict):
+        return {str(k): _jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_jsonable(v) for v in o]
+    return o
+
+
+def _fmt_complex(z: complex) -> str:
+    if abs(z.imag) < 1e-15:
+        return f"{z.real:.10g}"
+    return f"{z.real:.10g} {'+' if z.imag >= 0 else '-'} {abs(z.imag):.10g}i"
+
+
+class Context:
+    """What a study writes into: images, parameters, checks, notes, tables."""
+
+    def __init__(self, study: Study, out: Path, formats: Sequence[str] = ("png",)):
+        self.study = study
+        self.out = Path(out)
+        self.formats = tuple(formats)
+        self.result = StudyResult(study.name, study.title, study.paper)
+
+    def param(self, **kw) -> None:
+        """Record the exact parameters of the figure."""
+        self.result.params.update(kw)
+
+    def note(self, text: str) -> None:
+        self.result.notes.append(text)
+
+    def table(self, markdown: str) -> None:
+        self.result.tables.append(markdown)
+
+    def save(self, fig, stem: str, caption: str) -> None:
+        """Save ``fig`` as ``stem.png`` (and ``stem.pdf``) and close it."""
+        import matplotlib.pyplot as plt
+        self.out.mkdir(parents=True, exist_ok=True)
+        for fmt in self.formats:
+            fig.savefig(self.out / f"{stem}.{fmt}", metadata={"Software": "gandynamics"} if fmt == "png" else None)
+        plt.close(fig)
+        self.result.images.append((stem, caption))
+
+    def check(self, what: str, computed, reference, source: str, tol: float | None = None,
+              passed: bool | None = None, rel: bool = False) -> Check:
+        """Record ``computed`` against ``reference``.  Numeric (real or complex) values agree when
+        ``|computed - reference| <= tol`` (times ``|reference|`` with ``rel=True``); arrays elementwise;
+        ``passed`` overrides for qualitative checks."""
+        if passed is None:
+            if tol is None:
+                raise GandynamicsError("a numeric check needs a tolerance (or passed=...)")
+            c = np.asarray(computed, dtype=complex)
+            r = np.asarray(reference, dtype=complex)
+            err = np.abs(c - r)
+            bound = tol * (np.abs(r) if rel else 1.0)
+            passed = bool(c.shape == r.shape or r.size == 1) and bool(np.all(np.isfinite(err)) and np.all(err <= bound))
+        chk = Check(what, _simplify(computed), _simplify(reference), source, tol, bool(passed))
+        self.result.checks.append(chk)
+        return chk
+
+
+def _simplify(v):
+    a = np.asarray(v)
+    if a.dtype.kind == "c":
+        if np.all(np.abs(a.imag) < 1e-300):
+            a = a.real
+        else:
+            return [_fmt_complex(complex(x)) for x in a.ravel()] if a.ndim else _fmt_complex(complex(a))
+    if a.dtype.kind in "fi" and a.ndim == 0:
+        return float(a)
+    if a.dtype.kind in "fi":
+        return [float(x) for x in a.ravel()]
+    return v
+
+
+# ---------------------------------------------------------------------------------------------- registry
+STUDIES: dict[str, Study] = {}
+
+
+def register(name: str, title: str, paper: str, needs: Sequence[str] = (), order: int = 100):
+    """Decorator registering ``func(ctx)`` as a study.  ``needs`` lists modules (``gandynamics.simulate``)
+    or games (``game:lq-wgan``) the study requires."""
+    def deco(func):
+        STUDIES[name] = Study(name, title, paper, func, tuple(needs), order)
+        return func
+    return deco
+
+
+def studies() -> dict[str, Study]:
+    """All registered studies, in gallery order (loads :mod:`gandynamics.studies`)."""
+    importlib.import_module("gandynamics.studies")
+    return dict(sorted(STUDIES.items(), key=lambda kv: (kv[1].order, kv[0])))
+
+
+def missing_needs(study: Study) -> list[str]:
+    """The requirements of ``study`` that this checkout lacks."""
+    out = []
+    for need in study.needs:
+        if need.startswith("game:"):
+            from .games import GAMES
+            if need[5:] not in GAMES:
+                out.append(f"game {need[5:]!r}")
+            continue
+        mod, _, attr = need.partition(":")
+        try:
+            m = importlib.import_module(mod)
+        except ImportError:
+            out.append(mod)
+            continue
+        if attr and not hasattr(m, attr):
+            out.append(f"{mod}.{attr}")
+    return out
+
+
+def run_study(study: Study, out: Path, formats=("png",)) -> StudyResult:
+    """Run one study (never raises for the study's own failures: they are recorded)."""
+    from .plotting import style
+    ctx = Context(study, out, formats)
+    t0 = time.perf_counter()
+    miss = missing_needs(study)
+    if miss:
+        ctx.result.missing = "not yet available in this checkout: " + ", ".join(miss)
+    else:
+        try:
+            with style():
+                study.func(ctx)
+        except Exception as exc:  # recorded, shown in README and by the CLI
+            ctx.result.error = f"{type(exc).__name__}: {exc}"
+            ctx.result.notes.append("traceback:\n" + traceback.format_exc(limit=6))
+    ctx.result.seconds = round(time.perf_counter() - t0, 2)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    (Path(out) / f"{study.name}.json").write_text(json.dumps(ctx.result.as_dict(), indent=1) + "\n")
+    return ctx.result
+
+
+def run(names: Sequence[str] | None = None, out="figures", pdf: bool = False, progress=None) -> list[StudyResult]:
+    """Run the named studies (all by default) into ``out`` and rewrite ``out/README.md``.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+    out : path
+    pdf : bool
+        Also write PDFs.
+    progress : callable, optional
+        ``progress(iterable, desc=...)`` wrapper (the CLI passes ``tqdm``).
+    """
+    reg = studies()
+    names = list(names) if names else list(reg)
+    unknown = [n for n in names if n not in reg]
+    if unknown:
+        raise GandynamicsError(f"unknown figure(s) {', '.join(unknown)}; accepted: {', '.join(reg)}")
+    out = Path(out)
+    formats = ("png", "pdf") if pdf else ("png",)
+    results = []
+    it = [reg[n] for n in names]
+    if progress is not None:
+        it = progress(it)
+    for st in it:
+        if hasattr(it, "set_postfix_str"):
+            it.set_postfix_str(st.name)
+        results.append(run_study(st, out, formats))
+    write_readme(out)
+    return results
+
+
+def _load_results(out: Path) -> list[dict]:
+    reg = studies()
+    res = []
+    for name in reg:
+        p = out / f"{name}.json"
+        if p.exists():
+            try:
+                res.append(json.loads(p.read_text()))
+            except json.JSONDecodeError:
+                continue
+    return res
+
+
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.10g}"
+    if isinstance(v, list):
+        if len(v) > 6:
+            return "[" + ", ".join(_cell(x) for x in v[:3]) + f", … ({len(v)} values)]"
+        return "[" + ", ".join(_cell(x) for x in v) + "]"
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def write_readme(out="figures") -> Path:
+    """Assemble ``out/README.md`` from every ``<study>.json`` in ``out``."""
+    out = Path(out)
+    res = _load_results(out)
+    lines = ["# Figures reproduced by gandynamics", "",
+             "Regenerate everything with `gandynamics reproduce` (one figure: `gandynamics reproduce NAME`; "
+             "list: `gandynamics reproduce --list`).  Every curve, arrow and eigenvalue below is computed by the "
+             "library from the game's field (symbolic F and DF, compiled with numba); closed forms appear only "
+             "as *checks* in the tables, never as plotted data.  Each check compares a number computed by the "
+             "library with an independent reference (a closed form of `theory.md`, or a predicted against a "
+             "measured rate).", "",
+             f"Last run: {_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on "
+             f"{platform.platform()}, Python {platform.python_version()}.", ""]
+    total = sum(len(r.get("checks", [])) for r in res)
+    passed = sum(1 for r in res for c in r.get("checks", []) if c.get("passed"))
+    lines += [f"**{passed} of {total} checks pass.**", "", "| figure | paper | status | time (s) |", "|---|---|---|---|"]
+    for r in res:
+        status = ("missing: " + r["missing"]) if r.get("missing") else ("error" if r.get("error") else
+                                                                       ("ok" if r.get("ok") else "check failed"))
+        lines.append(f"| [{r['name']}](#{r['name']}) | {_cell(r['paper'])} | {_cell(status)} | {r.get('seconds', 0)} |")
+    lines.append("")
+    for r in res:
+        lines += [f"## {r['name']}", "", f"**{r['title']}** — {r['paper']}", ""]
+        if r.get("missing"):
+            lines += [f"> Not generated: {r['missing']}.", ""]
+        if r.get("error"):
+            lines += [f"> Failed: `{r['error']}`", ""]
+        for stem, caption in r.get("images", []):
+            lines += [f"![{caption}]({stem}.png)", "", f"*{caption}*", ""]
+        if r.get("params"):
+            lines += ["Parameters:", ""]
+            lines += [f"- `{k}` = {_cell(v)}" for k, v in r["params"].items()]
+            lines.append("")
+        if r.get("checks"):
+            lines += ["| check | computed | reference | source | tol | ok |", "|---|---|---|---|---|---|"]
+            for c in r["checks"]:
+                tol = "" if c.get("tol") is None else f"{c['tol']:.0e}"
+                lines.append(f"| {_cell(c['what'])} | {_cell(c['computed'])} | {_cell(c['reference'])} | "
+                             f"{_cell(c['source'])} | {tol} | {'✓' if c['passed'] else '✗'} |")
+            lines.append("")
+        for t in r.get("tables", []):
+            lines += [t, ""]
+        for n in r.get("notes", []):
+            if n.startswith("traceback:"):
+                continue
+            lines += [f"- {n}"]
+        if r.get("notes"):
+            lines.append("")
+    path = out / "README.md"
+    out.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def script_main(name: str, argv=None) -> int:
+    """Entry point of ``studies/fig_*.py``: ``python studies/fig_x.py [--out DIR] [--pdf]``."""
+    import argparse
+    p = argparse.ArgumentParser(description=f"Reproduce figure {name!r} (see gandynamics reproduce --list).")
+    p.add_argument("--out", default="figures", help="output folder (default: figures)")
+    p.add_argument("--pdf", action="store_true", help="also write PDFs")
+    a = p.parse_args(argv)
+    try:
+        (res,) = run([name], out=a.out, pdf=a.pdf)
+    except GandynamicsError as exc:
+        print(f"error: {exc}")
+        return 2
+    _print_result(res)
+    return 0 if res.ok else 1
+
+
+def _print_result(res: StudyResult, file=None) -> None:
+    import sys
+    f = file or sys.stdout
+    n_ok = sum(c.passed for c in res.checks)
+    status = "missing" if res.missing else "error" if res.error else "ok" if res.ok else "CHECK FAILED"
+    print(f"{res.name:<18} {status:<12} {n_ok}/{len(res.checks)} checks  {res.seconds:6.1f} s  "
+          f"{', '.join(s + '.png' for s, _ in res.images)}", file=f)
+    if res.missing:
+        print(f"    {res.missing}", file=f)
+    if res.error:
+        print(f"    {res.error}", file=f)
+    for c in res.checks:
+        if not c.passed:
+            print(f"    failed: {c.what}: computed {c.computed} vs {c.reference} ({c.source})", file=f)

@@ -1,0 +1,8 @@
+"""The reproduced figures (one module per paper or theme), registered with :mod:`gandynamics.reproduce`.
+
+Each study computes its data with the library, draws it with :mod:`gandynamics.plotting` and records the
+numbers it rests on as checks against closed forms of theory.md or predicted rates.  Run them with
+``gandynamics reproduce`` or ``python studies/fig_*.py``.
+"""
+
+from . import spectra_table, mescheder, nagarajan_kolter, nie_patel, asymmetric, rate_maps, bilinear_methods  # noqa: F401
