@@ -43,7 +43,7 @@ import sympy as sp
 from scipy import optimize
 
 from ..errors import GandynamicsError
-from .intervals import interval_jacobian, matrix_bounds
+from .intervals import JacobianEnclosure, matrix_bounds
 
 __all__ = ["Region", "parse_region", "Bracket", "ConstantsReport", "CheckResult", "estimate_constants",
            "certify_constants", "check_constants", "asymmetric_local", "jacobian_values"]
@@ -355,7 +355,7 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
 
 # --------------------------------------------------------------------------- branch and bound
 def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: float, max_boxes: int,
-                      max_seconds: float, threshold: float | None = None):
+                      max_seconds: float, threshold: float | None = None, mean_value: bool = False):
     """Best-first branch-and-bound for ``g = ||DF||`` (which="L") or ``g = -lambda_min(sym DF)``
     (which="mu"), maximised over the region.
 
@@ -364,7 +364,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     soon as ``global_ub <= threshold`` or ``best > threshold`` (``decided``); ``tol`` is then ignored.
     """
     t0 = time.perf_counter()
-    fi = interval_jacobian(fld)
+    fi = JacobianEnclosure(fld, mean_value=mean_value)
     n = fld.n
     best, best_z = start
     best = float(best)
@@ -456,7 +456,7 @@ def _bracket(name, which, res, certified=True) -> Bracket:
 
 def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float = 1e-12, max_boxes: int = 20000,
                       max_seconds: float = 30.0, samples: int = 1000, seed: int = 0,
-                      asymmetric: bool = True) -> ConstantsReport:
+                      asymmetric: bool = True, mean_value: bool = False) -> ConstantsReport:
     """Certified brackets ``[L_lo, L_hi]`` and ``[mu_lo, mu_hi]`` on a region (see the module docstring).
 
     Parameters
@@ -469,6 +469,9 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     tol, atol : float
         Stop each search when ``hi - lo <= tol * max(|lo|, |hi|)`` or ``hi - lo <= atol``.
     max_boxes, max_seconds : budget per constant.
+    mean_value : bool
+        Intersect the natural ball extension of DF with its mean-value form
+        (:class:`~gandynamics.analysis.intervals.JacobianEnclosure`): fewer boxes, dearer boxes.
 
     Returns
     -------
@@ -482,9 +485,11 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
-    resL = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], tol, atol, max_boxes, max_seconds)
+    resL = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], tol, atol, max_boxes, max_seconds,
+                             mean_value=mean_value)
     mu_est = est["mu"]
-    resM = _branch_and_bound(fld, reg, p, "mu", (-mu_est[0], mu_est[1]), tol, atol, max_boxes, max_seconds)
+    resM = _branch_and_bound(fld, reg, p, "mu", (-mu_est[0], mu_est[1]), tol, atol, max_boxes, max_seconds,
+                             mean_value=mean_value)
     hyper = {s.name: float(v) for s, v in zip(fld.hyper, p)}
     asym = None
     if asymmetric and _find_asymmetric(fld) is not None:

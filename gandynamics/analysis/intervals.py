@@ -52,7 +52,7 @@ from flint import arb
 from ..errors import GandynamicsError
 from ..losses import sigmoid as _Sigmoid, softplus as _Softplus
 
-__all__ = ["IntervalFunction", "compile_interval", "interval_jacobian", "ball", "box_balls", "lower", "upper",
+__all__ = ["IntervalFunction", "compile_interval", "interval_jacobian", "JacobianEnclosure", "ball", "box_balls", "lower", "upper",
            "split_matrix", "norm2_upper", "lambda_min_lower", "is_positive_definite", "matrix_bounds"]
 
 _INF = math.inf
@@ -376,6 +376,58 @@ def interval_jacobian(fld) -> IntervalFunction:
     if "DF" not in cache:
         cache["DF"] = compile_interval(list(fld.DF), fld.z, fld.hyper)
     return cache["DF"]
+
+
+class JacobianEnclosure:
+    r"""Enclosures of the entries of ``DF`` over a box: the natural ball extension intersected with the
+    *mean-value form* (Moore, Kearfott & Cloud 2009, §6.4)
+
+    .. math::  DF_{ij}(z) \in DF_{ij}(m) + \sum_k \partial_k DF_{ij}(\mathrm{box}) \, (\mathrm{box}_k - m_k),
+
+    ``m`` the box's midpoint (mean-value theorem on the segment from m to z, which lies in the box).  The
+    natural extension overestimates by O(width), the mean-value form by O(width^2), so the
+    branch-and-bound needs far fewer boxes.  Where the derivatives cannot be bounded (non-smooth
+    atoms), the natural extension alone is used; the intersection of two enclosures is an enclosure."""
+
+    def __init__(self, fld, mean_value: bool = True):
+        self.n = fld.n
+        self.natural = interval_jacobian(fld)
+        self.grad = None
+        if mean_value:
+            cache = fld.__dict__.setdefault("_interval_cache", {})
+            if "D2F" not in cache:
+                exprs = [sp.diff(e, zk) for e in fld.DF for zk in fld.z]
+                try:
+                    cache["D2F"] = compile_interval(exprs, fld.z, fld.hyper)
+                except GandynamicsError:
+                    cache["D2F"] = None
+            self.grad = cache["D2F"]
+
+    def on_box(self, lo, hi, p) -> list:
+        zb = box_balls(lo, hi)
+        pa = [arb(float(v)) for v in p]
+        nat = self.natural._fn(zb, pa)
+        if self.grad is None:
+            return nat
+        mid = [0.5 * (float(a) + float(b)) for a, b in zip(lo, hi)]
+        mid = [m if a <= m <= b else a for m, a, b in zip(mid, lo, hi)]
+        f_m = self.natural._fn([arb(m) for m in mid], pa)
+        d = [ball(float(a), float(b)) - arb(m) for a, b, m in zip(lo, hi, mid)]
+        G = self.grad._fn(zb, pa)
+        n = self.n
+        out = []
+        for q, (e_nat, e_m) in enumerate(zip(nat, f_m)):
+            acc = e_m
+            base = q * n
+            for k in range(n):
+                acc = acc + G[base + k] * d[k]
+            if acc.is_finite() and e_nat.is_finite():
+                out.append(e_nat.intersection(acc))
+            elif acc.is_finite():
+                out.append(acc)
+            else:
+                out.append(e_nat)
+        return out
 
 
 # --------------------------------------------------------------------------- matrix bounds
