@@ -1,11 +1,11 @@
 r"""Sweeps beyond one process: run the chunks of a sweep on a Dask cluster or any executor.
 
 A sweep (:func:`gandynamics.simulate.sweep`) is a table of independent rows (one trajectory each).  The
-rows ``[0, n)`` are cut into contiguous chunks (:func:`chunk_ranges`) whose size comes from a measured
-cost per row (:func:`measure_seconds_per_row`, :func:`auto_chunk_size`); each chunk is one task that
-runs ``run_rows(plan, lo, hi)`` on a worker, and :func:`map_chunks` gathers the partial results back *in
-grid order*, so the table is the same as the local one, row for row and bit for bit (same compiled code,
-same inputs; no value ever crosses between rows).
+rows ``[0, n)`` are cut into contiguous chunks (:func:`chunk_ranges`); each chunk is one task that runs
+``run_rows(plan, lo, hi)`` on a worker, and :func:`map_chunks` gathers the partial results back *in grid
+order*, so the table is the same as the local one, row for row and bit for bit (same compiled code, same
+inputs; no value ever crosses between rows).  :func:`map_rows` sizes the chunks from the cost of a row
+measured on the workers by a first wave of one block per worker (:func:`auto_chunk_size`).
 
 What is shipped
     The *plan* is plain data: the generated module's **source text** plus the row arrays.  A worker turns
@@ -52,7 +52,7 @@ from typing import Callable, Sequence
 
 from .errors import GandynamicsError
 
-__all__ = ["chunk_ranges", "auto_chunk_size", "measure_seconds_per_row", "plan_chunk_size", "map_chunks", "n_slots",
+__all__ = ["chunk_ranges", "auto_chunk_size", "map_chunks", "map_rows", "n_slots",
            "require_distributed", "connect", "local_cluster", "cluster_client", "parse_workers", "ChunksInterrupted",
            "INSTALL_HINT"]
 
@@ -76,12 +76,18 @@ class ChunksInterrupted(KeyboardInterrupt):
         Aligned with the ranges; the partial result of each finished chunk, ``None`` for the others.
     done : list of int
         Indices of the finished chunks, sorted.
+    ranges : list of (lo, hi)
+        The chunks (as submitted).
+    info : dict
+        For :func:`map_rows`: the chunking so far.
     """
 
-    def __init__(self, results: list, done: Sequence[int]):
+    def __init__(self, results: list, done: Sequence[int], ranges=None, info=None):
         super().__init__(f"interrupted: {len(done)} of {len(results)} chunks finished")
         self.results = results
         self.done = sorted(done)
+        self.ranges = ranges
+        self.info = dict(info or {})
 
 
 # --------------------------------------------------------------------------------------------- chunking
@@ -132,60 +138,6 @@ def auto_chunk_size(n_rows: int, seconds_per_row: float, slots: int) -> int:
     return int(min(max(size, 1), n_rows))
 
 
-def measure_seconds_per_row(run_rows: Callable, plan, n_rows: int, *, block: int = 1, probes: int = 8,
-                            budget: float = 0.1, warm: Callable | None = None) -> float:
-    """Single-thread seconds per row of ``run_rows(plan, lo, hi)``, measured in this process.
-
-    The batch kernels integrate rows in blocks of ``block`` columns and always compute a whole block, so
-    the probe is a call on ``block`` consecutive rows (one block) with numba limited to one thread, and
-    the cost per row is ``t(block) / block``.  First ``warm(plan)`` (or one untimed call on row 0)
-    compiles the kernels — or loads them from numba's disk cache, which the workers on this machine then
-    load instead of compiling.  Then blocks at ``probes`` positions spread over the grid are timed while
-    the total stays under ``budget`` seconds (at least one); the median is returned (diverging rows stop
-    early and are cheap: the median is robust to a few of them).
-    """
-    n_rows = _int(n_rows, "the number of rows", 0)
-    block = _int(block, "the block width", 1)
-    if n_rows == 0:
-        return 0.0
-    import numba
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)  # a worker's view: one thread (this thread only; restored below)
-    try:
-        if warm is not None:
-            warm(plan)
-        else:
-            run_rows(plan, 0, 1)
-        m = min(block, n_rows)
-        last = n_rows - m
-        where = sorted({int(round(i * last / max(1, probes - 1))) for i in range(min(probes, last + 1))})
-        times = []
-        for lo in where:
-            t0 = time.perf_counter()
-            run_rows(plan, lo, lo + m)
-            times.append(time.perf_counter() - t0)
-            if sum(times) >= budget:
-                break
-    finally:
-        numba.set_num_threads(threads)
-    times.sort()
-    return times[len(times) // 2] / block
-
-
-def plan_chunk_size(client, plan, n_rows: int, *, fn: Callable | None = None, block: int = 1,
-                    warm: Callable | None = None) -> tuple[int, float]:
-    """Rows per chunk for running ``plan`` on ``client``: :func:`auto_chunk_size` from the measured cost
-    (:func:`measure_seconds_per_row`), rounded up to a whole number of kernel blocks.
-
-    Returns ``(chunk_size, seconds_per_row)``.
-    """
-    fn = fn or _default_fn()
-    spr = measure_seconds_per_row(fn, plan, n_rows, block=block, warm=warm)
-    size = auto_chunk_size(n_rows, spr, n_slots(client))
-    size = min(max(1, n_rows), -(-size // block) * block)
-    return size, spr
-
-
 # --------------------------------------------------------------------------------------------- engines
 def require_distributed():
     """The ``distributed`` module, or a one-line error saying what to install."""
@@ -231,6 +183,7 @@ def n_slots(client) -> int:
 
 
 _LOCK = threading.Lock()
+_WARMED: set = set()
 
 
 def _numba_share(threads):
@@ -248,11 +201,20 @@ def _numba_share(threads):
     numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
 
 
-def _run_chunk(fn, plan, lo, hi, threads):
-    """The task run on a worker: ``fn(plan, lo, hi)`` with this process's share of the cores."""
+def _run_chunk(fn, warm, plan, lo, hi, threads):
+    """The task run on a worker: ``fn(plan, lo, hi)`` with this process's share of the cores.
+
+    Returns ``(seconds, result)``: the seconds of ``fn`` alone, after ``warm(plan)`` (run once per plan
+    and process: it compiles the kernels or loads them from numba's cache).
+    """
     with _LOCK:
         _numba_share(threads)
-        return fn(plan, lo, hi)
+        if warm is not None and (id(warm), id(plan)) not in _WARMED:
+            warm(plan)
+            _WARMED.add((id(warm), id(plan)))
+        t0 = time.perf_counter()
+        res = fn(plan, lo, hi)
+        return time.perf_counter() - t0, res
 
 
 def _default_fn():
@@ -264,7 +226,7 @@ class _Progress:
     """A tqdm bar over chunks (``progress=True``; ``None``: when stderr is a terminal), a callback
     ``progress(done, total)``, or nothing (``False``)."""
 
-    def __init__(self, progress, total: int):
+    def __init__(self, progress, total):
         self.total, self.done, self.bar, self.callback = total, 0, None, None
         if progress is None:
             progress = sys.stderr.isatty()
@@ -273,6 +235,12 @@ class _Progress:
         elif progress:
             from tqdm.auto import tqdm
             self.bar = tqdm(total=total, unit="chunk", desc="sweep", leave=False)
+
+    def set_total(self, total: int):
+        self.total = total
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.refresh()
 
     def update(self):
         self.done += 1
@@ -287,7 +255,7 @@ class _Progress:
 
 
 def map_chunks(client, plan, ranges: Sequence[tuple[int, int]], progress=None, *,
-               fn: Callable | None = None, retries: int = 3, threads=None) -> list:
+               fn: Callable | None = None, retries: int = 3, threads=None, warm: Callable | None = None) -> list:
     """Run ``fn(plan, lo, hi)`` for every ``(lo, hi)`` in ``ranges`` on ``client``; results in order.
 
     Parameters
@@ -301,13 +269,16 @@ def map_chunks(client, plan, ranges: Sequence[tuple[int, int]], progress=None, *
     ranges : sequence of (lo, hi)
         Usually :func:`chunk_ranges`.
     progress : bool or callable, optional
-        ``True``: a tqdm bar over chunks (``None``: when stderr is a terminal); a callable: called as ``progress(done, total)`` after each chunk.
+        ``True``: a tqdm bar over chunks (``None``: when stderr is a terminal); a callable: called as
+        ``progress(done, total)`` after each chunk.
     fn : callable, optional
         Module-level (picklable by reference); default :func:`gandynamics.simulate.run_rows`.
     retries : int
         Re-runs of a chunk that raised (Dask: ``submit(retries=)``; executors: resubmission).
     threads : int, optional
         numba threads per task; default this process's share of the worker's cores (module docstring).
+    warm : callable, optional
+        ``warm(plan)`` run once per worker process before its first chunk (compiles or loads kernels).
 
     Returns
     -------
@@ -319,41 +290,125 @@ def map_chunks(client, plan, ranges: Sequence[tuple[int, int]], progress=None, *
     ChunksInterrupted
         on Ctrl-C, after cancelling the outstanding chunks; carries the finished ones.
     """
-    fn = fn or _default_fn()
     ranges = [(int(lo), int(hi)) for lo, hi in ranges]
     if not ranges:
         return []
+    bar = _Progress(progress, len(ranges))
+    try:
+        with _session(client, plan, fn, warm, retries, threads) as run:
+            results, _ = run(ranges, bar)
+    finally:
+        bar.close()
+    return results
+
+
+def map_rows(client, plan, n_rows: int, *, block: int = 1, chunk_size: int | None = None, progress=None,
+             fn: Callable | None = None, warm: Callable | None = None, retries: int = 3, threads=None):
+    """Run rows ``[0, n_rows)`` of ``plan`` on ``client`` in chunks sized from their measured cost.
+
+    With ``chunk_size`` given: :func:`chunk_ranges` and :func:`map_chunks`.  Otherwise the cost is
+    measured *on the workers*, by the work itself: a first wave of one block (``block`` rows: the
+    batch kernels' unit of work) per worker slot runs while nothing else is known; the median of their
+    run times (compile and cache loading excluded, see ``warm``) gives the single-thread seconds per
+    row, and the remaining rows are cut by :func:`auto_chunk_size` (rounded up to whole blocks).  No
+    worker waits for a probe, and the cost is that of the machines that do the work.
+
+    Returns
+    -------
+    ranges : list of (lo, hi)
+        covering ``[0, n_rows)`` exactly once, in order.
+    results : list
+        ``fn``'s result per range, aligned with ``ranges``.
+    info : dict
+        ``chunks``, ``chunk_size`` (of the bulk), ``seconds_per_row`` (measured; absent when given).
+
+    Raises
+    ------
+    ChunksInterrupted
+        on Ctrl-C; its ``ranges``, ``results`` and ``info`` describe what finished.
+    """
+    n_rows = _int(n_rows, "the number of rows", 0)
+    block = _int(block, "the block width", 1)
+    if n_rows == 0:
+        return [], [], {"chunks": 0, "chunk_size": 0}
+    slots = n_slots(client)
+    if chunk_size is not None:
+        first = chunk_ranges(n_rows, chunk_size)
+        info = {"chunk_size": _int(chunk_size, "the chunk size", 1)}
+    else:
+        first = chunk_ranges(min(n_rows, slots * block), block)
+        info = {"chunk_size": block}
+    bar = _Progress(progress, len(first) if first[-1][1] == n_rows else None)
+    try:
+        with _session(client, plan, fn, warm, retries, threads) as run:
+            try:
+                res1, secs = run(first, bar)
+            except ChunksInterrupted as exc:
+                info["chunks"] = len(first)
+                raise ChunksInterrupted(exc.results, exc.done, ranges=first, info=info) from None
+            lo = first[-1][1]
+            if lo == n_rows:
+                info["chunks"] = len(first)
+                if chunk_size is None:
+                    info["seconds_per_row"] = sorted(secs)[len(secs) // 2] / block
+                return first, res1, info
+            spr = sorted(secs)[len(secs) // 2] / block
+            size = auto_chunk_size(n_rows - lo, spr, slots)
+            size = min(n_rows - lo, -(-size // block) * block)
+            rest = [(a + lo, b + lo) for a, b in chunk_ranges(n_rows - lo, size)]
+            info.update(chunks=len(first) + len(rest), chunk_size=size, seconds_per_row=spr)
+            bar.set_total(len(first) + len(rest))
+            try:
+                res2, _ = run(rest, bar)
+            except ChunksInterrupted as exc:
+                done = list(range(len(first))) + [len(first) + j for j in exc.done]
+                raise ChunksInterrupted(res1 + exc.results, done, ranges=first + rest, info=info) from None
+    finally:
+        bar.close()
+    return first + rest, res1 + res2, info
+
+
+@contextlib.contextmanager
+def _session(client, plan, fn, warm, retries, threads):
+    """Yields ``run(ranges, bar) -> (results, seconds)`` for ``client`` (the plan shipped once)."""
+    fn = fn or _default_fn()
     if _is_dask(client):
-        return _map_dask(client, plan, ranges, progress, fn, retries, threads)
-    if isinstance(client, cf.Executor):
-        return _map_executor(client, plan, ranges, progress, fn, retries, threads)
-    raise GandynamicsError(f"client must be a dask.distributed.Client or a concurrent.futures.Executor, "
-                           f"got {type(client).__name__}")
+        if threads is None:
+            procs: dict[str, int] = {}
+            for addr in client.scheduler_info().get("workers", {}):
+                procs[_host(addr)] = procs.get(_host(addr), 0) + 1
+            threads = procs or None
+        [plan_f] = client.scatter([plan], broadcast=True, hash=False)
+        try:
+            yield lambda ranges, bar: _run_dask(client, plan_f, ranges, bar, fn, warm, retries, threads)
+        finally:
+            client.cancel([plan_f])
+    elif isinstance(client, cf.Executor):
+        if threads is None and isinstance(client, cf.ProcessPoolExecutor):
+            threads = max(1, _available_cpus() // n_slots(client))
+        yield lambda ranges, bar: _run_executor(client, plan, ranges, bar, fn, warm, retries, threads)
+    else:
+        raise GandynamicsError(f"client must be a dask.distributed.Client or a concurrent.futures.Executor, "
+                               f"got {type(client).__name__}")
 
 
-def _map_dask(client, plan, ranges, progress, fn, retries, threads):
+def _run_dask(client, plan_f, ranges, bar, fn, warm, retries, threads):
     import distributed
 
-    if threads is None:
-        procs: dict[str, int] = {}
-        for addr in client.scheduler_info().get("workers", {}):
-            procs[_host(addr)] = procs.get(_host(addr), 0) + 1
-        threads = procs or None
     token = uuid.uuid4().hex[:12]
-    [plan_f] = client.scatter([plan], broadcast=True, hash=False)
-    futures = [client.submit(_run_chunk, fn, plan_f, lo, hi, threads, key=f"gandynamics-chunk-{token}-{i}",
+    futures = [client.submit(_run_chunk, fn, warm, plan_f, lo, hi, threads, key=f"gandynamics-chunk-{token}-{i}",
                              retries=retries, pure=False)
                for i, (lo, hi) in enumerate(ranges)]
     index = {f.key: i for i, f in enumerate(futures)}
     results: list = [None] * len(ranges)
+    seconds: list = [None] * len(ranges)
     done: set[int] = set()
-    bar = _Progress(progress, len(ranges))
     try:
         for fut in distributed.as_completed(futures):
             i = index[fut.key]
             if i in done:  # pragma: no cover - as_completed yields each future once
                 continue
-            results[i] = fut.result()  # re-raises a chunk's error after its retries
+            seconds[i], results[i] = fut.result()  # re-raises a chunk's error after its retries
             done.add(i)
             fut.release()  # the worker may drop it: nothing to recompute if it dies later
             bar.update()
@@ -363,63 +418,58 @@ def _map_dask(client, plan, ranges, progress, fn, retries, threads):
         client.cancel([f for j, f in enumerate(futures) if j not in done and j not in ready])
         if ready:
             try:
-                for j, res in zip(ready, client.gather([futures[j] for j in ready])):
+                for j, (_, res) in zip(ready, client.gather([futures[j] for j in ready])):
                     results[j] = res
                     done.add(j)
             except Exception:  # pragma: no cover - lost in between: they count as not finished
                 pass
-        raise ChunksInterrupted(results, done) from None
+        raise ChunksInterrupted(results, done, ranges=ranges) from None
     except BaseException:
         client.cancel([f for j, f in enumerate(futures) if j not in done])
         raise
-    finally:
-        bar.close()
-        client.cancel([plan_f])
-    return results
+    return results, seconds
 
 
-def _map_executor(executor, plan, ranges, progress, fn, retries, threads):
-    if threads is None and isinstance(executor, cf.ProcessPoolExecutor):
-        threads = max(1, _available_cpus() // n_slots(executor))
-    futures = {executor.submit(_run_chunk, fn, plan, lo, hi, threads): i for i, (lo, hi) in enumerate(ranges)}
+def _run_executor(executor, plan, ranges, bar, fn, warm, retries, threads):
+    def submit(i):
+        lo, hi = ranges[i]
+        return executor.submit(_run_chunk, fn, warm, plan, lo, hi, threads)
+
+    futures = {submit(i): i for i in range(len(ranges))}
     tries = {i: 0 for i in range(len(ranges))}
     results: list = [None] * len(ranges)
+    seconds: list = [None] * len(ranges)
     done: set[int] = set()
-    bar = _Progress(progress, len(ranges))
     try:
         while futures:
             finished, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
             for fut in finished:
                 i = futures.pop(fut)
                 try:
-                    res = fut.result()
+                    seconds[i], results[i] = fut.result()
                 except cf.BrokenExecutor:
                     raise
                 except Exception:
                     if tries[i] >= retries:
                         raise
                     tries[i] += 1
-                    lo, hi = ranges[i]
-                    futures[executor.submit(_run_chunk, fn, plan, lo, hi, threads)] = i
+                    futures[submit(i)] = i
                     continue
-                results[i] = res
                 done.add(i)
                 bar.update()
     except KeyboardInterrupt:
+        for fut, i in futures.items():  # cancel first, then keep what had finished
+            fut.cancel()
         for fut, i in futures.items():
             if fut.done() and not fut.cancelled() and fut.exception() is None:
-                results[i] = fut.result()
+                results[i] = fut.result()[1]
                 done.add(i)
-            else:
-                fut.cancel()
-        raise ChunksInterrupted(results, done) from None
+        raise ChunksInterrupted(results, done, ranges=ranges) from None
     except BaseException:
         for fut in futures:
             fut.cancel()
         raise
-    finally:
-        bar.close()
-    return results
+    return results, seconds
 
 
 # --------------------------------------------------------------------------------------------- clusters

@@ -895,15 +895,13 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1):
             raise GandynamicsError("sweep(client=...) needs gandynamics.distributed: pip install gandynamics[distributed]") from None
         out = _alloc(plan, B)
         t0 = time.perf_counter()
-        if chunk_size is None:  # sized from the measured cost of a row (gandynamics.distributed)
-            chunk, info["seconds_per_row"] = distributed.plan_chunk_size(client, plan, B, block=DEFAULT_NB, warm=_warm)
-            ranges = distributed.chunk_ranges(B, chunk)
-            info.update(chunks=len(ranges), chunk_size=chunk)
-        try:
-            parts = distributed.map_chunks(client, plan, ranges, progress)
+        try:  # chunks sized from the cost of a row measured on the workers (gandynamics.distributed)
+            ranges, parts, dinfo = distributed.map_rows(client, plan, B, block=DEFAULT_NB, warm=_warm, progress=progress,
+                                                        chunk_size=None if chunk_size is None else chunk)
         except distributed.ChunksInterrupted as exc:  # Ctrl-C: keep the finished chunks
-            parts = exc.results
+            ranges, parts, dinfo = exc.ranges, exc.results, exc.info
             info["interrupted"] = True
+        info.update(dinfo)
         for (lo, hi), part in zip(ranges, parts):
             if part is None:
                 continue

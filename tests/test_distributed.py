@@ -91,14 +91,26 @@ def test_auto_chunk_size_hand_values():
 
 
 def _sleepy(plan, lo, hi):
-    time.sleep(plan)
+    time.sleep(plan * (hi - lo))  # plan: seconds per row
     return (lo, hi)
 
 
-def test_measure_seconds_per_row_divides_a_block_by_its_width():
-    # a fake kernel whose one-row call lasts 20 ms (one block of 8): 2.5 ms per row
-    spr = D.measure_seconds_per_row(_sleepy, 0.02, 100, block=8, budget=0.05)
-    assert 0.02 / 8 <= spr < 0.02 / 8 * 3
+@pytest.mark.parametrize("n, block, workers", [(1, 8, 1), (8, 8, 2), (9, 8, 2), (100, 8, 3), (1000, 32, 2), (77, 1, 4)])
+def test_map_rows_covers_the_grid_once_and_measures_the_row_cost(n, block, workers):
+    with cf.ThreadPoolExecutor(workers) as ex:
+        ranges, parts, info = D.map_rows(ex, 1e-4, n, block=block, fn=_sleepy)
+    assert parts == ranges  # results aligned with their ranges
+    assert [lo for lo, _ in ranges] == [0] + [hi for _, hi in ranges[:-1]] and ranges[-1][1] == n
+    assert info["chunks"] == len(ranges)
+    # slept 0.1 ms per row (plus the thread's overhead); the cost of a row is that of its block / block
+    assert 1e-4 * min(n, block) / block <= info["seconds_per_row"] < 1e-2
+    # the first wave is one block per slot (a thread pool is one slot: tasks in a process are serialized)
+    assert ranges[0] == (0, min(n, block))
+    # the bulk: whole blocks, sized by auto_chunk_size from the measured cost
+    lo = ranges[0][1]
+    if lo < n:
+        size = D.auto_chunk_size(n - lo, info["seconds_per_row"], 1)
+        assert info["chunk_size"] == min(n - lo, -(-size // block) * block)
 
 
 # --------------------------------------------------------------------------------------------- no dask
@@ -161,7 +173,7 @@ def test_ctrl_c_on_an_executor_keeps_finished_chunks():
 
     ranges = D.chunk_ranges(40, 4)
     with cf.ThreadPoolExecutor(1) as ex, pytest.raises(D.ChunksInterrupted) as exc:
-        D.map_chunks(ex, 0.01, ranges, progress=progress, fn=_sleepy)
+        D.map_chunks(ex, 0.0025, ranges, progress=progress, fn=_sleepy)
     err = exc.value
     assert isinstance(err, KeyboardInterrupt)
     assert 2 <= len(err.done) < len(ranges)
