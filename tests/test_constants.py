@@ -66,10 +66,10 @@ def test_dirac_r1_mu_on_ball_is_minus_r2_over_4(dirac_r1, r):
 @pytest.mark.parametrize("eps,r", [(0.3, 0.6), (0.3, 1.5), (2.0, 0.5)])
 def test_asymmetric_dirac_mu_closed_form(eps, r):
     fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0)])
-    rep = certify_constants(fld, f"ball:{r}", tol=1e-3, samples=200, asymmetric=False)
+    rep = certify_constants(fld, f"ball:{r}", tol=3e-3, samples=200, asymmetric=False)
     exact = min(eps - r * r / 4, 1.0)                     # theory.md §4.4
     assert rep.mu.lo <= exact + 1e-12 and rep.mu.hi >= exact - 1e-12
-    assert rep.mu.gap <= 1.001e-3 * abs(exact) + 1e-12
+    assert rep.mu.gap <= 3.001e-3 * abs(exact) + 1e-12
 
 
 def test_wgan_asymmetric_is_constant_and_collapses():

@@ -28,8 +28,9 @@ spectral abscissa ``alpha = max Re lambda(-A)``.
 ``[1e-4, 30] / max|lambda(A)|``, then bounded Brent minimisation (golden section with parabolic steps,
 ``scipy.optimize.minimize_scalar(method="bounded")``) between the grid neighbours of the best grid point,
 then a golden-section refinement within ``±1e-6`` relative to a width of ``1e-15 h`` (Brent stops at
-``~sqrt(eps)``, too coarse at cusps).  None when the infimum is approached only as ``h -> 0`` with
-``rho >= 1`` (no stable step).  **Largest stable step** (:func:`largest_stable_step`): from the optimal step upward on a
+``~sqrt(eps)``, too coarse at cusps).  None when no step has ``rho < 1 - 1e-12`` (no stable step; the
+smallest rho found is still returned).  At a defective optimum (a Jordan block, e.g. EFTP on the bilinear
+game at h = 1/2) the distance decays like ``k rho^k``, so a measured rate approaches rho only slowly.  **Largest stable step** (:func:`largest_stable_step`): from the optimal step upward on a
 log grid to the first ``h`` with ``rho(h) >= 1``, then bisection on ``rho(h) = 1`` to a relative width of
 ``1e-12`` (``inf`` when no unstable step is met up to ``1e6 / max|lambda|``; None when no step is stable).
 
@@ -234,8 +235,8 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
     for x, v in ((x1, f1), (x2, f2)):
         if v < best:
             best_h, best = float(x), float(v)
-    if k == 0 and not best < 1 - STABLE_TOL:
-        return None, best  # the infimum is approached as h -> 0: no optimal step
+    if not best < 1 - STABLE_TOL:
+        return None, best  # no step contracts (e.g. GD or alternating GD on the bilinear game)
     return best_h, best
 
 
@@ -454,7 +455,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                 if (k == "beta" and m in ("momentum", "altmomentum")) or (k != "beta" and m == "altgd")}
         if h is None:
             rows.append(RateRow(m, None, None, h_opt, r_opt, h_max, None, None, None,
-                                {"note": "no step: the operator is zero"}, None, None, opts))
+                                {"note": "no stable step: rho >= 1 for every step tried"}, None, None, opts))
             continue
         loc = local_rate(m, A, h, **kw)
         b = theoretical_bound(m, h, mu, L)

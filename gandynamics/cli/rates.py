@@ -84,6 +84,12 @@ def run(args) -> int:
         print(f"{r.method:<12}{_f(r.step):>11}{_f(r.local_rate):>11}{_f(r.measured_rate):>11}{_f(r.bound):>11}"
               f"{holds:>7}{_f(r.optimal_step):>11}{_f(r.optimal_rate):>11}{_f(r.largest_stable_step):>11}")
     notes = {r.method: r.bound_info.get("note") for r in rows if r.bound is None and r.bound_info.get("note")}
+    for r in rows:
+        if r.diverged_at is not None:
+            notes[r.method] = (notes.get(r.method, "") + "; " if r.method in notes else "") + \
+                f"the measured trajectory diverged at step {r.diverged_at} (rate fitted before it)"
+        if r.step is None:
+            notes[r.method] = "no stable step: rho >= 1 for every step tried (nothing measured)"
     if notes:
         print()
         for m, n in notes.items():
