@@ -221,3 +221,14 @@ def test_bad_budget_claims_and_missing_equilibrium(dirac_r1):
         parse_region("box:1:2,1:2", dirac_r1, need_equilibrium=True)
     with pytest.raises(GandynamicsError, match="dimension"):
         certify_constants(dirac_r1, Region.ball([0, 0, 0], 1.0))
+
+
+def test_discontinuous_field_is_refused_and_smooth_part_is_exact():
+    from gandynamics import WGANGP
+    fld = VectorField(games.dirac(loss="wgan"), [WGANGP(gamma=0.7)])
+    with pytest.raises(GandynamicsError, match="discontinuous where psi = 0"):
+        certify_constants(fld, "ball:1")                    # theory.md §1.4: v jumps across psi = 0
+    # for psi > 0 the field is linear: v = (-psi, theta - gamma (psi - 1)), DF = [[0, 1], [-1, gamma]]
+    rep = certify_constants(fld, Region.box([-1, 0.2], [1, 1]), samples=50)
+    A = np.array([[0.0, 1.0], [-1.0, 0.7]])
+    assert abs(rep.lipschitz.hi - np.linalg.norm(A, 2)) <= 1e-9 and abs(rep.mu.lo) <= 1e-9

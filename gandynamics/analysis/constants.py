@@ -442,9 +442,19 @@ def _check_tol(tol, atol, max_boxes, max_seconds):
         raise GandynamicsError(f"max_boxes must be a whole number >= 1, got {max_boxes!r}")
 
 
-def _smooth_check(fld):
-    bad = [str(a) for e in fld.DF for a in e.atoms(sp.DiracDelta)]
-    return bad
+def _require_continuous(fld, reg: Region, p) -> None:
+    """Refuse a region where F may jump: ``DiracDelta(u)`` in DF (the derivative of ``sign``/``Heaviside``
+    in F) with ``u`` possibly 0 on the region.  There F is not Lipschitz and no strong-monotonicity modulus
+    exists; e.g. WGAN-GP on the Dirac-GAN at psi = 0 (theory.md §1.4)."""
+    from .intervals import compile_interval
+    args = sorted({a.args[0] for e in fld.DF for a in e.atoms(sp.DiracDelta)}, key=str)
+    if not args:
+        return
+    f = compile_interval(args, fld.z, fld.hyper)
+    for u, e in zip(args, f.on_box(reg.lo, reg.hi, p)):
+        if not e.is_finite() or e.contains(0):
+            raise GandynamicsError(f"F is discontinuous where {u} = 0, which the region may contain (a jump of "
+                                   f"sign/Heaviside): no Lipschitz constant there; choose a region away from it")
 
 
 def _bracket(name, which, res, certified=True) -> Bracket:
@@ -484,6 +494,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     _check_tol(tol, atol, max_boxes, max_seconds)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
+    _require_continuous(fld, reg, p)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
     resL = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], tol, atol, max_boxes, max_seconds,
                              mean_value=mean_value)
@@ -576,6 +587,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     _check_tol(1e-3, 0.0, max_boxes, max_seconds)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
+    _require_continuous(fld, reg, p)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
     verdicts, counter = {}, None
     brL = brM = None
