@@ -44,6 +44,7 @@ def test_check_exit_statuses_and_json(capsys):
     code, out, _ = run(capsys, *base, "--mu", "0.25", "--json")
     d = json.loads(out)
     assert code == 1 and d["status"] == "refuted"
+    assert {"lo", "hi", "witness"} <= set(d["lipschitz"]) and d["claims"]["lipschitz"] is None  # unclaimed, still bracketed
     c = d["counterexample"]
     assert c["value"] < 0.25 and math.hypot(*c["point"]) <= 0.5 * (1 + 1e-12)
     code, out, _ = run(capsys, *base, "--lipschitz", "0.9", "--max-boxes", "2")

@@ -579,6 +579,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
       points of the region violating the defining inequality directly
       (``<F(z2) - F(z), z2 - z> < mu ||z2 - z||^2`` or ``||F(z2) - F(z)|| > L ||z2 - z||``);
     * ``"undecided"`` — the budget ran out first; the brackets say how far it got.
+
+    Both brackets are always reported; a constant that was not claimed is bracketed to a relative 1e-3
+    (budget ``max_boxes`` and at most 10 s).
     """
     mu_c = _claim(mu, "mu")
     L_c = _claim(L, "Lipschitz constant")
@@ -617,6 +620,14 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
                            "pair": _pair_monotone(fld, p, reg, brM.witness, mu_c)}
         else:
             verdicts["mu"] = "undecided"
+    # the constant nobody claimed is bracketed too (to 1e-3, a smaller budget), for the report
+    if brL is None:
+        brL = _bracket("lipschitz", "L", _branch_and_bound(fld, reg, p, "L", est["lipschitz"], 1e-3, 1e-12,
+                                                             max_boxes, min(max_seconds, 10.0)))
+    if brM is None:
+        m0 = est["mu"]
+        brM = _bracket("mu", "mu", _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 1e-3, 1e-12,
+                                                       max_boxes, min(max_seconds, 10.0)))
     vals = set(verdicts.values())
     status = "refuted" if "refuted" in vals else ("holds" if vals == {"holds"} else "undecided")
     claims = {"mu": mu_c, "lipschitz": L_c}
