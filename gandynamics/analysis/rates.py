@@ -458,6 +458,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                                 {"note": "no stable step: rho >= 1 for every step tried"}, None, None, opts))
             continue
         loc = local_rate(m, A, h, **kw)
+        if m == "flow":
+            opts["spectral_abscissa"] = float(np.max(np.real(np.linalg.eigvals(-A))))  # of J = -A; rate exp(h alpha)
         b = theoretical_bound(m, h, mu, L)
         meas = start = div = None
         if measure:
