@@ -100,6 +100,94 @@ def field_rows(Z, P, OUT):
 
 _SKELETON = '''
 
+@njit(cache=True, nogil=True)
+def _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive):
+    """Copy rows lo..lo+m-1 into the block (columns beyond m: inert, state z*, step 0)."""
+    npar = P.shape[1]
+    for b in range(NB):
+        r = lo + b if b < m else lo
+        for i in range(NZ):
+            zs[i, b] = ZSTAR[r, i]
+            z[i, b] = Z0[r, i] if b < m else ZSTAR[r, i]
+            if b < m:
+                hs[i, b] = H[r, 0] if i < nth else H[r, 1]
+            else:
+                hs[i, b] = 0.0
+        for j in range(npar):
+            pb[j, b] = P[r, j]
+        if npar == 0:
+            pb[0, b] = 0.0
+        bb[b] = BETA[r] if b < m else 0.0
+        alive[b] = b < m
+
+
+@njit(cache=True, nogil=True)
+def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, BOUND, RECORD, REC, DIST, FINAL,
+             DIVAT, REASON):
+    """After step k: freeze the columns that diverged (offending state to FINAL), record distances
+    (and states) when k is a recording step.  Returns the number of columns that died."""
+    n = NZ
+    if nbad > 0:
+        _gk_check(z, alive, n, BOUND, code)
+    else:
+        for b in range(NB):
+            code[b] = 0
+    died = 0
+    for b in range(m):
+        if alive[b] and code[b] != 0:
+            alive[b] = False
+            died += 1
+            DIVAT[lo + b] = k
+            REASON[lo + b] = code[b]
+            for i in range(n):
+                FINAL[lo + b, i] = z[i, b]
+            if rec:
+                DIST[lo + b, ri] = math.nan
+                if RECORD:
+                    for i in range(n):
+                        REC[lo + b, ri, i] = z[i, b]
+            for i in range(n):
+                z[i, b] = zs[i, b]
+                hs[i, b] = 0.0
+                a1[i, b] = 0.0
+                a2[i, b] = 0.0
+                a3[i, b] = 0.0
+                a4[i, b] = 0.0
+            bb[b] = 0.0
+        elif rec:
+            if alive[b]:
+                s = 0.0
+                for i in range(n):
+                    d = z[i, b] - zs[i, b]
+                    s += d * d
+                    if RECORD:
+                        REC[lo + b, ri, i] = z[i, b]
+                DIST[lo + b, ri] = math.sqrt(s)
+            else:
+                DIST[lo + b, ri] = math.nan
+                if RECORD:
+                    for i in range(n):
+                        REC[lo + b, ri, i] = math.nan
+    return died
+
+
+@njit(cache=True, nogil=True)
+def _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON):
+    """NaN for the recording steps never reached; FINAL for the columns still alive."""
+    for r2 in range(ri, DIST.shape[1]):
+        for b in range(m):
+            DIST[lo + b, r2] = math.nan
+            if RECORD:
+                for i in range(NZ):
+                    REC[lo + b, r2, i] = math.nan
+    for b in range(m):
+        if alive[b]:
+            DIVAT[lo + b] = -1
+            REASON[lo + b] = 0
+            for i in range(NZ):
+                FINAL[lo + b, i] = z[i, b]
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON, BOUND, BOX, USE_BOX, IOPT, FOPT):
     B = Z0.shape[0]
@@ -111,47 +199,31 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K, REC_IDX, RECORD, RE
     n_d = IOPT[2]
     dfirst = IOPT[3]
     alternating = IOPT[4]
+    z = np.empty((n, NB))
+    zs = np.empty((n, NB))
+    hs = np.empty((n, NB))
+    pb = np.empty((max(npar, 1), NB))
+    f = np.empty((n, NB))
+    a1 = np.zeros((n, NB))
+    a2 = np.zeros((n, NB))
+    a3 = np.zeros((n, NB))
+    a4 = np.zeros((n, NB))
+    bb = np.zeros(NB)
+    alive = np.zeros(NB, dtype=np.bool_)
+    code = np.zeros(NB, dtype=np.int64)
     for blk in range(blk0, blk1):
         lo = blk * NB
         m = min(NB, B - lo)
-        z = np.empty((n, NB))
-        zs = np.empty((n, NB))
-        hs = np.empty((n, NB))
-        pb = np.empty((max(npar, 1), NB))
-        f = np.empty((n, NB))
-        a1 = np.zeros((n, NB))
-        a2 = np.zeros((n, NB))
-        a3 = np.zeros((n, NB))
-        a4 = np.zeros((n, NB))
-        bb = np.zeros(NB)
-        alive = np.zeros(NB, dtype=np.bool_)
-        code = np.zeros(NB, dtype=np.int64)
-        for b in range(NB):
-            r = lo + b if b < m else lo
-            for i in range(n):
-                zs[i, b] = ZSTAR[r, i]
-                z[i, b] = Z0[r, i] if b < m else ZSTAR[r, i]
-                if b < m:
-                    hs[i, b] = H[r, 0] if i < nth else H[r, 1]
-                else:
-                    hs[i, b] = 0.0
-            for j in range(npar):
-                pb[j, b] = P[r, j]
-            if npar == 0:
-                pb[0, b] = 0.0
-            bb[b] = BETA[r] if b < m else 0.0
-            alive[b] = b < m
+        a1[:, :] = 0.0
+        a2[:, :] = 0.0
+        a3[:, :] = 0.0
+        a4[:, :] = 0.0
+        _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive)
 {init}
         ri = 0
         if R > 0 and REC_IDX[0] == 0:
-            for b in range(m):
-                s = 0.0
-                for i in range(n):
-                    d = z[i, b] - zs[i, b]
-                    s += d * d
-                    if RECORD:
-                        REC[lo + b, 0, i] = z[i, b]
-                DIST[lo + b, 0] = math.sqrt(s)
+            _gk_post(0, lo, m, 0, True, 0, z, zs, hs, a1, a2, a3, a4, bb, alive, code, BOUND, RECORD, REC, DIST,
+                     FINAL, DIVAT, REASON)
             ri = 1
         nalive = m
         for k in range(1, K + 1):
@@ -170,63 +242,13 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K, REC_IDX, RECORD, RE
             rec = ri < R and REC_IDX[ri] == k
             if nbad == 0 and not rec:
                 continue
-            if nbad > 0:
-                _gk_check(z, alive, n, BOUND, code)
-            else:
-                for b in range(NB):
-                    code[b] = 0
-            for b in range(m):
-                if alive[b] and code[b] != 0:
-                    alive[b] = False
-                    nalive -= 1
-                    DIVAT[lo + b] = k
-                    REASON[lo + b] = code[b]
-                    for i in range(n):
-                        FINAL[lo + b, i] = z[i, b]
-                    if rec:
-                        DIST[lo + b, ri] = math.nan
-                        if RECORD:
-                            for i in range(n):
-                                REC[lo + b, ri, i] = z[i, b]
-                    for i in range(n):
-                        z[i, b] = zs[i, b]
-                        hs[i, b] = 0.0
-                        a1[i, b] = 0.0
-                        a2[i, b] = 0.0
-                        a3[i, b] = 0.0
-                        a4[i, b] = 0.0
-                    bb[b] = 0.0
-                elif rec:
-                    if alive[b]:
-                        s = 0.0
-                        for i in range(n):
-                            d = z[i, b] - zs[i, b]
-                            s += d * d
-                            if RECORD:
-                                REC[lo + b, ri, i] = z[i, b]
-                        DIST[lo + b, ri] = math.sqrt(s)
-                    else:
-                        DIST[lo + b, ri] = math.nan
-                        if RECORD:
-                            for i in range(n):
-                                REC[lo + b, ri, i] = math.nan
+            nalive -= _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, BOUND, RECORD, REC,
+                               DIST, FINAL, DIVAT, REASON)
             if rec:
                 ri += 1
             if nalive == 0:
                 break
-        for r2 in range(ri, R):
-            for b in range(m):
-                DIST[lo + b, r2] = math.nan
-                if RECORD:
-                    for i in range(n):
-                        REC[lo + b, r2, i] = math.nan
-        for b in range(m):
-            if alive[b]:
-                DIVAT[lo + b] = -1
-                REASON[lo + b] = 0
-                for i in range(n):
-                    FINAL[lo + b, i] = z[i, b]
-
+        _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON)
 '''
 
 # ---------------------------------------------------------------------------------------------------
