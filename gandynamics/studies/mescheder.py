@@ -73,11 +73,19 @@ def _figure1(ctx, method: str, stem: str, title: str):
         results[label] = (fld, tr, opts)
         phase_portrait(fld, plane=("theta", "psi"), xlim=(-2, 2), ylim=(-2, 2), n=10, streamlines=False,
                        arrows=True, clip=opts.get("clip"), trajectories=[(method, tr, "tab:blue")],
-                       title=label, legend=(label.startswith("(a)") or label.startswith("(c)")), ax=ax)
+                       title=label, legend=False, ax=ax)
         d = tr.distance
         ax.text(0.98, 0.02, f"|z| {d[0]:.2f} → {d[-1]:.2g}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else ""),
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
                 bbox={"fc": "white", "ec": "0.7", "alpha": 0.85, "pad": 2})
+    import matplotlib.patches as mpatches
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], color="tab:blue", label=f"{method} trajectory"),
+               Line2D([], [], color="red", marker="o", ls="", label="start (1, 1)"),
+               Line2D([], [], color="black", marker="*", ms=9, ls="", label="equilibrium (0, 0)"),
+               Line2D([], [], color="0.35", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
+               mpatches.Patch(color="tab:red", alpha=0.25, label="forbidden |ψ| > 1 (WGAN clipping)")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=5)
     fig.suptitle(title)
     ctx.save(fig, stem, title)
     return results
@@ -131,16 +139,29 @@ def fig1(ctx):
               "theory.md §1.3; M18 abstract", passed=bool(tr.distance[-1] > 0.1))
 
 
+def fig2_data():
+    """The unregularized Dirac-GAN (standard loss) from (1, 1), h = 0.2, 500 steps: simultaneous GD,
+    alternating GD and the exact flow (Dormand–Prince, rtol = atol = 1e-12, output every 0.2).
+
+    Returns
+    -------
+    (field, sim, alt, flow) : VectorField and three Trajectories
+    """
+    from ..simulate import simulate
+    fld = _field("standard", [])
+    sim = simulate(fld, "gd", START, STEPS, STEP)
+    alt = simulate(fld, "altgd", START, STEPS, STEP)
+    flow = simulate(fld, "flow", START, STEPS, STEP, scheme="dopri5", rtol=1e-12, atol=1e-12)
+    return fld, sim, alt, flow
+
+
 @register("m18-fig2", "Unregularized Dirac-GAN: simultaneous GD spirals outward, alternating GD orbits",
           "Mescheder et al. 2018, Figure 2 (a), (b)", needs=("gandynamics.simulate",), order=11)
 def fig2(ctx):
     import matplotlib.pyplot as plt
     from ..plotting import phase_portrait
     from ..simulate import simulate
-    fld = _field("standard", [])
-    sim = simulate(fld, "gd", START, STEPS, STEP)
-    alt = simulate(fld, "altgd", START, STEPS, STEP)
-    flow = simulate(fld, "flow", START, STEPS, STEP, scheme="dopri5", rtol=1e-12, atol=1e-12)
+    fld, sim, alt, flow = fig2_data()
     ctx.param(game="dirac (standard loss)", start=START, step_h=STEP, steps=STEPS,
               flow="Dormand–Prince 5(4), rtol = atol = 1e-12, output every 0.2 (t = 0..100)")
     fig, axes = plt.subplots(1, 2, figsize=(9.6, 4.6), layout="constrained")
@@ -207,14 +228,12 @@ def r1_locus(ctx):
     fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
     eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), label="R1: eigenvalues of J (γ varies)", ax=ax,
                      title="Dirac-GAN + R1: eigenvalues of J = Dv at (0, 0), γ from 0 to 3 f'(0)")
-    ax.set_xlim(-1.6, 0.15)
     ctx.save(fig, "dirac_r1_eigenvalues", "Eigenvalues of the R1-regularized Dirac-GAN, γ from 0 to 3 f'(0) "
                                          "(computed from the field); critical γ (minimal spectral abscissa) starred")
     fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
     eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), critical=False, label="R1, γ", ax=ax, marker="o")
     ax.scatter(e_in.real.ravel(), e_in.imag.ravel(), marker="x", s=28, color="tab:red", zorder=4,
                label="instance noise, σ = √(2γ)")
-    ax.set_xlim(-1.6, 0.15)
     ax.legend(loc="upper left")
     ax.set_title("Dirac-GAN: R1 (γ) and instance noise (σ = √(2γ)) give the same J at (0, 0)")
     ctx.save(fig, "dirac_r1_vs_instance_noise", "R1 locus (dots, coloured by γ) and instance-noise locus at σ = √(2γ) "

@@ -20,6 +20,16 @@ STEPS = 400
 ETA = 0.5
 
 
+def orbits(loss: str, regs=()):
+    """The nk-scale field for ``loss`` under ``regs`` and its gradient-flow trajectories from
+    :data:`STARTS` (Dormand–Prince, rtol = atol = 1e-11, output every :data:`H`, :data:`STEPS` outputs)."""
+    from ..field import VectorField
+    from ..games import make_game
+    from ..simulate import simulate
+    fld = VectorField(make_game("nk-scale", loss=loss), list(regs))
+    return fld, [simulate(fld, "flow", s, STEPS, H, scheme="dopri5", rtol=1e-11, atol=1e-11) for s in STARTS]
+
+
 def hamiltonian(a, w):
     """``H(w, a) = w^2 - ln a + a^2/2`` (theory.md §2.3): conserved by the WGAN flow (for a > 0)."""
     return w**2 - np.log(a) + a**2 / 2
@@ -45,12 +55,11 @@ def study(ctx):
     fig, axes = plt.subplots(1, 3, figsize=(13.0, 4.6), layout="constrained")
     out = {}
     for ax, (label, loss, regs) in zip(axes, cases):
-        fld = VectorField(make_game("nk-scale", loss=loss), regs)
-        trs = [simulate(fld, "flow", s, STEPS, H, scheme="dopri5", rtol=1e-11, atol=1e-11) for s in STARTS]
+        fld, trs = orbits(loss, regs)
         out[label] = (fld, trs)
         phase_portrait(fld, plane=("a", "w"), xlim=(0.25, 1.95), ylim=(-0.85, 0.85), n=41, density=0.9,
                        speed=True, trajectories=[(f"flow from ({s[0]:g}, {s[1]:g})", tr, c)
-                                                 for s, tr, c in zip(STARTS, trs, ("tab:red", "tab:orange"))],
+                                                 for s, tr, c in zip(STARTS, trs, ("tab:purple", "tab:orange"))],
                        title=label, ax=ax)
     fig.suptitle("Nagarajan & Kolter 2017, scale-learning toy G(z) = a z, D(x) = w x² — gradient flow")
     ctx.save(fig, "nk17_scale", "NK17 toy: streamlines (coloured by speed) and flow trajectories; WGAN orbits close, "

@@ -13,6 +13,8 @@ from ..reproduce import register
 
 GAMMAS = np.logspace(-2, 1, 31)
 G_CURVES = 1.0
+#: one colour per method in every panel (SimGD, consensus, NK, JARE)
+COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red")
 
 
 def _regs(gamma=1.0):
@@ -54,17 +56,17 @@ def study(ctx):
     data = factor_data(game, _regs(), "gamma", GAMMAS)
     fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.4), layout="constrained")
     ax = axes[0]
+    i1 = int(np.argmin(np.abs(GAMMAS - 1.0)))
     markers = {"SimGD (none)": "s", "consensus (γ)": "o", "Nagarajan–Kolter (η = γ/2)": "^", "JARE (γ)": "D"}
-    for (label, d), col in zip(data.items(), ("0.3", "tab:blue", "tab:green", "tab:red")):
-        e = d["eigenvalues"] if label.startswith("SimGD") else d["eigenvalues"]
-        ax.scatter(e.real.ravel(), e.imag.ravel(), s=9 if not label.startswith("SimGD") else 30, marker=markers[label],
-                   color=col, label=label, alpha=0.8)
+    for (label, d), col in zip(data.items(), COLORS):
+        e = d["eigenvalues"][i1]
+        ax.scatter(e.real, e.imag, s=40, marker=markers[label], edgecolors=col, label=label, alpha=0.85,
+                   facecolors="none" if label.startswith("SimGD") else col)
     ax.axhline(0, color="0.6", lw=0.8)
     ax.axvline(0, color="0.6", lw=0.8)
-    ax.set_xscale("symlog", linthresh=0.1)
-    ax.set_xlabel(r"Re $\lambda$ (symlog)")
+    ax.set_xlabel(r"Re $\lambda$")
     ax.set_ylabel(r"Im $\lambda$")
-    ax.set_title("(a) eigenvalues of J at the equilibrium, γ ∈ [0.01, 10]")
+    ax.set_title(f"(a) eigenvalues of J at the equilibrium, γ = {GAMMAS[i1]:g}")
     ax.legend(loc="upper left")
     factors(game, None, "gamma", GAMMAS, which="phase", data=data, ax=axes[1], title="(b) phase factor")
     factors(game, None, "gamma", GAMMAS, which="conditioning", data=data, ax=axes[2], title="(c) conditioning factor")
@@ -110,7 +112,7 @@ def _curves(ctx, game):
     import matplotlib.pyplot as plt
     trs, pred = [], {}
     z0 = None
-    for (label, reg), col in zip(_regs(G_CURVES).items(), ("0.3", "tab:blue", "tab:green", "tab:red")):
+    for (label, reg), col in zip(_regs(G_CURVES).items(), COLORS):
         fld = VectorField(game, [] if reg is None else [reg])
         zs = fld.equilibrium
         z0 = zs + np.array([0.3, -0.2, 0.1, 0.2])

@@ -1,0 +1,107 @@
+"""``gandynamics portrait``: a phase portrait of a game's field with trajectories overlaid (a thin layer
+over :func:`gandynamics.plotting.phase_portrait` and :func:`gandynamics.simulate.simulate`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def add_parser(sub):
+    from .common import add_game_arguments
+    p = sub.add_parser(
+        "portrait", help="phase portrait (streamlines of v = -F) with trajectories, saved as an image",
+        description="Draw the direction field v = -F of a game on a 2-D plane (for games with more than two "
+                    "parameters: the slice through the equilibrium along --plane) with trajectories of the chosen "
+                    "methods from --init, the start marked red and the equilibrium starred.",
+        epilog="example: gandynamics portrait dirac --reg r1:gamma=0.3 --methods gd,altgd --init 1,1 --out r1.png")
+    add_game_arguments(p)
+    p.add_argument("--methods", default="gd", metavar="M1,M2",
+                   help="comma-separated methods (gd, altgd, eg, eftp, ogda, momentum, flow); default gd")
+    p.add_argument("--init", action="append", default=[], metavar="v1,v2,...",
+                   help="a start point (all parameters), repeatable; default: the equilibrium + 1 in the plane")
+    p.add_argument("--steps", type=int, default=500, help="iterations per trajectory (default 500)")
+    p.add_argument("--step", type=float, default=0.2, help="step size h (default 0.2)")
+    p.add_argument("--beta", type=float, default=None, help="momentum coefficient (method momentum)")
+    p.add_argument("--n-d", dest="n_d", type=int, default=None, help="discriminator steps per generator step (altgd)")
+    p.add_argument("--clip", type=float, default=None, metavar="C",
+                   help="WGAN weight clipping |psi| <= C: projected updates and a shaded forbidden band")
+    p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane")
+    p.add_argument("--xlim", default="-2,2", metavar="LO,HI", help="x range (default -2,2; around the equilibrium)")
+    p.add_argument("--ylim", default="-2,2", metavar="LO,HI", help="y range (default -2,2; around the equilibrium)")
+    p.add_argument("--arrows", action="store_true", help="draw a quiver instead of streamlines")
+    p.add_argument("--nullclines", action="store_true", help="draw the nullclines")
+    p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v|")
+    p.add_argument("--title", default=None, help="figure title")
+    p.add_argument("--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg)")
+    p.set_defaults(run=run)
+    return p
+
+
+def run(args) -> int:
+    import numpy as np
+    from ..errors import GandynamicsError
+    from .common import build_field, parse_vector
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise GandynamicsError(f"--out must end in .png, .pdf or .svg, got {args.out!r}")
+    if not out.parent.exists():
+        raise GandynamicsError(f"the folder of --out does not exist: {str(out.parent)!r}")
+    if args.steps < 1:
+        raise GandynamicsError(f"--steps must be >= 1, got {args.steps}")
+    fld, hyper = build_field(args)
+    plane = None
+    if args.plane:
+        plane = tuple(s.strip() for s in args.plane.split(","))
+        if len(plane) != 2:
+            raise GandynamicsError(f"--plane must name two parameters X,Y, got {args.plane!r}; accepted: {', '.join(fld.names)}")
+        for nm in plane:
+            if nm not in fld.names:
+                raise GandynamicsError(f"--plane: unknown parameter {nm!r}; accepted: {', '.join(fld.names)}")
+    names = plane or (fld.names[0], fld.names[fld.n_theta] if fld.n_theta < fld.n else fld.names[1])
+    center = fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n)
+    i, j = fld.names.index(names[0]), fld.names.index(names[1])
+    xl = parse_vector(args.xlim, 2, "--xlim")
+    yl = parse_vector(args.ylim, 2, "--ylim")
+    if not (xl[0] < xl[1] and yl[0] < yl[1]):
+        raise GandynamicsError("--xlim and --ylim must be LO,HI with LO < HI")
+    xlim, ylim = tuple(xl + center[i]), tuple(yl + center[j])
+    inits = [parse_vector(s, fld.n, "--init", fld.names) for s in args.init]
+    if not inits:
+        z = center.copy()
+        z[i] += 1.0
+        z[j] += 1.0
+        inits = [z]
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    from ..methods import get_method
+    from ..plotting import METHOD_COLORS, phase_portrait, style
+    from ..simulate import simulate
+    for m in methods:
+        get_method(m)
+    trs = []
+    for m in methods:
+        kw = {}
+        if args.clip is not None:
+            if not args.clip > 0:
+                raise GandynamicsError(f"--clip must be > 0, got {args.clip}")
+            kw["box"] = {fld.names[k]: (-args.clip, args.clip) for k in range(fld.n_theta, fld.n)}
+        if args.n_d is not None and m == "altgd":
+            kw["n_d"] = args.n_d
+        if args.beta is not None and m == "momentum":
+            kw["beta"] = args.beta
+        for z0 in inits:
+            tr = simulate(fld, m, z0, args.steps, args.step, hyper, **kw)
+            lab = m if len(inits) == 1 else f"{m} from ({', '.join(f'{v:g}' for v in z0)})"
+            if tr.diverged:
+                lab += f" (diverged at step {tr.diverged_at})"
+                print(f"{m}: diverged at step {tr.diverged_at} ({tr.reason})")
+            trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 else None))
+    import matplotlib.pyplot as plt
+    with style():
+        fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
+        phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=not args.arrows,
+                       arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
+                       clip=args.clip, title=args.title or f"{fld.name}: {', '.join(methods)}, h = {args.step:g}", ax=ax)
+        fig.savefig(out)
+        plt.close(fig)
+    print(f"wrote {out}")
+    return 0
