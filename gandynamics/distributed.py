@@ -408,7 +408,16 @@ def _run_dask(client, plan_f, ranges, bar, fn, warm, retries, threads):
             i = index[fut.key]
             if i in done:  # pragma: no cover - as_completed yields each future once
                 continue
-            seconds[i], results[i] = fut.result()  # re-raises a chunk's error after its retries
+            try:
+                seconds[i], results[i] = fut.result()  # re-raises a chunk's error after its retries
+            except distributed.KilledWorker:
+                lo, hi = ranges[i]
+                raise GandynamicsError(f"rows {lo}:{hi} were lost with their worker too many times "
+                                       f"(distributed.scheduler.allowed-failures): the workers keep dying "
+                                       f"(out of memory?)") from None
+            except ImportError as exc:  # the worker's environment lacks a module the task needs
+                raise GandynamicsError(f"a Dask worker cannot import {exc.name or 'a module'}: install gandynamics "
+                                       f"(the same version) in the workers' environment") from None
             done.add(i)
             fut.release()  # the worker may drop it: nothing to recompute if it dies later
             bar.update()
@@ -475,16 +484,39 @@ def _run_executor(executor, plan, ranges, bar, fn, warm, retries, threads):
 # --------------------------------------------------------------------------------------------- clusters
 def connect(address: str, timeout: float = 10.0):
     """A Dask client connected to the scheduler at ``address`` (e.g. ``tcp://10.0.0.5:8786``), or a
-    one-line error when dask is missing or nothing answers there."""
+    one-line error when dask is missing, nothing answers there within ``timeout`` seconds (something that
+    accepts the connection but never speaks Dask's protocol included), or the cluster has no worker
+    after another ``timeout`` seconds."""
     distributed = require_distributed()
     if not isinstance(address, str) or not address.strip():
         raise GandynamicsError(f"--scheduler must be an address such as tcp://HOST:8786, got {address!r}")
-    try:
-        return distributed.Client(address.strip(), timeout=timeout)
-    except (OSError, TimeoutError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    address = address.strip()
+    box: dict = {}
+
+    def attempt():
+        try:
+            box["client"] = distributed.Client(address, timeout=timeout)
+        except BaseException as exc:  # reported below, in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=attempt, daemon=True, name="gandynamics-connect")
+    thread.start()
+    thread.join(timeout + 5.0)  # Client's own timeout does not cover a peer that accepts and stays silent
+    if thread.is_alive() or "error" in box:
+        exc = box.get("error")
+        msg = (str(exc).splitlines()[0] if exc is not None and str(exc) else type(exc).__name__) if exc is not None \
+            else f"no answer within {timeout + 5.0:.0f} s"
         raise GandynamicsError(f"cannot connect to a Dask scheduler at {address!r} ({msg}); "
                                f"start one with `dask scheduler` or use --workers N") from None
+    client = box["client"]
+    if not client.scheduler_info().get("workers"):
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except (TimeoutError, OSError):
+            client.close()
+            raise GandynamicsError(f"the Dask scheduler at {address!r} has no workers (waited {timeout:.0f} s); "
+                                   f"start some with `dask worker {address}`") from None
+    return client
 
 
 @contextlib.contextmanager

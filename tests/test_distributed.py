@@ -341,3 +341,22 @@ def test_unreachable_scheduler_is_one_line():
     with pytest.raises(GandynamicsError, match="cannot connect to a Dask scheduler") as exc:
         D.connect("tcp://127.0.0.1:1", timeout=0.5)
     assert "\n" not in str(exc.value)
+
+
+def _missing_module(plan, lo, hi):
+    raise ModuleNotFoundError("No module named 'gandynamics'", name="gandynamics")
+
+
+def test_worker_without_gandynamics_is_one_line(client):
+    with pytest.raises(GandynamicsError, match="cannot import gandynamics") as exc:
+        D.map_chunks(client, None, [(0, 1)], fn=_missing_module, retries=0)
+    assert "\n" not in str(exc.value)
+
+
+def test_scheduler_without_workers_is_one_line():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=None, host="127.0.0.1",
+                                  scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as empty:
+        with pytest.raises(GandynamicsError, match="has no workers") as exc:
+            D.connect(empty.scheduler_address, timeout=0.5)
+    assert "\n" not in str(exc.value)
