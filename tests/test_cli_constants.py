@@ -29,6 +29,13 @@ def test_constants_json_brackets(capsys):
     assert d["boxes"] == d["mu"]["boxes"] + d["lipschitz"]["boxes"]
 
 
+def test_constants_mean_value_form_gives_a_bracket_of_the_same_constants(capsys):
+    code, out, _ = run(capsys, "constants", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:0.5", "--mean-value",
+                       "--json")
+    d = json.loads(out)
+    assert code == 0 and d["mu"]["lo"] <= -0.0625 <= d["mu"]["hi"] + 1e-12    # -r^2/4
+
+
 def test_constants_text_and_asymmetric_block(capsys):
     code, out, _ = run(capsys, "constants", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1", "--region", "ball:0.5")
     assert code == 0

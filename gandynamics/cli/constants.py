@@ -44,6 +44,8 @@ def add_parser(sub):
     add_game_arguments(p)
     add_budget_arguments(p)
     p.add_argument("--tol", type=str, default="1e-3", help="relative gap hi - lo <= tol max(|lo|, |hi|) (default 1e-3)")
+    p.add_argument("--mean-value", action="store_true",
+                   help="also enclose DF by its mean-value form (fewer, dearer boxes)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
     return p
@@ -61,7 +63,8 @@ def run(args) -> int:
     max_seconds = number(args.max_seconds, "--max-seconds", positive=True)
     fld, hyper = build_field(args)
     region = parse_region(args.region, fld, hyper)
-    rep = certify_constants(fld, region, hyper, tol=tol, max_boxes=max_boxes, max_seconds=max_seconds)
+    rep = certify_constants(fld, region, hyper, tol=tol, max_boxes=max_boxes, max_seconds=max_seconds,
+                            mean_value=args.mean_value)
     d = rep.to_dict()
     d["game"] = fld.name
     d["parameters"] = fld.names
