@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import threading
 import time
 from functools import partial
 from dataclasses import dataclass, field as dc_field
@@ -264,24 +265,26 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None) -> dict:
     return res
 
 
-_POOL = {"n": 0, "pool": None}
+_POOLS: dict = {}
+_POOLS_LOCK = threading.Lock()
 
 
 def _threaded(call, units: int) -> None:
     """Run ``call(u0, u1)`` over ``[0, units)`` split into contiguous ranges, one per numba thread
-    (the kernels release the GIL).  Each unit's result depends only on its own rows."""
+    (``numba.get_num_threads()`` of the calling thread; the kernels release the GIL).  Each unit's result
+    depends only on its own rows, so the split does not change any number."""
     import numba
     nt = max(1, min(int(numba.get_num_threads()), units))
     if nt == 1:
         call(0, units)
         return
-    if _POOL["n"] != nt:
-        from concurrent.futures import ThreadPoolExecutor
-        if _POOL["pool"] is not None:
-            _POOL["pool"].shutdown(wait=True)
-        _POOL["pool"], _POOL["n"] = ThreadPoolExecutor(max_workers=nt, thread_name_prefix="gandynamics"), nt
+    with _POOLS_LOCK:  # one pool per size, never shut down while another thread may submit to it
+        pool = _POOLS.get(nt)
+        if pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+            pool = _POOLS[nt] = ThreadPoolExecutor(max_workers=nt, thread_name_prefix="gandynamics")
     cuts = np.linspace(0, units, nt + 1).round().astype(int)
-    futs = [_POOL["pool"].submit(call, int(cuts[j]), int(cuts[j + 1])) for j in range(nt)]
+    futs = [pool.submit(call, int(cuts[j]), int(cuts[j + 1])) for j in range(nt)]
     try:
         for f in futs:
             f.result()

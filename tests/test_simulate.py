@@ -375,3 +375,14 @@ def test_sigmoid_v_matches_sigmoid():
     both(a, o1, o2)
     assert np.all(np.isfinite(o1))
     np.testing.assert_allclose(o1, o2, rtol=4e-16, atol=0)
+
+
+def test_progress_bar_when_forced(capsys):
+    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 96)}, step=0.1, steps=10,
+                chunk_size=32, progress=True)
+    assert res.complete
+    err = capsys.readouterr().err
+    assert "sweep" in err and "96" in err  # tqdm's bar on stderr, counting trajectories
+    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 96)}, step=0.1, steps=10,
+                chunk_size=32)
+    assert capsys.readouterr().err == ""  # a sweep this short shows no bar
