@@ -90,11 +90,26 @@ def _gk_check(z, alive, n, BOUND, code):
             code[b] = c
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def field_rows(Z, P, OUT):
-    """``OUT[r] = F(Z[r]; P[r])`` for every row (used to verify equilibria)."""
-    for r in range(Z.shape[0]):
-        field(Z[r], P[r], OUT[r])
+    """``OUT[r] = F(Z[r]; P[r])`` for every row, through ``field_block`` (used to verify equilibria)."""
+    B = Z.shape[0]
+    npar = P.shape[1]
+    zb = np.empty((NZ, NB))
+    pb = np.zeros((max(npar, 1), NB))
+    fb = np.empty((NZ, NB))
+    for lo in range(0, B, NB):
+        m = min(NB, B - lo)
+        for b in range(NB):
+            r = lo + b if b < m else lo
+            for i in range(NZ):
+                zb[i, b] = Z[r, i]
+            for j in range(npar):
+                pb[j, b] = P[r, j]
+        field_block(zb, pb, fb, NB)
+        for b in range(m):
+            for i in range(NZ):
+                OUT[lo + b, i] = fb[i, b]
     return OUT
 '''
 

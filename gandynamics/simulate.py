@@ -315,11 +315,7 @@ def _equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
     Z = np.full((B, fld.n), np.nan)
     if fld.equilibrium is not None and B:
         Z[:] = fld.equilibrium
-        if B <= 256:  # the field's own module (compiled anyway by eval_F, spectrum, ...)
-            f = fld.compiled().field
-            F = np.array([f(Z[r], np.ascontiguousarray(P[r]), np.empty(fld.n)) for r in range(B)])
-        else:
-            F = kernel_module(fld).field_rows(Z, np.ascontiguousarray(P), np.empty_like(Z))
+        F = kernel_module(fld).field_rows(Z, np.ascontiguousarray(P), np.empty_like(Z))
         bad = ~(np.linalg.norm(F, axis=1) < 1e-10)
     else:
         bad = np.ones(B, dtype=bool)
