@@ -16,8 +16,10 @@ trajectory-steps/s), the overhead of the cluster path over the local path at equ
 (``t_cluster / t_local - 1``: 1 worker vs local on 1 core, 2 workers vs local on 2 cores; target < 10 %),
 and the efficiency of 2 workers vs 1 (``t_1 / (2 t_2)``).
 
-On a machine shared with other jobs the figures are noisy: the load average is printed before and after;
-``--repeats N`` keeps the best of N.
+On a machine shared with other jobs the wall-clock ratios are noisy: the load average is printed before
+and after, the configurations are interleaved and ``--repeats N`` keeps the best of N.  The share of the
+cluster sweep's wall time during which the workers were idle (from Dask's task stream: compute time of
+the chunks vs workers x wall time) isolates the cluster path's own overhead and is less sensitive to load.
 
 Run: python studies/bench_distributed.py [--seconds 20] [--d 50] [--repeats 1]
      python studies/bench_distributed.py --quick        # d = 10, ~4 s sweeps: a smoke run
@@ -162,6 +164,10 @@ def main() -> int:
         print(f"(2 workers use 2 of {cores} cores: compare with local on 1 core x 2: "
               f"{100 * (t_c2 / (t_l1 / 2) - 1):+.1f} %)")
     print(f"efficiency of 2 workers vs 1           : {100 * t_c1 / (2 * t_c2):.1f} %  (t_1 / (2 t_2))")
+    for label in ("cluster, 1 worker", "cluster, 2 workers"):
+        idle = 100 * (1 - busy[label] / (best[label] * ncores[label]))
+        print(f"{label}: workers idle {idle:.1f} % of the sweep's wall time (orchestration, chunk tail, "
+              f"plan shipping; less sensitive to other load on the machine than the ratios above)")
     print(f"local speed-up, all cores vs 1 core    : {t_l1 / t_l2:.2f}x")
     return 0 if all(same(reference, r) for _, r in results.values()) else 1
 
