@@ -556,10 +556,20 @@ def lambda_min_lower(S0) -> float:
     return min(g)
 
 
-def matrix_bounds(entries, n: int, want: str = "both") -> tuple[float, float, np.ndarray]:
+#: where Rump's test is tried between the floating-point value at the midpoint (0) and the Weyl bound (1)
+_FRACTIONS = (0.05, 0.15, 0.35, 0.7)
+
+
+def matrix_bounds(entries, n: int, want: str = "both", refine: bool = True) -> tuple[float, float, np.ndarray]:
     """For balls enclosing a matrix M over a box: ``(L_hi, mu_lo, M0)`` with
-    ``||M||_2 <= L_hi`` and ``lambda_min((M + M^T)/2) >= mu_lo`` for every M in the balls (Weyl, see the
-    module docstring).  ``want`` = ``"L"``, ``"mu"`` or ``"both"`` (the other is returned as NaN)."""
+    ``||M||_2 <= L_hi`` and ``lambda_min((M + M^T)/2) >= mu_lo`` for every M in the balls.
+
+    First the Weyl bounds of the module docstring; then (``refine``) the ball Cholesky test of Rump is run on
+    the interval matrix itself (``t^2 I - M^T M``, resp. ``sym M - t I``) at a few ``t`` between the midpoint
+    value and the Weyl bound, from the tightest, and the first certified ``t`` replaces the Weyl bound.  It
+    keeps the structure of the radii (Weyl only sees ``||R||_2``): 2-4x tighter per box on the 4-parameter
+    examples of ``studies/bench_constants.py``.  ``want`` = ``"L"``, ``"mu"`` or ``"both"`` (the other is
+    returned as NaN)."""
     M0, R = split_matrix(entries, n)
     rN = _nonneg_norm2_upper(R)
     if rN == _INF:
@@ -567,6 +577,18 @@ def matrix_bounds(entries, n: int, want: str = "both") -> tuple[float, float, np
     L_hi = mu_lo = math.nan
     if want in ("L", "both"):
         L_hi = upper(arb(norm2_upper(M0)) + arb(rN))
+        if rN and refine:
+            # Rump's test on the interval matrix itself: t^2 I - M^T M > 0 for every M in the balls
+            s0 = _norm2_float(M0)
+            G = [[sum((entries[k * n + i] * entries[k * n + j] for k in range(n)), arb(0)) for j in range(i + 1)]
+                 for i in range(n)]
+            for frac in _FRACTIONS:
+                t = s0 + frac * (L_hi - s0)
+                T2 = arb(t) * arb(t)
+                S = [[(T2 - G[i][j]) if i == j else -G[i][j] for j in range(i + 1)] for i in range(n)]
+                if is_positive_definite(S):
+                    L_hi = min(L_hi, math.nextafter(t, _INF))
+                    break
     if want in ("mu", "both"):
         # sym R = (R + R^T)/2 rounded upwards entrywise; ||sym R|| <= ||R|| as well
         if rN:
@@ -575,4 +597,15 @@ def matrix_bounds(entries, n: int, want: str = "both") -> tuple[float, float, np
         else:
             rS = 0.0
         mu_lo = lower(arb(lambda_min_lower(M0)) - arb(rS))
+        if rS and refine:
+            # Rump's test on the interval matrix itself: sym M - t I > 0 for every M in the balls
+            lam = _lambda_min_sym_float(M0)
+            S = [[(entries[i * n + j] + entries[j * n + i]) / 2 for j in range(i + 1)] for i in range(n)]
+            for frac in _FRACTIONS:
+                t = lam - frac * (lam - mu_lo)
+                at = arb(t)
+                St = [[(S[i][j] - at) if i == j else S[i][j] for j in range(i + 1)] for i in range(n)]
+                if is_positive_definite(St):
+                    mu_lo = max(mu_lo, math.nextafter(t, -_INF))
+                    break
     return L_hi, mu_lo, M0
