@@ -20,8 +20,9 @@ linear rate ``|z_k - z*| ~ C rho^k`` this returns ``rho`` (theory.md §5.4); ``r
 Parallel sweeps.  ``sweep`` builds a picklable :class:`Plan` (the generated module's *source text* plus the
 row arrays); :func:`run_rows` runs rows ``[lo, hi)`` of a plan and returns their columns.  Locally the
 chunks run in order in this process (a tqdm bar when the sweep takes more than ~2 s; Ctrl-C stops after
-the running chunk and keeps the finished rows); with ``client=`` they are handed to
-``gandynamics.distributed.map_chunks(client, plan, ranges, progress)``.
+the running chunk and keeps the finished rows); with ``client=`` (a ``dask.distributed.Client`` or a
+``concurrent.futures.Executor``) they are handed to :func:`gandynamics.distributed.map_rows`, which sizes
+the chunks from the row cost measured on the workers and gathers the results in grid order.
 """
 
 from __future__ import annotations
@@ -733,10 +734,11 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     product : bool
         True: every combination (dims ``method, init, <grid axes>``); False: ``inits`` and every grid array
         have the same length L (or 1) and are zipped into L rows per method.
-    client : dask.distributed.Client, optional
-        Run chunks on a cluster via ``gandynamics.distributed.map_chunks``.
+    client : dask.distributed.Client or concurrent.futures.Executor, optional
+        Run the chunks there (:func:`gandynamics.distributed.map_rows`); the table is bitwise the local one.
     chunk_size : int, optional
-        Rows per chunk (default: about 2e7 trajectory-steps).
+        Rows per chunk (default: locally about 2e7 trajectory-steps; with ``client`` sized from the row
+        cost measured on the workers, :func:`gandynamics.distributed.auto_chunk_size`).
     progress : bool, optional
         Force the tqdm bar on/off (default: on when the sweep is estimated to take more than ~2 s).
     bound, equilibrium, options : as in :func:`simulate`
