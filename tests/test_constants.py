@@ -232,3 +232,22 @@ def test_discontinuous_field_is_refused_and_smooth_part_is_exact():
     rep = certify_constants(fld, Region.box([-1, 0.2], [1, 1]), samples=50)
     A = np.array([[0.0, 1.0], [-1.0, 0.7]])
     assert abs(rep.lipschitz.hi - np.linalg.norm(A, 2)) <= 1e-9 and abs(rep.mu.lo) <= 1e-9
+
+
+def test_certified_witness_values_bracket_the_float_values(dirac_r1):
+    from gandynamics.analysis.constants import _certified_witness
+    p = dirac_r1.param_vector()
+    for z in ([0.0, 1.0], [-0.75, 0.66], [0.3, -0.2]):
+        n, l, _ = jacobian_values(dirac_r1, z)
+        lo = _certified_witness(dirac_r1, p, np.array(z), "L")
+        hi = _certified_witness(dirac_r1, p, np.array(z), "mu")
+        assert lo <= n[0] * (1 + 1e-15) and lo == pytest.approx(n[0], rel=1e-12)
+        assert hi >= l[0] - 1e-15 and hi == pytest.approx(l[0], rel=1e-12, abs=1e-14)
+
+
+def test_claims_at_the_exact_value_of_a_linear_game_are_never_refuted():
+    B = np.array([[1.0, 2.0], [0.5, -1.0]])
+    fld = VectorField(games.bilinear(B))
+    L = float(np.linalg.svd(B, compute_uv=False)[0])
+    res = check_constants(fld, "ball:1", L=L, mu=0.0, max_boxes=50, samples=50)
+    assert res.status in ("holds", "undecided")   # rounding may leave it open; it must not be "refuted"

@@ -368,7 +368,6 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     n = fld.n
     best, best_z = start
     best = float(best)
-    sgn = 1.0 if which == "L" else -1.0
 
     def g_at(z):
         v = _norm_at(fld, p, z) if which == "L" else -_lmin_at(fld, p, z)
@@ -422,13 +421,12 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
                 heapq.heappush(heap, (-ub, counter, clo, chi))
     gub = max(-heap[0][0] if heap else -math.inf, pruned)
     if not heap and pruned == -math.inf:
-        gub = best  # pragma: no cover - every box pruned before any bound was recorded
+        gub = math.inf  # pragma: no cover - no box left and none recorded: claim nothing
     if threshold is None and not converged:
         gap = gub - best
         converged = gap <= atol or gap <= tol * max(abs(best), abs(gub))
     if threshold is not None and not decided:
         decided = gub <= threshold or best > threshold
-    _ = sgn
     return best, np.asarray(best_z, float), gub, boxes, time.perf_counter() - t0, converged, decided
 
 
@@ -567,6 +565,27 @@ def _pair_monotone(fld, p, reg, z, claim):
     return _find_pair(fld, p, reg, z, v, test)
 
 
+def _certified_witness(fld, p, z, which: str) -> float:
+    """A rigorous one-sided value at the point z (ball arithmetic): for "L" a lower bound on
+    ``||DF(z)||_2`` (``||DF v|| / ||v||`` with v the float top right singular vector), for "mu" an upper
+    bound on ``lambda_min(sym DF(z))`` (the Rayleigh quotient of the float bottom eigenvector)."""
+    from flint import arb
+    from .intervals import interval_jacobian, lower, upper
+    n = fld.n
+    E = interval_jacobian(fld).at(z, p)
+    D = fld.eval_DF(z, p)
+    if which == "L":
+        v = np.linalg.svd(D)[2][0]
+        w = [sum((E[i * n + j] * arb(float(v[j])) for j in range(n)), arb(0)) for i in range(n)]
+        num = sum((x * x for x in w), arb(0)).sqrt()
+        den = sum((arb(float(x)) ** 2 for x in v), arb(0)).sqrt()
+        return lower(num / den)
+    v = np.linalg.eigh((D + D.T) / 2)[1][:, 0]
+    va = [arb(float(x)) for x in v]
+    q = sum((va[i] * (E[i * n + j] + E[j * n + i]) / 2 * va[j] for i in range(n) for j in range(n)), arb(0))
+    return upper(q / sum((x * x for x in va), arb(0)))
+
+
 def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 50000, max_seconds: float = 30.0,
                     samples: int = 1000, seed: int = 0) -> CheckResult:
     """Check the claims "F is ``mu``-strongly monotone" and/or "F is ``L``-Lipschitz" on the region.
@@ -574,7 +593,8 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     Returns a :class:`CheckResult` with ``status``:
 
     * ``"holds"`` — every claim is certified (``mu_lo >= mu`` and ``L_hi <= L`` by ball arithmetic);
-    * ``"refuted"`` — some claim fails at a point of the region: ``counterexample`` has the point, the
+    * ``"refuted"`` — some claim fails at a point of the region (confirmed in ball arithmetic: a
+      rigorous Rayleigh-quotient bound at the point passes the claim): ``counterexample`` has the point, the
       local value there (``lambda_min(sym DF)`` or ``||DF||_2``), and where found a pair ``(z, z2)`` of
       points of the region violating the defining inequality directly
       (``<F(z2) - F(z), z2 - z> < mu ||z2 - z||^2`` or ``||F(z2) - F(z)|| > L ||z2 - z||``);
@@ -599,7 +619,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         brL = _bracket("lipschitz", "L", res)
         if brL.hi <= L_c:
             verdicts["lipschitz"] = "holds"
-        elif brL.lo > L_c:
+        elif brL.lo > L_c and _certified_witness(fld, p, brL.witness, "L") > L_c:
             verdicts["lipschitz"] = "refuted"
             counter = {"claim": "lipschitz", "claimed": L_c, "point": brL.witness.tolist(),
                        "value": brL.value, "quantity": "||DF(z)||_2",
@@ -612,7 +632,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         brM = _bracket("mu", "mu", res)
         if brM.lo >= mu_c:
             verdicts["mu"] = "holds"
-        elif brM.hi < mu_c:
+        elif brM.hi < mu_c and _certified_witness(fld, p, brM.witness, "mu") < mu_c:
             verdicts["mu"] = "refuted"
             if counter is None:
                 counter = {"claim": "mu", "claimed": mu_c, "point": brM.witness.tolist(), "value": brM.value,
