@@ -9,7 +9,8 @@ Cases
    with the asymmetric scheme (eps = 0.5, gamma = 1, Tikhonov anchored at the equilibrium (1, 0)) on the
    ball of radius 0.2, relative gap 1e-2 (budget 30 s per constant).
 3. The Dirac-GAN in 2 dimensions (dirac-nd d=2, 4 parameters) with R1 gamma = 0.3 on the ball of radius
-   0.5, relative gap 1e-2 (budget 30 s per constant).
+   0.5, relative gap 1e-2 (budget 30 s per constant).  Hard on purpose: mu = -r^2/4 is attained on the
+   whole circle theta = 0, |psi| = r, so the search must refine along a curve, not near a point.
 
 Case 1 is repeated with the mean-value form intersected in (``mean_value=True``): fewer, dearer boxes.
 The Weyl-type matrix bound adds ``||R||_2 = O(width)`` to every box, so the boxes needed near an extremum

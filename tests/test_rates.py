@@ -247,6 +247,17 @@ def test_rates_table_end_to_end(quadratic):
     assert by["altgd"].step == pytest.approx(by["altgd"].optimal_step)     # no theorem: its optimal step
 
 
+def test_nonlinear_game_measured_rates_respect_the_certified_bounds():
+    # Dirac-GAN with the asymmetric scheme: strongly monotone on B_0.5, mu = 0.5 - 0.25/4 (theory.md §4.4);
+    # the bounds use the certified (mu_lo, L_hi) of the ball, the trajectories start inside it
+    fld = VectorField(games.dirac(), [__import__("gandynamics").Asymmetric(eps=0.5, gamma=1.0)])
+    rows, info = rates(fld, ["gd", "eg", "eftp", "ogda"], step="theory", region="ball:0.5", max_seconds=5)
+    assert info["mu"]["lo"] <= 0.4375 <= info["mu"]["hi"] + 1e-12
+    for r in rows:
+        assert r.bound is not None and r.bound_holds is True, r
+        assert r.measured_rate <= r.bound
+
+
 def test_rates_bad_input(quadratic):
     with pytest.raises(GandynamicsError, match="unknown method"):
         rates(quadratic, ["sgd"], measure=False)
