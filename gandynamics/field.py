@@ -14,6 +14,7 @@ array([[ 0. , -0.5],
 from __future__ import annotations
 
 import math
+import os
 from functools import cached_property
 from typing import Mapping, Sequence
 
@@ -23,8 +24,27 @@ import sympy as sp
 from . import codegen
 from .errors import GandynamicsError
 from .regularizers import apply_regularizers
+from .symdiff import Differentiator
 
 __all__ = ["VectorField"]
+
+
+def _generator_fingerprint() -> str:
+    """A hash of the code that turns F into source (codegen, symdiff, this version), so that a change of
+    the generator never reuses a stale cached source."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        import hashlib
+        from pathlib import Path
+        from . import symdiff
+        h = hashlib.sha256(codegen.CODEGEN_VERSION.encode())
+        for mod in (codegen, symdiff):
+            h.update(Path(mod.__file__).read_bytes())
+        _FINGERPRINT = h.hexdigest()[:16]
+    return _FINGERPRINT
+
+
+_FINGERPRINT = None
 
 
 class VectorField:
@@ -56,13 +76,20 @@ class VectorField:
         self.z = tuple(game.params)
         self.hyper = tuple(game.hyper)
         self.defaults = {s.name: float(v) for s, v in game.hyper.items()}
-        F = sp.Matrix([sp.diff(game.loss_g, t) for t in game.theta] + [sp.diff(game.loss_d, q) for q in game.psi])
+        # one memoised differentiator for F (and, lazily, DF): see gandynamics.symdiff
+        self._diff = Differentiator(self.z)
+        F = sp.Matrix([self._diff.diff(game.loss_g, t) for t in game.theta]
+                      + [self._diff.diff(game.loss_d, q) for q in game.psi])
         for reg, gamma in pending:
             F = reg.transform(F, self.z, gamma)
         self.F = F
-        self.DF = F.jacobian(self.z)
         self.equilibrium = None if game.equilibrium is None else np.asarray(game.equilibrium, dtype=float)
         self.nonsmooth = game.nonsmooth
+
+    @cached_property
+    def DF(self) -> sp.Matrix:
+        """The exact Jacobian of F (sympy), derived on first use (memoised chain rule, gandynamics.symdiff)."""
+        return self._diff.jacobian(list(self.F))
 
     # ------------------------------------------------------------------ names and parameters
     @property
@@ -133,13 +160,35 @@ class VectorField:
         return out
 
     # ------------------------------------------------------------------ compiled evaluation
+    #: up to this many parameters the Jacobian is printed entry by entry from the symbolic DF (readable,
+    #: exact zeros); above it, as the forward-mode derivative of F's program (code size ~ size of F, not n^2)
+    DENSE_MAX = 12
+
     def source(self, kernels: str = "") -> str:
         """The generated numba module source (F, DF and ``kernels``)."""
-        return codegen.generate_source(self.F, self.DF, self.z, self.hyper, kernels)
+        DF = self.DF if self.n <= self.DENSE_MAX else None
+        return codegen.generate_source(self.F, DF, self.z, self.hyper, kernels)
 
     @cached_property
     def _base_source(self) -> str:
-        return self.source()
+        """The generated source, cached on disk under a hash of F (srepr), the symbol order and the codegen
+        version, so that a warm process skips the symbolic Jacobian, cse and printing."""
+        import hashlib
+        key = "|".join([_generator_fingerprint(), str(self.DENSE_MAX), repr(self.names),
+                        repr([s.name for s in self.hyper]), sp.srepr(self.F)])
+        path = codegen.cache_dir() / f"source_{hashlib.sha256(key.encode()).hexdigest()[:24]}.txt"
+        try:
+            return path.read_text()
+        except OSError:
+            pass
+        text = self.source()
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        try:
+            tmp.write_text(text)
+            os.replace(tmp, path)
+        except OSError:  # a read-only cache only costs time
+            pass
+        return text
 
     def compiled(self, kernels: str = ""):
         """The imported generated module (``field``, ``jacobian`` and any appended kernels)."""

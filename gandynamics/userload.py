@@ -1,7 +1,17 @@
 """Load a user's game from ``path/to/file.py:factory`` (the CLI's ``--game``).
 
-The factory is called with no arguments (or with ``--param`` values it accepts) and must return a
-:class:`~gandynamics.game.Game` or :class:`~gandynamics.game.GAN`.  An error inside the user's file is
+The factory is called with no arguments (or with the ``--param`` values it names as keyword parameters,
+converted to the type of the parameter's default like the built-in games' parameters; the remaining
+``--param`` values are hyperparameters of the field) and must return a :class:`~gandynamics.game.Game` or
+:class:`~gandynamics.game.GAN`.  Example file (``--game mygame.py:game``)::
+
+    import sympy as sp
+    from gandynamics import Game
+
+    def game(scale=1.0):
+        x, y = sp.symbols("x y")
+        return Game([x], [y], scale * x * y + x**2 / 2, -scale * x * y + y**2 / 2, equilibrium=(0, 0))
+  An error inside the user's file is
 reported as one line naming the file and line, never as a traceback from inside gandynamics.
 """
 
@@ -15,17 +25,20 @@ from pathlib import Path
 
 from .errors import GandynamicsError
 from .game import GAN, Game
+from .games import _coerce
 
 __all__ = ["load_user_game"]
 
 
-def _where(exc: BaseException, path: Path) -> str:
+def _where(exc: BaseException, path: Path, shown: str | None = None) -> str:
+    """``file:line`` of the innermost frame of ``exc`` inside the user's file (``shown`` as the user typed it)."""
+    shown = shown or str(path)
+    if isinstance(exc, SyntaxError) and exc.lineno and exc.filename and Path(exc.filename).resolve() == path:
+        return f"{shown}:{exc.lineno}"
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path]
-    if isinstance(exc, SyntaxError) and exc.lineno:
-        return f"{path}:{exc.lineno}"
     if frames:
-        return f"{path}:{frames[-1].lineno}"
-    return str(path)
+        return f"{shown}:{frames[-1].lineno}"
+    return shown
 
 
 def load_user_game(spec: str, params: dict | None = None):
@@ -43,22 +56,34 @@ def load_user_game(spec: str, params: dict | None = None):
         sys.modules[modname] = module
         mspec.loader.exec_module(module)
     except GandynamicsError as exc:
-        raise GandynamicsError(f"{_where(exc, path)}: {exc}") from None
+        raise GandynamicsError(f"{_where(exc, path, file)}: {exc}") from None
     except Exception as exc:  # report the user's line, not ours
-        raise GandynamicsError(f"{_where(exc, path)}: {type(exc).__name__}: {exc}") from None
+        raise GandynamicsError(f"{_where(exc, path, file)}: {type(exc).__name__}: {exc}") from None
     factory = getattr(module, name, None)
     if factory is None or not callable(factory):
         raise GandynamicsError(f"{file}: no function named {name!r}")
     params = dict(params or {})
-    accepted = inspect.signature(factory).parameters
-    kwargs = {k: v for k, v in params.items() if k in accepted}
+    try:
+        sig = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        sig = {}
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig.values())
+    accepted = {k for k, p in sig.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    kwargs = {}
+    for k, v in params.items():
+        if k in accepted:
+            default = sig[k].default
+            # CLI values arrive as text: convert like the built-in games' parameters
+            kwargs[k] = v if default is inspect.Parameter.empty else _coerce(default, v, k, f"{file}:{name}")
+        elif takes_any:
+            kwargs[k] = v
     try:
         game = factory(**kwargs)
     except GandynamicsError as exc:
-        raise GandynamicsError(f"{_where(exc, path)}: {exc}") from None
+        raise GandynamicsError(f"{_where(exc, path, file)}: {exc}") from None
     except Exception as exc:
-        raise GandynamicsError(f"{_where(exc, path)}: {type(exc).__name__}: {exc}") from None
+        raise GandynamicsError(f"{_where(exc, path, file)}: {type(exc).__name__}: {exc}") from None
     if not isinstance(game, (Game, GAN)):
         raise GandynamicsError(f"{file}:{name} returned {type(game).__name__}, expected a gandynamics Game or GAN")
-    rest = {k: v for k, v in params.items() if k not in accepted}
+    rest = {k: v for k, v in params.items() if k not in kwargs}
     return game, rest
