@@ -27,6 +27,9 @@ The kernels' signatures ::
     run_dopri5(row0, row1, Z0, ...same...)
 
 ``CODE`` selects the update rule (:data:`CODES`), ``[blk0, blk1)`` the blocks of ``NB`` rows to run;
+compiled with ``error_model="numpy"`` (a division by zero gives inf/NaN, flagged as divergence, never an
+exception inside a thread) and ``fastmath={"contract"}`` (fused multiply-add only: no ``nnan``/``ninf``, so the
+NaN/inf checks are kept; ``fastmath=True`` is never used);
 
 ``Z0 (B, n)`` initial states, ``P (B, n_p)`` hyperparameters, ``H (B, 2)`` step sizes ``(h_G, h_D)``,
 ``BETA (B,)`` momenta, ``ZSTAR (B, n)`` equilibria, ``K`` steps, ``REC_IDX (R,)`` the sorted step indices at
@@ -203,7 +206,7 @@ def _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON):
                 FINAL[lo + b, i] = z[i, b]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", fastmath={{"contract"}})
 def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON, BOUND, BOX, USE_BOX, IOPT, FOPT):
     B = Z0.shape[0]
     n = NZ

@@ -53,12 +53,15 @@ def data(B, seed=0):
 
 
 def best(fn, repeat):
-    ts = []
+    """(best wall time, best CPU time of this process summed over its threads) over ``repeat`` runs."""
+    ts, cs = [], []
     for _ in range(repeat):
+        c = time.process_time()
         t = time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t)
-    return min(ts)
+        cs.append(time.process_time() - c)
+    return min(ts), min(cs)
 
 
 # ----------------------------------------------------------------------------------------------- NumPy
@@ -203,13 +206,16 @@ def main(argv=None):
     nt = numba.get_num_threads()
     for m in ("gd", "eg", "eftp"):
         run = lambda: sweep(fld, m, inits=inits, grid=grid, steps=K, product=False, progress=False)
-        t_all = best(run, args.repeat)
+        t_all, c_all = best(run, args.repeat)
         numba.set_num_threads(1)
-        t_one = best(run, 1)
+        t_one, c_one = best(run, args.repeat)
         numba.set_num_threads(nt)
         Kn = args.numpy_K
-        t_np = best(lambda: numpy_run(m, inits, gam, h, Kn), args.repeat) * K / Kn
-        r = {"method": m, "gd": B * K / t_all / 1e6, "gd1": B * K / t_one / 1e6, "np": B * K / t_np / 1e6}
+        t_np, c_np = best(lambda: numpy_run(m, inits, gam, h, Kn), args.repeat)
+        t_np, c_np = t_np * K / Kn, c_np * K / Kn
+        w = B * K / 1e6
+        r = {"method": m, "gd": w / t_all, "gd1": w / t_one, "np": w / t_np,
+             "gd_cpu": w / c_all, "gd1_cpu": w / c_one, "np_cpu": w / c_np}
         if have_jax:
             import jax
             f = jax_runner(m, K)
@@ -217,10 +223,10 @@ def main(argv=None):
             t = time.perf_counter()
             f(zi, gi, hi).block_until_ready()
             r["jax_compile"] = time.perf_counter() - t
-            t_jax = best(lambda: f(zi, gi, hi).block_until_ready(), args.repeat)
-            r["jax"] = B * K / t_jax / 1e6
+            t_jax, c_jax = best(lambda: f(zi, gi, hi).block_until_ready(), args.repeat)
+            r["jax"], r["jax_cpu"] = w / t_jax, w / c_jax
         rows.append(r)
-        print(r, flush=True)
+        print({k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()}, flush=True)
 
     head = "| method | gandynamics (%d threads) | gandynamics (1 thread) | NumPy (vectorized) | ratio vs NumPy |" % nt
     sep = "|---|---|---|---|---|"
@@ -228,11 +234,16 @@ def main(argv=None):
         head += " JAX jit(vmap(scan)) | ratio vs JAX |"
         sep += "---|---|"
     table = [head, sep]
+    cpu = ["| method | gandynamics (%d threads) | gandynamics (1 thread) | NumPy | JAX |" % nt, "|---|---|---|---|---|"]
     for r in rows:
         line = f"| {r['method']} | {r['gd']:.1f} | {r['gd1']:.1f} | {r['np']:.1f} | {r['gd'] / r['np']:.2f}x |"
         if have_jax:
             line += f" {r['jax']:.1f} | {r['gd'] / r['jax']:.2f}x |"
         table.append(line)
+        cpu.append(f"| {r['method']} | {r['gd_cpu']:.1f} | {r['gd1_cpu']:.1f} | {r['np_cpu']:.1f} | "
+                   + (f"{r['jax_cpu']:.1f} |" if have_jax else "- |"))
+    table += ["", "the same runs per CPU-second of this process (Mts per CPU-s; less sensitive to other load on the "
+                  "machine; NumPy runs on one core):", ""] + cpu
     out = "\n".join(lines + ["", "million trajectory-steps per second (wall time of the whole sweep call, best of "
                                  f"{args.repeat}):", ""] + table + ["", comp])
     if have_jax:
