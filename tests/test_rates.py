@@ -258,6 +258,19 @@ def test_nonlinear_game_measured_rates_respect_the_certified_bounds():
         assert r.measured_rate <= r.bound
 
 
+def test_rates_table_altgd_with_several_discriminator_steps(dirac_r1):
+    # n_g, n_d reach altgd (its matrix P_psi^n_d P_theta^n_g) and its simulation, and nothing else
+    rows, _ = rates(dirac_r1, ["altgd", "altmomentum"], step=0.2, region="ball:0.1", beta=-0.3, n_d=5, max_seconds=5)
+    A = dirac_r1.eval_DF([0.0, 0.0])
+    alt, mom = rows
+    assert alt.local_rate == pytest.approx(local_rate("altgd", A, 0.2, n_theta=1, n_d=5), rel=1e-12)
+    assert mom.local_rate == pytest.approx(local_rate("altmomentum", A, 0.2, n_theta=1, beta=-0.3), rel=1e-12)
+    for r in rows:
+        assert r.measured_rate == pytest.approx(r.local_rate, rel=1e-3)
+    with pytest.raises(GandynamicsError, match="one step per player"):
+        iteration_matrix("altmomentum", A, 0.2, 1, beta=-0.3, n_d=2)
+
+
 def test_rates_bad_input(quadratic):
     with pytest.raises(GandynamicsError, match="unknown method"):
         rates(quadratic, ["sgd"], measure=False)

@@ -143,11 +143,12 @@ def iteration_matrix(method: str, A, h: float, n_theta: int | None = None, beta:
         botp = I - E                                  # ... and kept elsewhere
         return np.block([[top, topp], [bot, botp]])
 
+    if (n_g, n_d) != (1, 1):
+        raise GandynamicsError("alternating momentum takes one step per player (n_g = n_d = 1)")
     Mt = half(Et)
     # the psi half-update reads the *new* theta: apply it after Mt (composition does exactly that)
     Mp = half(Ep)
-    return Mp @ Mt if (n_g, n_d) == (1, 1) else (np.linalg.matrix_power(Mp, int(n_d))
-                                                 @ np.linalg.matrix_power(Mt, int(n_g)))
+    return Mp @ Mt
 
 
 def spectral_radius(M) -> float:
@@ -442,7 +443,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     rows = []
     nt = fld.n_theta
     for m in methods:
-        kw = dict(n_theta=nt, beta=beta, n_g=n_g, n_d=n_d)
+        # n_g, n_d belong to alternating GD only (alternating momentum takes one step per player)
+        kw = dict(n_theta=nt, beta=beta, n_g=n_g if m == "altgd" else 1, n_d=n_d if m == "altgd" else 1)
         h_opt, r_opt = optimal_step(m, A, **kw)
         h_max = largest_stable_step(m, A, h_opt=h_opt, **kw)
         if fixed is not None:
@@ -463,7 +465,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         b = theoretical_bound(m, h, mu, L)
         meas = start = div = None
         if measure:
-            tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=beta, n_g=n_g, n_d=n_d, expected=loc,
+            tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=beta, n_g=kw["n_g"], n_d=kw["n_d"], expected=loc,
                                equilibrium=zstar)
             meas = float(tr.rate) if np.isfinite(tr.rate) else None
             start = z0.tolist()
