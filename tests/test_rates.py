@@ -280,3 +280,19 @@ def test_rates_bad_input(quadratic):
         from gandynamics.analysis.constants import Region
         rates(quadratic, ["gd"], region=Region.box([1, 1], [2, 2]), measure=False)
     assert set(RATE_METHODS) >= {"gd", "altgd", "eg", "eftp", "ogda", "momentum", "altmomentum", "flow"}
+
+
+@pytest.mark.parametrize("reg,closed", [
+    # theory.md §1.10, simultaneous GD step limit h < 2|Re l|/|l|^2 on the Dirac-GAN, f'(0) = 1/2, f''(0) = -1/4
+    ("consensus:gamma=1", lambda: 2 * 1 / (1 * 0.25 + 1)),                 # 2 g / (g^2 f'^2 + 1)
+    ("r1:gamma=0.3", lambda: 0.3 / 0.25),                                  # g / f'^2
+    ("instance-noise:sigma=0.5", lambda: 2 * 0.25 * 0.25 / 0.25),          # 2 |f''| s^2 / f'^2 (complex regime)
+    ("nagarajan-kolter:eta=0.5", lambda: 2 * 0.5),                         # 2 eta (complex regime)
+])
+def test_gd_step_limits_of_the_dirac_table(reg, closed):
+    from gandynamics.cli.common import parse_reg
+    from gandynamics import make_regularizer
+    name, opts = parse_reg(reg)
+    fld = VectorField(games.dirac(), [make_regularizer(name, **opts)])
+    A = fld.eval_DF([0.0, 0.0])
+    assert largest_stable_step("gd", A) == pytest.approx(closed(), rel=1e-9)
