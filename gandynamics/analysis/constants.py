@@ -228,7 +228,8 @@ def _lmin_at(fld, p, z):
 @dataclass
 class Bracket:
     """``lo <= constant <= hi``; ``witness`` the point of the region that gives the estimate side
-    (``lo`` for L, ``hi`` for mu), ``value`` the constant's local value there."""
+    (``lo`` for L, ``hi`` for mu), ``value`` the constant's local value there (a floating-point value).
+    The other side (``hi`` for L, ``lo`` for mu) is the certified one: ``certified`` names it."""
 
     name: str
     lo: float
@@ -238,7 +239,7 @@ class Bracket:
     boxes: int = 0
     seconds: float = 0.0
     converged: bool = False
-    certified: bool = True
+    certified: str = "hi"
 
     @property
     def gap(self) -> float:
@@ -455,11 +456,11 @@ def _require_continuous(fld, reg: Region, p) -> None:
                                    f"sign/Heaviside): no Lipschitz constant there; choose a region away from it")
 
 
-def _bracket(name, which, res, certified=True) -> Bracket:
+def _bracket(name, which, res) -> Bracket:
     best, z, gub, boxes, secs, conv, _ = res
     if which == "L":
-        return Bracket(name, best, gub, z, best, boxes, secs, conv, certified)
-    return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, certified)
+        return Bracket(name, best, gub, z, best, boxes, secs, conv, "hi")
+    return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo")
 
 
 def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float = 1e-12, max_boxes: int = 20000,
