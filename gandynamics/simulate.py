@@ -18,8 +18,9 @@ linear rate ``|z_k - z*| ~ C rho^k`` this returns ``rho`` (theory.md §5.4); ``r
 ``sweep`` records ``samples`` equally spaced distances per trajectory for the fit.
 
 Parallel sweeps.  ``sweep`` builds a picklable :class:`Plan` (the generated module's *source text* plus the
-row arrays); :func:`run_rows` runs rows ``[lo, hi)`` of a plan and returns their columns.  Locally the
-chunks run in order in this process (a tqdm bar when the sweep takes more than ~2 s; Ctrl-C stops after
+row arrays); :func:`run_rows` runs rows ``[lo, hi)`` of a plan and returns their columns, splitting them
+into contiguous ranges run by ``numba.get_num_threads()`` threads (the kernels release the GIL; no number
+depends on the split).  Locally the chunks run in order in this process (a tqdm bar when the sweep takes more than ~2 s; Ctrl-C stops after
 the running chunk and keeps the finished rows); with ``client=`` (a ``dask.distributed.Client`` or a
 ``concurrent.futures.Executor``) they are handed to :func:`gandynamics.distributed.map_rows`, which sizes
 the chunks from the row cost measured on the workers and gathers the results in grid order.
@@ -284,8 +285,9 @@ def _threaded(call, units: int) -> None:
         if pool is None:
             from concurrent.futures import ThreadPoolExecutor
             pool = _POOLS[nt] = ThreadPoolExecutor(max_workers=nt, thread_name_prefix="gandynamics")
-    cuts = np.linspace(0, units, nt + 1).round().astype(int)
-    futs = [pool.submit(call, int(cuts[j]), int(cuts[j + 1])) for j in range(nt)]
+    parts = min(units, 4 * nt)  # a few ranges per thread: the pool balances uneven rows (early divergence)
+    cuts = np.linspace(0, units, parts + 1).round().astype(int)
+    futs = [pool.submit(call, int(cuts[j]), int(cuts[j + 1])) for j in range(parts)]
     try:
         for f in futs:
             f.result()
