@@ -217,6 +217,11 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K, REC_IDX, RECORD, RE
     n_d = IOPT[2]
     dfirst = IOPT[3]
     alternating = IOPT[4]
+    # run-time (non-literal) values for the helper calls: literal arguments would make numba compile a
+    # separate specialisation of each helper (measured: 3 copies of _gk_post)
+    zero = blk0 - blk0
+    nrt = Z0.shape[1]
+    yes = R >= 0
     z = np.empty((n, NB))
     zs = np.empty((n, NB))
     hs = np.empty((n, NB))
@@ -240,14 +245,14 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K, REC_IDX, RECORD, RE
 {init}
         ri = 0
         if R > 0 and REC_IDX[0] == 0:
-            _gk_post(0, lo, m, 0, True, 0, z, zs, hs, a1, a2, a3, a4, bb, alive, code, BOUND, RECORD, REC, DIST,
-                     FINAL, DIVAT, REASON)
+            _gk_post(zero, lo, m, zero, yes, zero, z, zs, hs, a1, a2, a3, a4, bb, alive, code, BOUND, RECORD, REC,
+                     DIST, FINAL, DIVAT, REASON)
             ri = 1
         nalive = m
         for k in range(1, K + 1):
 {step}
             # cheap test of every column (NaN/inf make acc NaN), details only when something is off
-            nbad = 0
+            nbad = zero
             for b in range(NB):
                 acc = 0.0
                 mx = 0.0
@@ -281,13 +286,13 @@ _STEPS = {
 {_P}    for b in range(NB):
 {_P}        z[i, b] -= hs[i, b] * f[i, b]
 {_P}if USE_BOX:
-{_P}    _gk_project(z, BOX, 0, n)"""),
+{_P}    _gk_project(z, BOX, zero, nrt)"""),
     # block Gauss-Seidel: n_g generator steps, then n_d discriminator steps (or the reverse)
     "altgd": dict(init="", step=f"""\
 {_P}for part in range(2):
 {_P}    gen = (part == 0) != (dfirst != 0)
-{_P}    i0 = 0 if gen else nth
-{_P}    i1 = nth if gen else n
+{_P}    i0 = zero if gen else nth
+{_P}    i1 = nth if gen else nrt
 {_P}    reps = n_g if gen else n_d
 {_P}    for rep in range(reps):
 {_P}        field_block(z, pb, f, NB)
@@ -303,13 +308,13 @@ _STEPS = {
 {_P}    for b in range(NB):
 {_P}        a1[i, b] = z[i, b] - hs[i, b] * f[i, b]
 {_P}if USE_BOX:
-{_P}    _gk_project(a1, BOX, 0, n)
+{_P}    _gk_project(a1, BOX, zero, nrt)
 {_P}field_block(a1, pb, f, NB)
 {_P}for i in range(n):
 {_P}    for b in range(NB):
 {_P}        z[i, b] -= hs[i, b] * f[i, b]
 {_P}if USE_BOX:
-{_P}    _gk_project(z, BOX, 0, n)"""),
+{_P}    _gk_project(z, BOX, zero, nrt)"""),
     # a1 = F(w_{k-1}) (w_{-1} = z_0); w_k = z_k - h a1; a1 = F(w_k); z_{k+1} = z_k - h a1
     "eftp": dict(init=f"""\
         field_block(z, pb, a1, NB)""", step=f"""\
@@ -317,13 +322,13 @@ _STEPS = {
 {_P}    for b in range(NB):
 {_P}        a2[i, b] = z[i, b] - hs[i, b] * a1[i, b]
 {_P}if USE_BOX:
-{_P}    _gk_project(a2, BOX, 0, n)
+{_P}    _gk_project(a2, BOX, zero, nrt)
 {_P}field_block(a2, pb, a1, NB)
 {_P}for i in range(n):
 {_P}    for b in range(NB):
 {_P}        z[i, b] -= hs[i, b] * a1[i, b]
 {_P}if USE_BOX:
-{_P}    _gk_project(z, BOX, 0, n)"""),
+{_P}    _gk_project(z, BOX, zero, nrt)"""),
     # a1 = F(z_{k-1}) (z_{-1} = z_0); z_{k+1} = z_k - 2h F(z_k) + h a1
     "ogda": dict(init=f"""\
         field_block(z, pb, a1, NB)""", step=f"""\
@@ -333,7 +338,7 @@ _STEPS = {
 {_P}        z[i, b] = z[i, b] - 2.0 * hs[i, b] * f[i, b] + hs[i, b] * a1[i, b]
 {_P}        a1[i, b] = f[i, b]
 {_P}if USE_BOX:
-{_P}    _gk_project(z, BOX, 0, n)"""),
+{_P}    _gk_project(z, BOX, zero, nrt)"""),
     # heavy ball, a1 = z_{k-1} (z_{-1} = z_0): z_{k+1} = z_k - h F(z_k) + beta (z_k - z_{k-1});
     # alternating: the same per player, the second player seeing the first one's new value
     "momentum": dict(init=f"""\
@@ -343,12 +348,12 @@ _STEPS = {
 {_P}nparts = 2 if alternating != 0 else 1
 {_P}for part in range(nparts):
 {_P}    if nparts == 1:
-{_P}        i0 = 0
-{_P}        i1 = n
+{_P}        i0 = zero
+{_P}        i1 = nrt
 {_P}    else:
 {_P}        gen = (part == 0) != (dfirst != 0)
-{_P}        i0 = 0 if gen else nth
-{_P}        i1 = nth if gen else n
+{_P}        i0 = zero if gen else nth
+{_P}        i1 = nth if gen else nrt
 {_P}    field_block(z, pb, f, NB)
 {_P}    for i in range(i0, i1):
 {_P}        for b in range(NB):
