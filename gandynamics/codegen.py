@@ -198,6 +198,36 @@ def _emit_flat(name: str, args: str, stmts, loads: dict, ret: str) -> str:
     return "\n\n\n".join(funcs + ["\n".join(main)])
 
 
+def _atomize(reps, state=None):
+    """Give every composite argument of a function (and every composite base of a power) its own temp,
+    ``t = c sigmoid(a + b)`` -> ``s = a + b; t = c sigmoid(s)``, so that a local partial never repeats a
+    large argument once per symbol inside it (which made the partials program quadratic in its size)."""
+    made, names = state if state is not None else ({}, sp.numbered_symbols("a_", real=True))
+    out = []
+
+    def temp(a):
+        if a.is_Atom:
+            return a
+        s_ = made.get(a)
+        if s_ is None:
+            s_ = next(names)
+            made[a] = s_
+            out.append((s_, a))
+        return s_
+
+    def walk(e):
+        if e.is_Atom:
+            return e
+        args = [walk(a) for a in e.args]
+        if isinstance(e, sp.Function) or e.is_Pow:
+            args = [temp(a) for a in args]
+        return e.func(*args)
+
+    for t, e in reps:
+        out.append((t, walk(e)))
+    return out
+
+
 def _large_program(f_exprs, zs, ps, loads) -> str:
     """``field`` and ``jacobian`` for a large game (see :mod:`gandynamics._jvp`).
 
@@ -210,7 +240,8 @@ def _large_program(f_exprs, zs, ps, loads) -> str:
 
     nz = len(zs)
     reps, reduced = sp.cse(f_exprs, symbols=sp.numbered_symbols("t_"), order="none")
-    reps = list(reps)
+    state = ({}, sp.numbered_symbols("a_", real=True))
+    reps = _atomize(list(reps), state)
     node = {s: i for i, s in enumerate(zs)}
     outnode = []
     for i, e in enumerate(reduced):
@@ -218,7 +249,7 @@ def _large_program(f_exprs, zs, ps, loads) -> str:
             outnode.append(e)
         elif e.free_symbols & set(zs) or any(t in e.free_symbols for t, _ in reps):
             o = sp.Symbol(f"o_{i}", real=True)
-            reps.append((o, e))
+            reps.extend(_atomize([(o, e)], state))
             outnode.append(o)
         else:
             outnode.append(e)  # a constant (or hyperparameter-only) component: zero row of DF
