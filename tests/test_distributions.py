@@ -1,0 +1,126 @@
+"""Distributions by quadrature: exact on polynomials up to the rule's degree (and not beyond), tensor
+products, pushforwards, convolutions (instance noise), convergence on the standard loss.
+
+Reference moments are closed forms written in the test (Gaussian moments ``(j-1)!!``, uniform moments
+``(hi^{k+1} - lo^{k+1}) / ((k+1)(hi-lo))``), the convergence reference is ``scipy.integrate.quad``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from scipy import integrate
+
+from gandynamics import Atoms, GandynamicsError, Normal, Pushforward, Uniform, convolve
+from gandynamics.distributions import expectation
+
+
+def num(e) -> float:
+    return float(sp.N(e, 30))
+
+
+def normal_moment(mu, s, k):
+    """E[(mu + s u)^k], u ~ N(0, 1): sum_j C(k, j) mu^(k-j) s^j E[u^j], E[u^j] = (j-1)!! for even j."""
+    out = 0.0
+    for j in range(0, k + 1, 2):
+        dfact = math.prod(range(j - 1, 0, -2)) if j > 0 else 1
+        out += math.comb(k, j) * mu ** (k - j) * s**j * dfact
+    return out
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 5, 8])
+def test_gauss_hermite_exact_up_to_degree_2q_minus_1(order):
+    mu, s = 0.7, 1.3
+    d = Normal(mu, s**2, order=order)
+    for k in range(0, 2 * order):
+        got = num(expectation(d, lambda x: x[0] ** k))
+        ref = normal_moment(mu, s, k)
+        assert abs(got - ref) <= 1e-12 * max(1.0, abs(ref)), (order, k)
+    # and the rule is not exact one degree beyond (the claim is sharp, so the test can fail)
+    k = 2 * order
+    assert abs(num(expectation(Normal(0, 1, order=order), lambda x: x[0] ** k)) - normal_moment(0, 1, k)) > 1e-6
+
+
+@pytest.mark.parametrize("order", [1, 2, 4, 6])
+def test_gauss_legendre_exact_up_to_degree_2q_minus_1(order):
+    lo, hi = -0.5, 2.0
+    d = Uniform(lo, hi, order=order)
+    for k in range(0, 2 * order):
+        ref = (hi ** (k + 1) - lo ** (k + 1)) / ((k + 1) * (hi - lo))
+        assert abs(num(expectation(d, lambda x: x[0] ** k)) - ref) <= 1e-12 * max(1.0, abs(ref))
+    k = 2 * order
+    ref = (1 - (-1) ** (k + 1)) / ((k + 1) * 2)
+    assert abs(num(expectation(Uniform(-1, 1, order=order), lambda x: x[0] ** k)) - ref) > 1e-6
+
+
+def test_tensor_product_and_full_covariance():
+    mean = [1.0, -2.0]
+    cov = np.array([[2.0, 0.6], [0.6, 0.5]])
+    d = Normal(mean, cov, order=3)
+    assert len(d.atoms()) == 9
+    # E[x x^T] = cov + mean mean^T  (degree 2 <= 5)
+    second = np.array([[num(expectation(d, lambda x, i=i, j=j: x[i] * x[j])) for j in range(2)] for i in range(2)])
+    assert np.abs(second - (cov + np.outer(mean, mean))).max() < 1e-12
+    # diagonal variances: E[x1^3 x2^2] factorises for independent coordinates
+    d2 = Normal([0.5, 1.0], [1.0, 4.0], order=3)
+    got = num(expectation(d2, lambda x: x[0] ** 3 * x[1] ** 2))
+    assert abs(got - normal_moment(0.5, 1.0, 3) * normal_moment(1.0, 2.0, 2)) < 1e-12
+    # weights sum to one
+    assert abs(sum(num(w) for w, _ in Uniform([0, 0, 0], [1, 2, 3], order=2).atoms()) - 1) < 1e-14
+
+
+def test_pushforward_is_symbolic_in_the_generator_parameters():
+    a, b = sp.symbols("a b", real=True)
+    d = Pushforward(Normal(0, 1, order=2), lambda z: (a * z + b,))
+    assert sp.simplify(expectation(d, lambda x: x[0]) - b) == 0
+    assert sp.simplify(expectation(d, lambda x: x[0] ** 2) - (a**2 + b**2)) == 0
+    assert d.order == 2 and "Gauss-Hermite order 2" in d.describe()
+
+
+def test_convolution_adds_noise_variance():
+    sigma = sp.Symbol("sigma", positive=True)
+    base = Atoms([-1, 3], weights=[sp.Rational(1, 4), sp.Rational(3, 4)])
+    d = convolve(base, Normal(0, sigma**2, order=3))
+    mean = 0.25 * -1 + 0.75 * 3
+    second = 0.25 * 1 + 0.75 * 9
+    for sv in (0.5, 1.7):   # the expectations are polynomials in sigma: compare at two values
+        at = lambda e: num(e.xreplace({sigma: sv}))
+        assert abs(at(expectation(d, lambda x: x[0])) - mean) < 1e-12
+        assert abs(at(expectation(d, lambda x: x[0] ** 2)) - (second + sv**2)) < 1e-12
+        fourth = 0.25 * 1 + 0.75 * 81 + 6 * second * sv**2 + 3 * sv**4
+        assert abs(at(expectation(d, lambda x: x[0] ** 4)) - fourth) < 1e-11
+    assert "order 3" in d.describe()
+
+
+def test_standard_loss_expectation_converges_with_the_order():
+    """E_{x ~ N(0.3, 0.8^2)} -softplus(-(1.5 x - 0.2)) (the standard loss of a linear D) is not a
+    polynomial: the error must shrink as the order grows (reference: adaptive quadrature)."""
+    mu, s = 0.3, 0.8
+    t = sp.Symbol("t")
+
+    def g(x):
+        return -float(np.logaddexp(0.0, -(1.5 * x - 0.2)))
+
+    ref = integrate.quad(lambda x: g(x) * math.exp(-((x - mu) ** 2) / (2 * s**2)) / (s * math.sqrt(2 * math.pi)),
+                         -np.inf, np.inf, epsabs=1e-14, epsrel=1e-14)[0]
+    errs = []
+    for order in (2, 4, 8, 16, 32):
+        val = num(expectation(Normal(mu, s**2, order=order), lambda x: -sp.log(1 + sp.exp(-(1.5 * x[0] - 0.2)))))
+        errs.append(abs(val - ref))
+    assert errs[-1] < 1e-10
+    assert all(e2 <= e1 * 1.01 for e1, e2 in zip(errs, errs[1:])), errs
+    assert errs[0] > 1e-6   # and the low orders are visibly approximate
+
+
+def test_bad_input_is_a_one_line_error():
+    with pytest.raises(GandynamicsError, match="order"):
+        Normal(0, 1, order=0).atoms()
+    with pytest.raises(GandynamicsError, match="weights"):
+        Atoms([0, 1], weights=[1]).atoms()
+    with pytest.raises(GandynamicsError, match="cov"):
+        Normal([0, 0], np.eye(3), order=2).atoms()
+    with pytest.raises(GandynamicsError, match="dimension"):
+        convolve(Atoms([[0, 0]]), Normal(0, 1, order=2)).atoms()

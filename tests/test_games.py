@@ -1,0 +1,295 @@
+"""The built-in games: each Jacobian at its equilibrium against the closed form of theory.md (§1–§6), and
+every game x applicable regularizer: symbolic DF against central finite differences of F.
+
+Expected values are typed in from theory.md (or derived in the test from its formulas), never computed by
+the code under test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gandynamics import (JARE, R1, R2, WGANGP, Asymmetric, Consensus, GandynamicsError, InstanceNoise,
+                         NagarajanKolter, Tikhonov, VectorField, games)
+from gandynamics.cli.list_cmd import catalogue
+from gandynamics.game import GAN
+from gandynamics.losses import sigmoid, softplus
+
+TOL = 1e-10
+
+
+def J_at_eq(fld, params=None, compiled=True):
+    """J = -DF at the documented equilibrium, compiled (numba) or, to keep the suite fast, by NumPy
+    evaluation of the same sympy expressions."""
+    z = fld.equilibrium
+    if compiled:
+        assert np.linalg.norm(fld.eval_F(z, params)) < 1e-12, "the documented equilibrium is a zero of F"
+        return fld.eval_J(z, params)
+    F, DF = _numeric(fld)
+    p = fld.param_vector(params)
+    assert np.linalg.norm(F(z, p)) < 1e-12, "the documented equilibrium is a zero of F"
+    return -DF(z, p)
+
+
+# ---------------------------------------------------------------------------------------------- registry
+def test_every_new_game_is_listed_with_source_and_parameters():
+    names = {g["name"]: g for g in catalogue()["games"]}
+    for name in ("dirac", "dirac-nd", "bilinear", "quadratic", "quadratic-sga", "nk-scale", "jare-gaussian",
+                 "gaussian-mean", "lq-wgan", "mlp"):
+        assert name in names and names[name]["source"]
+    assert names["jare-gaussian"]["params"] == {"n": 2, "v": (0.0, 2.0), "sigma": 0.7, "order": 3}
+    assert names["gaussian-mean"]["params"]["v"] == (3.0, 4.0)
+    assert names["lq-wgan"]["params"]["m"] == 0.0 and names["lq-wgan"]["params"]["s"] == 1.0
+
+
+def test_bad_game_parameters_are_one_line_errors():
+    for name, kw in [("mlp", {"k": 0}), ("mlp", {"dim": 3}), ("jare-gaussian", {"n": 3, "v": (1.0, 2.0)}),
+                     ("lq-wgan", {"s": -1.0}), ("nk-scale", {"order": 0}), ("jare-gaussian", {"sigma": 0.0})]:
+        with pytest.raises(GandynamicsError):
+            games.make_game(name, **kw)
+    with pytest.raises(GandynamicsError, match="takes no --loss"):
+        games.make_game("quadratic", loss="wgan")
+
+
+# ---------------------------------------------------------------------------------------------- §5.5, §6
+def test_bilinear_matrix():
+    B = np.array([[1.0, 2.0], [0.5, -1.0], [0.0, 3.0]])
+    fld = VectorField(games.bilinear(B))
+    J = J_at_eq(fld, compiled=False)
+    Jref = np.block([[np.zeros((3, 3)), -B], [B.T, np.zeros((2, 2))]])  # F = (B y, -B^T x), J = -DF
+    assert np.abs(J - Jref).max() < TOL
+    sv = np.linalg.svd(B, compute_uv=False)
+    eig = np.sort_complex(np.linalg.eigvals(J))
+    assert np.allclose(np.sort(np.abs(eig.imag))[-4:], np.sort(np.r_[sv, sv]), atol=1e-10)
+
+
+@pytest.mark.parametrize("a,b,c", [(1.0, 10.0, 1.0), (0.3, -2.0, 1.7), (2.0, 0.5, 0.0)])
+def test_quadratic_closed_form(a, b, c):
+    fld = VectorField(games.quadratic())  # a, b, c are hyperparameters: no recompilation per value
+    params = {"a": a, "b": b, "c": c}
+    DF = -J_at_eq(fld, params)
+    assert np.abs(DF - np.array([[a, b], [-b, c]])).max() < TOL          # theory.md §6
+    disc = complex((a - c) ** 2 - 4 * b**2) ** 0.5
+    ref = np.sort_complex(np.array([(a + c + disc) / 2, (a + c - disc) / 2]))
+    assert np.abs(np.sort_complex(np.linalg.eigvals(DF)) - ref).max() < 1e-10
+
+
+def test_quadratic_sga_preset():
+    fld = VectorField(games.make_game("quadratic-sga"))
+    DF = -J_at_eq(fld)
+    assert np.abs(DF - np.array([[1, 10], [-10, 1]])).max() < TOL        # H of theory.md §6.2
+    assert np.allclose(np.sort_complex(np.linalg.eigvals(DF)), [1 - 10j, 1 + 10j])
+
+
+def test_gaussian_mean_wgan():
+    d = 2
+    fld = VectorField(games.make_game("gaussian-mean"))
+    assert np.allclose(fld.equilibrium, [3, 4, 0, 0])
+    DF = -J_at_eq(fld)
+    I = np.eye(d)
+    assert np.abs(DF - np.block([[0 * I, -I], [I, 0 * I]])).max() < TOL  # theory.md §6 table
+    # F = (-w, theta - v) everywhere (linear critic, WGAN): check away from the equilibrium too
+    z = np.array([1.0, -2.0, 0.5, 0.25])
+    assert np.abs(fld.eval_F(z) - np.r_[-z[2:], z[:2] - [3, 4]]).max() < 1e-12
+
+
+# ---------------------------------------------------------------------------------------------- §2.3 NK toy
+M2, M4 = 1 / 3, 1 / 5   # moments of U[-1, 1]
+
+
+def nk_closed_form(fp, fpp, eta=0.0):
+    """theory.md §2.3 in (w, a) order, then reordered to our (a, w)."""
+    Jwa = np.array([[2 * fpp * M4, -2 * fp * M2],
+                    [2 * fp * M2 + 8 * eta * M2 * M4 * fp * fpp, -8 * eta * M2**2 * fp**2]])
+    P = np.array([[0, 1], [1, 0]])
+    return P @ Jwa @ P
+
+
+@pytest.mark.parametrize("loss,fp,fpp", [("standard", 0.5, -0.25), ("wgan", 1.0, 0.0)])
+@pytest.mark.parametrize("eta", [0.0, 0.3])
+def test_nk_scale_closed_form(loss, fp, fpp, eta):
+    regs = [NagarajanKolter(eta=eta)] if eta else []
+    fld = VectorField(games.make_game("nk-scale", loss=loss), regs)
+    assert np.allclose(fld.equilibrium, [1, 0])
+    J = J_at_eq(fld)
+    assert np.abs(J - nk_closed_form(fp, fpp, eta)).max() < TOL
+
+
+def test_nk_scale_numbers_of_theory():
+    J = J_at_eq(VectorField(games.nk_scale(loss="standard")))
+    assert np.abs(J - np.array([[0, 1 / 3], [-1 / 3, -1 / 10]])).max() < TOL
+    eig = np.sort_complex(np.linalg.eigvals(J))
+    assert np.abs(eig - np.array([-1 / 20 - 1j * np.sqrt(391) / 60, -1 / 20 + 1j * np.sqrt(391) / 60])).max() < 1e-12
+    eta = 0.4
+    J = J_at_eq(VectorField(games.nk_scale(loss="wgan"), [NagarajanKolter(eta=eta)]))
+    # char. poly lambda^2 + (8 eta / 9) lambda + 4/9
+    assert abs(np.trace(J) + 8 * eta / 9) < TOL and abs(np.linalg.det(J) - 4 / 9) < TOL
+
+
+def test_nk_scale_quadrature_order_matters():
+    """Order 2 integrates only degree <= 3 exactly, so m4 = E x^4 is wrong (1/9 instead of 1/5): the
+    Jacobian's (w, w) entry 2 f''(0) m4 must then differ — the quadrature is really used."""
+    J2 = J_at_eq(VectorField(games.nk_scale(order=2)), compiled=False)
+    assert abs(J2[1, 1] - 2 * (-0.25) * (1 / 9)) < TOL
+    J3 = J_at_eq(VectorField(games.nk_scale(order=3)), compiled=False)
+    assert abs(J3[1, 1] - 2 * (-0.25) * M4) < TOL
+
+
+# ---------------------------------------------------------------------------------------------- §3 JARE
+def jare_closed_form(v, sigma, c, k):
+    n = len(v)
+    Sigma = sigma**2 * np.eye(n) + np.outer(v, v)
+    return np.block([[np.zeros((n, n)), c * np.eye(n)], [-c * np.eye(n), -k * Sigma]])
+
+
+@pytest.mark.parametrize("loss,c,k", [("standard", 0.5, 0.5), ("wgan", 1.0, 0.0)])
+def test_jare_gaussian_closed_form(loss, c, k):
+    fld = VectorField(games.make_game("jare-gaussian", loss=loss))
+    assert np.allclose(fld.equilibrium, [0, 2, 0, 0])
+    assert np.abs(J_at_eq(fld) - jare_closed_form([0, 2], 0.7, c, k)).max() < TOL
+
+
+def test_jare_gaussian_three_dims_and_order_two_is_exact():
+    v = (1.0, 0.0, -2.0)
+    fld = VectorField(games.jare_gaussian(n=3, v=v, sigma=0.4, order=2))
+    assert np.abs(J_at_eq(fld, compiled=False) - jare_closed_form(v, 0.4, 0.5, 0.5)).max() < TOL
+
+
+def test_jare_regularizer_on_its_own_example():
+    """theory.md §3.4: J_JARE = (I - gamma J_off^T) J, JARE's singular values all scale by sqrt(1 + gamma^2 c^2)."""
+    gamma = 0.8
+    J = jare_closed_form([0, 2], 0.7, 0.5, 0.5)
+    Joff = J.copy()
+    Joff[:2, :2] = 0
+    Joff[2:, 2:] = 0
+    ref = (np.eye(4) - gamma * Joff.T) @ J
+    Jj = J_at_eq(VectorField(games.jare_gaussian(), [JARE(gamma=gamma)]), compiled=False)
+    assert np.abs(Jj - ref).max() < TOL
+    s0, s1 = np.linalg.svd(J, compute_uv=False), np.linalg.svd(Jj, compute_uv=False)
+    assert np.allclose(s1, s0 * np.sqrt(1 + gamma**2 * 0.25), rtol=1e-10)
+
+
+def test_jare_gaussian_matches_the_source_sign_convention():
+    """Nie & Patel's objective E g1(theta^T x) + E g2(theta^T (phi + z)) (realness D) written directly,
+    with the same quadrature, equals our L: the game is theirs, not its mirror image."""
+    gan = games.jare_gaussian(order=2)
+    phi, th = gan.theta, gan.psi
+    g1 = lambda t: -softplus(-t)
+    g2 = lambda t: -softplus(t)
+    their = sum(w * g1(sum(a * b for a, b in zip(th, x))) for w, x in gan.real.atoms()) + \
+        sum(w * g2(sum(a * b for a, b in zip(th, x))) for w, x in gan.fake.atoms())
+    pt = dict(zip(phi + th, [0.3, 1.1, -0.4, 0.7]))
+    assert abs(float((gan.objective() - their).xreplace(pt))) < 1e-12
+
+
+# ---------------------------------------------------------------------------------------------- §4.5 LQ
+@pytest.mark.parametrize("m,s", [(0.0, 1.0), (0.5, 1.3)])
+def test_lq_wgan_unregularized_is_skew_with_omega(m, s):
+    fld = VectorField(games.lq_wgan(m=m, s=s))
+    assert np.allclose(fld.equilibrium, [s, m, 0, 0])
+    J = J_at_eq(fld)
+    assert np.abs(J + J.T).max() < TOL
+    T = 1 + 4 * m**2 + 4 * s**2
+    om2 = np.array([(T - np.sqrt(T**2 - 16 * s**2)) / 2, (T + np.sqrt(T**2 - 16 * s**2)) / 2])
+    assert np.allclose(np.sort(np.abs(np.linalg.eigvals(J).imag))[::2], np.sqrt(om2), atol=1e-10)
+
+
+@pytest.mark.parametrize("m,s,eps,gamma", [(0.0, 1.0, 0.0, 1.0), (0.5, 1.3, 0.2, 0.7)])
+def test_lq_wgan_asymmetric_Ra(m, s, eps, gamma):
+    fld = VectorField(games.lq_wgan(m=m, s=s), [Asymmetric(eps=eps, gamma=gamma, anchor=f"{s},{m}")])
+    DF = -J_at_eq(fld)
+    ref = np.array([[eps, 0, 0, -2 * s], [0, eps, -1, -2 * m], [0, 1, gamma, 2 * gamma * m],
+                    [2 * s, 2 * m, 2 * gamma * m, 4 * gamma * (m**2 + s**2)]])     # theory.md §4.5
+    assert np.abs(DF - ref).max() < TOL
+    if (m, s, eps, gamma) == (0.0, 1.0, 0.0, 1.0):   # 1/2 ± i sqrt(3)/2 and 2 (double)
+        eig = np.sort_complex(np.linalg.eigvals(DF))
+        assert np.allclose(eig[:2], [0.5 - 1j * np.sqrt(3) / 2, 0.5 + 1j * np.sqrt(3) / 2], atol=1e-10)
+        assert np.allclose(eig[2:], [2, 2], atol=1e-6)   # defective double eigenvalue: ~sqrt(eps) accuracy
+
+
+def test_lq_wgan_other_readings_worked_numbers():
+    # (R-b): both terms on the discriminator, m = 0, s = 1, eps = 0.5, gamma = 1 (theory.md §4.5)
+    fld = VectorField(games.lq_wgan(), [Asymmetric(eps=0.5, gamma=1.0, tikhonov_on="discriminator")])
+    eig = np.sort_complex(np.linalg.eigvals(-J_at_eq(fld, compiled=False)))
+    ref = np.sort_complex(np.array([0.75 - 0.661437827766j, 0.75 + 0.661437827766j, 1.2192235936, 3.2807764064]))
+    assert np.abs(eig - ref).max() < 1e-9
+    # (R-c): DF_c(z*) and L = ||DF_c||_2 = 4.7603986447
+    m, s, eps, gamma = 0.0, 1.0, 0.5, 1.0
+    fld = VectorField(games.lq_wgan(), [Asymmetric(eps=eps, gamma=gamma, tikhonov_on="discriminator", penalty="nk")])
+    DF = -J_at_eq(fld, compiled=False)
+    ref = np.array([[4 * gamma * s**2, 4 * gamma * s * m, 0, -2 * s], [4 * gamma * s * m, gamma * (1 + 4 * m**2), -1, -2 * m],
+                    [0, 1, eps, 0], [2 * s, 2 * m, 0, eps]])
+    assert np.abs(DF - ref).max() < TOL
+    assert abs(np.linalg.norm(DF, 2) - 4.7603986447) < 1e-9
+
+
+# ---------------------------------------------------------------------------------------------- mlp
+def test_mlp_parameter_counts_and_equilibrium_manifold():
+    assert len(games.mlp(k=1).params) == 4
+    assert len(games.mlp(k=49).params) == 100
+    assert len(games.mlp(k=3, dim=2, bias=True).params) == 6 + 4 * 3
+    k, dim = 2, 2
+    fld = VectorField(games.mlp(k=k, dim=dim, bias=True))
+    J = J_at_eq(fld, compiled=False)
+    # with u = 0 every column of a hidden weight or bias vanishes (module docstring): k (dim + 1) zero columns
+    names = fld.names
+    hidden = [i for i, nm in enumerate(names) if nm[0] in "wc"]
+    assert len(hidden) == k * (dim + 1)
+    assert np.abs(J[:, hidden]).max() < 1e-15   # zero up to the rounding of the data atoms' sums
+    # the rest is a generic non-trivial block
+    assert np.abs(J).max() > 1e-3
+
+
+def test_mlp_symbolic_jacobian_equals_finite_differences():
+    fld = VectorField(games.mlp(k=2, dim=1, bias=True))   # n = 8: the entry-by-entry route
+    rng = np.random.default_rng(7)
+    for _ in range(2):
+        z = rng.normal(size=fld.n) * 0.8
+        h = 1e-6
+        fd = np.column_stack([(fld.eval_F(z + h * e) - fld.eval_F(z - h * e)) / (2 * h) for e in np.eye(fld.n)])
+        assert np.abs(fld.eval_DF(z) - fd).max() < 1e-7
+
+
+# ---------------------------------------------------------------------------------------------- every game x regularizer
+SMALL = {"dirac": {}, "dirac-nd": {"d": 2}, "bilinear": {}, "quadratic": {}, "quadratic-sga": {},
+         "nk-scale": {"order": 3}, "jare-gaussian": {"order": 2}, "gaussian-mean": {"order": 2},
+         "lq-wgan": {"order": 2}, "mlp": {"k": 1, "bias": True}}
+REGS = [R1(gamma=0.3), R2(gamma=0.4), WGANGP(gamma=0.5, order=2), InstanceNoise(sigma=0.5, order=2),
+        Consensus(gamma=0.2), NagarajanKolter(eta=0.3), JARE(gamma=0.4), Tikhonov(eps=0.2),
+        Asymmetric(eps=0.1, gamma=0.6)]
+MODULES = [{"sigmoid": lambda x: 1 / (1 + np.exp(-x)), "softplus": lambda x: np.logaddexp(0, x)}, "numpy"]
+
+
+def _numeric(fld):
+    args = list(fld.z) + list(fld.hyper)
+    F = sp.lambdify(args, list(fld.F), modules=MODULES)
+    DF = sp.lambdify(args, fld.DF.tolist(), modules=MODULES)
+    return (lambda z, p: np.array(F(*z, *p), dtype=float)), (lambda z, p: np.array(DF(*z, *p), dtype=float))
+
+
+@pytest.mark.parametrize("name", list(SMALL))
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**31 - 1))
+def test_every_game_with_every_applicable_regularizer(name, seed):
+    """Each game x each regularizer whose structure it has builds; DF (symbolic) equals central finite
+    differences of F at a random point (plain NumPy evaluation of the sympy expressions; the compiled route
+    is compared with the symbolic one in test_scaling.py and test_codegen.py)."""
+    model = games.make_game(name, **SMALL[name])
+    rng = np.random.default_rng(seed)
+    for reg in REGS:
+        if reg.stage == "gan" and not isinstance(model, GAN) or (isinstance(reg, Asymmetric) and not isinstance(model, GAN)):
+            with pytest.raises(GandynamicsError, match="GAN"):
+                VectorField(model, [reg])
+            continue
+        fld = VectorField(model, [reg])
+        F, DF = _numeric(fld)
+        p = fld.param_vector()
+        z = (fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n)) + rng.normal(size=fld.n) * 0.5
+        h = 1e-6
+        fd = np.column_stack([(F(z + h * e, p) - F(z - h * e, p)) / (2 * h) for e in np.eye(fld.n)])
+        ref = DF(z, p)
+        assert np.abs(ref - fd).max() < 1e-6 * max(1.0, np.abs(ref).max()), (name, reg)
