@@ -388,20 +388,25 @@ def _fit_rows(idx, dist, life, floor, out):
     ok = np.empty(R, dtype=np.int64)
     win = np.empty(R, dtype=np.int64)
     for r in range(dist.shape[0]):
-        nok = 0
         nwin = 0
+        half = 0.5 * life[r]
+        for j in range(R):  # the window [T/2, T] first: logs only where they are used
+            d = dist[r, j]
+            if half <= idx[j] <= life[r] and d > floor[r] and d < math.inf:
+                logd[j] = math.log(d)
+                win[nwin] = j
+                nwin += 1
+        if nwin >= 3:
+            out[r] = math.exp(_line_slope(idx, logd, win, 0, nwin))
+            continue
+        nok = 0
         for j in range(R):
             d = dist[r, j]
             if idx[j] <= life[r] and d > floor[r] and d < math.inf:
                 logd[j] = math.log(d)
                 ok[nok] = j
                 nok += 1
-                if idx[j] >= 0.5 * life[r]:
-                    win[nwin] = j
-                    nwin += 1
-        if nwin >= 3:
-            out[r] = math.exp(_line_slope(idx, logd, win, 0, nwin))
-        elif nok >= 2:
+        if nok >= 2:
             lo = nok // 2 if nok >= 4 else 0
             out[r] = math.exp(_line_slope(idx, logd, ok, lo, nok))
         else:
