@@ -543,6 +543,9 @@ def local_cluster(n_workers: int, threads_per_worker: int = 1, **kwargs):
     try:
         client = distributed.Client(cluster)
         try:
+            from ._dask_plugins import IgnoreSigint
+            client.register_plugin(IgnoreSigint())  # Ctrl-C is the client's to handle
+
             yield client
         finally:
             client.close()

@@ -222,6 +222,16 @@ def test_each_worker_process_uses_its_share_of_the_cores(client):
     assert {t for t, _ in out} == {max(1, cpus // 2)}
 
 
+def _sigint_handler():
+    return int(signal.getsignal(signal.SIGINT)) if isinstance(signal.getsignal(signal.SIGINT), int) else -1
+
+
+def test_workers_leave_ctrl_c_to_the_client(client):
+    # Ctrl-C in a terminal reaches every process of the foreground group: the workers ignore it and the
+    # client cancels (checked by hand: `kill -INT -PGID` mid-sweep -> rc 130, finished rows kept, no error)
+    assert set(client.run(_sigint_handler).values()) == {int(signal.SIG_IGN)}
+
+
 def _cache_stats(source):
     """Numba cache hits/misses of the generated module's kernels in this worker process."""
     from gandynamics import codegen
@@ -295,6 +305,7 @@ def test_worker_killed_mid_sweep_loses_nothing(client):
         os.kill(killed["pid"], 0)
     client.wait_for_workers(2, timeout=30)
     assert killed["pid"] not in client.run(os.getpid).values()
+    assert set(client.run(_sigint_handler).values()) == {int(signal.SIG_IGN)}  # the replacement too
 
 
 # --------------------------------------------------------------------------------------------- CLI
