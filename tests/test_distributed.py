@@ -144,6 +144,14 @@ def test_thread_pool_gives_the_local_table(local_small):
         assert_same_table(local_small, _small_sweep(ex, chunk_size=37))  # chunks cross method boundaries
 
 
+def test_process_pool_gives_the_local_table(local_small):
+    # everything crosses a process boundary by pickle: plan (source text + arrays), run_rows, _warm
+    import multiprocessing
+    with cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as ex:
+        assert D.n_slots(ex) == 1
+        assert_same_table(local_small, _small_sweep(ex))
+
+
 _FAILED = set()
 
 
