@@ -176,11 +176,19 @@ def _host(address: str) -> str:
     return rest.rsplit(":", 1)[0] if ":" in rest else rest
 
 
+def _workers(client) -> dict:
+    """Address -> info of every worker (some dask versions list only 5 unless asked for all)."""
+    try:
+        return client.scheduler_info(n_workers=-1).get("workers", {})
+    except Exception:  # older dask: no n_workers argument, and all workers listed
+        return client.scheduler_info().get("workers", {})
+
+
 def n_slots(client) -> int:
     """How many chunks the engine runs at once: worker processes of a Dask cluster (tasks within one
     process are serialized, see the module docstring), ``max_workers`` of a process pool, 1 otherwise."""
     if _is_dask(client):
-        return max(1, len(client.scheduler_info().get("workers", {})))
+        return max(1, len(_workers(client)))
     if isinstance(client, cf.ProcessPoolExecutor):
         return max(1, int(getattr(client, "_max_workers", 1)))
     if isinstance(client, cf.Executor):
@@ -382,7 +390,7 @@ def _session(client, plan, fn, warm, retries, threads):
     if _is_dask(client):
         if threads is None:
             procs: dict[str, int] = {}
-            for addr in client.scheduler_info().get("workers", {}):
+            for addr in _workers(client):
                 procs[_host(addr)] = procs.get(_host(addr), 0) + 1
             threads = procs or None
         [plan_f] = client.scatter([plan], broadcast=True, hash=False)
@@ -516,7 +524,7 @@ def connect(address: str, timeout: float = 10.0):
         raise GandynamicsError(f"cannot connect to a Dask scheduler at {address!r} ({msg}); "
                                f"start one with `dask scheduler` or use --workers N") from None
     client = box["client"]
-    if not client.scheduler_info().get("workers"):
+    if not _workers(client):
         try:
             client.wait_for_workers(1, timeout=timeout)
         except (TimeoutError, OSError):
