@@ -1,9 +1,9 @@
 """The static half of the large-game Jacobian: forward-mode propagation over the program of F.
 
 :func:`gandynamics.codegen.generate_source` (route ``DF = None``) prints F's common-subexpression program
-``t_k = e_k(z, p, t_<k)`` and the non-trivial local partials ``d e_k / d s`` (s a state or an earlier temp)
-as generated code; the chain rule itself is data, the edge lists ``(target, source, weight)``, and is
-applied by :func:`propagate`, compiled once for every game:
+``t_k = e_k(z, p, t_<k)`` and those local partials ``d e_k / d s`` (s a state or an earlier temp) that are
+not simply a number times at most two values as generated code; the chain rule itself is data, the edge
+lists ``(target, source, weight)``, and is applied by :func:`propagate`, compiled once for every game:
 
 .. math::
 
@@ -21,29 +21,20 @@ __all__ = ["propagate"]
 
 
 @njit(cache=True)
-def propagate(z, p, w, g, tgt, src, kind, widx, wconst, outnode, out):
+def propagate(V, nnodes, tgt, src, wc, i1, i2, outnode, out):
     """Fill ``out`` (n x n) with DF: tangents of every node for the n unit directions.
 
-    Nodes ``0..n-1`` are the states, ``n + k`` the temp ``t_k`` (value ``w[k]``).  Edge ``e`` adds
-    ``c_e * tangent[src[e]]`` to ``tangent[tgt[e]]``, with ``c_e`` = ``wconst[e]`` (kind 0), ``z[widx]``
-    (1), ``p[widx]`` (2), ``w[widx]`` (3) or ``g[widx]`` (4, a computed partial).  Edges are in program
-    order, so every source is complete before it is read.  ``outnode[i]`` is F_i's node (-1: constant)."""
-    n = z.shape[0]
-    T = np.zeros((n + w.shape[0], n))
+    Nodes ``0..n-1`` are the states, ``n + k`` the temp ``t_k``.  Edge ``e`` adds
+    ``wc[e] * V[i1[e]] * V[i2[e]] * tangent[src[e]]`` to ``tangent[tgt[e]]``; ``V`` holds ``1, z, p``, the
+    temps and the computed partials (``V[0] = 1``), so a partial such as ``-t_3``, ``2 z_1`` or
+    ``t_4 t_9`` is data, not code.  Edges are in program order, so every source is complete before it is
+    read.  ``outnode[i]`` is F_i's node (-1: a constant component)."""
+    n = out.shape[0]
+    T = np.zeros((nnodes, n))
     for j in range(n):
         T[j, j] = 1.0
     for e in range(tgt.shape[0]):
-        k = kind[e]
-        if k == 0:
-            c = wconst[e]
-        elif k == 1:
-            c = z[widx[e]]
-        elif k == 2:
-            c = p[widx[e]]
-        elif k == 3:
-            c = w[widx[e]]
-        else:
-            c = g[widx[e]]
+        c = wc[e] * V[i1[e]] * V[i2[e]]
         if c != 0.0:
             ti = tgt[e]
             si = src[e]

@@ -232,9 +232,9 @@ def _large_program(f_exprs, zs, ps, loads) -> str:
     """``field`` and ``jacobian`` for a large game (see :mod:`gandynamics._jvp`).
 
     ``_primal(z, p, w)`` computes F's cse program into ``w`` (every output is a temp); ``field`` copies
-    the outputs; ``_partials(z, p, w, g)`` computes the local partials that are neither numbers nor single
-    symbols; ``jacobian`` propagates unit tangents along the edge lists ``_TGT, _SRC, _KIND, _WIDX,
-    _WCONST`` (exact chain rule on the expression DAG, partials by :mod:`gandynamics.symdiff`).
+    the outputs; ``_partials(z, p, w, g)`` computes the local partials that are not a number times at
+    most two values; ``jacobian`` propagates unit tangents along the edge lists ``_TGT, _SRC, _WC, _I1,
+    _I2`` (exact chain rule on the expression DAG, partials by :mod:`gandynamics.symdiff`).
     """
     from .symdiff import Differentiator
 
@@ -258,7 +258,12 @@ def _large_program(f_exprs, zs, ps, loads) -> str:
         node[t] = nz + k
     tloads = dict(loads)
     tloads.update({t: f"w[{k}]" for k, t in enumerate(temps)})
-    pindex = {s: j for j, s in enumerate(ps)}
+    npar, nw = len(ps), max(1, len(temps))
+    # V = (1, z, p, w, g): every value a weight can be made of
+    vindex = {s_: 1 + j for j, s_ in enumerate(zs)}
+    vindex.update({s_: 1 + nz + j for j, s_ in enumerate(ps)})
+    vindex.update({t: 1 + nz + npar + k for k, t in enumerate(temps)})
+    g0 = 1 + nz + npar + nw
     D = Differentiator(list(zs) + temps)
     edges, partials = [], []
     for t, e in reps:
@@ -266,17 +271,14 @@ def _large_program(f_exprs, zs, ps, loads) -> str:
             d = D.diff(e, s_)
             if d == 0:
                 continue
-            if d.is_Number:
-                edges.append((node[t], node[s_], 0, 0, float(d)))
-            elif d in node and d not in pindex:
-                j = node[d]
-                edges.append((node[t], node[s_], 1 if j < nz else 3, j if j < nz else j - nz, 0.0))
-            elif d in pindex:
-                edges.append((node[t], node[s_], 2, pindex[d], 0.0))
+            coeff, factors = d.as_coeff_mul()
+            if coeff.is_Number and len(factors) <= 2 and all(f in vindex for f in factors):
+                idx = [vindex[f] for f in factors] + [0] * (2 - len(factors))
+                edges.append((node[t], node[s_], float(coeff), idx[0], idx[1]))
             else:
-                edges.append((node[t], node[s_], 4, len(partials), 0.0))
+                edges.append((node[t], node[s_], 1.0, g0 + len(partials), 0))
                 partials.append((f"g[{len(partials)}]", d))
-    nw, ng = max(1, len(temps)), max(1, len(partials))
+    ng = max(1, len(partials))
     prim = _emit_flat("_primal", "z, p, w", list(reps), tloads, ret="w")
     part = _emit_flat("_partials", "z, p, w, g", partials, tloads, ret="g")
 
@@ -296,9 +298,9 @@ def _large_program(f_exprs, zs, ps, loads) -> str:
 
 _TGT = {arr([e[0] for e in edges], "int64")}
 _SRC = {arr([e[1] for e in edges], "int64")}
-_KIND = {arr([e[2] for e in edges], "int64")}
-_WIDX = {arr([e[3] for e in edges], "int64")}
-_WCONST = {arr([e[4] for e in edges], "float64")}
+_WC = {arr([e[2] for e in edges], "float64")}
+_I1 = {arr([e[3] for e in edges], "int64")}
+_I2 = {arr([e[4] for e in edges], "int64")}
 _OUTNODE = {arr(onodes, "int64")}
 
 
@@ -322,7 +324,17 @@ def jacobian(z, p, out):
     _primal(z, p, w)
     g = np.empty({ng})
     _partials(z, p, w, g)
-    return _propagate(z, p, w, g, _TGT, _SRC, _KIND, _WIDX, _WCONST, _OUTNODE, out)
+    V = np.empty({g0 + ng})
+    V[0] = 1.0
+    for j in range(NZ):
+        V[1 + j] = z[j]
+    for j in range(NP):
+        V[{1 + nz} + j] = p[j]
+    for k in range({nw}):
+        V[{1 + nz + npar} + k] = w[k]
+    for m in range({ng}):
+        V[{g0} + m] = g[m]
+    return _propagate(V, {nz + nw}, _TGT, _SRC, _WC, _I1, _I2, _OUTNODE, out)
 """
 
 
