@@ -10,12 +10,12 @@ gamma or h never recompiles).
 Batch layout
 ------------
 Trajectories are processed in blocks of ``NB`` columns: the state of a block is an array ``z`` of shape
-``(n, NB)`` (``NB = 32``) and the field of the whole block is evaluated in one inner loop
+``(n, NB)`` (``NB = 64``) and the field of the whole block is evaluated in one inner loop
 (``field_block``) that LLVM vectorizes (AVX-512: 8 lanes), the logistic function going through the
-branch-free ``exp`` of :mod:`gandynamics._numeric` (LLVM cannot vectorize calls to libm's ``exp``).  With
-``NB = 8`` the vector loop (8 lanes x 4 interleaved) never ran and throughput halved (measured); the
-sequential per-trajectory loop reached about 30 Mts/s per core against about 200 for the block form on
-the R1 Dirac-GAN.  No value ever crosses from one
+branch-free ``exp`` of :mod:`gandynamics._numeric` (LLVM cannot vectorize calls to libm's ``exp``).
+Measured on the R1 Dirac-GAN (kernel only, million trajectory-steps per CPU-second, gd / eftp): NB = 8:
+the vector loop (8 lanes x 4 interleaved) never ran, about 60; NB = 32: 295 / 231; NB = 64: 441 / 384;
+NB = 128: 453 / 409; a sequential per-trajectory loop with libm's exp: about 30.  No value ever crosses from one
 column to another: each trajectory's result is independent of its neighbours, of its position in the
 batch and of the number of threads.  The last block is padded with inert columns (state ``z*``, step 0).
 
@@ -56,7 +56,7 @@ from __future__ import annotations
 __all__ = ["kernel_source", "KERNELS", "CODES", "REASONS", "DEFAULT_NB"]
 
 #: block width (trajectories evaluated together in the inner loop)
-DEFAULT_NB = 32
+DEFAULT_NB = 64
 
 #: REASON codes written by the kernels
 REASONS = {0: "", 1: "nan", 2: "overflow", 3: "bound", 4: "stepsize"}

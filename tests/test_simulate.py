@@ -216,11 +216,12 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
         return real(plan, lo, hi, out)
 
     monkeypatch.setattr(S, "run_rows", flaky)
-    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 100)}, step=0.1, steps=20,
-                chunk_size=32)
-    assert not res.complete and res.meta["interrupted"]
-    assert res["finished"].tolist() == [True] * 64 + [False] * 36
-    assert np.all(np.isfinite(res["distance"][:64])) and np.all(np.isnan(res["distance"][64:]))
+    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 300)}, step=0.1, steps=20,
+                chunk_size=64)
+    c = res.meta["chunk_size"]  # a multiple of the block width
+    assert not res.complete and res.meta["interrupted"] and 3 * c < 300
+    assert res["finished"].tolist() == [True] * (2 * c) + [False] * (300 - 2 * c)
+    assert np.all(np.isfinite(res["distance"][:2 * c])) and np.all(np.isnan(res["distance"][2 * c:]))
 
 
 def test_exports_roundtrip(tmp_path):
@@ -378,11 +379,11 @@ def test_sigmoid_v_matches_sigmoid():
 
 
 def test_progress_bar_when_forced(capsys):
-    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 96)}, step=0.1, steps=10,
-                chunk_size=32, progress=True)
+    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 300)}, step=0.1, steps=10,
+                chunk_size=64, progress=True)
     assert res.complete
     err = capsys.readouterr().err
-    assert "sweep" in err and "96" in err  # tqdm's bar on stderr, counting trajectories
-    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 96)}, step=0.1, steps=10,
-                chunk_size=32)
+    assert "sweep" in err and "300" in err  # tqdm's bar on stderr, counting trajectories
+    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 300)}, step=0.1, steps=10,
+                chunk_size=64)
     assert capsys.readouterr().err == ""  # a sweep this short shows no bar
