@@ -253,8 +253,8 @@ def _cache_stats(source):
     return hits, misses
 
 
-def test_workers_load_compiled_kernels_from_the_cache(client):
-    # the client measures the row cost first (compiling into numba's disk cache): workers never compile
+def test_workers_load_compiled_kernels_from_the_cache(client, local_small):
+    # the local sweep compiled the kernels into numba's disk cache: the workers load them, never compile
     from gandynamics.simulate import kernel_module_source
     _small_sweep(client)
     stats = client.run(_cache_stats, kernel_module_source(_dirac()))
