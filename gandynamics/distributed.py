@@ -4,7 +4,8 @@ A sweep (:func:`gandynamics.simulate.sweep`) is a table of independent rows (one
 rows ``[0, n)`` are cut into contiguous chunks (:func:`chunk_ranges`); each chunk is one task that runs
 ``run_rows(plan, lo, hi)`` on a worker, and :func:`map_chunks` gathers the partial results back *in grid
 order*, so the table is the same as the local one, row for row and bit for bit (same compiled code, same
-inputs; no value ever crosses between rows).  :func:`map_rows` sizes the chunks from the cost of a row
+inputs; no value ever crosses between rows) — on workers with the same CPU model as the client; numba
+compiles for the host CPU, so machines with other vector units may differ in the last bits.  :func:`map_rows` sizes the chunks from the cost of a row
 measured on the workers by a first wave of one block per worker (:func:`auto_chunk_size`).
 
 What is shipped
