@@ -29,7 +29,7 @@ Ctrl-C
 Chunk sizes
     :func:`map_rows` runs a first wave of one block (the batch kernels' unit, 32 rows) per worker slot,
     takes the median of their run times on the workers as the cost of a block, and cuts the rest into
-    chunks of about ``T / (32 slots)`` seconds (``T`` the remaining work), within [0.2 s, 2 s] and at
+    chunks of about ``T / (32 slots)`` seconds (``T`` the remaining work), within [0.2 s, 60 s] and at
     least 4 per slot (:func:`auto_chunk_size`): the per-task overhead (about a millisecond) stays under
     1 %, the slots finish within about half a chunk of each other, and a dying worker loses little.
 
@@ -68,9 +68,10 @@ INSTALL_HINT = "install gandynamics[distributed] (pip install 'gandynamics[distr
 
 #: chunks per worker slot aimed at: the slots then finish within about half a chunk, ~1/64 of their share
 CHUNKS_PER_SLOT = 32
-#: bounds on a chunk's duration: long against Dask's ~1 ms per-task overhead, short enough that a dying
-#: worker loses little and the progress bar moves
-MIN_CHUNK_SECONDS, MAX_CHUNK_SECONDS = 0.2, 2.0
+#: bounds on a chunk's duration: long against Dask's ~1 ms per-task overhead; short enough that a dying
+#: worker loses little and the progress bar moves, yet a long sweep on many workers stays at tens of
+#: thousands of tasks, not millions (a 10-hour sweep on 100 workers: 60 000 chunks of 60 s)
+MIN_CHUNK_SECONDS, MAX_CHUNK_SECONDS = 0.2, 60.0
 #: and never fewer than this many chunks per slot (load balance when rows are few and slow)
 MIN_CHUNKS_PER_SLOT = 4
 
@@ -130,8 +131,9 @@ def auto_chunk_size(n_rows: int, seconds_per_row: float, slots: int) -> int:
     ``size = clip(min(ceil(c / seconds_per_row), ceil(n_rows / (MIN_CHUNKS_PER_SLOT * slots))), 1, n_rows)``.
 
     About 32 chunks per slot make the slots finish within ~1/64 of their share (load balance at the
-    end); chunks of at least 0.2 s keep Dask's per-task overhead (~1 ms) under 1 %; at most 2 s bound
-    what a dying worker loses.  A zero or unknown cost gives the balance bound alone.
+    end); chunks of at least 0.2 s keep Dask's per-task overhead (~1 ms) under 1 %; at most 60 s bound
+    what a dying worker loses and keep the bar moving.  A zero or unknown cost gives the balance bound
+    alone.
     """
     n_rows = _int(n_rows, "the number of rows", 0)
     slots = max(1, int(slots))

@@ -80,13 +80,13 @@ def test_auto_chunk_size_bounds(n, spr, slots):
 def test_auto_chunk_size_hand_values():
     # 10_000 rows of 1 ms on 2 slots: T = 10 s, T/64 = 0.16 s -> 0.2 s chunks = 200 rows (balance: 1250)
     assert D.auto_chunk_size(10_000, 1e-3, 2) == 200
-    # 0.1 s rows: T = 1000 s, T/64 = 15.6 s -> 2 s chunks = 20 rows
-    assert D.auto_chunk_size(10_000, 1e-1, 2) == 20
+    # 0.125 s rows: T = 1250 s, T/64 = 19.53 s -> ceil(19.53 / 0.125) = ceil(156.25) = 157 rows
+    assert D.auto_chunk_size(10_000, 0.125, 2) == 157
     # 10 us rows: 0.2 s would be 20_000 rows; balance caps at 10_000 / 8 = 1250
     assert D.auto_chunk_size(10_000, 1e-5, 2) == 1250
-    # 1 ms rows, a million of them on 4 slots: T = 1000 s, T/128 = 7.8 s -> 2 s = 2000 rows
-    assert D.auto_chunk_size(10**6, 1e-3, 4) == 2000
-    # slow rows: 3 s each -> one row per chunk
+    # 2**20 rows of 0.5 s on 4 slots: T/128 = 4096 s -> capped at 60 s = 120 rows
+    assert D.auto_chunk_size(2**20, 0.5, 4) == 120
+    # slow rows: 3 s each, 50 rows on 4 slots -> balance ceil(50/16) = 4, time ceil(1.17/3) = 1 -> 1
     assert D.auto_chunk_size(50, 3.0, 4) == 1
 
 
