@@ -61,7 +61,7 @@ STYLE = {
 #: one colour per method, the same in every figure
 METHOD_COLORS = {
     "gd": "tab:red", "simgd": "tab:red", "altgd": "tab:blue", "eg": "tab:green", "eftp": "tab:purple",
-    "ogda": "tab:purple", "momentum": "tab:orange", "altgd-momentum": "tab:orange", "flow": "black",
+    "ogda": "tab:brown", "momentum": "tab:orange", "altgd-momentum": "tab:orange", "flow": "black",
 }
 
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eps", "zeta", "eta", "theta", "iota", "kappa", "lambda",
@@ -481,7 +481,7 @@ def rate_grid(field, method: str, gamma, step, params=None, *, parameter: str = 
 
 # ---------------------------------------------------------------------------------------------- convergence
 def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, anchor: float = 0.2,
-                floor: float = 1e-14, title: str | None = None, ax=None):
+                floor: float = 1e-14, title: str | None = None, legend: str = "auto", ax=None):
     r"""Distance to the equilibrium against iteration (log scale), with the predicted rate as a slope.
 
     Parameters
@@ -495,6 +495,8 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
         curve at ``k0 = anchor * k_max`` (past the transient).
     floor : float
         Distances below this are not drawn (round-off).
+    legend : str
+        A matplotlib legend location, or ``"auto"``: ``"best"`` up to six curves, outside on the right beyond.
 
     Returns
     -------
@@ -523,7 +525,10 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     ax.set_ylabel(r"distance to equilibrium $\|z_k - z^*\|$")
     if title:
         ax.set_title(title)
-    ax.legend(loc="best")
+    if legend == "outside" or (legend == "auto" and len(ax.get_lines()) > 6):  # keep the legend off the data
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+    else:
+        ax.legend(loc="best" if legend == "auto" else legend)
     return ax
 
 

@@ -161,3 +161,17 @@ def test_write_readme_from_results(tmp_path):
         "checks": [Check("w", 1.0, 1.0, "src", 1e-9, True).as_dict()], "ok": True}))
     text = write_readme(tmp_path).read_text()
     assert "![cap](img.png)" in text and "| w | 1 | 1 | src | 1e-09 | ✓ |" in text and "1 of 1 checks pass" in text
+
+
+def test_every_study_has_a_runnable_script(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "studies"
+    texts = {p.name: p.read_text() for p in root.glob("fig_*.py")}
+    for name in studies():
+        assert any(f'script_main("{name}")' in t for t in texts.values()), name
+    r = subprocess.run([sys.executable, str(root / "fig_r1_locus.py"), "--out", str(tmp_path)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (tmp_path / "dirac_r1_eigenvalues.png").exists() and "6/6 checks" in r.stdout

@@ -73,7 +73,7 @@ def _figure1(ctx, method: str, stem: str, title: str):
         results[label] = (fld, tr, opts)
         phase_portrait(fld, plane=("theta", "psi"), xlim=(-2, 2), ylim=(-2, 2), n=10, streamlines=False,
                        arrows=True, clip=opts.get("clip"), trajectories=[(method, tr, "tab:blue")],
-                       title=label, legend=False, ax=ax)
+                       title=label if method == "altgd" else label.replace(", 5 D steps", ""), legend=False, ax=ax)
         d = tr.distance
         ax.text(0.98, 0.02, f"|z| {d[0]:.2f} → {d[-1]:.2g}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else ""),
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,

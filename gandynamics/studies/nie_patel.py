@@ -124,7 +124,7 @@ def _curves(ctx, game):
         pred[lab] = local_rate("gd", A, h)
         ctx.check(f"{label}: measured GD rate vs predicted local rate at h*", tr.rate, pred[lab],
                   "simulate vs rates.local_rate (theory.md §5.4)", tol=5e-3)
-    fig, ax = plt.subplots(figsize=(6.0, 4.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8.6, 4.2), layout="constrained")
     convergence(trs, rates=pred, ax=ax,
                 title=f"Nie & Patel Gaussian example: simultaneous GD at the optimal step, γ = {G_CURVES:g}")
     ctx.save(fig, "jare_convergence", "Distance to the equilibrium under simultaneous GD at each method's optimal "

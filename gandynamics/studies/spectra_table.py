@@ -36,9 +36,11 @@ def _reg_options(game_model, reg_name):
 
 
 def _c(z: complex) -> str:
-    if abs(z.imag) < 1e-12 * max(1.0, abs(z)):
-        return f"{z.real:.6g}"
-    return f"{z.real:.6g} {'+' if z.imag >= 0 else '−'} {abs(z.imag):.6g}i"
+    tiny = 1e-12 * max(1.0, abs(z))
+    re = 0.0 if abs(z.real) < tiny else z.real
+    if abs(z.imag) < tiny:
+        return f"{re:.6g}"
+    return f"{re:.6g} {'+' if z.imag >= 0 else '−'} {abs(z.imag):.6g}i"
 
 
 def _f(x) -> str:
@@ -46,7 +48,7 @@ def _f(x) -> str:
         return "—"
     if isinstance(x, float) and math.isinf(x):
         return "∞"
-    return f"{x:.4g}"
+    return f"{0.0 if abs(x) < 1e-12 else x:.4g}"
 
 
 def spectra_rows():
@@ -76,7 +78,7 @@ def spectra_rows():
                 rows.append((gname, label, rep, ""))
             except ZeroDivisionError:
                 rows.append((gname, label, None, "not differentiable: F itself is undefined at the equilibrium "
-                                                 "(division by |grad_x D| = 0)"))
+                                                 "(division by ‖grad_x D‖ = 0)"))
             except GandynamicsError as exc:
                 rows.append((gname, label, None, f"error: {exc}"))
     return rows

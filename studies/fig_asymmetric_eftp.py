@@ -1,0 +1,12 @@
+"""Reproduce figure 'asymmetric-eftp' (see `gandynamics reproduce --list`): `python studies/fig_asymmetric_eftp.py [--out DIR] [--pdf]`.
+
+A thin entry point: the study itself lives in :mod:`gandynamics.studies` and is what
+`gandynamics reproduce asymmetric-eftp` runs.
+"""
+
+import sys
+
+from gandynamics.reproduce import script_main
+
+if __name__ == "__main__":
+    sys.exit(script_main("asymmetric-eftp"))
