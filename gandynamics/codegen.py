@@ -161,8 +161,10 @@ def _emit(name: str, args: str, stmts, loads: dict, export=(), chunk: int = CHUN
     return "\n\n\n".join(funcs + ["\n".join(main)]), len(scratch)
 
 
-def _chunks(stmts, chunk: int = CHUNK):
-    """Split a program into pieces of at most ``chunk`` statements and about :data:`CHUNK_CHARS` characters."""
+def _chunks(stmts, chunk: int | None = None):
+    """Split a program into pieces of at most ``chunk`` (default :data:`CHUNK`) statements and about
+    :data:`CHUNK_CHARS` characters."""
+    chunk = CHUNK if chunk is None else chunk
     pieces, cur, size = [], [], 0
     for st in stmts:
         n = len(str(st[1]))

@@ -1,0 +1,115 @@
+"""The large-game pipeline: memoised differentiation (gandynamics.symdiff), the forward-mode Jacobian
+route of codegen (F's cse program + edge lists, gandynamics._jvp), chunked printing, and the source cache.
+
+References are independent: ``sympy.diff`` for derivatives, the entry-by-entry symbolic route and central
+finite differences for the compiled Jacobian.  The timings themselves live in studies/bench_scaling.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import R1, VectorField, codegen, games
+from gandynamics.losses import sigmoid, softplus
+from gandynamics.symdiff import Differentiator, gradient, jacobian
+
+x, y, z = sp.symbols("x y z", real=True)
+a = sp.Symbol("a", real=True)   # a constant (not differentiated)
+
+EXPRS = [
+    x * y + a * x**2,
+    sigmoid(x * y - z) * softplus(-x + a),
+    sp.tanh(x + y) ** 3 / (1 + z**2),
+    sp.exp(x * z) * sp.log(1 + y**2) + sp.sqrt(1 + x**2 + y**2),
+    x**y + sp.Abs(x - 2 * y),
+    sp.Max(x, y) + sp.sin(z) * sp.cos(x),
+    softplus(-(x * sp.tanh(y) + z * sp.tanh(x))) + softplus(x * sp.tanh(y) + z * sp.tanh(x)),
+]
+
+
+@pytest.mark.parametrize("e", EXPRS, ids=range(len(EXPRS)))
+def test_symdiff_equals_sympy_diff(e):
+    D = Differentiator((x, y, z))
+    rng = np.random.default_rng(3)
+    for v in (x, y, z):
+        d1, d2 = D.diff(e, v), sp.diff(e, v)
+        for _ in range(3):
+            pt = {x: sp.Float(rng.uniform(0.3, 2)), y: sp.Float(rng.uniform(-1, 1)), z: sp.Float(rng.uniform(-1, 1)),
+                  a: sp.Float(0.7)}
+            u = complex(sp.N(sp.sympify(d1).xreplace(pt).rewrite(sp.exp), 20))
+            w = complex(sp.N(sp.sympify(d2).xreplace(pt).rewrite(sp.exp), 20))
+            assert abs(u - w) < 1e-12 * max(1, abs(w)), (e, v)
+    assert D.diff(e, a) == 0 or a in e.free_symbols   # a is not a variable: never differentiated
+
+
+def test_gradient_and_jacobian_helpers():
+    f = x**2 * y + sp.tanh(z)
+    assert [sp.simplify(g - h) for g, h in zip(gradient(f, (x, y, z)), [2 * x * y, x**2, 1 - sp.tanh(z) ** 2])] == [0, 0, 0]
+    J = jacobian([x * y, y + z], (x, y, z))
+    assert J == sp.Matrix([[y, x, 0], [0, 1, 1]])
+
+
+def test_vectorfield_F_matches_plain_sympy_diff():
+    fld = VectorField(games.mlp(k=2, dim=2, bias=True), [R1(gamma=0.3)])
+    g = fld.game
+    ref = [sp.diff(g.loss_g, t) for t in g.theta] + [sp.diff(g.loss_d, q) for q in g.psi]
+    rng = np.random.default_rng(5)
+    pt = dict(zip(fld.z, rng.normal(size=fld.n)))
+    pt.update(zip(fld.hyper, fld.param_vector()))
+    a_ = np.array([float(e.xreplace(pt)) for e in fld.F])
+    b_ = np.array([float(e.xreplace(pt)) for e in ref])
+    assert np.abs(a_ - b_).max() < 1e-13
+
+
+@pytest.fixture
+def tiny_chunks(monkeypatch):
+    """Force every program through the chunked printer (a few statements per compiled function)."""
+    monkeypatch.setattr(codegen, "CHUNK", 3)
+    monkeypatch.setattr(codegen, "CHUNK_CHARS", 60)
+
+
+@pytest.mark.parametrize("model,regs,params", [
+    (lambda: games.dirac_nd(d=2), [R1(gamma=0.3)], {"gamma": 0.7}),
+    (lambda: games.quadratic(), [], {"a": 0.3, "b": -2.0, "c": 1.5}),
+])
+def test_forward_mode_route_equals_symbolic_and_finite_differences(model, regs, params, tiny_chunks):
+    big = VectorField(model(), regs)
+    big.DENSE_MAX = 0                          # the large-game route, whatever the size
+    src = big.source()
+    assert "_propagate" in src and "def _primal_c0" in src     # forward mode
+    if big.n == 4:
+        assert "def _primal_c1" in src   # and chunked
+    m = codegen.load_module(src)
+    p = big.param_vector(params)
+    rng = np.random.default_rng(11)
+    n = big.n
+    for _ in range(3):
+        zz = rng.normal(size=n)
+        F = m.field(zz, p, np.empty(n))
+        J = m.jacobian(zz, p, np.empty((n, n)))
+        sub = dict(zip(big.z, zz))
+        sub.update(zip(big.hyper, p))
+        assert np.abs(F - np.array([float(e.xreplace(sub)) for e in big.F])).max() < 1e-13
+        DF = np.array(big.DF.xreplace(sub), dtype=float)           # entry-by-entry symbolic reference
+        assert np.abs(J - DF).max() < 1e-13
+        h = 1e-6
+        fd = np.column_stack([(m.field(zz + h * e, p, np.empty(n)) - m.field(zz - h * e, p, np.empty(n))) / (2 * h)
+                              for e in np.eye(n)])
+        assert np.abs(J - fd).max() < 1e-7
+
+
+def test_source_cache_skips_generation(monkeypatch, tmp_path):
+    monkeypatch.setenv("GANDYNAMICS_CACHE_DIR", str(tmp_path))
+    first = VectorField(games.quadratic())._base_source
+    assert list(tmp_path.glob("source_*.txt"))
+
+    def boom(*args, **kw):
+        raise AssertionError("a warm process must not regenerate the source")
+
+    monkeypatch.setattr(codegen, "generate_source", boom)
+    assert VectorField(games.quadratic())._base_source == first
+    # a different game (different F) is a different entry
+    with pytest.raises(AssertionError, match="warm process"):
+        VectorField(games.quadratic_sga().with_losses(loss_g=games.quadratic().loss_g * 2))._base_source
