@@ -5,8 +5,9 @@ rows ``[0, n)`` are cut into contiguous chunks (:func:`chunk_ranges`); each chun
 ``run_rows(plan, lo, hi)`` on a worker, and :func:`map_chunks` gathers the partial results back *in grid
 order*, so the table is the same as the local one, row for row and bit for bit (same compiled code, same
 inputs; no value ever crosses between rows) — on workers with the same CPU model as the client; numba
-compiles for the host CPU, so machines with other vector units may differ in the last bits.  :func:`map_rows` sizes the chunks from the cost of a row
-measured on the workers by a first wave of one block per worker (:func:`auto_chunk_size`).
+compiles for the host CPU, so machines with other vector units may differ in the last bits.
+:func:`map_rows` sizes the chunks from the cost of a row measured on the workers by a first wave of one
+block per worker (:func:`auto_chunk_size`).
 
 What is shipped
     The *plan* is plain data: the generated module's **source text** plus the row arrays.  A worker turns
@@ -29,9 +30,10 @@ Ctrl-C
 Chunk sizes
     :func:`map_rows` runs a first wave of one block (the batch kernels' unit of ``kernels.DEFAULT_NB``
     rows) per worker slot, takes the median of their run times on the workers as the cost of a block,
-    and cuts the rest into chunks of about ``T / (32 slots)`` seconds (``T`` the remaining work), within [0.2 s, 60 s] and at
-    least 4 per slot (:func:`auto_chunk_size`): the per-task overhead (about a millisecond) stays under
-    1 %, the slots finish within about half a chunk of each other, and a dying worker loses little.
+    and cuts the rest into chunks of about ``T / (32 slots)`` seconds (``T`` the remaining work), within
+    [0.2 s, 60 s] and at least 4 per slot (:func:`auto_chunk_size`): the per-task overhead (about a
+    millisecond) stays under 1 %, the slots finish within about half a chunk of each other, and a dying
+    worker loses little.
 
 Cores
     Each task runs under a per-process lock and sets numba's thread count (which the kernels' thread pool

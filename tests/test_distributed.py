@@ -219,7 +219,8 @@ def test_cluster_n_dimensional_game_and_flow(client):
     fld = VectorField(games.make_game("gaussian-mean"), [R1(gamma=0.5)])
     inits = np.random.default_rng(3).normal(size=(4, fld.n))
     kw = dict(inits=inits, grid={"step": np.array([0.01, 0.1])}, steps=300, scheme="dopri5")
-    assert_same_table(sweep(fld, ["ogda", "flow"], **kw), sweep(fld, ["ogda", "flow"], client=client, chunk_size=3, **kw))
+    local = sweep(fld, ["ogda", "flow"], **kw)
+    assert_same_table(local, sweep(fld, ["ogda", "flow"], client=client, chunk_size=3, **kw))
 
 
 def test_each_worker_process_uses_its_share_of_the_cores(client):
