@@ -347,7 +347,7 @@ def _field_of(game, regularizer):
 
 
 def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, critical: bool = True,
-                     data=None, label: str | None = None, marker: str = "o", cmap: str = "viridis",
+                     data=None, label: str | None = None, marker: str = "o", size: float = 18, cmap: str = "viridis",
                      colorbar: bool = True, title: str | None = None, ax=None):
     r"""Eigenvalues of ``J = Dv`` in the complex plane as a regularization strength varies.
 
@@ -367,7 +367,7 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
         field on ``[min(values), max(values)]``.
     data : tuple, optional
         ``(values, eigenvalues)`` from :func:`locus_data` (to avoid recomputing).
-    label, marker, cmap, colorbar, title, ax : drawing options; points are coloured by the strength.
+    label, marker, size, cmap, colorbar, title, ax : drawing options; points are coloured by the strength.
 
     Returns
     -------
@@ -379,7 +379,7 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
     name = _strength(fld, parameter)
     V = np.repeat(vals[:, None], eigs.shape[1], axis=1)
     face = "none" if marker in ("o", "s", "D") and label and "noise" in label.lower() else None
-    sc = ax.scatter(eigs.real.ravel(), eigs.imag.ravel(), c=V.ravel(), cmap=cmap, marker=marker, s=18,
+    sc = ax.scatter(eigs.real.ravel(), eigs.imag.ravel(), c=V.ravel(), cmap=cmap, marker=marker, s=size,
                     label=label or f"eigenvalues ({symbol(name)} varies)", zorder=3,
                     **({} if face is None else {"facecolors": "none"}))
     if colorbar:

@@ -22,6 +22,7 @@ import datetime as _dt
 import importlib
 import json
 import math
+import os
 import platform
 import time
 import traceback
@@ -304,7 +305,9 @@ def write_readme(out="figures") -> Path:
              "library with an independent reference (a closed form of `theory.md`, or a predicted against a "
              "measured rate).", "",
              f"Last run: {_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on "
-             f"{platform.platform()}, Python {platform.python_version()}.", ""]
+             f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+             f"{sum(float(r.get('seconds', 0)) for r in res):.0f} s in total for the studies listed (with the "
+             "numba cache warm; the first run also compiles the kernels).", ""]
     total = sum(len(r.get("checks", [])) for r in res)
     passed = sum(1 for r in res for c in r.get("checks", []) if c.get("passed"))
     lines += [f"**{passed} of {total} checks pass.**", "", "| figure | paper | status | time (s) |", "|---|---|---|---|"]

@@ -231,7 +231,7 @@ def r1_locus(ctx):
     ctx.save(fig, "dirac_r1_eigenvalues", "Eigenvalues of the R1-regularized Dirac-GAN, γ from 0 to 3 f'(0) "
                                          "(computed from the field); critical γ (minimal spectral abscissa) starred")
     fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
-    eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), critical=False, label="R1, γ", ax=ax, marker="o")
+    eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), critical=False, label="R1, γ (coloured dots)", ax=ax, marker="o", size=60)
     ax.scatter(e_in.real.ravel(), e_in.imag.ravel(), marker="x", s=28, color="tab:red", zorder=4,
                label="instance noise, σ = √(2γ)")
     ax.legend(loc="upper left")
