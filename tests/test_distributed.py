@@ -218,9 +218,12 @@ def test_cluster_sweep_is_bitwise_the_local_sweep(client, local_small):
 def test_cluster_n_dimensional_game_and_flow(client):
     fld = VectorField(games.make_game("gaussian-mean"), [R1(gamma=0.5)])
     inits = np.random.default_rng(3).normal(size=(4, fld.n))
-    kw = dict(inits=inits, grid={"step": np.array([0.01, 0.1])}, steps=300, scheme="dopri5")
+    # 4 x 12 x 2 = 96 rows: two chunks (sweep rounds chunks to whole blocks), the method boundary inside one
+    kw = dict(inits=inits, grid={"step": np.linspace(0.01, 0.1, 12)}, steps=300, scheme="dopri5")
     local = sweep(fld, ["ogda", "flow"], **kw)
-    assert_same_table(local, sweep(fld, ["ogda", "flow"], client=client, chunk_size=3, **kw))
+    remote = sweep(fld, ["ogda", "flow"], client=client, chunk_size=DEFAULT_NB, **kw)
+    assert remote.meta["chunks"] == 2
+    assert_same_table(local, remote)
 
 
 def test_each_worker_process_uses_its_share_of_the_cores(client):
