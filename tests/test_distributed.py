@@ -343,6 +343,17 @@ def test_cli_scheduler_gives_the_local_table(client, tmp_path, capsys):
     pd.testing.assert_frame_equal(a, b, check_exact=True)  # CSV floats are repr(): exact round trip
 
 
+def test_cli_workers_starts_a_local_cluster_for_the_command(tmp_path, capsys):
+    import pandas as pd
+    pytest.importorskip("distributed")
+    rc, _, _ = _cli(SWEEP + ["--out", str(tmp_path / "local.csv")], capsys)
+    assert rc == 0
+    rc, out, _ = _cli(SWEEP + ["--out", str(tmp_path / "remote.csv"), "--workers", "1"], capsys)
+    assert rc == 0 and "table written" in out
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "local.csv"), pd.read_csv(tmp_path / "remote.csv"),
+                                  check_exact=True)
+
+
 @pytest.mark.parametrize("extra, needle", [
     (["--workers", "0"], "--workers must be a whole number >= 1"),
     (["--workers", "two"], "--workers must be a whole number >= 1"),
