@@ -53,11 +53,14 @@ def test_record_every_keeps_last_state():
 
 def test_params_change_without_recompiling():
     a = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.2, params={"gamma": 0.8})
+    mod = S.kernel_module(DIRAC_R1)
+    before = list(mod.run_discrete.signatures)  # other tests may have added their own specialisations
     b = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.2, params={"gamma": 0.1})
+    c = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.25, params={"gamma": 0.4})
     assert a.rate == pytest.approx(gd_rho_dirac_r1(0.8, 0.2), rel=1e-4)
     assert b.rate == pytest.approx(gd_rho_dirac_r1(0.1, 0.2), rel=1e-4)
-    mod = S.kernel_module(DIRAC_R1)
-    assert len(mod.run_discrete.signatures) == 1  # one specialisation serves every value
+    assert c.rate == pytest.approx(gd_rho_dirac_r1(0.4, 0.25), rel=1e-4)
+    assert list(mod.run_discrete.signatures) == before  # new values, no new specialisation
 
 
 def test_unregularized_gd_norm_grows_exactly():
