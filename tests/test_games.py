@@ -245,34 +245,38 @@ def test_mlp_parameter_counts_and_equilibrium_manifold():
 
 
 def test_mlp_symbolic_jacobian_equals_finite_differences():
-    fld = VectorField(games.mlp(k=2, dim=1, bias=True))   # n = 8: the entry-by-entry route
+    """The symbolic DF of the 2-D mlp (18 parameters, hidden biases) against central differences of F."""
+    fld = VectorField(games.mlp(k=3, dim=2, bias=True))
+    F, DF = _numeric(fld)
+    p = fld.param_vector()
     rng = np.random.default_rng(7)
     for _ in range(2):
         z = rng.normal(size=fld.n) * 0.8
         h = 1e-6
-        fd = np.column_stack([(fld.eval_F(z + h * e) - fld.eval_F(z - h * e)) / (2 * h) for e in np.eye(fld.n)])
-        assert np.abs(fld.eval_DF(z) - fd).max() < 1e-7
+        fd = np.column_stack([(F(z + h * e, p) - F(z - h * e, p)) / (2 * h) for e in np.eye(fld.n)])
+        assert np.abs(DF(z, p) - fd).max() < 1e-7
 
 
 # ---------------------------------------------------------------------------------------------- every game x regularizer
 SMALL = {"dirac": {}, "dirac-nd": {"d": 2}, "bilinear": {}, "quadratic": {}, "quadratic-sga": {},
-         "nk-scale": {"order": 3}, "jare-gaussian": {"order": 2}, "gaussian-mean": {"order": 2},
-         "lq-wgan": {"order": 2}, "mlp": {"k": 1, "bias": True}}
+         "nk-scale": {"order": 2}, "jare-gaussian": {"n": 1, "v": (2.0,), "order": 2},
+         "gaussian-mean": {"v": (3.0,), "order": 2}, "lq-wgan": {"order": 2}, "mlp": {"k": 1}}
 REGS = [R1(gamma=0.3), R2(gamma=0.4), WGANGP(gamma=0.5, order=2), InstanceNoise(sigma=0.5, order=2),
         Consensus(gamma=0.2), NagarajanKolter(eta=0.3), JARE(gamma=0.4), Tikhonov(eps=0.2),
         Asymmetric(eps=0.1, gamma=0.6)]
-MODULES = [{"sigmoid": lambda x: 1 / (1 + np.exp(-x)), "softplus": lambda x: np.logaddexp(0, x)}, "numpy"]
+MODULES = [{"sigmoid": lambda x: 1 / (1 + np.exp(-x)), "softplus": lambda x: np.logaddexp(0, x),
+            "DiracDelta": lambda x: 0.0 * x}, "numpy"]
 
 
 def _numeric(fld):
     args = list(fld.z) + list(fld.hyper)
-    F = sp.lambdify(args, list(fld.F), modules=MODULES)
-    DF = sp.lambdify(args, fld.DF.tolist(), modules=MODULES)
+    F = sp.lambdify(args, list(fld.F), modules=MODULES, cse=True)
+    DF = sp.lambdify(args, fld.DF.tolist(), modules=MODULES, cse=True)
     return (lambda z, p: np.array(F(*z, *p), dtype=float)), (lambda z, p: np.array(DF(*z, *p), dtype=float))
 
 
 @pytest.mark.parametrize("name", list(SMALL))
-@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**31 - 1))
 def test_every_game_with_every_applicable_regularizer(name, seed):
     """Each game x each regularizer whose structure it has builds; DF (symbolic) equals central finite
