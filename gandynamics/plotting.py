@@ -15,11 +15,10 @@ The Agg backend is selected when there is no display and no backend was chosen.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import sys
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import matplotlib
 
@@ -378,10 +377,8 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
     vals, eigs = data if data is not None else locus_data(fld, parameter, values, params)
     name = _strength(fld, parameter)
     V = np.repeat(vals[:, None], eigs.shape[1], axis=1)
-    face = "none" if marker in ("o", "s", "D") and label and "noise" in label.lower() else None
     sc = ax.scatter(eigs.real.ravel(), eigs.imag.ravel(), c=V.ravel(), cmap=cmap, marker=marker, s=size,
-                    label=label or f"eigenvalues ({symbol(name)} varies)", zorder=3,
-                    **({} if face is None else {"facecolors": "none"}))
+                    label=label or f"eigenvalues ({symbol(name)} varies)", zorder=3)
     if colorbar:
         cb = ax.figure.colorbar(sc, ax=ax, shrink=0.85, pad=0.02)
         cb.set_label(symbol(name))

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 import sympy as sp  # noqa: E402
 
 from gandynamics.cli import main  # noqa: E402
-from gandynamics.reproduce import Check, Context, Study, run, studies, write_readme  # noqa: E402
+from gandynamics.reproduce import Check, Context, Study, studies, write_readme  # noqa: E402
 
 FP = 0.5
 

@@ -8,8 +8,6 @@ generator penalty ``eta ||grad_w V||^2``, ``eta = 0.5`` (converges).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..reproduce import register

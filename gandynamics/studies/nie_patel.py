@@ -48,7 +48,7 @@ def study(ctx):
     from ..analysis import spectrum
     from ..field import VectorField
     from ..games import make_game
-    from ..plotting import convergence, factor_data, factors
+    from ..plotting import factor_data, factors
     game = make_game("jare-gaussian")
     ctx.param(game="jare-gaussian: n = 2, v = (0, 2), σ = 0.7, standard loss (Gauss–Hermite order 3)",
               gamma=f"{len(GAMMAS)} log-spaced values in [0.01, 10]", nk="eta = gamma/2 (theory.md §0.3)",
@@ -103,7 +103,6 @@ def _curves(ctx, game):
     from ..analysis.rates import local_rate, optimal_step
     from ..field import VectorField
     from ..plotting import convergence
-    from ..reproduce import missing_needs, Study
     try:
         from ..simulate import simulate
     except ImportError:
