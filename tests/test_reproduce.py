@@ -175,3 +175,28 @@ def test_every_study_has_a_runnable_script(tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "dirac_r1_eigenvalues.png").exists() and "6/6 checks" in r.stdout
+
+
+def test_fig1_panels_data():
+    from gandynamics.regularizers import R1
+    from gandynamics.studies.mescheder import _field, _run
+    # (g) R1 gamma = 0.3, alternating GD, h = 0.2: det = 1 - h gamma, complex pair -> rho = sqrt(1 - h gamma)
+    tr = _run(_field("standard", [R1(gamma=0.3)]), "altgd", {})
+    assert tr.rate == pytest.approx(math.sqrt(1 - 0.2 * 0.3), abs=2e-3)          # theory.md §1.9
+    assert tr.states.shape == (501, 2) and np.array_equal(tr.states[0], [1.0, 1.0])
+    # (c) WGAN with clipping: psi never leaves [-1, 1], and the run does not converge
+    tr = _run(_field("wgan", []), "altgd", {"n_d": 5, "clip": 1.0})
+    assert np.max(np.abs(tr.states[:, 1])) <= 1.0 and tr.distance[-1] > 0.1
+
+
+def test_asymmetric_fixed_anchor_biases_the_lq_equilibrium():
+    from gandynamics import VectorField, find_equilibrium
+    from gandynamics.games import make_game
+    from gandynamics.regularizers import Asymmetric
+    eps = 0.1
+    fld = VectorField(make_game("lq-wgan"), [Asymmetric(eps=eps, gamma=1.0, anchor=0)])
+    z, _ = find_equilibrium(fld)
+    assert z[0] == pytest.approx(math.sqrt(1 - 2 * eps), abs=1e-9)   # theory.md §4.3: a* = sqrt(1 - 2 eps)
+    assert z[3] == pytest.approx(eps / 2, abs=1e-9)                   # w2* = eps/2 (derived: dL_G/da = a(eps - 2 w2))
+    A = fld.eval_DF(z)
+    assert np.min(np.linalg.eigvalsh((A + A.T) / 2)) == pytest.approx(0.0, abs=1e-12)
