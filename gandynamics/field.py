@@ -47,6 +47,35 @@ def _generator_fingerprint() -> str:
 _FINGERPRINT = None
 
 
+def _digest(exprs) -> str:
+    """A process-independent hash of sympy expressions, linear in the size of their DAG.
+
+    ``srepr`` is exact but orders every Add/Mul for printing (5 s for a 64-parameter mlp); ``args`` are
+    already in sympy's canonical (hash-seed independent) order, so hashing function names, atoms and
+    child digests node by node, with a memo over shared subexpressions, identifies the same tree."""
+    import hashlib
+    memo: dict = {}
+
+    def h(e) -> bytes:
+        r = memo.get(e)
+        if r is None:
+            if e.is_Atom:
+                text = sp.srepr(e) + (repr(sorted(e.assumptions0.items())) if e.is_Symbol else "")
+                r = hashlib.blake2b(text.encode(), digest_size=16).digest()
+            else:
+                m = hashlib.blake2b(type(e).__name__.encode(), digest_size=16)
+                for a in e.args:
+                    m.update(h(a))
+                r = m.digest()
+            memo[e] = r
+        return r
+
+    top = hashlib.blake2b(digest_size=16)
+    for e in exprs:
+        top.update(h(sp.sympify(e)))
+    return top.hexdigest()
+
+
 class VectorField:
     """The field of a game (or GAN) under a list of regularizers.
 
@@ -175,7 +204,7 @@ class VectorField:
         version, so that a warm process skips the symbolic Jacobian, cse and printing."""
         import hashlib
         key = "|".join([_generator_fingerprint(), str(self.DENSE_MAX), repr(self.names),
-                        repr([s.name for s in self.hyper]), sp.srepr(self.F)])
+                        repr([s.name for s in self.hyper]), _digest(self.F)])
         path = codegen.cache_dir() / f"source_{hashlib.sha256(key.encode()).hexdigest()[:24]}.txt"
         try:
             return path.read_text()
