@@ -136,7 +136,13 @@ class VectorField:
         return [s.name for s in self.z]
 
     def param_vector(self, params: Mapping | None = None) -> np.ndarray:
-        """The hyperparameter vector ``p`` (defaults overridden by ``params``, by name)."""
+        """The hyperparameter vector ``p`` (defaults overridden by ``params``, by name; a vector of the
+        right length is validated and returned as a float array)."""
+        if isinstance(params, np.ndarray):
+            if params.shape != (len(self.hyper),):
+                raise GandynamicsError(f"a hyperparameter vector must have {len(self.hyper)} entries "
+                                       f"({', '.join(self.defaults) or 'none'}), got shape {params.shape}")
+            params = dict(zip(self.defaults, params.tolist()))
         params = dict(params or {})
         unknown = set(params) - set(self.defaults)
         if unknown:
