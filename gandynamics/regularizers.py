@@ -31,7 +31,7 @@ from .game import GAN, Game
 
 __all__ = [
     "Regularizer", "R1", "R2", "WGANGP", "InstanceNoise", "Consensus", "NagarajanKolter", "JARE",
-    "Tikhonov", "Asymmetric", "REGULARIZERS", "make_regularizer", "apply_regularizers",
+    "Tikhonov", "Asymmetric", "REGULARIZERS", "make_regularizer", "apply_regularizers", "strength_symbols",
 ]
 
 
@@ -339,35 +339,43 @@ _SLUG = {"r1": "r1", "r2": "r2", "wgan-gp": "gp", "instance-noise": "in", "conse
          "nagarajan-kolter": "nk", "jare": "jare", "tikhonov": "tik", "asymmetric": "asym"}
 
 
+def strength_symbols(model, regularizers) -> list[tuple[Regularizer, Regularizer, dict]]:
+    """``(regularizer, elementary part, {key: sympy symbol})`` for every part, in order.
+
+    Each strength becomes a real sympy symbol named after its key (``gamma``, ``sigma``, ...); when the name
+    is taken (by a parameter, a hyperparameter or an earlier part) the later one gets a suffix
+    (``gamma_co``, then ``gamma_co2``...)."""
+    used = {s.name for s in model.params} | {(s.name if isinstance(s, sp.Symbol) else s) for s in model.hyper}
+    out = []
+    for reg in regularizers:
+        for part in reg.parts():
+            slug = _SLUG.get(part.name, part.name)
+            sym = {}
+            for key in part.defaults:
+                name, i = (key if key not in used else f"{key}_{slug}"), 2
+                while name in used:
+                    name, i = f"{key}_{slug}{i}", i + 1
+                used.add(name)
+                sym[key] = sp.Symbol(name, real=True)
+            out.append((reg, part, sym))
+    return out
+
+
 def apply_regularizers(model, regularizers) -> tuple[Game, list]:
     """Apply regularizers stage by stage (gan, then game, then field).
 
     Returns the regularized :class:`Game` and the list of pending field transforms
-    ``(Consensus, gamma_symbol)`` for :class:`~gandynamics.field.VectorField`.
-    Each strength becomes a real sympy symbol named after its key (``gamma``, ``sigma``, ...); when two
-    regularizers use the same key the later ones get a suffix (``gamma_co``).
+    ``(Consensus, gamma_symbol)`` for :class:`~gandynamics.field.VectorField`; strengths are named by
+    :func:`strength_symbols`.
     """
-    parts = [p for r in regularizers for p in r.parts()]
-    used = {s.name for s in model.params} | {(s.name if isinstance(s, sp.Symbol) else s) for s in model.hyper}
-    symbols = []
-    for r in parts:
-        sym = {}
-        for key in r.defaults:
-            name = key if key not in used else f"{key}_{_SLUG.get(r.name, r.name)}"
-            i = 2
-            while name in used:
-                name = f"{key}_{_SLUG.get(r.name, r.name)}{i}"
-                i += 1
-            used.add(name)
-            sym[key] = sp.Symbol(name, real=True)
-        symbols.append(sym)
+    named = [(part, sym) for _, part, sym in strength_symbols(model, regularizers)]
     obj = model
     for stage in ("gan", "game"):
-        for r, sym in zip(parts, symbols):
+        for r, sym in named:
             if r.stage == stage:
                 obj = r.apply(obj, sym)
     game = obj.to_game() if isinstance(obj, GAN) else obj
-    pending = [(r, sym["gamma"], r.values["gamma"]) for r, sym in zip(parts, symbols) if r.stage == "field"]
+    pending = [(r, sym["gamma"], r.values["gamma"]) for r, sym in named if r.stage == "field"]
     for _, s, v in pending:
         game = game.with_losses(hyper={s: v})
     return game, [(r, s) for r, s, _ in pending]

@@ -665,24 +665,10 @@ def _find_asymmetric(fld):
 
 
 def _part_symbols(fld):
-    """For each elementary regularizer part, ``{key: hyperparameter symbol name}`` — the names
-    :func:`gandynamics.regularizers.apply_regularizers` gives (mirrored here; checked in the tests)."""
-    from ..regularizers import _SLUG
-    parts = [(r, q) for r in fld.regularizers for q in r.parts()]
-    used = {s.name for s in fld.model.params} | {(s.name if isinstance(s, sp.Symbol) else s) for s in fld.model.hyper}
-    out = []
-    for r, q in parts:
-        names = {}
-        for key in q.defaults:
-            name = key if key not in used else f"{key}_{_SLUG.get(q.name, q.name)}"
-            i = 2
-            while name in used:
-                name = f"{key}_{_SLUG.get(q.name, q.name)}{i}"
-                i += 1
-            used.add(name)
-            names[key] = name
-        out.append((r, q, names))
-    return out
+    """For each elementary regularizer part, ``{key: hyperparameter symbol name}`` (the names
+    :func:`gandynamics.regularizers.strength_symbols` gives the field's strengths)."""
+    from ..regularizers import strength_symbols
+    return [(r, q, {k: s.name for k, s in sym.items()}) for r, q, sym in strength_symbols(fld.model, fld.regularizers)]
 
 
 def asymmetric_local(fld, params=None, at=None) -> dict:
