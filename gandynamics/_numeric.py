@@ -9,7 +9,7 @@ import math
 
 from numba import njit
 
-__all__ = ["sigmoid", "softplus", "sign"]
+__all__ = ["sigmoid", "softplus", "sign", "safe_div"]
 
 
 @njit(cache=True, inline="always")
@@ -90,3 +90,9 @@ def sigmoid_v(x):
     e = exp_nonpos(-abs(x))
     r = 1.0 / (1.0 + e)
     return r if x >= 0.0 else e * r
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def safe_div(a, b):
+    """``a / b``, and ``0`` where ``b == 0`` (the gradient of a norm at the origin; see ``losses.safediv``)."""
+    return a / b if b != 0.0 else 0.0 * a

@@ -23,6 +23,7 @@ import sympy as sp
 
 from . import codegen
 from .errors import GandynamicsError
+from .losses import vnorm
 from .regularizers import apply_regularizers
 from .symdiff import Differentiator
 
@@ -263,14 +264,15 @@ class VectorField:
 
     def nonsmooth_at(self, z, params=None, tol: float = 1e-12) -> list[str]:
         """The non-differentiable atoms of F whose argument vanishes at z (``Abs``, ``sign``, ``sqrt(0)``,
-        ``Heaviside``, ``Max``/``Min`` ties): where any exists, no linearisation is meaningful."""
+        ``Heaviside``, a Euclidean ``vnorm`` at the origin, ``Max``/``Min`` ties): where any exists, no
+        linearisation is meaningful."""
         p = self.param_vector(params)
         sub = dict(zip(self.z, self.point(z)))
         sub.update(zip(self.hyper, p))
         found = []
         atoms = set()
         for e in self.F:
-            atoms |= e.atoms(sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Pow)
+            atoms |= e.atoms(sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Pow, vnorm)
         for a in atoms:
             if isinstance(a, sp.Pow):
                 if not (a.exp.is_Rational and not a.exp.is_integer):
@@ -281,6 +283,8 @@ class VectorField:
                 if any(abs(u - w) <= tol for i, u in enumerate(vals) for w in vals[i + 1:]):
                     found.append(str(a))
                 continue
+            elif isinstance(a, vnorm):
+                args = [a]
             else:
                 args = [a.args[0]]
             for arg in args:

@@ -29,7 +29,7 @@ import sympy as sp
 
 from .errors import GandynamicsError
 
-__all__ = ["sigmoid", "softplus", "Loss", "LOSSES", "get_loss", "stabilize"]
+__all__ = ["sigmoid", "softplus", "vnorm", "safediv", "Loss", "LOSSES", "get_loss", "stabilize"]
 
 
 class sigmoid(sp.Function):
@@ -93,6 +93,58 @@ class softplus(sp.Function):
 
     def _eval_is_real(self):
         return self.args[0].is_real
+
+
+class safediv(sp.Function):
+    """``a / b``, taken as 0 where ``b = 0``: the subgradient convention of ``sign(0) = 0`` (Mescheder's
+    WGAN-GP code), used for the gradient ``a / |a|`` of a Euclidean norm at the origin."""
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, a, b):
+        if b.is_zero:
+            return sp.S.Zero
+        if a.is_zero:
+            return sp.S.Zero
+        if b.is_Number and a.is_Number:
+            return a / b
+        return None
+
+    def fdiff(self, argindex=1):
+        a, b = self.args
+        return safediv(1, b) if argindex == 1 else -safediv(a, b**2)
+
+    def _eval_evalf(self, prec):
+        a, b = (x.evalf(prec) for x in self.args)
+        return sp.S.Zero if b == 0 else (a / b).evalf(prec)
+
+
+class vnorm(sp.Function):
+    """The Euclidean norm ``sqrt(a_1^2 + ... + a_k^2)`` of its arguments, with gradient
+    ``a_i / |a|`` written as :class:`safediv` (0 at the origin, where the norm has no derivative), so that
+    generated code stays finite there; the analysis reports such points as non-differentiable."""
+
+    @classmethod
+    def eval(cls, *args):
+        if all(a.is_zero for a in args):
+            return sp.S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        return safediv(self.args[argindex - 1], vnorm(*self.args))
+
+    def _eval_rewrite_as_sqrt(self, *args, **kwargs):
+        return sp.sqrt(sp.Add(*[a**2 for a in args]))
+
+    def _eval_evalf(self, prec):
+        return sp.sqrt(sp.Add(*[a**2 for a in self.args])).evalf(prec)
+
+    def _eval_is_real(self):
+        return all(a.is_real for a in self.args) or None
+
+    def _eval_is_nonnegative(self):
+        return self._eval_is_real()
 
 
 def stabilize(expr: sp.Expr) -> sp.Expr:

@@ -28,6 +28,7 @@ import sympy as sp
 from .distributions import Normal, Uniform, convolve, expectation
 from .errors import GandynamicsError
 from .game import GAN, Game
+from .losses import vnorm
 
 __all__ = [
     "Regularizer", "R1", "R2", "WGANGP", "InstanceNoise", "Consensus", "NagarajanKolter", "JARE",
@@ -157,7 +158,7 @@ class WGANGP(Regularizer):
                 for wf, xf in fake:
                     xhat = tuple(t * a + (1 - t) * b for a, b in zip(xr, xf))
                     g = gan.grad_x_D(xhat)
-                    norm = sp.Abs(g[0]) if len(g) == 1 else sp.sqrt(_sq_grad_norm(g))
+                    norm = sp.Abs(g[0]) if len(g) == 1 else vnorm(*g)  # gradient 0 at g = 0, like sign(0)
                     terms.append(wt * wr * wf * (norm - sym["target"]) ** 2)
         pen = sym["gamma"] / 2 * sp.Add(*terms)
         note = "WGAN-GP: the field is not differentiable where grad_x D = 0 (theory.md §1.4)"

@@ -265,7 +265,8 @@ REGS = [R1(gamma=0.3), R2(gamma=0.4), WGANGP(gamma=0.5, order=2), InstanceNoise(
         Consensus(gamma=0.2), NagarajanKolter(eta=0.3), JARE(gamma=0.4), Tikhonov(eps=0.2),
         Asymmetric(eps=0.1, gamma=0.6)]
 MODULES = [{"sigmoid": lambda x: 1 / (1 + np.exp(-x)), "softplus": lambda x: np.logaddexp(0, x),
-            "DiracDelta": lambda x: 0.0 * x}, "numpy"]
+            "DiracDelta": lambda x: 0.0 * x, "vnorm": lambda *a: np.sqrt(sum(x**2 for x in a)),
+            "safediv": lambda a, b: a / b if b != 0 else 0.0 * a}, "numpy"]
 
 
 def _numeric(fld):

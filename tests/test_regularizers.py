@@ -171,3 +171,15 @@ def test_structural_regularizer_on_plain_game_is_refused():
 def test_bad_regularizer_input(bad, match):
     with pytest.raises(GandynamicsError, match=match):
         make_regularizer(bad[0], **bad[1])
+
+
+def test_multidimensional_wgan_gp_is_finite_and_flagged_at_the_origin():
+    # with psi in R^2 the penalty's gradient psi/|psi| is taken as 0 at psi = 0 (the 1-D sign(0) = 0
+    # convention), so F is finite there and the analysis reports the kink instead of crashing
+    f = VectorField(games.dirac_nd(2, "wgan"), [WGANGP(gamma=0.7, target=1.0)])
+    np.testing.assert_allclose(f.eval_F((0.3, 0.1, 0.0, 0.0)), [0.0, 0.0, -0.3, -0.1], atol=0)
+    assert f.nonsmooth_at((0, 0, 0, 0)) == ["vnorm(psi1, psi2)"]
+    # away from 0: F_psi = -theta + gamma (|psi| - g0) psi / |psi| (theory.md §1.4 in d dimensions)
+    psi = np.array([0.2, -0.1])
+    expected = np.concatenate([psi, -np.array([0.3, 0.1]) + 0.7 * (np.linalg.norm(psi) - 1.0) * psi / np.linalg.norm(psi)])
+    np.testing.assert_allclose(f.eval_F((0.3, 0.1, *psi)), expected, rtol=1e-14)
