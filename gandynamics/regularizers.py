@@ -280,7 +280,8 @@ class Consensus(Regularizer):
 
     def transform(self, F: sp.Matrix, z, gamma: sp.Symbol) -> sp.Matrix:
         """``F + gamma DF^T F`` (= the gradient of ``1/2 ||F||^2`` times gamma, added)."""
-        DF = F.jacobian(z)
+        from .symdiff import jacobian  # memoised chain rule: fast on large games
+        DF = jacobian(list(F), z)
         return F + gamma * (DF.T * F)
 
     def apply(self, obj, sym):
