@@ -239,7 +239,14 @@ def run_study(study: Study, out: Path, formats=("png",)) -> StudyResult:
     return ctx.result
 
 
-def run(names: Sequence[str] | None = None, out="figures", pdf: bool = False, progress=None) -> list[StudyResult]:
+def _worker_init() -> None:
+    """One numba thread per study process (the processes already share the cores)."""
+    import numba
+    numba.set_num_threads(1)
+
+
+def run(names: Sequence[str] | None = None, out="figures", pdf: bool = False, progress=None,
+        jobs: int | None = None) -> list[StudyResult]:
     """Run the named studies (all by default) into ``out`` and rewrite ``out/README.md``.
 
     Parameters
@@ -249,25 +256,52 @@ def run(names: Sequence[str] | None = None, out="figures", pdf: bool = False, pr
     pdf : bool
         Also write PDFs.
     progress : callable, optional
-        ``progress(iterable, desc=...)`` wrapper (the CLI passes ``tqdm``).
+        ``progress(iterable, total=...)`` wrapper (the CLI passes ``tqdm``).
+    jobs : int, optional
+        Studies run in this many processes at once (default: one per CPU); 1 runs them in this process.
+        Results are the same either way (each study is deterministic and writes only its own files).
     """
     reg = studies()
     names = list(names) if names else list(reg)
     unknown = [n for n in names if n not in reg]
     if unknown:
         raise GandynamicsError(f"unknown figure(s) {', '.join(unknown)}; accepted: {', '.join(reg)}")
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise GandynamicsError(f"jobs must be a whole number >= 1, got {jobs!r}")
     out = Path(out)
     formats = ("png", "pdf") if pdf else ("png",)
-    results = []
-    it = [reg[n] for n in names]
-    if progress is not None:
-        it = progress(it)
-    for st in it:
-        if hasattr(it, "set_postfix_str"):
-            it.set_postfix_str(st.name)
-        results.append(run_study(st, out, formats))
+    todo = [reg[n] for n in names]
+    jobs = min(jobs or os.cpu_count() or 1, len(todo))
+    wrap = progress if progress is not None else (lambda it, total=None: it)
+    if jobs == 1:
+        it = wrap(todo, total=len(todo))
+        results = []
+        for st in it:
+            if hasattr(it, "set_postfix_str"):
+                it.set_postfix_str(st.name)
+            results.append(run_study(st, out, formats))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        # the slowest studies first, so the processes finish together
+        order = sorted(todo, key=lambda st: -_last_seconds(out, st.name))
+        done = {}
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_worker_init) as pool:
+            futures = {pool.submit(run_study, st, out, formats): st.name for st in order}
+            for fut in wrap(as_completed(futures), total=len(futures)):
+                done[futures[fut]] = fut.result()
+        results = [done[st.name] for st in todo]
     write_readme(out)
     return results
+
+
+def _last_seconds(out: Path, name: str) -> float:
+    """How long the study took last time (0 if never run): used to schedule the slow ones first."""
+    try:
+        return float(json.loads((Path(out) / f"{name}.json").read_text()).get("seconds", 0.0))
+    except (OSError, ValueError):
+        return 0.0
 
 
 def _load_results(out: Path) -> list[dict]:

@@ -19,6 +19,8 @@ def add_parser(sub):
     p.add_argument("--list", action="store_true", help="list the figures and exit")
     p.add_argument("--out", default="figures", metavar="DIR", help="output folder (default: figures)")
     p.add_argument("--pdf", action="store_true", help="also write PDF files")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="studies run in N processes at once (default: one per CPU; 1 = in this process)")
     p.set_defaults(run=run)
     return p
 
@@ -38,8 +40,8 @@ def run(args) -> int:
     if unknown:
         raise GandynamicsError(f"unknown figure(s) {', '.join(unknown)}; accepted: {', '.join(reg)} (see --list)")
     from tqdm import tqdm
-    bar = lambda it: tqdm(it, desc="reproduce", unit="figure", file=sys.stderr, leave=True)
-    results = reproduce.run(args.names or None, out=args.out, pdf=args.pdf, progress=bar)
+    bar = lambda it, total=None: tqdm(it, total=total, desc="reproduce", unit="figure", file=sys.stderr, leave=True)
+    results = reproduce.run(args.names or None, out=args.out, pdf=args.pdf, progress=bar, jobs=args.jobs)
     for res in results:
         _print_result(res)
     total = sum(len(r.checks) for r in results)
