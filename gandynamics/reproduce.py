@@ -340,8 +340,9 @@ def write_readme(out="figures") -> Path:
              "measured rate).", "",
              f"Last run: {_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on "
              f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-             f"{sum(float(r.get('seconds', 0)) for r in res):.0f} s in total for the studies listed (with the "
-             "numba cache warm; the first run also compiles the kernels).", ""]
+             f"the studies took {sum(float(r.get('seconds', 0)) for r in res):.0f} s added up (they run in parallel "
+             "processes, one per CPU; a run with an empty cache includes compiling every field and kernel, "
+             "a cached run skips it).", ""]
     total = sum(len(r.get("checks", [])) for r in res)
     passed = sum(1 for r in res for c in r.get("checks", []) if c.get("passed"))
     lines += [f"**{passed} of {total} checks pass.**", "", "| figure | paper | status | time (s) |", "|---|---|---|---|"]
