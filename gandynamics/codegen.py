@@ -125,15 +125,7 @@ def _emit(name: str, args: str, stmts, loads: dict, export=(), chunk: int = CHUN
         code += [f"    {t} = {printer.doprint(e)}" for t, e in stmts]
         code.append(f"    return {ret}")
         return "\n".join(code), 0
-    pieces, cur, size = [], [], 0
-    for st in stmts:  # split by printed size (a proxy for numba IR instructions), at most `chunk` statements
-        n = len(str(st[1]))
-        if cur and (len(cur) >= chunk or size + n > CHUNK_CHARS):
-            pieces.append(cur)
-            cur, size = [], 0
-        cur.append(st)
-        size += n
-    pieces.append(cur)
+    pieces = _chunks(stmts, chunk)  # split by printed size (a proxy for numba IR instructions)
     defined_in = {t: c for c, piece in enumerate(pieces) for t, _ in piece if isinstance(t, sp.Symbol)}
     needed_later = set(export)
     for c, piece in enumerate(pieces):
