@@ -36,7 +36,7 @@ The kernels' signatures ::
 ``CODE`` selects the update rule (:data:`CODES`), ``[blk0, blk1)`` the blocks of ``NB`` rows to run;
 compiled with ``error_model="numpy"`` (a division by zero gives inf/NaN, flagged as divergence, never an
 exception inside a thread) and ``fastmath={"contract"}`` (fused multiply-add only: no ``nnan``/``ninf``, so the
-NaN/inf checks are kept; ``fastmath=True`` is never used);
+NaN/inf checks are kept; the full fastmath flag set (with nnan/ninf) is never used);
 
 ``Z0 (B, n)`` initial states, ``P (B, n_p)`` hyperparameters, ``H (B, 2)`` step sizes ``(h_G, h_D)``,
 ``BETA (B,)`` momenta, ``ZSTAR (B, n)`` equilibria, ``K`` steps, ``REC_IDX (R,)`` the sorted step indices at
