@@ -356,11 +356,12 @@ def fit_rate(idx, dist, life, zstar_norm=None):
     zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
     floor = np.ascontiguousarray(np.maximum(1e-290, 1e-12 * zn))
     out = np.empty(B)
-    _fit_rows(idx, dist, life, floor, out)
+    # rows are independent: split them over numba's threads (the kernel releases the GIL)
+    _threaded(lambda r0, r1: _fit_rows(idx, dist, life, floor, out, r0, r1), B)
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _line_slope(x, y, sel, lo, hi):
     """Least-squares slope of y against x over the entries sel[lo:hi]."""
     c = 0.0
@@ -381,13 +382,13 @@ def _line_slope(x, y, sel, lo, hi):
     return num / den
 
 
-@njit(cache=True)
-def _fit_rows(idx, dist, life, floor, out):
+@njit(cache=True, nogil=True)
+def _fit_rows(idx, dist, life, floor, out, r0, r1):
     R = idx.shape[0]
     logd = np.empty(R)
     ok = np.empty(R, dtype=np.int64)
     win = np.empty(R, dtype=np.int64)
-    for r in range(dist.shape[0]):
+    for r in range(r0, r1):
         nwin = 0
         half = 0.5 * life[r]
         for j in range(R):  # the window [T/2, T] first: logs only where they are used
@@ -889,10 +890,15 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1):
     """Run all rows of ``plan``: returns (columns, finished mask, info)."""
     B = plan.rows
     if chunk_size is None:
-        chunk = int(max(256, min(max(B, 1), 2e7 / max(1, plan.K * evals))))
+        # about 8e7 trajectory-steps of a 2-parameter game per chunk (~0.1 s on 2 cores): few barriers
+        # between chunks, yet a progress bar and a prompt Ctrl-C; equal chunks, so no small tail chunk
+        budget = 8e7 / max(1.0, plan.K * evals * max(1.0, plan.n / 2))
+        chunk = int(max(256, min(max(B, 1), budget)))
+        chunk = -(-B // -(-B // chunk)) if B > 0 else chunk
     else:
         chunk = _int_opt(chunk_size, "chunk_size")
-    chunk = max(DEFAULT_NB, (chunk // DEFAULT_NB) * DEFAULT_NB) if chunk < B else chunk
+    if chunk < B:  # whole kernel blocks per chunk
+        chunk = -(-chunk // DEFAULT_NB) * DEFAULT_NB
     ranges = [(lo, min(B, lo + chunk)) for lo in range(0, B, chunk)]
     finished = np.zeros(B, dtype=bool)
     info = {"chunks": len(ranges), "chunk_size": chunk, "interrupted": False}
