@@ -18,7 +18,7 @@ expressions (which may depend on the players' parameters), so that an expectatio
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np

@@ -31,7 +31,7 @@ import sympy as sp
 
 from .distributions import Distribution, expectation
 from .errors import GandynamicsError
-from .losses import Loss, get_loss, stabilize
+from .losses import get_loss, stabilize
 
 __all__ = ["Game", "GAN"]
 

@@ -20,7 +20,6 @@ Scaling conventions follow theory.md §0.3: R1/R2 weight ``gamma`` multiplies ``
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import ClassVar
 
 import sympy as sp

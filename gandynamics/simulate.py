@@ -33,9 +33,8 @@ import json
 import math
 import threading
 import time
-from functools import partial
 from dataclasses import dataclass, field as dc_field
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
 from numba import njit

@@ -35,7 +35,7 @@ import time
 import numpy as np
 
 import gandynamics as g
-from gandynamics.analysis.constants import certify_constants, Region
+from gandynamics.analysis.constants import certify_constants
 from gandynamics.analysis.intervals import interval_jacobian, matrix_bounds
 
 

@@ -7,7 +7,6 @@ import numpy as np
 import sympy as sp
 
 from gandynamics import Game, R1, VectorField, games
-from gandynamics.codegen import generate_source
 
 PROBE = textwrap.dedent("""
     import json, gandynamics as g

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from gandynamics import Asymmetric, GandynamicsError, Game, R1, Tikhonov, VectorField, games
+from gandynamics import Asymmetric, GandynamicsError, Game, R1, VectorField, games
 from gandynamics.analysis.constants import (Region, asymmetric_local, certify_constants, check_constants,
                                             estimate_constants, jacobian_values, parse_region, _part_symbols)
 
@@ -109,6 +109,11 @@ def test_estimates_are_attained_inside_the_region(dirac_r1):
     (L, za), (mu, zb) = est["lipschitz"], est["mu"]
     assert reg.contains(za) and reg.contains(zb)
     assert mu == pytest.approx(-0.25, abs=1e-6)           # -r^2/4 at (0, ±1)
+    # each estimate is the value at its witness (recomputed independently from the compiled DF)
+    D = dirac_r1.eval_DF(za)
+    assert L == pytest.approx(np.linalg.norm(D, 2), rel=1e-12)
+    Db = dirac_r1.eval_DF(zb)
+    assert mu == pytest.approx(np.linalg.eigvalsh((Db + Db.T) / 2)[0], rel=1e-12)
 
 
 # ----------------------------------------------------------------------------- check_constants

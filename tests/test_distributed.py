@@ -5,7 +5,6 @@ import concurrent.futures as cf
 import os
 import signal
 import sys
-import threading
 import time
 
 import numpy as np

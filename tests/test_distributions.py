@@ -99,7 +99,6 @@ def test_standard_loss_expectation_converges_with_the_order():
     """E_{x ~ N(0.3, 0.8^2)} -softplus(-(1.5 x - 0.2)) (the standard loss of a linear D) is not a
     polynomial: the error must shrink as the order grows (reference: adaptive quadrature)."""
     mu, s = 0.3, 0.8
-    t = sp.Symbol("t")
 
     def g(x):
         return -float(np.logaddexp(0.0, -(1.5 * x - 0.2)))

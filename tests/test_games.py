@@ -17,7 +17,7 @@ from gandynamics import (JARE, R1, R2, WGANGP, Asymmetric, Consensus, Gandynamic
                          NagarajanKolter, Tikhonov, VectorField, games)
 from gandynamics.cli.list_cmd import catalogue
 from gandynamics.game import GAN
-from gandynamics.losses import sigmoid, softplus
+from gandynamics.losses import softplus
 
 TOL = 1e-10
 

@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import pytest
-import sympy as sp
 from hypothesis import assume, given, settings, strategies as st
 
 from gandynamics import GandynamicsError, R1, VectorField, games

@@ -728,7 +728,7 @@ def asymmetric_local(fld, params=None, at=None) -> dict:
     mu_loc = float(np.linalg.eigvalsh((D + D.T) / 2)[0])
     L_loc = float(np.linalg.norm(D, 2))
     lmin = lambda M: float(np.linalg.eigvalsh((M + M.T) / 2)[0])
-    It, Ip = np.eye(len(theta)), np.eye(len(psi))
+    Ip = np.eye(len(psi))
     reading = {"generator": "R-a", "discriminator": "R-b"}[reg.opts["tikhonov_on"]] if pen != "nk" else "R-c"
     if reading == "R-a":
         mu_formula = min(lmin(Htt) + eps, lmin(-Hpp + gamma * Gn))

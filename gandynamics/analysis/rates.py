@@ -134,8 +134,6 @@ def iteration_matrix(method: str, A, h: float, n_theta: int | None = None, beta:
         Pp = I - h * Ep @ A
         return np.linalg.matrix_power(Pp, int(n_d)) @ np.linalg.matrix_power(Pt, int(n_g))
     # altmomentum on (z, z_prev): first theta's rows, then psi's rows with the new theta
-    Z = np.zeros((n, n))
-
     def half(E):
         top = I - E + E @ ((1 + beta) * I - h * A)    # rows of E updated, the others kept
         topp = -beta * E                              # momentum term of the updated rows

@@ -160,7 +160,6 @@ def fig2_data():
 def fig2(ctx):
     import matplotlib.pyplot as plt
     from ..plotting import phase_portrait
-    from ..simulate import simulate
     fld, sim, alt, flow = fig2_data()
     ctx.param(game="dirac (standard loss)", start=START, step_h=STEP, steps=STEPS,
               flow="Dormand–Prince 5(4), rtol = atol = 1e-12, output every 0.2 (t = 0..100)")

@@ -39,11 +39,8 @@ def hamiltonian(a, w):
 def study(ctx):
     import matplotlib.pyplot as plt
     from ..analysis import spectrum
-    from ..field import VectorField
-    from ..games import make_game
     from ..plotting import phase_portrait
     from ..regularizers import NagarajanKolter
-    from ..simulate import simulate
     cases = [("(a) GAN (standard loss)", "standard", []),
              ("(b) WGAN: closed orbits", "wgan", []),
              (f"(c) WGAN + NK penalty, η = {ETA}", "wgan", [NagarajanKolter(eta=ETA)])]
