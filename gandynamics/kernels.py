@@ -48,7 +48,7 @@ discriminator_first, alternating)``, ``FOPT = (rtol, atol)``.
 
 A diverged trajectory is frozen: its offending state is written to ``FINAL``, later distances are NaN.
 
-The formulas of each update rule are documented in :mod:`gandynamics.methods` (theory.md §0.4).
+The formulas of each update rule are documented in :mod:`gandynamics.methods` (docs/mathematics.md §0.4).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ Mescheder, Geiger & Nowozin (2018, eq. 1) write every GAN objective through one 
 * any :class:`sympy.Lambda` of one variable.
 
 ``f'(t) = sigmoid(-t)``, ``f''(t) = -sigmoid(t) sigmoid(-t)`` for the standard loss, so ``f'(0) = 1/2`` and
-``f''(0) = -1/4`` (theory.md §1.1).
+``f''(0) = -1/4`` (docs/mathematics.md §1.1).
 
 Why custom functions: sympy differentiates ``log(1 + exp(-t))`` into ``exp(-t)/(exp(-t) + 1)``, which is
 ``inf/inf = NaN`` for ``t < -709``.  :class:`sigmoid` and :class:`softplus` carry their own derivatives

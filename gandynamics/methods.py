@@ -1,6 +1,6 @@
 r"""The integration methods: names, options, update rules and their sources.
 
-All rules are written with the operator ``F`` (``v = -F``; theory.md §0.1, §0.4) and a step size that
+All rules are written with the operator ``F`` (``v = -F``; docs/mathematics.md §0.1, §0.4) and a step size that
 may differ per player: ``h`` below is the diagonal matrix with ``h_G`` on the generator's coordinates and
 ``h_D`` on the discriminator's (two-timescale).  Each rule is compiled once per field from the templates
 of :mod:`gandynamics.kernels`.
@@ -8,7 +8,7 @@ of :mod:`gandynamics.kernels`.
 =========  ======================================================================  ==========================
 name       update (``k`` = iteration)                                              source
 =========  ======================================================================  ==========================
-gd         ``z_{k+1} = z_k - h F(z_k)``                                            theory.md §0.4 (GDA)
+gd         ``z_{k+1} = z_k - h F(z_k)``                                            docs/mathematics.md §0.4 (GDA)
 altgd      ``theta <- theta - h_G F_theta(theta, psi)`` ``n_g`` times, then        M18 §2.2; GAN_stability
            ``psi <- psi - h_D F_psi(theta, psi)`` ``n_d`` times (each sub-step     ``trajectory_altgd``
            sees the latest values); ``order="discriminator-first"`` swaps them
@@ -24,12 +24,12 @@ flow       ``z' = v(z) = -F(z)``: ``scheme="rk4"`` (classical RK4, time step h) 
 =========  ======================================================================  ==========================
 
 EFTP and OGDA are the same dynamics: the ``w``-sequence of EFTP is an OGDA sequence, ``w_{k+1} = w_k -
-2h F(w_k) + h F(w_{k-1})`` (theory.md §5.3).  With the starts above (``w_{-1} = z_0``, ``u_{-1} = u_0 = z_0``)
+2h F(w_k) + h F(w_{k-1})`` (docs/mathematics.md §5.3).  With the starts above (``w_{-1} = z_0``, ``u_{-1} = u_0 = z_0``)
 ``w_k = u_{k+1}``, so ``z^{EFTP}_k = u_{k+1} + h F(u_k)`` where ``u`` is OGDA from the same ``z_0`` (tested).
 
 Projection (``box``): each (sub-)update is followed by the projection onto the box ``lo <= z <= hi``
-(PEPit's projected EFTP, theory.md §4.6; weight clipping ``psi <- clip(psi, -c, c)`` of WGAN,
-theory.md §1.3, is a box on psi).  For EG/EFTP both the extrapolated point and the update are projected.
+(PEPit's projected EFTP, docs/mathematics.md §4.6; weight clipping ``psi <- clip(psi, -c, c)`` of WGAN,
+docs/mathematics.md §1.3, is a box on psi).  For EG/EFTP both the extrapolated point and the update are projected.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class Method:
 
 
 METHODS: dict[str, Method] = {m.name: m for m in [
-    Method("gd", "gd", "z <- z - h F(z)", "simultaneous gradient descent(-ascent); theory.md §0.4"),
+    Method("gd", "gd", "z <- z - h F(z)", "simultaneous gradient descent(-ascent); docs/mathematics.md §0.4"),
     Method("altgd", "altgd", "theta <- theta - h_G F_theta (n_g times), then psi <- psi - h_D F_psi (n_d times)",
            "alternating GD, generator first as in Mescheder et al. 2018 (GAN_stability trajectory_altgd)",
            ("n_g", "n_d", "order"), "n_g + n_d"),

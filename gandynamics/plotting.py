@@ -6,9 +6,9 @@ returns the axes it drew on.  The numbers drawn are computed here from the field
 integrators and rate functions; nothing is typed in.  The ``*_data`` functions return those numbers
 without drawing, so that tests and :mod:`gandynamics.reproduce` can check them.
 
-Conventions (theory.md §0.1): ``z = (theta, psi)``, ``v = -F`` is the direction of motion drawn by the
+Conventions (docs/mathematics.md §0.1): ``z = (theta, psi)``, ``v = -F`` is the direction of motion drawn by the
 streamlines, ``J = Dv``; the phase factor is ``max |Im lambda| / |Re lambda|`` and the conditioning
-factor ``max |lambda| / min |lambda|`` (theory.md §0.5, §3.3).
+factor ``max |lambda| / min |lambda|`` (docs/mathematics.md §0.5, §3.3).
 
 The Agg backend is selected when there is no display and no backend was chosen.
 """
@@ -185,7 +185,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     streamlines : bool
         Draw ``streamplot`` streamlines of v.
     arrows : bool
-        Draw a quiver of v (M18's notebook draws a 10 x 10 quiver; theory.md §1.11).
+        Draw a quiver of v (M18's notebook draws a 10 x 10 quiver; docs/mathematics.md §1.11).
     speed : bool
         Colour streamlines by ``|v|`` in the plane (with a labelled colorbar).
     nullclines : bool
@@ -304,7 +304,7 @@ def critical_strength(field, parameter: str, bounds, params=None, xatol: float =
     """The strength that minimises the spectral abscissa ``max Re lambda(J)`` on ``bounds``.
 
     For R1 on the Dirac-GAN this is M18's critical regularization ``gamma = 2 f'(0)`` ("locally rotation
-    free", theory.md §1.7), where the complex pair meets the real axis; it is found numerically (coarse
+    free", docs/mathematics.md §1.7), where the complex pair meets the real axis; it is found numerically (coarse
     scan, then bounded Brent) from the field, not typed in.
 
     Returns
@@ -401,7 +401,7 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
 # ---------------------------------------------------------------------------------------------- rate maps
 def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "gamma", rho=None, measured=None,
              vmax: float = 1.5, title: str | None = None, ax=None, **options):
-    r"""The exact local rate ``rho`` (spectral radius of the linearised iteration, theory.md §5.4) over a
+    r"""The exact local rate ``rho`` (spectral radius of the linearised iteration, docs/mathematics.md §5.4) over a
     (strength, step) grid, with the ``rho = 1`` contour and optional measured rates on top.
 
     Parameters
@@ -460,7 +460,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
 def rate_grid(field, method: str, gamma, step, params=None, *, parameter: str = "gamma", **options):
     """``rho[i, j]``: the exact local rate of ``method`` at step ``step[i]`` and strength ``gamma[j]``,
     i.e. the spectral radius of the iteration matrix linearised at the equilibrium
-    (:func:`gandynamics.analysis.rates.local_rate` with ``A = DF(z*)``; theory.md §0.4, §5.4)."""
+    (:func:`gandynamics.analysis.rates.local_rate` with ``A = DF(z*)``; docs/mathematics.md §0.4, §5.4)."""
     from .analysis.rates import local_rate
     from .analysis.spectrum import find_equilibrium
     name = _strength(field, parameter)
@@ -531,7 +531,7 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
 
 # ---------------------------------------------------------------------------------------------- factors
 def factor_data(game, regularizers: Mapping, parameter: str, values, params=None) -> dict:
-    """Phase and conditioning factors (theory.md §0.5, §3.3) of ``J`` at the equilibrium for several
+    """Phase and conditioning factors (docs/mathematics.md §0.5, §3.3) of ``J`` at the equilibrium for several
     regularizers as their strength varies.
 
     Parameters
@@ -541,7 +541,7 @@ def factor_data(game, regularizers: Mapping, parameter: str, values, params=None
         ``None`` is the unregularized game (constant in the strength).
     parameter : str
         The strength key of each regularizer (``gamma``; for NK give the regularizer ``eta`` and the
-        values are mapped through ``eta = gamma/2``, theory.md §0.3, when ``parameter`` is not its key).
+        values are mapped through ``eta = gamma/2``, docs/mathematics.md §0.3, when ``parameter`` is not its key).
     values : array
 
     Returns
@@ -570,7 +570,7 @@ def factor_data(game, regularizers: Mapping, parameter: str, values, params=None
 def factors(game, regularizers: Mapping, parameter: str, values, params=None, *, which: str = "phase",
             data: dict | None = None, title: str | None = None, ax=None):
     r"""Phase factor ``max |Im lambda|/|Re lambda|`` or conditioning factor ``max|lambda|/min|lambda|`` of
-    ``J`` against the regularization strength, one curve per regularizer (Nie & Patel 2019, §3; theory.md
+    ``J`` against the regularization strength, one curve per regularizer (Nie & Patel 2019, §3; docs/mathematics.md
     §3.3–3.4).
 
     Parameters

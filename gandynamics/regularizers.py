@@ -12,7 +12,7 @@ A regularizer acts at one of three stages, always in this order (and in the give
 above.  Strengths are sympy symbols (hyperparameters of the resulting field) with the given values as
 defaults, so changing a strength never re-derives nor recompiles anything.
 
-Scaling conventions follow theory.md §0.3: R1/R2 weight ``gamma`` multiplies ``1/2 E||grad_x D||^2``
+Scaling conventions follow docs/mathematics.md §0.3: R1/R2 weight ``gamma`` multiplies ``1/2 E||grad_x D||^2``
 (GAN_stability's ``reg_param`` is ``gamma/2``); NK adds ``eta ||grad_psi L||^2``; JARE adds
 ``gamma/2 ||grad_other||^2`` to each player.
 """
@@ -103,7 +103,7 @@ def _sq_grad_norm(g) -> sp.Expr:
 class R1(Regularizer):
     r"""Zero-centred gradient penalty on real data (Mescheder et al. 2018, §4, eq. 9):
     ``L_D += gamma/2 E_{x~p_D} ||grad_x D_psi(x)||^2``.  Dirac-GAN: ``J = [[0, -f'(0)], [f'(0), -gamma]]``,
-    eigenvalues ``-gamma/2 ± sqrt(gamma^2/4 - f'(0)^2)`` (M18 Lemma; theory.md §1.7)."""
+    eigenvalues ``-gamma/2 ± sqrt(gamma^2/4 - f'(0)^2)`` (M18 Lemma; docs/mathematics.md §1.7)."""
 
     summary = "zero-centred gradient penalty on real data: L_D += gamma/2 E_pD |grad_x D|^2 (M18 §4)"
 
@@ -137,7 +137,7 @@ class WGANGP(Regularizer):
     ``t ~ U[0, 1]`` (Gauss–Legendre, ``order`` nodes), real and fake independent:
     ``L_D += gamma/2 E (||grad_x D(x^)|| - target)^2``  (Mescheder's ``WGAN_GP`` with ``reg = gamma``).
 
-    For a linear discriminator the field jumps across ``grad_x D = 0`` (theory.md §1.4): no Jacobian
+    For a linear discriminator the field jumps across ``grad_x D = 0`` (docs/mathematics.md §1.4): no Jacobian
     exists at the Dirac-GAN's equilibrium, and the analysis says so."""
 
     summary = "L_D += gamma/2 E (|grad_x D(x^)| - target)^2 on interpolates (Gulrajani et al. 2017)"
@@ -160,7 +160,7 @@ class WGANGP(Regularizer):
                     norm = sp.Abs(g[0]) if len(g) == 1 else vnorm(*g)  # gradient 0 at g = 0, like sign(0)
                     terms.append(wt * wr * wf * (norm - sym["target"]) ** 2)
         pen = sym["gamma"] / 2 * sp.Add(*terms)
-        note = "WGAN-GP: the field is not differentiable where grad_x D = 0 (theory.md §1.4)"
+        note = "WGAN-GP: the field is not differentiable where grad_x D = 0 (docs/mathematics.md §1.4)"
         return gan.with_(penalties=gan.penalties + (pen,), nonsmooth=note,
                          hyper={sym["gamma"]: self.values["gamma"], sym["target"]: self.values["target"]})
 
@@ -169,7 +169,7 @@ class InstanceNoise(Regularizer):
     r"""Instance noise (Sønderby et al. 2017; Arjovsky & Bottou 2017): add independent
     ``N(0, sigma^2 I)`` noise to real and generated samples, expectations by Gauss–Hermite quadrature of
     ``order`` nodes per data dimension.  Dirac-GAN at (0, 0): ``J = [[0, -f'(0)], [f'(0), 2 sigma^2 f''(0)]]``
-    (M18 §3; theory.md §1.6); exact for any order >= 2 at the equilibrium."""
+    (M18 §3; docs/mathematics.md §1.6); exact for any order >= 2 at the equilibrium."""
 
     summary = "N(0, sigma^2 I) noise on real and fake samples, Gauss-Hermite quadrature (M18 §3)"
 
@@ -193,7 +193,7 @@ def _grad(expr, syms):
 class NagarajanKolter(Regularizer):
     r"""Nagarajan & Kolter (2017, §4) generator-side penalty: ``L_G += eta ||grad_psi L_D||^2``
     (their ``V + eta ||grad_{theta_D} V||^2``; locuslab code uses eta = 0.5).  At an equilibrium the
-    generator block of the Jacobian gains ``-2 eta J_DG^T J_DG`` (theory.md §2.2)."""
+    generator block of the Jacobian gains ``-2 eta J_DG^T J_DG`` (docs/mathematics.md §2.2)."""
 
     summary = "L_G += eta |grad_psi L_D|^2 (Nagarajan & Kolter 2017 §4)"
 
@@ -211,7 +211,7 @@ class JARE(Regularizer):
     r"""Jacobian regularization (Nie & Patel 2019): each player penalises the other's gradient,
     ``L_G += gamma/2 ||grad_psi L_D||^2``, ``L_D += gamma/2 ||grad_theta L_G||^2`` (weilinie/JARE
     ``ops.py``: ``reg_g = 0.5 ||d_grad||^2``, ``reg_d = 0.5 ||g_grad||^2``).  At an equilibrium
-    ``J_JARE = (I - gamma J_off^T) J`` (theory.md §3.4)."""
+    ``J_JARE = (I - gamma J_off^T) J`` (docs/mathematics.md §3.4)."""
 
     summary = "L_G += gamma/2 |grad_psi L_D|^2, L_D += gamma/2 |grad_theta L_G|^2 (Nie & Patel 2019)"
 
@@ -231,7 +231,7 @@ class Tikhonov(Regularizer):
     r"""Tikhonov (weight-decay) term on one player: ``L_p += eps/2 ||p - anchor||^2``, ``p`` the
     generator's (``on="generator"``, default) or the discriminator's parameters; the anchor is 0 unless
     given (a number or a comma-separated list, one entry per parameter).  A non-zero anchor away from the
-    equilibrium moves the equilibrium (theory.md §4.3)."""
+    equilibrium moves the equilibrium (docs/mathematics.md §4.3)."""
 
     summary = "L_p += eps/2 |p - anchor|^2 on one player (on=generator|discriminator)"
 
@@ -269,7 +269,7 @@ class Tikhonov(Regularizer):
 class Consensus(Regularizer):
     r"""Consensus optimization (Mescheder, Nowozin & Geiger 2017, §3–4):
     ``v_CO = v - gamma grad(1/2 ||v||^2)``, i.e. ``F_CO = F + gamma DF^T F``.  At an equilibrium
-    ``J_CO = J - gamma J^T J``; Dirac-GAN: ``-gamma f'(0)^2 ± i f'(0)`` (theory.md §1.5)."""
+    ``J_CO = J - gamma J^T J``; Dirac-GAN: ``-gamma f'(0)^2 ± i f'(0)`` (docs/mathematics.md §1.5)."""
 
     summary = "v - gamma grad(1/2 |v|^2), i.e. F + gamma DF^T F (Mescheder et al. 2017)"
 
@@ -289,7 +289,7 @@ class Consensus(Regularizer):
 
 class Asymmetric(Regularizer):
     r"""The asymmetric scheme of Giagtzoglou, Winands & Franci (2026): a Tikhonov term on one player plus
-    a zero-centred gradient penalty.  The paper's body was not available; theory.md §4.3 reconstructs three
+    a zero-centred gradient penalty.  The paper's body was not available; docs/mathematics.md §4.3 reconstructs three
     readings, all covered:
 
     * (R-a) ``tikhonov_on=generator, penalty=r1`` (default): ``F = (grad_theta L + eps theta,
@@ -300,7 +300,7 @@ class Asymmetric(Regularizer):
 
     The anchor of the Tikhonov term is 0 unless given."""
 
-    summary = "Tikhonov on one player + zero-centred penalty (Giagtzoglou et al. 2026; theory.md §4.3)"
+    summary = "Tikhonov on one player + zero-centred penalty (Giagtzoglou et al. 2026; docs/mathematics.md §4.3)"
 
     name = "asymmetric"
     stage = "composite"

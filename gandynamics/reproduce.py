@@ -2,7 +2,7 @@ r"""The registry of reproduced figures and the runner behind ``gandynamics repro
 
 A *study* is a function ``study(ctx)`` that computes what a paper figure shows, draws it, saves it with
 :meth:`Context.save`, and records every number the figure rests on with :meth:`Context.check`: a value
-computed by the library beside an independent reference (a closed form of theory.md, or a prediction
+computed by the library beside an independent reference (a closed form of docs/mathematics.md, or a prediction
 against a measurement), a tolerance, and whether they agree.  The runner writes, into the output folder
 (``figures/`` by default),
 
@@ -336,7 +336,7 @@ def write_readme(out="figures") -> Path:
              "list: `gandynamics reproduce --list`).  Every curve, arrow and eigenvalue below is computed by the "
              "library from the game's field (symbolic F and DF, compiled with numba); closed forms appear only "
              "as *checks* in the tables, never as plotted data.  Each check compares a number computed by the "
-             "library with an independent reference (a closed form of `theory.md`, or a predicted against a "
+             "library with an independent reference (a closed form of `docs/mathematics.md`, or a predicted against a "
              "measured rate).", "",
              f"Last run: {_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on "
              f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "

@@ -14,7 +14,7 @@ Measured rate (``rate_fit``).  ``rate`` is ``exp(slope)`` of the ordinary least-
 (``T = steps``, or ``diverged_at - 1``), leaving out distances at or below the floor
 ``max(1e-290, 1e-12 |z*|)`` (where rounding, not the dynamics, sets the distance) and non-finite ones; when
 fewer than 3 samples qualify, the last half (at least 2) of all qualifying samples is used, else NaN.  For a
-linear rate ``|z_k - z*| ~ C rho^k`` this returns ``rho`` (theory.md §5.4); ``rate < 1`` converges.
+linear rate ``|z_k - z*| ~ C rho^k`` this returns ``rho`` (docs/mathematics.md §5.4); ``rate < 1`` converges.
 ``sweep`` records ``samples`` equally spaced distances per trajectory for the fit.
 
 Parallel sweeps.  ``sweep`` builds a picklable :class:`Plan` (the generated module's *source text* plus the

@@ -4,8 +4,8 @@ Cases
 -----
 1. Dirac-GAN, standard loss, R1 gamma = 0.3, ball of radius 1 around (0, 0), relative gap 1e-3 for both
    mu and L (target: under 5 s on the 2-core development machine).  Closed form for checking:
-   mu(B_1) = -1/4 (theory.md §4.4 with eps = 0).
-2. A 4-parameter game from the examples: the LQ-WGAN (theory.md §4.5; state (a, b, w1, w2), m = 0, s = 1)
+   mu(B_1) = -1/4 (docs/mathematics.md §4.4 with eps = 0).
+2. A 4-parameter game from the examples: the LQ-WGAN (docs/mathematics.md §4.5; state (a, b, w1, w2), m = 0, s = 1)
    with the asymmetric scheme (eps = 0.5, gamma = 1, Tikhonov anchored at the equilibrium (1, 0)) on the
    ball of radius 0.2, relative gap 1e-2 (budget 30 s per constant).
 3. The Dirac-GAN in 2 dimensions (dirac-nd d=2, 4 parameters) with R1 gamma = 0.3 on the ball of radius
@@ -115,7 +115,7 @@ def main():
     print(f"  target < 5 s: {'met' if t < 5 else 'MISSED'} ({t:.2f} s)")
     case("Dirac-GAN + R1 (gamma 0.3), ball radius 1, tol 1e-3", fld, "ball:1", closed=-0.25, mean_value=True,
          reference=False)
-    # theory.md §4.5 with a Tikhonov anchor at the equilibrium: mu(B_r) = eps - 2 r (the theta block
+    # docs/mathematics.md §4.5 with a Tikhonov anchor at the equilibrium: mu(B_r) = eps - 2 r (the theta block
     # eps I - 2 w2 I reaches its minimum at w2 = r), here 0.1
     lq = g.VectorField(g.games.make_game("lq-wgan", m=0.0, s=1.0), [g.Asymmetric(eps=0.5, gamma=1.0, anchor="1,0")])
     case("LQ-WGAN (a, b, w1, w2) + asymmetric (eps 0.5, gamma 1, anchor (1, 0)), ball radius 0.2, tol 1e-2", lq,

@@ -2,7 +2,7 @@
 
 B trajectories x K steps (default 100,000 x 1,000), initial points uniform in [-2, 2]^2, gamma uniform in
 [0, 1], h uniform in [0.01, 0.3] (one value per trajectory, zipped), for gd, eg and eftp, on the field
-that gandynamics derives from sympy (M18 §2.2 + R1, theory.md §1.7).  Measured side by side in one run:
+that gandynamics derives from sympy (M18 §2.2 + R1, docs/mathematics.md §1.7).  Measured side by side in one run:
 
 * gandynamics ``sweep`` (all numba threads; also one thread), wall time of the whole call (equilibria,
   kernels, rate fit, table);

@@ -1,6 +1,6 @@
 """The constants, check and rates commands: exit statuses, JSON fields, one-line errors.
 
-Expected numbers are closed forms (theory.md §4.4: mu(B_r) = min(eps - r^2/4, gamma) for the Dirac-GAN
+Expected numbers are closed forms (docs/mathematics.md §4.4: mu(B_r) = min(eps - r^2/4, gamma) for the Dirac-GAN
 with the asymmetric scheme; §1.9 for R1 + GD)."""
 
 import json

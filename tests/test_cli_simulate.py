@@ -25,7 +25,7 @@ def test_simulate_json(capsys):
     for k in ("method", "steps", "final", "distance", "rate", "diverged", "diverged_at"):
         assert k in d
     assert d["method"] == "gd" and d["steps"] == 1000 and d["diverged"] is False and d["diverged_at"] is None
-    # theory.md §1.9: GD multiplier |1 + h lambda|, lambda = -0.15 ± i sqrt(0.25 - 0.0225)
+    # docs/mathematics.md §1.9: GD multiplier |1 + h lambda|, lambda = -0.15 ± i sqrt(0.25 - 0.0225)
     lam = complex(-0.15, np.sqrt(0.25 - 0.0225))
     assert d["rate"] == pytest.approx(abs(1 + 0.2 * lam), rel=1e-4)
     assert len(d["states"]) == 1001 and d["states"][0] == [1.0, 1.0]
@@ -40,7 +40,7 @@ def test_simulate_text_csv_and_options(capsys, tmp_path):
     rows = f.read_text().splitlines()
     assert rows[0] == "k,theta,psi,distance" and len(rows) == 102
     psi = np.array([float(r.split(",")[2]) for r in rows[1:]])
-    assert psi[1:].max() <= 0.5 and psi[1:].min() >= -0.5  # WGAN clipping (theory.md §1.3)
+    assert psi[1:].max() <= 0.5 and psi[1:].min() >= -0.5  # WGAN clipping (docs/mathematics.md §1.3)
 
 
 def test_simulate_reports_divergence(capsys):
@@ -48,7 +48,7 @@ def test_simulate_reports_divergence(capsys):
                          "--init", "1,0", "--json")
     d = json.loads(out)
     assert code == 0 and d["diverged"] is True and d["reason"] == "bound"
-    # |z_k|^2 = 1.25^k (theory.md §5.5); the max-norm passes 1e6 between these steps
+    # |z_k|^2 = 1.25^k (docs/mathematics.md §5.5); the max-norm passes 1e6 between these steps
     assert 2 * np.log(1e6) / np.log(1.25) <= d["diverged_at"] <= 2 * np.log(1e6 * np.sqrt(2)) / np.log(1.25) + 1
 
 

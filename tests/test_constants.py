@@ -1,8 +1,8 @@
 """Certified constants (gandynamics.analysis.constants) against closed forms and independent samples.
 
-Closed forms: linear games mu = lambda_min(sym A), L = ||A||_2 (theory.md §5, §6); the Dirac-GAN with
+Closed forms: linear games mu = lambda_min(sym A), L = ||A||_2 (docs/mathematics.md §5, §6); the Dirac-GAN with
 Tikhonov eps on theta and R1 gamma on psi has mu(B_r) = min(eps - r^2/4, gamma) on the ball of radius r
-(theory.md §4.4; eps = 0 is plain R1: -r^2/4)."""
+(docs/mathematics.md §4.4; eps = 0 is plain R1: -r^2/4)."""
 
 import math
 
@@ -46,7 +46,7 @@ def test_quadratic_bracket_collapses_to_exact_values(a, b, c):
     x, y = sp.symbols("x y", real=True)
     game = Game.zero_sum([x], [y], a / 2 * x**2 + b * x * y - c / 2 * y**2, equilibrium=(0, 0), name="quad")
     fld = VectorField(game)
-    A = np.array([[a, b], [-b, c]])                       # theory.md §6
+    A = np.array([[a, b], [-b, c]])                       # docs/mathematics.md §6
     rep = certify_constants(fld, Region.box([-1, -2], [3, 1]), samples=50)
     assert abs(rep.lipschitz.lo - np.linalg.norm(A, 2)) <= 1e-9 and rep.lipschitz.gap <= 1e-9
     assert abs(rep.mu.hi - min(a, c)) <= 1e-9 and rep.mu.gap <= 1e-9
@@ -67,13 +67,13 @@ def test_dirac_r1_mu_on_ball_is_minus_r2_over_4(dirac_r1, r):
 def test_asymmetric_dirac_mu_closed_form(eps, r):
     fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0)])
     rep = certify_constants(fld, f"ball:{r}", tol=3e-3, samples=200, asymmetric=False)
-    exact = min(eps - r * r / 4, 1.0)                     # theory.md §4.4
+    exact = min(eps - r * r / 4, 1.0)                     # docs/mathematics.md §4.4
     assert rep.mu.lo <= exact + 1e-12 and rep.mu.hi >= exact - 1e-12
     assert rep.mu.gap <= 3.001e-3 * abs(exact) + 1e-12
 
 
 def test_wgan_asymmetric_is_constant_and_collapses():
-    # theory.md §4.4, WGAN: DF_reg constant [[eps, 1], [-1, gamma]]: mu = min(eps, gamma), L = ||DF_reg||
+    # docs/mathematics.md §4.4, WGAN: DF_reg constant [[eps, 1], [-1, gamma]]: mu = min(eps, gamma), L = ||DF_reg||
     eps, gamma = 0.2, 0.7
     fld = VectorField(games.dirac(loss="wgan"), [Asymmetric(eps=eps, gamma=gamma)])
     rep = certify_constants(fld, "ball:2", samples=50)
@@ -143,7 +143,7 @@ def test_check_refutes_a_wrong_lipschitz_claim_with_a_pair(dirac_r1):
 
 
 def test_check_certifies_true_claims(dirac_asym):
-    # mu(B_0.5) = min(0.3 - 0.0625, 1) = 0.2375 (theory.md §4.4); claim a bit less, and a generous L
+    # mu(B_0.5) = min(0.3 - 0.0625, 1) = 0.2375 (docs/mathematics.md §4.4); claim a bit less, and a generous L
     res = check_constants(dirac_asym, "ball:0.5", mu=0.23, L=1.5)
     assert res.status == "holds" and res.mu.lo >= 0.23 and res.lipschitz.hi <= 1.5
     assert res.counterexample is None
@@ -161,7 +161,7 @@ def test_asymmetric_local_dirac_reading_a(eps, gamma):
     out = asymmetric_local(fld)
     a = 0.5                                               # f'(0)
     L2 = a * a + (eps**2 + gamma**2) / 2 + abs(eps - gamma) * math.sqrt(a * a + (eps + gamma) ** 2 / 4)
-    assert out["reading"] == "R-a" and out["gramian"] == [[1.0]]  # grad_x D = psi: G = 1 (theory.md §4.4)
+    assert out["reading"] == "R-a" and out["gramian"] == [[1.0]]  # grad_x D = psi: G = 1 (docs/mathematics.md §4.4)
     assert out["mu_loc"] == pytest.approx(min(eps, gamma), abs=1e-14)
     assert out["mu_loc_formula"] == pytest.approx(min(eps, gamma), abs=1e-14)
     assert out["L_loc"] == pytest.approx(math.sqrt(L2), rel=1e-13)
@@ -172,7 +172,7 @@ def test_asymmetric_local_dirac_reading_a(eps, gamma):
 def test_asymmetric_local_reading_c_and_b_dirac():
     fc = VectorField(games.dirac(), [Asymmetric(eps=0.1, gamma=1.0, tikhonov_on="discriminator", penalty="nk")])
     out = asymmetric_local(fc)
-    # theory.md §4.5: DF_c(0) = [[gamma f'(0)^2, f'(0)], [-f'(0), eps]], G = K^T K = f'(0)^2
+    # docs/mathematics.md §4.5: DF_c(0) = [[gamma f'(0)^2, f'(0)], [-f'(0), eps]], G = K^T K = f'(0)^2
     assert out["reading"] == "R-c" and out["gramian"] == [[pytest.approx(0.25)]]
     assert out["mu_loc"] == pytest.approx(min(0.25, 0.1), abs=1e-14)
     fb = VectorField(games.dirac(), [Asymmetric(eps=0.4, gamma=1.0, tikhonov_on="discriminator")])
@@ -186,7 +186,7 @@ def test_asymmetric_local_lq_wgan_gramian():
     fld = VectorField(games.make_game("lq-wgan", m=m, s=s), [Asymmetric(eps=eps, gamma=gamma, anchor=f"{s},{m}")])
     out = asymmetric_local(fld)
     np.testing.assert_allclose(out["point"], [s, m, 0, 0], atol=1e-12)
-    G = np.array([[1, 2 * m], [2 * m, 4 * (m * m + s * s)]])   # theory.md §4.5, det G = 4 s^2
+    G = np.array([[1, 2 * m], [2 * m, 4 * (m * m + s * s)]])   # docs/mathematics.md §4.5, det G = 4 s^2
     np.testing.assert_allclose(out["gramian"], G, atol=1e-12)
     assert out["gramian_lambda_min"] == pytest.approx(np.linalg.eigvalsh(G)[0], rel=1e-12)
     assert out["identifiable"]
@@ -232,7 +232,7 @@ def test_discontinuous_field_is_refused_and_smooth_part_is_exact():
     from gandynamics import WGANGP
     fld = VectorField(games.dirac(loss="wgan"), [WGANGP(gamma=0.7)])
     with pytest.raises(GandynamicsError, match="discontinuous where psi = 0"):
-        certify_constants(fld, "ball:1")                    # theory.md §1.4: v jumps across psi = 0
+        certify_constants(fld, "ball:1")                    # docs/mathematics.md §1.4: v jumps across psi = 0
     # for psi > 0 the field is linear: v = (-psi, theta - gamma (psi - 1)), DF = [[0, 1], [-1, gamma]]
     rep = certify_constants(fld, Region.box([-1, 0.2], [1, 1]), samples=50)
     A = np.array([[0.0, 1.0], [-1.0, 0.7]])

@@ -38,7 +38,7 @@ def test_gan_objective_is_mescheder_eq1():
 
 
 def test_non_saturating_field_matches_mescheder_code():
-    # theory.md §1.2: v = (-psi f'(-psi theta), theta f'(psi theta)), f' = sigmoid(-t)
+    # docs/mathematics.md §1.2: v = (-psi f'(-psi theta), theta f'(psi theta)), f' = sigmoid(-t)
     from gandynamics.games import dirac
     f = VectorField(dirac("non-saturating"))
     th, ps = 0.7, -1.3

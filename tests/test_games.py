@@ -1,7 +1,7 @@
-"""The built-in games: each Jacobian at its equilibrium against the closed form of theory.md (§1–§6), and
+"""The built-in games: each Jacobian at its equilibrium against the closed form of docs/mathematics.md (§1–§6), and
 every game x applicable regularizer: symbolic DF against central finite differences of F.
 
-Expected values are typed in from theory.md (or derived in the test from its formulas), never computed by
+Expected values are typed in from docs/mathematics.md (or derived in the test from its formulas), never computed by
 the code under test.
 """
 
@@ -72,7 +72,7 @@ def test_quadratic_closed_form(a, b, c):
     fld = VectorField(games.quadratic())  # a, b, c are hyperparameters: no recompilation per value
     params = {"a": a, "b": b, "c": c}
     DF = -J_at_eq(fld, params)
-    assert np.abs(DF - np.array([[a, b], [-b, c]])).max() < TOL          # theory.md §6
+    assert np.abs(DF - np.array([[a, b], [-b, c]])).max() < TOL          # docs/mathematics.md §6
     disc = complex((a - c) ** 2 - 4 * b**2) ** 0.5
     ref = np.sort_complex(np.array([(a + c + disc) / 2, (a + c - disc) / 2]))
     assert np.abs(np.sort_complex(np.linalg.eigvals(DF)) - ref).max() < 1e-10
@@ -81,7 +81,7 @@ def test_quadratic_closed_form(a, b, c):
 def test_quadratic_sga_preset():
     fld = VectorField(games.make_game("quadratic-sga"))
     DF = -J_at_eq(fld)
-    assert np.abs(DF - np.array([[1, 10], [-10, 1]])).max() < TOL        # H of theory.md §6.2
+    assert np.abs(DF - np.array([[1, 10], [-10, 1]])).max() < TOL        # H of docs/mathematics.md §6.2
     assert np.allclose(np.sort_complex(np.linalg.eigvals(DF)), [1 - 10j, 1 + 10j])
 
 
@@ -91,7 +91,7 @@ def test_gaussian_mean_wgan():
     assert np.allclose(fld.equilibrium, [3, 4, 0, 0])
     DF = -J_at_eq(fld)
     I = np.eye(d)
-    assert np.abs(DF - np.block([[0 * I, -I], [I, 0 * I]])).max() < TOL  # theory.md §6 table
+    assert np.abs(DF - np.block([[0 * I, -I], [I, 0 * I]])).max() < TOL  # docs/mathematics.md §6 table
     # F = (-w, theta - v) everywhere (linear critic, WGAN): check away from the equilibrium too
     z = np.array([1.0, -2.0, 0.5, 0.25])
     assert np.abs(fld.eval_F(z) - np.r_[-z[2:], z[:2] - [3, 4]]).max() < 1e-12
@@ -102,7 +102,7 @@ M2, M4 = 1 / 3, 1 / 5   # moments of U[-1, 1]
 
 
 def nk_closed_form(fp, fpp, eta=0.0):
-    """theory.md §2.3 in (w, a) order, then reordered to our (a, w)."""
+    """docs/mathematics.md §2.3 in (w, a) order, then reordered to our (a, w)."""
     Jwa = np.array([[2 * fpp * M4, -2 * fp * M2],
                     [2 * fp * M2 + 8 * eta * M2 * M4 * fp * fpp, -8 * eta * M2**2 * fp**2]])
     P = np.array([[0, 1], [1, 0]])
@@ -160,7 +160,7 @@ def test_jare_gaussian_three_dims_and_order_two_is_exact():
 
 
 def test_jare_regularizer_on_its_own_example():
-    """theory.md §3.4: J_JARE = (I - gamma J_off^T) J, JARE's singular values all scale by sqrt(1 + gamma^2 c^2)."""
+    """docs/mathematics.md §3.4: J_JARE = (I - gamma J_off^T) J, JARE's singular values all scale by sqrt(1 + gamma^2 c^2)."""
     gamma = 0.8
     J = jare_closed_form([0, 2], 0.7, 0.5, 0.5)
     Joff = J.copy()
@@ -203,7 +203,7 @@ def test_lq_wgan_asymmetric_Ra(m, s, eps, gamma):
     fld = VectorField(games.lq_wgan(m=m, s=s), [Asymmetric(eps=eps, gamma=gamma, anchor=f"{s},{m}")])
     DF = -J_at_eq(fld)
     ref = np.array([[eps, 0, 0, -2 * s], [0, eps, -1, -2 * m], [0, 1, gamma, 2 * gamma * m],
-                    [2 * s, 2 * m, 2 * gamma * m, 4 * gamma * (m**2 + s**2)]])     # theory.md §4.5
+                    [2 * s, 2 * m, 2 * gamma * m, 4 * gamma * (m**2 + s**2)]])     # docs/mathematics.md §4.5
     assert np.abs(DF - ref).max() < TOL
     if (m, s, eps, gamma) == (0.0, 1.0, 0.0, 1.0):   # 1/2 ± i sqrt(3)/2 and 2 (double)
         eig = np.sort_complex(np.linalg.eigvals(DF))
@@ -212,7 +212,7 @@ def test_lq_wgan_asymmetric_Ra(m, s, eps, gamma):
 
 
 def test_lq_wgan_other_readings_worked_numbers():
-    # (R-b): both terms on the discriminator, m = 0, s = 1, eps = 0.5, gamma = 1 (theory.md §4.5)
+    # (R-b): both terms on the discriminator, m = 0, s = 1, eps = 0.5, gamma = 1 (docs/mathematics.md §4.5)
     fld = VectorField(games.lq_wgan(), [Asymmetric(eps=0.5, gamma=1.0, tikhonov_on="discriminator")])
     eig = np.sort_complex(np.linalg.eigvals(-J_at_eq(fld, compiled=False)))
     ref = np.sort_complex(np.array([0.75 - 0.661437827766j, 0.75 + 0.661437827766j, 1.2192235936, 3.2807764064]))

@@ -12,7 +12,7 @@ t = sp.Symbol("t", real=True)
 
 
 def test_standard_loss_derivatives_at_zero():
-    # theory.md §1.1: f'(0) = 1/2, f''(0) = -1/4 for f(t) = -log(1 + e^{-t})
+    # docs/mathematics.md §1.1: f'(0) = 1/2, f''(0) = -1/4 for f(t) = -log(1 + e^{-t})
     assert LOSSES["standard"].derivatives_at_zero() == pytest.approx((0.5, -0.25), abs=1e-15)
     assert LOSSES["wgan"].derivatives_at_zero() == (1.0, 0.0)
 

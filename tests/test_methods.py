@@ -3,8 +3,8 @@
 * every method equals a plain-NumPy implementation of the same update, written here (one small function
   each, F from sympy.lambdify -- not from the generated code), to 1e-12 relative over 1000 steps on every
   built-in game;
-* on a linear field the iterates equal powers of the iteration matrix of theory.md §0.4, and the measured
-  rate equals the closed forms of theory.md §5.5;
+* on a linear field the iterates equal powers of the iteration matrix of docs/mathematics.md §0.4, and the measured
+  rate equals the closed forms of docs/mathematics.md §5.5;
 * RK4 shows fourth order; the flow matches scipy's DOP853; EFTP and OGDA are the same dynamics.
 """
 
@@ -171,7 +171,7 @@ def test_every_method_matches_numpy_reference(name, fld):
 
 
 def test_projection_matches_numpy_reference():
-    """WGAN weight clipping psi in [-c, c] (theory.md §1.3) as a box after each (sub-)update."""
+    """WGAN weight clipping psi in [-c, c] (docs/mathematics.md §1.3) as a box after each (sub-)update."""
     fld = VectorField(games.dirac(loss="wgan"), [])
     F = numpy_F(fld)
     p = fld.param_vector()
@@ -198,7 +198,7 @@ def test_projection_matches_numpy_reference():
 
 # ------------------------------------------------------------------------------------------- linear fields
 def quadratic_game():
-    """min_x max_y a/2 x^2 + b x y - c/2 y^2: F = A z, A = [[a, b], [-b, c]] (theory.md §6)."""
+    """min_x max_y a/2 x^2 + b x y - c/2 y^2: F = A z, A = [[a, b], [-b, c]] (docs/mathematics.md §6)."""
     x, y = sp.symbols("x y", real=True)
     a, b, c = sp.symbols("a b c", real=True)
     g = Game.zero_sum([x], [y], a / 2 * x**2 + b * x * y - c / 2 * y**2, hyper={"a": 0.3, "b": 1.0, "c": 0.1},
@@ -210,7 +210,7 @@ QUAD = quadratic_game()
 
 
 def iteration_matrix(method, A, h, beta=0.0, n_g=1, n_d=1):
-    """theory.md §0.4; ``h`` the diagonal step matrix; returns (M, lift) with state_k = M^k lift(z0)."""
+    """docs/mathematics.md §0.4; ``h`` the diagonal step matrix; returns (M, lift) with state_k = M^k lift(z0)."""
     n = A.shape[0]
     I = np.eye(n)
     Z = np.zeros((n, n))
@@ -250,13 +250,13 @@ def test_linear_iterates_are_matrix_powers(method, opts):
     for k in range(K + 1):
         np.testing.assert_allclose(tr.states[k], s[:2], rtol=1e-12, atol=1e-14 * np.abs(z0).max())
         s = M @ s
-    # the measured rate is the spectral radius of the iteration matrix (theory.md §5.4)
+    # the measured rate is the spectral radius of the iteration matrix (docs/mathematics.md §5.4)
     rho = max(abs(np.linalg.eigvals(M)))
     assert tr.rate == pytest.approx(rho, rel=2e-3)
 
 
 def bilinear_rho(method, h):
-    """theory.md §5.5 closed forms for min_x max_y x y."""
+    """docs/mathematics.md §5.5 closed forms for min_x max_y x y."""
     if method == "gd":
         return np.sqrt(1 + h**2)
     if method == "eg":
@@ -277,7 +277,7 @@ def test_bilinear_measured_rate_equals_closed_form(method, h):
 
 
 def test_alternating_negative_momentum_bilinear():
-    """theory.md §5.5: alternating GDA with eta = 0.5, beta = -0.5 converges with rho = 0.962543703197;
+    """docs/mathematics.md §5.5: alternating GDA with eta = 0.5, beta = -0.5 converges with rho = 0.962543703197;
     beta = +0.5 diverges with rho = 1.269..."""
     fld = VectorField(games.bilinear(), [])
     tr = simulate(fld, "momentum", [1.0, 0.5], 600, 0.5, beta=-0.5, alternating=True)
@@ -331,7 +331,7 @@ def test_dopri5_tolerance_controls_error():
 
 
 def test_flow_conserves_circles_without_regularizer():
-    """M18 (theory.md §1.2): every integral curve of the unregularized Dirac-GAN keeps theta^2 + psi^2."""
+    """M18 (docs/mathematics.md §1.2): every integral curve of the unregularized Dirac-GAN keeps theta^2 + psi^2."""
     fld = [f for n, f in FIELDS if n == "dirac"][0]
     tr = simulate(fld, "flow", [1.0, 0.5], 500, 0.05)
     r2 = np.sum(tr.states**2, axis=1)
@@ -340,7 +340,7 @@ def test_flow_conserves_circles_without_regularizer():
 
 # ------------------------------------------------------------------------------------------- EFTP == OGDA
 def test_eftp_is_ogda_in_other_coordinates():
-    """theory.md §5.3: the w-sequence of EFTP is an OGDA sequence.  With the starts w_{-1} = z_0 (EFTP)
+    """docs/mathematics.md §5.3: the w-sequence of EFTP is an OGDA sequence.  With the starts w_{-1} = z_0 (EFTP)
     and u_{-1} = u_0 = z_0 (OGDA) one has w_k = u_{k+1}, hence z^EFTP_k = u_{k+1} + h F(u_k) for every k,
     here on the nonlinear R1 Dirac-GAN over 1000 steps."""
     fld = DIRAC_R1

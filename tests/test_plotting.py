@@ -1,4 +1,4 @@
-"""Tests of gandynamics.plotting: the numbers behind each drawing against closed forms of theory.md
+"""Tests of gandynamics.plotting: the numbers behind each drawing against closed forms of docs/mathematics.md
 (computed here, independently of the library), and the drawings' basic contract (returns ax, labels)."""
 
 import math
@@ -16,7 +16,7 @@ from gandynamics.plotting import (critical_strength, convergence, direction_fiel
                                   factor_data, factors, locus_data, phase_portrait, rate_grid, rate_map, symbol)
 from gandynamics.regularizers import R1, Consensus, NagarajanKolter  # noqa: E402
 
-FP = 0.5  # f'(0) of the standard loss (theory.md §1.1)
+FP = 0.5  # f'(0) of the standard loss (docs/mathematics.md §1.1)
 
 
 def fprime(t):
@@ -48,7 +48,7 @@ def test_symbol():
 
 
 def test_direction_field_matches_dirac_closed_form(dirac):
-    # v = (-psi f'(psi theta), theta f'(psi theta))  (theory.md §1.1)
+    # v = (-psi f'(psi theta), theta f'(psi theta))  (docs/mathematics.md §1.1)
     X, Y, U, V = direction_field(dirac, xlim=(-2, 2), ylim=(-1.5, 1.5), n=9)
     t = X * Y
     assert np.allclose(U, -Y * fprime(t), atol=1e-14, rtol=0)
@@ -92,13 +92,13 @@ def test_locus_matches_r1_closed_form(dirac_r1):
     g = np.linspace(0, 1.5, 16)
     vals, eigs = locus_data(dirac_r1, "gamma", g)
     for gi, e in zip(g, eigs):
-        ref = np.array([-gi / 2 + s * np.sqrt(complex(gi * gi / 4 - FP * FP)) for s in (1, -1)])  # theory.md §1.7
+        ref = np.array([-gi / 2 + s * np.sqrt(complex(gi * gi / 4 - FP * FP)) for s in (1, -1)])  # docs/mathematics.md §1.7
         assert np.max(np.min(np.abs(e[:, None] - ref[None, :]), axis=1)) < 1e-7
 
 
 def test_critical_strength_is_two_fprime(dirac_r1):
     c = critical_strength(dirac_r1, "gamma", (0.0, 1.5))
-    assert c["value"] == pytest.approx(2 * FP, abs=1e-6)       # theory.md §1.7: gamma_crit = 2 f'(0)
+    assert c["value"] == pytest.approx(2 * FP, abs=1e-6)       # docs/mathematics.md §1.7: gamma_crit = 2 f'(0)
     assert c["abscissa"] == pytest.approx(-FP, abs=1e-6)
 
 
@@ -114,10 +114,10 @@ def test_eigenvalue_locus_draws_computed_points(dirac_r1):
 def test_factor_data_closed_forms():
     g = np.array([0.5, 1.0, 2.0])
     d = factor_data(games.dirac(), {"CO": Consensus(), "NK": NagarajanKolter(), "none": None}, "gamma", g)
-    # consensus: -gamma f'^2 ± i f' (theory.md §1.5) -> xi = 1/(gamma f'), kappa = 1
+    # consensus: -gamma f'^2 ± i f' (docs/mathematics.md §1.5) -> xi = 1/(gamma f'), kappa = 1
     assert np.allclose(d["CO"]["phase"], 1 / (g * FP), rtol=1e-9)
     assert np.allclose(d["CO"]["conditioning"], 1.0, rtol=1e-9)
-    # NK with eta = gamma/2: -eta f'^2 ± i sqrt(f'^2 - eta^2 f'^4) (theory.md §1.8)
+    # NK with eta = gamma/2: -eta f'^2 ± i sqrt(f'^2 - eta^2 f'^4) (docs/mathematics.md §1.8)
     eta = g / 2
     assert np.allclose(d["NK"]["phase"], np.sqrt(FP**2 - eta**2 * FP**4) / (eta * FP**2), rtol=1e-9)
     assert np.all(np.isinf(d["none"]["phase"]))
@@ -134,7 +134,7 @@ def test_rate_grid_is_gd_spectral_radius(dirac_r1):
     for j, g in enumerate(G):
         lam = np.array([-g / 2 + s * np.sqrt(complex(g * g / 4 - FP * FP)) for s in (1, -1)])  # eig of J = Dv
         for i, h in enumerate(H):
-            assert R[i, j] == pytest.approx(np.max(np.abs(1 + h * lam)), abs=1e-12)  # I + hJ (theory.md §1.9)
+            assert R[i, j] == pytest.approx(np.max(np.abs(1 + h * lam)), abs=1e-12)  # I + hJ (docs/mathematics.md §1.9)
 
 
 def test_rate_map_contour_is_the_closed_form_limit(dirac_r1):
@@ -144,7 +144,7 @@ def test_rate_map_contour_is_the_closed_form_limit(dirac_r1):
     R = rate_grid(dirac_r1, "gd", G, H)
     lines = contourpy.contour_generator(G, H, R).lines(1.0)
     V = np.vstack(lines)
-    # GD stable iff h < gamma / f'(0)^2 for gamma <= 2 f'(0) (theory.md §1.9)
+    # GD stable iff h < gamma / f'(0)^2 for gamma <= 2 f'(0) (docs/mathematics.md §1.9)
     assert np.max(np.abs(V[:, 1] - V[:, 0] / FP**2)) < (H[1] - H[0])
     ax = rate_map(dirac_r1, "gd", G, H, rho=R, measured=([0.5], [1.0], [0.9]))
     assert "rate" in ax.figure.axes[-1].get_ylabel()

@@ -1,5 +1,5 @@
 """Rates (gandynamics.analysis.rates): iteration matrices against the update rules written out here,
-closed forms of theory.md §1.9 and §5.5, theoretical bounds (§5), and measured rates from simulations."""
+closed forms of docs/mathematics.md §1.9 and §5.5, theoretical bounds (§5), and measured rates from simulations."""
 
 import math
 
@@ -12,12 +12,12 @@ from gandynamics.analysis.rates import (RATE_METHODS, iteration_matrix, largest_
                                         measured_rate, optimal_step, rates, spectral_radius, theoretical_bound,
                                         theory_step)
 
-ROT = np.array([[0.0, 1.0], [-1.0, 0.0]])   # F = (y, -x): the bilinear game min_x max_y x y (theory.md §5.5)
+ROT = np.array([[0.0, 1.0], [-1.0, 0.0]])   # F = (y, -x): the bilinear game min_x max_y x y (docs/mathematics.md §5.5)
 
 
 # ----------------------------------------------------------------------------- matrices vs update rules
 def _one_step(method, A, h, state, nt, beta=0.0, n_g=1, n_d=1):
-    """One iteration of each update rule of theory.md §0.4 for F(z) = A z, written out directly."""
+    """One iteration of each update rule of docs/mathematics.md §0.4 for F(z) = A z, written out directly."""
     F = lambda z: A @ z
     n = A.shape[0]
     if method == "gd":
@@ -94,10 +94,10 @@ def test_bilinear_closed_forms(h):
 
 
 def test_bilinear_altgd_beyond_two_and_negative_momentum():
-    h = 2.5  # m^2 - (2 - h^2) m + 1 = 0, real roots (theory.md §5.4)
+    h = 2.5  # m^2 - (2 - h^2) m + 1 = 0, real roots (docs/mathematics.md §5.4)
     b = h * h - 2
     assert local_rate("altgd", ROT, h, n_theta=1) == pytest.approx((b + math.sqrt(b * b - 4)) / 2, rel=1e-10)
-    # theory.md §5.5 (NegMom): alternating + momentum
+    # docs/mathematics.md §5.5 (NegMom): alternating + momentum
     assert local_rate("altmomentum", ROT, 0.5, n_theta=1, beta=-0.5) == pytest.approx(0.962543703197, abs=1e-12)
     assert local_rate("altmomentum", ROT, 0.5, n_theta=1, beta=0.5) == pytest.approx(1.269, abs=1e-3)
     assert local_rate("altmomentum", ROT, 0.1, n_theta=1, beta=-0.9) == pytest.approx(0.998688492181, abs=1e-12)
@@ -119,7 +119,7 @@ def test_bilinear_optimal_and_largest_steps():
 
 @pytest.mark.parametrize("gamma", [0.3, 0.8])
 def test_r1_dirac_gd_optimal_step_and_limit(gamma):
-    # theory.md §1.9: h* = gamma/(2 f'^2), rho(h*) = sqrt(1 - gamma^2/(4 f'^2)), stable iff h < gamma/f'^2
+    # docs/mathematics.md §1.9: h* = gamma/(2 f'^2), rho(h*) = sqrt(1 - gamma^2/(4 f'^2)), stable iff h < gamma/f'^2
     fp = 0.5
     A = np.array([[0.0, fp], [-fp, gamma]])
     h, r = optimal_step("gd", A)
@@ -132,7 +132,7 @@ def test_r1_dirac_gd_optimal_step_and_limit(gamma):
 
 # ----------------------------------------------------------------------------- theoretical bounds
 def test_gd_bound_is_attained_by_a_scaled_rotation():
-    mu, L = 0.3, 1.1   # theory.md §5.1: A = mu I + sqrt(L^2 - mu^2) J attains 1 - 2 h mu + h^2 L^2
+    mu, L = 0.3, 1.1   # docs/mathematics.md §5.1: A = mu I + sqrt(L^2 - mu^2) J attains 1 - 2 h mu + h^2 L^2
     A = mu * np.eye(2) + math.sqrt(L * L - mu * mu) * ROT
     assert np.linalg.norm(A, 2) == pytest.approx(L) and np.linalg.eigvalsh((A + A.T) / 2)[0] == pytest.approx(mu)
     for h in (0.05, mu / L**2, 0.4):
@@ -198,7 +198,7 @@ def test_measured_rate_matches_local_rate_r1_dirac(dirac_r1, method, h):
 
 def test_largest_stable_step_separates_converging_and_diverging_runs(dirac_r1):
     A = dirac_r1.eval_DF([0.0, 0.0])
-    h_max = largest_stable_step("gd", A)              # = gamma / f'(0)^2 = 1.2 (theory.md §1.9)
+    h_max = largest_stable_step("gd", A)              # = gamma / f'(0)^2 = 1.2 (docs/mathematics.md §1.9)
     below = measured_rate(dirac_r1, "gd", 0.97 * h_max, [0.03, -0.04], steps=3000)
     above = measured_rate(dirac_r1, "gd", 1.03 * h_max, [0.03, -0.04], steps=3000)
     assert below.rate < 1 < above.rate
@@ -217,7 +217,7 @@ def test_measured_rate_matches_local_rate_bilinear(quadratic, method, h):
 @given(a=st.floats(0.1, 2.0), c=st.floats(0.1, 2.0), b=st.floats(-2.0, 2.0), u=st.floats(0.05, 0.99),
        method=st.sampled_from(["gd", "eg", "eftp", "ogda"]))
 def test_measured_rate_never_beats_the_bound(quadratic, a, c, b, u, method):
-    # F(z) = A z with A = [[a, b], [-b, c]] (theory.md §6): mu = min(a, c), L = ||A||_2; the theorem's
+    # F(z) = A z with A = [[a, b], [-b, c]] (docs/mathematics.md §6): mu = min(a, c), L = ||A||_2; the theorem's
     # conditions hold globally, so a trajectory may never contract faster than the bound (PEPit remark)
     A = np.array([[a, b], [-b, c]])
     mu, L = min(a, c), np.linalg.norm(A, 2)
@@ -247,7 +247,7 @@ def test_rates_table_end_to_end(quadratic):
 
 
 def test_nonlinear_game_measured_rates_respect_the_certified_bounds():
-    # Dirac-GAN with the asymmetric scheme: strongly monotone on B_0.5, mu = 0.5 - 0.25/4 (theory.md §4.4);
+    # Dirac-GAN with the asymmetric scheme: strongly monotone on B_0.5, mu = 0.5 - 0.25/4 (docs/mathematics.md §4.4);
     # the bounds use the certified (mu_lo, L_hi) of the ball, the trajectories start inside it
     fld = VectorField(games.dirac(), [__import__("gandynamics").Asymmetric(eps=0.5, gamma=1.0)])
     rows, info = rates(fld, ["gd", "eg", "eftp", "ogda"], step="theory", region="ball:0.5", max_seconds=5)
@@ -282,7 +282,7 @@ def test_rates_bad_input(quadratic):
 
 
 @pytest.mark.parametrize("reg,closed", [
-    # theory.md §1.10, simultaneous GD step limit h < 2|Re l|/|l|^2 on the Dirac-GAN, f'(0) = 1/2, f''(0) = -1/4
+    # docs/mathematics.md §1.10, simultaneous GD step limit h < 2|Re l|/|l|^2 on the Dirac-GAN, f'(0) = 1/2, f''(0) = -1/4
     ("consensus:gamma=1", lambda: 2 * 1 / (1 * 0.25 + 1)),                 # 2 g / (g^2 f'^2 + 1)
     ("r1:gamma=0.3", lambda: 0.3 / 0.25),                                  # g / f'^2
     ("instance-noise:sigma=0.5", lambda: 2 * 0.25 * 0.25 / 0.25),          # 2 |f''| s^2 / f'^2 (complex regime)

@@ -1,4 +1,4 @@
-"""Each regularizer against the closed forms of theory.md (Dirac-GAN, §1) and general matrix identities."""
+"""Each regularizer against the closed forms of docs/mathematics.md (Dirac-GAN, §1) and general matrix identities."""
 
 import numpy as np
 import pytest
@@ -18,7 +18,7 @@ def J0(regs, loss="standard", params=None):
 @pytest.mark.parametrize("cls", [R1, R2])
 @pytest.mark.parametrize("gamma", [0.0, 0.3, 1.0, 2.5])
 def test_r1_r2_dirac_closed_form(cls, gamma):
-    # theory.md §1.7: J = [[0, -f'], [f', -gamma]], eigenvalues -gamma/2 ± sqrt(gamma^2/4 - f'^2)
+    # docs/mathematics.md §1.7: J = [[0, -f'], [f', -gamma]], eigenvalues -gamma/2 ± sqrt(gamma^2/4 - f'^2)
     J = J0([cls(gamma=gamma)])
     np.testing.assert_allclose(J, [[0, -FP], [FP, -gamma]], atol=1e-15)
     lam = -gamma / 2 + np.sqrt(complex(gamma**2 / 4 - FP**2)) * np.array([1, -1])
@@ -33,12 +33,12 @@ def test_hyperparameter_is_an_argument_not_a_constant():
 
 @pytest.mark.parametrize("sigma", [0.3, 0.7, np.sqrt(2)])
 def test_instance_noise_closed_form(sigma):
-    # theory.md §1.6: J = [[0, -f'], [f', 2 sigma^2 f'']]
+    # docs/mathematics.md §1.6: J = [[0, -f'], [f', 2 sigma^2 f'']]
     np.testing.assert_allclose(J0([InstanceNoise(sigma=sigma)]), [[0, -FP], [FP, 2 * sigma**2 * FPP]], atol=1e-13)
 
 
 def test_instance_noise_matches_r1_at_gamma_2_sigma2_abs_fpp():
-    # theory.md §1.6: identical local Jacobians iff gamma = 2 sigma^2 |f''(0)|  (sigma = sqrt(2 gamma) here)
+    # docs/mathematics.md §1.6: identical local Jacobians iff gamma = 2 sigma^2 |f''(0)|  (sigma = sqrt(2 gamma) here)
     gamma = 0.3
     sigma = np.sqrt(2 * gamma)
     np.testing.assert_allclose(J0([InstanceNoise(sigma=sigma)]), J0([R1(gamma=gamma)]), atol=1e-13)
@@ -62,19 +62,19 @@ def test_instance_noise_away_from_equilibrium_converges_with_order():
 
 @pytest.mark.parametrize("gamma", [0.5, 1.0, 3.0])
 def test_consensus_closed_form(gamma):
-    # theory.md §1.5: J_CO = [[-gamma f'^2, -f'], [f', -gamma f'^2]]
+    # docs/mathematics.md §1.5: J_CO = [[-gamma f'^2, -f'], [f', -gamma f'^2]]
     np.testing.assert_allclose(J0([Consensus(gamma=gamma)]), [[-gamma * FP**2, -FP], [FP, -gamma * FP**2]], atol=1e-15)
 
 
 @pytest.mark.parametrize("eta", [0.1, 0.5, 2.0])
 def test_nagarajan_kolter_closed_form(eta):
-    # theory.md §1.8: J = [[-2 eta f'^2, -f'], [f', 0]]
+    # docs/mathematics.md §1.8: J = [[-2 eta f'^2, -f'], [f', 0]]
     np.testing.assert_allclose(J0([NagarajanKolter(eta=eta)]), [[-2 * eta * FP**2, -FP], [FP, 0]], atol=1e-15)
 
 
 @pytest.mark.parametrize("gamma", [0.5, 2.0])
 def test_jare_equals_consensus_on_dirac(gamma):
-    # theory.md §1.8: JARE is identical to CO on the Dirac-GAN (diagonal blocks of J vanish)
+    # docs/mathematics.md §1.8: JARE is identical to CO on the Dirac-GAN (diagonal blocks of J vanish)
     np.testing.assert_allclose(J0([JARE(gamma=gamma)]), J0([Consensus(gamma=gamma)]), atol=1e-15)
 
 
@@ -92,8 +92,8 @@ def _quadratic_game(seed, n=2, m=2):
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_general_identities_at_equilibrium(seed):
-    """J_CO = J - g J^T J (M17); J_JARE = (I - g J_off^T) J (theory.md §3.4);
-    J_NK = J with the generator rows gaining -2 eta J_DG^T [J_DD-ish blocks] (theory.md §2.2)."""
+    """J_CO = J - g J^T J (M17); J_JARE = (I - g J_off^T) J (docs/mathematics.md §3.4);
+    J_NK = J with the generator rows gaining -2 eta J_DG^T [J_DD-ish blocks] (docs/mathematics.md §2.2)."""
     game, n = _quadratic_game(seed)
     z0 = np.zeros(4)
     J = VectorField(game).eval_J(z0)
@@ -110,7 +110,7 @@ def test_general_identities_at_equilibrium(seed):
 
 
 def test_wgan_gp_is_flagged_nonsmooth_and_jumps():
-    # theory.md §1.4: v2(theta, 0+) - v2(theta, 0-) = -2 gamma g0 ... (v = -F; F2 jumps by +2 gamma g0)
+    # docs/mathematics.md §1.4: v2(theta, 0+) - v2(theta, 0-) = -2 gamma g0 ... (v = -F; F2 jumps by +2 gamma g0)
     f = VectorField(games.dirac("wgan"), [WGANGP(gamma=0.7, target=1.0)])
     assert f.nonsmooth_at((0, 0))
     up, dn = f.eval_v((0.3, 1e-12)), f.eval_v((0.3, -1e-12))
@@ -135,7 +135,7 @@ def test_tikhonov_anchor_moves_the_equilibrium():
 
 
 @pytest.mark.parametrize("opts,DF", [
-    ({}, [[0.1, FP], [-FP, 1.0]]),                                             # (R-a), theory.md §4.4
+    ({}, [[0.1, FP], [-FP, 1.0]]),                                             # (R-a), docs/mathematics.md §4.4
     ({"tikhonov_on": "discriminator"}, [[0, FP], [-FP, 1.1]]),                 # (R-b) = R1 with eps+gamma
     ({"tikhonov_on": "discriminator", "penalty": "nk"}, [[FP**2, FP], [-FP, 0.1]]),  # (R-c) §4.5
     ({"penalty": "r2"}, [[0.1, FP], [-FP, 1.0]]),
@@ -179,7 +179,7 @@ def test_multidimensional_wgan_gp_is_finite_and_flagged_at_the_origin():
     f = VectorField(games.dirac_nd(2, "wgan"), [WGANGP(gamma=0.7, target=1.0)])
     np.testing.assert_allclose(f.eval_F((0.3, 0.1, 0.0, 0.0)), [0.0, 0.0, -0.3, -0.1], atol=0)
     assert f.nonsmooth_at((0, 0, 0, 0)) == ["vnorm(psi1, psi2)"]
-    # away from 0: F_psi = -theta + gamma (|psi| - g0) psi / |psi| (theory.md §1.4 in d dimensions)
+    # away from 0: F_psi = -theta + gamma (|psi| - g0) psi / |psi| (docs/mathematics.md §1.4 in d dimensions)
     psi = np.array([0.2, -0.1])
     expected = np.concatenate([psi, -np.array([0.3, 0.1]) + 0.7 * (np.linalg.norm(psi) - 1.0) * psi / np.linalg.norm(psi)])
     np.testing.assert_allclose(f.eval_F((0.3, 0.1, *psi)), expected, rtol=1e-14)

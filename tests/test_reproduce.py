@@ -1,6 +1,6 @@
 """Tests of gandynamics.reproduce, the studies' computed data and ``gandynamics reproduce``.
 
-The data of each study is asserted against closed forms of theory.md written here (never against the
+The data of each study is asserted against closed forms of docs/mathematics.md written here (never against the
 study's own output); the CLI is smoke-tested on one figure into a temporary folder.
 """
 
@@ -46,7 +46,7 @@ def test_smoke_cli_one_figure(tmp_path, capsys):
     assert (tmp_path / "dirac_r1_vs_instance_noise.png").exists()
     readme = (tmp_path / "README.md").read_text()
     assert "![" in readme and "dirac_r1_eigenvalues.png" in readme
-    assert "theory.md §1.7" in readme
+    assert "docs/mathematics.md §1.7" in readme
     res = json.loads((tmp_path / "r1-locus.json").read_text())
     assert res["ok"] and len(res["checks"]) >= 5
     assert "checks pass" in capsys.readouterr().out
@@ -79,7 +79,7 @@ def test_r1_locus_data_closed_form():
     assert fp == 0.5
     assert gam[-1] == pytest.approx(3 * FP)
     for g, a, b in zip(gam, e_r1, e_in):
-        ref = np.array([-g / 2 + s * np.sqrt(complex(g * g / 4 - FP**2)) for s in (1, -1)])   # theory.md §1.7
+        ref = np.array([-g / 2 + s * np.sqrt(complex(g * g / 4 - FP**2)) for s in (1, -1)])   # docs/mathematics.md §1.7
         assert np.max(np.min(np.abs(a[:, None] - ref[None, :]), axis=1)) < 1e-7
         assert np.max(np.min(np.abs(b[:, None] - ref[None, :]), axis=1)) < 1e-7              # IN at sigma = sqrt(2 gamma)
 
@@ -98,7 +98,7 @@ def test_fig2_spiral_grows_and_orbit_is_conserved():
     assert np.allclose(sim.states, ref, rtol=1e-12, atol=1e-12)
     r = np.linalg.norm(sim.states, axis=1)
     assert np.all(np.diff(r) > 0) and r[-1] > 2.5
-    # the exact orbit: theta^2 + psi^2 conserved by the flow (M18 lemma, theory.md §1.2)
+    # the exact orbit: theta^2 + psi^2 conserved by the flow (M18 lemma, docs/mathematics.md §1.2)
     rf = np.linalg.norm(flow.states, axis=1)
     assert flow.states.shape[0] == 501
     assert np.max(np.abs(rf - math.sqrt(2))) < 1e-6
@@ -112,7 +112,7 @@ def test_nk_wgan_orbit_conserves_H():
     _, trs = orbits("wgan")
     for tr in trs:
         a, w = tr.states[:, 0], tr.states[:, 1]
-        H = w**2 - np.log(a) + a**2 / 2          # theory.md §2.3
+        H = w**2 - np.log(a) + a**2 / 2          # docs/mathematics.md §2.3
         assert np.max(np.abs(H - H[0])) < 1e-6
         assert np.ptp(a) > 0.2                   # a genuine orbit, not a fixed point
 
@@ -127,7 +127,7 @@ def test_rate_map_contour_is_the_stability_limit():
     H = np.linspace(0.02, 4.5, 90)
     V = contour_h(G, H, rate_grid(fld, "gd", G, H))
     sel = V[:, 0] <= 0.95
-    assert np.max(np.abs(V[sel, 1] - V[sel, 0] / FP**2)) < H[1] - H[0]   # h = gamma / f'(0)^2, theory.md §1.9
+    assert np.max(np.abs(V[sel, 1] - V[sel, 0] / FP**2)) < H[1] - H[0]   # h = gamma / f'(0)^2, docs/mathematics.md §1.9
 
 
 def test_jare_closed_form_polynomials_match_spectrum():
@@ -137,7 +137,7 @@ def test_jare_closed_form_polynomials_match_spectrum():
     from gandynamics.studies.nie_patel import closed_form_eigs
     fld = VectorField(make_game("jare-gaussian", order=2), [JARE()])  # order >= 2 is exact at z*
     e = np.sort_complex(spectrum(fld, {"gamma": 2.0}).eigenvalues)
-    # theory.md §3.4 JARE: lambda^2 + (k d + 2 gamma c^2) lambda + c^2 (1 + gamma^2 c^2), d in {s^2, s^2 + |v|^2}
+    # docs/mathematics.md §3.4 JARE: lambda^2 + (k d + 2 gamma c^2) lambda + c^2 (1 + gamma^2 c^2), d in {s^2, s^2 + |v|^2}
     ref = []
     for d in (0.49, 4.49):
         ref += list(np.roots([1, 0.5 * d + 2 * 2.0 * 0.25, 0.25 * (1 + 4.0 * 0.25)]))
@@ -182,7 +182,7 @@ def test_fig1_panels_data():
     from gandynamics.studies.mescheder import _field, _run
     # (g) R1 gamma = 0.3, alternating GD, h = 0.2: det = 1 - h gamma, complex pair -> rho = sqrt(1 - h gamma)
     tr = _run(_field("standard", [R1(gamma=0.3)]), "altgd", {})
-    assert tr.rate == pytest.approx(math.sqrt(1 - 0.2 * 0.3), abs=2e-3)          # theory.md §1.9
+    assert tr.rate == pytest.approx(math.sqrt(1 - 0.2 * 0.3), abs=2e-3)          # docs/mathematics.md §1.9
     assert tr.states.shape == (501, 2) and np.array_equal(tr.states[0], [1.0, 1.0])
     # (c) WGAN with clipping: psi never leaves [-1, 1], and the run does not converge
     tr = _run(_field("wgan", []), "altgd", {"n_d": 5, "clip": 1.0})
@@ -196,7 +196,7 @@ def test_asymmetric_fixed_anchor_biases_the_lq_equilibrium():
     eps = 0.1
     fld = VectorField(make_game("lq-wgan"), [Asymmetric(eps=eps, gamma=1.0, anchor=0)])
     z, _ = find_equilibrium(fld)
-    assert z[0] == pytest.approx(math.sqrt(1 - 2 * eps), abs=1e-9)   # theory.md §4.3: a* = sqrt(1 - 2 eps)
+    assert z[0] == pytest.approx(math.sqrt(1 - 2 * eps), abs=1e-9)   # docs/mathematics.md §4.3: a* = sqrt(1 - 2 eps)
     assert z[3] == pytest.approx(eps / 2, abs=1e-9)                   # w2* = eps/2 (derived: dL_G/da = a(eps - 2 w2))
     A = fld.eval_DF(z)
     assert np.min(np.linalg.eigvalsh((A + A.T) / 2)) == pytest.approx(0.0, abs=1e-12)

@@ -23,7 +23,7 @@ BILIN = VectorField(games.bilinear(), [])
 
 
 def gd_rho_dirac_r1(gamma, h):
-    """theory.md §1.7/§1.9: eigenvalues of J = [[0, -1/2], [1/2, -gamma]]; GD multiplier |1 + h lambda|."""
+    """docs/mathematics.md §1.7/§1.9: eigenvalues of J = [[0, -1/2], [1/2, -gamma]]; GD multiplier |1 + h lambda|."""
     lam = np.linalg.eigvals(np.array([[0.0, -0.5], [0.5, -gamma]]))
     return max(abs(1 + h * lam))
 
@@ -64,7 +64,7 @@ def test_params_change_without_recompiling():
 
 
 def test_unregularized_gd_norm_grows_exactly():
-    """M18 / theory.md §1.2: ||z_{k+1}||^2 = ||z_k||^2 (1 + h^2 f'(psi theta)^2) for simultaneous GD."""
+    """M18 / docs/mathematics.md §1.2: ||z_{k+1}||^2 = ||z_k||^2 (1 + h^2 f'(psi theta)^2) for simultaneous GD."""
     fld = VectorField(games.dirac(), [])
     h = 0.3
     tr = simulate(fld, "gd", [0.5, -0.8], 200, h)
@@ -107,7 +107,7 @@ def test_bound_flagged_at_the_right_step():
     assert why == "bound"
     tr = simulate(BILIN, "gd", [1.0, 0.0], 1000, 0.5)
     assert (tr.diverged_at, tr.reason) == (k_ref, "bound")
-    assert tr.rate == pytest.approx(math.sqrt(1.25), rel=1e-3)  # theory.md §5.5: sqrt(1 + h^2)
+    assert tr.rate == pytest.approx(math.sqrt(1.25), rel=1e-3)  # docs/mathematics.md §5.5: sqrt(1 + h^2)
 
 
 def test_nan_flagged():

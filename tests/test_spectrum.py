@@ -9,7 +9,7 @@ from gandynamics.analysis import conditioning_factor, find_equilibrium, phase_fa
 
 
 def test_unregularized_dirac_is_marginal_with_eigenvalues_pm_half_i():
-    # theory.md §1.2: eigenvalues ± f'(0) i = ± 0.5 i
+    # docs/mathematics.md §1.2: eigenvalues ± f'(0) i = ± 0.5 i
     rep = spectrum(VectorField(games.dirac()))
     np.testing.assert_allclose(rep.eigenvalues, [0.5j, -0.5j], atol=1e-15)
     assert rep.verdict.startswith("marginal") and rep.stable is False

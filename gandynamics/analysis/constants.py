@@ -1,7 +1,7 @@
 r"""Lipschitz and strong-monotonicity constants of the operator F on a region: estimates with witnesses,
 certified brackets by branch-and-bound over boxes, and claim checking.
 
-Definitions (theory.md §0.5, §5): on a convex region S,
+Definitions (docs/mathematics.md §0.5, §5): on a convex region S,
 
 .. math::
 
@@ -9,7 +9,7 @@ Definitions (theory.md §0.5, §5): on a convex region S,
 
 so that ``||F(z) - F(z')|| <= L_S ||z - z'||`` and ``<F(z) - F(z'), z - z'> >= mu_S ||z - z'||^2`` on S
 (mean-value theorem on the segment, which S contains because it is convex).  For a linear operator
-``F(z) = A z`` these are ``||A||_2`` and ``lambda_min(sym A)`` exactly (theory.md §5).
+``F(z) = A z`` these are ``||A||_2`` and ``lambda_min(sym A)`` exactly (docs/mathematics.md §5).
 
 * **Estimates** (:func:`estimate_constants`): DF at sampled points of S (uniform in the region plus, for
   a ball, points on its sphere), the best few refined by ``scipy.optimize.minimize`` (SLSQP with the ball
@@ -26,7 +26,7 @@ so that ``||F(z) - F(z')|| <= L_S ||z - z'||`` and ``<F(z) - F(z'), z - z'> >= m
   (certified), *refuted* (a point of S where the claim fails, with a pair of points violating the
   defining inequality) or *undecided* (with the current brackets).
 
-For the asymmetric scheme (Tikhonov + zero-centred gradient penalty, theory.md §4.3),
+For the asymmetric scheme (Tikhonov + zero-centred gradient penalty, docs/mathematics.md §4.3),
 :func:`asymmetric_local` gives the Gauss–Newton Gramian of the penalty at the equilibrium, its smallest
 eigenvalue (local identifiability) and the local constants ``mu_loc``, ``L_loc``.
 """
@@ -444,7 +444,7 @@ def _check_tol(tol, atol, max_boxes, max_seconds):
 def _require_continuous(fld, reg: Region, p) -> None:
     """Refuse a region where F may jump: ``DiracDelta(u)`` in DF (the derivative of ``sign``/``Heaviside``
     in F) with ``u`` possibly 0 on the region.  There F is not Lipschitz and no strong-monotonicity modulus
-    exists; e.g. WGAN-GP on the Dirac-GAN at psi = 0 (theory.md §1.4)."""
+    exists; e.g. WGAN-GP on the Dirac-GAN at psi = 0 (docs/mathematics.md §1.4)."""
     from .intervals import compile_interval
     args = sorted({a.args[0] for e in fld.DF for a in e.atoms(sp.DiracDelta)}, key=str)
     if not args:
@@ -672,7 +672,7 @@ def _part_symbols(fld):
 
 
 def asymmetric_local(fld, params=None, at=None) -> dict:
-    r"""Local quantities of the asymmetric scheme at the equilibrium (theory.md §4.3, readings R-a/b/c).
+    r"""Local quantities of the asymmetric scheme at the equilibrium (docs/mathematics.md §4.3, readings R-a/b/c).
 
     * Gauss–Newton Gramian of the penalty: for ``penalty=r1``/``r2``,
       ``G = E_mu[ J_psi(grad_x D_psi(x))^T J_psi(grad_x D_psi(x)) ]`` (mu = data resp. generator

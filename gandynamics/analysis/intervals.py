@@ -25,7 +25,7 @@ effect of interval arithmetic, which shrinks with the box).
 A result that Arb cannot bound (division by a ball containing 0, ``log`` of a ball reaching 0) is a NaN
 or infinite ball; callers treat it as "unbounded on this box", which is sound.
 
-Matrix bounds (theory.md §0.5 defines ``L = sup ||DF||_2`` and ``mu = inf lambda_min(sym DF)``).  An
+Matrix bounds (docs/mathematics.md §0.5 defines ``L = sup ||DF||_2`` and ``mu = inf lambda_min(sym DF)``).  An
 interval matrix is written ``M0 ± R`` (``M0`` a float matrix, ``R >= 0`` entrywise), and
 
 * ``||M||_2 <= ||M0||_2 + ||R||_2``  and  ``lambda_min(sym M) >= lambda_min(sym M0) - ||sym R||_2``

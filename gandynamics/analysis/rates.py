@@ -1,7 +1,7 @@
 r"""Convergence rates of the training methods: exact local rates, optimal and largest stable steps,
 theoretical global bounds from (mu, L), and measured rates.
 
-Linearised at an equilibrium z* with ``A = DF(z*)`` (theory.md §0.4; ``F = -v``, step ``h``), each method is
+Linearised at an equilibrium z* with ``A = DF(z*)`` (docs/mathematics.md §0.4; ``F = -v``, step ``h``), each method is
 a linear map of its state, with iteration matrix
 
 =============  ===================================================  ====================================
@@ -18,10 +18,10 @@ flow           ``z' = -A z``: ``exp(-h A)`` over a time ``h``       ``z(t)``
 =============  ===================================================  ====================================
 
 ``E_theta``/``E_psi`` select the generator's/discriminator's rows.  Alternating momentum (Gidel et al.
-2019, theory.md §0.4): ``theta+ = theta - h F_theta(theta, psi) + beta (theta - theta_prev)``, then
+2019, docs/mathematics.md §0.4): ``theta+ = theta - h F_theta(theta, psi) + beta (theta - theta_prev)``, then
 ``psi+ = psi - h F_psi(theta+, psi) + beta (psi - psi_prev)``; ``M_theta`` and ``M_psi`` are these two
 half-updates as linear maps of ``(z, z_prev)``.  The **exact local rate** is the spectral radius
-``rho(M)``: ``||z_k - z*|| ~ rho^k`` (theory.md §0.1, §5.4); for the flow it is ``exp(h alpha)`` with the
+``rho(M)``: ``||z_k - z*|| ~ rho^k`` (docs/mathematics.md §0.1, §5.4); for the flow it is ``exp(h alpha)`` with the
 spectral abscissa ``alpha = max Re lambda(-A)``.
 
 **Optimal step** (:func:`optimal_step`): ``rho(h)`` on 400 log-spaced steps in
@@ -35,19 +35,19 @@ log grid to the first ``h`` with ``rho(h) >= 1``, then bisection on ``rho(h) = 1
 ``1e-12`` (``inf`` when no unstable step is met up to ``1e6 / max|lambda|``; None when no step is stable).
 
 **Theoretical global bounds** (:func:`theoretical_bound`) for F mu-strongly monotone and L-Lipschitz on a
-region (theory.md §5; constants from :mod:`gandynamics.analysis.constants`, certified ``mu_lo``, ``L_hi``,
+region (docs/mathematics.md §5; constants from :mod:`gandynamics.analysis.constants`, certified ``mu_lo``, ``L_hi``,
 valid because a mu-strongly monotone, L-Lipschitz F is also mu'-, L'-so for mu' <= mu, L' >= L):
 
 * gd: ``||z_{k+1} - z*||^2 <= (1 - 2 h mu + h^2 L^2) ||z_k - z*||^2`` for ``0 < h < 2 mu / L^2``
-  (theory.md §5.1; Facchinei & Pang 2003);
+  (docs/mathematics.md §5.1; Facchinei & Pang 2003);
 * eg: factor ``1 - h mu`` on the squared distance when ``1 - h^2 L^2 - 2 h mu >= 0``, e.g. ``h = 1/(4L)``:
-  ``1 - mu/(4L)`` (theory.md §5.2; Korpelevich 1976, Tseng 1995);
+  ``1 - mu/(4L)`` (docs/mathematics.md §5.2; Korpelevich 1976, Tseng 1995);
 * eftp, ogda: ``1 - mu/(4L)`` on (a potential dominating) the squared distance with ``h = 1/(4L)``, hence
-  ``1 - h mu`` for every ``h <= 1/(4L)`` (apply it with ``L' = 1/(4h) >= L``) (theory.md §4.6, §5.3;
+  ``1 - h mu`` for every ``h <= 1/(4L)`` (apply it with ``L' = 1/(4h) >= L``) (docs/mathematics.md §4.6, §5.3;
   Gidel et al. 2019, Mokhtari et al. 2020, recalled there and checked numerically);
 * flow: ``||z(t) - z*|| <= exp(-mu t) ||z(0) - z*||`` since ``d/dt ||z - z*||^2 = -2 <F(z), z - z*> <=
   -2 mu ||z - z*||^2`` [derived];
-* altgd, momentum, altmomentum: no theorem in theory.md (None).
+* altgd, momentum, altmomentum: no theorem in docs/mathematics.md (None).
 
 Where ``mu <= 0`` there is no linear-rate guarantee (None, with that note).  Bounds are reported per step on
 the distance (the square root of the factor above) so that they compare with measured rates.
@@ -78,10 +78,10 @@ STABLE_TOL = 1e-12
 RATE_METHODS = ("gd", "altgd", "eg", "eftp", "ogda", "momentum", "altmomentum", "flow")
 
 _REF = {
-    "gd": "theory.md §5.1 (Facchinei & Pang 2003): 1 - 2 h mu + h^2 L^2 for 0 < h < 2 mu/L^2",
-    "eg": "theory.md §5.2 (Korpelevich 1976; Tseng 1995): 1 - h mu when 1 - h^2 L^2 - 2 h mu >= 0",
-    "eftp": "theory.md §4.6, §5.3 (Gidel et al. 2019; Mokhtari et al. 2020): 1 - mu/(4L) at h = 1/(4L); 1 - h mu for h <= 1/(4L)",
-    "ogda": "theory.md §5.3 (Mokhtari et al. 2020; same spectra as EFTP): 1 - h mu for h <= 1/(4L)",
+    "gd": "docs/mathematics.md §5.1 (Facchinei & Pang 2003): 1 - 2 h mu + h^2 L^2 for 0 < h < 2 mu/L^2",
+    "eg": "docs/mathematics.md §5.2 (Korpelevich 1976; Tseng 1995): 1 - h mu when 1 - h^2 L^2 - 2 h mu >= 0",
+    "eftp": "docs/mathematics.md §4.6, §5.3 (Gidel et al. 2019; Mokhtari et al. 2020): 1 - mu/(4L) at h = 1/(4L); 1 - h mu for h <= 1/(4L)",
+    "ogda": "docs/mathematics.md §5.3 (Mokhtari et al. 2020; same spectra as EFTP): 1 - h mu for h <= 1/(4L)",
     "flow": "derived: d/dt |z - z*|^2 <= -2 mu |z - z*|^2, so |z(t) - z*| <= exp(-mu t) |z(0) - z*|",
 }
 
@@ -106,7 +106,7 @@ def _check_step(h) -> float:
 def iteration_matrix(method: str, A, h: float, n_theta: int | None = None, beta: float = 0.0, n_g: int = 1,
                      n_d: int = 1) -> np.ndarray:
     """The iteration matrix of ``method`` for ``F(z) = A z`` with step ``h`` (table in the module docstring;
-    theory.md §0.4).  ``n_theta`` (generator coordinates first) is needed by altgd and altmomentum.
+    docs/mathematics.md §0.4).  ``n_theta`` (generator coordinates first) is needed by altgd and altmomentum.
     For flow the matrix is ``expm(-h A)``."""
     _check_method(method)
     A = np.asarray(A, dtype=float)
@@ -155,7 +155,7 @@ def spectral_radius(M) -> float:
 
 
 def multipliers(method: str, lam, h: float, beta: float = 0.0) -> np.ndarray:
-    """The multipliers of the iteration matrix per eigenvalue ``lam`` of A (theory.md §0.4 table, §5.4):
+    """The multipliers of the iteration matrix per eigenvalue ``lam`` of A (docs/mathematics.md §0.4 table, §5.4):
     gd ``1 - h lam``; eg ``1 - h lam + h^2 lam^2``; eftp/ogda the roots of ``m^2 - (1 - 2 h lam) m - h lam``;
     momentum the roots of ``m^2 - (1 + beta - h lam) m + beta``.  Exact for every A: the blocks of these
     iteration matrices are polynomials in A, so their spectrum is the union of these roots."""
@@ -307,7 +307,7 @@ def theoretical_bound(method: str, h: float, mu: float, L: float) -> Bound:
     mk = lambda sq, cond, note="": Bound(method, h, mu, L, None if sq is None else math.sqrt(max(sq, 0.0)), sq,
                                          cond, ref, note)
     if method not in _REF:
-        return mk(None, "", "no theorem in theory.md for this method")
+        return mk(None, "", "no theorem in docs/mathematics.md for this method")
     if not math.isfinite(L) or not math.isfinite(mu):
         return mk(None, "", "the constants are not finite on this region")
     if mu <= 0:

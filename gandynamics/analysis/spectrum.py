@@ -1,11 +1,11 @@
 r"""Spectral analysis of the field at a point (the equilibrium by default).
 
-For ``J = Dv(z*)`` (theory.md §0.1, §0.5):
+For ``J = Dv(z*)`` (docs/mathematics.md §0.1, §0.5):
 
 * spectral abscissa ``alpha(J) = max Re lambda`` — the flow is locally asymptotically stable iff
   ``alpha < 0`` (Hartman–Grobman / Lyapunov linearisation; M18 §2.1, NK17 §2);
 * phase factor ``xi(J) = max_i |Im lambda_i| / |Re lambda_i|`` (Nie & Patel 2019's "Phase Factor",
-  formalised in theory.md §3.3; infinite when an eigenvalue is purely imaginary);
+  formalised in docs/mathematics.md §3.3; infinite when an eigenvalue is purely imaginary);
 * conditioning factor ``kappa(J) = max |lambda| / min |lambda|`` (their "Conditioning Factor"), and the
   singular-value condition number ``sigma_max / sigma_min`` beside it.
 """
@@ -109,7 +109,7 @@ def analysis_point(fld, params=None, at=None, tol: float = 1e-10):
 def spectrum(fld, params=None, at=None, tol: float = 1e-10) -> SpectralReport:
     """Jacobian of v, eigenvalues, spectral abscissa, phase and conditioning factors, and a verdict at
     ``at`` (default: the equilibrium).  Where F is not differentiable at the point (e.g. WGAN-GP on the
-    Dirac-GAN, theory.md §1.4) the report says so and carries no linearisation."""
+    Dirac-GAN, docs/mathematics.md §1.4) the report says so and carries no linearisation."""
     z, res = analysis_point(fld, params, at, tol)
     bad = fld.nonsmooth_at(z, params)
     if bad:

@@ -37,7 +37,7 @@ def add_parser(sub):
     p = sub.add_parser(
         "constants", help="certified brackets for mu and L of F on a region",
         description="Bracket the strong-monotonicity modulus mu = inf lambda_min((DF + DF^T)/2) and the Lipschitz "
-                    "constant L = sup ||DF||_2 of the operator F on a region (theory.md §0.5): the estimate side "
+                    "constant L = sup ||DF||_2 of the operator F on a region (docs/mathematics.md §0.5): the estimate side "
                     "from sampled and locally refined points (witnesses), the certified side by ball arithmetic "
                     "(python-flint arb) over sub-boxes with branch-and-bound.",
         epilog="example: gandynamics constants dirac --reg r1:gamma=0.3 --region ball:1 --tol 1e-3")

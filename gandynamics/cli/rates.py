@@ -13,8 +13,8 @@ def add_parser(sub):
     p = sub.add_parser(
         "rates", help="local, optimal, theoretical and measured rates of each method",
         description="For each method: the exact local rate (spectral radius of the iteration matrix at the "
-                    "equilibrium; theory.md §0.4, §5.4), the locally optimal step and its rate, the largest stable "
-                    "step, the global bound of the theorem from certified (mu, L) on the region (theory.md §5; none "
+                    "equilibrium; docs/mathematics.md §0.4, §5.4), the locally optimal step and its rate, the largest stable "
+                    "step, the global bound of the theorem from certified (mu, L) on the region (docs/mathematics.md §5; none "
                     "where no theorem applies or mu <= 0) and the rate measured on a simulated trajectory started "
                     "in the region.  Rates are per step, on the distance to the equilibrium.",
         epilog="example: gandynamics rates dirac --reg r1:gamma=0.3 --methods gd,eg,eftp --optimal")

@@ -85,19 +85,19 @@ def make_game(name: str, loss: str | None = None, **params):
 register("dirac", dirac, "Dirac-GAN: p_theta = delta_theta, D(x) = psi x, data delta_0",
          "Mescheder, Geiger & Nowozin 2018, §2.2")
 register("dirac-nd", dirac_nd, "Dirac-GAN in d dimensions (parameter d)", "Mescheder et al. 2018, §2.2 (d-dim.)")
-register("bilinear", bilinear, "min_x max_y x^T B y (B a number or matrix)", "theory.md §5.5; Gidel et al. 2019")
+register("bilinear", bilinear, "min_x max_y x^T B y (B a number or matrix)", "docs/mathematics.md §5.5; Gidel et al. 2019")
 register("quadratic", quadratic, "min_x max_y a/2 x^2 + b x y - c/2 y^2 (a, b, c hyperparameters)",
-         "theory.md §6")
+         "docs/mathematics.md §6")
 register("quadratic-sga", quadratic_sga, "the SGA example: quadratic with a = c = 1, b = 10",
-         "Balduzzi et al. 2018 (SGA); theory.md §6.2")
+         "Balduzzi et al. 2018 (SGA); docs/mathematics.md §6.2")
 register("nk-scale", nk_scale, "scale learning: G(z) = a z, D(x) = w x^2, x, z ~ U[-1,1] (Gauss-Legendre); state (a, w)",
-         "Nagarajan & Kolter 2017; theory.md §2.3")
+         "Nagarajan & Kolter 2017; docs/mathematics.md §2.3")
 register("jare-gaussian", jare_gaussian,
          "data N(v, sigma^2 I_n), G = phi + z, z ~ N(0, sigma^2 I_n), D = theta^T x (Gauss-Hermite)",
-         "Nie & Patel 2019, eq. (3); theory.md §3.1-3.2")
+         "Nie & Patel 2019, eq. (3); docs/mathematics.md §3.1-3.2")
 register("gaussian-mean", gaussian_mean, "linear WGAN learning the mean of N(v, I): G = z + theta, D = <w, x>",
-         "Daskalakis et al. 2018; theory.md §6")
+         "Daskalakis et al. 2018; docs/mathematics.md §6")
 register("lq-wgan", lq_wgan, "data N(m, s^2), G = a z + b, D = w1 x + w2 x^2 (m, s hyperparameters)",
-         "theory.md §4.5, §6 (Giagtzoglou et al. 2026's academic example, reconstructed)")
+         "docs/mathematics.md §4.5, §6 (Giagtzoglou et al. 2026's academic example, reconstructed)")
 register("mlp", mlp, "affine generator vs one-hidden-layer tanh discriminator of width k on 1-D/2-D data atoms",
          "gandynamics scaling benchmark (issue 5); equilibrium manifold in the module docstring")

@@ -1,4 +1,4 @@
-"""The bilinear game ``min_x max_y x^T B y`` (theory.md §5.5, §6).
+"""The bilinear game ``min_x max_y x^T B y`` (docs/mathematics.md §5.5, §6).
 
 ``F = (B y, -B^T x)``; at 0 the Jacobian of v has eigenvalues ``± i sigma_j(B)`` (``±i`` for ``B = 1``):
 simultaneous GD diverges for every step, extragradient and optimism converge.

@@ -3,7 +3,7 @@
 Generator distribution ``p_theta = delta_theta``, linear discriminator ``D_psi(x) = psi . x``, data
 ``p_D = delta_0``.  Objective (M18 eq. 6) ``L(theta, psi) = f(psi theta) + f(0)``, field
 ``v = (-psi f'(psi theta), theta f'(psi theta))``, unique equilibrium ``(0, 0)`` with Jacobian eigenvalues
-``± f'(0) i`` (theory.md §1.1–1.2).
+``± f'(0) i`` (docs/mathematics.md §1.1–1.2).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 r"""Learning the mean of a Gaussian with a linear WGAN (Daskalakis, Ilyas, Syrgkanis & Zeng 2018).
 
-Definition (theory.md §6; vsyrgkanis/optimistic_GAN_training ``Simple_GAN_example.ipynb``, dimension 2,
+Definition (docs/mathematics.md §6; vsyrgkanis/optimistic_GAN_training ``Simple_GAN_example.ipynb``, dimension 2,
 ``v = (3, 4)``): data ``x ~ N(v, I)``, generator ``G_theta(z) = z + theta`` with ``z ~ N(0, I)``, linear
 critic ``D_w(x) = <w, x>`` (realness), WGAN value
 
@@ -9,7 +9,7 @@ critic ``D_w(x) = <w, x>`` (realness), WGAN value
     L(\theta, w) = E_x \langle w, x\rangle - E_z \langle w, z + \theta\rangle = \langle w, v - \theta\rangle,
 
 ``min_theta max_w``.  Operator ``F = (-w, theta - v)``, equilibrium ``(theta, w) = (v, 0)``,
-``DF = [[0, -I], [I, 0]]`` (theory.md §6 table), so ``J = Dv = -DF = [[0, I], [-I, 0]]``, eigenvalues
+``DF = [[0, -I], [I, 0]]`` (docs/mathematics.md §6 table), so ``J = Dv = -DF = [[0, I], [-I, 0]]``, eigenvalues
 ``± i`` (each ``d`` times): gradient descent cycles/diverges, optimism converges.
 
 Sign convention: gandynamics' GAN objective uses a *fakeness* logit (M18 eq. 1,

@@ -1,6 +1,6 @@
 r"""The Gaussian example of Nie & Patel (2019, eq. 3): a translated Gaussian learnt by a linear critic.
 
-Definition (JARE §3.1 and supplement App. A; theory.md §3.1): data ``x ~ N(v, sigma^2 I_n)``, generator
+Definition (JARE §3.1 and supplement App. A; docs/mathematics.md §3.1): data ``x ~ N(v, sigma^2 I_n)``, generator
 ``G_phi(z) = phi + z`` with ``z ~ N(0, sigma^2 I_n)``, linear discriminator ``D_theta(x) = theta^T x``
 (a *realness* score), objective
 
@@ -14,7 +14,7 @@ Definition (JARE §3.1 and supplement App. A; theory.md §3.1): data ``x ~ N(v, 
 
 Sign convention.  Their ``g1(t) = f(t)``, ``g2(t) = f(-t)`` with M18's f, so their objective is
 gandynamics' ``L = E_fake f(D) + E_real f(-D)`` with the *fakeness* logit ``D(x) = -theta^T x``; ``theta``
-keeps its meaning and theory.md §3.2 holds verbatim in our state order ``(phi, theta)`` (generator
+keeps its meaning and docs/mathematics.md §3.2 holds verbatim in our state order ``(phi, theta)`` (generator
 first, which is also theirs):
 
 .. math::

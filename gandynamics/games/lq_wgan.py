@@ -1,9 +1,9 @@
 r"""The 1-D linear-generator / quadratic-discriminator WGAN ("LQ-WGAN"), the academic example used for the
-asymmetric Tikhonov + gradient-penalty scheme (theory.md §4.5, §6; cf. Feizi et al.'s LQG GAN and
+asymmetric Tikhonov + gradient-penalty scheme (docs/mathematics.md §4.5, §6; cf. Feizi et al.'s LQG GAN and
 Gemp & Mahadevan 2018).
 
 Definition: data ``N(m, s^2)``, generator ``G(z) = a z + b`` with ``z ~ N(0, 1)``, discriminator
-``D(x) = w1 x + w2 x^2`` (realness), state ``(a, b, w1, w2)``, WGAN value (theory.md §4.5)
+``D(x) = w1 x + w2 x^2`` (realness), state ``(a, b, w1, w2)``, WGAN value (docs/mathematics.md §4.5)
 
 .. math::
 
@@ -35,12 +35,12 @@ __all__ = ["lq_wgan"]
 
 
 def lq_wgan(m: float = 0.0, s: float = 1.0, order: int = 3, loss="wgan") -> GAN:
-    """The LQ-WGAN; state ``(a, b, w1, w2)``, equilibrium ``(s, m, 0, 0)`` (theory.md §4.5).
+    """The LQ-WGAN; state ``(a, b, w1, w2)``, equilibrium ``(s, m, 0, 0)`` (docs/mathematics.md §4.5).
 
     Parameters
     ----------
     m, s : float
-        Data mean and standard deviation (``s > 0`` is the identifiability condition of theory.md §4.5).
+        Data mean and standard deviation (``s > 0`` is the identifiability condition of docs/mathematics.md §4.5).
     order : int
         Gauss–Hermite nodes for data and latent (>= 2 exact for WGAN and R1/R2).
     loss : str

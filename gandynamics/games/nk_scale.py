@@ -1,6 +1,6 @@
 r"""The scale-learning toy of Nagarajan & Kolter (2017): ``G_a(z) = a z``, ``D_w(x) = w x^2``.
 
-Definition (NK17 §4 illustration; theory.md §2.3): data ``x ~ U[-1, 1]``, latent ``z ~ U[-1, 1]``,
+Definition (NK17 §4 illustration; docs/mathematics.md §2.3): data ``x ~ U[-1, 1]``, latent ``z ~ U[-1, 1]``,
 generator ``G_a(z) = a z``, quadratic discriminator ``D_w(x) = w x^2`` (a *realness* score, as in NK17),
 
 .. math::
@@ -11,10 +11,10 @@ the discriminator ascends V, the generator descends it.  Equilibrium ``(w, a) = 
 
 Sign convention.  gandynamics' GAN objective (M18 eq. 1) uses a *fakeness* logit ``D``:
 ``L = E_fake f(D) + E_real f(-D)``.  With ``D(x) = -w x^2`` this is exactly NK17's V, so the state
-variable ``w`` means the same as in NK17 and theory.md's closed forms hold verbatim (theory.md §0.2:
+variable ``w`` means the same as in NK17 and docs/mathematics.md's closed forms hold verbatim (docs/mathematics.md §0.2:
 the two conventions differ by ``psi -> -psi``).  Our state is generator first, ``z = (a, w)``.
 
-Closed forms at the equilibrium (theory.md §2.3, written there in ``(w, a)`` order; here reordered),
+Closed forms at the equilibrium (docs/mathematics.md §2.3, written there in ``(w, a)`` order; here reordered),
 with ``m2 = E x^2 = 1/3``, ``m4 = E x^4 = 1/5``:
 
 * ``J(a, w) = [[0, 2 f'(0) m2], [-2 f'(0) m2, 2 f''(0) m4]]``;

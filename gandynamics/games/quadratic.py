@@ -1,11 +1,11 @@
-r"""The quadratic game ``min_x max_y a/2 x^2 + b x y - c/2 y^2`` (theory.md §6) and its SGA preset.
+r"""The quadratic game ``min_x max_y a/2 x^2 + b x y - c/2 y^2`` (docs/mathematics.md §6) and its SGA preset.
 
 ``F = (a x + b y, -b x + c y)``, ``DF = [[a, b], [-b, c]]`` everywhere, eigenvalues of DF
 ``((a + c) ± sqrt((a - c)^2 - 4 b^2)) / 2``; strong-monotonicity modulus ``mu = min(a, c)``, Lipschitz
-constant ``L = ||DF||_2`` (theory.md §6 table).  ``J = Dv = -DF``.
+constant ``L = ||DF||_2`` (docs/mathematics.md §6 table).  ``J = Dv = -DF``.
 
 With ``a = c = 1, b = 10`` this is the example of the symplectic gradient adjustment paper (Balduzzi et al.
-2018; theory.md §6.2): its players ``l1 = x^2/2 + 10 x y`` and ``l2 = y^2/2 - 10 x y`` have the same
+2018; docs/mathematics.md §6.2): its players ``l1 = x^2/2 + 10 x y`` and ``l2 = y^2/2 - 10 x y`` have the same
 simultaneous gradient ``xi = (x + 10 y, y - 10 x)`` as this zero-sum game, so the same field and
 ``H = DF = [[1, 10], [-10, 1]]``.
 
@@ -28,7 +28,7 @@ def quadratic(a: float = 1.0, b: float = 1.0, c: float = 1.0) -> Game:
     Parameters
     ----------
     a, b, c : float
-        Defaults of the hyperparameters ``a, b, c`` (theory.md §6).
+        Defaults of the hyperparameters ``a, b, c`` (docs/mathematics.md §6).
 
     Returns
     -------
@@ -42,7 +42,7 @@ def quadratic(a: float = 1.0, b: float = 1.0, c: float = 1.0) -> Game:
 
 
 def quadratic_sga() -> Game:
-    """The SGA example (Balduzzi et al. 2018; theory.md §6.2): :func:`quadratic` with ``a = c = 1, b = 10``;
+    """The SGA example (Balduzzi et al. 2018; docs/mathematics.md §6.2): :func:`quadratic` with ``a = c = 1, b = 10``;
     ``H = [[1, 10], [-10, 1]]``, eigenvalues of DF ``1 ± 10 i``."""
     g = quadratic(1.0, 10.0, 1.0)
     return g.with_losses(name="quadratic-sga")

@@ -1,7 +1,7 @@
 """The reproduced figures (one module per paper or theme), registered with :mod:`gandynamics.reproduce`.
 
 Each study computes its data with the library, draws it with :mod:`gandynamics.plotting` and records the
-numbers it rests on as checks against closed forms of theory.md or predicted rates.  Run them with
+numbers it rests on as checks against closed forms of docs/mathematics.md or predicted rates.  Run them with
 ``gandynamics reproduce`` or ``python studies/fig_*.py``.
 """
 

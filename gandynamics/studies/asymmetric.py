@@ -1,10 +1,10 @@
 r"""The asymmetric scheme (Tikhonov on the generator + zero-centred gradient penalty R1 on the
-discriminator; Giagtzoglou, Winands & Franci 2026, reading (R-a) of theory.md §4.3) under EFTP, on the
+discriminator; Giagtzoglou, Winands & Franci 2026, reading (R-a) of docs/mathematics.md §4.3) under EFTP, on the
 Dirac-GAN (§4.4) and on the LQ-WGAN (§4.5): trajectories and distances for unregularized / Tikhonov only /
 penalty only / both, with the predicted local rate, and a table of certified brackets for mu and L on a
-ball around the equilibrium with the EFTP bound ``sqrt(1 - h mu)`` at ``h = 1/(4L)`` (theory.md §4.6).
+ball around the equilibrium with the EFTP bound ``sqrt(1 - h mu)`` at ``h = 1/(4L)`` (docs/mathematics.md §4.6).
 
-The paper's body was not available: the operator is the reconstruction of theory.md §4.3.
+The paper's body was not available: the operator is the reconstruction of docs/mathematics.md §4.3.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ RADIUS = 0.02
 
 def _variants(anchor=0):
     """The four variants; the Tikhonov anchor is the generator's part of the unregularized equilibrium, so
-    that the regularized equilibrium does not move (the limit of the proximal "Tikhonov step"; theory.md
+    that the regularized equilibrium does not move (the limit of the proximal "Tikhonov step"; docs/mathematics.md
     §4.3)."""
     from ..regularizers import R1, Asymmetric, Tikhonov
     return [("unregularized", [], "0.3"), (f"Tikhonov only (ε = {EPS})", [Tikhonov(eps=EPS, anchor=anchor)], "tab:orange"),
@@ -35,7 +35,7 @@ def _table(ctx, game_name, fields):
     from ..analysis.rates import rates
     lines = [f"**{game_name}**: EFTP at the theorem's step h = 1/(4 L_hi) where μ_lo > 0 (else at the locally "
              f"optimal step: no theorem applies); μ and L certified on the ball of radius {RADIUS} around the "
-             "equilibrium (theory.md §4.6, §5.3); measured = simulated EFTP from inside the ball.", "",
+             "equilibrium (docs/mathematics.md §4.6, §5.3); measured = simulated EFTP from inside the ball.", "",
              "| variant | μ bracket | L bracket | step h | EFTP bound sqrt(1 - hμ) | local rate | measured rate | bound holds |",
              "|---|---|---|---|---|---|---|---|"]
     out = {}
@@ -53,7 +53,7 @@ def _table(ctx, game_name, fields):
 
 
 @register("asymmetric-eftp", "Asymmetric Tikhonov + R1 scheme under EFTP on the Dirac-GAN and the LQ-WGAN",
-          "Giagtzoglou, Winands & Franci 2026 (reconstruction, theory.md §4.3–4.6); academic example",
+          "Giagtzoglou, Winands & Franci 2026 (reconstruction, docs/mathematics.md §4.3–4.6); academic example",
           needs=("gandynamics.simulate", "gandynamics.analysis.rates", "gandynamics.analysis.constants",
                  "game:lq-wgan"), order=60)
 def study(ctx):
@@ -74,7 +74,7 @@ def study(ctx):
         fields, trs, pred = [], [], {}
         for label, regs, col in _variants(anchor):
             fld = VectorField(model, regs)
-            zs = find_equilibrium(fld)[0]   # a fixed-anchor Tikhonov term moves it (theory.md §4.3)
+            zs = find_equilibrium(fld)[0]   # a fixed-anchor Tikhonov term moves it (docs/mathematics.md §4.3)
             tr = simulate(fld, "eftp", fld.equilibrium + start_off, STEPS, H, equilibrium=zs)
             A = fld.eval_DF(zs)
             rho = local_rate("eftp", A, H)
@@ -83,7 +83,7 @@ def study(ctx):
             pred[label] = rho
             if rho < 0.999:
                 ctx.check(f"{game_name}, {label}: measured EFTP rate vs local rate (h = {H})", tr.rate, rho,
-                          "simulate vs rates.local_rate (theory.md §5.4)", tol=3e-3)
+                          "simulate vs rates.local_rate (docs/mathematics.md §5.4)", tol=3e-3)
         if game_name == "dirac":
             fig, axes = plt.subplots(1, 4, figsize=(14.0, 3.9), layout="constrained")
             for ax, (label, fld), (_, tr, col) in zip(axes, fields, trs):
@@ -98,15 +98,15 @@ def study(ctx):
                                              "regularization, Tikhonov only, R1 only and both; predicted local rates dashed")
         tab = _table(ctx, game_name, fields)
         if game_name == "dirac":
-            # theory.md §4.4: mu(r) = min(eps - r^2/4, gamma) on the ball of radius r (standard loss)
+            # docs/mathematics.md §4.4: mu(r) = min(eps - r^2/4, gamma) on the ball of radius r (standard loss)
             r, info = tab[fields[3][0]]
             ctx.check("dirac asymmetric: certified μ bracket contains min(ε - r²/4, γ)", [info["mu"]["lo"], info["mu"]["hi"]],
-                      min(EPS - RADIUS**2 / 4, GAMMA), "theory.md §4.4",
+                      min(EPS - RADIUS**2 / 4, GAMMA), "docs/mathematics.md §4.4",
                       passed=bool(info["mu"]["lo"] <= min(EPS - RADIUS**2 / 4, GAMMA) + 1e-12 <= info["mu"]["hi"] + 2e-12))
             # eigenvalues of DF_reg(0) = [[eps, f'], [-f', gamma]]: (eps+gamma)/2 ± sqrt((eps-gamma)^2/4 - f'^2)
             A = fields[3][1].eval_DF(np.zeros(2))
             ref = np.sort_complex(np.array([(EPS + GAMMA) / 2 + s * np.sqrt(complex((EPS - GAMMA) ** 2 / 4 - 0.25)) for s in (1, -1)]))
-            ctx.check("dirac asymmetric: eigenvalues of DF(0)", np.sort_complex(np.linalg.eigvals(A)), ref, "theory.md §4.4", tol=1e-12)
+            ctx.check("dirac asymmetric: eigenvalues of DF(0)", np.sort_complex(np.linalg.eigvals(A)), ref, "docs/mathematics.md §4.4", tol=1e-12)
         else:
             A = fields[3][1].eval_DF(fields[3][1].equilibrium)
             ref = np.sort_complex(np.array([0.5 + 0.5j * math.sqrt(3), 0.5 - 0.5j * math.sqrt(3), 2, 2], dtype=complex))
@@ -114,26 +114,26 @@ def study(ctx):
             fb = VectorField(model, [Asymmetric(eps=EPS, gamma=GAMMA, anchor=0)])
             zb = find_equilibrium(fb)[0]
             ctx.check("lq-wgan asymmetric with anchor 0: a* = sqrt(1 - 2ε) (biased equilibrium)", zb[0], math.sqrt(1 - 2 * EPS),
-                      "theory.md §4.3 (a fixed anchor biases the equilibrium)", tol=1e-9)
+                      "docs/mathematics.md §4.3 (a fixed anchor biases the equilibrium)", tol=1e-9)
             Ab = fb.eval_DF(zb)
             mu0 = float(np.min(np.linalg.eigvalsh((Ab + Ab.T) / 2)))
             ctx.check("lq-wgan asymmetric with anchor 0: λ_min(sym DF) at the biased equilibrium", mu0, 0.0,
-                      "derived here: w2* = ε/2 so the generator curvature -2 w2* + ε vanishes (theory.md §4.5's "
+                      "derived here: w2* = ε/2 so the generator curvature -2 w2* + ε vanishes (docs/mathematics.md §4.5's "
                       "mu_loc = min(ε, γ λ_min(G)) needs the anchor at the equilibrium)", tol=1e-12)
             A = fields[3][1].eval_DF(fields[3][1].equilibrium)
             Gm = np.array([[1.0, 0.0], [0.0, 4.0]])  # G = [[1, 2m], [2m, 4(m^2 + s^2)]], m = 0, s = 1
             ctx.check("lq-wgan asymmetric (anchor at z*): λ_min(sym DF(z*)) vs min(ε, γ λ_min(G))",
                       float(np.min(np.linalg.eigvalsh((A + A.T) / 2))), min(EPS, GAMMA * float(np.min(np.linalg.eigvalsh(Gm)))),
-                      "theory.md §4.5", tol=1e-12)
+                      "docs/mathematics.md §4.5", tol=1e-12)
             ctx.note("LQ-WGAN: with the Tikhonov anchor at 0 instead of the equilibrium, the equilibrium moves to "
                      "a* = sqrt(1 - 2ε), w2* = ε/2, where the generator's curvature -2 w2* cancels ε exactly: "
-                     "λ_min(sym DF) = 0 there, so no strong-monotonicity bound applies (theory.md §4.5 assumes the "
+                     "λ_min(sym DF) = 0 there, so no strong-monotonicity bound applies (docs/mathematics.md §4.5 assumes the "
                      "anchor at the equilibrium).")
             fA = [f for f in fields if f[0].startswith("R1 only")][0][1]
             ctx.check("lq-wgan, R1 only (ε = 0, γ = 1): eigenvalues of DF(z*) = 1/2 ± i√3/2, 2, 2",
-                      np.sort_complex(np.linalg.eigvals(fA.eval_DF(fA.equilibrium))), ref, "theory.md §4.5",
+                      np.sort_complex(np.linalg.eigvals(fA.eval_DF(fA.equilibrium))), ref, "docs/mathematics.md §4.5",
                       tol=1e-6)
         for label, (r, info) in tab.items():
             if r.bound is not None and r.measured_rate is not None:
                 ctx.check(f"{game_name}, {label}: measured EFTP rate ≤ bound at h = 1/(4L)", r.measured_rate, r.bound,
-                          "theory.md §4.6 (EFTP bound)", passed=bool(r.measured_rate <= r.bound * (1 + 1e-9)))
+                          "docs/mathematics.md §4.6 (EFTP bound)", passed=bool(r.measured_rate <= r.bound * (1 + 1e-9)))

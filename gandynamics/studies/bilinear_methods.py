@@ -1,6 +1,6 @@
 r"""The bilinear game ``min_x max_y x y`` under simultaneous GD, alternating GD, extragradient,
 EFTP / OGDA and alternating GD with negative momentum (Gidel et al. 2019, NegMom), with the closed-form
-rates of theory.md §5.5.
+rates of docs/mathematics.md §5.5.
 """
 
 from __future__ import annotations
@@ -21,18 +21,18 @@ def _methods():
     """(label, method, step, options, closed-form rate or None, source)."""
     sq = math.sqrt
     return [
-        ("simultaneous GD", "gd", H, {}, sq(1 + H * H), "theory.md §5.5: sqrt(1 + h²)"),
-        ("alternating GD", "altgd", H, {}, 1.0, "theory.md §5.5: 1 for h ≤ 2"),
-        ("extragradient", "eg", H, {}, sq(1 - H * H + H**4), "theory.md §5.5: sqrt(1 - h² + h⁴)"),
-        ("EFTP", "eftp", H, {}, sq((1 + sq(1 - 4 * H * H)) / 2), "theory.md §5.5: sqrt((1 + sqrt(1 - 4h²))/2)"),
-        ("OGDA", "ogda", H, {}, sq((1 + sq(1 - 4 * H * H)) / 2), "theory.md §5.3, §5.5 (same spectrum as EFTP)"),
+        ("simultaneous GD", "gd", H, {}, sq(1 + H * H), "docs/mathematics.md §5.5: sqrt(1 + h²)"),
+        ("alternating GD", "altgd", H, {}, 1.0, "docs/mathematics.md §5.5: 1 for h ≤ 2"),
+        ("extragradient", "eg", H, {}, sq(1 - H * H + H**4), "docs/mathematics.md §5.5: sqrt(1 - h² + h⁴)"),
+        ("EFTP", "eftp", H, {}, sq((1 + sq(1 - 4 * H * H)) / 2), "docs/mathematics.md §5.5: sqrt((1 + sqrt(1 - 4h²))/2)"),
+        ("OGDA", "ogda", H, {}, sq((1 + sq(1 - 4 * H * H)) / 2), "docs/mathematics.md §5.3, §5.5 (same spectrum as EFTP)"),
         (f"alt. GD + momentum β = {BETA}", "momentum", H_MOM, {"beta": BETA, "alternating": True}, 0.962543703197,
-         "theory.md §5.5 (h = 0.5, β = -0.5)"),
+         "docs/mathematics.md §5.5 (h = 0.5, β = -0.5)"),
     ]
 
 
 @register("bilinear", "Bilinear game x·y: GD, alternating GD, EG, EFTP/OGDA, alternating GD with negative momentum",
-          "Gidel et al. 2019 (VI-GAN; Negative Momentum); Daskalakis et al. 2018; theory.md §5.5",
+          "Gidel et al. 2019 (VI-GAN; Negative Momentum); Daskalakis et al. 2018; docs/mathematics.md §5.5",
           needs=("gandynamics.simulate",), order=80)
 def study(ctx):
     import matplotlib.pyplot as plt
@@ -64,7 +64,7 @@ def study(ctx):
             r = tr.distance
             ctx.check("simultaneous GD: |z_k| = |z_0| (1 + h²)^(k/2) exactly (linear field)",
                       float(np.max(np.abs(r / (r[0] * (1 + H * H) ** (np.arange(r.size) / 2)) - 1))), 0.0,
-                      "theory.md §5.5", tol=1e-12)
+                      "docs/mathematics.md §5.5", tol=1e-12)
         if meth == "altgd":
             x, y = tr.states.T
             Q = x * x + y * y - h * x * y

@@ -3,7 +3,7 @@ Dirac-GAN figures: Figure 1 (eight training methods), Figure 2 (simultaneous vs 
 eigenvalue path of the gradient penalty (the notebook's ``eigval_gradpen.png``), here with the
 instance-noise path beside it.
 
-Settings as in the authors' notebook (theory.md §1.11): start ``(theta, psi) = (1, 1)``, step ``h = 0.2``
+Settings as in the authors' notebook (docs/mathematics.md §1.11): start ``(theta, psi) = (1, 1)``, step ``h = 0.2``
 for both players, 500 steps, alternating GD generator first with 1 discriminator step (5 for WGAN and
 WGAN-GP), WGAN clipping ``|psi| <= 1`` (a box on psi: the shaded band).
 """
@@ -102,41 +102,41 @@ def fig1(ctx):
                    "M18 Figure 1: Dirac-GAN, alternating GD (h = 0.2, 500 steps, start (1, 1) in red)")
     sim = _figure1(ctx, "gd", "m18_fig1_simgd",
                    "M18 Figure 1, simultaneous-GD version (h = 0.2, 500 steps, start (1, 1) in red)")
-    fp = 0.5  # f'(0) of the standard loss, theory.md §1.1
-    # (g) R1 0.3, alternating GD: complex pair, det = 1 - h gamma -> rho = sqrt(1 - h gamma) (theory.md §1.9)
+    fp = 0.5  # f'(0) of the standard loss, docs/mathematics.md §1.1
+    # (g) R1 0.3, alternating GD: complex pair, det = 1 - h gamma -> rho = sqrt(1 - h gamma) (docs/mathematics.md §1.9)
     fld, tr, opts = alt["(g) R1 gradient penalty, γ = 0.3"]
     ctx.check("(g) altGD R1 γ=0.3: measured rate vs sqrt(1 - hγ)", tr.rate, math.sqrt(1 - STEP * 0.3),
-              "theory.md §1.9 (det = 1 - hγ)", tol=2e-3)
+              "docs/mathematics.md §1.9 (det = 1 - hγ)", tol=2e-3)
     ctx.check("(g) altGD R1 γ=0.3: local rate (rates module) vs sqrt(1 - hγ)", _local(fld, "altgd", opts),
-              math.sqrt(1 - STEP * 0.3), "theory.md §1.9", tol=1e-12)
+              math.sqrt(1 - STEP * 0.3), "docs/mathematics.md §1.9", tol=1e-12)
     # simultaneous GD with R1: |1 + h lambda|^2 = 1 - h gamma + h^2 f'(0)^2 in the complex regime (§1.9)
     fld, tr, opts = sim["(g) R1 gradient penalty, γ = 0.3"]
     ref = math.sqrt(1 - STEP * 0.3 + STEP**2 * fp**2)
-    ctx.check("(g) simGD R1 γ=0.3: measured rate vs sqrt(1 - hγ + h²f'(0)²)", tr.rate, ref, "theory.md §1.7, §1.9",
+    ctx.check("(g) simGD R1 γ=0.3: measured rate vs sqrt(1 - hγ + h²f'(0)²)", tr.rate, ref, "docs/mathematics.md §1.7, §1.9",
               tol=2e-3)
     for key in ("(e) consensus optimization, γ = 1", "(f) instance noise, σ = 0.7", "(h) R1 critical, γ = 1"):
         for meth, res in (("altgd", alt), ("gd", sim)):
             fld, tr, opts = res[key]
             pred = _local(fld, meth, opts)
             ctx.check(f"{key.split(',')[0]} {meth}: measured vs predicted local rate", tr.rate, pred,
-                      "rates.local_rate (spectral radius, theory.md §5.4) vs simulate", tol=5e-3)
-    # (a) standard GAN, altGD: alpha = h f'(0) = 0.1 <= 2: unit circle (theory.md §1.2) - no convergence
+                      "rates.local_rate (spectral radius, docs/mathematics.md §5.4) vs simulate", tol=5e-3)
+    # (a) standard GAN, altGD: alpha = h f'(0) = 0.1 <= 2: unit circle (docs/mathematics.md §1.2) - no convergence
     fld, tr, opts = alt["(a) standard GAN"]
     ctx.check("(a) altGD standard GAN: local rate = 1 (α = h f'(0) ≤ 2)", _local(fld, "altgd", opts), 1.0,
-              "theory.md §1.2 (eigenvalues on the unit circle)", tol=1e-12)
+              "docs/mathematics.md §1.2 (eigenvalues on the unit circle)", tol=1e-12)
     r = tr.distance
     ctx.check("(a) altGD standard GAN: |z_500| / |z_0| (no convergence, no divergence)", r[-1] / r[0], 1.0,
               "M18 §2.2: bounded, non-convergent", passed=bool(0.85 < r[-1] / r[0] < 1.15))
     fld, tr, opts = alt["(d) WGAN-GP, γ = 0.7, target 1, 5 D steps"]
     ctx.check("(d) WGAN-GP: no Jacobian at (0,0)", "nonsmooth" if fld.nonsmooth_at(np.zeros(2)) else "smooth",
-              "nonsmooth", "theory.md §1.4", passed=bool(fld.nonsmooth_at(np.zeros(2))))
+              "nonsmooth", "docs/mathematics.md §1.4", passed=bool(fld.nonsmooth_at(np.zeros(2))))
     ctx.check("(d) WGAN-GP altGD: final distance (does not converge)", float(tr.distance[-1]), "> 0.1",
-              "theory.md §1.4; M18 abstract", passed=bool(tr.distance[-1] > 0.1))
+              "docs/mathematics.md §1.4; M18 abstract", passed=bool(tr.distance[-1] > 0.1))
     fld, tr, opts = alt["(c) WGAN, clip 1, 5 D steps"]
     ctx.check("(c) WGAN: |psi| <= 1 along the clipped trajectory", float(np.max(np.abs(tr.states[:, 1]))), "<= 1",
-              "theory.md §1.3 (clipping)", passed=bool(np.max(np.abs(tr.states[:, 1])) <= 1 + 1e-12))
+              "docs/mathematics.md §1.3 (clipping)", passed=bool(np.max(np.abs(tr.states[:, 1])) <= 1 + 1e-12))
     ctx.check("(c) WGAN altGD: final distance (does not converge)", float(tr.distance[-1]), "> 0.1",
-              "theory.md §1.3; M18 abstract", passed=bool(tr.distance[-1] > 0.1))
+              "docs/mathematics.md §1.3; M18 abstract", passed=bool(tr.distance[-1] > 0.1))
 
 
 def fig2_data():
@@ -172,27 +172,27 @@ def fig2(ctx):
     fig.suptitle("M18 Figure 2: unregularized Dirac-GAN, h = 0.2, 500 steps from (1, 1)")
     ctx.save(fig, "m18_fig2", "M18 Figure 2: simultaneous GD (outward spiral) vs alternating GD (bounded orbit); "
                               "the exact flow's circle for reference")
-    # simultaneous GD: |z_{k+1}|^2 = |z_k|^2 (1 + h^2 f'(psi_k theta_k)^2)  (theory.md §1.2)
+    # simultaneous GD: |z_{k+1}|^2 = |z_k|^2 (1 + h^2 f'(psi_k theta_k)^2)  (docs/mathematics.md §1.2)
     S = sim.states
     r2 = np.sum(S**2, axis=1)
     t = S[:-1, 0] * S[:-1, 1]
-    fprime = 1.0 / (1.0 + np.exp(t))  # f'(t) = sigmoid(-t), theory.md §1.1
+    fprime = 1.0 / (1.0 + np.exp(t))  # f'(t) = sigmoid(-t), docs/mathematics.md §1.1
     pred = r2[:-1] * (1 + STEP**2 * fprime**2)
     ctx.check("simGD: max relative error of |z_{k+1}|² = |z_k|²(1 + h² f'(ψθ)²)", float(np.max(np.abs(r2[1:] / pred - 1))),
-              0.0, "theory.md §1.2 (identity along the computed trajectory)", tol=1e-12)
-    ctx.check("simGD: radius strictly increasing", bool(np.all(np.diff(r2) > 0)), True, "theory.md §1.2",
+              0.0, "docs/mathematics.md §1.2 (identity along the computed trajectory)", tol=1e-12)
+    ctx.check("simGD: radius strictly increasing", bool(np.all(np.diff(r2) > 0)), True, "docs/mathematics.md §1.2",
               passed=bool(np.all(np.diff(r2) > 0)))
-    ctx.check("simGD: radius after 500 steps", float(np.sqrt(r2[-1])), "> √2", "theory.md §1.2",
+    ctx.check("simGD: radius after 500 steps", float(np.sqrt(r2[-1])), "> √2", "docs/mathematics.md §1.2",
               passed=bool(r2[-1] > 2))
     ra = np.linalg.norm(alt.states, axis=1)
     ctx.check("altGD: radius stays within 10% of √2 over 500 steps", [float(ra.min()), float(ra.max())],
-              [0.9 * math.sqrt(2), 1.1 * math.sqrt(2)], "theory.md §1.2 (unit-circle multipliers, α = 0.1)",
+              [0.9 * math.sqrt(2), 1.1 * math.sqrt(2)], "docs/mathematics.md §1.2 (unit-circle multipliers, α = 0.1)",
               passed=bool(ra.min() > 0.9 * math.sqrt(2) and ra.max() < 1.1 * math.sqrt(2)))
     ctx.check("altGD: no drift (mean radius, last 100 minus first 100 steps)", float(ra[-100:].mean() - ra[:100].mean()),
-              0.0, "theory.md §1.2", tol=1e-3)
+              0.0, "docs/mathematics.md §1.2", tol=1e-3)
     rf = np.linalg.norm(flow.states, axis=1)
     ctx.check("flow: max |radius - √2| over t = 0..100 (closed orbit)", float(np.max(np.abs(rf - math.sqrt(2)))), 0.0,
-              "theory.md §1.2 (θ² + ψ² conserved, M18 lemma)", tol=1e-6)
+              "docs/mathematics.md §1.2 (θ² + ψ² conserved, M18 lemma)", tol=1e-6)
 
 
 def r1_locus_data(gmax_factor: float = 3.0, m: int = 41):
@@ -237,23 +237,23 @@ def r1_locus(ctx):
     ax.set_title("Dirac-GAN: R1 (γ) and instance noise (σ = √(2γ)) give the same J at (0, 0)")
     ctx.save(fig, "dirac_r1_vs_instance_noise", "R1 locus (dots, coloured by γ) and instance-noise locus at σ = √(2γ) "
                                                 "(red crosses) coincide")
-    # checks against the closed forms (theory.md §1.6, §1.7)
+    # checks against the closed forms (docs/mathematics.md §1.6, §1.7)
     closed = np.array([[-g / 2 + np.sqrt(complex(g * g / 4 - fp * fp)), -g / 2 - np.sqrt(complex(g * g / 4 - fp * fp))]
                        for g in gam])
     err = max(float(np.max(np.min(np.abs(e_r1[i][:, None] - closed[i][None, :]), axis=1))) for i in range(len(gam)))
-    ctx.check("R1 locus vs -γ/2 ± sqrt(γ²/4 - f'(0)²): max error over 41 γ", err, 0.0, "theory.md §1.7 (M18 lemma)",
+    ctx.check("R1 locus vs -γ/2 ± sqrt(γ²/4 - f'(0)²): max error over 41 γ", err, 0.0, "docs/mathematics.md §1.7 (M18 lemma)",
               tol=1e-7)
-    ctx.check("f'(0) read from the unregularized field's Jacobian", fp, 0.5, "theory.md §1.1", tol=1e-15)
+    ctx.check("f'(0) read from the unregularized field's Jacobian", fp, 0.5, "docs/mathematics.md §1.1", tol=1e-15)
     c = critical_strength(f_r1, "gamma", (0.0, 3 * fp))
-    ctx.check("critical γ (min. spectral abscissa, computed) vs 2 f'(0)", c["value"], 2 * fp, "theory.md §1.7 (M18)",
+    ctx.check("critical γ (min. spectral abscissa, computed) vs 2 f'(0)", c["value"], 2 * fp, "docs/mathematics.md §1.7 (M18)",
               tol=1e-5)
-    ctx.check("spectral abscissa at the critical γ vs -f'(0)", c["abscissa"], -fp, "theory.md §1.7", tol=1e-5)
+    ctx.check("spectral abscissa at the critical γ vs -f'(0)", c["abscissa"], -fp, "docs/mathematics.md §1.7", tol=1e-5)
     sig = np.sqrt(2 * gam)
     fpp = -0.25
     closed_in = np.array([[fpp * s * s + np.sqrt(complex(fpp**2 * s**4 - fp**2)), fpp * s * s - np.sqrt(complex(fpp**2 * s**4 - fp**2))]
                           for s in sig])
     err_in = max(float(np.max(np.min(np.abs(e_in[i][:, None] - closed_in[i][None, :]), axis=1))) for i in range(len(gam)))
-    ctx.check("instance-noise locus vs f''σ² ± sqrt(f''²σ⁴ - f'²): max error", err_in, 0.0, "theory.md §1.6", tol=1e-7)
+    ctx.check("instance-noise locus vs f''σ² ± sqrt(f''²σ⁴ - f'²): max error", err_in, 0.0, "docs/mathematics.md §1.6", tol=1e-7)
     diff = max(float(np.max(np.min(np.abs(e_in[i][:, None] - e_r1[i][None, :]), axis=1))) for i in range(len(gam)))
     ctx.check("R1(γ) vs instance noise(σ = √(2γ)): max eigenvalue difference", diff, 0.0,
-              "theory.md §1.6 (identical J iff γ = 2σ²|f''(0)|)", tol=1e-7)
+              "docs/mathematics.md §1.6 (identical J iff γ = 2σ²|f''(0)|)", tol=1e-7)

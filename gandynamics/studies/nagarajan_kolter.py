@@ -1,5 +1,5 @@
 r"""Nagarajan & Kolter (2017): the scale-learning toy ``G_a(z) = a z``, ``D_w(x) = w x^2``,
-``x, z ~ U[-1, 1]`` (game ``nk-scale``, state ``(a, w)``, equilibrium ``(1, 0)``; theory.md §2.3).
+``x, z ~ U[-1, 1]`` (game ``nk-scale``, state ``(a, w)``, equilibrium ``(1, 0)``; docs/mathematics.md §2.3).
 
 Streamlines of the gradient flow (NK17 analyse the flow) and flow trajectories for the GAN (stable
 spiral), the WGAN (closed orbits: ``H(w, a) = w^2 - ln a + a^2/2`` is conserved) and the WGAN with their
@@ -29,12 +29,12 @@ def orbits(loss: str, regs=()):
 
 
 def hamiltonian(a, w):
-    """``H(w, a) = w^2 - ln a + a^2/2`` (theory.md §2.3): conserved by the WGAN flow (for a > 0)."""
+    """``H(w, a) = w^2 - ln a + a^2/2`` (docs/mathematics.md §2.3): conserved by the WGAN flow (for a > 0)."""
     return w**2 - np.log(a) + a**2 / 2
 
 
 @register("nk17-scale", "NK17 scale-learning toy: GAN, WGAN (closed orbits), WGAN + NK penalty (η = 0.5)",
-          "Nagarajan & Kolter 2017, §4 illustration (streamline figure of the toy); theory.md §2.3",
+          "Nagarajan & Kolter 2017, §4 illustration (streamline figure of the toy); docs/mathematics.md §2.3",
           needs=("gandynamics.simulate", "game:nk-scale"), order=20)
 def study(ctx):
     import matplotlib.pyplot as plt
@@ -60,7 +60,7 @@ def study(ctx):
     ctx.save(fig, "nk17_scale", "NK17 toy: streamlines (coloured by speed) and flow trajectories; WGAN orbits close, "
                                 "the NK penalty makes them converge")
     fp, fpp, m2, m4 = 0.5, -0.25, 1 / 3, 1 / 5
-    # closed forms of theory.md §2.3 (written there in (w, a) order; the spectrum does not depend on it)
+    # closed forms of docs/mathematics.md §2.3 (written there in (w, a) order; the spectrum does not depend on it)
     ref = {
         cases[0][0]: np.roots([1, -2 * fpp * m4, (2 * fp * m2) ** 2]),
         cases[1][0]: np.array([2j / 3, -2j / 3]),
@@ -70,11 +70,11 @@ def study(ctx):
         e = spectrum(fld).eigenvalues
         r = np.sort_complex(ref[label])
         ctx.check(f"{label.split(':')[0].split(',')[0]}: eigenvalues of J at (1, 0)", np.sort_complex(e), r,
-                  "theory.md §2.3", tol=1e-9)
+                  "docs/mathematics.md §2.3", tol=1e-9)
     fld, trs = out[cases[1][0]]
     drift = max(float(np.max(np.abs(hamiltonian(tr.states[:, 0], tr.states[:, 1]) - hamiltonian(*tr.states[0])))) for tr in trs)
     ctx.check("WGAN flow: max |H(w, a) - H(w0, a0)| along both orbits (H = w² - ln a + a²/2)", drift, 0.0,
-              "theory.md §2.3 (conserved quantity)", tol=1e-6)
+              "docs/mathematics.md §2.3 (conserved quantity)", tol=1e-6)
     fld, trs = out[cases[2][0]]
     from ..analysis.rates import local_rate
     A = fld.eval_DF(np.array([1.0, 0.0]))
@@ -82,4 +82,4 @@ def study(ctx):
     ctx.check("WGAN + NK flow: measured rate per 0.1 time vs exp(0.1 · max Re λ)", trs[0].rate, pred,
               "rates.local_rate (flow) vs simulate", tol=2e-3)
     ctx.check("WGAN + NK: max Re λ vs -4η/9", float(np.max(spectrum(fld).eigenvalues.real)), -4 * ETA / 9,
-              "theory.md §2.3 (complex regime)", tol=1e-9)
+              "docs/mathematics.md §2.3 (complex regime)", tol=1e-9)

@@ -1,7 +1,7 @@
 r"""Nie & Patel (2019), JARE: on their Gaussian example (game ``jare-gaussian``: data ``N(v, sigma^2 I)``,
 ``v = (0, 2)``, ``sigma = 0.7``, ``G = phi + z``, linear D), the eigenvalues and the phase and conditioning
 factors of ``J`` under simultaneous GD, consensus optimization, the Nagarajan–Kolter penalty
-(``eta = gamma/2``) and JARE as gamma varies (theory.md §3.2–3.4), plus GD convergence curves at each
+(``eta = gamma/2``) and JARE as gamma varies (docs/mathematics.md §3.2–3.4), plus GD convergence curves at each
 method's optimal step with the predicted rate.
 """
 
@@ -24,7 +24,7 @@ def _regs(gamma=1.0):
 
 
 def closed_form_eigs(method: str, gamma: float, c=0.5, k=0.5, sigma=0.7, vnorm2=4.0):
-    """Roots of the per-direction characteristic polynomials of theory.md §3.4 for ``d = sigma^2`` and
+    """Roots of the per-direction characteristic polynomials of docs/mathematics.md §3.4 for ``d = sigma^2`` and
     ``d = sigma^2 + |v|^2`` (standard loss: ``c = k = 1/2``)."""
     out = []
     for d in (sigma**2, sigma**2 + vnorm2):
@@ -41,7 +41,7 @@ def closed_form_eigs(method: str, gamma: float, c=0.5, k=0.5, sigma=0.7, vnorm2=
 
 
 @register("jare-factors", "Nie & Patel's Gaussian example: eigenvalues, phase and conditioning factors vs γ; GD convergence",
-          "Nie & Patel 2019 (JARE), §3 analysis of eq. (3) (phase and conditioning factors); theory.md §3.2–3.4",
+          "Nie & Patel 2019 (JARE), §3 analysis of eq. (3) (phase and conditioning factors); docs/mathematics.md §3.2–3.4",
           needs=("game:jare-gaussian",), order=30)
 def study(ctx):
     import matplotlib.pyplot as plt
@@ -51,7 +51,7 @@ def study(ctx):
     from ..plotting import factor_data, factors
     game = make_game("jare-gaussian")
     ctx.param(game="jare-gaussian: n = 2, v = (0, 2), σ = 0.7, standard loss (Gauss–Hermite order 3)",
-              gamma=f"{len(GAMMAS)} log-spaced values in [0.01, 10]", nk="eta = gamma/2 (theory.md §0.3)",
+              gamma=f"{len(GAMMAS)} log-spaced values in [0.01, 10]", nk="eta = gamma/2 (docs/mathematics.md §0.3)",
               convergence=f"simultaneous GD at each method's optimal step, γ = {G_CURVES:g}, start = equilibrium + (0.3, -0.2, 0.1, 0.2)")
     data = factor_data(game, _regs(), "gamma", GAMMAS)
     fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.4), layout="constrained")
@@ -75,12 +75,12 @@ def study(ctx):
     fig.suptitle("Nie & Patel 2019, Gaussian example (v = (0, 2), σ = 0.7): SimGD, consensus, NK and JARE")
     ctx.save(fig, "jare_factors", "JARE Gaussian example: eigenvalues (a), phase factor (b) and conditioning factor (c) "
                                   "against the regularization strength γ")
-    # checks: eigenvalues vs closed-form characteristic polynomials (theory.md §3.4) at gamma = 1 and 10
+    # checks: eigenvalues vs closed-form characteristic polynomials (docs/mathematics.md §3.4) at gamma = 1 and 10
     for g in (1.0, 10.0):
         i = int(np.argmin(np.abs(GAMMAS - g)))
         for label, d in data.items():
             ctx.check(f"{label} at γ = {GAMMAS[i]:g}: eigenvalues", np.sort_complex(d["eigenvalues"][i]),
-                      closed_form_eigs(label, float(GAMMAS[i])), "theory.md §3.4 (per-direction polynomials)", tol=1e-8)
+                      closed_form_eigs(label, float(GAMMAS[i])), "docs/mathematics.md §3.4 (per-direction polynomials)", tol=1e-8)
     sv = []
     base = VectorField(game, [])
     s0 = spectrum(base).singular_condition
@@ -89,13 +89,13 @@ def study(ctx):
     for g in GAMMAS[::5]:
         sv.append(spectrum(fj, {"gamma": float(g)}).singular_condition)
     ctx.check("JARE: σ_max/σ_min of J equals SimGD's for every γ (max relative difference)",
-              float(np.max(np.abs(np.array(sv) / s0 - 1))), 0.0, "theory.md §3.4 (J_JARE = scaled rotation · J)", tol=1e-9)
+              float(np.max(np.abs(np.array(sv) / s0 - 1))), 0.0, "docs/mathematics.md §3.4 (J_JARE = scaled rotation · J)", tol=1e-9)
     co = data["consensus (γ)"]["conditioning"]
     ctx.check("consensus worsens conditioning: κ(γ = 10) / κ(SimGD)", float(co[-1] / data["SimGD (none)"]["conditioning"][0]),
-              "> 1", "theory.md §3.4 (det and trace grow with d²)", passed=bool(co[-1] > data["SimGD (none)"]["conditioning"][0]))
+              "> 1", "docs/mathematics.md §3.4 (det and trace grow with d²)", passed=bool(co[-1] > data["SimGD (none)"]["conditioning"][0]))
     nk = data["Nagarajan–Kolter (η = γ/2)"]["phase"]
     ctx.check("NK reduces the phase factor: ξ(γ = 10) / ξ(SimGD)", float(nk[-1] / data["SimGD (none)"]["phase"][0]),
-              "< 1", "theory.md §3.4", passed=bool(nk[-1] < data["SimGD (none)"]["phase"][0]))
+              "< 1", "docs/mathematics.md §3.4", passed=bool(nk[-1] < data["SimGD (none)"]["phase"][0]))
     _curves(ctx, game)
 
 
@@ -122,7 +122,7 @@ def _curves(ctx, game):
         trs.append((lab, tr, col))
         pred[lab] = local_rate("gd", A, h)
         ctx.check(f"{label}: measured GD rate vs predicted local rate at h*", tr.rate, pred[lab],
-                  "simulate vs rates.local_rate (theory.md §5.4)", tol=5e-3)
+                  "simulate vs rates.local_rate (docs/mathematics.md §5.4)", tol=5e-3)
     fig, ax = plt.subplots(figsize=(8.6, 4.2), layout="constrained")
     convergence(trs, rates=pred, ax=ax,
                 title=f"Nie & Patel Gaussian example: simultaneous GD at the optimal step, γ = {G_CURVES:g}")

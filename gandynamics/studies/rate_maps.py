@@ -1,7 +1,7 @@
 r"""Rate maps of the R1-regularized Dirac-GAN over (gamma, h) for GD, EG and EFTP: the exact local rate
-(spectral radius of the linearised iteration, theory.md §5.4), its ``rho = 1`` contour, and rates measured
+(spectral radius of the linearised iteration, docs/mathematics.md §5.4), its ``rho = 1`` contour, and rates measured
 by a sweep of simulated trajectories on top.  For GD the contour is checked against the closed-form
-stability limit ``h = gamma / f'(0)^2`` (``gamma <= 2 f'(0)``; M17 lemma, theory.md §1.9).
+stability limit ``h = gamma / f'(0)^2`` (``gamma <= 2 f'(0)``; M17 lemma, docs/mathematics.md §1.9).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def contour_h(G, H, R, level=1.0):
 
 
 @register("rate-maps", "Local rate over (γ, h) for GD, EG and EFTP on the R1 Dirac-GAN, with measured sweep rates",
-          "Mescheder et al. 2017 lemma (step limit, theory.md §1.9); theory.md §5.4 (exact local rates)",
+          "Mescheder et al. 2017 lemma (step limit, docs/mathematics.md §1.9); docs/mathematics.md §5.4 (exact local rates)",
           needs=("gandynamics.simulate", "gandynamics.analysis.rates"), order=70)
 def study(ctx):
     import matplotlib.pyplot as plt
@@ -67,7 +67,7 @@ def study(ctx):
         bad = pred > 1.01
         conv = bad & ~div & (dist < 1e-2)
         ctx.check(f"{m}: sweep points with ρ > 1.01 that converged (final distance < 1e-2; expected none)",
-                  int(np.sum(conv)), 0, "theory.md §0.1 (ρ > 1: the equilibrium repels; the nonlinear run diverges "
+                  int(np.sum(conv)), 0, "docs/mathematics.md §0.1 (ρ > 1: the equilibrium repels; the nonlinear run diverges "
                                         "or settles on a cycle)", passed=bool(np.sum(conv) == 0))
     fig.suptitle("Dirac-GAN + R1: exact local rate over (γ, h); black: ρ = 1; squares: rates measured by a sweep")
     ctx.save(fig, "rate_maps_dirac_r1", "Local rate of GD, EG and EFTP over (γ, h) for the R1 Dirac-GAN; ρ = 1 "
@@ -77,13 +77,13 @@ def study(ctx):
     sel = (V[:, 0] <= 0.95) & (V[:, 0] >= 0.05)
     dev = float(np.max(np.abs(V[sel, 1] - V[sel, 0] / 0.25)))
     ctx.check("GD: ρ = 1 contour of the grid vs h = γ/f'(0)² (max deviation, γ ∈ [0.05, 0.95])", dev, 0.0,
-              "theory.md §1.9 (M17 lemma)", tol=float(STEP[1] - STEP[0]))
+              "docs/mathematics.md §1.9 (M17 lemma)", tol=float(STEP[1] - STEP[0]))
     for gq in (0.2, 0.5, 0.8):
         A = fld.eval_DF(np.zeros(2), {"gamma": gq})
         hq = brentq(lambda h: local_rate("gd", A, h) - 1.0, 1e-3, 10.0, xtol=1e-14)
-        ctx.check(f"GD: root of ρ(h) = 1 at γ = {gq} vs γ/f'(0)²", hq, gq / 0.25, "theory.md §1.9", tol=1e-8)
+        ctx.check(f"GD: root of ρ(h) = 1 at γ = {gq} vs γ/f'(0)²", hq, gq / 0.25, "docs/mathematics.md §1.9", tol=1e-8)
     gq = 0.5
     A = fld.eval_DF(np.zeros(2), {"gamma": gq})
-    hs = gq / 0.5  # optimal step gamma / (2 f'(0)^2), theory.md §1.9
+    hs = gq / 0.5  # optimal step gamma / (2 f'(0)^2), docs/mathematics.md §1.9
     ctx.check("GD: ρ at h* = γ/(2f'(0)²) vs sqrt(1 - γ²/(4f'(0)²)) (γ = 0.5)", local_rate("gd", A, hs),
-              float(np.sqrt(1 - gq**2 / (4 * 0.25))), "theory.md §1.9", tol=1e-12)
+              float(np.sqrt(1 - gq**2 / (4 * 0.25))), "docs/mathematics.md §1.9", tol=1e-12)
