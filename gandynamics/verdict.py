@@ -1,0 +1,300 @@
+r"""How a run is read: the measured rate and the verdict on what the trajectory did.
+
+Every trajectory (one :func:`gandynamics.simulate` run or one row of a sweep) is read from the distances
+``d_k = |z_k - z*|`` recorded at steps ``k`` (docs/mathematics.md §5.6 states the rules below and why).
+
+The rate fit
+------------
+Over the window ``[T/4, T]`` (``T`` the last step of the run's life: ``steps``, or the step before it
+diverged), of the samples above the rounding floor ``max(1e-290, 1e-12 |z*|)``, least squares fits
+
+.. math::  \log d_k = a + k \log\rho + c \log k ,
+
+and the measured rate is ``rho``.  The ``c log k`` term absorbs the polynomial factor ``k^{m-1} rho^k`` of a
+defective (Jordan-block, size ``m``) dominant eigenvalue, which biases a plain geometric fit by about
+``2 (m-1) ln 2 / T`` in ``log rho``; ``c`` is reported as ``poly_order`` (close to ``m - 1`` there, close to 0
+otherwise).  With fewer than 6 usable samples the plain geometric fit ``log d_k = a + k log rho`` is used,
+and with fewer than 2 the rate is NaN.
+
+The verdict
+-----------
+* ``diverged`` — some state was not finite or left the bound (with the step and the reason);
+* ``converging`` — either the distance reached the rounding floor, or both
+  (i) the largest distance in the last quarter ``[3T/4, T]`` is at most :data:`ENVELOPE_FACTOR` (one half)
+  of the largest in the first quarter ``[0, T/4]``, and
+  (ii) the geometric log-rate ``b`` fitted over ``[T/2, T]`` is negative by more than three times its
+  uncertainty ``u = |b_1 - b_2| + s_b`` (``b_1``, ``b_2`` the slopes fitted on the two halves of that window,
+  ``s_b`` the least-squares standard error) — an orbit's distance oscillates, so its slopes disagree;
+* ``bounded, not converging`` — everything else: the run neither diverged nor approached ``z*`` by that test
+  (orbits, limit cycles, a convergence too slow to be seen in ``T`` steps); ``tail_min`` and ``tail_max``
+  give the range of the distance over ``[T/2, T]``.
+
+The same reading serves the CLI text, JSON, tables, the sweep summary and the figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FLOOR_REL", "FLOOR_ABS", "RATE_FIT", "VERDICT_RULE",
+           "RunReading", "read_runs", "describe"]
+
+#: verdict codes -> labels (the code is what sweeps store)
+VERDICTS = ("converging", "diverged", "bounded, not converging")
+CONVERGING, DIVERGED, BOUNDED = 0, 1, 2
+#: the envelope of the last quarter must fall to this fraction of the first quarter's
+ENVELOPE_FACTOR = 0.5
+#: the rounding floor: distances at or below ``max(FLOOR_ABS, FLOOR_REL |z*|)`` are not fit
+FLOOR_REL = 1e-12
+FLOOR_ABS = 1e-290
+#: fit windows, as fractions of the run's life T
+FIT_START = 0.25
+TEST_START = 0.5
+#: samples needed for the model with the polynomial factor
+MIN_POLY = 6
+
+RATE_FIT = ("least squares of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/4, T] above the "
+            "floor max(1e-290, 1e-12 |z*|) (T = steps, or the step before divergence); the c log k term absorbs "
+            "the polynomial factor of a defective eigenvalue; rate = rho")
+VERDICT_RULE = ("converging: the distance reached the rounding floor, or the largest distance in the last quarter "
+                "is at most half the largest in the first quarter and the log-rate fitted over [T/2, T] is "
+                "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
+                "error); diverged: a state not finite or beyond the bound; otherwise bounded, not converging")
+
+
+@dataclass
+class RunReading:
+    """The reading of a batch of runs (every array has shape ``(B,)``).
+
+    Attributes
+    ----------
+    rate : float array          measured rate per step (see :data:`RATE_FIT`); NaN with < 2 usable samples
+    poly_order : float array    fitted exponent ``c`` of the polynomial factor ``k^c`` (0 without the model)
+    log_rate_err : float array  uncertainty ``u`` of the geometric log-rate over ``[T/2, T]``
+    envelope_ratio : float array  max distance over the last quarter / max over the first quarter
+    tail_min, tail_max : float arrays  range of the distance over ``[T/2, T]``
+    code : int array            index into :data:`VERDICTS`
+    """
+
+    rate: np.ndarray
+    poly_order: np.ndarray
+    log_rate_err: np.ndarray
+    envelope_ratio: np.ndarray
+    tail_min: np.ndarray
+    tail_max: np.ndarray
+    code: np.ndarray
+
+    @property
+    def verdict(self) -> list[str]:
+        return [VERDICTS[int(c)] for c in self.code]
+
+    def row(self, i: int) -> dict:
+        """One run's reading as plain Python values."""
+        return {"rate": float(self.rate[i]), "poly_order": float(self.poly_order[i]),
+                "log_rate_err": float(self.log_rate_err[i]), "envelope_ratio": float(self.envelope_ratio[i]),
+                "tail_min": float(self.tail_min[i]), "tail_max": float(self.tail_max[i]),
+                "verdict": VERDICTS[int(self.code[i])]}
+
+
+def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None) -> RunReading:
+    """Fit the rate and classify each run.
+
+    Parameters
+    ----------
+    idx : (R,) array of step indices of the samples, increasing, starting at 0
+    dist : (B, R) or (R,) array of distances ``|z_k - z*|`` (NaN after divergence)
+    life : (B,) or scalar: the last step of each run's life (``steps``, or ``diverged_at - 1``)
+    diverged_at : (B,) int array, ``-1`` where the run did not diverge (default: none diverged)
+    zstar_norm : (B,) array ``|z*|`` (sets the rounding floor); default 0
+
+    Returns
+    -------
+    RunReading
+    """
+    idx = np.ascontiguousarray(idx, dtype=float)
+    dist = np.ascontiguousarray(np.atleast_2d(np.asarray(dist, dtype=float)))
+    B = dist.shape[0]
+    life = np.ascontiguousarray(np.broadcast_to(np.asarray(life, dtype=float), (B,)))
+    div = (np.full(B, -1, dtype=np.int64) if diverged_at is None
+           else np.ascontiguousarray(np.broadcast_to(np.asarray(diverged_at, dtype=np.int64), (B,))))
+    zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
+    floor = np.ascontiguousarray(np.maximum(FLOOR_ABS, FLOOR_REL * zn))
+    out = np.empty((7, B))
+    _read_rows(idx, dist, life, div, floor, out, 0, B)
+    return RunReading(rate=out[0], poly_order=out[1], log_rate_err=out[2], envelope_ratio=out[3],
+                      tail_min=out[4], tail_max=out[5], code=out[6].astype(np.int64))
+
+
+def describe(reading: dict, digits: int = 4) -> str:
+    """A one-line description of one run's reading (a dict from :meth:`RunReading.row`)."""
+    v = reading["verdict"]
+    if v == BOUNDED_LABEL:
+        return f"{v} (distance {reading['tail_min']:.{digits}g} to {reading['tail_max']:.{digits}g} over the last half)"
+    return v
+
+
+BOUNDED_LABEL = VERDICTS[BOUNDED]
+
+
+# ------------------------------------------------------------------------------------ compiled kernel
+@njit(cache=True, nogil=True)
+def _slope(x, y, sel, lo, hi):
+    """Least-squares slope of y against x over sel[lo:hi], and its standard error (0 with 2 points)."""
+    c = 0.0
+    sx = 0.0
+    sy = 0.0
+    for j in range(lo, hi):
+        c += 1.0
+        sx += x[sel[j]]
+        sy += y[sel[j]]
+    mx = sx / c
+    my = sy / c
+    sxy = 0.0
+    sxx = 0.0
+    for j in range(lo, hi):
+        dx = x[sel[j]] - mx
+        sxy += dx * (y[sel[j]] - my)
+        sxx += dx * dx
+    if sxx <= 0.0:
+        return math.nan, math.inf
+    b = sxy / sxx
+    if c <= 2.0:
+        return b, 0.0
+    rss = 0.0
+    for j in range(lo, hi):
+        r = y[sel[j]] - my - b * (x[sel[j]] - mx)
+        rss += r * r
+    return b, math.sqrt(rss / (c - 2.0) / sxx)
+
+
+@njit(cache=True, nogil=True)
+def _poly_fit(x, y, sel, lo, hi):
+    """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1): returns (b, c), NaN if singular.
+    Solved in centred coordinates with the 2x2 normal equations of (x, log x)."""
+    n = 0.0
+    mx = 0.0
+    ml = 0.0
+    my = 0.0
+    for j in range(lo, hi):
+        k = x[sel[j]]
+        n += 1.0
+        mx += k
+        ml += math.log(k)
+        my += y[sel[j]]
+    mx /= n
+    ml /= n
+    my /= n
+    sxx = 0.0
+    sxl = 0.0
+    sll = 0.0
+    sxy = 0.0
+    sly = 0.0
+    for j in range(lo, hi):
+        k = x[sel[j]]
+        dx = k - mx
+        dl = math.log(k) - ml
+        dy = y[sel[j]] - my
+        sxx += dx * dx
+        sxl += dx * dl
+        sll += dl * dl
+        sxy += dx * dy
+        sly += dl * dy
+    det = sxx * sll - sxl * sxl
+    if not det > 1e-12 * sxx * sll:
+        return math.nan, math.nan
+    return (sll * sxy - sxl * sly) / det, (sxx * sly - sxl * sxy) / det
+
+
+@njit(cache=True, nogil=True)
+def _read_rows(idx, dist, life, div, floor, out, r0, r1):
+    R = idx.shape[0]
+    logd = np.empty(R)
+    sel = np.empty(R, dtype=np.int64)
+    for r in range(r0, r1):
+        T = life[r]
+        # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
+        ns = 0
+        for j in range(R):
+            d = dist[r, j]
+            if FIT_START * T <= idx[j] <= T and d > floor[r] and d < math.inf:
+                logd[j] = math.log(d)
+                sel[ns] = j
+                ns += 1
+        rate = math.nan
+        poly = 0.0
+        if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
+            b, c = _poly_fit(idx, logd, sel, 0, ns)
+            if b == b:
+                rate = math.exp(b)
+                poly = c
+        if rate != rate and ns >= 2:
+            b, s = _slope(idx, logd, sel, 0, ns)
+            rate = math.exp(b)
+        if rate != rate:  # too few samples in the window: whatever the life has, its second half
+            ns = 0
+            for j in range(R):
+                d = dist[r, j]
+                if idx[j] <= T and d > floor[r] and d < math.inf:
+                    logd[j] = math.log(d)
+                    sel[ns] = j
+                    ns += 1
+            if ns >= 2:
+                lo = ns // 2 if ns >= 4 else 0
+                b, s = _slope(idx, logd, sel, lo, ns)
+                rate = math.exp(b)
+        out[0, r] = rate
+        out[1, r] = poly
+        # ---- envelopes and the tail range
+        e_first = 0.0
+        e_last = 0.0
+        tmin = math.inf
+        tmax = 0.0
+        final = math.nan
+        for j in range(R):
+            k = idx[j]
+            d = dist[r, j]
+            if k > T or not d == d:
+                continue
+            final = d
+            if k <= 0.25 * T and d > e_first:
+                e_first = d
+            if k >= 0.75 * T and d > e_last:
+                e_last = d
+            if k >= TEST_START * T:
+                if d < tmin:
+                    tmin = d
+                if d > tmax:
+                    tmax = d
+        out[3, r] = e_last / e_first if e_first > 0.0 else math.nan
+        out[4, r] = tmin if tmin < math.inf else math.nan
+        out[5, r] = tmax if tmin < math.inf else math.nan
+        # ---- the significance of the decay over [T/2, T]
+        nt = 0
+        for j in range(R):
+            d = dist[r, j]
+            if TEST_START * T <= idx[j] <= T and d > floor[r] and d < math.inf:
+                logd[j] = math.log(d)
+                sel[nt] = j
+                nt += 1
+        err = math.inf
+        bt = math.nan
+        if nt >= 4:
+            bt, s = _slope(idx, logd, sel, 0, nt)
+            h = nt // 2
+            b1, s1 = _slope(idx, logd, sel, 0, h)
+            b2, s2 = _slope(idx, logd, sel, h, nt)
+            err = abs(b1 - b2) + s
+        out[2, r] = err
+        # ---- the verdict
+        if div[r] >= 0:
+            out[6, r] = DIVERGED
+        elif final == final and final <= floor[r]:
+            out[6, r] = CONVERGING
+        elif out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0:
+            out[6, r] = CONVERGING
+        else:
+            out[6, r] = BOUNDED

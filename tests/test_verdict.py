@@ -1,0 +1,133 @@
+"""The rate fit and the verdict (gandynamics.verdict) on synthetic distance sequences with known answers.
+
+Expected values come from closed forms (pure geometric or k^m rho^k sequences) or from numpy's lstsq of
+the documented model on the documented window: an independent implementation of the same rule."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from gandynamics.verdict import ENVELOPE_FACTOR, VERDICTS, read_runs
+
+
+def _ref_rate(k, d, T, floor):
+    """numpy reference of the documented fit: log d = a + k log rho + c log k over [T/4, T], d > floor."""
+    w = (k >= T / 4) & (k <= T) & (d > floor) & (k >= 1)
+    A = np.vstack([np.ones(w.sum()), k[w], np.log(k[w])]).T
+    coef = np.linalg.lstsq(A, np.log(d[w]), rcond=None)[0]
+    return math.exp(coef[1]), coef[2]
+
+
+@pytest.mark.parametrize("rho", [0.3, 0.7, 0.95, 0.995])
+@pytest.mark.parametrize("m", [0, 1, 2])
+def test_jordan_factor_is_absorbed(rho, m):
+    T = int(max(400, math.ceil(10 * math.log(10) / -math.log(rho))))
+    k = np.arange(T + 1, dtype=float)
+    d = np.maximum(k, 1.0) ** m * rho ** k
+    r = read_runs(k, d, T)
+    assert r.rate[0] == pytest.approx(rho, rel=1e-9, abs=1e-12)
+    assert r.poly_order[0] == pytest.approx(m, rel=0, abs=1e-6)
+    assert r.verdict == ["converging"]
+
+
+def test_oscillating_geometric_rate_and_verdict():
+    T = 2000
+    k = np.arange(T + 1, dtype=float)
+    rho = 0.99
+    d = rho ** k * (1.0 + 0.4 * np.cos(0.37 * k))  # a non-normal pair: modulated distance
+    r = read_runs(k, d, T)
+    ref, _ = _ref_rate(k, d, T, 1e-290)
+    assert r.rate[0] == pytest.approx(ref, rel=1e-12, abs=0)
+    assert r.rate[0] == pytest.approx(rho, rel=2e-4, abs=0)
+    assert r.verdict == ["converging"]
+
+
+def test_window_is_pinned_two_regimes():
+    # fast regime (0.5) for k < 300, then slow (0.9): [T/4, T] = [250, 1000] mixes both; [T/2, T] would not
+    T = 1000
+    k = np.arange(T + 1, dtype=float)
+    logd = np.where(k < 300, k * math.log(0.5), 300 * math.log(0.5) + (k - 300) * math.log(0.9))
+    d = np.exp(logd)
+    r = read_runs(k, d, T)
+    ref, _ = _ref_rate(k, d, T, 1e-290)
+    assert r.rate[0] == pytest.approx(ref, rel=1e-10, abs=0)
+    assert abs(r.rate[0] - 0.9) > 1e-3  # the window's choice matters on this sequence
+
+
+def test_floor_is_pinned_nonzero_equilibrium():
+    # converges at 0.8 to a non-zero z* (|z*| = 3), then sits at rounding 4e-16 |z*|: the floor
+    # 1e-12 |z*| keeps the plateau out of the fit (a floor of 1e-18 |z*| would read rate ~1)
+    T = 600
+    k = np.arange(T + 1, dtype=float)
+    d = np.maximum(0.8 ** k, 4e-16 * 3.0 * (1 + 0.3 * np.sin(k)))
+    r = read_runs(k, d, T, zstar_norm=3.0)
+    assert r.rate[0] == pytest.approx(0.8, rel=1e-9, abs=0)
+    assert r.verdict == ["converging"]
+
+
+def test_floor_is_pinned_from_above():
+    # rate 0.5 above 1e-6 (k < 20), rate 0.9 below (down to the floor 1e-12 at k = 151): a floor at 1e-6
+    # would leave no sample in [T/4, T] and read 0.5 from the fallback
+    T = 400
+    k = np.arange(T + 1, dtype=float)
+    kk = math.log(1e-6) / math.log(0.5)
+    logd = np.where(k < kk, k * math.log(0.5), math.log(1e-6) + (k - kk) * math.log(0.9))
+    d = np.exp(logd)
+    r = read_runs(k, d, T, zstar_norm=1.0)
+    ref, _ = _ref_rate(k, d, T, 1e-12)
+    assert r.rate[0] == pytest.approx(ref, rel=1e-10, abs=0)
+    assert r.rate[0] == pytest.approx(0.9, rel=1e-3, abs=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(T=st.integers(200, 5000), omega=st.floats(0.01, 3.0), phase=st.floats(0, 6.3),
+       amp=st.floats(0.05, 0.9), radius=st.floats(1e-3, 1e3))
+def test_orbits_are_bounded_whatever_the_length(T, omega, phase, amp, radius):
+    """A bounded oscillation (an orbit, a limit cycle) is never 'converging', however long the run."""
+    k = np.arange(T + 1, dtype=float)
+    d = radius * (1.0 + amp * np.cos(omega * k + phase))
+    r = read_runs(k, d, T)
+    assert r.verdict == ["bounded, not converging"]
+    tail = d[k >= T / 2]
+    assert r.tail_min[0] == pytest.approx(tail.min(), rel=1e-15, abs=0)
+    assert r.tail_max[0] == pytest.approx(tail.max(), rel=1e-15, abs=0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(T=st.integers(300, 4000), omega=st.floats(0.05, 3.0), amp=st.floats(0.05, 0.5),
+       start=st.floats(2.0, 50.0), rho=st.floats(0.9, 0.999))
+def test_approach_to_a_limit_cycle_is_not_convergence(T, omega, amp, start, rho):
+    k = np.arange(T + 1, dtype=float)
+    d = 1.0 + amp * np.cos(omega * k) + start * rho ** k
+    r = read_runs(k, d, T)
+    # if the transient is still visible in the last half the decay is real but toward the cycle; the
+    # geometric test may pass only while the envelope still falls by half: then it must be the transient
+    if r.verdict == ["converging"]:
+        assert start * rho ** (0.75 * T) > amp  # the transient dominates the tail: not yet on the cycle
+    else:
+        assert r.verdict == ["bounded, not converging"]
+
+
+def test_divergence_and_exact_zero():
+    k = np.arange(11, dtype=float)
+    d = np.vstack([2.0 ** k, np.r_[1.0, 0.5, 0.25, np.zeros(8)]])
+    d[0, 8:] = np.nan
+    r = read_runs(k, d, [7, 10], diverged_at=[8, -1])
+    assert r.verdict == ["diverged", "converging"]
+
+
+def test_slow_convergence_reads_bounded_then_converging():
+    # rho = 0.9995: over 1000 steps the envelope falls to 0.61 (> 1/2): not yet seen converging;
+    # over 3000 steps it falls to 0.37: converging. The label follows the evidence, by the stated factor.
+    for T, expect in [(1000, "bounded, not converging"), (3000, "converging")]:
+        k = np.arange(T + 1, dtype=float)
+        r = read_runs(k, 0.9995 ** k, T)
+        assert r.verdict == [expect]
+        assert (r.envelope_ratio[0] <= ENVELOPE_FACTOR) == (expect == "converging")
+        assert r.envelope_ratio[0] == pytest.approx(0.9995 ** math.ceil(0.75 * T), rel=1e-12, abs=0)
+
+
+def test_verdict_labels():
+    assert VERDICTS == ("converging", "diverged", "bounded, not converging")
