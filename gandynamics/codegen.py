@@ -404,6 +404,31 @@ def load_module(text: str, prefix: str = "field"):
     return module
 
 
+def load_interpreted(text: str):
+    """The same generated module run by the Python interpreter, compiling nothing.
+
+    ``njit`` is the identity here and every numba helper the module calls (the overflow-free scalar
+    functions of :mod:`gandynamics._numeric`, the forward-mode propagation of :mod:`gandynamics._jvp`) is
+    replaced by its pure-Python function, so the expressions evaluated are the very ones the compiled
+    module evaluates.  Point analyses (``spectrum``, ``find_equilibrium``) use it until the compiled
+    module exists: a new game is analysed without waiting for numba.  Arithmetic that numba's
+    ``error_model="numpy"`` turns into inf/NaN raises here (``ArithmeticError``); callers fall back to
+    the compiled module for it (:meth:`gandynamics.VectorField.evaluator`).
+
+    Returns a namespace with the module's functions (``field``, ``jacobian``).
+    """
+    import types
+    body = text.replace("{hash}", source_hash(text)).replace(
+        "from numba import njit, prange", "from gandynamics._interpreted import njit, prange")
+    ns: dict = {"__name__": "gandynamics_interpreted"}
+    exec(compile(body, f"<gandynamics generated {source_hash(text)} (interpreted)>", "exec"), ns)
+    for k, v in list(ns.items()):
+        py = getattr(v, "py_func", None)
+        if py is not None:  # a numba dispatcher imported by the module: use its Python function
+            ns[k] = py
+    return types.SimpleNamespace(**{k: v for k, v in ns.items() if not k.startswith("__")})
+
+
 def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     """Source of a *block* evaluator of F for the batch integrators (:mod:`gandynamics.kernels`).
 

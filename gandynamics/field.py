@@ -234,15 +234,50 @@ class VectorField:
             cache[kernels] = codegen.load_module(text)
         return cache[kernels]
 
+    @cached_property
+    def interpreted(self):
+        """The generated module run by the Python interpreter (no compilation; see
+        :func:`gandynamics.codegen.load_interpreted`)."""
+        return codegen.load_interpreted(self._base_source)
+
+    def evaluator(self):
+        """``(F, DF)``: two functions ``f(z, p) -> (n,)`` and ``df(z, p) -> (n, n)`` for point analyses.
+
+        They run the generated code in the Python interpreter, compiling nothing, unless the compiled module
+        already exists in this process or the game is large (more than :attr:`DENSE_MAX` parameters, where
+        the Jacobian is a forward-mode propagation that only compiled code runs fast); a point where the
+        interpreter meets a floating-point exception (overflow, division by zero: inf/NaN under numba's
+        ``error_model="numpy"``) is evaluated by the compiled module instead, so both routes give the
+        same values."""
+        n = self.n
+        compiled_now = "" in self.__dict__.get("_modules", {})
+        if compiled_now or n > self.DENSE_MAX:
+            m = self.compiled()
+            return (lambda z, p: m.field(z, p, np.empty(n)),
+                    lambda z, p: m.jacobian(z, p, np.empty((n, n))))
+        it = self.interpreted
+
+        def f(z, p):
+            try:
+                return np.asarray(it.field(z, p, np.empty(n)), dtype=float)
+            except ArithmeticError:
+                return self.compiled().field(z, p, np.empty(n))
+
+        def df(z, p):
+            try:
+                return np.asarray(it.jacobian(z, p, np.empty((n, n))), dtype=float)
+            except ArithmeticError:
+                return self.compiled().jacobian(z, p, np.empty((n, n)))
+
+        return f, df
+
     def eval_F(self, z, params=None) -> np.ndarray:
-        """``F(z)`` (compiled)."""
-        m = self.compiled()
-        return m.field(self.point(z), self._p(params), np.empty(self.n))
+        """``F(z)``, shape ``(n,)`` (see :meth:`evaluator`)."""
+        return self.evaluator()[0](self.point(z), self._p(params))
 
     def eval_DF(self, z, params=None) -> np.ndarray:
-        """``DF(z)`` (compiled)."""
-        m = self.compiled()
-        return m.jacobian(self.point(z), self._p(params), np.empty((self.n, self.n)))
+        """``DF(z)``, shape ``(n, n)`` (see :meth:`evaluator`)."""
+        return self.evaluator()[1](self.point(z), self._p(params))
 
     def eval_v(self, z, params=None) -> np.ndarray:
         return -self.eval_F(z, params)

@@ -82,9 +82,9 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     equilibrium, else 0), accepted only if ``||F|| < tol``."""
     p = fld.param_vector(params)
     z0 = fld.point(start) if start is not None else (fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n))
-    m = fld.compiled()
-    f = lambda z: m.field(np.asarray(z, float), p, np.empty(fld.n))
-    jac = lambda z: m.jacobian(np.asarray(z, float), p, np.empty((fld.n, fld.n)))
+    ev_f, ev_df = fld.evaluator()
+    f = lambda z: ev_f(np.asarray(z, float), p)
+    jac = lambda z: ev_df(np.asarray(z, float), p)
     r0 = float(np.linalg.norm(f(z0)))
     if r0 < tol:
         return np.asarray(z0, float), r0

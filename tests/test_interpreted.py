@@ -1,0 +1,68 @@
+"""Point analyses without compilation: the generated module run by the interpreter
+(gandynamics.codegen.load_interpreted, VectorField.evaluator) against the compiled module, and a fresh
+process that analyses a new game without compiling anything."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from gandynamics import GAN, VectorField, games
+from gandynamics.game import Game
+from gandynamics.regularizers import (JARE, R1, R2, WGANGP, Asymmetric, Consensus, InstanceNoise, NagarajanKolter,
+                                      Tikhonov)
+
+SMALL = {"dirac": {}, "dirac-nd": {"d": 2}, "bilinear": {}, "quadratic": {}, "nk-scale": {"order": 2},
+         "jare-gaussian": {"n": 1, "v": (2.0,), "order": 2}, "lq-wgan": {"order": 2}}
+REGS = [None, R1(gamma=0.3), R2(gamma=0.4), WGANGP(gamma=0.5, order=2), InstanceNoise(sigma=0.5, order=2),
+        Consensus(gamma=0.2), NagarajanKolter(eta=0.3), JARE(gamma=0.4), Tikhonov(eps=0.2),
+        Asymmetric(eps=0.1, gamma=0.6)]
+
+
+@pytest.mark.parametrize("name", list(SMALL))
+def test_interpreted_equals_compiled(name):
+    model = games.make_game(name, **SMALL[name])
+    rng = np.random.default_rng(7)
+    for reg in REGS:
+        if reg is not None and (reg.stage == "gan" or isinstance(reg, Asymmetric)) and not isinstance(model, GAN):
+            continue
+        fld = VectorField(model, [] if reg is None else [reg])
+        it = fld.interpreted
+        cm = fld.compiled()
+        p = fld.param_vector()
+        for _ in range(3):
+            z = rng.normal(size=fld.n) * 1.5
+            F_i = np.asarray(it.field(z, p, np.empty(fld.n)))
+            F_c = cm.field(z, p, np.empty(fld.n))
+            np.testing.assert_allclose(F_i, F_c, rtol=1e-13, atol=1e-15, err_msg=f"{name} {reg}")
+            D_i = np.asarray(it.jacobian(z, p, np.empty((fld.n, fld.n))))
+            D_c = cm.jacobian(z, p, np.empty((fld.n, fld.n)))
+            np.testing.assert_allclose(D_i, D_c, rtol=1e-13, atol=1e-15, err_msg=f"{name} {reg}")
+
+
+def test_evaluator_falls_back_to_compiled_on_floating_point_exceptions():
+    import sympy as sp
+    x, y = sp.symbols("x y")
+    # exp(x) at x = 1000: OverflowError in the interpreter (math.exp), inf in the compiled module
+    fld = VectorField(Game([x], [y], x * y + sp.exp(x), -x * y, equilibrium=(-1, -sp.exp(-1))))
+    f, df = fld.evaluator()
+    out = f(np.array([1000.0, 0.0]), fld.param_vector())
+    assert np.isinf(out[0]) and out[1] == -1000.0
+    assert "" in fld.__dict__.get("_modules", {})  # the fallback compiled the module
+
+
+def test_a_new_game_is_analysed_in_a_fresh_process_without_compiling(tmp_path):
+    """`gandynamics analyze` of a game never seen before writes no numba cache entry: nothing compiled."""
+    env = dict(os.environ, GANDYNAMICS_CACHE_DIR=str(tmp_path / "gd"), NUMBA_CACHE_DIR=str(tmp_path / "nb"))
+    out = subprocess.run([sys.executable, "-m", "gandynamics", "analyze", "dirac", "--reg", "r1:gamma=0.37",
+                          "--json"], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    compiled = [f for _, _, files in os.walk(tmp_path / "nb") for f in files if f.endswith((".nbi", ".nbc"))]
+    assert compiled == []
+    import json
+    eig = json.loads(out.stdout)["eigenvalues"]
+    # docs/mathematics.md §1.7: -gamma/2 ± i sqrt(f'(0)^2 - gamma^2/4), f'(0) = 1/2
+    re = [e["re"] if isinstance(e, dict) else e[0] for e in eig]
+    assert np.allclose(sorted(re), [-0.185, -0.185], rtol=1e-12, atol=1e-12)
