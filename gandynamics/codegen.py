@@ -159,13 +159,13 @@ def _emit(name: str, args: str, stmts, loads: dict, export=(), chunk: int = CHUN
     return "\n\n\n".join(funcs + ["\n".join(main)]), len(scratch)
 
 
-def _chunks(stmts, chunk: int | None = None):
+def _chunks(stmts, chunk: int | None = None, sizes=None):
     """Split a program into pieces of at most ``chunk`` (default :data:`CHUNK`) statements and about
-    :data:`CHUNK_CHARS` characters."""
+    :data:`CHUNK_CHARS` characters (``sizes``: the statements' printed lengths, when already known)."""
     chunk = CHUNK if chunk is None else chunk
     pieces, cur, size = [], [], 0
-    for st in stmts:
-        n = len(str(st[1]))
+    for i, st in enumerate(stmts):
+        n = len(str(st[1])) if sizes is None else sizes[i]
         if cur and (len(cur) >= chunk or size + n > CHUNK_CHARS):
             pieces.append(cur)
             cur, size = [], 0
@@ -181,14 +181,17 @@ def _emit_flat(name: str, args: str, stmts, loads: dict, ret: str) -> str:
     such as ``w[3]``), and read back from there by later chunks."""
     printer = _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"})
     funcs = []
-    pieces = _chunks(stmts)
+    printed = [printer.doprint(e) for _, e in stmts]  # printed once: the chunk sizes are these lengths
+    text_of = {id(st): txt for st, txt in zip(stmts, printed)}
+    pieces = _chunks(stmts, sizes=[len(t) for t in printed])
     for c, piece in enumerate(pieces):
         here = {t for t, _ in piece if isinstance(t, sp.Symbol)}
         used = set().union(*[e.free_symbols for _, e in piece]) if piece else set()
         code = ['@njit(cache=True, error_model="numpy")', f"def {name}_c{c}({args}):"]
         code += [f"    {q} = {loads[q]}" for q in sorted((used - here) & set(loads), key=str)]
-        for t, e in piece:
-            code.append(f"    {t} = {printer.doprint(e)}")
+        for st in piece:
+            t = st[0]
+            code.append(f"    {t} = {text_of[id(st)]}")
             if isinstance(t, sp.Symbol):
                 code.append(f"    {loads[t]} = {t}")
         code.append("    return 0")
@@ -318,8 +321,11 @@ def field(z, p, out):
     return out
 
 
+NNODES = {nz + nw}
+
+
 @njit(cache=True, error_model="numpy")
-def jacobian(z, p, out):
+def values(z, p):
     w = np.empty({nw})
     _primal(z, p, w)
     g = np.empty({ng})
@@ -334,8 +340,50 @@ def jacobian(z, p, out):
         V[{1 + nz + npar} + k] = w[k]
     for m in range({ng}):
         V[{g0} + m] = g[m]
-    return _propagate(V, {nz + nw}, _TGT, _SRC, _WC, _I1, _I2, _OUTNODE, out)
+    return V
+
+
+@njit(cache=True, error_model="numpy")
+def jacobian(z, p, out):
+    return _propagate(values(z, p), NNODES, _TGT, _SRC, _WC, _I1, _I2, _OUTNODE, out)
 """
+
+
+def rename(exprs, sub: dict) -> list:
+    """``[e.xreplace(sub) for e in exprs]`` in time linear in the size of the expression DAG.
+
+    ``xreplace`` walks each expression as a tree, so subexpressions shared between (and within) the
+    components of a large field are visited once per path to them (246 s for the 256-parameter mlp); here
+    every distinct node is rebuilt once, memoised across all ``exprs``, without re-evaluating it (a renaming
+    of symbols preserves the canonical form)."""
+    memo: dict = dict(sub)
+
+    def walk(e):
+        try:
+            return memo[e]
+        except KeyError:
+            pass
+        if e.is_Atom or not e.args:
+            out = e
+        else:
+            args = [walk(a) for a in e.args]
+            if all(a is b for a, b in zip(args, e.args)):
+                out = e
+            else:
+                try:
+                    out = e.func(*args, evaluate=False)
+                except TypeError:  # a function class without the keyword
+                    out = e.func(*args)
+        memo[e] = out
+        return out
+
+    import sys
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 100000))
+    try:
+        return [walk(sp.sympify(e)) for e in exprs]
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def generate_source(F: sp.Matrix, DF: sp.Matrix, z, p, kernels: str = "") -> str:
@@ -358,7 +406,7 @@ def generate_source(F: sp.Matrix, DF: sp.Matrix, z, p, kernels: str = "") -> str
     sub.update(zip(p, ps))
     loads = {s: f"z[{i}]" for i, s in enumerate(zs)}
     loads.update({s: f"p[{j}]" for j, s in enumerate(ps)})
-    f_exprs = [sp.sympify(e).xreplace(sub) for e in F]
+    f_exprs = rename(F, sub)
 
     def function(name, exprs, targets, prelude=""):
         reps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("t_"), order="none")
@@ -370,7 +418,7 @@ def generate_source(F: sp.Matrix, DF: sp.Matrix, z, p, kernels: str = "") -> str
         src.append(function("field", f_exprs, [f"out[{i}]" for i in range(nz)]))
         src.append("")
         jac_idx = [(i, j) for i in range(nz) for j in range(nz) if DF[i, j] != 0]
-        j_exprs = [sp.sympify(DF[i, j]).xreplace(sub) for i, j in jac_idx]
+        j_exprs = rename([DF[i, j] for i, j in jac_idx], sub)
         src.append(function("jacobian", j_exprs, [f"out[{i}, {j}]" for i, j in jac_idx], prelude="    out[:, :] = 0.0"))
     else:
         src.append(_large_program(f_exprs, zs, ps, loads))
@@ -445,7 +493,7 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     ps = [sp.Symbol(f"p_{j}", real=True) for j in range(npar)]
     sub = dict(zip(z, zs))
     sub.update(zip(p, ps))
-    exprs = [sp.sympify(e).xreplace(sub) for e in F]
+    exprs = rename(F, sub)
     reps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("t_"), order="none")
     used = set().union(*[e.free_symbols for e in exprs]) if exprs else set()
     ind = "        "

@@ -22,6 +22,7 @@ import numpy as np
 import sympy as sp
 
 from . import codegen
+from ._jvp import JacobianOperator
 from .errors import GandynamicsError
 from .losses import vnorm
 from .regularizers import apply_regularizers
@@ -250,8 +251,7 @@ class VectorField:
         ``error_model="numpy"``) is evaluated by the compiled module instead, so both routes give the
         same values."""
         n = self.n
-        compiled_now = "" in self.__dict__.get("_modules", {})
-        if compiled_now or n > self.DENSE_MAX:
+        if "" in self.__dict__.get("_modules", {}):
             m = self.compiled()
             return (lambda z, p: m.field(z, p, np.empty(n)),
                     lambda z, p: m.jacobian(z, p, np.empty((n, n))))
@@ -265,11 +265,29 @@ class VectorField:
 
         def df(z, p):
             try:
+                if n > self.DENSE_MAX:  # forward mode as one sparse solve (gandynamics._jvp)
+                    return JacobianOperator(it, z, p).dense()
                 return np.asarray(it.jacobian(z, p, np.empty((n, n))), dtype=float)
             except ArithmeticError:
                 return self.compiled().jacobian(z, p, np.empty((n, n)))
 
         return f, df
+
+    def jacobian_operator(self, z, params=None):
+        """``DF(z)`` as a :class:`scipy.sparse.linalg.LinearOperator` of shape ``(n, n)``.
+
+        For a large game (more than :attr:`DENSE_MAX` parameters) a product ``DF v`` is one sparse
+        triangular solve over the program of F (forward mode; ``DF^T u`` reverse mode), so the leading
+        eigenvalues of a game of thousands of parameters are found by Arnoldi iterations without forming
+        or compiling DF (:func:`gandynamics.spectrum` with ``k=``).  Small games wrap the dense DF."""
+        from scipy.sparse.linalg import LinearOperator, aslinearoperator
+        z = self.point(z)
+        p = self._p(params)
+        if self.n <= self.DENSE_MAX:
+            return aslinearoperator(self.eval_DF(z, p))
+        op = JacobianOperator(self.interpreted, z, p)
+        return LinearOperator((self.n, self.n), matvec=op.matvec, rmatvec=op.rmatvec, matmat=op.matvec,
+                              dtype=float)
 
     def eval_F(self, z, params=None) -> np.ndarray:
         """``F(z)``, shape ``(n,)`` (see :meth:`evaluator`)."""

@@ -106,15 +106,76 @@ def analysis_point(fld, params=None, at=None, tol: float = 1e-10):
     return find_equilibrium(fld, params, tol=tol)
 
 
-def spectrum(fld, params=None, at=None, tol: float = 1e-10) -> SpectralReport:
+#: ``which`` values of :func:`spectrum` with ``k`` (ARPACK's names)
+WHICH = {"LR": "largest real part", "LM": "largest modulus", "SR": "smallest real part", "SM": "smallest modulus",
+         "LI": "largest imaginary part"}
+
+
+def _leading(fld, z, params, k: int, which: str) -> np.ndarray:
+    """The ``k`` eigenvalues of ``J = -DF(z)`` selected by ``which``, by implicitly restarted Arnoldi
+    (ARPACK through :func:`scipy.sparse.linalg.eigs`) on Jacobian-vector products
+    (:meth:`gandynamics.VectorField.jacobian_operator`); small problems are solved densely."""
+    from scipy.sparse.linalg import LinearOperator, eigs
+    n = fld.n
+    if which not in WHICH:
+        raise GandynamicsError(f"which must be one of {', '.join(WHICH)} ({'; '.join(f'{a}: {b}' for a, b in WHICH.items())}), got {which!r}")
+    if not (isinstance(k, (int, np.integer)) and 1 <= k <= n):
+        raise GandynamicsError(f"k must be a whole number from 1 to the number of parameters ({n}), got {k!r}")
+    if k >= n - 1 or n <= 64:
+        eigs_all = np.linalg.eigvals(-fld.eval_DF(z, params))
+    else:
+        op = fld.jacobian_operator(z, params)
+        J = LinearOperator((n, n), matvec=lambda v: -op.matvec(v), dtype=float)
+        eigs_all = eigs(J, k=k, which=which, tol=1e-12, ncv=min(n, max(2 * k + 1, 40)),
+                        v0=np.random.default_rng(0).standard_normal(n), return_eigenvectors=False)
+    key = {"LR": -eigs_all.real, "LM": -np.abs(eigs_all), "SR": eigs_all.real, "SM": np.abs(eigs_all),
+           "LI": -eigs_all.imag}[which]
+    return eigs_all[np.argsort(key, kind="stable")][:k]
+
+
+def _verdict(alpha: float, scale: float) -> str:
+    if alpha < -REAL_TOL * scale:
+        return "locally asymptotically stable"
+    if alpha > REAL_TOL * scale:
+        return "unstable"
+    return "marginal (eigenvalues on the imaginary axis: no conclusion from the linearisation)"
+
+
+def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None, which: str = "LR") -> SpectralReport:
     """Jacobian of v, eigenvalues, spectral abscissa, phase and conditioning factors, and a verdict at
     ``at`` (default: the equilibrium).  Where F is not differentiable at the point (e.g. WGAN-GP on the
-    Dirac-GAN, docs/mathematics.md §1.4) the report says so and carries no linearisation."""
+    Dirac-GAN, docs/mathematics.md §1.4) the report says so and carries no linearisation.
+
+    Parameters
+    ----------
+    fld : VectorField
+    params : mapping or (n_p,) array, optional    hyperparameters (defaults of the field otherwise)
+    at : (n,) array, optional     the point (default: the equilibrium, verified or searched)
+    tol : float                   residual ``|F|`` below which a point counts as an equilibrium
+    k : int, optional             only the ``k`` leading eigenvalues of J (by ``which``), computed by Arnoldi
+        iterations on Jacobian-vector products (Berard et al. 2019 did the same for full GANs): for games of
+        thousands of parameters.  The report then has no Jacobian matrix, phase or conditioning factor; its
+        spectral abscissa and verdict are those of the computed eigenvalues, exact for ``which="LR"``.
+    which : str                   ``"LR"`` (largest real part, default), ``"LM"``, ``"SR"``, ``"SM"``, ``"LI"``
+
+    Returns
+    -------
+    SpectralReport
+    """
     z, res = analysis_point(fld, params, at, tol)
     bad = fld.nonsmooth_at(z, params)
     if bad:
         return SpectralReport(point=z, residual=res, differentiable=False, nonsmooth=bad,
                               verdict="not differentiable here: " + ", ".join(bad) + " (no linearisation exists)")
+    if k is not None:
+        eigs = _leading(fld, z, fld.param_vector(params) if not isinstance(params, np.ndarray) else params, k, which)
+        if not np.all(np.isfinite(eigs)):
+            raise GandynamicsError(f"the Jacobian is not finite at the point")
+        alpha = spectral_abscissa(eigs)
+        verdict = (_verdict(alpha, max(1.0, float(np.max(np.abs(eigs))))) if which == "LR" else
+                   f"no verdict from the {k} eigenvalues of {WHICH[which]} (use which='LR')")
+        return SpectralReport(point=z, residual=res, differentiable=True, eigenvalues=eigs,
+                              spectral_abscissa=alpha if which == "LR" else None, verdict=verdict)
     J = fld.eval_J(z, params)
     if not np.all(np.isfinite(J)):
         raise GandynamicsError(f"the Jacobian is not finite at {z.tolist()}")
@@ -122,13 +183,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10) -> SpectralReport:
     order = np.lexsort((-eigs.imag, -eigs.real))
     eigs = eigs[order]
     alpha = spectral_abscissa(eigs)
-    scale = max(1.0, float(np.max(np.abs(eigs))))
-    if alpha < -REAL_TOL * scale:
-        verdict = "locally asymptotically stable"
-    elif alpha > REAL_TOL * scale:
-        verdict = "unstable"
-    else:
-        verdict = "marginal (eigenvalues on the imaginary axis: no conclusion from the linearisation)"
+    verdict = _verdict(alpha, max(1.0, float(np.max(np.abs(eigs)))))
     sv = np.linalg.svd(J, compute_uv=False)
     svc = math.inf if sv[-1] <= 1e-14 * max(1.0, sv[0]) else float(sv[0] / sv[-1])
     return SpectralReport(point=z, residual=res, differentiable=True, jacobian=J, eigenvalues=eigs,
