@@ -1,7 +1,7 @@
 r"""How a run is read: the measured rate and the verdict on what the trajectory did.
 
 Every trajectory (one :func:`gandynamics.simulate` run or one row of a sweep) is read from the distances
-``d_k = |z_k - z*|`` recorded at steps ``k`` (docs/mathematics.md §5.6 states the rules below and why).
+``d_k = |z_k - z*|`` recorded at steps ``k`` (docs/math/runs.md states the rules below and why).
 
 The rate fit
 ------------
