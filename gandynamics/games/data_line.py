@@ -48,8 +48,8 @@ def _numbers(values, what: str) -> list[float]:
 
 def _exact(v: float) -> sp.Expr:
     """A float as an exact rational where it is a short decimal (0.5, -1, 0.25), else a 17-digit Float."""
-    r = sp.nsimplify(v, rational=True, tolerance=0)
-    return r if isinstance(r, sp.Rational) and abs(r.q) <= 10**6 else sp.Float(v, 17)
+    r = sp.Rational(repr(float(v)))  # the shortest decimal that round-trips, as a fraction
+    return r if r.q <= 10**6 else sp.Float(v, 17)
 
 
 def _weights(weights, n: int, what: str) -> list[sp.Expr]:
