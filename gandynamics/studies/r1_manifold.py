@@ -106,83 +106,120 @@ def trajectories(flds=None) -> dict:
     return out
 
 
+def _num(v: float) -> str:
+    """Two decimals, without a minus sign on a value that rounds to zero."""
+    return f"{(0.0 if abs(v) < 0.005 else v):.2f}"
+
+
 def _sigmoid(t):
     return 0.5 * (1.0 + np.tanh(0.5 * t))
 
 
 # ---------------------------------------------------------------------------------------------- figures
+def spectra_by_direction(fld, gammas):
+    """Eigenvalues of J at the equilibrium for each R1 weight, split by their eigenvectors into the
+    tangential block ``(theta1, psi1)`` and the orthogonal one (``psi2``, and ``theta2`` if present).
+
+    Returns
+    -------
+    gammas : array (m,)
+    eigenvalues : complex array (m, n)
+    orthogonal : bool array (m, n)  True where the eigenvector lies in the orthogonal coordinates
+    """
+    from ..analysis import spectrum
+    orth = [i for i, name in enumerate(fld.names) if name in ("theta2", "psi2")]
+    vals, flags = [], []
+    for g in np.asarray(gammas, float):
+        J = spectrum(fld, {"gamma": float(g)}).jacobian
+        w, V = np.linalg.eig(J)
+        weight = np.sum(np.abs(V[orth, :]) ** 2, axis=0) / np.sum(np.abs(V) ** 2, axis=0)
+        vals.append(w)
+        flags.append(weight > 0.5)
+    return np.asarray(gammas, float), np.array(vals), np.array(flags)
+
+
 def _figure_spectra(ctx, flds, fp, fpp):
     import matplotlib.pyplot as plt
-    from ..plotting import eigenvalue_locus, locus_data
-    gam = np.linspace(0.0, 1.2, 25)
-    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.6), layout="constrained")
+    from matplotlib.lines import Line2D
+    gam = np.linspace(0.0, 1.2, 31)  # avoids gamma = 3/4, where -gamma is also a tangential eigenvalue
+    fig, axes = plt.subplots(1, 2, figsize=(11.6, 4.9), layout="constrained")
     data = {}
-    for ax, key, ttl in ((axes[0], "line3", "(a) generator on the line: J at (θ*, 0, 0)"),
-                         (axes[1], "free3", "(b) generator free in the plane: J at (θ*, 0, 0, 0)")):
-        data[key] = locus_data(flds[key], "gamma", gam)
-        eigenvalue_locus(flds[key], None, "gamma", gam, data=data[key], critical=False, size=28,
-                         label="eigenvalues of J (R1 strength γ varies)", title=ttl, ax=ax)
-        ax.set_aspect("auto")
     s = second_moment_sum()
-    # annotate the directions (positions from the closed forms only place the text)
-    ax = axes[0]
-    ax.annotate("ψ2 (across the line):\n0 without R1, −γ with R1", xy=(0.0, 0.0), xytext=(-0.95, -0.38),
-                fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
-    ax.annotate(f"tangential pair (θ, ψ1): damped by\nthe data's spread −f''(0)s = {-fpp * s:.3g} even at γ = 0",
-                xy=(fpp * s / 2, math.sqrt(fp**2 - (fpp * s / 2) ** 2)), xytext=(-1.25, 0.55), fontsize=7.5,
-                arrowprops={"arrowstyle": "->", "color": "0.3"})
-    ax = axes[1]
-    ax.annotate("orthogonal pair (θ2, ψ2):\n± i f'(0) without R1 (rotation)", xy=(0.0, fp), xytext=(-1.2, 0.62),
-                fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
-    for a in axes:
-        a.set_xlim(-1.35, 0.12)
-        a.set_ylim(-0.72, 0.72)
-        a.legend(loc="lower left")
-    fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss, R1 weight γ = 0 … 1.2 "
+    for ax, key, ttl, orth_name in ((axes[0], "line3", "(a) generator on the line: J at (θ*, 0, 0)", "ψ2"),
+                                    (axes[1], "free3", "(b) generator free in the plane: J at (θ*, 0, 0, 0)", "(θ2, ψ2)")):
+        g, w, orth = data[key] = spectra_by_direction(flds[key], gam)
+        G = np.repeat(g[:, None], w.shape[1], axis=1)
+        sc = ax.scatter(w.real[~orth], w.imag[~orth], c=G[~orth], marker="o", s=30, cmap="viridis", vmin=0,
+                        vmax=gam.max(), zorder=3)
+        ax.scatter(w.real[orth], w.imag[orth], c=G[orth], marker="D", s=34, cmap="viridis", vmin=0, vmax=gam.max(),
+                   edgecolors="tab:red", linewidths=0.8, zorder=4)
+        ax.axhline(0, color="0.6", lw=0.8, zorder=1)
+        ax.axvline(0, color="0.6", lw=0.8, zorder=1)
+        ax.set_xlabel(r"Re $\lambda$")
+        ax.set_ylabel(r"Im $\lambda$")
+        ax.set_title(ttl)
+        ax.set_xlim(-1.35, 0.12)
+        ax.set_ylim(-0.72, 0.72)
+        ax.legend(handles=[Line2D([], [], marker="o", ls="", color="tab:blue", label="tangential pair (θ, ψ1)"),
+                           Line2D([], [], marker="D", ls="", color="tab:blue", mec="tab:red",
+                                  label=f"orthogonal direction {orth_name}")], loc="lower left")
+    cb = fig.colorbar(sc, ax=axes, shrink=0.85, pad=0.01)
+    cb.set_label("R1 weight γ")
+    axes[0].annotate("ψ2: eigenvalue 0 without R1\n(a line of equilibria), −γ with R1", xy=(0.0, 0.0),
+                     xytext=(-0.62, -0.3), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
+    axes[0].annotate(f"γ = 0: already damped by the data's\nspread, −f''(0)·s = {-fpp * s:.3g}", xy=(fpp * s / 2, 0.4714),
+                     xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
+    axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
+                     xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
+    fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss; R1 weight γ = 0 … 1.2 "
                  "(L_D += γ/2 E_pD |∇x D|²)")
-    ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2: "
-                                         "(a) generator on the line — the zero eigenvalue along ψ2 moves to −γ; "
-                                         "(b) generator free in the plane — the orthogonal pair starts on the "
-                                         "imaginary axis (the Dirac-GAN's rotation) and is damped by R1")
+    ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2, "
+                                         "split by eigenvector: (a) generator on the line — the zero eigenvalue "
+                                         "along ψ2 moves to −γ; (b) generator free in the plane — the orthogonal "
+                                         "pair starts on the imaginary axis (the Dirac-GAN's rotation) and is "
+                                         "damped by R1")
     return data
 
 
 def _figure_trajectories(ctx, trs, fp):
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from ..plotting import METHOD_COLORS
-    fig, axes = plt.subplots(2, 4, figsize=(15.0, 7.6), layout="constrained")
-    for col, key, name in ((0, "line1", "one data atom at 0"), (2, "line3", "data atoms at −1, 0, 1")):
+    fig, axes = plt.subplots(2, 4, figsize=(15.0, 7.9), layout="constrained")
+    for col, key, name in ((0, "line1", "one data atom at 0"), (2, "line3", "atoms at −1, 0, 1")):
         for row, g in enumerate((0.0, GAMMA)):
-            reg = "no regularizer" if g == 0 else f"R1, γ = {g:g}"
+            reg = "no regularizer" if g == 0 else f"R1 γ = {g:g}"
             ax = axes[row, col]
-            for meth, lab in (("gd", f"simultaneous GD, h = {STEP:g}"), ("flow", "flow (Dormand–Prince)")):
+            for meth in ("gd", "flow"):
                 S = trs[key, meth, g].states
-                ax.plot(S[:, 0], S[:, 1], color=METHOD_COLORS[meth], lw=1.0, label=lab)
+                ax.plot(S[:, 0], S[:, 1], color=METHOD_COLORS[meth], lw=1.0)
                 ax.plot(S[-1, 0], S[-1, 1], "o", ms=3, color=METHOD_COLORS[meth])
-            ax.plot(*START_LINE[:2], "o", color="red", ms=5, label="start", zorder=5)
-            ax.plot(0, 0, "*", color="black", ms=10, label="equilibrium θ* = 0, ψ1 = 0", zorder=6)
-            ax.set_xlabel("θ (generator: translation along the line)")
+            ax.plot(*START_LINE[:2], "o", color="red", ms=5, zorder=5)
+            ax.plot(0, 0, "*", color="black", ms=10, zorder=6)
+            ax.set_xlabel("θ (generator's translation along the line)")
             ax.set_ylabel("ψ1 (D's slope along the line)")
-            ax.set_title(f"{name}, {reg}: tangential plane")
+            ax.set_title(f"{name}, {reg}\ntangential coordinates")
             ax.set_xlim(-2.6, 2.6)
             ax.set_ylim(-2.6, 2.6)
             ax.set_aspect("equal", adjustable="box")
-            if row == 0 and col == 0:
-                ax.legend(loc="lower left")
             ax = axes[row, col + 1]
-            for meth, lab in (("gd", "GD (t = k h)"), ("flow", "flow")):
-                tr = trs[key, meth, g]
-                ax.plot(tr.times * STEP, tr.states[:, 2], color=METHOD_COLORS[meth], lw=2.2 if meth == "gd" else 1.0,
-                        label=lab, alpha=0.8 if meth == "gd" else 1.0)
             t = np.linspace(0, STEPS * STEP, 200)
-            ax.plot(t, START_LINE[2] * np.exp(-g * t), "--", color="tab:orange", lw=1.2,
-                    label="ψ2(0) e^(−γt) (closed form)" if g else "ψ2(0) (closed form: conserved)")
+            ax.plot(t, START_LINE[2] * np.exp(-g * t), "-", color="tab:orange", lw=5, alpha=0.45, zorder=1)
+            for meth in ("gd", "flow"):
+                tr = trs[key, meth, g]
+                ax.plot(tr.times * STEP, tr.states[:, 2], color=METHOD_COLORS[meth], lw=1.0 if meth == "flow" else 1.6,
+                        ls="-" if meth == "flow" else (0, (4, 3)), zorder=2 if meth == "flow" else 3)
             ax.set_ylim(-0.05, 1.0)
-            ax.set_xlabel("time t (GD: k h)")
+            ax.set_xlabel("time t (GD: t = k h)")
             ax.set_ylabel("ψ2 (D's slope across the line)")
-            ax.set_title(f"{name}, {reg}: orthogonal direction")
-            ax.legend(loc="center right")
-    fig.suptitle(f"Generator on the data line, start (θ, ψ1, ψ2) = {START_LINE}: without R1 the gradient across "
+            ax.set_title(f"{name}, {reg}\northogonal coordinate: " + ("ψ2 stays" if g == 0 else "ψ2 decays"))
+    handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:g}"),
+               Line2D([], [], color=METHOD_COLORS["flow"], label="flow (Dormand–Prince, rtol = atol = 1e-12)"),
+               Line2D([], [], color="tab:orange", lw=5, alpha=0.45, label="closed form ψ2(0) e^(−γt)"),
+               Line2D([], [], color="red", marker="o", ls="", label=f"start (θ, ψ1) = {START_LINE[:2]}"),
+               Line2D([], [], color="black", marker="*", ms=10, ls="", label="equilibrium θ* = 0, ψ1 = 0")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=5)
+    fig.suptitle(f"Generator on the data line from (θ, ψ1, ψ2) = {START_LINE}: without a penalty the gradient across "
                  f"the data (ψ2) never moves; with R1 (γ = {GAMMA:g}) it decays like e^(−γt)")
     ctx.save(fig, "r1_manifold_trajectories",
              "Trajectories (simultaneous GD h = 0.1 and the flow, t = 0…60) in tangential coordinates (ψ1 vs θ) "
@@ -213,11 +250,12 @@ def _figure_discriminator(ctx, trs, flds):
             D = p1 * X1 + p2 * X2
             ax = axes[r, c]
             im = ax.pcolormesh(X1, X2, D, cmap="RdBu_r", vmin=-vmax, vmax=vmax, shading="auto", rasterized=True)
-            ax.contour(X1, X2, D, levels=np.linspace(-3, 3, 13), colors="0.25", linewidths=0.5)
+            if np.ptp(D) > 0.5:  # contours of a (numerically) flat D would only draw round-off
+                ax.contour(X1, X2, D, levels=np.linspace(-3, 3, 13), colors="0.25", linewidths=0.5)
             ax.axhline(0, color="black", lw=1.0, ls="--")
             ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)")
             ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms")
-            ax.set_title(f"{label}\nt = {t:g}: ψ = ({p1:.2f}, {p2:.2f})", fontsize=8.5)
+            ax.set_title(f"{label}\nt = {t:g}: ψ = ({_num(p1)}, {_num(p2)})", fontsize=8.5)
             ax.set_aspect("equal")
             ax.set_xlim(-2, 2)
             ax.set_ylim(-2, 2)
@@ -225,8 +263,8 @@ def _figure_discriminator(ctx, trs, flds):
                 ax.set_ylabel("x2 (across the data)")
             if r == len(rows) - 1:
                 ax.set_xlabel("x1 (along the data line)")
-            if r == 0 and c == 0:
-                ax.legend(loc="lower left", fontsize=7)
+    h, lab = axes[0, 0].get_legend_handles_labels()
+    fig.legend(h, lab, loc="outside lower center", ncol=2)
     cb = fig.colorbar(im, ax=axes, shrink=0.5, pad=0.01)
     cb.set_label("D(x) = ψ1 x1 + ψ2 x2 (fakeness logit)")
     fig.suptitle("The discriminator over the plane along the flow (dashed: the data line x2 = 0; contours every 0.5)")
@@ -252,7 +290,10 @@ def _figure_leave_line(ctx, trs, flds):
                        ax=ax)
         ax.set_xlabel("θ2 (generated samples' distance from the data line)")
         ax.set_ylabel("ψ2 (D's slope across the line)")
-    axes[0].legend(loc="lower left")
+    from matplotlib.lines import Line2D
+    h, lab = axes[0].get_legend_handles_labels()
+    h.append(Line2D([], [], color="red", marker="o", ls="", label=f"start (θ2, ψ2) = ({START_FREE[1]:g}, {START_FREE[3]:g})"))
+    fig.legend(handles=h, loc="outside lower center", ncol=4)
     ax = axes[2]
     for g, ls in ((0.0, "-"), (GAMMA, "--")):
         for meth in ("gd", "flow"):
@@ -262,6 +303,10 @@ def _figure_leave_line(ctx, trs, flds):
             ax.semilogy(tr.times * STEP, E, ls=ls, color=METHOD_COLORS[meth],
                         label=f"{'GD' if meth == 'gd' else 'flow'}, {reg}")
     ax.set_xlabel("time t (GD: k h)")
+    t = trs["free3", "flow", GAMMA].times * STEP
+    E0 = START_FREE[1] ** 2 + START_FREE[3] ** 2
+    ax.semilogy(t, E0 * np.exp(-GAMMA * t), color="tab:orange", lw=4, alpha=0.4, zorder=1,
+                label="E(0) e^(−γt) (2 Re λ = −γ)")
     ax.set_ylabel("θ2² + ψ2² (orthogonal energy)")
     ax.set_title("Orthogonal energy: conserved by the flow without R1,\ngrows under GD, decays with R1")
     ax.legend(loc="lower left")
@@ -381,6 +426,11 @@ def study(ctx):
     E = S[:, 1] ** 2 + S[:, 3] ** 2
     ctx.check(f"free3 flow, R1 γ = {GAMMA:g}: E(T) - E(0) vs -2γ ∫ψ2² dt (Simpson)", float(E[-1] - E[0]),
               float(-2 * GAMMA * simpson(S[:, 3] ** 2, x=t)), SRC + " §4", tol=1e-5)
+    sel = t >= 20.0
+    slope = float(np.polyfit(t[sel], np.log(E[sel]), 1)[0])
+    ctx.check(f"free3 flow, R1 γ = {GAMMA:g}: fitted decay rate of E (log-linear fit, t ≥ 20) vs 2 α = -γ "
+              "(α = spectral abscissa of the orthogonal pair)", slope, -GAMMA, SRC + " §4 (oscillation of E biases the fit)",
+              tol=0.01)
     S = trs["free3", "gd", 0.0].states
     b = np.asarray(POSITIONS)
     tj = S[:-1, 2:3] * (S[:-1, 0:1] + b[None, :]) + (S[:-1, 3] * S[:-1, 1])[:, None]
@@ -393,7 +443,19 @@ def study(ctx):
               passed=bool(E[-1] > E[0]))
 
     # --- figures
-    _figure_spectra(ctx, flds, fp, fpp)
+    loci = _figure_spectra(ctx, flds, fp, fpp)
+    for key, leave in (("line3", False), ("free3", True)):
+        g, w, orth = loci[key]
+        err_o = err_t = 0.0
+        for gi, wi, oi in zip(g, w, orth):
+            ref = closed_form(fp, fpp, gi, s, leave)
+            err_t = max(err_t, match_error(wi[~oi], ref[:2]))
+            err_o = max(err_o, match_error(wi[oi], ref[2:]))
+        what = "ψ2: -γ" if not leave else "(θ2, ψ2): -γ/2 ± sqrt(γ²/4 - f'(0)²)"
+        ctx.check(f"{key}: orthogonal eigenvalues (by eigenvector) vs {what}, max error over {len(g)} γ in [0, 1.2]",
+                  err_o, 0.0, SRC + " §4", tol=1e-12)
+        ctx.check(f"{key}: tangential eigenvalues (by eigenvector) vs -c/2 ± sqrt(c²/4 - f'(0)²), c = γ - f''(0)s, "
+                  f"max error over {len(g)} γ", err_t, 0.0, SRC + " §4", tol=1e-12)
     _figure_trajectories(ctx, trs, fp)
     _figure_discriminator(ctx, trs, flds)
     _figure_leave_line(ctx, trs, flds)
