@@ -111,6 +111,15 @@ def _num(v: float) -> str:
     return f"{(0.0 if abs(v) < 0.005 else v):.2f}"
 
 
+def _fmt_eigs(e) -> str:
+    """Eigenvalues for a markdown table (4 decimals, no signed zeros)."""
+    out = []
+    for v in np.asarray(e, complex):
+        re_, im = round(v.real, 4) + 0.0, round(v.imag, 4) + 0.0
+        out.append(f"{re_:.4f}{im:+.4f}i" if im != 0 else f"{re_:.4f}")
+    return ", ".join(out)
+
+
 def _sigmoid(t):
     return 0.5 * (1.0 + np.tanh(0.5 * t))
 
@@ -243,7 +252,7 @@ def _figure_discriminator(ctx, trs, flds):
         tr = trs[key, "flow", g]
         free = key == "free3"
         for c, t in enumerate(times):
-            k = int(round(t / STEP))
+            k = round(t / STEP)
             z = tr.states[np.searchsorted(tr.times, k)]
             th1, th2 = (z[0], z[1]) if free else (z[0], 0.0)
             p1, p2 = z[-2], z[-1]
@@ -291,7 +300,7 @@ def _figure_leave_line(ctx, trs, flds):
         ax.set_xlabel("θ2 (generated samples' distance from the data line)")
         ax.set_ylabel("ψ2 (D's slope across the line)")
     from matplotlib.lines import Line2D
-    h, lab = axes[0].get_legend_handles_labels()
+    h = axes[0].get_legend_handles_labels()[0]
     h.append(Line2D([], [], color="red", marker="o", ls="", label=f"start (θ2, ψ2) = ({START_FREE[1]:g}, {START_FREE[3]:g})"))
     fig.legend(handles=h, loc="outside lower center", ncol=4)
     ax = axes[2]
@@ -362,8 +371,7 @@ def study(ctx):
             ref = closed_form(fp, fpp, g, ss, leave)
             ctx.check(f"{key}, γ = {g:g}: eigenvalues of J vs closed form (max matched error)", match_error(eig, ref), 0.0,
                       SRC + " §4" + (" (Dirac-GAN pair, M18 §4)" if key == "line1" else ""), tol=1e-12)
-            fmt = lambda e: ", ".join(f"{v.real:.4f}{v.imag:+.4f}i" if abs(v.imag) > 1e-14 else f"{v.real:.4f}" for v in e)
-            rows.append(f"| {key} | {g:g} | {fmt(eig)} | {fmt(ref)} |")
+            rows.append(f"| {key} | {g:g} | {_fmt_eigs(eig)} | {_fmt_eigs(ref)} |")
     ctx.table("\n".join(rows))
     r2eig = spectrum(r2).eigenvalues
     ctx.check(f"line1 + R2 γ = {GAMMA:g}: eigenvalues vs -γ/2 ± sqrt(γ²/4 - f'(0)²), -γ", match_error(r2eig, closed_form(fp, fpp, GAMMA, 0.0, False)),
