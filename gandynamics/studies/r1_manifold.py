@@ -258,7 +258,9 @@ def _figure_discriminator(ctx, trs, flds):
             p1, p2 = z[-2], z[-1]
             D = p1 * X1 + p2 * X2
             ax = axes[r, c]
-            im = ax.pcolormesh(X1, X2, D, cmap="RdBu_r", vmin=-vmax, vmax=vmax, shading="auto", rasterized=True)
+            # filled bands 0.25 wide, the middle one (white) centred on D = 0 so that a flat D shows one colour
+            im = ax.contourf(X1, X2, D, levels=np.linspace(-vmax - 0.125, vmax + 0.125, 18), cmap="RdBu_r",
+                             extend="both")
             if np.ptp(D) > 0.5:  # contours of a (numerically) flat D would only draw round-off
                 ax.contour(X1, X2, D, levels=np.linspace(-3, 3, 13), colors="0.25", linewidths=0.5)
             ax.axhline(0, color="black", lw=1.0, ls="--")
@@ -275,7 +277,8 @@ def _figure_discriminator(ctx, trs, flds):
     h, lab = axes[0, 0].get_legend_handles_labels()
     fig.legend(h, lab, loc="outside lower center", ncol=2)
     cb = fig.colorbar(im, ax=axes, shrink=0.5, pad=0.01)
-    cb.set_label("D(x) = ψ1 x1 + ψ2 x2 (fakeness logit)")
+    cb.set_ticks([-2.0, -1.0, 0.0, 1.0, 2.0])
+    cb.set_label("D(x) = ψ1 x1 + ψ2 x2 (fakeness logit; bands of 0.25)")
     fig.suptitle("The discriminator over the plane along the flow (dashed: the data line x2 = 0; contours every 0.5)")
     ctx.save(fig, "r1_manifold_discriminator",
              "D(x) over the plane at t = 0, 6, 60 along the flow.  Generator on the line: without R1, D ends "
