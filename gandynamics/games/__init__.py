@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..errors import GandynamicsError
 from .bilinear import bilinear
+from .data_line import data_line
 from .dirac import dirac, dirac_nd
 from .gaussian_mean import gaussian_mean
 from .jare_gaussian import jare_gaussian
@@ -21,7 +22,8 @@ from .nk_scale import nk_scale
 from .quadratic import quadratic, quadratic_sga
 
 __all__ = ["GameSpec", "GAMES", "register", "make_game", "dirac", "dirac_nd", "bilinear", "quadratic",
-           "quadratic_sga", "nk_scale", "jare_gaussian", "gaussian_mean", "lq_wgan", "mlp", "mlp_equilibrium"]
+           "quadratic_sga", "nk_scale", "jare_gaussian", "gaussian_mean", "lq_wgan", "mlp", "mlp_equilibrium",
+           "data_line"]
 
 
 @dataclass(frozen=True)
@@ -101,3 +103,5 @@ register("lq-wgan", lq_wgan, "data N(m, s^2), G = a z + b, D = w1 x + w2 x^2 (m,
          "docs/mathematics.md §4.5, §6 (Giagtzoglou et al. 2026's academic example, reconstructed)")
 register("mlp", mlp, "affine generator vs one-hidden-layer tanh discriminator of width k on 1-D/2-D data atoms",
          "gandynamics scaling benchmark (issue 5); equilibrium manifold in the module docstring")
+register("data-line", data_line, "data atoms on the x1-axis of the plane, D(x) = psi . x, generator translating along the line (leave_line: also across)",
+         "docs/math/r1-data-manifold.md; Mescheder et al. 2018, §4 (R1 and the data manifold)")
