@@ -14,6 +14,7 @@ from ..errors import GandynamicsError
 from .bilinear import bilinear
 from .dirac import dirac, dirac_nd
 from .gaussian_mean import gaussian_mean
+from .hopf import hopf_normal_form
 from .jare_gaussian import jare_gaussian
 from .lq_wgan import lq_wgan
 from .mlp import mlp, mlp_equilibrium
@@ -101,3 +102,5 @@ register("lq-wgan", lq_wgan, "data N(m, s^2), G = a z + b, D = w1 x + w2 x^2 (m,
          "docs/mathematics.md §4.5, §6 (Giagtzoglou et al. 2026's academic example, reconstructed)")
 register("mlp", mlp, "affine generator vs one-hidden-layer tanh discriminator of width k on 1-D/2-D data atoms",
          "gandynamics scaling benchmark (issue 5); equilibrium manifold in the module docstring")
+register("hopf", hopf_normal_form, "the Hopf normal form as a general-sum game (hyperparameter beta crosses a Hopf at 0)",
+         "Kuznetsov 2004, Elements of Applied Bifurcation Theory, §3.4; docs/math/bifurcations.md §2.3")
