@@ -458,14 +458,19 @@ def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
 
     def at(s):
         if s not in cache:
-            xs, _ = _newton(H, Hx, x0 + s * t0, t0, tol=1e-15, maxit=20) if s != 0 else (x0, 0)
-            ts = _tangent(Hx(xs), t0)
-            cache[s] = (xs, ts)
+            try:
+                xs, _ = _newton(H, Hx, x0 + s * t0, t0, tol=1e-15, maxit=20) if s != 0 else (x0, 0)
+                ts = _tangent(Hx(xs), t0)
+            except _NoConvergence:
+                # exactly singular bordered matrix: s hit a branch point (or fold) itself
+                cache[s] = (x0 + s * t0, t0, True)
+                return cache[s]
+            cache[s] = (xs, ts, False)
         return cache[s]
 
     def g(s):
-        xs, ts = at(s)
-        return tests(xs, ts)[0][kind]
+        xs, ts, singular = at(s)
+        return 0.0 if singular else tests(xs, ts)[0][kind]
 
     try:
         g0, g1 = g(0.0), g(s1)
@@ -474,7 +479,7 @@ def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
         s = optimize.brentq(g, 0.0, s1, xtol=1e-15 * max(1.0, abs(s1)), rtol=4 * np.finfo(float).eps, maxiter=200)
     except (_NoConvergence, ValueError, RuntimeError):
         return None
-    xs, ts = at(s)
+    xs, ts, _ = at(s)
     z, a = xs[:n], float(xs[n])
     spec = prob.spectrum(z, a)
     extra = {}

@@ -1,0 +1,200 @@
+"""Continuation and bifurcation events against closed forms (docs/math/bifurcations.md §1-§3)."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import Game, R1, VectorField, games
+from gandynamics.analysis.continuation import boundary_curve, continuation, first_lyapunov_coefficient
+from gandynamics.errors import GandynamicsError
+from gandynamics.games.hopf import hopf_normal_form
+
+FP0 = 0.5  # f'(0) of the standard loss f(t) = -log(1 + exp(-t))
+
+
+def events(branch, kind):
+    return [e for e in branch.events if e.type == kind]
+
+
+def dirac_r1():
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+# ------------------------------------------------------------------------------------------ flow
+def test_dirac_r1_hopf_at_zero_strength_is_degenerate():
+    """J(0) = [[0, -f'(0)], [f'(0), -gamma]]: a pair crosses the axis at gamma = 0 with omega = f'(0);
+    the unregularized Dirac-GAN flow conserves theta^2 + psi^2, so l1 = 0 (docs/mathematics.md §1.2)."""
+    br = continuation(dirac_r1(), "gamma", 0.5, -0.5)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["frequency"] == pytest.approx(FP0, rel=1e-12, abs=0)
+    assert h.extra["lyapunov"] == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["criticality"] == "degenerate"
+    assert br.stable[0] and not br.stable[-1]
+
+
+def test_linear_game_hopf_and_branch_point():
+    """quadratic game, DF = [[a, b], [-b, c]], b = 1, c = 0.5: trace zero at a = -c (omega =
+    sqrt(b^2 - c^2)), det DF = ac + b^2 = 0 at a = -b^2/c = -2 where the line of equilibria crosses the
+    trivial branch (branch point)."""
+    fld = VectorField(games.quadratic(), [])
+    br = continuation(fld, "a", 1.0, -3.0, params={"b": 1.0, "c": 0.5})
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(-0.5, rel=1e-10, abs=1e-12)
+    assert h.extra["frequency"] == pytest.approx(math.sqrt(0.75), rel=1e-10, abs=0)
+    (bp,) = events(br, "branch-point")
+    assert bp.value == pytest.approx(-2.0, rel=1e-10, abs=1e-12)
+    assert not events(br, "fold")
+
+
+def test_fold_of_a_saddle_node_game():
+    """F = (x^2 - mu, y): equilibria x = +-sqrt(mu) meet at the fold mu = 0."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    g = Game([x], [y], x**3 / 3 - mu * x, y**2 / 2, hyper={mu: 1.0}, equilibrium=(1, 0))
+    br = continuation(VectorField(g), "mu", 1.0, -1.0, start=(1.0, 0.0))
+    (f,) = events(br, "fold")
+    assert f.value == pytest.approx(0.0, rel=0, abs=1e-10)
+    np.testing.assert_allclose(f.point, [0.0, 0.0], rtol=0, atol=1e-5)
+    # the branch turns back: it ends at mu = 1 on the other side, x = -1
+    assert br.values[-1] == pytest.approx(1.0, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(br.points[-1], [-1.0, 0.0], rtol=0, atol=1e-9)
+    # every point is an equilibrium x^2 = mu
+    np.testing.assert_allclose(br.points[:, 0] ** 2, br.values, rtol=0, atol=1e-10)
+
+
+def test_pitchfork_branch_point():
+    x, y, mu = sp.symbols("x y mu", real=True)
+    g = Game([x], [y], x**4 / 4 - mu * x**2 / 2, y**2 / 2, hyper={mu: -1.0}, equilibrium=(0, 0))
+    br = continuation(VectorField(g), "mu", -1.0, 1.0)
+    (bp,) = events(br, "branch-point")
+    assert bp.value == pytest.approx(0.0, rel=0, abs=1e-10)
+
+
+@pytest.mark.parametrize("omega,sigma,twist", [(2.0, -0.5, 0.3), (1.0, 0.7, -1.0)])
+def test_hopf_normal_form_lyapunov_coefficient(omega, sigma, twist):
+    """w' = (beta + i omega) w + (sigma + i b) w|w|^2: in Kuznetsov's normalisation <q, q> = 1,
+    c1 = 2 (sigma + i b) and l1 = 2 sigma / omega (docs/math/bifurcations.md §2.3)."""
+    fld = VectorField(hopf_normal_form(omega=omega, sigma=sigma, twist=twist), [])
+    br = continuation(fld, "beta", -0.4, 0.3)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["frequency"] == pytest.approx(omega, rel=1e-12, abs=0)
+    assert h.extra["lyapunov"] == pytest.approx(2 * sigma / omega, rel=1e-10, abs=0)
+    assert h.extra["c1"] == pytest.approx(complex(2 * sigma, 2 * twist), rel=1e-10, abs=1e-12)
+    assert h.extra["criticality"] == ("supercritical" if sigma < 0 else "subcritical")
+
+
+def test_lyapunov_coefficient_of_a_sheared_normal_form_against_finite_differences():
+    """With z = T w the symbolic B, C used in Kuznetsov's formula equal finite differences of the compiled
+    Jacobian; the sign of l1 is that of sigma."""
+    fld = VectorField(hopf_normal_form(omega=2.0, sigma=-0.5, twist=0.3, shear=0.7), [])
+    p = {"beta": 0.0}
+    ly = first_lyapunov_coefficient(fld, [0.0, 0.0], p)
+    assert ly["lyapunov"] < 0
+    from gandynamics.analysis._symbolic import derivatives
+    D = derivatives(fld)
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=2) * 0.3
+    u, w, y = rng.normal(size=(3, 2))
+    eps = 1e-4
+    pv = fld.param_vector(p)
+    B_fd = (fld.eval_DF(z + eps * w, pv) - fld.eval_DF(z - eps * w, pv)) @ u / (2 * eps)
+    np.testing.assert_allclose(D.B(z, pv, u, w).real, B_fd, rtol=1e-7, atol=1e-9)
+    C_fd = (fld.eval_DF(z + eps * w + eps * y, pv) - fld.eval_DF(z + eps * w - eps * y, pv)
+            - fld.eval_DF(z - eps * w + eps * y, pv) + fld.eval_DF(z - eps * w - eps * y, pv)) @ u / (4 * eps**2)
+    np.testing.assert_allclose(D.C(z, pv, u, w, y).real, C_fd, rtol=1e-5, atol=1e-6)
+
+
+# ------------------------------------------------------------------------------------------ maps
+@pytest.mark.parametrize("gamma", [0.3, 0.5, 0.8])
+def test_gd_neimark_sacker_in_h_closed_form(gamma):
+    """GD on the R1 Dirac-GAN: |1 - h lambda| = 1 at h = gamma / f'(0)^2 for gamma <= 2 f'(0) (M17 lemma,
+    docs/mathematics.md §1.9); the spectrum moves, the fixed point does not."""
+    br = continuation(dirac_r1(), "h", 0.05, 8.0, method="gd", params={"gamma": gamma})
+    (ns,) = events(br, "neimark-sacker")
+    assert ns.value == pytest.approx(gamma / FP0**2, rel=1e-10, abs=0)
+    np.testing.assert_allclose(np.abs(ns.multipliers), [1.0, 1.0], rtol=1e-10, atol=0)
+    np.testing.assert_allclose(br.points, 0.0, rtol=0, atol=1e-14)
+    assert not events(br, "flip")
+
+
+@pytest.mark.parametrize("gamma", [1.5, 2.0, 3.0])
+def test_gd_flip_in_h_closed_form(gamma):
+    """gamma > 2 f'(0): real eigenvalues of DF, gamma/2 +- sqrt(gamma^2/4 - f'(0)^2); flip at h = 2/lambda_max."""
+    lmax = gamma / 2 + math.sqrt(gamma**2 / 4 - FP0**2)
+    br = continuation(dirac_r1(), "h", 0.05, 2.5 / lmax, method="gd", params={"gamma": gamma})
+    (fl,) = events(br, "flip")
+    assert fl.value == pytest.approx(2 / lmax, rel=1e-10, abs=0)
+    assert np.min(np.abs(fl.multipliers + 1)) < 1e-10
+    assert not events(br, "neimark-sacker")
+
+
+def test_gd_neimark_sacker_in_gamma():
+    br = continuation(dirac_r1(), "gamma", 0.05, 0.9, method="gd", step=2.0)
+    (ns,) = events(br, "neimark-sacker")
+    assert ns.value == pytest.approx(2.0 * FP0**2, rel=1e-10, abs=0)
+
+
+def test_eg_neimark_sacker_unregularized_dirac():
+    """gamma = 0: lambda = +-i f'(0); |1 - h lambda + h^2 lambda^2|^2 = 1 - h^2/4 + h^4/16 = 1 at h = 2."""
+    br = continuation(dirac_r1(), "h", 0.1, 3.0, method="eg", params={"gamma": 0.0})
+    (ns,) = events(br, "neimark-sacker")
+    assert ns.value == pytest.approx(1 / FP0, rel=1e-10, abs=0)
+
+
+def test_eg_fold_at_h_lambda_one():
+    """EG's multiplier 1 - h lambda + h^2 lambda^2 equals +1 at h = 1/lambda for a real eigenvalue of DF
+    (a transcritical branch of spurious EG fixed points crosses there)."""
+    gamma = 3.0
+    lmin = gamma / 2 - math.sqrt(gamma**2 / 4 - FP0**2)
+    lmax = gamma / 2 + math.sqrt(gamma**2 / 4 - FP0**2)
+    br = continuation(dirac_r1(), "h", 0.05, 1.2 / lmin, method="eg", params={"gamma": gamma})
+    vals = sorted(e.value for e in events(br, "fold"))
+    np.testing.assert_allclose(vals, sorted([1 / lmax, 1 / lmin]), rtol=1e-10, atol=0)
+
+
+# ------------------------------------------------------------------------------------------ two parameters
+def test_gd_stability_boundary_curves_in_gamma_h():
+    fld = dirac_r1()
+    ns = boundary_curve(fld, "neimark-sacker", ("gamma", "h"), (0.5, 1.9), method="gd",
+                        box=((0.02, 1.5), (0.02, 6.0)))
+    g = ns.genuine
+    assert g.sum() > 10 and ns.a1[g].min() < 0.1 and ns.a1[g].max() > 0.95
+    np.testing.assert_allclose(ns.a2[g], ns.a1[g] / FP0**2, rtol=1e-9, atol=1e-12)
+    assert np.all(ns.a1[g] <= 2 * FP0 + 1e-6)
+    fl = boundary_curve(fld, "flip", ("gamma", "h"), (2.0, 1.0), method="gd", box=((1.0 + 1e-9, 3.0), (0.02, 6.0)))
+    # det(M + I) = (2 - h l1)(2 - h l2) = 4 - 2 h gamma + h^2 f'(0)^2: one smooth curve that turns at
+    # gamma = 2 f'(0), h = 4: below it h = 2/lambda_max (the stability boundary), above it h = 2/lambda_min
+    disc = np.sqrt(np.maximum(fl.a1**2 / 4 - FP0**2, 0.0))
+    lmax, lmin = fl.a1 / 2 + disc, fl.a1 / 2 - disc
+    assert fl.genuine.all() and fl.a1.max() > 2.9 and fl.a1.min() < 1.0 + 1e-3
+    low = fl.a2 <= 1 / FP0**2 * FP0 * 2  # h <= 2 / f'(0) = 4
+    assert low.sum() > 10 and (~low).sum() > 10
+    np.testing.assert_allclose(fl.a2[low], 2 / lmax[low], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(fl.a2[~low], 2 / lmin[~low], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(4 - 2 * fl.a2 * fl.a1 + fl.a2**2 * FP0**2, 0.0, rtol=0, atol=1e-9)
+
+
+def test_flow_hopf_curve_in_two_hyperparameters():
+    """quadratic game: trace a + c = 0 is the Hopf curve (while b^2 > (a - c)^2/4)."""
+    fld = VectorField(games.quadratic(), [])
+    cur = boundary_curve(fld, "hopf", ("a", "c"), (-0.3, 0.2), params={"b": 1.0}, box=((-0.8, 0.8), (-0.8, 0.8)))
+    assert cur.genuine.all() and cur.a1.size > 5
+    np.testing.assert_allclose(cur.a1 + cur.a2, 0.0, rtol=0, atol=1e-11)
+
+
+# ------------------------------------------------------------------------------------------ errors
+def test_bad_input():
+    fld = dirac_r1()
+    with pytest.raises(GandynamicsError, match="accepted"):
+        continuation(fld, "nope", 0, 1)
+    with pytest.raises(GandynamicsError, match="discrete method"):
+        continuation(fld, "h", 0.1, 1)
+    with pytest.raises(GandynamicsError, match="accepted"):
+        continuation(fld, "gamma", 0.1, 1, method="adam", step=0.1)
+    with pytest.raises(GandynamicsError, match="needs a step"):
+        continuation(fld, "gamma", 0.1, 1, method="gd")
+    with pytest.raises(GandynamicsError, match="different"):
+        continuation(fld, "gamma", 1, 1)
