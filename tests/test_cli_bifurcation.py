@@ -1,0 +1,85 @@
+"""The continue, cycle and classify commands: JSON schema, numbers against closed forms, errors."""
+
+import json
+import math
+
+import pytest
+
+from gandynamics.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_continue_json_schema_and_neimark_sacker(capsys):
+    code, out, _ = run(capsys, "continue", "dirac", "--reg", "r1", "--param", "gamma=0.5", "--method", "gd",
+                       "--vary", "h=0.1:6", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert set(d) == {"branch", "events"}
+    assert d["branch"]["parameter"] == "h" and len(d["branch"]["values"]) == len(d["branch"]["multipliers"])
+    (ev,) = d["events"]
+    assert set(ev) >= {"type", "parameter", "value", "point", "multipliers"}
+    assert ev["type"] == "neimark-sacker" and ev["parameter"] == "h"
+    assert ev["value"] == pytest.approx(0.5 / 0.25, rel=1e-10, abs=0)
+    assert all(math.hypot(*m) == pytest.approx(1.0, rel=1e-10, abs=0) for m in ev["multipliers"])
+
+
+def test_continue_flow_hopf_text_and_json(capsys):
+    code, out, _ = run(capsys, "continue", "hopf", "--vary", "beta=-0.3:0.3", "--json")
+    d = json.loads(out)
+    (ev,) = d["events"]
+    assert ev["type"] == "hopf" and "eigenvalues" in ev and ev["criticality"] == "supercritical"
+    assert ev["lyapunov"] == pytest.approx(-2.0, rel=1e-10, abs=0)   # 2 sigma / omega, sigma = -1, omega = 1
+    code, out, _ = run(capsys, "continue", "hopf", "--vary", "beta=-0.3:0.3")
+    assert code == 0 and "hopf" in out and "supercritical" in out
+
+
+def test_cycle_from_hopf(capsys):
+    code, out, _ = run(capsys, "cycle", "hopf", "--from-hopf", "beta=0:0.2", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["period"] == pytest.approx(2 * math.pi, rel=1e-9, abs=0)
+    assert d["amplitude"] == pytest.approx(math.sqrt(0.2), rel=1e-9, abs=0)
+    assert d["stable"] is True and len(d["multipliers"]) == 2
+    assert sorted(m[0] for m in d["multipliers"]) == pytest.approx(sorted([math.exp(-0.4 * 2 * math.pi), 1.0]),
+                                                                   rel=1e-7, abs=1e-9)
+
+
+def test_cycle_from_init_estimates_the_period(capsys):
+    code, out, _ = run(capsys, "cycle", "hopf", "--param", "beta=0.2", "--init", "0.3,0", "--json")
+    assert code == 0
+    assert json.loads(out)["period"] == pytest.approx(2 * math.pi, rel=1e-9, abs=0)
+
+
+def test_classify_keys(capsys):
+    code, out, _ = run(capsys, "classify", "quadratic", "--param", "a=3", "--param", "b=2", "--param", "c=-1",
+                       "--step", "0.1", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert {k: d[k] for k in ("local_nash", "local_minimax", "differential_stackelberg", "flow_stable", "spurious")} \
+        == {"local_nash": False, "local_minimax": False, "differential_stackelberg": False, "flow_stable": True,
+            "spurious": True}
+    code, out, _ = run(capsys, "classify", "hopf", "--param", "beta=-0.1", "--json")
+    assert json.loads(out)["local_minimax"] is None          # general-sum
+    code, out, _ = run(capsys, "classify", "quadratic")
+    assert code == 0 and "local Nash" in out
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma"], "NAME=LO:HI"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "zeta=0:1"], "cannot vary"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "h=0.1:1"], "discrete method"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "gd", "--step", "-1"], "positive"),
+    (["cycle", "hopf", "--from-hopf", "beta=0"], "NAME=VALUE_H:AT"),
+    (["cycle", "hopf", "--from-hopf", "beta=0:-0.2"], "other side"),
+    (["classify", "quadratic", "--at", "1,0"], "not stationary"),
+    (["classify", "quadratic", "--methods", "adam"], "accepted"),
+])
+def test_errors_are_one_line(capsys, argv, msg):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.startswith("gandynamics: error:") and msg in err and err.count("\n") == 1
