@@ -185,12 +185,13 @@ def study_hopf(ctx):
               tol=2e-3, rel=True)
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), layout="constrained")
     ax = axes[0]
-    st = br.stable
-    ax.plot(np.where(st, br.values, np.nan), 0 * br.values, color="k", lw=2, label="equilibrium, stable")
-    ax.plot(np.where(~st, br.values, np.nan), 0 * br.values, color="k", lw=1.5, ls="--", label="equilibrium, unstable")
+    # the equilibrium z* = 0 is stable for gamma > gamma_H (trace of J = -gamma), unstable below
+    ax.plot([H.value, br.values.max()], [0, 0], color="k", lw=2, label="equilibrium, stable")
+    ax.plot([br.values.min(), H.value], [0, 0], color="k", lw=1.5, ls="--", label="equilibrium, unstable")
     ax.plot(g, amp, "o", color="tab:red", ms=4, label="limit cycle (shooting), stable")
-    gg = np.linspace(g.min(), 0, 200)
-    ax.plot(g, pamp, color="tab:blue", lw=1.3, label="normal-form prediction")
+    gg = -np.geomspace(1e-5, abs(g.min()), 80)
+    ax.plot(gg, [hopf_prediction(fld, "gamma", H.value, gi)["amplitude"] for gi in gg], color="tab:blue", lw=1.3,
+            label="normal-form prediction")
     ax.axvline(H.value, color="gray", lw=0.8, ls=":")
     ax.annotate("Hopf, l₁ = −1/4", (H.value, 0), (0.03, 0.8), arrowprops={"arrowstyle": "->"})
     ax.set_xlabel("R1 strength γ")
