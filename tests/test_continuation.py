@@ -198,3 +198,16 @@ def test_bad_input():
         continuation(fld, "gamma", 0.1, 1, method="gd")
     with pytest.raises(GandynamicsError, match="different"):
         continuation(fld, "gamma", 1, 1)
+
+
+def test_non_saturating_dirac_hopf_closed_form():
+    """Non-saturating Dirac-GAN + R1 at gamma = 0: cubic part -(1/16)(zeta^2 zetabar - zetabar^3) in
+    zeta = theta + i psi, omega = 1/2, so l1 = -1/8 (planar) = -1/4 with <q, q> = 1
+    (docs/math/bifurcations.md §2.4): supercritical."""
+    fld = VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.3)])
+    br = continuation(fld, "gamma", 0.4, -0.4)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["lyapunov"] == pytest.approx(-0.25, rel=1e-10, abs=0)
+    assert h.extra["c1"] == pytest.approx(complex(-0.125, 0.0), rel=0, abs=1e-12)
+    assert h.extra["criticality"] == "supercritical"

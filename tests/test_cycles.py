@@ -131,3 +131,19 @@ def test_map_cycle_refuses_a_fixed_point():
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
     with pytest.raises(GandynamicsError, match="period 1"):
         map_cycle(fld, "gd", 0.5, 2, [0.01, 0.01])
+
+
+def test_dirac_non_saturating_cycle_converges_to_the_normal_form():
+    """Shooting vs the normal-form prediction near the Hopf point at gamma = 0: the relative error of the
+    amplitude is O(|gamma|) (Kuznetsov 2004, §3.5); the predicted multiplier exp(-2 alpha T) likewise."""
+    fld = VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.3)])
+    errs = []
+    for g in (-0.004, -0.008, -0.016):
+        cyc = cycle_from_hopf(fld, "gamma", 0.0, g)
+        pred = hopf_prediction(fld, "gamma", 0.0, g)
+        assert cyc.stable
+        errs.append(abs(cyc.amplitude / pred["amplitude"] - 1))
+        mu = np.delete(cyc.multipliers, cyc.trivial_index)[0].real
+        assert mu == pytest.approx(math.exp(-2 * pred["alpha"] * cyc.period), rel=5 * abs(g), abs=0)
+    # halving gamma roughly halves the error (first order)
+    assert 1.5 < errs[1] / errs[0] < 2.6 and 1.5 < errs[2] / errs[1] < 2.6
