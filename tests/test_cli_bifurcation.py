@@ -83,3 +83,18 @@ def test_errors_are_one_line(capsys, argv, msg):
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert err.startswith("gandynamics: error:") and msg in err and err.count("\n") == 1
+
+
+def test_continue_two_parameter_mode(capsys):
+    code, out, _ = run(capsys, "continue", "dirac", "--reg", "r1", "--method", "gd", "--vary", "gamma=0.02:2",
+                       "--vary2", "h=0.02:5", "--json")
+    assert code == 0
+    curves = json.loads(out)["curves"]
+    assert {c["kind"] for c in curves} == {"neimark-sacker", "flip"}
+    ns = next(c for c in curves if c["kind"] == "neimark-sacker")
+    pts = [(g, h) for g, h, on in zip(ns["a1"], ns["a2"], ns["on_boundary"]) if on]
+    assert len(pts) > 10
+    for g, h in pts:
+        assert h == pytest.approx(g / 0.25, rel=1e-9, abs=0)      # h = gamma / f'(0)^2
+    code, out, err = run(capsys, "continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--vary2", "gamma=0:1")
+    assert code == 2 and "different" in err

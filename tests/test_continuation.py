@@ -211,3 +211,26 @@ def test_non_saturating_dirac_hopf_closed_form():
     assert h.extra["lyapunov"] == pytest.approx(-0.25, rel=1e-10, abs=0)
     assert h.extra["c1"] == pytest.approx(complex(-0.125, 0.0), rel=0, abs=1e-12)
     assert h.extra["criticality"] == "supercritical"
+
+
+def test_eg_stability_boundaries_closed_form():
+    """EG on the R1 Dirac-GAN: every point of the boundary curves has a multiplier 1 - h l + h^2 l^2 of
+    modulus exactly 1 with l an eigenvalue of DF(0) = [[0, f'(0)], [-f'(0), gamma]] (plain NumPy), and the
+    fold part is h = 1/lambda_max (gamma > 2 f'(0))."""
+    from gandynamics.analysis.continuation import stability_boundaries
+    curves = stability_boundaries(dirac_r1(), ("gamma", "h"), ((0.02, 2.0), (0.02, 5.0)), method="eg")
+    kinds = {c.kind for c in curves}
+    assert {"neimark-sacker", "fold"} <= kinds
+    for c in curves:
+        on = c.on_boundary
+        assert on.sum() > 5
+        for g, h in zip(c.a1[on], c.a2[on]):
+            lam = np.linalg.eigvals(np.array([[0.0, FP0], [-FP0, g]]))
+            mu = 1 - h * lam + (h * lam) ** 2
+            assert np.max(np.abs(mu)) == pytest.approx(1.0, rel=0, abs=1e-9)
+        if c.kind == "fold":
+            g = c.a1[on]
+            lmax = g / 2 + np.sqrt(g**2 / 4 - FP0**2)
+            np.testing.assert_allclose(c.a2[on], 1 / lmax, rtol=1e-9, atol=0)
+        # curves end on the box
+        assert min(c.a1.min() - 0.02, 2.0 - c.a1.max(), c.a2.min() - 0.02, 5.0 - c.a2.max()) == pytest.approx(0.0, abs=1e-12)

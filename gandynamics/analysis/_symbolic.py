@@ -16,9 +16,7 @@ __all__ = ["Derivatives"]
 
 
 def _sigmoid(x):
-    x = complex(x) if isinstance(x, complex) else float(x)
-    if isinstance(x, complex):
-        return 1.0 / (1.0 + np.exp(-x))
+    x = float(x)
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
@@ -103,9 +101,6 @@ class Derivatives:
         n = self.field.n
         out = self._C(*np.asarray(z, float), *np.asarray(p, float), *np.asarray(u), *np.asarray(w), *np.asarray(y))
         return np.asarray([complex(v) for v in np.broadcast_to(np.asarray(out, dtype=complex).reshape(-1), (n,))])
-
-
-_CACHE: dict = {}
 
 
 def derivatives(field) -> Derivatives:

@@ -39,7 +39,8 @@ from ..errors import GandynamicsError
 from ._symbolic import derivatives
 
 __all__ = ["DISCRETE_METHODS", "STEP_NAMES", "FLOW_EVENTS", "MAP_EVENTS", "Event", "Branch", "Curve",
-           "continuation", "boundary_curve", "first_lyapunov_coefficient", "map_multipliers", "test_functions"]
+           "continuation", "boundary_curve", "stability_boundaries", "first_lyapunov_coefficient", "map_multipliers",
+           "test_functions"]
 
 #: discrete methods whose fixed points are the zeros of F (the map's Jacobian there is the iteration matrix)
 DISCRETE_METHODS = ("gd", "eg", "eftp", "ogda", "momentum", "altgd")
@@ -131,7 +132,9 @@ class Branch:
 class Curve:
     """A two-parameter curve of a codimension-one event: ``a1[k], a2[k]`` the parameters, ``points[k]``
     the equilibrium, ``genuine[k]`` False where the test function vanishes for another reason (a neutral
-    saddle: a real pair with ``lambda_i + lambda_j = 0`` or ``mu_i mu_j = 1``)."""
+    saddle: a real pair with ``lambda_i + lambda_j = 0`` or ``mu_i mu_j = 1``); ``on_boundary[k]`` (set by
+    :func:`stability_boundaries`) True where the curve bounds the stable region (spectral radius 1, or
+    spectral abscissa 0 for the flow)."""
 
     kind: str
     parameters: tuple
@@ -140,11 +143,15 @@ class Curve:
     a2: np.ndarray
     points: np.ndarray
     genuine: np.ndarray
+    on_boundary: np.ndarray | None = None
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "parameters": list(self.parameters), "method": self.method or "flow",
-                "a1": self.a1.tolist(), "a2": self.a2.tolist(), "points": self.points.tolist(),
-                "genuine": [bool(g) for g in self.genuine]}
+        out = {"kind": self.kind, "parameters": list(self.parameters), "method": self.method or "flow",
+               "a1": self.a1.tolist(), "a2": self.a2.tolist(), "points": self.points.tolist(),
+               "genuine": [bool(g) for g in self.genuine]}
+        if self.on_boundary is not None:
+            out["on_boundary"] = [bool(g) for g in self.on_boundary]
+        return out
 
 
 # --------------------------------------------------------------------------- spectra and test functions
@@ -667,6 +674,23 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
                 step_ /= 2
                 continue
             if not inside(xn):
+                # end exactly on the box: correct with the violated parameter fixed at its bound
+                for k, (lo_, hi_) in ((n, box[0]), (n + 1, box[1])):
+                    if not lo_ <= xn[k] <= hi_:
+                        bound = hi_ if xn[k] > hi_ else lo_
+                        if not (math.isfinite(bound) and xn[k] != x[k]):
+                            continue
+                        frac = (bound - x[k]) / (xn[k] - x[k])
+                        ek = np.zeros(n + 2)
+                        ek[k] = 1.0
+                        try:
+                            xb, _ = _newton(H, Hx, x + frac * (xn - x), ek, tol=1e-13, maxit=12)
+                        except _NoConvergence:
+                            break
+                        xb[k] = bound
+                        if inside(xb):
+                            out.append(xb)
+                        break
                 break
             out.append(xn)
             if len(out) > 10 and np.linalg.norm(xn - x0) < 0.5 * step_:
@@ -695,3 +719,81 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
 
     return Curve(kind=kind, parameters=tuple(vary), method=method, a1=pts[:, n], a2=pts[:, n + 1],
                  points=pts[:, :n], genuine=np.array([genuine(x) for x in pts]))
+
+
+def _on_curve(curve, kind, a1, a2, tol):
+    """Whether (a1, a2) lies on ``curve`` (linear interpolation between its points, |da2| < tol)."""
+    if curve.kind != kind:
+        return False
+    x, y = curve.a1, curve.a2
+    for i in range(len(x) - 1):
+        lo, hi = sorted((x[i], x[i + 1]))
+        if lo <= a1 <= hi and hi > lo:
+            t = (a1 - x[i]) / (x[i + 1] - x[i])
+            if abs(y[i] + t * (y[i + 1] - y[i]) - a2) < tol:
+                return True
+    return False
+
+
+def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, step: float | None = None,
+                         params=None, beta: float = 0.0, seeds=None, ds: float | None = None,
+                         progress: bool = False) -> list:
+    """The codimension-one curves that bound the stable region in a parameter plane.
+
+    Seeds: a one-parameter :func:`continuation` in ``vary[1]`` at each value of ``seeds`` (default: 4
+    values spread over ``vary[0]``'s range); every located event (fold, hopf / fold, flip,
+    neimark-sacker) not already on a computed curve is continued in both parameters by
+    :func:`boundary_curve`, inside ``box``.
+
+    Parameters
+    ----------
+    fld : VectorField
+    vary : (str, str)
+        A hyperparameter and either another hyperparameter or ``h`` (discrete methods).
+    box : ((lo1, hi1), (lo2, hi2))
+    method, step, params, beta : as in :func:`continuation`.
+    seeds : sequence of float, optional
+    ds : float, optional
+        Arclength step of the curves (default 1/60 of the box diagonal).
+
+    Returns
+    -------
+    list of Curve
+        With ``on_boundary`` set where the spectral radius (maps) is 1 / the spectral abscissa (flow) is 0
+        up to 1e-8.
+    """
+    from .rates import local_rate
+    (lo1, hi1), (lo2, hi2) = box
+    if not (lo1 < hi1 and lo2 < hi2):
+        raise GandynamicsError(f"the box must have lo < hi in both parameters, got {box}")
+    seeds = list(seeds) if seeds is not None else list(lo1 + (hi1 - lo1) * np.array([0.15, 0.4, 0.65, 0.9]))
+    ds = ds or float(np.hypot(hi1 - lo1, hi2 - lo2) / 60)
+    a1n, a2n = vary
+    kinds = MAP_EVENTS if method is not None else ("fold", "hopf")
+    curves: list[Curve] = []
+    it = seeds
+    if progress:
+        from tqdm.auto import tqdm
+        it = tqdm(seeds, desc="boundaries", unit="seed")
+    for g0 in it:
+        base = {**dict(params or {}), a1n: float(g0)}
+        br = continuation(fld, a2n, lo2, hi2, params=base, method=method, step=step, beta=beta, events=kinds)
+        for ev in br.events:
+            if any(_on_curve(c, ev.type, g0, ev.value, tol=0.01 * (hi2 - lo2)) for c in curves):
+                continue
+            try:
+                c = boundary_curve(fld, ev.type, (a1n, a2n), (g0, ev.value), params=params, method=method,
+                                   step=step, beta=beta, box=box, ds=ds, ds_max=3 * ds, z_start=ev.point)
+            except GandynamicsError:
+                continue
+            p2 = _Problem2(fld, (a1n, a2n), params, method, step, beta)
+            on = []
+            for z, x1, x2 in zip(c.points, c.a1, c.a2):
+                A = p2.Fz2(z, x1, x2)
+                if method is None:
+                    on.append(abs(float(np.max(np.linalg.eigvals(-A).real))) <= 1e-8)
+                else:
+                    on.append(abs(local_rate(method, A, p2.h2(x1, x2), n_theta=fld.n_theta, beta=beta) - 1) <= 1e-8)
+            c.on_boundary = c.genuine & np.array(on, dtype=bool)
+            curves.append(c)
+    return curves

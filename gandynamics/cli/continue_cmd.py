@@ -19,7 +19,8 @@ def add_parser(sub):
                     "subcritical) and branch-point; maps fold (multiplier +1), flip (-1) and neimark-sacker "
                     "(a complex pair on the unit circle).  See docs/math/bifurcations.md.",
         epilog="examples: gandynamics continue dirac --reg r1 --vary gamma=0.5:-0.5 ;  "
-               "gandynamics continue dirac --reg r1 --param gamma=0.5 --method gd --vary h=0.1:8 --json")
+               "gandynamics continue dirac --reg r1 --param gamma=0.5 --method gd --vary h=0.1:8 --json ;  "
+               "gandynamics continue dirac --reg r1 --method gd --vary gamma=0.02:2 --vary2 h=0.02:5")
     add_game_arguments(p)
     p.add_argument("--vary", required=True, metavar="NAME=LO:HI",
                    help="the varied parameter and its range: a hyperparameter (e.g. gamma=0:2) or, with --method, "
@@ -32,6 +33,13 @@ def add_parser(sub):
     p.add_argument("--start", metavar="v1,v2,...", default=None,
                    help="a guess of the equilibrium at LO (default: the game's equilibrium, else 0)")
     p.add_argument("--max-points", default="2000", help="largest number of branch points (default 2000)")
+    p.add_argument("--vary2", metavar="NAME=LO:HI", default=None,
+                   help="two-parameter mode: continue every event found in the plane (--vary) x (--vary2) as a "
+                        "curve (e.g. --vary gamma=0.02:2 --vary2 h=0.02:5 --method gd: the stability boundaries "
+                        "of GD); seeds are one-parameter continuations in the second parameter")
+    p.add_argument("--seeds", metavar="v1,v2,...", default=None,
+                   help="two-parameter mode: values of the first parameter where the seeding continuations run "
+                        "(default: 4 values across its range)")
     p.add_argument("--json", action="store_true",
                    help='print {"branch": {...}, "events": [{"type", "parameter", "value", "point", '
                         '"eigenvalues" | "multipliers", ...}]}')
@@ -83,6 +91,8 @@ def run(args) -> int:
         raise GandynamicsError(f"--max-points must be a whole number >= 2, got {args.max_points!r}") from None
     start = parse_vector(args.start, fld.n, "--start", fld.names) if args.start else None
     hyper.pop(name, None)
+    if args.vary2:
+        return _two_parameter(args, fld, hyper, name, lo, hi, step)
     br = continuation(fld, name, lo, hi, params=hyper, method=args.method, step=step,
                       beta=_num(args.beta, "--beta"), start=start, max_points=mp)
     d = br.as_dict()
@@ -108,4 +118,37 @@ def run(args) -> int:
                   f"{'-' if l1 is None else format(l1, '.6g')}   {e.extra.get('criticality')}")
         if e.type == "neimark-sacker":
             print(f"  angle of the critical multiplier {e.extra['angle']:.6g} rad")
+    return 0
+
+
+def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
+    from ..analysis.continuation import stability_boundaries
+    from ..errors import GandynamicsError
+    from .common import dumps
+    name2, lo2, hi2 = parse_vary(args.vary2)
+    if name2 == name:
+        raise GandynamicsError("--vary and --vary2 must name two different parameters")
+    hyper.pop(name2, None)
+    seeds = None
+    if args.seeds:
+        try:
+            seeds = [float(v) for v in args.seeds.split(",")]
+        except ValueError:
+            raise GandynamicsError(f"--seeds must be comma-separated numbers, got {args.seeds!r}") from None
+    box = ((min(lo, hi), max(lo, hi)), (min(lo2, hi2), max(lo2, hi2)))
+    curves = stability_boundaries(fld, (name, name2), box, method=args.method, step=step, params=hyper,
+                                  beta=_num(args.beta, "--beta"), seeds=seeds, progress=not args.json)
+    if args.json:
+        print(dumps({"curves": [c.as_dict() for c in curves]}))
+        return 0
+    what = "the flow" if args.method is None else args.method
+    print(f"game: {fld.name}   codimension-one curves of {what} in ({name}, {name2}) over "
+          f"[{box[0][0]:g}, {box[0][1]:g}] x [{box[1][0]:g}, {box[1][1]:g}]: {len(curves)}")
+    for c in curves:
+        on = c.on_boundary
+        print(f"\n{c.kind}: {len(c.a1)} points, {int(c.genuine.sum())} genuine, {int(on.sum())} on the stability "
+              f"boundary; {name} in [{c.a1.min():.6g}, {c.a1.max():.6g}], {name2} in [{c.a2.min():.6g}, {c.a2.max():.6g}]")
+        idx = sorted(set([0, len(c.a1) // 4, len(c.a1) // 2, 3 * len(c.a1) // 4, len(c.a1) - 1]))
+        for i in idx:
+            print(f"  {name} = {c.a1[i]:.8g}   {name2} = {c.a2[i]:.8g}" + ("   (bounds the stable region)" if on[i] else ""))
     return 0

@@ -53,7 +53,6 @@ def _estimate_period(fld, hyper, z0):
 
 
 def run(args) -> int:
-    import numpy as np
     from ..analysis.cycles import cycle_from_hopf, hopf_prediction, limit_cycle, map_cycle
     from ..analysis.spectrum import find_equilibrium
     from ..errors import GandynamicsError
@@ -117,5 +116,4 @@ def run(args) -> int:
     print("point on the cycle: (" + ", ".join(f"{v:.8g}" for v in cyc.point) + ")")
     print("Floquet multipliers: " + ", ".join(f"{v.real:+.8g}{v.imag:+.8g}i" for v in cyc.multipliers))
     print(f"stable: {'yes' if cyc.stable else 'no'}")
-    _ = np
     return 0

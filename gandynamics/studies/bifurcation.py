@@ -29,37 +29,16 @@ FP0 = 0.5  # f'(0) of the standard loss
 COLORS = {"neimark-sacker": "tab:blue", "flip": "tab:purple", "fold": "tab:orange"}
 
 
-def _on_curve(curve, kind, g, h, tol=0.02):
-    if curve.kind != kind:
-        return False
-    a1, a2 = curve.a1, curve.a2
-    for i in range(len(a1) - 1):
-        lo, hi = sorted((a1[i], a1[i + 1]))
-        if lo <= g <= hi and hi > lo:
-            t = (g - a1[i]) / (a1[i + 1] - a1[i])
-            if abs(a2[i] + t * (a2[i + 1] - a2[i]) - h) < tol:
-                return True
-    return False
-
-
-def stability_boundaries(fld, method, gammas=SEED_GAMMAS, box=None):
-    """The codim-1 curves of ``method`` in the (gamma, h) plane: seeded by one-parameter continuation in h
-    at a few gammas, each event then continued in (gamma, h).  Returns a list of
-    (Curve, on_boundary mask) where ``on_boundary`` marks the points where the spectral radius is 1 (the
-    curve bounds the stable region there; elsewhere a multiplier crosses where another is already outside)."""
-    from ..analysis.continuation import boundary_curve, continuation
+def boundaries(fld, method):
+    """The GD/EG/EFTP boundary curves in the figure's box, with the spectral radius at every point."""
+    from ..analysis.continuation import stability_boundaries
     from ..analysis.rates import local_rate
-    box = box or ((GAMMA[0], GAMMA[-1]), (STEP[0], STEP[-1]))
+    curves = stability_boundaries(fld, ("gamma", "h"), ((GAMMA[0], GAMMA[-1]), (STEP[0], STEP[-1])),
+                                  method=method, seeds=SEED_GAMMAS, ds=0.03)
     out = []
-    for g0 in gammas:
-        br = continuation(fld, "h", box[1][0], box[1][1], method=method, params={"gamma": g0})
-        for ev in br.events:
-            if any(_on_curve(c, ev.type, g0, ev.value) for c, _, _ in out):
-                continue
-            c = boundary_curve(fld, ev.type, ("gamma", "h"), (g0, ev.value), method=method, box=box, ds=0.03,
-                               ds_max=0.08)
-            rho = np.array([local_rate(method, fld.eval_DF(z, {"gamma": g}), h) for z, g, h in zip(c.points, c.a1, c.a2)])
-            out.append((c, c.genuine & (rho <= 1 + 1e-8), rho))
+    for c in curves:
+        rho = np.array([local_rate(method, fld.eval_DF(z, {"gamma": g}), h) for z, g, h in zip(c.points, c.a1, c.a2)])
+        out.append((c, c.on_boundary, rho))
     return out
 
 
@@ -83,7 +62,7 @@ def study_boundaries(ctx):
     for ax, m in zip(axes, METHODS):
         R = rate_grid(fld, m, GAMMA, STEP)
         rate_map(fld, m, GAMMA, STEP, rho=R, title=f"{m.upper()}: stability boundaries over ρ(γ, h)", ax=ax)
-        curves = stability_boundaries(fld, m)
+        curves = boundaries(fld, m)
         all_curves[m] = curves
         kinds = set()
         for c, on, _ in curves:
