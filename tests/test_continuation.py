@@ -234,3 +234,63 @@ def test_eg_stability_boundaries_closed_form():
             np.testing.assert_allclose(c.a2[on], 1 / lmax, rtol=1e-9, atol=0)
         # curves end on the box
         assert min(c.a1.min() - 0.02, 2.0 - c.a1.max(), c.a2.min() - 0.02, 5.0 - c.a2.max()) == pytest.approx(0.0, abs=1e-12)
+
+
+# ------------------------------------------------------------------------------------------ map normal forms
+def test_gd_flip_normal_form_closed_form():
+    """L_G = l x^2/2 + k x^4/4, L_D = y^2/2: GD maps x -> (1 - h l) x - h k x^3, so at h l = 2 the
+    centre-manifold map is eta -> -eta + c eta^3 with c = -h k (subcritical for k > 0); the linear
+    y-direction flips at h = 2 with c = 0 (degenerate)."""
+    x, y = sp.symbols("x y", real=True)
+    lam, kap = 0.8, 0.3
+    fld = VectorField(Game([x], [y], lam * x**2 / 2 + kap * x**4 / 4, y**2 / 2, equilibrium=(0, 0)))
+    br = continuation(fld, "h", 0.5, 3.0, method="gd")
+    f1, f2 = sorted(events(br, "flip"), key=lambda e: e.value)
+    assert f1.value == pytest.approx(2.0, rel=1e-12, abs=0) and f1.extra["normal_form"] == pytest.approx(0, abs=1e-14)
+    assert f1.extra["criticality"] == "degenerate"
+    assert f2.value == pytest.approx(2 / lam, rel=1e-12, abs=0)
+    assert f2.extra["normal_form"] == pytest.approx(-2 / lam * kap, rel=1e-12, abs=0)
+    assert f2.extra["criticality"] == "subcritical"
+
+
+def test_gd_neimark_sacker_normal_form_closed_form():
+    """GD on the Hopf normal-form game is the Euler map w -> mu0 w + h (sigma + i b) w |w|^2 with
+    mu0 = 1 + h (beta + i omega); with <q, q> = 1, d = 2 h Re(conj(mu0) (sigma + i b)) at |mu0| = 1,
+    i.e. h = -2 beta / (beta^2 + omega^2) (docs/math/bifurcations.md §2.5)."""
+    om, sg, tw, be = 1.0, -0.5, 0.3, -0.1
+    fld = VectorField(hopf_normal_form(omega=om, sigma=sg, twist=tw, beta=be), [])
+    br = continuation(fld, "h", 0.01, 1.0, method="gd")
+    (ns,) = events(br, "neimark-sacker")
+    hns = -2 * be / (be**2 + om**2)
+    mu0 = 1 + hns * (be + 1j * om)
+    assert ns.value == pytest.approx(hns, rel=1e-10, abs=0)
+    assert ns.extra["angle"] == pytest.approx(np.angle(mu0), rel=1e-9, abs=0)
+    assert ns.extra["normal_form"] == pytest.approx(2 * hns * (np.conj(mu0) * (sg + 1j * tw)).real, rel=1e-9, abs=0)
+    assert ns.extra["criticality"] == "supercritical"
+
+
+def test_eg_map_derivatives_against_finite_differences():
+    """The chain-rule second and third derivatives of the EG map at a fixed point equal central
+    differences of its compiled Jacobian (gandynamics.analysis.cycles.method_map)."""
+    from gandynamics.analysis.continuation import _map_derivatives
+    from gandynamics.analysis.cycles import method_map
+    fld = VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.4)])
+    h = 0.7
+    p = fld.param_vector()
+    A, B, C = _map_derivatives(fld, "eg", np.zeros(2), p, h)
+    _, DG, _ = method_map(fld, "eg", h)
+    rng = np.random.default_rng(3)
+    u, w, y = rng.normal(size=(3, 2))
+    eps = 1e-4
+    np.testing.assert_allclose(A, DG(np.zeros(2)), rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(B(u, w).real, (DG(eps * w) - DG(-eps * w)) @ u / (2 * eps), rtol=1e-6, atol=1e-8)
+    C_fd = (DG(eps * (w + y)) - DG(eps * (w - y)) - DG(eps * (y - w)) + DG(-eps * (w + y))) @ u / (4 * eps**2)
+    np.testing.assert_allclose(C(u, w, y).real, C_fd, rtol=1e-4, atol=1e-6)
+
+
+def test_dirac_gd_flip_is_subcritical():
+    """GD on the R1 Dirac-GAN, gamma = 2: the flip at h = 2/lambda_max is subcritical (tests/test_cycles.py
+    finds the saddle period-2 orbit just below it, and runs beyond it diverge)."""
+    br = continuation(VectorField(games.dirac(), [R1(gamma=2.0)]), "h", 0.5, 1.5, method="gd")
+    (fl,) = events(br, "flip")
+    assert fl.extra["criticality"] == "subcritical" and fl.extra["normal_form"] < 0

@@ -40,7 +40,7 @@ from ._symbolic import derivatives
 
 __all__ = ["DISCRETE_METHODS", "STEP_NAMES", "FLOW_EVENTS", "MAP_EVENTS", "Event", "Branch", "Curve",
            "continuation", "boundary_curve", "stability_boundaries", "first_lyapunov_coefficient", "map_multipliers",
-           "test_functions"]
+           "map_normal_form", "test_functions"]
 
 #: discrete methods whose fixed points are the zeros of F (the map's Jacobian there is the iteration matrix)
 DISCRETE_METHODS = ("gd", "eg", "eftp", "ogda", "momentum", "altgd")
@@ -328,6 +328,81 @@ def first_lyapunov_coefficient(fld, z, params=None):
     return {"lyapunov": l1, "c1": complex(c1), "frequency": omega, "q": q, "p": pl}
 
 
+def _map_derivatives(fld, method, z, p, h):
+    """``A, B, C``: first, second and third derivatives of the map of ``method`` at a fixed point z
+    (``F(z) = 0``), exact from the symbolic derivatives of F by the chain rule.  gd: ``G = z - h F(z)``;
+    eg: ``G = z - h F(w(z))`` with ``w = z - h F(z)`` (``w(z*) = z*``)."""
+    D = derivatives(fld)
+    AF = fld.eval_DF(z, p)
+    BF = lambda u, v: D.B(z, p, u, v)
+    CF = lambda u, v, y: D.C(z, p, u, v, y)
+    n = fld.n
+    if method == "gd":
+        return np.eye(n) - h * AF, (lambda u, v: -h * BF(u, v)), (lambda u, v, y: -h * CF(u, v, y))
+    if method == "eg":
+        Dw = np.eye(n) - h * AF
+        w1 = lambda u: Dw @ u
+        w2 = lambda u, v: -h * BF(u, v)
+        A = np.eye(n) - h * AF @ Dw
+        B = lambda u, v: -h * (BF(w1(u), w1(v)) + AF @ w2(u, v))
+        C = lambda u, v, y: -h * (CF(w1(u), w1(v), w1(y)) + BF(w2(u, v), w1(y)) + BF(w2(u, y), w1(v))
+                                  + BF(w1(u), w2(v, y)) + AF @ (-h * CF(u, v, y)))
+        return A, B, C
+    return None
+
+
+def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None):
+    """The normal-form coefficient of a flip or Neimark–Sacker point of a method's map (gd and eg; exact
+    derivatives of the map by the chain rule).
+
+    Kuznetsov (2004, §5.4; docs/math/bifurcations.md §2.5), with ``A q = mu0 q``, ``A^T p = conj(mu0) p``,
+    ``<q, q> = <p, q> = 1``:
+
+    * flip (``mu0 = -1``): ``c = 1/6 <p, C(q,q,q)> - 1/2 <p, B(q, (A - I)^{-1} B(q,q))>``; the map on the
+      centre manifold is ``eta -> -eta + c eta^3``, so its square is ``eta -> eta - 2 c eta^3``: c > 0
+      supercritical (a stable period-2 orbit is born), c < 0 subcritical;
+    * Neimark–Sacker (``mu0 = e^{i theta}``): ``d = 1/2 Re{e^{-i theta} [<p, C(q,q,qbar)>
+      + 2 <p, B(q, (I - A)^{-1} B(q,qbar))> + <p, B(qbar, (e^{2 i theta} I - A)^{-1} B(q,q))>]}``; d < 0
+      supercritical (a stable invariant circle), d > 0 subcritical.
+
+    Returns
+    -------
+    dict with ``coefficient`` and ``criticality``, or None for other methods.
+    """
+    p = fld.param_vector(params)
+    z = fld.point(z)
+    der = _map_derivatives(fld, method, z, p, float(h))
+    if der is None:
+        return None
+    A, B, C = der
+    w, vl, vr = linalg.eig(A, left=True, right=True)
+    n = fld.n
+    if kind == "flip":
+        i = int(np.argmin(np.abs(w + 1)))
+        q = vr[:, i].real
+        q = q / np.linalg.norm(q)
+        pl = vl[:, i].real
+        pl = pl / (pl @ q)
+        Bqq = B(q, q).real
+        c = float(pl @ C(q, q, q).real / 6 - 0.5 * pl @ B(q, np.linalg.solve(A - np.eye(n), Bqq)).real)
+        return {"coefficient": c, "criticality": _criticality(-c, abs(c))}
+    if kind == "neimark-sacker":
+        cand = [k for k in range(w.size) if w[k].imag > COMPLEX_TOL]
+        if not cand:
+            return None
+        i = min(cand, key=lambda k: abs(abs(w[k]) - 1))
+        mu0 = w[i]
+        q = vr[:, i] / np.linalg.norm(vr[:, i])
+        pl = vl[:, i]
+        pl = pl / np.conj(np.vdot(pl, q))
+        qb = np.conj(q)
+        term = (np.vdot(pl, C(q, q, qb)) + 2 * np.vdot(pl, B(q, np.linalg.solve(np.eye(n) - A, B(q, qb))))
+                + np.vdot(pl, B(qb, np.linalg.solve(mu0**2 * np.eye(n) - A, B(q, q)))))
+        d = float(0.5 * (np.conj(mu0) / abs(mu0) * term).real)
+        return {"coefficient": d, "criticality": _criticality(d, abs(term))}
+    raise GandynamicsError(f"no map normal form for {kind!r}; accepted: flip, neimark-sacker")
+
+
 def _criticality(l1, scale, tol=1e-9):
     if abs(l1) <= tol * max(1.0, scale):
         return "degenerate"
@@ -507,13 +582,26 @@ def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
         if not pair:
             return None
         extra = {"angle": float(np.angle(pair[0]))}
-    elif kind == "flip" and not np.any(np.abs(spec + 1) < 1e-6):
-        return None
+        extra.update(_map_nf(prob, kind, z, a))
+    elif kind == "flip":
+        if not np.any(np.abs(spec + 1) < 1e-6):
+            return None
+        extra = _map_nf(prob, kind, z, a)
     elif kind == "fold" and discrete and not np.any(np.abs(spec - 1) < 1e-6):
         return None
     ev = Event(type=kind, parameter=prob.vary, value=a, point=z.copy(),
                eigenvalues=None if discrete else spec, multipliers=spec if discrete else None, extra=extra)
     return ev
+
+
+def _map_nf(prob, kind, z, a):
+    try:
+        nf = map_normal_form(prob.fld, prob.method, kind, z, prob.pv(a), prob.h(a))
+    except Exception as exc:  # noqa: BLE001 - symbolic derivatives unavailable: report the event without it
+        return {"normal_form": None, "criticality": f"unknown ({type(exc).__name__})"}
+    if nf is None:
+        return {"normal_form": None, "criticality": "not computed for this method"}
+    return {"normal_form": nf["coefficient"], "criticality": nf["criticality"]}
 
 
 # --------------------------------------------------------------------------- two-parameter continuation

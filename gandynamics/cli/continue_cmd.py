@@ -118,6 +118,9 @@ def run(args) -> int:
                   f"{'-' if l1 is None else format(l1, '.6g')}   {e.extra.get('criticality')}")
         if e.type == "neimark-sacker":
             print(f"  angle of the critical multiplier {e.extra['angle']:.6g} rad")
+        if e.type in ("flip", "neimark-sacker") and "criticality" in e.extra:
+            nf = e.extra.get("normal_form")
+            print(f"  normal-form coefficient {'-' if nf is None else format(nf, '.6g')}   {e.extra['criticality']}")
     return 0
 
 
