@@ -81,7 +81,8 @@ class Event:
         ``hopf``: ``frequency`` (omega), ``lyapunov`` (first Lyapunov coefficient l1, Kuznetsov's
         normalisation <q, q> = 1), ``c1`` (complex normal-form coefficient), ``criticality``
         (supercritical / subcritical / degenerate); ``neimark-sacker``: ``angle`` (arg of the critical
-        multiplier, radians).
+        multiplier, radians); ``flip`` and ``neimark-sacker`` of gd/eg: ``normal_form`` (the coefficient
+        c or d of :func:`map_normal_form`) and ``criticality``.
     """
 
     type: str
