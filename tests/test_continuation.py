@@ -294,3 +294,22 @@ def test_dirac_gd_flip_is_subcritical():
     br = continuation(VectorField(games.dirac(), [R1(gamma=2.0)]), "h", 0.5, 1.5, method="gd")
     (fl,) = events(br, "flip")
     assert fl.extra["criticality"] == "subcritical" and fl.extra["normal_form"] < 0
+
+
+def test_double_hopf_of_the_symmetric_dirac_nd_is_found():
+    """dirac-nd (d = 2) + R1: two pairs +-i f'(0) cross together at gamma = 0 (multiplicity 2); the product
+    test function does not change sign, the crossing eigenvalue is located directly."""
+    fld = VectorField(games.dirac_nd(d=2), [R1(gamma=0.3)])
+    br = continuation(fld, "gamma", 0.5, -0.5)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["multiplicity"] == 2 and h.extra["frequency"] == pytest.approx(FP0, rel=1e-12, abs=0)
+
+
+def test_transcritical_point_is_a_branch_point_not_a_fold():
+    """F = (x (x - mu), y): the branches x = 0 and x = mu cross at mu = 0 (transcritical)."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    g = Game([x], [y], x**3 / 3 - mu * x**2 / 2, y**2 / 2, hyper={mu: -1.0}, equilibrium=(0, 0))
+    br = continuation(VectorField(g), "mu", -1.0, 1.0)
+    assert [e.type for e in br.events] == ["branch-point"]
+    assert br.events[0].value == pytest.approx(0.0, rel=0, abs=1e-10)

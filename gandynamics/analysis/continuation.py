@@ -515,11 +515,23 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
             except _NoConvergence:
                 break
         tv_new, spec_new = tests(x_new, t_new)
+        here = []
         for kind in kinds:
             if tv[kind] * tv_new[kind] < 0:
                 ev = _locate(prob, kind, x, t, x_new, H, Hx, tests, discrete)
                 if ev is not None:
-                    found.append(ev)
+                    here.append(ev)
+        c0, c1 = _n_unstable(specs[-1], discrete), _n_unstable(spec_new, discrete)
+        if c0 != c1 and not any(e.type in ("hopf", "neimark-sacker", "flip", "fold", "branch-point") for e in here):
+            # an even number of simultaneous crossings (e.g. a Hopf pair of multiplicity 2 in a symmetric
+            # game) leaves the product test functions unchanged: locate the crossing eigenvalue directly
+            ev = _locate_crossing(prob, x, t, x_new, H, Hx, discrete, min(c0, c1), kinds)
+            if ev is not None:
+                here.append(ev)
+        bps = [e.value for e in here if e.type == "branch-point"]
+        here = [e for e in here if not (e.type == "fold" and not discrete
+                                        and any(abs(e.value - b) <= 1e-6 * max(1.0, abs(b)) for b in bps))]
+        found.extend(here)
         x, t, tv = x_new, t_new, tv_new
         xs.append(x.copy())
         specs.append(spec_new)
@@ -530,6 +542,56 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     return Branch(parameter=vary, method=method, step=prob.step, values=X[:, n], points=X[:, :n],
                   spectra=specs, stable=np.array([prob.stable(s) for s in specs]), events=found,
                   params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary})
+
+
+def _n_unstable(spec, discrete) -> int:
+    spec = np.asarray(spec, dtype=complex)
+    return int(np.sum(np.abs(spec) > 1)) if discrete else int(np.sum(spec.real > 0))
+
+
+def _locate_crossing(prob, x0, t0, x1, H, Hx, discrete, k, kinds):
+    """Locate where the (k+1)-th largest Re lambda (flow) or |mu| - 1 (map) vanishes between x0 and x1 and
+    name the event by the critical eigenvalues (with their multiplicity)."""
+    n = prob.n
+    s1 = float(t0 @ (x1 - x0))
+
+    def point(s):
+        return x0 if s == 0 else _newton(H, Hx, x0 + s * t0, t0, tol=1e-15, maxit=20)[0]
+
+    def g(s):
+        xs = point(s)
+        spec = prob.spectrum(xs[:n], xs[n])
+        vals = np.sort(np.abs(spec) - 1 if discrete else spec.real)[::-1]
+        return float(vals[k])
+
+    try:
+        s = optimize.brentq(g, 0.0, s1, xtol=1e-15 * max(1.0, abs(s1)), rtol=4 * np.finfo(float).eps, maxiter=200)
+        xs = point(s)
+    except (_NoConvergence, ValueError, RuntimeError):
+        return None
+    z, a = xs[:n], float(xs[n])
+    spec = prob.spectrum(z, a)
+    scale = max(1.0, float(np.max(np.abs(spec))))
+    crit = [v for v in spec if (abs(abs(v) - 1) if discrete else abs(v.real)) < 1e-6 * scale]
+    upper = [v for v in crit if v.imag > COMPLEX_TOL * scale]
+    if upper:
+        kind = "neimark-sacker" if discrete else "hopf"
+        extra = {"multiplicity": len(upper)}
+        if discrete:
+            extra["angle"] = float(np.angle(upper[0]))
+        else:
+            extra["frequency"] = float(upper[0].imag)
+            extra["lyapunov"] = None
+            extra["criticality"] = (f"not computed (multiplicity {len(upper)}: the centre manifold has dimension "
+                                    f"{2 * len(upper)})")
+    elif discrete and any(abs(v + 1) < 1e-6 for v in crit):
+        kind, extra = "flip", {"multiplicity": sum(abs(v + 1) < 1e-6 for v in crit)}
+    else:
+        kind, extra = ("fold", {"multiplicity": len(crit)})
+    if kind not in kinds:
+        return None
+    return Event(type=kind, parameter=prob.vary, value=a, point=z.copy(), eigenvalues=None if discrete else spec,
+                 multipliers=spec if discrete else None, extra=extra)
 
 
 def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
