@@ -98,3 +98,14 @@ def test_continue_two_parameter_mode(capsys):
         assert h == pytest.approx(g / 0.25, rel=1e-9, abs=0)      # h = gamma / f'(0)^2
     code, out, err = run(capsys, "continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--vary2", "gamma=0:1")
     assert code == 2 and "different" in err
+
+
+def test_cycle_branch_from_hopf(capsys):
+    code, out, _ = run(capsys, "cycle", "hopf", "--from-hopf", "beta=0:0.1", "--continue-to", "0.5", "--points", "4",
+                       "--json")
+    assert code == 0
+    br = json.loads(out)["branch"]
+    assert [b["parameter"] for b in br] == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5], rel=1e-12, abs=1e-12)
+    for b in br:   # sigma = -1, omega = 1: radius sqrt(beta), period 2 pi
+        assert b["amplitude"] == pytest.approx(math.sqrt(b["parameter"]), rel=1e-9, abs=0)
+        assert b["period"] == pytest.approx(2 * math.pi, rel=1e-9, abs=0) and b["stable"]

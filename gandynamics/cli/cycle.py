@@ -28,6 +28,10 @@ def add_parser(sub):
     p.add_argument("--step", default=None, metavar="H", help="the step h of --method")
     p.add_argument("--k", default="2", help="the period of the map orbit (default 2)")
     p.add_argument("--beta", default="0", help="momentum coefficient (momentum only)")
+    p.add_argument("--continue-to", metavar="VALUE", default=None,
+                   help="with --from-hopf: continue the cycle in NAME from AT to VALUE and report the branch "
+                        "(amplitude, period, stability per value: the bifurcation diagram)")
+    p.add_argument("--points", default="10", help="number of cycles on the --continue-to branch (default 10)")
     p.add_argument("--json", action="store_true", help="print one JSON object with period, multipliers, stable")
     p.set_defaults(run=run)
     return p
@@ -106,6 +110,23 @@ def run(args) -> int:
     d = cyc.as_dict()
     if pred is not None:
         d["predicted"] = {"amplitude": pred["amplitude"], "period": pred["period"], "lyapunov": pred["lyapunov"]}
+    branch = None
+    if args.continue_to is not None:
+        if not args.from_hopf:
+            raise GandynamicsError("--continue-to needs --from-hopf (it names the parameter)")
+        import numpy as np
+        from ..analysis.cycles import continue_cycle
+        try:
+            npts = int(args.points)
+            if npts < 1:
+                raise ValueError
+        except ValueError:
+            raise GandynamicsError(f"--points must be a whole number >= 1, got {args.points!r}") from None
+        end = _num(args.continue_to, "--continue-to")
+        branch = continue_cycle(fld, name, np.linspace(at, end, npts + 1)[1:], cyc, hyper)
+        d["branch"] = [{"parameter": c.params[name], "period": c.period, "amplitude": c.amplitude,
+                        "stable": c.stable, "multipliers": [[float(m.real), float(m.imag)] for m in c.multipliers]}
+                       for c in branch]
     if args.json:
         print(dumps(d))
         return 0
@@ -116,4 +137,9 @@ def run(args) -> int:
     print("point on the cycle: (" + ", ".join(f"{v:.8g}" for v in cyc.point) + ")")
     print("Floquet multipliers: " + ", ".join(f"{v.real:+.8g}{v.imag:+.8g}i" for v in cyc.multipliers))
     print(f"stable: {'yes' if cyc.stable else 'no'}")
+    if branch is not None:
+        print(f"\ncontinued in {name} ({len(branch)} of {int(args.points) + 1} cycles found):")
+        print(f"  {name:>12s} {'period':>14s} {'amplitude':>14s}  stable")
+        for c in branch:
+            print(f"  {c.params[name]:12.6g} {c.period:14.8g} {c.amplitude:14.8g}  {'yes' if c.stable else 'no'}")
     return 0
