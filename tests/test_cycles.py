@@ -147,3 +147,22 @@ def test_dirac_non_saturating_cycle_converges_to_the_normal_form():
         assert mu == pytest.approx(math.exp(-2 * pred["alpha"] * cyc.period), rel=5 * abs(g), abs=0)
     # halving gamma roughly halves the error (first order)
     assert 1.5 < errs[1] / errs[0] < 2.6 and 1.5 < errs[2] / errs[1] < 2.6
+
+
+@pytest.mark.parametrize("method,beta", [("gd", 0.0), ("eg", 0.0), ("eftp", 0.0), ("ogda", 0.0), ("momentum", -0.3)])
+def test_method_map_jacobian_at_a_fixed_point_is_the_iteration_matrix(method, beta):
+    """DG at the fixed point (z*, z*) equals rates.iteration_matrix(method, DF(z*), h) (docs/mathematics.md
+    §0.4), and away from it DG equals central differences of G."""
+    from gandynamics.analysis.cycles import method_map
+    from gandynamics.analysis.rates import iteration_matrix
+    fld = VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.4)])
+    h = 0.6
+    G, DG, N = method_map(fld, method, h, beta=beta)
+    x0 = np.zeros(N)
+    np.testing.assert_allclose(DG(x0), iteration_matrix(method, fld.eval_DF(np.zeros(2)), h, beta=beta),
+                               rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(G(x0), x0, rtol=0, atol=0)
+    x = np.random.default_rng(2).normal(size=N) * 0.4
+    eps = 1e-6
+    fd = np.column_stack([(G(x + eps * e) - G(x - eps * e)) / (2 * eps) for e in np.eye(N)])
+    np.testing.assert_allclose(DG(x), fd, rtol=1e-7, atol=1e-8)
