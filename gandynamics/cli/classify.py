@@ -56,7 +56,9 @@ def run(args) -> int:
     print(f"game: {fld.name}   point ({', '.join(fld.names)}) = ({', '.join(f'{v:.6g}' for v in c.point)})   "
           f"|F| = {c.residual:.2g}")
     print(f"zero-sum (up to own regularizer terms): {'yes' if c.zero_sum else 'no'}")
-    print(f"local Nash:                  {_b(c.local_nash)}   eig H_G = {d['hessians']['eig_H_G']}, eig H_D = {d['hessians']['eig_H_D']}")
+    eg = ", ".join(f"{v:.6g}" for v in c.hessians["eig_H_G"]) or "-"
+    ed = ", ".join(f"{v:.6g}" for v in c.hessians["eig_H_D"]) or "-"
+    print(f"local Nash:                  {_b(c.local_nash)}   eig H_G = [{eg}], eig H_D = [{ed}]")
     print(f"local minimax:               {'n/a (general-sum)' if c.local_minimax is None and not c.zero_sum else _b(c.local_minimax)}")
     print(f"differential Stackelberg:    {_b(c.differential_stackelberg)}   (generator leading)")
     print(f"stable under the flow:       {'yes' if c.flow_stable else 'no'}")
