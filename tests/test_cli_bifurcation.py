@@ -109,3 +109,13 @@ def test_cycle_branch_from_hopf(capsys):
     for b in br:   # sigma = -1, omega = 1: radius sqrt(beta), period 2 pi
         assert b["amplitude"] == pytest.approx(math.sqrt(b["parameter"]), rel=1e-9, abs=0)
         assert b["period"] == pytest.approx(2 * math.pi, rel=1e-9, abs=0) and b["stable"]
+
+
+def test_continue_max_step_gives_a_denser_branch(capsys):
+    argv = ["continue", "dirac", "--reg", "r1", "--vary", "gamma=0.5:-0.5", "--json"]
+    _, out, _ = run(capsys, *argv)
+    coarse = json.loads(out)
+    _, out, _ = run(capsys, *argv, "--max-step", "0.01")
+    fine = json.loads(out)
+    assert len(fine["branch"]["values"]) > 100 > len(coarse["branch"]["values"])
+    assert fine["events"][0]["value"] == pytest.approx(coarse["events"][0]["value"], rel=0, abs=1e-12)

@@ -33,6 +33,9 @@ def add_parser(sub):
     p.add_argument("--start", metavar="v1,v2,...", default=None,
                    help="a guess of the equilibrium at LO (default: the game's equilibrium, else 0)")
     p.add_argument("--max-points", default="2000", help="largest number of branch points (default 2000)")
+    p.add_argument("--max-step", default=None, metavar="DS",
+                   help="largest arclength step (default |HI - LO| / 10); smaller gives a denser branch (events "
+                        "are located exactly either way)")
     p.add_argument("--vary2", metavar="NAME=LO:HI", default=None,
                    help="two-parameter mode: continue every event found in the plane (--vary) x (--vary2) as a "
                         "curve (e.g. --vary gamma=0.02:2 --vary2 h=0.02:5 --method gd: the stability boundaries "
@@ -93,8 +96,10 @@ def run(args) -> int:
     hyper.pop(name, None)
     if args.vary2:
         return _two_parameter(args, fld, hyper, name, lo, hi, step)
+    ds_max = _num(args.max_step, "--max-step", positive=True) if args.max_step is not None else None
     br = continuation(fld, name, lo, hi, params=hyper, method=args.method, step=step,
-                      beta=_num(args.beta, "--beta"), start=start, max_points=mp)
+                      beta=_num(args.beta, "--beta"), start=start, max_points=mp, ds_max=ds_max,
+                      ds=None if ds_max is None else min(ds_max, abs(hi - lo) / 50))
     d = br.as_dict()
     if args.json:
         print(dumps(d))
