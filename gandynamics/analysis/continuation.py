@@ -293,7 +293,8 @@ def _newton(H, Hx, x_pred, t, tol=1e-13, maxit=12):
 def first_lyapunov_coefficient(fld, z, params=None):
     """The first Lyapunov coefficient at a Hopf point of the flow ``z' = v(z) = -F(z)``.
 
-    Kuznetsov (2004, Elements of Applied Bifurcation Theory, 3rd ed., §3.5, eq. (3.20)) with
+    Kuznetsov (2004, Elements of Applied Bifurcation Theory, 3rd ed.: the planar formula in §3.5, its
+    n-dimensional form by centre-manifold projection in §5.4; MatCont uses the same) with
     ``A = J = Dv``, ``A q = i omega q``, ``A^T p = -i omega p``, ``<q, q> = <p, q> = 1``
     (``<p, q> = conj(p)^T q``), ``B, C`` the second and third derivatives of v (exact, from sympy):
 

@@ -13,10 +13,10 @@ training operator, not the game, and is ignored here):
   when ``d^2 (L_G + L_D) / d theta d psi = 0`` identically (then ``L_D = -L_G + r_G(theta) + r_D(psi)``
   and both players face the same strategic interaction as ``min_theta max_psi f`` with ``f`` having
   ``f_thth = d^2 L_G/d theta^2``, ``f_psps = -d^2 L_D/d psi^2``, ``f_thps = d^2 L_G/d theta d psi``);
-* **local minimax** (Jin, Netrapalli & Jordan 2020, Prop. 19/20): sufficient (strict) when
+* **local minimax** (Jin, Netrapalli & Jordan 2020, second-order conditions): sufficient (strict) when
   ``f_psps < 0`` and the Schur complement ``f_thth - f_thps f_psps^{-1} f_psth > 0``; necessary
   ``f_psps <= 0`` and (when ``f_psps < 0``) the Schur complement ``>= 0``; None for a general-sum game;
-* **differential Stackelberg** with the generator leading (Fiez, Chasnov & Ratliff 2020, Def. 4): the
+* **differential Stackelberg** with the generator leading (Fiez, Chasnov & Ratliff 2020): the
   follower's best response ``psi*(theta)`` (implicit function of ``grad_psi L_D = 0``),
   ``H_D > 0``, the leader's total derivative ``D f1 = grad_theta L_G + Dpsi*^T grad_psi L_G = 0`` and its
   total second derivative ``D^2 f1 > 0`` (computed by central differences of the exact ``D f1`` along the
