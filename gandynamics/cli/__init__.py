@@ -24,6 +24,9 @@ COMMANDS = {
     "check": "check",
     "rates": "rates",
     "portrait": "portrait",
+    "continue": "continue_cmd",
+    "cycle": "cycle",
+    "classify": "classify",
     "reproduce": "reproduce",
 }
 

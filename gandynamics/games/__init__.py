@@ -15,6 +15,7 @@ from .bilinear import bilinear
 from .data_line import data_line
 from .dirac import dirac, dirac_nd
 from .gaussian_mean import gaussian_mean
+from .hopf import hopf_normal_form
 from .jare_gaussian import jare_gaussian
 from .lq_wgan import lq_wgan
 from .mlp import mlp, mlp_equilibrium
@@ -105,3 +106,5 @@ register("mlp", mlp, "affine generator vs one-hidden-layer tanh discriminator of
          "gandynamics scaling benchmark (issue 5); equilibrium manifold in the module docstring")
 register("data-line", data_line, "data atoms on the x1-axis of the plane, D(x) = psi . x, generator translating along the line (leave_line: also across)",
          "docs/math/r1-data-manifold.md; Mescheder et al. 2018, §4 (R1 and the data manifold)")
+register("hopf", hopf_normal_form, "the Hopf normal form as a general-sum game (hyperparameter beta crosses a Hopf at 0)",
+         "Kuznetsov 2004, Elements of Applied Bifurcation Theory, §3.4; docs/math/bifurcations.md §2.3")

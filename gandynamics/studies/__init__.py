@@ -5,5 +5,5 @@ numbers it rests on as checks against closed forms of docs/mathematics.md or pre
 ``gandynamics reproduce`` or ``python studies/fig_*.py``.
 """
 
-from . import spectra_table, mescheder, nagarajan_kolter, nie_patel, asymmetric, rate_maps, bilinear_methods  # noqa: F401
+from . import spectra_table, mescheder, nagarajan_kolter, nie_patel, asymmetric, rate_maps, bilinear_methods, bifurcation  # noqa: F401
 from . import r1_manifold  # noqa: F401  (issue 19: R1 and the data manifold)

@@ -1,0 +1,112 @@
+"""Numerical evaluators of symbolic derivatives of a field that the compiled module does not provide:
+``dF/dp`` for a hyperparameter p and the multilinear forms ``B`` (second) and ``C`` (third derivative) of
+F, evaluated from the exact sympy expressions (lambdify).  Used by :mod:`.continuation` and :mod:`.cycles`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from ..errors import GandynamicsError
+
+__all__ = ["Derivatives"]
+
+
+def _sigmoid(x):
+    x = float(x)
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus(x):
+    return float(np.logaddexp(0.0, float(x)))
+
+
+def _safediv(a, b):
+    return 0.0 if b == 0 else a / b
+
+
+def _vnorm(*args):
+    return math.sqrt(sum(float(a) ** 2 for a in args))
+
+
+_MODULES = [{"sigmoid": _sigmoid, "softplus": _softplus, "safediv": _safediv, "vnorm": _vnorm}, "math", "numpy"]
+
+
+class Derivatives:
+    """Exact derivatives of ``F(z; p)`` beyond ``DF``, lambdified once per field.
+
+    Parameters
+    ----------
+    field : VectorField
+
+    Notes
+    -----
+    ``B(u, w)_i = sum_jk d^2 F_i/dz_j dz_k u_j w_k`` and ``C(u, w, y)_i = sum_jkl d^3 F_i / dz_j dz_k dz_l
+    u_j w_k y_l`` are built as directional derivatives of the sympy ``DF`` (size ``n^2`` and ``n^3`` sums
+    per component), so they accept complex directions (they are polynomial in them).
+    """
+
+    def __init__(self, field):
+        self.field = field
+        self._fp = {}
+        self._B = None
+        self._C = None
+
+    @property
+    def _args(self):
+        return list(self.field.z) + list(self.field.hyper)
+
+    def dF_dp(self, name: str):
+        """A function ``(z, p_vector) -> dF/dp_name`` (shape ``(n,)``)."""
+        if name not in self._fp:
+            sym = {s.name: s for s in self.field.hyper}.get(name)
+            if sym is None:
+                raise GandynamicsError(f"unknown hyperparameter {name!r}; accepted: {', '.join(self.field.defaults) or 'none'}")
+            expr = [sp.diff(e, sym) for e in self.field.F]
+            f = sp.lambdify(self._args, expr, modules=_MODULES, cse=True)
+            n = self.field.n
+            self._fp[name] = lambda z, p: np.asarray(f(*np.asarray(z, float), *np.asarray(p, float)), dtype=float).reshape(n)
+        return self._fp[name]
+
+    def _build(self):
+        n = self.field.n
+        u = sp.symbols(f"_u0:{n}")
+        w = sp.symbols(f"_w0:{n}")
+        y = sp.symbols(f"_y0:{n}")
+        DF = self.field.DF
+        Du = [sum((DF[i, j] * u[j] for j in range(n)), sp.S.Zero) for i in range(n)]
+        Bexpr = [sum((sp.diff(Du[i], self.field.z[k]) * w[k] for k in range(n)), sp.S.Zero) for i in range(n)]
+        Cexpr = [sum((sp.diff(Bexpr[i], self.field.z[k]) * y[k] for k in range(n)), sp.S.Zero) for i in range(n)]
+        self._B = sp.lambdify(self._args + list(u) + list(w), Bexpr, modules=_MODULES, cse=True)
+        self._C = sp.lambdify(self._args + list(u) + list(w) + list(y), Cexpr, modules=_MODULES, cse=True)
+
+    def B(self, z, p, u, w) -> np.ndarray:
+        """Second derivative of F at z applied to (u, w) (complex directions allowed), shape ``(n,)``."""
+        if self._B is None:
+            self._build()
+        n = self.field.n
+        out = self._B(*np.asarray(z, float), *np.asarray(p, float), *np.asarray(u), *np.asarray(w))
+        return np.asarray([complex(v) for v in np.broadcast_to(np.asarray(out, dtype=complex).reshape(-1), (n,))])
+
+    def C(self, z, p, u, w, y) -> np.ndarray:
+        """Third derivative of F at z applied to (u, w, y), shape ``(n,)``."""
+        if self._C is None:
+            self._build()
+        n = self.field.n
+        out = self._C(*np.asarray(z, float), *np.asarray(p, float), *np.asarray(u), *np.asarray(w), *np.asarray(y))
+        return np.asarray([complex(v) for v in np.broadcast_to(np.asarray(out, dtype=complex).reshape(-1), (n,))])
+
+
+def derivatives(field) -> Derivatives:
+    """The (memoised per field object) :class:`Derivatives` of ``field``."""
+    d = field.__dict__.get("_bif_derivatives")
+    if d is None:
+        d = Derivatives(field)
+        field.__dict__["_bif_derivatives"] = d
+    return d

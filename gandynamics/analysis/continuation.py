@@ -1,0 +1,951 @@
+r"""Numerical continuation of equilibria and fixed points, and their codimension-one bifurcations.
+
+The mathematics (pseudo-arclength, test functions, the first Lyapunov coefficient, two-parameter
+continuation of the boundaries) is written out in docs/math/bifurcations.md; the design follows MatCont
+(Dhooge, Govaerts & Kuznetsov 2003), AUTO-07p and BifurcationKit.jl.
+
+* :func:`continuation` follows the curve ``F(z, a) = 0`` of equilibria of the flow ``z' = -F(z; p)`` as one
+  hyperparameter ``a`` (a regularizer strength, a game parameter) varies, by Keller's pseudo-arclength
+  method: tangent predictor, Newton corrector on the bordered system ``[F; t.(x - x_pred)] = 0`` with the
+  exact ``D_z F`` (compiled) and ``D_a F`` (sympy), adaptive arclength step.  For a discrete ``method``
+  (gd, eg, eftp, ogda, momentum, altgd) the curve is the branch of fixed points ``F(z*) = 0`` of the
+  method's map and the multipliers are the eigenvalues of the map's Jacobian at the fixed point, which is
+  the iteration matrix :func:`gandynamics.analysis.rates.iteration_matrix` of ``A = DF(z*)`` (every
+  evaluation of F in one step happens at z* there).  The step ``h`` may be the varied parameter; the
+  fixed point then does not move and the continuation is that of the spectrum.
+* Events are detected as sign changes of test functions between consecutive points and located by Brent's
+  method on the arclength of the corrected curve (each evaluation is a corrected point), to a parameter
+  accuracy far below ``1e-8`` relative.  Flow: ``fold`` (the parameter component of the tangent),
+  ``branch-point`` (determinant of the bordered Jacobian), ``hopf`` (``prod_{i<j} (lambda_i + lambda_j)``,
+  the determinant of the bialternate product ``2J (.) I``; a neutral saddle is not reported), with the
+  first Lyapunov coefficient from the exact second and third derivatives of F (Kuznetsov's formula).
+  Maps: ``fold`` (``prod (mu_i - 1) = det(M - I)``), ``flip`` (``det(M + I)``), ``neimark-sacker``
+  (``prod_{i<j} (mu_i mu_j - 1) = det(M (.) M - I)``, neutral saddles excluded).
+* :func:`boundary_curve` continues one such event in two parameters: the defining system
+  ``F(z, a1) = 0, g(z, a1, a2) = 0`` with ``g`` the event's test function, by the same pseudo-arclength
+  method in ``(z, a1, a2)``; the stability boundaries of a method in a (strength, step) plane are these
+  curves.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field as dfield
+
+import numpy as np
+from scipy import linalg, optimize
+
+from ..errors import GandynamicsError
+from ._symbolic import derivatives
+
+__all__ = ["DISCRETE_METHODS", "STEP_NAMES", "FLOW_EVENTS", "MAP_EVENTS", "Event", "Branch", "Curve",
+           "continuation", "boundary_curve", "stability_boundaries", "first_lyapunov_coefficient", "map_multipliers",
+           "map_normal_form", "test_functions"]
+
+#: discrete methods whose fixed points are the zeros of F (the map's Jacobian there is the iteration matrix)
+DISCRETE_METHODS = ("gd", "eg", "eftp", "ogda", "momentum", "altgd")
+#: names under which the step h can be the varied parameter
+STEP_NAMES = ("h", "step")
+FLOW_EVENTS = ("fold", "hopf", "branch-point")
+MAP_EVENTS = ("fold", "flip", "neimark-sacker")
+
+#: a pair counts as complex (Hopf, Neimark-Sacker rather than a neutral saddle) when |Im| exceeds this
+#: (relative to max(1, |lambda|))
+COMPLEX_TOL = 1e-7
+
+
+# --------------------------------------------------------------------------- results
+def _pairs(vals) -> list:
+    return [[float(v.real), float(v.imag)] for v in np.asarray(vals, dtype=complex)]
+
+
+@dataclass
+class Event:
+    """A located bifurcation on a branch.
+
+    Attributes
+    ----------
+    type : str
+        ``fold``, ``hopf``, ``branch-point`` (flow); ``fold``, ``flip``, ``neimark-sacker`` (maps).
+    parameter : str
+        The varied parameter.
+    value : float
+        Its value at the event.
+    point : ndarray, shape (n,)
+        The equilibrium / fixed point z there.
+    eigenvalues : ndarray or None
+        Eigenvalues of ``J = -DF`` (flow events).
+    multipliers : ndarray or None
+        Multipliers of the map (discrete events).
+    extra : dict
+        ``hopf``: ``frequency`` (omega), ``lyapunov`` (first Lyapunov coefficient l1, Kuznetsov's
+        normalisation <q, q> = 1), ``c1`` (complex normal-form coefficient), ``criticality``
+        (supercritical / subcritical / degenerate); ``neimark-sacker``: ``angle`` (arg of the critical
+        multiplier, radians); ``flip`` and ``neimark-sacker`` of gd/eg: ``normal_form`` (the coefficient
+        c or d of :func:`map_normal_form`) and ``criticality``.
+    """
+
+    type: str
+    parameter: str
+    value: float
+    point: np.ndarray
+    eigenvalues: np.ndarray | None = None
+    multipliers: np.ndarray | None = None
+    extra: dict = dfield(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        out = {"type": self.type, "parameter": self.parameter, "value": float(self.value),
+               "point": np.asarray(self.point, float).tolist()}
+        if self.eigenvalues is not None:
+            out["eigenvalues"] = _pairs(self.eigenvalues)
+        if self.multipliers is not None:
+            out["multipliers"] = _pairs(self.multipliers)
+        for k, v in self.extra.items():
+            out[k] = [float(v.real), float(v.imag)] if isinstance(v, complex) else v
+        return out
+
+
+@dataclass
+class Branch:
+    """A continued branch: ``values[k]`` of the parameter, ``points[k]`` the equilibrium / fixed point,
+    ``spectra[k]`` eigenvalues of J (flow) or multipliers (maps), ``stable[k]``, and the events."""
+
+    parameter: str
+    method: str | None
+    step: float | None
+    values: np.ndarray
+    points: np.ndarray
+    spectra: list
+    stable: np.ndarray
+    events: list
+    params: dict = dfield(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        key = "eigenvalues" if self.method is None else "multipliers"
+        return {"branch": {"parameter": self.parameter, "method": self.method or "flow", "step": self.step,
+                           "hyperparameters": self.params, "values": self.values.tolist(),
+                           "points": self.points.tolist(), key: [_pairs(s) for s in self.spectra],
+                           "stable": [bool(s) for s in self.stable]},
+                "events": [e.as_dict() for e in self.events]}
+
+
+@dataclass
+class Curve:
+    """A two-parameter curve of a codimension-one event: ``a1[k], a2[k]`` the parameters, ``points[k]``
+    the equilibrium, ``genuine[k]`` False where the test function vanishes for another reason (a neutral
+    saddle: a real pair with ``lambda_i + lambda_j = 0`` or ``mu_i mu_j = 1``); ``on_boundary[k]`` (set by
+    :func:`stability_boundaries`) True where the curve bounds the stable region (spectral radius 1, or
+    spectral abscissa 0 for the flow)."""
+
+    kind: str
+    parameters: tuple
+    method: str | None
+    a1: np.ndarray
+    a2: np.ndarray
+    points: np.ndarray
+    genuine: np.ndarray
+    on_boundary: np.ndarray | None = None
+
+    def as_dict(self) -> dict:
+        out = {"kind": self.kind, "parameters": list(self.parameters), "method": self.method or "flow",
+               "a1": self.a1.tolist(), "a2": self.a2.tolist(), "points": self.points.tolist(),
+               "genuine": [bool(g) for g in self.genuine]}
+        if self.on_boundary is not None:
+            out["on_boundary"] = [bool(g) for g in self.on_boundary]
+        return out
+
+
+# --------------------------------------------------------------------------- spectra and test functions
+def map_multipliers(method: str, A, h: float, n_theta: int | None = None, beta: float = 0.0) -> np.ndarray:
+    """The multipliers of ``method``'s map at a fixed point with ``A = DF(z*)`` and step ``h``: the
+    eigenvalues of :func:`gandynamics.analysis.rates.iteration_matrix` (computed from the eigenvalues of A
+    by :func:`gandynamics.analysis.rates.multipliers` where that is exact: gd, eg, eftp, ogda, momentum)."""
+    from .rates import iteration_matrix, multipliers
+    if method in ("gd", "eg", "eftp", "ogda", "momentum"):
+        return multipliers(method, np.linalg.eigvals(np.asarray(A, float)), h, beta)
+    return np.linalg.eigvals(iteration_matrix(method, A, h, n_theta=n_theta, beta=beta))
+
+
+def _pair_prod(vals, op) -> float:
+    vals = np.asarray(vals, dtype=complex)
+    out = 1.0 + 0j
+    for i in range(vals.size):
+        for j in range(i + 1, vals.size):
+            out *= op(vals[i], vals[j])
+    return float(out.real)
+
+
+def test_functions(spec, discrete: bool) -> dict:
+    """The spectral test functions at one point: ``hopf`` = prod_{i<j}(l_i + l_j) (flow); ``fold`` =
+    prod(mu - 1), ``flip`` = prod(mu + 1), ``neimark-sacker`` = prod_{i<j}(mu_i mu_j - 1) (maps).  Each is
+    a real polynomial in the matrix entries (a determinant), so it changes sign where the event occurs."""
+    spec = np.asarray(spec, dtype=complex)
+    if not discrete:
+        return {"hopf": _pair_prod(spec, lambda a, b: a + b)}
+    return {"fold": float(np.prod(spec - 1).real), "flip": float(np.prod(spec + 1).real),
+            "neimark-sacker": _pair_prod(spec, lambda a, b: a * b - 1)}
+
+
+class _Problem:
+    """F, its derivatives and the spectrum as functions of (z, a) for one varied parameter."""
+
+    def __init__(self, fld, vary, params, method, step, beta):
+        if method is not None and method not in DISCRETE_METHODS:
+            acc = ", ".join(DISCRETE_METHODS)
+            raise GandynamicsError(f"unknown method {method!r} for continuation; accepted: none (the flow), {acc}")
+        self.fld, self.method, self.beta = fld, method, float(beta)
+        self.p = fld.param_vector(params)
+        self.vary = vary
+        if vary in STEP_NAMES:
+            if method is None:
+                raise GandynamicsError("the step h can vary only for a discrete method (give --method gd|eg|eftp|...)")
+            self.ivary = None
+            self.step = None
+        else:
+            names = [s.name for s in fld.hyper]
+            if vary not in names:
+                acc = ", ".join(names + ([] if method is None else ["h"])) or "none"
+                raise GandynamicsError(f"cannot vary {vary!r}: not a hyperparameter of this field; accepted: {acc}")
+            self.ivary = names.index(vary)
+            if method is not None:
+                if step is None:
+                    raise GandynamicsError(f"method {method} needs a step h (--step H)")
+                step = float(step)
+                if not (math.isfinite(step) and step > 0):
+                    raise GandynamicsError(f"the step must be a positive number, got {step!r}")
+            self.step = step
+        self.m = fld.compiled()
+        self.n = fld.n
+        self._dfp = None if self.ivary is None else derivatives(fld).dF_dp(vary)
+
+    def pv(self, a):
+        if self.ivary is None:
+            return self.p
+        p = self.p.copy()
+        p[self.ivary] = a
+        return p
+
+    def h(self, a):
+        return a if self.ivary is None else self.step
+
+    def F(self, z, a):
+        return self.m.field(np.asarray(z, float), self.pv(a), np.empty(self.n))
+
+    def Fz(self, z, a):
+        return self.m.jacobian(np.asarray(z, float), self.pv(a), np.empty((self.n, self.n)))
+
+    def Fa(self, z, a):
+        if self.ivary is None:
+            return np.zeros(self.n)
+        return self._dfp(z, self.pv(a))
+
+    def spectrum(self, z, a):
+        A = self.Fz(z, a)
+        if self.method is None:
+            return np.linalg.eigvals(-A)
+        return map_multipliers(self.method, A, self.h(a), self.fld.n_theta, self.beta)
+
+    def stable(self, spec) -> bool:
+        if self.method is None:
+            return bool(np.max(np.real(spec)) < 0)
+        return bool(np.max(np.abs(spec)) < 1)
+
+
+# --------------------------------------------------------------------------- the corrector
+class _NoConvergence(Exception):
+    pass
+
+
+def _bordered(Hx, t):
+    return np.vstack([Hx, t[None, :]])
+
+
+def _tangent(Hx, t_prev):
+    rhs = np.zeros(Hx.shape[0] + 1)
+    rhs[-1] = 1.0
+    try:
+        t = np.linalg.solve(_bordered(Hx, t_prev), rhs)
+    except np.linalg.LinAlgError:
+        raise _NoConvergence("singular bordered Jacobian") from None
+    t /= np.linalg.norm(t)
+    return t if t @ t_prev >= 0 else -t
+
+
+def _newton(H, Hx, x_pred, t, tol=1e-13, maxit=12):
+    """Newton on ``[H(x); t.(x - x_pred)] = 0`` from ``x_pred``; returns (x, iterations)."""
+    x = x_pred.copy()
+    for it in range(1, maxit + 1):
+        r = np.append(H(x), t @ (x - x_pred))
+        if not np.all(np.isfinite(r)):
+            raise _NoConvergence("non-finite residual")
+        try:
+            dx = np.linalg.solve(_bordered(Hx(x), t), -r)
+        except np.linalg.LinAlgError:
+            raise _NoConvergence("singular bordered Jacobian") from None
+        x = x + dx
+        if np.linalg.norm(dx) <= tol * (1.0 + np.linalg.norm(x)):
+            if np.linalg.norm(H(x)) <= 1e-9 * (1.0 + np.linalg.norm(x)):
+                return x, it
+    raise _NoConvergence(f"no convergence in {maxit} Newton steps")
+
+
+# --------------------------------------------------------------------------- Lyapunov coefficient
+def first_lyapunov_coefficient(fld, z, params=None):
+    """The first Lyapunov coefficient at a Hopf point of the flow ``z' = v(z) = -F(z)``.
+
+    Kuznetsov (2004, Elements of Applied Bifurcation Theory, 3rd ed.: the planar formula in §3.5, its
+    n-dimensional form by centre-manifold projection in §5.4; MatCont uses the same) with
+    ``A = J = Dv``, ``A q = i omega q``, ``A^T p = -i omega p``, ``<q, q> = <p, q> = 1``
+    (``<p, q> = conj(p)^T q``), ``B, C`` the second and third derivatives of v (exact, from sympy):
+
+    ``c1 = 1/2 <p, C(q,q,qbar) - 2 B(q, A^{-1} B(q,qbar)) + B(qbar, (2 i omega I - A)^{-1} B(q,q))>``,
+    ``l1 = Re c1 / omega``.
+
+    Returns
+    -------
+    dict with ``lyapunov`` (l1), ``c1`` (complex), ``frequency`` (omega), ``q``, ``p`` (complex vectors,
+    shape (n,)).  Raises GandynamicsError when J has no purely imaginary pair.
+    """
+    p = fld.param_vector(params)
+    z = fld.point(z)
+    A = fld.eval_J(z, p)
+    w, vl, vr = linalg.eig(A, left=True, right=True)
+    cand = [i for i in range(w.size) if w[i].imag > COMPLEX_TOL * max(1.0, abs(w[i]))]
+    if not cand:
+        raise GandynamicsError("no complex pair of eigenvalues: not a Hopf point")
+    i = min(cand, key=lambda k: abs(w[k].real))
+    omega = float(w[i].imag)
+    # refine the eigenvector for exactly i omega (the point is a Hopf point up to rounding)
+    q = vr[:, i] / np.linalg.norm(vr[:, i])
+    pl = vl[:, i]                       # conj(pl)^T A = w_i conj(pl)^T, i.e. A^T conj? -> <pl, .> works
+    pl = pl / np.conj(np.vdot(pl, q))   # <p, q> = vdot(p, q) = 1
+    D = derivatives(fld)
+    B = lambda u, v_: -D.B(z, p, u, v_)  # derivatives of v = -F
+    C = lambda u, v_, y: -D.C(z, p, u, v_, y)
+    qb = np.conj(q)
+    a1 = np.linalg.solve(A.astype(complex), B(q, qb))
+    a2 = np.linalg.solve(2j * omega * np.eye(fld.n) - A, B(q, q))
+    c1 = 0.5 * np.vdot(pl, C(q, q, qb) - 2 * B(q, a1) + B(qb, a2))
+    l1 = float(c1.real / omega)
+    return {"lyapunov": l1, "c1": complex(c1), "frequency": omega, "q": q, "p": pl}
+
+
+def _map_derivatives(fld, method, z, p, h):
+    """``A, B, C``: first, second and third derivatives of the map of ``method`` at a fixed point z
+    (``F(z) = 0``), exact from the symbolic derivatives of F by the chain rule.  gd: ``G = z - h F(z)``;
+    eg: ``G = z - h F(w(z))`` with ``w = z - h F(z)`` (``w(z*) = z*``)."""
+    D = derivatives(fld)
+    AF = fld.eval_DF(z, p)
+    BF = lambda u, v: D.B(z, p, u, v)
+    CF = lambda u, v, y: D.C(z, p, u, v, y)
+    n = fld.n
+    if method == "gd":
+        return np.eye(n) - h * AF, (lambda u, v: -h * BF(u, v)), (lambda u, v, y: -h * CF(u, v, y))
+    if method == "eg":
+        Dw = np.eye(n) - h * AF
+        w1 = lambda u: Dw @ u
+        w2 = lambda u, v: -h * BF(u, v)
+        A = np.eye(n) - h * AF @ Dw
+        B = lambda u, v: -h * (BF(w1(u), w1(v)) + AF @ w2(u, v))
+        C = lambda u, v, y: -h * (CF(w1(u), w1(v), w1(y)) + BF(w2(u, v), w1(y)) + BF(w2(u, y), w1(v))
+                                  + BF(w1(u), w2(v, y)) + AF @ (-h * CF(u, v, y)))
+        return A, B, C
+    return None
+
+
+def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None):
+    """The normal-form coefficient of a flip or Neimark–Sacker point of a method's map (gd and eg; exact
+    derivatives of the map by the chain rule).
+
+    Kuznetsov (2004, §5.4; docs/math/bifurcations.md §2.5), with ``A q = mu0 q``, ``A^T p = conj(mu0) p``,
+    ``<q, q> = <p, q> = 1``:
+
+    * flip (``mu0 = -1``): ``c = 1/6 <p, C(q,q,q)> - 1/2 <p, B(q, (A - I)^{-1} B(q,q))>``; the map on the
+      centre manifold is ``eta -> -eta + c eta^3``, so its square is ``eta -> eta - 2 c eta^3``: c > 0
+      supercritical (a stable period-2 orbit is born), c < 0 subcritical;
+    * Neimark–Sacker (``mu0 = e^{i theta}``): ``d = 1/2 Re{e^{-i theta} [<p, C(q,q,qbar)>
+      + 2 <p, B(q, (I - A)^{-1} B(q,qbar))> + <p, B(qbar, (e^{2 i theta} I - A)^{-1} B(q,q))>]}``; d < 0
+      supercritical (a stable invariant circle), d > 0 subcritical.
+
+    Returns
+    -------
+    dict with ``coefficient`` and ``criticality``, or None for other methods.
+    """
+    p = fld.param_vector(params)
+    z = fld.point(z)
+    der = _map_derivatives(fld, method, z, p, float(h))
+    if der is None:
+        return None
+    A, B, C = der
+    w, vl, vr = linalg.eig(A, left=True, right=True)
+    n = fld.n
+    if kind == "flip":
+        i = int(np.argmin(np.abs(w + 1)))
+        q = vr[:, i].real
+        q = q / np.linalg.norm(q)
+        pl = vl[:, i].real
+        pl = pl / (pl @ q)
+        Bqq = B(q, q).real
+        c = float(pl @ C(q, q, q).real / 6 - 0.5 * pl @ B(q, np.linalg.solve(A - np.eye(n), Bqq)).real)
+        return {"coefficient": c, "criticality": _criticality(-c, abs(c))}
+    if kind == "neimark-sacker":
+        cand = [k for k in range(w.size) if w[k].imag > COMPLEX_TOL]
+        if not cand:
+            return None
+        i = min(cand, key=lambda k: abs(abs(w[k]) - 1))
+        mu0 = w[i]
+        q = vr[:, i] / np.linalg.norm(vr[:, i])
+        pl = vl[:, i]
+        pl = pl / np.conj(np.vdot(pl, q))
+        qb = np.conj(q)
+        term = (np.vdot(pl, C(q, q, qb)) + 2 * np.vdot(pl, B(q, np.linalg.solve(np.eye(n) - A, B(q, qb))))
+                + np.vdot(pl, B(qb, np.linalg.solve(mu0**2 * np.eye(n) - A, B(q, q)))))
+        d = float(0.5 * (np.conj(mu0) / abs(mu0) * term).real)
+        return {"coefficient": d, "criticality": _criticality(d, abs(term))}
+    raise GandynamicsError(f"no map normal form for {kind!r}; accepted: flip, neimark-sacker")
+
+
+def _criticality(l1, scale, tol=1e-9):
+    if abs(l1) <= tol * max(1.0, scale):
+        return "degenerate"
+    return "supercritical" if l1 < 0 else "subcritical"
+
+
+# --------------------------------------------------------------------------- one-parameter continuation
+def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: str | None = None,
+                 step: float | None = None, beta: float = 0.0, start=None, ds: float | None = None,
+                 ds_max: float | None = None, max_points: int = 2000, events=True) -> Branch:
+    """Pseudo-arclength continuation of equilibria (``method=None``) or of a method's fixed points.
+
+    Parameters
+    ----------
+    fld : VectorField
+    vary : str
+        The varied parameter: a hyperparameter name of ``fld`` (``gamma``, ``eps``, a game parameter
+        declared as hyperparameter), or ``h`` (alias ``step``) for a discrete method.
+    lo, hi : float
+        The branch starts at ``vary = lo`` and is followed until the parameter leaves ``[min, max]`` of
+        the two (it may turn back at folds), or ``max_points`` points.
+    params : mapping, optional
+        Values of the other hyperparameters.
+    method : None or str
+        None for the flow; else one of :data:`DISCRETE_METHODS` (multipliers of its map).
+    step : float
+        The step h of a discrete method (unless h varies).
+    beta : float
+        Momentum coefficient (momentum only).
+    start : sequence, optional
+        A guess of the equilibrium at ``lo`` (default: the game's known equilibrium, else 0).
+    ds, ds_max : float, optional
+        Initial and largest arclength steps (default ``|hi - lo| / 50`` and ``/ 10``).
+    events : bool or sequence of str
+        Which events to locate (True: all of :data:`FLOW_EVENTS` or :data:`MAP_EVENTS`).
+
+    Returns
+    -------
+    Branch
+        Points, spectra, stability and located :class:`Event` s (docs/math/bifurcations.md §1–§3).
+
+    Raises
+    ------
+    GandynamicsError
+        Unknown parameter or method, no equilibrium at ``lo``, a singular start (D_z F singular with
+        D_a F in its range), or a continuation that cannot proceed.
+    """
+    from .spectrum import find_equilibrium
+    lo, hi = float(lo), float(hi)
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo == hi:
+        raise GandynamicsError(f"the parameter range must be two different finite numbers, got {lo}:{hi}")
+    prob = _Problem(fld, vary, params, method, step, beta)
+    if prob.ivary is None and min(lo, hi) <= 0:
+        raise GandynamicsError(f"the step range must be positive, got {lo}:{hi}")
+    discrete = method is not None
+    kinds = (MAP_EVENTS if discrete else FLOW_EVENTS) if events is True else tuple(events or ())
+    z0, _ = find_equilibrium(fld, prob.pv(lo), start=start)
+    n = prob.n
+    H = lambda x: prob.F(x[:n], x[n])
+    Hx = lambda x: np.column_stack([prob.Fz(x[:n], x[n]), prob.Fa(x[:n], x[n])])
+    span = abs(hi - lo)
+    sgn = 1.0 if hi > lo else -1.0
+    ds = float(ds or span / 50)
+    ds_max = float(ds_max or span / 10)
+    ds_min = 1e-9 * span
+    pmin, pmax = min(lo, hi), max(lo, hi)
+    x = np.append(z0, lo)
+    e = np.zeros(n + 1)
+    e[n] = sgn
+    try:
+        t = _tangent(Hx(x), e)
+    except _NoConvergence:
+        raise GandynamicsError(f"the branch is singular at {vary} = {lo:g} (D_z F singular); start elsewhere") from None
+
+    def tests(x, t):
+        spec = prob.spectrum(x[:n], x[n])
+        out = test_functions(spec, discrete)
+        if not discrete:
+            out["fold"] = float(t[n])
+            out["branch-point"] = float(np.linalg.det(_bordered(Hx(x), t)))
+        return {k: v for k, v in out.items() if k in kinds}, spec
+
+    tv, spec = tests(x, t)
+    xs, specs = [x.copy()], [spec]
+    found: list[Event] = []
+    while len(xs) < max_points:
+        try:
+            x_new, its = _newton(H, Hx, x + ds * t, t)
+            t_new = _tangent(Hx(x_new), t)
+        except _NoConvergence:
+            ds /= 2
+            if ds < ds_min:
+                raise GandynamicsError(f"continuation stalled at {vary} = {x[n]:.10g} (step below {ds_min:.2g})") from None
+            continue
+        # a step must not jump across a fold unnoticed or reverse: keep steps small relative to curvature
+        if t_new @ t < 0.9 and ds > 4 * ds_min:
+            ds /= 2
+            continue
+        end = not (pmin <= x_new[n] <= pmax)
+        if end:  # land exactly on the end of the range: natural-parameter correction at the bound
+            bound = pmax if x_new[n] > pmax else pmin
+            frac = (bound - x[n]) / (x_new[n] - x[n])
+            eb = np.zeros(n + 1)
+            eb[n] = 1.0
+            try:
+                x_new, _ = _newton(H, Hx, x + frac * (x_new - x), eb)
+                x_new[n] = bound
+                t_new = _tangent(Hx(x_new), t)
+            except _NoConvergence:
+                break
+        tv_new, spec_new = tests(x_new, t_new)
+        here = []
+        for kind in kinds:
+            if tv[kind] * tv_new[kind] < 0:
+                ev = _locate(prob, kind, x, t, x_new, H, Hx, tests, discrete)
+                if ev is not None:
+                    here.append(ev)
+        c0, c1 = _n_unstable(specs[-1], discrete), _n_unstable(spec_new, discrete)
+        if c0 != c1 and not any(e.type in ("hopf", "neimark-sacker", "flip", "fold", "branch-point") for e in here):
+            # an even number of simultaneous crossings (e.g. a Hopf pair of multiplicity 2 in a symmetric
+            # game) leaves the product test functions unchanged: locate the crossing eigenvalue directly
+            ev = _locate_crossing(prob, x, t, x_new, H, Hx, discrete, min(c0, c1), kinds)
+            if ev is not None:
+                here.append(ev)
+        bps = [e.value for e in here if e.type == "branch-point"]
+        here = [e for e in here if not (e.type == "fold" and not discrete
+                                        and any(abs(e.value - b) <= 1e-6 * max(1.0, abs(b)) for b in bps))]
+        found.extend(here)
+        x, t, tv = x_new, t_new, tv_new
+        xs.append(x.copy())
+        specs.append(spec_new)
+        if end:
+            break
+        ds = min(ds * 1.5, ds_max) if its <= 3 else (ds / 1.5 if its > 6 else ds)
+    X = np.array(xs)
+    return Branch(parameter=vary, method=method, step=prob.step, values=X[:, n], points=X[:, :n],
+                  spectra=specs, stable=np.array([prob.stable(s) for s in specs]), events=found,
+                  params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary})
+
+
+def _n_unstable(spec, discrete) -> int:
+    spec = np.asarray(spec, dtype=complex)
+    return int(np.sum(np.abs(spec) > 1)) if discrete else int(np.sum(spec.real > 0))
+
+
+def _locate_crossing(prob, x0, t0, x1, H, Hx, discrete, k, kinds):
+    """Locate where the (k+1)-th largest Re lambda (flow) or |mu| - 1 (map) vanishes between x0 and x1 and
+    name the event by the critical eigenvalues (with their multiplicity)."""
+    n = prob.n
+    s1 = float(t0 @ (x1 - x0))
+
+    def point(s):
+        return x0 if s == 0 else _newton(H, Hx, x0 + s * t0, t0, tol=1e-15, maxit=20)[0]
+
+    def g(s):
+        xs = point(s)
+        spec = prob.spectrum(xs[:n], xs[n])
+        vals = np.sort(np.abs(spec) - 1 if discrete else spec.real)[::-1]
+        return float(vals[k])
+
+    try:
+        s = optimize.brentq(g, 0.0, s1, xtol=1e-15 * max(1.0, abs(s1)), rtol=4 * np.finfo(float).eps, maxiter=200)
+        xs = point(s)
+    except (_NoConvergence, ValueError, RuntimeError):
+        return None
+    z, a = xs[:n], float(xs[n])
+    spec = prob.spectrum(z, a)
+    scale = max(1.0, float(np.max(np.abs(spec))))
+    crit = [v for v in spec if (abs(abs(v) - 1) if discrete else abs(v.real)) < 1e-6 * scale]
+    upper = [v for v in crit if v.imag > COMPLEX_TOL * scale]
+    if upper:
+        kind = "neimark-sacker" if discrete else "hopf"
+        extra = {"multiplicity": len(upper)}
+        if discrete:
+            extra["angle"] = float(np.angle(upper[0]))
+        else:
+            extra["frequency"] = float(upper[0].imag)
+            extra["lyapunov"] = None
+            extra["criticality"] = (f"not computed (multiplicity {len(upper)}: the centre manifold has dimension "
+                                    f"{2 * len(upper)})")
+    elif discrete and any(abs(v + 1) < 1e-6 for v in crit):
+        kind, extra = "flip", {"multiplicity": sum(abs(v + 1) < 1e-6 for v in crit)}
+    else:
+        kind, extra = ("fold", {"multiplicity": len(crit)})
+    if kind not in kinds:
+        return None
+    return Event(type=kind, parameter=prob.vary, value=a, point=z.copy(), eigenvalues=None if discrete else spec,
+                 multipliers=spec if discrete else None, extra=extra)
+
+
+def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
+    """Brent's method on the test function along the corrected curve between x0 and x1 (arclength-like
+    coordinate s along the tangent t0 at x0)."""
+    n = prob.n
+    s1 = float(t0 @ (x1 - x0))
+    cache = {}
+
+    def at(s):
+        if s not in cache:
+            try:
+                xs, _ = _newton(H, Hx, x0 + s * t0, t0, tol=1e-15, maxit=20) if s != 0 else (x0, 0)
+                ts = _tangent(Hx(xs), t0)
+            except _NoConvergence:
+                # exactly singular bordered matrix: s hit a branch point (or fold) itself
+                cache[s] = (x0 + s * t0, t0, True)
+                return cache[s]
+            cache[s] = (xs, ts, False)
+        return cache[s]
+
+    def g(s):
+        xs, ts, singular = at(s)
+        return 0.0 if singular else tests(xs, ts)[0][kind]
+
+    try:
+        g0, g1 = g(0.0), g(s1)
+        if g0 * g1 > 0:
+            return None
+        s = optimize.brentq(g, 0.0, s1, xtol=1e-15 * max(1.0, abs(s1)), rtol=4 * np.finfo(float).eps, maxiter=200)
+    except (_NoConvergence, ValueError, RuntimeError):
+        return None
+    xs, ts, _ = at(s)
+    z, a = xs[:n], float(xs[n])
+    spec = prob.spectrum(z, a)
+    extra = {}
+    if kind == "hopf":
+        pair = [v for v in spec if v.imag > COMPLEX_TOL * max(1.0, abs(v))]
+        if not pair or min(abs(v.real) for v in pair) > 1e-6 * max(1.0, max(abs(spec))):
+            return None  # a neutral saddle (real pair lambda, -lambda)
+        try:
+            ly = first_lyapunov_coefficient(prob.fld, z, prob.pv(a))
+            c1 = ly["c1"]
+            extra = {"frequency": ly["frequency"], "lyapunov": ly["lyapunov"], "c1": c1,
+                     "criticality": _criticality(ly["lyapunov"], abs(c1) / max(ly["frequency"], 1e-300))}
+        except Exception as exc:  # noqa: BLE001 - symbolic derivatives unavailable: report without l1
+            extra = {"frequency": float(min(pair, key=lambda v: abs(v.real)).imag), "lyapunov": None,
+                     "criticality": f"unknown ({type(exc).__name__})"}
+    elif kind == "neimark-sacker":
+        pair = [v for v in spec if v.imag > COMPLEX_TOL * max(1.0, abs(v)) and abs(abs(v) - 1) < 1e-6]
+        if not pair:
+            return None
+        extra = {"angle": float(np.angle(pair[0]))}
+        extra.update(_map_nf(prob, kind, z, a))
+    elif kind == "flip":
+        if not np.any(np.abs(spec + 1) < 1e-6):
+            return None
+        extra = _map_nf(prob, kind, z, a)
+    elif kind == "fold" and discrete and not np.any(np.abs(spec - 1) < 1e-6):
+        return None
+    ev = Event(type=kind, parameter=prob.vary, value=a, point=z.copy(),
+               eigenvalues=None if discrete else spec, multipliers=spec if discrete else None, extra=extra)
+    return ev
+
+
+def _map_nf(prob, kind, z, a):
+    try:
+        nf = map_normal_form(prob.fld, prob.method, kind, z, prob.pv(a), prob.h(a))
+    except Exception as exc:  # noqa: BLE001 - symbolic derivatives unavailable: report the event without it
+        return {"normal_form": None, "criticality": f"unknown ({type(exc).__name__})"}
+    if nf is None:
+        return {"normal_form": None, "criticality": "not computed for this method"}
+    return {"normal_form": nf["coefficient"], "criticality": nf["criticality"]}
+
+
+# --------------------------------------------------------------------------- two-parameter continuation
+def _event_function(prob2, kind):
+    """The scalar defining function g(z, a1, a2) of ``kind`` for two varied parameters."""
+    discrete = prob2.method is not None
+
+    def g(z, a1, a2):
+        A = prob2.Fz2(z, a1, a2)
+        if not discrete:
+            if kind == "fold":
+                return float(np.linalg.det(A))
+            return test_functions(np.linalg.eigvals(-A), False)["hopf"]
+        spec = map_multipliers(prob2.method, A, prob2.h2(a1, a2), prob2.fld.n_theta, prob2.beta)
+        return test_functions(spec, True)[kind]
+    return g
+
+
+class _Problem2:
+    def __init__(self, fld, vary, params, method, step, beta):
+        a1, a2 = vary
+        names = [s.name for s in fld.hyper]
+        if a1 not in names:
+            raise GandynamicsError(f"the first parameter must be a hyperparameter ({', '.join(names) or 'none'}), got {a1!r}")
+        self.fld, self.method, self.beta = fld, method, float(beta)
+        self.p = fld.param_vector(params)
+        self.i1 = names.index(a1)
+        if a2 in STEP_NAMES:
+            if method is None:
+                raise GandynamicsError("the step h can vary only for a discrete method")
+            self.i2 = None
+        elif a2 in names and a2 != a1:
+            self.i2 = names.index(a2)
+        else:
+            raise GandynamicsError(f"the second parameter must be another hyperparameter or h, got {a2!r}")
+        if method is not None and method not in DISCRETE_METHODS:
+            raise GandynamicsError(f"unknown method {method!r}; accepted: none (flow), {', '.join(DISCRETE_METHODS)}")
+        self.step = None if self.i2 is None else (None if step is None else float(step))
+        if method is not None and self.i2 is not None and self.step is None:
+            raise GandynamicsError(f"method {method} needs a step h")
+        self.m = fld.compiled()
+        self.n = fld.n
+        D = derivatives(fld)
+        self.d1 = D.dF_dp(a1)
+        self.d2 = None if self.i2 is None else D.dF_dp(a2)
+
+    def pv(self, a1, a2):
+        p = self.p.copy()
+        p[self.i1] = a1
+        if self.i2 is not None:
+            p[self.i2] = a2
+        return p
+
+    def h2(self, a1, a2):
+        return a2 if self.i2 is None else self.step
+
+    def F2(self, z, a1, a2):
+        return self.m.field(np.asarray(z, float), self.pv(a1, a2), np.empty(self.n))
+
+    def Fz2(self, z, a1, a2):
+        return self.m.jacobian(np.asarray(z, float), self.pv(a1, a2), np.empty((self.n, self.n)))
+
+
+def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, method: str | None = None,
+                   step: float | None = None, beta: float = 0.0, box=None, ds: float = 0.02,
+                   ds_max: float | None = None, max_points: int = 800, z_start=None,
+                   both_directions: bool = True) -> Curve:
+    """Two-parameter continuation of a codimension-one event (``fold``, ``hopf`` for the flow; ``fold``,
+    ``flip``, ``neimark-sacker`` for a method's map).
+
+    The defining system in the unknowns ``(z, a1, a2)`` is ``F(z; a1, a2) = 0`` (n equations) and
+    ``g(z, a1, a2) = 0`` with g the event's test function (a determinant: ``det DF`` for a fold of the
+    flow, ``det(2J (.) I)`` for Hopf, ``det(M - I)``, ``det(M + I)``, ``det(M (.) M - I)`` for a map with
+    iteration matrix M); its solution set is a curve, followed by pseudo-arclength as in
+    :func:`continuation` (exact ``D_z F``, ``D_a F``; the gradient of g by central differences, which only
+    affects the Newton rate, not the accuracy of the converged points).
+
+    Parameters
+    ----------
+    fld : VectorField
+    kind : str
+    vary : (str, str)
+        ``(a1, a2)``: a hyperparameter and either another hyperparameter or ``h``.
+    start : (float, float)
+        A point near the curve; it is first corrected with ``a1`` fixed.
+    box : ((lo1, hi1), (lo2, hi2)), optional
+        The curve is followed until it leaves this box (default: +-inf).
+    ds, ds_max : float
+        Initial and largest arclength step in the (z, a1, a2) space.
+
+    Returns
+    -------
+    Curve
+        Ordered points; ``genuine`` marks where the event is the named one (not a neutral saddle).
+    """
+    from .spectrum import find_equilibrium
+    allowed = MAP_EVENTS if method is not None else ("fold", "hopf")
+    if kind not in allowed:
+        raise GandynamicsError(f"unknown event {kind!r} for {'a map' if method else 'the flow'}; accepted: {', '.join(allowed)}")
+    prob = _Problem2(fld, tuple(vary), params, method, step, beta)
+    g = _event_function(prob, kind)
+    n = prob.n
+    box = box or ((-np.inf, np.inf), (-np.inf, np.inf))
+
+    def H(x):
+        z, a1, a2 = x[:n], x[n], x[n + 1]
+        return np.append(prob.F2(z, a1, a2), g(z, a1, a2))
+
+    def Hx(x):
+        z, a1, a2 = x[:n], x[n], x[n + 1]
+        top = np.column_stack([prob.Fz2(z, a1, a2), prob.d1(z, prob.pv(a1, a2)),
+                               np.zeros(n) if prob.d2 is None else prob.d2(z, prob.pv(a1, a2))])
+        grad = np.empty(n + 2)
+        for k in range(n + 2):
+            hk = 1e-6 * max(1.0, abs(x[k]))
+            xp, xm = x.copy(), x.copy()
+            xp[k] += hk
+            xm[k] -= hk
+            grad[k] = (g(xp[:n], xp[n], xp[n + 1]) - g(xm[:n], xm[n], xm[n + 1])) / (2 * hk)
+        return np.vstack([top, grad])
+
+    a1, a2 = map(float, start)
+    z0, _ = find_equilibrium(fld, prob.pv(a1, a2), start=z_start)
+    e = np.zeros(n + 2)
+    e[n] = 1.0
+    try:
+        x0, _ = _newton(H, Hx, np.concatenate([z0, [a1, a2]]), e, tol=1e-14, maxit=30)
+    except _NoConvergence as exc:
+        raise GandynamicsError(f"no {kind} point near {vary[0]} = {a1:g}, {vary[1]} = {a2:g} ({exc})") from None
+    ds_max = ds_max or 5 * ds
+
+    def inside(x):
+        return box[0][0] <= x[n] <= box[0][1] and box[1][0] <= x[n + 1] <= box[1][1]
+
+    def march(sign):
+        # initial direction: the kernel of Hx at x0, oriented by sign along a2 (then a1)
+        J = Hx(x0)
+        _, _, Vt = np.linalg.svd(J)
+        t = Vt[-1]
+        ref = np.zeros(n + 2)
+        ref[n + 1] = 1.0
+        if abs(t[n + 1]) < 1e-12:
+            ref = e
+        if t @ ref * sign < 0:
+            t = -t
+        x, step_ = x0.copy(), ds
+        out = []
+        while len(out) < max_points:
+            try:
+                xn, its = _newton(H, Hx, x + step_ * t, t, tol=1e-13, maxit=12)
+                tn = _tangent(Hx(xn), t)
+            except _NoConvergence:
+                step_ /= 2
+                if step_ < 1e-9:
+                    break
+                continue
+            if tn @ t < 0.95 and step_ > 1e-6:
+                step_ /= 2
+                continue
+            if not inside(xn):
+                # end exactly on the box: correct with the violated parameter fixed at its bound
+                for k, (lo_, hi_) in ((n, box[0]), (n + 1, box[1])):
+                    if not lo_ <= xn[k] <= hi_:
+                        bound = hi_ if xn[k] > hi_ else lo_
+                        if not (math.isfinite(bound) and xn[k] != x[k]):
+                            continue
+                        frac = (bound - x[k]) / (xn[k] - x[k])
+                        ek = np.zeros(n + 2)
+                        ek[k] = 1.0
+                        try:
+                            xb, _ = _newton(H, Hx, x + frac * (xn - x), ek, tol=1e-13, maxit=12)
+                        except _NoConvergence:
+                            break
+                        xb[k] = bound
+                        if inside(xb):
+                            out.append(xb)
+                        break
+                break
+            out.append(xn)
+            if len(out) > 10 and np.linalg.norm(xn - x0) < 0.5 * step_:
+                break  # closed curve
+            x, t = xn, tn
+            step_ = min(step_ * 1.3, ds_max) if its <= 3 else step_
+        return out
+
+    fwd = march(+1)
+    bwd = march(-1) if both_directions else []
+    pts = np.array(bwd[::-1] + [x0] + fwd)
+
+    def genuine(x):
+        z, a1_, a2_ = x[:n], x[n], x[n + 1]
+        A = prob.Fz2(z, a1_, a2_)
+        if method is None:
+            spec = np.linalg.eigvals(-A)
+            if kind == "fold":
+                return True
+            return any(abs(v.real) < 1e-6 * max(1.0, abs(v)) and abs(v.imag) > COMPLEX_TOL for v in spec)
+        spec = map_multipliers(method, A, prob.h2(a1_, a2_), fld.n_theta, beta)
+        if kind == "neimark-sacker":
+            return any(abs(abs(v) - 1) < 1e-6 and abs(v.imag) > COMPLEX_TOL for v in spec)
+        target = 1.0 if kind == "fold" else -1.0
+        return bool(np.any(np.abs(spec - target) < 1e-6))
+
+    return Curve(kind=kind, parameters=tuple(vary), method=method, a1=pts[:, n], a2=pts[:, n + 1],
+                 points=pts[:, :n], genuine=np.array([genuine(x) for x in pts]))
+
+
+def _on_curve(curve, kind, a1, a2, tol):
+    """Whether (a1, a2) lies on ``curve`` (linear interpolation between its points, |da2| < tol)."""
+    if curve.kind != kind:
+        return False
+    x, y = curve.a1, curve.a2
+    for i in range(len(x) - 1):
+        lo, hi = sorted((x[i], x[i + 1]))
+        if lo <= a1 <= hi and hi > lo:
+            t = (a1 - x[i]) / (x[i + 1] - x[i])
+            if abs(y[i] + t * (y[i + 1] - y[i]) - a2) < tol:
+                return True
+    return False
+
+
+def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, step: float | None = None,
+                         params=None, beta: float = 0.0, seeds=None, ds: float | None = None,
+                         progress: bool = False) -> list:
+    """The codimension-one curves that bound the stable region in a parameter plane.
+
+    Seeds: a one-parameter :func:`continuation` in ``vary[1]`` at each value of ``seeds`` (default: 4
+    values spread over ``vary[0]``'s range); every located event (fold, hopf / fold, flip,
+    neimark-sacker) not already on a computed curve is continued in both parameters by
+    :func:`boundary_curve`, inside ``box``.
+
+    Parameters
+    ----------
+    fld : VectorField
+    vary : (str, str)
+        A hyperparameter and either another hyperparameter or ``h`` (discrete methods).
+    box : ((lo1, hi1), (lo2, hi2))
+    method, step, params, beta : as in :func:`continuation`.
+    seeds : sequence of float, optional
+    ds : float, optional
+        Arclength step of the curves (default 1/60 of the box diagonal).
+
+    Returns
+    -------
+    list of Curve
+        With ``on_boundary`` set where the spectral radius (maps) is 1 / the spectral abscissa (flow) is 0
+        up to 1e-8.
+    """
+    from .rates import local_rate
+    (lo1, hi1), (lo2, hi2) = box
+    if not (lo1 < hi1 and lo2 < hi2):
+        raise GandynamicsError(f"the box must have lo < hi in both parameters, got {box}")
+    seeds = list(seeds) if seeds is not None else list(lo1 + (hi1 - lo1) * np.array([0.15, 0.4, 0.65, 0.9]))
+    ds = ds or float(np.hypot(hi1 - lo1, hi2 - lo2) / 60)
+    a1n, a2n = vary
+    kinds = MAP_EVENTS if method is not None else ("fold", "hopf")
+    curves: list[Curve] = []
+    it = seeds
+    if progress:
+        from tqdm.auto import tqdm
+        it = tqdm(seeds, desc="boundaries", unit="seed")
+    for g0 in it:
+        base = {**dict(params or {}), a1n: float(g0)}
+        br = continuation(fld, a2n, lo2, hi2, params=base, method=method, step=step, beta=beta, events=kinds)
+        for ev in br.events:
+            if any(_on_curve(c, ev.type, g0, ev.value, tol=0.01 * (hi2 - lo2)) for c in curves):
+                continue
+            try:
+                c = boundary_curve(fld, ev.type, (a1n, a2n), (g0, ev.value), params=params, method=method,
+                                   step=step, beta=beta, box=box, ds=ds, ds_max=3 * ds, z_start=ev.point)
+            except GandynamicsError:
+                continue
+            p2 = _Problem2(fld, (a1n, a2n), params, method, step, beta)
+            on = []
+            for z, x1, x2 in zip(c.points, c.a1, c.a2):
+                A = p2.Fz2(z, x1, x2)
+                if method is None:
+                    on.append(abs(float(np.max(np.linalg.eigvals(-A).real))) <= 1e-8)
+                else:
+                    on.append(abs(local_rate(method, A, p2.h2(x1, x2), n_theta=fld.n_theta, beta=beta) - 1) <= 1e-8)
+            c.on_boundary = c.genuine & np.array(on, dtype=bool)
+            curves.append(c)
+    return curves

@@ -1,0 +1,415 @@
+r"""Periodic orbits: limit cycles of the flow by shooting, cycles born at a Hopf point, and period-k
+orbits of a discrete method's map, with their Floquet multipliers (docs/math/bifurcations.md §4).
+
+**Shooting** (flow ``z' = v(z) = -F(z)``): the unknowns are a point ``x0`` of the cycle and its period
+``T``; the equations are ``phi_T(x0) - x0 = 0`` and the phase condition ``<v(x_ref), x0 - x_ref> = 0``
+(``x0`` on the hyperplane through the previous guess normal to the flow there).  Newton's matrix is
+``[[M - I, v(phi_T(x0))], [v(x_ref)^T, 0]]`` with the monodromy matrix ``M = D_x phi_T(x0)`` integrated
+with the variational equation ``Phi' = Dv(z(t)) Phi`` (scipy's DOP853 with the compiled F and DF).  The
+eigenvalues of M are the **Floquet multipliers**; one is 1 (the direction of the flow); the cycle is
+orbitally stable when the others lie inside the unit circle.
+
+**From a Hopf point** the normal form predicts the cycle at a parameter ``a`` near ``a_H``: with the
+eigenvalue ``alpha(a) + i omega(a)`` of J at the equilibrium there and ``c1`` of
+:func:`~gandynamics.analysis.continuation.first_lyapunov_coefficient`, ``|w|^2 = -alpha / Re c1``, the
+orbit ``x(t) ~ z*(a) + 2 Re(w q e^{i t (omega + Im c1 |w|^2)})`` (Kuznetsov 2004, §3.5), hence the
+predicted amplitude ``2 |w| s_max([Re q, Im q])`` and period ``2 pi / (omega + Im c1 |w|^2)``; shooting
+starts from that prediction and the cycle is then continued in the parameter (secant predictor).
+
+**Maps**: a period-k orbit of the map G of a method is a zero of ``G^k(x) - x`` (Newton with the chain
+rule of G's exact Jacobians); its multipliers are the eigenvalues of ``DG(x_{k-1}) ... DG(x_0)``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field as dfield
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from ..errors import GandynamicsError
+
+__all__ = ["Cycle", "MapCycle", "limit_cycle", "hopf_prediction", "cycle_from_hopf", "continue_cycle",
+           "method_map", "map_cycle"]
+
+
+@dataclass
+class Cycle:
+    """A limit cycle of the flow.
+
+    Attributes
+    ----------
+    period : float
+    point : ndarray (n,)          a point of the cycle (on the phase section)
+    orbit : ndarray (m, n)        the cycle sampled at m equally spaced times over one period
+    multipliers : ndarray (n,)    Floquet multipliers (eigenvalues of the monodromy matrix), complex
+    stable : bool                 all multipliers but the trivial one strictly inside the unit circle
+    amplitude : float             max_t ||x(t) - center||_2
+    center : ndarray (n,)         the equilibrium inside (when known) or the orbit's mean
+    residual : float              ||phi_T(x0) - x0||
+    params : dict                 hyperparameter values
+    """
+
+    period: float
+    point: np.ndarray
+    orbit: np.ndarray
+    multipliers: np.ndarray
+    stable: bool
+    amplitude: float
+    center: np.ndarray
+    residual: float
+    params: dict = dfield(default_factory=dict)
+
+    @property
+    def trivial_index(self) -> int:
+        return int(np.argmin(np.abs(self.multipliers - 1)))
+
+    def as_dict(self) -> dict:
+        return {"period": self.period, "point": self.point.tolist(), "amplitude": self.amplitude,
+                "center": self.center.tolist(),
+                "multipliers": [[float(m.real), float(m.imag)] for m in self.multipliers],
+                "stable": bool(self.stable), "residual": self.residual, "hyperparameters": self.params,
+                "orbit": self.orbit.tolist()}
+
+
+@dataclass
+class MapCycle:
+    """A period-k orbit of a method's map (state of the method: z, or (z, w) for two-state methods)."""
+
+    method: str
+    step: float
+    k: int
+    points: np.ndarray
+    multipliers: np.ndarray
+    stable: bool
+    residual: float
+    params: dict = dfield(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"method": self.method, "step": self.step, "period": self.k, "points": self.points.tolist(),
+                "multipliers": [[float(m.real), float(m.imag)] for m in self.multipliers],
+                "stable": bool(self.stable), "residual": self.residual, "hyperparameters": self.params}
+
+
+# --------------------------------------------------------------------------- flow
+def _integrate(fld, p, x0, T, variational=True, dense=False, rtol=1e-11, atol=1e-12):
+    m = fld.compiled()
+    n = fld.n
+
+    def rhs(t, y):
+        z = y[:n]
+        v = -m.field(z, p, np.empty(n))
+        if not variational:
+            return v
+        Phi = y[n:].reshape(n, n)
+        J = -m.jacobian(z, p, np.empty((n, n)))
+        return np.concatenate([v, (J @ Phi).ravel()])
+
+    y0 = np.concatenate([x0, np.eye(n).ravel()]) if variational else np.asarray(x0, float)
+    sol = solve_ivp(rhs, (0.0, T), y0, method="DOP853", rtol=rtol, atol=atol, dense_output=dense)
+    if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
+        raise GandynamicsError(f"integration over one period failed ({sol.message})")
+    yT = sol.y[:, -1]
+    M = yT[n:].reshape(n, n) if variational else None
+    return yT[:n], M, sol
+
+
+def _max_distance(sol, T, c, n) -> float:
+    """``max_t ||x(t) - c||`` over one period: the best of 8192 samples, refined by bounded Brent."""
+    from scipy.optimize import minimize_scalar
+    ts = np.linspace(0.0, T, 8192, endpoint=False)
+    d = np.linalg.norm(sol.sol(ts)[:n].T - c, axis=1)
+    i = int(np.argmax(d))
+    dt = T / 8192
+    lo, hi = max(ts[i] - dt, 0.0), min(ts[i] + dt, T)
+    r = minimize_scalar(lambda t: -np.linalg.norm(sol.sol(t)[:n] - c), bounds=(lo, hi), method="bounded",
+                        options={"xatol": 1e-12 * max(T, 1.0)})
+    return float(max(d[i], -r.fun))
+
+
+def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: float = 1e-10, maxit: int = 30,
+                samples: int = 200) -> Cycle:
+    """A limit cycle of the flow ``z' = -F(z)`` by single shooting (module docstring).
+
+    Parameters
+    ----------
+    fld : VectorField
+    init : sequence (n,)
+        A point near the cycle.
+    period : float
+        A guess of the period (> 0).
+    params : mapping, optional
+    center : sequence, optional
+        The equilibrium the cycle surrounds (for the amplitude); default the orbit's mean.
+    tol : float
+        Newton stops when the update and the residual ``||phi_T(x0) - x0||`` fall below ``tol``.
+
+    Returns
+    -------
+    Cycle
+
+    Raises
+    ------
+    GandynamicsError
+        When Newton does not converge, or converges to an equilibrium (period or amplitude ~ 0).
+    """
+    p = fld.param_vector(params)
+    x = fld.point(init).copy()
+    T = float(period)
+    if not (math.isfinite(T) and T > 0):
+        raise GandynamicsError(f"the period guess must be positive, got {period!r}")
+    n = fld.n
+    m = fld.compiled()
+    vref = -m.field(x, p, np.empty(n))
+    xref = x.copy()
+    if np.linalg.norm(vref) < 1e-12:
+        raise GandynamicsError("the initial point is an equilibrium; start on (or near) the cycle")
+    res = np.inf
+    for _ in range(maxit):
+        xT, M, _ = _integrate(fld, p, x, T)
+        r = np.append(xT - x, vref @ (x - xref))
+        vT = -m.field(xT, p, np.empty(n))
+        Jac = np.block([[M - np.eye(n), vT[:, None]], [vref[None, :], np.zeros((1, 1))]])
+        try:
+            d = np.linalg.solve(Jac, -r)
+        except np.linalg.LinAlgError:
+            raise GandynamicsError("shooting: singular Newton matrix (the cycle is degenerate or the guess is poor)") from None
+        # damp steps that would flip the sign of T or move far
+        lam = 1.0
+        while T + lam * d[n] <= 0.05 * T:
+            lam /= 2
+        x, T = x + lam * d[:n], T + lam * d[n]
+        res = float(np.linalg.norm(r[:n]))
+        if np.linalg.norm(d) * lam < tol * (1 + np.linalg.norm(x)) and res < 1e3 * tol:
+            break
+    else:
+        raise GandynamicsError(f"shooting did not converge in {maxit} Newton steps (residual {res:.3g})")
+    xT, M, sol = _integrate(fld, p, x, T, dense=True)
+    res = float(np.linalg.norm(xT - x))
+    ts = np.linspace(0.0, T, samples, endpoint=False)
+    orbit = sol.sol(ts)[:n].T
+    fine = sol.sol(np.linspace(0.0, T, 8192, endpoint=False))[:n].T
+    c = np.asarray(center, float) if center is not None else fine.mean(axis=0)
+    amp = _max_distance(sol, T, c, n)
+    if amp < 1e-8:
+        raise GandynamicsError("shooting converged to an equilibrium, not a cycle")
+    mult = np.linalg.eigvals(M)
+    k = int(np.argmin(np.abs(mult - 1)))
+    others = np.delete(mult, k)
+    stable = bool(np.all(np.abs(others) < 1 - 1e-9)) if others.size else True
+    return Cycle(period=T, point=x, orbit=orbit, multipliers=mult, stable=stable, amplitude=amp, center=c,
+                 residual=res, params={s.name: float(v) for s, v in zip(fld.hyper, p)})
+
+
+def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_point=None) -> dict:
+    """The normal-form prediction of the cycle born at a Hopf point (module docstring).
+
+    Parameters
+    ----------
+    fld : VectorField
+    vary : str
+        The hyperparameter that crosses the Hopf point.
+    value : float
+        Its value at the Hopf point.
+    at : float
+        The parameter value where the cycle is predicted.
+    hopf_point : sequence, optional
+        The equilibrium at the Hopf point (default: searched).
+
+    Returns
+    -------
+    dict with ``amplitude``, ``period``, ``point`` (a predicted point of the orbit), ``center``
+    (equilibrium at ``at``), ``exists`` (False when the cycle lives on the other side of the Hopf point).
+    """
+    from .continuation import first_lyapunov_coefficient
+    from .spectrum import find_equilibrium
+    base = dict(params or {})
+    pH = {**base, vary: float(value)}
+    zH, _ = find_equilibrium(fld, pH, start=hopf_point)
+    ly = first_lyapunov_coefficient(fld, zH, pH)
+    pa = {**base, vary: float(at)}
+    za, _ = find_equilibrium(fld, pa, start=zH)
+    lam = np.linalg.eigvals(fld.eval_J(za, pa))
+    cand = [v for v in lam if v.imag > 0]
+    if not cand:
+        raise GandynamicsError(f"no complex pair at {vary} = {at:g}: too far from the Hopf point")
+    lam0 = min(cand, key=lambda v: abs(v - 1j * ly["frequency"]))
+    c1 = ly["c1"]
+    # eigenvector at `at` for the amplitude shape (continuous in the parameter)
+    w_, V = np.linalg.eig(fld.eval_J(za, pa))
+    q = V[:, int(np.argmin(np.abs(w_ - lam0)))]
+    q = q / np.linalg.norm(q)
+    r2 = -lam0.real / c1.real if c1.real != 0 else -1.0
+    exists = r2 > 0
+    r = math.sqrt(max(r2, 0.0))
+    Q = np.column_stack([q.real, q.imag])
+    smax = float(np.linalg.svd(Q, compute_uv=False)[0])
+    freq = lam0.imag + c1.imag * max(r2, 0.0)
+    # the phase where |Re(q e^{i phi})| is largest: the first right singular vector
+    _, _, Vt = np.linalg.svd(Q)
+    phi = math.atan2(-Vt[0, 1], Vt[0, 0])
+    point = za + 2 * r * np.real(q * np.exp(1j * phi))
+    return {"amplitude": 2 * r * smax, "period": 2 * math.pi / freq, "point": point, "center": za,
+            "exists": bool(exists), "lyapunov": ly["lyapunov"], "c1": c1, "alpha": float(lam0.real)}
+
+
+def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_point=None, **kw) -> Cycle:
+    """Shooting started from :func:`hopf_prediction` at ``vary = at``."""
+    pred = hopf_prediction(fld, vary, value, at, params, hopf_point)
+    if not pred["exists"]:
+        raise GandynamicsError(f"the normal form predicts no cycle at {vary} = {at:g} (the Hopf point at "
+                               f"{value:g} is {'sub' if pred['lyapunov'] > 0 else 'super'}critical: the cycle "
+                               f"exists on the other side)")
+    return limit_cycle(fld, pred["point"], pred["period"], {**dict(params or {}), vary: at},
+                       center=pred["center"], **kw)
+
+
+def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> list:
+    """Follow a cycle along ``values`` of a hyperparameter (natural-parameter continuation, secant
+    predictor of point and period from the two previous cycles).  Stops early (returning what it has) if
+    shooting fails or the cycle collapses."""
+    from .spectrum import find_equilibrium
+    out = [first]
+    base = dict(params or {})
+    for a in list(values):
+        prev = out[-1]
+        if len(out) >= 2:
+            a_prev = out[-1].params[vary]
+            a_pp = out[-2].params[vary]
+            s = (a - a_prev) / (a_prev - a_pp) if a_prev != a_pp else 0.0
+            x0 = prev.point + s * (prev.point - out[-2].point)
+            T0 = prev.period + s * (prev.period - out[-2].period)
+        else:
+            x0, T0 = prev.point, prev.period
+        try:
+            zc, _ = find_equilibrium(fld, {**base, vary: a}, start=prev.center)
+            cyc = limit_cycle(fld, x0, T0, {**base, vary: a}, center=zc)
+        except GandynamicsError:
+            break
+        out.append(cyc)
+    return out
+
+
+# --------------------------------------------------------------------------- maps
+_MAP_METHODS = ("gd", "eg", "eftp", "ogda", "momentum")
+
+
+def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
+    """The map ``G`` of a discrete method and its exact Jacobian ``DG`` (from the compiled F and DF).
+
+    States: gd, eg ``z``; eftp ``(z_k, w_{k-1})``; ogda, momentum ``(z_k, z_{k-1})``; at a fixed point
+    ``DG`` is :func:`gandynamics.analysis.rates.iteration_matrix` of ``A = DF(z*)`` (docs/mathematics.md §0.4).
+
+    Returns
+    -------
+    (G, DG, N) with ``G(x) -> x_next`` and ``DG(x) -> (N, N)``, N the state dimension.
+    """
+    if method not in _MAP_METHODS:
+        raise GandynamicsError(f"unknown method {method!r} for a map; accepted: {', '.join(_MAP_METHODS)}")
+    p = fld.param_vector(params)
+    m = fld.compiled()
+    n = fld.n
+    I = np.eye(n)
+    F = lambda z: m.field(np.asarray(z, float), p, np.empty(n))
+    D = lambda z: m.jacobian(np.asarray(z, float), p, np.empty((n, n)))
+    if method == "gd":
+        return (lambda x: x - h * F(x)), (lambda x: I - h * D(x)), n
+    if method == "eg":
+        def G(x):
+            return x - h * F(x - h * F(x))
+
+        def DG(x):
+            w = x - h * F(x)
+            return I - h * D(w) @ (I - h * D(x))
+        return G, DG, n
+    if method == "eftp":
+        def G(x):
+            z, wp = x[:n], x[n:]
+            w = z - h * F(wp)
+            return np.concatenate([z - h * F(w), w])
+
+        def DG(x):
+            z, wp = x[:n], x[n:]
+            w = z - h * F(wp)
+            Dw, Dwp = D(w), D(wp)
+            return np.block([[I - h * Dw, h * h * Dw @ Dwp], [I, -h * Dwp]])
+        return G, DG, 2 * n
+    if method == "ogda":
+        def G(x):
+            z, zp = x[:n], x[n:]
+            return np.concatenate([z - 2 * h * F(z) + h * F(zp), z])
+
+        def DG(x):
+            z, zp = x[:n], x[n:]
+            return np.block([[I - 2 * h * D(z), h * D(zp)], [I, np.zeros((n, n))]])
+        return G, DG, 2 * n
+
+    def G(x):
+        z, zp = x[:n], x[n:]
+        return np.concatenate([z - h * F(z) + beta * (z - zp), z])
+
+    def DG(x):
+        z = x[:n]
+        return np.block([[(1 + beta) * I - h * D(z), -beta * I], [I, np.zeros((n, n))]])
+    return G, DG, 2 * n
+
+
+def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: float = 0.0, tol: float = 1e-12,
+              maxit: int = 50) -> MapCycle:
+    """A period-``k`` orbit of ``method``'s map by Newton on ``G^k(x) - x`` from ``init`` (a point z, or a
+    full state for two-state methods; ``z`` alone is doubled to ``(z, z)``).
+
+    Returns
+    -------
+    MapCycle
+        Points ``x_0 .. x_{k-1}`` (shape (k, N)), multipliers (eigenvalues of the product of the k
+        Jacobians), stable when all lie strictly inside the unit circle.
+
+    Raises
+    ------
+    GandynamicsError
+        No convergence, or the orbit has a smaller period (e.g. a fixed point when k = 2).
+    """
+    if int(k) != k or k < 1:
+        raise GandynamicsError(f"the period k must be a whole number >= 1, got {k!r}")
+    k = int(k)
+    G, DG, N = method_map(fld, method, float(h), params, beta)
+    x = np.asarray(init, float).reshape(-1)
+    if x.size == fld.n and N == 2 * fld.n:
+        x = np.concatenate([x, x])
+    if x.size != N:
+        raise GandynamicsError(f"the start must have {fld.n} (or {N}) entries, got {x.size}")
+
+    def orbit(x):
+        pts, P = [x], np.eye(N)
+        for _ in range(k):
+            P = DG(pts[-1]) @ P
+            pts.append(G(pts[-1]))
+        return pts, P
+
+    res = np.inf
+    for _ in range(maxit):
+        pts, P = orbit(x)
+        r = pts[-1] - x
+        res = float(np.linalg.norm(r))
+        if not np.isfinite(res):
+            raise GandynamicsError("the map diverged from the start point; start closer to the orbit")
+        try:
+            d = np.linalg.solve(P - np.eye(N), -r)
+        except np.linalg.LinAlgError:
+            raise GandynamicsError("singular Newton matrix: a multiplier equals 1 (degenerate orbit)") from None
+        x = x + d
+        if np.linalg.norm(d) < tol * (1 + np.linalg.norm(x)):
+            break
+    else:
+        raise GandynamicsError(f"no period-{k} orbit found (Newton residual {res:.3g})")
+    pts, P = orbit(x)
+    pts = np.array(pts[:k])
+    for j in range(1, k):
+        if k % j == 0 and np.linalg.norm(pts[j] - pts[0]) < 1e-8 * (1 + np.linalg.norm(pts[0])):
+            raise GandynamicsError(f"the orbit found has period {j}, not {k}")
+    mult = np.linalg.eigvals(P)
+    return MapCycle(method=method, step=float(h), k=k, points=pts, multipliers=mult,
+                    stable=bool(np.max(np.abs(mult)) < 1 - 1e-12), residual=float(np.linalg.norm(G(pts[-1]) - pts[0]) if k > 1 else np.linalg.norm(G(pts[0]) - pts[0])),
+                    params={s.name: float(v) for s, v in zip(fld.hyper, fld.param_vector(params))})

@@ -1,0 +1,290 @@
+r"""What kind of point is it: local Nash, local minimax, differential Stackelberg, stable, spurious
+(docs/math/bifurcations.md §5).
+
+At a point ``z = (theta, psi)`` (an equilibrium by default) with the players' losses ``L_G, L_D`` of the
+*regularized game* (penalties included; a field transform such as consensus optimization changes the
+training operator, not the game, and is ignored here):
+
+* **local Nash** (differential Nash, Ratliff, Burden & Sastry 2013): ``grad_theta L_G = 0``,
+  ``grad_psi L_D = 0`` and each player's own Hessian ``H_G = d^2 L_G / d theta^2``,
+  ``H_D = d^2 L_D / d psi^2`` positive definite (sufficient: True); a negative eigenvalue violates the
+  necessary condition (False); positive semidefinite but singular is inconclusive (None);
+* **zero-sum** is decided symbolically: the game is zero-sum *up to each player's own regularizer terms*
+  when ``d^2 (L_G + L_D) / d theta d psi = 0`` identically (then ``L_D = -L_G + r_G(theta) + r_D(psi)``
+  and both players face the same strategic interaction as ``min_theta max_psi f`` with ``f`` having
+  ``f_thth = d^2 L_G/d theta^2``, ``f_psps = -d^2 L_D/d psi^2``, ``f_thps = d^2 L_G/d theta d psi``);
+* **local minimax** (Jin, Netrapalli & Jordan 2020, second-order conditions): sufficient (strict) when
+  ``f_psps < 0`` and the Schur complement ``f_thth - f_thps f_psps^{-1} f_psth > 0``; necessary
+  ``f_psps <= 0`` and (when ``f_psps < 0``) the Schur complement ``>= 0``; None for a general-sum game;
+* **differential Stackelberg** with the generator leading (Fiez, Chasnov & Ratliff 2020): the
+  follower's best response ``psi*(theta)`` (implicit function of ``grad_psi L_D = 0``),
+  ``H_D > 0``, the leader's total derivative ``D f1 = grad_theta L_G + Dpsi*^T grad_psi L_G = 0`` and its
+  total second derivative ``D^2 f1 > 0`` (computed by central differences of the exact ``D f1`` along the
+  exact best response; for a zero-sum game at an equilibrium it equals the Schur complement above);
+* **stable**: under the flow (``max Re lambda(J) < 0``) and under each discrete method at a step h
+  (spectral radius of its iteration matrix < 1, :func:`gandynamics.analysis.rates.local_rate`);
+* **spurious** (Mazumdar, Ratliff & Sastry 2019; Wang, Zhang & Ba 2020): stable for the flow or a method
+  but neither local Nash nor local minimax (zero-sum) / differential Stackelberg (general-sum, the
+  sequential analogue of local minimax); None when the second-order tests are inconclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dfield
+
+import numpy as np
+import sympy as sp
+
+from ..errors import GandynamicsError
+from ._symbolic import _MODULES
+
+__all__ = ["Classification", "classify", "is_zero_sum", "own_hessians"]
+
+#: eigenvalues within this (relative to the matrix scale, absolute below 1) of 0 count as zero
+DEF_TOL = 1e-9
+
+
+def _definiteness(H, tol=DEF_TOL):
+    """'pd', 'psd' (singular), 'indefinite' or 'negative' (has a negative eigenvalue: same as indefinite for our
+    purposes), for a symmetric matrix; also the eigenvalues."""
+    H = 0.5 * (H + H.T)
+    if H.size == 0:
+        return "pd", np.array([])
+    w = np.linalg.eigvalsh(H)
+    scale = max(1.0, float(np.max(np.abs(w))))
+    if np.all(w > tol * scale):
+        return "pd", w
+    if np.all(w > -tol * scale):
+        return "psd", w
+    return "not-psd", w
+
+
+def _tri(kind):
+    return True if kind == "pd" else (None if kind == "psd" else False)
+
+
+@dataclass
+class Classification:
+    """The verdicts at one point (see the module docstring for each)."""
+
+    point: np.ndarray
+    residual: float
+    zero_sum: bool
+    local_nash: bool | None
+    local_minimax: bool | None
+    differential_stackelberg: bool | None
+    flow_stable: bool | None
+    methods: dict
+    spurious: bool | None
+    hessians: dict = dfield(default_factory=dict)
+    notes: list = dfield(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"point": self.point.tolist(), "residual": self.residual, "zero_sum": self.zero_sum,
+                "local_nash": self.local_nash, "local_minimax": self.local_minimax,
+                "differential_stackelberg": self.differential_stackelberg, "flow_stable": self.flow_stable,
+                "methods": self.methods, "spurious": self.spurious,
+                "hessians": {k: np.asarray(v).tolist() for k, v in self.hessians.items()}, "notes": self.notes}
+
+
+def _lamb(fld, exprs):
+    f = sp.lambdify(list(fld.z) + list(fld.hyper), exprs, modules=_MODULES, cse=True)
+    return lambda z, p: np.asarray(f(*np.asarray(z, float), *np.asarray(p, float)), dtype=float)
+
+
+def _parts(fld):
+    d = fld.__dict__.get("_bif_parts")
+    if d is None:
+        g = fld.game
+        th, ps = list(g.theta), list(g.psi)
+        LG, LD = g.loss_g, g.loss_d
+        d = {
+            "gradG_th": _lamb(fld, sp.Matrix([LG]).jacobian(th)),
+            "gradG_ps": _lamb(fld, sp.Matrix([LG]).jacobian(ps)),
+            "gradD_ps": _lamb(fld, sp.Matrix([LD]).jacobian(ps)),
+            "G_thth": _lamb(fld, sp.hessian(LG, th)),
+            "G_thps": _lamb(fld, sp.Matrix([LG]).jacobian(th).T.jacobian(ps)),
+            "G_psps": _lamb(fld, sp.hessian(LG, ps)),
+            "D_psps": _lamb(fld, sp.hessian(LD, ps)),
+            "D_psth": _lamb(fld, sp.Matrix([LD]).jacobian(ps).T.jacobian(th)),
+        }
+        fld.__dict__["_bif_parts"] = d
+    return d
+
+
+def is_zero_sum(fld) -> bool:
+    """True when ``d^2 (L_G + L_D) / d theta d psi`` vanishes identically (module docstring): symbolic
+    simplification first; expressions sympy cannot reduce are checked at 20 random points (|.| < 1e-10)."""
+    g = fld.game
+    S = g.loss_g + g.loss_d
+    cross = [sp.diff(S, t, q) for t in g.theta for q in g.psi]
+    undecided = []
+    for e in cross:
+        if e == 0:
+            continue
+        try:
+            e2 = sp.simplify(e) if sp.count_ops(e) < 200 else e
+        except Exception:  # noqa: BLE001 - simplification failing only means "check numerically"
+            e2 = e
+        if e2 != 0:
+            undecided.append(e2)
+    if not undecided:
+        return True
+    f = _lamb(fld, undecided)
+    rng = np.random.default_rng(0)
+    p = fld.param_vector()
+    for _ in range(20):
+        z = rng.normal(size=fld.n)
+        v = f(z, p)
+        if np.any(~np.isfinite(v)) or np.max(np.abs(v)) > 1e-10:
+            return False
+    return True
+
+
+def own_hessians(fld, z, params=None) -> dict:
+    """``H_G = d^2 L_G/d theta^2`` and ``H_D = d^2 L_D/d psi^2`` at z (exact, sympy), with the mixed blocks
+    ``G_thps = d^2 L_G/d theta d psi`` and ``D_psth = d^2 L_D/d psi d theta``."""
+    P = _parts(fld)
+    p = fld.param_vector(params)
+    nt, npsi = fld.n_theta, fld.n - fld.n_theta
+    return {"H_G": P["G_thth"](z, p).reshape(nt, nt), "H_D": P["D_psps"](z, p).reshape(npsi, npsi),
+            "G_thps": P["G_thps"](z, p).reshape(nt, npsi), "D_psth": P["D_psth"](z, p).reshape(npsi, nt),
+            "G_psps": P["G_psps"](z, p).reshape(npsi, npsi)}
+
+
+def _stackelberg(fld, z, p, tol):
+    """(verdict, D^2 f1, |D f1|) for the generator leading (module docstring)."""
+    P = _parts(fld)
+    nt = fld.n_theta
+    npsi = fld.n - nt
+
+    def best_response(th, ps0):
+        ps = ps0.copy()
+        for _ in range(50):
+            zz = np.concatenate([th, ps])
+            g = P["gradD_ps"](zz, p).reshape(npsi)
+            Hd = P["D_psps"](zz, p).reshape(npsi, npsi)
+            d = np.linalg.solve(Hd, -g)
+            ps = ps + d
+            if np.linalg.norm(d) < 1e-14 * (1 + np.linalg.norm(ps)):
+                break
+        return ps
+
+    def total_grad(th, ps0):
+        ps = best_response(th, ps0)
+        zz = np.concatenate([th, ps])
+        Hd = P["D_psps"](zz, p).reshape(npsi, npsi)
+        Dps = -np.linalg.solve(Hd, P["D_psth"](zz, p).reshape(npsi, nt))      # d psi* / d theta
+        return P["gradG_th"](zz, p).reshape(nt) + Dps.T @ P["gradG_ps"](zz, p).reshape(npsi)
+
+    th0, ps0 = z[:nt], z[nt:]
+    g1 = total_grad(th0, ps0)
+    D2 = np.empty((nt, nt))
+    for i in range(nt):
+        e = np.zeros(nt)
+        hstep = 1e-5 * max(1.0, abs(th0[i]))
+        e[i] = hstep
+        D2[:, i] = (total_grad(th0 + e, ps0) - total_grad(th0 - e, ps0)) / (2 * hstep)
+    D2 = 0.5 * (D2 + D2.T)
+    kind, _ = _definiteness(D2, 1e-6)
+    first = float(np.linalg.norm(g1))
+    if first > 1e-7 * (1 + np.linalg.norm(z)):
+        return False, D2, first
+    return _tri(kind), D2, first
+
+
+def classify(fld, params=None, at=None, *, step: float | None = None, methods=("gd", "eg", "eftp", "ogda"),
+             beta: float = 0.0, tol: float = 1e-10) -> Classification:
+    """Classify a point of a game (module docstring).
+
+    Parameters
+    ----------
+    fld : VectorField
+    params : mapping, optional
+        Hyperparameter values.
+    at : sequence (n,), optional
+        The point (default: the equilibrium, known or searched).
+    step : float, optional
+        The step h at which the discrete ``methods`` are tested; without it each method reports its
+        largest stable step instead (:func:`gandynamics.analysis.rates.largest_stable_step`).
+    methods : sequence of str
+        Discrete methods to test (gd, eg, eftp, ogda, momentum, altgd, altmomentum).
+
+    Returns
+    -------
+    Classification
+
+    Raises
+    ------
+    GandynamicsError
+        At a point that is not stationary (``||F|| > 1e-8``): the solution concepts are about stationary
+        points.
+    """
+    from .rates import largest_stable_step, local_rate
+    from .spectrum import analysis_point
+    p = fld.param_vector(params)
+    z, res = analysis_point(fld, p, at, tol)
+    notes = []
+    if res > 1e-8:
+        raise GandynamicsError(f"the point is not stationary (||F|| = {res:.3g}); local Nash, minimax and "
+                               "stability are defined at equilibria")
+    nonsmooth = fld.nonsmooth_at(z, p)
+    if nonsmooth:
+        raise GandynamicsError("the field is not differentiable at this point (" + ", ".join(nonsmooth)
+                               + "): no second-order classification exists")
+    if any(r.stage == "field" for r in _field_regs(fld)):
+        notes.append("a field transform (e.g. consensus) changes the training operator, not the game: "
+                     "Nash/minimax use the losses, stability uses the transformed field")
+    H = own_hessians(fld, z, p)
+    kG, wG = _definiteness(H["H_G"])
+    kD, wD = _definiteness(H["H_D"])
+    nash = True if (kG == "pd" and kD == "pd") else (False if "not-psd" in (kG, kD) else None)
+    zs = is_zero_sum(fld)
+    minimax = None
+    if zs:
+        fyy = -H["H_D"]
+        kyy, _ = _definiteness(-fyy)          # -f_psps = H_D
+        if kyy == "not-psd":
+            minimax = False
+        else:
+            if kyy == "pd":
+                schur = H["H_G"] - H["G_thps"] @ np.linalg.solve(fyy, H["G_thps"].T)
+                ks, ws = _definiteness(schur)
+                H["schur"] = schur
+                minimax = True if ks == "pd" else (None if ks == "psd" else False)
+            else:
+                minimax = None
+    if kD == "pd":
+        stack, D2, first = _stackelberg(fld, z, p, tol)
+        H["leader_total_hessian"] = D2
+    else:
+        stack = False if kD == "not-psd" else None
+    A = fld.eval_DF(z, p)
+    lam = np.linalg.eigvals(-A)
+    flow = bool(np.max(lam.real) < 0)
+    meth = {}
+    for m in methods:
+        if step is not None:
+            rho = local_rate(m, A, float(step), n_theta=fld.n_theta, beta=beta)
+            meth[m] = {"step": float(step), "spectral_radius": rho, "stable": bool(rho < 1 - 1e-12)}
+        else:
+            hmax = largest_stable_step(m, A, n_theta=fld.n_theta, beta=beta)
+            meth[m] = {"largest_stable_step": hmax, "stable": hmax is not None}
+    stable_any = flow or any(v["stable"] for v in meth.values())
+    solution = nash if not zs else (True if (nash or minimax) else (None if (nash is None or minimax is None) else False))
+    if not zs:
+        solution = True if (nash or stack) else (None if (nash is None or stack is None) else False)
+    spurious = (not solution) if (stable_any and solution is not None) else (False if not stable_any else None)
+    H["eig_H_G"], H["eig_H_D"], H["eig_J"] = wG, wD, lam
+    H = {k: (v if not np.iscomplexobj(v) else np.stack([v.real, v.imag], -1)) for k, v in H.items()}
+    return Classification(point=z, residual=res, zero_sum=zs, local_nash=nash, local_minimax=minimax,
+                          differential_stackelberg=stack, flow_stable=flow, methods=meth,
+                          spurious=spurious, hessians=H, notes=notes)
+
+
+def _field_regs(fld):
+    out = []
+    for r in fld.regularizers:
+        for part in getattr(r, "parts", lambda: [r])():
+            out.append(part)
+    return [r for r in out if hasattr(r, "stage")]

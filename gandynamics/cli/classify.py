@@ -1,0 +1,74 @@
+"""``gandynamics classify``: is the point a local Nash, local minimax or differential Stackelberg point,
+is it stable for the flow and the methods, is it spurious (a thin layer over
+:func:`gandynamics.analysis.solution_concepts.classify`; docs/math/bifurcations.md §5)."""
+
+from __future__ import annotations
+
+
+def add_parser(sub):
+    from .common import add_game_arguments
+    p = sub.add_parser(
+        "classify", help="local Nash / local minimax / Stackelberg / stable / spurious at an equilibrium",
+        description="At the equilibrium (or --at a stationary point): local Nash (each player's own Hessian "
+                    "positive definite; None when only semidefinite), local minimax for zero-sum games (Jin, "
+                    "Netrapalli & Jordan 2020: the follower's Hessian and the Schur complement), differential "
+                    "Stackelberg with the generator leading (Fiez, Chasnov & Ratliff 2020), stability under the "
+                    "flow and under each method (at --step, or its largest stable step), and whether a stable "
+                    "point is spurious (neither Nash nor minimax/Stackelberg; Mazumdar, Ratliff & Sastry 2019).  "
+                    "Zero-sum means L_G + L_D has no mixed theta-psi term (each player's own regularizer "
+                    "terms allowed).",
+        epilog="example: gandynamics classify quadratic --param a=3 --param b=2 --param c=-1 --step 0.1 --json")
+    add_game_arguments(p)
+    p.add_argument("--at", metavar="v1,v2,...", help="classify this point instead of the equilibrium")
+    p.add_argument("--step", metavar="H", default=None, help="test the methods at this step (default: report "
+                                                             "each method's largest stable step)")
+    p.add_argument("--methods", default="gd,eg,eftp,ogda", help="methods to test (default gd,eg,eftp,ogda)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object with local_nash, local_minimax (null for a general-sum game), "
+                        "differential_stackelberg, flow_stable, spurious, methods, hessians")
+    p.set_defaults(run=run)
+    return p
+
+
+def _b(v):
+    return "inconclusive (semidefinite)" if v is None else ("yes" if v else "no")
+
+
+def run(args) -> int:
+    from ..analysis.rates import RATE_METHODS
+    from ..analysis.solution_concepts import classify
+    from ..errors import GandynamicsError
+    from .common import build_field, dumps, parse_vector
+    from .continue_cmd import _num
+    fld, hyper = build_field(args)
+    at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    bad = [m for m in methods if m not in RATE_METHODS or m == "flow"]
+    if bad or not methods:
+        raise GandynamicsError(f"unknown method(s) {', '.join(bad) or '(none given)'}; accepted: "
+                               f"{', '.join(m for m in RATE_METHODS if m != 'flow')}")
+    step = _num(args.step, "--step", positive=True) if args.step is not None else None
+    c = classify(fld, hyper, at=at, step=step, methods=methods)
+    d = c.as_dict()
+    if args.json:
+        print(dumps(d))
+        return 0
+    print(f"game: {fld.name}   point ({', '.join(fld.names)}) = ({', '.join(f'{v:.6g}' for v in c.point)})   "
+          f"|F| = {c.residual:.2g}")
+    print(f"zero-sum (up to own regularizer terms): {'yes' if c.zero_sum else 'no'}")
+    eg = ", ".join(f"{v:.6g}" for v in c.hessians["eig_H_G"]) or "-"
+    ed = ", ".join(f"{v:.6g}" for v in c.hessians["eig_H_D"]) or "-"
+    print(f"local Nash:                  {_b(c.local_nash)}   eig H_G = [{eg}], eig H_D = [{ed}]")
+    print(f"local minimax:               {'n/a (general-sum)' if c.local_minimax is None and not c.zero_sum else _b(c.local_minimax)}")
+    print(f"differential Stackelberg:    {_b(c.differential_stackelberg)}   (generator leading)")
+    print(f"stable under the flow:       {'yes' if c.flow_stable else 'no'}")
+    for m, v in c.methods.items():
+        if "spectral_radius" in v:
+            print(f"stable under {m:6s} h={v['step']:g}: {'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:.6g})")
+        else:
+            h = v["largest_stable_step"]
+            print(f"stable under {m:6s}:         " + ("for no step" if h is None else f"for h < {h:.6g}"))
+    print(f"spurious:                    {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
+    for n in c.notes:
+        print("note: " + n)
+    return 0

@@ -1,0 +1,162 @@
+"""``gandynamics continue``: pseudo-arclength continuation of equilibria (flow) or of a method's fixed
+points as one parameter varies, with located bifurcations (a thin layer over
+:func:`gandynamics.analysis.continuation.continuation`; docs/math/bifurcations.md)."""
+
+from __future__ import annotations
+
+import math
+
+
+def add_parser(sub):
+    from .common import add_game_arguments
+    p = sub.add_parser(
+        "continue", help="continue equilibria in a parameter and locate fold, Hopf, flip, Neimark-Sacker points",
+        description="Follow the equilibria of the flow (default) or the fixed points of a discrete method's map "
+                    "while one parameter varies (pseudo-arclength: tangent predictor, Newton corrector on the "
+                    "bordered system with the exact Jacobians, adaptive step), with the eigenvalues of J = -DF "
+                    "(flow) or the multipliers of the map along the branch.  Events are located to ~1e-12 in "
+                    "the parameter: flow fold, hopf (with the first Lyapunov coefficient: supercritical / "
+                    "subcritical) and branch-point; maps fold (multiplier +1), flip (-1) and neimark-sacker "
+                    "(a complex pair on the unit circle).  See docs/math/bifurcations.md.",
+        epilog="examples: gandynamics continue dirac --reg r1 --vary gamma=0.5:-0.5 ;  "
+               "gandynamics continue dirac --reg r1 --param gamma=0.5 --method gd --vary h=0.1:8 --json ;  "
+               "gandynamics continue dirac --reg r1 --method gd --vary gamma=0.02:2 --vary2 h=0.02:5")
+    add_game_arguments(p)
+    p.add_argument("--vary", required=True, metavar="NAME=LO:HI",
+                   help="the varied parameter and its range: a hyperparameter (e.g. gamma=0:2) or, with --method, "
+                        "the step (h=0.1:5); the branch starts at LO")
+    p.add_argument("--method", default=None,
+                   help="a discrete method (gd, eg, eftp, ogda, momentum, altgd): continue the fixed points of its map "
+                        "and report multipliers; default: the continuous flow")
+    p.add_argument("--step", metavar="H", default=None, help="the step h of --method (unless h varies)")
+    p.add_argument("--beta", default="0", help="momentum coefficient (momentum only; default 0)")
+    p.add_argument("--start", metavar="v1,v2,...", default=None,
+                   help="a guess of the equilibrium at LO (default: the game's equilibrium, else 0)")
+    p.add_argument("--max-points", default="2000", help="largest number of branch points (default 2000)")
+    p.add_argument("--max-step", default=None, metavar="DS",
+                   help="largest arclength step (default |HI - LO| / 10); smaller gives a denser branch (events "
+                        "are located exactly either way)")
+    p.add_argument("--vary2", metavar="NAME=LO:HI", default=None,
+                   help="two-parameter mode: continue every event found in the plane (--vary) x (--vary2) as a "
+                        "curve (e.g. --vary gamma=0.02:2 --vary2 h=0.02:5 --method gd: the stability boundaries "
+                        "of GD); seeds are one-parameter continuations in the second parameter")
+    p.add_argument("--seeds", metavar="v1,v2,...", default=None,
+                   help="two-parameter mode: values of the first parameter where the seeding continuations run "
+                        "(default: 4 values across its range)")
+    p.add_argument("--json", action="store_true",
+                   help='print {"branch": {...}, "events": [{"type", "parameter", "value", "point", '
+                        '"eigenvalues" | "multipliers", ...}]}')
+    p.set_defaults(run=run)
+    return p
+
+
+def parse_vary(text: str):
+    """``"gamma=0:2"`` -> ``("gamma", 0.0, 2.0)`` or a one-line error."""
+    from ..errors import GandynamicsError
+    name, eq, rng = text.partition("=")
+    lo, colon, hi = rng.partition(":")
+    try:
+        if not (eq and colon and name.strip()):
+            raise ValueError
+        lo_f, hi_f = float(lo), float(hi)
+    except ValueError:
+        raise GandynamicsError(f"malformed --vary {text!r}; expected NAME=LO:HI, e.g. gamma=0:2") from None
+    if not (math.isfinite(lo_f) and math.isfinite(hi_f)) or lo_f == hi_f:
+        raise GandynamicsError(f"--vary needs two different finite numbers LO:HI, got {rng!r}")
+    return name.strip(), lo_f, hi_f
+
+
+def _num(text, what, positive=False):
+    from ..errors import GandynamicsError
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"{what} must be a number, got {text!r}") from None
+    if not math.isfinite(v) or (positive and v <= 0):
+        raise GandynamicsError(f"{what} must be a {'positive ' if positive else ''}finite number, got {text!r}")
+    return v
+
+
+def run(args) -> int:
+    from ..analysis.continuation import continuation
+    from ..errors import GandynamicsError
+    from .common import build_field, dumps, parse_vector
+    name, lo, hi = parse_vary(args.vary)
+    fld, hyper = build_field(args)
+    step = _num(args.step, "--step", positive=True) if args.step is not None else None
+    if args.method is None and step is not None:
+        raise GandynamicsError("--step applies to a discrete --method only")
+    try:
+        mp = int(args.max_points)
+        if mp < 2:
+            raise ValueError
+    except ValueError:
+        raise GandynamicsError(f"--max-points must be a whole number >= 2, got {args.max_points!r}") from None
+    start = parse_vector(args.start, fld.n, "--start", fld.names) if args.start else None
+    hyper.pop(name, None)
+    if args.vary2:
+        return _two_parameter(args, fld, hyper, name, lo, hi, step)
+    ds_max = _num(args.max_step, "--max-step", positive=True) if args.max_step is not None else None
+    br = continuation(fld, name, lo, hi, params=hyper, method=args.method, step=step,
+                      beta=_num(args.beta, "--beta"), start=start, max_points=mp, ds_max=ds_max,
+                      ds=None if ds_max is None else min(ds_max, abs(hi - lo) / 50))
+    d = br.as_dict()
+    if args.json:
+        print(dumps(d))
+        return 0
+    what = "equilibria of the flow" if args.method is None else f"fixed points of {args.method}" + (
+        f" (h = {step:g})" if step is not None else "")
+    print(f"game: {fld.name}   branch of {what}   {name} from {lo:g} to {hi:g}: {len(br.values)} points")
+    stab = br.stable
+    changes = [i for i in range(1, len(stab)) if stab[i] != stab[i - 1]]
+    print(f"stable at the start: {'yes' if stab[0] else 'no'}; stability changes {len(changes)} time(s)")
+    if not br.events:
+        print("no bifurcation located in the range")
+    for e in br.events:
+        spec = e.eigenvalues if e.eigenvalues is not None else e.multipliers
+        s = ", ".join(f"{v.real:+.6g}{v.imag:+.6g}i" for v in spec)
+        print(f"\n{e.type:15s} {name} = {e.value:.12g}   point ({', '.join(f'{v:.6g}' for v in e.point)})")
+        print(f"  {'eigenvalues of J' if e.eigenvalues is not None else 'multipliers'}: {s}")
+        if e.type == "hopf":
+            l1 = e.extra.get("lyapunov")
+            print(f"  frequency {e.extra.get('frequency'):.6g}   first Lyapunov coefficient "
+                  f"{'-' if l1 is None else format(l1, '.6g')}   {e.extra.get('criticality')}")
+        if e.type == "neimark-sacker":
+            print(f"  angle of the critical multiplier {e.extra['angle']:.6g} rad")
+        if e.type in ("flip", "neimark-sacker") and "criticality" in e.extra:
+            nf = e.extra.get("normal_form")
+            print(f"  normal-form coefficient {'-' if nf is None else format(nf, '.6g')}   {e.extra['criticality']}")
+    return 0
+
+
+def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
+    from ..analysis.continuation import stability_boundaries
+    from ..errors import GandynamicsError
+    from .common import dumps
+    name2, lo2, hi2 = parse_vary(args.vary2)
+    if name2 == name:
+        raise GandynamicsError("--vary and --vary2 must name two different parameters")
+    hyper.pop(name2, None)
+    seeds = None
+    if args.seeds:
+        try:
+            seeds = [float(v) for v in args.seeds.split(",")]
+        except ValueError:
+            raise GandynamicsError(f"--seeds must be comma-separated numbers, got {args.seeds!r}") from None
+    box = ((min(lo, hi), max(lo, hi)), (min(lo2, hi2), max(lo2, hi2)))
+    curves = stability_boundaries(fld, (name, name2), box, method=args.method, step=step, params=hyper,
+                                  beta=_num(args.beta, "--beta"), seeds=seeds, progress=not args.json)
+    if args.json:
+        print(dumps({"curves": [c.as_dict() for c in curves]}))
+        return 0
+    what = "the flow" if args.method is None else args.method
+    print(f"game: {fld.name}   codimension-one curves of {what} in ({name}, {name2}) over "
+          f"[{box[0][0]:g}, {box[0][1]:g}] x [{box[1][0]:g}, {box[1][1]:g}]: {len(curves)}")
+    for c in curves:
+        on = c.on_boundary
+        print(f"\n{c.kind}: {len(c.a1)} points, {int(c.genuine.sum())} genuine, {int(on.sum())} on the stability "
+              f"boundary; {name} in [{c.a1.min():.6g}, {c.a1.max():.6g}], {name2} in [{c.a2.min():.6g}, {c.a2.max():.6g}]")
+        idx = sorted(set([0, len(c.a1) // 4, len(c.a1) // 2, 3 * len(c.a1) // 4, len(c.a1) - 1]))
+        for i in idx:
+            print(f"  {name} = {c.a1[i]:.8g}   {name2} = {c.a2[i]:.8g}" + ("   (bounds the stable region)" if on[i] else ""))
+    return 0

@@ -1,0 +1,145 @@
+"""``gandynamics cycle``: a limit cycle of the flow (shooting; from a Hopf point or a start point) or a
+period-k orbit of a method's map, with its period and Floquet multipliers (a thin layer over
+:mod:`gandynamics.analysis.cycles`; docs/math/bifurcations.md §4)."""
+
+from __future__ import annotations
+
+
+def add_parser(sub):
+    from .common import add_game_arguments
+    p = sub.add_parser(
+        "cycle", help="limit cycles (shooting) and period-k orbits of a method, with Floquet multipliers",
+        description="Find a periodic orbit and its Floquet multipliers.  Flow: single shooting with the "
+                    "variational equations (one multiplier is 1; the cycle is stable when the others lie inside "
+                    "the unit circle), started from the normal-form prediction at a Hopf point (--from-hopf "
+                    "NAME=VALUE_H:AT: the Hopf point of parameter NAME at VALUE_H, cycle at AT) or from --init "
+                    "with a --period guess (default: the period is estimated from a short simulation).  "
+                    "With --method and --k: a period-k orbit of the method's map by Newton on G^k(x) = x.",
+        epilog="examples: gandynamics cycle hopf --from-hopf beta=0:0.2 ;  "
+               "gandynamics cycle hopf --param beta=0.2 --init 0.5,0 --period 6 --json")
+    add_game_arguments(p)
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--from-hopf", metavar="NAME=VH:AT",
+                     help="start from the Hopf point of hyperparameter NAME at VH (e.g. located by `gandynamics "
+                          "continue`) and find the cycle at NAME = AT")
+    src.add_argument("--init", metavar="v1,v2,...", help="a point near the cycle (flow) or on the orbit (map)")
+    p.add_argument("--period", default=None, help="a guess of the period (flow, with --init)")
+    p.add_argument("--method", default=None, help="a discrete method (gd, eg, eftp, ogda, momentum): a period-k orbit of its map")
+    p.add_argument("--step", default=None, metavar="H", help="the step h of --method")
+    p.add_argument("--k", default="2", help="the period of the map orbit (default 2)")
+    p.add_argument("--beta", default="0", help="momentum coefficient (momentum only)")
+    p.add_argument("--continue-to", metavar="VALUE", default=None,
+                   help="with --from-hopf: continue the cycle in NAME from AT to VALUE and report the branch "
+                        "(amplitude, period, stability per value: the bifurcation diagram)")
+    p.add_argument("--points", default="10", help="number of cycles on the --continue-to branch (default 10)")
+    p.add_argument("--json", action="store_true", help="print one JSON object with period, multipliers, stable")
+    p.set_defaults(run=run)
+    return p
+
+
+def _estimate_period(fld, hyper, z0):
+    """The mean time between upward crossings of the mean of the first coordinate on a simulated orbit."""
+    import numpy as np
+    from scipy.integrate import solve_ivp
+    from ..errors import GandynamicsError
+    p = fld.param_vector(hyper)
+    m = fld.compiled()
+    n = fld.n
+    sol = solve_ivp(lambda t, y: -m.field(y, p, np.empty(n)), (0, 400), z0, method="DOP853", rtol=1e-9,
+                    atol=1e-11, dense_output=True)
+    t = np.linspace(200, sol.t[-1], 40000)
+    x = sol.sol(t)[0]
+    x = x - x.mean()
+    up = np.where((x[:-1] < 0) & (x[1:] >= 0))[0]
+    if len(up) < 3:
+        raise GandynamicsError("no oscillation found from --init within t = 400; give --period")
+    return float(np.mean(np.diff(t[up]))), sol.sol(t[-1])
+
+
+def run(args) -> int:
+    from ..analysis.cycles import cycle_from_hopf, hopf_prediction, limit_cycle, map_cycle
+    from ..analysis.spectrum import find_equilibrium
+    from ..errors import GandynamicsError
+    from .common import build_field, dumps, parse_vector
+    from .continue_cmd import _num
+    fld, hyper = build_field(args)
+    if args.method is not None:
+        if args.from_hopf:
+            raise GandynamicsError("--from-hopf is for cycles of the flow; with --method give --init")
+        if args.step is None:
+            raise GandynamicsError(f"--method {args.method} needs --step H")
+        try:
+            k = int(args.k)
+        except ValueError:
+            raise GandynamicsError(f"--k must be a whole number >= 1, got {args.k!r}") from None
+        z0 = parse_vector(args.init, fld.n, "--init", fld.names)
+        mc = map_cycle(fld, args.method, _num(args.step, "--step", positive=True), k, z0, hyper,
+                       beta=_num(args.beta, "--beta"))
+        d = mc.as_dict()
+        if args.json:
+            print(dumps(d))
+            return 0
+        print(f"period-{mc.k} orbit of {mc.method} (h = {mc.step:g}): residual {mc.residual:.2g}")
+        for x in mc.points:
+            print("  (" + ", ".join(f"{v:.8g}" for v in x) + ")")
+        print("multipliers: " + ", ".join(f"{v.real:+.6g}{v.imag:+.6g}i (|.| = {abs(v):.6g})" for v in mc.multipliers))
+        print(f"stable: {'yes' if mc.stable else 'no'}")
+        return 0
+    pred = None
+    if args.from_hopf:
+        name, _, rng = args.from_hopf.partition("=")
+        vh, _, at = rng.partition(":")
+        if not (name and vh and at):
+            raise GandynamicsError(f"malformed --from-hopf {args.from_hopf!r}; expected NAME=VALUE_H:AT, e.g. beta=0:0.2")
+        vh, at = _num(vh, "--from-hopf VALUE_H"), _num(at, "--from-hopf AT")
+        name = name.strip()
+        hyper.pop(name, None)
+        pred = hopf_prediction(fld, name, vh, at, hyper)
+        cyc = cycle_from_hopf(fld, name, vh, at, hyper)
+    else:
+        z0 = parse_vector(args.init, fld.n, "--init", fld.names)
+        if args.period is not None:
+            T0 = _num(args.period, "--period", positive=True)
+        else:
+            T0, z0 = _estimate_period(fld, hyper, z0)
+        try:
+            center, _ = find_equilibrium(fld, hyper)
+        except GandynamicsError:
+            center = None
+        cyc = limit_cycle(fld, z0, T0, hyper, center=center)
+    d = cyc.as_dict()
+    if pred is not None:
+        d["predicted"] = {"amplitude": pred["amplitude"], "period": pred["period"], "lyapunov": pred["lyapunov"]}
+    branch = None
+    if args.continue_to is not None:
+        if not args.from_hopf:
+            raise GandynamicsError("--continue-to needs --from-hopf (it names the parameter)")
+        import numpy as np
+        from ..analysis.cycles import continue_cycle
+        try:
+            npts = int(args.points)
+            if npts < 1:
+                raise ValueError
+        except ValueError:
+            raise GandynamicsError(f"--points must be a whole number >= 1, got {args.points!r}") from None
+        end = _num(args.continue_to, "--continue-to")
+        branch = continue_cycle(fld, name, np.linspace(at, end, npts + 1)[1:], cyc, hyper)
+        d["branch"] = [{"parameter": c.params[name], "period": c.period, "amplitude": c.amplitude,
+                        "stable": c.stable, "multipliers": [[float(m.real), float(m.imag)] for m in c.multipliers]}
+                       for c in branch]
+    if args.json:
+        print(dumps(d))
+        return 0
+    print(f"limit cycle of the flow: period {cyc.period:.10g}   amplitude {cyc.amplitude:.8g}   residual {cyc.residual:.2g}")
+    if pred is not None:
+        print(f"normal-form prediction: period {pred['period']:.8g}   amplitude {pred['amplitude']:.8g}   "
+              f"(l1 = {pred['lyapunov']:.6g})")
+    print("point on the cycle: (" + ", ".join(f"{v:.8g}" for v in cyc.point) + ")")
+    print("Floquet multipliers: " + ", ".join(f"{v.real:+.8g}{v.imag:+.8g}i" for v in cyc.multipliers))
+    print(f"stable: {'yes' if cyc.stable else 'no'}")
+    if branch is not None:
+        print(f"\ncontinued in {name} ({len(branch)} of {int(args.points) + 1} cycles found):")
+        print(f"  {name:>12s} {'period':>14s} {'amplitude':>14s}  stable")
+        for c in branch:
+            print(f"  {c.params[name]:12.6g} {c.period:14.8g} {c.amplitude:14.8g}  {'yes' if c.stable else 'no'}")
+    return 0

@@ -1,0 +1,206 @@
+r"""Bifurcation studies (docs/math/bifurcations.md).
+
+* ``stability-boundaries``: the stability region of GD, EG and EFTP for the R1 Dirac-GAN in the
+  (gamma, h) plane, bounded by curves of Neimark–Sacker, flip and fold points computed by two-parameter
+  continuation (:func:`gandynamics.analysis.continuation.boundary_curve`), drawn over the exact local rate
+  maps.  Checks: the GD Neimark–Sacker curve is ``h = gamma / f'(0)^2`` for ``gamma <= 2 f'(0)`` and the
+  flip curve beyond it ``h = 2 / lambda_max`` (M17 lemma, docs/mathematics.md §1.9); on every boundary
+  point the spectral radius of the iteration matrix (:func:`gandynamics.analysis.rates.local_rate`) is 1.
+* ``hopf-cycle``: the non-saturating Dirac-GAN with R1: at ``gamma = 0`` a pair of eigenvalues of J
+  crosses the imaginary axis with first Lyapunov coefficient ``-1/4`` (supercritical;
+  docs/math/bifurcations.md §2.4); for ``gamma < 0`` (an anti-regularizer rewarding steep discriminator
+  gradients) a stable limit cycle surrounds the repelling equilibrium.  Amplitude and period of the cycle
+  (shooting) against the normal-form prediction, with Floquet multipliers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..reproduce import register
+
+GAMMA = np.linspace(0.02, 2.0, 67)
+STEP = np.linspace(0.02, 5.0, 84)
+METHODS = ("gd", "eg", "eftp")
+SEED_GAMMAS = (0.3, 0.8, 1.3, 1.9)
+FP0 = 0.5  # f'(0) of the standard loss
+COLORS = {"neimark-sacker": "tab:blue", "flip": "tab:purple", "fold": "tab:orange"}
+
+
+def boundaries(fld, method):
+    """The GD/EG/EFTP boundary curves in the figure's box, with the spectral radius at every point."""
+    from ..analysis.continuation import stability_boundaries
+    from ..analysis.rates import local_rate
+    curves = stability_boundaries(fld, ("gamma", "h"), ((GAMMA[0], GAMMA[-1]), (STEP[0], STEP[-1])),
+                                  method=method, seeds=SEED_GAMMAS, ds=0.03)
+    out = []
+    for c in curves:
+        rho = np.array([local_rate(method, fld.eval_DF(z, {"gamma": g}), h) for z, g, h in zip(c.points, c.a1, c.a2)])
+        out.append((c, c.on_boundary, rho))
+    return out
+
+
+@register("stability-boundaries",
+          "Stability boundaries of GD, EG and EFTP for the R1 Dirac-GAN in (γ, h) by two-parameter continuation",
+          "Mescheder et al. 2017 lemma (docs/mathematics.md §1.9); docs/math/bifurcations.md §3 (Kuznetsov 2004; MatCont)",
+          needs=("gandynamics.analysis.continuation", "gandynamics.analysis.rates"), order=72)
+def study_boundaries(ctx):
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from ..field import VectorField
+    from ..games import dirac
+    from ..plotting import rate_grid, rate_map
+    from ..regularizers import R1
+    fld = VectorField(dirac(), [R1()])
+    ctx.param(game="dirac (standard loss) + R1", seeds=f"continuation in h at gamma = {list(SEED_GAMMAS)}",
+              box=f"gamma in [{GAMMA[0]:g}, {GAMMA[-1]:g}], h in [{STEP[0]:g}, {STEP[-1]:g}]",
+              rate_grid=f"{GAMMA.size} x {STEP.size}")
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), layout="constrained")
+    all_curves = {}
+    for ax, m in zip(axes, METHODS):
+        R = rate_grid(fld, m, GAMMA, STEP)
+        rate_map(fld, m, GAMMA, STEP, rho=R, title=f"{m.upper()}: stability boundaries over ρ(γ, h)", ax=ax)
+        curves = boundaries(fld, m)
+        all_curves[m] = curves
+        kinds = set()
+        for c, on, _ in curves:
+            kinds.add(c.kind)
+            col = COLORS[c.kind]
+            seg = np.where(on, c.a2, np.nan)
+            ax.plot(c.a1, seg, color=col, lw=2.6, zorder=6)
+            other = np.where(c.genuine & ~on, c.a2, np.nan)
+            ax.plot(c.a1, other, color=col, lw=1.2, ls=":", zorder=6)
+        handles = [Line2D([], [], color="black", lw=1.4, label="ρ = 1 (grid contour)")]
+        handles += [Line2D([], [], color=COLORS[k], lw=2.6, label=f"{k} (continuation)") for k in sorted(kinds)]
+        handles.append(Line2D([], [], color="gray", lw=1.2, ls=":", label="crossing inside the unstable region"))
+        if m == "gd":
+            gg = np.linspace(0.0, 2 * FP0, 40)
+            ax.plot(gg, gg / FP0**2, ls="none", marker="o", ms=3, mfc="none", color="white", zorder=7)
+            handles.append(Line2D([], [], ls="none", marker="o", ms=3, mfc="none", color="k",
+                                  label="h = γ/f'(0)² (closed form)"))
+        ax.legend(handles=handles, loc="upper left", fontsize=7.5, framealpha=0.85)
+        for c, on, rho in curves:
+            if on.any():
+                ctx.check(f"{m}: spectral radius on the {c.kind} boundary ({int(on.sum())} points) equals 1",
+                          float(np.max(np.abs(rho[on] - 1))), 0.0, "rates.local_rate at the continued points", tol=1e-8)
+    fig.suptitle("R1 Dirac-GAN: stability regions of GD, EG and EFTP bounded by continued Neimark–Sacker, flip "
+                 "and fold curves (thick), over the exact local rate")
+    ctx.save(fig, "stability_boundaries_dirac_r1",
+             "Stability boundaries in (γ, h) by two-parameter continuation (thick lines where they bound the "
+             "stable region, dotted where a multiplier crosses inside the unstable region) over the local-rate maps")
+    # closed forms for GD (M17 lemma, docs/mathematics.md §1.9)
+    ns = [(c, on) for c, on, _ in all_curves["gd"] if c.kind == "neimark-sacker"]
+    fl = [(c, on) for c, on, _ in all_curves["gd"] if c.kind == "flip"]
+    if ns:
+        c, on = ns[0]
+        sel = on & (c.a1 <= 2 * FP0)
+        dev = float(np.max(np.abs(c.a2[sel] - c.a1[sel] / FP0**2) / (c.a1[sel] / FP0**2)))
+        ctx.check(f"GD Neimark–Sacker curve vs h = γ/f'(0)² (max relative deviation, {int(sel.sum())} points, "
+                  f"γ ∈ [{c.a1[sel].min():.3g}, {c.a1[sel].max():.3g}])", dev, 0.0, "docs/mathematics.md §1.9 (M17 lemma)",
+                  tol=1e-9)
+        ctx.check("GD Neimark–Sacker curve ends at γ = 2 f'(0) (largest γ of its boundary part; to the "
+                  "curve's point spacing, arclength <= 0.08)",
+                  float(c.a1[sel].max()), 2 * FP0, "complex pair of DF becomes real at γ = 2 f'(0)", tol=0.05)
+    else:
+        ctx.check("GD Neimark–Sacker curve found", False, True, "continuation", passed=False)
+    if fl:
+        c, on = fl[0]
+        sel = on & (c.a1 > 2 * FP0 + 1e-9)
+        lmax = c.a1[sel] / 2 + np.sqrt(c.a1[sel] ** 2 / 4 - FP0**2)
+        dev = float(np.max(np.abs(c.a2[sel] - 2 / lmax) / (2 / lmax)))
+        ctx.check(f"GD flip curve vs h = 2/max|λ| (max relative deviation, {int(sel.sum())} points)", dev, 0.0,
+                  "docs/mathematics.md §1.9: multiplier 1 - h λ_max = -1", tol=1e-9)
+    else:
+        ctx.check("GD flip curve found", False, True, "continuation", passed=False)
+
+
+@register("hopf-cycle",
+          "Hopf bifurcation of the non-saturating Dirac-GAN flow at γ = 0 (R1) and the limit cycle born there",
+          "Kuznetsov 2004 §3.4–3.5 (normal form, Lyapunov coefficient); docs/math/bifurcations.md §2, §4",
+          needs=("gandynamics.analysis.cycles",), order=74)
+def study_hopf(ctx):
+    import matplotlib.pyplot as plt
+    from ..analysis.continuation import continuation
+    from ..analysis.cycles import continue_cycle, cycle_from_hopf, hopf_prediction
+    from ..field import VectorField
+    from ..games import dirac
+    from ..regularizers import R1
+    fld = VectorField(dirac(loss="non-saturating"), [R1()])
+    br = continuation(fld, "gamma", 0.3, -0.3)
+    hopf = [e for e in br.events if e.type == "hopf"]
+    ctx.param(game="dirac (non-saturating loss) + R1", branch="gamma from 0.3 to -0.3",
+              cycles="gamma from -0.005 to -0.3 (shooting, continued)")
+    if not hopf:
+        ctx.check("Hopf point located", False, True, "continuation", passed=False)
+        return
+    H = hopf[0]
+    ctx.check("Hopf point: γ", H.value, 0.0, "J(0) = [[0, -f'(0)], [f'(0), -γ]]: trace -γ", tol=1e-12)
+    ctx.check("Hopf point: frequency ω", H.extra["frequency"], FP0, "ω = f'(0) (docs/mathematics.md §1.2)", tol=1e-12)
+    ctx.check("first Lyapunov coefficient l1 (Kuznetsov normalisation <q, q> = 1)", H.extra["lyapunov"], -0.25,
+              "docs/math/bifurcations.md §2.4 (closed form -1/4: supercritical)", tol=1e-10)
+    gam = -np.concatenate([[0.005], np.linspace(0.01, 0.3, 30)])
+    first = cycle_from_hopf(fld, "gamma", H.value, gam[0])
+    cyc = continue_cycle(fld, "gamma", gam[1:], first)
+    g = np.array([c.params["gamma"] for c in cyc])
+    amp = np.array([c.amplitude for c in cyc])
+    per = np.array([c.period for c in cyc])
+    preds = [hopf_prediction(fld, "gamma", H.value, gi) for gi in g]
+    pamp = np.array([p["amplitude"] for p in preds])
+    pper = np.array([p["period"] for p in preds])
+    ctx.check(f"cycles found and continued ({len(cyc)} of {len(gam)})", len(cyc), len(gam), "shooting", tol=0)
+    ctx.check("all cycles orbitally stable (supercritical Hopf)", all(c.stable for c in cyc), True,
+              "Floquet multipliers", passed=all(c.stable for c in cyc))
+    small = np.abs(g) <= 0.03
+    ctx.check("amplitude: |measured/predicted - 1| / |γ| for |γ| <= 0.03 (normal form error is O(γ))",
+              float(np.max(np.abs(amp[small] / pamp[small] - 1) / np.abs(g[small]))), 0.0,
+              "Kuznetsov 2004 §3.5 (the normal form is exact to leading order)", tol=0.3)
+    ctx.check("period at γ = -0.005: shooting vs normal form 2π/(ω(γ) + Im c1 |w|²)", per[0], pper[0],
+              "docs/math/bifurcations.md §4.2", tol=1e-4, rel=True)
+    mu = np.delete(cyc[0].multipliers, cyc[0].trivial_index)[0].real
+    ctx.check("non-trivial Floquet multiplier at γ = -0.005 vs exp(-2 Re λ(γ) T)", mu,
+              math.exp(-2 * preds[0]["alpha"] * per[0]), "normal form r' = α r + Re c1 r³ linearised at the cycle",
+              tol=2e-3, rel=True)
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), layout="constrained")
+    ax = axes[0]
+    # the equilibrium z* = 0 is stable for gamma > gamma_H (trace of J = -gamma), unstable below
+    ax.plot([H.value, br.values.max()], [0, 0], color="k", lw=2, label="equilibrium, stable")
+    ax.plot([br.values.min(), H.value], [0, 0], color="k", lw=1.5, ls="--", label="equilibrium, unstable")
+    ax.plot(g, amp, "o", color="tab:red", ms=4, label="limit cycle (shooting), stable")
+    gg = -np.geomspace(1e-5, abs(g.min()), 80)
+    ax.plot(gg, [hopf_prediction(fld, "gamma", H.value, gi)["amplitude"] for gi in gg], color="tab:blue", lw=1.3,
+            label="normal-form prediction")
+    ax.axvline(H.value, color="gray", lw=0.8, ls=":")
+    ax.annotate("Hopf, l₁ = −1/4", (H.value, 0), (0.03, 0.8), arrowprops={"arrowstyle": "->"})
+    ax.set_xlabel("R1 strength γ")
+    ax.set_ylabel("amplitude  max‖z(t) − z*‖")
+    ax.set_title("bifurcation diagram")
+    ax.legend(fontsize=8, loc="upper right")
+    ax = axes[1]
+    ax.plot(g, per, "o", color="tab:red", ms=4, label="period (shooting)")
+    ax.plot(g, pper, color="tab:blue", lw=1.3, label="normal form 2π/(ω(γ) + Im c₁|w|²)")
+    ax.axhline(2 * math.pi / FP0, color="gray", lw=0.8, ls=":", label="2π/ω at the Hopf point")
+    ax.set_xlabel("R1 strength γ")
+    ax.set_ylabel("period T")
+    ax.set_title("period of the cycle")
+    ax.legend(fontsize=8)
+    ax = axes[2]
+    cmap = plt.get_cmap("viridis")
+    for k, c in enumerate(cyc[::5]):
+        orb = np.vstack([c.orbit, c.orbit[:1]])
+        ax.plot(orb[:, 0], orb[:, 1], color=cmap(k / max(1, len(cyc[::5]) - 1)), lw=1.4,
+                label=f"γ = {c.params['gamma']:.3g}, |μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):.3f}")
+    ax.plot([0], [0], "k+", ms=10)
+    ax.set_aspect("equal")
+    ax.set_xlabel("θ")
+    ax.set_ylabel("ψ")
+    ax.set_title("cycles (non-trivial Floquet multiplier μ)")
+    ax.legend(fontsize=7, loc="upper right")
+    fig.suptitle("Non-saturating Dirac-GAN + R1: supercritical Hopf at γ = 0 and the stable limit cycle for γ < 0")
+    ctx.save(fig, "hopf_cycle_dirac_ns", "Bifurcation diagram (amplitude and period of the cycle vs γ, "
+                                         "shooting vs normal form) and the cycles in the (θ, ψ) plane")
+    ctx.table("| γ | period (shooting) | period (normal form) | amplitude (shooting) | amplitude (normal form) |\n"
+              "|---|---|---|---|---|\n" + "\n".join(
+                  f"| {gi:.3g} | {pi:.6g} | {qi:.6g} | {ai:.6g} | {bi:.6g} |"
+                  for gi, pi, qi, ai, bi in list(zip(g, per, pper, amp, pamp))[::5]))

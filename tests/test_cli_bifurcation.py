@@ -1,0 +1,121 @@
+"""The continue, cycle and classify commands: JSON schema, numbers against closed forms, errors."""
+
+import json
+import math
+
+import pytest
+
+from gandynamics.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_continue_json_schema_and_neimark_sacker(capsys):
+    code, out, _ = run(capsys, "continue", "dirac", "--reg", "r1", "--param", "gamma=0.5", "--method", "gd",
+                       "--vary", "h=0.1:6", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert set(d) == {"branch", "events"}
+    assert d["branch"]["parameter"] == "h" and len(d["branch"]["values"]) == len(d["branch"]["multipliers"])
+    (ev,) = d["events"]
+    assert set(ev) >= {"type", "parameter", "value", "point", "multipliers"}
+    assert ev["type"] == "neimark-sacker" and ev["parameter"] == "h"
+    assert ev["value"] == pytest.approx(0.5 / 0.25, rel=1e-10, abs=0)
+    assert all(math.hypot(*m) == pytest.approx(1.0, rel=1e-10, abs=0) for m in ev["multipliers"])
+
+
+def test_continue_flow_hopf_text_and_json(capsys):
+    code, out, _ = run(capsys, "continue", "hopf", "--vary", "beta=-0.3:0.3", "--json")
+    d = json.loads(out)
+    (ev,) = d["events"]
+    assert ev["type"] == "hopf" and "eigenvalues" in ev and ev["criticality"] == "supercritical"
+    assert ev["lyapunov"] == pytest.approx(-2.0, rel=1e-10, abs=0)   # 2 sigma / omega, sigma = -1, omega = 1
+    code, out, _ = run(capsys, "continue", "hopf", "--vary", "beta=-0.3:0.3")
+    assert code == 0 and "hopf" in out and "supercritical" in out
+
+
+def test_cycle_from_hopf(capsys):
+    code, out, _ = run(capsys, "cycle", "hopf", "--from-hopf", "beta=0:0.2", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["period"] == pytest.approx(2 * math.pi, rel=1e-9, abs=0)
+    assert d["amplitude"] == pytest.approx(math.sqrt(0.2), rel=1e-9, abs=0)
+    assert d["stable"] is True and len(d["multipliers"]) == 2
+    assert sorted(m[0] for m in d["multipliers"]) == pytest.approx(sorted([math.exp(-0.4 * 2 * math.pi), 1.0]),
+                                                                   rel=1e-7, abs=1e-9)
+
+
+def test_cycle_from_init_estimates_the_period(capsys):
+    code, out, _ = run(capsys, "cycle", "hopf", "--param", "beta=0.2", "--init", "0.3,0", "--json")
+    assert code == 0
+    assert json.loads(out)["period"] == pytest.approx(2 * math.pi, rel=1e-9, abs=0)
+
+
+def test_classify_keys(capsys):
+    code, out, _ = run(capsys, "classify", "quadratic", "--param", "a=3", "--param", "b=2", "--param", "c=-1",
+                       "--step", "0.1", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert {k: d[k] for k in ("local_nash", "local_minimax", "differential_stackelberg", "flow_stable", "spurious")} \
+        == {"local_nash": False, "local_minimax": False, "differential_stackelberg": False, "flow_stable": True,
+            "spurious": True}
+    code, out, _ = run(capsys, "classify", "hopf", "--param", "beta=-0.1", "--json")
+    assert json.loads(out)["local_minimax"] is None          # general-sum
+    code, out, _ = run(capsys, "classify", "quadratic")
+    assert code == 0 and "local Nash" in out
+
+
+@pytest.mark.parametrize("argv,msg", [
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma"], "NAME=LO:HI"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "zeta=0:1"], "cannot vary"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "h=0.1:1"], "discrete method"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "gd", "--step", "-1"], "positive"),
+    (["cycle", "hopf", "--from-hopf", "beta=0"], "NAME=VALUE_H:AT"),
+    (["cycle", "hopf", "--from-hopf", "beta=0:-0.2"], "other side"),
+    (["classify", "quadratic", "--at", "1,0"], "not stationary"),
+    (["classify", "quadratic", "--methods", "adam"], "accepted"),
+])
+def test_errors_are_one_line(capsys, argv, msg):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert err.startswith("gandynamics: error:") and msg in err and err.count("\n") == 1
+
+
+def test_continue_two_parameter_mode(capsys):
+    code, out, _ = run(capsys, "continue", "dirac", "--reg", "r1", "--method", "gd", "--vary", "gamma=0.02:2",
+                       "--vary2", "h=0.02:5", "--json")
+    assert code == 0
+    curves = json.loads(out)["curves"]
+    assert {c["kind"] for c in curves} == {"neimark-sacker", "flip"}
+    ns = next(c for c in curves if c["kind"] == "neimark-sacker")
+    pts = [(g, h) for g, h, on in zip(ns["a1"], ns["a2"], ns["on_boundary"]) if on]
+    assert len(pts) > 10
+    for g, h in pts:
+        assert h == pytest.approx(g / 0.25, rel=1e-9, abs=0)      # h = gamma / f'(0)^2
+    code, out, err = run(capsys, "continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--vary2", "gamma=0:1")
+    assert code == 2 and "different" in err
+
+
+def test_cycle_branch_from_hopf(capsys):
+    code, out, _ = run(capsys, "cycle", "hopf", "--from-hopf", "beta=0:0.1", "--continue-to", "0.5", "--points", "4",
+                       "--json")
+    assert code == 0
+    br = json.loads(out)["branch"]
+    assert [b["parameter"] for b in br] == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5], rel=1e-12, abs=1e-12)
+    for b in br:   # sigma = -1, omega = 1: radius sqrt(beta), period 2 pi
+        assert b["amplitude"] == pytest.approx(math.sqrt(b["parameter"]), rel=1e-9, abs=0)
+        assert b["period"] == pytest.approx(2 * math.pi, rel=1e-9, abs=0) and b["stable"]
+
+
+def test_continue_max_step_gives_a_denser_branch(capsys):
+    argv = ["continue", "dirac", "--reg", "r1", "--vary", "gamma=0.5:-0.5", "--json"]
+    _, out, _ = run(capsys, *argv)
+    coarse = json.loads(out)
+    _, out, _ = run(capsys, *argv, "--max-step", "0.01")
+    fine = json.loads(out)
+    assert len(fine["branch"]["values"]) > 100 > len(coarse["branch"]["values"])
+    assert fine["events"][0]["value"] == pytest.approx(coarse["events"][0]["value"], rel=0, abs=1e-12)

@@ -1,0 +1,315 @@
+"""Continuation and bifurcation events against closed forms (docs/math/bifurcations.md §1-§3)."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import Game, R1, VectorField, games
+from gandynamics.analysis.continuation import boundary_curve, continuation, first_lyapunov_coefficient
+from gandynamics.errors import GandynamicsError
+from gandynamics.games.hopf import hopf_normal_form
+
+FP0 = 0.5  # f'(0) of the standard loss f(t) = -log(1 + exp(-t))
+
+
+def events(branch, kind):
+    return [e for e in branch.events if e.type == kind]
+
+
+def dirac_r1():
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+# ------------------------------------------------------------------------------------------ flow
+def test_dirac_r1_hopf_at_zero_strength_is_degenerate():
+    """J(0) = [[0, -f'(0)], [f'(0), -gamma]]: a pair crosses the axis at gamma = 0 with omega = f'(0);
+    the unregularized Dirac-GAN flow conserves theta^2 + psi^2, so l1 = 0 (docs/mathematics.md §1.2)."""
+    br = continuation(dirac_r1(), "gamma", 0.5, -0.5)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["frequency"] == pytest.approx(FP0, rel=1e-12, abs=0)
+    assert h.extra["lyapunov"] == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["criticality"] == "degenerate"
+    assert br.stable[0] and not br.stable[-1]
+
+
+def test_linear_game_hopf_and_branch_point():
+    """quadratic game, DF = [[a, b], [-b, c]], b = 1, c = 0.5: trace zero at a = -c (omega =
+    sqrt(b^2 - c^2)), det DF = ac + b^2 = 0 at a = -b^2/c = -2 where the line of equilibria crosses the
+    trivial branch (branch point)."""
+    fld = VectorField(games.quadratic(), [])
+    br = continuation(fld, "a", 1.0, -3.0, params={"b": 1.0, "c": 0.5})
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(-0.5, rel=1e-10, abs=1e-12)
+    assert h.extra["frequency"] == pytest.approx(math.sqrt(0.75), rel=1e-10, abs=0)
+    (bp,) = events(br, "branch-point")
+    assert bp.value == pytest.approx(-2.0, rel=1e-10, abs=1e-12)
+    assert not events(br, "fold")
+
+
+def test_fold_of_a_saddle_node_game():
+    """F = (x^2 - mu, y): equilibria x = +-sqrt(mu) meet at the fold mu = 0."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    g = Game([x], [y], x**3 / 3 - mu * x, y**2 / 2, hyper={mu: 1.0}, equilibrium=(1, 0))
+    br = continuation(VectorField(g), "mu", 1.0, -1.0, start=(1.0, 0.0))
+    (f,) = events(br, "fold")
+    assert f.value == pytest.approx(0.0, rel=0, abs=1e-10)
+    np.testing.assert_allclose(f.point, [0.0, 0.0], rtol=0, atol=1e-5)
+    # the branch turns back: it ends at mu = 1 on the other side, x = -1
+    assert br.values[-1] == pytest.approx(1.0, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(br.points[-1], [-1.0, 0.0], rtol=0, atol=1e-9)
+    # every point is an equilibrium x^2 = mu
+    np.testing.assert_allclose(br.points[:, 0] ** 2, br.values, rtol=0, atol=1e-10)
+
+
+def test_pitchfork_branch_point():
+    x, y, mu = sp.symbols("x y mu", real=True)
+    g = Game([x], [y], x**4 / 4 - mu * x**2 / 2, y**2 / 2, hyper={mu: -1.0}, equilibrium=(0, 0))
+    br = continuation(VectorField(g), "mu", -1.0, 1.0)
+    (bp,) = events(br, "branch-point")
+    assert bp.value == pytest.approx(0.0, rel=0, abs=1e-10)
+
+
+@pytest.mark.parametrize("omega,sigma,twist", [(2.0, -0.5, 0.3), (1.0, 0.7, -1.0)])
+def test_hopf_normal_form_lyapunov_coefficient(omega, sigma, twist):
+    """w' = (beta + i omega) w + (sigma + i b) w|w|^2: in Kuznetsov's normalisation <q, q> = 1,
+    c1 = 2 (sigma + i b) and l1 = 2 sigma / omega (docs/math/bifurcations.md §2.3)."""
+    fld = VectorField(hopf_normal_form(omega=omega, sigma=sigma, twist=twist), [])
+    br = continuation(fld, "beta", -0.4, 0.3)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["frequency"] == pytest.approx(omega, rel=1e-12, abs=0)
+    assert h.extra["lyapunov"] == pytest.approx(2 * sigma / omega, rel=1e-10, abs=0)
+    assert h.extra["c1"] == pytest.approx(complex(2 * sigma, 2 * twist), rel=1e-10, abs=1e-12)
+    assert h.extra["criticality"] == ("supercritical" if sigma < 0 else "subcritical")
+
+
+def test_lyapunov_coefficient_of_a_sheared_normal_form_against_finite_differences():
+    """With z = T w the symbolic B, C used in Kuznetsov's formula equal finite differences of the compiled
+    Jacobian; the sign of l1 is that of sigma."""
+    fld = VectorField(hopf_normal_form(omega=2.0, sigma=-0.5, twist=0.3, shear=0.7), [])
+    p = {"beta": 0.0}
+    ly = first_lyapunov_coefficient(fld, [0.0, 0.0], p)
+    assert ly["lyapunov"] < 0
+    from gandynamics.analysis._symbolic import derivatives
+    D = derivatives(fld)
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=2) * 0.3
+    u, w, y = rng.normal(size=(3, 2))
+    eps = 1e-4
+    pv = fld.param_vector(p)
+    B_fd = (fld.eval_DF(z + eps * w, pv) - fld.eval_DF(z - eps * w, pv)) @ u / (2 * eps)
+    np.testing.assert_allclose(D.B(z, pv, u, w).real, B_fd, rtol=1e-7, atol=1e-9)
+    C_fd = (fld.eval_DF(z + eps * w + eps * y, pv) - fld.eval_DF(z + eps * w - eps * y, pv)
+            - fld.eval_DF(z - eps * w + eps * y, pv) + fld.eval_DF(z - eps * w - eps * y, pv)) @ u / (4 * eps**2)
+    np.testing.assert_allclose(D.C(z, pv, u, w, y).real, C_fd, rtol=1e-5, atol=1e-6)
+
+
+# ------------------------------------------------------------------------------------------ maps
+@pytest.mark.parametrize("gamma", [0.3, 0.5, 0.8])
+def test_gd_neimark_sacker_in_h_closed_form(gamma):
+    """GD on the R1 Dirac-GAN: |1 - h lambda| = 1 at h = gamma / f'(0)^2 for gamma <= 2 f'(0) (M17 lemma,
+    docs/mathematics.md §1.9); the spectrum moves, the fixed point does not."""
+    br = continuation(dirac_r1(), "h", 0.05, 8.0, method="gd", params={"gamma": gamma})
+    (ns,) = events(br, "neimark-sacker")
+    assert ns.value == pytest.approx(gamma / FP0**2, rel=1e-10, abs=0)
+    np.testing.assert_allclose(np.abs(ns.multipliers), [1.0, 1.0], rtol=1e-10, atol=0)
+    np.testing.assert_allclose(br.points, 0.0, rtol=0, atol=1e-14)
+    assert not events(br, "flip")
+
+
+@pytest.mark.parametrize("gamma", [1.5, 2.0, 3.0])
+def test_gd_flip_in_h_closed_form(gamma):
+    """gamma > 2 f'(0): real eigenvalues of DF, gamma/2 +- sqrt(gamma^2/4 - f'(0)^2); flip at h = 2/lambda_max."""
+    lmax = gamma / 2 + math.sqrt(gamma**2 / 4 - FP0**2)
+    br = continuation(dirac_r1(), "h", 0.05, 2.5 / lmax, method="gd", params={"gamma": gamma})
+    (fl,) = events(br, "flip")
+    assert fl.value == pytest.approx(2 / lmax, rel=1e-10, abs=0)
+    assert np.min(np.abs(fl.multipliers + 1)) < 1e-10
+    assert not events(br, "neimark-sacker")
+
+
+def test_gd_neimark_sacker_in_gamma():
+    br = continuation(dirac_r1(), "gamma", 0.05, 0.9, method="gd", step=2.0)
+    (ns,) = events(br, "neimark-sacker")
+    assert ns.value == pytest.approx(2.0 * FP0**2, rel=1e-10, abs=0)
+
+
+def test_eg_neimark_sacker_unregularized_dirac():
+    """gamma = 0: lambda = +-i f'(0); |1 - h lambda + h^2 lambda^2|^2 = 1 - h^2/4 + h^4/16 = 1 at h = 2."""
+    br = continuation(dirac_r1(), "h", 0.1, 3.0, method="eg", params={"gamma": 0.0})
+    (ns,) = events(br, "neimark-sacker")
+    assert ns.value == pytest.approx(1 / FP0, rel=1e-10, abs=0)
+
+
+def test_eg_fold_at_h_lambda_one():
+    """EG's multiplier 1 - h lambda + h^2 lambda^2 equals +1 at h = 1/lambda for a real eigenvalue of DF
+    (a transcritical branch of spurious EG fixed points crosses there)."""
+    gamma = 3.0
+    lmin = gamma / 2 - math.sqrt(gamma**2 / 4 - FP0**2)
+    lmax = gamma / 2 + math.sqrt(gamma**2 / 4 - FP0**2)
+    br = continuation(dirac_r1(), "h", 0.05, 1.2 / lmin, method="eg", params={"gamma": gamma})
+    vals = sorted(e.value for e in events(br, "fold"))
+    np.testing.assert_allclose(vals, sorted([1 / lmax, 1 / lmin]), rtol=1e-10, atol=0)
+
+
+# ------------------------------------------------------------------------------------------ two parameters
+def test_gd_stability_boundary_curves_in_gamma_h():
+    fld = dirac_r1()
+    ns = boundary_curve(fld, "neimark-sacker", ("gamma", "h"), (0.5, 1.9), method="gd",
+                        box=((0.02, 1.5), (0.02, 6.0)))
+    g = ns.genuine
+    assert g.sum() > 10 and ns.a1[g].min() < 0.1 and ns.a1[g].max() > 0.95
+    np.testing.assert_allclose(ns.a2[g], ns.a1[g] / FP0**2, rtol=1e-9, atol=1e-12)
+    assert np.all(ns.a1[g] <= 2 * FP0 + 1e-6)
+    fl = boundary_curve(fld, "flip", ("gamma", "h"), (2.0, 1.0), method="gd", box=((1.0 + 1e-9, 3.0), (0.02, 6.0)))
+    # det(M + I) = (2 - h l1)(2 - h l2) = 4 - 2 h gamma + h^2 f'(0)^2: one smooth curve that turns at
+    # gamma = 2 f'(0), h = 4: below it h = 2/lambda_max (the stability boundary), above it h = 2/lambda_min
+    disc = np.sqrt(np.maximum(fl.a1**2 / 4 - FP0**2, 0.0))
+    lmax, lmin = fl.a1 / 2 + disc, fl.a1 / 2 - disc
+    assert fl.genuine.all() and fl.a1.max() > 2.9 and fl.a1.min() < 1.0 + 1e-3
+    low = fl.a2 <= 1 / FP0**2 * FP0 * 2  # h <= 2 / f'(0) = 4
+    assert low.sum() > 10 and (~low).sum() > 10
+    np.testing.assert_allclose(fl.a2[low], 2 / lmax[low], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(fl.a2[~low], 2 / lmin[~low], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(4 - 2 * fl.a2 * fl.a1 + fl.a2**2 * FP0**2, 0.0, rtol=0, atol=1e-9)
+
+
+def test_flow_hopf_curve_in_two_hyperparameters():
+    """quadratic game: trace a + c = 0 is the Hopf curve (while b^2 > (a - c)^2/4)."""
+    fld = VectorField(games.quadratic(), [])
+    cur = boundary_curve(fld, "hopf", ("a", "c"), (-0.3, 0.2), params={"b": 1.0}, box=((-0.8, 0.8), (-0.8, 0.8)))
+    assert cur.genuine.all() and cur.a1.size > 5
+    np.testing.assert_allclose(cur.a1 + cur.a2, 0.0, rtol=0, atol=1e-11)
+
+
+# ------------------------------------------------------------------------------------------ errors
+def test_bad_input():
+    fld = dirac_r1()
+    with pytest.raises(GandynamicsError, match="accepted"):
+        continuation(fld, "nope", 0, 1)
+    with pytest.raises(GandynamicsError, match="discrete method"):
+        continuation(fld, "h", 0.1, 1)
+    with pytest.raises(GandynamicsError, match="accepted"):
+        continuation(fld, "gamma", 0.1, 1, method="adam", step=0.1)
+    with pytest.raises(GandynamicsError, match="needs a step"):
+        continuation(fld, "gamma", 0.1, 1, method="gd")
+    with pytest.raises(GandynamicsError, match="different"):
+        continuation(fld, "gamma", 1, 1)
+
+
+def test_non_saturating_dirac_hopf_closed_form():
+    """Non-saturating Dirac-GAN + R1 at gamma = 0: cubic part -(1/16)(zeta^2 zetabar - zetabar^3) in
+    zeta = theta + i psi, omega = 1/2, so l1 = -1/8 (planar) = -1/4 with <q, q> = 1
+    (docs/math/bifurcations.md §2.4): supercritical."""
+    fld = VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.3)])
+    br = continuation(fld, "gamma", 0.4, -0.4)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["lyapunov"] == pytest.approx(-0.25, rel=1e-10, abs=0)
+    assert h.extra["c1"] == pytest.approx(complex(-0.125, 0.0), rel=0, abs=1e-12)
+    assert h.extra["criticality"] == "supercritical"
+
+
+def test_eg_stability_boundaries_closed_form():
+    """EG on the R1 Dirac-GAN: every point of the boundary curves has a multiplier 1 - h l + h^2 l^2 of
+    modulus exactly 1 with l an eigenvalue of DF(0) = [[0, f'(0)], [-f'(0), gamma]] (plain NumPy), and the
+    fold part is h = 1/lambda_max (gamma > 2 f'(0))."""
+    from gandynamics.analysis.continuation import stability_boundaries
+    curves = stability_boundaries(dirac_r1(), ("gamma", "h"), ((0.02, 2.0), (0.02, 5.0)), method="eg")
+    kinds = {c.kind for c in curves}
+    assert {"neimark-sacker", "fold"} <= kinds
+    for c in curves:
+        on = c.on_boundary
+        assert on.sum() > 5
+        for g, h in zip(c.a1[on], c.a2[on]):
+            lam = np.linalg.eigvals(np.array([[0.0, FP0], [-FP0, g]]))
+            mu = 1 - h * lam + (h * lam) ** 2
+            assert np.max(np.abs(mu)) == pytest.approx(1.0, rel=0, abs=1e-9)
+        if c.kind == "fold":
+            g = c.a1[on]
+            lmax = g / 2 + np.sqrt(g**2 / 4 - FP0**2)
+            np.testing.assert_allclose(c.a2[on], 1 / lmax, rtol=1e-9, atol=0)
+        # curves end on the box
+        assert min(c.a1.min() - 0.02, 2.0 - c.a1.max(), c.a2.min() - 0.02, 5.0 - c.a2.max()) == pytest.approx(0.0, abs=1e-12)
+
+
+# ------------------------------------------------------------------------------------------ map normal forms
+def test_gd_flip_normal_form_closed_form():
+    """L_G = l x^2/2 + k x^4/4, L_D = y^2/2: GD maps x -> (1 - h l) x - h k x^3, so at h l = 2 the
+    centre-manifold map is eta -> -eta + c eta^3 with c = -h k (subcritical for k > 0); the linear
+    y-direction flips at h = 2 with c = 0 (degenerate)."""
+    x, y = sp.symbols("x y", real=True)
+    lam, kap = 0.8, 0.3
+    fld = VectorField(Game([x], [y], lam * x**2 / 2 + kap * x**4 / 4, y**2 / 2, equilibrium=(0, 0)))
+    br = continuation(fld, "h", 0.5, 3.0, method="gd")
+    f1, f2 = sorted(events(br, "flip"), key=lambda e: e.value)
+    assert f1.value == pytest.approx(2.0, rel=1e-12, abs=0) and f1.extra["normal_form"] == pytest.approx(0, abs=1e-14)
+    assert f1.extra["criticality"] == "degenerate"
+    assert f2.value == pytest.approx(2 / lam, rel=1e-12, abs=0)
+    assert f2.extra["normal_form"] == pytest.approx(-2 / lam * kap, rel=1e-12, abs=0)
+    assert f2.extra["criticality"] == "subcritical"
+
+
+def test_gd_neimark_sacker_normal_form_closed_form():
+    """GD on the Hopf normal-form game is the Euler map w -> mu0 w + h (sigma + i b) w |w|^2 with
+    mu0 = 1 + h (beta + i omega); with <q, q> = 1, d = 2 h Re(conj(mu0) (sigma + i b)) at |mu0| = 1,
+    i.e. h = -2 beta / (beta^2 + omega^2) (docs/math/bifurcations.md §2.5)."""
+    om, sg, tw, be = 1.0, -0.5, 0.3, -0.1
+    fld = VectorField(hopf_normal_form(omega=om, sigma=sg, twist=tw, beta=be), [])
+    br = continuation(fld, "h", 0.01, 1.0, method="gd")
+    (ns,) = events(br, "neimark-sacker")
+    hns = -2 * be / (be**2 + om**2)
+    mu0 = 1 + hns * (be + 1j * om)
+    assert ns.value == pytest.approx(hns, rel=1e-10, abs=0)
+    assert ns.extra["angle"] == pytest.approx(np.angle(mu0), rel=1e-9, abs=0)
+    assert ns.extra["normal_form"] == pytest.approx(2 * hns * (np.conj(mu0) * (sg + 1j * tw)).real, rel=1e-9, abs=0)
+    assert ns.extra["criticality"] == "supercritical"
+
+
+def test_eg_map_derivatives_against_finite_differences():
+    """The chain-rule second and third derivatives of the EG map at a fixed point equal central
+    differences of its compiled Jacobian (gandynamics.analysis.cycles.method_map)."""
+    from gandynamics.analysis.continuation import _map_derivatives
+    from gandynamics.analysis.cycles import method_map
+    fld = VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.4)])
+    h = 0.7
+    p = fld.param_vector()
+    A, B, C = _map_derivatives(fld, "eg", np.zeros(2), p, h)
+    _, DG, _ = method_map(fld, "eg", h)
+    rng = np.random.default_rng(3)
+    u, w, y = rng.normal(size=(3, 2))
+    eps = 1e-4
+    np.testing.assert_allclose(A, DG(np.zeros(2)), rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(B(u, w).real, (DG(eps * w) - DG(-eps * w)) @ u / (2 * eps), rtol=1e-6, atol=1e-8)
+    C_fd = (DG(eps * (w + y)) - DG(eps * (w - y)) - DG(eps * (y - w)) + DG(-eps * (w + y))) @ u / (4 * eps**2)
+    np.testing.assert_allclose(C(u, w, y).real, C_fd, rtol=1e-4, atol=1e-6)
+
+
+def test_dirac_gd_flip_is_subcritical():
+    """GD on the R1 Dirac-GAN, gamma = 2: the flip at h = 2/lambda_max is subcritical (tests/test_cycles.py
+    finds the saddle period-2 orbit just below it, and runs beyond it diverge)."""
+    br = continuation(VectorField(games.dirac(), [R1(gamma=2.0)]), "h", 0.5, 1.5, method="gd")
+    (fl,) = events(br, "flip")
+    assert fl.extra["criticality"] == "subcritical" and fl.extra["normal_form"] < 0
+
+
+def test_double_hopf_of_the_symmetric_dirac_nd_is_found():
+    """dirac-nd (d = 2) + R1: two pairs +-i f'(0) cross together at gamma = 0 (multiplicity 2); the product
+    test function does not change sign, the crossing eigenvalue is located directly."""
+    fld = VectorField(games.dirac_nd(d=2), [R1(gamma=0.3)])
+    br = continuation(fld, "gamma", 0.5, -0.5)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["multiplicity"] == 2 and h.extra["frequency"] == pytest.approx(FP0, rel=1e-12, abs=0)
+
+
+def test_transcritical_point_is_a_branch_point_not_a_fold():
+    """F = (x (x - mu), y): the branches x = 0 and x = mu cross at mu = 0 (transcritical)."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    g = Game([x], [y], x**3 / 3 - mu * x**2 / 2, y**2 / 2, hyper={mu: -1.0}, equilibrium=(0, 0))
+    br = continuation(VectorField(g), "mu", -1.0, 1.0)
+    assert [e.type for e in br.events] == ["branch-point"]
+    assert br.events[0].value == pytest.approx(0.0, rel=0, abs=1e-10)

@@ -1,0 +1,168 @@
+"""Limit cycles, Floquet multipliers and map orbits against closed forms and long simulations
+(docs/math/bifurcations.md §4)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from gandynamics import R1, VectorField, games, simulate
+from gandynamics.analysis.cycles import (continue_cycle, cycle_from_hopf, hopf_prediction, limit_cycle,
+                                         map_cycle)
+from gandynamics.errors import GandynamicsError
+from gandynamics.games.hopf import hopf_normal_form
+
+OM, SG, TW, SH = 2.0, -0.5, 0.3, 0.7
+TMAT = np.array([[1.0, SH], [0.0, 1.0]])
+
+
+@pytest.fixture(scope="module")
+def nf():
+    return VectorField(hopf_normal_form(omega=OM, sigma=SG, twist=TW, shear=SH), [])
+
+
+def closed_form(beta):
+    """radius sqrt(-beta/sigma) in w = T^{-1} z, period 2 pi / (omega - b beta / sigma), multiplier
+    exp(-2 beta T)."""
+    r = math.sqrt(-beta / SG)
+    T = 2 * math.pi / (OM - TW * beta / SG)
+    return r * np.linalg.norm(TMAT, 2), T, math.exp(-2 * beta * T)
+
+
+@pytest.mark.parametrize("beta", [0.05, 0.3])
+def test_cycle_from_hopf_closed_form(nf, beta):
+    amp, T, mu = closed_form(beta)
+    cyc = cycle_from_hopf(nf, "beta", 0.0, beta)
+    assert cyc.period == pytest.approx(T, rel=1e-9, abs=0)
+    assert cyc.amplitude == pytest.approx(amp, rel=1e-9, abs=0)
+    k = cyc.trivial_index
+    assert abs(cyc.multipliers[k] - 1) < 1e-8
+    assert np.delete(cyc.multipliers, k)[0] == pytest.approx(mu, rel=1e-7, abs=1e-10)
+    assert cyc.stable
+    # every orbit sample lies on the circle |T^{-1} z| = r
+    w = np.linalg.solve(TMAT, cyc.orbit.T).T
+    np.testing.assert_allclose(np.linalg.norm(w, axis=1), math.sqrt(-beta / SG), rtol=1e-9, atol=0)
+    pred = hopf_prediction(nf, "beta", 0.0, beta)
+    assert pred["amplitude"] == pytest.approx(amp, rel=1e-10, abs=0)   # exact: no higher-order terms
+    assert pred["period"] == pytest.approx(T, rel=1e-10, abs=0)
+
+
+def test_floquet_multiplier_against_a_long_simulation(nf):
+    """The distance to the cycle contracts by the non-trivial Floquet multiplier per period: measured on a
+    flow trajectory of gandynamics.simulate (dopri5) started 1e-4 off the cycle."""
+    beta = 0.1
+    cyc = cycle_from_hopf(nf, "beta", 0.0, beta)
+    mu = np.delete(cyc.multipliers, cyc.trivial_index)[0].real
+    r = math.sqrt(-beta / SG)
+    z0 = cyc.point * (1 + 1e-4)
+    per = 64
+    tr = simulate(nf, "flow", z0, 4 * per, cyc.period / per, {"beta": beta}, scheme="dopri5", rtol=1e-12, atol=1e-14)
+    w = np.linalg.solve(TMAT, np.asarray(tr.states).T).T
+    dev = np.linalg.norm(w, axis=1) - r
+    ratios = dev[per::per][1:] / dev[per::per][:-1]
+    np.testing.assert_allclose(ratios, mu, rtol=2e-3, atol=0)
+    assert mu == pytest.approx(math.exp(-2 * beta * closed_form(beta)[1]), rel=1e-7, abs=0)
+
+
+def test_subcritical_cycle_is_unstable():
+    fld = VectorField(hopf_normal_form(omega=1.0, sigma=0.5), [])
+    cyc = cycle_from_hopf(fld, "beta", 0.0, -0.1)
+    assert not cyc.stable
+    assert cyc.amplitude == pytest.approx(math.sqrt(0.1 / 0.5), rel=1e-9, abs=0)
+    with pytest.raises(GandynamicsError, match="other side"):
+        cycle_from_hopf(fld, "beta", 0.0, 0.1)
+
+
+def test_shooting_from_a_guess_and_continuation(nf):
+    cyc = limit_cycle(nf, [0.5, 0.1], 3.0, {"beta": 0.2}, center=[0, 0])
+    amp, T, _ = closed_form(0.2)
+    assert cyc.period == pytest.approx(T, rel=1e-9, abs=0)
+    branch = continue_cycle(nf, "beta", np.linspace(0.25, 0.5, 6), cyc)
+    assert len(branch) == 7
+    for c in branch:
+        amp, T, _ = closed_form(c.params["beta"])
+        assert c.period == pytest.approx(T, rel=1e-9, abs=0)
+        assert c.amplitude == pytest.approx(amp, rel=1e-9, abs=0)
+
+
+def test_shooting_refuses_an_equilibrium(nf):
+    with pytest.raises(GandynamicsError, match="equilibrium"):
+        limit_cycle(nf, [0.0, 0.0], 3.0, {"beta": 0.2})
+
+
+# ------------------------------------------------------------------------------------------ maps
+def _dirac_gd_map(gamma, h):
+    """Plain-NumPy GD map of the R1 Dirac-GAN: v = (-psi f'(psi theta), theta f'(psi theta) - gamma psi),
+    f'(t) = 1/(1 + e^t) (docs/mathematics.md §1.1)."""
+    def G(x):
+        th, ps = x
+        fp = 1 / (1 + math.exp(ps * th))
+        return np.array([th - h * ps * fp, ps + h * (th * fp - gamma * ps)])
+    return G
+
+
+def test_gd_period_two_orbit_near_the_flip():
+    """GD on the R1 Dirac-GAN, gamma = 2, just below the flip step h = 2/lambda_max: a period-2 orbit
+    (the flip is subcritical: the orbit is a saddle)."""
+    gamma = 2.0
+    hf = 2 / (gamma / 2 + math.sqrt(gamma**2 / 4 - 0.25))
+    h = 0.99 * hf
+    fld = VectorField(games.dirac(), [R1(gamma=gamma)])
+    A = fld.eval_DF([0, 0])
+    w, V = np.linalg.eig(A)
+    mc = map_cycle(fld, "gd", h, 2, 0.5 * V[:, np.argmax(w.real)].real)
+    G = _dirac_gd_map(gamma, h)
+    x0, x1 = mc.points
+    np.testing.assert_allclose(G(x0), x1, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(G(x1), x0, rtol=0, atol=1e-12)
+    assert np.linalg.norm(x0 - x1) > 0.1
+    eps = 1e-6
+    G2 = lambda x: G(G(x))
+    fd = np.column_stack([(G2(x0 + eps * e) - G2(x0 - eps * e)) / (2 * eps) for e in np.eye(2)])
+    np.testing.assert_allclose(np.sort_complex(mc.multipliers), np.sort_complex(np.linalg.eigvals(fd)), rtol=1e-7, atol=1e-8)
+    assert not mc.stable and np.max(np.abs(mc.multipliers)) > 1
+    # a long run from a point 1e-6 off the orbit leaves it (unstable), as the multipliers say
+    tr = simulate(fld, "gd", x0 + 1e-6, 400, h, bound=1e3)
+    st = np.asarray(tr.states)
+    assert min(np.linalg.norm(st[-1] - x0), np.linalg.norm(st[-1] - x1)) > 1e-3
+
+
+def test_map_cycle_refuses_a_fixed_point():
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    with pytest.raises(GandynamicsError, match="period 1"):
+        map_cycle(fld, "gd", 0.5, 2, [0.01, 0.01])
+
+
+def test_dirac_non_saturating_cycle_converges_to_the_normal_form():
+    """Shooting vs the normal-form prediction near the Hopf point at gamma = 0: the relative error of the
+    amplitude is O(|gamma|) (Kuznetsov 2004, §3.5); the predicted multiplier exp(-2 alpha T) likewise."""
+    fld = VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.3)])
+    errs = []
+    for g in (-0.004, -0.008, -0.016):
+        cyc = cycle_from_hopf(fld, "gamma", 0.0, g)
+        pred = hopf_prediction(fld, "gamma", 0.0, g)
+        assert cyc.stable
+        errs.append(abs(cyc.amplitude / pred["amplitude"] - 1))
+        mu = np.delete(cyc.multipliers, cyc.trivial_index)[0].real
+        assert mu == pytest.approx(math.exp(-2 * pred["alpha"] * cyc.period), rel=5 * abs(g), abs=0)
+    # halving gamma roughly halves the error (first order)
+    assert 1.5 < errs[1] / errs[0] < 2.6 and 1.5 < errs[2] / errs[1] < 2.6
+
+
+@pytest.mark.parametrize("method,beta", [("gd", 0.0), ("eg", 0.0), ("eftp", 0.0), ("ogda", 0.0), ("momentum", -0.3)])
+def test_method_map_jacobian_at_a_fixed_point_is_the_iteration_matrix(method, beta):
+    """DG at the fixed point (z*, z*) equals rates.iteration_matrix(method, DF(z*), h) (docs/mathematics.md
+    §0.4), and away from it DG equals central differences of G."""
+    from gandynamics.analysis.cycles import method_map
+    from gandynamics.analysis.rates import iteration_matrix
+    fld = VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.4)])
+    h = 0.6
+    G, DG, N = method_map(fld, method, h, beta=beta)
+    x0 = np.zeros(N)
+    np.testing.assert_allclose(DG(x0), iteration_matrix(method, fld.eval_DF(np.zeros(2)), h, beta=beta),
+                               rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(G(x0), x0, rtol=0, atol=0)
+    x = np.random.default_rng(2).normal(size=N) * 0.4
+    eps = 1e-6
+    fd = np.column_stack([(G(x + eps * e) - G(x - eps * e)) / (2 * eps) for e in np.eye(N)])
+    np.testing.assert_allclose(DG(x), fd, rtol=1e-7, atol=1e-8)

@@ -1,0 +1,108 @@
+"""Classification of textbook points (docs/math/bifurcations.md §5)."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import Game, R1, VectorField, games
+from gandynamics.analysis.solution_concepts import classify, is_zero_sum, own_hessians
+from gandynamics.errors import GandynamicsError
+
+KEYS = ("local_nash", "local_minimax", "differential_stackelberg", "flow_stable", "spurious")
+
+
+def verdicts(c):
+    return tuple(getattr(c, k) for k in KEYS)
+
+
+def quad(a, b, c):
+    return VectorField(games.quadratic(), []), {"a": a, "b": b, "c": c}
+
+
+def test_local_nash_point():
+    """f = x^2/2 + xy - y^2/2: both own Hessians are 1 > 0 -> strict local Nash, minimax, stable."""
+    fld, p = quad(1, 1, 1)
+    c = classify(fld, p, step=0.1)
+    assert c.zero_sum
+    assert verdicts(c) == (True, True, True, True, False)
+    assert all(m["stable"] for m in c.methods.values())
+
+
+def test_local_minimax_that_is_not_nash():
+    """f = -x^2 + 5xy - y^2 (Jin, Netrapalli & Jordan 2020 use such a point): f_xx = -2 < 0 (not Nash),
+    f_yy = -2 < 0 and f_xx - f_xy^2/f_yy = -2 + 25/2 > 0 (strict local minimax); the flow's eigenvalues
+    are +-i sqrt(21) (not asymptotically stable), GDA at any step diverges."""
+    fld, p = quad(-2, 5, 2)
+    c = classify(fld, p, step=0.05)
+    assert c.local_nash is False and c.local_minimax is True and c.differential_stackelberg is True
+    assert c.flow_stable is False and c.spurious is False
+    assert c.hessians["schur"][0][0] == pytest.approx(-2 + 25 / 2, rel=1e-12, abs=0)
+    # zero-sum: Stackelberg's total Hessian of the leader equals the Schur complement (central differences)
+    assert c.hessians["leader_total_hessian"][0][0] == pytest.approx(10.5, rel=1e-6, abs=0)
+    assert not c.methods["gd"]["stable"]
+
+
+def test_spurious_stable_point_of_gda():
+    """f = 3/2 x^2 + 2xy + 1/2 y^2 (a = 3, b = 2, c = -1): the max player sits at a *minimum* of f in y
+    (f_yy = 1 > 0), so the point is neither local Nash nor local minimax, yet DF = [[3, 2], [-2, -1]] has
+    trace 2 > 0 and det 1 > 0: GDA and the flow converge to it (a spurious stable point in the sense of
+    Mazumdar, Ratliff & Sastry 2019; Wang, Zhang & Ba 2020, §3)."""
+    fld, p = quad(3, 2, -1)
+    c = classify(fld, p, step=0.1)
+    assert verdicts(c) == (False, False, False, True, True)
+    # DF has the double (defective) eigenvalue 1: rho(I - h DF) = 1 - h, computed through eigenvalues that
+    # a Jordan block perturbs by ~sqrt(machine epsilon)
+    assert c.methods["gd"]["spectral_radius"] == pytest.approx(0.9, rel=1e-7, abs=0)
+
+
+def test_general_sum_stackelberg_closed_form():
+    """L_G = a/2 x^2 + b x y + e/2 y^2, L_D = c/2 y^2 + d x y: best response y*(x) = -d x / c and
+    D^2 f1 = a - 2 b d / c + e d^2 / c^2 (Fiez, Chasnov & Ratliff 2020)."""
+    x, y = sp.symbols("x y", real=True)
+    a, b, e, c_, d = 1.0, 2.0, 0.5, 1.5, -1.0
+    fld = VectorField(Game([x], [y], a / 2 * x**2 + b * x * y + e / 2 * y**2, c_ / 2 * y**2 + d * x * y,
+                           equilibrium=(0, 0)))
+    c = classify(fld)
+    assert c.zero_sum is False and c.local_minimax is None and c.local_nash is True
+    assert c.hessians["leader_total_hessian"][0][0] == pytest.approx(a - 2 * b * d / c_ + e * d**2 / c_**2,
+                                                                      rel=1e-6, abs=0)
+    assert c.differential_stackelberg is True
+    # a leader whose total Hessian is negative: not Stackelberg, though both own Hessians are positive
+    fld2 = VectorField(Game([x], [y], 0.1 / 2 * x**2 + 2 * x * y, 1.0 / 2 * y**2 + 1.0 * x * y, equilibrium=(0, 0)))
+    c2 = classify(fld2)
+    assert c2.local_nash is True and c2.differential_stackelberg is False   # 0.1 - 2*2*1/1 < 0
+
+
+def test_r1_dirac_zero_sum_up_to_the_penalty_and_semidefinite_nash():
+    """R1 adds gamma/2 psi^2 to L_D only: zero-sum up to the discriminator's own term; the generator's own
+    Hessian is 0 (semidefinite): local Nash is inconclusive (None); local minimax holds (Schur
+    complement f'(0)^2 / gamma)."""
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    assert is_zero_sum(fld)
+    c = classify(fld)
+    assert c.local_nash is None and c.local_minimax is True and c.flow_stable is True and c.spurious is False
+    assert c.hessians["schur"][0][0] == pytest.approx(0.25 / 0.3, rel=1e-12, abs=0)
+
+
+def test_non_saturating_dirac_is_general_sum():
+    fld = VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.3)])
+    assert not is_zero_sum(fld)
+    assert classify(fld).local_minimax is None
+
+
+def test_own_hessians_equal_the_diagonal_blocks_of_the_compiled_jacobian():
+    """Without field transforms, F = (grad_theta L_G, grad_psi L_D): the own Hessians are DF's diagonal
+    blocks (sympy lambdify vs the generated numba code)."""
+    fld = VectorField(games.dirac_nd(d=2, loss="non-saturating"), [R1(gamma=0.4)])
+    z = np.array([0.3, -0.2, 0.5, 0.1])
+    H = own_hessians(fld, z)
+    DF = fld.eval_DF(z)
+    np.testing.assert_allclose(H["H_G"], DF[:2, :2], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(H["H_D"], DF[2:, 2:], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(H["D_psth"], DF[2:, :2], rtol=1e-12, atol=1e-14)
+
+
+def test_non_stationary_point_is_refused():
+    fld, p = quad(1, 1, 1)
+    with pytest.raises(GandynamicsError, match="not stationary"):
+        classify(fld, p, at=[1.0, 0.0])
