@@ -418,10 +418,13 @@ class DRAGAN(Regularizer):
     def apply(self, obj, sym):
         gan = _need_gan(self, obj)
         d = len(gan.x)
-        near = convolve(gan.real, Normal([0] * d, sym["sigma"] ** 2, order=self.opts["order"]))
+        # x + sigma u, u ~ N(0, I) by Gauss-Hermite (sigma >= 0 enters linearly: no |sigma| in the field)
+        unit = Normal([0] * d, 1, order=self.opts["order"]).atoms()
+        near = [(wr * wu, tuple(a + sym["sigma"] * b for a, b in zip(xr, u)))
+                for wr, xr in gan.real.atoms() for wu, u in unit]
         k = self.opts["target"]
         terms = []
-        for w, p in near.atoms():
+        for w, p in near:
             g = gan.grad_x_D(p)
             if k == 0:  # zero-centred: the squared norm, smooth everywhere
                 terms.append(w * _sq_grad_norm(g))

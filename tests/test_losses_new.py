@@ -130,6 +130,7 @@ def test_dragan_zero_centred_quadratic_discriminator_closed_form(gamma, sigma):
 
 def test_dragan_sigma_is_a_strength_no_recompilation():
     fld = VectorField(_quadratic_d_gan(), [DRAGAN(gamma=0.6, sigma=0.5, target=0, order=3)])
+    assert not any(e.has(sp.Abs) for e in fld.F)  # sigma enters linearly: no |sigma| kink in the field
     mod = fld.compiled()
     for s in (0.1, 0.9):
         np.testing.assert_allclose(_eig(fld, {"sigma": s}),
