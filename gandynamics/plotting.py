@@ -226,7 +226,7 @@ def _states(tr):
 def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
                    n: int = 41, streamlines: bool = True, arrows: bool = False, speed: bool = False,
                    nullclines: bool = False, trajectories=(), equilibrium=True, clip=None, density: float = 1.0,
-                   title: str | None = None, legend: bool = True, ax=None):
+                   speed_range=None, colorbar: bool = True, title: str | None = None, legend: bool = True, ax=None):
     r"""The direction field of ``v = -F`` on a plane, with trajectories overlaid.
 
     For games with more than two parameters the plane is the 2-D slice through ``center`` (default: the
@@ -245,7 +245,13 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     arrows : bool
         Draw a quiver of v (M18's notebook draws a 10 x 10 quiver; docs/mathematics.md §1.11).
     speed : bool
-        Colour streamlines by ``|v|`` in the plane (with a labelled colorbar).
+        Colour streamlines by ``|v|`` in the plane, in greys (trajectories keep the colours), with a labelled
+        colorbar.
+    speed_range : pair of float, optional
+        The colour scale of the speed; give the same range to panels that are compared (default: this
+        panel's range).  ``ax.speed_lines`` is the mappable for a shared colorbar.
+    colorbar : bool
+        Draw the speed colorbar of this panel.
     nullclines : bool
         Draw the curves where each plane component of v vanishes.
     trajectories : sequence
@@ -285,14 +291,20 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     if streamlines and not zero_field and np.any(ok):
         kw = {}
         if speed:
-            kw = {"color": spd, "cmap": STREAM_CMAP}
+            from matplotlib.colors import Normalize
+            lo_hi = speed_range if speed_range is not None else (0.0, vmax)
+            # the Greys map from light to dark grey: never white (invisible) nor black (the equilibrium's star)
+            cmap = matplotlib.colors.LinearSegmentedColormap.from_list("gd_speed", ["0.82", "0.25"])
+            kw = {"color": spd, "cmap": cmap, "norm": Normalize(*lo_hi)}
         else:
             kw = {"color": STREAM_COLOR}
         sp = ax.streamplot(X[0], Y[:, 0], np.ma.masked_where(~ok, U), np.ma.masked_where(~ok, V),
                            density=density, linewidth=0.7, arrowsize=0.8, zorder=1, **kw)
         if speed:
-            cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85, pad=0.02)
-            cb.set_label(r"speed $\|v\|$ in the plane")
+            ax.speed_lines = sp.lines
+            if colorbar:
+                cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85, pad=0.02)
+                cb.set_label(r"speed $\|v\|$ in the plane")
     if arrows:
         k = max(1, n // 10)
         ax.quiver(X[::k, ::k], Y[::k, ::k], Um[::k, ::k], Vm[::k, ::k], color="0.4", angles="xy",

@@ -118,6 +118,7 @@ def _curves(ctx, game):
         A = fld.eval_DF(zs)
         h, rho = optimal_step("gd", A)
         tr = simulate(fld, "gd", z0, 600, h)
+        ctx.provenance(fld, method="gd", options={"step": float(h)}, steps=600, start=z0, curve=label)
         lab = f"{label}, h* = {h:.3g}"
         trs.append((lab, tr, col))
         pred[lab] = local_rate("gd", A, h)
