@@ -266,12 +266,15 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     density : float
         Streamline density.
     title : str, optional
-    legend : bool
+    legend : bool or ``"below"``
+        Draw the legend beside the axes (right; ``"below"``: under the x label), never over the data.
     ax : matplotlib Axes, optional
 
     Returns
     -------
     ax : matplotlib Axes
+        With ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
+        trajectory leaving the slice), also written under the x label.
     """
     ax = _axes(ax)
     names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
@@ -361,7 +364,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         ax.set_xlabel(symbol(names[0]) + "\n" + "\n".join("note: " + _wrap(w, 70) for w in warnings))
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
-        _legend_outside(ax, handles=handles)
+        _legend_outside(ax, loc="below" if legend == "below" else "right", handles=handles)
     return ax
 
 
@@ -373,7 +376,7 @@ def _wrap(text: str, width: int = 48) -> str:
 def _legend_outside(ax, loc: str = "right", **kw):
     """A legend beside the axes (never over the data): right of the axes, or below with ``loc="below"``."""
     if loc == "below":
-        return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=kw.pop("ncol", 2), **kw)
+        return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=kw.pop("ncol", 2), **kw)
     return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
 
 
@@ -587,8 +590,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     ax.grid(False)
     if title:
         ax.set_title(title)
-    if handles:  # above the map: any place inside would cover rates
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=len(handles), borderaxespad=0.0)
+    if handles:  # under the map: any place inside would cover rates
+        _legend_outside(ax, loc="below", handles=handles, ncol=len(handles))
     return ax
 
 
@@ -734,8 +737,12 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
     data = data if data is not None else factor_data(game, regularizers, parameter, values, params)
     for label, d in data.items():
         y = np.where(np.isfinite(d[which]), d[which], np.nan)
-        ls = "--" if label.lower().startswith(("simgd", "none", "unreg")) else "-"
-        ax.semilogy(d["values"], y, ls=ls, label=label)
+        if label.lower().startswith(("simgd", "none", "unreg")):  # the reference: dashed, on top, with a halo
+            from matplotlib import patheffects
+            ax.semilogy(d["values"], y, ls=(0, (4, 2.5)), lw=1.1, zorder=4, label=label,
+                        path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")])
+        else:
+            ax.semilogy(d["values"], y, ls="-", label=label)
     ax.set_xlabel(symbol(parameter) + " (regularization strength)")
     ax.set_ylabel({"phase": r"phase factor $\max|\mathrm{Im}\,\lambda|/|\mathrm{Re}\,\lambda|$",
                    "conditioning": r"conditioning $\max|\lambda|/\min|\lambda|$",

@@ -60,9 +60,8 @@ def study(ctx):
             gg = np.linspace(0, 1.0, 50)
             ln, = ax.plot(gg, gg / 0.25, ls=(0, (4, 2.5)), color="tab:cyan", lw=1.1, zorder=5,
                           label="closed form h = γ/f'(0)²")
-            ax.legend(handles=list(ax.get_legend().legend_handles) + [ln], loc="lower left",
-                      bbox_to_anchor=(0.0, 1.01), ncol=2, borderaxespad=0.0)
-        ax.set_title(f"{m.upper()}: local rate ρ(γ, h)", pad=30 if m == "gd" else 18)
+            ax.legend(handles=list(ax.get_legend().legend_handles) + [ln], loc="upper center",
+                      bbox_to_anchor=(0.5, -0.16), ncol=2)
         pred = np.array([local_rate(m, fld.eval_DF(np.zeros(2), {"gamma": gi}), hi) for gi, hi in zip(g, h)])
         ok = (pred < 0.99) & ~div
         err = float(np.max(np.abs(r[ok] - pred[ok]))) if np.any(ok) else np.nan
