@@ -188,7 +188,7 @@ class Explorer:
             a.clear()
         trs = [(m, d["trajectories"][m], METHOD_COLORS.get(m)) for m in d["methods"]]
         phase_portrait(self.field, d["params"], plane=self.plane, center=self.center, xlim=self.xlim, ylim=self.ylim,
-                       n=self.n, trajectories=trs, density=0.8, legend=False, ax=ax0,
+                       n=self.n, trajectories=trs, density=0.8, legend="below", ax=ax0,
                        title=f"phase plane, h = {d['step']:.3g}")
         e = d["eigenvalues"]
         ax1.axhline(0, color="0.6", lw=0.8)
@@ -198,13 +198,16 @@ class Explorer:
             r = max(1e-9, float(np.max(np.abs(e)))) * 1.25
             ax1.set_xlim(-r, r)
             ax1.set_ylim(-r, r)
+        ax1.set_box_aspect(1)  # square box, equal ranges: equal scales
         ax1.set_xlabel(r"Re $\lambda$")
         ax1.set_ylabel(r"Im $\lambda$")
         ax1.set_title("eigenvalues of J at the equilibrium")
         names = list(d["rates"])
         vals = [d["rates"][m] for m in names]
-        ax2.bar(range(len(names)), vals, color=[METHOD_COLORS.get(m, "tab:gray") for m in names])
+        bars = ax2.bar(range(len(names)), vals, color=[METHOD_COLORS.get(m, "tab:gray") for m in names])
+        ax2.bar_label(bars, fmt="%.4f", fontsize=8, label_type="center", color="white")  # rates near 1 differ in the third digit
         ax2.axhline(1.0, color="black", lw=1.0, ls=(0, (4, 2)))
+        ax2.set_ylim(0, max([1.1] + [1.12 * v for v in vals if np.isfinite(v)]))
         ax2.set_xticks(range(len(names)), names)
         ax2.set_ylabel(r"local rate $\rho$ (1 = neutral)")
         ax2.set_title(f"local rates at h = {d['step']:.3g}")
