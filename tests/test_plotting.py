@@ -378,6 +378,7 @@ def test_animation_of_a_game_without_data_shows_distance_and_F():
     assert ax2.get_yscale() == "log"
 
 
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
 def test_animation_bad_input(tmp_path):
     fld = VectorField(games.bilinear(), [])
     with pytest.raises(GandynamicsError, match="frames"):

@@ -171,7 +171,7 @@ def fig2(ctx):
         phase_portrait(fld, xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), n=41, density=0.8,
                        trajectories=[(lab, tr, "tab:blue"), ("continuous flow (circle)", flow, "black")],
                        title=ttl, ax=ax, legend="below")
-    for tr, m in ((sim, "gd"), (alt, "altgd")):
+    for m in ("gd", "altgd"):
         ctx.provenance(fld, method=m, options={"step": STEP}, steps=STEPS, start=START)
     ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-12, "atol": 1e-12, "step": STEP},
                    steps=STEPS, start=START)

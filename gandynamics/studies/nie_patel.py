@@ -45,7 +45,6 @@ def closed_form_eigs(method: str, gamma: float, c=0.5, k=0.5, sigma=0.7, vnorm2=
           needs=("game:jare-gaussian",), order=30)
 def study(ctx):
     import matplotlib.pyplot as plt
-    from ..analysis import spectrum
     from ..field import VectorField
     from ..games import make_game
     from ..plotting import factor_data, factors
