@@ -403,3 +403,16 @@ def test_portrait_cli_animate(tmp_path, capsys):
     capsys.readouterr()
     assert main(["portrait", "dirac", "--out", str(tmp_path / "p.png"), "--animate", str(tmp_path / "a.avi")]) == 2
     assert capsys.readouterr().err.startswith("gandynamics: error: --animate")
+
+
+def test_animation_inline_html_has_every_frame():
+    fld = VectorField(games.bilinear(), [])
+    anim = animate(fld, ["gd"], init=(1.0, 0.5), steps=10, step=0.1, frames=4, data_panel=False)
+    html = anim.to_jshtml(fps=4)
+    assert html.count("frames[") >= 4 and "<img" in html  # one embedded image per frame
+
+
+def test_describe_composite_regularizer():
+    from gandynamics.regularizers import Asymmetric
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.2, gamma=0.5)])
+    assert describe(fld) == "dirac + asymmetric(γ = 0.5, ε = 0.2)"
