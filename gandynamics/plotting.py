@@ -274,7 +274,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     -------
     ax : matplotlib Axes
         With ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
-        trajectory leaving the slice), also written under the x label.
+        trajectory leaving the slice), also written in the title.
     """
     ax = _axes(ax)
     names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
@@ -338,11 +338,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
             raise GandynamicsError(f"trajectory {label!r} has shape {S.shape}; expected (steps, {field.n})")
         fin = np.all(np.isfinite(S), axis=1)
         S = S[fin]
-        if others and S.size:
-            dev = float(np.max(np.abs(S[:, others] - c_slice[others])))
-            if dev > 1e-9 * max(1.0, float(np.max(np.abs(c_slice)))):
-                warnings.append(f"{label} leaves the slice (other coordinates move by up to {dev:.3g}): "
-                                "its projection is drawn over the slice's field")
+        w = _slice_warning(S, others, c_slice, label)
+        if w:
+            warnings.append(w)
         line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, label=label, zorder=3)
         ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
         ax.plot(S[0, i], S[0, j], "o", color="red", ms=5, zorder=5)
@@ -359,13 +357,25 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel(symbol(names[0]))
     ax.set_ylabel(symbol(names[1]))
-    ax.set_title(describe(field, params) if title is None else title)
-    if warnings:  # under the x label: on the figure, never over the data, and the layout makes room for it
-        ax.set_xlabel(symbol(names[0]) + "\n" + "\n".join("note: " + _wrap(w, 70) for w in warnings))
+    head = describe(field, params) if title is None else title
+    if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
+        head = "\n".join(([head] if head else []) + ["note: " + _wrap(w, 60) for w in warnings])
+    ax.set_title(head)
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
         _legend_outside(ax, loc="below" if legend == "below" else "right", handles=handles)
     return ax
+
+
+def _slice_warning(S, others, center, label) -> str:
+    """The note for a trajectory whose coordinates off the plane leave the slice's values ("" if none)."""
+    if not others or not S.size:
+        return ""
+    dev = float(np.max(np.abs(S[:, others] - center[others])))
+    if dev > 1e-9 * max(1.0, float(np.max(np.abs(center)))):
+        return (f"{label} leaves the slice (other coordinates move by up to {dev:.3g}): "
+                "its projection is drawn over the slice's field")
+    return ""
 
 
 def _wrap(text: str, width: int = 48) -> str:
@@ -891,14 +901,23 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
         artists.append((line, head))
     if field.equilibrium is not None:
         ax.plot(field.equilibrium[i], field.equilibrium[j], "*", color="black", ms=9, zorder=6)
-    ax.set_title("phase plane: " + ", ".join(lab for lab, _, _ in items))
-    ax.legend(handles=[a[0] for a in artists], loc="upper left", bbox_to_anchor=(1.02, 1.0) if not data_panel
-              else (0.0, -0.12), ncol=1 if not data_panel else len(items), borderaxespad=0.0)
+    notes = list(getattr(ax, "warnings", []))
+    others = [k for k in range(field.n) if k not in (i, j)]
+    for label, tr, _ in items:
+        S = _states(tr)
+        w = _slice_warning(S[np.all(np.isfinite(S), axis=1)], others, c, label)
+        if w:
+            notes.append(w)
+    ax.warnings = notes
+    ax.set_title("\n".join(["phase plane: " + ", ".join(lab for lab, _, _ in items)]
+                           + ["note: " + _wrap(w, 60) for w in notes]))
+    ax.legend(handles=[a[0] for a in artists], loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     counter = ax.text(0.02, 0.98, "", transform=ax.transAxes, ha="left", va="top", fontsize=8,
                       bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85}, zorder=7)
     times = [np.asarray(getattr(tr, "times", np.arange(_states(tr).shape[0]))) for _, tr, _ in items]
     is_flow = [getattr(tr, "method", lab) == "flow" for lab, tr, _ in items]
     dyn = []  # artists of the right panel, per trajectory
+    anim_d_axis = None
     if data_panel:
         ax2 = axes[0, 1]
         if dspace is not None:
@@ -914,25 +933,35 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
             wr = np.array([w for w, _ in dspace["real"]])
             ax2.vlines([x for _, x in dspace["real"]], 0, wr, color="black", lw=2.2, label="real data")
             ax2.plot([x for _, x in dspace["real"]], wr, "o", color="black", ms=4)
-            dmax = 1.0
+            # D(x) on its own axis (right): its values and the atoms' weights have unrelated scales
+            axd = ax2.twinx()
+            axd.grid(False)
+            dmax, wmax = 1e-12, float(wr.max())
             for _, tr, _ in items:
                 S = _states(tr)
                 S = S[np.all(np.isfinite(S), axis=1)]
                 for z in S[idx.clip(max=len(S) - 1)]:
                     dmax = max(dmax, float(np.nanmax(np.abs(dspace["D"](xs, z)))))
-            ax2.set_ylim(-min(dmax, 10.0) * 1.05, min(dmax, 10.0) * 1.05)
+                    wmax = max(wmax, float(np.max(dspace["fake"](z)[0])))
+            dlim = min(dmax, 10.0) * 1.05
+            axd.set_ylim(-dlim, dlim)
+            ax2.set_ylim(-1.05 * wmax, 1.05 * wmax)  # zero in the middle on both axes
             for label, tr, col in items:
                 z = _states(tr)[0]
                 w, x = dspace["fake"](z)
                 st = ax2.vlines(x, 0, w, color=col, lw=2.0, alpha=0.75, label=f"generated ({label})")
-                dl, = ax2.plot(xs, dspace["D"](xs, z), color=col, ls=(0, (4, 2)), lw=1.1, label=f"D(x) ({label})")
+                dl, = axd.plot(xs, dspace["D"](xs, z), color=col, ls=(0, (4, 2)), lw=1.1, label=f"D(x) ({label})")
                 dyn.append((st, dl))
             ax2.axhline(0, color="0.6", lw=0.8)
             ax2.set_xlim(xs[0], xs[-1])
             ax2.set_xlabel(f"data ${dspace['x']}$")
-            ax2.set_ylabel("weight (stems) / discriminator D(x) (dashed)")
+            ax2.set_ylabel("probability weight (stems)")
+            axd.set_ylabel("discriminator D(x) (dashed; fakeness logit)")
             ax2.set_title("data space: real, generated and D(x)")
-            ax2.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+            h1, l1 = ax2.get_legend_handles_labels()
+            h2, l2 = axd.get_legend_handles_labels()
+            ax2.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+            anim_d_axis = axd
         else:
             mod = field.compiled()
             p = field.param_vector(params)
@@ -998,6 +1027,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     anim.artists = artists
     anim.update = update
     anim.plane = (i, j)
+    anim.data_axes = (axes[0, 1] if data_panel else None, anim_d_axis)  # (stems / distances, D(x) or None)
     return anim
 
 

@@ -238,7 +238,7 @@ def test_zero_field_plane_is_said_on_the_figure():
     X, Y, U, V = direction_field(fld, None, (fld.names[0], fld.names[2]), None, (c[0] - 1, c[0] + 1), (c[2] - 1, c[2] + 1), 11)
     assert np.all(U == 0) and np.all(V == 0)  # the premise: v vanishes on this slice
     assert any("v = 0 identically" in w for w in ax.warnings)
-    assert "v = 0 identically" in ax.get_xlabel()
+    assert "v = 0 identically" in ax.get_title()
     # a plane with a field says nothing
     ax2 = phase_portrait(VectorField(games.dirac(), []), n=9)
     assert ax2.warnings == []
@@ -251,6 +251,11 @@ def test_trajectory_leaving_the_slice_is_said():
     assert any("leaves the slice" in w and "0.3" in w for w in ax.warnings)
     ax = phase_portrait(fld, n=9, trajectories=[("m", S * np.array([1, 0, 1, 0]))])
     assert ax.warnings == []
+    # the animation's phase plane says the same
+    from types import SimpleNamespace
+    anim = animate(fld, trajectories=[("m", SimpleNamespace(states=S, times=np.arange(2)))], frames=2, data_panel=False)
+    ax = anim._fig.axes[0]
+    assert any("leaves the slice" in w for w in ax.warnings) and "leaves the slice" in ax.get_title()
 
 
 def test_trajectory_colours_differ_from_streamlines_and_each_other(dirac):
@@ -355,7 +360,8 @@ def test_animation_frames_and_first_last_frame_data(tmp_path):
     stems = [c for c in ax2.collections if "generated (gd)" in str(c.get_label())][0]
     np.testing.assert_allclose(stems.get_segments()[0][:, 0], [z[0], z[0]], rtol=0, atol=1e-15)
     np.testing.assert_allclose(stems.get_segments()[0][:, 1], [0.0, 1.0], rtol=0, atol=1e-15)
-    dl = [ln for ln in ax2.get_lines() if ln.get_label() == "D(x) (gd)"][0]
+    assert anim.data_axes[0] is ax2
+    dl = [ln for ln in anim.data_axes[1].get_lines() if ln.get_label() == "D(x) (gd)"][0]
     np.testing.assert_allclose(dl.get_ydata(), z[1] * dl.get_xdata(), rtol=1e-12, atol=1e-14)
     out = save_animation(anim, tmp_path / "a.gif", fps=5)
     from PIL import Image
