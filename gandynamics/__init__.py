@@ -15,11 +15,13 @@ from .distributions import Atoms, Normal, Pushforward, Uniform, convolve
 from .errors import GandynamicsError
 from .field import VectorField
 from .game import GAN, Game
+from .interact import interact  # needs the [notebook] extra only when called
 from .losses import LOSSES, Loss, sigmoid, softplus
 from .methods import METHODS
 from .simulate import SweepResult, Trajectory, simulate, sweep
 from .regularizers import (JARE, R1, R2, REGULARIZERS, WGANGP, Asymmetric, Consensus, InstanceNoise,
                            NagarajanKolter, Tikhonov, make_regularizer)
+from .regularizers import DRAGAN, LeCam
 
 __version__ = "0.1.0"
 
@@ -32,4 +34,5 @@ __all__ = [
     "spectrum", "find_equilibrium", "SpectralReport",
     "Region", "estimate_constants", "certify_constants", "check_constants", "rates",
     "simulate", "sweep", "Trajectory", "SweepResult", "METHODS",
+    "interact", "DRAGAN", "LeCam",
 ]

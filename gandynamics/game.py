@@ -225,6 +225,8 @@ class GAN:
 
     def generator_loss(self) -> sp.Expr:
         f = self.loss.f
+        if getattr(self.loss, "generator", None) is not None:  # its own function g: L_G = E_ptheta g(D)
+            return expectation(self.fake, lambda p: self.loss.generator(self.D(p)))
         if self.loss.non_saturating:
             return -expectation(self.fake, lambda p: f(-self.D(p)))
         return self.objective()

@@ -188,6 +188,11 @@ class Loss:
     f: sp.Lambda
     non_saturating: bool = False
     description: str = ""
+    #: the generator's own function ``g``: ``L_G = E_{p_theta} g(D(x))`` (hinge: ``g(t) = t``); ``None``
+    #: means ``L_G = L`` (or the non-saturating form when ``non_saturating``)
+    generator: sp.Lambda | None = None
+    #: where the loss is defined (author, year, venue, equation)
+    source: str = ""
 
     def __call__(self, t):
         return self.f(t)
@@ -209,6 +214,21 @@ LOSSES: dict[str, Loss] = {
     "non-saturating": Loss("non-saturating", sp.Lambda(_t, -softplus(-_t)), True,
                            "same f; generator minimises -E f(-D(G(z))) (Goodfellow et al. 2014)"),
     "wgan": Loss("wgan", sp.Lambda(_t, _t), False, "f(t) = t (Arjovsky et al. 2017)"),
+    # least squares (docs/math/losses-and-regularizers.md §1): D regresses fake -> +1, real -> -1 (D is a
+    # fakeness logit), the generator pulls D(G(z)) to the real target -1: Mao et al. (2017), eq. (2) with
+    # a = -1, b = c = 1 in their realness coding
+    "lsgan": Loss("lsgan", sp.Lambda(_t, -(_t - 1) ** 2 / 2), True,
+                  "f(t) = -(t-1)^2/2: D: 1/2 E_pD (D+1)^2 + 1/2 E_ptheta (D-1)^2; G: 1/2 E_ptheta (D+1)^2 "
+                  "(Mao et al. 2017)",
+                  source="Mao et al. 2017, Least Squares GANs, ICCV, eq. (2) with a = -1, b = c = 1"),
+    # hinge (docs/math/losses-and-regularizers.md §2): D: E_pD max(0, 1 + D) + E_ptheta max(0, 1 - D);
+    # the generator minimises E_ptheta D (= -E D_real-logit), Lim & Ye (2017), Miyato et al. (2018)
+    "hinge": Loss("hinge", sp.Lambda(_t, sp.Min(0, _t - 1)), False,
+                  "f(t) = min(0, t-1): D: E_pD max(0, 1+D) + E_ptheta max(0, 1-D); G: E_ptheta D "
+                  "(Lim & Ye 2017; Miyato et al. 2018)",
+                  generator=sp.Lambda(_t, _t),
+                  source="Lim & Ye 2017, Geometric GAN, arXiv:1705.02894, eqs. (19)-(20); Miyato et al. 2018, "
+                         "Spectral Normalization for GANs, ICLR, eq. (16)"),
 }
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "convergence",
     "factor_data", "factors",
+    "describe", "portrait_title", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
 ]
 
 #: rcParams used by every figure of gandynamics (small, legible, no overlapping text)
@@ -63,6 +64,13 @@ METHOD_COLORS = {
     "ogda": "tab:brown", "momentum": "tab:orange", "altgd-momentum": "tab:orange", "flow": "black",
 }
 
+#: colours for trajectories without a method colour: saturated, never grey (streamlines are grey)
+TRAJECTORY_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink",
+                     "tab:olive", "tab:cyan")
+#: the streamlines' colour (and the colour map when they are coloured by speed): greys only
+STREAM_COLOR = "0.6"
+STREAM_CMAP = "Greys"
+
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eps", "zeta", "eta", "theta", "iota", "kappa", "lambda",
           "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
 
@@ -84,6 +92,56 @@ def symbol(name: str) -> str:
     b = "\\" + ("varepsilon" if base == "epsilon" else base) if base in _GREEK | {"epsilon"} else base
     s = digits or sub or ""
     return f"${b}_{{{s}}}$" if s else f"${b}$"
+
+
+def describe(field, params=None) -> str:
+    """The game with its loss, regularizers and the strengths in use, for titles:
+    ``dirac + R1(γ = 0.3)``, ``dirac (lsgan) + consensus(γ = 0.2) + R1(γ = 1)``.
+
+    Strength values are those of ``params`` (by hyperparameter name) over the regularizers' own values."""
+    from .regularizers import strength_symbols
+    model = getattr(field, "model", None)
+    name = getattr(field, "name", None) or getattr(model, "name", "game")
+    loss = getattr(getattr(model, "loss", None), "name", None)
+    text = name + (f" ({loss})" if loss and loss != "standard" else "")
+    regs = list(getattr(field, "regularizers", []) or [])
+    if not regs:
+        return text
+    vals = dict(field.defaults)
+    if params is not None:
+        vals.update(dict(zip(field.defaults, field.param_vector(params).tolist())))
+    parts = []
+    named = strength_symbols(model, regs)
+    for reg in regs:
+        items = []
+        for r, part, sym in named:
+            if r is reg:
+                for key, s_ in sym.items():
+                    items.append(f"{_greek_text(key)} = {vals.get(s_.name, part.values[key]):.4g}")
+        label = {"r1": "R1", "r2": "R2", "wgan-gp": "WGAN-GP", "jare": "JARE", "dragan": "DRAGAN",
+                 "lecam": "LeCam", "nagarajan-kolter": "NK"}.get(reg.name, reg.name)
+        parts.append(f"{label}({', '.join(items)})" if items else label)
+    return text + " + " + " + ".join(parts)
+
+
+def _greek_text(name: str) -> str:
+    table = {"gamma": "γ", "sigma": "σ", "eta": "η", "eps": "ε", "epsilon": "ε", "beta": "β", "alpha": "α",
+             "lambda": "λ", "mu": "μ", "rho": "ρ", "theta": "θ", "psi": "ψ"}
+    return table.get(name, name)
+
+
+def portrait_title(field, params=None, methods=(), step=None) -> str:
+    """``<describe(field)>: gd, altgd, h = 0.2; flow`` — the step is named only for discrete methods (the
+    continuous ``flow`` has none)."""
+    methods = list(methods)
+    discrete = [m for m in methods if m != "flow"]
+    bits = []
+    if discrete:
+        bits.append(", ".join(discrete) + (f", h = {step:g}" if step is not None else ""))
+    if "flow" in methods:
+        bits.append("flow")
+    head = describe(field, params)
+    return head + (": " + "; ".join(bits) if bits else "")
 
 
 def _axes(ax, figsize=(4.6, 4.2)):
@@ -168,7 +226,7 @@ def _states(tr):
 def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
                    n: int = 41, streamlines: bool = True, arrows: bool = False, speed: bool = False,
                    nullclines: bool = False, trajectories=(), equilibrium=True, clip=None, density: float = 1.0,
-                   title: str | None = None, legend: bool = True, ax=None):
+                   speed_range=None, colorbar: bool = True, title: str | None = None, legend: bool = True, ax=None):
     r"""The direction field of ``v = -F`` on a plane, with trajectories overlaid.
 
     For games with more than two parameters the plane is the 2-D slice through ``center`` (default: the
@@ -187,7 +245,13 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     arrows : bool
         Draw a quiver of v (M18's notebook draws a 10 x 10 quiver; docs/mathematics.md §1.11).
     speed : bool
-        Colour streamlines by ``|v|`` in the plane (with a labelled colorbar).
+        Colour streamlines by ``|v|`` in the plane, in greys (trajectories keep the colours), with a labelled
+        colorbar.
+    speed_range : pair of float, optional
+        The colour scale of the speed; give the same range to panels that are compared (default: this
+        panel's range).  ``ax.speed_lines`` is the mappable for a shared colorbar.
+    colorbar : bool
+        Draw the speed colorbar of this panel.
     nullclines : bool
         Draw the curves where each plane component of v vanishes.
     trajectories : sequence
@@ -202,12 +266,15 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     density : float
         Streamline density.
     title : str, optional
-    legend : bool
+    legend : bool or ``"below"``
+        Draw the legend beside the axes (right; ``"below"``: under the x label), never over the data.
     ax : matplotlib Axes, optional
 
     Returns
     -------
     ax : matplotlib Axes
+        With ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
+        trajectory leaving the slice), also written in the title.
     """
     ax = _axes(ax)
     names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
@@ -215,21 +282,35 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     X, Y, U, V = direction_field(field, params, names, center, xlim, ylim, n)
     ok = np.isfinite(U) & np.isfinite(V)
     Um, Vm = np.where(ok, U, 0.0), np.where(ok, V, 0.0)
-    if streamlines:
+    spd = np.hypot(Um, Vm)
+    vmax = float(spd.max()) if spd.size else 0.0
+    zero_field = bool(np.any(ok)) and vmax <= 1e-12 * max(1.0, float(np.nanmax(np.abs(np.concatenate([X.ravel(), Y.ravel()])))))
+    warnings = []
+    if not np.any(ok):
+        warnings.append("v is not finite anywhere on this plane")
+    elif zero_field:
+        warnings.append(f"v = 0 identically on this plane ({symbol(names[0])}, {symbol(names[1])}): "
+                        "no streamlines to draw")
+    if streamlines and not zero_field and np.any(ok):
         kw = {}
         if speed:
-            spd = np.hypot(Um, Vm)
-            kw = {"color": spd, "cmap": "viridis"}
+            from matplotlib.colors import Normalize
+            lo_hi = speed_range if speed_range is not None else (0.0, vmax)
+            # the Greys map from light to dark grey: never white (invisible) nor black (the equilibrium's star)
+            cmap = matplotlib.colors.LinearSegmentedColormap.from_list("gd_speed", ["0.82", "0.25"])
+            kw = {"color": spd, "cmap": cmap, "norm": Normalize(*lo_hi)}
         else:
-            kw = {"color": "0.55"}
+            kw = {"color": STREAM_COLOR}
         sp = ax.streamplot(X[0], Y[:, 0], np.ma.masked_where(~ok, U), np.ma.masked_where(~ok, V),
                            density=density, linewidth=0.7, arrowsize=0.8, zorder=1, **kw)
         if speed:
-            cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85, pad=0.02)
-            cb.set_label(r"speed $\|v\|$ in the plane")
+            ax.speed_lines = sp.lines
+            if colorbar:
+                cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85, pad=0.02)
+                cb.set_label(r"speed $\|v\|$ in the plane")
     if arrows:
         k = max(1, n // 10)
-        ax.quiver(X[::k, ::k], Y[::k, ::k], Um[::k, ::k], Vm[::k, ::k], color="0.35", angles="xy",
+        ax.quiver(X[::k, ::k], Y[::k, ::k], Um[::k, ::k], Vm[::k, ::k], color="0.4", angles="xy",
                   width=0.004, zorder=2)
     handles = []
     if nullclines:
@@ -244,14 +325,22 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         ax.axhspan(min(ylim[0], -c), min(-c, ylim[1]), **kw)
         handles.append(matplotlib.patches.Patch(color="tab:red", alpha=0.25,
                                                 label=f"forbidden |{symbol(names[1])}| > {c:g} (clipping)"))
-    for item in trajectories:
+    c_slice = np.array(center, float) if center is not None else (
+        field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
+    others = [k for k in range(field.n) if k not in (i, j)]
+    for t_index, item in enumerate(trajectories):
         label, tr = item[0], item[1]
         color = item[2] if len(item) > 2 else None
+        if color is None:
+            color = TRAJECTORY_COLORS[t_index % len(TRAJECTORY_COLORS)]
         S = _states(tr)
         if S.ndim != 2 or S.shape[1] != field.n:
             raise GandynamicsError(f"trajectory {label!r} has shape {S.shape}; expected (steps, {field.n})")
         fin = np.all(np.isfinite(S), axis=1)
         S = S[fin]
+        w = _slice_warning(S, others, c_slice, label)
+        if w:
+            warnings.append(w)
         line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, label=label, zorder=3)
         ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
         ax.plot(S[0, i], S[0, j], "o", color="red", ms=5, zorder=5)
@@ -268,11 +357,56 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel(symbol(names[0]))
     ax.set_ylabel(symbol(names[1]))
-    if title:
-        ax.set_title(title)
+    head = describe(field, params) if title is None else title
+    if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
+        head = "\n".join(([head] if head else []) + ["note: " + _wrap(w, 60) for w in warnings])
+    ax.set_title(head)
+    ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
-        ax.legend(handles=handles, loc="lower left")
+        _legend_outside(ax, loc="below" if legend == "below" else "right", handles=handles)
     return ax
+
+
+def _slice_warning(S, others, center, label) -> str:
+    """The note for a trajectory whose coordinates off the plane leave the slice's values ("" if none)."""
+    if not others or not S.size:
+        return ""
+    dev = float(np.max(np.abs(S[:, others] - center[others])))
+    if dev > 1e-9 * max(1.0, float(np.max(np.abs(center)))):
+        return (f"{label} leaves the slice (other coordinates move by up to {dev:.3g}): "
+                "its projection is drawn over the slice's field")
+    return ""
+
+
+def _wrap(text: str, width: int = 48) -> str:
+    import textwrap
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _legend_outside(ax, loc: str = "right", **kw):
+    """A legend beside the axes (never over the data): right of the axes, or below with ``loc="below"``."""
+    if loc == "below":
+        return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=kw.pop("ncol", 2), **kw)
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
+
+
+def _readable_log(ax, axis: str = "y") -> None:
+    """Plain decimal tick labels on a log axis spanning less than three decades (``0.3, 1, 3`` rather than
+    ``3 x 10^-1``); matplotlib's powers of ten beyond."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    a = ax.yaxis if axis == "y" else ax.xaxis
+    lo, hi = (ax.get_ylim() if axis == "y" else ax.get_xlim())
+    if lo <= 0 or hi <= 0:
+        return
+    span = np.log10(hi) - np.log10(lo)
+    if span < 3:
+        fmt = FuncFormatter(lambda v, _: f"{v:g}")
+        a.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if span < 1.5 else (1.0, 3.0)))
+        a.set_major_formatter(fmt)
+        a.set_minor_formatter(NullFormatter())
+    else:
+        a.set_major_locator(LogLocator(base=10, numticks=8))
+        a.set_minor_formatter(NullFormatter())
 
 
 # ---------------------------------------------------------------------------------------------- eigenvalue loci
@@ -287,17 +421,22 @@ def locus_data(field, parameter: str, values, params=None):
     values : array (m,)
     eigenvalues : complex array (m, n), each row sorted by spectrum's order (real part descending)
     """
+    vals = np.asarray(values, float)
+    return vals, np.array([rep.eigenvalues for rep in _locus_reports(field, parameter, vals, params)])
+
+
+def _locus_reports(field, parameter: str, values, params=None) -> list:
+    """:func:`gandynamics.analysis.spectrum` at the equilibrium for every value of one strength."""
     from .analysis import spectrum
     name = _strength(field, parameter)
-    vals = np.asarray(values, float)
     base = dict(params or {})
-    rows = []
-    for g in vals:
+    out = []
+    for g in np.asarray(values, float):
         rep = spectrum(field, {**base, name: float(g)})
         if not rep.differentiable:
             raise GandynamicsError(f"{field.name}: no Jacobian at the equilibrium for {name} = {g:g} ({rep.verdict})")
-        rows.append(rep.eigenvalues)
-    return vals, np.array(rows)
+        out.append(rep)
+    return out
 
 
 def critical_strength(field, parameter: str, bounds, params=None, xatol: float = 1e-10) -> dict:
@@ -394,13 +533,14 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
     ax.set_aspect("equal", adjustable="datalim")
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper left")
+    _legend_outside(ax, loc="below")
     return ax
 
 
 # ---------------------------------------------------------------------------------------------- rate maps
 def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "gamma", rho=None, measured=None,
-             vmax: float = 1.5, title: str | None = None, ax=None, **options):
+             vmin: float = 0.0, vmax: float = 1.5, colorbar: bool = True, title: str | None = None, ax=None,
+             **options):
     r"""The exact local rate ``rho`` (spectral radius of the linearised iteration, docs/mathematics.md §5.4) over a
     (strength, step) grid, with the ``rho = 1`` contour and optional measured rates on top.
 
@@ -418,8 +558,12 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         Precomputed rates (e.g. from :func:`rate_grid`); computed with the rates module otherwise.
     measured : tuple, optional
         ``(gammas, steps, rates)`` measured from simulated trajectories, drawn as numbered markers.
-    vmax : float
-        Upper end of the colour scale (rates above it are shown saturated).
+    vmin, vmax : float
+        The colour scale, fixed (default 0 to 1.5, centred on rho = 1) so that panels of different methods
+        share it; rates beyond are shown saturated.
+    colorbar : bool
+        Draw this panel's colorbar (panels sharing the scale may draw one for all: ``ax.rate_mesh`` is the
+        mesh to pass to ``fig.colorbar``).
     options : passed to the rate function (``n_g``, ``n_d``, ``beta``).
 
     Returns
@@ -432,10 +576,14 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     if R.shape != (H.size, G.size):
         raise GandynamicsError(f"rate grid has shape {R.shape}; expected ({H.size}, {G.size})")
     from matplotlib.colors import TwoSlopeNorm
-    norm = TwoSlopeNorm(vmin=max(0.0, float(np.nanmin(R))) if np.nanmin(R) < 1 else 0.0, vcenter=1.0, vmax=vmax)
-    pc = ax.pcolormesh(G, H, np.clip(R, None, vmax), cmap="RdYlGn_r", norm=norm, shading="auto", zorder=1)
-    cb = ax.figure.colorbar(pc, ax=ax, pad=0.02)
-    cb.set_label(r"local rate $\rho$ (spectral radius)")
+    if not vmin < 1.0 < vmax:
+        raise GandynamicsError(f"the colour scale must contain rho = 1: vmin < 1 < vmax, got {vmin}, {vmax}")
+    norm = TwoSlopeNorm(vmin=vmin, vcenter=1.0, vmax=vmax)
+    pc = ax.pcolormesh(G, H, np.clip(R, vmin, vmax), cmap="RdYlGn_r", norm=norm, shading="auto", zorder=1)
+    ax.rate_mesh = pc
+    if colorbar:
+        cb = ax.figure.colorbar(pc, ax=ax, pad=0.02)
+        cb.set_label(r"local rate $\rho$ (spectral radius)")
     handles = []
     if np.nanmin(R) < 1 < np.nanmax(R):
         ax.contour(G, H, R, levels=[1.0], colors="black", linewidths=1.4, zorder=3)
@@ -452,8 +600,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     ax.grid(False)
     if title:
         ax.set_title(title)
-    if handles:
-        ax.legend(handles=handles, loc="upper left")
+    if handles:  # under the map: any place inside would cover rates
+        _legend_outside(ax, loc="below", handles=handles, ncol=len(handles))
     return ax
 
 
@@ -493,7 +641,7 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     floor : float
         Distances below this are not drawn (round-off).
     legend : str
-        A matplotlib legend location, or ``"auto"``: ``"best"`` up to six curves, outside on the right beyond.
+        ``"auto"``/``"outside"``: beside the axes on the right (never over the data), or a matplotlib location.
 
     Returns
     -------
@@ -516,16 +664,20 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
             kk = np.linspace(k[i0], k[idx[-1]], 50)
             pred = d[i0] * rho ** (kk - k[i0])
             keep = pred > floor
-            ax.semilogy(kk[keep], pred[keep], ls="--", color=line.get_color(), lw=1.0, alpha=0.9,
+            # dashed and thinner, above the measured curve, with a white halo: visible where the two coincide
+            from matplotlib import patheffects
+            ax.semilogy(kk[keep], pred[keep], ls=(0, (4, 2.5)), color=line.get_color(), lw=0.9, zorder=4,
+                        path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")],
                         label=fr"predicted $\rho$ = {rho:.4f}")
     ax.set_xlabel("iteration $k$")
     ax.set_ylabel(r"distance to equilibrium $\|z_k - z^*\|$")
     if title:
         ax.set_title(title)
-    if legend == "outside" or (legend == "auto" and len(ax.get_lines()) > 6):  # keep the legend off the data
-        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+    _readable_log(ax, "y")
+    if legend in ("auto", "outside"):  # never over the data
+        _legend_outside(ax)
     else:
-        ax.legend(loc="best" if legend == "auto" else legend)
+        ax.legend(loc=legend)
     return ax
 
 
@@ -546,7 +698,8 @@ def factor_data(game, regularizers: Mapping, parameter: str, values, params=None
 
     Returns
     -------
-    dict label -> dict with ``values``, ``eigenvalues`` (m, n), ``phase``, ``conditioning``.
+    dict label -> dict with ``values``, ``eigenvalues`` (m, n), ``phase``, ``conditioning`` (eigenvalue
+    ratio) and ``singular`` (``sigma_max(J)/sigma_min(J)``, :attr:`SpectralReport.singular_condition`).
     """
     from .analysis import conditioning_factor, phase_factor
     vals = np.asarray(values, float)
@@ -555,28 +708,32 @@ def factor_data(game, regularizers: Mapping, parameter: str, values, params=None
         fld = _field_of(game, reg)
         if reg is None:
             from .analysis import spectrum
-            e = spectrum(fld, params).eigenvalues
-            eigs = np.repeat(e[None, :], vals.size, axis=0)
+            rep = spectrum(fld, params)
+            eigs = np.repeat(rep.eigenvalues[None, :], vals.size, axis=0)
+            sing = np.full(vals.size, float(rep.singular_condition))
         else:
             key = parameter if parameter in reg.defaults else next(iter(reg.defaults))
             scale = 0.5 if (key == "eta" and parameter != "eta") else 1.0
-            _, eigs = locus_data(fld, key, vals * scale, params)
+            reps = _locus_reports(fld, key, vals * scale, params)
+            eigs = np.array([r.eigenvalues for r in reps])
+            sing = np.array([float(r.singular_condition) for r in reps])
         out[label] = {"values": vals, "eigenvalues": eigs,
                       "phase": np.array([phase_factor(r) for r in eigs]),
-                      "conditioning": np.array([conditioning_factor(r) for r in eigs])}
+                      "conditioning": np.array([conditioning_factor(r) for r in eigs]),
+                      "singular": sing}
     return out
 
 
 def factors(game, regularizers: Mapping, parameter: str, values, params=None, *, which: str = "phase",
             data: dict | None = None, title: str | None = None, ax=None):
-    r"""Phase factor ``max |Im lambda|/|Re lambda|`` or conditioning factor ``max|lambda|/min|lambda|`` of
-    ``J`` against the regularization strength, one curve per regularizer (Nie & Patel 2019, §3; docs/mathematics.md
+    r"""Phase factor ``max |Im lambda|/|Re lambda|``, conditioning factor ``max|lambda|/min|lambda|`` or
+    singular-value condition number of ``J`` against the regularization strength, one curve per regularizer (Nie & Patel 2019, §3; docs/mathematics.md
     §3.3–3.4).
 
     Parameters
     ----------
     game, regularizers, parameter, values, params : see :func:`factor_data`.
-    which : ``"phase"`` or ``"conditioning"``
+    which : ``"phase"``, ``"conditioning"`` (eigenvalue ratio) or ``"singular"`` (``sigma_max(J)/sigma_min(J)``)
     data : dict, optional
         The output of :func:`factor_data` (to avoid recomputing).
 
@@ -584,18 +741,332 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
     -------
     ax : matplotlib Axes
     """
-    if which not in ("phase", "conditioning"):
-        raise GandynamicsError(f"which must be 'phase' or 'conditioning', got {which!r}")
+    if which not in ("phase", "conditioning", "singular"):
+        raise GandynamicsError(f"which must be 'phase', 'conditioning' or 'singular', got {which!r}")
     ax = _axes(ax, figsize=(4.6, 3.6))
     data = data if data is not None else factor_data(game, regularizers, parameter, values, params)
     for label, d in data.items():
         y = np.where(np.isfinite(d[which]), d[which], np.nan)
-        ls = "--" if label.lower().startswith(("simgd", "none", "unreg")) else "-"
-        ax.semilogy(d["values"], y, ls=ls, label=label)
+        if label.lower().startswith(("simgd", "none", "unreg")):  # the reference: dashed, on top, with a halo
+            from matplotlib import patheffects
+            ax.semilogy(d["values"], y, ls=(0, (4, 2.5)), lw=1.1, zorder=4, label=label,
+                        path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")])
+        else:
+            ax.semilogy(d["values"], y, ls="-", label=label)
     ax.set_xlabel(symbol(parameter) + " (regularization strength)")
-    ax.set_ylabel(r"phase factor $\max|\mathrm{Im}\,\lambda|/|\mathrm{Re}\,\lambda|$" if which == "phase"
-                  else r"conditioning $\max|\lambda|/\min|\lambda|$")
+    ax.set_ylabel({"phase": r"phase factor $\max|\mathrm{Im}\,\lambda|/|\mathrm{Re}\,\lambda|$",
+                   "conditioning": r"conditioning $\max|\lambda|/\min|\lambda|$",
+                   "singular": r"conditioning $\sigma_{\max}(J)/\sigma_{\min}(J)$"}[which])
     if title:
         ax.set_title(title)
-    ax.legend(loc="best")
+    _readable_log(ax, "y")
+    _legend_outside(ax, loc="below")
     return ax
+
+
+# ---------------------------------------------------------------------------------------------- animations
+def _data_space(field, params):
+    """For a GAN on 1-D data: callables for the real atoms, the generated atoms at theta and D(x; psi);
+    ``None`` for games without data (or multi-dimensional data)."""
+    import sympy as sp
+    from .game import GAN
+    gan = getattr(field, "model", None)
+    if not isinstance(gan, GAN) or len(gan.x) != 1:
+        return None
+    hyper = list(field.hyper)
+    p = field.param_vector(params)
+    sub = {s: float(v) for s, v in zip(hyper, p)}
+    x = gan.x[0]
+    th, ps = list(gan.theta), list(gan.psi)
+    real = [(float(sp.N(sp.sympify(w).xreplace(sub))), float(sp.N(sp.sympify(pt[0]).xreplace(sub))))
+            for w, pt in gan.real.atoms()]
+    fake_atoms = gan.fake.atoms()
+    fw = sp.lambdify([th], [sp.sympify(w).xreplace(sub) for w, _ in fake_atoms], "numpy")
+    fx = sp.lambdify([th], [sp.sympify(pt[0]).xreplace(sub) for _, pt in fake_atoms], "numpy")
+    D = sp.lambdify([x, ps], gan.discriminator.xreplace(sub), "numpy")
+    n_th = len(th)
+
+    def fake(z):
+        t = list(np.asarray(z, float)[:n_th])
+        return np.asarray(fw(t), float) * np.ones(len(fake_atoms)), np.asarray(fx(t), float) * np.ones(len(fake_atoms))
+
+    def disc(xs, z):
+        return np.asarray(D(xs, list(np.asarray(z, float)[n_th:])), float) * np.ones_like(xs)
+
+    return {"real": real, "fake": fake, "D": disc, "x": x.name}
+
+
+def animation_data(trajectories, frames: int) -> np.ndarray:
+    """The state index shown at each frame: ``round(f (k - 1) / (frames - 1))`` for the longest recorded
+    trajectory of ``k`` states (frame 0 shows the start, the last frame the whole trajectory)."""
+    if not isinstance(frames, (int, np.integer)) or frames < 2:
+        raise GandynamicsError(f"an animation needs frames >= 2, got {frames!r}")
+    k = max(_states(tr).shape[0] for _, tr, *_ in trajectories)
+    return np.round(np.linspace(0, k - 1, int(frames))).astype(int)
+
+
+def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0.1, params=None, *,
+            trajectories=None, frames: int = 60, interval: int = 60, plane=None, center=None,
+            xlim=None, ylim=None, n: int = 31, density: float = 0.8, data_panel: bool = True,
+            title: str | None = None, **method_options):
+    r"""An animation of training: the trajectory growing on the phase plane, beside the data space.
+
+    Left: the direction field of ``v = -F`` (:func:`phase_portrait`) with each method's trajectory drawn up to
+    the current iterate.  Right, for a GAN on 1-D data: the real distribution (black stems), the generated
+    one (stems in the method's colour) and the discriminator ``D(x)`` at the current iterate (M18's Dirac-GAN
+    videos); for other games: the distance to the equilibrium and ``||F(z_k)||`` against ``k`` (log scale).
+
+    Parameters
+    ----------
+    field : VectorField
+    methods : sequence of str
+        Methods to run (:data:`gandynamics.methods.METHODS`); ignored when ``trajectories`` is given.
+    init : sequence of float, optional
+        The start (default: the equilibrium + 1 in the plane).
+    steps, step : int, float
+        Iterations and step size (``flow``: output intervals of length ``step``).
+    params : mapping, optional
+        Hyperparameter values.
+    trajectories : sequence, optional
+        Items ``(label, Trajectory)`` or ``(label, Trajectory, color)`` to animate instead of simulating.
+    frames : int
+        Number of frames (>= 2); frame ``f`` shows the states up to :func:`animation_data`'s index.
+    interval : int
+        Milliseconds between frames (inline display; :func:`save_animation` takes ``fps``).
+    plane, center, xlim, ylim, n, density : as in :func:`phase_portrait` (limits default to the
+        trajectories' extent, padded).
+    data_panel : bool
+        Draw the right-hand panel.
+    **method_options : passed to :func:`gandynamics.simulate.simulate` (``n_d``, ``beta``, ``box``...).
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        With extra attributes ``frame_indices`` (the state index of every frame), ``trajectories`` (the
+        items drawn) and ``artists`` (per trajectory: the growing line and the head marker), so that callers
+        and tests can check what a frame shows.  Display in a notebook with ``HTML(anim.to_jshtml())``;
+        write with :func:`save_animation`.
+
+    Raises
+    ------
+    GandynamicsError
+        For an unknown method, a bad start or ``frames < 2``.
+    """
+    import matplotlib.animation as mpl_anim
+    from .simulate import simulate
+    names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
+    i, j = _index(field, names[0]), _index(field, names[1])
+    c = np.array(center, float) if center is not None else (
+        field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
+    if trajectories is None:
+        methods = [m.strip() for m in ([methods] if isinstance(methods, str) else methods)]
+        if not methods:
+            raise GandynamicsError("animate needs at least one method")
+        if init is None:
+            z0 = c.copy()
+            z0[i] += 1.0
+            z0[j] += 1.0
+        else:
+            z0 = field.point(init)
+        trajectories = [(m, simulate(field, m, z0, steps, step, params, **method_options), METHOD_COLORS.get(m))
+                        for m in methods]
+    items = []
+    for t_index, it in enumerate(trajectories):
+        col = it[2] if len(it) > 2 and it[2] is not None else TRAJECTORY_COLORS[t_index % len(TRAJECTORY_COLORS)]
+        S = _states(it[1])
+        if S.ndim != 2 or S.shape[1] != field.n or S.shape[0] < 1:
+            raise GandynamicsError(f"trajectory {it[0]!r} has shape {S.shape}; expected (steps, {field.n})")
+        items.append((it[0], it[1], col))
+    idx = animation_data(items, frames)
+    if xlim is None or ylim is None:
+        allS = np.vstack([_states(tr)[np.all(np.isfinite(_states(tr)), axis=1)] for _, tr, _ in items] + [c[None, :]])
+        def _lim(k):
+            lo, hi = float(allS[:, k].min()), float(allS[:, k].max())
+            pad = max(0.15 * (hi - lo), 0.5)
+            return (lo - pad, hi + pad)
+        xlim = xlim or _lim(i)
+        ylim = ylim or _lim(j)
+    dspace = _data_space(field, params) if data_panel else None
+    ncols = 2 if data_panel else 1
+    fig, axes = plt.subplots(1, ncols, figsize=(5.0 * ncols + 0.8, 4.4), layout="constrained", squeeze=False)
+    ax = axes[0, 0]
+    phase_portrait(field, params, plane=names, center=c, xlim=xlim, ylim=ylim, n=n, density=density,
+                   trajectories=(), legend=False, title="", ax=ax)
+    artists = []
+    for label, tr, col in items:
+        S = _states(tr)
+        line, = ax.plot(S[:1, i], S[:1, j], color=col, lw=1.3, label=label, zorder=3)
+        head, = ax.plot(S[:1, i], S[:1, j], "o", color=col, ms=5, mec="white", zorder=5)
+        ax.plot(S[0, i], S[0, j], "o", color="red", ms=5, zorder=4)
+        artists.append((line, head))
+    if field.equilibrium is not None:
+        ax.plot(field.equilibrium[i], field.equilibrium[j], "*", color="black", ms=9, zorder=6)
+    notes = list(getattr(ax, "warnings", []))
+    others = [k for k in range(field.n) if k not in (i, j)]
+    for label, tr, _ in items:
+        S = _states(tr)
+        w = _slice_warning(S[np.all(np.isfinite(S), axis=1)], others, c, label)
+        if w:
+            notes.append(w)
+    ax.warnings = notes
+    ax.set_title("\n".join(["phase plane: " + ", ".join(lab for lab, _, _ in items)]
+                           + ["note: " + _wrap(w, 60) for w in notes]))
+    ax.legend(handles=[a[0] for a in artists], loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    counter = ax.text(0.02, 0.98, "", transform=ax.transAxes, ha="left", va="top", fontsize=8,
+                      bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85}, zorder=7)
+    times = [np.asarray(getattr(tr, "times", np.arange(_states(tr).shape[0]))) for _, tr, _ in items]
+    is_flow = [getattr(tr, "method", lab) == "flow" for lab, tr, _ in items]
+    dyn = []  # artists of the right panel, per trajectory
+    anim_d_axis = None
+    if data_panel:
+        ax2 = axes[0, 1]
+        if dspace is not None:
+            xs_all = [x for _, x in dspace["real"]]
+            for _, tr, _ in items:
+                S = _states(tr)
+                S = S[np.all(np.isfinite(S), axis=1)]
+                for z in (S[0], S[-1]):
+                    xs_all.extend(dspace["fake"](z)[1].tolist())
+            lo, hi = min(xs_all), max(xs_all)
+            pad = max(0.3 * (hi - lo), 1.0)
+            xs = np.linspace(lo - pad, hi + pad, 400)
+            wr = np.array([w for w, _ in dspace["real"]])
+            ax2.vlines([x for _, x in dspace["real"]], 0, wr, color="black", lw=2.2, label="real data")
+            ax2.plot([x for _, x in dspace["real"]], wr, "o", color="black", ms=4)
+            # D(x) on its own axis (right): its values and the atoms' weights have unrelated scales
+            axd = ax2.twinx()
+            axd.grid(False)
+            dmax, wmax = 1e-12, float(wr.max())
+            for _, tr, _ in items:
+                S = _states(tr)
+                S = S[np.all(np.isfinite(S), axis=1)]
+                for z in S[idx.clip(max=len(S) - 1)]:
+                    dmax = max(dmax, float(np.nanmax(np.abs(dspace["D"](xs, z)))))
+                    wmax = max(wmax, float(np.max(dspace["fake"](z)[0])))
+            dlim = min(dmax, 10.0) * 1.05
+            axd.set_ylim(-dlim, dlim)
+            ax2.set_ylim(-1.05 * wmax, 1.05 * wmax)  # zero in the middle on both axes
+            for label, tr, col in items:
+                z = _states(tr)[0]
+                w, x = dspace["fake"](z)
+                st = ax2.vlines(x, 0, w, color=col, lw=2.0, alpha=0.75, label=f"generated ({label})")
+                dl, = axd.plot(xs, dspace["D"](xs, z), color=col, ls=(0, (4, 2)), lw=1.1, label=f"D(x) ({label})")
+                dyn.append((st, dl))
+            ax2.axhline(0, color="0.6", lw=0.8)
+            ax2.set_xlim(xs[0], xs[-1])
+            ax2.set_xlabel(f"data ${dspace['x']}$")
+            ax2.set_ylabel("probability weight (stems)")
+            axd.set_ylabel("discriminator D(x) (dashed; fakeness logit)")
+            ax2.set_title("data space: real, generated and D(x)")
+            h1, l1 = ax2.get_legend_handles_labels()
+            h2, l2 = axd.get_legend_handles_labels()
+            ax2.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+            anim_d_axis = axd
+        else:
+            mod = field.compiled()
+            p = field.param_vector(params)
+            ymin, ymax = np.inf, 0.0
+            for label, tr, col in items:
+                S = _states(tr)
+                d = np.asarray(getattr(tr, "distance", np.linalg.norm(S - c, axis=1)), float)
+                Fn = np.array([np.linalg.norm(mod.field(z, p, np.empty(field.n))) if np.all(np.isfinite(z)) else np.nan
+                               for z in S])
+                t = times[items.index((label, tr, col))]
+                ld, = ax2.semilogy(t[:1], d[:1], color=col, lw=1.3, label=f"{label}: distance")
+                from matplotlib import patheffects
+                lf, = ax2.semilogy(t[:1], Fn[:1], color=col, lw=0.9, ls=(0, (4, 2)), label=f"{label}: ‖F‖", zorder=4,
+                                   path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")])
+                dyn.append((ld, lf, t, d, Fn))
+                pos = np.concatenate([d[np.isfinite(d) & (d > 0)], Fn[np.isfinite(Fn) & (Fn > 0)]])
+                if pos.size:
+                    ymin, ymax = min(ymin, pos.min()), max(ymax, pos.max())
+            tmax = max(float(t[-1]) for t in times) or 1.0
+            ax2.set_xlim(0, tmax)
+            if np.isfinite(ymin) and ymax > 0:
+                ax2.set_ylim(max(ymin, 1e-16) / 2, ymax * 2)
+                _readable_log(ax2, "y")
+            ax2.set_xlabel("iteration $k$" if not all(is_flow) else "time $t / h$")
+            ax2.set_ylabel(r"$\|z_k - z^*\|$ (solid), $\|F(z_k)\|$ (dashed)")
+            ax2.set_title("distance to the equilibrium and |F| against k")
+            ax2.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    fig.suptitle(title if title is not None else describe(field, params))
+
+    def update(f):
+        k = int(idx[f])
+        out = []
+        for (line, head), (label, tr, col), t in zip(artists, items, times):
+            S = _states(tr)
+            kk = min(k, S.shape[0] - 1)
+            line.set_data(S[:kk + 1, i], S[:kk + 1, j])
+            head.set_data(S[kk:kk + 1, i], S[kk:kk + 1, j])
+            out += [line, head]
+        kmax = min(k, len(times[0]) - 1)
+        counter.set_text(f"k = {int(times[0][kmax])}" + (f"  (t = {times[0][kmax] * step:g})" if is_flow[0] else ""))
+        out.append(counter)
+        if data_panel and dspace is not None:
+            for (st, dl), (label, tr, col) in zip(dyn, items):
+                S = _states(tr)
+                z = S[min(k, S.shape[0] - 1)]
+                if np.all(np.isfinite(z)):
+                    w, x = dspace["fake"](z)
+                    st.set_segments([np.array([[xa, 0.0], [xa, wa]]) for xa, wa in zip(x, w)])
+                    dl.set_ydata(dspace["D"](dl.get_xdata(), z))
+                out += [st, dl]
+        elif data_panel:
+            for ld, lf, t, d, Fn in dyn:
+                kk = min(k, len(t) - 1)
+                ld.set_data(t[:kk + 1], d[:kk + 1])
+                lf.set_data(t[:kk + 1], Fn[:kk + 1])
+                out += [ld, lf]
+        return out
+
+    update(0)
+    anim = mpl_anim.FuncAnimation(fig, update, frames=len(idx), interval=interval, blit=False, repeat=False)
+    anim.frame_indices = idx
+    anim.trajectories = items
+    anim.artists = artists
+    anim.update = update
+    anim.plane = (i, j)
+    anim.data_axes = (axes[0, 1] if data_panel else None, anim_d_axis)  # (stems / distances, D(x) or None)
+    return anim
+
+
+def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
+    """Write an animation as GIF (Pillow) or MP4 (ffmpeg), atomically.
+
+    Parameters
+    ----------
+    anim : matplotlib.animation.Animation
+    path : str or Path
+        Ends in ``.gif`` or ``.mp4``.
+    fps, dpi : int
+
+    Raises
+    ------
+    GandynamicsError
+        For another suffix, a missing folder, or ``.mp4`` when ffmpeg is not installed (the message says
+        to install it or to write a ``.gif``).
+    """
+    from pathlib import Path
+    import matplotlib.animation as mpl_anim
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in (".gif", ".mp4"):
+        raise GandynamicsError(f"an animation is written as .gif or .mp4, got {str(path)!r}")
+    if not out.parent.is_dir():
+        raise GandynamicsError(f"the folder of {str(path)!r} does not exist")
+    if suffix == ".mp4":
+        if not mpl_anim.writers.is_available("ffmpeg"):
+            raise GandynamicsError("writing .mp4 needs ffmpeg, which was not found on PATH (matplotlib's "
+                                   "animation.ffmpeg_path); install ffmpeg or write a .gif")
+        writer = mpl_anim.FFMpegWriter(fps=fps)
+    else:
+        writer = mpl_anim.PillowWriter(fps=fps)
+    tmp = out.with_name(f".{out.stem}.tmp{os.getpid()}{suffix}")
+    try:
+        anim.save(tmp, writer=writer, dpi=dpi)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return out

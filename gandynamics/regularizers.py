@@ -380,3 +380,107 @@ def apply_regularizers(model, regularizers) -> tuple[Game, list]:
     for _, s, v in pending:
         game = game.with_losses(hyper={s: v})
     return game, [(r, s) for r, s, _ in pending]
+
+
+class DRAGAN(Regularizer):
+    r"""DRAGAN's gradient penalty around perturbed real data (Kodali, Abernethy, Hays & Kira 2017, §5,
+    "On Convergence and Stability of GANs", arXiv:1705.07215):
+    ``L_D += gamma/2 E_{x~p_D, delta~N(0, sigma^2 I)} (||grad_x D_psi(x + delta)|| - target)^2``.
+
+    The perturbation is Gaussian (the paper's ``N_d(0, cI)``, ``c = sigma^2``), integrated by Gauss–Hermite
+    quadrature of ``order`` nodes per data dimension; ``gamma`` and ``sigma`` are strengths (hyperparameters
+    of the compiled code), ``target`` (Kodali et al.'s ``k``) and ``order`` are options.  The scaling ``gamma/2`` is that of :class:`WGANGP` (Kodali et al.'s ``lambda`` is
+    ``gamma/2``).  With the default ``target = 1`` the field is not differentiable where
+    ``grad_x D = 0`` at a quadrature node (the Dirac-GAN's equilibrium, as for WGAN-GP); with
+    ``target = 0`` it is a zero-centred penalty on a neighbourhood of the data: on the Dirac-GAN it equals
+    R1, on a discriminator ``a x + b x^2/2`` it also damps ``b`` by ``gamma sigma^2``
+    (docs/math/losses-and-regularizers.md §3)."""
+
+    summary = ("L_D += gamma/2 E (|grad_x D(x + delta)| - target)^2, x ~ p_D, delta ~ N(0, sigma^2 I) "
+               "(Kodali et al. 2017)")
+
+    name = "dragan"
+    stage = "gan"
+    defaults = {"gamma": 1.0, "sigma": 0.5}
+    options = {"target": 1.0, "order": 5}
+
+    def _validate(self):
+        o = self.opts["order"]
+        try:
+            ok = int(o) == float(o) and int(o) >= 1
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise GandynamicsError(f"dragan: order must be a whole number >= 1, got {o!r}")
+        self.opts["order"] = int(o)
+        self.opts["target"] = _check_strength(self.name, "target", self.opts["target"])
+
+    def apply(self, obj, sym):
+        gan = _need_gan(self, obj)
+        d = len(gan.x)
+        # x + sigma u, u ~ N(0, I) by Gauss-Hermite (sigma >= 0 enters linearly: no |sigma| in the field)
+        unit = Normal([0] * d, 1, order=self.opts["order"]).atoms()
+        near = [(wr * wu, tuple(a + sym["sigma"] * b for a, b in zip(xr, u)))
+                for wr, xr in gan.real.atoms() for wu, u in unit]
+        k = self.opts["target"]
+        terms = []
+        for w, p in near:
+            g = gan.grad_x_D(p)
+            if k == 0:  # zero-centred: the squared norm, smooth everywhere
+                terms.append(w * _sq_grad_norm(g))
+                continue
+            norm = sp.Abs(g[0]) if len(g) == 1 else vnorm(*g)
+            terms.append(w * (norm - sp.Float(k)) ** 2)
+        pen = sym["gamma"] / 2 * sp.Add(*terms)
+        hyper = {sym[key]: self.values[key] for key in ("gamma", "sigma")}
+        if k != 0:
+            note = "DRAGAN: the field is not differentiable where grad_x D = 0 (docs/math/losses-and-regularizers.md §3)"
+            return gan.with_(penalties=gan.penalties + (pen,), nonsmooth=note, hyper=hyper)
+        return gan.with_(penalties=gan.penalties + (pen,), hyper=hyper)
+
+
+class LeCam(Regularizer):
+    r"""The LeCam regularizer ``R_LC`` (Tseng, Jiang, Liu, Yang & Yang 2021, "Regularizing Generative
+    Adversarial Networks under Limited Data", CVPR, eq. (3)):
+    ``L_D += gamma (E_{x~p_D} (D(x) - anchor_fake)^2 + E_{x~p_theta} (D(x) - anchor_real)^2)``.
+
+    The paper's anchors are exponential moving averages of the discriminator's outputs on real and on
+    generated data; here they are fixed numbers (options ``anchor_real``, ``anchor_fake``: the mean of our
+    fakeness logit D on real and on generated data), default 0, their value at an equilibrium where
+    ``D = 0`` on both (the stationary regime of the moving averages).  Our D is a fakeness logit, the
+    paper's a realness logit: the squares are unchanged, the anchors change sign.  On the Dirac-GAN with
+    zero anchors the penalty ``gamma psi^2 theta^2`` is quartic and leaves the spectrum at the equilibrium
+    unchanged; with a discriminator bias it damps the bias direction by ``4 gamma``
+    (docs/math/losses-and-regularizers.md §4)."""
+
+    summary = ("L_D += gamma (E_pD (D - a_fake)^2 + E_ptheta (D - a_real)^2), anchors fixed "
+               "(Tseng et al. 2021)")
+
+    name = "lecam"
+    stage = "gan"
+    defaults = {"gamma": 0.3}
+    options = {"anchor_real": 0.0, "anchor_fake": 0.0}
+
+    def _validate(self):
+        for k in ("anchor_real", "anchor_fake"):
+            try:
+                v = float(self.opts[k])
+            except (TypeError, ValueError):
+                v = float("nan")
+            if not math.isfinite(v):
+                raise GandynamicsError(f"lecam: {k} must be a finite number, got {self.opts[k]!r}")
+            self.opts[k] = v
+
+    def apply(self, obj, sym):
+        gan = _need_gan(self, obj)
+        a_real = sp.Float(self.opts["anchor_real"]) if self.opts["anchor_real"] else sp.S.Zero
+        a_fake = sp.Float(self.opts["anchor_fake"]) if self.opts["anchor_fake"] else sp.S.Zero
+        pen = sym["gamma"] * (expectation(gan.real, lambda p: (gan.D(p) - a_fake) ** 2)
+                              + expectation(gan.fake, lambda p: (gan.D(p) - a_real) ** 2))
+        return gan.with_(penalties=gan.penalties + (pen,), hyper={sym["gamma"]: self.values["gamma"]})
+
+
+for _cls in (DRAGAN, LeCam):  # appended to the registry (after the classes defined above)
+    REGULARIZERS[_cls.name] = _cls
+_SLUG.update({"dragan": "dr", "lecam": "lc"})
+__all__ += ["DRAGAN", "LeCam"]

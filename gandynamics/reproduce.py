@@ -80,6 +80,7 @@ class StudyResult:
     missing: str = ""
     error: str = ""
     seconds: float = 0.0
+    provenance: list = field(default_factory=list)  # gandynamics.provenance records of the fields drawn
 
     @property
     def ok(self) -> bool:
@@ -91,6 +92,8 @@ class StudyResult:
         d["images"] = [list(x) for x in self.images]
         d["checks"] = [c.as_dict() for c in self.checks]
         d["ok"] = self.ok
+        from .provenance import environment
+        d["provenance"] = {**environment(), "fields": self.provenance}
         return _jsonable(d)
 
 
@@ -134,6 +137,12 @@ class Context:
 
     def note(self, text: str) -> None:
         self.result.notes.append(text)
+
+    def provenance(self, field, **kw) -> None:
+        """Record how a drawn result was made: :func:`gandynamics.provenance.provenance` of ``field`` with
+        ``method``, ``options``, ``steps``, ``seed``, ``params`` and extras, written to ``<study>.json``."""
+        from .provenance import provenance
+        self.result.provenance.append(provenance(field, **kw))
 
     def table(self, markdown: str) -> None:
         self.result.tables.append(markdown)

@@ -50,7 +50,7 @@ def test_at_and_param(capsys):
 
 @pytest.mark.parametrize("argv,match", [
     (["analyze", "nope"], "unknown game 'nope'; accepted: dirac"),
-    (["analyze", "dirac", "--loss", "hinge"], "unknown loss 'hinge'"),
+    (["analyze", "dirac", "--loss", "relativistic"], "unknown loss 'relativistic'"),
     (["analyze", "dirac", "--reg", "l2"], "unknown regularizer 'l2'; accepted"),
     (["analyze", "dirac", "--reg", "r1:gamma"], "malformed --reg r1 option 'gamma'; expected key=value"),
     (["analyze", "dirac", "--reg", "r1:gamma=-0.5"], "finite number >= 0"),
@@ -84,5 +84,8 @@ def test_list(capsys):
     code, out, _ = run(capsys, "list", "--json")
     d = json.loads(out)
     assert {"dirac", "dirac-nd", "bilinear"} <= {g["name"] for g in d["games"]}
-    assert [r["name"] for r in d["regularizers"]] == ["r1", "r2", "wgan-gp", "instance-noise", "consensus",
-                                                     "nagarajan-kolter", "jare", "tikhonov", "asymmetric"]
+    names = [r["name"] for r in d["regularizers"]]
+    assert names[:9] == ["r1", "r2", "wgan-gp", "instance-noise", "consensus", "nagarajan-kolter", "jare", "tikhonov",
+                         "asymmetric"]
+    assert {"dragan", "lecam"} <= set(names)  # appended (issue 17)
+    assert [lo["name"] for lo in d["losses"]][:5] == ["standard", "non-saturating", "wgan", "lsgan", "hinge"]

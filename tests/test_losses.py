@@ -68,5 +68,5 @@ def test_special_values():
 def test_custom_lambda_and_bad_names():
     loss = get_loss(sp.Lambda(t, -sp.log(1 + sp.exp(-t))))
     assert loss.derivatives_at_zero() == pytest.approx((0.5, -0.25))
-    with pytest.raises(GandynamicsError, match="accepted: standard, non-saturating, wgan"):
-        get_loss("hinge")
+    with pytest.raises(GandynamicsError, match="accepted: standard, non-saturating, wgan, lsgan, hinge"):
+        get_loss("relativistic")

@@ -176,3 +176,249 @@ def test_portrait_cli(tmp_path, capsys):
         assert main(["portrait", "dirac"] + bad) == 2
         err = capsys.readouterr().err
         assert err.startswith("gandynamics: error:") and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------------------------- trust at a glance
+from matplotlib.colors import to_rgba  # noqa: E402
+
+from gandynamics.plotting import (STREAM_COLOR, TRAJECTORY_COLORS, animate, describe, portrait_title,  # noqa: E402
+                                  save_animation)
+
+
+def _data_bbox(ax):
+    """The axes' data area in display coordinates."""
+    ax.figure.canvas.draw()
+    return ax.get_window_extent()
+
+
+def _legend_overlaps_data(ax) -> bool:
+    leg = ax.get_legend()
+    if leg is None:
+        return False
+    data = _data_bbox(ax)  # draws first: constrained layout places axes and legend at draw time
+    return leg.get_window_extent().overlaps(data)
+
+
+def test_titles_name_regularizers_and_strengths():
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    assert describe(fld) == "dirac + R1(γ = 0.3)"
+    assert describe(fld, {"gamma": 1.25}) == "dirac + R1(γ = 1.25)"  # the values drawn, not the defaults
+    two = VectorField(games.dirac(loss="lsgan"), [Consensus(gamma=0.2), R1(gamma=1.0)])
+    assert describe(two) == "dirac (lsgan) + consensus(γ = 0.2) + R1(γ = 1)"
+    assert portrait_title(fld, None, ["gd", "altgd"], 0.2) == "dirac + R1(γ = 0.3): gd, altgd, h = 0.2"
+    t = portrait_title(fld, None, ["gd", "flow"], 0.2)
+    assert t == "dirac + R1(γ = 0.3): gd, h = 0.2; flow"
+    assert "h =" not in portrait_title(fld, None, ["flow"], 0.2)
+    ax = phase_portrait(fld, n=9)
+    assert ax.get_title() == "dirac + R1(γ = 0.3)"
+
+
+def test_portrait_cli_title_and_flow(tmp_path):
+    from gandynamics.cli import main
+    seen = {}
+    orig = plt.Figure.savefig
+
+    def spy(self, *a, **k):
+        seen["title"] = self.axes[0].get_title()
+        return orig(self, *a, **k)
+    plt.Figure.savefig = spy
+    try:
+        assert main(["portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", "flow", "--steps", "20",
+                     "--out", str(tmp_path / "f.png")]) == 0
+    finally:
+        plt.Figure.savefig = orig
+    assert seen["title"] == "dirac + R1(γ = 0.3): flow"
+
+
+def test_zero_field_plane_is_said_on_the_figure():
+    fld = VectorField(games.make_game("lq-wgan"), [])
+    c = fld.equilibrium
+    ax = phase_portrait(fld, n=11, xlim=(c[0] - 1, c[0] + 1), ylim=(c[2] - 1, c[2] + 1),
+                        plane=(fld.names[0], fld.names[2]))
+    X, Y, U, V = direction_field(fld, None, (fld.names[0], fld.names[2]), None, (c[0] - 1, c[0] + 1), (c[2] - 1, c[2] + 1), 11)
+    assert np.all(U == 0) and np.all(V == 0)  # the premise: v vanishes on this slice
+    assert any("v = 0 identically" in w for w in ax.warnings)
+    assert "v = 0 identically" in ax.get_title()
+    # a plane with a field says nothing
+    ax2 = phase_portrait(VectorField(games.dirac(), []), n=9)
+    assert ax2.warnings == []
+
+
+def test_trajectory_leaving_the_slice_is_said():
+    fld = VectorField(games.dirac_nd(2), [])
+    S = np.array([[1.0, 0.0, 1.0, 0.0], [0.9, 0.3, 0.8, 0.0]])  # theta2 moves off the slice theta2 = 0
+    ax = phase_portrait(fld, n=9, trajectories=[("m", S)])
+    assert any("leaves the slice" in w and "0.3" in w for w in ax.warnings)
+    ax = phase_portrait(fld, n=9, trajectories=[("m", S * np.array([1, 0, 1, 0]))])
+    assert ax.warnings == []
+    # the animation's phase plane says the same
+    from types import SimpleNamespace
+    anim = animate(fld, trajectories=[("m", SimpleNamespace(states=S, times=np.arange(2)))], frames=2, data_panel=False)
+    ax = anim._fig.axes[0]
+    assert any("leaves the slice" in w for w in ax.warnings) and "leaves the slice" in ax.get_title()
+
+
+def test_trajectory_colours_differ_from_streamlines_and_each_other(dirac):
+    S = np.array([[1.0, 1.0], [0.5, 0.9], [0.2, 0.4]])
+    trs = [(f"t{k}", S * (1 + 0.1 * k)) for k in range(9)]
+    ax = phase_portrait(dirac, n=11, trajectories=trs)
+    cols = [to_rgba(ln.get_color()) for ln in ax.get_lines() if ln.get_label().startswith("t")]
+    assert len(cols) == 9 and len(set(cols)) == 9
+    grey = to_rgba(STREAM_COLOR)
+    stream = [c for c in ax.collections]
+    assert stream, "streamlines drawn"
+    sc = {tuple(np.round(c, 6)) for coll in stream for c in coll.get_colors()} if hasattr(stream[0], "get_colors") else set()
+    for c in cols:
+        assert c != grey and tuple(np.round(c, 6)) not in sc
+        r, g, b, _ = c
+        assert max(r, g, b) - min(r, g, b) > 0.15  # saturated: never a grey
+    for name in TRAJECTORY_COLORS:
+        r, g, b, _ = to_rgba(name)
+        assert max(r, g, b) - min(r, g, b) > 0.15
+
+
+def test_legends_never_cover_data(dirac, dirac_r1):
+    S = np.array([[1.0, 1.0], [0.5, 0.9], [0.2, 0.4]])
+    ax = phase_portrait(dirac, n=11, trajectories=[("a", S), ("b", -S)])
+    assert ax.get_legend() is not None and not _legend_overlaps_data(ax)
+    k = np.arange(50)
+    ax = convergence([(f"m{j}", 2.0 * (0.9 - 0.05 * j) ** k) for j in range(3)], rates={"m0": 0.9})
+    assert not _legend_overlaps_data(ax)
+    ax = eigenvalue_locus(dirac_r1, None, "gamma", np.linspace(0.1, 2, 8), critical=False)
+    assert not _legend_overlaps_data(ax)
+    G, H = np.linspace(0.1, 2, 6), np.linspace(0.1, 3, 5)
+    ax = rate_map(dirac_r1, "gd", G, H, measured=(G[:2], H[:2], [0.5, 0.9]))
+    assert not _legend_overlaps_data(ax)
+    ax = factors(games.dirac(), {"R1": R1(), "consensus": Consensus()}, "gamma", np.linspace(0.1, 2, 5))
+    assert not _legend_overlaps_data(ax)
+
+
+def test_predicted_line_drawn_above_the_measured_one():
+    k = np.arange(100)
+    ax = convergence([("m", 2.0 * 0.9**k)], rates={"m": 0.9})
+    meas = [ln for ln in ax.get_lines() if ln.get_label() == "m"][0]
+    pred = [ln for ln in ax.get_lines() if "predicted" in ln.get_label()][0]
+    assert pred.get_zorder() > meas.get_zorder() and pred.get_linewidth() < meas.get_linewidth()
+    assert pred.get_path_effects()  # a white halo keeps the dashes visible on top of the measured curve
+    assert pred.get_linestyle() not in ("-", "solid")
+
+
+def test_rate_maps_share_one_colour_scale(dirac_r1):
+    G, H = np.linspace(0.1, 2, 6), np.linspace(0.1, 3, 5)
+    a1 = rate_map(dirac_r1, "gd", G, H)
+    a2 = rate_map(dirac_r1, "eg", G, H)
+    n1, n2 = a1.rate_mesh.norm, a2.rate_mesh.norm
+    assert (n1.vmin, n1.vcenter, n1.vmax) == (n2.vmin, n2.vcenter, n2.vmax) == (0.0, 1.0, 1.5)
+    with pytest.raises(GandynamicsError, match="rho = 1"):
+        rate_map(dirac_r1, "gd", G, H, vmin=1.2)
+
+
+def test_log_axis_ticks_are_plain_numbers_on_short_ranges():
+    k = np.arange(30)
+    ax = convergence([("m", 0.5 + 0.4 * 0.9**k)])  # spans well under a decade
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels and all("10^" not in s and "times" not in s for s in labels)
+    lo, hi = ax.get_ylim()
+    shown = [float(s) for s in labels]
+    assert sum(lo <= v <= hi for v in shown) >= 2  # at least two readable ticks within the range
+
+
+def test_jare_factor_data_singular_is_the_2norm_condition_number():
+    from gandynamics.regularizers import JARE
+    g = games.make_game("jare-gaussian")
+    vals = np.array([0.1, 1.0, 5.0])
+    d = factor_data(g, {"none": None, "JARE": JARE()}, "gamma", vals)
+    for j, gam in enumerate(vals):
+        f = VectorField(g, [JARE(gamma=float(gam))])
+        np.testing.assert_allclose(d["JARE"]["singular"][j], np.linalg.cond(f.eval_J(g.equilibrium)),
+                                   rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(d["none"]["singular"], np.linalg.cond(VectorField(g, []).eval_J(g.equilibrium)),
+                               rtol=1e-9, atol=1e-12)
+    ax = factors(g, None, "gamma", vals, which="singular", data=d)
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), d["JARE"]["singular"], rtol=0, atol=0)
+    assert "sigma" in ax.get_ylabel()
+
+
+# ---------------------------------------------------------------------------------------------- animations
+def test_animation_frames_and_first_last_frame_data(tmp_path):
+    from gandynamics.simulate import simulate
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    anim = animate(fld, ["gd", "altgd"], init=(1.0, 1.0), steps=90, step=0.2, frames=10)
+    assert list(anim.frame_indices) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]
+    for (label, tr, _), (line, head) in zip(anim.trajectories, anim.artists):
+        ref = simulate(fld, label, (1.0, 1.0), 90, 0.2).states  # an independent run of the same method
+        anim.update(0)
+        np.testing.assert_allclose(np.c_[line.get_xdata(), line.get_ydata()], ref[:1], rtol=0, atol=0)
+        anim.update(9)
+        np.testing.assert_allclose(np.c_[line.get_xdata(), line.get_ydata()], ref, rtol=0, atol=0)
+        np.testing.assert_allclose(np.c_[head.get_xdata(), head.get_ydata()], ref[-1:], rtol=0, atol=0)
+    # the data panel: generated atom at theta_k, D(x) = psi_k x (the Dirac-GAN's discriminator)
+    ax2 = anim._fig.axes[1]
+    (label, tr, _), = anim.trajectories[:1]
+    z = tr.states[-1]
+    stems = [c for c in ax2.collections if "generated (gd)" in str(c.get_label())][0]
+    np.testing.assert_allclose(stems.get_segments()[0][:, 0], [z[0], z[0]], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(stems.get_segments()[0][:, 1], [0.0, 1.0], rtol=0, atol=1e-15)
+    assert anim.data_axes[0] is ax2
+    dl = [ln for ln in anim.data_axes[1].get_lines() if ln.get_label() == "D(x) (gd)"][0]
+    np.testing.assert_allclose(dl.get_ydata(), z[1] * dl.get_xdata(), rtol=1e-12, atol=1e-14)
+    out = save_animation(anim, tmp_path / "a.gif", fps=5)
+    from PIL import Image
+    with Image.open(out) as im:
+        assert im.n_frames == 10
+    assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_animation_of_a_game_without_data_shows_distance_and_F():
+    fld = VectorField(games.bilinear(), [])
+    anim = animate(fld, ["eg"], init=(1.0, 1.0), steps=40, step=0.2, frames=5)
+    ax2 = anim._fig.axes[1]
+    anim.update(4)
+    tr = anim.trajectories[0][1]
+    dist = [ln for ln in ax2.get_lines() if ln.get_label() == "eg: distance"][0]
+    Fn = [ln for ln in ax2.get_lines() if ln.get_label() == "eg: ‖F‖"][0]
+    np.testing.assert_allclose(dist.get_ydata(), np.linalg.norm(tr.states, axis=1), rtol=1e-12, atol=1e-15)
+    # bilinear: F(x, y) = (y, -x), so |F| = |z|
+    np.testing.assert_allclose(Fn.get_ydata(), np.linalg.norm(tr.states, axis=1), rtol=1e-12, atol=1e-15)
+    assert ax2.get_yscale() == "log"
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+def test_animation_bad_input(tmp_path):
+    fld = VectorField(games.bilinear(), [])
+    with pytest.raises(GandynamicsError, match="frames"):
+        animate(fld, ["gd"], steps=5, frames=1)
+    anim = animate(fld, ["gd"], steps=5, frames=2)
+    with pytest.raises(GandynamicsError, match=".gif or .mp4"):
+        save_animation(anim, tmp_path / "a.avi")
+    from matplotlib import animation as mpl_anim
+    if not mpl_anim.writers.is_available("ffmpeg"):
+        with pytest.raises(GandynamicsError, match="ffmpeg"):
+            save_animation(anim, tmp_path / "a.mp4")
+
+
+def test_portrait_cli_animate(tmp_path, capsys):
+    from gandynamics.cli import main
+    gif = tmp_path / "a.gif"
+    assert main(["portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd", "--steps", "30",
+                 "--out", str(tmp_path / "p.png"), "--animate", str(gif), "--frames", "6"]) == 0
+    from PIL import Image
+    with Image.open(gif) as im:
+        assert im.n_frames == 6
+    capsys.readouterr()
+    assert main(["portrait", "dirac", "--out", str(tmp_path / "p.png"), "--animate", str(tmp_path / "a.avi")]) == 2
+    assert capsys.readouterr().err.startswith("gandynamics: error: --animate")
+
+
+def test_animation_inline_html_has_every_frame():
+    fld = VectorField(games.bilinear(), [])
+    anim = animate(fld, ["gd"], init=(1.0, 0.5), steps=10, step=0.1, frames=4, data_panel=False)
+    html = anim.to_jshtml(fps=4)
+    assert html.count("frames[") >= 4 and "<img" in html  # one embedded image per frame
+
+
+def test_describe_composite_regularizer():
+    from gandynamics.regularizers import Asymmetric
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.2, gamma=0.5)])
+    assert describe(fld) == "dirac + asymmetric(γ = 0.5, ε = 0.2)"

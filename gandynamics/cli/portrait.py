@@ -33,6 +33,12 @@ def add_parser(sub):
     p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v|")
     p.add_argument("--title", default=None, help="figure title")
     p.add_argument("--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg)")
+    p.add_argument("--animate", default=None, metavar="FILE.gif|FILE.mp4",
+                   help="also write an animation: the trajectories growing on the phase plane beside the data space "
+                        "(real and generated distributions and D(x) for GANs on 1-D data; distance and |F| against "
+                        "k otherwise); .gif via Pillow, .mp4 needs ffmpeg")
+    p.add_argument("--frames", type=int, default=60, help="frames of the animation (default 60, >= 2)")
+    p.add_argument("--fps", type=int, default=15, help="frames per second of the animation (default 15)")
     p.set_defaults(run=run)
     return p
 
@@ -48,6 +54,19 @@ def run(args) -> int:
         raise GandynamicsError(f"the folder of --out does not exist: {str(out.parent)!r}")
     if args.steps < 1:
         raise GandynamicsError(f"--steps must be >= 1, got {args.steps}")
+    anim_out = None
+    if args.animate is not None:  # check the animation's path (and ffmpeg) before computing anything
+        import matplotlib.animation as mpl_anim
+        anim_out = Path(args.animate)
+        if anim_out.suffix.lower() not in (".gif", ".mp4"):
+            raise GandynamicsError(f"--animate must end in .gif or .mp4, got {args.animate!r}")
+        if not anim_out.parent.exists():
+            raise GandynamicsError(f"the folder of --animate does not exist: {str(anim_out.parent)!r}")
+        if anim_out.suffix.lower() == ".mp4" and not mpl_anim.writers.is_available("ffmpeg"):
+            raise GandynamicsError("--animate FILE.mp4 needs ffmpeg, which was not found on PATH; install ffmpeg "
+                                   "or write a .gif")
+        if args.frames < 2 or args.fps < 1:
+            raise GandynamicsError(f"--frames must be >= 2 and --fps >= 1, got {args.frames} and {args.fps}")
     fld, hyper = build_field(args)
     plane = None
     if args.plane:
@@ -73,7 +92,7 @@ def run(args) -> int:
         inits = [z]
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     from ..methods import get_method
-    from ..plotting import METHOD_COLORS, phase_portrait, style
+    from ..plotting import METHOD_COLORS, phase_portrait, portrait_title, style
     from ..simulate import simulate
     for m in methods:
         get_method(m)
@@ -100,8 +119,17 @@ def run(args) -> int:
         fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
         phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=not args.arrows,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
-                       clip=args.clip, title=args.title or f"{fld.name}: {', '.join(methods)}, h = {args.step:g}", ax=ax)
+                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step), ax=ax)
         fig.savefig(out)
         plt.close(fig)
     print(f"wrote {out}")
+    if anim_out is not None:
+        from ..plotting import animate, save_animation
+        with style():
+            anim = animate(fld, params=hyper, trajectories=trs, frames=args.frames, plane=names, center=center,
+                           xlim=xlim, ylim=ylim, step=args.step,
+                           title=args.title or portrait_title(fld, hyper, methods, args.step))
+            save_animation(anim, anim_out, fps=args.fps)
+            plt.close(anim._fig)
+        print(f"wrote {anim_out} ({args.frames} frames)")
     return 0

@@ -49,6 +49,7 @@ def study(ctx):
     trs, pred = [], {}
     for ax, (label, meth, h, opts, closed, src) in zip(axes.ravel(), _methods()):
         tr = simulate(fld, meth, START, STEPS, h, **opts)
+        ctx.provenance(fld, method=meth, options={"step": h, **opts}, steps=STEPS, start=START)
         key = "altmomentum" if opts.get("alternating") else meth
         rho = local_rate(key, A, h, n_theta=1, beta=opts.get("beta", 0.0))
         col = METHOD_COLORS.get("momentum" if meth == "momentum" else meth, None)

@@ -71,6 +71,8 @@ def _figure1(ctx, method: str, stem: str, title: str):
         fld = _field(loss, regs)
         tr = _run(fld, method, opts)
         results[label] = (fld, tr, opts)
+        ctx.provenance(fld, method=method, options={"step": STEP, **{k: v for k, v in opts.items() if v is not None}},
+                       steps=STEPS, start=START, panel=label)
         phase_portrait(fld, plane=("theta", "psi"), xlim=(-2, 2), ylim=(-2, 2), n=10, streamlines=False,
                        arrows=True, clip=opts.get("clip"), trajectories=[(method, tr, "tab:blue")],
                        title=label if method == "altgd" else label.replace(", 5 D steps", ""), legend=False, ax=ax)
@@ -83,7 +85,7 @@ def _figure1(ctx, method: str, stem: str, title: str):
     handles = [Line2D([], [], color="tab:blue", label=f"{method} trajectory"),
                Line2D([], [], color="red", marker="o", ls="", label="start (1, 1)"),
                Line2D([], [], color="black", marker="*", ms=9, ls="", label="equilibrium (0, 0)"),
-               Line2D([], [], color="0.35", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
+               Line2D([], [], color="0.4", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
                mpatches.Patch(color="tab:red", alpha=0.25, label="forbidden |ψ| > 1 (WGAN clipping)")]
     fig.legend(handles=handles, loc="outside lower center", ncol=5)
     fig.suptitle(title)
@@ -168,7 +170,11 @@ def fig2(ctx):
                              (axes[1], alt, "alternating GD", "(b) alternating GD: bounded orbit")):
         phase_portrait(fld, xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), n=41, density=0.8,
                        trajectories=[(lab, tr, "tab:blue"), ("continuous flow (circle)", flow, "black")],
-                       title=ttl, ax=ax)
+                       title=ttl, ax=ax, legend="below")
+    for m in ("gd", "altgd"):
+        ctx.provenance(fld, method=m, options={"step": STEP}, steps=STEPS, start=START)
+    ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-12, "atol": 1e-12, "step": STEP},
+                   steps=STEPS, start=START)
     fig.suptitle("M18 Figure 2: unregularized Dirac-GAN, h = 0.2, 500 steps from (1, 1)")
     ctx.save(fig, "m18_fig2", "M18 Figure 2: simultaneous GD (outward spiral) vs alternating GD (bounded orbit); "
                               "the exact flow's circle for reference")
@@ -233,7 +239,7 @@ def r1_locus(ctx):
     eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), critical=False, label="R1, γ (coloured dots)", ax=ax, marker="o", size=60)
     ax.scatter(e_in.real.ravel(), e_in.imag.ravel(), marker="x", s=28, color="tab:red", zorder=4,
                label="instance noise, σ = √(2γ)")
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     ax.set_title("Dirac-GAN: R1 (γ) and instance noise (σ = √(2γ)) give the same J at (0, 0)")
     ctx.save(fig, "dirac_r1_vs_instance_noise", "R1 locus (dots, coloured by γ) and instance-noise locus at σ = √(2γ) "
                                                 "(red crosses) coincide")

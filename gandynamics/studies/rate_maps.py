@@ -49,15 +49,19 @@ def study(ctx):
         grids[m] = R
         sw = sweep(fld, m, inits=np.array([SWEEP_START]), grid={"gamma": SWEEP_GAMMA, "step": SWEEP_STEP},
                    steps=SWEEP_STEPS, progress=False)
+        ctx.provenance(fld, method=m, options={"grid": {"gamma": SWEEP_GAMMA, "step": SWEEP_STEP}},
+                       steps=SWEEP_STEPS, start=SWEEP_START, kind="sweep")
         g, h, r = np.asarray(sw["gamma"]), np.asarray(sw["step_g"]), np.asarray(sw["rate"], float)
         div = np.asarray(sw["diverged"], bool)
         r = np.where(div, np.inf, r)
-        rate_map(fld, m, GAMMA, STEP, rho=R, measured=(g, h, r), title=f"{m.upper()}: local rate ρ(γ, h)", ax=ax)
+        rate_map(fld, m, GAMMA, STEP, rho=R, measured=(g, h, r), title=f"{m.upper()}: local rate ρ(γ, h)", ax=ax,
+                 colorbar=False)  # one shared colour scale, one colorbar for the three panels
         if m == "gd":
             gg = np.linspace(0, 1.0, 50)
-            ln, = ax.plot(gg, gg / 0.25, ls="--", color="tab:cyan", lw=1.3, zorder=5,
-                          label="closed form h = γ/f'(0)² (γ ≤ 2f'(0))")
-            ax.legend(handles=list(ax.get_legend().legend_handles) + [ln], loc="upper left")
+            ln, = ax.plot(gg, gg / 0.25, ls=(0, (4, 2.5)), color="tab:cyan", lw=1.1, zorder=5,
+                          label="closed form h = γ/f'(0)²")
+            ax.legend(handles=list(ax.get_legend().legend_handles) + [ln], loc="upper center",
+                      bbox_to_anchor=(0.5, -0.16), ncol=2)
         pred = np.array([local_rate(m, fld.eval_DF(np.zeros(2), {"gamma": gi}), hi) for gi, hi in zip(g, h)])
         ok = (pred < 0.99) & ~div
         err = float(np.max(np.abs(r[ok] - pred[ok]))) if np.any(ok) else np.nan
@@ -69,6 +73,8 @@ def study(ctx):
         ctx.check(f"{m}: sweep points with ρ > 1.01 that converged (final distance < 1e-2; expected none)",
                   int(np.sum(conv)), 0, "docs/mathematics.md §0.1 (ρ > 1: the equilibrium repels; the nonlinear run diverges "
                                         "or settles on a cycle)", passed=bool(np.sum(conv) == 0))
+    cb = fig.colorbar(axes[0].rate_mesh, ax=list(axes), pad=0.01, shrink=0.9)
+    cb.set_label(r"local rate $\rho$ (spectral radius), one scale for all panels")
     fig.suptitle("Dirac-GAN + R1: exact local rate over (γ, h); black: ρ = 1; squares: rates measured by a sweep")
     ctx.save(fig, "rate_maps_dirac_r1", "Local rate of GD, EG and EFTP over (γ, h) for the R1 Dirac-GAN; ρ = 1 "
                                         "contour in black; measured sweep rates as squares (same colour scale)")

@@ -7,7 +7,8 @@ equilibrium (docs/mathematics.md §0.5, §1.4).  A regularizer that needs a GAN'
 instance noise, asymmetric) is not applicable to a plain game.
 
 Rows of the Dirac-GAN and the bilinear game are checked against the closed forms of docs/mathematics.md §1.2–1.8,
-§1.10 and §5.5.
+§1.10 and §5.5; the Dirac-GAN under the least-squares and hinge losses (rows ``dirac --loss lsgan``,
+``dirac --loss hinge``) and with the DRAGAN and LeCam regularizers against docs/math/losses-and-regularizers.md.
 """
 
 from __future__ import annotations
@@ -51,18 +52,27 @@ def _f(x) -> str:
     return f"{0.0 if abs(x) < 1e-12 else x:.4g}"
 
 
+#: extra rows: a game under other GAN losses (``game --loss NAME``), every applicable regularizer each
+LOSS_ROWS = {"dirac": ("lsgan", "hinge")}
+
+
 def spectra_rows():
-    """``[(game, regularizer label, SpectralReport or error text)]`` for every applicable combination."""
+    """``[(game, regularizer label, SpectralReport or error text)]`` for every applicable combination; the
+    games of :data:`LOSS_ROWS` also under their extra losses, labelled ``"dirac --loss lsgan"``."""
     from ..analysis import spectrum
     from ..field import VectorField
     from ..games import GAMES, make_game
     from ..regularizers import REGULARIZERS, make_regularizer
     rows = []
+    cases = []
     for gname in GAMES:
         if gname in SKIP:
             continue
+        cases.append((gname, gname, None))
+        cases += [(f"{gname} --loss {loss}", gname, loss) for loss in LOSS_ROWS.get(gname, ())]
+    for gname, base, loss in cases:
         for rname in [None] + list(REGULARIZERS):
-            model = make_game(gname)
+            model = make_game(base, loss=loss)
             try:
                 reg = [] if rname is None else [make_regularizer(rname, **_reg_options(model, rname))]
                 fld = VectorField(model, reg)
@@ -98,7 +108,9 @@ def markdown(rows) -> str:
         if rep is None:
             lines.append(f"| {g} | {label} | — | — | — | — | {err} |")
         elif not rep.differentiable:
-            lines.append(f"| {g} | {label} | — | — | — | — | not differentiable ({', '.join(rep.nonsmooth)}) |")
+            ns = list(rep.nonsmooth)
+            shown = ", ".join(ns[:2]) + (f" and {len(ns) - 2} more" if len(ns) > 2 else "")
+            lines.append(f"| {g} | {label} | — | — | — | — | not differentiable ({shown}) |")
         else:
             eig = ", ".join(_c(complex(e)) for e in rep.eigenvalues)
             lines.append(f"| {g} | {label} | {eig} | {_f(rep.spectral_abscissa)} | {_f(rep.phase_factor)} | "
@@ -124,6 +136,20 @@ def _closed_forms():
         ("dirac", "nagarajan-kolter"): (pair(-eta * fp * fp, eta**2 * fp**4 - fp * fp), "docs/mathematics.md §1.8"),
         ("dirac", "jare"): ([-g * fp * fp + 1j * fp, -g * fp * fp - 1j * fp], "docs/mathematics.md §1.8"),
         ("bilinear", "none"): ([1j, -1j], "docs/mathematics.md §5.5"),
+        # the LeCam regularizer with its stationary anchors 0: a quartic penalty, the plain spectrum
+        ("dirac", "lecam"): ([1j * fp, -1j * fp], "docs/math/losses-and-regularizers.md (4.1), α_R = 0"),
+        # DRAGAN with target 0 would be R1; its default target 1 is not differentiable (checked separately)
+        # least squares: f'(0) = g'(0) = 1, f''(0) = -1; hinge: f'(0) = g'(0) = 1, f''(0) = 0 near 0
+        ("dirac --loss lsgan", "none"): ([1j, -1j], "docs/math/losses-and-regularizers.md §0–1"),
+        ("dirac --loss lsgan", "r1"): (pair(-g / 2, g * g / 4 - 1), "docs/math/losses-and-regularizers.md (0.1)"),
+        ("dirac --loss lsgan", "r2"): (pair(-g / 2, g * g / 4 - 1), "docs/math/losses-and-regularizers.md (0.1)"),
+        ("dirac --loss lsgan", "instance-noise"): (pair(-s * s, s**4 - 1), "docs/math/losses-and-regularizers.md §1"),
+        ("dirac --loss lsgan", "lecam"): ([1j, -1j], "docs/math/losses-and-regularizers.md (4.1) with f'(0) = 1"),
+        ("dirac --loss hinge", "none"): ([1j, -1j], "docs/math/losses-and-regularizers.md §2"),
+        ("dirac --loss hinge", "r1"): (pair(-g / 2, g * g / 4 - 1), "docs/math/losses-and-regularizers.md (0.1)"),
+        ("dirac --loss hinge", "r2"): (pair(-g / 2, g * g / 4 - 1), "docs/math/losses-and-regularizers.md (0.1)"),
+        ("dirac --loss hinge", "instance-noise"): ([1j, -1j], "docs/math/losses-and-regularizers.md §2"),
+        ("dirac --loss hinge", "lecam"): ([1j, -1j], "docs/math/losses-and-regularizers.md (4.1) with f'(0) = 1"),
     }
 
 
@@ -153,3 +179,11 @@ def study(ctx):
     ctx.check("dirac + wgan-gp: reported not differentiable", "not differentiable" if gp and gp[0][2] is not None
               and not gp[0][2].differentiable else "differentiable", "not differentiable", "docs/mathematics.md §1.4",
               passed=bool(gp and gp[0][2] is not None and not gp[0][2].differentiable))
+    dr = [r for r in rows if r[0] == "dirac" and r[1].startswith("dragan")]
+    ok = bool(dr and dr[0][2] is not None and not dr[0][2].differentiable)
+    ctx.check("dirac + dragan (target 1): reported not differentiable", "not differentiable" if ok else "differentiable",
+              "not differentiable", "docs/math/losses-and-regularizers.md §3 (|ψ| - 1 has no derivative at ψ = 0)",
+              passed=ok)
+    missing = sorted(k for k in closed if not any((g, label.split("(")[0]) == k for g, label, rep, _ in rows
+                                                  if rep is not None and rep.differentiable))
+    ctx.check("every closed form has a differentiable row to check", missing, [], "this table", passed=not missing)

@@ -1,0 +1,255 @@
+r"""Provenance: how a written result was made, in a form that travels with the file.
+
+:func:`provenance` records the game (name, kind, loss), the regularizers with their strengths and options,
+the hyperparameter values used, the method with its options, the number of steps, the seed, the versions
+of gandynamics and of the numeric stack, and the date.  Where it goes:
+
+* **JSON** results carry it under the key ``"provenance"`` (:func:`attach`).
+* **CSV** results get a *sidecar* ``FILE.csv.json`` (:func:`write_sidecar`, :func:`read_sidecar`): the CSV
+  itself stays a plain table that every reader (pandas, R, spreadsheets, ``np.loadtxt``) opens unchanged,
+  and the provenance is a strict JSON document, not key/value text to re-parse.  When a CSV goes to standard
+  output (``--out -``) there is no second file: :func:`comment_header` gives the same record as ``# ``
+  lines, which ``pandas.read_csv(..., comment="#")`` skips and :func:`read_comment_header` reads back.
+* **NPZ** archives store it as the JSON string ``provenance`` (:func:`to_json`), **NetCDF** / xarray as the
+  global attribute ``provenance`` (a JSON string: netCDF attributes cannot nest).
+
+The record is plain JSON (infinities as the strings ``"inf"``/``"-inf"``, as everywhere in gandynamics).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import platform
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+
+from .errors import GandynamicsError
+
+__all__ = ["provenance", "environment", "to_json", "attach", "sidecar_path", "write_sidecar", "read_sidecar", "comment_header",
+           "read_comment_header"]
+
+#: the version of the record's layout (bumped when keys change meaning)
+SCHEMA = 1
+
+
+def _jsonable(o):
+    if isinstance(o, (bool, np.bool_)):
+        return bool(o)
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (float, np.floating)):
+        o = float(o)
+        return o if math.isfinite(o) else ("inf" if o > 0 else "-inf" if o < 0 else "nan")
+    if isinstance(o, (complex, np.complexfloating)):
+        return [_jsonable(o.real), _jsonable(o.imag)]
+    if isinstance(o, np.ndarray):
+        return _jsonable(o.tolist())
+    if isinstance(o, Mapping):
+        return {str(k): _jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_jsonable(v) for v in o]
+    if o is None or isinstance(o, (str, int)):
+        return o
+    return str(o)
+
+
+def _versions() -> dict:
+    from importlib import metadata
+    out = {}
+    for pkg in ("gandynamics", "numpy", "scipy", "sympy", "numba"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = None
+    if out["gandynamics"] is None:  # a source checkout that is not installed
+        from . import __version__
+        out["gandynamics"] = __version__
+    out["python"] = platform.python_version()
+    return out
+
+
+def environment() -> dict:
+    """``versions``, ``date`` (UTC, ISO 8601) and ``host``: the part of a record that needs no field."""
+    return {"versions": _versions(), "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "host": platform.platform(terse=True)}
+
+
+def _game_record(field) -> dict:
+    model = getattr(field, "model", None)
+    game = getattr(field, "game", None)
+    rec = {"name": getattr(field, "name", None) or getattr(model, "name", None),
+           "kind": type(model).__name__ if model is not None else None,
+           "parameters": list(getattr(field, "names", [])),
+           "equilibrium": None if getattr(field, "equilibrium", None) is None else np.asarray(field.equilibrium).tolist()}
+    loss = getattr(model, "loss", None)
+    if loss is not None and hasattr(loss, "f"):
+        rec["loss"] = {"name": loss.name, "f": str(loss.f), "non_saturating": bool(loss.non_saturating),
+                       "generator": None if getattr(loss, "generator", None) is None else str(loss.generator)}
+    else:
+        rec["loss"] = None
+    if game is not None and getattr(game, "nonsmooth", ""):
+        rec["nonsmooth"] = game.nonsmooth
+    return rec
+
+
+def _regularizer_records(field) -> list:
+    from .regularizers import strength_symbols
+    regs = list(getattr(field, "regularizers", []) or [])
+    if not regs:
+        return []
+    # the symbol each strength became in the compiled code (gamma, gamma_co, ...), by the library's own rule
+    named = strength_symbols(field.model, regs)
+    out = []
+    for reg in regs:
+        parts = [{"name": part.name, "symbols": {k: s.name for k, s in sym.items()}}
+                 for r, part, sym in named if r is reg]
+        out.append({"name": reg.name, "strengths": dict(reg.values), "options": dict(reg.opts), "parts": parts})
+    return out
+
+
+def provenance(field, method: str | None = None, options: Mapping | None = None, steps: int | None = None,
+               seed: int | None = None, params: Mapping | np.ndarray | None = None, **extra) -> dict:
+    """The provenance record of a result computed from ``field``.
+
+    Parameters
+    ----------
+    field : VectorField
+        The field the result was computed from (game, loss and regularizers are read from it).
+    method : str, optional
+        The integrator (``gd``, ``altgd``, ``eg``, ...), if any.
+    options : mapping, optional
+        The method's options (``step``, ``n_d``, ``beta``, a projection box...).
+    steps : int, optional
+        Iterations per trajectory.
+    seed : int, optional
+        The random seed (of sampled start points), if any.
+    params : mapping or array, optional
+        Hyperparameter values used (names as in ``field.defaults``); the record lists every hyperparameter,
+        these values overriding the defaults.
+    **extra
+        Anything else worth recording (game factory parameters, grid axes, the command line...).
+
+    Returns
+    -------
+    dict
+        Plain JSON: ``schema``, ``game`` (name, kind, parameters, equilibrium, loss), ``regularizers`` (name,
+        strengths, options, and the hyperparameter symbol of each strength), ``hyperparameters`` (name ->
+        value used), ``method``, ``options``, ``steps``, ``seed``, ``versions``, ``date`` (UTC, ISO 8601),
+        ``host`` (platform string) and ``extra``.
+
+    Raises
+    ------
+    GandynamicsError
+        When ``params`` names unknown hyperparameters (from ``field.param_vector``).
+    """
+    if not hasattr(field, "param_vector"):
+        raise GandynamicsError(f"provenance needs a VectorField, got {type(field).__name__}")
+    p = field.param_vector(params)
+    if steps is not None and (not isinstance(steps, (int, np.integer)) or steps < 0):
+        raise GandynamicsError(f"steps must be a whole number >= 0, got {steps!r}")
+    rec = {
+        "schema": SCHEMA,
+        "game": _game_record(field),
+        "regularizers": _regularizer_records(field),
+        "hyperparameters": dict(zip(field.defaults, p.tolist())),
+        "method": method,
+        "options": dict(options or {}),
+        "steps": None if steps is None else int(steps),
+        "seed": None if seed is None else int(seed),
+        **environment(),
+        "extra": dict(extra),
+    }
+    return _jsonable(rec)
+
+
+def to_json(record: Mapping) -> str:
+    """The record as one line of strict JSON (for NPZ entries and netCDF attributes)."""
+    return json.dumps(_jsonable(record), allow_nan=False, sort_keys=False)
+
+
+def attach(result: dict, record: Mapping) -> dict:
+    """``result`` with the record under ``"provenance"`` (a new dict; for JSON results)."""
+    out = dict(result)
+    out["provenance"] = _jsonable(record)
+    return out
+
+
+def sidecar_path(path) -> Path:
+    """``FILE.csv`` -> ``FILE.csv.json`` (the suffix is appended, so ``a.csv`` and ``a.npz`` never collide)."""
+    p = Path(path)
+    return p.with_name(p.name + ".json")
+
+
+def write_sidecar(path, record: Mapping) -> Path:
+    """Write the record next to ``path`` as ``path + ".json"``, atomically (a temporary file in the same
+    folder, then :func:`os.replace`).  Returns the sidecar's path."""
+    side = sidecar_path(path)
+    if not side.parent.is_dir():
+        raise GandynamicsError(f"the folder of {str(path)!r} does not exist")
+    tmp = side.with_name(f".{side.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_text(json.dumps(_jsonable(record), indent=1, allow_nan=False) + "\n")
+        os.replace(tmp, side)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return side
+
+
+def read_sidecar(path) -> dict:
+    """The record written by :func:`write_sidecar` for ``path`` (the data file or the sidecar itself)."""
+    p = Path(path)
+    side = p if p.suffix == ".json" and p.exists() else sidecar_path(p)
+    try:
+        return json.loads(side.read_text())
+    except FileNotFoundError:
+        raise GandynamicsError(f"no provenance sidecar {str(side)!r} next to {str(p)!r}") from None
+    except json.JSONDecodeError as exc:
+        raise GandynamicsError(f"{str(side)!r} is not a provenance record: {exc}") from None
+
+
+_PREFIX = "# gandynamics-provenance: "
+
+
+def comment_header(record: Mapping) -> str:
+    """The record as ``#`` comment lines to put before a CSV's header row (for a CSV on standard output,
+    where no sidecar can be written).
+
+    The first line says what follows; the record itself is one line of JSON after
+    ``# gandynamics-provenance: ``, so :func:`read_comment_header` recovers it exactly.  No line contains
+    a newline or starts without ``#``: ``pandas.read_csv(f, comment="#")`` skips them all (pandas skips a
+    line whose first character is the comment character; note that it also cuts any *data* field at a
+    ``#``, which gandynamics' numeric tables never contain).
+
+    Returns
+    -------
+    str
+        Lines ending in ``"\\n"``.
+    """
+    rec = _jsonable(record)
+    g = rec.get("game") or {}
+    regs = ", ".join(f"{r['name']}(" + ", ".join(f"{k}={v}" for k, v in r.get("strengths", {}).items()) + ")"
+                     for r in rec.get("regularizers") or [])
+    head = (f"# made by gandynamics {rec.get('versions', {}).get('gandynamics', '?')} on {rec.get('date', '?')}: "
+            f"game {g.get('name')}" + (f", loss {g['loss']['name']}" if g.get("loss") else "")
+            + (f", regularizers {regs}" if regs else "") + (f", method {rec['method']}" if rec.get("method") else ""))
+    return head.replace("\n", " ") + "\n" + _PREFIX + json.dumps(rec, allow_nan=False) + "\n"
+
+
+def read_comment_header(path_or_text) -> dict:
+    """The record of a CSV written with :func:`comment_header` (a path, or the text itself)."""
+    if isinstance(path_or_text, (str, os.PathLike)) and "\n" not in str(path_or_text) and Path(path_or_text).exists():
+        lines = Path(path_or_text).read_text().splitlines()
+    else:
+        lines = str(path_or_text).splitlines()
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        if line.startswith(_PREFIX):
+            return json.loads(line[len(_PREFIX):])
+    raise GandynamicsError("no gandynamics provenance comment at the head of this CSV")

@@ -1,0 +1,109 @@
+"""Provenance records: contents, JSON, CSV sidecar and comment header read back by pandas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import numpy as np
+import pytest
+
+from gandynamics import JARE, R1, VectorField, games, __version__
+from gandynamics.errors import GandynamicsError
+from gandynamics.provenance import (attach, comment_header, provenance, read_comment_header, read_sidecar,
+                                    sidecar_path, to_json, write_sidecar)
+from gandynamics.regularizers import Consensus
+
+pd = pytest.importorskip("pandas")
+
+
+@pytest.fixture(scope="module")
+def fld():
+    return VectorField(games.dirac(loss="non-saturating"), [R1(gamma=0.3), Consensus(gamma=0.2)])
+
+
+def test_record_contents(fld):
+    rec = provenance(fld, method="altgd", options={"step": 0.1, "n_d": 2}, steps=500, seed=7,
+                     params={"gamma": 0.5}, game_params={"d": 1})
+    assert rec["game"]["name"] == "dirac" and rec["game"]["kind"] == "GAN"
+    assert rec["game"]["loss"]["name"] == "non-saturating" and rec["game"]["loss"]["non_saturating"] is True
+    assert rec["game"]["parameters"] == ["theta", "psi"] and rec["game"]["equilibrium"] == [0.0, 0.0]
+    assert [r["name"] for r in rec["regularizers"]] == ["r1", "consensus"]
+    assert rec["regularizers"][0]["strengths"] == {"gamma": 0.3}
+    # the second gamma became gamma_co in the compiled code: the record says so
+    assert rec["regularizers"][1]["parts"][0]["symbols"] == {"gamma": "gamma_co"}
+    assert rec["hyperparameters"] == {"gamma": 0.5, "gamma_co": 0.2}  # the values used, defaults filled in
+    assert rec["method"] == "altgd" and rec["options"] == {"step": 0.1, "n_d": 2}
+    assert rec["steps"] == 500 and rec["seed"] == 7 and rec["extra"] == {"game_params": {"d": 1}}
+    assert rec["versions"]["gandynamics"] == __version__
+    for k in ("numpy", "sympy", "numba", "python"):
+        assert rec["versions"][k]
+    when = dt.datetime.fromisoformat(rec["date"])
+    assert abs((dt.datetime.now(dt.timezone.utc) - when).total_seconds()) < 600
+    json.loads(to_json(rec))  # strict JSON
+
+
+def test_record_of_plain_game_and_infinities():
+    f = VectorField(games.bilinear(), [JARE(gamma=1.0)])
+    rec = provenance(f, options={"bound": float("inf")})
+    assert rec["game"]["loss"] is None and rec["regularizers"][0]["name"] == "jare"
+    assert rec["options"] == {"bound": "inf"} and rec["method"] is None and rec["steps"] is None
+    assert attach({"x": 1}, rec)["provenance"] == rec
+
+
+def test_bad_input(fld):
+    with pytest.raises(GandynamicsError, match="unknown hyperparameter"):
+        provenance(fld, params={"nope": 1})
+    with pytest.raises(GandynamicsError, match="VectorField"):
+        provenance(games.dirac())
+    with pytest.raises(GandynamicsError, match="steps"):
+        provenance(fld, steps=-1)
+
+
+def _table():
+    return pd.DataFrame({"k": np.arange(5), "theta": np.linspace(1, 0, 5), "psi": [0.5, -0.25, 1e-3, 2.0, 3.5]})
+
+
+def test_csv_sidecar_round_trip(tmp_path, fld):
+    rec = provenance(fld, method="gd", steps=4)
+    csv = tmp_path / "run.csv"
+    _table().to_csv(csv, index=False)
+    side = write_sidecar(csv, rec)
+    assert side == sidecar_path(csv) and side.name == "run.csv.json"
+    assert read_sidecar(csv) == rec and read_sidecar(side) == rec
+    pd.testing.assert_frame_equal(pd.read_csv(csv), _table())  # the CSV itself is untouched
+    assert not list(tmp_path.glob(".*tmp*"))  # no temporary left behind
+    with pytest.raises(GandynamicsError, match="no provenance sidecar"):
+        read_sidecar(tmp_path / "other.csv")
+    with pytest.raises(GandynamicsError, match="does not exist"):
+        write_sidecar(tmp_path / "nope" / "x.csv", rec)
+
+
+def test_csv_comment_header_is_skipped_by_pandas(tmp_path, fld):
+    rec = provenance(fld, method="eg", options={"step": 0.2}, steps=4, note="a # inside a value, and 'quotes', \"too\"")
+    buf = io.StringIO()
+    buf.write(comment_header(rec))
+    _table().to_csv(buf, index=False)
+    text = buf.getvalue()
+    assert all(line.startswith("#") for line in text.splitlines()[:2])
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(text), comment="#"), _table())
+    assert read_comment_header(text) == rec
+    path = tmp_path / "r.csv"
+    path.write_text(text)
+    assert read_comment_header(path) == rec
+    assert "r1(gamma=0.3)" in text.splitlines()[0] and "method eg" in text.splitlines()[0]
+    with pytest.raises(GandynamicsError, match="no gandynamics provenance"):
+        read_comment_header("k,theta\n1,2\n")
+
+
+def test_figure_json_carries_provenance(tmp_path, fld):
+    from gandynamics.reproduce import Context, Study
+    st = Study("demo", "t", "p", lambda ctx: None)
+    ctx = Context(st, tmp_path)
+    ctx.provenance(fld, method="gd", steps=10)
+    d = ctx.result.as_dict()
+    assert d["provenance"]["versions"]["gandynamics"] == __version__
+    assert d["provenance"]["fields"][0]["method"] == "gd"
+    assert d["provenance"]["fields"][0]["regularizers"][0]["name"] == "r1"
+    json.dumps(d, allow_nan=False)
