@@ -259,7 +259,7 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
 
 def basin(fld, method: str = "eftp", step: float | None = None, params=None, margin: float = 0.0,
           rtol: float = 1e-3, r0: float = 0.5, r_max: float = 1e3, tol: float = 1e-2, max_seconds: float = 5.0,
-          progress=None) -> BasinReport:
+          progress=None, radius=None) -> BasinReport:
     r"""The certified convergence region of ``method`` around the equilibrium (module docstring;
     docs/math/basin-and-pep.md §1).
 
@@ -274,6 +274,9 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     margin : float                       certify ``mu > margin`` (default 0: the largest strongly monotone ball)
     rtol : float                         relative accuracy of the bisection on the radius (default 1e-3)
     r0, r_max, tol, max_seconds : see :func:`monotone_radius`
+    radius : tuple, optional
+        The result of :func:`monotone_radius` for the same field, params and margin (to reuse it for
+        several methods); computed otherwise.
 
     Returns
     -------
@@ -294,13 +297,15 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
             raise GandynamicsError(f"the step must be a positive number, got {step!r}") from None
         if not (math.isfinite(step) and step > 0):
             raise GandynamicsError(f"the step must be a positive finite number, got {step!r}")
-    R, R_fail, rep, zstar, n_eval = monotone_radius(fld, params, margin, rtol, r0=r0, r_max=r_max, tol=tol,
-                                                    max_seconds=max_seconds, progress=progress)
+    if radius is None:
+        radius = monotone_radius(fld, params, margin, rtol, r0=r0, r_max=r_max, tol=tol, max_seconds=max_seconds,
+                                 progress=progress)
+    R, R_fail, rep, zstar, n_eval = radius
     lin = _is_linear(fld)
     inv = _INVARIANCE[method]
     if rep is None:
         A = fld.eval_DF(zstar, fld._p(params))
-        mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0])
+        mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0]) + 0.0   # no -0
         note = (f"lambda_min(sym DF(z*)) = {mu0:.6g} <= {margin:g}: F is not strongly monotone at the equilibrium, "
                 "no ball (local convergence may still hold: see `gandynamics rates`)" if R_fail == 0.0 else
                 f"mu > {margin:g} could not be certified on any ball of radius >= {R_fail / 2:.3g}")
