@@ -6,3 +6,4 @@ numbers it rests on as checks against closed forms of docs/mathematics.md or pre
 """
 
 from . import spectra_table, mescheder, nagarajan_kolter, nie_patel, asymmetric, rate_maps, bilinear_methods  # noqa: F401
+from . import basin  # noqa: F401,E402  (certified convergence regions; issue 15)
