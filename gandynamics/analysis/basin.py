@@ -201,6 +201,8 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     # near the boundary mu -> 0 and a relative gap is never reached: stop at an absolute gap small against
     # mu(z*) as well (the predicate is only the sign of mu_lo - margin; a smaller gap moves R by ~atol/mu')
     atol = 1e-4 * max(abs(mu0), 1e-300)
+    if margin > 0:   # the sign of mu_lo - margin needs a gap small against margin, not only against mu
+        tol = min(tol, rtol)
 
     def cert(r):
         count[0] += 1

@@ -113,14 +113,14 @@ def study(ctx):
               VectorField(make_game("lq-wgan"), [Asymmetric(eps=0.5, gamma=1.0, anchor="1,0", reading="R-a")]),
               {"rtol": 1e-2, "max_seconds": 3.0})]
     have_pep = pep.available()
-    lines = ["Certified convergence regions (μ > 0.1 where marked, else μ > 0); rate per step on |z_k - z*| from every "
+    lines = [f"Certified convergence regions: the largest balls with certified μ > {MARGIN}; rate per step on |z_k - z*| from every "
              "start in B_r.  tight = worst case over all μ-strongly monotone, L-Lipschitz operators by performance "
              "estimation (PEPit; eftp: worst average factor over 8 steps)" + ("" if have_pep else
              f" — {pep.INSTALL_HINT}") + ".", "",
              "| game | method | R (constants) | r (starts) | μ | L | step h | certified rate | tight (PEP) |",
              "|---|---|---|---|---|---|---|---|---|"]
     for label, f, kw in cases:
-        margin = MARGIN if label.startswith("dirac") else 0.0
+        margin = MARGIN
         rad = radm if f is fld else monotone_radius(f, margin=margin, **kw)
         for m in ("gd", "eg", "eftp"):
             rep = basin(f, m, margin=margin, radius=rad)
@@ -129,7 +129,7 @@ def study(ctx):
                 ctx.check(f"{label}, {m}: tight worst case <= certified rate", tight, rep.rate,
                           "PEP (docs/math/basin-and-pep.md §2) vs analysis.basin", passed=bool(tight <= rep.rate * (1 + 1e-6)))
             t = f"{tight:.6f}" if isinstance(tight, float) else ("-" if tight == "-" else "n/a")
-            lines.append(f"| {label}{' (μ > 0.1)' if margin else ''} | {m} | {rep.region_radius:.5g} | {rep.radius:.5g} | "
+            lines.append(f"| {label} | {m} | {rep.region_radius:.5g} | {rep.radius:.5g} | "
                          f"{rep.mu:.5g} | {rep.L:.5g} | {rep.step:.5g} | {rep.rate:.6f} | {t} |")
     ctx.table("\n".join(lines))
     ctx.note("Why the balls are invariant: GD contracts |z - z*| using the constants on [z, z*] only; EG's extrapolated "
