@@ -64,11 +64,34 @@ def test_gd_rate_is_attained_where_tight():
     assert rep.rate == pytest.approx(math.sqrt(1 - mu**2 / (mu**2 + b**2)), rel=1e-9, abs=0)
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_eftp_potential_decreases_on_random_operators_of_the_class(seed):
+    """The potential of docs/math/basin-and-pep.md §1.4, Phi_k = |z_k|^2 + 2hL|z_k - w_{k-1}|^2, decreases by
+    1/(1 + t h mu) every step, for random linear operators with mu = lambda_min(sym A), L = ||A|| (plain NumPy)."""
+    rng = np.random.default_rng(seed)
+    n = 4
+    S = rng.standard_normal((n, n))
+    P = rng.standard_normal((n, n))
+    A = 0.2 * np.eye(n) + 0.3 * P @ P.T / np.linalg.norm(P, 2) ** 2 + (S - S.T)
+    mu, L = float(np.linalg.eigvalsh((A + A.T) / 2)[0]), float(np.linalg.norm(A, 2))
+    for h in (1 / (4 * L), 1 / (8 * L)):
+        rate = certified_rate("eftp", h, mu, L)
+        z = rng.standard_normal(n)
+        w_prev = z.copy()
+        phi = z @ z
+        for _ in range(200):
+            w = z - h * A @ w_prev
+            z_next = z - h * A @ w
+            phi_next = z_next @ z_next + 2 * h * L * (z_next - w) @ (z_next - w)
+            assert phi_next <= rate**2 * phi * (1 + 1e-12) + 1e-300
+            z, w_prev, phi = z_next, w, phi_next
+
+
 # ----------------------------------------------------------------------------- Dirac-GAN, asymmetric (R-a)
 @pytest.fixture(scope="module")
 def dirac_asym():
     eps = 0.3
-    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0)])
+    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0, reading="generator-tikhonov")])
     return fld, eps, monotone_radius(fld)
 
 
@@ -93,7 +116,7 @@ def test_dirac_radius_matches_closed_form(dirac_asym):
 def test_dirac_moved_equilibrium_radius_against_sampling():
     """No closed form (the Tikhonov anchor 0.5 moves the equilibrium): lambda_min(sym DF) sampled on the
     ball is >= the certified mu > 0, and at R (1 + 1e-2) some sampled point has lambda_min <= 0."""
-    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=0.5, anchor=0.5)])
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=0.5, anchor=0.5, reading="generator-tikhonov")])
     R, R_fail, rep, zstar, _ = monotone_radius(fld, rtol=1e-2)
     assert np.linalg.norm(zstar) > 0.1 and 0 < R < math.inf
     rng = np.random.default_rng(1)
@@ -106,7 +129,7 @@ def test_dirac_moved_equilibrium_radius_against_sampling():
 def test_radius_is_capped_when_every_ball_tried_is_certified():
     """Non-saturating Dirac-GAN (R-a): lambda_min(sym DF) tends to ~0.0397 > 0 far out (sampled to r = 20),
     so no boundary exists within r_max = 2: R = r_max, reported as capped."""
-    fld = VectorField(games.dirac(loss="non-saturating"), [Asymmetric(eps=0.3, gamma=1.0)])
+    fld = VectorField(games.dirac(loss="non-saturating"), [Asymmetric(eps=0.3, gamma=1.0, reading="generator-tikhonov")])
     rep = basin(fld, "gd", r_max=2.0)
     assert rep.region_radius == 2.0 and rep.failed_radius is None and "capped" in rep.note and rep.certified
     rng = np.random.default_rng(3)
@@ -152,7 +175,7 @@ def test_not_strongly_monotone_at_the_equilibrium_gives_no_ball():
 
 def test_lq_wgan_radius_closed_form():
     eps, gamma = 0.5, 1.0
-    fld = VectorField(games.lq_wgan(), [Asymmetric(eps=eps, gamma=gamma, anchor="1,0")])
+    fld = VectorField(games.lq_wgan(), [Asymmetric(eps=eps, gamma=gamma, anchor="1,0", reading="generator-tikhonov")])
     # sym DF = diag((eps - 2 w2) I_2, gamma G), G = diag(1, 4) at m = 0, s = 1: mu(r) = min(eps - 2 r, gamma)
     z = np.array([1.0, 0.0, 0.0, 0.3])
     D = fld.eval_DF(z)

@@ -17,7 +17,7 @@ def add_parser(sub):
                     "every start in it: gd r = R; eg r = R/(1 + hL) (the extrapolated point stays in B_R); eftp "
                     "r = R(1 - hL) (a potential argument, docs/math/basin-and-pep.md §1.4).  R is a certified lower "
                     "bound on the true radius.",
-        epilog="example: gandynamics basin dirac --reg asymmetric:eps=0.3,gamma=1 --method eg --json")
+        epilog="example: gandynamics basin dirac --reg asymmetric:eps=0.3,gamma=1,reading=generator-tikhonov --method eg --json")
     add_game_arguments(p)
     p.add_argument("--method", default="eftp", choices=("eg", "eftp", "gd"),
                    help="the method whose convergence region is certified (default eftp)")
