@@ -223,3 +223,22 @@ def test_cli_errors_one_line(capsys, argv, msg):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("gandynamics: error:") and msg in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["gaussian-mean", "nk-scale"])
+def test_other_games_with_tikhonov_on_both_players_are_sound(name):
+    """Tikhonov on both players makes these games strongly monotone at z*; the certified (mu, L) on B_R
+    bracket lambda_min(sym DF) and ||DF|| sampled in the ball (NumPy), and EG from the ball obeys the rate."""
+    fld = VectorField(games.make_game(name), [Tikhonov(eps=0.3), Tikhonov(eps=0.3, on="discriminator")])
+    rep = basin(fld, "eg", rtol=1e-2, max_seconds=3.0)
+    assert rep.certified and rep.region_radius > 0 and rep.mu > 0
+    rng = np.random.default_rng(4)
+    R = min(rep.region_radius, 10.0)
+    pts = rep.equilibrium + (rng.random((600, 1)) ** (1 / rep.equilibrium.size)) * (
+        _sphere(rep.equilibrium, R, 600, rng) - rep.equilibrium)
+    assert min(_lmin(fld, z) for z in pts) >= rep.mu
+    assert max(np.linalg.norm(fld.eval_DF(z), 2) for z in pts) <= rep.L * (1 + 1e-12)
+    r = min(rep.radius, 10.0)
+    for z0 in _sphere(rep.equilibrium, 0.99 * r, 4, rng):
+        tr = simulate(fld, "eg", z0, 200, rep.step, equilibrium=rep.equilibrium)
+        assert np.all(tr.distance <= tr.distance[0] * rep.rate ** tr.times * (1 + 1e-9) + 1e-15)
