@@ -119,7 +119,7 @@ def asymmetric_local(fld, params=None, at=None) -> dict:
     lmin = lambda M: float(np.linalg.eigvalsh((M + M.T) / 2)[0])
     nt, npsi = len(theta), len(psi)
     It, Ip = np.eye(nt), np.eye(npsi)
-    Zt, Zp = np.zeros((nt, nt)), np.zeros((npsi, npsi))
+    Zt = np.zeros((nt, nt))
     Ztp = np.zeros((nt, npsi))
     letter = reg.letter
     if letter == "R-a":

@@ -57,7 +57,6 @@ def study(ctx):
     reports = {m: basin(fld, m, margin=MARGIN, radius=radm) for m in ("gd", "eg", "eftp")}
     lim = 1.6
     fig, axes = plt.subplots(1, 3, figsize=(14.5, 4.9), layout="constrained")
-    rng = np.random.default_rng(0)
     angles_in = np.linspace(0, 2 * np.pi, 6, endpoint=False) + 0.3
     conv = []
     rates = {}
