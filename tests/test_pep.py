@@ -174,3 +174,27 @@ def test_missing_pepit_names_the_extra(monkeypatch):
     with pytest.raises(GandynamicsError, match=r'pip install -e "\.\[pep\]"'):
         pep.tight_rate("gd", 0.1, 0.1, 1.0)
     assert pep.tight_rate_column([{"method": "gd", "step": 0.1}], 0.1, 1.0) == [pep.INSTALL_HINT]
+
+
+@needs_pep
+def test_eftp_asymptotic_rates_of_the_class_stay_below_the_8_step_worst_case():
+    """Observed (not a theorem for finite n): the exact local rate of EFTP (rates.local_rate) on 400 sampled
+    2x2 operators of the class (mu = 0.1, L = 1) stays below tight_rate(n = 8) < the theorem's factor."""
+    from gandynamics.analysis.rates import local_rate
+    mu, L, h = 0.1, 1.0, 0.25
+    t = pep.tight_rate("eftp", h, mu, L, n=8)
+    rng = np.random.default_rng(0)
+    worst = 0.0
+    for _ in range(400):
+        S = rng.standard_normal((2, 2))
+        P = rng.standard_normal((2, 2))
+        A = rng.random() * (S - S.T) + rng.random() * P @ P.T / np.linalg.norm(P @ P.T, 2)
+        A *= L / np.linalg.norm(A, 2)
+        m = np.linalg.eigvalsh((A + A.T) / 2)[0]
+        if m < mu:
+            A = A + (mu - m) * np.eye(2)
+            A *= L / np.linalg.norm(A, 2)
+        if np.linalg.eigvalsh((A + A.T) / 2)[0] < mu - 1e-12:
+            continue
+        worst = max(worst, local_rate("eftp", A, h))
+    assert 0.97 < worst <= t <= theoretical_bound("eftp", h, mu, L).factor

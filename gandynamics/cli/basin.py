@@ -55,7 +55,16 @@ def run(args) -> int:
     rtol = number(args.rtol, "--rtol", positive=True)
     secs = number(args.max_seconds, "--max-seconds", positive=True)
     fld, hyper = build_field(args)
-    rep = basin(fld, args.method, step=step, params=hyper, margin=margin, rtol=rtol, max_seconds=secs)
+    import sys
+
+    from tqdm import tqdm
+    with tqdm(desc="basin: certifying balls", unit="ball", file=sys.stderr, leave=False,
+              disable=not sys.stderr.isatty()) as bar:
+        def progress(ok, fail):
+            bar.update(1)
+            bar.set_postfix_str(f"certified R = {ok if ok is not None else '-'}, not at {fail if fail is not None else '-'}")
+        rep = basin(fld, args.method, step=step, params=hyper, margin=margin, rtol=rtol, max_seconds=secs,
+                    progress=progress)
     if args.json:
         print(dumps(rep.to_dict()))
         return 0
