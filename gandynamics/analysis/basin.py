@@ -164,7 +164,7 @@ def _is_linear(fld) -> bool:
 
 def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r0: float = 0.5,
                     r_max: float = 1e3, r_min: float = 1e-6, tol: float = 1e-2, max_seconds: float = 5.0,
-                    progress=None):
+                    progress=None, max_boxes: int = 20000):
     r"""The largest ``R`` (to relative ``rtol``) with ``mu_lo(B_R(z*)) > margin`` certified.
 
     Parameters
@@ -175,7 +175,8 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     rtol : float                        bisection stops when ``R_fail - R <= rtol * R``
     r0, r_max, r_min : float            first radius tried; the search range (``R = r_max`` is reported as
                                         capped; no certified ball above ``r_min`` gives ``R = 0``)
-    tol, max_seconds : float            passed to :func:`certify_constants` for each radius tried
+    tol, max_seconds, max_boxes         passed to :func:`certify_constants` for each radius tried (a box
+                                        budget without a time limit makes the result independent of load)
     progress : callable, optional       called with ``(R_ok, R_fail)`` after each test
 
     Returns
@@ -207,7 +208,7 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     def cert(r):
         count[0] += 1
         return certify_constants(fld, Region.ball(zstar, r), p, tol=tol, atol=atol, max_seconds=max_seconds,
-                                 asymmetric=False)
+                                 max_boxes=max_boxes, asymmetric=False)
 
     if _is_linear(fld):
         rep = cert(1.0)
@@ -261,7 +262,7 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
 
 def basin(fld, method: str = "eftp", step: float | None = None, params=None, margin: float = 0.0,
           rtol: float = 1e-3, r0: float = 0.5, r_max: float = 1e3, tol: float = 1e-2, max_seconds: float = 5.0,
-          progress=None, radius=None) -> BasinReport:
+          progress=None, radius=None, max_boxes: int = 20000) -> BasinReport:
     r"""The certified convergence region of ``method`` around the equilibrium (module docstring;
     docs/math/basin-and-pep.md §1).
 
@@ -275,7 +276,7 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     params : mapping, optional           hyperparameter values
     margin : float                       certify ``mu > margin`` (default 0: the largest strongly monotone ball)
     rtol : float                         relative accuracy of the bisection on the radius (default 1e-3)
-    r0, r_max, tol, max_seconds : see :func:`monotone_radius`
+    r0, r_max, tol, max_seconds, max_boxes : see :func:`monotone_radius`
     radius : tuple, optional
         The result of :func:`monotone_radius` for the same field, params and margin (to reuse it for
         several methods); computed otherwise.
@@ -301,7 +302,7 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
             raise GandynamicsError(f"the step must be a positive finite number, got {step!r}")
     if radius is None:
         radius = monotone_radius(fld, params, margin, rtol, r0=r0, r_max=r_max, tol=tol, max_seconds=max_seconds,
-                                 progress=progress)
+                                 progress=progress, max_boxes=max_boxes)
     R, R_fail, rep, zstar, n_eval = radius
     lin = _is_linear(fld)
     inv = _INVARIANCE[method]
