@@ -287,31 +287,90 @@ class Consensus(Regularizer):
         raise GandynamicsError("consensus acts on the field: pass it to VectorField / build_field")
 
 
+class _R1R2(R1):
+    r"""Zero-centred gradient penalty on real **and** generated samples, one weight (a part of
+    :class:`Asymmetric` with ``penalty="r1+r2"``): ``L_D += gamma/2 (E_{p_D} + E_{p_theta}) ||grad_x D_psi(x)||^2``;
+    its Gauss–Newton Gramian at a zero-centred equilibrium is the sum of R1's and R2's (docs/mathematics.md §4.3)."""
+
+    summary = "gamma/2 (E_pD + E_ptheta) |grad_x D|^2 (part of asymmetric, penalty=r1+r2)"
+    name = "r1r2"
+
+    def apply(self, obj, sym):
+        gan = _need_gan(self, obj)
+        sq = lambda p: _sq_grad_norm(gan.grad_x_D(p))
+        pen = sym["gamma"] / 2 * (expectation(gan.real, sq) + expectation(gan.fake, sq))
+        return gan.with_(penalties=gan.penalties + (pen,), hyper={sym["gamma"]: self.values["gamma"]})
+
+
+#: the named readings of the asymmetric scheme (docs/mathematics.md §4.3): name -> (tikhonov_on, penalties)
+ASYMMETRIC_READINGS = {
+    "discriminator-only": ("discriminator", ("r1", "r2", "r1+r2")),   # R-b (default)
+    "generator-tikhonov": ("generator", ("r1", "r2", "r1+r2")),       # R-a
+    "nk": ("discriminator", ("nk",)),                                 # R-c
+}
+#: the letters of docs/mathematics.md §4.3, accepted as aliases
+_READING_ALIAS = {"R-b": "discriminator-only", "R-a": "generator-tikhonov", "R-c": "nk"}
+_READING_LETTER = {v: k for k, v in _READING_ALIAS.items()}
+
+
 class Asymmetric(Regularizer):
-    r"""The asymmetric scheme of Giagtzoglou, Winands & Franci (2026): a Tikhonov term on one player plus
-    a zero-centred gradient penalty.  The paper's body was not available; docs/mathematics.md §4.3 reconstructs three
-    readings, all covered:
+    r"""The asymmetric scheme of Giagtzoglou, Winands & Franci (2026): a Tikhonov term plus a zero-centred
+    gradient penalty.  The paper's body was not available; docs/mathematics.md §4.3 reconstructs three
+    readings, each selectable by name (``reading=``) or by ``tikhonov_on``/``penalty``:
 
-    * (R-a) ``tikhonov_on=generator, penalty=r1`` (default): ``F = (grad_theta L + eps theta,
-      -grad_psi L + gamma grad_psi R1)``.
-    * (R-b) ``tikhonov_on=discriminator, penalty=r1`` (or ``r2``): both terms on the discriminator.
-    * (R-c) ``tikhonov_on=discriminator, penalty=nk``: ``L_G += gamma/2 ||grad_psi L||^2`` (NK-type with
-      ``eta = gamma/2``), weight decay ``eps`` on psi.
+    * ``reading="discriminator-only"`` (R-b, **the default**; the reading two independent public summaries
+      describe): both terms on the discriminator,
+      ``F = (grad_theta L, -grad_psi L + eps (psi - anchor) + gamma grad_psi R)``.  At a GAN equilibrium
+      ``grad^2_{theta theta} L = 0``, so ``mu_loc = 0``: never strongly monotone there, yet EFTP can converge.
+    * ``reading="generator-tikhonov"`` (R-a): Tikhonov ``eps`` on the generator, the penalty on the
+      discriminator: ``F = (grad_theta L + eps (theta - anchor), -grad_psi L + gamma grad_psi R)``.
+    * ``reading="nk"`` (R-c): weight decay ``eps`` on psi, a zero-centred penalty of the discriminator's
+      *parameter* gradient in the generator's loss: ``L_G += gamma/2 ||grad_psi L||^2`` (NK-type, eta = gamma/2).
 
-    The anchor of the Tikhonov term is 0 unless given."""
+    ``penalty`` (R-a, R-b): ``r1`` (real data, default), ``r2`` (generated data) or ``r1+r2`` (both, one weight:
+    ``R = 1/2 (E_{p_D} + E_{p_theta}) ||grad_x D||^2``, Gramian the sum of both).  The anchor of the Tikhonov
+    term is 0 unless given (a number or a comma-separated list); an anchor placed at the equilibrium is an
+    oracle choice (it needs z*; a fixed anchor elsewhere moves the equilibrium, docs/mathematics.md §4.3)."""
 
-    summary = "Tikhonov on one player + zero-centred penalty (Giagtzoglou et al. 2026; docs/mathematics.md §4.3)"
+    summary = ("Tikhonov + zero-centred penalty (Giagtzoglou et al. 2026; docs/mathematics.md §4.3); "
+               "reading=discriminator-only (default) | generator-tikhonov | nk, penalty=r1|r2|r1+r2")
 
     name = "asymmetric"
     stage = "composite"
     defaults = {"eps": 0.1, "gamma": 1.0}
-    options = {"tikhonov_on": "generator", "penalty": "r1", "anchor": 0}
+    options = {"reading": None, "tikhonov_on": None, "penalty": None, "anchor": 0}
 
     def _validate(self):
-        if self.opts["tikhonov_on"] not in ("generator", "discriminator"):
-            raise GandynamicsError(f"asymmetric: tikhonov_on must be 'generator' or 'discriminator', got {self.opts['tikhonov_on']!r}")
-        if self.opts["penalty"] not in ("r1", "r2", "nk"):
-            raise GandynamicsError(f"asymmetric: penalty must be r1, r2 or nk, got {self.opts['penalty']!r}")
+        o = self.opts
+        names = ", ".join(list(ASYMMETRIC_READINGS) + list(_READING_ALIAS))
+        if o["tikhonov_on"] not in (None, "generator", "discriminator"):
+            raise GandynamicsError(f"asymmetric: tikhonov_on must be 'generator' or 'discriminator', got {o['tikhonov_on']!r}")
+        if o["penalty"] not in (None, "r1", "r2", "r1+r2", "nk"):
+            raise GandynamicsError(f"asymmetric: penalty must be r1, r2, r1+r2 or nk, got {o['penalty']!r}")
+        reading = o["reading"]
+        if reading is not None:
+            reading = _READING_ALIAS.get(reading, reading)
+            if reading not in ASYMMETRIC_READINGS:
+                raise GandynamicsError(f"asymmetric: unknown reading {o['reading']!r}; accepted: {names}")
+        else:
+            on = o["tikhonov_on"] or "discriminator"
+            if o["penalty"] == "nk":
+                reading = "nk"
+            else:
+                reading = "discriminator-only" if on == "discriminator" else "generator-tikhonov"
+        on, pens = ASYMMETRIC_READINGS[reading]
+        pen = o["penalty"] or pens[0]
+        if o["tikhonov_on"] not in (None, on) or pen not in pens:
+            raise GandynamicsError(
+                f"asymmetric: tikhonov_on={o['tikhonov_on'] or on}, penalty={pen} is not one of the readings "
+                f"(discriminator-only: tikhonov_on=discriminator, penalty r1|r2|r1+r2; generator-tikhonov: "
+                f"tikhonov_on=generator, penalty r1|r2|r1+r2; nk: tikhonov_on=discriminator, penalty=nk)")
+        o.update(reading=reading, tikhonov_on=on, penalty=pen)
+
+    @property
+    def letter(self) -> str:
+        """The reading's letter in docs/mathematics.md §4.3 (R-a, R-b, R-c)."""
+        return _READING_LETTER[self.opts["reading"]]
 
     def parts(self):
         tik = Tikhonov(eps=self.values["eps"], on=self.opts["tikhonov_on"], anchor=self.opts["anchor"])
@@ -319,7 +378,7 @@ class Asymmetric(Regularizer):
         if pen == "nk":
             p = NagarajanKolter(eta=self.values["gamma"] / 2)
         else:
-            p = (R1 if pen == "r1" else R2)(gamma=self.values["gamma"])
+            p = {"r1": R1, "r2": R2, "r1+r2": _R1R2}[pen](gamma=self.values["gamma"])
         return [p, tik]
 
 

@@ -37,13 +37,13 @@ def test_constants_mean_value_form_gives_a_bracket_of_the_same_constants(capsys)
 
 
 def test_constants_text_and_asymmetric_block(capsys):
-    code, out, _ = run(capsys, "constants", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1", "--region", "ball:0.5")
+    code, out, _ = run(capsys, "constants", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1,tikhonov_on=generator", "--region", "ball:0.5")
     assert code == 0
     assert "mu in [" in out and "L in [" in out and "Gauss-Newton Gramian" in out and "mu_loc = 0.3" in out
 
 
 def test_check_exit_statuses_and_json(capsys):
-    base = ("check", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1", "--region", "ball:0.5")
+    base = ("check", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1,tikhonov_on=generator", "--region", "ball:0.5")
     # true mu = 0.3 - 0.25/4 = 0.2375
     code, out, _ = run(capsys, *base, "--mu", "0.2", "--lipschitz", "2", "--json")
     d = json.loads(out)

@@ -12,8 +12,8 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 from gandynamics import Asymmetric, GandynamicsError, Game, R1, VectorField, games
-from gandynamics.analysis.constants import (Region, asymmetric_local, certify_constants, check_constants,
-                                            estimate_constants, jacobian_values, parse_region, _part_symbols)
+from gandynamics.analysis.constants import (Region, certify_constants, check_constants, estimate_constants,
+                                            jacobian_values, parse_region)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def dirac_r1():
 
 @pytest.fixture(scope="module")
 def dirac_asym():
-    return VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0)])
+    return VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0, tikhonov_on="generator")])
 
 
 # ----------------------------------------------------------------------------- linear games collapse
@@ -65,7 +65,7 @@ def test_dirac_r1_mu_on_ball_is_minus_r2_over_4(dirac_r1, r):
 
 @pytest.mark.parametrize("eps,r", [(0.3, 0.6), (0.3, 1.5), (2.0, 0.5)])
 def test_asymmetric_dirac_mu_closed_form(eps, r):
-    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0)])
+    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0, tikhonov_on="generator")])
     rep = certify_constants(fld, f"ball:{r}", tol=3e-3, samples=200, asymmetric=False)
     exact = min(eps - r * r / 4, 1.0)                     # docs/mathematics.md §4.4
     assert rep.mu.lo <= exact + 1e-12 and rep.mu.hi >= exact - 1e-12
@@ -75,7 +75,7 @@ def test_asymmetric_dirac_mu_closed_form(eps, r):
 def test_wgan_asymmetric_is_constant_and_collapses():
     # docs/mathematics.md §4.4, WGAN: DF_reg constant [[eps, 1], [-1, gamma]]: mu = min(eps, gamma), L = ||DF_reg||
     eps, gamma = 0.2, 0.7
-    fld = VectorField(games.dirac(loss="wgan"), [Asymmetric(eps=eps, gamma=gamma)])
+    fld = VectorField(games.dirac(loss="wgan"), [Asymmetric(eps=eps, gamma=gamma, tikhonov_on="generator")])
     rep = certify_constants(fld, "ball:2", samples=50)
     a = 1.0
     L2 = a * a + (eps**2 + gamma**2) / 2 + abs(eps - gamma) * math.sqrt(a * a + (eps + gamma) ** 2 / 4)
@@ -152,55 +152,6 @@ def test_check_certifies_true_claims(dirac_asym):
 def test_check_is_undecided_when_the_budget_is_too_small(dirac_r1):
     res = check_constants(dirac_r1, "ball:1", L=1.0245, max_boxes=3, samples=20)  # true L ~ 1.02399
     assert res.status == "undecided" and res.lipschitz.lo <= 1.0245 <= res.lipschitz.hi
-
-
-# ----------------------------------------------------------------------------- asymmetric local quantities
-@pytest.mark.parametrize("eps,gamma", [(0.1, 1.0), (0.7, 0.2)])
-def test_asymmetric_local_dirac_reading_a(eps, gamma):
-    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=gamma)])
-    out = asymmetric_local(fld)
-    a = 0.5                                               # f'(0)
-    L2 = a * a + (eps**2 + gamma**2) / 2 + abs(eps - gamma) * math.sqrt(a * a + (eps + gamma) ** 2 / 4)
-    assert out["reading"] == "R-a" and out["gramian"] == [[1.0]]  # grad_x D = psi: G = 1 (docs/mathematics.md §4.4)
-    assert out["mu_loc"] == pytest.approx(min(eps, gamma), abs=1e-14)
-    assert out["mu_loc_formula"] == pytest.approx(min(eps, gamma), abs=1e-14)
-    assert out["L_loc"] == pytest.approx(math.sqrt(L2), rel=1e-13)
-    assert out["L_loc"] <= out["L_loc_bound"] + 1e-12
-    assert (out["eps"], out["gamma"]) == (eps, gamma)
-
-
-def test_asymmetric_local_reading_c_and_b_dirac():
-    fc = VectorField(games.dirac(), [Asymmetric(eps=0.1, gamma=1.0, tikhonov_on="discriminator", penalty="nk")])
-    out = asymmetric_local(fc)
-    # docs/mathematics.md §4.5: DF_c(0) = [[gamma f'(0)^2, f'(0)], [-f'(0), eps]], G = K^T K = f'(0)^2
-    assert out["reading"] == "R-c" and out["gramian"] == [[pytest.approx(0.25)]]
-    assert out["mu_loc"] == pytest.approx(min(0.25, 0.1), abs=1e-14)
-    fb = VectorField(games.dirac(), [Asymmetric(eps=0.4, gamma=1.0, tikhonov_on="discriminator")])
-    out = asymmetric_local(fb)
-    assert out["reading"] == "R-b" and out["mu_loc"] == pytest.approx(0.0, abs=1e-14)  # mu_loc = 0 under R-b
-
-
-def test_asymmetric_local_lq_wgan_gramian():
-    m, s, eps, gamma = 0.5, 0.8, 0.3, 2.0
-    # anchored at the equilibrium (a, b) = (s, m) (a proximal Tikhonov step), which it then keeps
-    fld = VectorField(games.make_game("lq-wgan", m=m, s=s), [Asymmetric(eps=eps, gamma=gamma, anchor=f"{s},{m}")])
-    out = asymmetric_local(fld)
-    np.testing.assert_allclose(out["point"], [s, m, 0, 0], atol=1e-12)
-    G = np.array([[1, 2 * m], [2 * m, 4 * (m * m + s * s)]])   # docs/mathematics.md §4.5, det G = 4 s^2
-    np.testing.assert_allclose(out["gramian"], G, atol=1e-12)
-    assert out["gramian_lambda_min"] == pytest.approx(np.linalg.eigvalsh(G)[0], rel=1e-12)
-    assert out["identifiable"]
-    # sym DF_reg(z*) = diag(eps I_2, gamma G)  =>  mu_loc = min(eps, gamma lambda_min(G))
-    assert out["mu_loc"] == pytest.approx(min(eps, gamma * np.linalg.eigvalsh(G)[0]), rel=1e-10)
-    assert out["mu_loc_formula"] == pytest.approx(out["mu_loc"], rel=1e-10)
-
-
-def test_hyperparameter_names_mirror_the_regularizer_naming():
-    fld = VectorField(games.dirac(), [R1(gamma=0.2), Asymmetric(eps=0.1, gamma=1.0)])
-    names = {n for _, _, d in _part_symbols(fld) for n in d.values()}
-    assert names == {s.name for s in fld.hyper}
-    out = asymmetric_local(fld, {"gamma_r1": 0.9})         # the asymmetric part's own gamma is overridden
-    assert out["gamma"] == 0.9 and out["eps"] == 0.1
 
 
 # ----------------------------------------------------------------------------- bad input

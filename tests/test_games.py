@@ -200,7 +200,7 @@ def test_lq_wgan_unregularized_is_skew_with_omega(m, s):
 
 @pytest.mark.parametrize("m,s,eps,gamma", [(0.0, 1.0, 0.0, 1.0), (0.5, 1.3, 0.2, 0.7)])
 def test_lq_wgan_asymmetric_Ra(m, s, eps, gamma):
-    fld = VectorField(games.lq_wgan(m=m, s=s), [Asymmetric(eps=eps, gamma=gamma, anchor=f"{s},{m}")])
+    fld = VectorField(games.lq_wgan(m=m, s=s), [Asymmetric(eps=eps, gamma=gamma, anchor=f"{s},{m}", tikhonov_on="generator")])
     DF = -J_at_eq(fld)
     ref = np.array([[eps, 0, 0, -2 * s], [0, eps, -1, -2 * m], [0, 1, gamma, 2 * gamma * m],
                     [2 * s, 2 * m, 2 * gamma * m, 4 * gamma * (m**2 + s**2)]])     # docs/mathematics.md §4.5

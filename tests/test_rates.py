@@ -249,7 +249,7 @@ def test_rates_table_end_to_end(quadratic):
 def test_nonlinear_game_measured_rates_respect_the_certified_bounds():
     # Dirac-GAN with the asymmetric scheme: strongly monotone on B_0.5, mu = 0.5 - 0.25/4 (docs/mathematics.md §4.4);
     # the bounds use the certified (mu_lo, L_hi) of the ball, the trajectories start inside it
-    fld = VectorField(games.dirac(), [__import__("gandynamics").Asymmetric(eps=0.5, gamma=1.0)])
+    fld = VectorField(games.dirac(), [__import__("gandynamics").Asymmetric(eps=0.5, gamma=1.0, tikhonov_on="generator")])
     rows, info = rates(fld, ["gd", "eg", "eftp", "ogda"], step="theory", region="ball:0.5", max_seconds=5)
     assert info["mu"]["lo"] <= 0.4375 <= info["mu"]["hi"] + 1e-12
     for r in rows:

@@ -135,10 +135,10 @@ def test_tikhonov_anchor_moves_the_equilibrium():
 
 
 @pytest.mark.parametrize("opts,DF", [
-    ({}, [[0.1, FP], [-FP, 1.0]]),                                             # (R-a), docs/mathematics.md §4.4
+    ({"tikhonov_on": "generator"}, [[0.1, FP], [-FP, 1.0]]),                   # (R-a), docs/mathematics.md §4.4
     ({"tikhonov_on": "discriminator"}, [[0, FP], [-FP, 1.1]]),                 # (R-b) = R1 with eps+gamma
     ({"tikhonov_on": "discriminator", "penalty": "nk"}, [[FP**2, FP], [-FP, 0.1]]),  # (R-c) §4.5
-    ({"penalty": "r2"}, [[0.1, FP], [-FP, 1.0]]),
+    ({"tikhonov_on": "generator", "penalty": "r2"}, [[0.1, FP], [-FP, 1.0]]),
 ])
 def test_asymmetric_readings_on_dirac(opts, DF):
     f = VectorField(games.dirac(), [Asymmetric(eps=0.1, gamma=1.0, **opts)])
@@ -166,7 +166,7 @@ def test_structural_regularizer_on_plain_game_is_refused():
     (("r1", {"beta": "1"}), "unknown parameter.*accepted: gamma"),
     (("nope", {}), "unknown regularizer 'nope'; accepted: r1, r2"),
     (("tikhonov", {"on": "both"}), "generator' or 'discriminator"),
-    (("asymmetric", {"penalty": "l2"}), "r1, r2 or nk"),
+    (("asymmetric", {"penalty": "l2"}), "r1, r2, r1\\+r2 or nk"),
 ])
 def test_bad_regularizer_input(bad, match):
     with pytest.raises(GandynamicsError, match=match):

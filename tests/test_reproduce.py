@@ -194,7 +194,7 @@ def test_asymmetric_fixed_anchor_biases_the_lq_equilibrium():
     from gandynamics.games import make_game
     from gandynamics.regularizers import Asymmetric
     eps = 0.1
-    fld = VectorField(make_game("lq-wgan"), [Asymmetric(eps=eps, gamma=1.0, anchor=0)])
+    fld = VectorField(make_game("lq-wgan"), [Asymmetric(eps=eps, gamma=1.0, anchor=0, tikhonov_on="generator")])
     z, _ = find_equilibrium(fld)
     assert z[0] == pytest.approx(math.sqrt(1 - 2 * eps), abs=1e-9)   # docs/mathematics.md §4.3: a* = sqrt(1 - 2 eps)
     assert z[3] == pytest.approx(eps / 2, abs=1e-9)                   # w2* = eps/2 (derived: dL_G/da = a(eps - 2 w2))

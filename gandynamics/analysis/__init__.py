@@ -2,8 +2,9 @@
 
 from .spectrum import (SpectralReport, analysis_point, conditioning_factor, find_equilibrium, phase_factor,
                        spectral_abscissa, spectrum)
-from .constants import (Bracket, CheckResult, ConstantsReport, Region, asymmetric_local, certify_constants,
-                        check_constants, estimate_constants, parse_region)
+from .constants import (Bracket, CheckResult, ConstantsReport, Region, certify_constants, check_constants,
+                        estimate_constants, parse_region)
+from .asymmetric import asymmetric_local
 from .rates import (RATE_METHODS, RateRow, iteration_matrix, largest_stable_step, local_rate, measured_rate,
                     optimal_step, rates, spectral_radius, theoretical_bound)
 

@@ -23,6 +23,7 @@ COMMANDS = {
     "constants": "constants",
     "check": "check",
     "rates": "rates",
+    "basin": "basin",
     "portrait": "portrait",
     "continue": "continue_cmd",
     "cycle": "cycle",

@@ -100,8 +100,9 @@ register("jare-gaussian", jare_gaussian,
          "Nie & Patel 2019, eq. (3); docs/mathematics.md §3.1-3.2")
 register("gaussian-mean", gaussian_mean, "linear WGAN learning the mean of N(v, I): G = z + theta, D = <w, x>",
          "Daskalakis et al. 2018; docs/mathematics.md §6")
-register("lq-wgan", lq_wgan, "data N(m, s^2), G = a z + b, D = w1 x + w2 x^2 (m, s hyperparameters)",
-         "docs/mathematics.md §4.5, §6 (Giagtzoglou et al. 2026's academic example, reconstructed)")
+register("lq-wgan", lq_wgan, "data N(m, s^2), G = a z + b, D = w1 x + w2 x^2 (m, s hyperparameters); "
+         "an assumed academic example for the asymmetric scheme, not the paper's",
+         "docs/mathematics.md §4.5, §6 (assumed example; Giagtzoglou et al. 2026's own was not available)")
 register("mlp", mlp, "affine generator vs one-hidden-layer tanh discriminator of width k on 1-D/2-D data atoms",
          "gandynamics scaling benchmark (issue 5); equilibrium manifold in the module docstring")
 register("data-line", data_line, "data atoms on the x1-axis of the plane, D(x) = psi . x, generator translating along the line (leave_line: also across)",

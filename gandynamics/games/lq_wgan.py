@@ -1,6 +1,7 @@
-r"""The 1-D linear-generator / quadratic-discriminator WGAN ("LQ-WGAN"), the academic example used for the
-asymmetric Tikhonov + gradient-penalty scheme (docs/mathematics.md §4.5, §6; cf. Feizi et al.'s LQG GAN and
-Gemp & Mahadevan 2018).
+r"""The 1-D linear-generator / quadratic-discriminator WGAN ("LQ-WGAN"): an **assumed** academic example for
+the asymmetric Tikhonov + gradient-penalty scheme, not the paper's (Giagtzoglou, Winands & Franci 2026's own
+academic example was not available; docs/mathematics.md §4.5, §6; cf. Feizi et al.'s LQG GAN and Gemp &
+Mahadevan 2018).
 
 Definition: data ``N(m, s^2)``, generator ``G(z) = a z + b`` with ``z ~ N(0, 1)``, discriminator
 ``D(x) = w1 x + w2 x^2`` (realness), state ``(a, b, w1, w2)``, WGAN value (docs/mathematics.md §4.5)
@@ -11,8 +12,8 @@ Definition: data ``N(m, s^2)``, generator ``G(z) = a z + b`` with ``z ~ N(0, 1)`
 
 ``min_{a,b} max_{w}``.  Equilibrium ``(s, m, 0, 0)`` (also ``a = -s``).  Unregularised ``DF(z*)`` is skew:
 eigenvalues ``± i omega``, ``omega^2 = [T ± sqrt(T^2 - 16 s^2)] / 2``, ``T = 1 + 4 m^2 + 4 s^2``
-(``m = 0, s = 1``: ``± i, ± 2i``).  Under (R-a) (``Asymmetric``: Tikhonov ``eps`` on the generator, R1 with
-weight ``gamma``; anchor at the equilibrium)
+(``m = 0, s = 1``: ``± i, ± 2i``).  Under (R-a) (``Asymmetric(reading="generator-tikhonov")``: Tikhonov
+``eps`` on the generator, R1 with weight ``gamma``; anchor at the equilibrium, an oracle choice)
 
 ``DF_reg(z*) = [[eps, 0, 0, -2s], [0, eps, -1, -2m], [0, 1, gamma, 2 gamma m], [2s, 2m, 2 gamma m, 4 gamma (m^2+s^2)]]``.
 
@@ -35,7 +36,8 @@ __all__ = ["lq_wgan"]
 
 
 def lq_wgan(m: float = 0.0, s: float = 1.0, order: int = 3, loss="wgan") -> GAN:
-    """The LQ-WGAN; state ``(a, b, w1, w2)``, equilibrium ``(s, m, 0, 0)`` (docs/mathematics.md §4.5).
+    """The LQ-WGAN, an assumed academic example (not the paper's); state ``(a, b, w1, w2)``, equilibrium
+    ``(s, m, 0, 0)`` (docs/mathematics.md §4.5).
 
     Parameters
     ----------

@@ -7,3 +7,4 @@ numbers it rests on as checks against closed forms of docs/mathematics.md or pre
 
 from . import spectra_table, mescheder, nagarajan_kolter, nie_patel, asymmetric, rate_maps, bilinear_methods, bifurcation  # noqa: F401
 from . import r1_manifold  # noqa: F401  (issue 19: R1 and the data manifold)
+from . import basin  # noqa: F401,E402  (certified convergence regions; issue 15)

@@ -1,0 +1,333 @@
+r"""Certified convergence regions: the largest ball around the equilibrium on which F is certified
+strongly monotone, the certified ``(mu, L)`` there, the steps for which a method's theorem applies, and the
+certified rate from every start in an invariant ball (docs/math/basin-and-pep.md §1).
+
+Procedure (:func:`basin`):
+
+1. ``R`` = the largest radius with ``mu_lo(B_R(z*)) > margin`` certified by
+   :func:`~gandynamics.analysis.constants.certify_constants` (interval branch and bound): the predicate is
+   tested on a doubling/halving search, then bisected to ``(R_fail - R) <= rtol * R`` (default
+   ``rtol = 1e-3``).  ``R`` is a certified radius: the predicate was *proved* at ``R``; ``R_fail`` is a radius
+   where it could not be proved (a radius between them may still hold).  When ``DF`` does not depend on
+   ``z`` (a linear field) the constants are the same on every ball and ``R = inf``.
+2. ``(mu, L)`` = the certified ``(mu_lo, L_hi)`` on ``B_R``.
+3. The step range is the theorem's (:func:`gandynamics.analysis.rates.theoretical_bound`):
+   gd ``0 < h < 2 mu / L^2``; eg ``1 - h^2 L^2 - 2 h mu >= 0``; eftp ``0 < h <= 1/(4L)``.  The default step
+   is :func:`gandynamics.analysis.rates.theory_step`.
+4. The invariant ball of starts ``B_r`` and the rate (docs/math/basin-and-pep.md §1.2–1.4):
+
+   * **gd**: ``|z+ - z*|^2 = |z - z* - h (F(z) - F(z*))|^2 <= (1 - 2 h mu + h^2 L^2) |z - z*|^2`` uses the
+     constants on the segment ``[z, z*]`` only, which lies in ``B_R``: ``B_R`` itself is invariant,
+     ``r = R``, rate = the theorem's ``sqrt(1 - 2 h mu + h^2 L^2)``.
+   * **eg**: the theorem's proof uses strong monotonicity between ``w = z - h F(z)`` and ``z*`` and the
+     Lipschitz bound between ``z`` and ``w``; ``|w - z*| <= (1 + h L) |z - z*|``, so for starts in
+     ``B_r``, ``r = R / (1 + h L)``, every extrapolated point lies in ``B_R``, the theorem gives
+     ``|z+ - z*| <= sqrt(1 - h mu) |z - z*|`` and ``z+`` is back in ``B_r``: invariant by induction.
+   * **eftp** (``w_k = z_k - h F(w_{k-1})``, ``z_{k+1} = z_k - h F(w_k)``, ``w_{-1} = z_0``): the potential
+     ``Phi_k = |z_k - z*|^2 + 2 h L |z_k - w_{k-1}|^2`` satisfies ``Phi_{k+1} <= Phi_k / (1 + t h mu)`` with
+     ``t = min(1, (1 - 3 h L) / (2 h mu (1 + h L)))`` whenever ``h L < 1/3`` and ``w_k, w_{k-1}`` lie where
+     the constants hold (derived in docs/math/basin-and-pep.md §1.4).  ``Phi_0 = |z_0 - z*|^2``, so
+     ``|z_k - z*| <= Phi_k^{1/2} <= Phi_0^{1/2} <= r``, and ``|w_k - z*| <= |z_k - z*| + h L |w_{k-1} - z*|
+     <= r + h L R <= R`` for ``r = R (1 - h L)``: invariant by induction, and the certified rate is
+     ``(1 + t h mu)^{-1/2}`` per step, ``|z_k - z*| <= rate^k |z_0 - z*|``.  The recalled theorem's factor
+     ``sqrt(1 - h mu)`` (docs/mathematics.md §5.3; its potential is not written down there, so it gives no
+     invariance argument) is reported beside it as ``theorem_rate``.
+
+``rate`` always bounds every iterate: ``|z_k - z*| <= rate^k |z_0 - z*|`` for every start in ``B_r``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import GandynamicsError
+from .constants import Region, certify_constants
+from .rates import theoretical_bound, theory_step
+
+__all__ = ["BASIN_METHODS", "BasinReport", "basin", "monotone_radius", "step_range", "certified_rate"]
+
+BASIN_METHODS = ("gd", "eg", "eftp")
+
+
+@dataclass
+class BasinReport:
+    """The certified convergence region of one method (see :func:`basin`).
+
+    Attributes
+    ----------
+    method : str
+    equilibrium : (n,) array                  the centre z*
+    radius : float                            r: every start in B_r(z*) converges at ``rate`` (``inf`` for a linear field)
+    region_radius : float                     R: the ball on which (mu, L) are certified (R >= r; ``R = r`` for gd)
+    failed_radius : float or None             a radius where mu > margin could not be certified (bisection bracket)
+    mu, L : float                             certified ``mu_lo``, ``L_hi`` on B_R
+    step : float or None                      the step h used
+    step_range : (float, float, bool)         ``(0, h_max, closed)``: the theorem's steps, closed at h_max or not
+    rate : float or None                      certified per-step factor on ``|z_k - z*|`` from every start in B_r
+    theorem_rate : float or None              the factor of :func:`theoretical_bound` (same as ``rate`` for gd, eg)
+    certified : bool                          True iff ``mu > margin``, a step in range and a rate < 1 were certified
+    invariance : str                          the argument that keeps the iterates where the constants hold
+    note : str
+    """
+
+    method: str
+    equilibrium: np.ndarray
+    radius: float
+    region_radius: float
+    failed_radius: float | None
+    mu: float
+    L: float
+    step: float | None
+    step_range: tuple
+    rate: float | None
+    theorem_rate: float | None
+    certified: bool
+    invariance: str
+    margin: float = 0.0
+    rtol: float = 1e-3
+    linear: bool = False
+    note: str = ""
+    evaluations: int = 0
+    constants: object = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        return {"method": self.method, "radius": self.radius, "mu": self.mu, "L": self.L, "step": self.step,
+                "rate": self.rate, "certified": self.certified, "region_radius": self.region_radius,
+                "failed_radius": self.failed_radius, "step_range": list(self.step_range),
+                "theorem_rate": self.theorem_rate, "equilibrium": np.asarray(self.equilibrium).tolist(),
+                "margin": self.margin, "rtol": self.rtol, "linear": self.linear, "invariance": self.invariance,
+                "note": self.note}
+
+
+# --------------------------------------------------------------------------- steps and rates
+def step_range(method: str, mu: float, L: float) -> tuple:
+    """``(0, h_max, closed)``: the steps for which the theorem of ``method`` applies with ``(mu, L)``
+    (conditions of :func:`gandynamics.analysis.rates.theoretical_bound`): gd ``h < 2 mu/L^2`` (open),
+    eg ``1 - h^2 L^2 - 2 h mu >= 0`` i.e. ``h <= (sqrt(mu^2 + L^2) - mu)/L^2``, eftp ``h <= 1/(4L)``.
+    ``(0, 0, False)`` when ``mu <= 0`` or L is not finite."""
+    _check_method(method)
+    if not (mu > 0 and L > 0 and math.isfinite(L)):
+        return (0.0, 0.0, False)
+    if method == "gd":
+        return (0.0, 2 * mu / L**2, False)
+    if method == "eg":
+        return (0.0, (math.sqrt(mu * mu + L * L) - mu) / L**2, True)
+    return (0.0, 1 / (4 * L), True)
+
+
+def certified_rate(method: str, h: float, mu: float, L: float) -> float | None:
+    """The per-step factor on ``|z_k - z*|`` that :func:`basin` certifies (module docstring): gd and eg the
+    theorem's (:func:`theoretical_bound`), eftp ``(1 + t h mu)^{-1/2}`` of the potential of
+    docs/math/basin-and-pep.md §1.4.  None outside the step range."""
+    _check_method(method)
+    if method in ("gd", "eg"):
+        return theoretical_bound(method, h, mu, L).factor
+    lo, hi, _ = step_range(method, mu, L)
+    if not (0 < h <= hi * (1 + 1e-12)) or not h * L < 1 / 3:
+        return None
+    t = min(1.0, (1 - 3 * h * L) / (2 * h * mu * (1 + h * L)))
+    return 1 / math.sqrt(1 + t * h * mu)
+
+
+def _inner_radius(method: str, R: float, h: float, L: float) -> float:
+    if method == "gd" or math.isinf(R):
+        return R
+    if method == "eg":
+        return R / (1 + h * L)
+    return R * (1 - h * L)
+
+
+_INVARIANCE = {
+    "gd": "B_R is invariant: one GD step uses (mu, L) on the segment [z, z*] only and contracts |z - z*| "
+          "by sqrt(1 - 2 h mu + h^2 L^2) < 1 (docs/math/basin-and-pep.md §1.2)",
+    "eg": "starts in B_r, r = R/(1 + h L): the extrapolated point w = z - h F(z) has |w - z*| <= (1 + h L)|z - z*| "
+          "<= R, so (mu, L) hold at every point the theorem uses, and |z+ - z*| <= sqrt(1 - h mu)|z - z*| "
+          "(docs/math/basin-and-pep.md §1.3)",
+    "eftp": "starts in B_r, r = R (1 - h L): the potential |z_k - z*|^2 + 2hL|z_k - w_{k-1}|^2 decreases, so "
+            "|z_k - z*| <= r and |w_k - z*| <= r + h L R <= R by induction (docs/math/basin-and-pep.md §1.4)",
+}
+
+
+def _check_method(method):
+    if method not in BASIN_METHODS:
+        raise GandynamicsError(f"unknown method {method!r} for the convergence region; accepted: {', '.join(BASIN_METHODS)}")
+
+
+# --------------------------------------------------------------------------- the radius
+def _is_linear(fld) -> bool:
+    zs = set(fld.z)
+    return not any(sym in zs for e in fld.DF for sym in getattr(e, "free_symbols", ()))
+
+
+def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r0: float = 0.5,
+                    r_max: float = 1e3, r_min: float = 1e-6, tol: float = 1e-2, max_seconds: float = 5.0,
+                    progress=None, max_boxes: int = 20000):
+    r"""The largest ``R`` (to relative ``rtol``) with ``mu_lo(B_R(z*)) > margin`` certified.
+
+    Parameters
+    ----------
+    fld : VectorField
+    params : mapping, optional          hyperparameter values
+    margin : float                      required certified lower bound on mu (``>= 0``)
+    rtol : float                        bisection stops when ``R_fail - R <= rtol * R``
+    r0, r_max, r_min : float            first radius tried; the search range (``R = r_max`` is reported as
+                                        capped; no certified ball above ``r_min`` gives ``R = 0``)
+    tol, max_seconds, max_boxes         passed to :func:`certify_constants` for each radius tried (a box
+                                        budget without a time limit makes the result independent of load)
+    progress : callable, optional       called with ``(R_ok, R_fail)`` after each test
+
+    Returns
+    -------
+    (R, R_fail, report, zstar, evaluations)
+        ``report`` the :class:`~gandynamics.analysis.constants.ConstantsReport` at ``R`` (None when ``R = 0``),
+        ``R_fail`` the smallest radius tried where the certificate failed (None if none failed).
+    """
+    from .spectrum import find_equilibrium
+    for name, v in (("margin", margin), ("rtol", rtol), ("r0", r0), ("r_max", r_max), ("r_min", r_min)):
+        if not (isinstance(v, (int, float)) and math.isfinite(v)) or (v < 0 if name == "margin" else v <= 0):
+            raise GandynamicsError(f"{name} must be a finite number {'>= 0' if name == 'margin' else '> 0'}, got {v!r}")
+    if not r_min < r_max:
+        raise GandynamicsError(f"r_min must be below r_max, got {r_min!r} >= {r_max!r}")
+    p = fld._p(params)
+    pd = dict(zip([s.name for s in fld.hyper], p))
+    zstar, _ = find_equilibrium(fld, pd)
+    A = fld.eval_DF(zstar, p)
+    if not np.all(np.isfinite(A)):
+        raise GandynamicsError("the Jacobian is not finite at the equilibrium")
+    count = [0]
+    mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0])
+    # near the boundary mu -> 0 and a relative gap is never reached: stop at an absolute gap small against
+    # mu(z*) as well (the predicate is only the sign of mu_lo - margin; a smaller gap moves R by ~atol/mu')
+    atol = 1e-4 * max(abs(mu0), 1e-300)
+    if margin > 0:   # the sign of mu_lo - margin needs a gap small against margin, not only against mu
+        tol = min(tol, rtol)
+
+    def cert(r):
+        count[0] += 1
+        return certify_constants(fld, Region.ball(zstar, r), p, tol=tol, atol=atol, max_seconds=max_seconds,
+                                 max_boxes=max_boxes, asymmetric=False)
+
+    if _is_linear(fld):
+        rep = cert(1.0)
+        if rep.mu.lo > margin:
+            return math.inf, None, rep, zstar, count[0]
+        return 0.0, 1.0, None, zstar, count[0]
+    if not mu0 > margin:          # no ball at all: the centre itself violates the claim
+        return 0.0, 0.0, None, zstar, count[0]
+    ok = None
+    ok_rep = None
+    fail = None
+    r = min(max(r0, r_min), r_max)
+    rep = cert(r)
+    if rep.mu.lo > margin:
+        ok, ok_rep = r, rep
+        while fail is None:
+            if ok >= r_max:
+                return ok, None, ok_rep, zstar, count[0]
+            r = min(2 * ok, r_max)
+            rep = cert(r)
+            if rep.mu.lo > margin:
+                ok, ok_rep = r, rep
+            else:
+                fail = r
+            if progress:
+                progress(ok, fail)
+    else:
+        fail = r
+        while ok is None:
+            r = fail / 2
+            if r < r_min:
+                return 0.0, fail, None, zstar, count[0]
+            rep = cert(r)
+            if rep.mu.lo > margin:
+                ok, ok_rep = r, rep
+            else:
+                fail = r
+            if progress:
+                progress(ok, fail)
+    while fail - ok > rtol * ok:
+        mid = 0.5 * (ok + fail)
+        rep = cert(mid)
+        if rep.mu.lo > margin:
+            ok, ok_rep = mid, rep
+        else:
+            fail = mid
+        if progress:
+            progress(ok, fail)
+    return ok, fail, ok_rep, zstar, count[0]
+
+
+def basin(fld, method: str = "eftp", step: float | None = None, params=None, margin: float = 0.0,
+          rtol: float = 1e-3, r0: float = 0.5, r_max: float = 1e3, tol: float = 1e-2, max_seconds: float = 5.0,
+          progress=None, radius=None, max_boxes: int = 20000) -> BasinReport:
+    r"""The certified convergence region of ``method`` around the equilibrium (module docstring;
+    docs/math/basin-and-pep.md §1).
+
+    Parameters
+    ----------
+    fld : VectorField
+    method : {"gd", "eg", "eftp"}
+    step : float, optional
+        The step h (default :func:`gandynamics.analysis.rates.theory_step` with the certified constants);
+        must lie in the theorem's range (:func:`step_range`).
+    params : mapping, optional           hyperparameter values
+    margin : float                       certify ``mu > margin`` (default 0: the largest strongly monotone ball)
+    rtol : float                         relative accuracy of the bisection on the radius (default 1e-3)
+    r0, r_max, tol, max_seconds, max_boxes : see :func:`monotone_radius`
+    radius : tuple, optional
+        The result of :func:`monotone_radius` for the same field, params and margin (to reuse it for
+        several methods); computed otherwise.
+
+    Returns
+    -------
+    BasinReport
+        ``radius`` r (starts), ``region_radius`` R (constants), ``mu``, ``L``, ``step``, ``step_range``,
+        ``rate`` (``|z_k - z*| <= rate^k |z_0 - z*|`` for every start in B_r), ``certified``.
+
+    Raises
+    ------
+    GandynamicsError
+        Unknown method, a step outside the theorem's range, or no equilibrium.
+    """
+    _check_method(method)
+    if step is not None:
+        try:
+            step = float(step)
+        except (TypeError, ValueError):
+            raise GandynamicsError(f"the step must be a positive number, got {step!r}") from None
+        if not (math.isfinite(step) and step > 0):
+            raise GandynamicsError(f"the step must be a positive finite number, got {step!r}")
+    if radius is None:
+        radius = monotone_radius(fld, params, margin, rtol, r0=r0, r_max=r_max, tol=tol, max_seconds=max_seconds,
+                                 progress=progress, max_boxes=max_boxes)
+    R, R_fail, rep, zstar, n_eval = radius
+    lin = _is_linear(fld)
+    inv = _INVARIANCE[method]
+    if rep is None:
+        A = fld.eval_DF(zstar, fld._p(params))
+        mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0]) + 0.0   # no -0
+        note = (f"lambda_min(sym DF(z*)) = {mu0:.6g} <= {margin:g}: F is not strongly monotone at the equilibrium, "
+                "no ball (local convergence may still hold: see `gandynamics rates`)" if R_fail == 0.0 else
+                f"mu > {margin:g} could not be certified on any ball of radius >= {R_fail / 2:.3g}")
+        return BasinReport(method, zstar, 0.0, 0.0, R_fail, mu0 if R_fail == 0.0 else math.nan, math.nan, None,
+                           (0.0, 0.0, False), None, None, False, inv, margin, rtol, lin, note, n_eval, None)
+    mu, L = float(rep.mu.lo), float(rep.lipschitz.hi)
+    rng = step_range(method, mu, L)
+    h = theory_step(method, mu, L) if step is None else step
+    if h is None or not (0 < h < rng[1] or (rng[2] and h <= rng[1] * (1 + 1e-12))):
+        raise GandynamicsError(f"the step {h!r} is outside the range of the {method} theorem on this ball: "
+                               f"0 < h {'<=' if rng[2] else '<'} {rng[1]:.6g} (mu = {mu:.6g}, L = {L:.6g})")
+    rate = certified_rate(method, h, mu, L)
+    thm = theoretical_bound(method, h, mu, L).factor
+    r = _inner_radius(method, R, h, L)
+    note = ""
+    if lin:
+        note = "DF is constant (a linear field): the constants hold on every ball, radius = inf"
+    elif R_fail is None:
+        note = f"capped: mu > {margin:g} certified on the largest ball tried (r_max = {r_max:g})"
+    certified = bool(rate is not None and rate < 1 and r > 0)
+    return BasinReport(method, zstar, r, R, R_fail, mu, L, h, rng, rate, thm, certified, inv, margin, rtol, lin,
+                       note, n_eval, rep)

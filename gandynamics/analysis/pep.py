@@ -1,0 +1,257 @@
+r"""Tight worst-case rates by performance estimation (PEP) with PEPit.
+
+For a method, a step ``h`` and constants ``(mu, L)``, the worst case of the method over *every*
+``mu``-strongly monotone, ``L``-Lipschitz operator F is a semidefinite program over the Gram matrix of the
+iterates and the operator values (Drori & Teboulle 2014; Taylor, Hendrickx & Glineur 2017; Ryu, Taylor,
+Bergeling & Giselsson 2020); PEPit (Goujaud, Moucer, Glineur, Hendrickx, Taylor & Dieuleveut 2024) builds
+and solves it.  The mathematics is in docs/math/basin-and-pep.md §2.
+
+Quantity (consistent with :func:`gandynamics.analysis.rates.theoretical_bound`, which reports per-step
+contraction factors of the *distance*):
+
+* ``gd``, ``eg``, ``proximal`` (proximal point, implicit step ``z+ = (I + hF)^{-1} z``): the worst case of
+  ``||z_1 - z*|| / ||z_0 - z*||`` over one iteration — the per-step contraction factor of the distance
+  (the square root of the SDP's value, which is the factor of the squared distance).
+* ``eftp`` and ``ogda``: the state is ``(z_k, w_{k-1})``, so a one-step factor of ``||z - z*||`` alone does
+  not exist.  ``tight_rate`` returns ``tau(n)^(1/(2n))``, ``tau(n) = sup ||z_n - z*||^2 / ||z_0 - z*||^2``
+  after ``n`` iterations started at ``w_{-1} = z_0`` (eftp measures ``z``, ogda — the ``w``-sequence of eftp,
+  docs/mathematics.md §5.3 — measures ``w``): the worst average per-step factor of the distance over ``n``
+  steps.  It includes the transient of the worst start, so it decreases towards the asymptotic worst rate
+  as ``n`` grows.
+
+The operator class is PEPit's ``LipschitzStronglyMonotoneOperatorCheap`` (pairwise
+``<F z - F z', z - z'> >= mu ||z - z'||^2`` and ``||F z - F z'|| <= L ||z - z'||``), or ``"expensive"``
+(the stronger conditions of Rubbens, Hendrickx & Taylor 2025).  These conditions are necessary for
+membership of the class but not known to be sufficient for interpolation beyond two points, so the value
+is a *guaranteed upper bound* on the worst case (the SDP dual), tight whenever the conditions interpolate
+(gd: two points z_0, z*; the gd value equals the closed form ``sqrt(1 - 2 h mu + h^2 L^2)``, tested).
+
+PEPit and an SDP solver are an optional extra: ``pip install -e ".[pep]"``; without them
+:func:`tight_rate` raises :class:`~gandynamics.errors.GandynamicsError` naming the extra.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..errors import GandynamicsError
+
+__all__ = ["PEP_METHODS", "INSTALL_HINT", "available", "worst_case", "tight_rate", "tight_rate_column"]
+
+#: the methods :func:`tight_rate` knows
+PEP_METHODS = ("gd", "eg", "eftp", "ogda", "proximal")
+#: what to install when PEPit is missing
+INSTALL_HINT = 'PEPit is not installed: pip install -e ".[pep]" (pepit, cvxpy and the Clarabel SDP solver)'
+_MEASURES = ("distance", "consecutive")
+
+
+def available() -> bool:
+    """True when PEPit and cvxpy import."""
+    try:
+        import cvxpy  # noqa: F401
+        import PEPit  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _require():
+    try:
+        import cvxpy
+        import PEPit  # noqa: F401
+    except ImportError:
+        raise GandynamicsError(INSTALL_HINT) from None
+    return cvxpy
+
+
+def _default_solver(cvxpy):
+    inst = cvxpy.installed_solvers()
+    for s in ("MOSEK", "CLARABEL", "SCS"):
+        if s in inst:
+            return s
+    raise GandynamicsError(f"no SDP solver for cvxpy is installed (found {', '.join(inst)}); " + INSTALL_HINT)
+
+
+def _check(method, step, mu, L, n):
+    if method not in PEP_METHODS:
+        raise GandynamicsError(f"unknown method {method!r} for the performance estimation; accepted: "
+                               f"{', '.join(PEP_METHODS)}")
+    try:
+        step, mu, L = float(step), float(mu), float(L)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"step, mu and L must be numbers, got {step!r}, {mu!r}, {L!r}") from None
+    if not (math.isfinite(step) and step > 0):
+        raise GandynamicsError(f"the step must be a positive finite number, got {step!r}")
+    if not (math.isfinite(mu) and mu >= 0):
+        raise GandynamicsError(f"mu must be a finite number >= 0, got {mu!r}")
+    if not (L > 0 and (L >= mu)):
+        raise GandynamicsError(f"L must satisfy L >= mu and L > 0 (L = inf: no Lipschitz bound, proximal only), "
+                               f"got L = {L!r}, mu = {mu!r}")
+    if math.isinf(L) and method != "proximal":
+        raise GandynamicsError(f"{method} needs a finite Lipschitz constant L (only the proximal point method "
+                               "runs on merely (strongly) monotone operators)")
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise GandynamicsError(f"the number of iterations n must be a whole number >= 1, got {n!r}")
+    return step, mu, L
+
+
+def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measure: str = "distance",
+               constrained: bool = False, operator: str = "cheap", solver: str | None = None) -> float:
+    r"""The PEP value ``tau`` with ``perf(z_n) <= tau ||z_0 - z*||^2`` for every operator of the class.
+
+    Parameters
+    ----------
+    method : {"gd", "eg", "eftp", "ogda", "proximal"}
+        gd ``z+ = z - h F(z)``; eg ``w = z - h F(z)``, ``z+ = z - h F(w)``; eftp ``w_k = z_k - h F(w_{k-1})``,
+        ``z_{k+1} = z_k - h F(w_k)`` with ``w_{-1} = z_0``; ogda ``w_k = P[z_k - h F(w_{k-1})]``,
+        ``z_{k+1} = w_k + h (F(w_{k-1}) - F(w_k))`` measured on ``w`` (unconstrained: the ``w``-sequence of
+        eftp, i.e. OGDA ``w_{k+1} = w_k - 2h F(w_k) + h F(w_{k-1})``; constrained: the optimistic gradient
+        method of Gorbunov, Taylor & Gidel 2022, as in PEPit's ``optimistic_gradient`` example);
+        proximal ``z+ = (I + h F)^{-1} z`` (docs/mathematics.md §0.4; docs/math/basin-and-pep.md §2).
+    step : float             the step ``h > 0``
+    mu, L : float            the class: ``mu >= 0`` strong monotonicity, ``L`` Lipschitz (``inf`` only for
+                             proximal: then the class is the (strongly) monotone operators)
+    n : int                  iterations
+    measure : {"distance", "consecutive"}
+        ``||z_n - z*||^2`` or ``||z_n - z_{n-1}||^2`` (the measure of PEPit's monotone examples).
+    constrained : bool
+        Add a closed convex set C (a convex indicator) and project every update onto it, as in PEPit's
+        ``past_extragradient``/``optimistic_gradient`` examples (variational inequality over C).
+    operator : {"cheap", "expensive"}  PEPit's class of Lipschitz strongly monotone operators
+    solver : str, optional   a cvxpy solver name (default MOSEK, else CLARABEL, else SCS)
+
+    Returns
+    -------
+    float
+        The dual value of the SDP: a certified upper bound on the worst case (up to the solver's accuracy,
+        ~1e-8 relative with Clarabel), equal to it when the class's conditions interpolate.
+
+    Raises
+    ------
+    GandynamicsError
+        PEPit or a solver missing (names the ``[pep]`` extra), bad arguments, or the solver failing.
+    """
+    cvxpy = _require()
+    step, mu, L = _check(method, step, mu, L, n)
+    if measure not in _MEASURES:
+        raise GandynamicsError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
+    if operator not in ("cheap", "expensive"):
+        raise GandynamicsError(f"operator must be 'cheap' or 'expensive', got {operator!r}")
+    from PEPit import PEP
+    from PEPit.functions import ConvexIndicatorFunction
+    from PEPit.operators import (LipschitzStronglyMonotoneOperatorCheap, LipschitzStronglyMonotoneOperatorExpensive,
+                                 MonotoneOperator, StronglyMonotoneOperator)
+    from PEPit.primitive_steps import proximal_step
+
+    problem = PEP()
+    if math.isinf(L):
+        F = (problem.declare_function(StronglyMonotoneOperator, mu=mu) if mu > 0
+             else problem.declare_function(MonotoneOperator))
+    else:
+        cls = LipschitzStronglyMonotoneOperatorCheap if operator == "cheap" else LipschitzStronglyMonotoneOperatorExpensive
+        F = problem.declare_function(cls, mu=mu, L=L)
+    if constrained:
+        if method == "proximal":
+            raise GandynamicsError("constrained=True is for the explicit methods (gd, eg, eftp, ogda)")
+        C = problem.declare_function(ConvexIndicatorFunction)
+        xs = (F + C).stationary_point()
+        proj = lambda y: proximal_step(y, C, step)[0]
+    else:
+        xs = F.stationary_point()
+        proj = lambda y: y
+    x0 = problem.set_initial_point()
+    problem.set_initial_condition((x0 - xs) ** 2 <= 1)
+
+    x = x0
+    prev = None
+    if method in ("eftp", "ogda"):
+        x = proj(x0)                 # z_0 <- P[z_0] and w_{-1} = z_0 (as in PEPit's examples)
+        w = x
+        V = F.gradient(w)
+        for _ in range(n):
+            w_prev, x_prev, V_prev = w, x, V
+            w = proj(x - step * V)     # w_k = P[z_k - h F(w_{k-1})]
+            V = F.gradient(w)
+            if method == "eftp":
+                x = proj(x - step * V)                 # z_{k+1} = P[z_k - h F(w_k)]
+            else:
+                x = w + step * (V_prev - V)            # optimistic form: z_{k+1} = w_k + h (F(w_{k-1}) - F(w_k))
+            prev = w_prev if method == "ogda" else x_prev
+        out = w if method == "ogda" else x
+    else:
+        for _ in range(n):
+            prev = x
+            if method == "gd":
+                x = proj(x - step * F.gradient(x))
+            elif method == "eg":
+                w = proj(x - step * F.gradient(x))
+                x = proj(x - step * F.gradient(w))
+            else:  # proximal point
+                x, _, _ = proximal_step(x, F, step)
+        out = x
+    problem.set_performance_metric((out - xs) ** 2 if measure == "distance" else (out - prev) ** 2)
+    s = solver or _default_solver(cvxpy)
+    try:
+        tau = problem.solve(wrapper="cvxpy", solver=s, verbose=0)
+    except Exception as exc:  # the solver's own failure, reported in one line
+        raise GandynamicsError(f"the SDP solver {s} failed on the {method} PEP: {exc}") from None
+    if tau is None or not math.isfinite(float(tau)):
+        raise GandynamicsError(f"the SDP solver {s} returned no finite value for the {method} PEP")
+    return max(float(tau), 0.0)
+
+
+def tight_rate(method: str, step: float, mu: float, L: float, n: int | None = None, operator: str = "cheap",
+               solver: str | None = None) -> float:
+    r"""The worst-case per-step contraction factor of the distance ``||z_k - z*||`` over every
+    ``mu``-strongly monotone, ``L``-Lipschitz operator (module docstring).
+
+    gd, eg, proximal: ``sqrt(tau)`` of one iteration (``n`` must be 1 or None).  eftp, ogda:
+    ``tau(n)^(1/(2n))`` over ``n`` iterations (default ``n = 8``), started at ``w_{-1} = z_0``.
+
+    Compare with :func:`gandynamics.analysis.rates.theoretical_bound` (same quantity: a factor on the
+    distance per step).  Where the theorem holds, ``measured <= tight_rate <= theorem`` for gd, eg and
+    proximal (tests/test_pep.py); for eftp/ogda the finite-``n`` value carries the transient of the worst
+    start and may exceed the asymptotic theorem factor for small ``n`` (docs/math/basin-and-pep.md §2.3).
+
+    Raises
+    ------
+    GandynamicsError
+        PEPit missing (``pip install -e ".[pep]"``), or bad arguments.
+    """
+    _require()
+    if method in ("eftp", "ogda"):
+        n = 8 if n is None else n
+    elif n not in (None, 1):
+        raise GandynamicsError(f"{method}: tight_rate is the one-step factor (n = 1); use worst_case for n steps")
+    else:
+        n = 1
+    tau = worst_case(method, step, mu, L, n=n, operator=operator, solver=solver)
+    return tau ** (1.0 / (2 * n))
+
+
+def tight_rate_column(rows, mu: float, L: float, n: int | None = None, solver: str | None = None) -> list:
+    r"""The ``rates --tight`` column: for each row (a :class:`~gandynamics.analysis.rates.RateRow` or a dict
+    with ``method`` and ``step``) the tight worst-case factor, or a string saying why there is none.
+
+    Returns a list, one entry per row: a float, ``"n/a: <reason>"`` (no PEP for the method, no step, or
+    ``mu <= 0`` / infinite L: no linear worst case), or :data:`INSTALL_HINT` (in every entry) when PEPit is
+    missing — so the column says how to get it and nothing else changes.
+    """
+    get = lambda r, k: r.get(k) if isinstance(r, dict) else getattr(r, k, None)
+    if not available():
+        return [INSTALL_HINT for _ in rows]
+    out = []
+    for r in rows:
+        m, h = get(r, "method"), get(r, "step")
+        if m not in PEP_METHODS:
+            out.append(f"n/a: no performance estimation for {m}")
+        elif h is None:
+            out.append("n/a: no step")
+        elif not (mu is not None and mu > 0 and L is not None and math.isfinite(L)):
+            out.append("n/a: needs mu > 0 and a finite L")
+        else:
+            try:
+                out.append(tight_rate(m, h, mu, L, n=n if m in ("eftp", "ogda") else None, solver=solver))
+            except GandynamicsError as exc:
+                out.append(f"n/a: {exc}")
+    return out

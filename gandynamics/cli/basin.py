@@ -1,0 +1,88 @@
+"""``gandynamics basin``: the certified convergence region of a method around the equilibrium (a thin layer
+over :func:`gandynamics.analysis.basin.basin`; docs/math/basin-and-pep.md §1)."""
+
+from __future__ import annotations
+
+import math
+
+
+def add_parser(sub):
+    from .common import add_game_arguments
+    p = sub.add_parser(
+        "basin", help="certified convergence region: largest strongly monotone ball, step range, certified rate",
+        description="The largest ball B_R around the equilibrium on which mu > 0 (strong monotonicity of F) is "
+                    "certified by interval branch and bound (bisection on R to relative --rtol), the certified "
+                    "(mu, L) on it, the steps for which the method's theorem applies, and the ball B_r of starts "
+                    "that the method provably never leaves, with the certified per-step rate on |z_k - z*| from "
+                    "every start in it: gd r = R; eg r = R/(1 + hL) (the extrapolated point stays in B_R); eftp "
+                    "r = R(1 - hL) (a potential argument, docs/math/basin-and-pep.md §1.4).  R is a certified lower "
+                    "bound on the true radius.",
+        epilog="example: gandynamics basin dirac --reg asymmetric:eps=0.3,gamma=1,reading=generator-tikhonov --method eg --json")
+    add_game_arguments(p)
+    p.add_argument("--method", default="eftp", choices=("eg", "eftp", "gd"),
+                   help="the method whose convergence region is certified (default eftp)")
+    p.add_argument("--step", metavar="H", default=None,
+                   help="the step; default the theorem's step (gd mu/L^2, eg and eftp 1/(4L)); must lie in the "
+                        "theorem's range, which is printed")
+    p.add_argument("--margin", default="0", metavar="MU",
+                   help="certify mu > MU instead of mu > 0: a smaller ball with a better rate (default 0)")
+    p.add_argument("--rtol", default="1e-3", help="relative accuracy of the bisection on the radius (default 1e-3)")
+    p.add_argument("--max-seconds", default="5", metavar="S",
+                   help="time budget of each certification (one per radius tried; default 5)")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON: radius, mu, L, step, rate, certified (and the details)")
+    p.set_defaults(run=run)
+    return p
+
+
+def _f(x, fmt=".6g"):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float) and math.isinf(x):
+        return "inf"
+    return format(x, fmt)
+
+
+def run(args) -> int:
+    from ..analysis.basin import basin
+    from .common import build_field, dumps
+    from .constants import number
+    step = number(args.step, "--step", positive=True) if args.step is not None else None
+    margin = number(args.margin, "--margin")
+    if margin < 0:
+        from ..errors import GandynamicsError
+        raise GandynamicsError(f"--margin must be >= 0, got {args.margin!r}")
+    rtol = number(args.rtol, "--rtol", positive=True)
+    secs = number(args.max_seconds, "--max-seconds", positive=True)
+    fld, hyper = build_field(args)
+    import sys
+
+    from tqdm import tqdm
+    with tqdm(desc="basin: certifying balls", unit="ball", file=sys.stderr, leave=False,
+              disable=not sys.stderr.isatty()) as bar:
+        def progress(ok, fail):
+            bar.update(1)
+            bar.set_postfix_str(f"certified R = {ok if ok is not None else '-'}, not at {fail if fail is not None else '-'}")
+        rep = basin(fld, args.method, step=step, params=hyper, margin=margin, rtol=rtol, max_seconds=secs,
+                    progress=progress)
+    if args.json:
+        print(dumps(rep.to_dict()))
+        return 0
+    z = ", ".join(f"{v:.6g}" for v in rep.equilibrium)
+    print(f"game: {fld.name}   method: {rep.method}   equilibrium ({', '.join(fld.names)}) = ({z})")
+    fail = "" if not rep.failed_radius else f"  (not certified at {_f(rep.failed_radius)})"
+    print(f"ball of certified mu > {rep.margin:g}:  R = {_f(rep.region_radius)}{fail}")
+    print(f"certified on B_R:                mu >= {_f(rep.mu)}   L <= {_f(rep.L)}")
+    lo, hi, closed = rep.step_range
+    if hi > 0:
+        print(f"theorem's steps:                 0 < h {'<=' if closed else '<'} {_f(hi)}")
+    print(f"step:                            h = {_f(rep.step)}")
+    print(f"invariant ball of starts:        r = {_f(rep.radius)}")
+    print(f"certified rate per step:         {_f(rep.rate)}   (|z_k - z*| <= rate^k |z_0 - z*| for |z_0 - z*| <= r)")
+    if rep.theorem_rate is not None and rep.theorem_rate != rep.rate:
+        print(f"theorem's factor (recalled):     {_f(rep.theorem_rate)}   (docs/mathematics.md §5.3)")
+    print(f"certified:                       {'yes' if rep.certified else 'no'}")
+    print(f"why the ball is invariant: {rep.invariance}")
+    if rep.note:
+        print(f"note: {rep.note}")
+    return 0

@@ -1,0 +1,246 @@
+"""Certified convergence regions (gandynamics.analysis.basin, `gandynamics basin`; docs/math/basin-and-pep.md §1).
+
+Independent references: closed forms of the strongly monotone radius (linear games: infinite, mu and L of
+the matrix; Dirac-GAN with the asymmetric scheme (R-a): ``mu(r) = min(eps - r^2/4, gamma)``, radius
+``2 sqrt(eps)`` (docs/mathematics.md §4.4); LQ-WGAN (R-a, anchor at z*): ``sym DF = diag((eps - 2 w2) I_2,
+gamma G)``, radius ``eps/2``), lambda_min(sym DF) sampled with NumPy at points of the ball and just outside
+it, and simulated trajectories (gandynamics.simulate) from starts in the certified ball.
+"""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from gandynamics import Asymmetric, GandynamicsError, R1, Tikhonov, VectorField, games
+from gandynamics.analysis.basin import basin, certified_rate, monotone_radius, step_range
+from gandynamics.cli import main
+from gandynamics.simulate import simulate
+
+
+def _lmin(fld, z, p=None):
+    D = fld.eval_DF(np.asarray(z, float), fld._p(p))
+    return float(np.linalg.eigvalsh((D + D.T) / 2)[0])
+
+
+def _sphere(center, r, n, rng):
+    u = rng.standard_normal((n, center.size))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    return center + r * u
+
+
+# ----------------------------------------------------------------------------- linear games: closed forms
+@pytest.mark.parametrize("make, mu, A", [
+    (lambda: VectorField(games.quadratic(a=0.3, b=1.0, c=0.5)), 0.3, np.array([[0.3, 1.0], [-1.0, 0.5]])),
+    (lambda: VectorField(games.quadratic_sga()), 1.0, np.array([[1.0, 10.0], [-10.0, 1.0]])),
+    (lambda: VectorField(games.bilinear(), [Tikhonov(eps=0.2), Tikhonov(eps=0.4, on="discriminator")]), 0.2,
+     np.array([[0.2, 1.0], [-1.0, 0.4]])),
+])
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_linear_games_closed_form(make, mu, A, method):
+    fld = make()
+    rep = basin(fld, method)
+    assert rep.linear and rep.radius == math.inf and rep.region_radius == math.inf and rep.certified
+    assert rep.mu == pytest.approx(mu, rel=1e-9, abs=1e-12)
+    assert rep.L == pytest.approx(np.linalg.norm(A, 2), rel=1e-9, abs=1e-12)
+    L = np.linalg.norm(A, 2)
+    h = {"gd": mu / L**2, "eg": 1 / (4 * L), "eftp": 1 / (4 * L)}[method]
+    assert rep.step == pytest.approx(h, rel=1e-8, abs=0)
+    expected = {"gd": math.sqrt(1 - mu**2 / L**2), "eg": math.sqrt(1 - h * mu),
+                "eftp": 1 / math.sqrt(1 + min(1.0, (1 - 3 * h * L) / (2 * h * mu * (1 + h * L))) * h * mu)}[method]
+    assert rep.rate == pytest.approx(expected, rel=1e-8, abs=0)
+
+
+def test_gd_rate_is_attained_where_tight():
+    """GD on A = mu I + b J (normal, |lambda| = L): one step contracts every start by exactly
+    sqrt(1 - 2 h mu + h^2 L^2), the certified rate (docs/mathematics.md §5.1: tight)."""
+    mu, b = 0.4, 1.3
+    fld = VectorField(games.quadratic(a=mu, b=b, c=mu))
+    rep = basin(fld, "gd")
+    tr = simulate(fld, "gd", [0.6, -0.8], 200, rep.step, equilibrium=[0, 0])
+    ratios = tr.distance[1:] / tr.distance[:-1]
+    assert np.allclose(ratios, rep.rate, rtol=1e-9, atol=0)
+    assert rep.rate == pytest.approx(math.sqrt(1 - mu**2 / (mu**2 + b**2)), rel=1e-9, abs=0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_eftp_potential_decreases_on_random_operators_of_the_class(seed):
+    """The potential of docs/math/basin-and-pep.md §1.4, Phi_k = |z_k|^2 + 2hL|z_k - w_{k-1}|^2, decreases by
+    1/(1 + t h mu) every step, for random linear operators with mu = lambda_min(sym A), L = ||A|| (plain NumPy)."""
+    rng = np.random.default_rng(seed)
+    n = 4
+    S = rng.standard_normal((n, n))
+    P = rng.standard_normal((n, n))
+    A = 0.2 * np.eye(n) + 0.3 * P @ P.T / np.linalg.norm(P, 2) ** 2 + (S - S.T)
+    mu, L = float(np.linalg.eigvalsh((A + A.T) / 2)[0]), float(np.linalg.norm(A, 2))
+    for h in (1 / (4 * L), 1 / (8 * L)):
+        rate = certified_rate("eftp", h, mu, L)
+        z = rng.standard_normal(n)
+        w_prev = z.copy()
+        phi = z @ z
+        for _ in range(200):
+            w = z - h * A @ w_prev
+            z_next = z - h * A @ w
+            phi_next = z_next @ z_next + 2 * h * L * (z_next - w) @ (z_next - w)
+            assert phi_next <= rate**2 * phi * (1 + 1e-12) + 1e-300
+            z, w_prev, phi = z_next, w, phi_next
+
+
+# ----------------------------------------------------------------------------- Dirac-GAN, asymmetric (R-a)
+@pytest.fixture(scope="module")
+def dirac_asym():
+    eps = 0.3
+    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0, reading="generator-tikhonov")])
+    return fld, eps, monotone_radius(fld, max_seconds=120.0)
+
+
+def test_dirac_radius_matches_closed_form(dirac_asym):
+    fld, eps, (R, R_fail, rep, zstar, _) = dirac_asym
+    true = 2 * math.sqrt(eps)                    # mu(r) = min(eps - r^2/4, gamma) > 0 iff r < 2 sqrt(eps)
+    assert R <= true                             # a certificate is never wrong
+    assert R == pytest.approx(true, rel=2e-3, abs=0)
+    assert R_fail - R <= 1e-3 * R * (1 + 1e-12)  # bisection to relative 1e-3
+    # the certified mu is below the exact mu on B_R and the certified L above a sampled ||DF||
+    assert rep.mu.lo <= eps - R**2 / 4 + 1e-12
+    rng = np.random.default_rng(0)
+    pts = _sphere(zstar, R, 400, rng)
+    assert max(np.linalg.norm(fld.eval_DF(z), 2) for z in pts) <= rep.lipschitz.hi * (1 + 1e-12)
+    # independent check by sampling: just outside the certified ball some point has mu <= 0
+    out = _sphere(zstar, R * (1 + 1e-2), 2000, rng)
+    assert min(_lmin(fld, z) for z in out) <= 0.0
+    inside = zstar + (rng.random((500, 1)) ** 0.5) * (_sphere(zstar, R, 500, rng) - zstar)
+    assert min(_lmin(fld, z) for z in inside) >= rep.mu.lo
+
+
+def test_dirac_moved_equilibrium_radius_against_sampling():
+    """No closed form (the Tikhonov anchor 0.5 moves the equilibrium): lambda_min(sym DF) sampled on the
+    ball is >= the certified mu > 0, and at R (1 + 1e-2) some sampled point has lambda_min <= 0."""
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=0.5, anchor=0.5, reading="generator-tikhonov")])
+    R, R_fail, rep, zstar, _ = monotone_radius(fld, rtol=1e-2, max_seconds=120.0)
+    assert np.linalg.norm(zstar) > 0.1 and 0 < R < math.inf
+    rng = np.random.default_rng(1)
+    inside = zstar + (rng.random((800, 1)) ** 0.5) * (_sphere(zstar, R, 800, rng) - zstar)
+    assert min(_lmin(fld, z) for z in inside) >= rep.mu.lo > 0
+    out = _sphere(zstar, R * (1 + 1e-2), 4000, rng)
+    assert min(_lmin(fld, z) for z in out) <= 0.0
+
+
+def test_radius_is_capped_when_every_ball_tried_is_certified():
+    """Non-saturating Dirac-GAN (R-a): lambda_min(sym DF) tends to ~0.0397 > 0 far out (sampled to r = 20),
+    so no boundary exists within r_max = 2: R = r_max, reported as capped."""
+    fld = VectorField(games.dirac(loss="non-saturating"), [Asymmetric(eps=0.3, gamma=1.0, reading="generator-tikhonov")])
+    rep = basin(fld, "gd", r_max=2.0)
+    assert rep.region_radius == 2.0 and rep.failed_radius is None and "capped" in rep.note and rep.certified
+    rng = np.random.default_rng(3)
+    assert min(_lmin(fld, z) for z in _sphere(rep.equilibrium, 2.0, 500, rng)) >= rep.mu
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_trajectories_from_the_ball_obey_the_certified_rate(dirac_asym, method):
+    """Every iterate of every start in B_r obeys |z_k - z*| <= rate^k |z_0 - z*| and stays in B_r;
+    with margin 0.1 the rate is far from 1, so the check has teeth."""
+    fld, eps, _ = dirac_asym
+    rep = basin(fld, method, margin=0.1, rtol=1e-2, max_seconds=120.0)
+    assert rep.certified and rep.mu > 0.1 and rep.rate < 1
+    assert rep.radius == pytest.approx({"gd": 1, "eg": 1 / (1 + rep.step * rep.L),
+                                        "eftp": 1 - rep.step * rep.L}[method] * rep.region_radius, rel=1e-12, abs=0)
+    rng = np.random.default_rng(2)
+    K = 400
+    worst = 0.0
+    for z0 in _sphere(rep.equilibrium, 0.999 * rep.radius, 24, rng):
+        tr = simulate(fld, method, z0, K, rep.step, equilibrium=rep.equilibrium)
+        d = tr.distance
+        bound = d[0] * rep.rate ** tr.times
+        assert np.all(d <= bound * (1 + 1e-9) + 1e-15)
+        assert np.all(d <= rep.radius * (1 + 1e-12))
+        assert tr.rate <= rep.rate
+        worst = max(worst, tr.rate)
+    # the measured rate is a real decay (not a stalled orbit), and within the certified one
+    assert 0 < worst < rep.rate
+
+
+def test_trajectory_from_outside_the_strongly_monotone_ball_is_not_covered(dirac_asym):
+    fld, eps, (R, *_rest) = dirac_asym
+    # at (0, 1.5 R): lambda_min(sym DF) = eps - (1.5 R)^2/4 < 0, outside every certified ball
+    assert _lmin(fld, [0.0, 1.5 * R]) < 0
+
+
+def test_not_strongly_monotone_at_the_equilibrium_gives_no_ball():
+    fld = VectorField(games.dirac(), [R1(gamma=1.0)])       # sym DF(0) = diag(0, gamma): mu(z*) = 0
+    rep = basin(fld, "eftp")
+    assert rep.radius == 0 and not rep.certified and rep.rate is None
+    assert "not strongly monotone at the equilibrium" in rep.note
+
+
+def test_lq_wgan_radius_closed_form():
+    eps, gamma = 0.5, 1.0
+    fld = VectorField(games.lq_wgan(), [Asymmetric(eps=eps, gamma=gamma, anchor="1,0", reading="generator-tikhonov")])
+    # sym DF = diag((eps - 2 w2) I_2, gamma G), G = diag(1, 4) at m = 0, s = 1: mu(r) = min(eps - 2 r, gamma)
+    z = np.array([1.0, 0.0, 0.0, 0.3])
+    D = fld.eval_DF(z)
+    assert np.allclose((D + D.T) / 2, np.diag([eps - 0.6, eps - 0.6, gamma, 4 * gamma]), rtol=0, atol=1e-12)
+    # a box budget and no effective time limit: the same answer under any machine load.  The certified radius
+    # is within ~3% of the true one here (first-order enclosures on 4 parameters)
+    R, R_fail, rep, zstar, _ = monotone_radius(fld, rtol=1e-2, max_seconds=600.0, max_boxes=500)
+    assert R <= eps / 2
+    assert R == pytest.approx(eps / 2, rel=5e-2, abs=0)
+
+
+# ----------------------------------------------------------------------------- steps, errors, CLI
+def test_step_range_and_rate_helpers():
+    assert step_range("gd", 0.5, 2.0) == (0.0, 0.25, False)
+    lo, hi, closed = step_range("eg", 0.5, 2.0)
+    assert closed and 1 - hi**2 * 4 - 2 * hi * 0.5 == pytest.approx(0.0, abs=1e-12)
+    assert step_range("eftp", 0.5, 2.0) == (0.0, 0.125, True)
+    assert step_range("gd", 0.0, 1.0) == (0.0, 0.0, False)
+    assert certified_rate("eftp", 0.3, 0.1, 1.0) is None       # h > 1/(4L)
+    assert certified_rate("eftp", 0.2, 0.1, 1.0) == pytest.approx(1 / math.sqrt(1.02), rel=1e-12, abs=0)
+    with pytest.raises(GandynamicsError, match="accepted: gd, eg, eftp"):
+        step_range("ogda", 0.1, 1.0)
+
+
+def test_step_outside_the_theorem_is_refused():
+    with pytest.raises(GandynamicsError, match=r"outside the range of the gd theorem.*0 < h < 1"):
+        basin(VectorField(games.quadratic()), "gd", step=1.5)
+
+
+def test_cli_json_and_text(capsys):
+    assert main(["basin", "quadratic", "--method", "eg", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"radius", "mu", "L", "step", "rate", "certified"} <= set(out)
+    assert out["radius"] == "inf" and out["certified"] is True
+    assert out["mu"] == pytest.approx(1.0, rel=1e-9, abs=1e-12)
+    assert main(["basin", "quadratic", "--method", "gd"]) == 0
+    text = capsys.readouterr().out
+    assert "certified rate per step" in text and "why the ball is invariant" in text
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["basin", "quadratic", "--step", "5", "--method", "gd"], "outside the range"),
+    (["basin", "quadratic", "--margin", "-1"], "--margin must be >= 0"),
+    (["basin", "quadratic", "--rtol", "0"], "--rtol must be > 0"),
+])
+def test_cli_errors_one_line(capsys, argv, msg):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gandynamics: error:") and msg in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["gaussian-mean", "nk-scale"])
+def test_other_games_with_tikhonov_on_both_players_are_sound(name):
+    """Tikhonov on both players makes these games strongly monotone at z*; the certified (mu, L) on B_R
+    bracket lambda_min(sym DF) and ||DF|| sampled in the ball (NumPy), and EG from the ball obeys the rate."""
+    fld = VectorField(games.make_game(name), [Tikhonov(eps=0.3), Tikhonov(eps=0.3, on="discriminator")])
+    rep = basin(fld, "eg", rtol=1e-2, max_seconds=3.0)
+    assert rep.certified and rep.region_radius > 0 and rep.mu > 0
+    rng = np.random.default_rng(4)
+    R = min(rep.region_radius, 10.0)
+    pts = rep.equilibrium + (rng.random((600, 1)) ** (1 / rep.equilibrium.size)) * (
+        _sphere(rep.equilibrium, R, 600, rng) - rep.equilibrium)
+    assert min(_lmin(fld, z) for z in pts) >= rep.mu
+    assert max(np.linalg.norm(fld.eval_DF(z), 2) for z in pts) <= rep.L * (1 + 1e-12)
+    r = min(rep.radius, 10.0)
+    for z0 in _sphere(rep.equilibrium, 0.99 * r, 4, rng):
+        tr = simulate(fld, "eg", z0, 200, rep.step, equilibrium=rep.equilibrium)
+        assert np.all(tr.distance <= tr.distance[0] * rep.rate ** tr.times * (1 + 1e-9) + 1e-15)
