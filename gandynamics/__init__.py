@@ -36,3 +36,16 @@ __all__ = [
     "simulate", "sweep", "Trajectory", "SweepResult", "METHODS",
     "interact", "DRAGAN", "LeCam",
 ]
+
+
+def __getattr__(name):
+    """``gd.plotting`` is imported on first use (PEP 562), so that ``import gandynamics`` does not import
+    matplotlib."""
+    if name == "plotting":
+        import importlib
+        return importlib.import_module(".plotting", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"plotting"})

@@ -363,3 +363,8 @@ class VectorField:
                 if abs(val) <= tol:
                     found.append(str(a))
         return sorted(set(found))
+
+    def _repr_latex_(self) -> str:
+        """F and J = Dv as LaTeX, for notebooks (:func:`gandynamics._display.field_latex`)."""
+        from ._display import field_latex
+        return field_latex(self)

@@ -76,6 +76,14 @@ class SpectralReport:
             return None
         return self.verdict == "locally asymptotically stable"
 
+    def __repr__(self) -> str:
+        from .._display import spectral_text
+        return spectral_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import spectral_html
+        return spectral_html(self)
+
 
 def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     """A zero of F: ``scipy.optimize.root`` (hybr, exact Jacobian) from ``start`` (default: the known

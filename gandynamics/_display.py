@@ -1,0 +1,490 @@
+"""How gandynamics' objects show themselves: short text reprs, HTML tables for notebooks, LaTeX for fields.
+
+Every function takes the object and returns a string; the classes call them from one-line methods
+(``__repr__``, ``_repr_html_``, ``_repr_latex_``), so the presentation lives here, in one place, and the
+classes keep their data.  The functions read attributes by name and tolerate missing ones, so a class that
+gains or loses a field keeps a working repr.
+
+Numbers are shown with 6 significant digits (``repr`` of the attribute gives the full value); infinities
+as ``inf``; a missing value as ``—``.  Eigenvalues that form a conjugate pair are shown once as
+``a ± b i``.  HTML output is escaped and self-contained (no scripts, no external styles).
+"""
+
+from __future__ import annotations
+
+import html as _html
+import math
+from typing import Any, Iterable
+
+import numpy as np
+
+__all__ = ["num", "eigenvalues_text", "field_latex", "field_text", "spectral_text", "spectral_html",
+           "trajectory_text", "trajectory_html", "sweep_text", "sweep_html", "bracket_text", "constants_text",
+           "constants_html", "check_text", "check_html", "rate_row_text", "rates_html", "rates_text", "text", "html"]
+
+#: fields with more parameters than this, or with a LaTeX form longer than MAX_LATEX, show a summary only
+MAX_LATEX_N = 6
+MAX_LATEX = 5000
+#: rows of a sweep shown in its HTML table
+SWEEP_ROWS = 8
+
+
+# ------------------------------------------------------------------------------------------ numbers
+def num(x: Any, digits: int = 6) -> str:
+    """A number as short text: ``6`` significant digits, ``inf``/``-inf``/``nan``, ``—`` for None."""
+    if x is None:
+        return "—"
+    if isinstance(x, (bool, np.bool_)):
+        return "yes" if x else "no"
+    if isinstance(x, (complex, np.complexfloating)):
+        z = complex(x)
+        if z.imag == 0:
+            return num(z.real, digits)
+        sign = "-" if z.imag < 0 else "+"
+        return f"{num(z.real, digits)} {sign} {num(abs(z.imag), digits)}i"
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return f"{v:.{digits}g}"
+
+
+def _vec(z, digits: int = 6) -> str:
+    if z is None:
+        return "—"
+    arr = np.atleast_1d(np.asarray(z))
+    return "(" + ", ".join(num(v, digits) for v in arr.ravel()) + ")"
+
+
+def eigenvalues_text(eigs, digits: int = 6, limit: int = 12, tol: float = 1e-12) -> str:
+    """Eigenvalues as ``a ± b i`` (conjugate pairs once), real ones plain, ordered by real part
+    (largest first); at most ``limit`` entries, then ``…`` with the count."""
+    if eigs is None:
+        return "—"
+    vals = sorted(np.asarray(eigs, dtype=complex).ravel().tolist(), key=lambda z: (-z.real, -z.imag))
+    out, used = [], [False] * len(vals)
+    for i, z in enumerate(vals):
+        if used[i]:
+            continue
+        used[i] = True
+        scale = max(1.0, abs(z))
+        if abs(z.imag) <= tol * scale:
+            out.append(num(z.real, digits))
+            continue
+        for j in range(i + 1, len(vals)):
+            w = vals[j]
+            if not used[j] and abs(w.real - z.real) <= tol * scale and abs(w.imag + z.imag) <= tol * scale:
+                used[j] = True
+                out.append(f"{num(z.real, digits)} ± {num(abs(z.imag), digits)}i")
+                break
+        else:
+            out.append(num(z, digits))
+    more = len(out) - limit
+    shown = out[:limit] + ([f"… ({more} more)"] if more > 0 else [])
+    return ", ".join(shown)
+
+
+# ------------------------------------------------------------------------------------------ HTML bits
+def _esc(s: Any) -> str:
+    return _html.escape(str(s), quote=True)
+
+
+def _table(title: str, rows: Iterable[tuple[str, Any]], note: str = "") -> str:
+    body = "".join(f"<tr><th style='text-align:left'>{_esc(k)}</th><td style='text-align:left'>{_esc(v)}</td></tr>"
+                   for k, v in rows)
+    foot = f"<p style='margin:2px 0'><small>{_esc(note)}</small></p>" if note else ""
+    return (f"<div class='gandynamics-repr'><strong>{_esc(title)}</strong>"
+            f"<table>{body}</table>{foot}</div>")
+
+
+def _grid(title: str, header: list[str], rows: list[list[Any]], note: str = "") -> str:
+    head = "".join(f"<th>{_esc(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+    foot = f"<p style='margin:2px 0'><small>{_esc(note)}</small></p>" if note else ""
+    return (f"<div class='gandynamics-repr'><strong>{_esc(title)}</strong>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{foot}</div>")
+
+
+def _text(title: str, rows: Iterable[tuple[str, Any]]) -> str:
+    inner = ", ".join(f"{k}={v}" for k, v in rows)
+    return f"<{title} {inner}>"
+
+
+# ------------------------------------------------------------------------------------------ fields
+def _tidy(expr):
+    """Floats that are short fractions (quadrature weights, 0.5000000000000001) shown as the fraction,
+    other floats with 6 significant digits."""
+    import sympy as sp
+
+    rep = {}
+    for f in expr.atoms(sp.Float):
+        r = sp.nsimplify(f, tolerance=1e-12, rational=True)
+        rep[f] = r if r.q <= 1000 else sp.Float(f, 6)
+    return expr.xreplace(rep)
+
+
+def field_latex(field) -> str:
+    r"""``F``, ``J = Dv = -DF`` and ``J(z*)`` of a :class:`~gandynamics.field.VectorField` as display LaTeX
+    (``$$ ... $$``), with the parameters ``z`` and the hyperparameters' defaults.  Formulas longer than
+    :data:`MAX_LATEX` characters are left out (with a note); ``J`` in general only when it is short, ``J(z*)``
+    when the field knows its equilibrium; fields with more than :data:`MAX_LATEX_N` parameters show their
+    size only (the formulas stay available as ``field.F`` and ``field.J``)."""
+    import sympy as sp
+
+    name = getattr(field, "name", "") or "field"
+    z = list(getattr(field, "z", ()))
+    hyper = list(getattr(field, "hyper", ()))
+    zs = "(" + ", ".join(sp.latex(s) for s in z) + ")"
+    hs = r",\ ".join(f"{sp.latex(h)} = {num(getattr(field, 'defaults', {}).get(h.name))}" for h in hyper)
+    lines = [rf"\text{{{_latex_text(name)}}}:\quad z = {zs}" + (rf",\quad {hs}" if hs else "")]
+    n = len(z)
+    if n > MAX_LATEX_N:
+        lines.append(rf"\text{{{n} parameters: the formulas are in field.F and field.J}}")
+        return _aligned(lines)
+    F = sp.latex(_tidy(field.F))
+    lines.append(rf"F(z) = {F}" if len(F) <= MAX_LATEX else r"F(z):\ \text{too long to display (field.F)}")
+    try:
+        J = field.J
+    except Exception:  # pragma: no cover - a field whose Jacobian cannot be derived still displays
+        return _aligned(lines)
+    Jg = sp.latex(_tidy(J))
+    if len(Jg) <= 600:
+        lines.append(rf"J = Dv = -DF = {Jg}")
+    eq = getattr(field, "equilibrium", None)
+    if eq is not None and len(eq) == n and (J.free_symbols & set(z) or len(Jg) > 600):
+        pt = [sp.nsimplify(float(v), tolerance=1e-12, rational=True) for v in eq]
+        Js = J.xreplace(dict(zip(z, pt)))
+        Js = Js.applyfunc(lambda e: sp.simplify(e) if sp.count_ops(e) <= 60 else e)
+        Jl = sp.latex(_tidy(Js))
+        star = "(" + ", ".join(sp.latex(v) for v in pt) + ")"
+        if len(Jl) <= MAX_LATEX:
+            lines.append(rf"J(z^*) = {Jl},\quad z^* = {star}")
+    return _aligned(lines)
+
+
+def _aligned(lines) -> str:
+    return "$$ \\begin{aligned} " + " \\\\[4pt] ".join("& " + ln for ln in lines) + " \\end{aligned} $$"
+
+
+def _latex_text(s: str) -> str:
+    for a, b in (("\\", r"\textbackslash{}"), ("_", r"\_"), ("&", r"\&"), ("%", r"\%"), ("#", r"\#"),
+                 ("{", r"\{"), ("}", r"\}"), ("$", r"\$")):
+        s = s.replace(a, b)
+    return s
+
+
+def field_text(field) -> str:
+    return _text("VectorField", [("name", repr(getattr(field, "name", ""))),
+                                 ("z", "(" + ", ".join(str(s) for s in getattr(field, "z", ())) + ")"),
+                                 ("hyperparameters", getattr(field, "defaults", {})),
+                                 ("regularizers", [getattr(r, "name", type(r).__name__)
+                                                   for r in getattr(field, "regularizers", [])])])
+
+
+# ------------------------------------------------------------------------------------------ spectra
+def _spectral_rows(r) -> list[tuple[str, str]]:
+    rows = [("point", _vec(getattr(r, "point", None))), ("|F(point)|", num(getattr(r, "residual", None)))]
+    if getattr(r, "differentiable", True) is False:
+        rows.append(("differentiable", "no: " + ", ".join(map(str, getattr(r, "nonsmooth", []) or []))))
+    else:
+        rows += [("eigenvalues of J", eigenvalues_text(getattr(r, "eigenvalues", None))),
+                 ("spectral abscissa", num(getattr(r, "spectral_abscissa", None))),
+                 ("phase factor", num(getattr(r, "phase_factor", None))),
+                 ("conditioning factor", num(getattr(r, "conditioning_factor", None))),
+                 ("singular-value condition", num(getattr(r, "singular_condition", None)))]
+    rows.append(("verdict", getattr(r, "verdict", "") or "—"))
+    return rows
+
+
+def spectral_text(r) -> str:
+    rows = _spectral_rows(r)
+    keep = {"eigenvalues of J", "spectral abscissa", "verdict", "differentiable", "point"}
+    return _text("SpectralReport", [(k.replace(" ", "_").replace("_of_J", ""), repr(v) if k == "verdict" else v)
+                                    for k, v in rows if k in keep])
+
+
+def spectral_html(r) -> str:
+    return _table("Spectrum of J = Dv", _spectral_rows(r),
+                  "stable iff every eigenvalue of J has Re < 0 (docs/mathematics.md §0.1, §0.5)")
+
+
+# ------------------------------------------------------------------------------------------ trajectories
+def _status(t) -> str:
+    cls = getattr(t, "classification", None) or getattr(t, "status", None)
+    if isinstance(cls, str) and cls:
+        base = cls
+    elif getattr(t, "diverged", False):
+        base = "diverged"
+    else:
+        base = "finite"
+    if getattr(t, "diverged", False):
+        return f"{base} at step {getattr(t, 'diverged_at', '?')} ({getattr(t, 'reason', '') or 'unknown'})"
+    return base
+
+
+def _trajectory_rows(t) -> list[tuple[str, str]]:
+    step = getattr(t, "step", None)
+    if isinstance(step, (tuple, list)) and len(step) == 2 and step[0] == step[1]:
+        step = step[0]
+    states = getattr(t, "states", None)
+    dist = getattr(t, "distance", None)
+    start = None if states is None or len(states) == 0 else states[0]
+    d0 = None if dist is None or len(dist) == 0 else dist[0]
+    rows = [("method", getattr(t, "method", "—")),
+            ("step", _vec(step) if isinstance(step, (tuple, list)) else num(step)),
+            ("steps", num(getattr(t, "steps", None))),
+            ("start", _vec(start)), ("final", _vec(getattr(t, "final", None))),
+            ("equilibrium", _vec(getattr(t, "equilibrium", None))),
+            ("distance: start → final", f"{num(d0)} → {num(_final_distance(t))}"),
+            ("measured rate", num(getattr(t, "rate", None))),
+            ("status", _status(t))]
+    params = getattr(t, "params", None)
+    if params:
+        rows.insert(2, ("hyperparameters", ", ".join(f"{k}={num(v)}" for k, v in params.items())))
+    return rows
+
+
+def _final_distance(t):
+    try:
+        return t.final_distance
+    except Exception:
+        d = getattr(t, "distance", None)
+        return None if d is None or len(d) == 0 else d[-1]
+
+
+def trajectory_text(t) -> str:
+    rows = dict(_trajectory_rows(t))
+    return _text("Trajectory", [("method", rows["method"]), ("steps", rows["steps"]), ("step", rows["step"]),
+                                ("final_distance", num(_final_distance(t))), ("rate", rows["measured rate"]),
+                                ("status", repr(rows["status"]))])
+
+
+def trajectory_html(t) -> str:
+    return _table("Trajectory", _trajectory_rows(t),
+                  "rate: least-squares fit of log|z_k - z*| over the second half of the run "
+                  "(docs/mathematics.md §5.6)")
+
+
+# ------------------------------------------------------------------------------------------ sweeps
+def _col(res, key):
+    cols = getattr(res, "columns", {}) or {}
+    return cols.get(key)
+
+
+def _sweep_counts(res) -> dict:
+    n = len(res)
+    div = _col(res, "diverged")
+    fin = _col(res, "finished")
+    out = {"rows": n}
+    if div is not None:
+        out["diverged"] = int(np.sum(np.asarray(div, dtype=bool)))
+    if fin is not None:
+        out["not run"] = int(n - np.sum(np.asarray(fin, dtype=bool)))
+    cls = _col(res, "classification") if _col(res, "classification") is not None else _col(res, "status")
+    if cls is not None:
+        vals, counts = np.unique(np.asarray(cls, dtype=str), return_counts=True)
+        for v, c in zip(vals, counts):
+            out[str(v)] = int(c)
+    return out
+
+
+def _dims_text(res) -> str:
+    dims = getattr(res, "dims", []) or []
+    return " × ".join(f"{n} ({len(np.atleast_1d(v))})" for n, v in dims) or "—"
+
+
+def sweep_text(res) -> str:
+    counts = _sweep_counts(res)
+    return _text("SweepResult", [("dims", _dims_text(res)), ("steps", getattr(res, "steps", "—"))]
+                 + [(k.replace(" ", "_"), v) for k, v in counts.items()])
+
+
+def sweep_html(res) -> str:
+    cols = getattr(res, "columns", {}) or {}
+    names = list(getattr(res, "names", []) or [])
+    show = [k for k in ("method",) if k in cols]
+    dims = [n for n, _ in (getattr(res, "dims", []) or []) if n in cols and n not in ("method", "init")]
+    show += dims
+    show += [f"init_{n}" for n in names if f"init_{n}" in cols and "init" in [d for d, _ in res.dims]]
+    show += [k for k in ("distance", "rate", "diverged", "diverged_at", "reason", "classification", "status")
+             if k in cols and k not in show]
+    n = len(res)
+    rows = [[_cell(cols[k][i]) for k in show] for i in range(min(n, SWEEP_ROWS))]
+    if n > SWEEP_ROWS:
+        rows.append(["…"] * len(show))
+    counts = ", ".join(f"{k}: {v}" for k, v in _sweep_counts(res).items())
+    summary = _table("SweepResult", [("dims", _dims_text(res)), ("steps per trajectory", num(getattr(res, "steps", None))),
+                                     ("counts", counts),
+                                     ("columns", ", ".join(cols))])
+    return summary + _grid(f"first {min(n, SWEEP_ROWS)} of {n} rows", show, rows,
+                           "the whole table: .to_pandas(), .to_xarray(), .save(path)")
+
+
+def _cell(v) -> str:
+    if isinstance(v, (str, np.str_)):
+        return str(v)
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    return num(v)
+
+
+# ------------------------------------------------------------------------------------------ constants
+def bracket_text(b) -> str:
+    """``[lo, hi] (upper bound certified)`` for a :class:`~gandynamics.analysis.constants.Bracket`."""
+    return _bracket_text(b)
+
+
+def _bracket_text(b) -> str:
+    if b is None:
+        return "—"
+    lo, hi = num(getattr(b, "lo", None)), num(getattr(b, "hi", None))
+    cert = getattr(b, "certified", None)
+    mark = {"hi": " (upper bound certified)", "lo": " (lower bound certified)"}.get(cert, "")
+    return f"[{lo}, {hi}]{mark}"
+
+
+def _region_text(reg) -> str:
+    if reg is None:
+        return "—"
+    d = getattr(reg, "describe", None)
+    if callable(d):
+        try:
+            return str(d())
+        except Exception:
+            pass
+    return str(reg)
+
+
+def constants_rows(rep) -> list[tuple[str, str]]:
+    mu, L = getattr(rep, "mu", None), getattr(rep, "lipschitz", None)
+    rows = [("region", _region_text(getattr(rep, "region", None))),
+            ("mu (strong monotonicity of F)", _bracket_text(mu)),
+            ("L (Lipschitz constant of F)", _bracket_text(L))]
+    params = getattr(rep, "params", None)
+    if params:
+        rows.insert(1, ("hyperparameters", ", ".join(f"{k}={num(v)}" for k, v in params.items())))
+    boxes, secs = getattr(rep, "boxes", None), getattr(rep, "seconds", None)
+    if boxes is not None:
+        rows.append(("boxes, seconds", f"{num(boxes)}, {num(secs, 3)}"))
+    conv = [getattr(b, "converged", None) for b in (mu, L) if b is not None]
+    if conv and not all(conv):
+        rows.append(("note", "budget reached before the requested gap: the bracket is wider, still valid"))
+    return rows
+
+
+def constants_text(rep) -> str:
+    return _text("ConstantsReport", [("region", _region_text(getattr(rep, "region", None))),
+                                     ("mu", _bracket_text(getattr(rep, "mu", None)).split(" (")[0]),
+                                     ("L", _bracket_text(getattr(rep, "lipschitz", None)).split(" (")[0])])
+
+
+def constants_html(rep) -> str:
+    return _table("Certified constants", constants_rows(rep),
+                  "lo <= constant <= hi; the certified side holds on the whole region (docs/mathematics.md §5.7)")
+
+
+def check_rows(res) -> list[tuple[str, str]]:
+    rows = [("status", getattr(res, "status", "—"))]
+    claims = getattr(res, "claims", {}) or {}
+    verdicts = getattr(res, "verdicts", {}) or {}
+    for k, v in claims.items():
+        if v is None:
+            continue
+        rows.append((f"claim {k}", f"{num(v)}: {verdicts.get(k, verdicts.get('lipschitz' if k == 'L' else k, '—'))}"))
+    rows += [("mu bracket", _bracket_text(getattr(res, "mu", None))),
+             ("L bracket", _bracket_text(getattr(res, "lipschitz", None)))]
+    ce = getattr(res, "counterexample", None)
+    if ce:
+        rows.append(("counterexample", f"{ce.get('quantity', ce.get('claim', ''))} = {num(ce.get('value'))} "
+                                       f"at {_vec(ce.get('point'))}"))
+    return rows
+
+
+def check_text(res) -> str:
+    return _text("CheckResult", [(k.replace(" ", "_"), v) for k, v in check_rows(res)[:1]]
+                 + [("claims", getattr(res, "claims", {}))])
+
+
+def check_html(res) -> str:
+    return _table("Check of claimed constants", check_rows(res),
+                  "holds: certified; refuted: a point where the claim fails; undecided: the claim lies in "
+                  "the bracket (docs/mathematics.md §5.7)")
+
+
+# ------------------------------------------------------------------------------------------ rates
+_RATE_COLUMNS = [("method", "method"), ("step", "step"), ("local rate", "local_rate"),
+                 ("optimal step", "optimal_step"), ("optimal rate", "optimal_rate"),
+                 ("largest stable step", "largest_stable_step"), ("measured rate", "measured_rate"),
+                 ("theorem bound", "bound")]
+
+
+def _rate_cells(row) -> list[str]:
+    out = []
+    for _, attr in _RATE_COLUMNS:
+        v = getattr(row, attr, None)
+        out.append(str(v) if attr == "method" else num(v))
+    if getattr(row, "bound", None) is None:
+        note = (getattr(row, "bound_info", {}) or {}).get("note")
+        if note:
+            out[-1] = f"— ({note})"
+    return out
+
+
+def rate_row_text(row) -> str:
+    return _text("RateRow", [(attr, c) for (_, attr), c in zip(_RATE_COLUMNS, _rate_cells(row))
+                             if attr in ("method", "step", "local_rate", "measured_rate", "bound")])
+
+
+def rates_html(rows) -> str:
+    """An HTML table of a list of rate rows (what :func:`gandynamics.rates` returns first)."""
+    rows = list(rows)
+    return _grid("Rates per step on |z - z*|", [h for h, _ in _RATE_COLUMNS], [_rate_cells(r) for r in rows],
+                 "local rate: spectral radius of the iteration matrix (docs/mathematics.md §5.4); "
+                 "bound: the theorem's factor from certified (mu, L) (§5.1–5.3)")
+
+
+def rates_text(rows) -> str:
+    """A plain-text table of a list of rate rows."""
+    rows = [_rate_cells(r) for r in rows]
+    header = [h for h, _ in _RATE_COLUMNS]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(header)] + [line(r) for r in rows])
+
+
+# ------------------------------------------------------------------------------------------ dispatch
+_TEXT = {"VectorField": field_text, "SpectralReport": spectral_text, "Trajectory": trajectory_text,
+         "Bracket": lambda b: f"<Bracket {getattr(b, 'name', '')} {bracket_text(b)}>",
+         "SweepResult": sweep_text, "ConstantsReport": constants_text, "CheckResult": check_text,
+         "RateRow": rate_row_text}
+_HTML = {"SpectralReport": spectral_html, "Trajectory": trajectory_html, "SweepResult": sweep_html,
+         "ConstantsReport": constants_html, "CheckResult": check_html,
+         "RateRow": lambda r: rates_html([r])}
+
+
+def text(obj) -> str:
+    """The short repr of a gandynamics object (dispatch on its class name)."""
+    for cls in type(obj).__mro__:
+        f = _TEXT.get(cls.__name__)
+        if f is not None:
+            return f(obj)
+    return object.__repr__(obj)
+
+
+def html(obj) -> str:
+    """The notebook HTML of a gandynamics object (dispatch on its class name); lists of rate rows too."""
+    if isinstance(obj, (list, tuple)) and obj and all(type(r).__name__ == "RateRow" for r in obj):
+        return rates_html(obj)
+    for cls in type(obj).__mro__:
+        f = _HTML.get(cls.__name__)
+        if f is not None:
+            return f(obj)
+    return "<pre>" + _esc(text(obj)) + "</pre>"

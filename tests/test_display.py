@@ -1,0 +1,248 @@
+"""gandynamics._display: short reprs, notebook HTML and LaTeX of fields and results.
+
+Expected values are written out by hand (closed forms of docs/mathematics.md, formatted by the stated rule of
+6 significant digits), the HTML is parsed as XML (well-formed, escaped), and the real result classes are
+exercised once each so that a renamed attribute shows up here.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import gandynamics as gd
+from gandynamics import _display as D
+
+
+def _parse(html: str) -> ET.Element:
+    return ET.fromstring(f"<root>{html}</root>")
+
+
+def _cells(html: str) -> list[str]:
+    return ["".join(e.itertext()) for e in _parse(html).iter() if e.tag in ("td", "th")]
+
+
+# ------------------------------------------------------------------------------------------ numbers
+@pytest.mark.parametrize("value, text", [
+    (0.5, "0.5"), (1 / 3, "0.333333"), (2.0, "2"), (-0.15, "-0.15"), (1e-20, "1e-20"), (123456789.0, "123456789"),
+    (math.inf, "inf"), (-math.inf, "-inf"), (math.nan, "nan"), (None, "—"), (True, "yes"), (np.bool_(False), "no"),
+    (complex(1, -2), "1 - 2i"), (complex(0.5, 0), "0.5"), (np.float64(2.5), "2.5"), ("abc", "abc"),
+])
+def test_num(value, text):
+    assert D.num(value) == text
+
+
+def test_eigenvalues_text_pairs_conjugates_and_orders_by_real_part():
+    im = math.sqrt(0.25 - 0.3**2 / 4)           # R1 on the Dirac-GAN, docs/mathematics.md §1.7
+    assert D.eigenvalues_text([complex(-0.15, -im), complex(-0.15, im)]) == "-0.15 ± 0.47697i"
+    assert D.eigenvalues_text([-2.0, 1.0, complex(0, 1), complex(0, -1)]) == "1, 0 ± 1i, -2"
+    assert D.eigenvalues_text([complex(1, 1)]) == "1 + 1i"                      # no partner: shown as is
+    assert D.eigenvalues_text(np.arange(20.0), limit=3) == "19, 18, 17, … (17 more)"
+    assert D.eigenvalues_text(None) == "—"
+
+
+# ------------------------------------------------------------------------------------------ fields
+def test_field_latex_bilinear():
+    # L = x y: F = (y, -x), J = -DF = [[0, -1], [1, 0]] (docs/mathematics.md §5.5)
+    s = gd.VectorField(gd.games.bilinear())._repr_latex_()
+    assert s.startswith("$$") and s.endswith("$$")
+    assert r"F(z) = \left[\begin{matrix}y\\- x\end{matrix}\right]" in s
+    assert r"J = Dv = -DF = \left[\begin{matrix}0 & -1\\1 & 0\end{matrix}\right]" in s
+    assert "J(z^*)" not in s                     # constant J is not repeated at z*
+
+
+def test_field_latex_dirac_r1_at_equilibrium():
+    # J(0, 0) = [[0, -f'(0)], [f'(0), -gamma]] with f'(0) = 1/2 (docs/mathematics.md §1.7)
+    s = gd.VectorField(gd.games.dirac(), [gd.R1(gamma=0.3)])._repr_latex_()
+    assert r"J(z^*) = \left[\begin{matrix}0 & - \frac{1}{2}\\\frac{1}{2} & - \gamma\end{matrix}\right]" in s
+    assert r"\gamma = 0.3" in s and r"z = (\theta, \psi)" in s
+
+
+def test_field_latex_large_field_is_summarised():
+    xs = sp.symbols("x0:4", real=True)
+    ys = sp.symbols("y0:4", real=True)
+    L = sum(a * b for a, b in zip(xs, ys))
+    s = gd.VectorField(gd.Game(theta=xs, psi=ys, loss_g=L, loss_d=-L, name="big"))._repr_latex_()
+    assert "8 parameters" in s and "F(z) =" not in s
+
+
+def test_tidy_fractions():
+    x = sp.Symbol("x")
+    e = D._tidy(sp.Float(0.5000000000000001) * x + sp.Float(math.pi))
+    assert e == sp.Rational(1, 2) * x + sp.Float(math.pi, 6)
+
+
+# ------------------------------------------------------------------------------------------ spectra
+def test_spectral_report_repr_and_html():
+    rep = gd.spectrum(gd.VectorField(gd.games.dirac(), [gd.R1(gamma=0.3)]))
+    im = D.num(math.sqrt(0.25 - 0.0225))
+    assert repr(rep) == (f"<SpectralReport point=(0, 0), eigenvalues=-0.15 ± {im}i, spectral_abscissa=-0.15, "
+                         "verdict='locally asymptotically stable'>")
+    cells = _cells(rep._repr_html_())
+    row = dict(zip(cells[::2], cells[1::2]))
+    assert row["eigenvalues of J"] == f"-0.15 ± {im}i"
+    assert row["phase factor"] == D.num(math.sqrt(0.2275) / 0.15)
+    assert row["verdict"] == "locally asymptotically stable"
+
+
+def test_spectral_report_not_differentiable():
+    rep = gd.spectrum(gd.VectorField(gd.games.dirac("wgan"), [gd.WGANGP()]))
+    text = repr(rep)
+    assert "differentiable='no: " in text.replace('"', "'") or "differentiable=no: " in text
+    assert "eigenvalues" not in text
+    _parse(rep._repr_html_())
+
+
+# ------------------------------------------------------------------------------------------ trajectories
+def test_trajectory_text_and_html_real():
+    fld = gd.VectorField(gd.games.dirac(), [gd.R1(gamma=0.3)])
+    t = gd.simulate(fld, "gd", [1.0, 1.0], steps=300, step=0.2)
+    text = D.trajectory_text(t)
+    assert text.startswith("<Trajectory method=gd, steps=300, step=0.2, ")
+    assert f"rate={D.num(t.rate)}" in text
+    cells = _cells(D.trajectory_html(t))
+    row = dict(zip(cells[::2], cells[1::2]))
+    assert row["start"] == "(1, 1)"
+    assert row["distance: start → final"] == f"{D.num(math.sqrt(2))} → {D.num(t.final_distance)}"
+    assert row["hyperparameters"] == "gamma=0.3"
+
+
+def test_trajectory_diverged_text():
+    t = SimpleNamespace(method="gd", step=(1.0, 1.0), steps=50, params={}, states=np.array([[1.0, 0.0]]),
+                        distance=np.array([1.0, 2.0]), final=np.array([3e6, 1.0]), equilibrium=np.zeros(2),
+                        rate=math.nan, diverged=True, diverged_at=42, reason="bound")
+    assert D._status(t) == "diverged at step 42 (bound)"
+    assert "status='diverged at step 42 (bound)'" in D.trajectory_text(t)
+    t.classification = "bounded, not converging"
+    t.diverged = False
+    assert D._status(t) == "bounded, not converging"
+
+
+# ------------------------------------------------------------------------------------------ sweeps
+def test_sweep_text_and_html_real():
+    # bilinear game, gd: |z_k| = |z_0| (1 + h^2)^(k/2) (docs/mathematics.md §5.5): after 100 steps from |z_0| = 1,
+    # h = 0.05 reaches 1.13, h = 2 and h = 5 pass the divergence bound 1e6
+    res = gd.sweep(gd.VectorField(gd.games.bilinear()), "gd", inits=[[1.0, 0.0]], grid={"step": [0.05, 2.0, 5.0]},
+                   steps=100, progress=False)
+    assert res["diverged"].tolist() == [False, True, True]
+    text = D.sweep_text(res)
+    assert "rows=3" in text and "diverged=2" in text and "step (3)" in text
+    html = D.sweep_html(res)
+    root = _parse(html)
+    body_rows = [r for r in root.iter("tr") if r.find("td") is not None and r.find("th") is None]
+    assert len(body_rows) == 3
+    first = ["".join(td.itertext()) for td in body_rows[0].iter("td")]
+    assert first[:2] == ["gd", "0.05"]
+    assert D.num(math.sqrt(1 + 0.05**2) ** 100) in first      # the final distance of the h = 0.05 run
+    assert "first 3 of 3 rows" in "".join(root.itertext())
+
+
+def test_sweep_html_truncates():
+    n = 20
+    Fake = type("Fake", (), {"__len__": lambda self: n})
+    res = Fake()
+    res.columns = {"method": np.array(["gd"] * n), "rate": np.linspace(0, 1, n), "diverged": np.zeros(n, bool),
+                   "distance": np.ones(n)}
+    res.dims, res.names, res.steps = [("method", ["gd"]), ("row", np.arange(n))], [], 10
+    root = _parse(D.sweep_html(res))
+    rows = [r for r in root.iter("tr") if r.find("td") is not None and r.find("th") is None]
+    assert len(rows) == D.SWEEP_ROWS + 1 and "".join(rows[-1].itertext()).startswith("…")
+
+
+# ------------------------------------------------------------------------------------------ constants
+def _bracket(lo, hi, certified="hi", converged=True):
+    return SimpleNamespace(lo=lo, hi=hi, certified=certified, converged=converged)
+
+
+def test_constants_text_and_html():
+    rep = SimpleNamespace(region=SimpleNamespace(describe=lambda: "ball of radius 1 around (0, 0)"),
+                          params={"gamma": 0.3}, mu=_bracket(0.2499, 0.25, "lo"),
+                          lipschitz=_bracket(1.4466, 1.4467, "hi", converged=False), boxes=12, seconds=0.5)
+    assert D.constants_text(rep) == ("<ConstantsReport region=ball of radius 1 around (0, 0), mu=[0.2499, 0.25], "
+                                     "L=[1.4466, 1.4467]>")
+    cells = _cells(D.constants_html(rep))
+    row = dict(zip(cells[::2], cells[1::2]))
+    assert row["mu (strong monotonicity of F)"] == "[0.2499, 0.25] (lower bound certified)"
+    assert row["L (Lipschitz constant of F)"] == "[1.4466, 1.4467] (upper bound certified)"
+    assert "budget reached" in row["note"]
+
+
+def test_constants_real_bilinear():
+    # F(z) = A z with A = [[0, 1], [-1, 0]]: L = ||A|| = 1, mu = lambda_min(sym A) = 0 (docs/mathematics.md §5)
+    rep = gd.certify_constants(gd.VectorField(gd.games.bilinear()), "ball:1")
+    cells = _cells(D.constants_html(rep))
+    row = dict(zip(cells[::2], cells[1::2]))
+    lo, hi = (float(v) for v in row["L (Lipschitz constant of F)"].split(" (")[0].strip("[]").split(", "))
+    np.testing.assert_allclose([lo, hi], [1.0, 1.0], rtol=0, atol=1e-6)
+    assert row["region"] == rep.region.describe()
+
+
+def test_check_text_and_html():
+    res = SimpleNamespace(status="refuted", claims={"mu": 0.3, "L": None}, verdicts={"mu": "refuted"},
+                          mu=_bracket(-0.8, 0.25, "lo"), lipschitz=None,
+                          counterexample={"quantity": "lambda_min", "value": 0.25, "point": [0.0, 1.0]})
+    assert D.check_text(res) == "<CheckResult status=refuted, claims={'mu': 0.3, 'L': None}>"
+    cells = _cells(D.check_html(res))
+    row = dict(zip(cells[::2], cells[1::2]))
+    assert row["claim mu"] == "0.3: refuted"
+    assert row["counterexample"] == "lambda_min = 0.25 at (0, 1)"
+    assert row["L bracket"] == "—"
+
+
+# ------------------------------------------------------------------------------------------ rates
+def test_rates_text_and_html():
+    rows = [SimpleNamespace(method="eg", step=1 / math.sqrt(2), local_rate=math.sqrt(3) / 2, optimal_step=None,
+                            optimal_rate=None, largest_stable_step=1.0, measured_rate=None, bound=None,
+                            bound_info={"note": "no linear-rate guarantee"})]
+    table = D.rates_text(rows).splitlines()
+    assert table[0].split()[:3] == ["method", "step", "local"]
+    assert table[1].split()[:3] == ["eg", "0.707107", "0.866025"]
+    assert table[1].endswith("— (no linear-rate guarantee)")
+    cells = _cells(D.rates_html(rows))
+    assert cells[len(D._RATE_COLUMNS):][:3] == ["eg", "0.707107", "0.866025"]
+
+
+def test_rates_html_real():
+    rows, _ = gd.rates(gd.VectorField(gd.games.bilinear()), methods=("eg",), measure=False)
+    html = D.html(rows)                              # a list of rate rows dispatches to the table
+    cells = _cells(html)
+    body = cells[len(D._RATE_COLUMNS):]
+    assert body[0] == "eg"
+    # EG on the bilinear game: optimal step 1/sqrt 2, rate sqrt(3)/2 (docs/mathematics.md §5.5)
+    assert body[3] == D.num(1 / math.sqrt(2)) and body[4] == D.num(math.sqrt(3) / 2)
+
+
+# ------------------------------------------------------------------------------------------ dispatch
+def test_dispatch_and_escaping():
+    class Thing:
+        pass
+
+    t = Thing()
+    assert D.text(t).startswith("<") and "Thing object" in D.text(t)
+    assert D.html(t).startswith("<pre>&lt;")
+    html = D._table("a<b", [("x&y", "<script>")])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    _parse(html)
+
+
+def test_bracket_text():
+    b = SimpleNamespace(lo=0.2, hi=0.25, certified="lo")
+    assert D.bracket_text(b) == "[0.2, 0.25] (lower bound certified)"
+    assert D.bracket_text(None) == "—"
+
+
+def test_plotting_reachable_lazily():
+    import subprocess
+    import sys
+    code = ("import sys, gandynamics as gd\n"
+            "assert 'matplotlib' not in sys.modules, 'import gandynamics imported matplotlib'\n"
+            "assert 'plotting' in dir(gd)\n"
+            "assert callable(gd.plotting.phase_portrait)\n"
+            "assert 'matplotlib' in sys.modules\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr

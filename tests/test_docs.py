@@ -1,0 +1,290 @@
+"""The documentation: every code block runs, every citation of the mathematics chapter resolves, nothing
+cites a file outside the project, and the built site renders formulas and figures offline.
+
+* ``test_code_blocks`` runs, page by page and in order in one namespace per page, every ```` ```python ````
+  block of the Markdown pages under ``docs/`` and every ``{code-cell}`` of the tutorial notebooks (the docs
+  build executes the notebooks too; this runs them without Sphinx, so a broken example fails the tests).
+* ``test_cited_sections_exist`` greps the repository for "docs/mathematics.md §x.y" and checks that the
+  chapter has each section as a heading (with a ``(math-x.y)=`` label); ``test_no_outside_theory_file``
+  checks that nothing cites the outside reference file the chapter replaces.
+* ``test_built_site_in_browser`` opens the built front page, the mathematics chapter and a tutorial in
+  headless Chromium and checks the rendered DOM: MathJax output elements, local images that decode, and no
+  script or stylesheet fetched from the network.  It is skipped when Chromium or the built site is missing,
+  unless ``GANDYNAMICS_REQUIRE_DOCS_BROWSER=1`` (set by CI), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+CHAPTER = DOCS / "mathematics.md"
+HTML_DIR = Path(os.environ.get("GANDYNAMICS_DOCS_HTML", DOCS / "_build" / "html"))
+REQUIRE_BROWSER = os.environ.get("GANDYNAMICS_REQUIRE_DOCS_BROWSER", "") not in ("", "0")
+
+SKIP_DIRS = {".git", "_build", "_generated", "jupyter_execute", ".ci-venv", ".ci-cache", "build", "dist",
+             "__pycache__", ".pytest_cache", ".hypothesis", ".venv", "node_modules"}
+TEXT_SUFFIXES = {".py", ".md", ".txt", ".rst", ".toml", ".cfg", ".json", ".cff", ".in", ".yml", ".yaml", ""}
+
+
+def _pages() -> list[Path]:
+    return sorted(p for p in DOCS.rglob("*.md") if not (set(p.relative_to(DOCS).parts) & SKIP_DIRS))
+
+
+def _is_notebook(text: str) -> bool:
+    if not text.startswith("---"):
+        return False
+    front = text[3:].split("\n---", 1)[0]
+    return "kernelspec:" in front
+
+
+_FENCE = re.compile(r"^(`{3,})\s*(\{code-cell\}[^\n]*|python)\s*\n(.*?)^\1\s*$", re.S | re.M)
+
+
+def code_blocks(text: str) -> list[str]:
+    """The runnable blocks of a page: ``{code-cell}`` cells of a notebook, else ```` ```python ```` blocks."""
+    nb = _is_notebook(text)
+    out = []
+    for m in _FENCE.finditer(text):
+        kind, body = m.group(2), m.group(3)
+        if nb == kind.startswith("{code-cell}"):
+            # drop cell options (":tags: [...]" lines at the top of a cell)
+            lines = body.splitlines()
+            while lines and lines[0].startswith(":"):
+                lines.pop(0)
+            out.append("\n".join(lines))
+    return out
+
+
+def test_code_block_extraction():
+    page = "text\n```python\nx = 1\n```\n```text\nnot run\n```\n````python\ny = 2\n````\n"
+    assert code_blocks(page) == ["x = 1", "y = 2"]
+    nb = "---\nkernelspec:\n  name: python3\n---\n```{code-cell} ipython3\n:tags: [hide-input]\nz = 3\n```\n```python\nw\n```\n"
+    assert code_blocks(nb) == ["z = 3"]
+
+
+PAGES = [p for p in _pages() if code_blocks(p.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
+def test_code_blocks(page, tmp_path, monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.chdir(tmp_path)
+    namespace = {"__name__": "__main__"}
+    try:
+        for i, block in enumerate(code_blocks(page.read_text(encoding="utf-8"))):
+            code = compile(block, f"{page.relative_to(ROOT)}[block {i + 1}]", "exec")
+            exec(code, namespace)
+    finally:
+        plt.close("all")
+        client = namespace.get("client")
+        if client is not None and hasattr(client, "close"):
+            client.close()
+
+
+def test_every_page_is_in_a_toctree_or_generated():
+    """Sphinx warns about orphan pages (and CI builds with -W); this names the page directly."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in _pages())
+    for p in _pages():
+        rel = p.relative_to(DOCS).with_suffix("").as_posix()
+        if rel in ("index", "README") or rel.startswith("math/"):
+            continue
+        name = p.stem
+        assert re.search(rf"(^|\n|/){re.escape(name)}\s*$", text, re.M), f"{rel} is in no toctree"
+
+
+# ------------------------------------------------------------------------------------------ citations
+_CITATION = re.compile(r"docs/mathematics\.md\s*((?:§\s*\d+(?:\.\d+)?(?:\s*[–-]\s*\d+(?:\.\d+)?)?"
+                       r"(?:\s*\([^)]*\))?(?:\s*(?:,|and)\s*(?=§))?)+)")
+_SECTION = re.compile(r"§\s*(\d+(?:\.\d+)?)(?:\s*[–-]\s*(\d+(?:\.\d+)?))?")
+_HEADING = re.compile(r"^(#{1,6})\s+(\d+)(?:\.(\d+))?\.?\s", re.M)
+_LABEL = re.compile(r"^\(math-([0-9.]+)\)=\s*\n+#{1,6}\s+(\d+(?:\.\d+)?)\.?\s", re.M)
+
+
+def _repo_files():
+    for dirpath, dirnames, filenames in os.walk(ROOT):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")]
+        for f in filenames:
+            p = Path(dirpath) / f
+            if p.suffix in TEXT_SUFFIXES and p.stat().st_size < 5_000_000:
+                try:
+                    yield p, p.read_text(encoding="utf-8")
+                except (UnicodeDecodeError, OSError):
+                    continue
+
+
+def cited_sections(text: str) -> set[str]:
+    out = set()
+    for m in _CITATION.finditer(text):
+        for s in _SECTION.finditer(m.group(1)):
+            out.add(s.group(1))
+            if s.group(2):
+                out.add(s.group(2))
+    return out
+
+
+def chapter_sections() -> set[str]:
+    text = CHAPTER.read_text(encoding="utf-8")
+    return {m.group(2) + (f".{m.group(3)}" if m.group(3) else "") for m in _HEADING.finditer(text)}
+
+
+def test_citation_parser():
+    s = "see docs/mathematics.md §1.10 (Dirac table), §2.3, §3.2–3.4 and §5; not M18 §2.1"
+    assert cited_sections(s) == {"1.10", "2.3", "3.2", "3.4", "5"}
+    assert cited_sections("(docs/mathematics.md §0.1, §0.5)") == {"0.1", "0.5"}
+
+
+def test_cited_sections_exist():
+    have = chapter_sections()
+    assert {"0.1", "1.7", "5.4", "6.2"} <= have, "the chapter lost its numbered headings"
+    missing = {}
+    for path, text in _repo_files():
+        for sec in cited_sections(text):
+            if sec not in have:
+                missing.setdefault(sec, []).append(str(path.relative_to(ROOT)))
+    assert not missing, f"cited sections with no heading in docs/mathematics.md: {missing}"
+
+
+def test_every_numbered_section_has_a_label():
+    """Pages link sections as {ref}`§x.y <math-x.y>`; each numbered heading carries that label."""
+    text = CHAPTER.read_text(encoding="utf-8")
+    labelled = {m.group(1) for m in _LABEL.finditer(text) if m.group(1) == m.group(2)}
+    assert labelled == chapter_sections()
+
+
+def test_cited_math_files_exist():
+    pat = re.compile(r"docs/math/([A-Za-z0-9_.-]+\.md)")
+    missing = {m.group(1) for _, text in _repo_files() for m in pat.finditer(text)
+               if not (DOCS / "math" / m.group(1)).exists()}
+    assert not missing, f"cited but absent: {sorted(missing)}"
+
+
+def test_no_outside_theory_file():
+    outside = "theory" + ".md"      # spelled so that this file does not cite it
+    hits = [str(p.relative_to(ROOT)) for p, text in _repo_files() if outside in text]
+    assert not hits, f"files citing a file outside the project ({outside}): {hits}"
+
+
+# ------------------------------------------------------------------------------------------ browser
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _skip(reason: str):
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{reason} (GANDYNAMICS_REQUIRE_DOCS_BROWSER is set)")
+    pytest.skip(reason)
+
+
+class _Dom(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: dict[str, int] = {}
+        self.images: list[str] = []
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.merror = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        if tag == "img" and a.get("src"):
+            self.images.append(a["src"])
+        if tag == "script" and a.get("src"):
+            self.scripts.append(a["src"])
+        if tag == "link" and a.get("rel") and "stylesheet" in a.get("rel", "") and a.get("href"):
+            self.styles.append(a["href"])
+        if tag == "mjx-merror":
+            self.merror += 1
+
+
+def _render(chromium: str, page: Path, tmp: Path) -> str:
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-dev-shm-usage", "--no-first-run", f"--user-data-dir={tmp / 'profile'}",
+           "--virtual-time-budget=20000", "--dump-dom", page.as_uri()]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, f"chromium failed on {page}: {res.stderr[-2000:]}"
+    return res.stdout
+
+
+BROWSER_PAGES = [("index.html", 1, 1), ("mathematics.html", 100, 0), ("tutorials/01-first-analysis.html", 5, 3)]
+
+
+@pytest.mark.parametrize("rel, min_math, min_images", BROWSER_PAGES, ids=[p[0] for p in BROWSER_PAGES])
+def test_built_site_in_browser(rel, min_math, min_images, tmp_path):
+    chromium = _chromium()
+    if chromium is None:
+        _skip("no chromium executable (Debian: apt-get install chromium)")
+    page = HTML_DIR / rel
+    if not page.exists():
+        _skip(f"the docs are not built ({page} missing): python -m sphinx -W -b html docs docs/_build/html")
+    dom = _Dom()
+    dom.feed(_render(chromium, page, tmp_path))
+    n_math = dom.tags.get("mjx-container", 0)
+    assert n_math >= min_math, f"{rel}: {n_math} typeset formulas (MathJax output), expected >= {min_math}"
+    assert dom.merror == 0, f"{rel}: MathJax reported {dom.merror} errors"
+    remote = [u for u in dom.scripts + dom.styles if urlparse(u).scheme in ("http", "https")]
+    assert not remote, f"{rel}: fetches from the network: {remote}"
+    images = [u for u in dom.images if not u.startswith("data:")]
+    assert len(images) >= min_images, f"{rel}: {len(images)} images, expected >= {min_images}"
+    import matplotlib.image as mpimg
+    for src in images:
+        assert urlparse(src).scheme in ("", "file"), f"{rel}: remote image {src}"
+        path = (page.parent / unquote(urlparse(src).path)).resolve()
+        assert path.exists(), f"{rel}: image {src} is not in the built site"
+        if path.suffix.lower() == ".png":
+            arr = mpimg.imread(path)
+            assert arr.shape[0] > 10 and arr.shape[1] > 10, f"{rel}: image {src} is empty"
+
+
+def test_installed_package_under_test():
+    """CI runs the suite against the wheel: with GANDYNAMICS_TEST_INSTALLED=1 the imported package must be
+    the installed one, not a source tree."""
+    if os.environ.get("GANDYNAMICS_TEST_INSTALLED", "") in ("", "0"):
+        pytest.skip("not a test of the installed wheel (GANDYNAMICS_TEST_INSTALLED unset)")
+    import gandynamics
+    assert "site-packages" in gandynamics.__file__, gandynamics.__file__
+    assert (Path(gandynamics.__file__).parent / "py.typed").exists()
+
+
+# ------------------------------------------------------------------------------------------ generated pages
+def _gd_docs():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("gd_docs", DOCS / "_ext" / "gd_docs.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_api_page_documents_every_public_name():
+    import gandynamics as gd
+    page = _gd_docs().api_page()
+    for name in gd.__all__:
+        assert re.search(rf"(autoclass|autofunction|automodule|py:data)::\s+gandynamics\.(games|{re.escape(name)})\b",
+                         page), name
+    assert "automodule:: gandynamics.plotting" in page
+
+
+def test_cli_page_is_the_parser_help():
+    from gandynamics.cli import COMMANDS, build_parser
+    page = _gd_docs().cli_page()
+    parser = build_parser()
+    assert parser.format_help().rstrip() in page
+    for name in COMMANDS:
+        assert f"## gandynamics {name}\n" in page
