@@ -32,6 +32,7 @@ COMMANDS = {
     "rates": "rates",
     "portrait": "portrait",
     "reproduce": "reproduce",
+    "cache": "cache",
 }
 
 DESCRIPTION = """\

@@ -119,6 +119,9 @@ def run(args) -> int:
 
     from ..simulate import simulate
     from .common import build_field, dumps, parse_vector
+    if args.csv:
+        from ..io import check_output_path
+        check_output_path(args.csv, "--csv")  # before any computation
     fld, hyper = build_field(args)
     z0 = parse_vector(args.init, fld.n, "--init", fld.names) if args.init else np.ones(fld.n)
     steps = parse_steps(args.steps)

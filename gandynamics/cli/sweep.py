@@ -49,10 +49,13 @@ def _random_inits(spec, n, seed):
         lo, hi = float(parts[1]), float(parts[2])
         if not count.is_integer() or count < 1 or not lo <= hi or not np.isfinite([lo, hi]).all():
             raise ValueError
-        s = int(seed)
     except ValueError:
-        raise GandynamicsError(f"malformed --random-inits {spec!r} (or --seed {seed!r}); expected N:LO:HI with N >= 1, "
-                               "LO <= HI, and a whole-number seed") from None
+        raise GandynamicsError(f"malformed --random-inits {spec!r}; expected N:LO:HI with N a whole number >= 1 "
+                               "and finite LO <= HI") from None
+    from ..limits import check_array
+    from ..validate import whole
+    s = whole(seed, "--seed", lo=0)
+    check_array((count, n), f"--random-inits {spec}")
     return np.random.default_rng(s).uniform(lo, hi, (int(count), n))
 
 
@@ -64,9 +67,11 @@ def run(args) -> int:
     from ..simulate import grid_axis, sweep
     from .common import build_field, parse_vector
     from .simulate import _float, method_options, parse_step, parse_steps
+    from ..io import check_output_path
     out = args.out
-    if not any(out.endswith(ext) for ext in (".csv", ".npz", ".json")):
-        raise GandynamicsError(f"--out {out!r}: the extension must be .csv, .npz or .json")
+    check_output_path(out, "--out", (".csv", ".npz", ".json"))  # before any computation
+    from ..validate import whole
+    whole(args.seed, "--seed", lo=0)
     fld, hyper = build_field(args)
     methods = []
     for m in args.method or []:
