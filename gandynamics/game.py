@@ -79,8 +79,9 @@ def _loss(value, what: str, game: str) -> sp.Expr:
     return e
 
 
-def _check_size(n: int, game: str) -> None:
-    """Refuse a game whose analysis cannot fit in memory: every analysis evaluates the n x n Jacobian."""
+def check_game_size(n: int, game: str) -> None:
+    """Refuse a game of ``n`` parameters whose analysis cannot fit in memory (every analysis evaluates the
+    ``n x n`` Jacobian; :func:`gandynamics.limits.check_array`).  Factories call it before building."""
     from .limits import check_array
     check_array((n, n), f"game {game!r} with {n} parameters: its Jacobian")
 
@@ -134,7 +135,7 @@ class Game:
     def __post_init__(self):
         theta = _symbols(self.theta, "theta")
         psi = _symbols(self.psi, "psi")
-        _check_size(len(theta) + len(psi), self.name)
+        check_game_size(len(theta) + len(psi), self.name)
         hyper = _hyper(self.hyper)
         sub = _real_symbols(theta + psi + tuple(hyper))
         theta = tuple(sub.get(s, s) for s in theta)
@@ -230,7 +231,7 @@ class GAN:
     def __post_init__(self):
         object.__setattr__(self, "theta", _symbols(self.theta, "theta"))
         object.__setattr__(self, "psi", _symbols(self.psi, "psi"))
-        _check_size(len(self.theta) + len(self.psi), self.name)
+        check_game_size(len(self.theta) + len(self.psi), self.name)
         object.__setattr__(self, "x", _symbols(self.x, "x (data variables)"))
         object.__setattr__(self, "loss", get_loss(self.loss))
         object.__setattr__(self, "discriminator", _loss(self.discriminator, "the discriminator", self.name))

@@ -36,7 +36,7 @@ import sympy as sp
 from ..distributions import Normal, Pushforward
 from ..errors import GandynamicsError
 from ..validate import whole
-from ..game import GAN
+from ..game import GAN, check_game_size
 
 __all__ = ["jare_gaussian"]
 
@@ -61,6 +61,7 @@ def jare_gaussian(n: int = 2, v: tuple = _DEFAULT_V, sigma: float = 0.7, order: 
         ``"standard"`` (default), ``"non-saturating"`` or ``"wgan"``.
     """
     n = whole(n, "jare-gaussian: n")
+    check_game_size(2 * n, "jare-gaussian")
     v = tuple(float(c) for c in (v if isinstance(v, (tuple, list)) else (v,)))
     if len(v) != n:
         if v == _DEFAULT_V:
