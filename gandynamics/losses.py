@@ -230,12 +230,31 @@ def _rewrite(e):
         if a.func is sigmoid:
             return -softplus(-a.args[0])
         L = _log_expsum(a)
-        return e if L is None else L
+        if L is not None:
+            return L
+        # log of a product of positive numbers, exponentials, sigmoids and powers of sums of exponentials:
+        # the sum of their exponents (log(2 e^x) = x + log 2, log(e^x sigmoid(y)) = x - softplus(-y))
+        parts = a.args if a.is_Mul else (a,)
+        exps = []
+        for f in parts:
+            if f.is_Number and f.is_positive:
+                exps.append(sp.log(f))
+                continue
+            ep = _as_exp_power(f)
+            if ep is None:
+                return e
+            exps.append(ep[0])
+        return sp.Add(*exps)
     if e.is_Pow:
         if e.exp == -1 and e.base.is_Add and len(e.base.args) == 2 and sp.S.One in e.base.args:
             (t,) = [t for t in e.base.args if t is not sp.S.One]
             if t.func is sp.exp:
                 return sigmoid(-t.args[0])
+        if e.exp.is_Number and e.exp.is_negative and e.base.is_Add:
+            # 1/(c_0 + sum c_k e^{u_k})^k = exp(-k log-sum-exp): no overflow of the sum
+            L = _log_expsum(e.base)
+            if L is not None:
+                return _from_exponent(e.exp * L)
         return e
     if e.is_Add:
         # 1 - sigmoid(w) = sigmoid(-w)  (no cancellation where sigmoid(w) rounds to 1)
@@ -262,7 +281,7 @@ def _rewrite(e):
             s0 = sums[0]
             others = [f for f in e.args if f is not s0]
             return sp.Add(*[_rewrite(sp.Mul(t, *others)) for t in s0.args])
-        if special and len(powers) >= 2:
+        if len(powers) >= 2:  # (exp(a) exp(b) too: e^{-x+y} e^{x-y} is 1, not inf * 0)
             return sp.Mul(_from_exponent(sp.Add(*powers)), *rest)
     return e
 
