@@ -119,12 +119,12 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None 
     if path is None or str(path).strip() == "":
         raise GandynamicsError(f"{what} needs a file name")
     p = Path(os.path.expanduser(str(path)))
+    if p.is_dir():
+        raise GandynamicsError(f"{what} {str(path)!r} is a folder; give a file name inside it")
     if suffixes is not None:
         suffixes = tuple(s.lower() for s in suffixes)
         if p.suffix.lower() not in suffixes:
             raise GandynamicsError(f"{what} {str(path)!r}: the extension must be {', '.join(suffixes)}")
-    if p.is_dir():
-        raise GandynamicsError(f"{what} {str(path)!r} is a folder; give a file name inside it")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.exists():
         raise GandynamicsError(f"{what} {str(path)!r}: the folder {str(parent)!r} does not exist")

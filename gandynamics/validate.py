@@ -214,7 +214,10 @@ def matrix(value, what: str) -> np.ndarray:
                 raise GandynamicsError(f"{what} must be {accepted}, got {_got(t)}") from None
         else:
             rows = [r for r in _strip_brackets(t).split(";")]
-            out = [vector(r, what).tolist() if r.strip() else None for r in rows]
+            try:
+                out = [vector(r, what).tolist() if r.strip() else None for r in rows]
+            except GandynamicsError:
+                raise GandynamicsError(f"{what} must be {accepted}, got {_got(t)}") from None
             if any(r is None for r in out) or len({len(r) for r in out}) != 1:
                 raise GandynamicsError(f"{what} must be {accepted}, got {_got(t)}")
             return np.array(out, dtype=float)
