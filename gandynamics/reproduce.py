@@ -328,8 +328,8 @@ def _worker_init() -> None:
 def _stop_pool(pool) -> None:
     """Cancel the queued studies and stop the worker processes now (their finished files are complete:
     every write is atomic)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # before shutdown, which forgets them
     pool.shutdown(wait=False, cancel_futures=True)
-    procs = list((getattr(pool, "_processes", None) or {}).values())
     for p in procs:
         if p.is_alive():
             p.terminate()
