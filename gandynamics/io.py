@@ -124,7 +124,8 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None 
     if suffixes is not None:
         suffixes = tuple(s.lower() for s in suffixes)
         if p.suffix.lower() not in suffixes:
-            raise GandynamicsError(f"{what} {str(path)!r}: the extension must be {', '.join(suffixes)}")
+            listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
+            raise GandynamicsError(f"{what} {str(path)!r}: the extension must be {listed}")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.exists():
         raise GandynamicsError(f"{what} {str(path)!r}: the folder {str(parent)!r} does not exist")

@@ -192,7 +192,7 @@ def vector(value, what: str, n: int | None = None, names: Iterable[str] | None =
         except GandynamicsError:
             raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}") from None
         if math.isnan(f) or (math.isinf(f) and not allow_inf):
-            raise GandynamicsError(f"{what} must be {accepted} (finite), got {_got(value)}")
+            raise GandynamicsError(f"{what} must be finite ({accepted}), got {_got(value)}")
         vals.append(f)
     if n is not None and len(vals) != n:
         raise GandynamicsError(f"{what} must have {n} entries{hint}, got {len(vals)}: {_got(value)}")
