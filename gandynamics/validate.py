@@ -32,7 +32,7 @@ import numpy as np
 
 from .errors import GandynamicsError
 
-__all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean",
+__all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean", "field",
            "vector", "matrix", "choice", "like_default", "describe_default"]
 
 
@@ -270,3 +270,17 @@ def like_default(default, value, what: str):
             return tuple(vector(value, what).tolist())
         return value
     return value
+
+
+def field(value, what: str):
+    """A :class:`~gandynamics.field.VectorField` (what every analysis takes); a Game or GAN is refused with
+    how to make one (``VectorField(game, [R1(gamma=0.3)])``)."""
+    from .field import VectorField
+    from .game import GAN, Game
+    if isinstance(value, VectorField):
+        return value
+    if isinstance(value, (Game, GAN)):
+        raise GandynamicsError(f"{what} takes a VectorField, got a {type(value).__name__}; build one with "
+                               f"VectorField(game, [regularizers...]), e.g. VectorField(game, [R1(gamma=0.3)])")
+    raise GandynamicsError(f"{what} takes a VectorField (VectorField(game, [regularizers...])), got "
+                           f"{type(value).__name__}")

@@ -49,3 +49,11 @@ def test_bilinear_accepts_a_matrix():
     np.testing.assert_allclose(np.array(fld.DF.tolist(), dtype=float), ref, rtol=0, atol=0)
     g2 = games.make_game("bilinear", B="1,0;0,2")
     assert g2.params == g.params
+
+
+def test_spectrum_of_a_game_says_how_to_make_a_field():
+    from gandynamics import spectrum
+    with pytest.raises(GandynamicsError, match=r"spectrum takes a VectorField, got a GAN; build one with VectorField"):
+        spectrum(games.dirac())
+    with pytest.raises(GandynamicsError, match="spectrum takes a VectorField"):
+        spectrum(None)

@@ -100,6 +100,8 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
 
 def analysis_point(fld, params=None, at=None, tol: float = 1e-10):
     """The point to analyse: ``at`` as given, else the (verified or searched) equilibrium."""
+    from ..validate import field
+    fld = field(fld, "the analysis")
     if at is not None:
         z = fld.point(at)
         return z, float(np.linalg.norm(fld.eval_F(z, params)))
@@ -110,6 +112,8 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10) -> SpectralReport:
     """Jacobian of v, eigenvalues, spectral abscissa, phase and conditioning factors, and a verdict at
     ``at`` (default: the equilibrium).  Where F is not differentiable at the point (e.g. WGAN-GP on the
     Dirac-GAN, docs/mathematics.md §1.4) the report says so and carries no linearisation."""
+    from ..validate import field
+    fld = field(fld, "spectrum")
     z, res = analysis_point(fld, params, at, tol)
     bad = fld.nonsmooth_at(z, params)
     if bad:
