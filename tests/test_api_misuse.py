@@ -57,3 +57,11 @@ def test_spectrum_of_a_game_says_how_to_make_a_field():
         spectrum(games.dirac())
     with pytest.raises(GandynamicsError, match="spectrum takes a VectorField"):
         spectrum(None)
+
+
+@pytest.mark.parametrize("text", ["(1,2)", "[1,2]", "1,2", " ( 1 , 2 ) "])
+def test_vector_parameters_accept_the_format_they_ask_for(text):
+    g = games.make_game("gaussian-mean", v=text)
+    assert len(g.params) == 4                 # theta in R^2, w in R^2
+    with pytest.raises(GandynamicsError, match=r"gaussian-mean: parameter v must be comma-separated numbers v1,v2"):
+        games.make_game("gaussian-mean", v="(1,x)")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 
 from ..errors import GandynamicsError
 
@@ -86,13 +85,8 @@ def parse_step(text):
 
 
 def parse_steps(text) -> int:
-    try:
-        f = float(text)
-    except (TypeError, ValueError):
-        raise GandynamicsError(f"--steps must be a whole number >= 1, got {text!r}") from None
-    if not math.isfinite(f) or not f.is_integer() or f < 1:
-        raise GandynamicsError(f"--steps must be a whole number >= 1, got {text!r}")
-    return int(f)
+    from ..validate import whole
+    return whole(text, "--steps")
 
 
 def add_parser(sub):
