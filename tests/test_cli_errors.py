@@ -155,3 +155,19 @@ def test_reproduce_refuses_foreign_readme(capsys, tmp_path):
     assert "README.md' exists and was not written by gandynamics" in one_line_error(code, err)
     assert (tmp_path / "README.md").read_text() == "my notes\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "1e12"],
+    ["sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "5", "--step", "0.1", "--grid", "gamma=0:1:100000",
+     "--grid", "step=0.1:0.2:100000", "--out", "/tmp/gd_robust_x.csv"],
+])
+def test_library_sized_requests_refused_before_running(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    line = one_line_error(code, err)
+    assert "would need" in line and "more than the limit of" in line
+
+
+def test_long_runs_without_recording_every_state_are_accepted_by_the_size_check():
+    from gandynamics.limits import check_array
+    check_array((10**9 // 10**6 + 2, 4), "the recorded states")   # --steps 1e9 --record-every 1e6

@@ -118,6 +118,10 @@ def run(args) -> int:
     fld, hyper = build_field(args)
     z0 = parse_vector(args.init, fld.n, "--init", fld.names) if args.init else np.ones(fld.n)
     steps = parse_steps(args.steps)
+    from ..limits import check_array
+    from ..validate import whole
+    every = whole(args.record_every, "--record-every")
+    check_array((steps // every + 2, fld.n + 2), "the recorded states (--steps / --record-every)")
     step = parse_step(args.step)
     if step is None:
         raise GandynamicsError("--step is required: h or h_G,h_D")

@@ -59,6 +59,21 @@ def _random_inits(spec, n, seed):
     return np.random.default_rng(s).uniform(lo, hi, (int(count), n))
 
 
+def _check_rows(args, grid, fld, n_methods) -> None:
+    """The table's size before anything is run: rows = methods x inits x grid points (product) and about
+    2n + 12 columns of float64."""
+    import math
+    from ..limits import check_array
+    try:
+        n_random = float(args.random_inits.split(":")[0]) if args.random_inits else 0.0
+    except ValueError:
+        n_random = 0.0  # malformed: refused with its format by _random_inits
+    n_init = max(1.0, len(args.init) + n_random)
+    sizes = [len(v) for v in grid.values()]
+    points = (max(sizes) if sizes else 1) if args.zip else math.prod(sizes)
+    check_array((n_methods * n_init * points, 2 * fld.n + 12), "the sweep's table")
+
+
 def run(args) -> int:
     import time
 
@@ -84,6 +99,7 @@ def run(args) -> int:
         if name in grid:
             raise GandynamicsError(f"grid axis {name!r} given twice")
         grid[name] = vals
+    _check_rows(args, grid, fld, len(methods))
     inits = [parse_vector(v, fld.n, "--init", fld.names) for v in args.init]
     if args.random_inits:
         inits += list(_random_inits(args.random_inits, fld.n, args.seed))
