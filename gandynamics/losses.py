@@ -148,24 +148,22 @@ class vnorm(sp.Function):
 
 
 def _exp_term(t):
-    """``c exp(u)`` (``c`` a positive number, the exponentials possibly several) -> ``log(c) + u``;
-    a positive number ``c`` -> ``log(c)`` (as ``exp(log c)``); anything else -> None."""
-    if t.func is sp.exp:
-        return t.args[0]
+    """``t = exp(w)`` in stable form -> ``w``, for a product of positive numbers (``log c``), exponentials,
+    sigmoids and powers of positive sums of exponentials (:func:`_as_exp_power`); None for anything else
+    (a positive number alone gives ``log c``)."""
     if t.is_Number:
         return sp.log(t) if t.is_positive else None
-    if t.is_Mul:
-        c, u, n_exp = sp.S.Zero, sp.S.Zero, 0
-        for f in t.args:
-            if f.func is sp.exp:
-                u += f.args[0]
-                n_exp += 1
-            elif f.is_Number and f.is_positive:
-                c += sp.log(f)
-            else:
-                return None
-        return u + c if n_exp else None
-    return None
+    w, n = sp.S.Zero, 0
+    for f in (t.args if t.is_Mul else (t,)):
+        if f.is_Number and f.is_positive:
+            w += sp.log(f)
+            continue
+        ep = _as_exp_power(f)
+        if ep is None:
+            return None
+        w += ep[0]
+        n += 1
+    return w if n else None
 
 
 def _log_expsum(a):
@@ -174,8 +172,7 @@ def _log_expsum(a):
     ``log(e^p + e^q) = q + softplus(p - q)`` (exact), folded left to right, with the constant term last so
     that ``log(1 + e^u)`` becomes ``softplus(u)``: every softplus is evaluated overflow-free, so the
     result is finite wherever the exact log-sum-exp is (docs/math/stable_rewrites.md)."""
-    if not a.is_Add or not any(t.func is sp.exp or (t.is_Mul and any(f.func is sp.exp for f in t.args))
-                               for t in a.args):
+    if not a.is_Add or all(t.is_Number for t in a.args):
         return None
     exps, consts = [], []
     for t in a.args:
