@@ -1,8 +1,8 @@
 """sympy -> Python source -> Numba, cached on disk by a hash of the source.
 
 The expressions of F and DF are reduced with :func:`sympy.cse`, printed into a real ``.py`` module in a
-cache directory (``$GANDYNAMICS_CACHE_DIR``, default ``~/.cache/gandynamics``) named by the SHA-256 of
-its source, imported, and compiled with ``@njit(cache=True)`` so that a second process loads the machine
+cache directory (:func:`cache_dir`: ``$GANDYNAMICS_CACHE_DIR``, else the platform's user cache folder,
+``$XDG_CACHE_HOME/gandynamics`` or ``~/.cache/gandynamics`` on Linux) named by the SHA-256 of its source, imported, and compiled with ``@njit(cache=True)`` so that a second process loads the machine
 code instead of recompiling (numba cannot cache ``njit(lambdify(...))``: numba #5128/#3501).
 
 Generated functions (``z`` the state, ``p`` the hyperparameter vector, ``out`` preallocated):
@@ -18,26 +18,107 @@ Hyperparameters are arguments, never constants: changing gamma never recompiles.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.util
 import os
+import shutil
 import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
-__all__ = ["cache_dir", "generate_source", "load_module", "CODEGEN_VERSION"]
+from .errors import GandynamicsError, GandynamicsWarning
 
-CODEGEN_VERSION = "1"
+__all__ = ["cache_dir", "cache_location", "generate_source", "load_module", "CODEGEN_VERSION",
+           "read_cached_text", "write_cached_text", "check_printable", "SUPPORTED_FUNCTIONS"]
+
+CODEGEN_VERSION = "2"
+
+#: cache folders already checked in this process (path -> the folder to use)
+_CHECKED: dict = {}
+
+
+def cache_location() -> tuple[Path, str]:
+    """The configured cache folder and where the setting comes from: ``$GANDYNAMICS_CACHE_DIR`` if set,
+    else the platform's user cache folder (platformdirs: ``$XDG_CACHE_HOME/gandynamics``,
+    ``~/.cache/gandynamics`` on Linux, ``~/Library/Caches/gandynamics`` on macOS, ``%LOCALAPPDATA%`` on
+    Windows)."""
+    d = os.environ.get("GANDYNAMICS_CACHE_DIR")
+    if d:
+        return Path(d).expanduser(), "GANDYNAMICS_CACHE_DIR"
+    import platformdirs
+    src = "XDG_CACHE_HOME" if os.environ.get("XDG_CACHE_HOME") else "platform default"
+    return Path(platformdirs.user_cache_dir("gandynamics", appauthor=False)), src
+
+
+def _usable(path: Path) -> str | None:
+    """None if ``path`` can be created and written, else the reason."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def cache_dir() -> Path:
-    """Where generated modules live: ``$GANDYNAMICS_CACHE_DIR`` or ``~/.cache/gandynamics``."""
-    d = os.environ.get("GANDYNAMICS_CACHE_DIR")
-    path = Path(d) if d else Path.home() / ".cache" / "gandynamics"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Where generated modules live (:func:`cache_location`).
+
+    A folder that cannot be created or written (read-only, no permission, a file in the way) is replaced,
+    for the rest of the process, by a private temporary folder (removed at exit), with one
+    :class:`~gandynamics.errors.GandynamicsWarning`: compiled code is then not kept between runs.
+    """
+    path, src = cache_location()
+    use = _CHECKED.get(path)
+    if use is None:
+        reason = _usable(path)
+        if reason is None:
+            use = path
+        else:
+            use = Path(tempfile.mkdtemp(prefix="gandynamics-cache-"))
+            atexit.register(shutil.rmtree, use, True)
+            warnings.warn(f"the cache folder {str(path)!r} ({src}) is not usable ({reason}); using a private "
+                          f"temporary cache for this run (compiled code is not kept; set GANDYNAMICS_CACHE_DIR "
+                          f"to a writable folder)", GandynamicsWarning, stacklevel=2)
+        _CHECKED[path] = use
+    return use
+
+
+_STAMP = "# gandynamics cached text sha256="
+
+
+def write_cached_text(path: Path, text: str) -> None:
+    """Write ``text`` to the cache file ``path`` atomically, with a first line holding its SHA-256 so that a
+    damaged file is recognised (:func:`read_cached_text`).  A read-only cache only costs time."""
+    from .io import atomic_write_text
+    try:
+        atomic_write_text(path, f"{_STAMP}{hashlib.sha256(text.encode()).hexdigest()}\n{text}")
+    except OSError:
+        pass
+
+
+def read_cached_text(path: Path) -> str | None:
+    """The text :func:`write_cached_text` stored at ``path``, or None when missing or damaged (truncated,
+    edited, not UTF-8, no stamp); a damaged file is deleted so that it is regenerated."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        raw = ""
+    head, _, body = raw.partition("\n")
+    if head.startswith(_STAMP) and head[len(_STAMP):] == hashlib.sha256(body.encode()).hexdigest():
+        return body
+    try:
+        path.unlink()
+    except OSError:
+        pass
+    return None
 
 
 class _Printer(PythonCodePrinter):
@@ -66,6 +147,15 @@ class _Printer(PythonCodePrinter):
     def _print_Heaviside(self, e):
         a = self._print(e.args[0])
         return f"(1.0 if ({a}) > 0.0 else (0.0 if ({a}) < 0.0 else 0.5))"
+
+    def _print_Pow(self, e, rational=False):
+        # numba raises ZeroDivisionError for 0.0**-k with an integer k even under error_model="numpy";
+        # 1.0/b**k gives inf there (and NaN propagates), so a divergence is flagged, not raised
+        if e.exp.is_Integer and e.exp < -1:
+            return f"(1.0/({self._print(e.base)})**{int(-e.exp)})"
+        if e.exp == -1:
+            return f"(1.0/({self._print(e.base)}))"
+        return super()._print_Pow(e, rational=rational)
 
     def _print_Float(self, e):
         return repr(float(e))
@@ -433,22 +523,81 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def _heal_numba_cache(module) -> list[str]:
+    """Discard the damaged on-disk numba cache entries of the jitted functions of ``module``.
+
+    Numba reads a function's index (``*.nbi``) and machine code (``*.nbc``) on its first call and raises
+    (``UnpicklingError``, ``EOFError``, ...) on a damaged file, on every run, until the file is deleted.
+    Each index is loaded here with numba's own reader, and each data file it lists unpickled; a file that
+    fails is deleted (with the entries of that function), so numba recompiles and rewrites it.  Returns
+    the deleted paths.  Internal numba attributes are used defensively: if they change, nothing is done.
+    """
+    import pickle
+    removed = []
+    for obj in list(vars(module).values()):
+        cf = getattr(getattr(obj, "_cache", None), "_cache_file", None)
+        index_path = getattr(cf, "_index_path", None)
+        if cf is None or index_path is None or not os.path.exists(index_path):
+            continue
+        bad = False
+        try:
+            overloads = cf._load_index()
+            for data_name in overloads.values():
+                data_path = os.path.join(cf._cache_path, data_name)
+                if os.path.exists(data_path):
+                    with open(data_path, "rb") as fh:
+                        pickle.loads(fh.read())
+        except Exception:  # any failure to read is damage: numba would raise the same on the first call
+            bad = True
+        if bad:
+            stem = os.path.basename(index_path)[:-len(".nbi")]
+            for f in [index_path] + [str(q) for q in Path(cf._cache_path).glob(f"{stem}.*.nbc")]:
+                try:
+                    os.unlink(f)
+                    removed.append(f)
+                except OSError:
+                    pass
+    return removed
+
+
+_HEALED_STATIC = False
+
+
 def load_module(text: str, prefix: str = "field"):
-    """Write ``text`` (unless already there) to the cache directory and import it as a module."""
+    """Write ``text`` (unless already there) to the cache directory and import it as a module.
+
+    The file is written atomically (concurrent processes never see half a file) and rewritten when its
+    content differs (a damaged or edited file is replaced); damaged numba cache entries of its functions
+    (and of the static helpers it calls) are discarded before the first call (:func:`_heal_numba_cache`).
+    """
+    global _HEALED_STATIC
+    from .io import atomic_write_text
     h = source_hash(text)
     text = text.replace("{hash}", h)
     modname = f"gandynamics_gen_{prefix}_{h}"
     if modname in sys.modules:
         return sys.modules[modname]
     path = cache_dir() / f"{modname}.py"
-    if not path.exists() or path.read_text() != text:
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(text)
-        os.replace(tmp, path)  # atomic: concurrent processes never see half a file
+    try:
+        current = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        current = None
+    if current != text:
+        atomic_write_text(path, text)
+    if not _HEALED_STATIC:
+        from . import _jvp, _numeric
+        for m in (_numeric, _jvp):
+            _heal_numba_cache(m)
+        _HEALED_STATIC = True
     spec = importlib.util.spec_from_file_location(modname, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[modname] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(modname, None)
+        raise
+    _heal_numba_cache(module)
     return module
 
 
@@ -513,3 +662,102 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
         lines.append(body)
     lines.append("    return OUT")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------- what can be compiled
+#: functions numba cannot compile although the printer writes them (math.factorial of a float)
+_NOT_IN_NUMBA = ("math.factorial",)
+#: our own printable functions, besides the printer's ``known_functions`` (math.*)
+_OWN_FUNCTIONS = ("sigmoid", "softplus", "sign", "Heaviside", "DiracDelta", "Piecewise", "vnorm", "safediv")
+
+
+def _supported_names() -> list[str]:
+    known = set(_Printer({"fully_qualified_modules": True}).known_functions)
+    known -= {"factorial", "Sqrt", "ln", "isinf", "isnan"}
+    return sorted(known | set(_OWN_FUNCTIONS) | {"sqrt"}, key=str.lower)
+
+
+#: the sympy functions generated code can contain (besides + - * / and powers)
+SUPPORTED_FUNCTIONS = _supported_names()
+
+
+def _short(e, n: int = 60) -> str:
+    t = str(e)
+    return t if len(t) <= n else t[:n - 3] + "..."
+
+
+def check_printable(exprs, what: str = "the field") -> None:
+    """Refuse, in one line, expressions the code printer cannot turn into numba code.
+
+    Walks the expression DAG once (shared subexpressions visited once) and checks every node:
+
+    * a function must be printable to compiled code (:data:`SUPPORTED_FUNCTIONS`; e.g. ``gamma`` is, but
+      its derivative ``polygamma`` is not; ``besselj``, ``zeta``, undefined functions are not);
+    * no imaginary unit (the losses must be real-valued);
+    * a relational or logical value (``x > 0``, ``And``) only as the condition of a ``Piecewise``.
+
+    Raises
+    ------
+    GandynamicsError
+        ``"<what> contains polygamma(0, x), which cannot be compiled; supported functions: ..."``.
+    """
+    from sympy.logic.boolalg import Boolean
+    seen: set = set()
+    ok_types: dict = {}
+    supported = ", ".join(SUPPORTED_FUNCTIONS)
+    stack = [(sp.sympify(e), False) for e in exprs]
+    while stack:
+        e, is_condition = stack.pop()
+        key = (e, is_condition)
+        if key in seen:
+            continue
+        seen.add(key)
+        if e is sp.I:
+            raise GandynamicsError(f"{what} is complex-valued (contains the imaginary unit I); the losses must be "
+                                   "real-valued")
+        if isinstance(e, Boolean) and not e.is_Symbol and not is_condition and e not in (sp.true, sp.false):
+            raise GandynamicsError(f"{what} uses the logical value {_short(e)} as a number; write it as "
+                                   "Piecewise((1, cond), (0, True)) or Heaviside(...)")
+        if e.is_Atom:
+            continue
+        if isinstance(e, sp.Piecewise):
+            for expr_, cond in e.args:
+                stack.append((expr_, False))
+                stack.append((cond, True))
+            continue
+        if isinstance(e, (sp.Add, sp.Mul, sp.Pow, sp.Tuple)):
+            stack.extend((a, False) for a in e.args)
+            continue
+        if is_condition and isinstance(e, Boolean):  # And/Or/Not of conditions; a relational's sides are values
+            from sympy.core.relational import Relational
+            stack.extend((a, not isinstance(e, Relational)) for a in e.args)
+            continue
+        t = (type(e), len(e.args))
+        if t not in ok_types:
+            ok_types[t] = _printable_type(e)
+        if not ok_types[t]:
+            name = getattr(e.func, "__name__", type(e).__name__)
+            raise GandynamicsError(f"{what} contains {_short(e)}: the function {name} cannot be compiled; "
+                                   f"supported functions: {supported}")
+        stack.extend((a, False) for a in e.args)
+
+
+def _printable(text_of) -> bool:
+    printer = _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"})
+    try:
+        text = printer.doprint(text_of)
+    except Exception:
+        return False
+    return not getattr(printer, "_not_supported", None) and not any(f in text for f in _NOT_IN_NUMBA)
+
+
+def _printable_type(e) -> bool:
+    """Whether nodes of ``type(e)`` print to numba code (probed once per type, with symbols as arguments
+    so that the probe does not print the whole subtree)."""
+    try:
+        probe = e.func(*[sp.Dummy(f"a{i}") for i in range(len(e.args))])
+    except Exception:
+        probe = e
+    if probe.is_Atom and not probe.is_Symbol:
+        probe = e
+    return _printable(probe)

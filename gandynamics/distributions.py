@@ -25,6 +25,8 @@ import numpy as np
 import sympy as sp
 
 from .errors import GandynamicsError
+from .limits import check_array, check_symbolic
+from .validate import whole
 
 __all__ = ["Distribution", "Atoms", "Normal", "Uniform", "Pushforward", "Convolution", "convolve", "expectation"]
 
@@ -81,6 +83,7 @@ class Atoms(Distribution):
             w = [sp.sympify(x) for x in self.weights]
             if len(w) != len(pts):
                 raise GandynamicsError(f"Atoms got {len(pts)} points but {len(w)} weights")
+            _check_weights(w)
         return list(zip(w, pts))
 
     def describe(self):
@@ -97,9 +100,46 @@ def _tensor_rule(nodes_1d, weights_1d, dim):
     return out
 
 
-def _check_order(order):
-    if not isinstance(order, (int, np.integer)) or order < 1:
-        raise GandynamicsError(f"quadrature order must be a whole number >= 1, got {order!r}")
+def _check_weights(w) -> None:
+    """Atom weights: real, >= 0, summing to 1 (a probability distribution); symbolic weights are checked
+    where sympy can decide."""
+    for x in w:
+        if x.is_real is False or x.has(sp.I):
+            raise GandynamicsError(f"Atoms: weights must be real numbers >= 0, got {x}")
+        if x.is_negative:
+            raise GandynamicsError(f"Atoms: weights must be >= 0 (a probability distribution), got {x}")
+    if all(x.is_Number for x in w):
+        total = float(sum(w))
+        if not abs(total - 1.0) <= 1e-12:
+            raise GandynamicsError(f"Atoms: weights must sum to 1 (a probability distribution), they sum to {total:g}")
+
+
+def _check_order(order, dim: int = 1, what: str = "quadrature order") -> int:
+    """A whole number >= 1, small enough that the rule (``order**dim`` atoms, and the ``order x order``
+    eigenproblem of Golub–Welsch) fits in memory."""
+    order = whole(order, what)
+    check_array((order, order), f"a quadrature rule of order {order} (Golub-Welsch eigenproblem)")
+    check_symbolic(float(order) ** dim * (dim + 2), f"a quadrature rule of order {order} in {dim} dimensions "
+                   f"({order}^{dim} atoms)")
+    return order
+
+
+def _real_number(v, what: str):
+    """A sympy value that, if it is a number, is real and finite."""
+    v = sp.sympify(v)
+    if v.has(sp.I) or v.is_real is False:
+        raise GandynamicsError(f"{what} must be real, got {v}")
+    if v.is_Number and not v.is_finite:
+        raise GandynamicsError(f"{what} must be finite, got {v}")
+    return v
+
+
+def _variance(v):
+    """A variance: a real number >= 0 (or a symbolic expression not known to be negative)."""
+    v = _real_number(v, "Normal: a variance")
+    if v.is_negative:
+        raise GandynamicsError(f"Normal: a variance must be >= 0, got {v}")
+    return v
 
 
 @dataclass(frozen=True)
@@ -115,22 +155,32 @@ class Normal(Distribution):
     order: int = 5
 
     def atoms(self):
-        _check_order(self.order)
-        mean = _as_point(self.mean)
+        mean = tuple(_real_number(m, "Normal: the mean") for m in _as_point(self.mean))
         d = len(mean)
+        order = _check_order(self.order, d, "Normal: order")
         cov = self.cov
         if isinstance(cov, (list, tuple, np.ndarray, sp.Matrix)) and np.ndim(np.asarray(cov, dtype=object)) == 2:
-            c = np.asarray(cov, dtype=float)
+            try:
+                c = np.asarray(cov, dtype=float)
+            except (TypeError, ValueError):
+                raise GandynamicsError("Normal: a covariance matrix must be numeric (symbolic scales: a scalar "
+                                       "or a vector of variances)") from None
             if c.shape != (d, d):
                 raise GandynamicsError(f"Normal: cov has shape {c.shape}, expected ({d}, {d})")
-            chol = sp.Matrix(np.linalg.cholesky(c))
+            if not np.all(np.isfinite(c)) or not np.allclose(c, c.T, rtol=1e-12, atol=0):
+                raise GandynamicsError("Normal: cov must be a finite symmetric matrix")
+            try:
+                chol = sp.Matrix(np.linalg.cholesky(c))
+            except np.linalg.LinAlgError:
+                raise GandynamicsError(f"Normal: cov must be positive definite; its smallest eigenvalue is "
+                                       f"{np.linalg.eigvalsh(c).min():.6g}") from None
         elif isinstance(cov, (list, tuple, np.ndarray)):
             if len(cov) != d:
                 raise GandynamicsError(f"Normal: {len(cov)} variances for a {d}-dimensional mean")
-            chol = sp.diag(*[sp.sqrt(sp.sympify(c)) for c in cov])
+            chol = sp.diag(*[sp.sqrt(_variance(c)) for c in cov])
         else:
-            chol = sp.sqrt(sp.sympify(cov)) * sp.eye(d)
-        x, w = np.polynomial.hermite_e.hermegauss(self.order)
+            chol = sp.sqrt(_variance(cov)) * sp.eye(d)
+        x, w = np.polynomial.hermite_e.hermegauss(order)
         w = w / np.sqrt(2 * np.pi)
         out = []
         for wi, u in _tensor_rule(x, w, d):
@@ -152,11 +202,15 @@ class Uniform(Distribution):
     order: int = 5
 
     def atoms(self):
-        _check_order(self.order)
-        lo, hi = _as_point(self.low), _as_point(self.high)
+        lo = tuple(_real_number(v, "Uniform: low") for v in _as_point(self.low))
+        hi = tuple(_real_number(v, "Uniform: high") for v in _as_point(self.high))
         if len(lo) != len(hi):
             raise GandynamicsError("Uniform: low and high must have the same dimension")
-        x, w = np.polynomial.legendre.leggauss(self.order)
+        for a, b in zip(lo, hi):
+            if (b - a).is_positive is False:
+                raise GandynamicsError(f"Uniform: low must be below high, got low={a}, high={b}")
+        order = _check_order(self.order, len(lo), "Uniform: order")
+        x, w = np.polynomial.legendre.leggauss(order)
         w = w / 2.0
         out = []
         for wi, u in _tensor_rule(x, w, len(lo)):

@@ -13,15 +13,13 @@ array([[ 0. , -0.5],
 
 from __future__ import annotations
 
-import math
-import os
 from functools import cached_property
 from typing import Mapping, Sequence
 
 import numpy as np
 import sympy as sp
 
-from . import codegen
+from . import codegen, validate
 from ._jvp import JacobianOperator
 from .errors import GandynamicsError
 from .losses import vnorm
@@ -78,6 +76,27 @@ def _digest(exprs) -> str:
     return top.hexdigest()
 
 
+def _check_arguments(model, regularizers) -> None:
+    """``VectorField(model, regularizers)``: a Game or GAN and a list of Regularizers, or one line saying so."""
+    from .game import GAN, Game
+    from .regularizers import Regularizer
+    if not isinstance(model, (Game, GAN)):
+        hint = (f" (for the built-in game {model!r}: gandynamics.games.make_game({model!r}))"
+                if isinstance(model, str) else "")
+        raise GandynamicsError(f"VectorField needs a Game or GAN as its first argument, got "
+                               f"{type(model).__name__}{hint}")
+    if isinstance(regularizers, Regularizer):
+        raise GandynamicsError(f"VectorField: regularizers must be a list of Regularizers, e.g. "
+                               f"VectorField(game, [{regularizers!r}]); got a single {type(regularizers).__name__}")
+    if isinstance(regularizers, (str, bytes)) or not isinstance(regularizers, (list, tuple)):
+        raise GandynamicsError(f"VectorField: regularizers must be a list of Regularizers (e.g. [R1(gamma=0.3)]), "
+                               f"got {type(regularizers).__name__}")
+    for r in regularizers:
+        if not isinstance(r, Regularizer):
+            raise GandynamicsError(f"VectorField: regularizers must be Regularizer objects (R1(gamma=0.3), "
+                                   f"make_regularizer('r1', gamma=0.3)), got {type(r).__name__} {r!r}")
+
+
 class VectorField:
     """The field of a game (or GAN) under a list of regularizers.
 
@@ -99,9 +118,14 @@ class VectorField:
     """
 
     def __init__(self, model, regularizers: Sequence = (), name: str | None = None):
+        _check_arguments(model, regularizers)
         self.model = model
         self.regularizers = list(regularizers)
         game, pending = apply_regularizers(model, self.regularizers)
+        from .regularizers import strength_symbols
+        #: hyperparameter name -> how the user names that regularizer strength (one rule however it is set)
+        self._strengths = {sym.name: f"{part.name}: {key}" for _, part, syms in
+                           strength_symbols(model, self.regularizers) for key, sym in syms.items()}
         self.game = game
         self.name = name or game.name
         self.z = tuple(game.params)
@@ -113,6 +137,8 @@ class VectorField:
                       + [self._diff.diff(game.loss_d, q) for q in game.psi])
         for reg, gamma in pending:
             F = reg.transform(F, self.z, gamma)
+        # one check at load: every function of F can be compiled, F is real, no logical value used as a number
+        codegen.check_printable(F, f"game {self.name!r}: the field F (the gradient of the losses)")
         self.F = F
         self.equilibrium = None if game.equilibrium is None else np.asarray(game.equilibrium, dtype=float)
         self.nonsmooth = game.nonsmooth
@@ -120,7 +146,9 @@ class VectorField:
     @cached_property
     def DF(self) -> sp.Matrix:
         """The exact Jacobian of F (sympy), derived on first use (memoised chain rule, gandynamics.symdiff)."""
-        return self._diff.jacobian(list(self.F))
+        DF = self._diff.jacobian(list(self.F))
+        codegen.check_printable(DF, f"game {self.name!r}: the Jacobian DF")
+        return DF
 
     # ------------------------------------------------------------------ names and parameters
     @property
@@ -151,14 +179,13 @@ class VectorField:
             acc = ", ".join(self.defaults) or "none"
             raise GandynamicsError(f"unknown hyperparameter(s) {', '.join(sorted(unknown))}; accepted: {acc}")
         out = np.empty(len(self.hyper))
+        strengths = getattr(self, "_strengths", {})
         for i, s in enumerate(self.hyper):
             v = params.get(s.name, self.defaults[s.name])
-            try:
-                out[i] = float(v)
-            except (TypeError, ValueError):
-                raise GandynamicsError(f"hyperparameter {s.name} must be a number, got {v!r}") from None
-            if not math.isfinite(out[i]):
-                raise GandynamicsError(f"hyperparameter {s.name} must be finite, got {v!r}")
+            if s.name in strengths:  # a regularizer strength: the same rule as R1(gamma=...) / --reg r1:gamma=...
+                out[i] = validate.strength(v, strengths[s.name])
+            else:
+                out[i] = validate.finite(v, f"hyperparameter {s.name}")
         return out
 
     def point(self, z) -> np.ndarray:
@@ -214,17 +241,10 @@ class VectorField:
         key = "|".join([_generator_fingerprint(), str(self.DENSE_MAX), repr(self.names),
                         repr([s.name for s in self.hyper]), _digest(self.F)])
         path = codegen.cache_dir() / f"source_{hashlib.sha256(key.encode()).hexdigest()[:24]}.txt"
-        try:
-            return path.read_text()
-        except OSError:
-            pass
-        text = self.source()
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        try:
-            tmp.write_text(text)
-            os.replace(tmp, path)
-        except OSError:  # a read-only cache only costs time
-            pass
+        text = codegen.read_cached_text(path)  # None if missing or damaged (then regenerated)
+        if text is None:
+            text = self.source()
+            codegen.write_cached_text(path, text)
         return text
 
     def compiled(self, kernels: str = ""):

@@ -44,6 +44,8 @@ def _real_symbols(symbols: Sequence[sp.Symbol]) -> dict:
 def _symbols(seq, what: str) -> tuple[sp.Symbol, ...]:
     if isinstance(seq, sp.Symbol):
         seq = (seq,)
+    if isinstance(seq, (str, bytes)) or not hasattr(seq, "__iter__"):
+        raise GandynamicsError(f"{what} must be a sympy Symbol or a sequence of Symbols, got {seq!r}")
     out = tuple(seq)
     for s in out:
         if not isinstance(s, sp.Symbol):
@@ -51,6 +53,37 @@ def _symbols(seq, what: str) -> tuple[sp.Symbol, ...]:
     if not out:
         raise GandynamicsError(f"{what} must name at least one parameter")
     return out
+
+
+def _loss(value, what: str, game: str) -> sp.Expr:
+    """A loss: a real sympy expression (or a number); anything else refused with what is accepted."""
+    from sympy.logic.boolalg import Boolean
+    if value is None or isinstance(value, (bytes, bool)):
+        raise GandynamicsError(f"game {game!r}: {what} must be a sympy expression of the parameters "
+                               f"(e.g. x*y), got {value!r}")
+    try:
+        e = sp.sympify(value, strict=not isinstance(value, str))
+    except (sp.SympifyError, TypeError, ValueError):
+        raise GandynamicsError(f"game {game!r}: {what} must be a sympy expression of the parameters "
+                               f"(e.g. x*y), got {type(value).__name__}") from None
+    if not isinstance(e, sp.Expr) or isinstance(e, Boolean) and not e.is_Symbol:
+        raise GandynamicsError(f"game {game!r}: {what} must be a real-valued expression, got {e} "
+                               f"({type(e).__name__})")
+    if e.has(sp.I):
+        try:
+            imag_zero = sp.simplify(sp.im(e)) == 0
+        except Exception:  # pragma: no cover - simplify failures mean: not provably real
+            imag_zero = False
+        if not imag_zero:
+            raise GandynamicsError(f"game {game!r}: {what} is complex-valued ({e}); losses must be real-valued")
+    return e
+
+
+def check_game_size(n: int, game: str) -> None:
+    """Refuse a game of ``n`` parameters whose analysis cannot fit in memory (every analysis evaluates the
+    ``n x n`` Jacobian; :func:`gandynamics.limits.check_array`).  Factories call it before building."""
+    from .limits import check_array
+    check_array((n, n), f"game {game!r} with {n} parameters: its Jacobian")
 
 
 def _hyper(hyper) -> dict[sp.Symbol, float]:
@@ -102,6 +135,7 @@ class Game:
     def __post_init__(self):
         theta = _symbols(self.theta, "theta")
         psi = _symbols(self.psi, "psi")
+        check_game_size(len(theta) + len(psi), self.name)
         hyper = _hyper(self.hyper)
         sub = _real_symbols(theta + psi + tuple(hyper))
         theta = tuple(sub.get(s, s) for s in theta)
@@ -111,8 +145,8 @@ class Game:
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise GandynamicsError(f"parameter names must be distinct; repeated: {', '.join(dup)}")
-        lg = stabilize(sp.sympify(self.loss_g).xreplace(sub))
-        ld = stabilize(sp.sympify(self.loss_d).xreplace(sub))
+        lg = stabilize(_loss(self.loss_g, "loss_g", self.name).xreplace(sub))
+        ld = stabilize(_loss(self.loss_d, "loss_d", self.name).xreplace(sub))
         known = set(theta) | set(psi) | set(hyper)
         byname = {s.name: s for s in known}
         # symbols typed without real=True (or created elsewhere) are matched by name
@@ -129,7 +163,8 @@ class Game:
         object.__setattr__(self, "loss_g", lg)
         object.__setattr__(self, "loss_d", ld)
         if self.equilibrium is not None:
-            eq = tuple(float(v) for v in self.equilibrium)
+            from .validate import vector
+            eq = tuple(vector(self.equilibrium, f"game {self.name!r}: equilibrium").tolist())
             if len(eq) != len(theta) + len(psi):
                 raise GandynamicsError(f"equilibrium has {len(eq)} entries, the game has {len(theta) + len(psi)} parameters")
             object.__setattr__(self, "equilibrium", eq)
@@ -196,9 +231,10 @@ class GAN:
     def __post_init__(self):
         object.__setattr__(self, "theta", _symbols(self.theta, "theta"))
         object.__setattr__(self, "psi", _symbols(self.psi, "psi"))
+        check_game_size(len(self.theta) + len(self.psi), self.name)
         object.__setattr__(self, "x", _symbols(self.x, "x (data variables)"))
         object.__setattr__(self, "loss", get_loss(self.loss))
-        object.__setattr__(self, "discriminator", sp.sympify(self.discriminator))
+        object.__setattr__(self, "discriminator", _loss(self.discriminator, "the discriminator", self.name))
         if not isinstance(self.real, Distribution) or not isinstance(self.fake, Distribution):
             raise GandynamicsError("real and fake must be Distributions (Atoms, Normal, Uniform, Pushforward)")
 

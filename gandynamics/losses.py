@@ -147,36 +147,174 @@ class vnorm(sp.Function):
         return self._eval_is_real()
 
 
-def stabilize(expr: sp.Expr) -> sp.Expr:
-    """Rewrite ``log(1 + exp(u))`` as ``softplus(u)`` and ``1/(1 + exp(-u))`` as ``sigmoid(u)``.
+def _exp_term(t):
+    """``t = exp(w)`` in stable form -> ``w``, for a product of positive numbers (``log c``), exponentials,
+    sigmoids and powers of positive sums of exponentials (:func:`_as_exp_power`); None for anything else
+    (a positive number alone gives ``log c``)."""
+    if t.is_Number:
+        return sp.log(t) if t.is_positive else None
+    w, n = sp.S.Zero, 0
+    for f in (t.args if t.is_Mul else (t,)):
+        if f.is_Number and f.is_positive:
+            w += sp.log(f)
+            continue
+        ep = _as_exp_power(f)
+        if ep is None:
+            return None
+        w += ep[0]
+        n += 1
+    return w if n else None
 
-    Users who type the standard loss by hand get the same overflow-free code as the built-in one.
-    """
 
-    def is_log1pexp(e):
-        if e.func is not sp.log:
-            return False
-        a = e.args[0]
-        return a.is_Add and len(a.args) == 2 and sp.S.One in a.args and any(t.func is sp.exp for t in a.args)
+def _log_expsum(a):
+    """``log(sum_k c_k exp(u_k) [+ c_0])`` as a chain of softplus, or None if ``a`` is not such a sum.
 
-    def to_softplus(e):
+    ``log(e^p + e^q) = q + softplus(p - q)`` (exact), folded left to right, with the constant term last so
+    that ``log(1 + e^u)`` becomes ``softplus(u)``: every softplus is evaluated overflow-free, so the
+    result is finite wherever the exact log-sum-exp is (docs/math/stable_rewrites.md)."""
+    if not a.is_Add or all(t.is_Number for t in a.args):
+        return None
+    exps, consts = [], []
+    for t in a.args:
+        w = _exp_term(t)
+        if w is None:
+            return None
+        (consts if t.is_Number else exps).append(w)
+    ws = exps + consts
+    acc = ws[0]
+    for w in ws[1:]:
+        acc = w + softplus(acc - w)
+    return acc
+
+
+def _as_exp_power(f):
+    """The exponent ``E`` with ``f = exp(E)`` in stable form, for the factors the ratio rule merges:
+    ``exp(u)``, ``sigmoid(w)^k`` (``= exp(-k softplus(-w))``) and ``A^k`` for a positive sum of exponentials
+    ``A`` (``= exp(k log A)``, the log as log-sum-exp); None for any other factor."""
+    if f.func is sp.exp:
+        return f.args[0], False
+    base, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
+    if not (k.is_Number and k.is_real):
+        return None
+    if base.func is sigmoid:
+        return -k * softplus(-base.args[0]), True
+    if base.is_Add:
+        L = _log_expsum(base)
+        if L is not None:
+            return k * L, True
+    return None
+
+
+def _from_exponent(E):
+    """``exp(E)``, as a sigmoid where ``E`` is ``w - softplus(w)`` (``sigmoid(w)``) or ``-softplus(w)``
+    (``sigmoid(-w)``)."""
+    terms = E.args if E.is_Add else (E,)
+    for t in terms:
+        if t.is_Mul and len(t.args) == 2 and t.args[0] == -1 and t.args[1].func is softplus:
+            w = t.args[1].args[0]
+            r = E - t
+            if r == 0:
+                return sigmoid(-w)
+            if sp.expand(r - w) == 0:
+                return sigmoid(w)
+    return sp.exp(E)
+
+
+def _rewrite(e):
+    """One node of :func:`stabilize` (its arguments already rewritten)."""
+    if e.func is sp.log:
         (a,) = e.args
-        (u,) = [t for t in a.args if t.func is sp.exp][0].args
-        return softplus(u)
+        if a.func is sigmoid:
+            return -softplus(-a.args[0])
+        L = _log_expsum(a)
+        if L is not None:
+            return L
+        # log of a product of positive numbers, exponentials, sigmoids and powers of sums of exponentials:
+        # the sum of their exponents (log(2 e^x) = x + log 2, log(e^x sigmoid(y)) = x - softplus(-y))
+        parts = a.args if a.is_Mul else (a,)
+        exps = []
+        for f in parts:
+            if f.is_Number and f.is_positive:
+                exps.append(sp.log(f))
+                continue
+            ep = _as_exp_power(f)
+            if ep is None:
+                return e
+            exps.append(ep[0])
+        return sp.Add(*exps)
+    if e.is_Pow:
+        if e.exp == -1 and e.base.is_Add and len(e.base.args) == 2 and sp.S.One in e.base.args:
+            (t,) = [t for t in e.base.args if t is not sp.S.One]
+            if t.func is sp.exp:
+                return sigmoid(-t.args[0])
+        if e.exp.is_Number and e.exp.is_negative and e.base.is_Add:
+            # 1/(c_0 + sum c_k e^{u_k})^k = exp(-k log-sum-exp): no overflow of the sum
+            L = _log_expsum(e.base)
+            if L is not None:
+                return _from_exponent(e.exp * L)
+        return e
+    if e.is_Add:
+        # 1 - sigmoid(w) = sigmoid(-w)  (no cancellation where sigmoid(w) rounds to 1)
+        if sp.S.One in e.args:
+            for t in e.args:
+                if t.is_Mul and len(t.args) == 2 and t.args[0] == -1 and t.args[1].func is sigmoid:
+                    rest = [a for a in e.args if a is not sp.S.One and a is not t]
+                    return sp.Add(sigmoid(-t.args[1].args[0]), *rest)
+        return e
+    if e.is_Mul:
+        powers, rest, sums, special = [], [], [], 0
+        for f in e.args:
+            ep = _as_exp_power(f)
+            if ep is not None:
+                powers.append(ep[0])
+                special += ep[1]
+            elif f.is_Add and any(_as_exp_power(t) is not None or (t.is_Mul and any(
+                    _as_exp_power(g) is not None for g in t.args)) for t in f.args):
+                sums.append(f)
+            else:
+                rest.append(f)
+        if sums and (powers or len(sums) > 1) and special + len(powers) >= 1:
+            # distribute e^u (A)^k over a sum of exponential terms, then merge each term
+            s0 = sums[0]
+            others = [f for f in e.args if f is not s0]
+            return sp.Add(*[_rewrite(sp.Mul(t, *others)) for t in s0.args])
+        if len(powers) >= 2:  # (exp(a) exp(b) too: e^{-x+y} e^{x-y} is 1, not inf * 0)
+            return sp.Mul(_from_exponent(sp.Add(*powers)), *rest)
+    return e
 
-    def is_logistic(e):
-        if not (e.is_Pow and e.exp == -1):
-            return False
-        a = e.base
-        return a.is_Add and len(a.args) == 2 and sp.S.One in a.args and any(t.func is sp.exp for t in a.args)
 
-    def to_sigmoid(e):
-        (u,) = [t for t in e.base.args if t.func is sp.exp][0].args
-        return sigmoid(-u)
+def stabilize(expr: sp.Expr) -> sp.Expr:
+    """Rewrite sums, ratios and logs of exponentials into forms that are finite wherever the exact value is.
 
+    Recognised structurally, anywhere in the expression (bottom-up):
+
+    * ``log(c_1 e^{u_1} + ... + c_k e^{u_k} [+ c_0])`` (``c`` positive numbers) -> a log-sum-exp chain of
+      :class:`softplus` (``log(1 + e^u) = softplus(u)``, ``log(e^x + e^y) = y + softplus(x - y)``);
+    * ``1/(1 + e^{-u})`` -> ``sigmoid(u)``; ``log(sigmoid(u))`` -> ``-softplus(-u)``;
+      ``1 - sigmoid(u)`` -> ``sigmoid(-u)``;
+    * products of exponentials, sigmoids and powers ``A^k`` of positive sums of exponentials (a hand-written
+      sigmoid ``e^u/(1 + e^u)``, a softmax ``e^x/(e^x + e^y)``, ``e^{2x}/(e^x + e^y)^2``) -> one
+      ``exp(sum of exponents)`` with each ``log A`` as log-sum-exp (a sigmoid where that is what it is);
+      a sum of exponential terms in such a product is distributed first.
+
+    Users who type a loss by hand get the same overflow-free code as the built-in ones
+    (docs/math/stable_rewrites.md).
+    """
     expr = sp.sympify(expr)
-    expr = expr.replace(is_log1pexp, to_softplus)
-    return expr.replace(is_logistic, to_sigmoid)
+    memo: dict = {}
+
+    def rec(e):
+        if e.is_Atom:
+            return e
+        r = memo.get(e)
+        if r is None:
+            args = [rec(a) for a in e.args]
+            e2 = e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e
+            r = _rewrite(e2) if isinstance(e2, sp.Expr) else e2
+            memo[e] = r
+        return r
+
+    return rec(expr)
 
 
 @dataclass(frozen=True)

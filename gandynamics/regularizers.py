@@ -19,7 +19,6 @@ Scaling conventions follow docs/mathematics.md §0.3: R1/R2 weight ``gamma`` mul
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar
 
 import sympy as sp
@@ -35,14 +34,14 @@ __all__ = [
 ]
 
 
+def _order(reg) -> int:
+    from .validate import whole
+    return whole(reg.opts["order"], f"{reg.name}: order")
+
+
 def _check_strength(name: str, key: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise GandynamicsError(f"{name}: {key} must be a number, got {value!r}") from None
-    if not math.isfinite(v) or v < 0:
-        raise GandynamicsError(f"{name}: {key} must be a finite number >= 0, got {value!r}")
-    return v
+    from .validate import strength
+    return strength(value, f"{name}: {key}")
 
 
 class Regularizer:
@@ -149,7 +148,7 @@ class WGANGP(Regularizer):
 
     def apply(self, obj, sym):
         gan = _need_gan(self, obj)
-        t_nodes = Uniform(0, 1, order=int(self.opts["order"])).atoms()
+        t_nodes = Uniform(0, 1, order=_order(self)).atoms()
         real, fake = gan.real.atoms(), gan.fake.atoms()
         terms = []
         for wt, (t,) in t_nodes:
@@ -181,7 +180,7 @@ class InstanceNoise(Regularizer):
     def apply(self, obj, sym):
         gan = _need_gan(self, obj)
         d = len(gan.x)
-        noise = Normal([0] * d, sym["sigma"] ** 2, order=int(self.opts["order"]))
+        noise = Normal([0] * d, sym["sigma"] ** 2, order=_order(self))
         return gan.with_(real=convolve(gan.real, noise), fake=convolve(gan.fake, noise),
                          hyper={sym["sigma"]: self.values["sigma"]})
 

@@ -12,7 +12,14 @@ against a measurement), a tolerance, and whether they agree.  The runner writes,
   corresponds to, the exact parameters, and the checks.
 
 A study whose building blocks are missing from this checkout (``needs``) is reported as such, never
-faked.  The studies live in :mod:`gandynamics.studies`; the scripts ``studies/fig_*.py`` of the
+faked.
+
+Nothing is lost: every file is written atomically (:mod:`gandynamics.io`), and the runner never replaces a
+file it did not write — a file in the output folder is replaced only when gandynamics wrote it (recognised
+by its content: the gallery's marker line, the ``Software: gandynamics`` tag of a PNG, the creator of a PDF,
+the fields of a study's JSON; see :func:`written_by_gandynamics`); the README and the studies' JSON are
+checked before any study runs.  Ctrl-C cancels the queued studies, stops the worker processes, and keeps
+what finished (its files, and a README listing it).  The studies live in :mod:`gandynamics.studies`; the scripts ``studies/fig_*.py`` of the
 repository are thin entry points to the same functions.
 """
 
@@ -33,6 +40,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .errors import GandynamicsError
+from .io import atomic_savefig, atomic_write_text, check_output_dir
 
 __all__ = ["Check", "Study", "Context", "StudyResult", "STUDIES", "register", "studies", "run", "write_readme",
            "script_main"]
@@ -148,13 +156,29 @@ class Context:
         self.result.tables.append(markdown)
 
     def save(self, fig, stem: str, caption: str) -> None:
-        """Save ``fig`` as ``stem.png`` (and ``stem.pdf``) and close it."""
+        """Save ``fig`` as ``stem.png`` (and ``stem.pdf``) atomically and close it.  A file of that name that
+        gandynamics did not write is never replaced (:class:`GandynamicsError`)."""
         import matplotlib.pyplot as plt
         self.out.mkdir(parents=True, exist_ok=True)
-        for fmt in self.formats:
-            fig.savefig(self.out / f"{stem}.{fmt}", metadata={"Software": "gandynamics"} if fmt == "png" else None)
-        plt.close(fig)
+        try:
+            for fmt in self.formats:
+                path = self.out / f"{stem}.{fmt}"
+                refuse_foreign(path)
+                atomic_savefig(fig, path, metadata=_METADATA.get(fmt))
+        finally:
+            plt.close(fig)
         self.result.images.append((stem, caption))
+
+    def write_text(self, name: str, text: str) -> Path:
+        """Write a text file (a table) of the study into the output folder, atomically, never replacing a
+        file gandynamics did not write.  Markdown files get the marker line of :data:`MARKER`."""
+        path = self.out / name
+        self.out.mkdir(parents=True, exist_ok=True)
+        refuse_foreign(path)
+        if path.suffix == ".md" and MARKER not in text:
+            text = text.rstrip("\n") + "\n\n" + MARKER + "\n"
+        atomic_write_text(path, text)
+        return path
 
     def check(self, what: str, computed, reference, source: str, tol: float | None = None,
               passed: bool | None = None, rel: bool = False) -> Check:
@@ -186,6 +210,55 @@ def _simplify(v):
     if a.dtype.kind in "fi":
         return [float(x) for x in a.ravel()]
     return v
+
+
+# ---------------------------------------------------------------------------------------------- ownership
+#: the line that marks a markdown file (the gallery README, tables) as written by gandynamics
+MARKER = "<!-- written by gandynamics reproduce: regenerated on every run, edits are lost -->"
+_METADATA = {"png": {"Software": "gandynamics"}, "pdf": {"Creator": "gandynamics"}, "svg": None}
+#: the first line of galleries written before the marker line existed
+_LEGACY_TITLES = ("# Figures reproduced by gandynamics", "# Spectra of the built-in games")
+
+
+def written_by_gandynamics(path) -> bool:
+    """Whether the existing file ``path`` was written by gandynamics (so a new run may replace it).
+
+    Recognised by content: a markdown file with :data:`MARKER` (or the first line of an earlier gallery),
+    a PNG with the text chunk ``Software: gandynamics``, a PDF whose creator is gandynamics, a JSON object
+    with a study result's fields (``name``, ``checks``, ``ok``)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    suffix = path.suffix.lower()
+    if suffix == ".md":
+        text = head.decode("utf-8", "replace")
+        return MARKER in text or text.splitlines()[0].strip() in _LEGACY_TITLES if text else False
+    if suffix == ".png":
+        return b"Software\x00gandynamics" in head
+    if suffix == ".pdf":
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
+        return b"(gandynamics)" in data
+    if suffix == ".json":
+        try:
+            d = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(d, dict) and {"name", "checks", "ok"} <= set(d)
+    return False
+
+
+def refuse_foreign(path) -> None:
+    """Raise :class:`GandynamicsError` if ``path`` exists and gandynamics did not write it."""
+    path = Path(path)
+    if path.exists() and (path.is_dir() or not written_by_gandynamics(path)):
+        raise GandynamicsError(f"{str(path)!r} exists and was not written by gandynamics; refusing to replace it "
+                               "(choose another --out folder, or move the file)")
 
 
 # ---------------------------------------------------------------------------------------------- registry
@@ -244,14 +317,45 @@ def run_study(study: Study, out: Path, formats=("png",)) -> StudyResult:
             ctx.result.notes.append("traceback:\n" + traceback.format_exc(limit=6))
     ctx.result.seconds = round(time.perf_counter() - t0, 2)
     Path(out).mkdir(parents=True, exist_ok=True)
-    (Path(out) / f"{study.name}.json").write_text(json.dumps(ctx.result.as_dict(), indent=1) + "\n")
+    path = Path(out) / f"{study.name}.json"
+    refuse_foreign(path)
+    atomic_write_text(path, json.dumps(ctx.result.as_dict(), indent=1) + "\n")
     return ctx.result
 
 
 def _worker_init() -> None:
-    """One numba thread per study process (the processes already share the cores)."""
+    """A study process: one numba thread (the processes already share the cores), Ctrl-C left to the
+    parent (which cancels the queue and stops the workers), warnings kept off the terminal."""
+    import signal
+    import warnings
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings.simplefilter("ignore")
     import numba
     numba.set_num_threads(1)
+
+
+def _stop_pool(pool) -> None:
+    """Cancel the queued studies and stop the worker processes now (their finished files are complete:
+    every write is atomic)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())  # before shutdown, which forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=5)
+        if p.is_alive():  # pragma: no cover - a worker stuck in uninterruptible code
+            p.kill()
+            p.join(timeout=5)
+
+
+def check_out(out, names) -> Path:
+    """Validate the output folder before any study runs: a folder (or creatable), and its README and the
+    studies' JSON files, where they exist, written by gandynamics (never replaced otherwise)."""
+    out = check_output_dir(out)
+    for name in ["README.md"] + [f"{n}.json" for n in names]:
+        refuse_foreign(out / name)
+    return out
 
 
 def run(names: Sequence[str] | None = None, out="figures", pdf: bool = False, progress=None,
@@ -275,34 +379,43 @@ def run(names: Sequence[str] | None = None, out="figures", pdf: bool = False, pr
     unknown = [n for n in names if n not in reg]
     if unknown:
         raise GandynamicsError(f"unknown figure(s) {', '.join(unknown)}; accepted: {', '.join(reg)}")
-    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
-        raise GandynamicsError(f"jobs must be a whole number >= 1, got {jobs!r}")
-    out = Path(out)
+    if jobs is not None:
+        from .validate import whole
+        jobs = whole(jobs, "jobs")
+    out = check_out(out, names)
     formats = ("png", "pdf") if pdf else ("png",)
     todo = [reg[n] for n in names]
     jobs = min(jobs or os.cpu_count() or 1, len(todo))
     wrap = progress if progress is not None else (lambda it, total=None: it)
-    if jobs == 1:
-        it = wrap(todo, total=len(todo))
-        results = []
-        for st in it:
-            if hasattr(it, "set_postfix_str"):
-                it.set_postfix_str(st.name)
-            results.append(run_study(st, out, formats))
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        # the slowest studies first, so the processes finish together
-        order = sorted(todo, key=lambda st: -_last_seconds(out, st.name))
-        done = {}
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_worker_init) as pool:
-            futures = {pool.submit(run_study, st, out, formats): st.name for st in order}
-            for fut in wrap(as_completed(futures), total=len(futures)):
-                done[futures[fut]] = fut.result()
-        results = [done[st.name] for st in todo]
+    done: dict = {}
+    try:
+        if jobs == 1:
+            it = wrap(todo, total=len(todo))
+            for st in it:
+                if hasattr(it, "set_postfix_str"):
+                    it.set_postfix_str(st.name)
+                done[st.name] = run_study(st, out, formats)
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            # the slowest studies first, so the processes finish together
+            order = sorted(todo, key=lambda st: -_last_seconds(out, st.name))
+            pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+            try:
+                futures = {pool.submit(run_study, st, out, formats): st.name for st in order}
+                for fut in wrap(as_completed(futures), total=len(futures)):
+                    done[futures[fut]] = fut.result()
+            except BaseException:
+                _stop_pool(pool)
+                raise
+            pool.shutdown(wait=True)
+    except KeyboardInterrupt as exc:
+        # keep what finished: its files are written (atomically); the gallery lists what is there
+        write_readme(out)
+        exc.finished = [done[st.name] for st in todo if st.name in done]
+        raise
     write_readme(out)
-    return results
+    return [done[st.name] for st in todo]
 
 
 def _last_seconds(out: Path, name: str) -> float:
@@ -387,9 +500,11 @@ def write_readme(out="figures") -> Path:
             lines += [f"- {n}"]
         if r.get("notes"):
             lines.append("")
+    lines += [MARKER]
     path = out / "README.md"
     out.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
+    refuse_foreign(path)
+    atomic_write_text(path, "\n".join(lines) + "\n")
     return path
 
 

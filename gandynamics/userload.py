@@ -41,6 +41,20 @@ def _where(exc: BaseException, path: Path, shown: str | None = None) -> str:
     return shown
 
 
+def _user_error(exc: BaseException, path: Path, shown: str) -> BaseException:
+    """The one-line error for an exception raised by the user's file (a Ctrl-C stays an interrupt)."""
+    if isinstance(exc, KeyboardInterrupt):
+        return exc
+    where = _where(exc, path, shown)
+    if isinstance(exc, GandynamicsError):
+        return GandynamicsError(f"{where}: {exc}")
+    if isinstance(exc, SystemExit):
+        return GandynamicsError(f"{where}: the game file called sys.exit({exc.code!r}); a game file must define "
+                                "a function that returns a Game or GAN")
+    msg = str(exc).splitlines()[0] if str(exc) else ""
+    return GandynamicsError(f"{where}: {type(exc).__name__}" + (f": {msg}" if msg else ""))
+
+
 def load_user_game(spec: str, params: dict | None = None):
     """``"file.py:factory"`` -> the Game/GAN the factory returns (``params`` passed as keywords)."""
     if ":" not in spec:
@@ -49,16 +63,19 @@ def load_user_game(spec: str, params: dict | None = None):
     path = Path(file).expanduser().resolve()
     if not path.is_file():
         raise GandynamicsError(f"--game: no such file {file!r}")
+    if path.suffix != ".py":
+        raise GandynamicsError(f"--game: {file!r} is not a Python file; expected FILE.py:FACTORY")
+    if not name.isidentifier():
+        raise GandynamicsError(f"--game: {name!r} is not a function name; expected FILE.py:FACTORY")
     modname = f"gandynamics_user_{abs(hash(str(path)))}"
     try:
         mspec = importlib.util.spec_from_file_location(modname, path)
         module = importlib.util.module_from_spec(mspec)
         sys.modules[modname] = module
         mspec.loader.exec_module(module)
-    except GandynamicsError as exc:
-        raise GandynamicsError(f"{_where(exc, path, file)}: {exc}") from None
-    except Exception as exc:  # report the user's line, not ours
-        raise GandynamicsError(f"{_where(exc, path, file)}: {type(exc).__name__}: {exc}") from None
+    except BaseException as exc:  # report the user's line, not ours
+        sys.modules.pop(modname, None)
+        raise _user_error(exc, path, file) from None
     factory = getattr(module, name, None)
     if factory is None or not callable(factory):
         raise GandynamicsError(f"{file}: no function named {name!r}")
@@ -79,10 +96,8 @@ def load_user_game(spec: str, params: dict | None = None):
             kwargs[k] = v
     try:
         game = factory(**kwargs)
-    except GandynamicsError as exc:
-        raise GandynamicsError(f"{_where(exc, path, file)}: {exc}") from None
-    except Exception as exc:
-        raise GandynamicsError(f"{_where(exc, path, file)}: {type(exc).__name__}: {exc}") from None
+    except BaseException as exc:
+        raise _user_error(exc, path, file) from None
     if not isinstance(game, (Game, GAN)):
         raise GandynamicsError(f"{file}:{name} returned {type(game).__name__}, expected a gandynamics Game or GAN")
     rest = {k: v for k, v in params.items() if k not in kwargs}

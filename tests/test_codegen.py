@@ -4,6 +4,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 import sympy as sp
 
 from gandynamics import Game, R1, VectorField, games
@@ -66,3 +67,142 @@ def test_generated_code_is_finite_where_exact_value_is():
     # exact values: sigmoid(-psi theta) with psi theta = -1e6 -> 1: v = (-psi, theta)
     np.testing.assert_allclose(f.eval_v((1e3, -1e3)), [1e3, 1e3], rtol=1e-15)
     np.testing.assert_allclose(f.eval_v((1e3, 1e3)), [0.0, 0.0], atol=1e-300)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Faults of the cache: damaged files are detected, discarded and regenerated; an unusable folder falls back
+def test_damaged_source_module_and_numba_index_are_regenerated(tmp_path):
+    first = _run(tmp_path, 0.3)
+    assert first == {"hits": 0, "misses": 2}
+    gen, nb = tmp_path / "gen", tmp_path / "numba"
+    (src,) = gen.glob("source_*.txt")
+    src.write_text(src.read_text()[: len(src.read_text()) // 2])          # truncated: SyntaxError before
+    (mod,) = gen.glob("gandynamics_gen_*.py")
+    mod.write_bytes(b"\xff\xfe garbage (")                              # not even UTF-8
+    nbis = list(nb.rglob("gandynamics_gen_*.nbi"))
+    assert nbis
+    for f in nbis:
+        f.write_bytes(b"\x80\x04garbage")                                 # UnpicklingError before
+    second = _run(tmp_path, 0.9)
+    assert second == {"hits": 0, "misses": 2}                            # recompiled, not raised
+    third = _run(tmp_path, 0.5)
+    assert third == {"hits": 2, "misses": 0}                             # and cached again
+    from gandynamics.codegen import read_cached_text
+    assert read_cached_text(src) is not None
+
+
+def test_damaged_numba_data_file_is_regenerated(tmp_path):
+    _run(tmp_path, 0.3)
+    for f in (tmp_path / "numba").rglob("gandynamics_gen_*.nbc"):
+        f.write_bytes(b"\x80\x04not a pickle")
+    assert _run(tmp_path, 0.9) == {"hits": 0, "misses": 2}
+
+
+def test_unusable_cache_folder_falls_back_with_one_warning_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env = dict(os.environ, GANDYNAMICS_CACHE_DIR=str(blocker / "cache"), NUMBA_CACHE_DIR=str(tmp_path / "numba"),
+               MPLBACKEND="Agg")
+    r = subprocess.run([sys.executable, "-m", "gandynamics", "analyze", "dirac", "--reg", "r1:gamma=0.3"],
+                       env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gandynamics: warning: the cache folder"), r.stderr
+    assert "private temporary cache" in lines[0]
+    assert "-0.15 + 0.47697 i" in r.stdout
+
+
+def test_cache_location_follows_the_platform(monkeypatch, tmp_path):
+    from gandynamics.codegen import cache_location
+    monkeypatch.delenv("GANDYNAMICS_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_location() == (tmp_path / "xdg" / "gandynamics", "XDG_CACHE_HOME")
+    monkeypatch.setenv("GANDYNAMICS_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_location() == (tmp_path / "mine", "GANDYNAMICS_CACHE_DIR")
+
+
+def test_cache_command_info_and_clear(tmp_path, capsys):
+    import json
+    from gandynamics.cli import main
+    _run(tmp_path, 0.3)
+    gen = tmp_path / "gen"
+    (gen / "keep-me.txt").write_text("a user's file")
+    env = {"GANDYNAMICS_CACHE_DIR": str(gen), "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        assert main(["cache", "info", "--json"]) == 0
+        info = json.loads(capsys.readouterr().out)
+        assert info["folder"] == str(gen) and info["generated_modules"] == 1 and info["files"] >= 4
+        assert main(["cache", "clear"]) == 0
+        capsys.readouterr()
+        assert main(["cache", "info", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["files"] == 0
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    assert (gen / "keep-me.txt").read_text() == "a user's file"   # only our files are deleted
+    assert not list((tmp_path / "numba").rglob("gandynamics_gen_*.nbi"))
+
+
+# ------------------------------------------------------------------------------------------------------
+# One check at load: functions the printer cannot emit are refused naming the function and the supported ones
+_x, _y = sp.symbols("x y", real=True)
+
+
+@pytest.mark.parametrize("loss, name", [
+    (sp.gamma(_x) * _y, "polygamma"),            # gamma itself prints (math.gamma), its derivative does not
+    (sp.loggamma(_x) * _y, "polygamma"),
+    (sp.besselj(0, _x) * _y, "besselj"),
+    (sp.zeta(_x + 2) * _y, "zeta"),
+    (sp.LambertW(_x) * _y, "LambertW"),
+    (sp.Ei(_x) * _y, "Ei"),
+    (sp.Function("f")(_x) * _y, "f"),
+    (sp.factorial(_x) * _y, "factorial"),
+    (sp.Piecewise((_x > 0, _y > 0), (True, True)) * 0 + sp.Piecewise((_x * _y, _x > 0), (0, True)), None),
+])
+def test_unprintable_functions_are_refused_at_load(loss, name):
+    from gandynamics.codegen import SUPPORTED_FUNCTIONS
+    from gandynamics.errors import GandynamicsError
+    if name is None:  # a relational as the condition of a Piecewise is fine
+        VectorField(Game([_x], [_y], loss, -loss))
+        return
+    with pytest.raises(GandynamicsError) as e:
+        VectorField(Game([_x], [_y], loss, -loss))
+    msg = str(e.value)
+    assert f"the function {name} cannot be compiled" in msg and "\n" not in msg
+    assert "supported functions: " + ", ".join(SUPPORTED_FUNCTIONS) in msg
+
+
+def test_every_supported_function_compiles_and_matches_numpy():
+    # the other side of the check: each name in SUPPORTED_FUNCTIONS really compiles (one field holding all)
+    from gandynamics.codegen import SUPPORTED_FUNCTIONS
+    from gandynamics.losses import safediv, sigmoid, softplus, vnorm
+    u = _x / 4 + sp.Rational(1, 3)                          # in (0, 1) near the test point: every domain is fine
+    c = sp.Symbol("c", real=True)                           # gamma, loggamma, floor, ceiling: printable, but their
+    #                                     derivatives (polygamma, Derivative(floor)) are not: hyperparameters only
+    table = {"Abs": sp.Abs(u), "acos": sp.acos(u), "acosh": sp.acosh(u + 1), "asin": sp.asin(u), "asinh": sp.asinh(u),
+             "atan": sp.atan(u), "atan2": sp.atan2(u, 2), "atanh": sp.atanh(u), "ceiling": sp.ceiling(c),
+             "cos": sp.cos(u), "cosh": sp.cosh(u), "DiracDelta": sp.Heaviside(u), "erf": sp.erf(u), "erfc": sp.erfc(u),
+             "exp": sp.exp(u), "expm1": sp.exp(u) - 1, "floor": sp.floor(c), "gamma": sp.gamma(c + 1),
+             "Heaviside": sp.Heaviside(u) * u, "hypot": sp.sqrt(u**2 + 1), "log": sp.log(u), "log10": sp.log(u, 10),
+             "log1p": sp.log(1 + u), "log2": sp.log(u, 2), "loggamma": sp.loggamma(c + 1), "Max": sp.Max(u, 0),
+             "Min": sp.Min(u, 1), "Piecewise": sp.Piecewise((u, _x > 0), (0, True)), "safediv": safediv(u, 2),
+             "sigmoid": sigmoid(u), "sign": sp.sign(u) * u, "sin": sp.sin(u), "sinh": sp.sinh(u),
+             "softplus": softplus(u), "sqrt": sp.sqrt(u), "tan": sp.tan(u), "tanh": sp.tanh(u), "vnorm": vnorm(u, 1)}
+    assert set(table) == set(SUPPORTED_FUNCTIONS)
+    loss = sp.Add(*table.values()) * _y
+    fld = VectorField(Game([_x], [_y], loss, -loss, hyper={c: 0.5}))
+    z = (0.3, 0.7)
+    exact = float(sp.Add(*table.values()).subs({_x: 0.3, c: 0.5}).evalf(30))
+    np.testing.assert_allclose(fld.eval_F(z)[1], -exact, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("loss", [sp.I * _x * _y, _x * _y + sp.I * _x])
+def test_complex_losses_are_refused(loss):
+    from gandynamics.errors import GandynamicsError
+    with pytest.raises(GandynamicsError, match="complex-valued"):
+        Game([_x], [_y], loss, -loss)

@@ -123,3 +123,64 @@ def test_bad_input_is_a_one_line_error():
         Normal([0, 0], np.eye(3), order=2).atoms()
     with pytest.raises(GandynamicsError, match="dimension"):
         convolve(Atoms([[0, 0]]), Normal(0, 1, order=2)).atoms()
+
+
+# ------------------------------------------------------------------------------------------------------
+# Invalid distributions are refused with the reason (generated members of each kind)
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from gandynamics.distributions import Atoms as _Atoms, Normal as _Normal, Uniform as _Uniform  # noqa: E402
+
+
+@given(st.floats(max_value=-1e-300, min_value=-1e300))
+def test_negative_variance_refused(v):
+    with pytest.raises(GandynamicsError, match="Normal: a variance must be >= 0"):
+        _Normal(0, v).atoms()
+    with pytest.raises(GandynamicsError, match="Normal: a variance must be >= 0"):
+        _Normal([0, 0], [1.0, v]).atoms()
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6), st.floats(min_value=0, max_value=1e6))
+def test_uniform_needs_low_below_high(lo, width):
+    if width > 0 and lo + width > lo:
+        assert len(_Uniform(lo, lo + width, order=2).atoms()) == 2
+    else:
+        with pytest.raises(GandynamicsError, match="Uniform: low must be below high"):
+            _Uniform(lo, lo - width).atoms()
+
+
+@settings(max_examples=40)
+@given(st.lists(st.floats(min_value=-2, max_value=2, allow_nan=False), min_size=2, max_size=4))
+def test_atom_weights_must_be_a_probability(w):
+    pts = list(range(len(w)))
+    if any(x < 0 for x in w):
+        with pytest.raises(GandynamicsError, match="weights must be >= 0"):
+            _Atoms(pts, w).atoms()
+    elif abs(sum(w) - 1) > 1e-12:
+        with pytest.raises(GandynamicsError, match="weights must sum to 1"):
+            _Atoms(pts, w).atoms()
+
+
+@pytest.mark.parametrize("cov, match", [([[1, 2], [2, 1]], "positive definite"), ([[1, 0.5], [0, 1]], "symmetric"),
+                                        ([[1, 0], [0, float("nan")]], "finite symmetric")])
+def test_bad_covariance_matrix(cov, match):
+    with pytest.raises(GandynamicsError, match=match):
+        _Normal([0, 0], cov).atoms()
+
+
+@pytest.mark.parametrize("order", [0, -1, 2.5, "2.5", True, None, float("inf")])
+def test_bad_quadrature_order(order):
+    with pytest.raises(GandynamicsError, match="order must be a whole number >= 1"):
+        _Normal(0, 1, order=order).atoms()
+
+
+def test_complex_parameters_refused():
+    with pytest.raises(GandynamicsError, match="must be real"):
+        _Normal(sp.I, 1).atoms()
+    with pytest.raises(GandynamicsError, match="must be real"):
+        _Uniform(0, 1 + sp.I).atoms()
+
+
+def test_huge_order_refused_before_allocating():
+    with pytest.raises(GandynamicsError, match=r"would need 80 GB of memory \(100000 x 100000 float64\)"):
+        _Normal(0, 1, order=100000).atoms()

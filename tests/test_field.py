@@ -56,7 +56,7 @@ def test_param_vector_validation():
     fld = _field("dirac", "r1")
     with pytest.raises(GandynamicsError, match="unknown hyperparameter.*accepted: gamma"):
         fld.param_vector({"sigma": 1})
-    with pytest.raises(GandynamicsError, match="must be finite"):
+    with pytest.raises(GandynamicsError, match="must be a finite number"):
         fld.param_vector({"gamma": float("inf")})
     with pytest.raises(GandynamicsError, match="2 entries"):
         fld.point([1, 2, 3])

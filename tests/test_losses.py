@@ -70,3 +70,137 @@ def test_custom_lambda_and_bad_names():
     assert loss.derivatives_at_zero() == pytest.approx((0.5, -0.25))
     with pytest.raises(GandynamicsError, match="accepted: standard, non-saturating, wgan, lsgan, hinge"):
         get_loss("relativistic")
+
+
+
+# ------------------------------------------------------------------------------------------------------
+# The stable rewrite is general: random compositions of exp / log / hand-written sigmoid, softplus,
+# log-sum-exp, softmax ratios and powers of sums of exponentials, evaluated (value and gradient) at large
+# arguments from the printed code, are finite wherever the exact value (mpmath, 60 digits) is finite, and
+# agree with it (sympy's adaptive-precision evalf, exact through the cancellations).  The printed code is run by plain Python (math.exp raises OverflowError, 0.0**-k raises
+# ZeroDivisionError): any exception counts as a non-finite result, so this is stricter than numba.
+import hypothesis.strategies as st
+from hypothesis import HealthCheck, given, settings
+
+from gandynamics import _numeric
+from gandynamics.codegen import _Printer
+
+X, Y = sp.symbols("x y", real=True)
+E = sp.exp
+
+
+def _sig(a):
+    return E(a) / (1 + E(a))
+
+
+_LEAVES = st.sampled_from([X, Y, -X, 2 * Y, X - Y, X + Y, X * Y / 1000, -X / 2 + Y / 3])
+_UNARY = [lambda a: sp.log(1 + E(a)),                 # softplus by hand
+          _sig,                                        # sigmoid by hand
+          lambda a: 1 / (1 + E(-a)),                   # the other sigmoid
+          lambda a: sp.log(1 / (1 + E(-a))),           # log-sigmoid
+          lambda a: E(a) * (1 - _sig(a)),              # e^a sigmoid(-a) = sigmoid(a)
+          lambda a: a / 7]
+_BINARY = [lambda a, b: sp.log(E(a) + E(b)),          # log-sum-exp
+           lambda a, b: E(a) / (E(a) + E(b)),          # softmax
+           lambda a, b: E(2 * a) / (E(a) + E(b)) ** 2,  # a negative power of a sum that under/overflows
+           lambda a, b: sp.log(2 + E(a) + 3 * E(b)),   # with coefficients and a constant
+           lambda a, b: (E(a) - E(b)) / (E(a) + E(b)),  # tanh-like ratio
+           lambda a, b: a + b,
+           lambda a, b: a * _sig(b)]
+
+
+def _exprs():
+    def extend(children):
+        un = st.tuples(st.sampled_from(_UNARY), children).map(lambda t: t[0](t[1]))
+        bi = st.tuples(st.sampled_from(_BINARY), children, children).map(lambda t: t[0](t[1], t[2]))
+        return un | bi
+    return st.recursive(_LEAVES, extend, max_leaves=4)
+
+
+_NS = {"math": math, "_sigmoid": _numeric.sigmoid.py_func, "_softplus": _numeric.softplus.py_func,
+       "_sign": _numeric.sign.py_func, "_safe_div": _numeric.safe_div.py_func}
+
+
+def _py_eval(expr, x, y):
+    text = _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"}).doprint(expr)
+    try:
+        v = eval(text, dict(_NS), {"x": x, "y": y})
+    except (OverflowError, ZeroDivisionError, ValueError):
+        return float("nan")
+    return float(v)
+
+
+def _mp_eval(expr, x, y):
+    """The exact value by sympy's evalf, which raises the working precision through cancellations
+    (``1 - e^1000/(e^1000 + 1)``) until 30 digits are right (up to 2000 digits: enough for |arguments| <= 4000)."""
+    import mpmath as mp
+    sub = {X: sp.Rational(x), Y: sp.Rational(y)}
+    try:
+        v = expr.evalf(30, subs=sub, maxn=2000)
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return None
+    if not v.is_real or not v.is_finite:
+        return None
+    return mp.mpf(str(v)) if v.is_Float or v.is_Number else None
+
+
+_POINTS = [(-1000.0, -1000.0), (1000.0, 1000.0), (-1000.0, 1000.0), (800.0, -750.0), (-40.0, 35.0), (0.0, 0.0),
+           (3.0, -2.5)]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_exprs())
+def test_stabilize_is_finite_wherever_the_exact_value_is(expr):
+    import mpmath as mp
+    stable = stabilize(expr)
+    targets = [(expr, stable), (sp.diff(expr, X), sp.diff(stable, X)), (sp.diff(expr, Y), sp.diff(stable, Y))]
+    for exact_e, stable_e in targets:
+        for x, y in _POINTS:
+            ref = _mp_eval(exact_e, x, y)
+            if ref is None or not mp.isfinite(ref) or abs(ref) > 1e300:
+                continue
+            got = _py_eval(stable_e, x, y)
+            assert math.isfinite(got), (str(exact_e), str(stable_e), x, y, float(ref))
+            # the rewritten forms lose at most |argument| * eps in an exponent: rtol 1e-9, atol 1e-9
+            assert got == pytest.approx(float(ref), rel=1e-9, abs=1e-9), (str(exact_e), str(stable_e), x, y)
+
+
+@pytest.mark.parametrize("expr, expected", [
+    (sp.log(1 + E(X)), softplus(X)),
+    (_sig(X), sigmoid(X)),
+    (1 / (1 + E(-X)), sigmoid(X)),
+    (E(X) / (E(X) + E(Y)), sigmoid(X - Y)),
+    (sp.log(1 / (1 + E(-X))), -softplus(-X)),
+])
+def test_stabilize_recognises_the_named_forms(expr, expected):
+    assert stabilize(expr) == expected
+
+
+def test_log_sum_exp_becomes_a_softplus_chain():
+    e = stabilize(sp.log(E(X) + E(Y)))
+    assert not e.has(sp.log) and e.has(softplus)
+    assert _py_eval(e, -1000.0, -1000.0) == pytest.approx(-1000 + math.log(2), rel=1e-15, abs=0)
+
+
+def test_negative_power_prints_as_a_division_numba_does_not_raise():
+    # numba raises ZeroDivisionError for 0.0**-2 (integer exponent) even with error_model="numpy";
+    # the printer writes 1.0/b**2, which is inf there
+    from numba import njit
+    text = _Printer({"fully_qualified_modules": True}).doprint(X ** -2)
+    assert text == "(1.0/(x)**2)"
+    f = njit(error_model="numpy")(eval(f"lambda x: {text}"))
+    assert f(0.0) == math.inf
+    assert f(2.0) == 0.25
+
+
+def test_hand_written_log_sum_exp_game_is_finite_at_minus_1000():
+    from gandynamics import Game, VectorField
+    x, y = sp.symbols("x y")
+    L = sp.log(E(x) + E(y)) + x * y
+    fld = VectorField(Game([x], [y], L, -L + y**2, equilibrium=(0, 0)))
+    z = (-1000.0, -1000.0)
+    F, DF = fld.eval_F(z), fld.eval_DF(z)
+    # exact: F = (sigma_x + y, -sigma_y - x + 2y), sigma = softmax = 1/2 each at x = y;
+    # DF = [[1/4, 1 - 1/4], [-1 + 1/4, -1/4 + 2]]
+    np.testing.assert_allclose(F, [0.5 - 1000, -0.5 + 1000 - 2000], rtol=1e-14, atol=1e-12)
+    np.testing.assert_allclose(DF, [[0.25, 0.75], [-0.75, 1.75]], rtol=1e-14, atol=1e-14)

@@ -162,7 +162,7 @@ def test_structural_regularizer_on_plain_game_is_refused():
 @pytest.mark.parametrize("bad,match", [
     (("r1", {"gamma": "-1"}), "finite number >= 0"),
     (("r1", {"gamma": "nan"}), "finite number >= 0"),
-    (("r1", {"gamma": "abc"}), "must be a number"),
+    (("r1", {"gamma": "abc"}), "r1: gamma must be a finite number >= 0, got 'abc'"),
     (("r1", {"beta": "1"}), "unknown parameter.*accepted: gamma"),
     (("nope", {}), "unknown regularizer 'nope'; accepted: r1, r2"),
     (("tikhonov", {"on": "both"}), "generator' or 'discriminator"),

@@ -200,3 +200,98 @@ def test_asymmetric_fixed_anchor_biases_the_lq_equilibrium():
     assert z[3] == pytest.approx(eps / 2, abs=1e-9)                   # w2* = eps/2 (derived: dL_G/da = a(eps - 2 w2))
     A = fld.eval_DF(z)
     assert np.min(np.linalg.eigvalsh((A + A.T) / 2)) == pytest.approx(0.0, abs=1e-12)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Nothing lost: files gandynamics did not write are never replaced; Ctrl-C keeps what finished
+def test_ownership_is_recognised_by_content(tmp_path):
+    from gandynamics import reproduce as R
+    import matplotlib.pyplot as plt
+
+    def study(ctx):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1])
+        ctx.save(fig, "fig", "cap")
+        ctx.write_text("table.md", "| a |\n")
+    res = R.run_study(Study("own", "t", "p", study), tmp_path, formats=("png", "pdf"))
+    assert res.ok, res.error
+    for name in ("fig.png", "fig.pdf", "table.md", "own.json"):
+        assert R.written_by_gandynamics(tmp_path / name), name
+    assert R.written_by_gandynamics(write_readme(tmp_path))
+    # a second run replaces its own files
+    assert R.run_study(Study("own", "t", "p", study), tmp_path, formats=("png", "pdf")).ok
+    # a user's file of the same name is never replaced: the study records the refusal
+    (tmp_path / "fig.png").write_bytes(b"\x89PNG\r\n\x1a\n user's picture")
+    res = R.run_study(Study("own", "t", "p", study), tmp_path)
+    assert "was not written by gandynamics" in res.error
+    assert (tmp_path / "fig.png").read_bytes() == b"\x89PNG\r\n\x1a\n user's picture"
+    for text in ("# My notes\n", "{\"name\": 1}"):
+        (tmp_path / "README.md").write_text(text)
+        assert not R.written_by_gandynamics(tmp_path / "README.md")
+
+
+def test_run_refuses_foreign_files_before_any_study(tmp_path):
+    from gandynamics import reproduce as R
+    from gandynamics.errors import GandynamicsError
+    (tmp_path / "spectra.json").write_text("{\"mine\": true}\n")
+    with pytest.raises(GandynamicsError, match="spectra.json' exists and was not written by gandynamics"):
+        R.run(["spectra"], out=tmp_path)
+    assert (tmp_path / "spectra.json").read_text() == "{\"mine\": true}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spectra.json"]
+
+
+def test_ctrl_c_cancels_queued_studies_stops_workers_keeps_finished(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    out = tmp_path / "out"
+    data = Path(__file__).parent / "data"
+    # SIGINT as a terminal delivers it (a test runner started in the background may have it ignored)
+    code = (f"import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            f"sys.path.insert(0, {str(data)!r}); import robust_studies as rs; "
+            "from gandynamics import reproduce as R; R.STUDIES.clear(); "
+            "R.STUDIES.update({s.name: s for s in rs.STUDIES}); "
+            "R.studies = lambda: dict(R.STUDIES); "
+            "from gandynamics.cli.reproduce import run; import argparse; "
+            f"sys.exit(run(argparse.Namespace(list=False, names=[], out={str(out)!r}, pdf=False, jobs=2)))")
+    p = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                         env=dict(os.environ, MPLBACKEND="Agg"))
+    deadline = time.time() + 300
+    while time.time() < deadline:  # the quick study has finished and both workers are busy with slow ones
+        if (out / "quick.json").exists() and len(list(out.glob("pid-*"))) >= 2:
+            break
+        time.sleep(0.5)
+    else:
+        p.kill()
+        pytest.fail("the studies did not start")
+    pids = [int(f.name[4:]) for f in out.glob("pid-*")]
+    t0 = time.time()
+    p.send_signal(signal.SIGINT)
+    try:
+        _, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        raise
+    assert time.time() - t0 < 20
+    assert p.returncode == 130, err
+    assert "interrupted; queued studies cancelled, kept 1 finished (quick)" in err and "Traceback" not in err
+    time.sleep(1)
+    for pid in pids:  # the workers are gone
+        try:
+            os.kill(pid, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        assert not alive, pid
+    assert len(pids) == 2  # slow-c was queued, never started
+    readme = (out / "README.md").read_text()
+    assert "## quick" in readme and "slow-a" not in readme.split("## quick")[1]
+    assert (out / "quick.png").read_bytes()[:4] == b"\x89PNG"

@@ -437,8 +437,8 @@ def _check_tol(tol, atol, max_boxes, max_seconds):
             raise GandynamicsError(f"{name} must be a finite number >= 0, got {v!r}")
     if not tol > 0:
         raise GandynamicsError(f"the tolerance must be > 0, got {tol!r}")
-    if not isinstance(max_boxes, (int, np.integer)) or max_boxes < 1:
-        raise GandynamicsError(f"max_boxes must be a whole number >= 1, got {max_boxes!r}")
+    from ..validate import whole
+    max_boxes = whole(max_boxes, "max_boxes")
 
 
 def _require_continuous(fld, reg: Region, p) -> None:

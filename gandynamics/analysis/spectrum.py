@@ -108,6 +108,8 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
 
 def analysis_point(fld, params=None, at=None, tol: float = 1e-10):
     """The point to analyse: ``at`` as given, else the (verified or searched) equilibrium."""
+    from ..validate import field
+    fld = field(fld, "the analysis")
     if at is not None:
         z = fld.point(at)
         return z, float(np.linalg.norm(fld.eval_F(z, params)))
@@ -170,6 +172,8 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     -------
     SpectralReport
     """
+    from ..validate import field
+    fld = field(fld, "spectrum")
     z, res = analysis_point(fld, params, at, tol)
     bad = fld.nonsmooth_at(z, params)
     if bad:

@@ -1,16 +1,23 @@
 """The ``gandynamics`` command: a thin layer over the library (argument parsing and printing only).
 
 Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``.
-Bad input prints one line ``gandynamics: error: ...`` and exits with status 2.
+Bad input prints one line ``gandynamics: error: ...`` and exits with status 2.  Around every command,
+:func:`main` also keeps the terminal clean: warnings from numpy/matplotlib are silenced (gandynamics' own
+notices, :class:`~gandynamics.errors.GandynamicsWarning`, print as one line ``gandynamics: warning: ...``),
+output piped into a reader that closes early (``gandynamics list | head -1``) ends quietly, and
+negative numbers are taken as option values as typed (``--init -1,1``, ``--xlim -3,3``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import re
 import sys
+import warnings
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, GandynamicsWarning
 
 __all__ = ["main"]
 
@@ -29,6 +36,7 @@ COMMANDS = {
     "cycle": "cycle",
     "classify": "classify",
     "reproduce": "reproduce",
+    "cache": "cache",
 }
 
 DESCRIPTION = """\
@@ -42,7 +50,22 @@ Jacobian is J = Dv (stable iff every eigenvalue has negative real part).
 Start with `gandynamics list`, then e.g. `gandynamics analyze dirac --reg r1:gamma=0.3`."""
 
 
+#: a token that is a value, not an option, although it starts with '-': a negative number, possibly the first
+#: of a list or range (``-1``, ``-0.5,0.5``, ``-1e-3``, ``-3:3:7``, ``-.5``, ``-inf``)
+NEGATIVE_NUMBER = re.compile(r"^-(?:\d+\.?\d*|\.\d+|inf)(?:[eE][-+]?\d+)?(?:[,:;].*)?$", re.IGNORECASE)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and negative-number values (``--init -1,1``) taken as typed.
+
+    argparse treats every token starting with '-' as an option unless it looks like a negative number,
+    and its test (``-1``, ``-0.5``) misses lists (``-1,1``) and exponents; no option of gandynamics looks
+    like a number, so a wider test is safe for every command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = NEGATIVE_NUMBER
+
     def error(self, message):  # one line, exit status 2 (argparse's own convention too)
         sys.stderr.write(f"gandynamics: error: {message}\n")
         raise SystemExit(2)
@@ -64,20 +87,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """gandynamics' own notices as one line; nothing else reaches the terminal."""
+    if issubclass(category, GandynamicsWarning):
+        sys.stderr.write(f"gandynamics: warning: {message}\n")
+
+
+def _run(argv) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    return int(args.run(args) or 0)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe: send the rest of stdout to /dev/null, so that the interpreter's final flush
+    does not raise again (Python docs, "Note on SIGPIPE")."""
     try:
-        return int(args.run(args) or 0)
-    except GandynamicsError as exc:
-        sys.stderr.write(f"gandynamics: error: {exc}\n")
-        return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("gandynamics: interrupted\n")
-        return 130
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout without a file descriptor
+        pass
+
+
+def main(argv=None) -> int:
+    """Run one command; returns the exit status (0 ok, 1 refuted/failed check, 2 bad input, 3 undecided,
+    130 interrupted, 141 output pipe closed)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("always", GandynamicsWarning)
+        warnings.showwarning = _show_warning
+        try:
+            try:
+                code = _run(argv)
+            finally:
+                sys.stdout.flush()
+            return code
+        except GandynamicsError as exc:
+            sys.stderr.write(f"gandynamics: error: {exc}\n")
+            return 2
+        except KeyboardInterrupt:
+            sys.stderr.write("gandynamics: interrupted\n")
+            return 130
+        except BrokenPipeError:
+            _silence_stdout()
+            return 141
+        except MemoryError:
+            sys.stderr.write("gandynamics: error: out of memory; ask for less (fewer steps, points or parameters) "
+                             "or set GANDYNAMICS_MEMORY_LIMIT below the memory this machine has\n")
+            return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

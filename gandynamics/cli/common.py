@@ -53,17 +53,10 @@ def parse_reg(spec: str):
 
 
 def parse_vector(text: str, n: int, what: str, names=None) -> np.ndarray:
-    """``"1,2.5"`` -> array of length n (finite), or a one-line error."""
-    try:
-        vals = [float(t) for t in text.split(",")]
-    except ValueError:
-        raise GandynamicsError(f"{what} must be {n} comma-separated numbers, got {text!r}") from None
-    if len(vals) != n:
-        hint = f" ({', '.join(names)})" if names else ""
-        raise GandynamicsError(f"{what} must have {n} entries{hint}, got {len(vals)}")
-    if not all(math.isfinite(v) for v in vals):
-        raise GandynamicsError(f"{what} must be finite, got {text!r}")
-    return np.array(vals)
+    """``"1,2.5"`` (or ``"(1,2.5)"``) -> array of length n (finite), or a one-line error
+    (:func:`gandynamics.validate.vector`)."""
+    from ..validate import vector
+    return vector(text, what, n, names)
 
 
 def build_field(args):

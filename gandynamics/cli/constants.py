@@ -26,9 +26,8 @@ def number(text, what, positive=False, integer=False):
     if positive and not v > 0:
         raise GandynamicsError(f"{what} must be > 0, got {text!r}")
     if integer:
-        if not v.is_integer() or v < 1:
-            raise GandynamicsError(f"{what} must be a whole number >= 1, got {text!r}")
-        return int(v)
+        from ..validate import whole
+        return whole(text, what)
     return v
 
 

@@ -3,7 +3,6 @@ over :func:`gandynamics.plotting.phase_portrait` and :func:`gandynamics.simulate
 
 from __future__ import annotations
 
-from pathlib import Path
 
 
 def add_parser(sub):
@@ -19,11 +18,11 @@ def add_parser(sub):
                    help="comma-separated methods (gd, altgd, eg, eftp, ogda, momentum, flow); default gd")
     p.add_argument("--init", action="append", default=[], metavar="v1,v2,...",
                    help="a start point (all parameters), repeatable; default: the equilibrium + 1 in the plane")
-    p.add_argument("--steps", type=int, default=500, help="iterations per trajectory (default 500)")
-    p.add_argument("--step", type=float, default=0.2, help="step size h (default 0.2)")
-    p.add_argument("--beta", type=float, default=None, help="momentum coefficient (method momentum)")
-    p.add_argument("--n-d", dest="n_d", type=int, default=None, help="discriminator steps per generator step (altgd)")
-    p.add_argument("--clip", type=float, default=None, metavar="C",
+    p.add_argument("--steps", default="500", metavar="K", help="iterations per trajectory (default 500)")
+    p.add_argument("--step", default="0.2", metavar="H", help="step size h (default 0.2)")
+    p.add_argument("--beta", default=None, metavar="B", help="momentum coefficient (method momentum; negative allowed)")
+    p.add_argument("--n-d", dest="n_d", default=None, metavar="N", help="discriminator steps per generator step (altgd)")
+    p.add_argument("--clip", default=None, metavar="C",
                    help="WGAN weight clipping |psi| <= C: projected updates and a shaded forbidden band")
     p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane")
     p.add_argument("--xlim", default="-2,2", metavar="LO,HI", help="x range (default -2,2; around the equilibrium)")
@@ -43,30 +42,35 @@ def add_parser(sub):
     return p
 
 
+def methods_list(args) -> list[str]:
+    return [m.strip() for m in args.methods.split(",") if m.strip()]
+
+
 def run(args) -> int:
     import numpy as np
     from ..errors import GandynamicsError
     from .common import build_field, parse_vector
-    out = Path(args.out)
-    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
-        raise GandynamicsError(f"--out must end in .png, .pdf or .svg, got {args.out!r}")
-    if not out.parent.exists():
-        raise GandynamicsError(f"the folder of --out does not exist: {str(out.parent)!r}")
-    if args.steps < 1:
-        raise GandynamicsError(f"--steps must be >= 1, got {args.steps}")
+    from ..io import atomic_savefig, check_output_path
+    from ..validate import positive, whole
+    out = check_output_path(args.out, "--out", (".png", ".pdf", ".svg"))  # before any computation
+    args.steps = whole(args.steps, "--steps")
+    args.step = positive(args.step, "--step")
+    if args.n_d is not None:
+        args.n_d = whole(args.n_d, "--n-d")
+    if args.clip is not None:
+        args.clip = positive(args.clip, "--clip")
+    if args.beta is not None:
+        from ..validate import finite
+        args.beta = finite(args.beta, "--beta")
     anim_out = None
     if args.animate is not None:  # check the animation's path (and ffmpeg) before computing anything
         import matplotlib.animation as mpl_anim
-        anim_out = Path(args.animate)
-        if anim_out.suffix.lower() not in (".gif", ".mp4"):
-            raise GandynamicsError(f"--animate must end in .gif or .mp4, got {args.animate!r}")
-        if not anim_out.parent.exists():
-            raise GandynamicsError(f"the folder of --animate does not exist: {str(anim_out.parent)!r}")
+        anim_out = check_output_path(args.animate, "--animate", (".gif", ".mp4"))
         if anim_out.suffix.lower() == ".mp4" and not mpl_anim.writers.is_available("ffmpeg"):
             raise GandynamicsError("--animate FILE.mp4 needs ffmpeg, which was not found on PATH; install ffmpeg "
                                    "or write a .gif")
-        if args.frames < 2 or args.fps < 1:
-            raise GandynamicsError(f"--frames must be >= 2 and --fps >= 1, got {args.frames} and {args.fps}")
+        args.frames = whole(args.frames, "--frames", lo=2)
+        args.fps = whole(args.fps, "--fps")
     fld, hyper = build_field(args)
     plane = None
     if args.plane:
@@ -81,6 +85,9 @@ def run(args) -> int:
     i, j = fld.names.index(names[0]), fld.names.index(names[1])
     xl = parse_vector(args.xlim, 2, "--xlim")
     yl = parse_vector(args.ylim, 2, "--ylim")
+    from ..limits import check_array
+    check_array((len(args.init) or 1, len(methods_list(args)), args.steps + 1, fld.n),
+                "the trajectories of the portrait")
     if not (xl[0] < xl[1] and yl[0] < yl[1]):
         raise GandynamicsError("--xlim and --ylim must be LO,HI with LO < HI")
     xlim, ylim = tuple(xl + center[i]), tuple(yl + center[j])
@@ -100,8 +107,6 @@ def run(args) -> int:
     for m in methods:
         kw = {}
         if args.clip is not None:
-            if not args.clip > 0:
-                raise GandynamicsError(f"--clip must be > 0, got {args.clip}")
             kw["box"] = {fld.names[k]: (-args.clip, args.clip) for k in range(fld.n_theta, fld.n)}
         if args.n_d is not None and m == "altgd":
             kw["n_d"] = args.n_d
@@ -120,8 +125,13 @@ def run(args) -> int:
         phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=not args.arrows,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
                        clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step), ax=ax)
-        fig.savefig(out)
-        plt.close(fig)
+        try:
+            atomic_savefig(fig, out)
+        except OSError as exc:
+            from ..io import describe_oserror
+            raise GandynamicsError(describe_oserror(exc, out)) from None
+        finally:
+            plt.close(fig)
     print(f"wrote {out}")
     if anim_out is not None:
         from ..plotting import animate, save_animation

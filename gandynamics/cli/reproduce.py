@@ -17,7 +17,9 @@ def add_parser(sub):
         epilog="examples: gandynamics reproduce;  gandynamics reproduce --list;  gandynamics reproduce m18-fig2 --out /tmp/f")
     p.add_argument("names", nargs="*", metavar="NAME", help="figures to regenerate (default: all; see --list)")
     p.add_argument("--list", action="store_true", help="list the figures and exit")
-    p.add_argument("--out", default="figures", metavar="DIR", help="output folder (default: figures)")
+    p.add_argument("--out", default="figures", metavar="DIR",
+                   help="output folder (default: figures); created if missing. Files in it are replaced only when "
+                        "gandynamics wrote them; an existing file (not a folder) is refused before any work")
     p.add_argument("--pdf", action="store_true", help="also write PDF files")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="studies run in N processes at once (default: one per CPU; 1 = in this process)")
@@ -39,9 +41,16 @@ def run(args) -> int:
     unknown = [n for n in args.names if n not in reg]
     if unknown:
         raise GandynamicsError(f"unknown figure(s) {', '.join(unknown)}; accepted: {', '.join(reg)} (see --list)")
+    reproduce.check_out(args.out, args.names or list(reg))  # before any work: a folder, nothing foreign replaced
     from tqdm import tqdm
     bar = lambda it, total=None: tqdm(it, total=total, desc="reproduce", unit="figure", file=sys.stderr, leave=True)
-    results = reproduce.run(args.names or None, out=args.out, pdf=args.pdf, progress=bar, jobs=args.jobs)
+    try:
+        results = reproduce.run(args.names or None, out=args.out, pdf=args.pdf, progress=bar, jobs=args.jobs)
+    except KeyboardInterrupt as exc:
+        kept = [r.name for r in getattr(exc, "finished", [])]
+        sys.stderr.write(f"gandynamics: interrupted; queued studies cancelled, kept {len(kept)} finished"
+                         + (f" ({', '.join(kept)})" if kept else "") + f" in {args.out}/\n")
+        return 130
     for res in results:
         _print_result(res)
     total = sum(len(r.checks) for r in results)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import math
-
 from ..errors import GandynamicsError
 
 
@@ -86,13 +84,8 @@ def parse_step(text):
 
 
 def parse_steps(text) -> int:
-    try:
-        f = float(text)
-    except (TypeError, ValueError):
-        raise GandynamicsError(f"--steps must be a whole number >= 1, got {text!r}") from None
-    if not math.isfinite(f) or not f.is_integer() or f < 1:
-        raise GandynamicsError(f"--steps must be a whole number >= 1, got {text!r}")
-    return int(f)
+    from ..validate import whole
+    return whole(text, "--steps")
 
 
 def add_parser(sub):
@@ -119,9 +112,16 @@ def run(args) -> int:
 
     from ..simulate import simulate
     from .common import build_field, dumps, parse_vector
+    if args.csv:
+        from ..io import check_output_path
+        check_output_path(args.csv, "--csv")  # before any computation
     fld, hyper = build_field(args)
     z0 = parse_vector(args.init, fld.n, "--init", fld.names) if args.init else np.ones(fld.n)
     steps = parse_steps(args.steps)
+    from ..limits import check_array
+    from ..validate import whole
+    every = whole(args.record_every, "--record-every")
+    check_array((steps // every + 2, fld.n + 2), "the recorded states (--steps / --record-every)")
     step = parse_step(args.step)
     if step is None:
         raise GandynamicsError("--step is required: h or h_G,h_D")

@@ -49,11 +49,29 @@ def _random_inits(spec, n, seed):
         lo, hi = float(parts[1]), float(parts[2])
         if not count.is_integer() or count < 1 or not lo <= hi or not np.isfinite([lo, hi]).all():
             raise ValueError
-        s = int(seed)
     except ValueError:
-        raise GandynamicsError(f"malformed --random-inits {spec!r} (or --seed {seed!r}); expected N:LO:HI with N >= 1, "
-                               "LO <= HI, and a whole-number seed") from None
+        raise GandynamicsError(f"malformed --random-inits {spec!r}; expected N:LO:HI with N a whole number >= 1 "
+                               "and finite LO <= HI") from None
+    from ..limits import check_array
+    from ..validate import whole
+    s = whole(seed, "--seed", lo=0)
+    check_array((count, n), f"--random-inits {spec}")
     return np.random.default_rng(s).uniform(lo, hi, (int(count), n))
+
+
+def _check_rows(args, grid, fld, n_methods) -> None:
+    """The table's size before anything is run: rows = methods x inits x grid points (product) and about
+    2n + 12 columns of float64."""
+    import math
+    from ..limits import check_array
+    try:
+        n_random = float(args.random_inits.split(":")[0]) if args.random_inits else 0.0
+    except ValueError:
+        n_random = 0.0  # malformed: refused with its format by _random_inits
+    n_init = max(1.0, len(args.init) + n_random)
+    sizes = [len(v) for v in grid.values()]
+    points = (max(sizes) if sizes else 1) if args.zip else math.prod(sizes)
+    check_array((n_methods * n_init * points, 2 * fld.n + 12), "the sweep's table")
 
 
 def run(args) -> int:
@@ -64,9 +82,11 @@ def run(args) -> int:
     from ..simulate import grid_axis, sweep
     from .common import build_field, parse_vector
     from .simulate import _float, method_options, parse_step, parse_steps
+    from ..io import check_output_path
     out = args.out
-    if not any(out.endswith(ext) for ext in (".csv", ".npz", ".json")):
-        raise GandynamicsError(f"--out {out!r}: the extension must be .csv, .npz or .json")
+    check_output_path(out, "--out", (".csv", ".npz", ".json"))  # before any computation
+    from ..validate import whole
+    whole(args.seed, "--seed", lo=0)
     fld, hyper = build_field(args)
     methods = []
     for m in args.method or []:
@@ -79,6 +99,7 @@ def run(args) -> int:
         if name in grid:
             raise GandynamicsError(f"grid axis {name!r} given twice")
         grid[name] = vals
+    _check_rows(args, grid, fld, len(methods))
     inits = [parse_vector(v, fld.n, "--init", fld.names) for v in args.init]
     if args.random_inits:
         inits += list(_random_inits(args.random_inits, fld.n, args.seed))

@@ -52,19 +52,16 @@ def register(name: str, factory: Callable, description: str, source: str) -> Gam
     return spec
 
 
-def _coerce(default, value, key, game):
+def _coerce(default, value, key, game, kind=None):
+    """A ``--param`` value (text) converted like the parameter's default (:func:`gandynamics.validate.like_default`:
+    booleans ``true``/``false``, whole numbers, numbers, vectors ``v1,v2,...``), or by the factory's declared
+    ``param_kinds`` (``"matrix"``: a number or rows ``a,b;c,d``)."""
+    from ..validate import like_default, matrix
+    if kind == "matrix":
+        m = matrix(value, f"{game}: parameter {key}")
+        return float(m[0, 0]) if m.shape == (1, 1) else m
     if isinstance(value, str):
-        try:
-            if isinstance(default, bool):
-                return value.lower() in ("1", "true", "yes")
-            if isinstance(default, int):
-                return int(value)
-            if isinstance(default, float):
-                return float(value)
-            if isinstance(default, (tuple, list)):
-                return tuple(float(v) for v in value.split(",") if v)
-        except ValueError:
-            raise GandynamicsError(f"{game}: parameter {key} must be like {default!r}, got {value!r}") from None
+        return like_default(default, value, f"{game}: parameter {key}")
     return value
 
 
@@ -77,7 +74,8 @@ def make_game(name: str, loss: str | None = None, **params):
     if unknown:
         acc = ", ".join(f"{k}={v}" for k, v in spec.params.items()) or "none"
         raise GandynamicsError(f"{name}: unknown parameter(s) {', '.join(sorted(unknown))}; accepted: {acc}")
-    kwargs = {k: _coerce(spec.params[k], v, k, name) for k, v in params.items()}
+    kinds = getattr(spec.factory, "param_kinds", {})
+    kwargs = {k: _coerce(spec.params[k], v, k, name, kinds.get(k)) for k, v in params.items()}
     if loss is not None:
         if not spec.takes_loss:
             raise GandynamicsError(f"{name} is not a GAN and takes no --loss")

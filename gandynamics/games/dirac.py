@@ -11,8 +11,8 @@ from __future__ import annotations
 import sympy as sp
 
 from ..distributions import Atoms
-from ..errors import GandynamicsError
-from ..game import GAN
+from ..validate import whole
+from ..game import GAN, check_game_size
 
 __all__ = ["dirac", "dirac_nd"]
 
@@ -28,11 +28,11 @@ def dirac_nd(d: int = 2, loss="standard") -> GAN:
     """The Dirac-GAN in ``d`` dimensions: ``p_theta = delta_theta``, ``theta in R^d``,
     ``D_psi(x) = psi . x``, data ``delta_0``; state ``(theta_1..theta_d, psi_1..psi_d)``, equilibrium 0.
     At 0 the Jacobian is ``[[0, -f'(0) I], [f'(0) I, 0]]`` (eigenvalues ``± f'(0) i``, each d times)."""
-    if not isinstance(d, int) or d < 1:
-        raise GandynamicsError(f"dirac-nd: d must be a whole number >= 1, got {d!r}")
+    d = whole(d, "dirac-nd: d")
+    check_game_size(2 * d, "dirac-nd")
     theta = sp.symbols(f"theta1:{d + 1}", real=True)
     psi = sp.symbols(f"psi1:{d + 1}", real=True)
     x = sp.symbols(f"x1:{d + 1}", real=True)
-    D = sum(p * xi for p, xi in zip(psi, x))
+    D = sp.Add(*[p * xi for p, xi in zip(psi, x)])
     return GAN(theta=theta, psi=psi, x=x, discriminator=D, real=Atoms([[0] * d]), fake=Atoms([list(theta)]),
                loss=loss, equilibrium=(0,) * (2 * d), name="dirac-nd")

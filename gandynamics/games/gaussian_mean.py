@@ -24,6 +24,7 @@ import sympy as sp
 
 from ..distributions import Normal, Pushforward
 from ..errors import GandynamicsError
+from ..validate import whole
 from ..game import GAN
 
 __all__ = ["gaussian_mean"]
@@ -46,8 +47,7 @@ def gaussian_mean(v: tuple = (3.0, 4.0), order: int = 2, loss="wgan") -> GAN:
     d = len(v)
     if d < 1:
         raise GandynamicsError("gaussian-mean: v needs at least one entry")
-    if not isinstance(order, int) or order < 1:
-        raise GandynamicsError(f"gaussian-mean: order must be a whole number >= 1, got {order!r}")
+    order = whole(order, "gaussian-mean: order")
     theta = sp.symbols(f"theta1:{d + 1}", real=True)
     w = sp.symbols(f"w1:{d + 1}", real=True)
     x = sp.symbols(f"x1:{d + 1}", real=True)

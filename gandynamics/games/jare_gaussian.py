@@ -35,7 +35,8 @@ import sympy as sp
 
 from ..distributions import Normal, Pushforward
 from ..errors import GandynamicsError
-from ..game import GAN
+from ..validate import whole
+from ..game import GAN, check_game_size
 
 __all__ = ["jare_gaussian"]
 
@@ -59,8 +60,8 @@ def jare_gaussian(n: int = 2, v: tuple = _DEFAULT_V, sigma: float = 0.7, order: 
     loss : str
         ``"standard"`` (default), ``"non-saturating"`` or ``"wgan"``.
     """
-    if not isinstance(n, int) or n < 1:
-        raise GandynamicsError(f"jare-gaussian: n must be a whole number >= 1, got {n!r}")
+    n = whole(n, "jare-gaussian: n")
+    check_game_size(2 * n, "jare-gaussian")
     v = tuple(float(c) for c in (v if isinstance(v, (tuple, list)) else (v,)))
     if len(v) != n:
         if v == _DEFAULT_V:
@@ -69,8 +70,7 @@ def jare_gaussian(n: int = 2, v: tuple = _DEFAULT_V, sigma: float = 0.7, order: 
             raise GandynamicsError(f"jare-gaussian: v has {len(v)} entries but n = {n}")
     if not float(sigma) > 0:
         raise GandynamicsError(f"jare-gaussian: sigma must be > 0, got {sigma!r}")
-    if not isinstance(order, int) or order < 1:
-        raise GandynamicsError(f"jare-gaussian: order must be a whole number >= 1, got {order!r}")
+    order = whole(order, "jare-gaussian: order")
     phi = sp.symbols(f"phi1:{n + 1}", real=True)
     theta = sp.symbols(f"theta1:{n + 1}", real=True)
     x = sp.symbols(f"x1:{n + 1}", real=True)

@@ -30,6 +30,7 @@ import sympy as sp
 
 from ..distributions import Normal, Pushforward
 from ..errors import GandynamicsError
+from ..validate import whole
 from ..game import GAN
 
 __all__ = ["lq_wgan"]
@@ -50,8 +51,7 @@ def lq_wgan(m: float = 0.0, s: float = 1.0, order: int = 3, loss="wgan") -> GAN:
     """
     if not float(s) > 0:
         raise GandynamicsError(f"lq-wgan: s must be > 0, got {s!r}")
-    if not isinstance(order, int) or order < 1:
-        raise GandynamicsError(f"lq-wgan: order must be a whole number >= 1, got {order!r}")
+    order = whole(order, "lq-wgan: order")
     a, b, w1, w2, x = sp.symbols("a b w1 w2 x", real=True)
     M = sp.Symbol("m", real=True)
     S = sp.Symbol("s", positive=True)  # sqrt(s^2) = s in the quadrature map

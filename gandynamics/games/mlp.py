@@ -30,6 +30,7 @@ import sympy as sp
 
 from ..distributions import Atoms, Pushforward
 from ..errors import GandynamicsError
+from ..validate import whole
 from ..game import GAN
 
 __all__ = ["mlp", "mlp_equilibrium"]
@@ -73,8 +74,7 @@ def mlp(k: int = 4, dim: int = 1, bias: bool = False, loss="standard") -> GAN:
     loss : str
         ``"standard"`` (default), ``"non-saturating"`` or ``"wgan"``.
     """
-    if not isinstance(k, int) or k < 1:
-        raise GandynamicsError(f"mlp: k must be a whole number >= 1, got {k!r}")
+    k = whole(k, "mlp: k")
     if dim not in (1, 2):
         raise GandynamicsError(f"mlp: dim must be 1 or 2, got {dim!r}")
     if dim == 1:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..distributions import Pushforward, Uniform
-from ..errors import GandynamicsError
+from ..validate import whole
 from ..game import GAN
 
 __all__ = ["nk_scale"]
@@ -49,8 +49,7 @@ def nk_scale(order: int = 5, loss="standard") -> GAN:
     loss : str
         ``"standard"`` (default), ``"wgan"`` (NK17's limit-cycle example) or ``"non-saturating"``.
     """
-    if not isinstance(order, int) or order < 1:
-        raise GandynamicsError(f"nk-scale: order must be a whole number >= 1, got {order!r}")
+    order = whole(order, "nk-scale: order")
     a, w, x = sp.symbols("a w x", real=True)
     latent = Uniform(-1, 1, order=order)
     fake = Pushforward(latent, lambda z: (a * z,), label="a z")

@@ -163,8 +163,7 @@ def _match(a, b) -> float:
           "docs/mathematics.md §1.10 (Dirac-GAN summary table), §2.3, §3.2, §4.5, §5.5, §6", order=1)
 def study(ctx):
     rows = spectra_rows()
-    (ctx.out / "spectra.md").parent.mkdir(parents=True, exist_ok=True)
-    (ctx.out / "spectra.md").write_text(markdown(rows))
+    ctx.write_text("spectra.md", markdown(rows))
     ctx.param(games="every registered game except " + ", ".join(SKIP), regularizers="none and every registered one",
               strengths="defaults", instance_noise_order="3 (1-D data) / 2 (multi-D data)")
     ctx.note(f"Table: [spectra.md](spectra.md) ({len(rows)} rows).")

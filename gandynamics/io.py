@@ -1,0 +1,167 @@
+"""Writing files so that no result is ever lost: atomic replacement and output paths checked up front.
+
+Every file gandynamics writes (tables, trajectories, figures, JSON, the gallery README) goes through
+:func:`atomic_open` (or its shorthands): the content is written to a temporary file beside the target,
+flushed and ``fsync``-ed, then renamed over the target with :func:`os.replace`, which is atomic on POSIX and
+Windows.  A write that fails half-way (disk full, file-size limit, an exception while formatting a row)
+removes the temporary file and leaves the previous file intact; a reader never sees half a file.
+
+:func:`check_output_path` validates an output path *before* any computation (the folder exists and is
+writable, the name is not a folder, the extension is one of those accepted), so that a long run never ends
+with "cannot write".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from .errors import GandynamicsError
+
+__all__ = ["atomic_open", "atomic_write_text", "atomic_write_bytes", "atomic_savefig", "check_output_path",
+           "check_output_dir"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_open(path, mode: str = "w", **kwargs):
+    """Open a temporary file beside ``path`` for writing; on normal exit it replaces ``path`` atomically.
+
+    Parameters
+    ----------
+    path : str or Path
+        The target.  Its folder must exist.
+    mode : {"w", "wb"}
+        Text or binary.
+    **kwargs
+        Passed to :func:`open` (``newline=""`` for CSV, ``encoding``).
+
+    The new file gets the permissions of the file it replaces (or ``0o666 & ~umask`` for a new one).
+    If the block raises, or flushing/syncing fails, the temporary file is removed, ``path`` is left as it
+    was, and the exception propagates.
+    """
+    if mode not in ("w", "wb"):
+        raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', got {mode!r}")
+    path = Path(path)
+    if "b" not in mode:
+        kwargs.setdefault("encoding", "utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
+                               suffix=".tmp")
+    try:
+        try:
+            st_mode = os.stat(path).st_mode & 0o7777
+        except OSError:
+            st_mode = 0o666 & ~_umask()
+        os.chmod(tmp, st_mode)
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            fd = None
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def atomic_write_text(path, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` atomically (see :func:`atomic_open`)."""
+    with atomic_open(path, "w", encoding=encoding) as fh:
+        fh.write(text)
+    return Path(path)
+
+
+def atomic_write_bytes(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_open`)."""
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
+    return Path(path)
+
+
+def atomic_savefig(fig, path, **kwargs) -> Path:
+    """``fig.savefig(path, **kwargs)`` through :func:`atomic_open` (the format is the file's extension)."""
+    path = Path(path)
+    kwargs.setdefault("format", path.suffix.lstrip(".").lower() or None)
+    with atomic_open(path, "wb") as fh:
+        fig.savefig(fh, **kwargs)
+    return path
+
+
+def _writable_dir(d: Path) -> bool:
+    return os.access(d, os.W_OK | os.X_OK)
+
+
+def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None = None) -> Path:
+    """Validate an output *file* path before any computation.
+
+    Accepted: a path whose folder exists and is writable, that is not itself a folder, and (when
+    ``suffixes`` is given, e.g. ``(".csv", ".npz", ".json")``) whose extension is one of them.  An existing
+    file is accepted (it will be replaced atomically).
+
+    Raises
+    ------
+    GandynamicsError
+        One line naming the problem and what is accepted.
+    """
+    if path is None or str(path).strip() == "":
+        raise GandynamicsError(f"{what} needs a file name")
+    p = Path(os.path.expanduser(str(path)))
+    if p.is_dir():
+        raise GandynamicsError(f"{what} {str(path)!r} is a folder; give a file name inside it")
+    if suffixes is not None:
+        suffixes = tuple(s.lower() for s in suffixes)
+        if p.suffix.lower() not in suffixes:
+            listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
+            raise GandynamicsError(f"{what} {str(path)!r}: the extension must be {listed}")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.exists():
+        raise GandynamicsError(f"{what} {str(path)!r}: the folder {str(parent)!r} does not exist")
+    if not parent.is_dir():
+        raise GandynamicsError(f"{what} {str(path)!r}: {str(parent)!r} is not a folder")
+    if not _writable_dir(parent):
+        raise GandynamicsError(f"{what} {str(path)!r}: the folder {str(parent)!r} is not writable")
+    if p.exists() and not os.access(p, os.W_OK) and not _writable_dir(parent):  # pragma: no cover
+        raise GandynamicsError(f"{what} {str(path)!r} cannot be replaced")
+    return p
+
+
+def check_output_dir(path, what: str = "--out") -> Path:
+    """Validate an output *folder* before any computation: an existing writable folder, or a path whose
+    nearest existing ancestor is a writable folder (the missing folders are created when writing).  An
+    existing *file* is refused."""
+    if path is None or str(path).strip() == "":
+        raise GandynamicsError(f"{what} needs a folder name")
+    p = Path(os.path.expanduser(str(path)))
+    if p.exists():
+        if not p.is_dir():
+            raise GandynamicsError(f"{what} {str(path)!r} is an existing file, not a folder; give a folder")
+        if not _writable_dir(p):
+            raise GandynamicsError(f"{what} {str(path)!r}: the folder is not writable")
+        return p
+    anc = p.absolute().parent
+    while not anc.exists():
+        anc = anc.parent
+    if not anc.is_dir():
+        raise GandynamicsError(f"{what} {str(path)!r}: {str(anc)!r} is a file, not a folder")
+    if not _writable_dir(anc):
+        raise GandynamicsError(f"{what} {str(path)!r}: cannot create it inside {str(anc)!r} (not writable)")
+    return p
+
+
+def describe_oserror(exc: OSError, path) -> str:
+    """One line for a failed write: ``cannot write 'x.csv': No space left on device``."""
+    reason = exc.strerror or (errno.errorcode.get(exc.errno, "") if exc.errno else "") or str(exc)
+    return f"cannot write {str(path)!r}: {reason} (the previous file, if any, is unchanged)"

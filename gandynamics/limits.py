@@ -1,0 +1,130 @@
+"""Size limits: estimate what a request will allocate *before* allocating it, and refuse what the machine
+cannot hold with the estimate and the limit.
+
+The limit is a fraction (:data:`MEMORY_FRACTION`, one half) of the physical memory (``os.sysconf``), or
+``$GANDYNAMICS_MEMORY_LIMIT`` (bytes, with an optional ``K``/``M``/``G``/``T`` suffix: ``8G``).
+
+Call sites estimate the bytes of the arrays they are about to create:
+
+>>> from gandynamics.limits import check_array
+>>> check_array((1_000_000, 2), "the recorded states")          # 16 MB: fine
+>>> check_array((10**12, 2), "the recorded states")             # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+gandynamics.errors.GandynamicsError: the recorded states would need 16 TB of memory (10^12 x 2 float64), more than the limit of ...
+
+and symbolic work is estimated by node counts (:func:`check_symbolic`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+from .errors import GandynamicsError
+
+__all__ = ["MEMORY_FRACTION", "physical_memory", "memory_limit", "format_bytes", "check_bytes", "check_array",
+           "array_bytes", "check_symbolic", "SYMBOLIC_NODE_BYTES"]
+
+#: the share of physical memory one request may use
+MEMORY_FRACTION = 0.5
+#: an estimate of the memory of one sympy expression node with its caches (measured: ~0.5-1.5 KB)
+SYMBOLIC_NODE_BYTES = 1024
+
+
+def physical_memory() -> int | None:
+    """Physical memory in bytes (``os.sysconf``), or None where the platform does not say."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - non-POSIX
+        return None
+
+
+def _parse_size(text: str) -> int | None:
+    t = text.strip().upper().rstrip("B")
+    mult = 1
+    for suffix, m in (("K", 2**10), ("M", 2**20), ("G", 2**30), ("T", 2**40)):
+        if t.endswith(suffix):
+            t, mult = t[:-1], m
+            break
+    try:
+        v = float(t) * mult
+    except ValueError:
+        return None
+    return int(v) if math.isfinite(v) and v > 0 else None
+
+
+def memory_limit() -> int:
+    """The most one request may allocate, in bytes: ``$GANDYNAMICS_MEMORY_LIMIT`` if set (``8G``,
+    ``500M``, bytes), else :data:`MEMORY_FRACTION` of the physical memory (4 GiB if unknown)."""
+    env = os.environ.get("GANDYNAMICS_MEMORY_LIMIT")
+    if env:
+        v = _parse_size(env)
+        if v is None:
+            raise GandynamicsError(f"GANDYNAMICS_MEMORY_LIMIT must be a size like 8G, 500M or 1000000, got {env!r}")
+        return v
+    phys = physical_memory()
+    return int(MEMORY_FRACTION * phys) if phys else 4 * 2**30
+
+
+def _limit_source() -> str:
+    if os.environ.get("GANDYNAMICS_MEMORY_LIMIT"):
+        return "GANDYNAMICS_MEMORY_LIMIT"
+    return f"{MEMORY_FRACTION:.0%} of the physical memory; set GANDYNAMICS_MEMORY_LIMIT to change it"
+
+
+def format_bytes(n: float) -> str:
+    """``1536`` -> ``"1.5 KB"`` (powers of 1000, like disk and memory sizes are usually quoted)."""
+    n = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB", "PB", "EB"):
+        if abs(n) < 1000 or unit == "EB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.3g} {unit}"
+        n /= 1000
+    return f"{n:.3g} EB"  # pragma: no cover
+
+
+def check_bytes(nbytes: float, what: str, detail: str = "") -> None:
+    """Refuse a request that would allocate ``nbytes`` when that exceeds :func:`memory_limit`.
+
+    Raises
+    ------
+    GandynamicsError
+        ``"<what> would need <estimate> of memory (<detail>), more than the limit of <limit> (<source>)"``.
+    """
+    limit = memory_limit()
+    if not (nbytes <= limit):  # NaN or inf estimates are refused too
+        det = f" ({detail})" if detail else ""
+        raise GandynamicsError(f"{what} would need {format_bytes(nbytes)} of memory{det}, more than the limit of "
+                               f"{format_bytes(limit)} ({_limit_source()})")
+
+
+def _count(n) -> str:
+    n = int(n)
+    if n >= 10**6 and n == 10 ** round(math.log10(n)):
+        return f"10^{round(math.log10(n))}"
+    return f"{n:,}".replace(",", "_") if n >= 10**6 else str(n)
+
+
+def array_bytes(shape, dtype=np.float64) -> float:
+    """Bytes of an array of this shape (a float, exact for any size: no overflow)."""
+    size = 1.0
+    for s in shape:
+        size *= float(s)
+    return size * np.dtype(dtype).itemsize
+
+
+def check_array(shape, what: str, dtype=np.float64, copies: float = 1.0) -> None:
+    """Refuse allocating ``copies`` arrays of ``shape`` and ``dtype`` beyond :func:`memory_limit`."""
+    shape = tuple(shape)
+    detail = " x ".join(_count(s) for s in shape) + f" {np.dtype(dtype).name}"
+    if copies != 1:
+        detail = f"{copies:g} x " + detail
+    check_bytes(copies * array_bytes(shape, dtype), what, detail)
+
+
+def check_symbolic(nodes: float, what: str) -> None:
+    """Refuse symbolic work of about ``nodes`` sympy expression nodes beyond :func:`memory_limit`
+    (:data:`SYMBOLIC_NODE_BYTES` each)."""
+    check_bytes(float(nodes) * SYMBOLIC_NODE_BYTES, what, f"about {_count(nodes)} symbolic terms")

@@ -1,0 +1,286 @@
+"""One validation vocabulary for the library and the command line.
+
+Every check on a value a user gave (a keyword of the Python API or an option of the CLI) goes through one
+of these functions, so that the same kind of value is accepted by the same rule and refused with the same
+sentence wherever it is given: ``--param gamma=-1`` and ``--reg r1:gamma=-1`` are one rule
+(:func:`strength`), ``--seed``, ``steps``, ``order`` and ``--workers`` are one rule (:func:`whole`).
+
+Each function takes the value (a Python object or the text typed on the command line) and ``what`` (how
+the user named it, e.g. ``"--steps"`` or ``"r1: gamma"``), returns the value converted, and otherwise raises
+:class:`~gandynamics.errors.GandynamicsError` with one line: what was wrong and what is accepted::
+
+    >>> whole("1e3", "--steps")
+    1000
+    >>> whole("2.5", "--steps")
+    Traceback (most recent call last):
+    ...
+    gandynamics.errors.GandynamicsError: --steps must be a whole number >= 1, got '2.5'
+
+Accepted spellings (text): numbers as Python's ``float`` reads them (``1e3``, ``-0.5``, ``inf`` where
+infinity is allowed); booleans ``true``/``false`` (any case); vectors ``v1,v2,...`` (optionally in
+parentheses or brackets: ``(1,2)``, ``[1,2]``); matrices ``a,b;c,d`` (rows separated by ``;``) or nested
+brackets ``[[a,b],[c,d]]``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Iterable
+
+import numpy as np
+
+from .errors import GandynamicsError
+
+__all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean", "field",
+           "vector", "matrix", "choice", "like_default", "describe_default"]
+
+
+def _got(value) -> str:
+    return repr(value.strip()) if isinstance(value, str) else repr(value)
+
+
+def _as_float(value, what: str, accepted: str) -> float:
+    """``value`` as a float (numbers, numpy scalars, text), refusing booleans, None and the rest."""
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return float(text)
+        except ValueError:
+            raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}") from None
+    if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0
+                                           and value.dtype.kind in "fiu"):
+        return float(value)
+    # sympy numbers and other objects that convert exactly
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}") from None
+    if isinstance(value, complex):  # pragma: no cover - float(complex) raises already
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    return f
+
+
+def whole(value, what: str, lo: int | None = 1, hi: int | None = None) -> int:
+    """A whole number in ``[lo, hi]`` (``1e3`` and ``3.0`` are whole; ``2.5``, ``inf``, ``true`` are not).
+
+    Raises
+    ------
+    GandynamicsError
+        ``"<what> must be a whole number >= <lo>, got <value>"`` (or ``between lo and hi``).
+    """
+    bounds = (f" between {lo} and {hi}" if lo is not None and hi is not None
+              else f" >= {lo}" if lo is not None else f" <= {hi}" if hi is not None else "")
+    accepted = f"a whole number{bounds}"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        v = int(value)
+    else:
+        f = _as_float(value, what, accepted)
+        if not math.isfinite(f) or not f.is_integer():
+            raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+        v = int(f)
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    return v
+
+
+def real(value, what: str, *, lo: float | None = None, hi: float | None = None, lo_open: bool = False,
+         hi_open: bool = False, allow_inf: bool = False) -> float:
+    """A real number, finite unless ``allow_inf``, in the interval given by ``lo``/``hi`` (closed unless
+    ``lo_open``/``hi_open``).  NaN is never accepted."""
+    parts = []
+    if lo is not None:
+        parts.append(f"{'>' if lo_open else '>='} {lo:g}")
+    if hi is not None:
+        parts.append(f"{'<' if hi_open else '<='} {hi:g}")
+    accepted = ("a number" if allow_inf else "a finite number") + (" " + " and ".join(parts) if parts else "")
+    if allow_inf:
+        accepted += " (inf allowed)"
+    f = _as_float(value, what, accepted)
+    if math.isnan(f) or (math.isinf(f) and not allow_inf):
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    if lo is not None and (f < lo or (lo_open and f == lo)):
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    if hi is not None and (f > hi or (hi_open and f == hi)):
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    return f
+
+
+def finite(value, what: str) -> float:
+    """A finite real number."""
+    return real(value, what)
+
+
+def positive(value, what: str, allow_inf: bool = False) -> float:
+    """A real number ``> 0`` (finite unless ``allow_inf``)."""
+    return real(value, what, lo=0.0, lo_open=True, allow_inf=allow_inf)
+
+
+def nonnegative(value, what: str) -> float:
+    """A finite real number ``>= 0``."""
+    return real(value, what, lo=0.0)
+
+
+def probability(value, what: str) -> float:
+    """A number in ``[0, 1]``."""
+    return real(value, what, lo=0.0, hi=1.0)
+
+
+def strength(value, what: str) -> float:
+    """A regularizer strength (gamma, sigma, eta, eps, ...): a finite number ``>= 0``.
+
+    The one rule for a strength however it is set: as a regularizer option (``--reg r1:gamma=0.3``,
+    ``R1(gamma=0.3)``) or as a hyperparameter value (``--param gamma=0.3``, ``params={"gamma": 0.3}``).
+    """
+    return real(value, what, lo=0.0)
+
+
+_TRUE, _FALSE = {"true"}, {"false"}
+
+
+def boolean(value, what: str) -> bool:
+    """``True``/``False`` (Python or numpy booleans) or the text ``true``/``false`` (any case)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, str):
+        t = value.strip().lower()
+        if t in _TRUE:
+            return True
+        if t in _FALSE:
+            return False
+    raise GandynamicsError(f"{what} must be true or false, got {_got(value)}")
+
+
+def _strip_brackets(text: str) -> str:
+    t = text.strip()
+    while len(t) >= 2 and (t[0], t[-1]) in (("(", ")"), ("[", "]")):
+        t = t[1:-1].strip()
+    return t
+
+
+def vector(value, what: str, n: int | None = None, names: Iterable[str] | None = None,
+           allow_inf: bool = False) -> np.ndarray:
+    """A vector of ``n`` finite numbers (any length if ``n`` is None): text ``v1,v2,...`` (optionally in
+    parentheses or brackets), or a sequence / array.  Returns a float array of shape ``(n,)``."""
+    names = list(names) if names is not None else None
+    count = f"{n} " if n is not None else ""
+    hint = f" ({', '.join(names)})" if names else ""
+    fmt = ",".join(f"v{i + 1}" for i in range(min(n, 3))) + (",..." if n > 3 else "") if n else "v1,v2,..."
+    accepted = f"{count}comma-separated numbers {fmt}{hint}"
+    if isinstance(value, str):
+        t = _strip_brackets(value)
+        items = [s for s in t.split(",")]
+        if t == "" or any(not s.strip() for s in items):
+            raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    else:
+        try:
+            arr = np.asarray(value, dtype=object)
+        except Exception:  # pragma: no cover - asarray(object) accepts nearly anything
+            raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}") from None
+        if arr.ndim == 0:
+            items = [arr.item()]
+        elif arr.ndim == 1:
+            items = list(arr)
+        else:
+            raise GandynamicsError(f"{what} must be {accepted}, got an array of shape {arr.shape}")
+    vals = []
+    for s in items:
+        try:
+            f = _as_float(s, what, accepted)
+        except GandynamicsError:
+            raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}") from None
+        if math.isnan(f) or (math.isinf(f) and not allow_inf):
+            raise GandynamicsError(f"{what} must be finite ({accepted}), got {_got(value)}")
+        vals.append(f)
+    if n is not None and len(vals) != n:
+        raise GandynamicsError(f"{what} must have {n} entries{hint}, got {len(vals)}: {_got(value)}")
+    return np.array(vals, dtype=float)
+
+
+def matrix(value, what: str) -> np.ndarray:
+    """A finite number or matrix: a number, text ``a,b;c,d`` (rows separated by ``;``), nested brackets
+    ``[[a,b],[c,d]]``, or a 2-D sequence / array.  Returns a float array of shape ``(m, n)`` (``(1, 1)`` for
+    a number)."""
+    accepted = "a finite number or a matrix (rows separated by ';', e.g. 1,0;0,2 or [[1,0],[0,2]])"
+    if isinstance(value, str):
+        t = value.strip()
+        if t.startswith("[[") or t.startswith("(("):
+            import ast
+            try:
+                value = ast.literal_eval(t)
+            except (ValueError, SyntaxError):
+                raise GandynamicsError(f"{what} must be {accepted}, got {_got(t)}") from None
+        else:
+            rows = [r for r in _strip_brackets(t).split(";")]
+            try:
+                out = [vector(r, what).tolist() if r.strip() else None for r in rows]
+            except GandynamicsError:
+                raise GandynamicsError(f"{what} must be {accepted}, got {_got(t)}") from None
+            if any(r is None for r in out) or len({len(r) for r in out}) != 1:
+                raise GandynamicsError(f"{what} must be {accepted}, got {_got(t)}")
+            return np.array(out, dtype=float)
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}") from None
+    if isinstance(value, (bool, np.bool_)) or arr.ndim > 2 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    return np.atleast_2d(arr)
+
+
+def choice(value, what: str, options: Iterable[str]) -> str:
+    """One of ``options`` (exact, after stripping spaces)."""
+    options = list(options)
+    if isinstance(value, str) and value.strip() in options:
+        return value.strip()
+    raise GandynamicsError(f"{what} must be one of {', '.join(options)}; got {_got(value)}")
+
+
+def describe_default(default) -> str:
+    """How a parameter with this default value is written on the command line."""
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "a whole number"
+    if isinstance(default, float):
+        return "a number"
+    if isinstance(default, (tuple, list)):
+        return f"{len(default)} comma-separated numbers v1,v2,..." if default else "comma-separated numbers"
+    return "a value"
+
+
+def like_default(default, value, what: str):
+    """Convert ``value`` (text from the command line, or a Python value) to the kind of ``default``.
+
+    ``bool`` -> :func:`boolean`; ``int`` -> :func:`whole` (no lower bound: the factory checks its own
+    range); ``float`` -> :func:`finite`; tuple/list -> :func:`vector` (of
+    any length: a game's dimension may change with another parameter); ``None`` or other defaults: the
+    value unchanged.
+    """
+    if isinstance(default, bool):
+        return boolean(value, what)
+    if isinstance(default, int):
+        return whole(value, what, lo=None)
+    if isinstance(default, float):
+        return finite(value, what)
+    if isinstance(default, (tuple, list)):
+        if isinstance(value, str):
+            return tuple(vector(value, what).tolist())
+        return value
+    return value
+
+
+def field(value, what: str):
+    """A :class:`~gandynamics.field.VectorField` (what every analysis takes); a Game or GAN is refused with
+    how to make one (``VectorField(game, [R1(gamma=0.3)])``)."""
+    from .field import VectorField
+    from .game import GAN, Game
+    if isinstance(value, VectorField):
+        return value
+    if isinstance(value, (Game, GAN)):
+        raise GandynamicsError(f"{what} takes a VectorField, got a {type(value).__name__}; build one with "
+                               f"VectorField(game, [regularizers...]), e.g. VectorField(game, [R1(gamma=0.3)])")
+    raise GandynamicsError(f"{what} takes a VectorField (VectorField(game, [regularizers...])), got "
+                           f"{type(value).__name__}")

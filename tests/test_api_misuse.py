@@ -1,0 +1,67 @@
+"""Python API misuse gets a GandynamicsError saying what is accepted (never an AttributeError from inside)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import R1, Game, GandynamicsError, VectorField, games
+
+x, y = sp.symbols("x y")
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: VectorField(None), "VectorField needs a Game or GAN as its first argument, got NoneType"),
+    (lambda: VectorField("dirac"), r"got str \(for the built-in game 'dirac': gandynamics.games.make_game"),
+    (lambda: VectorField(games.dirac(), R1()), r"must be a list of Regularizers, e.g. VectorField\(game, \[R1"),
+    (lambda: VectorField(games.dirac(), ["r1"]), "must be Regularizer objects"),
+    (lambda: VectorField(games.dirac(), "r1"), "must be a list of Regularizers"),
+    (lambda: Game([x], [y], None, x * y), "loss_g must be a sympy expression"),
+    (lambda: Game([x], [y], x * y, None), "loss_d must be a sympy expression"),
+    (lambda: Game([x], [y], x > 0, x), "must be a real-valued expression"),
+    (lambda: Game([x], [y], sp.I * x * y, -x * y), "complex-valued"),
+    (lambda: Game(5, [y], x, y), "theta must be a sympy Symbol or a sequence of Symbols"),
+    (lambda: Game([x], [y], x * y, -x * y, equilibrium=("a", 0)), "equilibrium must be comma-separated numbers"),
+    (lambda: games.bilinear(B="x"), "bilinear: B must be a finite number or a matrix"),
+    (lambda: games.dirac_nd(d=2.5), "dirac-nd: d must be a whole number >= 1"),
+])
+def test_misuse(call, match):
+    with pytest.raises(GandynamicsError, match=match):
+        call()
+
+
+def test_strength_rule_is_the_same_through_params():
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    for bad in (-1, "-1", float("nan"), "x"):
+        with pytest.raises(GandynamicsError, match=r"^r1: gamma must be a finite number >= 0"):
+            fld.param_vector({"gamma": bad})
+        with pytest.raises(GandynamicsError, match=r"^r1: gamma must be a finite number >= 0"):
+            R1(gamma=bad)
+
+
+def test_bilinear_accepts_a_matrix():
+    g = games.bilinear(B=[[1, 0], [0, 2]])
+    fld = VectorField(g)
+    # F = (B y, -B^T x): DF = [[0, B], [-B^T, 0]]
+    B = np.array([[1.0, 0.0], [0.0, 2.0]])
+    ref = np.block([[np.zeros((2, 2)), B], [-B.T, np.zeros((2, 2))]])
+    np.testing.assert_allclose(np.array(fld.DF.tolist(), dtype=float), ref, rtol=0, atol=0)
+    g2 = games.make_game("bilinear", B="1,0;0,2")
+    assert g2.params == g.params
+
+
+def test_spectrum_of_a_game_says_how_to_make_a_field():
+    from gandynamics import spectrum
+    with pytest.raises(GandynamicsError, match=r"spectrum takes a VectorField, got a GAN; build one with VectorField"):
+        spectrum(games.dirac())
+    with pytest.raises(GandynamicsError, match="spectrum takes a VectorField"):
+        spectrum(None)
+
+
+@pytest.mark.parametrize("text", ["(1,2)", "[1,2]", "1,2", " ( 1 , 2 ) "])
+def test_vector_parameters_accept_the_format_they_ask_for(text):
+    g = games.make_game("gaussian-mean", v=text)
+    assert len(g.params) == 4                 # theta in R^2, w in R^2
+    with pytest.raises(GandynamicsError, match=r"gaussian-mean: parameter v must be comma-separated numbers v1,v2"):
+        games.make_game("gaussian-mean", v="(1,x)")

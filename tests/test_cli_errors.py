@@ -1,0 +1,173 @@
+"""Bad input, faults and habits at the command line: one line ``gandynamics: error: ...``, exit status 2,
+never a traceback; negative numbers as option values; closed pipes; no stray warnings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from gandynamics.cli import build_parser, main
+
+ENV = dict(os.environ, MPLBACKEND="Agg")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def one_line_error(code, err):
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gandynamics: error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+# ------------------------------------------------------------------------------- negative-number values
+neg_lists = st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=4).filter(
+    lambda v: v[0] < 0).map(lambda v: ",".join(repr(x) for x in v))
+
+
+@settings(max_examples=40, deadline=None)
+@given(neg_lists)
+def test_negative_numbers_are_values_as_typed(text):
+    p = build_parser()
+    assert p.parse_args(["simulate", "dirac", "--method", "gd", "--steps", "1", "--init", text]).init == text
+    assert p.parse_args(["analyze", "dirac", "--at", text]).at == text
+    a = p.parse_args(["portrait", "dirac", "--xlim", text, "--ylim", text, "--init", text, "--out", "x.png"])
+    assert a.xlim == text and a.ylim == text and a.init == [text]
+
+
+@pytest.mark.parametrize("tok", ["-1", "-0.5,0.5", "-3,3", "-1e-3,2", "-.5", "-inf,0", "-2:2:5", "-1E3"])
+def test_negative_number_tokens(tok):
+    a = build_parser().parse_args(["sweep", "dirac", "--method", "gd", "--steps", "1", "--init", tok, "--out", "t.csv"])
+    assert a.init == [tok]
+
+
+def test_options_are_still_options():
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["analyze", "dirac", "--at"])  # missing value: argparse's one-line error
+
+
+# ------------------------------------------------------------------------------- bad values, one line each
+@pytest.mark.parametrize("argv, match", [
+    (["sweep", "dirac", "--method", "gd", "--steps", "5", "--seed", "-5", "--out", "/tmp/x.csv"],
+     "--seed must be a whole number >= 0, got '-5'"),
+    (["analyze", "mlp", "--param", "bias=maybe"], "bias must be true or false, got 'maybe'"),
+    (["analyze", "dirac-nd", "--param", "d=2.5"], "d must be a whole number, got '2.5'"),
+    (["analyze", "dirac", "--reg", "r1:gamma=-1"], "r1: gamma must be a finite number >= 0, got '-1'"),
+    (["analyze", "dirac", "--reg", "r1", "--param", "gamma=-1"], "r1: gamma must be a finite number >= 0, got '-1'"),
+    (["analyze", "dirac", "--reg", "instance-noise:order=2.5"], "instance-noise: order must be a whole number"),
+    (["analyze", "bilinear", "--param", "B=1,2;3"], "B must be a finite number or a matrix"),
+    (["analyze", "dirac", "--at", "(1,2,3)"], "must have 2 entries"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "5", "--out", "/nonexistent-dir/x.csv"], "does not exist"),
+    (["simulate", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "--csv", "/nonexistent-dir/x.csv"],
+     "does not exist"),
+    (["portrait", "dirac", "--out", "/nonexistent-dir/x.png"], "does not exist"),
+    (["portrait", "dirac", "--steps", "0", "--out", "/tmp/x.png"], "--steps must be a whole number >= 1"),
+    (["reproduce", "--out", __file__], "is an existing file, not a folder"),
+])
+def test_bad_values(capsys, argv, match):
+    code, _, err = run(capsys, *argv)
+    assert match in one_line_error(code, err)
+
+
+def test_output_path_is_checked_before_any_computation(capsys, monkeypatch):
+    import gandynamics.cli.common as common
+
+    def boom(args):  # building the field is the first computation
+        raise AssertionError("computed before checking --out")
+    monkeypatch.setattr(common, "build_field", boom)
+    for argv in (["sweep", "dirac", "--method", "gd", "--steps", "30000000", "--out", "nodir/x.csv"],
+                 ["simulate", "dirac", "--method", "gd", "--steps", "5", "--csv", "nodir/x.csv"],
+                 ["portrait", "dirac", "--out", "nodir/x.png"]):
+        code, _, err = run(capsys, *argv)
+        assert "does not exist" in one_line_error(code, err)
+
+
+# ------------------------------------------------------------------------------- sizes
+@pytest.mark.parametrize("argv", [
+    ["analyze", "dirac-nd", "--param", "d=100000"],
+    ["analyze", "mlp", "--param", "k=100000"],
+    ["analyze", "jare-gaussian", "--param", "n=100000"],
+    ["analyze", "dirac", "--reg", "instance-noise:order=100000"],
+    ["analyze", "dirac", "--reg", "wgan-gp:order=1000000"],
+    ["sweep", "dirac", "--method", "gd", "--steps", "5", "--random-inits", "1e10:-1:1", "--out", "/tmp/x.csv"],
+])
+def test_sizes_refused_with_estimate_and_limit(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    line = one_line_error(code, err)
+    assert "would need" in line and "more than the limit of" in line
+
+
+# ------------------------------------------------------------------------------- user game files
+def test_user_game_file_faults(capsys, tmp_path):
+    f = tmp_path / "g.py"
+    f.write_text("import sys\n\ndef leaves():\n    sys.exit(3)\n\ndef raises(scale=1.0):\n    raise TypeError('no')\n")
+    code, _, err = run(capsys, "analyze", "--game", f"{f}:leaves")
+    assert f"{f}:4: the game file called sys.exit(3)" in one_line_error(code, err)
+    code, _, err = run(capsys, "analyze", "--game", f"{f}:raises")
+    assert f"{f}:7: TypeError: no" in one_line_error(code, err)
+    t = tmp_path / "g.txt"
+    t.write_text("x = 1\n")
+    code, _, err = run(capsys, "analyze", "--game", f"{t}:leaves")
+    assert "is not a Python file" in one_line_error(code, err)
+    top = tmp_path / "top.py"
+    top.write_text("import sys\nsys.exit(0)\n")
+    code, _, err = run(capsys, "analyze", "--game", f"{top}:make")
+    assert f"{top}:2: the game file called sys.exit(0)" in one_line_error(code, err)
+
+
+# ------------------------------------------------------------------------------- processes: pipes, warnings
+def _cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "gandynamics", *args], capture_output=True, text=True,
+                          env=ENV, timeout=600, **kw)
+
+
+def test_closed_pipe_is_quiet():
+    p1 = subprocess.Popen([sys.executable, "-m", "gandynamics", "list"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=ENV)
+    p1.stdout.readline()
+    p1.stdout.close()  # the reader goes away, as `| head -1` does
+    err = p1.stderr.read().decode()
+    p1.wait(timeout=120)
+    assert "BrokenPipeError" not in err and "Traceback" not in err and err == ""
+    assert p1.returncode in (0, 141)
+
+
+def test_no_warnings_reach_the_terminal():
+    r = _cli("sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "10", "--step", "0.1",
+             "--grid", "gamma=0:inf:3", "--out", "/tmp/gd_robust_x.csv")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == ["gandynamics: error: grid gamma: values must be finite, got '0:inf:3'"]
+
+
+def test_reproduce_refuses_foreign_readme(capsys, tmp_path):
+    (tmp_path / "README.md").write_text("my notes\n")
+    code, _, err = run(capsys, "reproduce", "spectra", "--out", str(tmp_path))
+    assert "README.md' exists and was not written by gandynamics" in one_line_error(code, err)
+    assert (tmp_path / "README.md").read_text() == "my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "1e12"],
+    ["sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "5", "--step", "0.1", "--grid", "gamma=0:1:100000",
+     "--grid", "step=0.1:0.2:100000", "--out", "/tmp/gd_robust_x.csv"],
+])
+def test_library_sized_requests_refused_before_running(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    line = one_line_error(code, err)
+    assert "would need" in line and "more than the limit of" in line
+
+
+def test_long_runs_without_recording_every_state_are_accepted_by_the_size_check():
+    from gandynamics.limits import check_array
+    check_array((10**9 // 10**6 + 2, 4), "the recorded states")   # --steps 1e9 --record-every 1e6
