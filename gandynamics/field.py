@@ -226,6 +226,11 @@ class VectorField:
             pass
         return text
 
+    @property
+    def generated_source(self) -> str:
+        """The generated module's source (``field``, ``jacobian``), cached on disk (see ``_base_source``)."""
+        return self._base_source
+
     def compiled(self, kernels: str = ""):
         """The imported generated module (``field``, ``jacobian`` and any appended kernels)."""
         cache = self.__dict__.setdefault("_modules", {})
