@@ -5,4 +5,7 @@ numbers it rests on as checks against closed forms of docs/mathematics.md or pre
 ``gandynamics reproduce`` or ``python studies/fig_*.py``.
 """
 
-from . import spectra_table, mescheder, nagarajan_kolter, nie_patel, asymmetric, rate_maps, bilinear_methods  # noqa: F401
+from . import asymmetric, bilinear_methods, mescheder, nagarajan_kolter, nie_patel, rate_maps, spectra_table
+
+#: the study modules, an explicit list (importing one registers its studies in :data:`gandynamics.studies.base.STUDIES`)
+STUDY_MODULES = [spectra_table, mescheder, nagarajan_kolter, nie_patel, asymmetric, rate_maps, bilinear_methods]
