@@ -70,7 +70,7 @@ from ..methods import METHODS
 
 __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate", "optimal_step",
            "largest_stable_step", "theoretical_bound", "theory_step", "Bound", "measured_rate", "start_point",
-           "RateRow", "rates"]
+           "RateRow", "rates", "sublinear_order", "RATE_ALIASES"]
 
 #: a step is stable when rho < 1 - STABLE_TOL (rho = 1 up to rounding, e.g. altgd on the bilinear game,
 #: is marginal, not stable)
@@ -178,7 +178,10 @@ def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: i
                              **_kw(m, {}, beta, n_g, n_d))
         if mult is not None:
             return float(np.max(np.abs(mult)))
-    return spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d))
+    rho = spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d))
+    if "period" in m.extra:  # a matrix per cycle of several steps (lookahead): the rate per step
+        rho = rho ** (1.0 / m.extra["period"](_kw(m, base, beta, n_g, n_d)))
+    return rho
 
 
 def _scale(A) -> float:
@@ -338,6 +341,21 @@ def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None
     K = steps if steps is not None else _steps_for(expected if expected is not None else 0.9)
     opts = _kw(m, base, float(beta), int(n_g), int(n_d))
     return simulate(fld, m.name, z0, K, h, params, record_every=1, equilibrium=equilibrium, **opts)
+
+
+def sublinear_order(fld, trajectory, params=None) -> float:
+    """The measured sublinear order of ``|F(z_k)|``: the least-squares slope of ``log |F(z_k)|`` against
+    ``log k`` over the recorded states with ``k`` in the second half ``[K/2, K]`` of the run (``k >= 1``,
+    ``|F| > 0``); ``-1`` is the ``O(1/k)`` of the EAG theorem (Yoon & Ryu 2021, Theorem 2).  NaN when fewer
+    than 3 states qualify."""
+    ks = np.asarray(trajectory.times, dtype=float)
+    K = float(trajectory.steps)
+    p = params if params is not None else trajectory.params
+    norms = np.array([np.linalg.norm(fld.eval_F(z, p)) for z in trajectory.states])
+    sel = (ks >= max(1.0, K / 2)) & (norms > 0) & np.isfinite(norms)
+    if sel.sum() < 3:
+        return math.nan
+    return float(np.polyfit(np.log(ks[sel]), np.log(norms[sel]), 1)[0])
 
 
 # --------------------------------------------------------------------------- the table

@@ -110,7 +110,7 @@ def codes(rules) -> tuple[dict, dict]:
     codes, groups, counters = {}, {}, {}
     for name, r in rules.items():
         groups[name] = r.group
-        if r.group != "dopri5":
+        if r.group != "dopri5" and r.step is not None:
             codes[name] = counters.get(r.group, 0)
             counters[r.group] = codes[name] + 1
     return codes, groups
@@ -143,7 +143,7 @@ def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAU
     posts = [r.post for r in rules.values() if r.post is not None]
     post_txt = "\n".join(_indent(rule_body(p)[0], 12) for p in posts) or " " * 12 + "pass"
     for group in ("discrete", "adaptive", "implicit"):
-        names = [nm for nm, g in groups.items() if g == group]
+        names = [nm for nm, g in groups.items() if g == group and rules[nm].step is not None]
         if not names:
             continue
         init, step = [], []

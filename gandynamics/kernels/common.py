@@ -70,3 +70,40 @@ def field_rows(Z, P, OUT):
             for i in range(NZ):
                 OUT[lo + b, i] = fb[i, b]
     return OUT
+
+
+@njit(cache=True)
+def _gk_solve(A, x, n):
+    """Solve ``A y = x`` in place (``x`` becomes ``y``; ``A`` is overwritten) by Gaussian elimination with
+    partial pivoting, for the leading ``n x n`` block.  Returns False when a pivot is zero or not finite
+    (singular system), True otherwise."""
+    for c in range(n):
+        p = c
+        best = abs(A[c, c])
+        for r in range(c + 1, n):
+            v = abs(A[r, c])
+            if v > best:
+                best = v
+                p = r
+        if not (best > 0.0) or best == math.inf:
+            return False
+        if p != c:
+            for j in range(n):
+                t = A[c, j]
+                A[c, j] = A[p, j]
+                A[p, j] = t
+            t = x[c]
+            x[c] = x[p]
+            x[p] = t
+        for r in range(c + 1, n):
+            f = A[r, c] / A[c, c]
+            if f != 0.0:
+                for j in range(c, n):
+                    A[r, j] -= f * A[c, j]
+                x[r] -= f * x[c]
+    for c in range(n - 1, -1, -1):
+        s = x[c]
+        for j in range(c + 1, n):
+            s -= A[c, j] * x[j]
+        x[c] = s / A[c, c]
+    return True

@@ -50,14 +50,19 @@ def _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive):
 
 
 @njit(cache=True, nogil=True)
-def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, BOUND, RECORD, REC, DIST, FINAL,
-             DIVAT, REASON):
+def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND, RECORD, REC, DIST,
+             FINAL, DIVAT, REASON):
     """After step k: freeze the columns that diverged (offending state to FINAL), record distances
-    (and states) when k is a recording step.  Returns the number of columns that died.  A column whose
-    ``code`` is already set (5: implicit solve failed) keeps it."""
+    (and states) when k is a recording step.  Returns the number of columns that died.  A live column
+    whose implicit solve failed (``ok[b]`` False) with a finite state dies with code 5; ``ok`` is reset."""
     n = NZ
     if nbad > 0:
         _gk_check(z, alive, n, BOUND, code)
+        for b in range(NB):
+            if not ok[b]:
+                if alive[b] and code[b] == 0:
+                    code[b] = 5
+                ok[b] = True
     else:
         for b in range(NB):
             code[b] = 0
@@ -180,8 +185,8 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
                     for b in range(NB):
                         la[i, b] = z[i, b]
             if R > 0 and REC_IDX[0] == 0:
-                _gk_post(zero, lo, m, zero, yes, zero, z, zs, hs, a1, a2, a3, a4, bb, alive, code, BOUND, RECORD,
-                         REC, DIST, FINAL, DIVAT, REASON)
+                _gk_post(zero, lo, m, zero, yes, zero, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
+                         RECORD, REC, DIST, FINAL, DIVAT, REASON)
                 ri = 1
         else:
             for b in range(m):
@@ -219,13 +224,8 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
             rec = ri < R and REC_IDX[ri] == k
             if nbad == 0 and not rec:
                 continue
-            nalive -= _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, BOUND, RECORD,
-                               REC, DIST, FINAL, DIVAT, REASON)
-            for b in range(NB):
-                if not ok[b]:
-                    if b < m and DIVAT[lo + b] == k:
-                        REASON[lo + b] = 5
-                    ok[b] = True
+            nalive -= _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
+                               RECORD, REC, DIST, FINAL, DIVAT, REASON)
             if rec:
                 ri += 1
             if nalive == 0:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ..errors import GandynamicsError
 from ..kernels import codes
-from . import altgd, eftp, eg, flow, gd, momentum, ogda
+from . import adam, altgd, eag, eftp, eg, flow, ftr, gd, lookahead, momentum, ogda, proximal, rmsprop
 from ._common import ORDERS
 from .base import Method, Option, Rule
 from .flow import SCHEMES
@@ -29,7 +29,7 @@ from .flow import SCHEMES
 __all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS"]
 
 #: the registry, in display order (adding a method: a module declaring METHOD, plus one entry here)
-_MODULES = [gd, altgd, eg, eftp, ogda, momentum, flow]
+_MODULES = [gd, altgd, eg, eftp, ogda, momentum, flow, proximal, eag, ftr, lookahead, adam, rmsprop]
 
 METHODS: dict[str, Method] = {mod.METHOD.name: mod.METHOD for mod in _MODULES}
 

@@ -166,6 +166,8 @@ class Method:
 
     def slots(self, fld, opts: dict) -> tuple[np.ndarray, np.ndarray, float]:
         """``(IOPT, FOPT, beta)`` of the kernels for the normalised options."""
+        if "slots_fn" in self.extra:
+            return self.extra["slots_fn"](fld, opts)
         iopt = np.zeros(len(IOPT_SLOTS), dtype=np.int64)
         fopt = np.zeros(len(FOPT_SLOTS))
         iopt[0] = fld.n_theta
