@@ -409,7 +409,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     from .spectrum import find_equilibrium
     for m in methods:
         _check_method(m)
-    p = fld._p(params)
+    p = fld.param_vector(params)
     pd = _pdict(fld, p)
     zstar, _ = find_equilibrium(fld, pd)
     reg = _as_region(region, fld, pd)

@@ -9,7 +9,7 @@ import math
 import numpy as np
 from numba import njit
 
-from gandynamics.kernels._names import NZ, field_block
+from gandynamics.kernels.stubs import NZ, field_block
 # <<< stub
 from gandynamics._numeric import sigmoid_v as _sigmoid_v  # noqa: F401  (used by the generated field_block)
 

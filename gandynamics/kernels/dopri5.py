@@ -18,7 +18,7 @@ import math
 import numpy as np
 from numba import njit
 
-from gandynamics.kernels._names import field
+from gandynamics.kernels.stubs import field
 
 _DP_A = np.zeros((7, 6))
 _DP_E = np.zeros(7)

@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numba import njit
 
-from gandynamics.kernels._names import NZ
+from gandynamics.kernels.stubs import NZ
 from gandynamics.kernels.common import NB, _gk_check
 # <<< stub
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ..kernels._names import field_block
+from ..kernels.stubs import field_block
 from ..kernels.common import NB, _gk_project
 from ..errors import GandynamicsError
 from .base import Method, Option, Rule

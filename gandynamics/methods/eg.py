@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels._names import field_block
+from ..kernels.stubs import field_block
 from ..kernels.common import NB, _gk_project
 from .base import Method, Rule
 

@@ -10,7 +10,7 @@ import math
 import numpy as np
 from scipy.linalg import expm
 
-from ..kernels._names import field_block
+from ..kernels.stubs import field_block
 from ..kernels.common import NB
 from .base import Method, Option, Rule
 from .tableaux import DOPRI5, RK4

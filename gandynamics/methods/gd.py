@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..kernels._names import field_block
+from ..kernels.stubs import field_block
 from ..kernels.common import NB, _gk_project
 from .base import Method, Rule
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels._names import field, jacobian
+from ..kernels.stubs import field, jacobian
 from ..kernels.common import NB, _gk_project, _gk_solve
 from .base import Method, Option, Rule
 
