@@ -106,20 +106,58 @@ def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code
 
 
 @njit(cache=True, nogil=True)
-def _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON):
-    """NaN for the recording steps never reached; FINAL for the columns still alive."""
-    for r2 in range(ri, DIST.shape[1]):
-        for b in range(m):
-            DIST[lo + b, r2] = math.nan
-            if RECORD:
-                for i in range(NZ):
-                    REC[lo + b, r2, i] = math.nan
+def _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON, LAST):
+    """FINAL for the columns still alive; when the run ends here (``LAST``), NaN for the recording steps
+    never reached."""
+    if LAST:
+        for r2 in range(ri, DIST.shape[1]):
+            for b in range(m):
+                DIST[lo + b, r2] = math.nan
+                if RECORD:
+                    for i in range(NZ):
+                        REC[lo + b, r2, i] = math.nan
     for b in range(m):
         if alive[b]:
             DIVAT[lo + b] = -1
             REASON[lo + b] = 0
             for i in range(NZ):
                 FINAL[lo + b, i] = z[i, b]
+
+
+@njit(cache=True, nogil=True)
+def _gk_resume(lo, m, K0, REC_IDX, STATE, DIVAT, z, a1, a2, a3, a4, la, zs, hs, bb, alive):
+    """Continue a run at step K0: the state of the live columns from STATE (frozen ones stay frozen);
+    returns the index of the first recording step after K0."""
+    for b in range(m):
+        alive[b] = DIVAT[lo + b] < 0
+        for i in range(NZ):
+            z[i, b] = STATE[lo + b, 0, i] if alive[b] else zs[i, b]
+            a1[i, b] = STATE[lo + b, 1, i] if alive[b] else 0.0
+            a2[i, b] = STATE[lo + b, 2, i] if alive[b] else 0.0
+            a3[i, b] = STATE[lo + b, 3, i] if alive[b] else 0.0
+            a4[i, b] = STATE[lo + b, 4, i] if alive[b] else 0.0
+            la[i, b] = STATE[lo + b, 5, i] if alive[b] else zs[i, b]
+            if not alive[b]:
+                hs[i, b] = 0.0
+        if not alive[b]:
+            bb[b] = 0.0
+    ri = 0
+    while ri < REC_IDX.shape[0] and REC_IDX[ri] <= K0:
+        ri += 1
+    return ri
+
+
+@njit(cache=True, nogil=True)
+def _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la):
+    """The block's state into STATE (to continue the run in a later call)."""
+    for b in range(m):
+        for i in range(NZ):
+            STATE[lo + b, 0, i] = z[i, b]
+            STATE[lo + b, 1, i] = a1[i, b]
+            STATE[lo + b, 2, i] = a2[i, b]
+            STATE[lo + b, 3, i] = a3[i, b]
+            STATE[lo + b, 4, i] = a4[i, b]
+            STATE[lo + b, 5, i] = la[i, b]
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})
@@ -189,21 +227,7 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
                          RECORD, REC, DIST, FINAL, DIVAT, REASON)
                 ri = 1
         else:
-            for b in range(m):
-                alive[b] = DIVAT[lo + b] < 0
-                for i in range(n):
-                    z[i, b] = STATE[lo + b, 0, i] if alive[b] else zs[i, b]
-                    a1[i, b] = STATE[lo + b, 1, i] if alive[b] else 0.0
-                    a2[i, b] = STATE[lo + b, 2, i] if alive[b] else 0.0
-                    a3[i, b] = STATE[lo + b, 3, i] if alive[b] else 0.0
-                    a4[i, b] = STATE[lo + b, 4, i] if alive[b] else 0.0
-                    la[i, b] = STATE[lo + b, 5, i] if alive[b] else zs[i, b]
-                    if not alive[b]:
-                        hs[i, b] = 0.0
-                if not alive[b]:
-                    bb[b] = 0.0
-            while ri < R and REC_IDX[ri] <= K0:
-                ri += 1
+            ri = _gk_resume(lo, m, K0, REC_IDX, STATE, DIVAT, z, a1, a2, a3, a4, la, zs, hs, bb, alive)
         nalive = 0
         for b in range(m):
             nalive += alive[b]
@@ -231,18 +255,5 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
             if nalive == 0:
                 break
         if STATE.shape[1] == 6:
-            for b in range(m):
-                for i in range(n):
-                    STATE[lo + b, 0, i] = z[i, b]
-                    STATE[lo + b, 1, i] = a1[i, b]
-                    STATE[lo + b, 2, i] = a2[i, b]
-                    STATE[lo + b, 3, i] = a3[i, b]
-                    STATE[lo + b, 4, i] = a4[i, b]
-                    STATE[lo + b, 5, i] = la[i, b]
-        if LAST:
-            _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON)
-        else:
-            for b in range(m):
-                if alive[b]:
-                    for i in range(n):
-                        FINAL[lo + b, i] = z[i, b]
+            _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la)
+        _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON, LAST)
