@@ -85,4 +85,5 @@ def test_list(capsys):
     d = json.loads(out)
     assert {"dirac", "dirac-nd", "bilinear"} <= {g["name"] for g in d["games"]}
     assert [r["name"] for r in d["regularizers"]] == ["r1", "r2", "wgan-gp", "instance-noise", "consensus",
-                                                     "nagarajan-kolter", "jare", "tikhonov", "asymmetric"]
+                                                     "nagarajan-kolter", "jare", "tikhonov", "asymmetric", "sga"]
+    assert [m["name"] for m in d["methods"]][:7] == ["gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow"]

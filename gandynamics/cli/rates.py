@@ -61,7 +61,9 @@ def run(args) -> int:
         raise GandynamicsError("--methods needs at least one method")
     bad = [m for m in methods if m not in RATE_METHODS]
     if bad:
-        raise GandynamicsError(f"unknown method(s) {', '.join(bad)}; accepted: {', '.join(RATE_METHODS)}")
+        from ..methods import METHODS
+        why = "".join(f" ({m} has no iteration matrix: {METHODS[m].no_matrix})" for m in bad if m in METHODS)
+        raise GandynamicsError(f"unknown method(s) {', '.join(bad)}{why}; accepted: {', '.join(RATE_METHODS)}")
     step = "optimal"
     if args.step is not None:
         step = number(args.step, "--step", positive=True)
