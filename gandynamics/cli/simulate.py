@@ -142,9 +142,18 @@ def run(args) -> int:
             tr.to_csv(args.csv)
         except OSError as exc:
             raise GandynamicsError(f"cannot write {args.csv!r}: {exc.strerror}") from None
+    order = None
+    from ..methods import get_method
+    m = get_method(tr.method)
+    if "theory_order" in m.extra:  # time-varying methods with a sublinear guarantee on |F(z_k)| (eag)
+        from ..analysis.rates import sublinear_order
+        order = {"measured": sublinear_order(fld, tr), "theorem": m.extra["theory_order"],
+                 "fit": "least-squares slope of log|F(z_k)| against log k over [K/2, K]"}
     if args.json:
         d = tr.to_dict(states=True)
         d["game"] = fld.name
+        if order is not None:
+            d["order_of_F"] = order
         print(dumps(d))
         return 0
     names = ", ".join(fld.names)
@@ -156,6 +165,9 @@ def run(args) -> int:
     print(f"final ({names}) = ({', '.join(f'{v:.6g}' for v in tr.final)})")
     print(f"distance to z* = ({', '.join(f'{v:.6g}' for v in tr.equilibrium)}): {tr.final_distance:.6g}")
     print(f"rate per step: {tr.rate:.6g}   ({'converging' if tr.rate < 1 else 'not converging' if tr.rate == tr.rate else 'n/a'})")
+    if order is not None:
+        print(f"order of |F(z_k)| in k: {order['measured']:.4g} measured (theorem: {order['theorem']:g}, "
+              f"O(1/k) for monotone F when h <= 1/(8L))")
     if tr.diverged:
         print(f"diverged at step {tr.diverged_at} ({tr.reason})")
     else:
