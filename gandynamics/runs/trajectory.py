@@ -148,9 +148,10 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 ZSTAR=zstar, K=K, rec_idx=ev, record=True, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt[None, :], fopt=fopt[None, :])
-    # chunks of about 2e6 field evaluations: a Ctrl-C stops the run within about a second, keeping the
+    # chunks of about 2e6 field evaluations (a DF counting as n): measured 0.3 s (gd) and 0.6 s (ftr) per chunk
+    # on the Dirac-GAN, so a Ctrl-C stops the run within about a second, keeping the
     # steps that finished (the trajectory then ends there, marked interrupted)
-    chunk = max(1, int(2e6 / max(1, m.evaluations(o)) / max(1.0, field.n / 2)))
+    chunk = max(1, int(2e6 / max(1, m.evaluations(o) + m.jacobians(o) * field.n) / max(1.0, field.n / 2)))
     interrupted = False
     try:
         res = run_rows(plan, 0, 1, step_chunk=chunk)
