@@ -1,6 +1,6 @@
 r"""Sweeps beyond one process: run the chunks of a sweep on a Dask cluster or any executor.
 
-A sweep (:func:`gandynamics.simulate.sweep`) is a table of independent rows (one trajectory each).  The
+A sweep (:func:`gandynamics.runs.sweep.sweep`) is a table of independent rows (one trajectory each).  The
 rows ``[0, n)`` are cut into contiguous chunks (:func:`chunk_ranges`); each chunk is one task that runs
 ``run_rows(plan, lo, hi)`` on a worker, and :func:`map_chunks` gathers the partial results back *in grid
 order*, so the table is the same as the local one, row for row and bit for bit (same compiled code, same
@@ -37,7 +37,7 @@ Chunk sizes
 
 Cores
     Each task runs under a per-process lock and sets numba's thread count (which the kernels' thread pool
-    follows, :func:`gandynamics.simulate.run_rows`) to this process's share of the machine
+    follows, :func:`gandynamics.runs.engine.run_rows`) to this process's share of the machine
     (``cpus // worker processes on the host``): a 2-process cluster on 2 cores runs 2 single-threaded
     kernels, a 1-process cluster one kernel on 2 threads — the cores of the local, in-process sweep.
     Threaded workers (``threads_per_worker > 1``) therefore run one chunk at a time per process.
@@ -238,7 +238,7 @@ def _run_chunk(fn, warm, plan, lo, hi, threads):
 
 
 def _default_fn():
-    from .simulate import run_rows
+    from .runs.engine import run_rows
     return run_rows
 
 
@@ -292,7 +292,7 @@ def map_chunks(client, plan, ranges: Sequence[tuple[int, int]], progress=None, *
         ``True``: a tqdm bar over chunks (``None``: when stderr is a terminal); a callable: called as
         ``progress(done, total)`` after each chunk.
     fn : callable, optional
-        Module-level (picklable by reference); default :func:`gandynamics.simulate.run_rows`.
+        Module-level (picklable by reference); default :func:`gandynamics.runs.engine.run_rows`.
     retries : int
         Re-runs of a chunk that raised (Dask: ``submit(retries=)``; executors: resubmission).
     threads : int, optional

@@ -247,6 +247,11 @@ class VectorField:
             codegen.write_cached_text(path, text)
         return text
 
+    @property
+    def generated_source(self) -> str:
+        """The generated module's source (``field``, ``jacobian``), cached on disk (see ``_base_source``)."""
+        return self._base_source
+
     def compiled(self, kernels: str = ""):
         """The imported generated module (``field``, ``jacobian`` and any appended kernels)."""
         cache = self.__dict__.setdefault("_modules", {})

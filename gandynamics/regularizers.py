@@ -542,3 +542,56 @@ for _cls in (DRAGAN, LeCam):  # appended to the registry (after the classes defi
     REGULARIZERS[_cls.name] = _cls
 _SLUG.update({"dragan": "dr", "lecam": "lc"})
 __all__ += ["DRAGAN", "LeCam"]
+
+
+class SGA(Regularizer):
+    r"""Symplectic gradient adjustment (Balduzzi et al. 2018, §3; Letcher et al. 2019, Alg. 1), a field
+    transform: ``F_SGA = F + gamma A^T F`` with ``A = (DF - DF^T)/2`` the antisymmetric part of DF
+    (``gamma`` plays the paper's lambda).  ``align=True``: the sign of gamma follows the alignment rule of
+    Letcher et al. 2019, ``sign((1/n) <F, grad H> <A^T F, grad H> + eps)`` with ``H = |F|^2/2``,
+    ``grad H = DF^T F`` (so ``F_SGA = F + gamma sign(...) A^T F``; ``eps`` = 0.1 by default, as there).
+    At an equilibrium (F = 0) the linearisation is ``DF + gamma A^T DF`` (with sign +1, since the sign's
+    argument is ``eps > 0`` there); docs/math/methods.md §1."""
+
+    summary = "F + gamma A^T F, A = (DF - DF^T)/2 (Balduzzi et al. 2018); align: Letcher et al. 2019 sign"
+
+    name = "sga"
+    stage = "field"
+    defaults = {"gamma": 1.0}
+    options = {"align": False, "eps": 0.1}
+
+    def _validate(self):
+        a = self.opts["align"]
+        if isinstance(a, str):
+            if a.lower() not in ("0", "1", "true", "false", "yes", "no"):
+                raise GandynamicsError(f"sga: align must be true or false, got {a!r}")
+            self.opts["align"] = a.lower() in ("1", "true", "yes")
+        else:
+            self.opts["align"] = bool(a)
+        try:
+            eps = float(self.opts["eps"])
+        except (TypeError, ValueError):
+            raise GandynamicsError(f"sga: eps must be a number > 0, got {self.opts['eps']!r}") from None
+        if not (math.isfinite(eps) and eps > 0):
+            raise GandynamicsError(f"sga: eps must be a number > 0, got {self.opts['eps']!r}")
+        self.opts["eps"] = eps
+
+    def transform(self, F: sp.Matrix, z, gamma: sp.Symbol) -> sp.Matrix:
+        """``F + gamma A^T F`` (times the alignment sign when ``align``)."""
+        from .symdiff import jacobian
+        DF = jacobian(list(F), z)
+        A = (DF - DF.T) / 2
+        adj = A.T * F
+        if not self.opts["align"]:
+            return F + gamma * adj
+        gH = DF.T * F
+        n = len(z)
+        s = sp.sign((F.T * gH)[0, 0] * (adj.T * gH)[0, 0] / n + sp.Float(self.opts["eps"]))
+        return F + gamma * s * adj
+
+    def apply(self, obj, sym):
+        raise GandynamicsError("sga acts on the field: pass it to VectorField / build_field")
+
+
+REGULARIZERS[SGA.name] = SGA
+__all__.append("SGA")

@@ -41,6 +41,7 @@ import numpy as np
 
 from .errors import GandynamicsError
 from .io import atomic_savefig, atomic_write_text, check_output_dir
+from .studies.base import STUDIES, Study, register
 
 __all__ = ["Check", "Study", "Context", "StudyResult", "STUDIES", "register", "studies", "run", "write_readme",
            "script_main"]
@@ -61,18 +62,6 @@ class Check:
 
     def as_dict(self) -> dict:
         return {k: _jsonable(v) for k, v in asdict(self).items()}
-
-
-@dataclass(frozen=True)
-class Study:
-    """A reproduced figure: ``func(ctx)`` computes, draws and checks."""
-
-    name: str
-    title: str
-    paper: str
-    func: Callable
-    needs: tuple = ()
-    order: int = 100
 
 
 @dataclass
@@ -262,21 +251,11 @@ def refuse_foreign(path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- registry
-STUDIES: dict[str, Study] = {}
-
-
-def register(name: str, title: str, paper: str, needs: Sequence[str] = (), order: int = 100):
-    """Decorator registering ``func(ctx)`` as a study.  ``needs`` lists modules (``gandynamics.simulate``)
-    or games (``game:lq-wgan``) the study requires."""
-    def deco(func):
-        STUDIES[name] = Study(name, title, paper, func, tuple(needs), order)
-        return func
-    return deco
 
 
 def studies() -> dict[str, Study]:
     """All registered studies, in gallery order (loads :mod:`gandynamics.studies`)."""
-    importlib.import_module("gandynamics.studies")
+    from .studies import STUDY_MODULES  # noqa: F401  (importing them registers their studies)
     return dict(sorted(STUDIES.items(), key=lambda kv: (kv[1].order, kv[0])))
 
 

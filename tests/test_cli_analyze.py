@@ -89,3 +89,5 @@ def test_list(capsys):
                          "asymmetric"]
     assert {"dragan", "lecam"} <= set(names)  # appended (issue 17)
     assert [lo["name"] for lo in d["losses"]][:5] == ["standard", "non-saturating", "wgan", "lsgan", "hinge"]
+    assert "sga" in names  # appended (issue 10)
+    assert [m["name"] for m in d["methods"]][:7] == ["gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow"]

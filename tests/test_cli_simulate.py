@@ -105,3 +105,18 @@ def test_exit_status_in_a_real_process():
                         "--steps", "1"], capture_output=True, text=True)
     assert p.returncode == 2 and p.stderr.strip().startswith("gandynamics: error: unknown method")
     assert "Traceback" not in p.stderr
+
+
+def test_new_methods_through_the_cli(capsys):
+    code, out, _ = run(capsys, "simulate", "bilinear", "--method", "eag", "--step", "0.125", "--steps", "4000",
+                       "--init", "1,0.5", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["order_of_F"]["theorem"] == -1
+    assert d["order_of_F"]["measured"] == pytest.approx(-1.0, abs=0.05, rel=0)
+    code, out, _ = run(capsys, "simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "lookahead", "--base", "eg",
+                       "--la-k", "5", "--la-alpha", "0.5", "--step", "0.2", "--steps", "50", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["options"] == {"base": "eg", "la_k": 5.0, "la_alpha": 0.5}
+    from gandynamics import R1, VectorField, games, simulate
+    ref = simulate(VectorField(games.dirac(), [R1(gamma=0.3)]), "lookahead", [1.0, 1.0], 50, 0.2, base="eg", la_k=5)
+    np.testing.assert_allclose(d["final"], ref.final, rtol=0, atol=0)

@@ -357,11 +357,12 @@ def test_eftp_is_ogda_in_other_coordinates():
 
 # ------------------------------------------------------------------------------------------- registry
 def test_registry_names_and_docs():
-    assert list(METHODS) == ["gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow"]
+    assert list(METHODS) == ["gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow", "proximal", "eag", "ftr",
+                             "lookahead", "adam", "rmsprop"]
     for m in METHODS.values():
         assert m.formula and m.source
-    with pytest.raises(GandynamicsError, match="accepted: gd, altgd, eg, eftp, ogda, momentum, flow"):
-        get_method("adam")
+    with pytest.raises(GandynamicsError, match="accepted: gd, altgd, eg, eftp, ogda, momentum, flow, proximal"):
+        get_method("sgd")
 
 
 @pytest.mark.parametrize("kw,msg", [

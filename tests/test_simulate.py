@@ -16,7 +16,9 @@ from gandynamics._numeric import exp_nonpos, sigmoid_v
 from gandynamics.errors import GandynamicsError
 from gandynamics.game import Game
 
-S = importlib.import_module("gandynamics.simulate")  # the module (gandynamics.simulate is also the function)
+S = importlib.import_module("gandynamics.runs.sweep")  # the sweep module (its run_rows/_execute are patched below)
+SIM = importlib.import_module("gandynamics.simulate")  # the module (gandynamics.simulate is also the function)
+CLI_SWEEP = importlib.import_module("gandynamics.cli.sweep")
 
 DIRAC_R1 = VectorField(games.dirac(), [R1(gamma=0.3)])
 BILIN = VectorField(games.bilinear(), [])
@@ -53,7 +55,7 @@ def test_record_every_keeps_last_state():
 
 def test_params_change_without_recompiling():
     a = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.2, params={"gamma": 0.8})
-    mod = S.kernel_module(DIRAC_R1)
+    mod = SIM.kernel_module(DIRAC_R1)
     before = list(mod.run_discrete.signatures)  # other tests may have added their own specialisations
     b = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.2, params={"gamma": 0.1})
     c = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.25, params={"gamma": 0.4})
@@ -318,13 +320,13 @@ def test_sweep_bad_input(grid, msg):
 @pytest.mark.parametrize("spec", ["gamma", "gamma=0:1", "gamma=a:b:3", "gamma=0:1:2.5", "=0:1:3", "gamma=0:1:0"])
 def test_grid_spec_errors(spec):
     with pytest.raises(GandynamicsError, match="start:stop:count"):
-        S.grid_axis(spec)
+        CLI_SWEEP.grid_axis(spec)
 
 
 def test_grid_spec_parses():
-    name, v = S.grid_axis("gamma=0:2:101")
+    name, v = CLI_SWEEP.grid_axis("gamma=0:2:101")
     assert name == "gamma" and len(v) == 101 and v[1] == 0.02 and v[-1] == 2.0
-    assert S.grid_axis("step=0.1,0.2")[1].tolist() == [0.1, 0.2]
+    assert CLI_SWEEP.grid_axis("step=0.1,0.2")[1].tolist() == [0.1, 0.2]
 
 
 # ------------------------------------------------------------------------------------------- stability

@@ -66,30 +66,55 @@ import numpy as np
 from scipy import optimize
 
 from ..errors import GandynamicsError
+from ..methods import METHODS
 
 __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate", "optimal_step",
            "largest_stable_step", "theoretical_bound", "theory_step", "Bound", "measured_rate", "start_point",
-           "RateRow", "rates"]
+           "RateRow", "rates", "sublinear_order", "RATE_ALIASES"]
 
 #: a step is stable when rho < 1 - STABLE_TOL (rho = 1 up to rounding, e.g. altgd on the bilinear game,
 #: is marginal, not stable)
 STABLE_TOL = 1e-12
 
-RATE_METHODS = ("gd", "altgd", "eg", "eftp", "ogda", "momentum", "altmomentum", "flow")
+#: rate-only aliases: a name -> (method, options)
+RATE_ALIASES = {"altmomentum": ("momentum", {"alternating": True})}
 
-_REF = {
-    "gd": "docs/mathematics.md §5.1 (Facchinei & Pang 2003): 1 - 2 h mu + h^2 L^2 for 0 < h < 2 mu/L^2",
-    "eg": "docs/mathematics.md §5.2 (Korpelevich 1976; Tseng 1995): 1 - h mu when 1 - h^2 L^2 - 2 h mu >= 0",
-    "eftp": "docs/mathematics.md §4.6, §5.3 (Gidel et al. 2019; Mokhtari et al. 2020): 1 - mu/(4L) at h = 1/(4L); 1 - h mu for h <= 1/(4L)",
-    "ogda": "docs/mathematics.md §5.3 (Mokhtari et al. 2020; same spectra as EFTP): 1 - h mu for h <= 1/(4L)",
-    "flow": "derived: d/dt |z - z*|^2 <= -2 mu |z - z*|^2, so |z(t) - z*| <= exp(-mu t) |z(0) - z*|",
-}
+
+def _rate_methods() -> tuple:
+    return tuple(m.name for m in METHODS.values() if m.iteration_matrix is not None) + tuple(RATE_ALIASES)
+
+
+#: the methods with an iteration matrix at an equilibrium (from the registry), and the aliases
+RATE_METHODS = _rate_methods()
+
+
+def _resolve(method: str):
+    """``(Method, options)`` for a rate method name (an alias adds its options)."""
+    if method in RATE_ALIASES:
+        name, extra = RATE_ALIASES[method]
+        return METHODS[name], dict(extra)
+    if method not in METHODS or METHODS[method].iteration_matrix is None:
+        why = ""
+        if method in METHODS:
+            why = f" ({method}: {METHODS[method].no_matrix})"
+        raise GandynamicsError(f"unknown method {method!r}{why}; accepted: {', '.join(RATE_METHODS)}")
+    return METHODS[method], {}
 
 
 def _check_method(method: str) -> str:
-    if method not in RATE_METHODS:
-        raise GandynamicsError(f"unknown method {method!r}; accepted: {', '.join(RATE_METHODS)}")
+    _resolve(method)
     return method
+
+
+def _kw(m, base: dict, beta, n_g, n_d) -> dict:
+    names = m.option_names
+    kw = dict(base)
+    if "beta" in names:
+        kw.setdefault("beta", beta)
+    if "n_g" in names:
+        kw.setdefault("n_g", n_g)
+        kw.setdefault("n_d", n_d)
+    return kw
 
 
 def _check_step(h) -> float:
@@ -104,49 +129,17 @@ def _check_step(h) -> float:
 
 # --------------------------------------------------------------------------- iteration matrices
 def iteration_matrix(method: str, A, h: float, n_theta: int | None = None, beta: float = 0.0, n_g: int = 1,
-                     n_d: int = 1) -> np.ndarray:
-    """The iteration matrix of ``method`` for ``F(z) = A z`` with step ``h`` (table in the module docstring;
-    docs/mathematics.md §0.4).  ``n_theta`` (generator coordinates first) is needed by altgd and altmomentum.
-    For flow the matrix is ``expm(-h A)``."""
-    _check_method(method)
-    A = np.asarray(A, dtype=float)
-    n = A.shape[0]
-    I = np.eye(n)
-    if method == "gd":
-        return I - h * A
-    if method == "eg":
-        return I - h * A + h * h * (A @ A)
-    if method == "eftp":
-        return np.block([[I - h * A, h * h * (A @ A)], [I, -h * A]])
-    if method == "ogda":
-        return np.block([[I - 2 * h * A, h * A], [I, np.zeros((n, n))]])
-    if method == "momentum":
-        return np.block([[(1 + beta) * I - h * A, -beta * I], [I, np.zeros((n, n))]])
-    if method == "flow":
-        from scipy.linalg import expm
-        return expm(-h * A)
-    if n_theta is None or not 0 < n_theta < n:
-        raise GandynamicsError(f"{method} needs the number of generator parameters (0 < n_theta < {n})")
-    Et = np.diag([1.0] * n_theta + [0.0] * (n - n_theta))
-    Ep = I - Et
-    if method == "altgd":
-        Pt = I - h * Et @ A
-        Pp = I - h * Ep @ A
-        return np.linalg.matrix_power(Pp, int(n_d)) @ np.linalg.matrix_power(Pt, int(n_g))
-    # altmomentum on (z, z_prev): first theta's rows, then psi's rows with the new theta
-    def half(E):
-        top = I - E + E @ ((1 + beta) * I - h * A)    # rows of E updated, the others kept
-        topp = -beta * E                              # momentum term of the updated rows
-        bot = E                                       # z_prev <- z on the updated rows
-        botp = I - E                                  # ... and kept elsewhere
-        return np.block([[top, topp], [bot, botp]])
-
-    if (n_g, n_d) != (1, 1):
+                     n_d: int = 1, **options) -> np.ndarray:
+    """The iteration matrix of ``method`` for ``F(z) = A z`` with step ``h`` (declared by the method's
+    module in :mod:`gandynamics.methods`; table in the module docstring; docs/mathematics.md §0.4).
+    ``n_theta`` (generator coordinates first) is needed by altgd and altmomentum.  For flow the matrix is
+    ``expm(-h A)``."""
+    m, base = _resolve(method)
+    if method == "altmomentum" and (n_g, n_d) != (1, 1):
         raise GandynamicsError("alternating momentum takes one step per player (n_g = n_d = 1)")
-    Mt = half(Et)
-    # the psi half-update reads the *new* theta: apply it after Mt (composition does exactly that)
-    Mp = half(Ep)
-    return Mp @ Mt
+    A = np.asarray(A, dtype=float)
+    kw = _kw(m, {**base, **options}, beta, n_g, n_d)
+    return m.iteration_matrix(A, h, n_theta=n_theta, **kw)
 
 
 def spectral_radius(M) -> float:
@@ -160,18 +153,13 @@ def multipliers(method: str, lam, h: float, beta: float = 0.0) -> np.ndarray:
     momentum the roots of ``m^2 - (1 + beta - h lam) m + beta``.  Exact for every A: the blocks of these
     iteration matrices are polynomials in A, so their spectrum is the union of these roots."""
     lam = np.asarray(lam, dtype=complex).reshape(-1)
-    if method == "gd":
-        return 1 - h * lam
-    if method == "eg":
-        return 1 - h * lam + (h * lam) ** 2
-    if method in ("eftp", "ogda"):
-        b, c = 1 - 2 * h * lam, -h * lam
-    elif method == "momentum":
-        b, c = 1 + beta - h * lam, beta + 0 * lam
-    else:
+    m = METHODS.get(method) if method not in RATE_ALIASES else None
+    out = None
+    if m is not None and m.multipliers is not None:
+        out = m.multipliers(lam, h, **_kw(m, {}, beta, 1, 1))
+    if out is None:
         raise GandynamicsError(f"{method} has no per-eigenvalue multipliers")
-    d = np.sqrt(b * b - 4 * c)
-    return np.concatenate([(b + d) / 2, (b - d) / 2])
+    return out
 
 
 def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1) -> float:
@@ -184,10 +172,16 @@ def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: i
     if method == "flow":
         alpha = float(np.max(np.real(np.linalg.eigvals(-np.asarray(A, dtype=float)))))
         return math.exp(h * alpha)
-    if method in ("gd", "eg", "eftp", "ogda", "momentum"):
-        lam = np.linalg.eigvals(np.asarray(A, dtype=float))
-        return float(np.max(np.abs(multipliers(method, lam, h, beta))))
-    return spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d))
+    m, base = _resolve(method)
+    if m.multipliers is not None and not base:
+        mult = m.multipliers(np.linalg.eigvals(np.asarray(A, dtype=float)).astype(complex), h,
+                             **_kw(m, {}, beta, n_g, n_d))
+        if mult is not None:
+            return float(np.max(np.abs(mult)))
+    rho = spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d))
+    if "period" in m.extra:  # a matrix per cycle of several steps (lookahead): the rate per step
+        rho = rho ** (1.0 / m.extra["period"](_kw(m, base, beta, n_g, n_d)))
+    return rho
 
 
 def _scale(A) -> float:
@@ -292,43 +286,34 @@ class Bound:
 
 
 def theory_step(method: str, mu: float, L: float):
-    """The step of each theorem: gd ``mu/L^2``, eg/eftp/ogda ``1/(4L)``, flow ``1/L``; None otherwise or
-    when ``mu <= 0`` (no guarantee to aim at)."""
+    """The step of each theorem (declared by the method: gd ``mu/L^2``, eg/eftp/ogda ``1/(4L)``, flow
+    ``1/L``); None otherwise or when ``mu <= 0`` (no guarantee to aim at)."""
     if not (mu > 0 and L > 0 and math.isfinite(L)):
         return None
-    return {"gd": mu / L**2, "eg": 1 / (4 * L), "eftp": 1 / (4 * L), "ogda": 1 / (4 * L), "flow": 1 / L}.get(method)
+    m = METHODS.get(method)
+    if m is None or m.theory_step is None:
+        return None
+    return m.theory_step(mu, L)
 
 
 def theoretical_bound(method: str, h: float, mu: float, L: float) -> Bound:
     """The global per-step bound of the theorem for ``method`` at step ``h`` (module docstring), or a
     Bound with ``factor=None`` and the reason."""
     _check_method(method)
-    ref = _REF.get(method, "")
+    m = METHODS.get(method) if method not in RATE_ALIASES else None
+    ref = m.bound_reference if m is not None and m.bound is not None else ""
     mk = lambda sq, cond, note="": Bound(method, h, mu, L, None if sq is None else math.sqrt(max(sq, 0.0)), sq,
                                          cond, ref, note)
-    if method not in _REF:
+    if m is None or m.bound is None:
         return mk(None, "", "no theorem in docs/mathematics.md for this method")
     if not math.isfinite(L) or not math.isfinite(mu):
         return mk(None, "", "the constants are not finite on this region")
     if mu <= 0:
         return mk(None, "mu > 0", "no linear-rate guarantee (mu <= 0 on this region)")
-    if method == "gd":
-        cond = f"0 < h < 2 mu/L^2 = {2 * mu / L**2:.6g}"
-        if not h < 2 * mu / L**2:
-            return mk(None, cond, "step outside the theorem's condition")
-        return mk(1 - 2 * h * mu + h * h * L * L, cond)
-    if method == "eg":
-        cond = "1 - h^2 L^2 - 2 h mu >= 0"
-        if 1 - h * h * L * L - 2 * h * mu < 0:
-            return mk(None, cond, "step outside the theorem's condition")
-        return mk(1 - h * mu, cond)
-    if method in ("eftp", "ogda"):
-        cond = f"h <= 1/(4L) = {1 / (4 * L):.6g}"
-        if h > 1 / (4 * L) * (1 + 1e-12):
-            return mk(None, cond, "step outside the theorem's condition")
-        return mk(1 - h * mu, cond)
-    # flow
-    return Bound(method, h, mu, L, math.exp(-mu * h), math.exp(-2 * mu * h), "mu > 0", ref)
+    sq, cond, note = m.bound(h, mu, L)
+    if method == "flow":
+        return Bound(method, h, mu, L, math.exp(-mu * h), sq, cond, ref)
+    return mk(sq, cond, note)
 
 
 # --------------------------------------------------------------------------- measured rate
@@ -351,18 +336,26 @@ def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None
     """Simulate ``method`` from ``z0`` with :func:`gandynamics.simulate.simulate` and return its
     Trajectory (``.rate`` the fitted rate, ``.diverged``/``.diverged_at``).  ``steps`` defaults to what
     shrinks the distance by ~10 decades at the ``expected`` rate (400–200000)."""
-    from ..simulate import simulate  # the integrators' module (lazy: it compiles kernels)
-    _check_method(method)
+    from ..runs.trajectory import simulate  # lazy: it compiles kernels
+    m, base = _resolve(method)
     K = steps if steps is not None else _steps_for(expected if expected is not None else 0.9)
-    opts = {}
-    name = method
-    if method == "altgd":
-        opts = {"n_g": int(n_g), "n_d": int(n_d)}
-    elif method == "momentum":
-        opts = {"beta": float(beta)}
-    elif method == "altmomentum":
-        name, opts = "momentum", {"beta": float(beta), "alternating": True}
-    return simulate(fld, name, z0, K, h, params, record_every=1, equilibrium=equilibrium, **opts)
+    opts = _kw(m, base, float(beta), int(n_g), int(n_d))
+    return simulate(fld, m.name, z0, K, h, params, record_every=1, equilibrium=equilibrium, **opts)
+
+
+def sublinear_order(fld, trajectory, params=None) -> float:
+    """The measured sublinear order of ``|F(z_k)|``: the least-squares slope of ``log |F(z_k)|`` against
+    ``log k`` over the recorded states with ``k`` in the second half ``[K/2, K]`` of the run (``k >= 1``,
+    ``|F| > 0``); ``-1`` is the ``O(1/k)`` of the EAG theorem (Yoon & Ryu 2021, Theorem 2).  NaN when fewer
+    than 3 states qualify."""
+    ks = np.asarray(trajectory.times, dtype=float)
+    K = float(trajectory.steps)
+    p = params if params is not None else trajectory.params
+    norms = np.array([np.linalg.norm(fld.eval_F(z, p)) for z in trajectory.states])
+    sel = (ks >= max(1.0, K / 2)) & (norms > 0) & np.isfinite(norms)
+    if sel.sum() < 3:
+        return math.nan
+    return float(np.polyfit(np.log(ks[sel]), np.log(norms[sel]), 1)[0])
 
 
 # --------------------------------------------------------------------------- the table
@@ -416,7 +409,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     from .spectrum import find_equilibrium
     for m in methods:
         _check_method(m)
-    p = fld._p(params)
+    p = fld.param_vector(params)
     pd = _pdict(fld, p)
     zstar, _ = find_equilibrium(fld, pd)
     reg = _as_region(region, fld, pd)

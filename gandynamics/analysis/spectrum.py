@@ -16,8 +16,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize
 
+from ..equilibrium import find_equilibrium  # noqa: F401  (moved there; re-exported)
 from ..errors import GandynamicsError
 
 __all__ = ["SpectralReport", "find_equilibrium", "spectrum", "spectral_abscissa", "phase_factor",
@@ -83,27 +83,6 @@ class SpectralReport:
     def _repr_html_(self) -> str:
         from .._display import spectral_html
         return spectral_html(self)
-
-
-def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
-    """A zero of F: ``scipy.optimize.root`` (hybr, exact Jacobian) from ``start`` (default: the known
-    equilibrium, else 0), accepted only if ``||F|| < tol``."""
-    p = fld.param_vector(params)
-    z0 = fld.point(start) if start is not None else (fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n))
-    ev_f, ev_df = fld.evaluator()
-    f = lambda z: ev_f(np.asarray(z, float), p)
-    jac = lambda z: ev_df(np.asarray(z, float), p)
-    r0 = float(np.linalg.norm(f(z0)))
-    if r0 < tol:
-        return np.asarray(z0, float), r0
-    with np.errstate(all="ignore"):
-        sol = optimize.root(f, z0, jac=jac, method="hybr", tol=1e-14)
-    res = float(np.linalg.norm(f(sol.x)))
-    if not np.all(np.isfinite(sol.x)) or not res < tol:
-        raise GandynamicsError(
-            f"equilibrium search from {np.round(z0, 6).tolist()} failed: residual ||F|| = {res:.3g} "
-            f"(needs < {tol:g}); give a start with --at or check the regularizers")
-    return sol.x, res
 
 
 def analysis_point(fld, params=None, at=None, tol: float = 1e-10):

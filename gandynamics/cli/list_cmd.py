@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 def add_parser(sub):
-    p = sub.add_parser("list", help="list games, losses and regularizers with their parameters",
-                       description="List the built-in games, losses and regularizers with their parameters and defaults.")
+    p = sub.add_parser("list", help="list games, losses, regularizers and methods with their parameters",
+                       description="List the built-in games, losses, regularizers and methods with their parameters and defaults.")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
     return p
@@ -14,6 +14,7 @@ def add_parser(sub):
 def catalogue() -> dict:
     from ..games import GAMES
     from ..losses import LOSSES
+    from ..methods import METHODS
     from ..regularizers import REGULARIZERS
     return {
         "games": [{"name": s.name, "params": s.params, "loss": s.takes_loss, "description": s.description,
@@ -21,6 +22,10 @@ def catalogue() -> dict:
         "losses": [{"name": l.name, "description": l.description} for l in LOSSES.values()],
         "regularizers": [{"name": c.name, "stage": c.stage, "params": {**c.defaults, **c.options},
                           "description": c.summary} for c in REGULARIZERS.values()],
+        "methods": [{"name": m.name, "summary": m.summary, "formula": m.formula, "source": m.reference,
+                     "options": {o.name: o.default for o in m.options},
+                     "iteration_matrix": m.iteration_matrix is not None,
+                     "no_iteration_matrix": m.no_matrix or None} for m in METHODS.values()],
     }
 
 
@@ -46,4 +51,15 @@ def run(args) -> int:
         ps = ", ".join(f"{k}={v}" for k, v in r["params"].items())
         print(f"  {r['name']:<18}[{r['stage']}] {ps}")
         print(f"  {'':<18}{r['description']}")
+    print("\nMethods (simulate/sweep --method NAME [--option value ...]; rates --methods for those with an "
+          "iteration matrix):")
+    for m in cat["methods"]:
+        ps = ", ".join(f"{k}={v}" for k, v in m["options"].items())
+        print(f"  {m['name']:<12}{m['summary']}")
+        print(f"  {'':<12}{m['formula']}")
+        if ps:
+            print(f"  {'':<12}options: {ps}")
+        if m["no_iteration_matrix"]:
+            print(f"  {'':<12}no iteration matrix: {m['no_iteration_matrix']}")
+        print(f"  {'':<12}source: {m['source']}")
     return 0

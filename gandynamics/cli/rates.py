@@ -8,6 +8,11 @@ import math
 DEFAULT_METHODS = "gd,altgd,eg,eftp,ogda,momentum"
 
 
+def _rate_methods():
+    from ..analysis.rates import RATE_METHODS
+    return RATE_METHODS
+
+
 def add_parser(sub):
     from .common import add_game_arguments
     p = sub.add_parser(
@@ -20,7 +25,7 @@ def add_parser(sub):
         epilog="example: gandynamics rates dirac --reg r1:gamma=0.3 --methods gd,eg,eftp --optimal")
     add_game_arguments(p)
     p.add_argument("--methods", default=DEFAULT_METHODS,
-                   help=f"comma-separated, from gd, altgd, eg, eftp, ogda, momentum, altmomentum, flow (default {DEFAULT_METHODS})")
+                   help=f"comma-separated, from {', '.join(_rate_methods())} (default {DEFAULT_METHODS})")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--step", metavar="H", help="one step size for every method")
     g.add_argument("--optimal", action="store_true", help="each method at its locally optimal step (the default)")
@@ -56,7 +61,9 @@ def run(args) -> int:
         raise GandynamicsError("--methods needs at least one method")
     bad = [m for m in methods if m not in RATE_METHODS]
     if bad:
-        raise GandynamicsError(f"unknown method(s) {', '.join(bad)}; accepted: {', '.join(RATE_METHODS)}")
+        from ..methods import METHODS
+        why = "".join(f" ({m} has no iteration matrix: {METHODS[m].no_matrix})" for m in bad if m in METHODS)
+        raise GandynamicsError(f"unknown method(s) {', '.join(bad)}{why}; accepted: {', '.join(RATE_METHODS)}")
     step = "optimal"
     if args.step is not None:
         step = number(args.step, "--step", positive=True)

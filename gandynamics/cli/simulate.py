@@ -6,24 +6,38 @@ from __future__ import annotations
 from ..errors import GandynamicsError
 
 
-def add_method_arguments(p, several: bool = False) -> None:
-    """Options shared by ``simulate`` and ``sweep``: method, steps, step sizes, method options."""
+def _method_option_table() -> dict:
+    """option name -> (Option, [methods declaring it]) over the registry (first declaration's kind)."""
     from ..methods import METHODS
+    table = {}
+    for m in METHODS.values():
+        for o in m.options:
+            table.setdefault(o.name, (o, []))[1].append(m.name)
+    return table
+
+
+def add_method_arguments(p, several: bool = False) -> None:
+    """Options shared by ``simulate`` and ``sweep``: method, steps, step sizes, and every option some method
+    declares (:mod:`gandynamics.methods`; the help names the methods that take it and their defaults)."""
+    from ..methods import METHODS
+    listing = "; ".join(f"{m.name}: {m.summary}" for m in METHODS.values())
     if several:
         p.add_argument("--method", action="append", default=None, metavar="M",
-                       help=f"method (repeatable or comma-separated): {', '.join(METHODS)}")
+                       help=f"method (repeatable or comma-separated): {listing}")
     else:
-        p.add_argument("--method", required=True, metavar="M", help=f"one of {', '.join(METHODS)}")
+        p.add_argument("--method", required=True, metavar="M", help=f"one of {listing}")
     p.add_argument("--steps", required=True, metavar="K", help="number of iterations (>= 1)")
     p.add_argument("--step", metavar="H[,H_D]", help="step size h, or h_G,h_D (two-timescale); flow: the time step")
-    p.add_argument("--beta", metavar="B", help="momentum (negative allowed)")
-    p.add_argument("--alternating", action="store_true", help="momentum: alternating (generator first)")
-    p.add_argument("--n-g", dest="n_g", metavar="N", help="altgd: generator steps per round (default 1)")
-    p.add_argument("--n-d", dest="n_d", metavar="N", help="altgd: discriminator steps per round (default 1)")
-    p.add_argument("--order", metavar="O", help="altgd / alternating momentum: generator-first (default) or discriminator-first")
-    p.add_argument("--scheme", metavar="S", help="flow: rk4 (default) or dopri5")
-    p.add_argument("--rtol", metavar="X", help="flow dopri5: relative tolerance (default 1e-8)")
-    p.add_argument("--atol", metavar="X", help="flow dopri5: absolute tolerance (default 1e-10)")
+    for name, (o, users) in _method_option_table().items():
+        flag = "--" + name.replace("_", "-")
+        defaults = {METHODS[u].options[METHODS[u].option_names.index(name)].default for u in users}
+        dflt = f" (default {defaults.pop()})" if len(defaults) == 1 else ""
+        choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
+        text = f"{', '.join(users)}: {o.help}{choices}{dflt}"
+        if o.kind is bool:
+            p.add_argument(flag, dest=name, action="store_true", default=None, help=text)
+        else:
+            p.add_argument(flag, dest=name, metavar=name.upper() if o.kind is str else "X", help=text)
     p.add_argument("--box", action="append", default=[], metavar="NAME=LO:HI",
                    help="project NAME onto [LO, HI] after every step (repeatable)")
     p.add_argument("--clip", metavar="C", help="WGAN weight clipping: psi (all discriminator parameters) in [-C, C]")
@@ -39,21 +53,16 @@ def _float(text, what):
 
 
 def method_options(args, fld) -> dict:
-    """The keyword options of simulate/sweep from the parsed arguments."""
+    """The keyword options of simulate/sweep from the parsed arguments (numbers as given: the method's
+    declaration converts and checks them)."""
     opts = {}
-    if args.beta is not None:
-        opts["beta"] = _float(args.beta, "--beta")
-    if args.alternating:
-        opts["alternating"] = True
-    for k in ("n_g", "n_d"):
-        if getattr(args, k) is not None:
-            opts[k] = _float(getattr(args, k), f"--{k.replace('_', '-')}")
-    for k in ("order", "scheme"):
-        if getattr(args, k) is not None:
-            opts[k] = getattr(args, k)
-    for k in ("rtol", "atol"):
-        if getattr(args, k) is not None:
-            opts[k] = _float(getattr(args, k), f"--{k}")
+    for name, (o, _) in _method_option_table().items():
+        v = getattr(args, name, None)
+        if v is None:
+            continue
+        if o.kind in (int, float):
+            v = _float(v, "--" + name.replace("_", "-"))
+        opts[name] = v
     box = {}
     if args.clip is not None:
         c = _float(args.clip, "--clip")
@@ -91,7 +100,7 @@ def parse_steps(text) -> int:
 def add_parser(sub):
     from .common import add_game_arguments
     p = sub.add_parser(
-        "simulate", help="one trajectory of gd, altgd, eg, eftp, ogda, momentum or flow",
+        "simulate", help="one trajectory of a method (see gandynamics list)",
         description="Integrate one trajectory with a compiled update rule (z <- z - h F(z) and relatives; see "
                     "`gandynamics.methods`) and report the final state, its distance to the equilibrium, the "
                     "measured last-iterate rate (least-squares fit of log|z_k - z*| over the second half of the "
@@ -133,9 +142,18 @@ def run(args) -> int:
             tr.to_csv(args.csv)
         except OSError as exc:
             raise GandynamicsError(f"cannot write {args.csv!r}: {exc.strerror}") from None
+    order = None
+    from ..methods import get_method
+    m = get_method(tr.method)
+    if "theory_order" in m.extra:  # time-varying methods with a sublinear guarantee on |F(z_k)| (eag)
+        from ..analysis.rates import sublinear_order
+        order = {"measured": sublinear_order(fld, tr), "theorem": m.extra["theory_order"],
+                 "fit": "least-squares slope of log|F(z_k)| against log k over [K/2, K]"}
     if args.json:
         d = tr.to_dict(states=True)
         d["game"] = fld.name
+        if order is not None:
+            d["order_of_F"] = order
         print(dumps(d))
         return 0
     names = ", ".join(fld.names)
@@ -147,6 +165,9 @@ def run(args) -> int:
     print(f"final ({names}) = ({', '.join(f'{v:.6g}' for v in tr.final)})")
     print(f"distance to z* = ({', '.join(f'{v:.6g}' for v in tr.equilibrium)}): {tr.final_distance:.6g}")
     print(f"rate per step: {tr.rate:.6g}   ({'converging' if tr.rate < 1 else 'not converging' if tr.rate == tr.rate else 'n/a'})")
+    if order is not None:
+        print(f"order of |F(z_k)| in k: {order['measured']:.4g} measured (theorem: {order['theorem']:g}, "
+              f"O(1/k) for monotone F when h <= 1/(8L))")
     if tr.diverged:
         print(f"diverged at step {tr.diverged_at} ({tr.reason})")
     else:

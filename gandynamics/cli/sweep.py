@@ -79,7 +79,7 @@ def run(args) -> int:
 
     import numpy as np
 
-    from ..simulate import grid_axis, sweep
+    from ..simulate import sweep
     from .common import build_field, parse_vector
     from .simulate import _float, method_options, parse_step, parse_steps
     from ..io import check_output_path
@@ -130,3 +130,26 @@ def run(args) -> int:
         print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)")
         return 130
     return 0
+
+
+def grid_axis(spec: str) -> tuple[str, np.ndarray]:
+    """Parse ``name=start:stop:count`` (inclusive linspace) or ``name=v1,v2,...``."""
+    import numpy as np
+    if not isinstance(spec, str) or "=" not in spec or not spec.split("=", 1)[0].strip():
+        raise GandynamicsError(f"malformed grid {spec!r}; expected name=start:stop:count or name=v1,v2,...")
+    name, rhs = (s.strip() for s in spec.split("=", 1))
+    try:
+        if ":" in rhs:
+            a, b, c = rhs.split(":")
+            cf = float(c)
+            if not cf.is_integer() or cf < 1:
+                raise ValueError
+            vals = np.linspace(float(a), float(b), int(cf))
+        else:
+            vals = np.array([float(v) for v in rhs.split(",")])
+    except ValueError:
+        raise GandynamicsError(f"malformed grid {spec!r}; expected name=start:stop:count (count a whole number >= 1) "
+                               "or name=v1,v2,...") from None
+    if not np.all(np.isfinite(vals)) or vals.size == 0:
+        raise GandynamicsError(f"grid {name}: values must be finite, got {rhs!r}")
+    return name, vals

@@ -5,6 +5,9 @@ numbers it rests on as checks against closed forms of docs/mathematics.md or pre
 ``gandynamics reproduce`` or ``python studies/fig_*.py``.
 """
 
-from . import spectra_table, mescheder, nagarajan_kolter, nie_patel, asymmetric, rate_maps, bilinear_methods, bifurcation  # noqa: F401
-from . import r1_manifold  # noqa: F401  (issue 19: R1 and the data manifold)
-from . import basin  # noqa: F401,E402  (certified convergence regions; issue 15)
+from . import (asymmetric, basin, bifurcation, bilinear_methods, mescheder, nagarajan_kolter, nie_patel, r1_manifold,
+               rate_maps, spectra_table)
+
+#: the study modules, an explicit list (importing one registers its studies in :data:`gandynamics.studies.base.STUDIES`)
+STUDY_MODULES = [spectra_table, mescheder, nagarajan_kolter, nie_patel, asymmetric, rate_maps, bilinear_methods,
+                 bifurcation, r1_manifold, basin]

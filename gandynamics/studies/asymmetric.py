@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ..reproduce import register
+from .base import register
 
 EPS, GAMMA = 0.1, 1.0
 H = 0.2

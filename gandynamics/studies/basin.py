@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from ..reproduce import register
+from .base import register
 
 EPS, GAMMA, MARGIN = 0.3, 1.0, 0.1
 

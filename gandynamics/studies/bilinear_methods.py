@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..reproduce import register
+from .base import register
 
 H = 0.3
 H_MOM, BETA = 0.5, -0.5

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ..reproduce import register
+from .base import register
 
 START = (1.0, 1.0)
 STEP = 0.2

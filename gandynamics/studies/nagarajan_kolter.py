@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..reproduce import register
+from .base import register
 
 STARTS = ((1.5, 0.0), (1.25, 0.25))
 H = 0.1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..reproduce import register
+from .base import register
 
 GAMMAS = np.logspace(-2, 1, 31)
 G_CURVES = 1.0

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from ..reproduce import register
+from .base import register
 
 #: R1 strength of the figures (M18's Figure 1 panel (g) uses the same value)
 GAMMA = 0.3

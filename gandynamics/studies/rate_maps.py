@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..reproduce import register
+from .base import register
 
 GAMMA = np.linspace(0.02, 2.0, 67)
 STEP = np.linspace(0.02, 5.0, 84)

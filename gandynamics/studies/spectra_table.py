@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from ..errors import GandynamicsError
-from ..reproduce import register
+from .base import register
 
 #: games left out of the table, with the reason
 SKIP = {"mlp": "scaling benchmark (issue 5): its symbolic derivation under regularizers takes minutes; "

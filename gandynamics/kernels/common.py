@@ -1,0 +1,109 @@
+"""Kernel source: helpers shared by every driver (appended to a field's generated module).
+
+Real Python source read by :func:`gandynamics.kernels.kernel_source`; the lines between the ``>>> stub``
+and ``<<< stub`` markers only make the names resolvable for tools and are dropped on appending.
+"""
+# >>> stub
+import math
+
+import numpy as np
+from numba import njit
+
+from gandynamics.kernels.stubs import NZ, field_block
+# <<< stub
+from gandynamics._numeric import sigmoid_v as _sigmoid_v  # noqa: F401  (used by the generated field_block)
+
+NB = 64  # block width: trajectories per inner loop (replaced by kernel_source's nb)
+
+
+@njit(cache=True)
+def _gk_project(z, BOX, i0, i1):
+    for i in range(i0, i1):
+        lo = BOX[i, 0]
+        hi = BOX[i, 1]
+        for b in range(NB):
+            x = z[i, b]
+            if x < lo:
+                z[i, b] = lo
+            elif x > hi:
+                z[i, b] = hi
+
+
+@njit(cache=True)
+def _gk_check(z, alive, n, BOUND, code):
+    """Per column: 0 fine, 1 NaN, 2 inf, 3 beyond BOUND (max-norm); NaN takes precedence."""
+    for b in range(NB):
+        code[b] = 0
+        if alive[b]:
+            c = 0
+            for i in range(n):
+                x = z[i, b]
+                if x != x:
+                    c = 1
+                elif c == 0:
+                    ax = abs(x)
+                    if ax == math.inf:
+                        c = 2
+                    elif ax > BOUND:
+                        c = 3
+            code[b] = c
+
+
+@njit(cache=True, error_model="numpy")
+def field_rows(Z, P, OUT):
+    """``OUT[r] = F(Z[r]; P[r])`` for every row, through ``field_block`` (used to verify equilibria)."""
+    B = Z.shape[0]
+    npar = P.shape[1]
+    zb = np.empty((NZ, NB))
+    pb = np.zeros((max(npar, 1), NB))
+    fb = np.empty((NZ, NB))
+    for lo in range(0, B, NB):
+        m = min(NB, B - lo)
+        for b in range(NB):
+            r = lo + b if b < m else lo
+            for i in range(NZ):
+                zb[i, b] = Z[r, i]
+            for j in range(npar):
+                pb[j, b] = P[r, j]
+        field_block(zb, pb, fb, NB)
+        for b in range(m):
+            for i in range(NZ):
+                OUT[lo + b, i] = fb[i, b]
+    return OUT
+
+
+@njit(cache=True)
+def _gk_solve(A, x, n):
+    """Solve ``A y = x`` in place (``x`` becomes ``y``; ``A`` is overwritten) by Gaussian elimination with
+    partial pivoting, for the leading ``n x n`` block.  Returns False when a pivot is zero or not finite
+    (singular system), True otherwise."""
+    for c in range(n):
+        p = c
+        best = abs(A[c, c])
+        for r in range(c + 1, n):
+            v = abs(A[r, c])
+            if v > best:
+                best = v
+                p = r
+        if not (best > 0.0) or best == math.inf:
+            return False
+        if p != c:
+            for j in range(n):
+                t = A[c, j]
+                A[c, j] = A[p, j]
+                A[p, j] = t
+            t = x[c]
+            x[c] = x[p]
+            x[p] = t
+        for r in range(c + 1, n):
+            f = A[r, c] / A[c, c]
+            if f != 0.0:
+                for j in range(c, n):
+                    A[r, j] -= f * A[c, j]
+                x[r] -= f * x[c]
+    for c in range(n - 1, -1, -1):
+        s = x[c]
+        for j in range(c + 1, n):
+            s -= A[c, j] * x[j]
+        x[c] = s / A[c, c]
+    return True

@@ -1,0 +1,259 @@
+"""Kernel source: the batch driver of the discrete methods (appended to a field's generated module).
+
+``run_discrete`` loads a block of ``NB`` trajectories, runs the update rule selected by ``CODE`` for ``K``
+steps, checks every column after every step (NaN / inf / max-norm above ``BOUND``), records distances (and
+states) at the recording steps and freezes diverged columns.  The lines ``pass  # @init``, ``pass  # @step``
+and ``pass  # @post`` are replaced by :func:`gandynamics.kernels.kernel_source` with the dispatch over the
+methods' update rules (each one the body of a ``kernel_*`` function in its method module,
+:mod:`gandynamics.methods`); the driver is instantiated once per kernel group (``run_discrete``,
+``run_adaptive``, ``run_implicit``), so a group is compiled only when a method of it runs.
+
+Locals an update rule may read or write (the parameters of its ``kernel_*`` functions): ``z`` (n, NB) the
+state, ``f`` (n, NB) scratch for F, ``a1``..``a4`` (n, NB) per-method state (zeroed per block), ``hs``
+(n, NB) the per-coordinate step, ``pb`` the hyperparameters, ``bb`` (NB,) the per-row beta, ``k`` the
+iteration (1-based), ``n``, ``nth``, ``nrt``, ``zero``, the integer options ``n_g``, ``n_d``, ``dfirst``,
+``alternating``, ``la_k``, ``maxit``, the float options ``la_alpha``, ``c0``, ``c1``, ``c2``, ``USE_BOX``,
+``BOX``, the Runge--Kutta stages ``ks`` (4, n, NB), the per-column scratch ``zc``, ``pc``, ``fc`` (n,), ``Jc`` (n, n), ``la`` (n, NB) and ``ok``
+(NB,) (a column whose implicit solve failed sets ``ok[b] = False``; the driver then flags it,
+reason 5).
+"""
+# >>> stub
+import math
+
+import numpy as np
+from numba import njit
+
+from gandynamics.kernels.stubs import NZ
+from gandynamics.kernels.common import NB, _gk_check
+# <<< stub
+
+
+@njit(cache=True, nogil=True)
+def _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive):
+    """Copy rows lo..lo+m-1 into the block (columns beyond m: inert, state z*, step 0)."""
+    npar = P.shape[1]
+    for b in range(NB):
+        r = lo + b if b < m else lo
+        for i in range(NZ):
+            zs[i, b] = ZSTAR[r, i]
+            z[i, b] = Z0[r, i] if b < m else ZSTAR[r, i]
+            if b < m:
+                hs[i, b] = H[r, 0] if i < nth else H[r, 1]
+            else:
+                hs[i, b] = 0.0
+        for j in range(npar):
+            pb[j, b] = P[r, j]
+        if npar == 0:
+            pb[0, b] = 0.0
+        bb[b] = BETA[r] if b < m else 0.0
+        alive[b] = b < m
+
+
+@njit(cache=True, nogil=True)
+def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND, RECORD, REC, DIST,
+             FINAL, DIVAT, REASON):
+    """After step k: freeze the columns that diverged (offending state to FINAL), record distances
+    (and states) when k is a recording step.  Returns the number of columns that died.  A live column
+    whose implicit solve failed (``ok[b]`` False) with a finite state dies with code 5; ``ok`` is reset."""
+    n = NZ
+    if nbad > 0:
+        _gk_check(z, alive, n, BOUND, code)
+        for b in range(NB):
+            if not ok[b]:
+                if alive[b] and code[b] == 0:
+                    code[b] = 5
+                ok[b] = True
+    else:
+        for b in range(NB):
+            code[b] = 0
+    died = 0
+    for b in range(m):
+        if alive[b] and code[b] != 0:
+            alive[b] = False
+            died += 1
+            DIVAT[lo + b] = k
+            REASON[lo + b] = code[b]
+            for i in range(n):
+                FINAL[lo + b, i] = z[i, b]
+            if rec:
+                DIST[lo + b, ri] = math.nan
+                if RECORD:
+                    for i in range(n):
+                        REC[lo + b, ri, i] = z[i, b]
+            for i in range(n):
+                z[i, b] = zs[i, b]
+                hs[i, b] = 0.0
+                a1[i, b] = 0.0
+                a2[i, b] = 0.0
+                a3[i, b] = 0.0
+                a4[i, b] = 0.0
+            bb[b] = 0.0
+        elif rec:
+            if alive[b]:
+                s = 0.0
+                for i in range(n):
+                    d = z[i, b] - zs[i, b]
+                    s += d * d
+                    if RECORD:
+                        REC[lo + b, ri, i] = z[i, b]
+                DIST[lo + b, ri] = math.sqrt(s)
+            else:
+                DIST[lo + b, ri] = math.nan
+                if RECORD:
+                    for i in range(n):
+                        REC[lo + b, ri, i] = math.nan
+    return died
+
+
+@njit(cache=True, nogil=True)
+def _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON, LAST):
+    """FINAL for the columns still alive; when the run ends here (``LAST``), NaN for the recording steps
+    never reached."""
+    if LAST:
+        for r2 in range(ri, DIST.shape[1]):
+            for b in range(m):
+                DIST[lo + b, r2] = math.nan
+                if RECORD:
+                    for i in range(NZ):
+                        REC[lo + b, r2, i] = math.nan
+    for b in range(m):
+        if alive[b]:
+            DIVAT[lo + b] = -1
+            REASON[lo + b] = 0
+            for i in range(NZ):
+                FINAL[lo + b, i] = z[i, b]
+
+
+@njit(cache=True, nogil=True)
+def _gk_resume(lo, m, K0, REC_IDX, STATE, DIVAT, z, a1, a2, a3, a4, la, zs, hs, bb, alive):
+    """Continue a run at step K0: the state of the live columns from STATE (frozen ones stay frozen);
+    returns the index of the first recording step after K0."""
+    for b in range(m):
+        alive[b] = DIVAT[lo + b] < 0
+        for i in range(NZ):
+            z[i, b] = STATE[lo + b, 0, i] if alive[b] else zs[i, b]
+            a1[i, b] = STATE[lo + b, 1, i] if alive[b] else 0.0
+            a2[i, b] = STATE[lo + b, 2, i] if alive[b] else 0.0
+            a3[i, b] = STATE[lo + b, 3, i] if alive[b] else 0.0
+            a4[i, b] = STATE[lo + b, 4, i] if alive[b] else 0.0
+            la[i, b] = STATE[lo + b, 5, i] if alive[b] else zs[i, b]
+            if not alive[b]:
+                hs[i, b] = 0.0
+        if not alive[b]:
+            bb[b] = 0.0
+    ri = 0
+    while ri < REC_IDX.shape[0] and REC_IDX[ri] <= K0:
+        ri += 1
+    return ri
+
+
+@njit(cache=True, nogil=True)
+def _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la):
+    """The block's state into STATE (to continue the run in a later call)."""
+    for b in range(m):
+        for i in range(NZ):
+            STATE[lo + b, 0, i] = z[i, b]
+            STATE[lo + b, 1, i] = a1[i, b]
+            STATE[lo + b, 2, i] = a2[i, b]
+            STATE[lo + b, 3, i] = a3[i, b]
+            STATE[lo + b, 4, i] = a4[i, b]
+            STATE[lo + b, 5, i] = la[i, b]
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})
+def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON,
+                 BOUND, BOX, USE_BOX, IOPT, FOPT, STATE, LAST):
+    """Steps ``K0 + 1 .. K`` of the blocks ``[blk0, blk1)``.  ``STATE`` (B, 6, n) carries the state of a
+    run continued in chunks of steps: slot 0 the state, 1..4 ``a1``..``a4``, 5 the lookahead anchor; it is
+    read when ``K0 > 0`` and written at the end when it has 6 slots (a (1, 1, n) dummy otherwise); rows that
+    diverged are known from ``DIVAT`` (-1 while alive).  Recording steps ``<= K0`` were recorded by the earlier
+    call.  ``LAST``: this call ends the run (NaN for unreached recording steps, FINAL of live columns)."""
+    B = Z0.shape[0]
+    n = NZ
+    npar = P.shape[1]
+    R = REC_IDX.shape[0]
+    nth = IOPT[0]
+    n_g = IOPT[1]
+    n_d = IOPT[2]
+    dfirst = IOPT[3]
+    alternating = IOPT[4]
+    la_k = IOPT[5]
+    maxit = IOPT[6]
+    la_alpha = FOPT[2]
+    c0 = FOPT[3]
+    c1 = FOPT[4]
+    c2 = FOPT[5]
+    # run-time (non-literal) values for the helper calls: literal arguments would make numba compile a
+    # separate specialisation of each helper (measured: 3 copies of _gk_post)
+    zero = blk0 - blk0
+    nrt = Z0.shape[1]
+    yes = R >= 0
+    z = np.empty((n, NB))
+    zs = np.empty((n, NB))
+    hs = np.empty((n, NB))
+    pb = np.empty((max(npar, 1), NB))
+    f = np.empty((n, NB))
+    a1 = np.zeros((n, NB))
+    a2 = np.zeros((n, NB))
+    a3 = np.zeros((n, NB))
+    a4 = np.zeros((n, NB))
+    la = np.zeros((n, NB))
+    ks = np.empty((4, n, NB))
+    bb = np.zeros(NB)
+    alive = np.zeros(NB, dtype=np.bool_)
+    ok = np.ones(NB, dtype=np.bool_)
+    code = np.zeros(NB, dtype=np.int64)
+    zc = np.empty(n)
+    pc = np.zeros(max(npar, 1))
+    fc = np.empty(n)
+    Jc = np.empty((n, n))
+    for blk in range(blk0, blk1):
+        lo = blk * NB
+        m = min(NB, B - lo)
+        a1[:, :] = 0.0
+        a2[:, :] = 0.0
+        a3[:, :] = 0.0
+        a4[:, :] = 0.0
+        _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive)
+        ri = 0
+        if K0 == 0:
+            pass  # @init
+            if la_k > 0:
+                for i in range(n):
+                    for b in range(NB):
+                        la[i, b] = z[i, b]
+            if R > 0 and REC_IDX[0] == 0:
+                _gk_post(zero, lo, m, zero, yes, zero, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
+                         RECORD, REC, DIST, FINAL, DIVAT, REASON)
+                ri = 1
+        else:
+            ri = _gk_resume(lo, m, K0, REC_IDX, STATE, DIVAT, z, a1, a2, a3, a4, la, zs, hs, bb, alive)
+        nalive = 0
+        for b in range(m):
+            nalive += alive[b]
+        for k in range(K0 + 1, K + 1):
+            pass  # @step
+            pass  # @post
+            # cheap test of every column (NaN/inf make acc NaN), details only when something is off
+            nbad = zero
+            for b in range(NB):
+                acc = 0.0
+                mx = 0.0
+                for i in range(n):
+                    x = z[i, b]
+                    acc += x * 0.0
+                    ax = abs(x)
+                    mx = ax if ax > mx else mx
+                nbad += (acc != acc) | (mx > BOUND) | (not ok[b])
+            rec = ri < R and REC_IDX[ri] == k
+            if nbad == 0 and not rec:
+                continue
+            nalive -= _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
+                               RECORD, REC, DIST, FINAL, DIVAT, REASON)
+            if rec:
+                ri += 1
+            if nalive == 0:
+                break
+        if STATE.shape[1] == 6:
+            _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la)
+        _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON, LAST)

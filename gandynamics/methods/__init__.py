@@ -1,0 +1,52 @@
+r"""The integration methods: one declaration per module, registered in the explicit list below.
+
+All rules are written with the operator ``F`` (``v = -F``; docs/mathematics.md §0.1, §0.4) and a step size
+that may differ per player: ``h`` is the diagonal matrix with ``h_G`` on the generator's coordinates and
+``h_D`` on the discriminator's (two-timescale).  Each module declares a :class:`~gandynamics.methods.base.Method`
+(name, summary, formula, reference, options, evaluations per step, compiled update rule, iteration matrix
+and local rate at an equilibrium or the reason why there is none, theorem bound); ``gandynamics list``
+prints the table.
+
+EFTP and OGDA are the same dynamics: the ``w``-sequence of EFTP is an OGDA sequence, ``w_{k+1} = w_k -
+2h F(w_k) + h F(w_{k-1})`` (docs/mathematics.md §5.3).  With the starts ``w_{-1} = z_0``, ``u_{-1} = u_0 = z_0``,
+``w_k = u_{k+1}``, so ``z^{EFTP}_k = u_{k+1} + h F(u_k)`` where ``u`` is OGDA from the same ``z_0`` (tested).
+
+Projection (``box``): each (sub-)update of a discrete method is followed by the projection onto the box
+``lo <= z <= hi`` (PEPit's projected EFTP, docs/mathematics.md §4.6; weight clipping of WGAN,
+docs/mathematics.md §1.3, is a box on psi).  For EG/EFTP both the extrapolated point and the update are
+projected.
+"""
+
+from __future__ import annotations
+
+from ..errors import GandynamicsError
+from ..kernels import codes
+from . import adam, altgd, eag, eftp, eg, flow, ftr, gd, lookahead, momentum, ogda, proximal, rmsprop
+from ._common import ORDERS
+from .base import Method, Option, Rule
+from .flow import SCHEMES
+
+__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS"]
+
+#: the registry, in display order (adding a method: a module declaring METHOD, plus one entry here)
+_MODULES = [gd, altgd, eg, eftp, ogda, momentum, flow, proximal, eag, ftr, lookahead, adam, rmsprop]
+
+METHODS: dict[str, Method] = {mod.METHOD.name: mod.METHOD for mod in _MODULES}
+
+#: every compiled rule by name (a method may have several, e.g. flow: rk4 and dopri5)
+RULES = {r.name: r for m in METHODS.values() for r in m.rules}
+
+#: rule name -> its ``CODE`` within its kernel group, and rule name -> group (gandynamics.kernels)
+CODES, GROUPS = codes(RULES)
+
+#: rule name -> one-line formula
+KERNELS = {r.name: (r.formula or m.formula) for m in METHODS.values() for r in m.rules}
+
+
+def get_method(name) -> Method:
+    """The method called ``name`` or a one-line error listing the accepted names."""
+    if isinstance(name, Method):
+        return name
+    if not isinstance(name, str) or name not in METHODS:
+        raise GandynamicsError(f"unknown method {name!r}; accepted: {', '.join(METHODS)}")
+    return METHODS[name]

@@ -1,0 +1,53 @@
+r"""Adam per player (Kingma & Ba 2015) with the conventions of ``torch.optim.Adam`` (no weight decay, no
+AMSGrad): at the ``t``-th update (``t = 1, 2, ...``) with ``g = F(z_{t-1})`` (each player's own gradient),
+``m <- beta1 m + (1 - beta1) g``, ``v <- beta2 v + (1 - beta2) g^2``, bias corrections
+``c1 = 1 - beta1^t``, ``c2 = 1 - beta2^t`` and ``z <- z - (h / c1) m / (sqrt(v) / sqrt(c2) + eps)``
+(eps added *outside* the square root, after the bias correction of v: torch's order of operations),
+``m = v = 0`` at the start; coordinatewise, each player with its own step ``h_G`` / ``h_D``.  Simultaneous
+updates.  No iteration matrix: the update divides by ``sqrt(v)``, which tends to 0 at an equilibrium (the
+map is not differentiable there and its linearisation is not a fixed matrix: it depends on the history
+through m and v)."""
+
+from __future__ import annotations
+
+import math
+
+from ..kernels.stubs import field_block
+from ..kernels.common import NB, _gk_project
+from ..errors import GandynamicsError
+from .base import Method, Option, Rule
+
+NO_MATRIX = ("the update divides by sqrt(v), which tends to 0 at an equilibrium: not differentiable there, "
+             "and its linearisation depends on the history (m, v), not on z alone")
+
+
+def kernel_step(z, f, a1, a2, hs, pb, bb, k, n, c0, c1, zero, nrt, USE_BOX, BOX):
+    field_block(z, pb, f, NB)
+    c2b = 1.0 - c0 ** k
+    sq2 = math.sqrt(c2b)
+    for b in range(NB):
+        c1b = 1.0 - bb[b] ** k
+        for i in range(n):
+            g = f[i, b]
+            a1[i, b] = bb[b] * a1[i, b] + (1.0 - bb[b]) * g
+            a2[i, b] = c0 * a2[i, b] + (1.0 - c0) * g * g
+            z[i, b] -= (hs[i, b] / c1b) * a1[i, b] / (math.sqrt(a2[i, b]) / sq2 + c1)
+    if USE_BOX:
+        _gk_project(z, BOX, zero, nrt)
+
+
+METHOD = Method(
+    name="adam", summary="Adam per player (torch.optim.Adam conventions)",
+    formula="m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2; z <- z - (h/(1-b1^t)) m / (sqrt(v)/sqrt(1-b2^t) + eps)",
+    reference="Kingma & Ba 2015; torch.optim.Adam (bias-corrected, eps outside the square root)",
+    rules=(Rule("adam", "adaptive", kernel_step),),
+    options=(Option("beta1", float, 0.9, "first-moment decay (the sweep axis beta)", low=0.0, high=1.0, slot="beta"),
+             Option("beta2", float, 0.999, "second-moment decay", low=0.0, high=1.0, slot="c0"),
+             Option("eps", float, 1e-8, "added to sqrt(v_hat)", low=0.0, low_open=True, slot="c1")),
+    evaluations=lambda o: 1, no_matrix=NO_MATRIX, validate=lambda fld, o: _validate(o))
+
+
+def _validate(o):
+    for k in ("beta1", "beta2"):
+        if not o[k] < 1:
+            raise GandynamicsError(f"adam: {k} must be in [0, 1) (torch.optim.Adam), got {o[k]!r}")

@@ -1,0 +1,197 @@
+"""The declaration of a method: :class:`Method`, :class:`Option`, :class:`Rule`.
+
+A method is one declaration in one module of :mod:`gandynamics.methods`: its name, summary, formula and
+reference, its options (type, default, meaning), the evaluations of F (and DF) per step, the compiled update
+rule (:class:`Rule`: the bodies of small ``kernel_*`` functions in the same module, spliced into the batch
+driver of :mod:`gandynamics.kernels`), and the analysis at an equilibrium (``iteration_matrix``,
+``multipliers``, theorem ``bound``) or the reason why there is none.  The simulation, the sweeps, ``rates``,
+the CLI (``--method`` options and their help) and ``gandynamics list`` read these declarations;
+``tests/test_methods_registry.py`` checks that every registered method declares every piece.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from ..errors import GandynamicsError
+
+__all__ = ["Option", "Rule", "Method", "IOPT_SLOTS", "FOPT_SLOTS", "selector"]
+
+#: integer option slots of the kernels (``IOPT``) and float slots (``FOPT``), see gandynamics/kernels/driver.py
+IOPT_SLOTS = ("n_theta", "n_g", "n_d", "dfirst", "alternating", "la_k", "maxit", "spare")
+FOPT_SLOTS = ("rtol", "atol", "la_alpha", "c0", "c1", "c2", "spare1", "spare2")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One keyword option of a method.
+
+    ``kind`` is ``float``, ``int``, ``bool`` or ``str``; ``choices`` restricts a ``str``; ``low``/``high``
+    bound a number (``low_open``: strictly above ``low``).  ``slot`` says where the kernels read it: an
+    ``IOPT``/``FOPT`` slot name, ``"beta"`` (the per-row beta column, a sweep axis) or ``""`` (Python only).
+    ``encode`` maps a ``str`` choice to the integer stored in its slot."""
+
+    name: str
+    kind: type
+    default: Any
+    help: str
+    choices: tuple = ()
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    slot: str = ""
+    encode: Callable | None = None
+
+    def coerce(self, value, method: str):
+        if value is None:
+            value = self.default
+        what = f"{method}: {self.name}"
+        if self.kind is bool:
+            if isinstance(value, str):
+                if value.lower() in ("1", "true", "yes", "on"):
+                    return True
+                if value.lower() in ("0", "false", "no", "off"):
+                    return False
+                raise GandynamicsError(f"{what} must be true or false, got {value!r}")
+            return bool(value)
+        if self.kind is str:
+            if self.choices and value not in self.choices:
+                raise GandynamicsError(f"{self.name} must be one of {', '.join(self.choices)}, got {value!r}")
+            return value
+        try:
+            f = float(value)
+        except (TypeError, ValueError):
+            raise GandynamicsError(f"{self.name} must be a number, got {value!r}") from None
+        if not math.isfinite(f):
+            raise GandynamicsError(f"{self.name} must be finite, got {value!r}")
+        if self.kind is int:
+            if not f.is_integer():
+                raise GandynamicsError(f"{self.name} must be a whole number >= {self.low:g}, got {value!r}")
+            f = int(f)
+        bad = (self.low is not None and (f <= self.low if self.low_open else f < self.low)) or \
+              (self.high is not None and f > self.high)
+        if bad:
+            rng = []
+            if self.low is not None:
+                rng.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+            if self.high is not None:
+                rng.append(f"<= {self.high:g}")
+            kind = "a whole number" if self.kind is int else "a number"
+            raise GandynamicsError(f"{self.name} must be {kind} {' and '.join(rng)}, got {value!r}")
+        return f
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled update rule: the bodies of ``step`` (once per iteration), ``init`` (once per block at
+    ``k = 0``) and ``post`` (after the step, for every rule of the group) are spliced into the driver
+    ``run_<group>`` (:mod:`gandynamics.kernels`).  Their parameters must be locals of the driver."""
+
+    name: str
+    group: str                      # "discrete", "adaptive", "implicit" or "dopri5"
+    step: Callable | None = None
+    init: Callable | None = None
+    post: Callable | None = None
+    formula: str = ""
+
+
+@dataclass(frozen=True)
+class Method:
+    """One method, declared once (see the module docstring).
+
+    ``evaluations(opts)`` and ``jacobians(opts)`` count the evaluations of F and DF per step (``opts`` the
+    normalised options); ``rule(opts)`` the compiled :class:`Rule`; ``iteration_matrix(A, h, n_theta,
+    **opts)`` the linearisation at an equilibrium with ``A = DF(z*)`` (None with ``no_matrix`` the reason);
+    ``multipliers(lam, h, **opts)`` its eigenvalues per eigenvalue ``lam`` of A when they have a closed
+    form; ``bound(h, mu, L, **opts) -> (squared factor or None, condition, note)`` the theorem's global rate
+    (``bound_reference`` its source) and ``theory_step(mu, L)`` the step of the theorem;
+    ``validate(fld, opts)`` the checks across options.  ``rate_options`` names the options that
+    ``rates`` passes on."""
+
+    name: str
+    summary: str
+    formula: str
+    reference: str
+    rules: tuple
+    options: tuple = ()
+    evaluations: Callable = lambda o: 1
+    jacobians: Callable = lambda o: 0
+    rule: Callable | None = None
+    iteration_matrix: Callable | None = None
+    multipliers: Callable | None = None
+    no_matrix: str = ""
+    bound: Callable | None = None
+    bound_reference: str = ""
+    theory_step: Callable | None = None
+    validate: Callable | None = None
+    two_timescale: bool = True
+    projection: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The reference (kept under its former name)."""
+        return self.reference
+
+    @property
+    def option_names(self) -> tuple:
+        return tuple(o.name for o in self.options)
+
+    @property
+    def kernel(self) -> str:
+        """The default compiled rule's name."""
+        return self.rules[0].name
+
+    def kernel_for(self, scheme: str | None = None) -> str:
+        """The compiled rule for ``scheme`` (flow) or the default rule."""
+        if scheme is not None:
+            for r in self.rules:
+                if r.name == scheme:
+                    return r.name
+        return self.rules[0].name
+
+    def select(self, opts: dict) -> Rule:
+        return self.rule(opts) if self.rule is not None else self.rules[0]
+
+    def normalise(self, fld, options: dict) -> dict:
+        """Options with defaults filled in and checked (``GandynamicsError`` naming what is accepted)."""
+        out = {o.name: o.coerce(options.get(o.name), self.name) for o in self.options}
+        if self.validate is not None:
+            self.validate(fld, out)
+        return out
+
+    def slots(self, fld, opts: dict) -> tuple[np.ndarray, np.ndarray, float]:
+        """``(IOPT, FOPT, beta)`` of the kernels for the normalised options."""
+        if "slots_fn" in self.extra:
+            return self.extra["slots_fn"](fld, opts)
+        iopt = np.zeros(len(IOPT_SLOTS), dtype=np.int64)
+        fopt = np.zeros(len(FOPT_SLOTS))
+        iopt[0] = fld.n_theta
+        iopt[1] = iopt[2] = 1
+        fopt[0], fopt[1] = 1e-8, 1e-10
+        beta = 0.0
+        for o in self.options:
+            v = opts[o.name]
+            if o.encode is not None:
+                v = o.encode(v)
+            if o.slot == "beta":
+                beta = float(v)
+            elif o.slot in IOPT_SLOTS:
+                iopt[IOPT_SLOTS.index(o.slot)] = int(v)
+            elif o.slot in FOPT_SLOTS:
+                fopt[FOPT_SLOTS.index(o.slot)] = float(v)
+        if self.extra.get("slots") is not None:
+            self.extra["slots"](fld, opts, iopt, fopt)
+        return iopt, fopt, beta
+
+
+def selector(n: int, n_theta: int):
+    """``(E_theta, E_psi)``: the diagonal projections on the generator's and the discriminator's rows."""
+    if n_theta is None or not 0 < n_theta < n:
+        raise GandynamicsError(f"this method needs the number of generator parameters (0 < n_theta < {n})")
+    Et = np.diag([1.0] * n_theta + [0.0] * (n - n_theta))
+    return Et, np.eye(n) - Et

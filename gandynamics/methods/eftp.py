@@ -1,0 +1,58 @@
+"""Extrapolation from the past: ``w_k = z_k - h F(w_{k-1})``, ``z_{k+1} = z_k - h F(w_k)``, ``w_{-1} = z_0``
+(Popov 1980; Gidel et al. 2019; docs/mathematics.md §4.6, §5.3).  One new evaluation of F per step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..kernels.stubs import field_block
+from ..kernels.common import NB, _gk_project
+from ._common import quadratic_roots
+from .base import Method, Rule
+
+
+def kernel_init(z, a1, pb):
+    field_block(z, pb, a1, NB)
+
+
+def kernel_step(z, a1, a2, hs, pb, n, zero, nrt, USE_BOX, BOX):
+    for i in range(n):
+        for b in range(NB):
+            a2[i, b] = z[i, b] - hs[i, b] * a1[i, b]
+    if USE_BOX:
+        _gk_project(a2, BOX, zero, nrt)
+    field_block(a2, pb, a1, NB)
+    for i in range(n):
+        for b in range(NB):
+            z[i, b] -= hs[i, b] * a1[i, b]
+    if USE_BOX:
+        _gk_project(z, BOX, zero, nrt)
+
+
+def iteration_matrix(A, h, n_theta=None, **opts):
+    """On ``(z_k, w_{k-1})``: ``[[I - h A, h^2 A^2], [I, -h A]]``."""
+    I = np.eye(A.shape[0])
+    return np.block([[I - h * A, h * h * (A @ A)], [I, -h * A]])
+
+
+def multipliers(lam, h, **opts):
+    """The roots of ``m^2 - (1 - 2 h lam) m - h lam`` (same as OGDA)."""
+    return quadratic_roots(1 - 2 * h * lam, -h * lam)
+
+
+def bound(h, mu, L, **opts):
+    cond = f"h <= 1/(4L) = {1 / (4 * L):.6g}"
+    if h > 1 / (4 * L) * (1 + 1e-12):
+        return None, cond, "step outside the theorem's condition"
+    return 1 - h * mu, cond, ""
+
+
+METHOD = Method(
+    name="eftp", summary="extrapolation from the past (Popov)",
+    formula="w_k = z_k - h F(w_{k-1}); z_{k+1} = z_k - h F(w_k)",
+    reference="extrapolation from the past, Popov 1980; Gidel et al. 2019",
+    rules=(Rule("eftp", "discrete", kernel_step, kernel_init),), evaluations=lambda o: 1,
+    iteration_matrix=iteration_matrix, multipliers=multipliers, bound=bound,
+    bound_reference="docs/mathematics.md §4.6, §5.3 (Gidel et al. 2019; Mokhtari et al. 2020): 1 - mu/(4L) at "
+                    "h = 1/(4L); 1 - h mu for h <= 1/(4L)",
+    theory_step=lambda mu, L: 1 / (4 * L))

@@ -1,0 +1,48 @@
+"""Extragradient: ``w = z - h F(z)``, ``z <- z - h F(w)`` (Korpelevich 1976; docs/mathematics.md §5.2)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..kernels.stubs import field_block
+from ..kernels.common import NB, _gk_project
+from .base import Method, Rule
+
+
+def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX):
+    field_block(z, pb, f, NB)
+    for i in range(n):
+        for b in range(NB):
+            a1[i, b] = z[i, b] - hs[i, b] * f[i, b]
+    if USE_BOX:
+        _gk_project(a1, BOX, zero, nrt)
+    field_block(a1, pb, f, NB)
+    for i in range(n):
+        for b in range(NB):
+            z[i, b] -= hs[i, b] * f[i, b]
+    if USE_BOX:
+        _gk_project(z, BOX, zero, nrt)
+
+
+def iteration_matrix(A, h, n_theta=None, **opts):
+    return np.eye(A.shape[0]) - h * A + h * h * (A @ A)
+
+
+def multipliers(lam, h, **opts):
+    return 1 - h * lam + (h * lam) ** 2
+
+
+def bound(h, mu, L, **opts):
+    cond = "1 - h^2 L^2 - 2 h mu >= 0"
+    if 1 - h * h * L * L - 2 * h * mu < 0:
+        return None, cond, "step outside the theorem's condition"
+    return 1 - h * mu, cond, ""
+
+
+METHOD = Method(
+    name="eg", summary="extragradient", formula="w = z - h F(z); z <- z - h F(w)",
+    reference="extragradient, Korpelevich 1976; Gidel et al. 2019",
+    rules=(Rule("eg", "discrete", kernel_step),), evaluations=lambda o: 2,
+    iteration_matrix=iteration_matrix, multipliers=multipliers, bound=bound,
+    bound_reference="docs/mathematics.md §5.2 (Korpelevich 1976; Tseng 1995): 1 - h mu when 1 - h^2 L^2 - 2 h mu >= 0",
+    theory_step=lambda mu, L: 1 / (4 * L))

@@ -1,0 +1,46 @@
+"""Simultaneous gradient descent(-ascent): ``z_{k+1} = z_k - h F(z_k)`` (docs/mathematics.md §0.4, §5.1)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..kernels.stubs import field_block
+from ..kernels.common import NB, _gk_project
+from .base import Method, Rule
+
+
+def kernel_step(z, f, hs, pb, n, zero, nrt, USE_BOX, BOX):
+    field_block(z, pb, f, NB)
+    for i in range(n):
+        for b in range(NB):
+            z[i, b] -= hs[i, b] * f[i, b]
+    if USE_BOX:
+        _gk_project(z, BOX, zero, nrt)
+
+
+def iteration_matrix(A, h, n_theta=None, **opts):
+    return np.eye(A.shape[0]) - h * A
+
+
+def multipliers(lam, h, **opts):
+    return 1 - h * lam
+
+
+def bound(h, mu, L, **opts):
+    cond = f"0 < h < 2 mu/L^2 = {2 * mu / L**2:.6g}"
+    if not h < 2 * mu / L**2:
+        return None, cond, "step outside the theorem's condition"
+    return 1 - 2 * h * mu + h * h * L * L, cond, ""
+
+
+METHOD = Method(
+    name="gd", summary="simultaneous gradient descent(-ascent)", formula="z <- z - h F(z)",
+    reference="simultaneous gradient descent(-ascent); docs/mathematics.md §0.4",
+    rules=(Rule("gd", "discrete", kernel_step, formula="z <- z - h F(z)"),),
+    evaluations=lambda o: 1, iteration_matrix=iteration_matrix, multipliers=multipliers, bound=bound,
+    bound_reference="docs/mathematics.md §5.1 (Facchinei & Pang 2003): 1 - 2 h mu + h^2 L^2 for 0 < h < 2 mu/L^2",
+    theory_step=lambda mu, L: mu / L**2)
+
+del math

@@ -1,0 +1,177 @@
+"""Running rows of a :class:`Plan` on the compiled kernels (threads, chunks of steps, interruption).
+
+A :class:`Plan` is picklable (the generated module's *source text* plus the row arrays), so the same rows run
+here or on a Dask worker (:mod:`gandynamics.distributed`).  :func:`run_rows` runs rows ``[lo, hi)``, split
+into contiguous ranges run by ``numba.get_num_threads()`` threads (the kernels release the GIL; no number
+depends on the split).  With ``step_chunk`` the steps are run in chunks (the state carried between them) and
+Ctrl-C between chunks stops the run, keeping what finished (:class:`Interrupted`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import codegen
+from ..kernels import DEFAULT_NB
+from ..methods import CODES, GROUPS
+
+__all__ = ["Plan", "alloc", "run_rows", "threaded", "warm", "Interrupted"]
+
+
+class Interrupted(Exception):
+    """Ctrl-C between two chunks of steps: ``steps_done`` steps of every row finished (results kept)."""
+
+    def __init__(self, steps_done: int, result: dict):
+        super().__init__(f"interrupted after {steps_done} steps")
+        self.steps_done, self.result = steps_done, result
+
+
+@dataclass
+class Plan:
+    """Everything needed to run rows of a sweep anywhere (picklable: source text, no dispatcher).
+
+    Rows are ordered method-major: ``method_index`` is non-decreasing.
+    """
+
+    source: str
+    kernels: list                 # kernel name per method index
+    method_index: np.ndarray      # (B,) int
+    Z0: np.ndarray                # (B, n)
+    P: np.ndarray                 # (B, n_p)
+    H: np.ndarray                 # (B, 2)
+    BETA: np.ndarray              # (B,)
+    ZSTAR: np.ndarray             # (B, n)
+    K: int
+    rec_idx: np.ndarray           # (R,) int64
+    record: bool
+    bound: float
+    box: np.ndarray               # (n, 2)
+    use_box: bool
+    iopt: np.ndarray              # per method index: (n_methods, 8) int64 (methods.base.IOPT_SLOTS)
+    fopt: np.ndarray              # per method index: (n_methods, 8) (methods.base.FOPT_SLOTS)
+
+    @property
+    def rows(self) -> int:
+        return int(self.Z0.shape[0])
+
+    @property
+    def n(self) -> int:
+        return int(self.Z0.shape[1])
+
+
+def alloc(plan: Plan, m: int) -> dict:
+    R = len(plan.rec_idx)
+    return {
+        "final": np.empty((m, plan.n)),
+        "dist": np.empty((m, R)),
+        "divat": np.full(m, -1, dtype=np.int64),
+        "reason": np.zeros(m, dtype=np.int64),
+        "rec": np.full((m, R, plan.n), np.nan) if plan.record else np.zeros((1, 1, plan.n)),
+    }
+
+
+def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: int | None = None) -> dict:
+    """Run rows ``[lo, hi)`` of ``plan``; returns ``{"final", "dist", "divat", "reason", "rec"}`` for them.
+
+    With ``out`` (arrays for all rows, as from a full allocation) the kernels write into its rows
+    ``[lo, hi)`` in place and the same dict is returned.  With ``step_chunk`` the ``K`` steps run in chunks
+    of that many steps, the state carried between them (the numbers are those of one call); a Ctrl-C
+    (KeyboardInterrupt) during a chunk lets the running chunk finish and raises :class:`Interrupted` with the
+    rows' results so far (``final`` the state after the last finished chunk, later distances NaN).
+    """
+    mod = codegen.load_module(plan.source)
+    if out is None:
+        res = alloc(plan, hi - lo)
+        off = lo
+    else:
+        res = out
+        off = 0
+    K = int(plan.K)
+    cuts = [K] if not step_chunk or step_chunk >= K else list(range(int(step_chunk), K, int(step_chunk))) + [K]
+    n = plan.n
+    state = np.zeros((hi - lo, 6, n)) if len(cuts) > 1 else np.zeros((1, 1, n))
+    k0 = 0
+    for j, k1 in enumerate(cuts):
+        try:
+            _run_range(mod, plan, lo, hi, res, off, state, k0, k1, j == len(cuts) - 1)
+        except KeyboardInterrupt:
+            a, b = lo - off, hi - off
+            R = res["dist"].shape[1]
+            later = plan.rec_idx > k1
+            for key in ("dist",):
+                res[key][a:b, later[:R]] = np.nan
+            if plan.record:
+                res["rec"][a:b][:, later] = np.nan
+            raise Interrupted(k1, res) from None
+        k0 = k1
+    return res
+
+
+def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last):
+    mi = plan.method_index
+    start = lo
+    while start < hi:
+        k = int(mi[start])
+        stop = start + int(np.searchsorted(mi[start:hi], k, side="right"))
+        a, b = start - off, stop - off
+        kname = plan.kernels[k]
+        rec = res["rec"][a:b] if plan.record else res["rec"]
+        st = state[start - lo:stop - lo] if state.shape[1] == 6 else state
+        args = (plan.Z0[start:stop], plan.P[start:stop], plan.H[start:stop], plan.BETA[start:stop],
+                plan.ZSTAR[start:stop], k0, k1, plan.rec_idx, plan.record, rec, res["dist"][a:b],
+                res["final"][a:b], res["divat"][a:b], res["reason"][a:b], plan.bound, plan.box, plan.use_box,
+                plan.iopt[k], plan.fopt[k], st, last)
+        rows = stop - start
+        group = GROUPS[kname]
+        if group == "dopri5":
+            units, call = rows, (lambda u0, u1, args=args: mod.run_dopri5(u0, u1, *args))
+        else:
+            code = CODES[kname]
+            fn = getattr(mod, f"run_{group}")
+            units = (rows + DEFAULT_NB - 1) // DEFAULT_NB
+            call = (lambda u0, u1, args=args, code=code, fn=fn: fn(code, u0, u1, *args))
+        threaded(call, units)
+        start = stop
+
+
+_POOLS: dict = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def threaded(call, units: int) -> None:
+    """Run ``call(u0, u1)`` over ``[0, units)`` split into contiguous ranges, one per numba thread
+    (``numba.get_num_threads()`` of the calling thread; the kernels release the GIL).  Each unit's result
+    depends only on its own rows, so the split does not change any number."""
+    import numba
+    nt = max(1, min(int(numba.get_num_threads()), units))
+    if nt == 1:
+        call(0, units)
+        return
+    with _POOLS_LOCK:  # one pool per size, never shut down while another thread may submit to it
+        pool = _POOLS.get(nt)
+        if pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+            pool = _POOLS[nt] = ThreadPoolExecutor(max_workers=nt, thread_name_prefix="gandynamics")
+    parts = min(units, 4 * nt)  # a few ranges per thread: the pool balances uneven rows (early divergence)
+    cuts = np.linspace(0, units, parts + 1).round().astype(int)
+    futs = [pool.submit(call, int(cuts[j]), int(cuts[j + 1])) for j in range(parts)]
+    try:
+        for f in futs:
+            f.result()
+    except KeyboardInterrupt:
+        for f in futs:  # let the running ranges finish: they write into the caller's arrays
+            f.result()
+        raise
+
+
+def warm(plan: Plan) -> None:
+    """Compile (or load from the disk cache) every kernel the plan uses, on a one-row, one-step problem."""
+    for k in np.unique(plan.method_index):
+        i = int(np.searchsorted(plan.method_index, k))
+        small = Plan(plan.source, plan.kernels, np.array([k]), plan.Z0[i:i + 1], plan.P[i:i + 1], plan.H[i:i + 1],
+                     plan.BETA[i:i + 1], plan.ZSTAR[i:i + 1], 1, np.array([0, 1], dtype=np.int64), plan.record,
+                     plan.bound, plan.box, plan.use_box, plan.iopt, plan.fopt)
+        run_rows(small, 0, 1)

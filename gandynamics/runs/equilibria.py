@@ -1,0 +1,36 @@
+"""The equilibrium ``z*`` of each row of a run (for distances and rates)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..equilibrium import find_equilibrium
+from ..errors import GandynamicsError
+from .module import kernel_module
+
+__all__ = ["equilibria"]
+
+
+def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
+    """The equilibrium ``z*`` for each row's hyperparameters (NaN where none could be found)."""
+    B = P.shape[0]
+    if equilibrium is not None:
+        zs = fld.point(equilibrium)
+        return np.ascontiguousarray(np.broadcast_to(zs, (B, fld.n)))
+    Z = np.full((B, fld.n), np.nan)
+    if fld.equilibrium is not None and B:
+        Z[:] = fld.equilibrium
+        F = kernel_module(fld).field_rows(Z, np.ascontiguousarray(P), np.empty_like(Z))
+        bad = ~(np.linalg.norm(F, axis=1) < 1e-10)
+    else:
+        bad = np.ones(B, dtype=bool)
+    if bad.any():
+        uniq, inv = np.unique(P[bad], axis=0, return_inverse=True)
+        Zu = np.full((uniq.shape[0], fld.n), np.nan)
+        for j in range(min(len(uniq), 1000)):  # searches are cheap but not free; beyond 1000: NaN
+            try:
+                Zu[j] = find_equilibrium(fld, uniq[j])[0]
+            except GandynamicsError:
+                pass
+        Z[bad] = Zu[np.asarray(inv).reshape(-1)]
+    return Z

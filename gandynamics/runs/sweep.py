@@ -1,0 +1,257 @@
+"""Many trajectories at once: :func:`sweep` over methods x initial points x grid values.
+
+``sweep`` builds a picklable :class:`~gandynamics.runs.engine.Plan` and runs it in chunks of rows: locally in
+order in this process (a tqdm bar when the sweep takes more than ~2 s; Ctrl-C stops after the running
+chunk and keeps the finished rows), or with ``client=`` (a ``dask.distributed.Client`` or a
+``concurrent.futures.Executor``) through :func:`gandynamics.distributed.map_rows`, which sizes the chunks
+from the row cost measured on the workers and gathers the results in grid order.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from ..errors import GandynamicsError
+from ..kernels import DEFAULT_NB, REASONS
+from ..methods import METHODS, get_method
+from .engine import Plan, alloc, run_rows, warm
+from .equilibria import equilibria
+from .module import kernel_module_source
+from .ratefit import RATE_FIT, fit_rate
+from .results import SweepResult
+from .validate import bound_value, int_option, method_options, step_pair, steps_count
+
+__all__ = ["sweep"]
+
+
+_STEP_AXES = ("step", "step_g", "step_d", "beta")
+
+
+def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, client=None,
+          chunk_size=None, progress=None, bound=1e6, equilibrium=None, samples=65, **options) -> SweepResult:
+    """Run many trajectories: methods x initial points x grid values (product) or zipped.
+
+    Parameters
+    ----------
+    field : VectorField
+    method : str or list of str
+        Method name(s) (rows are ordered method first).
+    inits : array (m, n) or (n,)
+        Initial points.
+    grid : dict name -> 1-D array, optional
+        Axes over hyperparameters of the field (``gamma``, ``sigma``, ...), ``step`` (both players),
+        ``step_g``/``step_d`` (per player) and ``beta``.
+    steps : int
+        Iterations per trajectory.
+    step : float or (h_G, h_D), optional
+        Step when ``step`` is not a grid axis.
+    params : dict, optional
+        Fixed hyperparameter values (the grid overrides them).
+    product : bool
+        True: every combination (dims ``method, init, <grid axes>``); False: ``inits`` and every grid array
+        have the same length L (or 1) and are zipped into L rows per method.
+    client : dask.distributed.Client or concurrent.futures.Executor, optional
+        Run the chunks there (:func:`gandynamics.distributed.map_rows`); the table is bitwise the local one.
+    chunk_size : int, optional
+        Rows per chunk (default: locally about 2e7 trajectory-steps; with ``client`` sized from the row
+        cost measured on the workers, :func:`gandynamics.distributed.auto_chunk_size`).
+    progress : bool, optional
+        Force the tqdm bar on/off (default: on when the sweep is estimated to take more than ~2 s).
+    bound, equilibrium, options : as in :func:`simulate`
+    samples : int
+        Distances recorded per trajectory for the rate fit (equally spaced over ``[0, steps]``).
+
+    Returns
+    -------
+    SweepResult
+    """
+    methods = [method] if isinstance(method, str) or not isinstance(method, (list, tuple)) else list(method)
+    if not methods:
+        raise GandynamicsError(f"give at least one method; accepted: {', '.join(METHODS)}")
+    ms = [get_method(m) for m in methods]
+    K = steps_count(steps)
+    bnd = bound_value(bound)
+    grid = dict(grid or {})
+    inits = np.asarray(inits, dtype=float) if not isinstance(inits, np.ndarray) else inits.astype(float)
+    if inits.ndim == 1:
+        inits = inits[None, :]
+    if inits.ndim != 2 or inits.shape[1] != field.n:
+        raise GandynamicsError(f"inits must be points of {field.n} entries ({', '.join(field.names)}), got shape {inits.shape}")
+    if not np.all(np.isfinite(inits)):
+        raise GandynamicsError("inits must be finite")
+    hyper_names = list(field.defaults)
+    axes = []
+    for name, vals in grid.items():
+        if name not in hyper_names and name not in _STEP_AXES:
+            raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {', '.join(hyper_names + list(_STEP_AXES))}")
+        v = np.asarray(vals, dtype=float).reshape(-1)
+        if v.size == 0 or not np.all(np.isfinite(v)):
+            raise GandynamicsError(f"grid {name}: values must be a non-empty array of finite numbers")
+        if name.startswith("step") and np.any(v <= 0):
+            raise GandynamicsError(f"grid {name}: step sizes must be positive")
+        axes.append((name, v))
+    if "step" in grid and ("step_g" in grid or "step_d" in grid):
+        raise GandynamicsError("give the grid axis step, or step_g/step_d, not both")
+    base_p = field.param_vector(params)
+    need_step = not ("step" in grid or ("step_g" in grid and "step_d" in grid))
+    hg0, hd0 = step_pair(step) if (step is not None or need_step) else (np.nan, np.nan)
+    if "step_g" in grid and "step_d" not in grid and step is None:
+        raise GandynamicsError("grid step_g needs step= (or a step_d axis) for the discriminator")
+    # per-method options
+    per = []
+    for m in ms:
+        o = method_options(field, m.name, options)
+        per.append(o)
+        if not m.two_timescale and (("step_g" in grid) or ("step_d" in grid) or hg0 != hd0 and not math.isnan(hg0)):
+            raise GandynamicsError(f"{m.name} takes one time step h, not a pair (h_G, h_D)")
+    allowed = set().union(*[set(m.option_names) for m in ms]) | {"box"}
+    stray = {k for k, v in options.items() if v is not None} - allowed
+    if stray:
+        raise GandynamicsError(f"option(s) {', '.join(sorted(stray))} apply to none of {', '.join(m.name for m in ms)}")
+    # rows (per method)
+    if product:
+        dims = [("init", np.arange(len(inits)))] + axes
+        shape = tuple(len(v) for _, v in dims)
+        L = int(np.prod(shape))
+        idx = np.indices(shape).reshape(len(shape), -1)
+        init_i = idx[0]
+        axis_vals = {name: v[idx[j + 1]] for j, (name, v) in enumerate(axes)}
+    else:
+        lens = {len(inits)} | {len(v) for _, v in axes}
+        lens.discard(1)
+        if len(lens) > 1:
+            raise GandynamicsError(f"zip sweep: inits and every grid axis must have the same length (or 1); got {sorted(lens)}")
+        L = lens.pop() if lens else 1
+        init_i = np.arange(L) if len(inits) == L else np.zeros(L, dtype=int)
+        axis_vals = {name: np.broadcast_to(v, (L,)).copy() if len(v) == 1 else v for name, v in axes}
+        dims = [("row", np.arange(L))]
+    nm = len(ms)
+    B = nm * L
+    Z0 = np.ascontiguousarray(np.tile(inits[init_i], (nm, 1)))
+    P = np.tile(base_p, (L, 1))
+    for j, name in enumerate(hyper_names):
+        if name in axis_vals:
+            P[:, j] = axis_vals[name]
+    P = np.ascontiguousarray(np.tile(P, (nm, 1)))
+    H = np.empty((L, 2))
+    H[:, 0] = axis_vals.get("step", axis_vals.get("step_g", np.full(L, hg0)))
+    H[:, 1] = axis_vals.get("step", axis_vals.get("step_d", np.full(L, hd0)))
+    H = np.ascontiguousarray(np.tile(H, (nm, 1)))
+    slots = [m.slots(field, o) for m, o in zip(ms, per)]
+    BETA = np.empty(B)
+    for k, (_, _, beta) in enumerate(slots):
+        BETA[k * L:(k + 1) * L] = axis_vals.get("beta", np.full(L, beta))
+    ZSTAR = equilibria(field, P, equilibrium)
+    method_index = np.repeat(np.arange(nm, dtype=np.int64), L)
+    kernels = [m.select(o).name for m, o in zip(ms, per)]
+    iopt = np.vstack([s_[0] for s_ in slots])
+    fopt = np.vstack([s_[1] for s_ in slots])
+    box = per[0]["box"]
+    S = int_option(samples, "samples", 2)
+    rec_idx = np.unique(np.round(np.linspace(0, K, min(S, K + 1))).astype(np.int64))
+    plan = Plan(source=kernel_module_source(field), kernels=kernels, method_index=method_index, Z0=Z0, P=P, H=H,
+                BETA=BETA, ZSTAR=ZSTAR, K=K, rec_idx=rec_idx, record=False, bound=bnd,
+                box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
+                iopt=iopt, fopt=fopt)
+    res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress,
+                                   evals=max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per)))
+    # table
+    divat = res["divat"]
+    div = finished & (divat >= 0)
+    life = np.where(div, divat - 1, K)
+    rate = fit_rate(rec_idx, res["dist"], life, np.linalg.norm(np.nan_to_num(ZSTAR), axis=1))
+    rate[~finished] = np.nan
+    final = res["final"]
+    final[~finished] = np.nan
+    with np.errstate(invalid="ignore"):
+        distance = np.linalg.norm(final - ZSTAR, axis=1)
+    distance[~finished] = np.nan
+    cols = {"method": np.repeat(np.array([m.name for m in ms]), L)}
+    for j, name in enumerate(field.names):
+        cols[f"init_{name}"] = Z0[:, j]
+    for name, _ in axes:
+        if name in hyper_names or name in ("step_g", "step_d", "beta"):
+            continue
+        cols[name] = np.tile(axis_vals[name], nm)
+    for j, name in enumerate(hyper_names):
+        cols[name] = P[:, j]
+    cols["step_g"], cols["step_d"], cols["beta"] = H[:, 0], H[:, 1], BETA
+    for j, name in enumerate(field.names):
+        cols[f"final_{name}"] = final[:, j]
+    cols["distance"] = distance
+    cols["rate"] = rate
+    cols["diverged"] = div
+    cols["diverged_at"] = np.where(div, divat, -1)
+    names = np.array([REASONS[c] for c in sorted(REASONS)])
+    cols["reason"] = np.where(finished, names[np.clip(res["reason"], 0, len(names) - 1)], "")
+    cols["finished"] = finished
+    all_dims = [("method", np.array([m.name for m in ms]))] + dims
+    meta = dict(info, rate_fit=RATE_FIT, samples=int(len(rec_idx)), bound=bnd, methods=[m.name for m in ms])
+    return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
+
+
+def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1):
+    """Run all rows of ``plan``: returns (columns, finished mask, info)."""
+    B = plan.rows
+    if chunk_size is None:
+        # about 8e7 trajectory-steps of a 2-parameter game per chunk (~0.1 s on 2 cores): few barriers
+        # between chunks, yet a progress bar and a prompt Ctrl-C; equal chunks, so no small tail chunk
+        budget = 8e7 / max(1.0, plan.K * evals * max(1.0, plan.n / 2))
+        chunk = int(max(256, min(max(B, 1), budget)))
+        chunk = -(-B // -(-B // chunk)) if B > 0 else chunk
+    else:
+        chunk = int_option(chunk_size, "chunk_size")
+    if chunk < B:  # whole kernel blocks per chunk
+        chunk = -(-chunk // DEFAULT_NB) * DEFAULT_NB
+    ranges = [(lo, min(B, lo + chunk)) for lo in range(0, B, chunk)]
+    finished = np.zeros(B, dtype=bool)
+    info = {"chunks": len(ranges), "chunk_size": chunk, "interrupted": False}
+    if client is not None:
+        try:
+            from .. import distributed
+        except ImportError:
+            raise GandynamicsError("sweep(client=...) needs gandynamics.distributed: pip install gandynamics[distributed]") from None
+        out = alloc(plan, B)
+        t0 = time.perf_counter()
+        try:  # chunks sized from the cost of a row measured on the workers (gandynamics.distributed)
+            ranges, parts, dinfo = distributed.map_rows(client, plan, B, block=DEFAULT_NB, warm=warm, progress=progress,
+                                                        chunk_size=None if chunk_size is None else chunk)
+        except distributed.ChunksInterrupted as exc:  # Ctrl-C: keep the finished chunks
+            ranges, parts, dinfo = exc.ranges, exc.results, exc.info
+            info["interrupted"] = True
+        info.update(dinfo)
+        for (lo, hi), part in zip(ranges, parts):
+            if part is None:
+                continue
+            for k in ("final", "dist", "divat", "reason"):
+                out[k][lo:hi] = part[k]
+            finished[lo:hi] = True
+        info["seconds"] = time.perf_counter() - t0
+        return out, finished, info
+    out = alloc(plan, B)
+    t0 = time.perf_counter()
+    warm(plan)
+    info["compile_seconds"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    bar = None
+    try:
+        for j, (lo, hi) in enumerate(ranges):
+            run_rows(plan, lo, hi, out)
+            finished[lo:hi] = True
+            if j == 0 and len(ranges) > 1 and progress is not False:
+                est = (time.perf_counter() - t1) * len(ranges)
+                if progress or est > 2.0:
+                    from tqdm.auto import tqdm
+                    bar = tqdm(total=B, initial=hi, unit="traj", desc="sweep", leave=False)
+            elif bar is not None:
+                bar.update(hi - lo)
+    except KeyboardInterrupt:
+        info["interrupted"] = True
+    finally:
+        if bar is not None:
+            bar.close()
+    info["seconds"] = time.perf_counter() - t1
+    return out, finished, info

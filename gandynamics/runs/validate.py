@@ -1,0 +1,133 @@
+"""Validation of the arguments of :func:`gandynamics.simulate` and :func:`gandynamics.sweep` (one-line
+``GandynamicsError`` naming what is accepted)."""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+import numpy as np
+
+from ..errors import GandynamicsError
+from ..methods import METHODS, get_method
+
+__all__ = ["steps_count", "step_pair", "int_option", "box_bounds", "method_options", "bound_value", "step_index",
+           "OPTION_NAMES"]
+
+#: every option some method declares, and ``box``
+OPTION_NAMES = frozenset({o.name for m in METHODS.values() for o in m.options} | {"box"})
+
+
+def steps_count(steps) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        try:
+            f = float(steps)
+        except (TypeError, ValueError):
+            raise GandynamicsError(f"steps must be a whole number >= 1, got {steps!r}") from None
+        if not f.is_integer():
+            raise GandynamicsError(f"steps must be a whole number >= 1, got {steps!r}")
+        steps = int(f)
+    if steps < 1:
+        raise GandynamicsError(f"steps must be a whole number >= 1, got {steps!r}")
+    return int(steps)
+
+
+def positive(v, what) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"{what} must be a positive number, got {v!r}") from None
+    if not (math.isfinite(f) and f > 0):
+        raise GandynamicsError(f"{what} must be a positive finite number, got {v!r}")
+    return f
+
+
+def step_pair(step) -> tuple[float, float]:
+    """``h`` or ``(h_G, h_D)`` -> ``(h_G, h_D)``, both positive and finite."""
+    if step is None:
+        raise GandynamicsError("step is required: a positive number h or a pair (h_G, h_D)")
+    if isinstance(step, (tuple, list, np.ndarray)):
+        vals = list(np.asarray(step, dtype=object).reshape(-1))
+        if len(vals) == 1:
+            vals = vals * 2
+        if len(vals) != 2:
+            raise GandynamicsError(f"step must be a number h or a pair (h_G, h_D), got {step!r}")
+        return positive(vals[0], "step h_G"), positive(vals[1], "step h_D")
+    h = positive(step, "step")
+    return h, h
+
+
+def int_option(v, what, lo=1) -> int:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"{what} must be a whole number >= {lo}, got {v!r}") from None
+    if not f.is_integer() or f < lo:
+        raise GandynamicsError(f"{what} must be a whole number >= {lo}, got {v!r}")
+    return int(f)
+
+
+def box_bounds(fld, box) -> np.ndarray | None:
+    """``box`` as an ``(n, 2)`` array of bounds (``-inf``/``inf`` where free) or None."""
+    if box is None:
+        return None
+    out = np.empty((fld.n, 2))
+    out[:, 0], out[:, 1] = -np.inf, np.inf
+    if isinstance(box, Mapping):
+        for name, lohi in box.items():
+            if name not in fld.names:
+                raise GandynamicsError(f"box: unknown parameter {name!r}; accepted: {', '.join(fld.names)}")
+            try:
+                lo, hi = (float(x) for x in lohi)
+            except (TypeError, ValueError):
+                raise GandynamicsError(f"box: {name} needs a pair (lo, hi), got {lohi!r}") from None
+            out[fld.names.index(name)] = lo, hi
+    else:
+        try:
+            arr = np.asarray(box, dtype=float)
+        except (TypeError, ValueError):
+            raise GandynamicsError("box must be an (n, 2) array of bounds or a dict name -> (lo, hi)") from None
+        if arr.shape != (fld.n, 2):
+            raise GandynamicsError(f"box must have shape ({fld.n}, 2) (one (lo, hi) per parameter), got {arr.shape}")
+        out[:] = arr
+    if np.any(np.isnan(out)) or np.any(out[:, 0] > out[:, 1]):
+        raise GandynamicsError("box: each bound pair must satisfy lo <= hi (use -inf/inf for no bound)")
+    return out
+
+
+def method_options(fld, method, options: dict, strict: bool = True) -> dict:
+    """Validate the keyword options for ``method``: returns its normalised options (defaults filled in)
+    plus ``box`` (an ``(n, 2)`` array or None) and ``extra`` (the given options it does not take)."""
+    unknown = {k for k in options if k not in OPTION_NAMES}
+    if unknown:
+        raise GandynamicsError(f"unknown option(s) {', '.join(sorted(unknown))}; accepted: {', '.join(sorted(OPTION_NAMES))}")
+    m = get_method(method)
+    given = {k for k, v in options.items() if v is not None}
+    extra = given - set(m.option_names) - ({"box"} if m.projection else set())
+    out = m.normalise(fld, {k: v for k, v in options.items() if k in m.option_names})
+    out["box"] = box_bounds(fld, options.get("box"))
+    if not m.projection and out["box"] is not None:
+        raise GandynamicsError(f"box (projection) applies to the discrete methods, not to {m.name}")
+    if m.name == "momentum" and out["alternating"] and ({"n_g", "n_d"} & given) and \
+            (options.get("n_g", 1) != 1 or options.get("n_d", 1) != 1):
+        raise GandynamicsError("alternating momentum takes one step per player (n_g = n_d = 1)")
+    out["extra"] = extra
+    return out
+
+
+def step_index(K, record_every) -> np.ndarray:
+    e = int_option(record_every, "record_every")
+    idx = np.arange(0, K + 1, e, dtype=np.int64)
+    if idx[-1] != K:
+        idx = np.append(idx, K)
+    return idx
+
+
+def bound_value(bound) -> float:
+    try:
+        b = float(bound)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"bound must be a positive number (or inf), got {bound!r}") from None
+    if not b > 0:
+        raise GandynamicsError(f"bound must be a positive number (or inf), got {bound!r}")
+    return b

@@ -1,0 +1,119 @@
+"""The method registry is complete, the kernels are real source, and the Runge--Kutta tableaux satisfy their
+conditions (exact rationals); the adaptive flow shrinks its step on a stiff finite flow; a long simulate
+stops on Ctrl-C keeping what finished."""
+
+import inspect
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import VectorField, simulate
+from gandynamics.game import Game
+from gandynamics.kernels import DRIVER_LOCALS, rule_body
+from gandynamics.methods import METHODS, RULES
+from gandynamics.methods.tableaux import TABLEAUX, conditions
+
+
+@pytest.mark.parametrize("name", list(METHODS))
+def test_every_method_declares_every_piece(name):
+    m = METHODS[name]
+    assert m.summary and m.formula and m.reference
+    assert m.rules and all(r.group in ("discrete", "adaptive", "implicit", "dopri5") for r in m.rules)
+    for r in m.rules:
+        if r.group != "dopri5":
+            assert r.step is not None or r.post is not None  # an update rule, or a hook on a base's (lookahead)
+            for fn in (r.step, r.init, r.post):
+                if fn is not None:
+                    body, params = rule_body(fn)
+                    assert body.strip() and set(params) <= DRIVER_LOCALS
+    for o in m.options:
+        assert o.help and o.kind in (int, float, bool, str)
+        assert o.coerce(None, name) == o.default or o.kind is bool
+    assert (m.iteration_matrix is not None) != bool(m.no_matrix)  # a matrix, or the reason why there is none
+    if m.bound is not None:
+        assert m.bound_reference and m.theory_step is not None
+    o = m.normalise(None, {})
+    assert m.evaluations(o) >= 1 and m.jacobians(o) >= 0
+
+
+def test_rule_names_are_unique_and_every_rule_belongs_to_a_method():
+    names = [r.name for m in METHODS.values() for r in m.rules]
+    assert len(names) == len(set(names)) == len(RULES)
+
+
+def test_kernel_files_are_real_source():
+    import gandynamics.kernels.common as common
+    import gandynamics.kernels.driver as driver
+    import gandynamics.kernels.dopri5 as dopri5
+    for mod in (common, driver, dopri5):
+        src = inspect.getsource(mod)
+        compile(src, mod.__file__, "exec")
+    assert "def run_discrete(" in inspect.getsource(driver) and "pass  # @step" in inspect.getsource(driver)
+
+
+@pytest.mark.parametrize("name", list(TABLEAUX))
+def test_tableau_conditions_hold_exactly(name):
+    t = TABLEAUX[name]
+    c = conditions(t)
+    assert all(r == 0 for r in c["row_sums"])           # row sums equal the nodes
+    assert c["weights"] == 0                             # weights sum to one
+    if t.b_hat is not None:
+        assert c["error_weights"] == 0                   # error weights sum to zero
+        assert sum(Fraction(x) for x in t.b_hat) == 1
+    for k, v in c.items():
+        if k.startswith("order"):
+            assert v == 0, k
+
+
+def test_tableau_conditions_detect_a_wrong_coefficient():
+    from dataclasses import replace
+    t = TABLEAUX["rk4"]
+    bad = replace(t, b=(Fraction(1, 6), Fraction(1, 3), Fraction(1, 3), Fraction(1, 5)))
+    assert conditions(bad)["weights"] != 0
+
+
+def test_dopri5_shrinks_its_step_on_a_stiff_finite_flow():
+    # z' = -F(z) with F = (lam (x - cos y) , y): x relaxes at rate lam = 1e4 onto cos(y); finite for all t.
+    # An output interval h = 1 lets the first trial step overflow (|1 - h lam| huge, then the cubic term);
+    # the adaptive step must reject it and follow the flow, not report divergence.
+    x, y, lam = sp.symbols("x y lam")
+    game = Game(theta=[x], psi=[y], loss_g=lam * (x**2 / 2 + x**4) , loss_d=y**2 / 2, equilibrium=(0, 0),
+                hyper={lam: 1e4}) if "hyper" in inspect.signature(Game).parameters else \
+        Game(theta=[x], psi=[y], loss_g=10000 * (x**2 / 2 + x**4), loss_d=y**2 / 2, equilibrium=(0, 0))
+    fld = VectorField(game, [])
+    tr = simulate(fld, "flow", [1.0, 1.0], 3, 1.0, scheme="dopri5", rtol=1e-6, atol=1e-9)
+    assert not tr.diverged, tr.reason
+    # exact: y(t) = e^{-t}; x decays to 0 far faster than the output interval
+    np.testing.assert_allclose(tr.final, [0.0, np.exp(-3.0)], rtol=1e-5, atol=1e-9)
+
+
+def test_simulate_keeps_the_finished_steps_on_ctrl_c(monkeypatch):
+    import gandynamics.runs.engine as E
+    from gandynamics import R1, games
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    full = simulate(fld, "gd", [1.0, 1.0], 50, 0.1)
+    real = E._run_range
+    calls = {"n": 0}
+
+    def flaky(mod, plan, lo, hi, res, off, state, k0, k1, last):
+        calls["n"] += 1
+        real(mod, plan, lo, hi, res, off, state, k0, k1, last)
+        if calls["n"] == 3:  # Ctrl-C arrives while the third chunk runs: the chunk completes (nogil call)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(E, "_run_range", flaky)
+    plan_chunk = {}
+    real_rows = E.run_rows
+
+    def rows(plan, lo, hi, out=None, step_chunk=None):
+        plan_chunk["c"] = 10
+        return real_rows(plan, lo, hi, out, step_chunk=10)
+
+    import gandynamics.runs.trajectory as T
+    monkeypatch.setattr(T, "run_rows", rows)
+    tr = simulate(fld, "gd", [1.0, 1.0], 50, 0.1)
+    assert tr.options.get("interrupted") is True and tr.steps == 30
+    np.testing.assert_allclose(tr.states, full.states[:31], rtol=0, atol=0)   # bit-identical to the full run
+    np.testing.assert_allclose(tr.final, full.states[30], rtol=0, atol=0)
