@@ -23,7 +23,7 @@ from .regularizers import (JARE, R1, R2, REGULARIZERS, WGANGP, Asymmetric, Conse
                            NagarajanKolter, Tikhonov, make_regularizer)
 from .regularizers import DRAGAN, LeCam
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "games", "Game", "GAN", "VectorField", "GandynamicsError",

@@ -67,7 +67,7 @@ def _versions() -> dict:
         except metadata.PackageNotFoundError:
             out[pkg] = None
     if out["gandynamics"] is None:  # a source checkout that is not installed
-        from . import __version__
+        from ._version import __version__
         out["gandynamics"] = __version__
     out["python"] = platform.python_version()
     return out

@@ -275,11 +275,11 @@ def like_default(default, value, what: str):
 def field(value, what: str):
     """A :class:`~gandynamics.field.VectorField` (what every analysis takes); a Game or GAN is refused with
     how to make one (``VectorField(game, [R1(gamma=0.3)])``)."""
-    from .field import VectorField
-    from .game import GAN, Game
-    if isinstance(value, VectorField):
+    # recognised by what it carries, not by importing the classes (validate sits below game and field)
+    if all(hasattr(value, a) for a in ("F", "z", "hyper", "param_vector", "evaluator")):
         return value
-    if isinstance(value, (Game, GAN)):
+    if any(getattr(c, "__module__", "") == "gandynamics.game" and c.__name__ in ("Game", "GAN")
+           for c in type(value).__mro__):
         raise GandynamicsError(f"{what} takes a VectorField, got a {type(value).__name__}; build one with "
                                f"VectorField(game, [regularizers...]), e.g. VectorField(game, [R1(gamma=0.3)])")
     raise GandynamicsError(f"{what} takes a VectorField (VectorField(game, [regularizers...])), got "

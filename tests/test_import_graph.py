@@ -15,16 +15,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(gandynamics.__file__)))
 #: layers, lowest first: a module may import only from its own layer or lower ones (matched by prefix;
 #: the longest matching prefix wins)
 LAYERS = [
-    ["gandynamics.errors", "gandynamics._numeric", "gandynamics.jsonio"],
+    ["gandynamics.errors", "gandynamics._numeric", "gandynamics.jsonio", "gandynamics.validate", "gandynamics.io",
+     "gandynamics.limits", "gandynamics._interpreted", "gandynamics._display", "gandynamics._version"],
     ["gandynamics.losses", "gandynamics.distributions", "gandynamics.symdiff", "gandynamics._jvp",
      "gandynamics.codegen"],
     ["gandynamics.game", "gandynamics.regularizers", "gandynamics.field", "gandynamics.games",
-     "gandynamics.userload"],
+     "gandynamics.userload", "gandynamics.provenance"],
     ["gandynamics.equilibrium", "gandynamics.kernels"],
     ["gandynamics.methods"],
-    ["gandynamics.runs", "gandynamics.simulate", "gandynamics.distributed", "gandynamics._dask_plugins"],
+    ["gandynamics.verdict", "gandynamics.runs", "gandynamics.simulate", "gandynamics.distributed",
+     "gandynamics._dask_plugins"],
     ["gandynamics.analysis"],
-    ["gandynamics.plotting", "gandynamics.studies", "gandynamics.reproduce"],
+    ["gandynamics.plotting", "gandynamics.interact", "gandynamics.studies", "gandynamics.reproduce"],
     ["gandynamics"],  # the public facade (re-exports), used by the CLI
     ["gandynamics.cli", "gandynamics.__main__"],
 ]
