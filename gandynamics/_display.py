@@ -216,7 +216,7 @@ def spectral_html(r) -> str:
 
 # ------------------------------------------------------------------------------------------ trajectories
 def _status(t) -> str:
-    cls = getattr(t, "classification", None) or getattr(t, "status", None)
+    cls = getattr(t, "verdict", None) or getattr(t, "classification", None) or getattr(t, "status", None)
     if isinstance(cls, str) and cls:
         base = cls
     elif getattr(t, "diverged", False):
@@ -267,8 +267,8 @@ def trajectory_text(t) -> str:
 
 def trajectory_html(t) -> str:
     return _table("Trajectory", _trajectory_rows(t),
-                  "rate: least-squares fit of log|z_k - z*| over the second half of the run "
-                  "(docs/mathematics.md §5.6)")
+                  "rate: least squares of log|z_k - z*| = a + k log(rho) + c log k over [T/4, T]; verdict: "
+                  "docs/mathematics.md §5.6")
 
 
 # ------------------------------------------------------------------------------------------ sweeps
@@ -286,7 +286,8 @@ def _sweep_counts(res) -> dict:
         out["diverged"] = int(np.sum(np.asarray(div, dtype=bool)))
     if fin is not None:
         out["not run"] = int(n - np.sum(np.asarray(fin, dtype=bool)))
-    cls = _col(res, "classification") if _col(res, "classification") is not None else _col(res, "status")
+    cls = next((c for c in (_col(res, "verdict"), _col(res, "classification"), _col(res, "status")) if c is not None),
+               None)
     if cls is not None:
         vals, counts = np.unique(np.asarray(cls, dtype=str), return_counts=True)
         for v, c in zip(vals, counts):

@@ -57,7 +57,7 @@ TEST_START = 0.5
 #: samples needed for the model with the polynomial factor
 MIN_POLY = 6
 
-RATE_FIT = ("least squares of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/4, T] above the "
+RATE_FIT = ("least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/4, T] above the "
             "floor max(1e-290, 1e-12 |z*|) (T = steps, or the step before divergence); the c log k term absorbs "
             "the polynomial factor of a defective eigenvalue; rate = rho")
 VERDICT_RULE = ("converging: the distance reached the rounding floor, or the largest distance in the last quarter "
@@ -100,7 +100,7 @@ class RunReading:
                 "verdict": VERDICTS[int(self.code[i])]}
 
 
-def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None) -> RunReading:
+def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) -> RunReading:
     """Fit the rate and classify each run.
 
     Parameters
@@ -110,6 +110,8 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None) -> RunReading:
     life : (B,) or scalar: the last step of each run's life (``steps``, or ``diverged_at - 1``)
     diverged_at : (B,) int array, ``-1`` where the run did not diverge (default: none diverged)
     zstar_norm : (B,) array ``|z*|`` (sets the rounding floor); default 0
+    split : callable, optional   ``split(work, B)`` runs ``work(r0, r1)`` over disjoint row ranges (threads:
+        the kernel releases the GIL); default one call over all rows
 
     Returns
     -------
@@ -124,7 +126,11 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None) -> RunReading:
     zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
     floor = np.ascontiguousarray(np.maximum(FLOOR_ABS, FLOOR_REL * zn))
     out = np.empty((7, B))
-    _read_rows(idx, dist, life, div, floor, out, 0, B)
+    work = lambda r0, r1: _read_rows(idx, dist, life, div, floor, out, r0, r1)  # noqa: E731
+    if split is None:
+        work(0, B)
+    else:
+        split(work, B)
     return RunReading(rate=out[0], poly_order=out[1], log_rate_err=out[2], envelope_ratio=out[3],
                       tail_min=out[4], tail_max=out[5], code=out[6].astype(np.int64))
 

@@ -36,7 +36,7 @@ def test_simulate_text_csv_and_options(capsys, tmp_path):
     code, out, err = run(capsys, "simulate", "dirac", "--loss", "wgan", "--method", "altgd", "--n-d", "5",
                          "--step", "0.2", "--steps", "100", "--clip", "0.5", "--csv", str(f))
     assert code == 0, err
-    assert "method: altgd" in out and "diverged: no" in out
+    assert "method: altgd" in out and "verdict: bounded, not converging" in out  # an orbit (docs/mathematics.md §5.6)
     rows = f.read_text().splitlines()
     assert rows[0] == "k,theta,psi,distance" and len(rows) == 102
     psi = np.array([float(r.split(",")[2]) for r in rows[1:]])
@@ -88,7 +88,7 @@ def test_sweep_other_formats(capsys, tmp_path, ext):
     (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--grid", "gamma=0:1", "--out", "x.csv"],
      "expected name=start:stop:count"),
     (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--grid", "gamma=0:1:3", "--out", "x.txt"],
-     "extension must be .csv, .npz or .json"),
+     "extension must be .csv, .npz, .json or .nc"),
     (["sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "10", "--step", "0.1", "--grid", "delta=0:1:3",
       "--out", "x.csv"], "unknown grid axis 'delta'"),
     (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--random-inits", "3:1", "--out", "x.csv"],

@@ -241,7 +241,7 @@ def test_exports_roundtrip(tmp_path):
     res.save(tmp_path / "t.json")
     d = json.loads((tmp_path / "t.json").read_text())
     assert d["columns"]["gamma"] == [0.2, 0.4] and d["dims"][0][0] == "method"
-    with pytest.raises(GandynamicsError, match=".csv, .npz or .json"):
+    with pytest.raises(GandynamicsError, match=r"\.csv, \.npz, \.json or \.nc"):
         res.save(tmp_path / "t.xlsx")
 
 

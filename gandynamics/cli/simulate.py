@@ -164,14 +164,12 @@ def run(args) -> int:
     print(f"init  ({names}) = ({', '.join(f'{v:.6g}' for v in z0)})")
     print(f"final ({names}) = ({', '.join(f'{v:.6g}' for v in tr.final)})")
     print(f"distance to z* = ({', '.join(f'{v:.6g}' for v in tr.equilibrium)}): {tr.final_distance:.6g}")
-    print(f"rate per step: {tr.rate:.6g}   ({'converging' if tr.rate < 1 else 'not converging' if tr.rate == tr.rate else 'n/a'})")
+    print(f"rate per step: {tr.rate:.6g}" + (f"   (polynomial factor k^{tr.reading['poly_order']:.2g} fitted)"
+                                               if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else ""))
+    print(f"verdict: {tr.describe()}")
     if order is not None:
         print(f"order of |F(z_k)| in k: {order['measured']:.4g} measured (theorem: {order['theorem']:g}, "
               f"O(1/k) for monotone F when h <= 1/(8L))")
-    if tr.diverged:
-        print(f"diverged at step {tr.diverged_at} ({tr.reason})")
-    else:
-        print("diverged: no")
     if args.csv:
-        print(f"states written to {args.csv}")
+        print(f"states written to {args.csv} (provenance in {args.csv}.json)")
     return 0

@@ -27,7 +27,7 @@ def add_parser(sub):
                    help="N initial points uniform in [LO, HI]^n (seeded by --seed)")
     p.add_argument("--seed", default="0", metavar="S", help="seed for --random-inits (default 0)")
     p.add_argument("--zip", action="store_true", help="zip the axes (equal lengths) instead of their product")
-    p.add_argument("--out", required=True, metavar="FILE", help="output table: .csv, .npz or .json")
+    p.add_argument("--out", required=True, metavar="FILE", help="output table: .csv (provenance in the sidecar FILE.csv.json), .npz, .json or .nc (NetCDF via xarray)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the chunks on a running Dask cluster, e.g. tcp://10.0.0.5:8786 "
@@ -84,7 +84,7 @@ def run(args) -> int:
     from .simulate import _float, method_options, parse_step, parse_steps
     from ..io import check_output_path
     out = args.out
-    check_output_path(out, "--out", (".csv", ".npz", ".json"))  # before any computation
+    check_output_path(out, "--out", (".csv", ".npz", ".json", ".nc"))  # before any computation
     from ..validate import whole
     whole(args.seed, "--seed", lo=0)
     fld, hyper = build_field(args)
@@ -121,11 +121,11 @@ def run(args) -> int:
     except OSError as exc:
         raise GandynamicsError(f"cannot write {out!r}: {exc.strerror}") from None
     n = len(res)
-    ndiv = int(np.sum(res["diverged"]))
-    rate = res["rate"]
-    conv = int(np.sum(rate < 1))
-    print(f"{n} trajectories x {steps} steps ({', '.join(methods)}) in {dt:.2f} s: {ndiv} diverged, "
-          f"{conv} with measured rate < 1; table written to {out}")
+    labels, counts = np.unique(np.asarray(res["verdict"], dtype=str), return_counts=True)
+    tally = dict(zip(labels.tolist(), counts.tolist()))
+    order = ["converging", "bounded, not converging", "diverged", "not run"]
+    print(f"{n} trajectories x {steps} steps ({', '.join(methods)}) in {dt:.2f} s: "
+          + ", ".join(f"{tally[k]} {k}" for k in order if k in tally) + f"; table written to {out}")
     if not res.complete:
         print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)")
         return 130

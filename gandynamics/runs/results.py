@@ -21,7 +21,9 @@ class SweepResult:
 
     Columns: ``method``, ``init_<name>`` (initial state), one column per grid axis and per hyperparameter,
     ``step_g``, ``step_d``, ``beta``, ``final_<name>``, ``distance`` (final ``|z - z*|``), ``rate`` (see
-    :data:`RATE_FIT`), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows
+    :data:`RATE_FIT`), ``verdict`` (``converging``, ``diverged``, ``bounded, not converging``, or ``not run``;
+    :data:`gandynamics.verdict.VERDICT_RULE`), ``tail_min``/``tail_max`` (range of the distance over the last
+    half), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows
     not run because the sweep was interrupted).  ``dims`` lists the grid axes ``(name, values)`` in row-major
     order when the sweep was a product (``method``, ``init``, then the grid), else ``(method, row)``.
     """
@@ -57,22 +59,41 @@ class SweepResult:
     def to_json(self, path) -> None:
         write_text_atomic(path, dumps(self.to_dict()))
 
+    def _header(self) -> dict:
+        """Everything but the columns: dims, product, steps, parameter names, meta (with the provenance)."""
+        return {"dims": [[n, np.asarray(v).tolist()] for n, v in self.dims], "product": self.product,
+                "steps": self.steps, "parameters": self.names, "meta": self.meta}
+
     def to_csv(self, path) -> None:
+        """The table as CSV (written atomically); the provenance and the table's dimensions go to the sidecar
+        ``path + ".json"`` (:mod:`gandynamics.provenance`), which :meth:`load` reads back."""
+        from ..io import atomic_open
+        from ..provenance import write_sidecar
         keys = list(self.columns)
-        with open(path, "w", newline="") as fh:
+        with atomic_open(path, "w", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(keys)
             cols = [self.columns[k] for k in keys]
             for i in range(len(self)):
                 w.writerow([_cell(c[i]) for c in cols])
+        write_sidecar(path, json.loads(dumps(dict(self._header(), provenance=self.meta.get("provenance", {})))))
 
     def to_npz(self, path) -> None:
-        np.savez(path, **self.columns, _meta=json.dumps({"dims": [[n, np.asarray(v).tolist()] for n, v in self.dims],
-                                                         "product": self.product, "steps": self.steps,
-                                                         "parameters": self.names, "meta": self.meta}, default=str))
+        """The columns as arrays and the header as JSON (``_meta``), written atomically."""
+        from ..io import atomic_open
+        with atomic_open(path, "wb") as fh:
+            np.savez(fh, **self.columns, _meta=dumps(self._header()))
+
+    def to_netcdf(self, path) -> None:
+        """:meth:`to_xarray` written as NetCDF (needs the extra ``[tables]`` and a NetCDF engine: scipy's is
+        enough), atomically; the provenance is the attribute ``provenance`` (JSON)."""
+        from ..io import atomic_open
+        ds = self.to_xarray()
+        with atomic_open(path, "wb") as fh:
+            fh.write(ds.to_netcdf())
 
     def save(self, path) -> str:
-        """Write by extension: ``.csv``, ``.npz`` or ``.json``."""
+        """Write by extension: ``.csv``, ``.npz``, ``.json`` or ``.nc``."""
         p = str(path)
         if p.endswith(".csv"):
             self.to_csv(p)
@@ -80,16 +101,60 @@ class SweepResult:
             self.to_npz(p)
         elif p.endswith(".json"):
             self.to_json(p)
+        elif p.endswith(".nc"):
+            self.to_netcdf(p)
         else:
-            raise GandynamicsError(f"output file {p!r}: the extension must be .csv, .npz or .json")
+            raise GandynamicsError(f"output file {p!r}: the extension must be .csv, .npz, .json or .nc")
         return p
+
+    @classmethod
+    def load(cls, path) -> "SweepResult":
+        """Read a table written by :meth:`save` back (``.csv`` with its sidecar, ``.npz``, ``.json``); the
+        columns, dimensions, steps and provenance are restored."""
+        p = str(path)
+        try:
+            if p.endswith(".json"):
+                d = json.loads(open(p).read())
+                cols = {k: np.asarray(v) for k, v in d["columns"].items()}
+                head = d
+            elif p.endswith(".npz"):
+                with np.load(p, allow_pickle=False) as z:
+                    head = json.loads(str(z["_meta"]))
+                    cols = {k: z[k] for k in z.files if k != "_meta"}
+            elif p.endswith(".csv"):
+                from ..provenance import read_sidecar
+                with open(p, newline="") as fh:
+                    rows = list(csv.reader(fh))
+                keys, body = rows[0], rows[1:]
+                cols = {k: _column([r[j] for r in body], k) for j, k in enumerate(keys)}
+                head = read_sidecar(p)
+                head.setdefault("meta", {})["provenance"] = head.get("provenance", {})
+            else:
+                raise GandynamicsError(f"{p!r}: SweepResult.load reads .csv (with its .csv.json sidecar), .npz or "
+                                       f".json")
+        except (OSError, KeyError, ValueError) as exc:
+            raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: {exc}") from None
+        for k in ("diverged", "finished"):
+            if k in cols:
+                cols[k] = np.asarray(cols[k]).astype(bool)
+        dims = [(n, np.asarray(v)) for n, v in head["dims"]]
+        return cls(columns=cols, dims=dims, product=bool(head["product"]), steps=int(head["steps"]),
+                   names=list(head["parameters"]), meta=dict(head.get("meta", {})))
+
+    def __repr__(self) -> str:
+        from .._display import sweep_text
+        return sweep_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import sweep_html
+        return sweep_html(self)
 
     def to_pandas(self):
         """A :class:`pandas.DataFrame` of the table (requires pandas)."""
         try:
             import pandas as pd
         except ImportError:
-            raise GandynamicsError("to_pandas needs pandas: pip install pandas") from None
+            raise GandynamicsError('to_pandas needs pandas: pip install "gandynamics[tables]"') from None
         return pd.DataFrame(self.columns)
 
     def to_xarray(self):
@@ -100,18 +165,36 @@ class SweepResult:
         try:
             import xarray as xr
         except ImportError:
-            raise GandynamicsError("to_xarray needs xarray: pip install xarray") from None
+            raise GandynamicsError('to_xarray needs xarray: pip install "gandynamics[tables]"') from None
         names = [n for n, _ in self.dims]
         shape = tuple(len(v) for _, v in self.dims)
         coords = {n: np.asarray(v) for n, v in self.dims}
         data = {}
-        for k in ("distance", "rate", "diverged", "diverged_at", "reason", "finished", "step_g", "step_d", "beta"):
+        for k in ("distance", "rate", "verdict", "tail_min", "tail_max", "diverged", "diverged_at", "reason", "finished",
+                  "step_g", "step_d", "beta"):
+            if k not in self.columns:
+                continue
             data[k] = (names, np.asarray(self.columns[k]).reshape(shape))
         data["final"] = (names + ["parameter"], self.final.reshape(shape + (len(self.names),)))
         init = np.column_stack([self.columns[f"init_{n}"] for n in self.names]).reshape(shape + (len(self.names),))
         data["initial"] = (names + ["parameter"], init)
         coords["parameter"] = self.names
-        return xr.Dataset(data, coords=coords, attrs={"steps": self.steps, "rate_fit": RATE_FIT})
+        from ..provenance import to_json
+        return xr.Dataset(data, coords=coords, attrs={"steps": self.steps, "rate_fit": RATE_FIT,
+                                                      "provenance": to_json(self.meta.get("provenance", {}))})
+
+
+_TEXT = ("method", "reason", "verdict")
+
+
+def _column(values, key):
+    """A CSV column back to an array: text columns stay text, the rest are numbers."""
+    if key in _TEXT:
+        return np.asarray(values, dtype=str)
+    out = np.asarray([float(v) if v != "" else np.nan for v in values])
+    if key in ("diverged_at",):
+        return out.astype(np.int64)
+    return out
 
 
 def _cell(v):

@@ -20,7 +20,8 @@ from ..methods import METHODS, get_method
 from .engine import Plan, alloc, run_rows, warm
 from .equilibria import equilibria
 from .module import kernel_module_source
-from .ratefit import RATE_FIT, fit_rate
+from ..provenance import provenance
+from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, read  # noqa: F401 (fit_rate: re-exported)
 from .results import SweepResult
 from .validate import bound_value, int_option, method_options, step_pair, steps_count
 
@@ -162,8 +163,10 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     divat = res["divat"]
     div = finished & (divat >= 0)
     life = np.where(div, divat - 1, K)
-    rate = fit_rate(rec_idx, res["dist"], life, np.linalg.norm(np.nan_to_num(ZSTAR), axis=1))
+    reading = read(rec_idx, res["dist"], life, np.where(div, divat, -1), np.linalg.norm(np.nan_to_num(ZSTAR), axis=1))
+    rate = reading.rate
     rate[~finished] = np.nan
+    verdict = np.where(finished, np.array(VERDICTS)[reading.code], "not run")
     final = res["final"]
     final[~finished] = np.nan
     with np.errstate(invalid="ignore"):
@@ -183,13 +186,25 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
         cols[f"final_{name}"] = final[:, j]
     cols["distance"] = distance
     cols["rate"] = rate
+    cols["verdict"] = verdict
+    cols["tail_min"] = np.where(finished, reading.tail_min, np.nan)
+    cols["tail_max"] = np.where(finished, reading.tail_max, np.nan)
     cols["diverged"] = div
     cols["diverged_at"] = np.where(div, divat, -1)
     names = np.array([REASONS[c] for c in sorted(REASONS)])
     cols["reason"] = np.where(finished, names[np.clip(res["reason"], 0, len(names) - 1)], "")
     cols["finished"] = finished
     all_dims = [("method", np.array([m.name for m in ms]))] + dims
-    meta = dict(info, rate_fit=RATE_FIT, samples=int(len(rec_idx)), bound=bnd, methods=[m.name for m in ms])
+    meta = dict(info, rate_fit=RATE_FIT, verdict_rule=VERDICT_RULE, samples=int(len(rec_idx)), bound=bnd,
+                methods=[m.name for m in ms])
+    meta["provenance"] = provenance(field, method=",".join(m.name for m in ms),
+                                    options={"grid": {name: np.asarray(v).tolist() for name, v in axes},
+                                             "step": [hg0, hd0], "bound": bnd, "samples": int(len(rec_idx)),
+                                             "product": bool(product),
+                                             "inits": inits.tolist() if len(inits) <= 16 else
+                                             {"count": len(inits), "first": inits[:4].tolist()},
+                                             **{k: v for k, v in options.items() if v is not None}},
+                                    steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)})
     return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
 
 

@@ -19,10 +19,12 @@ import numpy as np
 from ..errors import GandynamicsError
 from ..kernels import REASONS
 from ..methods import get_method
+from ..limits import check_array
+from ..provenance import provenance
 from .engine import Interrupted, Plan, run_rows
 from .equilibria import equilibria
 from .module import kernel_module_source
-from .ratefit import RATE_FIT, fit_rate
+from .ratefit import RATE_FIT, VERDICT_RULE, read
 from .validate import bound_value, method_options, step_index, step_pair, steps_count
 
 __all__ = ["Trajectory", "simulate"]
@@ -43,6 +45,11 @@ class Trajectory:
     reason : str                 ``"nan"``, ``"overflow"``, ``"bound"``, ``"stepsize"`` or ``""``
     rate : float                 measured last-iterate rate per step (see :data:`RATE_FIT`)
     rate_fit : str               how ``rate`` was fit
+    verdict : str                ``"converging"``, ``"diverged"`` or ``"bounded, not converging"``
+                                 (:data:`gandynamics.verdict.VERDICT_RULE`)
+    reading : dict               the numbers behind the verdict: ``poly_order`` (fitted exponent of the
+                                 polynomial factor k^c), ``log_rate_err``, ``envelope_ratio``, ``tail_min``,
+                                 ``tail_max`` (range of the distance over the last half)
     method, step, steps, params, equilibrium, names, options
     """
 
@@ -62,10 +69,50 @@ class Trajectory:
     equilibrium: np.ndarray
     names: list = dc_field(default_factory=list)
     options: dict = dc_field(default_factory=dict)
+    verdict: str = ""
+    reading: dict = dc_field(default_factory=dict)
+    provenance: dict = dc_field(default_factory=dict)
 
     @property
     def final_distance(self) -> float:
-        return float(np.linalg.norm(self.final - self.equilibrium))
+        """``|final - z*|``, scaled so that a huge state does not overflow to inf in the norm."""
+        d = np.asarray(self.final, dtype=float) - np.asarray(self.equilibrium, dtype=float)
+        m = float(np.max(np.abs(d))) if d.size else 0.0
+        if not np.isfinite(m) or m == 0.0:
+            return m
+        return m * float(np.linalg.norm(d / m))
+
+    def describe(self) -> str:
+        """The verdict in one line (the distance range for a bounded run, the step and reason for a diverged one)."""
+        from ..verdict import describe
+        if self.diverged:
+            return f"diverged at step {self.diverged_at} ({self.reason})"
+        return describe(dict(self.reading, verdict=self.verdict)) if self.reading else self.verdict
+
+    def __repr__(self) -> str:
+        from .._display import trajectory_text
+        return trajectory_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import trajectory_html
+        return trajectory_html(self)
+
+    def to_xarray(self):
+        """The recorded states as an :class:`xarray.Dataset` (``states (k, parameter)``, ``distance (k)``),
+        with the summary and the provenance as attributes (needs the extra ``[tables]``)."""
+        try:
+            import xarray as xr
+        except ImportError:  # pragma: no cover - the extra is installed in the tests
+            raise GandynamicsError('Trajectory.to_xarray needs xarray: pip install "gandynamics[tables]"') from None
+        from ..provenance import to_json
+        ds = xr.Dataset({"states": (("k", "parameter"), np.asarray(self.states)),
+                         "distance": ("k", np.asarray(self.distance))},
+                        coords={"k": np.asarray(self.times), "parameter": list(self.names)})
+        summary = self.to_dict(states=False)
+        summary.pop("provenance", None)
+        ds.attrs["summary"] = to_json(summary)
+        ds.attrs["provenance"] = to_json(self.provenance)
+        return ds
 
     def to_dict(self, states: bool = True) -> dict:
         """A JSON-ready summary (``method``, ``steps``, ``final``, ``distance``, ``rate``, ``diverged``,
@@ -75,7 +122,9 @@ class Trajectory:
             "params": self.params, "options": self.options, "init": self.states[0].tolist() if len(self.states) else None,
             "final": self.final.tolist(), "equilibrium": self.equilibrium.tolist(),
             "distance": self.final_distance, "rate": self.rate, "rate_fit": self.rate_fit,
+            "verdict": self.verdict, "verdict_rule": VERDICT_RULE, "reading": self.reading,
             "diverged": self.diverged, "diverged_at": self.diverged_at, "reason": self.reason,
+            "provenance": self.provenance,
         }
         if states:
             d["times"] = self.times.tolist()
@@ -84,12 +133,16 @@ class Trajectory:
         return d
 
     def to_csv(self, path) -> None:
-        """Recorded states as CSV: ``k, <parameter names>, distance``."""
-        with open(path, "w", newline="") as fh:
+        """Recorded states as CSV: ``k, <parameter names>, distance``, written atomically, with the
+        provenance in the sidecar ``path + ".json"`` (:mod:`gandynamics.provenance`)."""
+        from ..io import atomic_open
+        from ..provenance import write_sidecar
+        with atomic_open(path, "w", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["k"] + self.names + ["distance"])
             for t, z, d in zip(self.times, self.states, self.distance):
                 w.writerow([int(t)] + [repr(float(v)) for v in z] + [repr(float(d))])
+        write_sidecar(path, self.provenance)
 
 
 
@@ -137,7 +190,11 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                                f"{', '.join(accepted) or 'none'}")
     z = field.point(z0)
     p = field.param_vector(params)
-    ev = step_index(K, record_every)
+    from ..validate import whole
+    every = whole(record_every, "record_every")
+    # states and distances are recorded every `every` steps: refuse what memory cannot hold, before allocating
+    check_array((K // every + 2, field.n + 1), "the recorded states", copies=2)
+    ev = step_index(K, every)
     bnd = bound_value(bound)
     kernel = m.select(o).name
     zstar = equilibria(field, p[None, :], equilibrium)
@@ -165,7 +222,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     div = int(res["divat"][0])
     keep = ev <= div if div >= 0 else np.ones(len(ev), dtype=bool)
     life = K if div < 0 else div - 1
-    rate = float(fit_rate(ev, res["dist"], [life], [np.linalg.norm(zstar[0])])[0])
+    reading = read(ev, res["dist"], [life], [div], [np.linalg.norm(zstar[0])])
+    rate = float(reading.rate[0])
     states = res["rec"][0][keep]
     dist = res["dist"][0][keep]
     pd = {s.name: float(v) for s, v in zip(field.hyper, p)}
@@ -177,4 +235,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     return Trajectory(states=states, times=ev[keep], distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
                       rate=rate, rate_fit=RATE_FIT, method=m.name, step=(hg, hd), steps=K, params=pd,
-                      equilibrium=zstar[0].copy(), names=list(field.names), options=opts)
+                      equilibrium=zstar[0].copy(), names=list(field.names), options=opts,
+                      verdict=reading.verdict[0], reading={k: v for k, v in reading.row(0).items() if k != "verdict"},
+                      provenance=provenance(field, method=m.name, options=dict(opts, step=[hg, hd],
+                                            record_every=record_every, bound=bnd), steps=K, params=pd,
+                                            start=z.tolist()))
