@@ -165,14 +165,23 @@ class VectorField:
     def names(self) -> list[str]:
         return [s.name for s in self.z]
 
-    def param_vector(self, params: Mapping | None = None) -> np.ndarray:
+    def param_vector(self, params: Mapping | None = None, signed: bool = False) -> np.ndarray:
         """The hyperparameter vector ``p`` (defaults overridden by ``params``, by name; a vector of the
-        right length is validated and returned as a float array)."""
+        right length is checked for length and finiteness and returned as a float array).
+
+        A regularizer strength must be a finite number >= 0 however it is set (``R1(gamma=...)``,
+        ``--reg r1:gamma=...``, ``--param gamma=...``, here); ``signed=True`` admits any finite value, for the
+        analyses that follow a branch through zero (continuation, cycles: the Hopf point of the
+        non-saturating Dirac-GAN is at gamma = 0)."""
         if isinstance(params, np.ndarray):
             if params.shape != (len(self.hyper),):
                 raise GandynamicsError(f"a hyperparameter vector must have {len(self.hyper)} entries "
                                        f"({', '.join(self.defaults) or 'none'}), got shape {params.shape}")
-            params = dict(zip(self.defaults, params.tolist()))
+            if not np.all(np.isfinite(params)):
+                raise GandynamicsError(f"a hyperparameter vector must be finite, got {params.tolist()}")
+            # a vector is the internal form (made by this method, or by an analysis stepping a parameter):
+            # the sign rule for strengths applies to values set by name
+            return np.asarray(params, dtype=float).copy()
         params = dict(params or {})
         unknown = set(params) - set(self.defaults)
         if unknown:
@@ -182,7 +191,7 @@ class VectorField:
         strengths = getattr(self, "_strengths", {})
         for i, s in enumerate(self.hyper):
             v = params.get(s.name, self.defaults[s.name])
-            if s.name in strengths:  # a regularizer strength: the same rule as R1(gamma=...) / --reg r1:gamma=...
+            if s.name in strengths and not signed:  # a strength: the same rule as R1(gamma=...) / --reg r1:gamma=...
                 out[i] = validate.strength(v, strengths[s.name])
             else:
                 out[i] = validate.finite(v, f"hyperparameter {s.name}")

@@ -19,6 +19,7 @@ Scaling conventions follow docs/mathematics.md §0.3: R1/R2 weight ``gamma`` mul
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 import sympy as sp

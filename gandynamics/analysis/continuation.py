@@ -194,7 +194,7 @@ class _Problem:
             acc = ", ".join(DISCRETE_METHODS)
             raise GandynamicsError(f"unknown method {method!r} for continuation; accepted: none (the flow), {acc}")
         self.fld, self.method, self.beta = fld, method, float(beta)
-        self.p = fld.param_vector(params)
+        self.p = fld.param_vector(params, signed=True)
         self.vary = vary
         if vary in STEP_NAMES:
             if method is None:
@@ -306,7 +306,7 @@ def first_lyapunov_coefficient(fld, z, params=None):
     dict with ``lyapunov`` (l1), ``c1`` (complex), ``frequency`` (omega), ``q``, ``p`` (complex vectors,
     shape (n,)).  Raises GandynamicsError when J has no purely imaginary pair.
     """
-    p = fld.param_vector(params)
+    p = fld.param_vector(params, signed=True)
     z = fld.point(z)
     A = fld.eval_J(z, p)
     w, vl, vr = linalg.eig(A, left=True, right=True)
@@ -371,7 +371,7 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
     -------
     dict with ``coefficient`` and ``criticality``, or None for other methods.
     """
-    p = fld.param_vector(params)
+    p = fld.param_vector(params, signed=True)
     z = fld.point(z)
     der = _map_derivatives(fld, method, z, p, float(h))
     if der is None:
@@ -691,7 +691,7 @@ class _Problem2:
         if a1 not in names:
             raise GandynamicsError(f"the first parameter must be a hyperparameter ({', '.join(names) or 'none'}), got {a1!r}")
         self.fld, self.method, self.beta = fld, method, float(beta)
-        self.p = fld.param_vector(params)
+        self.p = fld.param_vector(params, signed=True)
         self.i1 = names.index(a1)
         if a2 in STEP_NAMES:
             if method is None:

@@ -154,7 +154,7 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     GandynamicsError
         When Newton does not converge, or converges to an equilibrium (period or amplitude ~ 0).
     """
-    p = fld.param_vector(params)
+    p = fld.param_vector(params, signed=True)
     x = fld.point(init).copy()
     T = float(period)
     if not (math.isfinite(T) and T > 0):
@@ -225,10 +225,10 @@ def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_p
     from .continuation import first_lyapunov_coefficient
     from .spectrum import find_equilibrium
     base = dict(params or {})
-    pH = {**base, vary: float(value)}
+    pH = fld.param_vector({**base, vary: float(value)}, signed=True)
     zH, _ = find_equilibrium(fld, pH, start=hopf_point)
     ly = first_lyapunov_coefficient(fld, zH, pH)
-    pa = {**base, vary: float(at)}
+    pa = fld.param_vector({**base, vary: float(at)}, signed=True)
     za, _ = find_equilibrium(fld, pa, start=zH)
     lam = np.linalg.eigvals(fld.eval_J(za, pa))
     cand = [v for v in lam if v.imag > 0]
@@ -307,7 +307,7 @@ def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
     """
     if method not in _MAP_METHODS:
         raise GandynamicsError(f"unknown method {method!r} for a map; accepted: {', '.join(_MAP_METHODS)}")
-    p = fld.param_vector(params)
+    p = fld.param_vector(params, signed=True)
     m = fld.compiled()
     n = fld.n
     I = np.eye(n)
@@ -412,4 +412,4 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
     mult = np.linalg.eigvals(P)
     return MapCycle(method=method, step=float(h), k=k, points=pts, multipliers=mult,
                     stable=bool(np.max(np.abs(mult)) < 1 - 1e-12), residual=float(np.linalg.norm(G(pts[-1]) - pts[0]) if k > 1 else np.linalg.norm(G(pts[0]) - pts[0])),
-                    params={s.name: float(v) for s, v in zip(fld.hyper, fld.param_vector(params))})
+                    params={s.name: float(v) for s, v in zip(fld.hyper, fld.param_vector(params, signed=True))})
