@@ -236,10 +236,12 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
 def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
                         h_opt: float | None = None, rtol: float = 1e-12):
     """The largest ``h`` with ``rho(h) < 1`` above the optimal step (bisection, see the module docstring);
-    ``inf`` for the flow when it is stable, None when no step is stable."""
+    for the flow (exact for every h) the stability limit of its RK4 integrator (``Tableau.stability_limit``),
+    None when no step is stable."""
     f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d)
-    if method == "flow":
-        return math.inf if f(1.0) < 1 - STABLE_TOL else None
+    if method == "flow":  # the exact flow is stable for every h; the RK4 integrator only up to its limit
+        from ..methods.tableaux import RK4
+        return RK4.stability_limit(np.linalg.eigvals(-np.asarray(A, dtype=float))) if f(1.0) < 1 - STABLE_TOL else None
     if h_opt is None:
         h_opt, r = optimal_step(method, A, n_theta, beta, n_g, n_d)
     else:
@@ -340,6 +342,8 @@ def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None
     m, base = _resolve(method)
     K = steps if steps is not None else _steps_for(expected if expected is not None else 0.9)
     opts = _kw(m, base, float(beta), int(n_g), int(n_d))
+    if m.name == "flow":  # the flow itself, not an integrator's error: adaptive Dormand-Prince at tight tolerance
+        opts = dict(opts, scheme="dopri5", rtol=1e-12, atol=1e-300)
     return simulate(fld, m.name, z0, K, h, params, record_every=1, equilibrium=equilibrium, **opts)
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction as Fr
 
+import math
+
 import numpy as np
 
 __all__ = ["Tableau", "RK4", "DOPRI5", "TABLEAUX", "conditions"]
@@ -46,6 +48,45 @@ class Tableau:
 
     def b_array(self) -> np.ndarray:
         return np.array([float(x) for x in self.b])
+
+    def stability_function(self, z):
+        """``R(z) = 1 + z b^T (I - z A)^{-1} 1``: one step of the method on ``y' = lambda y`` multiplies ``y`` by
+        ``R(h lambda)`` (Hairer & Wanner II, §IV.2).  ``z``: complex scalar or array."""
+        z = np.asarray(z, dtype=complex)
+        s = self.stages
+        A = np.zeros((s, s))
+        A[:, : max(s - 1, 1)] = self.A_array()[:, : max(s - 1, 1)] if s > 1 else 0.0
+        b = self.b_array()
+        out = np.empty(z.shape, dtype=complex)
+        for idx, zz in np.ndenumerate(z):
+            out[idx] = 1.0 + zz * b @ np.linalg.solve(np.eye(s) - zz * A, np.ones(s))
+        return out if out.shape else complex(out)
+
+    def stability_limit(self, eigenvalues, rtol: float = 1e-12) -> float | None:
+        """The largest step ``h`` with ``|R(h lambda)| <= 1`` for every eigenvalue ``lambda`` of the flow's
+        Jacobian and every smaller step (``inf`` when no eigenvalue bounds it, e.g. all zero; None when some
+        ``Re lambda > 0``: then no step is stable).  On the imaginary axis RK4 gives ``2 sqrt 2 / |lambda|``,
+        on the negative real axis ``2.785 / |lambda|``."""
+        lam = np.asarray(eigenvalues, dtype=complex).ravel()
+        if np.any(lam.real > 1e-12 * np.maximum(1.0, np.abs(lam))):
+            return None
+        lam = lam[np.abs(lam) > 0]
+        if lam.size == 0:
+            return math.inf
+        bad = lambda h: np.max(np.abs(self.stability_function(h * lam))) > 1 + 1e-13  # noqa: E731
+        scale = 1.0 / np.max(np.abs(lam))
+        lo, hi = 0.0, None
+        for h in scale * np.linspace(0.01, 10.0, 1000):  # explicit methods are unstable beyond |h lambda| ~ 6
+            if bad(h):
+                hi = float(h)
+                break
+            lo = float(h)
+        if hi is None:
+            return math.inf
+        while hi - lo > rtol * hi:
+            mid = 0.5 * (lo + hi)
+            lo, hi = (lo, mid) if bad(mid) else (mid, hi)
+        return lo
 
     def error_weights(self) -> np.ndarray:
         """``b - b_hat`` as floats (each difference exact in rationals, then rounded once)."""
