@@ -231,7 +231,7 @@ def test_bad_budget_claims_and_missing_equilibrium(dirac_r1):
 def test_discontinuous_field_is_refused_and_smooth_part_is_exact():
     from gandynamics import WGANGP
     fld = VectorField(games.dirac(loss="wgan"), [WGANGP(gamma=0.7)])
-    with pytest.raises(GandynamicsError, match="discontinuous where psi = 0"):
+    with pytest.raises(GandynamicsError, match="sign\\(psi\\) jumps where psi = 0"):
         certify_constants(fld, "ball:1")                    # docs/mathematics.md §1.4: v jumps across psi = 0
     # for psi > 0 the field is linear: v = (-psi, theta - gamma (psi - 1)), DF = [[0, 1], [-1, gamma]]
     rep = certify_constants(fld, Region.box([-1, 0.2], [1, 1]), samples=50)
