@@ -80,12 +80,30 @@ def _tup(v):
 
 
 # --------------------------------------------------------------------------- arithmetic
+def _sum_dn(a, b):
+    """``a + b`` rounded down: the float sum, lowered one ulp only when the exact error (TwoSum, Knuth;
+    Higham 2002 §4.3) is negative, so exact sums stay exact."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = a + b
+        bb = s - a
+        err = (a - (s - bb)) + (b - bb)
+        return np.where(err < 0, _dn(s), np.where(np.isfinite(s), s, np.where(np.isnan(err), _dn(s), s)))
+
+
+def _sum_up(a, b):
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = a + b
+        bb = s - a
+        err = (a - (s - bb)) + (b - bb)
+        return np.where(err > 0, _up(s), np.where(np.isfinite(s), s, np.where(np.isnan(err), _up(s), s)))
+
+
 def _add(a, b):
-    return _dn(a[0] + b[0]), _up(a[1] + b[1])
+    return _sum_dn(a[0], b[0]), _sum_up(a[1], b[1])
 
 
 def _sub(a, b):
-    return _dn(a[0] - b[1]), _up(a[1] - b[0])
+    return _sum_dn(a[0], -b[1]), _sum_up(a[1], -b[0])
 
 
 def _neg(a):
@@ -398,10 +416,13 @@ _SIMPLE = {sp.exp: "_exp", sp.log: "_log", _Sigmoid: "_sigmoid", _Softplus: "_so
 
 def _const_interval(e) -> tuple[float, float]:
     """A rigorous enclosure ``[lo, hi]`` of a sympy number (50-digit evaluation, rounded outwards)."""
-    if e.is_Integer or (e.is_Float and float(e) == e):
+    if e.is_Integer:
         v = float(e)
-        if v == e:
+        if math.isfinite(v) and int(v) == int(e):
             return v, v
+    if e.is_Float and sp.Float(float(e), 60) == sp.Float(e, 60):
+        v = float(e)
+        return v, v
     if e.is_Rational:
         v = float(e)
         return float(_dn(v)), float(_up(v))
