@@ -370,6 +370,7 @@ def resolve_step_derivatives(e: sp.Expr) -> sp.Expr:
     def fix(d):
         val, us = step_derivative(d)
         return GuardInt(val, *us) if us else val
+    e = e.replace(lambda a: isinstance(a, sp.Subs), lambda a: a.doit())
     return e.replace(lambda a: isinstance(a, sp.Derivative) and bool(a.expr.atoms(sp.floor, sp.ceiling, sp.frac,
                                                                                    sp.Mod)), fix)
 
