@@ -615,7 +615,7 @@ def _nonneg_norm2_upper_batch(R):
 _FRACS = np.array([0.02, 0.08, 0.2, 0.45, 0.75, 1.05])
 
 
-def matrix_bounds_batch(lo, hi, want: str):
+def matrix_bounds_batch(lo, hi, want: str, fractions=None):
     """Certified ``L_hi >= ||M||_2`` (want="L") or ``mu_lo <= lambda_min(sym M)`` (want="mu") for every M
     in the interval matrices ``[lo, hi]`` (arrays B x n x n); returns an array of B bounds.
 
@@ -625,10 +625,11 @@ def matrix_bounds_batch(lo, hi, want: str):
     certified one is kept.  The fallbacks need no test: ``|| |M| ||`` by the 1/inf/Frobenius norms for L,
     Gershgorin's discs for mu."""
     B, n, _ = lo.shape
+    fr = _FRACS if fractions is None else np.asarray(fractions, float)
     finite = np.all(np.isfinite(lo) & np.isfinite(hi), axis=(1, 2))
     lo = np.where(finite[:, None, None], lo, 0.0)
     hi = np.where(finite[:, None, None], hi, 0.0)
-    C = len(_FRACS)
+    C = len(fr)
     eye = np.eye(n, dtype=bool)
     if want == "L":
         A = np.maximum(np.abs(lo), np.abs(hi))
@@ -647,12 +648,15 @@ def matrix_bounds_batch(lo, hi, want: str):
         RG = (np.swapaxes(aM, 1, 2) @ R + np.swapaxes(R, 1, 2) @ aM + np.swapaxes(R, 1, 2) @ R
               + g * (np.swapaxes(aM, 1, 2) @ aM)) * (1 + 2 * g) * (1 + 2 * g) + 1e-300
         Glo, Ghi = _dn(G0 - RG), _up(G0 + RG)
-        T = s0[:, None] * (1 + 4 * n * _U) + _FRACS[None, :] * rN[:, None] + 1e-300   # B x C
+        T = s0[:, None] * (1 + 4 * n * _U) + fr[None, :] * rN[:, None] + 1e-300   # B x C
         T2lo, T2hi = _dn(T * T), _up(T * T)
         Slo = np.where(eye, _dn(T2lo[:, :, None, None] - Ghi[:, None]), -Ghi[:, None])
         Shi = np.where(eye, _up(T2hi[:, :, None, None] - Glo[:, None]), -Glo[:, None])
-        ok = cholesky_pd(Slo.reshape(B * C, n, n), Shi.reshape(B * C, n, n)).reshape(B, C)
-        Tcert = np.where(ok, _up(T), _INF).min(axis=1)
+        if C:
+            ok = cholesky_pd(Slo.reshape(B * C, n, n), Shi.reshape(B * C, n, n)).reshape(B, C)
+            Tcert = np.where(ok, _up(T), _INF).min(axis=1)
+        else:
+            Tcert = np.full(B, _INF)
         # Weyl: ||M|| <= ||M0|| + ||R||, with ||M0|| <= t0 certified on the point matrix M0 (rounding only)
         g0 = g * (np.swapaxes(aM, 1, 2) @ aM) * (1 + 2 * g) * (1 + 2 * g) + 1e-300
         t0 = s0 * (1 + 8 * n * _U) + 1e-300
@@ -674,12 +678,15 @@ def matrix_bounds_batch(lo, hi, want: str):
     rS = _nonneg_norm2_upper_batch(RS)
     lam = np.linalg.eigvalsh(S0)[:, 0]
     scale = np.maximum(np.abs(S0).max(axis=(1, 2)), 1e-300)
-    T = lam[:, None] - _FRACS[None, :] * rS[:, None] - 4 * n * _U * scale[:, None] - 1e-300
+    T = lam[:, None] - fr[None, :] * rS[:, None] - 4 * n * _U * scale[:, None] - 1e-300
     Tlo, Thi = _dn(T), _up(T)
     Alo = np.where(eye, _dn(Slo[:, None] - Thi[:, :, None, None]), Slo[:, None])
     Ahi = np.where(eye, _up(Shi[:, None] - Tlo[:, :, None, None]), Shi[:, None])
-    ok = cholesky_pd(Alo.reshape(B * C, n, n), Ahi.reshape(B * C, n, n)).reshape(B, C)
-    Tcert = np.where(ok, Tlo, -_INF).max(axis=1)
+    if C:
+        ok = cholesky_pd(Alo.reshape(B * C, n, n), Ahi.reshape(B * C, n, n)).reshape(B, C)
+        Tcert = np.where(ok, Tlo, -_INF).max(axis=1)
+    else:
+        Tcert = np.full(B, -_INF)
     # Weyl: lambda_min(S) >= lambda_min(S0) - ||R_S||, with lambda_min(S0) >= t0 certified on the point S0
     t0 = _dn(lam - 8 * n * _U * scale - 1e-300)
     okw = cholesky_pd(np.where(eye, _dn(S0 - _up(t0)[:, None, None]), S0), np.where(eye, _up(S0 - t0[:, None, None]), S0))
@@ -735,7 +742,118 @@ def df_enclosure(fld, p, LO, HI):
     return lo.reshape(K, n, n), hi.reshape(K, n, n)
 
 
-def field_bounder(fld, p, which: str):
+#: the vertex form is used up to this many parameters (2^n vertices per box)
+VERTEX_MAX_N = 10
+
+
+#: the tangent-plane cut of boxes on a ball's boundary is used up to this many parameters
+CUT_MAX_N = 6
+
+
+def _cut_vertices(LO, HI, verts, center, radius):
+    """Vertices of ``X ∩ H`` for each box X (``verts``: its 2^n vertices, K x V x n) and the half-space
+    ``H = {z : <z - c, u> <= r'}`` tangent to the ball, ``u`` the direction from the centre to the box's
+    midpoint and ``r' = r`` plus a margin far above the rounding of the computed points: the ball lies in H,
+    so the hull of the points contains ``X ∩ ball``.  Returns (K x V(n+1) x n) points (duplicates pad)."""
+    K, V, n = verts.shape
+    m = 0.5 * (LO + HI)
+    u = m - center
+    nu = np.linalg.norm(u, axis=1)
+    ok = nu > 0
+    u = np.where(ok[:, None], u / np.where(ok, nu, 1.0)[:, None], 0.0)
+    scale = radius + np.abs(center).max() + np.abs(verts).max(axis=(1, 2))
+    rr = radius + 1e-12 * scale                                                  # K
+    h = np.einsum("kvn,kn->kv", verts - center, u)                               # K x V
+    inside = h <= rr[:, None]
+    pts = [verts]
+    valid = [inside]
+    for k in range(n):
+        # the edge from vertex v along axis k to the vertex with bit k flipped
+        flip = np.arange(V) ^ (1 << k)
+        w = verts[:, flip, :]
+        hw = h[:, flip]
+        cross = (~inside) & inside[:, flip] & (np.abs(u[:, k]) > 0)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (rr[:, None] - h) / (hw - h)                                     # fraction from v to w
+        t = np.clip(np.where(cross, t, 0.0), 0.0, 1.0)
+        q = verts + t[:, :, None] * (w - verts)
+        # push the crossing point outwards along the edge by the margin's worth (keeps it outside H(r))
+        q[:, :, k] = np.where(cross, np.clip(q[:, :, k] + np.sign(verts[:, :, k] - w[:, :, k]) * 1e-12 * scale[:, None],
+                                             np.minimum(verts[:, :, k], w[:, :, k]), np.maximum(verts[:, :, k], w[:, :, k])),
+                              q[:, :, k])
+        pts.append(q)
+        valid.append(cross)
+    P = np.concatenate(pts, axis=1)
+    Vm = np.concatenate(valid, axis=1)
+    anyv = Vm.any(axis=1) & ok
+    first = np.argmax(Vm, axis=1)
+    fill = P[np.arange(K), first]                                                # a valid point per box
+    P = np.where(Vm[:, :, None], P, fill[:, None, :])
+    # boxes where the cut is not usable keep their own vertices (padded by repetition)
+    box = np.concatenate([verts] * (n + 1), axis=1)
+    return np.where(anyv[:, None, None], P, box)
+
+
+def vertex_bound(fld, p, LO, HI, which: str, ball=None):
+    r"""Second-order bound of ``||DF||`` (which="L", an upper bound) or ``lambda_min(sym DF)`` (which="mu", a
+    lower bound) over each box, keeping the correlation between the entries of DF
+    (docs/math/certification.md §3).
+
+    With ``m`` the box's midpoint, ``d = z - m`` and ``G_k = Gc_k ± Gr_k`` interval enclosures of
+    ``∂_k DF`` over the box, the mean-value theorem applied entry by entry gives
+    ``DF(z) = DF(m) + sum_k d_k Gc_k + E(z)`` with ``|E_ij| <= sum_k |d_k| (Gr_k)_ij`` (``O(w^2)``).  The
+    affine part ``A(d) = DF(m) + sum_k d_k Gc_k`` has ``||A(d)||_2`` convex and ``lambda_min(sym A(d))``
+    concave in ``d``, so their extremes over the box of ``d`` are attained at its ``2^n`` vertices; each vertex
+    matrix is bounded rigorously (:func:`matrix_bounds_batch` on its rounding enclosure) and ``||E||_2``
+    (resp. ``||sym E||_2``) is added (Weyl).  Returns an array of K bounds (``inf``/``-inf`` where nothing is
+    known)."""
+    n, nat, d2, _, _ = _field_functions(fld)
+    K = len(LO)
+    bad = np.full(K, _INF if which == "L" else -_INF)
+    if d2 is None or n > VERTEX_MAX_N:
+        return bad
+    mid = np.clip(0.5 * (LO + HI), LO, HI)
+    Mlo, Mhi = nat(mid, mid, p)                                       # K x n^2
+    Glo, Ghi = d2(LO, HI, p)
+    Glo = Glo.reshape(K, n * n, n)
+    Ghi = Ghi.reshape(K, n * n, n)
+    finite = np.all(np.isfinite(Glo) & np.isfinite(Ghi), axis=(1, 2)) & np.all(np.isfinite(Mlo) & np.isfinite(Mhi), axis=1)
+    Glo = np.where(finite[:, None, None], Glo, 0.0)
+    Ghi = np.where(finite[:, None, None], Ghi, 0.0)
+    Gc = 0.5 * (Glo + Ghi)
+    Gr = np.maximum(_up(Ghi - Gc), _up(Gc - Glo))
+    dlo, dhi = _dn(LO - mid), _up(HI - mid)                           # K x n
+    dmax = np.maximum(np.abs(dlo), np.abs(dhi))
+    E = np.einsum("kqj,kj->kq", Gr, dmax) * (1 + 2 * (n + 2) * _U) + 1e-300
+    E = E.reshape(K, n, n)
+    V = 1 << n
+    bits = ((np.arange(V)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)   # V x n
+    verts = np.where(bits[None], dhi[:, None, :], dlo[:, None, :])              # K x V x n (offsets d)
+    if ball is not None and n <= CUT_MAX_N:
+        c, r = ball
+        cut = _cut_vertices(LO, HI, verts + mid[:, None, :], np.asarray(c, float), float(r))
+        verts = np.clip(cut - mid[:, None, :], dlo[:, None, :], dhi[:, None, :])
+        V = verts.shape[1]
+    Alo = np.broadcast_to(np.where(finite[:, None], Mlo, 0.0)[:, None, :], (K, V, n * n)).copy()
+    Ahi = np.broadcast_to(np.where(finite[:, None], Mhi, 0.0)[:, None, :], (K, V, n * n)).copy()
+    with np.errstate(invalid="ignore", over="ignore"):
+        for k in range(n):
+            prod = verts[:, :, k][:, :, None] * Gc[:, None, :, k]       # K x V x n^2, each product rounded
+            Alo = _dn(Alo + _dn(prod))
+            Ahi = _up(Ahi + _up(prod))
+    Alo = Alo.reshape(K * V, n, n)
+    Ahi = Ahi.reshape(K * V, n, n)
+    if which == "L":
+        per = matrix_bounds_batch(Alo, Ahi, "L", fractions=()).reshape(K, V).max(axis=1)
+        out = _up(per + _nonneg_norm2_upper_batch(E))
+    else:
+        per = matrix_bounds_batch(Alo, Ahi, "mu", fractions=()).reshape(K, V).min(axis=1)
+        Es = _up((E + np.swapaxes(E, 1, 2)) * 0.5)
+        out = _dn(per - _nonneg_norm2_upper_batch(Es))
+    return np.where(finite, out, bad)
+
+
+def field_bounder(fld, p, which: str, ball=None):
     """``bound(LO, HI) -> (ub, jumps)`` over K boxes for the branch-and-bound of
     :mod:`gandynamics.analysis.constants` (``g = ||DF||`` or ``-lambda_min(sym DF)``)."""
     from .nonsmooth import straddles
@@ -747,9 +865,10 @@ def field_bounder(fld, p, which: str):
         HI = np.atleast_2d(np.asarray(HI, float))
         lo, hi = df_enclosure(fld, p, LO, HI)
         if which == "L":
-            ub = matrix_bounds_batch(lo, hi, "L")
+            ub = np.minimum(matrix_bounds_batch(lo, hi, "L", fractions=(0.1, 0.4, 1.05)), vertex_bound(fld, p, LO, HI, "L", ball))
         else:
-            ub = -matrix_bounds_batch(lo, hi, "mu")
+            ub = -np.maximum(matrix_bounds_batch(lo, hi, "mu", fractions=(0.1, 0.4, 1.05)),
+                             vertex_bound(fld, p, LO, HI, "mu", ball))
         jumps = [None] * len(LO)
         if jf is not None:
             Ulo, Uhi = jf(LO, HI, p)

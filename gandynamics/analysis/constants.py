@@ -402,7 +402,7 @@ class _Progress:
             self.bar.close()
 
 
-def _make_bounder(fld, p, which: str, order: int, mean_value: bool):
+def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
     """``bound(LO, HI) -> (ub, jump)`` for K boxes (arrays K x n): ``ub[i] >= sup g`` over box i (inf where
     nothing is known) and ``jump[i]`` the switching set of a jump of F the box may meet (or None).
 
@@ -424,7 +424,8 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool):
             return ub, jumps
         return bound
     from .boxeval import field_bounder
-    return field_bounder(fld, p, which)
+    ball = (reg.center, reg.radius) if reg is not None and reg.kind == "ball" else None
+    return field_bounder(fld, p, which, ball)
 
 
 def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: float, max_boxes: int,
@@ -445,7 +446,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     threshold`` (``decided``); ``tol`` is then ignored.
     """
     t0 = time.perf_counter()
-    bound = _make_bounder(fld, p, which, order, mean_value)
+    bound = _make_bounder(fld, p, which, order, mean_value, reg)
     if batch is None:
         batch = 1 if order == 1 else 64
     best, best_z = start
