@@ -9,7 +9,9 @@ measured in one run on the same machine.  Issue #15 targets:
 
 For each: the bracket, its relative gap, boxes, seconds and boxes per second for both engines.
 
-Run: python studies/bench_constants.py [--quick]
+Also the throughput of the bound alone (boxes per second, both engines, same boxes).
+
+Run: python studies/bench_constants.py [--quick] [--case=1|2] [--order=1|2] [--throughput]
 """
 
 from __future__ import annotations
@@ -38,6 +40,29 @@ def run(label, fld, region, tol, max_seconds, order, closed):
     return rows, t, ok
 
 
+def throughput(label, fld, region, nboxes=512):
+    """Boxes per second of the bound alone (no search): ``nboxes`` boxes of 1/64 of the region's width."""
+    import numpy as np
+    from gandynamics.analysis.constants import _as_region, _make_bounder
+    p = fld.param_vector()
+    reg = _as_region(region, fld, None)
+    rng = np.random.default_rng(0)
+    w = (reg.hi - reg.lo) / 64
+    c = reg.project(reg.center if reg.center is not None else 0.5 * (reg.lo + reg.hi))
+    C = c + rng.uniform(-0.3, 0.3, (nboxes, fld.n)) * (reg.hi - reg.lo)
+    LO, HI = C - w / 2, C + w / 2
+    out = []
+    for order in (1, 2):
+        b = _make_bounder(fld, p, "mu", order, False, reg)
+        b(LO[:4], HI[:4])
+        t0 = time.perf_counter()
+        for k in range(0, nboxes, 128):
+            b(LO[k:k + 128], HI[k:k + 128])
+        out.append(nboxes / (time.perf_counter() - t0))
+    print(f"| {label} | bound only, {nboxes} boxes | order 1: {out[0]:.0f} boxes/s | order 2: {out[1]:.0f} boxes/s "
+          f"| ratio {out[1] / out[0]:.1f}x |", flush=True)
+
+
 def main():
     quick = "--quick" in sys.argv
     print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
@@ -49,13 +74,22 @@ def main():
               "ball:0.5", 1e-2, 20.0 if quick else 60.0, -0.0625)]
     print("| case | order | const | bracket | rel. gap | boxes | s | boxes/s | state |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for label, fld, region, tol, secs, closed in cases:
-        for order in (1, 2):
+    only = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--case=")]
+    orders = [int(a.split("=", 1)[1]) for a in sys.argv if a.startswith("--order=")] or [1, 2]
+    for i, (label, fld, region, tol, secs, closed) in enumerate(cases):
+        if only and str(i + 1) not in only:
+            continue
+        for order in orders:
             rows, t, ok = run(label, fld, region, tol, secs, order, closed)
             for r in rows:
                 print(f"| {r[0]} | {r[1]} | {r[2]} | [{r[3]:.8g}, {r[4]:.8g}] | {r[5]:.2e} | {r[6]} | {r[7]:.1f} | "
                       f"{r[8]:.0f} | {r[9]} |")
             print(f"|  |  |  | closed form mu = {closed} inside: {ok}; total {t:.1f} s |  |  |  |  |  |", flush=True)
+    if "--throughput" in sys.argv or not only:
+        print()
+        for i, (label, fld, region, tol, secs, closed) in enumerate(cases):
+            if not only or str(i + 1) in only:
+                throughput(label, fld, region)
 
 
 if __name__ == "__main__":

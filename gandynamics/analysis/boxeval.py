@@ -121,6 +121,21 @@ def _neg(a):
     return -a[1], -a[0]
 
 
+def _addn(*xs):
+    """Sum of many intervals, left to right (flat: no nesting limit in the generated source)."""
+    out = xs[0]
+    for x in xs[1:]:
+        out = _add(out, x)
+    return out
+
+
+def _muln(*xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = _mul(out, x)
+    return out
+
+
 def _mul(a, b):
     with np.errstate(invalid="ignore", over="ignore"):
         p1, p2, p3, p4 = a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]
@@ -465,19 +480,17 @@ class _Translator:
             if e.is_Number or e in (sp.pi, sp.E) or e.is_algebraic or e.is_real:
                 return self.const(e)
         if e.is_Add:
-            out = self(e.args[0])
-            for a in e.args[1:]:
-                out = f"_add({out}, {self(a)})"
-            return out
+            if len(e.args) == 2:
+                return f"_add({self(e.args[0])}, {self(e.args[1])})"
+            return "_addn(" + ", ".join(self(a) for a in e.args) + ")"
         if e.is_Mul:
             args = list(e.args)
             if args[0] == -1:
                 rest = sp.Mul(*args[1:])
                 return f"_neg({self(rest)})"
-            out = self(args[0])
-            for a in args[1:]:
-                out = f"_mul({out}, {self(a)})"
-            return out
+            if len(args) == 2:
+                return f"_mul({self(args[0])}, {self(args[1])})"
+            return "_muln(" + ", ".join(self(a) for a in args) + ")"
         if e.is_Pow:
             b, x = e.args
             if x.is_Integer:
@@ -754,7 +767,7 @@ def df_enclosure(fld, p, LO, HI):
 
 
 #: the vertex form is used up to this many parameters (2^n vertices per box)
-VERTEX_MAX_N = 10
+VERTEX_MAX_N = 6
 
 
 #: the tangent-plane cut of boxes on a ball's boundary is used up to this many parameters

@@ -16,15 +16,23 @@ so that ``||F(z) - F(z')|| <= L_S ||z - z'||`` and ``<F(z) - F(z'), z - z'> >= m
   constraint, L-BFGS-B on a box).  They give *witnesses*: ``L_lo = ||DF(z_a)||`` and
   ``mu_hi = lambda_min(sym DF(z_b))`` with the points ``z_a, z_b`` in S.
 * **Certified bounds** (:func:`certify_constants`): the region's bounding box is split (widest side,
-  best-first: a priority queue ordered by each box's bound) and DF is enclosed on each box by ball
-  arithmetic (:mod:`gandynamics.analysis.intervals`); ``L_hi`` and ``mu_lo`` come from Weyl-type bounds
-  on the interval matrix ``M0 ± R``.  Boxes that do not meet S are dropped, boxes that cannot hold the
-  extremum (bound no better than the current witness) are pruned; the search stops when
-  ``hi - lo <= tol * max(|lo|, |hi|)`` (or ``<= atol``) or the budget (boxes, seconds) runs out.
-  ``L_hi >= L_S`` and ``mu_lo <= mu_S`` hold whatever the stopping reason.
+  best-first: a priority queue ordered by each box's bound) and DF is enclosed on each box by interval
+  arithmetic: ``order=2`` (default) the vectorised engine :mod:`gandynamics.analysis.boxeval` with the
+  second-order mean-value/vertex form, many boxes per call; ``order=1`` the Arb engine
+  :mod:`gandynamics.analysis.intervals`, box by box.  ``L_hi`` and ``mu_lo`` come from certified matrix
+  bounds (Weyl, Rump's interval Cholesky test).  Boxes that do not meet S are dropped, boxes that cannot hold
+  the extremum (bound no better than the current witness) are pruned; the search stops when
+  ``hi - lo <= tol * max(|lo|, |hi|)`` (or ``<= atol``) with both ends finite, or the budget (boxes, seconds)
+  runs out.  ``L_hi >= L_S`` and ``mu_lo <= mu_S`` hold whatever the stopping reason.
+* **Non-smooth fields**: a region on which F may jump (``sign``, ``Heaviside``, ``floor``, a discontinuous
+  ``Piecewise``, ...; :mod:`gandynamics.analysis.nonsmooth`) is refused with the switching set and a point;
+  kinks (``Abs``, ``Max``, a continuous ``Piecewise``) are certified from enclosures that contain every
+  branch (Clarke's generalised Jacobian).
 * **Claims** (:func:`check_constants`): "F is mu-strongly monotone and L-Lipschitz on S" is *holds*
-  (certified), *refuted* (a point of S where the claim fails, with a pair of points violating the
-  defining inequality) or *undecided* (with the current brackets).
+  (certified up to the relative tolerance ``rtol``), *refuted* (a point of S where the claim fails, with a
+  pair of points violating the defining inequality) or *undecided* (with the current brackets).
+
+The mathematics, with references: docs/math/certification.md.
 
 For the asymmetric scheme (Tikhonov + zero-centred gradient penalty, docs/mathematics.md §4.3),
 :func:`asymmetric_local` gives the Gauss–Newton Gramian of the penalty at the equilibrium, its smallest

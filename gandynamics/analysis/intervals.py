@@ -8,14 +8,21 @@ arithmetic; Moore, Kearfott & Cloud, *Introduction to Interval Analysis*, 2009, 
 
 Translation of sympy expressions (:func:`compile_interval`):
 
-* ``+ - * /``, integer powers (even powers of a ball that contains 0 give ``[0, |x|^n]``),
-  rational and symbolic powers (through ``exp(a log x)``; undefined where the base may be negative);
-* ``exp``, ``log``, ``sqrt`` (on the part of the ball where it is real), :class:`gandynamics.losses.sigmoid` ``= 1/(1+exp(-x))`` and
-  :class:`~gandynamics.losses.softplus` ``= log(1+exp(x))`` by their *monotone forms*: ``g([a, b]) =
-  [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
-* ``Abs`` (``[0, max|x|]`` across 0), ``sign`` and ``Heaviside`` (their value sets over the box, e.g.
-  ``[-1, 1]`` across 0), ``DiracDelta`` (0 off its support, unbounded on a box that meets it), ``Max``,
-  ``Min``, and the circular/hyperbolic functions Arb encloses itself;
+* ``+ - * /``; integer powers by their monotone forms (odd powers and even powers of a ball on one side of
+  0 from the end points, even powers across 0 ``[0, |x|^n]``, negative powers through the tight reciprocal
+  ``[1/hi, 1/lo]``); rational and symbolic powers (through ``exp(a log x)``; undefined where the base may
+  be negative);
+* ``exp``, ``log``, ``sqrt`` (on the part of the ball where it is real), :class:`gandynamics.losses.sigmoid`,
+  :class:`~gandynamics.losses.softplus`, ``atan``, ``tanh``, ``sinh``, ``asinh``, ``erf`` by their *monotone
+  forms*: ``g([a, b]) = [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
+  ``cosh`` (minimum 1 at 0); ``sin``, ``cos``, ``tan`` as Arb encloses them;
+* piecewise-defined nodes (docs/math/certification.md §4): ``Piecewise`` with relational conditions
+  (``And``/``Or``/``Not``) in three-valued logic — on a box where a condition is undecided every branch it
+  may select is enclosed —, ``Abs`` (``[0, max|x|]`` across 0), ``sign`` and ``Heaviside`` (their value
+  sets, e.g. ``[-1, 1]`` across 0), ``floor``, ``ceiling``, ``frac``, ``Mod``, their derivatives (0 resp. the
+  derivative of the smooth part, valid off the jumps, unbounded on a box that may meet one), ``DiracDelta``
+  (0 off its support, unbounded on a box that meets it), ``Max``, ``Min``.  Which of these may make F jump is
+  decided in :mod:`gandynamics.analysis.nonsmooth`;
 * anything else is refused with a :class:`~gandynamics.errors.GandynamicsError`.
 
 Tightness: Arb stores a radius with a 30-bit mantissa, so the ball of a box coordinate is wider than the
