@@ -370,3 +370,20 @@ def test_order2_dirac_nd_r1_matches_the_closed_form_and_order1(r):
     pts = Region.ball(np.zeros(4), r).sample(2000, np.random.default_rng(1))
     norms, lmins, _ = jacobian_values(fld, pts)
     assert norms.max() <= rep2.lipschitz.hi and lmins.min() >= rep2.mu.lo
+
+
+def test_progress_bar_only_when_asked_and_shows_the_bracket(dirac_r1, capsys):
+    certify_constants(dirac_r1, "ball:1", samples=50, progress=True, asymmetric=False)
+    err = capsys.readouterr().err
+    assert "rel.gap" in err and "box" in err
+    certify_constants(dirac_r1, "ball:1", samples=50, asymmetric=False)   # stderr is not a terminal here
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_both_orders_certify_the_closed_form_on_a_box_region(order):
+    # docs/mathematics.md §4.4: Tikhonov eps on theta, R1 gamma on psi: on a box mu = min(eps - max psi^2/4, gamma)
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0)])
+    rep = certify_constants(fld, Region.box([-0.4, -0.6], [0.5, 0.2]), samples=200, order=order, asymmetric=False)
+    exact = min(0.3 - 0.36 / 4, 1.0)
+    assert rep.mu.lo <= exact <= rep.mu.hi + 1e-12 and rep.mu.converged and rep.mu.gap <= 1.001e-3 * abs(exact)

@@ -74,11 +74,6 @@ def _fix(lo, hi):
     return np.where(bad, -_INF, lo), np.where(bad, _INF, hi)
 
 
-def _whole(shape_like):
-    z = np.zeros(np.shape(shape_like))
-    return z - _INF, z + _INF
-
-
 def _tdn(v):
     """Lower bound on the exact value of a libm result v (see the module docstring)."""
     with np.errstate(invalid="ignore", over="ignore"):
