@@ -387,3 +387,27 @@ def test_both_orders_certify_the_closed_form_on_a_box_region(order):
     rep = certify_constants(fld, Region.box([-0.4, -0.6], [0.5, 0.2]), samples=200, order=order, asymmetric=False)
     exact = min(0.3 - 0.36 / 4, 1.0)
     assert rep.mu.lo <= exact <= rep.mu.hi + 1e-12 and rep.mu.converged and rep.mu.gap <= 1.001e-3 * abs(exact)
+
+
+@settings(max_examples=12, deadline=None)
+@given(a=st.floats(-1, 2), b=st.floats(-2, 2), c=st.floats(-2, 2), e=st.floats(-1, 1), r=st.floats(0.1, 1.5),
+       cx=st.floats(-1, 1), kind=st.sampled_from(["ball", "box"]), order=st.sampled_from([1, 2]),
+       seed=st.integers(0, 2**31))
+def test_certified_bounds_hold_on_random_three_parameter_games(a, b, c, e, r, cx, kind, order, seed):
+    """Random smooth games (3 parameters, polynomial and sigmoid terms): the certified ends bound ||DF|| and
+    lambda_min(sym DF) at sampled points, on the sphere too (where the order-2 engine cuts boxes by the
+    tangent plane)."""
+    from gandynamics import sigmoid
+    x, y, w = sp.symbols("x y w", real=True)
+    game = Game([x], [y, w], a * x**2 / 2 + b * x * y + c * sigmoid(x * w) + e * x**3 * y / 3,
+                -b * x * y + y**2 / 2 + w**2 / 2 - c * sigmoid(x * w) * y + e * w * y**2,
+                equilibrium=(0, 0, 0), name="rand3")
+    fld = VectorField(game)
+    center = np.array([cx, 0.3 * cx, -0.2])
+    reg = Region.ball(center, r) if kind == "ball" else Region.box(center - r, center + r / 2)
+    rep = certify_constants(fld, reg, tol=1e-3, max_boxes=400, samples=64, seed=seed, order=order)
+    pts = reg.sample(3000, np.random.default_rng(seed + 7))
+    norms, lmins, _ = jacobian_values(fld, pts)
+    assert np.all(norms <= rep.lipschitz.hi), (norms.max(), rep.lipschitz.hi)
+    assert np.all(lmins >= rep.mu.lo), (lmins.min(), rep.mu.lo)
+    assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi
