@@ -848,25 +848,44 @@ def vertex_bound(fld, p, LO, HI, which: str, ball=None):
     V = 1 << n
     bits = ((np.arange(V)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)   # V x n
     verts = np.where(bits[None], dhi[:, None, :], dlo[:, None, :])              # K x V x n (offsets d)
+    Mlo = np.where(finite[:, None], Mlo, 0.0)
+    Mhi = np.where(finite[:, None], Mhi, 0.0)
+
+    def extreme(idx, vv):
+        """max ||A(v)|| (L) or min lambda_min(sym A(v)) (mu) over the points vv (k x V' x n) of boxes idx."""
+        k, Vp = vv.shape[0], vv.shape[1]
+        Alo = np.broadcast_to(Mlo[idx][:, None, :], (k, Vp, n * n)).copy()
+        Ahi = np.broadcast_to(Mhi[idx][:, None, :], (k, Vp, n * n)).copy()
+        Gci = Gc[idx]
+        with np.errstate(invalid="ignore", over="ignore"):
+            for j in range(n):
+                prod = vv[:, :, j][:, :, None] * Gci[:, None, :, j]        # k x V' x n^2, each product rounded
+                Alo = _dn(Alo + _dn(prod))
+                Ahi = _up(Ahi + _up(prod))
+        Alo = Alo.reshape(k * Vp, n, n)
+        Ahi = Ahi.reshape(k * Vp, n, n)
+        if which == "L":
+            return matrix_bounds_batch(Alo, Ahi, "L", fractions=()).reshape(k, Vp).max(axis=1)
+        return matrix_bounds_batch(Alo, Ahi, "mu", fractions=()).reshape(k, Vp).min(axis=1)
+
+    per = np.empty(K)
     if ball is not None and n <= CUT_MAX_N:
-        c, r = ball
-        cut = _cut_vertices(LO, HI, verts + mid[:, None, :], np.asarray(c, float), float(r))
-        verts = np.clip(cut - mid[:, None, :], dlo[:, None, :], dhi[:, None, :])
-        V = verts.shape[1]
-    Alo = np.broadcast_to(np.where(finite[:, None], Mlo, 0.0)[:, None, :], (K, V, n * n)).copy()
-    Ahi = np.broadcast_to(np.where(finite[:, None], Mhi, 0.0)[:, None, :], (K, V, n * n)).copy()
-    with np.errstate(invalid="ignore", over="ignore"):
-        for k in range(n):
-            prod = verts[:, :, k][:, :, None] * Gc[:, None, :, k]       # K x V x n^2, each product rounded
-            Alo = _dn(Alo + _dn(prod))
-            Ahi = _up(Ahi + _up(prod))
-    Alo = Alo.reshape(K * V, n, n)
-    Ahi = Ahi.reshape(K * V, n, n)
+        c, r = np.asarray(ball[0], float), float(ball[1])
+        # boxes whose every vertex is inside the ball need no cut (2^n points); the others get the cut
+        far = np.sqrt((np.maximum(np.abs(LO - c), np.abs(HI - c)) ** 2).sum(axis=1))
+        edge = np.flatnonzero(~(far * (1 + 1e-12) < r))
+        inner = np.flatnonzero(far * (1 + 1e-12) < r)
+        if inner.size:
+            per[inner] = extreme(inner, verts[inner])
+        if edge.size:
+            cut = _cut_vertices(LO[edge], HI[edge], verts[edge] + mid[edge][:, None, :], c, r)
+            vv = np.clip(cut - mid[edge][:, None, :], dlo[edge][:, None, :], dhi[edge][:, None, :])
+            per[edge] = extreme(edge, vv)
+    else:
+        per = extreme(np.arange(K), verts)
     if which == "L":
-        per = matrix_bounds_batch(Alo, Ahi, "L", fractions=()).reshape(K, V).max(axis=1)
         out = _up(per + _nonneg_norm2_upper_batch(E))
     else:
-        per = matrix_bounds_batch(Alo, Ahi, "mu", fractions=()).reshape(K, V).min(axis=1)
         Es = _up((E + np.swapaxes(E, 1, 2)) * 0.5)
         out = _dn(per - _nonneg_norm2_upper_batch(Es))
     return np.where(finite, out, bad)
