@@ -632,6 +632,8 @@ def _nonneg_norm2_upper_batch(R):
 
 
 _FRACS = np.array([0.02, 0.08, 0.2, 0.45, 0.75, 1.05])
+#: relative margins tried, in turn, for the certified value at a point matrix (as intervals.norm2_upper)
+_MARGINS = (0.0, 1e-12, 1e-9, 1e-6)
 
 
 def matrix_bounds_batch(lo, hi, want: str, fractions=None):
@@ -678,11 +680,18 @@ def matrix_bounds_batch(lo, hi, want: str, fractions=None):
             Tcert = np.full(B, _INF)
         # Weyl: ||M|| <= ||M0|| + ||R||, with ||M0|| <= t0 certified on the point matrix M0 (rounding only)
         g0 = g * (np.swapaxes(aM, 1, 2) @ aM) * (1 + 2 * g) * (1 + 2 * g) + 1e-300
-        t0 = s0 * (1 + 8 * n * _U) + 1e-300
-        P_lo = np.where(eye, _dn(_dn(t0 * t0)[:, None, None] - (G0 + g0)), -(G0 + g0))
-        P_hi = np.where(eye, _up(_up(t0 * t0)[:, None, None] - (G0 - g0)), -(G0 - g0))
-        okw = cholesky_pd(_dn(P_lo), _up(P_hi))
-        weyl = np.where(okw, _up(_up(t0) + rN), _INF)
+        weyl = np.full(B, _INF)
+        todo = np.arange(B)
+        for margin in _MARGINS:                  # the tightest margin first; only failures are retried
+            t0 = s0[todo] * (1 + max(8 * n * _U, margin)) + 1e-300
+            Gt, gt = G0[todo], g0[todo]
+            P_lo = np.where(eye, _dn(_dn(t0 * t0)[:, None, None] - (Gt + gt)), -(Gt + gt))
+            P_hi = np.where(eye, _up(_up(t0 * t0)[:, None, None] - (Gt - gt)), -(Gt - gt))
+            okw = cholesky_pd(_dn(P_lo), _up(P_hi))
+            weyl[todo[okw]] = _up(_up(t0[okw]) + rN[todo[okw]])
+            todo = todo[~okw]
+            if not todo.size:
+                break
         out = np.minimum(np.minimum(out, Tcert), weyl)
         return np.where(finite, out, _INF)
     # mu: the symmetric part as an interval matrix, directly from the entries
@@ -707,9 +716,17 @@ def matrix_bounds_batch(lo, hi, want: str, fractions=None):
     else:
         Tcert = np.full(B, -_INF)
     # Weyl: lambda_min(S) >= lambda_min(S0) - ||R_S||, with lambda_min(S0) >= t0 certified on the point S0
-    t0 = _dn(lam - 8 * n * _U * scale - 1e-300)
-    okw = cholesky_pd(np.where(eye, _dn(S0 - _up(t0)[:, None, None]), S0), np.where(eye, _up(S0 - t0[:, None, None]), S0))
-    weyl = np.where(okw, _dn(t0 - rS), -_INF)
+    weyl = np.full(B, -_INF)
+    todo = np.arange(B)
+    for margin in _MARGINS:                      # the tightest margin first; only failures are retried
+        t0 = _dn(lam[todo] - max(8 * n * _U, margin) * scale[todo] - 1e-300)
+        St = S0[todo]
+        okw = cholesky_pd(np.where(eye, _dn(St - _up(t0)[:, None, None]), St),
+                          np.where(eye, _up(St - t0[:, None, None]), St))
+        weyl[todo[okw]] = _dn(t0[okw] - rS[todo[okw]])
+        todo = todo[~okw]
+        if not todo.size:
+            break
     out = np.maximum(np.maximum(gers, Tcert), weyl)
     return np.where(finite, out, -_INF)
 
