@@ -99,3 +99,70 @@ def test_rates_step_and_bound(capsys):
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, match):
     code, out, err = run(capsys, *argv)
     assert code == 2 and match in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+GAMES_FILE = '''
+import sympy as sp
+from gandynamics import Game
+
+
+def jump():
+    x, y = sp.symbols("x y", real=True)
+    return Game([x], [y], x**2 / 2 + sp.Piecewise((-x, x > 0), (0, True)) + x * y, -x * y + y**2 / 2,
+                equilibrium=(0, 0), name="pw")
+
+
+def logg():
+    x, y = sp.symbols("x y", real=True)
+    return Game([x], [y], sp.log(x) * y + (x - 1) ** 2 / 2, -sp.log(x) * y + y**2 / 2, equilibrium=(1, 0), name="logg")
+'''
+
+
+@pytest.fixture
+def game_file(tmp_path):
+    f = tmp_path / "games.py"
+    f.write_text(GAMES_FILE)
+    return str(f)
+
+
+@pytest.mark.parametrize("claim", [("--lipschitz", "1.5"), ("--mu", "0.5")])
+def test_check_refuses_a_jump_of_f_with_its_location(capsys, game_file, claim):
+    # issue #11 §1: this returned "holds" after one box
+    code, out, err = run(capsys, "check", "--game", f"{game_file}:jump", "--region", "box:-1:1,-1:1", *claim)
+    assert code == 2 and "Piecewise((-1, x > 0), (0, True)) jumps where x = 0" in err and "z = (0, " in err
+    assert len(err.strip().splitlines()) == 1 and "holds" not in out
+
+
+def test_constants_never_calls_an_infinite_bracket_converged(capsys, game_file):
+    # issue #11 §2: "L in [2.63, inf] ... converged" after one box
+    code, out, _ = run(capsys, "constants", "--game", f"{game_file}:logg", "--region", "ball:0.5", "--max-boxes", "1")
+    assert code == 0
+    for line in out.splitlines():
+        if "inf]" in line:
+            assert "budget exhausted" in line and "converged" not in line
+    code, out, _ = run(capsys, "constants", "--game", f"{game_file}:logg", "--region", "ball:0.5", "--json",
+                       "--max-boxes", "3000")
+    d = json.loads(out)
+    assert d["lipschitz"]["hi"] != "inf" and d["lipschitz"]["lo"] == pytest.approx(2.6346533, rel=1e-6)
+
+
+def test_check_claim_equal_to_the_true_value_prints_the_tolerance(capsys):
+    code, out, _ = run(capsys, "check", "quadratic", "--region", "ball:1", "--mu", "1")
+    assert code == 0 and "holds" in out and "relative tolerance 1e-09" in out
+    assert "bracket [0.99999999999999" in out                       # 17 significant digits show why
+    code, out, _ = run(capsys, "check", "quadratic", "--region", "ball:1", "--mu", "1", "--json")
+    d = json.loads(out)
+    assert code == 0 and d["rtol"] == 1e-9 and d["verdicts"]["mu"] == "holds" and "mu" in d["tolerances"]
+    code, out, _ = run(capsys, "check", "quadratic", "--region", "ball:1", "--mu", "1", "--rtol", "0", "--max-boxes", "50")
+    assert code == 3 and "undecided" in out
+    code, out, err = run(capsys, "check", "quadratic", "--region", "ball:1", "--mu", "1", "--rtol", "0.5")
+    assert code == 2 and "--rtol must be in [0, 0.01)" in err
+
+
+def test_constants_order_1_and_2_bracket_the_same_closed_form(capsys):
+    for order in ("1", "2"):
+        code, out, _ = run(capsys, "constants", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1", "--json",
+                           "--order", order)
+        d = json.loads(out)
+        assert code == 0 and d["mu"]["lo"] <= -0.25 <= d["mu"]["hi"] + 1e-12               # -r^2/4
+        assert d["mu"]["hi"] - d["mu"]["lo"] <= 1.001e-3 * 0.25

@@ -182,7 +182,7 @@ def test_bad_budget_claims_and_missing_equilibrium(dirac_r1):
 def test_discontinuous_field_is_refused_and_smooth_part_is_exact():
     from gandynamics import WGANGP
     fld = VectorField(games.dirac(loss="wgan"), [WGANGP(gamma=0.7)])
-    with pytest.raises(GandynamicsError, match="discontinuous where psi = 0"):
+    with pytest.raises(GandynamicsError, match="sign\\(psi\\) jumps where psi = 0"):
         certify_constants(fld, "ball:1")                    # docs/mathematics.md §1.4: v jumps across psi = 0
     # for psi > 0 the field is linear: v = (-psi, theta - gamma (psi - 1)), DF = [[0, 1], [-1, gamma]]
     rep = certify_constants(fld, Region.box([-1, 0.2], [1, 1]), samples=50)
@@ -207,3 +207,158 @@ def test_claims_at_the_exact_value_of_a_linear_game_are_never_refuted():
     L = float(np.linalg.svd(B, compute_uv=False)[0])
     res = check_constants(fld, "ball:1", L=L, mu=0.0, max_boxes=50, samples=50)
     assert res.status in ("holds", "undecided")   # rounding may leave it open; it must not be "refuted"
+
+
+# ----------------------------------------------------------------------------- issue #11: non-smooth fields
+def _pw_game(piece_g, piece_d, a, b, d):
+    x, y = sp.symbols("x y", real=True)
+    return Game([x], [y], a * x**2 / 2 + piece_g(x, y) + b * x * y, -b * x * y + d * y**2 / 2 + piece_d(x, y),
+                equilibrium=(0, 0), name="pw")
+
+
+def test_piecewise_jump_is_refused_with_its_location():
+    # issue #11 §1: F_x = x + y - [x > 0] jumps across x = 0
+    fld = VectorField(_pw_game(lambda x, y: sp.Piecewise((-x, x > 0), (0, True)), lambda x, y: 0, 1.0, 1.0, 1.0))
+    for kw in ({"L": 1.5}, {"mu": 0.5}):
+        with pytest.raises(GandynamicsError, match=r"x > 0.*jumps where x = 0, e\.g\. at z = \(0, "):
+            check_constants(fld, Region.box([-1, -1], [1, 1]), **kw)
+    # off the jump the field is linear: DF = [[1, 1], [-1, 1]], L = sqrt 2, mu = 1 exactly
+    rep = certify_constants(fld, Region.box([0.1, -1], [1, 1]), samples=50)
+    assert abs(rep.lipschitz.hi - math.sqrt(2)) <= 1e-12 and abs(rep.mu.lo - 1.0) <= 1e-12
+    # a ball whose bounding box meets the jump but the ball does not: resolved box by box, never certified on it
+    rep = certify_constants(fld, Region.ball([0.6, 0.0], 0.5), samples=50, max_boxes=4000)
+    assert rep.lipschitz.hi == pytest.approx(math.sqrt(2), rel=1e-9, abs=0) and rep.mu.lo == pytest.approx(1.0, rel=1e-9, abs=0)
+
+
+PIECES = {  # name -> (piece of the loss in x, y; F continuous?)
+    "jump": (lambda x, y, t: sp.Piecewise((-x, x > t), (0, True)), False),
+    "heaviside": (lambda x, y, t: x * sp.Heaviside(x - t), False),
+    "floor": (lambda x, y, t: x * sp.floor(x), False),
+    "kink-max": (lambda x, y, t: sp.Max(x - t, 0) ** 2 / 2, True),
+    "kink-abs": (lambda x, y, t: (x - t) * sp.Abs(x - t) / 2, True),
+    "c1-piecewise": (lambda x, y, t: sp.Piecewise((x**2 / 2, x > t), (t * x - t**2 / 2, True)), True),
+    "smooth": (lambda x, y, t: sp.log(1 + sp.exp(x - t)) + (x * y) ** 2 / 4, True),
+}
+
+
+@settings(max_examples=10, deadline=None)
+@given(pg=st.sampled_from(sorted(PIECES)), pd_=st.sampled_from(["smooth", "kink-abs", "jump"]), t=st.floats(-0.8, 0.8),
+       a=st.floats(0.2, 2), b=st.floats(-1.5, 1.5), d=st.floats(0.2, 2), claim_mu=st.floats(-0.5, 1.5),
+       claim_L=st.floats(0.5, 4), seed=st.integers(0, 2**31))
+def test_check_never_holds_when_a_sampled_pair_violates_the_claim(pg, pd_, t, a, b, d, claim_mu, claim_L, seed):
+    """Difference quotients of F on sampled pairs (including pairs across the switching sets) are
+    independent of DF: a jump makes them unbounded, which Jacobian sampling never sees."""
+    fg, fd = PIECES[pg][0], PIECES[pd_][0]
+    fld = VectorField(_pw_game(lambda x, y: fg(x, y, t), lambda x, y: fd(y, x, t), a, b, d))
+    reg = Region.box([-1, -1], [1, 1])
+    try:
+        res = check_constants(fld, reg, mu=claim_mu, L=claim_L, max_boxes=200, max_seconds=3, samples=48, seed=seed)
+    except GandynamicsError as err:
+        assert "jumps" in str(err)                          # refused: only ever for a possible jump
+        return
+    rng = np.random.default_rng(seed)
+    A = rng.uniform(-1, 1, (400, 2))
+    Bp = np.clip(A + rng.normal(0, 0.05, (400, 2)), -1, 1)
+    s = np.array([[t - 1e-7, 0.0], [t + 1e-7, 0.0], [0.0, t - 1e-7], [0.0, t + 1e-7]])
+    A, Bp = np.vstack([A, s[[0, 2]]]), np.vstack([Bp, s[[1, 3]]])
+    p = fld.param_vector()
+    for za, zb in zip(A, Bp):
+        dz = zb - za
+        n2 = float(dz @ dz)
+        if n2 < 1e-20:
+            continue
+        dF = fld.eval_F(zb, p) - fld.eval_F(za, p)
+        lip = math.sqrt(float(dF @ dF) / n2)
+        mono = float(dF @ dz) / n2
+        if res.verdicts.get("lipschitz") == "holds":
+            assert lip <= claim_L * (1 + 1e-6), (pg, pd_, za, zb)
+        if res.verdicts.get("mu") == "holds":
+            assert mono >= claim_mu - 1e-6 * max(1, abs(claim_mu)), (pg, pd_, za, zb)
+
+
+# ----------------------------------------------------------------------------- issue #11 §2: honest branch and bound
+def _log_game():
+    x, y = sp.symbols("x y", real=True)
+    return Game([x], [y], sp.log(x) * y + (x - 1) ** 2 / 2, -sp.log(x) * y + y**2 / 2, equilibrium=(1, 0), name="logg")
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_an_infinite_bracket_is_never_converged(order):
+    fld = VectorField(_log_game())
+    rep = certify_constants(fld, "ball:0.5", max_boxes=1, samples=100, order=order)
+    for b in (rep.lipschitz, rep.mu):
+        if not math.isfinite(b.gap):
+            assert not b.converged
+    # with the budget the bracket is finite and contains the sampled values on the circle (the extremes)
+    rep = certify_constants(fld, "ball:0.5", samples=200, order=order, max_boxes=5000)
+    assert math.isfinite(rep.lipschitz.hi) and math.isfinite(rep.mu.lo)
+    tt = np.linspace(0, 2 * np.pi, 20001)
+    norms, lmins, _ = jacobian_values(fld, np.c_[1 + 0.5 * (1 - 1e-12) * np.cos(tt), 0.5 * (1 - 1e-12) * np.sin(tt)])
+    assert norms.max() <= rep.lipschitz.hi and lmins.min() >= rep.mu.lo
+    assert rep.lipschitz.gap <= 1e-3 * rep.lipschitz.hi + 1e-12 or not rep.lipschitz.converged
+
+
+def test_a_claim_equal_to_the_true_value_holds_within_the_tolerance():
+    fld = VectorField(games.make_game("quadratic"))      # mu = 1 exactly on any region (docs/mathematics.md §6)
+    res = check_constants(fld, "ball:1", mu=1.0, samples=50)
+    assert res.status == "holds" and res.rtol == 1e-9 and res.exact["mu"] in (True, False)
+    assert res.mu.lo >= 1.0 - res.tolerances["mu"] and res.tolerances["mu"] == pytest.approx(1e-9 * max(1.0, res.lipschitz.lo), rel=1e-12, abs=0)
+    res0 = check_constants(fld, "ball:1", mu=1.0, samples=50, rtol=0.0, max_boxes=20)
+    assert res0.status in ("holds", "undecided") and res0.status != "refuted"
+    assert check_constants(fld, "ball:1", mu=1.0 + 1e-6, samples=50).status == "refuted"
+
+
+# ----------------------------------------------------------------------------- issue #15: the order-2 engine
+@pytest.mark.parametrize("r", [0.3, 0.6])
+def test_order2_dirac_nd_r1_matches_the_closed_form_and_order1(r):
+    fld = VectorField(games.dirac_nd(2), [R1(gamma=0.3)])
+    rep2 = certify_constants(fld, f"ball:{r}", tol=5e-2, samples=200, max_seconds=8, max_boxes=6000)
+    exact = -r * r / 4                                    # docs/mathematics.md §4.4 (eps = 0), per coordinate pair
+    assert rep2.mu.lo <= exact <= rep2.mu.hi + 1e-12 and math.isfinite(rep2.mu.gap)
+    rep1 = certify_constants(fld, f"ball:{r}", tol=5e-2, samples=200, max_seconds=8, max_boxes=6000, order=1)
+    for b1, b2 in ((rep1.mu, rep2.mu), (rep1.lipschitz, rep2.lipschitz)):
+        assert max(b1.lo, b2.lo) <= min(b1.hi, b2.hi) + 1e-12      # both are valid brackets of one constant
+    pts = Region.ball(np.zeros(4), r).sample(2000, np.random.default_rng(1))
+    norms, lmins, _ = jacobian_values(fld, pts)
+    assert norms.max() <= rep2.lipschitz.hi and lmins.min() >= rep2.mu.lo
+
+
+def test_progress_bar_only_when_asked_and_shows_the_bracket(dirac_r1, capsys):
+    certify_constants(dirac_r1, "ball:1", samples=50, progress=True, asymmetric=False)
+    err = capsys.readouterr().err
+    assert "rel.gap" in err and "box" in err
+    certify_constants(dirac_r1, "ball:1", samples=50, asymmetric=False)   # stderr is not a terminal here
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_both_orders_certify_the_closed_form_on_a_box_region(order):
+    # docs/mathematics.md §4.4: Tikhonov eps on theta, R1 gamma on psi: on a box mu = min(eps - max psi^2/4, gamma)
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0)])
+    rep = certify_constants(fld, Region.box([-0.4, -0.6], [0.5, 0.2]), samples=200, order=order, asymmetric=False)
+    exact = min(0.3 - 0.36 / 4, 1.0)
+    assert rep.mu.lo <= exact <= rep.mu.hi + 1e-12 and rep.mu.converged and rep.mu.gap <= 1.001e-3 * abs(exact)
+
+
+@settings(max_examples=12, deadline=None)
+@given(a=st.floats(-1, 2), b=st.floats(-2, 2), c=st.floats(-2, 2), e=st.floats(-1, 1), r=st.floats(0.1, 1.5),
+       cx=st.floats(-1, 1), kind=st.sampled_from(["ball", "box"]), order=st.sampled_from([1, 2]),
+       seed=st.integers(0, 2**31))
+def test_certified_bounds_hold_on_random_three_parameter_games(a, b, c, e, r, cx, kind, order, seed):
+    """Random smooth games (3 parameters, polynomial and sigmoid terms): the certified ends bound ||DF|| and
+    lambda_min(sym DF) at sampled points, on the sphere too (where the order-2 engine cuts boxes by the
+    tangent plane)."""
+    from gandynamics import sigmoid
+    x, y, w = sp.symbols("x y w", real=True)
+    game = Game([x], [y, w], a * x**2 / 2 + b * x * y + c * sigmoid(x * w) + e * x**3 * y / 3,
+                -b * x * y + y**2 / 2 + w**2 / 2 - c * sigmoid(x * w) * y + e * w * y**2,
+                equilibrium=(0, 0, 0), name="rand3")
+    fld = VectorField(game)
+    center = np.array([cx, 0.3 * cx, -0.2])
+    reg = Region.ball(center, r) if kind == "ball" else Region.box(center - r, center + r / 2)
+    rep = certify_constants(fld, reg, tol=1e-3, max_boxes=400, samples=64, seed=seed, order=order)
+    pts = reg.sample(3000, np.random.default_rng(seed + 7))
+    norms, lmins, _ = jacobian_values(fld, pts)
+    assert np.all(norms <= rep.lipschitz.hi), (norms.max(), rep.lipschitz.hi)
+    assert np.all(lmins >= rep.mu.lo), (lmins.min(), rep.mu.lo)
+    assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi

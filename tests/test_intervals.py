@@ -186,3 +186,87 @@ def test_interval_matrix_bounds_hold_for_every_member(n, seed):
             M = M0 + S * R
             assert np.linalg.norm(M, 2) <= L_hi + 1e-12
             assert np.linalg.eigvalsh((M + M.T) / 2)[0] >= mu_lo - 1e-12
+
+
+# ----------------------------------------------------------------------------- the vectorised engine (boxeval)
+from gandynamics.analysis.boxeval import compile_boxes, matrix_bounds_batch  # noqa: E402
+
+PIECEWISE = [
+    (sp.Piecewise((-x, x > 0.3), (y * y, True)), lambda a, b, p: -a if a > 0.3 else b * b),
+    (sp.Piecewise((x, sp.And(x > 0, y < 0.5)), (2 * y, sp.Or(y > 1, x < -1)), (1, True)),
+     lambda a, b, p: a if (a > 0 and b < 0.5) else (2 * b if (b > 1 or a < -1) else 1.0)),
+    (sp.floor(2 * x) + sp.ceiling(y) + sp.Mod(x, 0.75), lambda a, b, p: math.floor(2 * a) + math.ceil(b) + a % 0.75),
+    (sp.Heaviside(x - y) * 3 + sp.sign(x) * y, lambda a, b, p: 3.0 * (a > b) + (0.5 * 3 if a == b else 0) + np.sign(a) * b),
+    (sp.cosh(x) + sp.sin(3 * y) + sp.cos(x * y) + sp.atan(x) + 1 / (1 + x * x) ** 2,
+     lambda a, b, p: math.cosh(a) + math.sin(3 * b) + math.cos(a * b) + math.atan(a) + 1 / (1 + a * a) ** 2),
+]
+
+
+@pytest.fixture(scope="module")
+def both_engines():
+    exprs = [e for e, _ in CASES + PIECEWISE]
+    refs = [f for _, f in CASES + PIECEWISE]
+    return compile_interval(exprs, (x, y), (g,)), compile_boxes(exprs, (x, y), (g,)), refs
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-1.9, 1.9), st.floats(-3, 3), st.floats(0, 2), st.floats(0, 2), st.floats(-2, 2), st.integers(0, 2**31))
+def test_both_engines_enclose_sampled_values_including_piecewise(both_engines, a, b, wa, wb, p, seed):
+    arbf, boxf, refs = both_engines
+    lo, hi = [a, b], [a + wa, b + wb]
+    rng = np.random.default_rng(seed)
+    pts = np.column_stack([rng.uniform(lo[0], hi[0], 30), rng.uniform(lo[1], hi[1], 30)])
+    pts = np.vstack([pts, [lo, hi, [lo[0], hi[1]], [hi[0], lo[1]], [0.3, b], [0.0, b], [a, 0.5]]])
+    pts = pts[(pts[:, 0] >= lo[0]) & (pts[:, 0] <= hi[0]) & (pts[:, 1] >= lo[1]) & (pts[:, 1] <= hi[1])]
+    enc_arb = arbf.on_box(lo, hi, [p])
+    LO, HI = boxf(np.array([lo]), np.array([hi]), [p])
+    for k, ref in enumerate(refs):
+        for u, v in pts:
+            val = ref(u, v, p)
+            slack = 1e-12 * (1 + abs(val))
+            assert LO[0, k] - slack <= val <= HI[0, k] + slack, (boxf.exprs[k], lo, hi, u, v)
+            if enc_arb[k].is_finite():
+                assert lower(enc_arb[k]) - slack <= val <= upper(enc_arb[k]) + slack, (arbf.exprs[k], lo, hi, u, v)
+
+
+def test_even_powers_and_reciprocals_are_tight_in_both_engines():
+    # issue #11 §2: (1 + x^2)^2 on [-3, 3] is [1, 100] and its reciprocal [0.01, 1] (not negative / NaN)
+    exprs = [(1 + x**2) ** 2, 1 / (1 + x**2) ** 2, 1 / (x + 4), (x - 4) ** -3]
+    exact = [(1.0, 100.0), (0.01, 1.0), (1 / 7, 1.0), (1 / -343, -1 / 1.0)]
+    arbf, boxf = compile_interval(exprs, (x,)), compile_boxes(exprs, (x,))
+    LO, HI = boxf(np.array([[-3.0]]), np.array([[3.0]]), [])
+    for k, (e, (a, b)) in enumerate(zip(arbf.on_box([-3.0], [3.0], []), exact)):
+        lo_, hi_ = min(a, b), max(a, b)
+        for L_, H_, tight in ((lower(e), upper(e), 1e-6), (LO[0, k], HI[0, k], 1e-13)):  # Arb: 30-bit radii
+            assert L_ <= lo_ and H_ >= hi_
+            assert L_ == pytest.approx(lo_, rel=tight, abs=tight) and H_ == pytest.approx(hi_, rel=tight, abs=tight)
+
+
+def test_undecided_piecewise_encloses_every_branch():
+    f = compile_interval([sp.Piecewise((-1, x > 0), (0, True))], (x,))
+    b = compile_boxes([sp.Piecewise((-1, x > 0), (0, True))], (x,))
+    e = f.on_box([-1.0], [1.0], [])[0]
+    LO, HI = b(np.array([[-1.0], [0.5], [-1.0]]), np.array([[1.0], [1.0], [0.0]]), [])
+    assert lower(e) <= -1 and upper(e) >= 0
+    np.testing.assert_allclose(LO[:, 0], [-1, -1, 0], rtol=0, atol=0)
+    np.testing.assert_allclose(HI[:, 0], [0, -1, 0], rtol=0, atol=0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 5), st.integers(0, 2**31), st.sampled_from([1.0, 1e-3, 1e2]))
+def test_batched_matrix_bounds_hold_for_every_member_and_are_tight_at_points(n, seed, scale):
+    rng = np.random.default_rng(seed)
+    B = 6
+    M0 = rng.standard_normal((B, n, n)) * scale
+    R = rng.uniform(0, 0.3, (B, n, n)) * scale * (rng.random((B, n, n)) < 0.7)
+    R[0] = 0.0                                      # a point matrix: tight to rounding
+    L_hi = matrix_bounds_batch(M0 - R, M0 + R, "L")
+    mu_lo = matrix_bounds_batch(M0 - R, M0 + R, "mu")
+    for b in range(B):
+        for _ in range(40):
+            M = M0[b] + rng.uniform(-1, 1, (n, n)) * R[b]
+            assert np.linalg.norm(M, 2) <= L_hi[b]
+            assert np.linalg.eigvalsh((M + M.T) / 2)[0] >= mu_lo[b]
+    s, lm = _mp_norm_and_lmin(M0[0])
+    assert s <= L_hi[0] <= s * (1 + 1e-12) + 1e-300
+    assert lm >= mu_lo[0] >= lm - 1e-12 * max(abs(lm), np.abs(M0[0]).max())

@@ -16,15 +16,23 @@ so that ``||F(z) - F(z')|| <= L_S ||z - z'||`` and ``<F(z) - F(z'), z - z'> >= m
   constraint, L-BFGS-B on a box).  They give *witnesses*: ``L_lo = ||DF(z_a)||`` and
   ``mu_hi = lambda_min(sym DF(z_b))`` with the points ``z_a, z_b`` in S.
 * **Certified bounds** (:func:`certify_constants`): the region's bounding box is split (widest side,
-  best-first: a priority queue ordered by each box's bound) and DF is enclosed on each box by ball
-  arithmetic (:mod:`gandynamics.analysis.intervals`); ``L_hi`` and ``mu_lo`` come from Weyl-type bounds
-  on the interval matrix ``M0 ± R``.  Boxes that do not meet S are dropped, boxes that cannot hold the
-  extremum (bound no better than the current witness) are pruned; the search stops when
-  ``hi - lo <= tol * max(|lo|, |hi|)`` (or ``<= atol``) or the budget (boxes, seconds) runs out.
-  ``L_hi >= L_S`` and ``mu_lo <= mu_S`` hold whatever the stopping reason.
+  best-first: a priority queue ordered by each box's bound) and DF is enclosed on each box by interval
+  arithmetic: ``order=2`` (default) the vectorised engine :mod:`gandynamics.analysis.boxeval` with the
+  second-order mean-value/vertex form, many boxes per call; ``order=1`` the Arb engine
+  :mod:`gandynamics.analysis.intervals`, box by box.  ``L_hi`` and ``mu_lo`` come from certified matrix
+  bounds (Weyl, Rump's interval Cholesky test).  Boxes that do not meet S are dropped, boxes that cannot hold
+  the extremum (bound no better than the current witness) are pruned; the search stops when
+  ``hi - lo <= tol * max(|lo|, |hi|)`` (or ``<= atol``) with both ends finite, or the budget (boxes, seconds)
+  runs out.  ``L_hi >= L_S`` and ``mu_lo <= mu_S`` hold whatever the stopping reason.
+* **Non-smooth fields**: a region on which F may jump (``sign``, ``Heaviside``, ``floor``, a discontinuous
+  ``Piecewise``, ...; :mod:`gandynamics.analysis.nonsmooth`) is refused with the switching set and a point;
+  kinks (``Abs``, ``Max``, a continuous ``Piecewise``) are certified from enclosures that contain every
+  branch (Clarke's generalised Jacobian).
 * **Claims** (:func:`check_constants`): "F is mu-strongly monotone and L-Lipschitz on S" is *holds*
-  (certified), *refuted* (a point of S where the claim fails, with a pair of points violating the
-  defining inequality) or *undecided* (with the current brackets).
+  (certified up to the relative tolerance ``rtol``), *refuted* (a point of S where the claim fails, with a
+  pair of points violating the defining inequality) or *undecided* (with the current brackets).
+
+The mathematics, with references: docs/math/certification.md.
 
 For the asymmetric scheme (Tikhonov + zero-centred gradient penalty, docs/mathematics.md §4.3),
 :func:`asymmetric_local` gives the Gauss–Newton Gramian of the penalty at the equilibrium, its smallest
@@ -241,6 +249,7 @@ class Bracket:
     converged: bool = False
     certified: str = "hi"
 
+
     @property
     def gap(self) -> float:
         return self.hi - self.lo
@@ -289,9 +298,16 @@ class CheckResult:
     lipschitz: Bracket | None = None
     counterexample: dict | None = None
     verdicts: dict = field(default_factory=dict)
+    #: the relative tolerance of "holds" (see :func:`check_constants`)
+    rtol: float = 0.0
+    #: the absolute slack each claim was given (``rtol`` times its scale)
+    tolerances: dict = field(default_factory=dict)
+    #: for each claim that holds: whether it is certified without the tolerance
+    exact: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = {"status": self.status, "claims": self.claims, "verdicts": self.verdicts,
+               "rtol": self.rtol, "tolerances": self.tolerances, "exact": self.exact,
                "mu": None if self.mu is None else self.mu.to_dict(),
                "lipschitz": None if self.lipschitz is None else self.lipschitz.to_dict()}
         if self.counterexample is not None:
@@ -355,80 +371,182 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
 
 
 # --------------------------------------------------------------------------- branch and bound
+class _Progress:
+    """tqdm bar on stderr (only when asked, or when stderr is a terminal with ``progress=None``): boxes
+    evaluated, the current bracket and relative gap, and an estimate of the boxes still needed, from the
+    rate at which the gap has been shrinking (a log-log fit of gap against boxes over the run so far)."""
+
+    def __init__(self, enabled, label, total, target):
+        import sys
+        if enabled is None:
+            enabled = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        self.bar = None
+        self.target = target
+        self.hist: list = []
+        if enabled:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, desc=label, unit="box", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def update(self, boxes, lo, hi):
+        if self.bar is None:
+            return
+        self.bar.n = boxes
+        gap = hi - lo
+        rel = gap / max(abs(lo), abs(hi), 1e-300) if math.isfinite(gap) else math.inf
+        msg = f"[{lo:.6g}, {hi:.6g}] rel.gap {rel:.2e}"
+        if math.isfinite(rel) and rel > 0:
+            self.hist.append((boxes, rel))
+            if len(self.hist) >= 4 and self.target and rel > self.target:
+                (b0, r0), (b1, r1) = self.hist[len(self.hist) // 2], self.hist[-1]
+                if b1 > b0 and r1 < r0:
+                    slope = math.log(r1 / r0) / math.log(b1 / b0)
+                    more = b1 * ((self.target / r1) ** (1.0 / slope)) - b1
+                    msg += f" -> {self.target:.0e} in ~{more:.2g} more boxes"
+        self.bar.set_postfix_str(msg, refresh=False)
+        self.bar.refresh()
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
+    """``bound(LO, HI) -> (ub, jump)`` for K boxes (arrays K x n): ``ub[i] >= sup g`` over box i (inf where
+    nothing is known) and ``jump[i]`` the switching set of a jump of F the box may meet (or None).
+
+    ``order=1``: the Arb engine box by box (natural extension of DF, optionally intersected with the
+    mean-value form); ``order=2``: the vectorised engine (:mod:`gandynamics.analysis.boxeval`) on all boxes at
+    once with the mean-value form of DF from an interval enclosure of the second derivatives."""
+    n = fld.n
+    if order == 1:
+        fi = JacobianEnclosure(fld, mean_value=mean_value)
+
+        def bound(LO, HI):
+            ub = np.empty(len(LO))
+            jumps = []
+            for i, (lo, hi) in enumerate(zip(LO, HI)):
+                jumps.append(_box_jump(fld, p, lo, hi))
+                L_hi, mu_lo, _ = matrix_bounds(fi.on_box(lo, hi, p), n, which)
+                u = L_hi if which == "L" else -mu_lo
+                ub[i] = math.inf if (math.isnan(u) or jumps[-1] is not None) else u
+            return ub, jumps
+        return bound
+    from .boxeval import field_bounder
+    ball = (reg.center, reg.radius) if reg is not None and reg.kind == "ball" else None
+    return field_bounder(fld, p, which, ball)
+
+
 def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: float, max_boxes: int,
-                      max_seconds: float, threshold: float | None = None, mean_value: bool = False):
+                      max_seconds: float, threshold: float | None = None, mean_value: bool = False,
+                      order: int = 2, batch: int | None = None, progress=False):
     """Best-first branch-and-bound for ``g = ||DF||`` (which="L") or ``g = -lambda_min(sym DF)``
     (which="mu"), maximised over the region.
 
+    Each round pops the ``batch`` boxes with the largest upper bounds (1 for ``order=1``: pure best-first),
+    bisects each along its widest side, bounds all children at once, evaluates g at each child's centre
+    (projected into the region) as a witness, and prunes children whose bound is no better than the best
+    witness.  A box on which F may jump gets an infinite bound (it is split, never certified); one narrower
+    than ``1e-9`` of the region that still may meet a jump ends the search with an error naming it.
+
     Returns ``(best, best_point, global_ub, boxes, seconds, converged, decided)``: ``best = g(best_point)``
-    at a point of the region, ``global_ub >= sup g`` (certified).  With ``threshold`` the search stops as
-    soon as ``global_ub <= threshold`` or ``best > threshold`` (``decided``); ``tol`` is then ignored.
+    at a point of the region, ``global_ub >= sup g`` (certified).  ``converged`` only with a finite
+    ``global_ub``.  With ``threshold`` the search stops as soon as ``global_ub <= threshold`` or ``best >
+    threshold`` (``decided``); ``tol`` is then ignored.
     """
     t0 = time.perf_counter()
-    fi = JacobianEnclosure(fld, mean_value=mean_value)
-    n = fld.n
+    bound = _make_bounder(fld, p, which, order, mean_value, reg)
+    if batch is None:
+        batch = 1 if order == 1 else 64
     best, best_z = start
     best = float(best)
+    best_z = np.asarray(best_z, float)
+    diam = float(np.max(reg.hi - reg.lo)) or 1.0
 
-    def g_at(z):
-        v = _norm_at(fld, p, z) if which == "L" else -_lmin_at(fld, p, z)
-        return v if math.isfinite(v) else -math.inf
+    def witnesses(C):
+        norms, lmins, _ = jacobian_values(fld, C, p)
+        v = norms if which == "L" else -lmins
+        return np.where(np.isfinite(v), v, -math.inf)
 
-    def bound(lo, hi):
-        L_hi, mu_lo, _ = matrix_bounds(fi.on_box(lo, hi, p), n, which)
-        ub = L_hi if which == "L" else -mu_lo
-        return ub if not math.isnan(ub) else math.inf
+    def done(gub):
+        if not math.isfinite(gub):
+            return False
+        if threshold is not None:
+            return gub <= threshold or best > threshold
+        gap = gub - best
+        return gap <= atol or gap <= tol * max(abs(best), abs(gub))
 
-    heap = []
+    heap: list = []
     counter = 0
     pruned = -math.inf
-    boxes = 0
     lo0, hi0 = reg.lo.copy(), reg.hi.copy()
-    ub0 = bound(lo0, hi0)
-    boxes += 1
-    heapq.heappush(heap, (-ub0, counter, lo0, hi0))
+    ub0, j0 = bound(lo0[None], hi0[None])
+    boxes = 1
+    heapq.heappush(heap, (-float(ub0[0]), counter, lo0, hi0))
+    target = tol if threshold is None else None
+    prog = _Progress(progress, f"{'L' if which == 'L' else 'mu'}", max_boxes, target)
+
+    def bracket_now():
+        gub = max(-heap[0][0] if heap else -math.inf, pruned)
+        return (best, gub) if which == "L" else (-gub, -best)
+
     converged = decided = False
-    while heap:
-        gub = max(-heap[0][0], pruned)
-        if threshold is not None:
-            if gub <= threshold or best > threshold:
+    rounds = 0
+    try:
+        while heap:
+            gub = max(-heap[0][0], pruned)
+            if threshold is not None and (best > threshold or (math.isfinite(gub) and gub <= threshold)):
                 decided = True
                 break
-        else:
-            gap = gub - best
-            if gap <= atol or gap <= tol * max(abs(best), abs(gub)):
+            if threshold is None and done(gub):
                 converged = True
                 break
-        if boxes >= max_boxes or time.perf_counter() - t0 > max_seconds:
-            break
-        _, _, lo, hi = heapq.heappop(heap)
-        k = int(np.argmax(hi - lo))
-        midk = 0.5 * (lo[k] + hi[k])
-        for a, b in ((lo[k], midk), (midk, hi[k])):
-            clo, chi = lo.copy(), hi.copy()
-            clo[k], chi[k] = a, b
-            if not reg.meets(clo, chi):
+            if boxes >= max_boxes or time.perf_counter() - t0 > max_seconds:
+                break
+            k = min(batch, len(heap), max(1, (max_boxes - boxes + 1) // 2))
+            popped = [heapq.heappop(heap) for _ in range(k)]
+            LO, HI = [], []
+            for _, _, lo, hi in popped:
+                j = int(np.argmax(hi - lo))
+                midj = 0.5 * (lo[j] + hi[j])
+                for a, b in ((lo[j], midj), (midj, hi[j])):
+                    clo, chi = lo.copy(), hi.copy()
+                    clo[j], chi[j] = a, b
+                    if reg.meets(clo, chi):
+                        LO.append(clo)
+                        HI.append(chi)
+            if not LO:
                 continue
-            ub = bound(clo, chi)
-            boxes += 1
-            c = reg.project(0.5 * (clo + chi))
-            v = g_at(c)
-            if v > best:
-                best, best_z = v, c
-            if ub <= best:
-                pruned = max(pruned, ub)
-            else:
-                counter += 1
-                heapq.heappush(heap, (-ub, counter, clo, chi))
+            LO, HI = np.array(LO), np.array(HI)
+            ub, jumps = bound(LO, HI)
+            boxes += len(LO)
+            for i, jmp in enumerate(jumps):
+                if jmp is not None and float(np.max(HI[i] - LO[i])) <= 1e-9 * diam:
+                    raise _discontinuity_error(jmp, reg.project(0.5 * (LO[i] + HI[i])))
+            C = np.array([reg.project(0.5 * (a + b)) for a, b in zip(LO, HI)])
+            v = witnesses(C)
+            i = int(np.argmax(v))
+            if v[i] > best:
+                best, best_z = float(v[i]), C[i]
+            for i in range(len(LO)):
+                u = float(ub[i])
+                if u <= best:
+                    pruned = max(pruned, u)
+                else:
+                    counter += 1
+                    heapq.heappush(heap, (-u, counter, LO[i], HI[i]))
+            rounds += 1
+            if prog.bar is not None and rounds % 4 == 0:
+                prog.update(boxes, *bracket_now())
+    finally:
+        prog.close()
     gub = max(-heap[0][0] if heap else -math.inf, pruned)
     if not heap and pruned == -math.inf:
         gub = math.inf  # pragma: no cover - no box left and none recorded: claim nothing
     if threshold is None and not converged:
-        gap = gub - best
-        converged = gap <= atol or gap <= tol * max(abs(best), abs(gub))
+        converged = done(gub)
     if threshold is not None and not decided:
-        decided = gub <= threshold or best > threshold
-    return best, np.asarray(best_z, float), gub, boxes, time.perf_counter() - t0, converged, decided
+        decided = best > threshold or (math.isfinite(gub) and gub <= threshold)
+    return best, best_z, gub, boxes, time.perf_counter() - t0, converged, decided
 
 
 def _check_tol(tol, atol, max_boxes, max_seconds):
@@ -441,19 +559,81 @@ def _check_tol(tol, atol, max_boxes, max_seconds):
     max_boxes = whole(max_boxes, "max_boxes")
 
 
-def _require_continuous(fld, reg: Region, p) -> None:
-    """Refuse a region where F may jump: ``DiracDelta(u)`` in DF (the derivative of ``sign``/``Heaviside``
-    in F) with ``u`` possibly 0 on the region.  There F is not Lipschitz and no strong-monotonicity modulus
-    exists; e.g. WGAN-GP on the Dirac-GAN at psi = 0 (docs/mathematics.md §1.4)."""
+def _jump_switches(fld):
+    """The switching sets across which F may jump (:func:`gandynamics.analysis.nonsmooth.switches`) and an
+    interval function of their switching functions; cached on the field."""
     from .intervals import compile_interval
-    args = sorted({a.args[0] for e in fld.DF for a in e.atoms(sp.DiracDelta)}, key=str)
-    if not args:
+    from .nonsmooth import switches
+    cache = fld.__dict__.setdefault("_interval_cache", {})
+    if "jumps" not in cache:
+        sw = [s for s in switches(list(fld.F)) if s.jump]
+        cache["jumps"] = (sw, compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None)
+    return cache["jumps"]
+
+
+def _fmt_point(z) -> str:
+    return "(" + ", ".join(f"{v:.6g}" for v in np.asarray(z, float)) + ")"
+
+
+def _discontinuity_error(sw, z) -> GandynamicsError:
+    return GandynamicsError(
+        f"F may be discontinuous on the region: {sw.describe()}, e.g. at z = {_fmt_point(z)}; across a jump "
+        f"no Lipschitz constant exists and nothing is certified (docs/math/certification.md §4); choose a "
+        f"region that avoids it")
+
+
+def _box_jump(fld, p, lo, hi):
+    """The first switching set of a jump of F that the box ``[lo, hi]`` may meet, or None (the decision of
+    :func:`gandynamics.analysis.nonsmooth.straddles` on the enclosure of its switching function)."""
+    from .intervals import lower, upper
+    from .nonsmooth import straddles
+    sw, fn = _jump_switches(fld)
+    if not sw:
+        return None
+    for s, e in zip(sw, fn.on_box(lo, hi, p)):
+        if straddles(s.kind, lower(e), upper(e)):
+            return s
+    return None
+
+
+def _require_continuous(fld, reg: Region, p, samples: int = 256, seed: int = 0) -> None:
+    """Refuse a region that certainly meets a switching set across which F may jump (a point of the region
+    on it, or two points on either side: the segment between them, inside the convex region, crosses it;
+    located by bisection).  Regions that only *may* meet it are resolved box by box in the search."""
+    from .nonsmooth import INTEGER
+    sw, fn = _jump_switches(fld)
+    if not sw or _box_jump(fld, p, reg.lo, reg.hi) is None:
         return
-    f = compile_interval(args, fld.z, fld.hyper)
-    for u, e in zip(args, f.on_box(reg.lo, reg.hi, p)):
-        if not e.is_finite() or e.contains(0):
-            raise GandynamicsError(f"F is discontinuous where {u} = 0, which the region may contain (a jump of "
-                                   f"sign/Heaviside): no Lipschitz constant there; choose a region away from it")
+    pts = np.vstack([reg.sample(samples, np.random.default_rng(seed)), reg.project(0.5 * (reg.lo + reg.hi))])
+
+    def vals(z):
+        return [float(e.mid()) if e.is_finite() else math.nan for e in fn.at(z, p)]
+
+    V = np.array([vals(z) for z in pts])
+    for k, s in enumerate(sw):
+        u = V[:, k]
+        ok = np.isfinite(u)
+        if not np.any(ok):
+            continue
+        key = np.floor(u) if s.kind == INTEGER else np.sign(u)
+        on = np.flatnonzero(ok & ((u == np.round(u)) if s.kind == INTEGER else (u == 0)))
+        if on.size:
+            raise _discontinuity_error(s, pts[on[0]])
+        idx = np.flatnonzero(ok)
+        a = idx[np.argmin(key[idx])]
+        b = idx[np.argmax(key[idx])]
+        if key[a] == key[b]:
+            continue
+        za, zb, ka = pts[a], pts[b], key[a]
+        for _ in range(60):
+            zm = 0.5 * (za + zb)
+            um = vals(zm)[k]
+            km = math.floor(um) if s.kind == INTEGER else np.sign(um)
+            if km == ka:
+                za = zm
+            else:
+                zb = zm
+        raise _discontinuity_error(s, 0.5 * (za + zb))
 
 
 def _bracket(name, which, res) -> Bracket:
@@ -463,10 +643,19 @@ def _bracket(name, which, res) -> Bracket:
     return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo")
 
 
+def _check_order(order, batch):
+    if order not in (1, 2):
+        raise GandynamicsError(f"order must be 1 (Arb, box by box) or 2 (vectorised, mean-value form), got {order!r}")
+    if batch is not None and (not isinstance(batch, (int, np.integer)) or batch < 1):
+        raise GandynamicsError(f"batch must be a whole number >= 1, got {batch!r}")
+
+
 def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float = 1e-12, max_boxes: int = 20000,
                       max_seconds: float = 30.0, samples: int = 1000, seed: int = 0,
-                      asymmetric: bool = True, mean_value: bool = False) -> ConstantsReport:
-    """Certified brackets ``[L_lo, L_hi]`` and ``[mu_lo, mu_hi]`` on a region (see the module docstring).
+                      asymmetric: bool = True, mean_value: bool = False, order: int = 2,
+                      batch: int | None = None, progress=None) -> ConstantsReport:
+    """Certified brackets ``[L_lo, L_hi]`` and ``[mu_lo, mu_hi]`` on a region (see the module docstring and
+    docs/math/certification.md).
 
     Parameters
     ----------
@@ -476,30 +665,46 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     params : dict, optional
         Hyperparameter values (defaults of the field otherwise).
     tol, atol : float
-        Stop each search when ``hi - lo <= tol * max(|lo|, |hi|)`` or ``hi - lo <= atol``.
+        Stop each search when ``hi - lo <= tol * max(|lo|, |hi|)`` or ``hi - lo <= atol`` (never with an
+        infinite end: such a bracket is reported with ``converged=False``, "budget exhausted").
     max_boxes, max_seconds : budget per constant.
+    order : {1, 2}
+        2 (default): DF enclosed by its mean-value form with an interval enclosure of the second derivatives,
+        many boxes per call (:mod:`gandynamics.analysis.boxeval`); 1: the Arb engine box by box (the
+        reference engine; natural extension of DF, see ``mean_value``).
     mean_value : bool
-        Intersect the natural ball extension of DF with its mean-value form
-        (:class:`~gandynamics.analysis.intervals.JacobianEnclosure`): fewer boxes, dearer boxes.
+        ``order=1`` only: intersect the natural ball extension of DF with its mean-value form
+        (:class:`~gandynamics.analysis.intervals.JacobianEnclosure`).
+    batch : int, optional
+        Boxes split per round (``order=2``; default 64).
+    progress : bool or None
+        A tqdm bar on stderr with the bracket and an estimate of the boxes still needed; ``None`` shows it
+        when stderr is a terminal.
 
     Returns
     -------
     ConstantsReport
         ``lipschitz.lo = ||DF(z_a)||`` and ``mu.hi = lambda_min(sym DF(z_b))`` at witnesses in the region;
-        ``lipschitz.hi >= L_S`` and ``mu.lo <= mu_S`` are guaranteed (outward-rounded ball arithmetic).
+        ``lipschitz.hi >= L_S`` and ``mu.lo <= mu_S`` are guaranteed (outward-rounded interval arithmetic).
         For a field with the :class:`~gandynamics.regularizers.Asymmetric` regularizer the report also
         carries :func:`asymmetric_local`.
+
+    Raises
+    ------
+    GandynamicsError
+        When F may be discontinuous on the region (a jump of ``sign``, ``Heaviside``, ``floor``, a
+        discontinuous ``Piecewise``, ...): the message names the switching set and a point of the region.
     """
     _check_tol(tol, atol, max_boxes, max_seconds)
+    _check_order(order, batch)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     _require_continuous(fld, reg, p)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
-    resL = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], tol, atol, max_boxes, max_seconds,
-                             mean_value=mean_value)
+    kw = dict(mean_value=mean_value, order=order, batch=batch, progress=progress)
+    resL = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], tol, atol, max_boxes, max_seconds, **kw)
     mu_est = est["mu"]
-    resM = _branch_and_bound(fld, reg, p, "mu", (-mu_est[0], mu_est[1]), tol, atol, max_boxes, max_seconds,
-                             mean_value=mean_value)
+    resM = _branch_and_bound(fld, reg, p, "mu", (-mu_est[0], mu_est[1]), tol, atol, max_boxes, max_seconds, **kw)
     hyper = {s.name: float(v) for s, v in zip(fld.hyper, p)}
     asym = None
     if asymmetric and _find_asymmetric(fld) is not None:
@@ -588,12 +793,18 @@ def _certified_witness(fld, p, z, which: str) -> float:
 
 
 def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 50000, max_seconds: float = 30.0,
-                    samples: int = 1000, seed: int = 0) -> CheckResult:
+                    samples: int = 1000, seed: int = 0, rtol: float = 1e-9, order: int = 2,
+                    batch: int | None = None, progress=None) -> CheckResult:
     """Check the claims "F is ``mu``-strongly monotone" and/or "F is ``L``-Lipschitz" on the region.
 
     Returns a :class:`CheckResult` with ``status``:
 
-    * ``"holds"`` — every claim is certified (``mu_lo >= mu`` and ``L_hi <= L`` by ball arithmetic);
+    * ``"holds"`` — every claim is certified up to the relative tolerance ``rtol``: ``L_hi <= L (1 +
+      rtol)`` and ``mu_lo >= mu - rtol max(|mu|, L_est)`` by outward-rounded interval arithmetic (``L_est``
+      the sampled Lipschitz estimate, the scale of DF).  ``exact[claim]`` says whether it is
+      certified without the tolerance.  The tolerance lets a claim *equal* to the true value hold: rounding
+      keeps every certified end a few ulps on the safe side of the exact value
+      (docs/math/certification.md §6);
     * ``"refuted"`` — some claim fails at a point of the region (confirmed in ball arithmetic: a
       rigorous Rayleigh-quotient bound at the point passes the claim): ``counterexample`` has the point, the
       local value there (``lambda_min(sym DF)`` or ``||DF||_2``), and where found a pair ``(z, z2)`` of
@@ -603,23 +814,37 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
 
     Both brackets are always reported; a constant that was not claimed is bracketed to a relative 1e-3
     (budget ``max_boxes`` and at most 10 s).
+
+    Raises
+    ------
+    GandynamicsError
+        Bad claims or budget; or F may be discontinuous on the region (no claim is certified there).
     """
     mu_c = _claim(mu, "mu")
     L_c = _claim(L, "Lipschitz constant")
     if mu_c is None and L_c is None:
         raise GandynamicsError("nothing to check: give a claimed mu and/or a claimed Lipschitz constant")
     _check_tol(1e-3, 0.0, max_boxes, max_seconds)
+    if not isinstance(rtol, (int, float)) or not math.isfinite(rtol) or not 0 <= rtol < 1e-2:
+        raise GandynamicsError(f"rtol must be a number in [0, 1e-2), got {rtol!r}")
+    _check_order(order, batch)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     _require_continuous(fld, reg, p)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
-    verdicts, counter = {}, None
+    kw = dict(order=order, batch=batch, progress=progress)
+    scale = max(float(est["lipschitz"][0]), 0.0) if math.isfinite(est["lipschitz"][0]) else 0.0
+    verdicts, exact, counter, tolerances = {}, {}, None, {}
     brL = brM = None
     if L_c is not None:
-        res = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], 0.0, 0.0, max_boxes, max_seconds, threshold=L_c)
+        tl = rtol * abs(L_c)
+        tolerances["lipschitz"] = tl
+        res = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], 0.0, 0.0, max_boxes, max_seconds,
+                                threshold=L_c + tl, **kw)
         brL = _bracket("lipschitz", "L", res)
-        if brL.hi <= L_c:
+        if brL.hi <= L_c + tl:
             verdicts["lipschitz"] = "holds"
+            exact["lipschitz"] = brL.hi <= L_c
         elif brL.lo > L_c and _certified_witness(fld, p, brL.witness, "L") > L_c:
             verdicts["lipschitz"] = "refuted"
             counter = {"claim": "lipschitz", "claimed": L_c, "point": brL.witness.tolist(),
@@ -629,10 +854,14 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
             verdicts["lipschitz"] = "undecided"
     if mu_c is not None:
         m0 = est["mu"]
-        res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds, threshold=-mu_c)
+        tm = rtol * max(abs(mu_c), scale)
+        tolerances["mu"] = tm
+        res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
+                                threshold=-(mu_c - tm), **kw)
         brM = _bracket("mu", "mu", res)
-        if brM.lo >= mu_c:
+        if brM.lo >= mu_c - tm:
             verdicts["mu"] = "holds"
+            exact["mu"] = brM.lo >= mu_c
         elif brM.hi < mu_c and _certified_witness(fld, p, brM.witness, "mu") < mu_c:
             verdicts["mu"] = "refuted"
             if counter is None:
@@ -644,15 +873,16 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     # the constant nobody claimed is bracketed too (to 1e-3, a smaller budget), for the report
     if brL is None:
         brL = _bracket("lipschitz", "L", _branch_and_bound(fld, reg, p, "L", est["lipschitz"], 1e-3, 1e-12,
-                                                             max_boxes, min(max_seconds, 10.0)))
+                                                             max_boxes, min(max_seconds, 10.0), **kw))
     if brM is None:
         m0 = est["mu"]
         brM = _bracket("mu", "mu", _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 1e-3, 1e-12,
-                                                       max_boxes, min(max_seconds, 10.0)))
+                                                       max_boxes, min(max_seconds, 10.0), **kw))
     vals = set(verdicts.values())
     status = "refuted" if "refuted" in vals else ("holds" if vals == {"holds"} else "undecided")
     claims = {"mu": mu_c, "lipschitz": L_c}
-    return CheckResult(status, claims, brM, brL, counter, verdicts)
+    return CheckResult(status, claims, brM, brL, counter, verdicts, rtol=rtol, tolerances=tolerances,
+                       exact=exact)
 
 
 # the asymmetric scheme's local quantities live in analysis/asymmetric.py (re-exported for old imports)

@@ -8,14 +8,21 @@ arithmetic; Moore, Kearfott & Cloud, *Introduction to Interval Analysis*, 2009, 
 
 Translation of sympy expressions (:func:`compile_interval`):
 
-* ``+ - * /``, integer powers (even powers of a ball that contains 0 give ``[0, |x|^n]``),
-  rational and symbolic powers (through ``exp(a log x)``; undefined where the base may be negative);
-* ``exp``, ``log``, ``sqrt`` (on the part of the ball where it is real), :class:`gandynamics.losses.sigmoid` ``= 1/(1+exp(-x))`` and
-  :class:`~gandynamics.losses.softplus` ``= log(1+exp(x))`` by their *monotone forms*: ``g([a, b]) =
-  [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
-* ``Abs`` (``[0, max|x|]`` across 0), ``sign`` and ``Heaviside`` (their value sets over the box, e.g.
-  ``[-1, 1]`` across 0), ``DiracDelta`` (0 off its support, unbounded on a box that meets it), ``Max``,
-  ``Min``, and the circular/hyperbolic functions Arb encloses itself;
+* ``+ - * /``; integer powers by their monotone forms (odd powers and even powers of a ball on one side of
+  0 from the end points, even powers across 0 ``[0, |x|^n]``, negative powers through the tight reciprocal
+  ``[1/hi, 1/lo]``); rational and symbolic powers (through ``exp(a log x)``; undefined where the base may
+  be negative);
+* ``exp``, ``log``, ``sqrt`` (on the part of the ball where it is real), :class:`gandynamics.losses.sigmoid`,
+  :class:`~gandynamics.losses.softplus`, ``atan``, ``tanh``, ``sinh``, ``asinh``, ``erf`` by their *monotone
+  forms*: ``g([a, b]) = [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
+  ``cosh`` (minimum 1 at 0); ``sin``, ``cos``, ``tan`` as Arb encloses them;
+* piecewise-defined nodes (docs/math/certification.md §4): ``Piecewise`` with relational conditions
+  (``And``/``Or``/``Not``) in three-valued logic — on a box where a condition is undecided every branch it
+  may select is enclosed —, ``Abs`` (``[0, max|x|]`` across 0), ``sign`` and ``Heaviside`` (their value
+  sets, e.g. ``[-1, 1]`` across 0), ``floor``, ``ceiling``, ``frac``, ``Mod``, their derivatives (0 resp. the
+  derivative of the smooth part, valid off the jumps, unbounded on a box that may meet one), ``DiracDelta``
+  (0 off its support, unbounded on a box that meets it), ``Max``, ``Min``.  Which of these may make F jump is
+  decided in :mod:`gandynamics.analysis.nonsmooth`;
 * anything else is refused with a :class:`~gandynamics.errors.GandynamicsError`.
 
 Tightness: Arb stores a radius with a 30-bit mantissa, so the ball of a box coordinate is wider than the
@@ -143,21 +150,46 @@ def _abs(x):
     return abs(x)
 
 
+def _recip(x):
+    """``1/x`` by its monotone form ``[1/hi, 1/lo]`` at the exact end points (x away from 0); NaN (unbounded)
+    when the ball may contain 0."""
+    if not x.is_finite() or not (x > 0 or x < 0):
+        return arb.nan()
+    return _hull_monotone(lambda t: 1 / t, x)
+
+
 def _ipow(x, n: int):
+    """``x ** n`` for an integer n with the tight range: odd powers and even powers of a ball on one side of
+    0 are monotone (end points); an even power of a ball across 0 is ``[0, max|x|^n]``; negative powers are
+    reciprocals (:func:`_recip`)."""
     if n == 0:
         return arb(1)
     if n < 0:
-        return 1 / _ipow(x, -n)
+        return _recip(_ipow(x, -n))
     if n == 1:
         return x
-    if n % 2 == 0 and x.contains(0):
+    if not x.is_finite():
+        return arb.nan()
+    if n % 2 == 0 and not (x > 0 or x < 0):
+        return arb(0).union(x.abs_upper() ** n)
+    return _hull_monotone(lambda t: t ** n, x)
+
+
+def _increasing(method):
+    """The monotone (increasing) form of an Arb function: tight, no dependency effect."""
+    def f(x):
         if not x.is_finite():
             return arb.nan()
-        return arb(0).union(x.abs_upper() ** n)
-    if n % 2 == 1 and x.is_finite():
-        # odd powers are increasing: the end points give the tight range
-        return _hull_monotone(lambda t: t ** n, x)
-    return x ** n
+        return _hull_monotone(lambda t: getattr(t, method)(), x)
+    return f
+
+
+def _cosh(x):
+    if not x.is_finite():
+        return arb.nan()
+    if x > 0 or x < 0:
+        return _hull_monotone(lambda t: t.cosh(), x)
+    return arb(1).union(x.abs_upper().cosh())
 
 
 def _rat_pow(x, p: int, q: int):
@@ -228,18 +260,142 @@ def _min(*xs):
     return out
 
 
+# --------------------------------------------------------------------------- piecewise nodes (three-valued logic)
+# A condition over a box is a pair (may_be_true, may_be_false): decided when exactly one is True.  A
+# Piecewise encloses every branch whose condition may hold on the box and that no earlier branch's certainly
+# true condition excludes (docs/math/certification.md §4); the switching sets themselves are listed by
+# gandynamics.analysis.nonsmooth, which decides where F may jump.
+TRUE = (True, False)
+FALSE = (False, True)
+
+
+def _rel(op: str, a, b):
+    """``a op b`` over balls: ``(may_be_true, may_be_false)``."""
+    if not (a.is_finite() and b.is_finite()):
+        return (True, True)
+    d = a - b
+    if op == ">":
+        return (not d <= 0, not d > 0)
+    if op == ">=":
+        return (not d < 0, not d >= 0)
+    if op == "<":
+        return (not d >= 0, not d < 0)
+    if op == "<=":
+        return (not d > 0, not d <= 0)
+    if op == "==":
+        return (d.contains(0), not d.is_zero())
+    return (not d.is_zero(), d.contains(0))          # !=
+
+
+def _and(*cs):
+    return (all(c[0] for c in cs), any(c[1] for c in cs))
+
+
+def _or(*cs):
+    return (any(c[0] for c in cs), all(c[1] for c in cs))
+
+
+def _not(c):
+    return (c[1], c[0])
+
+
+def _piecewise(*pairs):
+    """Union of the values of every branch that may be selected somewhere on the box."""
+    out = None
+    reach = True                       # some point of the box may reach this branch
+    for value, cond in pairs:
+        if not reach:
+            break
+        if cond[0]:
+            if not value.is_finite():
+                return arb.nan()
+            out = value if out is None else out.union(value)
+        reach = cond[1]
+    return arb.nan() if out is None else out  # no branch selected: undefined somewhere on the box
+
+
+def _floor(x):
+    if not x.is_finite():
+        return arb.nan()
+    return x.lower().floor().union(x.upper().floor())
+
+
+def _ceiling(x):
+    if not x.is_finite():
+        return arb.nan()
+    return x.lower().ceil().union(x.upper().ceil())
+
+
+def _mod(a, m):
+    """sympy's ``Mod(a, m) = a - m floor(a/m)``, intersected with its range ``[0, m]`` (m > 0) or ``[m, 0]``."""
+    if not (a.is_finite() and m.is_finite()) or not (m > 0 or m < 0):
+        return arb.nan()
+    v = a - m * _floor(a * _recip(m))
+    rng = arb(0).union(m.upper()) if m > 0 else arb(0).union(m.lower())
+    return v.intersection(rng) if v.overlaps(rng) else rng
+
+
+def _guard_int(value, *us):
+    """``value`` where every ``u`` is certainly away from the integers (a derivative of floor/ceiling/Mod,
+    valid off their jumps); unbounded otherwise."""
+    for u in us:
+        if not u.is_finite() or not (u.lower().floor() == u.upper().floor()) or u.contains(u.lower().floor()):
+            return arb.nan()
+    return value
+
+
 _ENV = {
     "arb": arb, "_exp": _exp, "_log": _log, "_sigmoid": _sigmoid, "_softplus": _softplus, "_sqrt": _sqrt,
     "_abs": _abs, "_ipow": _ipow, "_rat_pow": _rat_pow, "_gpow": _gpow, "_sign": _sign,
-    "_heaviside": _heaviside, "_dirac": _dirac, "_max": _max, "_min": _min,
+    "_heaviside": _heaviside, "_dirac": _dirac, "_max": _max, "_min": _min, "_recip": _recip, "_cosh": _cosh,
+    "_rel": _rel, "_and": _and, "_or": _or, "_not": _not, "_piecewise": _piecewise, "TRUE": TRUE, "FALSE": FALSE,
+    "_floor": _floor, "_ceiling": _ceiling, "_mod": _mod, "_guard_int": _guard_int,
+    "_atan": _increasing("atan"), "_tanh": _increasing("tanh"), "_sinh": _increasing("sinh"),
+    "_erf": _increasing("erf"), "_asinh": _increasing("asinh"),
 }
 
-#: sympy functions Arb encloses soundly itself (method name on arb)
-_ARB_METHODS = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.atan: "atan", sp.sinh: "sinh", sp.cosh: "cosh",
-                sp.tanh: "tanh", sp.erf: "erf"}
+#: monotone functions (increasing), enclosed from their end points
+_MONOTONE = {sp.atan: "_atan", sp.tanh: "_tanh", sp.sinh: "_sinh", sp.erf: "_erf", sp.asinh: "_asinh",
+             sp.cosh: "_cosh"}
+#: sympy functions Arb encloses soundly itself (method name on arb); periodic, so no end-point form
+_ARB_METHODS = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan"}
 
 SUPPORTED = ("+, -, *, /, powers, exp, log, sqrt, sigmoid, softplus, Abs, sign, Heaviside, DiracDelta, Max, Min, "
-             "sin, cos, tan, atan, sinh, cosh, tanh, erf")
+             "Piecewise (relational conditions with And/Or/Not), floor, ceiling, frac, Mod, "
+             "sin, cos, tan, atan, sinh, cosh, tanh, asinh, erf")
+
+_RELOPS = {sp.StrictGreaterThan: ">", sp.GreaterThan: ">=", sp.StrictLessThan: "<", sp.LessThan: "<=",
+           sp.Equality: "==", sp.Unequality: "!="}
+
+
+class GuardInt(sp.Function):
+    """``GuardInt(value, u1, u2, ...)``: ``value`` where no ``u_i`` is an integer (see :func:`step_derivative`)."""
+
+
+def resolve_step_derivatives(e: sp.Expr) -> sp.Expr:
+    """Replace every unevaluated derivative of floor/ceiling/frac/Mod by its guarded form."""
+    def fix(d):
+        val, us = step_derivative(d)
+        return GuardInt(val, *us) if us else val
+    e = e.replace(lambda a: isinstance(a, sp.Subs), lambda a: a.doit())
+    return e.replace(lambda a: isinstance(a, sp.Derivative) and bool(a.expr.atoms(sp.floor, sp.ceiling, sp.frac,
+                                                                                   sp.Mod)), fix)
+
+
+def step_derivative(e: sp.Derivative):
+    """``d/dv g`` for an expression containing floor/ceiling/frac/Mod (sympy leaves it unevaluated): the
+    derivative with those nodes held constant, valid off their jumps, and the arguments that must stay
+    away from the integers: ``(derivative, [u, ...])``."""
+    expr = e.expr
+    expr = expr.replace(sp.Mod, lambda a, m: a - m * sp.floor(a / m)).replace(sp.frac, lambda u: u - sp.floor(u))
+    steps = sorted(expr.atoms(sp.floor, sp.ceiling), key=str)
+    dummies = [sp.Dummy() for _ in steps]
+    held = expr.xreplace(dict(zip(steps, dummies)))
+    d = held
+    for v, k in e.variable_count:
+        d = sp.diff(d, v, k)
+    d = d.xreplace(dict(zip(dummies, steps)))
+    return d, [st.args[0] for st in steps]
 
 
 # --------------------------------------------------------------------------- sympy -> arb source
@@ -304,9 +460,37 @@ class _Translator:
                 return f"_exp({self(x)})"
             return f"_gpow({self(b)}, {self(x)})"
         f = e.func
+        if f in _RELOPS:
+            return f"_rel({_RELOPS[f]!r}, {self(e.lhs)}, {self(e.rhs)})"
+        if e is sp.true:
+            return "TRUE"
+        if e is sp.false:
+            return "FALSE"
+        if f in (sp.And, sp.Or):
+            return ("_and(" if f is sp.And else "_or(") + ", ".join(self(a) for a in e.args) + ")"
+        if f is sp.Not:
+            return f"_not({self(e.args[0])})"
+        if f is sp.Piecewise:
+            return "_piecewise(" + ", ".join(f"({self(v)}, {self(c)})" for v, c in e.args) + ")"
+        if f in (sp.floor, sp.ceiling):
+            return f"_{f.__name__}({self(e.args[0])})"
+        if f is sp.frac:
+            u = self(e.args[0])
+            return f"({u} - _floor({u}))"
+        if f is sp.Mod:
+            a_, m_ = self(e.args[0]), self(e.args[1])
+            return f"_mod({a_}, {m_})"
+        if f is GuardInt:
+            return "_guard_int(" + ", ".join(self(a) for a in e.args) + ")"
+        if isinstance(e, sp.Derivative):
+            raise GandynamicsError(f"cannot bound the unevaluated derivative {e} soundly")
+        if f in _MONOTONE:
+            return f"{_MONOTONE[f]}({self(e.args[0])})"
         simple = {sp.exp: "_exp", sp.log: "_log", _Sigmoid: "_sigmoid", _Softplus: "_softplus", sp.Abs: "_abs",
                   sp.sign: "_sign", sp.Heaviside: "_heaviside"}
         if f in simple:
+            if f is sp.log and len(e.args) > 1:
+                return f"(_log({self(e.args[0])}) * _recip(_log({self(e.args[1])})))"
             return f"{simple[f]}({self(e.args[0])})"
         if f is sp.DiracDelta:
             if len(e.args) > 1:
@@ -346,7 +530,7 @@ class IntervalFunction:
 def compile_interval(exprs, z, hyper=()) -> IntervalFunction:
     """Translate sympy expressions into one Python function over arb balls (common subexpressions
     shared by :func:`sympy.cse`, which changes nothing in soundness: each shared value is an enclosure)."""
-    exprs = tuple(sp.sympify(e) for e in exprs)
+    exprs = tuple(resolve_step_derivatives(sp.sympify(e)) for e in exprs)
     z, hyper = tuple(z), tuple(hyper)
     names = {s: f"z[{i}]" for i, s in enumerate(z)}
     names.update({s: f"p[{j}]" for j, s in enumerate(hyper)})

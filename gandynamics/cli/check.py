@@ -20,6 +20,10 @@ def add_parser(sub):
     add_budget_arguments(p)
     p.add_argument("--mu", metavar="MU", help="claimed strong-monotonicity modulus")
     p.add_argument("--lipschitz", metavar="L", help="claimed Lipschitz constant")
+    p.add_argument("--rtol", default="1e-9", metavar="R",
+                   help="relative tolerance of 'holds' (default 1e-9): L <= claim (1 + R) and mu >= claim - R max(|claim|, "
+                        "L) are certified; a claim equal to the true value holds (rounding keeps every certified end a few "
+                        "ulps on the safe side).  0 demands the claim itself")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
     return p
@@ -38,7 +42,11 @@ def run(args) -> int:
     max_seconds = number(args.max_seconds, "--max-seconds", positive=True)
     fld, hyper = build_field(args)
     region = parse_region(args.region, fld, hyper)
-    res = check_constants(fld, region, hyper, mu=mu, L=L, max_boxes=max_boxes, max_seconds=max_seconds)
+    rtol = number(args.rtol, "--rtol")
+    if not 0 <= rtol < 1e-2:
+        raise GandynamicsError(f"--rtol must be in [0, 0.01), got {args.rtol!r}")
+    res = check_constants(fld, region, hyper, mu=mu, L=L, max_boxes=max_boxes, max_seconds=max_seconds, rtol=rtol,
+                          order=int(args.order), progress=True if args.progress else None)
     d = res.to_dict()
     d["game"] = fld.name
     d["region"] = region.to_dict()
@@ -50,7 +58,11 @@ def run(args) -> int:
         if claim is None:
             continue
         b = getattr(res, key)
-        print(f"{label:>3} claimed {claim:g}: {res.verdicts[key]:<9}  bracket [{b.lo:.10g}, {b.hi:.10g}]  "
+        v = res.verdicts[key]
+        note = ""
+        if v == "holds" and not res.exact.get(key, True):
+            note = f" (within the tolerance {res.tolerances[key]:.3g})"
+        print(f"{label:>3} claimed {claim:.17g}: {v}{note}  bracket [{b.lo:.17g}, {b.hi:.17g}]  "
               f"({b.boxes} boxes, {b.seconds:.2f} s)")
     if res.counterexample:
         c = res.counterexample
@@ -61,5 +73,5 @@ def run(args) -> int:
             rel = "<F(z2)-F(z), z2-z>/|z2-z|^2" if c["claim"] == "mu" else "|F(z2)-F(z)|/|z2-z|"
             print(f"  pair z = ({', '.join(f'{v:.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:.9g}' for v in q['z2'])}): "
                   f"{rel} = {q['ratio']:.10g}")
-    print(f"status: {res.status}")
+    print(f"status: {res.status}   (relative tolerance {res.rtol:g}; the certified end is mu's lo and L's hi)")
     return EXIT[res.status]

@@ -12,6 +12,12 @@ def add_budget_arguments(p) -> None:
                    help="a ball of radius R around the equilibrium, or a box (one lo:hi per parameter)")
     p.add_argument("--max-boxes", type=str, default="20000", metavar="N", help="box budget per constant (default 20000)")
     p.add_argument("--max-seconds", type=str, default="30", metavar="S", help="time budget per constant (default 30)")
+    p.add_argument("--order", choices=("1", "2"), default="2",
+                   help="2 (default): mean-value form of DF with interval second derivatives, many boxes per call; "
+                        "1: the Arb engine box by box (the previous, reference engine)")
+    p.add_argument("--progress", action="store_true",
+                   help="show a progress bar on stderr (shown anyway when stderr is a terminal) with the bracket "
+                        "and an estimate of the boxes still needed")
 
 
 def number(text, what, positive=False, integer=False):
@@ -44,7 +50,7 @@ def add_parser(sub):
     add_budget_arguments(p)
     p.add_argument("--tol", type=str, default="1e-3", help="relative gap hi - lo <= tol max(|lo|, |hi|) (default 1e-3)")
     p.add_argument("--mean-value", action="store_true",
-                   help="also enclose DF by its mean-value form (fewer, dearer boxes)")
+                   help="with --order 1: also enclose DF by its mean-value form (fewer, dearer boxes)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
     return p
@@ -63,7 +69,7 @@ def run(args) -> int:
     fld, hyper = build_field(args)
     region = parse_region(args.region, fld, hyper)
     rep = certify_constants(fld, region, hyper, tol=tol, max_boxes=max_boxes, max_seconds=max_seconds,
-                            mean_value=args.mean_value)
+                            mean_value=args.mean_value, order=int(args.order), progress=True if args.progress else None)
     d = rep.to_dict()
     d["game"] = fld.name
     d["parameters"] = fld.names
@@ -74,10 +80,12 @@ def run(args) -> int:
     if d["hyperparameters"]:
         print("hyperparameters: " + ", ".join(f"{k}={v:g}" for k, v in d["hyperparameters"].items()))
     for name, b, side in (("mu", rep.mu, "hi"), ("L", rep.lipschitz, "lo")):
-        state = "converged" if b.converged else "budget exhausted"
+        state = "converged" if b.converged else ("budget exhausted" if math.isfinite(b.gap) else
+                                                 "budget exhausted, not bounded yet")
         print(f"{name:>3} in [{b.lo:.10g}, {b.hi:.10g}]   gap {b.gap:.3g}   witness {_pt(b.witness)} gives {side} = "
               f"{b.value:.10g}   ({b.boxes} boxes, {b.seconds:.2f} s, {state})")
-    print("certified: mu >= lo (mu's lower end) and L <= hi (L's upper end), by outward-rounded ball arithmetic")
+    print("certified: mu >= lo (mu's lower end) and L <= hi (L's upper end), by outward-rounded interval arithmetic "
+          "(docs/math/certification.md)")
     if rep.asymmetric:
         a = rep.asymmetric
         print(f"\nasymmetric scheme ({a['reading']}, penalty {a['penalty']}, eps={a['eps']:g}, gamma={a['gamma']:g}) "

@@ -1,0 +1,155 @@
+r"""The non-smooth nodes of a symbolic operator, decided in one place (docs/math/certification.md §4).
+
+A piecewise-defined node switches on a *switching set*: ``Piecewise`` and relational conditions, ``sign``,
+``Heaviside`` and ``DiracDelta`` where a function ``u`` vanishes; ``Abs`` where its argument vanishes;
+``Max``/``Min`` where two arguments tie; ``floor``, ``ceiling``, ``frac`` and ``Mod`` where ``u`` is an
+integer.  :func:`switches` lists, for every such node of an expression, a :class:`Switch`: the switching
+function ``u``, the kind of set (``u = 0`` or ``u`` an integer), and whether the node may make the
+expression *jump* across it (``sign``, ``Heaviside``, ``floor``, a ``Piecewise`` whose branches are not
+proven to agree on the set) or only *kink* (``Abs``, ``Max``, ``Min``, the Euclidean norm, a continuous
+``Piecewise``).
+
+:func:`straddles` is the single test used by both interval engines: whether an enclosure ``[lo, hi]`` of
+``u`` over a box may meet the switching set.  The interval engines enclose every branch of a node whose
+condition is undecided on the box (:mod:`gandynamics.analysis.intervals`,
+:mod:`gandynamics.analysis.boxeval`), and the certification (:mod:`gandynamics.analysis.constants`) never
+certifies a box on which a jump of F is possible.
+
+Why kinks may be certified and jumps may not: a continuous, piecewise continuously differentiable F is
+Lipschitz on a convex set, and its generalized (Clarke) Jacobian at a point of a switching set is the convex
+hull of the limits of DF from the pieces around it; the mean-value inclusion
+``F(b) - F(a) in conv{dF(z) : z in [a, b]} (b - a)`` (Clarke 1983, Prop. 2.6.5) gives the same constants as the
+supremum of ``||DF||`` and infimum of ``lambda_min(sym DF)`` over the differentiable points, and an interval
+enclosure that contains every branch contains that hull.  Across a jump no Lipschitz constant exists at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+from sympy.core.relational import Relational
+
+__all__ = ["Switch", "switches", "straddles", "ZERO", "INTEGER"]
+
+#: switching set {u = 0}
+ZERO = "zero"
+#: switching set {u is an integer}
+INTEGER = "integer"
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A switching set of a non-smooth node: ``{u = 0}`` (kind ``"zero"``) or ``{u in Z}`` (kind
+    ``"integer"``); ``jump`` when the node may be discontinuous across it."""
+
+    node: sp.Expr
+    u: sp.Expr
+    kind: str
+    jump: bool
+
+    def describe(self) -> str:
+        where = f"{self.u} = 0" if self.kind == ZERO else f"{self.u} is an integer"
+        what = "jumps" if self.jump else "is not differentiable"
+        return f"{self.node} {what} where {where}"
+
+
+def straddles(kind: str, lo, hi):
+    """Whether ``[lo, hi]`` (an enclosure of u over a box) may meet the switching set of ``kind``; always
+    True for a non-finite or NaN enclosure (nothing is known there).  Scalars give a bool, arrays (one
+    entry per box) a boolean array: the single test both interval engines use."""
+    lo = np.asarray(lo, dtype=float)
+    hi = np.asarray(hi, dtype=float)
+    unknown = ~(np.isfinite(lo) & np.isfinite(hi))
+    with np.errstate(invalid="ignore"):
+        if kind == ZERO:
+            meets = (lo <= 0.0) & (hi >= 0.0)
+        else:
+            meets = np.floor(hi) >= np.ceil(lo)
+    out = unknown | meets
+    return bool(out) if out.ndim == 0 else out
+
+
+def _relational_u(r: Relational) -> sp.Expr:
+    return sp.expand(r.lhs - r.rhs)
+
+
+def _piecewise_continuous(pw: sp.Piecewise, rels) -> bool:
+    """True when every two branches of ``pw`` are proven (symbolically) to agree on every switching set
+    ``{u = 0}`` of its conditions: solve ``u = 0`` for a symbol in which ``u`` is linear and simplify the
+    difference of the branches there.  Any doubt answers False (a possible jump), which is the safe side."""
+    values = list(dict.fromkeys(e for e, _ in pw.args))
+    if len(values) <= 1:
+        return True
+    for r in rels:
+        if not isinstance(r, Relational):
+            return False
+        u = _relational_u(r)
+        sol = None
+        for s in sorted(u.free_symbols, key=str):
+            try:
+                if sp.degree(u, s) != 1:
+                    continue
+                roots = sp.solve(u, s, dict=False)
+            except Exception:  # noqa: BLE001 - sympy may fail in many ways: treat as not proven
+                continue
+            if len(roots) == 1:
+                sol = (s, roots[0])
+                break
+        if sol is None:
+            return False
+        for i, a in enumerate(values):
+            for b in values[i + 1:]:
+                try:
+                    d = sp.simplify((a - b).subs(*sol))
+                except Exception:  # noqa: BLE001
+                    return False
+                if d != 0:
+                    return False
+    return True
+
+
+def switches(exprs) -> list[Switch]:
+    """Every switching set of the non-smooth nodes of ``exprs`` (a list of sympy expressions), each once."""
+    from ..losses import vnorm
+    out: dict = {}
+
+    def add(node, u, kind, jump):
+        key = (sp.srepr(u), kind)
+        old = out.get(key)
+        if old is None or (jump and not old.jump):
+            out[key] = Switch(node, u, kind, jump)
+
+    for e in exprs:
+        e = sp.sympify(e)
+        for a in sp.preorder_traversal(e):
+            f = getattr(a, "func", None)
+            if f is None or not isinstance(a, sp.Basic):
+                continue
+            if f in (sp.sign, sp.Heaviside, sp.DiracDelta):
+                add(a, a.args[0], ZERO, True)
+            elif f is sp.Abs:
+                add(a, a.args[0], ZERO, False)
+            elif f in (sp.Max, sp.Min):
+                args = list(a.args)
+                for i, p in enumerate(args):
+                    for q in args[i + 1:]:
+                        add(a, p - q, ZERO, False)
+            elif f in (sp.floor, sp.ceiling, sp.frac):
+                add(a, a.args[0], INTEGER, True)
+            elif f is sp.Mod:
+                add(a, a.args[0] / a.args[1], INTEGER, True)
+            elif f is vnorm:
+                add(a, sp.Add(*[t**2 for t in a.args]), ZERO, False)
+            elif f is sp.Piecewise:
+                rels = set()
+                for _, c in a.args:
+                    if isinstance(c, Relational):
+                        rels.add(c)
+                    elif isinstance(c, sp.logic.boolalg.Boolean) and c not in (sp.true, sp.false):
+                        rels |= c.atoms(Relational)
+                jump = not _piecewise_continuous(a, rels)
+                for r in rels:
+                    add(a, _relational_u(r), ZERO, jump)
+    return list(out.values())
