@@ -355,7 +355,8 @@ class VectorField:
         ``Heaviside``, ``Max``/``Min``, powers, ``vnorm``), found once per field by one walk over F's
         expression DAG (a shared subexpression is visited once: ``Expr.atoms`` walks the tree, which took
         16 s per point for the 256-parameter mlp)."""
-        kinds = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Pow, vnorm)
+        kinds = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Pow, vnorm, sp.Piecewise, sp.floor, sp.ceiling,
+                 sp.frac, sp.Mod)
         seen, found, stack = set(), set(), list(self.F)
         while stack:
             e = stack.pop()
@@ -369,8 +370,9 @@ class VectorField:
 
     def nonsmooth_at(self, z, params=None, tol: float = 1e-12) -> list[str]:
         """The non-differentiable atoms of F whose argument vanishes at z (``Abs``, ``sign``, ``sqrt(0)``,
-        ``Heaviside``, a Euclidean ``vnorm`` at the origin, ``Max``/``Min`` ties): where any exists, no
-        linearisation is meaningful."""
+        ``Heaviside``, a Euclidean ``vnorm`` at the origin, ``Max``/``Min`` ties, a ``Piecewise`` whose
+        condition holds with equality, ``floor``/``ceiling``/``frac``/``Mod`` at an integer): where any exists,
+        no linearisation is meaningful, and every analysis reports the point the same way."""
         p = self.param_vector(params)
         sub = dict(zip(self.z, self.point(z)))
         sub.update(zip(self.hyper, p))
@@ -387,6 +389,16 @@ class VectorField:
                 continue
             elif isinstance(a, vnorm):
                 args = [a]
+            elif isinstance(a, sp.Piecewise):  # on a switching surface: a condition holds with equality
+                args = [c.lhs - c.rhs for _, c in a.args if isinstance(c, sp.core.relational.Relational)]
+            elif isinstance(a, (sp.floor, sp.ceiling, sp.frac, sp.Mod)):  # at an integer: a jump
+                try:
+                    v = float(a.args[0].xreplace(sub) / (a.args[1].xreplace(sub) if isinstance(a, sp.Mod) else 1))
+                except TypeError:
+                    continue
+                if abs(v - round(v)) <= tol * max(1.0, abs(v)):
+                    found.append(str(a))
+                continue
             else:
                 args = [a.args[0]]
             for arg in args:

@@ -298,3 +298,37 @@ def test_gd_step_limits_of_the_dirac_table(reg, closed):
     fld = VectorField(games.dirac(), [make_regularizer(name, **opts)])
     A = fld.eval_DF([0.0, 0.0])
     assert largest_stable_step("gd", A) == pytest.approx(closed(), rel=1e-9)
+
+
+def test_flow_rate_is_the_exact_flow_and_h_max_is_rk4s_limit(quadratic):
+    """Bilinear game: the flow rotates (rate exp(h * 0) = 1 per unit time, measured by adaptive Dormand-Prince
+    to 1e-9), and RK4 is stable up to |h lambda| = 2 sqrt 2 on the imaginary axis (lambda = ±i)."""
+    from gandynamics.methods.tableaux import RK4
+    params = {"a": 0.0, "b": 1.0, "c": 0.0}
+    rows, _ = rates(quadratic, methods=["flow"], params=params, step=0.5)
+    r = rows[0]
+    assert r.local_rate == pytest.approx(1.0, rel=0, abs=1e-15)
+    assert r.measured_rate == pytest.approx(1.0, rel=0, abs=1e-9)
+    assert r.largest_stable_step == pytest.approx(2 * math.sqrt(2), rel=1e-10, abs=0)
+    assert abs(RK4.stability_function(2j * math.sqrt(2))) == pytest.approx(1.0, rel=1e-12, abs=0)
+    # R1 Dirac: real-part damping -> exp(h alpha) with alpha = -gamma/2
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    rows, _ = rates(fld, methods=["flow"], step=0.5)
+    assert rows[0].local_rate == pytest.approx(math.exp(-0.5 * 0.15), rel=1e-12, abs=0)
+    assert rows[0].measured_rate == pytest.approx(rows[0].local_rate, rel=1e-5, abs=0)  # non-normal J: modulated
+
+
+def test_defective_eigenvalue_rate_matches_local_rate(quadratic):
+    """EG at its optimal step on the bilinear game and R1 Dirac at gamma = 2 f'(0): the dominant eigenvalue is
+    defective (distance ~ k rho^k); the fit's c log k term keeps measured = local within 1e-5."""
+    params = {"a": 0.0, "b": 1.0, "c": 0.0}
+    rows, _ = rates(quadratic, methods=["eg", "eftp"], params=params, step="optimal")
+    for r in rows:
+        assert r.measured_rate == pytest.approx(r.local_rate, rel=1e-5, abs=0), r.method
+    fld = VectorField(games.dirac(), [R1(gamma=1.0)])  # gamma = 2 f'(0): J = [[0,-1/2],[1/2,-1]], eigenvalue -1/2 twice
+    A = fld.eval_DF([0.0, 0.0])
+    rho = local_rate("gd", A, 0.5)
+    tr = measured_rate(fld, "gd", 0.5, [0.03, -0.04], expected=rho)
+    assert rho == pytest.approx(0.75, rel=1e-12, abs=0)  # |1 + h lambda| = 1 - 0.25
+    assert tr.rate == pytest.approx(rho, rel=1e-6, abs=0)
+    assert tr.reading["poly_order"] == pytest.approx(1.0, rel=0, abs=0.05)

@@ -76,3 +76,29 @@ def test_wgan_gp_reports_no_linearisation():
     rep = spectrum(VectorField(games.dirac("wgan"), [WGANGP(gamma=0.7)]))
     assert not rep.differentiable and rep.eigenvalues is None and rep.stable is None
     assert "not differentiable" in rep.verdict
+
+
+# ---------------------------------------------------------------------------- points that are not equilibria, kinks
+def test_no_stability_verdict_away_from_an_equilibrium():
+    from gandynamics import R1, VectorField, games, spectrum
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    rep = spectrum(fld, at=[0.5, 0.2])
+    F = fld.eval_F([0.5, 0.2])
+    assert rep.residual == pytest.approx(float(np.linalg.norm(F)), rel=1e-14, abs=0)
+    assert rep.verdict.startswith("not an equilibrium") and rep.stable is None
+    np.testing.assert_allclose(rep.jacobian, -fld.eval_DF([0.5, 0.2]), rtol=1e-15, atol=0)  # spectrum still shown
+    assert spectrum(fld).stable is True  # at the equilibrium the verdict stands
+
+
+@pytest.mark.parametrize("piece", ["piecewise", "abs", "max", "heaviside"])
+def test_every_kink_at_the_point_is_reported_the_same_way(piece):
+    import sympy as sp
+    from gandynamics import Game, VectorField, spectrum
+    x, y = sp.symbols("x y")
+    kink = {"piecewise": sp.Piecewise((x**2, x > 0), (0, True)) / 2 + sp.Piecewise((x, x > 0), (0, True)),
+            "abs": sp.Abs(x), "max": sp.Max(x, 0), "heaviside": x * sp.Heaviside(x)}[piece]
+    g = Game([x], [y], x**2 / 2 + kink + x * y, -x * y + y**2 / 2, equilibrium=(0, 0))
+    rep = spectrum(VectorField(g), tol=np.inf)
+    assert not rep.differentiable and rep.verdict.startswith("not differentiable here") and rep.stable is None
+    # away from the kink the same game is linearised
+    assert spectrum(VectorField(g), at=[-0.5, 0.3], tol=np.inf).differentiable

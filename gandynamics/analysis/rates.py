@@ -241,7 +241,7 @@ def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: in
     f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d)
     if method == "flow":  # the exact flow is stable for every h; the RK4 integrator only up to its limit
         from ..methods.tableaux import RK4
-        return RK4.stability_limit(np.linalg.eigvals(-np.asarray(A, dtype=float))) if f(1.0) < 1 - STABLE_TOL else None
+        return RK4.stability_limit(np.linalg.eigvals(-np.asarray(A, dtype=float)))
     if h_opt is None:
         h_opt, r = optimal_step(method, A, n_theta, beta, n_g, n_d)
     else:
@@ -340,7 +340,11 @@ def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None
     shrinks the distance by ~10 decades at the ``expected`` rate (400–200000)."""
     from ..runs.trajectory import simulate  # lazy: it compiles kernels
     m, base = _resolve(method)
-    K = steps if steps is not None else _steps_for(expected if expected is not None else 0.9)
+    zs = equilibrium if equilibrium is not None else fld.equilibrium
+    # the rounding floor is 1e-12 |z*|: about 10 decades are usable around a non-zero z*; around z* = 0 the run
+    # can go on to 1e-150, and a longer run shrinks the lower-order terms a fit cannot model (a k rho^k + b rho^k)
+    decades = 150.0 if zs is not None and not np.any(np.asarray(zs, dtype=float)) else 10.0
+    K = steps if steps is not None else _steps_for(expected if expected is not None else 0.9, decades)
     opts = _kw(m, base, float(beta), int(n_g), int(n_d))
     if m.name == "flow":  # the flow itself, not an integrator's error: adaptive Dormand-Prince at tight tolerance
         opts = dict(opts, scheme="dopri5", rtol=1e-12, atol=1e-300)

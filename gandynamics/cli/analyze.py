@@ -84,6 +84,7 @@ def run(args) -> int:
         print(f"  {e.real:+.6g} {'+' if e.imag >= 0 else '-'} {abs(e.imag):.6g} i")
     print(f"\nspectral abscissa   {_fmt(d['spectral_abscissa'])}")
     print(f"phase factor        {_fmt(d['phase_factor'])}   (max |Im l| / |Re l|)")
-    print(f"conditioning factor {_fmt(d['conditioning_factor'])}   (max |l| / min |l|; singular values: {_fmt(d['singular_value_condition'])})")
+    print(f"conditioning factor {_fmt(d['conditioning_factor'])}   (max |l| / min |l|; condition number "
+          f"sigma_max / sigma_min: {_fmt(d['singular_value_condition'])})")
     print(f"verdict             {rep.verdict}")
     return 0
