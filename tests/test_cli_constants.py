@@ -166,3 +166,23 @@ def test_constants_order_1_and_2_bracket_the_same_closed_form(capsys):
         d = json.loads(out)
         assert code == 0 and d["mu"]["lo"] <= -0.25 <= d["mu"]["hi"] + 1e-12               # -r^2/4
         assert d["mu"]["hi"] - d["mu"]["lo"] <= 1.001e-3 * 0.25
+
+
+def test_rates_tight_column_sits_between_measured_and_bound(capsys):
+    """rates --tight (PEPit): on a mu-strongly monotone quadratic game at the theorem's steps, measured <= tight
+    <= bound; for one GD step the performance-estimation worst case is exactly sqrt(1 - 2 h mu + h^2 L^2), the
+    theorem's bound (docs/mathematics.md §5.1)."""
+    pytest.importorskip("PEPit")
+    code, out, err = run(capsys, "rates", "quadratic", "--param", "a=0.3", "--param", "b=1", "--param", "c=0.5",
+                         "--methods", "gd,eg", "--theory-step", "--tight", "--json")
+    assert code == 0, err
+    rows = {r["method"]: r for r in json.loads(out)}
+    for m in ("gd", "eg"):
+        r = rows[m]
+        assert r["measured_rate"] <= r["tight"] * (1 + 1e-9) and r["tight"] <= r["bound"] * (1 + 1e-6), m
+    gd = rows["gd"]
+    mu, L, h = 0.3, gd["bound_info"]["L"], gd["step"]  # mu = min(a, c) of the symmetric part; L certified
+    assert gd["tight"] == pytest.approx(math.sqrt(1 - 2 * h * mu + h * h * L * L), rel=1e-5, abs=0)
+    code, out, err = run(capsys, "rates", "quadratic", "--param", "a=0.3", "--param", "b=1", "--param", "c=0.5",
+                         "--methods", "gd,eg", "--theory-step", "--tight")
+    assert code == 0 and "tight" in out.splitlines()[4]

@@ -37,6 +37,10 @@ def add_parser(sub):
     p.add_argument("--n-d", default="1", help="discriminator steps per round (altgd)")
     p.add_argument("--steps", default=None, help="length of the measured trajectories (default: ~10 decades of decay)")
     p.add_argument("--no-measure", action="store_true", help="skip the simulations")
+    p.add_argument("--tight", action="store_true",
+                   help="add the tight worst case over all mu-strongly monotone, L-Lipschitz operators at each step, "
+                        "by performance estimation (PEPit; pip install -e '.[pep]'); measured <= tight <= bound "
+                        "where the theorem's conditions hold")
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per method")
     p.set_defaults(run=run)
     return p
@@ -77,20 +81,45 @@ def run(args) -> int:
     region = parse_region(args.region, fld, hyper, need_equilibrium=True)
     rows, info = rates(fld, methods, step=step, params=hyper, region=region, beta=beta, n_g=n_g, n_d=n_d,
                        measure=not args.no_measure, steps=steps)
-    if args.json:
-        print(dumps([r.to_dict() for r in rows]))
-        return 0
     mu, L = info["mu"], info["lipschitz"]
+    tight = None
+    if args.tight:
+        from ..analysis.pep import tight_rate_column
+        tight = tight_rate_column(rows, mu["lo"], L["hi"])
+    if args.json:
+        out = [r.to_dict() for r in rows]
+        if tight is not None:
+            for d, t in zip(out, tight):
+                d["tight"] = t if isinstance(t, float) else None
+                d["tight_note"] = t if isinstance(t, str) else ""
+        print(dumps(out))
+        return 0
     print(f"game: {fld.name}   equilibrium ({', '.join(fld.names)}) = ({', '.join(f'{v:.6g}' for v in info['equilibrium'])})")
     print(f"region: {region.describe()}   mu in [{mu['lo']:.6g}, {mu['hi']:.6g}]   L in [{L['lo']:.6g}, {L['hi']:.6g}]")
     print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies\n")
-    head = f"{'method':<12}{'step':>11}{'local':>11}{'measured':>11}{'bound':>11}{'holds':>7}{'h_opt':>11}{'rho_opt':>11}{'h_max':>11}"
-    print(head)
-    for r in rows:
+    head = ["method", "step", "local", "measured", "bound"] + (["tight"] if tight is not None else []) + \
+        ["holds", "h_opt", "rho_opt", "h_max"]
+    table = []
+    for i, r in enumerate(rows):
         holds = "-" if r.bound_holds is None else ("yes" if r.bound_holds else "NO")
-        print(f"{r.method:<12}{_f(r.step):>11}{_f(r.local_rate):>11}{_f(r.measured_rate):>11}{_f(r.bound):>11}"
-              f"{holds:>7}{_f(r.optimal_step):>11}{_f(r.optimal_rate):>11}{_f(r.largest_stable_step):>11}")
+        t = [] if tight is None else [_f(tight[i]) if isinstance(tight[i], float) else "-"]
+        table.append([r.method, _f(r.step), _f(r.local_rate), _f(r.measured_rate), _f(r.bound)] + t +
+                     [holds, _f(r.optimal_step), _f(r.optimal_rate), _f(r.largest_stable_step)])
+    # each column as wide as its widest entry plus two spaces: values never run together (1.2e-05 included)
+    widths = [max(len(row[j]) for row in [head] + table) + 2 for j in range(len(head))]
+    fmt = lambda row: row[0].ljust(widths[0]) + "".join(v.rjust(w) for v, w in zip(row[1:], widths[1:]))  # noqa: E731
+    print(fmt(head))
+    for row in table:
+        print(fmt(row))
     notes = {r.method: r.bound_info.get("note") for r in rows if r.bound is None and r.bound_info.get("note")}
+    if tight is not None:
+        from ..analysis.pep import INSTALL_HINT
+        if all(t == INSTALL_HINT for t in tight):
+            notes["tight"] = INSTALL_HINT
+        else:
+            for r, t in zip(rows, tight):
+                if isinstance(t, str):
+                    notes[r.method] = (notes[r.method] + "; " if r.method in notes else "") + f"tight: {t}"
     for r in rows:
         if r.diverged_at is not None:
             notes[r.method] = (notes.get(r.method, "") + "; " if r.method in notes else "") + \
