@@ -11,6 +11,7 @@ The public surface is what this module re-exports.
 from . import games
 from .analysis import SpectralReport, find_equilibrium, spectrum
 from .analysis import Region, certify_constants, check_constants, estimate_constants, rates
+from .analysis import basin, classify, continuation, limit_cycle, stability_boundaries
 from .distributions import Atoms, Normal, Pushforward, Uniform, convolve
 from .errors import GandynamicsError
 from .field import VectorField
@@ -21,7 +22,7 @@ from .methods import METHODS
 from .simulate import SweepResult, Trajectory, simulate, sweep
 from .regularizers import (JARE, R1, R2, REGULARIZERS, WGANGP, Asymmetric, Consensus, InstanceNoise,
                            NagarajanKolter, Tikhonov, make_regularizer)
-from .regularizers import DRAGAN, LeCam
+from .regularizers import DRAGAN, SGA, LeCam
 
 from ._version import __version__
 
@@ -34,7 +35,8 @@ __all__ = [
     "spectrum", "find_equilibrium", "SpectralReport",
     "Region", "estimate_constants", "certify_constants", "check_constants", "rates",
     "simulate", "sweep", "Trajectory", "SweepResult", "METHODS",
-    "interact", "DRAGAN", "LeCam",
+    "interact", "DRAGAN", "LeCam", "SGA",
+    "continuation", "stability_boundaries", "limit_cycle", "classify", "basin",
 ]
 
 

@@ -260,6 +260,10 @@ class Bracket:
                 "certified": self.certified}
 
 
+    def __repr__(self) -> str:
+        from .._display import bracket_text
+        return bracket_text(self)
+
 @dataclass
 class ConstantsReport:
     """Certified brackets for mu and L on a region (see the module docstring)."""
@@ -287,6 +291,14 @@ class ConstantsReport:
             out["asymmetric"] = self.asymmetric
         return out
 
+
+    def __repr__(self) -> str:
+        from .._display import constants_text
+        return constants_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import constants_html
+        return constants_html(self)
 
 @dataclass
 class CheckResult:
@@ -316,6 +328,16 @@ class CheckResult:
 
 
 # --------------------------------------------------------------------------- estimates
+
+
+    def __repr__(self) -> str:
+        from .._display import check_text
+        return check_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import check_html
+        return check_html(self)
+
 def _refine(obj, z0, region: Region):
     """Local minimisation of ``obj`` over the region from ``z0``; returns ``(value, point)``."""
     try:

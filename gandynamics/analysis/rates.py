@@ -393,6 +393,14 @@ class RateRow:
                 "bound_info": self.bound_info, "diverged_at": self.diverged_at, "options": self.options}
 
 
+    def __repr__(self) -> str:
+        from .._display import rate_row_text
+        return rate_row_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import rates_html
+        return rates_html([self])
+
 def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region="ball:0.1", beta: float = 0.0,
           n_g: int = 1, n_d: int = 1, measure: bool = True, constants=None, steps: int | None = None,
           tol: float = 1e-3, max_seconds: float = 10.0) -> tuple[list, dict]:
