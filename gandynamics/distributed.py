@@ -570,13 +570,8 @@ def parse_workers(text) -> int | None:
     """``--workers N`` -> N (an integer >= 1), ``None`` -> ``None``, else a one-line error."""
     if text is None:
         return None
-    try:
-        f = float(text)
-    except (TypeError, ValueError):
-        f = float("nan")
-    if not (f.is_integer() and f >= 1):
-        raise GandynamicsError(f"--workers must be a whole number >= 1, got {text!r}")
-    return int(f)
+    from .validate import whole
+    return whole(text, "--workers")
 
 
 @contextlib.contextmanager

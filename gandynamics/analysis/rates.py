@@ -421,8 +421,12 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     (rows, info)
         ``rows`` a list of :class:`RateRow`; ``info`` the equilibrium, ``A = DF(z*)``, the constants.
     """
+    from ..validate import field
     from .constants import _as_region, _pdict, certify_constants
     from .spectrum import find_equilibrium
+    fld = field(fld, "rates")
+    if isinstance(methods, str):  # "gd,eg" as on the command line
+        methods = [m.strip() for m in methods.split(",") if m.strip()]
     for m in methods:
         _check_method(m)
     p = fld.param_vector(params)

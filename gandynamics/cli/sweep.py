@@ -138,18 +138,18 @@ def grid_axis(spec: str) -> tuple[str, np.ndarray]:
     if not isinstance(spec, str) or "=" not in spec or not spec.split("=", 1)[0].strip():
         raise GandynamicsError(f"malformed grid {spec!r}; expected name=start:stop:count or name=v1,v2,...")
     name, rhs = (s.strip() for s in spec.split("=", 1))
-    try:
-        if ":" in rhs:
-            a, b, c = rhs.split(":")
-            cf = float(c)
-            if not cf.is_integer() or cf < 1:
-                raise ValueError
-            vals = np.linspace(float(a), float(b), int(cf))
-        else:
-            vals = np.array([float(v) for v in rhs.split(",")])
-    except ValueError:
-        raise GandynamicsError(f"malformed grid {spec!r}; expected name=start:stop:count (count a whole number >= 1) "
-                               "or name=v1,v2,...") from None
-    if not np.all(np.isfinite(vals)) or vals.size == 0:
-        raise GandynamicsError(f"grid {name}: values must be finite, got {rhs!r}")
-    return name, vals
+    from ..limits import check_array
+    from ..validate import finite, vector, whole
+    if ":" in rhs:
+        parts = rhs.split(":")
+        if len(parts) != 3:
+            raise GandynamicsError(f"malformed grid {spec!r}; expected name=start:stop:count (count a whole number "
+                                   ">= 1) or name=v1,v2,...")
+        a = finite(parts[0], f"grid {name}: start")
+        b = finite(parts[1], f"grid {name}: stop")
+        count = whole(parts[2], f"grid {name}: count")
+        check_array((count,), f"grid {name}")  # before allocating: a count of 1e10 is refused with the estimate
+        vals = np.linspace(a, b, count)
+    else:
+        vals = vector(rhs, f"grid {name}")
+    return name, np.asarray(vals, dtype=float)

@@ -88,9 +88,8 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     for name, vals in grid.items():
         if name not in hyper_names and name not in _STEP_AXES:
             raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {', '.join(hyper_names + list(_STEP_AXES))}")
-        v = np.asarray(vals, dtype=float).reshape(-1)
-        if v.size == 0 or not np.all(np.isfinite(v)):
-            raise GandynamicsError(f"grid {name}: values must be a non-empty array of finite numbers")
+        from ..validate import vector
+        v = vector(vals, f"grid {name}")  # an array, a sequence, or text "v1,v2,..."
         if name.startswith("step") and np.any(v <= 0):
             raise GandynamicsError(f"grid {name}: step sizes must be positive")
         axes.append((name, v))
