@@ -150,8 +150,9 @@ def provenance(field, method: str | None = None, options: Mapping | None = None,
     if not hasattr(field, "param_vector"):
         raise GandynamicsError(f"provenance needs a VectorField, got {type(field).__name__}")
     p = field.param_vector(params)
-    if steps is not None and (not isinstance(steps, (int, np.integer)) or steps < 0):
-        raise GandynamicsError(f"steps must be a whole number >= 0, got {steps!r}")
+    if steps is not None:
+        from .validate import whole
+        steps = whole(steps, "steps", lo=0)
     rec = {
         "schema": SCHEMA,
         "game": _game_record(field),

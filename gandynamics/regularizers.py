@@ -464,14 +464,7 @@ class DRAGAN(Regularizer):
     options = {"target": 1.0, "order": 5}
 
     def _validate(self):
-        o = self.opts["order"]
-        try:
-            ok = int(o) == float(o) and int(o) >= 1
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise GandynamicsError(f"dragan: order must be a whole number >= 1, got {o!r}")
-        self.opts["order"] = int(o)
+        self.opts["order"] = _order(self)
         self.opts["target"] = _check_strength(self.name, "target", self.opts["target"])
 
     def apply(self, obj, sym):

@@ -88,6 +88,14 @@ class Differentiator:
                 r = x * b ** (x - 1) * self.diff(b, v)
             else:
                 r = e * (self.diff(x, v) * sp.log(b) + x * self.diff(b, v) / b)
+        elif isinstance(e, (sp.floor, sp.ceiling)):
+            # piecewise constant: derivative 0 off the jumps (sympy leaves Derivative(floor(u), x), which no code
+            # can evaluate); the jumps themselves are reported by VectorField.nonsmooth_at and never certified
+            r = sp.S.Zero
+        elif isinstance(e, sp.frac):  # frac(u) = u - floor(u)
+            r = self.diff(e.args[0], v)
+        elif isinstance(e, sp.Mod) and v not in self.deps(e.args[1]):  # Mod(u, m) = u - m floor(u/m)
+            r = self.diff(e.args[0], v)
         elif isinstance(e, sp.Function) and len(e.args) == 1 and not isinstance(e, (sp.Piecewise, sp.Max, sp.Min)):
             try:
                 outer = self._fdiff(e, 0)

@@ -334,7 +334,7 @@ def test_progress_bar_only_when_asked_and_shows_the_bracket(dirac_r1, capsys):
 @pytest.mark.parametrize("order", [1, 2])
 def test_both_orders_certify_the_closed_form_on_a_box_region(order):
     # docs/mathematics.md §4.4: Tikhonov eps on theta, R1 gamma on psi: on a box mu = min(eps - max psi^2/4, gamma)
-    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0)])
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0, tikhonov_on="generator")])
     rep = certify_constants(fld, Region.box([-0.4, -0.6], [0.5, 0.2]), samples=200, order=order, asymmetric=False)
     exact = min(0.3 - 0.36 / 4, 1.0)
     assert rep.mu.lo <= exact <= rep.mu.hi + 1e-12 and rep.mu.converged and rep.mu.gap <= 1.001e-3 * abs(exact)

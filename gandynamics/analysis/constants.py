@@ -668,8 +668,9 @@ def _bracket(name, which, res) -> Bracket:
 def _check_order(order, batch):
     if order not in (1, 2):
         raise GandynamicsError(f"order must be 1 (Arb, box by box) or 2 (vectorised, mean-value form), got {order!r}")
-    if batch is not None and (not isinstance(batch, (int, np.integer)) or batch < 1):
-        raise GandynamicsError(f"batch must be a whole number >= 1, got {batch!r}")
+    if batch is not None:
+        from ..validate import whole
+        whole(batch, "batch")
 
 
 def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float = 1e-12, max_boxes: int = 20000,

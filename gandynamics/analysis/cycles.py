@@ -371,9 +371,8 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
     GandynamicsError
         No convergence, or the orbit has a smaller period (e.g. a fixed point when k = 2).
     """
-    if int(k) != k or k < 1:
-        raise GandynamicsError(f"the period k must be a whole number >= 1, got {k!r}")
-    k = int(k)
+    from ..validate import whole
+    k = whole(k, "the period k")
     G, DG, N = method_map(fld, method, float(h), params, beta)
     x = np.asarray(init, float).reshape(-1)
     if x.size == fld.n and N == 2 * fld.n:

@@ -90,8 +90,8 @@ def _check(method, step, mu, L, n):
     if math.isinf(L) and method != "proximal":
         raise GandynamicsError(f"{method} needs a finite Lipschitz constant L (only the proximal point method "
                                "runs on merely (strongly) monotone operators)")
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise GandynamicsError(f"the number of iterations n must be a whole number >= 1, got {n!r}")
+    from ..validate import whole
+    n = whole(n, "the number of iterations n")
     return step, mu, L
 
 

@@ -86,12 +86,8 @@ def run(args) -> int:
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
     if args.method is None and step is not None:
         raise GandynamicsError("--step applies to a discrete --method only")
-    try:
-        mp = int(args.max_points)
-        if mp < 2:
-            raise ValueError
-    except ValueError:
-        raise GandynamicsError(f"--max-points must be a whole number >= 2, got {args.max_points!r}") from None
+    from ..validate import whole
+    mp = whole(args.max_points, "--max-points", lo=2)
     start = parse_vector(args.start, fld.n, "--start", fld.names) if args.start else None
     hyper.pop(name, None)
     if args.vary2:

@@ -68,10 +68,8 @@ def run(args) -> int:
             raise GandynamicsError("--from-hopf is for cycles of the flow; with --method give --init")
         if args.step is None:
             raise GandynamicsError(f"--method {args.method} needs --step H")
-        try:
-            k = int(args.k)
-        except ValueError:
-            raise GandynamicsError(f"--k must be a whole number >= 1, got {args.k!r}") from None
+        from ..validate import whole
+        k = whole(args.k, "--k")
         z0 = parse_vector(args.init, fld.n, "--init", fld.names)
         mc = map_cycle(fld, args.method, _num(args.step, "--step", positive=True), k, z0, hyper,
                        beta=_num(args.beta, "--beta"))
@@ -116,12 +114,8 @@ def run(args) -> int:
             raise GandynamicsError("--continue-to needs --from-hopf (it names the parameter)")
         import numpy as np
         from ..analysis.cycles import continue_cycle
-        try:
-            npts = int(args.points)
-            if npts < 1:
-                raise ValueError
-        except ValueError:
-            raise GandynamicsError(f"--points must be a whole number >= 1, got {args.points!r}") from None
+        from ..validate import whole
+        npts = whole(args.points, "--points")
         end = _num(args.continue_to, "--continue-to")
         branch = continue_cycle(fld, name, np.linspace(at, end, npts + 1)[1:], cyc, hyper)
         d["branch"] = [{"parameter": c.params[name], "period": c.period, "amplitude": c.amplitude,
