@@ -359,6 +359,9 @@ def test_certified_bounds_hold_on_random_three_parameter_games(a, b, c, e, r, cx
     rep = certify_constants(fld, reg, tol=1e-3, max_boxes=400, samples=64, seed=seed, order=order)
     pts = reg.sample(3000, np.random.default_rng(seed + 7))
     norms, lmins, _ = jacobian_values(fld, pts)
-    assert np.all(norms <= rep.lipschitz.hi), (norms.max(), rep.lipschitz.hi)
-    assert np.all(lmins >= rep.mu.lo), (lmins.min(), rep.mu.lo)
+    # the sampled values are floating-point eigen/singular values (LAPACK): a few ulps of the scale off the exact
+    # ones, so they are compared with that slack; the certified ends themselves are rigorous
+    slack = 64 * np.finfo(float).eps * max(1.0, float(norms.max()))
+    assert np.all(norms <= rep.lipschitz.hi + slack), (norms.max(), rep.lipschitz.hi)
+    assert np.all(lmins >= rep.mu.lo - slack), (lmins.min(), rep.mu.lo)
     assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi
