@@ -16,6 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(gandynamics.__file__)))
 #: the longest matching prefix wins)
 LAYERS = [
     ["gandynamics.errors", "gandynamics._numeric", "gandynamics.jsonio", "gandynamics.validate", "gandynamics.io",
+     "gandynamics.log",
      "gandynamics.limits", "gandynamics._interpreted", "gandynamics._display", "gandynamics._version"],
     ["gandynamics.losses", "gandynamics.distributions", "gandynamics.symdiff", "gandynamics._jvp",
      "gandynamics.codegen"],

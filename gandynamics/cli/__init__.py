@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gandynamics", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     from .. import __version__
     parser.add_argument("--version", action="version", version=f"gandynamics {__version__}")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true",
+                           help="only errors and warnings on standard error (no progress notices)")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="also debugging messages of the library")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, modname in COMMANDS.items():
         try:
@@ -99,7 +103,24 @@ def _run(argv) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    _configure_logging(args)
     return int(args.run(args) or 0)
+
+
+def _configure_logging(args) -> None:
+    """The package logger (gandynamics.log) on standard error, one line per message: INFO by default (notices
+    such as a first compilation), WARNING with -q, DEBUG with -v."""
+    import logging
+    from ..log import logger
+    level = logging.WARNING if getattr(args, "quiet", False) else logging.DEBUG if getattr(args, "verbose", False) \
+        else logging.INFO
+    logger.setLevel(level)
+    if not any(getattr(h, "_gandynamics", False) for h in logger.handlers):
+        h = logging.StreamHandler(sys.stderr)
+        h.setFormatter(logging.Formatter("gandynamics: %(message)s"))
+        h._gandynamics = True
+        logger.addHandler(h)
+        logger.propagate = False
 
 
 def _silence_stdout() -> None:

@@ -27,7 +27,11 @@ def add_parser(sub):
                    help="N initial points uniform in [LO, HI]^n (seeded by --seed)")
     p.add_argument("--seed", default="0", metavar="S", help="seed for --random-inits (default 0)")
     p.add_argument("--zip", action="store_true", help="zip the axes (equal lengths) instead of their product")
-    p.add_argument("--out", required=True, metavar="FILE", help="output table: .csv (provenance in the sidecar FILE.csv.json), .npz, .json or .nc (NetCDF via xarray)")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="output table: .csv (provenance in the sidecar FILE.csv.json), .npz, .json or .nc (NetCDF "
+                        "via xarray); '-' writes CSV to standard output, the provenance as leading '#' lines "
+                        "(pandas.read_csv(..., comment='#') skips them) and the summary to standard error")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON (counts by verdict, time, file)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the chunks on a running Dask cluster, e.g. tcp://10.0.0.5:8786 "
@@ -84,7 +88,8 @@ def run(args) -> int:
     from .simulate import _float, method_options, parse_step, parse_steps
     from ..io import check_output_path
     out = args.out
-    check_output_path(out, "--out", (".csv", ".npz", ".json", ".nc"))  # before any computation
+    if out != "-":
+        check_output_path(out, "--out", (".csv", ".npz", ".json", ".nc"))  # before any computation
     from ..validate import whole
     whole(args.seed, "--seed", lo=0)
     fld, hyper = build_field(args)
@@ -116,18 +121,33 @@ def run(args) -> int:
                     product=not args.zip, progress=False if args.no_progress else None,
                     bound=_float(args.bound, "--bound"), client=client, **opts)
     dt = time.perf_counter() - t0
-    try:
-        res.save(out)
-    except OSError as exc:
-        raise GandynamicsError(f"cannot write {out!r}: {exc.strerror}") from None
+    import sys
+    summary_to = sys.stdout
+    if out == "-":
+        from ..provenance import comment_header
+        sys.stdout.write(comment_header(res.meta.get("provenance", {})))
+        res.write_csv(sys.stdout)
+        summary_to = sys.stderr
+    else:
+        try:
+            res.save(out)
+        except OSError as exc:
+            raise GandynamicsError(f"cannot write {out!r}: {exc.strerror}") from None
     n = len(res)
     labels, counts = np.unique(np.asarray(res["verdict"], dtype=str), return_counts=True)
     tally = dict(zip(labels.tolist(), counts.tolist()))
     order = ["converging", "bounded, not converging", "diverged", "not run"]
-    print(f"{n} trajectories x {steps} steps ({', '.join(methods)}) in {dt:.2f} s: "
-          + ", ".join(f"{tally[k]} {k}" for k in order if k in tally) + f"; table written to {out}")
+    if args.json:
+        from .common import dumps
+        print(dumps({"rows": n, "steps": steps, "methods": methods, "seconds": dt, "verdicts": tally,
+                     "table": None if out == "-" else out, "complete": res.complete}), file=summary_to)
+    else:
+        print(f"{n} trajectories x {steps} steps ({', '.join(methods)}) in {dt:.2f} s: "
+              + ", ".join(f"{tally[k]} {k}" for k in order if k in tally)
+              + ("" if out == "-" else f"; table written to {out}"), file=summary_to)
     if not res.complete:
-        print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)")
+        print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)",
+              file=summary_to)
         return 130
     return 0
 

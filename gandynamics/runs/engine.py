@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import codegen
+from ..log import notice_if_slow
 from ..kernels import DEFAULT_NB
 from ..methods import CODES, GROUPS
 
@@ -133,7 +134,11 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last):
             fn = getattr(mod, f"run_{group}")
             units = (rows + DEFAULT_NB - 1) // DEFAULT_NB
             call = (lambda u0, u1, args=args, code=code, fn=fn: fn(code, u0, u1, *args))
-        threaded(call, units)
+        kernel = mod.run_dopri5 if group == "dopri5" else fn
+        # a first call compiles (or loads from the disk cache): say so if that takes more than 2 s
+        with notice_if_slow(f"compiling the {kname} kernel for this field (first time only; cached on disk "
+                            "afterwards) ...", still=lambda kernel=kernel: not getattr(kernel, "signatures", True)):
+            threaded(call, units)
         start = stop
 
 

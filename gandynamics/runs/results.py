@@ -69,14 +69,18 @@ class SweepResult:
         ``path + ".json"`` (:mod:`gandynamics.provenance`), which :meth:`load` reads back."""
         from ..io import atomic_open
         from ..provenance import write_sidecar
-        keys = list(self.columns)
         with atomic_open(path, "w", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(keys)
-            cols = [self.columns[k] for k in keys]
-            for i in range(len(self)):
-                w.writerow([_cell(c[i]) for c in cols])
+            self.write_csv(fh)
         write_sidecar(path, json.loads(dumps(dict(self._header(), provenance=self.meta.get("provenance", {})))))
+
+    def write_csv(self, fh) -> None:
+        """The table as CSV rows on an open text stream (header row first)."""
+        keys = list(self.columns)
+        w = csv.writer(fh)
+        w.writerow(keys)
+        cols = [self.columns[k] for k in keys]
+        for i in range(len(self)):
+            w.writerow([_cell(c[i]) for c in cols])
 
     def to_npz(self, path) -> None:
         """The columns as arrays and the header as JSON (``_meta``), written atomically."""
