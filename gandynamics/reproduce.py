@@ -25,12 +25,10 @@ repository are thin entry points to the same functions.
 
 from __future__ import annotations
 
-import datetime as _dt
 import importlib
 import json
 import math
 import os
-import platform
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -84,13 +82,16 @@ class StudyResult:
         return not self.missing and not self.error and all(c.passed for c in self.checks)
 
     def as_dict(self) -> dict:
+        """The study's record as written to ``<study>.json``: reproducible content only (the time it took,
+        the date and the host go to the untracked run log, :data:`RUN_LOG`), so that regenerating the figures
+        leaves a version-controlled folder unchanged unless a result changed."""
         d = {k: getattr(self, k) for k in ("name", "title", "paper", "params", "notes", "tables", "missing",
-                                              "error", "seconds")}
+                                              "error")}
         d["images"] = [list(x) for x in self.images]
         d["checks"] = [c.as_dict() for c in self.checks]
         d["ok"] = self.ok
         from .provenance import environment
-        d["provenance"] = {**environment(), "fields": self.provenance}
+        d["provenance"] = _reproducible({**environment(), "fields": self.provenance})
         return _jsonable(d)
 
 
@@ -299,6 +300,7 @@ def run_study(study: Study, out: Path, formats=("png",)) -> StudyResult:
     path = Path(out) / f"{study.name}.json"
     refuse_foreign(path)
     atomic_write_text(path, json.dumps(ctx.result.as_dict(), indent=1) + "\n")
+    _log_run(out, ctx.result)
     return ctx.result
 
 
@@ -397,11 +399,44 @@ def run(names: Sequence[str] | None = None, out="figures", pdf: bool = False, pr
     return [done[st.name] for st in todo]
 
 
+#: the untracked log of the last runs beside the figures: per study, seconds, date and host
+RUN_LOG = ".run-log.json"
+_VOLATILE = ("date", "host", "seconds")
+
+
+def _reproducible(record):
+    """``record`` without the keys that change from run to run (date, host, seconds), recursively."""
+    if isinstance(record, dict):
+        return {k: _reproducible(v) for k, v in record.items() if k not in _VOLATILE}
+    if isinstance(record, list):
+        return [_reproducible(v) for v in record]
+    return record
+
+
+def _read_log(out) -> dict:
+    try:
+        return json.loads((Path(out) / RUN_LOG).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _log_run(out, result) -> None:
+    """Record the study's time, date and host in the run log (not in tracked files)."""
+    from .provenance import environment
+    log = _read_log(out)
+    env = environment()
+    log[result.name] = {"seconds": result.seconds, "date": env["date"], "host": env["host"]}
+    try:
+        atomic_write_text(Path(out) / RUN_LOG, json.dumps(log, indent=1, sort_keys=True) + "\n")
+    except OSError:  # a log that cannot be written costs only the scheduling order of the next run
+        pass
+
+
 def _last_seconds(out: Path, name: str) -> float:
     """How long the study took last time (0 if never run): used to schedule the slow ones first."""
     try:
-        return float(json.loads((Path(out) / f"{name}.json").read_text()).get("seconds", 0.0))
-    except (OSError, ValueError):
+        return float(_read_log(out).get(name, {}).get("seconds", 0.0))
+    except (TypeError, ValueError):
         return 0.0
 
 
@@ -439,18 +474,21 @@ def write_readme(out="figures") -> Path:
              "as *checks* in the tables, never as plotted data.  Each check compares a number computed by the "
              "library with an independent reference (a closed form of `docs/mathematics.md`, or a predicted against a "
              "measured rate).", "",
-             f"Last run: {_dt.datetime.now(_dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on "
-             f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-             f"the studies took {sum(float(r.get('seconds', 0)) for r in res):.0f} s added up (they run in parallel "
-             "processes, one per CPU; a run with an empty cache includes compiling every field and kernel, "
-             "a cached run skips it).", ""]
+             "Trajectories are read as `docs/mathematics.md` §5.6 states: *converging* (the distance reached the "
+             "rounding floor, or its envelope fell by half between the first and last quarter and the log-rate "
+             "over the last half is negative beyond three times its uncertainty), *diverged* (with step and "
+             "reason), otherwise *bounded, not converging*.  A check passes when |computed - reference| <= tol "
+             "(the tolerance is in its row); certified constants are rigorous enclosures, and a claimed constant "
+             "holds up to the relative tolerance printed with it (`docs/mathematics.md` §5.7).", "",
+             f"How long each study took, and when and where it last ran, is in `{RUN_LOG}` beside this file "
+             "(not tracked: regenerating the figures changes tracked files only where a result changed).", ""]
     total = sum(len(r.get("checks", [])) for r in res)
     passed = sum(1 for r in res for c in r.get("checks", []) if c.get("passed"))
-    lines += [f"**{passed} of {total} checks pass.**", "", "| figure | paper | status | time (s) |", "|---|---|---|---|"]
+    lines += [f"**{passed} of {total} checks pass.**", "", "| figure | paper | status |", "|---|---|---|"]
     for r in res:
         status = ("missing: " + r["missing"]) if r.get("missing") else ("error" if r.get("error") else
                                                                        ("ok" if r.get("ok") else "check failed"))
-        lines.append(f"| [{r['name']}](#{r['name']}) | {_cell(r['paper'])} | {_cell(status)} | {r.get('seconds', 0)} |")
+        lines.append(f"| [{r['name']}](#{r['name']}) | {_cell(r['paper'])} | {_cell(status)} |")
     lines.append("")
     for r in res:
         lines += [f"## {r['name']}", "", f"**{r['title']}** — {r['paper']}", ""]

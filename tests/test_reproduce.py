@@ -50,6 +50,13 @@ def test_smoke_cli_one_figure(tmp_path, capsys):
     res = json.loads((tmp_path / "r1-locus.json").read_text())
     assert res["ok"] and len(res["checks"]) >= 5
     assert "checks pass" in capsys.readouterr().out
+    # a second run leaves every written file byte-identical (timings, dates, hosts go to the untracked run log)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and p.name != ".run-log.json"}
+    assert main(["reproduce", "r1-locus", "--out", str(tmp_path)]) == 0
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and p.name != ".run-log.json"}
+    assert after == before
+    log = json.loads((tmp_path / ".run-log.json").read_text())
+    assert log["r1-locus"]["seconds"] > 0 and "date" in log["r1-locus"]
 
 
 def test_cli_list_and_bad_name(capsys):
