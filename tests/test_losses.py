@@ -148,7 +148,7 @@ _POINTS = [(-1000.0, -1000.0), (1000.0, 1000.0), (-1000.0, 1000.0), (800.0, -750
            (3.0, -2.5)]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_exprs())
 def test_stabilize_is_finite_wherever_the_exact_value_is(expr):
     import mpmath as mp
