@@ -56,6 +56,8 @@ FIT_START = 0.25
 TEST_START = 0.5
 #: samples needed for the model with the polynomial factor
 MIN_POLY = 6
+#: the fitted exponent c must lie this close to a whole number >= 0 (a Jordan block's m - 1) to be kept
+POLY_SLACK = 0.15
 
 RATE_FIT = ("least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/4, T] above the "
             "floor max(1e-290, 1e-12 |z*|) (T = steps, or the step before divergence); the c log k term absorbs "
@@ -136,10 +138,20 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
 
 
 def describe(reading: dict, digits: int = 4) -> str:
-    """A one-line description of one run's reading (a dict from :meth:`RunReading.row`)."""
+    """A one-line description of one run's reading (a dict from :meth:`RunReading.row`): for a bounded run
+    the distance range over the last half, and whether it is growing (envelope up by 2 or more and a fitted
+    rate above 1: it would diverge if run longer)."""
     v = reading["verdict"]
     if v == BOUNDED_LABEL:
-        return f"{v} (distance {reading['tail_min']:.{digits}g} to {reading['tail_max']:.{digits}g} over the last half)"
+        lo, hi = reading["tail_min"], reading["tail_max"]
+        if not (lo == lo and hi == hi):
+            return f"{v} (no distance recorded over the last half)"
+        text = f"{v} (distance {lo:.{digits}g} to {hi:.{digits}g} over the last half"
+        env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
+        if env >= 2.0 and rate > 1.0:
+            text += f"; growing: the envelope rose x{env:.{digits}g} at about {rate:.{digits}g} per step, so a longer " \
+                    "run diverges"
+        return text + ")"
     return v
 
 
@@ -234,7 +246,9 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         poly = 0.0
         if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
             b, c = _poly_fit(idx, logd, sel, 0, ns)
-            if b == b:
+            # a Jordan block of size m gives c = m - 1, a whole number >= 0; any other c is not that factor
+            # (a growth like sqrt(k), a transient) and would only trade the rate against it: plain fit then
+            if b == b and c > -POLY_SLACK and abs(c - round(c)) <= POLY_SLACK:
                 rate = math.exp(b)
                 poly = c
         if rate != rate and ns >= 2:

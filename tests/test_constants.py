@@ -365,3 +365,22 @@ def test_certified_bounds_hold_on_random_three_parameter_games(a, b, c, e, r, cx
     assert np.all(norms <= rep.lipschitz.hi + slack), (norms.max(), rep.lipschitz.hi)
     assert np.all(lmins >= rep.mu.lo - slack), (lmins.min(), rep.mu.lo)
     assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi
+
+
+def test_a_kink_in_a_ball_is_never_certified_past_it():
+    """F continuous, DF jumping at x = 1 (a Piecewise kink): on the side x >= 1 the Jacobian is [[0, 1], [-1, 1]],
+    so L = golden ratio and mu = 0 on any ball reaching past x = 1; claims below are refuted, never 'holds'
+    (the second-order engine, which models DF as smooth on a box, is not used for such a field)."""
+    import sympy as sp
+    from gandynamics import Game
+    x, y = sp.symbols("x y")
+    g = Game([x], [y], sp.Piecewise((x**2 / 2, x < 1), (x - sp.Rational(1, 2), True)) + x * y, -x * y + y**2 / 2,
+             equilibrium=(0, 0), name="kink")
+    fld = VectorField(g)
+    golden = (1 + 5 ** 0.5) / 2
+    res = check_constants(fld, "ball:1.5", L=1.5)
+    assert res.status == "refuted"
+    rep = certify_constants(fld, "ball:2", max_boxes=400)
+    assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi
+    assert rep.lipschitz.lo <= golden * (1 + 1e-12) <= rep.lipschitz.hi * (1 + 1e-12)
+    assert rep.mu.lo <= 1e-12 and check_constants(fld, "ball:2", mu=0.1).status == "refuted"

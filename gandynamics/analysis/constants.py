@@ -665,6 +665,18 @@ def _bracket(name, which, res) -> Bracket:
     return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo")
 
 
+def _sound_order(fld, order: int) -> int:
+    """The engine that is sound for this field: the second-order forms (mean-value, vertex) model DF as
+    differentiable on a box, which fails where F has a kink or a jump (DF jumps there); a field with any
+    switching set (Piecewise, Abs, Max/Min, sign, floor, ...) is therefore certified by the first-order engine,
+    which encloses every branch of an undecided condition (docs/math/certification.md)."""
+    if order == 2:
+        from .nonsmooth import switches
+        if switches(list(fld.F)):
+            return 1
+    return order
+
+
 def _check_order(order, batch):
     if order not in (1, 2):
         raise GandynamicsError(f"order must be 1 (Arb, box by box) or 2 (vectorised, mean-value form), got {order!r}")
@@ -720,6 +732,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     """
     _check_tol(tol, atol, max_boxes, max_seconds)
     _check_order(order, batch)
+    order = _sound_order(fld, order)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     _require_continuous(fld, reg, p)
@@ -851,6 +864,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     if not isinstance(rtol, (int, float)) or not math.isfinite(rtol) or not 0 <= rtol < 1e-2:
         raise GandynamicsError(f"rtol must be a number in [0, 1e-2), got {rtol!r}")
     _check_order(order, batch)
+    order = _sound_order(fld, order)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     _require_continuous(fld, reg, p)

@@ -197,7 +197,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     meta = dict(info, rate_fit=RATE_FIT, verdict_rule=VERDICT_RULE, samples=int(len(rec_idx)), bound=bnd,
                 methods=[m.name for m in ms])
     meta["provenance"] = provenance(field, method=",".join(m.name for m in ms),
-                                    options={"grid": {name: np.asarray(v).tolist() for name, v in axes},
+                                    options={"grid": {name: _axis_record(v) for name, v in axes},
                                              "step": [hg0, hd0], "bound": bnd, "samples": int(len(rec_idx)),
                                              "product": bool(product),
                                              "inits": inits.tolist() if len(inits) <= 16 else
@@ -205,6 +205,14 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
                                              **{k: v for k, v in options.items() if v is not None}},
                                     steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)})
     return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
+
+
+def _axis_record(v) -> list | dict:
+    """A grid axis for the provenance: its values, or for a long axis its count, ends and first values."""
+    v = np.asarray(v, dtype=float)
+    if v.size <= 32:
+        return v.tolist()
+    return {"count": int(v.size), "min": float(v.min()), "max": float(v.max()), "first": v[:4].tolist()}
 
 
 def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1):
