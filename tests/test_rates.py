@@ -151,6 +151,47 @@ def test_bounds_say_when_no_theorem_applies():
     assert theory_step("eg", 0.5, 2.0) == 1 / 8 and theory_step("gd", 0.0, 1.0) is None
 
 
+# each theorem's squared factor written out from docs/mathematics.md §5 (and docs/math/methods.md §3), with the
+# largest step of its condition: the bound is pinned to its value, not only checked for not being beaten
+BOUND_FORMULAS = {
+    "gd": (lambda h, mu, L: 1 - 2 * h * mu + h * h * L * L, lambda mu, L: 2 * mu / L**2),
+    "eg": (lambda h, mu, L: 1 - h * mu, lambda mu, L: (math.sqrt(mu * mu + L * L) - mu) / L**2),
+    "eftp": (lambda h, mu, L: 1 - h * mu, lambda mu, L: 1 / (4 * L)),
+    "ogda": (lambda h, mu, L: 1 - h * mu, lambda mu, L: 1 / (4 * L)),
+    "flow": (lambda h, mu, L: math.exp(-2 * mu * h), lambda mu, L: math.inf),
+    "proximal": (lambda h, mu, L: 1 / (1 + h * mu) ** 2, lambda mu, L: math.inf),
+}
+
+
+def test_every_declared_bound_is_pinned():
+    from gandynamics.methods import METHODS
+    assert {n for n, m in METHODS.items() if m.bound is not None} == set(BOUND_FORMULAS)
+
+
+@pytest.mark.parametrize("method", list(BOUND_FORMULAS))
+@pytest.mark.parametrize("mu,L", [(0.3, 1.1), (0.05, 2.0), (1.0, 1.0), (2.5, 7.0)])
+@pytest.mark.parametrize("u", [0.01, 0.37, 0.999])
+def test_bound_equals_its_formula(method, mu, L, u):
+    formula, hmax = BOUND_FORMULAS[method]
+    h = u * (hmax(mu, L) if math.isfinite(hmax(mu, L)) else 3.0 / L)
+    b = theoretical_bound(method, h, mu, L)
+    sq = formula(h, mu, L)
+    assert b.squared == pytest.approx(sq, rel=1e-14, abs=1e-16)
+    assert b.factor == pytest.approx(math.sqrt(sq), rel=1e-14, abs=1e-16)
+    assert b.reference and b.condition
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp", "ogda"])
+@pytest.mark.parametrize("mu,L", [(0.3, 1.1), (0.05, 2.0), (1.0, 1.0)])
+def test_bound_condition_is_pinned_at_its_edge(method, mu, L):
+    formula, hmax = BOUND_FORMULAS[method]
+    edge = hmax(mu, L)
+    inside = theoretical_bound(method, edge * (1 - 1e-9), mu, L)
+    assert inside.squared == pytest.approx(formula(edge * (1 - 1e-9), mu, L), rel=1e-14, abs=1e-16)
+    outside = theoretical_bound(method, edge * (1 + 1e-9), mu, L)
+    assert outside.factor is None and outside.squared is None
+
+
 def _random_strongly_monotone(seed, n):
     rng = np.random.default_rng(seed)
     Q = np.linalg.qr(rng.standard_normal((n, n)))[0]
