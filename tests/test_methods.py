@@ -253,7 +253,7 @@ def iteration_matrix(method, A, h, beta=0.0, n_g=1, n_d=1):
                                          ("flow", {})])
 def test_linear_iterates_are_matrix_powers(method, opts):
     A = np.array([[0.3, 1.0], [-1.0, 0.1]])
-    np.testing.assert_allclose(QUAD.eval_DF([0.0, 0.0]), A, atol=1e-15)
+    np.testing.assert_allclose(QUAD.eval_DF([0.0, 0.0]), A, atol=1e-15, rtol=1e-14)
     hg, hd = (0.2, 0.2) if method == "flow" else (0.2, 0.3)
     h = np.diag([hg, hd])
     M, lift = iteration_matrix(method, A, h, beta=opts.get("beta", 0.0), n_g=opts.get("n_g", 1), n_d=opts.get("n_d", 1))
