@@ -252,3 +252,23 @@ def test_cache_key_separates_hyperparameter_order_and_names(tmp_path, monkeypatc
     np.testing.assert_allclose(f4, [3.0 * z[0], z[1]], rtol=1e-15, atol=0)
     # four different keys: four cached sources
     assert len(list(tmp_path.glob("source_*.txt"))) == 4
+
+
+def test_fields_that_differ_anywhere_in_the_tree_never_share_generated_code(tmp_path, monkeypatch):
+    # pairs that differ only in a bare symbol (F = (x, y) vs (y, x)), a coefficient or an exponent deep in
+    # the tree: the key's digest must see atoms by name and every child of a node, not only node types
+    monkeypatch.setenv("GANDYNAMICS_CACHE_DIR", str(tmp_path))
+    x, y, a = sp.symbols("x y a")
+    z = np.array([0.7, -1.3])
+    X, Y = z
+    cases = [  # (loss_g, loss_d, exact F at z with a = 2)
+        (x**2 / 2, y**2 / 2, [X, Y]),
+        (x * y, x * y, [Y, X]),
+        (a * x**2 / 2 + x * y, -x * y + y**2 / 2, [2 * X + Y, -X + Y]),
+        (a * x**2 / 2 + 2 * x * y, -x * y + y**2 / 2, [2 * X + 2 * Y, -X + Y]),
+        (a * x**3 / 3 + x * y, -x * y + y**2 / 2, [2 * X**2 + Y, -X + Y]),
+    ]
+    for lg, ld, exact in cases:
+        fld = VectorField(Game(theta=[x], psi=[y], loss_g=lg, loss_d=ld, hyper={a: 2.0}, equilibrium=(0, 0)), [])
+        np.testing.assert_allclose(fld.eval_F(z), exact, rtol=1e-15, atol=0)
+    assert len(list(tmp_path.glob("source_*.txt"))) == len(cases)
