@@ -190,8 +190,8 @@ def test_bound_condition_is_pinned_at_its_edge(method, mu, L):
     assert inside.squared == pytest.approx(formula(edge * (1 - 1e-9), mu, L), rel=1e-14, abs=1e-16)
     outside = theoretical_bound(method, edge * (1 + 1e-9), mu, L)
     assert outside.factor is None and outside.squared is None
-    if "=" in inside.condition:  # the condition states the largest step: it is the edge, to 6 digits
-        printed = float(inside.condition.rsplit("=", 1)[1])
+    if " = " in inside.condition:  # the condition states the largest step: it is the edge, to 6 digits
+        printed = float(inside.condition.rsplit(" = ", 1)[1])
         assert printed == pytest.approx(edge, rel=5e-6, abs=0)
 
 
