@@ -51,7 +51,7 @@ PRESETS = {
     "gandynamics/methods/tableaux.py": (["tests/test_methods_registry.py -k tableau",
                                          "tests/test_methods.py -k 'rk4 or dop or global_error'"], None),
     "gandynamics/distributions.py": (["tests/test_distributions.py"], None),
-    "gandynamics/field.py": (["tests/test_codegen.py -k 'cache_key or symbol or nonzero or finite'"],
+    "gandynamics/field.py": (["tests/test_codegen.py -k 'cache_key or differ_anywhere or symbol or nonzero or finite'"],
                              ["_base_source", "_digest"]),
 }
 # a method's declaration: its theorem bound, iteration matrix and multipliers (its kernel rule is covered by
