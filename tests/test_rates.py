@@ -343,3 +343,21 @@ def test_gd_step_limits_of_the_dirac_table(reg, closed):
     fld = VectorField(games.dirac(), [make_regularizer(name, **opts)])
     A = fld.eval_DF([0.0, 0.0])
     assert largest_stable_step("gd", A) == pytest.approx(closed(), rel=1e-9)
+
+
+def test_rates_table_on_a_box_and_for_the_flow():
+    # A = [[a, 1], [-1, c]] with a = 0.5, c = 1.5 (linear: certified constants are exact); on a box the start
+    # is at half the smallest half-width from z* (0.5 * 0.2 = 0.1); the flow has no optimal step and is
+    # measured at h = 1/L with rate exp(h alpha), alpha = max Re eig(-A) = -(a + c)/2 (complex pair)
+    fld = VectorField(games.make_game("quadratic", a=0.5, c=1.5), [])
+    rows, info = rates(fld, ["gd", "flow"], region="box:-0.2:0.2,-0.3:0.3")
+    L = math.sqrt(2.25 + math.sqrt(2))
+    assert info["lipschitz"]["hi"] == pytest.approx(L, rel=1e-9, abs=0)
+    for r in rows:
+        assert np.linalg.norm(r.start) == pytest.approx(0.1, rel=1e-12, abs=0)
+    flow = rows[1]
+    assert flow.method == "flow" and flow.optimal_step is None
+    assert flow.step == pytest.approx(1 / L, rel=1e-9, abs=0)
+    assert flow.options["spectral_abscissa"] == pytest.approx(-1.0, rel=1e-12, abs=0)
+    assert flow.local_rate == pytest.approx(math.exp(-flow.step), rel=1e-12, abs=0)
+    assert flow.measured_rate == pytest.approx(flow.local_rate, rel=2e-3, abs=0)   # measured 1.2e-3 (non-normal A)
