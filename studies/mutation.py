@@ -56,7 +56,8 @@ PRESETS = {
 }
 # a method's declaration: its theorem bound, iteration matrix and multipliers (its kernel rule is covered by
 # the NumPy-reference tests of tests/test_methods.py, minutes per mutant: run them with --tests and --functions)
-_METHOD_TESTS = ["tests/test_rates.py -k 'not measured and not end_to_end and not certified and not table'"]
+_METHOD_TESTS = ["tests/test_rates.py -k 'not measured and not end_to_end and not certified and not table'",
+                 "tests/test_methods_new.py -k 'declared_iteration_matrix or proximal_rate'"]
 for _m in ("gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow", "proximal"):
     PRESETS[f"gandynamics/methods/{_m}.py"] = (_METHOD_TESTS, ["bound", "iteration_matrix", "multipliers"])
 
