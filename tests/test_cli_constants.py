@@ -55,7 +55,8 @@ def test_check_exit_statuses_and_json(capsys):
     c = d["counterexample"]
     assert c["value"] < 0.25 and math.hypot(*c["point"]) <= 0.5 * (1 + 1e-12)
     code, out, _ = run(capsys, *base, "--lipschitz", "0.9", "--max-boxes", "2")
-    assert code in (1, 3) and "status:" in out
+    # the first sampled point already has ||DF||_2 > 0.9: refuted (exit 1) before any box is split
+    assert code == 1 and "status: refuted" in out
     code, out, _ = run(capsys, "check", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1",
                        "--lipschitz", "1.0245", "--max-boxes", "3")          # L(B_1) = 1.02399...
     assert code == 3 and "undecided" in out
@@ -82,6 +83,12 @@ def test_rates_step_and_bound(capsys):
     rows = json.loads(out)
     assert code == 0 and all(r["step"] == 0.1 for r in rows)
     assert all(r["bound"] is not None and r["bound_holds"] is True for r in rows)
+    # a linear game, A = [[a, 1], [-1, c]]: the certified constants collapse to mu = min(a, c) = 0.5 and
+    # L = ||A||_2 = sqrt(lambda_max(A^T A)) = sqrt(9/4 + sqrt 2); the bounds are docs/mathematics.md §5.1, §5.2
+    mu, L, h = 0.5, math.sqrt(2.25 + math.sqrt(2)), 0.1
+    by = {r["method"]: r["bound"] for r in rows}
+    assert by["gd"] == pytest.approx(math.sqrt(1 - 2 * h * mu + h * h * L * L), rel=1e-9, abs=0)
+    assert by["eg"] == pytest.approx(math.sqrt(1 - h * mu), rel=1e-9, abs=0)
 
 
 @pytest.mark.parametrize("argv,match", [

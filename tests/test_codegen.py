@@ -46,7 +46,7 @@ def test_any_symbol_name_is_safe():
     lam, cls_, g = sp.Symbol("lambda"), sp.Symbol("class"), sp.Symbol("r1.gamma")
     game = Game.zero_sum([lam], [cls_], g * lam * cls_ + lam**2, hyper={g: 2.0}, equilibrium=(0, 0))
     f = VectorField(game)
-    np.testing.assert_allclose(f.eval_F((1.5, -2.0)), [2 * -2.0 + 3.0, -(2 * 1.5)])
+    np.testing.assert_allclose(f.eval_F((1.5, -2.0)), [2 * -2.0 + 3.0, -(2 * 1.5)], rtol=1e-14, atol=0)
     src = f.source()
     assert "lambda" not in src.split("def field")[1]
 
@@ -65,8 +65,8 @@ def test_generated_code_is_finite_where_exact_value_is():
         J = f.eval_J((th, ps))
         assert np.all(np.isfinite(v)) and np.all(np.isfinite(J))
     # exact values: sigmoid(-psi theta) with psi theta = -1e6 -> 1: v = (-psi, theta)
-    np.testing.assert_allclose(f.eval_v((1e3, -1e3)), [1e3, 1e3], rtol=1e-15)
-    np.testing.assert_allclose(f.eval_v((1e3, 1e3)), [0.0, 0.0], atol=1e-300)
+    np.testing.assert_allclose(f.eval_v((1e3, -1e3)), [1e3, 1e3], rtol=1e-15, atol=0)
+    np.testing.assert_allclose(f.eval_v((1e3, 1e3)), [0.0, 0.0], atol=1e-300, rtol=1e-14)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -206,3 +206,69 @@ def test_complex_losses_are_refused(loss):
     from gandynamics.errors import GandynamicsError
     with pytest.raises(GandynamicsError, match="complex-valued"):
         Game([_x], [_y], loss, -loss)
+
+
+# ------------------------------------------------------------------------------------------------------
+# The generated-source cache key (VectorField._base_source) names the hyperparameters in their order: two
+# games with the same F whose hyperparameters are declared in another order, or under other names, must not
+# share generated code (the second would read the first's parameter slots and evaluate the wrong F).
+def _cache_key_games():
+    x, y, a, b, c = sp.symbols("x y a b c")
+    # F = (a x + b y, x - b y) with hyper (a, b), then (b, a): same expressions, other slots
+    g1 = Game(theta=[x], psi=[y], loss_g=a * x**2 / 2 + b * x * y, loss_d=x * y - b * y**2 / 2,
+              hyper={a: 1.0, b: 2.0}, equilibrium=(0, 0))
+    g2 = Game(theta=[x], psi=[y], loss_g=a * x**2 / 2 + b * x * y, loss_d=x * y - b * y**2 / 2,
+              hyper={b: 2.0, a: 1.0}, equilibrium=(0, 0))
+    # same F = (a x, y) but an unused hyperparameter named c before a: a moves to slot 1
+    g3 = Game(theta=[x], psi=[y], loss_g=a * x**2 / 2, loss_d=y**2 / 2, hyper={a: 1.0, b: 0.0}, equilibrium=(0, 0))
+    g4 = Game(theta=[x], psi=[y], loss_g=a * x**2 / 2, loss_d=y**2 / 2, hyper={c: 0.0, a: 1.0}, equilibrium=(0, 0))
+    return g1, g2, g3, g4
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_cache_key_separates_hyperparameter_order_and_names(tmp_path, monkeypatch, compiled):
+    monkeypatch.setenv("GANDYNAMICS_CACHE_DIR", str(tmp_path))
+    g1, g2, g3, g4 = _cache_key_games()
+    z = np.array([0.7, -1.3])
+
+    def F(game, **p):
+        fld = VectorField(game, [])
+        if compiled:
+            return fld.eval_F(z, p), fld.eval_DF(z, p)
+        mod = fld.interpreted
+        pv = fld.param_vector(p)
+        out, jac = np.empty(2), np.empty((2, 2))
+        mod.field(z, pv, out)
+        mod.jacobian(z, pv, jac)
+        return out, jac
+
+    for game in (g1, g2):   # exact: F = (a x + b y, x - b y), DF = [[a, b], [1, -b]]
+        f, df = F(game, a=3.0, b=5.0)
+        np.testing.assert_allclose(f, [3.0 * z[0] + 5.0 * z[1], z[0] - 5.0 * z[1]], rtol=1e-15, atol=0)
+        np.testing.assert_allclose(df, [[3.0, 5.0], [1.0, -5.0]], rtol=0, atol=0)
+    f3, _ = F(g3, a=3.0, b=7.0)
+    f4, _ = F(g4, a=3.0, c=7.0)
+    np.testing.assert_allclose(f3, [3.0 * z[0], z[1]], rtol=1e-15, atol=0)
+    np.testing.assert_allclose(f4, [3.0 * z[0], z[1]], rtol=1e-15, atol=0)
+    # four different keys: four cached sources
+    assert len(list(tmp_path.glob("source_*.txt"))) == 4
+
+
+def test_fields_that_differ_anywhere_in_the_tree_never_share_generated_code(tmp_path, monkeypatch):
+    # pairs that differ only in a bare symbol (F = (x, y) vs (y, x)), a coefficient or an exponent deep in
+    # the tree: the key's digest must see atoms by name and every child of a node, not only node types
+    monkeypatch.setenv("GANDYNAMICS_CACHE_DIR", str(tmp_path))
+    x, y, a = sp.symbols("x y a")
+    z = np.array([0.7, -1.3])
+    X, Y = z
+    cases = [  # (loss_g, loss_d, exact F at z with a = 2)
+        (x**2 / 2, y**2 / 2, [X, Y]),
+        (x * y, x * y, [Y, X]),
+        (a * x**2 / 2 + x * y, -x * y + y**2 / 2, [2 * X + Y, -X + Y]),
+        (a * x**2 / 2 + 2 * x * y, -x * y + y**2 / 2, [2 * X + 2 * Y, -X + Y]),
+        (a * x**3 / 3 + x * y, -x * y + y**2 / 2, [2 * X**2 + Y, -X + Y]),
+    ]
+    for lg, ld, exact in cases:
+        fld = VectorField(Game(theta=[x], psi=[y], loss_g=lg, loss_d=ld, hyper={a: 2.0}, equilibrium=(0, 0)), [])
+        np.testing.assert_allclose(fld.eval_F(z), exact, rtol=1e-15, atol=0)
+    assert len(list(tmp_path.glob("source_*.txt"))) == len(cases)

@@ -151,6 +151,50 @@ def test_bounds_say_when_no_theorem_applies():
     assert theory_step("eg", 0.5, 2.0) == 1 / 8 and theory_step("gd", 0.0, 1.0) is None
 
 
+# each theorem's squared factor written out from docs/mathematics.md §5 (and docs/math/methods.md §3), with the
+# largest step of its condition: the bound is pinned to its value, not only checked for not being beaten
+BOUND_FORMULAS = {
+    "gd": (lambda h, mu, L: 1 - 2 * h * mu + h * h * L * L, lambda mu, L: 2 * mu / L**2),
+    "eg": (lambda h, mu, L: 1 - h * mu, lambda mu, L: (math.sqrt(mu * mu + L * L) - mu) / L**2),
+    "eftp": (lambda h, mu, L: 1 - h * mu, lambda mu, L: 1 / (4 * L)),
+    "ogda": (lambda h, mu, L: 1 - h * mu, lambda mu, L: 1 / (4 * L)),
+    "flow": (lambda h, mu, L: math.exp(-2 * mu * h), lambda mu, L: math.inf),
+    "proximal": (lambda h, mu, L: 1 / (1 + h * mu) ** 2, lambda mu, L: math.inf),
+}
+
+
+def test_every_declared_bound_is_pinned():
+    from gandynamics.methods import METHODS
+    assert {n for n, m in METHODS.items() if m.bound is not None} == set(BOUND_FORMULAS)
+
+
+@pytest.mark.parametrize("method", list(BOUND_FORMULAS))
+@pytest.mark.parametrize("mu,L", [(0.3, 1.1), (0.05, 2.0), (1.0, 1.0), (2.5, 7.0)])
+@pytest.mark.parametrize("u", [0.01, 0.37, 0.999])
+def test_bound_equals_its_formula(method, mu, L, u):
+    formula, hmax = BOUND_FORMULAS[method]
+    h = u * (hmax(mu, L) if math.isfinite(hmax(mu, L)) else 3.0 / L)
+    b = theoretical_bound(method, h, mu, L)
+    sq = formula(h, mu, L)
+    assert b.squared == pytest.approx(sq, rel=1e-14, abs=1e-16)
+    assert b.factor == pytest.approx(math.sqrt(sq), rel=1e-14, abs=1e-16)
+    assert b.reference and b.condition
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp", "ogda"])
+@pytest.mark.parametrize("mu,L", [(0.3, 1.1), (0.05, 2.0), (1.0, 1.0)])
+def test_bound_condition_is_pinned_at_its_edge(method, mu, L):
+    formula, hmax = BOUND_FORMULAS[method]
+    edge = hmax(mu, L)
+    inside = theoretical_bound(method, edge * (1 - 1e-9), mu, L)
+    assert inside.squared == pytest.approx(formula(edge * (1 - 1e-9), mu, L), rel=1e-14, abs=1e-16)
+    outside = theoretical_bound(method, edge * (1 + 1e-9), mu, L)
+    assert outside.factor is None and outside.squared is None
+    if " = " in inside.condition:  # the condition states the largest step: it is the edge, to 6 digits
+        printed = float(inside.condition.rsplit(" = ", 1)[1])
+        assert printed == pytest.approx(edge, rel=5e-6, abs=0)
+
+
 def _random_strongly_monotone(seed, n):
     rng = np.random.default_rng(seed)
     Q = np.linalg.qr(rng.standard_normal((n, n)))[0]
@@ -206,6 +250,10 @@ def test_largest_stable_step_separates_converging_and_diverging_runs(dirac_r1):
     # onto an invariant circle (rate -> 1 on the circle, distance over the last half far above the start)
     assert above.verdict == "bounded, not converging" and above.reading["tail_min"] > 4 * above.distance[0]
     assert below.rate == pytest.approx(local_rate("gd", A, 0.97 * h_max), rel=1e-3)
+    # above h_max the equilibrium repels: the run leaves it (|z0| = 0.05) for a bounded orbit (the Dirac-GAN's
+    # field is bounded), whose fitted rate over [T/4, T] is 1 to within 1e-5, not above it
+    assert above.verdict == "bounded, not converging" and above.final_distance > 5 * 0.05
+    assert above.rate == pytest.approx(1.0, rel=0, abs=1e-5)
 
 
 @pytest.mark.parametrize("method,h", [("eg", 0.5), ("eftp", 0.3)])
@@ -332,3 +380,21 @@ def test_defective_eigenvalue_rate_matches_local_rate(quadratic):
     assert rho == pytest.approx(0.75, rel=1e-12, abs=0)  # |1 + h lambda| = 1 - 0.25
     assert tr.rate == pytest.approx(rho, rel=1e-6, abs=0)
     assert tr.reading["poly_order"] == pytest.approx(1.0, rel=0, abs=0.05)
+
+
+def test_rates_table_on_a_box_and_for_the_flow():
+    # A = [[a, 1], [-1, c]] with a = 0.5, c = 1.5 (linear: certified constants are exact); on a box the start
+    # is at half the smallest half-width from z* (0.5 * 0.2 = 0.1); the flow has no optimal step and is
+    # measured at h = 1/L with rate exp(h alpha), alpha = max Re eig(-A) = -(a + c)/2 (complex pair)
+    fld = VectorField(games.make_game("quadratic", a=0.5, c=1.5), [])
+    rows, info = rates(fld, ["gd", "flow"], region="box:-0.2:0.2,-0.3:0.3")
+    L = math.sqrt(2.25 + math.sqrt(2))
+    assert info["lipschitz"]["hi"] == pytest.approx(L, rel=1e-9, abs=0)
+    for r in rows:
+        assert np.linalg.norm(r.start) == pytest.approx(0.1, rel=1e-12, abs=0)
+    flow = rows[1]
+    assert flow.method == "flow" and flow.optimal_step is None
+    assert flow.step == pytest.approx(1 / L, rel=1e-9, abs=0)
+    assert flow.options["spectral_abscissa"] == pytest.approx(-1.0, rel=1e-12, abs=0)
+    assert flow.local_rate == pytest.approx(math.exp(-flow.step), rel=1e-12, abs=0)
+    assert flow.measured_rate == pytest.approx(flow.local_rate, rel=2e-3, abs=0)   # measured 1.2e-3 (non-normal A)

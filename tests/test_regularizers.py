@@ -20,28 +20,28 @@ def J0(regs, loss="standard", params=None):
 def test_r1_r2_dirac_closed_form(cls, gamma):
     # docs/mathematics.md §1.7: J = [[0, -f'], [f', -gamma]], eigenvalues -gamma/2 ± sqrt(gamma^2/4 - f'^2)
     J = J0([cls(gamma=gamma)])
-    np.testing.assert_allclose(J, [[0, -FP], [FP, -gamma]], atol=1e-15)
+    np.testing.assert_allclose(J, [[0, -FP], [FP, -gamma]], atol=1e-15, rtol=1e-14)
     lam = -gamma / 2 + np.sqrt(complex(gamma**2 / 4 - FP**2)) * np.array([1, -1])
-    np.testing.assert_allclose(np.sort_complex(np.linalg.eigvals(J)), np.sort_complex(lam), atol=1e-12)
+    np.testing.assert_allclose(np.sort_complex(np.linalg.eigvals(J)), np.sort_complex(lam), atol=1e-12, rtol=1e-14)
 
 
 def test_hyperparameter_is_an_argument_not_a_constant():
     f = VectorField(games.dirac(), [R1(gamma=0.3)])
-    np.testing.assert_allclose(f.eval_J((0, 0), {"gamma": 0.9}), [[0, -FP], [FP, -0.9]], atol=1e-15)
-    np.testing.assert_allclose(f.eval_J((0, 0)), [[0, -FP], [FP, -0.3]], atol=1e-15)
+    np.testing.assert_allclose(f.eval_J((0, 0), {"gamma": 0.9}), [[0, -FP], [FP, -0.9]], atol=1e-15, rtol=1e-14)
+    np.testing.assert_allclose(f.eval_J((0, 0)), [[0, -FP], [FP, -0.3]], atol=1e-15, rtol=1e-14)
 
 
 @pytest.mark.parametrize("sigma", [0.3, 0.7, np.sqrt(2)])
 def test_instance_noise_closed_form(sigma):
     # docs/mathematics.md §1.6: J = [[0, -f'], [f', 2 sigma^2 f'']]
-    np.testing.assert_allclose(J0([InstanceNoise(sigma=sigma)]), [[0, -FP], [FP, 2 * sigma**2 * FPP]], atol=1e-13)
+    np.testing.assert_allclose(J0([InstanceNoise(sigma=sigma)]), [[0, -FP], [FP, 2 * sigma**2 * FPP]], atol=1e-13, rtol=1e-14)
 
 
 def test_instance_noise_matches_r1_at_gamma_2_sigma2_abs_fpp():
     # docs/mathematics.md §1.6: identical local Jacobians iff gamma = 2 sigma^2 |f''(0)|  (sigma = sqrt(2 gamma) here)
     gamma = 0.3
     sigma = np.sqrt(2 * gamma)
-    np.testing.assert_allclose(J0([InstanceNoise(sigma=sigma)]), J0([R1(gamma=gamma)]), atol=1e-13)
+    np.testing.assert_allclose(J0([InstanceNoise(sigma=sigma)]), J0([R1(gamma=gamma)]), atol=1e-13, rtol=1e-14)
 
 
 def test_instance_noise_away_from_equilibrium_converges_with_order():
@@ -63,19 +63,19 @@ def test_instance_noise_away_from_equilibrium_converges_with_order():
 @pytest.mark.parametrize("gamma", [0.5, 1.0, 3.0])
 def test_consensus_closed_form(gamma):
     # docs/mathematics.md §1.5: J_CO = [[-gamma f'^2, -f'], [f', -gamma f'^2]]
-    np.testing.assert_allclose(J0([Consensus(gamma=gamma)]), [[-gamma * FP**2, -FP], [FP, -gamma * FP**2]], atol=1e-15)
+    np.testing.assert_allclose(J0([Consensus(gamma=gamma)]), [[-gamma * FP**2, -FP], [FP, -gamma * FP**2]], atol=1e-15, rtol=1e-14)
 
 
 @pytest.mark.parametrize("eta", [0.1, 0.5, 2.0])
 def test_nagarajan_kolter_closed_form(eta):
     # docs/mathematics.md §1.8: J = [[-2 eta f'^2, -f'], [f', 0]]
-    np.testing.assert_allclose(J0([NagarajanKolter(eta=eta)]), [[-2 * eta * FP**2, -FP], [FP, 0]], atol=1e-15)
+    np.testing.assert_allclose(J0([NagarajanKolter(eta=eta)]), [[-2 * eta * FP**2, -FP], [FP, 0]], atol=1e-15, rtol=1e-14)
 
 
 @pytest.mark.parametrize("gamma", [0.5, 2.0])
 def test_jare_equals_consensus_on_dirac(gamma):
     # docs/mathematics.md §1.8: JARE is identical to CO on the Dirac-GAN (diagonal blocks of J vanish)
-    np.testing.assert_allclose(J0([JARE(gamma=gamma)]), J0([Consensus(gamma=gamma)]), atol=1e-15)
+    np.testing.assert_allclose(J0([JARE(gamma=gamma)]), J0([Consensus(gamma=gamma)]), atol=1e-15, rtol=1e-14)
 
 
 def _quadratic_game(seed, n=2, m=2):
@@ -99,14 +99,14 @@ def test_general_identities_at_equilibrium(seed):
     J = VectorField(game).eval_J(z0)
     g = 0.37
     J_off = J.copy(); J_off[:n, :n] = 0; J_off[n:, n:] = 0
-    np.testing.assert_allclose(VectorField(game, [Consensus(gamma=g)]).eval_J(z0), J - g * J.T @ J, atol=1e-12)
-    np.testing.assert_allclose(VectorField(game, [JARE(gamma=g)]).eval_J(z0), (np.eye(4) - g * J_off.T) @ J, atol=1e-12)
+    np.testing.assert_allclose(VectorField(game, [Consensus(gamma=g)]).eval_J(z0), J - g * J.T @ J, atol=1e-12, rtol=1e-14)
+    np.testing.assert_allclose(VectorField(game, [JARE(gamma=g)]).eval_J(z0), (np.eye(4) - g * J_off.T) @ J, atol=1e-12, rtol=1e-14)
     # NK in the generator-first ordering: the generator rows of J become J_G - 2 eta (d_theta v_psi)^T J_psi
     eta = 0.21
     Jnk = J.copy()
     K = J[n:, :n]  # d v_psi / d theta
     Jnk[:n, :] = J[:n, :] - 2 * eta * K.T @ J[n:, :]
-    np.testing.assert_allclose(VectorField(game, [NagarajanKolter(eta=eta)]).eval_J(z0), Jnk, atol=1e-12)
+    np.testing.assert_allclose(VectorField(game, [NagarajanKolter(eta=eta)]).eval_J(z0), Jnk, atol=1e-12, rtol=1e-14)
 
 
 def test_wgan_gp_is_flagged_nonsmooth_and_jumps():
@@ -116,7 +116,7 @@ def test_wgan_gp_is_flagged_nonsmooth_and_jumps():
     up, dn = f.eval_v((0.3, 1e-12)), f.eval_v((0.3, -1e-12))
     assert abs(abs(up[1] - dn[1]) - 2 * 0.7 * 1.0) < 1e-9
     # away from psi = 0 it is smooth and equals theta - gamma (|psi| - g0) sign(psi)
-    np.testing.assert_allclose(f.eval_v((0.3, 0.5)), [-0.5, 0.3 - 0.7 * (0.5 - 1.0)], atol=1e-12)
+    np.testing.assert_allclose(f.eval_v((0.3, 0.5)), [-0.5, 0.3 - 0.7 * (0.5 - 1.0)], atol=1e-12, rtol=1e-14)
     assert not f.nonsmooth_at((0.3, 0.5))
 
 
@@ -124,14 +124,14 @@ def test_wgan_gp_is_flagged_nonsmooth_and_jumps():
 def test_tikhonov_adds_eps_on_one_player(on, expected):
     base = VectorField(games.dirac()).eval_DF((0.1, -0.2))
     reg = VectorField(games.dirac(), [Tikhonov(eps=0.2, on=on)]).eval_DF((0.1, -0.2))
-    np.testing.assert_allclose(reg - base, expected, atol=1e-15)
+    np.testing.assert_allclose(reg - base, expected, atol=1e-15, rtol=1e-14)
 
 
 def test_tikhonov_anchor_moves_the_equilibrium():
     # WGAN Dirac + eps/2 (theta - 1)^2: F = (psi + eps (theta - 1), -theta) -> z* = (0, eps)
     f = VectorField(games.dirac("wgan"), [Tikhonov(eps=0.3, anchor=1.0)])
     z, res = find_equilibrium(f)
-    np.testing.assert_allclose(z, [0.0, 0.3], atol=1e-10)
+    np.testing.assert_allclose(z, [0.0, 0.3], atol=1e-10, rtol=1e-14)
 
 
 @pytest.mark.parametrize("opts,DF", [
@@ -142,14 +142,14 @@ def test_tikhonov_anchor_moves_the_equilibrium():
 ])
 def test_asymmetric_readings_on_dirac(opts, DF):
     f = VectorField(games.dirac(), [Asymmetric(eps=0.1, gamma=1.0, **opts)])
-    np.testing.assert_allclose(f.eval_DF((0, 0)), DF, atol=1e-15)
+    np.testing.assert_allclose(f.eval_DF((0, 0)), DF, atol=1e-15, rtol=1e-14)
 
 
 def test_composition_and_name_collisions():
     f = VectorField(games.dirac(), [R1(gamma=0.3), Consensus(gamma=0.5)])
     assert set(f.defaults) == {"gamma", "gamma_co"}
     J = J0([R1(gamma=0.3)])
-    np.testing.assert_allclose(f.eval_J((0, 0)), J - 0.5 * J.T @ J, atol=1e-14)
+    np.testing.assert_allclose(f.eval_J((0, 0)), J - 0.5 * J.T @ J, atol=1e-14, rtol=1e-14)
 
 
 def test_structural_regularizer_on_plain_game_is_refused():
@@ -177,9 +177,9 @@ def test_multidimensional_wgan_gp_is_finite_and_flagged_at_the_origin():
     # with psi in R^2 the penalty's gradient psi/|psi| is taken as 0 at psi = 0 (the 1-D sign(0) = 0
     # convention), so F is finite there and the analysis reports the kink instead of crashing
     f = VectorField(games.dirac_nd(2, "wgan"), [WGANGP(gamma=0.7, target=1.0)])
-    np.testing.assert_allclose(f.eval_F((0.3, 0.1, 0.0, 0.0)), [0.0, 0.0, -0.3, -0.1], atol=0)
+    np.testing.assert_allclose(f.eval_F((0.3, 0.1, 0.0, 0.0)), [0.0, 0.0, -0.3, -0.1], atol=0, rtol=1e-14)
     assert f.nonsmooth_at((0, 0, 0, 0)) == ["vnorm(psi1, psi2)"]
     # away from 0: F_psi = -theta + gamma (|psi| - g0) psi / |psi| (docs/mathematics.md §1.4 in d dimensions)
     psi = np.array([0.2, -0.1])
     expected = np.concatenate([psi, -np.array([0.3, 0.1]) + 0.7 * (np.linalg.norm(psi) - 1.0) * psi / np.linalg.norm(psi)])
-    np.testing.assert_allclose(f.eval_F((0.3, 0.1, *psi)), expected, rtol=1e-14)
+    np.testing.assert_allclose(f.eval_F((0.3, 0.1, *psi)), expected, rtol=1e-14, atol=0)

@@ -36,7 +36,7 @@ def test_trajectory_fields_and_rate():
     assert isinstance(tr, Trajectory)
     assert tr.states.shape == (101, 2) and tr.times[0] == 0 and tr.times[-1] == 1000
     np.testing.assert_array_equal(tr.final, tr.states[-1])
-    np.testing.assert_allclose(tr.distance, np.linalg.norm(tr.states, axis=1))
+    np.testing.assert_allclose(tr.distance, np.linalg.norm(tr.states, axis=1), rtol=1e-14, atol=0)
     assert not tr.diverged and tr.diverged_at is None and tr.reason == ""
     assert tr.rate == pytest.approx(gd_rho_dirac_r1(0.3, 0.2), rel=1e-4)  # 0.974679...
     assert "least-squares" in tr.rate_fit
@@ -73,7 +73,7 @@ def test_unregularized_gd_norm_grows_exactly():
     th, ps = tr.states[:-1, 0], tr.states[:-1, 1]
     fp = 1 / (1 + np.exp(th * ps))  # f'(t) = sigmoid(-t)
     np.testing.assert_allclose(np.sum(tr.states[1:] ** 2, 1), np.sum(tr.states[:-1] ** 2, 1) * (1 + h**2 * fp**2),
-                               rtol=1e-13)
+                               rtol=1e-13, atol=0)
 
 
 # ------------------------------------------------------------------------------------------- divergence
@@ -146,7 +146,7 @@ def test_fit_rate_on_exact_geometric_data():
     idx = np.arange(0, 101, 5)
     d = np.vstack([3.0 * 0.9**idx, 0.5 * 1.05**idx, np.r_[0.7**idx[:5], np.zeros(16)]])
     r = S.fit_rate(idx, d, [100, 100, 100])
-    np.testing.assert_allclose(r[:2], [0.9, 1.05], rtol=1e-12)
+    np.testing.assert_allclose(r[:2], [0.9, 1.05], rtol=1e-12, atol=0)
     assert r[2] == pytest.approx(0.7, rel=1e-12)  # falls back to the samples above the floor
     # divergence: the fit uses the life before the diverged step only
     d2 = 2.0**idx.astype(float)
@@ -178,7 +178,7 @@ def test_sweep_rates_match_closed_form():
     res = sweep(DIRAC_R1, "gd", inits=[[0.5, 0.5]], grid={"gamma": g, "step": [0.1, 0.3]}, steps=3000)
     expect = np.array([gd_rho_dirac_r1(gg, hh) for gg in g for hh in (0.1, 0.3)])
     # a complex pair modulates |z_k| by a bounded factor: the fitted slope is exact up to ~log(factor)/window
-    np.testing.assert_allclose(res["rate"], expect, rtol=1e-3)
+    np.testing.assert_allclose(res["rate"], expect, rtol=1e-3, atol=0)
 
 
 def test_sweep_zip_and_two_timescale_axes():
@@ -359,7 +359,7 @@ def test_standard_loss_is_finite_where_exact_value_is():
     z0 = np.array([-30.0, 30.0])
     np.testing.assert_array_equal(DIRAC_R1.eval_F(z0), [30.0, 39.0])
     tr = simulate(DIRAC_R1, "gd", z0, 1, 0.01)
-    np.testing.assert_allclose(tr.final, z0 - 0.01 * np.array([30.0, 39.0]), rtol=1e-15)
+    np.testing.assert_allclose(tr.final, z0 - 0.01 * np.array([30.0, 39.0]), rtol=1e-15, atol=0)
     # and the other side: psi theta = +900: F = (psi e^-900, gamma psi - theta e^-900) ~ (tiny, gamma psi)
     tr = simulate(DIRAC_R1, "eg", [30.0, 30.0], 50, 0.01)
     assert np.all(np.isfinite(tr.states)) and not tr.diverged

@@ -11,17 +11,17 @@ from gandynamics.analysis import conditioning_factor, find_equilibrium, phase_fa
 def test_unregularized_dirac_is_marginal_with_eigenvalues_pm_half_i():
     # docs/mathematics.md §1.2: eigenvalues ± f'(0) i = ± 0.5 i
     rep = spectrum(VectorField(games.dirac()))
-    np.testing.assert_allclose(rep.eigenvalues, [0.5j, -0.5j], atol=1e-15)
+    np.testing.assert_allclose(rep.eigenvalues, [0.5j, -0.5j], atol=1e-15, rtol=1e-14)
     assert rep.verdict.startswith("marginal") and rep.stable is False
     assert math.isinf(rep.phase_factor) and rep.conditioning_factor == 1.0
 
 
 def test_bilinear_eigenvalues_pm_i_and_matrix_B():
-    np.testing.assert_allclose(spectrum(VectorField(games.bilinear())).eigenvalues, [1j, -1j], atol=1e-15)
+    np.testing.assert_allclose(spectrum(VectorField(games.bilinear())).eigenvalues, [1j, -1j], atol=1e-15, rtol=1e-14)
     B = np.array([[2.0, 0.0], [0.0, 0.5]])
     eig = spectrum(VectorField(games.bilinear(B))).eigenvalues
     # ± i sigma_j(B)
-    np.testing.assert_allclose(sorted(np.abs(eig.imag)), [0.5, 0.5, 2, 2], atol=1e-14)
+    np.testing.assert_allclose(sorted(np.abs(eig.imag)), [0.5, 0.5, 2, 2], atol=1e-14, rtol=1e-14)
     assert np.allclose(eig.real, 0)
 
 
@@ -60,13 +60,13 @@ def test_equilibrium_search_and_failure():
     # anchored Tikhonov moves the equilibrium; the search finds it from the known one
     f = VectorField(games.dirac("wgan"), [Tikhonov(eps=0.5, anchor=2.0)])
     rep = spectrum(f)
-    np.testing.assert_allclose(rep.point, [0.0, 1.0], atol=1e-10)
+    np.testing.assert_allclose(rep.point, [0.0, 1.0], atol=1e-10, rtol=1e-14)
     assert rep.residual < 1e-10
     x, y = sp.symbols("x y")
     g = Game(x, y, x**2 / 2 + x, y**2 / 2 + 1 + sp.exp(y) * 0 + y * (x**2 + 1), equilibrium=None)
     # F = (x + 1, y + x^2 + 1): zero at x = -1, y = -2
     z, _ = find_equilibrium(VectorField(g))
-    np.testing.assert_allclose(z, [-1, -2], atol=1e-10)
+    np.testing.assert_allclose(z, [-1, -2], atol=1e-10, rtol=1e-14)
     g3 = Game(x, y, sp.exp(x) + x, y**2 / 2)  # F = (e^x + 1, y) has no zero
     with pytest.raises(GandynamicsError, match="equilibrium search .* failed: residual"):
         find_equilibrium(VectorField(g3))

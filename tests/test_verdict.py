@@ -135,3 +135,24 @@ def test_slow_convergence_reads_bounded_then_converging():
 
 def test_verdict_labels():
     assert VERDICTS == ("converging", "diverged", "bounded, not converging")
+
+
+def test_envelope_is_the_first_quarter_not_the_whole_run():
+    # a transient hump in the middle: the envelope ratio compares [3T/4, T] with [0, T/4] only
+    T = 400
+    k = np.arange(T + 1, dtype=float)
+    d = np.where(k <= 100, 1.0, np.where(k < 300, 5.0, 0.3))
+    r = read_runs(k, d, T)
+    assert r.envelope_ratio[0] == pytest.approx(0.3, rel=1e-15, abs=0)
+    assert (r.tail_min[0], r.tail_max[0]) == (0.3, 5.0)
+
+
+@pytest.mark.parametrize("stride,T,expect_err", [(2, 14, 0.0), (3, 15, math.inf)])
+def test_the_decay_test_needs_four_samples_in_the_last_half(stride, T, expect_err):
+    # exact geometric decay 0.5^k sampled every `stride` steps: 4 samples in [T/2, T] (8, 10, 12, 14) give
+    # the two half-window slopes (equal: uncertainty 0) and 'converging'; 3 samples (9, 12, 15) give no test
+    k = np.arange(0, T + 1, stride, dtype=float)
+    r = read_runs(k, 0.5 ** k, T)
+    assert r.log_rate_err[0] == pytest.approx(expect_err, rel=0, abs=1e-12)
+    assert r.rate[0] == pytest.approx(0.5, rel=1e-12, abs=0)
+    assert r.verdict == ["converging" if expect_err == 0 else "bounded, not converging"]

@@ -1,0 +1,117 @@
+"""The numbers the CLI prints (text and JSON) are the library's: analyze, rates, constants and simulate.
+
+Each command is run once as text and once as JSON; the JSON numbers equal the library's values computed here
+by the public API with the same arguments (bit for bit: the CLI is a thin layer), and every number of the
+text report equals the same value rounded to the digits printed (relative 5e-p for p significant digits)."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from gandynamics import R1, VectorField, games, simulate, spectrum
+from gandynamics.analysis.constants import certify_constants, parse_region
+from gandynamics.analysis.rates import rates
+from gandynamics.cli import main
+
+NUM = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def printed(text: str, value: float):
+    """The printed number ``text`` is ``value`` to its significant digits."""
+    digits = len(re.sub(r"[^0-9]", "", text.split("e")[0].split("E")[0]).lstrip("0")) or 1
+    assert float(text) == pytest.approx(value, rel=5 * 10.0 ** -digits, abs=5e-15), (text, value)
+
+
+def test_analyze_prints_the_spectrum_of_the_library(capsys):
+    rep = spectrum(VectorField(games.dirac(), [R1(gamma=0.3)]))
+    d = json.loads(run(capsys, "analyze", "dirac", "--reg", "r1:gamma=0.3", "--json"))
+    np.testing.assert_allclose(d["jacobian"], rep.jacobian, rtol=0, atol=0)
+    key = lambda c: (c.real, c.imag)  # noqa: E731
+    got = sorted((complex(*e) for e in d["eigenvalues"]), key=key), sorted((complex(e) for e in rep.eigenvalues), key=key)
+    np.testing.assert_allclose(got[0], got[1], rtol=0, atol=0)
+    for key, val in (("spectral_abscissa", rep.spectral_abscissa), ("phase_factor", rep.phase_factor),
+                     ("conditioning_factor", rep.conditioning_factor),
+                     ("singular_value_condition", rep.singular_condition)):
+        assert d[key] == val, key
+    text = run(capsys, "analyze", "dirac", "--reg", "r1:gamma=0.3")
+    ev = re.findall(rf"^\s+({NUM}) ([+-]) ({NUM}) i$", text, re.M)
+    assert len(ev) == 2
+    for (re_, sign, im), lam in zip(ev, sorted(rep.eigenvalues, key=lambda c: -c.imag)):
+        printed(re_, lam.real)
+        printed(("-" if sign == "-" else "") + im, lam.imag)
+    printed(re.search(rf"spectral abscissa\s+({NUM})", text).group(1), rep.spectral_abscissa)
+    printed(re.search(rf"phase factor\s+({NUM})", text).group(1), rep.phase_factor)
+    printed(re.search(rf"singular values: ({NUM})", text).group(1), rep.singular_condition)
+    rows = re.findall(rf"^\s+\[\s+({NUM})\s+({NUM}) \]$", text, re.M)
+    assert len(rows) == 2
+    for row, lib in zip(rows, rep.jacobian):
+        for t, v in zip(row, lib):
+            printed(t, v)
+
+
+def test_rates_prints_the_library_rates(capsys):
+    argv = ("rates", "quadratic", "--param", "a=0.5", "--param", "c=1.5", "--methods", "gd,eg", "--step", "0.1",
+            "--region", "ball:0.5")
+    fld = VectorField(games.make_game("quadratic", a=0.5, c=1.5), [])
+    region = parse_region("ball:0.5", fld, {}, need_equilibrium=True)
+    lib, info = rates(fld, ["gd", "eg"], step=0.1, params={}, region=region)
+    d = json.loads(run(capsys, *argv, "--json"))
+    assert [r["method"] for r in d] == ["gd", "eg"]
+    keys = ("step", "local_rate", "measured_rate", "bound", "optimal_step", "optimal_rate", "largest_stable_step")
+    for r, l in zip(d, lib):
+        for k in keys:
+            assert r[k] == getattr(l, k), (r["method"], k)
+    text = run(capsys, *argv)
+    for l in lib:
+        cells = re.search(rf"^{l.method}\s+(.*)$", text, re.M).group(1).split()
+        vals = [l.step, l.local_rate, l.measured_rate, l.bound]
+        for t, v in zip(cells[:4], vals):
+            printed(t, v)
+        assert cells[4] == "yes"
+        for t, v in zip(cells[5:], [l.optimal_step, l.optimal_rate, l.largest_stable_step]):
+            printed(t, v)
+    mu, L = info["mu"], info["lipschitz"]
+    m = re.search(rf"mu in \[({NUM}), ({NUM})\]\s+L in \[({NUM}), ({NUM})\]", text)
+    for t, v in zip(m.groups(), (mu["lo"], mu["hi"], L["lo"], L["hi"])):
+        printed(t, v)
+
+
+def test_constants_prints_the_library_brackets(capsys):
+    argv = ("constants", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:0.5")
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    rep = certify_constants(fld, parse_region("ball:0.5", fld, {}), {})
+    d = json.loads(run(capsys, *argv, "--json"))
+    for name, b in (("mu", rep.mu), ("lipschitz", rep.lipschitz)):
+        assert (d[name]["lo"], d[name]["hi"]) == (b.lo, b.hi), name
+        np.testing.assert_allclose(d[name]["witness"], b.witness, rtol=0, atol=0)
+    text = run(capsys, *argv)
+    for name, b in (("mu", rep.mu), ("L", rep.lipschitz)):
+        m = re.search(rf"{name} in \[({NUM}), ({NUM})\]   gap ({NUM})", text)
+        printed(m.group(1), b.lo)
+        printed(m.group(2), b.hi)
+        printed(m.group(3), b.gap)
+
+
+def test_simulate_prints_the_library_trajectory(capsys):
+    argv = ("simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "eg", "--step", "0.3", "--steps", "200",
+            "--init", "1,-0.5")
+    tr = simulate(VectorField(games.dirac(), [R1(gamma=0.3)]), "eg", [1.0, -0.5], 200, 0.3)
+    d = json.loads(run(capsys, *argv, "--json"))
+    np.testing.assert_allclose(d["states"], tr.states, rtol=0, atol=0)
+    np.testing.assert_allclose(d["final"], tr.final, rtol=0, atol=0)
+    assert d["rate"] == tr.rate and d["distance"] == pytest.approx(float(tr.distance[-1]), rel=0, abs=0)
+    text = run(capsys, *argv)
+    fin = re.search(rf"final \(theta, psi\) = \(({NUM}), ({NUM})\)", text).groups()
+    for t, v in zip(fin, tr.final):
+        printed(t, v)
+    printed(re.search(rf"distance to z\* = \(0, 0\): ({NUM})", text).group(1), float(tr.distance[-1]))
+    printed(re.search(rf"rate per step: ({NUM})", text).group(1), tr.rate)
