@@ -50,7 +50,7 @@ def test_analyze_prints_the_spectrum_of_the_library(capsys):
         printed(("-" if sign == "-" else "") + im, lam.imag)
     printed(re.search(rf"spectral abscissa\s+({NUM})", text).group(1), rep.spectral_abscissa)
     printed(re.search(rf"phase factor\s+({NUM})", text).group(1), rep.phase_factor)
-    printed(re.search(rf"singular values: ({NUM})", text).group(1), rep.singular_condition)
+    printed(re.search(rf"sigma_max / sigma_min: ({NUM})", text).group(1), rep.singular_condition)
     rows = re.findall(rf"^\s+\[\s+({NUM})\s+({NUM}) \]$", text, re.M)
     assert len(rows) == 2
     for row, lib in zip(rows, rep.jacobian):

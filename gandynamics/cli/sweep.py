@@ -165,9 +165,12 @@ def grid_axis(spec: str) -> tuple[str, np.ndarray]:
         if len(parts) != 3:
             raise GandynamicsError(f"malformed grid {spec!r}; expected name=start:stop:count (count a whole number "
                                    ">= 1) or name=v1,v2,...")
-        a = finite(parts[0], f"grid {name}: start")
-        b = finite(parts[1], f"grid {name}: stop")
-        count = whole(parts[2], f"grid {name}: count")
+        try:
+            a = finite(parts[0], f"grid {name}: start")
+            b = finite(parts[1], f"grid {name}: stop")
+            count = whole(parts[2], f"grid {name}: count")
+        except GandynamicsError as exc:
+            raise GandynamicsError(f"{exc} (a grid is name=start:stop:count or name=v1,v2,...)") from None
         check_array((count,), f"grid {name}")  # before allocating: a count of 1e10 is refused with the estimate
         vals = np.linspace(a, b, count)
     else:
