@@ -146,7 +146,7 @@ def test_no_warnings_reach_the_terminal():
     r = _cli("sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "10", "--step", "0.1",
              "--grid", "gamma=0:inf:3", "--out", "/tmp/gd_robust_x.csv")
     assert r.returncode == 2
-    assert r.stderr.strip().splitlines() == ["gandynamics: error: grid gamma: values must be finite, got '0:inf:3'"]
+    assert r.stderr.strip().splitlines() == ["gandynamics: error: grid gamma: stop must be a finite number, got 'inf' (a grid is name=start:stop:count or name=v1,v2,...)"]
 
 
 def test_reproduce_refuses_foreign_readme(capsys, tmp_path):
