@@ -368,7 +368,7 @@ class VectorField:
             stack.extend(e.args)
         return sorted(found, key=sp.default_sort_key)
 
-    def nonsmooth_at(self, z, params=None, tol: float = 1e-12) -> list[str]:
+    def nonsmooth_at(self, z, params=None, tol: float = 1e-9) -> list[str]:
         """The non-differentiable atoms of F whose argument vanishes at z (``Abs``, ``sign``, ``sqrt(0)``,
         ``Heaviside``, a Euclidean ``vnorm`` at the origin, ``Max``/``Min`` ties, a ``Piecewise`` whose
         condition holds with equality, ``floor``/``ceiling``/``frac``/``Mod`` at an integer): where any exists,

@@ -193,3 +193,8 @@ def test_rates_tight_column_sits_between_measured_and_bound(capsys):
     code, out, err = run(capsys, "rates", "quadratic", "--param", "a=0.3", "--param", "b=1", "--param", "c=0.5",
                          "--methods", "gd,eg", "--theory-step", "--tight")
     assert code == 0 and "tight" in out.splitlines()[4]
+
+
+def test_negative_lipschitz_claim_is_bad_input(capsys):
+    code, out, err = run(capsys, "check", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1", "--lipschitz", "-1")
+    assert code == 2 and err.startswith("gandynamics: error: a Lipschitz constant is >= 0")

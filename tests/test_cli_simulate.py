@@ -120,3 +120,19 @@ def test_new_methods_through_the_cli(capsys):
     from gandynamics import R1, VectorField, games, simulate
     ref = simulate(VectorField(games.dirac(), [R1(gamma=0.3)]), "lookahead", [1.0, 1.0], 50, 0.2, base="eg", la_k=5)
     np.testing.assert_allclose(d["final"], ref.final, rtol=0, atol=0)
+
+
+def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
+    import signal
+    import subprocess
+    import sys
+    import time
+    p = subprocess.Popen([sys.executable, "-m", "gandynamics", "simulate", "bilinear", "--method", "gd", "--step", "0.001",
+                          "--steps", "1e11", "--record-every", "1e9"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    time.sleep(6)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 130, err
+    assert err.strip().splitlines()[-1].startswith("gandynamics: interrupted after ")
+    assert "final (x, y)" in out

@@ -392,3 +392,8 @@ def test_progress_bar_when_forced(capsys):
     res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 300)}, step=0.1, steps=10,
                 chunk_size=64)
     assert capsys.readouterr().err == ""  # a sweep this short shows no bar
+
+
+def test_a_strength_on_a_grid_follows_the_one_rule():
+    with pytest.raises(GandynamicsError, match=r"gamma must be a finite number >= 0, got -1"):
+        sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0]], grid={"gamma": [-1.0, 0.5]}, step=0.1, steps=5)

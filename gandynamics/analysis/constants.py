@@ -858,6 +858,8 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     """
     mu_c = _claim(mu, "mu")
     L_c = _claim(L, "Lipschitz constant")
+    if L_c is not None and L_c < 0:
+        raise GandynamicsError(f"a Lipschitz constant is >= 0, got the claim {L!r}; accepted: a number >= 0")
     if mu_c is None and L_c is None:
         raise GandynamicsError("nothing to check: give a claimed mu and/or a claimed Lipschitz constant")
     _check_tol(1e-3, 0.0, max_boxes, max_seconds)

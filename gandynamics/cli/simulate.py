@@ -155,7 +155,7 @@ def run(args) -> int:
         if order is not None:
             d["order_of_F"] = order
         print(dumps(d))
-        return 0
+        return 130 if tr.options.get("interrupted") else 0
     names = ", ".join(fld.names)
     print(f"game: {fld.name}   method: {tr.method}   steps: {tr.steps}   step: "
           + (f"{tr.step[0]:g}" if tr.step[0] == tr.step[1] else f"h_G={tr.step[0]:g}, h_D={tr.step[1]:g}"))
@@ -172,4 +172,8 @@ def run(args) -> int:
               f"O(1/k) for monotone F when h <= 1/(8L))")
     if args.csv:
         print(f"states written to {args.csv} (provenance in {args.csv}.json)")
+    if tr.options.get("interrupted"):
+        import sys
+        sys.stderr.write(f"gandynamics: interrupted after {tr.steps} steps; the steps that finished are kept above\n")
+        return 130
     return 0

@@ -116,6 +116,11 @@ class SweepResult:
         """Read a table written by :meth:`save` back (``.csv`` with its sidecar, ``.npz``, ``.json``); the
         columns, dimensions, steps and provenance are restored."""
         p = str(path)
+        if not p.endswith((".json", ".npz", ".csv")):
+            hint = ("; a .nc table is read with xarray.open_dataset(path) (the provenance is its attribute "
+                    "'provenance')" if p.endswith(".nc") else "")
+            raise GandynamicsError(f"{p!r}: SweepResult.load reads .csv (with its .csv.json sidecar), .npz or "
+                                   f".json{hint}")
         try:
             if p.endswith(".json"):
                 d = json.loads(open(p).read())
@@ -133,9 +138,6 @@ class SweepResult:
                 cols = {k: _column([r[j] for r in body], k) for j, k in enumerate(keys)}
                 head = read_sidecar(p)
                 head.setdefault("meta", {})["provenance"] = head.get("provenance", {})
-            else:
-                raise GandynamicsError(f"{p!r}: SweepResult.load reads .csv (with its .csv.json sidecar), .npz or "
-                                       f".json")
         except (OSError, KeyError, ValueError) as exc:
             raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: {exc}") from None
         for k in ("diverged", "finished"):

@@ -90,6 +90,11 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
             raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {', '.join(hyper_names + list(_STEP_AXES))}")
         from ..validate import vector
         v = vector(vals, f"grid {name}")  # an array, a sequence, or text "v1,v2,..."
+        strengths = getattr(field, "_strengths", {})
+        if name in strengths:  # a regularizer strength: the one rule however it is set (>= 0)
+            from ..validate import strength
+            for x in v:
+                strength(x, strengths[name])
         if name.startswith("step") and np.any(v <= 0):
             raise GandynamicsError(f"grid {name}: step sizes must be positive")
         axes.append((name, v))
