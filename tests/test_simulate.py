@@ -395,5 +395,5 @@ def test_progress_bar_when_forced(capsys):
 
 
 def test_a_strength_on_a_grid_follows_the_one_rule():
-    with pytest.raises(GandynamicsError, match=r"gamma must be a finite number >= 0, got -1"):
+    with pytest.raises(GandynamicsError, match=r"r1: gamma must be a finite number >= 0, got -1"):
         sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0]], grid={"gamma": [-1.0, 0.5]}, step=0.1, steps=5)

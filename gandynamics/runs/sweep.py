@@ -94,7 +94,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
         if name in strengths:  # a regularizer strength: the one rule however it is set (>= 0)
             from ..validate import strength
             for x in v:
-                strength(x, strengths[name])
+                strength(float(x), strengths[name])
         if name.startswith("step") and np.any(v <= 0):
             raise GandynamicsError(f"grid {name}: step sizes must be positive")
         axes.append((name, v))
