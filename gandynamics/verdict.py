@@ -10,11 +10,12 @@ diverged), of the samples above the rounding floor ``max(1e-290, 1e-12 |z*|)``, 
 
 .. math::  \log d_k = a + k \log\rho + c \log k ,
 
-and the measured rate is ``rho``.  The ``c log k`` term absorbs the polynomial factor ``k^{m-1} rho^k`` of a
-defective (Jordan-block, size ``m``) dominant eigenvalue, which biases a plain geometric fit by about
-``2 (m-1) ln 2 / T`` in ``log rho``; ``c`` is reported as ``poly_order`` (close to ``m - 1`` there, close to 0
-otherwise).  With fewer than 6 usable samples the plain geometric fit ``log d_k = a + k log rho`` is used,
-and with fewer than 2 the rate is NaN.
+and the measured rate is ``rho`` when the fitted ``c`` lies within 0.15 of a whole number ``>= 1``: the ``c log k``
+term absorbs the polynomial factor ``k^{m-1} rho^k`` of a defective (Jordan-block, size ``m >= 2``) dominant
+eigenvalue, which biases a plain geometric fit by about ``2 (m-1) ln 2 / T`` in ``log rho``; ``c`` is reported as
+``poly_order``.  Otherwise (no such factor, or fewer than 6 usable samples) the rate is the plain geometric fit
+``log d_k = a + k log rho`` over the last half ``[T/2, T]``, where transients have faded; with fewer than 2 usable
+samples it is NaN.
 
 The verdict
 -----------
@@ -24,7 +25,9 @@ The verdict
   of the largest in the first quarter ``[0, T/4]``, and
   (ii) the geometric log-rate ``b`` fitted over ``[T/2, T]`` is negative by more than three times its
   uncertainty ``u = |b_1 - b_2| + s_b`` (``b_1``, ``b_2`` the slopes fitted on the two halves of that window,
-  ``s_b`` the least-squares standard error) — an orbit's distance oscillates, so its slopes disagree;
+  ``s_b`` the least-squares standard error) — an orbit's distance oscillates, so its slopes disagree — and (iii)
+  the largest distance in the last quarter is below 0.99 of the largest in the third quarter ``[T/2, 3T/4]``
+  (the envelope is still falling: a run that has reached a limit cycle has a level envelope);
 * ``bounded, not converging`` — everything else: the run neither diverged nor approached ``z*`` by that test
   (orbits, limit cycles, a convergence too slow to be seen in ``T`` steps); ``tail_min`` and ``tail_max``
   give the range of the distance over ``[T/2, T]``.
@@ -51,6 +54,9 @@ ENVELOPE_FACTOR = 0.5
 #: the rounding floor: distances at or below ``max(FLOOR_ABS, FLOOR_REL |z*|)`` are not fit
 FLOOR_REL = 1e-12
 FLOOR_ABS = 1e-290
+#: ... and the last quarter's envelope must still fall below this fraction of the third quarter's (an oscillation's
+#: envelope stays level: a run that reached a cycle is not read as converging)
+TAIL_FACTOR = 0.99
 #: fit windows, as fractions of the run's life T
 FIT_START = 0.25
 TEST_START = 0.5
@@ -60,8 +66,9 @@ MIN_POLY = 6
 POLY_SLACK = 0.15
 
 RATE_FIT = ("least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/4, T] above the "
-            "floor max(1e-290, 1e-12 |z*|) (T = steps, or the step before divergence); the c log k term absorbs "
-            "the polynomial factor of a defective eigenvalue; rate = rho")
+            "floor max(1e-290, 1e-12 |z*|) (T = steps, or the step before divergence), kept when c is within 0.15 of a "
+            "whole number >= 1 (the polynomial factor of a defective eigenvalue); otherwise the plain fit "
+            "a + k log(rho) over [T/2, T]; rate = rho")
 VERDICT_RULE = ("converging: the distance reached the rounding floor, or the largest distance in the last quarter "
                 "is at most half the largest in the first quarter and the log-rate fitted over [T/2, T] is "
                 "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
@@ -246,14 +253,23 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         poly = 0.0
         if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
             b, c = _poly_fit(idx, logd, sel, 0, ns)
-            # a Jordan block of size m gives c = m - 1, a whole number >= 0; any other c is not that factor
-            # (a growth like sqrt(k), a transient) and would only trade the rate against it: plain fit then
-            if b == b and c > -POLY_SLACK and abs(c - round(c)) <= POLY_SLACK:
+            # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
+            # (c ~ 0: none; a growth like sqrt(k) or a transient otherwise): the plain fit then
+            if b == b and c > 1.0 - POLY_SLACK and abs(c - round(c)) <= POLY_SLACK:
                 rate = math.exp(b)
                 poly = c
-        if rate != rate and ns >= 2:
-            b, s = _slope(idx, logd, sel, 0, ns)
-            rate = math.exp(b)
+        if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
+            nh = 0
+            for j in range(ns):
+                if idx[sel[j]] >= TEST_START * T:
+                    sel[nh] = sel[j]
+                    nh += 1
+            if nh >= 2:
+                b, s = _slope(idx, logd, sel, 0, nh)
+                rate = math.exp(b)
+            elif ns >= 2:
+                b, s = _slope(idx, logd, sel, 0, ns)
+                rate = math.exp(b)
         if rate != rate:  # too few samples in the window: whatever the life has, its second half
             ns = 0
             for j in range(R):
@@ -270,6 +286,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         out[1, r] = poly
         # ---- envelopes and the tail range
         e_first = 0.0
+        e_third = 0.0
         e_last = 0.0
         tmin = math.inf
         tmax = 0.0
@@ -284,6 +301,8 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
                 e_first = d
             if k >= 0.75 * T and d > e_last:
                 e_last = d
+            if TEST_START * T <= k < 0.75 * T and d > e_third:
+                e_third = d
             if k >= TEST_START * T:
                 if d < tmin:
                     tmin = d
@@ -314,7 +333,8 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             out[6, r] = DIVERGED
         elif final == final and final <= floor[r]:
             out[6, r] = CONVERGING
-        elif out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0:
+        elif (out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
+              and e_last <= TAIL_FACTOR * e_third):
             out[6, r] = CONVERGING
         else:
             out[6, r] = BOUNDED
