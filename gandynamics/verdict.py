@@ -14,8 +14,9 @@ and the measured rate is ``rho`` when the fitted ``c`` lies within 0.15 of a who
 term absorbs the polynomial factor ``k^{m-1} rho^k`` of a defective (Jordan-block, size ``m >= 2``) dominant
 eigenvalue, which biases a plain geometric fit by about ``2 (m-1) ln 2 / T`` in ``log rho``; ``c`` is reported as
 ``poly_order``.  Otherwise (no such factor, or fewer than 6 usable samples) the rate is the plain geometric fit
-``log d_k = a + k log rho`` over the last half ``[T/2, T]``, where transients have faded; with fewer than 2 usable
-samples it is NaN.
+``log d_k = a + k log rho`` over the last half ``[T/2, T]``, where transients have faded; when the distance reached
+the floor before ``T/2``, over the second half of the usable samples of the whole run; with fewer than 2 usable
+samples the rate is NaN.
 
 The verdict
 -----------
@@ -255,7 +256,10 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             b, c = _poly_fit(idx, logd, sel, 0, ns)
             # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
             # (c ~ 0: none; a growth like sqrt(k) or a transient otherwise): the plain fit then
-            if b == b and c > 1.0 - POLY_SLACK and abs(c - round(c)) <= POLY_SLACK:
+            # (and only when the usable samples reach the last quarter: a fit cut short by the rounding floor
+            # cannot tell k^c from curvature; blocks beyond size 4 are not generic: c <= 3)
+            if (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
+                    and idx[sel[ns - 1]] >= 0.75 * T):
                 rate = math.exp(b)
                 poly = c
         if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
@@ -266,9 +270,6 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
                     nh += 1
             if nh >= 2:
                 b, s = _slope(idx, logd, sel, 0, nh)
-                rate = math.exp(b)
-            elif ns >= 2:
-                b, s = _slope(idx, logd, sel, 0, ns)
                 rate = math.exp(b)
         if rate != rate:  # too few samples in the window: whatever the life has, its second half
             ns = 0

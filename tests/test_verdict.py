@@ -18,11 +18,13 @@ def _ref_rate(k, d, T, floor):
     w = (k >= T / 4) & (k <= T) & (d > floor) & (k >= 1)
     A = np.vstack([np.ones(w.sum()), k[w], np.log(k[w])]).T
     coef = np.linalg.lstsq(A, np.log(d[w]), rcond=None)[0]
-    if coef[2] > 0.85 and abs(coef[2] - round(coef[2])) <= 0.15:
+    if 0.85 < coef[2] < 3.15 and abs(coef[2] - round(coef[2])) <= 0.15 and k[w].max() >= 0.75 * T:
         return math.exp(coef[1]), coef[2]
     h = w & (k >= T / 2)
-    if h.sum() < 2:  # nothing usable in the last half: the whole window
-        h = w
+    if h.sum() < 2:  # nothing usable in the last half: the second half of the usable samples of the whole run
+        u = np.nonzero((k <= T) & (d > floor))[0]
+        h = np.zeros_like(w)
+        h[u[len(u) // 2:] if len(u) >= 4 else u] = True
     b = np.polyfit(k[h], np.log(d[h]), 1)[0]
     return math.exp(b), 0.0
 

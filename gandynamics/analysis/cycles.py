@@ -283,8 +283,9 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> list:
         else:
             x0, T0 = prev.point, prev.period
         try:
-            zc, _ = find_equilibrium(fld, {**base, vary: a}, start=prev.center)
-            cyc = limit_cycle(fld, x0, T0, {**base, vary: a}, center=zc)
+            pa = fld.param_vector({**base, vary: a}, signed=True)  # the branch may cross a strength's zero
+            zc, _ = find_equilibrium(fld, pa, start=prev.center)
+            cyc = limit_cycle(fld, x0, T0, pa, center=zc)
         except GandynamicsError:
             break
         out.append(cyc)
