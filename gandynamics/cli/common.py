@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 
 import numpy as np
@@ -99,28 +98,4 @@ def build_field(args):
     return field, {k: float(v) for k, v in hyper.items()}
 
 
-def _clean(o):
-    if isinstance(o, float):
-        if math.isnan(o):
-            return None
-        if math.isinf(o):
-            return "inf" if o > 0 else "-inf"
-        return o
-    if isinstance(o, dict):
-        return {k: _clean(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_clean(v) for v in o]
-    if isinstance(o, np.ndarray):
-        return _clean(o.tolist())
-    if isinstance(o, (np.floating,)):
-        return _clean(float(o))
-    if isinstance(o, (np.integer,)):
-        return int(o)
-    if isinstance(o, np.bool_):
-        return bool(o)
-    return o
-
-
-def dumps(obj) -> str:
-    """JSON with infinities as the strings ``"inf"``/``"-inf"`` and NaN as null (strict JSON)."""
-    return json.dumps(_clean(obj), indent=2)
+from ..jsonio import dumps  # noqa: E402,F401  (strict JSON: one writer for the library and the CLI)
