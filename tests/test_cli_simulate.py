@@ -127,6 +127,10 @@ def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
     import subprocess
     import sys
     import time
+    # compile (or load) the kernel first, so that the signal below arrives while steps run
+    warm = subprocess.run([sys.executable, "-m", "gandynamics", "simulate", "bilinear", "--method", "gd", "--step", "0.001",
+                           "--steps", "10"], capture_output=True, text=True, timeout=600)
+    assert warm.returncode == 0, warm.stderr
     p = subprocess.Popen([sys.executable, "-m", "gandynamics", "simulate", "bilinear", "--method", "gd", "--step", "0.001",
                           "--steps", "1e11", "--record-every", "1e9"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
