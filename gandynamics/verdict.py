@@ -236,6 +236,20 @@ def _poly_fit(x, y, sel, lo, hi):
 
 
 @njit(cache=True, nogil=True)
+def _select(idx, dist, r, lo, hi, floor, logd, sel):
+    """Indices of the samples of row ``r`` with ``lo <= k <= hi`` and a finite distance above ``floor`` into
+    ``sel`` (their logs into ``logd``); returns how many."""
+    n = 0
+    for j in range(idx.shape[0]):
+        d = dist[r, j]
+        if lo <= idx[j] <= hi and d > floor and d < math.inf:
+            logd[j] = math.log(d)
+            sel[n] = j
+            n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
 def _read_rows(idx, dist, life, div, floor, out, r0, r1):
     R = idx.shape[0]
     logd = np.empty(R)
@@ -243,13 +257,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
     for r in range(r0, r1):
         T = life[r]
         # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
-        ns = 0
-        for j in range(R):
-            d = dist[r, j]
-            if FIT_START * T <= idx[j] <= T and d > floor[r] and d < math.inf:
-                logd[j] = math.log(d)
-                sel[ns] = j
-                ns += 1
+        ns = _select(idx, dist, r, FIT_START * T, T, floor[r], logd, sel)
         rate = math.nan
         poly = 0.0
         if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
@@ -272,13 +280,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
                 b, s = _slope(idx, logd, sel, 0, nh)
                 rate = math.exp(b)
         if rate != rate:  # too few samples in the window: whatever the life has, its second half
-            ns = 0
-            for j in range(R):
-                d = dist[r, j]
-                if idx[j] <= T and d > floor[r] and d < math.inf:
-                    logd[j] = math.log(d)
-                    sel[ns] = j
-                    ns += 1
+            ns = _select(idx, dist, r, -math.inf, T, floor[r], logd, sel)
             if ns >= 2:
                 lo = ns // 2 if ns >= 4 else 0
                 b, s = _slope(idx, logd, sel, lo, ns)
@@ -313,13 +315,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         out[4, r] = tmin if tmin < math.inf else math.nan
         out[5, r] = tmax if tmin < math.inf else math.nan
         # ---- the significance of the decay over [T/2, T]
-        nt = 0
-        for j in range(R):
-            d = dist[r, j]
-            if TEST_START * T <= idx[j] <= T and d > floor[r] and d < math.inf:
-                logd[j] = math.log(d)
-                sel[nt] = j
-                nt += 1
+        nt = _select(idx, dist, r, TEST_START * T, T, floor[r], logd, sel)
         err = math.inf
         bt = math.nan
         if nt >= 4:
