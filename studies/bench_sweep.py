@@ -9,11 +9,20 @@ that gandynamics derives from sympy (M18 §2.2 + R1, docs/mathematics.md §1.7).
 * a plain NumPy implementation of the same update rules vectorized over the batch (stable sigmoid via
   exp(-|t|); no divergence checks or rate samples, i.e. less work than the engine does);
 * JAX ``jit(vmap(lax.scan))`` in float64, when JAX is installed;
+* the practical SIMD limit (issue #16): a C kernel of the same update rules, built at run time with the
+  system compiler (``$CC``, default ``gcc``) as ``-O3 -ffast-math -march=native -fopenmp`` (and once
+  without ``-ffast-math``), blocked in 64 trajectories per inner loop so that GCC vectorizes the whole step
+  including ``exp`` (glibc's libmvec ``_ZGVeN8v_exp`` with AVX-512), run on the same number of threads
+  (OpenMP, static schedule over blocks), doing the same work as the engine's kernel: the same
+  trajectories, steps and recording points (distance to the equilibrium at the sweep's 65 recording
+  steps, final states), but no divergence detection (under ``-ffast-math`` a NaN test is not even
+  reliable).  Measured alternately with the sweep (several repetitions, median), the load average noted;
 * the first-call compile time (fresh cache, separate process) and the start-up time of a second process
   that loads the compiled kernels from the disk cache.
 
 Figures are million trajectory-steps per second (Mts/s).  Run: ``python studies/bench_sweep.py``
-(``--quick`` for B = 20,000; ``--write studies/RESULTS_sweep.md`` to save the table).
+(``--quick`` for B = 20,000; ``--write studies/RESULTS_sweep.md`` to save the table; ``--c-only`` for the
+comparison with the C kernel alone).
 """
 
 from __future__ import annotations
@@ -137,6 +146,177 @@ def jax_runner(method, K):
     return jax.jit(jax.vmap(one))
 
 
+# ----------------------------------------------------------------------------------------------- C (SIMD limit)
+C_SOURCE = r"""
+#include <math.h>
+#include <omp.h>
+#define NB 64  /* trajectories per block: measured 8 / 16 / 32 / 64 -> 169 / 130 / 281 / 505 Mts/s (gd, 1 thread) */
+/* the R1 Dirac-GAN, standard loss: s = sigmoid(-th ps) = 1/(1+exp(th ps)); F = (s ps, g ps - s th) */
+void run(int method, long B, int K, const double *Z0, const double *G, const double *H, const double *ZS,
+         const long *REC, int R, double *DIST, double *FINAL, int nthreads)
+{
+    long nblk = (B + NB - 1) / NB;
+    #pragma omp parallel for schedule(static) num_threads(nthreads)
+    for (long blk = 0; blk < nblk; blk++) {
+        long lo = blk * NB;
+        int m = (B - lo < NB) ? (int)(B - lo) : NB;
+        double th[NB], ps[NB], g[NB], h[NB], t0[NB], t1[NB], zs0[NB], zs1[NB];
+        for (int b = 0; b < NB; b++) {        /* padding columns: copies of the first row, step 0 */
+            long r = lo + (b < m ? b : 0);
+            th[b] = Z0[2*r]; ps[b] = Z0[2*r+1]; g[b] = G[r]; h[b] = b < m ? H[r] : 0.0;
+            zs0[b] = ZS[2*r]; zs1[b] = ZS[2*r+1];
+        }
+        int ri = 0;
+        if (method == 2) {                    /* eftp: w_{-1} = z_0, so the first extrapolation uses F(z_0) */
+            #pragma omp simd
+            for (int b = 0; b < NB; b++) {
+                double s = 1.0 / (1.0 + exp(th[b] * ps[b]));
+                t0[b] = s * ps[b]; t1[b] = g[b] * ps[b] - s * th[b];
+            }
+        }
+        for (int k = 0; k <= K; k++) {
+            if (k > 0) {
+                if (method == 0) {            /* gd */
+                    #pragma omp simd
+                    for (int b = 0; b < NB; b++) {
+                        double s = 1.0 / (1.0 + exp(th[b] * ps[b]));
+                        double f0 = s * ps[b], f1 = g[b] * ps[b] - s * th[b];
+                        th[b] -= h[b] * f0; ps[b] -= h[b] * f1;
+                    }
+                } else if (method == 1) {     /* eg */
+                    #pragma omp simd
+                    for (int b = 0; b < NB; b++) {
+                        double s = 1.0 / (1.0 + exp(th[b] * ps[b]));
+                        double w0 = th[b] - h[b] * (s * ps[b]), w1 = ps[b] - h[b] * (g[b] * ps[b] - s * th[b]);
+                        double s2 = 1.0 / (1.0 + exp(w0 * w1));
+                        th[b] -= h[b] * (s2 * w1); ps[b] -= h[b] * (g[b] * w1 - s2 * w0);
+                    }
+                } else {                      /* eftp */
+                    #pragma omp simd
+                    for (int b = 0; b < NB; b++) {
+                        double w0 = th[b] - h[b] * t0[b], w1 = ps[b] - h[b] * t1[b];
+                        double s = 1.0 / (1.0 + exp(w0 * w1));
+                        t0[b] = s * w1; t1[b] = g[b] * w1 - s * w0;
+                        th[b] -= h[b] * t0[b]; ps[b] -= h[b] * t1[b];
+                    }
+                }
+            }
+            if (ri < R && REC[ri] == k) {     /* a recording step: distance to the equilibrium */
+                for (int b = 0; b < m; b++) {
+                    double d0 = th[b] - zs0[b], d1 = ps[b] - zs1[b];
+                    DIST[(lo + b) * R + ri] = sqrt(d0 * d0 + d1 * d1);
+                }
+                ri++;
+            }
+        }
+        for (int b = 0; b < m; b++) { FINAL[2*(lo+b)] = th[b]; FINAL[2*(lo+b)+1] = ps[b]; }
+    }
+}
+"""
+
+C_FLAGS = {"C -O3 -ffast-math": ["-O3", "-ffast-math", "-march=native", "-fopenmp"],
+           "C -O3": ["-O3", "-march=native", "-fopenmp"]}
+
+
+def c_kernels(tmp):
+    """Build the C kernel with each set of flags: ``{label: callable(method, inits, gam, h, K, rec, nthreads)}``
+    (empty when no compiler is found)."""
+    import ctypes
+    import shutil
+    cc = os.environ.get("CC", "gcc")
+    if shutil.which(cc) is None:
+        print(f"no C compiler ({cc}): the C reference is skipped", flush=True)
+        return {}
+    src = os.path.join(tmp, "sweep_ref.c")
+    with open(src, "w") as fh:
+        fh.write(C_SOURCE)
+    out = {}
+    for label, flags in C_FLAGS.items():
+        lib = os.path.join(tmp, f"sweep_ref_{len(out)}.so")
+        subprocess.run([cc, *flags, "-fPIC", "-shared", src, "-o", lib, "-lm"], check=True)
+        fn = ctypes.CDLL(lib).run
+        P = ctypes.c_void_p
+        fn.argtypes = [ctypes.c_int, ctypes.c_long, ctypes.c_int, P, P, P, P, P, ctypes.c_int, P, P, ctypes.c_int]
+
+        def call(method, inits, gam, h, K, rec, nthreads, fn=fn):
+            B = len(inits)
+            z0 = np.ascontiguousarray(inits, dtype=float)
+            g, hh = np.ascontiguousarray(gam, dtype=float), np.ascontiguousarray(h, dtype=float)
+            zs = np.zeros((B, 2))
+            rec = np.ascontiguousarray(rec, dtype=np.int64)
+            dist, final = np.empty((B, len(rec))), np.empty((B, 2))
+            fn(["gd", "eg", "eftp"].index(method), B, int(K), z0.ctypes.data, g.ctypes.data, hh.ctypes.data,
+               zs.ctypes.data, rec.ctypes.data, len(rec), dist.ctypes.data, final.ctypes.data, int(nthreads))
+            return dist, final
+        out[label] = call
+    return out
+
+
+def versus_c(fld, inits, gam, h, K, repeat, nt):
+    """Sweep and C kernel alternately, ``repeat`` times per method: median Mts/s of each, both threads and one."""
+    import numba
+
+    from gandynamics import sweep
+    rec = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64))  # the sweep's default recording steps
+    B = len(inits)
+    w = B * K / 1e6
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        cks = c_kernels(tmp)
+        if not cks:
+            return rows
+        fm = "C -O3 -ffast-math"
+        for m in ("gd", "eg", "eftp"):
+            t = {k: [] for k in ("sweep", "engine", "sweep1", "engine1", "fm", "fm1", "nofm")}
+            load0 = os.getloadavg()[0]
+            for _ in range(repeat):
+                a = time.perf_counter()
+                dist_c, final_c = cks[fm](m, inits, gam, h, K, rec, nt)
+                t["fm"].append(time.perf_counter() - a)
+                a = time.perf_counter()
+                r = sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False, progress=False)
+                t["sweep"].append(time.perf_counter() - a)
+                t["engine"].append(r.meta["seconds"])
+                a = time.perf_counter()
+                cks["C -O3"](m, inits, gam, h, K, rec, nt)
+                t["nofm"].append(time.perf_counter() - a)
+                numba.set_num_threads(1)
+                try:
+                    a = time.perf_counter()
+                    r1 = sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False, progress=False)
+                    t["sweep1"].append(time.perf_counter() - a)
+                    t["engine1"].append(r1.meta["seconds"])
+                finally:
+                    numba.set_num_threads(nt)
+                a = time.perf_counter()
+                cks[fm](m, inits, gam, h, K, rec, 1)
+                t["fm1"].append(time.perf_counter() - a)
+            load1 = os.getloadavg()[0]
+            fin = np.column_stack([r.columns[f"final_{n}"] for n in r.names])
+            agree = float(np.max(np.abs(fin - final_c)))
+            v = {k: w / float(np.median(x)) for k, x in t.items()}
+            v.update(method=m, load=(load0, load1), agree=agree)
+            rows.append(v)
+            print({k: (round(x, 1) if isinstance(x, float) else x) for k, x in v.items()}, flush=True)
+    return rows
+
+
+def c_table(rows, nt, repeat):
+    out = [f"median of {repeat} alternating repetitions; Mts/s = million trajectory-steps per second (wall); "
+           f"'engine' = the kernels inside the sweep call (SweepResult.meta['seconds']); 'sweep' = the whole call "
+           "(equilibria, kernels, rate fit and verdicts, table, provenance); C on the same thread count", "",
+           f"| method | C -O3 -ffast-math ({nt} thr) | engine ({nt} thr) | engine / C | sweep ({nt} thr) | sweep / C | "
+           f"C -O3 ({nt} thr) | engine / C -O3 | engine {nt} thr / 1 thr | C {nt} thr / 1 thr | load avg (start, end) | "
+           "max abs diff of final states, sweep vs C |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for v in rows:
+        out.append(f"| {v['method']} | {v['fm']:.0f} | {v['engine']:.0f} | {v['engine'] / v['fm']:.2f}x | {v['sweep']:.0f} | "
+                   f"{v['sweep'] / v['fm']:.2f}x | {v['nofm']:.0f} | {v['engine'] / v['nofm']:.2f}x | "
+                   f"{v['engine'] / v['engine1']:.2f}x | {v['fm'] / v['fm1']:.2f}x | {v['load'][0]:.1f}, {v['load'][1]:.1f} | "
+                   f"{v['agree']:.1e} |")
+    return out
+
+
 # ----------------------------------------------------------------------------------------------- processes
 CHILD = textwrap.dedent("""
     import time, sys
@@ -170,6 +350,8 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="B = 20,000")
     ap.add_argument("--write", metavar="FILE", help="also write the markdown table to FILE")
+    ap.add_argument("--c-only", action="store_true", help="only the comparison with the C kernel (SIMD limit)")
+    ap.add_argument("--c-repeat", type=int, default=5, help="repetitions of the C comparison (median)")
     args = ap.parse_args(argv)
     B = 20_000 if args.quick else args.B
     K = args.K
@@ -180,6 +362,19 @@ def main(argv=None):
     lines = [f"machine: {machine()}", f"problem: R1 Dirac-GAN (standard loss), B = {B:,} trajectories x K = {K:,} steps, "
              "inits U[-2,2]^2, gamma U[0,1], h U[0.01,0.3]"]
     print(lines[0], flush=True)
+    if args.c_only:
+        fld = VectorField(games.dirac(), [R1()])
+        inits, gam, h = data(B)
+        sweep(fld, ["gd", "eg", "eftp"], inits=inits[:1024], grid={"gamma": gam[:1024], "step": h[:1024]}, steps=5,
+              product=False)
+        nt = numba.get_num_threads()
+        out = "\n".join(lines + [""] + c_table(versus_c(fld, inits, gam, h, K, args.c_repeat, nt), nt, args.c_repeat))
+        print()
+        print(out)
+        if args.write:
+            with open(args.write, "a") as fh:
+                fh.write("\n" + out + "\n")
+        return
 
     # compile time (fresh cache) and second-process start (warm cache), in child processes
     with tempfile.TemporaryDirectory() as cache:
@@ -244,8 +439,10 @@ def main(argv=None):
                    + (f"{r['jax_cpu']:.1f} |" if have_jax else "- |"))
     table += ["", "the same runs per CPU-second of this process (Mts per CPU-s; less sensitive to other load on the "
                   "machine; NumPy runs on one core):", ""] + cpu
+    crow = versus_c(fld, inits, gam, h, K, args.c_repeat, nt)
     out = "\n".join(lines + ["", "million trajectory-steps per second (wall time of the whole sweep call, best of "
-                                 f"{args.repeat}):", ""] + table + ["", comp])
+                                 f"{args.repeat}):", ""] + table + ["", comp, "", "against the C kernel (SIMD limit):"]
+                     + c_table(crow, nt, args.c_repeat))
     if have_jax:
         out += "\nJAX compile (first call, per method): " + ", ".join(f"{r['method']} {r['jax_compile']:.2f} s" for r in rows)
     print()
