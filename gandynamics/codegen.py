@@ -627,15 +627,24 @@ def load_interpreted(text: str):
 
 
 def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
-    """Source of a *block* evaluator of F for the batch integrators (:mod:`gandynamics.kernels`).
+    """Source of the *block* evaluators of F for the batch integrators (:mod:`gandynamics.kernels`).
 
     ``{name}(Z, P, OUT, m)`` sets ``OUT[i, b] = F_i(Z[:, b]; P[:, b])`` for the first ``m`` columns ``b``:
     states and hyperparameters are stored component-major (``Z`` of shape ``(n, NB)``, ``P`` of shape
     ``(n_p, NB)``) so the loop over the block's columns has independent iterations that LLVM vectorizes:
     the logistic function is printed as ``_sigmoid_v`` (branch-free exp, :mod:`gandynamics._numeric`) and
     the function is compiled with ``error_model="numpy"`` (no ZeroDivisionError branch; a division by zero
-    gives inf/NaN, which the integrators flag as divergence).  The caller imports ``_sigmoid_v``.  Same expressions and common subexpressions as ``field``; not decorated with a
-    cache-breaking closure: hyperparameters are read from ``P``.
+    gives inf/NaN, which the integrators flag as divergence).  The caller imports ``_sigmoid_v``.  Same
+    expressions and common subexpressions as ``field``; not decorated with a cache-breaking closure:
+    hyperparameters are read from ``P``.
+
+    With the default name the source also defines the fused steps, each *one* loop over the columns
+    ``b < m`` (the whole step of gd / eg / eftp in one vectorized loop, its values kept in registers):
+    ``field_step_gd(Z, P, HS, m)``: ``Z -= HS * F(Z)``; ``field_step_to(Z, P, HS, T, m)``:
+    ``T = Z - HS * F(Z)``; ``field_step_at(W, Z, P, HS, m)``: ``Z -= HS * F(W)``;
+    ``field_step_past(Z, A, P, HS, m)``: ``A = F(Z - HS * A)``, then ``Z -= HS * A`` (column-wise, so ``F``
+    and the hyperparameters as in ``{name}``).  They are inlined into the drivers (``inline="always"``) and
+    give bitwise the values of ``{name}`` followed by the separate update loops.
     """
     nz, npar = len(z), len(p)
     zs = [sp.Symbol(f"z_{i}", real=True) for i in range(nz)]
@@ -661,7 +670,40 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     if body:
         lines.append(body)
     lines.append("    return OUT")
-    return "\n".join(lines) + "\n"
+    if name != "field_block":
+        return "\n".join(lines) + "\n"
+    # the fused steps (see the docstring); inline="always" at numba's level (each rule calls one or two of
+    # them), so that the arrays read and written are the same variables: LLVM sees one pointer per array
+    # and vectorizes the loop without run-time overlap checks
+    body = _body(reps, [(f"f_{i}", e) for i, e in enumerate(reduced)], indent=ind)
+    body = body.replace("_sigmoid(", "_sigmoid_v(")
+    R = range(nz)
+    specs = {  # name: (arguments, row views, loads before F (x_i is F's argument), stores after F)
+        "field_step_gd": ("Z, P, HS, m", ("Z", "HS"), [f"x_{i} = Z_{i}[b]" for i in R],
+                          [f"Z_{i}[b] = x_{i} - HS_{i}[b] * f_{i}" for i in R]),
+        "field_step_to": ("Z, P, HS, T, m", ("Z", "HS", "T"), [f"x_{i} = Z_{i}[b]" for i in R],
+                          [f"T_{i}[b] = x_{i} - HS_{i}[b] * f_{i}" for i in R]),
+        "field_step_at": ("W, Z, P, HS, m", ("W", "Z", "HS"), [f"x_{i} = W_{i}[b]" for i in R],
+                          [f"Z_{i}[b] = Z_{i}[b] - HS_{i}[b] * f_{i}" for i in R]),
+        "field_step_past": ("Z, A, P, HS, m", ("Z", "A", "HS"),
+                            [s_ for i in R for s_ in (f"y_{i} = Z_{i}[b]", f"x_{i} = y_{i} - HS_{i}[b] * A_{i}[b]")],
+                            [s_ for i in R for s_ in (f"A_{i}[b] = f_{i}", f"Z_{i}[b] = y_{i} - HS_{i}[b] * f_{i}")]),
+    }
+    fs = []
+    for fname, (args, views, loads, stores) in specs.items():
+        fs += ["", "", '@njit(cache=True, error_model="numpy", fastmath={"contract"}, inline="always")',
+               f"def {fname}({args}):"]
+        fs += [f"    {v}_{i} = {v}[{i}]" for v in views for i in R]
+        fs += [f"    P_{j} = P[{j}]" for j in range(npar) if ps[j] in used]
+        fs.append("    for b in range(m):")
+        fs += [ind + x for x in loads]
+        fs += [f"{ind}z_{i} = x_{i}" for i in R if zs[i] in used]
+        fs += [f"{ind}p_{j} = P_{j}[b]" for j in range(npar) if ps[j] in used]
+        if body:
+            fs.append(body)
+        fs += [ind + x for x in stores]
+        fs.append("    return m")
+    return "\n".join(lines + fs) + "\n"
 
 
 # ------------------------------------------------------------------------------------- what can be compiled

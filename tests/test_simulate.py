@@ -13,6 +13,7 @@ import importlib
 
 from gandynamics import R1, SweepResult, Trajectory, VectorField, games, simulate, sweep
 from gandynamics._numeric import exp_nonpos, sigmoid_v
+from gandynamics.kernels import DEFAULT_NB
 from gandynamics.errors import GandynamicsError
 from gandynamics.game import Game
 
@@ -221,11 +222,12 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
         return real(plan, lo, hi, out)
 
     monkeypatch.setattr(S, "run_rows", flaky)
-    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, 300)}, step=0.1, steps=20,
+    N = 5 * DEFAULT_NB  # rows: chunks are whole blocks of the kernels' width
+    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, N)}, step=0.1, steps=20,
                 chunk_size=64)
     c = res.meta["chunk_size"]  # a multiple of the block width
-    assert not res.complete and res.meta["interrupted"] and 3 * c < 300
-    assert res["finished"].tolist() == [True] * (2 * c) + [False] * (300 - 2 * c)
+    assert not res.complete and res.meta["interrupted"] and 3 * c < N
+    assert res["finished"].tolist() == [True] * (2 * c) + [False] * (N - 2 * c)
     assert np.all(np.isfinite(res["distance"][:2 * c])) and np.all(np.isnan(res["distance"][2 * c:]))
 
 

@@ -18,12 +18,18 @@ of its methods runs.  Runge--Kutta tableaux are written into the module as array
 Batch layout
 ------------
 Trajectories are processed in blocks of ``NB`` columns: the state of a block is an array ``z`` of shape
-``(n, NB)`` (``NB = 64``) and the field of the whole block is evaluated in one inner loop
+``(n, NB)`` (``NB = 128``) and the field of the whole block is evaluated in one inner loop
 (``field_block``) that LLVM vectorizes (AVX-512: 8 lanes), the logistic function going through the
 branch-free ``exp`` of :mod:`gandynamics._numeric` (LLVM cannot vectorize calls to libm's ``exp``).
+The update rules of gd, eg and eftp use the fused steps of the generated module (``field_step_gd``,
+``field_step_to``, ``field_step_at``, ``field_step_past``, :func:`gandynamics.codegen.generate_block_source`):
+the evaluation of F and the update in one loop, inlined into the driver.
 Measured on the R1 Dirac-GAN (kernel only, million trajectory-steps per CPU-second, gd / eftp): NB = 8:
 about 60; NB = 32: 295 / 231; NB = 64: 441 / 384; NB = 128: 453 / 409; a sequential per-trajectory loop
-with libm's exp: about 30.  No value ever crosses from one column to another: each trajectory's result is
+with libm's exp: about 30.  With the fused steps (2026-11-30, load average 5 on 2 cores, side by side in one
+process): NB = 64: 429 / 399; NB = 128: 470 / 437; NB = 256: 492 / 431 (the per-step work outside the
+vector loop -- divergence test, recording test, dispatch -- is spread over more columns; 128 keeps a
+block's arrays within the 32 KB L1 cache).  No value ever crosses from one column to another: each trajectory's result is
 independent of its neighbours, of its position in the batch and of the number of threads.  The last block
 is padded with inert columns (state ``z*``, step 0).
 
@@ -60,7 +66,7 @@ from pathlib import Path
 __all__ = ["kernel_source", "codes", "REASONS", "DEFAULT_NB", "DRIVER_LOCALS", "rule_body"]
 
 #: block width (trajectories evaluated together in the inner loop)
-DEFAULT_NB = 64
+DEFAULT_NB = 128
 
 #: REASON codes written by the kernels
 REASONS = {0: "", 1: "nan", 2: "overflow", 3: "bound", 4: "stepsize", 5: "solve"}

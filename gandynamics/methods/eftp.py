@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import field_block
+from ..kernels.stubs import field_block, field_step_past
 from ..kernels.common import NB, _gk_project
 from ._common import quadratic_roots
 from .base import Method, Rule
@@ -16,16 +16,17 @@ def kernel_init(z, a1, pb):
 
 
 def kernel_step(z, a1, a2, hs, pb, n, zero, nrt, USE_BOX, BOX):
-    for i in range(n):
-        for b in range(NB):
-            a2[i, b] = z[i, b] - hs[i, b] * a1[i, b]
-    if USE_BOX:
+    if not USE_BOX:  # w = z - hs a1; a1 = F(w); z = z - hs a1, in one vectorized loop
+        field_step_past(z, a1, pb, hs, NB)
+    else:
+        for i in range(n):
+            for b in range(NB):
+                a2[i, b] = z[i, b] - hs[i, b] * a1[i, b]
         _gk_project(a2, BOX, zero, nrt)
-    field_block(a2, pb, a1, NB)
-    for i in range(n):
-        for b in range(NB):
-            z[i, b] -= hs[i, b] * a1[i, b]
-    if USE_BOX:
+        field_block(a2, pb, a1, NB)
+        for i in range(n):
+            for b in range(NB):
+                z[i, b] -= hs[i, b] * a1[i, b]
         _gk_project(z, BOX, zero, nrt)
 
 

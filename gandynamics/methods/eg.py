@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import field_block
+from ..kernels.stubs import field_step_at, field_step_to
 from ..kernels.common import NB, _gk_project
 from .base import Method, Rule
 
 
 def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX):
-    field_block(z, pb, f, NB)
-    for i in range(n):
-        for b in range(NB):
-            a1[i, b] = z[i, b] - hs[i, b] * f[i, b]
+    field_step_to(z, pb, hs, a1, NB)  # a1 = z - hs F(z), one vectorized loop (gandynamics.codegen)
     if USE_BOX:
         _gk_project(a1, BOX, zero, nrt)
-    field_block(a1, pb, f, NB)
-    for i in range(n):
-        for b in range(NB):
-            z[i, b] -= hs[i, b] * f[i, b]
+    field_step_at(a1, z, pb, hs, NB)  # z = z - hs F(a1)
     if USE_BOX:
         _gk_project(z, BOX, zero, nrt)
 
