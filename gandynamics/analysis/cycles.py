@@ -293,7 +293,8 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> list:
 
 
 # --------------------------------------------------------------------------- maps
-_MAP_METHODS = ("gd", "eg", "eftp", "ogda", "momentum")
+#: the discrete methods whose map and its Jacobian :func:`method_map` builds
+MAP_METHODS = ("gd", "eg", "eftp", "ogda", "momentum")
 
 
 def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
@@ -306,8 +307,8 @@ def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
     -------
     (G, DG, N) with ``G(x) -> x_next`` and ``DG(x) -> (N, N)``, N the state dimension.
     """
-    if method not in _MAP_METHODS:
-        raise GandynamicsError(f"unknown method {method!r} for a map; accepted: {', '.join(_MAP_METHODS)}")
+    if method not in MAP_METHODS:
+        raise GandynamicsError(f"unknown method {method!r} for a map; accepted: {', '.join(MAP_METHODS)}")
     p = fld.param_vector(params, signed=True)
     m = fld.compiled()
     n = fld.n

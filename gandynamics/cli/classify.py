@@ -22,7 +22,10 @@ def add_parser(sub):
     p.add_argument("--at", metavar="v1,v2,...", help="classify this point instead of the equilibrium")
     p.add_argument("--step", metavar="H", default=None, help="test the methods at this step (default: report "
                                                              "each method's largest stable step)")
-    p.add_argument("--methods", default="gd,eg,eftp,ogda", help="methods to test (default gd,eg,eftp,ogda)")
+    from ..analysis.rates import RATE_METHODS
+    p.add_argument("--methods", default="gd,eg,eftp,ogda",
+                   help=f"comma-separated methods to test, from {', '.join(m for m in RATE_METHODS if m != 'flow')} "
+                        "(default gd,eg,eftp,ogda)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object with local_nash, local_minimax (null for a general-sum game), "
                         "differential_stackelberg, flow_stable, spurious, methods, hessians")

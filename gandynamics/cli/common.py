@@ -17,7 +17,10 @@ def add_game_arguments(p: argparse.ArgumentParser) -> None:
                    help="a built-in game (see `gandynamics list`); or give --game FILE.py:FACTORY instead")
     p.add_argument("--game", dest="game_file", metavar="FILE.py:FACTORY",
                    help="a user-defined game: a Python file and the function that returns a Game or GAN")
-    p.add_argument("--loss", help="GAN loss: standard, non-saturating or wgan (GAN games only)")
+    from ..losses import LOSSES
+    p.add_argument("--loss", metavar="NAME",
+                   help="GAN loss (GAN games only; default: the game's own): "
+                        + "; ".join(f"{k}: {v.description}" for k, v in LOSSES.items()))
     p.add_argument("--reg", action="append", default=[], metavar="NAME[:key=value,...]",
                    help="a regularizer, repeatable, e.g. r1:gamma=0.3 or asymmetric:eps=0.1,gamma=1,tikhonov_on=discriminator")
     p.add_argument("--param", action="append", default=[], metavar="key=value",

@@ -25,8 +25,9 @@ def add_parser(sub):
     p.add_argument("--vary", required=True, metavar="NAME=LO:HI",
                    help="the varied parameter and its range: a hyperparameter (e.g. gamma=0:2) or, with --method, "
                         "the step (h=0.1:5); the branch starts at LO")
+    from ..analysis.continuation import DISCRETE_METHODS
     p.add_argument("--method", default=None,
-                   help="a discrete method (gd, eg, eftp, ogda, momentum, altgd): continue the fixed points of its map "
+                   help=f"a discrete method ({', '.join(DISCRETE_METHODS)}): continue the fixed points of its map "
                         "and report multipliers; default: the continuous flow")
     p.add_argument("--step", metavar="H", default=None, help="the step h of --method (unless h varies)")
     p.add_argument("--beta", default="0", help="momentum coefficient (momentum only; default 0)")

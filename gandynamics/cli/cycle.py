@@ -24,7 +24,9 @@ def add_parser(sub):
                           "continue`) and find the cycle at NAME = AT")
     src.add_argument("--init", metavar="v1,v2,...", help="a point near the cycle (flow) or on the orbit (map)")
     p.add_argument("--period", default=None, help="a guess of the period (flow, with --init)")
-    p.add_argument("--method", default=None, help="a discrete method (gd, eg, eftp, ogda, momentum): a period-k orbit of its map")
+    from ..analysis.cycles import MAP_METHODS
+    p.add_argument("--method", default=None,
+                   help=f"a discrete method ({', '.join(MAP_METHODS)}): a period-k orbit of its map")
     p.add_argument("--step", default=None, metavar="H", help="the step h of --method")
     p.add_argument("--k", default="2", help="the period of the map orbit (default 2)")
     p.add_argument("--beta", default="0", help="momentum coefficient (momentum only)")

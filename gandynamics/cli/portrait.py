@@ -6,6 +6,7 @@ from __future__ import annotations
 
 
 def add_parser(sub):
+    from ..methods import METHODS
     from .common import add_game_arguments
     p = sub.add_parser(
         "portrait", help="phase portrait (streamlines of v = -F) with trajectories, saved as an image",
@@ -15,7 +16,8 @@ def add_parser(sub):
         epilog="example: gandynamics portrait dirac --reg r1:gamma=0.3 --methods gd,altgd --init 1,1 --out r1.png")
     add_game_arguments(p)
     p.add_argument("--methods", default="gd", metavar="M1,M2",
-                   help="comma-separated methods (gd, altgd, eg, eftp, ogda, momentum, flow); default gd")
+                   help=f"comma-separated methods ({', '.join(METHODS)}; options as in `gandynamics simulate "
+                        "--help`: --n-d, --beta, --clip here); default gd")
     p.add_argument("--init", action="append", default=[], metavar="v1,v2,...",
                    help="a start point (all parameters), repeatable; default: the equilibrium + 1 in the plane")
     p.add_argument("--steps", default="500", metavar="K", help="iterations per trajectory (default 500)")

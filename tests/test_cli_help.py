@@ -1,0 +1,64 @@
+"""Every ``--help`` text that documents a registry (losses, methods) names each of its members: the help is built
+from the registry the command validates against, so a new loss or method cannot be left out of it."""
+
+import argparse
+
+import pytest
+
+from gandynamics.analysis.continuation import DISCRETE_METHODS
+from gandynamics.analysis.cycles import MAP_METHODS
+from gandynamics.analysis.rates import RATE_METHODS
+from gandynamics.cli import build_parser
+from gandynamics.losses import LOSSES
+from gandynamics.methods import METHODS
+
+
+def _subparsers():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices
+
+
+#: (command, option dest) -> the names its validation accepts
+ACCEPTED = {
+    ("simulate", "method"): list(METHODS),
+    ("sweep", "method"): list(METHODS),
+    ("portrait", "methods"): list(METHODS),
+    ("rates", "methods"): list(RATE_METHODS),
+    ("classify", "methods"): [m for m in RATE_METHODS if m != "flow"],
+    ("continue", "method"): list(DISCRETE_METHODS),
+    ("cycle", "method"): list(MAP_METHODS),
+}
+
+
+def _help(cmd, dest):
+    p = _subparsers()[cmd]
+    return " ".join(a.help or "" for a in p._actions if a.dest == dest)
+
+
+@pytest.mark.parametrize("cmd,dest", sorted(ACCEPTED))
+def test_method_help_names_every_accepted_method(cmd, dest):
+    text = _help(cmd, dest)
+    missing = [m for m in ACCEPTED[(cmd, dest)] if m not in text]
+    assert not missing, f"{cmd} --{dest} help omits {missing}: {text!r}"
+
+
+def test_every_command_with_a_loss_option_names_every_loss():
+    with_loss = {name: p for name, p in _subparsers().items() if any(a.dest == "loss" for a in p._actions)}
+    assert {"analyze", "simulate", "sweep", "constants", "rates"} <= set(with_loss)
+    for name in with_loss:
+        text = _help(name, "loss")
+        missing = [k for k in LOSSES if k not in text]
+        assert not missing, f"{name} --loss help omits {missing}"
+
+
+def test_the_accepted_lists_are_what_validation_accepts():
+    """The tables above are the sets the library checks against: a name outside them is refused with the list."""
+    import sympy as sp
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis.continuation import continuation
+    from gandynamics.errors import GandynamicsError
+    x, y = sp.symbols("x y")
+    fld = VectorField(Game([x], [y], x * y, -x * y, equilibrium=(0, 0)))
+    with pytest.raises(GandynamicsError, match="accepted: none \\(the flow\\), " + ", ".join(DISCRETE_METHODS)):
+        continuation(fld, "h", 0.1, 0.2, method="no-such-method", step=0.1)
