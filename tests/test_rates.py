@@ -398,3 +398,29 @@ def test_rates_table_on_a_box_and_for_the_flow():
     assert flow.options["spectral_abscissa"] == pytest.approx(-1.0, rel=1e-12, abs=0)
     assert flow.local_rate == pytest.approx(math.exp(-flow.step), rel=1e-12, abs=0)
     assert flow.measured_rate == pytest.approx(flow.local_rate, rel=2e-3, abs=0)   # measured 1.2e-3 (non-normal A)
+
+
+def test_a_theorem_step_asked_for_where_none_applies_says_so():
+    """step='theory': a method with a theorem step and mu > 0 runs at it; one without (altgd, momentum) or with
+    certified mu <= 0 (the bilinear game, mu = 0) runs at the optimal step and says why, never silently."""
+    import sympy as sp
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis.rates import optimal_step, rates, theory_step
+    x, y = sp.symbols("x y")
+    strong = VectorField(Game([x], [y], x**2 / 2 + 2 * x * y, y**2 / 2 - 2 * x * y, equilibrium=(0, 0)))
+    rows, info = rates(strong, ["gd", "altgd", "momentum"], step="theory", region="ball:0.5", measure=False)
+    by = {r.method: r for r in rows}
+    mu, L = info["mu"]["lo"], info["lipschitz"]["hi"]
+    # F = A z with A = [[1, 2], [-2, 1]]: mu = 1 (symmetric part I), L = |A| = sqrt 5
+    assert mu == pytest.approx(1.0, rel=1e-6, abs=1e-9) and L == pytest.approx(5 ** 0.5, rel=1e-3, abs=0)
+    assert by["gd"].step_rule == "theorem"
+    assert by["gd"].step == pytest.approx(theory_step("gd", mu, L), rel=1e-12, abs=0)
+    A = np.array([[1.0, 2.0], [-2.0, 1.0]])
+    for m in ("altgd", "momentum"):
+        assert by[m].step_rule == f"optimal ({m} has no theorem step)"
+        assert by[m].step == pytest.approx(optimal_step(m, A, n_theta=1)[0], rel=1e-9, abs=0)
+    flat = VectorField(Game([x], [y], x * y, -x * y, equilibrium=(0, 0)))
+    (row,), _ = rates(flat, ["eg"], step="theory", region="ball:0.5", measure=False)
+    assert row.step_rule.startswith("optimal (the theorem's step needs mu > 0")
+    assert row.step == pytest.approx(2 ** -0.5, rel=1e-6, abs=0)  # EG's optimal step on bilinear: 1/sqrt 2
+    assert rates(strong, ["gd"], step=0.1, region="ball:0.5", measure=False)[0][0].step_rule == "given"

@@ -384,9 +384,12 @@ class RateRow:
     bound_holds: bool | None = None
     diverged_at: int | None = None
     options: dict = field(default_factory=dict)
+    #: how ``step`` was chosen: "given", "optimal", "theorem", or "optimal (...)" with the reason a theorem's
+    #: step was asked for but none applies (the method has no theorem step, or mu <= 0)
+    step_rule: str = "optimal"
 
     def to_dict(self) -> dict:
-        return {"method": self.method, "step": self.step, "local_rate": self.local_rate,
+        return {"method": self.method, "step": self.step, "step_rule": self.step_rule, "local_rate": self.local_rate,
                 "optimal_step": self.optimal_step, "optimal_rate": self.optimal_rate,
                 "largest_stable_step": self.largest_stable_step, "measured_rate": self.measured_rate,
                 "start": self.start, "bound": self.bound, "bound_holds": self.bound_holds,
@@ -459,16 +462,21 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         h_opt, r_opt = optimal_step(m, A, **kw)
         h_max = largest_stable_step(m, A, h_opt=h_opt, **kw)
         if fixed is not None:
-            h = fixed
+            h, rule = fixed, "given"
         elif step == "theory" and theory_step(m, mu, L) is not None:
-            h = theory_step(m, mu, L)
+            h, rule = theory_step(m, mu, L), "theorem"
         else:
             h = h_opt if h_opt is not None else (1.0 / max(L, 1e-12) if m == "flow" else None)
+            rule = "optimal"
+            if step == "theory":
+                rule = ("optimal (the theorem's step needs mu > 0; certified mu_lo = %.3g)" % mu
+                        if _resolve(m)[0].theory_step is not None else
+                        f"optimal ({m} has no theorem step)")
         opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d))
                 if (k == "beta" and m in ("momentum", "altmomentum")) or (k != "beta" and m == "altgd")}
         if h is None:
             rows.append(RateRow(m, None, None, h_opt, r_opt, h_max, None, None, None,
-                                {"note": "no stable step: rho >= 1 for every step tried"}, None, None, opts))
+                                {"note": "no stable step: rho >= 1 for every step tried"}, None, None, opts, rule))
             continue
         loc = local_rate(m, A, h, **kw)
         if m == "flow":
@@ -484,7 +492,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         holds = None
         if b.factor is not None and meas is not None:
             holds = bool(meas <= b.factor * (1 + 1e-9))
-        rows.append(RateRow(m, h, loc, h_opt, r_opt, h_max, meas, start, b.factor, b.to_dict(), holds, div, opts))
+        rows.append(RateRow(m, h, loc, h_opt, r_opt, h_max, meas, start, b.factor, b.to_dict(), holds, div, opts,
+                            rule))
     info = {"equilibrium": zstar.tolist(), "A": A.tolist(), "region": reg.to_dict(),
             "mu": constants.mu.to_dict(), "lipschitz": constants.lipschitz.to_dict()}
     return rows, info

@@ -29,7 +29,9 @@ def add_parser(sub):
     g = p.add_mutually_exclusive_group()
     g.add_argument("--step", metavar="H", help="one step size for every method")
     g.add_argument("--optimal", action="store_true", help="each method at its locally optimal step (the default)")
-    g.add_argument("--theory-step", action="store_true", help="each method at its theorem's step (gd mu/L^2, eg/eftp/ogda 1/(4L))")
+    g.add_argument("--theory-step", action="store_true", help="each method at its theorem's step (gd mu/L^2, eg/eftp/ogda 1/(4L)); where none "
+                        "applies (no theorem for the method, or certified mu <= 0) the locally optimal step, "
+                        "named in a note below the table and as step_rule in --json")
     p.add_argument("--region", default="ball:0.1", metavar="ball:R | box:...",
                    help="region of the constants and of the start point (default ball:0.1)")
     p.add_argument("--beta", default="-0.5", help="momentum coefficient for momentum/altmomentum (default -0.5)")
@@ -126,6 +128,9 @@ def run(args) -> int:
                 f"the measured trajectory diverged at step {r.diverged_at} (rate fitted before it)"
         if r.step is None:
             notes[r.method] = "no stable step: rho >= 1 for every step tried (nothing measured)"
+        elif r.step_rule.startswith("optimal ("):  # a theorem's step was asked for and none applies
+            notes[r.method] = (notes[r.method] + "; " if r.method in notes else "") + \
+                f"step = the locally optimal step: {r.step_rule[len('optimal ('):-1]}"
     if notes:
         print()
         for m, n in notes.items():
