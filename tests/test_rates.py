@@ -417,10 +417,31 @@ def test_a_theorem_step_asked_for_where_none_applies_says_so():
     assert by["gd"].step == pytest.approx(theory_step("gd", mu, L), rel=1e-12, abs=0)
     A = np.array([[1.0, 2.0], [-2.0, 1.0]])
     for m in ("altgd", "momentum"):
-        assert by[m].step_rule == f"optimal ({m} has no theorem step)"
+        assert by[m].step_rule == f"optimal, as {m} has no theorem step"
         assert by[m].step == pytest.approx(optimal_step(m, A, n_theta=1)[0], rel=1e-9, abs=0)
     flat = VectorField(Game([x], [y], x * y, -x * y, equilibrium=(0, 0)))
     (row,), _ = rates(flat, ["eg"], step="theory", region="ball:0.5", measure=False)
-    assert row.step_rule.startswith("optimal (the theorem's step needs mu > 0")
+    assert row.step_rule.startswith("optimal, as the theorem's step needs mu > 0")
     assert row.step == pytest.approx(2 ** -0.5, rel=1e-6, abs=0)  # EG's optimal step on bilinear: 1/sqrt 2
     assert rates(strong, ["gd"], step=0.1, region="ball:0.5", measure=False)[0][0].step_rule == "given"
+
+
+@given(st.lists(st.floats(0.05, 5.0), min_size=1, max_size=4), st.lists(st.floats(-5.0, 5.0), min_size=4, max_size=4))
+@settings(max_examples=25, deadline=None)
+def test_the_proximal_point_method_has_no_optimal_step_on_a_monotone_game(re_parts, im_parts):
+    """On A with eigenvalues of positive real part, the proximal rate max_i 1/|1 + h lambda_i| decreases in h to 0:
+    optimal_step says inf (not the top of its search grid) and every step is stable; the rate at the large
+    probe step is the closed form there."""
+    from gandynamics.analysis.rates import optimal_step
+    blocks = [np.array([[a, b], [-b, a]]) for a, b in zip(re_parts, im_parts)]
+    A = np.zeros((2 * len(blocks), 2 * len(blocks)))
+    for i, B in enumerate(blocks):
+        A[2 * i:2 * i + 2, 2 * i:2 * i + 2] = B
+    h, rho = optimal_step("proximal", A)
+    assert h == math.inf
+    lam = np.linalg.eigvals(A)
+    h_big = 1e12 / np.max(np.abs(lam))
+    assert rho == pytest.approx(np.max(1 / np.abs(1 + h_big * lam)), rel=1e-6, abs=1e-300)
+    assert largest_stable_step("proximal", A) == math.inf
+    # the other methods keep a finite optimum on the same operators (their rate grows again for large h)
+    assert math.isfinite(optimal_step("eg", A)[0])

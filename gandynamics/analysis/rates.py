@@ -193,7 +193,10 @@ def _scale(A) -> float:
 
 def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1):
     """``(h*, rho(h*))`` minimising the local rate over ``h > 0`` (grid + bounded Brent, see the module
-    docstring).  ``(None, None)`` for the flow or a zero operator."""
+    docstring).  ``(None, None)`` for the flow or a zero operator.  When ``rho`` still decreases at the top
+    of the grid and on to ``1e12 / max|lambda|`` (e.g. the proximal point method on a monotone game, whose
+    rate ``max 1/|1 + h lambda|`` falls to 0 as ``h -> inf``) no step is optimal: ``(inf, rho(1e12 / s))``, the
+    rate approached as ``h`` grows."""
     if method == "flow":
         return None, None
     s = _scale(A)
@@ -203,6 +206,13 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
     f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d)
     vals = np.array([f(h) for h in grid])
     k = int(np.argmin(vals))
+    if k == len(grid) - 1 and vals[-1] < 1 - STABLE_TOL:
+        tail = np.logspace(math.log10(30.0), 12, 24)[1:] / s
+        tvals = np.array([f(h) for h in tail])
+        if np.all(np.diff(np.concatenate(([vals[-1]], tvals))) <= 0):
+            return math.inf, float(tvals[-1])
+        grid, vals = np.concatenate((grid, tail)), np.concatenate((vals, tvals))  # an optimum beyond 30 / s
+        k = int(np.argmin(vals))
     a = grid[max(k - 1, 0)]
     b = grid[min(k + 1, len(grid) - 1)]
     best_h, best = float(grid[k]), float(vals[k])
@@ -244,10 +254,14 @@ def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: in
         return RK4.stability_limit(np.linalg.eigvals(-np.asarray(A, dtype=float)))
     if h_opt is None:
         h_opt, r = optimal_step(method, A, n_theta, beta, n_g, n_d)
+    elif math.isinf(h_opt):
+        r = 0.0  # given as "no optimal step: rho decreases for every h" (optimal_step's inf)
     else:
         r = f(h_opt)
     if h_opt is None or r is None or not r < 1 - STABLE_TOL:
         return None
+    if math.isinf(h_opt):  # rho decreases for every step: every step is stable
+        return math.inf
     s = _scale(A)
     lo = h_opt
     hi = None
@@ -384,8 +398,9 @@ class RateRow:
     bound_holds: bool | None = None
     diverged_at: int | None = None
     options: dict = field(default_factory=dict)
-    #: how ``step`` was chosen: "given", "optimal", "theorem", or "optimal (...)" with the reason a theorem's
-    #: step was asked for but none applies (the method has no theorem step, or mu <= 0)
+    #: how ``step`` was chosen: "given", "optimal", "theorem"; "optimal, as <why>" where a theorem's step was asked
+    #: for and none applies (the method has no theorem step, or mu <= 0); "none optimal: ..." where rho
+    #: decreases for every step (then measured at ``30 / max|lambda|``)
     step_rule: str = "optimal"
 
     def to_dict(self) -> dict:
@@ -468,10 +483,12 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         else:
             h = h_opt if h_opt is not None else (1.0 / max(L, 1e-12) if m == "flow" else None)
             rule = "optimal"
-            if step == "theory":
-                rule = ("optimal (the theorem's step needs mu > 0; certified mu_lo = %.3g)" % mu
-                        if _resolve(m)[0].theory_step is not None else
-                        f"optimal ({m} has no theorem step)")
+            if h is not None and math.isinf(h):  # no optimal step: measure at a large finite one
+                h = 30.0 / _scale(A)
+                rule = f"none optimal: rho decreases with h, to {r_opt:.3g} as h -> inf; measured at h = {h:.3g}"
+            if step == "theory" and rule == "optimal":
+                rule = (f"optimal, as the theorem's step needs mu > 0 (certified mu_lo = {mu:.3g})"
+                        if _resolve(m)[0].theory_step is not None else f"optimal, as {m} has no theorem step")
         opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d))
                 if (k == "beta" and m in ("momentum", "altmomentum")) or (k != "beta" and m == "altgd")}
         if h is None:

@@ -128,9 +128,8 @@ def run(args) -> int:
                 f"the measured trajectory diverged at step {r.diverged_at} (rate fitted before it)"
         if r.step is None:
             notes[r.method] = "no stable step: rho >= 1 for every step tried (nothing measured)"
-        elif r.step_rule.startswith("optimal ("):  # a theorem's step was asked for and none applies
-            notes[r.method] = (notes[r.method] + "; " if r.method in notes else "") + \
-                f"step = the locally optimal step: {r.step_rule[len('optimal ('):-1]}"
+        elif r.step_rule not in ("given", "theorem", "optimal"):  # why the step is not what was asked for
+            notes[r.method] = (notes[r.method] + "; " if r.method in notes else "") + f"step: {r.step_rule}"
     if notes:
         print()
         for m, n in notes.items():
