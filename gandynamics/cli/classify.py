@@ -70,7 +70,8 @@ def run(args) -> int:
             print(f"stable under {m:6s} h={v['step']:g}: {'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:.6g})")
         else:
             h = v["largest_stable_step"]
-            print(f"stable under {m:6s}:         " + ("for no step" if h is None else f"for h < {h:.6g}"))
+            print(f"stable under {m:6s}:         " + ("for no step" if h is None else "for every step h > 0" if h == float("inf")
+                                                            else f"for h < {h:.6g}"))
     print(f"spurious:                    {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
     for n in c.notes:
         print("note: " + n)
