@@ -65,13 +65,14 @@ def run(args) -> int:
     print(f"local minimax:               {'n/a (general-sum)' if c.local_minimax is None and not c.zero_sum else _b(c.local_minimax)}")
     print(f"differential Stackelberg:    {_b(c.differential_stackelberg)}   (generator leading)")
     print(f"stable under the flow:       {'yes' if c.flow_stable else 'no'}")
-    for m, v in c.methods.items():
+    for m, v in c.methods.items():  # the labels padded to the 29 columns of the lines above
         if "spectral_radius" in v:
-            print(f"stable under {m:6s} h={v['step']:g}: {'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:.6g})")
+            label = f"stable under {m} h={v['step']:g}:"
+            print(f"{label:29s}{'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:.6g})")
         else:
             h = v["largest_stable_step"]
-            print(f"stable under {m:6s}:         " + ("for no step" if h is None else "for every step h > 0" if h == float("inf")
-                                                            else f"for h < {h:.6g}"))
+            print(f"{'stable under ' + m + ':':29s}" + ("for no step" if h is None else "for every step h > 0"
+                                                        if h == float("inf") else f"for h < {h:.6g}"))
     print(f"spurious:                    {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
     for n in c.notes:
         print("note: " + n)
