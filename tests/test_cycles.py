@@ -166,3 +166,36 @@ def test_method_map_jacobian_at_a_fixed_point_is_the_iteration_matrix(method, be
     eps = 1e-6
     fd = np.column_stack([(G(x + eps * e) - G(x - eps * e)) / (2 * eps) for e in np.eye(N)])
     np.testing.assert_allclose(DG(x), fd, rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("case", ["dirac", "bilinear", "twist"])
+@pytest.mark.parametrize("off", [0.95, 1.05])
+def test_shooting_returns_a_member_of_a_family_of_closed_orbits_as_not_isolated(case, off):
+    """Games whose orbits are all closed (a first integral) have no isolated cycle: from a start point and a period
+    guess 5 % off, shooting returns the orbit through the start (not the equilibrium, not "did not converge"),
+    flagged ``isolated=False`` and not stable.  Members and their closed forms: the unregularized Dirac-GAN
+    (nonlinear; its orbits are level sets of a first integral, period -> 4 pi near z* as J has eigenvalues
+    +-i f'(0) = +-i/2), a bilinear game (a linear centre, period 2 pi exactly), the Hopf normal form with
+    sigma = beta = 0 (circles of radius r turning at omega + twist r^2: period 2 pi / (omega + twist r^2))."""
+    if case == "dirac":
+        fld, p, z0, T0, rtol = VectorField(games.dirac()), {}, [0.5, 0.0], 4 * math.pi, 5e-3
+    elif case == "bilinear":
+        fld, p, z0, T0, rtol = VectorField(games.bilinear()), {}, [1.0, 0.0], 2 * math.pi, 1e-9
+    else:
+        fld = VectorField(hopf_normal_form(omega=OM, sigma=0.0, twist=TW, shear=0.0), [])
+        p, z0, T0, rtol = {"beta": 0.0}, [0.7, 0.0], 2 * math.pi / (OM + TW * 0.49), 1e-9
+    c = limit_cycle(fld, z0, T0 * off, p)
+    assert not c.isolated and not c.stable
+    assert c.period == pytest.approx(T0, rel=rtol, abs=0)
+    assert c.residual < 1e-8
+    # the orbit through the start point: for the two centres with circular orbits the radius is the start's
+    r0 = float(np.linalg.norm(z0))
+    assert c.amplitude == pytest.approx(r0, rel=1e-6 if case != "dirac" else 0.2, abs=0)
+    assert np.sum(np.abs(c.multipliers - 1) < 1e-2) == 2
+
+
+def test_an_isolated_cycle_stays_isolated(nf):
+    c = limit_cycle(nf, [0.9, 0.0], 3.0, {"beta": 0.2})
+    amp, T, mult = closed_form(0.2)
+    assert c.isolated and c.stable
+    assert c.period == pytest.approx(T, rel=1e-8, abs=0)

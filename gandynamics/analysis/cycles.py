@@ -30,6 +30,12 @@ from scipy.integrate import solve_ivp
 
 from ..errors import GandynamicsError
 
+#: Newton's matrix counts as singular where its smallest singular value is below this times its largest: a double
+#: Floquet multiplier 1 is a Jordan block, which integration errors e split into 1 +- sqrt(e), leaving singular
+#: values near sqrt(e) ~ 1e-6 (DOP853 at rtol 1e-12); a hyperbolic cycle's smallest is of the order of its
+#: distance from 1 of the nearest nontrivial multiplier times the flow's speed
+SINGULAR_RTOL = 1e-5
+
 __all__ = ["Cycle", "MapCycle", "limit_cycle", "hopf_prediction", "cycle_from_hopf", "continue_cycle",
            "method_map", "map_cycle"]
 
@@ -49,6 +55,9 @@ class Cycle:
     center : ndarray (n,)         the equilibrium inside (when known) or the orbit's mean
     residual : float              ||phi_T(x0) - x0||
     params : dict                 hyperparameter values
+    isolated : bool               False when Newton's matrix is singular at the orbit: a member of a continuous
+                                  family of closed orbits (a first integral, as in a conservative game: two
+                                  multipliers at 1) or a fold of cycles; such an orbit is never ``stable``
     """
 
     period: float
@@ -60,6 +69,7 @@ class Cycle:
     center: np.ndarray
     residual: float
     params: dict = dfield(default_factory=dict)
+    isolated: bool = True
 
     @property
     def trivial_index(self) -> int:
@@ -69,7 +79,8 @@ class Cycle:
         return {"period": self.period, "point": self.point.tolist(), "amplitude": self.amplitude,
                 "center": self.center.tolist(),
                 "multipliers": [[float(m.real), float(m.imag)] for m in self.multipliers],
-                "stable": bool(self.stable), "residual": self.residual, "hyperparameters": self.params,
+                "stable": bool(self.stable), "isolated": bool(self.isolated), "residual": self.residual,
+                "hyperparameters": self.params,
                 "orbit": self.orbit.tolist()}
 
 
@@ -165,16 +176,30 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     xref = x.copy()
     if np.linalg.norm(vref) < 1e-12:
         raise GandynamicsError("the initial point is an equilibrium; start on (or near) the cycle")
+    # first the period alone (x fixed): Gauss-Newton on min_T ||phi_T(x) - x||^2, d/dT phi_T(x) = v(phi_T(x)).
+    # On a family of closed orbits this lands on the orbit through x (residual ~ 0, then no Newton step moves
+    # x); with a wrong period, Newton's linear model would pull x to the equilibrium, phi_T's only fixed point.
+    for _ in range(8):
+        xT = _integrate(fld, p, x, T)[0]
+        vT = -m.field(xT, p, np.empty(n))
+        dT = -float(vT @ (xT - x)) / max(float(vT @ vT), 1e-300)
+        T += max(-0.2 * T, min(0.2 * T, dT))
+        if abs(dT) < 1e-12 * T:
+            break
     res = np.inf
     for _ in range(maxit):
         xT, M, _ = _integrate(fld, p, x, T)
         r = np.append(xT - x, vref @ (x - xref))
         vT = -m.field(xT, p, np.empty(n))
         Jac = np.block([[M - np.eye(n), vT[:, None]], [vref[None, :], np.zeros((1, 1))]])
-        try:
-            d = np.linalg.solve(Jac, -r)
-        except np.linalg.LinAlgError:
-            raise GandynamicsError("shooting: singular Newton matrix (the cycle is degenerate or the guess is poor)") from None
+        # Newton's step by the SVD: where the matrix is numerically singular (a family of closed orbits, or a
+        # fold of cycles) the minimum-norm step, which stays near the start instead of sliding along the family
+        U, sv, Vt = np.linalg.svd(Jac)
+        if not (np.all(np.isfinite(sv)) and sv[0] > 0):
+            raise GandynamicsError("shooting: the Newton matrix is not finite (the orbit left the field's domain)")
+        keep = sv > SINGULAR_RTOL * sv[0]
+        d = Vt[keep].T @ ((U[:, keep].T @ -r) / sv[keep])
+        singular = not keep.all()
         # damp steps that would flip the sign of T or move far
         lam = 1.0
         while T + lam * d[n] <= 0.05 * T:
@@ -197,9 +222,10 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     mult = np.linalg.eigvals(M)
     k = int(np.argmin(np.abs(mult - 1)))
     others = np.delete(mult, k)
-    stable = bool(np.all(np.abs(others) < 1 - 1e-9)) if others.size else True
+    isolated = not singular
+    stable = isolated and (bool(np.all(np.abs(others) < 1 - 1e-9)) if others.size else True)
     return Cycle(period=T, point=x, orbit=orbit, multipliers=mult, stable=stable, amplitude=amp, center=c,
-                 residual=res, params={s.name: float(v) for s, v in zip(fld.hyper, p)})
+                 residual=res, params={s.name: float(v) for s, v in zip(fld.hyper, p)}, isolated=isolated)
 
 
 def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_point=None) -> dict:

@@ -126,13 +126,18 @@ def run(args) -> int:
     if args.json:
         print(dumps(d))
         return 0
-    print(f"limit cycle of the flow: period {cyc.period:.10g}   amplitude {cyc.amplitude:.8g}   residual {cyc.residual:.2g}")
+    what = "limit cycle of the flow" if cyc.isolated else "periodic orbit of the flow (NOT isolated)"
+    print(f"{what}: period {cyc.period:.10g}   amplitude {cyc.amplitude:.8g}   residual {cyc.residual:.2g}")
     if pred is not None:
         print(f"normal-form prediction: period {pred['period']:.8g}   amplitude {pred['amplitude']:.8g}   "
               f"(l1 = {pred['lyapunov']:.6g})")
     print("point on the cycle: (" + ", ".join(f"{v:.8g}" for v in cyc.point) + ")")
     print("Floquet multipliers: " + ", ".join(f"{v.real:+.8g}{v.imag:+.8g}i" for v in cyc.multipliers))
     print(f"stable: {'yes' if cyc.stable else 'no'}")
+    if not cyc.isolated:
+        print("this orbit is one of a continuous family of closed orbits (Newton's matrix is singular: a double "
+              "Floquet multiplier 1, from a first integral as in a conservative game, or a fold of cycles); "
+              "neighbouring starts lie on neighbouring orbits, so it attracts nothing and is not a limit cycle")
     if branch is not None:
         print(f"\ncontinued in {name} ({len(branch)} of {int(args.points) + 1} cycles found):")
         print(f"  {name:>12s} {'period':>14s} {'amplitude':>14s}  stable")
