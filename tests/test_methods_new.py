@@ -257,3 +257,9 @@ def test_rule_bodies_do_not_assign_driver_names(name):
             body, params = rule_body(fn)
             stored = {n.id for n in ast.walk(ast.parse(body)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
             assert not (stored & RESERVED), (name, stored & RESERVED)
+
+
+def test_adaptive_methods_name_their_own_history_when_refusing_an_iteration_matrix():
+    from gandynamics.methods import METHODS
+    assert "(m, v)" in METHODS["adam"].no_matrix
+    assert "(v)" in METHODS["rmsprop"].no_matrix and "m," not in METHODS["rmsprop"].no_matrix

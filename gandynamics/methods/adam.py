@@ -17,8 +17,13 @@ from ..kernels.common import NB, _gk_project
 from ..errors import GandynamicsError
 from .base import Method, Option, Rule
 
-NO_MATRIX = ("the update divides by sqrt(v), which tends to 0 at an equilibrium: not differentiable there, "
-             "and its linearisation depends on the history (m, v), not on z alone")
+def no_matrix(history: str) -> str:
+    """Why an adaptive method has no iteration matrix; ``history`` names its state beyond z."""
+    return ("the update divides by sqrt(v), which tends to 0 at an equilibrium: not differentiable there, "
+            f"and its linearisation depends on the history ({history}), not on z alone")
+
+
+NO_MATRIX = no_matrix("m, v")  # adam's state beyond z: both moment estimates
 
 
 def kernel_step(z, f, a1, a2, hs, pb, bb, k, n, c0, c1, zero, nrt, USE_BOX, BOX):

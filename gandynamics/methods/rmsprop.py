@@ -9,7 +9,7 @@ import math
 
 from ..kernels.stubs import field_block
 from ..kernels.common import NB, _gk_project
-from .adam import NO_MATRIX
+from .adam import no_matrix
 from .base import Method, Option, Rule
 
 
@@ -31,4 +31,4 @@ METHOD = Method(
     rules=(Rule("rmsprop", "adaptive", kernel_step),),
     options=(Option("alpha", float, 0.99, "smoothing constant of the squared gradients", low=0.0, high=1.0, slot="c0"),
              Option("eps", float, 1e-8, "added to sqrt(v)", low=0.0, low_open=True, slot="c1")),
-    evaluations=lambda o: 1, no_matrix=NO_MATRIX)
+    evaluations=lambda o: 1, no_matrix=no_matrix("v"))
