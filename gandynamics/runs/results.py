@@ -113,14 +113,22 @@ class SweepResult:
 
     @classmethod
     def load(cls, path) -> "SweepResult":
-        """Read a table written by :meth:`save` back (``.csv`` with its sidecar, ``.npz``, ``.json``); the
-        columns, dimensions, steps and provenance are restored."""
+        """Read a table written by :meth:`save` back (``.csv`` with its sidecar, ``.npz``, ``.json``, ``.nc``
+        with the extra ``[tables]``); the columns, dimensions, steps and provenance are restored."""
         p = str(path)
-        if not p.endswith((".json", ".npz", ".csv")):
-            hint = ("; a .nc table is read with xarray.open_dataset(path) (the provenance is its attribute "
-                    "'provenance')" if p.endswith(".nc") else "")
-            raise GandynamicsError(f"{p!r}: SweepResult.load reads .csv (with its .csv.json sidecar), .npz or "
-                                   f".json{hint}")
+        if not p.endswith((".json", ".npz", ".csv", ".nc")):
+            raise GandynamicsError(f"{p!r}: SweepResult.load reads .csv (with its .csv.json sidecar), .npz, .json "
+                                   "or .nc")
+        if p.endswith(".nc"):
+            try:
+                import xarray as xr
+            except ImportError:
+                raise GandynamicsError('reading .nc needs xarray: pip install "gandynamics[tables]"') from None
+            try:
+                with xr.open_dataset(p) as ds:
+                    return cls.from_xarray(ds.load())
+            except (OSError, ValueError) as exc:
+                raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: {exc}") from None
         try:
             if p.endswith(".json"):
                 d = json.loads(open(p).read())
@@ -176,18 +184,50 @@ class SweepResult:
         shape = tuple(len(v) for _, v in self.dims)
         coords = {n: np.asarray(v) for n, v in self.dims}
         data = {}
-        for k in ("distance", "rate", "verdict", "tail_min", "tail_max", "diverged", "diverged_at", "reason", "finished",
-                  "step_g", "step_d", "beta"):
-            if k not in self.columns:
+        state = {f"{w}_{n}" for w in ("init", "final") for n in self.names}
+        for k, v in self.columns.items():  # every column that is neither a grid coordinate nor a state
+            if k in state or (k in coords and k != "row"):
                 continue
-            data[k] = (names, np.asarray(self.columns[k]).reshape(shape))
+            data[k] = (names, np.asarray(v).reshape(shape))
         data["final"] = (names + ["parameter"], self.final.reshape(shape + (len(self.names),)))
         init = np.column_stack([self.columns[f"init_{n}"] for n in self.names]).reshape(shape + (len(self.names),))
         data["initial"] = (names + ["parameter"], init)
         coords["parameter"] = self.names
         from ..provenance import to_json
+        header = dict(self._header(), columns=list(self.columns))
         return xr.Dataset(data, coords=coords, attrs={"steps": self.steps, "rate_fit": RATE_FIT,
-                                                      "provenance": to_json(self.meta.get("provenance", {}))})
+                                                      "provenance": to_json(self.meta.get("provenance", {})),
+                                                      "gandynamics_table": dumps(header)})
+
+    @classmethod
+    def from_xarray(cls, ds) -> "SweepResult":
+        """The inverse of :meth:`to_xarray` (a Dataset it made, e.g. read back from NetCDF): every column, in
+        its order, with the dimensions, steps and provenance."""
+        if "gandynamics_table" not in ds.attrs:
+            raise GandynamicsError("the dataset was not written by SweepResult.to_xarray (no 'gandynamics_table' "
+                                   "attribute)")
+        head = json.loads(ds.attrs["gandynamics_table"])
+        dims = [(n, np.asarray(v)) for n, v in head["dims"]]
+        names, shape = [n for n, _ in dims], tuple(len(v) for _, v in dims)
+        cols = {}
+        for k in head["columns"]:
+            w, _, par = k.partition("_")
+            if k in ds.data_vars:
+                cols[k] = np.asarray(ds[k].values).reshape(-1)
+            elif w in ("init", "final") and par in head["parameters"]:
+                var = ds["initial" if w == "init" else "final"]
+                cols[k] = np.asarray(var.sel(parameter=par).values).reshape(-1)
+            elif k in names:  # a grid coordinate, repeated along the other axes as in the table
+                ax = names.index(k)
+                cols[k] = np.broadcast_to(np.asarray(dims[ax][1]).reshape([-1 if i == ax else 1 for i in range(len(shape))]),
+                                          shape).reshape(-1)
+            else:
+                raise GandynamicsError(f"the dataset has no variable for the column {k!r}")
+        for k in _TEXT:
+            if k in cols:
+                cols[k] = cols[k].astype(str)
+        return cls(columns=cols, dims=dims, product=bool(head["product"]), steps=int(head["steps"]),
+                   names=list(head["parameters"]), meta=dict(head.get("meta", {})))
 
 
 _TEXT = ("method", "reason", "verdict")
