@@ -38,7 +38,7 @@ import sympy as sp
 
 from ..errors import GandynamicsError
 from ..losses import sigmoid as _Sigmoid, softplus as _Softplus
-from .intervals import _RELOPS, GuardInt, resolve_step_derivatives
+from .intervals import IntervalPrinter, resolve_step_derivatives
 
 __all__ = ["BoxFunction", "compile_boxes", "matrix_bounds_batch", "field_bounder", "cholesky_pd"]
 
@@ -451,7 +451,12 @@ def _const_interval(e) -> tuple[float, float]:
     return float(_dn(_dn(v))), float(_up(_up(v)))
 
 
-class _Translator:
+class _Translator(IntervalPrinter):
+    """Prints a sympy expression as vectorised interval source (:class:`IntervalPrinter`'s walk): every
+    operation is a call on ``(lo, hi)`` array pairs, numbers are hoisted as outward-rounded constants."""
+
+    FUNCS = _SIMPLE
+
     def __init__(self, names):
         self.names = names
         self.consts: dict = {}
@@ -467,65 +472,27 @@ class _Translator:
             self.values[name] = (np.float64(lo), np.float64(hi))
         return name
 
-    def __call__(self, e):
-        if e.is_Symbol:
-            return self.names[e]
+    def constant(self, e):
         if e.is_number and not isinstance(e, sp.logic.boolalg.BooleanAtom) and e.is_real is not False \
                 and not e.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             if e.is_Number or e in (sp.pi, sp.E) or e.is_algebraic or e.is_real:
                 return self.const(e)
-        if e.is_Add:
-            if len(e.args) == 2:
-                return f"_add({self(e.args[0])}, {self(e.args[1])})"
-            return "_addn(" + ", ".join(self(a) for a in e.args) + ")"
-        if e.is_Mul:
-            args = list(e.args)
-            if args[0] == -1:
-                rest = sp.Mul(*args[1:])
-                return f"_neg({self(rest)})"
-            if len(args) == 2:
-                return f"_mul({self(args[0])}, {self(args[1])})"
-            return "_muln(" + ", ".join(self(a) for a in args) + ")"
-        if e.is_Pow:
-            b, x = e.args
-            if x.is_Integer:
-                if int(x) == 2:
-                    return f"_sqr({self(b)})"
-                return f"_ipow({self(b)}, {int(x)})"
-            if x.is_Rational:
-                return f"_rat_pow({self(b)}, {int(x.p)}, {int(x.q)})"
-            if b is sp.E:
-                return f"_exp({self(x)})"
-            return f"_gpow({self(b)}, {self(x)})"
-        f = e.func
-        if f in _RELOPS:
-            return f"_rel({_RELOPS[f]!r}, {self(e.lhs)}, {self(e.rhs)})"
-        if e is sp.true:
-            return "TRUE"
-        if e is sp.false:
-            return "FALSE"
-        if f in (sp.And, sp.Or):
-            return ("_and(" if f is sp.And else "_or(") + ", ".join(self(a) for a in e.args) + ")"
-        if f is sp.Not:
-            return f"_not({self(e.args[0])})"
-        if f is sp.Piecewise:
-            return "_piecewise(" + ", ".join(f"({self(v)}, {self(c)})" for v, c in e.args) + ")"
-        if f is sp.frac:
-            u = self(e.args[0])
-            return f"_sub({u}, _floor({u}))"
-        if f is sp.Mod:
-            return f"_mod({self(e.args[0])}, {self(e.args[1])})"
-        if f is GuardInt:
-            return "_guard_int(" + ", ".join(self(a) for a in e.args) + ")"
-        if f is sp.DiracDelta and len(e.args) > 1:
-            raise GandynamicsError("cannot bound derivatives of DiracDelta")
-        if f is sp.log and len(e.args) > 1:
-            return f"_mul(_log({self(e.args[0])}), _recip(_log({self(e.args[1])})))"
-        if f in _SIMPLE:
-            return f"{_SIMPLE[f]}({self(e.args[0])})"
-        if f in (sp.Max, sp.Min):
-            return ("_max(" if f is sp.Max else "_min(") + ", ".join(self(a) for a in e.args) + ")"
-        raise GandynamicsError(f"cannot bound {getattr(f, '__name__', f)}(...) soundly with interval arithmetic")
+        return None
+
+    def add(self, parts):
+        return f"_add({parts[0]}, {parts[1]})" if len(parts) == 2 else "_addn(" + ", ".join(parts) + ")"
+
+    def mul(self, parts):
+        return f"_mul({parts[0]}, {parts[1]})" if len(parts) == 2 else "_muln(" + ", ".join(parts) + ")"
+
+    def neg(self, part):
+        return f"_neg({part})"
+
+    def sub(self, a, b):
+        return f"_sub({a}, {b})"
+
+    def power(self, base, k):
+        return f"_sqr({base})" if k == 2 else f"_ipow({base}, {k})"
 
 
 class BoxFunction:

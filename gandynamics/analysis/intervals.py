@@ -398,9 +398,102 @@ def step_derivative(e: sp.Derivative):
     return d, [st.args[0] for st in steps]
 
 
+# --------------------------------------------------------------------------- sympy -> enclosure source
+class IntervalPrinter:
+    """Prints a sympy expression as Python source that encloses its value, walking the expression tree once.
+
+    The walk (which node becomes which enclosure, what is refused) is shared by both interval engines, the
+    arb-ball one here and the vectorised box one of :mod:`gandynamics.analysis.boxeval`; each subclass gives
+    its target language: ``constant`` (a hoisted enclosure of a number, or None to enclose its tree),
+    ``add``/``mul``/``neg``/``sub`` and ``call`` for the functions of its table ``FUNCS``.  The enclosing
+    functions themselves (``_ipow``, ``_rat_pow``, ``_piecewise``, ``_mod``, ...) are each engine's own."""
+
+    FUNCS: dict = {}
+
+    def constant(self, e: sp.Expr) -> str | None:
+        raise NotImplementedError
+
+    def add(self, parts) -> str:
+        raise NotImplementedError
+
+    def mul(self, parts) -> str:
+        raise NotImplementedError
+
+    def neg(self, part) -> str:
+        raise NotImplementedError
+
+    def sub(self, a, b) -> str:
+        raise NotImplementedError
+
+    def power(self, base: str, k: int) -> str:
+        return f"_ipow({base}, {k})"
+
+    def call(self, f, arg: str) -> str:
+        return f"{self.FUNCS[f]}({arg})"
+
+    def __call__(self, e: sp.Expr) -> str:
+        if e.is_Symbol:
+            return self.names[e]
+        c = self.constant(e)
+        if c is not None:
+            return c
+        if e.is_Add:
+            return self.add([self(a) for a in e.args])
+        if e.is_Mul:
+            args = list(e.args)
+            if args[0] == -1:
+                return self.neg(self(sp.Mul(*args[1:])))
+            return self.mul([self(a) for a in args])
+        if e.is_Pow:
+            b, x = e.args
+            if x.is_Integer:
+                return self.power(self(b), int(x))
+            if x.is_Rational:
+                return f"_rat_pow({self(b)}, {int(x.p)}, {int(x.q)})"
+            if b is sp.E:
+                return f"_exp({self(x)})"
+            return f"_gpow({self(b)}, {self(x)})"
+        f = e.func
+        if f in _RELOPS:
+            return f"_rel({_RELOPS[f]!r}, {self(e.lhs)}, {self(e.rhs)})"
+        if e is sp.true:
+            return "TRUE"
+        if e is sp.false:
+            return "FALSE"
+        if f in (sp.And, sp.Or):
+            return ("_and(" if f is sp.And else "_or(") + ", ".join(self(a) for a in e.args) + ")"
+        if f is sp.Not:
+            return f"_not({self(e.args[0])})"
+        if f is sp.Piecewise:
+            return "_piecewise(" + ", ".join(f"({self(v)}, {self(c)})" for v, c in e.args) + ")"
+        if f is sp.frac:
+            u = self(e.args[0])
+            return self.sub(u, f"_floor({u})")
+        if f is sp.Mod:
+            return f"_mod({self(e.args[0])}, {self(e.args[1])})"
+        if f is GuardInt:
+            return "_guard_int(" + ", ".join(self(a) for a in e.args) + ")"
+        if isinstance(e, sp.Derivative):
+            raise GandynamicsError(f"cannot bound the unevaluated derivative {e} soundly")
+        if f is sp.DiracDelta and len(e.args) > 1:
+            raise GandynamicsError("cannot bound derivatives of DiracDelta")
+        if f is sp.log and len(e.args) > 1:  # log_b(a) = log(a) / log(b)
+            return self.mul([f"_log({self(e.args[0])})", f"_recip(_log({self(e.args[1])}))"])
+        if f in (sp.Max, sp.Min):
+            return ("_max(" if f is sp.Max else "_min(") + ", ".join(self(a) for a in e.args) + ")"
+        if f in self.FUNCS:
+            return self.call(f, self(e.args[0]))
+        raise GandynamicsError(f"cannot bound {getattr(f, '__name__', f)}(...) soundly with interval arithmetic; "
+                               f"supported: {SUPPORTED}")
+
+
 # --------------------------------------------------------------------------- sympy -> arb source
-class _Translator:
+class _Translator(IntervalPrinter):
     """Prints a sympy expression as Python source over arb balls; constants are hoisted."""
+
+    FUNCS = {**_MONOTONE, **{f: None for f in _ARB_METHODS}, sp.exp: "_exp", sp.log: "_log", _Sigmoid: "_sigmoid",
+             _Softplus: "_softplus", sp.Abs: "_abs", sp.sign: "_sign", sp.Heaviside: "_heaviside",
+             sp.DiracDelta: "_dirac", sp.floor: "_floor", sp.ceiling: "_ceiling"}
 
     def __init__(self, names: dict):
         self.names = names
@@ -435,73 +528,31 @@ class _Translator:
             return None
         return None
 
-    def __call__(self, e: sp.Expr) -> str:
-        if e.is_Symbol:
-            return self.names[e]
+    # the target language: infix Python over arb balls (the hooks of IntervalPrinter)
+    def constant(self, e: sp.Expr) -> str | None:
         if e.is_Number or e in (sp.pi, sp.E):
-            s = self.number(e)
-            if s is None:
+            c = self.number(e)
+            if c is None:
                 raise GandynamicsError(f"cannot enclose the number {e}")
-            return s
-        if e.is_Add:
-            return "(" + " + ".join(self(a) for a in e.args) + ")"
-        if e.is_Mul:
-            args = list(e.args)
-            if args and args[0] == -1:
-                return "(-" + (self(sp.Mul(*args[1:])) if len(args) > 2 else self(args[1])) + ")"
-            return "(" + " * ".join(self(a) for a in args) + ")"
-        if e.is_Pow:
-            b, x = e.args
-            if x.is_Integer:
-                return f"_ipow({self(b)}, {int(x)})"
-            if x.is_Rational:
-                return f"_rat_pow({self(b)}, {int(x.p)}, {int(x.q)})"
-            if b is sp.E:
-                return f"_exp({self(x)})"
-            return f"_gpow({self(b)}, {self(x)})"
-        f = e.func
-        if f in _RELOPS:
-            return f"_rel({_RELOPS[f]!r}, {self(e.lhs)}, {self(e.rhs)})"
-        if e is sp.true:
-            return "TRUE"
-        if e is sp.false:
-            return "FALSE"
-        if f in (sp.And, sp.Or):
-            return ("_and(" if f is sp.And else "_or(") + ", ".join(self(a) for a in e.args) + ")"
-        if f is sp.Not:
-            return f"_not({self(e.args[0])})"
-        if f is sp.Piecewise:
-            return "_piecewise(" + ", ".join(f"({self(v)}, {self(c)})" for v, c in e.args) + ")"
-        if f in (sp.floor, sp.ceiling):
-            return f"_{f.__name__}({self(e.args[0])})"
-        if f is sp.frac:
-            u = self(e.args[0])
-            return f"({u} - _floor({u}))"
-        if f is sp.Mod:
-            a_, m_ = self(e.args[0]), self(e.args[1])
-            return f"_mod({a_}, {m_})"
-        if f is GuardInt:
-            return "_guard_int(" + ", ".join(self(a) for a in e.args) + ")"
-        if isinstance(e, sp.Derivative):
-            raise GandynamicsError(f"cannot bound the unevaluated derivative {e} soundly")
-        if f in _MONOTONE:
-            return f"{_MONOTONE[f]}({self(e.args[0])})"
-        simple = {sp.exp: "_exp", sp.log: "_log", _Sigmoid: "_sigmoid", _Softplus: "_softplus", sp.Abs: "_abs",
-                  sp.sign: "_sign", sp.Heaviside: "_heaviside"}
-        if f in simple:
-            if f is sp.log and len(e.args) > 1:
-                return f"(_log({self(e.args[0])}) * _recip(_log({self(e.args[1])})))"
-            return f"{simple[f]}({self(e.args[0])})"
-        if f is sp.DiracDelta:
-            if len(e.args) > 1:
-                raise GandynamicsError("cannot bound derivatives of DiracDelta")
-            return f"_dirac({self(e.args[0])})"
-        if f in (sp.Max, sp.Min):
-            name = "_max" if f is sp.Max else "_min"
-            return f"{name}(" + ", ".join(self(a) for a in e.args) + ")"
-        if f in _ARB_METHODS:
-            return f"({self(e.args[0])}).{_ARB_METHODS[f]}()"
-        raise GandynamicsError(f"cannot bound {f.__name__}(...) soundly with interval arithmetic; supported: {SUPPORTED}")
+            return c
+        return None  # sqrt(2), log(2), ...: the expression tree itself is enclosed
+
+    def add(self, parts) -> str:
+        return "(" + " + ".join(parts) + ")"
+
+    def mul(self, parts) -> str:
+        return "(" + " * ".join(parts) + ")"
+
+    def neg(self, part) -> str:
+        return f"(-{part})"
+
+    def sub(self, a, b) -> str:
+        return f"({a} - {b})"
+
+    def call(self, f, arg: str) -> str:
+        if f in _ARB_METHODS:  # Arb's own sound enclosures, as methods of the ball
+            return f"({arg}).{_ARB_METHODS[f]}()"
+        return f"{self.FUNCS[f]}({arg})"
 
 
 @dataclass
