@@ -217,46 +217,29 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
         return 0.0, 1.0, None, zstar, count[0]
     if not mu0 > margin:          # no ball at all: the centre itself violates the claim
         return 0.0, 0.0, None, zstar, count[0]
-    ok = None
-    ok_rep = None
-    fail = None
-    r = min(max(r0, r_min), r_max)
-    rep = cert(r)
-    if rep.mu.lo > margin:
-        ok, ok_rep = r, rep
-        while fail is None:
-            if ok >= r_max:
-                return ok, None, ok_rep, zstar, count[0]
-            r = min(2 * ok, r_max)
-            rep = cert(r)
-            if rep.mu.lo > margin:
-                ok, ok_rep = r, rep
-            else:
-                fail = r
-            if progress:
-                progress(ok, fail)
-    else:
-        fail = r
-        while ok is None:
-            r = fail / 2
-            if r < r_min:
-                return 0.0, fail, None, zstar, count[0]
-            rep = cert(r)
-            if rep.mu.lo > margin:
-                ok, ok_rep = r, rep
-            else:
-                fail = r
-            if progress:
-                progress(ok, fail)
-    while fail - ok > rtol * ok:
-        mid = 0.5 * (ok + fail)
-        rep = cert(mid)
+    ok = ok_rep = fail = None
+
+    def probe(r):  # certify B_r: the largest certified radius so far, or the smallest refused one
+        nonlocal ok, ok_rep, fail
+        rep = cert(r)
         if rep.mu.lo > margin:
-            ok, ok_rep = mid, rep
+            ok, ok_rep = r, rep
         else:
-            fail = mid
+            fail = r
         if progress:
             progress(ok, fail)
+
+    probe(min(max(r0, r_min), r_max))
+    while fail is None:           # doubling up from a certified radius
+        if ok >= r_max:
+            return ok, None, ok_rep, zstar, count[0]
+        probe(min(2 * ok, r_max))
+    while ok is None:             # halving down from a refused one
+        if fail / 2 < r_min:
+            return 0.0, fail, None, zstar, count[0]
+        probe(fail / 2)
+    while fail - ok > rtol * ok:  # bisection between the two
+        probe(0.5 * (ok + fail))
     return ok, fail, ok_rep, zstar, count[0]
 
 
