@@ -291,7 +291,6 @@ class ConstantsReport:
             out["asymmetric"] = self.asymmetric
         return out
 
-
     def __repr__(self) -> str:
         from .._display import constants_text
         return constants_text(self)
@@ -299,6 +298,7 @@ class ConstantsReport:
     def _repr_html_(self) -> str:
         from .._display import constants_html
         return constants_html(self)
+
 
 @dataclass
 class CheckResult:
@@ -326,10 +326,6 @@ class CheckResult:
             out["counterexample"] = self.counterexample
         return out
 
-
-# --------------------------------------------------------------------------- estimates
-
-
     def __repr__(self) -> str:
         from .._display import check_text
         return check_text(self)
@@ -338,6 +334,8 @@ class CheckResult:
         from .._display import check_html
         return check_html(self)
 
+
+# --------------------------------------------------------------------------- estimates
 def _refine(obj, z0, region: Region):
     """Local minimisation of ``obj`` over the region from ``z0``; returns ``(value, point)``."""
     try:
