@@ -262,23 +262,9 @@ def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: in
         return None
     if math.isinf(h_opt):  # rho decreases for every step: every step is stable
         return math.inf
-    s = _scale(A)
-    lo = h_opt
-    hi = None
-    for h in np.logspace(math.log10(h_opt), math.log10(1e6 / s), 600)[1:]:
-        if f(h) >= 1 - STABLE_TOL:
-            hi = float(h)
-            break
-        lo = float(h)
-    if hi is None:
-        return math.inf
-    while hi - lo > rtol * hi:
-        mid = 0.5 * (lo + hi)
-        if f(mid) < 1 - STABLE_TOL:
-            lo = mid
-        else:
-            hi = mid
-    return lo
+    from .._bisect import last_holding
+    grid = np.logspace(math.log10(h_opt), math.log10(1e6 / _scale(A)), 600)[1:]
+    return last_holding(lambda h: f(h) < 1 - STABLE_TOL, h_opt, grid, rtol)
 
 
 # --------------------------------------------------------------------------- theoretical bounds

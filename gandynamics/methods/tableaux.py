@@ -73,20 +73,10 @@ class Tableau:
         lam = lam[np.abs(lam) > 0]
         if lam.size == 0:
             return math.inf
-        bad = lambda h: np.max(np.abs(self.stability_function(h * lam))) > 1 + 1e-13  # noqa: E731
-        scale = 1.0 / np.max(np.abs(lam))
-        lo, hi = 0.0, None
-        for h in scale * np.linspace(0.01, 10.0, 1000):  # explicit methods are unstable beyond |h lambda| ~ 6
-            if bad(h):
-                hi = float(h)
-                break
-            lo = float(h)
-        if hi is None:
-            return math.inf
-        while hi - lo > rtol * hi:
-            mid = 0.5 * (lo + hi)
-            lo, hi = (lo, mid) if bad(mid) else (mid, hi)
-        return lo
+        from .._bisect import last_holding
+        good = lambda h: np.max(np.abs(self.stability_function(h * lam))) <= 1 + 1e-13  # noqa: E731
+        # explicit methods are unstable beyond |h lambda| ~ 6
+        return last_holding(good, 0.0, np.linspace(0.01, 10.0, 1000) / np.max(np.abs(lam)), rtol)
 
     def error_weights(self) -> np.ndarray:
         """``b - b_hat`` as floats (each difference exact in rationals, then rounded once)."""
