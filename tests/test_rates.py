@@ -445,3 +445,19 @@ def test_the_proximal_point_method_has_no_optimal_step_on_a_monotone_game(re_par
     assert largest_stable_step("proximal", A) == math.inf
     # the other methods keep a finite optimum on the same operators (their rate grows again for large h)
     assert math.isfinite(optimal_step("eg", A)[0])
+
+
+def test_a_measured_rate_above_the_local_one_is_explained_by_the_transient():
+    """Lookahead (gd, k = 5, alpha = 1/2) on the R1 Dirac-GAN at gamma = 1 (A has the double eigenvalue 1/2,
+    a Jordan block): at h = 4 each inner gd step has multiplier 1 - 4/2 = -1, and 1/2 (I + M^5) is nilpotent up
+    to rounding (rho ~ 0.02) but of norm 10.  From |z0| = 0.05 the run leaves the linear regime and diverges;
+    the row says why.  From |z0| = 5e-4 the measured rate is the local one and no note is needed."""
+    fld = VectorField(games.dirac(), [R1()])
+    (far,), _ = rates(fld, ["lookahead"], step="optimal", params={"gamma": 1.0}, region="ball:0.1")
+    assert far.step == pytest.approx(4.0, rel=1e-6, abs=0)
+    A = np.array([[0.0, 0.5], [-0.5, 1.0]])  # DF at z* (docs/mathematics.md §1.1: f'(0) = -1/2)
+    T = iteration_matrix("lookahead", A, 4.0)
+    assert np.linalg.norm(T, 2) > 5 and far.local_rate < 0.05
+    assert far.diverged_at is not None and "non-normal" in far.note
+    (near,), _ = rates(fld, ["lookahead"], step="optimal", params={"gamma": 1.0}, region="ball:0.001")
+    assert near.measured_rate == pytest.approx(near.local_rate, rel=2e-2, abs=0) and near.note == ""

@@ -388,13 +388,17 @@ class RateRow:
     #: for and none applies (the method has no theorem step, or mu <= 0); "none optimal: ..." where rho
     #: decreases for every step (then measured at ``30 / max|lambda|``)
     step_rule: str = "optimal"
+    #: why a measured rate exceeds the local one, when it does (a non-normal iteration matrix amplifying the
+    #: start beyond the linear regime); empty otherwise
+    note: str = ""
 
     def to_dict(self) -> dict:
         return {"method": self.method, "step": self.step, "step_rule": self.step_rule, "local_rate": self.local_rate,
                 "optimal_step": self.optimal_step, "optimal_rate": self.optimal_rate,
                 "largest_stable_step": self.largest_stable_step, "measured_rate": self.measured_rate,
                 "start": self.start, "bound": self.bound, "bound_holds": self.bound_holds,
-                "bound_info": self.bound_info, "diverged_at": self.diverged_at, "options": self.options}
+                "bound_info": self.bound_info, "diverged_at": self.diverged_at, "options": self.options,
+                "note": self.note}
 
 
     def __repr__(self) -> str:
@@ -495,8 +499,17 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         holds = None
         if b.factor is not None and meas is not None:
             holds = bool(meas <= b.factor * (1 + 1e-9))
+        note = ""
+        if measure and loc is not None and m != "flow" and (meas is None or meas > loc + 1e-2 or div is not None):
+            T = iteration_matrix(m, A, h, **kw)
+            norm = float(np.linalg.norm(T, 2))
+            if norm > 1:
+                note = (f"the measured rate is not the local one: the iteration matrix is non-normal, |T|_2 = "
+                        f"{norm:.3g} > 1 although rho = {loc:.3g}, so the first steps grow and carry the start "
+                        f"(|z0 - z*| = {float(np.linalg.norm(z0 - zstar)):.3g}) beyond the linear regime; a "
+                        "smaller --region gives a start where rho rules")
         rows.append(RateRow(m, h, loc, h_opt, r_opt, h_max, meas, start, b.factor, b.to_dict(), holds, div, opts,
-                            rule))
+                            rule, note))
     info = {"equilibrium": zstar.tolist(), "A": A.tolist(), "region": reg.to_dict(),
             "mu": constants.mu.to_dict(), "lipschitz": constants.lipschitz.to_dict()}
     return rows, info

@@ -128,8 +128,11 @@ def run(args) -> int:
                 f"the measured trajectory diverged at step {r.diverged_at} (rate fitted before it)"
         if r.step is None:
             notes[r.method] = "no stable step: rho >= 1 for every step tried (nothing measured)"
-        elif r.step_rule not in ("given", "theorem", "optimal"):  # why the step is not what was asked for
-            notes[r.method] = (notes[r.method] + "; " if r.method in notes else "") + f"step: {r.step_rule}"
+        extra = [r.note] if r.note else []
+        if r.step is not None and r.step_rule not in ("given", "theorem", "optimal"):  # why not the step asked for
+            extra.append(f"step: {r.step_rule}")
+        for text in extra:
+            notes[r.method] = (notes[r.method] + "; " if r.method in notes else "") + text
     if notes:
         print()
         for m, n in notes.items():
