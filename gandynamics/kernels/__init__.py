@@ -75,7 +75,7 @@ _HERE = Path(__file__).parent
 
 #: the driver's locals that an update rule may use (the parameters of its kernel_* functions)
 DRIVER_LOCALS = frozenset("""z f a1 a2 a3 a4 ks la hs pb bb k n nth nrt zero n_g n_d dfirst alternating la_k maxit
-la_alpha c0 c1 c2 USE_BOX BOX zc pc fc Jc ok""".split())
+la_alpha c0 c1 c2 USE_BOX BOX BP nout zc pc fc Jc ok""".split())
 
 _STUB = re.compile(r"^# >>> stub\n.*?^# <<< stub\n", re.S | re.M)
 

@@ -186,6 +186,9 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
     # run-time (non-literal) values for the helper calls: literal arguments would make numba compile a
     # separate specialisation of each helper (measured: 3 copies of _gk_post)
     zero = blk0 - blk0
+    one = zero + 1
+    # the bound of the fused steps' test ``not (|x| <= BP)``: NaN, inf and |x| > BOUND, as the test below
+    BP = BOUND if BOUND < math.inf else 1.7976931348623157e308
     nrt = Z0.shape[1]
     yes = R >= 0
     z = np.empty((n, NB))
@@ -231,27 +234,33 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
         nalive = 0
         for b in range(m):
             nalive += alive[b]
+        krec = REC_IDX[ri] if ri < R else -1  # the next recording step
         for k in range(K0 + 1, K + 1):
+            nout = -one  # a fused step that tests its own new state sets the count here (methods.gd)
             pass  # @step
             pass  # @post
-            # cheap test of every column (NaN/inf make acc NaN), details only when something is off
-            nbad = zero
-            for b in range(NB):
-                acc = 0.0
-                mx = 0.0
-                for i in range(n):
-                    x = z[i, b]
-                    acc += x * 0.0
-                    ax = abs(x)
-                    mx = ax if ax > mx else mx
-                nbad += (acc != acc) | (mx > BOUND) | (not ok[b])
-            rec = ri < R and REC_IDX[ri] == k
+            if nout >= 0:
+                nbad = nout
+            else:
+                # cheap test of every column (NaN/inf make acc NaN), details only when something is off
+                nbad = zero
+                for b in range(NB):
+                    acc = 0.0
+                    mx = 0.0
+                    for i in range(n):
+                        x = z[i, b]
+                        acc += x * 0.0
+                        ax = abs(x)
+                        mx = ax if ax > mx else mx
+                    nbad += (acc != acc) | (mx > BOUND) | (not ok[b])
+            rec = k == krec
             if nbad == 0 and not rec:
                 continue
             nalive -= _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
                                RECORD, REC, DIST, FINAL, DIVAT, REASON)
             if rec:
                 ri += 1
+                krec = REC_IDX[ri] if ri < R else -1
             if nalive == 0:
                 break
         if STATE.shape[1] == 6:
