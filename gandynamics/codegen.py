@@ -684,7 +684,7 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     # the steps that write the state also count the coordinates of the new state that are not within BP
     # (``not (|x| <= BP)``: NaN, +-inf and values beyond the bound; BP is the largest double for an infinite
     # bound): the driver's divergence test folded into the step's loop, an integer reduction on values
-    # already in registers instead of a second pass over the block (docs/math/kernels.md)
+    # already in registers instead of a second pass over the block (gandynamics.kernels.driver)
     specs = {  # name: (arguments, row views, loads before F (x_i is F's argument), stores after F, tested values)
         "field_step_gd": ("Z, P, HS, BP, m", ("Z", "HS"), [f"x_{i} = Z_{i}[b]" for i in R],
                           [s_ for i in R for s_ in (f"u_{i} = x_{i} - HS_{i}[b] * f_{i}", f"Z_{i}[b] = u_{i}")], True),

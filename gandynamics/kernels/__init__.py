@@ -142,7 +142,7 @@ def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAU
              _array("_RK_A", RK4.A_array(cols=RK4.stages)), _array("_RK_B", RK4.b_array()),
              _array("_DP_A", DOPRI5.A_array()), _array("_DP_E", DOPRI5.error_weights())]
     driver = _file("driver.py")
-    cut = driver.index('@njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})\ndef run_discrete(')
+    cut = driver.index('@njit(cache=True, nogil=True, error_model="numpy", fastmath=FASTMATH)\ndef run_discrete(')
     parts.append(driver[:cut])
     run = driver[cut:]
     codes_, groups = codes(rules)

@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 from gandynamics.kernels.stubs import NZ
-from gandynamics.kernels.common import NB, _gk_check
+from gandynamics.kernels.common import FASTMATH, NB, _gk_check
 # <<< stub
 
 
@@ -160,7 +160,7 @@ def _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la):
             STATE[lo + b, 5, i] = la[i, b]
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=FASTMATH)
 def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON,
                  BOUND, BOX, USE_BOX, IOPT, FOPT, STATE, LAST):
     """Steps ``K0 + 1 .. K`` of the blocks ``[blk0, blk1)``.  ``STATE`` (B, 6, n) carries the state of a
