@@ -259,15 +259,19 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         logk[j] = math.log(idx[j]) if idx[j] >= 1.0 else 0.0
     for r in range(r0, r1):
         T = life[r]
-        # log d of every usable sample of the row, once (the three windows below select from these)
+        # log d of every usable sample in [T/4, T], once (the windows below select from these; the earlier
+        # samples only when the last fallback needs them)
         for j in range(R):
             d = dist[r, j]
-            if d > floor[r] and d < math.inf:
+            if idx[j] >= FIT_START * T and d > floor[r] and d < math.inf:
                 logd[j] = math.log(d)
         # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
         ns = _select(idx, dist, r, FIT_START * T, T, floor[r], sel)
         rate = math.nan
         poly = 0.0
+        nt_c = -1  # the plain fit's window is the decay test's: its slope is kept for the test below
+        bt_c = math.nan
+        st_c = math.nan
         if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
             b, c = _poly_fit(idx, logk, logd, sel, 0, ns)
             # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
@@ -287,7 +291,15 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             if nh >= 2:
                 b, s = _slope(idx, logd, sel, 0, nh)
                 rate = math.exp(b)
+                if b == b:  # sel[:nh] is then left as it is until the decay test
+                    nt_c = nh
+                    bt_c = b
+                    st_c = s
         if rate != rate:  # too few samples in the window: whatever the life has, its second half
+            for j in range(R):
+                d = dist[r, j]
+                if idx[j] < FIT_START * T and d > floor[r] and d < math.inf:
+                    logd[j] = math.log(d)
             ns = _select(idx, dist, r, -math.inf, T, floor[r], sel)
             if ns >= 2:
                 lo = ns // 2 if ns >= 4 else 0
@@ -323,11 +335,18 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         out[4, r] = tmin if tmin < math.inf else math.nan
         out[5, r] = tmax if tmin < math.inf else math.nan
         # ---- the significance of the decay over [T/2, T]
-        nt = _select(idx, dist, r, TEST_START * T, T, floor[r], sel)
+        if nt_c >= 0:  # the same samples (those of [T/4, T] at k >= T/2) in the same order: the same slope
+            nt = nt_c
+        else:
+            nt = _select(idx, dist, r, TEST_START * T, T, floor[r], sel)
         err = math.inf
         bt = math.nan
         if nt >= 4:
-            bt, s = _slope(idx, logd, sel, 0, nt)
+            if nt_c >= 0:
+                bt = bt_c
+                s = st_c
+            else:
+                bt, s = _slope(idx, logd, sel, 0, nt)
             h = nt // 2
             b1, s1 = _slope(idx, logd, sel, 0, h)
             b2, s2 = _slope(idx, logd, sel, h, nt)
