@@ -2,7 +2,11 @@
 
 ``run_discrete`` loads a block of ``NB`` trajectories, runs the update rule selected by ``CODE`` for ``K``
 steps, checks every column after every step (NaN / inf / max-norm above ``BOUND``), records distances (and
-states) at the recording steps and freezes diverged columns.  The lines ``pass  # @init``, ``pass  # @step``
+states) at the recording steps and freezes diverged columns.  The check is folded into the step when the
+rule can do it: a rule that sets ``nout`` (gd, eg, eftp without a projection box or lookahead: the fused
+steps of :func:`gandynamics.codegen.generate_block_source` count the new coordinates with
+``not (|x| <= BP)``, ``BP`` = ``BOUND`` or the largest double) saves the driver's second pass over the block;
+``nout = -1`` (every other rule) runs that pass.  Both flag the same columns at the same step.  The lines ``pass  # @init``, ``pass  # @step``
 and ``pass  # @post`` are replaced by :func:`gandynamics.kernels.kernel_source` with the dispatch over the
 methods' update rules (each one the body of a ``kernel_*`` function in its method module,
 :mod:`gandynamics.methods`); the driver is instantiated once per kernel group (``run_discrete``,
@@ -13,7 +17,7 @@ state, ``f`` (n, NB) scratch for F, ``a1``..``a4`` (n, NB) per-method state (zer
 (n, NB) the per-coordinate step, ``pb`` the hyperparameters, ``bb`` (NB,) the per-row beta, ``k`` the
 iteration (1-based), ``n``, ``nth``, ``nrt``, ``zero``, the integer options ``n_g``, ``n_d``, ``dfirst``,
 ``alternating``, ``la_k``, ``maxit``, the float options ``la_alpha``, ``c0``, ``c1``, ``c2``, ``USE_BOX``,
-``BOX``, the Runge--Kutta stages ``ks`` (4, n, NB), the per-column scratch ``zc``, ``pc``, ``fc`` (n,), ``Jc`` (n, n), ``la`` (n, NB) and ``ok``
+``BOX``, ``BP`` the bound of the folded test and ``nout`` its count (``-1``: not tested), the Runge--Kutta stages ``ks`` (4, n, NB), the per-column scratch ``zc``, ``pc``, ``fc`` (n,), ``Jc`` (n, n), ``la`` (n, NB) and ``ok``
 (NB,) (a column whose implicit solve failed sets ``ok[b] = False``; the driver then flags it,
 reason 5).
 """
