@@ -139,8 +139,12 @@ def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAU
         Block width (trajectories per inner loop).
     """
     RK4, DOPRI5 = tableaux["rk4"], tableaux["dopri5"]
+    # the kernels inline the vector exp of gandynamics._numeric: its source hash in the text makes a change of
+    # it a new module (numba's disk cache keys on the generated file only, and would reuse stale machine code)
+    import hashlib
+    numeric = hashlib.sha256((_HERE.parent / "_numeric.py").read_bytes()).hexdigest()[:16]
     common = re.sub(r"^NB = 64\b.*$", f"NB = {int(nb)}", _file("common.py"), count=1, flags=re.M)
-    parts = [block_field, common,
+    parts = [f"# kernels built against gandynamics/_numeric.py sha256 {numeric}", block_field, common,
              _array("_RK_A", RK4.A_array(cols=RK4.stages)), _array("_RK_B", RK4.b_array()),
              _array("_DP_A", DOPRI5.A_array()), _array("_DP_E", DOPRI5.error_weights())]
     driver = _file("driver.py")
