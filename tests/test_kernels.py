@@ -141,3 +141,15 @@ def test_states_match_the_numpy_reference(method):
         th, ps = th - h * f0, ps - h * f1
     np.testing.assert_allclose(res.final, np.column_stack([th, ps]), rtol=1e-10, atol=1e-10)
     assert not res["diverged"].any()
+
+
+def test_kernel_module_changes_with_the_vector_exp():
+    """The kernels inline _numeric's exp; numba's disk cache keys on the generated file alone, so the file's
+    text must change when _numeric.py does: it carries that file's sha256."""
+    import hashlib
+    from pathlib import Path
+
+    import gandynamics._numeric as numeric
+    from gandynamics.runs.module import kernel_module_source
+    sha = hashlib.sha256(Path(numeric.__file__).read_bytes()).hexdigest()[:16]
+    assert f"_numeric.py sha256 {sha}" in kernel_module_source(VectorField(games.dirac(), [R1()]))
