@@ -640,10 +640,13 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
 
     With the default name the source also defines the fused steps, each *one* loop over the columns
     ``b < m`` (the whole step of gd / eg / eftp in one vectorized loop, its values kept in registers):
-    ``field_step_gd(Z, P, HS, m)``: ``Z -= HS * F(Z)``; ``field_step_to(Z, P, HS, T, m)``:
-    ``T = Z - HS * F(Z)``; ``field_step_at(W, Z, P, HS, m)``: ``Z -= HS * F(W)``;
-    ``field_step_past(Z, A, P, HS, m)``: ``A = F(Z - HS * A)``, then ``Z -= HS * A`` (column-wise, so ``F``
-    and the hyperparameters as in ``{name}``).  They are inlined into the drivers (``inline="always"``) and
+    ``field_step_gd(Z, P, HS, BP, m)``: ``Z -= HS * F(Z)``; ``field_step_to(Z, P, HS, T, m)``:
+    ``T = Z - HS * F(Z)``; ``field_step_at(W, Z, P, HS, BP, m)``: ``Z -= HS * F(W)``;
+    ``field_step_past(Z, A, P, HS, BP, m)``: ``A = F(Z - HS * A)``, then ``Z -= HS * A`` (column-wise, so ``F``
+    and the hyperparameters as in ``{name}``).  The three that write ``Z`` return the number of coordinates of
+    the new state with ``not (|x| <= BP)`` (NaN, infinite, or beyond ``BP``; ``BP`` the bound of the
+    divergence test, the largest double for an infinite bound): the driver's test folded into the step
+    (``field_step_to`` returns ``m``).  They are inlined into the drivers (``inline="always"``) and
     give bitwise the values of ``{name}`` followed by the separate update loops.
     """
     nz, npar = len(z), len(p)
@@ -678,23 +681,30 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     body = _body(reps, [(f"f_{i}", e) for i, e in enumerate(reduced)], indent=ind)
     body = body.replace("_sigmoid(", "_sigmoid_v(")
     R = range(nz)
-    specs = {  # name: (arguments, row views, loads before F (x_i is F's argument), stores after F)
-        "field_step_gd": ("Z, P, HS, m", ("Z", "HS"), [f"x_{i} = Z_{i}[b]" for i in R],
-                          [f"Z_{i}[b] = x_{i} - HS_{i}[b] * f_{i}" for i in R]),
+    # the steps that write the state also count the coordinates of the new state that are not within BP
+    # (``not (|x| <= BP)``: NaN, +-inf and values beyond the bound; BP is the largest double for an infinite
+    # bound): the driver's divergence test folded into the step's loop, an integer reduction on values
+    # already in registers instead of a second pass over the block (gandynamics.kernels.driver)
+    specs = {  # name: (arguments, row views, loads before F (x_i is F's argument), stores after F, tested values)
+        "field_step_gd": ("Z, P, HS, BP, m", ("Z", "HS"), [f"x_{i} = Z_{i}[b]" for i in R],
+                          [s_ for i in R for s_ in (f"u_{i} = x_{i} - HS_{i}[b] * f_{i}", f"Z_{i}[b] = u_{i}")], True),
         "field_step_to": ("Z, P, HS, T, m", ("Z", "HS", "T"), [f"x_{i} = Z_{i}[b]" for i in R],
-                          [f"T_{i}[b] = x_{i} - HS_{i}[b] * f_{i}" for i in R]),
-        "field_step_at": ("W, Z, P, HS, m", ("W", "Z", "HS"), [f"x_{i} = W_{i}[b]" for i in R],
-                          [f"Z_{i}[b] = Z_{i}[b] - HS_{i}[b] * f_{i}" for i in R]),
-        "field_step_past": ("Z, A, P, HS, m", ("Z", "A", "HS"),
+                          [f"T_{i}[b] = x_{i} - HS_{i}[b] * f_{i}" for i in R], False),
+        "field_step_at": ("W, Z, P, HS, BP, m", ("W", "Z", "HS"), [f"x_{i} = W_{i}[b]" for i in R],
+                          [s_ for i in R for s_ in (f"u_{i} = Z_{i}[b] - HS_{i}[b] * f_{i}", f"Z_{i}[b] = u_{i}")], True),
+        "field_step_past": ("Z, A, P, HS, BP, m", ("Z", "A", "HS"),
                             [s_ for i in R for s_ in (f"y_{i} = Z_{i}[b]", f"x_{i} = y_{i} - HS_{i}[b] * A_{i}[b]")],
-                            [s_ for i in R for s_ in (f"A_{i}[b] = f_{i}", f"Z_{i}[b] = y_{i} - HS_{i}[b] * f_{i}")]),
+                            [s_ for i in R for s_ in (f"A_{i}[b] = f_{i}", f"u_{i} = y_{i} - HS_{i}[b] * f_{i}",
+                                                      f"Z_{i}[b] = u_{i}")], True),
     }
     fs = []
-    for fname, (args, views, loads, stores) in specs.items():
+    for fname, (args, views, loads, stores, tested) in specs.items():
         fs += ["", "", '@njit(cache=True, error_model="numpy", fastmath={"contract"}, inline="always")',
                f"def {fname}({args}):"]
         fs += [f"    {v}_{i} = {v}[{i}]" for v in views for i in R]
         fs += [f"    P_{j} = P[{j}]" for j in range(npar) if ps[j] in used]
+        if tested:
+            fs.append("    nout_ = 0")
         fs.append("    for b in range(m):")
         fs += [ind + x for x in loads]
         fs += [f"{ind}z_{i} = x_{i}" for i in R if zs[i] in used]
@@ -702,7 +712,9 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
         if body:
             fs.append(body)
         fs += [ind + x for x in stores]
-        fs.append("    return m")
+        if tested:
+            fs += [f"{ind}nout_ += 0 if abs(u_{i}) <= BP else 1" for i in R]
+        fs.append("    return nout_" if tested else "    return m")
     return "\n".join(lines + fs) + "\n"
 
 

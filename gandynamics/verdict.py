@@ -198,9 +198,10 @@ def _slope(x, y, sel, lo, hi):
 
 
 @njit(cache=True, nogil=True)
-def _poly_fit(x, y, sel, lo, hi):
-    """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1): returns (b, c), NaN if singular.
-    Solved in centred coordinates with the 2x2 normal equations of (x, log x)."""
+def _poly_fit(x, logx, y, sel, lo, hi):
+    """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1; ``logx = log(x)``, computed once for
+    all rows): returns (b, c), NaN if singular.  Solved in centred coordinates with the 2x2 normal equations
+    of (x, log x)."""
     n = 0.0
     mx = 0.0
     ml = 0.0
@@ -209,7 +210,7 @@ def _poly_fit(x, y, sel, lo, hi):
         k = x[sel[j]]
         n += 1.0
         mx += k
-        ml += math.log(k)
+        ml += logx[sel[j]]
         my += y[sel[j]]
     mx /= n
     ml /= n
@@ -222,7 +223,7 @@ def _poly_fit(x, y, sel, lo, hi):
     for j in range(lo, hi):
         k = x[sel[j]]
         dx = k - mx
-        dl = math.log(k) - ml
+        dl = logx[sel[j]] - ml
         dy = y[sel[j]] - my
         sxx += dx * dx
         sxl += dx * dl
@@ -236,14 +237,13 @@ def _poly_fit(x, y, sel, lo, hi):
 
 
 @njit(cache=True, nogil=True)
-def _select(idx, dist, r, lo, hi, floor, logd, sel):
+def _select(idx, dist, r, lo, hi, floor, sel):
     """Indices of the samples of row ``r`` with ``lo <= k <= hi`` and a finite distance above ``floor`` into
-    ``sel`` (their logs into ``logd``); returns how many."""
+    ``sel``; returns how many."""
     n = 0
     for j in range(idx.shape[0]):
         d = dist[r, j]
         if lo <= idx[j] <= hi and d > floor and d < math.inf:
-            logd[j] = math.log(d)
             sel[n] = j
             n += 1
     return n
@@ -254,14 +254,26 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
     R = idx.shape[0]
     logd = np.empty(R)
     sel = np.empty(R, dtype=np.int64)
+    logk = np.empty(R)  # log k of the samples (read for k >= 1 only), once for all rows
+    for j in range(R):
+        logk[j] = math.log(idx[j]) if idx[j] >= 1.0 else 0.0
     for r in range(r0, r1):
         T = life[r]
+        # log d of every usable sample in [T/4, T], once (the windows below select from these; the earlier
+        # samples only when the last fallback needs them)
+        for j in range(R):
+            d = dist[r, j]
+            if idx[j] >= FIT_START * T and d > floor[r] and d < math.inf:
+                logd[j] = math.log(d)
         # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
-        ns = _select(idx, dist, r, FIT_START * T, T, floor[r], logd, sel)
+        ns = _select(idx, dist, r, FIT_START * T, T, floor[r], sel)
         rate = math.nan
         poly = 0.0
+        nt_c = -1  # the plain fit's window is the decay test's: its slope is kept for the test below
+        bt_c = math.nan
+        st_c = math.nan
         if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
-            b, c = _poly_fit(idx, logd, sel, 0, ns)
+            b, c = _poly_fit(idx, logk, logd, sel, 0, ns)
             # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
             # (c ~ 0: none; a growth like sqrt(k) or a transient otherwise): the plain fit then
             # (and only when the usable samples reach the last quarter: a fit cut short by the rounding floor
@@ -279,8 +291,16 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             if nh >= 2:
                 b, s = _slope(idx, logd, sel, 0, nh)
                 rate = math.exp(b)
+                if b == b:  # sel[:nh] is then left as it is until the decay test
+                    nt_c = nh
+                    bt_c = b
+                    st_c = s
         if rate != rate:  # too few samples in the window: whatever the life has, its second half
-            ns = _select(idx, dist, r, -math.inf, T, floor[r], logd, sel)
+            for j in range(R):
+                d = dist[r, j]
+                if idx[j] < FIT_START * T and d > floor[r] and d < math.inf:
+                    logd[j] = math.log(d)
+            ns = _select(idx, dist, r, -math.inf, T, floor[r], sel)
             if ns >= 2:
                 lo = ns // 2 if ns >= 4 else 0
                 b, s = _slope(idx, logd, sel, lo, ns)
@@ -315,11 +335,18 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         out[4, r] = tmin if tmin < math.inf else math.nan
         out[5, r] = tmax if tmin < math.inf else math.nan
         # ---- the significance of the decay over [T/2, T]
-        nt = _select(idx, dist, r, TEST_START * T, T, floor[r], logd, sel)
+        if nt_c >= 0:  # the same samples (those of [T/4, T] at k >= T/2) in the same order: the same slope
+            nt = nt_c
+        else:
+            nt = _select(idx, dist, r, TEST_START * T, T, floor[r], sel)
         err = math.inf
         bt = math.nan
         if nt >= 4:
-            bt, s = _slope(idx, logd, sel, 0, nt)
+            if nt_c >= 0:
+                bt = bt_c
+                s = st_c
+            else:
+                bt, s = _slope(idx, logd, sel, 0, nt)
             h = nt // 2
             b1, s1 = _slope(idx, logd, sel, 0, h)
             b2, s2 = _slope(idx, logd, sel, h, nt)

@@ -252,11 +252,33 @@ def c_kernels(tmp):
     return out
 
 
+def sweep_plan(fld, m, inits, gam, h, K):
+    """The engine's :class:`~gandynamics.runs.engine.Plan` of this sweep (taken from the call), to time the
+    kernels alone with ``run_rows``."""
+    import importlib
+    S = importlib.import_module("gandynamics.runs.sweep")
+    got = {}
+    orig = S._execute
+
+    def grab(plan, **kw):
+        got["plan"] = plan
+        return orig(plan, **kw)
+    S._execute = grab
+    try:
+        S.sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False, progress=False)
+    finally:
+        S._execute = orig
+    return got["plan"]
+
+
 def versus_c(fld, inits, gam, h, K, repeat, nt):
-    """Sweep and C kernel alternately, ``repeat`` times per method: median Mts/s of each, both threads and one."""
+    """Sweep and C kernel alternately, ``repeat`` times per method: median Mts/s of each, on ``nt`` threads
+    (wall) and on one thread (wall and CPU-seconds of this process), for the whole ``sweep`` call and for the
+    kernels alone (``run_rows`` on the sweep's plan)."""
     import numba
 
     from gandynamics import sweep
+    from gandynamics.runs.engine import run_rows
     rec = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64))  # the sweep's default recording steps
     B = len(inits)
     w = B * K / 1e6
@@ -267,7 +289,9 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
             return rows
         fm = "C -O3 -ffast-math"
         for m in ("gd", "eg", "eftp"):
-            t = {k: [] for k in ("sweep", "engine", "sweep1", "engine1", "fm", "fm1", "nofm")}
+            plan = sweep_plan(fld, m, inits, gam, h, K)
+            t = {k: [] for k in ("sweep", "engine", "kernel", "sweep1", "engine1", "kernel1", "fm", "fm1", "nofm",
+                                 "sweep1_cpu", "kernel1_cpu", "fm1_cpu")}
             load0 = os.getloadavg()[0]
             for _ in range(repeat):
                 a = time.perf_counter()
@@ -278,19 +302,28 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
                 t["sweep"].append(time.perf_counter() - a)
                 t["engine"].append(r.meta["seconds"])
                 a = time.perf_counter()
+                run_rows(plan, 0, plan.rows)
+                t["kernel"].append(time.perf_counter() - a)
+                a = time.perf_counter()
                 cks["C -O3"](m, inits, gam, h, K, rec, nt)
                 t["nofm"].append(time.perf_counter() - a)
                 numba.set_num_threads(1)
                 try:
-                    a = time.perf_counter()
+                    a, c = time.perf_counter(), time.process_time()
                     r1 = sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False, progress=False)
                     t["sweep1"].append(time.perf_counter() - a)
+                    t["sweep1_cpu"].append(time.process_time() - c)
                     t["engine1"].append(r1.meta["seconds"])
+                    a, c = time.perf_counter(), time.process_time()
+                    run_rows(plan, 0, plan.rows)
+                    t["kernel1"].append(time.perf_counter() - a)
+                    t["kernel1_cpu"].append(time.process_time() - c)
                 finally:
                     numba.set_num_threads(nt)
-                a = time.perf_counter()
+                a, c = time.perf_counter(), time.process_time()
                 cks[fm](m, inits, gam, h, K, rec, 1)
                 t["fm1"].append(time.perf_counter() - a)
+                t["fm1_cpu"].append(time.process_time() - c)
             load1 = os.getloadavg()[0]
             fin = np.column_stack([r.columns[f"final_{n}"] for n in r.names])
             agree = float(np.max(np.abs(fin - final_c)))
@@ -302,18 +335,24 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
 
 
 def c_table(rows, nt, repeat):
-    out = [f"median of {repeat} alternating repetitions; Mts/s = million trajectory-steps per second (wall); "
-           f"'engine' = the kernels inside the sweep call (SweepResult.meta['seconds']); 'sweep' = the whole call "
-           "(equilibria, kernels, rate fit and verdicts, table, provenance); C on the same thread count", "",
-           f"| method | C -O3 -ffast-math ({nt} thr) | engine ({nt} thr) | engine / C | sweep ({nt} thr) | sweep / C | "
-           f"C -O3 ({nt} thr) | engine / C -O3 | engine {nt} thr / 1 thr | C {nt} thr / 1 thr | load avg (start, end) | "
+    out = [f"median of {repeat} alternating repetitions; Mts/s = million trajectory-steps per second; 'kernel' = the "
+           "engine's kernels alone (run_rows on the sweep's plan); 'sweep' = the whole call (equilibria, kernels, "
+           "rate fit and verdicts, table, provenance); C on the same thread count", "",
+           f"**{nt} threads, wall clock** (meaningful only on an idle machine):", "",
+           f"| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C | C -O3 | kernel / C -O3 | "
+           f"kernel {nt} thr / 1 thr | sweep {nt} thr / 1 thr | C {nt} thr / 1 thr | load avg (start, end) | "
            "max abs diff of final states, sweep vs C |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for v in rows:
-        out.append(f"| {v['method']} | {v['fm']:.0f} | {v['engine']:.0f} | {v['engine'] / v['fm']:.2f}x | {v['sweep']:.0f} | "
-                   f"{v['sweep'] / v['fm']:.2f}x | {v['nofm']:.0f} | {v['engine'] / v['nofm']:.2f}x | "
-                   f"{v['engine'] / v['engine1']:.2f}x | {v['fm'] / v['fm1']:.2f}x | {v['load'][0]:.1f}, {v['load'][1]:.1f} | "
-                   f"{v['agree']:.1e} |")
+        out.append(f"| {v['method']} | {v['fm']:.0f} | {v['kernel']:.0f} | {v['kernel'] / v['fm']:.2f}x | {v['sweep']:.0f} | "
+                   f"{v['sweep'] / v['fm']:.2f}x | {v['nofm']:.0f} | {v['kernel'] / v['nofm']:.2f}x | "
+                   f"{v['kernel'] / v['kernel1']:.2f}x | {v['sweep'] / v['sweep1']:.2f}x | {v['fm'] / v['fm1']:.2f}x | "
+                   f"{v['load'][0]:.1f}, {v['load'][1]:.1f} | {v['agree']:.1e} |")
+    out += ["", "**1 thread, per CPU-second of this process** (the comparison that survives a shared machine):", "",
+            "| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C |", "|---|---|---|---|---|---|"]
+    for v in rows:
+        out.append(f"| {v['method']} | {v['fm1_cpu']:.0f} | {v['kernel1_cpu']:.0f} | {v['kernel1_cpu'] / v['fm1_cpu']:.2f}x | "
+                   f"{v['sweep1_cpu']:.0f} | {v['sweep1_cpu'] / v['fm1_cpu']:.2f}x |")
     return out
 
 

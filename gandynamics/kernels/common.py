@@ -14,6 +14,11 @@ from gandynamics.kernels.stubs import NZ, field_block
 from gandynamics._numeric import sigmoid_v as _sigmoid_v  # noqa: F401  (used by the generated field_block)
 
 NB = 64  # block width: trajectories per inner loop (replaced by kernel_source's nb)
+#: LLVM fast-math flags of the drivers (and of the fused steps inlined into them): "contract" lets a*b+c be one
+#: FMA; no "nnan"/"ninf", so NaN and inf propagate and the divergence tests stay valid.  Adding "reassoc",
+#: "arcp", "afn" and "nsz" was measured 8-16% faster and is WRONG: reassociation folds the exp's shifter
+#: trick ((x log2e + S) - S -> x log2e), final states then differed from NumPy by up to 4 (studies/RESULTS_sweep.md)
+FASTMATH = {"contract"}
 
 
 @njit(cache=True)

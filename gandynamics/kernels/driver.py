@@ -2,7 +2,11 @@
 
 ``run_discrete`` loads a block of ``NB`` trajectories, runs the update rule selected by ``CODE`` for ``K``
 steps, checks every column after every step (NaN / inf / max-norm above ``BOUND``), records distances (and
-states) at the recording steps and freezes diverged columns.  The lines ``pass  # @init``, ``pass  # @step``
+states) at the recording steps and freezes diverged columns.  The check is folded into the step when the
+rule can do it: a rule that sets ``nout`` (gd, eg, eftp without a projection box or lookahead: the fused
+steps of :func:`gandynamics.codegen.generate_block_source` count the new coordinates with
+``not (|x| <= BP)``, ``BP`` = ``BOUND`` or the largest double) saves the driver's second pass over the block;
+``nout = -1`` (every other rule) runs that pass.  Both flag the same columns at the same step.  The lines ``pass  # @init``, ``pass  # @step``
 and ``pass  # @post`` are replaced by :func:`gandynamics.kernels.kernel_source` with the dispatch over the
 methods' update rules (each one the body of a ``kernel_*`` function in its method module,
 :mod:`gandynamics.methods`); the driver is instantiated once per kernel group (``run_discrete``,
@@ -13,7 +17,7 @@ state, ``f`` (n, NB) scratch for F, ``a1``..``a4`` (n, NB) per-method state (zer
 (n, NB) the per-coordinate step, ``pb`` the hyperparameters, ``bb`` (NB,) the per-row beta, ``k`` the
 iteration (1-based), ``n``, ``nth``, ``nrt``, ``zero``, the integer options ``n_g``, ``n_d``, ``dfirst``,
 ``alternating``, ``la_k``, ``maxit``, the float options ``la_alpha``, ``c0``, ``c1``, ``c2``, ``USE_BOX``,
-``BOX``, the Runge--Kutta stages ``ks`` (4, n, NB), the per-column scratch ``zc``, ``pc``, ``fc`` (n,), ``Jc`` (n, n), ``la`` (n, NB) and ``ok``
+``BOX``, ``BP`` the bound of the folded test and ``nout`` its count (``-1``: not tested), the Runge--Kutta stages ``ks`` (4, n, NB), the per-column scratch ``zc``, ``pc``, ``fc`` (n,), ``Jc`` (n, n), ``la`` (n, NB) and ``ok``
 (NB,) (a column whose implicit solve failed sets ``ok[b] = False``; the driver then flags it,
 reason 5).
 """
@@ -24,7 +28,7 @@ import numpy as np
 from numba import njit
 
 from gandynamics.kernels.stubs import NZ
-from gandynamics.kernels.common import NB, _gk_check
+from gandynamics.kernels.common import FASTMATH, NB, _gk_check
 # <<< stub
 
 
@@ -160,7 +164,7 @@ def _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la):
             STATE[lo + b, 5, i] = la[i, b]
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=FASTMATH)
 def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON,
                  BOUND, BOX, USE_BOX, IOPT, FOPT, STATE, LAST):
     """Steps ``K0 + 1 .. K`` of the blocks ``[blk0, blk1)``.  ``STATE`` (B, 6, n) carries the state of a
@@ -186,6 +190,9 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
     # run-time (non-literal) values for the helper calls: literal arguments would make numba compile a
     # separate specialisation of each helper (measured: 3 copies of _gk_post)
     zero = blk0 - blk0
+    one = zero + 1
+    # the bound of the fused steps' test ``not (|x| <= BP)``: NaN, inf and |x| > BOUND, as the test below
+    BP = BOUND if BOUND < math.inf else 1.7976931348623157e308
     nrt = Z0.shape[1]
     yes = R >= 0
     z = np.empty((n, NB))
@@ -231,27 +238,33 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
         nalive = 0
         for b in range(m):
             nalive += alive[b]
+        krec = REC_IDX[ri] if ri < R else -1  # the next recording step
         for k in range(K0 + 1, K + 1):
+            nout = -one  # a fused step that tests its own new state sets the count here (methods.gd)
             pass  # @step
             pass  # @post
-            # cheap test of every column (NaN/inf make acc NaN), details only when something is off
-            nbad = zero
-            for b in range(NB):
-                acc = 0.0
-                mx = 0.0
-                for i in range(n):
-                    x = z[i, b]
-                    acc += x * 0.0
-                    ax = abs(x)
-                    mx = ax if ax > mx else mx
-                nbad += (acc != acc) | (mx > BOUND) | (not ok[b])
-            rec = ri < R and REC_IDX[ri] == k
+            if nout >= 0:
+                nbad = nout
+            else:
+                # cheap test of every column (NaN/inf make acc NaN), details only when something is off
+                nbad = zero
+                for b in range(NB):
+                    acc = 0.0
+                    mx = 0.0
+                    for i in range(n):
+                        x = z[i, b]
+                        acc += x * 0.0
+                        ax = abs(x)
+                        mx = ax if ax > mx else mx
+                    nbad += (acc != acc) | (mx > BOUND) | (not ok[b])
+            rec = k == krec
             if nbad == 0 and not rec:
                 continue
             nalive -= _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
                                RECORD, REC, DIST, FINAL, DIVAT, REASON)
             if rec:
                 ri += 1
+                krec = REC_IDX[ri] if ri < R else -1
             if nalive == 0:
                 break
         if STATE.shape[1] == 6:

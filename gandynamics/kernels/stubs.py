@@ -20,7 +20,7 @@ def field_block(Z, P, OUT, m):  # pragma: no cover
     raise NotImplementedError("kernel source runs only inside a generated field module")
 
 
-def field_step_gd(Z, P, HS, m):  # pragma: no cover
+def field_step_gd(Z, P, HS, BP, m):  # pragma: no cover
     raise NotImplementedError("kernel source runs only inside a generated field module")
 
 
@@ -28,9 +28,9 @@ def field_step_to(Z, P, HS, T, m):  # pragma: no cover
     raise NotImplementedError("kernel source runs only inside a generated field module")
 
 
-def field_step_at(W, Z, P, HS, m):  # pragma: no cover
+def field_step_at(W, Z, P, HS, BP, m):  # pragma: no cover
     raise NotImplementedError("kernel source runs only inside a generated field module")
 
 
-def field_step_past(Z, A, P, HS, m):  # pragma: no cover
+def field_step_past(Z, A, P, HS, BP, m):  # pragma: no cover
     raise NotImplementedError("kernel source runs only inside a generated field module")

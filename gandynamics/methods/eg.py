@@ -9,13 +9,15 @@ from ..kernels.common import NB, _gk_project
 from .base import Method, Rule
 
 
-def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX):
+def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
     field_step_to(z, pb, hs, a1, NB)  # a1 = z - hs F(z), one vectorized loop (gandynamics.codegen)
     if USE_BOX:
         _gk_project(a1, BOX, zero, nrt)
-    field_step_at(a1, z, pb, hs, NB)  # z = z - hs F(a1)
+    c_ = field_step_at(a1, z, pb, hs, BP, NB)  # z = z - hs F(a1); counts the coordinates out of the bound
     if USE_BOX:
         _gk_project(z, BOX, zero, nrt)
+    elif la_k == 0:  # the count is the divergence test (see gd.kernel_step)
+        nout = c_
 
 
 def iteration_matrix(A, h, n_theta=None, **opts):

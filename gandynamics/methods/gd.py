@@ -11,10 +11,15 @@ from ..kernels.common import NB, _gk_project
 from .base import Method, Rule
 
 
-def kernel_step(z, f, hs, pb, n, zero, nrt, USE_BOX, BOX):
-    field_step_gd(z, pb, hs, NB)  # z = z - hs F(z), one vectorized loop (gandynamics.codegen)
+def kernel_step(z, f, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
+    # z = z - hs F(z) in one vectorized loop that also counts the new coordinates out of the bound
+    # (gandynamics.codegen); the count stands for the driver's divergence test unless a projection or a
+    # lookahead step changes z afterwards
+    c_ = field_step_gd(z, pb, hs, BP, NB)
     if USE_BOX:
         _gk_project(z, BOX, zero, nrt)
+    elif la_k == 0:
+        nout = c_
 
 
 def iteration_matrix(A, h, n_theta=None, **opts):

@@ -88,12 +88,11 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     for name, vals in grid.items():
         if name not in hyper_names and name not in _STEP_AXES:
             raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {', '.join(hyper_names + list(_STEP_AXES))}")
-        from ..validate import vector
-        v = vector(vals, f"grid {name}")  # an array, a sequence, or text "v1,v2,..."
+        v = _axis_values(vals, f"grid {name}")  # an array, a sequence, or text "v1,v2,..."
         strengths = getattr(field, "_strengths", {})
         if name in strengths:  # a regularizer strength: the one rule however it is set (>= 0)
             from ..validate import strength
-            for x in v:
+            for x in v[~(v >= 0.0)][:1]:  # tested as an array; the first offender gets the rule's message
                 strength(float(x), strengths[name])
         if name.startswith("step") and np.any(v <= 0):
             raise GandynamicsError(f"grid {name}: step sizes must be positive")
@@ -210,6 +209,17 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
                                              **{k: v for k, v in options.items() if v is not None}},
                                     steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)})
     return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
+
+
+def _axis_values(vals, what: str) -> np.ndarray:
+    """A grid axis as a float array: a 1-D numeric array of finite values is checked as an array (a sweep's
+    axes have up to millions of values); anything else, and every array that fails, goes through
+    :func:`gandynamics.validate.vector` (text, sequences, and the error message)."""
+    if (isinstance(vals, np.ndarray) and vals.ndim == 1 and vals.size > 0 and vals.dtype.kind in "fiu"
+            and bool(np.all(np.isfinite(vals)))):
+        return vals.astype(float)
+    from ..validate import vector
+    return vector(vals, what)
 
 
 def _axis_record(v) -> list | dict:

@@ -1,0 +1,155 @@
+"""The batch driver with the divergence test folded into the fused steps of gd / eg / eftp
+(gandynamics.kernels, codegen.generate_block_source): the first bad step is the one a plain NumPy iteration
+of the same rule finds, for the fused path and for the fallback paths (projection box, lookahead), and the
+compiled states agree with a plain-NumPy reference."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import R1, VectorField, games, simulate, sweep
+from gandynamics.game import Game
+
+DBL_MAX = 1.7976931348623157e308
+
+
+def _expanding():
+    """L_G = -theta^2/2 (F_theta = -theta), L_D = psi^2/2 (F_psi = psi): gd multiplies theta by 1 + h."""
+    a, b = sp.symbols("a b", real=True)
+    return VectorField(Game(theta=[a], psi=[b], loss_g=-a**2 / 2, loss_d=b**2 / 2, equilibrium=(0, 0)), [])
+
+
+EXP = _expanding()
+
+
+def np_F(z):
+    return np.array([-z[0], z[1]])
+
+
+def np_step(method, z, h, past):
+    """One step of the plain-NumPy reference (docs/mathematics.md §0.4, §5.2, §5.3); ``past`` the eftp state."""
+    if method == "gd":
+        return z - h * np_F(z), past
+    if method == "eg":
+        return z - h * np_F(z - h * np_F(z)), past
+    g = np_F(z - h * past)
+    return z - h * g, g
+
+
+def first_bad(method, z0, h, steps, bound):
+    z = np.array(z0, float)
+    past = np_F(z)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            z, past = np_step(method, z, h, past)
+            if not np.all(np.abs(z) <= (bound if bound < math.inf else DBL_MAX)):
+                return k, ("nan" if np.any(np.isnan(z)) else "overflow" if np.any(np.isinf(z)) else "bound")
+    return -1, ""
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+@pytest.mark.parametrize("bound", [1e6, math.inf])
+def test_first_bad_step_is_exact(method, bound):
+    h = 1.0  # theta doubles (gd), triples (eg) per step: exact in binary floating point
+    k_ref, why = first_bad(method, (1.0, 0.25), h, 2000, bound)
+    assert k_ref > 0 and why == ("bound" if bound < math.inf else "overflow")
+    tr = simulate(EXP, method, [1.0, 0.25], 2000, h, bound=bound)
+    assert tr.diverged and (tr.diverged_at, tr.reason) == (k_ref, why)
+    # in a sweep, with a neighbour that does not diverge (smaller step, bound not reached in 2000 steps)
+    res = sweep(EXP, method, inits=np.array([[1.0, 0.25], [1e-300, 0.25]]), grid={"step": [h, 1e-4]},
+                steps=400 if bound < math.inf else 2000, product=False, bound=bound)
+    k2, why2 = first_bad(method, (1e-300, 0.25), 1e-4, 400 if bound < math.inf else 2000, bound)
+    assert k2 == -1
+    assert res["diverged_at"].tolist() == [k_ref, -1]
+    assert res["reason"].tolist() == [why, ""]
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_fallback_paths_flag_the_same_step(method):
+    """With a projection box (wide enough never to bind) or a lookahead, the step does not test its own
+    state and the driver's separate test runs: the same first step."""
+    k_ref, why = first_bad(method, (1.0, 0.25), 1.0, 400, 1e6)
+    box = [[-1e300, 1e300], [-1e300, 1e300]]
+    tr = simulate(EXP, method, [1.0, 0.25], 400, 1.0, box=box)
+    assert (tr.diverged_at, tr.reason) == (k_ref, why)
+    # la_alpha = 1: the anchor moves onto the fast weights, so the iterates are the base method's (exact here)
+    tr = simulate(EXP, "lookahead", [1.0, 0.25], 400, 1.0, base=method, la_k=3, la_alpha=1.0)
+    assert (tr.diverged_at, tr.reason) == (k_ref, why)
+
+
+def test_nan_is_flagged_by_the_fused_step():
+    """F_x = 1/(2 sqrt(x)) + y: x goes negative, then sqrt gives NaN (the fused eg / eftp steps flag it at the
+    step a NumPy iteration finds)."""
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], sp.sqrt(x) + x * y, -x * y + y**2 / 2, name="sqrt"), [])
+
+    def F(z):
+        with np.errstate(invalid="ignore"):
+            return np.array([0.5 / np.sqrt(z[0]) + z[1], -z[0] + z[1]])
+
+    for method in ("gd", "eg", "eftp"):
+        z = np.array([1.0, 0.0])
+        past = F(z)
+        k_ref = None
+        with np.errstate(invalid="ignore"):
+            for k in range(1, 50):
+                if method == "gd":
+                    z = z - F(z)
+                elif method == "eg":
+                    z = z - F(z - F(z))
+                else:
+                    past = F(z - past)
+                    z = z - past
+                if np.any(np.isnan(z)):
+                    k_ref = k
+                    break
+        assert k_ref is not None
+        tr = simulate(fld, method, [1.0, 0.0], 50, 1.0, equilibrium=[0.0, 0.0])
+        assert (tr.diverged_at, tr.reason) == (k_ref, "nan"), method
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_states_match_the_numpy_reference(method):
+    """The R1 Dirac-GAN (docs/mathematics.md §1.7): F = (s psi, gamma psi - s theta), s = sigmoid(-theta psi);
+    the compiled sweep (vectorised exp, FMA contraction) against float64 NumPy, rtol = atol = 1e-10 after
+    300 steps."""
+    rng = np.random.default_rng(3)
+    B = 3000
+    inits = rng.uniform(-2, 2, (B, 2))
+    gam, h = rng.uniform(0, 1, B), rng.uniform(0.01, 0.3, B)
+    res = sweep(VectorField(games.dirac(), [R1()]), method, inits=inits, grid={"gamma": gam, "step": h},
+                steps=300, product=False)
+
+    def F(th, ps):
+        t = -th * ps
+        s = np.where(t >= 0, 1 / (1 + np.exp(-np.abs(t))), np.exp(-np.abs(t)) / (1 + np.exp(-np.abs(t))))
+        return s * ps, gam * ps - s * th
+
+    th, ps = inits[:, 0].copy(), inits[:, 1].copy()
+    g0, g1 = F(th, ps)
+    for _ in range(300):
+        if method == "gd":
+            f0, f1 = F(th, ps)
+        elif method == "eg":
+            f0, f1 = F(th, ps)
+            f0, f1 = F(th - h * f0, ps - h * f1)
+        else:
+            g0, g1 = F(th - h * g0, ps - h * g1)
+            f0, f1 = g0, g1
+        th, ps = th - h * f0, ps - h * f1
+    np.testing.assert_allclose(res.final, np.column_stack([th, ps]), rtol=1e-10, atol=1e-10)
+    assert not res["diverged"].any()
+
+
+def test_kernel_module_changes_with_the_vector_exp():
+    """The kernels inline _numeric's exp; numba's disk cache keys on the generated file alone, so the file's
+    text must change when _numeric.py does: it carries that file's sha256."""
+    import hashlib
+    from pathlib import Path
+
+    import gandynamics._numeric as numeric
+    from gandynamics.runs.module import kernel_module_source
+    sha = hashlib.sha256(Path(numeric.__file__).read_bytes()).hexdigest()[:16]
+    assert f"_numeric.py sha256 {sha}" in kernel_module_source(VectorField(games.dirac(), [R1()]))

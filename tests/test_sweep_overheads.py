@@ -1,0 +1,263 @@
+"""Whole-sweep overheads (issue #16): the reading of runs computes each log once per row (its results must be
+bitwise those of the previous implementation, kept below as plain Python: the reference), and a sweep's grid
+axes are validated as arrays (same values and same errors as the per-value rules)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from gandynamics import R1, VectorField, games, sweep
+from gandynamics.errors import GandynamicsError
+from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FIT_START, FLOOR_ABS, FLOOR_REL,
+                                 MIN_POLY, POLY_SLACK, TAIL_FACTOR, TEST_START, read_runs)
+
+
+# ------------------------------------------------------------------ the reading before issue #16 (plain Python)
+def _slope(x, y, sel, lo, hi):
+    """Least-squares slope of y against x over sel[lo:hi], and its standard error (0 with 2 points)."""
+    c = 0.0
+    sx = 0.0
+    sy = 0.0
+    for j in range(lo, hi):
+        c += 1.0
+        sx += x[sel[j]]
+        sy += y[sel[j]]
+    mx = sx / c
+    my = sy / c
+    sxy = 0.0
+    sxx = 0.0
+    for j in range(lo, hi):
+        dx = x[sel[j]] - mx
+        sxy += dx * (y[sel[j]] - my)
+        sxx += dx * dx
+    if sxx <= 0.0:
+        return math.nan, math.inf
+    b = sxy / sxx
+    if c <= 2.0:
+        return b, 0.0
+    rss = 0.0
+    for j in range(lo, hi):
+        r = y[sel[j]] - my - b * (x[sel[j]] - mx)
+        rss += r * r
+    return b, math.sqrt(rss / (c - 2.0) / sxx)
+
+
+def _poly_fit(x, y, sel, lo, hi):
+    """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1): returns (b, c), NaN if singular.
+    Solved in centred coordinates with the 2x2 normal equations of (x, log x)."""
+    n = 0.0
+    mx = 0.0
+    ml = 0.0
+    my = 0.0
+    for j in range(lo, hi):
+        k = x[sel[j]]
+        n += 1.0
+        mx += k
+        ml += math.log(k)
+        my += y[sel[j]]
+    mx /= n
+    ml /= n
+    my /= n
+    sxx = 0.0
+    sxl = 0.0
+    sll = 0.0
+    sxy = 0.0
+    sly = 0.0
+    for j in range(lo, hi):
+        k = x[sel[j]]
+        dx = k - mx
+        dl = math.log(k) - ml
+        dy = y[sel[j]] - my
+        sxx += dx * dx
+        sxl += dx * dl
+        sll += dl * dl
+        sxy += dx * dy
+        sly += dl * dy
+    det = sxx * sll - sxl * sxl
+    if not det > 1e-12 * sxx * sll:
+        return math.nan, math.nan
+    return (sll * sxy - sxl * sly) / det, (sxx * sly - sxl * sxy) / det
+
+
+def _select(idx, dist, r, lo, hi, floor, logd, sel):
+    """Indices of the samples of row ``r`` with ``lo <= k <= hi`` and a finite distance above ``floor`` into
+    ``sel`` (their logs into ``logd``); returns how many."""
+    n = 0
+    for j in range(idx.shape[0]):
+        d = dist[r, j]
+        if lo <= idx[j] <= hi and d > floor and d < math.inf:
+            logd[j] = math.log(d)
+            sel[n] = j
+            n += 1
+    return n
+
+
+def _read_rows(idx, dist, life, div, floor, out, r0, r1):
+    R = idx.shape[0]
+    logd = np.empty(R)
+    sel = np.empty(R, dtype=np.int64)
+    for r in range(r0, r1):
+        T = life[r]
+        # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
+        ns = _select(idx, dist, r, FIT_START * T, T, floor[r], logd, sel)
+        rate = math.nan
+        poly = 0.0
+        if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
+            b, c = _poly_fit(idx, logd, sel, 0, ns)
+            # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
+            # (c ~ 0: none; a growth like sqrt(k) or a transient otherwise): the plain fit then
+            # (and only when the usable samples reach the last quarter: a fit cut short by the rounding floor
+            # cannot tell k^c from curvature; blocks beyond size 4 are not generic: c <= 3)
+            if (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
+                    and idx[sel[ns - 1]] >= 0.75 * T):
+                rate = math.exp(b)
+                poly = c
+        if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
+            nh = 0
+            for j in range(ns):
+                if idx[sel[j]] >= TEST_START * T:
+                    sel[nh] = sel[j]
+                    nh += 1
+            if nh >= 2:
+                b, s = _slope(idx, logd, sel, 0, nh)
+                rate = math.exp(b)
+        if rate != rate:  # too few samples in the window: whatever the life has, its second half
+            ns = _select(idx, dist, r, -math.inf, T, floor[r], logd, sel)
+            if ns >= 2:
+                lo = ns // 2 if ns >= 4 else 0
+                b, s = _slope(idx, logd, sel, lo, ns)
+                rate = math.exp(b)
+        out[0, r] = rate
+        out[1, r] = poly
+        # ---- envelopes and the tail range
+        e_first = 0.0
+        e_third = 0.0
+        e_last = 0.0
+        tmin = math.inf
+        tmax = 0.0
+        final = math.nan
+        for j in range(R):
+            k = idx[j]
+            d = dist[r, j]
+            if k > T or not d == d:
+                continue
+            final = d
+            if k <= 0.25 * T and d > e_first:
+                e_first = d
+            if k >= 0.75 * T and d > e_last:
+                e_last = d
+            if TEST_START * T <= k < 0.75 * T and d > e_third:
+                e_third = d
+            if k >= TEST_START * T:
+                if d < tmin:
+                    tmin = d
+                if d > tmax:
+                    tmax = d
+        out[3, r] = e_last / e_first if e_first > 0.0 else math.nan
+        out[4, r] = tmin if tmin < math.inf else math.nan
+        out[5, r] = tmax if tmin < math.inf else math.nan
+        # ---- the significance of the decay over [T/2, T]
+        nt = _select(idx, dist, r, TEST_START * T, T, floor[r], logd, sel)
+        err = math.inf
+        bt = math.nan
+        if nt >= 4:
+            bt, s = _slope(idx, logd, sel, 0, nt)
+            h = nt // 2
+            b1, s1 = _slope(idx, logd, sel, 0, h)
+            b2, s2 = _slope(idx, logd, sel, h, nt)
+            err = abs(b1 - b2) + s
+        out[2, r] = err
+        # ---- the verdict
+        if div[r] >= 0:
+            out[6, r] = DIVERGED
+        elif final == final and final <= floor[r]:
+            out[6, r] = CONVERGING
+        elif (out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
+              and e_last <= TAIL_FACTOR * e_third):
+            out[6, r] = CONVERGING
+        else:
+            out[6, r] = BOUNDED
+
+
+def reference(idx, dist, life, div, zn):
+    idx = np.asarray(idx, float)
+    B = dist.shape[0]
+    floor = np.maximum(FLOOR_ABS, FLOOR_REL * zn)
+    out = np.empty((7, B))
+    _read_rows(idx, dist, np.asarray(life, float), div, floor, out, 0, B)
+    return out
+
+
+def sequences(rng, B, idx, K):
+    """Distances of many kinds: geometric, Jordan-type k^c rho^k, oscillating, limit cycles, reaching the
+    floor, growing, with NaN after a divergence, rows too short for any fit."""
+    k = idx[None, :].astype(float)
+    kind = rng.integers(0, 8, B)
+    rho = rng.uniform(0.9, 1.02, (B, 1))
+    a = rng.uniform(0.1, 10, (B, 1))
+    c = rng.integers(0, 4, (B, 1))
+    w = rng.uniform(0.05, 1.0, (B, 1))
+    d = a * rho ** k
+    d = np.where(kind[:, None] == 1, a * (1 + k) ** c * rho ** k, d)
+    d = np.where(kind[:, None] == 2, d * (1.2 + np.cos(w * k)), d)
+    d = np.where(kind[:, None] == 3, a * (1.5 + np.sin(w * k)), d)
+    d = np.where(kind[:, None] == 4, a * (1e-30 * rng.uniform(0.01, 1, (B, 1))) ** (k / K), d)  # reaches 1e-30+
+    d = np.where(kind[:, None] == 5, a * 0.5 ** k, d)  # reaches the rounding floor
+    d = d * np.exp(rng.normal(0, 0.01, d.shape) * (kind[:, None] == 6))
+    life = np.full(B, float(K))
+    div = np.full(B, -1, dtype=np.int64)
+    dv = rng.random(B) < 0.2
+    at = rng.integers(1, K, B)
+    div[dv] = at[dv]
+    life[dv] = at[dv] - 1
+    d[dv[:, None] & (k >= at[:, None])] = np.nan
+    short = kind == 7
+    life[short] = rng.integers(0, 40, short.sum())
+    return d, life, div
+
+
+@pytest.mark.parametrize("K", [1000, 64, 7])
+def test_read_runs_is_bitwise_the_previous_reading(K):
+    rng = np.random.default_rng(K)
+    idx = np.unique(np.round(np.linspace(0, K, min(65, K + 1))).astype(np.int64))
+    B = 600
+    d, life, div = sequences(rng, B, idx, K)
+    zn = rng.uniform(0, 3, B) * (rng.random(B) < 0.5)
+    with np.errstate(all="ignore"):
+        ref = reference(idx, d, life, div, zn)
+    new = read_runs(idx, d, life, div, zn)
+    got = np.vstack([new.rate, new.poly_order, new.log_rate_err, new.envelope_ratio, new.tail_min, new.tail_max,
+                     new.code.astype(float)])
+    np.testing.assert_array_equal(got, ref)  # bitwise, NaN where NaN
+    # every verdict and both fits occur, so the comparison covers each branch
+    assert set(new.code.tolist()) == {CONVERGING, DIVERGED, BOUNDED}
+    if K == 1000:
+        assert np.any(new.poly_order >= 1) and np.any(new.poly_order == 0) and np.any(np.isnan(new.rate))
+
+
+FLD = VectorField(games.dirac(), [R1()])
+
+
+def test_array_axes_give_the_values_of_the_per_value_rule():
+    rng = np.random.default_rng(0)
+    g = rng.uniform(0, 1, 300)
+    steps = np.arange(1, 301) * 1e-3  # float; and an integer axis below
+    a = sweep(FLD, "gd", inits=[[0.5, 0.5]], grid={"gamma": g, "step": steps}, steps=20, product=False)
+    b = sweep(FLD, "gd", inits=[[0.5, 0.5]], grid={"gamma": list(g), "step": list(steps)}, steps=20, product=False)
+    for col in ("gamma", "step_g", "final_theta", "final_psi", "rate"):
+        np.testing.assert_array_equal(a[col], b[col])
+    c = sweep(FLD, "gd", inits=[[0.5, 0.5]], grid={"gamma": np.arange(3)}, step=0.1, steps=5, product=False)
+    np.testing.assert_array_equal(c["gamma"], [0.0, 1.0, 2.0])
+
+
+@pytest.mark.parametrize("grid,msg", [
+    ({"gamma": np.array([0.5, -1.0, -2.0])}, r"r1: gamma must be a finite number >= 0, got -1"),
+    ({"gamma": np.array([0.5, np.nan])}, "finite"),
+    ({"gamma": np.array([0.5, np.inf])}, "finite"),
+    ({"gamma": np.array([True, False])}, "must be"),
+    ({"step": np.array([0.1, 0.0])}, "step sizes must be positive"),
+])
+def test_array_axes_refuse_what_the_rule_refuses(grid, msg):
+    with pytest.raises(GandynamicsError, match=msg):
+        sweep(FLD, "gd", inits=[[1.0, 1.0]], grid=grid, step=0.1, steps=5)
