@@ -224,7 +224,11 @@ def _status(t) -> str:
     else:
         base = "finite"
     if getattr(t, "diverged", False):
-        return f"{base} at step {getattr(t, 'diverged_at', '?')} ({getattr(t, 'reason', '') or 'unknown'})"
+        from .kernels import STOPS
+        reason = getattr(t, 'reason', '') or 'unknown'
+        if reason in STOPS:
+            base = "stopped"
+        return f"{base} at step {getattr(t, 'diverged_at', '?')} ({reason})"
     return base
 
 

@@ -263,3 +263,22 @@ def test_adaptive_methods_name_their_own_history_when_refusing_an_iteration_matr
     from gandynamics.methods import METHODS
     assert "(m, v)" in METHODS["adam"].no_matrix
     assert "(v)" in METHODS["rmsprop"].no_matrix and "m," not in METHODS["rmsprop"].no_matrix
+
+
+@pytest.mark.parametrize("case", ["ftr-bilinear", "proximal-singular"])
+def test_a_failed_solve_stops_the_run_and_says_why_instead_of_diverged(case):
+    """FTR on a bilinear game (DF_psipsi = 0) and the proximal point method at h = 1 on F(z) = -z (I + h DF = 0)
+    cannot take their first step: the run is described as stopped with the method's own reason, not diverged."""
+    import sympy as sp
+    from gandynamics import Game, VectorField, simulate
+    from gandynamics.methods import METHODS
+    x, y = sp.symbols("x y")
+    if case == "ftr-bilinear":
+        fld, method = VectorField(Game([x], [y], x * y, -x * y, equilibrium=(0, 0))), "ftr"
+    else:
+        fld, method = VectorField(Game([x], [y], -x**2 / 2, -y**2 / 2, equilibrium=(0, 0))), "proximal"
+    tr = simulate(fld, method, [1.0, 1.0], 20, 1.0 if method == "proximal" else 0.1)
+    assert tr.reason == "solve" and tr.diverged_at == 1
+    text = tr.describe()
+    assert text.startswith("stopped at step 1, not diverged: ") and METHODS[method].solve_failure in text
+    assert "diverged at" not in text

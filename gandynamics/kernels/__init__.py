@@ -65,13 +65,18 @@ import re
 import textwrap
 from pathlib import Path
 
-__all__ = ["kernel_source", "codes", "REASONS", "DEFAULT_NB", "DRIVER_LOCALS", "rule_body"]
+__all__ = ["kernel_source", "codes", "REASONS", "STOPS", "DEFAULT_NB", "DRIVER_LOCALS", "rule_body"]
 
 #: block width (trajectories evaluated together in the inner loop)
 DEFAULT_NB = 128
 
 #: REASON codes written by the kernels
 REASONS = {0: "", 1: "nan", 2: "overflow", 3: "bound", 4: "stepsize", 5: "solve"}
+
+#: the reasons that end a run without it diverging: the method (or the adaptive integrator) could not take its
+#: next step -- a singular linear solve of an implicit or Hessian-corrected method, an underflowing step size
+STOPS = {"solve": "the method's linear solve failed at this point (a singular matrix)",
+         "stepsize": "the adaptive integrator's step size underflowed (a stiff or exploding solution)"}
 
 _HERE = Path(__file__).parent
 

@@ -124,6 +124,8 @@ class Method:
     iteration_matrix: Callable | None = None
     multipliers: Callable | None = None
     no_matrix: str = ""
+    #: what a failed solve (``reason = "solve"``) means for this method, for the run's description
+    solve_failure: str = ""
     bound: Callable | None = None
     bound_reference: str = ""
     theory_step: Callable | None = None

@@ -80,4 +80,6 @@ METHOD = Method(
     formula="theta <- theta - h_G F_theta; psi <- psi - h_D F_psi + h_G DF_pp^{-1} DF_pt F_theta",
     reference="Wang, Zhang & Ba 2020, On solving minimax optimization locally: a follow-the-ridge approach, ICLR",
     rules=(Rule("ftr", "implicit", kernel_step),), evaluations=lambda o: 1, jacobians=lambda o: 1,
-    iteration_matrix=iteration_matrix, validate=_validate)
+    iteration_matrix=iteration_matrix, validate=_validate,
+    solve_failure="the discriminator's Hessian block DF_psipsi is singular here, so follow-the-ridge's correction "
+                  "DF_psipsi^-1 DF_psitheta F_theta is undefined (e.g. a bilinear game, where DF_psipsi = 0)")

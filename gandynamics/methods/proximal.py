@@ -84,4 +84,6 @@ METHOD = Method(
     iteration_matrix=iteration_matrix, multipliers=multipliers, bound=bound,
     bound_reference="docs/math/methods.md §3 (Rockafellar 1976): the resolvent of a mu-strongly monotone F is "
                     "1/(1 + h mu)-Lipschitz, for every h > 0",
-    theory_step=lambda mu, L: 1.0 / L)
+    theory_step=lambda mu, L: 1.0 / L,
+    solve_failure="Newton's iteration for the implicit step z+ = z - h F(z+) failed (I + h DF singular, or no "
+                  "convergence): the resolvent is not defined or not found from here")

@@ -84,7 +84,11 @@ class Trajectory:
 
     def describe(self) -> str:
         """The verdict in one line (the distance range for a bounded run, the step and reason for a diverged one)."""
+        from ..kernels import STOPS
         from ..verdict import describe
+        if self.diverged and self.reason in STOPS:
+            why = (get_method(self.method).solve_failure if self.reason == "solve" else "") or STOPS[self.reason]
+            return f"stopped at step {self.diverged_at}, not diverged: {why}"
         if self.diverged:
             return f"diverged at step {self.diverged_at} ({self.reason})"
         return describe(dict(self.reading, verdict=self.verdict)) if self.reading else self.verdict
