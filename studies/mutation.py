@@ -135,7 +135,7 @@ def main(argv=None) -> int:
     env = dict(os.environ, PYTHONPATH=str(src), GANDYNAMICS_CACHE_DIR=str(work / "gd-cache"),
                NUMBA_CACHE_DIR=str(work / "numba-cache"), MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
     # every listed command must pass: chain them so that the first failure fails the whole run
-    test_cmd = "bash -c " + json.dumps(" && ".join(f"{sys.executable} -m pytest -x -q -p no:cacheprovider {t}"
+    test_cmd = "bash -c " + json.dumps(" && ".join(f"{sys.executable} -m pytest -x -q -n 0 -p no:cacheprovider {t}"
                                                    for t in tests))
     config = work / "cosmic-ray.toml"
     config.write_text(f"""[cosmic-ray]

@@ -290,7 +290,6 @@ def test_ctrl_c_on_the_cluster_keeps_finished_rows(client):
     assert not any(client.processing().values())
 
 
-@pytest.mark.slow
 def test_worker_killed_mid_sweep_loses_nothing(client):
     """Kill a busy worker process (SIGKILL) after the first chunk: the nanny restarts it, the scheduler
     reschedules its chunk, and the table is complete and equal to the local one, every row once."""

@@ -244,6 +244,17 @@ def test_mlp_parameter_counts_and_equilibrium_manifold():
     assert np.abs(J).max() > 1e-3
 
 
+@pytest.mark.parametrize("k,dim,bias,n", [(100000, 1, False, 200002), (60000, 2, True, 240006)])
+def test_mlp_too_large_is_refused_before_any_unit_is_built(monkeypatch, k, dim, bias, n):
+    """The size check counts dim^2 + dim + k dim + k (biases) + k parameters before building k tanh units
+    (which took sympy over a minute for k = 1e5)."""
+    def no_units(*a, **kw):
+        raise AssertionError("a hidden unit was built before the size check")
+    monkeypatch.setattr(sp, "tanh", no_units)
+    with pytest.raises(GandynamicsError, match=rf"game 'mlp' with {n} parameters: its Jacobian would need"):
+        games.make_game("mlp", k=k, dim=dim, bias=bias)
+
+
 def test_mlp_symbolic_jacobian_equals_finite_differences():
     """The symbolic DF of the 2-D mlp (18 parameters, hidden biases) against central differences of F."""
     fld = VectorField(games.mlp(k=3, dim=2, bias=True))

@@ -32,6 +32,7 @@ def test_operator_equals_compiled_jacobian_and_finite_differences(mlp_field):
     np.testing.assert_allclose(op.matvec(v), fd, rtol=1e-7, atol=1e-8)
 
 
+@pytest.mark.slow  # compiles the Jacobian of an 80-parameter game: about a minute on 2 cores
 def test_leading_eigenvalues_match_dense(mlp_field):
     fld = VectorField(games.make_game("mlp", k=39, dim=1))  # n = 80 (> 64: Arnoldi)
     rng = np.random.default_rng(5)

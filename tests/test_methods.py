@@ -167,7 +167,12 @@ def test_every_option_of_the_discrete_methods_is_checked_against_the_reference()
                 (name, o.name)
 
 
-@pytest.mark.parametrize("name,fld", FIELDS, ids=[n for n, _ in FIELDS])
+#: games whose discrete-method kernel takes half a minute or more to compile on 2 cores (marked slow)
+SLOW_FIELDS = {"jare-gaussian", "nk-scale"}
+
+
+@pytest.mark.parametrize("name,fld", [pytest.param(n, f, id=n, marks=[pytest.mark.slow] if n in SLOW_FIELDS else [])
+                                      for n, f in FIELDS])
 def test_every_method_matches_numpy_reference(name, fld):
     F = numpy_F(fld)
     p = fld.param_vector()

@@ -36,6 +36,7 @@ def test_match_error_is_a_matching():
     assert rm.match_error([1], [1, 2]) == math.inf
 
 
+@pytest.mark.slow  # the whole study: about two minutes on 2 cores with cold caches
 def test_study_runs_and_every_check_passes(tmp_path):
     res = run_study(studies()["r1-manifold"], tmp_path)
     assert not res.error and not res.missing, res.error + "\n".join(res.notes)

@@ -31,7 +31,7 @@ import sympy as sp
 from ..distributions import Atoms, Pushforward
 from ..errors import GandynamicsError
 from ..validate import whole
-from ..game import GAN
+from ..game import GAN, check_game_size
 
 __all__ = ["mlp", "mlp_equilibrium"]
 
@@ -77,6 +77,9 @@ def mlp(k: int = 4, dim: int = 1, bias: bool = False, loss="standard") -> GAN:
     k = whole(k, "mlp: k")
     if dim not in (1, 2):
         raise GandynamicsError(f"mlp: dim must be 1 or 2, got {dim!r}")
+    # refused before building k tanh units (sympy takes minutes for k = 1e5): dim^2 + dim generator parameters,
+    # k dim weights, k biases (if any) and k output weights
+    check_game_size(dim * dim + dim + k * dim + (k if bias else 0) + k, "mlp")
     if dim == 1:
         A = [[sp.Symbol("a", real=True)]]
         b = [sp.Symbol("b", real=True)]
