@@ -23,7 +23,7 @@ from . import codegen, validate
 from ._jvp import JacobianOperator
 from .errors import GandynamicsError
 from .losses import vnorm
-from .regularizers import apply_regularizers
+from .regularizers import stage_regularizers
 from .symdiff import Differentiator
 
 __all__ = ["VectorField"]
@@ -38,9 +38,9 @@ def _generator_fingerprint() -> str:
         import hashlib
         import sys
         from pathlib import Path
-        from . import losses, regularizers, symdiff
+        from . import distributions, game, losses, regularizers, symdiff
         h = hashlib.sha256(codegen.CODEGEN_VERSION.encode())
-        for mod in (codegen, symdiff, regularizers, losses, sys.modules[__name__]):
+        for mod in (codegen, symdiff, regularizers, losses, game, distributions, sys.modules[__name__]):
             h.update(Path(mod.__file__).read_bytes())
         _FINGERPRINT = h.hexdigest()[:16]
     return _FINGERPRINT
@@ -137,23 +137,54 @@ class VectorField:
         _check_arguments(model, regularizers)
         self.model = model
         self.regularizers = list(regularizers)
-        game, pending = apply_regularizers(model, self.regularizers)
+        from .game import GAN
         from .regularizers import strength_symbols
+        obj, pending = stage_regularizers(model, self.regularizers)
         #: hyperparameter name -> how the user names that regularizer strength (one rule however it is set)
         self._strengths = {sym.name: f"{part.name}: {key}" for _, part, syms in
                            strength_symbols(model, self.regularizers) for key, sym in syms.items()}
-        self.game = game
-        self.name = name or game.name
-        self.z = tuple(game.params)
-        self.hyper = tuple(game.hyper)
-        self.defaults = {s.name: float(v) for s, v in game.hyper.items()}
-        self._pending = pending
-        self.equilibrium = None if game.equilibrium is None else np.asarray(game.equilibrium, dtype=float)
-        self.nonsmooth = game.nonsmooth
+        self._staged = obj
+        self._pending = [(r, s) for r, s, _ in pending]
+        extra = {s: v for _, s, v in pending}
+        if isinstance(obj, GAN):
+            # the game's losses (expectations over the atoms, stabilised) are built only when needed: a GAN
+            # whose definition is in the derivation cache is analysed without them
+            theta, psi, hyper = obj.symbols(extra)
+            eq = obj.equilibrium
+            if eq is not None:
+                eq = tuple(validate.vector(eq, f"game {obj.name!r}: equilibrium").tolist())
+                if len(eq) != len(theta) + len(psi):
+                    raise GandynamicsError(f"equilibrium has {len(eq)} entries, the game has "
+                                           f"{len(theta) + len(psi)} parameters")
+        else:
+            game = obj
+            for s_, v in extra.items():
+                game = game.with_losses(hyper={s_: v})
+            self.__dict__["game"] = game
+            theta, psi, hyper, eq = game.theta, game.psi, game.hyper, game.equilibrium
+        self.name = name or obj.name
+        self.z = tuple(theta) + tuple(psi)
+        self._n_theta = len(theta)
+        self.hyper = tuple(hyper)
+        self.defaults = {s.name: float(v) for s, v in hyper.items()}
+        self.equilibrium = None if eq is None else np.asarray(eq, dtype=float)
+        self.nonsmooth = obj.nonsmooth
         # the derivation cache (see _definition_key): a game defined as one seen before (by any process with
         # this cache folder) skips differentiation, cse and printing; F is then derived only when asked for
         if self._cache_entry is None:
             self.F  # derive now: a field that cannot be compiled is refused at construction
+
+    @cached_property
+    def game(self):
+        """The regularized :class:`~gandynamics.game.Game` (losses with penalties added); for a GAN built on
+        first use (see ``__init__``)."""
+        obj = self._staged
+        game = obj.to_game()
+        for _, s_ in self._pending:
+            game = game.with_losses(hyper={s_: self.defaults[s_.name]})
+        if tuple(game.params) != self.z or tuple(game.hyper) != self.hyper:  # pragma: no cover - a bug guard
+            raise RuntimeError("gandynamics: the GAN's symbols differ from its game's; please report this")
+        return game
 
     @cached_property
     def _diff(self) -> Differentiator:
@@ -179,16 +210,19 @@ class VectorField:
 
         It covers the generator's own code (:func:`_generator_fingerprint`), the dense/large route switch,
         the parameter and hyperparameter symbols in their order (names and assumptions: they fix the slots of
-        ``z`` and ``p``), where the generator's parameters end, the two regularized losses (a linear-time digest of their expression DAG,
-        :func:`_digest`), and each field-stage regularizer (class, options and strength symbol).  F, DF and
+        ``z`` and ``p``), where the generator's parameters end, the two regularized losses of a Game or the
+        definition of a GAN (:meth:`gandynamics.game.GAN.definition`: discriminator, atoms, loss, penalties), by a
+        linear-time digest of their expression DAG (:func:`_digest`), and each field-stage regularizer (class, options and strength symbol).  F, DF and
         the generated source are functions of exactly these, so equal keys give equal source."""
         import hashlib
-        game = self.game
+        obj = self._staged
+        from .game import GAN
+        what = (["GAN"] + obj.definition()) if isinstance(obj, GAN) else [self.game.loss_g, self.game.loss_d]
         pending = [(f"{type(r).__module__}.{type(r).__qualname__}", sorted((k, repr(v)) for k, v in r.opts.items()),
                     _digest([g])) for r, g in self._pending]
         key = "|".join([_generator_fingerprint(), str(self.DENSE_MAX), repr(self.names), str(self.n_theta),
                         repr([s.name for s in self.hyper]),
-                        _digest(list(self.z) + list(self.hyper) + [game.loss_g, game.loss_d]), repr(pending)])
+                        _digest(list(self.z) + list(self.hyper) + what), repr(pending)])
         return hashlib.sha256(key.encode()).hexdigest()[:24]
 
     @property
@@ -236,7 +270,7 @@ class VectorField:
     @property
     def n_theta(self) -> int:
         """Number of generator parameters (the first ``n_theta`` entries of z)."""
-        return len(self.game.theta)
+        return self._n_theta
 
     @property
     def names(self) -> list[str]:
