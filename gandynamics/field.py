@@ -483,7 +483,8 @@ class VectorField:
             if e in seen:
                 continue
             seen.add(e)
-            if isinstance(e, kinds):
+            # a power is a kink only with a fractional exponent (sqrt(0)); integer powers are smooth
+            if isinstance(e, kinds) and not (isinstance(e, sp.Pow) and not (e.exp.is_Rational and not e.exp.is_integer)):
                 found.add(e)
             stack.extend(e.args)
         return sorted(found, key=sp.default_sort_key)
