@@ -196,12 +196,15 @@ class VectorField:
         """The operator ``F = (grad_theta L_G, grad_psi L_D)`` (sympy), with the field-stage regularizers'
         transforms applied; checked printable (every function compiles, real-valued, no logical value used as a
         number)."""
-        game = self.game
-        F = sp.Matrix([self._diff.diff(game.loss_g, t) for t in game.theta]
-                      + [self._diff.diff(game.loss_d, q) for q in game.psi])
-        for reg, gamma in self._pending:
-            F = reg.transform(F, self.z, gamma)
-        codegen.check_printable(F, f"game {self.name!r}: the field F (the gradient of the losses)")
+        from .log import notice_if_slow
+        with notice_if_slow(f"game {self.name!r} ({self.n} parameters): building the losses and deriving the field F "
+                            f"symbolically (cached on disk afterwards) ..."):
+            game = self.game
+            F = sp.Matrix([self._diff.diff(game.loss_g, t) for t in game.theta]
+                          + [self._diff.diff(game.loss_d, q) for q in game.psi])
+            for reg, gamma in self._pending:
+                F = reg.transform(F, self.z, gamma)
+            codegen.check_printable(F, f"game {self.name!r}: the field F (the gradient of the losses)")
         return F
 
     @cached_property
@@ -363,7 +366,12 @@ class VectorField:
         if entry is not None:
             return entry["source"]
         import json
-        text = self.source()
+        from .log import notice_if_slow
+        F = self.F
+        with notice_if_slow(f"game {self.name!r} ({self.n} parameters): generating its code (common subexpressions, "
+                            f"{'Jacobian, ' if self.n <= self.DENSE_MAX else 'forward-mode partials, '}printing; "
+                            f"cached on disk afterwards) ..."):
+            text = self.source()
         kinks = [sp.srepr(a) for a in self._kink_atoms]
         try:  # only atoms that read back as themselves are stored (else a warm process derives F for them)
             if [_parse_atom(k) for k in kinks] != list(self._kink_atoms):
