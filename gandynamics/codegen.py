@@ -615,10 +615,27 @@ def load_interpreted(text: str):
     Returns a namespace with the module's functions (``field``, ``jacobian``).
     """
     import types
-    body = text.replace("{hash}", source_hash(text)).replace(
+    h = source_hash(text)
+    body = text.replace("{hash}", h).replace(
         "from numba import njit, prange", "from gandynamics._interpreted import njit, prange")
-    ns: dict = {"__name__": "gandynamics_interpreted"}
-    exec(compile(body, f"<gandynamics generated {source_hash(text)} (interpreted)>", "exec"), ns)
+    ns = None
+    try:  # imported from a file in the cache: Python keeps its bytecode (compiling 10^4 lines takes seconds)
+        from .io import atomic_write_text
+        modname = f"gandynamics_gen_interp_{h}"
+        path = cache_dir() / f"{modname}.py"
+        try:
+            current = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != body:
+            atomic_write_text(path, body)
+        spec = importlib.util.spec_from_file_location(modname, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        ns = vars(module)
+    except (OSError, SyntaxError, ValueError):  # unwritable or damaged between write and read: compile in memory
+        ns = {"__name__": "gandynamics_interpreted"}
+        exec(compile(body, f"<gandynamics generated {h} (interpreted)>", "exec"), ns)
     for k, v in list(ns.items()):
         py = getattr(v, "py_func", None)
         if py is not None:  # a numba dispatcher imported by the module: use its Python function

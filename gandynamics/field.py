@@ -23,22 +23,24 @@ from . import codegen, validate
 from ._jvp import JacobianOperator
 from .errors import GandynamicsError
 from .losses import vnorm
-from .regularizers import apply_regularizers
+from .regularizers import stage_regularizers
 from .symdiff import Differentiator
 
 __all__ = ["VectorField"]
 
 
 def _generator_fingerprint() -> str:
-    """A hash of the code that turns F into source (codegen, symdiff, this version), so that a change of
-    the generator never reuses a stale cached source."""
+    """A hash of the code that turns a game's losses into generated source (the field's formation here,
+    the field-stage regularizers' transforms, the loss functions' derivative rules, symdiff, codegen and
+    its version), so that a change of the generator never reuses a stale cached entry."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
         import hashlib
+        import sys
         from pathlib import Path
-        from . import symdiff
+        from . import distributions, game, losses, regularizers, symdiff
         h = hashlib.sha256(codegen.CODEGEN_VERSION.encode())
-        for mod in (codegen, symdiff):
+        for mod in (codegen, symdiff, regularizers, losses, game, distributions, sys.modules[__name__]):
             h.update(Path(mod.__file__).read_bytes())
         _FINGERPRINT = h.hexdigest()[:16]
     return _FINGERPRINT
@@ -74,6 +76,20 @@ def _digest(exprs) -> str:
     for e in exprs:
         top.update(h(sp.sympify(e)))
     return top.hexdigest()
+
+
+_ATOM_NAMES = None
+
+
+def _parse_atom(text: str):
+    """An expression from its ``srepr`` (the derivation cache stores F's non-differentiable atoms so), with
+    this library's functions (``sigmoid``, ``softplus``, ``safediv``, ``vnorm``) by name."""
+    global _ATOM_NAMES
+    if _ATOM_NAMES is None:
+        from . import losses
+        _ATOM_NAMES = {k: getattr(sp, k) for k in dir(sp) if not k.startswith("_")}
+        _ATOM_NAMES.update({k: getattr(losses, k) for k in ("sigmoid", "softplus", "safediv", "vnorm")})
+    return eval(text, {"__builtins__": {}}, _ATOM_NAMES)  # noqa: S307 - text written by _base_source, stamped
 
 
 def _check_arguments(model, regularizers) -> None:
@@ -121,27 +137,125 @@ class VectorField:
         _check_arguments(model, regularizers)
         self.model = model
         self.regularizers = list(regularizers)
-        game, pending = apply_regularizers(model, self.regularizers)
+        from .game import GAN
         from .regularizers import strength_symbols
+        obj, pending = stage_regularizers(model, self.regularizers)
         #: hyperparameter name -> how the user names that regularizer strength (one rule however it is set)
         self._strengths = {sym.name: f"{part.name}: {key}" for _, part, syms in
                            strength_symbols(model, self.regularizers) for key, sym in syms.items()}
-        self.game = game
-        self.name = name or game.name
-        self.z = tuple(game.params)
-        self.hyper = tuple(game.hyper)
-        self.defaults = {s.name: float(v) for s, v in game.hyper.items()}
-        # one memoised differentiator for F (and, lazily, DF): see gandynamics.symdiff
-        self._diff = Differentiator(self.z)
-        F = sp.Matrix([self._diff.diff(game.loss_g, t) for t in game.theta]
-                      + [self._diff.diff(game.loss_d, q) for q in game.psi])
-        for reg, gamma in pending:
-            F = reg.transform(F, self.z, gamma)
-        # one check at load: every function of F can be compiled, F is real, no logical value used as a number
-        codegen.check_printable(F, f"game {self.name!r}: the field F (the gradient of the losses)")
-        self.F = F
-        self.equilibrium = None if game.equilibrium is None else np.asarray(game.equilibrium, dtype=float)
-        self.nonsmooth = game.nonsmooth
+        self._staged = obj
+        self._pending = [(r, s) for r, s, _ in pending]
+        extra = {s: v for _, s, v in pending}
+        if isinstance(obj, GAN):
+            # the game's losses (expectations over the atoms, stabilised) are built only when needed: a GAN
+            # whose definition is in the derivation cache is analysed without them
+            theta, psi, hyper = obj.symbols(extra)
+            eq = obj.equilibrium
+            if eq is not None:
+                eq = tuple(validate.vector(eq, f"game {obj.name!r}: equilibrium").tolist())
+                if len(eq) != len(theta) + len(psi):
+                    raise GandynamicsError(f"equilibrium has {len(eq)} entries, the game has "
+                                           f"{len(theta) + len(psi)} parameters")
+        else:
+            game = obj
+            for s_, v in extra.items():
+                game = game.with_losses(hyper={s_: v})
+            self.__dict__["game"] = game
+            theta, psi, hyper, eq = game.theta, game.psi, game.hyper, game.equilibrium
+        self.name = name or obj.name
+        self.z = tuple(theta) + tuple(psi)
+        self._n_theta = len(theta)
+        self.hyper = tuple(hyper)
+        self.defaults = {s.name: float(v) for s, v in hyper.items()}
+        self.equilibrium = None if eq is None else np.asarray(eq, dtype=float)
+        self.nonsmooth = obj.nonsmooth
+        # the derivation cache (see _definition_key): a game defined as one seen before (by any process with
+        # this cache folder) skips differentiation, cse and printing; F is then derived only when asked for
+        if self._cache_entry is None:
+            self.F  # derive now: a field that cannot be compiled is refused at construction
+
+    @cached_property
+    def game(self):
+        """The regularized :class:`~gandynamics.game.Game` (losses with penalties added); for a GAN built on
+        first use (see ``__init__``)."""
+        obj = self._staged
+        game = obj.to_game()
+        for _, s_ in self._pending:
+            game = game.with_losses(hyper={s_: self.defaults[s_.name]})
+        if tuple(game.params) != self.z or tuple(game.hyper) != self.hyper:  # pragma: no cover - a bug guard
+            raise RuntimeError("gandynamics: the GAN's symbols differ from its game's; please report this")
+        return game
+
+    @cached_property
+    def _diff(self) -> Differentiator:
+        """One memoised differentiator for F and, lazily, DF (gandynamics.symdiff)."""
+        return Differentiator(self.z)
+
+    @cached_property
+    def F(self) -> sp.Matrix:
+        """The operator ``F = (grad_theta L_G, grad_psi L_D)`` (sympy), with the field-stage regularizers'
+        transforms applied; checked printable (every function compiles, real-valued, no logical value used as a
+        number)."""
+        from .log import notice_if_slow
+        with notice_if_slow(f"game {self.name!r} ({self.n} parameters): building the losses and deriving the field F "
+                            f"symbolically (cached on disk afterwards) ..."):
+            game = self.game
+            F = sp.Matrix([self._diff.diff(game.loss_g, t) for t in game.theta]
+                          + [self._diff.diff(game.loss_d, q) for q in game.psi])
+            for reg, gamma in self._pending:
+                F = reg.transform(F, self.z, gamma)
+            codegen.check_printable(F, f"game {self.name!r}: the field F (the gradient of the losses)")
+        return F
+
+    @cached_property
+    def _definition_key(self) -> str:
+        """The derivation-cache key: a hash of the game's *definition*, taken before any differentiation.
+
+        It covers the generator's own code (:func:`_generator_fingerprint`), the dense/large route switch,
+        the parameter and hyperparameter symbols in their order (names and assumptions: they fix the slots of
+        ``z`` and ``p``), where the generator's parameters end, the two regularized losses of a Game or the
+        definition of a GAN (:meth:`gandynamics.game.GAN.definition`: discriminator, atoms, loss, penalties), by a
+        linear-time digest of their expression DAG (:func:`_digest`), and each field-stage regularizer (class, options and strength symbol).  F, DF and
+        the generated source are functions of exactly these, so equal keys give equal source."""
+        import hashlib
+        obj = self._staged
+        from .game import GAN
+        what = (["GAN"] + obj.definition()) if isinstance(obj, GAN) else [self.game.loss_g, self.game.loss_d]
+        pending = [(f"{type(r).__module__}.{type(r).__qualname__}", sorted((k, repr(v)) for k, v in r.opts.items()),
+                    _digest([g])) for r, g in self._pending]
+        key = "|".join([_generator_fingerprint(), str(self.DENSE_MAX), repr(self.names), str(self.n_theta),
+                        repr([s.name for s in self.hyper]),
+                        _digest(list(self.z) + list(self.hyper) + what), repr(pending)])
+        return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+    @property
+    def _cache_path(self):
+        return codegen.cache_dir() / f"source_{self._definition_key}.txt"  # stamped JSON: source and kinks
+
+    @cached_property
+    def _cache_entry(self) -> dict | None:
+        """The derivation-cache entry of this game (``{"source": ..., "kinks": [...]}``), or None if missing
+        or damaged (a damaged file is deleted by :func:`gandynamics.codegen.read_cached_text`; an entry that
+        does not parse is deleted here), in which case everything is derived again."""
+        import json
+        path = self._cache_path
+        text = codegen.read_cached_text(path)
+        if text is None:
+            return None
+        try:
+            entry = json.loads(text)
+            if not isinstance(entry.get("source"), str):
+                raise ValueError("no source")
+            kinks = entry.get("kinks")
+            if kinks is not None:
+                entry["kinks"] = [_parse_atom(k) for k in kinks]
+        except Exception:  # valid stamp but not an entry of this version: regenerate
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return None
+        return entry
 
     @cached_property
     def DF(self) -> sp.Matrix:
@@ -159,7 +273,7 @@ class VectorField:
     @property
     def n_theta(self) -> int:
         """Number of generator parameters (the first ``n_theta`` entries of z)."""
-        return len(self.game.theta)
+        return self._n_theta
 
     @property
     def names(self) -> list[str]:
@@ -244,16 +358,27 @@ class VectorField:
 
     @cached_property
     def _base_source(self) -> str:
-        """The generated source, cached on disk under a hash of F (srepr), the symbol order and the codegen
-        version, so that a warm process skips the symbolic Jacobian, cse and printing."""
-        import hashlib
-        key = "|".join([_generator_fingerprint(), str(self.DENSE_MAX), repr(self.names),
-                        repr([s.name for s in self.hyper]), _digest(self.F)])
-        path = codegen.cache_dir() / f"source_{hashlib.sha256(key.encode()).hexdigest()[:24]}.txt"
-        text = codegen.read_cached_text(path)  # None if missing or damaged (then regenerated)
-        if text is None:
+        """The generated source (``field``, ``jacobian``), from the derivation cache when the game's definition
+        was seen before (:attr:`_definition_key`): a warm process then skips differentiation, the symbolic
+        Jacobian, cse and printing.  Otherwise generated and stored, with F's non-differentiable atoms
+        (:attr:`_kink_atoms`), atomically and stamped with its SHA-256."""
+        entry = self._cache_entry
+        if entry is not None:
+            return entry["source"]
+        import json
+        from .log import notice_if_slow
+        F = self.F
+        with notice_if_slow(f"game {self.name!r} ({self.n} parameters): generating its code (common subexpressions, "
+                            f"{'Jacobian, ' if self.n <= self.DENSE_MAX else 'forward-mode partials, '}printing; "
+                            f"cached on disk afterwards) ..."):
             text = self.source()
-            codegen.write_cached_text(path, text)
+        kinks = [sp.srepr(a) for a in self._kink_atoms]
+        try:  # only atoms that read back as themselves are stored (else a warm process derives F for them)
+            if [_parse_atom(k) for k in kinks] != list(self._kink_atoms):
+                kinks = None
+        except Exception:
+            kinks = None
+        codegen.write_cached_text(self._cache_path, json.dumps({"source": text, "kinks": kinks}))
         return text
 
     @property
@@ -355,6 +480,9 @@ class VectorField:
         ``Heaviside``, ``Max``/``Min``, powers, ``vnorm``), found once per field by one walk over F's
         expression DAG (a shared subexpression is visited once: ``Expr.atoms`` walks the tree, which took
         16 s per point for the 256-parameter mlp)."""
+        entry = self.__dict__.get("_cache_entry")
+        if entry is not None and entry.get("kinks") is not None and "F" not in self.__dict__:
+            return list(entry["kinks"])  # stored with the source: F need not be derived
         kinds = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.Pow, vnorm, sp.Piecewise, sp.floor, sp.ceiling,
                  sp.frac, sp.Mod)
         seen, found, stack = set(), set(), list(self.F)
@@ -363,7 +491,8 @@ class VectorField:
             if e in seen:
                 continue
             seen.add(e)
-            if isinstance(e, kinds):
+            # a power is a kink only with a fractional exponent (sqrt(0)); integer powers are smooth
+            if isinstance(e, kinds) and not (isinstance(e, sp.Pow) and not (e.exp.is_Rational and not e.exp.is_integer)):
                 found.add(e)
             stack.extend(e.args)
         return sorted(found, key=sp.default_sort_key)

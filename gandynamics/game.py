@@ -275,6 +275,33 @@ class GAN:
             kw["hyper"] = h
         return replace(self, **kw)
 
+    def symbols(self, extra_hyper=None) -> tuple[tuple, tuple, dict]:
+        """``(theta, psi, hyper)`` exactly as :meth:`to_game` (followed by ``with_losses(hyper=extra_hyper)``)
+        names them (symbols without ``real=True`` replaced by real ones), without building the losses."""
+        hyper = _hyper(self.hyper)
+        hyper.update(_hyper(extra_hyper))
+        sub = _real_symbols(tuple(self.theta) + tuple(self.psi) + tuple(hyper))
+        return (tuple(sub.get(s, s) for s in self.theta), tuple(sub.get(s, s) for s in self.psi),
+                {sub.get(s, s): v for s, v in hyper.items()})
+
+    def definition(self) -> list:
+        """Expressions that determine :meth:`to_game` (given this module's code): the parameters, data
+        variables, discriminator, penalties, hyperparameter symbols, the atoms (weights and points) of both
+        distributions and the loss functions applied to a fixed symbol; a hash of them is the derivation-cache
+        key of a GAN (:class:`gandynamics.VectorField`), computed without building the losses."""
+        t = sp.Symbol("_gandynamics_t", real=True)
+        out = list(self.theta) + [sp.Symbol("_psi_")] + list(self.psi) + [sp.Symbol("_x_")] + list(self.x)
+        out += [sp.Symbol("_h_")] + list(_hyper(self.hyper)) + [self.discriminator, sp.Symbol("_pen_")]
+        out += list(self.penalties)
+        for label, dist in (("_real_", self.real), ("_fake_", self.fake)):
+            out.append(sp.Symbol(label))
+            for w, x in dist.atoms():
+                out += [sp.sympify(w), sp.Tuple(*x)]
+        gen = getattr(self.loss, "generator", None)
+        out += [sp.Symbol("_loss_"), self.loss.f(t), sp.Integer(bool(self.loss.non_saturating)),
+                gen(t) if gen is not None else sp.Symbol("_no_generator_")]
+        return out
+
     def to_game(self) -> Game:
         """The game the GAN defines: ``L_G`` as above, ``L_D = -L + sum(penalties)``."""
         L = self.objective()

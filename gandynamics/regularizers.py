@@ -421,6 +421,18 @@ def strength_symbols(model, regularizers) -> list[tuple[Regularizer, Regularizer
     return out
 
 
+def stage_regularizers(model, regularizers) -> tuple:
+    """The gan and game stages of :func:`apply_regularizers`, without building the final game: returns the
+    regularized GAN or Game and the pending field transforms ``[(Consensus, gamma_symbol, default)]``."""
+    named = [(part, sym) for _, part, sym in strength_symbols(model, regularizers)]
+    obj = model
+    for stage in ("gan", "game"):
+        for r, sym in named:
+            if r.stage == stage:
+                obj = r.apply(obj, sym)
+    return obj, [(r, sym["gamma"], r.values["gamma"]) for r, sym in named if r.stage == "field"]
+
+
 def apply_regularizers(model, regularizers) -> tuple[Game, list]:
     """Apply regularizers stage by stage (gan, then game, then field).
 
@@ -428,14 +440,8 @@ def apply_regularizers(model, regularizers) -> tuple[Game, list]:
     ``(Consensus, gamma_symbol)`` for :class:`~gandynamics.field.VectorField`; strengths are named by
     :func:`strength_symbols`.
     """
-    named = [(part, sym) for _, part, sym in strength_symbols(model, regularizers)]
-    obj = model
-    for stage in ("gan", "game"):
-        for r, sym in named:
-            if r.stage == stage:
-                obj = r.apply(obj, sym)
+    obj, pending = stage_regularizers(model, regularizers)
     game = obj.to_game() if isinstance(obj, GAN) else obj
-    pending = [(r, sym["gamma"], r.values["gamma"]) for r, sym in named if r.stage == "field"]
     for _, s, v in pending:
         game = game.with_losses(hyper={s: v})
     return game, [(r, s) for r, s, _ in pending]

@@ -276,7 +276,9 @@ def field(value, what: str):
     """A :class:`~gandynamics.field.VectorField` (what every analysis takes); a Game or GAN is refused with
     how to make one (``VectorField(game, [R1(gamma=0.3)])``)."""
     # recognised by what it carries, not by importing the classes (validate sits below game and field)
-    if all(hasattr(value, a) for a in ("F", "z", "hyper", "param_vector", "evaluator")):
+    # (looked up on the class or the instance's own attributes: a lazily derived F is not derived here)
+    if all(hasattr(type(value), a) or a in getattr(value, "__dict__", {}) for a in
+           ("F", "z", "hyper", "param_vector", "evaluator")):
         return value
     if any(getattr(c, "__module__", "") == "gandynamics.game" and c.__name__ in ("Game", "GAN")
            for c in type(value).__mro__):

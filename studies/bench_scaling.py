@@ -19,7 +19,15 @@ For ``mlp`` (1-D data, no hidden bias: n = 2 + 2k = 4, 8, ..., 128 parameters) a
 The growth exponent is the least-squares slope of log(time) on log(n) over the sizes measured.  Target
 (issue 5): n = 100 from losses to eigenvalues in < 60 s cold and < 2 s warm.
 
-Usage: ``python studies/bench_scaling.py [--quick] [--max-n 128] [--ref-max 32]``.
+Large games (issue 16, ``--large 250,500,1000``; ``--large ...,10000`` for the growth up to 10,000): the mlp
+from sympy losses to its 10 leading eigenvalues (``spectrum(fld, k=10)``: ARPACK on Jacobian-vector products,
+nothing compiled), each size cold (fresh process, empty caches) and warm (second process: the derivation cache
+keyed on the game's definition skips the losses, F, cse and printing), with the dense eigenvalues of the
+compiled Jacobian as the reference at the smallest size (studies/bench_leading_eigenvalues.py).  Target: n =
+1,000 within 120 s cold and 5 s warm; the growth exponents of cold and warm.
+
+Usage: ``python studies/bench_scaling.py [--quick] [--max-n 128] [--ref-max 32] [--large 250,500,1000]``
+(``--max-n 0 --target 0 --large 1000`` for the n = 1,000 target alone).
 """
 
 from __future__ import annotations
@@ -123,6 +131,8 @@ def main(argv=None):
     ap.add_argument("--games", default="mlp,dirac-nd")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--target", type=int, default=100, help="mlp size for the cold/warm target check (0: skip)")
+    ap.add_argument("--large", default="250,500,1000",
+                    help="mlp sizes for the leading-eigenvalue chain, cold and warm (empty: skip; up to 10000)")
     ap.add_argument("--child", nargs=2, metavar=("GAME", "N"))
     ap.add_argument("--ref", action="store_true")
     ap.add_argument("--warm", action="store_true")
@@ -130,10 +140,10 @@ def main(argv=None):
     if a.child:
         print(json.dumps(one(a.child[0], int(a.child[1]), a.ref, a.warm)))
         return 0
-    max_n = 32 if a.quick else a.max_n
+    max_n = min(32, a.max_n) if a.quick else a.max_n
     print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, python {platform.python_version()}; load average {os.getloadavg()}")
-    for game in a.games.split(","):
+    for game in a.games.split(",") if max_n else []:
         sizes = [n for n in (2, 4, 8, 16, 32, 64, 128) if n <= max_n and (game != "mlp" or n >= 4)]
         rows = []
         print(f"\n{game}: seconds per stage (cold = fresh process and cache; warm = second process)")
@@ -164,7 +174,37 @@ def main(argv=None):
         print(f"\ntarget: mlp with n = {a.target}, losses -> eigenvalues (including `import gandynamics`): "
               f"cold {cold:.1f} s (target < 60), warm {warm:.2f} s (target < 2); "
               f"spectral abscissa {r.get('abscissa', float('nan')):.3g} (cold) vs {w.get('abscissa', float('nan')):.3g} (warm)")
+    if a.large:
+        large(sorted(int(x) for x in a.large.split(",")))
+    print(f"load average after: {tuple(round(x, 2) for x in os.getloadavg())}")
     return 0
+
+
+def large(sizes) -> None:
+    """The leading-eigenvalue chain for large mlp games, cold and warm (see the module docstring)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_leading_eigenvalues import run as run_large
+    print(f"\nlarge mlp, losses -> 10 leading eigenvalues (spectrum(fld, k=10), nothing compiled); seconds after "
+          f"`import gandynamics` (import in brackets); load average {tuple(round(x, 2) for x in os.getloadavg())}")
+    print(f"{'n':>6} {'F':>8} {'gen':>8} {'eigs':>8} {'cold':>8} {'warm':>8}  leading Re(lambda)  reference")
+    rows = []
+    for i, n in enumerate(sizes):
+        with tempfile.TemporaryDirectory() as cache:
+            c = run_large((n - 2) // 2, cache, ref=(i == 0))
+            w = run_large((n - 2) // 2, cache)
+        rows.append((c["n"], c["total"], w["total"]))
+        same = max(abs(complex(*x) - complex(*y)) for x, y in zip(c["eig"], w["eig"]))
+        print(f"{c['n']:>6} {c['F']:>8.2f} {c['gen']:>8.2f} {c['eigs']:>8.2f} {c['total']:>8.2f} {w['total']:>8.2f}  "
+              f"{c['eig'][0][0]:+.3e}  warm-cold {same:.1e}"
+              + (f"; dense eigvals {c['dense']:.2f} s, max gap {c['dense_gap']:.1e}" if "dense" in c else "")
+              + f"  [import {c['import']:.2f} / {w['import']:.2f}]", flush=True)
+        if c["n"] == 1000:
+            print(f"target n = 1000 (including import): cold {c['total'] + c['import']:.1f} s (< 120), "
+                  f"warm {w['total'] + w['import']:.2f} s (< 5)", flush=True)
+    if len(rows) > 1:
+        ns, cs, ws = (np.log(np.array(x, dtype=float)) for x in zip(*rows))
+        print(f"growth exponent (time ~ n^p) over n = {sizes[0]}..{sizes[-1]}: cold {np.polyfit(ns, cs, 1)[0]:.2f}, "
+              f"warm {np.polyfit(ns, ws, 1)[0]:.2f}")
 
 
 if __name__ == "__main__":
