@@ -153,3 +153,22 @@ def test_kernel_module_changes_with_the_vector_exp():
     from gandynamics.runs.module import kernel_module_source
     sha = hashlib.sha256(Path(numeric.__file__).read_bytes()).hexdigest()[:16]
     assert f"_numeric.py sha256 {sha}" in kernel_module_source(VectorField(games.dirac(), [R1()]))
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_called_and_inlined_fused_steps_give_the_same_states(method, monkeypatch):
+    """Large fields call their fused steps instead of inlining them (codegen.INLINE_MAX_LINES, compile time):
+    both paths give bitwise the same states, NaN/overflow steps included."""
+    from gandynamics import codegen
+    rng = np.random.default_rng(5)
+    inits = rng.uniform(-2, 2, (300, 2))
+    kw = dict(inits=inits, grid={"gamma": [0.0, 0.3], "step": [0.2, 3.0]}, steps=200, bound=6.0)
+    inlined = sweep(VectorField(games.dirac(), [R1()]), method, **kw)
+    monkeypatch.setattr(codegen, "INLINE_MAX_LINES", 0)
+    fld = VectorField(games.dirac(), [R1()])
+    src = codegen.generate_block_source(fld.F, fld.z, fld.hyper)
+    assert 'inline="always"' not in src
+    called = sweep(fld, method, **kw)
+    np.testing.assert_array_equal(called.final, inlined.final)
+    np.testing.assert_array_equal(called["diverged_at"], inlined["diverged_at"])
+    assert called["reason"].tolist() == inlined["reason"].tolist() and called["diverged"].any()
