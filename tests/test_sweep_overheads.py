@@ -390,3 +390,29 @@ def test_hypothesis_sequences_read_as_before(K, rows, samples, zn):
     assert n_grouped == int(_grouped_rows(idx, d, life, z).sum())
     got = read_runs(idx, d, life, div, z)
     assert got.verdict == [V.VERDICTS[int(c)] for c in ref[6]]
+
+
+def test_rows_not_run_are_labelled_and_the_others_read_as_in_a_whole_run(monkeypatch):
+    """The verdict and reason columns are one gather from the labels: rows a Ctrl-C left unrun say "not run"
+    and no reason, the finished rows what the uninterrupted sweep says."""
+    import importlib
+    S = importlib.import_module("gandynamics.runs.sweep")
+    rng = np.random.default_rng(3)
+    kw = dict(inits=rng.uniform(-3, 3, (300, 2)), grid={"gamma": rng.uniform(0, 1, 300),
+                                                        "step": rng.uniform(0.01, 3.0, 300)},
+              steps=200, product=False, progress=False)
+    whole = sweep(FLD, "gd", **kw)
+    orig = S._execute
+    cut = np.zeros(300, dtype=bool)
+    cut[::3] = True
+
+    def interrupted(plan, **options):
+        res, finished, info = orig(plan, **options)
+        return res, finished & ~cut, dict(info, interrupted=True)
+    monkeypatch.setattr(S, "_execute", interrupted)
+    part = sweep(FLD, "gd", **kw)
+    assert set(whole["verdict"].tolist()) == {"converging", "diverged", "bounded, not converging"}
+    assert set(whole["reason"][~cut].tolist()) >= {"", "bound"}
+    assert part["verdict"].tolist() == np.where(cut, "not run", whole["verdict"]).tolist()
+    assert part["reason"].tolist() == np.where(cut, "", whole["reason"]).tolist()
+    assert part["verdict"].dtype == whole["verdict"].dtype
