@@ -126,6 +126,13 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     Returns
     -------
     RunReading
+
+    Notes
+    -----
+    Rows whose samples are all usable (finite up to ``T``, above the floor in ``[T/4, T]``) and that share
+    their life ``T`` are read 32 at a time, each row's least-squares sums in one lane of a vector (the same
+    operations in the same order as row by row: the same numbers, bitwise, and independent of ``split``);
+    the other rows one by one.
     """
     idx = np.ascontiguousarray(idx, dtype=float)
     dist = np.ascontiguousarray(np.atleast_2d(np.asarray(dist, dtype=float)))
