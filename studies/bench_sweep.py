@@ -348,8 +348,8 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
 def c_table(rows, nt, repeat):
     out = [f"median of {repeat} alternating repetitions; Mts/s = million trajectory-steps per second; 'kernel' = the "
            "engine's kernels alone (run_rows on the sweep's plan); 'sweep' = the whole call (equilibria, kernels, "
-           "rate fit and verdicts, table, provenance); 'sweep, reading row by row' = the whole call with the rows read one "
-           "by one (gandynamics.verdict._VECTOR = False, the reading before sweep3; the same numbers); C on the same "
+           "rate fit and verdicts, table, provenance); 'sweep, reading row by row' = the whole call with the rows "
+           "read one by one (gandynamics.verdict._VECTOR = False, the reading before sweep3; the same numbers); C on the same "
            "thread count", "",
            f"**{nt} threads, wall clock** (meaningful only on an idle machine):", "",
            f"| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C | C -O3 | kernel / C -O3 | "
