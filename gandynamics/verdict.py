@@ -126,6 +126,13 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     Returns
     -------
     RunReading
+
+    Notes
+    -----
+    Rows whose samples are all usable (finite up to ``T``, above the floor in ``[T/4, T]``) and that share
+    their life ``T`` are read 32 at a time, each row's least-squares sums in one lane of a vector (the same
+    operations in the same order as row by row: the same numbers, bitwise, and independent of ``split``);
+    the other rows one by one.
     """
     idx = np.ascontiguousarray(idx, dtype=float)
     dist = np.ascontiguousarray(np.atleast_2d(np.asarray(dist, dtype=float)))
@@ -136,7 +143,7 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
     floor = np.ascontiguousarray(np.maximum(FLOOR_ABS, FLOOR_REL * zn))
     out = np.empty((7, B))
-    work = lambda r0, r1: _read_rows(idx, dist, life, div, floor, out, r0, r1)  # noqa: E731
+    work = lambda r0, r1: _read_rows(idx, dist, life, div, floor, out, r0, r1, _VECTOR)  # noqa: E731
     if split is None:
         work(0, B)
     else:
@@ -164,6 +171,10 @@ def describe(reading: dict, digits: int = 4) -> str:
 
 
 BOUNDED_LABEL = VERDICTS[BOUNDED]
+
+#: read rows of usable samples GROUP at a time (False: one by one; the same numbers, bitwise: a switch for
+#: the benchmark studies/bench_sweep.py)
+_VECTOR = True
 
 
 # ------------------------------------------------------------------------------------ compiled kernel
@@ -250,115 +261,387 @@ def _select(idx, dist, r, lo, hi, floor, sel):
 
 
 @njit(cache=True, nogil=True)
-def _read_rows(idx, dist, life, div, floor, out, r0, r1):
+def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
+    """The reading of row ``r``, one row at a time (every case: the reference of :func:`_read_group`).
+    ``logd``, ``sel`` (R,) scratch; ``logk`` (R,) ``log idx`` (0 where idx < 1)."""
+    R = idx.shape[0]
+    T = life[r]
+    # log d of every usable sample in [T/4, T], once (the windows below select from these; the earlier
+    # samples only when the last fallback needs them)
+    for j in range(R):
+        d = dist[r, j]
+        if idx[j] >= FIT_START * T and d > floor[r] and d < math.inf:
+            logd[j] = math.log(d)
+    # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
+    ns = _select(idx, dist, r, FIT_START * T, T, floor[r], sel)
+    rate = math.nan
+    poly = 0.0
+    nt_c = -1  # the plain fit's window is the decay test's: its slope is kept for the test below
+    bt_c = math.nan
+    st_c = math.nan
+    if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
+        b, c = _poly_fit(idx, logk, logd, sel, 0, ns)
+        # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
+        # (c ~ 0: none; a growth like sqrt(k) or a transient otherwise): the plain fit then
+        # (and only when the usable samples reach the last quarter: a fit cut short by the rounding floor
+        # cannot tell k^c from curvature; blocks beyond size 4 are not generic: c <= 3)
+        if (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
+                and idx[sel[ns - 1]] >= 0.75 * T):
+            rate = math.exp(b)
+            poly = c
+    if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
+        nh = 0
+        for j in range(ns):
+            if idx[sel[j]] >= TEST_START * T:
+                sel[nh] = sel[j]
+                nh += 1
+        if nh >= 2:
+            b, s = _slope(idx, logd, sel, 0, nh)
+            rate = math.exp(b)
+            if b == b:  # sel[:nh] is then left as it is until the decay test
+                nt_c = nh
+                bt_c = b
+                st_c = s
+    if rate != rate:  # too few samples in the window: whatever the life has, its second half
+        for j in range(R):
+            d = dist[r, j]
+            if idx[j] < FIT_START * T and d > floor[r] and d < math.inf:
+                logd[j] = math.log(d)
+        ns = _select(idx, dist, r, -math.inf, T, floor[r], sel)
+        if ns >= 2:
+            lo = ns // 2 if ns >= 4 else 0
+            b, s = _slope(idx, logd, sel, lo, ns)
+            rate = math.exp(b)
+    out[0, r] = rate
+    out[1, r] = poly
+    # ---- envelopes and the tail range
+    e_first = 0.0
+    e_third = 0.0
+    e_last = 0.0
+    tmin = math.inf
+    tmax = 0.0
+    final = math.nan
+    for j in range(R):
+        k = idx[j]
+        d = dist[r, j]
+        if k > T or not d == d:
+            continue
+        final = d
+        if k <= 0.25 * T and d > e_first:
+            e_first = d
+        if k >= 0.75 * T and d > e_last:
+            e_last = d
+        if TEST_START * T <= k < 0.75 * T and d > e_third:
+            e_third = d
+        if k >= TEST_START * T:
+            if d < tmin:
+                tmin = d
+            if d > tmax:
+                tmax = d
+    out[3, r] = e_last / e_first if e_first > 0.0 else math.nan
+    out[4, r] = tmin if tmin < math.inf else math.nan
+    out[5, r] = tmax if tmin < math.inf else math.nan
+    # ---- the significance of the decay over [T/2, T]
+    if nt_c >= 0:  # the same samples (those of [T/4, T] at k >= T/2) in the same order: the same slope
+        nt = nt_c
+    else:
+        nt = _select(idx, dist, r, TEST_START * T, T, floor[r], sel)
+    err = math.inf
+    bt = math.nan
+    if nt >= 4:
+        if nt_c >= 0:
+            bt = bt_c
+            s = st_c
+        else:
+            bt, s = _slope(idx, logd, sel, 0, nt)
+        h = nt // 2
+        b1, s1 = _slope(idx, logd, sel, 0, h)
+        b2, s2 = _slope(idx, logd, sel, h, nt)
+        err = abs(b1 - b2) + s
+    out[2, r] = err
+    # ---- the verdict
+    if div[r] >= 0:
+        out[6, r] = DIVERGED
+    elif final == final and final <= floor[r]:
+        out[6, r] = CONVERGING
+    elif (out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
+          and e_last <= TAIL_FACTOR * e_third):
+        out[6, r] = CONVERGING
+    else:
+        out[6, r] = BOUNDED
+
+
+#: rows read together by :func:`_read_group` (lanes of its vector loops; a few AVX-512 vectors per sum, so
+#: that independent sums hide the latency of the floating-point adds)
+GROUP = 32
+
+
+@njit(cache=True, nogil=True)
+def _uniform(idx, dist, r, T, floor_r):
+    """True when every sample of row ``r`` at ``k <= T`` is finite and every one in ``[T/4, T]`` is above the
+    floor: then every window of the reading is the same set of samples for every such row of life ``T``."""
+    for j in range(idx.shape[0]):
+        k = idx[j]
+        if k > T:
+            continue
+        d = dist[r, j]
+        if not d < math.inf:  # NaN or inf
+            return False
+        if k >= FIT_START * T and not d > floor_r:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _lane_slope(idx, L, j0, j1, m, my, sxy):
+    """The least-squares slope of each lane's ``L[j, b]`` against ``idx[j]`` over ``j0 <= j < j1``: the
+    operations of :func:`_slope` in the same order, each lane's sums in a vector lane.  Leaves the
+    lanes' means in ``my`` and ``sxy``; returns ``(mx, sxx, c)`` (shared by the lanes)."""
+    c = 0.0
+    sx = 0.0
+    for b in range(m):
+        my[b] = 0.0
+        sxy[b] = 0.0
+    for j in range(j0, j1):
+        c += 1.0
+        sx += idx[j]
+        Lj = L[j]
+        for b in range(m):
+            my[b] += Lj[b]
+    mx = sx / c
+    for b in range(m):
+        my[b] = my[b] / c
+    sxx = 0.0
+    for j in range(j0, j1):
+        dx = idx[j] - mx
+        Lj = L[j]
+        for b in range(m):
+            sxy[b] += dx * (Lj[b] - my[b])
+        sxx += dx * dx
+    return mx, sxx, c
+
+
+@njit(cache=True, nogil=True)
+def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
+    """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform`: bitwise :func:`_read_row`
+    (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
+    the rows).  ``D``, ``L`` (R, GROUP) scratch, ``acc`` (13, GROUP).  Returns the number of rows read this
+    way (0 when the windows are too short: those rows go through :func:`_read_row`)."""
+    R = idx.shape[0]
+    j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
+    while j0 < R and not idx[j0] >= FIT_START * T:
+        j0 += 1
+    j1 = j0
+    while j1 < R and idx[j1] <= T:
+        j1 += 1
+    jh = j0
+    while jh < j1 and not idx[jh] >= TEST_START * T:
+        jh += 1
+    ns = j1 - j0
+    nh = j1 - jh
+    if nh < 4:  # no decay test: _read_row
+        return 0
+    for b in range(m):  # the rows' samples, transposed: lanes = rows
+        r = rows[b]
+        for j in range(j1):
+            D[j, b] = dist[r, j]
+    for j in range(j0, j1):
+        Dj = D[j]
+        Lj = L[j]
+        for b in range(m):
+            Lj[b] = math.log(Dj[b])
+    rate = acc[0]
+    poly = acc[1]
+    my = acc[2]
+    sxy = acc[3]
+    sly = acc[4]
+    bt = acc[5]
+    st = acc[6]
+    # ---- the plain fit over [T/2, T] (_slope; also the decay test's slope: the same samples), first: with
+    # idx increasing sxx > 0, else (idx repeating) the rows go through _read_row
+    mx, sxx, c = _lane_slope(idx, L, jh, j1, m, my, sxy)
+    if not sxx > 0.0:
+        return 0
+    for b in range(m):
+        bt[b] = sxy[b] / sxx
+    for b in range(m):
+        sly[b] = 0.0  # the residual sum of squares
+    for j in range(jh, j1):
+        Lj = L[j]
+        for b in range(m):
+            e = Lj[b] - my[b] - bt[b] * (idx[j] - mx)
+            sly[b] += e * e
+    for b in range(m):
+        st[b] = math.sqrt(sly[b] / (c - 2.0) / sxx)  # c = nh >= 4
+    # ---- the rate: log d = a + k log rho + c log k over [T/4, T] (_poly_fit)
+    for b in range(m):
+        rate[b] = math.nan
+        poly[b] = 0.0
+    if ns >= MIN_POLY and idx[j0] >= 1.0:
+        n = 0.0
+        mx = 0.0
+        ml = 0.0
+        for b in range(m):
+            my[b] = 0.0
+            sxy[b] = 0.0
+            sly[b] = 0.0
+        for j in range(j0, j1):
+            n += 1.0
+            mx += idx[j]
+            ml += logk[j]
+            Lj = L[j]
+            for b in range(m):
+                my[b] += Lj[b]
+        mx /= n
+        ml /= n
+        for b in range(m):
+            my[b] /= n
+        sxx = 0.0
+        sxl = 0.0
+        sll = 0.0
+        for j in range(j0, j1):
+            dx = idx[j] - mx
+            dl = logk[j] - ml
+            sxx += dx * dx
+            sxl += dx * dl
+            sll += dl * dl
+            Lj = L[j]
+            for b in range(m):
+                dy = Lj[b] - my[b]
+                sxy[b] += dx * dy
+                sly[b] += dl * dy
+        det = sxx * sll - sxl * sxl
+        if det > 1e-12 * sxx * sll:
+            reach = idx[j1 - 1] >= 0.75 * T
+            for b in range(m):
+                bp = (sll * sxy[b] - sxl * sly[b]) / det
+                c = (sxx * sly[b] - sxl * sxy[b]) / det
+                if (bp == bp and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
+                        and reach):
+                    rate[b] = math.exp(bp)
+                    poly[b] = c
+    # ---- otherwise the plain fit (its slope computed above)
+    for b in range(m):
+        if rate[b] != rate[b]:
+            rate[b] = math.exp(bt[b])
+    # ---- the decay test's two half-window slopes
+    h = nh // 2
+    b1 = acc[7]
+    mx, sxx, c = _lane_slope(idx, L, jh, jh + h, m, my, sxy)
+    for b in range(m):
+        b1[b] = sxy[b] / sxx if sxx > 0.0 else math.nan
+    mx, sxx, c = _lane_slope(idx, L, jh + h, j1, m, my, sxy)
+    for b in range(m):
+        b2 = sxy[b] / sxx if sxx > 0.0 else math.nan
+        b1[b] = abs(b1[b] - b2) + st[b]  # err
+    # ---- envelopes and the tail range (the comparisons of _read_row, lane by lane)
+    ef = acc[0 + 8]
+    e3 = acc[1 + 8]
+    el = acc[2 + 8]
+    tn = acc[3 + 8]
+    tx = acc[4 + 8]
+    for b in range(m):
+        ef[b] = 0.0
+        e3[b] = 0.0
+        el[b] = 0.0
+        tn[b] = math.inf
+        tx[b] = 0.0
+    for j in range(j1):
+        k = idx[j]
+        Dj = D[j]
+        if k <= 0.25 * T:
+            for b in range(m):
+                if Dj[b] > ef[b]:
+                    ef[b] = Dj[b]
+        if k >= 0.75 * T:
+            for b in range(m):
+                if Dj[b] > el[b]:
+                    el[b] = Dj[b]
+        if TEST_START * T <= k < 0.75 * T:
+            for b in range(m):
+                if Dj[b] > e3[b]:
+                    e3[b] = Dj[b]
+        if k >= TEST_START * T:
+            for b in range(m):
+                if Dj[b] < tn[b]:
+                    tn[b] = Dj[b]
+                if Dj[b] > tx[b]:
+                    tx[b] = Dj[b]
+    # ---- the verdict
+    for b in range(m):
+        r = rows[b]
+        e_first = ef[b]
+        e_third = e3[b]
+        e_last = el[b]
+        tmin = tn[b]
+        tmax = tx[b]
+        final = D[j1 - 1, b]
+        env = e_last / e_first if e_first > 0.0 else math.nan
+        err = b1[b]
+        out[0, r] = rate[b]
+        out[1, r] = poly[b]
+        out[2, r] = err
+        out[3, r] = env
+        out[4, r] = tmin if tmin < math.inf else math.nan
+        out[5, r] = tmax if tmin < math.inf else math.nan
+        if div[r] >= 0:
+            out[6, r] = DIVERGED
+        elif final == final and final <= floor[r]:
+            out[6, r] = CONVERGING
+        elif (env <= ENVELOPE_FACTOR and bt[b] == bt[b] and bt[b] + 3.0 * err < 0.0
+              and e_last <= TAIL_FACTOR * e_third):
+            out[6, r] = CONVERGING
+        else:
+            out[6, r] = BOUNDED
+    return m
+
+
+@njit(cache=True, nogil=True)
+def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
+    """Read rows ``[r0, r1)`` into ``out`` (7, B).  With ``vector``, rows whose samples are all usable
+    (:func:`_uniform`) are read :data:`GROUP` at a time by :func:`_read_group` (consecutive such rows of
+    the same life), the others one by one by :func:`_read_row`; the numbers are the same either way
+    (bitwise) and do not depend on ``r0``, ``r1``.  Returns the number of rows read in groups."""
     R = idx.shape[0]
     logd = np.empty(R)
     sel = np.empty(R, dtype=np.int64)
     logk = np.empty(R)  # log k of the samples (read for k >= 1 only), once for all rows
     for j in range(R):
         logk[j] = math.log(idx[j]) if idx[j] >= 1.0 else 0.0
+    for j in range(1, R):  # the groups' windows are index ranges: idx must increase
+        if not idx[j] > idx[j - 1]:
+            vector = False
+    D = np.empty((R, GROUP))
+    L = np.empty((R, GROUP))
+    acc = np.empty((13, GROUP))
+    rows = np.empty(GROUP, dtype=np.int64)
+    m = 0
+    Tg = 0.0
+    grouped = 0
     for r in range(r0, r1):
         T = life[r]
-        # log d of every usable sample in [T/4, T], once (the windows below select from these; the earlier
-        # samples only when the last fallback needs them)
-        for j in range(R):
-            d = dist[r, j]
-            if idx[j] >= FIT_START * T and d > floor[r] and d < math.inf:
-                logd[j] = math.log(d)
-        # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
-        ns = _select(idx, dist, r, FIT_START * T, T, floor[r], sel)
-        rate = math.nan
-        poly = 0.0
-        nt_c = -1  # the plain fit's window is the decay test's: its slope is kept for the test below
-        bt_c = math.nan
-        st_c = math.nan
-        if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
-            b, c = _poly_fit(idx, logk, logd, sel, 0, ns)
-            # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
-            # (c ~ 0: none; a growth like sqrt(k) or a transient otherwise): the plain fit then
-            # (and only when the usable samples reach the last quarter: a fit cut short by the rounding floor
-            # cannot tell k^c from curvature; blocks beyond size 4 are not generic: c <= 3)
-            if (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
-                    and idx[sel[ns - 1]] >= 0.75 * T):
-                rate = math.exp(b)
-                poly = c
-        if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
-            nh = 0
-            for j in range(ns):
-                if idx[sel[j]] >= TEST_START * T:
-                    sel[nh] = sel[j]
-                    nh += 1
-            if nh >= 2:
-                b, s = _slope(idx, logd, sel, 0, nh)
-                rate = math.exp(b)
-                if b == b:  # sel[:nh] is then left as it is until the decay test
-                    nt_c = nh
-                    bt_c = b
-                    st_c = s
-        if rate != rate:  # too few samples in the window: whatever the life has, its second half
-            for j in range(R):
-                d = dist[r, j]
-                if idx[j] < FIT_START * T and d > floor[r] and d < math.inf:
-                    logd[j] = math.log(d)
-            ns = _select(idx, dist, r, -math.inf, T, floor[r], sel)
-            if ns >= 2:
-                lo = ns // 2 if ns >= 4 else 0
-                b, s = _slope(idx, logd, sel, lo, ns)
-                rate = math.exp(b)
-        out[0, r] = rate
-        out[1, r] = poly
-        # ---- envelopes and the tail range
-        e_first = 0.0
-        e_third = 0.0
-        e_last = 0.0
-        tmin = math.inf
-        tmax = 0.0
-        final = math.nan
-        for j in range(R):
-            k = idx[j]
-            d = dist[r, j]
-            if k > T or not d == d:
-                continue
-            final = d
-            if k <= 0.25 * T and d > e_first:
-                e_first = d
-            if k >= 0.75 * T and d > e_last:
-                e_last = d
-            if TEST_START * T <= k < 0.75 * T and d > e_third:
-                e_third = d
-            if k >= TEST_START * T:
-                if d < tmin:
-                    tmin = d
-                if d > tmax:
-                    tmax = d
-        out[3, r] = e_last / e_first if e_first > 0.0 else math.nan
-        out[4, r] = tmin if tmin < math.inf else math.nan
-        out[5, r] = tmax if tmin < math.inf else math.nan
-        # ---- the significance of the decay over [T/2, T]
-        if nt_c >= 0:  # the same samples (those of [T/4, T] at k >= T/2) in the same order: the same slope
-            nt = nt_c
+        if vector and _uniform(idx, dist, r, T, floor[r]):
+            if m > 0 and T != Tg:
+                grouped += _flush(idx, logk, dist, life, div, floor, out, rows, m, Tg, D, L, acc, logd, sel)
+                m = 0
+            Tg = T
+            rows[m] = r
+            m += 1
+            if m == GROUP:
+                grouped += _flush(idx, logk, dist, life, div, floor, out, rows, m, Tg, D, L, acc, logd, sel)
+                m = 0
         else:
-            nt = _select(idx, dist, r, TEST_START * T, T, floor[r], sel)
-        err = math.inf
-        bt = math.nan
-        if nt >= 4:
-            if nt_c >= 0:
-                bt = bt_c
-                s = st_c
-            else:
-                bt, s = _slope(idx, logd, sel, 0, nt)
-            h = nt // 2
-            b1, s1 = _slope(idx, logd, sel, 0, h)
-            b2, s2 = _slope(idx, logd, sel, h, nt)
-            err = abs(b1 - b2) + s
-        out[2, r] = err
-        # ---- the verdict
-        if div[r] >= 0:
-            out[6, r] = DIVERGED
-        elif final == final and final <= floor[r]:
-            out[6, r] = CONVERGING
-        elif (out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
-              and e_last <= TAIL_FACTOR * e_third):
-            out[6, r] = CONVERGING
-        else:
-            out[6, r] = BOUNDED
+            _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk)
+    if m > 0:
+        grouped += _flush(idx, logk, dist, life, div, floor, out, rows, m, Tg, D, L, acc, logd, sel)
+    return grouped
+
+
+@njit(cache=True, nogil=True)
+def _flush(idx, logk, dist, life, div, floor, out, rows, m, T, D, L, acc, logd, sel):
+    """:func:`_read_group` on ``rows[:m]``, or :func:`_read_row` on each when the windows are too short."""
+    got = _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc)
+    if got == 0:
+        for b in range(m):
+            _read_row(idx, dist, life, div, floor, out, rows[b], logd, sel, logk)
+    return got

@@ -277,7 +277,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
     kernels alone (``run_rows`` on the sweep's plan)."""
     import numba
 
-    from gandynamics import sweep
+    from gandynamics import sweep, verdict
     from gandynamics.runs.engine import run_rows
     rec = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64))  # the sweep's default recording steps
     B = len(inits)
@@ -291,8 +291,9 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
         for m in ("gd", "eg", "eftp"):
             plan = sweep_plan(fld, m, inits, gam, h, K)
             t = {k: [] for k in ("sweep", "engine", "kernel", "sweep1", "engine1", "kernel1", "fm", "fm1", "nofm",
-                                 "sweep1_cpu", "kernel1_cpu", "fm1_cpu")}
+                                 "sweep1_cpu", "kernel1_cpu", "fm1_cpu", "sweep1_rows_cpu")}
             load0 = os.getloadavg()[0]
+            same_reading = True
             for _ in range(repeat):
                 a = time.perf_counter()
                 dist_c, final_c = cks[fm](m, inits, gam, h, K, rec, nt)
@@ -318,6 +319,16 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
                     run_rows(plan, 0, plan.rows)
                     t["kernel1"].append(time.perf_counter() - a)
                     t["kernel1_cpu"].append(time.process_time() - c)
+                    verdict._VECTOR = False  # the reading row by row (before issue #16's grouped reading)
+                    try:
+                        c = time.process_time()
+                        r0 = sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False,
+                                   progress=False)
+                        t["sweep1_rows_cpu"].append(time.process_time() - c)
+                    finally:
+                        verdict._VECTOR = True
+                    same_reading &= all(np.array_equal(r0.columns[c_], r1.columns[c_], equal_nan=c_ != "verdict")
+                                        for c_ in ("rate", "tail_min", "tail_max", "verdict"))
                 finally:
                     numba.set_num_threads(nt)
                 a, c = time.perf_counter(), time.process_time()
@@ -328,7 +339,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
             fin = np.column_stack([r.columns[f"final_{n}"] for n in r.names])
             agree = float(np.max(np.abs(fin - final_c)))
             v = {k: w / float(np.median(x)) for k, x in t.items()}
-            v.update(method=m, load=(load0, load1), agree=agree)
+            v.update(method=m, load=(load0, load1), agree=agree, same_reading=same_reading)
             rows.append(v)
             print({k: (round(x, 1) if isinstance(x, float) else x) for k, x in v.items()}, flush=True)
     return rows
@@ -337,7 +348,9 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
 def c_table(rows, nt, repeat):
     out = [f"median of {repeat} alternating repetitions; Mts/s = million trajectory-steps per second; 'kernel' = the "
            "engine's kernels alone (run_rows on the sweep's plan); 'sweep' = the whole call (equilibria, kernels, "
-           "rate fit and verdicts, table, provenance); C on the same thread count", "",
+           "rate fit and verdicts, table, provenance); 'sweep, reading row by row' = the whole call with the rows "
+           "read one by one (gandynamics.verdict._VECTOR = False, the reading before sweep3; the same numbers); C on the same "
+           "thread count", "",
            f"**{nt} threads, wall clock** (meaningful only on an idle machine):", "",
            f"| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C | C -O3 | kernel / C -O3 | "
            f"kernel {nt} thr / 1 thr | sweep {nt} thr / 1 thr | C {nt} thr / 1 thr | load avg (start, end) | "
@@ -349,10 +362,12 @@ def c_table(rows, nt, repeat):
                    f"{v['kernel'] / v['kernel1']:.2f}x | {v['sweep'] / v['sweep1']:.2f}x | {v['fm'] / v['fm1']:.2f}x | "
                    f"{v['load'][0]:.1f}, {v['load'][1]:.1f} | {v['agree']:.1e} |")
     out += ["", "**1 thread, per CPU-second of this process** (the comparison that survives a shared machine):", "",
-            "| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C |", "|---|---|---|---|---|---|"]
+            "| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C | sweep, reading row by row | "
+            "its / C | same rate, tails, verdicts |", "|---|---|---|---|---|---|---|---|---|"]
     for v in rows:
         out.append(f"| {v['method']} | {v['fm1_cpu']:.0f} | {v['kernel1_cpu']:.0f} | {v['kernel1_cpu'] / v['fm1_cpu']:.2f}x | "
-                   f"{v['sweep1_cpu']:.0f} | {v['sweep1_cpu'] / v['fm1_cpu']:.2f}x |")
+                   f"{v['sweep1_cpu']:.0f} | {v['sweep1_cpu'] / v['fm1_cpu']:.2f}x | {v['sweep1_rows_cpu']:.0f} | "
+                   f"{v['sweep1_rows_cpu'] / v['fm1_cpu']:.2f}x | {'bitwise' if v['same_reading'] else 'NO'} |")
     return out
 
 

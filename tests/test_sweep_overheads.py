@@ -261,3 +261,158 @@ def test_array_axes_give_the_values_of_the_per_value_rule():
 def test_array_axes_refuse_what_the_rule_refuses(grid, msg):
     with pytest.raises(GandynamicsError, match=msg):
         sweep(FLD, "gd", inits=[[1.0, 1.0]], grid=grid, step=0.1, steps=5)
+
+
+# ------------------------------------------------------------------ rows read 32 at a time (issue #16, sweep3)
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from gandynamics import verdict as V  # noqa: E402
+
+
+def _grouped_rows(idx, d, life, zn):
+    """Which rows the vector path must take, from the documented rule in NumPy: every sample at k <= T finite,
+    every one in [T/4, T] above the floor, and at least 4 samples in [T/2, T]."""
+    k = np.asarray(idx, float)[None, :]
+    T = np.asarray(life, float)[:, None]
+    floor = np.maximum(FLOOR_ABS, FLOOR_REL * zn)[:, None]
+    with np.errstate(invalid="ignore"):
+        live = k <= T
+        ok = np.all(~live | (d < np.inf), axis=1) & np.all(~(live & (k >= FIT_START * T)) | (d > floor), axis=1)
+    return ok & (np.sum(live & (k >= TEST_START * T), axis=1) >= 4)
+
+
+def _both_paths(idx, d, life, div, zn):
+    idx = np.asarray(idx, float)
+    floor = np.maximum(FLOOR_ABS, FLOOR_REL * zn)
+    outs, counts = [], []
+    for vector in (True, False):
+        out = np.empty((7, d.shape[0]))
+        counts.append(V._read_rows(idx, d, np.asarray(life, float), div, floor, out, 0, d.shape[0], vector))
+        outs.append(out)
+    return outs, counts
+
+
+@pytest.mark.parametrize("K", [1000, 64, 7])
+def test_rows_read_in_groups_are_bitwise_the_rows_read_one_by_one(K):
+    rng = np.random.default_rng(K + 1)
+    idx = np.unique(np.round(np.linspace(0, K, min(65, K + 1))).astype(np.int64))
+    B = 600
+    d, life, div = sequences(rng, B, idx, K)
+    zn = rng.uniform(0, 3, B) * (rng.random(B) < 0.5)
+    with np.errstate(all="ignore"):
+        ref = reference(idx, d, life, div, zn)
+    (grouped, single), (n_grouped, n_single) = _both_paths(idx, d, life, div, zn)
+    np.testing.assert_array_equal(grouped, ref)
+    np.testing.assert_array_equal(single, ref)
+    assert n_single == 0
+    want = _grouped_rows(idx, d, life, zn)
+    assert n_grouped == int(want.sum())
+    if K == 1000:  # both paths see every verdict and both fits
+        assert 0.5 * B < n_grouped < B
+        for rows in (want, ~want):
+            codes = set(ref[6, rows].astype(int).tolist())
+            assert codes == {CONVERGING, DIVERGED, BOUNDED}, codes
+        assert np.any(ref[1, want] >= 1) and np.any(ref[1, want] == 0)
+
+
+def test_the_reading_does_not_depend_on_the_row_ranges():
+    """The threads split the rows at arbitrary points: the groups change, the numbers do not."""
+    rng = np.random.default_rng(5)
+    K = 1000
+    idx = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64))
+    B = 1000
+    d, life, div = sequences(rng, B, idx, K)
+    zn = np.zeros(B)
+    whole = read_runs(idx, d, life, div, zn)
+    cuts = [0, 1, 2, 35, 36, 99, 500, 733, B]
+    split = lambda work, n: [work(a, b) for a, b in zip(cuts[:-1], cuts[1:])]  # noqa: E731
+    parts = read_runs(idx, d, life, div, zn, split=split)
+    for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code"):
+        np.testing.assert_array_equal(getattr(parts, name), getattr(whole, name))
+
+
+_ROW = st.tuples(st.integers(0, 9),                       # kind
+                 st.floats(0.6, 1.05),                    # rho
+                 st.floats(1e-3, 1e3),                    # scale
+                 st.integers(0, 3),                       # Jordan exponent
+                 st.floats(0.01, 2.0),                    # angular frequency
+                 st.floats(0.0, 1.0),                     # where it diverges / is cut (fraction of K)
+                 st.booleans())                           # diverges
+
+
+@settings(max_examples=60, deadline=None)
+@given(K=st.integers(3, 400), rows=st.lists(_ROW, min_size=1, max_size=80), samples=st.integers(2, 65),
+       zn=st.floats(0.0, 5.0))
+def test_hypothesis_sequences_read_as_before(K, rows, samples, zn):
+    """Sequences drawn by hypothesis (geometric, Jordan-type, oscillating, cycles, reaching the floor, exact
+    zeros, an inf, NaN after a divergence, lives cut short): the grouped reading is bitwise the previous
+    row-by-row code (the plain-Python reference above) and the row-by-row path."""
+    idx = np.unique(np.round(np.linspace(0, K, min(samples, K + 1))).astype(np.int64))
+    k = idx.astype(float)
+    B = len(rows)
+    d = np.empty((B, len(idx)))
+    life = np.full(B, float(K))
+    div = np.full(B, -1, dtype=np.int64)
+    for r, (kind, rho, a, c, w, cut, dv) in enumerate(rows):
+        with np.errstate(all="ignore"):
+            if kind == 0:
+                x = a * rho ** k
+            elif kind == 1:
+                x = a * (1 + k) ** c * rho ** k
+            elif kind == 2:
+                x = a * rho ** k * (1.2 + np.cos(w * k))
+            elif kind == 3:
+                x = a * (1.5 + np.sin(w * k))
+            elif kind == 4:
+                x = a * 0.3 ** k  # reaches the floor
+            elif kind == 5:
+                x = a * rho ** k
+                x[int(cut * (len(k) - 1))] = 0.0  # an exact zero
+            elif kind == 6:
+                x = a * rho ** k
+                x[int(cut * (len(k) - 1))] = np.inf  # a distance that overflowed
+            else:
+                x = a * np.exp(-(1 - rho) * k) * (1 + 0.01 * np.sin(7 * k))
+        d[r] = x
+        at = 1 + int(cut * (K - 1))
+        if dv:
+            div[r] = at
+            life[r] = at - 1
+            d[r, k >= at] = np.nan
+        elif kind in (8, 9):
+            life[r] = at - 1  # a life shorter than K without divergence (a run cut short)
+    z = np.full(B, zn)
+    with np.errstate(all="ignore"):
+        ref = reference(idx, d, life, div, z)
+    (grouped, single), (n_grouped, _) = _both_paths(idx, d, life, div, z)
+    np.testing.assert_array_equal(grouped, ref)
+    np.testing.assert_array_equal(single, ref)
+    assert n_grouped == int(_grouped_rows(idx, d, life, z).sum())
+    got = read_runs(idx, d, life, div, z)
+    assert got.verdict == [V.VERDICTS[int(c)] for c in ref[6]]
+
+
+def test_rows_not_run_are_labelled_and_the_others_read_as_in_a_whole_run(monkeypatch):
+    """The verdict and reason columns are one gather from the labels: rows a Ctrl-C left unrun say "not run"
+    and no reason, the finished rows what the uninterrupted sweep says."""
+    import importlib
+    S = importlib.import_module("gandynamics.runs.sweep")
+    rng = np.random.default_rng(3)
+    kw = dict(inits=rng.uniform(-3, 3, (300, 2)), grid={"gamma": rng.uniform(0, 1, 300),
+                                                        "step": rng.uniform(0.01, 3.0, 300)},
+              steps=200, product=False, progress=False)
+    whole = sweep(FLD, "gd", **kw)
+    orig = S._execute
+    cut = np.zeros(300, dtype=bool)
+    cut[::3] = True
+
+    def interrupted(plan, **options):
+        res, finished, info = orig(plan, **options)
+        return res, finished & ~cut, dict(info, interrupted=True)
+    monkeypatch.setattr(S, "_execute", interrupted)
+    part = sweep(FLD, "gd", **kw)
+    assert set(whole["verdict"].tolist()) == {"converging", "diverged", "bounded, not converging"}
+    assert set(whole["reason"][~cut].tolist()) >= {"", "bound"}
+    assert part["verdict"].tolist() == np.where(cut, "not run", whole["verdict"]).tolist()
+    assert part["reason"].tolist() == np.where(cut, "", whole["reason"]).tolist()
+    assert part["verdict"].dtype == whole["verdict"].dtype
