@@ -52,7 +52,7 @@ def num(x: Any, digits: int = 6) -> str:
         return "inf" if v > 0 else "-inf"
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
-    return f"{v:.{digits}g}"
+    return f"{v:z.{digits}g}"
 
 
 def _vec(z, digits: int = 6) -> str:

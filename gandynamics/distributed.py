@@ -525,7 +525,7 @@ def connect(address: str, timeout: float = 10.0):
     if thread.is_alive() or "error" in box:
         exc = box.get("error")
         msg = (str(exc).splitlines()[0] if exc is not None and str(exc) else type(exc).__name__) if exc is not None \
-            else f"no answer within {timeout + 5.0:.0f} s"
+            else f"no answer within {timeout + 5.0:z.0f} s"
         raise GandynamicsError(f"cannot connect to a Dask scheduler at {address!r} ({msg}); "
                                f"start one with `dask scheduler` or use --workers N") from None
     client = box["client"]
@@ -534,7 +534,7 @@ def connect(address: str, timeout: float = 10.0):
             client.wait_for_workers(1, timeout=timeout)
         except (TimeoutError, OSError):
             client.close()
-            raise GandynamicsError(f"the Dask scheduler at {address!r} has no workers (waited {timeout:.0f} s); "
+            raise GandynamicsError(f"the Dask scheduler at {address!r} has no workers (waited {timeout:z.0f} s); "
                                    f"start some with `dask worker {address}`") from None
     return client
 

@@ -111,7 +111,7 @@ def _check_weights(w) -> None:
     if all(x.is_Number for x in w):
         total = float(sum(w))
         if not abs(total - 1.0) <= 1e-12:
-            raise GandynamicsError(f"Atoms: weights must sum to 1 (a probability distribution), they sum to {total:g}")
+            raise GandynamicsError(f"Atoms: weights must sum to 1 (a probability distribution), they sum to {total:zg}")
 
 
 def _check_order(order, dim: int = 1, what: str = "quadrature order") -> int:
@@ -173,7 +173,7 @@ class Normal(Distribution):
                 chol = sp.Matrix(np.linalg.cholesky(c))
             except np.linalg.LinAlgError:
                 raise GandynamicsError(f"Normal: cov must be positive definite; its smallest eigenvalue is "
-                                       f"{np.linalg.eigvalsh(c).min():.6g}") from None
+                                       f"{np.linalg.eigvalsh(c).min():z.6g}") from None
         elif isinstance(cov, (list, tuple, np.ndarray)):
             if len(cov) != d:
                 raise GandynamicsError(f"Normal: {len(cov)} variances for a {d}-dimensional mean")

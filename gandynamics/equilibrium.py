@@ -26,6 +26,6 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     res = float(np.linalg.norm(f(sol.x)))
     if not np.all(np.isfinite(sol.x)) or not res < tol:
         raise GandynamicsError(
-            f"equilibrium search from {np.round(z0, 6).tolist()} failed: residual ||F|| = {res:.3g} "
-            f"(needs < {tol:g}); give a start with --at or check the regularizers")
+            f"equilibrium search from {np.round(z0, 6).tolist()} failed: residual ||F|| = {res:z.3g} "
+            f"(needs < {tol:zg}); give a start with --at or check the regularizers")
     return sol.x, res

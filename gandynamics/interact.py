@@ -189,7 +189,7 @@ class Explorer:
         trs = [(m, d["trajectories"][m], METHOD_COLORS.get(m)) for m in d["methods"]]
         phase_portrait(self.field, d["params"], plane=self.plane, center=self.center, xlim=self.xlim, ylim=self.ylim,
                        n=self.n, trajectories=trs, density=0.8, legend="below", ax=ax0,
-                       title=f"phase plane, h = {d['step']:.3g}")
+                       title=f"phase plane, h = {d['step']:z.3g}")
         e = d["eigenvalues"]
         ax1.axhline(0, color="0.6", lw=0.8)
         ax1.axvline(0, color="0.6", lw=0.8)
@@ -210,7 +210,7 @@ class Explorer:
         ax2.set_ylim(0, max([1.1] + [1.12 * v for v in vals if np.isfinite(v)]))
         ax2.set_xticks(range(len(names)), names)
         ax2.set_ylabel(r"local rate $\rho$ (1 = neutral)")
-        ax2.set_title(f"local rates at h = {d['step']:.3g}")
+        ax2.set_title(f"local rates at h = {d['step']:z.3g}")
         self.fig.suptitle(describe(self.field, d["params"]))
         self.redraws += 1
         if self._live_canvas:

@@ -72,7 +72,7 @@ def memory_limit() -> int:
 def _limit_source() -> str:
     if os.environ.get("GANDYNAMICS_MEMORY_LIMIT"):
         return "GANDYNAMICS_MEMORY_LIMIT"
-    return f"{MEMORY_FRACTION:.0%} of the physical memory; set GANDYNAMICS_MEMORY_LIMIT to change it"
+    return f"{MEMORY_FRACTION:z.0%} of the physical memory; set GANDYNAMICS_MEMORY_LIMIT to change it"
 
 
 def format_bytes(n: float) -> str:
@@ -80,9 +80,9 @@ def format_bytes(n: float) -> str:
     n = float(n)
     for unit in ("B", "KB", "MB", "GB", "TB", "PB", "EB"):
         if abs(n) < 1000 or unit == "EB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.3g} {unit}"
+            return f"{n:z.0f} {unit}" if unit == "B" else f"{n:z.3g} {unit}"
         n /= 1000
-    return f"{n:.3g} EB"  # pragma: no cover
+    return f"{n:z.3g} EB"  # pragma: no cover
 
 
 def check_bytes(nbytes: float, what: str, detail: str = "") -> None:
@@ -120,7 +120,7 @@ def check_array(shape, what: str, dtype=np.float64, copies: float = 1.0) -> None
     shape = tuple(shape)
     detail = " x ".join(_count(s) for s in shape) + f" {np.dtype(dtype).name}"
     if copies != 1:
-        detail = f"{copies:g} x " + detail
+        detail = f"{copies:zg} x " + detail
     check_bytes(copies * array_bytes(shape, dtype), what, detail)
 
 

@@ -117,7 +117,7 @@ def describe(field, params=None) -> str:
         for r, part, sym in named:
             if r is reg:
                 for key, s_ in sym.items():
-                    items.append(f"{_greek_text(key)} = {vals.get(s_.name, part.values[key]):.4g}")
+                    items.append(f"{_greek_text(key)} = {vals.get(s_.name, part.values[key]):z.4g}")
         label = {"r1": "R1", "r2": "R2", "wgan-gp": "WGAN-GP", "jare": "JARE", "dragan": "DRAGAN",
                  "lecam": "LeCam", "nagarajan-kolter": "NK"}.get(reg.name, reg.name)
         parts.append(f"{label}({', '.join(items)})" if items else label)
@@ -137,7 +137,7 @@ def portrait_title(field, params=None, methods=(), step=None) -> str:
     discrete = [m for m in methods if m != "flow"]
     bits = []
     if discrete:
-        bits.append(", ".join(discrete) + (f", h = {step:g}" if step is not None else ""))
+        bits.append(", ".join(discrete) + (f", h = {step:zg}" if step is not None else ""))
     if "flow" in methods:
         bits.append("flow")
     head = describe(field, params)
@@ -324,7 +324,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         ax.axhspan(max(c, ylim[0]), max(ylim[1], c), **kw)
         ax.axhspan(min(ylim[0], -c), min(-c, ylim[1]), **kw)
         handles.append(matplotlib.patches.Patch(color="tab:red", alpha=0.25,
-                                                label=f"forbidden |{symbol(names[1])}| > {c:g} (clipping)"))
+                                                label=f"forbidden |{symbol(names[1])}| > {c:zg} (clipping)"))
     c_slice = np.array(center, float) if center is not None else (
         field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
     others = [k for k in range(field.n) if k not in (i, j)]
@@ -373,7 +373,7 @@ def _slice_warning(S, others, center, label) -> str:
         return ""
     dev = float(np.max(np.abs(S[:, others] - center[others])))
     if dev > 1e-9 * max(1.0, float(np.max(np.abs(center)))):
-        return (f"{label} leaves the slice (other coordinates move by up to {dev:.3g}): "
+        return (f"{label} leaves the slice (other coordinates move by up to {dev:z.3g}): "
                 "its projection is drawn over the slice's field")
     return ""
 
@@ -400,7 +400,7 @@ def _readable_log(ax, axis: str = "y") -> None:
         return
     span = np.log10(hi) - np.log10(lo)
     if span < 3:
-        fmt = FuncFormatter(lambda v, _: f"{v:g}")
+        fmt = FuncFormatter(lambda v, _: f"{v:zg}")
         a.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if span < 1.5 else (1.0, 3.0)))
         a.set_major_formatter(fmt)
         a.set_minor_formatter(NullFormatter())
@@ -434,7 +434,7 @@ def _locus_reports(field, parameter: str, values, params=None) -> list:
     for g in np.asarray(values, float):
         rep = spectrum(field, {**base, name: float(g)})
         if not rep.differentiable:
-            raise GandynamicsError(f"{field.name}: no Jacobian at the equilibrium for {name} = {g:g} ({rep.verdict})")
+            raise GandynamicsError(f"{field.name}: no Jacobian at the equilibrium for {name} = {g:zg} ({rep.verdict})")
         out.append(rep)
     return out
 
@@ -464,7 +464,7 @@ def critical_strength(field, parameter: str, bounds, params=None, xatol: float =
     blo, bhi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
     res = optimize.minimize_scalar(absc, bounds=(blo, bhi), method="bounded", options={"xatol": xatol, "maxiter": 500})
     g = float(res.x) if res.fun <= a[k] else float(grid[k])
-    rep = spectrum(field, {**base, name: g})
+    rep = spectrum(field, {**base, name: zg})
     return {"parameter": name, "value": g, "abscissa": float(rep.spectral_abscissa), "eigenvalues": rep.eigenvalues}
 
 
@@ -527,7 +527,7 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
         c = critical_strength(fld, parameter, (float(vals.min()), float(vals.max())), params)
         e = c["eigenvalues"]
         ax.plot(e.real, e.imag, "*", color="tab:red", ms=12, zorder=5,
-                label=f"critical {symbol(name)} = {c['value']:.4g} (min. abscissa {c['abscissa']:.3g})")
+                label=f"critical {symbol(name)} = {c['value']:z.4g} (min. abscissa {c['abscissa']:z.3g})")
     ax.set_xlabel(r"Re $\lambda$")
     ax.set_ylabel(r"Im $\lambda$")
     ax.set_aspect("equal", adjustable="datalim")
@@ -668,7 +668,7 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
             from matplotlib import patheffects
             ax.semilogy(kk[keep], pred[keep], ls=(0, (4, 2.5)), color=line.get_color(), lw=0.9, zorder=4,
                         path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")],
-                        label=fr"predicted $\rho$ = {rho:.4f}")
+                        label=fr"predicted $\rho$ = {rho:z.4f}")
     ax.set_xlabel("iteration $k$")
     ax.set_ylabel(r"distance to equilibrium $\|z_k - z^*\|$")
     if title:
@@ -1001,7 +1001,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
             head.set_data(S[kk:kk + 1, i], S[kk:kk + 1, j])
             out += [line, head]
         kmax = min(k, len(times[0]) - 1)
-        counter.set_text(f"k = {int(times[0][kmax])}" + (f"  (t = {times[0][kmax] * step:g})" if is_flow[0] else ""))
+        counter.set_text(f"k = {int(times[0][kmax])}" + (f"  (t = {times[0][kmax] * step:zg})" if is_flow[0] else ""))
         out.append(counter)
         if data_panel and dspace is not None:
             for (st, dl), (label, tr, col) in zip(dyn, items):

@@ -116,8 +116,8 @@ def _jsonable(o):
 
 def _fmt_complex(z: complex) -> str:
     if abs(z.imag) < 1e-15:
-        return f"{z.real:.10g}"
-    return f"{z.real:.10g} {'+' if z.imag >= 0 else '-'} {abs(z.imag):.10g}i"
+        return f"{z.real:z.10g}"
+    return f"{z.real:z.10g} {'+' if z.imag >= 0 else '-'} {abs(z.imag):z.10g}i"
 
 
 class Context:
@@ -455,7 +455,7 @@ def _load_results(out: Path) -> list[dict]:
 
 def _cell(v) -> str:
     if isinstance(v, float):
-        return f"{v:.10g}"
+        return f"{v:z.10g}"
     if isinstance(v, list):
         if len(v) > 6:
             return "[" + ", ".join(_cell(x) for x in v[:3]) + f", … ({len(v)} values)]"
@@ -505,7 +505,7 @@ def write_readme(out="figures") -> Path:
         if r.get("checks"):
             lines += ["| check | computed | reference | source | tol | ok |", "|---|---|---|---|---|---|"]
             for c in r["checks"]:
-                tol = "" if c.get("tol") is None else f"{c['tol']:.0e}"
+                tol = "" if c.get("tol") is None else f"{c['tol']:z.0e}"
                 lines.append(f"| {_cell(c['what'])} | {_cell(c['computed'])} | {_cell(c['reference'])} | "
                              f"{_cell(c['source'])} | {tol} | {'✓' if c['passed'] else '✗'} |")
             lines.append("")
@@ -546,7 +546,7 @@ def _print_result(res: StudyResult, file=None) -> None:
     f = file or sys.stdout
     n_ok = sum(c.passed for c in res.checks)
     status = "missing" if res.missing else "error" if res.error else "ok" if res.ok else "CHECK FAILED"
-    print(f"{res.name:<18} {status:<12} {n_ok}/{len(res.checks)} checks  {res.seconds:6.1f} s  "
+    print(f"{res.name:<18} {status:<12} {n_ok}/{len(res.checks)} checks  {res.seconds:z6.1f} s  "
           f"{', '.join(s + '.png' for s, _ in res.images)}", file=f)
     if res.missing:
         print(f"    {res.missing}", file=f)

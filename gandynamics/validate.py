@@ -92,9 +92,9 @@ def real(value, what: str, *, lo: float | None = None, hi: float | None = None, 
     ``lo_open``/``hi_open``).  NaN is never accepted."""
     parts = []
     if lo is not None:
-        parts.append(f"{'>' if lo_open else '>='} {lo:g}")
+        parts.append(f"{'>' if lo_open else '>='} {lo:zg}")
     if hi is not None:
-        parts.append(f"{'<' if hi_open else '<='} {hi:g}")
+        parts.append(f"{'<' if hi_open else '<='} {hi:zg}")
     accepted = ("a number" if allow_inf else "a finite number") + (" " + " and ".join(parts) if parts else "")
     if allow_inf:
         accepted += " (inf allowed)"

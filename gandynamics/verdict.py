@@ -161,10 +161,10 @@ def describe(reading: dict, digits: int = 4) -> str:
         lo, hi = reading["tail_min"], reading["tail_max"]
         if not (lo == lo and hi == hi):
             return f"{v} (no distance recorded over the last half)"
-        text = f"{v} (distance {lo:.{digits}g} to {hi:.{digits}g} over the last half"
+        text = f"{v} (distance {lo:z.{digits}g} to {hi:z.{digits}g} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         if env >= 2.0 and rate > 1.0:
-            text += f"; growing: the envelope rose x{env:.{digits}g} at about {rate:.{digits}g} per step, so a longer " \
+            text += f"; growing: the envelope rose x{env:z.{digits}g} at about {rate:z.{digits}g} per step, so a longer " \
                     "run diverges"
         return text + ")"
     return v

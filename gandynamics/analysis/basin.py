@@ -292,9 +292,9 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     if rep is None:
         A = fld.eval_DF(zstar, fld._p(params))
         mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0]) + 0.0   # no -0
-        note = (f"lambda_min(sym DF(z*)) = {mu0:.6g} <= {margin:g}: F is not strongly monotone at the equilibrium, "
+        note = (f"lambda_min(sym DF(z*)) = {mu0:z.6g} <= {margin:zg}: F is not strongly monotone at the equilibrium, "
                 "no ball (local convergence may still hold: see `gandynamics rates`)" if R_fail == 0.0 else
-                f"mu > {margin:g} could not be certified on any ball of radius >= {R_fail / 2:.3g}")
+                f"mu > {margin:zg} could not be certified on any ball of radius >= {R_fail / 2:z.3g}")
         return BasinReport(method, zstar, 0.0, 0.0, R_fail, mu0 if R_fail == 0.0 else math.nan, math.nan, None,
                            (0.0, 0.0, False), None, None, False, inv, margin, rtol, lin, note, n_eval, None)
     mu, L = float(rep.mu.lo), float(rep.lipschitz.hi)
@@ -302,7 +302,7 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     h = theory_step(method, mu, L) if step is None else step
     if h is None or not (0 < h < rng[1] or (rng[2] and h <= rng[1] * (1 + 1e-12))):
         raise GandynamicsError(f"the step {h!r} is outside the range of the {method} theorem on this ball: "
-                               f"0 < h {'<=' if rng[2] else '<'} {rng[1]:.6g} (mu = {mu:.6g}, L = {L:.6g})")
+                               f"0 < h {'<=' if rng[2] else '<'} {rng[1]:z.6g} (mu = {mu:z.6g}, L = {L:z.6g})")
     rate = certified_rate(method, h, mu, L)
     thm = theoretical_bound(method, h, mu, L).factor
     r = _inner_radius(method, R, h, L)
@@ -310,7 +310,7 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     if lin:
         note = "DF is constant (a linear field): the constants hold on every ball, radius = inf"
     elif R_fail is None:
-        note = f"capped: mu > {margin:g} certified on the largest ball tried (r_max = {r_max:g})"
+        note = f"capped: mu > {margin:zg} certified on the largest ball tried (r_max = {r_max:zg})"
     certified = bool(rate is not None and rate < 1 and r > 0)
     return BasinReport(method, zstar, r, R, R_fail, mu, L, h, rng, rate, thm, certified, inv, margin, rtol, lin,
                        note, n_eval, rep)

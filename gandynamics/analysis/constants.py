@@ -138,8 +138,8 @@ class Region:
 
     def describe(self) -> str:
         if self.kind == "ball":
-            return f"ball of radius {self.radius:g} around ({', '.join(f'{v:g}' for v in self.center)})"
-        return "box " + " x ".join(f"[{a:g}, {b:g}]" for a, b in zip(self.lo, self.hi))
+            return f"ball of radius {self.radius:zg} around ({', '.join(f'{v:zg}' for v in self.center)})"
+        return "box " + " x ".join(f"[{a:zg}, {b:zg}]" for a, b in zip(self.lo, self.hi))
 
     def to_dict(self) -> dict:
         if self.kind == "ball":
@@ -413,7 +413,7 @@ class _Progress:
         self.bar.n = boxes
         gap = hi - lo
         rel = gap / max(abs(lo), abs(hi), 1e-300) if math.isfinite(gap) else math.inf
-        msg = f"[{lo:.6g}, {hi:.6g}] rel.gap {rel:.2e}"
+        msg = f"[{lo:z.6g}, {hi:z.6g}] rel.gap {rel:z.2e}"
         if math.isfinite(rel) and rel > 0:
             self.hist.append((boxes, rel))
             if len(self.hist) >= 4 and self.target and rel > self.target:
@@ -421,7 +421,7 @@ class _Progress:
                 if b1 > b0 and r1 < r0:
                     slope = math.log(r1 / r0) / math.log(b1 / b0)
                     more = b1 * ((self.target / r1) ** (1.0 / slope)) - b1
-                    msg += f" -> {self.target:.0e} in ~{more:.2g} more boxes"
+                    msg += f" -> {self.target:z.0e} in ~{more:z.2g} more boxes"
         self.bar.set_postfix_str(msg, refresh=False)
         self.bar.refresh()
 
@@ -592,7 +592,7 @@ def _jump_switches(fld):
 
 
 def _fmt_point(z) -> str:
-    return "(" + ", ".join(f"{v:.6g}" for v in np.asarray(z, float)) + ")"
+    return "(" + ", ".join(f"{v:z.6g}" for v in np.asarray(z, float)) + ")"
 
 
 def _discontinuity_error(sw, z) -> GandynamicsError:

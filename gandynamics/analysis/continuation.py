@@ -477,7 +477,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     try:
         t = _tangent(Hx(x), e)
     except _NoConvergence:
-        raise GandynamicsError(f"the branch is singular at {vary} = {lo:g} (D_z F singular); start elsewhere") from None
+        raise GandynamicsError(f"the branch is singular at {vary} = {lo:zg} (D_z F singular); start elsewhere") from None
 
     def tests(x, t):
         spec = prob.spectrum(x[:n], x[n])
@@ -497,7 +497,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         except _NoConvergence:
             ds /= 2
             if ds < ds_min:
-                raise GandynamicsError(f"continuation stalled at {vary} = {x[n]:.10g} (step below {ds_min:.2g})") from None
+                raise GandynamicsError(f"continuation stalled at {vary} = {x[n]:z.10g} (step below {ds_min:z.2g})") from None
             continue
         # a step must not jump across a fold unnoticed or reverse: keep steps small relative to curvature
         if t_new @ t < 0.9 and ds > 4 * ds_min:
@@ -794,7 +794,7 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
     try:
         x0, _ = _newton(H, Hx, np.concatenate([z0, [a1, a2]]), e, tol=1e-14, maxit=30)
     except _NoConvergence as exc:
-        raise GandynamicsError(f"no {kind} point near {vary[0]} = {a1:g}, {vary[1]} = {a2:g} ({exc})") from None
+        raise GandynamicsError(f"no {kind} point near {vary[0]} = {a1:zg}, {vary[1]} = {a2:zg} ({exc})") from None
     ds_max = ds_max or 5 * ds
 
     def inside(x):

@@ -209,7 +209,7 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
         if np.linalg.norm(d) * lam < tol * (1 + np.linalg.norm(x)) and res < 1e3 * tol:
             break
     else:
-        raise GandynamicsError(f"shooting did not converge in {maxit} Newton steps (residual {res:.3g})")
+        raise GandynamicsError(f"shooting did not converge in {maxit} Newton steps (residual {res:z.3g})")
     xT, M, sol = _integrate(fld, p, x, T, dense=True)
     res = float(np.linalg.norm(xT - x))
     ts = np.linspace(0.0, T, samples, endpoint=False)
@@ -259,7 +259,7 @@ def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_p
     lam = np.linalg.eigvals(fld.eval_J(za, pa))
     cand = [v for v in lam if v.imag > 0]
     if not cand:
-        raise GandynamicsError(f"no complex pair at {vary} = {at:g}: too far from the Hopf point")
+        raise GandynamicsError(f"no complex pair at {vary} = {at:zg}: too far from the Hopf point")
     lam0 = min(cand, key=lambda v: abs(v - 1j * ly["frequency"]))
     c1 = ly["c1"]
     # eigenvector at `at` for the amplitude shape (continuous in the parameter)
@@ -284,8 +284,8 @@ def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_p
     """Shooting started from :func:`hopf_prediction` at ``vary = at``."""
     pred = hopf_prediction(fld, vary, value, at, params, hopf_point)
     if not pred["exists"]:
-        raise GandynamicsError(f"the normal form predicts no cycle at {vary} = {at:g} (the Hopf point at "
-                               f"{value:g} is {'sub' if pred['lyapunov'] > 0 else 'super'}critical: the cycle "
+        raise GandynamicsError(f"the normal form predicts no cycle at {vary} = {at:zg} (the Hopf point at "
+                               f"{value:zg} is {'sub' if pred['lyapunov'] > 0 else 'super'}critical: the cycle "
                                f"exists on the other side)")
     return limit_cycle(fld, pred["point"], pred["period"], {**dict(params or {}), vary: at},
                        center=pred["center"], **kw)
@@ -430,7 +430,7 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
         if np.linalg.norm(d) < tol * (1 + np.linalg.norm(x)):
             break
     else:
-        raise GandynamicsError(f"no period-{k} orbit found (Newton residual {res:.3g})")
+        raise GandynamicsError(f"no period-{k} orbit found (Newton residual {res:z.3g})")
     pts, P = orbit(x)
     pts = np.array(pts[:k])
     for j in range(1, k):

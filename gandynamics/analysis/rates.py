@@ -475,9 +475,9 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             rule = "optimal"
             if h is not None and math.isinf(h):  # no optimal step: measure at a large finite one
                 h = 30.0 / _scale(A)
-                rule = f"none optimal: rho decreases with h, to {r_opt:.3g} as h -> inf; measured at h = {h:.3g}"
+                rule = f"none optimal: rho decreases with h, to {r_opt:z.3g} as h -> inf; measured at h = {h:z.3g}"
             if step == "theory" and rule == "optimal":
-                rule = (f"optimal, as the theorem's step needs mu > 0 (certified mu_lo = {mu:.3g})"
+                rule = (f"optimal, as the theorem's step needs mu > 0 (certified mu_lo = {mu:z.3g})"
                         if _resolve(m)[0].theory_step is not None else f"optimal, as {m} has no theorem step")
         opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d))
                 if (k == "beta" and m in ("momentum", "altmomentum")) or (k != "beta" and m == "altgd")}
@@ -505,8 +505,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             norm = float(np.linalg.norm(T, 2))
             if norm > 1:
                 note = (f"the measured rate is not the local one: the iteration matrix is non-normal, |T|_2 = "
-                        f"{norm:.3g} > 1 although rho = {loc:.3g}, so the first steps grow and carry the start "
-                        f"(|z0 - z*| = {float(np.linalg.norm(z0 - zstar)):.3g}) beyond the linear regime; a "
+                        f"{norm:z.3g} > 1 although rho = {loc:z.3g}, so the first steps grow and carry the start "
+                        f"(|z0 - z*| = {float(np.linalg.norm(z0 - zstar)):z.3g}) beyond the linear regime; a "
                         "smaller --region gives a start where rho rules")
         rows.append(RateRow(m, h, loc, h_opt, r_opt, h_max, meas, start, b.factor, b.to_dict(), holds, div, opts,
                             rule, note))

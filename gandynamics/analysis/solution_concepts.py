@@ -226,7 +226,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     z, res = analysis_point(fld, p, at, tol)
     notes = []
     if res > 1e-8:
-        raise GandynamicsError(f"the point is not stationary (||F|| = {res:.3g}); local Nash, minimax and "
+        raise GandynamicsError(f"the point is not stationary (||F|| = {res:z.3g}); local Nash, minimax and "
                                "stability are defined at equilibria")
     nonsmooth = fld.nonsmooth_at(z, p)
     if nonsmooth:

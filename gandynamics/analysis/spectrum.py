@@ -168,7 +168,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
         verdict = (_verdict(alpha, max(1.0, float(np.max(np.abs(eigs))))) if which == "LR" else
                    f"no verdict from the {k} eigenvalues of {WHICH[which]} (use which='LR')")
         if not res < tol:
-            verdict = f"not an equilibrium (|F| = {res:.3g} >= {tol:g}): no stability verdict"
+            verdict = f"not an equilibrium (|F| = {res:z.3g} >= {tol:zg}): no stability verdict"
         return SpectralReport(point=z, residual=res, differentiable=True, eigenvalues=eigs,
                               spectral_abscissa=alpha if which == "LR" else None, verdict=verdict)
     J = fld.eval_J(z, params)
@@ -180,7 +180,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     alpha = spectral_abscissa(eigs)
     verdict = _verdict(alpha, max(1.0, float(np.max(np.abs(eigs)))))
     if not res < tol:  # a point given with `at` that is not a zero of F: its linearisation says nothing on stability
-        verdict = (f"not an equilibrium (|F| = {res:.3g} >= {tol:g}): no stability verdict; the eigenvalues are "
+        verdict = (f"not an equilibrium (|F| = {res:z.3g} >= {tol:zg}): no stability verdict; the eigenvalues are "
                    f"those of the linearisation at this point")
     sv = np.linalg.svd(J, compute_uv=False)
     svc = math.inf if sv[-1] <= 1e-14 * max(1.0, sv[0]) else float(sv[0] / sv[-1])

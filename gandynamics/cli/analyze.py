@@ -52,7 +52,7 @@ def _fmt(x):
         return "-"
     if isinstance(x, float) and math.isinf(x):
         return "inf"
-    return f"{x:.6g}"
+    return f"{x:z.6g}"
 
 
 def run(args) -> int:
@@ -68,20 +68,20 @@ def run(args) -> int:
     regs = ", ".join(f"{r['name']}({', '.join(f'{k}={v}' for k, v in r['params'].items())})" for r in d["regularizers"]) or "none"
     print(f"game: {d['game']}" + (f"   loss: {d['loss']}" if d["loss"] else "") + f"   regularizers: {regs}")
     if d["hyperparameters"]:
-        print("hyperparameters: " + ", ".join(f"{k}={v:g}" for k, v in d["hyperparameters"].items()))
+        print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in d["hyperparameters"].items()))
     print("\nfield v = -F:")
     for name, comp in zip(fld.names, d["field"]):
         print(f"  d{name}/dt = {comp}")
-    print(f"\npoint ({', '.join(fld.names)}) = ({', '.join(f'{v:.6g}' for v in d['point'])})   |F| = {d['residual']:.2g}")
+    print(f"\npoint ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in d['point'])})   |F| = {d['residual']:z.2g}")
     if not rep.differentiable:
         print(f"\n{rep.verdict}")
         return 0
     print("\nJacobian J = Dv:")
     for row in rep.jacobian:
-        print("  [" + "  ".join(f"{v:10.6g}" for v in row) + " ]")
+        print("  [" + "  ".join(f"{v:z10.6g}" for v in row) + " ]")
     print("\neigenvalues of J:")
     for e in rep.eigenvalues:
-        print(f"  {e.real:+.6g} {'+' if e.imag >= 0 else '-'} {abs(e.imag):.6g} i")
+        print(f"  {e.real:+z.6g} {'+' if e.imag >= 0 else '-'} {abs(e.imag):z.6g} i")
     print(f"\nspectral abscissa   {_fmt(d['spectral_abscissa'])}")
     print(f"phase factor        {_fmt(d['phase_factor'])}   (max |Im l| / |Re l|)")
     print(f"conditioning factor {_fmt(d['conditioning_factor'])}   (max |l| / min |l|; condition number "

@@ -68,10 +68,10 @@ def run(args) -> int:
     if args.json:
         print(dumps(rep.to_dict()))
         return 0
-    z = ", ".join(f"{v:.6g}" for v in rep.equilibrium)
+    z = ", ".join(f"{v:z.6g}" for v in rep.equilibrium)
     print(f"game: {fld.name}   method: {rep.method}   equilibrium ({', '.join(fld.names)}) = ({z})")
     fail = "" if not rep.failed_radius else f"  (not certified at {_f(rep.failed_radius)})"
-    print(f"ball of certified mu > {rep.margin:g}:  R = {_f(rep.region_radius)}{fail}")
+    print(f"ball of certified mu > {rep.margin:zg}:  R = {_f(rep.region_radius)}{fail}")
     print(f"certified on B_R:                mu >= {_f(rep.mu)}   L <= {_f(rep.L)}")
     lo, hi, closed = rep.step_range
     if hi > 0:

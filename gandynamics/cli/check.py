@@ -61,17 +61,17 @@ def run(args) -> int:
         v = res.verdicts[key]
         note = ""
         if v == "holds" and not res.exact.get(key, True):
-            note = f" (within the tolerance {res.tolerances[key]:.3g})"
-        print(f"{label:>3} claimed {claim:.17g}: {v}{note}  bracket [{b.lo:.17g}, {b.hi:.17g}]  "
-              f"({b.boxes} boxes, {b.seconds:.2f} s)")
+            note = f" (within the tolerance {res.tolerances[key]:z.3g})"
+        print(f"{label:>3} claimed {claim:z.17g}: {v}{note}  bracket [{b.lo:z.17g}, {b.hi:z.17g}]  "
+              f"({b.boxes} boxes, {b.seconds:z.2f} s)")
     if res.counterexample:
         c = res.counterexample
-        print(f"counterexample: at z = ({', '.join(f'{v:.6g}' for v in c['point'])}) {c['quantity']} = {c['value']:.10g} "
-              f"(claimed {c['claimed']:g})")
+        print(f"counterexample: at z = ({', '.join(f'{v:z.6g}' for v in c['point'])}) {c['quantity']} = {c['value']:z.10g} "
+              f"(claimed {c['claimed']:zg})")
         if c.get("pair"):
             q = c["pair"]
             rel = "<F(z2)-F(z), z2-z>/|z2-z|^2" if c["claim"] == "mu" else "|F(z2)-F(z)|/|z2-z|"
-            print(f"  pair z = ({', '.join(f'{v:.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:.9g}' for v in q['z2'])}): "
-                  f"{rel} = {q['ratio']:.10g}")
-    print(f"status: {res.status}   (relative tolerance {res.rtol:g}; the certified end is mu's lo and L's hi)")
+            print(f"  pair z = ({', '.join(f'{v:z.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:z.9g}' for v in q['z2'])}): "
+                  f"{rel} = {q['ratio']:z.10g}")
+    print(f"status: {res.status}   (relative tolerance {res.rtol:zg}; the certified end is mu's lo and L's hi)")
     return EXIT[res.status]

@@ -56,23 +56,23 @@ def run(args) -> int:
     if args.json:
         print(dumps(d))
         return 0
-    print(f"game: {fld.name}   point ({', '.join(fld.names)}) = ({', '.join(f'{v:.6g}' for v in c.point)})   "
-          f"|F| = {c.residual:.2g}")
+    print(f"game: {fld.name}   point ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in c.point)})   "
+          f"|F| = {c.residual:z.2g}")
     print(f"zero-sum (up to own regularizer terms): {'yes' if c.zero_sum else 'no'}")
-    eg = ", ".join(f"{v:.6g}" for v in c.hessians["eig_H_G"]) or "-"
-    ed = ", ".join(f"{v:.6g}" for v in c.hessians["eig_H_D"]) or "-"
+    eg = ", ".join(f"{v:z.6g}" for v in c.hessians["eig_H_G"]) or "-"
+    ed = ", ".join(f"{v:z.6g}" for v in c.hessians["eig_H_D"]) or "-"
     print(f"local Nash:                  {_b(c.local_nash)}   eig H_G = [{eg}], eig H_D = [{ed}]")
     print(f"local minimax:               {'n/a (general-sum)' if c.local_minimax is None and not c.zero_sum else _b(c.local_minimax)}")
     print(f"differential Stackelberg:    {_b(c.differential_stackelberg)}   (generator leading)")
     print(f"stable under the flow:       {'yes' if c.flow_stable else 'no'}")
     for m, v in c.methods.items():  # the labels padded to the 29 columns of the lines above
         if "spectral_radius" in v:
-            label = f"stable under {m} h={v['step']:g}:"
-            print(f"{label:29s}{'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:.6g})")
+            label = f"stable under {m} h={v['step']:zg}:"
+            print(f"{label:29s}{'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:z.6g})")
         else:
             h = v["largest_stable_step"]
             print(f"{'stable under ' + m + ':':29s}" + ("for no step" if h is None else "for every step h > 0"
-                                                        if h == float("inf") else f"for h < {h:.6g}"))
+                                                        if h == float("inf") else f"for h < {h:z.6g}"))
     print(f"spurious:                    {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
     for n in c.notes:
         print("note: " + n)

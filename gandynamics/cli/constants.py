@@ -57,7 +57,7 @@ def add_parser(sub):
 
 
 def _pt(z):
-    return "(" + ", ".join(f"{v:.6g}" for v in z) + ")"
+    return "(" + ", ".join(f"{v:z.6g}" for v in z) + ")"
 
 
 def run(args) -> int:
@@ -78,20 +78,20 @@ def run(args) -> int:
         return 0
     print(f"game: {fld.name}   region: {region.describe()}   parameters: ({', '.join(fld.names)})")
     if d["hyperparameters"]:
-        print("hyperparameters: " + ", ".join(f"{k}={v:g}" for k, v in d["hyperparameters"].items()))
+        print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in d["hyperparameters"].items()))
     for name, b, side in (("mu", rep.mu, "hi"), ("L", rep.lipschitz, "lo")):
         state = "converged" if b.converged else ("budget exhausted" if math.isfinite(b.gap) else
                                                  "budget exhausted, not bounded yet")
-        print(f"{name:>3} in [{b.lo:.10g}, {b.hi:.10g}]   gap {b.gap:.3g}   witness {_pt(b.witness)} gives {side} = "
-              f"{b.value:.10g}   ({b.boxes} boxes, {b.seconds:.2f} s, {state})")
+        print(f"{name:>3} in [{b.lo:z.10g}, {b.hi:z.10g}]   gap {b.gap:z.3g}   witness {_pt(b.witness)} gives {side} = "
+              f"{b.value:z.10g}   ({b.boxes} boxes, {b.seconds:z.2f} s, {state})")
     print("certified: mu >= lo (mu's lower end) and L <= hi (L's upper end), by outward-rounded interval arithmetic "
           "(docs/math/certification.md)")
     if rep.asymmetric:
         a = rep.asymmetric
-        print(f"\nasymmetric scheme ({a['reading']}, penalty {a['penalty']}, eps={a['eps']:g}, gamma={a['gamma']:g}) "
+        print(f"\nasymmetric scheme ({a['reading']}, penalty {a['penalty']}, eps={a['eps']:zg}, gamma={a['gamma']:zg}) "
               f"at {_pt(a['point'])}:")
-        print(f"  Gauss-Newton Gramian G = {a['gramian']}   lambda_min(G) = {a['gramian_lambda_min']:.6g}   "
+        print(f"  Gauss-Newton Gramian G = {a['gramian']}   lambda_min(G) = {a['gramian_lambda_min']:z.6g}   "
               f"identifiable: {'yes' if a['identifiable'] else 'no'}")
-        print(f"  mu_loc = {a['mu_loc']:.6g} (block formula {a['mu_loc_formula']:.6g})   "
-              f"L_loc = {a['L_loc']:.6g} (<= {a['L_loc_bound']:.6g})")
+        print(f"  mu_loc = {a['mu_loc']:z.6g} (block formula {a['mu_loc_formula']:z.6g})   "
+              f"L_loc = {a['L_loc']:z.6g} (<= {a['L_loc_bound']:z.6g})")
     return 0

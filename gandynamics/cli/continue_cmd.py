@@ -102,8 +102,8 @@ def run(args) -> int:
         print(dumps(d))
         return 0
     what = "equilibria of the flow" if args.method is None else f"fixed points of {args.method}" + (
-        f" (h = {step:g})" if step is not None else "")
-    print(f"game: {fld.name}   branch of {what}   {name} from {lo:g} to {hi:g}: {len(br.values)} points")
+        f" (h = {step:zg})" if step is not None else "")
+    print(f"game: {fld.name}   branch of {what}   {name} from {lo:zg} to {hi:zg}: {len(br.values)} points")
     stab = br.stable
     changes = [i for i in range(1, len(stab)) if stab[i] != stab[i - 1]]
     print(f"stable at the start: {'yes' if stab[0] else 'no'}; stability changes {len(changes)} time(s)")
@@ -111,15 +111,15 @@ def run(args) -> int:
         print("no bifurcation located in the range")
     for e in br.events:
         spec = e.eigenvalues if e.eigenvalues is not None else e.multipliers
-        s = ", ".join(f"{v.real:+.6g}{v.imag:+.6g}i" for v in spec)
-        print(f"\n{e.type:15s} {name} = {e.value:.12g}   point ({', '.join(f'{v:.6g}' for v in e.point)})")
+        s = ", ".join(f"{v.real:+z.6g}{v.imag:+z.6g}i" for v in spec)
+        print(f"\n{e.type:15s} {name} = {e.value:z.12g}   point ({', '.join(f'{v:z.6g}' for v in e.point)})")
         print(f"  {'eigenvalues of J' if e.eigenvalues is not None else 'multipliers'}: {s}")
         if e.type == "hopf":
             l1 = e.extra.get("lyapunov")
-            print(f"  frequency {e.extra.get('frequency'):.6g}   first Lyapunov coefficient "
+            print(f"  frequency {e.extra.get('frequency'):z.6g}   first Lyapunov coefficient "
                   f"{'-' if l1 is None else format(l1, '.6g')}   {e.extra.get('criticality')}")
         if e.type == "neimark-sacker":
-            print(f"  angle of the critical multiplier {e.extra['angle']:.6g} rad")
+            print(f"  angle of the critical multiplier {e.extra['angle']:z.6g} rad")
         if e.type in ("flip", "neimark-sacker") and "criticality" in e.extra:
             nf = e.extra.get("normal_form")
             print(f"  normal-form coefficient {'-' if nf is None else format(nf, '.6g')}   {e.extra['criticality']}")
@@ -148,12 +148,12 @@ def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
         return 0
     what = "the flow" if args.method is None else args.method
     print(f"game: {fld.name}   codimension-one curves of {what} in ({name}, {name2}) over "
-          f"[{box[0][0]:g}, {box[0][1]:g}] x [{box[1][0]:g}, {box[1][1]:g}]: {len(curves)}")
+          f"[{box[0][0]:zg}, {box[0][1]:zg}] x [{box[1][0]:zg}, {box[1][1]:zg}]: {len(curves)}")
     for c in curves:
         on = c.on_boundary
         print(f"\n{c.kind}: {len(c.a1)} points, {int(c.genuine.sum())} genuine, {int(on.sum())} on the stability "
-              f"boundary; {name} in [{c.a1.min():.6g}, {c.a1.max():.6g}], {name2} in [{c.a2.min():.6g}, {c.a2.max():.6g}]")
+              f"boundary; {name} in [{c.a1.min():z.6g}, {c.a1.max():z.6g}], {name2} in [{c.a2.min():z.6g}, {c.a2.max():z.6g}]")
         idx = sorted(set([0, len(c.a1) // 4, len(c.a1) // 2, 3 * len(c.a1) // 4, len(c.a1) - 1]))
         for i in idx:
-            print(f"  {name} = {c.a1[i]:.8g}   {name2} = {c.a2[i]:.8g}" + ("   (bounds the stable region)" if on[i] else ""))
+            print(f"  {name} = {c.a1[i]:z.8g}   {name2} = {c.a2[i]:z.8g}" + ("   (bounds the stable region)" if on[i] else ""))
     return 0

@@ -79,10 +79,10 @@ def run(args) -> int:
         if args.json:
             print(dumps(d))
             return 0
-        print(f"period-{mc.k} orbit of {mc.method} (h = {mc.step:g}): residual {mc.residual:.2g}")
+        print(f"period-{mc.k} orbit of {mc.method} (h = {mc.step:zg}): residual {mc.residual:z.2g}")
         for x in mc.points:
-            print("  (" + ", ".join(f"{v:.8g}" for v in x) + ")")
-        print("multipliers: " + ", ".join(f"{v.real:+.6g}{v.imag:+.6g}i (|.| = {abs(v):.6g})" for v in mc.multipliers))
+            print("  (" + ", ".join(f"{v:z.8g}" for v in x) + ")")
+        print("multipliers: " + ", ".join(f"{v.real:+z.6g}{v.imag:+z.6g}i (|.| = {abs(v):z.6g})" for v in mc.multipliers))
         print(f"stable: {'yes' if mc.stable else 'no'}")
         return 0
     pred = None
@@ -127,12 +127,12 @@ def run(args) -> int:
         print(dumps(d))
         return 0
     what = "limit cycle of the flow" if cyc.isolated else "periodic orbit of the flow (NOT isolated)"
-    print(f"{what}: period {cyc.period:.10g}   amplitude {cyc.amplitude:.8g}   residual {cyc.residual:.2g}")
+    print(f"{what}: period {cyc.period:z.10g}   amplitude {cyc.amplitude:z.8g}   residual {cyc.residual:z.2g}")
     if pred is not None:
-        print(f"normal-form prediction: period {pred['period']:.8g}   amplitude {pred['amplitude']:.8g}   "
-              f"(l1 = {pred['lyapunov']:.6g})")
-    print("point on the cycle: (" + ", ".join(f"{v:.8g}" for v in cyc.point) + ")")
-    print("Floquet multipliers: " + ", ".join(f"{v.real:+.8g}{v.imag:+.8g}i" for v in cyc.multipliers))
+        print(f"normal-form prediction: period {pred['period']:z.8g}   amplitude {pred['amplitude']:z.8g}   "
+              f"(l1 = {pred['lyapunov']:z.6g})")
+    print("point on the cycle: (" + ", ".join(f"{v:z.8g}" for v in cyc.point) + ")")
+    print("Floquet multipliers: " + ", ".join(f"{v.real:+z.8g}{v.imag:+z.8g}i" for v in cyc.multipliers))
     print(f"stable: {'yes' if cyc.stable else 'no'}")
     if not cyc.isolated:
         print("this orbit is one of a continuous family of closed orbits (Newton's matrix is singular: a double "
@@ -142,5 +142,5 @@ def run(args) -> int:
         print(f"\ncontinued in {name} ({len(branch)} of {int(args.points) + 1} cycles found):")
         print(f"  {name:>12s} {'period':>14s} {'amplitude':>14s}  stable")
         for c in branch:
-            print(f"  {c.params[name]:12.6g} {c.period:14.8g} {c.amplitude:14.8g}  {'yes' if c.stable else 'no'}")
+            print(f"  {c.params[name]:z12.6g} {c.period:z14.8g} {c.amplitude:z14.8g}  {'yes' if c.stable else 'no'}")
     return 0

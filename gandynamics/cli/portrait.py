@@ -116,7 +116,7 @@ def run(args) -> int:
             kw["beta"] = args.beta
         for z0 in inits:
             tr = simulate(fld, m, z0, args.steps, args.step, hyper, **kw)
-            lab = m if len(inits) == 1 else f"{m} from ({', '.join(f'{v:g}' for v in z0)})"
+            lab = m if len(inits) == 1 else f"{m} from ({', '.join(f'{v:zg}' for v in z0)})"
             if tr.diverged:
                 lab += f" (diverged at step {tr.diverged_at})"
                 print(f"{m}: diverged at step {tr.diverged_at} ({tr.reason})")

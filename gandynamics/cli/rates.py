@@ -96,8 +96,8 @@ def run(args) -> int:
                 d["tight_note"] = t if isinstance(t, str) else ""
         print(dumps(out))
         return 0
-    print(f"game: {fld.name}   equilibrium ({', '.join(fld.names)}) = ({', '.join(f'{v:.6g}' for v in info['equilibrium'])})")
-    print(f"region: {region.describe()}   mu in [{mu['lo']:.6g}, {mu['hi']:.6g}]   L in [{L['lo']:.6g}, {L['hi']:.6g}]")
+    print(f"game: {fld.name}   equilibrium ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})")
+    print(f"region: {region.describe()}   mu in [{mu['lo']:z.6g}, {mu['hi']:z.6g}]   L in [{L['lo']:z.6g}, {L['hi']:z.6g}]")
     print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies\n")
     head = ["method", "step", "local", "measured", "bound"] + (["tight"] if tight is not None else []) + \
         ["holds", "h_opt", "rho_opt", "h_max"]
@@ -139,5 +139,5 @@ def run(args) -> int:
             print(f"  {m}: {n}")
     starts = {tuple(r.start) for r in rows if r.start}
     if starts:
-        print(f"\nmeasured from z0 = ({', '.join(f'{v:.6g}' for v in next(iter(starts)))})")
+        print(f"\nmeasured from z0 = ({', '.join(f'{v:z.6g}' for v in next(iter(starts)))})")
     return 0

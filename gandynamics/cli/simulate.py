@@ -158,17 +158,17 @@ def run(args) -> int:
         return 130 if tr.options.get("interrupted") else 0
     names = ", ".join(fld.names)
     print(f"game: {fld.name}   method: {tr.method}   steps: {tr.steps}   step: "
-          + (f"{tr.step[0]:g}" if tr.step[0] == tr.step[1] else f"h_G={tr.step[0]:g}, h_D={tr.step[1]:g}"))
+          + (f"{tr.step[0]:zg}" if tr.step[0] == tr.step[1] else f"h_G={tr.step[0]:zg}, h_D={tr.step[1]:zg}"))
     if tr.params:
-        print("hyperparameters: " + ", ".join(f"{k}={v:g}" for k, v in tr.params.items()))
-    print(f"init  ({names}) = ({', '.join(f'{v:.6g}' for v in z0)})")
-    print(f"final ({names}) = ({', '.join(f'{v:.6g}' for v in tr.final)})")
-    print(f"distance to z* = ({', '.join(f'{v:.6g}' for v in tr.equilibrium)}): {tr.final_distance:.6g}")
-    print(f"rate per step: {tr.rate:.6g}" + (f"   (polynomial factor k^{tr.reading['poly_order']:.2g} fitted)"
+        print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in tr.params.items()))
+    print(f"init  ({names}) = ({', '.join(f'{v:z.6g}' for v in z0)})")
+    print(f"final ({names}) = ({', '.join(f'{v:z.6g}' for v in tr.final)})")
+    print(f"distance to z* = ({', '.join(f'{v:z.6g}' for v in tr.equilibrium)}): {tr.final_distance:z.6g}")
+    print(f"rate per step: {tr.rate:z.6g}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
                                                if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else ""))
     print(f"verdict: {tr.describe()}")
     if order is not None:
-        print(f"order of |F(z_k)| in k: {order['measured']:.4g} measured (theorem: {order['theorem']:g}, "
+        print(f"order of |F(z_k)| in k: {order['measured']:z.4g} measured (theorem: {order['theorem']:zg}, "
               f"O(1/k) for monotone F when h <= 1/(8L))")
     if args.csv:
         print(f"states written to {args.csv} (provenance in {args.csv}.json)")

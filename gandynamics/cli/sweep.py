@@ -142,7 +142,7 @@ def run(args) -> int:
         print(dumps({"rows": n, "steps": steps, "methods": methods, "seconds": dt, "verdicts": tally,
                      "table": None if out == "-" else out, "complete": res.complete}), file=summary_to)
     else:
-        print(f"{n} trajectories x {steps} steps ({', '.join(methods)}) in {dt:.2f} s: "
+        print(f"{n} trajectories x {steps} steps ({', '.join(methods)}) in {dt:z.2f} s: "
               + ", ".join(f"{tally[k]} {k}" for k in order if k in tally)
               + ("" if out == "-" else f"; table written to {out}"), file=summary_to)
     if not res.complete:

@@ -70,16 +70,16 @@ class Option:
             raise GandynamicsError(f"{self.name} must be finite, got {value!r}")
         if self.kind is int:
             if not f.is_integer():
-                raise GandynamicsError(f"{self.name} must be a whole number >= {self.low:g}, got {value!r}")
+                raise GandynamicsError(f"{self.name} must be a whole number >= {self.low:zg}, got {value!r}")
             f = int(f)
         bad = (self.low is not None and (f <= self.low if self.low_open else f < self.low)) or \
               (self.high is not None and f > self.high)
         if bad:
             rng = []
             if self.low is not None:
-                rng.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+                rng.append(f"{'>' if self.low_open else '>='} {self.low:zg}")
             if self.high is not None:
-                rng.append(f"<= {self.high:g}")
+                rng.append(f"<= {self.high:zg}")
             kind = "a whole number" if self.kind is int else "a number"
             raise GandynamicsError(f"{self.name} must be {kind} {' and '.join(rng)}, got {value!r}")
         return f

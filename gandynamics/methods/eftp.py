@@ -44,7 +44,7 @@ def multipliers(lam, h, **opts):
 
 
 def bound(h, mu, L, **opts):
-    cond = f"h <= 1/(4L) = {1 / (4 * L):.6g}"
+    cond = f"h <= 1/(4L) = {1 / (4 * L):z.6g}"
     if h > 1 / (4 * L) * (1 + 1e-12):
         return None, cond, "step outside the theorem's condition"
     return 1 - h * mu, cond, ""

@@ -31,7 +31,7 @@ def multipliers(lam, h, **opts):
 
 
 def bound(h, mu, L, **opts):
-    cond = f"0 < h < 2 mu/L^2 = {2 * mu / L**2:.6g}"
+    cond = f"0 < h < 2 mu/L^2 = {2 * mu / L**2:z.6g}"
     if not h < 2 * mu / L**2:
         return None, cond, "step outside the theorem's condition"
     return 1 - 2 * h * mu + h * h * L * L, cond, ""

@@ -61,7 +61,7 @@ def _rb_rows(ctx, game_name, model):
             zs = find_equilibrium(fld)[0]
             A = fld.eval_DF(zs)
             ok = bool(out["L_loc"] <= out["L_loc_bound"] * (1 + 1e-12))
-            ctx.check(f"{game_name} R-b ({pen}, ε = {eps:g}, γ = {gamma:g}): L_loc ≤ L_loc_bound = ||DF_u|| + ε + γ λ_max(G)",
+            ctx.check(f"{game_name} R-b ({pen}, ε = {eps:zg}, γ = {gamma:zg}): L_loc ≤ L_loc_bound = ||DF_u|| + ε + γ λ_max(G)",
                       out["L_loc"], out["L_loc_bound"], "docs/mathematics.md §4.3 (same-block bound)", passed=ok)
             # generic steps 1/(4 L_loc) and 1/(2 L_loc) (no theorem applies: mu_loc = 0); away from a defective
             # optimum, so the measured rate is a clean exponential
@@ -70,9 +70,9 @@ def _rb_rows(ctx, game_name, model):
                 # ~8 decades of decay from |z0 - z*| ~ 0.6, staying well above rounding of z*
                 steps = int(min(20000, max(60, math.ceil(8 * math.log(10) / -math.log(rho))))) if rho < 1 else 200
                 tr = simulate(fld, "eftp", zs + np.full(n, 0.3), steps, h, equilibrium=zs)
-                lines.append(f"| {pen} | {eps:g} | {gamma:g} | {out['mu_loc'] + 0.0:.3g} | {out['L_loc']:.5g} ≤ "
-                             f"{out['L_loc_bound']:.5g} | {h:.5g} | {rho:.6f} | {tr.rate:.6f} |")
-                ctx.check(f"{game_name} R-b ({pen}, ε = {eps:g}, γ = {gamma:g}, h = {h:.4g}): μ_loc = 0, EFTP "
+                lines.append(f"| {pen} | {eps:zg} | {gamma:zg} | {out['mu_loc'] + 0.0:z.3g} | {out['L_loc']:z.5g} ≤ "
+                             f"{out['L_loc_bound']:z.5g} | {h:z.5g} | {rho:z.6f} | {tr.rate:z.6f} |")
+                ctx.check(f"{game_name} R-b ({pen}, ε = {eps:zg}, γ = {gamma:zg}, h = {h:z.4g}): μ_loc = 0, EFTP "
                           "converges (local rate < 1) at the predicted local rate", [out["mu_loc"], tr.rate], [0.0, rho],
                           "asymmetric_local (exact) vs 0; simulate vs rates.local_rate (docs/mathematics.md §5.4)",
                           tol=3e-3, passed=None if rho < 1 else False)
@@ -93,8 +93,8 @@ def _table(ctx, game_name, fields):
         rows, info = rates(fld, ("eftp",), step="theory", region=f"ball:{RADIUS}", tol=1e-2, max_seconds=2.0)
         r = rows[0]
         mu, L = info["mu"], info["lipschitz"]
-        f = lambda x: "—" if x is None else f"{x:.6g}"
-        lines.append(f"| {label} | [{mu['lo']:.5g}, {mu['hi']:.5g}] | [{L['lo']:.5g}, {L['hi']:.5g}] | {f(r.step)} | "
+        f = lambda x: "—" if x is None else f"{x:z.6g}"
+        lines.append(f"| {label} | [{mu['lo']:z.5g}, {mu['hi']:z.5g}] | [{L['lo']:z.5g}, {L['hi']:z.5g}] | {f(r.step)} | "
                      f"{f(r.bound) if r.bound is not None else 'none (μ ≤ 0)'} | {f(r.local_rate)} | {f(r.measured_rate)} | "
                      f"{'—' if r.bound_holds is None else ('yes' if r.bound_holds else 'NO')} |")
         out[label] = (r, info)

@@ -82,11 +82,11 @@ def study(ctx):
                          "tab:orange"))
         phase_portrait(fld, xlim=(-lim, lim), ylim=(-lim, lim), n=31, density=0.6,
                        trajectories=[(lab or "_", tr, c) for lab, tr, c in trs + outs],
-                       title=f"{m}: h = {rep.step:.4g}, certified rate {rep.rate:.5f}", ax=ax, legend=False)
-        draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:.4f}")
+                       title=f"{m}: h = {rep.step:z.4g}, certified rate {rep.rate:z.5f}", ax=ax, legend=False)
+        draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}")
         draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.4,
-                  label=f"μ > {MARGIN} certified: R = {rep.region_radius:.4f}")
-        draw_ball(ax, zs, rep.radius, ls="-", color="tab:green", lw=1.8, label=f"invariant starts: r = {rep.radius:.4f}")
+                  label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
+        draw_ball(ax, zs, rep.radius, ls="-", color="tab:green", lw=1.8, label=f"invariant starts: r = {rep.radius:z.4f}")
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
         ax.set_aspect("equal")
@@ -127,9 +127,9 @@ def study(ctx):
             if isinstance(tight, float):
                 ctx.check(f"{label}, {m}: tight worst case <= certified rate", tight, rep.rate,
                           "PEP (docs/math/basin-and-pep.md §2) vs analysis.basin", passed=bool(tight <= rep.rate * (1 + 1e-6)))
-            t = f"{tight:.6f}" if isinstance(tight, float) else ("-" if tight == "-" else "n/a")
-            lines.append(f"| {label} | {m} | {rep.region_radius:.5g} | {rep.radius:.5g} | "
-                         f"{rep.mu:.5g} | {rep.L:.5g} | {rep.step:.5g} | {rep.rate:.6f} | {t} |")
+            t = f"{tight:z.6f}" if isinstance(tight, float) else ("-" if tight == "-" else "n/a")
+            lines.append(f"| {label} | {m} | {rep.region_radius:z.5g} | {rep.radius:z.5g} | "
+                         f"{rep.mu:z.5g} | {rep.L:z.5g} | {rep.step:z.5g} | {rep.rate:z.6f} | {t} |")
     ctx.table("\n".join(lines))
     ctx.note("Why the balls are invariant: GD contracts |z - z*| using the constants on [z, z*] only; EG's extrapolated "
              "point lies within (1 + hL)|z - z*| of z*, hence r = R/(1 + hL); EFTP's potential |z_k - z*|² + "

@@ -37,7 +37,7 @@ def boundaries(fld, method):
                                   method=method, seeds=SEED_GAMMAS, ds=0.03)
     out = []
     for c in curves:
-        rho = np.array([local_rate(method, fld.eval_DF(z, {"gamma": g}), h) for z, g, h in zip(c.points, c.a1, c.a2)])
+        rho = np.array([local_rate(method, fld.eval_DF(z, {"gamma": zg}), h) for z, g, h in zip(c.points, c.a1, c.a2)])
         out.append((c, c.on_boundary, rho))
     return out
 
@@ -55,7 +55,7 @@ def study_boundaries(ctx):
     from ..regularizers import R1
     fld = VectorField(dirac(), [R1()])
     ctx.param(game="dirac (standard loss) + R1", seeds=f"continuation in h at gamma = {list(SEED_GAMMAS)}",
-              box=f"gamma in [{GAMMA[0]:g}, {GAMMA[-1]:g}], h in [{STEP[0]:g}, {STEP[-1]:g}]",
+              box=f"gamma in [{GAMMA[0]:zg}, {GAMMA[-1]:zg}], h in [{STEP[0]:zg}, {STEP[-1]:zg}]",
               rate_grid=f"{GAMMA.size} x {STEP.size}")
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), layout="constrained")
     all_curves = {}
@@ -98,7 +98,7 @@ def study_boundaries(ctx):
         sel = on & (c.a1 <= 2 * FP0)
         dev = float(np.max(np.abs(c.a2[sel] - c.a1[sel] / FP0**2) / (c.a1[sel] / FP0**2)))
         ctx.check(f"GD Neimark–Sacker curve vs h = γ/f'(0)² (max relative deviation, {int(sel.sum())} points, "
-                  f"γ ∈ [{c.a1[sel].min():.3g}, {c.a1[sel].max():.3g}])", dev, 0.0, "docs/mathematics.md §1.9 (M17 lemma)",
+                  f"γ ∈ [{c.a1[sel].min():z.3g}, {c.a1[sel].max():z.3g}])", dev, 0.0, "docs/mathematics.md §1.9 (M17 lemma)",
                   tol=1e-9)
         ctx.check("GD Neimark–Sacker curve ends at γ = 2 f'(0) (largest γ of its boundary part; to the "
                   "curve's point spacing, arclength <= 0.08)",
@@ -190,7 +190,7 @@ def study_hopf(ctx):
     for k, c in enumerate(cyc[::5]):
         orb = np.vstack([c.orbit, c.orbit[:1]])
         ax.plot(orb[:, 0], orb[:, 1], color=cmap(k / max(1, len(cyc[::5]) - 1)), lw=1.4,
-                label=f"γ = {c.params['gamma']:.3g}, |μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):.3f}")
+                label=f"γ = {c.params['gamma']:z.3g}, |μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):z.3f}")
     ax.plot([0], [0], "k+", ms=10)
     ax.set_aspect("equal")
     ax.set_xlabel("θ")
@@ -202,5 +202,5 @@ def study_hopf(ctx):
                                          "shooting vs normal form) and the cycles in the (θ, ψ) plane")
     ctx.table("| γ | period (shooting) | period (normal form) | amplitude (shooting) | amplitude (normal form) |\n"
               "|---|---|---|---|---|\n" + "\n".join(
-                  f"| {gi:.3g} | {pi:.6g} | {qi:.6g} | {ai:.6g} | {bi:.6g} |"
+                  f"| {gi:z.3g} | {pi:z.6g} | {qi:z.6g} | {ai:z.6g} | {bi:z.6g} |"
                   for gi, pi, qi, ai, bi in list(zip(g, per, pper, amp, pamp))[::5]))

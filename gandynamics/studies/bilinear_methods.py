@@ -53,11 +53,11 @@ def study(ctx):
         key = "altmomentum" if opts.get("alternating") else meth
         rho = local_rate(key, A, h, n_theta=1, beta=opts.get("beta", 0.0))
         col = METHOD_COLORS.get("momentum" if meth == "momentum" else meth, None)
-        lab = f"{label} (h = {h:g})"
+        lab = f"{label} (h = {h:zg})"
         trs.append((lab, tr, col))
         pred[lab] = rho
         phase_portrait(fld, xlim=(-3, 3), ylim=(-3, 3), n=31, density=0.7, trajectories=[(meth, tr, col)],
-                       title=f"{label}, h = {h:g}: ρ = {rho:.4f}", ax=ax, legend=False)
+                       title=f"{label}, h = {h:zg}: ρ = {rho:z.4f}", ax=ax, legend=False)
         ctx.check(f"{label}: local rate (rates module) vs closed form", rho, closed, src, tol=1e-9)
         if meth in ("eg", "eftp", "ogda", "momentum"):
             ctx.check(f"{label}: measured rate vs predicted", tr.rate, rho, "simulate vs rates.local_rate", tol=2e-3)

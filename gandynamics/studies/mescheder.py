@@ -77,7 +77,7 @@ def _figure1(ctx, method: str, stem: str, title: str):
                        arrows=True, clip=opts.get("clip"), trajectories=[(method, tr, "tab:blue")],
                        title=label if method == "altgd" else label.replace(", 5 D steps", ""), legend=False, ax=ax)
         d = tr.distance
-        ax.text(0.98, 0.02, f"|z| {d[0]:.2f} → {d[-1]:.2g}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else ""),
+        ax.text(0.98, 0.02, f"|z| {d[0]:z.2f} → {d[-1]:z.2g}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else ""),
                 transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
                 bbox={"fc": "white", "ec": "0.7", "alpha": 0.85, "pad": 2})
     import matplotlib.patches as mpatches
@@ -228,7 +228,7 @@ def r1_locus(ctx):
     import matplotlib.pyplot as plt
     from ..plotting import critical_strength, eigenvalue_locus
     fp, gam, f_r1, f_in, e_r1, e_in = r1_locus_data()
-    ctx.param(game="dirac (standard loss)", gamma=f"41 values, 0 to 3 f'(0) = {3 * fp:g}", f_prime_0=fp,
+    ctx.param(game="dirac (standard loss)", gamma=f"41 values, 0 to 3 f'(0) = {3 * fp:zg}", f_prime_0=fp,
               instance_noise_sigma="sqrt(2 gamma)", point="equilibrium (0, 0)")
     fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
     eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), label="R1: eigenvalues of J (γ varies)", ax=ax,

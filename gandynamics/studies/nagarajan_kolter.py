@@ -45,7 +45,7 @@ def study(ctx):
              ("(b) WGAN: closed orbits", "wgan", []),
              (f"(c) WGAN + NK penalty, η = {ETA}", "wgan", [NagarajanKolter(eta=ETA)])]
     ctx.param(game="nk-scale (x, z ~ U[-1, 1], Gauss–Legendre order 5)", state="(a, w)", equilibrium=(1, 0),
-              starts=STARTS, flow=f"Dormand–Prince 5(4), rtol = atol = 1e-11, output every {H}, {STEPS} outputs (t = 0..{H * STEPS:g})",
+              starts=STARTS, flow=f"Dormand–Prince 5(4), rtol = atol = 1e-11, output every {H}, {STEPS} outputs (t = 0..{H * STEPS:zg})",
               eta=ETA)
     from ..plotting import direction_field
     fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.9), layout="constrained")
@@ -59,7 +59,7 @@ def study(ctx):
     for ax, (label, loss, regs) in zip(axes, cases):
         fld, trs = out[label]
         phase_portrait(fld, plane=("a", "w"), density=0.9, speed=True, speed_range=(0.0, vmax), colorbar=False,
-                       trajectories=[(f"flow from ({s[0]:g}, {s[1]:g})", tr, c)
+                       trajectories=[(f"flow from ({s[0]:zg}, {s[1]:zg})", tr, c)
                                      for s, tr, c in zip(STARTS, trs, ("tab:blue", "tab:orange"))],
                        title=label, ax=ax, legend=ax is axes[-1], **box)
         ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-11, "atol": 1e-11, "step": H},

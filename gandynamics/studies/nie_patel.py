@@ -51,7 +51,7 @@ def study(ctx):
     game = make_game("jare-gaussian")
     ctx.param(game="jare-gaussian: n = 2, v = (0, 2), σ = 0.7, standard loss (Gauss–Hermite order 3)",
               gamma=f"{len(GAMMAS)} log-spaced values in [0.01, 10]", nk="eta = gamma/2 (docs/mathematics.md §0.3)",
-              convergence=f"simultaneous GD at each method's optimal step, γ = {G_CURVES:g}, start = equilibrium + (0.3, -0.2, 0.1, 0.2)")
+              convergence=f"simultaneous GD at each method's optimal step, γ = {G_CURVES:zg}, start = equilibrium + (0.3, -0.2, 0.1, 0.2)")
     data = factor_data(game, _regs(), "gamma", GAMMAS)
     fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.4), layout="constrained")
     ax = axes[0]
@@ -65,7 +65,7 @@ def study(ctx):
     ax.axvline(0, color="0.6", lw=0.8)
     ax.set_xlabel(r"Re $\lambda$")
     ax.set_ylabel(r"Im $\lambda$")
-    ax.set_title(f"(a) eigenvalues of J at the equilibrium, γ = {GAMMAS[i1]:g}")
+    ax.set_title(f"(a) eigenvalues of J at the equilibrium, γ = {GAMMAS[i1]:zg}")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     factors(game, None, "gamma", GAMMAS, which="phase", data=data, ax=axes[1], title="(b) phase factor")
     factors(game, None, "gamma", GAMMAS, which="singular", data=data, ax=axes[2],
@@ -79,7 +79,7 @@ def study(ctx):
     for g in (1.0, 10.0):
         i = int(np.argmin(np.abs(GAMMAS - g)))
         for label, d in data.items():
-            ctx.check(f"{label} at γ = {GAMMAS[i]:g}: eigenvalues", np.sort_complex(d["eigenvalues"][i]),
+            ctx.check(f"{label} at γ = {GAMMAS[i]:zg}: eigenvalues", np.sort_complex(d["eigenvalues"][i]),
                       closed_form_eigs(label, float(GAMMAS[i])), "docs/mathematics.md §3.4 (per-direction polynomials)", tol=1e-8)
     # the quantity of panel (c): sigma_max(J)/sigma_min(J), the plotted curves themselves
     s0 = float(np.linalg.cond(VectorField(game, []).eval_J(game.equilibrium)))  # independent: numpy's 2-norm cond
@@ -118,13 +118,13 @@ def _curves(ctx, game):
         h, rho = optimal_step("gd", A)
         tr = simulate(fld, "gd", z0, 600, h)
         ctx.provenance(fld, method="gd", options={"step": float(h)}, steps=600, start=z0, curve=label)
-        lab = f"{label}, h* = {h:.3g}"
+        lab = f"{label}, h* = {h:z.3g}"
         trs.append((lab, tr, col))
         pred[lab] = local_rate("gd", A, h)
         ctx.check(f"{label}: measured GD rate vs predicted local rate at h*", tr.rate, pred[lab],
                   "simulate vs rates.local_rate (docs/mathematics.md §5.4)", tol=5e-3)
     fig, ax = plt.subplots(figsize=(8.6, 4.2), layout="constrained")
     convergence(trs, rates=pred, ax=ax,
-                title=f"Nie & Patel Gaussian example: simultaneous GD at the optimal step, γ = {G_CURVES:g}")
+                title=f"Nie & Patel Gaussian example: simultaneous GD at the optimal step, γ = {G_CURVES:zg}")
     ctx.save(fig, "jare_convergence", "Distance to the equilibrium under simultaneous GD at each method's optimal "
                                       "step; dashed: predicted local rate")

@@ -101,14 +101,14 @@ def trajectories(flds=None) -> dict:
             eq = None
             if key != "free3" and g == 0.0:
                 eq = (fld.equilibrium[0], 0.0, z0[2])
-            out[key, "gd", g] = simulate(fld, "gd", z0, STEPS, STEP, {"gamma": g}, equilibrium=eq)
-            out[key, "flow", g] = simulate(fld, "flow", z0, STEPS, STEP, {"gamma": g}, equilibrium=eq, **FLOW)
+            out[key, "gd", g] = simulate(fld, "gd", z0, STEPS, STEP, {"gamma": zg}, equilibrium=eq)
+            out[key, "flow", g] = simulate(fld, "flow", z0, STEPS, STEP, {"gamma": zg}, equilibrium=eq, **FLOW)
     return out
 
 
 def _num(v: float) -> str:
     """Two decimals, without a minus sign on a value that rounds to zero."""
-    return f"{(0.0 if abs(v) < 0.005 else v):.2f}"
+    return f"{(0.0 if abs(v) < 0.005 else v):z.2f}"
 
 
 def _fmt_eigs(e) -> str:
@@ -116,7 +116,7 @@ def _fmt_eigs(e) -> str:
     out = []
     for v in np.asarray(e, complex):
         re_, im = round(v.real, 4) + 0.0, round(v.imag, 4) + 0.0
-        out.append(f"{re_:.4f}{im:+.4f}i" if im != 0 else f"{re_:.4f}")
+        out.append(f"{re_:z.4f}{im:+z.4f}i" if im != 0 else f"{re_:z.4f}")
     return ", ".join(out)
 
 
@@ -176,7 +176,7 @@ def _figure_spectra(ctx, flds, fp, fpp):
     cb.set_label("R1 weight γ")
     axes[0].annotate("ψ2: eigenvalue 0 without R1\n(a line of equilibria), −γ with R1", xy=(0.0, 0.0),
                      xytext=(-0.62, -0.3), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
-    axes[0].annotate(f"γ = 0: already damped by the data's\nspread, −f''(0)·s = {-fpp * s:.3g}", xy=(fpp * s / 2, 0.4714),
+    axes[0].annotate(f"γ = 0: already damped by the data's\nspread, −f''(0)·s = {-fpp * s:z.3g}", xy=(fpp * s / 2, 0.4714),
                      xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
     axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
                      xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
@@ -197,7 +197,7 @@ def _figure_trajectories(ctx, trs, fp):
     fig, axes = plt.subplots(2, 4, figsize=(15.0, 7.9), layout="constrained")
     for col, key, name in ((0, "line1", "one data atom at 0"), (2, "line3", "atoms at −1, 0, 1")):
         for row, g in enumerate((0.0, GAMMA)):
-            reg = "no regularizer" if g == 0 else f"R1 γ = {g:g}"
+            reg = "no regularizer" if g == 0 else f"R1 γ = {g:zg}"
             ax = axes[row, col]
             for meth in ("gd", "flow"):
                 S = trs[key, meth, g].states
@@ -222,14 +222,14 @@ def _figure_trajectories(ctx, trs, fp):
             ax.set_xlabel("time t (GD: t = k h)")
             ax.set_ylabel("ψ2 (D's slope across the line)")
             ax.set_title(f"{name}, {reg}\northogonal coordinate: " + ("ψ2 stays" if g == 0 else "ψ2 decays"))
-    handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:g}"),
+    handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:zg}"),
                Line2D([], [], color=METHOD_COLORS["flow"], label="flow (Dormand–Prince, rtol = atol = 1e-12)"),
                Line2D([], [], color="tab:orange", lw=5, alpha=0.45, label="closed form ψ2(0) e^(−γt)"),
                Line2D([], [], color="red", marker="o", ls="", label=f"start (θ, ψ1) = {START_LINE[:2]}"),
                Line2D([], [], color="black", marker="*", ms=10, ls="", label="equilibrium θ* = 0, ψ1 = 0")]
     fig.legend(handles=handles, loc="outside lower center", ncol=5)
     fig.suptitle(f"Generator on the data line from (θ, ψ1, ψ2) = {START_LINE}: without a penalty the gradient across "
-                 f"the data (ψ2) never moves; with R1 (γ = {GAMMA:g}) it decays like e^(−γt)")
+                 f"the data (ψ2) never moves; with R1 (γ = {GAMMA:zg}) it decays like e^(−γt)")
     ctx.save(fig, "r1_manifold_trajectories",
              "Trajectories (simultaneous GD h = 0.1 and the flow, t = 0…60) in tangential coordinates (ψ1 vs θ) "
              "and the orthogonal one (ψ2 vs t), without and with R1; one data atom (Dirac-GAN-like tangential "
@@ -240,9 +240,9 @@ def _figure_discriminator(ctx, trs, flds):
     import matplotlib.pyplot as plt
     times = (0.0, 6.0, 60.0)
     rows = [("line3", 0.0, "generator on the line, no regularizer"),
-            ("line3", GAMMA, f"generator on the line, R1 γ = {GAMMA:g}"),
+            ("line3", GAMMA, f"generator on the line, R1 γ = {GAMMA:zg}"),
             ("free3", 0.0, "generator free in the plane, no regularizer"),
-            ("free3", GAMMA, f"generator free in the plane, R1 γ = {GAMMA:g}")]
+            ("free3", GAMMA, f"generator free in the plane, R1 γ = {GAMMA:zg}")]
     x = np.linspace(-2, 2, 161)
     X1, X2 = np.meshgrid(x, x)
     vmax = 2.0
@@ -266,7 +266,7 @@ def _figure_discriminator(ctx, trs, flds):
             ax.axhline(0, color="black", lw=1.0, ls="--")
             ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)")
             ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms")
-            ax.set_title(f"{label}\nt = {t:g}: ψ = ({_num(p1)}, {_num(p2)})", fontsize=8.5)
+            ax.set_title(f"{label}\nt = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize=8.5)
             ax.set_aspect("equal")
             ax.set_xlim(-2, 2)
             ax.set_ylim(-2, 2)
@@ -293,10 +293,10 @@ def _figure_leave_line(ctx, trs, flds):
     fld = flds["free3"]
     fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.7), layout="constrained")
     for ax, g in ((axes[0], 0.0), (axes[1], GAMMA)):
-        reg = "no regularizer" if g == 0 else f"R1, γ = {g:g}"
-        phase_portrait(fld, {"gamma": g}, plane=("theta2", "psi2"), xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), n=31,
+        reg = "no regularizer" if g == 0 else f"R1, γ = {g:zg}"
+        phase_portrait(fld, {"gamma": zg}, plane=("theta2", "psi2"), xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), n=31,
                        density=0.7,
-                       trajectories=[(f"simultaneous GD, h = {STEP:g}", trs["free3", "gd", g], METHOD_COLORS["gd"]),
+                       trajectories=[(f"simultaneous GD, h = {STEP:zg}", trs["free3", "gd", g], METHOD_COLORS["gd"]),
                                      ("flow", trs["free3", "flow", g], METHOD_COLORS["flow"])],
                        title=f"(θ2, ψ2) plane, {reg}\n(streamlines: slice through θ1 = θ*, ψ1 = 0)", legend=False,
                        ax=ax)
@@ -304,14 +304,14 @@ def _figure_leave_line(ctx, trs, flds):
         ax.set_ylabel("ψ2 (D's slope across the line)")
     from matplotlib.lines import Line2D
     h = axes[0].get_legend_handles_labels()[0]
-    h.append(Line2D([], [], color="red", marker="o", ls="", label=f"start (θ2, ψ2) = ({START_FREE[1]:g}, {START_FREE[3]:g})"))
+    h.append(Line2D([], [], color="red", marker="o", ls="", label=f"start (θ2, ψ2) = ({START_FREE[1]:zg}, {START_FREE[3]:zg})"))
     fig.legend(handles=h, loc="outside lower center", ncol=4)
     ax = axes[2]
     for g, ls in ((0.0, "-"), (GAMMA, "--")):
         for meth in ("gd", "flow"):
             tr = trs["free3", meth, g]
             E = tr.states[:, 1] ** 2 + tr.states[:, 3] ** 2
-            reg = "no reg." if g == 0 else f"R1 γ = {g:g}"
+            reg = "no reg." if g == 0 else f"R1 γ = {g:zg}"
             ax.semilogy(tr.times * STEP, E, ls=ls, color=METHOD_COLORS[meth],
                         label=f"{'GD' if meth == 'gd' else 'flow'}, {reg}")
     ax.set_xlabel("time t (GD: k h)")
@@ -370,14 +370,14 @@ def study(ctx):
     rows = ["| game | γ | eigenvalues of J (computed) | closed form |", "|---|---|---|---|"]
     for key, leave, ss in (("line1", False, 0.0), ("line3", False, s), ("free3", True, s)):
         for g in (0.0, GAMMA):
-            eig = spectrum(flds[key], {"gamma": g}).eigenvalues
+            eig = spectrum(flds[key], {"gamma": zg}).eigenvalues
             ref = closed_form(fp, fpp, g, ss, leave)
-            ctx.check(f"{key}, γ = {g:g}: eigenvalues of J vs closed form (max matched error)", match_error(eig, ref), 0.0,
+            ctx.check(f"{key}, γ = {g:zg}: eigenvalues of J vs closed form (max matched error)", match_error(eig, ref), 0.0,
                       SRC + " §4" + (" (Dirac-GAN pair, M18 §4)" if key == "line1" else ""), tol=1e-12)
-            rows.append(f"| {key} | {g:g} | {_fmt_eigs(eig)} | {_fmt_eigs(ref)} |")
+            rows.append(f"| {key} | {g:zg} | {_fmt_eigs(eig)} | {_fmt_eigs(ref)} |")
     ctx.table("\n".join(rows))
     r2eig = spectrum(r2).eigenvalues
-    ctx.check(f"line1 + R2 γ = {GAMMA:g}: eigenvalues vs -γ/2 ± sqrt(γ²/4 - f'(0)²), -γ", match_error(r2eig, closed_form(fp, fpp, GAMMA, 0.0, False)),
+    ctx.check(f"line1 + R2 γ = {GAMMA:zg}: eigenvalues vs -γ/2 ± sqrt(γ²/4 - f'(0)²), -γ", match_error(r2eig, closed_form(fp, fpp, GAMMA, 0.0, False)),
               0.0, SRC + " §4; docs/mathematics.md §1.7", tol=1e-12)
     # the zero eigenvalue's eigenvector is the psi2 axis
     J0 = flds["line3"].eval_J(flds["line3"].equilibrium, {"gamma": 0.0})
@@ -392,14 +392,14 @@ def study(ctx):
     ctx.check("line3, no regularizer: |F(θ*, 0, ψ2)| for ψ2 = -1, 0.5, 2 (a line of equilibria)", res, [0.0] * 3,
               SRC + " §3", tol=1e-15)
     res = [float(np.linalg.norm(fl.eval_F((0.0, 0.0, q), {"gamma": GAMMA}))) for q in (-1.0, 0.5, 2.0)]
-    ctx.check(f"line3, R1 γ = {GAMMA:g}: |F(θ*, 0, ψ2)| = γ|ψ2| (not equilibria unless ψ2 = 0)", res,
+    ctx.check(f"line3, R1 γ = {GAMMA:zg}: |F(θ*, 0, ψ2)| = γ|ψ2| (not equilibria unless ψ2 = 0)", res,
               [GAMMA * 1.0, GAMMA * 0.5, GAMMA * 2.0], SRC + " §2–§3", tol=1e-15)
     start = (0.4, -0.3, 0.7)
     z0, _ = find_equilibrium(fl, {"gamma": 0.0}, start=start)
     ctx.check(f"line3, no regularizer: root search from {start} stops on the line, ψ2 ≠ 0 kept",
               [z0[0], z0[1], z0[2]], [0.0, 0.0, 0.7], SRC + " §3 (ψ2 free; F does not depend on it)", tol=1e-9)
     z1, _ = find_equilibrium(fl, {"gamma": GAMMA}, start=start)
-    ctx.check(f"line3, R1 γ = {GAMMA:g}: root search from {start} finds the isolated (θ*, 0, 0)", z1, [0.0, 0.0, 0.0],
+    ctx.check(f"line3, R1 γ = {GAMMA:zg}: root search from {start} finds the isolated (θ*, 0, 0)", z1, [0.0, 0.0, 0.0],
               SRC + " §3", tol=1e-9)
 
     # --- trajectories
@@ -435,11 +435,11 @@ def study(ctx):
     S = trs["free3", "flow", GAMMA].states
     t = trs["free3", "flow", GAMMA].times * STEP
     E = S[:, 1] ** 2 + S[:, 3] ** 2
-    ctx.check(f"free3 flow, R1 γ = {GAMMA:g}: E(T) - E(0) vs -2γ ∫ψ2² dt (Simpson)", float(E[-1] - E[0]),
+    ctx.check(f"free3 flow, R1 γ = {GAMMA:zg}: E(T) - E(0) vs -2γ ∫ψ2² dt (Simpson)", float(E[-1] - E[0]),
               float(-2 * GAMMA * simpson(S[:, 3] ** 2, x=t)), SRC + " §4", tol=1e-5)
     sel = t >= 20.0
     slope = float(np.polyfit(t[sel], np.log(E[sel]), 1)[0])
-    ctx.check(f"free3 flow, R1 γ = {GAMMA:g}: fitted decay rate of E (log-linear fit, t ≥ 20) vs 2 α = -γ "
+    ctx.check(f"free3 flow, R1 γ = {GAMMA:zg}: fitted decay rate of E (log-linear fit, t ≥ 20) vs 2 α = -γ "
               "(α = spectral abscissa of the orthogonal pair)", slope, -GAMMA, SRC + " §4 (oscillation of E biases the fit)",
               tol=0.01)
     S = trs["free3", "gd", 0.0].states

@@ -39,8 +39,8 @@ def study(ctx):
     from ..regularizers import R1
     from ..simulate import sweep
     fld = VectorField(dirac(), [R1()])
-    ctx.param(game="dirac (standard loss) + R1", gamma=f"{GAMMA.size} values in [{GAMMA[0]:g}, {GAMMA[-1]:g}]",
-              step=f"{STEP.size} values in [{STEP[0]:g}, {STEP[-1]:g}]",
+    ctx.param(game="dirac (standard loss) + R1", gamma=f"{GAMMA.size} values in [{GAMMA[0]:zg}, {GAMMA[-1]:zg}]",
+              step=f"{STEP.size} values in [{STEP[0]:zg}, {STEP[-1]:zg}]",
               sweep=f"gamma {SWEEP_GAMMA.tolist()} x h {SWEEP_STEP.tolist()}, start {SWEEP_START}, {SWEEP_STEPS} steps")
     fig, axes = plt.subplots(1, 3, figsize=(14.5, 4.3), layout="constrained")
     grids = {}

@@ -40,8 +40,8 @@ def _c(z: complex) -> str:
     tiny = 1e-12 * max(1.0, abs(z))
     re = 0.0 if abs(z.real) < tiny else z.real
     if abs(z.imag) < tiny:
-        return f"{re:.6g}"
-    return f"{re:.6g} {'+' if z.imag >= 0 else '−'} {abs(z.imag):.6g}i"
+        return f"{re:z.6g}"
+    return f"{re:z.6g} {'+' if z.imag >= 0 else '−'} {abs(z.imag):z.6g}i"
 
 
 def _f(x) -> str:
@@ -49,7 +49,7 @@ def _f(x) -> str:
         return "—"
     if isinstance(x, float) and math.isinf(x):
         return "∞"
-    return f"{0.0 if abs(x) < 1e-12 else x:.4g}"
+    return f"{0.0 if abs(x) < 1e-12 else x:z.4g}"
 
 
 #: extra rows: a game under other GAN losses (``game --loss NAME``), every applicable regularizer each
@@ -81,7 +81,7 @@ def spectra_rows():
                     continue  # not applicable to a plain game
                 rows.append((gname, rname, None, f"error: {exc}"))
                 continue
-            label = "none" if rname is None else f"{rname}(" + ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+            label = "none" if rname is None else f"{rname}(" + ", ".join(f"{k}={v:zg}" if isinstance(v, float) else f"{k}={v}"
                                                                         for k, v in reg[0].params.items()) + ")"
             try:
                 rep = spectrum(fld)
