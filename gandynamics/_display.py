@@ -224,11 +224,9 @@ def _status(t) -> str:
     else:
         base = "finite"
     if getattr(t, "diverged", False):
-        from .kernels import STOPS
-        reason = getattr(t, 'reason', '') or 'unknown'
-        if reason in STOPS:
+        if getattr(t, "stopped", False):  # the method could not take its next step (Trajectory.stopped)
             base = "stopped"
-        return f"{base} at step {getattr(t, 'diverged_at', '?')} ({reason})"
+        return f"{base} at step {getattr(t, 'diverged_at', '?')} ({getattr(t, 'reason', '') or 'unknown'})"
     return base
 
 

@@ -464,7 +464,7 @@ def critical_strength(field, parameter: str, bounds, params=None, xatol: float =
     blo, bhi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
     res = optimize.minimize_scalar(absc, bounds=(blo, bhi), method="bounded", options={"xatol": xatol, "maxiter": 500})
     g = float(res.x) if res.fun <= a[k] else float(grid[k])
-    rep = spectrum(field, {**base, name: zg})
+    rep = spectrum(field, {**base, name: g})
     return {"parameter": name, "value": g, "abscissa": float(rep.spectral_abscissa), "eigenvalues": rep.eigenvalues}
 
 

@@ -10,7 +10,7 @@ import gandynamics
 from gandynamics._display import num
 
 #: a format spec of a replacement field ({expr:spec}) whose type is a float presentation
-SPEC = re.compile(r"\{[^{}:!]+(?:![rsa])?:(?:.?[<>=^])?[+\- ]?(?P<z>z?)#?0?(?:\d+|\{\w+\})?[,_]?(?:\.(?:\d+|\{\w+\}))?[eEfFgG%]\}")
+SPEC = re.compile(r"\{[^{}:!]+(?:![rsa])?:(?:.?[<>=^])?[+\-]?(?P<z>z?)#?0?(?:\d+|\{\w+\})?[,_]?(?:\.(?:\d+|\{\w+\}))?[eEfFgG%]\}")
 
 
 def test_every_float_format_spec_prints_negative_zero_as_zero():

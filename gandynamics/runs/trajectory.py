@@ -82,6 +82,13 @@ class Trajectory:
             return m
         return m * float(np.linalg.norm(d / m))
 
+    @property
+    def stopped(self) -> bool:
+        """True when the run ended because the method (or the adaptive integrator) could not take its next step
+        (``reason`` "solve" or "stepsize", :data:`gandynamics.kernels.STOPS`), not because it diverged."""
+        from ..kernels import STOPS
+        return bool(self.diverged and self.reason in STOPS)
+
     def describe(self) -> str:
         """The verdict in one line (the distance range for a bounded run, the step and reason for a diverged one)."""
         from ..kernels import STOPS

@@ -37,7 +37,7 @@ def boundaries(fld, method):
                                   method=method, seeds=SEED_GAMMAS, ds=0.03)
     out = []
     for c in curves:
-        rho = np.array([local_rate(method, fld.eval_DF(z, {"gamma": zg}), h) for z, g, h in zip(c.points, c.a1, c.a2)])
+        rho = np.array([local_rate(method, fld.eval_DF(z, {"gamma": g}), h) for z, g, h in zip(c.points, c.a1, c.a2)])
         out.append((c, c.on_boundary, rho))
     return out
 

@@ -101,8 +101,8 @@ def trajectories(flds=None) -> dict:
             eq = None
             if key != "free3" and g == 0.0:
                 eq = (fld.equilibrium[0], 0.0, z0[2])
-            out[key, "gd", g] = simulate(fld, "gd", z0, STEPS, STEP, {"gamma": zg}, equilibrium=eq)
-            out[key, "flow", g] = simulate(fld, "flow", z0, STEPS, STEP, {"gamma": zg}, equilibrium=eq, **FLOW)
+            out[key, "gd", g] = simulate(fld, "gd", z0, STEPS, STEP, {"gamma": g}, equilibrium=eq)
+            out[key, "flow", g] = simulate(fld, "flow", z0, STEPS, STEP, {"gamma": g}, equilibrium=eq, **FLOW)
     return out
 
 
@@ -294,7 +294,7 @@ def _figure_leave_line(ctx, trs, flds):
     fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.7), layout="constrained")
     for ax, g in ((axes[0], 0.0), (axes[1], GAMMA)):
         reg = "no regularizer" if g == 0 else f"R1, γ = {g:zg}"
-        phase_portrait(fld, {"gamma": zg}, plane=("theta2", "psi2"), xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), n=31,
+        phase_portrait(fld, {"gamma": g}, plane=("theta2", "psi2"), xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), n=31,
                        density=0.7,
                        trajectories=[(f"simultaneous GD, h = {STEP:zg}", trs["free3", "gd", g], METHOD_COLORS["gd"]),
                                      ("flow", trs["free3", "flow", g], METHOD_COLORS["flow"])],
@@ -370,7 +370,7 @@ def study(ctx):
     rows = ["| game | γ | eigenvalues of J (computed) | closed form |", "|---|---|---|---|"]
     for key, leave, ss in (("line1", False, 0.0), ("line3", False, s), ("free3", True, s)):
         for g in (0.0, GAMMA):
-            eig = spectrum(flds[key], {"gamma": zg}).eigenvalues
+            eig = spectrum(flds[key], {"gamma": g}).eigenvalues
             ref = closed_form(fp, fpp, g, ss, leave)
             ctx.check(f"{key}, γ = {g:zg}: eigenvalues of J vs closed form (max matched error)", match_error(eig, ref), 0.0,
                       SRC + " §4" + (" (Dirac-GAN pair, M18 §4)" if key == "line1" else ""), tol=1e-12)
