@@ -119,3 +119,15 @@ def test_continue_max_step_gives_a_denser_branch(capsys):
     fine = json.loads(out)
     assert len(fine["branch"]["values"]) > 100 > len(coarse["branch"]["values"])
     assert fine["events"][0]["value"] == pytest.approx(coarse["events"][0]["value"], rel=0, abs=1e-12)
+
+
+def test_classify_text_keeps_a_space_between_every_label_and_its_answer(capsys):
+    """Labels of any length (a long method name, a long step) stay separated from the answer."""
+    code, out, _ = run(capsys, "classify", "dirac", "--reg", "r1", "--methods", "gd,eftp,altmomentum,proximal")
+    assert code == 0
+    code2, out2, _ = run(capsys, "classify", "dirac", "--reg", "r1", "--methods", "eftp,altmomentum", "--step", "0.0123457")
+    lines = [ln for ln in (out + out2).splitlines() if ln.startswith("stable under")]
+    assert len(lines) == 1 + 4 + 1 + 2  # the flow and each method, twice the flow
+    for ln in lines:
+        label, _, answer = ln.partition(":")
+        assert answer.startswith(" ") and answer.strip().split()[0] in ("yes", "no", "for"), ln

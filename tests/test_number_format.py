@@ -13,12 +13,18 @@ from gandynamics._display import num
 SPEC = re.compile(r"\{[^{}:!]+(?:![rsa])?:(?:.?[<>=^])?[+\-]?(?P<z>z?)#?0?(?:\d+|\{\w+\})?[,_]?(?:\.(?:\d+|\{\w+\}))?[eEfFgG%]\}")
 
 
+#: a spec given as a string: format(x, ".6g") or a helper's fmt=".6g"
+LITERAL = re.compile(r"""(?:format\([^()]*,\s*|fmt\s*=\s*)["'](?P<spec>[^"']*[eEfFgG%])["']""")
+
+
 def test_every_float_format_spec_prints_negative_zero_as_zero():
     root = pathlib.Path(gandynamics.__file__).parent
     missing = []
     for path in sorted(root.rglob("*.py")):
         for i, line in enumerate(path.read_text().splitlines(), 1):
             missing += [f"{path.relative_to(root)}:{i}: {m.group(0)}" for m in SPEC.finditer(line) if not m.group("z")]
+            missing += [f"{path.relative_to(root)}:{i}: {m.group(0)}" for m in LITERAL.finditer(line)
+                        if "z" not in m.group("spec") and not m.group("spec").startswith("%")]
     assert not missing, "float format specs without 'z':\n" + "\n".join(missing[:20])
 
 

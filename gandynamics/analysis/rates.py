@@ -384,9 +384,9 @@ class RateRow:
     bound_holds: bool | None = None
     diverged_at: int | None = None
     options: dict = field(default_factory=dict)
-    #: how ``step`` was chosen: "given", "optimal", "theorem"; "optimal, as <why>" where a theorem's step was asked
-    #: for and none applies (the method has no theorem step, or mu <= 0); "none optimal: ..." where rho
-    #: decreases for every step (then measured at ``30 / max|lambda|``)
+    #: how ``step`` was chosen: "given", "optimal", "theorem", "1/L" (the flow); "<rule>, as <why>" where a
+    #: theorem's step was asked for and none applies (the method has no theorem step, mu <= 0, or L infinite);
+    #: "none optimal: ..." where rho decreases for every step (then measured at ``30 / max|lambda|``)
     step_rule: str = "optimal"
     #: why a measured rate exceeds the local one, when it does (a non-normal iteration matrix amplifying the
     #: start beyond the linear regime); empty otherwise
@@ -472,13 +472,16 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             h, rule = theory_step(m, mu, L), "theorem"
         else:
             h = h_opt if h_opt is not None else (1.0 / max(L, 1e-12) if m == "flow" else None)
-            rule = "optimal"
+            rule = "1/L" if m == "flow" and h_opt is None else "optimal"
             if h is not None and math.isinf(h):  # no optimal step: measure at a large finite one
                 h = 30.0 / _scale(A)
-                rule = f"none optimal: rho decreases with h, to {r_opt:z.3g} as h -> inf; measured at h = {h:z.3g}"
-            if step == "theory" and rule == "optimal":
-                rule = (f"optimal, as the theorem's step needs mu > 0 (certified mu_lo = {mu:z.3g})"
-                        if _resolve(m)[0].theory_step is not None else f"optimal, as {m} has no theorem step")
+                rule = (f"none optimal: rho decreases with h (rho = {r_opt:z.3g} at h = 1e12 / max|lambda|); "
+                        f"measured at h = {h:z.3g}")
+            if step == "theory":
+                why = (f"{m} has no theorem step" if _resolve(m)[0].theory_step is None else
+                       f"the theorem's step needs mu > 0 (certified mu_lo = {mu:z.3g})" if not mu > 0 else
+                       f"the theorem's step needs a finite L > 0 (certified L_hi = {L:z.3g})")
+                rule = f"{rule}, as {why}"
         opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d))
                 if (k == "beta" and m in ("momentum", "altmomentum")) or (k != "beta" and m == "altgd")}
         if h is None:

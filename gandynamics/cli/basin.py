@@ -35,7 +35,7 @@ def add_parser(sub):
     return p
 
 
-def _f(x, fmt=".6g"):
+def _f(x, fmt="z.6g"):
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if isinstance(x, float) and math.isinf(x):

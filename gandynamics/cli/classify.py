@@ -68,10 +68,10 @@ def run(args) -> int:
     for m, v in c.methods.items():  # the labels padded to the 29 columns of the lines above
         if "spectral_radius" in v:
             label = f"stable under {m} h={v['step']:zg}:"
-            print(f"{label:29s}{'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:z.6g})")
+            print(f"{label.ljust(28)} {'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:z.6g})")
         else:
             h = v["largest_stable_step"]
-            print(f"{'stable under ' + m + ':':29s}" + ("for no step" if h is None else "for every step h > 0"
+            print(f"{('stable under ' + m + ':').ljust(28)} " + ("for no step" if h is None else "for every step h > 0"
                                                         if h == float("inf") else f"for h < {h:z.6g}"))
     print(f"spurious:                    {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
     for n in c.notes:

@@ -117,12 +117,12 @@ def run(args) -> int:
         if e.type == "hopf":
             l1 = e.extra.get("lyapunov")
             print(f"  frequency {e.extra.get('frequency'):z.6g}   first Lyapunov coefficient "
-                  f"{'-' if l1 is None else format(l1, '.6g')}   {e.extra.get('criticality')}")
+                  f"{'-' if l1 is None else format(l1, 'z.6g')}   {e.extra.get('criticality')}")
         if e.type == "neimark-sacker":
             print(f"  angle of the critical multiplier {e.extra['angle']:z.6g} rad")
         if e.type in ("flip", "neimark-sacker") and "criticality" in e.extra:
             nf = e.extra.get("normal_form")
-            print(f"  normal-form coefficient {'-' if nf is None else format(nf, '.6g')}   {e.extra['criticality']}")
+            print(f"  normal-form coefficient {'-' if nf is None else format(nf, 'z.6g')}   {e.extra['criticality']}")
     return 0
 
 

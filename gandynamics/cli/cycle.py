@@ -135,9 +135,9 @@ def run(args) -> int:
     print("Floquet multipliers: " + ", ".join(f"{v.real:+z.8g}{v.imag:+z.8g}i" for v in cyc.multipliers))
     print(f"stable: {'yes' if cyc.stable else 'no'}")
     if not cyc.isolated:
-        print("this orbit is one of a continuous family of closed orbits (Newton's matrix is singular: a double "
-              "Floquet multiplier 1, from a first integral as in a conservative game, or a fold of cycles); "
-              "neighbouring starts lie on neighbouring orbits, so it attracts nothing and is not a limit cycle")
+        print("two Floquet multipliers equal 1: either the orbit is one of a continuous family of closed orbits "
+              "(a first integral, as in a conservative game: neighbouring starts lie on neighbouring orbits, so it "
+              "attracts nothing and is not a limit cycle) or it sits at a fold of cycles (semi-stable)")
     if branch is not None:
         print(f"\ncontinued in {name} ({len(branch)} of {int(args.points) + 1} cycles found):")
         print(f"  {name:>12s} {'period':>14s} {'amplitude':>14s}  stable")

@@ -48,7 +48,7 @@ def add_parser(sub):
     return p
 
 
-def _f(x, fmt=".6g"):
+def _f(x, fmt="z.6g"):
     if x is None:
         return "-"
     if isinstance(x, float) and math.isinf(x):
@@ -129,7 +129,7 @@ def run(args) -> int:
         if r.step is None:
             notes[r.method] = "no stable step: rho >= 1 for every step tried (nothing measured)"
         extra = [r.note] if r.note else []
-        if r.step is not None and r.step_rule not in ("given", "theorem", "optimal"):  # why not the step asked for
+        if r.step is not None and r.step_rule not in ("given", "theorem", "optimal", "1/L"):  # why not the step asked for
             extra.append(f"step: {r.step_rule}")
         for text in extra:
             notes[r.method] = (notes[r.method] + "; " if r.method in notes else "") + text

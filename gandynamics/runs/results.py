@@ -127,7 +127,7 @@ class SweepResult:
             try:
                 with xr.open_dataset(p) as ds:
                     return cls.from_xarray(ds.load())
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, KeyError) as exc:
                 raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: {exc}") from None
         try:
             if p.endswith(".json"):
@@ -226,6 +226,8 @@ class SweepResult:
         for k in _TEXT:
             if k in cols:
                 cols[k] = cols[k].astype(str)
+        if "diverged_at" in cols:  # NetCDF3 has no int64
+            cols["diverged_at"] = cols["diverged_at"].astype(np.int64)
         return cls(columns=cols, dims=dims, product=bool(head["product"]), steps=int(head["steps"]),
                    names=list(head["parameters"]), meta=dict(head.get("meta", {})))
 

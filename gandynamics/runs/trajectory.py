@@ -93,7 +93,7 @@ class Trajectory:
         """The verdict in one line (the distance range for a bounded run, the step and reason for a diverged one)."""
         from ..kernels import STOPS
         from ..verdict import describe
-        if self.diverged and self.reason in STOPS:
+        if self.stopped:
             why = (get_method(self.method).solve_failure if self.reason == "solve" else "") or STOPS[self.reason]
             return f"stopped at step {self.diverged_at}, not diverged: {why}"
         if self.diverged:
