@@ -29,5 +29,5 @@ def test_readme_examples_run_and_match_their_comments():
 
 def test_readme_opens_with_the_two_commands():
     first = README.read_text().split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
-    assert first == ['python -m pip install -e . && gandynamics reproduce',
+    assert first == ['python -m pip install -e ".[pep]" && gandynamics reproduce',
                      'python -m pip install -e ".[test]" && python -m pytest']
