@@ -296,7 +296,9 @@ def test_worker_killed_mid_sweep_loses_nothing(client):
     fld = _dirac()
     inits = np.random.default_rng(11).normal(size=(16, 2))
     grid = {"gamma": np.linspace(0.05, 1.0, 12), "step": np.linspace(0.05, 0.5, 8)}  # 1536 rows
-    kw = dict(inits=inits, grid=grid, steps=10_000)
+    # chunks of 128 rows x 400,000 steps (about 0.1 s each): at the first report the others are still running
+    # (with 10,000 steps a chunk took ~3 ms and, on a loaded machine, all could be done before the kill)
+    kw = dict(inits=inits, grid=grid, steps=400_000)
     local = sweep(fld, "gd", **kw)
     pids = client.run(os.getpid)
     killed = {}
@@ -304,6 +306,9 @@ def test_worker_killed_mid_sweep_loses_nothing(client):
     def progress(done, total):
         if killed:
             return
+        deadline = time.time() + 5  # wait for a worker that holds a chunk
+        while not any(client.processing().values()) and time.time() < deadline:
+            time.sleep(0.01)
         busy = [a for a, keys in client.processing().items() if keys] or list(pids)
         addr = busy[0]
         killed.update(addr=addr, pid=pids[addr], busy=bool(client.processing().get(addr)), done=done, total=total)
