@@ -23,7 +23,8 @@ Trajectories are processed in blocks of ``NB`` columns: the state of a block is 
 branch-free ``exp`` of :mod:`gandynamics._numeric` (LLVM cannot vectorize calls to libm's ``exp``).
 The update rules of gd, eg and eftp use the fused steps of the generated module (``field_step_gd``,
 ``field_step_to``, ``field_step_at``, ``field_step_past``, :func:`gandynamics.codegen.generate_block_source`):
-the evaluation of F and the update in one loop, inlined into the driver, which also counts the coordinates of
+the evaluation of F and the update in one loop (inlined into the driver by numba when the field's loop body
+is short, :data:`gandynamics.codegen.INLINE_MAX_LINES`), which also counts the coordinates of
 the new state that are NaN, infinite or beyond the bound (the divergence test folded into the step: no
 second pass over the block; 2026-11-30, kernel alone per CPU-second: gd +15%, eg +13%, eftp +3%).
 Measured on the R1 Dirac-GAN (kernel only, million trajectory-steps per CPU-second, gd / eftp): NB = 8:
