@@ -1,9 +1,52 @@
-"""Stand-ins for numba's decorators when a generated module is run by the Python interpreter
-(:func:`gandynamics.codegen.load_interpreted`): the functions stay plain Python, nothing is compiled."""
+r"""Numba source run by the Python interpreter, with numba's floating-point semantics.
 
-__all__ = ["njit", "prange"]
+The generated modules of a field (:func:`gandynamics.codegen.load_interpreted`) and the static numba modules
+they call (:func:`static_module`) can run without compiling anything: ``njit`` becomes the identity,
+``prange`` is ``range``, and the source is rewritten (:func:`ieee_source`) so that the interpreter computes
+what the compiled code computes under ``error_model="numpy"``: IEEE 754 results instead of exceptions.
+
+=====================================  =====================================  ============================
+expression                             Python                                  here (and in numba)
+=====================================  =====================================  ============================
+``1.0 / 0.0``, ``0.0 / 0.0``           ``ZeroDivisionError``                   ``inf``, ``nan``
+``x ** y``, x < 0, y not an integer    a complex number                        ``nan``
+``10.0 ** 400``, ``0.0 ** -1.0``       ``OverflowError``, ``ZeroDivisionError`` ``inf``
+``math.exp(1000)``, ``math.log(0)``,   ``OverflowError``, ``ValueError``       ``inf``, ``-inf``, ``nan``
+``math.sqrt(-1)``
+=====================================  =====================================  ============================
+
+Division and powers become calls of :func:`ieee_div` and :func:`ieee_pow` (which take the plain operator
+first and only look again when it raises), ``import math`` becomes :data:`ieee_math` (each function of
+:mod:`math` that raises on an argument where C's libm returns inf or NaN gives NumPy's value instead), and an
+``from gandynamics.X import ...`` of a static numba module imports its interpreted copy.  Numba intrinsics
+have no Python body: a module that defines some lists pure-Python equivalents in a dict ``INTERPRETED``
+(:mod:`gandynamics._numeric`), which replace them in the interpreted copy.
+
+What is not the same: LLVM may contract ``a * b + c`` into one fused multiply-add in functions compiled with
+``fastmath={"contract"}`` (the batch kernels), one rounding instead of two, so interpreted and compiled
+kernels agree to a few ulps per step, not bitwise (``tests/test_interpreted_engine.py`` measures it).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import importlib.util
+import math
+import sys
+import types
+
+import numpy as np
+
+__all__ = ["njit", "prange", "ieee_math", "ieee_div", "ieee_pow", "ieee_source", "static_module", "STATIC"]
 
 prange = range
+
+#: the package's numba modules that generated code imports from: imported as interpreted copies
+STATIC = ("gandynamics._numeric", "gandynamics._jvp", "gandynamics.verdict")
+
+#: the version of the rewriting (part of the cache key of interpreted files)
+REWRITE_VERSION = "1"
 
 
 def njit(*args, **kwargs):
@@ -11,3 +54,169 @@ def njit(*args, **kwargs):
     if len(args) == 1 and callable(args[0]) and not kwargs:
         return args[0]
     return lambda f: f
+
+
+# ------------------------------------------------------------------------------------ IEEE arithmetic
+def ieee_div(a, b):
+    """``a / b`` with IEEE 754 results for a zero divisor (``±inf``, ``nan``), as numba's ``error_model="numpy"``."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        with np.errstate(all="ignore"):
+            return float(np.float64(a) / np.float64(b))
+
+
+def ieee_pow(a, b):
+    """``a ** b`` as C's ``pow``: ``nan`` for a negative base and a non-integer exponent (Python gives a complex
+    number), ``±inf`` on overflow and for a zero base with a negative exponent (Python raises)."""
+    try:
+        r = a ** b
+    except (ZeroDivisionError, OverflowError):
+        with np.errstate(all="ignore"):
+            return float(np.power(np.float64(a), np.float64(b)))
+    if type(r) is complex:
+        return math.nan
+    return r
+
+
+#: math functions whose NumPy ufunc gives the IEEE result where math raises
+_NUMPY_NAME = {"exp": "exp", "expm1": "expm1", "exp2": "exp2", "log": "log", "log1p": "log1p", "log2": "log2",
+               "log10": "log10", "sqrt": "sqrt", "pow": "power", "cosh": "cosh", "sinh": "sinh", "acos": "arccos",
+               "asin": "arcsin", "acosh": "arccosh", "atanh": "arctanh", "fmod": "fmod", "ldexp": "ldexp",
+               "hypot": "hypot", "sin": "sin", "cos": "cos", "tan": "tan"}
+
+
+def _ieee_function(name: str, f, npf):
+    def g(*args):
+        try:
+            return f(*args)
+        except (OverflowError, ValueError, ZeroDivisionError):
+            if npf is None:
+                raise
+            with np.errstate(all="ignore"):
+                return float(npf(*args))
+    g.__name__ = name
+    g.__doc__ = f"math.{name} with IEEE 754 results where it would raise (numpy.{getattr(npf, '__name__', '?')})."
+    return g
+
+
+def _make_ieee_math() -> types.ModuleType:
+    mod = types.ModuleType("gandynamics_ieee_math", "The math module with IEEE 754 results instead of exceptions.")
+    for k in dir(math):
+        if k.startswith("_"):
+            continue
+        v = getattr(math, k)
+        if callable(v) and k in _NUMPY_NAME:
+            v = _ieee_function(k, v, getattr(np, _NUMPY_NAME[k]))
+        setattr(mod, k, v)
+    return mod
+
+
+#: :mod:`math` with IEEE 754 results where the interpreter would raise (``exp(1000) = inf``,
+#: ``log(0) = -inf``, ``sqrt(-1) = nan``)
+ieee_math = _make_ieee_math()
+
+
+# ------------------------------------------------------------------------------------ rewriting the source
+_DIV, _POW, _STATIC = "__gd_ieee_div__", "__gd_ieee_pow__", "__gd_static_module__"
+
+
+def _load_ctx(node):
+    node = copy.deepcopy(node)
+    for sub in ast.walk(node):
+        if hasattr(sub, "ctx"):
+            sub.ctx = ast.Load()
+    return node
+
+
+class _Rewrite(ast.NodeTransformer):
+    """Division and powers through ieee_div / ieee_pow; numba and math imports to their interpreted stand-ins;
+    imports from the package's static numba modules to their interpreted copies."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        fn = _DIV if isinstance(node.op, ast.Div) else _POW if isinstance(node.op, ast.Pow) else None
+        if fn is None:
+            return node
+        return ast.copy_location(ast.Call(ast.Name(fn, ast.Load()), [node.left, node.right], []), node)
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        fn = _DIV if isinstance(node.op, ast.Div) else _POW if isinstance(node.op, ast.Pow) else None
+        if fn is None:
+            return node
+        call = ast.Call(ast.Name(fn, ast.Load()), [_load_ctx(node.target), node.value], [])
+        return ast.copy_location(ast.Assign([node.target], call), node)
+
+    def visit_Import(self, node):
+        out = []
+        for a in node.names:
+            if a.name == "math":
+                out.append(ast.ImportFrom("gandynamics._interpreted", [ast.alias("ieee_math", a.asname or "math")], 0))
+            else:
+                out.append(ast.Import([a]))
+        return [ast.copy_location(x, node) for x in out]
+
+    def visit_ImportFrom(self, node):
+        if node.module == "numba" and node.level == 0:
+            names = [a for a in node.names if a.name in ("njit", "prange")]
+            rest = [a for a in node.names if a.name not in ("njit", "prange")]
+            out = [ast.ImportFrom("gandynamics._interpreted", names, 0)] if names else []
+            if rest:
+                out.append(ast.ImportFrom("numba", rest, 0))
+            return [ast.copy_location(x, node) for x in out]
+        if node.module in STATIC and node.level == 0:
+            call = ast.Call(ast.Name(_STATIC, ast.Load()), [ast.Constant(node.module)], [])
+            return [ast.copy_location(ast.Assign([ast.Name(a.asname or a.name, ast.Store())],
+                                                 ast.Attribute(call, a.name, ast.Load())), node)
+                    for a in node.names]
+        return node
+
+
+def ieee_source(text: str) -> str:
+    """``text`` rewritten to run in the interpreter with numba's semantics (see the module docstring)."""
+    tree = _Rewrite().visit(ast.parse(text))
+    body = tree.body
+    i = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        i = 1
+    while i < len(body) and isinstance(body[i], ast.ImportFrom) and body[i].module == "__future__":
+        i += 1
+    helpers = ast.ImportFrom("gandynamics._interpreted", [ast.alias("ieee_div", _DIV), ast.alias("ieee_pow", _POW),
+                                                          ast.alias("static_module", _STATIC)], 0)
+    body.insert(i, helpers)
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+def finish(ns: dict) -> None:
+    """After executing rewritten source in ``ns``: the module's ``INTERPRETED`` equivalents replace its
+    intrinsics, and any numba dispatcher it imported from elsewhere is replaced by its Python function."""
+    for k, v in list(ns.items()):
+        py = getattr(v, "py_func", None)
+        if py is not None:
+            ns[k] = py
+    ns.update(ns.get("INTERPRETED", {}))
+
+
+_STATIC_MODULES: dict = {}
+
+
+def static_module(name: str) -> types.ModuleType:
+    """The interpreted copy of one of the package's numba modules (:data:`STATIC`), made once per process."""
+    mod = _STATIC_MODULES.get(name)
+    if mod is not None:
+        return mod
+    if name not in STATIC:
+        raise ValueError(f"{name} is not one of the interpreted static modules {STATIC}")
+    spec = importlib.util.find_spec(name)
+    with open(spec.origin, encoding="utf-8") as fh:
+        text = ieee_source(fh.read())
+    mod = types.ModuleType(f"gandynamics_interpreted.{name}")
+    mod.__file__ = spec.origin
+    mod.__package__ = name.rpartition(".")[0]
+    exec(compile(text, f"<interpreted {name}>", "exec"), mod.__dict__)
+    finish(mod.__dict__)
+    _STATIC_MODULES[name] = mod
+    sys.modules.setdefault(mod.__name__, mod)
+    return mod

@@ -41,6 +41,8 @@ def sign(x):
 # factors (so that results down to the subnormal range are right).  Measured against numpy.exp on 3e6
 # points in [-800, 0]: at most 1 ulp.  Compiled with error_model="numpy" (no ZeroDivisionError branch).
 
+import struct as _struct
+
 from llvmlite import ir as _ir
 from numba.core import types as _types
 from numba.extending import intrinsic as _intrinsic
@@ -67,6 +69,19 @@ def _float_to_bits(typingctx, x):
 
     return sig, codegen
 
+
+def _bits_to_float_py(x):
+    """:func:`_bits_to_float` in Python (the low 64 bits of ``x``, as int64 arithmetic wraps)."""
+    return _struct.unpack("<d", _struct.pack("<Q", x & 0xFFFFFFFFFFFFFFFF))[0]
+
+
+def _float_to_bits_py(x):
+    """:func:`_float_to_bits` in Python."""
+    return _struct.unpack("<q", _struct.pack("<d", x))[0]
+
+
+#: Python equivalents of the intrinsics, used when this module runs in the interpreter (gandynamics._interpreted)
+INTERPRETED = {"_bits_to_float": _bits_to_float_py, "_float_to_bits": _float_to_bits_py}
 
 #: 1.5 * 2**52: adding it to |t| < 2**51 rounds t to an integer held in the low bits of the mantissa
 _SHIFTER = 6755399441055744.0

@@ -601,45 +601,42 @@ def load_module(text: str, prefix: str = "field"):
     return module
 
 
-def load_interpreted(text: str):
+def load_interpreted(text: str, overrides: dict | None = None):
     """The same generated module run by the Python interpreter, compiling nothing.
 
     ``njit`` is the identity here and every numba helper the module calls (the overflow-free scalar
     functions of :mod:`gandynamics._numeric`, the forward-mode propagation of :mod:`gandynamics._jvp`) is
-    replaced by its pure-Python function, so the expressions evaluated are the very ones the compiled
-    module evaluates.  Point analyses (``spectrum``, ``find_equilibrium``) use it until the compiled
-    module exists: a new game is analysed without waiting for numba.  Arithmetic that numba's
-    ``error_model="numpy"`` turns into inf/NaN raises here (``ArithmeticError``); callers fall back to
-    the compiled module for it (:meth:`gandynamics.VectorField.evaluator`).
+    its interpreted copy, so the expressions evaluated are the very ones the compiled module evaluates, with
+    the same IEEE 754 results where numba's ``error_model="numpy"`` gives inf or NaN (division by zero,
+    ``exp`` overflow, ``log(0)``; :mod:`gandynamics._interpreted`).  Point analyses (``spectrum``,
+    ``find_equilibrium``) and short runs (:mod:`gandynamics.runs.engine`) use it: a new game is analysed
+    and simulated without waiting for numba.
 
-    Returns a namespace with the module's functions (``field``, ``jacobian``).
+    The rewritten text is cached on disk next to the compiled modules (Python keeps its bytecode).
+    ``overrides`` sets module globals after loading (the interpreted kernels' block width ``NB``).
+
+    Returns a namespace with the module's functions (``field``, ``jacobian``, and the kernels if appended).
     """
     import types
+    from ._interpreted import REWRITE_VERSION, finish, ieee_source
     h = source_hash(text)
-    body = text.replace("{hash}", h).replace(
-        "from numba import njit, prange", "from gandynamics._interpreted import njit, prange")
+    modname = f"gandynamics_gen_interp_{h}_r{REWRITE_VERSION}"
     ns = None
     try:  # imported from a file in the cache: Python keeps its bytecode (compiling 10^4 lines takes seconds)
-        from .io import atomic_write_text
-        modname = f"gandynamics_gen_interp_{h}"
         path = cache_dir() / f"{modname}.py"
-        try:
-            current = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            current = None
-        if current != body:
-            atomic_write_text(path, body)
+        if read_cached_text(path) is None:
+            write_cached_text(path, ieee_source(text.replace("{hash}", h)))
+            if read_cached_text(path) is None:
+                raise OSError("the cache is not writable")
         spec = importlib.util.spec_from_file_location(modname, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         ns = vars(module)
     except (OSError, SyntaxError, ValueError):  # unwritable or damaged between write and read: compile in memory
         ns = {"__name__": "gandynamics_interpreted"}
-        exec(compile(body, f"<gandynamics generated {h} (interpreted)>", "exec"), ns)
-    for k, v in list(ns.items()):
-        py = getattr(v, "py_func", None)
-        if py is not None:  # a numba dispatcher imported by the module: use its Python function
-            ns[k] = py
+        exec(compile(ieee_source(text.replace("{hash}", h)), f"<gandynamics generated {h} (interpreted)>", "exec"), ns)
+    finish(ns)
+    ns.update(overrides or {})
     return types.SimpleNamespace(**{k: v for k, v in ns.items() if not k.startswith("__")})
 
 

@@ -47,6 +47,10 @@ from numba import njit
 __all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FLOOR_REL", "FLOOR_ABS", "RATE_FIT", "VERDICT_RULE",
            "RunReading", "read_runs", "describe"]
 
+#: at most this many samples (runs x recorded distances) are read in the interpreter (2-5 us per sample:
+#: under 0.2 s), more by the compiled reading (about 10 s to compile the first time)
+INTERPRET_MAX_SAMPLES = 40_000
+
 #: verdict codes -> labels (the code is what sweeps store)
 VERDICTS = ("converging", "diverged", "bounded, not converging")
 CONVERGING, DIVERGED, BOUNDED = 0, 1, 2
@@ -129,7 +133,9 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
 
     Notes
     -----
-    Rows whose samples are all usable (finite up to ``T``, above the floor in ``[T/4, T]``) and that share
+    Up to :data:`INTERPRET_MAX_SAMPLES` samples in all are read by the interpreter (the same source, run by
+    :mod:`gandynamics._interpreted`: the same numbers, bitwise, since no fast-math flag is used here), more by
+    the compiled functions (compiled once, cached on disk).  Rows whose samples are all usable (finite up to ``T``, above the floor in ``[T/4, T]``) and that share
     their life ``T`` are read 32 at a time, each row's least-squares sums in one lane of a vector (the same
     operations in the same order as row by row: the same numbers, bitwise, and independent of ``split``);
     the other rows one by one.
@@ -143,7 +149,12 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
     floor = np.ascontiguousarray(np.maximum(FLOOR_ABS, FLOOR_REL * zn))
     out = np.empty((7, B))
-    work = lambda r0, r1: _read_rows(idx, dist, life, div, floor, out, r0, r1, _VECTOR)  # noqa: E731
+    read_rows = _read_rows
+    if B * dist.shape[1] <= INTERPRET_MAX_SAMPLES:  # a few runs: the interpreter, nothing to compile
+        from ._interpreted import static_module
+        read_rows = static_module("gandynamics.verdict")._read_rows
+        split = None
+    work = lambda r0, r1: read_rows(idx, dist, life, div, floor, out, r0, r1, _VECTOR)  # noqa: E731
     if split is None:
         work(0, B)
     else:

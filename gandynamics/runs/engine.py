@@ -19,7 +19,7 @@ from ..log import notice_if_slow
 from ..kernels import DEFAULT_NB
 from ..methods import CODES, GROUPS
 
-__all__ = ["Plan", "alloc", "run_rows", "threaded", "warm", "Interrupted"]
+__all__ = ["Plan", "alloc", "run_rows", "threaded", "warm", "Interrupted", "choose_engine", "ENGINES"]
 
 
 class Interrupted(Exception):
@@ -53,6 +53,7 @@ class Plan:
     use_box: bool
     iopt: np.ndarray              # per method index: (n_methods, 8) int64 (methods.base.IOPT_SLOTS)
     fopt: np.ndarray              # per method index: (n_methods, 8) (methods.base.FOPT_SLOTS)
+    engine: str = "compiled"      # "compiled" or "interpreted" (:func:`choose_engine`)
 
     @property
     def rows(self) -> int:
@@ -83,7 +84,7 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     (KeyboardInterrupt) during a chunk lets the running chunk finish and raises :class:`Interrupted` with the
     rows' results so far (``final`` the state after the last finished chunk, later distances NaN).
     """
-    mod = codegen.load_module(plan.source)
+    mod = _module(plan)
     if out is None:
         res = alloc(plan, hi - lo)
         off = lo
@@ -132,14 +133,96 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last):
         else:
             code = CODES[kname]
             fn = getattr(mod, f"run_{group}")
-            units = (rows + DEFAULT_NB - 1) // DEFAULT_NB
+            nb = getattr(mod, "NB", DEFAULT_NB)
+            units = (rows + nb - 1) // nb
             call = (lambda u0, u1, args=args, code=code, fn=fn: fn(code, u0, u1, *args))
+        if plan.engine == "interpreted":  # one thread: the interpreter holds the GIL
+            with np.errstate(all="ignore"):
+                call(0, units)
+            start = stop
+            continue
         kernel = mod.run_dopri5 if group == "dopri5" else fn
         # a first call compiles (or loads from the disk cache): say so if that takes more than 2 s
         with notice_if_slow(f"compiling the {kname} kernel for this field (first time only; cached on disk "
                             "afterwards) ...", still=lambda kernel=kernel: not getattr(kernel, "signatures", True)):
             threaded(call, units)
         start = stop
+
+
+#: the engines a plan can run on (:func:`choose_engine`)
+ENGINES = ("auto", "compiled", "interpreted")
+
+#: a plan whose interpreted run is estimated to take at most this many seconds is interpreted when the engine is
+#: "auto": compiling its kernel takes 5-25 s, once per field (then cached on disk)
+INTERPRET_MAX_SECONDS = 1.0
+
+#: interpreted seconds per field evaluation of one trajectory: ``_SECONDS_PER_EVAL + _SECONDS_PER_OP * ops``,
+#: ops the arithmetic operations of the field's block evaluator (measured 2026-11-30, see :func:`choose_engine`)
+_SECONDS_PER_EVAL = 8e-6
+_SECONDS_PER_OP = 0.15e-6
+
+
+def field_ops(source: str) -> int:
+    """The number of arithmetic operators and calls in the ``field_block`` function of a kernel module's source
+    (the work of one field evaluation; a deterministic count, the input of :func:`choose_engine`)."""
+    i = source.find("def field_block(")
+    if i < 0:
+        return 0
+    j = source.find("\n    return OUT", i)
+    body = source[i:j if j > 0 else None]
+    return sum(body.count(c) for c in "+-*/(")
+
+
+def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float) -> str:
+    """``"compiled"`` or ``"interpreted"``: the engine of a plan of ``rows`` trajectories of ``steps`` steps,
+    ``evals`` field evaluations per step (a Jacobian counting as n).
+
+    ``engine`` is ``"compiled"`` (numba: compiled once per field and method group, then cached on disk; the
+    fastest per step), ``"interpreted"`` (the same kernel source run by Python with numba's IEEE semantics,
+    :func:`gandynamics.codegen.load_interpreted`: nothing to compile, about 10^4-10^5 times slower per step) or
+    ``"auto"``: interpreted when the estimated interpreted run takes at most :data:`INTERPRET_MAX_SECONDS`
+    (``rows * steps * evals`` field evaluations at a cost per evaluation estimated from the field's size,
+    :func:`field_ops`), else compiled.  The environment variable ``GANDYNAMICS_ENGINE`` replaces ``"auto"``.
+    The choice depends only on these arguments (never on timing or on what is already compiled), so a run
+    gives the same numbers every time; the two engines agree to a few ulps per step, not bitwise (fused
+    multiply-adds in the compiled kernels).
+    """
+    import os
+    if engine not in ENGINES:
+        from ..errors import GandynamicsError
+        raise GandynamicsError(f"engine must be one of {', '.join(ENGINES)}; got {engine!r}")
+    if engine == "auto":
+        engine = os.environ.get("GANDYNAMICS_ENGINE", "auto").strip().lower() or "auto"
+        if engine not in ENGINES:
+            from ..errors import GandynamicsError
+            raise GandynamicsError(f"GANDYNAMICS_ENGINE must be one of {', '.join(ENGINES)}; got {engine!r}")
+    if engine != "auto":
+        return engine
+    cost = rows * steps * max(1.0, evals) * (_SECONDS_PER_EVAL + _SECONDS_PER_OP * field_ops(source))
+    return "interpreted" if cost <= INTERPRET_MAX_SECONDS else "compiled"
+
+
+_INTERPRETED: dict = {}
+_INTERPRETED_LOCK = threading.Lock()
+
+
+def _module(plan: Plan):
+    """The plan's kernel module: compiled, or interpreted with a block width that fits its rows."""
+    if plan.engine != "interpreted":
+        return codegen.load_module(plan.source)
+    nb = 1
+    while nb < min(plan.rows, 8):
+        nb *= 2
+    key = (plan.source, nb)
+    with _INTERPRETED_LOCK:
+        mod = _INTERPRETED.get(key)
+    if mod is None:
+        mod = codegen.load_interpreted(plan.source, {"NB": nb})
+        with _INTERPRETED_LOCK:
+            if len(_INTERPRETED) > 64:
+                _INTERPRETED.clear()
+            mod = _INTERPRETED.setdefault(key, mod)
+    return mod
 
 
 _POOLS: dict = {}
@@ -173,10 +256,13 @@ def threaded(call, units: int) -> None:
 
 
 def warm(plan: Plan) -> None:
-    """Compile (or load from the disk cache) every kernel the plan uses, on a one-row, one-step problem."""
+    """Compile (or load from the disk cache) every kernel the plan uses, on a one-row, one-step problem
+    (nothing to do for an interpreted plan)."""
+    if plan.engine == "interpreted":
+        return
     for k in np.unique(plan.method_index):
         i = int(np.searchsorted(plan.method_index, k))
         small = Plan(plan.source, plan.kernels, np.array([k]), plan.Z0[i:i + 1], plan.P[i:i + 1], plan.H[i:i + 1],
                      plan.BETA[i:i + 1], plan.ZSTAR[i:i + 1], 1, np.array([0, 1], dtype=np.int64), plan.record,
-                     plan.bound, plan.box, plan.use_box, plan.iopt, plan.fopt)
+                     plan.bound, plan.box, plan.use_box, plan.iopt, plan.fopt, plan.engine)
         run_rows(small, 0, 1)

@@ -10,6 +10,9 @@ from .module import kernel_module
 
 __all__ = ["equilibria"]
 
+#: up to this many rows are checked by the point evaluator (about 50 us a row), more by the compiled field_rows
+INTERPRET_MAX_ROWS = 256
+
 
 def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
     """The equilibrium ``z*`` for each row's hyperparameters (NaN where none could be found)."""
@@ -20,7 +23,11 @@ def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
     Z = np.full((B, fld.n), np.nan)
     if fld.equilibrium is not None and B:
         Z[:] = fld.equilibrium
-        F = kernel_module(fld).field_rows(Z, np.ascontiguousarray(P), np.empty_like(Z))
+        if B <= INTERPRET_MAX_ROWS:  # a few rows: the point evaluator (interpreted until compiled; no compile)
+            f = fld.evaluator()[0]
+            F = np.array([f(Z[r], P[r]) for r in range(B)]).reshape(B, fld.n)
+        else:
+            F = kernel_module(fld).field_rows(Z, np.ascontiguousarray(P), np.empty_like(Z))
         bad = ~(np.linalg.norm(F, axis=1) < 1e-10)
     else:
         bad = np.ones(B, dtype=bool)

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import GandynamicsError
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
-from .engine import Plan, alloc, run_rows, warm
+from .engine import Plan, alloc, choose_engine, run_rows, warm
 from .equilibria import equilibria
 from .module import kernel_module_source
 from ..provenance import provenance
@@ -32,7 +32,8 @@ _STEP_AXES = ("step", "step_g", "step_d", "beta")
 
 
 def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, client=None,
-          chunk_size=None, progress=None, bound=1e6, equilibrium=None, samples=65, **options) -> SweepResult:
+          chunk_size=None, progress=None, bound=1e6, equilibrium=None, samples=65, engine="auto",
+          **options) -> SweepResult:
     """Run many trajectories: methods x initial points x grid values (product) or zipped.
 
     Parameters
@@ -64,6 +65,9 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     bound, equilibrium, options : as in :func:`simulate`
     samples : int
         Distances recorded per trajectory for the rate fit (equally spaced over ``[0, steps]``).
+    engine : {"auto", "compiled", "interpreted"}
+        Where the steps run (:func:`gandynamics.runs.engine.choose_engine`): ``"auto"`` interprets a sweep
+        small enough to finish within about a second without compiling (recorded in ``meta["engine"]``).
 
     Returns
     -------
@@ -160,8 +164,10 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
                 BETA=BETA, ZSTAR=ZSTAR, K=K, rec_idx=rec_idx, record=False, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt, fopt=fopt)
-    res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress,
-                                   evals=max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per)))
+    evals = max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per))
+    plan.engine = choose_engine(engine, plan.source, B, K, evals)
+    res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals)
+    info["engine"] = plan.engine
     # table
     divat = res["divat"]
     div = finished & (divat >= 0)

@@ -21,7 +21,7 @@ from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
 from ..provenance import provenance
-from .engine import Interrupted, Plan, run_rows
+from .engine import Interrupted, Plan, choose_engine, run_rows
 from .equilibria import equilibria
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, read
@@ -158,7 +158,7 @@ class Trajectory:
 
 
 def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bound=1e6, equilibrium=None,
-             **options) -> Trajectory:
+             engine="auto", **options) -> Trajectory:
     """Run one trajectory of ``method`` from ``z0``.
 
     Parameters
@@ -180,6 +180,9 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         A state with max-norm above ``bound`` counts as diverged (``reason="bound"``); ``inf`` disables.
     equilibrium : sequence, optional
         ``z*`` for the distances; default the field's (verified, or searched with scipy for these params).
+    engine : {"auto", "compiled", "interpreted"}
+        Where the steps run (:func:`gandynamics.runs.engine.choose_engine`): ``"auto"`` interprets a run short
+        enough to finish within about a second without compiling, and compiles a longer one.
     **options
         ``beta``, ``alternating`` (momentum); ``n_g``, ``n_d``, ``order`` (altgd; order also for alternating
         momentum); ``scheme`` ("rk4"/"dopri5"), ``rtol``, ``atol`` (flow); ``box`` (projection bounds,
@@ -216,6 +219,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 ZSTAR=zstar, K=K, rec_idx=ev, record=True, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt[None, :], fopt=fopt[None, :])
+    evals = m.evaluations(o) + m.jacobians(o) * field.n
+    plan.engine = choose_engine(engine, plan.source, 1, K, evals)
     # chunks of about 2e6 field evaluations (a DF counting as n); measured on the Dirac-GAN: 0.3 s (gd) and 0.6 s
     # (ftr) per 2e6 steps
     # so a Ctrl-C stops the run within about a second, keeping the
