@@ -9,13 +9,15 @@ what the compiled code computes under ``error_model="numpy"``: IEEE 754 results 
 expression                             Python                                  here (and in numba)
 =====================================  =====================================  ============================
 ``1.0 / 0.0``, ``0.0 / 0.0``           ``ZeroDivisionError``                   ``inf``, ``nan``
+``1.0 % 0.0``, ``1.0 // 0.0``          ``ZeroDivisionError``                   ``nan``, ``inf``
 ``x ** y``, x < 0, y not an integer    a complex number                        ``nan``
 ``10.0 ** 400``, ``0.0 ** -1.0``       ``OverflowError``, ``ZeroDivisionError`` ``inf``
 ``math.exp(1000)``, ``math.log(0)``,   ``OverflowError``, ``ValueError``       ``inf``, ``-inf``, ``nan``
 ``math.sqrt(-1)``
 =====================================  =====================================  ============================
 
-Division and powers become calls of :func:`ieee_div` and :func:`ieee_pow` (which take the plain operator
+Division, powers, ``%`` and ``//`` become calls of :func:`ieee_div`, :func:`ieee_pow`, :func:`ieee_mod` and
+:func:`ieee_floordiv` (which take the plain operator
 first and only look again when it raises), ``import math`` becomes :data:`ieee_math` (each function of
 :mod:`math` that raises on an argument where C's libm returns inf or NaN gives NumPy's value instead), and an
 ``from gandynamics.X import ...`` of a static numba module imports its interpreted copy.  Numba intrinsics
@@ -38,7 +40,7 @@ import types
 
 import numpy as np
 
-__all__ = ["njit", "prange", "ieee_math", "ieee_div", "ieee_pow", "ieee_source", "static_module", "STATIC"]
+__all__ = ["njit", "prange", "ieee_math", "ieee_div", "ieee_pow", "ieee_mod", "ieee_floordiv", "ieee_source", "static_module", "STATIC"]
 
 prange = range
 
@@ -46,7 +48,7 @@ prange = range
 STATIC = ("gandynamics._numeric", "gandynamics._jvp", "gandynamics.verdict")
 
 #: the version of the rewriting (part of the cache key of interpreted files)
-REWRITE_VERSION = "1"
+REWRITE_VERSION = "2"
 
 
 def njit(*args, **kwargs):
@@ -64,6 +66,25 @@ def ieee_div(a, b):
     except ZeroDivisionError:
         with np.errstate(all="ignore"):
             return float(np.float64(a) / np.float64(b))
+
+
+def ieee_mod(a, b):
+    """``a % b`` (Python's sign convention, as numba's) with ``nan`` for a zero divisor."""
+    try:
+        return a % b
+    except ZeroDivisionError:
+        return math.nan if isinstance(a, float) or isinstance(b, float) else 0
+
+
+def ieee_floordiv(a, b):
+    """``a // b`` with IEEE results for a zero float divisor (``±inf``, ``nan``)."""
+    try:
+        return a // b
+    except ZeroDivisionError:
+        if isinstance(a, float) or isinstance(b, float):
+            with np.errstate(all="ignore"):
+                return float(np.floor_divide(np.float64(a), np.float64(b)))
+        return 0
 
 
 def ieee_pow(a, b):
@@ -119,6 +140,11 @@ ieee_math = _make_ieee_math()
 
 # ------------------------------------------------------------------------------------ rewriting the source
 _DIV, _POW, _STATIC = "__gd_ieee_div__", "__gd_ieee_pow__", "__gd_static_module__"
+_MOD, _FLOORDIV = "__gd_ieee_mod__", "__gd_ieee_floordiv__"
+
+
+def _function_of(op) -> str | None:
+    return {ast.Div: _DIV, ast.Pow: _POW, ast.Mod: _MOD, ast.FloorDiv: _FLOORDIV}.get(type(op))
 
 
 def _load_ctx(node):
@@ -135,14 +161,14 @@ class _Rewrite(ast.NodeTransformer):
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
-        fn = _DIV if isinstance(node.op, ast.Div) else _POW if isinstance(node.op, ast.Pow) else None
+        fn = _function_of(node.op)
         if fn is None:
             return node
         return ast.copy_location(ast.Call(ast.Name(fn, ast.Load()), [node.left, node.right], []), node)
 
     def visit_AugAssign(self, node):
         self.generic_visit(node)
-        fn = _DIV if isinstance(node.op, ast.Div) else _POW if isinstance(node.op, ast.Pow) else None
+        fn = _function_of(node.op)
         if fn is None:
             return node
         call = ast.Call(ast.Name(fn, ast.Load()), [_load_ctx(node.target), node.value], [])
@@ -184,6 +210,8 @@ def ieee_source(text: str) -> str:
     while i < len(body) and isinstance(body[i], ast.ImportFrom) and body[i].module == "__future__":
         i += 1
     helpers = ast.ImportFrom("gandynamics._interpreted", [ast.alias("ieee_div", _DIV), ast.alias("ieee_pow", _POW),
+                                                          ast.alias("ieee_mod", _MOD),
+                                                          ast.alias("ieee_floordiv", _FLOORDIV),
                                                           ast.alias("static_module", _STATIC)], 0)
     body.insert(i, helpers)
     return ast.unparse(ast.fix_missing_locations(tree)) + "\n"

@@ -405,10 +405,10 @@ class VectorField:
 
         They run the generated code in the Python interpreter, compiling nothing, unless the compiled module
         already exists in this process or the game is large (more than :attr:`DENSE_MAX` parameters, where
-        the Jacobian is a forward-mode propagation that only compiled code runs fast); a point where the
-        interpreter meets a floating-point exception (overflow, division by zero: inf/NaN under numba's
-        ``error_model="numpy"``) is evaluated by the compiled module instead, so both routes give the
-        same values."""
+        the Jacobian is a forward-mode propagation that only compiled code runs fast).  The interpreter gives
+        numba's IEEE values where plain Python would raise (overflow, division by zero:
+        :mod:`gandynamics._interpreted`); a point where it still meets an exception (a math function outside
+        that list) is evaluated by the compiled module instead, so both routes give the same values."""
         n = self.n
         if "" in self.__dict__.get("_modules", {}):
             m = self.compiled()

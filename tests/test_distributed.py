@@ -17,6 +17,9 @@ from gandynamics.errors import GandynamicsError
 from gandynamics.kernels import DEFAULT_NB
 from gandynamics.simulate import sweep
 
+# the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("compiled_engine")
+
 
 # --------------------------------------------------------------------------------------------- helpers
 def assert_same_table(a, b):

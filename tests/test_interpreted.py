@@ -42,15 +42,23 @@ def test_interpreted_equals_compiled(name):
             np.testing.assert_allclose(D_i, D_c, rtol=1e-13, atol=1e-15, err_msg=f"{name} {reg}")
 
 
-def test_evaluator_falls_back_to_compiled_on_floating_point_exceptions():
+def test_evaluator_gives_ieee_values_without_compiling():
     import sympy as sp
     x, y = sp.symbols("x y")
-    # exp(x) at x = 1000: OverflowError in the interpreter (math.exp), inf in the compiled module
-    fld = VectorField(Game([x], [y], x * y + sp.exp(x), -x * y, equilibrium=(-1, -sp.exp(-1))))
+    # exp(x) at x = 1000 and 1/x at 0: OverflowError / ZeroDivisionError in plain Python, inf under numba's
+    # error_model="numpy"; the rewritten interpreter gives numba's values (gandynamics._interpreted)
+    fld = VectorField(Game([x], [y], x * y + sp.exp(x) + 1 / (x - 2), -x * y, equilibrium=None))
     f, df = fld.evaluator()
-    out = f(np.array([1000.0, 0.0]), fld.param_vector())
+    p = fld.param_vector()
+    out = f(np.array([1000.0, 0.0]), p)
     assert np.isinf(out[0]) and out[1] == -1000.0
-    assert "" in fld.__dict__.get("_modules", {})  # the fallback compiled the module
+    at_pole = f(np.array([2.0, 1.0]), p)
+    J = df(np.array([2.0, 1.0]), p)
+    assert "" not in fld.__dict__.get("_modules", {})  # nothing compiled
+    cm = fld.compiled()
+    np.testing.assert_array_equal(at_pole, cm.field(np.array([2.0, 1.0]), p, np.empty(2)))
+    np.testing.assert_array_equal(J, cm.jacobian(np.array([2.0, 1.0]), p, np.empty((2, 2))))
+    assert not np.all(np.isfinite(at_pole))
 
 
 def test_a_new_game_is_analysed_in_a_fresh_process_without_compiling(tmp_path):

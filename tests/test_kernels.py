@@ -12,6 +12,9 @@ import sympy as sp
 from gandynamics import R1, VectorField, games, simulate, sweep
 from gandynamics.game import Game
 
+# the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("compiled_engine")
+
 DBL_MAX = 1.7976931348623157e308
 
 

@@ -19,6 +19,9 @@ from gandynamics.game import Game
 from gandynamics.losses import sigmoid, softplus
 from gandynamics.methods import get_method
 
+# the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("compiled_engine")
+
 STEPS = 1000
 
 

@@ -24,6 +24,9 @@ from gandynamics.losses import sigmoid, softplus
 from gandynamics.methods import METHODS
 from gandynamics.regularizers import SGA
 
+# the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("compiled_engine")
+
 STEPS = 300
 
 

@@ -15,6 +15,9 @@ from gandynamics.kernels import DRIVER_LOCALS, rule_body
 from gandynamics.methods import METHODS, RULES
 from gandynamics.methods.tableaux import TABLEAUX, conditions
 
+# the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("compiled_engine")
+
 
 @pytest.mark.parametrize("name", list(METHODS))
 def test_every_method_declares_every_piece(name):

@@ -17,6 +17,9 @@ from gandynamics.kernels import DEFAULT_NB
 from gandynamics.errors import GandynamicsError
 from gandynamics.game import Game
 
+# the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("compiled_engine")
+
 S = importlib.import_module("gandynamics.runs.sweep")  # the sweep module (its run_rows/_execute are patched below)
 SIM = importlib.import_module("gandynamics.simulate")  # the module (gandynamics.simulate is also the function)
 CLI_SWEEP = importlib.import_module("gandynamics.cli.sweep")

@@ -12,6 +12,9 @@ from gandynamics.errors import GandynamicsError
 from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FIT_START, FLOOR_ABS, FLOOR_REL,
                                  MIN_POLY, POLY_SLACK, TAIL_FACTOR, TEST_START, read_runs)
 
+# the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("compiled_engine")
+
 
 # ------------------------------------------------------------------ the reading before issue #16 (plain Python)
 def _slope(x, y, sel, lo, hi):

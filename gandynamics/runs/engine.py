@@ -1,4 +1,9 @@
-"""Running rows of a :class:`Plan` on the compiled kernels (threads, chunks of steps, interruption).
+"""Running rows of a :class:`Plan` on the compiled kernels or in the interpreter (threads, chunks of steps,
+interruption).
+
+A plan's ``engine`` (:func:`choose_engine`) is ``"compiled"`` (numba) or ``"interpreted"`` (the same kernel
+source run by Python with numba's IEEE semantics, :func:`gandynamics.codegen.load_interpreted`, one thread,
+block width of at most 8 columns): a short run is interpreted rather than waiting seconds for the compiler.
 
 A :class:`Plan` is picklable (the generated module's *source text* plus the row arrays), so the same rows run
 here or on a Dask worker (:mod:`gandynamics.distributed`).  :func:`run_rows` runs rows ``[lo, hi)``, split

@@ -1,7 +1,9 @@
 """One trajectory: :func:`simulate` and its result :class:`Trajectory`.
 
 A single trajectory is a batch of one (:mod:`gandynamics.runs.engine`), so ``simulate`` and each row of a
-``sweep`` give bit-identical results.  Divergence: after every step the state is checked: a NaN component
+``sweep`` run on the same engine give bit-identical results (a short ``simulate`` is interpreted by default,
+a large sweep compiled: they then agree to a few ulps per step; pass ``engine="compiled"`` to both for
+bitwise equality, :func:`gandynamics.runs.engine.choose_engine`).  Divergence: after every step the state is checked: a NaN component
 gives ``reason="nan"``, an infinite one ``"overflow"``, a max-norm above ``bound`` ``"bound"`` (the adaptive
 flow may stop with ``"stepsize"`` when its step underflows; an implicit method whose solve fails gives
 ``"solve"``).  ``diverged_at`` is the index ``k`` of the first such state ``z_k``; the trajectory stops

@@ -1,0 +1,132 @@
+"""The interpreted engine (gandynamics.runs.engine, engine="interpreted": the kernel source run by Python with
+numba's IEEE semantics) against the compiled kernels, which tests/test_methods*.py check against plain-NumPy
+references: every method, on a 2- and a 4-parameter field, on a converging and a diverging run (divergence at the
+same step, for the same reason), and in a sweep (the same table); and how ``engine="auto"`` chooses."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import VectorField, games, simulate
+from gandynamics.errors import GandynamicsError
+from gandynamics.game import Game
+from gandynamics.regularizers import R1
+from gandynamics.runs.engine import INTERPRET_MAX_SECONDS, choose_engine, field_ops
+from gandynamics.runs.module import kernel_module_source
+from gandynamics.simulate import sweep
+
+x, y, u, v = sp.symbols("x y u v")
+# the fields of tests/test_methods_new.py (their compiled modules are shared through the disk cache)
+GAME4 = Game(theta=[x, u], psi=[y, v],
+             loss_g=x * y + u * v + sp.Rational(1, 10) * (x**2 + u**2) + x**2 * y / 5,
+             loss_d=-(x * y + u * v) + sp.Rational(1, 2) * (y**2 + v**2) + y * v / 4,
+             equilibrium=(0, 0, 0, 0))
+FIELDS = {"dirac+r1": VectorField(games.dirac(), [R1(gamma=0.3)]), "game4": VectorField(GAME4, [])}
+
+#: every update rule (and option paths that change the kernel: alternation, momentum, both flow schemes,
+#: lookahead over gd and eg, a projection box)
+CASES = [("gd", {}), ("altgd", {"n_d": 2}), ("altgd", {"order": "discriminator-first"}), ("eg", {}), ("eftp", {}),
+         ("ogda", {}), ("momentum", {"beta": 0.4}), ("momentum", {"beta": -0.3, "alternating": True}),
+         ("flow", {"scheme": "rk4"}), ("flow", {"scheme": "dopri5", "rtol": 1e-9, "atol": 1e-11}), ("proximal", {}),
+         ("eag", {}), ("ftr", {}), ("lookahead", {"base": "gd", "la_k": 4}), ("lookahead", {"base": "eg"}),
+         ("adam", {}), ("rmsprop", {"alpha": 0.9}), ("gd", {"box": "first"})]
+
+
+def _opts(fld, opts):
+    opts = dict(opts)
+    if opts.get("box") == "first":
+        box = np.tile([-np.inf, np.inf], (fld.n, 1))
+        box[0] = (-0.4, 0.4)
+        opts["box"] = box
+    return opts
+
+
+def _pair(fld, method, opts, z0, steps, h, bound=1e6):
+    a = simulate(fld, method, z0, steps, h, bound=bound, engine="compiled", **_opts(fld, opts))
+    b = simulate(fld, method, z0, steps, h, bound=bound, engine="interpreted", **_opts(fld, opts))
+    return a, b
+
+
+def _agree(a, b, what):
+    assert (a.diverged_at, a.reason, a.verdict) == (b.diverged_at, b.reason, b.verdict), what
+    assert a.states.shape == b.states.shape, what
+    scale = np.maximum(1.0, np.abs(a.states))
+    finite = np.isfinite(a.states)
+    np.testing.assert_array_equal(finite, np.isfinite(b.states), err_msg=what)
+    # fused multiply-adds in the compiled kernels: a few ulps per step, grown by the dynamics' own factor
+    np.testing.assert_allclose(a.states[finite] / scale[finite], b.states[finite] / scale[finite], rtol=0, atol=1e-9,
+                               err_msg=what)
+    if a.verdict != "bounded, not converging":
+        # a bounded run that does not converge (an orbit, a chaotic attractor, a plateau at the integrator's
+        # tolerance) amplifies those ulps: its rate is a fit to noise there, only the verdict must agree
+        np.testing.assert_allclose(a.rate, b.rate, rtol=1e-6, err_msg=what)
+
+
+@pytest.mark.parametrize("fname", list(FIELDS))
+@pytest.mark.parametrize("method,opts", CASES, ids=[f"{m}-{'-'.join(map(str, o.values()))}" for m, o in CASES])
+def test_interpreted_run_is_the_compiled_run(fname, method, opts):
+    fld = FIELDS[fname]
+    z0 = np.array([0.7, -0.5, 0.3, 0.6])[:fld.n] + (fld.equilibrium if fld.equilibrium is not None else 0)
+    steps = 12 if method == "flow" else 150
+    a, b = _pair(fld, method, opts, z0, steps, 0.1 if method != "flow" else 0.5)
+    _agree(a, b, f"{fname} {method} {opts} converging")
+    # a step far beyond stability: the run leaves the bound or overflows; both engines stop at the same step
+    big = 40.0 if method not in ("adam", "rmsprop") else 5e3
+    a, b = _pair(fld, method, opts, z0 * 3, 60, big if method != "flow" else 50.0, bound=1e4)
+    _agree(a, b, f"{fname} {method} {opts} diverging")
+
+
+def test_nan_and_overflow_reasons_agree():
+    """A field that overflows to inf (exp) and one that gives NaN (0 * inf): the same step and reason."""
+    # gd on loss_g = x y - exp(x): x grows by h exp(x) each step, exp overflows to inf, then inf - inf = NaN
+    fld = VectorField(Game([x], [y], x * y - sp.exp(x), -x * y, equilibrium=None), [])
+    a, b = _pair(fld, "gd", {}, (1.0, 0.0), 50, 2.0, bound=np.inf)
+    assert a.diverged and a.reason in ("overflow", "nan")
+    _agree(a, b, "exp overflow")
+
+
+def test_interpreted_sweep_table_is_the_compiled_table():
+    fld = FIELDS["dirac+r1"]
+    kw = dict(inits=np.array([[1.0, 1.0], [0.5, -2.0], [3.0, 3.0]]), grid={"gamma": [0.0, 0.3, 1.0], "step": [0.1, 0.5, 3.0]},
+              steps=200)
+    a = sweep(fld, ["gd", "eg"], engine="compiled", **kw)
+    b = sweep(fld, ["gd", "eg"], engine="interpreted", **kw)
+    assert a.meta["engine"] == "compiled" and b.meta["engine"] == "interpreted"
+    for col in ("verdict", "diverged_at", "reason", "diverged", "method"):
+        np.testing.assert_array_equal(a.columns[col], b.columns[col], err_msg=col)
+    # a bounded, non-converging row (step 3: a chaotic orbit) amplifies the ulps by which the engines differ
+    # (fused multiply-adds): only its verdict is compared; every other row to 1e-7
+    tight = a.columns["verdict"] != "bounded, not converging"
+    assert 0 < tight.sum() < len(tight)
+    for col in ("distance", "rate", "tail_min", "tail_max"):
+        np.testing.assert_allclose(a.columns[col][tight], b.columns[col][tight], rtol=1e-7, atol=1e-300, err_msg=col)
+
+
+def test_auto_interprets_short_runs_and_compiles_long_ones(monkeypatch):
+    monkeypatch.delenv("GANDYNAMICS_ENGINE", raising=False)
+    src = kernel_module_source(FIELDS["dirac+r1"])
+    assert field_ops(src) > 0
+    assert choose_engine("auto", src, 1, 500, 1) == "interpreted"
+    assert choose_engine("auto", src, 16, 500, 2) == "interpreted"
+    assert choose_engine("auto", src, 10_000, 500, 1) == "compiled"
+    assert choose_engine("auto", src, 1, 10_000_000, 1) == "compiled"
+    # deterministic: the same arguments give the same engine (no timing, no dependence on what is compiled)
+    assert len({choose_engine("auto", src, 64, 1000, 1) for _ in range(5)}) == 1
+    # the boundary is the cost model's: monotone in the work
+    works = [choose_engine("auto", src, r, 1000, 1) for r in (1, 2, 4, 8, 16, 32, 64, 128, 256)]
+    assert works == sorted(works, key=lambda e: e == "compiled")
+    assert choose_engine("compiled", src, 1, 1, 1) == "compiled" and choose_engine("interpreted", src, 10**6, 10**6, 1) == "interpreted"
+    monkeypatch.setenv("GANDYNAMICS_ENGINE", "compiled")
+    assert choose_engine("auto", src, 1, 5, 1) == "compiled"
+    assert choose_engine("interpreted", src, 1, 5, 1) == "interpreted"  # an explicit choice wins
+    monkeypatch.setenv("GANDYNAMICS_ENGINE", "jit")
+    with pytest.raises(GandynamicsError, match="GANDYNAMICS_ENGINE must be one of auto, compiled, interpreted"):
+        choose_engine("auto", src, 1, 5, 1)
+    with pytest.raises(GandynamicsError, match="engine must be one of"):
+        choose_engine("fast", src, 1, 5, 1)
+    assert INTERPRET_MAX_SECONDS > 0
+
+
+def test_simulate_refuses_an_unknown_engine():
+    with pytest.raises(GandynamicsError, match="engine must be one of auto, compiled, interpreted; got 'numba'"):
+        simulate(FIELDS["dirac+r1"], "gd", (1.0, 1.0), 5, 0.1, engine="numba")
