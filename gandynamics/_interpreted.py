@@ -40,7 +40,7 @@ import types
 
 import numpy as np
 
-__all__ = ["njit", "prange", "ieee_math", "ieee_div", "ieee_pow", "ieee_mod", "ieee_floordiv", "ieee_source", "static_module", "STATIC"]
+__all__ = ["njit", "prange", "ieee_math", "ieee_div", "ieee_pow", "ieee_mod", "ieee_floordiv", "ieee_source", "static_module", "quiet", "STATIC"]
 
 prange = range
 
@@ -225,6 +225,18 @@ def finish(ns: dict) -> None:
         if py is not None:
             ns[k] = py
     ns.update(ns.get("INTERPRETED", {}))
+
+
+def quiet(fn):
+    """``fn`` called with NumPy's floating-point warnings off: interpreted code computes on NumPy scalars (read
+    from arrays), which warn where the compiled code gives inf or NaN silently."""
+    import functools
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+    return call
 
 
 _STATIC_MODULES: dict = {}

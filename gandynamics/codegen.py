@@ -615,10 +615,11 @@ def load_interpreted(text: str, overrides: dict | None = None):
     The rewritten text is cached on disk next to the compiled modules (Python keeps its bytecode).
     ``overrides`` sets module globals after loading (the interpreted kernels' block width ``NB``).
 
-    Returns a namespace with the module's functions (``field``, ``jacobian``, and the kernels if appended).
+    Returns a namespace with the module's functions (``field``, ``jacobian``, and the kernels if appended), each
+    called with NumPy's floating-point warnings off (the compiled functions give inf and NaN silently too).
     """
     import types
-    from ._interpreted import REWRITE_VERSION, finish, ieee_source
+    from ._interpreted import REWRITE_VERSION, finish, ieee_source, quiet
     h = source_hash(text)
     modname = f"gandynamics_gen_interp_{h}_r{REWRITE_VERSION}"
     ns = None
@@ -637,7 +638,8 @@ def load_interpreted(text: str, overrides: dict | None = None):
         exec(compile(ieee_source(text.replace("{hash}", h)), f"<gandynamics generated {h} (interpreted)>", "exec"), ns)
     finish(ns)
     ns.update(overrides or {})
-    return types.SimpleNamespace(**{k: v for k, v in ns.items() if not k.startswith("__")})
+    return types.SimpleNamespace(**{k: quiet(v) if isinstance(v, types.FunctionType) else v
+                                    for k, v in ns.items() if not k.startswith("__")})
 
 
 #: the fused steps of a field whose loop body has at most this many lines are inlined into the drivers by

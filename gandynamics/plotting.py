@@ -202,7 +202,7 @@ def direction_field(field, params=None, plane=None, center=None, xlim=(-2.0, 2.0
         field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
     c = field.point(c)
     p = _params(field, params)
-    mod = field.compiled()
+    mod = field.point_module(calls=n * n)
     xs, ys = np.linspace(*xlim, n), np.linspace(*ylim, n)
     X, Y = np.meshgrid(xs, ys)
     U, V = np.full_like(X, np.nan), np.full_like(X, np.nan)
@@ -963,7 +963,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
             ax2.legend(h1 + h2, l1 + l2, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
             anim_d_axis = axd
         else:
-            mod = field.compiled()
+            mod = field.point_module(calls=sum(len(_states(tr)) for _, tr, _ in items))
             p = field.param_vector(params)
             ymin, ymax = np.inf, 0.0
             for label, tr, col in items:

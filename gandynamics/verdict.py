@@ -151,8 +151,8 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     out = np.empty((7, B))
     read_rows = _read_rows
     if B * dist.shape[1] <= INTERPRET_MAX_SAMPLES:  # a few runs: the interpreter, nothing to compile
-        from ._interpreted import static_module
-        read_rows = static_module("gandynamics.verdict")._read_rows
+        from ._interpreted import quiet, static_module
+        read_rows = quiet(static_module("gandynamics.verdict")._read_rows)
         split = None
     work = lambda r0, r1: read_rows(idx, dist, life, div, floor, out, r0, r1, _VECTOR)  # noqa: E731
     if split is None:

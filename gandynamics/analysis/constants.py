@@ -208,10 +208,11 @@ def _as_region(region, fld, params) -> Region:
 
 # --------------------------------------------------------------------------- point values
 def jacobian_values(fld, points, params=None):
-    """``(||DF(z)||_2, lambda_min(sym DF(z)), DF(z))`` for each row of ``points`` (compiled DF)."""
+    """``(||DF(z)||_2, lambda_min(sym DF(z)), DF(z))`` for each row of ``points`` (DF generated code: interpreted
+    for a few points, compiled for many, :meth:`gandynamics.VectorField.point_module`)."""
     p = fld._p(params)
-    m = fld.compiled()
     pts = np.atleast_2d(np.asarray(points, dtype=float))
+    m = fld.point_module(calls=pts.shape[0])
     D = np.empty((pts.shape[0], fld.n, fld.n))
     for k, z in enumerate(pts):
         m.jacobian(z, p, D[k])

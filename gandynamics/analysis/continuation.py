@@ -214,7 +214,7 @@ class _Problem:
                 if not (math.isfinite(step) and step > 0):
                     raise GandynamicsError(f"the step must be a positive number, got {step!r}")
             self.step = step
-        self.m = fld.compiled()
+        self.m = fld.point_module(calls=fld.SOLVER_CALLS)
         self.n = fld.n
         self._dfp = None if self.ivary is None else derivatives(fld).dF_dp(vary)
 
@@ -706,7 +706,7 @@ class _Problem2:
         self.step = None if self.i2 is None else (None if step is None else float(step))
         if method is not None and self.i2 is not None and self.step is None:
             raise GandynamicsError(f"method {method} needs a step h")
-        self.m = fld.compiled()
+        self.m = fld.point_module(calls=fld.SOLVER_CALLS)
         self.n = fld.n
         D = derivatives(fld)
         self.d1 = D.dF_dp(a1)

@@ -108,7 +108,7 @@ class MapCycle:
 
 # --------------------------------------------------------------------------- flow
 def _integrate(fld, p, x0, T, variational=True, dense=False, rtol=1e-11, atol=1e-12):
-    m = fld.compiled()
+    m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n
 
     def rhs(t, y):
@@ -174,7 +174,7 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     if not (math.isfinite(T) and T > 0):
         raise GandynamicsError(f"the period guess must be positive, got {period!r}")
     n = fld.n
-    m = fld.compiled()
+    m = fld.point_module(calls=fld.SOLVER_CALLS)
     vref = -m.field(x, p, np.empty(n))
     xref = x.copy()
     if np.linalg.norm(vref) < 1e-12:
@@ -344,7 +344,7 @@ def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
     if method not in MAP_METHODS:
         raise GandynamicsError(f"unknown method {method!r} for a map; accepted: {', '.join(MAP_METHODS)}")
     p = fld.param_vector(params, signed=True)
-    m = fld.compiled()
+    m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n
     I = np.eye(n)
     F = lambda z: m.field(np.asarray(z, float), p, np.empty(n))

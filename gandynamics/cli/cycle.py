@@ -45,7 +45,7 @@ def _estimate_period(fld, hyper, z0):
     from scipy.integrate import solve_ivp
     from ..errors import GandynamicsError
     p = fld.param_vector(hyper)
-    m = fld.compiled()
+    m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n
     sol = solve_ivp(lambda t, y: -m.field(y, p, np.empty(n)), (0, 400), z0, method="DOP853", rtol=1e-9,
                     atol=1e-11, dense_output=True)

@@ -142,8 +142,7 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last):
             units = (rows + nb - 1) // nb
             call = (lambda u0, u1, args=args, code=code, fn=fn: fn(code, u0, u1, *args))
         if plan.engine == "interpreted":  # one thread: the interpreter holds the GIL
-            with np.errstate(all="ignore"):
-                call(0, units)
+            call(0, units)
             start = stop
             continue
         kernel = mod.run_dopri5 if group == "dopri5" else fn
