@@ -205,6 +205,46 @@ def _as_exp_power(f):
     return None
 
 
+def _combine_ratios(e):
+    """A sum with ratios of sums of exponentials (``1 - (e^x + 1)/(e^x + 2)``) over its common denominator,
+    ``1/(e^x + 2)``, when the numerator then is a sum of positive terms and the denominator a product of
+    positive sums: the difference of two nearly equal terms is gone (at x = 1000 the ratio rounds to 1 and
+    the difference to 0).  None when there is no such ratio or the combined form is not of that kind."""
+    def ratio(t):
+        for g in (t.args if t.is_Mul else (t,)):
+            if g.is_Pow and g.exp.is_Number and g.exp.is_negative and g.base.is_Add and any(
+                    _exp_term(a) is not None and not a.is_Number for a in g.base.args):
+                return True
+        return False
+    if not any(ratio(t) for t in e.args):
+        return None
+    # each exponential an opaque positive symbol: the polynomial algebra must not split exp(a + b) into
+    # exp(a) exp(b) or rewrite the arguments (which are stabilised on their own)
+    fwd = {f: sp.Dummy(positive=True) for f in e.atoms(sp.exp)}
+    back = {d: f for f, d in fwd.items()}
+    try:
+        num, den = sp.fraction(sp.cancel(sp.together(e.xreplace(fwd))))
+    except (sp.PolynomialError, TypeError, ValueError):
+        return None
+    num = sp.expand(num).xreplace(back)
+    den = den.xreplace(back)
+    den_factors = den.args if den.is_Mul else (den,)
+    if not all(_positive_exp_term(t) for t in (num.args if num.is_Add else (num,))):
+        return None
+    if not all((d.is_Number and d.is_positive) or _positive_exp_term(d) or (
+            (d.base if d.is_Pow else d).is_Add and all(_positive_exp_term(a) for a in (d.base if d.is_Pow else d).args))
+            for d in den_factors):
+        return None
+    return num / den
+
+
+def _positive_exp_term(t) -> bool:
+    """``t`` is a positive number, a factor :func:`_as_exp_power` merges (an exponential, a sigmoid, a power of
+    a positive sum of exponentials), or a product of those."""
+    factors = t.args if t.is_Mul else (t,)
+    return all((g.is_Number and g.is_positive) or _as_exp_power(g) is not None for g in factors)
+
+
 def _from_exponent(E):
     """``exp(E)``, as a sigmoid where ``E`` is ``w - softplus(w)`` (``sigmoid(w)``) or ``-softplus(w)``
     (``sigmoid(-w)``)."""
@@ -308,6 +348,10 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
             return e
         r = memo.get(e)
         if r is None:
+            c = _combine_ratios(e) if e.is_Add else None
+            if c is not None:
+                memo[e] = r = rec(c)
+                return r
             args = [rec(a) for a in e.args]
             e2 = e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e
             r = _rewrite(e2) if isinstance(e2, sp.Expr) else e2

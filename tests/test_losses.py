@@ -80,7 +80,7 @@ def test_custom_lambda_and_bad_names():
 # agree with it (sympy's adaptive-precision evalf, exact through the cancellations).  The printed code is run by plain Python (math.exp raises OverflowError, 0.0**-k raises
 # ZeroDivisionError): any exception counts as a non-finite result, so this is stricter than numba.
 import hypothesis.strategies as st
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from gandynamics import _numeric
 from gandynamics.codegen import _Printer
@@ -148,8 +148,18 @@ _POINTS = [(-1000.0, -1000.0), (1000.0, 1000.0), (-1000.0, 1000.0), (800.0, -750
            (3.0, -2.5)]
 
 
+_U = -X / 2 + Y / 3
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_exprs())
+# members of the kind found by earlier runs: a difference of ratios of exponential sums that cancels to a small
+# ratio (1 - (e^u + 1)/(e^u + 2) = 1/(e^u + 2)), and the same inside an exponent
+@example((1 - (sp.exp(_U) + 1) / (sp.exp(_U) + 2)) * (sp.exp(_U) + 1))
+@example((1 - sp.exp(X) / (sp.exp(X) + 1)) * sp.exp(X))
+@example((sp.exp(X) - sp.exp(Y)) / (sp.exp(X) + sp.exp(Y)))
+@example((1 - sp.exp((1 - sp.exp(X) / (sp.exp(X) + 1)) * sp.exp(X)) / (sp.exp((1 - sp.exp(X) / (sp.exp(X) + 1)) * sp.exp(X)) + 1))
+         * sp.exp((1 - sp.exp(X) / (sp.exp(X) + 1)) * sp.exp(X)))
 def test_stabilize_is_finite_wherever_the_exact_value_is(expr):
     import mpmath as mp
     stable = stabilize(expr)
