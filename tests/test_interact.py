@@ -53,7 +53,6 @@ def _generated():
 def test_sliders_drive_the_redraw_without_recompiling(fld):
     ex = gandynamics.interact(fld, methods=("gd",), steps=40, step=0.1)
     assert set(ex.sliders) == {"gamma", "step"} and set(ex.checkboxes) >= {"gd", "altgd", "eg", "flow"}
-    mod = fld.compiled()
     before = _generated()
     n0 = ex.redraws
     ex.sliders["gamma"].value = 0.9
@@ -76,8 +75,9 @@ def test_sliders_drive_the_redraw_without_recompiling(fld):
     s = 1 / (1 + np.exp(Y * X))
     np.testing.assert_allclose(U, -Y * s, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(V, X * s - 0.9 * Y, rtol=1e-10, atol=1e-12)
-    # nothing re-derived nor recompiled: the same module, no new generated module, no new numba signature
-    assert fld.compiled() is mod and _generated() == before
+    # nothing re-derived nor recompiled: no new generated module, no new numba signature (short runs and point
+    # evaluations are interpreted: gandynamics.runs.engine.choose_engine, VectorField.point_module)
+    assert _generated() == before
 
 
 def test_method_checkboxes_and_click(fld):
