@@ -127,9 +127,12 @@ def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
     import subprocess
     import sys
     import time
-    # compile (or load) the kernel first, so that the signal below arrives while steps run
+    import os
+    # compile (or load) the kernel first, so that the signal below arrives while steps run (a 10-step run would
+    # be interpreted: the compiled engine is asked for)
     warm = subprocess.run([sys.executable, "-m", "gandynamics", "simulate", "bilinear", "--method", "gd", "--step", "0.001",
-                           "--steps", "10"], capture_output=True, text=True, timeout=600)
+                           "--steps", "10"], capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, GANDYNAMICS_ENGINE="compiled"))
     assert warm.returncode == 0, warm.stderr
     wait = 6.0
     for _ in range(3):  # a signal before the steps start (imports are slow on a loaded machine): wait longer

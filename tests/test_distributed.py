@@ -224,7 +224,9 @@ def test_cluster_n_dimensional_game_and_flow(client):
     inits = np.random.default_rng(3).normal(size=(4, fld.n))
     # 4 x (3 NB / 16) x 2 = 1.5 blocks of rows (96 for NB = 64): two chunks (sweep rounds chunks to whole
     # blocks), the method boundary inside one
-    kw = dict(inits=inits, grid={"step": np.linspace(0.01, 0.1, 3 * DEFAULT_NB // 16)}, steps=300, scheme="dopri5")
+    # interpreted: an interpreted plan runs on the workers too (and this 4-parameter field compiles nothing)
+    kw = dict(inits=inits, grid={"step": np.linspace(0.01, 0.1, 3 * DEFAULT_NB // 16)}, steps=300, scheme="dopri5",
+              engine="interpreted")
     local = sweep(fld, ["ogda", "flow"], **kw)
     remote = sweep(fld, ["ogda", "flow"], client=client, chunk_size=DEFAULT_NB, **kw)
     assert remote.meta["chunks"] == 2

@@ -77,12 +77,20 @@ def test_interpreted_run_is_the_compiled_run(fname, method, opts):
 
 
 def test_nan_and_overflow_reasons_agree():
-    """A field that overflows to inf (exp) and one that gives NaN (0 * inf): the same step and reason."""
-    # gd on loss_g = x y - exp(x): x grows by h exp(x) each step, exp overflows to inf, then inf - inf = NaN
-    fld = VectorField(Game([x], [y], x * y - sp.exp(x), -x * y, equilibrium=None), [])
-    a, b = _pair(fld, "gd", {}, (1.0, 0.0), 50, 2.0, bound=np.inf)
-    assert a.diverged and a.reason in ("overflow", "nan")
-    _agree(a, b, "exp overflow")
+    """A run that overflows to inf and one that reaches NaN: the same step and reason on both engines (the
+    fields of tests/test_kernels.py, whose compiled modules are shared through the disk cache)."""
+    a_, b_ = sp.symbols("a b", real=True)
+    expanding = VectorField(Game(theta=[a_], psi=[b_], loss_g=-a_**2 / 2, loss_d=b_**2 / 2, equilibrium=(0, 0)), [])
+    for method in ("gd", "eg", "ogda", "momentum"):
+        a, b = _pair(expanding, method, {}, (1.0, 0.25), 1200, 1.0, bound=np.inf)  # theta doubles each step
+        assert a.diverged and a.reason == "overflow", (method, a.reason)
+        _agree(a, b, f"overflow {method}")
+    xr, yr = sp.symbols("x y", real=True)
+    root = VectorField(Game([xr], [yr], sp.sqrt(xr) + xr * yr, -xr * yr + yr**2 / 2, name="sqrt"), [])
+    for method in ("gd", "eg", "eftp"):
+        a, b = _pair(root, method, {}, (1.0, 0.0), 50, 0.5, bound=np.inf)  # x < 0: sqrt gives NaN
+        assert a.diverged and a.reason == "nan", (method, a.reason)
+        _agree(a, b, f"nan {method}")
 
 
 def test_interpreted_sweep_table_is_the_compiled_table():

@@ -269,7 +269,9 @@ def test_linear_iterates_are_matrix_powers(method, opts):
     M, lift = iteration_matrix(method, A, h, beta=opts.get("beta", 0.0), n_g=opts.get("n_g", 1), n_d=opts.get("n_d", 1))
     z0 = np.array([1.0, -0.5])
     K = 200
-    tr = simulate(QUAD, method, z0, K, hg if method == "flow" else (hg, hd), **opts)
+    # the iteration matrix is the method's mathematics, not its machine code: the interpreted kernel (the same
+    # source as the compiled one, tests/test_interpreted_engine.py) is enough here
+    tr = simulate(QUAD, method, z0, K, hg if method == "flow" else (hg, hd), engine="interpreted", **opts)
     s = lift(z0)
     for k in range(K + 1):
         np.testing.assert_allclose(tr.states[k], s[:2], rtol=1e-12, atol=1e-14 * np.abs(z0).max())
@@ -361,7 +363,7 @@ def test_dopri5_tolerance_controls_error():
 def test_flow_conserves_circles_without_regularizer():
     """M18 (docs/mathematics.md §1.2): every integral curve of the unregularized Dirac-GAN keeps theta^2 + psi^2."""
     fld = [f for n, f in FIELDS if n == "dirac"][0]
-    tr = simulate(fld, "flow", [1.0, 0.5], 500, 0.05)
+    tr = simulate(fld, "flow", [1.0, 0.5], 500, 0.05, engine="interpreted")  # a property of the method: no compile
     r2 = np.sum(tr.states**2, axis=1)
     assert np.max(np.abs(r2 - 1.25)) < 1e-7
 
