@@ -10,7 +10,11 @@ The source lives in files that tools read: ``common.py`` (projection, divergence
 ``driver.py`` (the batch driver ``run_discrete``: load, step, check, record, freeze), ``dopri5.py`` (the
 adaptive Runge--Kutta driver), and the update rules, each the body of a ``kernel_*`` function in its method's
 module (:mod:`gandynamics.methods`), spliced into the driver at its ``# @init`` / ``# @step`` / ``# @post``
-markers.  The driver is instantiated once per kernel *group* (``run_discrete``, ``run_adaptive``,
+markers.  The per-block helpers (``_gk_load``, ``_gk_post``, ...) are appended to each module too: moved
+to an ordinary module compiled once per machine and linked by every field's drivers they saved about 1 s of a
+field's first compile (8.2 -> 7.1 s, R1 Dirac-GAN) but cost 10-12 % of the kernels' throughput
+(2026-11-30, ``bench_sweep.py --c-only`` side by side, load 1.1: gd 1045 -> 916, eg 616 -> 556 Mts/s), since
+linked machine code is not optimised with the driver; measured and rejected.  The driver is instantiated once per kernel *group* (``run_discrete``, ``run_adaptive``,
 ``run_implicit``): numba compiles a function on its first call, so a group costs compile time only when one
 of its methods runs.  Runge--Kutta tableaux are written into the module as arrays from
 :mod:`gandynamics.methods.tableaux`.
