@@ -89,6 +89,14 @@ def cache_dir() -> Path:
     return use
 
 
+def lock_path(name: str) -> Path:
+    """The path of the lock file ``name`` in the cache's ``locks`` folder (created; used with
+    :class:`filelock.FileLock` so that processes compile a shared kernel once)."""
+    d = cache_dir() / "locks"
+    d.mkdir(parents=True, exist_ok=True)
+    return d / f"{name}.lock"
+
+
 _STAMP = "# gandynamics cached text sha256="
 
 

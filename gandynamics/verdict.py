@@ -154,6 +154,8 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
         from ._interpreted import quiet, static_module
         read_rows = quiet(static_module("gandynamics.verdict")._read_rows)
         split = None
+    elif not _read_rows.signatures:  # compiled once per machine: concurrent processes wait for the first
+        _compile_reading_once(idx, dist, life, div, floor, out)
     work = lambda r0, r1: read_rows(idx, dist, life, div, floor, out, r0, r1, _VECTOR)  # noqa: E731
     if split is None:
         work(0, B)
@@ -161,6 +163,19 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
         split(work, B)
     return RunReading(rate=out[0], poly_order=out[1], log_rate_err=out[2], envelope_ratio=out[3],
                       tail_min=out[4], tail_max=out[5], code=out[6].astype(np.int64))
+
+
+def _compile_reading_once(idx, dist, life, div, floor, out) -> None:
+    """Compile the reading (or load it from numba's disk cache) on one row, holding a lock file in the cache:
+    processes that start reading at the same time compile it once (about 10 s)."""
+    from filelock import FileLock
+    from .codegen import lock_path
+    one = [a[:1].copy() for a in (dist, life, div, floor)]
+    try:
+        with FileLock(str(lock_path("compile-verdict"))):
+            _read_rows(idx, one[0], one[1], one[2], one[3], out[:, :1].copy(), 0, 1, _VECTOR)
+    except OSError:
+        pass
 
 
 def describe(reading: dict, digits: int = 4) -> str:

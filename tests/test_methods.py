@@ -170,10 +170,10 @@ def test_every_option_of_the_discrete_methods_is_checked_against_the_reference()
                 (name, o.name)
 
 
-#: the games whose compiled kernels are checked here (2 and 4 parameters, a logistic and a polynomial field); the
+#: the games whose compiled kernels are checked here (2 and 4 parameters; tests/test_methods_new.py adds a polynomial one); the
 #: kernels of every other game run interpreted -- the same source (tests/test_interpreted_engine.py checks the
 #: two engines against each other on every method) without half a minute of compiling per game
-COMPILED_FIELDS = {"dirac+r1", "dirac-nd", "lq-wgan"}
+COMPILED_FIELDS = {"dirac+r1", "dirac-nd"}
 
 
 @pytest.mark.parametrize("name,fld", [pytest.param(n, f, id=n) for n, f in FIELDS])

@@ -149,6 +149,8 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last):
         # a first call compiles (or loads from the disk cache): say so if that takes more than 2 s
         with notice_if_slow(f"compiling the {kname} kernel for this field (first time only; cached on disk "
                             "afterwards) ...", still=lambda kernel=kernel: not getattr(kernel, "signatures", True)):
+            if not getattr(kernel, "signatures", True):
+                _compile_once(plan.source, group, kernel, (code,) if group != "dopri5" else (), args)
             threaded(call, units)
         start = stop
 
@@ -204,6 +206,33 @@ def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float)
         return engine
     cost = rows * steps * max(1.0, evals) * (_SECONDS_PER_EVAL + _SECONDS_PER_OP * field_ops(source))
     return "interpreted" if cost <= INTERPRET_MAX_SECONDS else "compiled"
+
+
+def _compile_once(source: str, group: str, kernel, head: tuple, args: tuple) -> None:
+    """Compile ``kernel`` (or load it from numba's disk cache) by a one-row, one-step call on copies of the
+    arguments, holding a lock file in the cache directory: processes that need the same kernel at the same
+    time (``reproduce --jobs``, test workers, Dask workers on one machine) compile it once, the others then load
+    it from the disk cache instead of compiling it again."""
+    from filelock import FileLock
+    small = []
+    for j, a in enumerate(args):
+        if isinstance(a, np.ndarray) and a.ndim >= 1 and j not in _SHARED_ARGS:
+            a = a[:1].copy() if a.shape[0] else a.copy()
+        elif isinstance(a, np.ndarray):
+            a = a.copy()
+        small.append(a)
+    k0 = small[5]
+    small[6] = type(small[6])(min(int(small[6]), int(k0) + 1))
+    try:
+        lock = FileLock(str(codegen.lock_path(f"compile-{codegen.source_hash(source)[:20]}-{group}")))
+        with lock:
+            kernel(*head, 0, 1, *small)
+    except OSError:  # no lock file possible (a read-only cache): compile here
+        kernel(*head, 0, 1, *small)
+
+
+#: arguments of the kernels that are not per-row (``REC_IDX``, ``BOX``, ``IOPT``, ``FOPT``): copied whole
+_SHARED_ARGS = frozenset({7, 15, 17, 18})
 
 
 _INTERPRETED: dict = {}
