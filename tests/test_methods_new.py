@@ -176,7 +176,8 @@ def test_linear_iterates_follow_the_declared_iteration_matrix(method, opts):
     assert long.rate == pytest.approx(rho, rel=3e-3, abs=0)
 
 
-def test_proximal_rate_and_bound():
+def test_proximal_rate_and_bound(monkeypatch):
+    monkeypatch.delenv("GANDYNAMICS_ENGINE")  # the rates' short runs on engine="auto" (interpreted): mathematics
     lam = np.linalg.eigvals(A)
     h = 0.4
     assert local_rate("proximal", A, h) == pytest.approx(max(abs(1 / (1 + h * lam))), rel=1e-12, abs=0)

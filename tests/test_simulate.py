@@ -73,7 +73,7 @@ def test_unregularized_gd_norm_grows_exactly():
     """M18 / docs/mathematics.md §1.2: ||z_{k+1}||^2 = ||z_k||^2 (1 + h^2 f'(psi theta)^2) for simultaneous GD."""
     fld = VectorField(games.dirac(), [])
     h = 0.3
-    tr = simulate(fld, "gd", [0.5, -0.8], 200, h)
+    tr = simulate(fld, "gd", [0.5, -0.8], 200, h, engine="interpreted")  # the method's mathematics: no compile
     th, ps = tr.states[:-1, 0], tr.states[:-1, 1]
     fp = 1 / (1 + np.exp(th * ps))  # f'(t) = sigmoid(-t)
     np.testing.assert_allclose(np.sum(tr.states[1:] ** 2, 1), np.sum(tr.states[:-1] ** 2, 1) * (1 + h**2 * fp**2),
