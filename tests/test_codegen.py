@@ -127,6 +127,8 @@ def test_cache_command_info_and_clear(tmp_path, capsys):
     _run(tmp_path, 0.3)
     gen = tmp_path / "gen"
     (gen / "keep-me.txt").write_text("a user's file")
+    (gen / "locks").mkdir(exist_ok=True)
+    (gen / "locks" / "compile-0123abcd-discrete.lock").write_text("")  # a shared compilation's lock file
     env = {"GANDYNAMICS_CACHE_DIR": str(gen), "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
@@ -145,6 +147,7 @@ def test_cache_command_info_and_clear(tmp_path, capsys):
             else:
                 os.environ[k] = v
     assert (gen / "keep-me.txt").read_text() == "a user's file"   # only our files are deleted
+    assert not (gen / "locks").exists()
     assert not list((tmp_path / "numba").rglob("gandynamics_gen_*.nbi"))
 
 

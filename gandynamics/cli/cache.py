@@ -3,7 +3,7 @@
 The cache folder is :func:`gandynamics.codegen.cache_location`: ``$GANDYNAMICS_CACHE_DIR`` if set, else the
 platform's user cache folder (``$XDG_CACHE_HOME/gandynamics`` or ``~/.cache/gandynamics`` on Linux).
 ``clear`` deletes only the files gandynamics puts there (generated modules, cached sources, their
-``__pycache__`` and numba caches), never anything else a user may keep in that folder.
+``__pycache__`` and numba caches, the lock files of shared compilations), never anything else a user may keep in that folder.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 #: the files gandynamics writes into its cache folder
 _OURS = re.compile(r"^(gandynamics_gen_\w+\.py|source_[0-9a-f]+\.txt|\.[\w.-]+\.tmp|gandynamics_gen_\w+\.tmp\d+)$")
 _OURS_PYCACHE = re.compile(r"^gandynamics_gen_\w+(\.[\w-]+)*\.(nbi|nbc|pyc)$")
+#: the lock files of compilations shared between processes (``locks/``, :func:`gandynamics.codegen.lock_path`)
+_OURS_LOCKS = re.compile(r"^compile-[\w-]+\.lock$")
 
 
 def add_parser(sub):
@@ -43,6 +45,9 @@ def _files(root: Path) -> list[Path]:
     pyc = root / "__pycache__"
     if pyc.is_dir():
         out += [f for f in pyc.iterdir() if f.is_file() and _OURS_PYCACHE.match(f.name)]
+    locks = root / "locks"
+    if locks.is_dir():
+        out += [f for f in locks.iterdir() if f.is_file() and _OURS_LOCKS.match(f.name)]
     return out
 
 
@@ -91,8 +96,8 @@ def run(args) -> int:
         except OSError as exc:
             from ..errors import GandynamicsError
             raise GandynamicsError(f"cannot delete {str(f)!r}: {exc.strerror}") from None
-    pyc = root / "__pycache__"
-    if pyc.is_dir() and not any(pyc.iterdir()):
-        shutil.rmtree(pyc, ignore_errors=True)
+    for sub in (root / "__pycache__", root / "locks"):
+        if sub.is_dir() and not any(sub.iterdir()):
+            shutil.rmtree(sub, ignore_errors=True)
     print(f"removed {removed} files ({format_bytes(size)}) from {root}")
     return 0
