@@ -148,3 +148,30 @@ def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
         wait *= 2
     assert err.strip().splitlines()[-1].startswith("gandynamics: interrupted after ")
     assert "final (x, y)" in out
+
+
+@pytest.mark.parametrize("engine", ["interpreted", "compiled"])
+def test_engine_option_runs_the_library_engine(capsys, engine):
+    """--engine reaches simulate: the states are the library's on that engine, bitwise."""
+    from gandynamics import VectorField, games, simulate
+    from gandynamics.regularizers import R1
+    code, out, err = run(capsys, "simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "eg", "--step", "0.2",
+                         "--steps", "60", "--init", "1,1", "--json", "--engine", engine)
+    assert code == 0, err
+    tr = simulate(VectorField(games.dirac(), [R1(gamma=0.3)]), "eg", (1.0, 1.0), 60, 0.2, engine=engine)
+    assert np.array_equal(np.array(json.loads(out)["states"]), tr.states)
+
+
+def test_sweep_engine_option_is_recorded(capsys, tmp_path):
+    out_file = tmp_path / "t.json"
+    code, out, err = run(capsys, "sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "50", "--grid",
+                         "step=0.1:0.3:3", "--init", "1,1", "--out", str(out_file), "--engine", "interpreted")
+    assert code == 0, err
+    assert json.loads(out_file.read_text())["meta"]["engine"] == "interpreted"
+
+
+def test_unknown_engine_is_one_line_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:  # argparse's choices
+        main(["simulate", "dirac", "--method", "gd", "--step", "0.2", "--steps", "5", "--engine", "jit"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.startswith("gandynamics: error: argument --engine: invalid choice: 'jit'")

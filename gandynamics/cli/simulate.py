@@ -42,6 +42,11 @@ def add_method_arguments(p, several: bool = False) -> None:
                    help="project NAME onto [LO, HI] after every step (repeatable)")
     p.add_argument("--clip", metavar="C", help="WGAN weight clipping: psi (all discriminator parameters) in [-C, C]")
     p.add_argument("--bound", default="1e6", metavar="X", help="max-norm above which a trajectory counts as diverged (default 1e6; inf disables)")
+    from ..runs.engine import ENGINES
+    p.add_argument("--engine", default="auto", choices=ENGINES,
+                   help="where the steps run: compiled (numba; compiled once per game, then cached), interpreted (the "
+                        "same kernel source in Python with numba's IEEE results; nothing to compile) or auto (default: "
+                        "interpreted when the run takes about a second or less there; $GANDYNAMICS_ENGINE sets it)")
 
 
 def _float(text, what):
@@ -136,7 +141,7 @@ def run(args) -> int:
         raise GandynamicsError("--step is required: h or h_G,h_D")
     opts = method_options(args, fld)
     tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=args.record_every,
-                  bound=_float(args.bound, "--bound"), **opts)
+                  bound=_float(args.bound, "--bound"), engine=args.engine, **opts)
     if args.csv:
         try:
             tr.to_csv(args.csv)

@@ -119,7 +119,7 @@ def run(args) -> int:
     with cluster_client(getattr(args, "scheduler", None), workers) as client:
         res = sweep(fld, methods, inits=np.array(inits), grid=grid, steps=steps, step=step, params=hyper,
                     product=not args.zip, progress=False if args.no_progress else None,
-                    bound=_float(args.bound, "--bound"), client=client, **opts)
+                    bound=_float(args.bound, "--bound"), client=client, engine=args.engine, **opts)
     dt = time.perf_counter() - t0
     import sys
     summary_to = sys.stdout
