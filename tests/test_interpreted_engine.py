@@ -138,3 +138,10 @@ def test_auto_interprets_short_runs_and_compiles_long_ones(monkeypatch):
 def test_simulate_refuses_an_unknown_engine():
     with pytest.raises(GandynamicsError, match="engine must be one of auto, compiled, interpreted; got 'numba'"):
         simulate(FIELDS["dirac+r1"], "gd", (1.0, 1.0), 5, 0.1, engine="numba")
+
+
+def test_the_engine_is_recorded_in_the_provenance(monkeypatch):
+    monkeypatch.delenv("GANDYNAMICS_ENGINE", raising=False)
+    fld = FIELDS["dirac+r1"]
+    assert simulate(fld, "gd", (1.0, 1.0), 20, 0.1).provenance["options"]["engine"] == "interpreted"
+    assert simulate(fld, "gd", (1.0, 1.0), 20, 0.1, engine="compiled").provenance["options"]["engine"] == "compiled"

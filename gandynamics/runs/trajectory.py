@@ -256,5 +256,5 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                       equilibrium=zstar[0].copy(), names=list(field.names), options=opts,
                       verdict=reading.verdict[0], reading={k: v for k, v in reading.row(0).items() if k != "verdict"},
                       provenance=provenance(field, method=m.name, options=dict(opts, step=[hg, hd],
-                                            record_every=record_every, bound=bnd), steps=K, params=pd,
+                                            record_every=record_every, bound=bnd, engine=plan.engine), steps=K, params=pd,
                                             start=z.tolist()))
