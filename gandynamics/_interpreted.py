@@ -13,7 +13,8 @@ expression                             Python                                  h
 ``x ** y``, x < 0, y not an integer    a complex number                        ``nan``
 ``10.0 ** 400``, ``0.0 ** -1.0``       ``OverflowError``, ``ZeroDivisionError`` ``inf``
 ``math.exp(1000)``, ``math.log(0)``,   ``OverflowError``, ``ValueError``       ``inf``, ``-inf``, ``nan``
-``math.sqrt(-1)``
+``math.sqrt(-1)``, ``math.gamma(0)``
+``math.floor(nan)``                    ``ValueError``                          int64's minimum
 =====================================  =====================================  ============================
 
 Division, powers, ``%`` and ``//`` become calls of :func:`ieee_div`, :func:`ieee_pow`, :func:`ieee_mod` and
@@ -48,7 +49,7 @@ prange = range
 STATIC = ("gandynamics._numeric", "gandynamics._jvp", "gandynamics.verdict")
 
 #: the version of the rewriting (part of the cache key of interpreted files)
-REWRITE_VERSION = "2"
+REWRITE_VERSION = "3"
 
 
 def njit(*args, **kwargs):
@@ -121,6 +122,42 @@ def _ieee_function(name: str, f, npf):
     return g
 
 
+_INT64_MIN = -(2 ** 63)
+
+
+def _gamma(x):
+    """C's ``tgamma``: ``±inf`` at ``±0`` and on overflow, NaN at the negative integers and ``-inf``."""
+    try:
+        return math.gamma(x)
+    except OverflowError:
+        return math.inf
+    except ValueError:
+        if x == 0.0:
+            return math.copysign(math.inf, x)
+        return math.nan
+
+
+def _lgamma(x):
+    """C's ``lgamma``: ``+inf`` at the poles (0 and the negative integers) and on overflow."""
+    try:
+        return math.lgamma(x)
+    except (OverflowError, ValueError):
+        return math.nan if x != x else math.inf
+
+
+def _to_int64(f):
+    def g(x):
+        """numba's ``math.floor``/``math.ceil``: an int64, and int64's minimum for NaN, ``±inf`` and values out of
+        its range (the x86 conversion's result)."""
+        try:
+            r = f(x)
+        except (OverflowError, ValueError):
+            return _INT64_MIN
+        return r if -2 ** 63 <= r < 2 ** 63 else _INT64_MIN
+    g.__name__ = f.__name__
+    return g
+
+
 def _make_ieee_math() -> types.ModuleType:
     mod = types.ModuleType("gandynamics_ieee_math", "The math module with IEEE 754 results instead of exceptions.")
     for k in dir(math):
@@ -130,6 +167,8 @@ def _make_ieee_math() -> types.ModuleType:
         if callable(v) and k in _NUMPY_NAME:
             v = _ieee_function(k, v, getattr(np, _NUMPY_NAME[k]))
         setattr(mod, k, v)
+    mod.gamma, mod.lgamma = _gamma, _lgamma
+    mod.floor, mod.ceil = _to_int64(math.floor), _to_int64(math.ceil)
     return mod
 
 

@@ -443,7 +443,7 @@ class VectorField:
         def f(z, p):
             try:
                 return np.asarray(it.field(z, p, np.empty(n)), dtype=float)
-            except ArithmeticError:
+            except (ArithmeticError, ValueError):
                 return self.compiled().field(z, p, np.empty(n))
 
         def df(z, p):
@@ -451,7 +451,7 @@ class VectorField:
                 if n > self.DENSE_MAX:  # forward mode as one sparse solve (gandynamics._jvp)
                     return JacobianOperator(it, z, p).dense()
                 return np.asarray(it.jacobian(z, p, np.empty((n, n))), dtype=float)
-            except ArithmeticError:
+            except (ArithmeticError, ValueError):
                 return self.compiled().jacobian(z, p, np.empty((n, n)))
 
         return f, df

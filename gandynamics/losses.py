@@ -209,14 +209,17 @@ def _combine_ratios(e):
     """A sum with ratios of sums of exponentials (``1 - (e^x + 1)/(e^x + 2)``) over its common denominator,
     ``1/(e^x + 2)``, when the numerator then is a sum of positive terms and the denominator a product of
     positive sums: the difference of two nearly equal terms is gone (at x = 1000 the ratio rounds to 1 and
-    the difference to 0).  None when there is no such ratio or the combined form is not of that kind."""
-    def ratio(t):
-        for g in (t.args if t.is_Mul else (t,)):
-            if g.is_Pow and g.exp.is_Number and g.exp.is_negative and g.base.is_Add and any(
-                    _exp_term(a) is not None and not a.is_Number for a in g.base.args):
-                return True
-        return False
-    if not any(ratio(t) for t in e.args):
+    the difference to 0).  None when there is no such ratio, more than two distinct denominators or more than six
+    terms (the combined numerator would grow exponentially), or the combined form is not of that kind."""
+    def denominators(t):
+        return {g.base for g in (t.args if t.is_Mul else (t,))
+                if g.is_Pow and g.exp.is_Number and g.exp.is_negative and g.base.is_Add and any(
+                    _exp_term(a) is not None and not a.is_Number for a in g.base.args)}
+    dens = set().union(*[denominators(t) for t in e.args])
+    # one or two distinct denominators in a short sum (the cancelling kind): over a common denominator the
+    # numerator is a product of all of them, which grows exponentially with their number -- a sum of many
+    # logistic terms is left to the other rules
+    if not dens or len(dens) > 2 or len(e.args) > 6:
         return None
     # each exponential an opaque positive symbol: the polynomial algebra must not split exp(a + b) into
     # exp(a) exp(b) or rewrite the arguments (which are stabilised on their own)

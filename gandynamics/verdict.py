@@ -170,7 +170,11 @@ def _compile_reading_once(idx, dist, life, div, floor, out) -> None:
     processes that start reading at the same time compile it once (about 10 s)."""
     from filelock import FileLock
     from .codegen import lock_path
-    one = [a[:1].copy() for a in (dist, life, div, floor)]
+    one = []
+    for a in (dist, life, div, floor):
+        c = a[:1].copy()
+        c.setflags(write=a.flags.writeable)  # numba types a read-only array apart: the same signature
+        one.append(c)
     try:
         with FileLock(str(lock_path("compile-verdict"))):
             _read_rows(idx, one[0], one[1], one[2], one[3], out[:, :1].copy(), 0, 1, _VECTOR)

@@ -14,10 +14,12 @@ from gandynamics._interpreted import ieee_source, static_module
 UNARY = ["math.exp({})", "math.log({})", "math.sqrt({})", "math.log1p({})", "math.expm1({})", "math.cosh({})",
          "math.sinh({})", "math.acos({})", "math.asin({})", "math.atanh({})", "math.acosh({})", "math.log10({})",
          "math.log2({})", "math.tan({})", "math.sin({})", "math.cos({})", "math.tanh({})", "math.atan({})",
+         "math.gamma({})", "math.lgamma({})", "math.floor({})", "math.ceil({})", "math.erf({})", "math.asinh({})",
          "abs({})", "-{}"]
 BINARY = ["({}) / ({})", "({}) ** ({})", "({}) % ({})", "({}) // ({})", "math.pow({}, {})", "math.atan2({}, {})",
           "math.hypot({}, {})", "({}) * ({})", "({}) - ({})"]
-POINTS = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, 1000.0, -1000.0, 1e-320, 1e308, math.inf, -math.inf, math.nan]
+POINTS = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, -3.0, 3.0, 200.0, 1000.0, -1000.0, 1e-320, 1e308, math.inf, -math.inf,
+          math.nan]
 
 
 def expressions():
@@ -65,9 +67,13 @@ def test_interpreted_arithmetic_is_numbas(both):
     out_c = np.full((len(exprs), len(pairs)), -7.0)
     out_i = np.full((len(exprs), len(pairs)), -7.0)
     compiled(X, Y, out_c)
-    # Python floats (as the generated code's constants and math results are), not NumPy scalars
+    # Python floats (as the generated code's constants and math results are) and NumPy scalars (as the kernels
+    # read from their arrays)
     with np.errstate(all="ignore"):
         interpreted(X.tolist(), Y.tolist(), out_i)
+        out_n = np.full_like(out_i, -7.0)
+        interpreted(list(X), list(Y), out_n)
+    np.testing.assert_array_equal(out_i, out_n)
     same = (out_c == out_i) | (np.isnan(out_c) & np.isnan(out_i))
     # a value may differ in its last bits where libm and NumPy's ufunc differ (x ** y by pow vs powi): never in class
     close = np.isclose(out_c, out_i, rtol=1e-14, atol=0)

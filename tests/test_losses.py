@@ -214,3 +214,20 @@ def test_hand_written_log_sum_exp_game_is_finite_at_minus_1000():
     # DF = [[1/4, 1 - 1/4], [-1 + 1/4, -1/4 + 2]]
     np.testing.assert_allclose(F, [0.5 - 1000, -0.5 + 1000 - 2000], rtol=1e-14, atol=1e-12)
     np.testing.assert_allclose(DF, [[0.25, 0.75], [-0.75, 1.75]], rtol=1e-14, atol=1e-14)
+
+
+def test_stabilize_stays_linear_on_sums_of_many_logistic_terms():
+    """Many distinct denominators are never put over one common denominator (its numerator would be a product of
+    all of them: exponential growth, and a RecursionError at eight terms): the result grows linearly."""
+    psi, th = sp.symbols("psi theta", real=True)
+    D = lambda v: 1 / (1 + sp.exp(-psi * v))  # noqa: E731
+    ops = []
+    for n in (1, 2, 4, 8, 12):
+        e = sum(D(sp.Integer(i + 1)) for i in range(n)) - sum(D(th * (i + 1)) for i in range(n))
+        ops.append(sp.count_ops(stabilize(e)))
+    # 7 operations per pair of terms: 11, 25, 53, 81 for 2, 4, 8, 12 pairs (linear; the common denominator of 12
+    # pairs would have thousands)
+    assert all(k <= 8 * n for n, k in zip((1, 2, 4, 8, 12), ops)), ops
+    xs = sp.symbols("x0:8", real=True)
+    s = stabilize(sum(1 / (1 + E(x)) for x in xs))
+    assert s == sum(sigmoid(-x) for x in xs)

@@ -216,10 +216,10 @@ def _compile_once(source: str, group: str, kernel, head: tuple, args: tuple) -> 
     from filelock import FileLock
     small = []
     for j, a in enumerate(args):
-        if isinstance(a, np.ndarray) and a.ndim >= 1 and j not in _SHARED_ARGS:
-            a = a[:1].copy() if a.shape[0] else a.copy()
-        elif isinstance(a, np.ndarray):
-            a = a.copy()
+        if isinstance(a, np.ndarray):
+            c = a[:1].copy() if a.ndim >= 1 and j not in _SHARED_ARGS and a.shape[0] else a.copy()
+            c.setflags(write=a.flags.writeable)  # numba types a read-only array apart: the same signature
+            a = c
         small.append(a)
     k0 = small[5]
     small[6] = type(small[6])(min(int(small[6]), int(k0) + 1))
