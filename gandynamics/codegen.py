@@ -97,6 +97,32 @@ def lock_path(name: str) -> Path:
     return d / f"{name}.lock"
 
 
+def first_call_once(name: str, call) -> None:
+    """Run ``call()`` -- a first call of a numba function, which compiles it or loads it from the disk cache --
+    holding the lock file ``name`` (:func:`lock_path`): processes that need the same code at the same time
+    compile it once, the others then find it in numba's disk cache.  Without a usable lock file (a read-only
+    cache) the call runs unlocked."""
+    from filelock import FileLock
+    try:
+        lock = FileLock(str(lock_path(name)))
+        lock.acquire()
+    except OSError:
+        call()
+        return
+    try:
+        call()
+    finally:
+        lock.release()
+
+
+def row_copy(a, rows: int = 1):
+    """A copy of the first ``rows`` rows of array ``a`` (all of a 0-d or empty one) with ``a``'s write flag, so
+    that a call on it has the argument types of a call on ``a`` (numba types read-only arrays apart)."""
+    c = a[:rows].copy() if a.ndim >= 1 and a.shape[0] else a.copy()
+    c.setflags(write=a.flags.writeable)
+    return c
+
+
 _STAMP = "# gandynamics cached text sha256="
 
 

@@ -166,20 +166,12 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
 
 
 def _compile_reading_once(idx, dist, life, div, floor, out) -> None:
-    """Compile the reading (or load it from numba's disk cache) on one row, holding a lock file in the cache:
-    processes that start reading at the same time compile it once (about 10 s)."""
-    from filelock import FileLock
-    from .codegen import lock_path
-    one = []
-    for a in (dist, life, div, floor):
-        c = a[:1].copy()
-        c.setflags(write=a.flags.writeable)  # numba types a read-only array apart: the same signature
-        one.append(c)
-    try:
-        with FileLock(str(lock_path("compile-verdict"))):
-            _read_rows(idx, one[0], one[1], one[2], one[3], out[:, :1].copy(), 0, 1, _VECTOR)
-    except OSError:
-        pass
+    """Compile the reading (or load it from numba's disk cache) on one row, holding a lock file in the cache
+    (:func:`gandynamics.codegen.first_call_once`): processes that start reading at the same time compile it once
+    (about 10 s)."""
+    from .codegen import first_call_once, row_copy
+    one = [row_copy(a) for a in (dist, life, div, floor)]
+    first_call_once("compile-verdict", lambda: _read_rows(idx, *one, out[:, :1].copy(), 0, 1, _VECTOR))
 
 
 def describe(reading: dict, digits: int = 4) -> str:

@@ -210,25 +210,14 @@ def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float)
 
 def _compile_once(source: str, group: str, kernel, head: tuple, args: tuple) -> None:
     """Compile ``kernel`` (or load it from numba's disk cache) by a one-row, one-step call on copies of the
-    arguments, holding a lock file in the cache directory: processes that need the same kernel at the same
-    time (``reproduce --jobs``, test workers, Dask workers on one machine) compile it once, the others then load
-    it from the disk cache instead of compiling it again."""
-    from filelock import FileLock
-    small = []
-    for j, a in enumerate(args):
-        if isinstance(a, np.ndarray):
-            c = a[:1].copy() if a.ndim >= 1 and j not in _SHARED_ARGS and a.shape[0] else a.copy()
-            c.setflags(write=a.flags.writeable)  # numba types a read-only array apart: the same signature
-            a = c
-        small.append(a)
-    k0 = small[5]
-    small[6] = type(small[6])(min(int(small[6]), int(k0) + 1))
-    try:
-        lock = FileLock(str(codegen.lock_path(f"compile-{codegen.source_hash(source)[:20]}-{group}")))
-        with lock:
-            kernel(*head, 0, 1, *small)
-    except OSError:  # no lock file possible (a read-only cache): compile here
-        kernel(*head, 0, 1, *small)
+    arguments, holding a lock file in the cache directory (:func:`gandynamics.codegen.first_call_once`):
+    processes that need the same kernel at the same time (``reproduce --jobs``, test workers, Dask workers on one
+    machine) compile it once, the others then load it from the disk cache instead of compiling it again."""
+    small = [(a.copy() if j in _SHARED_ARGS else codegen.row_copy(a)) if isinstance(a, np.ndarray) else a
+             for j, a in enumerate(args)]
+    small[6] = min(int(small[6]), int(small[5]) + 1)  # steps K0 + 1 .. K0 + 1
+    codegen.first_call_once(f"compile-{codegen.source_hash(source)[:20]}-{group}",
+                            lambda: kernel(*head, 0, 1, *small))
 
 
 #: arguments of the kernels that are not per-row (``REC_IDX``, ``BOX``, ``IOPT``, ``FOPT``): copied whole
