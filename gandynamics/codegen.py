@@ -25,6 +25,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import warnings
 from pathlib import Path
 
@@ -97,22 +98,47 @@ def lock_path(name: str) -> Path:
     return d / f"{name}.lock"
 
 
-def first_call_once(name: str, call) -> None:
+def first_call_once(name: str, call) -> bool:
     """Run ``call()`` -- a first call of a numba function, which compiles it or loads it from the disk cache --
     holding the lock file ``name`` (:func:`lock_path`): processes that need the same code at the same time
     compile it once, the others then find it in numba's disk cache.  Without a usable lock file (a read-only
-    cache) the call runs unlocked."""
+    cache) the call runs unlocked.
+
+    The call runs in a thread of its own and is always finished: a Ctrl-C that arrives meanwhile would otherwise
+    cut numba's compiler short and leave its state half-built (a later compile of the module then fails).
+    Returns True when a Ctrl-C arrived during the call: the caller stops at its next safe point."""
     from filelock import FileLock
-    try:
-        lock = FileLock(str(lock_path(name)))
-        lock.acquire()
-    except OSError:
-        call()
-        return
-    try:
-        call()
-    finally:
-        lock.release()
+    err = []
+    finished = threading.Event()
+
+    def locked():
+        try:
+            try:
+                lock = FileLock(str(lock_path(name)))
+                lock.acquire()
+            except OSError:
+                call()
+                return
+            try:
+                call()
+            finally:
+                lock.release()
+        except BaseException as exc:  # re-raised in the caller's thread
+            err.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=locked, name="gandynamics-compile", daemon=True).start()
+    interrupted = False
+    # an Event, not Thread.join: a KeyboardInterrupt inside join() can make is_alive() false too early
+    while not finished.is_set():
+        try:
+            finished.wait(0.2)
+        except KeyboardInterrupt:
+            interrupted = True
+    if err:
+        raise err[0]
+    return interrupted
 
 
 def row_copy(a, rows: int = 1):

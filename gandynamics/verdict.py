@@ -171,7 +171,8 @@ def _compile_reading_once(idx, dist, life, div, floor, out) -> None:
     (about 10 s)."""
     from .codegen import first_call_once, row_copy
     one = [row_copy(a) for a in (dist, life, div, floor)]
-    first_call_once("compile-verdict", lambda: _read_rows(idx, *one, out[:, :1].copy(), 0, 1, _VECTOR))
+    if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, out[:, :1].copy(), 0, 1, _VECTOR)):
+        raise KeyboardInterrupt  # a Ctrl-C during the compile, honoured once it is finished
 
 
 def describe(reading: dict, digits: int = 4) -> str:

@@ -275,3 +275,28 @@ def test_fields_that_differ_anywhere_in_the_tree_never_share_generated_code(tmp_
         fld = VectorField(Game(theta=[x], psi=[y], loss_g=lg, loss_d=ld, hyper={a: 2.0}, equilibrium=(0, 0)), [])
         np.testing.assert_allclose(fld.eval_F(z), exact, rtol=1e-15, atol=0)
     assert len(list(tmp_path.glob("source_*.txt"))) == len(cases)
+
+
+def test_a_ctrl_c_during_a_first_compile_lets_it_finish_and_is_reported(tmp_path, monkeypatch):
+    """codegen.first_call_once runs the compiling call in a thread and always lets it finish (numba's compiler
+    cut short by a KeyboardInterrupt leaves a half-built library: 'no compiled object yet'); the Ctrl-C is
+    returned to the caller, who stops at its next safe point."""
+    import os
+    import signal
+    import threading
+    import time
+    from gandynamics import codegen
+    monkeypatch.setenv("GANDYNAMICS_CACHE_DIR", str(tmp_path))
+    done = []
+
+    def slow_call():
+        time.sleep(0.6)
+        done.append(True)
+
+    threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    assert codegen.first_call_once("compile-test", slow_call) is True
+    assert done == [True]
+    assert codegen.first_call_once("compile-test", lambda: done.append(1)) is False and done == [True, 1]
+    with pytest.raises(ZeroDivisionError):  # an error of the call itself reaches the caller
+        codegen.first_call_once("compile-test", lambda: 1 / 0)
+    assert (tmp_path / "locks" / "compile-test.lock").exists()

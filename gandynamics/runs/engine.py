@@ -149,9 +149,11 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last):
         # a first call compiles (or loads from the disk cache): say so if that takes more than 2 s
         with notice_if_slow(f"compiling the {kname} kernel for this field (first time only; cached on disk "
                             "afterwards) ...", still=lambda kernel=kernel: not getattr(kernel, "signatures", True)):
-            if not getattr(kernel, "signatures", True):
-                _compile_once(plan.source, group, kernel, (code,) if group != "dopri5" else (), args)
+            ctrl_c = not getattr(kernel, "signatures", True) and _compile_once(
+                plan.source, group, kernel, (code,) if group != "dopri5" else (), args)
             threaded(call, units)
+            if ctrl_c:  # a Ctrl-C during the compile: honoured now that this chunk's steps are done
+                raise KeyboardInterrupt
         start = stop
 
 
@@ -208,16 +210,17 @@ def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float)
     return "interpreted" if cost <= INTERPRET_MAX_SECONDS else "compiled"
 
 
-def _compile_once(source: str, group: str, kernel, head: tuple, args: tuple) -> None:
+def _compile_once(source: str, group: str, kernel, head: tuple, args: tuple) -> bool:
     """Compile ``kernel`` (or load it from numba's disk cache) by a one-row, one-step call on copies of the
     arguments, holding a lock file in the cache directory (:func:`gandynamics.codegen.first_call_once`):
     processes that need the same kernel at the same time (``reproduce --jobs``, test workers, Dask workers on one
-    machine) compile it once, the others then load it from the disk cache instead of compiling it again."""
+    machine) compile it once, the others then load it from the disk cache instead of compiling it again.
+    Returns True when a Ctrl-C arrived during the compile (which is always finished)."""
     small = [(a.copy() if j in _SHARED_ARGS else codegen.row_copy(a)) if isinstance(a, np.ndarray) else a
              for j, a in enumerate(args)]
     small[6] = min(int(small[6]), int(small[5]) + 1)  # steps K0 + 1 .. K0 + 1
-    codegen.first_call_once(f"compile-{codegen.source_hash(source)[:20]}-{group}",
-                            lambda: kernel(*head, 0, 1, *small))
+    return codegen.first_call_once(f"compile-{codegen.source_hash(source)[:20]}-{group}",
+                                   lambda: kernel(*head, 0, 1, *small))
 
 
 #: arguments of the kernels that are not per-row (``REC_IDX``, ``BOX``, ``IOPT``, ``FOPT``): copied whole
