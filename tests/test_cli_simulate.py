@@ -136,9 +136,12 @@ def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
     assert warm.returncode == 0, warm.stderr
     wait = 6.0
     for _ in range(3):  # a signal before the steps start (imports are slow on a loaded machine): wait longer
+        # SIGINT at its default in the child, so that Python installs its handler there even where this test
+        # process was started with SIGINT ignored (a background job inherits SIG_IGN across exec)
         p = subprocess.Popen([sys.executable, "-m", "gandynamics", "simulate", "bilinear", "--method", "gd", "--step",
                               "0.001", "--steps", "1e11", "--record-every", "1e9"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         time.sleep(wait)
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=120)
