@@ -142,9 +142,14 @@ def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
                               "0.001", "--steps", "1e11", "--record-every", "1e9"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        time.sleep(wait)
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=120)
+        try:
+            time.sleep(wait)
+            p.send_signal(signal.SIGINT)
+            out, err = p.communicate(timeout=120)
+        finally:  # never leave a 1e11-step child running (a failed run would keep both cores busy for hours)
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
         assert p.returncode == 130, err
         if "interrupted after " in err:
             break
