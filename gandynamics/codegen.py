@@ -90,6 +90,13 @@ def cache_dir() -> Path:
     return use
 
 
+def count_ops(text: str) -> int:
+    """The arithmetic operators and calls in a piece of generated source (``+ - * / (``): the deterministic
+    measure of its work that the engine choices use (:meth:`gandynamics.VectorField.point_module`,
+    :func:`gandynamics.runs.engine.choose_engine`)."""
+    return sum(text.count(c) for c in "+-*/(")
+
+
 def lock_path(name: str) -> Path:
     """The path of the lock file ``name`` in the cache's ``locks`` folder (created; used with
     :class:`filelock.FileLock` so that processes compile a shared kernel once)."""

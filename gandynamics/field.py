@@ -412,8 +412,7 @@ class VectorField:
         parameters always gets the compiled module (its Jacobian is a forward-mode propagation)."""
         if self.n > self.DENSE_MAX:
             return self.compiled()
-        src = self._base_source
-        ops = sum(src.count(c) for c in "+-*/(")
+        ops = codegen.count_ops(self._base_source)
         if max(1, int(calls)) * (1e-6 + 6e-8 * ops) <= self.POINT_INTERPRET_MAX_SECONDS:
             return self.interpreted
         return self.compiled()

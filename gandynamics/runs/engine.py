@@ -177,8 +177,7 @@ def field_ops(source: str) -> int:
     if i < 0:
         return 0
     j = source.find("\n    return OUT", i)
-    body = source[i:j if j > 0 else None]
-    return sum(body.count(c) for c in "+-*/(")
+    return codegen.count_ops(source[i:j if j > 0 else None])
 
 
 def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float) -> str:
