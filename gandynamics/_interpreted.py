@@ -33,6 +33,7 @@ kernels agree to a few ulps per step, not bitwise (``tests/test_interpreted_engi
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import importlib.util
 import math
@@ -238,8 +239,26 @@ class _Rewrite(ast.NodeTransformer):
         return node
 
 
+@contextlib.contextmanager
+def deep_recursion(limit: int = 100_000):
+    """Python's recursion limit raised to at least ``limit`` for the block: the recursive walks of deep
+    expressions (an AST pass and ``ast.unparse`` on generated code, sympy trees) recurse once or several times
+    per level (Python 3.11 runs Python-to-Python calls without growing the C stack)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def ieee_source(text: str) -> str:
     """``text`` rewritten to run in the interpreter with numba's semantics (see the module docstring)."""
+    with deep_recursion():
+        return _ieee_source(text)
+
+
+def _ieee_source(text: str) -> str:
     tree = _Rewrite().visit(ast.parse(text))
     body = tree.body
     i = 0

@@ -32,12 +32,13 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from ._interpreted import deep_recursion
 from .errors import GandynamicsError, GandynamicsWarning
 
 __all__ = ["cache_dir", "cache_location", "generate_source", "load_module", "CODEGEN_VERSION",
            "read_cached_text", "write_cached_text", "check_printable", "SUPPORTED_FUNCTIONS"]
 
-CODEGEN_VERSION = "2"
+CODEGEN_VERSION = "3"
 
 #: cache folders already checked in this process (path -> the folder to use)
 _CHECKED: dict = {}
@@ -188,6 +189,24 @@ def read_cached_text(path: Path) -> str | None:
     return None
 
 
+#: terms of a sum (factors of a product) printed in one chain: Python parses ``a + b + c + ...`` as a nest of
+#: binary operations as deep as the sum is long, and its compiler (about 4,000 levels), ``ast.unparse`` and any
+#: recursive AST pass (about 1,000 / 3) fail on deep nests; a longer sum is printed as a sum of parenthesised sums
+#: of at most this many terms (:func:`_chain`), so the depth of printed code grows like ``WIDE log_WIDE(terms)``
+#: (a mlp with 10,000 parameters has sums of 5,000 terms)
+WIDE = 32
+
+
+def _chain(parts: list, op: str) -> str:
+    """``parts`` (each printed code of one operand; parenthesised where its own operators could bind with
+    ``op``'s neighbours) joined by ``op``; more than :data:`WIDE` parts as a balanced nest of parenthesised
+    groups of at most ``WIDE`` (left to right within a group), so that no chain of binary operations is longer
+    than ``WIDE``."""
+    while len(parts) > WIDE:
+        parts = ["(" + op.join(parts[i:i + WIDE]) + ")" for i in range(0, len(parts), WIDE)]
+    return op.join(parts)
+
+
 class _Printer(PythonCodePrinter):
     """Prints scalar code for numba: ``math.*`` functions and the stable helpers of ``_numeric``."""
 
@@ -204,7 +223,21 @@ class _Printer(PythonCodePrinter):
         return f"_safe_div({self._print(e.args[0])}, {self._print(e.args[1])})"
 
     def _print_vnorm(self, e):
-        return "math.sqrt(" + " + ".join(f"({self._print(a)})**2" for a in e.args) + ")"
+        return "math.sqrt(" + _chain([f"({self._print(a)})**2" for a in e.args], " + ") + ")"
+
+    def _print_Add(self, e, order=None):
+        terms = self._as_ordered_terms(e, order=order)
+        if len(terms) <= WIDE:
+            return super()._print_Add(e, order=order)
+        return _chain(["(" + self._print(sp.Add(*terms[i:i + WIDE], evaluate=False)) + ")"
+                       for i in range(0, len(terms), WIDE)], " + ")
+
+    def _print_Mul(self, e):
+        factors = e.args
+        if len(factors) <= WIDE:
+            return super()._print_Mul(e)
+        return _chain(["(" + self._print(sp.Mul(*factors[i:i + WIDE], evaluate=False)) + ")"
+                       for i in range(0, len(factors), WIDE)], "*")
 
     def _print_DiracDelta(self, e):
         # the derivative of sign/Heaviside: zero almost everywhere; the point where it is not is
@@ -534,13 +567,8 @@ def rename(exprs, sub: dict) -> list:
         memo[e] = out
         return out
 
-    import sys
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 100000))
-    try:
+    with deep_recursion():
         return [walk(sp.sympify(e)) for e in exprs]
-    finally:
-        sys.setrecursionlimit(limit)
 
 
 def generate_source(F: sp.Matrix, DF: sp.Matrix, z, p, kernels: str = "") -> str:

@@ -23,7 +23,8 @@ Large games (issue 16, ``--large 250,500,1000``; ``--large ...,10000`` for the g
 from sympy losses to its 10 leading eigenvalues (``spectrum(fld, k=10)``: ARPACK on Jacobian-vector products,
 nothing compiled), each size cold (fresh process, empty caches) and warm (second process: the derivation cache
 keyed on the game's definition skips the losses, F, cse and printing), with the dense eigenvalues of the
-compiled Jacobian as the reference at the smallest size (studies/bench_leading_eigenvalues.py).  Target: n =
+Jacobian by central differences of F (independent of the JVP) as the reference at the smallest size
+(studies/bench_leading_eigenvalues.py).  Target: n =
 1,000 within 120 s cold and 5 s warm; the growth exponents of cold and warm.
 
 Usage: ``python studies/bench_scaling.py [--quick] [--max-n 128] [--ref-max 32] [--large 250,500,1000]``

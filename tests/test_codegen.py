@@ -1,3 +1,5 @@
+import ast
+import math
 import os
 import subprocess
 import sys
@@ -7,7 +9,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from gandynamics import Game, R1, VectorField, games
+from gandynamics import Game, R1, VectorField, codegen, games
 
 PROBE = textwrap.dedent("""
     import json, gandynamics as g
@@ -305,3 +307,72 @@ def test_a_ctrl_c_during_a_first_compile_lets_it_finish_and_is_reported(tmp_path
         assert (tmp_path / "locks" / "compile-test.lock").exists()
     finally:
         signal.signal(signal.SIGINT, old)
+
+
+def _chain_depth(tree) -> int:
+    """The longest path of nested expression nodes in an AST (iterative: the tree may be deep)."""
+    deepest, stack = 0, [(tree, 0)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, d + isinstance(child, (ast.BinOp, ast.Call, ast.UnaryOp))))
+    return deepest
+
+
+@pytest.mark.parametrize("width", [1, 2, codegen.WIDE - 1, codegen.WIDE, codegen.WIDE + 1, 1000, 5000])
+@pytest.mark.parametrize("kind", ["sum", "product", "norm", "nested"])
+def test_printed_code_stays_shallow_whatever_the_width_of_a_sum(width, kind):
+    # Python parses a + b + c + ... as a nest as deep as the sum is long: its compiler fails beyond about 4,000
+    # terms, ast.unparse and the interpreter's rewrite beyond about 300 (a mlp of 1,000 parameters has sums of 500)
+    if kind == "nested":
+        width = min(width, 400)  # a sum of products of sums: sympy itself is slow beyond
+    x = sp.symbols(f"x0:{width}", real=True)
+    rng = np.random.default_rng(width)
+    vals = rng.uniform(0.5, 1.5, width) * (1 if kind == "product" else rng.choice([-1, 1], width))
+    if kind == "sum":
+        e = sp.Add(*[(i % 7 + 1) * x[i] for i in range(width)])
+        want = math.fsum((i % 7 + 1) * v for i, v in enumerate(vals))
+    elif kind == "product":
+        e = sp.Mul(*x)
+        want = float(np.prod(vals))
+    elif kind == "norm":
+        from gandynamics.losses import vnorm
+        e = vnorm(*x)
+        want = math.sqrt(math.fsum(v * v for v in vals))
+    else:  # sums inside sums: x_i * (sum) nested
+        e = sp.Add(*[x[i] * sp.Add(*x[:min(width, 40)]) for i in range(width)])
+        inner = math.fsum(vals[:min(width, 40)])
+        want = math.fsum(v * inner for v in vals)
+    text = codegen._Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"}).doprint(e)
+    tree = ast.parse(text, mode="eval")
+    assert _chain_depth(tree) <= 4 * codegen.WIDE + 8
+    ast.unparse(tree)  # default recursion limit
+    got = eval(compile(text, "<printed>", "eval"), {"math": math}, {f"x{i}": float(v) for i, v in enumerate(vals)})
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
+
+
+def test_a_field_with_sums_of_hundreds_of_terms_runs_interpreted_and_matches_its_formula():
+    # a member of the kind of the mlp-1,000 failure (RecursionError in the interpreter's rewrite): wide sums in F
+    th, ps = sp.symbols("theta psi", real=True)
+    m = 600  # the old printer's nest of 600 additions broke the interpreter's rewrite (limit about 330)
+    loss = sp.Add(*[sp.sin(i * th + ps) / i for i in range(1, m + 1)])
+    fld = VectorField(Game([th], [ps], loss, -loss))
+    text = fld._base_source
+    for line in text.splitlines():
+        if "=" in line and not line.lstrip().startswith(("@", "def", "#", "from", "import")):
+            assert _chain_depth(ast.parse(line.strip())) <= 4 * codegen.WIDE + 8
+    z, p = np.array([0.3, -0.7]), fld.param_vector()
+    got = fld.interpreted.field(z, p, np.empty(2))
+    # F = (dL/dtheta, d(-L)/dpsi) by hand
+    want = [math.fsum(math.cos(i * 0.3 - 0.7) for i in range(1, m + 1)),
+            -math.fsum(math.cos(i * 0.3 - 0.7) / i for i in range(1, m + 1))]
+    np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-12)
+
+
+def test_the_interpreters_rewrite_takes_any_depth_python_compiles():
+    from gandynamics._interpreted import ieee_source
+    deep = "def f(a):\n    return " + " + ".join(["a / a"] * 2500) + "\n"  # a chain 2,500 operations deep
+    ns = {}
+    exec(compile(ieee_source(deep), "<deep>", "exec"), ns)
+    assert ns["f"](1.0) == 2500.0 and ns["f"](0.0) != ns["f"](0.0)  # 0/0 is NaN in numba's semantics, not an error
