@@ -31,7 +31,10 @@ The verdict
   (the envelope is still falling: a run that has reached a limit cycle has a level envelope);
 * ``bounded, not converging`` — everything else: the run neither diverged nor approached ``z*`` by that test
   (orbits, limit cycles, a convergence too slow to be seen in ``T`` steps); ``tail_min`` and ``tail_max``
-  give the range of the distance over ``[T/2, T]``.
+  give the range of the distance over ``[T/2, T]``;
+* ``stopped`` — set by the runs (:func:`gandynamics.runs.ratefit.read`, from the kernels' reason codes): the run
+  ended because its method could not take the next step (a singular linear solve of an implicit or
+  Hessian-corrected method, an adaptive step size that underflowed), which says nothing about divergence.
 
 The same reading serves the CLI text, JSON, tables, the sweep summary and the figures.
 """
@@ -52,8 +55,8 @@ __all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FLOOR_REL", "FLOOR_ABS", "RATE_FIT", 
 INTERPRET_MAX_SAMPLES = 40_000
 
 #: verdict codes -> labels (the code is what sweeps store)
-VERDICTS = ("converging", "diverged", "bounded, not converging")
-CONVERGING, DIVERGED, BOUNDED = 0, 1, 2
+VERDICTS = ("converging", "diverged", "bounded, not converging", "stopped")
+CONVERGING, DIVERGED, BOUNDED, STOPPED = 0, 1, 2, 3
 #: the envelope of the last quarter must fall to this fraction of the first quarter's
 ENVELOPE_FACTOR = 0.5
 #: the rounding floor: distances at or below ``max(FLOOR_ABS, FLOOR_REL |z*|)`` are not fit
@@ -77,7 +80,9 @@ RATE_FIT = ("least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over
 VERDICT_RULE = ("converging: the distance reached the rounding floor, or the largest distance in the last quarter "
                 "is at most half the largest in the first quarter and the log-rate fitted over [T/2, T] is "
                 "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
-                "error); diverged: a state not finite or beyond the bound; otherwise bounded, not converging")
+                "error); diverged: a state not finite or beyond the bound; stopped: the method could not take its next step "
+                "(a singular linear solve, an adaptive step size that underflowed), read up to that step; otherwise "
+                "bounded, not converging")
 
 
 @dataclass

@@ -143,7 +143,7 @@ def test_slow_convergence_reads_bounded_then_converging():
 
 
 def test_verdict_labels():
-    assert VERDICTS == ("converging", "diverged", "bounded, not converging")
+    assert VERDICTS == ("converging", "diverged", "bounded, not converging", "stopped")
 
 
 def test_envelope_is_the_first_quarter_not_the_whole_run():

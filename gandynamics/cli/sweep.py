@@ -136,7 +136,7 @@ def run(args) -> int:
     n = len(res)
     labels, counts = np.unique(np.asarray(res["verdict"], dtype=str), return_counts=True)
     tally = dict(zip(labels.tolist(), counts.tolist()))
-    order = ["converging", "bounded, not converging", "diverged", "not run"]
+    order = ["converging", "bounded, not converging", "diverged", "stopped", "not run"]
     if args.json:
         from .common import dumps
         print(dumps({"rows": n, "steps": steps, "methods": methods, "seconds": dt, "verdicts": tally,

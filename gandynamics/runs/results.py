@@ -21,7 +21,7 @@ class SweepResult:
 
     Columns: ``method``, ``init_<name>`` (initial state), one column per grid axis and per hyperparameter,
     ``step_g``, ``step_d``, ``beta``, ``final_<name>``, ``distance`` (final ``|z - z*|``), ``rate`` (see
-    :data:`RATE_FIT`), ``verdict`` (``converging``, ``diverged``, ``bounded, not converging``, or ``not run``;
+    :data:`RATE_FIT`), ``verdict`` (``converging``, ``diverged``, ``bounded, not converging``, ``stopped``, or ``not run``;
     :data:`gandynamics.verdict.VERDICT_RULE`), ``tail_min``/``tail_max`` (range of the distance over the last
     half), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows
     not run because the sweep was interrupted).  ``dims`` lists the grid axes ``(name, values)`` in row-major

@@ -172,7 +172,8 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     divat = res["divat"]
     div = finished & (divat >= 0)
     life = np.where(div, divat - 1, K)
-    reading = read(rec_idx, res["dist"], life, np.where(div, divat, -1), np.linalg.norm(np.nan_to_num(ZSTAR), axis=1))
+    reading = read(rec_idx, res["dist"], life, np.where(div, divat, -1), np.linalg.norm(np.nan_to_num(ZSTAR), axis=1),
+                   res["reason"])
     rate = reading.rate
     rate[~finished] = np.nan
     # one gather from the labels (a where() over two string arrays of B entries cost 3x more)

@@ -47,7 +47,7 @@ class Trajectory:
     reason : str                 ``"nan"``, ``"overflow"``, ``"bound"``, ``"stepsize"`` or ``""``
     rate : float                 measured last-iterate rate per step (see :data:`RATE_FIT`)
     rate_fit : str               how ``rate`` was fit
-    verdict : str                ``"converging"``, ``"diverged"`` or ``"bounded, not converging"``
+    verdict : str                ``"converging"``, ``"diverged"``, ``"bounded, not converging"`` or ``"stopped"``
                                  (:data:`gandynamics.verdict.VERDICT_RULE`)
     reading : dict               the numbers behind the verdict: ``poly_order`` (fitted exponent of the
                                  polynomial factor k^c), ``log_rate_err``, ``envelope_ratio``, ``tail_min``,
@@ -240,7 +240,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     div = int(res["divat"][0])
     keep = ev <= div if div >= 0 else np.ones(len(ev), dtype=bool)
     life = K if div < 0 else div - 1
-    reading = read(ev, res["dist"], [life], [div], [np.linalg.norm(zstar[0])])
+    reading = read(ev, res["dist"], [life], [div], [np.linalg.norm(zstar[0])], res["reason"][:1])
     rate = float(reading.rate[0])
     states = res["rec"][0][keep]
     dist = res["dist"][0][keep]

@@ -1,0 +1,43 @@
+"""The reading of runs (gandynamics.runs.ratefit.read): a run that ended because its method could not take the
+next step reads "stopped", a run that left the bound or became non-finite "diverged", whatever the entry point."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import Game, VectorField, simulate, sweep
+from gandynamics.kernels import REASONS, STOPS
+from gandynamics.runs.ratefit import read
+
+
+@pytest.mark.parametrize("code", sorted(REASONS))
+def test_every_reason_code_reads_as_stopped_exactly_when_it_is_a_stop(code):
+    idx = np.arange(0.0, 65.0)
+    rng = np.random.default_rng(code)
+    dist = np.exp(-0.05 * idx)[None, :] * rng.uniform(0.5, 2.0, (4, 1))
+    dist[0, 10:] = np.nan  # row 0 ended at step 10, row 3 at step 30; rows 1 and 2 ran to the end
+    dist[3, 30:] = np.nan
+    divat = np.array([10, -1, -1, 30])
+    life = np.where(divat >= 0, divat - 1, 64)
+    got = read(idx, dist, life, divat, None, np.full(4, code)).verdict
+    ended = "stopped" if REASONS[code] in STOPS else "diverged"
+    assert got[0] == ended and got[3] == ended
+    assert got[1] == got[2] == "converging"
+    # without reasons: the old reading, a divergence
+    assert read(idx, dist, life, divat, None).verdict[0] == "diverged"
+
+
+def test_sweep_and_simulate_say_stopped_for_a_failed_solve_and_diverged_for_the_bound():
+    # the proximal point method on F(z) = -z: z+ = z / (1 - h); h = 1 is singular (I + h DF = 0), h = 0.5 doubles
+    # the state every step (leaves the bound 1e6 at step 20: 2^20 > 1e6 / sqrt(2)), h = 2 flips its sign (an orbit)
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], -x**2 / 2, -y**2 / 2, equilibrium=(0, 0)))
+    res = sweep(fld, "proximal", inits=[[1.0, 1.0]], grid={"step": [0.5, 1.0, 2.0]}, steps=50)
+    assert list(res["verdict"]) == ["diverged", "stopped", "bounded, not converging"]
+    assert list(res["reason"]) == ["bound", "solve", ""]
+    assert list(res["diverged_at"]) == [20, 1, -1]
+    assert simulate(fld, "proximal", [1.0, 1.0], 20, 1.0).verdict == "stopped"
+    assert simulate(fld, "proximal", [1.0, 1.0], 50, 0.5).verdict == "diverged"
+    # FTR on the bilinear game: DF_psipsi = 0 cannot be solved
+    bil = VectorField(Game([x], [y], x * y, -x * y, equilibrium=(0, 0)))
+    assert simulate(bil, "ftr", [1.0, 1.0], 20, 0.1).verdict == "stopped"
