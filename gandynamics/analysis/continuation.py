@@ -36,14 +36,16 @@ import numpy as np
 from scipy import linalg, optimize
 
 from ..errors import GandynamicsError
+from ..methods import METHODS
 from ._symbolic import derivatives
 
 __all__ = ["DISCRETE_METHODS", "STEP_NAMES", "FLOW_EVENTS", "MAP_EVENTS", "Event", "Branch", "Curve",
            "continuation", "boundary_curve", "stability_boundaries", "first_lyapunov_coefficient", "map_multipliers",
            "map_normal_form", "test_functions"]
 
-#: discrete methods whose fixed points are the zeros of F (the map's Jacobian there is the iteration matrix)
-DISCRETE_METHODS = ("gd", "eg", "eftp", "ogda", "momentum", "altgd")
+#: discrete methods whose fixed points are the zeros of F (the map's Jacobian there is the iteration matrix): every
+#: method that declares an iteration matrix (:attr:`gandynamics.methods.base.Method.iteration_matrix`)
+DISCRETE_METHODS = tuple(name for name, m in METHODS.items() if m.iteration_matrix is not None and not m.continuous)
 #: names under which the step h can be the varied parameter
 STEP_NAMES = ("h", "step")
 FLOW_EVENTS = ("fold", "hopf", "branch-point")
@@ -159,10 +161,13 @@ class Curve:
 def map_multipliers(method: str, A, h: float, n_theta: int | None = None, beta: float = 0.0) -> np.ndarray:
     """The multipliers of ``method``'s map at a fixed point with ``A = DF(z*)`` and step ``h``: the
     eigenvalues of :func:`gandynamics.analysis.rates.iteration_matrix` (computed from the eigenvalues of A
-    by :func:`gandynamics.analysis.rates.multipliers` where that is exact: gd, eg, eftp, ogda, momentum)."""
+    by :func:`gandynamics.analysis.rates.multipliers` where the method declares them in closed form)."""
     from .rates import iteration_matrix, multipliers
-    if method in ("gd", "eg", "eftp", "ogda", "momentum"):
-        return multipliers(method, np.linalg.eigvals(np.asarray(A, float)), h, beta)
+    if METHODS[method].multipliers is not None:  # a closed form per eigenvalue of A (None: not for these options)
+        try:
+            return multipliers(method, np.linalg.eigvals(np.asarray(A, float)), h, beta)
+        except GandynamicsError:
+            pass
     return np.linalg.eigvals(iteration_matrix(method, A, h, n_theta=n_theta, beta=beta))
 
 

@@ -29,6 +29,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from ..errors import GandynamicsError
+from ..methods import METHODS
 
 #: Newton's matrix counts as singular where its smallest singular value is below this times its largest: a double
 #: Floquet multiplier 1 is a Jordan block, which integration errors e split into 1 +- sqrt(e), leaving singular
@@ -327,12 +328,14 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> list:
 
 
 # --------------------------------------------------------------------------- maps
-#: the discrete methods whose map and its Jacobian :func:`method_map` builds
-MAP_METHODS = ("gd", "eg", "eftp", "ogda", "momentum")
+#: the methods that declare their map and its Jacobian (:attr:`gandynamics.methods.base.Method.map`)
+MAP_METHODS = tuple(name for name, m in METHODS.items() if m.map is not None)
 
 
 def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
-    """The map ``G`` of a discrete method and its exact Jacobian ``DG`` (from the compiled F and DF).
+    """The map ``G`` of a discrete method and its exact Jacobian ``DG``, as the method declares them
+    (:attr:`gandynamics.methods.base.Method.map`), on the interpreted or compiled F and DF
+    (:meth:`gandynamics.field.VectorField.point_module`).
 
     States: gd, eg ``z``; eftp ``(z_k, w_{k-1})``; ogda, momentum ``(z_k, z_{k-1})``; at a fixed point
     ``DG`` is :func:`gandynamics.analysis.rates.iteration_matrix` of ``A = DF(z*)`` (docs/mathematics.md §0.4).
@@ -346,49 +349,9 @@ def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
     p = fld.param_vector(params, signed=True)
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n
-    I = np.eye(n)
-    F = lambda z: m.field(np.asarray(z, float), p, np.empty(n))
-    D = lambda z: m.jacobian(np.asarray(z, float), p, np.empty((n, n)))
-    if method == "gd":
-        return (lambda x: x - h * F(x)), (lambda x: I - h * D(x)), n
-    if method == "eg":
-        def G(x):
-            return x - h * F(x - h * F(x))
-
-        def DG(x):
-            w = x - h * F(x)
-            return I - h * D(w) @ (I - h * D(x))
-        return G, DG, n
-    if method == "eftp":
-        def G(x):
-            z, wp = x[:n], x[n:]
-            w = z - h * F(wp)
-            return np.concatenate([z - h * F(w), w])
-
-        def DG(x):
-            z, wp = x[:n], x[n:]
-            w = z - h * F(wp)
-            Dw, Dwp = D(w), D(wp)
-            return np.block([[I - h * Dw, h * h * Dw @ Dwp], [I, -h * Dwp]])
-        return G, DG, 2 * n
-    if method == "ogda":
-        def G(x):
-            z, zp = x[:n], x[n:]
-            return np.concatenate([z - 2 * h * F(z) + h * F(zp), z])
-
-        def DG(x):
-            z, zp = x[:n], x[n:]
-            return np.block([[I - 2 * h * D(z), h * D(zp)], [I, np.zeros((n, n))]])
-        return G, DG, 2 * n
-
-    def G(x):
-        z, zp = x[:n], x[n:]
-        return np.concatenate([z - h * F(z) + beta * (z - zp), z])
-
-    def DG(x):
-        z = x[:n]
-        return np.block([[(1 + beta) * I - h * D(z), -beta * I], [I, np.zeros((n, n))]])
-    return G, DG, 2 * n
+    F = lambda z: m.field(np.asarray(z, float), p, np.empty(n))  # noqa: E731
+    D = lambda z: m.jacobian(np.asarray(z, float), p, np.empty((n, n)))  # noqa: E731
+    return METHODS[method].map(F, D, float(h), n, beta=beta)
 
 
 def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: float = 0.0, tol: float = 1e-12,

@@ -107,7 +107,7 @@ class Method:
     normalised options); ``rule(opts)`` the compiled :class:`Rule`; ``iteration_matrix(A, h, n_theta,
     **opts)`` the linearisation at an equilibrium with ``A = DF(z*)`` (None with ``no_matrix`` the reason);
     ``multipliers(lam, h, **opts)`` its eigenvalues per eigenvalue ``lam`` of A when they have a closed
-    form; ``bound(h, mu, L, **opts) -> (squared factor or None, condition, note)`` the theorem's global rate
+    form; ``map(F, D, h, n, **opts)`` the nonlinear map and its Jacobian; ``bound(h, mu, L, **opts) -> (squared factor or None, condition, note)`` the theorem's global rate
     (``bound_reference`` its source) and ``theory_step(mu, L)`` the step of the theorem;
     ``validate(fld, opts)`` the checks across options.  ``rate_options`` names the options that
     ``rates`` passes on."""
@@ -123,6 +123,11 @@ class Method:
     rule: Callable | None = None
     iteration_matrix: Callable | None = None
     multipliers: Callable | None = None
+    #: ``map(F, D, h, n, **opts) -> (G, DG, N)``: the method's nonlinear map on its state (``N`` entries: ``z``,
+    #: or ``(z, z_prev)``-like pairs) and the map's exact Jacobian, from point evaluators ``F(z)`` and
+    #: ``D(z) = DF(z)``; at a fixed point ``DG`` is :attr:`iteration_matrix` (period-k orbits of the map,
+    #: :func:`gandynamics.analysis.cycles.map_cycle`)
+    map: Callable | None = None
     no_matrix: str = ""
     #: what a failed solve (``reason = "solve"``) means for this method, for the run's description
     solve_failure: str = ""
@@ -132,6 +137,8 @@ class Method:
     validate: Callable | None = None
     two_timescale: bool = True
     projection: bool = True
+    #: the continuous flow (its "iteration matrix" is the exact flow's ``expm(-h A)``), not a discrete method
+    continuous: bool = False
     extra: dict = field(default_factory=dict)
 
     @property

@@ -43,6 +43,22 @@ def multipliers(lam, h, **opts):
     return quadratic_roots(1 - 2 * h * lam, -h * lam)
 
 
+def method_map(F, D, h, n, **opts):
+    """On ``(z_k, w_{k-1})``: ``w_k = z_k - h F(w_{k-1})``, ``z_{k+1} = z_k - h F(w_k)``."""
+    I = np.eye(n)
+
+    def G(x):
+        z, wp = x[:n], x[n:]
+        w = z - h * F(wp)
+        return np.concatenate([z - h * F(w), w])
+
+    def DG(x):
+        z, wp = x[:n], x[n:]
+        Dw, Dwp = D(z - h * F(wp)), D(wp)
+        return np.block([[I - h * Dw, h * h * Dw @ Dwp], [I, -h * Dwp]])
+    return G, DG, 2 * n
+
+
 def bound(h, mu, L, **opts):
     cond = f"h <= 1/(4L) = {1 / (4 * L):z.6g}"
     if h > 1 / (4 * L) * (1 + 1e-12):
@@ -55,7 +71,7 @@ METHOD = Method(
     formula="w_k = z_k - h F(w_{k-1}); z_{k+1} = z_k - h F(w_k)",
     reference="extrapolation from the past, Popov 1980; Gidel et al. 2019",
     rules=(Rule("eftp", "discrete", kernel_step, kernel_init),), evaluations=lambda o: 1,
-    iteration_matrix=iteration_matrix, multipliers=multipliers, bound=bound,
+    iteration_matrix=iteration_matrix, multipliers=multipliers, map=method_map, bound=bound,
     bound_reference="docs/mathematics.md §4.6, §5.3 (Gidel et al. 2019; Mokhtari et al. 2020): 1 - mu/(4L) at "
                     "h = 1/(4L); 1 - h mu for h <= 1/(4L)",
     theory_step=lambda mu, L: 1 / (4 * L))

@@ -28,6 +28,17 @@ def multipliers(lam, h, **opts):
     return 1 - h * lam + (h * lam) ** 2
 
 
+def method_map(F, D, h, n, **opts):
+    I = np.eye(n)
+
+    def G(x):
+        return x - h * F(x - h * F(x))
+
+    def DG(x):
+        return I - h * D(x - h * F(x)) @ (I - h * D(x))
+    return G, DG, n
+
+
 def bound(h, mu, L, **opts):
     cond = "1 - h^2 L^2 - 2 h mu >= 0"
     if 1 - h * h * L * L - 2 * h * mu < 0:
@@ -39,6 +50,6 @@ METHOD = Method(
     name="eg", summary="extragradient", formula="w = z - h F(z); z <- z - h F(w)",
     reference="extragradient, Korpelevich 1976; Gidel et al. 2019",
     rules=(Rule("eg", "discrete", kernel_step),), evaluations=lambda o: 2,
-    iteration_matrix=iteration_matrix, multipliers=multipliers, bound=bound,
+    iteration_matrix=iteration_matrix, multipliers=multipliers, map=method_map, bound=bound,
     bound_reference="docs/mathematics.md §5.2 (Korpelevich 1976; Tseng 1995): 1 - h mu when 1 - h^2 L^2 - 2 h mu >= 0",
     theory_step=lambda mu, L: 1 / (4 * L))

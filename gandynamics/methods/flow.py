@@ -58,7 +58,7 @@ def _validate(fld, o):
 
 
 METHOD = Method(
-    name="flow", summary="the continuous flow z' = -F(z): RK4 or adaptive Dormand-Prince 5(4)",
+    name="flow", continuous=True, summary="the continuous flow z' = -F(z): RK4 or adaptive Dormand-Prince 5(4)",
     formula="z' = -F(z)", reference="continuous flow: RK4 or Dormand-Prince 5(4) (Hairer, Norsett & Wanner I)",
     rules=(Rule("rk4", "discrete", kernel_step, formula="classical Runge-Kutta 4 for z' = -F(z)"),
            Rule("dopri5", "dopri5", formula="Dormand-Prince 5(4), adaptive, for z' = -F(z)")),

@@ -30,6 +30,11 @@ def multipliers(lam, h, **opts):
     return 1 - h * lam
 
 
+def method_map(F, D, h, n, **opts):
+    I = np.eye(n)
+    return (lambda x: x - h * F(x)), (lambda x: I - h * D(x)), n
+
+
 def bound(h, mu, L, **opts):
     cond = f"0 < h < 2 mu/L^2 = {2 * mu / L**2:z.6g}"
     if not h < 2 * mu / L**2:
@@ -41,7 +46,7 @@ METHOD = Method(
     name="gd", summary="simultaneous gradient descent(-ascent)", formula="z <- z - h F(z)",
     reference="simultaneous gradient descent(-ascent); docs/mathematics.md §0.4",
     rules=(Rule("gd", "discrete", kernel_step, formula="z <- z - h F(z)"),),
-    evaluations=lambda o: 1, iteration_matrix=iteration_matrix, multipliers=multipliers, bound=bound,
+    evaluations=lambda o: 1, iteration_matrix=iteration_matrix, multipliers=multipliers, map=method_map, bound=bound,
     bound_reference="docs/mathematics.md §5.1 (Facchinei & Pang 2003): 1 - 2 h mu + h^2 L^2 for 0 < h < 2 mu/L^2",
     theory_step=lambda mu, L: mu / L**2)
 

@@ -62,6 +62,21 @@ def multipliers(lam, h, beta=0.0, alternating=False, **opts):
     return quadratic_roots(1 + beta - h * lam, beta + 0 * lam)
 
 
+def method_map(F, D, h, n, beta=0.0, alternating=False, **opts):
+    """On ``(z_k, z_{k-1})``: ``z_{k+1} = z_k - h F(z_k) + beta (z_k - z_{k-1})`` (simultaneous only)."""
+    if alternating:
+        raise GandynamicsError("the map of alternating momentum is not available; use alternating=False")
+    I = np.eye(n)
+
+    def G(x):
+        z, zp = x[:n], x[n:]
+        return np.concatenate([z - h * F(z) + beta * (z - zp), z])
+
+    def DG(x):
+        return np.block([[(1 + beta) * I - h * D(x[:n]), -beta * I], [I, np.zeros((n, n))]])
+    return G, DG, 2 * n
+
+
 def validate(fld, o):
     if o["alternating"] and fld is not None and fld.n_theta in (0, fld.n):
         raise GandynamicsError("alternating momentum needs both players")
@@ -76,4 +91,4 @@ METHOD = Method(
              Option("alternating", bool, False, "alternating: generator first, then discriminator with the new "
                     "generator", slot="alternating"), ORDER),
     evaluations=lambda o: 2 if o["alternating"] else 1, iteration_matrix=iteration_matrix,
-    multipliers=multipliers, validate=validate, extra={"rate_options": ("beta", "alternating")})
+    multipliers=multipliers, map=method_map, validate=validate, extra={"rate_options": ("beta", "alternating")})

@@ -32,9 +32,23 @@ def iteration_matrix(A, h, n_theta=None, **opts):
     return np.block([[I - 2 * h * A, h * A], [I, np.zeros((n, n))]])
 
 
+def method_map(F, D, h, n, **opts):
+    """On ``(z_k, z_{k-1})``: ``z_{k+1} = z_k - 2 h F(z_k) + h F(z_{k-1})``."""
+    I = np.eye(n)
+
+    def G(x):
+        z, zp = x[:n], x[n:]
+        return np.concatenate([z - 2 * h * F(z) + h * F(zp), z])
+
+    def DG(x):
+        z, zp = x[:n], x[n:]
+        return np.block([[I - 2 * h * D(z), h * D(zp)], [I, np.zeros((n, n))]])
+    return G, DG, 2 * n
+
+
 METHOD = Method(
     name="ogda", summary="optimistic gradient descent-ascent", formula="z_{k+1} = z_k - 2h F(z_k) + h F(z_{k-1})",
     reference="optimistic GDA, Daskalakis et al. 2018", rules=(Rule("ogda", "discrete", kernel_step, kernel_init),),
-    evaluations=lambda o: 1, iteration_matrix=iteration_matrix, multipliers=eftp.multipliers, bound=eftp.bound,
+    evaluations=lambda o: 1, iteration_matrix=iteration_matrix, multipliers=eftp.multipliers, map=method_map, bound=eftp.bound,
     bound_reference="docs/mathematics.md §5.3 (Mokhtari et al. 2020; same spectra as EFTP): 1 - h mu for h <= 1/(4L)",
     theory_step=lambda mu, L: 1 / (4 * L))
