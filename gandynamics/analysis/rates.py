@@ -70,7 +70,7 @@ from ..methods import METHODS
 
 __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate", "optimal_step",
            "largest_stable_step", "theoretical_bound", "theory_step", "Bound", "measured_rate", "start_point",
-           "RateRow", "rates", "sublinear_order", "RATE_ALIASES"]
+           "RateRow", "rates", "sublinear_order", "RATE_ALIASES", "rate_options"]
 
 #: a step is stable when rho < 1 - STABLE_TOL (rho = 1 up to rounding, e.g. altgd on the bilinear game,
 #: is marginal, not stable)
@@ -115,6 +115,22 @@ def _kw(m, base: dict, beta, n_g, n_d) -> dict:
         kw.setdefault("n_g", n_g)
         kw.setdefault("n_d", n_d)
     return kw
+
+
+def rate_options(method: str) -> tuple:
+    """The options ``method`` takes in rates (its declared ``rate_options``; an alias's are its method's)."""
+    m, _ = _resolve(method)
+    return tuple(m.extra.get("rate_options", ()))
+
+
+def _method_rate_options(fld, method: str, given: dict) -> dict:
+    """The entries of ``given`` that ``method`` takes (besides beta, n_g, n_d), checked by its declaration."""
+    m, _ = _resolve(method)
+    names = [k for k in rate_options(method) if k in given and k not in ("beta", "n_g", "n_d")]
+    out = {k: m.options[m.option_names.index(k)].coerce(given[k], m.name) for k in names}
+    if out and m.validate is not None:
+        m.validate(fld, m.normalise(fld, out))
+    return out
 
 
 def _check_step(h) -> float:
@@ -162,25 +178,27 @@ def multipliers(method: str, lam, h: float, beta: float = 0.0) -> np.ndarray:
     return out
 
 
-def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1) -> float:
+def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+               **options) -> float:
     """The exact local rate: ``rho`` of the iteration matrix (flow: ``exp(h max Re lambda(-A))``).
 
     For gd, eg, eftp, ogda and momentum it is computed from the eigenvalues of A through
     :func:`multipliers` (accurate at defective optima such as EFTP's on the bilinear game, where the
     eigenvalues of the companion matrix are ill-conditioned); the iteration matrix gives the same numbers
-    (tested)."""
+    (tested).  ``options``: the method's other rate options (its ``rate_options``, e.g. lookahead's ``base``,
+    ``la_k``, ``la_alpha``)."""
     if method == "flow":
         alpha = float(np.max(np.real(np.linalg.eigvals(-np.asarray(A, dtype=float)))))
         return math.exp(h * alpha)
     m, base = _resolve(method)
     if m.multipliers is not None and not base:
         mult = m.multipliers(np.linalg.eigvals(np.asarray(A, dtype=float)).astype(complex), h,
-                             **_kw(m, {}, beta, n_g, n_d))
+                             **_kw(m, options, beta, n_g, n_d))
         if mult is not None:
             return float(np.max(np.abs(mult)))
-    rho = spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d))
+    rho = spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d, **options))
     if "period" in m.extra:  # a matrix per cycle of several steps (lookahead): the rate per step
-        rho = rho ** (1.0 / m.extra["period"](_kw(m, base, beta, n_g, n_d)))
+        rho = rho ** (1.0 / m.extra["period"](_kw(m, {**base, **options}, beta, n_g, n_d)))
     return rho
 
 
@@ -191,7 +209,7 @@ def _scale(A) -> float:
     return s
 
 
-def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1):
+def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1, **options):
     """``(h*, rho(h*))`` minimising the local rate over ``h > 0`` (grid + bounded Brent, see the module
     docstring).  ``(None, None)`` for the flow or a zero operator.  When ``rho`` still decreases at the top
     of the grid and on to ``1e12 / max|lambda|`` (e.g. the proximal point method on a monotone game, whose
@@ -203,7 +221,7 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
     if s == 0.0:
         return None, None
     grid = np.logspace(-4, math.log10(30.0), 400) / s
-    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d)
+    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d, **options)  # noqa: E731
     vals = np.array([f(h) for h in grid])
     k = int(np.argmin(vals))
     if k == len(grid) - 1 and vals[-1] < 1 - STABLE_TOL:
@@ -244,16 +262,16 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
 
 
 def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
-                        h_opt: float | None = None, rtol: float = 1e-12):
+                        h_opt: float | None = None, rtol: float = 1e-12, **options):
     """The largest ``h`` with ``rho(h) < 1`` above the optimal step (bisection, see the module docstring);
     for the flow (exact for every h) the stability limit of its RK4 integrator (``Tableau.stability_limit``),
     None when no step is stable."""
-    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d)
+    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d, **options)  # noqa: E731
     if method == "flow":  # the exact flow is stable for every h; the RK4 integrator only up to its limit
         from ..methods.tableaux import RK4
         return RK4.stability_limit(np.linalg.eigvals(-np.asarray(A, dtype=float)))
     if h_opt is None:
-        h_opt, r = optimal_step(method, A, n_theta, beta, n_g, n_d)
+        h_opt, r = optimal_step(method, A, n_theta, beta, n_g, n_d, **options)
     elif math.isinf(h_opt):
         r = 0.0  # given as "no optimal step: rho decreases for every h" (optimal_step's inf)
     else:
@@ -334,10 +352,11 @@ def _steps_for(rho: float, decades: float = 10.0) -> int:
 
 
 def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None = None, beta: float = 0.0,
-                  n_g: int = 1, n_d: int = 1, expected: float | None = None, equilibrium=None):
+                  n_g: int = 1, n_d: int = 1, expected: float | None = None, equilibrium=None, **options):
     """Simulate ``method`` from ``z0`` with :func:`gandynamics.simulate.simulate` and return its
     Trajectory (``.rate`` the fitted rate, ``.diverged``/``.diverged_at``).  ``steps`` defaults to what
-    shrinks the distance by ~10 decades at the ``expected`` rate (400–200000)."""
+    shrinks the distance by ~10 decades at the ``expected`` rate (400–200000); ``options`` are the method's
+    other options (e.g. lookahead's ``base``, ``la_k``, ``la_alpha``)."""
     from ..runs.trajectory import simulate  # lazy: it compiles kernels
     m, base = _resolve(method)
     zs = equilibrium if equilibrium is not None else fld.equilibrium
@@ -345,7 +364,7 @@ def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None
     # can go on to 1e-150, and a longer run shrinks the lower-order terms a fit cannot model (a k rho^k + b rho^k)
     decades = 150.0 if zs is not None and not np.any(np.asarray(zs, dtype=float)) else 10.0
     K = steps if steps is not None else _steps_for(expected if expected is not None else 0.9, decades)
-    opts = _kw(m, base, float(beta), int(n_g), int(n_d))
+    opts = _kw(m, {**base, **options}, float(beta), int(n_g), int(n_d))
     if m.name == "flow":  # the flow itself, not an integrator's error: adaptive Dormand-Prince at tight tolerance
         opts = dict(opts, scheme="dopri5", rtol=1e-12, atol=1e-300)
     return simulate(fld, m.name, z0, K, h, params, record_every=1, equilibrium=equilibrium, **opts)
@@ -411,7 +430,7 @@ class RateRow:
 
 def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region="ball:0.1", beta: float = 0.0,
           n_g: int = 1, n_d: int = 1, measure: bool = True, constants=None, steps: int | None = None,
-          tol: float = 1e-3, max_seconds: float = 10.0) -> tuple[list, dict]:
+          tol: float = 1e-3, max_seconds: float = 10.0, options: dict | None = None) -> tuple[list, dict]:
     """Rates of each method at the equilibrium, side by side.
 
     Parameters
@@ -423,6 +442,9 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         (:func:`theory_step`; the optimal step where no theorem applies).
     region : Region or str             the region of the constants (mu, L) and of the start point
     constants : ConstantsReport, optional   precomputed constants for the region
+    beta, n_g, n_d, options : the methods' rate options (:func:`rate_options`): ``beta`` for momentum and
+        altmomentum, ``n_g``/``n_d`` for altgd, ``options`` any other (e.g. ``{"base": "eg", "la_k": 10}`` for
+        lookahead); each method takes the ones it declares
 
     Returns
     -------
@@ -437,6 +459,12 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         methods = [m.strip() for m in methods.split(",") if m.strip()]
     for m in methods:
         _check_method(m)
+    given = dict(options or {})
+    allowed = set().union(*[rate_options(m) for m in methods]) - {"beta", "n_g", "n_d"}
+    stray = sorted(set(given) - allowed)
+    if stray:
+        raise GandynamicsError(f"option(s) {', '.join(stray)} apply to none of {', '.join(methods)}; accepted: "
+                               f"{', '.join(sorted(allowed)) or 'none'} (and beta, n_g, n_d)")
     p = fld.param_vector(params)
     pd = _pdict(fld, p)
     zstar, _ = find_equilibrium(fld, pd)
@@ -464,6 +492,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     for m in methods:
         # n_g, n_d belong to alternating GD only (alternating momentum takes one step per player)
         kw = dict(n_theta=nt, beta=beta, n_g=n_g if m == "altgd" else 1, n_d=n_d if m == "altgd" else 1)
+        mo = _method_rate_options(fld, m, given)
+        kw.update(mo)
         h_opt, r_opt = optimal_step(m, A, **kw)
         h_max = largest_stable_step(m, A, h_opt=h_opt, **kw)
         if fixed is not None:
@@ -484,6 +514,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                 rule = f"{rule}, as {why}"
         opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d))
                 if (k == "beta" and m in ("momentum", "altmomentum")) or (k != "beta" and m == "altgd")}
+        opts.update(mo)
         if h is None:
             rows.append(RateRow(m, None, None, h_opt, r_opt, h_max, None, None, None,
                                 {"note": "no stable step: rho >= 1 for every step tried"}, None, None, opts, rule))
@@ -495,7 +526,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         meas = start = div = None
         if measure:
             tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=beta, n_g=kw["n_g"], n_d=kw["n_d"], expected=loc,
-                               equilibrium=zstar)
+                               equilibrium=zstar, **mo)
             meas = float(tr.rate) if np.isfinite(tr.rate) else None
             start = z0.tolist()
             div = tr.diverged_at

@@ -13,6 +13,18 @@ def _rate_methods():
     return RATE_METHODS
 
 
+def _extra_rate_options() -> dict:
+    """option name -> (Option, [methods]) for every rate option some method declares, besides --beta, --n-g, --n-d
+    (lookahead's base, la_k, la_alpha, ...): one flag each, from the declarations."""
+    from ..methods import METHODS
+    table = {}
+    for m in METHODS.values():
+        for name in m.extra.get("rate_options", ()):
+            if name not in ("beta", "n_g", "n_d"):
+                table.setdefault(name, (m.options[m.option_names.index(name)], []))[1].append(m.name)
+    return table
+
+
 def add_parser(sub):
     from .common import add_game_arguments
     p = sub.add_parser(
@@ -37,6 +49,11 @@ def add_parser(sub):
     p.add_argument("--beta", default="-0.5", help="momentum coefficient for momentum/altmomentum (default -0.5)")
     p.add_argument("--n-g", default="1", help="generator steps per round (altgd)")
     p.add_argument("--n-d", default="1", help="discriminator steps per round (altgd)")
+    for name, (o, users) in _extra_rate_options().items():
+        choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
+        p.add_argument("--" + name.replace("_", "-"), dest=name, default=None,
+                       metavar=name.upper() if o.kind is str else "X",
+                       help=f"{', '.join(users)}: {o.help}{choices} (default {o.default})")
     p.add_argument("--steps", default=None, help="length of the measured trajectories (default: ~10 decades of decay)")
     p.add_argument("--no-measure", action="store_true", help="skip the simulations")
     p.add_argument("--tight", action="store_true",
@@ -81,8 +98,9 @@ def run(args) -> int:
     steps = number(args.steps, "--steps", integer=True) if args.steps is not None else None
     fld, hyper = build_field(args)
     region = parse_region(args.region, fld, hyper, need_equilibrium=True)
+    extra = {name: getattr(args, name) for name in _extra_rate_options() if getattr(args, name, None) is not None}
     rows, info = rates(fld, methods, step=step, params=hyper, region=region, beta=beta, n_g=n_g, n_d=n_d,
-                       measure=not args.no_measure, steps=steps)
+                       measure=not args.no_measure, steps=steps, options=extra)
     mu, L = info["mu"], info["lipschitz"]
     tight = None
     if args.tight:
