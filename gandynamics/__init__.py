@@ -8,23 +8,49 @@ Lipschitz constants are those of F.
 The public surface is what this module re-exports.
 """
 
-from . import games
-from .analysis import SpectralReport, find_equilibrium, spectrum
-from .analysis import Region, certify_constants, check_constants, estimate_constants, rates
-from .analysis import basin, classify, continuation, limit_cycle, stability_boundaries
-from .distributions import Atoms, Normal, Pushforward, Uniform, convolve
-from .errors import GandynamicsError
-from .field import VectorField
-from .game import GAN, Game
-from .interact import interact  # needs the [notebook] extra only when called
-from .losses import LOSSES, Loss, sigmoid, softplus
-from .methods import METHODS
-from .simulate import SweepResult, Trajectory, simulate, sweep
-from .regularizers import (JARE, R1, R2, REGULARIZERS, WGANGP, Asymmetric, Consensus, InstanceNoise,
-                           NagarajanKolter, Tikhonov, make_regularizer)
-from .regularizers import DRAGAN, SGA, LeCam
+import sys as _sys
+import types as _types
+from typing import TYPE_CHECKING
 
 from ._version import __version__
+
+#: public name -> the module that defines it: imported on first use (PEP 562), so that ``import gandynamics``
+#: (and the command line's first lines) cost milliseconds, not the 1.5 s of numpy, sympy and numba; a Ctrl-C
+#: during those imports then reaches the CLI's handler ("gandynamics: interrupted", status 130)
+_LAZY = {
+    "games": None,
+    "SpectralReport": "analysis", "find_equilibrium": "analysis", "spectrum": "analysis", "Region": "analysis",
+    "certify_constants": "analysis", "check_constants": "analysis", "estimate_constants": "analysis",
+    "rates": "analysis", "basin": "analysis", "classify": "analysis", "continuation": "analysis",
+    "limit_cycle": "analysis", "stability_boundaries": "analysis",
+    "Atoms": "distributions", "Normal": "distributions", "Pushforward": "distributions", "Uniform": "distributions",
+    "convolve": "distributions",
+    "GandynamicsError": "errors", "VectorField": "field", "GAN": "game", "Game": "game", "interact": "interact",
+    "LOSSES": "losses", "Loss": "losses", "sigmoid": "losses", "softplus": "losses", "METHODS": "methods",
+    "SweepResult": "simulate", "Trajectory": "simulate", "simulate": "simulate", "sweep": "simulate",
+    "JARE": "regularizers", "R1": "regularizers", "R2": "regularizers", "REGULARIZERS": "regularizers",
+    "WGANGP": "regularizers", "Asymmetric": "regularizers", "Consensus": "regularizers",
+    "InstanceNoise": "regularizers", "NagarajanKolter": "regularizers", "Tikhonov": "regularizers",
+    "make_regularizer": "regularizers", "DRAGAN": "regularizers", "SGA": "regularizers", "LeCam": "regularizers",
+}
+
+if TYPE_CHECKING:  # what the names are, for type checkers and editors
+    from . import games
+    from .analysis import SpectralReport, find_equilibrium, spectrum
+    from .analysis import Region, certify_constants, check_constants, estimate_constants, rates
+    from .analysis import basin, classify, continuation, limit_cycle, stability_boundaries
+    from .distributions import Atoms, Normal, Pushforward, Uniform, convolve
+    from .errors import GandynamicsError
+    from .field import VectorField
+    from .game import GAN, Game
+    from .interact import interact  # needs the [notebook] extra only when called
+    from .losses import LOSSES, Loss, sigmoid, softplus
+    from .methods import METHODS
+    from .simulate import SweepResult, Trajectory, simulate, sweep
+    from .regularizers import (JARE, R1, R2, REGULARIZERS, WGANGP, Asymmetric, Consensus, InstanceNoise,
+                               NagarajanKolter, Tikhonov, make_regularizer)
+    from .regularizers import DRAGAN, SGA, LeCam
+
 
 __all__ = [
     "games", "Game", "GAN", "VectorField", "GandynamicsError",
@@ -41,13 +67,34 @@ __all__ = [
 
 
 def __getattr__(name):
-    """``gd.plotting`` is imported on first use (PEP 562), so that ``import gandynamics`` does not import
-    matplotlib."""
-    if name == "plotting":
-        import importlib
-        return importlib.import_module(".plotting", __name__)
+    """The public names (:data:`_LAZY`) and the subpackages (``gd.plotting``, ``gd.analysis``, ...) are imported on
+    first use (PEP 562); ``gd.plotting`` so also does not import matplotlib before it is needed."""
+    import importlib
+    if name in _LAZY:
+        where = _LAZY[name]
+        value = importlib.import_module(f".{name}" if where is None else f".{where}", __name__)
+        if where is not None:
+            value = getattr(value, name)
+        globals()[name] = value
+        return value
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | {"plotting"})
+    return sorted(set(globals()) | set(__all__) | {"plotting"})
+
+
+class _Package(_types.ModuleType):
+    """The package's module type: importing the submodule ``gandynamics.simulate`` (or ``.interact``) binds the
+    package attribute of that name to the submodule; the public name is the function it defines, so that
+    binding is redirected to the function (as the eager ``from .simulate import simulate`` did)."""
+
+    def __setattr__(self, name, value):
+        if _LAZY.get(name) == name and isinstance(value, _types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
