@@ -19,6 +19,7 @@ The record is plain JSON (infinities as the strings ``"inf"``/``"-inf"``, as eve
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import math
 import os
@@ -59,6 +60,14 @@ def _jsonable(o):
 
 
 def _versions() -> dict:
+    """The versions of the packages that compute (a copy of :func:`_installed_versions`)."""
+    return dict(_installed_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_versions() -> dict:
+    """Read once per process: the installed distributions' metadata takes 5-15 ms to parse, and every run
+    records it (a test session or a study makes thousands of runs)."""
     from importlib import metadata
     out = {}
     for pkg in ("gandynamics", "numpy", "scipy", "sympy", "numba"):

@@ -107,3 +107,14 @@ def test_figure_json_carries_provenance(tmp_path, fld):
     assert d["provenance"]["fields"][0]["method"] == "gd"
     assert d["provenance"]["fields"][0]["regularizers"][0]["name"] == "r1"
     json.dumps(d, allow_nan=False)
+
+
+def test_versions_are_the_installed_distributions_read_once_and_handed_out_as_copies():
+    from importlib import metadata
+    from gandynamics import provenance as P
+    a = P._versions()
+    for pkg in ("numpy", "scipy", "sympy", "numba"):
+        assert a[pkg] == metadata.version(pkg)
+    a["numpy"] = "tampered"
+    assert P._versions()["numpy"] == metadata.version("numpy")  # a caller's edit does not reach the next record
+    assert P._installed_versions.cache_info().currsize == 1
