@@ -437,12 +437,17 @@ def _large_program(f_exprs, zs, ps, loads) -> str:
     reps = _atomize(list(reps), state)
     node = {s: i for i, s in enumerate(zs)}
     outnode = []
+    zset, temp_set = set(zs), {t for t, _ in reps}  # sets made once: per output they made this loop quadratic
     for i, e in enumerate(reduced):
-        if e.is_Symbol and (e in node or e in {t for t, _ in reps}):
+        if e.is_Symbol and (e in node or e in temp_set):
             outnode.append(e)
-        elif e.free_symbols & set(zs) or any(t in e.free_symbols for t, _ in reps):
+            continue
+        fs = e.free_symbols
+        if fs & zset or fs & temp_set:
             o = sp.Symbol(f"o_{i}", real=True)
-            reps.extend(_atomize([(o, e)], state))
+            new = _atomize([(o, e)], state)
+            reps.extend(new)
+            temp_set.update(t for t, _ in new)
             outnode.append(o)
         else:
             outnode.append(e)  # a constant (or hyperparameter-only) component: zero row of DF
