@@ -1,0 +1,61 @@
+"""Defects found by the adversarial review of the session's changes (lazy package, "stopped" verdict, maps, rate
+options, wide sums); each test failed before its fix."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from gandynamics import Game, VectorField, sweep
+
+
+def test_lazy_subpackage_attribute_works_when_importlib_util_was_never_imported():
+    # `import importlib` does not bind importlib.util: an interpreter whose start-up imported no importlib.util
+    # (python -S, an embedded interpreter, a venv without .pth hooks) got "module 'importlib' has no attribute
+    # 'util'" for gd.plotting, the documented way to reach the plotting module
+    code = ("import sys\n"
+            "assert 'importlib.util' not in sys.modules, 'start-up imported importlib.util'\n"
+            "import gandynamics as gd\n"
+            "print(gd.plotting.__name__, gd.errors.__name__)\n"
+            "try:\n"
+            "    gd.no_such_name\n"
+            "except AttributeError as e:\n"
+            "    print('AttributeError', 'no_such_name' in str(e))\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p), MPLBACKEND="Agg")
+    run = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env)
+    if "start-up imported importlib.util" in run.stderr:
+        pytest.skip("this interpreter imports importlib.util at start-up even with -S")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["gandynamics.plotting", "gandynamics.errors", "AttributeError", "True"]
+
+
+@pytest.fixture(scope="module")
+def stopped_sweep():
+    # the proximal point method on F(z) = -z: z+ = z / (1 - h); at h = 1 the linear solve is singular (a stop),
+    # h = 2 flips the sign every step (an orbit): one row stopped, one bounded, none diverged
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], -x**2 / 2, -y**2 / 2, equilibrium=(0, 0)))
+    res = sweep(fld, "proximal", inits=[[1.0, 1.0]], grid={"step": [1.0, 2.0]}, steps=50, progress=False)
+    assert list(res["verdict"]) == ["stopped", "bounded, not converging"]
+    return fld, res
+
+
+def test_sweep_summary_counts_a_stopped_row_once_and_not_as_diverged(stopped_sweep):
+    from gandynamics._display import _sweep_counts
+    _, res = stopped_sweep
+    counts = _sweep_counts(res)
+    assert counts["diverged"] == 0  # was 1: the "diverged" column (True for a stop) counted beside "stopped"
+    assert counts["stopped"] == 1 and counts["bounded, not converging"] == 1 and counts["not run"] == 0
+    assert "diverged=0" in repr(res) and "stopped=1" in repr(res)
+
+
+def test_portrait_cli_says_stopped_for_a_run_whose_method_could_not_take_its_step(tmp_path, capsys):
+    from gandynamics.cli import main
+    # FTR on the bilinear game: DF_psipsi = 0, the first step's solve fails (a stop, not a divergence)
+    assert main(["portrait", "bilinear", "--methods", "ftr", "--init", "1,1", "--steps", "20", "--step", "0.1",
+                 "--out", str(tmp_path / "p.png")]) == 0
+    out = capsys.readouterr().out
+    assert "ftr: stopped at step 1" in out and "diverged" not in out
