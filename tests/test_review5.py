@@ -58,4 +58,4 @@ def test_portrait_cli_says_stopped_for_a_run_whose_method_could_not_take_its_ste
     assert main(["portrait", "bilinear", "--methods", "ftr", "--init", "1,1", "--steps", "20", "--step", "0.1",
                  "--out", str(tmp_path / "p.png")]) == 0
     out = capsys.readouterr().out
-    assert "ftr: stopped at step 1" in out and "diverged" not in out
+    assert "ftr: stopped at step 1" in out and "diverged at" not in out
