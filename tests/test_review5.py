@@ -59,3 +59,22 @@ def test_portrait_cli_says_stopped_for_a_run_whose_method_could_not_take_its_ste
                  "--out", str(tmp_path / "p.png")]) == 0
     out = capsys.readouterr().out
     assert "ftr: stopped at step 1" in out and "diverged at" not in out
+
+
+def test_a_used_vector_field_pickles_to_another_process():
+    # a field that has run (simulate: its interpreted module; compiled(): the numba module) held modules in its
+    # __dict__ and could not be pickled ("cannot pickle 'module' object"): no process pool, no multiprocessing
+    import pickle
+    from gandynamics import R1, games, simulate
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    simulate(fld, "gd", [0.5, 0.5], 20, 0.1)
+    fld.compiled()
+    fld.interpreted
+    z = [0.3, -0.2]
+    code = ("import pickle, sys\n"
+            "fld = pickle.loads(sys.stdin.buffer.read())\n"
+            "print(repr(fld.eval_F([0.3, -0.2]).tolist()))\n")
+    run = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(fld), capture_output=True)
+    assert run.returncode == 0, run.stderr.decode()
+    assert eval(run.stdout.decode()) == fld.eval_F(z).tolist()  # same generated code: bit for bit
+    assert "interpreted" in fld.__dict__ and fld.__dict__.get("_modules")  # the original keeps its caches
