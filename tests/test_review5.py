@@ -78,3 +78,37 @@ def test_a_used_vector_field_pickles_to_another_process():
     assert run.returncode == 0, run.stderr.decode()
     assert eval(run.stdout.decode()) == fld.eval_F(z).tolist()  # same generated code: bit for bit
     assert "interpreted" in fld.__dict__ and fld.__dict__.get("_modules")  # the original keeps its caches
+
+
+@pytest.fixture(scope="module")
+def dirac_r1():
+    from gandynamics import R1, games
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+def test_rates_lookahead_over_altgd_takes_n_g_and_n_d(dirac_r1):
+    # rates forced n_g = n_d = 1 for every method but altgd itself: lookahead over altgd silently ignored them
+    from gandynamics import rates
+    rows, _ = rates(dirac_r1, "lookahead", options={"base": "altgd", "la_k": 3}, n_g=2, n_d=3, measure=False)
+    r = rows[0]
+    assert r.options == {"base": "altgd", "la_k": 3, "n_g": 2, "n_d": 3}
+    A, h, I = dirac_r1.eval_DF(np.zeros(2)), r.step, np.eye(2)
+    Pt = np.linalg.matrix_power(I - h * np.diag([1.0, 0.0]) @ A, 2)  # generator first: theta n_g times
+    Pp = np.linalg.matrix_power(I - h * np.diag([0.0, 1.0]) @ A, 3)  # then psi n_d times
+    C = I + 0.5 * (np.linalg.matrix_power(Pp @ Pt, 3) - I)  # the lookahead cycle, la_alpha 0.5
+    want = np.max(np.abs(np.linalg.eigvals(C))) ** (1 / 3)
+    np.testing.assert_allclose(r.local_rate, want, rtol=1e-10, atol=0)
+
+
+def test_rates_lookahead_over_momentum_reports_the_beta_it_used(dirac_r1):
+    # the rate of lookahead over momentum depends on beta, but the row's options (and the CLI's JSON) left it out
+    from gandynamics import rates
+    rows, _ = rates(dirac_r1, "lookahead", options={"base": "momentum"}, beta=0.3, measure=False)
+    assert rows[0].options == {"base": "momentum", "beta": 0.3}
+
+
+def test_rates_refusal_of_beta_in_options_does_not_call_it_accepted(dirac_r1):
+    from gandynamics import GandynamicsError, rates
+    with pytest.raises(GandynamicsError) as e:
+        rates(dirac_r1, "momentum", options={"beta": 0.3}, measure=False)
+    assert "(and beta" not in str(e.value) and "rates(beta=" in str(e.value)
