@@ -112,3 +112,13 @@ def test_rates_refusal_of_beta_in_options_does_not_call_it_accepted(dirac_r1):
     with pytest.raises(GandynamicsError) as e:
         rates(dirac_r1, "momentum", options={"beta": 0.3}, measure=False)
     assert "(and beta" not in str(e.value) and "rates(beta=" in str(e.value)
+
+
+def test_rates_refuses_an_option_that_contradicts_an_alias(dirac_r1):
+    # altmomentum is momentum with alternating = true; alternating = false silently computed simultaneous momentum
+    # under the name altmomentum
+    from gandynamics import GandynamicsError, rates
+    with pytest.raises(GandynamicsError, match="altmomentum is momentum with alternating=True"):
+        rates(dirac_r1, "altmomentum", options={"alternating": False}, measure=False)
+    rows, _ = rates(dirac_r1, "altmomentum,momentum", options={"alternating": "true"}, beta=-0.5, measure=False)
+    assert rows[0].local_rate == rows[1].local_rate  # agreeing with the alias is fine
