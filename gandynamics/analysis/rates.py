@@ -125,9 +125,12 @@ def rate_options(method: str) -> tuple:
 
 def _method_rate_options(fld, method: str, given: dict) -> dict:
     """The entries of ``given`` that ``method`` takes (besides beta, n_g, n_d), checked by its declaration."""
-    m, _ = _resolve(method)
+    m, fixed = _resolve(method)
     names = [k for k in rate_options(method) if k in given and k not in ("beta", "n_g", "n_d")]
     out = {k: m.options[m.option_names.index(k)].coerce(given[k], m.name) for k in names}
+    for k, v in fixed.items():  # an alias's own options (altmomentum: alternating) cannot be changed
+        if k in out and out[k] != v:
+            raise GandynamicsError(f"{method} is {m.name} with {k}={v}; for {k}={out[k]} use {m.name}")
     if out and m.validate is not None:
         m.validate(fld, m.normalise(fld, out))
     return out
