@@ -122,3 +122,15 @@ def test_rates_refuses_an_option_that_contradicts_an_alias(dirac_r1):
         rates(dirac_r1, "altmomentum", options={"alternating": False}, measure=False)
     rows, _ = rates(dirac_r1, "altmomentum,momentum", options={"alternating": "true"}, beta=-0.5, measure=False)
     assert rows[0].local_rate == rows[1].local_rate  # agreeing with the alias is fine
+
+
+@pytest.mark.parametrize("name", ["proximal", "flow", "lookahead"])
+def test_a_known_method_without_a_declared_map_is_not_called_unknown(dirac_r1, name):
+    from gandynamics import GandynamicsError
+    from gandynamics.analysis.cycles import MAP_METHODS, method_map
+    with pytest.raises(GandynamicsError) as e:
+        method_map(dirac_r1, name, 0.1)
+    assert "unknown" not in str(e.value) and f"{name} declares no map" in str(e.value)
+    assert ", ".join(MAP_METHODS) in str(e.value)
+    with pytest.raises(GandynamicsError, match="unknown method 'sgd'"):
+        method_map(dirac_r1, "sgd", 0.1)
