@@ -147,3 +147,18 @@ def test_a_stopped_proximal_run_ends_at_the_last_state_the_method_reached(stoppe
     np.testing.assert_array_equal(tr.states, [[1.0, 1.0], [1.0, 1.0]])
     assert res["final_x"][0] == 1.0 and res["final_y"][0] == 1.0
     np.testing.assert_allclose(res["distance"][0], np.sqrt(2.0), rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("name", ["adam", "eag", "flow"])
+def test_continuation_says_why_a_known_method_cannot_be_continued(dirac_r1, name):
+    from gandynamics import GandynamicsError
+    from gandynamics.analysis.continuation import DISCRETE_METHODS, boundary_curve, continuation
+    with pytest.raises(GandynamicsError) as e:
+        continuation(dirac_r1, "h", 0.1, 1.0, method=name, params={"gamma": 0.3})
+    msg = str(e.value)
+    assert "unknown" not in msg and f"{name}:" in msg and ", ".join(DISCRETE_METHODS) in msg
+    with pytest.raises(GandynamicsError) as e:
+        boundary_curve(dirac_r1, "flip", ("gamma", "h"), (0.3, 1.0), method=name, step=1.0)
+    assert "unknown" not in str(e.value) and f"{name}:" in str(e.value)
+    with pytest.raises(GandynamicsError, match="unknown method 'sgd'"):
+        continuation(dirac_r1, "h", 0.1, 1.0, method="sgd", params={"gamma": 0.3})
