@@ -70,6 +70,7 @@ def __getattr__(name):
     """The public names (:data:`_LAZY`) and the subpackages (``gd.plotting``, ``gd.analysis``, ...) are imported on
     first use (PEP 562); ``gd.plotting`` so also does not import matplotlib before it is needed."""
     import importlib
+    import importlib.util  # not bound by ``import importlib`` alone (an interpreter may not have imported it yet)
     if name in _LAZY:
         where = _LAZY[name]
         value = importlib.import_module(f".{name}" if where is None else f".{where}", __name__)

@@ -285,7 +285,11 @@ def _sweep_counts(res) -> dict:
     fin = _col(res, "finished")
     out = {"rows": n}
     if div is not None:
-        out["diverged"] = int(np.sum(np.asarray(div, dtype=bool)))
+        div = np.asarray(div, dtype=bool)
+        verdict = _col(res, "verdict")
+        if verdict is not None:  # a stopped run keeps diverged = True (it ended early) but is not a divergence
+            div = div & (np.asarray(verdict, dtype=str) != "stopped")
+        out["diverged"] = int(np.sum(div))
     if fin is not None:
         out["not run"] = int(n - np.sum(np.asarray(fin, dtype=bool)))
     cls = next((c for c in (_col(res, "verdict"), _col(res, "classification"), _col(res, "status")) if c is not None),

@@ -174,6 +174,13 @@ class VectorField:
         if self._cache_entry is None:
             self.F  # derive now: a field that cannot be compiled is refused at construction
 
+    #: caches of loaded code (the interpreted module, the compiled modules): rebuilt on first use, not pickled
+    _UNPICKLED = ("interpreted", "_modules")
+
+    def __getstate__(self) -> dict:
+        """The field without its loaded modules (which cannot be pickled; the derivation, F and DF, travel)."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._UNPICKLED}
+
     @cached_property
     def game(self):
         """The regularized :class:`~gandynamics.game.Game` (losses with penalties added); for a GAN built on

@@ -158,6 +158,18 @@ class Curve:
 
 
 # --------------------------------------------------------------------------- spectra and test functions
+def _refusal(method: str) -> GandynamicsError:
+    """The error for a method that cannot be continued: unknown, the flow given by name, or one without an
+    iteration matrix (its own reason)."""
+    acc = f"none (the flow), {', '.join(DISCRETE_METHODS)}"
+    if method not in METHODS:
+        return GandynamicsError(f"unknown method {method!r} for continuation; accepted: {acc}")
+    m = METHODS[method]
+    why = ("the flow's equilibria are continued without a method (method=None; no --method)" if m.continuous else
+           f"no iteration matrix at a fixed point ({m.no_matrix})" if m.no_matrix else "no iteration matrix")
+    return GandynamicsError(f"{method}: {why}; accepted: {acc}")
+
+
 def map_multipliers(method: str, A, h: float, n_theta: int | None = None, beta: float = 0.0) -> np.ndarray:
     """The multipliers of ``method``'s map at a fixed point with ``A = DF(z*)`` and step ``h``: the
     eigenvalues of :func:`gandynamics.analysis.rates.iteration_matrix` (computed from the eigenvalues of A
@@ -196,8 +208,7 @@ class _Problem:
 
     def __init__(self, fld, vary, params, method, step, beta):
         if method is not None and method not in DISCRETE_METHODS:
-            acc = ", ".join(DISCRETE_METHODS)
-            raise GandynamicsError(f"unknown method {method!r} for continuation; accepted: none (the flow), {acc}")
+            raise _refusal(method)
         self.fld, self.method, self.beta = fld, method, float(beta)
         self.p = fld.param_vector(params, signed=True)
         self.vary = vary
@@ -707,7 +718,7 @@ class _Problem2:
         else:
             raise GandynamicsError(f"the second parameter must be another hyperparameter or h, got {a2!r}")
         if method is not None and method not in DISCRETE_METHODS:
-            raise GandynamicsError(f"unknown method {method!r}; accepted: none (flow), {', '.join(DISCRETE_METHODS)}")
+            raise _refusal(method)
         self.step = None if self.i2 is None else (None if step is None else float(step))
         if method is not None and self.i2 is not None and self.step is None:
             raise GandynamicsError(f"method {method} needs a step h")

@@ -345,7 +345,8 @@ def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
     (G, DG, N) with ``G(x) -> x_next`` and ``DG(x) -> (N, N)``, N the state dimension.
     """
     if method not in MAP_METHODS:
-        raise GandynamicsError(f"unknown method {method!r} for a map; accepted: {', '.join(MAP_METHODS)}")
+        what = (f"{method} declares no map (Method.map)" if method in METHODS else f"unknown method {method!r}")
+        raise GandynamicsError(f"{what}; the methods with a map: {', '.join(MAP_METHODS)}")
     p = fld.param_vector(params, signed=True)
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n

@@ -125,9 +125,12 @@ def rate_options(method: str) -> tuple:
 
 def _method_rate_options(fld, method: str, given: dict) -> dict:
     """The entries of ``given`` that ``method`` takes (besides beta, n_g, n_d), checked by its declaration."""
-    m, _ = _resolve(method)
+    m, fixed = _resolve(method)
     names = [k for k in rate_options(method) if k in given and k not in ("beta", "n_g", "n_d")]
     out = {k: m.options[m.option_names.index(k)].coerce(given[k], m.name) for k in names}
+    for k, v in fixed.items():  # an alias's own options (altmomentum: alternating) cannot be changed
+        if k in out and out[k] != v:
+            raise GandynamicsError(f"{method} is {m.name} with {k}={v}; for {k}={out[k]} use {m.name}")
     if out and m.validate is not None:
         m.validate(fld, m.normalise(fld, out))
     return out
@@ -463,8 +466,13 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     allowed = set().union(*[rate_options(m) for m in methods]) - {"beta", "n_g", "n_d"}
     stray = sorted(set(given) - allowed)
     if stray:
+        own = [k for k in stray if k in ("beta", "n_g", "n_d")]
+        if own:
+            raise GandynamicsError(f"{', '.join(own)}: give {' and '.join(own)} as rates({', '.join(k + '=...' for k in own)}),"
+                                   f" not in options; options accepted for {', '.join(methods)}: "
+                                   f"{', '.join(sorted(allowed)) or 'none'}")
         raise GandynamicsError(f"option(s) {', '.join(stray)} apply to none of {', '.join(methods)}; accepted: "
-                               f"{', '.join(sorted(allowed)) or 'none'} (and beta, n_g, n_d)")
+                               f"{', '.join(sorted(allowed)) or 'none'} (beta, n_g and n_d are rates' own arguments)")
     p = fld.param_vector(params)
     pd = _pdict(fld, p)
     zstar, _ = find_equilibrium(fld, pd)
@@ -490,9 +498,12 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     rows = []
     nt = fld.n_theta
     for m in methods:
-        # n_g, n_d belong to alternating GD only (alternating momentum takes one step per player)
-        kw = dict(n_theta=nt, beta=beta, n_g=n_g if m == "altgd" else 1, n_d=n_d if m == "altgd" else 1)
         mo = _method_rate_options(fld, m, given)
+        # the method and the one it runs on (lookahead's base): n_g, n_d belong to alternating GD only (alternating
+        # momentum takes one step per player), beta to momentum
+        under = {_resolve(m)[0].name, mo.get("base")}
+        alt = "altgd" in under
+        kw = dict(n_theta=nt, beta=beta, n_g=n_g if alt else 1, n_d=n_d if alt else 1)
         kw.update(mo)
         h_opt, r_opt = optimal_step(m, A, **kw)
         h_max = largest_stable_step(m, A, h_opt=h_opt, **kw)
@@ -513,7 +524,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                        f"the theorem's step needs a finite L > 0 (certified L_hi = {L:z.3g})")
                 rule = f"{rule}, as {why}"
         opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d))
-                if (k == "beta" and m in ("momentum", "altmomentum")) or (k != "beta" and m == "altgd")}
+                if (k == "beta" and "momentum" in under) or (k != "beta" and alt)}
         opts.update(mo)
         if h is None:
             rows.append(RateRow(m, None, None, h_opt, r_opt, h_max, None, None, None,

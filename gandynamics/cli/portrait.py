@@ -117,7 +117,10 @@ def run(args) -> int:
         for z0 in inits:
             tr = simulate(fld, m, z0, args.steps, args.step, hyper, **kw)
             lab = m if len(inits) == 1 else f"{m} from ({', '.join(f'{v:zg}' for v in z0)})"
-            if tr.diverged:
+            if tr.stopped:  # the method could not take its next step (kernels.STOPS): not a divergence
+                lab += f" (stopped at step {tr.diverged_at})"
+                print(f"{m}: {tr.describe()}")
+            elif tr.diverged:
                 lab += f" (diverged at step {tr.diverged_at})"
                 print(f"{m}: diverged at step {tr.diverged_at} ({tr.reason})")
             trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 else None))

@@ -46,9 +46,9 @@ def add_parser(sub):
                         "named in a note below the table and as step_rule in --json")
     p.add_argument("--region", default="ball:0.1", metavar="ball:R | box:...",
                    help="region of the constants and of the start point (default ball:0.1)")
-    p.add_argument("--beta", default="-0.5", help="momentum coefficient for momentum/altmomentum (default -0.5)")
-    p.add_argument("--n-g", default="1", help="generator steps per round (altgd)")
-    p.add_argument("--n-d", default="1", help="discriminator steps per round (altgd)")
+    p.add_argument("--beta", default="-0.5", help="momentum coefficient for momentum/altmomentum (and lookahead over momentum; default -0.5)")
+    p.add_argument("--n-g", default="1", help="generator steps per round (altgd, lookahead over altgd)")
+    p.add_argument("--n-d", default="1", help="discriminator steps per round (altgd, lookahead over altgd)")
     for name, (o, users) in _extra_rate_options().items():
         choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
         p.add_argument("--" + name.replace("_", "-"), dest=name, default=None,

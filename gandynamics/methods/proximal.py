@@ -51,8 +51,9 @@ def kernel_step(z, hs, pb, n, zc, pc, fc, Jc, maxit, c0, ok, zero, nrt, USE_BOX,
                 break
             if not (dmax < np.inf):
                 break
-        if not solved:
+        if not solved:  # the step is not taken: the run stops at z_k (an unsolved iterate is no state of it)
             ok[b] = False
+            continue
         for i in range(n):
             z[i, b] = zc[i]
     if USE_BOX:
