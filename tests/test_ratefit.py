@@ -41,3 +41,14 @@ def test_sweep_and_simulate_say_stopped_for_a_failed_solve_and_diverged_for_the_
     # FTR on the bilinear game: DF_psipsi = 0 cannot be solved
     bil = VectorField(Game([x], [y], x * y, -x * y, equilibrium=(0, 0)))
     assert simulate(bil, "ftr", [1.0, 1.0], 20, 0.1).verdict == "stopped"
+
+
+def test_an_underflowing_step_size_reads_stopped_and_does_not_claim_no_divergence():
+    # z' = x^2 blows up at t = 1 from x = 1; with no bound the adaptive integrator's step underflows first
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], -x**3 / 3, y**2 / 2, equilibrium=(0, 0)))
+    tr = simulate(fld, "flow", [1.0, 0.0], 100, 0.5, bound=np.inf, scheme="dopri5")
+    assert (tr.verdict, tr.reason, tr.diverged_at) == ("stopped", "stepsize", 3)  # t in (1.0, 1.5]: steps 1, 2 fine
+    assert tr.describe().startswith("stopped at step 3: ") and "not diverged" not in tr.describe()
+    # with the default bound the blow-up is a divergence
+    assert simulate(fld, "flow", [1.0, 0.0], 100, 0.5, scheme="dopri5").verdict == "diverged"

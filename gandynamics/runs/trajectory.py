@@ -96,7 +96,9 @@ class Trajectory:
         from ..kernels import STOPS
         from ..verdict import describe
         if self.stopped:
-            why = (get_method(self.method).solve_failure if self.reason == "solve" else "") or STOPS[self.reason]
+            if self.reason != "solve":  # a step size that underflowed may be a blow-up: not "not diverged"
+                return f"stopped at step {self.diverged_at}: {STOPS[self.reason]}"
+            why = get_method(self.method).solve_failure or STOPS[self.reason]
             return f"stopped at step {self.diverged_at}, not diverged: {why}"
         if self.diverged:
             return f"diverged at step {self.diverged_at} ({self.reason})"
