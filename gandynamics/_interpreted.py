@@ -38,6 +38,7 @@ import copy
 import importlib.util
 import math
 import sys
+import threading
 import types
 
 import numpy as np
@@ -244,12 +245,24 @@ def deep_recursion(limit: int = 100_000):
     """Python's recursion limit raised to at least ``limit`` for the block: the recursive walks of deep
     expressions (an AST pass and ``ast.unparse`` on generated code, sympy trees) recurse once or several times
     per level (Python 3.11 runs Python-to-Python calls without growing the C stack)."""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, limit))
+    global _DEEP_USERS, _DEEP_OLD
+    with _DEEP_LOCK:  # threads may enter together: the first raises the limit, the last one out restores it
+        if _DEEP_USERS == 0:
+            _DEEP_OLD = sys.getrecursionlimit()
+        _DEEP_USERS += 1
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), limit))
     try:
         yield
     finally:
-        sys.setrecursionlimit(old)
+        with _DEEP_LOCK:
+            _DEEP_USERS -= 1
+            if _DEEP_USERS == 0:
+                sys.setrecursionlimit(_DEEP_OLD)
+
+
+_DEEP_LOCK = threading.Lock()
+_DEEP_USERS = 0
+_DEEP_OLD = 1000
 
 
 def ieee_source(text: str) -> str:

@@ -102,3 +102,30 @@ def test_a_new_game_is_analysed_in_a_fresh_process_without_compiling(tmp_path):
     # docs/mathematics.md §1.7: -gamma/2 ± i sqrt(f'(0)^2 - gamma^2/4), f'(0) = 1/2
     re = [e["re"] if isinstance(e, dict) else e[0] for e in eig]
     assert np.allclose(sorted(re), [-0.185, -0.185], rtol=1e-12, atol=1e-12)
+
+
+def test_deep_recursion_restores_the_limit_when_threads_overlap():
+    import sys
+    import threading
+    from gandynamics._interpreted import deep_recursion
+    before = sys.getrecursionlimit()
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+
+    def a():
+        with deep_recursion():
+            a_in.set()
+            b_in.wait(10)
+        a_out.set()
+
+    def b():
+        a_in.wait(10)
+        with deep_recursion():
+            b_in.set()
+            a_out.wait(10)  # a leaves first, b last: the limit must still come back to the original
+
+    ts = [threading.Thread(target=f) for f in (a, b)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(20)
+    assert sys.getrecursionlimit() == before
