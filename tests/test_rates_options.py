@@ -57,3 +57,28 @@ def test_every_declared_rate_option_is_a_flag_of_the_rates_command(capsys):
     assert row["options"] == {"base": "eg", "la_k": 10, "la_alpha": 0.3}
     assert row["local_rate"] == pytest.approx(_lookahead_rate(FLD.eval_DF(np.zeros(2)), 0.4, "eg", 10, 0.3),
                                               rel=1e-12, abs=0)
+
+
+def test_a_method_undefined_at_the_equilibrium_or_step_gets_its_own_row_not_a_traceback():
+    import warnings
+
+    import sympy as sp
+    from gandynamics import Game
+    x, y = sp.symbols("x y", real=True)
+    minus_z = VectorField(Game([x], [y], -x**2 / 2, -y**2 / 2, equilibrium=(0, 0)))  # A = -I: I + 1 * A = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from 1 / (1 + h lam) either
+        rows, _ = rates(minus_z, ["proximal", "gd"], step=1.0, max_seconds=1)
+        bil, _ = rates(VectorField(games.bilinear()), ["ftr", "eg"], max_seconds=1)
+    assert rows[0].step_rule == "undefined" and "singular linear system" in rows[0].note and rows[0].local_rate is None
+    assert rows[1].local_rate == pytest.approx(2.0, rel=1e-12, abs=0)  # gd: 1 - h(-1) = 2
+    # z <- 2 z: the start's largest entry, 0.0362, passes the bound 1e6 at step 25 (0.0362 * 2^25 = 1.2e6)
+    assert rows[1].ended == "diverged at step 25 (bound)"
+    assert bil[0].step_rule == "undefined" and "DF_psipsi is singular" in bil[0].note
+    assert bil[1].optimal_rate == pytest.approx(np.sqrt(3) / 2, rel=1e-9, abs=0)  # eg on the bilinear game
+
+
+def test_the_rates_command_names_an_undefined_method_once(capsys):
+    assert main(["rates", "bilinear", "--methods", "ftr,eg", "--no-measure"]) == 0
+    out = capsys.readouterr().out
+    assert "ftr: the discriminator's Hessian block DF_psipsi is singular" in out and "no stable step" not in out

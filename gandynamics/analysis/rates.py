@@ -158,7 +158,12 @@ def iteration_matrix(method: str, A, h: float, n_theta: int | None = None, beta:
         raise GandynamicsError("alternating momentum takes one step per player (n_g = n_d = 1)")
     A = np.asarray(A, dtype=float)
     kw = _kw(m, {**base, **options}, beta, n_g, n_d)
-    return m.iteration_matrix(A, h, n_theta=n_theta, **kw)
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return m.iteration_matrix(A, h, n_theta=n_theta, **kw)
+    except np.linalg.LinAlgError:
+        raise GandynamicsError(f"{method} is not defined at h = {h:z.6g}: its implicit step solves a singular linear "
+                               "system at the equilibrium") from None
 
 
 def spectral_radius(M) -> float:
@@ -195,8 +200,9 @@ def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: i
         return math.exp(h * alpha)
     m, base = _resolve(method)
     if m.multipliers is not None and not base:
-        mult = m.multipliers(np.linalg.eigvals(np.asarray(A, dtype=float)).astype(complex), h,
-                             **_kw(m, options, beta, n_g, n_d))
+        with np.errstate(divide="ignore", invalid="ignore"):  # 1 / (1 + h lam) = inf where the step is undefined
+            mult = m.multipliers(np.linalg.eigvals(np.asarray(A, dtype=float)).astype(complex), h,
+                                 **_kw(m, options, beta, n_g, n_d))
         if mult is not None:
             return float(np.max(np.abs(mult)))
     rho = spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d, **options))
@@ -413,13 +419,17 @@ class RateRow:
     #: why a measured rate exceeds the local one, when it does (a non-normal iteration matrix amplifying the
     #: start beyond the linear regime); empty otherwise
     note: str = ""
+    #: how the measured trajectory ended before its last step (:meth:`Trajectory.describe`: "diverged at step k
+    #: (reason)" or "stopped at step k: why"); empty when it ran to the end or nothing was measured
+    ended: str = ""
 
     def to_dict(self) -> dict:
         return {"method": self.method, "step": self.step, "step_rule": self.step_rule, "local_rate": self.local_rate,
                 "optimal_step": self.optimal_step, "optimal_rate": self.optimal_rate,
                 "largest_stable_step": self.largest_stable_step, "measured_rate": self.measured_rate,
                 "start": self.start, "bound": self.bound, "bound_holds": self.bound_holds,
-                "bound_info": self.bound_info, "diverged_at": self.diverged_at, "options": self.options,
+                "bound_info": self.bound_info, "diverged_at": self.diverged_at, "ended": self.ended,
+                "options": self.options,
                 "note": self.note}
 
 
@@ -505,56 +515,62 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         alt = "altgd" in under
         kw = dict(n_theta=nt, beta=beta, n_g=n_g if alt else 1, n_d=n_d if alt else 1)
         kw.update(mo)
-        h_opt, r_opt = optimal_step(m, A, **kw)
-        h_max = largest_stable_step(m, A, h_opt=h_opt, **kw)
-        if fixed is not None:
-            h, rule = fixed, "given"
-        elif step == "theory" and theory_step(m, mu, L) is not None:
-            h, rule = theory_step(m, mu, L), "theorem"
-        else:
-            h = h_opt if h_opt is not None else (1.0 / max(L, 1e-12) if m == "flow" else None)
-            rule = "1/L" if m == "flow" and h_opt is None else "optimal"
-            if h is not None and math.isinf(h):  # no optimal step: measure at a large finite one
-                h = 30.0 / _scale(A)
-                rule = (f"none optimal: rho decreases with h (rho = {r_opt:z.3g} at h = 1e12 / max|lambda|); "
-                        f"measured at h = {h:z.3g}")
-            if step == "theory":
-                why = (f"{m} has no theorem step" if _resolve(m)[0].theory_step is None else
-                       f"the theorem's step needs mu > 0 (certified mu_lo = {mu:z.3g})" if not mu > 0 else
-                       f"the theorem's step needs a finite L > 0 (certified L_hi = {L:z.3g})")
-                rule = f"{rule}, as {why}"
         opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d))
                 if (k == "beta" and "momentum" in under) or (k != "beta" and alt)}
         opts.update(mo)
-        if h is None:
-            rows.append(RateRow(m, None, None, h_opt, r_opt, h_max, None, None, None,
-                                {"note": "no stable step: rho >= 1 for every step tried"}, None, None, opts, rule))
-            continue
-        loc = local_rate(m, A, h, **kw)
-        if m == "flow":
-            opts["spectral_abscissa"] = float(np.max(np.real(np.linalg.eigvals(-A))))  # of J = -A; rate exp(h alpha)
-        b = theoretical_bound(m, h, mu, L)
-        meas = start = div = None
-        if measure:
-            tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=beta, n_g=kw["n_g"], n_d=kw["n_d"], expected=loc,
-                               equilibrium=zstar, **mo)
-            meas = float(tr.rate) if np.isfinite(tr.rate) else None
-            start = z0.tolist()
-            div = tr.diverged_at
-        holds = None
-        if b.factor is not None and meas is not None:
-            holds = bool(meas <= b.factor * (1 + 1e-9))
-        note = ""
-        if measure and loc is not None and m != "flow" and (meas is None or meas > loc + 1e-2 or div is not None):
-            T = iteration_matrix(m, A, h, **kw)
-            norm = float(np.linalg.norm(T, 2))
-            if norm > 1:
-                note = (f"the measured rate is not the local one: the iteration matrix is non-normal, |T|_2 = "
-                        f"{norm:z.3g} > 1 although rho = {loc:z.3g}, so the first steps grow and carry the start "
-                        f"(|z0 - z*| = {float(np.linalg.norm(z0 - zstar)):z.3g}) beyond the linear regime; a "
-                        "smaller --region gives a start where rho rules")
-        rows.append(RateRow(m, h, loc, h_opt, r_opt, h_max, meas, start, b.factor, b.to_dict(), holds, div, opts,
-                            rule, note))
+        try:  # a method undefined at this equilibrium or step (a singular implicit system) gets a row saying so
+            h_opt, r_opt = optimal_step(m, A, **kw)
+            h_max = largest_stable_step(m, A, h_opt=h_opt, **kw)
+            if fixed is not None:
+                h, rule = fixed, "given"
+            elif step == "theory" and theory_step(m, mu, L) is not None:
+                h, rule = theory_step(m, mu, L), "theorem"
+            else:
+                h = h_opt if h_opt is not None else (1.0 / max(L, 1e-12) if m == "flow" else None)
+                rule = "1/L" if m == "flow" and h_opt is None else "optimal"
+                if h is not None and math.isinf(h):  # no optimal step: measure at a large finite one
+                    h = 30.0 / _scale(A)
+                    rule = (f"none optimal: rho decreases with h (rho = {r_opt:z.3g} at h = 1e12 / max|lambda|); "
+                            f"measured at h = {h:z.3g}")
+                if step == "theory":
+                    why = (f"{m} has no theorem step" if _resolve(m)[0].theory_step is None else
+                           f"the theorem's step needs mu > 0 (certified mu_lo = {mu:z.3g})" if not mu > 0 else
+                           f"the theorem's step needs a finite L > 0 (certified L_hi = {L:z.3g})")
+                    rule = f"{rule}, as {why}"
+            if h is None:
+                rows.append(RateRow(m, None, None, h_opt, r_opt, h_max, None, None, None,
+                                    {"note": "no stable step: rho >= 1 for every step tried"}, None, None, opts, rule))
+                continue
+            loc = local_rate(m, A, h, **kw)
+            if m == "flow":
+                opts["spectral_abscissa"] = float(np.max(np.real(np.linalg.eigvals(-A))))  # of J = -A; rate exp(h alpha)
+            b = theoretical_bound(m, h, mu, L)
+            meas = start = div = None
+            ended = ""
+            if measure:
+                tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=beta, n_g=kw["n_g"], n_d=kw["n_d"], expected=loc,
+                                   equilibrium=zstar, **mo)
+                meas = float(tr.rate) if np.isfinite(tr.rate) else None
+                start = z0.tolist()
+                div = tr.diverged_at
+                ended = tr.describe() if tr.diverged else ""
+            holds = None
+            if b.factor is not None and meas is not None:
+                holds = bool(meas <= b.factor * (1 + 1e-9))
+            note = ""
+            if measure and loc is not None and m != "flow" and (meas is None or meas > loc + 1e-2 or div is not None):
+                T = iteration_matrix(m, A, h, **kw)
+                norm = float(np.linalg.norm(T, 2))
+                if norm > 1:
+                    note = (f"the measured rate is not the local one: the iteration matrix is non-normal, |T|_2 = "
+                            f"{norm:z.3g} > 1 although rho = {loc:z.3g}, so the first steps grow and carry the start "
+                            f"(|z0 - z*| = {float(np.linalg.norm(z0 - zstar)):z.3g}) beyond the linear regime; a "
+                            "smaller --region gives a start where rho rules")
+            rows.append(RateRow(m, h, loc, h_opt, r_opt, h_max, meas, start, b.factor, b.to_dict(), holds, div, opts,
+                                rule, note, ended))
+        except GandynamicsError as exc:
+            rows.append(RateRow(m, None, None, None, None, None, None, None, None, {"note": str(exc)}, None, None,
+                                opts, "undefined", str(exc)))
     info = {"equilibrium": zstar.tolist(), "A": A.tolist(), "region": reg.to_dict(),
             "mu": constants.mu.to_dict(), "lipschitz": constants.lipschitz.to_dict()}
     return rows, info

@@ -143,8 +143,8 @@ def run(args) -> int:
     for r in rows:
         if r.diverged_at is not None:
             notes[r.method] = (notes.get(r.method, "") + "; " if r.method in notes else "") + \
-                f"the measured trajectory diverged at step {r.diverged_at} (rate fitted before it)"
-        if r.step is None:
+                f"the measured trajectory {r.ended or f'ended at step {r.diverged_at}'} (rate fitted before it)"
+        if r.step is None and r.step_rule != "undefined":  # (an undefined method's note says why)
             notes[r.method] = "no stable step: rho >= 1 for every step tried (nothing measured)"
         extra = [r.note] if r.note else []
         if r.step is not None and r.step_rule not in ("given", "theorem", "optimal", "1/L"):  # why not the step asked for
