@@ -1,3 +1,4 @@
+import functools
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -12,3 +13,32 @@ def compiled_engine(monkeypatch):
     (gandynamics.runs.engine.choose_engine): the tests of the numeric core test the compiled kernels against
     their references; tests/test_interpreted_engine.py checks the interpreter against them."""
     monkeypatch.setenv("GANDYNAMICS_ENGINE", "compiled")
+
+
+@functools.lru_cache(maxsize=None)
+def cubic_quadratic(a: float = 0.0, b: float = 0.0, c: float = 0.0, d: float = 0.0):
+    """The one 2-parameter polynomial game of the kernel tests, as a VectorField whose hyperparameters
+    ``a, b, c, d`` have these defaults:
+
+        L_G = a x^2/2 + b x y + d x^4/4,   L_D = c y^2/2 - b x y,
+        F(x, y) = (a x + b y + d x^3, -b x + c y),   DF = [[a + 3 d x^2, b], [-b, c]],   equilibrium (0, 0).
+
+    Defaults are not part of the generated source (only the expressions are), so every member -- the
+    rotation F = (y, -x) (b = 1), the quadratic game (d = 0), F = -z (a = c = -1), F = (x^3, y) (d = c = 1),
+    the stiff (lam (x + 4 x^3), y) (a = lam, d = 4 lam, c = 1), any linear A = [[a, b], [-b, c]] -- runs on
+    ONE compiled kernel module, each kernel group (discrete, adaptive, implicit, dopri5) compiled once per
+    cold cache instead of once per field.
+
+    Not for overflow tests: with d = 0 the term d x^3 is 0 * inf = NaN once |x| > 5.6e102, so a run that
+    should overflow to inf reports NaN earlier (tests/test_kernels.py and tests/test_simulate.py keep such
+    tests on fields of their own).  Rounding: hyperparameters are runtime numbers, so a hand-written reference
+    must compute ``a x + b y + d x^3`` in that order to match bit for bit."""
+    import sympy as sp
+
+    from gandynamics import VectorField
+    from gandynamics.game import Game
+    x, y = sp.symbols("x y", real=True)
+    A, B, C, D = sp.symbols("a b c d", real=True)
+    game = Game(theta=[x], psi=[y], loss_g=A * x**2 / 2 + B * x * y + D * x**4 / 4, loss_d=C * y**2 / 2 - B * x * y,
+                hyper={A: a, B: b, C: c, D: d}, equilibrium=(0, 0), name="cubic-quadratic")
+    return VectorField(game, [])

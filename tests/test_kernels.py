@@ -19,7 +19,11 @@ DBL_MAX = 1.7976931348623157e308
 
 
 def _expanding():
-    """L_G = -theta^2/2 (F_theta = -theta), L_D = psi^2/2 (F_psi = psi): gd multiplies theta by 1 + h."""
+    """L_G = -theta^2/2 (F_theta = -theta), L_D = psi^2/2 (F_psi = psi): gd multiplies theta by 1 + h.
+
+    A field of its own, not tests/conftest.py's polynomial game at a = -1, c = 1: the overflow tests (bound=inf)
+    need theta to reach inf; the family's 0 * theta^3 is NaN once |theta| > 5.6e102 (and its -0 * theta in F_psi
+    once eg's extrapolation overflows), which would end those runs earlier with reason "nan"."""
     a, b = sp.symbols("a b", real=True)
     return VectorField(Game(theta=[a], psi=[b], loss_g=-a**2 / 2, loss_d=b**2 / 2, equilibrium=(0, 0)), [])
 

@@ -19,6 +19,8 @@ from gandynamics.game import Game
 from gandynamics.losses import sigmoid, softplus
 from gandynamics.methods import get_method
 
+from conftest import cubic_quadratic  # the kernel tests' polynomial game (one compiled module)
+
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("compiled_engine")
 
@@ -297,7 +299,7 @@ def bilinear_rho(method, h):
 @pytest.mark.parametrize("method,h", [("gd", 0.1), ("eg", 0.3), ("eg", 1 / np.sqrt(2)), ("eftp", 0.3),
                                       ("ogda", 0.4), ("eftp", 0.6)])
 def test_bilinear_measured_rate_equals_closed_form(method, h):
-    fld = VectorField(games.bilinear(), [])
+    fld = cubic_quadratic(b=1.0)   # F = (y, -x): the bilinear game (tests/conftest.py)
     tr = simulate(fld, method, [1.0, 0.5], 400, h)
     assert tr.rate == pytest.approx(bilinear_rho(method, h), rel=1e-3)
 
@@ -305,7 +307,7 @@ def test_bilinear_measured_rate_equals_closed_form(method, h):
 def test_alternating_negative_momentum_bilinear():
     """docs/mathematics.md §5.5: alternating GDA with eta = 0.5, beta = -0.5 converges with rho = 0.962543703197;
     beta = +0.5 diverges with rho = 1.269..."""
-    fld = VectorField(games.bilinear(), [])
+    fld = cubic_quadratic(b=1.0)   # F = (y, -x): the bilinear game (tests/conftest.py)
     tr = simulate(fld, "momentum", [1.0, 0.5], 600, 0.5, beta=-0.5, alternating=True)
     assert tr.rate == pytest.approx(0.962543703197, rel=1e-4)
     # unbounded run long enough for the dominant multiplier to rule [T/4, T] (60 steps left it 1.277)
@@ -418,9 +420,8 @@ def test_bad_options(kw, msg):
 # 5(4) with the same controller as scipy's RK45 (RMS norm of err / (atol + rtol max(|y|, |y_new|)), safety 0.9,
 # factors in [0.2, 10]) must reach the same global error as RK45, and stay within 5 rtol |z(T)|; an error
 # estimate scaled by 0.1 (a planted bug) makes it 20-50x larger
-_xl, _yl = sp.symbols("x y")
-LINEAR_FLOW = VectorField(Game(theta=[_xl], psi=[_yl], loss_g=0.1 * _xl**2 / 2 + 2 * _xl * _yl,
-                               loss_d=-2 * _xl * _yl + 0.3 * _yl**2 / 2, equilibrium=(0, 0)), [])
+# (F = A z, A = [[0.1, 2], [-2, 0.3]]: the quadratic member of tests/conftest.py's polynomial game)
+LINEAR_FLOW = cubic_quadratic(a=0.1, b=2.0, c=0.3)
 
 
 @pytest.mark.parametrize("rtol", [1e-4, 1e-6, 1e-8, 1e-10])

@@ -24,6 +24,8 @@ from gandynamics.losses import sigmoid, softplus
 from gandynamics.methods import METHODS
 from gandynamics.regularizers import SGA
 
+from conftest import cubic_quadratic  # the kernel tests' polynomial game (one compiled module)
+
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("compiled_engine")
 
@@ -196,7 +198,7 @@ def test_adam_rmsprop_eag_have_no_iteration_matrix_with_reason():
 
 
 def test_eag_last_iterate_below_theorem_and_order_minus_one():
-    fld = VectorField(games.bilinear(), [])
+    fld = cubic_quadratic(b=1.0)   # F = (y, -x): the bilinear game (tests/conftest.py)
     L = 1.0
     h = 1 / (8 * L)
     z0 = np.array([1.0, 0.5])
@@ -237,8 +239,7 @@ def test_sga_alignment_sign():
 def test_proximal_failed_solve_is_flagged():
     # F = x^3 (monotone) with a huge step from far away: Newton from the explicit guess needs many iterations;
     # with maxit=1 it cannot reach the tolerance -> reason "solve"
-    a, b = sp.symbols("a b")
-    fld = VectorField(Game(theta=[a], psi=[b], loss_g=a**4 / 4, loss_d=b**2 / 2, equilibrium=(0, 0)), [])
+    fld = cubic_quadratic(c=1.0, d=1.0)   # L_G = x^4/4, L_D = y^2/2: F = (x^3, y) (tests/conftest.py)
     tr = simulate(fld, "proximal", [3.0, 1.0], 10, 5.0, maxit=1)
     assert tr.diverged and tr.reason == "solve" and tr.diverged_at == 1
     ok = simulate(fld, "proximal", [3.0, 1.0], 10, 5.0)
@@ -274,14 +275,13 @@ def test_adaptive_methods_name_their_own_history_when_refusing_an_iteration_matr
 def test_a_failed_solve_stops_the_run_and_says_why_instead_of_diverged(case):
     """FTR on a bilinear game (DF_psipsi = 0) and the proximal point method at h = 1 on F(z) = -z (I + h DF = 0)
     cannot take their first step: the run is described as stopped with the method's own reason, not diverged."""
-    import sympy as sp
-    from gandynamics import Game, VectorField, simulate
+    from gandynamics import simulate
     from gandynamics.methods import METHODS
-    x, y = sp.symbols("x y")
+    # members of tests/conftest.py's polynomial game: F = (y, -x) (b = 1) and F = -z (a = c = -1)
     if case == "ftr-bilinear":
-        fld, method = VectorField(Game([x], [y], x * y, -x * y, equilibrium=(0, 0))), "ftr"
+        fld, method = cubic_quadratic(b=1.0), "ftr"
     else:
-        fld, method = VectorField(Game([x], [y], -x**2 / 2, -y**2 / 2, equilibrium=(0, 0))), "proximal"
+        fld, method = cubic_quadratic(a=-1.0, c=-1.0), "proximal"
     tr = simulate(fld, method, [1.0, 1.0], 20, 1.0 if method == "proximal" else 0.1)
     assert tr.reason == "solve" and tr.diverged_at == 1
     text = tr.describe()

@@ -5,12 +5,14 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
 
 from gandynamics import GandynamicsError, R1, VectorField, games
 from gandynamics.analysis.rates import (RATE_METHODS, iteration_matrix, largest_stable_step, local_rate,
                                         measured_rate, optimal_step, rates, spectral_radius, theoretical_bound,
                                         theory_step)
+
+from conftest import cubic_quadratic  # the kernel tests' polynomial game (one compiled module)
 
 ROT = np.array([[0.0, 1.0], [-1.0, 0.0]])   # F = (y, -x): the bilinear game min_x max_y x y (docs/mathematics.md §5.5)
 
@@ -223,9 +225,13 @@ def dirac_r1():
 
 @pytest.fixture(scope="module")
 def quadratic():
-    fld = VectorField(games.make_game("quadratic"))
-    # with a = c = 0, b = 1 it is the bilinear game: F = (y, -x), identical to games.bilinear()
-    sub = {s: v for s, v in zip(fld.hyper, (0, 1, 0))}
+    """The quadratic game min_x max_y a/2 x^2 + b x y - c/2 y^2 (F = A z, A = [[a, b], [-b, c]], docs/mathematics.md
+    §6) as the d = 0 member of the kernel tests' polynomial game (tests/conftest.py: one compiled module for all)."""
+    fld = cubic_quadratic(1.0, 1.0, 1.0, 0.0)
+    # with d = 0 it is the built-in quadratic game, and with a = c = 0, b = 1 the bilinear game: F = (y, -x)
+    quad = VectorField(games.make_game("quadratic"))
+    assert list(fld.F.xreplace({fld.hyper[3]: 0})) == list(quad.F.xreplace(dict(zip(quad.z + quad.hyper, fld.z + fld.hyper[:3]))))
+    sub = {s: v for s, v in zip(fld.hyper, (0, 1, 0, 0))}
     assert list(fld.F.xreplace(sub)) == list(VectorField(games.bilinear()).F.xreplace(
         dict(zip(VectorField(games.bilinear()).z, fld.z))))
     return fld
@@ -267,6 +273,7 @@ def test_measured_rate_matches_local_rate_bilinear(quadratic, method, h):
 @settings(max_examples=10, deadline=None)
 @given(a=st.floats(0.1, 2.0), c=st.floats(0.1, 2.0), b=st.floats(-2.0, 2.0), u=st.floats(0.05, 0.99),
        method=st.sampled_from(["gd", "eg", "eftp", "ogda"]))
+@example(a=0.5, c=0.5, b=0.0, u=0.5, method="gd")   # the degenerate case hypothesis found: bound 0, one step to z*
 def test_measured_rate_never_beats_the_bound(quadratic, a, c, b, u, method):
     # F(z) = A z with A = [[a, b], [-b, c]] (docs/mathematics.md §6): mu = min(a, c), L = ||A||_2; the theorem's
     # conditions hold globally, so a trajectory may never contract faster than the bound (PEPit remark)
@@ -277,7 +284,12 @@ def test_measured_rate_never_beats_the_bound(quadratic, a, c, b, u, method):
     rho = local_rate(method, A, h)
     assume(rho < 0.9995)   # keeps the simulations short
     tr = measured_rate(quadratic, method, h, [0.5, -0.3], {"a": a, "b": b, "c": c}, expected=rho)
-    assert tr.rate <= bnd.factor * (1 + 1e-6)
+    if bnd.factor == 0:
+        # A = mu I and gd at h = 1/mu: the bound is 0 and the first step lands exactly on z*, after which no
+        # distance is left to fit a rate to (rate NaN): the run itself is pinned instead
+        assert tr.final_distance == 0 and np.all(tr.states[1:] == 0)
+    else:
+        assert tr.rate <= bnd.factor * (1 + 1e-6)
 
 
 def test_rates_table_end_to_end(quadratic):
@@ -386,7 +398,7 @@ def test_rates_table_on_a_box_and_for_the_flow():
     # A = [[a, 1], [-1, c]] with a = 0.5, c = 1.5 (linear: certified constants are exact); on a box the start
     # is at half the smallest half-width from z* (0.5 * 0.2 = 0.1); the flow has no optimal step and is
     # measured at h = 1/L with rate exp(h alpha), alpha = max Re eig(-A) = -(a + c)/2 (complex pair)
-    fld = VectorField(games.make_game("quadratic", a=0.5, c=1.5), [])
+    fld = cubic_quadratic(0.5, 1.0, 1.5, 0.0)   # the quadratic game (d = 0), tests/conftest.py
     rows, info = rates(fld, ["gd", "flow"], region="box:-0.2:0.2,-0.3:0.3")
     L = math.sqrt(2.25 + math.sqrt(2))
     assert info["lipschitz"]["hi"] == pytest.approx(L, rel=1e-9, abs=0)

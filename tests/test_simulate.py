@@ -25,6 +25,9 @@ SIM = importlib.import_module("gandynamics.simulate")  # the module (gandynamics
 CLI_SWEEP = importlib.import_module("gandynamics.cli.sweep")
 
 DIRAC_R1 = VectorField(games.dirac(), [R1(gamma=0.3)])
+# the built-in bilinear game, not tests/conftest.py's polynomial game at b = 1: the overflow tests below need
+# F = (y, -x) exactly; the family's 0 * x^3 is NaN once |x| > 5.6e102, so a run that overflows to inf there
+# stops earlier, with reason "nan"
 BILIN = VectorField(games.bilinear(), [])
 
 
