@@ -134,8 +134,8 @@ def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
                            "--steps", "10"], capture_output=True, text=True, timeout=600,
                           env=dict(os.environ, GANDYNAMICS_ENGINE="compiled"))
     assert warm.returncode == 0, warm.stderr
-    wait = 6.0
-    for _ in range(3):  # a signal before the steps start (imports are slow on a loaded machine): wait longer
+    wait = 3.0  # the steps start about 2 s after launch on an idle machine (imports, loading the kernel)
+    for _ in range(4):  # a signal before the steps start (imports are slow on a loaded machine): wait longer
         # SIGINT at its default in the child, so that Python installs its handler there even where this test
         # process was started with SIGINT ignored (a background job inherits SIG_IGN across exec)
         p = subprocess.Popen([sys.executable, "-m", "gandynamics", "simulate", "bilinear", "--method", "gd", "--step",

@@ -172,10 +172,12 @@ def test_every_option_of_the_discrete_methods_is_checked_against_the_reference()
                 (name, o.name)
 
 
-#: the games whose compiled kernels are checked here (2 and 4 parameters; tests/test_methods_new.py adds a polynomial one); the
-#: kernels of every other game run interpreted -- the same source (tests/test_interpreted_engine.py checks the
-#: two engines against each other on every method) without half a minute of compiling per game
-COMPILED_FIELDS = {"dirac+r1", "dirac-nd"}
+#: the games whose compiled kernels are checked here against NumPy: the sigmoid Dirac-GAN with R1 and the bilinear game,
+#: whose kernels other tests compile anyway (the overflow tests, WGAN clipping); tests/test_methods_new.py adds a
+#: polynomial one.  The kernels of every other game (dirac-nd's 4 parameters among them) run interpreted here -- the
+#: same source, which tests/test_interpreted_engine.py checks against the compiled kernels on every method for 2
+#: and 4 parameters -- without 7-10 s of compiling per game
+COMPILED_FIELDS = {"dirac+r1", "bilinear"}
 
 
 @pytest.mark.parametrize("name,fld", [pytest.param(n, f, id=n) for n, f in FIELDS])
