@@ -355,7 +355,7 @@ def test_printed_code_stays_shallow_whatever_the_width_of_a_sum(width, kind):
 def test_a_field_with_sums_of_hundreds_of_terms_runs_interpreted_and_matches_its_formula():
     # a member of the kind of the mlp-1,000 failure (RecursionError in the interpreter's rewrite): wide sums in F
     th, ps = sp.symbols("theta psi", real=True)
-    m = 600  # the old printer's nest of 600 additions broke the interpreter's rewrite (limit about 330)
+    m = 400  # the old printer's nest of 400 additions broke the interpreter's rewrite (limit about 330)
     loss = sp.Add(*[sp.sin(i * th + ps) / i for i in range(1, m + 1)])
     fld = VectorField(Game([th], [ps], loss, -loss))
     text = fld._base_source
