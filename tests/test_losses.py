@@ -134,11 +134,26 @@ def _mp_eval(expr, x, y):
     """The exact value by sympy's evalf, which raises the working precision through cancellations
     (``1 - e^1000/(e^1000 + 1)``) until 30 digits are right (up to 2000 digits: enough for |arguments| <= 4000)."""
     import mpmath as mp
+    import signal
     sub = {X: sp.Rational(x), Y: sp.Rational(y)}
+
+    def too_slow(*_):
+        raise TimeoutError
+    # a drawn nest of exponentials can make evalf's precision search run for many minutes (a CI run hit the 900 s
+    # limit): a reference that takes more than 5 s is not computed (that point is not checked for that expression)
+    import time
+    old = signal.signal(signal.SIGALRM, too_slow)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, 5.0)  # pytest-timeout's alarm, if set: restored below
+    t0 = time.monotonic()
     try:
         v = expr.evalf(30, subs=sub, maxn=2000)
-    except (ZeroDivisionError, ValueError, OverflowError):
+    except (ZeroDivisionError, ValueError, OverflowError, TimeoutError):
         return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        if outer > 0:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - t0), 1e-3))
     if not v.is_real or not v.is_finite:
         return None
     return mp.mpf(str(v)) if v.is_Float or v.is_Number else None
