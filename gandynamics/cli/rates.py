@@ -16,13 +16,8 @@ def _rate_methods():
 def _extra_rate_options() -> dict:
     """option name -> (Option, [methods]) for every rate option some method declares, besides --beta, --n-g, --n-d
     (lookahead's base, la_k, la_alpha, ...): one flag each, from the declarations."""
-    from ..methods import METHODS
-    table = {}
-    for m in METHODS.values():
-        for name in m.extra.get("rate_options", ()):
-            if name not in ("beta", "n_g", "n_d"):
-                table.setdefault(name, (m.options[m.option_names.index(name)], []))[1].append(m.name)
-    return table
+    from .simulate import _method_option_table
+    return _method_option_table(lambda m: [k for k in m.extra.get("rate_options", ()) if k not in ("beta", "n_g", "n_d")])
 
 
 def add_parser(sub):

@@ -6,13 +6,14 @@ from __future__ import annotations
 from ..errors import GandynamicsError
 
 
-def _method_option_table() -> dict:
-    """option name -> (Option, [methods declaring it]) over the registry (first declaration's kind)."""
+def _method_option_table(names=lambda m: m.option_names) -> dict:
+    """option name -> (Option, [methods declaring it]) over the registry (first declaration's kind), for the
+    option names ``names(method)`` selects (default: all its options)."""
     from ..methods import METHODS
     table = {}
     for m in METHODS.values():
-        for o in m.options:
-            table.setdefault(o.name, (o, []))[1].append(m.name)
+        for name in names(m):
+            table.setdefault(name, (m.options[m.option_names.index(name)], []))[1].append(m.name)
     return table
 
 
