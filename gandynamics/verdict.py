@@ -47,8 +47,10 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from gandynamics._numeric import log_pos  # absolute: the interpreted copy imports the interpreted log
+
 __all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FLOOR_REL", "FLOOR_ABS", "RATE_FIT", "VERDICT_RULE",
-           "RunReading", "read_runs", "describe"]
+           "RunReading", "Reader", "read_runs", "describe"]
 
 #: at most this many samples (runs x recorded distances) are read in the interpreter (2-5 us per sample:
 #: under 0.2 s), more by the compiled reading (about 10 s to compile the first time)
@@ -143,40 +145,75 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     the compiled functions (compiled once, cached on disk).  Rows whose samples are all usable (finite up to ``T``, above the floor in ``[T/4, T]``) and that share
     their life ``T`` are read 32 at a time, each row's least-squares sums in one lane of a vector (the same
     operations in the same order as row by row: the same numbers, bitwise, and independent of ``split``);
-    the other rows one by one.
+    the other rows one by one.  Logarithms of distances are :func:`gandynamics._numeric.log_pos` (fdlibm's
+    method, within 1 ulp of libm's ``log``; branch-free, so the grouped rows' logs run in vector lanes too).
     """
     idx = np.ascontiguousarray(idx, dtype=float)
     dist = np.ascontiguousarray(np.atleast_2d(np.asarray(dist, dtype=float)))
     B = dist.shape[0]
-    life = np.ascontiguousarray(np.broadcast_to(np.asarray(life, dtype=float), (B,)))
+    life = np.array(np.broadcast_to(np.asarray(life, dtype=float), (B,)))  # writable copies: one compiled signature
     div = (np.full(B, -1, dtype=np.int64) if diverged_at is None
-           else np.ascontiguousarray(np.broadcast_to(np.asarray(diverged_at, dtype=np.int64), (B,))))
-    zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
-    floor = np.ascontiguousarray(np.maximum(FLOOR_ABS, FLOOR_REL * zn))
-    out = np.empty((7, B))
-    read_rows = _read_rows
-    if B * dist.shape[1] <= INTERPRET_MAX_SAMPLES:  # a few runs: the interpreter, nothing to compile
-        from ._interpreted import quiet, static_module
-        read_rows = quiet(static_module("gandynamics.verdict")._read_rows)
-        split = None
-    elif not _read_rows.signatures:  # compiled once per machine: concurrent processes wait for the first
-        _compile_reading_once(idx, dist, life, div, floor, out)
-    work = lambda r0, r1: read_rows(idx, dist, life, div, floor, out, r0, r1, _VECTOR)  # noqa: E731
-    if split is None:
+           else np.array(np.broadcast_to(np.asarray(diverged_at, dtype=np.int64), (B,))))
+    reader = Reader(idx, B, zstar_norm, interpret=B * dist.shape[1] <= INTERPRET_MAX_SAMPLES)
+    work = lambda r0, r1: reader.read(r0, r1, dist[r0:r1], life[r0:r1], div[r0:r1])  # noqa: E731
+    if split is None or reader.interpreted:
         work(0, B)
     else:
         split(work, B)
-    return RunReading(rate=out[0], poly_order=out[1], log_rate_err=out[2], envelope_ratio=out[3],
-                      tail_min=out[4], tail_max=out[5], code=out[6].astype(np.int64))
+    return reader.reading()
 
 
-def _compile_reading_once(idx, dist, life, div, floor, out) -> None:
-    """Compile the reading (or load it from numba's disk cache) on one row, holding a lock file in the cache
-    (:func:`gandynamics.codegen.first_call_once`): processes that start reading at the same time compile it once
-    (about 10 s)."""
-    from .codegen import first_call_once, row_copy
-    one = [row_copy(a) for a in (dist, life, div, floor)]
-    if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, out[:, :1].copy(), 0, 1, _VECTOR)):
+class Reader:
+    """The reading of ``B`` runs, filled block by block as their distances become available (a sweep reads each
+    block of rows in the thread that ran it, right after its kernel, while the block's distances are in cache).
+
+    Parameters
+    ----------
+    idx : (R,) array of step indices of the samples, increasing, starting at 0
+    B : number of runs
+    zstar_norm : (B,) array ``|z*|`` (sets each run's rounding floor); default 0
+    interpret : read with the interpreted copy of this module (nothing to compile; a few runs) instead of the
+        compiled functions (compiled once per machine, cached on disk; concurrent processes wait for the first)
+
+    :meth:`read` may be called from several threads at once on disjoint row ranges (the compiled reading
+    releases the GIL).  The readings of rows never read are undefined (a sweep masks the rows it did not run).
+    """
+
+    def __init__(self, idx, B: int, zstar_norm=None, interpret: bool = False):
+        self.idx = np.ascontiguousarray(idx, dtype=float)
+        zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
+        self.floor = np.ascontiguousarray(np.maximum(FLOOR_ABS, FLOOR_REL * zn))
+        self.out = np.empty((B, 7))
+        self.interpreted = bool(interpret)
+        if self.interpreted:
+            from ._interpreted import quiet, static_module
+            self._rows = quiet(static_module("gandynamics.verdict")._read_rows)
+        else:
+            self._rows = _read_rows
+            if not _read_rows.signatures:
+                _compile_reading_once(self.idx)
+
+    def read(self, lo: int, hi: int, dist: np.ndarray, life: np.ndarray, div: np.ndarray) -> None:
+        """Read runs ``[lo, hi)``: ``dist`` (hi - lo, R) their distances ``|z_k - z*|`` at ``idx`` (NaN after a
+        divergence), ``life`` (hi - lo,) float the last step of each one's life, ``div`` (hi - lo,) int64 the step
+        it diverged at (-1: it did not); C-contiguous arrays."""
+        self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.out[lo:hi], 0, hi - lo, _VECTOR)
+
+    def reading(self) -> RunReading:
+        """The readings of all ``B`` runs."""
+        o = self.out  # columns as views (strided: no copy of B x 7 numbers)
+        return RunReading(rate=o[:, 0], poly_order=o[:, 1], log_rate_err=o[:, 2], envelope_ratio=o[:, 3],
+                          tail_min=o[:, 4], tail_max=o[:, 5], code=o[:, 6].astype(np.int64))
+
+
+def _compile_reading_once(idx) -> None:
+    """Compile the reading (or load it from numba's disk cache) on one dummy row of the types every call uses,
+    holding a lock file in the cache (:func:`gandynamics.codegen.first_call_once`): processes that start
+    reading at the same time compile it once (about 10 s)."""
+    from .codegen import first_call_once
+    R = idx.shape[0]
+    one = (np.ones((1, R)), np.full(1, float(R)), np.full(1, -1, dtype=np.int64), np.full(1, FLOOR_ABS), np.empty((1, 7)))
+    if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, 0, 1, _VECTOR)):
         raise KeyboardInterrupt  # a Ctrl-C during the compile, honoured once it is finished
 
 
@@ -206,7 +243,7 @@ _VECTOR = True
 
 
 # ------------------------------------------------------------------------------------ compiled kernel
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _slope(x, y, sel, lo, hi):
     """Least-squares slope of y against x over sel[lo:hi], and its standard error (0 with 2 points)."""
     c = 0.0
@@ -236,7 +273,7 @@ def _slope(x, y, sel, lo, hi):
     return b, math.sqrt(rss / (c - 2.0) / sxx)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _poly_fit(x, logx, y, sel, lo, hi):
     """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1; ``logx = log(x)``, computed once for
     all rows): returns (b, c), NaN if singular.  Solved in centred coordinates with the 2x2 normal equations
@@ -275,7 +312,7 @@ def _poly_fit(x, logx, y, sel, lo, hi):
     return (sll * sxy - sxl * sly) / det, (sxx * sly - sxl * sxy) / det
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _select(idx, dist, r, lo, hi, floor, sel):
     """Indices of the samples of row ``r`` with ``lo <= k <= hi`` and a finite distance above ``floor`` into
     ``sel``; returns how many."""
@@ -288,7 +325,7 @@ def _select(idx, dist, r, lo, hi, floor, sel):
     return n
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
     """The reading of row ``r``, one row at a time (every case: the reference of :func:`_read_group`).
     ``logd``, ``sel`` (R,) scratch; ``logk`` (R,) ``log idx`` (0 where idx < 1)."""
@@ -299,7 +336,7 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
     for j in range(R):
         d = dist[r, j]
         if idx[j] >= FIT_START * T and d > floor[r] and d < math.inf:
-            logd[j] = math.log(d)
+            logd[j] = log_pos(d)
     # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
     ns = _select(idx, dist, r, FIT_START * T, T, floor[r], sel)
     rate = math.nan
@@ -334,14 +371,14 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
         for j in range(R):
             d = dist[r, j]
             if idx[j] < FIT_START * T and d > floor[r] and d < math.inf:
-                logd[j] = math.log(d)
+                logd[j] = log_pos(d)
         ns = _select(idx, dist, r, -math.inf, T, floor[r], sel)
         if ns >= 2:
             lo = ns // 2 if ns >= 4 else 0
             b, s = _slope(idx, logd, sel, lo, ns)
             rate = math.exp(b)
-    out[0, r] = rate
-    out[1, r] = poly
+    out[r, 0] = rate
+    out[r, 1] = poly
     # ---- envelopes and the tail range
     e_first = 0.0
     e_third = 0.0
@@ -366,9 +403,9 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
                 tmin = d
             if d > tmax:
                 tmax = d
-    out[3, r] = e_last / e_first if e_first > 0.0 else math.nan
-    out[4, r] = tmin if tmin < math.inf else math.nan
-    out[5, r] = tmax if tmin < math.inf else math.nan
+    out[r, 3] = e_last / e_first if e_first > 0.0 else math.nan
+    out[r, 4] = tmin if tmin < math.inf else math.nan
+    out[r, 5] = tmax if tmin < math.inf else math.nan
     # ---- the significance of the decay over [T/2, T]
     if nt_c >= 0:  # the same samples (those of [T/4, T] at k >= T/2) in the same order: the same slope
         nt = nt_c
@@ -386,17 +423,17 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
         b1, s1 = _slope(idx, logd, sel, 0, h)
         b2, s2 = _slope(idx, logd, sel, h, nt)
         err = abs(b1 - b2) + s
-    out[2, r] = err
+    out[r, 2] = err
     # ---- the verdict
     if div[r] >= 0:
-        out[6, r] = DIVERGED
+        out[r, 6] = DIVERGED
     elif final == final and final <= floor[r]:
-        out[6, r] = CONVERGING
-    elif (out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
+        out[r, 6] = CONVERGING
+    elif (out[r, 3] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
           and e_last <= TAIL_FACTOR * e_third):
-        out[6, r] = CONVERGING
+        out[r, 6] = CONVERGING
     else:
-        out[6, r] = BOUNDED
+        out[r, 6] = BOUNDED
 
 
 #: rows read together by :func:`_read_group` (lanes of its vector loops; a few AVX-512 vectors per sum, so
@@ -404,7 +441,7 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
 GROUP = 32
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _uniform(idx, dist, r, T, floor_r):
     """True when every sample of row ``r`` at ``k <= T`` is finite and every one in ``[T/4, T]`` is above the
     floor: then every window of the reading is the same set of samples for every such row of life ``T``."""
@@ -420,7 +457,7 @@ def _uniform(idx, dist, r, T, floor_r):
     return True
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _lane_slope(idx, L, j0, j1, m, my, sxy):
     """The least-squares slope of each lane's ``L[j, b]`` against ``idx[j]`` over ``j0 <= j < j1``: the
     operations of :func:`_slope` in the same order, each lane's sums in a vector lane.  Leaves the
@@ -449,7 +486,7 @@ def _lane_slope(idx, L, j0, j1, m, my, sxy):
     return mx, sxx, c
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
@@ -477,7 +514,7 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
         Dj = D[j]
         Lj = L[j]
         for b in range(m):
-            Lj[b] = math.log(Dj[b])
+            Lj[b] = log_pos(Dj[b])
     rate = acc[0]
     poly = acc[1]
     my = acc[2]
@@ -606,27 +643,27 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
         final = D[j1 - 1, b]
         env = e_last / e_first if e_first > 0.0 else math.nan
         err = b1[b]
-        out[0, r] = rate[b]
-        out[1, r] = poly[b]
-        out[2, r] = err
-        out[3, r] = env
-        out[4, r] = tmin if tmin < math.inf else math.nan
-        out[5, r] = tmax if tmin < math.inf else math.nan
+        out[r, 0] = rate[b]
+        out[r, 1] = poly[b]
+        out[r, 2] = err
+        out[r, 3] = env
+        out[r, 4] = tmin if tmin < math.inf else math.nan
+        out[r, 5] = tmax if tmin < math.inf else math.nan
         if div[r] >= 0:
-            out[6, r] = DIVERGED
+            out[r, 6] = DIVERGED
         elif final == final and final <= floor[r]:
-            out[6, r] = CONVERGING
+            out[r, 6] = CONVERGING
         elif (env <= ENVELOPE_FACTOR and bt[b] == bt[b] and bt[b] + 3.0 * err < 0.0
               and e_last <= TAIL_FACTOR * e_third):
-            out[6, r] = CONVERGING
+            out[r, 6] = CONVERGING
         else:
-            out[6, r] = BOUNDED
+            out[r, 6] = BOUNDED
     return m
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
-    """Read rows ``[r0, r1)`` into ``out`` (7, B).  With ``vector``, rows whose samples are all usable
+    """Read rows ``[r0, r1)`` into ``out`` (B, 7).  With ``vector``, rows whose samples are all usable
     (:func:`_uniform`) are read :data:`GROUP` at a time by :func:`_read_group` (consecutive such rows of
     the same life), the others one by one by :func:`_read_row`; the numbers are the same either way
     (bitwise) and do not depend on ``r0``, ``r1``.  Returns the number of rows read in groups."""
@@ -665,7 +702,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
     return grouped
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _flush(idx, logk, dist, life, div, floor, out, rows, m, T, D, L, acc, logd, sel):
     """:func:`_read_group` on ``rows[:m]``, or :func:`_read_row` on each when the windows are too short."""
     got = _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc)

@@ -179,3 +179,56 @@ def test_called_and_inlined_fused_steps_give_the_same_states(method, monkeypatch
     np.testing.assert_array_equal(called.final, inlined.final)
     np.testing.assert_array_equal(called["diverged_at"], inlined["diverged_at"])
     assert called["reason"].tolist() == inlined["reason"].tolist() and called["diverged"].any()
+
+
+def _plan(fld, method, **kw):
+    """The engine's Plan of a sweep (taken from the call), compiled."""
+    import importlib
+    S = importlib.import_module("gandynamics.runs.sweep")
+    got = {}
+    orig = S._execute
+
+    def grab(plan, **k):
+        got["plan"] = plan
+        return orig(plan, **k)
+    try:
+        S._execute = grab
+        sweep(fld, method, engine="compiled", **kw)
+    finally:
+        S._execute = orig
+    return got["plan"]
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_tight_loop_and_block_recording_give_the_general_paths_numbers(method):
+    """Without box and lookahead the driver repeats a rule's fused step in a tight loop up to the next recording
+    step and records a block's distances at once (kernels.driver._gk_record, _gk_flush); with a projection box
+    that never binds (the general step and test) and with the states recorded too (kernels.driver._gk_post) the
+    runs are the same: distances, final states, divergence steps and reasons bitwise, rows diverging at recording
+    steps and between them, on every thread count."""
+    import dataclasses
+
+    import numba
+
+    from gandynamics.runs.engine import run_rows
+    rng = np.random.default_rng(11)
+    B = 700
+    inits = rng.uniform(-2, 2, (B, 2))
+    grid = {"gamma": rng.uniform(0, 1, B), "step": rng.choice([0.05, 0.2, 1.5, 3.0], B)}
+    plan = _plan(VectorField(games.dirac(), [R1()]), method, inits=inits, grid=grid, steps=240, product=False,
+                 bound=6.0, samples=41)
+    fast = run_rows(plan, 0, B)
+    boxed = run_rows(dataclasses.replace(plan, use_box=True, box=np.array([[-1e300, 1e300]] * 2)), 0, B)
+    recorded = run_rows(dataclasses.replace(plan, record=True), 0, B)
+    nt = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        one = run_rows(plan, 0, B)
+    finally:
+        numba.set_num_threads(nt)
+    at = fast["divat"]
+    assert np.isin(at, plan.rec_idx).any() and (~np.isin(at, plan.rec_idx) & (at > 0)).any() and (at < 0).any()
+    for name, other in (("boxed", boxed), ("recorded", recorded), ("one thread", one)):
+        for key in ("dist", "final", "divat", "reason"):
+            np.testing.assert_array_equal(other[key], fast[key], err_msg=f"{name}: {key}")
+    assert np.isnan(fast["dist"][at > 0, -1]).all() and np.isfinite(fast["dist"][at < 0]).all()

@@ -220,12 +220,12 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
     real = S.run_rows
     calls = {"n": 0}
 
-    def flaky(plan, lo, hi, out=None):
+    def flaky(plan, lo, hi, out=None, **kw):
         if out is not None:
             calls["n"] += 1
             if calls["n"] == 3:
                 raise KeyboardInterrupt
-        return real(plan, lo, hi, out)
+        return real(plan, lo, hi, out, **kw)
 
     monkeypatch.setattr(S, "run_rows", flaky)
     N = 5 * DEFAULT_NB  # rows: chunks are whole blocks of the kernels' width
@@ -235,6 +235,8 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
     assert not res.complete and res.meta["interrupted"] and 3 * c < N
     assert res["finished"].tolist() == [True] * (2 * c) + [False] * (N - 2 * c)
     assert np.all(np.isfinite(res["distance"][:2 * c])) and np.all(np.isnan(res["distance"][2 * c:]))
+    assert np.all(np.isfinite(res["rate"][:2 * c])) and np.all(np.isnan(res["rate"][2 * c:]))
+    assert "not run" not in set(res["verdict"][:2 * c]) and set(res["verdict"][2 * c:]) == {"not run"}
 
 
 def test_exports_roundtrip(tmp_path):

@@ -17,6 +17,12 @@ pytestmark = pytest.mark.usefixtures("compiled_engine")
 
 
 # ------------------------------------------------------------------ the reading before issue #16 (plain Python)
+# (its log of a distance is the one primitive changed since: libm's log -> gandynamics._numeric.log_pos, tested
+# against libm and mpmath in tests/test_numeric.py; here its plain-Python copy, so the sums stay bitwise comparable)
+from gandynamics._interpreted import static_module  # noqa: E402
+
+_LOG = static_module("gandynamics._numeric").log_pos
+
 def _slope(x, y, sel, lo, hi):
     """Least-squares slope of y against x over sel[lo:hi], and its standard error (0 with 2 points)."""
     c = 0.0
@@ -90,7 +96,7 @@ def _select(idx, dist, r, lo, hi, floor, logd, sel):
     for j in range(idx.shape[0]):
         d = dist[r, j]
         if lo <= idx[j] <= hi and d > floor and d < math.inf:
-            logd[j] = math.log(d)
+            logd[j] = _LOG(d)  # since session 6 the reading's log of a distance is _numeric.log_pos
             sel[n] = j
             n += 1
     return n
@@ -289,9 +295,9 @@ def _both_paths(idx, d, life, div, zn):
     floor = np.maximum(FLOOR_ABS, FLOOR_REL * zn)
     outs, counts = [], []
     for vector in (True, False):
-        out = np.empty((7, d.shape[0]))
+        out = np.empty((d.shape[0], 7))
         counts.append(V._read_rows(idx, d, np.asarray(life, float), div, floor, out, 0, d.shape[0], vector))
-        outs.append(out)
+        outs.append(out.T)
     return outs, counts
 
 

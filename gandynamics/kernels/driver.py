@@ -54,11 +54,13 @@ def _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive):
 
 
 @njit(cache=True, nogil=True)
-def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND, RECORD, REC, DIST,
-             FINAL, DIVAT, REASON):
+def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND, RECORD, REC, DROW,
+             DIST, FINAL, DIVAT, REASON):
     """After step k: freeze the columns that diverged (offending state to FINAL), record distances
-    (and states) when k is a recording step.  Returns the number of columns that died.  A live column
-    whose implicit solve failed (``ok[b]`` False) with a finite state dies with code 5; ``ok`` is reset."""
+    (and states) when k is a recording step: ``DROW`` (NB,) holds the block's distances at this step
+    (:func:`_gk_record`, computed by the driver before this call: every recorded distance comes from the same
+    code).  Returns the number of columns that died.  A live column whose implicit solve failed (``ok[b]``
+    False) with a finite state dies with code 5; ``ok`` is reset."""
     n = NZ
     if nbad > 0:
         _gk_check(z, alive, n, BOUND, code)
@@ -94,19 +96,57 @@ def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code
             bb[b] = 0.0
         elif rec:
             if alive[b]:
-                s = 0.0
-                for i in range(n):
-                    d = z[i, b] - zs[i, b]
-                    s += d * d
-                    if RECORD:
+                if RECORD:
+                    for i in range(n):
                         REC[lo + b, ri, i] = z[i, b]
-                DIST[lo + b, ri] = math.sqrt(s)
+                DIST[lo + b, ri] = DROW[b]
             else:
                 DIST[lo + b, ri] = math.nan
                 if RECORD:
                     for i in range(n):
                         REC[lo + b, ri, i] = math.nan
     return died
+
+
+#: a block's distances are kept in a local (R, NB) array and written to DIST row by row at the end of the block when
+#: it holds at most this many numbers (a sweep's 65 recording steps: 8,320); more (a simulate recording thousands of
+#: steps) are written to DIST at each recording step
+BLOCK_RECORD_MAX = 1 << 16
+
+
+@njit(cache=True, nogil=True)
+def _gk_record(z, zs, alive, DB, ri):
+    """The distances ``|z - z*|`` of the whole block at a recording step into ``DB[ri]`` (NaN for columns not
+    alive), in one branch-free loop over the columns.  At a step where no column left the bound they stay there
+    until :func:`_gk_flush` writes the block's rows (instead of a branchy loop with a strided write into ``DIST``
+    per column and step: about a third of a small field's run time); otherwise :func:`_gk_post` copies them."""
+    for b in range(NB):
+        s = 0.0
+        for i in range(NZ):
+            d = z[i, b] - zs[i, b]
+            s += d * d
+        DB[ri, b] = math.sqrt(s) if alive[b] else math.nan
+
+
+@njit(cache=True, nogil=True)
+def _gk_flush(lo, m, DB, DONE, DIST):
+    """Copy the distances recorded by :func:`_gk_record` (the indices ``r`` with ``DONE[r]``) into the block's rows
+    of ``DIST``, row by row (contiguous writes)."""
+    R = DIST.shape[1]
+    r0 = 0  # the first run of recorded indices [r0, r1) (usually all of them): copied without a test per number
+    while r0 < R and not DONE[r0]:
+        r0 += 1
+    r1 = r0
+    while r1 < R and DONE[r1]:
+        r1 += 1
+    for b in range(m):
+        row = DIST[lo + b]
+        for r in range(r0, r1):
+            row[r] = DB[r, b]
+    for r in range(r1, R):  # the others (recording steps after one that _gk_post recorded)
+        if DONE[r]:
+            for b in range(m):
+                DIST[lo + b, r] = DB[r, b]
 
 
 @njit(cache=True, nogil=True)
@@ -182,6 +222,9 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
     dfirst = IOPT[3]
     alternating = IOPT[4]
     la_k = IOPT[5]
+    # no projection box, no lookahead: a rule's fused step (Rule.fused) may run in a tight loop up to the next
+    # recording step (the box and the lookahead change z after the step, so their runs take the general path)
+    fast = (not USE_BOX) and la_k == 0
     maxit = IOPT[6]
     la_alpha = FOPT[2]
     c0 = FOPT[3]
@@ -210,6 +253,9 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
     alive = np.zeros(NB, dtype=np.bool_)
     ok = np.ones(NB, dtype=np.bool_)
     code = np.zeros(NB, dtype=np.int64)
+    blockrec = (not RECORD) and R * NB <= BLOCK_RECORD_MAX  # distances through a block-local array (_gk_record)
+    DB = np.empty((R if blockrec else 1, NB))
+    DONE = np.zeros(R if blockrec else 0, dtype=np.bool_)
     zc = np.empty(n)
     pc = np.zeros(max(npar, 1))
     fc = np.empty(n)
@@ -222,6 +268,8 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
         a3[:, :] = 0.0
         a4[:, :] = 0.0
         _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive)
+        if blockrec:
+            DONE[:] = False
         ri = 0
         if K0 == 0:
             pass  # @init
@@ -230,8 +278,9 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
                     for b in range(NB):
                         la[i, b] = z[i, b]
             if R > 0 and REC_IDX[0] == 0:
+                _gk_record(z, zs, alive, DB, zero)
                 _gk_post(zero, lo, m, zero, yes, zero, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
-                         RECORD, REC, DIST, FINAL, DIVAT, REASON)
+                         RECORD, REC, DB[0], DIST, FINAL, DIVAT, REASON)
                 ri = 1
         else:
             ri = _gk_resume(lo, m, K0, REC_IDX, STATE, DIVAT, z, a1, a2, a3, a4, la, zs, hs, bb, alive)
@@ -239,7 +288,9 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
         for b in range(m):
             nalive += alive[b]
         krec = REC_IDX[ri] if ri < R else -1  # the next recording step
-        for k in range(K0 + 1, K + 1):
+        k = K0
+        while k < K:
+            k += 1
             nout = -one  # a fused step that tests its own new state sets the count here (methods.gd)
             pass  # @step
             pass  # @post
@@ -260,8 +311,14 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
             rec = k == krec
             if nbad == 0 and not rec:
                 continue
-            nalive -= _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
-                               RECORD, REC, DIST, FINAL, DIVAT, REASON)
+            dbi = ri if blockrec else zero
+            if rec:
+                _gk_record(z, zs, alive, DB, dbi)
+            if nbad == 0 and blockrec:  # a recording step where nothing left the bound: written with the block's rows
+                DONE[ri] = True
+            else:
+                nalive -= _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
+                                   RECORD, REC, DB[dbi], DIST, FINAL, DIVAT, REASON)
             if rec:
                 ri += 1
                 krec = REC_IDX[ri] if ri < R else -1
@@ -269,4 +326,6 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
                 break
         if STATE.shape[1] == 6:
             _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la)
+        if blockrec:
+            _gk_flush(lo, m, DB, DONE, DIST)
         _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON, LAST)

@@ -9,7 +9,9 @@ A :class:`Plan` is picklable (the generated module's *source text* plus the row 
 here or on a Dask worker (:mod:`gandynamics.distributed`).  :func:`run_rows` runs rows ``[lo, hi)``, split
 into contiguous ranges run by ``numba.get_num_threads()`` threads (the kernels release the GIL; no number
 depends on the split).  With ``step_chunk`` the steps are run in chunks (the state carried between them) and
-Ctrl-C between chunks stops the run, keeping what finished (:class:`Interrupted`).
+Ctrl-C between chunks stops the run, keeping what finished (:class:`Interrupted`).  With ``then`` the
+distances of each range of rows go to a small scratch block that ``then`` reads in the same thread right
+after the kernel (a sweep's reading: no array of every row's distances, no second pass over memory).
 """
 
 from __future__ import annotations
@@ -69,18 +71,20 @@ class Plan:
         return int(self.Z0.shape[1])
 
 
-def alloc(plan: Plan, m: int) -> dict:
+def alloc(plan: Plan, m: int, dist: bool = True) -> dict:
+    """Result arrays for ``m`` rows (``dist=False``: no distances, they go to ``run_rows(then=...)``)."""
     R = len(plan.rec_idx)
     return {
         "final": np.empty((m, plan.n)),
-        "dist": np.empty((m, R)),
+        "dist": np.empty((m if dist else 0, R)),
         "divat": np.full(m, -1, dtype=np.int64),
         "reason": np.zeros(m, dtype=np.int64),
         "rec": np.full((m, R, plan.n), np.nan) if plan.record else np.zeros((1, 1, plan.n)),
     }
 
 
-def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: int | None = None) -> dict:
+def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: int | None = None,
+             then=None) -> dict:
     """Run rows ``[lo, hi)`` of ``plan``; returns ``{"final", "dist", "divat", "reason", "rec"}`` for them.
 
     With ``out`` (arrays for all rows, as from a full allocation) the kernels write into its rows
@@ -88,10 +92,18 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     of that many steps, the state carried between them (the numbers are those of one call); a Ctrl-C
     (KeyboardInterrupt) during a chunk lets the running chunk finish and raises :class:`Interrupted` with the
     rows' results so far (``final`` the state after the last finished chunk, later distances NaN).
+
+    With ``then`` (a callable ``then(r0, r1, dist)``, not with ``step_chunk``) the distances are not kept:
+    each range of rows (about :data:`SCRATCH_BYTES` of distances) runs into a scratch block ``dist`` (r1 - r0,
+    R) and ``then`` is called on it, in the thread that ran it, once its ``final``, ``divat`` and ``reason``
+    rows are written; ``r0``, ``r1`` are plan rows.  The result's ``dist`` is then left untouched (it may be
+    allocated empty: ``alloc(plan, m, dist=False)``).
     """
+    if then is not None and step_chunk:
+        raise ValueError("run_rows: then= reads whole runs; it cannot be combined with step_chunk")
     mod = _module(plan)
     if out is None:
-        res = alloc(plan, hi - lo)
+        res = alloc(plan, hi - lo, dist=then is None)
         off = lo
     else:
         res = out
@@ -103,7 +115,7 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     k0 = 0
     for j, k1 in enumerate(cuts):
         try:
-            _run_range(mod, plan, lo, hi, res, off, state, k0, k1, j == len(cuts) - 1)
+            _run_range(mod, plan, lo, hi, res, off, state, k0, k1, j == len(cuts) - 1, then)
         except KeyboardInterrupt:
             a, b = lo - off, hi - off
             R = res["dist"].shape[1]
@@ -117,44 +129,78 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     return res
 
 
-def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last):
+#: with ``run_rows(then=...)``, the rows of a range handed to ``then`` at once hold about this many bytes of
+#: distances (half the 1 MiB L2 cache of a current core: the block is read while it is in cache)
+SCRATCH_BYTES = 1 << 19
+#: ... and about at least this many trajectory-steps (so that the per-range calls stay a small cost on short runs)
+SCRATCH_MIN_STEPS = 2_000_000
+
+
+def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
     mi = plan.method_index
     start = lo
     while start < hi:
         k = int(mi[start])
         stop = start + int(np.searchsorted(mi[start:hi], k, side="right"))
-        a, b = start - off, stop - off
         kname = plan.kernels[k]
-        rec = res["rec"][a:b] if plan.record else res["rec"]
-        st = state[start - lo:stop - lo] if state.shape[1] == 6 else state
-        args = (plan.Z0[start:stop], plan.P[start:stop], plan.H[start:stop], plan.BETA[start:stop],
-                plan.ZSTAR[start:stop], k0, k1, plan.rec_idx, plan.record, rec, res["dist"][a:b],
-                res["final"][a:b], res["divat"][a:b], res["reason"][a:b], plan.bound, plan.box, plan.use_box,
-                plan.iopt[k], plan.fopt[k], st, last)
-        rows = stop - start
         group = GROUPS[kname]
         if group == "dopri5":
-            units, call = rows, (lambda u0, u1, args=args: mod.run_dopri5(u0, u1, *args))
+            width, fn = 1, mod.run_dopri5
+            run = (lambda u0, u1, args: mod.run_dopri5(u0, u1, *args))
         else:
             code = CODES[kname]
             fn = getattr(mod, f"run_{group}")
-            nb = getattr(mod, "NB", DEFAULT_NB)
-            units = (rows + nb - 1) // nb
-            call = (lambda u0, u1, args=args, code=code, fn=fn: fn(code, u0, u1, *args))
+            width = getattr(mod, "NB", DEFAULT_NB)
+            run = (lambda u0, u1, args, code=code, fn=fn: fn(code, u0, u1, *args))
+        rows = stop - start
+        units = (rows + width - 1) // width
+
+        def args_for(a, b, dist, k=k, start=start):
+            """The kernel's arguments for plan rows ``[start + a, start + b)`` (``dist`` their distances)."""
+            r0, r1 = start + a, start + b
+            o0, o1 = r0 - off, r1 - off
+            rec = res["rec"][o0:o1] if plan.record else res["rec"]
+            st = state[r0 - lo:r1 - lo] if state.shape[1] == 6 else state
+            return (plan.Z0[r0:r1], plan.P[r0:r1], plan.H[r0:r1], plan.BETA[r0:r1], plan.ZSTAR[r0:r1], k0, k1,
+                    plan.rec_idx, plan.record, rec, dist, res["final"][o0:o1], res["divat"][o0:o1],
+                    res["reason"][o0:o1], plan.bound, plan.box, plan.use_box, plan.iopt[k], plan.fopt[k], st, last)
+
+        if then is None:
+            args = args_for(0, rows, res["dist"][start - off:stop - off])
+            call = (lambda u0, u1, args=args, run=run: run(u0, u1, args))
+        else:
+            call = _reading_call(run, args_for, then, start, rows, width, len(plan.rec_idx), plan.K)
         if plan.engine == "interpreted":  # one thread: the interpreter holds the GIL
             call(0, units)
             start = stop
             continue
-        kernel = mod.run_dopri5 if group == "dopri5" else fn
         # a first call compiles (or loads from the disk cache): say so if that takes more than 2 s
         with notice_if_slow(f"compiling the {kname} kernel for this field (first time only; cached on disk "
-                            "afterwards) ...", still=lambda kernel=kernel: not getattr(kernel, "signatures", True)):
-            ctrl_c = not getattr(kernel, "signatures", True) and _compile_once(
-                plan.source, group, kernel, (code,) if group != "dopri5" else (), args)
+                            "afterwards) ...", still=lambda kernel=fn: not getattr(kernel, "signatures", True)):
+            ctrl_c = not getattr(fn, "signatures", True) and _compile_once(
+                plan.source, group, fn, (code,) if group != "dopri5" else (),
+                args_for(0, 1, np.empty((1, len(plan.rec_idx)))))  # one row: the types of every call
             threaded(call, units)
             if ctrl_c:  # a Ctrl-C during the compile: honoured now that this chunk's steps are done
                 raise KeyboardInterrupt
         start = stop
+
+
+def _reading_call(run, args_for, then, start, rows, width, R, K):
+    """``call(u0, u1)`` for :func:`threaded`: the units ``[u0, u1)`` (blocks of ``width`` rows) in sub-ranges of
+    about :data:`SCRATCH_BYTES` of distances, each run into one scratch block and handed to ``then``."""
+    per_rows = max(SCRATCH_BYTES // (8 * max(R, 1)), SCRATCH_MIN_STEPS // max(int(K), 1))
+    per = max(1, per_rows // width)  # units per sub-range
+
+    def call(u0, u1):
+        dist = np.empty((min(u1 - u0, per) * width, R))
+        for s0 in range(u0, u1, per):
+            s1 = min(u1, s0 + per)
+            a, b = s0 * width, min(rows, s1 * width)
+            d = dist[:b - a]
+            run(0, s1 - s0, args_for(a, b, d))
+            then(start + a, start + b, d)
+    return call
 
 
 #: the engines a plan can run on (:func:`choose_engine`)

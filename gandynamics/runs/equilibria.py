@@ -8,7 +8,7 @@ from ..equilibrium import find_equilibrium
 from ..errors import GandynamicsError
 from .module import kernel_module
 
-__all__ = ["equilibria"]
+__all__ = ["equilibria", "row_norms"]
 
 #: up to this many rows are checked by the point evaluator (about 50 us a row), more by the compiled field_rows
 INTERPRET_MAX_ROWS = 256
@@ -28,7 +28,7 @@ def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
             F = np.array([f(Z[r], P[r]) for r in range(B)]).reshape(B, fld.n)
         else:
             F = kernel_module(fld).field_rows(Z, np.ascontiguousarray(P), np.empty_like(Z))
-        bad = ~(np.linalg.norm(F, axis=1) < 1e-10)
+        bad = ~(row_norms(F) < 1e-10)
     else:
         bad = np.ones(B, dtype=bool)
     if bad.any():
@@ -41,3 +41,12 @@ def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
                 pass
         Z[bad] = Zu[np.asarray(inv).reshape(-1)]
     return Z
+
+
+def row_norms(x: np.ndarray) -> np.ndarray:
+    """The Euclidean norm of each row of ``x`` (B, n) as ``sqrt`` of the sum of squares added left to right
+    (``numpy.linalg.norm(x, axis=1)`` is several times slower on the few columns of a game's state).  Shape (B,)."""
+    s = x[:, 0] * x[:, 0]
+    for j in range(1, x.shape[1]):
+        s += x[:, j] * x[:, j]
+    return np.sqrt(s)

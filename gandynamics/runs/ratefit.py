@@ -1,15 +1,15 @@
 """The reading of runs: the measured rate and the verdict (the rules live in :mod:`gandynamics.verdict`),
-split over numba's threads for sweeps."""
+split over numba's threads for sweeps, or done block by block in the engine's threads as the rows finish."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..kernels import REASONS, STOPS
-from ..verdict import RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, RunReading, read_runs
+from ..verdict import INTERPRET_MAX_SAMPLES, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading, read_runs
 from .engine import threaded
 
-__all__ = ["RATE_FIT", "VERDICT_RULE", "VERDICTS", "fit_rate", "read"]
+__all__ = ["RATE_FIT", "VERDICT_RULE", "VERDICTS", "fit_rate", "read", "row_reader", "mark_stopped"]
 
 
 def read(idx, dist, life, diverged_at=None, zstar_norm=None, reason=None) -> RunReading:
@@ -17,11 +17,36 @@ def read(idx, dist, life, diverged_at=None, zstar_norm=None, reason=None) -> Run
     ``(B,)`` reason codes, :data:`gandynamics.kernels.REASONS`) a run that ended because its method could not take
     the next step (:data:`gandynamics.kernels.STOPS`) reads "stopped", not "diverged"."""
     reading = read_runs(idx, dist, life, diverged_at, zstar_norm, split=threaded)
+    return mark_stopped(reading, diverged_at, reason)
+
+
+def mark_stopped(reading: RunReading, diverged_at, reason) -> RunReading:
+    """``reading`` with the code :data:`~gandynamics.verdict.STOPPED` for the runs that ended (``diverged_at >= 0``)
+    with a reason of :data:`gandynamics.kernels.STOPS` (nothing changes when either is None)."""
     if reason is not None and diverged_at is not None:
         stops = [c for c, name in REASONS.items() if name in STOPS]
         stopped = (np.asarray(diverged_at) >= 0) & np.isin(np.asarray(reason), stops)
         reading.code[stopped] = STOPPED
     return reading
+
+
+def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None):
+    """The reading of a sweep's ``B = len(divat)`` rows done as their kernels finish them: returns ``(reader,
+    then)``, ``then(r0, r1, dist)`` the callback of :func:`gandynamics.runs.engine.run_rows` that reads rows
+    ``[r0, r1)`` from their distances (``dist``, (r1 - r0, R)) and the kernels' ``divat`` (already written for
+    those rows; a run's life is ``steps``, or the step before it diverged), ``reader`` the
+    :class:`~gandynamics.verdict.Reader` that holds the readings (``reader.reading()`` once every row is read)."""
+    idx = np.asarray(idx)
+    B = len(divat)
+    reader = Reader(idx, B, zstar_norm, interpret=B * len(idx) <= INTERPRET_MAX_SAMPLES)
+    K = int(steps)
+
+    def then(r0, r1, dist):
+        dv = divat[r0:r1]
+        life = np.where(dv >= 0, dv - 1, K).astype(float)
+        reader.read(r0, r1, dist, life, np.ascontiguousarray(dv))
+
+    return reader, then
 
 
 def fit_rate(idx, dist, life, zstar_norm=None):

@@ -18,10 +18,10 @@ from ..errors import GandynamicsError
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
 from .engine import Plan, alloc, choose_engine, run_rows, warm
-from .equilibria import equilibria
+from .equilibria import equilibria, row_norms
 from .module import kernel_module_source
 from ..provenance import provenance
-from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, read  # noqa: F401 (fit_rate: re-exported)
+from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .results import SweepResult
 from .validate import bound_value, int_option, method_options, step_pair, steps_count
 
@@ -166,22 +166,23 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
                 iopt=iopt, fopt=fopt)
     evals = max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per))
     plan.engine = choose_engine(engine, plan.source, B, K, evals)
-    res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals)
+    # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel
+    out = alloc(plan, B, dist=False)
+    reader, then = row_reader(rec_idx, K, out["divat"], row_norms(np.nan_to_num(ZSTAR)))
+    res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
+                                   out=out, then=then)
     info["engine"] = plan.engine
     # table
     divat = res["divat"]
     div = finished & (divat >= 0)
-    life = np.where(div, divat - 1, K)
-    reading = read(rec_idx, res["dist"], life, np.where(div, divat, -1), np.linalg.norm(np.nan_to_num(ZSTAR), axis=1),
-                   res["reason"])
-    rate = reading.rate
-    rate[~finished] = np.nan
+    reading = mark_stopped(reader.reading(), np.where(div, divat, -1), res["reason"])
+    rate = np.where(finished, reading.rate, np.nan)  # a contiguous column (the reading's are views)
     # one gather from the labels (a where() over two string arrays of B entries cost 3x more)
     verdict = np.array(VERDICTS + ("not run",))[np.where(finished, reading.code, len(VERDICTS))]
     final = res["final"]
     final[~finished] = np.nan
     with np.errstate(invalid="ignore"):
-        distance = np.linalg.norm(final - ZSTAR, axis=1)
+        distance = row_norms(final - ZSTAR)
     distance[~finished] = np.nan
     cols = {"method": np.repeat(np.array([m.name for m in ms]), L)}
     for j, name in enumerate(field.names):
@@ -238,8 +239,11 @@ def _axis_record(v) -> list | dict:
     return {"count": int(v.size), "min": float(v.min()), "max": float(v.max()), "first": v[:4].tolist()}
 
 
-def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1):
-    """Run all rows of ``plan``: returns (columns, finished mask, info)."""
+def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, out=None, then=None):
+    """Run all rows of ``plan``: returns (columns, finished mask, info).  ``out``: the result arrays
+    (:func:`~gandynamics.runs.engine.alloc`; default allocated here); ``then``: the reading of each range of
+    rows as it finishes (:func:`~gandynamics.runs.engine.run_rows`; rows run elsewhere are handed to it as they
+    are gathered)."""
     B = plan.rows
     if chunk_size is None:
         # about 8e7 trajectory-steps of a 2-parameter game per chunk (~0.1 s on 2 cores): few barriers
@@ -259,7 +263,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1):
             from .. import distributed
         except ImportError:
             raise GandynamicsError("sweep(client=...) needs gandynamics.distributed: pip install gandynamics[distributed]") from None
-        out = alloc(plan, B)
+        out = alloc(plan, B) if out is None else out
         t0 = time.perf_counter()
         try:  # chunks sized from the cost of a row measured on the workers (gandynamics.distributed)
             ranges, parts, dinfo = distributed.map_rows(client, plan, B, block=DEFAULT_NB, warm=warm, progress=progress,
@@ -271,12 +275,14 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1):
         for (lo, hi), part in zip(ranges, parts):
             if part is None:
                 continue
-            for k in ("final", "dist", "divat", "reason"):
+            for k in ("final", "divat", "reason") + (("dist",) if out["dist"].shape[0] else ()):
                 out[k][lo:hi] = part[k]
+            if then is not None:
+                then(lo, hi, np.array(part["dist"], dtype=float, order="C"))
             finished[lo:hi] = True
         info["seconds"] = time.perf_counter() - t0
         return out, finished, info
-    out = alloc(plan, B)
+    out = alloc(plan, B) if out is None else out
     t0 = time.perf_counter()
     warm(plan)
     info["compile_seconds"] = time.perf_counter() - t0
@@ -284,7 +290,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1):
     bar = None
     try:
         for j, (lo, hi) in enumerate(ranges):
-            run_rows(plan, lo, hi, out)
+            run_rows(plan, lo, hi, out, then=then)
             finished[lo:hi] = True
             if j == 0 and len(ranges) > 1 and progress is not False:
                 est = (time.perf_counter() - t1) * len(ranges)
