@@ -42,3 +42,23 @@ def cubic_quadratic(a: float = 0.0, b: float = 0.0, c: float = 0.0, d: float = 0
     game = Game(theta=[x], psi=[y], loss_g=A * x**2 / 2 + B * x * y + D * x**4 / 4, loss_d=C * y**2 / 2 - B * x * y,
                 hyper={A: a, B: b, C: c, D: d}, equilibrium=(0, 0), name="cubic-quadratic")
     return VectorField(game, [])
+
+
+def sweep_plan(fld, method, **kw):
+    """The engine's Plan of ``sweep(fld, method, **kw)`` (taken from the call), compiled kernels."""
+    import importlib
+
+    from gandynamics import sweep
+    S = importlib.import_module("gandynamics.runs.sweep")
+    got = {}
+    orig = S._execute
+
+    def grab(plan, **k):
+        got["plan"] = plan
+        return orig(plan, **k)
+    try:
+        S._execute = grab
+        sweep(fld, method, engine="compiled", **kw)
+    finally:
+        S._execute = orig
+    return got["plan"]

@@ -12,6 +12,8 @@ import sympy as sp
 from gandynamics import R1, VectorField, games, simulate, sweep
 from gandynamics.game import Game
 
+from conftest import sweep_plan  # noqa: E402 (the engine's Plan of a sweep)
+
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("compiled_engine")
 
@@ -181,24 +183,6 @@ def test_called_and_inlined_fused_steps_give_the_same_states(method, monkeypatch
     assert called["reason"].tolist() == inlined["reason"].tolist() and called["diverged"].any()
 
 
-def _plan(fld, method, **kw):
-    """The engine's Plan of a sweep (taken from the call), compiled."""
-    import importlib
-    S = importlib.import_module("gandynamics.runs.sweep")
-    got = {}
-    orig = S._execute
-
-    def grab(plan, **k):
-        got["plan"] = plan
-        return orig(plan, **k)
-    try:
-        S._execute = grab
-        sweep(fld, method, engine="compiled", **kw)
-    finally:
-        S._execute = orig
-    return got["plan"]
-
-
 @pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
 def test_tight_loop_and_block_recording_give_the_general_paths_numbers(method):
     """Without box and lookahead the driver repeats a rule's fused step in a tight loop up to the next recording
@@ -215,7 +199,7 @@ def test_tight_loop_and_block_recording_give_the_general_paths_numbers(method):
     B = 700
     inits = rng.uniform(-2, 2, (B, 2))
     grid = {"gamma": rng.uniform(0, 1, B), "step": rng.choice([0.05, 0.2, 1.5, 3.0], B)}
-    plan = _plan(VectorField(games.dirac(), [R1()]), method, inits=inits, grid=grid, steps=240, product=False,
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), method, inits=inits, grid=grid, steps=240, product=False,
                  bound=6.0, samples=41)
     fast = run_rows(plan, 0, B)
     boxed = run_rows(dataclasses.replace(plan, use_box=True, box=np.array([[-1e300, 1e300]] * 2)), 0, B)

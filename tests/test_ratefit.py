@@ -53,3 +53,45 @@ def test_an_underflowing_step_size_reads_stopped_and_does_not_claim_no_divergenc
     assert tr.describe().startswith(f"stopped at step {tr.diverged_at}: ") and "not diverged" not in tr.describe()
     # with the default bound the blow-up is a divergence
     assert simulate(fld, "flow", [1.0, 0.0], 100, 0.5, scheme="dopri5").verdict == "diverged"
+
+
+@pytest.mark.parametrize("scratch", [None, 3000])
+def test_reading_in_the_kernels_threads_is_the_reading_afterwards(scratch, monkeypatch):
+    """A sweep reads each range of rows in the thread that ran it, from a scratch block of distances
+    (run_rows(then=...), ratefit.row_reader): the same readings, bitwise, as reading the whole distance array
+    afterwards (ratefit.read) -- with scratch blocks much smaller than a range (many of them, the last one
+    partial), on one thread and on two, rows diverging and converging."""
+    import numba
+
+    from gandynamics import R1, games
+    from gandynamics.runs import engine
+    from gandynamics.runs.engine import alloc, run_rows
+    from gandynamics.runs.ratefit import mark_stopped, row_reader
+
+    from conftest import sweep_plan
+    if scratch is not None:  # ~ 3000 bytes of distances: 5 rows per block of the reading
+        monkeypatch.setattr(engine, "SCRATCH_BYTES", scratch)
+        monkeypatch.setattr(engine, "SCRATCH_MIN_STEPS", 0)
+    rng = np.random.default_rng(4)
+    B = 1000
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), "eftp", inits=rng.uniform(-2, 2, (B, 2)),
+                      grid={"gamma": rng.uniform(0, 1, B), "step": rng.choice([0.05, 0.3, 2.5], B)}, steps=300,
+                      product=False, bound=8.0)
+    zn = np.linalg.norm(plan.ZSTAR, axis=1)
+    after = run_rows(plan, 0, B)
+    div = after["divat"]
+    ref = read(plan.rec_idx, after["dist"], np.where(div >= 0, div - 1, plan.K), div, zn, after["reason"])
+    assert len(set(ref.verdict)) == 3  # converging, bounded, diverged
+    nt = numba.get_num_threads()
+    for threads in (1, 2):
+        numba.set_num_threads(min(threads, nt))
+        try:
+            out = alloc(plan, B, dist=False)
+            reader, then = row_reader(plan.rec_idx, plan.K, out["divat"], zn)
+            run_rows(plan, 0, B, out, then=then)
+        finally:
+            numba.set_num_threads(nt)
+        got = mark_stopped(reader.reading(), out["divat"], out["reason"])
+        for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(ref, name), err_msg=name)
+        np.testing.assert_array_equal(out["final"], after["final"])
