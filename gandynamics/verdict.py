@@ -176,7 +176,8 @@ class Reader:
         compiled functions (compiled once per machine, cached on disk; concurrent processes wait for the first)
 
     :meth:`read` may be called from several threads at once on disjoint row ranges (the compiled reading
-    releases the GIL).  The readings of rows never read are undefined (a sweep masks the rows it did not run).
+    releases the GIL).  A row never read has the code :data:`BOUNDED` and undefined numbers (a sweep masks the
+    rows it did not run).
     """
 
     def __init__(self, idx, B: int, zstar_norm=None, interpret: bool = False):
@@ -184,6 +185,7 @@ class Reader:
         zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
         self.floor = np.ascontiguousarray(np.maximum(FLOOR_ABS, FLOOR_REL * zn))
         self.out = np.empty((B, 7))
+        self.out[:, 6] = BOUNDED  # the code of a row never read (its other readings are undefined)
         self.interpreted = bool(interpret)
         if self.interpreted:
             from ._interpreted import quiet, static_module

@@ -257,23 +257,10 @@ def c_kernels(tmp):
 
 
 def sweep_plan(fld, m, inits, gam, h, K):
-    """The engine's :class:`~gandynamics.runs.engine.Plan` of this sweep (taken from the call), to time the
-    kernels alone with ``run_rows``."""
+    """The engine's :class:`~gandynamics.runs.engine.Plan` of this sweep, to time the kernels alone with ``run_rows``."""
     import importlib
     S = importlib.import_module("gandynamics.runs.sweep")
-    got = {}
-    orig = S._execute
-
-    def grab(plan, **kw):
-        got["plan"] = plan
-        return orig(plan, **kw)
-    S._execute = grab
-    try:
-        S.sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False, progress=False)
-    finally:
-        S._execute = orig
-    return got["plan"]
-
+    return S.sweep_plan(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False)
 
 def versus_c(fld, inits, gam, h, K, repeat, nt):
     """Sweep and C kernel alternately, ``repeat`` times per method: median Mts/s of each, on ``nt`` threads

@@ -45,20 +45,6 @@ def cubic_quadratic(a: float = 0.0, b: float = 0.0, c: float = 0.0, d: float = 0
 
 
 def sweep_plan(fld, method, **kw):
-    """The engine's Plan of ``sweep(fld, method, **kw)`` (taken from the call), compiled kernels."""
-    import importlib
-
-    from gandynamics import sweep
-    S = importlib.import_module("gandynamics.runs.sweep")
-    got = {}
-    orig = S._execute
-
-    def grab(plan, **k):
-        got["plan"] = plan
-        return orig(plan, **k)
-    try:
-        S._execute = grab
-        sweep(fld, method, engine="compiled", **kw)
-    finally:
-        S._execute = orig
-    return got["plan"]
+    """The engine's Plan of ``sweep(fld, method, **kw)``, compiled kernels."""
+    from gandynamics.runs.sweep import sweep_plan as plan_of
+    return plan_of(fld, method, engine="compiled", **kw)

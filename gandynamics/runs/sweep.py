@@ -25,7 +25,7 @@ from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, r
 from .results import SweepResult
 from .validate import bound_value, int_option, method_options, step_pair, steps_count
 
-__all__ = ["sweep"]
+__all__ = ["sweep", "sweep_plan"]
 
 
 _STEP_AXES = ("step", "step_g", "step_d", "beta")
@@ -73,6 +73,75 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     -------
     SweepResult
     """
+    (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd,
+     base_p, inits) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
+                               engine, options)
+    # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel
+    out = alloc(plan, B, dist=False)
+    reader, then = row_reader(rec_idx, K, out["divat"], row_norms(np.nan_to_num(ZSTAR)))
+    res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
+                                   out=out, then=then)
+    info["engine"] = plan.engine
+    # table
+    divat = res["divat"]
+    div = finished & (divat >= 0)
+    reading = mark_stopped(reader.reading(), np.where(div, divat, -1), res["reason"])
+    rate = np.where(finished, reading.rate, np.nan)  # a contiguous column (the reading's are views)
+    # one gather from the labels (a where() over two string arrays of B entries cost 3x more)
+    verdict = np.array(VERDICTS + ("not run",))[np.where(finished, reading.code, len(VERDICTS))]
+    final = res["final"]
+    final[~finished] = np.nan
+    with np.errstate(invalid="ignore"):
+        distance = row_norms(final - ZSTAR)
+    distance[~finished] = np.nan
+    cols = {"method": np.repeat(np.array([m.name for m in ms]), L)}
+    for j, name in enumerate(field.names):
+        cols[f"init_{name}"] = Z0[:, j]
+    for name, _ in axes:
+        if name in hyper_names or name in ("step_g", "step_d", "beta"):
+            continue
+        cols[name] = np.tile(axis_vals[name], nm)
+    for j, name in enumerate(hyper_names):
+        cols[name] = P[:, j]
+    cols["step_g"], cols["step_d"], cols["beta"] = H[:, 0], H[:, 1], BETA
+    for j, name in enumerate(field.names):
+        cols[f"final_{name}"] = final[:, j]
+    cols["distance"] = distance
+    cols["rate"] = rate
+    cols["verdict"] = verdict
+    cols["tail_min"] = np.where(finished, reading.tail_min, np.nan)
+    cols["tail_max"] = np.where(finished, reading.tail_max, np.nan)
+    cols["diverged"] = div
+    cols["diverged_at"] = np.where(div, divat, -1)
+    names = np.array([REASONS[c] for c in sorted(REASONS)])
+    cols["reason"] = np.append(names, "")[np.where(finished, np.clip(res["reason"], 0, len(names) - 1), len(names))]
+    cols["finished"] = finished
+    all_dims = [("method", np.array([m.name for m in ms]))] + dims
+    meta = dict(info, rate_fit=RATE_FIT, verdict_rule=VERDICT_RULE, samples=int(len(rec_idx)), bound=bnd,
+                methods=[m.name for m in ms])
+    meta["provenance"] = provenance(field, method=",".join(m.name for m in ms),
+                                    options={"grid": {name: _axis_record(v) for name, v in axes},
+                                             "step": [hg0, hd0], "bound": bnd, "samples": int(len(rec_idx)),
+                                             "product": bool(product),
+                                             "inits": inits.tolist() if len(inits) <= 16 else
+                                             {"count": len(inits), "first": inits[:4].tolist()},
+                                             **{k: v for k, v in options.items() if v is not None}},
+                                    steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)})
+    return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
+
+
+
+def sweep_plan(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, bound=1e6,
+               equilibrium=None, samples=65, engine="auto", **options) -> Plan:
+    """The engine's :class:`~gandynamics.runs.engine.Plan` of ``sweep(field, method, ...)`` (same arguments, same
+    checks and errors) without running it: its rows run with :func:`gandynamics.runs.engine.run_rows` (to time
+    the kernels alone, or to run a part of a sweep elsewhere)."""
+    return _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine,
+                    options)[0]
+
+
+def _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine, options):
+    """Check a sweep's arguments and build its plan: returns the plan and what the table needs (see :func:`sweep`)."""
     methods = [method] if isinstance(method, str) or not isinstance(method, (list, tuple)) else list(method)
     if not methods:
         raise GandynamicsError(f"give at least one method; accepted: {', '.join(METHODS)}")
@@ -166,59 +235,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
                 iopt=iopt, fopt=fopt)
     evals = max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per))
     plan.engine = choose_engine(engine, plan.source, B, K, evals)
-    # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel
-    out = alloc(plan, B, dist=False)
-    reader, then = row_reader(rec_idx, K, out["divat"], row_norms(np.nan_to_num(ZSTAR)))
-    res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
-                                   out=out, then=then)
-    info["engine"] = plan.engine
-    # table
-    divat = res["divat"]
-    div = finished & (divat >= 0)
-    reading = mark_stopped(reader.reading(), np.where(div, divat, -1), res["reason"])
-    rate = np.where(finished, reading.rate, np.nan)  # a contiguous column (the reading's are views)
-    # one gather from the labels (a where() over two string arrays of B entries cost 3x more)
-    verdict = np.array(VERDICTS + ("not run",))[np.where(finished, reading.code, len(VERDICTS))]
-    final = res["final"]
-    final[~finished] = np.nan
-    with np.errstate(invalid="ignore"):
-        distance = row_norms(final - ZSTAR)
-    distance[~finished] = np.nan
-    cols = {"method": np.repeat(np.array([m.name for m in ms]), L)}
-    for j, name in enumerate(field.names):
-        cols[f"init_{name}"] = Z0[:, j]
-    for name, _ in axes:
-        if name in hyper_names or name in ("step_g", "step_d", "beta"):
-            continue
-        cols[name] = np.tile(axis_vals[name], nm)
-    for j, name in enumerate(hyper_names):
-        cols[name] = P[:, j]
-    cols["step_g"], cols["step_d"], cols["beta"] = H[:, 0], H[:, 1], BETA
-    for j, name in enumerate(field.names):
-        cols[f"final_{name}"] = final[:, j]
-    cols["distance"] = distance
-    cols["rate"] = rate
-    cols["verdict"] = verdict
-    cols["tail_min"] = np.where(finished, reading.tail_min, np.nan)
-    cols["tail_max"] = np.where(finished, reading.tail_max, np.nan)
-    cols["diverged"] = div
-    cols["diverged_at"] = np.where(div, divat, -1)
-    names = np.array([REASONS[c] for c in sorted(REASONS)])
-    cols["reason"] = np.append(names, "")[np.where(finished, np.clip(res["reason"], 0, len(names) - 1), len(names))]
-    cols["finished"] = finished
-    all_dims = [("method", np.array([m.name for m in ms]))] + dims
-    meta = dict(info, rate_fit=RATE_FIT, verdict_rule=VERDICT_RULE, samples=int(len(rec_idx)), bound=bnd,
-                methods=[m.name for m in ms])
-    meta["provenance"] = provenance(field, method=",".join(m.name for m in ms),
-                                    options={"grid": {name: _axis_record(v) for name, v in axes},
-                                             "step": [hg0, hd0], "bound": bnd, "samples": int(len(rec_idx)),
-                                             "product": bool(product),
-                                             "inits": inits.tolist() if len(inits) <= 16 else
-                                             {"count": len(inits), "first": inits[:4].tolist()},
-                                             **{k: v for k, v in options.items() if v is not None}},
-                                    steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)})
-    return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
-
+    return (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd, base_p, inits)
 
 def _axis_values(vals, what: str) -> np.ndarray:
     """A grid axis as a float array: a 1-D numeric array of finite values is checked as an array (a sweep's
