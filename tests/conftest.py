@@ -48,3 +48,17 @@ def sweep_plan(fld, method, **kw):
     """The engine's Plan of ``sweep(fld, method, **kw)``, compiled kernels."""
     from gandynamics.runs.sweep import sweep_plan as plan_of
     return plan_of(fld, method, engine="compiled", **kw)
+
+
+@pytest.fixture(scope="module")
+def stopped_sweep():
+    # the proximal point method on F(z) = -z: z+ = z / (1 - h); at h = 1 the linear solve is singular (a stop),
+    # h = 2 flips the sign every step (an orbit): one row stopped, one bounded, none diverged
+    import sympy as sp
+
+    from gandynamics import Game, VectorField, sweep
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], -x**2 / 2, -y**2 / 2, equilibrium=(0, 0)))
+    res = sweep(fld, "proximal", inits=[[1.0, 1.0]], grid={"step": [1.0, 2.0]}, steps=50, progress=False)
+    assert list(res["verdict"]) == ["stopped", "bounded, not converging"]
+    return fld, res

@@ -179,3 +179,13 @@ def test_unknown_engine_is_one_line_exit_2(capsys):
         main(["simulate", "dirac", "--method", "gd", "--step", "0.2", "--steps", "5", "--engine", "jit"])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and err.startswith("gandynamics: error: argument --engine: invalid choice: 'jit'")
+
+
+# ---- found by the adversarial review of session 5 (each failed before its fix)
+def test_portrait_cli_says_stopped_for_a_run_whose_method_could_not_take_its_step(tmp_path, capsys):
+    from gandynamics.cli import main
+    # FTR on the bilinear game: DF_psipsi = 0, the first step's solve fails (a stop, not a divergence)
+    assert main(["portrait", "bilinear", "--methods", "ftr", "--init", "1,1", "--steps", "20", "--step", "0.1",
+                 "--out", str(tmp_path / "p.png")]) == 0
+    out = capsys.readouterr().out
+    assert "ftr: stopped at step 1" in out and "diverged at" not in out

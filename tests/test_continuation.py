@@ -313,3 +313,20 @@ def test_transcritical_point_is_a_branch_point_not_a_fold():
     br = continuation(VectorField(g), "mu", -1.0, 1.0)
     assert [e.type for e in br.events] == ["branch-point"]
     assert br.events[0].value == pytest.approx(0.0, rel=0, abs=1e-10)
+
+
+# ---- found by the adversarial review of session 5 (each failed before its fix)
+@pytest.mark.parametrize("name", ["adam", "eag", "flow"])
+def test_continuation_says_why_a_known_method_cannot_be_continued(name):
+    from gandynamics import GandynamicsError
+    fld = dirac_r1()
+    from gandynamics.analysis.continuation import DISCRETE_METHODS, boundary_curve, continuation
+    with pytest.raises(GandynamicsError) as e:
+        continuation(fld, "h", 0.1, 1.0, method=name, params={"gamma": 0.3})
+    msg = str(e.value)
+    assert "unknown" not in msg and f"{name}:" in msg and ", ".join(DISCRETE_METHODS) in msg
+    with pytest.raises(GandynamicsError) as e:
+        boundary_curve(fld, "flip", ("gamma", "h"), (0.3, 1.0), method=name, step=1.0)
+    assert "unknown" not in str(e.value) and f"{name}:" in str(e.value)
+    with pytest.raises(GandynamicsError, match="unknown method 'sgd'"):
+        continuation(fld, "h", 0.1, 1.0, method="sgd", params={"gamma": 0.3})

@@ -199,3 +199,21 @@ def test_an_isolated_cycle_stays_isolated(nf):
     amp, T, mult = closed_form(0.2)
     assert c.isolated and c.stable
     assert c.period == pytest.approx(T, rel=1e-8, abs=0)
+
+
+# ---- found by the adversarial review of session 5 (each failed before its fix)
+@pytest.fixture(scope="module")
+def dirac_r1():
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+@pytest.mark.parametrize("name", ["proximal", "flow", "lookahead"])
+def test_a_known_method_without_a_declared_map_is_not_called_unknown(dirac_r1, name):
+    from gandynamics import GandynamicsError
+    from gandynamics.analysis.cycles import MAP_METHODS, method_map
+    with pytest.raises(GandynamicsError) as e:
+        method_map(dirac_r1, name, 0.1)
+    assert "unknown" not in str(e.value) and f"{name} declares no map" in str(e.value)
+    assert ", ".join(MAP_METHODS) in str(e.value)
+    with pytest.raises(GandynamicsError, match="unknown method 'sgd'"):
+        method_map(dirac_r1, "sgd", 0.1)

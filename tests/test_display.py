@@ -246,3 +246,13 @@ def test_plotting_reachable_lazily():
             "assert 'matplotlib' in sys.modules\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+
+
+# ---- found by the adversarial review of session 5 (each failed before its fix)
+def test_sweep_summary_counts_a_stopped_row_once_and_not_as_diverged(stopped_sweep):
+    from gandynamics._display import _sweep_counts
+    _, res = stopped_sweep
+    counts = _sweep_counts(res)
+    assert counts["diverged"] == 0  # was 1: the "diverged" column (True for a stop) counted beside "stopped"
+    assert counts["stopped"] == 1 and counts["bounded, not converging"] == 1 and counts["not run"] == 0
+    assert "diverged=0" in repr(res) and "stopped=1" in repr(res)

@@ -89,3 +89,25 @@ def test_compiled_jacobian_equals_the_exact_jacobian_in_high_precision(game, reg
         exact = _exact_DF(fld, z, p)
         scale = max(1.0, float(np.max(np.abs(exact))))
         np.testing.assert_allclose(fld.eval_DF(z), exact, rtol=1e-12, atol=1e-15 * scale)
+
+
+# ---- found by the adversarial review of session 5 (each failed before its fix)
+def test_a_used_vector_field_pickles_to_another_process():
+    # a field that has run (simulate: its interpreted module; compiled(): the numba module) held modules in its
+    # __dict__ and could not be pickled ("cannot pickle 'module' object"): no process pool, no multiprocessing
+    import pickle
+    import subprocess
+    import sys
+    from gandynamics import R1, games, simulate
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    simulate(fld, "gd", [0.5, 0.5], 20, 0.1)
+    fld.compiled()
+    fld.interpreted
+    z = [0.3, -0.2]
+    code = ("import pickle, sys\n"
+            "fld = pickle.loads(sys.stdin.buffer.read())\n"
+            "print(repr(fld.eval_F([0.3, -0.2]).tolist()))\n")
+    run = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(fld), capture_output=True)
+    assert run.returncode == 0, run.stderr.decode()
+    assert eval(run.stdout.decode()) == fld.eval_F(z).tolist()  # same generated code: bit for bit
+    assert "interpreted" in fld.__dict__ and fld.__dict__.get("_modules")  # the original keeps its caches

@@ -46,3 +46,25 @@ def test_a_ctrl_c_during_the_commands_imports_ends_with_130_and_one_line(monkeyp
     monkeypatch.setattr(cli, "build_parser", interrupted)
     assert cli.main(["analyze", "dirac"]) == 130
     assert capsys.readouterr().err == "gandynamics: interrupted\n"
+
+
+# ---- found by the adversarial review of session 5 (each failed before its fix)
+def test_lazy_subpackage_attribute_works_when_importlib_util_was_never_imported():
+    # `import importlib` does not bind importlib.util: an interpreter whose start-up imported no importlib.util
+    # (python -S, an embedded interpreter, a venv without .pth hooks) got "module 'importlib' has no attribute
+    # 'util'" for gd.plotting, the documented way to reach the plotting module
+    code = ("import sys\n"
+            "assert 'importlib.util' not in sys.modules, 'start-up imported importlib.util'\n"
+            "import gandynamics as gd\n"
+            "print(gd.plotting.__name__, gd.errors.__name__)\n"
+            "try:\n"
+            "    gd.no_such_name\n"
+            "except AttributeError as e:\n"
+            "    print('AttributeError', 'no_such_name' in str(e))\n")
+    import os
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p), MPLBACKEND="Agg")
+    run = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env)
+    if "start-up imported importlib.util" in run.stderr:
+        pytest.skip("this interpreter imports importlib.util at start-up even with -S")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["gandynamics.plotting", "gandynamics.errors", "AttributeError", "True"]

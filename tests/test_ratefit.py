@@ -95,3 +95,17 @@ def test_reading_in_the_kernels_threads_is_the_reading_afterwards(scratch, monke
         for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code"):
             np.testing.assert_array_equal(getattr(got, name), getattr(ref, name), err_msg=name)
         np.testing.assert_array_equal(out["final"], after["final"])
+
+
+# ---- found by the adversarial review of session 5 (each failed before its fix)
+def test_a_stopped_proximal_run_ends_at_the_last_state_the_method_reached(stopped_sweep):
+    # the proximal kernel wrote its unsolved Newton iterate (here the explicit predictor z - h F(z) = 2 z) into the
+    # state, so a stopped run's final state and distance were a point the method never reached (FTR keeps z_k)
+    from gandynamics import simulate
+    fld, res = stopped_sweep
+    tr = simulate(fld, "proximal", [1.0, 1.0], 20, 1.0)
+    assert tr.verdict == "stopped" and tr.diverged_at == 1
+    np.testing.assert_array_equal(tr.final, [1.0, 1.0])
+    np.testing.assert_array_equal(tr.states, [[1.0, 1.0], [1.0, 1.0]])
+    assert res["final_x"][0] == 1.0 and res["final_y"][0] == 1.0
+    np.testing.assert_allclose(res["distance"][0], np.sqrt(2.0), rtol=1e-15, atol=0)

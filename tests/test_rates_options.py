@@ -82,3 +82,47 @@ def test_the_rates_command_names_an_undefined_method_once(capsys):
     assert main(["rates", "bilinear", "--methods", "ftr,eg", "--no-measure"]) == 0
     out = capsys.readouterr().out
     assert "ftr: the discriminator's Hessian block DF_psipsi is singular" in out and "no stable step" not in out
+
+
+# ---- found by the adversarial review of session 5 (each failed before its fix)
+@pytest.fixture(scope="module")
+def dirac_r1():
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+def test_rates_lookahead_over_altgd_takes_n_g_and_n_d(dirac_r1):
+    # rates forced n_g = n_d = 1 for every method but altgd itself: lookahead over altgd silently ignored them
+    from gandynamics import rates
+    rows, _ = rates(dirac_r1, "lookahead", options={"base": "altgd", "la_k": 3}, n_g=2, n_d=3, measure=False)
+    r = rows[0]
+    assert r.options == {"base": "altgd", "la_k": 3, "n_g": 2, "n_d": 3}
+    A, h, I = dirac_r1.eval_DF(np.zeros(2)), r.step, np.eye(2)
+    Pt = np.linalg.matrix_power(I - h * np.diag([1.0, 0.0]) @ A, 2)  # generator first: theta n_g times
+    Pp = np.linalg.matrix_power(I - h * np.diag([0.0, 1.0]) @ A, 3)  # then psi n_d times
+    C = I + 0.5 * (np.linalg.matrix_power(Pp @ Pt, 3) - I)  # the lookahead cycle, la_alpha 0.5
+    want = np.max(np.abs(np.linalg.eigvals(C))) ** (1 / 3)
+    np.testing.assert_allclose(r.local_rate, want, rtol=1e-10, atol=0)
+
+
+def test_rates_lookahead_over_momentum_reports_the_beta_it_used(dirac_r1):
+    # the rate of lookahead over momentum depends on beta, but the row's options (and the CLI's JSON) left it out
+    from gandynamics import rates
+    rows, _ = rates(dirac_r1, "lookahead", options={"base": "momentum"}, beta=0.3, measure=False)
+    assert rows[0].options == {"base": "momentum", "beta": 0.3}
+
+
+def test_rates_refusal_of_beta_in_options_does_not_call_it_accepted(dirac_r1):
+    from gandynamics import GandynamicsError, rates
+    with pytest.raises(GandynamicsError) as e:
+        rates(dirac_r1, "momentum", options={"beta": 0.3}, measure=False)
+    assert "(and beta" not in str(e.value) and "rates(beta=" in str(e.value)
+
+
+def test_rates_refuses_an_option_that_contradicts_an_alias(dirac_r1):
+    # altmomentum is momentum with alternating = true; alternating = false silently computed simultaneous momentum
+    # under the name altmomentum
+    from gandynamics import GandynamicsError, rates
+    with pytest.raises(GandynamicsError, match="altmomentum is momentum with alternating=True"):
+        rates(dirac_r1, "altmomentum", options={"alternating": False}, measure=False)
+    rows, _ = rates(dirac_r1, "altmomentum,momentum", options={"alternating": "true"}, beta=-0.5, measure=False)
+    assert rows[0].local_rate == rows[1].local_rate  # agreeing with the alias is fine
