@@ -244,6 +244,7 @@ def test_zero_field_plane_is_said_on_the_figure():
     assert ax2.warnings == []
 
 
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
 def test_trajectory_leaving_the_slice_is_said():
     fld = VectorField(games.dirac_nd(2), [])
     S = np.array([[1.0, 0.0, 1.0, 0.0], [0.9, 0.3, 0.8, 0.0]])  # theta2 moves off the slice theta2 = 0
@@ -256,6 +257,12 @@ def test_trajectory_leaving_the_slice_is_said():
     anim = animate(fld, trajectories=[("m", SimpleNamespace(states=S, times=np.arange(2)))], frames=2, data_panel=False)
     ax = anim._fig.axes[0]
     assert any("leaves the slice" in w for w in ax.warnings) and "leaves the slice" in ax.get_title()
+    import gc
+
+    import matplotlib.pyplot as plt
+    plt.close(anim._fig)
+    del anim, ax
+    gc.collect()  # the unrendered animation is deleted here, under this test's filter (not during a later test)
 
 
 def test_trajectory_colours_differ_from_streamlines_and_each_other(dirac):
