@@ -184,12 +184,13 @@ def test_called_and_inlined_fused_steps_give_the_same_states(method, monkeypatch
 
 
 @pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
-def test_tight_loop_and_block_recording_give_the_general_paths_numbers(method):
-    """Without box and lookahead the driver repeats a rule's fused step in a tight loop up to the next recording
-    step and records a block's distances at once (kernels.driver._gk_record, _gk_flush); with a projection box
-    that never binds (the general step and test) and with the states recorded too (kernels.driver._gk_post) the
-    runs are the same: distances, final states, divergence steps and reasons bitwise, rows diverging at recording
-    steps and between them, on every thread count."""
+def test_block_recording_gives_the_general_paths_numbers(method):
+    """At a recording step where no column left the bound the driver records the block's distances at once and
+    writes them row by row at the end of the block (kernels.driver._gk_record, _gk_flush); with the states
+    recorded too (kernels.driver._gk_post, every step's distances written as they come) and with a projection box
+    that never binds (the general step and the separate divergence test) the runs are the same: distances,
+    final states, divergence steps and reasons bitwise, rows diverging at recording steps and between them, on
+    every thread count."""
     import dataclasses
 
     import numba

@@ -135,20 +135,6 @@ def codes(rules) -> tuple[dict, dict]:
     return codes, groups
 
 
-def _fused_loop(rule, code: int, kw: str) -> str:
-    """The driver's branch for a rule's fused step (:attr:`gandynamics.methods.base.Rule.fused`): step ``k``, then
-    steps ``k + 1, ...`` while no coordinate left the bound, up to the next recording step (or ``K``); the
-    driver's per-step work (the recording test, the divergence details) then runs once, for the last of them."""
-    body, _ = rule_body(rule.fused)
-    if not re.search(r"^c_ = ", body, re.M):
-        raise ValueError(f"{rule.name}: the fused step must set c_ (the count of new coordinates out of the bound)")
-    return (f"{kw} fast and CODE == {code}:\n" + _indent(body, 4) + "\n"
-            "    kf = krec if krec >= 0 else K  # the next step that records\n"
-            "    while c_ == 0 and k < kf:\n"
-            "        k += 1\n" + _indent(body, 8) + "\n"
-            "    nout = c_")
-
-
 def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAULT_NB) -> str:
     """The text of every integrator kernel, to append to a field's generated module.
 
@@ -183,17 +169,13 @@ def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAU
         names = [nm for nm, g in groups.items() if g == group and rules[nm].step is not None]
         if not names:
             continue
-        init, step, fused = [], [], []
+        init, step = [], []
         for nm in names:
             r = rules[nm]
             kw = "if" if not step else "elif"
             if r.init is not None:
                 init.append(f"{'if' if not init else 'elif'} CODE == {codes_[nm]}:\n" + _indent(rule_body(r.init)[0], 4))
             step.append(f"{kw} CODE == {codes_[nm]}:\n" + _indent(rule_body(r.step)[0], 4))
-            if r.fused is not None:
-                fused.append(_fused_loop(r, codes_[nm], "if" if not fused else "elif"))
-        if fused:  # the fused steps' tight loops first, the general steps otherwise
-            step = fused + ["else:\n" + _indent("\n".join(step), 4)]
         text = run.replace("def run_discrete(", f"def run_{group}(")
         text = text.replace(" " * 12 + "pass  # @init", _indent("\n".join(init) or "pass", 12))
         text = text.replace(" " * 12 + "pass  # @step", _indent("\n".join(step), 12))

@@ -222,9 +222,6 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
     dfirst = IOPT[3]
     alternating = IOPT[4]
     la_k = IOPT[5]
-    # no projection box, no lookahead: a rule's fused step (Rule.fused) may run in a tight loop up to the next
-    # recording step (the box and the lookahead change z after the step, so their runs take the general path)
-    fast = (not USE_BOX) and la_k == 0
     maxit = IOPT[6]
     la_alpha = FOPT[2]
     c0 = FOPT[3]
@@ -288,9 +285,7 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
         for b in range(m):
             nalive += alive[b]
         krec = REC_IDX[ri] if ri < R else -1  # the next recording step
-        k = K0
-        while k < K:
-            k += 1
+        for k in range(K0 + 1, K + 1):
             nout = -one  # a fused step that tests its own new state sets the count here (methods.gd)
             pass  # @step
             pass  # @post

@@ -89,13 +89,7 @@ class Option:
 class Rule:
     """A compiled update rule: the bodies of ``step`` (once per iteration), ``init`` (once per block at
     ``k = 0``) and ``post`` (after the step, for every rule of the group) are spliced into the driver
-    ``run_<group>`` (:mod:`gandynamics.kernels`).  Their parameters must be locals of the driver.
-
-    ``fused`` (optional): the whole step as one vectorized loop that sets ``c_`` to the number of new
-    coordinates out of the bound (the fused steps ``field_step_*`` of the generated module); when a run has
-    no projection box and no lookahead, the driver repeats it in a tight loop until the next recording step or
-    the first step that finds a coordinate out of bound (no per-step work of the driver in between: the same
-    steps, the same numbers)."""
+    ``run_<group>`` (:mod:`gandynamics.kernels`).  Their parameters must be locals of the driver."""
 
     name: str
     group: str                      # "discrete", "adaptive", "implicit" or "dopri5"
@@ -103,7 +97,6 @@ class Rule:
     init: Callable | None = None
     post: Callable | None = None
     formula: str = ""
-    fused: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,6 @@ def kernel_init(z, a1, pb):
     field_block(z, pb, a1, NB)
 
 
-def kernel_fused(z, a1, hs, pb, BP):
-    c_ = field_step_past(z, a1, pb, hs, BP, NB)
-
-
 def kernel_step(z, a1, a2, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
     if not USE_BOX:  # w = z - hs a1; a1 = F(w); z = z - hs a1, in one vectorized loop
         c_ = field_step_past(z, a1, pb, hs, BP, NB)
@@ -74,7 +70,7 @@ METHOD = Method(
     name="eftp", summary="extrapolation from the past (Popov)",
     formula="w_k = z_k - h F(w_{k-1}); z_{k+1} = z_k - h F(w_k)",
     reference="extrapolation from the past, Popov 1980; Gidel et al. 2019",
-    rules=(Rule("eftp", "discrete", kernel_step, kernel_init, fused=kernel_fused),), evaluations=lambda o: 1,
+    rules=(Rule("eftp", "discrete", kernel_step, kernel_init),), evaluations=lambda o: 1,
     iteration_matrix=iteration_matrix, multipliers=multipliers, map=method_map, bound=bound,
     bound_reference="docs/mathematics.md §4.6, §5.3 (Gidel et al. 2019; Mokhtari et al. 2020): 1 - mu/(4L) at "
                     "h = 1/(4L); 1 - h mu for h <= 1/(4L)",

@@ -20,11 +20,6 @@ def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
         nout = c_
 
 
-def kernel_fused(z, a1, hs, pb, BP):
-    field_step_to(z, pb, hs, a1, NB)
-    c_ = field_step_at(a1, z, pb, hs, BP, NB)
-
-
 def iteration_matrix(A, h, n_theta=None, **opts):
     return np.eye(A.shape[0]) - h * A + h * h * (A @ A)
 
@@ -54,7 +49,7 @@ def bound(h, mu, L, **opts):
 METHOD = Method(
     name="eg", summary="extragradient", formula="w = z - h F(z); z <- z - h F(w)",
     reference="extragradient, Korpelevich 1976; Gidel et al. 2019",
-    rules=(Rule("eg", "discrete", kernel_step, fused=kernel_fused),), evaluations=lambda o: 2,
+    rules=(Rule("eg", "discrete", kernel_step),), evaluations=lambda o: 2,
     iteration_matrix=iteration_matrix, multipliers=multipliers, map=method_map, bound=bound,
     bound_reference="docs/mathematics.md §5.2 (Korpelevich 1976; Tseng 1995): 1 - h mu when 1 - h^2 L^2 - 2 h mu >= 0",
     theory_step=lambda mu, L: 1 / (4 * L))
