@@ -425,3 +425,48 @@ def test_rows_not_run_are_labelled_and_the_others_read_as_in_a_whole_run(monkeyp
     assert part["verdict"].tolist() == np.where(cut, "not run", whole["verdict"]).tolist()
     assert part["reason"].tolist() == np.where(cut, "", whole["reason"]).tolist()
     assert part["verdict"].dtype == whole["verdict"].dtype
+
+
+# ------------------------------------------------------------------ the table filled in the kernels' threads (session 6)
+@pytest.mark.parametrize("threads", [1, 2])
+def test_sweep_columns_are_the_runs_read_afterwards(threads):
+    """sweep fills its run columns range by range in the threads that ran them; the same columns assembled from
+    the plan's rows run whole and read afterwards (engine.run_rows, ratefit.read): bitwise, with rows of three
+    methods, converging, bounded, diverged and stopped, on one and two threads."""
+    import numba
+
+    from conftest import cubic_quadratic
+    from gandynamics.kernels import REASONS
+    from gandynamics.runs.engine import run_rows
+    from gandynamics.runs.ratefit import read
+    from gandynamics.runs.sweep import sweep_plan
+    from gandynamics.verdict import VERDICTS
+    fld = cubic_quadratic(c=1.0)  # F = (a x, y): converging (a > 0, small h), a flip orbit at a h = h = 2,
+    # diverging (h = 2.5, or a < 0 for gd / eftp), proximal's solve singular at a = -1, h = 1 (stopped)
+    rng = np.random.default_rng(7)
+    n = 300
+    pairs = np.array([(1.0, 0.05), (1.0, 2.0), (-1.0, 1.0), (0.5, 2.5), (0.5, 0.3)])[rng.integers(0, 5, n)]
+    kw = dict(inits=rng.uniform(-1, 1, (n, 2)), grid={"a": pairs[:, 0], "step": pairs[:, 1]}, steps=200,
+              product=False, bound=50.0, engine="compiled")
+    nt = numba.get_num_threads()
+    numba.set_num_threads(min(threads, nt))
+    try:
+        res = sweep(fld, ["gd", "proximal", "eftp"], **kw)
+        plan = sweep_plan(fld, ["gd", "proximal", "eftp"], **kw)
+        whole = run_rows(plan, 0, plan.rows)
+    finally:
+        numba.set_num_threads(nt)
+    div = whole["divat"]
+    r = read(plan.rec_idx, whole["dist"], np.where(div >= 0, div - 1, plan.K), div,
+             np.linalg.norm(plan.ZSTAR, axis=1), whole["reason"])
+    assert set(r.verdict) == {"converging", "bounded, not converging", "diverged", "stopped"}
+    np.testing.assert_array_equal(res["rate"], r.rate)
+    np.testing.assert_array_equal(res["tail_min"], r.tail_min)
+    np.testing.assert_array_equal(res["tail_max"], r.tail_max)
+    assert res["verdict"].tolist() == [VERDICTS[c] for c in r.code]
+    assert res["reason"].tolist() == [REASONS[c] for c in whole["reason"]]
+    assert res["diverged_at"].tolist() == div.tolist() and res["diverged"].tolist() == (div >= 0).tolist()
+    d = whole["final"] - plan.ZSTAR
+    with np.errstate(invalid="ignore", over="ignore"):
+        np.testing.assert_array_equal(res["distance"], np.sqrt(d[:, 0] ** 2 + d[:, 1] ** 2))
+    np.testing.assert_array_equal(res.final, whole["final"])

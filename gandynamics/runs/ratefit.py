@@ -9,7 +9,11 @@ from ..kernels import REASONS, STOPS
 from ..verdict import INTERPRET_MAX_SAMPLES, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading, read_runs
 from .engine import threaded
 
-__all__ = ["RATE_FIT", "VERDICT_RULE", "VERDICTS", "fit_rate", "read", "row_reader", "mark_stopped"]
+__all__ = ["RATE_FIT", "VERDICT_RULE", "VERDICTS", "STOP_CODES", "fit_rate", "read", "row_reader", "mark_stopped"]
+
+#: the kernels' reason codes (:data:`gandynamics.kernels.REASONS`) of a run that ended because its method could not
+#: take the next step (:data:`gandynamics.kernels.STOPS`): read "stopped", not "diverged"
+STOP_CODES = tuple(c for c, name in REASONS.items() if name in STOPS)
 
 
 def read(idx, dist, life, diverged_at=None, zstar_norm=None, reason=None) -> RunReading:
@@ -24,15 +28,14 @@ def mark_stopped(reading: RunReading, diverged_at, reason) -> RunReading:
     """``reading`` with the code :data:`~gandynamics.verdict.STOPPED` for the runs that ended (``diverged_at >= 0``)
     with a reason of :data:`gandynamics.kernels.STOPS` (nothing changes when either is None)."""
     if reason is not None and diverged_at is not None:
-        stops = [c for c, name in REASONS.items() if name in STOPS]
-        stopped = (np.asarray(diverged_at) >= 0) & np.isin(np.asarray(reason), stops)
+        stopped = (np.asarray(diverged_at) >= 0) & np.isin(np.asarray(reason), STOP_CODES)
         reading.code[stopped] = STOPPED
     return reading
 
 
 def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None):
     """The reading of a sweep's ``B = len(divat)`` rows done as their kernels finish them: returns ``(reader,
-    then)``, ``then(r0, r1, dist)`` the callback of :func:`gandynamics.runs.engine.run_rows` that reads rows
+    then)``, ``then(r0, r1, dist)`` a callback for :func:`gandynamics.runs.engine.run_rows` that reads rows
     ``[r0, r1)`` from their distances (``dist``, (r1 - r0, R)) and the kernels' ``divat`` (already written for
     those rows; a run's life is ``steps``, or the step before it diverged), ``reader`` the
     :class:`~gandynamics.verdict.Reader` that holds the readings (``reader.reading()`` once every row is read)."""
