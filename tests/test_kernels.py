@@ -238,3 +238,19 @@ def test_recorded_distances_are_the_plain_numpy_norms_of_the_recorded_states():
     np.testing.assert_array_equal(res["dist"], ref)  # rtol = atol = 0: bitwise
     fast = run_rows(plan, 0, B)  # the block recording of a sweep (no states)
     np.testing.assert_array_equal(fast["dist"], ref)
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_tight_loop_stops_at_the_end_of_a_chunk_of_steps(method):
+    """A run cut into chunks of steps (run_rows(step_chunk=...): simulate's chunks of ~2e6 steps, so that Ctrl-C
+    keeps the finished steps) is the run in one call, bitwise, also when the next recording step lies beyond
+    the chunk's end: the fused steps' tight loop must stop at the chunk's last step, not run on to the next
+    recording step (that stepped past the chunk and the next chunk repeated those steps)."""
+    from gandynamics.runs.engine import run_rows
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), method, inits=[[1.0, 0.5], [0.3, -0.2]],
+                      grid={"gamma": [0.1, 0.5], "step": [0.01, 0.1]}, steps=100, samples=5)
+    assert plan.rec_idx.tolist() == [0, 25, 50, 75, 100]  # chunks of 7 steps end between recording steps
+    whole = run_rows(plan, 0, plan.rows)
+    parts = run_rows(plan, 0, plan.rows, step_chunk=7)
+    for key in ("final", "dist", "divat", "reason"):
+        np.testing.assert_array_equal(parts[key], whole[key], err_msg=key)  # rtol = atol = 0: bitwise
