@@ -143,7 +143,7 @@ def _fused_loop(rule, code: int, kw: str) -> str:
     if not re.search(r"^c_ = ", body, re.M):
         raise ValueError(f"{rule.name}: the fused step must set c_ (the count of new coordinates out of the bound)")
     return (f"{kw} fast and CODE == {code}:\n" + _indent(body, 4) + "\n"
-            "    kf = krec if krec >= 0 else K  # the next step that records\n"
+            "    kf = krec if krec >= 0 and krec < K else K  # the next step that records, within this call's steps\n"
             "    while c_ == 0 and k < kf:\n"
             "        k += 1\n" + _indent(body, 8) + "\n"
             "    nout = c_")
