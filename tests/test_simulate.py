@@ -407,3 +407,20 @@ def test_progress_bar_when_forced(capsys):
 def test_a_strength_on_a_grid_follows_the_one_rule():
     with pytest.raises(GandynamicsError, match=r"r1: gamma must be a finite number >= 0, got -1"):
         sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0]], grid={"gamma": [-1.0, 0.5]}, step=0.1, steps=5)
+
+
+def test_sweep_plan_takes_the_arguments_of_sweep():
+    """runs.sweep.sweep_plan: "same arguments" as sweep -- the execution ones (client, chunk_size, progress) too,
+    which do not change the plan (they were taken for method options: "unknown option(s) progress")."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gandynamics.runs.sweep import sweep_plan
+    kw = dict(inits=[[1.0, 0.5]], grid={"gamma": [0.2, 0.4]}, step=0.1, steps=20, engine="compiled")
+    base = sweep_plan(DIRAC_R1, "gd", **kw)
+    with ThreadPoolExecutor(1) as ex:
+        other = sweep_plan(DIRAC_R1, "gd", client=ex, chunk_size=1, progress=False, **kw)
+    np.testing.assert_array_equal(other.Z0, base.Z0)
+    np.testing.assert_array_equal(other.H, base.H)
+    assert other.source == base.source and other.K == base.K == 20
+    with pytest.raises(GandynamicsError, match="unknown option"):
+        sweep_plan(DIRAC_R1, "gd", nonsense=1, **kw)
