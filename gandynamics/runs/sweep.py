@@ -131,11 +131,13 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
 
 
 
-def sweep_plan(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, bound=1e6,
-               equilibrium=None, samples=65, engine="auto", **options) -> Plan:
+def sweep_plan(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, client=None,
+               chunk_size=None, progress=None, bound=1e6, equilibrium=None, samples=65, engine="auto",
+               **options) -> Plan:
     """The engine's :class:`~gandynamics.runs.engine.Plan` of ``sweep(field, method, ...)`` (same arguments, same
-    checks and errors) without running it: its rows run with :func:`gandynamics.runs.engine.run_rows` (to time
-    the kernels alone, or to run a part of a sweep elsewhere)."""
+    checks and errors; ``client``, ``chunk_size`` and ``progress`` are how a sweep runs, not what: ignored) without
+    running it: its rows run with :func:`gandynamics.runs.engine.run_rows` (to time the kernels alone, or to run a
+    part of a sweep elsewhere)."""
     return _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine,
                     options)[0]
 
