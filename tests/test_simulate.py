@@ -424,3 +424,28 @@ def test_sweep_plan_takes_the_arguments_of_sweep():
     assert other.source == base.source and other.K == base.K == 20
     with pytest.raises(GandynamicsError, match="unknown option"):
         sweep_plan(DIRAC_R1, "gd", nonsense=1, **kw)
+
+
+def test_ctrl_c_inside_a_chunk_keeps_the_finished_rows(monkeypatch):
+    """A Ctrl-C that arrives while the kernels run (in runs.engine.run_rows, which turns it into
+    engine.Interrupted) ends a sweep like one between chunks: the finished chunks kept, the table marked
+    interrupted (test_interrupt_keeps_finished_rows raises it outside run_rows; from inside, the sweep raised
+    engine.Interrupted and lost every row)."""
+    E = importlib.import_module("gandynamics.runs.engine")
+    real = E._run_range
+    calls = {"n": 0}
+
+    def flaky(*args, **kw):
+        calls["n"] += 1
+        if calls["n"] == 3:  # while the third chunk runs
+            raise KeyboardInterrupt
+        return real(*args, **kw)
+
+    monkeypatch.setattr(E, "_run_range", flaky)
+    N = 5 * DEFAULT_NB
+    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, N)}, step=0.1, steps=20,
+                chunk_size=64, engine="compiled", progress=False)
+    c = res.meta["chunk_size"]
+    assert not res.complete and res.meta["interrupted"]
+    assert res["finished"].tolist() == [True] * (2 * c) + [False] * (N - 2 * c)
+    assert np.all(np.isfinite(res["rate"][:2 * c])) and np.all(np.isnan(res["rate"][2 * c:]))
