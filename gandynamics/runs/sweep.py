@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import GandynamicsError
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
-from .engine import Plan, alloc, choose_engine, run_rows, warm
+from .engine import Interrupted, Plan, alloc, choose_engine, run_rows, warm
 from .equilibria import equilibria, row_norms
 from .module import kernel_module_source
 from ..provenance import provenance
@@ -318,7 +318,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                     bar = tqdm(total=B, initial=hi, unit="traj", desc="sweep", leave=False)
             elif bar is not None:
                 bar.update(hi - lo)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):  # Interrupted: run_rows's form of a Ctrl-C that came while it ran
         info["interrupted"] = True
     finally:
         if bar is not None:
