@@ -93,9 +93,9 @@ class Rule:
 
     ``fused`` (optional): the whole step as one vectorized loop that sets ``c_`` to the number of new
     coordinates out of the bound (the fused steps ``field_step_*`` of the generated module); when a run has
-    no projection box and no lookahead, the driver repeats it in a tight loop until the next recording step or
-    the first step that finds a coordinate out of bound (no per-step work of the driver in between: the same
-    steps, the same numbers)."""
+    no projection box and no lookahead, the driver repeats it in a tight loop until the next recording step, the
+    last step of the call (a run in chunks of steps) or the first step that finds a coordinate out of bound (no
+    per-step work of the driver in between: the same steps, the same numbers)."""
 
     name: str
     group: str                      # "discrete", "adaptive", "implicit" or "dopri5"
