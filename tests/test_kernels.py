@@ -254,3 +254,19 @@ def test_tight_loop_stops_at_the_end_of_a_chunk_of_steps(method):
     parts = run_rows(plan, 0, plan.rows, step_chunk=7)
     for key in ("final", "dist", "divat", "reason"):
         np.testing.assert_array_equal(parts[key], whole[key], err_msg=key)  # rtol = atol = 0: bitwise
+
+
+def test_run_rows_refuses_result_arrays_too_small_for_the_rows():
+    """runs.engine.run_rows(out=...) hands slices of ``out`` to compiled kernels that do not check bounds: arrays
+    without room for rows [lo, hi) -- as from alloc(plan, m, dist=False) used without then= -- are refused
+    (the kernels wrote past the end of an empty distance array: heap corruption, a crash later)."""
+    from gandynamics.runs.engine import alloc, run_rows
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), "gd", inits=[[1.0, 0.5]], grid={"gamma": [0.1, 0.5, 0.9]},
+                      step=0.1, steps=10)
+    with pytest.raises(ValueError, match="dist"):
+        run_rows(plan, 0, plan.rows, alloc(plan, plan.rows, dist=False))
+    with pytest.raises(ValueError, match="final"):
+        run_rows(plan, 0, plan.rows, alloc(plan, plan.rows - 1))
+    out = alloc(plan, plan.rows, dist=False)  # with then= the distances go to scratch blocks: accepted
+    run_rows(plan, 0, plan.rows, out, then=lambda r0, r1, d: None)
+    assert (out["divat"] == -1).all() and np.isfinite(out["final"]).all()
