@@ -108,6 +108,18 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     else:
         res = out
         off = 0
+        # the kernels write rows [lo, hi) of these arrays without bounds checks: refuse arrays without room for them
+        R = len(plan.rec_idx)
+        need = {"final": (hi, plan.n), "divat": (hi,), "reason": (hi,)}
+        if then is None:
+            need["dist"] = (hi, R)
+        if plan.record:
+            need["rec"] = (hi, R, plan.n)
+        for key, shape in need.items():
+            have = np.shape(res[key])
+            if len(have) != len(shape) or have[0] < shape[0] or tuple(have[1:]) != shape[1:]:
+                raise ValueError(f"run_rows: out[{key!r}] of shape {have} has no room for rows [{lo}, {hi}) "
+                                 f"(at least {shape} needed; alloc(plan, m, dist=False) only with then=)")
     K = int(plan.K)
     cuts = [K] if not step_chunk or step_chunk >= K else list(range(int(step_chunk), K, int(step_chunk))) + [K]
     n = plan.n
