@@ -449,3 +449,18 @@ def test_ctrl_c_inside_a_chunk_keeps_the_finished_rows(monkeypatch):
     assert not res.complete and res.meta["interrupted"]
     assert res["finished"].tolist() == [True] * (2 * c) + [False] * (N - 2 * c)
     assert np.all(np.isfinite(res["rate"][:2 * c])) and np.all(np.isnan(res["rate"][2 * c:]))
+
+
+def test_ctrl_c_while_the_kernels_compile_is_a_keyboardinterrupt(monkeypatch):
+    """A Ctrl-C during engine.warm (the kernels' compile, before any row runs: nothing to keep) reaches the caller
+    as KeyboardInterrupt -- the CLI's "gandynamics: interrupted", exit 130 -- not as engine.Interrupted, an
+    ordinary exception (a traceback)."""
+    E = importlib.import_module("gandynamics.runs.engine")
+
+    def flaky(*args, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(E, "_run_range", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": [0.1, 0.2]}, step=0.1, steps=20,
+              engine="compiled", progress=False)
