@@ -347,4 +347,7 @@ def warm(plan: Plan) -> None:
         small = Plan(plan.source, plan.kernels, np.array([k]), plan.Z0[i:i + 1], plan.P[i:i + 1], plan.H[i:i + 1],
                      plan.BETA[i:i + 1], plan.ZSTAR[i:i + 1], 1, np.array([0, 1], dtype=np.int64), plan.record,
                      plan.bound, plan.box, plan.use_box, plan.iopt, plan.fopt, plan.engine)
-        run_rows(small, 0, 1)
+        try:
+            run_rows(small, 0, 1)
+        except Interrupted:  # a Ctrl-C during the compile: no row of the plan ran, nothing to keep
+            raise KeyboardInterrupt from None
