@@ -97,7 +97,8 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     each range of rows (about :data:`SCRATCH_BYTES` of distances) runs into a scratch block ``dist`` (r1 - r0,
     R) and ``then`` is called on it, in the thread that ran it, once its ``final``, ``divat`` and ``reason``
     rows are written; ``r0``, ``r1`` are plan rows.  The result's ``dist`` is then left untouched (it may be
-    allocated empty: ``alloc(plan, m, dist=False)``).
+    allocated empty: ``alloc(plan, m, dist=False)``).  The scratch block is reused for the thread's next range
+    once ``then`` returns: ``then`` copies what it keeps.
     """
     if then is not None and step_chunk:
         raise ValueError("run_rows: then= reads whole runs; it cannot be combined with step_chunk")
