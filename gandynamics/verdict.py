@@ -198,7 +198,21 @@ class Reader:
     def read(self, lo: int, hi: int, dist: np.ndarray, life: np.ndarray, div: np.ndarray) -> None:
         """Read runs ``[lo, hi)``: ``dist`` (hi - lo, R) their distances ``|z_k - z*|`` at ``idx`` (NaN after a
         divergence), ``life`` (hi - lo,) float the last step of each one's life, ``div`` (hi - lo,) int64 the step
-        it diverged at (-1: it did not); C-contiguous arrays."""
+        it diverged at (-1: it did not); C-contiguous arrays.
+
+        Raises
+        ------
+        GandynamicsError
+            when ``0 <= lo <= hi <= B`` does not hold or the arrays do not have those shapes (the compiled reading
+            does not check its indices).
+        """
+        B, R = self.out.shape[0], self.idx.shape[0]
+        if not (0 <= lo <= hi <= B and np.shape(dist) == (hi - lo, R) and np.shape(life) == (hi - lo,)
+                and np.shape(div) == (hi - lo,)):
+            from gandynamics.errors import GandynamicsError
+            raise GandynamicsError(f"Reader.read: rows [{lo}, {hi}) of {B} need 0 <= lo <= hi <= {B}, dist of shape "
+                                   f"({hi - lo}, {R}), life and div of shape ({hi - lo},); got dist {np.shape(dist)}, "
+                                   f"life {np.shape(life)}, div {np.shape(div)}")
         self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.out[lo:hi], 0, hi - lo, _VECTOR)
 
     def reading(self) -> RunReading:

@@ -217,3 +217,56 @@ def test_block_recording_gives_the_general_paths_numbers(method):
         for key in ("dist", "final", "divat", "reason"):
             np.testing.assert_array_equal(other[key], fast[key], err_msg=f"{name}: {key}")
     assert np.isnan(fast["dist"][at > 0, -1]).all() and np.isfinite(fast["dist"][at < 0]).all()
+
+
+def test_recorded_distances_are_the_plain_numpy_norms_of_the_recorded_states():
+    """Every recorded distance is ``sqrt(sum_i (z_i - z*_i)^2)`` summed left to right in IEEE arithmetic: the
+    plain-NumPy norm of the recorded state, bitwise (kernels.driver._gk_record is called from the drivers
+    compiled with fastmath={"contract"}; a callee without fastmath of its own inherits it in numba, and the
+    contracted sums differed by 1 ulp in about 8% of the samples)."""
+    import dataclasses
+
+    from gandynamics.runs.engine import run_rows
+    rng = np.random.default_rng(1)
+    B = 300
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), "gd", inits=rng.uniform(-2, 2, (B, 2)),
+                      grid={"gamma": rng.uniform(0, 1, B), "step": rng.uniform(0.01, 0.3, B)}, steps=100,
+                      product=False, samples=101)
+    res = run_rows(dataclasses.replace(plan, record=True), 0, B)
+    d = res["rec"] - plan.ZSTAR[:, None, :]
+    ref = np.sqrt(d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1])
+    assert np.isfinite(ref).all()
+    np.testing.assert_array_equal(res["dist"], ref)  # rtol = atol = 0: bitwise
+    fast = run_rows(plan, 0, B)  # the block recording of a sweep (no states)
+    np.testing.assert_array_equal(fast["dist"], ref)
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_a_run_in_chunks_of_steps_is_the_run_in_one_call(method):
+    """A run cut into chunks of steps (run_rows(step_chunk=...): simulate's chunks of ~2e6 steps, so that Ctrl-C
+    keeps the finished steps) is the run in one call, bitwise, also when the next recording step lies beyond
+    the chunk's end (a tight loop of fused steps tried in session 6 ran on to it: review 6)."""
+    from gandynamics.runs.engine import run_rows
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), method, inits=[[1.0, 0.5], [0.3, -0.2]],
+                      grid={"gamma": [0.1, 0.5], "step": [0.01, 0.1]}, steps=100, samples=5)
+    assert plan.rec_idx.tolist() == [0, 25, 50, 75, 100]  # chunks of 7 steps end between recording steps
+    whole = run_rows(plan, 0, plan.rows)
+    parts = run_rows(plan, 0, plan.rows, step_chunk=7)
+    for key in ("final", "dist", "divat", "reason"):
+        np.testing.assert_array_equal(parts[key], whole[key], err_msg=key)  # rtol = atol = 0: bitwise
+
+
+def test_run_rows_refuses_result_arrays_too_small_for_the_rows():
+    """runs.engine.run_rows(out=...) hands slices of ``out`` to compiled kernels that do not check bounds: arrays
+    without room for rows [lo, hi) -- as from alloc(plan, m, dist=False) used without then= -- are refused
+    (the kernels wrote past the end of an empty distance array: heap corruption, a crash later)."""
+    from gandynamics.runs.engine import alloc, run_rows
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), "gd", inits=[[1.0, 0.5]], grid={"gamma": [0.1, 0.5, 0.9]},
+                      step=0.1, steps=10)
+    with pytest.raises(ValueError, match="dist"):
+        run_rows(plan, 0, plan.rows, alloc(plan, plan.rows, dist=False))
+    with pytest.raises(ValueError, match="final"):
+        run_rows(plan, 0, plan.rows, alloc(plan, plan.rows - 1))
+    out = alloc(plan, plan.rows, dist=False)  # with then= the distances go to scratch blocks: accepted
+    run_rows(plan, 0, plan.rows, out, then=lambda r0, r1, d: None)
+    assert (out["divat"] == -1).all() and np.isfinite(out["final"]).all()

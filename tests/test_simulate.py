@@ -407,3 +407,60 @@ def test_progress_bar_when_forced(capsys):
 def test_a_strength_on_a_grid_follows_the_one_rule():
     with pytest.raises(GandynamicsError, match=r"r1: gamma must be a finite number >= 0, got -1"):
         sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0]], grid={"gamma": [-1.0, 0.5]}, step=0.1, steps=5)
+
+
+def test_sweep_plan_takes_the_arguments_of_sweep():
+    """runs.sweep.sweep_plan: "same arguments" as sweep -- the execution ones (client, chunk_size, progress) too,
+    which do not change the plan (they were taken for method options: "unknown option(s) progress")."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gandynamics.runs.sweep import sweep_plan
+    kw = dict(inits=[[1.0, 0.5]], grid={"gamma": [0.2, 0.4]}, step=0.1, steps=20, engine="compiled")
+    base = sweep_plan(DIRAC_R1, "gd", **kw)
+    with ThreadPoolExecutor(1) as ex:
+        other = sweep_plan(DIRAC_R1, "gd", client=ex, chunk_size=1, progress=False, **kw)
+    np.testing.assert_array_equal(other.Z0, base.Z0)
+    np.testing.assert_array_equal(other.H, base.H)
+    assert other.source == base.source and other.K == base.K == 20
+    with pytest.raises(GandynamicsError, match="unknown option"):
+        sweep_plan(DIRAC_R1, "gd", nonsense=1, **kw)
+
+
+def test_ctrl_c_inside_a_chunk_keeps_the_finished_rows(monkeypatch):
+    """A Ctrl-C that arrives while the kernels run (in runs.engine.run_rows, which turns it into
+    engine.Interrupted) ends a sweep like one between chunks: the finished chunks kept, the table marked
+    interrupted (test_interrupt_keeps_finished_rows raises it outside run_rows; from inside, the sweep raised
+    engine.Interrupted and lost every row)."""
+    E = importlib.import_module("gandynamics.runs.engine")
+    real = E._run_range
+    calls = {"n": 0}
+
+    def flaky(*args, **kw):
+        calls["n"] += 1
+        if calls["n"] == 4:  # while the third chunk runs (the first call: engine.warm's one-row compile run)
+            raise KeyboardInterrupt
+        return real(*args, **kw)
+
+    monkeypatch.setattr(E, "_run_range", flaky)
+    N = 5 * DEFAULT_NB
+    res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, N)}, step=0.1, steps=20,
+                chunk_size=64, engine="compiled", progress=False)
+    c = res.meta["chunk_size"]
+    assert not res.complete and res.meta["interrupted"]
+    assert res["finished"].tolist() == [True] * (2 * c) + [False] * (N - 2 * c)
+    assert np.all(np.isfinite(res["rate"][:2 * c])) and np.all(np.isnan(res["rate"][2 * c:]))
+
+
+def test_ctrl_c_while_the_kernels_compile_is_a_keyboardinterrupt(monkeypatch):
+    """A Ctrl-C during engine.warm (the kernels' compile, before any row runs: nothing to keep) reaches the caller
+    as KeyboardInterrupt -- the CLI's "gandynamics: interrupted", exit 130 -- not as engine.Interrupted, an
+    ordinary exception (a traceback)."""
+    E = importlib.import_module("gandynamics.runs.engine")
+
+    def flaky(*args, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(E, "_run_range", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": [0.1, 0.2]}, step=0.1, steps=20,
+              engine="compiled", progress=False)

@@ -165,3 +165,21 @@ def test_the_decay_test_needs_four_samples_in_the_last_half(stride, T, expect_er
     assert r.log_rate_err[0] == pytest.approx(expect_err, rel=0, abs=1e-12)
     assert r.rate[0] == pytest.approx(0.5, rel=1e-12, abs=0)
     assert r.verdict == ["converging" if expect_err == 0 else "bounded, not converging"]
+
+
+def test_reader_refuses_blocks_that_do_not_fit():
+    """verdict.Reader.read writes rows [lo, hi) of its (B, 7) readings from (hi - lo, R) distances in compiled code
+    without bounds checks: a block of the wrong shape or rows outside [0, B) is refused with a clear error
+    (it read and wrote out of bounds: garbage readings, or a segmentation fault)."""
+    from gandynamics.errors import GandynamicsError
+    from gandynamics.verdict import Reader
+    idx = np.arange(65.0) * 10
+    r = Reader(idx, 4)
+    life, div = np.full(4, 640.0), np.full(4, -1, np.int64)
+    for lo, hi, d, lf, dv in ((0, 4, np.ones((2, 65)), life, div), (2, 6, np.ones((4, 65)), life, div),
+                              (0, 4, np.ones((4, 30)), life, div), (0, 4, np.ones((4, 65)), life[:2], div),
+                              (0, 4, np.ones((4, 65)), life, div[:3]), (3, 2, np.ones((0, 65)), life[:0], div[:0])):
+        with pytest.raises(GandynamicsError, match=r"Reader\.read"):
+            r.read(lo, hi, d, lf, dv)
+    r.read(0, 4, np.ones((4, 65)), life, div)  # the right shapes are read
+    assert r.reading().code.tolist() == [VERDICTS.index("bounded, not converging")] * 4

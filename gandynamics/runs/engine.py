@@ -97,7 +97,8 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     each range of rows (about :data:`SCRATCH_BYTES` of distances) runs into a scratch block ``dist`` (r1 - r0,
     R) and ``then`` is called on it, in the thread that ran it, once its ``final``, ``divat`` and ``reason``
     rows are written; ``r0``, ``r1`` are plan rows.  The result's ``dist`` is then left untouched (it may be
-    allocated empty: ``alloc(plan, m, dist=False)``).
+    allocated empty: ``alloc(plan, m, dist=False)``).  The scratch block is reused for the thread's next range
+    once ``then`` returns: ``then`` copies what it keeps.
     """
     if then is not None and step_chunk:
         raise ValueError("run_rows: then= reads whole runs; it cannot be combined with step_chunk")
@@ -108,6 +109,18 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     else:
         res = out
         off = 0
+        # the kernels write rows [lo, hi) of these arrays without bounds checks: refuse arrays without room for them
+        R = len(plan.rec_idx)
+        need = {"final": (hi, plan.n), "divat": (hi,), "reason": (hi,)}
+        if then is None:
+            need["dist"] = (hi, R)
+        if plan.record:
+            need["rec"] = (hi, R, plan.n)
+        for key, shape in need.items():
+            have = np.shape(res[key])
+            if len(have) != len(shape) or have[0] < shape[0] or tuple(have[1:]) != shape[1:]:
+                raise ValueError(f"run_rows: out[{key!r}] of shape {have} has no room for rows [{lo}, {hi}) "
+                                 f"(at least {shape} needed; alloc(plan, m, dist=False) only with then=)")
     K = int(plan.K)
     cuts = [K] if not step_chunk or step_chunk >= K else list(range(int(step_chunk), K, int(step_chunk))) + [K]
     n = plan.n
@@ -335,4 +348,7 @@ def warm(plan: Plan) -> None:
         small = Plan(plan.source, plan.kernels, np.array([k]), plan.Z0[i:i + 1], plan.P[i:i + 1], plan.H[i:i + 1],
                      plan.BETA[i:i + 1], plan.ZSTAR[i:i + 1], 1, np.array([0, 1], dtype=np.int64), plan.record,
                      plan.bound, plan.box, plan.use_box, plan.iopt, plan.fopt, plan.engine)
-        run_rows(small, 0, 1)
+        try:
+            run_rows(small, 0, 1)
+        except Interrupted:  # a Ctrl-C during the compile: no row of the plan ran, nothing to keep
+            raise KeyboardInterrupt from None

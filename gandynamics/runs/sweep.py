@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import GandynamicsError
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
-from .engine import Plan, alloc, choose_engine, run_rows, warm
+from .engine import Interrupted, Plan, alloc, choose_engine, run_rows, warm
 from .equilibria import equilibria, row_norms
 from .module import kernel_module_source
 from ..provenance import provenance
@@ -121,11 +121,13 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
 
 
 
-def sweep_plan(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, bound=1e6,
-               equilibrium=None, samples=65, engine="auto", **options) -> Plan:
+def sweep_plan(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, client=None,
+               chunk_size=None, progress=None, bound=1e6, equilibrium=None, samples=65, engine="auto",
+               **options) -> Plan:
     """The engine's :class:`~gandynamics.runs.engine.Plan` of ``sweep(field, method, ...)`` (same arguments, same
-    checks and errors) without running it: its rows run with :func:`gandynamics.runs.engine.run_rows` (to time
-    the kernels alone, or to run a part of a sweep elsewhere)."""
+    checks and errors; ``client``, ``chunk_size`` and ``progress`` are how a sweep runs, not what: ignored) without
+    running it: its rows run with :func:`gandynamics.runs.engine.run_rows` (to time the kernels alone, or to run a
+    part of a sweep elsewhere)."""
     return _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine,
                     options)[0]
 
@@ -350,7 +352,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                     bar = tqdm(total=B, initial=hi, unit="traj", desc="sweep", leave=False)
             elif bar is not None:
                 bar.update(hi - lo)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):  # Interrupted: run_rows's form of a Ctrl-C that came while it ran
         info["interrupted"] = True
     finally:
         if bar is not None:
