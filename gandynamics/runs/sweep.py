@@ -21,8 +21,7 @@ from .engine import Interrupted, Plan, alloc, choose_engine, run_rows, warm
 from .equilibria import equilibria, row_norms
 from .module import kernel_module_source
 from ..provenance import provenance
-from ..verdict import STOPPED
-from .ratefit import RATE_FIT, STOP_CODES, VERDICT_RULE, VERDICTS, fit_rate, row_reader  # noqa: F401 (fit_rate: re-exported)
+from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .results import SweepResult
 from .validate import bound_value, int_option, method_options, step_pair, steps_count
 
@@ -77,21 +76,25 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd,
      base_p, inits) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
                                engine, options)
-    # each range of rows is read (rate fit, verdict) and written into the table by the thread that ran it, right
-    # after its kernel
+    # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel (filling the
+    # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
     out = alloc(plan, B, dist=False)
-    reader, read_rows = row_reader(rec_idx, K, out["divat"], row_norms(ZSTAR))
-    table = _RowColumns(B, reader, out, ZSTAR)
-
-    def then(r0, r1, dist):
-        read_rows(r0, r1, dist)
-        table.fill(r0, r1)
-
+    reader, then = row_reader(rec_idx, K, out["divat"], row_norms(ZSTAR))
     res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
                                    out=out, then=then)
     info["engine"] = plan.engine
-    table.not_run(~finished)
+    # table
+    divat = res["divat"]
+    div = finished & (divat >= 0)
+    reading = mark_stopped(reader.reading(), np.where(div, divat, -1), res["reason"])
+    rate = np.where(finished, reading.rate, np.nan)  # a contiguous column (the reading's are views)
+    # one gather from the labels (a where() over two string arrays of B entries cost 3x more)
+    verdict = np.array(VERDICTS + ("not run",))[np.where(finished, reading.code, len(VERDICTS))]
     final = res["final"]
+    final[~finished] = np.nan
+    with np.errstate(invalid="ignore"):
+        distance = row_norms(final - ZSTAR)
+    distance[~finished] = np.nan
     cols = {"method": np.repeat(np.array([m.name for m in ms]), L)}
     for j, name in enumerate(field.names):
         cols[f"init_{name}"] = Z0[:, j]
@@ -104,7 +107,15 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     cols["step_g"], cols["step_d"], cols["beta"] = H[:, 0], H[:, 1], BETA
     for j, name in enumerate(field.names):
         cols[f"final_{name}"] = final[:, j]
-    cols.update(table.columns)
+    cols["distance"] = distance
+    cols["rate"] = rate
+    cols["verdict"] = verdict
+    cols["tail_min"] = np.where(finished, reading.tail_min, np.nan)
+    cols["tail_max"] = np.where(finished, reading.tail_max, np.nan)
+    cols["diverged"] = div
+    cols["diverged_at"] = np.where(div, divat, -1)
+    names = np.array([REASONS[c] for c in sorted(REASONS)])
+    cols["reason"] = np.append(names, "")[np.where(finished, np.clip(res["reason"], 0, len(names) - 1), len(names))]
     cols["finished"] = finished
     all_dims = [("method", np.array([m.name for m in ms]))] + dims
     meta = dict(info, rate_fit=RATE_FIT, verdict_rule=VERDICT_RULE, samples=int(len(rec_idx)), bound=bnd,
@@ -228,50 +239,6 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     evals = max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per))
     plan.engine = choose_engine(engine, plan.source, B, K, evals)
     return (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd, base_p, inits)
-
-class _RowColumns:
-    """The columns of a sweep's table that come from its runs (distance, rate, verdict, tail range, divergence,
-    reason), filled range by range as the rows finish (:meth:`fill`, in the thread that ran them); rows that never
-    ran get :meth:`not_run`.  Column order: that of the table."""
-
-    _VERDICTS = np.array(VERDICTS + ("not run",))
-    _REASONS = np.array([REASONS[c] for c in sorted(REASONS)] + [""])
-
-    def __init__(self, B: int, reader, out: dict, zstar: np.ndarray):
-        self.reader, self.out, self.zstar = reader, out, zstar
-        self.columns = {"distance": np.empty(B), "rate": np.empty(B), "verdict": np.empty(B, self._VERDICTS.dtype),
-                        "tail_min": np.empty(B), "tail_max": np.empty(B), "diverged": np.empty(B, dtype=bool),
-                        "diverged_at": np.empty(B, dtype=np.int64), "reason": np.empty(B, self._REASONS.dtype)}
-
-    def fill(self, r0: int, r1: int) -> None:
-        """Rows ``[r0, r1)``, once their kernel wrote ``final``, ``divat``, ``reason`` and the reader read them."""
-        c, o = self.columns, self.reader.out[r0:r1]
-        divat, reason = self.out["divat"][r0:r1], self.out["reason"][r0:r1]
-        code = o[:, 6].astype(np.int64)
-        code[(divat >= 0) & np.isin(reason, STOP_CODES)] = STOPPED  # ended by its method, not diverged
-        c["verdict"][r0:r1] = self._VERDICTS[code]
-        c["rate"][r0:r1] = o[:, 0]
-        c["tail_min"][r0:r1] = o[:, 4]
-        c["tail_max"][r0:r1] = o[:, 5]
-        with np.errstate(invalid="ignore"):
-            c["distance"][r0:r1] = row_norms(self.out["final"][r0:r1] - self.zstar[r0:r1])
-        c["diverged"][r0:r1] = divat >= 0
-        c["diverged_at"][r0:r1] = np.where(divat >= 0, divat, -1)
-        c["reason"][r0:r1] = self._REASONS[np.clip(reason, 0, len(self._REASONS) - 2)]
-
-    def not_run(self, rows: np.ndarray) -> None:
-        """Rows that never ran (a Ctrl-C): NaN numbers, verdict "not run", not diverged, no reason; NaN final states."""
-        if not rows.any():
-            return
-        c = self.columns
-        for k in ("distance", "rate", "tail_min", "tail_max"):
-            c[k][rows] = np.nan
-        c["verdict"][rows] = "not run"
-        c["diverged"][rows] = False
-        c["diverged_at"][rows] = -1
-        c["reason"][rows] = ""
-        self.out["final"][rows] = np.nan
-
 
 def _axis_values(vals, what: str) -> np.ndarray:
     """A grid axis as a float array: a 1-D numeric array of finite values is checked as an array (a sweep's
