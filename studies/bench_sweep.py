@@ -242,13 +242,20 @@ def c_kernels(tmp):
         P = ctypes.c_void_p
         fn.argtypes = [ctypes.c_int, ctypes.c_long, ctypes.c_int, P, P, P, P, P, ctypes.c_int, P, P, ctypes.c_int]
 
-        def call(method, inits, gam, h, K, rec, nthreads, fn=fn):
+        buffers = {}
+
+        def call(method, inits, gam, h, K, rec, nthreads, fn=fn, buffers=buffers):
+            # the output arrays are allocated once and reused: a fresh 52 MB array's first touch costs the C kernel
+            # (and the engine) 20-60 % more in some processes than in others (page faults, transparent huge pages
+            # granted or not), which made this reference bimodal; reused, it measures the computation alone
             B = len(inits)
             z0 = np.ascontiguousarray(inits, dtype=float)
             g, hh = np.ascontiguousarray(gam, dtype=float), np.ascontiguousarray(h, dtype=float)
-            zs = np.zeros((B, 2))
             rec = np.ascontiguousarray(rec, dtype=np.int64)
-            dist, final = np.empty((B, len(rec))), np.empty((B, 2))
+            key = (B, len(rec))
+            if key not in buffers:
+                buffers[key] = (np.zeros((B, 2)), np.zeros((B, len(rec))), np.zeros((B, 2)))
+            zs, dist, final = buffers[key]
             fn(["gd", "eg", "eftp"].index(method), B, int(K), z0.ctypes.data, g.ctypes.data, hh.ctypes.data,
                zs.ctypes.data, rec.ctypes.data, len(rec), dist.ctypes.data, final.ctypes.data, int(nthreads))
             return dist, final
@@ -269,7 +276,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
     import numba
 
     from gandynamics import sweep, verdict
-    from gandynamics.runs.engine import run_rows
+    from gandynamics.runs.engine import alloc, run_rows
     rec = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64))  # the sweep's default recording steps
     B = len(inits)
     w = B * K / 1e6
@@ -281,6 +288,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
         fm = "C -O3 -ffast-math"
         for m in ("gd", "eg", "eftp"):
             plan = sweep_plan(fld, m, inits, gam, h, K)
+            kout = alloc(plan, plan.rows)  # reused (see c_kernels)
             t = {k: [] for k in ("sweep", "engine", "kernel", "sweep1", "engine1", "kernel1", "fm", "fm1", "nofm",
                                  "sweep1_cpu", "kernel1_cpu", "fm1_cpu", "sweep1_rows_cpu")}
             load0 = os.getloadavg()[0]
@@ -294,7 +302,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
                 t["sweep"].append(time.perf_counter() - a)
                 t["engine"].append(r.meta["seconds"])
                 a = time.perf_counter()
-                run_rows(plan, 0, plan.rows)
+                run_rows(plan, 0, plan.rows, kout)
                 t["kernel"].append(time.perf_counter() - a)
                 a = time.perf_counter()
                 cks["C -O3"](m, inits, gam, h, K, rec, nt)
@@ -307,7 +315,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
                     t["sweep1_cpu"].append(time.process_time() - c)
                     t["engine1"].append(r1.meta["seconds"])
                     a, c = time.perf_counter(), time.process_time()
-                    run_rows(plan, 0, plan.rows)
+                    run_rows(plan, 0, plan.rows, kout)
                     t["kernel1"].append(time.perf_counter() - a)
                     t["kernel1_cpu"].append(time.process_time() - c)
                     verdict._VECTOR = False  # the reading row by row (before issue #16's grouped reading)
@@ -338,10 +346,10 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
 
 def c_table(rows, nt, repeat):
     out = [f"median of {repeat} alternating repetitions; Mts/s = million trajectory-steps per second; 'kernel' = the "
-           "engine's kernels alone (run_rows on the sweep's plan); 'sweep' = the whole call (equilibria, kernels, "
+           "engine's kernels alone (run_rows on the sweep's plan, into arrays allocated once); 'sweep' = the whole call (equilibria, kernels, "
            "rate fit and verdicts, table, provenance); 'sweep, reading row by row' = the whole call with the rows "
            "read one by one (gandynamics.verdict._VECTOR = False, the reading before sweep3; the same numbers); C on the same "
-           "thread count", "",
+           "thread count, its output arrays allocated once", "",
            f"**{nt} threads, wall clock** (meaningful only on an idle machine):", "",
            f"| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C | C -O3 | kernel / C -O3 | "
            f"kernel {nt} thr / 1 thr | sweep {nt} thr / 1 thr | C {nt} thr / 1 thr | load avg (start, end) | "
