@@ -270,3 +270,25 @@ def test_run_rows_refuses_result_arrays_too_small_for_the_rows():
     out = alloc(plan, plan.rows, dist=False)  # with then= the distances go to scratch blocks: accepted
     run_rows(plan, 0, plan.rows, out, then=lambda r0, r1, d: None)
     assert (out["divat"] == -1).all() and np.isfinite(out["final"]).all()
+
+
+def test_every_numba_function_of_the_kernels_states_its_fastmath_flags():
+    """numba compiles a called function that sets no ``fastmath`` with its caller's flags, and keeps the first
+    compiled version: a helper called from the drivers (contract) and from elsewhere would give numbers that
+    depend on which caller compiled it first (review 6 found the recorded distances FMA-contracted that way).
+    Every numba function of the kernel sources therefore states its flags."""
+    import ast
+    from pathlib import Path
+
+    import gandynamics.kernels as K
+    missing = []
+    for name in ("driver.py", "common.py", "dopri5.py"):
+        tree = ast.parse((Path(K.__file__).parent / name).read_text())
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            for dec in fn.decorator_list:
+                if isinstance(dec, ast.Call) and getattr(dec.func, "id", "") == "njit":
+                    if not any(k.arg == "fastmath" for k in dec.keywords):
+                        missing.append(f"{name}:{fn.name}")
+    assert not missing, missing

@@ -21,7 +21,7 @@ NB = 64  # block width: trajectories per inner loop (replaced by kernel_source's
 FASTMATH = {"contract"}
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def _gk_project(z, BOX, i0, i1):
     for i in range(i0, i1):
         lo = BOX[i, 0]
@@ -34,7 +34,7 @@ def _gk_project(z, BOX, i0, i1):
                 z[i, b] = hi
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def _gk_check(z, alive, n, BOUND, code):
     """Per column: 0 fine, 1 NaN, 2 inf, 3 beyond BOUND (max-norm); NaN takes precedence."""
     for b in range(NB):
@@ -54,7 +54,7 @@ def _gk_check(z, alive, n, BOUND, code):
             code[b] = c
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", fastmath=False)
 def field_rows(Z, P, OUT):
     """``OUT[r] = F(Z[r]; P[r])`` for every row, through ``field_block`` (used to verify equilibria)."""
     B = Z.shape[0]
@@ -77,7 +77,7 @@ def field_rows(Z, P, OUT):
     return OUT
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", fastmath=False)
 def _gk_solve(A, x, n):
     """Solve ``A y = x`` in place (``x`` becomes ``y``; ``A`` is overwritten) by Gaussian elimination with
     partial pivoting, for the leading ``n x n`` block.  Returns False when a pivot is zero or not finite

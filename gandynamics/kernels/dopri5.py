@@ -25,7 +25,7 @@ _DP_E = np.zeros(7)
 # <<< stub
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=False)
 def _gk_dp_stage(y, kstack, coeffs, nst, h, out):
     n = y.shape[0]
     for i in range(n):
@@ -35,7 +35,7 @@ def _gk_dp_stage(y, kstack, coeffs, nst, h, out):
         out[i] = y[i] + h * s
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=False)
 def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON, BOUND,
                BOX, USE_BOX, IOPT, FOPT, STATE, LAST):
     """Outputs ``K0 + 1 .. K``; with ``K0 > 0`` the state and the current step size are read from

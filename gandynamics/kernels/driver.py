@@ -32,7 +32,7 @@ from gandynamics.kernels.common import FASTMATH, NB, _gk_check
 # <<< stub
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=False)
 def _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive):
     """Copy rows lo..lo+m-1 into the block (columns beyond m: inert, state z*, step 0)."""
     npar = P.shape[1]
@@ -53,7 +53,7 @@ def _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive):
         alive[b] = b < m
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=False)
 def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND, RECORD, REC, DROW,
              DIST, FINAL, DIVAT, REASON):
     """After step k: freeze the columns that diverged (offending state to FINAL), record distances
@@ -130,7 +130,7 @@ def _gk_record(z, zs, alive, DB, ri):
         DB[ri, b] = math.sqrt(s) if alive[b] else math.nan
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=False)
 def _gk_flush(lo, m, DB, DONE, DIST):
     """Copy the distances recorded by :func:`_gk_record` (the indices ``r`` with ``DONE[r]``) into the block's rows
     of ``DIST``, row by row (contiguous writes)."""
@@ -151,7 +151,7 @@ def _gk_flush(lo, m, DB, DONE, DIST):
                 DIST[lo + b, r] = DB[r, b]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=False)
 def _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON, LAST):
     """FINAL for the columns still alive; when the run ends here (``LAST``), NaN for the recording steps
     never reached."""
@@ -170,7 +170,7 @@ def _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON, LAS
                 FINAL[lo + b, i] = z[i, b]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=False)
 def _gk_resume(lo, m, K0, REC_IDX, STATE, DIVAT, z, a1, a2, a3, a4, la, zs, hs, bb, alive):
     """Continue a run at step K0: the state of the live columns from STATE (frozen ones stay frozen);
     returns the index of the first recording step after K0."""
@@ -193,7 +193,7 @@ def _gk_resume(lo, m, K0, REC_IDX, STATE, DIVAT, z, a1, a2, a3, a4, la, zs, hs, 
     return ri
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=False)
 def _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la):
     """The block's state into STATE (to continue the run in a later call)."""
     for b in range(m):
