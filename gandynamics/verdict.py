@@ -197,8 +197,8 @@ class Reader:
 
     def read(self, lo: int, hi: int, dist: np.ndarray, life: np.ndarray, div: np.ndarray) -> None:
         """Read runs ``[lo, hi)``: ``dist`` (hi - lo, R) their distances ``|z_k - z*|`` at ``idx`` (NaN after a
-        divergence), ``life`` (hi - lo,) float the last step of each one's life, ``div`` (hi - lo,) int64 the step
-        it diverged at (-1: it did not); C-contiguous arrays.
+        divergence), ``life`` (hi - lo,) the last step of each one's life, ``div`` (hi - lo,) the step it diverged
+        at (-1: it did not); converted to C-contiguous float64 / int64 arrays when they are not.
 
         Raises
         ------
@@ -213,6 +213,11 @@ class Reader:
             raise GandynamicsError(f"Reader.read: rows [{lo}, {hi}) of {B} need 0 <= lo <= hi <= {B}, dist of shape "
                                    f"({hi - lo}, {R}), life and div of shape ({hi - lo},); got dist {np.shape(dist)}, "
                                    f"life {np.shape(life)}, div {np.shape(div)}")
+        # the types of the compiled signature (no copy when they already are): another dtype or layout would
+        # compile a second specialisation (about 10 s) or be refused by numba
+        dist = np.require(dist, dtype=np.float64, requirements=("C", "W"))
+        life = np.require(life, dtype=np.float64, requirements=("C", "W"))
+        div = np.require(div, dtype=np.int64, requirements=("C", "W"))
         self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.out[lo:hi], 0, hi - lo, _VECTOR)
 
     def reading(self) -> RunReading:
