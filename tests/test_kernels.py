@@ -292,3 +292,40 @@ def test_every_numba_function_of_the_kernels_states_its_fastmath_flags():
                     if not any(k.arg == "fastmath" for k in dec.keywords):
                         missing.append(f"{name}:{fn.name}")
     assert not missing, missing
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_columns_near_the_bound_are_not_flagged_and_the_first_step_beyond_it_is(method):
+    """The fused steps test one sum |x| + |y| per column (codegen: a superset of the columns with a coordinate
+    beyond the bound, NaN or inf); the driver's exact test decides.  On the rotation F = (y, -x), started where
+    |x| + |y| exceeds the bound for many steps while both coordinates stay within it, no column dies early, and
+    each run ends at the first step where a coordinate leaves the bound, as a plain NumPy iteration finds."""
+    from conftest import cubic_quadratic
+    fld = cubic_quadratic(b=1.0)  # F = (y, -x)
+    h, bound, steps = 0.05, 1.0, 600
+    inits = np.array([[0.6, 0.6], [0.7, -0.2], [0.1, 0.05], [-0.5, 0.69]])
+
+    def F(z):
+        return np.array([z[1], -z[0]])
+
+    want, near = [], 0
+    for z0 in inits:
+        z, past = z0.copy(), F(z0)
+        k_bad = -1
+        for k in range(1, steps + 1):
+            if method == "gd":
+                z = z - h * F(z)
+            elif method == "eg":
+                z = z - h * F(z - h * F(z))
+            else:
+                past = F(z - h * past)
+                z = z - h * past
+            if np.max(np.abs(z)) > bound:
+                k_bad = k
+                break
+            near += np.sum(np.abs(z)) > bound  # a step the sum flags although no coordinate is beyond the bound
+        want.append(k_bad)
+    assert near > 100  # the driver's exact test ran on those steps and let the columns live
+    res = sweep(fld, method, inits=inits, step=h, steps=steps, product=False, bound=bound, engine="compiled")
+    assert res["diverged_at"].tolist() == want
+    assert res["reason"].tolist() == ["bound" if w > 0 else "" for w in want]

@@ -28,9 +28,11 @@ branch-free ``exp`` of :mod:`gandynamics._numeric` (LLVM cannot vectorize calls 
 The update rules of gd, eg and eftp use the fused steps of the generated module (``field_step_gd``,
 ``field_step_to``, ``field_step_at``, ``field_step_past``, :func:`gandynamics.codegen.generate_block_source`):
 the evaluation of F and the update in one loop (inlined into the driver by numba when the field's loop body
-is short, :data:`gandynamics.codegen.INLINE_MAX_LINES`), which also counts the coordinates of
-the new state that are NaN, infinite or beyond the bound (the divergence test folded into the step: no
-second pass over the block; 2026-11-30, kernel alone per CPU-second: gd +15%, eg +13%, eftp +3%).
+is short, :data:`gandynamics.codegen.INLINE_MAX_LINES`), which also counts the columns whose new state may
+be NaN, infinite or beyond the bound (one test of the sum of absolute values per column, true whenever a
+coordinate is; the driver's exact test then decides: the divergence test folded into the step, no second
+pass over the block; 2026-11-30, kernel alone per CPU-second: gd +15%, eg +13%, eftp +3%; one test per column
+instead of one per coordinate: gd's step +10%).
 Measured on the R1 Dirac-GAN (kernel only, million trajectory-steps per CPU-second, gd / eftp): NB = 8:
 about 60; NB = 32: 295 / 231; NB = 64: 441 / 384; NB = 128: 453 / 409; a sequential per-trajectory loop
 with libm's exp: about 30.  With the fused steps (2026-11-30, load average 5 on 2 cores, side by side in one

@@ -12,7 +12,7 @@ from .base import Method, Rule
 
 
 def kernel_step(z, f, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
-    # z = z - hs F(z) in one vectorized loop that also counts the new coordinates out of the bound
+    # z = z - hs F(z) in one vectorized loop that also counts the columns that may have left the bound
     # (gandynamics.codegen); the count stands for the driver's divergence test unless a projection or a
     # lookahead step changes z afterwards
     c_ = field_step_gd(z, pb, hs, BP, NB)
