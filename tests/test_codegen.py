@@ -376,3 +376,36 @@ def test_the_interpreters_rewrite_takes_any_depth_python_compiles():
     ns = {}
     exec(compile(ieee_source(deep), "<deep>", "exec"), ns)
     assert ns["f"](1.0) == 2500.0 and ns["f"](0.0) != ns["f"](0.0)  # 0/0 is NaN in numba's semantics, not an error
+
+
+@pytest.mark.parametrize("n, engines", [(70, ("interpreted", "compiled")), (1100, ("interpreted",))])
+def test_fused_step_counts_the_columns_whose_sum_of_absolute_values_is_not_within_the_bound(n, engines):
+    """field_step_gd returns the number of *columns* b with ``not (|u_0| + ... + |u_{n-1}| <= BP)`` (the sum printed
+    in codegen._chain's groups of WIDE: n = 70 three groups, n = 1100 two levels of nesting): NaN, +-inf, a
+    coordinate beyond the bound (also the last one of the last group), a sum beyond it with every coordinate within
+    (counted: the driver's exact test decides) and an overflowing sum under the largest double; -0.0 and
+    coordinates exactly at the bound are not counted.  Expected counts by hand from these columns."""
+    z = sp.symbols(f"z0:{n}", real=True)
+    a = sp.Symbol("a", real=True)
+    src = ("import math\nfrom numba import njit\nfrom gandynamics._numeric import sigmoid_v as _sigmoid_v\n\n"
+           + codegen.generate_block_source(sp.Matrix([a * v for v in z]), z, [a]))
+    mods = [codegen.load_interpreted(src) if e == "interpreted" else codegen.load_module(src) for e in engines]
+    Z = np.zeros((n, 9))
+    Z[:, 1] = -0.0
+    Z[n - 1, 2] = 1.0000000000000002  # the last coordinate just beyond the bound
+    Z[33, 3] = math.nan
+    Z[:, 4] = 0.9 / n  # within, and so is the sum
+    Z[:, 5] = 0.5  # every coordinate within, the sum beyond: counted
+    Z[40, 6] = -math.inf
+    Z[0, 7] = -1.0  # exactly at the bound, the others -0.0
+    Z[1:, 7] = -0.0
+    Z[n // 2, 8] = 1.5
+    big = np.full((n, 4), 1e307)  # each sum overflows to inf
+    big[0, 1] = math.inf
+    big[5, 2] = 1.7976931348623157e308
+    for mod in mods:
+        w = Z.copy()  # F = a z with a = 0 and step 0: the state is unchanged (inf - 0 * inf is NaN)
+        assert mod.field_step_gd(w, np.zeros((1, 9)), np.zeros((n, 9)), 1.0, 9) == 5  # columns 2, 3, 5, 6, 8
+        np.testing.assert_array_equal(np.abs(w[:, [0, 1, 2, 4, 5, 7, 8]]), np.abs(Z[:, [0, 1, 2, 4, 5, 7, 8]]))
+        assert mod.field_step_gd(big.copy(), np.zeros((1, 4)), np.zeros((n, 4)), 1.7976931348623157e308, 4) == 4
+        assert mod.field_step_gd(Z[:, [0, 1, 4, 7]].copy(), np.zeros((1, 4)), np.zeros((n, 4)), 1.0, 4) == 0
