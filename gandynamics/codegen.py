@@ -764,10 +764,11 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     ``field_step_gd(Z, P, HS, BP, m)``: ``Z -= HS * F(Z)``; ``field_step_to(Z, P, HS, T, m)``:
     ``T = Z - HS * F(Z)``; ``field_step_at(W, Z, P, HS, BP, m)``: ``Z -= HS * F(W)``;
     ``field_step_past(Z, A, P, HS, BP, m)``: ``A = F(Z - HS * A)``, then ``Z -= HS * A`` (column-wise, so ``F``
-    and the hyperparameters as in ``{name}``).  The three that write ``Z`` return the number of coordinates of
-    the new state with ``not (|x| <= BP)`` (NaN, infinite, or beyond ``BP``; ``BP`` the bound of the
-    divergence test, the largest double for an infinite bound): the driver's test folded into the step
-    (``field_step_to`` returns ``m``).  They give bitwise the values of ``{name}`` followed by the separate
+    and the hyperparameters as in ``{name}``).  The three that write ``Z`` return the number of columns of
+    the new state with ``not (|x_0| + ... + |x_{n-1}| <= BP)`` (every column with a NaN, infinite or beyond-``BP``
+    coordinate, and also those whose sum alone exceeds ``BP``; ``BP`` the bound of the divergence test, the largest
+    double for an infinite bound): the driver's test folded into the step, a nonzero count making the driver run
+    its exact per-coordinate test (``field_step_to`` returns ``m``).  They give bitwise the values of ``{name}`` followed by the separate
     update loops.  They are inlined into the drivers at numba's level (``inline="always"``) when the field's
     loop body has at most :data:`INLINE_MAX_LINES` lines: each inlined copy is compiled again, which doubled
     the first compile of a 4-parameter Gauss-Hermite game (jare-gaussian: 44-48 s -> 24-26 s without it, load

@@ -4,9 +4,11 @@
 steps, checks every column after every step (NaN / inf / max-norm above ``BOUND``), records distances (and
 states) at the recording steps and freezes diverged columns.  The check is folded into the step when the
 rule can do it: a rule that sets ``nout`` (gd, eg, eftp without a projection box or lookahead: the fused
-steps of :func:`gandynamics.codegen.generate_block_source` count the new coordinates with
-``not (|x| <= BP)``, ``BP`` = ``BOUND`` or the largest double) saves the driver's second pass over the block;
-``nout = -1`` (every other rule) runs that pass.  Both flag the same columns at the same step.  The lines ``pass  # @init``, ``pass  # @step``
+steps of :func:`gandynamics.codegen.generate_block_source` count the columns with
+``not (|x_0| + ... + |x_{n-1}| <= BP)``, ``BP`` = ``BOUND`` or the largest double: every column with a NaN, inf or
+beyond-bound coordinate and possibly more, so a nonzero count runs the exact per-coordinate test ``_gk_check``)
+saves the driver's second pass over the block; ``nout = -1`` (every other rule) runs that pass.  Both flag the
+same columns at the same step.  The lines ``pass  # @init``, ``pass  # @step``
 and ``pass  # @post`` are replaced by :func:`gandynamics.kernels.kernel_source` with the dispatch over the
 methods' update rules (each one the body of a ``kernel_*`` function in its method module,
 :mod:`gandynamics.methods`); the driver is instantiated once per kernel group (``run_discrete``,
@@ -233,7 +235,8 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
     # separate specialisation of each helper (measured: 3 copies of _gk_post)
     zero = blk0 - blk0
     one = zero + 1
-    # the bound of the fused steps' test ``not (|x| <= BP)``: NaN, inf and |x| > BOUND, as the test below
+    # the bound of the fused steps' test ``not (|x_0| + ... + |x_{n-1}| <= BP)``: true for NaN, inf and |x| > BOUND
+    # (the test below), and for some columns within the bound, which _gk_check then lets live
     BP = BOUND if BOUND < math.inf else 1.7976931348623157e308
     nrt = Z0.shape[1]
     yes = R >= 0
