@@ -89,17 +89,18 @@ _SHIFTER_BITS = 0x4338000000000000
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def exp_nonpos(x):
-    """``exp(x)`` for ``x <= 0`` (NaN -> NaN, ``-inf`` -> 0), branch-free; within 1 ulp of ``math.exp``.
+def _exp_clamped(y):
+    """``exp(y)`` for ``-745.5 <= y <= 710`` or NaN (the callers clamp), branch-free; within 1 ulp of
+    ``math.exp`` where the result is normal.
 
-    ``k = round(x / ln 2)`` by the shifter trick (``x log2(e) + 1.5 * 2**52`` holds ``k`` in its low
-    mantissa bits: no rounding or float/int conversion instruction), ``r = x - k ln 2`` in two Cody--Waite
+    ``k = round(y / ln 2)`` by the shifter trick (``y log2(e) + 1.5 * 2**52`` holds ``k`` in its low
+    mantissa bits: no rounding or float/int conversion instruction), ``r = y - k ln 2`` in two Cody--Waite
     parts, a degree-11 polynomial of ``exp(r)`` (the Chebyshev near-minimax fit on ``|r| <= 1.0001 ln2/2``,
     ``mpmath.chebyfit`` at 50 digits, error 3.2e-18, rounded to doubles; the degree-13 Taylor polynomial it
-    replaces was 10% slower) and ``2**k`` from its bits in two factors.  A NaN
-    passes the clamp and makes ``r`` and the polynomial NaN, so no separate NaN test is needed.
+    replaces was 10% slower) and ``2**k`` from its bits in two factors (so that results down to the subnormal
+    range and up to ``2**1025``, which overflows to inf, are right).  A NaN makes ``r`` and the polynomial NaN,
+    so no separate NaN test is needed.
     """
-    y = -745.5 if x < -745.5 else x
     t = y * 1.4426950408889634 + _SHIFTER
     kf = t - _SHIFTER
     k = _float_to_bits(t) - _SHIFTER_BITS
@@ -122,31 +123,19 @@ def exp_nonpos(x):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
+def exp_nonpos(x):
+    """``exp(x)`` for ``x <= 0`` (NaN -> NaN, ``-inf`` -> 0), branch-free; within 1 ulp of ``math.exp``
+    (:func:`_exp_clamped` after the clamp below at -745.5, where the exact value rounds to 0)."""
+    return _exp_clamped(-745.5 if x < -745.5 else x)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def exp_v(x):
-    """``exp(x)`` for every x (``+inf`` above 709.78, NaN for NaN), branch-free: :func:`exp_nonpos`'s method
-    with ``x`` also clamped above at 710 (``2**k`` in two factors reaches ``2**1025``, so the clamped values
-    overflow to inf as the exact ones do); within 1 ulp of ``math.exp`` where the result is normal."""
+    """``exp(x)`` for every x (``+inf`` above 709.78, NaN for NaN), branch-free: :func:`_exp_clamped` with ``x``
+    clamped to [-745.5, 710] (``2**k`` in two factors reaches ``2**1025``, so the clamped values overflow to
+    inf as the exact ones do); within 1 ulp of ``math.exp`` where the result is normal."""
     y = -745.5 if x < -745.5 else x
-    y = 710.0 if y > 710.0 else y
-    t = y * 1.4426950408889634 + _SHIFTER
-    kf = t - _SHIFTER
-    k = _float_to_bits(t) - _SHIFTER_BITS
-    r = (y - kf * 6.93147180369123816490e-01) - kf * 1.90821492927058770002e-10
-    p = 2.5110049204818658e-08
-    p = p * r + 2.763265472252779e-07
-    p = p * r + 2.755724088722987e-06
-    p = p * r + 2.4801485441561313e-05
-    p = p * r + 0.00019841269890076403
-    p = p * r + 0.0013888888952352863
-    p = p * r + 0.008333333333319589
-    p = p * r + 0.04166666666648795
-    p = p * r + 0.1666666666666668
-    p = p * r + 0.5000000000000019
-    p = p * r + 1.0
-    p = p * r + 1.0
-    k1 = k >> 1
-    k2 = k - k1
-    return p * _bits_to_float((k1 + 1023) << 52) * _bits_to_float((k2 + 1023) << 52)
+    return _exp_clamped(710.0 if y > 710.0 else y)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
