@@ -44,9 +44,23 @@ def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
 
 
 def row_norms(x: np.ndarray) -> np.ndarray:
-    """The Euclidean norm of each row of ``x`` (B, n) as ``sqrt`` of the sum of squares added left to right
-    (``numpy.linalg.norm(x, axis=1)`` is several times slower on the few columns of a game's state).  Shape (B,)."""
-    s = x[:, 0] * x[:, 0]
-    for j in range(1, x.shape[1]):
-        s += x[:, j] * x[:, j]
-    return np.sqrt(s)
+    """The Euclidean norm of each row of ``x`` (B, n), shape (B,): ``sqrt`` of the sum of squares added left to
+    right (``numpy.linalg.norm(x, axis=1)`` is several times slower on the few columns of a game's state); rows
+    whose squares overflow or underflow (coordinates beyond ~1e154 or below ~1e-145) are computed scaled by their
+    largest coordinate, so the norm is finite wherever the exact one is (inf for an infinite coordinate, NaN for
+    NaN)."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        s = x[:, 0] * x[:, 0]
+        for j in range(1, x.shape[1]):
+            s += x[:, j] * x[:, j]
+        out = np.sqrt(s)
+        odd = ~((s > 1e-290) & (s < np.inf)) & (s == s)  # overflowed, underflowed (or exactly 0, or inf)
+        if odd.any():
+            xb = np.abs(x[odd])
+            m = xb.max(axis=1)
+            ok = (m > 0.0) & (m < np.inf)
+            r = np.where(ok, m, np.where(m > 0.0, np.inf, 0.0))
+            xs = xb[ok] / m[ok, None]
+            r[ok] = m[ok] * np.sqrt((xs * xs).sum(axis=1))
+            out[odd] = r
+    return out
