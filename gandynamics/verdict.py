@@ -217,7 +217,12 @@ class Reader:
         # compile a second specialisation (about 10 s) or be refused by numba
         dist = np.require(dist, dtype=np.float64, requirements=("C", "W"))
         life = np.require(life, dtype=np.float64, requirements=("C", "W"))
-        div = np.require(div, dtype=np.int64, requirements=("C", "W"))
+        d = np.asarray(div)
+        if d.dtype.kind not in "iub" and not np.all(d == np.round(d)):
+            from gandynamics.errors import GandynamicsError
+            raise GandynamicsError("Reader.read: div holds the steps at which runs diverged (whole numbers, -1 for "
+                                   f"none); got {d[d != np.round(d)][:3].tolist()}")
+        div = np.require(d, dtype=np.int64, requirements=("C", "W"))
         self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.out[lo:hi], 0, hi - lo, _VECTOR)
 
     def reading(self) -> RunReading:

@@ -204,3 +204,13 @@ def test_reader_takes_any_numeric_arrays_without_a_second_compile():
     r.read(0, 6, d.astype(np.float32).astype(np.float64).astype(np.float32), [64] * 6, [-1] * 6)
     assert r.reading().verdict == ref.reading().verdict
     assert len(V._read_rows.signatures) == n_sig
+
+
+def test_reader_refuses_steps_that_are_not_whole_numbers():
+    from gandynamics.errors import GandynamicsError
+    from gandynamics.verdict import Reader
+    r = Reader(np.arange(0.0, 9.0), 2)
+    with pytest.raises(GandynamicsError, match="whole numbers"):
+        r.read(0, 2, np.ones((2, 9)), [8.0, 8.0], [3.7, -1.0])
+    r.read(0, 2, np.ones((2, 9)), [8.0, 2.0], [-1.0, 3.0])  # whole numbers as floats are fine
+    assert r.reading().verdict[1] == "diverged"
