@@ -51,10 +51,14 @@ def row_norms(x: np.ndarray) -> np.ndarray:
     NaN)."""
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         s = x[:, 0] * x[:, 0]
+        a = np.abs(x[:, 0])
         for j in range(1, x.shape[1]):
             s += x[:, j] * x[:, j]
+            a += np.abs(x[:, j])
         out = np.sqrt(s)
-        odd = ~((s > 1e-290) & (s < np.inf)) & (s == s)  # overflowed, underflowed (or exactly 0, or inf)
+        # overflowed (or an inf coordinate), or underflowed: tiny but not a row of zeros (rows at an equilibrium
+        # are, and are the common case: testing them through the scaled path cost 7 ms per 100,000 rows)
+        odd = (s == np.inf) | ((s < 1e-290) & (a > 0.0))
         if odd.any():
             xb = np.abs(x[odd])
             m = xb.max(axis=1)
