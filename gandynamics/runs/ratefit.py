@@ -46,8 +46,7 @@ def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None):
 
     def then(r0, r1, dist):
         dv = divat[r0:r1]
-        life = np.where(dv >= 0, dv - 1, K).astype(float)
-        reader.read(r0, r1, dist, life, np.ascontiguousarray(dv))
+        reader.read(r0, r1, dist, np.where(dv >= 0, dv - 1, K), dv)  # (converted to float64 there)
 
     return reader, then
 

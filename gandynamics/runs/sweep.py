@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import NamedTuple
 
 import numpy as np
 
@@ -75,7 +76,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     """
     (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd,
      base_p, inits) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
-                               engine, options)
+                               engine, options)  # a _Prepared, unpacked
     # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel (filling the
     # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
     out = alloc(plan, B, dist=False)
@@ -131,7 +132,6 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
 
 
-
 def sweep_plan(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, client=None,
                chunk_size=None, progress=None, bound=1e6, equilibrium=None, samples=65, engine="auto",
                **options) -> Plan:
@@ -140,7 +140,34 @@ def sweep_plan(field, method, *, inits, grid=None, steps, step=None, params=None
     running it: its rows run with :func:`gandynamics.runs.engine.run_rows` (to time the kernels alone, or to run a
     part of a sweep elsewhere)."""
     return _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine,
-                    options)[0]
+                    options).plan
+
+
+class _Prepared(NamedTuple):
+    """A checked sweep: its plan and what the table is built from (the names of :func:`sweep`'s locals)."""
+
+    plan: Plan
+    B: int
+    K: int
+    rec_idx: np.ndarray
+    ZSTAR: np.ndarray
+    evals: int
+    ms: list
+    L: int
+    Z0: np.ndarray
+    axes: list
+    hyper_names: list
+    axis_vals: dict
+    nm: int
+    P: np.ndarray
+    H: np.ndarray
+    BETA: np.ndarray
+    dims: list
+    hg0: float
+    hd0: float
+    bnd: float
+    base_p: np.ndarray
+    inits: np.ndarray
 
 
 def _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine, options):
@@ -238,7 +265,10 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
                 iopt=iopt, fopt=fopt)
     evals = max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per))
     plan.engine = choose_engine(engine, plan.source, B, K, evals)
-    return (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd, base_p, inits)
+    return _Prepared(plan=plan, B=B, K=K, rec_idx=rec_idx, ZSTAR=ZSTAR, evals=evals, ms=ms, L=L, Z0=Z0, axes=axes,
+                     hyper_names=hyper_names, axis_vals=axis_vals, nm=nm, P=P, H=H, BETA=BETA, dims=dims, hg0=hg0,
+                     hd0=hd0, bnd=bnd, base_p=base_p, inits=inits)
+
 
 def _axis_values(vals, what: str) -> np.ndarray:
     """A grid axis as a float array: a 1-D numeric array of finite values is checked as an array (a sweep's
@@ -298,7 +328,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
             for k in ("final", "divat", "reason") + (("dist",) if out["dist"].shape[0] else ()):
                 out[k][lo:hi] = part[k]
             if then is not None:
-                then(lo, hi, np.array(part["dist"], dtype=float, order="C"))
+                then(lo, hi, part["dist"])  # (the reading converts what it must)
             finished[lo:hi] = True
         info["seconds"] = time.perf_counter() - t0
         return out, finished, info
