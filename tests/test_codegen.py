@@ -409,3 +409,28 @@ def test_fused_step_counts_the_columns_whose_sum_of_absolute_values_is_not_withi
         np.testing.assert_array_equal(np.abs(w[:, [0, 1, 2, 4, 5, 7, 8]]), np.abs(Z[:, [0, 1, 2, 4, 5, 7, 8]]))
         assert mod.field_step_gd(big.copy(), np.zeros((1, 4)), np.zeros((n, 4)), 1.7976931348623157e308, 4) == 4
         assert mod.field_step_gd(Z[:, [0, 1, 4, 7]].copy(), np.zeros((1, 4)), np.zeros((n, 4)), 1.0, 4) == 0
+
+
+def test_block_evaluators_call_the_vectorizable_exp_and_sigmoid():
+    """A field with exp and the logistic function: the block evaluator and the fused steps print them as _exp_v and
+    _sigmoid_v (a loop calling libm's exp does not vectorize), and agree with the pointwise ``field`` (libm's
+    exp, the stable sigmoid) to a few ulps, overflow to inf included; the interpreted copy gives the same values."""
+    from gandynamics.losses import sigmoid
+    x, y = sp.symbols("x y", real=True)
+    a = sp.Symbol("a", real=True)
+    F = sp.Matrix([sp.exp(a * x) - y, sigmoid(x * y) + sp.exp(-y)])
+    block = codegen.generate_block_source(F, [x, y], [a])
+    assert "math.exp(" not in block and "_exp_v(" in block and "_sigmoid_v(" in block
+    src = codegen.generate_source(F, F.jacobian([x, y]), [x, y], [a])
+    head = "from gandynamics._numeric import exp_v as _exp_v, sigmoid_v as _sigmoid_v\n"
+    point = codegen.load_module(src)
+    rng = np.random.default_rng(3)
+    Z = np.vstack([rng.uniform(-30, 30, 64), rng.uniform(-30, 30, 64)])
+    Z[0, :4] = [800.0, -800.0, 700.0, 0.0]
+    P = np.vstack([rng.uniform(-2, 2, 64)])
+    P[0, :4] = 1.0
+    want = np.array([point.field(Z[:, b], P[:, b], np.empty(2)) for b in range(64)]).T
+    for mod in (codegen.load_module(src + "\n" + head + block), codegen.load_interpreted(src + "\n" + head + block)):
+        got = mod.field_block(Z, P, np.empty((2, 64)), 64)
+        assert np.isinf(got[0, 0]) and np.isinf(want[0, 0])
+        np.testing.assert_allclose(got, want, rtol=8e-16, atol=1e-300)

@@ -91,7 +91,7 @@ def test_the_vector_exp_runs_interpreted_bitwise():
     it = static_module("gandynamics._numeric")
     xs = np.concatenate([-np.geomspace(1e-300, 800, 3000), [0.0, -0.0, -745.5, -745.0, -708.4, -np.inf, np.nan]])
     for x in xs:
-        a, b = nm.exp_nonpos(x), it.exp_nonpos(float(x))
+        a, b = nm.exp_v(x), it.exp_v(float(x))
         assert a == b or (math.isnan(a) and math.isnan(b)), x
         a, b = nm.sigmoid_v(-x), it.sigmoid_v(-float(x))
         assert a == b or (math.isnan(a) and math.isnan(b)), x

@@ -1,5 +1,6 @@
 """gandynamics._numeric: the branch-free log of the reading (log_pos) against libm and against mpmath at 40
-digits, and its interpreted copy bitwise against the compiled function."""
+digits, the kernels' exp and sigmoid against libm and mpmath, and their interpreted copies bitwise against the
+compiled functions."""
 
 import math
 
@@ -63,7 +64,7 @@ def test_log_pos_interpreted_is_bitwise_the_compiled():
 
 
 def test_exp_v_within_one_ulp_and_overflowing_like_exp():
-    """exp_v, the kernels' exp for every argument (through it their sigmoid): within 1 ulp of libm where the
+    """exp_v, the kernels' exp for every argument: within 1 ulp of libm where the
     result is a normal double, +inf above 709.79, NaN for NaN, 0 or subnormal below -708.4; its interpreted copy
     bitwise the compiled one."""
     from gandynamics._numeric import exp_v
@@ -83,9 +84,43 @@ def test_exp_v_within_one_ulp_and_overflowing_like_exp():
     normal = np.isfinite(ref) & (ref >= 2.2250738585072014e-308)
     assert _ulps(out[normal], ref[normal]).max() <= 1.0
     assert np.all(np.isinf(out[np.isinf(ref) & (x > 0)])) and np.isnan(out[x != x]).all()
-    assert np.all((out[(ref < 2.2250738585072014e-308) & ~np.isnan(x)] >= 0.0)
-                  & (out[(ref < 2.2250738585072014e-308) & ~np.isnan(x)] < 2.3e-308))
+    tiny = (ref < 2.2250738585072014e-308) & ~np.isnan(x)
+    assert np.all(np.abs(out[tiny] - ref[tiny]) <= 5e-324)  # subnormal results to the last bit of the range
     it = static_module("gandynamics._numeric")
     for v, o in zip(x[::97], out[::97]):
         got = it.exp_v(float(v))
         assert got == o or (got != got and o != o), v
+
+
+def test_sigmoid_v_within_two_ulps_of_the_exact_logistic_function():
+    """The kernels' sigmoid (one division for exp and logistic function, 2**k in one factor, the argument clamped
+    to [-710, 700]): within 2 ulps of the exact value (mpmath, 40 digits) wherever that is a normal double, in
+    [0, 2.3e-308] below it, finite everywhere, 1 and 0 at +-inf, NaN for NaN; compiled with and without contracted
+    multiply-adds (the kernels contract them); the interpreted copy bitwise the uncontracted compiled one."""
+    from gandynamics._numeric import sigmoid_v
+
+    def apply(a, o):
+        for i in range(a.shape[0]):
+            o[i] = sigmoid_v(a[i])
+
+    rng = np.random.default_rng(5)
+    seams = np.array([-710.0, -709.79, -709.09, -708.74, -708.4, -708.05, -700.0, 700.0, 745.2])
+    a = np.concatenate([np.linspace(-800, 800, 16001), rng.uniform(-40, 40, 30_000), rng.uniform(-760, 760, 20_000),
+                        rng.standard_normal(5000) * 1e-3, (seams[:, None] + np.linspace(-0.5, 0.5, 201)).ravel(),
+                        [0.0, -0.0, 1e-300, -1e300, 1e300, -np.inf, np.inf]])
+    with mpmath.workdps(40):
+        ref = np.array([float(1 / (1 + mpmath.exp(-mpmath.mpf(float(x))))) for x in a])
+    normal = ref >= 2.2250738585072014e-308
+    for flags in (set(), {"contract"}):
+        o = np.empty_like(a)
+        njit(error_model="numpy", fastmath=flags)(apply)(a, o)
+        assert np.all(np.isfinite(o)), flags
+        assert _ulps(o[normal], ref[normal]).max() <= 2.0, flags
+        assert np.all((o[~normal] >= 0.0) & (o[~normal] <= 2.3e-308)), flags
+        assert o[-2] == 0.0 and o[-1] == 1.0 and o[-4] == 0.0 and o[-3] == 1.0, flags
+        if not flags:
+            plain = o
+    assert math.isnan(sigmoid_v(math.nan))
+    it = static_module("gandynamics._numeric")
+    for v, o in zip(a[::37], plain[::37]):
+        assert it.sigmoid_v(float(v)) == o, v
