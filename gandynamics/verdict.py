@@ -155,7 +155,8 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     div = (np.full(B, -1, dtype=np.int64) if diverged_at is None
            else np.array(np.broadcast_to(np.asarray(diverged_at, dtype=np.int64), (B,))))
     reader = Reader(idx, B, zstar_norm, interpret=B * dist.shape[1] <= INTERPRET_MAX_SAMPLES)
-    work = lambda r0, r1: reader.read(r0, r1, dist[r0:r1], life[r0:r1], div[r0:r1])  # noqa: E731
+    samples = np.ascontiguousarray(dist.T)  # sample-major: the layout the reading reads (Reader.read_sample_major)
+    work = lambda r0, r1: reader.read_sample_major(r0, r1, samples[:, r0:r1], life[r0:r1], div[r0:r1])  # noqa: E731
     if split is None or reader.interpreted:
         work(0, B)
     else:
@@ -198,7 +199,8 @@ class Reader:
     def read(self, lo: int, hi: int, dist: np.ndarray, life: np.ndarray, div: np.ndarray) -> None:
         """Read runs ``[lo, hi)``: ``dist`` (hi - lo, R) their distances ``|z_k - z*|`` at ``idx`` (NaN after a
         divergence), ``life`` (hi - lo,) the last step of each one's life, ``div`` (hi - lo,) the step it diverged
-        at (-1: it did not); converted to C-contiguous float64 / int64 arrays when they are not.
+        at (-1: it did not); converted to C-contiguous float64 / int64 arrays when they are not.  The distances
+        are transposed first (a copy): :meth:`read_sample_major` reads them as the kernels store them.
 
         Raises
         ------
@@ -206,13 +208,25 @@ class Reader:
             when ``0 <= lo <= hi <= B`` does not hold or the arrays do not have those shapes (the compiled reading
             does not check its indices).
         """
+        R = self.idx.shape[0]
+        if np.ndim(dist) != 2 or np.shape(dist)[1] != R:
+            self._refuse(lo, hi, dist, life, div, f"({hi - lo}, {R})")
+        self.read_sample_major(lo, hi, np.asarray(dist).T, life, div)
+
+    def read_sample_major(self, lo: int, hi: int, dist: np.ndarray, life: np.ndarray, div: np.ndarray) -> None:
+        """:meth:`read` from sample-major distances: ``dist`` (R, hi - lo), ``dist[j]`` the runs' distances at
+        their j-th sample (the scratch blocks of :func:`gandynamics.runs.engine.run_rows` with ``then=``; no copy
+        when C-contiguous float64).
+
+        Raises
+        ------
+        GandynamicsError
+            as :meth:`read`.
+        """
         B, R = self.out.shape[0], self.idx.shape[0]
-        if not (0 <= lo <= hi <= B and np.shape(dist) == (hi - lo, R) and np.shape(life) == (hi - lo,)
+        if not (0 <= lo <= hi <= B and np.shape(dist) == (R, hi - lo) and np.shape(life) == (hi - lo,)
                 and np.shape(div) == (hi - lo,)):
-            from gandynamics.errors import GandynamicsError
-            raise GandynamicsError(f"Reader.read: rows [{lo}, {hi}) of {B} need 0 <= lo <= hi <= {B}, dist of shape "
-                                   f"({hi - lo}, {R}), life and div of shape ({hi - lo},); got dist {np.shape(dist)}, "
-                                   f"life {np.shape(life)}, div {np.shape(div)}")
+            self._refuse(lo, hi, np.asarray(dist).T, life, div, f"({R}, {hi - lo})")
         # the types of the compiled signature (no copy when they already are): another dtype or layout would
         # compile a second specialisation (about 10 s) or be refused by numba
         dist = np.require(dist, dtype=np.float64, requirements=("C", "W"))
@@ -224,6 +238,13 @@ class Reader:
                                    f"none); got {d[d != np.round(d)][:3].tolist()}")
         div = np.require(d, dtype=np.int64, requirements=("C", "W"))
         self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.out[lo:hi], 0, hi - lo, _VECTOR)
+
+    def _refuse(self, lo, hi, dist_rows, life, div, need: str):
+        from gandynamics.errors import GandynamicsError
+        B = self.out.shape[0]
+        raise GandynamicsError(f"Reader.read: rows [{lo}, {hi}) of {B} need 0 <= lo <= hi <= {B}, dist of shape "
+                               f"{need}, life and div of shape ({hi - lo},); got dist {np.shape(dist_rows)} (rows first), "
+                               f"life {np.shape(life)}, div {np.shape(div)}")
 
     def reading(self) -> RunReading:
         """The readings of all ``B`` runs."""
@@ -238,7 +259,7 @@ def _compile_reading_once(idx) -> None:
     reading at the same time compile it once (about 10 s)."""
     from .codegen import first_call_once
     R = idx.shape[0]
-    one = (np.ones((1, R)), np.full(1, float(R)), np.full(1, -1, dtype=np.int64), np.full(1, FLOOR_ABS), np.empty((1, 7)))
+    one = (np.ones((R, 1)), np.full(1, float(R)), np.full(1, -1, dtype=np.int64), np.full(1, FLOOR_ABS), np.empty((1, 7)))
     if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, 0, 1, _VECTOR)):
         raise KeyboardInterrupt  # a Ctrl-C during the compile, honoured once it is finished
 
@@ -344,7 +365,7 @@ def _select(idx, dist, r, lo, hi, floor, sel):
     ``sel``; returns how many."""
     n = 0
     for j in range(idx.shape[0]):
-        d = dist[r, j]
+        d = dist[j, r]
         if lo <= idx[j] <= hi and d > floor and d < math.inf:
             sel[n] = j
             n += 1
@@ -360,7 +381,7 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
     # log d of every usable sample in [T/4, T], once (the windows below select from these; the earlier
     # samples only when the last fallback needs them)
     for j in range(R):
-        d = dist[r, j]
+        d = dist[j, r]
         if idx[j] >= FIT_START * T and d > floor[r] and d < math.inf:
             logd[j] = log_pos(d)
     # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
@@ -395,7 +416,7 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
                 st_c = s
     if rate != rate:  # too few samples in the window: whatever the life has, its second half
         for j in range(R):
-            d = dist[r, j]
+            d = dist[j, r]
             if idx[j] < FIT_START * T and d > floor[r] and d < math.inf:
                 logd[j] = log_pos(d)
         ns = _select(idx, dist, r, -math.inf, T, floor[r], sel)
@@ -414,7 +435,7 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
     final = math.nan
     for j in range(R):
         k = idx[j]
-        d = dist[r, j]
+        d = dist[j, r]
         if k > T or not d == d:
             continue
         final = d
@@ -468,19 +489,25 @@ GROUP = 32
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _uniform(idx, dist, r, T, floor_r):
-    """True when every sample of row ``r`` at ``k <= T`` is finite and every one in ``[T/4, T]`` is above the
-    floor: then every window of the reading is the same set of samples for every such row of life ``T``."""
+def _uniform_rows(idx, dist, life, floor, r0, r1, bad):
+    """``bad[r - r0] == 0`` for the rows ``r0 <= r < r1`` whose samples at ``k <= T`` (their life) are all finite
+    and those in ``[T/4, T]`` all above their floor: then every window of the reading is the same set of samples
+    for every such row of life ``T``.  One pass over the sample-major ``dist``, the rows in vector lanes (views
+    indexed from 0: an offset index ``r0 + i`` makes numba test for negative indices, which stops LLVM
+    vectorizing the loop)."""
+    n = r1 - r0
+    lf = life[r0:r1]
+    fl = floor[r0:r1]
+    for i in range(n):
+        bad[i] = 0
     for j in range(idx.shape[0]):
         k = idx[j]
-        if k > T:
-            continue
-        d = dist[r, j]
-        if not d < math.inf:  # NaN or inf
-            return False
-        if k >= FIT_START * T and not d > floor_r:
-            return False
-    return True
+        dj = dist[j, r0:r1]
+        for i in range(n):
+            d = dj[i]
+            T = lf[i]
+            low = fl[i] if k >= FIT_START * T else -math.inf
+            bad[i] += 0 if ((d < math.inf) & (d > low)) | (k > T) else 1  # NaN, inf or at the floor, in its life
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -514,7 +541,7 @@ def _lane_slope(idx, L, j0, j1, m, my, sxy):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
-    """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform`: bitwise :func:`_read_row`
+    """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch, ``acc`` (13, GROUP).  Returns the number of rows read this
     way (0 when the windows are too short: those rows go through :func:`_read_row`)."""
@@ -532,10 +559,19 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     nh = j1 - jh
     if nh < 4:  # no decay test: _read_row
         return 0
-    for b in range(m):  # the rows' samples, transposed: lanes = rows
-        r = rows[b]
+    r0 = rows[0]
+    if rows[m - 1] - r0 == m - 1:  # consecutive rows (the usual case): contiguous copies from the sample-major dist
         for j in range(j1):
-            D[j, b] = dist[r, j]
+            Dj = D[j]
+            dj = dist[j, r0:r0 + m]  # a view indexed from 0 (see _uniform_rows)
+            for b in range(m):
+                Dj[b] = dj[b]
+    else:
+        for j in range(j1):  # the rows' samples (lanes = rows)
+            Dj = D[j]
+            dj = dist[j]
+            for b in range(m):
+                Dj[b] = dj[rows[b]]
     for j in range(j0, j1):
         Dj = D[j]
         Lj = L[j]
@@ -689,8 +725,9 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
-    """Read rows ``[r0, r1)`` into ``out`` (B, 7).  With ``vector``, rows whose samples are all usable
-    (:func:`_uniform`) are read :data:`GROUP` at a time by :func:`_read_group` (consecutive such rows of
+    """Read rows ``[r0, r1)`` into ``out`` (B, 7) from the sample-major distances ``dist`` (R, B) (``dist[j, r]``
+    row ``r``'s distance at step ``idx[j]``).  With ``vector``, rows whose samples are all usable
+    (:func:`_uniform_rows`) are read :data:`GROUP` at a time by :func:`_read_group` (consecutive such rows of
     the same life), the others one by one by :func:`_read_row`; the numbers are the same either way
     (bitwise) and do not depend on ``r0``, ``r1``.  Returns the number of rows read in groups."""
     R = idx.shape[0]
@@ -706,12 +743,15 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
     L = np.empty((R, GROUP))
     acc = np.empty((13, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
+    bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
+    if vector:
+        _uniform_rows(idx, dist, life, floor, r0, r1, bad)
     m = 0
     Tg = 0.0
     grouped = 0
     for r in range(r0, r1):
         T = life[r]
-        if vector and _uniform(idx, dist, r, T, floor[r]):
+        if vector and bad[r - r0] == 0:
             if m > 0 and T != Tg:
                 grouped += _flush(idx, logk, dist, life, div, floor, out, rows, m, Tg, D, L, acc, logd, sel)
                 m = 0

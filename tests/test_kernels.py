@@ -152,16 +152,27 @@ def test_states_match_the_numpy_reference(method):
     assert not res["diverged"].any()
 
 
-def test_kernel_module_changes_with_the_vector_exp():
-    """The kernels inline _numeric's exp; numba's disk cache keys on the generated file alone, so the file's
-    text must change when _numeric.py does: it carries that file's sha256."""
+def test_generated_modules_change_with_the_numeric_functions_they_inline(monkeypatch, tmp_path):
+    """The generated modules inline _numeric's functions (the pointwise sigmoid, the kernels' sigmoid and exp);
+    numba's disk cache keys on the generated file alone, so the file's text must change when _numeric.py does: the
+    field's module and the kernel module carry that file's sha256 (and the field cache's key covers _numeric)."""
     import hashlib
     from pathlib import Path
 
     import gandynamics._numeric as numeric
+    from gandynamics.field import _generator_fingerprint
     from gandynamics.runs.module import kernel_module_source
-    sha = hashlib.sha256(Path(numeric.__file__).read_bytes()).hexdigest()[:16]
-    assert f"_numeric.py sha256 {sha}" in kernel_module_source(VectorField(games.dirac(), [R1()]))
+    sha = hashlib.sha256(Path(numeric.__file__).read_bytes()).hexdigest()[:12]
+    fld = VectorField(games.dirac(), [R1()])
+    assert f"numeric {sha})" in fld.generated_source.splitlines()[0]
+    assert kernel_module_source(fld).startswith(fld.generated_source)
+    import gandynamics.field as field_module
+    before = _generator_fingerprint()
+    edited = tmp_path / "_numeric.py"
+    edited.write_bytes(Path(numeric.__file__).read_bytes() + b"# edited\n")
+    monkeypatch.setattr(numeric, "__file__", str(edited))
+    monkeypatch.setattr(field_module, "_FINGERPRINT", None)
+    assert _generator_fingerprint() != before  # the field cache's key: a stale generated header is never reused
 
 
 @pytest.mark.parametrize("method", ["gd", "eg", "eftp"])

@@ -296,7 +296,8 @@ def _both_paths(idx, d, life, div, zn):
     outs, counts = [], []
     for vector in (True, False):
         out = np.empty((d.shape[0], 7))
-        counts.append(V._read_rows(idx, d, np.asarray(life, float), div, floor, out, 0, d.shape[0], vector))
+        counts.append(V._read_rows(idx, np.ascontiguousarray(d.T), np.asarray(life, float), div, floor, out, 0,
+                                   d.shape[0], vector))  # sample-major distances
         outs.append(out.T)
     return outs, counts
 
@@ -428,11 +429,17 @@ def test_rows_not_run_are_labelled_and_the_others_read_as_in_a_whole_run(monkeyp
 
 
 # ------------------------------------------------------------------ the table filled in the kernels' threads (session 6)
+#: a method of every kernel group (discrete, implicit, adaptive, dopri5): each stores sample-major distances for
+#: the reading in its threads (kernels.common._gk_dput)
+METHODS_OF_EACH_KERNEL = ["gd", "proximal", "eftp", "adam", "flow"]  # flow: run_dopri5
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_sweep_columns_are_the_runs_read_afterwards(threads):
-    """sweep fills its run columns range by range in the threads that ran them; the same columns assembled from
-    the plan's rows run whole and read afterwards (engine.run_rows, ratefit.read): bitwise, with rows of three
-    methods, converging, bounded, diverged and stopped, on one and two threads."""
+    """sweep fills its run columns range by range in the threads that ran them (sample-major scratch blocks); the
+    same columns assembled from the plan's rows run whole (row-major distances) and read afterwards (engine.run_rows,
+    ratefit.read): bitwise, with rows of a method of every kernel group, converging, bounded, diverged and stopped,
+    on one and two threads."""
     import numba
 
     from conftest import cubic_quadratic
@@ -451,8 +458,8 @@ def test_sweep_columns_are_the_runs_read_afterwards(threads):
     nt = numba.get_num_threads()
     numba.set_num_threads(min(threads, nt))
     try:
-        res = sweep(fld, ["gd", "proximal", "eftp"], **kw)
-        plan = sweep_plan(fld, ["gd", "proximal", "eftp"], **kw)
+        res = sweep(fld, METHODS_OF_EACH_KERNEL, **kw)
+        plan = sweep_plan(fld, METHODS_OF_EACH_KERNEL, **kw)
         whole = run_rows(plan, 0, plan.rows)
     finally:
         numba.set_num_threads(nt)

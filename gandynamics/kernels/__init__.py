@@ -50,7 +50,7 @@ the NaN/inf checks are kept).
 
 The kernels' signatures ::
 
-    run_<group>(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST,
+    run_<group>(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, TDIST,
                 FINAL, DIVAT, REASON, BOUND, BOX, USE_BOX, IOPT, FOPT, STATE, LAST)
     run_dopri5(row0, row1, Z0, ...same...)
 
@@ -58,7 +58,9 @@ The kernels' signatures ::
 rows; ``Z0 (B, n)`` initial states, ``P (B, n_p)`` hyperparameters, ``H (B, 2)`` step sizes ``(h_G, h_D)``,
 ``BETA (B,)`` the per-row beta, ``ZSTAR (B, n)`` equilibria, steps ``K0 + 1 .. K`` (``STATE`` carries the
 state between calls: a run may be cut into chunks of steps), ``REC_IDX (R,)`` the sorted step indices at
-which distances ``DIST (B, R)`` (and, if ``RECORD``, states ``REC (B, R, n)``) are stored, outputs
+which distances ``DIST (B, R)`` (``(R, B)``, sample-major, when ``TDIST``: a sweep's scratch blocks, stored a
+block's row per recording step and read with the rows in vector lanes) and, if ``RECORD``, states ``REC (B, R, n)``
+are stored, outputs
 ``FINAL (B, n)``, ``DIVAT (B,)`` (first step whose state is not finite or exceeds ``BOUND`` in max-norm,
 -1 if none), ``REASON (B,)`` (:data:`REASONS`), ``BOX (n, 2)`` projection bounds applied when ``USE_BOX``;
 ``IOPT``/``FOPT`` the option slots of :data:`gandynamics.methods.base.IOPT_SLOTS` / ``FOPT_SLOTS``.
@@ -152,12 +154,10 @@ def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAU
         Block width (trajectories per inner loop).
     """
     RK4, DOPRI5 = tableaux["rk4"], tableaux["dopri5"]
-    # the kernels inline the vector exp of gandynamics._numeric: its source hash in the text makes a change of
-    # it a new module (numba's disk cache keys on the generated file only, and would reuse stale machine code)
-    import hashlib
-    numeric = hashlib.sha256((_HERE.parent / "_numeric.py").read_bytes()).hexdigest()[:16]
+    # the kernels inline gandynamics._numeric's sigmoid and exp: the field's generated header, which the kernels are
+    # appended to, carries that file's digest (gandynamics.codegen._runtime_digest)
     common = re.sub(r"^NB = 64\b.*$", f"NB = {int(nb)}", _file("common.py"), count=1, flags=re.M)
-    parts = [f"# kernels built against gandynamics/_numeric.py sha256 {numeric}", block_field, common,
+    parts = [block_field, common,
              _array("_RK_A", RK4.A_array(cols=RK4.stages)), _array("_RK_B", RK4.b_array()),
              _array("_DP_A", DOPRI5.A_array()), _array("_DP_E", DOPRI5.error_weights())]
     driver = _file("driver.py")

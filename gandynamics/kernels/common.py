@@ -21,6 +21,16 @@ NB = 64  # block width: trajectories per inner loop (replaced by kernel_source's
 FASTMATH = {"contract"}
 
 
+@njit(cache=True, nogil=True, fastmath=False)
+def _gk_dput(DIST, TDIST, row, ri, v):
+    """Store the distance of ``row`` at its ``ri``-th recording step: ``DIST[row, ri]`` (row-major, ``(B, R)``), or
+    ``DIST[ri, row]`` when ``TDIST`` (sample-major, ``(R, B)``: a sweep's scratch blocks, read lanes-as-rows)."""
+    if TDIST:
+        DIST[ri, row] = v
+    else:
+        DIST[row, ri] = v
+
+
 @njit(cache=True, fastmath=False)
 def _gk_project(z, BOX, i0, i1):
     for i in range(i0, i1):

@@ -19,6 +19,7 @@ import numpy as np
 from numba import njit
 
 from gandynamics.kernels.stubs import field
+from gandynamics.kernels.common import _gk_dput
 
 _DP_A = np.zeros((7, 6))
 _DP_E = np.zeros(7)
@@ -36,8 +37,8 @@ def _gk_dp_stage(y, kstack, coeffs, nst, h, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=False)
-def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON, BOUND,
-               BOX, USE_BOX, IOPT, FOPT, STATE, LAST):
+def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, TDIST, FINAL, DIVAT, REASON,
+               BOUND, BOX, USE_BOX, IOPT, FOPT, STATE, LAST):
     """Outputs ``K0 + 1 .. K``; with ``K0 > 0`` the state and the current step size are read from
     ``STATE[row, 0]`` and ``STATE[row, 1, 0]`` (and written back when ``STATE`` has more than one slot)."""
     n = Z0.shape[1]
@@ -69,7 +70,7 @@ def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, D
                     s += d * d
                     if RECORD:
                         REC[row, 0, i] = y[i]
-                DIST[row, 0] = math.sqrt(s)
+                _gk_dput(DIST, TDIST, row, 0, math.sqrt(s))
                 ri = 1
         else:
             while ri < R and REC_IDX[ri] <= K0:
@@ -141,13 +142,13 @@ def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, D
                         s += d * d
                         if RECORD:
                             REC[row, ri, i] = y[i]
-                    DIST[row, ri] = math.sqrt(s) if div < 0 else math.nan
+                    _gk_dput(DIST, TDIST, row, ri, math.sqrt(s) if div < 0 else math.nan)
                 ri += 1
             if div >= 0:
                 break
         if div >= 0 or LAST:
             for r2 in range(ri, R):
-                DIST[row, r2] = math.nan
+                _gk_dput(DIST, TDIST, row, r2, math.nan)
                 if RECORD:
                     for i in range(n):
                         REC[row, r2, i] = math.nan

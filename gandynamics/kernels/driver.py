@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit
 
 from gandynamics.kernels.stubs import NZ
-from gandynamics.kernels.common import FASTMATH, NB, _gk_check
+from gandynamics.kernels.common import FASTMATH, NB, _gk_check, _gk_dput
 # <<< stub
 
 
@@ -57,7 +57,7 @@ def _gk_load(lo, m, Z0, P, H, BETA, ZSTAR, nth, z, zs, hs, pb, bb, alive):
 
 @njit(cache=True, nogil=True, fastmath=False)
 def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND, RECORD, REC, DROW,
-             DIST, FINAL, DIVAT, REASON):
+             DIST, TDIST, FINAL, DIVAT, REASON):
     """After step k: freeze the columns that diverged (offending state to FINAL), record distances
     (and states) when k is a recording step: ``DROW`` (NB,) holds the block's distances at this step
     (:func:`_gk_record`, computed by the driver before this call: every recorded distance comes from the same
@@ -84,7 +84,7 @@ def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code
             for i in range(n):
                 FINAL[lo + b, i] = z[i, b]
             if rec:
-                DIST[lo + b, ri] = math.nan
+                _gk_dput(DIST, TDIST, lo + b, ri, math.nan)
                 if RECORD:
                     for i in range(n):
                         REC[lo + b, ri, i] = z[i, b]
@@ -101,9 +101,9 @@ def _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code
                 if RECORD:
                     for i in range(n):
                         REC[lo + b, ri, i] = z[i, b]
-                DIST[lo + b, ri] = DROW[b]
+                _gk_dput(DIST, TDIST, lo + b, ri, DROW[b])
             else:
-                DIST[lo + b, ri] = math.nan
+                _gk_dput(DIST, TDIST, lo + b, ri, math.nan)
                 if RECORD:
                     for i in range(n):
                         REC[lo + b, ri, i] = math.nan
@@ -154,13 +154,22 @@ def _gk_flush(lo, m, DB, DONE, DIST):
 
 
 @njit(cache=True, nogil=True, fastmath=False)
-def _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON, LAST):
+def _gk_put_row(lo, m, DROW, DIST, ri):
+    """The block's distances at its ``ri``-th recording step (:func:`_gk_record`) into the sample-major ``DIST``
+    (``TDIST``): one contiguous store of ``m`` numbers, nothing to transpose."""
+    row = DIST[ri, lo:lo + m]  # indexed from 0: an offset index makes numba test for negative indices per store
+    for b in range(m):
+        row[b] = DROW[b]
+
+
+@njit(cache=True, nogil=True, fastmath=False)
+def _gk_finish(lo, m, ri, R, z, alive, RECORD, REC, DIST, TDIST, FINAL, DIVAT, REASON, LAST):
     """FINAL for the columns still alive; when the run ends here (``LAST``), NaN for the recording steps
-    never reached."""
+    ``ri .. R - 1`` never reached."""
     if LAST:
-        for r2 in range(ri, DIST.shape[1]):
+        for r2 in range(ri, R):
             for b in range(m):
-                DIST[lo + b, r2] = math.nan
+                _gk_dput(DIST, TDIST, lo + b, r2, math.nan)
                 if RECORD:
                     for i in range(NZ):
                         REC[lo + b, r2, i] = math.nan
@@ -209,9 +218,10 @@ def _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath=FASTMATH)
-def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, FINAL, DIVAT, REASON,
-                 BOUND, BOX, USE_BOX, IOPT, FOPT, STATE, LAST):
-    """Steps ``K0 + 1 .. K`` of the blocks ``[blk0, blk1)``.  ``STATE`` (B, 6, n) carries the state of a
+def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, TDIST, FINAL, DIVAT,
+                 REASON, BOUND, BOX, USE_BOX, IOPT, FOPT, STATE, LAST):
+    """Steps ``K0 + 1 .. K`` of the blocks ``[blk0, blk1)``.  ``DIST`` is (B, R), or (R, B) when ``TDIST``
+    (sample-major).  ``STATE`` (B, 6, n) carries the state of a
     run continued in chunks of steps: slot 0 the state, 1..4 ``a1``..``a4``, 5 the lookahead anchor; it is
     read when ``K0 > 0`` and written at the end when it has 6 slots (a (1, 1, n) dummy otherwise); rows that
     diverged are known from ``DIVAT`` (-1 while alive).  Recording steps ``<= K0`` were recorded by the earlier
@@ -255,7 +265,10 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
     alive = np.zeros(NB, dtype=np.bool_)
     ok = np.ones(NB, dtype=np.bool_)
     code = np.zeros(NB, dtype=np.int64)
-    blockrec = (not RECORD) and R * NB <= BLOCK_RECORD_MAX  # distances through a block-local array (_gk_record)
+    # distances through a block-local array (_gk_record, _gk_flush); sample-major distances (TDIST) need no such
+    # transposition: each recording step's row of the block is stored as it is computed (_gk_put_row)
+    blockrec = (not RECORD) and (not TDIST) and R * NB <= BLOCK_RECORD_MAX
+    rowrec = (not RECORD) and TDIST
     DB = np.empty((R if blockrec else 1, NB))
     DONE = np.zeros(R if blockrec else 0, dtype=np.bool_)
     zc = np.empty(n)
@@ -282,7 +295,7 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
             if R > 0 and REC_IDX[0] == 0:
                 _gk_record(z, zs, alive, DB, zero)
                 _gk_post(zero, lo, m, zero, yes, zero, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
-                         RECORD, REC, DB[0], DIST, FINAL, DIVAT, REASON)
+                         RECORD, REC, DB[0], DIST, TDIST, FINAL, DIVAT, REASON)
                 ri = 1
         else:
             ri = _gk_resume(lo, m, K0, REC_IDX, STATE, DIVAT, z, a1, a2, a3, a4, la, zs, hs, bb, alive)
@@ -316,9 +329,11 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
                 _gk_record(z, zs, alive, DB, dbi)
             if nbad == 0 and blockrec:  # a recording step where nothing left the bound: written with the block's rows
                 DONE[ri] = True
+            elif nbad == 0 and rowrec:  # ... or stored now as one row of the sample-major DIST
+                _gk_put_row(lo, m, DB[dbi], DIST, ri)
             else:
                 nalive -= _gk_post(k, lo, m, nbad, rec, ri, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
-                                   RECORD, REC, DB[dbi], DIST, FINAL, DIVAT, REASON)
+                                   RECORD, REC, DB[dbi], DIST, TDIST, FINAL, DIVAT, REASON)
             if rec:
                 ri += 1
                 krec = REC_IDX[ri] if ri < R else -1
@@ -328,4 +343,4 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
             _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la)
         if blockrec:
             _gk_flush(lo, m, DB, DONE, DIST)
-        _gk_finish(lo, m, ri, z, alive, RECORD, REC, DIST, FINAL, DIVAT, REASON, LAST)
+        _gk_finish(lo, m, ri, R, z, alive, RECORD, REC, DIST, TDIST, FINAL, DIVAT, REASON, LAST)

@@ -94,8 +94,10 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     rows' results so far (``final`` the state after the last finished chunk, later distances NaN).
 
     With ``then`` (a callable ``then(r0, r1, dist)``, not with ``step_chunk``) the distances are not kept:
-    each range of rows (about :data:`SCRATCH_BYTES` of distances) runs into a scratch block ``dist`` (r1 - r0,
-    R) and ``then`` is called on it, in the thread that ran it, once its ``final``, ``divat`` and ``reason``
+    each range of rows (about :data:`SCRATCH_BYTES` of distances) runs into a scratch block ``dist`` of shape
+    (R, r1 - r0), *sample-major* (``dist[j]`` the rows' distances at their j-th recording step: what the reading
+    reads with rows in vector lanes, stored by the kernels without a transposition), and ``then`` is called on it,
+    in the thread that ran it, once its ``final``, ``divat`` and ``reason``
     rows are written; ``r0``, ``r1`` are plan rows.  The result's ``dist`` is then left untouched (it may be
     allocated empty: ``alloc(plan, m, dist=False)``).  The scratch block is reused for the thread's next range
     once ``then`` returns: ``then`` copies what it keeps.
@@ -168,14 +170,15 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
         rows = stop - start
         units = (rows + width - 1) // width
 
-        def args_for(a, b, dist, k=k, start=start):
-            """The kernel's arguments for plan rows ``[start + a, start + b)`` (``dist`` their distances)."""
+        def args_for(a, b, dist, k=k, start=start, tdist=False):
+            """The kernel's arguments for plan rows ``[start + a, start + b)`` (``dist`` their distances: (b - a, R),
+            or (R, b - a) with ``tdist``)."""
             r0, r1 = start + a, start + b
             o0, o1 = r0 - off, r1 - off
             rec = res["rec"][o0:o1] if plan.record else res["rec"]
             st = state[r0 - lo:r1 - lo] if state.shape[1] == 6 else state
             return (plan.Z0[r0:r1], plan.P[r0:r1], plan.H[r0:r1], plan.BETA[r0:r1], plan.ZSTAR[r0:r1], k0, k1,
-                    plan.rec_idx, plan.record, rec, dist, res["final"][o0:o1], res["divat"][o0:o1],
+                    plan.rec_idx, plan.record, rec, dist, tdist, res["final"][o0:o1], res["divat"][o0:o1],
                     res["reason"][o0:o1], plan.bound, plan.box, plan.use_box, plan.iopt[k], plan.fopt[k], st, last)
 
         if then is None:
@@ -206,12 +209,12 @@ def _reading_call(run, args_for, then, start, rows, width, R, K):
     per = max(1, per_rows // width)  # units per sub-range
 
     def call(u0, u1):
-        dist = np.empty((min(u1 - u0, per) * width, R))
+        buf = np.empty(min(u1 - u0, per) * width * R)
         for s0 in range(u0, u1, per):
             s1 = min(u1, s0 + per)
             a, b = s0 * width, min(rows, s1 * width)
-            d = dist[:b - a]
-            run(0, s1 - s0, args_for(a, b, d))
+            d = buf[:R * (b - a)].reshape(R, b - a)  # sample-major and C-contiguous (the kernel's one signature)
+            run(0, s1 - s0, args_for(a, b, d, tdist=True))
             then(start + a, start + b, d)
     return call
 

@@ -36,7 +36,7 @@ def mark_stopped(reading: RunReading, diverged_at, reason) -> RunReading:
 def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None):
     """The reading of a sweep's ``B = len(divat)`` rows done as their kernels finish them: returns ``(reader,
     then)``, ``then(r0, r1, dist)`` a callback for :func:`gandynamics.runs.engine.run_rows` that reads rows
-    ``[r0, r1)`` from their distances (``dist``, (r1 - r0, R)) and the kernels' ``divat`` (already written for
+    ``[r0, r1)`` from their distances (``dist``, (R, r1 - r0), sample-major) and the kernels' ``divat`` (already written for
     those rows; a run's life is ``steps``, or the step before it diverged), ``reader`` the
     :class:`~gandynamics.verdict.Reader` that holds the readings (``reader.reading()`` once every row is read)."""
     idx = np.asarray(idx)
@@ -46,7 +46,7 @@ def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None):
 
     def then(r0, r1, dist):
         dv = divat[r0:r1]
-        reader.read(r0, r1, dist, np.where(dv >= 0, dv - 1, K), dv)  # (converted to float64 there)
+        reader.read_sample_major(r0, r1, dist, np.where(dv >= 0, dv - 1, K), dv)
 
     return reader, then
 

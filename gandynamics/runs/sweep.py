@@ -328,7 +328,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
             for k in ("final", "divat", "reason") + (("dist",) if out["dist"].shape[0] else ()):
                 out[k][lo:hi] = part[k]
             if then is not None:
-                then(lo, hi, part["dist"])  # (the reading converts what it must)
+                then(lo, hi, np.ascontiguousarray(part["dist"].T))  # sample-major, as run_rows hands them
             finished[lo:hi] = True
         info["seconds"] = time.perf_counter() - t0
         return out, finished, info
