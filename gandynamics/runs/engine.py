@@ -346,8 +346,9 @@ def warm(plan: Plan) -> None:
     (nothing to do for an interpreted plan)."""
     if plan.engine == "interpreted":
         return
-    for k in np.unique(plan.method_index):
-        i = int(np.searchsorted(plan.method_index, k))
+    mi = plan.method_index  # non-decreasing (Plan): each method's first row is where the index changes
+    for i in ([0] if len(mi) else []) + (np.flatnonzero(mi[1:] != mi[:-1]) + 1).tolist():
+        k = mi[i]
         small = Plan(plan.source, plan.kernels, np.array([k]), plan.Z0[i:i + 1], plan.P[i:i + 1], plan.H[i:i + 1],
                      plan.BETA[i:i + 1], plan.ZSTAR[i:i + 1], 1, np.array([0, 1], dtype=np.int64), plan.record,
                      plan.bound, plan.box, plan.use_box, plan.iopt, plan.fopt, plan.engine)

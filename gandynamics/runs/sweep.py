@@ -237,16 +237,19 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         dims = [("row", np.arange(L))]
     nm = len(ms)
     B = nm * L
-    Z0 = np.ascontiguousarray(np.tile(inits[init_i], (nm, 1)))
+    def per_method(a):  # the L rows of one method, repeated for each (no copy for one method)
+        return np.ascontiguousarray(a if nm == 1 else np.tile(a, (nm, 1)))
+
+    Z0 = per_method(inits[init_i])
     P = np.tile(base_p, (L, 1))
     for j, name in enumerate(hyper_names):
         if name in axis_vals:
             P[:, j] = axis_vals[name]
-    P = np.ascontiguousarray(np.tile(P, (nm, 1)))
+    P = per_method(P)
     H = np.empty((L, 2))
-    H[:, 0] = axis_vals.get("step", axis_vals.get("step_g", np.full(L, hg0)))
-    H[:, 1] = axis_vals.get("step", axis_vals.get("step_d", np.full(L, hd0)))
-    H = np.ascontiguousarray(np.tile(H, (nm, 1)))
+    H[:, 0] = axis_vals.get("step", axis_vals.get("step_g", hg0))
+    H[:, 1] = axis_vals.get("step", axis_vals.get("step_d", hd0))
+    H = per_method(H)
     slots = [m.slots(field, o) for m, o in zip(ms, per)]
     BETA = np.empty(B)
     for k, (_, _, beta) in enumerate(slots):
