@@ -183,6 +183,32 @@ def test_reader_refuses_blocks_that_do_not_fit():
             r.read(lo, hi, d, lf, dv)
     r.read(0, 4, np.ones((4, 65)), life, div)  # the right shapes are read
     assert r.reading().code.tolist() == [VERDICTS.index("bounded, not converging")] * 4
+    # the sample-major form (the sweep's scratch blocks, (R, hi - lo)) is held to its own shape; so is a 1-D block
+    for lo, hi, d in ((0, 4, np.ones((4, 65))), (0, 4, np.ones((65, 3))), (0, 4, np.ones(65)), (0, 5, np.ones((65, 5)))):
+        with pytest.raises(GandynamicsError, match=r"Reader\.read"):
+            r.read_sample_major(lo, hi, d, np.full(hi - lo, 640.0), np.full(hi - lo, -1))
+    with pytest.raises(GandynamicsError, match=r"Reader\.read"):
+        r.read(0, 4, np.ones(65), life, div)
+
+
+def test_sample_major_and_row_major_blocks_read_the_same():
+    """Reader.read_sample_major on (R, rows) distances (as the kernels store them for the sweep) and Reader.read on
+    the same distances as (rows, R): bitwise the same readings, on blocks that split the rows anywhere."""
+    from gandynamics.verdict import Reader
+    rng = np.random.default_rng(8)
+    idx = np.round(np.linspace(0, 400, 41))
+    B = 90
+    rho = rng.uniform(0.9, 1.02, B)
+    d = rng.uniform(0.5, 2, B)[:, None] * rho[:, None] ** idx[None, :] * (1 + 0.3 * np.sin(idx[None, :] * rng.uniform(0, 1, (B, 1))))
+    d[::7, 30:] = np.nan  # some rows diverged at step 300
+    div = np.where(np.arange(B) % 7 == 0, 300, -1)
+    life = np.where(div >= 0, div - 1, 400).astype(float)
+    rows, cols = Reader(idx, B), Reader(idx, B)
+    rows.read(0, B, d, life, div)
+    for lo, hi in ((0, 13), (13, 14), (14, 64), (64, 90)):
+        cols.read_sample_major(lo, hi, np.ascontiguousarray(d[lo:hi].T), life[lo:hi], div[lo:hi])
+    np.testing.assert_array_equal(cols.out, rows.out)
+    assert len(set(cols.reading().verdict)) >= 3
 
 
 def test_reader_takes_any_numeric_arrays_without_a_second_compile():
