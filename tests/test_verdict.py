@@ -191,6 +191,38 @@ def test_reader_refuses_blocks_that_do_not_fit():
         r.read(0, 4, np.ones(65), life, div)
 
 
+def test_reader_errors_name_the_layout_of_the_call_and_the_shape_given():
+    """Each entry point states the layout *it* takes and the shape it was given, as given: Reader.read (hi - lo, R),
+    Reader.read_sample_major (R, hi - lo), read_runs (B, R).  (Reader.read passed a bad block on to
+    read_sample_major, whose message asked for the sample-major (R, hi - lo) and printed the given shape transposed:
+    "need (65, 4) ... got dist (65, 4) (rows first)" for a row-major block handed to read_sample_major.)  A ragged
+    list is refused the same way, not with numpy's ValueError."""
+    import re
+
+    from gandynamics.errors import GandynamicsError
+    from gandynamics.verdict import Reader
+    idx = np.arange(65.0) * 10
+    r = Reader(idx, 4)
+    life, div = np.full(4, 640.0), np.full(4, -1, np.int64)
+    cases = ((r.read, np.ones((3, 65)), life, "(4, 65)", "(3, 65)"),  # one row short
+             (r.read, np.ones((4, 65)), life[:, None], "(4, 65)", "(4, 65)"),  # dist right, life wrong
+             (r.read_sample_major, np.ones((4, 65)), life, "(65, 4)", "(4, 65)"),  # the row-major block
+             (r.read_sample_major, np.ones((65, 3)), life, "(65, 4)", "(65, 3)"))
+    for fn, d, lf, need, got in cases:
+        with pytest.raises(GandynamicsError) as e:
+            fn(0, 4, d, lf, div)
+        msg = str(e.value)
+        assert f"dist of shape {need}" in msg and re.search(rf"got dist {re.escape(got)}(,|$)", msg), (fn.__name__, msg)
+        assert (fn.__name__ == "read_sample_major") == ("sample-major" in msg), msg
+    with pytest.raises(GandynamicsError, match=r"\(B, 65\).*got dist \(4, 64\)"):
+        read_runs(idx, np.ones((4, 64)), 640.0)
+    ragged = [[1.0] * 65, [1.0] * 64, [1.0] * 65, [1.0] * 65]
+    with pytest.raises(GandynamicsError, match=r"Reader\.read"):
+        r.read(0, 4, ragged, life, div)
+    with pytest.raises(GandynamicsError, match=r"read_runs"):
+        read_runs(idx, ragged, 640.0)
+
+
 def test_sample_major_and_row_major_blocks_read_the_same():
     """Reader.read_sample_major on (R, rows) distances (as the kernels store them for the sweep) and Reader.read on
     the same distances as (rows, R): bitwise the same readings, on blocks that split the rows anywhere."""
