@@ -149,7 +149,14 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     method, within 1 ulp of libm's ``log``; branch-free, so the grouped rows' logs run in vector lanes too).
     """
     idx = np.ascontiguousarray(idx, dtype=float)
-    dist = np.ascontiguousarray(np.atleast_2d(np.asarray(dist, dtype=float)))
+    try:
+        dist = np.ascontiguousarray(np.atleast_2d(np.asarray(dist, dtype=float)))
+    except ValueError:  # a ragged nested list
+        dist = None
+    if dist is None or dist.ndim != 2 or dist.shape[1] != idx.shape[0]:
+        from gandynamics.errors import GandynamicsError
+        raise GandynamicsError(f"read_runs: dist of shape (B, {idx.shape[0]}) (or ({idx.shape[0]},) for one run), "
+                               f"one distance per sample of idx; got dist {'ragged' if dist is None else dist.shape}")
     B = dist.shape[0]
     life = np.array(np.broadcast_to(np.asarray(life, dtype=float), (B,)))  # writable copies: one compiled signature
     div = (np.full(B, -1, dtype=np.int64) if diverged_at is None
@@ -208,10 +215,8 @@ class Reader:
             when ``0 <= lo <= hi <= B`` does not hold or the arrays do not have those shapes (the compiled reading
             does not check its indices).
         """
-        R = self.idx.shape[0]
-        if np.ndim(dist) != 2 or np.shape(dist)[1] != R:
-            self._refuse(lo, hi, dist, life, div, f"({hi - lo}, {R})")
-        self.read_sample_major(lo, hi, np.asarray(dist).T, life, div)
+        dist = self._fits(lo, hi, dist, life, div, False)
+        self.read_sample_major(lo, hi, dist.T, life, div)
 
     def read_sample_major(self, lo: int, hi: int, dist: np.ndarray, life: np.ndarray, div: np.ndarray) -> None:
         """:meth:`read` from sample-major distances: ``dist`` (R, hi - lo), ``dist[j]`` the runs' distances at
@@ -223,10 +228,7 @@ class Reader:
         GandynamicsError
             as :meth:`read`.
         """
-        B, R = self.out.shape[0], self.idx.shape[0]
-        if not (0 <= lo <= hi <= B and np.shape(dist) == (R, hi - lo) and np.shape(life) == (hi - lo,)
-                and np.shape(div) == (hi - lo,)):
-            self._refuse(lo, hi, np.asarray(dist).T, life, div, f"({R}, {hi - lo})")
+        dist = self._fits(lo, hi, dist, life, div, True)
         # the types of the compiled signature (no copy when they already are): another dtype or layout would
         # compile a second specialisation (about 10 s) or be refused by numba
         dist = np.require(dist, dtype=np.float64, requirements=("C", "W"))
@@ -239,12 +241,26 @@ class Reader:
         div = np.require(d, dtype=np.int64, requirements=("C", "W"))
         self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.out[lo:hi], 0, hi - lo, _VECTOR)
 
-    def _refuse(self, lo, hi, dist_rows, life, div, need: str):
-        from gandynamics.errors import GandynamicsError
-        B = self.out.shape[0]
-        raise GandynamicsError(f"Reader.read: rows [{lo}, {hi}) of {B} need 0 <= lo <= hi <= {B}, dist of shape "
-                               f"{need}, life and div of shape ({hi - lo},); got dist {np.shape(dist_rows)} (rows first), "
-                               f"life {np.shape(life)}, div {np.shape(div)}")
+    def _fits(self, lo, hi, dist, life, div, sample_major: bool) -> np.ndarray:
+        """``dist`` as an array when rows ``[lo, hi)`` and the arrays fit (``dist`` (hi - lo, R), or (R, hi - lo)
+        when ``sample_major``); otherwise a GandynamicsError naming the layout of the call and the shapes given."""
+        B, R = self.out.shape[0], self.idx.shape[0]
+        need = (R, hi - lo) if sample_major else (hi - lo, R)
+        shapes = []
+        for a in (dist, life, div):
+            try:
+                shapes.append(np.shape(a))
+            except ValueError:  # a ragged nested list
+                shapes.append("ragged")
+        dist = np.asarray(dist) if shapes[0] != "ragged" else None
+        shapes = tuple(shapes)
+        if dist is None or not (0 <= lo <= hi <= B and shapes == (need, (hi - lo,), (hi - lo,))):
+            from gandynamics.errors import GandynamicsError
+            name, layout = ("read_sample_major", "sample-major ") if sample_major else ("read", "")
+            raise GandynamicsError(f"Reader.{name}: rows [{lo}, {hi}) of {B} need 0 <= lo <= hi <= {B}, {layout}dist "
+                                   f"of shape {need}, life and div of shape ({hi - lo},); got dist {shapes[0]}, "
+                                   f"life {shapes[1]}, div {shapes[2]}")
+        return dist
 
     def reading(self) -> RunReading:
         """The readings of all ``B`` runs."""
