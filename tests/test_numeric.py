@@ -94,7 +94,8 @@ def test_exp_v_within_one_ulp_and_overflowing_like_exp():
 
 def test_sigmoid_v_within_two_ulps_of_the_exact_logistic_function():
     """The kernels' sigmoid (one division for exp and logistic function, 2**k in one factor, the argument clamped
-    to [-710, 700]): within 2 ulps of the exact value (mpmath, 40 digits) wherever that is a normal double, in
+    to [-710, 700]): within 2 ulps of the exact value (mpmath, 40 digits) rounded to a double wherever that is a
+    normal double (2.5 of the exact value itself: test_sigmoid_v_error_against_the_exact_value_...), in
     [0, 2.3e-308] below it, finite everywhere, 1 and 0 at +-inf, NaN for NaN; compiled with and without contracted
     multiply-adds (the kernels contract them); the interpreted copy bitwise the uncontracted compiled one."""
     from gandynamics._numeric import sigmoid_v
@@ -131,9 +132,9 @@ def test_sigmoid_v_error_against_the_exact_value_where_the_denominator_is_a_roun
     [-40, -1], where q + 2**k (R + r) is a sum of two non-negligible rounded terms: four roundings (R + r, R - r,
     the sum, the division) put the result up to 2.47 ulps from the exact value at the top of a binade (found by
     a search of 4e7 points against long double, confirmed with mpmath), within 2 ulps of the correctly rounded
-    value.  The old ``1 / (1 + exp_v(-x))`` reached 2.46 there too.  sigmoid_v's docstring and docs/math/runs.md
-    claim "within 2 ulps of the exact value"; test_sigmoid_v_within_two_ulps_of_the_exact_logistic_function
-    measures against the nearest double instead, and samples this band sparsely."""
+    value.  The old ``1 / (1 + exp_v(-x))`` reached 2.46 there too.  (sigmoid_v's docstring and docs/math/runs.md
+    claimed "within 2 ulps of the exact value"; test_sigmoid_v_within_two_ulps_of_the_exact_logistic_function
+    measures against the nearest double, and samples this band sparsely.)"""
     from gandynamics._numeric import sigmoid_v
 
     @njit(error_model="numpy")
@@ -151,5 +152,5 @@ def test_sigmoid_v_error_against_the_exact_value_where_the_denominator_is_a_roun
                         for v, e in zip(o, exact)])
     nearest = np.array([float(e) for e in exact])
     assert err[:2].min() > 2.4  # hard points, 2.45-2.47 ulps off: a sampling that misses them shows nothing
-    assert err.max() <= 2.0, f"{err.max():.3f} ulps from the exact value at x = {a[np.argmax(err)]!r}"
+    assert err.max() <= 2.5, f"{err.max():.3f} ulps from the exact value at x = {a[np.argmax(err)]!r}"
     assert _ulps(o, nearest).max() <= 2.0
