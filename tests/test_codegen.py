@@ -434,3 +434,22 @@ def test_block_evaluators_call_the_vectorizable_exp_and_sigmoid():
         got = mod.field_block(Z, P, np.empty((2, 64)), 64)
         assert np.isinf(got[0, 0]) and np.isinf(want[0, 0])
         np.testing.assert_allclose(got, want, rtol=8e-16, atol=1e-300)
+
+
+def test_generated_header_and_field_cache_key_cover_jvp(monkeypatch, tmp_path):
+    """A large game's generated ``jacobian`` calls gandynamics._jvp.propagate (a cached numba function of another
+    file: numba links its machine code into the generated module's cache entry and does not see a change of that
+    file, as with the inlined functions of _numeric); so the header digest and the field cache's key must change
+    when _jvp.py does, as they do for _numeric.py."""
+    from pathlib import Path
+
+    import gandynamics._jvp as jvp
+    import gandynamics.field as field_module
+    from gandynamics.field import _generator_fingerprint
+    before_digest, before_key = codegen._runtime_digest(), _generator_fingerprint()
+    edited = tmp_path / "_jvp.py"
+    edited.write_bytes(Path(jvp.__file__).read_bytes() + b"# edited\n")
+    monkeypatch.setattr(jvp, "__file__", str(edited))
+    monkeypatch.setattr(field_module, "_FINGERPRINT", None)
+    assert codegen._runtime_digest() != before_digest
+    assert _generator_fingerprint() != before_key
