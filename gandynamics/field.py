@@ -32,16 +32,17 @@ __all__ = ["VectorField"]
 def _generator_fingerprint() -> str:
     """A hash of the code that turns a game's losses into generated source (the field's formation here,
     the field-stage regularizers' transforms, the loss functions' derivative rules, symdiff, codegen and
-    its version, and ``_numeric``, whose digest the generated header carries: see
+    its version, and ``_numeric`` and ``_jvp``, whose digests the generated header carries: see
     ``codegen._runtime_digest``), so that a change of the generator never reuses a stale cached entry."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
         import hashlib
         import sys
         from pathlib import Path
-        from . import _numeric, distributions, game, losses, regularizers, symdiff
+        from . import _jvp, _numeric, distributions, game, losses, regularizers, symdiff
         h = hashlib.sha256(codegen.CODEGEN_VERSION.encode())
-        for mod in (codegen, symdiff, regularizers, losses, game, distributions, _numeric, sys.modules[__name__]):
+        for mod in (codegen, symdiff, regularizers, losses, game, distributions, _numeric, _jvp,
+                    sys.modules[__name__]):
             h.update(Path(mod.__file__).read_bytes())
         _FINGERPRINT = h.hexdigest()[:16]
     return _FINGERPRINT
