@@ -467,6 +467,8 @@ def test_sweep_columns_are_the_runs_read_afterwards(threads):
     r = read(plan.rec_idx, whole["dist"], np.where(div >= 0, div - 1, plan.K), div,
              np.linalg.norm(plan.ZSTAR, axis=1), whole["reason"])
     assert set(r.verdict) == {"converging", "bounded, not converging", "diverged", "stopped"}
+    from gandynamics.methods import GROUPS
+    assert {GROUPS[k] for k in plan.kernels} == {"discrete", "implicit", "adaptive", "dopri5"}, plan.kernels
     np.testing.assert_array_equal(res["rate"], r.rate)
     np.testing.assert_array_equal(res["tail_min"], r.tail_min)
     np.testing.assert_array_equal(res["tail_max"], r.tail_max)
