@@ -158,9 +158,17 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
         raise GandynamicsError(f"read_runs: dist of shape (B, {idx.shape[0]}) (or ({idx.shape[0]},) for one run), "
                                f"one distance per sample of idx; got dist {'ragged' if dist is None else dist.shape}")
     B = dist.shape[0]
-    life = np.array(np.broadcast_to(np.asarray(life, dtype=float), (B,)))  # writable copies: one compiled signature
-    div = (np.full(B, -1, dtype=np.int64) if diverged_at is None
-           else np.array(np.broadcast_to(np.asarray(diverged_at, dtype=np.int64), (B,))))
+
+    def per_run(x, dtype, what):  # a scalar or one value per run, as a writable copy (one compiled signature)
+        try:
+            return np.array(np.broadcast_to(np.asarray(x, dtype=dtype), (B,)))
+        except (ValueError, TypeError):
+            from gandynamics.errors import GandynamicsError
+            raise GandynamicsError(f"read_runs: {what} is one number or one per run ({B}); got shape "
+                                   f"{np.shape(x)}") from None
+
+    life = per_run(life, float, "life")
+    div = np.full(B, -1, dtype=np.int64) if diverged_at is None else per_run(diverged_at, np.int64, "diverged_at")
     reader = Reader(idx, B, zstar_norm, interpret=B * dist.shape[1] <= INTERPRET_MAX_SAMPLES)
     samples = np.ascontiguousarray(dist.T)  # sample-major: the layout the reading reads (Reader.read_sample_major)
     work = lambda r0, r1: reader.read_sample_major(r0, r1, samples[:, r0:r1], life[r0:r1], div[r0:r1])  # noqa: E731

@@ -272,3 +272,17 @@ def test_reader_refuses_steps_that_are_not_whole_numbers():
         r.read(0, 2, np.ones((2, 9)), [8.0, 8.0], [3.7, -1.0])
     r.read(0, 2, np.ones((2, 9)), [8.0, 2.0], [-1.0, 3.0])  # whole numbers as floats are fine
     assert r.reading().verdict[1] == "diverged"
+
+
+def test_read_runs_refuses_lives_and_divergence_steps_of_the_wrong_length():
+    """read_runs broadcasts a scalar life / diverged_at to every run; one of another length is a GandynamicsError
+    naming the argument (it was numpy's broadcast ValueError)."""
+    from gandynamics.errors import GandynamicsError
+    from gandynamics.verdict import read_runs
+    idx = np.arange(0.0, 9.0)
+    d = np.ones((3, 9))
+    with pytest.raises(GandynamicsError, match=r"read_runs: life .* \(3\); got shape \(2,\)"):
+        read_runs(idx, d, [8.0, 8.0])
+    with pytest.raises(GandynamicsError, match=r"read_runs: diverged_at .* \(3\); got shape \(4,\)"):
+        read_runs(idx, d, 8.0, diverged_at=[-1, -1, -1, -1])
+    assert read_runs(idx, d, 8.0, diverged_at=-1).verdict == ["bounded, not converging"] * 3
