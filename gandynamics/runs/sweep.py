@@ -240,7 +240,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     def per_method(a):  # the L rows of one method, repeated for each (no copy for one method)
         return np.ascontiguousarray(a if nm == 1 else np.tile(a, (nm, 1)))
 
-    Z0 = per_method(inits[init_i])
+    one_each = not product and len(inits) == L  # a zip sweep with one initial point per row: a copy, not a gather
+    Z0 = per_method(inits.copy() if one_each else inits[init_i])
     P = np.tile(base_p, (L, 1))
     for j, name in enumerate(hyper_names):
         if name in axis_vals:
