@@ -200,8 +200,8 @@ class Reader:
         self.idx = np.ascontiguousarray(idx, dtype=float)
         zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
         self.floor = np.ascontiguousarray(np.maximum(FLOOR_ABS, FLOOR_REL * zn))
-        self.out = np.empty((B, 7))
-        self.out[:, 6] = BOUNDED  # the code of a row never read (its other readings are undefined)
+        self.out = np.empty((B, 7))  # written by the reading, in the threads that read (first touch there)
+        self._read = np.zeros(B, dtype=bool)  # the rows read: the others get the code BOUNDED in reading()
         self.interpreted = bool(interpret)
         if self.interpreted:
             from ._interpreted import quiet, static_module
@@ -248,6 +248,7 @@ class Reader:
                                    f"none); got {d[d != np.round(d)][:3].tolist()}")
         div = np.require(d, dtype=np.int64, requirements=("C", "W"))
         self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.out[lo:hi], 0, hi - lo, _VECTOR)
+        self._read[lo:hi] = True
 
     def _fits(self, lo, hi, dist, life, div, sample_major: bool) -> np.ndarray:
         """``dist`` as an array when rows ``[lo, hi)`` and the arrays fit (``dist`` (hi - lo, R), or (R, hi - lo)
@@ -273,8 +274,9 @@ class Reader:
     def reading(self) -> RunReading:
         """The readings of all ``B`` runs."""
         o = self.out  # columns as views (strided: no copy of B x 7 numbers)
+        code = np.where(self._read, o[:, 6], BOUNDED).astype(np.int64)  # (a row never read holds no number yet)
         return RunReading(rate=o[:, 0], poly_order=o[:, 1], log_rate_err=o[:, 2], envelope_ratio=o[:, 3],
-                          tail_min=o[:, 4], tail_max=o[:, 5], code=o[:, 6].astype(np.int64))
+                          tail_min=o[:, 4], tail_max=o[:, 5], code=code)
 
 
 def _compile_reading_once(idx) -> None:

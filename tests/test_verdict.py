@@ -286,3 +286,19 @@ def test_read_runs_refuses_lives_and_divergence_steps_of_the_wrong_length():
     with pytest.raises(GandynamicsError, match=r"read_runs: diverged_at .* \(3\); got shape \(4,\)"):
         read_runs(idx, d, 8.0, diverged_at=[-1, -1, -1, -1])
     assert read_runs(idx, d, 8.0, diverged_at=-1).verdict == ["bounded, not converging"] * 3
+
+
+def test_rows_never_read_have_the_code_bounded():
+    """A Reader's rows that no call read (a sweep interrupted before them) read as BOUNDED, whatever their
+    uninitialised numbers hold, without a cast warning; the rows read keep their verdicts."""
+    import warnings
+
+    from gandynamics.verdict import BOUNDED, DIVERGED, Reader
+    idx = np.arange(0.0, 9.0)
+    r = Reader(idx, 5)
+    r.out[:] = np.nan  # what uninitialised memory may hold
+    r.read(0, 2, np.ones((2, 9)), [8.0, 2.0], [-1, 3])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code = r.reading().code
+    assert code.tolist() == [BOUNDED, DIVERGED, BOUNDED, BOUNDED, BOUNDED]
