@@ -222,6 +222,22 @@ C_FLAGS = {"C -O3 -ffast-math": ["-O3", "-ffast-math", "-march=native", "-fopenm
            "C -O3": ["-O3", "-march=native", "-fopenmp"]}
 
 
+def small_pages(shape):
+    """A zeroed float array in anonymous memory of ordinary (4 KB) pages, touched once.
+
+    NumPy asks the kernel for transparent huge pages on every allocation of 4 MB or more; on this machine
+    (``transparent_hugepage`` = madvise) whether it gets them varies from process to process, and the C kernel
+    writing its 52 MB of distances into such an array ran at 415-466 instead of 575-800 Mts per CPU-s in two of
+    three processes (gd and eftp, 1 thread; 3 of 3 normal with ``NUMPY_MADVISE_HUGEPAGE=0``; 2026-11-30). An
+    anonymous ``mmap`` is never advised, so the reference measures the computation, not the page size it drew."""
+    import mmap
+    n = int(np.prod(shape))
+    buf = mmap.mmap(-1, max(8 * n, 8))
+    a = np.frombuffer(buf, dtype=np.float64, count=n).reshape(shape)
+    a[...] = 0.0  # first touch here, not in the first timed call
+    return a
+
+
 def c_kernels(tmp):
     """Build the C kernel with each set of flags: ``{label: callable(method, inits, gam, h, K, rec, nthreads)}``
     (empty when no compiler is found)."""
@@ -254,7 +270,7 @@ def c_kernels(tmp):
             rec = np.ascontiguousarray(rec, dtype=np.int64)
             key = (B, len(rec))
             if key not in buffers:
-                buffers[key] = (np.zeros((B, 2)), np.zeros((B, len(rec))), np.zeros((B, 2)))
+                buffers[key] = (small_pages((B, 2)), small_pages((B, len(rec))), small_pages((B, 2)))
             zs, dist, final = buffers[key]
             fn(["gd", "eg", "eftp"].index(method), B, int(K), z0.ctypes.data, g.ctypes.data, hh.ctypes.data,
                zs.ctypes.data, rec.ctypes.data, len(rec), dist.ctypes.data, final.ctypes.data, int(nthreads))
