@@ -315,6 +315,11 @@ _POOLS: dict = {}
 _POOLS_LOCK = threading.Lock()
 
 
+#: ranges per thread in :func:`threaded`: the pool hands them to whichever thread is free, so rows that diverge early
+#: (and cost little) do not leave a thread idle at the end of a chunk
+PARTS_PER_THREAD = 4
+
+
 def threaded(call, units: int) -> None:
     """Run ``call(u0, u1)`` over ``[0, units)`` split into contiguous ranges, one per numba thread
     (``numba.get_num_threads()`` of the calling thread; the kernels release the GIL).  Each unit's result
@@ -329,7 +334,7 @@ def threaded(call, units: int) -> None:
         if pool is None:
             from concurrent.futures import ThreadPoolExecutor
             pool = _POOLS[nt] = ThreadPoolExecutor(max_workers=nt, thread_name_prefix="gandynamics")
-    parts = min(units, 4 * nt)  # a few ranges per thread: the pool balances uneven rows (early divergence)
+    parts = min(units, PARTS_PER_THREAD * nt)  # the pool balances uneven rows (early divergence)
     cuts = np.linspace(0, units, parts + 1).round().astype(int)
     futs = [pool.submit(call, int(cuts[j]), int(cuts[j + 1])) for j in range(parts)]
     try:
