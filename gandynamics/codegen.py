@@ -19,6 +19,7 @@ Hyperparameters are arguments, never constants: changing gamma never recompiles.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import importlib.util
 import os
@@ -267,6 +268,7 @@ class _Printer(PythonCodePrinter):
         return "0.5"
 
 
+@functools.lru_cache(maxsize=1)
 def _runtime_digest() -> str:
     """Digests of :mod:`gandynamics._jvp` and :mod:`gandynamics._numeric` (``"jvp <12 hex>, numeric <12 hex>"``),
     whose functions the generated modules import: numba inlines _numeric's into them and links the machine code of
@@ -287,9 +289,6 @@ from gandynamics._numeric import sigmoid as _sigmoid, softplus as _softplus, sig
 NZ = {nz}
 NP = {np_}
 '''
-
-
-_RUNTIME_DIGEST = _runtime_digest()
 
 
 def _body(assignments, outputs, indent="    "):
@@ -617,7 +616,7 @@ def generate_source(F: sp.Matrix, DF: sp.Matrix, z, p, kernels: str = "") -> str
         text, _ = _emit(name, "z, p, out", list(reps) + list(zip(targets, reduced)), loads, prelude=prelude)
         return text
 
-    src = [_HEADER.format(version=CODEGEN_VERSION, runtime=_RUNTIME_DIGEST, nz=nz, np_=npar)]
+    src = [_HEADER.format(version=CODEGEN_VERSION, runtime=_runtime_digest(), nz=nz, np_=npar)]
     if DF is not None:
         src.append(function("field", f_exprs, [f"out[{i}]" for i in range(nz)]))
         src.append("")

@@ -451,5 +451,11 @@ def test_generated_header_and_field_cache_key_cover_jvp(monkeypatch, tmp_path):
     edited.write_bytes(Path(jvp.__file__).read_bytes() + b"# edited\n")
     monkeypatch.setattr(jvp, "__file__", str(edited))
     monkeypatch.setattr(field_module, "_FINGERPRINT", None)
-    assert codegen._runtime_digest() != before_digest
-    assert _generator_fingerprint() != before_key
+    codegen._runtime_digest.cache_clear()  # (computed once per process)
+    try:
+        assert codegen._runtime_digest() != before_digest
+        assert _generator_fingerprint() != before_key
+    finally:
+        monkeypatch.undo()
+        codegen._runtime_digest.cache_clear()
+    assert codegen._runtime_digest() == before_digest
