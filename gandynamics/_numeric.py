@@ -88,23 +88,35 @@ _SHIFTER = 6755399441055744.0
 _SHIFTER_BITS = 0x4338000000000000
 
 
+#: ln 2 in two parts (fdlibm's ``ln2_hi``, ``ln2_lo``): ``ln2_hi`` has 32 significant bits, so ``k ln2_hi`` is exact
+#: for the ``|k| < 2**21`` of every reduction here, and ``ln2_hi + ln2_lo`` is ln 2 to about 2**-86
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _ln2_reduce(y):
+    """``(k, r)`` with ``y = k ln2 + r``, ``|r| <= ln2 / 2`` (``|y| < 2**51``, or NaN: then ``r`` is NaN), for
+    :func:`_exp_clamped` and :func:`sigmoid_v`: ``k = round(y / ln2)`` (an int64) by the shifter trick
+    (``y log2(e) + 1.5 * 2**52`` holds ``k`` in its low mantissa bits: no rounding or float/int conversion
+    instruction), ``r`` in two Cody--Waite parts (:data:`_LN2_HI`, :data:`_LN2_LO`)."""
+    t = y * 1.4426950408889634 + _SHIFTER
+    kf = t - _SHIFTER
+    return _float_to_bits(t) - _SHIFTER_BITS, (y - kf * _LN2_HI) - kf * _LN2_LO
+
+
 @njit(cache=True, inline="always", error_model="numpy")
 def _exp_clamped(y):
     """``exp(y)`` for ``-745.5 <= y <= 710`` or NaN (the callers clamp), branch-free; within 1 ulp of
     ``math.exp`` where the result is normal.
 
-    ``k = round(y / ln 2)`` by the shifter trick (``y log2(e) + 1.5 * 2**52`` holds ``k`` in its low
-    mantissa bits: no rounding or float/int conversion instruction), ``r = y - k ln 2`` in two Cody--Waite
-    parts, a degree-11 polynomial of ``exp(r)`` (the Chebyshev near-minimax fit on ``|r| <= 1.0001 ln2/2``,
-    ``mpmath.chebyfit`` at 50 digits, error 3.2e-18, rounded to doubles; the degree-13 Taylor polynomial it
-    replaces was 10% slower) and ``2**k`` from its bits in two factors (so that results down to the subnormal
+    ``y = k ln2 + r`` (:func:`_ln2_reduce`), a degree-11 polynomial of ``exp(r)`` (the Chebyshev near-minimax
+    fit on ``|r| <= 1.0001 ln2/2``, ``mpmath.chebyfit`` at 50 digits, error 3.2e-18, rounded to doubles; the
+    degree-13 Taylor polynomial it replaces was 10% slower) and ``2**k`` from its bits in two factors (so that results down to the subnormal
     range and up to ``2**1025``, which overflows to inf, are right).  A NaN makes ``r`` and the polynomial NaN,
     so no separate NaN test is needed.
     """
-    t = y * 1.4426950408889634 + _SHIFTER
-    kf = t - _SHIFTER
-    k = _float_to_bits(t) - _SHIFTER_BITS
-    r = (y - kf * 6.93147180369123816490e-01) - kf * 1.90821492927058770002e-10
+    k, r = _ln2_reduce(y)
     p = 2.5110049204818658e-08
     p = p * r + 2.763265472252779e-07
     p = p * r + 2.755724088722987e-06
@@ -146,7 +158,7 @@ def sigmoid_v(x):
     ``x = +-inf``, NaN for NaN.
 
     With ``y = -x`` clamped to ``[-700, 710]`` (below -700 ``1 + exp(y)`` rounds to 1, above 709.79 ``exp(y)``
-    overflows: the clamped values give the same results), ``y = k ln2 + r`` (:func:`_exp_clamped`'s reduction,
+    overflows: the clamped values give the same results), ``y = k ln2 + r`` (:func:`_ln2_reduce`,
     ``|r| <= ln2 / 2``) and fdlibm's rational form of the exp, ``exp(r) = (R + r) / (R - r)`` with
     ``R = 2 + r**2 (P1 + P2 r**2 + ... + P5 r**8)`` (:data:`_EXP_P`), the value is::
 
@@ -160,10 +172,7 @@ def sigmoid_v(x):
     y = -x
     y = -700.0 if y < -700.0 else y
     y = 710.0 if y > 710.0 else y
-    t = y * 1.4426950408889634 + _SHIFTER
-    kf = t - _SHIFTER
-    k = _float_to_bits(t) - _SHIFTER_BITS
-    r = (y - kf * 6.93147180369123816490e-01) - kf * 1.90821492927058770002e-10
+    k, r = _ln2_reduce(y)
     w = r * r
     s = _EXP_P[4]
     s = s * w + _EXP_P[3]
@@ -209,4 +218,4 @@ def log_pos(x):
     t2 = z * (6.666666666666735130e-01 + w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01
                                                                             + w * 1.479819860511658591e-01)))
     R = t2 + t1
-    return s * (hfsq + R) + dk * 1.90821492927058770002e-10 - hfsq + f + dk * 6.93147180369123816490e-01
+    return s * (hfsq + R) + dk * _LN2_LO - hfsq + f + dk * _LN2_HI
