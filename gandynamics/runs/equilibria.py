@@ -28,11 +28,9 @@ def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
             F = np.array([f(Z[r], P[r]) for r in range(B)]).reshape(B, fld.n)
         else:
             F = kernel_module(fld).field_rows(Z, np.ascontiguousarray(P), np.empty_like(Z))
-        with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # |F| < 1e-10 as |F|^2 < 1e-20: no sqrt,
-            s = F[:, 0] * F[:, 0]  # no scaling (an overflowing square is inf, not below; an underflowing one is)
-            for j in range(1, F.shape[1]):
-                s += F[:, j] * F[:, j]
-        bad = ~(s < 1e-20)
+        # |F| < 1e-10 as |F|^2 < 1e-20: no sqrt, no scaling (an overflowing square is inf, not below; an
+        # underflowing one is)
+        bad = ~(_row_squares(F) < 1e-20)
     else:
         Z = np.full((B, fld.n), np.nan)
         bad = np.ones(B, dtype=bool)
@@ -54,10 +52,8 @@ def row_norms(x: np.ndarray) -> np.ndarray:
     whose squares overflow or underflow (coordinates beyond ~1e154 or below ~1e-145) are computed scaled by their
     largest coordinate, so the norm is finite wherever the exact one is (inf for an infinite coordinate, NaN for
     NaN)."""
+    s = _row_squares(x)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        s = x[:, 0] * x[:, 0]
-        for j in range(1, x.shape[1]):
-            s += x[:, j] * x[:, j]
         out = np.sqrt(s)
         # overflowed (or an inf coordinate), or underflowed: tiny but not a row of zeros (rows at an equilibrium
         # are, and are the common case: testing them through the scaled path cost 7 ms per 100,000 rows; whether
@@ -77,3 +73,12 @@ def row_norms(x: np.ndarray) -> np.ndarray:
             r[ok] = m[ok] * np.sqrt((xs * xs).sum(axis=1))
             out[odd] = r
     return out
+
+
+def _row_squares(x: np.ndarray) -> np.ndarray:
+    """The sum of squares of each row of ``x`` (B, n), added left to right (overflow, underflow and NaN quiet)."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        s = x[:, 0] * x[:, 0]
+        for j in range(1, x.shape[1]):
+            s += x[:, j] * x[:, j]
+    return s
