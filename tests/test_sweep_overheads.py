@@ -272,7 +272,7 @@ def test_array_axes_refuse_what_the_rule_refuses(grid, msg):
         sweep(FLD, "gd", inits=[[1.0, 1.0]], grid=grid, step=0.1, steps=5)
 
 
-# ------------------------------------------------------------------ rows read 32 at a time (issue #16, sweep3)
+# ------------------------------------------------------------- rows read GROUP at a time (issue #16, sweep3)
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from gandynamics import verdict as V  # noqa: E402
@@ -323,6 +323,33 @@ def test_rows_read_in_groups_are_bitwise_the_rows_read_one_by_one(K):
             codes = set(ref[6, rows].astype(int).tolist())
             assert codes == {CONVERGING, DIVERGED, BOUNDED}, codes
         assert np.any(ref[1, want] >= 1) and np.any(ref[1, want] == 0)
+
+
+@pytest.mark.parametrize("layout", ["consecutive", "gathered"])
+def test_groups_read_in_place_and_gathered_are_bitwise_the_reference(layout):
+    """A group of consecutive usable rows is read in place from the sample-major distances, one whose rows are
+    interleaved with rows read one by one is gathered first: both give the reference's numbers, bitwise, in
+    groups of every size up to more than V.GROUP rows."""
+    rng = np.random.default_rng(11)
+    K = 1000
+    idx = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64))
+    d, life, div = sequences(rng, 8 * V.GROUP, idx, K)
+    zn = np.zeros(len(d))
+    usable = _grouped_rows(idx, d, life, zn)
+    good, other = np.flatnonzero(usable), np.flatnonzero(~usable)
+    n = min(len(good), len(other), V.GROUP + 7)
+    assert n > V.GROUP  # groups fill up
+    if layout == "consecutive":
+        rows = good[:n]
+    else:  # usable and other rows alternate: each group's rows are every second row
+        rows = np.ravel(np.column_stack([good[:n], other[:n]]))
+    d, life, div = d[rows], life[rows], div[rows]
+    with np.errstate(all="ignore"):
+        ref = reference(idx, d, life, div, zn[rows])
+    (grouped, single), (n_grouped, _) = _both_paths(idx, d, life, div, zn[rows])
+    np.testing.assert_array_equal(grouped, ref)
+    np.testing.assert_array_equal(single, ref)
+    assert n_grouped == n
 
 
 def test_the_reading_does_not_depend_on_the_row_ranges():
