@@ -143,7 +143,7 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     Up to :data:`INTERPRET_MAX_SAMPLES` samples in all are read by the interpreter (the same source, run by
     :mod:`gandynamics._interpreted`: the same numbers, bitwise, since no fast-math flag is used here), more by
     the compiled functions (compiled once, cached on disk).  Rows whose samples are all usable (finite up to ``T``, above the floor in ``[T/4, T]``) and that share
-    their life ``T`` are read 32 at a time, each row's least-squares sums in one lane of a vector (the same
+    their life ``T`` are read :data:`GROUP` at a time, each row's least-squares sums in one lane of a vector (the same
     operations in the same order as row by row: the same numbers, bitwise, and independent of ``split``);
     the other rows one by one.  Logarithms of distances are :func:`gandynamics._numeric.log_pos` (fdlibm's
     method, within 1 ulp of libm's ``log``; branch-free, so the grouped rows' logs run in vector lanes too).
@@ -198,9 +198,17 @@ class Reader:
 
     def __init__(self, idx, B: int, zstar_norm=None, interpret: bool = False):
         self.idx = np.ascontiguousarray(idx, dtype=float)
-        zn = np.zeros(B) if zstar_norm is None else np.nan_to_num(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
-        self.floor = np.ascontiguousarray(np.maximum(FLOOR_ABS, FLOOR_REL * zn))
-        self.out = np.empty((B, 7))  # written by the reading, in the threads that read (first touch there)
+        # max(FLOOR_ABS, FLOOR_REL |z*|) per run (|z*| NaN -> 0, inf -> the largest double), in one array
+        fl = np.zeros(B) if zstar_norm is None else np.array(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
+        np.nan_to_num(fl, copy=False)
+        np.multiply(fl, FLOOR_REL, out=fl)
+        self.floor = np.maximum(fl, FLOOR_ABS, out=fl)
+        # (7, B): the readings' columns (rate, poly_order, log_rate_err, envelope_ratio, tail_min, tail_max, code),
+        # each contiguous, written by the reading in the threads that read (first touch there).  One spare column:
+        # the block of rows [lo, hi) handed to the compiled reading is then never contiguous, so every call has
+        # the one compiled signature (a 2-D array of any layout)
+        self._out = np.empty((7, B + 1))
+        self.out = self._out[:, :B]
         self._read = np.zeros(B, dtype=bool)  # the rows read: the others get the code BOUNDED in reading()
         self.interpreted = bool(interpret)
         if self.interpreted:
@@ -247,13 +255,15 @@ class Reader:
             raise GandynamicsError("Reader.read: div holds the steps at which runs diverged (whole numbers, -1 for "
                                    f"none); got {d[d != np.round(d)][:3].tolist()}")
         div = np.require(d, dtype=np.int64, requirements=("C", "W"))
-        self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.out[lo:hi], 0, hi - lo, _VECTOR)
+        if hi == lo:  # (an empty block of out would be contiguous: another compiled signature)
+            return
+        self._rows(self.idx, dist, life, div, self.floor[lo:hi], self._out[:, lo:hi], 0, hi - lo, _VECTOR)
         self._read[lo:hi] = True
 
     def _fits(self, lo, hi, dist, life, div, sample_major: bool) -> np.ndarray:
         """``dist`` as an array when rows ``[lo, hi)`` and the arrays fit (``dist`` (hi - lo, R), or (R, hi - lo)
         when ``sample_major``); otherwise a GandynamicsError naming the layout of the call and the shapes given."""
-        B, R = self.out.shape[0], self.idx.shape[0]
+        B, R = self.out.shape[1], self.idx.shape[0]
         need = (R, hi - lo) if sample_major else (hi - lo, R)
         shapes = []
         for a in (dist, life, div):
@@ -273,10 +283,13 @@ class Reader:
 
     def reading(self) -> RunReading:
         """The readings of all ``B`` runs."""
-        o = self.out  # columns as views (strided: no copy of B x 7 numbers)
-        code = np.where(self._read, o[:, 6], BOUNDED).astype(np.int64)  # (a row never read holds no number yet)
-        return RunReading(rate=o[:, 0], poly_order=o[:, 1], log_rate_err=o[:, 2], envelope_ratio=o[:, 3],
-                          tail_min=o[:, 4], tail_max=o[:, 5], code=code)
+        o = self.out  # its rows as the columns (contiguous views: no copy)
+        if self._read.all():
+            code = o[6].astype(np.int64)
+        else:  # a row never read holds no number yet
+            code = np.where(self._read, o[6], BOUNDED).astype(np.int64)
+        return RunReading(rate=o[0], poly_order=o[1], log_rate_err=o[2], envelope_ratio=o[3], tail_min=o[4],
+                          tail_max=o[5], code=code)
 
 
 def _compile_reading_once(idx) -> None:
@@ -285,7 +298,8 @@ def _compile_reading_once(idx) -> None:
     reading at the same time compile it once (about 10 s)."""
     from .codegen import first_call_once
     R = idx.shape[0]
-    one = (np.ones((R, 1)), np.full(1, float(R)), np.full(1, -1, dtype=np.int64), np.full(1, FLOOR_ABS), np.empty((1, 7)))
+    one = (np.ones((R, 1)), np.full(1, float(R)), np.full(1, -1, dtype=np.int64), np.full(1, FLOOR_ABS),
+           np.empty((7, 2))[:, :1])  # out: a (7, rows) block of Reader._out, never contiguous
     if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, 0, 1, _VECTOR)):
         raise KeyboardInterrupt  # a Ctrl-C during the compile, honoured once it is finished
 
@@ -450,8 +464,8 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
             lo = ns // 2 if ns >= 4 else 0
             b, s = _slope(idx, logd, sel, lo, ns)
             rate = math.exp(b)
-    out[r, 0] = rate
-    out[r, 1] = poly
+    out[0, r] = rate
+    out[1, r] = poly
     # ---- envelopes and the tail range
     e_first = 0.0
     e_third = 0.0
@@ -476,9 +490,9 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
                 tmin = d
             if d > tmax:
                 tmax = d
-    out[r, 3] = e_last / e_first if e_first > 0.0 else math.nan
-    out[r, 4] = tmin if tmin < math.inf else math.nan
-    out[r, 5] = tmax if tmin < math.inf else math.nan
+    out[3, r] = e_last / e_first if e_first > 0.0 else math.nan
+    out[4, r] = tmin if tmin < math.inf else math.nan
+    out[5, r] = tmax if tmin < math.inf else math.nan
     # ---- the significance of the decay over [T/2, T]
     if nt_c >= 0:  # the same samples (those of [T/4, T] at k >= T/2) in the same order: the same slope
         nt = nt_c
@@ -496,17 +510,17 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
         b1, s1 = _slope(idx, logd, sel, 0, h)
         b2, s2 = _slope(idx, logd, sel, h, nt)
         err = abs(b1 - b2) + s
-    out[r, 2] = err
+    out[2, r] = err
     # ---- the verdict
     if div[r] >= 0:
-        out[r, 6] = DIVERGED
+        out[6, r] = DIVERGED
     elif final == final and final <= floor[r]:
-        out[r, 6] = CONVERGING
-    elif (out[r, 3] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
+        out[6, r] = CONVERGING
+    elif (out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
           and e_last <= TAIL_FACTOR * e_third):
-        out[r, 6] = CONVERGING
+        out[6, r] = CONVERGING
     else:
-        out[r, 6] = BOUNDED
+        out[6, r] = BOUNDED
 
 
 #: rows read together by :func:`_read_group` (lanes of its vector loops).  Each sum of a group lives in memory, one
@@ -733,27 +747,28 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
         final = X[j1 - 1, c0 + b]
         env = e_last / e_first if e_first > 0.0 else math.nan
         err = b1[b]
-        out[r, 0] = rate[b]
-        out[r, 1] = poly[b]
-        out[r, 2] = err
-        out[r, 3] = env
-        out[r, 4] = tmin if tmin < math.inf else math.nan
-        out[r, 5] = tmax if tmin < math.inf else math.nan
+        out[0, r] = rate[b]
+        out[1, r] = poly[b]
+        out[2, r] = err
+        out[3, r] = env
+        out[4, r] = tmin if tmin < math.inf else math.nan
+        out[5, r] = tmax if tmin < math.inf else math.nan
         if div[r] >= 0:
-            out[r, 6] = DIVERGED
+            out[6, r] = DIVERGED
         elif final == final and final <= floor[r]:
-            out[r, 6] = CONVERGING
+            out[6, r] = CONVERGING
         elif (env <= ENVELOPE_FACTOR and bt[b] == bt[b] and bt[b] + 3.0 * err < 0.0
               and e_last <= TAIL_FACTOR * e_third):
-            out[r, 6] = CONVERGING
+            out[6, r] = CONVERGING
         else:
-            out[r, 6] = BOUNDED
+            out[6, r] = BOUNDED
     return m
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
-    """Read rows ``[r0, r1)`` into ``out`` (B, 7) from the sample-major distances ``dist`` (R, B) (``dist[j, r]``
+    """Read rows ``[r0, r1)`` into ``out`` (7, B) (``out[c, r]``: column ``c`` of :class:`RunReading`'s fields in
+    their order, the code last) from the sample-major distances ``dist`` (R, B) (``dist[j, r]``
     row ``r``'s distance at step ``idx[j]``).  With ``vector``, rows whose samples are all usable
     (:func:`_uniform_rows`) are read :data:`GROUP` at a time by :func:`_read_group` (consecutive such rows of
     the same life), the others one by one by :func:`_read_row`; the numbers are the same either way

@@ -295,10 +295,11 @@ def _both_paths(idx, d, life, div, zn):
     floor = np.maximum(FLOOR_ABS, FLOOR_REL * zn)
     outs, counts = [], []
     for vector in (True, False):
-        out = np.empty((d.shape[0], 7))
+        n = d.shape[0]
+        out = np.empty((7, n + 1))[:, :n]  # (7, rows), never contiguous: as Reader hands its blocks
         counts.append(V._read_rows(idx, np.ascontiguousarray(d.T), np.asarray(life, float), div, floor, out, 0,
-                                   d.shape[0], vector))  # sample-major distances
-        outs.append(out.T)
+                                   n, vector))  # sample-major distances
+        outs.append(out)
     return outs, counts
 
 

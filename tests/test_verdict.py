@@ -168,7 +168,7 @@ def test_the_decay_test_needs_four_samples_in_the_last_half(stride, T, expect_er
 
 
 def test_reader_refuses_blocks_that_do_not_fit():
-    """verdict.Reader.read writes rows [lo, hi) of its (B, 7) readings from (hi - lo, R) distances in compiled code
+    """verdict.Reader.read writes rows [lo, hi) of its (7, B) readings from (hi - lo, R) distances in compiled code
     without bounds checks: a block of the wrong shape or rows outside [0, B) is refused with a clear error
     (it read and wrote out of bounds: garbage readings, or a segmentation fault)."""
     from gandynamics.errors import GandynamicsError
@@ -261,7 +261,14 @@ def test_reader_takes_any_numeric_arrays_without_a_second_compile():
     r = V.Reader(idx, 6)
     r.read(0, 6, d.astype(np.float32).astype(np.float64).astype(np.float32), [64] * 6, [-1] * 6)
     assert r.reading().verdict == ref.reading().verdict
+    # blocks of every size, the empty one and all rows in one call included (Reader.out is (7, B): a block of its
+    # columns is never contiguous, so its layout never changes the signature)
+    for lo, hi in ((0, 0), (0, 1), (1, 6), (6, 6)):
+        r.read(lo, hi, d[lo:hi], [64] * (hi - lo), [-1] * (hi - lo))
+    np.testing.assert_array_equal(r.out, ref.out)
     assert len(V._read_rows.signatures) == n_sig
+    reading = r.reading()  # the reading's columns are contiguous views of the reader's (7, B) array
+    assert all(getattr(reading, f).flags.c_contiguous for f in ("rate", "tail_min", "tail_max", "code"))
 
 
 def test_reader_refuses_steps_that_are_not_whole_numbers():

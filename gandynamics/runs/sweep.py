@@ -87,8 +87,13 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     # table
     divat = res["divat"]
     div = finished & (divat >= 0)
-    reading = mark_stopped(reader.reading(), np.where(div, divat, -1), res["reason"])
-    rate = np.where(finished, reading.rate, np.nan)  # a contiguous column (the reading's are views)
+    diverged_at = np.where(div, divat, -1)
+    reading = mark_stopped(reader.reading(), diverged_at, res["reason"])
+    every = bool(finished.all())
+
+    def run_column(x):  # NaN for the rows not run; the reading's own (contiguous) column when every row ran
+        return x if every else np.where(finished, x, np.nan)
+
     # one gather from the labels, "not run" for the rows not run (a where() over two string arrays of B entries cost 3x
     # more; take() on a code array set in place half of a fancy index over a where())
     code = reading.code  # (a fresh array: RunReading.code is a conversion)
@@ -112,16 +117,19 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     for j, name in enumerate(field.names):
         cols[f"final_{name}"] = final[:, j]
     cols["distance"] = distance
-    cols["rate"] = rate
+    cols["rate"] = run_column(reading.rate)
     cols["verdict"] = verdict
-    cols["tail_min"] = np.where(finished, reading.tail_min, np.nan)
-    cols["tail_max"] = np.where(finished, reading.tail_max, np.nan)
+    cols["tail_min"] = run_column(reading.tail_min)
+    cols["tail_max"] = run_column(reading.tail_max)
     cols["diverged"] = div
-    cols["diverged_at"] = np.where(div, divat, -1)
-    names = np.array([REASONS[c] for c in sorted(REASONS)])
-    why = np.clip(res["reason"], 0, len(names) - 1)
-    why[~finished] = len(names)  # "" for the rows not run
-    cols["reason"] = np.append(names, "").take(why)
+    cols["diverged_at"] = diverged_at
+    names = np.array([REASONS[c] for c in sorted(REASONS)] + [""])  # "" for the rows not run
+    if every:  # take()'s "clip" mode clips the codes into the names of the reasons (not onto the last, "")
+        cols["reason"] = names[:-1].take(res["reason"], mode="clip")
+    else:
+        why = np.clip(res["reason"], 0, len(names) - 2)
+        why[~finished] = len(names) - 1
+        cols["reason"] = names.take(why)
     cols["finished"] = finished
     all_dims = [("method", np.array([m.name for m in ms]))] + dims
     meta = dict(info, rate_fit=RATE_FIT, verdict_rule=VERDICT_RULE, samples=int(len(rec_idx)), bound=bnd,
@@ -184,7 +192,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     K = steps_count(steps)
     bnd = bound_value(bound)
     grid = dict(grid or {})
-    inits = np.asarray(inits, dtype=float) if not isinstance(inits, np.ndarray) else inits.astype(float)
+    inits = np.asarray(inits, dtype=float)  # (not copied: the plan's Z0 below is a copy)
     if inits.ndim == 1:
         inits = inits[None, :]
     if inits.ndim != 2 or inits.shape[1] != field.n:
@@ -225,7 +233,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         raise GandynamicsError(f"option(s) {', '.join(sorted(stray))} apply to none of {', '.join(m.name for m in ms)}")
     # rows (per method)
     if product:
-        dims = [("init", np.arange(len(inits)))] + axes
+        dims = [("init", np.arange(len(inits)))] + [(name, v.copy()) for name, v in axes]  # (the table's own)
         shape = tuple(len(v) for _, v in dims)
         L = int(np.prod(shape))
         idx = np.indices(shape).reshape(len(shape), -1)
@@ -237,7 +245,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         if len(lens) > 1:
             raise GandynamicsError(f"zip sweep: inits and every grid axis must have the same length (or 1); got {sorted(lens)}")
         L = lens.pop() if lens else 1
-        init_i = np.arange(L) if len(inits) == L else np.zeros(L, dtype=int)
+        init_i = None  # (the rows' initial points: inits itself, or its one point repeated)
         axis_vals = {name: np.broadcast_to(v, (L,)).copy() if len(v) == 1 else v for name, v in axes}
         dims = [("row", np.arange(L))]
     nm = len(ms)
@@ -245,8 +253,11 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     def per_method(a):  # the L rows of one method, repeated for each (no copy for one method)
         return np.ascontiguousarray(a if nm == 1 else np.tile(a, (nm, 1)))
 
-    one_each = not product and len(inits) == L  # a zip sweep with one initial point per row: a copy, not a gather
-    Z0 = per_method(inits.copy() if one_each else inits[init_i])
+    if init_i is not None:
+        Z0 = inits[init_i]
+    else:  # a zip sweep: one initial point per row (a copy, not a gather), or one point for every row
+        Z0 = inits.copy() if len(inits) == L else np.repeat(inits, L, axis=0)
+    Z0 = per_method(Z0)
     P = np.tile(base_p, (L, 1))
     for j, name in enumerate(hyper_names):
         if name in axis_vals:
@@ -259,7 +270,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     slots = [m.slots(field, o) for m, o in zip(ms, per)]
     BETA = np.empty(B)
     for k, (_, _, beta) in enumerate(slots):
-        BETA[k * L:(k + 1) * L] = axis_vals.get("beta", np.full(L, beta))
+        BETA[k * L:(k + 1) * L] = axis_vals["beta"] if "beta" in axis_vals else beta
     ZSTAR = equilibria(field, P, equilibrium)
     method_index = np.repeat(np.arange(nm, dtype=np.int64), L)
     kernels = [m.select(o).name for m, o in zip(ms, per)]
@@ -285,7 +296,7 @@ def _axis_values(vals, what: str) -> np.ndarray:
     :func:`gandynamics.validate.vector` (text, sequences, and the error message)."""
     if (isinstance(vals, np.ndarray) and vals.ndim == 1 and vals.size > 0 and vals.dtype.kind in "fiu"
             and bool(np.all(np.isfinite(vals)))):
-        return vals.astype(float)
+        return np.asarray(vals, dtype=float)  # (not copied: the plan and the table copy what they keep)
     from ..validate import vector
     return vector(vals, what)
 
