@@ -85,9 +85,22 @@ def row_norms(x: np.ndarray) -> np.ndarray:
 
 
 def _row_squares(x: np.ndarray) -> np.ndarray:
-    """The sum of squares of each row of ``x`` (B, n), added left to right (overflow, underflow and NaN quiet)."""
+    """The sum of squares of each row of ``x`` (B, n), added left to right (overflow, underflow and NaN quiet).
+    In blocks of rows: each square's temporary is then a small array, reused, not a new one of B numbers (whose
+    page faults cost more than the arithmetic: 1.0 vs 0.3 ms for 100,000 rows of 2 columns in a sweep)."""
+    B, n = x.shape
+    s = np.empty(B)
+    t = np.empty(min(B, _BLOCK))
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        s = x[:, 0] * x[:, 0]
-        for j in range(1, x.shape[1]):
-            s += x[:, j] * x[:, j]
+        for a in range(0, B, _BLOCK):
+            b = min(B, a + _BLOCK)
+            sa, ta = s[a:b], t[:b - a]
+            np.multiply(x[a:b, 0], x[a:b, 0], out=sa)
+            for j in range(1, n):
+                np.multiply(x[a:b, j], x[a:b, j], out=ta)
+                sa += ta
     return s
+
+
+#: rows per block of :func:`_row_squares`
+_BLOCK = 8192
