@@ -1,0 +1,93 @@
+"""gandynamics.log.notice_if_slow: a notice during a long wait, silence during a short one, and no thread per use."""
+
+import logging
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+from gandynamics.log import notice_if_slow
+
+
+def _messages(caplog):
+    return [r.getMessage() for r in caplog.records if r.name == "gandynamics"]
+
+
+def test_a_wait_longer_than_the_delay_is_announced_once(caplog):
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("compiling X (first time only)", after=0.05):
+        time.sleep(0.4)
+    assert _messages(caplog) == ["compiling X (first time only)"]
+
+
+def test_a_short_wait_says_nothing_even_after_the_delay_has_passed(caplog):
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("never", after=0.1):
+        pass
+    time.sleep(0.4)
+    assert _messages(caplog) == []
+
+
+def test_still_false_at_the_deadline_silences_the_notice(caplog):
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("compiled meanwhile", after=0.05, still=lambda: False):
+        time.sleep(0.3)
+    assert _messages(caplog) == []
+
+
+def test_an_earlier_deadline_registered_later_fires_on_time(caplog):
+    """The watch thread sleeps until the earliest deadline: one registered while it waits for a later one wakes it."""
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("outer", after=30.0):
+        t0 = time.monotonic()
+        with notice_if_slow("inner", after=0.05):
+            while "inner" not in _messages(caplog) and time.monotonic() - t0 < 5.0:
+                time.sleep(0.01)
+        waited = time.monotonic() - t0
+    assert _messages(caplog) == ["inner"]
+    assert waited < 2.0, waited
+
+
+def test_guards_start_no_thread_per_use():
+    """A guard is a heap entry for one shared watch thread (a threading.Timer per guard started an OS thread:
+    0.7 ms per kernel call of every sweep and simulation)."""
+    with notice_if_slow("warm", after=60.0):
+        pass
+    before = threading.active_count()
+    for _ in range(300):
+        with notice_if_slow("quick", after=60.0):
+            pass
+    assert threading.active_count() <= before
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="fork")
+def test_a_forked_child_still_announces_long_waits():
+    """A forked child (multiprocessing's fork start method, Dask's process workers) has no watch thread: it
+    starts its own."""
+    with notice_if_slow("parent", after=60.0):  # the parent's watch thread exists before the fork
+        pass
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.close(r)
+            log = logging.getLogger("gandynamics")
+            got = []
+
+            class Grab(logging.Handler):
+                def emit(self, record):
+                    got.append(record.getMessage())
+            log.addHandler(Grab())
+            log.setLevel(logging.INFO)
+            with notice_if_slow("child notice", after=0.05):
+                time.sleep(0.4)
+            os.write(w, b"yes" if got == ["child notice"] else b"no")
+        finally:
+            os._exit(0)
+    os.close(w)
+    answer = os.read(r, 16)
+    os.close(r)
+    os.waitpid(pid, 0)
+    assert answer == b"yes"
