@@ -508,3 +508,19 @@ def test_sweep_columns_are_the_runs_read_afterwards(threads):
     from gandynamics.runs.equilibria import row_norms
     np.testing.assert_array_equal(res["distance"], row_norms(whole["final"] - plan.ZSTAR))
     np.testing.assert_array_equal(res.final, whole["final"])
+
+
+def test_text_columns_are_the_labels_of_their_codes_as_wide_as_the_longest_present():
+    """A sweep's verdict and reason columns: labels[codes], element by element, in a string array as wide as the
+    longest label that occurs (numpy's width for an array of those strings: a table whose runs all converged does
+    not carry 23-character cells)."""
+    from gandynamics.runs.sweep import _text_column
+    rng = np.random.default_rng(4)
+    labels = ("converging", "diverged", "bounded, not converging", "stopped", "not run")
+    for which in ([0], [0, 1], [2], [0, 3, 4], list(range(5))):
+        codes = rng.choice(which, 1000)
+        col = _text_column(labels, codes)
+        assert col.tolist() == [labels[c] for c in codes]
+        assert col.dtype == np.dtype(f"<U{max(len(labels[c]) for c in which)}")
+    res = sweep(FLD, "gd", inits=[[0.5, 0.5], [3.0, 3.0]], grid={"step": [0.1, 5.0]}, steps=200, product=False)
+    assert res["verdict"].tolist() == ["converging", "diverged"] and res["reason"].tolist() == ["", "bound"]
