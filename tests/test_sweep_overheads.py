@@ -353,6 +353,28 @@ def test_groups_read_in_place_and_gathered_are_bitwise_the_reference(layout):
     assert n_grouped == n
 
 
+@pytest.mark.parametrize("K", [1000, 64])
+def test_rows_of_one_life_are_classified_and_read_as_the_reference(K):
+    """A block whose rows all have one life (no row diverged: the sweeps' usual case) is classified by a shorter
+    pass (the windows' tests once per sample); rows holding NaN, inf or floor-level samples within that life are
+    still read one by one, the others in groups: both bitwise the reference, and the grouped count is the rule's."""
+    rng = np.random.default_rng(K + 7)
+    idx = np.unique(np.round(np.linspace(0, K, min(65, K + 1))).astype(np.int64))
+    B = 700
+    d, _, _ = sequences(rng, B, idx, K)
+    hit = np.flatnonzero(rng.random(B) < 0.1)  # an inf or NaN at one sample of some rows, early and late
+    d[hit, rng.integers(0, len(idx), len(hit))] = np.where(rng.random(len(hit)) < 0.5, np.inf, np.nan)
+    life, div = np.full(B, float(K)), np.full(B, -1, np.int64)
+    zn = rng.uniform(0, 3, B) * (rng.random(B) < 0.5)
+    with np.errstate(all="ignore"):
+        ref = reference(idx, d, life, div, zn)
+    (grouped, single), (n_grouped, _) = _both_paths(idx, d, life, div, zn)
+    np.testing.assert_array_equal(grouped, ref)
+    np.testing.assert_array_equal(single, ref)
+    want = _grouped_rows(idx, d, life, zn)
+    assert n_grouped == int(want.sum()) and 0 < n_grouped < B
+
+
 def test_the_reading_does_not_depend_on_the_row_ranges():
     """The threads split the rows at arbitrary points: the groups change, the numbers do not."""
     rng = np.random.default_rng(5)
