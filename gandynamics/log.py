@@ -55,8 +55,8 @@ class _Watch:
                     self._cond.wait()
                 deadline, _, entry = self._heap[0]
                 wait = deadline - time.monotonic()
-                if wait > 0:
-                    self._cond.wait(wait)
+                if wait > 0:  # (at most TIMEOUT_MAX: a longer wait, or inf, raises OverflowError and kills the thread)
+                    self._cond.wait(min(wait, threading.TIMEOUT_MAX))
                     continue
                 heapq.heappop(self._heap)
             if entry[1]:

@@ -1,6 +1,7 @@
 """gandynamics.log.notice_if_slow: a notice during a long wait, silence during a short one, and no thread per use."""
 
 import logging
+import math
 import os
 import sys
 import threading
@@ -61,6 +62,22 @@ def test_guards_start_no_thread_per_use():
             pass
     assert threading.active_count() <= before
 
+
+
+@pytest.mark.parametrize("after", [1e10, math.inf])
+def test_a_delay_beyond_the_longest_wait_does_not_stop_later_notices(caplog, monkeypatch, after):
+    """A guard whose delay is longer than threading.TIMEOUT_MAX (about 292 years; inf: never) is never announced
+    and leaves the shared watch thread alive: the wait on its deadline overflowed (OverflowError), which killed
+    the thread, and every later notice of the process was lost (a Timer per guard lost only its own)."""
+    from gandynamics import log
+    monkeypatch.setattr(log, "_WATCH", log._Watch())  # a watch with no other deadline pending: it waits for this one
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("never", after=after):
+        pass
+    time.sleep(0.1)
+    with notice_if_slow("later", after=0.05):
+        time.sleep(0.4)
+    assert _messages(caplog) == ["later"]
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="fork")
 def test_a_forked_child_still_announces_long_waits():
