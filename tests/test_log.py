@@ -79,6 +79,28 @@ def test_a_delay_beyond_the_longest_wait_does_not_stop_later_notices(caplog, mon
         time.sleep(0.4)
     assert _messages(caplog) == ["later"]
 
+
+def test_a_watch_thread_that_could_not_start_is_started_by_a_later_guard(caplog, monkeypatch):
+    """Starting the watch thread can fail (RuntimeError "can't start new thread": too many threads, interpreter
+    shutdown); that guard raises, as a threading.Timer's start did, but a later guard starts the thread: the
+    failed one was kept as the watch's thread, so no notice of the process was ever announced again (and every
+    guard's entry stayed in the heap)."""
+    from gandynamics import log
+    monkeypatch.setattr(log, "_WATCH", log._Watch())
+    real_start = threading.Thread.start
+
+    def no_thread(self):
+        raise RuntimeError("can't start new thread")
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    with pytest.raises(RuntimeError, match="can't start"):
+        with notice_if_slow("not announced", after=0.05):
+            pass
+    monkeypatch.setattr(threading.Thread, "start", real_start)
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("announced", after=0.05):
+        time.sleep(0.4)
+    assert _messages(caplog) == ["announced"]
+
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="fork")
 def test_a_forked_child_still_announces_long_waits():
     """A forked child (multiprocessing's fork start method, Dask's process workers) has no watch thread: it
