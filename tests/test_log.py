@@ -16,6 +16,13 @@ def _messages(caplog):
     return [r.getMessage() for r in caplog.records if r.name == "gandynamics"]
 
 
+def _wait_for(message, caplog, limit=5.0):
+    """Stay in the guarded block until ``message`` is logged (at most ``limit`` seconds: a loaded machine)."""
+    t0 = time.monotonic()
+    while message not in _messages(caplog) and time.monotonic() - t0 < limit:
+        time.sleep(0.01)
+
+
 def test_a_wait_longer_than_the_delay_is_announced_once(caplog):
     caplog.set_level(logging.INFO, logger="gandynamics")
     with notice_if_slow("compiling X (first time only)", after=0.05):
@@ -76,7 +83,7 @@ def test_a_delay_beyond_the_longest_wait_does_not_stop_later_notices(caplog, mon
         pass
     time.sleep(0.1)
     with notice_if_slow("later", after=0.05):
-        time.sleep(0.4)
+        _wait_for("later", caplog)
     assert _messages(caplog) == ["later"]
 
 
@@ -98,7 +105,7 @@ def test_a_watch_thread_that_could_not_start_is_started_by_a_later_guard(caplog,
     monkeypatch.setattr(threading.Thread, "start", real_start)
     caplog.set_level(logging.INFO, logger="gandynamics")
     with notice_if_slow("announced", after=0.05):
-        time.sleep(0.4)
+        _wait_for("announced", caplog)
     assert _messages(caplog) == ["announced"]
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="fork")
