@@ -36,11 +36,12 @@ class _Watch:
     def add(self, delay: float, fire) -> list:
         entry = [fire, True]
         with self._cond:
+            if self._thread is None:  # kept once started (a start that raises leaves no thread and no entry)
+                thread = threading.Thread(target=self._run, name="gandynamics-notices", daemon=True)
+                thread.start()
+                self._thread = thread
             heapq.heappush(self._heap, (time.monotonic() + delay, next(self._seq), entry))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="gandynamics-notices", daemon=True)
-                self._thread.start()
-            elif self._heap[0][2] is entry:  # a new earliest deadline: wake the thread to wait for it
+            if self._heap[0][2] is entry:  # a new earliest deadline: wake the thread to wait for it
                 self._cond.notify()
         return entry
 
@@ -55,8 +56,8 @@ class _Watch:
                     self._cond.wait()
                 deadline, _, entry = self._heap[0]
                 wait = deadline - time.monotonic()
-                if wait > 0:
-                    self._cond.wait(wait)
+                if wait > 0:  # (at most TIMEOUT_MAX: a longer wait, or inf, raises OverflowError and kills the thread)
+                    self._cond.wait(min(wait, threading.TIMEOUT_MAX))
                     continue
                 heapq.heappop(self._heap)
             if entry[1]:

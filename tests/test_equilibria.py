@@ -1,4 +1,5 @@
-"""gandynamics.runs.equilibria.row_norms against math.hypot (an independent, overflow-safe norm)."""
+"""gandynamics.runs.equilibria: row_norms against math.hypot (an independent, overflow-safe norm) and the plain sum of
+squares; the check of a declared equilibrium against a closed form."""
 
 import math
 
@@ -27,3 +28,43 @@ def test_row_norms_special_values():
     assert got[0] == 0.0 and got[1] == np.inf and np.isnan(got[2]) and np.isnan(got[3])
     np.testing.assert_allclose(got[4:], [math.hypot(1e300, 1e300), math.hypot(1e-300, 1e-300), 5.0], rtol=4e-16, atol=0)
     assert got[6] == 5.0
+
+
+def test_row_norms_of_many_rows_in_one_call_are_hypot_and_the_plain_sum():
+    """row_norms sums the squares in blocks of rows (equilibria._BLOCK): every block of a call of several blocks,
+    and the last partial one, holds each row's hypot, and, where no square overflows or underflows, bitwise the
+    plain NumPy sum of squares added left to right (the formula, computed here on the whole array at once)."""
+    from gandynamics.runs.equilibria import _BLOCK
+    rng = np.random.default_rng(1)
+    for n in (1, 2, 3):
+        B = 2 * _BLOCK + 37
+        x = rng.uniform(-1, 1, (B, n)) * 10.0 ** rng.choice([-300, -160, -1, 0, 3, 160, 300], (B, n))
+        got = row_norms(x)
+        want = [math.hypot(*r) for r in x]
+        np.testing.assert_allclose(got, want, rtol=4e-16 * 4, atol=0)
+        with np.errstate(over="ignore", under="ignore"):
+            s = x[:, 0] * x[:, 0]
+            for j in range(1, n):
+                s += x[:, j] * x[:, j]
+        plain = (s > 1e-290) & (s < np.inf)
+        assert plain[:_BLOCK].any() and plain[-37:].any()
+        np.testing.assert_array_equal(got[plain], np.sqrt(s[plain]))
+
+
+def test_the_declared_equilibrium_is_checked_in_every_block_of_rows():
+    """equilibria checks the field's declared equilibrium on more than INTERPRET_MAX_ROWS rows with the compiled
+    field in blocks of CHECK_ROWS: rows of every block whose hyperparameters move the equilibrium get their own
+    (the LQ-WGAN's closed form (s, m, 0, 0), docs/mathematics.md §4.5), the others the declared one."""
+    from gandynamics import VectorField, games
+    from gandynamics.runs.equilibria import CHECK_ROWS, equilibria
+    fld = VectorField(games.lq_wgan())  # hyperparameters (m, s), declared equilibrium (1, 0, 0, 0) at (0, 1)
+    rng = np.random.default_rng(0)
+    B = 2 * CHECK_ROWS + 100
+    P = np.tile([0.0, 1.0], (B, 1))
+    moved = rng.random(B) < 0.01
+    moved[[5, CHECK_ROWS + 5, B - 5]] = True  # in each block, the last partial one included
+    P[moved] = np.column_stack([rng.choice([-0.5, 0.5, 2.0], moved.sum()), rng.choice([0.5, 2.0], moved.sum())])
+    Z = equilibria(fld, P)
+    want = np.column_stack([P[:, 1], P[:, 0], np.zeros(B), np.zeros(B)])
+    np.testing.assert_allclose(Z, want, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(Z[~moved], np.tile([1.0, 0.0, 0.0, 0.0], ((~moved).sum(), 1)))

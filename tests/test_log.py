@@ -1,6 +1,7 @@
 """gandynamics.log.notice_if_slow: a notice during a long wait, silence during a short one, and no thread per use."""
 
 import logging
+import math
 import os
 import sys
 import threading
@@ -13,6 +14,13 @@ from gandynamics.log import notice_if_slow
 
 def _messages(caplog):
     return [r.getMessage() for r in caplog.records if r.name == "gandynamics"]
+
+
+def _wait_for(message, caplog, limit=5.0):
+    """Stay in the guarded block until ``message`` is logged (at most ``limit`` seconds: a loaded machine)."""
+    t0 = time.monotonic()
+    while message not in _messages(caplog) and time.monotonic() - t0 < limit:
+        time.sleep(0.01)
 
 
 def test_a_wait_longer_than_the_delay_is_announced_once(caplog):
@@ -61,6 +69,44 @@ def test_guards_start_no_thread_per_use():
             pass
     assert threading.active_count() <= before
 
+
+
+@pytest.mark.parametrize("after", [1e10, math.inf])
+def test_a_delay_beyond_the_longest_wait_does_not_stop_later_notices(caplog, monkeypatch, after):
+    """A guard whose delay is longer than threading.TIMEOUT_MAX (about 292 years; inf: never) is never announced
+    and leaves the shared watch thread alive: the wait on its deadline overflowed (OverflowError), which killed
+    the thread, and every later notice of the process was lost (a Timer per guard lost only its own)."""
+    from gandynamics import log
+    monkeypatch.setattr(log, "_WATCH", log._Watch())  # a watch with no other deadline pending: it waits for this one
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("never", after=after):
+        pass
+    time.sleep(0.1)
+    with notice_if_slow("later", after=0.05):
+        _wait_for("later", caplog)
+    assert _messages(caplog) == ["later"]
+
+
+def test_a_watch_thread_that_could_not_start_is_started_by_a_later_guard(caplog, monkeypatch):
+    """Starting the watch thread can fail (RuntimeError "can't start new thread": too many threads, interpreter
+    shutdown); that guard raises, as a threading.Timer's start did, but a later guard starts the thread: the
+    failed one was kept as the watch's thread, so no notice of the process was ever announced again (and every
+    guard's entry stayed in the heap)."""
+    from gandynamics import log
+    monkeypatch.setattr(log, "_WATCH", log._Watch())
+    real_start = threading.Thread.start
+
+    def no_thread(self):
+        raise RuntimeError("can't start new thread")
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    with pytest.raises(RuntimeError, match="can't start"):
+        with notice_if_slow("not announced", after=0.05):
+            pass
+    monkeypatch.setattr(threading.Thread, "start", real_start)
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("announced", after=0.05):
+        _wait_for("announced", caplog)
+    assert _messages(caplog) == ["announced"]
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="fork")
 def test_a_forked_child_still_announces_long_waits():

@@ -260,6 +260,36 @@ def test_array_axes_give_the_values_of_the_per_value_rule():
     np.testing.assert_array_equal(c["gamma"], [0.0, 1.0, 2.0])
 
 
+@pytest.mark.parametrize("methods", [["gd"], ["gd", "eg"]])
+@pytest.mark.parametrize("product", [True, False])
+def test_the_table_shares_no_memory_with_the_callers_arrays(product, methods):
+    """inits and float64 grid axes are no longer copied on entry (the plan and the table copy what they keep):
+    no column or dimension of the table, nor any array of the plan, is a view of them, and changing them after
+    the sweep changes nothing in its table."""
+    import copy
+    import importlib
+    plan_of = importlib.import_module("gandynamics.runs.sweep").sweep_plan
+    rng = np.random.default_rng(2)
+    n = 3 if product else 4
+    inits = rng.uniform(-1, 1, (n, 2))
+    grid = {"gamma": np.linspace(0.2, 1.0, n), "step": np.linspace(0.05, 0.2, 1 if product else n)}
+    res = sweep(FLD, methods, inits=inits, grid=grid, steps=30, product=product)
+    plan = plan_of(FLD, methods, inits=inits, grid=grid, steps=30, product=product)
+    theirs = [inits] + list(grid.values())
+    ours = ([("column " + k, v) for k, v in res.columns.items()] + [("dim " + k, v) for k, v in res.dims]
+            + [("plan " + k, getattr(plan, k)) for k in ("Z0", "P", "H", "BETA", "ZSTAR")])
+    shared = [name for name, v in ours for a in theirs if np.shares_memory(np.asarray(v), a)]
+    assert shared == []
+    before = copy.deepcopy((res.columns, res.dims, res.meta["provenance"]))
+    for a in theirs:
+        a[...] = 7.0
+    for (k, v), w in zip(res.columns.items(), before[0].values()):
+        assert np.asarray(v).tolist() == np.asarray(w).tolist() or np.array_equal(v, w, equal_nan=True), k
+    for (k, v), (_, w) in zip(res.dims, before[1]):
+        np.testing.assert_array_equal(v, w)
+    assert res.meta["provenance"] == before[2]
+
+
 @pytest.mark.parametrize("grid,msg", [
     ({"gamma": np.array([0.5, -1.0, -2.0])}, r"r1: gamma must be a finite number >= 0, got -1"),
     ({"gamma": np.array([0.5, np.nan])}, "finite"),

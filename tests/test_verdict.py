@@ -251,9 +251,9 @@ def test_reader_takes_any_numeric_arrays_without_a_second_compile():
     idx = np.arange(0.0, 65.0)
     rng = np.random.default_rng(3)
     d = np.exp(-rng.uniform(0.01, 0.1, (6, 1)) * idx[None, :]) * rng.uniform(0.5, 2.0, (6, 1))
-    ref = V.Reader(idx, 6)
+    ref = V.Reader(idx, 6)  # (compiles the reading, or loads it, when this process has not yet)
+    n_sig = len(V._read_rows.signatures)  # before any read: the whole range [0, B) must add none either
     ref.read(0, 6, d, np.full(6, 64.0), np.full(6, -1))
-    n_sig = len(V._read_rows.signatures)
     for dist in (np.asfortranarray(d), d[:, ::1].copy(order="F")):
         r = V.Reader(idx, 6)
         r.read(0, 6, dist, [64] * 6, [-1] * 6)
