@@ -40,7 +40,8 @@ class _Watch:
                 thread = threading.Thread(target=self._run, name="gandynamics-notices", daemon=True)
                 thread.start()
                 self._thread = thread
-            heapq.heappush(self._heap, (time.monotonic() + delay, next(self._seq), entry))
+            # (a NaN delay would break the heap's order: read as no delay)
+            heapq.heappush(self._heap, (time.monotonic() + (delay if delay == delay else 0.0), next(self._seq), entry))
             if self._heap[0][2] is entry:  # a new earliest deadline: wake the thread to wait for it
                 self._cond.notify()
         return entry

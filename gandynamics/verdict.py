@@ -558,7 +558,8 @@ def _uniform_rows(idx, dist, life, floor, r0, r1, bad):
                     bad[i] += 0 if (d < math.inf) & (d > fl[i]) else 1
             else:
                 for i in range(n):
-                    bad[i] += 0 if dj[i] < math.inf else 1
+                    d = dj[i]
+                    bad[i] += 0 if (d < math.inf) & (d > -math.inf) else 1  # (as the general test's d > -inf)
         return
     for j in range(idx.shape[0]):
         k = idx[j]

@@ -137,3 +137,15 @@ def test_a_forked_child_still_announces_long_waits():
     os.close(r)
     os.waitpid(pid, 0)
     assert answer == b"yes"
+
+
+def test_a_nan_delay_is_no_delay_and_keeps_the_order_of_the_others(caplog):
+    """after=nan (misuse) reads as no delay: the notice of a long wait comes at once, and the deadlines of the
+    other guards keep their order (a NaN in the heap broke it: a notice could fire only at the next deadline)."""
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("later", after=30.0):
+        with notice_if_slow("nan delay", after=float("nan")):
+            t0 = time.monotonic()
+            while "nan delay" not in _messages(caplog) and time.monotonic() - t0 < 5.0:
+                time.sleep(0.01)
+    assert _messages(caplog) == ["nan delay"]

@@ -316,7 +316,7 @@ def _grouped_rows(idx, d, life, zn):
     floor = np.maximum(FLOOR_ABS, FLOOR_REL * zn)[:, None]
     with np.errstate(invalid="ignore"):
         live = k <= T
-        ok = np.all(~live | (d < np.inf), axis=1) & np.all(~(live & (k >= FIT_START * T)) | (d > floor), axis=1)
+        ok = np.all(~live | np.isfinite(d), axis=1) & np.all(~(live & (k >= FIT_START * T)) | (d > floor), axis=1)
     return ok & (np.sum(live & (k >= TEST_START * T), axis=1) >= 4)
 
 
@@ -392,8 +392,8 @@ def test_rows_of_one_life_are_classified_and_read_as_the_reference(K):
     idx = np.unique(np.round(np.linspace(0, K, min(65, K + 1))).astype(np.int64))
     B = 700
     d, _, _ = sequences(rng, B, idx, K)
-    hit = np.flatnonzero(rng.random(B) < 0.1)  # an inf or NaN at one sample of some rows, early and late
-    d[hit, rng.integers(0, len(idx), len(hit))] = np.where(rng.random(len(hit)) < 0.5, np.inf, np.nan)
+    hit = np.flatnonzero(rng.random(B) < 0.15)  # an inf, -inf or NaN at one sample of some rows, early and late
+    d[hit, rng.integers(0, len(idx), len(hit))] = rng.choice([np.inf, -np.inf, np.nan], len(hit))
     life, div = np.full(B, float(K)), np.full(B, -1, np.int64)
     zn = rng.uniform(0, 3, B) * (rng.random(B) < 0.5)
     with np.errstate(all="ignore"):
