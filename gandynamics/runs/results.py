@@ -25,7 +25,9 @@ class SweepResult:
     :data:`gandynamics.verdict.VERDICT_RULE`), ``tail_min``/``tail_max`` (range of the distance over the last
     half), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows
     not run because the sweep was interrupted).  ``dims`` lists the grid axes ``(name, values)`` in row-major
-    order when the sweep was a product (``method``, ``init``, then the grid), else ``(method, row)``.
+    order when the sweep was a product (``method``, ``init``, then the grid), else ``(method, row)``.  The text
+    columns (``method``, ``verdict``, ``reason``) are numpy string arrays as wide as their longest entry, as
+    ``np.array`` makes them (a longer text assigned into one is cut: convert with ``astype(object)`` first).
     """
 
     columns: dict
