@@ -183,3 +183,42 @@ def test_compiling_once_under_the_lock_compiles_the_signature_the_run_uses():
     ref = simulate(f, "gd", [2.0, 0.1], 10, 0.1, engine="interpreted", equilibrium=[0, 0])
     assert np.all(np.isfinite(ref.states)) and not ref.diverged
     np.testing.assert_allclose(eval(last), ref.states[-1], rtol=1e-13, atol=0)
+
+
+def test_a_ctrl_c_during_an_interpreted_chunk_is_honoured_at_the_chunk_end():
+    """The interpreted kernels run Python bytecode, where a Ctrl-C (KeyboardInterrupt) would stop a chunk mid-way:
+    Interrupted named the chunk's end while the state and later distances were half-written (a simulate printed
+    final (4.6e-310, 0) and 'converging').  engine.whole runs the chunk to its end first: Interrupted's step is
+    a chunk boundary, and the final state is bitwise that of a run of exactly that many steps."""
+    import _thread
+    import threading
+    import time
+
+    import dataclasses
+
+    import importlib
+
+    from gandynamics.runs.engine import Interrupted, run_rows
+    S = importlib.import_module("gandynamics.runs.sweep")  # (gandynamics.runs.sweep is also the function's name)
+    fld = VectorField(games.dirac(), [R1()])
+    plan = S.sweep_plan(fld, "gd", inits=[[0.4, 0.3]], grid={"gamma": [0.2]}, step=0.05, steps=3000, product=False,
+                        engine="interpreted")
+    run_rows(dataclasses.replace(plan, K=50), 0, 1)  # (loads the interpreted module)
+    t0 = time.perf_counter()
+    run_rows(dataclasses.replace(plan, K=2000), 0, 1)
+    per_step = (time.perf_counter() - t0) / 2000
+    chunk = max(200, int(0.5 / per_step))  # chunks of ~0.5 s: the Ctrl-C below lands inside the first
+    plan = dataclasses.replace(plan, K=3 * chunk)
+    timer = threading.Timer(0.2, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(Interrupted) as e:
+            run_rows(plan, 0, 1, step_chunk=chunk)
+            time.sleep(5)  # (not reached: the Ctrl-C comes during the run)
+    finally:
+        timer.cancel()
+    done = e.value.steps_done
+    assert done % chunk == 0 and 0 < done < 3 * chunk, (done, chunk)
+    ref = run_rows(dataclasses.replace(plan, K=done), 0, 1)
+    np.testing.assert_array_equal(e.value.result["final"], ref["final"])
+    assert np.all(np.isfinite(e.value.result["final"]))

@@ -187,7 +187,8 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
         else:
             call = _reading_call(run, args_for, then, start, rows, width, len(plan.rec_idx), plan.K)
         if plan.engine == "interpreted":  # one thread: the interpreter holds the GIL
-            call(0, units)
+            if whole(lambda call=call, units=units: call(0, units)):  # a Ctrl-C meanwhile: once the chunk is whole
+                raise KeyboardInterrupt
             start = stop
             continue
         # a first call compiles (or loads from the disk cache): say so if that takes more than 2 s
@@ -320,6 +321,38 @@ _POOLS_LOCK = threading.Lock()
 PARTS_PER_THREAD = 4
 
 
+def whole(fn) -> bool:
+    """Run ``fn()`` to its end and return whether a Ctrl-C (KeyboardInterrupt) arrived meanwhile.
+
+    In the main thread ``fn`` runs in a pool thread while this one waits: a chunk of the interpreted engine is
+    Python bytecode, where a Ctrl-C would stop it mid-way and leave its rows' states and distances half-written
+    while :class:`Interrupted` names the chunk's end; held until ``fn`` returns, it is honoured at the chunk's
+    end, as during a compiled kernel's call.  Elsewhere (no Ctrl-C reaches other threads) ``fn`` runs here.
+    Raises what ``fn`` raises."""
+    if threading.current_thread() is not threading.main_thread():
+        fn()
+        return False
+    fut = _pool("whole", 1).submit(fn)
+    interrupted = False
+    while True:
+        try:
+            fut.result()
+            return interrupted
+        except KeyboardInterrupt:
+            interrupted = True
+
+
+def _pool(key, size: int):
+    """The thread pool ``key`` of ``size`` threads (made once, never shut down while another thread may submit
+    to it)."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+            pool = _POOLS[key] = ThreadPoolExecutor(max_workers=size, thread_name_prefix=f"gandynamics-{key}")
+    return pool
+
+
 def threaded(call, units: int) -> None:
     """Run ``call(u0, u1)`` over ``[0, units)`` split into contiguous ranges, one per numba thread
     (``numba.get_num_threads()`` of the calling thread; the kernels release the GIL).  Each unit's result
@@ -329,11 +362,7 @@ def threaded(call, units: int) -> None:
     if nt == 1:
         call(0, units)
         return
-    with _POOLS_LOCK:  # one pool per size, never shut down while another thread may submit to it
-        pool = _POOLS.get(nt)
-        if pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-            pool = _POOLS[nt] = ThreadPoolExecutor(max_workers=nt, thread_name_prefix="gandynamics")
+    pool = _pool(nt, nt)  # one pool per size
     parts = min(units, PARTS_PER_THREAD * nt)  # the pool balances uneven rows (early divergence)
     cuts = np.linspace(0, units, parts + 1).round().astype(int)
     futs = [pool.submit(call, int(cuts[j]), int(cuts[j + 1])) for j in range(parts)]
