@@ -1049,10 +1049,11 @@ def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
     """
     from pathlib import Path
     import matplotlib.animation as mpl_anim
-    out = Path(path)
-    suffix = out.suffix.lower()
+    from .io import resolve_target
+    suffix = Path(path).suffix.lower()
     if suffix not in (".gif", ".mp4"):
         raise GandynamicsError(f"an animation is written as .gif or .mp4, got {str(path)!r}")
+    out = resolve_target(path)  # ~ expanded, a link followed, a device or pipe refused (as every other output)
     if not out.parent.is_dir():
         raise GandynamicsError(f"the folder of {str(path)!r} does not exist")
     if suffix == ".mp4":

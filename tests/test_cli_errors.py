@@ -92,6 +92,36 @@ def test_output_path_is_checked_before_any_computation(capsys, monkeypatch):
         assert "does not exist" in one_line_error(code, err)
 
 
+def test_a_pipe_or_device_as_output_is_refused_before_any_computation(capsys, monkeypatch, tmp_path):
+    # `--csv /dev/full` used to print "states written to /dev/full" with status 0 (as root the rename replaced
+    # the device node by a regular file); a named pipe was replaced by a regular file
+    import gandynamics.cli.common as common
+
+    def boom(args):
+        raise AssertionError("computed before checking the output path")
+    monkeypatch.setattr(common, "build_field", boom)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for argv, kind in ((["simulate", "dirac", "--method", "gd", "--steps", "5", "--csv", "/dev/null"], "a device"),
+                       (["sweep", "dirac", "--method", "gd", "--steps", "5", "--out", str(fifo)], "a named pipe"),
+                       (["portrait", "dirac", "--out", str(tmp_path / "p.png"), "--animate", str(fifo)], "a named pipe")):
+        code, _, err = run(capsys, *argv)
+        assert f"is {kind}, not a regular file; give a file path" in one_line_error(code, err)
+    assert os.listdir(tmp_path) == ["pipe.csv"]
+
+
+def test_home_in_an_output_path_is_where_the_file_goes(capsys, tmp_path, monkeypatch):
+    # `--csv=~/t.csv` (the shell leaves ~ alone after '='): checked as $HOME/t.csv, then written to './~/t.csv',
+    # which failed after the run with "cannot write '~/t.csv'"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "simulate", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1",
+                         "--init", "1,1", "--csv=~/t.csv")
+    assert code == 0, err
+    assert (tmp_path / "t.csv").read_text().splitlines()[0] == "k,theta,psi,distance"
+    assert (tmp_path / "t.csv.json").exists() and not (tmp_path / "~").exists()
+
+
 # ------------------------------------------------------------------------------- sizes
 @pytest.mark.parametrize("argv", [
     ["analyze", "dirac-nd", "--param", "d=100000"],

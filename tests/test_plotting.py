@@ -2,6 +2,7 @@
 (computed here, independently of the library), and the drawings' basic contract (returns ax, labels)."""
 
 import math
+import os
 
 import matplotlib
 
@@ -399,6 +400,9 @@ def test_animation_bad_input(tmp_path):
     anim = animate(fld, ["gd"], steps=5, frames=2)
     with pytest.raises(GandynamicsError, match=".gif or .mp4"):
         save_animation(anim, tmp_path / "a.avi")
+    os.mkfifo(tmp_path / "p.gif")   # the rename used to replace the pipe by a regular file
+    with pytest.raises(GandynamicsError, match=r"p.gif' is a named pipe, not a regular file"):
+        save_animation(anim, tmp_path / "p.gif")
     from matplotlib import animation as mpl_anim
     if not mpl_anim.writers.is_available("ffmpeg"):
         with pytest.raises(GandynamicsError, match="ffmpeg"):
