@@ -577,6 +577,11 @@ class VectorField:
                     found.append(str(a))
         return sorted(set(found))
 
+    def __repr__(self) -> str:
+        """One line: name, parameters, hyperparameters and regularizers (:func:`gandynamics._display.field_text`)."""
+        from ._display import field_text
+        return field_text(self)
+
     def _repr_latex_(self) -> str:
         """F and J = Dv as LaTeX, for notebooks (:func:`gandynamics._display.field_latex`)."""
         from ._display import field_latex
