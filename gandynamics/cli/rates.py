@@ -72,7 +72,7 @@ def run(args) -> int:
     from ..analysis.constants import parse_region
     from ..analysis.rates import RATE_METHODS, rates
     from ..errors import GandynamicsError
-    from .common import build_field, dumps
+    from .common import build_field, dumps, rate_text
     from .constants import number
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     if not methods:
@@ -117,9 +117,9 @@ def run(args) -> int:
     table = []
     for i, r in enumerate(rows):
         holds = "-" if r.bound_holds is None else ("yes" if r.bound_holds else "NO")
-        t = [] if tight is None else [_f(tight[i]) if isinstance(tight[i], float) else "-"]
-        table.append([r.method, _f(r.step), _f(r.local_rate), _f(r.measured_rate), _f(r.bound)] + t +
-                     [holds, _f(r.optimal_step), _f(r.optimal_rate), _f(r.largest_stable_step)])
+        t = [] if tight is None else [rate_text(tight[i]) if isinstance(tight[i], float) else "-"]
+        table.append([r.method, _f(r.step), rate_text(r.local_rate), rate_text(r.measured_rate), rate_text(r.bound)]
+                     + t + [holds, _f(r.optimal_step), rate_text(r.optimal_rate), _f(r.largest_stable_step)])
     # each column as wide as its widest entry plus two spaces: values never run together (1.2e-05 included)
     widths = [max(len(row[j]) for row in [head] + table) + 2 for j in range(len(head))]
     fmt = lambda row: row[0].ljust(widths[0]) + "".join(v.rjust(w) for v, w in zip(row[1:], widths[1:]))  # noqa: E731

@@ -126,7 +126,7 @@ def run(args) -> int:
     import numpy as np
 
     from ..simulate import simulate
-    from .common import build_field, dumps, parse_vector
+    from .common import build_field, dumps, parse_vector, rate_text
     if args.csv:
         from ..io import check_output_path
         check_output_path(args.csv, "--csv")  # before any computation
@@ -170,7 +170,7 @@ def run(args) -> int:
     print(f"init  ({names}) = ({', '.join(f'{v:z.6g}' for v in z0)})")
     print(f"final ({names}) = ({', '.join(f'{v:z.6g}' for v in tr.final)})")
     print(f"distance to z* = ({', '.join(f'{v:z.6g}' for v in tr.equilibrium)}): {tr.final_distance:z.6g}")
-    print(f"rate per step: {tr.rate:z.6g}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
+    print(f"rate per step: {rate_text(tr.rate)}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
                                                if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else ""))
     print(f"verdict: {tr.describe()}")
     if order is not None:
