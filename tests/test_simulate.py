@@ -59,6 +59,23 @@ def test_record_every_keeps_last_state():
     np.testing.assert_array_equal(tr.states, full.states[[0, 10, 20, 25]])
 
 
+@pytest.mark.parametrize("steps, every", [(400, 3), (400, 100), (400, 400), (400, 5000), (1000, 250), (1000, 7)])
+def test_the_verdict_does_not_depend_on_record_every(steps, every):
+    # the verdict and rate were read from the recorded states only: 400 steps recorded every 400th (two distances)
+    # or 1000 every 250th gave "bounded, not converging" where every state gave "converging"
+    full = simulate(DIRAC_R1, "gd", [1.0, 1.0], steps, 0.2)
+    coarse = simulate(DIRAC_R1, "gd", [1.0, 1.0], steps, 0.2, record_every=every)
+    assert coarse.verdict == full.verdict == "converging"
+    rho = gd_rho_dirac_r1(0.3, 0.2)                  # the closed form (docs/mathematics.md §1.7)
+    assert coarse.rate == pytest.approx(rho, rel=1e-3, abs=0)
+    assert coarse.rate == pytest.approx(full.rate, rel=1e-4, abs=0)
+    # the states returned are those asked for (every `every`-th and the last), equal to the full run's
+    idx = list(range(0, steps + 1, every)) + ([steps] if steps % every else [])
+    assert coarse.times.tolist() == idx
+    np.testing.assert_array_equal(coarse.states, full.states[idx])
+    np.testing.assert_array_equal(coarse.distance, full.distance[idx])
+
+
 def test_params_change_without_recompiling():
     a = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.2, params={"gamma": 0.8})
     mod = SIM.kernel_module(DIRAC_R1)
