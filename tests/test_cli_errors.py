@@ -72,6 +72,11 @@ def test_options_are_still_options():
      "does not exist"),
     (["portrait", "dirac", "--out", "/nonexistent-dir/x.png"], "does not exist"),
     (["portrait", "dirac", "--steps", "0", "--out", "/tmp/x.png"], "--steps must be a whole number >= 1"),
+    # an option no chosen method takes was ignored (simulate refuses `gd --beta`)
+    (["portrait", "dirac", "--methods", "gd,eg", "--beta", "0.5", "--out", "/tmp/x.png"],
+     "--beta applies to the method momentum, which is not among --methods gd,eg; add momentum or leave out --beta"),
+    (["portrait", "dirac", "--n-d", "3", "--out", "/tmp/x.png"],
+     "--n-d applies to the method altgd, which is not among --methods gd; add altgd or leave out --n-d"),
     (["reproduce", "--out", __file__], "is an existing file, not a folder"),
 ])
 def test_bad_values(capsys, argv, match):

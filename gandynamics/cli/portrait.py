@@ -73,6 +73,11 @@ def run(args) -> int:
                                    "or write a .gif")
         args.frames = whole(args.frames, "--frames", lo=2)
         args.fps = whole(args.fps, "--fps")
+    chosen = methods_list(args)
+    for flag, value, owner in (("--beta", args.beta, "momentum"), ("--n-d", args.n_d, "altgd")):
+        if value is not None and owner not in chosen:  # it would be ignored (simulate refuses gd --beta)
+            raise GandynamicsError(f"{flag} applies to the method {owner}, which is not among --methods "
+                                   f"{','.join(chosen)}; add {owner} or leave out {flag}")
     fld, hyper = build_field(args)
     plane = None
     if args.plane:
