@@ -306,7 +306,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         if speed:
             ax.speed_lines = sp.lines
             if colorbar:
-                cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85, pad=0.02)
+                # below the axes: the legend takes the right side (a colorbar there was pushed past the legend,
+                # leaving the square axes small between them)
+                cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85, pad=0.02, location="bottom", aspect=30)
                 cb.set_label(r"speed $\|v\|$ in the plane")
     if arrows:
         k = max(1, n // 10)

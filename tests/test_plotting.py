@@ -82,6 +82,22 @@ def test_phase_portrait_contract(dirac):
     assert np.array_equal(line.get_xydata(), traj)
 
 
+def test_speed_colorbar_below_the_axes_and_legend_beside(dirac):
+    # the colorbar was drawn right of the axes, where constrained layout pushed it past the outside legend and
+    # squeezed the square axes between them
+    fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
+    phase_portrait(dirac, trajectories=[("test", np.array([[1.0, 1.0], [0.0, 0.0]]))], speed=True, ax=ax)
+    fig.canvas.draw()
+    box = ax.get_position()
+    cax = [a for a in fig.axes if a is not ax][0]
+    cb = cax.get_position()
+    leg = ax.get_legend().get_window_extent().transformed(fig.transFigure.inverted())
+    assert cb.y1 <= box.y0 and cb.width > cb.height            # a horizontal bar under the plot
+    assert leg.x0 >= box.x1                                     # the legend right of the plot, not over it
+    assert box.width >= 0.5                                     # the plot keeps at least half the figure's width
+    plt.close(fig)
+
+
 def test_phase_portrait_rejects_bad_input(dirac):
     with pytest.raises(GandynamicsError, match="unknown parameter"):
         phase_portrait(dirac, plane=("theta", "nope"))
