@@ -78,10 +78,29 @@ def test_options_are_still_options():
     (["portrait", "dirac", "--n-d", "3", "--out", "/tmp/x.png"],
      "--n-d applies to the method altgd, which is not among --methods gd; add altgd or leave out --n-d"),
     (["reproduce", "--out", __file__], "is an existing file, not a folder"),
+    # whole numbers are read by validate.whole everywhere (argparse's type=int refused 1e1 with its own message)
+    (["reproduce", "spectra", "--jobs", "0", "--out", "/tmp/x"], "--jobs must be a whole number >= 1, got '0'"),
+    (["reproduce", "spectra", "--jobs", "1.5", "--out", "/tmp/x"], "--jobs must be a whole number >= 1, got '1.5'"),
+    (["portrait", "dirac", "--out", "/tmp/x.png", "--animate", "/tmp/x.gif", "--frames", "2.5"],
+     "--frames must be a whole number >= 2, got '2.5'"),
+    (["portrait", "dirac", "--out", "/tmp/x.png", "--animate", "/tmp/x.gif", "--fps", "1e-1"],
+     "--fps must be a whole number >= 1, got '1e-1'"),
 ])
 def test_bad_values(capsys, argv, match):
     code, _, err = run(capsys, *argv)
     assert match in one_line_error(code, err)
+
+
+def test_no_option_reads_numbers_with_argparse_types():
+    # README: "whole numbers accept 1e3" -- an argparse type=int option refused it with "invalid int value"
+    p = build_parser()
+    sub = [a for a in p._actions if a.__class__.__name__ == "_SubParsersAction"][0]
+    typed = [(name, a.option_strings[0]) for name, sp_ in sub.choices.items() for a in sp_._actions
+             if a.type in (int, float)]
+    assert typed == [], typed
+    a = p.parse_args(["portrait", "dirac", "--out", "x.png", "--frames", "1e2", "--fps", "2e1"])
+    from gandynamics.validate import whole
+    assert (whole(a.frames, "--frames"), whole(a.fps, "--fps")) == (100, 20)
 
 
 def test_output_path_is_checked_before_any_computation(capsys, monkeypatch):
