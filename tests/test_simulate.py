@@ -255,6 +255,48 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
     assert "not run" not in set(res["verdict"][:2 * c]) and set(res["verdict"][2 * c:]) == {"not run"}
 
 
+def test_a_chunk_cut_short_keeps_only_the_steps_that_ran(monkeypatch):
+    # the interpreted engine runs a chunk in Python, where a Ctrl-C lands mid-chunk: engine.Interrupted still named
+    # the chunk's end, and the states, distances and final state after the point reached were never written
+    # (np.empty): `gandynamics simulate dirac --engine interpreted ... ^C` printed "final (theta, psi) =
+    # (4.64e-310, 0)", distance 4.6e-310, verdict "converging" for a conservative field
+    import gandynamics.runs.engine as E
+    import gandynamics.runs.trajectory as T
+    full = simulate(DIRAC_R1, "gd", [1.0, 1.0], 50, 0.1, engine="interpreted")
+    real = E._run_range
+    calls = {"n": 0}
+
+    def cut(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
+        calls["n"] += 1
+        if calls["n"] == 3:  # the third chunk (steps 20..30) is cut after step 24, before its final state is written
+            scratch = {k: v.copy() for k, v in res.items()}
+            real(mod, plan, lo, hi, scratch, off, state.copy(), k0, 24, last, then)
+            upto = plan.rec_idx <= 24
+            res["rec"][:, upto] = scratch["rec"][:, upto]
+            res["dist"][:, upto] = scratch["dist"][:, upto]
+            res["dist"][:, ~upto] = 1e-300              # whatever np.empty held
+            res["final"][:] = 4.6e-310
+            raise KeyboardInterrupt
+        real(mod, plan, lo, hi, res, off, state, k0, k1, last, then)
+
+    monkeypatch.setattr(E, "_run_range", cut)
+    real_rows = E.run_rows
+    monkeypatch.setattr(T, "run_rows", lambda plan, lo, hi, out=None, step_chunk=None: real_rows(plan, lo, hi, out,
+                                                                                                   step_chunk=10))
+    tr = simulate(DIRAC_R1, "gd", [1.0, 1.0], 50, 0.1, engine="interpreted")
+    assert tr.options.get("interrupted") is True and tr.steps == 24
+    assert tr.times.tolist() == list(range(25))
+    np.testing.assert_array_equal(tr.states, full.states[:25])
+    np.testing.assert_array_equal(tr.final, full.states[24])
+    np.testing.assert_allclose(tr.distance, np.linalg.norm(full.states[:25], axis=1), rtol=1e-15, atol=0)
+    assert tr.verdict != "converging" and tr.final_distance > 0.5
+    calls["n"] = 0
+    coarse = simulate(DIRAC_R1, "gd", [1.0, 1.0], 50, 0.1, engine="interpreted", record_every=10)
+    assert coarse.steps == 24 and coarse.times.tolist() == [0, 10, 20, 24]   # the last state reached is returned
+    np.testing.assert_array_equal(coarse.states, full.states[[0, 10, 20, 24]])
+    np.testing.assert_array_equal(coarse.final, full.states[24])
+
+
 def test_exports_roundtrip(tmp_path):
     res = sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0]], grid={"gamma": [0.2, 0.4]}, step=0.1, steps=20)
     res.save(tmp_path / "t.csv")
