@@ -107,15 +107,16 @@ def add_parser(sub):
     from .common import add_game_arguments
     p = sub.add_parser(
         "simulate", help="one trajectory of a method (see gandynamics list)",
-        description="Integrate one trajectory with a compiled update rule (z <- z - h F(z) and relatives; see "
-                    "`gandynamics.methods`) and report the final state, its distance to the equilibrium, the "
+        description="Integrate one trajectory with a method's update rule (z <- z - h F(z) and relatives; see "
+                    "`gandynamics.methods`; compiled, or interpreted for a short run: --engine) and report the final state, its distance to the equilibrium, the "
                     "measured last-iterate rate (least-squares fit of log|z_k - z*| over the second half of the "
                     "run) and whether and where it diverged (NaN, overflow, or max-norm above --bound).",
         epilog="example: gandynamics simulate dirac --reg r1:gamma=0.3 --method altgd --step 0.2 --steps 500 --init 1,1")
     add_game_arguments(p)
     add_method_arguments(p)
     p.add_argument("--init", metavar="v1,v2,...", help="initial point (default: 1 in every coordinate, as in M18's figures)")
-    p.add_argument("--record-every", default="1", metavar="N", help="keep every N-th state (default 1)")
+    p.add_argument("--record-every", default="1", metavar="N", help="keep every N-th state (default 1; the last one "
+                   "always; the verdict and rate do not depend on N)")
     p.add_argument("--json", action="store_true", help="print one JSON object (with the recorded states)")
     p.add_argument("--csv", metavar="FILE", help="write the recorded states to FILE (k, parameters, distance)")
     p.set_defaults(run=run)
