@@ -359,3 +359,16 @@ def test_stability_boundaries_refuses_bad_shapes(vary, box, match):
     fld = VectorField(games.dirac(), [R1()])
     with pytest.raises(GandynamicsError, match=match):   # they ended in unpacking's ValueError
         stability_boundaries(fld, vary, box, method="gd", step=0.5)
+
+
+@pytest.mark.parametrize("seeds, match", [
+    ([float("nan")], r"^seeds must be finite"),
+    ([5.0], r"^seeds must lie in the box's range of gamma, \[0, 1\]; got 5$"),
+    ("0.2,x", r"^seeds must be comma-separated numbers"),
+])
+def test_stability_boundaries_refuses_bad_seeds(seeds, match):
+    # a NaN seed failed only inside the first continuation; a seed outside the box gave curves outside it
+    from gandynamics.analysis.continuation import stability_boundaries
+    fld = VectorField(games.dirac(), [R1()])
+    with pytest.raises(GandynamicsError, match=match):
+        stability_boundaries(fld, ("gamma", "h"), ((0, 1), (0.1, 2)), method="gd", step=0.5, seeds=seeds)

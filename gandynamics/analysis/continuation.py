@@ -951,6 +951,13 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
     if not (lo1 < hi1 and lo2 < hi2):
         raise GandynamicsError(f"the box must have lo < hi in both parameters, got {box}")
     ds = None if ds is None else positive(ds, "ds")
+    if seeds is not None:  # NaN failed after the progress bar had started; a seed outside the box gave curves outside it
+        from ..validate import vector
+        seeds = vector(seeds, "seeds").tolist()
+        outside = [v for v in seeds if not lo1 <= v <= hi1]
+        if outside:
+            raise GandynamicsError(f"seeds must lie in the box's range of {vary[0]}, [{lo1:zg}, {hi1:zg}]; got "
+                                   f"{', '.join(f'{v:zg}' for v in outside)}")
     seeds = list(seeds) if seeds is not None else list(lo1 + (hi1 - lo1) * np.array([0.15, 0.4, 0.65, 0.9]))
     ds = ds or float(np.hypot(hi1 - lo1, hi2 - lo2) / 60)
     a1n, a2n = vary

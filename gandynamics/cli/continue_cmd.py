@@ -136,10 +136,8 @@ def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
     hyper.pop(name2, None)
     seeds = None
     if args.seeds:
-        try:
-            seeds = [float(v) for v in args.seeds.split(",")]
-        except ValueError:
-            raise GandynamicsError(f"--seeds must be comma-separated numbers, got {args.seeds!r}") from None
+        from ..validate import vector
+        seeds = vector(args.seeds, "--seeds").tolist()
     box = ((min(lo, hi), max(lo, hi)), (min(lo2, hi2), max(lo2, hi2)))
     curves = stability_boundaries(fld, (name, name2), box, method=args.method, step=step, params=hyper,
                                   beta=_num(args.beta, "--beta"), seeds=seeds, progress=not args.json)
