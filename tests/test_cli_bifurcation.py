@@ -78,6 +78,13 @@ def test_classify_keys(capsys):
     (["cycle", "hopf", "--from-hopf", "beta=0:-0.2"], "other side"),
     (["classify", "quadratic", "--at", "1,0"], "not stationary"),
     (["classify", "quadratic", "--methods", "adam"], "accepted"),
+    # hopf at beta = -0.25 (a stable focus, no cycle): the orbit from --init settles at the equilibrium, which used to
+    # be reported as "the initial point is an equilibrium" (a start it was not)
+    (["cycle", "hopf", "--param", "beta=-0.25", "--init", "0.5,0"], "the orbit from --init settles at the point"),
+    (["cycle", "hopf", "--param", "beta=0.2", "--init", "0.5,0", "--step", "0.1"],
+     "--step applies to a discrete --method only"),
+    (["continue", "dirac", "--reg", "r1", "--method", "gd", "--step", "0.5", "--vary", "gamma=0:1", "--vary2",
+      "h=0.1:2", "--seeds", "5"], "seeds must lie in the box's range of gamma, [0, 1]; got 5"),
 ])
 def test_errors_are_one_line(capsys, argv, msg):
     code, out, err = run(capsys, *argv)
