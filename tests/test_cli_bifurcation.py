@@ -85,6 +85,15 @@ def test_classify_keys(capsys):
      "--step applies to a discrete --method only"),
     (["continue", "dirac", "--reg", "r1", "--method", "gd", "--step", "0.5", "--vary", "gamma=0:1", "--vary2",
       "h=0.1:2", "--seeds", "5"], "seeds must lie in the box's range of gamma, [0, 1]; got 5"),
+    # an option the method does not take was ignored
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--beta", "0.5"],
+     "--beta applies to --method momentum only, not to the flow"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "gd", "--step", "0.5", "--beta", "0.5"],
+     "--beta applies to --method momentum only, not to gd"),
+    (["rates", "dirac", "--reg", "r1", "--methods", "gd,eg", "--beta", "0.5", "--no-measure"],
+     "--beta applies to none of --methods gd,eg (it is for altmomentum, momentum and lookahead over momentum)"),
+    (["rates", "dirac", "--reg", "r1", "--methods", "gd", "--n-g", "3", "--no-measure"],
+     "--n-g applies to none of --methods gd (it is for altgd and lookahead over altgd)"),
 ])
 def test_errors_are_one_line(capsys, argv, msg):
     code, out, err = run(capsys, *argv)
