@@ -23,7 +23,7 @@ def rate_text(x, fmt: str = "z.6g") -> str:
         return "inf" if x > 0 else "-inf"
     text = format(x, fmt)
     if text == "1" and x != 1.0:
-        return f"1 - {1.0 - x:.3g}" if x < 1 else f"1 + {x - 1.0:.3g}"
+        return f"1 - {1.0 - x:z.3g}" if x < 1 else f"1 + {x - 1.0:z.3g}"
     return text
 
 
