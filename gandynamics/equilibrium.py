@@ -22,7 +22,7 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     start : sequence (n,), optional
         Where the search starts (default: the game's known equilibrium, else 0).
     tol : float
-        The largest accepted residual ``||F(z)||_2`` (a finite number > 0).
+        The largest accepted residual ``||F(z)||_2`` (a number > 0; ``inf`` accepts the starting point).
 
     Returns
     -------
@@ -34,7 +34,7 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
         For bad arguments, or when the search ends at a point with ``||F|| >= tol``.
     """
     from .validate import positive
-    tol = positive(tol, "tol")
+    tol = positive(tol, "tol", allow_inf=True)  # inf: accept the starting point whatever its residual
     p = fld.param_vector(params)
     z0 = fld.point(start) if start is not None else (fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n))
     ev_f, ev_df = fld.evaluator()  # the interpreter until the field is compiled: no wait for numba

@@ -20,11 +20,17 @@ def test_finds_the_zero_from_a_start():
     assert 0 <= res < 1e-10
 
 
-@pytest.mark.parametrize("tol", [0, -1, float("nan"), float("inf"), "x", None])
+@pytest.mark.parametrize("tol", [0, -1, float("nan"), "x", None])
 def test_tol_must_be_a_positive_number(tol):
     # a negative or NaN tol used to run the search and report "failed: residual ||F|| = 0 (needs < -1)"
-    with pytest.raises(GandynamicsError, match=r"^tol must be a finite number > 0, got "):
+    with pytest.raises(GandynamicsError, match=r"^tol must be a number > 0 \(inf allowed\), got "):
         find_equilibrium(_shifted(), tol=tol)
+
+
+def test_an_infinite_tol_accepts_the_start():
+    z, res = find_equilibrium(_shifted(), start=[0.0, 0.0], tol=float("inf"))
+    np.testing.assert_array_equal(z, [0.0, 0.0])
+    assert res == pytest.approx(np.hypot(1.0, 3.0), rel=1e-15, abs=0)   # F(0, 0) = (1, 3) by hand (above)
 
 
 def test_params_that_are_not_a_mapping_are_refused():
