@@ -80,6 +80,10 @@ def test_options_are_still_options():
     (["reproduce", "--out", __file__], "is an existing file, not a folder"),
     # whole numbers are read by validate.whole everywhere (argparse's type=int refused 1e1 with its own message)
     (["reproduce", "spectra", "--jobs", "0", "--out", "/tmp/x"], "--jobs must be a whole number >= 1, got '0'"),
+    (["sweep", "dirac", "--method", "gd", "--step", "0.1", "--steps", "5", "--random-inits", "1e999", "--out", "/tmp/x.csv"],
+     "malformed --random-inits '1e999'; expected N:LO:HI"),   # was an OverflowError traceback in the size check
+    (["sweep", "dirac", "--method", "gd", "--step", "0.1", "--steps", "5", "--random-inits", "inf:0:1", "--out",
+      "/tmp/x.csv"], "malformed --random-inits 'inf:0:1'; expected N:LO:HI"),
     (["reproduce", "spectra", "--jobs", "1.5", "--out", "/tmp/x"], "--jobs must be a whole number >= 1, got '1.5'"),
     (["portrait", "dirac", "--out", "/tmp/x.png", "--animate", "/tmp/x.gif", "--frames", "2.5"],
      "--frames must be a whole number >= 2, got '2.5'"),
