@@ -179,9 +179,12 @@ def _latex_text(s: str) -> str:
     return s
 
 
-def field_text(field) -> str:
+def field_text(field, limit: int = 8) -> str:
+    z = [str(s) for s in getattr(field, "z", ())]
+    if len(z) > limit:  # a field of thousands of parameters keeps a one-line repr
+        z = z[: limit // 2] + [f"… ({len(z) - limit + limit // 2} more)"]
     return _text("VectorField", [("name", repr(getattr(field, "name", ""))),
-                                 ("z", "(" + ", ".join(str(s) for s in getattr(field, "z", ())) + ")"),
+                                 ("z", "(" + ", ".join(z) + ")"),
                                  ("hyperparameters", getattr(field, "defaults", {})),
                                  ("regularizers", [getattr(r, "name", type(r).__name__)
                                                    for r in getattr(field, "regularizers", [])])])

@@ -167,7 +167,7 @@ def write_cached_text(path: Path, text: str) -> None:
     from .io import atomic_write_text
     try:
         atomic_write_text(path, f"{_STAMP}{hashlib.sha256(text.encode()).hexdigest()}\n{text}")
-    except OSError:
+    except (OSError, GandynamicsError):  # a read-only or vanished cache folder
         pass
 
 

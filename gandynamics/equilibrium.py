@@ -11,8 +11,30 @@ __all__ = ["find_equilibrium"]
 
 
 def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
-    """A zero of F: ``scipy.optimize.root`` (hybr, exact Jacobian) from ``start`` (default: the known
-    equilibrium, else 0), accepted only if ``||F|| < tol``."""
+    """A zero of F: ``scipy.optimize.root`` (hybr, exact Jacobian) from ``start``, accepted only if
+    ``||F|| < tol``.
+
+    Parameters
+    ----------
+    fld : VectorField
+    params : mapping, optional
+        Hyperparameter values by name (default: the field's).
+    start : sequence (n,), optional
+        Where the search starts (default: the game's known equilibrium, else 0).
+    tol : float
+        The largest accepted residual ``||F(z)||_2`` (a number > 0; ``inf`` accepts the starting point).
+
+    Returns
+    -------
+    (z, residual) : ndarray (n,), float
+
+    Raises
+    ------
+    GandynamicsError
+        For bad arguments, or when the search ends at a point with ``||F|| >= tol``.
+    """
+    from .validate import positive
+    tol = positive(tol, "tol", allow_inf=True)  # inf: accept the starting point whatever its residual
     p = fld.param_vector(params)
     z0 = fld.point(start) if start is not None else (fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n))
     ev_f, ev_df = fld.evaluator()  # the interpreter until the field is compiled: no wait for numba

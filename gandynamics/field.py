@@ -289,8 +289,9 @@ class VectorField:
         return [s.name for s in self.z]
 
     def param_vector(self, params: Mapping | None = None, signed: bool = False) -> np.ndarray:
-        """The hyperparameter vector ``p`` (defaults overridden by ``params``, by name; a vector of the
-        right length is checked for length and finiteness and returned as a float array).
+        """The hyperparameter vector ``p`` (defaults overridden by ``params``, a mapping name -> value; a numpy
+        vector of the right length is checked for length and finiteness and returned as a float array; anything
+        else, e.g. a list, is refused with a GandynamicsError naming the accepted names).
 
         A regularizer strength must be a finite number >= 0 however it is set (``R1(gamma=...)``,
         ``--reg r1:gamma=...``, ``--param gamma=...``, here); ``signed=True`` admits any finite value, for the
@@ -305,6 +306,11 @@ class VectorField:
             # a vector is the internal form (made by this method, or by an analysis stepping a parameter):
             # the sign rule for strengths applies to values set by name
             return np.asarray(params, dtype=float).copy()
+        if params is not None and not isinstance(params, Mapping):
+            accepted = (f"accepted names: {', '.join(self.defaults)}; e.g. {{{next(iter(self.defaults))!r}: 1.0}}"
+                        if self.defaults else "this field has no hyperparameters")
+            raise GandynamicsError(f"hyperparameters must be a mapping name -> value ({accepted}) or None, got "
+                                   f"{type(params).__name__} {params!r}")
         params = dict(params or {})
         unknown = set(params) - set(self.defaults)
         if unknown:
@@ -570,6 +576,11 @@ class VectorField:
                 if abs(val) <= tol:
                     found.append(str(a))
         return sorted(set(found))
+
+    def __repr__(self) -> str:
+        """One line: name, parameters, hyperparameters and regularizers (:func:`gandynamics._display.field_text`)."""
+        from ._display import field_text
+        return field_text(self)
 
     def _repr_latex_(self) -> str:
         """F and J = Dv as LaTeX, for notebooks (:func:`gandynamics._display.field_latex`)."""

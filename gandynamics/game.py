@@ -24,6 +24,7 @@ theta, ``D = psi x``) this gives ``v = (-psi f'(psi theta), theta f'(psi theta))
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
@@ -94,6 +95,8 @@ def _hyper(hyper) -> dict[sp.Symbol, float]:
             out[s] = float(v)
         except (TypeError, ValueError):
             raise GandynamicsError(f"hyperparameter {s} needs a numeric default, got {v!r}") from None
+        if not math.isfinite(out[s]):  # a NaN default was accepted here and refused at the first analysis
+            raise GandynamicsError(f"hyperparameter {s} needs a finite default, got {v!r}")
     return out
 
 
@@ -145,6 +148,10 @@ class Game:
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise GandynamicsError(f"parameter names must be distinct; repeated: {', '.join(dup)}")
+        both = sorted({s.name for s in hyper} & set(names))
+        if both:  # x in theta and in hyper made F use the default for x in some places and x in others
+            raise GandynamicsError(f"game {self.name!r}: {', '.join(both)} named both as parameter(s) (theta, psi) and "
+                                   "as hyperparameter(s) (hyper); a symbol is one or the other")
         lg = stabilize(_loss(self.loss_g, "loss_g", self.name).xreplace(sub))
         ld = stabilize(_loss(self.loss_d, "loss_d", self.name).xreplace(sub))
         known = set(theta) | set(psi) | set(hyper)

@@ -9,6 +9,11 @@ removes the temporary file and leaves the previous file intact; a reader never s
 :func:`check_output_path` validates an output path *before* any computation (the folder exists and is
 writable, the name is not a folder, the extension is one of those accepted), so that a long run never ends
 with "cannot write".
+
+Both read a path the same way (:func:`resolve_target`): ``~`` is expanded (``--out=~/t.csv``, which the shell
+leaves alone), a symbolic link is followed (the file it points to is replaced and the link stays a link), and
+an existing target that is not a regular file (a device such as ``/dev/full`` or ``/dev/stdout``, a named
+pipe, a socket) is refused: renaming over it would replace the device node or the pipe by a regular file.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterable
@@ -23,7 +29,7 @@ from typing import Iterable
 from .errors import GandynamicsError
 
 __all__ = ["atomic_open", "atomic_write_text", "atomic_write_bytes", "atomic_savefig", "check_output_path",
-           "check_output_dir"]
+           "check_output_dir", "resolve_target"]
 
 
 def _umask() -> int:
@@ -39,7 +45,8 @@ def atomic_open(path, mode: str = "w", **kwargs):
     Parameters
     ----------
     path : str or Path
-        The target.  Its folder must exist.
+        The target (read by :func:`resolve_target`: ``~`` expanded, a symbolic link followed).  Its folder
+        must exist.
     mode : {"w", "wb"}
         Text or binary.
     **kwargs
@@ -48,13 +55,21 @@ def atomic_open(path, mode: str = "w", **kwargs):
     The new file gets the permissions of the file it replaces (or ``0o666 & ~umask`` for a new one).
     If the block raises, or flushing/syncing fails, the temporary file is removed, ``path`` is left as it
     was, and the exception propagates.
+
+    Raises
+    ------
+    GandynamicsError
+        Before anything is written: ``path`` is a folder, an existing file that is not a regular file
+        (device, named pipe, socket), or its folder does not exist.
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', got {mode!r}")
-    path = Path(path)
+    path = resolve_target(path)
+    if not path.parent.is_dir():
+        raise GandynamicsError(f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist")
     if "b" not in mode:
         kwargs.setdefault("encoding", "utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.",
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
                                suffix=".tmp")
     try:
         try:
@@ -100,6 +115,34 @@ def atomic_savefig(fig, path, **kwargs) -> Path:
     return path
 
 
+def resolve_target(path, what: str | None = None) -> Path:
+    """The file a write to ``path`` replaces: ``~`` expanded and symbolic links followed.
+
+    Raises
+    ------
+    GandynamicsError
+        When the target is an existing folder, or an existing file that is not a regular file (a device, a
+        named pipe, a socket): an atomic rename would replace it by a regular file.  ``what`` (e.g. ``"--csv"``)
+        starts the message.
+    """
+    given = str(path)
+    head = f"{what} {given!r}" if what else f"cannot write {given!r}"
+    p = Path(os.path.realpath(os.path.expanduser(given)))
+    try:
+        st = os.stat(p)
+    except OSError:
+        return p
+    if stat.S_ISDIR(st.st_mode):
+        raise GandynamicsError(f"{head}: it is a folder; give a file name inside it")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "a named pipe" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else
+                "not a regular file")
+        raise GandynamicsError(f"{head}: {str(p)!r} is {kind}, not a regular file; give a file path (results are "
+                               "written to a temporary file and renamed into place)")
+    return p
+
+
 def _writable_dir(d: Path) -> bool:
     return os.access(d, os.W_OK | os.X_OK)
 
@@ -109,7 +152,8 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None 
 
     Accepted: a path whose folder exists and is writable, that is not itself a folder, and (when
     ``suffixes`` is given, e.g. ``(".csv", ".npz", ".json")``) whose extension is one of them.  An existing
-    file is accepted (it will be replaced atomically).
+    regular file is accepted (it will be replaced atomically); a device, named pipe or socket is refused
+    (:func:`resolve_target`).
 
     Raises
     ------
@@ -121,6 +165,7 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None 
     p = Path(os.path.expanduser(str(path)))
     if p.is_dir():
         raise GandynamicsError(f"{what} {str(path)!r} is a folder; give a file name inside it")
+    resolve_target(path, what)  # an existing device, pipe or socket is refused
     if suffixes is not None:
         suffixes = tuple(s.lower() for s in suffixes)
         if p.suffix.lower() not in suffixes:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 
 import numpy as np
 
@@ -45,20 +43,8 @@ def dumps(obj) -> str:
 
 
 def write_text_atomic(path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory and ``os.replace``; the file
-    gets the permissions a new file gets (the umask), as every other output (mkstemp alone gives 0600)."""
-    d = os.path.dirname(os.path.abspath(str(path)))
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=os.path.basename(str(path)))
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            fh.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write ``text`` to ``path`` atomically through :func:`gandynamics.io.atomic_open` (a temporary file
+    beside the target, flushed, fsync-ed and renamed into place; the permissions of the file it replaces)."""
+    from .io import atomic_open
+    with atomic_open(path, "w", newline="") as fh:
+        fh.write(text)

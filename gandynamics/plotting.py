@@ -306,7 +306,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         if speed:
             ax.speed_lines = sp.lines
             if colorbar:
-                cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85, pad=0.02)
+                # below the axes: the legend takes the right side (a colorbar there was pushed past the legend,
+                # leaving the square axes small between them)
+                cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85, pad=0.02, location="bottom", aspect=30)
                 cb.set_label(r"speed $\|v\|$ in the plane")
     if arrows:
         k = max(1, n // 10)
@@ -1049,10 +1051,11 @@ def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
     """
     from pathlib import Path
     import matplotlib.animation as mpl_anim
-    out = Path(path)
-    suffix = out.suffix.lower()
+    from .io import resolve_target
+    suffix = Path(path).suffix.lower()
     if suffix not in (".gif", ".mp4"):
         raise GandynamicsError(f"an animation is written as .gif or .mp4, got {str(path)!r}")
+    out = resolve_target(path)  # ~ expanded, a link followed, a device or pipe refused (as every other output)
     if not out.parent.is_dir():
         raise GandynamicsError(f"the folder of {str(path)!r} does not exist")
     if suffix == ".mp4":

@@ -196,18 +196,11 @@ def sidecar_path(path) -> Path:
 
 
 def write_sidecar(path, record: Mapping) -> Path:
-    """Write the record next to ``path`` as ``path + ".json"``, atomically (a temporary file in the same
-    folder, then :func:`os.replace`).  Returns the sidecar's path."""
+    """Write the record next to ``path`` as ``path + ".json"``, atomically (:func:`gandynamics.io.atomic_open`:
+    a temporary file in the same folder, fsync-ed, then :func:`os.replace`).  Returns the sidecar's path."""
+    from .io import atomic_write_text
     side = sidecar_path(path)
-    if not side.parent.is_dir():
-        raise GandynamicsError(f"the folder of {str(path)!r} does not exist")
-    tmp = side.with_name(f".{side.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text(json.dumps(_jsonable(record), indent=1, allow_nan=False) + "\n")
-        os.replace(tmp, side)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    atomic_write_text(side, json.dumps(_jsonable(record), indent=1, allow_nan=False) + "\n")
     return side
 
 

@@ -20,6 +20,7 @@ Scaling conventions follow docs/mathematics.md §0.3: R1/R2 weight ``gamma`` mul
 from __future__ import annotations
 
 import math
+import numbers
 from typing import ClassVar
 
 import sympy as sp
@@ -227,6 +228,13 @@ class JARE(Regularizer):
         return g.with_losses(loss_g=g.loss_g + pen_g, loss_d=g.loss_d + pen_d, hyper={gam: self.values["gamma"]})
 
 
+def _anchor_values(value, who: str) -> list[float]:
+    """A Tikhonov anchor: a finite number or finite numbers (text ``a1,a2,...`` or a sequence); ``anchor=x`` ended
+    in float()'s ValueError (a traceback at the command line) and ``anchor=nan`` made F NaN."""
+    from .validate import vector
+    return vector(value, f"{who}: anchor").tolist()
+
+
 class Tikhonov(Regularizer):
     r"""Tikhonov (weight-decay) term on one player: ``L_p += eps/2 ||p - anchor||^2``, ``p`` the
     generator's (``on="generator"``, default) or the discriminator's parameters; the anchor is 0 unless
@@ -243,14 +251,13 @@ class Tikhonov(Regularizer):
     def _validate(self):
         if self.opts["on"] not in ("generator", "discriminator"):
             raise GandynamicsError(f"tikhonov: on must be 'generator' or 'discriminator', got {self.opts['on']!r}")
+        _anchor_values(self.opts["anchor"], "tikhonov")
 
     def _anchor(self, n):
-        a = self.opts["anchor"]
-        if isinstance(a, str):
-            a = [float(v) for v in a.split(",")] if "," in a else float(a)
-        if isinstance(a, (int, float)):
-            return [float(a)] * n
-        a = [float(v) for v in a]
+        a = _anchor_values(self.opts["anchor"], "tikhonov")
+        given = self.opts["anchor"]
+        if len(a) == 1 and (isinstance(given, (numbers.Real, str)) or getattr(given, "ndim", None) == 0):
+            return a * n  # one number (or text "0.5"): every entry
         if len(a) != n:
             raise GandynamicsError(f"tikhonov: anchor has {len(a)} entries, the player has {n} parameters")
         return a
@@ -366,6 +373,7 @@ class Asymmetric(Regularizer):
                 f"(discriminator-only: tikhonov_on=discriminator, penalty r1|r2|r1+r2; generator-tikhonov: "
                 f"tikhonov_on=generator, penalty r1|r2|r1+r2; nk: tikhonov_on=discriminator, penalty=nk)")
         o.update(reading=reading, tikhonov_on=on, penalty=pen)
+        _anchor_values(o["anchor"], "asymmetric")
 
     @property
     def letter(self) -> str:

@@ -244,3 +244,10 @@ def test_other_games_with_tikhonov_on_both_players_are_sound(name):
     for z0 in _sphere(rep.equilibrium, 0.99 * r, 4, rng):
         tr = simulate(fld, "eg", z0, 200, rep.step, equilibrium=rep.equilibrium)
         assert np.all(tr.distance <= tr.distance[0] * rep.rate ** tr.times * (1 + 1e-9) + 1e-15)
+
+
+@pytest.mark.parametrize("radius", [-1, 0.5, (1.0, None), "ball:1"])
+def test_basin_radius_must_be_monotone_radius_result(radius):
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    with pytest.raises(GandynamicsError, match=r"^radius must be the tuple monotone_radius\(fld, \.\.\.\) returned"):
+        basin(fld, radius=radius)

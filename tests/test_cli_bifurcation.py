@@ -78,6 +78,22 @@ def test_classify_keys(capsys):
     (["cycle", "hopf", "--from-hopf", "beta=0:-0.2"], "other side"),
     (["classify", "quadratic", "--at", "1,0"], "not stationary"),
     (["classify", "quadratic", "--methods", "adam"], "accepted"),
+    # hopf at beta = -0.25 (a stable focus, no cycle): the orbit from --init settles at the equilibrium, which used to
+    # be reported as "the initial point is an equilibrium" (a start it was not)
+    (["cycle", "hopf", "--param", "beta=-0.25", "--init", "0.5,0"], "the orbit from --init settles at the point"),
+    (["cycle", "hopf", "--param", "beta=0.2", "--init", "0.5,0", "--step", "0.1"],
+     "--step applies to a discrete --method only"),
+    (["continue", "dirac", "--reg", "r1", "--method", "gd", "--step", "0.5", "--vary", "gamma=0:1", "--vary2",
+      "h=0.1:2", "--seeds", "5"], "seeds must lie in the box's range of gamma, [0, 1]; got 5"),
+    # an option the method does not take was ignored
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--beta", "0.5"],
+     "--beta applies to --method momentum only, not to the flow"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "gd", "--step", "0.5", "--beta", "0.5"],
+     "--beta applies to --method momentum only, not to gd"),
+    (["rates", "dirac", "--reg", "r1", "--methods", "gd,eg", "--beta", "0.5", "--no-measure"],
+     "--beta applies to none of --methods gd,eg (it is for altmomentum, momentum and lookahead over momentum)"),
+    (["rates", "dirac", "--reg", "r1", "--methods", "gd", "--n-g", "3", "--no-measure"],
+     "--n-g applies to none of --methods gd (it is for altgd and lookahead over altgd)"),
 ])
 def test_errors_are_one_line(capsys, argv, msg):
     code, out, err = run(capsys, *argv)

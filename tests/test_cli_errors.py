@@ -72,11 +72,39 @@ def test_options_are_still_options():
      "does not exist"),
     (["portrait", "dirac", "--out", "/nonexistent-dir/x.png"], "does not exist"),
     (["portrait", "dirac", "--steps", "0", "--out", "/tmp/x.png"], "--steps must be a whole number >= 1"),
+    # an option no chosen method takes was ignored (simulate refuses `gd --beta`)
+    (["portrait", "dirac", "--methods", "gd,eg", "--beta", "0.5", "--out", "/tmp/x.png"],
+     "--beta applies to the method momentum, which is not among --methods gd,eg; add momentum or leave out --beta"),
+    (["portrait", "dirac", "--n-d", "3", "--out", "/tmp/x.png"],
+     "--n-d applies to the method altgd, which is not among --methods gd; add altgd or leave out --n-d"),
     (["reproduce", "--out", __file__], "is an existing file, not a folder"),
+    # whole numbers are read by validate.whole everywhere (argparse's type=int refused 1e1 with its own message)
+    (["reproduce", "spectra", "--jobs", "0", "--out", "/tmp/x"], "--jobs must be a whole number >= 1, got '0'"),
+    (["sweep", "dirac", "--method", "gd", "--step", "0.1", "--steps", "5", "--random-inits", "1e999", "--out", "/tmp/x.csv"],
+     "malformed --random-inits '1e999'; expected N:LO:HI"),   # was an OverflowError traceback in the size check
+    (["sweep", "dirac", "--method", "gd", "--step", "0.1", "--steps", "5", "--random-inits", "inf:0:1", "--out",
+      "/tmp/x.csv"], "malformed --random-inits 'inf:0:1'; expected N:LO:HI"),
+    (["reproduce", "spectra", "--jobs", "1.5", "--out", "/tmp/x"], "--jobs must be a whole number >= 1, got '1.5'"),
+    (["portrait", "dirac", "--out", "/tmp/x.png", "--animate", "/tmp/x.gif", "--frames", "2.5"],
+     "--frames must be a whole number >= 2, got '2.5'"),
+    (["portrait", "dirac", "--out", "/tmp/x.png", "--animate", "/tmp/x.gif", "--fps", "1e-1"],
+     "--fps must be a whole number >= 1, got '1e-1'"),
 ])
 def test_bad_values(capsys, argv, match):
     code, _, err = run(capsys, *argv)
     assert match in one_line_error(code, err)
+
+
+def test_no_option_reads_numbers_with_argparse_types():
+    # README: "whole numbers accept 1e3" -- an argparse type=int option refused it with "invalid int value"
+    p = build_parser()
+    sub = [a for a in p._actions if a.__class__.__name__ == "_SubParsersAction"][0]
+    typed = [(name, a.option_strings[0]) for name, sp_ in sub.choices.items() for a in sp_._actions
+             if a.type in (int, float)]
+    assert typed == [], typed
+    a = p.parse_args(["portrait", "dirac", "--out", "x.png", "--frames", "1e2", "--fps", "2e1"])
+    from gandynamics.validate import whole
+    assert (whole(a.frames, "--frames"), whole(a.fps, "--fps")) == (100, 20)
 
 
 def test_output_path_is_checked_before_any_computation(capsys, monkeypatch):
@@ -90,6 +118,36 @@ def test_output_path_is_checked_before_any_computation(capsys, monkeypatch):
                  ["portrait", "dirac", "--out", "nodir/x.png"]):
         code, _, err = run(capsys, *argv)
         assert "does not exist" in one_line_error(code, err)
+
+
+def test_a_pipe_or_device_as_output_is_refused_before_any_computation(capsys, monkeypatch, tmp_path):
+    # `--csv /dev/full` used to print "states written to /dev/full" with status 0 (as root the rename replaced
+    # the device node by a regular file); a named pipe was replaced by a regular file
+    import gandynamics.cli.common as common
+
+    def boom(args):
+        raise AssertionError("computed before checking the output path")
+    monkeypatch.setattr(common, "build_field", boom)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for argv, kind in ((["simulate", "dirac", "--method", "gd", "--steps", "5", "--csv", "/dev/null"], "a device"),
+                       (["sweep", "dirac", "--method", "gd", "--steps", "5", "--out", str(fifo)], "a named pipe"),
+                       (["portrait", "dirac", "--out", str(tmp_path / "p.png"), "--animate", str(fifo)], "a named pipe")):
+        code, _, err = run(capsys, *argv)
+        assert f"is {kind}, not a regular file; give a file path" in one_line_error(code, err)
+    assert os.listdir(tmp_path) == ["pipe.csv"]
+
+
+def test_home_in_an_output_path_is_where_the_file_goes(capsys, tmp_path, monkeypatch):
+    # `--csv=~/t.csv` (the shell leaves ~ alone after '='): checked as $HOME/t.csv, then written to './~/t.csv',
+    # which failed after the run with "cannot write '~/t.csv'"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "simulate", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1",
+                         "--init", "1,1", "--csv=~/t.csv")
+    assert code == 0, err
+    assert (tmp_path / "t.csv").read_text().splitlines()[0] == "k,theta,psi,distance"
+    assert (tmp_path / "t.csv.json").exists() and not (tmp_path / "~").exists()
 
 
 # ------------------------------------------------------------------------------- sizes

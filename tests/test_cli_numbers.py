@@ -115,3 +115,24 @@ def test_simulate_prints_the_library_trajectory(capsys):
         printed(t, v)
     printed(re.search(rf"distance to z\* = \(0, 0\): ({NUM})", text).group(1), float(tr.distance[-1]))
     printed(re.search(rf"rate per step: ({NUM})", text).group(1), tr.rate)
+
+
+@pytest.mark.parametrize("x, text", [
+    (0.9999999791666707, "1 - 2.08e-08"), (1 + 3e-8, "1 + 3e-08"), (1.0, "1"), (0.999999, "0.999999"),
+    (0.9999994, "0.999999"), (0.9999996, "1 - 4e-07"), (0.894427191, "0.894427"), (None, "-"),
+    (float("nan"), "-"), (float("inf"), "inf"),
+])
+def test_rate_text_never_prints_a_contraction_as_1(x, text):
+    # basin printed "certified rate per step: 1" for 1 - 2.08e-08 beside "certified: yes"
+    from gandynamics.cli.common import rate_text
+    assert rate_text(x) == text
+    if text.startswith("1 ") and x is not None:
+        sign = -1.0 if text[2] == "-" else 1.0
+        assert 1.0 + sign * float(text[4:]) == pytest.approx(x, rel=0, abs=5e-3 * abs(x - 1.0))
+
+
+def test_simulate_prints_a_rate_near_1_with_its_distance_to_1(capsys):
+    fld_args = ["hopf", "--param", "beta=-0.5"]
+    out = run(capsys, "simulate", *fld_args, "--method", "gd", "--step", "1e-7", "--steps", "50", "--init", "0.1,0")
+    line = [ln for ln in out.splitlines() if ln.startswith("rate per step:")][0]
+    assert re.match(r"^rate per step: 1 - \d(\.\d+)?e-0[78]", line), line

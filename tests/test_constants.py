@@ -386,3 +386,16 @@ def test_a_kink_in_a_ball_is_never_certified_past_it():
     assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi
     assert rep.lipschitz.lo <= golden * (1 + 1e-12) <= rep.lipschitz.hi * (1 + 1e-12)
     assert rep.mu.lo <= 1e-12 and check_constants(fld, "ball:2", mu=0.1, max_boxes=2000).status == "refuted"
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"samples": -1}, r"^samples must be a whole number >= 0, got -1$"),
+    ({"samples": 2.5}, r"^samples must be a whole number >= 0, got 2.5$"),
+    ({"refine": -1}, r"^refine must be a whole number >= 0, got -1$"),
+    ({"seed": -3}, r"^seed must be a whole number >= 0, got -3$"),
+])
+def test_estimate_constants_refuses_bad_counts(kwargs, match):
+    # samples=-1 ended in numpy's "negative dimensions are not allowed"; 2.5 was truncated to 2
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    with pytest.raises(GandynamicsError, match=match):
+        estimate_constants(fld, "ball:1", **kwargs)

@@ -330,3 +330,45 @@ def test_continuation_says_why_a_known_method_cannot_be_continued(name):
     assert "unknown" not in str(e.value) and f"{name}:" in str(e.value)
     with pytest.raises(GandynamicsError, match="unknown method 'sgd'"):
         continuation(fld, "h", 0.1, 1.0, method="sgd", params={"gamma": 0.3})
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"ds": -0.1}, r"^ds must be a finite number > 0, got -0.1$"),
+    ({"ds_max": float("nan")}, r"^ds_max must be a finite number > 0, got nan$"),
+    ({"max_points": 0}, r"^max_points must be a whole number >= 2, got 0$"),
+    ({"max_points": 10.5}, r"^max_points must be a whole number >= 2, got 10.5$"),
+])
+def test_continuation_refuses_bad_steps(kwargs, match):
+    # ds=-1 returned a 'branch' of two copies of the start point, max_points=0 a branch of one point
+    fld = VectorField(games.dirac(), [R1()])
+    with pytest.raises(GandynamicsError, match=match):
+        continuation(fld, "gamma", 0.1, 1.0, **kwargs)
+
+
+@pytest.mark.parametrize("vary, box, match", [
+    (("gamma",), ((0, 1), (0.1, 1)), r"^vary must be two different parameter names \(name1, name2\), got"),
+    ("gh", ((0, 1), (0.1, 1)), r"^vary must be two different parameter names"),
+    (("gamma", "gamma"), ((0, 1), (0.1, 1)), r"^vary must be two different parameter names"),
+    (("gamma", "h"), ((0, 1),), r"^box must be \(\(lo1, hi1\), \(lo2, hi2\)\) with finite numbers, got"),
+    (("gamma", "h"), ((0, 1), (0.1, float("nan"))), r"^box must be \(\(lo1, hi1\), \(lo2, hi2\)\) with finite"),
+    (("gamma", "h"), "0:1,0:1", r"^box must be \(\(lo1, hi1\), \(lo2, hi2\)\)"),
+    (("gamma", "h"), ((0, "a"), (0.1, 1)), r"^box must be \(\(lo1, hi1\), \(lo2, hi2\)\)"),
+])
+def test_stability_boundaries_refuses_bad_shapes(vary, box, match):
+    from gandynamics.analysis.continuation import stability_boundaries
+    fld = VectorField(games.dirac(), [R1()])
+    with pytest.raises(GandynamicsError, match=match):   # they ended in unpacking's ValueError
+        stability_boundaries(fld, vary, box, method="gd", step=0.5)
+
+
+@pytest.mark.parametrize("seeds, match", [
+    ([float("nan")], r"^seeds must be finite"),
+    ([5.0], r"^seeds must lie in the box's range of gamma, \[0, 1\]; got 5$"),
+    ("0.2,x", r"^seeds must be comma-separated numbers"),
+])
+def test_stability_boundaries_refuses_bad_seeds(seeds, match):
+    # a NaN seed failed only inside the first continuation; a seed outside the box gave curves outside it
+    from gandynamics.analysis.continuation import stability_boundaries
+    fld = VectorField(games.dirac(), [R1()])
+    with pytest.raises(GandynamicsError, match=match):
+        stability_boundaries(fld, ("gamma", "h"), ((0, 1), (0.1, 2)), method="gd", step=0.5, seeds=seeds)

@@ -217,3 +217,16 @@ def test_a_known_method_without_a_declared_map_is_not_called_unknown(dirac_r1, n
     assert ", ".join(MAP_METHODS) in str(e.value)
     with pytest.raises(GandynamicsError, match="unknown method 'sgd'"):
         method_map(dirac_r1, "sgd", 0.1)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"samples": 0}, r"^samples must be a whole number >= 2, got 0$"),
+    ({"maxit": 0}, r"^maxit must be a whole number >= 1, got 0$"),
+    ({"tol": -1e-10}, r"^tol must be a finite number > 0, got -1e-10$"),
+])
+def test_limit_cycle_refuses_bad_settings(kwargs, match):
+    # samples=0 ended in numpy's "need at least one array to concatenate"; maxit=0 in "did not converge in 0
+    # Newton steps (residual inf)"
+    fld = VectorField(hopf_normal_form(), [])
+    with pytest.raises(GandynamicsError, match=match):
+        limit_cycle(fld, [0.5, 0.0], 6.0, **kwargs)

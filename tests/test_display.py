@@ -71,6 +71,17 @@ def test_field_latex_large_field_is_summarised():
     assert "8 parameters" in s and "F(z) =" not in s
 
 
+def test_field_repr_is_one_informative_line():
+    # repr(field) was object.__repr__ ("<gandynamics.field.VectorField object at 0x...>"): print(field) told nothing
+    fld = gd.VectorField(gd.games.dirac(), [gd.R1(gamma=0.3)])
+    assert repr(fld) == str(fld) == "<VectorField name='dirac', z=(theta, psi), hyperparameters={'gamma': 0.3}, regularizers=['r1']>"
+    xs = sp.symbols("x0:10", real=True)
+    ys = sp.symbols("y0:10", real=True)
+    L = sum(a * b for a, b in zip(xs, ys))
+    big = gd.VectorField(gd.Game(theta=xs, psi=ys, loss_g=L, loss_d=-L, name="big"))
+    assert repr(big) == "<VectorField name='big', z=(x0, x1, x2, x3, … (16 more)), hyperparameters={}, regularizers=[]>"
+
+
 def test_tidy_fractions():
     x = sp.Symbol("x")
     e = D._tidy(sp.Float(0.5000000000000001) * x + sp.Float(math.pi))

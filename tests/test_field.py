@@ -62,6 +62,22 @@ def test_param_vector_validation():
         fld.point([1, 2, 3])
 
 
+@pytest.mark.parametrize("params", [[0.3], (0.3,), 0.3, "gamma=0.3", [("gamma", 0.3), ("x",)]])
+def test_param_vector_refuses_what_is_not_a_mapping(params):
+    # a list of values (find_equilibrium(fld, [0.3, -0.2]) meaning a start) used to end in dict()'s TypeError
+    fld = _field("dirac", "r1")
+    with pytest.raises(GandynamicsError, match=r"^hyperparameters must be a mapping name -> value \(accepted "
+                                               r"names: gamma; e.g. \{'gamma': 1.0\}\) or None, got "):
+        fld.param_vector(params)
+
+
+def test_param_vector_accepts_mappings_and_none():
+    from types import MappingProxyType
+    fld = _field("dirac", "r1")
+    for params, expected in ((None, 1.0), ({}, 1.0), ({"gamma": 0.3}, 0.3), (MappingProxyType({"gamma": 2}), 2.0)):
+        np.testing.assert_allclose(fld.param_vector(params), [expected], rtol=0, atol=0)
+
+
 # ------------------------------------------------------------------------------------------------------
 # The compiled Jacobian against the exact one evaluated in 30-digit arithmetic (sympy evalf, mpmath
 # underneath) at rtol 1e-12: finite differences (above) cannot see a relative error below ~1e-6
@@ -111,3 +127,10 @@ def test_a_used_vector_field_pickles_to_another_process():
     assert run.returncode == 0, run.stderr.decode()
     assert eval(run.stdout.decode()) == fld.eval_F(z).tolist()  # same generated code: bit for bit
     assert "interpreted" in fld.__dict__ and fld.__dict__.get("_modules")  # the original keeps its caches
+
+
+def test_param_vector_without_hyperparameters_says_so():
+    fld = _field("dirac", None)
+    with pytest.raises(GandynamicsError, match=r"^hyperparameters must be a mapping name -> value \(this field has no "
+                                               r"hyperparameters\) or None, got list \[1\]$"):
+        fld.param_vector([1])

@@ -58,3 +58,21 @@ def test_distinct_names_required():
     a = sp.Symbol("a")
     with pytest.raises(GandynamicsError, match="distinct"):
         Game([a], [sp.Symbol("a", real=True)], a, -a)
+
+
+def test_a_symbol_is_a_parameter_or_a_hyperparameter_not_both():
+    # hyper={x: 1.0} with x in theta was accepted; the analysis then failed with "equilibrium search ... failed:
+    # residual ||F|| = 1" at the true equilibrium
+    x, y = sp.symbols("x y")
+    with pytest.raises(GandynamicsError, match=r"^game 'g': x named both as parameter\(s\) \(theta, psi\) and as "
+                                               r"hyperparameter\(s\) \(hyper\); a symbol is one or the other$"):
+        Game(theta=[x], psi=[y], loss_g=x * y + x**2, loss_d=-x * y, hyper={x: 1.0}, name="g")
+    with pytest.raises(GandynamicsError, match=r"^game 'g': y named both"):
+        Game(theta=[x], psi=[y], loss_g=x * y, loss_d=-x * y, hyper={"y": 2.0}, name="g")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "-inf"])
+def test_a_hyperparameter_default_is_finite(value):
+    x, y, a = sp.symbols("x y a")
+    with pytest.raises(GandynamicsError, match=r"^hyperparameter a needs a finite default, got "):
+        Game(theta=[x], psi=[y], loss_g=a * x * y, loss_d=-a * x * y, hyper={a: value})

@@ -106,3 +106,99 @@ def test_check_output_dir(tmp_path):
     with pytest.raises(GandynamicsError, match="is a file"):
         check_output_dir(tmp_path / "f" / "sub")
     assert check_output_dir(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+
+
+# ---- the target of a write: '~' expanded, links followed, devices / pipes / sockets refused (resolve_target)
+def _fifo(tmp_path):
+    p = tmp_path / "pipe.csv"
+    os.mkfifo(p)
+    return p
+
+
+def test_a_named_pipe_is_refused_and_left_a_pipe(tmp_path):
+    # renaming over it would replace the pipe (or, as root, a device such as /dev/full) by a regular file
+    p = _fifo(tmp_path)
+    with pytest.raises(GandynamicsError, match=r"^--csv '.*pipe.csv': '.*pipe.csv' is a named pipe, not a regular "
+                                               r"file; give a file path"):
+        check_output_path(p, "--csv")
+    for write in (lambda: atomic_write_text(p, "x"), lambda: atomic_write_bytes(p, b"x")):
+        with pytest.raises(GandynamicsError, match=r"^cannot write '.*pipe.csv': '.*pipe.csv' is a named pipe"):
+            write()
+    assert stat.S_ISFIFO(os.stat(p).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["pipe.csv"]
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/full"])
+def test_a_device_is_refused_by_the_check(device):
+    if not os.path.exists(device):  # pragma: no cover
+        pytest.skip(f"no {device}")
+    with pytest.raises(GandynamicsError, match=rf"^--out '{device}': '{device}' is a device, not a regular file"):
+        check_output_path(device, "--out")      # (only the check here: a regression must not replace /dev/null)
+
+
+def test_a_device_node_is_left_a_device(tmp_path):
+    dev = tmp_path / "null.csv"
+    try:
+        os.mknod(dev, stat.S_IFCHR | 0o666, os.makedev(1, 3))   # a private /dev/null
+    except (PermissionError, OSError):  # pragma: no cover - needs root (CI runs as root here)
+        pytest.skip("creating a device node needs root")
+    with pytest.raises(GandynamicsError, match=r"^cannot write '.*null.csv': '.*null.csv' is a device"):
+        atomic_write_text(dev, "x")
+    assert stat.S_ISCHR(os.stat(dev).st_mode)
+    assert os.listdir(tmp_path) == ["null.csv"]
+
+
+def test_a_symbolic_link_is_followed_and_kept(tmp_path):
+    (tmp_path / "data").mkdir()
+    real = tmp_path / "data" / "table.csv"
+    real.write_text("old\n")
+    link = tmp_path / "table.csv"
+    link.symlink_to(real)
+    atomic_write_text(link, "new\n")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text() == "new\n"
+    assert sorted(os.listdir(tmp_path / "data")) == ["table.csv"]
+    dangling = tmp_path / "d.csv"
+    dangling.symlink_to(tmp_path / "data" / "new.csv")
+    atomic_write_text(dangling, "made\n")        # as `echo made > d.csv`: the link's target is created
+    assert dangling.is_symlink() and (tmp_path / "data" / "new.csv").read_text() == "made\n"
+
+
+def test_home_is_expanded_as_by_check_output_path(tmp_path, monkeypatch):
+    # `--out=~/t.csv` is not expanded by the shell: the check expanded it, the write did not, so the run
+    # computed everything and then failed with "cannot write '~/t.csv'"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert check_output_path("~/t.csv", "--out", (".csv",)) == tmp_path / "t.csv"
+    atomic_write_text("~/t.csv", "a\n")
+    assert (tmp_path / "t.csv").read_text() == "a\n"
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda d: d / "nodir" / "x.csv", r"^cannot write '.*x.csv': the folder '.*nodir' does not exist$"),
+    (lambda d: d, r"^cannot write '.*': it is a folder; give a file name inside it$"),
+])
+def test_atomic_open_refuses_a_missing_folder_or_a_folder(tmp_path, make, match):
+    with pytest.raises(GandynamicsError, match=match):
+        atomic_write_text(make(tmp_path), "x")
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_library_writers_share_the_mechanism(tmp_path):
+    # SweepResult.to_json (jsonio) and the provenance sidecar had their own temporary-file code (no fsync, no
+    # checks): a missing folder ended in FileNotFoundError, a link was replaced by a regular file
+    from gandynamics.jsonio import write_text_atomic
+    from gandynamics.provenance import write_sidecar
+    with pytest.raises(GandynamicsError, match="does not exist"):
+        write_text_atomic(tmp_path / "no" / "x.json", "{}")
+    with pytest.raises(GandynamicsError, match="does not exist"):
+        write_sidecar(tmp_path / "no" / "x.csv", {"a": 1})
+    real = tmp_path / "real.csv.json"
+    real.write_text("{}")
+    os.chmod(real, 0o640)
+    (tmp_path / "x.csv.json").symlink_to(real)
+    side = write_sidecar(tmp_path / "x.csv", {"a": 1})
+    assert side.is_symlink() and real.read_text() == '{\n "a": 1\n}\n'
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o640
+    write_text_atomic(tmp_path / "r.json", "[1]")
+    assert (tmp_path / "r.json").read_text() == "[1]"
+    assert sorted(os.listdir(tmp_path)) == ["r.json", "real.csv.json", "x.csv.json"]

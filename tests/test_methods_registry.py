@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from gandynamics import VectorField, simulate
+from gandynamics import GandynamicsError, VectorField, simulate
 from gandynamics.kernels import DRIVER_LOCALS, rule_body
 from gandynamics.methods import METHODS, RULES
 from gandynamics.methods.tableaux import TABLEAUX, conditions
@@ -120,3 +120,15 @@ def test_simulate_keeps_the_finished_steps_on_ctrl_c(monkeypatch):
     assert tr.options.get("interrupted") is True and tr.steps == 30
     np.testing.assert_allclose(tr.states, full.states[:31], rtol=0, atol=0)   # bit-identical to the full run
     np.testing.assert_allclose(tr.final, full.states[30], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("value", [-0.5, 1, 1.0, "1", 2])
+def test_an_open_upper_bound_is_stated_as_one(value):
+    # adam's beta1 = 1 was refused as "in [0, 1)" but -0.5 as "a number >= 0 and <= 1", which 1 is
+    from gandynamics import R1, games
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    with pytest.raises(GandynamicsError, match=r"^beta1 must be a number >= 0 and < 1, got "):
+        simulate(fld, "adam", [1.0, 1.0], 5, 0.1, beta1=value)
+    with pytest.raises(GandynamicsError, match=r"^beta2 must be a number >= 0 and < 1, got "):
+        simulate(fld, "lookahead", [1.0, 1.0], 5, 0.1, base="adam", beta2=value)
+    assert simulate(fld, "adam", [1.0, 1.0], 5, 0.1, beta1=0.999999).steps == 5

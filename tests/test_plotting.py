@@ -2,6 +2,7 @@
 (computed here, independently of the library), and the drawings' basic contract (returns ax, labels)."""
 
 import math
+import os
 
 import matplotlib
 
@@ -79,6 +80,22 @@ def test_phase_portrait_contract(dirac):
     assert any("forbidden" in s for s in labels)
     line = [ln for ln in ax.get_lines() if ln.get_label() == "test"][0]
     assert np.array_equal(line.get_xydata(), traj)
+
+
+def test_speed_colorbar_below_the_axes_and_legend_beside(dirac):
+    # the colorbar was drawn right of the axes, where constrained layout pushed it past the outside legend and
+    # squeezed the square axes between them
+    fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
+    phase_portrait(dirac, trajectories=[("test", np.array([[1.0, 1.0], [0.0, 0.0]]))], speed=True, ax=ax)
+    fig.canvas.draw()
+    box = ax.get_position()
+    cax = [a for a in fig.axes if a is not ax][0]
+    cb = cax.get_position()
+    leg = ax.get_legend().get_window_extent().transformed(fig.transFigure.inverted())
+    assert cb.y1 <= box.y0 and cb.width > cb.height            # a horizontal bar under the plot
+    assert leg.x0 >= box.x1                                     # the legend right of the plot, not over it
+    assert box.width >= 0.5                                     # the plot keeps at least half the figure's width
+    plt.close(fig)
 
 
 def test_phase_portrait_rejects_bad_input(dirac):
@@ -399,6 +416,9 @@ def test_animation_bad_input(tmp_path):
     anim = animate(fld, ["gd"], steps=5, frames=2)
     with pytest.raises(GandynamicsError, match=".gif or .mp4"):
         save_animation(anim, tmp_path / "a.avi")
+    os.mkfifo(tmp_path / "p.gif")   # the rename used to replace the pipe by a regular file
+    with pytest.raises(GandynamicsError, match=r"p.gif' is a named pipe, not a regular file"):
+        save_animation(anim, tmp_path / "p.gif")
     from matplotlib import animation as mpl_anim
     if not mpl_anim.writers.is_available("ffmpeg"):
         with pytest.raises(GandynamicsError, match="ffmpeg"):

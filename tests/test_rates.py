@@ -473,3 +473,18 @@ def test_a_measured_rate_above_the_local_one_is_explained_by_the_transient():
     assert far.diverged_at is not None and "non-normal" in far.note
     (near,), _ = rates(fld, ["lookahead"], step="optimal", params={"gamma": 1.0}, region="ball:0.001")
     assert near.measured_rate == pytest.approx(near.local_rate, rel=2e-2, abs=0) and near.note == ""
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"steps": 0}, r"^steps must be a whole number >= 1, got 0$"),
+    ({"steps": 2.5}, r"^steps must be a whole number >= 1, got 2.5$"),
+    ({"n_g": 0, "methods": ("altgd",)}, r"^n_g must be a whole number >= 1, got 0$"),
+    ({"n_d": -1, "methods": ("altgd",)}, r"^n_d must be a whole number >= 1, got -1$"),
+    ({"beta": float("nan"), "methods": ("momentum",)}, r"^beta must be a finite number, got nan$"),
+])
+def test_rates_refuses_bad_arguments_up_front(kwargs, match):
+    # they were checked inside the per-method loop, whose errors become rows: rates(fld, steps=0) returned three
+    # "undefined" rows, rates(fld, methods=("altgd",), n_g=0) a row "no stable step"
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    with pytest.raises(GandynamicsError, match=match):
+        rates(fld, measure=False, **kwargs)

@@ -134,6 +134,27 @@ def test_tikhonov_anchor_moves_the_equilibrium():
     np.testing.assert_allclose(z, [0.0, 0.3], atol=1e-10, rtol=1e-14)
 
 
+@pytest.mark.parametrize("make, match", [
+    (lambda: Tikhonov(anchor="x"), r"^tikhonov: anchor must be comma-separated numbers v1,v2,\.\.\., got 'x'$"),
+    (lambda: Tikhonov(anchor=float("nan")), r"^tikhonov: anchor must be finite"),
+    (lambda: Tikhonov(anchor="1,inf"), r"^tikhonov: anchor must be finite"),
+    (lambda: Asymmetric(anchor="inf"), r"^asymmetric: anchor must be finite"),
+    (lambda: VectorField(games.dirac("wgan"), [Tikhonov(anchor=[1.0, 2.0])]),
+     r"^tikhonov: anchor has 2 entries, the player has 1 parameters$"),
+])
+def test_tikhonov_anchor_is_finite_numbers(make, match):
+    # `--reg tikhonov:anchor=x` ended in float()'s ValueError (a traceback); anchor=nan made F NaN silently
+    with pytest.raises(GandynamicsError, match=match):
+        make()
+
+
+@pytest.mark.parametrize("anchor", [1.0, "1", "(1)", [1.0], np.float64(1.0)])
+def test_tikhonov_anchor_forms_agree(anchor):
+    # the closed form above: z* = (0, eps) for the WGAN Dirac-GAN with eps/2 (theta - 1)^2
+    z, _ = find_equilibrium(VectorField(games.dirac("wgan"), [Tikhonov(eps=0.3, anchor=anchor)]))
+    np.testing.assert_allclose(z, [0.0, 0.3], atol=1e-10, rtol=1e-14)
+
+
 @pytest.mark.parametrize("opts,DF", [
     ({"tikhonov_on": "generator"}, [[0.1, FP], [-FP, 1.0]]),                   # (R-a), docs/mathematics.md §4.4
     ({"tikhonov_on": "discriminator"}, [[0, FP], [-FP, 1.1]]),                 # (R-b) = R1 with eps+gamma

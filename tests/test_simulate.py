@@ -59,6 +59,23 @@ def test_record_every_keeps_last_state():
     np.testing.assert_array_equal(tr.states, full.states[[0, 10, 20, 25]])
 
 
+@pytest.mark.parametrize("steps, every", [(400, 3), (400, 100), (400, 400), (400, 5000), (1000, 250), (1000, 7)])
+def test_the_verdict_does_not_depend_on_record_every(steps, every):
+    # the verdict and rate were read from the recorded states only: 400 steps recorded every 400th (two distances)
+    # or 1000 every 250th gave "bounded, not converging" where every state gave "converging"
+    full = simulate(DIRAC_R1, "gd", [1.0, 1.0], steps, 0.2)
+    coarse = simulate(DIRAC_R1, "gd", [1.0, 1.0], steps, 0.2, record_every=every)
+    assert coarse.verdict == full.verdict == "converging"
+    rho = gd_rho_dirac_r1(0.3, 0.2)                  # the closed form (docs/mathematics.md §1.7)
+    assert coarse.rate == pytest.approx(rho, rel=1e-3, abs=0)
+    assert coarse.rate == pytest.approx(full.rate, rel=1e-4, abs=0)
+    # the states returned are those asked for (every `every`-th and the last), equal to the full run's
+    idx = list(range(0, steps + 1, every)) + ([steps] if steps % every else [])
+    assert coarse.times.tolist() == idx
+    np.testing.assert_array_equal(coarse.states, full.states[idx])
+    np.testing.assert_array_equal(coarse.distance, full.distance[idx])
+
+
 def test_params_change_without_recompiling():
     a = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.2, params={"gamma": 0.8})
     mod = SIM.kernel_module(DIRAC_R1)
@@ -236,6 +253,48 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
     assert np.all(np.isfinite(res["distance"][:2 * c])) and np.all(np.isnan(res["distance"][2 * c:]))
     assert np.all(np.isfinite(res["rate"][:2 * c])) and np.all(np.isnan(res["rate"][2 * c:]))
     assert "not run" not in set(res["verdict"][:2 * c]) and set(res["verdict"][2 * c:]) == {"not run"}
+
+
+def test_a_chunk_cut_short_keeps_only_the_steps_that_ran(monkeypatch):
+    # the interpreted engine runs a chunk in Python, where a Ctrl-C lands mid-chunk: engine.Interrupted still named
+    # the chunk's end, and the states, distances and final state after the point reached were never written
+    # (np.empty): `gandynamics simulate dirac --engine interpreted ... ^C` printed "final (theta, psi) =
+    # (4.64e-310, 0)", distance 4.6e-310, verdict "converging" for a conservative field
+    import gandynamics.runs.engine as E
+    import gandynamics.runs.trajectory as T
+    full = simulate(DIRAC_R1, "gd", [1.0, 1.0], 50, 0.1, engine="interpreted")
+    real = E._run_range
+    calls = {"n": 0}
+
+    def cut(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
+        calls["n"] += 1
+        if calls["n"] == 3:  # the third chunk (steps 20..30) is cut after step 24, before its final state is written
+            scratch = {k: v.copy() for k, v in res.items()}
+            real(mod, plan, lo, hi, scratch, off, state.copy(), k0, 24, last, then)
+            upto = plan.rec_idx <= 24
+            res["rec"][:, upto] = scratch["rec"][:, upto]
+            res["dist"][:, upto] = scratch["dist"][:, upto]
+            res["dist"][:, ~upto] = 1e-300              # whatever np.empty held
+            res["final"][:] = 4.6e-310
+            raise KeyboardInterrupt
+        real(mod, plan, lo, hi, res, off, state, k0, k1, last, then)
+
+    monkeypatch.setattr(E, "_run_range", cut)
+    real_rows = E.run_rows
+    monkeypatch.setattr(T, "run_rows", lambda plan, lo, hi, out=None, step_chunk=None: real_rows(plan, lo, hi, out,
+                                                                                                   step_chunk=10))
+    tr = simulate(DIRAC_R1, "gd", [1.0, 1.0], 50, 0.1, engine="interpreted")
+    assert tr.options.get("interrupted") is True and tr.steps == 24
+    assert tr.times.tolist() == list(range(25))
+    np.testing.assert_array_equal(tr.states, full.states[:25])
+    np.testing.assert_array_equal(tr.final, full.states[24])
+    np.testing.assert_allclose(tr.distance, np.linalg.norm(full.states[:25], axis=1), rtol=1e-15, atol=0)
+    assert tr.verdict != "converging" and tr.final_distance > 0.5
+    calls["n"] = 0
+    coarse = simulate(DIRAC_R1, "gd", [1.0, 1.0], 50, 0.1, engine="interpreted", record_every=10)
+    assert coarse.steps == 24 and coarse.times.tolist() == [0, 10, 20, 24]   # the last state reached is returned
+    np.testing.assert_array_equal(coarse.states, full.states[[0, 10, 20, 24]])
+    np.testing.assert_array_equal(coarse.final, full.states[24])
 
 
 def test_exports_roundtrip(tmp_path):

@@ -106,3 +106,20 @@ def test_non_stationary_point_is_refused():
     fld, p = quad(1, 1, 1)
     with pytest.raises(GandynamicsError, match="not stationary"):
         classify(fld, p, at=[1.0, 0.0])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"step": -1}, r"^step must be a finite number > 0, got -1$"),
+    ({"step": 0}, r"^step must be a finite number > 0, got 0$"),
+    ({"step": float("nan")}, r"^step must be a finite number > 0, got nan$"),
+    ({"beta": float("inf")}, r"^beta must be a finite number, got inf$"),
+])
+def test_classify_refuses_bad_steps(kwargs, match):
+    # classify(fld, step=-1) used to report spectral radii of I + |h| DF as "stable under gd: no"
+    with pytest.raises(GandynamicsError, match=match):
+        classify(VectorField(games.dirac(), [R1(gamma=0.3)]), **kwargs)
+
+
+def test_classify_accepts_methods_as_text():
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    assert list(classify(fld, methods="gd,eg").methods) == ["gd", "eg"]

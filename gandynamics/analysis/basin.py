@@ -286,6 +286,10 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     if radius is None:
         radius = monotone_radius(fld, params, margin, rtol, r0=r0, r_max=r_max, tol=tol, max_seconds=max_seconds,
                                  progress=progress, max_boxes=max_boxes)
+    elif not (isinstance(radius, tuple) and len(radius) == 5):  # basin(fld, radius=0.5) ended in a TypeError
+        raise GandynamicsError(f"radius must be the tuple monotone_radius(fld, ...) returned for this field (R, "
+                               f"R_fail, report, z*, evaluations), or None; got {radius!r} (the ball's radius is "
+                               "found by the search: r0 and r_max bound it)")
     R, R_fail, rep, zstar, n_eval = radius
     lin = _is_linear(fld)
     inv = _INVARIANCE[method]

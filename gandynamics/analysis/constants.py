@@ -366,10 +366,13 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     ``mu_hi = lambda_min(sym DF(z_b)) >= mu_S``, ``z_a, z_b`` points of the region.  Sampling: ``samples``
     points (see :meth:`Region.sample`), then ``refine`` local optimisations from the best samples.
     """
+    from ..validate import whole
+    samples, refine = whole(samples, "samples", lo=0), whole(refine, "refine", lo=0)
+    seed = whole(seed, "seed", lo=0)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     rng = np.random.default_rng(seed)
-    pts = reg.sample(int(samples), rng)
+    pts = reg.sample(samples, rng)
     norms, lmins, _ = jacobian_values(fld, pts, p)
     nn = np.where(np.isfinite(norms), norms, -np.inf)
     ll = np.where(np.isfinite(lmins), lmins, np.inf)

@@ -468,10 +468,17 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         Unknown parameter or method, no equilibrium at ``lo``, a singular start (D_z F singular with
         D_a F in its range), or a continuation that cannot proceed.
     """
+    from ..validate import positive, whole
     from .spectrum import find_equilibrium
-    lo, hi = float(lo), float(hi)
+    try:
+        lo, hi = float(lo), float(hi)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"the parameter range must be two different finite numbers, got {lo!r}:{hi!r}") from None
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo == hi:
         raise GandynamicsError(f"the parameter range must be two different finite numbers, got {lo}:{hi}")
+    ds = None if ds is None else positive(ds, "ds")              # a negative ds gave a branch standing still
+    ds_max = None if ds_max is None else positive(ds_max, "ds_max")
+    max_points = whole(max_points, "max_points", lo=2)
     prob = _Problem(fld, vary, params, method, step, beta)
     if prob.ivary is None and min(lo, hi) <= 0:
         raise GandynamicsError(f"the step range must be positive, got {lo}:{hi}")
@@ -930,10 +937,27 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
         With ``on_boundary`` set where the spectral radius (maps) is 1 / the spectral abscissa (flow) is 0
         up to 1e-8.
     """
+    from ..validate import positive
     from .rates import local_rate
-    (lo1, hi1), (lo2, hi2) = box
+    if isinstance(vary, str) or not isinstance(vary, (tuple, list)) or len(vary) != 2 or vary[0] == vary[1]:
+        raise GandynamicsError(f"vary must be two different parameter names (name1, name2), got {vary!r}")
+    try:
+        b = None if isinstance(box, str) else np.asarray(box, dtype=float)
+    except (TypeError, ValueError):
+        b = None
+    if b is None or b.shape != (2, 2) or not np.all(np.isfinite(b)):
+        raise GandynamicsError(f"box must be ((lo1, hi1), (lo2, hi2)) with finite numbers, got {box!r}")
+    (lo1, hi1), (lo2, hi2) = b.tolist()
     if not (lo1 < hi1 and lo2 < hi2):
         raise GandynamicsError(f"the box must have lo < hi in both parameters, got {box}")
+    ds = None if ds is None else positive(ds, "ds")
+    if seeds is not None:  # NaN failed after the progress bar had started; a seed outside the box gave curves outside it
+        from ..validate import vector
+        seeds = vector(seeds, "seeds").tolist()
+        outside = [v for v in seeds if not lo1 <= v <= hi1]
+        if outside:
+            raise GandynamicsError(f"seeds must lie in the box's range of {vary[0]}, [{lo1:zg}, {hi1:zg}]; got "
+                                   f"{', '.join(f'{v:zg}' for v in outside)}")
     seeds = list(seeds) if seeds is not None else list(lo1 + (hi1 - lo1) * np.array([0.15, 0.4, 0.65, 0.9]))
     ds = ds or float(np.hypot(hi1 - lo1, hi2 - lo2) / 60)
     a1n, a2n = vary

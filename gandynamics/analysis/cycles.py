@@ -169,6 +169,9 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     GandynamicsError
         When Newton does not converge, or converges to an equilibrium (period or amplitude ~ 0).
     """
+    from ..validate import positive, whole
+    tol, maxit = positive(tol, "tol"), whole(maxit, "maxit")
+    samples = whole(samples, "samples", lo=2)
     p = fld.param_vector(params, signed=True)
     x = fld.point(init).copy()
     T = float(period)

@@ -467,7 +467,11 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     from ..validate import field
     from .constants import _as_region, _pdict, certify_constants
     from .spectrum import find_equilibrium
+    from ..validate import finite, whole
     fld = field(fld, "rates")
+    # checked here, not per method: an error inside the loop becomes that method's row ("undefined")
+    steps = None if steps is None else whole(steps, "steps")
+    n_g, n_d, beta = whole(n_g, "n_g"), whole(n_d, "n_d"), finite(beta, "beta")
     if isinstance(methods, str):  # "gd,eg" as on the command line
         methods = [m.strip() for m in methods.split(",") if m.strip()]
     for m in methods:

@@ -45,7 +45,7 @@ def _f(x, fmt="z.6g"):
 
 def run(args) -> int:
     from ..analysis.basin import basin
-    from .common import build_field, dumps
+    from .common import build_field, dumps, rate_text
     from .constants import number
     step = number(args.step, "--step", positive=True) if args.step is not None else None
     margin = number(args.margin, "--margin")
@@ -78,9 +78,9 @@ def run(args) -> int:
         print(f"theorem's steps:                 0 < h {'<=' if closed else '<'} {_f(hi)}")
     print(f"step:                            h = {_f(rep.step)}")
     print(f"invariant ball of starts:        r = {_f(rep.radius)}")
-    print(f"certified rate per step:         {_f(rep.rate)}   (|z_k - z*| <= rate^k |z_0 - z*| for |z_0 - z*| <= r)")
+    print(f"certified rate per step:         {rate_text(rep.rate)}   (|z_k - z*| <= rate^k |z_0 - z*| for |z_0 - z*| <= r)")
     if rep.theorem_rate is not None and rep.theorem_rate != rep.rate:
-        print(f"theorem's factor (recalled):     {_f(rep.theorem_rate)}   (docs/mathematics.md §5.3)")
+        print(f"theorem's factor (recalled):     {rate_text(rep.theorem_rate)}   (docs/mathematics.md §5.3)")
     print(f"certified:                       {'yes' if rep.certified else 'no'}")
     print(f"why the ball is invariant: {rep.invariance}")
     if rep.note:

@@ -9,7 +9,22 @@ import numpy as np
 
 from ..errors import GandynamicsError
 
-__all__ = ["add_game_arguments", "parse_kv", "parse_reg", "parse_vector", "build_field", "dumps"]
+__all__ = ["add_game_arguments", "parse_kv", "parse_reg", "parse_vector", "build_field", "dumps", "rate_text"]
+
+
+def rate_text(x, fmt: str = "z.6g") -> str:
+    """A rate per step as text: 6 significant digits, except that a rate which those digits would round to 1
+    is written ``1 - 2.08e-08`` / ``1 + 3e-08``: a certified rate 0.99999998 printed as ``1`` read as "no
+    contraction".  None and NaN are ``-``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    x = float(x)
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = format(x, fmt)
+    if text == "1" and x != 1.0:
+        return f"1 - {1.0 - x:z.3g}" if x < 1 else f"1 + {x - 1.0:z.3g}"
+    return text
 
 
 def add_game_arguments(p: argparse.ArgumentParser) -> None:

@@ -30,7 +30,7 @@ def add_parser(sub):
                    help=f"a discrete method ({', '.join(DISCRETE_METHODS)}): continue the fixed points of its map "
                         "and report multipliers; default: the continuous flow")
     p.add_argument("--step", metavar="H", default=None, help="the step h of --method (unless h varies)")
-    p.add_argument("--beta", default="0", help="momentum coefficient (momentum only; default 0)")
+    p.add_argument("--beta", default=None, help="momentum coefficient (momentum only; default 0)")
     p.add_argument("--start", metavar="v1,v2,...", default=None,
                    help="a guess of the equilibrium at LO (default: the game's equilibrium, else 0)")
     p.add_argument("--max-points", default="2000", help="largest number of branch points (default 2000)")
@@ -83,6 +83,10 @@ def run(args) -> int:
     from ..errors import GandynamicsError
     from .common import build_field, dumps, parse_vector
     name, lo, hi = parse_vary(args.vary)
+    if args.beta is not None and args.method != "momentum":  # it was ignored
+        raise GandynamicsError(f"--beta applies to --method momentum only, not to "
+                               f"{'the flow' if args.method is None else args.method}")
+    args.beta = "0" if args.beta is None else args.beta
     fld, hyper = build_field(args)
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
     if args.method is None and step is not None:
@@ -136,10 +140,8 @@ def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
     hyper.pop(name2, None)
     seeds = None
     if args.seeds:
-        try:
-            seeds = [float(v) for v in args.seeds.split(",")]
-        except ValueError:
-            raise GandynamicsError(f"--seeds must be comma-separated numbers, got {args.seeds!r}") from None
+        from ..validate import vector
+        seeds = vector(args.seeds, "--seeds").tolist()
     box = ((min(lo, hi), max(lo, hi)), (min(lo2, hi2), max(lo2, hi2)))
     curves = stability_boundaries(fld, (name, name2), box, method=args.method, step=step, params=hyper,
                                   beta=_num(args.beta, "--beta"), seeds=seeds, progress=not args.json)

@@ -49,8 +49,18 @@ def _estimate_period(fld, hyper, z0):
     n = fld.n
     sol = solve_ivp(lambda t, y: -m.field(y, p, np.empty(n)), (0, 400), z0, method="DOP853", rtol=1e-9,
                     atol=1e-11, dense_output=True)
+    if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
+        raise GandynamicsError(f"the orbit from --init did not stay finite up to t = 400 ({sol.message}); start "
+                               "closer to the cycle or give --period")
     t = np.linspace(200, sol.t[-1], 40000)
-    x = sol.sol(t)[0]
+    zs = sol.sol(t)
+    # an orbit that settles at a point has no period: its damped wiggles (down to 1e-40 and below) used to give a
+    # "period" and a start at the equilibrium, refused as "the initial point is an equilibrium"
+    if float(np.max(np.ptp(zs, axis=1))) <= 1e-8 * max(1.0, float(np.max(np.abs(z0)))):
+        raise GandynamicsError(f"the orbit from --init settles at the point ({', '.join(f'{v:z.6g}' for v in zs[:, -1])}) "
+                               "by t = 200: no limit cycle there (for these hyperparameters); start elsewhere, or give "
+                               "--period to shoot from --init itself")
+    x = zs[0]
     x = x - x.mean()
     up = np.where((x[:-1] < 0) & (x[1:] >= 0))[0]
     if len(up) < 3:
@@ -64,6 +74,8 @@ def run(args) -> int:
     from ..errors import GandynamicsError
     from .common import build_field, dumps, parse_vector
     from .continue_cmd import _num
+    if args.method is None and args.step is not None:  # it was ignored
+        raise GandynamicsError("--step applies to a discrete --method only (the flow's cycles need no step)")
     fld, hyper = build_field(args)
     if args.method is not None:
         if args.from_hopf:

@@ -38,8 +38,8 @@ def add_parser(sub):
                    help="also write an animation: the trajectories growing on the phase plane beside the data space "
                         "(real and generated distributions and D(x) for GANs on 1-D data; distance and |F| against "
                         "k otherwise); .gif via Pillow, .mp4 needs ffmpeg")
-    p.add_argument("--frames", type=int, default=60, help="frames of the animation (default 60, >= 2)")
-    p.add_argument("--fps", type=int, default=15, help="frames per second of the animation (default 15)")
+    p.add_argument("--frames", default=60, help="frames of the animation (default 60, >= 2)")
+    p.add_argument("--fps", default=15, help="frames per second of the animation (default 15)")
     p.set_defaults(run=run)
     return p
 
@@ -73,6 +73,11 @@ def run(args) -> int:
                                    "or write a .gif")
         args.frames = whole(args.frames, "--frames", lo=2)
         args.fps = whole(args.fps, "--fps")
+    chosen = methods_list(args)
+    for flag, value, owner in (("--beta", args.beta, "momentum"), ("--n-d", args.n_d, "altgd")):
+        if value is not None and owner not in chosen:  # it would be ignored (simulate refuses gd --beta)
+            raise GandynamicsError(f"{flag} applies to the method {owner}, which is not among --methods "
+                                   f"{','.join(chosen)}; add {owner} or leave out {flag}")
     fld, hyper = build_field(args)
     plane = None
     if args.plane:

@@ -41,9 +41,9 @@ def add_parser(sub):
                         "named in a note below the table and as step_rule in --json")
     p.add_argument("--region", default="ball:0.1", metavar="ball:R | box:...",
                    help="region of the constants and of the start point (default ball:0.1)")
-    p.add_argument("--beta", default="-0.5", help="momentum coefficient for momentum/altmomentum (and lookahead over momentum; default -0.5)")
-    p.add_argument("--n-g", default="1", help="generator steps per round (altgd, lookahead over altgd)")
-    p.add_argument("--n-d", default="1", help="discriminator steps per round (altgd, lookahead over altgd)")
+    p.add_argument("--beta", default=None, help="momentum coefficient for momentum/altmomentum (and lookahead over momentum; default -0.5)")
+    p.add_argument("--n-g", default=None, help="generator steps per round (altgd, lookahead over altgd; default 1)")
+    p.add_argument("--n-d", default=None, help="discriminator steps per round (altgd, lookahead over altgd; default 1)")
     for name, (o, users) in _extra_rate_options().items():
         choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
         p.add_argument("--" + name.replace("_", "-"), dest=name, default=None,
@@ -72,7 +72,7 @@ def run(args) -> int:
     from ..analysis.constants import parse_region
     from ..analysis.rates import RATE_METHODS, rates
     from ..errors import GandynamicsError
-    from .common import build_field, dumps
+    from .common import build_field, dumps, rate_text
     from .constants import number
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     if not methods:
@@ -87,9 +87,18 @@ def run(args) -> int:
         step = number(args.step, "--step", positive=True)
     elif args.theory_step:
         step = "theory"
-    beta = number(args.beta, "--beta")
-    n_g = number(args.n_g, "--n-g", integer=True)
-    n_d = number(args.n_d, "--n-d", integer=True)
+    # an option none of --methods takes would be ignored (as --base is, it is refused)
+    base = getattr(args, "base", None) or "gd"
+    users = {"--beta": ({"momentum", "altmomentum"}, "momentum"), "--n-g": ({"altgd"}, "altgd"),
+             "--n-d": ({"altgd"}, "altgd")}
+    for flag, value in (("--beta", args.beta), ("--n-g", args.n_g), ("--n-d", args.n_d)):
+        names, base_name = users[flag]
+        if value is not None and not (set(methods) & names or ("lookahead" in methods and base == base_name)):
+            raise GandynamicsError(f"{flag} applies to none of --methods {','.join(methods)} (it is for "
+                                   f"{', '.join(sorted(names))} and lookahead over {base_name})")
+    beta = number("-0.5" if args.beta is None else args.beta, "--beta")
+    n_g = number("1" if args.n_g is None else args.n_g, "--n-g", integer=True)
+    n_d = number("1" if args.n_d is None else args.n_d, "--n-d", integer=True)
     steps = number(args.steps, "--steps", integer=True) if args.steps is not None else None
     fld, hyper = build_field(args)
     region = parse_region(args.region, fld, hyper, need_equilibrium=True)
@@ -117,9 +126,9 @@ def run(args) -> int:
     table = []
     for i, r in enumerate(rows):
         holds = "-" if r.bound_holds is None else ("yes" if r.bound_holds else "NO")
-        t = [] if tight is None else [_f(tight[i]) if isinstance(tight[i], float) else "-"]
-        table.append([r.method, _f(r.step), _f(r.local_rate), _f(r.measured_rate), _f(r.bound)] + t +
-                     [holds, _f(r.optimal_step), _f(r.optimal_rate), _f(r.largest_stable_step)])
+        t = [] if tight is None else [rate_text(tight[i]) if isinstance(tight[i], float) else "-"]
+        table.append([r.method, _f(r.step), rate_text(r.local_rate), rate_text(r.measured_rate), rate_text(r.bound)]
+                     + t + [holds, _f(r.optimal_step), rate_text(r.optimal_rate), _f(r.largest_stable_step)])
     # each column as wide as its widest entry plus two spaces: values never run together (1.2e-05 included)
     widths = [max(len(row[j]) for row in [head] + table) + 2 for j in range(len(head))]
     fmt = lambda row: row[0].ljust(widths[0]) + "".join(v.rjust(w) for v, w in zip(row[1:], widths[1:]))  # noqa: E731

@@ -21,7 +21,7 @@ def add_parser(sub):
                    help="output folder (default: figures); created if missing. Files in it are replaced only when "
                         "gandynamics wrote them; an existing file (not a folder) is refused before any work")
     p.add_argument("--pdf", action="store_true", help="also write PDF files")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
+    p.add_argument("--jobs", default=None, metavar="N",
                    help="studies run in N processes at once (default: one per CPU; 1 = in this process)")
     p.set_defaults(run=run)
     return p
@@ -41,11 +41,13 @@ def run(args) -> int:
     unknown = [n for n in args.names if n not in reg]
     if unknown:
         raise GandynamicsError(f"unknown figure(s) {', '.join(unknown)}; accepted: {', '.join(reg)} (see --list)")
+    from ..validate import whole
+    jobs = None if args.jobs is None else whole(args.jobs, "--jobs")  # as every whole number: 1e3 accepted
     reproduce.check_out(args.out, args.names or list(reg))  # before any work: a folder, nothing foreign replaced
     from tqdm import tqdm
     bar = lambda it, total=None: tqdm(it, total=total, desc="reproduce", unit="figure", file=sys.stderr, leave=True)
     try:
-        results = reproduce.run(args.names or None, out=args.out, pdf=args.pdf, progress=bar, jobs=args.jobs)
+        results = reproduce.run(args.names or None, out=args.out, pdf=args.pdf, progress=bar, jobs=jobs)
     except KeyboardInterrupt as exc:
         kept = [r.name for r in getattr(exc, "finished", [])]
         sys.stderr.write(f"gandynamics: interrupted; queued studies cancelled, kept {len(kept)} finished"

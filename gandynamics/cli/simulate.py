@@ -107,15 +107,16 @@ def add_parser(sub):
     from .common import add_game_arguments
     p = sub.add_parser(
         "simulate", help="one trajectory of a method (see gandynamics list)",
-        description="Integrate one trajectory with a compiled update rule (z <- z - h F(z) and relatives; see "
-                    "`gandynamics.methods`) and report the final state, its distance to the equilibrium, the "
+        description="Integrate one trajectory with a method's update rule (z <- z - h F(z) and relatives; see "
+                    "`gandynamics.methods`; compiled, or interpreted for a short run: --engine) and report the final state, its distance to the equilibrium, the "
                     "measured last-iterate rate (least-squares fit of log|z_k - z*| over the second half of the "
                     "run) and whether and where it diverged (NaN, overflow, or max-norm above --bound).",
         epilog="example: gandynamics simulate dirac --reg r1:gamma=0.3 --method altgd --step 0.2 --steps 500 --init 1,1")
     add_game_arguments(p)
     add_method_arguments(p)
     p.add_argument("--init", metavar="v1,v2,...", help="initial point (default: 1 in every coordinate, as in M18's figures)")
-    p.add_argument("--record-every", default="1", metavar="N", help="keep every N-th state (default 1)")
+    p.add_argument("--record-every", default="1", metavar="N", help="keep every N-th state (default 1; the last one "
+                   "always; the verdict and rate do not depend on N)")
     p.add_argument("--json", action="store_true", help="print one JSON object (with the recorded states)")
     p.add_argument("--csv", metavar="FILE", help="write the recorded states to FILE (k, parameters, distance)")
     p.set_defaults(run=run)
@@ -126,7 +127,7 @@ def run(args) -> int:
     import numpy as np
 
     from ..simulate import simulate
-    from .common import build_field, dumps, parse_vector
+    from .common import build_field, dumps, parse_vector, rate_text
     if args.csv:
         from ..io import check_output_path
         check_output_path(args.csv, "--csv")  # before any computation
@@ -170,7 +171,7 @@ def run(args) -> int:
     print(f"init  ({names}) = ({', '.join(f'{v:z.6g}' for v in z0)})")
     print(f"final ({names}) = ({', '.join(f'{v:z.6g}' for v in tr.final)})")
     print(f"distance to z* = ({', '.join(f'{v:z.6g}' for v in tr.equilibrium)}): {tr.final_distance:z.6g}")
-    print(f"rate per step: {tr.rate:z.6g}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
+    print(f"rate per step: {rate_text(tr.rate)}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
                                                if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else ""))
     print(f"verdict: {tr.describe()}")
     if order is not None:

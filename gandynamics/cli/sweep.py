@@ -72,6 +72,8 @@ def _check_rows(args, grid, fld, n_methods) -> None:
         n_random = float(args.random_inits.split(":")[0]) if args.random_inits else 0.0
     except ValueError:
         n_random = 0.0  # malformed: refused with its format by _random_inits
+    if not math.isfinite(n_random):  # 1e999: an OverflowError in the size check; _random_inits refuses it
+        n_random = 0.0
     n_init = max(1.0, len(args.init) + n_random)
     sizes = [len(v) for v in grid.values()]
     points = (max(sizes) if sizes else 1) if args.zip else math.prod(sizes)

@@ -46,8 +46,9 @@ METHOD = Method(
     formula="m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2; z <- z - (h/(1-b1^t)) m / (sqrt(v)/sqrt(1-b2^t) + eps)",
     reference="Kingma & Ba 2015; torch.optim.Adam (bias-corrected, eps outside the square root)",
     rules=(Rule("adam", "adaptive", kernel_step),),
-    options=(Option("beta1", float, 0.9, "first-moment decay (the sweep axis beta)", low=0.0, high=1.0, slot="beta"),
-             Option("beta2", float, 0.999, "second-moment decay", low=0.0, high=1.0, slot="c0"),
+    options=(Option("beta1", float, 0.9, "first-moment decay (the sweep axis beta)", low=0.0, high=1.0, high_open=True,
+                    slot="beta"),
+             Option("beta2", float, 0.999, "second-moment decay", low=0.0, high=1.0, high_open=True, slot="c0"),
              Option("eps", float, 1e-8, "added to sqrt(v_hat)", low=0.0, low_open=True, slot="c1")),
     evaluations=lambda o: 1, no_matrix=NO_MATRIX, validate=lambda fld, o: _validate(o))
 

@@ -31,7 +31,7 @@ class Option:
     """One keyword option of a method.
 
     ``kind`` is ``float``, ``int``, ``bool`` or ``str``; ``choices`` restricts a ``str``; ``low``/``high``
-    bound a number (``low_open``: strictly above ``low``).  ``slot`` says where the kernels read it: an
+    bound a number (``low_open``: strictly above ``low``; ``high_open``: strictly below ``high``).  ``slot`` says where the kernels read it: an
     ``IOPT``/``FOPT`` slot name, ``"beta"`` (the per-row beta column, a sweep axis) or ``""`` (Python only).
     ``encode`` maps a ``str`` choice to the integer stored in its slot."""
 
@@ -43,6 +43,7 @@ class Option:
     low: float | None = None
     high: float | None = None
     low_open: bool = False
+    high_open: bool = False
     slot: str = ""
     encode: Callable | None = None
 
@@ -73,13 +74,13 @@ class Option:
                 raise GandynamicsError(f"{self.name} must be a whole number >= {self.low:zg}, got {value!r}")
             f = int(f)
         bad = (self.low is not None and (f <= self.low if self.low_open else f < self.low)) or \
-              (self.high is not None and f > self.high)
+              (self.high is not None and (f >= self.high if self.high_open else f > self.high))
         if bad:
             rng = []
             if self.low is not None:
                 rng.append(f"{'>' if self.low_open else '>='} {self.low:zg}")
             if self.high is not None:
-                rng.append(f"<= {self.high:zg}")
+                rng.append(f"{'<' if self.high_open else '<='} {self.high:zg}")
             kind = "a whole number" if self.kind is int else "a number"
             raise GandynamicsError(f"{self.name} must be {kind} {' and '.join(rng)}, got {value!r}")
         return f

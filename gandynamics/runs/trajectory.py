@@ -29,6 +29,11 @@ from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, read
 from .validate import bound_value, method_options, step_index, step_pair, steps_count
 
+#: distances read for a trajectory's verdict and rate besides the recorded states, equally spaced over
+#: [0, steps] (as a sweep's ``samples``): with ``record_every`` close to ``steps`` the recorded states alone are
+#: too few to read (two distances for ``record_every >= steps``)
+READ_SAMPLES = 65
+
 __all__ = ["Trajectory", "simulate"]
 
 
@@ -179,7 +184,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     params : dict, optional
         Hyperparameter values by name (defaults of the field otherwise).
     record_every : int
-        Record every ``record_every``-th state (the last one always).
+        Record every ``record_every``-th state (the last one always).  The verdict and rate are read from the
+        distances at these steps and at :data:`READ_SAMPLES` equally spaced ones, so they do not depend on it.
     bound : float
         A state with max-norm above ``bound`` counts as diverged (``reason="bound"``); ``inf`` disables.
     equilibrium : sequence, optional
@@ -210,9 +216,12 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     p = field.param_vector(params)
     from ..validate import whole
     every = whole(record_every, "record_every")
-    # states and distances are recorded every `every` steps: refuse what memory cannot hold, before allocating
-    check_array((K // every + 2, field.n + 1), "the recorded states", copies=2)
+    # states and distances are recorded every `every` steps, and at READ_SAMPLES equally spaced steps for the
+    # verdict and rate (so that they do not depend on record_every): refuse what memory cannot hold, before
+    # allocating
+    check_array((K // every + 2 + READ_SAMPLES, field.n + 1), "the recorded states", copies=2)
     ev = step_index(K, every)
+    rec = np.union1d(ev, np.round(np.linspace(0, K, min(READ_SAMPLES, K + 1))).astype(np.int64))
     bnd = bound_value(bound)
     kernel = m.select(o).name
     zstar = equilibria(field, p[None, :], equilibrium)
@@ -220,7 +229,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     box = o["box"]
     plan = Plan(source=kernel_module_source(field), kernels=[kernel], method_index=np.zeros(1, dtype=np.int64),
                 Z0=z[None, :].copy(), P=p[None, :].copy(), H=np.array([[hg, hd]]), BETA=np.array([beta]),
-                ZSTAR=zstar, K=K, rec_idx=ev, record=True, bound=bnd,
+                ZSTAR=zstar, K=K, rec_idx=rec, record=True, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt[None, :], fopt=fopt[None, :])
     evals = m.evaluations(o) + m.jacobians(o) * field.n
@@ -236,23 +245,35 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     except Interrupted as exc:
         res, interrupted = exc.result, True
         K = exc.steps_done
-        keep_k = ev <= K
-        ev = ev[keep_k]
+        keep_k = rec <= K
+        rec = rec[keep_k]
         res = dict(res, dist=res["dist"][:, keep_k], rec=res["rec"][:, keep_k])
+        # a chunk cut short (the interpreted engine runs it in Python, where the Ctrl-C lands mid-chunk, while
+        # engine.Interrupted names the chunk's end): the recorded states it did not reach are still NaN (engine.alloc),
+        # its distances and final state unwritten. Keep the steps up to the last state recorded.
+        reached = np.all(np.isfinite(res["rec"][0]), axis=1)
+        if int(res["divat"][0]) < 0 and not reached.all():
+            last = int(np.flatnonzero(np.logical_and.accumulate(reached))[-1])  # step 0 is always recorded
+            rec, K = rec[: last + 1], int(rec[last])
+            ev = np.union1d(ev[ev <= K], [K])  # the last state reached is returned, as a run's last one always is
+            states_ = res["rec"][:, : last + 1]
+            res = dict(res, rec=states_, final=states_[:, -1].copy(),
+                       dist=np.linalg.norm(states_ - zstar[:, None, :], axis=2))
     div = int(res["divat"][0])
-    keep = ev <= div if div >= 0 else np.ones(len(ev), dtype=bool)
     life = K if div < 0 else div - 1
-    reading = read(ev, res["dist"], [life], [div], [np.linalg.norm(zstar[0])], res["reason"][:1])
+    reading = read(rec, res["dist"], [life], [div], [np.linalg.norm(zstar[0])], res["reason"][:1])
     rate = float(reading.rate[0])
-    states = res["rec"][0][keep]
-    dist = res["dist"][0][keep]
+    asked = np.isin(rec, ev) & (rec <= div if div >= 0 else True)  # the states asked for (every `every`-th, last)
+    states = res["rec"][0][asked]
+    dist = res["dist"][0][asked]
+    ev = rec[asked]
     pd = {s.name: float(v) for s, v in zip(field.hyper, p)}
     opts = {k: v for k, v in options.items() if v is not None and k != "box"}
     if interrupted:
         opts["interrupted"] = True
     if box is not None:
         opts["box"] = box.tolist()
-    return Trajectory(states=states, times=ev[keep], distance=dist, final=res["final"][0].copy(),
+    return Trajectory(states=states, times=ev, distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
                       rate=rate, rate_fit=RATE_FIT, method=m.name, step=(hg, hd), steps=K, params=pd,
                       equilibrium=zstar[0].copy(), names=list(field.names), options=opts,
