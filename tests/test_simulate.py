@@ -255,46 +255,38 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
     assert "not run" not in set(res["verdict"][:2 * c]) and set(res["verdict"][2 * c:]) == {"not run"}
 
 
-def test_a_chunk_cut_short_keeps_only_the_steps_that_ran(monkeypatch):
-    # the interpreted engine runs a chunk in Python, where a Ctrl-C lands mid-chunk: engine.Interrupted still named
-    # the chunk's end, and the states, distances and final state after the point reached were never written
-    # (np.empty): `gandynamics simulate dirac --engine interpreted ... ^C` printed "final (theta, psi) =
-    # (4.64e-310, 0)", distance 4.6e-310, verdict "converging" for a conservative field
-    import gandynamics.runs.engine as E
+def test_a_ctrl_c_during_an_interpreted_simulation_keeps_whole_chunks():
+    """A Ctrl-C inside an interpreted simulation (Python bytecode, where it would stop a chunk mid-way: `gandynamics
+    simulate dirac --engine interpreted ... ^C` printed "final (theta, psi) = (4.64e-310, 0)" and "converging" for a
+    conservative field) ends it at the end of the running chunk (engine.whole): the states, times and final state
+    are those of the uninterrupted run up to that step, bitwise."""
+    import _thread
+    import threading
+    import time
+
     import gandynamics.runs.trajectory as T
-    full = simulate(DIRAC_R1, "gd", [1.0, 1.0], 50, 0.1, engine="interpreted")
-    real = E._run_range
-    calls = {"n": 0}
-
-    def cut(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
-        calls["n"] += 1
-        if calls["n"] == 3:  # the third chunk (steps 20..30) is cut after step 24, before its final state is written
-            scratch = {k: v.copy() for k, v in res.items()}
-            real(mod, plan, lo, hi, scratch, off, state.copy(), k0, 24, last, then)
-            upto = plan.rec_idx <= 24
-            res["rec"][:, upto] = scratch["rec"][:, upto]
-            res["dist"][:, upto] = scratch["dist"][:, upto]
-            res["dist"][:, ~upto] = 1e-300              # whatever np.empty held
-            res["final"][:] = 4.6e-310
-            raise KeyboardInterrupt
-        real(mod, plan, lo, hi, res, off, state, k0, k1, last, then)
-
-    monkeypatch.setattr(E, "_run_range", cut)
-    real_rows = E.run_rows
-    monkeypatch.setattr(T, "run_rows", lambda plan, lo, hi, out=None, step_chunk=None: real_rows(plan, lo, hi, out,
-                                                                                                   step_chunk=10))
-    tr = simulate(DIRAC_R1, "gd", [1.0, 1.0], 50, 0.1, engine="interpreted")
-    assert tr.options.get("interrupted") is True and tr.steps == 24
-    assert tr.times.tolist() == list(range(25))
-    np.testing.assert_array_equal(tr.states, full.states[:25])
-    np.testing.assert_array_equal(tr.final, full.states[24])
-    np.testing.assert_allclose(tr.distance, np.linalg.norm(full.states[:25], axis=1), rtol=1e-15, atol=0)
-    assert tr.verdict != "converging" and tr.final_distance > 0.5
-    calls["n"] = 0
-    coarse = simulate(DIRAC_R1, "gd", [1.0, 1.0], 50, 0.1, engine="interpreted", record_every=10)
-    assert coarse.steps == 24 and coarse.times.tolist() == [0, 10, 20, 24]   # the last state reached is returned
-    np.testing.assert_array_equal(coarse.states, full.states[[0, 10, 20, 24]])
-    np.testing.assert_array_equal(coarse.final, full.states[24])
+    real_rows = T.run_rows
+    K = 200_000
+    full = simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.01, engine="interpreted", record_every=100)
+    t0 = time.perf_counter()
+    simulate(DIRAC_R1, "gd", [1.0, 1.0], 2000, 0.01, engine="interpreted", record_every=100)
+    chunk = max(1000, int(0.5 / ((time.perf_counter() - t0) / 2000)) // 100 * 100)  # chunks of ~0.5 s
+    timer = threading.Timer(0.2, _thread.interrupt_main)
+    try:
+        T.run_rows = lambda plan, lo, hi, out=None, step_chunk=None: real_rows(plan, lo, hi, out, step_chunk=chunk)
+        timer.start()
+        tr = simulate(DIRAC_R1, "gd", [1.0, 1.0], K, 0.01, engine="interpreted", record_every=100)
+    finally:
+        timer.cancel()
+        T.run_rows = real_rows
+    assert tr.options.get("interrupted") is True and tr.steps % chunk == 0 and 0 < tr.steps < K, (tr.steps, chunk)
+    ref = simulate(DIRAC_R1, "gd", [1.0, 1.0], tr.steps, 0.01, engine="interpreted", record_every=100)
+    assert tr.times.tolist() == ref.times.tolist()
+    np.testing.assert_array_equal(tr.states, ref.states)
+    np.testing.assert_array_equal(tr.final, ref.final)
+    np.testing.assert_array_equal(tr.distance, ref.distance)
+    assert tr.verdict == ref.verdict and np.all(np.isfinite(tr.final))
+    np.testing.assert_array_equal(tr.states[:len(full.states)], full.states[:len(tr.states)])
 
 
 def test_exports_roundtrip(tmp_path):

@@ -248,17 +248,6 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         keep_k = rec <= K
         rec = rec[keep_k]
         res = dict(res, dist=res["dist"][:, keep_k], rec=res["rec"][:, keep_k])
-        # a chunk cut short (the interpreted engine runs it in Python, where the Ctrl-C lands mid-chunk, while
-        # engine.Interrupted names the chunk's end): the recorded states it did not reach are still NaN (engine.alloc),
-        # its distances and final state unwritten. Keep the steps up to the last state recorded.
-        reached = np.all(np.isfinite(res["rec"][0]), axis=1)
-        if int(res["divat"][0]) < 0 and not reached.all():
-            last = int(np.flatnonzero(np.logical_and.accumulate(reached))[-1])  # step 0 is always recorded
-            rec, K = rec[: last + 1], int(rec[last])
-            ev = np.union1d(ev[ev <= K], [K])  # the last state reached is returned, as a run's last one always is
-            states_ = res["rec"][:, : last + 1]
-            res = dict(res, rec=states_, final=states_[:, -1].copy(),
-                       dist=np.linalg.norm(states_ - zstar[:, None, :], axis=2))
     div = int(res["divat"][0])
     life = K if div < 0 else div - 1
     reading = read(rec, res["dist"], [life], [div], [np.linalg.norm(zstar[0])], res["reason"][:1])
