@@ -576,3 +576,24 @@ def test_text_columns_are_the_labels_of_their_codes_as_wide_as_the_longest_prese
         assert col.dtype == np.dtype(f"<U{max(len(labels[c]) for c in which)}")
     res = sweep(FLD, "gd", inits=[[0.5, 0.5], [3.0, 3.0]], grid={"step": [0.1, 5.0]}, steps=200, product=False)
     assert res["verdict"].tolist() == ["converging", "diverged"] and res["reason"].tolist() == ["", "bound"]
+
+
+@pytest.mark.parametrize("kw, msg", [
+    (dict(method=["gd", "eg", "gd"]), r"method\(s\) gd given twice"),
+    (dict(method="gd", product="no"), r"product is True .* or False .*; got 'no'"),
+    (dict(method="gd", product=1), r"product is True"),
+    (dict(method=["gd", "eg"], grid={"beta": [0.1, 0.5]}), r"grid beta applies to none of gd, eg: it is an option of .*momentum"),
+])
+def test_sweep_refuses_what_it_would_ignore_or_repeat(kw, msg):
+    """A beta axis that no chosen method takes (its rows identical under different labels; simulate refuses gd
+    --beta), a method named twice (every row twice) and a product that is not a bool ("no" was true) are refused."""
+    grid = kw.pop("grid", {"gamma": [0.1, 0.2]})
+    with pytest.raises(GandynamicsError, match=msg):
+        sweep(FLD, inits=[[1.0, 1.0]], grid=grid, step=0.1, steps=5, **kw)
+
+
+def test_a_beta_axis_applies_to_the_methods_that_take_it():
+    res = sweep(FLD, ["gd", "momentum"], inits=[[1.0, 0.5]], grid={"beta": [0.0, 0.5]}, step=0.1, steps=30)
+    gd, mom = res["method"] == "gd", res["method"] == "momentum"
+    assert res["final_theta"][gd][0] == res["final_theta"][gd][1]  # gd has no momentum: the same run
+    assert res["final_theta"][mom][0] != res["final_theta"][mom][1]

@@ -197,6 +197,16 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     if not methods:
         raise GandynamicsError(f"give at least one method; accepted: {', '.join(METHODS)}")
     ms = [get_method(m) for m in methods]
+    twice = sorted({m.name for m in ms if sum(x.name == m.name for x in ms) > 1})
+    if twice:
+        raise GandynamicsError(f"method(s) {', '.join(twice)} given twice: each method's rows are the same for every "
+                               "mention; give each method once")
+    if not isinstance(product, (bool, np.bool_)):
+        raise GandynamicsError(f"product is True (every combination) or False (zipped rows); got {product!r}")
+    if grid and "beta" in grid and not any(o.slot == "beta" for m in ms for o in m.options):
+        takers = [n for n, m in METHODS.items() if any(o.slot == "beta" for o in m.options)]
+        raise GandynamicsError(f"grid beta applies to none of {', '.join(m.name for m in ms)}: it is an option of "
+                               f"{', '.join(takers)}")
     K = steps_count(steps)
     bnd = bound_value(bound)
     grid = dict(grid or {})
