@@ -126,3 +126,26 @@ def test_rates_refuses_an_option_that_contradicts_an_alias(dirac_r1):
         rates(dirac_r1, "altmomentum", options={"alternating": False}, measure=False)
     rows, _ = rates(dirac_r1, "altmomentum,momentum", options={"alternating": "true"}, beta=-0.5, measure=False)
     assert rows[0].local_rate == rows[1].local_rate  # agreeing with the alias is fine
+
+
+@pytest.mark.parametrize("methods, kw, msg", [
+    (["gd", "eg"], {"beta": 0.5}, r"beta applies to none of gd, eg \(it is for momentum, altmomentum"),
+    ("momentum", {"n_g": 2}, r"n_g applies to none of momentum \(it is for altgd"),
+    ("lookahead", {"beta": 0.5}, r"beta applies to none of lookahead"),  # lookahead over gd (its default base)
+    (["eftp"], {"n_d": 3}, r"n_d applies to none of eftp"),
+])
+def test_rates_refuses_beta_n_g_n_d_that_no_method_takes(dirac_r1, methods, kw, msg):
+    """rates(beta=0.5) over gd and eg ignored beta and returned gd's and eg's rows as if it were not given (the CLI
+    refused --beta there, the library did not): the rule is the library's now (analysis.rates.takes)."""
+    with pytest.raises(GandynamicsError, match=msg):
+        rates(dirac_r1, methods, measure=False, **kw)
+
+
+def test_rates_beta_defaults_and_applies_where_taken(dirac_r1):
+    rows, _ = rates(dirac_r1, ["gd", "momentum"], step=0.2, measure=False)  # beta not given: 0 for momentum
+    mom0 = [r for r in rows if r.method == "momentum"][0].local_rate
+    rows, _ = rates(dirac_r1, ["gd", "momentum"], step=0.2, beta=-0.3, measure=False)
+    mom = [r for r in rows if r.method == "momentum"][0].local_rate
+    assert mom != mom0
+    rows, _ = rates(dirac_r1, "lookahead", options={"base": "altgd"}, n_d=3, step=0.2, measure=False)
+    assert rows[0].options.get("n_d") == 3

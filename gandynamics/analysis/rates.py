@@ -123,6 +123,12 @@ def rate_options(method: str) -> tuple:
     return tuple(m.extra.get("rate_options", ()))
 
 
+def takes(name: str, methods, base=None) -> bool:
+    """Whether one of ``methods`` takes the rate option ``name`` (``beta``, ``n_g``, ``n_d``, ...): its own, or
+    lookahead's base method's (``base``, default gd)."""
+    return any(name in rate_options(m) or (m == "lookahead" and name in rate_options(base or "gd")) for m in methods)
+
+
 def _method_rate_options(fld, method: str, given: dict) -> dict:
     """The entries of ``given`` that ``method`` takes (besides beta, n_g, n_d), checked by its declaration."""
     m, fixed = _resolve(method)
@@ -441,8 +447,8 @@ class RateRow:
         from .._display import rates_html
         return rates_html([self])
 
-def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region="ball:0.1", beta: float = 0.0,
-          n_g: int = 1, n_d: int = 1, measure: bool = True, constants=None, steps: int | None = None,
+def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region="ball:0.1", beta: float | None = None,
+          n_g: int | None = None, n_d: int | None = None, measure: bool = True, constants=None, steps: int | None = None,
           tol: float = 1e-3, max_seconds: float = 10.0, options: dict | None = None) -> tuple[list, dict]:
     """Rates of each method at the equilibrium, side by side.
 
@@ -456,8 +462,10 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     region : Region or str             the region of the constants (mu, L) and of the start point
     constants : ConstantsReport, optional   precomputed constants for the region
     beta, n_g, n_d, options : the methods' rate options (:func:`rate_options`): ``beta`` for momentum and
-        altmomentum, ``n_g``/``n_d`` for altgd, ``options`` any other (e.g. ``{"base": "eg", "la_k": 10}`` for
-        lookahead); each method takes the ones it declares
+        altmomentum (default 0), ``n_g``/``n_d`` for altgd (default 1), each also for lookahead over such a base;
+        ``options`` any other (e.g. ``{"base": "eg", "la_k": 10}`` for lookahead); each method takes the ones it
+        declares.  ``beta``, ``n_g`` or ``n_d`` given when none of ``methods`` takes it is refused (it would be
+        ignored).
 
     Returns
     -------
@@ -471,12 +479,18 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     fld = field(fld, "rates")
     # checked here, not per method: an error inside the loop becomes that method's row ("undefined")
     steps = None if steps is None else whole(steps, "steps")
-    n_g, n_d, beta = whole(n_g, "n_g"), whole(n_d, "n_d"), finite(beta, "beta")
     if isinstance(methods, str):  # "gd,eg" as on the command line
         methods = [m.strip() for m in methods.split(",") if m.strip()]
     for m in methods:
         _check_method(m)
     given = dict(options or {})
+    for name, value in (("beta", beta), ("n_g", n_g), ("n_d", n_d)):
+        if value is not None and not takes(name, methods, given.get("base")):
+            users = [m for m in RATE_METHODS if m != "lookahead" and name in rate_options(m)]
+            raise GandynamicsError(f"{name} applies to none of {', '.join(methods)} (it is for {', '.join(users)} "
+                                   f"and lookahead over them)")
+    beta = 0.0 if beta is None else finite(beta, "beta")
+    n_g, n_d = (1 if n_g is None else whole(n_g, "n_g")), (1 if n_d is None else whole(n_d, "n_d"))
     allowed = set().union(*[rate_options(m) for m in methods]) - {"beta", "n_g", "n_d"}
     stray = sorted(set(given) - allowed)
     if stray:

@@ -70,7 +70,7 @@ def _f(x, fmt="z.6g"):
 
 def run(args) -> int:
     from ..analysis.constants import parse_region
-    from ..analysis.rates import RATE_METHODS, rates
+    from ..analysis.rates import RATE_METHODS, rates, takes
     from ..errors import GandynamicsError
     from .common import build_field, dumps, rate_text
     from .constants import number
@@ -87,18 +87,11 @@ def run(args) -> int:
         step = number(args.step, "--step", positive=True)
     elif args.theory_step:
         step = "theory"
-    # an option none of --methods takes would be ignored (as --base is, it is refused)
+    # an option none of --methods takes would be ignored: rates() refuses it (analysis.rates.takes)
     base = getattr(args, "base", None) or "gd"
-    users = {"--beta": ({"momentum", "altmomentum"}, "momentum"), "--n-g": ({"altgd"}, "altgd"),
-             "--n-d": ({"altgd"}, "altgd")}
-    for flag, value in (("--beta", args.beta), ("--n-g", args.n_g), ("--n-d", args.n_d)):
-        names, base_name = users[flag]
-        if value is not None and not (set(methods) & names or ("lookahead" in methods and base == base_name)):
-            raise GandynamicsError(f"{flag} applies to none of --methods {','.join(methods)} (it is for "
-                                   f"{', '.join(sorted(names))} and lookahead over {base_name})")
-    beta = number("-0.5" if args.beta is None else args.beta, "--beta")
-    n_g = number("1" if args.n_g is None else args.n_g, "--n-g", integer=True)
-    n_d = number("1" if args.n_d is None else args.n_d, "--n-d", integer=True)
+    beta = number(args.beta, "--beta") if args.beta is not None else (-0.5 if takes("beta", methods, base) else None)
+    n_g = number(args.n_g, "--n-g", integer=True) if args.n_g is not None else None
+    n_d = number(args.n_d, "--n-d", integer=True) if args.n_d is not None else None
     steps = number(args.steps, "--steps", integer=True) if args.steps is not None else None
     fld, hyper = build_field(args)
     region = parse_region(args.region, fld, hyper, need_equilibrium=True)
