@@ -132,3 +132,16 @@ def test_an_open_upper_bound_is_stated_as_one(value):
     with pytest.raises(GandynamicsError, match=r"^beta2 must be a number >= 0 and < 1, got "):
         simulate(fld, "lookahead", [1.0, 1.0], 5, 0.1, base="adam", beta2=value)
     assert simulate(fld, "adam", [1.0, 1.0], 5, 0.1, beta1=0.999999).steps == 5
+
+
+@pytest.mark.parametrize("value", [0.5, 2, 1, 0, "yes", "on", "1", [], None.__class__])
+def test_boolean_options_take_true_or_false_only(value):
+    """A method's boolean option follows the project's one rule for booleans (validate.boolean: True/False or the
+    text true/false): it had its own, which read any other value as bool(value) (0.5, 2 and [] were accepted,
+    "yes"/"on"/"1" too, where the README says true/false)."""
+    from gandynamics.methods import METHODS
+    opt = [o for o in METHODS["momentum"].options if o.name == "alternating"][0]
+    with pytest.raises(GandynamicsError, match="momentum: alternating must be true or false"):
+        opt.coerce(value, "momentum")
+    assert opt.coerce("TRUE", "momentum") is True and opt.coerce(np.False_, "momentum") is False
+    assert opt.coerce(None, "momentum") is opt.default

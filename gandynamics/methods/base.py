@@ -51,14 +51,9 @@ class Option:
         if value is None:
             value = self.default
         what = f"{method}: {self.name}"
-        if self.kind is bool:
-            if isinstance(value, str):
-                if value.lower() in ("1", "true", "yes", "on"):
-                    return True
-                if value.lower() in ("0", "false", "no", "off"):
-                    return False
-                raise GandynamicsError(f"{what} must be true or false, got {value!r}")
-            return bool(value)
+        if self.kind is bool:  # the project's one rule for booleans (any other value was bool(value): 0.5 was true)
+            from ..validate import boolean
+            return boolean(value, what)
         if self.kind is str:
             if self.choices and value not in self.choices:
                 raise GandynamicsError(f"{self.name} must be one of {', '.join(self.choices)}, got {value!r}")
