@@ -91,9 +91,9 @@ def test_classify_keys(capsys):
     (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "gd", "--step", "0.5", "--beta", "0.5"],
      "--beta applies to --method momentum only, not to gd"),
     (["rates", "dirac", "--reg", "r1", "--methods", "gd,eg", "--beta", "0.5", "--no-measure"],
-     "--beta applies to none of --methods gd,eg (it is for altmomentum, momentum and lookahead over momentum)"),
+     "beta applies to none of gd, eg (it is for momentum, altmomentum and lookahead over them)"),
     (["rates", "dirac", "--reg", "r1", "--methods", "gd", "--n-g", "3", "--no-measure"],
-     "--n-g applies to none of --methods gd (it is for altgd and lookahead over altgd)"),
+     "n_g applies to none of gd (it is for altgd and lookahead over them)"),
 ])
 def test_errors_are_one_line(capsys, argv, msg):
     code, out, err = run(capsys, *argv)
