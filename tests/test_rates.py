@@ -57,7 +57,8 @@ def _one_step(method, A, h, state, nt, beta=0.0, n_g=1, n_d=1):
 @pytest.mark.parametrize("seed", [0, 1])
 def test_iteration_matrix_is_the_update_rule(method, seed):
     rng = np.random.default_rng(seed)
-    n, nt, h, beta = 4, 2, 0.37, -0.3
+    n, nt, h = 4, 2, 0.37
+    beta = -0.3 if "momentum" in method else 0.0  # (a method without momentum refuses another beta)
     A = rng.standard_normal((n, n))
     n_g, n_d = (2, 3) if method == "altgd" else (1, 1)
     M = iteration_matrix(method, A, h, nt, beta=beta, n_g=n_g, n_d=n_d)
@@ -71,7 +72,7 @@ def test_per_eigenvalue_multipliers_give_the_matrix_spectral_radius(method):
     rng = np.random.default_rng(7)
     for _ in range(20):
         A = rng.standard_normal((3, 3))
-        h, beta = rng.uniform(0.01, 1.0), rng.uniform(-0.9, 0.9)
+        h, beta = rng.uniform(0.01, 1.0), rng.uniform(-0.9, 0.9) if method == "momentum" else 0.0
         assert local_rate(method, A, h, beta=beta) == pytest.approx(
             spectral_radius(iteration_matrix(method, A, h, beta=beta)), rel=1e-9)
 
@@ -488,3 +489,21 @@ def test_rates_refuses_bad_arguments_up_front(kwargs, match):
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
     with pytest.raises(GandynamicsError, match=match):
         rates(fld, measure=False, **kwargs)
+
+
+@pytest.mark.parametrize("call", [
+    lambda A: local_rate("gd", A, 0.1, beta=0.5),
+    lambda A: local_rate("flow", A, 0.1, n_g=2),
+    lambda A: iteration_matrix("eg", A, 0.1, 1, n_d=3),
+    lambda A: optimal_step("eftp", A, beta=-0.2),
+    lambda A: local_rate("lookahead", A, 0.1, 1, beta=0.5, base="gd"),
+    lambda A: local_rate("momentum", A, 0.1, 1, n_g=2),
+])
+def test_an_option_the_method_does_not_take_is_refused(call):
+    """local_rate("gd", A, h, beta=0.5) returned gd's rate as if beta were not given (and so did every per-method
+    function for beta, n_g, n_d): refused, as rates(), sweep and simulate refuse it."""
+    A = np.array([[0.0, 1.0], [-1.0, 0.3]])
+    with pytest.raises(GandynamicsError, match=r"takes no (beta|n_g|n_d) \(given"):
+        call(A)
+    assert local_rate("lookahead", A, 0.1, 1, beta=0.5, base="momentum") != local_rate(
+        "lookahead", A, 0.1, 1, beta=0.0, base="momentum")  # taken through lookahead's base

@@ -107,6 +107,15 @@ def _check_method(method: str) -> str:
 
 
 def _kw(m, base: dict, beta, n_g, n_d) -> dict:
+    """The keyword options of method ``m``'s iteration matrix or multipliers: ``base`` (its other options) with
+    ``beta``, ``n_g`` and ``n_d`` where it takes them.  A value other than the default (beta 0, n_g = n_d = 1) of
+    one it does not take (:func:`takes`) is refused: it would be ignored (``local_rate("gd", A, h, beta=0.5)``
+    gave gd's rate)."""
+    for name, value, default in (("beta", beta, 0.0), ("n_g", n_g, 1), ("n_d", n_d, 1)):
+        if value != default and not takes(name, [m.name], base.get("base")):
+            users = [r for r in RATE_METHODS if r != "lookahead" and name in rate_options(r)]
+            raise GandynamicsError(f"{m.name} takes no {name} (given {value!r}; it is for {', '.join(users)} and "
+                                   f"lookahead over them)")
     names = m.option_names
     kw = dict(base)
     if "beta" in names:
@@ -202,6 +211,7 @@ def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: i
     (tested).  ``options``: the method's other rate options (its ``rate_options``, e.g. lookahead's ``base``,
     ``la_k``, ``la_alpha``)."""
     if method == "flow":
+        _kw(_resolve(method)[0], options, beta, n_g, n_d)  # (flow takes none of them)
         alpha = float(np.max(np.real(np.linalg.eigvals(-np.asarray(A, dtype=float)))))
         return math.exp(h * alpha)
     m, base = _resolve(method)
@@ -527,14 +537,11 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     nt = fld.n_theta
     for m in methods:
         mo = _method_rate_options(fld, m, given)
-        # the method and the one it runs on (lookahead's base): n_g, n_d belong to alternating GD only (alternating
-        # momentum takes one step per player), beta to momentum
-        under = {_resolve(m)[0].name, mo.get("base")}
-        alt = "altgd" in under
-        kw = dict(n_theta=nt, beta=beta, n_g=n_g if alt else 1, n_d=n_d if alt else 1)
+        # beta, n_g and n_d where the method (or lookahead's base) takes them (takes), their defaults elsewhere
+        tb, tg = takes("beta", [m], mo.get("base")), takes("n_g", [m], mo.get("base"))
+        kw = dict(n_theta=nt, beta=beta if tb else 0.0, n_g=n_g if tg else 1, n_d=n_d if tg else 1)
         kw.update(mo)
-        opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d))
-                if (k == "beta" and "momentum" in under) or (k != "beta" and alt)}
+        opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d)) if (tb if k == "beta" else tg)}
         opts.update(mo)
         try:  # a method undefined at this equilibrium or step (a singular implicit system) gets a row saying so
             h_opt, r_opt = optimal_step(m, A, **kw)
@@ -566,7 +573,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             meas = start = div = None
             ended = ""
             if measure:
-                tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=beta, n_g=kw["n_g"], n_d=kw["n_d"], expected=loc,
+                tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=kw["beta"], n_g=kw["n_g"], n_d=kw["n_d"], expected=loc,
                                    equilibrium=zstar, **mo)
                 meas = float(tr.rate) if np.isfinite(tr.rate) else None
                 start = z0.tolist()
