@@ -330,6 +330,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     c_slice = np.array(center, float) if center is not None else (
         field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
     others = [k for k in range(field.n) if k not in (i, j)]
+    leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
     for t_index, item in enumerate(trajectories):
         label, tr = item[0], item[1]
         color = item[2] if len(item) > 2 else None
@@ -343,6 +344,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         w = _slice_warning(S, others, c_slice, label)
         if w:
             warnings.append(w)
+            leaving.append((w, label, _slice_deviation(S, others, c_slice)))
         line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, label=label, zorder=3)
         ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
         ax.plot(S[0, i], S[0, j], "o", color="red", ms=5, zorder=5)
@@ -361,7 +363,14 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     ax.set_ylabel(symbol(names[1]))
     head = describe(field, params) if title is None else title
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
-        head = "\n".join(([head] if head else []) + ["note: " + _wrap(w, 60) for w in warnings])
+        notes = [w for w in warnings if w not in {n for n, _, _ in leaving}]
+        if len(leaving) > 1:  # one note for all of them, not the same sentence once per trajectory
+            names = [lab for _, lab, _ in leaving]
+            notes.append(f"{', '.join(names[:-1])} and {names[-1]} leave the slice (other coordinates move by up "
+                         f"to {max(d for _, _, d in leaving):z.3g}): their projections are drawn over the slice's field")
+        else:
+            notes += [n for n, _, _ in leaving]
+        head = "\n".join(([head] if head else []) + ["note: " + _wrap(w, 60) for w in notes])
     ax.set_title(head)
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
@@ -369,11 +378,18 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     return ax
 
 
+def _slice_deviation(S, others, center) -> float:
+    """How far the coordinates off the plane of the states ``S`` move from the slice's values (max norm)."""
+    if not others or not S.size:
+        return 0.0
+    return float(np.max(np.abs(S[:, others] - center[others])))
+
+
 def _slice_warning(S, others, center, label) -> str:
     """The note for a trajectory whose coordinates off the plane leave the slice's values ("" if none)."""
     if not others or not S.size:
         return ""
-    dev = float(np.max(np.abs(S[:, others] - center[others])))
+    dev = _slice_deviation(S, others, center)
     if dev > 1e-9 * max(1.0, float(np.max(np.abs(center)))):
         return (f"{label} leaves the slice (other coordinates move by up to {dev:z.3g}): "
                 "its projection is drawn over the slice's field")

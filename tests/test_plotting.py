@@ -261,6 +261,20 @@ def test_zero_field_plane_is_said_on_the_figure():
     assert ax2.warnings == []
 
 
+def test_trajectories_leaving_the_slice_share_one_note():
+    # two trajectories that leave the slice: both in ax.warnings, one sentence in the title (it was repeated
+    # once per trajectory and pushed the titles of r1_manifold_leave_line into each other)
+    fld = VectorField(games.dirac_nd(2), [])
+    S = np.array([[1.0, 0.0, 1.0, 0.0], [0.9, 0.3, 0.8, 0.0]])
+    T = np.array([[1.0, 0.0, 1.0, 0.0], [0.9, 0.5, 0.8, 0.0]])
+    ax = phase_portrait(fld, n=9, trajectories=[("gd", S), ("flow", T)])
+    assert len(ax.warnings) == 2
+    title = ax.get_title()
+    assert title.count("slice (") == 1 and "gd and flow leave the slice" in title.replace("\n", " ")
+    assert "up to 0.5" in title.replace("\n", " ")
+    plt.close(ax.figure)
+
+
 @pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
 def test_trajectory_leaving_the_slice_is_said():
     fld = VectorField(games.dirac_nd(2), [])

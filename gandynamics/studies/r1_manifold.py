@@ -175,8 +175,9 @@ def _figure_spectra(ctx, flds, fp, fpp):
     cb = fig.colorbar(sc, ax=axes, shrink=0.85, pad=0.01)
     cb.set_label("R1 weight γ")
     axes[0].annotate("ψ2: eigenvalue 0 without R1\n(a line of equilibria), −γ with R1", xy=(0.0, 0.0),
-                     xytext=(-0.62, -0.3), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
-    axes[0].annotate(f"γ = 0: already damped by the data's\nspread, −f''(0)·s = {-fpp * s:z.3g}", xy=(fpp * s / 2, 0.4714),
+                     xytext=(-1.28, -0.42), fontsize=7.5,  # left of the lower arc, not over it
+                     arrowprops={"arrowstyle": "->", "color": "0.3"})
+    axes[0].annotate(f"γ = 0: already damped by the data's\nspread, Re λ = f''(0)·s/2 = {fpp * s / 2:z.3g}", xy=(fpp * s / 2, 0.4714),
                      xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
     axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
                      xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
