@@ -265,8 +265,11 @@ def _figure_discriminator(ctx, trs, flds):
             if np.ptp(D) > 0.5:  # contours of a (numerically) flat D would only draw round-off
                 ax.contour(X1, X2, D, levels=np.linspace(-3, 3, 13), colors="0.25", linewidths=0.5)
             ax.axhline(0, color="black", lw=1.0, ls="--")
-            ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)")
-            ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms")
+            # clip_on=False: an atom on the frame (x1 = 2 at t = 0) is drawn whole, not cut in half
+            ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)",
+                    clip_on=False, zorder=5)
+            ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms",
+                    clip_on=False, zorder=6)
             ax.set_title(f"{label}\nt = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize=8.5)
             ax.set_aspect("equal")
             ax.set_xlim(-2, 2)
@@ -319,7 +322,7 @@ def _figure_leave_line(ctx, trs, flds):
     t = trs["free3", "flow", GAMMA].times * STEP
     E0 = START_FREE[1] ** 2 + START_FREE[3] ** 2
     ax.semilogy(t, E0 * np.exp(-GAMMA * t), color="tab:orange", lw=4, alpha=0.4, zorder=1,
-                label="E(0) e^(−γt) (2 Re λ = −γ)")
+                label="closed form E(0) e^(−γt) (2 Re λ = −γ)")
     ax.set_ylabel("θ2² + ψ2² (orthogonal energy)")
     ax.set_title("Orthogonal energy: conserved by the flow without R1,\ngrows under GD, decays with R1")
     ax.legend(loc="lower left")
