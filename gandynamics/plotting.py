@@ -650,7 +650,8 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     Parameters
     ----------
     trajectories : sequence
-        Items ``(label, distances)`` or ``(label, distances, color)``; ``distances`` is an array or an
+        Items ``(label, distances)``, ``(label, distances, color)`` or ``(label, distances, color, linestyle)``
+        (a linestyle tells apart curves that coincide); ``distances`` is an array or an
         object with ``.distance`` (a :class:`gandynamics.simulate.Trajectory`, recorded every ``every``
         steps; its ``record_every`` is used when present).
     rates : mapping label -> float, optional
@@ -670,11 +671,12 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     for item in trajectories:
         label, tr = item[0], item[1]
         color = item[2] if len(item) > 2 else None
+        style = item[3] if len(item) > 3 else "-"
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)
         k = np.arange(d.size) * ev
         ok = np.isfinite(d) & (d > floor)
-        line, = ax.semilogy(k[ok], d[ok], color=color, label=label)
+        line, = ax.semilogy(k[ok], d[ok], color=color, ls=style, label=label)
         if label in rates and rates[label] is not None and np.any(ok):
             rho = float(rates[label])
             idx = np.flatnonzero(ok)

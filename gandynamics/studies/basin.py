@@ -93,8 +93,11 @@ def study(ctx):
         # below the panel, not over it: inside, it hid the start of an orange trajectory
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
         lab = f"{m} (start in B_r)"
-        conv.append((lab, trs[0][1], {"gd": "tab:blue", "eg": "tab:green", "eftp": "tab:red"}[m]))
+        # eg and eftp coincide on the log scale: eg dotted and drawn last so that both show
+        conv.append((lab, trs[0][1], {"gd": "tab:blue", "eg": "tab:green", "eftp": "tab:red"}[m],
+                     (0, (1, 1.5)) if m == "eg" else "-"))
         rates[lab] = rep.rate
+    conv.sort(key=lambda item: item[0].startswith("eg"))
     fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; green starts inside the "
                  "invariant ball, orange outside")
     ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
