@@ -765,14 +765,24 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
         raise GandynamicsError(f"which must be 'phase', 'conditioning' or 'singular', got {which!r}")
     ax = _axes(ax, figsize=(4.6, 3.6))
     data = data if data is not None else factor_data(game, regularizers, parameter, values, params)
+    real_from = False
     for label, d in data.items():
         y = np.where(np.isfinite(d[which]), d[which], np.nan)
+        # a zero phase factor (every eigenvalue real) has no place on the log axis: the curve stops there and a
+        # triangle on the axis marks the first such strength (it was drawn as a vertical drop off the axes)
+        zero = y <= 0 if which == "phase" else np.zeros(y.shape, bool)
+        y = np.where(zero, np.nan, y)
         if label.lower().startswith(("simgd", "none", "unreg")):  # the reference: dashed, on top, with a halo
             from matplotlib import patheffects
-            ax.semilogy(d["values"], y, ls=(0, (4, 2.5)), lw=1.1, zorder=4, label=label,
-                        path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")])
+            line, = ax.semilogy(d["values"], y, ls=(0, (4, 2.5)), lw=1.1, zorder=4, label=label,
+                                path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")])
         else:
-            ax.semilogy(d["values"], y, ls="-", label=label)
+            line, = ax.semilogy(d["values"], y, ls="-", label=label)
+        if zero.any():
+            ax.plot([np.asarray(d["values"])[np.argmax(zero)]], [0.0], marker="v", ms=7, ls="", clip_on=False,
+                    color=line.get_color(), mec="black", mew=0.6, zorder=6, transform=ax.get_xaxis_transform(),
+                    label="_real_from")
+            real_from = True
     ax.set_xlabel(symbol(parameter) + " (regularization strength)")
     ax.set_ylabel({"phase": r"phase factor $\max|\mathrm{Im}\,\lambda|/|\mathrm{Re}\,\lambda|$",
                    "conditioning": r"conditioning $\max|\lambda|/\min|\lambda|$",
@@ -780,7 +790,12 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
     if title:
         ax.set_title(title)
     _readable_log(ax, "y")
-    _legend_outside(ax, loc="below")
+    handles = ax.get_legend_handles_labels()[0]
+    if real_from:
+        from matplotlib.lines import Line2D
+        handles.append(Line2D([], [], marker="v", ms=7, ls="", color="0.6", mec="black", mew=0.6,
+                              label="phase factor 0 from here on (eigenvalues real)"))
+    _legend_outside(ax, loc="below", handles=handles)
     return ax
 
 

@@ -331,6 +331,19 @@ def test_legends_never_cover_data(dirac, dirac_r1):
     assert not _legend_overlaps_data(ax)
 
 
+def test_zero_phase_factor_is_marked_not_drawn_on_the_log_axis():
+    # R1 on the Dirac-GAN: the pair becomes real at gamma = 2 f'(0) = 1 (docs/mathematics.md §1.7), xi = 0 beyond
+    g = np.linspace(0.25, 2.0, 8)
+    ax = factors(games.dirac(), {"R1": R1()}, "gamma", g)
+    curve = [ln for ln in ax.get_lines() if ln.get_label() == "R1"][0]
+    y = np.asarray(curve.get_ydata(), float)
+    assert np.all(np.isnan(y[g >= 1.0])) and np.all(y[g < 1.0] > 0)
+    mark = [ln for ln in ax.get_lines() if ln.get_label() == "_real_from"]
+    assert len(mark) == 1 and float(mark[0].get_xdata()[0]) == g[np.argmax(g >= 1.0)]
+    assert any("eigenvalues real" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(ax.figure)
+
+
 def test_predicted_line_drawn_above_the_measured_one():
     k = np.arange(100)
     ax = convergence([("m", 2.0 * 0.9**k)], rates={"m": 0.9})
