@@ -330,6 +330,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     c_slice = np.array(center, float) if center is not None else (
         field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
     others = [k for k in range(field.n) if k not in (i, j)]
+    leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
     for t_index, item in enumerate(trajectories):
         label, tr = item[0], item[1]
         color = item[2] if len(item) > 2 else None
@@ -343,6 +344,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         w = _slice_warning(S, others, c_slice, label)
         if w:
             warnings.append(w)
+            leaving.append((w, label, _slice_deviation(S, others, c_slice)))
         line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, label=label, zorder=3)
         ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
         ax.plot(S[0, i], S[0, j], "o", color="red", ms=5, zorder=5)
@@ -361,7 +363,14 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     ax.set_ylabel(symbol(names[1]))
     head = describe(field, params) if title is None else title
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
-        head = "\n".join(([head] if head else []) + ["note: " + _wrap(w, 60) for w in warnings])
+        notes = [w for w in warnings if w not in {n for n, _, _ in leaving}]
+        if len(leaving) > 1:  # one note for all of them, not the same sentence once per trajectory
+            names = [lab for _, lab, _ in leaving]
+            notes.append(f"{', '.join(names[:-1])} and {names[-1]} leave the slice (other coordinates move by up "
+                         f"to {max(d for _, _, d in leaving):z.3g}): their projections are drawn over the slice's field")
+        else:
+            notes += [n for n, _, _ in leaving]
+        head = "\n".join(([head] if head else []) + ["note: " + _wrap(w, 60) for w in notes])
     ax.set_title(head)
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
@@ -369,11 +378,18 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     return ax
 
 
+def _slice_deviation(S, others, center) -> float:
+    """How far the coordinates off the plane of the states ``S`` move from the slice's values (max norm)."""
+    if not others or not S.size:
+        return 0.0
+    return float(np.max(np.abs(S[:, others] - center[others])))
+
+
 def _slice_warning(S, others, center, label) -> str:
     """The note for a trajectory whose coordinates off the plane leave the slice's values ("" if none)."""
     if not others or not S.size:
         return ""
-    dev = float(np.max(np.abs(S[:, others] - center[others])))
+    dev = _slice_deviation(S, others, center)
     if dev > 1e-9 * max(1.0, float(np.max(np.abs(center)))):
         return (f"{label} leaves the slice (other coordinates move by up to {dev:z.3g}): "
                 "its projection is drawn over the slice's field")
@@ -634,7 +650,8 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     Parameters
     ----------
     trajectories : sequence
-        Items ``(label, distances)`` or ``(label, distances, color)``; ``distances`` is an array or an
+        Items ``(label, distances)``, ``(label, distances, color)`` or ``(label, distances, color, linestyle)``
+        (a linestyle tells apart curves that coincide); ``distances`` is an array or an
         object with ``.distance`` (a :class:`gandynamics.simulate.Trajectory`, recorded every ``every``
         steps; its ``record_every`` is used when present).
     rates : mapping label -> float, optional
@@ -654,11 +671,12 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     for item in trajectories:
         label, tr = item[0], item[1]
         color = item[2] if len(item) > 2 else None
+        style = item[3] if len(item) > 3 else "-"
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)
         k = np.arange(d.size) * ev
         ok = np.isfinite(d) & (d > floor)
-        line, = ax.semilogy(k[ok], d[ok], color=color, label=label)
+        line, = ax.semilogy(k[ok], d[ok], color=color, ls=style, label=label)
         if label in rates and rates[label] is not None and np.any(ok):
             rho = float(rates[label])
             idx = np.flatnonzero(ok)
@@ -747,14 +765,24 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
         raise GandynamicsError(f"which must be 'phase', 'conditioning' or 'singular', got {which!r}")
     ax = _axes(ax, figsize=(4.6, 3.6))
     data = data if data is not None else factor_data(game, regularizers, parameter, values, params)
+    real_from = False
     for label, d in data.items():
         y = np.where(np.isfinite(d[which]), d[which], np.nan)
+        # a zero phase factor (every eigenvalue real) has no place on the log axis: the curve stops there and a
+        # triangle on the axis marks the first such strength (it was drawn as a vertical drop off the axes)
+        zero = y <= 0 if which == "phase" else np.zeros(y.shape, bool)
+        y = np.where(zero, np.nan, y)
         if label.lower().startswith(("simgd", "none", "unreg")):  # the reference: dashed, on top, with a halo
             from matplotlib import patheffects
-            ax.semilogy(d["values"], y, ls=(0, (4, 2.5)), lw=1.1, zorder=4, label=label,
-                        path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")])
+            line, = ax.semilogy(d["values"], y, ls=(0, (4, 2.5)), lw=1.1, zorder=4, label=label,
+                                path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")])
         else:
-            ax.semilogy(d["values"], y, ls="-", label=label)
+            line, = ax.semilogy(d["values"], y, ls="-", label=label)
+        if zero.any():
+            ax.plot([np.asarray(d["values"])[np.argmax(zero)]], [0.0], marker="v", ms=7, ls="", clip_on=False,
+                    color=line.get_color(), mec="black", mew=0.6, zorder=6, transform=ax.get_xaxis_transform(),
+                    label="_real_from")
+            real_from = True
     ax.set_xlabel(symbol(parameter) + " (regularization strength)")
     ax.set_ylabel({"phase": r"phase factor $\max|\mathrm{Im}\,\lambda|/|\mathrm{Re}\,\lambda|$",
                    "conditioning": r"conditioning $\max|\lambda|/\min|\lambda|$",
@@ -762,7 +790,12 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
     if title:
         ax.set_title(title)
     _readable_log(ax, "y")
-    _legend_outside(ax, loc="below")
+    handles = ax.get_legend_handles_labels()[0]
+    if real_from:
+        from matplotlib.lines import Line2D
+        handles.append(Line2D([], [], marker="v", ms=7, ls="", color="0.6", mec="black", mew=0.6,
+                              label="phase factor 0 from here on (eigenvalues real)"))
+    _legend_outside(ax, loc="below", handles=handles)
     return ax
 
 

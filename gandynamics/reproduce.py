@@ -470,8 +470,10 @@ def write_readme(out="figures") -> Path:
     lines = ["# Figures reproduced by gandynamics", "",
              "Regenerate everything with `gandynamics reproduce` (one figure: `gandynamics reproduce NAME`; "
              "list: `gandynamics reproduce --list`).  Every curve, arrow and eigenvalue below is computed by the "
-             "library from the game's field (symbolic F and DF, compiled with numba); closed forms appear only "
-             "as *checks* in the tables, never as plotted data.  Each check compares a number computed by the "
+             "library from the game's field (symbolic F and DF, compiled with numba); closed forms appear "
+             "as *checks* in the tables and, labelled as such in a legend, as reference lines drawn over "
+             "the computed ones (the step limit h = γ/f'(0)² in rate-maps and stability-boundaries, e^(−γt) in "
+             "r1-manifold, the normal form's amplitude and period in hopf-cycle), never in place of a computed curve.  Each check compares a number computed by the "
              "library with an independent reference (a closed form of `docs/mathematics.md`, or a predicted against a "
              "measured rate).", "",
              "Trajectories are read as `docs/mathematics.md` §5.6 states: *converging* (the distance reached the "

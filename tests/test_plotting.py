@@ -261,6 +261,20 @@ def test_zero_field_plane_is_said_on_the_figure():
     assert ax2.warnings == []
 
 
+def test_trajectories_leaving_the_slice_share_one_note():
+    # two trajectories that leave the slice: both in ax.warnings, one sentence in the title (it was repeated
+    # once per trajectory and pushed the titles of r1_manifold_leave_line into each other)
+    fld = VectorField(games.dirac_nd(2), [])
+    S = np.array([[1.0, 0.0, 1.0, 0.0], [0.9, 0.3, 0.8, 0.0]])
+    T = np.array([[1.0, 0.0, 1.0, 0.0], [0.9, 0.5, 0.8, 0.0]])
+    ax = phase_portrait(fld, n=9, trajectories=[("gd", S), ("flow", T)])
+    assert len(ax.warnings) == 2
+    title = ax.get_title()
+    assert title.count("slice (") == 1 and "gd and flow leave the slice" in title.replace("\n", " ")
+    assert "up to 0.5" in title.replace("\n", " ")
+    plt.close(ax.figure)
+
+
 @pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
 def test_trajectory_leaving_the_slice_is_said():
     fld = VectorField(games.dirac_nd(2), [])
@@ -315,6 +329,19 @@ def test_legends_never_cover_data(dirac, dirac_r1):
     assert not _legend_overlaps_data(ax)
     ax = factors(games.dirac(), {"R1": R1(), "consensus": Consensus()}, "gamma", np.linspace(0.1, 2, 5))
     assert not _legend_overlaps_data(ax)
+
+
+def test_zero_phase_factor_is_marked_not_drawn_on_the_log_axis():
+    # R1 on the Dirac-GAN: the pair becomes real at gamma = 2 f'(0) = 1 (docs/mathematics.md §1.7), xi = 0 beyond
+    g = np.linspace(0.25, 2.0, 8)
+    ax = factors(games.dirac(), {"R1": R1()}, "gamma", g)
+    curve = [ln for ln in ax.get_lines() if ln.get_label() == "R1"][0]
+    y = np.asarray(curve.get_ydata(), float)
+    assert np.all(np.isnan(y[g >= 1.0])) and np.all(y[g < 1.0] > 0)
+    mark = [ln for ln in ax.get_lines() if ln.get_label() == "_real_from"]
+    assert len(mark) == 1 and float(mark[0].get_xdata()[0]) == g[np.argmax(g >= 1.0)]
+    assert any("eigenvalues real" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(ax.figure)
 
 
 def test_predicted_line_drawn_above_the_measured_one():

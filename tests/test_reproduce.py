@@ -302,3 +302,48 @@ def test_ctrl_c_cancels_queued_studies_stops_workers_keeps_finished(tmp_path):
     readme = (out / "README.md").read_text()
     assert "## quick" in readme and "slow-a" not in readme.split("## quick")[1]
     assert (out / "quick.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def _layout_defects(fig):
+    """Text boxes of ``fig`` that overlap (suptitle, axes titles and labels, legends) and axes legends that
+    cover plotted points, after drawing; ``[]`` for a clean layout."""
+    import itertools
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    boxes = []
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        boxes.append(("suptitle", fig._suptitle.get_window_extent(r)))
+    for i, ax in enumerate(fig.axes):
+        for t in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            if t.get_text():
+                boxes.append((f"axes {i} {t.get_text()[:20]!r}", t.get_window_extent(r)))
+        if ax.get_legend() is not None:
+            boxes.append((f"axes {i} legend", ax.get_legend().get_window_extent(r)))
+    bad = [f"{a} overlaps {b}" for (a, ba), (b, bb) in itertools.combinations(boxes, 2) if ba.overlaps(bb)]
+    for i, ax in enumerate(fig.axes):
+        lg = ax.get_legend()
+        if lg is None:
+            continue
+        b = lg.get_window_extent(r)
+        for ln in ax.lines:
+            p = ax.transData.transform(np.asarray(ln.get_xydata(), float))
+            p = p[np.all(np.isfinite(p), axis=1)]
+            if np.any((p[:, 0] > b.x0) & (p[:, 0] < b.x1) & (p[:, 1] > b.y0) & (p[:, 1] < b.y1)):
+                bad.append(f"axes {i} legend covers {ln.get_label()!r}")
+    return bad
+
+
+@pytest.mark.parametrize("name", ["basin", "stability-boundaries"])
+def test_figure_layout_has_no_overlap(tmp_path, monkeypatch, name):
+    # basin_dirac had its suptitle over the panel titles and legends over trajectories; stability_boundaries
+    # a legend over the GD Neimark-Sacker curve (found by looking at the gallery; the figures are drawn in full)
+    seen = {}
+    save = Context.save
+
+    def checked_save(self, fig, stem, caption):
+        seen[stem] = _layout_defects(fig)
+        return save(self, fig, stem, caption)
+
+    monkeypatch.setattr(Context, "save", checked_save)
+    assert main(["reproduce", name, "--out", str(tmp_path), "--jobs", "1"]) == 0
+    assert seen and all(v == [] for v in seen.values()), seen

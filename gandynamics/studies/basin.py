@@ -56,7 +56,7 @@ def study(ctx):
               2 * math.sqrt(EPS - MARGIN), "docs/mathematics.md §4.4", tol=2e-3, rel=True)
     reports = {m: basin(fld, m, margin=MARGIN, radius=radm) for m in ("gd", "eg", "eftp")}
     lim = 1.6
-    fig, axes = plt.subplots(1, 3, figsize=(14.5, 4.9), layout="constrained")
+    fig, axes = plt.subplots(1, 3, figsize=(14.5, 5.9), layout="constrained")
     angles_in = np.linspace(0, 2 * np.pi, 6, endpoint=False) + 0.3
     conv = []
     rates = {}
@@ -90,10 +90,14 @@ def study(ctx):
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
         ax.set_aspect("equal")
-        ax.legend(loc="lower left", fontsize=7)
+        # below the panel, not over it: inside, it hid the start of an orange trajectory
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
         lab = f"{m} (start in B_r)"
-        conv.append((lab, trs[0][1], {"gd": "tab:blue", "eg": "tab:green", "eftp": "tab:red"}[m]))
+        # eg and eftp coincide on the log scale: eg dotted and drawn last so that both show
+        conv.append((lab, trs[0][1], {"gd": "tab:blue", "eg": "tab:green", "eftp": "tab:red"}[m],
+                     (0, (1, 1.5)) if m == "eg" else "-"))
         rates[lab] = rep.rate
+    conv.sort(key=lambda item: item[0].startswith("eg"))
     fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; green starts inside the "
                  "invariant ball, orange outside")
     ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "

@@ -57,7 +57,7 @@ def study_boundaries(ctx):
     ctx.param(game="dirac (standard loss) + R1", seeds=f"continuation in h at gamma = {list(SEED_GAMMAS)}",
               box=f"gamma in [{GAMMA[0]:zg}, {GAMMA[-1]:zg}], h in [{STEP[0]:zg}, {STEP[-1]:zg}]",
               rate_grid=f"{GAMMA.size} x {STEP.size}")
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), layout="constrained")
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.4), layout="constrained")
     all_curves = {}
     for ax, m in zip(axes, METHODS):
         R = rate_grid(fld, m, GAMMA, STEP)
@@ -80,7 +80,8 @@ def study_boundaries(ctx):
             ax.plot(gg, gg / FP0**2, ls="none", marker="o", ms=3, mfc="none", color="white", zorder=7)
             handles.append(Line2D([], [], ls="none", marker="o", ms=3, mfc="none", color="k",
                                   label="h = γ/f'(0)² (closed form)"))
-        ax.legend(handles=handles, loc="upper left", fontsize=7.5, framealpha=0.85)
+        # below the panel: inside (upper left) it covered the GD Neimark–Sacker line near its end at (1, 4)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=7.5)
         for c, on, rho in curves:
             if on.any():
                 ctx.check(f"{m}: spectral radius on the {c.kind} boundary ({int(on.sum())} points) equals 1",
@@ -196,7 +197,7 @@ def study_hopf(ctx):
     ax.set_xlabel("θ")
     ax.set_ylabel("ψ")
     ax.set_title("cycles (non-trivial Floquet multiplier μ)")
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))  # beside: inside it hid the outer cycles
     fig.suptitle("Non-saturating Dirac-GAN + R1: supercritical Hopf at γ = 0 and the stable limit cycle for γ < 0")
     ctx.save(fig, "hopf_cycle_dirac_ns", "Bifurcation diagram (amplitude and period of the cycle vs γ, "
                                          "shooting vs normal form) and the cycles in the (θ, ψ) plane")

@@ -169,7 +169,8 @@ def fig2(ctx):
     for ax, tr, lab, ttl in ((axes[0], sim, "simultaneous GD", "(a) simultaneous GD: outward spiral"),
                              (axes[1], alt, "alternating GD", "(b) alternating GD: bounded orbit")):
         phase_portrait(fld, xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), n=41, density=0.8,
-                       trajectories=[(lab, tr, "tab:blue"), ("continuous flow (circle)", flow, "black")],
+                       # the flow first: drawn over it, the alternating-GD orbit (near the circle) stays visible
+                       trajectories=[("continuous flow (circle)", flow, "black"), (lab, tr, "tab:blue")],
                        title=ttl, ax=ax, legend="below")
     for m in ("gd", "altgd"):
         ctx.provenance(fld, method=m, options={"step": STEP}, steps=STEPS, start=START)

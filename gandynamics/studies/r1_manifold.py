@@ -175,8 +175,9 @@ def _figure_spectra(ctx, flds, fp, fpp):
     cb = fig.colorbar(sc, ax=axes, shrink=0.85, pad=0.01)
     cb.set_label("R1 weight γ")
     axes[0].annotate("ψ2: eigenvalue 0 without R1\n(a line of equilibria), −γ with R1", xy=(0.0, 0.0),
-                     xytext=(-0.62, -0.3), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
-    axes[0].annotate(f"γ = 0: already damped by the data's\nspread, −f''(0)·s = {-fpp * s:z.3g}", xy=(fpp * s / 2, 0.4714),
+                     xytext=(-1.28, -0.42), fontsize=7.5,  # left of the lower arc, not over it
+                     arrowprops={"arrowstyle": "->", "color": "0.3"})
+    axes[0].annotate(f"γ = 0: already damped by the data's\nspread, Re λ = f''(0)·s/2 = {fpp * s / 2:z.3g}", xy=(fpp * s / 2, 0.4714),
                      xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
     axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
                      xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
@@ -264,8 +265,11 @@ def _figure_discriminator(ctx, trs, flds):
             if np.ptp(D) > 0.5:  # contours of a (numerically) flat D would only draw round-off
                 ax.contour(X1, X2, D, levels=np.linspace(-3, 3, 13), colors="0.25", linewidths=0.5)
             ax.axhline(0, color="black", lw=1.0, ls="--")
-            ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)")
-            ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms")
+            # clip_on=False: an atom on the frame (x1 = 2 at t = 0) is drawn whole, not cut in half
+            ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)",
+                    clip_on=False, zorder=5)
+            ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms",
+                    clip_on=False, zorder=6)
             ax.set_title(f"{label}\nt = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize=8.5)
             ax.set_aspect("equal")
             ax.set_xlim(-2, 2)
@@ -318,7 +322,7 @@ def _figure_leave_line(ctx, trs, flds):
     t = trs["free3", "flow", GAMMA].times * STEP
     E0 = START_FREE[1] ** 2 + START_FREE[3] ** 2
     ax.semilogy(t, E0 * np.exp(-GAMMA * t), color="tab:orange", lw=4, alpha=0.4, zorder=1,
-                label="E(0) e^(−γt) (2 Re λ = −γ)")
+                label="closed form E(0) e^(−γt) (2 Re λ = −γ)")
     ax.set_ylabel("θ2² + ψ2² (orthogonal energy)")
     ax.set_title("Orthogonal energy: conserved by the flow without R1,\ngrows under GD, decays with R1")
     ax.legend(loc="lower left")
