@@ -333,6 +333,7 @@ def _layout_defects(fig):
     return bad
 
 
+@pytest.mark.slow  # (draws two whole studies, ~13 s: in CI's `-m slow` run, keeping the README's command under 3 min)
 @pytest.mark.parametrize("name", ["basin", "stability-boundaries"])
 def test_figure_layout_has_no_overlap(tmp_path, monkeypatch, name):
     # basin_dirac had its suptitle over the panel titles and legends over trajectories; stability_boundaries
