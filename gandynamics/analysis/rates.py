@@ -113,9 +113,7 @@ def _kw(m, base: dict, beta, n_g, n_d) -> dict:
     gave gd's rate)."""
     for name, value, default in (("beta", beta, 0.0), ("n_g", n_g, 1), ("n_d", n_d, 1)):
         if value != default and not takes(name, [m.name], base.get("base")):
-            users = [r for r in RATE_METHODS if r != "lookahead" and name in rate_options(r)]
-            raise GandynamicsError(f"{m.name} takes no {name} (given {value!r}; it is for {', '.join(users)} and "
-                                   f"lookahead over them)")
+            raise GandynamicsError(f"{m.name} takes no {name} (given {value!r}; {_users(name)})")
     names = m.option_names
     kw = dict(base)
     if "beta" in names:
@@ -136,6 +134,12 @@ def takes(name: str, methods, base=None) -> bool:
     """Whether one of ``methods`` takes the rate option ``name`` (``beta``, ``n_g``, ``n_d``, ...): its own, or
     lookahead's base method's (``base``, default gd)."""
     return any(name in rate_options(m) or (m == "lookahead" and name in rate_options(base or "gd")) for m in methods)
+
+
+def _users(name: str) -> str:
+    """Which methods take the rate option ``name``, for the refusals of one given where none does."""
+    users = [m for m in RATE_METHODS if m != "lookahead" and name in rate_options(m)]
+    return f"it is for {', '.join(users)} and lookahead over them"
 
 
 def _method_rate_options(fld, method: str, given: dict) -> dict:
@@ -496,9 +500,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     given = dict(options or {})
     for name, value in (("beta", beta), ("n_g", n_g), ("n_d", n_d)):
         if value is not None and not takes(name, methods, given.get("base")):
-            users = [m for m in RATE_METHODS if m != "lookahead" and name in rate_options(m)]
-            raise GandynamicsError(f"{name} applies to none of {', '.join(methods)} (it is for {', '.join(users)} "
-                                   f"and lookahead over them)")
+            raise GandynamicsError(f"{name} applies to none of {', '.join(methods)} ({_users(name)})")
     beta = 0.0 if beta is None else finite(beta, "beta")
     n_g, n_d = (1 if n_g is None else whole(n_g, "n_g")), (1 if n_d is None else whole(n_d, "n_d"))
     allowed = set().union(*[rate_options(m) for m in methods]) - {"beta", "n_g", "n_d"}

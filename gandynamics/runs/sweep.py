@@ -24,7 +24,7 @@ from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .results import SweepResult
-from .validate import bound_value, int_option, method_options, step_pair, steps_count
+from .validate import bound_value, int_option, method_options, sample_steps, step_pair, steps_count
 
 __all__ = ["sweep", "sweep_plan"]
 
@@ -296,7 +296,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     fopt = np.vstack([s_[1] for s_ in slots])
     box = per[0]["box"]
     S = int_option(samples, "samples", 2)
-    rec_idx = np.unique(np.round(np.linspace(0, K, min(S, K + 1))).astype(np.int64))
+    rec_idx = sample_steps(K, S)
     plan = Plan(source=kernel_module_source(field), kernels=kernels, method_index=method_index, Z0=Z0, P=P, H=H,
                 BETA=BETA, ZSTAR=ZSTAR, K=K, rec_idx=rec_idx, record=False, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,

@@ -27,7 +27,7 @@ from .engine import Interrupted, Plan, choose_engine, run_rows
 from .equilibria import equilibria
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, read
-from .validate import bound_value, method_options, step_index, step_pair, steps_count
+from .validate import bound_value, method_options, sample_steps, step_index, step_pair, steps_count
 
 #: distances read for a trajectory's verdict and rate besides the recorded states, equally spaced over
 #: [0, steps] (as a sweep's ``samples``): with ``record_every`` close to ``steps`` the recorded states alone are
@@ -221,7 +221,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # allocating
     check_array((K // every + 2 + READ_SAMPLES, field.n + 1), "the recorded states", copies=2)
     ev = step_index(K, every)
-    rec = np.union1d(ev, np.round(np.linspace(0, K, min(READ_SAMPLES, K + 1))).astype(np.int64))
+    rec = np.union1d(ev, sample_steps(K, READ_SAMPLES))
     bnd = bound_value(bound)
     kernel = m.select(o).name
     zstar = equilibria(field, p[None, :], equilibrium)

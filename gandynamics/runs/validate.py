@@ -123,6 +123,13 @@ def step_index(K, record_every) -> np.ndarray:
     return idx
 
 
+def sample_steps(K: int, samples: int) -> np.ndarray:
+    """``samples`` steps equally spaced over ``[0, K]`` (rounded, without repeats; both ends included): where a run
+    records the distances its rate and verdict are read from (a sweep's ``samples``, a simulation's
+    ``READ_SAMPLES``)."""
+    return np.unique(np.round(np.linspace(0, K, min(int(samples), K + 1))).astype(np.int64))
+
+
 def bound_value(bound) -> float:
     try:
         b = float(bound)
