@@ -76,6 +76,7 @@ def test_interpreted_run_is_the_compiled_run(fname, method, opts):
     _agree(a, b, f"{fname} {method} {opts} diverging")
 
 
+@pytest.mark.slow  # compiles two fields' drivers on both engines, ~14 s cold: in CI's `-m slow` run (the README's command under 3 min)
 def test_nan_and_overflow_reasons_agree():
     """A run that overflows to inf and one that reaches NaN: the same step and reason on both engines (the
     fields of tests/test_kernels.py, whose compiled modules are shared through the disk cache)."""
@@ -147,6 +148,7 @@ def test_the_engine_is_recorded_in_the_provenance(monkeypatch):
     assert simulate(fld, "gd", (1.0, 1.0), 20, 0.1, engine="compiled").provenance["options"]["engine"] == "compiled"
 
 
+@pytest.mark.slow  # a child process compiling a driver, ~16 s cold: in CI's `-m slow` run (the README's command under 3 min)
 def test_compiling_once_under_the_lock_compiles_the_signature_the_run_uses():
     """The one-row copy compiled under the lock has the run's argument types (read-only arrays included: a given
     equilibrium is broadcast read-only), so the run itself compiles nothing more; the caller's arrays are not

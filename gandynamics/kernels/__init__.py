@@ -139,6 +139,40 @@ def codes(rules) -> tuple[dict, dict]:
     return codes, groups
 
 
+_LOOP_START = " " * 8 + "for k in range(K0 + 1, K + 1):\n"
+_LOOP_END = " " * 8 + "# @loop-end"
+
+
+def _dispatch(steps) -> str:
+    """``if CODE == c: <step> elif ...`` over ``steps`` ((code, body) pairs), or ``pass`` for none."""
+    return "\n".join(f"{'if' if i == 0 else 'elif'} CODE == {c}:\n" + _indent(body, 4)
+                     for i, (c, body) in enumerate(steps)) or "pass"
+
+
+def _step_loops(text: str, steps, post_txt: str) -> str:
+    """The driver ``text`` with its step loop (from ``for k in range(K0 + 1, K + 1):`` to the ``# @loop-end``
+    line) holding the dispatch over ``steps`` ((code, body, own_loop) triples) at ``# @step`` and ``post_txt`` at
+    ``# @post``; each rule with ``own_loop`` gets a copy of the loop of its own, selected on ``CODE`` outside it
+    (:attr:`gandynamics.methods.base.Rule.own_loop`), the others share the one loop."""
+    a = text.index(_LOOP_START)
+    b = text.index(_LOOP_END, a)
+    loop = text[a:b]
+
+    def one(body: str) -> str:
+        return (loop.replace(" " * 12 + "pass  # @step", _indent(body, 12))
+                .replace(" " * 12 + "pass  # @post", post_txt))
+
+    own = [(c, body) for c, body, o in steps if o]
+    shared = one(_dispatch([(c, body) for c, body, o in steps if not o]))
+    if not own:
+        return text[:a] + shared + text[b:]
+    out = []
+    for i, (c, body) in enumerate(own):
+        out.append(" " * 8 + f"{'if' if i == 0 else 'elif'} CODE == {c}:\n" + _indent(one(body).rstrip("\n"), 4))
+    out.append(" " * 8 + "else:\n" + _indent(shared.rstrip("\n"), 4))
+    return text[:a] + "\n".join(out) + "\n" + text[b:]
+
+
 def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAULT_NB) -> str:
     """The text of every integrator kernel, to append to a field's generated module.
 
@@ -171,17 +205,15 @@ def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAU
         names = [nm for nm, g in groups.items() if g == group and rules[nm].step is not None]
         if not names:
             continue
-        init, step = [], []
+        init = []
         for nm in names:
             r = rules[nm]
-            kw = "if" if not step else "elif"
             if r.init is not None:
                 init.append(f"{'if' if not init else 'elif'} CODE == {codes_[nm]}:\n" + _indent(rule_body(r.init)[0], 4))
-            step.append(f"{kw} CODE == {codes_[nm]}:\n" + _indent(rule_body(r.step)[0], 4))
         text = run.replace("def run_discrete(", f"def run_{group}(")
         text = text.replace(" " * 12 + "pass  # @init", _indent("\n".join(init) or "pass", 12))
-        text = text.replace(" " * 12 + "pass  # @step", _indent("\n".join(step), 12))
-        text = text.replace(" " * 12 + "pass  # @post", post_txt)
+        text = _step_loops(text, [(codes_[nm], rule_body(rules[nm].step)[0], rules[nm].own_loop) for nm in names],
+                           post_txt)
         parts.append(text)
     parts.append(_file("dopri5.py"))
     return "\n".join(parts)

@@ -339,6 +339,7 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
                 krec = REC_IDX[ri] if ri < R else -1
             if nalive == 0:
                 break
+        # @loop-end (the step loop above is copied for each rule with Rule.own_loop, by kernel_source)
         if STATE.shape[1] == 6:
             _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la)
         if blockrec:
