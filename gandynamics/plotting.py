@@ -419,9 +419,18 @@ def _readable_log(ax, axis: str = "y") -> None:
     span = np.log10(hi) - np.log10(lo)
     if span < 3:
         fmt = FuncFormatter(lambda v, _: f"{v:zg}")
-        a.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if span < 1.5 else (1.0, 3.0)))
+        loc = LogLocator(base=10, subs=(1.0, 2.0, 5.0) if span < 1.5 else (1.0, 3.0))
+        a.set_major_locator(loc)
         a.set_major_formatter(fmt)
         a.set_minor_formatter(NullFormatter())
+        # an end of the axis short of a labelled tick by a little (an axis 0.2 .. 4 labelled up to 2 only) is moved
+        # out to that tick, when that widens the axis by at most a quarter of its span
+        ticks = np.asarray(loc.tick_values(lo / 10, hi * 10))
+        above, below = ticks[ticks >= hi], ticks[ticks <= lo]
+        top = above.min() if above.size and np.log10(above.min() / hi) <= 0.25 * span else hi
+        bottom = below.max() if below.size and np.log10(lo / below.max()) <= 0.25 * span else lo
+        if lo < hi and (bottom, top) != (lo, hi):  # (an inverted axis is left as it is)
+            (ax.set_ylim if axis == "y" else ax.set_xlim)(bottom, top)
     else:
         a.set_major_locator(LogLocator(base=10, numticks=8))
         a.set_minor_formatter(NullFormatter())

@@ -476,3 +476,38 @@ def test_describe_composite_regularizer():
     from gandynamics.regularizers import Asymmetric
     fld = VectorField(games.dirac(), [Asymmetric(eps=0.2, gamma=0.5)])
     assert describe(fld) == "dirac + asymmetric(γ = 0.5, ε = 0.2)"
+
+
+def test_a_short_log_axis_ends_at_a_labelled_tick_when_that_is_close():
+    """``_readable_log`` on log axes of less than three decades (random ends): an end short of the next labelled
+    tick by at most a quarter of the span is moved out to it (the phase-factor panel of the JARE figure ran from
+    0.2 to 4 with its last label at 2); a farther tick leaves the end where it was; every tick label is plain
+    decimal; an inverted axis stays inverted."""
+    from gandynamics.plotting import _readable_log
+    rng = np.random.default_rng(2)
+    for _ in range(60):
+        lo = 10 ** rng.uniform(-4, 2)
+        hi = lo * 10 ** rng.uniform(0.3, 2.9)
+        fig, ax = plt.subplots()
+        ax.semilogy([0, 1], [lo, hi])
+        ax.set_ylim(lo, hi)
+        _readable_log(ax, "y")
+        b, t = ax.get_ylim()
+        span = math.log10(hi / lo)
+        ticks = [v for v in ax.yaxis.get_major_locator().tick_values(lo / 10, hi * 10)]
+        assert lo / 10 ** (0.25 * span) * (1 - 1e-12) <= b <= lo and hi <= t <= hi * 10 ** (0.25 * span) * (1 + 1e-12)
+        for end, orig in ((t, hi), (b, lo)):
+            if end != orig:  # moved: onto a tick
+                assert any(math.isclose(end, v, rel_tol=1e-12, abs_tol=0.0) for v in ticks), (lo, hi, end)
+        nxt = min(v for v in ticks if v >= hi)  # the next tick above: moved to when within a quarter of the span
+        assert (t != hi) == (nxt != hi and math.log10(nxt / hi) <= 0.25 * span), (lo, hi, t, nxt)
+        fig.canvas.draw()
+        labels = [x.get_text() for x in ax.get_yticklabels() if x.get_text()]
+        assert labels and not any("times" in x or "^" in x for x in labels), labels
+        plt.close(fig)
+    fig, ax = plt.subplots()
+    ax.semilogy([0, 1], [0.2, 4])
+    ax.set_ylim(4, 0.2)
+    _readable_log(ax, "y")
+    assert ax.get_ylim() == (4, 0.2)
+    plt.close(fig)
