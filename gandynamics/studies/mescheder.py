@@ -64,6 +64,7 @@ def _local(fld, method, opts):
 
 def _figure1(ctx, method: str, stem: str, title: str):
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from ..plotting import phase_portrait
     fig, axes = plt.subplots(2, 4, figsize=(13.2, 7.0), layout="constrained")
     results = {}
@@ -77,11 +78,12 @@ def _figure1(ctx, method: str, stem: str, title: str):
                        arrows=True, clip=opts.get("clip"), trajectories=[(method, tr, "tab:blue")],
                        title=label if method == "altgd" else label.replace(", 5 D steps", ""), legend=False, ax=ax)
         d = tr.distance
-        ax.text(0.98, 0.02, f"|z| {d[0]:z.2f} → {d[-1]:z.2g}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else ""),
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
-                bbox={"fc": "white", "ec": "0.7", "alpha": 0.85, "pad": 2})
+        # the note where the trajectory is not (a legend without a handle, placed by matplotlib's "best": a fixed
+        # corner covered the orbit of panel (a) where it leaves the frame)
+        note = f"|z| {d[0]:z.2f} → {d[-1]:z.2g}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else "")
+        ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize=7.5,
+                  framealpha=0.85, edgecolor="0.7", borderpad=0.4)
     import matplotlib.patches as mpatches
-    from matplotlib.lines import Line2D
     handles = [Line2D([], [], color="tab:blue", label=f"{method} trajectory"),
                Line2D([], [], color="red", marker="o", ls="", label="start (1, 1)"),
                Line2D([], [], color="black", marker="*", ms=9, ls="", label="equilibrium (0, 0)"),
