@@ -16,8 +16,10 @@ field's first compile (8.2 -> 7.1 s, R1 Dirac-GAN) but cost 10-12 % of the kerne
 (2026-11-30, ``bench_sweep.py --c-only`` side by side, load 1.1: gd 1045 -> 916, eg 616 -> 556 Mts/s), since
 linked machine code is not optimised with the driver; measured and rejected.  The driver is instantiated once per kernel *group* (``run_discrete``, ``run_adaptive``,
 ``run_implicit``): numba compiles a function on its first call, so a group costs compile time only when one
-of its methods runs.  Runge--Kutta tableaux are written into the module as arrays from
-:mod:`gandynamics.methods.tableaux`.
+of its methods runs.  Within a driver the rules share one step loop that dispatches on ``CODE``; a rule
+declared with ``own_loop`` (:class:`gandynamics.methods.base.Rule`; gd) runs in a copy of that loop of its own,
+selected on ``CODE`` outside it (:func:`_step_loops`).  Runge--Kutta tableaux are written into the module as
+arrays from :mod:`gandynamics.methods.tableaux`.
 
 Batch layout
 ------------
