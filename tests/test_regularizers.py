@@ -204,3 +204,37 @@ def test_multidimensional_wgan_gp_is_finite_and_flagged_at_the_origin():
     psi = np.array([0.2, -0.1])
     expected = np.concatenate([psi, -np.array([0.3, 0.1]) + 0.7 * (np.linalg.norm(psi) - 1.0) * psi / np.linalg.norm(psi)])
     np.testing.assert_allclose(f.eval_F((0.3, 0.1, *psi)), expected, rtol=1e-14, atol=0)
+
+
+def test_chapter_3_4_regularized_jacobians_match_the_fields():
+    # docs/mathematics.md §3.4 states, for the Gaussian example (paper's letters: phi the generator, theta the
+    # discriminator; blocks J_{row col}), NK as J - gamma [[0, J_{..}^T], [0, 0]] J, JARE as
+    # J - gamma J_off^T J and consensus as J - gamma J^T J.  Read the block the NK row names and compare each
+    # formula, built from the unregularized J, with the Jacobian of the field the library derives
+    import re
+    from pathlib import Path
+
+    from gandynamics import NagarajanKolter, VectorField, spectrum
+    from gandynamics.games import jare_gaussian
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "mathematics.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| NK, $\\eta = \\gamma/2$"))
+    m = re.search(r"J_\{\\(phi|theta)\\(phi|theta)\}\^\{\\top\}", row)
+    assert m, f"the NK row of §3.4 names no block: {row}"
+    game = jare_gaussian()
+    J = spectrum(VectorField(game)).jacobian
+    n = J.shape[0] // 2
+    block = {"phi": slice(0, n), "theta": slice(n, 2 * n)}      # phi = generator rows/columns first
+    X = J[block[m.group(1)], block[m.group(2)]].T
+    gamma = 0.8
+    P = np.zeros_like(J)
+    P[:n, n:] = X
+    J_nk = spectrum(VectorField(game, [NagarajanKolter(eta=gamma / 2)])).jacobian
+    np.testing.assert_allclose(J_nk, J - gamma * P @ J, rtol=1e-12, atol=1e-12)
+    J_off = J.copy()
+    J_off[:n, :n] = 0.0
+    J_off[n:, n:] = 0.0
+    np.testing.assert_allclose(spectrum(VectorField(game, [JARE(gamma=gamma)])).jacobian, J - gamma * J_off.T @ J,
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(spectrum(VectorField(game, [Consensus(gamma=gamma)])).jacobian, J - gamma * J.T @ J,
+                               rtol=1e-12, atol=1e-12)
