@@ -238,3 +238,58 @@ def test_chapter_3_4_regularized_jacobians_match_the_fields():
                                rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(spectrum(VectorField(game, [Consensus(gamma=gamma)])).jacobian, J - gamma * J.T @ J,
                                rtol=1e-12, atol=1e-12)
+
+
+def test_chapter_1_6_states_the_least_exact_quadrature_order():
+    # docs/mathematics.md §1.6: "Gauss–Hermite quadrature with N or more nodes is exact" at the Dirac-GAN's
+    # equilibrium.  Independently: the Jacobian there needs E eps^2 only, and an n-node rule integrates
+    # degree 2n - 1 exactly, so N must be the least order that reproduces the closed form of §1.6
+    import re
+    from pathlib import Path
+
+    from gandynamics import VectorField, spectrum
+    from gandynamics.games import dirac
+
+    text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "mathematics.md").read_text(encoding="utf-8").split())
+    m = re.search(r"Gauss–Hermite quadrature with (\d+) or more nodes is exact there", text)
+    assert m, "§1.6's statement on the quadrature order was not found"
+    least = int(m.group(1))
+    sigma, fp, fpp = 0.7, 0.5, -0.25
+    root = np.sqrt(complex(sigma**4 * fpp**2 - fp**2))
+    ref = np.sort_complex(np.array([sigma**2 * fpp + root, sigma**2 * fpp - root]))
+
+    def err(order):
+        eigs = spectrum(VectorField(dirac(), [InstanceNoise(sigma=sigma, order=order)])).eigenvalues
+        return np.abs(np.sort_complex(eigs) - ref).max()
+
+    assert err(least) <= 1e-13
+    assert err(least - 1) > 1e-3       # one node fewer is not exact: the stated order is the least one
+
+
+def test_dragan_note_states_the_least_exact_quadrature_order():
+    # docs/math/losses-and-regularizers.md §3, the quadratic discriminator D = a x + b x^2/2 with DRAGAN (k = 0):
+    # J(0) has the eigenvalues -gamma/2 +- sqrt(gamma^2/4 - f'(0)^2) and -gamma sigma^2 (3.1); the page states
+    # from how many nodes the quadrature is exact, which must be the least such order (degree 2 in delta)
+    import re
+    from pathlib import Path
+
+    from gandynamics import GAN, DRAGAN, Atoms, VectorField, spectrum
+
+    text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "math" / "losses-and-regularizers.md")
+                    .read_text(encoding="utf-8").split())
+    m = re.search(r"The quadrature with (\d+) or more nodes is exact here", text)
+    assert m, "the DRAGAN note on the quadrature order was not found"
+    least = int(m.group(1))
+    th, a, b, x = sp.symbols("theta a b x")
+    gan = GAN(theta=[th], psi=[a, b], x=[x], discriminator=a * x + b * x**2 / 2, real=Atoms([0]), fake=Atoms([th]),
+              loss="standard", equilibrium=(0, 0, 0))
+    gamma, sigma = 0.6, 0.8
+    root = np.sqrt(complex(gamma**2 / 4 - 0.25))
+    ref = np.sort_complex(np.array([-gamma / 2 + root, -gamma / 2 - root, -gamma * sigma**2]))
+
+    def err(order):
+        fld = VectorField(gan, [DRAGAN(gamma=gamma, sigma=sigma, target=0.0, order=order)])
+        return np.abs(np.sort_complex(spectrum(fld).eigenvalues) - ref).max()
+
+    assert err(least) <= 1e-13
+    assert err(least - 1) > 1e-3
