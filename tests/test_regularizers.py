@@ -293,3 +293,28 @@ def test_dragan_note_states_the_least_exact_quadrature_order():
 
     assert err(least) <= 1e-13
     assert err(least - 1) > 1e-3
+
+
+def test_chapter_4_3_names_the_readings_and_the_default_the_regularizer_has():
+    # docs/mathematics.md §4.3 gives each reading (R-a, R-b, R-c) with the options that select it and marks the
+    # `asymmetric` default; every option set it lists must give that reading, and the marked one the default
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "mathematics.md").read_text(encoding="utf-8")
+    sec = text.split("(math-4.3)=", 1)[1].split("(math-4.4)=", 1)[0]
+    bullets = re.findall(r"^\* \*\*\((R-[abc])\)\*\*(.*?)(?=^\* |^\S|\Z)", sec, re.S | re.M)
+    assert [b[0] for b in bullets] == ["R-a", "R-b", "R-c"]
+    defaults = []
+    for letter, body in bullets:
+        body = " ".join(body.split())
+        m = re.search(r"`tikhonov_on=(\w+), penalty=([\w|+]+)`", body)
+        assert m, f"({letter}) names no options"
+        for pen in m.group(2).split("|"):
+            assert Asymmetric(tikhonov_on=m.group(1), penalty=pen).letter == letter
+        r = re.search(r"`reading=([\w-]+)`", body)
+        assert r, f"({letter}) names no reading"
+        assert Asymmetric(reading=r.group(1)).letter == letter
+        if "the `asymmetric` default" in body or "`asymmetric` default" in body:
+            defaults.append(letter)
+    assert defaults == [Asymmetric().letter]
