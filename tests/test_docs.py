@@ -293,3 +293,18 @@ def test_cli_page_is_the_parser_help():
     assert parser.format_help().rstrip() in page
     for name in COMMANDS:
         assert f"## gandynamics {name}\n" in page
+
+
+# ------------------------------------------------------------------------------------------ numbers in prose
+def test_m18_tutorial_counts_the_studys_checks(tmp_path):
+    # docs/tutorials/03-m18-figure1.md says how many numeric checks `gandynamics reproduce m18-fig1` makes;
+    # run the study (about 5 s) and count them
+    from gandynamics import reproduce as R
+
+    text = " ".join((DOCS / "tutorials" / "03-m18-figure1.md").read_text(encoding="utf-8").split())
+    m = re.search(r"`gandynamics reproduce m18-fig1` draws this figure \(and its simultaneous-GD version\) with (\d+) "
+                  r"numeric checks", text)
+    assert m, "the tutorial's sentence on the study's checks was not found"
+    res = R.run_study(R.studies()["m18-fig1"], tmp_path)
+    assert res.ok, res.error
+    assert int(m.group(1)) == len(res.checks)
