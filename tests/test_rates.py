@@ -218,6 +218,48 @@ def test_exact_local_rate_never_beats_the_bound_on_linear_operators(seed, n, u, 
     assert local_rate(method, A, h) <= b.factor * (1 + 1e-12)
 
 
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(2, 4), u=st.floats(0.01, 1.0))
+def test_extragradient_one_step_contraction_of_section_5_2(seed, n, u):
+    """docs/mathematics.md §5.2: |z+ - z*|^2 <= (1 - h mu)|z - z*|^2 whenever 1 - h^2 L^2 - 2 h mu >= 0, i.e. the
+    norm (not only the spectral radius) of the EG matrix I - hA + h^2 A^2 is at most sqrt(1 - h mu)."""
+    A = _random_strongly_monotone(seed, n)
+    mu, L = np.linalg.eigvalsh((A + A.T) / 2)[0], np.linalg.norm(A, 2)
+    h = u * (np.sqrt(mu**2 + L**2) - mu) / L**2          # the largest step with 1 - h^2 L^2 - 2 h mu >= 0, times u
+    M = np.eye(n) - h * A + h**2 * A @ A
+    assert np.linalg.norm(M, 2) ** 2 <= (1 - h * mu) * (1 + 1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 4))
+def test_spectral_bounds_of_section_5_4(seed, n):
+    """docs/mathematics.md §5.4, the bounds in terms of the spectrum (random spectra in the open right half-plane,
+    closed under conjugation), with plain per-eigenvalue multipliers: GD at h = min Re(1/lambda), EG and EFTP at
+    h = 1/(4 max|lambda|)."""
+    rng = np.random.default_rng(seed)
+    re = rng.uniform(0.01, 3.0, n)
+    im = rng.uniform(0.0, 5.0, n) * rng.integers(0, 2, n)
+    lam = np.concatenate([re + 1j * im, re - 1j * im])
+    mre, mabs, Mabs = lam.real.min(), np.abs(lam).min(), np.abs(lam).max()
+    h = (1 / lam).real.min()
+    assert np.max(np.abs(1 - h * lam)) ** 2 <= 1 - h * mre + 1e-12     # equality for one real eigenvalue
+    h = 1 / (4 * Mabs)
+    assert np.max(np.abs(1 - h * lam + h**2 * lam**2)) ** 2 <= 1 - (mre / Mabs + mabs**2 / (16 * Mabs**2)) / 4 + 1e-12
+    roots = [np.roots([1.0, -(1 - 2 * h * l), -h * l]) for l in lam]
+    rho = max(np.max(np.abs(r)) for r in roots)
+    assert rho**2 <= 1 - (mre / Mabs + mabs**2 / (32 * Mabs**2)) / 8 + 1e-12
+
+
+def test_eftp_slack_at_a_multiple_of_the_identity():
+    """docs/mathematics.md §4.6: the EFTP bound rho^2 <= 1 - mu/(4L) at h = 1/(4L) is tightest near A = L I,
+    where h lambda = 1/4, the multipliers solve m^2 - m/2 - 1/4 = 0, rho = (1 + sqrt 5)/4 and the slack
+    (1 - rho^2)/(h mu) is (5 - sqrt 5)/2 = 1.382."""
+    for L in (0.5, 3.0):
+        rho = local_rate("eftp", L * np.eye(2), 1 / (4 * L))
+        assert rho == pytest.approx((1 + np.sqrt(5)) / 4, rel=1e-13, abs=0)
+        assert (1 - rho**2) / (1 / (4 * L) * L) == pytest.approx((5 - np.sqrt(5)) / 2, rel=1e-12, abs=0)
+
+
 # ----------------------------------------------------------------------------- measured rates (simulate)
 @pytest.fixture(scope="module")
 def dirac_r1():
