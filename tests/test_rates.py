@@ -77,6 +77,29 @@ def test_per_eigenvalue_multipliers_give_the_matrix_spectral_radius(method):
             spectral_radius(iteration_matrix(method, A, h, beta=beta)), rel=1e-9)
 
 
+def test_eftp_and_ogda_are_one_dynamics():
+    """docs/mathematics.md §0.4: EFTP's w-sequence satisfies the OGDA recursion (checked on iterates of a linear
+    field, written out with plain NumPy), so the two iteration matrices have the same spectrum."""
+    rng = np.random.default_rng(11)
+    for _ in range(10):
+        n = int(rng.integers(1, 5))
+        A = rng.standard_normal((n, n))
+        h = rng.uniform(0.05, 0.8)
+        z, w_prev = rng.standard_normal(n), None
+        w_prev = z.copy()                                   # w_{-1} = z_0
+        ws = [w_prev]
+        for _ in range(6):
+            w = z - h * A @ w_prev
+            z = z - h * A @ w
+            ws.append(w)
+            w_prev = w
+        for k in range(1, len(ws) - 1):
+            np.testing.assert_allclose(ws[k + 1], ws[k] - 2 * h * A @ ws[k] + h * A @ ws[k - 1], rtol=1e-12, atol=1e-12)
+        # the same characteristic polynomial (comparing coefficients avoids matching eigenvalues by a sort)
+        np.testing.assert_allclose(np.poly(iteration_matrix("eftp", A, h)), np.poly(iteration_matrix("ogda", A, h)),
+                                   rtol=1e-9, atol=1e-9)
+
+
 def test_flow_rate_is_the_matrix_exponential():
     A = np.array([[0.0, 0.5], [-0.5, 0.3]])   # DF of R1 gamma = 0.3 at (0, 0)
     for h in (0.1, 1.0, 3.0):
