@@ -131,6 +131,17 @@ def test_bilinear_altgd_beyond_two_and_negative_momentum():
         assert local_rate("momentum", ROT, 0.5, beta=beta) > 1
 
 
+def test_simultaneous_heavy_ball_never_converges_on_the_bilinear_game():
+    """docs/mathematics.md §5.5: simultaneous heavy ball has rho > 1 on the bilinear game for every tested
+    h in (0, 1], beta in (-1, 1) (here a 40 x 41 grid, h >= 0.01), from the plain roots of
+    m^2 - (1 + beta - h lambda) m + beta, lambda = +-i, and from the library's local rate."""
+    for h in np.linspace(0.01, 1.0, 40):
+        for beta in np.linspace(-0.99, 0.99, 41):
+            plain = max(np.max(np.abs(np.roots([1.0, -(1 + beta - h * lam), beta]))) for lam in (1j, -1j))
+            assert plain > 1
+            assert local_rate("momentum", ROT, h, beta=beta) == pytest.approx(plain, rel=1e-12, abs=0)
+
+
 def test_bilinear_optimal_and_largest_steps():
     h, r = optimal_step("eg", ROT)
     assert h == pytest.approx(1 / math.sqrt(2), rel=1e-6) and r == pytest.approx(math.sqrt(3) / 2, rel=1e-12)
