@@ -118,6 +118,15 @@ def test_wgan_gp_is_flagged_nonsmooth_and_jumps():
     # away from psi = 0 it is smooth and equals theta - gamma (|psi| - g0) sign(psi)
     np.testing.assert_allclose(f.eval_v((0.3, 0.5)), [-0.5, 0.3 - 0.7 * (0.5 - 1.0)], atol=1e-12, rtol=1e-14)
     assert not f.nonsmooth_at((0.3, 0.5))
+    # target = 0: no jump, and the one-sided slopes are R1's -gamma (a smooth field); the symbolic field keeps
+    # its sign atom, so the point is still flagged, as docs/mathematics.md §1.4 and WGANGP's docstring say
+    f0 = VectorField(games.dirac("wgan"), [WGANGP(gamma=0.7, target=0.0)])
+    d = 1e-6
+    up, mid, dn = f0.eval_v((0.3, d)), f0.eval_v((0.3, 0.0)), f0.eval_v((0.3, -d))
+    assert abs(up[1] - dn[1]) == pytest.approx(2 * 0.7 * d, rel=1e-6, abs=0)
+    assert (up[1] - mid[1]) / d == pytest.approx(-0.7, rel=1e-6, abs=0)
+    assert (mid[1] - dn[1]) / d == pytest.approx(-0.7, rel=1e-6, abs=0)
+    assert f0.nonsmooth_at((0, 0))
 
 
 @pytest.mark.parametrize("on,expected", [("generator", [[0.2, 0], [0, 0]]), ("discriminator", [[0, 0], [0, 0.2]])])
