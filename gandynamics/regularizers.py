@@ -138,8 +138,11 @@ class WGANGP(Regularizer):
     ``t ~ U[0, 1]`` (Gauss–Legendre, ``order`` nodes), real and fake independent:
     ``L_D += gamma/2 E (||grad_x D(x^)|| - target)^2``  (Mescheder's ``WGAN_GP`` with ``reg = gamma``).
 
-    For a linear discriminator the field jumps across ``grad_x D = 0`` (docs/mathematics.md §1.4): no Jacobian
-    exists at the Dirac-GAN's equilibrium, and the analysis says so."""
+    For a linear discriminator the field jumps across ``grad_x D = 0`` by ``2 gamma target`` (docs/mathematics.md
+    §1.4): no Jacobian exists at the Dirac-GAN's equilibrium, and the analysis says so.  With ``target = 0``
+    there is no jump and the penalty is R1's (a smooth field), but ``target`` is a hyperparameter of the
+    symbolic field, whose ``sign`` atom stays: the analysis still reports the point as not differentiable.
+    Use :class:`R1` for a zero-centred penalty."""
 
     summary = "L_D += gamma/2 E (|grad_x D(x^)| - target)^2 on interpolates (Gulrajani et al. 2017)"
 

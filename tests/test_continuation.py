@@ -372,3 +372,15 @@ def test_stability_boundaries_refuses_bad_seeds(seeds, match):
     fld = VectorField(games.dirac(), [R1()])
     with pytest.raises(GandynamicsError, match=match):
         stability_boundaries(fld, ("gamma", "h"), ((0, 1), (0.1, 2)), method="gd", step=0.5, seeds=seeds)
+
+
+@pytest.mark.parametrize("shear", [0.0, 0.7, -1.5])
+def test_lyapunov_coefficient_of_the_sheared_normal_form_in_closed_form(shear):
+    """docs/math/bifurcations.md §2.3: z = T w, T = [[1, s], [0, 1]] maps the eigenvector q = (1, -i)/sqrt 2 to
+    T q with |T q|^2 = 1 + s^2/2, so with <q, q> = 1 in z, c1 = 2 (sigma + i b) / (1 + s^2/2)."""
+    omega, sigma, twist = 2.0, -0.5, 0.3
+    fld = VectorField(hopf_normal_form(omega=omega, sigma=sigma, twist=twist, shear=shear), [])
+    ly = first_lyapunov_coefficient(fld, [0.0, 0.0], {"beta": 0.0})
+    scale = 1.0 + shear**2 / 2
+    assert ly["c1"] == pytest.approx(complex(2 * sigma, 2 * twist) / scale, rel=1e-12, abs=1e-14)
+    assert ly["lyapunov"] == pytest.approx(2 * sigma / (omega * scale), rel=1e-12, abs=0)

@@ -293,3 +293,43 @@ def test_cli_page_is_the_parser_help():
     assert parser.format_help().rstrip() in page
     for name in COMMANDS:
         assert f"## gandynamics {name}\n" in page
+
+
+# ------------------------------------------------------------------------------------------ numbers in prose
+def test_m18_tutorial_counts_the_studys_checks(tmp_path):
+    # docs/tutorials/03-m18-figure1.md says how many numeric checks `gandynamics reproduce m18-fig1` makes;
+    # run the study (about 5 s) and count them
+    from gandynamics import reproduce as R
+
+    text = " ".join((DOCS / "tutorials" / "03-m18-figure1.md").read_text(encoding="utf-8").split())
+    m = re.search(r"`gandynamics reproduce m18-fig1` draws this figure \(and its simultaneous-GD version\) with (\d+) "
+                  r"numeric checks", text)
+    assert m, "the tutorial's sentence on the study's checks was not found"
+    res = R.run_study(R.studies()["m18-fig1"], tmp_path)
+    assert res.ok, res.error
+    assert int(m.group(1)) == len(res.checks)
+
+
+def test_pages_list_the_stop_reasons_under_stopped_not_diverged():
+    # a run that ends because its method cannot take the next step reads "stopped" (runs.ratefit.mark_stopped,
+    # reasons kernels.STOPS); the pages that describe the verdicts must list those reasons under "stopped" and
+    # not under "diverged".  Independently of the pages: FTR on the bilinear game (DF_psipsi = 0) stops with "solve"
+    import gandynamics as gd
+    from gandynamics.kernels import STOPS
+
+    t = gd.simulate(gd.VectorField(gd.games.bilinear()), "ftr", [1.0, 0.5], 50, 0.1)
+    assert (t.verdict, t.reason) == ("stopped", "solve")
+    pages = {"mathematics.md": DOCS / "mathematics.md", "math/runs.md": DOCS / "math" / "runs.md",
+             "howto/verdicts.md": DOCS / "howto" / "verdicts.md"}
+    for name, path in pages.items():
+        text = path.read_text(encoding="utf-8")
+        # the bullets / table rows that describe one verdict: from its label to the next verdict's label
+        items = re.findall(r"^(?:\* \*\*`?|\| `)(diverged|stopped|converging|bounded, not converging)`?\*?\*?(.*?)(?=^\* \*\*|^\| `|^\s*$)",
+                           text, re.S | re.M)
+        diverged = [body for label, body in items if label == "diverged"]
+        stopped = [body for label, body in items if label == "stopped"]
+        assert diverged and stopped, f"{name}: no diverged/stopped description found"
+        for body in diverged:
+            assert not [r for r in STOPS if f"`{r}`" in body], f"{name}: a stop reason listed under diverged: {body}"
+        for r in STOPS:
+            assert any(f"`{r}`" in body for body in stopped), f"{name}: `{r}` is not listed under stopped"

@@ -320,3 +320,34 @@ def test_every_game_with_every_applicable_regularizer(name, seed):
         fd = np.column_stack([(F(z + h * e, p) - F(z - h * e, p)) / (2 * h) for e in np.eye(fld.n)])
         ref = DF(z, p)
         assert np.abs(ref - fd).max() < 1e-6 * max(1.0, np.abs(ref).max()), (name, reg)
+
+
+# ------------------------------------------------------------------------------- docs/mathematics.md §1.10
+_FP = {"standard": 0.5, "non-saturating": 0.5, "wgan": 1.0}        # f'(0) of §1.1 (the generator's, non-saturating)
+_FPP = {"standard": -0.25, "non-saturating": -0.25, "wgan": 0.0}   # f''(0)
+
+
+def _row_J(row, loss, s):
+    """The J(0, 0) column of the §1.10 table, written from the table with f' = f'(0), f'' = f''(0)."""
+    fp, fpp = _FP[loss], _FPP[loss]
+    return {"none": [[0, -fp], [fp, 0]],
+            "consensus": [[-s * fp**2, -fp], [fp, -s * fp**2]],
+            "instance-noise": [[0, -fp], [fp, 2 * s**2 * fpp]],
+            "r1": [[0, -fp], [fp, -s]],
+            "r2": [[0, -fp], [fp, -s]],
+            "nagarajan-kolter": [[-2 * s * fp**2, -fp], [fp, 0]],
+            "jare": [[-s * fp**2, -fp], [fp, -s * fp**2]]}[row]
+
+
+@pytest.mark.parametrize("loss", ["standard", "non-saturating", "wgan"])
+@pytest.mark.parametrize("row,make,s", [
+    ("none", lambda s: [], 0.0), ("consensus", lambda s: [Consensus(gamma=s)], 0.7),
+    ("instance-noise", lambda s: [InstanceNoise(sigma=s, order=3)], 0.6), ("r1", lambda s: [R1(gamma=s)], 0.3),
+    ("r2", lambda s: [R2(gamma=s)], 0.3), ("nagarajan-kolter", lambda s: [NagarajanKolter(eta=s)], 0.5),
+    ("jare", lambda s: [JARE(gamma=s)], 0.8)])
+def test_dirac_summary_table_rows(loss, row, make, s):
+    # docs/mathematics.md §1.10: every row's J(0, 0) for the standard, non-saturating (same J, §1.2) and WGAN
+    # (f'(0) = 1, f''(0) = 0, §1.3, §1.7) losses, against the compiled field; the eigenvalue column follows from J
+    J = J_at_eq(VectorField(games.dirac(loss), make(s)), compiled=False)
+    ref = np.array(_row_J(row, loss, s), dtype=float)
+    np.testing.assert_allclose(J, ref, rtol=0, atol=1e-12)

@@ -77,6 +77,29 @@ def test_per_eigenvalue_multipliers_give_the_matrix_spectral_radius(method):
             spectral_radius(iteration_matrix(method, A, h, beta=beta)), rel=1e-9)
 
 
+def test_eftp_and_ogda_are_one_dynamics():
+    """docs/mathematics.md §0.4: EFTP's w-sequence satisfies the OGDA recursion (checked on iterates of a linear
+    field, written out with plain NumPy), so the two iteration matrices have the same spectrum."""
+    rng = np.random.default_rng(11)
+    for _ in range(10):
+        n = int(rng.integers(1, 5))
+        A = rng.standard_normal((n, n))
+        h = rng.uniform(0.05, 0.8)
+        z, w_prev = rng.standard_normal(n), None
+        w_prev = z.copy()                                   # w_{-1} = z_0
+        ws = [w_prev]
+        for _ in range(6):
+            w = z - h * A @ w_prev
+            z = z - h * A @ w
+            ws.append(w)
+            w_prev = w
+        for k in range(1, len(ws) - 1):
+            np.testing.assert_allclose(ws[k + 1], ws[k] - 2 * h * A @ ws[k] + h * A @ ws[k - 1], rtol=1e-12, atol=1e-12)
+        # the same characteristic polynomial (comparing coefficients avoids matching eigenvalues by a sort)
+        np.testing.assert_allclose(np.poly(iteration_matrix("eftp", A, h)), np.poly(iteration_matrix("ogda", A, h)),
+                                   rtol=1e-9, atol=1e-9)
+
+
 def test_flow_rate_is_the_matrix_exponential():
     A = np.array([[0.0, 0.5], [-0.5, 0.3]])   # DF of R1 gamma = 0.3 at (0, 0)
     for h in (0.1, 1.0, 3.0):
@@ -106,6 +129,17 @@ def test_bilinear_altgd_beyond_two_and_negative_momentum():
     assert local_rate("altmomentum", ROT, 0.1, n_theta=1, beta=-0.9) == pytest.approx(0.998688492181, abs=1e-12)
     for beta in (-0.5, 0.0, 0.5):   # simultaneous heavy ball never converges on the bilinear game
         assert local_rate("momentum", ROT, 0.5, beta=beta) > 1
+
+
+def test_simultaneous_heavy_ball_never_converges_on_the_bilinear_game():
+    """docs/mathematics.md §5.5: simultaneous heavy ball has rho > 1 on the bilinear game for every tested
+    h in (0, 1], beta in (-1, 1) (here a 40 x 41 grid, h >= 0.01), from the plain roots of
+    m^2 - (1 + beta - h lambda) m + beta, lambda = +-i, and from the library's local rate."""
+    for h in np.linspace(0.01, 1.0, 40):
+        for beta in np.linspace(-0.99, 0.99, 41):
+            plain = max(np.max(np.abs(np.roots([1.0, -(1 + beta - h * lam), beta]))) for lam in (1j, -1j))
+            assert plain > 1
+            assert local_rate("momentum", ROT, h, beta=beta) == pytest.approx(plain, rel=1e-12, abs=0)
 
 
 def test_bilinear_optimal_and_largest_steps():
@@ -216,6 +250,48 @@ def test_exact_local_rate_never_beats_the_bound_on_linear_operators(seed, n, u, 
     b = theoretical_bound(method, h, mu, L)
     assert b.factor is not None
     assert local_rate(method, A, h) <= b.factor * (1 + 1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(2, 4), u=st.floats(0.01, 1.0))
+def test_extragradient_one_step_contraction_of_section_5_2(seed, n, u):
+    """docs/mathematics.md §5.2: |z+ - z*|^2 <= (1 - h mu)|z - z*|^2 whenever 1 - h^2 L^2 - 2 h mu >= 0, i.e. the
+    norm (not only the spectral radius) of the EG matrix I - hA + h^2 A^2 is at most sqrt(1 - h mu)."""
+    A = _random_strongly_monotone(seed, n)
+    mu, L = np.linalg.eigvalsh((A + A.T) / 2)[0], np.linalg.norm(A, 2)
+    h = u * (np.sqrt(mu**2 + L**2) - mu) / L**2          # the largest step with 1 - h^2 L^2 - 2 h mu >= 0, times u
+    M = np.eye(n) - h * A + h**2 * A @ A
+    assert np.linalg.norm(M, 2) ** 2 <= (1 - h * mu) * (1 + 1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**31), n=st.integers(1, 4))
+def test_spectral_bounds_of_section_5_4(seed, n):
+    """docs/mathematics.md §5.4, the bounds in terms of the spectrum (random spectra in the open right half-plane,
+    closed under conjugation), with plain per-eigenvalue multipliers: GD at h = min Re(1/lambda), EG and EFTP at
+    h = 1/(4 max|lambda|)."""
+    rng = np.random.default_rng(seed)
+    re = rng.uniform(0.01, 3.0, n)
+    im = rng.uniform(0.0, 5.0, n) * rng.integers(0, 2, n)
+    lam = np.concatenate([re + 1j * im, re - 1j * im])
+    mre, mabs, Mabs = lam.real.min(), np.abs(lam).min(), np.abs(lam).max()
+    h = (1 / lam).real.min()
+    assert np.max(np.abs(1 - h * lam)) ** 2 <= 1 - h * mre + 1e-12     # equality for one real eigenvalue
+    h = 1 / (4 * Mabs)
+    assert np.max(np.abs(1 - h * lam + h**2 * lam**2)) ** 2 <= 1 - (mre / Mabs + mabs**2 / (16 * Mabs**2)) / 4 + 1e-12
+    roots = [np.roots([1.0, -(1 - 2 * h * l), -h * l]) for l in lam]
+    rho = max(np.max(np.abs(r)) for r in roots)
+    assert rho**2 <= 1 - (mre / Mabs + mabs**2 / (32 * Mabs**2)) / 8 + 1e-12
+
+
+def test_eftp_slack_at_a_multiple_of_the_identity():
+    """docs/mathematics.md §4.6: the EFTP bound rho^2 <= 1 - mu/(4L) at h = 1/(4L) is tightest near A = L I,
+    where h lambda = 1/4, the multipliers solve m^2 - m/2 - 1/4 = 0, rho = (1 + sqrt 5)/4 and the slack
+    (1 - rho^2)/(h mu) is (5 - sqrt 5)/2 = 1.382."""
+    for L in (0.5, 3.0):
+        rho = local_rate("eftp", L * np.eye(2), 1 / (4 * L))
+        assert rho == pytest.approx((1 + np.sqrt(5)) / 4, rel=1e-13, abs=0)
+        assert (1 - rho**2) / (1 / (4 * L) * L) == pytest.approx((5 - np.sqrt(5)) / 2, rel=1e-12, abs=0)
 
 
 # ----------------------------------------------------------------------------- measured rates (simulate)
@@ -359,6 +435,34 @@ def test_gd_step_limits_of_the_dirac_table(reg, closed):
     fld = VectorField(games.dirac(), [make_regularizer(name, **opts)])
     A = fld.eval_DF([0.0, 0.0])
     assert largest_stable_step("gd", A) == pytest.approx(closed(), rel=1e-9)
+
+
+@pytest.mark.parametrize("reg,closed", [
+    # docs/mathematics.md §1.10, the column "GD stable for", located by simulation instead of by rho(h) = 1
+    ("consensus:gamma=1", 2 * 1 / (1 * 0.25 + 1)),
+    ("r1:gamma=0.3", 0.3 / 0.25),
+    ("instance-noise:sigma=0.5", 2 * 0.25 * 0.25 / 0.25),
+    ("nagarajan-kolter:eta=0.5", 2 * 0.5),
+    ("jare:gamma=1", 2 * 1 / (1 * 0.25 + 1)),
+])
+def test_gd_step_limits_of_the_dirac_table_by_simulation(reg, closed):
+    """Bisection on the verdict of simulated GD runs (3000 steps from (1e-3, 1e-3), close enough for the
+    linearisation) finds the closed-form step limit to 2 % (near the limit the contraction per step is too
+    slow to show within the run, which biases the located step low by up to about 1 %)."""
+    from gandynamics.cli.common import parse_reg
+    from gandynamics import make_regularizer, simulate
+    name, opts = parse_reg(reg)
+    fld = VectorField(games.dirac(), [make_regularizer(name, **opts)])
+    lo, hi = 0.5 * closed, 1.5 * closed
+    assert simulate(fld, "gd", [1e-3, 1e-3], 3000, lo).verdict == "converging"
+    assert simulate(fld, "gd", [1e-3, 1e-3], 3000, hi).verdict != "converging"
+    for _ in range(7):
+        mid = 0.5 * (lo + hi)
+        if simulate(fld, "gd", [1e-3, 1e-3], 3000, mid).verdict == "converging":
+            lo = mid
+        else:
+            hi = mid
+    assert 0.5 * (lo + hi) == pytest.approx(closed, rel=0.02, abs=0)
 
 
 def test_flow_rate_is_the_exact_flow_and_h_max_is_rk4s_limit(quadratic):

@@ -118,6 +118,15 @@ def test_wgan_gp_is_flagged_nonsmooth_and_jumps():
     # away from psi = 0 it is smooth and equals theta - gamma (|psi| - g0) sign(psi)
     np.testing.assert_allclose(f.eval_v((0.3, 0.5)), [-0.5, 0.3 - 0.7 * (0.5 - 1.0)], atol=1e-12, rtol=1e-14)
     assert not f.nonsmooth_at((0.3, 0.5))
+    # target = 0: no jump, and the one-sided slopes are R1's -gamma (a smooth field); the symbolic field keeps
+    # its sign atom, so the point is still flagged, as docs/mathematics.md §1.4 and WGANGP's docstring say
+    f0 = VectorField(games.dirac("wgan"), [WGANGP(gamma=0.7, target=0.0)])
+    d = 1e-6
+    up, mid, dn = f0.eval_v((0.3, d)), f0.eval_v((0.3, 0.0)), f0.eval_v((0.3, -d))
+    assert abs(up[1] - dn[1]) == pytest.approx(2 * 0.7 * d, rel=1e-6, abs=0)
+    assert (up[1] - mid[1]) / d == pytest.approx(-0.7, rel=1e-6, abs=0)
+    assert (mid[1] - dn[1]) / d == pytest.approx(-0.7, rel=1e-6, abs=0)
+    assert f0.nonsmooth_at((0, 0))
 
 
 @pytest.mark.parametrize("on,expected", [("generator", [[0.2, 0], [0, 0]]), ("discriminator", [[0, 0], [0, 0.2]])])
@@ -204,3 +213,117 @@ def test_multidimensional_wgan_gp_is_finite_and_flagged_at_the_origin():
     psi = np.array([0.2, -0.1])
     expected = np.concatenate([psi, -np.array([0.3, 0.1]) + 0.7 * (np.linalg.norm(psi) - 1.0) * psi / np.linalg.norm(psi)])
     np.testing.assert_allclose(f.eval_F((0.3, 0.1, *psi)), expected, rtol=1e-14, atol=0)
+
+
+def test_chapter_3_4_regularized_jacobians_match_the_fields():
+    # docs/mathematics.md §3.4 states, for the Gaussian example (paper's letters: phi the generator, theta the
+    # discriminator; blocks J_{row col}), NK as J - gamma [[0, J_{..}^T], [0, 0]] J, JARE as
+    # J - gamma J_off^T J and consensus as J - gamma J^T J.  Read the block the NK row names and compare each
+    # formula, built from the unregularized J, with the Jacobian of the field the library derives
+    import re
+    from pathlib import Path
+
+    from gandynamics import NagarajanKolter, VectorField, spectrum
+    from gandynamics.games import jare_gaussian
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "mathematics.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| NK, $\\eta = \\gamma/2$"))
+    m = re.search(r"J_\{\\(phi|theta)\\(phi|theta)\}\^\{\\top\}", row)
+    assert m, f"the NK row of §3.4 names no block: {row}"
+    game = jare_gaussian()
+    J = spectrum(VectorField(game)).jacobian
+    n = J.shape[0] // 2
+    block = {"phi": slice(0, n), "theta": slice(n, 2 * n)}      # phi = generator rows/columns first
+    X = J[block[m.group(1)], block[m.group(2)]].T
+    gamma = 0.8
+    P = np.zeros_like(J)
+    P[:n, n:] = X
+    J_nk = spectrum(VectorField(game, [NagarajanKolter(eta=gamma / 2)])).jacobian
+    np.testing.assert_allclose(J_nk, J - gamma * P @ J, rtol=1e-12, atol=1e-12)
+    J_off = J.copy()
+    J_off[:n, :n] = 0.0
+    J_off[n:, n:] = 0.0
+    np.testing.assert_allclose(spectrum(VectorField(game, [JARE(gamma=gamma)])).jacobian, J - gamma * J_off.T @ J,
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(spectrum(VectorField(game, [Consensus(gamma=gamma)])).jacobian, J - gamma * J.T @ J,
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_chapter_1_6_states_the_least_exact_quadrature_order():
+    # docs/mathematics.md §1.6: "Gauss–Hermite quadrature with N or more nodes is exact" at the Dirac-GAN's
+    # equilibrium.  Independently: the Jacobian there needs E eps^2 only, and an n-node rule integrates
+    # degree 2n - 1 exactly, so N must be the least order that reproduces the closed form of §1.6
+    import re
+    from pathlib import Path
+
+    from gandynamics import VectorField, spectrum
+    from gandynamics.games import dirac
+
+    text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "mathematics.md").read_text(encoding="utf-8").split())
+    m = re.search(r"Gauss–Hermite quadrature with (\d+) or more nodes is exact there", text)
+    assert m, "§1.6's statement on the quadrature order was not found"
+    least = int(m.group(1))
+    sigma, fp, fpp = 0.7, 0.5, -0.25
+    root = np.sqrt(complex(sigma**4 * fpp**2 - fp**2))
+    ref = np.sort_complex(np.array([sigma**2 * fpp + root, sigma**2 * fpp - root]))
+
+    def err(order):
+        eigs = spectrum(VectorField(dirac(), [InstanceNoise(sigma=sigma, order=order)])).eigenvalues
+        return np.abs(np.sort_complex(eigs) - ref).max()
+
+    assert err(least) <= 1e-13
+    assert err(least - 1) > 1e-3       # one node fewer is not exact: the stated order is the least one
+
+
+def test_dragan_note_states_the_least_exact_quadrature_order():
+    # docs/math/losses-and-regularizers.md §3, the quadratic discriminator D = a x + b x^2/2 with DRAGAN (k = 0):
+    # J(0) has the eigenvalues -gamma/2 +- sqrt(gamma^2/4 - f'(0)^2) and -gamma sigma^2 (3.1); the page states
+    # from how many nodes the quadrature is exact, which must be the least such order (degree 2 in delta)
+    import re
+    from pathlib import Path
+
+    from gandynamics import GAN, DRAGAN, Atoms, VectorField, spectrum
+
+    text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "math" / "losses-and-regularizers.md")
+                    .read_text(encoding="utf-8").split())
+    m = re.search(r"The quadrature with (\d+) or more nodes is exact here", text)
+    assert m, "the DRAGAN note on the quadrature order was not found"
+    least = int(m.group(1))
+    th, a, b, x = sp.symbols("theta a b x")
+    gan = GAN(theta=[th], psi=[a, b], x=[x], discriminator=a * x + b * x**2 / 2, real=Atoms([0]), fake=Atoms([th]),
+              loss="standard", equilibrium=(0, 0, 0))
+    gamma, sigma = 0.6, 0.8
+    root = np.sqrt(complex(gamma**2 / 4 - 0.25))
+    ref = np.sort_complex(np.array([-gamma / 2 + root, -gamma / 2 - root, -gamma * sigma**2]))
+
+    def err(order):
+        fld = VectorField(gan, [DRAGAN(gamma=gamma, sigma=sigma, target=0.0, order=order)])
+        return np.abs(np.sort_complex(spectrum(fld).eigenvalues) - ref).max()
+
+    assert err(least) <= 1e-13
+    assert err(least - 1) > 1e-3
+
+
+def test_chapter_4_3_names_the_readings_and_the_default_the_regularizer_has():
+    # docs/mathematics.md §4.3 gives each reading (R-a, R-b, R-c) with the options that select it and marks the
+    # `asymmetric` default; every option set it lists must give that reading, and the marked one the default
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "mathematics.md").read_text(encoding="utf-8")
+    sec = text.split("(math-4.3)=", 1)[1].split("(math-4.4)=", 1)[0]
+    bullets = re.findall(r"^\* \*\*\((R-[abc])\)\*\*(.*?)(?=^\* |^\S|\Z)", sec, re.S | re.M)
+    assert [b[0] for b in bullets] == ["R-a", "R-b", "R-c"]
+    defaults = []
+    for letter, body in bullets:
+        body = " ".join(body.split())
+        m = re.search(r"`tikhonov_on=(\w+), penalty=([\w|+]+)`", body)
+        assert m, f"({letter}) names no options"
+        for pen in m.group(2).split("|"):
+            assert Asymmetric(tikhonov_on=m.group(1), penalty=pen).letter == letter
+        r = re.search(r"`reading=([\w-]+)`", body)
+        assert r, f"({letter}) names no reading"
+        assert Asymmetric(reading=r.group(1)).letter == letter
+        if "the `asymmetric` default" in body or "`asymmetric` default" in body:
+            defaults.append(letter)
+    assert defaults == [Asymmetric().letter]

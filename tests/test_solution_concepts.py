@@ -46,7 +46,7 @@ def test_spurious_stable_point_of_gda():
     """f = 3/2 x^2 + 2xy + 1/2 y^2 (a = 3, b = 2, c = -1): the max player sits at a *minimum* of f in y
     (f_yy = 1 > 0), so the point is neither local Nash nor local minimax, yet DF = [[3, 2], [-2, -1]] has
     trace 2 > 0 and det 1 > 0: GDA and the flow converge to it (a spurious stable point in the sense of
-    Mazumdar, Ratliff & Sastry 2019; Wang, Zhang & Ba 2020, §3)."""
+    Mazumdar, Ratliff & Sastry 2020; Wang, Zhang & Ba 2020, §3)."""
     fld, p = quad(3, 2, -1)
     c = classify(fld, p, step=0.1)
     assert verdicts(c) == (False, False, False, True, True)

@@ -4,6 +4,8 @@ Expected values come from closed forms (pure geometric or k^m rho^k sequences) o
 the documented model on the documented window: an independent implementation of the same rule."""
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -132,14 +134,30 @@ def test_divergence_and_exact_zero():
 
 
 def test_slow_convergence_reads_bounded_then_converging():
-    # rho = 0.9995: over 1000 steps the envelope falls to 0.61 (> 1/2): not yet seen converging;
-    # over 3000 steps it falls to 0.37: converging. The label follows the evidence, by the stated factor.
+    # rho = 0.9995: over 1000 steps the envelope falls to rho^750 = 0.69 (> 1/2): not yet seen converging;
+    # over 3000 steps it falls to rho^2250 = 0.32: converging. The label follows the evidence, by the stated factor.
     for T, expect in [(1000, "bounded, not converging"), (3000, "converging")]:
         k = np.arange(T + 1, dtype=float)
         r = read_runs(k, 0.9995 ** k, T)
         assert r.verdict == [expect]
         assert (r.envelope_ratio[0] <= ENVELOPE_FACTOR) == (expect == "converging")
         assert r.envelope_ratio[0] == pytest.approx(0.9995 ** math.ceil(0.75 * T), rel=1e-12, abs=0)
+
+
+def test_runs_page_states_the_envelope_ratios_the_reading_reports():
+    # docs/math/runs.md quotes the envelope ratio of the slow convergence rho = 0.9995 after 1,000 and 3,000
+    # steps; independently, the ratio of a geometric sequence is rho^(3T/4) (its last quarter's maximum sits
+    # at k = 3T/4, its first quarter's at k = 0), and the reading must report the same numbers
+    text = (Path(__file__).resolve().parents[1] / "docs" / "math" / "runs.md").read_text(encoding="utf-8")
+    text = " ".join(text.split())
+    m = re.search(r"after 1,000 steps \(its envelope has fallen to ([0-9.]+)\) and \"converging\" after 3,000 \(([0-9.]+)\)",
+                  text)
+    assert m, "the worked example of docs/math/runs.md (rho = 0.9995) was not found"
+    for T, quoted in [(1000, float(m.group(1))), (3000, float(m.group(2)))]:
+        exact = 0.9995 ** (0.75 * T)
+        assert quoted == pytest.approx(exact, rel=0, abs=0.005)        # the page prints two decimals
+        k = np.arange(T + 1, dtype=float)
+        assert read_runs(k, 0.9995 ** k, T).envelope_ratio[0] == pytest.approx(quoted, rel=0, abs=0.005)
 
 
 def test_verdict_labels():

@@ -23,7 +23,7 @@ training operator, not the game, and is ignored here):
   exact best response; for a zero-sum game at an equilibrium it equals the Schur complement above);
 * **stable**: under the flow (``max Re lambda(J) < 0``) and under each discrete method at a step h
   (spectral radius of its iteration matrix < 1, :func:`gandynamics.analysis.rates.local_rate`);
-* **spurious** (Mazumdar, Ratliff & Sastry 2019; Wang, Zhang & Ba 2020): stable for the flow or a method
+* **spurious** (Mazumdar, Ratliff & Sastry 2020; Wang, Zhang & Ba 2020): stable for the flow or a method
   but neither local Nash nor local minimax (zero-sum) / differential Stackelberg (general-sum, the
   sequential analogue of local minimax); None when the second-order tests are inconclusive.
 """

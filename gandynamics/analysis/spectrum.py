@@ -144,7 +144,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     at : (n,) array, optional     the point (default: the equilibrium, verified or searched)
     tol : float                   residual ``|F|`` below which a point counts as an equilibrium
     k : int, optional             only the ``k`` leading eigenvalues of J (by ``which``), computed by Arnoldi
-        iterations on Jacobian-vector products (Berard et al. 2019 did the same for full GANs): for games of
+        iterations on Jacobian-vector products (Berard et al. 2020 did the same for full GANs): for games of
         thousands of parameters.  The report then has no Jacobian matrix, phase or conditioning factor; its
         spectral abscissa and verdict are those of the computed eigenvalues, exact for ``which="LR"``.
     which : str                   ``"LR"`` (largest real part, default), ``"LM"``, ``"SR"``, ``"SM"``, ``"LI"``

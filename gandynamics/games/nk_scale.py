@@ -14,7 +14,7 @@ Sign convention.  gandynamics' GAN objective (M18 eq. 1) uses a *fakeness* logit
 variable ``w`` means the same as in NK17 and docs/mathematics.md's closed forms hold verbatim (docs/mathematics.md §0.2:
 the two conventions differ by ``psi -> -psi``).  Our state is generator first, ``z = (a, w)``.
 
-Closed forms at the equilibrium (docs/mathematics.md §2.3, written there in ``(w, a)`` order; here reordered),
+Closed forms at the equilibrium (docs/mathematics.md §2.3, in the same ``(a, w)`` order),
 with ``m2 = E x^2 = 1/3``, ``m4 = E x^4 = 1/5``:
 
 * ``J(a, w) = [[0, 2 f'(0) m2], [-2 f'(0) m2, 2 f''(0) m4]]``;

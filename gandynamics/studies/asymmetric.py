@@ -172,7 +172,7 @@ def study(ctx):
             fb = VectorField(model, [Asymmetric(eps=EPS, gamma=GAMMA, anchor=0, reading="generator-tikhonov")])
             zb = find_equilibrium(fb)[0]
             ctx.check("lq-wgan asymmetric with anchor 0: a* = sqrt(1 - 2ε) (biased equilibrium)", zb[0], math.sqrt(1 - 2 * EPS),
-                      "docs/mathematics.md §4.3 (a fixed anchor biases the equilibrium)", tol=1e-9)
+                      "docs/mathematics.md §4.3, §4.5 (a fixed anchor biases the equilibrium)", tol=1e-9)
             Ab = fb.eval_DF(zb)
             mu0 = float(np.min(np.linalg.eigvalsh((Ab + Ab.T) / 2)))
             ctx.check("lq-wgan asymmetric with anchor 0: λ_min(sym DF) at the biased equilibrium", mu0, 0.0,
