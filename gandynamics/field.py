@@ -575,7 +575,24 @@ class VectorField:
                     continue
                 if abs(val) <= tol:
                     found.append(str(a))
+        if found:  # (rare: only then is F needed) a kink whose every occurrence the parameter values cancel (a
+            # coefficient 0: WGAN-GP's target = 0) is no kink of this field
+            found = [s_ for s_ in found if s_ in self._kinks_with(tuple(p))]
         return sorted(set(found))
+
+    def _kinks_with(self, p: tuple) -> set:
+        """The names of the kink atoms of F with the hyperparameters at the values ``p`` substituted (sympy drops a
+        term whose coefficient is 0), in the form of :attr:`_kink_atoms` (the atom before substitution)."""
+        vals = {h: sp.Float(v) for h, v in zip(self.hyper, p)}
+        left, seen, stack = set(), set(), [f.xreplace(vals) for f in self.F]
+        while stack:
+            e = stack.pop()
+            if e in seen:
+                continue
+            seen.add(e)
+            left.add(e)
+            stack.extend(e.args)
+        return {str(a) for a in self._kink_atoms if a.xreplace(vals) in left}
 
     def __repr__(self) -> str:
         """One line: name, parameters, hyperparameters and regularizers (:func:`gandynamics._display.field_text`)."""

@@ -139,10 +139,10 @@ class WGANGP(Regularizer):
     ``L_D += gamma/2 E (||grad_x D(x^)|| - target)^2``  (Mescheder's ``WGAN_GP`` with ``reg = gamma``).
 
     For a linear discriminator the field jumps across ``grad_x D = 0`` by ``2 gamma target`` (docs/mathematics.md
-    §1.4): no Jacobian exists at the Dirac-GAN's equilibrium, and the analysis says so.  With ``target = 0``
-    there is no jump and the penalty is R1's (a smooth field), but ``target`` is a hyperparameter of the
-    symbolic field, whose ``sign`` atom stays: the analysis still reports the point as not differentiable.
-    Use :class:`R1` for a zero-centred penalty."""
+    §1.4): no Jacobian exists at the Dirac-GAN's equilibrium, and the analysis says so.  The penalty is written
+    ``|g|^2 - 2 target |g| + target^2`` (``g = grad_x D``), so the kink comes with the factor ``target``: with
+    ``target = 0`` the field is R1's, smooth, with its exact Jacobian, and the analysis reads it as such
+    (:meth:`gandynamics.field.VectorField.nonsmooth_at` drops the kinks that the parameter values remove)."""
 
     summary = "L_D += gamma/2 E (|grad_x D(x^)| - target)^2 on interpolates (Gulrajani et al. 2017)"
 
@@ -162,7 +162,11 @@ class WGANGP(Regularizer):
                     xhat = tuple(t * a + (1 - t) * b for a, b in zip(xr, xf))
                     g = gan.grad_x_D(xhat)
                     norm = sp.Abs(g[0]) if len(g) == 1 else vnorm(*g)  # gradient 0 at g = 0, like sign(0)
-                    terms.append(wt * wr * wf * (norm - sym["target"]) ** 2)
+                    # (|g| - target)^2 written as |g|^2 - 2 target |g| + target^2, |g|^2 a polynomial: the kink at
+                    # g = 0 then comes with the factor target, and a zero target leaves R1's smooth field and its
+                    # exact Jacobian (expanded by hand, |g| sign(g) was not g: DF there lost the penalty's gamma)
+                    sq = sp.Add(*[gi ** 2 for gi in g])
+                    terms.append(wt * wr * wf * (sq - 2 * sym["target"] * norm + sym["target"] ** 2))
         pen = sym["gamma"] / 2 * sp.Add(*terms)
         note = "WGAN-GP: the field is not differentiable where grad_x D = 0 (docs/mathematics.md §1.4)"
         return gan.with_(penalties=gan.penalties + (pen,), nonsmooth=note,

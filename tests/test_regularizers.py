@@ -118,15 +118,22 @@ def test_wgan_gp_is_flagged_nonsmooth_and_jumps():
     # away from psi = 0 it is smooth and equals theta - gamma (|psi| - g0) sign(psi)
     np.testing.assert_allclose(f.eval_v((0.3, 0.5)), [-0.5, 0.3 - 0.7 * (0.5 - 1.0)], atol=1e-12, rtol=1e-14)
     assert not f.nonsmooth_at((0.3, 0.5))
-    # target = 0: no jump, and the one-sided slopes are R1's -gamma (a smooth field); the symbolic field keeps
-    # its sign atom, so the point is still flagged, as docs/mathematics.md §1.4 and WGANGP's docstring say
+    # target = 0: no jump, and the one-sided slopes are R1's -gamma (a smooth field): the point is not flagged
+    # and the Jacobian there is R1's (docs/mathematics.md §1.4, §1.7), against one-sided differences
     f0 = VectorField(games.dirac("wgan"), [WGANGP(gamma=0.7, target=0.0)])
     d = 1e-6
     up, mid, dn = f0.eval_v((0.3, d)), f0.eval_v((0.3, 0.0)), f0.eval_v((0.3, -d))
     assert abs(up[1] - dn[1]) == pytest.approx(2 * 0.7 * d, rel=1e-6, abs=0)
     assert (up[1] - mid[1]) / d == pytest.approx(-0.7, rel=1e-6, abs=0)
     assert (mid[1] - dn[1]) / d == pytest.approx(-0.7, rel=1e-6, abs=0)
-    assert f0.nonsmooth_at((0, 0))
+    assert not f0.nonsmooth_at((0, 0))
+    J = -f0.eval_DF((0.0, 0.0))
+    Jfd = np.column_stack([(f0.eval_v((d, 0.0)) - f0.eval_v((-d, 0.0))) / (2 * d),
+                           (f0.eval_v((0.0, d)) - f0.eval_v((0.0, -d))) / (2 * d)])
+    np.testing.assert_allclose(J, Jfd, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(J[1, 1], -0.7, rtol=1e-12, atol=0)
+    # ... and a target other than 0 is flagged at the same point
+    assert VectorField(games.dirac("wgan"), [WGANGP(gamma=0.7, target=0.2)]).nonsmooth_at((0, 0))
 
 
 @pytest.mark.parametrize("on,expected", [("generator", [[0.2, 0], [0, 0]]), ("discriminator", [[0, 0], [0, 0.2]])])
