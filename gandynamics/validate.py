@@ -63,6 +63,10 @@ def _as_float(value, what: str, accepted: str) -> float:
     return f
 
 
+#: the largest whole number any count may have (numpy's and numba's int64)
+INT64_MAX = 2**63 - 1
+
+
 def whole(value, what: str, lo: int | None = 1, hi: int | None = None) -> int:
     """A whole number in ``[lo, hi]`` (``1e3`` and ``3.0`` are whole; ``2.5``, ``inf``, ``true`` are not).
 
@@ -83,6 +87,9 @@ def whole(value, what: str, lo: int | None = 1, hi: int | None = None) -> int:
         v = int(f)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    if abs(v) > INT64_MAX:  # every count ends in numpy or a compiled kernel (int64): 1e308 crashed there
+        span = f"between {lo} and 2^63 - 1" if lo is not None else "between -(2^63 - 1) and 2^63 - 1"
+        raise GandynamicsError(f"{what} must be a whole number {span} (a 64-bit integer), got {_got(value)}")
     return v
 
 
