@@ -33,7 +33,7 @@ import numpy as np
 from .errors import GandynamicsError
 
 __all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean", "field",
-           "vector", "matrix", "choice", "like_default", "describe_default"]
+           "vector", "matrix", "choice", "name_list", "like_default", "describe_default"]
 
 
 def _got(value) -> str:
@@ -243,6 +243,33 @@ def choice(value, what: str, options: Iterable[str]) -> str:
     if isinstance(value, str) and value.strip() in options:
         return value.strip()
     raise GandynamicsError(f"{what} must be one of {', '.join(options)}; got {_got(value)}")
+
+
+def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[str]:
+    """A list of names: text ``"gd,eg"`` or a sequence of strings.  An empty list and an empty item (``"gd,"``,
+    ``","``, ``""``) are refused (they were dropped silently, so ``--methods ,`` ran the default methods or
+    none); with ``accepted``, so is a name not in it.
+
+    Raises
+    ------
+    GandynamicsError
+        ``"<what> must be comma-separated names (from <accepted>), got <value>"``.
+    """
+    acc = list(accepted) if accepted is not None else None
+    from_ = f" from {', '.join(acc)}" if acc else ""
+    if isinstance(value, str):
+        items = [t.strip() for t in value.split(",")]
+    elif isinstance(value, Iterable) and all(isinstance(t, str) for t in value):
+        items = [t.strip() for t in value]
+    else:
+        raise GandynamicsError(f"{what} must be comma-separated names{from_}, got {_got(value)}")
+    if not items or not all(items):
+        raise GandynamicsError(f"{what} must be comma-separated names{from_} (no empty ones), got {_got(value)}")
+    if acc is not None:
+        bad = [t for t in items if t not in acc]
+        if bad:
+            raise GandynamicsError(f"{what}: unknown {', '.join(map(repr, bad))}; accepted: {', '.join(acc)}")
+    return items
 
 
 def describe_default(default) -> str:

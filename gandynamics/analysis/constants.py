@@ -166,7 +166,7 @@ def parse_region(text: str, fld, params=None, need_equilibrium: bool = False) ->
         z, _ = find_equilibrium(fld, _pdict(fld, params))
         return Region.ball(z, r)
     if kind == "box":
-        parts = [t for t in rest.split(",") if t.strip()]
+        parts = rest.split(",")
         if len(parts) != fld.n:
             raise GandynamicsError(f"box needs {fld.n} ranges lo:hi ({', '.join(fld.names)}), got {len(parts)}")
         lo, hi = [], []

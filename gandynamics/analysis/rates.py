@@ -489,12 +489,11 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     from ..validate import field
     from .constants import _as_region, _pdict, certify_constants
     from .spectrum import find_equilibrium
-    from ..validate import finite, whole
+    from ..validate import finite, name_list, whole
     fld = field(fld, "rates")
     # checked here, not per method: an error inside the loop becomes that method's row ("undefined")
     steps = None if steps is None else whole(steps, "steps")
-    if isinstance(methods, str):  # "gd,eg" as on the command line
-        methods = [m.strip() for m in methods.split(",") if m.strip()]
+    methods = name_list(methods, "methods")  # "gd,eg" as on the command line, or a list
     for m in methods:
         _check_method(m)
     given = dict(options or {})
