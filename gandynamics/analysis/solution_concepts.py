@@ -220,6 +220,8 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         At a point that is not stationary (``||F|| > 1e-8``): the solution concepts are about stationary
         points.
     """
+    from ..validate import field as _as_field
+    fld = _as_field(fld, "classify")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import finite, name_list, positive
     from .rates import largest_stable_step, local_rate
     from .spectrum import analysis_point

@@ -202,6 +202,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     -------
     Trajectory
     """
+    from ..validate import field as _as_field
+    field = _as_field(field, "simulate")  # a Game, a name or None: what it takes, not an AttributeError
     m = get_method(method)
     K = steps_count(steps)
     hg, hd = step_pair(step)

@@ -19,27 +19,15 @@ OPTION_NAMES = frozenset({o.name for m in METHODS.values() for o in m.options} |
 
 
 def steps_count(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        try:
-            f = float(steps)
-        except (TypeError, ValueError):
-            raise GandynamicsError(f"steps must be a whole number >= 1, got {steps!r}") from None
-        if not f.is_integer():
-            raise GandynamicsError(f"steps must be a whole number >= 1, got {steps!r}")
-        steps = int(f)
-    if steps < 1:
-        raise GandynamicsError(f"steps must be a whole number >= 1, got {steps!r}")
-    return int(steps)
+    """``steps`` as validate.whole reads every count (a whole number >= 1 within int64: 1e308 crashed in numpy)."""
+    from ..validate import whole
+    return whole(steps, "steps")
 
 
 def positive(v, what) -> float:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise GandynamicsError(f"{what} must be a positive number, got {v!r}") from None
-    if not (math.isfinite(f) and f > 0):
-        raise GandynamicsError(f"{what} must be a positive finite number, got {v!r}")
-    return f
+    """A finite number > 0, read as every number of the package is (gandynamics.validate: True is not 1)."""
+    from ..validate import positive as _positive
+    return _positive(v, what)
 
 
 def step_pair(step) -> tuple[float, float]:
@@ -58,13 +46,9 @@ def step_pair(step) -> tuple[float, float]:
 
 
 def int_option(v, what, lo=1) -> int:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise GandynamicsError(f"{what} must be a whole number >= {lo}, got {v!r}") from None
-    if not f.is_integer() or f < lo:
-        raise GandynamicsError(f"{what} must be a whole number >= {lo}, got {v!r}")
-    return int(f)
+    """A whole number >= lo, read by gandynamics.validate.whole (True is not 1; within int64)."""
+    from ..validate import whole
+    return whole(v, what, lo=lo)
 
 
 def box_bounds(fld, box) -> np.ndarray | None:
@@ -131,10 +115,6 @@ def sample_steps(K: int, samples: int) -> np.ndarray:
 
 
 def bound_value(bound) -> float:
-    try:
-        b = float(bound)
-    except (TypeError, ValueError):
-        raise GandynamicsError(f"bound must be a positive number (or inf), got {bound!r}") from None
-    if not b > 0:
-        raise GandynamicsError(f"bound must be a positive number (or inf), got {bound!r}")
-    return b
+    """The divergence bound: a number > 0, inf allowed (gandynamics.validate: True is not 1)."""
+    from ..validate import positive as _positive
+    return _positive(bound, "bound", allow_inf=True)

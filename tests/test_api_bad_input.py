@@ -1,0 +1,130 @@
+"""Generated misuse of the public functions (``gandynamics.__all__``): every function that takes a field, and
+every keyword whose default is a number or a boolean, with values of each bad kind; the outcome must be a
+:class:`GandynamicsError` (never an AttributeError, TypeError or KeyError from inside, never a silent success).
+
+The kinds (each had members before it was fixed at one place):
+
+* the field: ``simulate("dirac", ...)``, ``find_equilibrium(None)`` ended in AttributeError (validate.field at
+  every entry point);
+* a boolean keyword given a non-boolean (``certify_constants(mean_value="no")`` is truthy): validate.boolean;
+* True as a number (``simulate(step=True)`` ran with h = 1, ``certify_constants(order=True)`` with order 1),
+  NaN or text: the functions' own float() readings were replaced by validate.real/positive/whole;
+* a number read as a count beyond int64 (``sweep(steps=1e308)``: a numpy casting error).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+import gandynamics as gd
+from gandynamics import R1, GandynamicsError, VectorField, games
+
+
+@pytest.fixture(scope="module")
+def fld():
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+def _calls(fld):
+    hopf = VectorField(games.make_game("hopf"))
+    return {
+        "spectrum": (gd.spectrum, (fld,), {}),
+        "find_equilibrium": (gd.find_equilibrium, (fld,), {}),
+        "estimate_constants": (gd.estimate_constants, (fld, "ball:1"), {"samples": 50}),
+        "certify_constants": (gd.certify_constants, (fld, "ball:1"), {"max_seconds": 2}),
+        "check_constants": (gd.check_constants, (fld, "ball:1"), {"mu": 0.1, "max_seconds": 2}),
+        "rates": (gd.rates, (fld,), {"methods": "gd", "measure": False}),
+        "simulate": (gd.simulate, (fld, "gd", (1, 1), 10, 0.1), {}),
+        "sweep": (gd.sweep, (fld, "gd"), {"inits": np.ones((1, 2)), "steps": 10, "step": 0.1, "progress": False}),
+        "classify": (gd.classify, (fld,), {}),
+        "basin": (gd.basin, (fld,), {"max_seconds": 1}),
+        "continuation": (gd.continuation, (fld, "gamma", 0.5, -0.5), {"max_points": 20}),
+        "stability_boundaries": (gd.stability_boundaries, (fld, ("gamma", "h"), [(0.02, 2), (0.02, 5)]),
+                                 {"method": "gd"}),
+        "limit_cycle": (gd.limit_cycle, (hopf, (0.5, 0), 6.0), {"params": {"beta": 0.2}}),
+    }
+
+
+NAMES = ["spectrum", "find_equilibrium", "estimate_constants", "certify_constants", "check_constants", "rates",
+         "simulate", "sweep", "classify", "basin", "continuation", "stability_boundaries", "limit_cycle"]
+
+
+def _with(call, name, value):
+    f, args, kw = call
+    params = list(inspect.signature(f).parameters)
+    i = params.index(name)
+    args, kw = list(args), dict(kw)
+    if i < len(args):
+        args[i] = value
+    else:
+        kw[name] = value
+    return lambda: f(*args, **kw)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("bad", [None, "dirac", "bad", 3.0, [1, 2]], ids=repr)
+def test_the_field_argument(fld, name, bad):
+    call = _calls(fld)[name]
+    first = list(inspect.signature(call[0]).parameters)[0]
+    with pytest.raises(GandynamicsError, match="takes a VectorField"):
+        _with(call, first, bad)()
+
+
+def test_a_game_is_refused_with_how_to_make_a_field(fld):
+    with pytest.raises(GandynamicsError, match=r"simulate takes a VectorField, got a GAN; build one with VectorField"):
+        gd.simulate(games.dirac(), "gd", (1, 1), 10, 0.1)
+
+
+def _typed_keywords():
+    out = []
+    for name in NAMES:
+        f = getattr(gd, name)
+        for p in inspect.signature(f).parameters.values():
+            d = p.default
+            if isinstance(d, bool):
+                out.append((name, p.name, "bool"))
+            elif isinstance(d, (int, float)) and p.name not in ("seed",):
+                out.append((name, p.name, "number"))
+    return out
+
+
+TYPED = _typed_keywords()
+
+
+def test_the_generator_sees_the_keywords():
+    assert ("certify_constants", "mean_value", "bool") in TYPED and ("basin", "rtol", "number") in TYPED
+    assert len(TYPED) > 40
+
+
+@pytest.mark.parametrize("name, kw, kind", TYPED, ids=[f"{n}({k})" for n, k, _ in TYPED])
+def test_typed_keywords_refuse_values_of_the_wrong_kind(fld, name, kw, kind):
+    call = _calls(fld)[name]
+    # (continuation's events is True, False/None (none) or a sequence of event names)
+    bads = (["yes", 2] + ([] if kw == "events" else [None])) if kind == "bool" else [True, "abc", float("nan")]
+    for bad in bads:
+        with pytest.raises(GandynamicsError):
+            _with(call, kw, bad)()
+
+
+@pytest.mark.parametrize("call", [
+    lambda f: gd.sweep(f, "gd", inits="abc", steps=10, step=0.1),
+    lambda f: gd.sweep(f, "gd", inits=np.ones((1, 2)), grid=3.0, steps=10, step=0.1),
+    lambda f: gd.sweep(f, "gd", inits=np.ones((1, 2)), steps=1e308, step=0.1),
+    lambda f: gd.rates(f, methods="gd", measure=False, options=[1, 2]),
+    lambda f: gd.rates(f, methods="gd", measure=False, constants="abc"),
+    lambda f: gd.continuation(f, "gamma", 0.5, -0.5, method=["gd"]),
+    lambda f: gd.continuation(f, "gamma", 0.5, -0.5, events="flip"),        # a map event for the flow
+    lambda f: gd.continuation(f, "gamma", 0.5, -0.5, step=0.1),             # the flow has no step
+    lambda f: gd.continuation(f, "gamma", 0.5, -0.5, method="gd", step=0.1, beta="abc"),
+    lambda f: gd.spectrum(f, which=["LR"]),
+    lambda f: gd.spectrum(f, which="SR"),                                  # which without k was ignored
+    lambda f: gd.limit_cycle(VectorField(games.make_game("hopf")), (0.5, 0), "abc", {"beta": 0.2}),
+    lambda f: gd.limit_cycle(VectorField(games.make_game("hopf")), (0.5, 0), 6.0, {"beta": 0.2}, center="x"),
+], ids=["sweep-inits", "sweep-grid", "sweep-steps", "rates-options", "rates-constants", "cont-method",
+        "cont-events", "cont-step", "cont-beta", "spectrum-which", "spectrum-which-k", "cycle-period", "cycle-center"])
+def test_structured_arguments(fld, call):
+    with pytest.raises(GandynamicsError):
+        call(fld)
