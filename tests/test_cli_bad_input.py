@@ -169,3 +169,27 @@ def test_a_huge_request_is_described_in_a_few_digits(capsys):
     assert (format_bytes(10**400), _count(10**308), _count(12345678901234567)) == ("1.00e+382 EB", "10^308",
                                                                                    "1.23e+16")
     assert not re.search(r"\d{20}", format_bytes(8 * 10**308))
+
+
+PATH_OPTIONS = [(c, o) for c, o in VALUE_OPTIONS if o in PATHS]
+EXT = {"--csv": ".csv", "--animate": ".gif"}
+
+
+@pytest.mark.parametrize("cmd, opt", PATH_OPTIONS, ids=[f"{c} {o}" for c, o in PATH_OPTIONS])
+@pytest.mark.parametrize("folder", ["/proc", "/sys"])
+def test_an_output_folder_where_no_file_can_be_created_is_refused_before_computing(capsys, tmp_path, monkeypatch,
+                                                                                   cmd, opt, folder):
+    # os.access says yes to root for /proc and /sys: the check passed and the result was lost after the run
+    import os
+    import gandynamics.cli.common as common
+
+    def boom(args):
+        raise AssertionError("computed before finding that the output cannot be written")
+    monkeypatch.setattr(common, "build_field", boom)
+    ext = EXT.get(opt, {"sweep": ".csv", "portrait": ".png"}.get(cmd, ""))
+    value = os.path.join(folder, f"gd-probe{ext}")
+    argv = _argv(cmd, opt, value, tmp_path)
+    if cmd == "reproduce":
+        argv = ["reproduce", "spectra", "--out", value]
+    line = one_line_error(capsys, argv)
+    assert "not writable" in line and not os.path.exists(value)
