@@ -128,3 +128,41 @@ def test_typed_keywords_refuse_values_of_the_wrong_kind(fld, name, kw, kind):
 def test_structured_arguments(fld, call):
     with pytest.raises(GandynamicsError):
         call(fld)
+
+
+def test_a_huge_run_starts_at_once_and_stops_on_ctrl_c(fld, monkeypatch):
+    # run_rows built the list of its chunk ends before the first step: for 10^15 steps 10^9 integers (minutes
+    # and gigabytes, silently); now they are generated as reached.  Ctrl-C (here: in the third chunk) keeps the
+    # steps done.
+    import tracemalloc
+
+    import gandynamics.runs.engine as engine
+    calls = []
+    real = engine._run_range
+
+    def run_range(*a, **k):
+        calls.append(a[7:9])   # (k0, k1)
+        out = real(*a, **k)
+        if len(calls) == 3:    # as the engine does: a Ctrl-C during a chunk surfaces once the chunk is whole
+            raise KeyboardInterrupt
+        return out
+    gd.simulate(fld, "gd", (1, 1), 10, 0.1, engine="compiled")   # the kernel loaded before measuring
+    monkeypatch.setattr(engine, "_run_range", run_range)
+    tracemalloc.start()
+    try:
+        tr = gd.simulate(fld, "gd", (1, 1), 10**12, 0.1, record_every=10**12, engine="compiled")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert tr.options.get("interrupted") is True
+    chunk = calls[0][1]
+    assert calls == [(0, chunk), (chunk, 2 * chunk), (2 * chunk, 3 * chunk)] and tr.steps == 3 * chunk
+    assert peak < 5e6, peak   # the list of the 500_000 chunk ends alone was 18 MB
+
+
+def test_the_progress_bar_counts_the_steps(fld, capsys):
+    tr = gd.simulate(fld, "gd", (1, 1), 5_000_000, 0.01, record_every=10**6, progress=True, engine="compiled")
+    err = capsys.readouterr().err
+    assert tr.steps == 5_000_000 and "gd steps" in err and "/5.00M [" in err
+    with pytest.raises(GandynamicsError, match="progress must be true or false"):
+        gd.simulate(fld, "gd", (1, 1), 10, 0.1, progress="no")
