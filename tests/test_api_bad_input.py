@@ -166,3 +166,22 @@ def test_the_progress_bar_counts_the_steps(fld, capsys):
     assert tr.steps == 5_000_000 and "gd steps" in err and "/5.00M [" in err
     with pytest.raises(GandynamicsError, match="progress must be true or false"):
         gd.simulate(fld, "gd", (1, 1), 10, 0.1, progress="no")
+
+
+def _method_options():
+    from gandynamics.methods import METHODS
+    return [(m.name, o) for m in METHODS.values() for o in m.options if o.kind in (int, float, bool)]
+
+
+METHOD_OPTIONS = _method_options()
+
+
+@pytest.mark.parametrize("method, option", METHOD_OPTIONS, ids=[f"{m}:{o.name}" for m, o in METHOD_OPTIONS])
+def test_every_method_option_reads_numbers_as_the_package_does(method, option):
+    # Option.coerce read numbers with float(): True ran as 1, and n_g=1e30 passed to the kernel (OverflowError)
+    bads = ["yes", 2] if option.kind is bool else [True, "abc", float("nan"), float("inf")] + (
+        [1e30, 2.5] if option.kind is int else [])
+    for bad in bads:
+        with pytest.raises(GandynamicsError, match=option.name):
+            option.coerce(bad, method)
+    assert option.coerce(None, method) == option.default
