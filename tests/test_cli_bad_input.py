@@ -193,3 +193,12 @@ def test_an_output_folder_where_no_file_can_be_created_is_refused_before_computi
         argv = ["reproduce", "spectra", "--out", value]
     line = one_line_error(capsys, argv)
     assert "not writable" in line and not os.path.exists(value)
+
+
+@pytest.mark.parametrize("cmd", ["simulate", "sweep", "portrait"])
+@pytest.mark.parametrize("value", ["inf", "1e999", "nan", "0", "-1"])
+def test_clip_is_a_finite_positive_bound(capsys, tmp_path, cmd, value):
+    # simulate/sweep took --clip inf (clipping nothing: an option that did nothing) and said "must be positive"
+    # without the finite; portrait read it with validate.positive already
+    line = one_line_error(capsys, _argv(cmd, "--clip", value, tmp_path))
+    assert "--clip must be a finite number > 0" in line

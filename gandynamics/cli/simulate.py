@@ -71,9 +71,8 @@ def method_options(args, fld) -> dict:
         opts[name] = v
     box = {}
     if args.clip is not None:
-        c = _float(args.clip, "--clip")
-        if not c > 0:
-            raise GandynamicsError(f"--clip must be positive, got {args.clip!r}")
+        from ..validate import positive
+        c = positive(args.clip, "--clip")  # (--clip inf clipped nothing: leave it out for no clipping)
         for name in fld.names[fld.n_theta:]:
             box[name] = (-c, c)
     for item in args.box:
