@@ -185,3 +185,15 @@ def test_every_method_option_reads_numbers_as_the_package_does(method, option):
         with pytest.raises(GandynamicsError, match=option.name):
             option.coerce(bad, method)
     assert option.coerce(None, method) == option.default
+
+
+@pytest.mark.parametrize("method, opts", [("altgd", {"n_g": 10**18}), ("altgd", {"n_d": 10**7}),
+                                          ("lookahead", {"base": "altgd", "n_g": 10**8})])
+def test_a_step_that_could_not_be_interrupted_is_refused(fld, method, opts):
+    # altgd with n_g=1e18 ran for ever: one step runs inside the kernel, deaf to Ctrl-C and without progress
+    for call in (lambda: gd.simulate(fld, method, (1, 1), 10, 0.1, **opts),
+                 lambda: gd.sweep(fld, method, inits=np.ones((1, 2)), steps=10, step=0.1, progress=False, **opts)):
+        with pytest.raises(GandynamicsError, match=r"field evaluations, more than the limit of 10\^7 per step"):
+            call()
+    ok = {k: (5 if isinstance(v, int) else v) for k, v in opts.items()}
+    assert gd.simulate(fld, method, (1, 1), 10, 0.1, **ok).steps == 10

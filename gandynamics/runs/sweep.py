@@ -24,7 +24,7 @@ from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .results import SweepResult
-from .validate import bound_value, int_option, method_options, sample_steps, step_pair, steps_count
+from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
 
 __all__ = ["sweep", "sweep_plan"]
 
@@ -311,6 +311,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
                 BETA=BETA, ZSTAR=ZSTAR, K=K, rec_idx=rec_idx, record=False, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt, fopt=fopt)
+    for m, o in zip(ms, per):
+        check_step_work(m.evaluations(o) + m.jacobians(o) * field.n, m.name, o)
     evals = max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per))
     plan.engine = choose_engine(engine, plan.source, B, K, evals)
     return _Prepared(plan=plan, B=B, K=K, rec_idx=rec_idx, ZSTAR=ZSTAR, evals=evals, ms=ms, L=L, Z0=Z0, axes=axes,

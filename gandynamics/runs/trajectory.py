@@ -28,7 +28,7 @@ from .engine import Interrupted, Plan, choose_engine, run_rows
 from .equilibria import equilibria
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, read
-from .validate import bound_value, method_options, sample_steps, step_index, step_pair, steps_count
+from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 
 #: distances read for a trajectory's verdict and rate besides the recorded states, equally spaced over
 #: [0, steps] (as a sweep's ``samples``): with ``record_every`` close to ``steps`` the recorded states alone are
@@ -239,6 +239,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt[None, :], fopt=fopt[None, :])
     evals = m.evaluations(o) + m.jacobians(o) * field.n
+    check_step_work(evals, m.name, o)
     plan.engine = choose_engine(engine, plan.source, 1, K, evals)
     # chunks of about 2e6 field evaluations (a DF counting as n); measured on the Dirac-GAN: 0.3 s (gd) and 0.6 s
     # (ftr) per 2e6 steps

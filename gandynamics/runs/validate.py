@@ -11,11 +11,28 @@ import numpy as np
 from ..errors import GandynamicsError
 from ..methods import METHODS, get_method
 
-__all__ = ["steps_count", "step_pair", "int_option", "box_bounds", "method_options", "bound_value", "step_index",
+__all__ = ["MAX_STEP_EVALUATIONS", "check_step_work", "steps_count", "step_pair", "int_option", "box_bounds", "method_options", "bound_value", "step_index",
            "OPTION_NAMES"]
 
 #: every option some method declares, and ``box``
 OPTION_NAMES = frozenset({o.name for m in METHODS.values() for o in m.options} | {"box"})
+
+
+#: the most field evaluations one step of a method may take: a step runs uninterrupted inside the kernel (Ctrl-C,
+#: the progress bar and the chunking act between steps); 10^7 is a few seconds for a small game
+MAX_STEP_EVALUATIONS = 10**7
+
+
+def check_step_work(evals: int, method: str, options: dict) -> None:
+    """Refuse a method whose one step would take more than :data:`MAX_STEP_EVALUATIONS` field evaluations
+    (altgd with ``n_g=1e18`` ran for ever, with no progress and deaf to Ctrl-C)."""
+    if evals > MAX_STEP_EVALUATIONS:
+        from ..limits import _count
+        counts = ", ".join(f"{k}={v}" for k, v in options.items() if isinstance(v, int) and not isinstance(v, bool)
+                           and v > 1)
+        raise GandynamicsError(f"one step of {method}{f' ({counts})' if counts else ''} would take {_count(evals)} "
+                               f"field evaluations, more than the limit of 10^7 per step (a step cannot be interrupted "
+                               f"or shown in progress); ask for fewer sub-steps per step")
 
 
 def steps_count(steps) -> int:
