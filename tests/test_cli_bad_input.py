@@ -202,3 +202,27 @@ def test_clip_is_a_finite_positive_bound(capsys, tmp_path, cmd, value):
     # without the finite; portrait read it with validate.positive already
     line = one_line_error(capsys, _argv(cmd, "--clip", value, tmp_path))
     assert "--clip must be a finite number > 0" in line
+
+
+def _unused_method_options():
+    from gandynamics.cli.simulate import _method_option_table
+    from gandynamics.methods import METHODS
+    out = []
+    for name, (o, users) in _method_option_table().items():
+        other = next(m for m in ("gd", "eg", "flow") if m not in users)
+        out.append((name, o.kind is bool, other, users))
+    return out
+
+
+UNUSED = _unused_method_options()
+
+
+@pytest.mark.parametrize("cmd", ["simulate", "sweep"])
+@pytest.mark.parametrize("name, is_flag, method, users", UNUSED, ids=[u[0] for u in UNUSED])
+def test_a_method_option_no_chosen_method_takes_is_refused_by_its_flag(capsys, tmp_path, cmd, name, is_flag, method,
+                                                                        users):
+    # the library's refusal named the keyword ('gd takes no option(s) n_g'), sweep's not who takes it
+    flag = "--" + name.replace("_", "-")
+    argv = _argv(cmd, "--method", method, tmp_path) + ([flag] if is_flag else [flag, "1"])
+    line = one_line_error(capsys, argv)
+    assert f"{flag} applies to {', '.join(users)}, not to {method}; leave it out" in line

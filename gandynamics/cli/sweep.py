@@ -102,6 +102,8 @@ def run(args) -> int:
         methods += name_list(m, "--method")
     if not methods:
         raise GandynamicsError("--method is required (repeatable or comma-separated)")
+    from .simulate import refuse_unused_method_options
+    refuse_unused_method_options(args, methods)
     grid = {}
     for g in args.grid:
         name, vals = grid_axis(g)
