@@ -86,9 +86,9 @@ def format_bytes(n) -> str:
         if abs(d) < 1000 or unit == "EB":
             if unit == "B":
                 return f"{float(d):z.0f} B"
-            return f"{float(d):z.3g} {unit}" if abs(d) < Decimal("1e300") else f"{d:.3g} {unit}"
+            return f"{float(d):z.3g} {unit}" if abs(d) < Decimal("1e300") else f"{d:z.3g} {unit}"
         d /= 1000
-    return f"{d:.3g} EB"  # pragma: no cover
+    return f"{d:z.3g} EB"  # pragma: no cover
 
 
 def check_bytes(nbytes: float, what: str, detail: str = "") -> None:
@@ -117,7 +117,7 @@ def _count(n) -> str:
     if n >= 10**6 and n == 10**digits:
         return f"10^{digits}"
     if n >= 10**15:
-        return f"{Decimal(n):.3g}"
+        return f"{Decimal(n):z.3g}"
     return f"{n:,}".replace(",", "_") if n >= 10**6 else str(n)
 
 
