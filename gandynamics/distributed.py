@@ -546,6 +546,9 @@ def local_cluster(n_workers: int, threads_per_worker: int = 1, **kwargs):
     keyword arguments go to ``LocalCluster`` (e.g. ``env={"NUMBA_NUM_THREADS": "1"}`` for the workers)."""
     distributed = require_distributed()
     n_workers = _int(n_workers, "--workers", 1)
+    if n_workers > max_local_workers():  # 1e308 workers hung in LocalCluster, starting processes without end
+        raise GandynamicsError(f"--workers must be a whole number between 1 and {max_local_workers()} (4 per "
+                               f"CPU of this machine), got {n_workers}")
     # loopback only: no dashboard, and the scheduler's HTTP endpoint (health, metrics) on a free
     # loopback port instead of *:8787
     opts = dict(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
@@ -566,12 +569,18 @@ def local_cluster(n_workers: int, threads_per_worker: int = 1, **kwargs):
         cluster.close()
 
 
+def max_local_workers() -> int:
+    """The most worker processes a local cluster may start: 4 per CPU of this machine (more only queue)."""
+    return 4 * (os.cpu_count() or 1)
+
+
 def parse_workers(text) -> int | None:
-    """``--workers N`` -> N (an integer >= 1), ``None`` -> ``None``, else a one-line error."""
+    """``--workers N`` -> N (an integer between 1 and :func:`max_local_workers`), ``None`` -> ``None``, else a
+    one-line error."""
     if text is None:
         return None
     from .validate import whole
-    return whole(text, "--workers")
+    return whole(text, "--workers", hi=max_local_workers())
 
 
 @contextlib.contextmanager

@@ -33,6 +33,8 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     GandynamicsError
         For bad arguments, or when the search ends at a point with ``||F|| >= tol``.
     """
+    from .validate import field as _as_field
+    fld = _as_field(fld, "find_equilibrium")  # a Game, a name or None: what it takes, not an AttributeError
     from .validate import positive
     tol = positive(tol, "tol", allow_inf=True)  # inf: accept the starting point whatever its residual
     p = fld.param_vector(params)

@@ -261,5 +261,7 @@ def interact(field, methods: Sequence[str] = ("gd",), init=None, steps: int = 20
     GandynamicsError
         Without ipywidgets (``pip install "gandynamics[notebook]"``), for unknown methods or hyperparameters.
     """
+    from .validate import field as _as_field
+    field = _as_field(field, "the interactive explorer")  # a Game, a name or None: what it takes, not an AttributeError
     return Explorer(field, methods, init, steps, step, params, ranges=ranges, step_range=step_range, plane=plane,
                     xlim=xlim, ylim=ylim, n=n)

@@ -144,7 +144,19 @@ def resolve_target(path, what: str | None = None) -> Path:
 
 
 def _writable_dir(d: Path) -> bool:
-    return os.access(d, os.W_OK | os.X_OK)
+    """Whether a file can be created in ``d``, tried as the atomic writers will do it (a temporary file, then
+    removed): ``os.access`` alone says yes to root for /proc or /sys, and the result was lost after the run
+    ("cannot write '/proc/x.csv'")."""
+    if not os.access(d, os.W_OK | os.X_OK):
+        return False
+    try:
+        fd, probe = tempfile.mkstemp(dir=d, prefix=".gandynamics-probe-")
+    except OSError:
+        return False
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+    return True
 
 
 def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None = None) -> Path:

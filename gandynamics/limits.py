@@ -75,14 +75,20 @@ def _limit_source() -> str:
     return f"{MEMORY_FRACTION:z.0%} of the physical memory; set GANDYNAMICS_MEMORY_LIMIT to change it"
 
 
-def format_bytes(n: float) -> str:
-    """``1536`` -> ``"1.5 KB"`` (powers of 1000, like disk and memory sizes are usually quoted)."""
-    n = float(n)
+def format_bytes(n) -> str:
+    """``1536`` -> ``"1.5 KB"`` (powers of 1000, like disk and memory sizes are usually quoted); any size, also
+    beyond the range of a float (``10^400`` bytes is ``1e+382 EB``, not ``inf EB``)."""
+    from decimal import Decimal
+    d = n if isinstance(n, Decimal) else Decimal(int(n)) if isinstance(n, (int, np.integer)) else Decimal(float(n))
+    if not d.is_finite():
+        return f"{float(n)} B"
     for unit in ("B", "KB", "MB", "GB", "TB", "PB", "EB"):
-        if abs(n) < 1000 or unit == "EB":
-            return f"{n:z.0f} {unit}" if unit == "B" else f"{n:z.3g} {unit}"
-        n /= 1000
-    return f"{n:z.3g} EB"  # pragma: no cover
+        if abs(d) < 1000 or unit == "EB":
+            if unit == "B":
+                return f"{float(d):z.0f} B"
+            return f"{float(d):z.3g} {unit}" if abs(d) < Decimal("1e300") else f"{d:z.3g} {unit}"
+        d /= 1000
+    return f"{d:z.3g} EB"  # pragma: no cover
 
 
 def check_bytes(nbytes: float, what: str, detail: str = "") -> None:
@@ -101,9 +107,17 @@ def check_bytes(nbytes: float, what: str, detail: str = "") -> None:
 
 
 def _count(n) -> str:
+    """A count as text: ``123``, ``1_234_567``, ``10^12``; beyond 10^15 three digits (``1.23e+308``: a count
+    typed as 1.23e308 is not listed in 309 digits)."""
+    from decimal import Decimal
+    if not isinstance(n, (int, np.integer)) and not math.isfinite(n):
+        return str(n)
     n = int(n)
-    if n >= 10**6 and n == 10 ** round(math.log10(n)):
-        return f"10^{round(math.log10(n))}"
+    digits = len(str(n)) - 1
+    if n >= 10**6 and n == 10**digits:
+        return f"10^{digits}"
+    if n >= 10**15:
+        return f"{Decimal(n):z.3g}"
     return f"{n:,}".replace(",", "_") if n >= 10**6 else str(n)
 
 
@@ -121,7 +135,12 @@ def check_array(shape, what: str, dtype=np.float64, copies: float = 1.0) -> None
     detail = " x ".join(_count(s) for s in shape) + f" {np.dtype(dtype).name}"
     if copies != 1:
         detail = f"{copies:zg} x " + detail
-    check_bytes(copies * array_bytes(shape, dtype), what, detail)
+    # the size exactly (a product of counts typed as 1e308 overflows a float to inf: "inf EB")
+    from decimal import Decimal
+    size = Decimal(1)
+    for s in shape:
+        size *= Decimal(int(s)) if isinstance(s, (int, np.integer)) else Decimal(float(s))
+    check_bytes(Decimal(float(copies)) * size * np.dtype(dtype).itemsize, what, detail)
 
 
 def check_symbolic(nodes: float, what: str) -> None:

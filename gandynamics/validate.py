@@ -33,7 +33,7 @@ import numpy as np
 from .errors import GandynamicsError
 
 __all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean", "field",
-           "vector", "matrix", "choice", "like_default", "describe_default"]
+           "vector", "matrix", "choice", "name_list", "like_default", "describe_default"]
 
 
 def _got(value) -> str:
@@ -63,6 +63,10 @@ def _as_float(value, what: str, accepted: str) -> float:
     return f
 
 
+#: the largest whole number any count may have (numpy's and numba's int64)
+INT64_MAX = 2**63 - 1
+
+
 def whole(value, what: str, lo: int | None = 1, hi: int | None = None) -> int:
     """A whole number in ``[lo, hi]`` (``1e3`` and ``3.0`` are whole; ``2.5``, ``inf``, ``true`` are not).
 
@@ -83,6 +87,9 @@ def whole(value, what: str, lo: int | None = 1, hi: int | None = None) -> int:
         v = int(f)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
+    if abs(v) > INT64_MAX:  # every count ends in numpy or a compiled kernel (int64): 1e308 crashed there
+        span = f"between {lo} and 2^63 - 1" if lo is not None else "between -(2^63 - 1) and 2^63 - 1"
+        raise GandynamicsError(f"{what} must be a whole number {span} (a 64-bit integer), got {_got(value)}")
     return v
 
 
@@ -236,6 +243,33 @@ def choice(value, what: str, options: Iterable[str]) -> str:
     if isinstance(value, str) and value.strip() in options:
         return value.strip()
     raise GandynamicsError(f"{what} must be one of {', '.join(options)}; got {_got(value)}")
+
+
+def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[str]:
+    """A list of names: text ``"gd,eg"`` or a sequence of strings.  An empty list and an empty item (``"gd,"``,
+    ``","``, ``""``) are refused (they were dropped silently, so ``--methods ,`` ran the default methods or
+    none); with ``accepted``, so is a name not in it.
+
+    Raises
+    ------
+    GandynamicsError
+        ``"<what> must be comma-separated names (from <accepted>), got <value>"``.
+    """
+    acc = list(accepted) if accepted is not None else None
+    from_ = f" from {', '.join(acc)}" if acc else ""
+    if isinstance(value, str):
+        items = [t.strip() for t in value.split(",")]
+    elif isinstance(value, Iterable) and all(isinstance(t, str) for t in value):
+        items = [t.strip() for t in value]
+    else:
+        raise GandynamicsError(f"{what} must be comma-separated names{from_}, got {_got(value)}")
+    if not items or not all(items):
+        raise GandynamicsError(f"{what} must be comma-separated names{from_} (no empty ones), got {_got(value)}")
+    if acc is not None:
+        bad = [t for t in items if t not in acc]
+        if bad:
+            raise GandynamicsError(f"{what}: unknown {', '.join(map(repr, bad))}; accepted: {', '.join(acc)}")
+    return items
 
 
 def describe_default(default) -> str:

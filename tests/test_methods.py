@@ -408,7 +408,7 @@ def test_registry_names_and_docs():
     ({"method": "flow", "box": {"psi": (-1, 1)}}, "box"),
     ({"method": "gd", "box": {"phi": (-1, 1)}}, "unknown parameter 'phi'"),
     ({"method": "gd", "box": {"psi": (1, -1)}}, "lo <= hi"),
-    ({"method": "momentum", "beta": float("nan")}, "beta must be finite"),
+    ({"method": "momentum", "beta": float("nan")}, "beta must be a finite number"),
 ])
 def test_bad_options(kw, msg):
     kw = dict(kw)

@@ -353,14 +353,14 @@ def test_plan_is_picklable_source_text():
 
 @pytest.mark.parametrize("kw,msg", [
     ({"method": "newton"}, "unknown method 'newton'; accepted: gd, altgd"),
-    ({"step": 0.0}, "step must be a positive"),
-    ({"step": -0.1}, "step must be a positive"),
+    ({"step": 0.0}, "step must be a finite number > 0"),
+    ({"step": -0.1}, "step must be a finite number > 0"),
     ({"steps": 0}, "steps must be a whole number >= 1"),
     ({"steps": 2.5}, "steps must be a whole number >= 1"),
     ({"z0": [1.0]}, "must have 2 entries"),
     ({"z0": [1.0, float("inf")]}, "must be finite"),
     ({"params": {"sigma": 1.0}}, "unknown hyperparameter"),
-    ({"bound": -1}, "bound must be a positive"),
+    ({"bound": -1}, r"bound must be a number > 0 \(inf allowed\)"),
 ])
 def test_simulate_bad_input(kw, msg):
     args = {"method": "gd", "z0": [1.0, 1.0], "steps": 10, "step": 0.1}

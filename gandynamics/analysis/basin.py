@@ -186,9 +186,12 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
         ``R_fail`` the smallest radius tried where the certificate failed (None if none failed).
     """
     from .spectrum import find_equilibrium
-    for name, v in (("margin", margin), ("rtol", rtol), ("r0", r0), ("r_max", r_max), ("r_min", r_min)):
-        if not (isinstance(v, (int, float)) and math.isfinite(v)) or (v < 0 if name == "margin" else v <= 0):
-            raise GandynamicsError(f"{name} must be a finite number {'>= 0' if name == 'margin' else '> 0'}, got {v!r}")
+    from ..validate import nonnegative, positive
+    from .constants import _check_tol
+    nonnegative(margin, "margin")
+    for name, v in (("rtol", rtol), ("r0", r0), ("r_max", r_max), ("r_min", r_min)):
+        positive(v, name)  # (True is not 1; NaN refused)
+    _check_tol(tol, 0.0, max_boxes, max_seconds)  # checked here: an early return (mu(z*) <= margin) skipped them
     if not r_min < r_max:
         raise GandynamicsError(f"r_min must be below r_max, got {r_min!r} >= {r_max!r}")
     p = fld._p(params)
@@ -275,14 +278,12 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     GandynamicsError
         Unknown method, a step outside the theorem's range, or no equilibrium.
     """
+    from ..validate import field as _as_field
+    fld = _as_field(fld, "basin")  # a Game, a name or None: what it takes, not an AttributeError
     _check_method(method)
     if step is not None:
-        try:
-            step = float(step)
-        except (TypeError, ValueError):
-            raise GandynamicsError(f"the step must be a positive number, got {step!r}") from None
-        if not (math.isfinite(step) and step > 0):
-            raise GandynamicsError(f"the step must be a positive finite number, got {step!r}")
+        from ..validate import positive
+        step = positive(step, "the step")  # (True is not 1)
     if radius is None:
         radius = monotone_radius(fld, params, margin, rtol, r0=r0, r_max=r_max, tol=tol, max_seconds=max_seconds,
                                  progress=progress, max_boxes=max_boxes)

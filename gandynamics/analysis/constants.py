@@ -166,7 +166,7 @@ def parse_region(text: str, fld, params=None, need_equilibrium: bool = False) ->
         z, _ = find_equilibrium(fld, _pdict(fld, params))
         return Region.ball(z, r)
     if kind == "box":
-        parts = [t for t in rest.split(",") if t.strip()]
+        parts = rest.split(",")
         if len(parts) != fld.n:
             raise GandynamicsError(f"box needs {fld.n} ranges lo:hi ({', '.join(fld.names)}), got {len(parts)}")
         lo, hi = [], []
@@ -366,6 +366,8 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     ``mu_hi = lambda_min(sym DF(z_b)) >= mu_S``, ``z_a, z_b`` points of the region.  Sampling: ``samples``
     points (see :meth:`Region.sample`), then ``refine`` local optimisations from the best samples.
     """
+    from ..validate import field as _as_field
+    fld = _as_field(fld, "estimate_constants")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import whole
     samples, refine = whole(samples, "samples", lo=0), whole(refine, "refine", lo=0)
     seed = whole(seed, "seed", lo=0)
@@ -574,12 +576,10 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
 
 
 def _check_tol(tol, atol, max_boxes, max_seconds):
-    for name, v in (("tol", tol), ("atol", atol), ("max_seconds", max_seconds)):
-        if not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
-            raise GandynamicsError(f"{name} must be a finite number >= 0, got {v!r}")
-    if not tol > 0:
-        raise GandynamicsError(f"the tolerance must be > 0, got {tol!r}")
-    from ..validate import whole
+    from ..validate import nonnegative, positive, whole
+    for name, v in (("atol", atol), ("max_seconds", max_seconds)):
+        nonnegative(v, name)  # (True is not 1: the package's one reading of numbers)
+    positive(tol, "tol")
     max_boxes = whole(max_boxes, "max_boxes")
 
 
@@ -680,7 +680,7 @@ def _sound_order(fld, order: int) -> int:
 
 
 def _check_order(order, batch):
-    if order not in (1, 2):
+    if isinstance(order, (bool, np.bool_)) or order not in (1, 2):
         raise GandynamicsError(f"order must be 1 (Arb, box by box) or 2 (vectorised, mean-value form), got {order!r}")
     if batch is not None:
         from ..validate import whole
@@ -732,6 +732,10 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
         When F may be discontinuous on the region (a jump of ``sign``, ``Heaviside``, ``floor``, a
         discontinuous ``Piecewise``, ...): the message names the switching set and a point of the region.
     """
+    from ..validate import field as _as_field
+    fld = _as_field(fld, "certify_constants")  # a Game, a name or None: what it takes, not an AttributeError
+    from ..validate import boolean
+    asymmetric, mean_value = boolean(asymmetric, "asymmetric"), boolean(mean_value, "mean_value")
     _check_tol(tol, atol, max_boxes, max_seconds)
     _check_order(order, batch)
     order = _sound_order(fld, order)
@@ -858,6 +862,8 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     GandynamicsError
         Bad claims or budget; or F may be discontinuous on the region (no claim is certified there).
     """
+    from ..validate import field as _as_field
+    fld = _as_field(fld, "check_constants")  # a Game, a name or None: what it takes, not an AttributeError
     mu_c = _claim(mu, "mu")
     L_c = _claim(L, "Lipschitz constant")
     if L_c is not None and L_c < 0:

@@ -162,7 +162,7 @@ def _refusal(method: str) -> GandynamicsError:
     """The error for a method that cannot be continued: unknown, the flow given by name, or one without an
     iteration matrix (its own reason)."""
     acc = f"none (the flow), {', '.join(DISCRETE_METHODS)}"
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         return GandynamicsError(f"unknown method {method!r} for continuation; accepted: {acc}")
     m = METHODS[method]
     why = ("the flow's equilibria are continued without a method (method=None; no --method)" if m.continuous else
@@ -207,9 +207,10 @@ class _Problem:
     """F, its derivatives and the spectrum as functions of (z, a) for one varied parameter."""
 
     def __init__(self, fld, vary, params, method, step, beta):
-        if method is not None and method not in DISCRETE_METHODS:
+        if method is not None and (not isinstance(method, str) or method not in DISCRETE_METHODS):
             raise _refusal(method)
-        self.fld, self.method, self.beta = fld, method, float(beta)
+        from ..validate import finite
+        self.fld, self.method, self.beta = fld, method, finite(beta, "beta")
         self.p = fld.param_vector(params, signed=True)
         self.vary = vary
         if vary in STEP_NAMES:
@@ -468,12 +469,18 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         Unknown parameter or method, no equilibrium at ``lo``, a singular start (D_z F singular with
         D_a F in its range), or a continuation that cannot proceed.
     """
+    from ..validate import field as _as_field
+    fld = _as_field(fld, "continuation")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import positive, whole
     from .spectrum import find_equilibrium
+    if any(isinstance(v, (bool, np.bool_)) for v in (lo, hi)):  # (True is not 1)
+        raise GandynamicsError(f"the parameter range must be two different finite numbers, got {lo!r}:{hi!r}")
     try:
         lo, hi = float(lo), float(hi)
     except (TypeError, ValueError):
         raise GandynamicsError(f"the parameter range must be two different finite numbers, got {lo!r}:{hi!r}") from None
+    if method is None and step is not None:  # it was ignored: the flow has no step (the CLI refused it already)
+        raise GandynamicsError("step applies to a discrete method only; give method=... or leave out step")
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo == hi:
         raise GandynamicsError(f"the parameter range must be two different finite numbers, got {lo}:{hi}")
     ds = None if ds is None else positive(ds, "ds")              # a negative ds gave a branch standing still
@@ -483,7 +490,15 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     if prob.ivary is None and min(lo, hi) <= 0:
         raise GandynamicsError(f"the step range must be positive, got {lo}:{hi}")
     discrete = method is not None
-    kinds = (MAP_EVENTS if discrete else FLOW_EVENTS) if events is True else tuple(events or ())
+    accepted = MAP_EVENTS if discrete else FLOW_EVENTS
+    if events is True:
+        kinds = accepted
+    elif events is None or events is False or (not isinstance(events, str) and hasattr(events, "__len__")
+                                               and len(events) == 0):
+        kinds = ()
+    else:  # a name from the wrong family or a number was a KeyError / TypeError inside the loop
+        from ..validate import name_list
+        kinds = tuple(name_list(events, "events", accepted))
     z0, _ = find_equilibrium(fld, prob.pv(lo), start=start)
     n = prob.n
     H = lambda x: prob.F(x[:n], x[n])
@@ -937,6 +952,10 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
         With ``on_boundary`` set where the spectral radius (maps) is 1 / the spectral abscissa (flow) is 0
         up to 1e-8.
     """
+    from ..validate import boolean
+    progress = boolean(progress, "progress")  # (a truthy "no" showed the bar)
+    from ..validate import field as _as_field
+    fld = _as_field(fld, "stability_boundaries")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import positive
     from .rates import local_rate
     if isinstance(vary, str) or not isinstance(vary, (tuple, list)) or len(vary) != 2 or vary[0] == vary[1]:

@@ -169,14 +169,14 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     GandynamicsError
         When Newton does not converge, or converges to an equilibrium (period or amplitude ~ 0).
     """
+    from ..validate import field as _as_field
+    fld = _as_field(fld, "limit_cycle")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import positive, whole
     tol, maxit = positive(tol, "tol"), whole(maxit, "maxit")
     samples = whole(samples, "samples", lo=2)
     p = fld.param_vector(params, signed=True)
     x = fld.point(init).copy()
-    T = float(period)
-    if not (math.isfinite(T) and T > 0):
-        raise GandynamicsError(f"the period guess must be positive, got {period!r}")
+    T = positive(period, "the period guess")
     n = fld.n
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     vref = -m.field(x, p, np.empty(n))
@@ -225,7 +225,8 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     ts = np.linspace(0.0, T, samples, endpoint=False)
     orbit = sol.sol(ts)[:n].T
     fine = sol.sol(np.linspace(0.0, T, 8192, endpoint=False))[:n].T
-    c = np.asarray(center, float) if center is not None else fine.mean(axis=0)
+    from ..validate import vector
+    c = vector(center, "center", n, fld.names) if center is not None else fine.mean(axis=0)
     amp = _max_distance(sol, T, c, n)
     if amp < 1e-8:
         raise GandynamicsError("shooting converged to an equilibrium, not a cycle")

@@ -489,14 +489,20 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     from ..validate import field
     from .constants import _as_region, _pdict, certify_constants
     from .spectrum import find_equilibrium
-    from ..validate import finite, whole
+    from ..validate import finite, name_list, whole
     fld = field(fld, "rates")
     # checked here, not per method: an error inside the loop becomes that method's row ("undefined")
     steps = None if steps is None else whole(steps, "steps")
-    if isinstance(methods, str):  # "gd,eg" as on the command line
-        methods = [m.strip() for m in methods.split(",") if m.strip()]
+    methods = name_list(methods, "methods")  # "gd,eg" as on the command line, or a list
     for m in methods:
         _check_method(m)
+    from collections.abc import Mapping
+    if options is not None and not isinstance(options, Mapping):
+        raise GandynamicsError(f"options must be a mapping option -> value, e.g. {{'base': 'eg', 'la_k': 10}}; got "
+                               f"{type(options).__name__}")
+    if constants is not None and not all(hasattr(constants, a) for a in ("mu", "lipschitz")):
+        raise GandynamicsError(f"constants must be a ConstantsReport (from certify_constants on the same region) or "
+                               f"None; got {type(constants).__name__}")
     given = dict(options or {})
     for name, value in (("beta", beta), ("n_g", n_g), ("n_d", n_d)):
         if value is not None and not takes(name, methods, given.get("base")):
@@ -529,6 +535,11 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     mu, L = constants.mu.lo, constants.lipschitz.hi
     if isinstance(step, str) and step not in ("optimal", "theory"):
         raise GandynamicsError(f"step must be a number, 'optimal' or 'theory', got {step!r}")
+    from ..validate import boolean, positive
+    if not isinstance(step, str):
+        step = positive(step, "step")  # (True is not 1)
+    measure = boolean(measure, "measure")
+    tol, max_seconds = positive(tol, "tol"), positive(max_seconds, "max_seconds")
     fixed = None if isinstance(step, str) else _check_step(step)
     radius = reg.radius if reg.kind == "ball" else 0.5 * float(np.min(reg.hi - reg.lo))
     center = reg.center if reg.kind == "ball" else zstar

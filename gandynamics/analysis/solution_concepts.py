@@ -220,13 +220,14 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         At a point that is not stationary (``||F|| > 1e-8``): the solution concepts are about stationary
         points.
     """
-    from ..validate import finite, positive
+    from ..validate import field as _as_field
+    fld = _as_field(fld, "classify")  # a Game, a name or None: what it takes, not an AttributeError
+    from ..validate import finite, name_list, positive
     from .rates import largest_stable_step, local_rate
     from .spectrum import analysis_point
     step = None if step is None else positive(step, "step")  # a negative step was tested as given
     beta = finite(beta, "beta")
-    if isinstance(methods, str):  # "gd,eg" as on the command line
-        methods = [m.strip() for m in methods.split(",") if m.strip()]
+    methods = name_list(methods, "methods")  # "gd,eg" as on the command line, or a list
     p = fld.param_vector(params)
     z, res = analysis_point(fld, p, at, tol)
     notes = []

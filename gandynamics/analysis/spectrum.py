@@ -94,7 +94,8 @@ def analysis_point(fld, params=None, at=None, tol: float = 1e-10):
     if at is not None:
         z = fld.point(at)
         return z, float(np.linalg.norm(fld.eval_F(z, params)))
-    return find_equilibrium(fld, params, tol=tol)
+    from ..validate import positive
+    return find_equilibrium(fld, params, tol=positive(tol, "tol", allow_inf=True))  # inf: any point
 
 
 #: ``which`` values of :func:`spectrum` with ``k`` (ARPACK's names)
@@ -155,6 +156,12 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     """
     from ..validate import field
     fld = field(fld, "spectrum")
+    if not isinstance(which, str) or which not in WHICH:
+        raise GandynamicsError(f"which must be one of {', '.join(WHICH)}, got {which!r}")
+    if which != "LR" and k is None:  # it was ignored: every eigenvalue is computed without k
+        raise GandynamicsError(f"which={which!r} selects the k leading eigenvalues; give k too, or leave out which")
+    if isinstance(k, (bool, np.bool_)):
+        raise GandynamicsError(f"k must be a whole number from 1 to the number of parameters ({fld.n}), got {k!r}")
     z, res = analysis_point(fld, params, at, tol)
     bad = fld.nonsmooth_at(z, params)
     if bad:

@@ -66,6 +66,29 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = NEGATIVE_NUMBER
 
+    def _get_values(self, action, arg_strings):
+        # every option the user typed is recorded (``args.given_options``, read by common.given): an option
+        # that does not apply to what was asked is refused by name, also when it has a default value
+        if action.option_strings:
+            self._given.add(action.dest)
+            # an empty value (``--init ''``, ``--csv=``) was taken as "not given" by the commands' truthiness
+            # tests and silently ignored; it is never a meaningful value of a gandynamics option
+            for s in arg_strings:
+                if isinstance(s, str) and not s.strip():
+                    expected = (", ".join(map(str, action.choices)) if action.choices else
+                                action.metavar or action.dest.upper())
+                    self.error(f"{action.option_strings[-1]} needs a value ({expected}), got an empty string")
+        return super()._get_values(action, arg_strings)
+
+    def parse_known_args(self, args=None, namespace=None):
+        outer, self._given = getattr(self, "_given", None), set()
+        try:
+            ns, extras = super().parse_known_args(args, namespace)
+            ns.given_options = set(getattr(ns, "given_options", set())) | self._given
+            return ns, extras
+        finally:
+            self._given = outer if outer is not None else set()
+
     def error(self, message):  # one line, exit status 2 (argparse's own convention too)
         sys.stderr.write(f"gandynamics: error: {message}\n")
         raise SystemExit(2)

@@ -29,7 +29,7 @@ def add_parser(sub):
                     "temporary one for that run (with one warning line).",
         epilog="examples: gandynamics cache info;  gandynamics cache info --json;  gandynamics cache clear")
     p.add_argument("action", choices=["info", "clear"], help="info: location, files and size; clear: delete them")
-    p.add_argument("--json", action="store_true", help="info: print one JSON object")
+    p.add_argument("--json", action="store_true", help="print one JSON object (info: the folder, files and size; clear: what was removed)")
     p.set_defaults(run=run)
     return p
 
@@ -99,5 +99,8 @@ def run(args) -> int:
     for sub in (root / "__pycache__", root / "locks"):
         if sub.is_dir() and not any(sub.iterdir()):
             shutil.rmtree(sub, ignore_errors=True)
-    print(f"removed {removed} files ({format_bytes(size)}) from {root}")
+    if args.json:  # --json was ignored by clear (text printed instead)
+        print(dumps({"folder": str(root), "removed_files": removed, "bytes": size}))
+    else:
+        print(f"removed {removed} files ({format_bytes(size)}) from {root}")
     return 0

@@ -45,7 +45,8 @@ def run(args) -> int:
     from .continue_cmd import _num
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
-    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    from ..validate import name_list
+    methods = name_list(args.methods, "--methods")
     bad = [m for m in methods if m not in RATE_METHODS or m == "flow"]
     if bad or not methods:
         raise GandynamicsError(f"unknown method(s) {', '.join(bad) or '(none given)'}; accepted: "

@@ -9,7 +9,8 @@ import numpy as np
 
 from ..errors import GandynamicsError
 
-__all__ = ["add_game_arguments", "parse_kv", "parse_reg", "parse_vector", "build_field", "dumps", "rate_text"]
+__all__ = ["add_game_arguments", "parse_kv", "parse_reg", "parse_vector", "build_field", "dumps", "rate_text",
+           "given", "refuse_inapplicable"]
 
 
 def rate_text(x, fmt: str = "z.6g") -> str:
@@ -25,6 +26,27 @@ def rate_text(x, fmt: str = "z.6g") -> str:
     if text == "1" and x != 1.0:
         return f"1 - {1.0 - x:z.3g}" if x < 1 else f"1 + {x - 1.0:z.3g}"
     return text
+
+
+def given(args, dest: str) -> bool:
+    """Whether the user typed the option stored in ``dest`` (recorded by the parser, also when the option has a
+    default value); without that record (a hand-made Namespace), whether its value is set."""
+    rec = getattr(args, "given_options", None)
+    return dest in rec if rec is not None else getattr(args, dest, None) not in (None, False, [], "")
+
+
+def refuse_inapplicable(args, rules) -> None:
+    """Refuse an option that would do nothing in the mode asked for (the project's rule: no silent
+    acceptance of an option that does nothing), before any computation.
+
+    ``rules``: ``(dest, applies, when)`` triples: the option stored in ``dest``, whether it applies to what
+    was asked, and the phrase saying when it does (``"with --animate FILE"``).  The first option given that
+    does not apply raises ``GandynamicsError``: ``"--frames does nothing here: it applies only with --animate
+    FILE; leave it out"``."""
+    for dest, applies, when in rules:
+        if not applies and given(args, dest):
+            flag = "--" + dest.replace("_", "-")
+            raise GandynamicsError(f"{flag} does nothing here: it applies only {when}; leave it out")
 
 
 def add_game_arguments(p: argparse.ArgumentParser) -> None:
@@ -61,7 +83,10 @@ def parse_reg(spec: str):
     if not name:
         raise GandynamicsError(f"malformed --reg {spec!r}; expected NAME[:key=value,...]")
     items: list[str] = []
-    for tok in [t for t in rest.split(",") if t.strip()] if rest else []:
+    for tok in rest.split(",") if rest.strip() else []:
+        if not tok.strip():  # "r1:gamma=1,,x" or "tikhonov:anchor=1,,2": an item was left out
+            raise GandynamicsError(f"malformed --reg {spec!r}: an empty item between commas; expected "
+                                   f"NAME[:key=value,...]")
         if "=" in tok or not items:
             items.append(tok)
         else:

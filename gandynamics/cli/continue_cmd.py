@@ -82,6 +82,8 @@ def run(args) -> int:
     from ..analysis.continuation import continuation
     from ..errors import GandynamicsError
     from .common import build_field, dumps, parse_vector
+    from .common import refuse_inapplicable
+    refuse_inapplicable(args, [("seeds", args.vary2 is not None, "with --vary2 NAME=LO:HI (two-parameter mode)")])
     name, lo, hi = parse_vary(args.vary)
     if args.beta is not None and args.method != "momentum":  # it was ignored
         raise GandynamicsError(f"--beta applies to --method momentum only, not to "

@@ -74,6 +74,13 @@ def run(args) -> int:
     from ..errors import GandynamicsError
     from .common import build_field, dumps, parse_vector
     from .continue_cmd import _num
+    from .common import refuse_inapplicable
+    flow_init = args.method is None and args.init is not None
+    refuse_inapplicable(args, [
+        ("period", flow_init, "with --init and no --method (a cycle of the flow; --from-hopf predicts its own)"),
+        ("k", args.method is not None, "with --method (a period-k orbit of a method's map)"),
+        ("beta", args.method == "momentum", "with --method momentum"),
+        ("points", args.continue_to is not None, "with --continue-to VALUE")])
     if args.method is None and args.step is not None:  # it was ignored
         raise GandynamicsError("--step applies to a discrete --method only (the flow's cycles need no step)")
     fld, hyper = build_field(args)

@@ -45,7 +45,8 @@ def add_parser(sub):
 
 
 def methods_list(args) -> list[str]:
-    return [m.strip() for m in args.methods.split(",") if m.strip()]
+    from ..validate import name_list
+    return name_list(args.methods, "--methods")
 
 
 def run(args) -> int:
@@ -54,6 +55,9 @@ def run(args) -> int:
     from .common import build_field, parse_vector
     from ..io import atomic_savefig, check_output_path
     from ..validate import positive, whole
+    from .common import refuse_inapplicable
+    refuse_inapplicable(args, [(o, args.animate is not None, "with --animate FILE.gif|FILE.mp4")
+                               for o in ("frames", "fps")])
     out = check_output_path(args.out, "--out", (".png", ".pdf", ".svg"))  # before any computation
     args.steps = whole(args.steps, "--steps")
     args.step = positive(args.step, "--step")
@@ -104,7 +108,7 @@ def run(args) -> int:
         z[i] += 1.0
         z[j] += 1.0
         inits = [z]
-    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    methods = methods_list(args)
     from ..methods import get_method
     from ..plotting import METHOD_COLORS, phase_portrait, portrait_title, style
     from ..simulate import simulate

@@ -74,9 +74,10 @@ def run(args) -> int:
     from ..errors import GandynamicsError
     from .common import build_field, dumps, rate_text
     from .constants import number
-    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    if not methods:
-        raise GandynamicsError("--methods needs at least one method")
+    from ..validate import name_list
+    from .common import refuse_inapplicable
+    refuse_inapplicable(args, [("steps", not args.no_measure, "to the measured trajectories (not with --no-measure)")])
+    methods = name_list(args.methods, "--methods")  # at least one, no empty item
     bad = [m for m in methods if m not in RATE_METHODS]
     if bad:
         from ..methods import METHODS

@@ -31,6 +31,12 @@ def run(args) -> int:
     from .. import reproduce
     from ..reproduce import _print_result, missing_needs, studies
     reg = studies()
+    from .common import refuse_inapplicable
+    refuse_inapplicable(args, [(o, not args.list, "when regenerating figures (not with --list)")
+                               for o in ("out", "pdf", "jobs")])
+    if args.list and args.names:
+        from ..errors import GandynamicsError
+        raise GandynamicsError(f"--list lists every figure; leave out the names ({', '.join(args.names)}) or --list")
     if args.list:
         for st in reg.values():
             miss = missing_needs(st)

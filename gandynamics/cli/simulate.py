@@ -58,6 +58,20 @@ def _float(text, what):
     return v
 
 
+def refuse_unused_method_options(args, methods) -> None:
+    """Refuse a method option (``--n-g``, ``--beta``, ...) none of ``methods`` takes, naming the flag as typed and
+    the methods that take it (the library's refusal named the keyword, ``gd takes no option(s) n_g``, and
+    sweep's did not say which methods take it).  Unknown method names are left to the library's refusal."""
+    from ..methods import METHODS
+    if not methods or any(m not in METHODS for m in methods):
+        return
+    for name, (_, users) in _method_option_table().items():
+        if getattr(args, name, None) is not None and not set(users) & set(methods):
+            flag = "--" + name.replace("_", "-")
+            raise GandynamicsError(f"{flag} applies to {', '.join(users)}, not to {', '.join(methods)}; leave it out "
+                                   f"or choose one of those methods")
+
+
 def method_options(args, fld) -> dict:
     """The keyword options of simulate/sweep from the parsed arguments (numbers as given: the method's
     declaration converts and checks them)."""
@@ -71,9 +85,8 @@ def method_options(args, fld) -> dict:
         opts[name] = v
     box = {}
     if args.clip is not None:
-        c = _float(args.clip, "--clip")
-        if not c > 0:
-            raise GandynamicsError(f"--clip must be positive, got {args.clip!r}")
+        from ..validate import positive
+        c = positive(args.clip, "--clip")  # (--clip inf clipped nothing: leave it out for no clipping)
         for name in fld.names[fld.n_theta:]:
             box[name] = (-c, c)
     for item in args.box:
@@ -131,6 +144,7 @@ def run(args) -> int:
     if args.csv:
         from ..io import check_output_path
         check_output_path(args.csv, "--csv")  # before any computation
+    refuse_unused_method_options(args, [args.method.strip()])
     fld, hyper = build_field(args)
     z0 = parse_vector(args.init, fld.n, "--init", fld.names) if args.init else np.ones(fld.n)
     steps = parse_steps(args.steps)

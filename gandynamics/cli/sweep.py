@@ -92,14 +92,18 @@ def run(args) -> int:
     out = args.out
     if out != "-":
         check_output_path(out, "--out", (".csv", ".npz", ".json", ".nc"))  # before any computation
-    from ..validate import whole
+    from ..validate import name_list, whole
     whole(args.seed, "--seed", lo=0)
+    from .common import refuse_inapplicable
+    refuse_inapplicable(args, [("seed", args.random_inits is not None, "with --random-inits N:LO:HI")])
     fld, hyper = build_field(args)
     methods = []
     for m in args.method or []:
-        methods += [x.strip() for x in m.split(",") if x.strip()]
+        methods += name_list(m, "--method")
     if not methods:
         raise GandynamicsError("--method is required (repeatable or comma-separated)")
+    from .simulate import refuse_unused_method_options
+    refuse_unused_method_options(args, methods)
     grid = {}
     for g in args.grid:
         name, vals = grid_axis(g)

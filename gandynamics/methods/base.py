@@ -58,16 +58,14 @@ class Option:
             if self.choices and value not in self.choices:
                 raise GandynamicsError(f"{self.name} must be one of {', '.join(self.choices)}, got {value!r}")
             return value
-        try:
-            f = float(value)
-        except (TypeError, ValueError):
-            raise GandynamicsError(f"{self.name} must be a number, got {value!r}") from None
-        if not math.isfinite(f):
-            raise GandynamicsError(f"{self.name} must be finite, got {value!r}")
+        # numbers as the package reads them (gandynamics.validate): True is not 1, NaN and inf are refused, and
+        # a whole number fits int64 (--n-g 1e30 was an OverflowError in the kernel call)
+        from ..validate import finite, whole
         if self.kind is int:
-            if not f.is_integer():
-                raise GandynamicsError(f"{self.name} must be a whole number >= {self.low:zg}, got {value!r}")
-            f = int(f)
+            low = None if self.low is None else int(math.ceil(self.low))
+            f = whole(value, self.name, lo=low)
+        else:
+            f = finite(value, self.name)
         bad = (self.low is not None and (f <= self.low if self.low_open else f < self.low)) or \
               (self.high is not None and (f >= self.high if self.high_open else f > self.high))
         if bad:

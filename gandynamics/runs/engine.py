@@ -84,7 +84,7 @@ def alloc(plan: Plan, m: int, dist: bool = True) -> dict:
 
 
 def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: int | None = None,
-             then=None) -> dict:
+             then=None, progress=None) -> dict:
     """Run rows ``[lo, hi)`` of ``plan``; returns ``{"final", "dist", "divat", "reason", "rec"}`` for them.
 
     With ``out`` (arrays for all rows, as from a full allocation) the kernels write into its rows
@@ -101,6 +101,8 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     rows are written; ``r0``, ``r1`` are plan rows.  The result's ``dist`` is then left untouched (it may be
     allocated empty: ``alloc(plan, m, dist=False)``).  The scratch block is reused for the thread's next range
     once ``then`` returns: ``then`` copies what it keeps.
+    With ``progress`` (a callable ``progress(k_done, K)``) the steps done are reported before each chunk of
+    ``step_chunk`` steps and once at the end.
     """
     if then is not None and step_chunk:
         raise ValueError("run_rows: then= reads whole runs; it cannot be combined with step_chunk")
@@ -124,13 +126,19 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
                 raise ValueError(f"run_rows: out[{key!r}] of shape {have} has no room for rows [{lo}, {hi}) "
                                  f"(at least {shape} needed; alloc(plan, m, dist=False) only with then=)")
     K = int(plan.K)
-    cuts = [K] if not step_chunk or step_chunk >= K else list(range(int(step_chunk), K, int(step_chunk))) + [K]
+    # the chunk ends, generated as they are reached (a list of them for --steps 1e15 was 10^9 integers, built
+    # before the first step, silently)
+    c = int(step_chunk) if step_chunk and step_chunk < K else K
+    n_cuts = -(-K // c)
+    cuts = (min((j + 1) * c, K) for j in range(n_cuts))
     n = plan.n
-    state = np.zeros((hi - lo, 6, n)) if len(cuts) > 1 else np.zeros((1, 1, n))
+    state = np.zeros((hi - lo, 6, n)) if n_cuts > 1 else np.zeros((1, 1, n))
     k0 = 0
     for j, k1 in enumerate(cuts):
+        if progress is not None:
+            progress(k0, K)
         try:
-            _run_range(mod, plan, lo, hi, res, off, state, k0, k1, j == len(cuts) - 1, then)
+            _run_range(mod, plan, lo, hi, res, off, state, k0, k1, j == n_cuts - 1, then)
         except KeyboardInterrupt:
             a, b = lo - off, hi - off
             R = res["dist"].shape[1]
@@ -141,6 +149,8 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
                 res["rec"][a:b][:, later] = np.nan
             raise Interrupted(k1, res) from None
         k0 = k1
+    if progress is not None:
+        progress(K, K)
     return res
 
 

@@ -24,7 +24,7 @@ from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .results import SweepResult
-from .validate import bound_value, int_option, method_options, sample_steps, step_pair, steps_count
+from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
 
 __all__ = ["sweep", "sweep_plan"]
 
@@ -193,6 +193,8 @@ class _Prepared(NamedTuple):
 
 def _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine, options):
     """Check a sweep's arguments and build its plan: returns the plan and what the table needs (see :func:`sweep`)."""
+    from ..validate import field as _as_field
+    field = _as_field(field, "sweep")  # a Game, a name or None: what it takes, not an AttributeError
     methods = [method] if isinstance(method, str) or not isinstance(method, (list, tuple)) else list(method)
     if not methods:
         raise GandynamicsError(f"give at least one method; accepted: {', '.join(METHODS)}")
@@ -203,6 +205,10 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
                                "mention; give each method once")
     if not isinstance(product, (bool, np.bool_)):
         raise GandynamicsError(f"product is True (every combination) or False (zipped rows); got {product!r}")
+    from collections.abc import Mapping
+    if grid is not None and not isinstance(grid, Mapping):
+        raise GandynamicsError(f"grid must be a mapping name -> values, e.g. {{'gamma': [0.1, 0.3], 'step': "
+                               f"'0.05,0.1'}}; got {type(grid).__name__}")
     if grid and "beta" in grid and not any(o.slot == "beta" for m in ms for o in m.options):
         takers = [n for n, m in METHODS.items() if any(o.slot == "beta" for o in m.options)]
         raise GandynamicsError(f"grid beta applies to none of {', '.join(m.name for m in ms)}: it is an option of "
@@ -210,7 +216,11 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     K = steps_count(steps)
     bnd = bound_value(bound)
     grid = dict(grid or {})
-    inits = np.asarray(inits, dtype=float)  # (not copied: the plan's Z0 below is a copy)
+    try:
+        inits = np.asarray(inits, dtype=float)  # (not copied: the plan's Z0 below is a copy)
+    except (TypeError, ValueError):
+        raise GandynamicsError(f"inits must be points of {field.n} entries ({', '.join(field.names)}): an array of "
+                               f"shape (k, {field.n}); got {inits!r:.80}") from None
     if inits.ndim == 1:
         inits = inits[None, :]
     if inits.ndim != 2 or inits.shape[1] != field.n:
@@ -301,6 +311,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
                 BETA=BETA, ZSTAR=ZSTAR, K=K, rec_idx=rec_idx, record=False, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt, fopt=fopt)
+    for m, o in zip(ms, per):
+        check_step_work(m.evaluations(o) + m.jacobians(o) * field.n, m.name, o)
     evals = max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per))
     plan.engine = choose_engine(engine, plan.source, B, K, evals)
     return _Prepared(plan=plan, B=B, K=K, rec_idx=rec_idx, ZSTAR=ZSTAR, evals=evals, ms=ms, L=L, Z0=Z0, axes=axes,

@@ -14,6 +14,7 @@ and returns the steps that finished, with ``options["interrupted"] = True``.
 from __future__ import annotations
 
 import csv
+import sys
 from dataclasses import dataclass, field as dc_field
 
 import numpy as np
@@ -27,7 +28,7 @@ from .engine import Interrupted, Plan, choose_engine, run_rows
 from .equilibria import equilibria
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, read
-from .validate import bound_value, method_options, sample_steps, step_index, step_pair, steps_count
+from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 
 #: distances read for a trajectory's verdict and rate besides the recorded states, equally spaced over
 #: [0, steps] (as a sweep's ``samples``): with ``record_every`` close to ``steps`` the recorded states alone are
@@ -167,7 +168,7 @@ class Trajectory:
 
 
 def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bound=1e6, equilibrium=None,
-             engine="auto", **options) -> Trajectory:
+             engine="auto", progress=None, **options) -> Trajectory:
     """Run one trajectory of ``method`` from ``z0``.
 
     Parameters
@@ -193,6 +194,9 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     engine : {"auto", "compiled", "interpreted"}
         Where the steps run (:func:`gandynamics.runs.engine.choose_engine`): ``"auto"`` interprets a run short
         enough to finish within about a second without compiling, and compiles a longer one.
+    progress : bool or None
+        A tqdm bar of the steps on stderr: True always, False never, None (default) for a long run (about 2e8
+        field evaluations or more) when stderr is a terminal.
     **options
         ``beta``, ``alternating`` (momentum); ``n_g``, ``n_d``, ``order`` (altgd; order also for alternating
         momentum); ``scheme`` ("rk4"/"dopri5"), ``rtol``, ``atol`` (flow); ``box`` (projection bounds,
@@ -202,6 +206,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     -------
     Trajectory
     """
+    from ..validate import field as _as_field
+    field = _as_field(field, "simulate")  # a Game, a name or None: what it takes, not an AttributeError
     m = get_method(method)
     K = steps_count(steps)
     hg, hd = step_pair(step)
@@ -233,6 +239,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt[None, :], fopt=fopt[None, :])
     evals = m.evaluations(o) + m.jacobians(o) * field.n
+    check_step_work(evals, m.name, o)
     plan.engine = choose_engine(engine, plan.source, 1, K, evals)
     # chunks of about 2e6 field evaluations (a DF counting as n); measured on the Dirac-GAN: 0.3 s (gd) and 0.6 s
     # (ftr) per 2e6 steps
@@ -240,14 +247,29 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # steps that finished (the trajectory then ends there, marked interrupted)
     chunk = max(1, int(2e6 / max(1, m.evaluations(o) + m.jacobians(o) * field.n) / max(1.0, field.n / 2)))
     interrupted = False
+    from ..validate import boolean
+    show = None if progress is None else boolean(progress, "progress")
+    # a bar on stderr for a long run (about 2e8 field evaluations, tens of seconds): its steps are done in chunks,
+    # and nothing was shown while a run of --steps 1e12 went on
+    bar = None
+    if show or (show is None and K * max(1, evals) > 2e8):
+        from tqdm import tqdm
+        bar = tqdm(total=K, desc=f"{m.name} steps", unit="step", unit_scale=True, file=sys.stderr, leave=False,
+                   disable=None if show is None else False, mininterval=0.5)
+
+    def report(k, _K):
+        if bar is not None:
+            bar.update(k - bar.n)
     try:
-        res = run_rows(plan, 0, 1, step_chunk=chunk)
+        res = run_rows(plan, 0, 1, step_chunk=chunk, **({"progress": report} if bar is not None else {}))
     except Interrupted as exc:
         res, interrupted = exc.result, True
         K = exc.steps_done
         keep_k = rec <= K
         rec = rec[keep_k]
         res = dict(res, dist=res["dist"][:, keep_k], rec=res["rec"][:, keep_k])
+    if bar is not None:
+        bar.close()
     div = int(res["divat"][0])
     life = K if div < 0 else div - 1
     reading = read(rec, res["dist"], [life], [div], [np.linalg.norm(zstar[0])], res["reason"][:1])

@@ -11,35 +11,40 @@ import numpy as np
 from ..errors import GandynamicsError
 from ..methods import METHODS, get_method
 
-__all__ = ["steps_count", "step_pair", "int_option", "box_bounds", "method_options", "bound_value", "step_index",
+__all__ = ["MAX_STEP_EVALUATIONS", "check_step_work", "steps_count", "step_pair", "int_option", "box_bounds", "method_options", "bound_value", "step_index",
            "OPTION_NAMES"]
 
 #: every option some method declares, and ``box``
 OPTION_NAMES = frozenset({o.name for m in METHODS.values() for o in m.options} | {"box"})
 
 
+#: the most field evaluations one step of a method may take: a step runs uninterrupted inside the kernel (Ctrl-C,
+#: the progress bar and the chunking act between steps); 10^7 is a few seconds for a small game
+MAX_STEP_EVALUATIONS = 10**7
+
+
+def check_step_work(evals: int, method: str, options: dict) -> None:
+    """Refuse a method whose one step would take more than :data:`MAX_STEP_EVALUATIONS` field evaluations
+    (altgd with ``n_g=1e18`` ran for ever, with no progress and deaf to Ctrl-C)."""
+    if evals > MAX_STEP_EVALUATIONS:
+        from ..limits import _count
+        counts = ", ".join(f"{k}={v}" for k, v in options.items() if isinstance(v, int) and not isinstance(v, bool)
+                           and v > 1)
+        raise GandynamicsError(f"one step of {method}{f' ({counts})' if counts else ''} would take {_count(evals)} "
+                               f"field evaluations, more than the limit of 10^7 per step (a step cannot be interrupted "
+                               f"or shown in progress); ask for fewer sub-steps per step")
+
+
 def steps_count(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        try:
-            f = float(steps)
-        except (TypeError, ValueError):
-            raise GandynamicsError(f"steps must be a whole number >= 1, got {steps!r}") from None
-        if not f.is_integer():
-            raise GandynamicsError(f"steps must be a whole number >= 1, got {steps!r}")
-        steps = int(f)
-    if steps < 1:
-        raise GandynamicsError(f"steps must be a whole number >= 1, got {steps!r}")
-    return int(steps)
+    """``steps`` as validate.whole reads every count (a whole number >= 1 within int64: 1e308 crashed in numpy)."""
+    from ..validate import whole
+    return whole(steps, "steps")
 
 
 def positive(v, what) -> float:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise GandynamicsError(f"{what} must be a positive number, got {v!r}") from None
-    if not (math.isfinite(f) and f > 0):
-        raise GandynamicsError(f"{what} must be a positive finite number, got {v!r}")
-    return f
+    """A finite number > 0, read as every number of the package is (gandynamics.validate: True is not 1)."""
+    from ..validate import positive as _positive
+    return _positive(v, what)
 
 
 def step_pair(step) -> tuple[float, float]:
@@ -58,13 +63,9 @@ def step_pair(step) -> tuple[float, float]:
 
 
 def int_option(v, what, lo=1) -> int:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise GandynamicsError(f"{what} must be a whole number >= {lo}, got {v!r}") from None
-    if not f.is_integer() or f < lo:
-        raise GandynamicsError(f"{what} must be a whole number >= {lo}, got {v!r}")
-    return int(f)
+    """A whole number >= lo, read by gandynamics.validate.whole (True is not 1; within int64)."""
+    from ..validate import whole
+    return whole(v, what, lo=lo)
 
 
 def box_bounds(fld, box) -> np.ndarray | None:
@@ -131,10 +132,6 @@ def sample_steps(K: int, samples: int) -> np.ndarray:
 
 
 def bound_value(bound) -> float:
-    try:
-        b = float(bound)
-    except (TypeError, ValueError):
-        raise GandynamicsError(f"bound must be a positive number (or inf), got {bound!r}") from None
-    if not b > 0:
-        raise GandynamicsError(f"bound must be a positive number (or inf), got {bound!r}")
-    return b
+    """The divergence bound: a number > 0, inf allowed (gandynamics.validate: True is not 1)."""
+    from ..validate import positive as _positive
+    return _positive(bound, "bound", allow_inf=True)

@@ -1,0 +1,199 @@
+"""Generated misuse of the public functions (``gandynamics.__all__``): every function that takes a field, and
+every keyword whose default is a number or a boolean, with values of each bad kind; the outcome must be a
+:class:`GandynamicsError` (never an AttributeError, TypeError or KeyError from inside, never a silent success).
+
+The kinds (each had members before it was fixed at one place):
+
+* the field: ``simulate("dirac", ...)``, ``find_equilibrium(None)`` ended in AttributeError (validate.field at
+  every entry point);
+* a boolean keyword given a non-boolean (``certify_constants(mean_value="no")`` is truthy): validate.boolean;
+* True as a number (``simulate(step=True)`` ran with h = 1, ``certify_constants(order=True)`` with order 1),
+  NaN or text: the functions' own float() readings were replaced by validate.real/positive/whole;
+* a number read as a count beyond int64 (``sweep(steps=1e308)``: a numpy casting error).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+import gandynamics as gd
+from gandynamics import R1, GandynamicsError, VectorField, games
+
+
+@pytest.fixture(scope="module")
+def fld():
+    return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+def _calls(fld):
+    hopf = VectorField(games.make_game("hopf"))
+    return {
+        "spectrum": (gd.spectrum, (fld,), {}),
+        "find_equilibrium": (gd.find_equilibrium, (fld,), {}),
+        "estimate_constants": (gd.estimate_constants, (fld, "ball:1"), {"samples": 50}),
+        "certify_constants": (gd.certify_constants, (fld, "ball:1"), {"max_seconds": 2}),
+        "check_constants": (gd.check_constants, (fld, "ball:1"), {"mu": 0.1, "max_seconds": 2}),
+        "rates": (gd.rates, (fld,), {"methods": "gd", "measure": False}),
+        "simulate": (gd.simulate, (fld, "gd", (1, 1), 10, 0.1), {}),
+        "sweep": (gd.sweep, (fld, "gd"), {"inits": np.ones((1, 2)), "steps": 10, "step": 0.1, "progress": False}),
+        "classify": (gd.classify, (fld,), {}),
+        "basin": (gd.basin, (fld,), {"max_seconds": 1}),
+        "continuation": (gd.continuation, (fld, "gamma", 0.5, -0.5), {"max_points": 20}),
+        "stability_boundaries": (gd.stability_boundaries, (fld, ("gamma", "h"), [(0.02, 2), (0.02, 5)]),
+                                 {"method": "gd"}),
+        "limit_cycle": (gd.limit_cycle, (hopf, (0.5, 0), 6.0), {"params": {"beta": 0.2}}),
+    }
+
+
+NAMES = ["spectrum", "find_equilibrium", "estimate_constants", "certify_constants", "check_constants", "rates",
+         "simulate", "sweep", "classify", "basin", "continuation", "stability_boundaries", "limit_cycle"]
+
+
+def _with(call, name, value):
+    f, args, kw = call
+    params = list(inspect.signature(f).parameters)
+    i = params.index(name)
+    args, kw = list(args), dict(kw)
+    if i < len(args):
+        args[i] = value
+    else:
+        kw[name] = value
+    return lambda: f(*args, **kw)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("bad", [None, "dirac", "bad", 3.0, [1, 2]], ids=repr)
+def test_the_field_argument(fld, name, bad):
+    call = _calls(fld)[name]
+    first = list(inspect.signature(call[0]).parameters)[0]
+    with pytest.raises(GandynamicsError, match="takes a VectorField"):
+        _with(call, first, bad)()
+
+
+def test_a_game_is_refused_with_how_to_make_a_field(fld):
+    with pytest.raises(GandynamicsError, match=r"simulate takes a VectorField, got a GAN; build one with VectorField"):
+        gd.simulate(games.dirac(), "gd", (1, 1), 10, 0.1)
+
+
+def _typed_keywords():
+    out = []
+    for name in NAMES:
+        f = getattr(gd, name)
+        for p in inspect.signature(f).parameters.values():
+            d = p.default
+            if isinstance(d, bool):
+                out.append((name, p.name, "bool"))
+            elif isinstance(d, (int, float)) and p.name not in ("seed",):
+                out.append((name, p.name, "number"))
+    return out
+
+
+TYPED = _typed_keywords()
+
+
+def test_the_generator_sees_the_keywords():
+    assert ("certify_constants", "mean_value", "bool") in TYPED and ("basin", "rtol", "number") in TYPED
+    assert len(TYPED) > 40
+
+
+@pytest.mark.parametrize("name, kw, kind", TYPED, ids=[f"{n}({k})" for n, k, _ in TYPED])
+def test_typed_keywords_refuse_values_of_the_wrong_kind(fld, name, kw, kind):
+    call = _calls(fld)[name]
+    # (continuation's events is True, False/None (none) or a sequence of event names)
+    bads = (["yes", 2] + ([] if kw == "events" else [None])) if kind == "bool" else [True, "abc", float("nan")]
+    for bad in bads:
+        with pytest.raises(GandynamicsError):
+            _with(call, kw, bad)()
+
+
+@pytest.mark.parametrize("call", [
+    lambda f: gd.sweep(f, "gd", inits="abc", steps=10, step=0.1),
+    lambda f: gd.sweep(f, "gd", inits=np.ones((1, 2)), grid=3.0, steps=10, step=0.1),
+    lambda f: gd.sweep(f, "gd", inits=np.ones((1, 2)), steps=1e308, step=0.1),
+    lambda f: gd.rates(f, methods="gd", measure=False, options=[1, 2]),
+    lambda f: gd.rates(f, methods="gd", measure=False, constants="abc"),
+    lambda f: gd.continuation(f, "gamma", 0.5, -0.5, method=["gd"]),
+    lambda f: gd.continuation(f, "gamma", 0.5, -0.5, events="flip"),        # a map event for the flow
+    lambda f: gd.continuation(f, "gamma", 0.5, -0.5, step=0.1),             # the flow has no step
+    lambda f: gd.continuation(f, "gamma", 0.5, -0.5, method="gd", step=0.1, beta="abc"),
+    lambda f: gd.spectrum(f, which=["LR"]),
+    lambda f: gd.spectrum(f, which="SR"),                                  # which without k was ignored
+    lambda f: gd.limit_cycle(VectorField(games.make_game("hopf")), (0.5, 0), "abc", {"beta": 0.2}),
+    lambda f: gd.limit_cycle(VectorField(games.make_game("hopf")), (0.5, 0), 6.0, {"beta": 0.2}, center="x"),
+], ids=["sweep-inits", "sweep-grid", "sweep-steps", "rates-options", "rates-constants", "cont-method",
+        "cont-events", "cont-step", "cont-beta", "spectrum-which", "spectrum-which-k", "cycle-period", "cycle-center"])
+def test_structured_arguments(fld, call):
+    with pytest.raises(GandynamicsError):
+        call(fld)
+
+
+def test_a_huge_run_starts_at_once_and_stops_on_ctrl_c(fld, monkeypatch):
+    # run_rows built the list of its chunk ends before the first step: for 10^15 steps 10^9 integers (minutes
+    # and gigabytes, silently); now they are generated as reached.  Ctrl-C (here: in the third chunk) keeps the
+    # steps done.
+    import tracemalloc
+
+    import gandynamics.runs.engine as engine
+    calls = []
+    real = engine._run_range
+
+    def run_range(*a, **k):
+        calls.append(a[7:9])   # (k0, k1)
+        out = real(*a, **k)
+        if len(calls) == 3:    # as the engine does: a Ctrl-C during a chunk surfaces once the chunk is whole
+            raise KeyboardInterrupt
+        return out
+    gd.simulate(fld, "gd", (1, 1), 10, 0.1, engine="compiled")   # the kernel loaded before measuring
+    monkeypatch.setattr(engine, "_run_range", run_range)
+    tracemalloc.start()
+    try:
+        tr = gd.simulate(fld, "gd", (1, 1), 10**12, 0.1, record_every=10**12, engine="compiled")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert tr.options.get("interrupted") is True
+    chunk = calls[0][1]
+    assert calls == [(0, chunk), (chunk, 2 * chunk), (2 * chunk, 3 * chunk)] and tr.steps == 3 * chunk
+    assert peak < 5e6, peak   # the list of the 500_000 chunk ends alone was 18 MB
+
+
+def test_the_progress_bar_counts_the_steps(fld, capsys):
+    tr = gd.simulate(fld, "gd", (1, 1), 5_000_000, 0.01, record_every=10**6, progress=True, engine="compiled")
+    err = capsys.readouterr().err
+    assert tr.steps == 5_000_000 and "gd steps" in err and "/5.00M [" in err
+    with pytest.raises(GandynamicsError, match="progress must be true or false"):
+        gd.simulate(fld, "gd", (1, 1), 10, 0.1, progress="no")
+
+
+def _method_options():
+    from gandynamics.methods import METHODS
+    return [(m.name, o) for m in METHODS.values() for o in m.options if o.kind in (int, float, bool)]
+
+
+METHOD_OPTIONS = _method_options()
+
+
+@pytest.mark.parametrize("method, option", METHOD_OPTIONS, ids=[f"{m}:{o.name}" for m, o in METHOD_OPTIONS])
+def test_every_method_option_reads_numbers_as_the_package_does(method, option):
+    # Option.coerce read numbers with float(): True ran as 1, and n_g=1e30 passed to the kernel (OverflowError)
+    bads = ["yes", 2] if option.kind is bool else [True, "abc", float("nan"), float("inf")] + (
+        [1e30, 2.5] if option.kind is int else [])
+    for bad in bads:
+        with pytest.raises(GandynamicsError, match=option.name):
+            option.coerce(bad, method)
+    assert option.coerce(None, method) == option.default
+
+
+@pytest.mark.parametrize("method, opts", [("altgd", {"n_g": 10**18}), ("altgd", {"n_d": 10**7}),
+                                          ("lookahead", {"base": "altgd", "n_g": 10**8})])
+def test_a_step_that_could_not_be_interrupted_is_refused(fld, method, opts):
+    # altgd with n_g=1e18 ran for ever: one step runs inside the kernel, deaf to Ctrl-C and without progress
+    for call in (lambda: gd.simulate(fld, method, (1, 1), 10, 0.1, **opts),
+                 lambda: gd.sweep(fld, method, inits=np.ones((1, 2)), steps=10, step=0.1, progress=False, **opts)):
+        with pytest.raises(GandynamicsError, match=r"field evaluations, more than the limit of 10\^7 per step"):
+            call()
+    ok = {k: (5 if isinstance(v, int) else v) for k, v in opts.items()}
+    assert gd.simulate(fld, method, (1, 1), 10, 0.1, **ok).steps == 10

@@ -1,0 +1,228 @@
+"""Generated bad input: every option of every command (read from the parser itself, so a new option is
+covered when it is added) with values of each bad kind; the outcome must be one line ``gandynamics: error:
+...`` and exit status 2.  The kinds (each was a defect of some members before it was fixed at one place):
+
+* an empty value (``--init ''``, ``--csv=``): taken as "not given" and silently ignored (the parser refuses
+  it: ``_Parser._get_values``);
+* a value of no meaning (``@bad@``) for an option that does not apply to what was asked (``--frames``
+  without ``--animate``, ``--seed`` without ``--random-inits``, ``cycle --period`` with ``--from-hopf``,
+  ``rates --steps`` with ``--no-measure``, ``reproduce --list --jobs 2``): never read, so the command
+  succeeded (``common.refuse_inapplicable``, with the options the parser saw typed);
+* a list of names with an empty item (``--methods gd,``, ``--methods ,``): the empty item was dropped, so
+  ``,`` ran the default methods (``validate.name_list``, also in the library's ``rates``/``classify``);
+* a count beyond 64 bits (``--steps 1e308``): a numpy traceback, or a hang (``--workers 1e308``)
+  (``validate.whole``; ``distributed.parse_workers``).
+
+The full generator with more kinds (NaN, inf, paths, user game files) is ``studies/fuzz_bad_input.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gandynamics.cli import build_parser, main
+
+#: a valid command line of each command: one option at a time is added to it (or replaces its value)
+BASE = {
+    "analyze": ["analyze", "dirac"],
+    "simulate": ["simulate", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1"],
+    "sweep": ["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--out", "{tmp}/x.csv",
+              "--no-progress"],
+    "constants": ["constants", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1", "--max-seconds", "3"],
+    "check": ["check", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1", "--mu", "0.1", "--max-seconds", "3"],
+    "rates": ["rates", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd", "--no-measure"],
+    "basin": ["basin", "dirac", "--reg", "r1:gamma=0.3", "--max-seconds", "2"],
+    "portrait": ["portrait", "dirac", "--steps", "5", "--out", "{tmp}/x.png"],
+    "continue": ["continue", "dirac", "--reg", "r1", "--vary", "gamma=0.5:-0.5", "--max-points", "20"],
+    "cycle": ["cycle", "hopf", "--from-hopf", "beta=0:0.2"],
+    "classify": ["classify", "dirac"],
+    "reproduce": ["reproduce", "--list"],
+    "cache": ["cache", "info"],
+    "list": ["list"],
+}
+
+#: options whose every text is a meaningful value (a title), or a path (checked by their own tests below)
+FREE_TEXT = {"--title"}
+PATHS = {"--out", "--csv", "--animate"}
+
+
+def _value_options():
+    p = build_parser()
+    sub = [a for a in p._actions if a.__class__.__name__ == "_SubParsersAction"][0]
+    assert set(sub.choices) == set(BASE), "a new command: add a valid command line of it to BASE"
+    for cmd, sp in sub.choices.items():
+        for a in sp._actions:
+            if a.option_strings and a.nargs != 0 and a.dest != "help":
+                yield cmd, a.option_strings[-1]
+
+
+VALUE_OPTIONS = sorted(set(_value_options()))
+
+
+def _argv(cmd, opt, value, tmp):
+    argv = [t.replace("{tmp}", str(tmp)) for t in BASE[cmd]]
+    if opt in argv:
+        argv[argv.index(opt) + 1] = value
+    else:
+        argv += [opt, value]
+    return argv
+
+
+def one_line_error(capsys, argv):
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own refusals (choices, exclusive options) leave this way
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2, (argv, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gandynamics: error: "), (argv, err)
+    return lines[0]
+
+
+def test_the_generator_sees_the_options():
+    assert len(VALUE_OPTIONS) > 100
+    assert ("portrait", "--frames") in VALUE_OPTIONS and ("sweep", "--seed") in VALUE_OPTIONS
+
+
+@pytest.mark.parametrize("cmd, opt", VALUE_OPTIONS, ids=[f"{c} {o}" for c, o in VALUE_OPTIONS])
+def test_an_empty_value_is_refused(capsys, tmp_path, cmd, opt):
+    for value in ("", "  "):
+        line = one_line_error(capsys, _argv(cmd, opt, value, tmp_path))
+        assert f"{opt} needs a value (" in line and "got an empty string" in line
+
+
+NONSENSE = [(c, o) for c, o in VALUE_OPTIONS if o not in FREE_TEXT | PATHS]
+
+
+@pytest.mark.parametrize("cmd, opt", NONSENSE, ids=[f"{c} {o}" for c, o in NONSENSE])
+def test_a_value_of_no_meaning_is_read_and_refused(capsys, tmp_path, cmd, opt):
+    # an option that is not read in the mode asked for let the command succeed with any value
+    one_line_error(capsys, _argv(cmd, opt, "@bad@", tmp_path))
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["portrait", "dirac", "--out", "{tmp}/x.png", "--fps", "30"],
+     "--fps does nothing here: it applies only with --animate FILE.gif|FILE.mp4; leave it out"),
+    (["portrait", "dirac", "--out", "{tmp}/x.png", "--frames", "60"], "--frames does nothing here"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "--seed", "3", "--out", "{tmp}/x.csv"],
+     "--seed does nothing here: it applies only with --random-inits N:LO:HI"),
+    (["rates", "dirac", "--methods", "gd", "--no-measure", "--steps", "100"], "--steps does nothing here"),
+    (["cycle", "hopf", "--from-hopf", "beta=0:0.2", "--period", "6"], "--period does nothing here"),
+    (["cycle", "hopf", "--from-hopf", "beta=0:0.2", "--k", "3"], "--k does nothing here"),
+    (["cycle", "hopf", "--from-hopf", "beta=0:0.2", "--points", "3"], "--points does nothing here"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0.5:-0.5", "--seeds", "1,2"], "--seeds does nothing here"),
+    (["reproduce", "--list", "--jobs", "2"], "--jobs does nothing here"),
+    (["reproduce", "--list", "--out", "{tmp}/f"], "--out does nothing here"),
+    (["reproduce", "spectra", "--list"], "--list lists every figure"),
+])
+def test_an_option_that_does_nothing_is_refused_with_its_default_value_too(capsys, tmp_path, argv, match):
+    # --fps 30 equals nothing the command could tell from the default 15 by value: the parser records it as typed
+    assert match in one_line_error(capsys, [t.replace("{tmp}", str(tmp_path)) for t in argv])
+
+
+LISTS = [("portrait", "--methods"), ("rates", "--methods"), ("classify", "--methods"), ("sweep", "--method")]
+
+
+@pytest.mark.parametrize("cmd, opt", LISTS)
+@pytest.mark.parametrize("value", [",", "gd,", ",gd", "gd,,eg", " , "])
+def test_a_list_of_names_with_an_empty_item_is_refused(capsys, tmp_path, cmd, opt, value):
+    line = one_line_error(capsys, _argv(cmd, opt, value, tmp_path))
+    assert "must be comma-separated names" in line and "no empty ones" in line
+
+
+def test_the_library_refuses_such_lists_too():
+    from gandynamics import GandynamicsError, VectorField, games
+    from gandynamics.analysis import classify, rates
+    fld = VectorField(games.dirac())
+    for call in (lambda: rates(fld, methods="gd,", region="ball:0.1"), lambda: classify(fld, methods=",")):
+        with pytest.raises(GandynamicsError, match="methods must be comma-separated names"):
+            call()
+
+
+@pytest.mark.parametrize("argv", [
+    ["sweep", "dirac", "--method", "gd", "--step", "0.1", "--steps", "1e308", "--out", "{tmp}/x.csv"],  # traceback
+    ["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "1e19", "--record-every", "1e19"],
+    ["portrait", "dirac", "--steps", "1e300", "--out", "{tmp}/x.png"],
+    ["sweep", "dirac", "--method", "gd", "--step", "0.1", "--steps", "5", "--seed", "1e20", "--random-inits",
+     "2:0:1", "--out", "{tmp}/x.csv"],
+])
+def test_a_count_beyond_64_bits_is_refused(capsys, tmp_path, argv):
+    line = one_line_error(capsys, [t.replace("{tmp}", str(tmp_path)) for t in argv])
+    assert "(a 64-bit integer)" in line
+
+
+def test_workers_are_bounded_by_the_machine(capsys, tmp_path):
+    import os
+    # --workers 1e308 hung: LocalCluster started processes without end
+    line = one_line_error(capsys, _argv("sweep", "--workers", "1e308", tmp_path))
+    assert f"--workers must be a whole number between 1 and {4 * (os.cpu_count() or 1)}" in line
+
+
+def test_a_huge_request_is_described_in_a_few_digits(capsys):
+    # the size check printed 'inf EB' and the count in 309 digits
+    line = one_line_error(capsys, ["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "9e18"])
+    assert "would need 288 EB of memory (9.00e+18 x 4 float64)" in line
+    from gandynamics.limits import _count, format_bytes
+    assert (format_bytes(10**400), _count(10**308), _count(12345678901234567)) == ("1.00e+382 EB", "10^308",
+                                                                                   "1.23e+16")
+    assert not re.search(r"\d{20}", format_bytes(8 * 10**308))
+
+
+PATH_OPTIONS = [(c, o) for c, o in VALUE_OPTIONS if o in PATHS]
+EXT = {"--csv": ".csv", "--animate": ".gif"}
+
+
+@pytest.mark.parametrize("cmd, opt", PATH_OPTIONS, ids=[f"{c} {o}" for c, o in PATH_OPTIONS])
+@pytest.mark.parametrize("folder", ["/proc", "/sys"])
+def test_an_output_folder_where_no_file_can_be_created_is_refused_before_computing(capsys, tmp_path, monkeypatch,
+                                                                                   cmd, opt, folder):
+    # os.access says yes to root for /proc and /sys: the check passed and the result was lost after the run
+    import os
+    import gandynamics.cli.common as common
+
+    def boom(args):
+        raise AssertionError("computed before finding that the output cannot be written")
+    monkeypatch.setattr(common, "build_field", boom)
+    ext = EXT.get(opt, {"sweep": ".csv", "portrait": ".png"}.get(cmd, ""))
+    value = os.path.join(folder, f"gd-probe{ext}")
+    argv = _argv(cmd, opt, value, tmp_path)
+    if cmd == "reproduce":
+        argv = ["reproduce", "spectra", "--out", value]
+    line = one_line_error(capsys, argv)
+    assert "not writable" in line and not os.path.exists(value)
+
+
+@pytest.mark.parametrize("cmd", ["simulate", "sweep", "portrait"])
+@pytest.mark.parametrize("value", ["inf", "1e999", "nan", "0", "-1"])
+def test_clip_is_a_finite_positive_bound(capsys, tmp_path, cmd, value):
+    # simulate/sweep took --clip inf (clipping nothing: an option that did nothing) and said "must be positive"
+    # without the finite; portrait read it with validate.positive already
+    line = one_line_error(capsys, _argv(cmd, "--clip", value, tmp_path))
+    assert "--clip must be a finite number > 0" in line
+
+
+def _unused_method_options():
+    from gandynamics.cli.simulate import _method_option_table
+    from gandynamics.methods import METHODS
+    out = []
+    for name, (o, users) in _method_option_table().items():
+        other = next(m for m in ("gd", "eg", "flow") if m not in users)
+        out.append((name, o.kind is bool, other, users))
+    return out
+
+
+UNUSED = _unused_method_options()
+
+
+@pytest.mark.parametrize("cmd", ["simulate", "sweep"])
+@pytest.mark.parametrize("name, is_flag, method, users", UNUSED, ids=[u[0] for u in UNUSED])
+def test_a_method_option_no_chosen_method_takes_is_refused_by_its_flag(capsys, tmp_path, cmd, name, is_flag, method,
+                                                                        users):
+    # the library's refusal named the keyword ('gd takes no option(s) n_g'), sweep's not who takes it
+    flag = "--" + name.replace("_", "-")
+    argv = _argv(cmd, "--method", method, tmp_path) + ([flag] if is_flag else [flag, "1"])
+    line = one_line_error(capsys, argv)
+    assert f"{flag} applies to {', '.join(users)}, not to {method}; leave it out" in line
