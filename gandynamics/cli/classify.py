@@ -14,7 +14,7 @@ def add_parser(sub):
                     "Netrapalli & Jordan 2020: the follower's Hessian and the Schur complement), differential "
                     "Stackelberg with the generator leading (Fiez, Chasnov & Ratliff 2020), stability under the "
                     "flow and under each method (at --step, or its largest stable step), and whether a stable "
-                    "point is spurious (neither Nash nor minimax/Stackelberg; Mazumdar, Ratliff & Sastry 2019).  "
+                    "point is spurious (neither Nash nor minimax/Stackelberg; Mazumdar, Ratliff & Sastry 2020).  "
                     "Zero-sum means L_G + L_D has no mixed theta-psi term (each player's own regularizer "
                     "terms allowed).",
         epilog="example: gandynamics classify quadratic --param a=3 --param b=2 --param c=-1 --step 0.1 --json")
