@@ -94,6 +94,15 @@ def _parse_atom(text: str):
     return eval(text, {"__builtins__": {}}, _ATOM_NAMES)  # noqa: S307 - text written by _base_source, stamped
 
 
+def _vanishes(coefficient, values: dict) -> bool:
+    """True when a kink's coefficient (:attr:`VectorField._kink_factors`) is exactly 0 at the hyperparameter
+    ``values`` (symbol -> float); False when it is not or cannot be evaluated."""
+    try:
+        return float(coefficient.xreplace({s: sp.Float(v) for s, v in values.items()})) == 0.0
+    except (TypeError, ValueError):
+        return False
+
+
 def _check_arguments(model, regularizers) -> None:
     """``VectorField(model, regularizers)``: a Game or GAN and a list of Regularizers, or one line saying so."""
     from .game import GAN, Game
@@ -258,6 +267,11 @@ class VectorField:
             kinks = entry.get("kinks")
             if kinks is not None:
                 entry["kinks"] = [_parse_atom(k) for k in kinks]
+            factors = entry.get("kink_factors")
+            if factors is not None:
+                if kinks is None or len(factors) != len(kinks):
+                    raise ValueError("kink factors without their kinks")
+                entry["kink_factors"] = [[_parse_atom(f) for f in fs] for fs in factors]
         except Exception:  # valid stamp but not an entry of this version: regenerate
             try:
                 path.unlink()
@@ -388,12 +402,14 @@ class VectorField:
                             f"cached on disk afterwards) ..."):
             text = self.source()
         kinks = [sp.srepr(a) for a in self._kink_atoms]
+        factors = [[sp.srepr(f) for f in self._kink_factors[a]] for a in self._kink_atoms]
         try:  # only atoms that read back as themselves are stored (else a warm process derives F for them)
-            if [_parse_atom(k) for k in kinks] != list(self._kink_atoms):
-                kinks = None
+            if ([_parse_atom(k) for k in kinks] != list(self._kink_atoms)
+                    or [[_parse_atom(f) for f in fs] for fs in factors] != [self._kink_factors[a] for a in self._kink_atoms]):
+                kinks = factors = None
         except Exception:
-            kinks = None
-        codegen.write_cached_text(self._cache_path, json.dumps({"source": text, "kinks": kinks}))
+            kinks = factors = None
+        codegen.write_cached_text(self._cache_path, json.dumps({"source": text, "kinks": kinks, "kink_factors": factors}))
         return text
 
     @property
@@ -575,24 +591,46 @@ class VectorField:
                     continue
                 if abs(val) <= tol:
                     found.append(str(a))
-        if found:  # (rare: only then is F needed) a kink whose every occurrence the parameter values cancel (a
-            # coefficient 0: WGAN-GP's target = 0) is no kink of this field
-            found = [s_ for s_ in found if s_ in self._kinks_with(tuple(p))]
+        if found:  # a kink whose every occurrence in F has a coefficient that the parameter values make 0 (WGAN-GP's
+            # target = 0) is no kink of this field: F is the same smooth function without it
+            vals = {h: float(v) for h, v in zip(self.hyper, p)}
+            factors = self._kink_factors
+            names = {str(a): a for a in self._kink_atoms}
+            found = [s_ for s_ in found if not all(_vanishes(f, vals) for f in factors.get(names.get(s_), [sp.S.One]))]
         return sorted(set(found))
 
-    def _kinks_with(self, p: tuple) -> set:
-        """The names of the kink atoms of F with the hyperparameters at the values ``p`` substituted (sympy drops a
-        term whose coefficient is 0), in the form of :attr:`_kink_atoms` (the atom before substitution)."""
-        vals = {h: sp.Float(v) for h, v in zip(self.hyper, p)}
-        left, seen, stack = set(), set(), [f.xreplace(vals) for f in self.F]
+    @cached_property
+    def _kink_factors(self) -> dict:
+        """For each kink atom of F (:attr:`_kink_atoms`), the coefficient of each of its occurrences that depends on
+        the hyperparameters only: the product of the factors free of ``z`` of the products on the way from F's
+        components to it (through sums, functions, powers and other atoms: a term ``c * G(..., atom, ...)``
+        vanishes with ``c`` whatever ``G`` is).  The atom is no kink at parameter values that make every such
+        coefficient 0.  Stored with the source in the derivation cache (a warm process need not derive F)."""
+        entry = self.__dict__.get("_cache_entry")
+        if entry is not None and entry.get("kink_factors") is not None and "F" not in self.__dict__:
+            return dict(zip(entry["kinks"], entry["kink_factors"]))
+        atoms = set(self._kink_atoms)
+        if not atoms:
+            return {}
+        zs = set(self.z)
+        out: dict = {a: [] for a in atoms}
+        seen: set = set()
+        stack = [(f, sp.S.One) for f in self.F]
         while stack:
-            e = stack.pop()
-            if e in seen:
-                continue
-            seen.add(e)
-            left.add(e)
-            stack.extend(e.args)
-        return {str(a) for a in self._kink_atoms if a.xreplace(vals) in left}
+            e, c = stack.pop()
+            if (e, c) in seen or not (e.free_symbols & zs):
+                continue  # (a subexpression free of z holds no kink at any z)
+            seen.add((e, c))
+            if len(seen) > 200_000:  # (a huge F: every occurrence counts, as before this refinement)
+                return {a: [sp.S.One] for a in atoms}
+            if e in atoms:
+                out[e].append(c)
+            if isinstance(e, sp.Mul):  # the factors free of z join the coefficient of the others
+                k = c * sp.Mul(*[x for x in e.args if not (x.free_symbols & zs)])
+                stack.extend((x, k) for x in e.args if x.free_symbols & zs)
+            else:  # a sum, a function, a power, an atom's argument: whatever is inside is multiplied by c too
+                stack.extend((x, c) for x in e.args)
+        return {a: sorted(set(v), key=sp.default_sort_key) or [sp.S.One] for a, v in out.items()}
 
     def __repr__(self) -> str:
         """One line: name, parameters, hyperparameters and regularizers (:func:`gandynamics._display.field_text`)."""

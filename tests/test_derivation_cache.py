@@ -86,9 +86,14 @@ def test_kinks_are_stored_with_the_source(cache, monkeypatch):
     assert want and cold.nonsmooth_at((0.0, 0.5)) == []
     entry = json.loads(codegen.read_cached_text(_entries(cache)[0]))
     assert entry["kinks"] and all(isinstance(k, str) for k in entry["kinks"])
+    assert entry["kink_factors"] and len(entry["kink_factors"]) == len(entry["kinks"])
     _no_derivation(monkeypatch)
     warm = VectorField(games.dirac(), [WGANGP()])
     assert warm.nonsmooth_at((0.0, 0.0)) == want and warm.nonsmooth_at((0.0, 0.5)) == []
+    # the kink's coefficient is stored too: target = 0 (R1's smooth field) reads smooth without deriving F,
+    # as in the cold field (where F is derived)
+    assert warm.nonsmooth_at((0.0, 0.0), {"target": 0.0}) == [] == cold.nonsmooth_at((0.0, 0.0), {"target": 0.0})
+    assert warm.nonsmooth_at((0.0, 0.0), {"target": 0.5}) == want
     assert "F" not in warm.__dict__
 
 
