@@ -165,8 +165,7 @@ class WGANGP(Regularizer):
                     # (|g| - target)^2 written as |g|^2 - 2 target |g| + target^2, |g|^2 a polynomial: the kink at
                     # g = 0 then comes with the factor target, and a zero target leaves R1's smooth field and its
                     # exact Jacobian (expanded by hand, |g| sign(g) was not g: DF there lost the penalty's gamma)
-                    sq = sp.Add(*[gi ** 2 for gi in g])
-                    terms.append(wt * wr * wf * (sq - 2 * sym["target"] * norm + sym["target"] ** 2))
+                    terms.append(wt * wr * wf * (_sq_grad_norm(g) - 2 * sym["target"] * norm + sym["target"] ** 2))
         pen = sym["gamma"] / 2 * sp.Add(*terms)
         note = "WGAN-GP: the field is not differentiable where grad_x D = 0 (docs/mathematics.md §1.4)"
         return gan.with_(penalties=gan.penalties + (pen,), nonsmooth=note,
