@@ -137,19 +137,20 @@ def test_param_vector_without_hyperparameters_says_so():
         fld.param_vector([1])
 
 
-@pytest.mark.parametrize("kink", ["abs", "sign", "max", "sqrt", "heaviside", "norm"])
+@pytest.mark.parametrize("kink", ["abs", "sign", "max", "sqrt", "heaviside", "norm", "abs-scaled"])
 def test_a_kink_whose_coefficient_is_zero_is_not_reported(kink):
     """nonsmooth_at reports a kink of F only when the hyperparameter values leave it in F: a user game whose
     discriminator loss has ``a * k(psi)`` (k a kink at psi = 0: Abs, sign, Max, sqrt(psi^2), Heaviside, a
     Euclidean norm) is flagged at psi = 0 for a != 0 and smooth for a = 0, where its Jacobian equals central
     differences (the WGAN-GP target of docs/mathematics.md §1.4 is one member of this kind)."""
     from gandynamics.losses import vnorm
-    x, y, a = sp.symbols("x y a", real=True)
+    x, y, a, b = sp.symbols("x y a b", real=True)
     k = {"abs": sp.Abs(y), "sign": y * sp.sign(y), "max": sp.Max(y, 0) ** 1, "sqrt": sp.sqrt(y**2 + 0),
-         "heaviside": y * sp.Heaviside(y), "norm": vnorm(y, x - x)}[kink]
-    g = Game([x], [y], x * y, -x * y + y**2 / 2 + a * k, hyper={a: 1.0}, name=f"kink-{kink}")
+         "heaviside": y * sp.Heaviside(y), "norm": vnorm(y, x - x),
+         "abs-scaled": y * sp.Abs(b * y)}[kink]  # (a hyperparameter inside the atom: Abs(0.5 y) reads 0.5 |y|)
+    g = Game([x], [y], x * y, -x * y + y**2 / 2 + a * k, hyper={a: 1.0, b: 0.5}, name=f"kink-{kink}")
     f = VectorField(g, [])
-    assert f.nonsmooth_at((0.3, 0.0), {"a": 0.5}), kink
+    assert f.nonsmooth_at((0.3, 0.0), {"a": 0.5}) == sorted({str(k_) for k_ in f._kink_atoms}), kink  # every one
     assert not f.nonsmooth_at((0.3, 0.0), {"a": 0.0}), kink
     assert not f.nonsmooth_at((0.3, 0.4), {"a": 0.5}), kink  # away from the kink
     h = 1e-6
