@@ -122,6 +122,7 @@ def test_new_methods_through_the_cli(capsys):
     np.testing.assert_allclose(d["final"], ref.final, rtol=0, atol=0)
 
 
+@pytest.mark.slow  # a child process signalled mid-run, ~9 s: in CI's `-m slow` run
 def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
     import signal
     import subprocess

@@ -73,6 +73,7 @@ def test_generated_code_is_finite_where_exact_value_is():
 
 # ------------------------------------------------------------------------------------------------------
 # Faults of the cache: damaged files are detected, discarded and regenerated; an unusable folder falls back
+@pytest.mark.slow  # compiles a module twice in a fresh cache, ~5 s: in CI's `-m slow` run
 def test_damaged_source_module_and_numba_index_are_regenerated(tmp_path):
     first = _run(tmp_path, 0.3)
     assert first == {"hits": 0, "misses": 2}
@@ -93,6 +94,7 @@ def test_damaged_source_module_and_numba_index_are_regenerated(tmp_path):
     assert read_cached_text(src) is not None
 
 
+@pytest.mark.slow  # compiles a module twice in a fresh cache, ~4 s: in CI's `-m slow` run
 def test_damaged_numba_data_file_is_regenerated(tmp_path):
     _run(tmp_path, 0.3)
     for f in (tmp_path / "numba").rglob("gandynamics_gen_*.nbc"):

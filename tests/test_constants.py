@@ -309,6 +309,7 @@ def test_a_claim_equal_to_the_true_value_holds_within_the_tolerance():
 
 
 # ----------------------------------------------------------------------------- issue #15: the order-2 engine
+@pytest.mark.slow  # the order-2 engine on two balls, ~10 s: in CI's `-m slow` run
 @pytest.mark.parametrize("r", [0.3, 0.6])
 def test_order2_dirac_nd_r1_matches_the_closed_form_and_order1(r):
     fld = VectorField(games.dirac_nd(2), [R1(gamma=0.3)])

@@ -75,7 +75,7 @@ def test_code_block_extraction():
 PAGES = [p for p in _pages() if code_blocks(p.read_text(encoding="utf-8"))]
 #: pages whose code takes half a minute or more on 2 cores with cold caches (whole studies): marked slow,
 #: run by ``python -m pytest -m slow`` (and by CI); the docs build executes the tutorials as well
-SLOW_PAGES = {"tutorials/03-m18-figure1.md", "explore.md"}
+SLOW_PAGES = {"tutorials/03-m18-figure1.md", "explore.md", "tutorials/04-checking-constants.md"}
 
 
 @pytest.mark.parametrize("page", [pytest.param(p, id=str(p.relative_to(DOCS)),

@@ -14,6 +14,7 @@ def mlp_field():
     return VectorField(games.make_game("mlp", k=15, dim=1))  # n = 32 > DENSE_MAX: the large-game route
 
 
+@pytest.mark.slow  # compiles an mlp's JVP, ~5 s: in CI's `-m slow` run
 def test_operator_equals_the_symbolic_jacobian_and_finite_differences(mlp_field):
     fld = mlp_field
     rng = np.random.default_rng(3)

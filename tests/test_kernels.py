@@ -175,6 +175,7 @@ def test_generated_modules_change_with_the_numeric_functions_they_inline(monkeyp
     assert _generator_fingerprint() != before  # the field cache's key: a stale generated header is never reused
 
 
+@pytest.mark.slow  # compiles a module of its own (the called steps), ~12 s cold: in CI's `-m slow` run
 @pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
 def test_called_and_inlined_fused_steps_give_the_same_states(method, monkeypatch):
     """Large fields call their fused steps instead of inlining them (codegen.INLINE_MAX_LINES, compile time):

@@ -392,6 +392,7 @@ def test_jare_factor_data_singular_is_the_2norm_condition_number():
 
 
 # ---------------------------------------------------------------------------------------------- animations
+@pytest.mark.slow  # draws and encodes an animation, ~5 s: in CI's `-m slow` run
 def test_animation_frames_and_first_last_frame_data(tmp_path):
     from gandynamics.simulate import simulate
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
