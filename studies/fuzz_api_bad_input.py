@@ -12,20 +12,13 @@ import gandynamics as gd
 from gandynamics import VectorField, games, R1, GandynamicsError
 fld = VectorField(games.dirac(), [R1(gamma=0.3)])
 BAD = ["abc", float("nan"), float("inf"), -1, 0, 1e308, 10**30, "", "1,,2", None, True, [1, 2, 3], {"a": 1}, 2.5, -0.0]
-CALLS = {
- "spectrum": (gd.spectrum, (fld,), {}),
- "find_equilibrium": (gd.find_equilibrium, (fld,), {}),
- "estimate_constants": (gd.estimate_constants, (fld, "ball:1"), {"samples": 50}),
- "certify_constants": (gd.certify_constants, (fld, "ball:1"), {"max_seconds": 2}),
- "check_constants": (gd.check_constants, (fld, "ball:1"), {"mu": 0.1, "max_seconds": 2}),
- "rates": (gd.rates, (fld,), {"methods": "gd", "measure": False}),
- "simulate": (gd.simulate, (fld, "gd", (1, 1), 10, 0.1), {}),
- "sweep": (gd.sweep, (fld, "gd"), {"inits": np.ones((1, 2)), "steps": 10, "step": 0.1, "progress": False}),
- "classify": (gd.classify, (fld,), {}),
- "basin": (gd.basin, (fld,), {"max_seconds": 1}),
- "continuation": (gd.continuation, (fld, "gamma", 0.5, -0.5), {"max_points": 20}),
- "limit_cycle": (gd.limit_cycle, (VectorField(games.make_game("hopf")), (0.5, 0), 6.0), {"params": {"beta": 0.2}}),
-}
+# the call of each public function with valid arguments, kept with the generated tests (tests/test_api_bad_input.py)
+import os  # noqa: E402
+import sys  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "tests"))
+from test_api_bad_input import _calls  # noqa: E402
+
+CALLS = _calls(fld)
 class TO(Exception): pass
 def h(*a): raise TO()
 signal.signal(signal.SIGALRM, h)

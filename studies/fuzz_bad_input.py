@@ -21,25 +21,12 @@ import traceback
 from gandynamics.cli import build_parser, main
 
 TMP = tempfile.mkdtemp(prefix="gd_fuzz_")
-CSV = os.path.join(TMP, "x.csv")
-PNG = os.path.join(TMP, "x.png")
 
-BASE = {
-    "analyze": ["analyze", "dirac"],
-    "simulate": ["simulate", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1"],
-    "sweep": ["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--out", CSV, "--no-progress"],
-    "constants": ["constants", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1", "--max-seconds", "3"],
-    "check": ["check", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1", "--mu", "0.1", "--max-seconds", "3"],
-    "rates": ["rates", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd", "--no-measure"],
-    "basin": ["basin", "dirac", "--reg", "r1:gamma=0.3", "--max-seconds", "2"],
-    "portrait": ["portrait", "dirac", "--steps", "5", "--out", PNG],
-    "continue": ["continue", "dirac", "--reg", "r1", "--vary", "gamma=0.5:-0.5", "--max-points", "20"],
-    "cycle": ["cycle", "hopf", "--from-hopf", "beta=0:0.2"],
-    "classify": ["classify", "dirac"],
-    "reproduce": ["reproduce", "--list"],
-    "cache": ["cache", "show"],
-    "list": ["list"],
-}
+# the valid command line of each command, kept with the generated tests (tests/test_cli_bad_input.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "tests"))
+from test_cli_bad_input import BASE as _BASE  # noqa: E402
+
+BASE = {cmd: [a.replace("{tmp}", TMP) for a in argv] for cmd, argv in _BASE.items()}
 
 NUMBERS = ["abc", "nan", "inf", "-inf", "-1", "0", "1e308", "1e999", "", " ", "2.5", "1,,2", "1;2", "true",
            "0x10", "-0"]
