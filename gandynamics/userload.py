@@ -55,6 +55,15 @@ def _user_error(exc: BaseException, path: Path, shown: str) -> BaseException:
     return GandynamicsError(f"{where}: {type(exc).__name__}" + (f": {msg}" if msg else ""))
 
 
+def _functions_text(module, modname: str) -> str:
+    """What a game file offers for ``FILE.py:FACTORY``: the functions it defines itself (not those it imports)."""
+    own = sorted(k for k, v in vars(module).items()
+                 if inspect.isfunction(v) and v.__module__ == modname and not k.startswith("_"))
+    if not own:
+        return "the file defines no function: define one that returns a Game or GAN"
+    return "the file defines " + ", ".join(own[:12]) + (f" and {len(own) - 12} more" if len(own) > 12 else "")
+
+
 def load_user_game(spec: str, params: dict | None = None):
     """``"file.py:factory"`` -> the Game/GAN the factory returns (``params`` passed as keywords)."""
     if ":" not in spec:
@@ -78,7 +87,7 @@ def load_user_game(spec: str, params: dict | None = None):
         raise _user_error(exc, path, file) from None
     factory = getattr(module, name, None)
     if factory is None or not callable(factory):
-        raise GandynamicsError(f"{file}: no function named {name!r}")
+        raise GandynamicsError(f"{file}: no function named {name!r}; " + _functions_text(module, modname))
     params = dict(params or {})
     try:
         sig = inspect.signature(factory).parameters

@@ -79,3 +79,21 @@ def test_every_game_command_accepts_game_file():
             assert "game_file" in dests, name
             with_games.append(name)
     assert {"analyze", "simulate", "sweep"} <= set(with_games)
+
+
+def test_a_missing_factory_names_the_functions_the_file_defines(tmp_path):
+    """``FILE.py:NAME`` with no function NAME: the error lists the public functions the file defines itself (not
+    the ones it imports, not private ones), or says it defines none."""
+    src = DATA / "user_games.py"
+    own = sorted(n for n, line in ((l.split("(")[0][4:], l) for l in src.read_text().splitlines() if l.startswith("def "))
+                 if not n.startswith("_"))
+    with pytest.raises(GandynamicsError) as info:
+        load_user_game(f"{src}:nope")
+    msg = str(info.value)
+    assert "no function named 'nope'; the file defines " in msg
+    listed = msg.split("the file defines ", 1)[1].split(" and ")[0].split(", ")
+    assert listed == own[:12] and "sqrt" not in listed and "Game" not in listed
+    empty = tmp_path / "empty.py"
+    empty.write_text("import sympy as sp\nfrom math import sqrt\nX = 1\n")
+    with pytest.raises(GandynamicsError, match="the file defines no function: define one that returns a Game or GAN"):
+        load_user_game(f"{empty}:game")
