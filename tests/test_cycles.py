@@ -85,6 +85,19 @@ def test_shooting_from_a_guess_and_continuation(nf):
         assert c.amplitude == pytest.approx(amp, rel=1e-9, abs=0)
 
 
+@pytest.mark.parametrize("period", [1e308, 1e12])
+def test_a_period_guess_far_beyond_the_fields_time_scale_is_refused_not_integrated_for_hours(nf, period, monkeypatch):
+    """limit_cycle(period=1e308) integrated on without end: an integration over a period guess stops after
+    MAX_EVALUATIONS evaluations of the field with a one-line error that names the period; a guess within reach
+    (three periods of the closed form) still converges to the closed-form period."""
+    from gandynamics.analysis import cycles
+    monkeypatch.setattr(cycles, "MAX_EVALUATIONS", 20_000)
+    with pytest.raises(GandynamicsError, match=r"integrating over the period .* took more than 20,000 evaluations"):
+        limit_cycle(nf, [0.5, 0.1], period, {"beta": 0.2}, center=[0, 0])
+    _, T, _ = closed_form(0.2)
+    assert limit_cycle(nf, [0.5, 0.1], 1.5 * T, {"beta": 0.2}, center=[0, 0]).period == pytest.approx(T, rel=1e-9, abs=0)
+
+
 def test_shooting_refuses_an_equilibrium(nf):
     with pytest.raises(GandynamicsError, match="equilibrium"):
         limit_cycle(nf, [0.0, 0.0], 3.0, {"beta": 0.2})

@@ -108,11 +108,25 @@ class MapCycle:
 
 
 # --------------------------------------------------------------------------- flow
+#: evaluations of the field one integration over a period guess may take (DOP853 at the tolerances here: a cycle of
+#: a hundred turns takes about 10^5); beyond, the period guess is far beyond the field's time scale (or the field
+#: is stiff) and the integration is refused instead of running for hours (``limit_cycle(period=1e308)`` ran on)
+MAX_EVALUATIONS = 1_000_000
+
+
+class _TooLong(Exception):
+    pass
+
+
 def _integrate(fld, p, x0, T, variational=True, dense=False, rtol=1e-11, atol=1e-12):
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n
+    calls = [0]
 
     def rhs(t, y):
+        calls[0] += 1
+        if calls[0] > MAX_EVALUATIONS:
+            raise _TooLong
         z = y[:n]
         v = -m.field(z, p, np.empty(n))
         if not variational:
@@ -122,7 +136,12 @@ def _integrate(fld, p, x0, T, variational=True, dense=False, rtol=1e-11, atol=1e
         return np.concatenate([v, (J @ Phi).ravel()])
 
     y0 = np.concatenate([x0, np.eye(n).ravel()]) if variational else np.asarray(x0, float)
-    sol = solve_ivp(rhs, (0.0, T), y0, method="DOP853", rtol=rtol, atol=atol, dense_output=dense)
+    try:
+        sol = solve_ivp(rhs, (0.0, T), y0, method="DOP853", rtol=rtol, atol=atol, dense_output=dense)
+    except _TooLong:
+        raise GandynamicsError(f"integrating over the period {T:z.6g} took more than {MAX_EVALUATIONS:,} evaluations of "
+                               "the field before reaching its end: give a period guess of the cycle's own time scale "
+                               "(e.g. 2 pi / Im lambda at a Hopf point), or the field is stiff there") from None
     if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
         raise GandynamicsError(f"integration over one period failed ({sol.message})")
     yT = sol.y[:, -1]
