@@ -474,3 +474,53 @@ def test_ctrl_c_while_the_kernels_compile_is_a_keyboardinterrupt(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": [0.1, 0.2]}, step=0.1, steps=20,
               engine="compiled", progress=False)
+
+
+def _long_rows_sweep(**kw):
+    rng = np.random.default_rng(4)
+    N = 3 * DEFAULT_NB
+    return sweep(DIRAC_R1, ["gd", "eftp"], inits=rng.uniform(-2, 2, (N, 2)),
+                 grid={"gamma": rng.uniform(0, 1, N), "step": rng.choice([0.05, 0.3, 2.5], N)}, steps=300,
+                 product=False, chunk_size=DEFAULT_NB, bound=50.0, engine="compiled", **kw)
+
+
+def test_rows_too_long_for_one_chunk_run_their_steps_in_chunks_with_the_same_table(monkeypatch):
+    """A sweep whose chunk of the fewest rows is more than LONG_ROWS_FACTOR chunks' work (rows of 10^9 steps) runs
+    its steps in chunks too, so that the bar moves and a Ctrl-C is honoured within the rows: the table is bitwise the
+    one-piece run's (rows converging, bounded and diverging; two methods)."""
+    whole = _long_rows_sweep(progress=False)
+    assert "step_chunk" not in whole.meta
+    monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
+    monkeypatch.setattr(S, "CHUNK_WORK", 3000.0)  # ~23 steps per chunk of a block of 128 rows: 14 step chunks
+    cut = _long_rows_sweep(progress=False)
+    assert 1 < cut.meta["step_chunk"] < 300
+    for col in whole.columns:
+        np.testing.assert_array_equal(cut[col], whole[col], err_msg=col)
+    assert {"converging", "diverged"} <= set(whole["verdict"])
+
+
+def test_a_ctrl_c_within_long_rows_keeps_the_finished_ranges(monkeypatch):
+    """A Ctrl-C during a chunk of steps of long rows ends the sweep with the ranges of rows that finished before it
+    (the interrupted range's rows are not run), the table marked interrupted."""
+    E = importlib.import_module("gandynamics.runs.engine")
+    monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
+    monkeypatch.setattr(S, "CHUNK_WORK", 3000.0)
+    whole = _long_rows_sweep(progress=False)
+    real = E._run_range
+    calls = {"n": 0}
+    per_range = -(-300 // whole.meta["step_chunk"])
+
+    def flaky(*args, **kw):
+        calls["n"] += 1
+        if calls["n"] == 2 + per_range + 3:  # (1: the compile run) in the second range's fourth chunk of steps
+            raise KeyboardInterrupt
+        return real(*args, **kw)
+
+    monkeypatch.setattr(E, "_run_range", flaky)
+    res = _long_rows_sweep(progress=False)
+    c = DEFAULT_NB
+    assert not res.complete and res.meta["interrupted"]
+    assert res["finished"].tolist() == [True] * c + [False] * (len(res) - c)
+    for col in ("final_theta", "rate", "verdict", "diverged_at"):
+        np.testing.assert_array_equal(res[col][:c], whole[col][:c], err_msg=col)
+    assert set(res["verdict"][c:]) == {"not run"}

@@ -2,7 +2,8 @@
 
 ``sweep`` builds a picklable :class:`~gandynamics.runs.engine.Plan` and runs it in chunks of rows: locally in
 order in this process (a tqdm bar when the sweep takes more than ~2 s; Ctrl-C stops after the running
-chunk and keeps the finished rows), or with ``client=`` (a ``dask.distributed.Client`` or a
+chunk and keeps the finished rows; rows so long that a chunk of the fewest rows is much more than a chunk's work
+also run their steps in chunks, so the bar moves and a Ctrl-C is honoured within them), or with ``client=`` (a ``dask.distributed.Client`` or a
 ``concurrent.futures.Executor``) through :func:`gandynamics.distributed.map_rows`, which sizes the chunks
 from the row cost measured on the workers and gathers the results in grid order.
 """
@@ -339,6 +340,12 @@ def _axis_record(v) -> list | dict:
     return {"count": int(v.size), "min": float(v.min()), "max": float(v.max()), "first": v[:4].tolist()}
 
 
+#: the work of a local chunk of rows (trajectory-steps x evaluations x n/2): about 0.1 s on 2 cores
+CHUNK_WORK = 8e7
+#: a chunk of the fewest rows (whole kernel blocks) more than this many CHUNK_WORKs also runs its steps in chunks
+LONG_ROWS_FACTOR = 50
+
+
 def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, out=None, then=None):
     """Run all rows of ``plan``: returns (columns, finished mask, info).  ``out``: the result arrays
     (:func:`~gandynamics.runs.engine.alloc`; default allocated here); ``then``: the reading of each range of
@@ -348,7 +355,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     if chunk_size is None:
         # about 8e7 trajectory-steps of a 2-parameter game per chunk (~0.1 s on 2 cores): few barriers
         # between chunks, yet a progress bar and a prompt Ctrl-C; equal chunks, so no small tail chunk
-        budget = 8e7 / max(1.0, plan.K * evals * max(1.0, plan.n / 2))
+        budget = CHUNK_WORK / max(1.0, plan.K * evals * max(1.0, plan.n / 2))
         chunk = int(max(256, min(max(B, 1), budget)))
         chunk = -(-B // -(-B // chunk)) if B > 0 else chunk
     else:
@@ -388,10 +395,35 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     info["compile_seconds"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     bar = None
+    # rows so long that one chunk of them is more than ~50 chunks' work (a sweep of 10^9 steps): their steps run in
+    # chunks too (run_rows' step_chunk, the state carried: the same numbers), so that the bar moves and a Ctrl-C stops
+    # within a chunk of steps instead of after the whole range
+    row_work = plan.K * evals * max(1.0, plan.n / 2)
+    step_chunk = None
+    if ranges and (ranges[0][1] - ranges[0][0]) * row_work > LONG_ROWS_FACTOR * CHUNK_WORK:
+        step_chunk = max(1, int(CHUNK_WORK / max(1.0, (ranges[0][1] - ranges[0][0]) * evals * max(1.0, plan.n / 2))))
+        info["step_chunk"] = step_chunk
+        if progress is not False:
+            from tqdm.auto import tqdm
+            bar = tqdm(total=B, initial=0, unit="traj", desc="sweep", leave=False)
     try:
         for j, (lo, hi) in enumerate(ranges):
-            run_rows(plan, lo, hi, out, then=then)
+            if step_chunk is None:
+                run_rows(plan, lo, hi, out, then=then)
+            else:
+                def report(k, K, lo=lo, hi=hi):
+                    if bar is not None:
+                        bar.update(lo + (hi - lo) * k / max(K, 1) - bar.n)
+                part = run_rows(plan, lo, hi, step_chunk=step_chunk, progress=report)
+                for key in ("final", "divat", "reason"):
+                    out[key][lo:hi] = part[key]
+                if then is not None:
+                    then(lo, hi, np.ascontiguousarray(part["dist"].T))
+                else:
+                    out["dist"][lo:hi] = part["dist"]
             finished[lo:hi] = True
+            if step_chunk is not None:
+                continue
             if j == 0 and len(ranges) > 1 and progress is not False:
                 est = (time.perf_counter() - t1) * len(ranges)
                 if progress or est > 2.0:
