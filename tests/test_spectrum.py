@@ -102,3 +102,48 @@ def test_every_kink_at_the_point_is_reported_the_same_way(piece):
     assert not rep.differentiable and rep.verdict.startswith("not differentiable here") and rep.stable is None
     # away from the kink the same game is linearised
     assert spectrum(VectorField(g), at=[-0.5, 0.3], tol=np.inf).differentiable
+
+
+def test_a_defective_real_eigenvalue_is_reported_real_and_genuine_close_pairs_are_kept():
+    """Rounding splits a real Jordan block of size 2 into mu +- i delta or mu +- delta, delta ~ sqrt(eps |J|)
+    (lq-wgan + Nagarajan-Kolter printed -2 +- 5.2e-08i): random real matrices S B S^-1 with a Jordan block at mu
+    report mu twice, real, to 1e-9; genuine pairs mu +- i delta and mu +- delta with delta down to 1e-7 (and the
+    other eigenvalues) are kept as LAPACK gives them."""
+    from gandynamics.analysis.spectrum import _real_double_eigenvalues
+    rng = np.random.default_rng(7)
+    split = 0
+    for trial in range(200):
+        n = int(rng.integers(2, 7))
+        mu = float(rng.uniform(-3, 3))
+        S = rng.normal(size=(n, n)) + 3 * np.eye(n)
+        B = np.diag(rng.uniform(-5, 5, n))
+        B[0, 0] = B[1, 1] = mu
+        B[0, 1] = float(rng.uniform(0.5, 2))
+        J = S @ B @ np.linalg.inv(S)
+        raw = np.linalg.eigvals(J)
+        split += int(np.sort(np.abs(raw - mu))[1] > 1e-12)
+        got = _real_double_eigenvalues(J, raw)
+        near = np.sort(np.abs(got - mu))[:2]
+        assert np.all(near <= 1e-9), (trial, raw, got)
+        assert np.sum(np.abs(got - mu) <= 1e-9) >= 2 and np.all(got[np.abs(got - mu) <= 1e-9].imag == 0)
+        # genuine close pairs: a rotation-scaling block and two real eigenvalues delta apart
+        for delta in (1e-4, 1e-6, 1e-7):
+            C = np.diag(rng.uniform(-5, 5, n))
+            C[:2, :2] = [[mu, delta], [-delta, mu]]
+            Jc = S @ C @ np.linalg.inv(S)
+            rc = np.linalg.eigvals(Jc)
+            np.testing.assert_array_equal(_real_double_eigenvalues(Jc, rc), rc)
+            R = np.diag(rng.uniform(-5, 5, n))
+            R[0, 0], R[1, 1] = mu - delta / 2, mu + delta / 2
+            Jr = S @ R @ np.linalg.inv(S)
+            rr = np.linalg.eigvals(Jr)
+            np.testing.assert_array_equal(_real_double_eigenvalues(Jr, rr), rr)
+    assert split > 100  # (LAPACK did split most blocks: the cases test the repair, not an exact input)
+
+
+def test_lq_wgan_with_the_nk_term_has_the_real_double_eigenvalue_minus_two():
+    from gandynamics import make_regularizer
+    f = VectorField(games.make_game("lq-wgan"), [make_regularizer("nagarajan-kolter")])
+    e = spectrum(f).eigenvalues
+    assert np.sum(e == -2.0) == 2 or np.sum(np.abs(e + 2) <= 1e-12) == 2
+    assert np.all(e[np.abs(e + 2) <= 1e-9].imag == 0)

@@ -125,6 +125,36 @@ def _leading(fld, z, params, k: int, which: str) -> np.ndarray:
     return eigs_all[np.argsort(key, kind="stable")][:k]
 
 
+def _real_double_eigenvalues(J: np.ndarray, eigs: np.ndarray) -> np.ndarray:
+    """``eigs`` (the eigenvalues of the real matrix ``J``) with each pair that rounding split off a defective real
+    eigenvalue put back together: a Jordan block of size 2 at a real ``mu`` comes out of LAPACK as ``mu +- i delta``
+    or ``mu +- delta`` with ``delta ~ sqrt(eps |J|)`` (lq-wgan with the Nagarajan--Kolter term printed
+    ``-2 +- 5.2e-08i``).  A pair closer than ``1e3 sqrt(eps) |J|`` (conjugate, or both real) is replaced by its
+    mean ``mu`` twice when ``mu`` itself is an eigenvalue to rounding, ``sigma_min(J - mu I) <= 1e3 eps |J|``: for a
+    genuine pair ``mu +- i delta`` or ``mu +- delta`` that singular value is about ``delta``, far above it unless
+    ``delta`` is itself at rounding level.  Shape (n,) in, (n,) out."""
+    eigs = np.array(eigs, dtype=complex)
+    n = J.shape[0]
+    scale = max(1.0, float(np.linalg.norm(J, 2)))
+    eps = np.finfo(float).eps
+    near = 1e3 * math.sqrt(eps) * scale
+    real = np.abs(eigs.imag) <= 1e-14 * scale
+    done = np.zeros(n, dtype=bool)
+    close = np.triu(np.abs(eigs[:, None] - eigs[None, :]) <= 2 * near, 1)  # (candidates: few, usually none)
+    for i, j in zip(*np.nonzero(close)):
+        if done[i] or done[j]:
+            continue
+        pair = (real[i] and real[j] and abs(eigs[i] - eigs[j]) <= near) or \
+            (not real[i] and abs(eigs[i].imag) <= near and abs(eigs[j] - np.conj(eigs[i])) <= 1e-12 * scale)
+        if not pair:
+            continue
+        mu = 0.5 * (eigs[i].real + eigs[j].real)
+        if np.linalg.svd(J - mu * np.eye(n), compute_uv=False)[-1] <= 1e3 * eps * scale:
+            eigs[i] = eigs[j] = mu
+            done[i] = done[j] = True
+    return eigs
+
+
 def _verdict(alpha: float, scale: float) -> str:
     if alpha < -REAL_TOL * scale:
         return "locally asymptotically stable"
@@ -181,7 +211,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     J = fld.eval_J(z, params)
     if not np.all(np.isfinite(J)):
         raise GandynamicsError(f"the Jacobian is not finite at {z.tolist()}")
-    eigs = np.linalg.eigvals(J)
+    eigs = _real_double_eigenvalues(J, np.linalg.eigvals(J))
     order = np.lexsort((-eigs.imag, -eigs.real))
     eigs = eigs[order]
     alpha = spectral_abscissa(eigs)
