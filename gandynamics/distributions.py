@@ -47,6 +47,20 @@ def _float(x: float) -> sp.Expr:
     return sp.Float(x, 17)
 
 
+def _weight(w: float) -> sp.Expr:
+    """A quadrature weight as a sympy number: the fraction ``p/q`` (``q <= 1000``) it approximates, when it is within
+    ``1e-13`` relative of one (numpy's rules carry a few ulps of error, their tensor products more; Gauss--Legendre
+    of order 3: 5/18, 4/9; Gauss--Hermite of order 3: 1/6, 2/3; an irrational weight lands that close to such a
+    fraction with a chance of about 1e-7), else :func:`_float`.  Exact weights sum to exactly 1: a field whose integrand does not depend on
+    the node printed ``2.0000000000000002*psi`` (the float weights' sum) and now prints ``2*psi``."""
+    from fractions import Fraction
+    w = float(w)
+    f = Fraction(w).limit_denominator(1000)
+    if f.denominator > 2 and abs(float(f) - w) <= 1e-13 * abs(w):
+        return sp.Rational(f.numerator, f.denominator)
+    return _float(w)
+
+
 class Distribution:
     """A probability distribution represented by weighted atoms (see module docstring)."""
 
@@ -186,7 +200,7 @@ class Normal(Distribution):
         for wi, u in _tensor_rule(x, w, d):
             uu = sp.Matrix([_float(c) for c in u])
             pt = sp.Matrix(mean) + chol * uu
-            out.append((_float(wi), tuple(pt)))
+            out.append((_weight(wi), tuple(pt)))
         return out
 
     def describe(self):
@@ -215,7 +229,7 @@ class Uniform(Distribution):
         out = []
         for wi, u in _tensor_rule(x, w, len(lo)):
             pt = tuple((a + b) / 2 + (b - a) / 2 * _float(c) for a, b, c in zip(lo, hi, u))
-            out.append((_float(wi), pt))
+            out.append((_weight(wi), pt))
         return out
 
     def describe(self):
