@@ -424,13 +424,14 @@ def _readable_log(ax, axis: str = "y") -> None:
         a.set_major_formatter(fmt)
         a.set_minor_formatter(NullFormatter())
         # an end of the axis short of a labelled tick by a little (an axis 0.2 .. 4 labelled up to 2 only) is moved
-        # out to that tick, when that widens the axis by at most a quarter of its span
+        # out to that tick, when that widens the axis by at most a quarter of its span; the axis's autoscaling is left
+        # as it was (auto=None): data added later (convergence(ax=ax) again, a line of the caller's) still widens it
         ticks = np.asarray(loc.tick_values(lo / 10, hi * 10))
         above, below = ticks[ticks >= hi], ticks[ticks <= lo]
         top = above.min() if above.size and np.log10(above.min() / hi) <= 0.25 * span else hi
         bottom = below.max() if below.size and np.log10(lo / below.max()) <= 0.25 * span else lo
         if lo < hi and (bottom, top) != (lo, hi):  # (an inverted axis is left as it is)
-            (ax.set_ylim if axis == "y" else ax.set_xlim)(bottom, top)
+            (ax.set_ylim if axis == "y" else ax.set_xlim)(bottom, top, auto=None)
     else:
         a.set_major_locator(LogLocator(base=10, numticks=8))
         a.set_minor_formatter(NullFormatter())

@@ -85,9 +85,13 @@ def load_user_game(spec: str, params: dict | None = None):
     except BaseException as exc:  # report the user's line, not ours
         sys.modules.pop(modname, None)
         raise _user_error(exc, path, file) from None
-    factory = getattr(module, name, None)
-    if factory is None or not callable(factory):
+    # a dunder name is the module object's own attribute (__class__ is ModuleType: calling it blamed the user's file)
+    factory = None if name.startswith("__") and name.endswith("__") else getattr(module, name, None)
+    if factory is None:
         raise GandynamicsError(f"{file}: no function named {name!r}; " + _functions_text(module, modname))
+    if not callable(factory):  # a value of the file (a Game built at import): say what it is
+        raise GandynamicsError(f"{file}: {name!r} is a {type(factory).__name__}, not a function; "
+                               + _functions_text(module, modname) + " (FACTORY: a function that returns a Game or GAN)")
     params = dict(params or {})
     try:
         sig = inspect.signature(factory).parameters

@@ -268,6 +268,30 @@ def test_a_run_in_chunks_of_steps_is_the_run_in_one_call(method):
         np.testing.assert_array_equal(parts[key], whole[key], err_msg=key)  # rtol = atol = 0: bitwise
 
 
+
+@pytest.mark.parametrize("engine", ["interpreted", "compiled"])
+def test_a_run_in_chunks_of_steps_whose_rows_all_died_is_the_run_in_one_call(engine):
+    """A block whose columns have all diverged stops its step loop at the next recording step (nothing left to
+    step); in a chunk of steps that is not the run's last, the recording steps after it within the chunk were left
+    unwritten (np.empty's garbage, 0.0 or 5e-313, where the one-call run has NaN), since the next chunk resumes
+    after the chunk's end. Rows diverging at steps 1..8, chunks of 7 and 13 steps, both engines: bitwise."""
+    import dataclasses
+
+    from gandynamics.runs.engine import run_rows
+    B = 6
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), "gd", inits=np.full((B, 2), 0.5),
+                      grid={"gamma": np.full(B, 0.1), "step": [10.0, 8.0, 12.0, 20.0, 40.0, 80.0]}, steps=40, samples=9,
+                      product=False, bound=8.0)
+    plan = dataclasses.replace(plan, engine=engine)
+    assert plan.rec_idx.tolist() == [0, 5, 10, 15, 20, 25, 30, 35, 40]
+    whole = run_rows(plan, 0, B)
+    assert (whole["divat"] >= 1).all() and (whole["divat"] <= 8).all(), whole["divat"]  # all die in the first chunk
+    assert np.isnan(whole["dist"][:, 2:]).all()
+    for chunk in (7, 13):
+        parts = run_rows(plan, 0, B, step_chunk=chunk)
+        for key in ("final", "dist", "divat", "reason"):
+            np.testing.assert_array_equal(parts[key], whole[key], err_msg=f"{key} chunk {chunk}")  # bitwise, NaN = NaN
+
 def test_run_rows_refuses_result_arrays_too_small_for_the_rows():
     """runs.engine.run_rows(out=...) hands slices of ``out`` to compiled kernels that do not check bounds: arrays
     without room for rows [lo, hi) -- as from alloc(plan, m, dist=False) used without then= -- are refused

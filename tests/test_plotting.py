@@ -512,3 +512,24 @@ def test_a_short_log_axis_ends_at_a_labelled_tick_when_that_is_close():
     _readable_log(ax, "y")
     assert ax.get_ylim() == (4, 0.2)
     plt.close(fig)
+
+
+def test_the_moved_axis_ends_leave_later_data_on_the_axes():
+    """The ends ``_readable_log`` moves out to a labelled tick do not freeze the axis: ``convergence(ax=ax)`` called
+    twice on one axes (its documented ``ax=``), or a line added afterwards, is drawn whole (the first version set the
+    limits with autoscaling off, so a second curve reaching 3.0 was cut at the first curve's end, 1.0)."""
+    fig, ax = plt.subplots()
+    first = 0.5 * 0.9 ** np.arange(30)
+    convergence([("a", first)], ax=ax, legend="upper right")
+    fig.canvas.draw()
+    b0, t0 = ax.get_ylim()
+    assert math.isclose(b0, 0.02, rel_tol=1e-12, abs_tol=0.0) and math.isclose(t0, 1.0, rel_tol=1e-12, abs_tol=0.0)  # moved, kept when drawn
+    second = 3.0 * 0.99 ** np.arange(300)
+    convergence([("b", second)], ax=ax, legend="upper right")
+    fig.canvas.draw()
+    b1, t1 = ax.get_ylim()
+    assert b1 <= min(first.min(), second.min()) and t1 >= second.max(), (b1, t1)
+    ax.semilogy([0, 10], [100.0, 100.0])
+    fig.canvas.draw()
+    assert ax.get_ylim()[1] >= 100.0, ax.get_ylim()
+    plt.close(fig)

@@ -97,3 +97,19 @@ def test_a_missing_factory_names_the_functions_the_file_defines(tmp_path):
     empty.write_text("import sympy as sp\nfrom math import sqrt\nX = 1\n")
     with pytest.raises(GandynamicsError, match="the file defines no function: define one that returns a Game or GAN"):
         load_user_game(f"{empty}:game")
+
+
+def test_a_factory_name_that_is_no_function_says_what_it_is(tmp_path):
+    """``FILE.py:NAME`` where NAME is a value of the file (a Game built at import) says what it is, and a module
+    attribute such as ``__class__`` is no factory of the file (it was called: 'TypeError: module() missing required
+    argument', blamed on the user's file)."""
+    f = tmp_path / "valued.py"
+    f.write_text("import sympy as sp\nfrom gandynamics.game import Game\nx, y = sp.symbols('x y', real=True)\n"
+                 "game = Game([x], [y], x * y, -x * y + y**2 / 2, name='valued')\n\n\ndef make():\n    return game\n")
+    with pytest.raises(GandynamicsError, match=r"^.*valued\.py: 'game' is a Game, not a function; the file defines make"
+                                               r" \(FACTORY: a function that returns a Game or GAN\)$"):
+        load_user_game(f"{f}:game")
+    for name in ("__class__", "__loader__", "__builtins__"):
+        with pytest.raises(GandynamicsError, match=rf"^.*valued\.py: no function named '{name}'; the file defines make$"):
+            load_user_game(f"{f}:{name}")
+    assert load_user_game(f"{f}:make")[0].name == "valued"

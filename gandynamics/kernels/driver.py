@@ -164,9 +164,15 @@ def _gk_put_row(lo, m, DROW, DIST, ri):
 
 @njit(cache=True, nogil=True, fastmath=False)
 def _gk_finish(lo, m, ri, R, z, alive, RECORD, REC, DIST, TDIST, FINAL, DIVAT, REASON, LAST):
-    """FINAL for the columns still alive; when the run ends here (``LAST``), NaN for the recording steps
-    ``ri .. R - 1`` never reached."""
-    if LAST:
+    """FINAL for the columns still alive; NaN for the recording steps ``ri .. R - 1`` not reached when the run ends
+    here (``LAST``) or when no column of the block is alive: the step loop stops when the last one dies, so in a
+    chunk of steps that is not the last (``run_rows(step_chunk=...)``) the recording steps after that within the
+    chunk would be left unwritten, the next chunk resuming after the chunk's end (every later one is NaN anyway)."""
+    dead = True
+    for b in range(m):
+        if alive[b]:
+            dead = False
+    if LAST or dead:
         for r2 in range(ri, R):
             for b in range(m):
                 _gk_dput(DIST, TDIST, lo + b, r2, math.nan)
