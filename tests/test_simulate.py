@@ -524,3 +524,11 @@ def test_a_ctrl_c_within_long_rows_keeps_the_finished_ranges(monkeypatch):
     for col in ("final_theta", "rate", "verdict", "diverged_at"):
         np.testing.assert_array_equal(res[col][:c], whole[col][:c], err_msg=col)
     assert set(res["verdict"][c:]) == {"not run"}
+
+
+def test_a_sample_count_beyond_memory_is_refused_before_anything_runs():
+    """sweep(samples=10**12, steps=10**12) allocated linspace's 10^12 numbers (review14): the count is checked
+    against the memory limit first, with the project's size message."""
+    with pytest.raises(GandynamicsError, match=r"recording steps of the rate fit \(samples\) would need .* of memory"):
+        sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), step=0.1, steps=10**12, samples=10**12)
+    assert sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), step=0.1, steps=10, samples=10**12).meta["samples"] == 11

@@ -127,8 +127,12 @@ def step_index(K, record_every) -> np.ndarray:
 def sample_steps(K: int, samples: int) -> np.ndarray:
     """``samples`` steps equally spaced over ``[0, K]`` (rounded, without repeats; both ends included): where a run
     records the distances its rate and verdict are read from (a sweep's ``samples``, a simulation's
-    ``READ_SAMPLES``)."""
-    return np.unique(np.round(np.linspace(0, K, min(int(samples), K + 1))).astype(np.int64))
+    ``READ_SAMPLES``).  A count whose arrays would not fit in memory is refused before any is made
+    (:func:`gandynamics.limits.check_array`: ``samples=10**12`` ran ``linspace`` on it)."""
+    from ..limits import check_array
+    S = min(int(samples), K + 1)
+    check_array((S,), "the recording steps of the rate fit (samples)", copies=3)  # linspace, its rounding, unique
+    return np.unique(np.round(np.linspace(0, K, S)).astype(np.int64))
 
 
 def bound_value(bound) -> float:
