@@ -312,9 +312,10 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
                 BETA=BETA, ZSTAR=ZSTAR, K=K, rec_idx=rec_idx, record=False, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt, fopt=fopt)
-    for m, o in zip(ms, per):
-        check_step_work(m.evaluations(o) + m.jacobians(o) * field.n, m.name, o)
-    evals = max(m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per))
+    work = [m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per)]  # evaluations per step
+    for m, o, w in zip(ms, per, work):
+        check_step_work(w, m.name, o)
+    evals = max(work)
     plan.engine = choose_engine(engine, plan.source, B, K, evals)
     return _Prepared(plan=plan, B=B, K=K, rec_idx=rec_idx, ZSTAR=ZSTAR, evals=evals, ms=ms, L=L, Z0=Z0, axes=axes,
                      hyper_names=hyper_names, axis_vals=axis_vals, nm=nm, P=P, H=H, BETA=BETA, dims=dims, hg0=hg0,
@@ -352,10 +353,12 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     rows as it finishes (:func:`~gandynamics.runs.engine.run_rows`; rows run elsewhere are handed to it as they
     are gathered)."""
     B = plan.rows
+    step_work = evals * max(1.0, plan.n / 2)  # the work of one row's step (CHUNK_WORK's unit)
+    row_work = plan.K * step_work
     if chunk_size is None:
         # about 8e7 trajectory-steps of a 2-parameter game per chunk (~0.1 s on 2 cores): few barriers
         # between chunks, yet a progress bar and a prompt Ctrl-C; equal chunks, so no small tail chunk
-        budget = CHUNK_WORK / max(1.0, plan.K * evals * max(1.0, plan.n / 2))
+        budget = CHUNK_WORK / max(1.0, row_work)
         chunk = int(max(256, min(max(B, 1), budget)))
         chunk = -(-B // -(-B // chunk)) if B > 0 else chunk
     else:
@@ -398,10 +401,9 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     # rows so long that one chunk of them is more than ~50 chunks' work (a sweep of 10^9 steps): their steps run in
     # chunks too (run_rows' step_chunk, the state carried: the same numbers), so that the bar moves and a Ctrl-C stops
     # within a chunk of steps instead of after the whole range
-    row_work = plan.K * evals * max(1.0, plan.n / 2)
     step_chunk = None
     if ranges and (ranges[0][1] - ranges[0][0]) * row_work > LONG_ROWS_FACTOR * CHUNK_WORK:
-        step_chunk = max(1, int(CHUNK_WORK / max(1.0, (ranges[0][1] - ranges[0][0]) * evals * max(1.0, plan.n / 2))))
+        step_chunk = max(1, int(CHUNK_WORK / max(1.0, (ranges[0][1] - ranges[0][0]) * step_work)))
         info["step_chunk"] = step_chunk
         if progress is not False:
             from tqdm.auto import tqdm
