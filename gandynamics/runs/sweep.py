@@ -347,6 +347,12 @@ CHUNK_WORK = 8e7
 LONG_ROWS_FACTOR = 50
 
 
+def _bar(total: int, done: int):
+    """The sweep's progress bar over its ``total`` rows, ``done`` of them finished."""
+    from tqdm.auto import tqdm
+    return tqdm(total=total, initial=done, unit="traj", desc="sweep", leave=False)
+
+
 def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, out=None, then=None):
     """Run all rows of ``plan``: returns (columns, finished mask, info).  ``out``: the result arrays
     (:func:`~gandynamics.runs.engine.alloc`; default allocated here); ``then``: the reading of each range of
@@ -406,8 +412,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         step_chunk = max(1, int(CHUNK_WORK / max(1.0, (ranges[0][1] - ranges[0][0]) * step_work)))
         info["step_chunk"] = step_chunk
         if progress is not False:
-            from tqdm.auto import tqdm
-            bar = tqdm(total=B, initial=0, unit="traj", desc="sweep", leave=False)
+            bar = _bar(B, 0)
     try:
         for j, (lo, hi) in enumerate(ranges):
             if step_chunk is None:
@@ -429,8 +434,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
             if j == 0 and len(ranges) > 1 and progress is not False:
                 est = (time.perf_counter() - t1) * len(ranges)
                 if progress or est > 2.0:
-                    from tqdm.auto import tqdm
-                    bar = tqdm(total=B, initial=hi, unit="traj", desc="sweep", leave=False)
+                    bar = _bar(B, hi)
             elif bar is not None:
                 bar.update(hi - lo)
     except (KeyboardInterrupt, Interrupted):  # Interrupted: run_rows's form of a Ctrl-C that came while it ran
