@@ -532,3 +532,27 @@ def test_a_sample_count_beyond_memory_is_refused_before_anything_runs():
     with pytest.raises(GandynamicsError, match=r"recording steps of the rate fit \(samples\) would need .* of memory"):
         sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), step=0.1, steps=10**12, samples=10**12)
     assert sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), step=0.1, steps=10, samples=10**12).meta["samples"] == 11
+
+
+def test_the_long_rows_bar_counts_whole_rows(monkeypatch):
+    """The bar of a sweep whose steps run in chunks advances within a range of rows, in whole rows (it showed
+    '84.48/300'), and ends at every row."""
+    monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
+    monkeypatch.setattr(S, "CHUNK_WORK", 3000.0)
+    seen = []
+
+    class Bar:
+        def __init__(self, total, done):
+            self.n, self.total = done, total
+
+        def update(self, d):
+            self.n += d
+            seen.append(self.n)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(S, "_bar", Bar)
+    res = _long_rows_sweep(progress=True)
+    assert res.meta["step_chunk"] > 1 and len(seen) > 2 * len(res) // DEFAULT_NB
+    assert all(isinstance(v, int) for v in seen) and seen == sorted(seen) and seen[-1] == len(res)

@@ -420,7 +420,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
             else:
                 def report(k, K, lo=lo, hi=hi):
                     if bar is not None:
-                        bar.update(lo + (hi - lo) * k / max(K, 1) - bar.n)
+                        bar.update(lo + (hi - lo) * k // max(K, 1) - bar.n)  # whole rows: '84/300'
                 part = run_rows(plan, lo, hi, step_chunk=step_chunk, progress=report)
                 for key in ("final", "divat", "reason"):
                     out[key][lo:hi] = part[key]
