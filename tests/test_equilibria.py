@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from gandynamics.runs.equilibria import row_norms
+from gandynamics.runs.equilibria import row_distances, row_norms
 
 
 def test_row_norms_are_hypot_over_the_whole_double_range():
@@ -49,6 +49,25 @@ def test_row_norms_of_many_rows_in_one_call_are_hypot_and_the_plain_sum():
         plain = (s > 1e-290) & (s < np.inf)
         assert plain[:_BLOCK].any() and plain[-37:].any()
         np.testing.assert_array_equal(got[plain], np.sqrt(s[plain]))
+
+
+def test_row_distances_are_hypot_of_the_differences_in_every_block():
+    """row_distances(a, b) (the sweep's final distances, in blocks of rows without the (B, n) difference): each row's
+    math.hypot of the difference (an independent norm) over the double range, in every block and the last partial
+    one; inf and NaN coordinates give inf / NaN as the norm of the difference does."""
+    from gandynamics.runs.equilibria import _BLOCK
+    rng = np.random.default_rng(2)
+    for n in (1, 2, 3):
+        B = 2 * _BLOCK + 37
+        a = rng.uniform(-1, 1, (B, n)) * 10.0 ** rng.choice([-300, -160, -1, 0, 3, 160, 300], (B, n))
+        b = rng.uniform(-1, 1, (B, n)) * 10.0 ** rng.choice([-300, -1, 0, 160], (B, n))
+        a[5, 0], a[_BLOCK + 3, -1], b[-2, 0] = np.inf, np.nan, -np.inf
+        got = row_distances(a, b)
+        with np.errstate(invalid="ignore"):
+            want = np.array([math.hypot(*r) for r in (a - b)])
+        assert got.shape == (B,)
+        np.testing.assert_allclose(got, want, rtol=4e-16 * 4, atol=0)
+        assert got[5] == np.inf and np.isnan(got[_BLOCK + 3]) and got[-2] == np.inf
 
 
 def test_the_declared_equilibrium_is_checked_in_every_block_of_rows():

@@ -561,6 +561,41 @@ def test_sweep_columns_are_the_runs_read_afterwards(threads):
     np.testing.assert_array_equal(res.final, whole["final"])
 
 
+def test_sweeps_at_once_from_two_threads_are_the_sweeps_run_alone():
+    """Each thread keeps its scratch block of distances for its next range (engine._scratch): sweeps of different
+    sizes run at once from two threads, on two numba threads sharing one pool, give bitwise the tables each gives
+    run alone (a block shared between threads, or one reused before its reading ended, mixes rows)."""
+    import threading
+
+    import numba
+    rng = np.random.default_rng(11)
+    fld = VectorField(games.dirac(), [R1()])
+    kws = [dict(inits=rng.uniform(-2, 2, (B, 2)), grid={"gamma": rng.uniform(0, 1, B), "step": rng.uniform(0.05, 0.6, B)},
+                steps=K, product=False, progress=False, chunk_size=512) for B, K in ((3000, 400), (1300, 900))]
+    nt = numba.get_num_threads()
+    numba.set_num_threads(min(2, nt))
+    try:
+        alone = [sweep(fld, "eftp", **kw) for kw in kws]
+        for _ in range(3):
+            got = [None, None]
+
+            def run(i):
+                numba.set_num_threads(min(2, nt))  # (numba's thread count is per thread)
+                got[i] = sweep(fld, "eftp", **kws[i])
+
+            ts = [threading.Thread(target=run, args=(i,)) for i in (0, 1)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+            for a, g in zip(alone, got):
+                for c in ("rate", "tail_min", "tail_max", "distance"):
+                    np.testing.assert_array_equal(g[c], a[c])
+                assert g["verdict"].tolist() == a["verdict"].tolist()
+    finally:
+        numba.set_num_threads(nt)
+
+
 def test_text_columns_are_the_labels_of_their_codes_as_wide_as_the_longest_present():
     """A sweep's verdict and reason columns: labels[codes], element by element, in a string array as wide as the
     longest label that occurs (numpy's width for an array of those strings: a table whose runs all converged does

@@ -20,7 +20,7 @@ from ..errors import GandynamicsError
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
 from .engine import Interrupted, Plan, alloc, choose_engine, run_rows, warm
-from .equilibria import equilibria, row_norms
+from .equilibria import equilibria, row_distances, row_norms
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
@@ -88,9 +88,11 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     # table
     divat = res["divat"]
     div = finished & (divat >= 0)
-    diverged_at = np.where(div, divat, -1)
-    reading = mark_stopped(reader.reading(), diverged_at, res["reason"])
     every = bool(finished.all())
+    diverged_at = divat  # (the kernels' own array, -1 where alive: set to -1 in place for the rows not run)
+    if not every:
+        diverged_at[~div] = -1
+    reading = mark_stopped(reader.reading(), diverged_at, res["reason"])
 
     def run_column(x):  # NaN for the rows not run; the reading's own (contiguous) column when every row ran
         return x if every else np.where(finished, x, np.nan)
@@ -101,10 +103,11 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     code[~finished] = len(VERDICTS)
     verdict = _text_column(VERDICTS + ("not run",), code)
     final = res["final"]
-    final[~finished] = np.nan
-    with np.errstate(invalid="ignore"):
-        distance = row_norms(final - ZSTAR)
-    distance[~finished] = np.nan
+    if not every:
+        final[~finished] = np.nan
+    distance = row_distances(final, ZSTAR)
+    if not every:
+        distance[~finished] = np.nan
     cols = {"method": np.repeat(np.array([m.name for m in ms]), L)}
     for j, name in enumerate(field.names):
         cols[f"init_{name}"] = Z0[:, j]
