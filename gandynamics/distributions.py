@@ -18,6 +18,7 @@ expressions (which may depend on the players' parameters), so that an expectatio
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -59,6 +60,26 @@ def _weight(w: float) -> sp.Expr:
     if f.denominator > 2 and abs(float(f) - w) <= 1e-13 * abs(w):
         return sp.Rational(f.numerator, f.denominator)
     return _float(w)
+
+
+def _node(x: float) -> sp.Expr:
+    """A quadrature node as a sympy number: ``±sqrt(p/q)`` (``q <= 1000``; integers and halves included) when its
+    square is within ``1e-13`` relative of such a fraction, else :func:`_float`.  The nodes of Gauss--Hermite of
+    orders 2 and 3 (``±1``; ``0, ±sqrt(3)``, the roots of ``He_3 = x^3 - 3x``) and of Gauss--Legendre of orders 2 and 3
+    (``±sqrt(1/3)``; ``0, ±sqrt(3/5)``, the roots of ``P_3``) are such: exact, a polynomial integrand's moments come out
+    exact (the rule is exact for degree ``<= 2 order - 1``), so LQ-WGAN's field prints ``2*a*w2``, not
+    ``2.0000000000000003*a*w2`` (the float node's square, 3.0000000000000004, summed).  An irrational square lands that
+    close to such a fraction with a chance of about 1e-7."""
+    from fractions import Fraction
+    x = float(x)
+    if x == 0.0 or not math.isfinite(x):
+        return _float(x)
+    x2 = x * x
+    f = Fraction(x2).limit_denominator(1000)
+    if f.numerator > 0 and abs(float(f) - x2) <= 1e-13 * x2:
+        r = sp.sqrt(sp.Rational(f.numerator, f.denominator))
+        return -r if x < 0 else r
+    return _float(x)
 
 
 class Distribution:
@@ -198,7 +219,7 @@ class Normal(Distribution):
         w = w / np.sqrt(2 * np.pi)
         out = []
         for wi, u in _tensor_rule(x, w, d):
-            uu = sp.Matrix([_float(c) for c in u])
+            uu = sp.Matrix([_node(c) for c in u])
             pt = sp.Matrix(mean) + chol * uu
             out.append((_weight(wi), tuple(pt)))
         return out
@@ -228,7 +249,7 @@ class Uniform(Distribution):
         w = w / 2.0
         out = []
         for wi, u in _tensor_rule(x, w, len(lo)):
-            pt = tuple((a + b) / 2 + (b - a) / 2 * _float(c) for a, b, c in zip(lo, hi, u))
+            pt = tuple((a + b) / 2 + (b - a) / 2 * _node(c) for a, b, c in zip(lo, hi, u))
             out.append((_weight(wi), pt))
         return out
 

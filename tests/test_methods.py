@@ -194,8 +194,22 @@ def test_every_method_matches_numpy_reference(name, fld):
         assert tr.states.shape == expect.shape, (method, opts)
         scale = max(1.0, float(np.max(np.abs(expect))))
         err = float(np.max(np.abs(tr.states - expect))) / scale
-        assert err <= 1e-12, f"{name} {method} {opts}: relative error {err:.3g}"
+        # rounding differs between the kernel and the reference (the same formula, other operation orders) and grows
+        # as the run amplifies perturbations: measured on the reference itself (a start moved by 1e-15 relative), so
+        # the bound is 1e-12 on the usual runs and scales on the few that amplify (alternating momentum on LQ-WGAN:
+        # about 1,700x over the 1,000 steps, a difference of 1.3e-12)
+        amp = amplification(ref, F, z0, p, hvec(fld, hg, hd), refkw(fld), expect)
+        tol = max(1e-12, 64 * np.finfo(float).eps * amp)
+        assert err <= tol, f"{name} {method} {opts}: relative error {err:.3g} (bound {tol:.3g}, amplification {amp:.3g})"
         assert not tr.diverged
+
+
+def amplification(ref, F, z0, p, h, kw, expect) -> float:
+    """How much the reference run amplifies a relative perturbation of its start of 1e-15 (one random direction):
+    the largest relative deviation of the states over 1e-15."""
+    z1 = z0 * (1 + 1e-15 * np.random.default_rng(0).standard_normal(z0.shape))
+    other = ref(F, z1, p, h, STEPS, **kw)
+    return float(np.max(np.abs(other - expect))) / max(1.0, float(np.max(np.abs(expect)))) / 1e-15
 
 
 def test_projection_matches_numpy_reference():
