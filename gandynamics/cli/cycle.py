@@ -23,7 +23,11 @@ def add_parser(sub):
                      help="start from the Hopf point of hyperparameter NAME at VH (e.g. located by `gandynamics "
                           "continue`) and find the cycle at NAME = AT")
     src.add_argument("--init", metavar="v1,v2,...", help="a point near the cycle (flow) or on the orbit (map)")
-    p.add_argument("--period", default=None, help="a guess of the period (flow, with --init)")
+    from ..analysis.cycles import MAX_EVALUATIONS
+    p.add_argument("--period", default=None,
+                   help=f"a guess of the period (flow, with --init); shooting stops with an error after "
+                        f"{MAX_EVALUATIONS:,} evaluations of the field in all (one budget per cycle found), so a "
+                        "guess far beyond the cycle's time scale is refused rather than integrated for hours")
     from ..analysis.cycles import MAP_METHODS
     p.add_argument("--method", default=None,
                    help=f"a discrete method ({', '.join(MAP_METHODS)}): a period-k orbit of its map")
