@@ -143,9 +143,11 @@ def _not_a_factory(module, file: str, name: str, defined: set, imported: set) ->
             why = f"{name!r} is {'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}, not a function"
         return GandynamicsError(f"{file}: {why}; {offer} (FACTORY: a public function, or other callable, the file "
                                 "defines that returns a Game or GAN)")
-    if name in imported and v is not _MISSING:
-        return GandynamicsError(f"{file}: {name!r} is imported by the file, not defined in it (bind it there, e.g. "
-                                f"game = {name}); {offer}")
+    if v is not _MISSING and not (name.startswith("__") and name.endswith("__")):  # dunders: the module's own
+        how = ("imported by the file, not defined in it" if name in imported or "*" in imported else
+               "not bound by a def, class or assignment of the file")
+        return GandynamicsError(f"{file}: {name!r} is {how} (bind it to a name there, e.g. factory = {name}, and give "
+                                f"FILE.py:factory); {offer}")
     return GandynamicsError(f"{file}: no factory named {name!r}; {offer}")
 
 

@@ -203,7 +203,8 @@ def test_the_names_listed_are_exactly_the_names_that_load(tmp_path, kinds):
 
 
 @pytest.mark.parametrize("name,why", [
-    ("sqrt", "'sqrt' is imported by the file, not defined in it (bind it there, e.g. game = sqrt)"),
+    ("sqrt", "'sqrt' is imported by the file, not defined in it (bind it to a name there, e.g. factory = sqrt, and "
+             "give FILE.py:factory)"),
     ("Game", "'Game' is imported by the file, not defined in it"),
     ("_private", "'_private' is private to the file (a leading underscore)"),
     ("Helper", "'Helper' is a class whose instances are no Game or GAN"),
@@ -218,6 +219,26 @@ def test_a_name_that_is_no_factory_is_a_one_line_cli_error_with_the_list(tmp_pat
     err = capsys.readouterr().err
     assert err.startswith(f"gandynamics: error: {f}: {why}") and err.count("\n") == 1
     assert "the file defines make_cache, make_def" in err and "Traceback" not in err
+
+
+def test_names_from_a_star_import_or_globals_are_no_factories_and_say_so(tmp_path):
+    """A name that reaches the module other than by the file's own def/class/assignment (``from m import *``,
+    ``globals()[...] = ...``) is no factory, and the error says where it came from rather than 'no factory named'."""
+    f = tmp_path / "star.py"
+    f.write_text("from gandynamics.games import *\nglobals()['made'] = lambda: dirac()\n\n\ndef mine():\n"
+                 "    return dirac()\n")
+    with pytest.raises(GandynamicsError, match=r"^.*star\.py: 'dirac' is imported by the file, not defined in it "
+                                               r"\(bind it to a name there, e.g\. factory = dirac, and give "
+                                               r"FILE\.py:factory\); the file defines mine$"):
+        load_user_game(f"{f}:dirac")
+    with pytest.raises(GandynamicsError, match=r"^.*star\.py: 'made' is imported by the file"):
+        load_user_game(f"{f}:made")     # with a star import, any name not bound by the file may come from it
+    g = tmp_path / "glob.py"
+    g.write_text("from gandynamics.games import dirac\nglobals()['made'] = lambda: dirac()\n")
+    with pytest.raises(GandynamicsError, match=r"^.*glob\.py: 'made' is not bound by a def, class or assignment of "
+                                               r"the file .*; the file defines no factory: define a public function"):
+        load_user_game(f"{g}:made")
+    assert isinstance(load_user_game(f"{f}:mine")[0], (Game, GAN))      # the file's own def still loads
 
 
 def test_the_factory_parameters_of_wrapped_factories_are_typed_params(tmp_path):
