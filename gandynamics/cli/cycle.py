@@ -48,11 +48,20 @@ def _estimate_period(fld, hyper, z0):
     import numpy as np
     from scipy.integrate import solve_ivp
     from ..errors import GandynamicsError
+    from ..analysis import cycles
     p = fld.param_vector(hyper)
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n
-    sol = solve_ivp(lambda t, y: -m.field(y, p, np.empty(n)), (0, 400), z0, method="DOP853", rtol=1e-9,
-                    atol=1e-11, dense_output=True)
+    budget, used = cycles.MAX_EVALUATIONS, [0]
+
+    def v(t, y):  # the same budget as one limit_cycle call: a stiff field took hours to reach t = 400
+        used[0] += 1
+        if used[0] > budget:
+            raise GandynamicsError(f"estimating the period from --init took more than {budget:,} evaluations of the "
+                                   f"field before t = 400 (reached t = {t:z.6g}): the field is stiff there; give --period")
+        return -m.field(y, p, np.empty(n))
+
+    sol = solve_ivp(v, (0, 400), z0, method="DOP853", rtol=1e-9, atol=1e-11, dense_output=True)
     if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
         raise GandynamicsError(f"the orbit from --init did not stay finite up to t = 400 ({sol.message}); start "
                                "closer to the cycle or give --period")
