@@ -697,8 +697,10 @@ def _engine(fld, order: int, mean_value: bool = False) -> tuple[int, str]:
                                "mean-value and vertex forms; pass order=1, or leave mean_value out")
     if order == 2 and blocker is None:
         return 2, "order 2 (vectorised boxes; DF enclosed by its second-order mean-value and vertex forms)"
-    text = "order 1 (Arb, box by box; DF enclosed by its natural extension" + (
-        ", intersected with its mean-value form)" if mean_value else ")")
+    text = "order 1 (Arb, box by box; DF enclosed by its natural extension)"
+    if mean_value:
+        text = text[:-1] + (", intersected with its mean-value form)" if JacobianEnclosure(fld, True).mean_value else
+                            "; its mean-value form was asked, but the second derivatives of F cannot be enclosed)")
     if order == 2:
         text += (f", not order 2: F has a switching set ({blocker.describe()}), where the second-order forms "
                  "are not valid (docs/math/certification.md §3)")
