@@ -384,6 +384,8 @@ def constants_rows(rep) -> list[tuple[str, str]]:
     boxes, secs = getattr(rep, "boxes", None), getattr(rep, "seconds", None)
     if boxes is not None:
         rows.append(("boxes, seconds", f"{num(boxes)}, {num(secs, 3)}"))
+    if getattr(rep, "engine", ""):
+        rows.append(("engine", rep.engine))
     conv = [getattr(b, "converged", None) for b in (mu, L) if b is not None]
     if conv and not all(conv):
         rows.append(("note", "budget reached before the requested gap: the bracket is wider, still valid"))

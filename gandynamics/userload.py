@@ -11,12 +11,17 @@ converted to the type of the parameter's default like the built-in games' parame
     def game(scale=1.0):
         x, y = sp.symbols("x y")
         return Game([x], [y], scale * x * y + x**2 / 2, -scale * x * y + y**2 / 2, equilibrium=(0, 0))
-  An error inside the user's file is
-reported as one line naming the file and line, never as a traceback from inside gandynamics.
+
+FACTORY is any public name the file binds itself (``def``, ``class``, assignment; not an import) whose value is
+callable: a function or lambda, a ``functools.partial``, a ``functools.cache``/``lru_cache`` function, an instance
+of a class with ``__call__``, or a Game/GAN subclass; a name that is none of these is refused with the list of the
+ones that are (one rule, :func:`_is_factory`, for both).  An error inside the user's file is reported as one line
+naming the file and line, never as a traceback from inside gandynamics.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import inspect
 import sys
@@ -55,17 +60,106 @@ def _user_error(exc: BaseException, path: Path, shown: str) -> BaseException:
     return GandynamicsError(f"{where}: {type(exc).__name__}" + (f": {msg}" if msg else ""))
 
 
-def _functions_text(module, modname: str) -> str:
-    """What a game file offers for ``FILE.py:FACTORY``: the functions it defines itself (not those it imports)."""
-    own = sorted(k for k, v in vars(module).items()
-                 if inspect.isfunction(v) and v.__module__ == modname and not k.startswith("_"))
+def _file_names(path: Path) -> tuple[set, set]:
+    """``(defined, imported)``: the names the file's top-level code binds itself (``def``, ``class``, an assignment
+    such as ``game = functools.partial(...)`` or ``game = lambda: ...``; also inside top-level ``if``/``try``/
+    ``with``/``for``/``while`` blocks) and the names it binds by ``import``.  Read from the file's syntax tree (it
+    has just been executed, so it parses)."""
+    defined, imported = set(), set()
+
+    def targets(t):
+        if isinstance(t, ast.Name):
+            defined.add(t.id)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            for e in t.elts:
+                targets(e)
+        elif isinstance(t, ast.Starred):
+            targets(t.value)
+
+    def walk(body):
+        for st in body:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(st.name)
+                continue  # its body binds no name of the module
+            if isinstance(st, (ast.Import, ast.ImportFrom)):
+                imported.update((a.asname or a.name).split(".")[0] for a in st.names)
+                continue
+            if isinstance(st, ast.Assign):
+                for t in st.targets:
+                    targets(t)
+            elif isinstance(st, (ast.AnnAssign, ast.AugAssign)) and st.value is not None:
+                targets(st.target)
+            elif isinstance(st, (ast.For, ast.AsyncFor)):
+                targets(st.target)
+            elif isinstance(st, (ast.With, ast.AsyncWith)):
+                for item in st.items:
+                    if item.optional_vars is not None:
+                        targets(item.optional_vars)
+            # the blocks of a compound statement (if, try, with, for, while, match) run at the top level too
+            for block in ("body", "orelse", "finalbody"):
+                walk(getattr(st, block, []))
+            for part in getattr(st, "handlers", []) + getattr(st, "cases", []):
+                walk(part.body)
+
+    walk(ast.parse(path.read_bytes(), filename=str(path)).body)
+    return defined, imported
+
+
+_MISSING = object()
+
+
+def _is_factory(module, name: str, defined: set) -> bool:
+    """The one rule for ``FILE.py:NAME`` (what :func:`load_user_game` calls and what its errors list): a public
+    name (no leading underscore) the file binds itself (:func:`_file_names`; not an import) whose value is
+    callable: a function (a lambda too), a ``functools.partial``, a ``functools.cache``/``lru_cache`` wrapper, an
+    instance of a class with ``__call__``; a class only when its instances are a Game or GAN."""
+    if name.startswith("_") or name not in defined:
+        return False
+    v = vars(module).get(name, _MISSING)
+    if isinstance(v, type):
+        return issubclass(v, (Game, GAN))
+    return v is not _MISSING and callable(v)
+
+
+def _factories_text(module, defined: set) -> str:
+    """What a game file offers for ``FILE.py:FACTORY``: the names :func:`_is_factory` accepts."""
+    own = sorted(k for k in defined if _is_factory(module, k, defined))
     if not own:
-        return "the file defines no function: define one that returns a Game or GAN"
+        return "the file defines no factory: define a public function that returns a Game or GAN"
     return "the file defines " + ", ".join(own[:12]) + (f" and {len(own) - 12} more" if len(own) > 12 else "")
 
 
+def _not_a_factory(module, file: str, name: str, defined: set, imported: set) -> GandynamicsError:
+    """Why ``name`` is no factory of the file (:func:`_is_factory` said no), and what the file offers."""
+    offer = _factories_text(module, defined)
+    v = vars(module).get(name, _MISSING)
+    if name in defined and v is not _MISSING:
+        if name.startswith("_"):
+            why = f"{name!r} is private to the file (a leading underscore)"
+        elif isinstance(v, type):
+            why = f"{name!r} is a class whose instances are no Game or GAN"
+        else:
+            kind = type(v).__name__
+            why = f"{name!r} is {'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}, not a function"
+        return GandynamicsError(f"{file}: {why}; {offer} (FACTORY: a public function, or other callable, the file "
+                                "defines that returns a Game or GAN)")
+    if v is not _MISSING and not (name.startswith("__") and name.endswith("__")):  # dunders: the module's own
+        how = ("imported by the file, not defined in it" if name in imported or "*" in imported else
+               "not bound by a def, class or assignment of the file")
+        return GandynamicsError(f"{file}: {name!r} is {how} (bind it to a name there, e.g. factory = {name}, and give "
+                                f"FILE.py:factory); {offer}")
+    return GandynamicsError(f"{file}: no factory named {name!r}; {offer}")
+
+
 def load_user_game(spec: str, params: dict | None = None):
-    """``"file.py:factory"`` -> the Game/GAN the factory returns (``params`` passed as keywords)."""
+    """``"file.py:factory"`` -> ``(game, rest)``: the Game/GAN the factory returns (the ``params`` it names passed
+    as keywords) and the remaining ``params``.
+
+    ``factory`` is a public name the file binds itself (``def``, ``class``, assignment; not an import) whose value
+    is callable: a function or lambda, a ``functools.partial``, a ``functools.cache``/``lru_cache`` function, an
+    instance of a class with ``__call__``, or a Game/GAN subclass (:func:`_is_factory`).  Any other name is a
+    :class:`GandynamicsError` that lists the names this rule accepts.
+    """
     if ":" not in spec:
         raise GandynamicsError(f"--game must be FILE.py:FACTORY, got {spec!r}")
     file, _, name = spec.rpartition(":")
@@ -85,13 +179,12 @@ def load_user_game(spec: str, params: dict | None = None):
     except BaseException as exc:  # report the user's line, not ours
         sys.modules.pop(modname, None)
         raise _user_error(exc, path, file) from None
-    # a dunder name is the module object's own attribute (__class__ is ModuleType: calling it blamed the user's file)
-    factory = None if name.startswith("__") and name.endswith("__") else getattr(module, name, None)
-    if factory is None:
-        raise GandynamicsError(f"{file}: no function named {name!r}; " + _functions_text(module, modname))
-    if not callable(factory):  # a value of the file (a Game built at import): say what it is
-        raise GandynamicsError(f"{file}: {name!r} is a {type(factory).__name__}, not a function; "
-                               + _functions_text(module, modname) + " (FACTORY: a function that returns a Game or GAN)")
+    # one rule (_is_factory) for what is called here and what the errors list; a dunder name is the module object's
+    # own attribute (__class__ is ModuleType: calling it blamed the user's file), an import is another module's
+    defined, imported = _file_names(path)
+    if not _is_factory(module, name, defined):
+        raise _not_a_factory(module, file, name, defined, imported)
+    factory = vars(module)[name]
     params = dict(params or {})
     try:
         sig = inspect.signature(factory).parameters

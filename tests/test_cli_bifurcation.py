@@ -101,6 +101,30 @@ def test_errors_are_one_line(capsys, argv, msg):
     assert err.startswith("gandynamics: error:") and msg in err and err.count("\n") == 1
 
 
+
+@pytest.mark.parametrize("period,budget", [("1e12", 20_000), ("3", 2_000)])
+def test_cycle_past_the_evaluation_budget_is_a_one_line_error(capsys, monkeypatch, period, budget):
+    """The shooting budget of one call (MAX_EVALUATIONS, lowered here), exceeded by one integration (a period guess
+    of 1e12) or only by the integrations together (a guess of 3: ~15 integrations of ~440 evaluations), is the
+    CLI's one-line error with status 2, naming the guess and the budget."""
+    from gandynamics.analysis import cycles
+    monkeypatch.setattr(cycles, "MAX_EVALUATIONS", budget)
+    code, out, err = run(capsys, "cycle", "hopf", "--param", "beta=0.2", "--init", "0.5,0.1", "--period", period)
+    assert code == 2 and out == ""
+    assert err.startswith(f"gandynamics: error: limit_cycle from the period guess {float(period):g} took more than "
+                          f"{budget:,} evaluations of the field (the budget of one call") and err.count("\n") == 1
+
+
+def test_cycle_period_estimate_past_the_evaluation_budget_is_a_one_line_error(capsys, monkeypatch):
+    """Without --period the period is estimated from a simulation to t = 400, which on a stiff field took hours: it
+    has the budget of one shooting call (MAX_EVALUATIONS, lowered here below the ~15,000 this orbit needs)."""
+    from gandynamics.analysis import cycles
+    monkeypatch.setattr(cycles, "MAX_EVALUATIONS", 500)
+    code, out, err = run(capsys, "cycle", "hopf", "--param", "beta=0.2", "--init", "0.5,0.1")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("gandynamics: error: estimating the period from --init took more than 500 evaluations of the "
+                          "field before t = 400 (reached t = ") and err.endswith("the field is stiff there; give --period\n")
+
 def test_continue_two_parameter_mode(capsys):
     code, out, _ = run(capsys, "continue", "dirac", "--reg", "r1", "--method", "gd", "--vary", "gamma=0.02:2",
                        "--vary2", "h=0.02:5", "--json")

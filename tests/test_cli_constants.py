@@ -31,9 +31,10 @@ def test_constants_json_brackets(capsys):
 
 def test_constants_mean_value_form_gives_a_bracket_of_the_same_constants(capsys):
     code, out, _ = run(capsys, "constants", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:0.5", "--mean-value",
-                       "--json")
+                       "--order", "1", "--json")
     d = json.loads(out)
     assert code == 0 and d["mu"]["lo"] <= -0.0625 <= d["mu"]["hi"] + 1e-12    # -r^2/4
+    assert d["order"] == 1 and d["engine"].endswith("intersected with its mean-value form)")
 
 
 def test_constants_text_and_asymmetric_block(capsys):
@@ -119,6 +120,13 @@ def jump():
                 equilibrium=(0, 0), name="pw")
 
 
+def kink():
+    x, y = sp.symbols("x y", real=True)
+    return Game([x], [y], sp.Piecewise((x**2 / 2, x < 0), (3 * x**2 / 2, True)) + x * y, -x * y + y**2 / 2,
+                equilibrium=(0, 0), name="kink")
+
+
+
 def logg():
     x, y = sp.symbols("x y", real=True)
     return Game([x], [y], sp.log(x) * y + (x - 1) ** 2 / 2, -sp.log(x) * y + y**2 / 2, equilibrium=(1, 0), name="logg")
@@ -198,3 +206,59 @@ def test_rates_tight_column_sits_between_measured_and_bound(capsys):
 def test_negative_lipschitz_claim_is_bad_input(capsys):
     code, out, err = run(capsys, "check", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1", "--lipschitz", "-1")
     assert code == 2 and err.startswith("gandynamics: error: a Lipschitz constant is >= 0")
+
+
+SMOOTH_ONLY = ("(this F has a switching set, Piecewise((x, x < 0), (3*x, True)) is not differentiable where x = 0: across "
+               "it DF may jump and the second-order forms are not valid, so it is certified by order 1 with the natural "
+               "extension of DF whatever is asked); leave it out")
+
+
+@pytest.mark.parametrize("argv,message", [
+    # --mean-value did nothing with the (default) order 2, and on a kinked field (where order 2 falls back to 1) it
+    # was applied and certified L <= 1.41 against a witness of 3.24
+    (("constants", "dirac", "--reg", "r1:gamma=0.3", "--mean-value"),
+     "--mean-value does nothing here: it applies only with --order 1 (the default --order 2 always encloses DF by its "
+     "second-order mean-value and vertex forms); leave it out"),
+    (("constants", "dirac", "--reg", "r1:gamma=0.3", "--mean-value", "--order", "2"),
+     "--mean-value does nothing here: it applies only with --order 1"),
+    (("constants", "GAME:kink", "--mean-value", "--order", "1"),
+     "--mean-value does nothing here: it applies only on a field without kinks or jumps " + SMOOTH_ONLY),
+    (("constants", "GAME:kink", "--mean-value"), "--mean-value does nothing here: it applies only on a field without"),
+    # --order on a kinked field: order 1 runs whatever is asked
+    (("constants", "GAME:kink", "--order", "2"), "--order does nothing here: it applies only on a field without kinks "
+                                                 "or jumps " + SMOOTH_ONLY),
+    (("constants", "GAME:kink", "--order", "1"), "--order does nothing here"),
+    (("check", "GAME:kink", "--order", "2", "--lipschitz", "4"), "--order does nothing here: it applies only on a field "
+                                                                 "without kinks or jumps " + SMOOTH_ONLY),
+])
+def test_engine_options_that_would_do_nothing_are_refused(capsys, game_file, argv, message):
+    argv = [a if a != "GAME:kink" else "--game" for a in argv]
+    if "--game" in argv:
+        argv.insert(argv.index("--game") + 1, f"{game_file}:kink")
+    region = "box:-1:0.3,-1:1" if "--game" in argv else "ball:0.5"
+    code, out, err = run(capsys, *argv, "--region", region)
+    assert code == 2 and out == "" and err.startswith(f"gandynamics: error: {message}") and err.endswith("; leave it out\n")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_output_says_which_engine_ran(capsys, game_file):
+    """The engine line (text) and ``order``/``engine`` (JSON): order 2 on a smooth field, order 1 on the kinked one
+    (its brackets hold the closed forms L = ||[[3, 1], [-1, 1]]||_2 = sqrt(6 + sqrt(20)), mu = 1)."""
+    code, out, _ = run(capsys, "constants", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:0.5")
+    assert code == 0 and "\nengine: order 2 (vectorised boxes; DF enclosed by its second-order mean-value and vertex " \
+                         "forms)\n" in out
+    code, out, _ = run(capsys, "constants", "--game", f"{game_file}:kink", "--region", "box:-1:0.3,-1:1",
+                       "--max-boxes", "300")
+    assert code == 0 and ("\nengine: order 1 (Arb, box by box; DF enclosed by its natural extension), not order 2: F has "
+                          "a switching set (Piecewise((x, x < 0), (3*x, True)) is not differentiable where x = 0), where "
+                          "the second-order forms are not valid (docs/math/certification.md §3)\n") in out
+    code, out, _ = run(capsys, "constants", "--game", f"{game_file}:kink", "--region", "box:-1:0.3,-1:1",
+                       "--max-boxes", "300", "--json")
+    d = json.loads(out)
+    L = math.sqrt(6 + math.sqrt(20))
+    assert d["order"] == 1 and d["engine"].startswith("order 1 (Arb, box by box; DF enclosed by its natural extension)")
+    assert d["lipschitz"]["lo"] <= L * (1 + 1e-12) and L <= d["lipschitz"]["hi"] * (1 + 1e-12)
+    assert d["mu"]["lo"] <= 1 + 1e-12 and 1 <= d["mu"]["hi"] + 1e-12
+    code, out, _ = run(capsys, "check", "--game", f"{game_file}:kink", "--region", "box:-1:0.3,-1:1",
+                       "--lipschitz", "4", "--max-boxes", "300")
+    assert code == 0 and "\nengine: order 1 (Arb, box by box; DF enclosed by its natural extension), not order 2" in out

@@ -14,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 from gandynamics import Asymmetric, GandynamicsError, Game, R1, VectorField, games
 from gandynamics.analysis.constants import (Region, certify_constants, check_constants, estimate_constants,
                                             jacobian_values, parse_region)
+from gandynamics.analysis.nonsmooth import second_order_blocker
 
 
 @pytest.fixture(scope="module")
@@ -400,3 +401,60 @@ def test_estimate_constants_refuses_bad_counts(kwargs, match):
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
     with pytest.raises(GandynamicsError, match=match):
         estimate_constants(fld, "ball:1", **kwargs)
+
+
+# ------------------------------------------------------------------ which engine runs, and mean_value where it applies
+def _kink_game(a=1.0, b=3.0):
+    """F_x = (a x for x < 0, b x above) + y, F_y = -x + y: continuous, DF_xx jumps from a to b at x = 0; on each side
+    DF = [[s, 1], [-1, 1]], so L = max_s ||[[s, 1], [-1, 1]]||_2 and mu = min_s min(s, 1) over s in {a, b}."""
+    x, y = sp.symbols("x y", real=True)
+    return Game([x], [y], sp.Piecewise((a * x**2 / 2, x < 0), (b * x**2 / 2, True)) + x * y, -x * y + y**2 / 2,
+                equilibrium=(0, 0), name="kink")
+
+
+def test_mean_value_is_refused_where_it_does_nothing(dirac_r1):
+    """mean_value=True did nothing with order=2 (the default; that engine always uses the second-order forms) and
+    was not valid across a kink (order 2 falls back to order 1 there, which then certified L <= 1.41 against a
+    witness of 3.24 with the form): both are refused in one line saying what applies."""
+    with pytest.raises(GandynamicsError, match=r"^mean_value=True applies with order=1 only: order=2 always encloses DF "
+                                               r"by its second-order mean-value and vertex forms; pass order=1, or leave "
+                                               r"mean_value out$"):
+        certify_constants(dirac_r1, "ball:0.5", mean_value=True, samples=20)
+    kink = VectorField(_kink_game())
+    for order in (1, 2):
+        with pytest.raises(GandynamicsError, match=r"^mean_value=True does nothing on this field: F has a switching set "
+                                                   r"\(Piecewise\(.*\) is not differentiable where x = 0\), across which "
+                                                   r"DF may jump"):
+            certify_constants(kink, "box:-1:0.3,-1:1", mean_value=True, order=order, samples=20)
+
+
+@pytest.mark.parametrize("a,b", [(1.0, 3.0), (2.0, 0.5)])
+def test_the_report_says_which_engine_ran_and_the_fallback_brackets_the_closed_form(a, b):
+    """On a kinked field order 2 (asked, the default) runs as order 1 with the natural extension, and the report
+    says so (``order``, ``engine``, to_dict); its brackets hold the closed-form constants (numpy's 2-norm of the two
+    pieces' Jacobians)."""
+    fld = VectorField(_kink_game(a, b))
+    rep = certify_constants(fld, "box:-1:0.3,-1:1", max_boxes=300, samples=200)
+    L = max(np.linalg.norm(np.array([[s, 1.0], [-1.0, 1.0]]), 2) for s in (a, b))
+    mu = min(min(s, 1.0) for s in (a, b))
+    assert rep.lipschitz.lo <= L * (1 + 1e-12) and L <= rep.lipschitz.hi * (1 + 1e-12)
+    assert rep.mu.lo <= mu + 1e-12 and mu <= rep.mu.hi + 1e-12
+    assert rep.order == 1 and rep.to_dict()["order"] == 1
+    assert rep.engine == ("order 1 (Arb, box by box; DF enclosed by its natural extension), not order 2: F has a "
+                          f"switching set ({second_order_blocker(fld.F).describe()}), where the second-order forms are "
+                          "not valid (docs/math/certification.md §3)") == rep.to_dict()["engine"]
+    res = check_constants(fld, "box:-1:0.3,-1:1", L=L * 1.1, max_boxes=300, samples=200)
+    assert res.order == 1 and res.to_dict()["engine"] == rep.engine
+
+
+def test_the_report_says_which_engine_ran_on_a_smooth_field(dirac_r1):
+    """Smooth field: order 2 runs as asked; order 1 with mean_value intersects the form, and both bracket the
+    closed form mu = -r^2/4 (docs/mathematics.md §4.4)."""
+    for kw, order, says in (({}, 2, "order 2 (vectorised boxes; DF enclosed by its second-order mean-value and vertex "
+                                     "forms)"),
+                            ({"order": 1, "mean_value": True}, 1, "order 1 (Arb, box by box; DF enclosed by its natural "
+                                                                  "extension, intersected with its mean-value form)"),
+                            ({"order": 1}, 1, "order 1 (Arb, box by box; DF enclosed by its natural extension)")):
+        rep = certify_constants(dirac_r1, "ball:0.5", samples=100, tol=1e-2, **kw)
+        assert (rep.order, rep.engine) == (order, says)
+        assert rep.mu.lo <= -0.0625 <= rep.mu.hi + 1e-12

@@ -87,15 +87,72 @@ def test_shooting_from_a_guess_and_continuation(nf):
 
 @pytest.mark.parametrize("period", [1e308, 1e12])
 def test_a_period_guess_far_beyond_the_fields_time_scale_is_refused_not_integrated_for_hours(nf, period, monkeypatch):
-    """limit_cycle(period=1e308) integrated on without end: an integration over a period guess stops after
-    MAX_EVALUATIONS evaluations of the field with a one-line error that names the period; a guess within reach
-    (three periods of the closed form) still converges to the closed-form period."""
+    """limit_cycle(period=1e308) integrated on without end: a call stops after MAX_EVALUATIONS evaluations of the
+    field with a one-line error that names the period guess; a guess within reach (1.5 periods of the closed form)
+    still converges to the closed-form period."""
     from gandynamics.analysis import cycles
     monkeypatch.setattr(cycles, "MAX_EVALUATIONS", 20_000)
-    with pytest.raises(GandynamicsError, match=r"integrating over the period .* took more than 20,000 evaluations"):
+    with pytest.raises(GandynamicsError, match=r"limit_cycle from the period guess .* took more than 20,000 evaluations"
+                                               r" of the field \(the budget of one call") as e:
         limit_cycle(nf, [0.5, 0.1], period, {"beta": 0.2}, center=[0, 0])
+    assert "\n" not in str(e.value)
     _, T, _ = closed_form(0.2)
     assert limit_cycle(nf, [0.5, 0.1], 1.5 * T, {"beta": 0.2}, center=[0, 0]).period == pytest.approx(T, rel=1e-9, abs=0)
+
+
+def _counting(fld, monkeypatch):
+    """Count every evaluation of the field a call makes (the module's ``field``, whoever calls it) and the
+    evaluations within each integration (scipy's solve_ivp as cycles calls it): ``(total, per_integration)``,
+    independent of the code's own budget."""
+    from gandynamics.analysis import cycles
+    total, per = [0], []
+    real_module = fld.point_module
+
+    class Counted:
+        def __init__(self, m):
+            self._m = m
+
+        def field(self, *a):
+            total[0] += 1
+            return self._m.field(*a)
+
+        def __getattr__(self, name):
+            return getattr(self._m, name)
+
+    monkeypatch.setattr(fld, "point_module", lambda *a, **k: Counted(real_module(*a, **k)))
+    real_solve = cycles.solve_ivp
+
+    def solve(*a, **k):
+        before = total[0]
+        try:
+            return real_solve(*a, **k)
+        finally:
+            per.append(total[0] - before)
+
+    monkeypatch.setattr(cycles, "solve_ivp", solve)
+    return total, per
+
+
+def test_the_evaluation_budget_is_one_per_call_not_one_per_integration(monkeypatch):
+    """A call whose every integration stays under the budget but whose integrations together exceed it (each
+    period ~440 evaluations, ~15 integrations, ~5200 in all) stops at the budget: the counted evaluations of the
+    field never exceed it.  With a budget per integration it converged after ~2.6 times the budget."""
+    from gandynamics.analysis import cycles
+    fld = VectorField(hopf_normal_form(omega=OM, sigma=SG, twist=TW, shear=SH), [])
+    total, per = _counting(fld, monkeypatch)
+    _, T, _ = closed_form(0.2)
+    cyc = limit_cycle(fld, [0.5, 0.1], 3.0, {"beta": 0.2}, center=[0, 0])   # the unlimited call, measured
+    assert cyc.period == pytest.approx(T, rel=1e-9, abs=0)
+    budget = 2_000
+    assert max(per) < budget < sum(per) and len(per) >= 10    # the case: over the budget only in total
+    total[0], per[:] = 0, []
+    monkeypatch.setattr(cycles, "MAX_EVALUATIONS", budget)
+    with pytest.raises(GandynamicsError, match=r"limit_cycle from the period guess 3 took more than 2,000 evaluations "
+                                               r"of the field \(the budget of one call, MAX_EVALUATIONS, shared by its "
+                                               r"\d+ integrations so far\)"):
+        limit_cycle(fld, [0.5, 0.1], 3.0, {"beta": 0.2}, center=[0, 0])
+    assert total[0] == budget   # exactly the budget: the one that would cross it is refused before it runs
+    assert len(per) >= 2 and max(per) < budget
 
 
 def test_shooting_refuses_an_equilibrium(nf):

@@ -191,6 +191,8 @@ def test_constants_real_bilinear():
     lo, hi = (float(v) for v in row["L (Lipschitz constant of F)"].split(" (")[0].strip("[]").split(", "))
     np.testing.assert_allclose([lo, hi], [1.0, 1.0], rtol=0, atol=1e-6)
     assert row["region"] == rep.region.describe()
+    assert row["engine"] == rep.engine == ("order 2 (vectorised boxes; DF enclosed by its second-order mean-value and "
+                                           "vertex forms)")
 
 
 def test_check_text_and_html():

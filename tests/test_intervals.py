@@ -270,3 +270,50 @@ def test_batched_matrix_bounds_hold_for_every_member_and_are_tight_at_points(n, 
     s, lm = _mp_norm_and_lmin(M0[0])
     assert s <= L_hi[0] <= s * (1 + 1e-12) + 1e-300
     assert lm >= mu_lo[0] >= lm - 1e-12 * max(abs(lm), np.abs(M0[0]).max())
+
+
+@pytest.mark.parametrize("a,b,c", [(1.0, 3.0, 0.0), (2.0, -1.0, 0.25), (0.5, 4.0, -0.3)])
+def test_the_mean_value_form_is_not_used_across_a_kink_of_f(a, b, c):
+    """F_x = (a x below c, b x + (a - b) c above) + y is continuous with a kink at x = c, where DF_xx jumps from a
+    to b.  The mean-value form DF(m) + D2F(X)(X - m) took D2F piece by piece (0 on both pieces) and so enclosed
+    DF_xx over a box across the kink by the single value at the midpoint; intersected with the natural extension
+    it excluded the other piece's value, and certify_constants(order=1, mean_value=True) returned L <= 1.41 with
+    a witness of 3.24 on [-1, 0.3] x [-1, 1].  On a field with a switching set the natural extension alone is
+    used: every enclosure holds DF at sampled points on both sides and both closed-form values a and b."""
+    from gandynamics.analysis.intervals import JacobianEnclosure
+    from gandynamics.analysis.nonsmooth import second_order_blocker
+    from gandynamics import Game
+    game = Game([x], [y], sp.Piecewise((a * x**2 / 2, x < c), (b * x**2 / 2 + (a - b) * c * x, True)) + x * y,
+                      -x * y + y**2 / 2, equilibrium=(0, 0))
+    fld = VectorField(game)
+    blocker = second_order_blocker(fld.F)
+    assert blocker is not None and not blocker.jump and "is not differentiable where" in blocker.describe()
+    fi = JacobianEnclosure(fld, mean_value=True)
+    rng = np.random.default_rng(5)
+    for _ in range(8):
+        lo = np.array([c - rng.uniform(0.01, 1), -1.0])
+        hi = np.array([c + rng.uniform(0.01, 1), 1.0])
+        enc = fi.on_box(lo, hi, [])
+        assert lower(enc[0]) <= min(a, b) and upper(enc[0]) >= max(a, b)
+        for z in rng.uniform(lo, hi, (20, 2)):
+            for e, v in zip(enc, fld.eval_DF(z).ravel()):
+                assert lower(e) <= v <= upper(e)
+    assert not fi.mean_value
+
+
+def test_the_mean_value_form_is_used_and_narrower_on_a_smooth_field():
+    """The other side of the rule: on a smooth field (the R1 Dirac-GAN) the mean-value form is in use, holds DF at
+    sampled points, and is strictly narrower than the natural extension alone on a box (it is intersected with it)."""
+    from gandynamics.analysis.intervals import JacobianEnclosure
+    from gandynamics.analysis.nonsmooth import second_order_blocker
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    assert second_order_blocker(fld.F) is None
+    fi, nat = JacobianEnclosure(fld, mean_value=True), JacobianEnclosure(fld, mean_value=False)
+    assert fi.mean_value and not nat.mean_value
+    p = fld.param_vector()
+    lo, hi = np.array([0.4, -0.3]), np.array([0.45, -0.25])
+    enc, wide = fi.on_box(lo, hi, p), nat.on_box(lo, hi, p)
+    for z in np.random.default_rng(6).uniform(lo, hi, (50, 2)):
+        for e, v in zip(enc, fld.eval_DF(z, p).ravel()):
+            assert lower(e) - 1e-12 <= v <= upper(e) + 1e-12
+    assert sum(upper(e) - lower(e) for e in enc) < sum(upper(e) - lower(e) for e in wide)

@@ -45,7 +45,7 @@ def test_cli_analyze_user_gan(capsys):
     ("user_syntax_error.py:game", "user_syntax_error.py:4: SyntaxError"),
     ("user_import_error.py:game", "user_import_error.py:3: NameError"),
     ("user_games.py:not_a_game", "returned int"),
-    ("user_games.py:nope", "no function named 'nope'"),
+    ("user_games.py:nope", "no factory named 'nope'"),
     ("missing.py:game", "no such file"),
     ("user_games.py", "FILE.py:FACTORY"),
 ])
@@ -90,12 +90,12 @@ def test_a_missing_factory_names_the_functions_the_file_defines(tmp_path):
     with pytest.raises(GandynamicsError) as info:
         load_user_game(f"{src}:nope")
     msg = str(info.value)
-    assert "no function named 'nope'; the file defines " in msg
+    assert "no factory named 'nope'; the file defines " in msg
     listed = msg.split("the file defines ", 1)[1].split(" and ")[0].split(", ")
     assert listed == own[:12] and "sqrt" not in listed and "Game" not in listed
     empty = tmp_path / "empty.py"
     empty.write_text("import sympy as sp\nfrom math import sqrt\nX = 1\n")
-    with pytest.raises(GandynamicsError, match="the file defines no function: define one that returns a Game or GAN"):
+    with pytest.raises(GandynamicsError, match="the file defines no factory: define a public function that returns a Game or GAN"):
         load_user_game(f"{empty}:game")
 
 
@@ -107,9 +107,146 @@ def test_a_factory_name_that_is_no_function_says_what_it_is(tmp_path):
     f.write_text("import sympy as sp\nfrom gandynamics.game import Game\nx, y = sp.symbols('x y', real=True)\n"
                  "game = Game([x], [y], x * y, -x * y + y**2 / 2, name='valued')\n\n\ndef make():\n    return game\n")
     with pytest.raises(GandynamicsError, match=r"^.*valued\.py: 'game' is a Game, not a function; the file defines make"
-                                               r" \(FACTORY: a function that returns a Game or GAN\)$"):
+                                               r" \(FACTORY: a public function, or other callable, the file defines that returns a Game or GAN\)$"):
         load_user_game(f"{f}:game")
     for name in ("__class__", "__loader__", "__builtins__"):
-        with pytest.raises(GandynamicsError, match=rf"^.*valued\.py: no function named '{name}'; the file defines make$"):
+        with pytest.raises(GandynamicsError, match=rf"^.*valued\.py: no factory named '{name}'; the file defines make$"):
             load_user_game(f"{f}:{name}")
     assert load_user_game(f"{f}:make")[0].name == "valued"
+
+
+# ------------------------------------------------------------------ one rule for what FILE.py:NAME accepts and lists
+_HEADER = '''import functools
+from functools import partial, lru_cache
+from math import sqrt
+import sympy as sp
+from gandynamics import GAN, Game
+
+x, y = sp.symbols("x y")
+N = 3
+
+
+def _tiny(scale=1.0):
+    return Game([x], [y], scale * x * y + x**2 / 2, -scale * x * y + y**2 / 2, equilibrium=(0, 0))
+
+
+class Helper:                       # a public class whose instances are no Game: no factory
+    def __call__(self):
+        return _tiny()
+
+
+class _Maker:
+    def __call__(self, scale=1.0):
+        return _tiny(scale)
+
+
+a_game = _tiny()                    # a Game value, not callable
+_private = lambda: _tiny()          # private: no factory
+'''
+
+#: every kind of callable a game file may bind to a public name (NAME is replaced), each returning a Game
+_KINDS = {
+    "def": "def NAME(scale=1.0):\n    return _tiny(scale)\n",
+    "lambda": "NAME = lambda: _tiny()\n",
+    "partial_of_own": "NAME = functools.partial(_tiny, scale=2.0)\n",
+    "partial_of_import": "NAME = partial(Game, [x], [y], x * y, -x * y)\n",
+    "cache": "@functools.cache\ndef NAME():\n    return _tiny()\n",
+    "lru_cache": "@lru_cache(maxsize=None)\ndef NAME(scale=1.0):\n    return _tiny(scale)\n",
+    "callable_instance": "NAME = _Maker()\n",
+    "game_subclass": ("class NAME(Game):\n    def __init__(self, scale=1.0):\n"
+                      "        super().__init__((x,), (y,), scale * x * y, -scale * x * y + y**2 / 2)\n"),
+    "in_an_if_block": "if N > 0:\n    NAME = lambda: _tiny()\n",
+    "in_a_try_block": "try:\n    NAME = functools.partial(_tiny)\nexcept ImportError:\n    pass\n",
+    "annotated": "NAME: object = _Maker()\n",
+}
+
+
+def _game_file(tmp_path, kinds):
+    """A game file with one factory ``make_<kind>`` of each of ``kinds`` among non-factories of every sort."""
+    f = tmp_path / ("g_" + "_".join(sorted(kinds)) + ".py")
+    f.write_text(_HEADER + "".join("\n\n" + _KINDS[k].replace("NAME", f"make_{k}") for k in kinds))
+    return f
+
+
+def _listed(f):
+    """The names the error for a name the file lacks lists (all of them: fewer than 12 here)."""
+    with pytest.raises(GandynamicsError) as info:
+        load_user_game(f"{f}:no_such_name")
+    msg = str(info.value)
+    assert "\n" not in msg and f"{f}: no factory named 'no_such_name'; the file defines " in msg
+    return msg.split("the file defines ", 1)[1].split(", ")
+
+
+@pytest.mark.parametrize("kinds", [[k] for k in _KINDS] + [list(_KINDS)], ids=list(_KINDS) + ["all"])
+def test_the_names_listed_are_exactly_the_names_that_load(tmp_path, kinds):
+    """One rule for ``FILE.py:NAME``: every name the error lists loads, and every name of the file's namespace that
+    loads (tried one by one: imports, dunders, values, private names, helper classes, the factories) is listed.
+    functools.partial/cache/lru_cache factories and callable instances loaded but were not listed (only ``def``s
+    and lambdas were), and imported callables (``sqrt``, ``Game``) were called as factories."""
+    import runpy
+    f = _game_file(tmp_path, kinds)
+    listed = _listed(f)
+    assert listed == sorted(f"make_{k}" for k in kinds)
+    for name in listed:
+        game, rest = load_user_game(f"{f}:{name}")
+        assert isinstance(game, Game) and rest == {}
+    loads = []
+    for name in runpy.run_path(str(f)):           # the file's namespace, read independently of userload
+        try:
+            load_user_game(f"{f}:{name}")
+        except GandynamicsError as e:
+            msg = str(e)
+            assert "\n" not in msg and f"the file defines {', '.join(listed)}" in msg, msg
+        else:
+            loads.append(name)
+    assert sorted(loads) == listed
+
+
+@pytest.mark.parametrize("name,why", [
+    ("sqrt", "'sqrt' is imported by the file, not defined in it (bind it to a name there, e.g. factory = sqrt, and "
+             "give FILE.py:factory)"),
+    ("Game", "'Game' is imported by the file, not defined in it"),
+    ("_private", "'_private' is private to the file (a leading underscore)"),
+    ("Helper", "'Helper' is a class whose instances are no Game or GAN"),
+    ("a_game", "'a_game' is a Game, not a function"),
+    ("N", "'N' is an int, not a function"),
+    ("absent", "no factory named 'absent'"),
+    ("__class__", "no factory named '__class__'"),
+])
+def test_a_name_that_is_no_factory_is_a_one_line_cli_error_with_the_list(tmp_path, capsys, name, why):
+    f = _game_file(tmp_path, ["def", "cache"])
+    assert main(["analyze", "--game", f"{f}:{name}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"gandynamics: error: {f}: {why}") and err.count("\n") == 1
+    assert "the file defines make_cache, make_def" in err and "Traceback" not in err
+
+
+def test_names_from_a_star_import_or_globals_are_no_factories_and_say_so(tmp_path):
+    """A name that reaches the module other than by the file's own def/class/assignment (``from m import *``,
+    ``globals()[...] = ...``) is no factory, and the error says where it came from rather than 'no factory named'."""
+    f = tmp_path / "star.py"
+    f.write_text("from gandynamics.games import *\nglobals()['made'] = lambda: dirac()\n\n\ndef mine():\n"
+                 "    return dirac()\n")
+    with pytest.raises(GandynamicsError, match=r"^.*star\.py: 'dirac' is imported by the file, not defined in it "
+                                               r"\(bind it to a name there, e.g\. factory = dirac, and give "
+                                               r"FILE\.py:factory\); the file defines mine$"):
+        load_user_game(f"{f}:dirac")
+    with pytest.raises(GandynamicsError, match=r"^.*star\.py: 'made' is imported by the file"):
+        load_user_game(f"{f}:made")     # with a star import, any name not bound by the file may come from it
+    g = tmp_path / "glob.py"
+    g.write_text("from gandynamics.games import dirac\nglobals()['made'] = lambda: dirac()\n")
+    with pytest.raises(GandynamicsError, match=r"^.*glob\.py: 'made' is not bound by a def, class or assignment of "
+                                               r"the file .*; the file defines no factory: define a public function"):
+        load_user_game(f"{g}:made")
+    assert isinstance(load_user_game(f"{f}:mine")[0], (Game, GAN))      # the file's own def still loads
+
+
+def test_the_factory_parameters_of_wrapped_factories_are_typed_params(tmp_path):
+    """``--param scale=3`` reaches a partial / lru_cache / callable-instance factory as the float 3.0 (the type of
+    its default), as it does a plain function: DF = [[1, s], [-s, 1]] with s = 3."""
+    f = _game_file(tmp_path, ["lru_cache", "callable_instance", "def"])
+    for name in ("make_lru_cache", "make_callable_instance", "make_def"):
+        game, rest = load_user_game(f"{f}:{name}", {"scale": "3", "gamma": "0.5"})
+        assert rest == {"gamma": "0.5"}
+        DF = np.array(VectorField(game).DF.tolist(), dtype=float)
+        assert np.array_equal(DF, [[1, 3], [-3, 1]]), name

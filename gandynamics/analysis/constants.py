@@ -27,7 +27,9 @@ so that ``||F(z) - F(z')|| <= L_S ||z - z'||`` and ``<F(z) - F(z'), z - z'> >= m
 * **Non-smooth fields**: a region on which F may jump (``sign``, ``Heaviside``, ``floor``, a discontinuous
   ``Piecewise``, ...; :mod:`gandynamics.analysis.nonsmooth`) is refused with the switching set and a point;
   kinks (``Abs``, ``Max``, a continuous ``Piecewise``) are certified from enclosures that contain every
-  branch (Clarke's generalised Jacobian).
+  branch (Clarke's generalised Jacobian).  On any field with a switching set the second-order forms of DF are
+  not valid (a kink of F is a jump of DF), so ``order=2`` runs as ``order=1`` with the natural extension, and
+  ``mean_value=True`` is refused (:func:`_engine`); the report's ``order`` and ``engine`` say which ran.
 * **Claims** (:func:`check_constants`): "F is mu-strongly monotone and L-Lipschitz on S" is *holds*
   (certified up to the relative tolerance ``rtol``), *refuted* (a point of S where the claim fails, with a
   pair of points violating the defining inequality) or *undecided* (with the current brackets).
@@ -275,6 +277,9 @@ class ConstantsReport:
     lipschitz: Bracket
     tol: float
     asymmetric: dict | None = None
+    #: the engine that ran (1 or 2: order 2 falls back to 1 on a field with a switching set) and why
+    order: int = 2
+    engine: str = ""
 
     @property
     def boxes(self) -> int:
@@ -287,7 +292,7 @@ class ConstantsReport:
     def to_dict(self) -> dict:
         out = {"region": self.region.to_dict(), "hyperparameters": self.params, "tol": self.tol,
                "mu": self.mu.to_dict(), "lipschitz": self.lipschitz.to_dict(), "boxes": self.boxes,
-               "seconds": self.seconds}
+               "seconds": self.seconds, "order": self.order, "engine": self.engine}
         if self.asymmetric is not None:
             out["asymmetric"] = self.asymmetric
         return out
@@ -317,10 +322,14 @@ class CheckResult:
     tolerances: dict = field(default_factory=dict)
     #: for each claim that holds: whether it is certified without the tolerance
     exact: dict = field(default_factory=dict)
+    #: the engine that ran (1 or 2: order 2 falls back to 1 on a field with a switching set) and why
+    order: int = 2
+    engine: str = ""
 
     def to_dict(self) -> dict:
         out = {"status": self.status, "claims": self.claims, "verdicts": self.verdicts,
                "rtol": self.rtol, "tolerances": self.tolerances, "exact": self.exact,
+               "order": self.order, "engine": self.engine,
                "mu": None if self.mu is None else self.mu.to_dict(),
                "lipschitz": None if self.lipschitz is None else self.lipschitz.to_dict()}
         if self.counterexample is not None:
@@ -667,16 +676,35 @@ def _bracket(name, which, res) -> Bracket:
     return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo")
 
 
-def _sound_order(fld, order: int) -> int:
-    """The engine that is sound for this field: the second-order forms (mean-value, vertex) model DF as
-    differentiable on a box, which fails where F has a kink or a jump (DF jumps there); a field with any
-    switching set (Piecewise, Abs, Max/Min, sign, floor, ...) is therefore certified by the first-order engine,
-    which encloses every branch of an undecided condition (docs/math/certification.md)."""
+def _engine(fld, order: int, mean_value: bool = False) -> tuple[int, str]:
+    """The engine that is sound for this field, and the sentence that says which one runs and why.
+
+    The second-order forms (the order-2 engine's mean-value/vertex form, the order-1 engine's optional
+    mean-value intersection) model DF as continuous on a box, which fails where F has a kink or a jump (DF jumps
+    there); a field with any switching set (Piecewise, Abs, Max/Min, sign, floor, ...;
+    :func:`gandynamics.analysis.nonsmooth.second_order_blocker`) is therefore certified by the first-order engine
+    with the natural extension of DF, which encloses every branch of an undecided condition
+    (docs/math/certification.md §3-4).  ``mean_value=True`` where it would do nothing (with ``order=2``, or on
+    such a field) is refused."""
+    from .nonsmooth import second_order_blocker
+    blocker = second_order_blocker(fld.F)
+    if mean_value and blocker is not None:
+        raise GandynamicsError(f"mean_value=True does nothing on this field: F has a switching set ({blocker.describe()}), "
+                               "across which DF may jump, so its mean-value form is not valid and the natural extension "
+                               "of DF is used (docs/math/certification.md §3); leave mean_value out")
+    if mean_value and order != 1:
+        raise GandynamicsError("mean_value=True applies with order=1 only: order=2 always encloses DF by its second-order "
+                               "mean-value and vertex forms; pass order=1, or leave mean_value out")
+    if order == 2 and blocker is None:
+        return 2, "order 2 (vectorised boxes; DF enclosed by its second-order mean-value and vertex forms)"
+    text = "order 1 (Arb, box by box; DF enclosed by its natural extension)"
+    if mean_value:
+        text = text[:-1] + (", intersected with its mean-value form)" if JacobianEnclosure(fld, True).mean_value else
+                            "; its mean-value form was asked, but the second derivatives of F cannot be enclosed)")
     if order == 2:
-        from .nonsmooth import switches
-        if switches(list(fld.F)):
-            return 1
-    return order
+        text += (f", not order 2: F has a switching set ({blocker.describe()}), where the second-order forms "
+                 "are not valid (docs/math/certification.md §3)")
+    return 1, text
 
 
 def _check_order(order, batch):
@@ -708,10 +736,13 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     order : {1, 2}
         2 (default): DF enclosed by its mean-value form with an interval enclosure of the second derivatives,
         many boxes per call (:mod:`gandynamics.analysis.boxeval`); 1: the Arb engine box by box (the
-        reference engine; natural extension of DF, see ``mean_value``).
+        reference engine; natural extension of DF, see ``mean_value``).  On a field with a switching set
+        (a kink or jump of F) order 1 runs whatever is asked, as the report's ``order`` and ``engine`` say
+        (:func:`_engine`; docs/math/certification.md §3).
     mean_value : bool
-        ``order=1`` only: intersect the natural ball extension of DF with its mean-value form
-        (:class:`~gandynamics.analysis.intervals.JacobianEnclosure`).
+        ``order=1`` on a field without a switching set only: intersect the natural ball extension of DF with
+        its mean-value form (:class:`~gandynamics.analysis.intervals.JacobianEnclosure`).  Elsewhere it would
+        do nothing (order 2 always uses the form; across a kink it is not valid) and is refused.
     batch : int, optional
         Boxes split per round (``order=2``; default 64).
     progress : bool or None
@@ -731,6 +762,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     GandynamicsError
         When F may be discontinuous on the region (a jump of ``sign``, ``Heaviside``, ``floor``, a
         discontinuous ``Piecewise``, ...): the message names the switching set and a point of the region.
+        ``mean_value=True`` where it does nothing (see ``mean_value``).
     """
     from ..validate import field as _as_field
     fld = _as_field(fld, "certify_constants")  # a Game, a name or None: what it takes, not an AttributeError
@@ -738,7 +770,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     asymmetric, mean_value = boolean(asymmetric, "asymmetric"), boolean(mean_value, "mean_value")
     _check_tol(tol, atol, max_boxes, max_seconds)
     _check_order(order, batch)
-    order = _sound_order(fld, order)
+    order, engine = _engine(fld, order, mean_value)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     _require_continuous(fld, reg, p)
@@ -751,7 +783,8 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     asym = None
     if asymmetric and _find_asymmetric(fld) is not None:
         asym = asymmetric_local(fld, p)
-    return ConstantsReport(reg, hyper, _bracket("mu", "mu", resM), _bracket("lipschitz", "L", resL), tol, asym)
+    return ConstantsReport(reg, hyper, _bracket("mu", "mu", resM), _bracket("lipschitz", "L", resL), tol, asym,
+                           order=order, engine=engine)
 
 
 def _claim(value, name):
@@ -874,7 +907,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     if not isinstance(rtol, (int, float)) or not math.isfinite(rtol) or not 0 <= rtol < 1e-2:
         raise GandynamicsError(f"rtol must be a number in [0, 1e-2), got {rtol!r}")
     _check_order(order, batch)
-    order = _sound_order(fld, order)
+    order, engine = _engine(fld, order)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     _require_continuous(fld, reg, p)
@@ -929,7 +962,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     status = "refuted" if "refuted" in vals else ("holds" if vals == {"holds"} else "undecided")
     claims = {"mu": mu_c, "lipschitz": L_c}
     return CheckResult(status, claims, brM, brL, counter, verdicts, rtol=rtol, tolerances=tolerances,
-                       exact=exact)
+                       exact=exact, order=order, engine=engine)
 
 
 # the asymmetric scheme's local quantities live in analysis/asymmetric.py (re-exported for old imports)

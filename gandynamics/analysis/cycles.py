@@ -108,25 +108,41 @@ class MapCycle:
 
 
 # --------------------------------------------------------------------------- flow
-#: evaluations of the field one integration over a period guess may take (DOP853 at the tolerances here: a cycle of
-#: a hundred turns takes about 10^5); beyond, the period guess is far beyond the field's time scale (or the field
-#: is stiff) and the integration is refused instead of running for hours (``limit_cycle(period=1e308)`` ran on)
+#: evaluations of the field one :func:`limit_cycle` call may make in all, shared by all its integrations (the
+#: period-only steps, the Newton steps and the final one: up to ``maxit + 9``) and its other evaluations.  DOP853
+#: at the tolerances here takes about 400 per period of a cycle and a call about 15 integrations, so a cycle of a
+#: hundred turns takes about 10^6 / 2; beyond, the period guess is far beyond the field's time scale (or the field
+#: is stiff) and the call is refused instead of running for hours (``limit_cycle(period=1e308)`` ran on; a budget
+#: per integration still let one call take ``maxit + 9`` times this)
 MAX_EVALUATIONS = 1_000_000
 
 
-class _TooLong(Exception):
-    pass
+class _Budget:
+    """The evaluations of the field left to one :func:`limit_cycle` call: every evaluation, in or out of an
+    integration, is charged with :meth:`charge`, which raises :class:`GandynamicsError` past the budget."""
+
+    def __init__(self, period_guess: float, limit: int):
+        self.period_guess, self.limit, self.used, self.integrations = float(period_guess), int(limit), 0, 0
+
+    def charge(self, k: int = 1) -> None:
+        self.used += k
+        if self.used > self.limit:
+            raise GandynamicsError(
+                f"limit_cycle from the period guess {self.period_guess:z.6g} took more than {self.limit:,} evaluations "
+                f"of the field (the budget of one call, MAX_EVALUATIONS, shared by its {self.integrations} integrations "
+                "so far) without converging: give a period guess of the cycle's own time scale (e.g. 2 pi / Im lambda "
+                "at a Hopf point) and a start near the cycle, or the field is stiff there")
 
 
-def _integrate(fld, p, x0, T, variational=True, dense=False, rtol=1e-11, atol=1e-12):
+def _integrate(fld, p, x0, T, budget: _Budget, variational=True, dense=False, rtol=1e-11, atol=1e-12):
+    """``phi_T(x0)`` (and the monodromy matrix with ``variational``) by DOP853, each evaluation of the field
+    charged to ``budget``."""
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n
-    calls = [0]
+    budget.integrations += 1
 
     def rhs(t, y):
-        calls[0] += 1
-        if calls[0] > MAX_EVALUATIONS:
-            raise _TooLong
+        budget.charge()
         z = y[:n]
         v = -m.field(z, p, np.empty(n))
         if not variational:
@@ -136,12 +152,7 @@ def _integrate(fld, p, x0, T, variational=True, dense=False, rtol=1e-11, atol=1e
         return np.concatenate([v, (J @ Phi).ravel()])
 
     y0 = np.concatenate([x0, np.eye(n).ravel()]) if variational else np.asarray(x0, float)
-    try:
-        sol = solve_ivp(rhs, (0.0, T), y0, method="DOP853", rtol=rtol, atol=atol, dense_output=dense)
-    except _TooLong:
-        raise GandynamicsError(f"integrating over the period {T:z.6g} took more than {MAX_EVALUATIONS:,} evaluations of "
-                               "the field before reaching its end: give a period guess of the cycle's own time scale "
-                               "(e.g. 2 pi / Im lambda at a Hopf point), or the field is stiff there") from None
+    sol = solve_ivp(rhs, (0.0, T), y0, method="DOP853", rtol=rtol, atol=atol, dense_output=dense)
     if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
         raise GandynamicsError(f"integration over one period failed ({sol.message})")
     yT = sol.y[:, -1]
@@ -186,7 +197,9 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     Raises
     ------
     GandynamicsError
-        When Newton does not converge, or converges to an equilibrium (period or amplitude ~ 0).
+        When Newton does not converge, or converges to an equilibrium (period or amplitude ~ 0), or when the
+        call has made :data:`MAX_EVALUATIONS` evaluations of the field in all (its integrations share one
+        budget: a period guess far beyond the cycle's time scale, or a stiff field) without finishing.
     """
     from ..validate import field as _as_field
     fld = _as_field(fld, "limit_cycle")  # a Game, a name or None: what it takes, not an AttributeError
@@ -198,7 +211,13 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     T = positive(period, "the period guess")
     n = fld.n
     m = fld.point_module(calls=fld.SOLVER_CALLS)
-    vref = -m.field(x, p, np.empty(n))
+    budget = _Budget(T, MAX_EVALUATIONS)  # one for the whole call: every evaluation of the field is charged
+
+    def v(z):
+        budget.charge()
+        return -m.field(z, p, np.empty(n))
+
+    vref = v(x)
     xref = x.copy()
     if np.linalg.norm(vref) < 1e-12:
         raise GandynamicsError("the initial point is an equilibrium; start on (or near) the cycle")
@@ -207,16 +226,16 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     # x); with a wrong period, Newton's linear model would pull x to the equilibrium, phi_T's only fixed point.
     T0 = T
     for _ in range(8):  # kept within [T0 / 2, 2 T0]: phi_T(x) -> x as T -> 0, a spurious minimum
-        xT = _integrate(fld, p, x, T)[0]
-        vT = -m.field(xT, p, np.empty(n))
+        xT = _integrate(fld, p, x, T, budget)[0]
+        vT = v(xT)
         dT = -float(vT @ (xT - x)) / max(float(vT @ vT), 1e-300)
         T = min(2 * T0, max(0.5 * T0, T + max(-0.2 * T, min(0.2 * T, dT))))
         if abs(dT) < 1e-12 * T:
             break
     res = np.inf
     for _ in range(maxit):
-        xT, M, _ = _integrate(fld, p, x, T)
-        vT = -m.field(xT, p, np.empty(n))
+        xT, M, _ = _integrate(fld, p, x, T, budget)
+        vT = v(xT)
         # the border scaled by the speeds, so that it is as dimensionless as M - I (unknown T' = |v(x_T)| T)
         sT, sr = max(float(np.linalg.norm(vT)), 1e-300), max(float(np.linalg.norm(vref)), 1e-300)
         r = np.append(xT - x, vref @ (x - xref) / sr)
@@ -239,7 +258,7 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
             break
     else:
         raise GandynamicsError(f"shooting did not converge in {maxit} Newton steps (residual {res:z.3g})")
-    xT, M, sol = _integrate(fld, p, x, T, dense=True)
+    xT, M, sol = _integrate(fld, p, x, T, budget, dense=True)
     res = float(np.linalg.norm(xT - x))
     ts = np.linspace(0.0, T, samples, endpoint=False)
     orbit = sol.sol(ts)[:n].T

@@ -621,14 +621,19 @@ class JacobianEnclosure:
 
     ``m`` the box's midpoint (mean-value theorem on the segment from m to z, which lies in the box).  The
     natural extension overestimates by O(width), the mean-value form by O(width^2), so the
-    branch-and-bound needs far fewer boxes.  Where the derivatives cannot be bounded (non-smooth
-    atoms), the natural extension alone is used; the intersection of two enclosures is an enclosure."""
+    branch-and-bound needs far fewer boxes.  The intersection of two enclosures is an enclosure.
+
+    The natural extension alone is used where the mean-value form is not valid: on a field with a switching
+    set (:func:`gandynamics.analysis.nonsmooth.second_order_blocker`; a kink of F is a jump of DF, which the
+    piecewise derivatives miss, so that the form could exclude values DF takes) and where the derivatives
+    cannot be enclosed.  :attr:`mean_value` says whether the form is in use."""
 
     def __init__(self, fld, mean_value: bool = True):
+        from .nonsmooth import second_order_blocker
         self.n = fld.n
         self.natural = interval_jacobian(fld)
         self.grad = None
-        if mean_value:
+        if mean_value and second_order_blocker(fld.F) is None:
             cache = fld.__dict__.setdefault("_interval_cache", {})
             if "D2F" not in cache:
                 exprs = [sp.diff(e, zk) for e in fld.DF for zk in fld.z]
@@ -637,6 +642,11 @@ class JacobianEnclosure:
                 except GandynamicsError:
                     cache["D2F"] = None
             self.grad = cache["D2F"]
+
+    @property
+    def mean_value(self) -> bool:
+        """Whether the mean-value form is intersected with the natural extension."""
+        return self.grad is not None
 
     def on_box(self, lo, hi, p) -> list:
         zb = box_balls(lo, hi)

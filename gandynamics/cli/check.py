@@ -33,7 +33,7 @@ def run(args) -> int:
     from ..analysis.constants import check_constants, parse_region
     from ..errors import GandynamicsError
     from .common import build_field, dumps
-    from .constants import number
+    from .constants import number, refuse_engine_options
     if args.mu is None and args.lipschitz is None:
         raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
     mu = number(args.mu, "--mu") if args.mu is not None else None
@@ -41,6 +41,7 @@ def run(args) -> int:
     max_boxes = number(args.max_boxes, "--max-boxes", integer=True)
     max_seconds = number(args.max_seconds, "--max-seconds", positive=True)
     fld, hyper = build_field(args)
+    refuse_engine_options(args, fld)
     region = parse_region(args.region, fld, hyper)
     rtol = number(args.rtol, "--rtol")
     if not 0 <= rtol < 1e-2:
@@ -74,4 +75,5 @@ def run(args) -> int:
             print(f"  pair z = ({', '.join(f'{v:z.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:z.9g}' for v in q['z2'])}): "
                   f"{rel} = {q['ratio']:z.10g}")
     print(f"status: {res.status}   (relative tolerance {res.rtol:zg}; the certified end is mu's lo and L's hi)")
+    print(f"engine: {res.engine}")
     return EXIT[res.status]

@@ -23,7 +23,11 @@ def add_parser(sub):
                      help="start from the Hopf point of hyperparameter NAME at VH (e.g. located by `gandynamics "
                           "continue`) and find the cycle at NAME = AT")
     src.add_argument("--init", metavar="v1,v2,...", help="a point near the cycle (flow) or on the orbit (map)")
-    p.add_argument("--period", default=None, help="a guess of the period (flow, with --init)")
+    from ..analysis.cycles import MAX_EVALUATIONS
+    p.add_argument("--period", default=None,
+                   help=f"a guess of the period (flow, with --init); shooting stops with an error after "
+                        f"{MAX_EVALUATIONS:,} evaluations of the field in all (one budget per cycle found), so a "
+                        "guess far beyond the cycle's time scale is refused rather than integrated for hours")
     from ..analysis.cycles import MAP_METHODS
     p.add_argument("--method", default=None,
                    help=f"a discrete method ({', '.join(MAP_METHODS)}): a period-k orbit of its map")
@@ -44,11 +48,20 @@ def _estimate_period(fld, hyper, z0):
     import numpy as np
     from scipy.integrate import solve_ivp
     from ..errors import GandynamicsError
+    from ..analysis import cycles
     p = fld.param_vector(hyper)
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n
-    sol = solve_ivp(lambda t, y: -m.field(y, p, np.empty(n)), (0, 400), z0, method="DOP853", rtol=1e-9,
-                    atol=1e-11, dense_output=True)
+    budget, used = cycles.MAX_EVALUATIONS, [0]
+
+    def v(t, y):  # the same budget as one limit_cycle call: a stiff field took hours to reach t = 400
+        used[0] += 1
+        if used[0] > budget:
+            raise GandynamicsError(f"estimating the period from --init took more than {budget:,} evaluations of the "
+                                   f"field before t = 400 (reached t = {t:z.6g}): the field is stiff there; give --period")
+        return -m.field(y, p, np.empty(n))
+
+    sol = solve_ivp(v, (0, 400), z0, method="DOP853", rtol=1e-9, atol=1e-11, dense_output=True)
     if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
         raise GandynamicsError(f"the orbit from --init did not stay finite up to t = 400 ({sol.message}); start "
                                "closer to the cycle or give --period")
