@@ -247,6 +247,12 @@ def c_kernels(tmp):
     if shutil.which(cc) is None:
         print(f"no C compiler ({cc}): the C reference is skipped", flush=True)
         return {}
+    # libgomp's threads spin for a while after each parallel region (OMP_WAIT_POLICY unset: GOMP_SPINCOUNT =
+    # 300,000), on the CPU the next measurement needs and inside this process: the engine's 1-thread sweep timed
+    # after a 2-thread C call was charged their CPU time (gd 691 instead of 726 Mts per CPU-s, 2026-11-30 22:30) and its
+    # 2-thread sweep lost a CPU to them (scaling 1.77x instead of 1.84x); passive, they sleep at once.  The C
+    # kernel's own figures do not change (one parallel region of 60+ ms per call: the wake-up is microseconds)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # (read by libgomp when the first kernel library loads)
     src = os.path.join(tmp, "sweep_ref.c")
     with open(src, "w") as fh:
         fh.write(C_SOURCE)
@@ -370,7 +376,8 @@ def c_table(rows, nt, repeat):
            "blocks, the reading skipped); 'sweep' = the whole call (equilibria, kernels, "
            "rate fit and verdicts, table, provenance); 'sweep, reading row by row' = the whole call with the rows "
            "read one by one (gandynamics.verdict._VECTOR = False, the reading before sweep3; the same numbers); C on the same "
-           "thread count, its output arrays allocated once", "",
+           "thread count, its output arrays allocated once, OpenMP's idle threads "
+           f"{os.environ.get('OMP_WAIT_POLICY', 'spinning').lower()} (OMP_WAIT_POLICY; see c_kernels)", "",
            f"**{nt} threads, wall clock** (meaningful only on an idle machine):", "",
            f"| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C | C -O3 | kernel / C -O3 | "
            f"kernel {nt} thr / 1 thr | sweep {nt} thr / 1 thr | C {nt} thr / 1 thr | load avg (start, end) | "
