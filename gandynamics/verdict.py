@@ -187,7 +187,7 @@ class Reader:
     ----------
     idx : (R,) array of step indices of the samples, increasing, starting at 0
     B : number of runs
-    zstar_norm : (B,) array ``|z*|`` (sets each run's rounding floor); default 0
+    zstar_norm : (B,) array ``|z*|`` (sets each run's rounding floor), or one number for every run; default 0
     interpret : read with the interpreted copy of this module (nothing to compile; a few runs) instead of the
         compiled functions (compiled once per machine, cached on disk; concurrent processes wait for the first)
 
@@ -199,10 +199,14 @@ class Reader:
     def __init__(self, idx, B: int, zstar_norm=None, interpret: bool = False):
         self.idx = np.ascontiguousarray(idx, dtype=float)
         # max(FLOOR_ABS, FLOOR_REL |z*|) per run (|z*| NaN -> 0, inf -> the largest double), in one array
-        fl = np.zeros(B) if zstar_norm is None else np.array(np.broadcast_to(np.asarray(zstar_norm, float), (B,)))
-        np.nan_to_num(fl, copy=False)
-        np.multiply(fl, FLOOR_REL, out=fl)
-        self.floor = np.maximum(fl, FLOOR_ABS, out=fl)
+        zn = np.zeros(()) if zstar_norm is None else np.asarray(zstar_norm, float)
+        if zn.ndim == 0:  # one |z*| for every run (a sweep whose rows share z*): the floor computed once
+            self.floor = np.full(B, np.maximum(np.multiply(np.nan_to_num(zn), FLOOR_REL), FLOOR_ABS))
+        else:
+            fl = np.array(np.broadcast_to(zn, (B,)))
+            np.nan_to_num(fl, copy=False)
+            np.multiply(fl, FLOOR_REL, out=fl)
+            self.floor = np.maximum(fl, FLOOR_ABS, out=fl)
         # (7, B): the readings' columns (rate, poly_order, log_rate_err, envelope_ratio, tail_min, tail_max, code),
         # each contiguous, written by the reading in the threads that read (first touch there).  One spare column:
         # the block of rows [lo, hi) handed to the compiled reading is then never contiguous, so every call has

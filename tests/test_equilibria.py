@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from gandynamics.runs.equilibria import row_distances, row_norms
+from gandynamics.runs.equilibria import row_distances, row_norms, zstar_norms
 
 
 def test_row_norms_are_hypot_over_the_whole_double_range():
@@ -68,6 +68,38 @@ def test_row_distances_are_hypot_of_the_differences_in_every_block():
         assert got.shape == (B,)
         np.testing.assert_allclose(got, want, rtol=4e-16 * 4, atol=0)
         assert got[5] == np.inf and np.isnan(got[_BLOCK + 3]) and got[-2] == np.inf
+
+
+def test_zstar_norms_is_one_number_for_shared_rows_and_row_norms_otherwise():
+    """zstar_norms: rows sharing one point -> that point's norm as one float, bitwise each entry of row_norms
+    (math.hypot the independent check), over the double range; otherwise row_norms itself."""
+    for row in ([0.0, 0.0], [3.0, 4.0], [1e300, 1e300], [1e-300, -1e-300], [np.inf, 1.0]):
+        Z = np.tile(row, (1000, 1))
+        got = zstar_norms(Z, True)
+        assert isinstance(got, float)
+        assert got == math.hypot(*row) or abs(got - math.hypot(*row)) <= 4e-16 * math.hypot(*row)
+        np.testing.assert_array_equal(np.full(1000, got), row_norms(Z))
+        np.testing.assert_array_equal(zstar_norms(Z, False), row_norms(Z))
+    assert zstar_norms(np.empty((0, 2)), True).shape == (0,)
+
+
+def test_rows_share_their_equilibrium_exactly_when_every_row_is_the_declared_or_given_one():
+    """equilibria_shared says "shared" for a given point and for a declared equilibrium verified at every row's
+    hyperparameters (then every row is that point), not when a row's equilibrium was searched for (LQ-WGAN's declared
+    (s, m, 0, 0) is the defaults' only: rows with another m are searched), nor without a declared one."""
+    from gandynamics import VectorField, games
+    from gandynamics.runs.equilibria import equilibria_shared
+    fld = VectorField(games.make_game("lq-wgan"), [])
+    m_col = [s.name for s in fld.hyper].index("m")
+    for B in (10, 3000):  # the point evaluator and the compiled rows
+        P = np.tile(fld.param_vector(), (B, 1))
+        Z, shared = equilibria_shared(fld, P)
+        assert shared and (Z == fld.equilibrium).all()
+        P[B // 2, m_col] = 2.0
+        Z, shared = equilibria_shared(fld, P)
+        assert not shared and np.allclose(Z[B // 2], [1.0, 2.0, 0.0, 0.0], rtol=0, atol=1e-9)
+        Z, shared = equilibria_shared(fld, P, equilibrium=[1.0, 0.0, 0.0, 0.0])
+        assert shared and (Z == [1.0, 0.0, 0.0, 0.0]).all()
 
 
 def test_the_declared_equilibrium_is_checked_in_every_block_of_rows():

@@ -327,3 +327,18 @@ def test_rows_never_read_have_the_code_bounded():
         warnings.simplefilter("error")
         code = r.reading().code
     assert code.tolist() == [BOUNDED, DIVERGED, BOUNDED, BOUNDED, BOUNDED]
+
+
+def test_one_zstar_norm_for_every_run_gives_the_floors_of_the_per_run_array():
+    """Reader takes |z*| as one number for every run (a sweep whose rows share z*): the floor of each run is
+    bitwise the one computed from the per-run array of that number (the formula max(FLOOR_ABS, FLOOR_REL |z*|),
+    NaN read as 0 and inf as the largest double), and the one number FLOOR_REL |z*| where that is above FLOOR_ABS."""
+    from gandynamics.verdict import FLOOR_ABS, FLOOR_REL, Reader
+    idx = np.arange(0, 65, dtype=float)
+    for zn in (0.0, 1.0, 3.7, 1e300, 1e-320, math.inf, math.nan, 1e-12):
+        one = Reader(idx, 7, zn, interpret=True).floor
+        many = Reader(idx, 7, np.full(7, zn), interpret=True).floor
+        assert one.shape == (7,) and one.dtype == np.float64
+        np.testing.assert_array_equal(one, many)
+        if math.isfinite(zn) and FLOOR_REL * zn > FLOOR_ABS:
+            assert one[0] == FLOOR_REL * zn

@@ -8,7 +8,7 @@ from ..equilibrium import find_equilibrium
 from ..errors import GandynamicsError
 from .module import kernel_module
 
-__all__ = ["equilibria", "row_norms", "row_distances"]
+__all__ = ["equilibria", "equilibria_shared", "row_norms", "row_distances", "zstar_norms"]
 
 #: up to this many rows are checked by the point evaluator (about 50 us a row), more by the compiled field_rows
 INTERPRET_MAX_ROWS = 256
@@ -18,10 +18,16 @@ CHECK_ROWS = 8192
 
 def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
     """The equilibrium ``z*`` for each row's hyperparameters (NaN where none could be found)."""
+    return equilibria_shared(fld, P, equilibrium)[0]
+
+
+def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray, bool]:
+    """:func:`equilibria`, and whether every row holds the same point (the one given, or the declared equilibrium
+    verified at every row's hyperparameters): then ``|z*|`` is one number (:func:`zstar_norms`)."""
     B = P.shape[0]
     if equilibrium is not None:
         zs = fld.point(equilibrium)
-        return np.ascontiguousarray(np.broadcast_to(zs, (B, fld.n)))
+        return np.ascontiguousarray(np.broadcast_to(zs, (B, fld.n))), True
     if fld.equilibrium is not None and B:
         Z = np.empty((B, fld.n))
         Z[:] = fld.equilibrium
@@ -43,16 +49,17 @@ def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
     else:
         Z = np.full((B, fld.n), np.nan)
         bad = np.ones(B, dtype=bool)
-    if bad.any():
-        uniq, inv = np.unique(P[bad], axis=0, return_inverse=True)
-        Zu = np.full((uniq.shape[0], fld.n), np.nan)
-        for j in range(min(len(uniq), 1000)):  # searches are cheap but not free; beyond 1000: NaN
-            try:
-                Zu[j] = find_equilibrium(fld, uniq[j])[0]
-            except GandynamicsError:
-                pass
-        Z[bad] = Zu[np.asarray(inv).reshape(-1)]
-    return Z
+    if not bad.any():
+        return Z, fld.equilibrium is not None
+    uniq, inv = np.unique(P[bad], axis=0, return_inverse=True)
+    Zu = np.full((uniq.shape[0], fld.n), np.nan)
+    for j in range(min(len(uniq), 1000)):  # searches are cheap but not free; beyond 1000: NaN
+        try:
+            Zu[j] = find_equilibrium(fld, uniq[j])[0]
+        except GandynamicsError:
+            pass
+    Z[bad] = Zu[np.asarray(inv).reshape(-1)]
+    return Z, False
 
 
 def row_norms(x: np.ndarray) -> np.ndarray:
@@ -82,6 +89,15 @@ def row_norms(x: np.ndarray) -> np.ndarray:
             r[ok] = m[ok] * np.sqrt((xs * xs).sum(axis=1))
             out[odd] = r
     return out
+
+
+def zstar_norms(Z: np.ndarray, shared: bool):
+    """``row_norms(Z)``, or, when every row of ``Z`` (B, n) is the same point (``shared``, from
+    :func:`equilibria_shared`: the usual sweep), its norm as one float: what :class:`gandynamics.verdict.Reader`
+    takes as ``|z*|`` (the rows' norms cost more than the rest of the reader's set-up)."""
+    if shared and Z.shape[0]:
+        return float(row_norms(Z[:1])[0])
+    return row_norms(Z)
 
 
 def row_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from ..errors import GandynamicsError
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
 from .engine import Interrupted, Plan, alloc, choose_engine, run_rows, warm
-from .equilibria import equilibria, row_distances, row_norms
+from .equilibria import equilibria_shared, row_distances, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
@@ -60,7 +60,8 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     client : dask.distributed.Client or concurrent.futures.Executor, optional
         Run the chunks there (:func:`gandynamics.distributed.map_rows`); the table is bitwise the local one.
     chunk_size : int, optional
-        Rows per chunk (default: locally about 2e7 trajectory-steps; with ``client`` sized from the row
+        Rows per chunk (default: locally about 8e7 trajectory-steps of a 2-parameter game, ~0.1 s on 2 cores, and
+        one chunk for a sweep of at most 2.5 times that; with ``client`` sized from the row
         cost measured on the workers, :func:`gandynamics.distributed.auto_chunk_size`).
     progress : bool, optional
         Force the tqdm bar on/off (default: on when the sweep is estimated to take more than ~2 s).
@@ -76,12 +77,12 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     SweepResult
     """
     (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd,
-     base_p, inits) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
+     base_p, inits, zstar_shared) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
                                engine, options)  # a _Prepared, unpacked
     # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel (filling the
     # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
     out = alloc(plan, B, dist=False)
-    reader, then = row_reader(rec_idx, K, out["divat"], row_norms(ZSTAR))
+    reader, then = row_reader(rec_idx, K, out["divat"], zstar_norms(ZSTAR, zstar_shared))
     res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
                                    out=out, then=then)
     info["engine"] = plan.engine
@@ -193,6 +194,7 @@ class _Prepared(NamedTuple):
     bnd: float
     base_p: np.ndarray
     inits: np.ndarray
+    zstar_shared: bool  # every row's z* is the same point (equilibria_shared)
 
 
 def _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine, options):
@@ -303,7 +305,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     BETA = np.empty(B)
     for k, (_, _, beta) in enumerate(slots):
         BETA[k * L:(k + 1) * L] = axis_vals["beta"] if "beta" in axis_vals else beta
-    ZSTAR = equilibria(field, P, equilibrium)
+    ZSTAR, shared = equilibria_shared(field, P, equilibrium)
     method_index = np.repeat(np.arange(nm, dtype=np.int64), L)
     kernels = [m.select(o).name for m, o in zip(ms, per)]
     iopt = np.vstack([s_[0] for s_ in slots])
@@ -322,7 +324,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     plan.engine = choose_engine(engine, plan.source, B, K, evals)
     return _Prepared(plan=plan, B=B, K=K, rec_idx=rec_idx, ZSTAR=ZSTAR, evals=evals, ms=ms, L=L, Z0=Z0, axes=axes,
                      hyper_names=hyper_names, axis_vals=axis_vals, nm=nm, P=P, H=H, BETA=BETA, dims=dims, hg0=hg0,
-                     hd0=hd0, bnd=bnd, base_p=base_p, inits=inits)
+                     hd0=hd0, bnd=bnd, base_p=base_p, inits=inits, zstar_shared=shared)
 
 
 def _axis_values(vals, what: str) -> np.ndarray:
@@ -346,6 +348,9 @@ def _axis_record(v) -> list | dict:
 
 #: the work of a local chunk of rows (trajectory-steps x evaluations x n/2): about 0.1 s on 2 cores
 CHUNK_WORK = 8e7
+#: a sweep of at most this many CHUNK_WORKs (~0.25 s on 2 cores) runs as one chunk: the barrier at the end of a chunk
+#: (the threads' last ranges finish unevenly) cost 2 ms of a 75 ms sweep of 100,000 rows x 1,000 gd steps on 2 threads
+ONE_CHUNK_FACTOR = 2.5
 #: a chunk of the fewest rows (whole kernel blocks) more than this many CHUNK_WORKs also runs its steps in chunks
 LONG_ROWS_FACTOR = 50
 
@@ -368,6 +373,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         # about 8e7 trajectory-steps of a 2-parameter game per chunk (~0.1 s on 2 cores): few barriers
         # between chunks, yet a progress bar and a prompt Ctrl-C; equal chunks, so no small tail chunk
         budget = CHUNK_WORK / max(1.0, row_work)
+        if B * row_work <= ONE_CHUNK_FACTOR * CHUNK_WORK:  # a short sweep needs no bar nor prompt Ctrl-C: one chunk
+            budget = B
         chunk = int(max(256, min(max(B, 1), budget)))
         chunk = -(-B // -(-B // chunk)) if B > 0 else chunk
     else:
