@@ -316,7 +316,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
             kout = alloc(plan, plan.rows, dist=False)  # reused (see c_kernels)
             skip = lambda r0, r1, dist: None  # noqa: E731  (the sweep's reading of each scratch block, skipped)
             t = {k: [] for k in ("sweep", "engine", "kernel", "sweep1", "engine1", "kernel1", "fm", "fm1", "nofm",
-                                 "sweep1_cpu", "kernel1_cpu", "fm1_cpu", "sweep1_rows_cpu")}
+                                 "sweep1_cpu", "kernel1_cpu", "fm1_cpu", "sweep1_rows_cpu", "sweep1_noread_cpu")}
             load0 = os.getloadavg()[0]
             same_reading = True
             for _ in range(repeat):
@@ -354,6 +354,17 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
                         verdict._VECTOR = True
                     same_reading &= all(np.array_equal(r0.columns[c_], r1.columns[c_], equal_nan=c_ != "verdict")
                                         for c_ in ("rate", "tail_min", "tail_max", "verdict"))
+                    # the whole call with its reading skipped (every row marked read, code 0): what the sweep costs
+                    # beyond the steps when no row gets a rate fit or a verdict (the floor of the whole call)
+                    read = verdict.Reader.read_sample_major
+                    verdict.Reader.read_sample_major = _skip_reading
+                    try:
+                        c = time.process_time()
+                        sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False,
+                              progress=False)
+                        t["sweep1_noread_cpu"].append(time.process_time() - c)
+                    finally:
+                        verdict.Reader.read_sample_major = read
                 finally:
                     numba.set_num_threads(nt)
                 a, c = time.perf_counter(), time.process_time()
@@ -370,11 +381,18 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
     return rows
 
 
+def _skip_reading(self, lo, hi, dist, life, div):
+    """``Reader.read_sample_major`` doing nothing but marking the rows read (code 0): the sweep without its reading."""
+    self._read[lo:hi] = True
+    self._out[6, lo:hi] = 0.0
+
+
 def c_table(rows, nt, repeat):
     out = [f"best of {repeat} alternating repetitions (see versus_c); Mts/s = million trajectory-steps per second; 'kernel' = the "
            "engine's kernels alone as the sweep runs them (run_rows on the sweep's plan, distances into the reading's scratch "
            "blocks, the reading skipped); 'sweep' = the whole call (equilibria, kernels, "
-           "rate fit and verdicts, table, provenance); 'sweep, reading row by row' = the whole call with the rows "
+           "rate fit and verdicts, table, provenance); 'sweep, reading skipped' = the whole call with no row read (the "
+           "floor of the whole call: the steps, the table, no rate fit or verdict); 'sweep, reading row by row' = the whole call with the rows "
            "read one by one (gandynamics.verdict._VECTOR = False, the reading before sweep3; the same numbers); C on the same "
            "thread count, its output arrays allocated once, OpenMP's idle threads "
            f"{os.environ.get('OMP_WAIT_POLICY', 'spinning').lower()} (OMP_WAIT_POLICY; see c_kernels)", "",
@@ -390,11 +408,13 @@ def c_table(rows, nt, repeat):
                    f"{v['load'][0]:.1f}, {v['load'][1]:.1f} | {v['agree']:.1e} |")
     out += ["", "**1 thread, per CPU-second of this process** (the comparison that survives a shared machine):", "",
             "| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C | sweep, reading row by row | "
-            "its / C | same rate, tails, verdicts |", "|---|---|---|---|---|---|---|---|---|"]
+            "its / C | same rate, tails, verdicts | sweep, reading skipped | its / C |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for v in rows:
         out.append(f"| {v['method']} | {v['fm1_cpu']:.0f} | {v['kernel1_cpu']:.0f} | {v['kernel1_cpu'] / v['fm1_cpu']:.2f}x | "
                    f"{v['sweep1_cpu']:.0f} | {v['sweep1_cpu'] / v['fm1_cpu']:.2f}x | {v['sweep1_rows_cpu']:.0f} | "
-                   f"{v['sweep1_rows_cpu'] / v['fm1_cpu']:.2f}x | {'bitwise' if v['same_reading'] else 'NO'} |")
+                   f"{v['sweep1_rows_cpu'] / v['fm1_cpu']:.2f}x | {'bitwise' if v['same_reading'] else 'NO'} | "
+                   f"{v['sweep1_noread_cpu']:.0f} | {v['sweep1_noread_cpu'] / v['fm1_cpu']:.2f}x |")
     return out
 
 
