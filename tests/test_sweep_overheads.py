@@ -631,3 +631,28 @@ def test_a_beta_axis_applies_to_the_methods_that_take_it():
     gd, mom = res["method"] == "gd", res["method"] == "momentum"
     assert res["final_theta"][gd][0] == res["final_theta"][gd][1]  # gd has no momentum: the same run
     assert res["final_theta"][mom][0] != res["final_theta"][mom][1]
+
+
+def test_each_rows_equilibrium_is_in_the_table_and_a_rejected_declared_one_is_said(caplog):
+    """LQ-WGAN declares (s, m, 0, 0) for the factory's defaults (m = 0, s = 1); a sweep over m measures each row
+    from its own z*: the table's zstar_ columns hold the closed form (s, m, 0, 0) of each row (the module's
+    docstring), the distance is |final - z*| of those (numpy's norm), and the log says for how many rows the declared
+    point was not a zero of F; a sweep whose rows all share the declared point says nothing."""
+    import logging
+    fld = VectorField(games.make_game("lq-wgan"), [])
+    ms = np.array([0.0, 0.5, 2.0])
+    with caplog.at_level(logging.INFO, logger="gandynamics"):
+        res = sweep(fld, ["gd", "eg"], inits=[[1.2, 0.3, 0.1, 0.1]], grid={"m": ms}, step=0.05, steps=300,
+                    engine="interpreted")  # (the table's columns are the point here, not the kernels)
+    zs = np.column_stack([res[f"zstar_{n}"] for n in fld.names])
+    want = np.column_stack([np.ones(6), np.tile(ms, 2), np.zeros(6), np.zeros(6)])
+    np.testing.assert_allclose(zs, want, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(res["distance"], np.linalg.norm(res.final - zs, axis=1), rtol=1e-15, atol=0)
+    said = [r.getMessage() for r in caplog.records if "declared equilibrium" in r.getMessage()]
+    assert len(said) == 1 and "4 of 6 rows" in said[0] and "zstar_" in said[0], said
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="gandynamics"):
+        res = sweep(fld, "gd", inits=[[1.2, 0.3, 0.1, 0.1]], grid={"s": [1.0]}, step=0.05, steps=300,
+                    engine="interpreted")
+    assert not [r for r in caplog.records if "declared equilibrium" in r.getMessage()]
+    assert (np.column_stack([res[f"zstar_{n}"] for n in fld.names]) == fld.equilibrium).all()

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..equilibrium import find_equilibrium
 from ..errors import GandynamicsError
+from ..log import logger
 from .module import kernel_module
 
 __all__ = ["equilibria", "equilibria_shared", "row_norms", "row_distances", "zstar_norms"]
@@ -51,6 +52,7 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         bad = np.ones(B, dtype=bool)
     if not bad.any():
         return Z, fld.equilibrium is not None
+    declared = fld.equilibrium is not None and B > 0
     uniq, inv = np.unique(P[bad], axis=0, return_inverse=True)
     Zu = np.full((uniq.shape[0], fld.n), np.nan)
     for j in range(min(len(uniq), 1000)):  # searches are cheap but not free; beyond 1000: NaN
@@ -59,6 +61,13 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         except GandynamicsError:
             pass
     Z[bad] = Zu[np.asarray(inv).reshape(-1)]
+    if declared:  # the declared point is the game's claim: say where it does not hold and what replaced it
+        nb, lost = int(np.count_nonzero(bad)), int(np.count_nonzero(np.isnan(Z[bad]).any(axis=1)))
+        where = "at these hyperparameters" if B == 1 else f"at the hyperparameters of {nb:,} of {B:,} rows"
+        logger.info(f"the declared equilibrium ({', '.join(f'{v:zg}' for v in fld.equilibrium)}) of {fld.name} is not "
+                    f"a zero of F {where}: z* found by Newton's method there"
+                    + (f" (none found for {lost:,}: their distance and rate are NaN)" if lost else "")
+                    + ("" if B == 1 else "; each row's z* is in the table's zstar_ columns"))
     return Z, False
 
 

@@ -20,7 +20,9 @@ class SweepResult:
     """The table of a sweep: one row per trajectory, columns as named 1-D arrays.
 
     Columns: ``method``, ``init_<name>`` (initial state), one column per grid axis and per hyperparameter,
-    ``step_g``, ``step_d``, ``beta``, ``final_<name>``, ``distance`` (final ``|z - z*|``), ``rate`` (see
+    ``step_g``, ``step_d``, ``beta``, ``final_<name>``, ``zstar_<name>`` (the equilibrium ``z*`` the row is measured
+    from: the game's declared one, or where that is not a zero of F at the row's hyperparameters the one found by
+    Newton's method, NaN where none was found), ``distance`` (final ``|z - z*|``), ``rate`` (see
     :data:`RATE_FIT`), ``verdict`` (``converging``, ``diverged``, ``bounded, not converging``, ``stopped``, or ``not run``;
     :data:`gandynamics.verdict.VERDICT_RULE`), ``tail_min``/``tail_max`` (range of the distance over the last
     half), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows

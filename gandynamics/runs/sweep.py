@@ -121,6 +121,8 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     cols["step_g"], cols["step_d"], cols["beta"] = H[:, 0], H[:, 1], BETA
     for j, name in enumerate(field.names):
         cols[f"final_{name}"] = final[:, j]
+    for j, name in enumerate(field.names):  # the point each row's distance and rate are measured from
+        cols[f"zstar_{name}"] = ZSTAR[:, j]
     cols["distance"] = distance
     cols["rate"] = run_column(reading.rate)
     cols["verdict"] = verdict
