@@ -348,3 +348,58 @@ def test_figure_layout_has_no_overlap(tmp_path, monkeypatch, name):
     monkeypatch.setattr(Context, "save", checked_save)
     assert main(["reproduce", name, "--out", str(tmp_path), "--jobs", "1"]) == 0
     assert seen and all(v == [] for v in seen.values()), seen
+
+
+#: the library calls that certify with a wall-clock budget (max_seconds)
+_BUDGETED = {"rates", "certify_constants", "check_constants", "monotone_radius", "basin"}
+
+
+def test_every_certification_of_a_study_is_bounded_by_boxes_not_the_clock():
+    """The gallery's numbers must not depend on the machine's load: each certifying call in the studies
+    (gandynamics/studies/*.py: rates, certify_constants, check_constants, monotone_radius, basin) passes
+    max_seconds=GUARD_SECONDS, a guard, so that it stops on its box budget or tolerance (asymmetric-eftp gave its
+    2 s budget: under load its mu bracket came out different)."""
+    import ast
+    from pathlib import Path
+
+    import gandynamics.studies as pkg
+    from gandynamics.studies.base import GUARD_SECONDS
+    assert GUARD_SECONDS >= 300
+    calls = []
+    for path in sorted(Path(pkg.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", None))
+                if name in _BUDGETED:
+                    kw = {k.arg: k.value for k in node.keywords}
+                    guard = isinstance(kw.get("max_seconds"), ast.Name) and kw["max_seconds"].id == "GUARD_SECONDS"
+                    calls.append((path.name, node.lineno, name, guard))
+    assert len(calls) >= 6, calls  # (the test reads the studies: asymmetric's rates, basin's radii and basins)
+    assert all(guard for *_, guard in calls), [c for c in calls if not c[3]]
+
+
+def test_a_box_limited_certification_gives_the_same_brackets_on_a_clock_30_times_faster(monkeypatch):
+    """The asymmetric-eftp table's Dirac-GAN 'Tikhonov only' row, whose mu bracket never meets its tolerance
+    (mu = 0 at the equilibrium) and stops at the 20,000-box budget (about 1 s idle): with the certification's clock
+    running 30 times fast (a machine 30 times slower, for the wall-clock budget) the brackets are the same, bitwise;
+    with the study's former 2 s budget they were not (the budget bound first)."""
+    import time
+    import types
+
+    import gandynamics.analysis.constants as C
+    from gandynamics import VectorField, games
+    from gandynamics.analysis.rates import rates
+    from gandynamics.regularizers import Tikhonov
+    from gandynamics.studies.base import GUARD_SECONDS
+    fld = VectorField(games.make_game("dirac"), [Tikhonov(eps=0.1, anchor=0)])
+
+    def brackets(seconds):
+        _, info = rates(fld, ("eftp",), step="theory", region="ball:0.02", tol=1e-2, max_seconds=seconds, measure=False)
+        return [info[k][e] for k in ("mu", "lipschitz") for e in ("lo", "hi")], info["mu"]["boxes"]
+
+    want, boxes = brackets(GUARD_SECONDS)
+    assert boxes > 20000  # (the box budget bound: the case this test is about)
+    t0 = time.perf_counter()
+    monkeypatch.setattr(C, "time", types.SimpleNamespace(perf_counter=lambda: t0 + 30 * (time.perf_counter() - t0)))
+    assert brackets(GUARD_SECONDS) == (want, boxes)
+    assert brackets(2.0)[1] < boxes  # the former budget: the clock bound first

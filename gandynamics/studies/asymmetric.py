@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from .base import register
+from .base import GUARD_SECONDS, register
 
 EPS, GAMMA = 0.1, 1.0
 H = 0.2
@@ -90,7 +90,8 @@ def _table(ctx, game_name, fields):
              "|---|---|---|---|---|---|---|---|"]
     out = {}
     for label, fld in fields:
-        rows, info = rates(fld, ("eftp",), step="theory", region=f"ball:{RADIUS}", tol=1e-2, max_seconds=2.0)
+        rows, info = rates(fld, ("eftp",), step="theory", region=f"ball:{RADIUS}", tol=1e-2,
+                           max_seconds=GUARD_SECONDS)  # (box-limited: see GUARD_SECONDS)
         r = rows[0]
         mu, L = info["mu"], info["lipschitz"]
         f = lambda x: "—" if x is None else f"{x:z.6g}"

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-__all__ = ["Study", "STUDIES", "register"]
+__all__ = ["Study", "STUDIES", "register", "GUARD_SECONDS"]
+
+#: the wall-clock budget studies give a certification (``max_seconds``): a guard only.  Every certification of a
+#: study stops on its box budget (``max_boxes``) or its tolerance, so that the gallery's numbers do not depend on
+#: the machine or its load (a 2 s budget made the asymmetric-eftp table's mu bracket differ between an idle and a
+#: busy run: 20,000 boxes in 1.1 s idle, fewer in 2 s under load)
+GUARD_SECONDS = 600.0
 
 
 @dataclass(frozen=True)

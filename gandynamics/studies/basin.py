@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .base import register
+from .base import GUARD_SECONDS, register
 
 EPS, GAMMA, MARGIN = 0.3, 1.0, 0.1
 
@@ -46,15 +46,15 @@ def study(ctx):
               "(= the equilibrium: an oracle choice)", margin=MARGIN, rtol=1e-3,
               methods="gd, eg, eftp at the theorem's steps (gd mu/L^2, eg and eftp 1/(4L))")
     fld = VectorField(make_game("dirac"), [Asymmetric(eps=EPS, gamma=GAMMA, reading="generator-tikhonov")])
-    rad0 = monotone_radius(fld)
+    rad0 = monotone_radius(fld, max_seconds=GUARD_SECONDS)  # (box-limited: see GUARD_SECONDS)
     ctx.check("dirac R-a: largest certified strongly monotone ball vs 2 sqrt(ε)", rad0[0], 2 * math.sqrt(EPS),
               "docs/mathematics.md §4.4: mu(r) = min(ε - r²/4, γ)", tol=2e-3, rel=True)
     ctx.check("dirac R-a: the certified radius never exceeds the true one", rad0[0], 2 * math.sqrt(EPS),
               "a certificate is never wrong", passed=bool(rad0[0] <= 2 * math.sqrt(EPS)))
-    radm = monotone_radius(fld, margin=MARGIN)
+    radm = monotone_radius(fld, margin=MARGIN, max_seconds=GUARD_SECONDS)
     ctx.check(f"dirac R-a: largest ball with certified μ > {MARGIN} vs 2 sqrt(ε - {MARGIN})", radm[0],
               2 * math.sqrt(EPS - MARGIN), "docs/mathematics.md §4.4", tol=2e-3, rel=True)
-    reports = {m: basin(fld, m, margin=MARGIN, radius=radm) for m in ("gd", "eg", "eftp")}
+    reports = {m: basin(fld, m, margin=MARGIN, radius=radm, max_seconds=GUARD_SECONDS) for m in ("gd", "eg", "eftp")}
     lim = 1.6
     fig, axes = plt.subplots(1, 3, figsize=(14.5, 5.9), layout="constrained")
     angles_in = np.linspace(0, 2 * np.pi, 6, endpoint=False) + 0.3
@@ -114,7 +114,7 @@ def study(ctx):
                                                                                        Tikhonov(eps=0.2, on="discriminator")]), {}),
              ("lq-wgan (assumed example), R-a ε = 0.5, γ = 1, oracle anchor",
               VectorField(make_game("lq-wgan"), [Asymmetric(eps=0.5, gamma=1.0, anchor="1,0", reading="R-a")]),
-              {"rtol": 1e-2, "max_seconds": 3.0})]
+              {"rtol": 1e-2})]
     have_pep = pep.available()
     lines = [f"Certified convergence regions: the largest balls with certified μ > {MARGIN}; rate per step on |z_k - z*| from every "
              "start in B_r.  tight = worst case over all μ-strongly monotone, L-Lipschitz operators by performance "
@@ -124,9 +124,9 @@ def study(ctx):
              "|---|---|---|---|---|---|---|---|---|"]
     for label, f, kw in cases:
         margin = MARGIN
-        rad = radm if f is fld else monotone_radius(f, margin=margin, **kw)
+        rad = radm if f is fld else monotone_radius(f, margin=margin, max_seconds=GUARD_SECONDS, **kw)
         for m in ("gd", "eg", "eftp"):
-            rep = basin(f, m, margin=margin, radius=rad)
+            rep = basin(f, m, margin=margin, radius=rad, max_seconds=GUARD_SECONDS)
             tight = pep.tight_rate_column([{"method": m, "step": rep.step}], rep.mu, rep.L)[0] if rep.certified else "-"
             if isinstance(tight, float):
                 ctx.check(f"{label}, {m}: tight worst case <= certified rate", tight, rep.rate,
