@@ -250,3 +250,38 @@ def test_the_factory_parameters_of_wrapped_factories_are_typed_params(tmp_path):
         assert rest == {"gamma": "0.5"}
         DF = np.array(VectorField(game).DF.tolist(), dtype=float)
         assert np.array_equal(DF, [[1, 3], [-3, 1]]), name
+
+
+def test_a_name_bound_by_an_assignment_expression_is_the_file_s_own(tmp_path):
+    """``(NAME := ...)`` at the top level (also inside an ``if`` test or a comprehension, which bind in the module)
+    is an assignment of the file: the name is a factory like ``NAME = ...``; one inside a function body binds
+    nothing of the module.  It was refused as 'not bound by a def, class or assignment of the file'."""
+    f = tmp_path / "walrus.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y')\n\n\n"
+                 "def _tiny():\n    return Game([x], [y], x * y + x**2 / 2, -x * y + y**2 / 2, equilibrium=(0, 0))\n\n\n"
+                 "if (chosen := _tiny):\n    pass\n"
+                 "picked = [(last := g) for g in (_tiny,)]\n"
+                 "(plain := _tiny)\n\n\n"
+                 "def helper():\n    inner = _tiny\n    return (inner2 := inner)\n")
+    assert _listed(f) == ["chosen", "helper", "last", "plain"]
+    for name in ("chosen", "last", "plain"):
+        assert isinstance(load_user_game(f"{f}:{name}")[0], Game)
+    with pytest.raises(GandynamicsError, match=r"no factory named 'inner2'"):
+        load_user_game(f"{f}:inner2")
+
+
+def test_sympy_objects_are_no_factories(tmp_path):
+    """A game file's sympy objects are expressions, not factories, though some are callable (``sp.Lambda``, e.g.
+    a loss ``phi = sp.Lambda(t, ...)`` as in gandynamics.losses; ``sp.Function('f')`` is a class): they are not
+    listed, and ``FILE.py:phi`` says what it is instead of calling it (which blamed the file: 'BadArgumentsError:
+    Lambda(t, ...) takes exactly 1 argument (0 given)')."""
+    f = tmp_path / "symbolic.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y, t = sp.symbols('x y t')\n"
+                 "phi = sp.Lambda(t, sp.log(1 + sp.exp(t)))\nf = sp.Function('f')\n\n\n"
+                 "def game():\n    return Game([x], [y], phi(x * y), -phi(x * y) + y**2 / 2)\n")
+    assert _listed(f) == ["game"]
+    with pytest.raises(GandynamicsError, match=r"^.*symbolic\.py: 'phi' is a sympy Lambda, not a function; the file "
+                                               r"defines game \(FACTORY"):
+        load_user_game(f"{f}:phi")
+    with pytest.raises(GandynamicsError, match=r"^.*symbolic\.py: 'f' is a class whose instances are no Game or GAN"):
+        load_user_game(f"{f}:f")
