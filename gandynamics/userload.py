@@ -66,7 +66,7 @@ def _user_error(exc: BaseException, path: Path, shown: str) -> BaseException:
 def _file_names(path: Path) -> tuple[set, set]:
     """``(defined, imported)``: the names the file's top-level code binds itself (``def``, ``class``, an assignment
     such as ``game = functools.partial(...)`` or ``game = lambda: ...``, an assignment expression ``(game := ...)``
-    outside a def, lambda or class body; also inside top-level ``if``/``try``/``with``/``for``/``while`` blocks) and the names it binds by ``import``.  Read from the file's syntax tree (it
+    outside a def, lambda or class body, a ``match`` statement's capture pattern; also inside top-level ``if``/``try``/``with``/``for``/``while`` blocks) and the names it binds by ``import``.  Read from the file's syntax tree (it
     has just been executed, so it parses)."""
     defined, imported = set(), set()
 
@@ -113,6 +113,11 @@ def _file_names(path: Path) -> tuple[set, set]:
                 walk(getattr(st, block, []))
             for part in getattr(st, "handlers", []) + getattr(st, "cases", []):
                 walk(part.body)
+            for case in getattr(st, "cases", []):  # a match statement's capture patterns bind names too
+                for node in ast.walk(case.pattern):
+                    for attr in ("name", "rest"):  # MatchAs/MatchStar name, MatchMapping rest
+                        if isinstance(getattr(node, attr, None), str):
+                            defined.add(getattr(node, attr))
 
     walk(ast.parse(path.read_bytes(), filename=str(path)).body)
     return defined, imported

@@ -268,6 +268,13 @@ def test_a_name_bound_by_an_assignment_expression_is_the_file_s_own(tmp_path):
         assert isinstance(load_user_game(f"{f}:{name}")[0], Game)
     with pytest.raises(GandynamicsError, match=r"no factory named 'inner2'"):
         load_user_game(f"{f}:inner2")
+    g = tmp_path / "matched.py"     # a match statement's capture patterns bind names of the module as well
+    g.write_text(f.read_text() + "\n\nmatch [_tiny, {'k': _tiny}]:\n    case [first, {'k': keyed, **others}]:\n"
+                 "        pass\nmatch (_tiny, _tiny):\n    case (head, *tail):\n        pass\n")
+    assert _listed(g) == ["chosen", "first", "head", "helper", "keyed", "last", "plain"]
+    assert isinstance(load_user_game(f"{g}:keyed")[0], Game)
+    with pytest.raises(GandynamicsError, match=r"'tail' is a list, not a function"):
+        load_user_game(f"{g}:tail")
 
 
 def test_sympy_objects_are_no_factories(tmp_path):
