@@ -235,6 +235,8 @@ PIECES = {  # name -> (piece of the loss in x, y; F continuous?)
     "jump": (lambda x, y, t: sp.Piecewise((-x, x > t), (0, True)), False),
     "heaviside": (lambda x, y, t: x * sp.Heaviside(x - t), False),
     "floor": (lambda x, y, t: x * sp.floor(x), False),
+    "acot": (lambda x, y, t: x * sp.acot(x - t), False),                       # F jumps by pi at x = t; DF bounded
+    "atan2-cut": (lambda x, y, t: x * sp.atan2(x - t, y - 2), False),        # cut {x = t, y <= 2}; DF bounded off it
     "kink-max": (lambda x, y, t: sp.Max(x - t, 0) ** 2 / 2, True),
     "kink-abs": (lambda x, y, t: (x - t) * sp.Abs(x - t) / 2, True),
     "c1-piecewise": (lambda x, y, t: sp.Piecewise((x**2 / 2, x > t), (t * x - t**2 / 2, True)), True),
@@ -458,3 +460,55 @@ def test_the_report_says_which_engine_ran_on_a_smooth_field(dirac_r1):
         rep = certify_constants(dirac_r1, "ball:0.5", samples=100, tol=1e-2, **kw)
         assert (rep.order, rep.engine) == (order, says)
         assert rep.mu.lo <= -0.0625 <= rep.mu.hi + 1e-12
+
+
+# ------------------------------------------------------------------ jumps that DF does not show: acot, atan2's cut
+def _jump_game(kind):
+    """L_G = x y + x J(y), L_D = -x y + y^2/2: F_x = y + J(y), F_y = -x + y, with J = atan2(y + 1/2, -1) (its branch
+    cut is y = -1/2: a jump of 2 pi) or acot(y + 1/2) (a jump of pi at y = -1/2)."""
+    x, y = sp.symbols("x y", real=True)
+    J = sp.atan2(y + sp.Rational(1, 2), -1) if kind == "atan2" else sp.acot(y + sp.Rational(1, 2))
+    return Game([x], [y], x * y + x * J, -x * y + y**2 / 2, name=kind)
+
+
+@pytest.mark.parametrize("kind", ["atan2", "acot"])
+def test_a_jump_that_df_does_not_show_is_refused_and_certified_beside_it(kind):
+    """F_x = y + J(y) with J = atan2(y + 1/2, -1) (its branch cut: y = -1/2) or acot(y + 1/2): F jumps by 2 pi or pi
+    at y = -1/2 (a difference quotient of ~1e9 there, computed below), but DF = [[0, 1 + J'], [-1, 1]] is bounded
+    (J' = -1/(1 + (y + 1/2)^2)), so both engines certified L <= 1.51 across the jump.  Now refused on a region
+    across it (one line naming the function), and certified beside it with brackets holding sampled values."""
+    fld = VectorField(_jump_game(kind))
+    a, b = np.array([0.5, -0.5 + 1e-9]), np.array([0.5, -0.5 - 1e-9])
+    assert np.linalg.norm(fld.eval_F(a) - fld.eval_F(b)) / 2e-9 > 1e9          # the jump is there
+    for order in (1, 2):
+        with pytest.raises(GandynamicsError, match=rf"^F may be discontinuous on the region: {kind}\(.*jumps where"):
+            certify_constants(fld, "box:-1:1,-1:1", order=order, max_seconds=20, samples=20)
+        with pytest.raises(GandynamicsError, match=rf"^F may be discontinuous on the region: {kind}\("):
+            check_constants(fld, "box:-1:1,-1:1", L=1.6, order=order, max_seconds=20, samples=20)
+        rep = certify_constants(fld, "box:-1:1,-0.4:1", order=order, samples=50, tol=1e-4)
+        Z = np.random.default_rng(order).uniform([-1, -0.4], [1, 1], (500, 2))
+        Ls = [np.linalg.norm(fld.eval_DF(z), 2) for z in Z]
+        assert max(Ls) <= rep.lipschitz.hi * (1 + 1e-12) and rep.lipschitz.lo <= rep.lipschitz.hi
+        # the closed form: ||[[0, 1 + J'], [-1, 1]]|| is largest where J' = -1/(1 + u^2) is least negative (u = 1.5)
+        u = 1.5
+        L = np.linalg.norm(np.array([[0.0, 1 - 1 / (1 + u * u)], [-1.0, 1.0]]), 2)
+        assert rep.lipschitz.lo <= L * (1 + 1e-12) and L <= rep.lipschitz.hi * (1 + 1e-12)
+
+
+def test_the_atan2_cut_is_only_a_half_line():
+    """atan2(x - 1/2, 2 - y) in F_y (L_D = -x y + y^2/2 + y atan2(x - 1/2, 2 - y)) has its cut on {x = 1/2, y >= 2}:
+    a region across it is refused, one across x = 1/2 with y < 2 (where atan2 is smooth) is certified -- the switching
+    function (x - 1/2)^2 + max(y - 2, 0)^2 vanishes only on the cut -- and its bracket holds sampled norms of DF and
+    difference quotients of F."""
+    x, y = sp.symbols("x y", real=True)
+    game = Game([x], [y], x * y, -x * y + y**2 / 2 + y * sp.atan2(x - sp.Rational(1, 2), 2 - y), name="cut")
+    fld = VectorField(game)
+    with pytest.raises(GandynamicsError, match=r"^F may be discontinuous on the region: atan2\("):
+        certify_constants(fld, "box:-1:1,2.5:3", max_seconds=20, samples=20)
+    rep = certify_constants(fld, "box:-1:1,0:1.8", samples=50, tol=1e-4)
+    rng = np.random.default_rng(3)
+    Z = rng.uniform([-1, 0], [1, 1.8], (400, 2))
+    W = np.clip(Z + rng.normal(0, 0.02, Z.shape), [-1, 0], [1, 1.8])
+    q = max(np.linalg.norm(fld.eval_F(z) - fld.eval_F(w)) / np.linalg.norm(z - w) for z, w in zip(Z, W))
+    Ls = max(np.linalg.norm(fld.eval_DF(z), 2) for z in Z)
+    assert max(q, Ls) <= rep.lipschitz.hi * (1 + 1e-12)

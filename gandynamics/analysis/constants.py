@@ -568,7 +568,10 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
                     pruned = max(pruned, u)
                 else:
                     counter += 1
-                    heapq.heappush(heap, (-u, counter, LO[i], HI[i]))
+                    # the boxes that may meet a jump (bound inf) newest first: depth-first down to the 1e-9 box that
+                    # names the jump (or out of a box that only seemed to meet it); first in, first out, a jump along a
+                    # curve (atan2's cut) spread the search over ever more boxes across the curve until the budget
+                    heapq.heappush(heap, (-u, -counter if jumps[i] is not None else counter, LO[i], HI[i]))
             rounds += 1
             if prog.bar is not None and rounds % 4 == 0:
                 prog.update(boxes, *bracket_now())

@@ -3,10 +3,12 @@ r"""The non-smooth nodes of a symbolic operator, decided in one place (docs/math
 A piecewise-defined node switches on a *switching set*: ``Piecewise`` and relational conditions, ``sign``,
 ``Heaviside`` and ``DiracDelta`` where a function ``u`` vanishes; ``Abs`` where its argument vanishes;
 ``Max``/``Min`` where two arguments tie; ``floor``, ``ceiling``, ``frac`` and ``Mod`` where ``u`` is an
-integer.  :func:`switches` lists, for every such node of an expression, a :class:`Switch`: the switching
+integer; ``acot`` where its argument vanishes; ``atan2(y, x)`` on its branch cut ``{y = 0, x <= 0}`` (the zero set of
+``y^2 + max(x, 0)^2``).  A function that jumps while its derivative does not show it (``acot``, ``atan2``) must be
+listed here: the certification encloses DF, which is bounded across such a jump.  :func:`switches` lists, for every such node of an expression, a :class:`Switch`: the switching
 function ``u``, the kind of set (``u = 0`` or ``u`` an integer), and whether the node may make the
-expression *jump* across it (``sign``, ``Heaviside``, ``floor``, a ``Piecewise`` whose branches are not
-proven to agree on the set) or only *kink* (``Abs``, ``Max``, ``Min``, the Euclidean norm, a continuous
+expression *jump* across it (``sign``, ``Heaviside``, ``floor``, ``acot``, ``atan2``, a ``Piecewise`` whose
+branches are not proven to agree on the set) or only *kink* (``Abs``, ``Max``, ``Min``, the Euclidean norm, a continuous
 ``Piecewise``).
 
 :func:`straddles` is the single test used by both interval engines: whether an enclosure ``[lo, hi]`` of
@@ -136,6 +138,14 @@ def switches(exprs) -> list[Switch]:
                 for i, p in enumerate(args):
                     for q in args[i + 1:]:
                         add(a, p - q, ZERO, False)
+            elif f is sp.atan2:
+                # the branch cut {y = 0, x <= 0} of atan2(y, x): a jump of 2 pi, while the derivatives sympy gives are
+                # smooth off the origin (so DF never shows it).  Its switching function y^2 + max(x, 0)^2 vanishes
+                # exactly on the cut (a half-line: no continuous function changes sign across it alone)
+                yy, xx = a.args
+                add(a, yy**2 + sp.Max(xx, 0)**2, ZERO, True)
+            elif f is sp.acot:  # sympy's acot jumps from -pi/2 to pi/2 at 0; its derivative -1/(1 + u^2) is smooth
+                add(a, a.args[0], ZERO, True)
             elif f in (sp.floor, sp.ceiling, sp.frac):
                 add(a, a.args[0], INTEGER, True)
             elif f is sp.Mod:
