@@ -127,6 +127,10 @@ def test_cycle_period_estimate_past_the_evaluation_budget_is_a_one_line_error(ca
     assert err.startswith("gandynamics: error: estimating the period from --init: the orbit reached only t = ")
     assert err.endswith("(of 400) within the budget of 500 evaluations of the field (MAX_EVALUATIONS), too short to "
                         "see it oscillate: the field is stiff there; give --period\n")
+    monkeypatch.setattr(cycles, "MAX_EVALUATIONS", 2)    # below the solver's start-up: no step at all
+    code, out, err = run(capsys, "cycle", "hopf", "--param", "beta=0.2", "--init", "0.5,0.1")
+    assert code == 2 and err == ("gandynamics: error: estimating the period from --init: the budget of 2 evaluations of "
+                                 "the field (MAX_EVALUATIONS) ended before the first step; give --period\n")
 
 
 @pytest.mark.parametrize("omega", [20.0, 80.0])

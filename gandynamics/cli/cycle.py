@@ -74,6 +74,9 @@ def _estimate_period(fld, hyper, z0):
         ts.append(solver.t)
         pieces.append(solver.dense_output())
     t_end = ts[-1]
+    if not pieces:  # (a budget below the solver's start-up evaluations)
+        raise GandynamicsError(f"estimating the period from --init: the budget of {budget:,} evaluations of the field "
+                               "(MAX_EVALUATIONS) ended before the first step; give --period")
     if not np.all(np.isfinite(solver.y)):
         raise GandynamicsError(f"the orbit from --init did not stay finite up to t = {T_END:g}; start closer to the "
                                "cycle or give --period")
