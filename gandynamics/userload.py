@@ -80,12 +80,15 @@ def _file_names(path: Path) -> tuple[set, set]:
             targets(t.value)
 
     def walrus(node):  # ``(NAME := ...)`` in a top-level statement binds NAME in the module (also inside a
-        # comprehension); inside a def, lambda or class body it binds a name of that scope
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.NamedExpr):
-                targets(child.target)
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                walrus(child)
+        # comprehension); inside a def, lambda or class body it binds a name of that scope.  A stack, not recursion
+        # (an expression as deep as the compiler allows is deeper than Python's recursion limit)
+        stack = [node]
+        while stack:
+            for child in ast.iter_child_nodes(stack.pop()):
+                if isinstance(child, ast.NamedExpr):
+                    targets(child.target)
+                if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                    stack.append(child)
 
     def walk(body):
         for st in body:

@@ -292,3 +292,22 @@ def test_sympy_objects_are_no_factories(tmp_path):
         load_user_game(f"{f}:phi")
     with pytest.raises(GandynamicsError, match=r"^.*symbolic\.py: 'f' is a class whose instances are no Game or GAN"):
         load_user_game(f"{f}:f")
+
+
+def test_a_deep_expression_in_the_file_is_read_without_recursion(tmp_path):
+    """The file's syntax tree is walked with a stack: a top-level expression deeper than Python's recursion limit
+    (a 600-term sum, lowered limit of 400 here; the compiler itself allows ~1000) raised RecursionError, a traceback
+    out of load_user_game, from the recursive walk looking for assignment expressions."""
+    import sys
+    f = tmp_path / "deep.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y')\nbig = "
+                 + " + ".join(["x"] * 600) + "\n\n\ndef game():\n"
+                 "    return Game([x], [y], x * y + x**2 / 2, -x * y + y**2 / 2, equilibrium=(0, 0))\n")
+    limit = sys.getrecursionlimit()
+    load_user_game(f"{f}:game")        # (compiled once at the usual limit)
+    sys.setrecursionlimit(400)
+    try:
+        game, _ = load_user_game(f"{f}:game")
+    finally:
+        sys.setrecursionlimit(limit)
+    assert isinstance(game, Game)
