@@ -14,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 from gandynamics import Asymmetric, GandynamicsError, Game, R1, VectorField, games
 from gandynamics.analysis.constants import (Region, certify_constants, check_constants, estimate_constants,
                                             jacobian_values, parse_region)
+from gandynamics.analysis.intervals import JacobianEnclosure
 from gandynamics.analysis.nonsmooth import second_order_blocker
 
 
@@ -512,3 +513,37 @@ def test_the_atan2_cut_is_only_a_half_line():
     q = max(np.linalg.norm(fld.eval_F(z) - fld.eval_F(w)) / np.linalg.norm(z - w) for z, w in zip(Z, W))
     Ls = max(np.linalg.norm(fld.eval_DF(z), 2) for z in Z)
     assert max(q, Ls) <= rep.lipschitz.hi * (1 + 1e-12)
+
+
+def _param_kink_game():
+    """L_G = x y + |s| x^2 / 2 + x^4 / 12, L_D = -x y + y^2 / 2 with the hyperparameter s = -0.3: F has the switching
+    set {s = 0} (``Abs(s)``, as the instance-noise regularizer's sqrt(sigma^2) gives) but is smooth in z = (x, y):
+    DF = [[|s| + x^2, 1], [-1, 1]], so mu = min(|s| + x^2, 1) = |s| = 0.3 on a region through x = 0."""
+    x, y = sp.symbols("x y", real=True)
+    s = sp.Symbol("s", real=True)
+    return Game([x], [y], x * y + sp.Abs(s) * x**2 / 2 + x**4 / 12, -x * y + y**2 / 2, hyper={s: -0.3}, name="pk")
+
+
+def test_a_switching_set_of_the_hyperparameters_alone_does_not_block_the_second_order_forms(tmp_path, capsys):
+    """A switching set of the hyperparameters alone (Abs(s)) left DF smooth in z but made certify_constants fall back
+    to order 1, refuse mean_value, and the CLI refuse --order and --mean-value ('F has a switching set ... DF may
+    jump'): the built-in instance-noise regularizer's fields all did.  Now order 2 runs and mean_value applies, and
+    every engine's brackets hold the closed form mu = 0.3 and the largest ||DF|| (at x = 1: numpy's 2-norm)."""
+    from gandynamics.cli import main
+    fld = VectorField(_param_kink_game())
+    assert second_order_blocker(fld.F) is not None and second_order_blocker(fld.F, fld.z) is None
+    L = np.linalg.norm(np.array([[0.3 + 1.0, 1.0], [-1.0, 1.0]]), 2)
+    for kw, order in (({}, 2), ({"order": 1, "mean_value": True}, 1)):
+        rep = certify_constants(fld, "box:-1:1,-1:1", samples=100, tol=1e-4, **kw)
+        assert rep.order == order and "not order 2" not in rep.engine
+        assert rep.mu.lo <= 0.3 + 1e-12 and 0.3 <= rep.mu.hi + 1e-12
+        assert rep.lipschitz.lo <= L * (1 + 1e-12) and L <= rep.lipschitz.hi * (1 + 1e-12)
+    assert JacobianEnclosure(fld, mean_value=True).mean_value
+    f = tmp_path / "pk.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef game():\n    x, y = sp.symbols('x y', real=True)\n"
+                 "    s = sp.Symbol('s', real=True)\n    return Game([x], [y], x * y + sp.Abs(s) * x**2 / 2 + x**4 / 12, "
+                 "-x * y + y**2 / 2, hyper={s: -0.3})\n")
+    assert main(["constants", "--game", f"{f}:game", "--region", "box:-1:1,-1:1", "--order", "1", "--mean-value",
+                 "--tol", "1e-2"]) == 0
+    out = capsys.readouterr().out
+    assert "engine: order 1 (Arb, box by box; DF enclosed by its natural extension, intersected with its mean-value form)" in out

@@ -690,7 +690,7 @@ def _engine(fld, order: int, mean_value: bool = False) -> tuple[int, str]:
     (docs/math/certification.md §3-4).  ``mean_value=True`` where it would do nothing (with ``order=2``, or on
     such a field) is refused."""
     from .nonsmooth import second_order_blocker
-    blocker = second_order_blocker(fld.F)
+    blocker = second_order_blocker(fld.F, fld.z)
     if mean_value and blocker is not None:
         raise GandynamicsError(f"mean_value=True does nothing on this field: F has a switching set ({blocker.describe()}), "
                                "across which DF may jump, so its mean-value form is not valid and the natural extension "

@@ -165,16 +165,21 @@ def switches(exprs) -> list[Switch]:
     return list(out.values())
 
 
-def second_order_blocker(F) -> Switch | None:
+def second_order_blocker(F, z=None) -> Switch | None:
     """The switching set that makes the second-order enclosures of ``DF`` invalid for the operator ``F`` (a
-    list of sympy expressions), or ``None`` when they are valid.
+    list of sympy expressions) in the variables ``z`` (all symbols when None), or ``None`` when they are valid.
 
     The mean-value form ``DF(X) ⊆ DF(m) + sum_k d_k DF(X) (X_k - m_k)`` and the vertex form built on it
     (docs/math/certification.md §3) apply the mean-value theorem to ``DF`` along segments of a box, which needs
     ``DF`` continuous there; a kink of F is a jump of ``DF``, across which ``d_k DF`` (taken piece by piece)
     misses the jump.  Any switching set of F counts (jumps first): the one test for both uses, the order-2
-    engine and the order-1 engine's optional mean-value form."""
+    engine and the order-1 engine's optional mean-value form.  A switching set of the hyperparameters alone
+    (``Abs(sigma)`` from the instance-noise regularizer's ``sqrt(sigma^2)``) does not count: they are fixed while
+    ``DF`` is enclosed over boxes of ``z``, so ``DF`` is as smooth in ``z`` as without it."""
     sw = switches(list(F))
+    if z is not None:
+        zs = set(z)
+        sw = [s for s in sw if s.u.free_symbols & zs]
     if not sw:
         return None
     return next((s for s in sw if s.jump), sw[0])
