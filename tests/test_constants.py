@@ -547,3 +547,24 @@ def test_a_switching_set_of_the_hyperparameters_alone_does_not_block_the_second_
                  "--tol", "1e-2"]) == 0
     out = capsys.readouterr().out
     assert "engine: order 1 (Arb, box by box; DF enclosed by its natural extension, intersected with its mean-value form)" in out
+
+
+@pytest.mark.parametrize("sv", [-0.5, 0.0, 0.5])
+def test_a_jump_of_the_hyperparameters_alone_is_no_jump_in_z(sv):
+    """sign(s), Heaviside(s) and a Piecewise on s > 0 jump in s, not in z: at s = 0 itself (on their set) F is
+    continuous in z (at fixed s), but the region was refused ('F may be discontinuous on the region: sign(s) jumps
+    where s = 0').  Every engine certifies it, with brackets holding sampled ||DF|| and lambda_min(sym DF)."""
+    x, y = sp.symbols("x y", real=True)
+    s = sp.Symbol("s", real=True)
+    game = Game([x], [y], x * y + sp.Piecewise((x**4 / 4, s > 0), (sp.sin(2 * x), True)) + sp.sign(s) * x**2
+                + sp.Heaviside(s) * x**3 / 3, -x * y + y**2 / 2 + sp.Abs(s) * y**3 / 3, hyper={s: sv}, name="pj")
+    fld = VectorField(game)
+    Z = np.random.default_rng(1).uniform(-1, 1, (2000, 2))
+    A = np.array([fld.eval_DF(z) for z in Z])
+    L = np.linalg.norm(A, 2, axis=(1, 2)).max()
+    mu = np.linalg.eigvalsh((A + np.swapaxes(A, 1, 2)) / 2)[:, 0].min()
+    for kw in ({}, {"order": 1, "mean_value": True}, {"order": 1}):
+        rep = certify_constants(fld, "box:-1:1,-1:1", tol=1e-2, samples=50, max_seconds=2, **kw)  # (sound at any budget)
+        assert rep.order == kw.get("order", 2)
+        assert L <= rep.lipschitz.hi * (1 + 1e-12) and rep.mu.lo <= mu + 1e-12 * max(1.0, abs(mu))
+        assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi

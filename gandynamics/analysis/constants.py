@@ -602,7 +602,7 @@ def _jump_switches(fld):
     from .nonsmooth import switches
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "jumps" not in cache:
-        sw = [s for s in switches(list(fld.F)) if s.jump]
+        sw = [s for s in switches(list(fld.F), fld.z) if s.jump]  # (of z: fixed hyperparameters)
         cache["jumps"] = (sw, compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None)
     return cache["jumps"]
 

@@ -112,8 +112,10 @@ def _piecewise_continuous(pw: sp.Piecewise, rels) -> bool:
     return True
 
 
-def switches(exprs) -> list[Switch]:
-    """Every switching set of the non-smooth nodes of ``exprs`` (a list of sympy expressions), each once."""
+def switches(exprs, z=None) -> list[Switch]:
+    """Every switching set of the non-smooth nodes of ``exprs`` (a list of sympy expressions), each once; with
+    ``z`` (the variables) only those whose switching function depends on ``z``: a set of the hyperparameters
+    alone (``sign(s)``, ``Abs(sigma)``) is crossed by no box or segment of ``z`` at fixed hyperparameters."""
     from ..losses import vnorm
     out: dict = {}
 
@@ -162,6 +164,9 @@ def switches(exprs) -> list[Switch]:
                 jump = not _piecewise_continuous(a, rels)
                 for r in rels:
                     add(a, _relational_u(r), ZERO, jump)
+    if z is not None:
+        zs = set(z)
+        return [s for s in out.values() if s.u.free_symbols & zs]
     return list(out.values())
 
 
@@ -176,10 +181,7 @@ def second_order_blocker(F, z=None) -> Switch | None:
     engine and the order-1 engine's optional mean-value form.  A switching set of the hyperparameters alone
     (``Abs(sigma)`` from the instance-noise regularizer's ``sqrt(sigma^2)``) does not count: they are fixed while
     ``DF`` is enclosed over boxes of ``z``, so ``DF`` is as smooth in ``z`` as without it."""
-    sw = switches(list(F))
-    if z is not None:
-        zs = set(z)
-        sw = [s for s in sw if s.u.free_symbols & zs]
+    sw = switches(list(F), z)
     if not sw:
         return None
     return next((s for s in sw if s.jump), sw[0])
