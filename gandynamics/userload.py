@@ -14,7 +14,8 @@ converted to the type of the parameter's default like the built-in games' parame
 
 FACTORY is any public name the file binds itself (``def``, ``class``, assignment; not an import) whose value is
 callable: a function or lambda, a ``functools.partial``, a ``functools.cache``/``lru_cache`` function, an instance
-of a class with ``__call__``, or a Game/GAN subclass; a name that is none of these is refused with the list of the
+of a class with ``__call__``, or a Game/GAN subclass (not a sympy object: ``sp.Lambda`` is callable, but an
+expression); a name that is none of these is refused with the list of the
 ones that are (one rule, :func:`_is_factory`, for both).  An error inside the user's file is reported as one line
 naming the file and line, never as a traceback from inside gandynamics.
 """
@@ -27,6 +28,8 @@ import inspect
 import sys
 import traceback
 from pathlib import Path
+
+import sympy as sp
 
 from .errors import GandynamicsError
 from .game import GAN, Game
@@ -62,8 +65,8 @@ def _user_error(exc: BaseException, path: Path, shown: str) -> BaseException:
 
 def _file_names(path: Path) -> tuple[set, set]:
     """``(defined, imported)``: the names the file's top-level code binds itself (``def``, ``class``, an assignment
-    such as ``game = functools.partial(...)`` or ``game = lambda: ...``; also inside top-level ``if``/``try``/
-    ``with``/``for``/``while`` blocks) and the names it binds by ``import``.  Read from the file's syntax tree (it
+    such as ``game = functools.partial(...)`` or ``game = lambda: ...``, an assignment expression ``(game := ...)``
+    outside a def, lambda or class body, a ``match`` statement's capture pattern; also inside top-level ``if``/``try``/``with``/``for``/``while`` blocks) and the names it binds by ``import``.  Read from the file's syntax tree (it
     has just been executed, so it parses)."""
     defined, imported = set(), set()
 
@@ -76,8 +79,21 @@ def _file_names(path: Path) -> tuple[set, set]:
         elif isinstance(t, ast.Starred):
             targets(t.value)
 
+    def walrus(node):  # ``(NAME := ...)`` in a top-level statement binds NAME in the module (also inside a
+        # comprehension); inside a def, lambda or class body it binds a name of that scope.  A stack, not recursion
+        # (an expression as deep as the compiler allows is deeper than Python's recursion limit)
+        stack = [node]
+        while stack:
+            for child in ast.iter_child_nodes(stack.pop()):
+                if isinstance(child, ast.NamedExpr):
+                    targets(child.target)
+                if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                    stack.append(child)
+
     def walk(body):
         for st in body:
+            if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                walrus(st)  # (the blocks of a compound statement are walked below: their walruses found twice)
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 defined.add(st.name)
                 continue  # its body binds no name of the module
@@ -100,6 +116,11 @@ def _file_names(path: Path) -> tuple[set, set]:
                 walk(getattr(st, block, []))
             for part in getattr(st, "handlers", []) + getattr(st, "cases", []):
                 walk(part.body)
+            for case in getattr(st, "cases", []):  # a match statement's capture patterns bind names too
+                for node in ast.walk(case.pattern):
+                    for attr in ("name", "rest"):  # MatchAs/MatchStar name, MatchMapping rest
+                        if isinstance(getattr(node, attr, None), str):
+                            defined.add(getattr(node, attr))
 
     walk(ast.parse(path.read_bytes(), filename=str(path)).body)
     return defined, imported
@@ -112,13 +133,14 @@ def _is_factory(module, name: str, defined: set) -> bool:
     """The one rule for ``FILE.py:NAME`` (what :func:`load_user_game` calls and what its errors list): a public
     name (no leading underscore) the file binds itself (:func:`_file_names`; not an import) whose value is
     callable: a function (a lambda too), a ``functools.partial``, a ``functools.cache``/``lru_cache`` wrapper, an
-    instance of a class with ``__call__``; a class only when its instances are a Game or GAN."""
+    instance of a class with ``__call__``, but not a sympy object (``sp.Lambda`` is callable: an expression, e.g.
+    a loss); a class only when its instances are a Game or GAN."""
     if name.startswith("_") or name not in defined:
         return False
     v = vars(module).get(name, _MISSING)
     if isinstance(v, type):
         return issubclass(v, (Game, GAN))
-    return v is not _MISSING and callable(v)
+    return v is not _MISSING and callable(v) and not isinstance(v, sp.Basic)  # (sp.Lambda: an expression)
 
 
 def _factories_text(module, defined: set) -> str:
@@ -138,6 +160,8 @@ def _not_a_factory(module, file: str, name: str, defined: set, imported: set) ->
             why = f"{name!r} is private to the file (a leading underscore)"
         elif isinstance(v, type):
             why = f"{name!r} is a class whose instances are no Game or GAN"
+        elif isinstance(v, sp.Basic):
+            why = f"{name!r} is a sympy {type(v).__name__}, not a function"
         else:
             kind = type(v).__name__
             why = f"{name!r} is {'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}, not a function"

@@ -14,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 from gandynamics import Asymmetric, GandynamicsError, Game, R1, VectorField, games
 from gandynamics.analysis.constants import (Region, certify_constants, check_constants, estimate_constants,
                                             jacobian_values, parse_region)
+from gandynamics.analysis.intervals import JacobianEnclosure
 from gandynamics.analysis.nonsmooth import second_order_blocker
 
 
@@ -235,6 +236,8 @@ PIECES = {  # name -> (piece of the loss in x, y; F continuous?)
     "jump": (lambda x, y, t: sp.Piecewise((-x, x > t), (0, True)), False),
     "heaviside": (lambda x, y, t: x * sp.Heaviside(x - t), False),
     "floor": (lambda x, y, t: x * sp.floor(x), False),
+    "acot": (lambda x, y, t: x * sp.acot(x - t), False),                       # F jumps by pi at x = t; DF bounded
+    "atan2-cut": (lambda x, y, t: x * sp.atan2(x - t, y - 2), False),        # cut {x = t, y <= 2}; DF bounded off it
     "kink-max": (lambda x, y, t: sp.Max(x - t, 0) ** 2 / 2, True),
     "kink-abs": (lambda x, y, t: (x - t) * sp.Abs(x - t) / 2, True),
     "c1-piecewise": (lambda x, y, t: sp.Piecewise((x**2 / 2, x > t), (t * x - t**2 / 2, True)), True),
@@ -458,3 +461,110 @@ def test_the_report_says_which_engine_ran_on_a_smooth_field(dirac_r1):
         rep = certify_constants(dirac_r1, "ball:0.5", samples=100, tol=1e-2, **kw)
         assert (rep.order, rep.engine) == (order, says)
         assert rep.mu.lo <= -0.0625 <= rep.mu.hi + 1e-12
+
+
+# ------------------------------------------------------------------ jumps that DF does not show: acot, atan2's cut
+def _jump_game(kind):
+    """L_G = x y + x J(y), L_D = -x y + y^2/2: F_x = y + J(y), F_y = -x + y, with J = atan2(y + 1/2, -1) (its branch
+    cut is y = -1/2: a jump of 2 pi) or acot(y + 1/2) (a jump of pi at y = -1/2)."""
+    x, y = sp.symbols("x y", real=True)
+    J = sp.atan2(y + sp.Rational(1, 2), -1) if kind == "atan2" else sp.acot(y + sp.Rational(1, 2))
+    return Game([x], [y], x * y + x * J, -x * y + y**2 / 2, name=kind)
+
+
+@pytest.mark.parametrize("kind", ["atan2", "acot"])
+def test_a_jump_that_df_does_not_show_is_refused_and_certified_beside_it(kind):
+    """F_x = y + J(y) with J = atan2(y + 1/2, -1) (its branch cut: y = -1/2) or acot(y + 1/2): F jumps by 2 pi or pi
+    at y = -1/2 (a difference quotient of ~1e9 there, computed below), but DF = [[0, 1 + J'], [-1, 1]] is bounded
+    (J' = -1/(1 + (y + 1/2)^2)), so both engines certified L <= 1.51 across the jump.  Now refused on a region
+    across it (one line naming the function), and certified beside it with brackets holding sampled values."""
+    fld = VectorField(_jump_game(kind))
+    a, b = np.array([0.5, -0.5 + 1e-9]), np.array([0.5, -0.5 - 1e-9])
+    assert np.linalg.norm(fld.eval_F(a) - fld.eval_F(b)) / 2e-9 > 1e9          # the jump is there
+    for order in (1, 2):
+        with pytest.raises(GandynamicsError, match=rf"^F may be discontinuous on the region: {kind}\(.*jumps where"):
+            certify_constants(fld, "box:-1:1,-1:1", order=order, max_seconds=20, samples=20)
+        with pytest.raises(GandynamicsError, match=rf"^F may be discontinuous on the region: {kind}\("):
+            check_constants(fld, "box:-1:1,-1:1", L=1.6, order=order, max_seconds=20, samples=20)
+        rep = certify_constants(fld, "box:-1:1,-0.4:1", order=order, samples=50, tol=1e-4)
+        Z = np.random.default_rng(order).uniform([-1, -0.4], [1, 1], (500, 2))
+        Ls = [np.linalg.norm(fld.eval_DF(z), 2) for z in Z]
+        assert max(Ls) <= rep.lipschitz.hi * (1 + 1e-12) and rep.lipschitz.lo <= rep.lipschitz.hi
+        # the closed form: ||[[0, 1 + J'], [-1, 1]]|| is largest where J' = -1/(1 + u^2) is least negative (u = 1.5)
+        u = 1.5
+        L = np.linalg.norm(np.array([[0.0, 1 - 1 / (1 + u * u)], [-1.0, 1.0]]), 2)
+        assert rep.lipschitz.lo <= L * (1 + 1e-12) and L <= rep.lipschitz.hi * (1 + 1e-12)
+
+
+def test_the_atan2_cut_is_only_a_half_line():
+    """atan2(x - 1/2, 2 - y) in F_y (L_D = -x y + y^2/2 + y atan2(x - 1/2, 2 - y)) has its cut on {x = 1/2, y >= 2}:
+    a region across it is refused, one across x = 1/2 with y < 2 (where atan2 is smooth) is certified -- the switching
+    function (x - 1/2)^2 + max(y - 2, 0)^2 vanishes only on the cut -- and its bracket holds sampled norms of DF and
+    difference quotients of F."""
+    x, y = sp.symbols("x y", real=True)
+    game = Game([x], [y], x * y, -x * y + y**2 / 2 + y * sp.atan2(x - sp.Rational(1, 2), 2 - y), name="cut")
+    fld = VectorField(game)
+    with pytest.raises(GandynamicsError, match=r"^F may be discontinuous on the region: atan2\("):
+        certify_constants(fld, "box:-1:1,2.5:3", max_seconds=20, samples=20)
+    rep = certify_constants(fld, "box:-1:1,0:1.8", samples=50, tol=1e-4)
+    rng = np.random.default_rng(3)
+    Z = rng.uniform([-1, 0], [1, 1.8], (400, 2))
+    W = np.clip(Z + rng.normal(0, 0.02, Z.shape), [-1, 0], [1, 1.8])
+    q = max(np.linalg.norm(fld.eval_F(z) - fld.eval_F(w)) / np.linalg.norm(z - w) for z, w in zip(Z, W))
+    Ls = max(np.linalg.norm(fld.eval_DF(z), 2) for z in Z)
+    assert max(q, Ls) <= rep.lipschitz.hi * (1 + 1e-12)
+
+
+def _param_kink_game():
+    """L_G = x y + |s| x^2 / 2 + x^4 / 12, L_D = -x y + y^2 / 2 with the hyperparameter s = -0.3: F has the switching
+    set {s = 0} (``Abs(s)``, as the instance-noise regularizer's sqrt(sigma^2) gives) but is smooth in z = (x, y):
+    DF = [[|s| + x^2, 1], [-1, 1]], so mu = min(|s| + x^2, 1) = |s| = 0.3 on a region through x = 0."""
+    x, y = sp.symbols("x y", real=True)
+    s = sp.Symbol("s", real=True)
+    return Game([x], [y], x * y + sp.Abs(s) * x**2 / 2 + x**4 / 12, -x * y + y**2 / 2, hyper={s: -0.3}, name="pk")
+
+
+def test_a_switching_set_of_the_hyperparameters_alone_does_not_block_the_second_order_forms(tmp_path, capsys):
+    """A switching set of the hyperparameters alone (Abs(s)) left DF smooth in z but made certify_constants fall back
+    to order 1, refuse mean_value, and the CLI refuse --order and --mean-value ('F has a switching set ... DF may
+    jump'): the built-in instance-noise regularizer's fields all did.  Now order 2 runs and mean_value applies, and
+    every engine's brackets hold the closed form mu = 0.3 and the largest ||DF|| (at x = 1: numpy's 2-norm)."""
+    from gandynamics.cli import main
+    fld = VectorField(_param_kink_game())
+    assert second_order_blocker(fld.F) is not None and second_order_blocker(fld.F, fld.z) is None
+    L = np.linalg.norm(np.array([[0.3 + 1.0, 1.0], [-1.0, 1.0]]), 2)
+    for kw, order in (({}, 2), ({"order": 1, "mean_value": True}, 1)):
+        rep = certify_constants(fld, "box:-1:1,-1:1", samples=100, tol=1e-4, **kw)
+        assert rep.order == order and "not order 2" not in rep.engine
+        assert rep.mu.lo <= 0.3 + 1e-12 and 0.3 <= rep.mu.hi + 1e-12
+        assert rep.lipschitz.lo <= L * (1 + 1e-12) and L <= rep.lipschitz.hi * (1 + 1e-12)
+    assert JacobianEnclosure(fld, mean_value=True).mean_value
+    f = tmp_path / "pk.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef game():\n    x, y = sp.symbols('x y', real=True)\n"
+                 "    s = sp.Symbol('s', real=True)\n    return Game([x], [y], x * y + sp.Abs(s) * x**2 / 2 + x**4 / 12, "
+                 "-x * y + y**2 / 2, hyper={s: -0.3})\n")
+    assert main(["constants", "--game", f"{f}:game", "--region", "box:-1:1,-1:1", "--order", "1", "--mean-value",
+                 "--tol", "1e-2"]) == 0
+    out = capsys.readouterr().out
+    assert "engine: order 1 (Arb, box by box; DF enclosed by its natural extension, intersected with its mean-value form)" in out
+
+
+@pytest.mark.parametrize("sv", [-0.5, 0.0, 0.5])
+def test_a_jump_of_the_hyperparameters_alone_is_no_jump_in_z(sv):
+    """sign(s), Heaviside(s) and a Piecewise on s > 0 jump in s, not in z: at s = 0 itself (on their set) F is
+    continuous in z (at fixed s), but the region was refused ('F may be discontinuous on the region: sign(s) jumps
+    where s = 0').  Every engine certifies it, with brackets holding sampled ||DF|| and lambda_min(sym DF)."""
+    x, y = sp.symbols("x y", real=True)
+    s = sp.Symbol("s", real=True)
+    game = Game([x], [y], x * y + sp.Piecewise((x**4 / 4, s > 0), (sp.sin(2 * x), True)) + sp.sign(s) * x**2
+                + sp.Heaviside(s) * x**3 / 3, -x * y + y**2 / 2 + sp.Abs(s) * y**3 / 3, hyper={s: sv}, name="pj")
+    fld = VectorField(game)
+    Z = np.random.default_rng(1).uniform(-1, 1, (2000, 2))
+    A = np.array([fld.eval_DF(z) for z in Z])
+    L = np.linalg.norm(A, 2, axis=(1, 2)).max()
+    mu = np.linalg.eigvalsh((A + np.swapaxes(A, 1, 2)) / 2)[:, 0].min()
+    for kw in ({}, {"order": 1, "mean_value": True}, {"order": 1}):
+        rep = certify_constants(fld, "box:-1:1,-1:1", tol=1e-2, samples=50, max_seconds=0.5, **kw)  # (sound at any budget)
+        assert rep.order == kw.get("order", 2)
+        assert L <= rep.lipschitz.hi * (1 + 1e-12) and rep.mu.lo <= mu + 1e-12 * max(1.0, abs(mu))
+        assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi

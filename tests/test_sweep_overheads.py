@@ -656,3 +656,34 @@ def test_each_rows_equilibrium_is_in_the_table_and_a_rejected_declared_one_is_sa
                     engine="interpreted")
     assert not [r for r in caplog.records if "declared equilibrium" in r.getMessage()]
     assert (np.column_stack([res[f"zstar_{n}"] for n in fld.names]) == fld.equilibrium).all()
+
+
+@pytest.mark.parametrize("progress,bars", [(True, 1), (None, 0), (False, 0)])
+def test_a_forced_progress_bar_is_shown_on_a_sweep_short_enough_for_one_chunk(monkeypatch, progress, bars):
+    """A sweep of at most ONE_CHUNK_FACTOR chunks' work runs as one chunk (no bar needed by default), but
+    ``progress=True`` forces the bar: it is then run in chunks of CHUNK_WORK as before (the one-chunk rule left the
+    forced bar out: it is only made after a first chunk of several), and a sweep of one chunk of CHUNK_WORK or less
+    shows it too (it never did).  CHUNK_WORK lowered so that 300 rows x 500 steps
+    are 1.5 chunks' work; the table is bitwise that of one chunk."""
+    import importlib
+    S = importlib.import_module("gandynamics.runs.sweep")
+    made = []
+    orig_bar = S._bar
+
+    def bar(total, done):
+        made.append((total, done))
+        return orig_bar(total, done)
+    rng = np.random.default_rng(4)
+    kw = dict(inits=rng.uniform(-1, 1, (300, 2)), grid={"gamma": rng.uniform(0, 1, 300), "step": rng.uniform(0.01, 1, 300)},
+              steps=500, product=False)
+    whole = sweep(FLD, "gd", progress=False, **kw)
+    monkeypatch.setattr(S, "CHUNK_WORK", 1e5)
+    monkeypatch.setattr(S, "_bar", bar)
+    res = sweep(FLD, "gd", progress=progress, **kw)
+    assert len(made) == bars and res.meta["chunks"] == (2 if progress else 1)
+    for c in ("final_theta", "final_psi", "distance", "rate", "tail_min", "tail_max"):
+        np.testing.assert_array_equal(res[c], whole[c])
+    assert res["verdict"].tolist() == whole["verdict"].tolist()
+    made.clear()
+    tiny = sweep(FLD, "gd", progress=progress, inits=[[0.5, 0.5]], step=0.1, steps=10)  # one chunk, whatever is asked
+    assert len(made) == bars and tiny.meta["chunks"] == 1

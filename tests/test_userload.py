@@ -250,3 +250,64 @@ def test_the_factory_parameters_of_wrapped_factories_are_typed_params(tmp_path):
         assert rest == {"gamma": "0.5"}
         DF = np.array(VectorField(game).DF.tolist(), dtype=float)
         assert np.array_equal(DF, [[1, 3], [-3, 1]]), name
+
+
+def test_a_name_bound_by_an_assignment_expression_is_the_file_s_own(tmp_path):
+    """``(NAME := ...)`` at the top level (also inside an ``if`` test or a comprehension, which bind in the module)
+    is an assignment of the file: the name is a factory like ``NAME = ...``; one inside a function body binds
+    nothing of the module.  It was refused as 'not bound by a def, class or assignment of the file'."""
+    f = tmp_path / "walrus.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y')\n\n\n"
+                 "def _tiny():\n    return Game([x], [y], x * y + x**2 / 2, -x * y + y**2 / 2, equilibrium=(0, 0))\n\n\n"
+                 "if (chosen := _tiny):\n    pass\n"
+                 "picked = [(last := g) for g in (_tiny,)]\n"
+                 "(plain := _tiny)\n\n\n"
+                 "def helper():\n    inner = _tiny\n    return (inner2 := inner)\n")
+    assert _listed(f) == ["chosen", "helper", "last", "plain"]
+    for name in ("chosen", "last", "plain"):
+        assert isinstance(load_user_game(f"{f}:{name}")[0], Game)
+    with pytest.raises(GandynamicsError, match=r"no factory named 'inner2'"):
+        load_user_game(f"{f}:inner2")
+    g = tmp_path / "matched.py"     # a match statement's capture patterns bind names of the module as well
+    g.write_text(f.read_text() + "\n\nmatch [_tiny, {'k': _tiny}]:\n    case [first, {'k': keyed, **others}]:\n"
+                 "        pass\nmatch (_tiny, _tiny):\n    case (head, *tail):\n        pass\n")
+    assert _listed(g) == ["chosen", "first", "head", "helper", "keyed", "last", "plain"]
+    assert isinstance(load_user_game(f"{g}:keyed")[0], Game)
+    with pytest.raises(GandynamicsError, match=r"'tail' is a list, not a function"):
+        load_user_game(f"{g}:tail")
+
+
+def test_sympy_objects_are_no_factories(tmp_path):
+    """A game file's sympy objects are expressions, not factories, though some are callable (``sp.Lambda``, e.g.
+    a loss ``phi = sp.Lambda(t, ...)`` as in gandynamics.losses; ``sp.Function('f')`` is a class): they are not
+    listed, and ``FILE.py:phi`` says what it is instead of calling it (which blamed the file: 'BadArgumentsError:
+    Lambda(t, ...) takes exactly 1 argument (0 given)')."""
+    f = tmp_path / "symbolic.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y, t = sp.symbols('x y t')\n"
+                 "phi = sp.Lambda(t, sp.log(1 + sp.exp(t)))\nf = sp.Function('f')\n\n\n"
+                 "def game():\n    return Game([x], [y], phi(x * y), -phi(x * y) + y**2 / 2)\n")
+    assert _listed(f) == ["game"]
+    with pytest.raises(GandynamicsError, match=r"^.*symbolic\.py: 'phi' is a sympy Lambda, not a function; the file "
+                                               r"defines game \(FACTORY"):
+        load_user_game(f"{f}:phi")
+    with pytest.raises(GandynamicsError, match=r"^.*symbolic\.py: 'f' is a class whose instances are no Game or GAN"):
+        load_user_game(f"{f}:f")
+
+
+def test_a_deep_expression_in_the_file_is_read_without_recursion(tmp_path):
+    """The file's syntax tree is walked with a stack: a top-level expression deeper than Python's recursion limit
+    (a 600-term sum, lowered limit of 400 here; the compiler itself allows ~1000) raised RecursionError, a traceback
+    out of load_user_game, from the recursive walk looking for assignment expressions."""
+    import sys
+    f = tmp_path / "deep.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y')\nbig = "
+                 + " + ".join(["x"] * 600) + "\n\n\ndef game():\n"
+                 "    return Game([x], [y], x * y + x**2 / 2, -x * y + y**2 / 2, equilibrium=(0, 0))\n")
+    limit = sys.getrecursionlimit()
+    load_user_game(f"{f}:game")        # (compiled once at the usual limit)
+    sys.setrecursionlimit(400)
+    try:
+        game, _ = load_user_game(f"{f}:game")
+    finally:
+        sys.setrecursionlimit(limit)
+    assert isinstance(game, Game)

@@ -711,7 +711,7 @@ def _field_functions(fld):
             d2 = compile_boxes([sp.diff(e, zk) for e in DF for zk in fld.z], fld.z, fld.hyper)
         except GandynamicsError:
             d2 = None
-        sw = [s for s in switches(list(fld.F)) if s.jump]
+        sw = [s for s in switches(list(fld.F), fld.z) if s.jump]  # (of z: fixed hyperparameters)
         jf = compile_boxes([s.u for s in sw], fld.z, fld.hyper) if sw else None
         cache["boxeval"] = (n, nat, d2, jf, sw)
     return cache["boxeval"]

@@ -568,7 +568,10 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
                     pruned = max(pruned, u)
                 else:
                     counter += 1
-                    heapq.heappush(heap, (-u, counter, LO[i], HI[i]))
+                    # the boxes that may meet a jump (bound inf) newest first: depth-first down to the 1e-9 box that
+                    # names the jump (or out of a box that only seemed to meet it); first in, first out, a jump along a
+                    # curve (atan2's cut) spread the search over ever more boxes across the curve until the budget
+                    heapq.heappush(heap, (-u, -counter if jumps[i] is not None else counter, LO[i], HI[i]))
             rounds += 1
             if prog.bar is not None and rounds % 4 == 0:
                 prog.update(boxes, *bracket_now())
@@ -599,7 +602,7 @@ def _jump_switches(fld):
     from .nonsmooth import switches
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "jumps" not in cache:
-        sw = [s for s in switches(list(fld.F)) if s.jump]
+        sw = [s for s in switches(list(fld.F), fld.z) if s.jump]  # (of z: fixed hyperparameters)
         cache["jumps"] = (sw, compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None)
     return cache["jumps"]
 
@@ -687,7 +690,7 @@ def _engine(fld, order: int, mean_value: bool = False) -> tuple[int, str]:
     (docs/math/certification.md §3-4).  ``mean_value=True`` where it would do nothing (with ``order=2``, or on
     such a field) is refused."""
     from .nonsmooth import second_order_blocker
-    blocker = second_order_blocker(fld.F)
+    blocker = second_order_blocker(fld.F, fld.z)
     if mean_value and blocker is not None:
         raise GandynamicsError(f"mean_value=True does nothing on this field: F has a switching set ({blocker.describe()}), "
                                "across which DF may jump, so its mean-value form is not valid and the natural extension "

@@ -633,7 +633,7 @@ class JacobianEnclosure:
         self.n = fld.n
         self.natural = interval_jacobian(fld)
         self.grad = None
-        if mean_value and second_order_blocker(fld.F) is None:
+        if mean_value and second_order_blocker(fld.F, fld.z) is None:
             cache = fld.__dict__.setdefault("_interval_cache", {})
             if "D2F" not in cache:
                 exprs = [sp.diff(e, zk) for e in fld.DF for zk in fld.z]

@@ -3,10 +3,12 @@ r"""The non-smooth nodes of a symbolic operator, decided in one place (docs/math
 A piecewise-defined node switches on a *switching set*: ``Piecewise`` and relational conditions, ``sign``,
 ``Heaviside`` and ``DiracDelta`` where a function ``u`` vanishes; ``Abs`` where its argument vanishes;
 ``Max``/``Min`` where two arguments tie; ``floor``, ``ceiling``, ``frac`` and ``Mod`` where ``u`` is an
-integer.  :func:`switches` lists, for every such node of an expression, a :class:`Switch`: the switching
+integer; ``acot`` where its argument vanishes; ``atan2(y, x)`` on its branch cut ``{y = 0, x <= 0}`` (the zero set of
+``y^2 + max(x, 0)^2``).  A function that jumps while its derivative does not show it (``acot``, ``atan2``) must be
+listed here: the certification encloses DF, which is bounded across such a jump.  :func:`switches` lists, for every such node of an expression, a :class:`Switch`: the switching
 function ``u``, the kind of set (``u = 0`` or ``u`` an integer), and whether the node may make the
-expression *jump* across it (``sign``, ``Heaviside``, ``floor``, a ``Piecewise`` whose branches are not
-proven to agree on the set) or only *kink* (``Abs``, ``Max``, ``Min``, the Euclidean norm, a continuous
+expression *jump* across it (``sign``, ``Heaviside``, ``floor``, ``acot``, ``atan2``, a ``Piecewise`` whose
+branches are not proven to agree on the set) or only *kink* (``Abs``, ``Max``, ``Min``, the Euclidean norm, a continuous
 ``Piecewise``).
 
 :func:`straddles` is the single test used by both interval engines: whether an enclosure ``[lo, hi]`` of
@@ -110,8 +112,10 @@ def _piecewise_continuous(pw: sp.Piecewise, rels) -> bool:
     return True
 
 
-def switches(exprs) -> list[Switch]:
-    """Every switching set of the non-smooth nodes of ``exprs`` (a list of sympy expressions), each once."""
+def switches(exprs, z=None) -> list[Switch]:
+    """Every switching set of the non-smooth nodes of ``exprs`` (a list of sympy expressions), each once; with
+    ``z`` (the variables) only those whose switching function depends on ``z``: a set of the hyperparameters
+    alone (``sign(s)``, ``Abs(sigma)``) is crossed by no box or segment of ``z`` at fixed hyperparameters."""
     from ..losses import vnorm
     out: dict = {}
 
@@ -136,6 +140,14 @@ def switches(exprs) -> list[Switch]:
                 for i, p in enumerate(args):
                     for q in args[i + 1:]:
                         add(a, p - q, ZERO, False)
+            elif f is sp.atan2:
+                # the branch cut {y = 0, x <= 0} of atan2(y, x): a jump of 2 pi, while the derivatives sympy gives are
+                # smooth off the origin (so DF never shows it).  Its switching function y^2 + max(x, 0)^2 vanishes
+                # exactly on the cut (a half-line: no continuous function changes sign across it alone)
+                yy, xx = a.args
+                add(a, yy**2 + sp.Max(xx, 0)**2, ZERO, True)
+            elif f is sp.acot:  # sympy's acot jumps from -pi/2 to pi/2 at 0; its derivative -1/(1 + u^2) is smooth
+                add(a, a.args[0], ZERO, True)
             elif f in (sp.floor, sp.ceiling, sp.frac):
                 add(a, a.args[0], INTEGER, True)
             elif f is sp.Mod:
@@ -152,19 +164,24 @@ def switches(exprs) -> list[Switch]:
                 jump = not _piecewise_continuous(a, rels)
                 for r in rels:
                     add(a, _relational_u(r), ZERO, jump)
+    if z is not None:
+        zs = set(z)
+        return [s for s in out.values() if s.u.free_symbols & zs]
     return list(out.values())
 
 
-def second_order_blocker(F) -> Switch | None:
+def second_order_blocker(F, z=None) -> Switch | None:
     """The switching set that makes the second-order enclosures of ``DF`` invalid for the operator ``F`` (a
-    list of sympy expressions), or ``None`` when they are valid.
+    list of sympy expressions) in the variables ``z`` (all symbols when None), or ``None`` when they are valid.
 
     The mean-value form ``DF(X) ⊆ DF(m) + sum_k d_k DF(X) (X_k - m_k)`` and the vertex form built on it
     (docs/math/certification.md §3) apply the mean-value theorem to ``DF`` along segments of a box, which needs
     ``DF`` continuous there; a kink of F is a jump of ``DF``, across which ``d_k DF`` (taken piece by piece)
     misses the jump.  Any switching set of F counts (jumps first): the one test for both uses, the order-2
-    engine and the order-1 engine's optional mean-value form."""
-    sw = switches(list(F))
+    engine and the order-1 engine's optional mean-value form.  A switching set of the hyperparameters alone
+    (``Abs(sigma)`` from the instance-noise regularizer's ``sqrt(sigma^2)``) does not count: they are fixed while
+    ``DF`` is enclosed over boxes of ``z``, so ``DF`` is as smooth in ``z`` as without it."""
+    sw = switches(list(F), z)
     if not sw:
         return None
     return next((s for s in sw if s.jump), sw[0])

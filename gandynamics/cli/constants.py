@@ -31,7 +31,7 @@ def refuse_engine_options(args, fld) -> None:
     ``--order 1`` (order 2 always uses the second-order forms)."""
     from ..analysis.nonsmooth import second_order_blocker
     from .common import refuse_inapplicable
-    blocker = second_order_blocker(fld.F)
+    blocker = second_order_blocker(fld.F, fld.z)
     smooth = "on a field without kinks or jumps" + ("" if blocker is None else (
         f" (this F has a switching set, {blocker.describe()}: across it DF may jump and the second-order forms are "
         "not valid, so it is certified by order 1 with the natural extension of DF whatever is asked)"))

@@ -61,7 +61,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
         Run the chunks there (:func:`gandynamics.distributed.map_rows`); the table is bitwise the local one.
     chunk_size : int, optional
         Rows per chunk (default: locally about 8e7 trajectory-steps of a 2-parameter game, ~0.1 s on 2 cores, and
-        one chunk for a sweep of at most 2.5 times that; with ``client`` sized from the row
+        one chunk for a sweep of at most 2.5 times that unless ``progress=True``; with ``client`` sized from the row
         cost measured on the workers, :func:`gandynamics.distributed.auto_chunk_size`).
     progress : bool, optional
         Force the tqdm bar on/off (default: on when the sweep is estimated to take more than ~2 s).
@@ -375,8 +375,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         # about 8e7 trajectory-steps of a 2-parameter game per chunk (~0.1 s on 2 cores): few barriers
         # between chunks, yet a progress bar and a prompt Ctrl-C; equal chunks, so no small tail chunk
         budget = CHUNK_WORK / max(1.0, row_work)
-        if B * row_work <= ONE_CHUNK_FACTOR * CHUNK_WORK:  # a short sweep needs no bar nor prompt Ctrl-C: one chunk
-            budget = B
+        if B * row_work <= ONE_CHUNK_FACTOR * CHUNK_WORK and progress is not True:
+            budget = B  # a short sweep needs no bar (unless forced: one chunk never shows it) nor prompt Ctrl-C
         chunk = int(max(256, min(max(B, 1), budget)))
         chunk = -(-B // -(-B // chunk)) if B > 0 else chunk
     else:
@@ -425,6 +425,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         info["step_chunk"] = step_chunk
         if progress is not False:
             bar = _bar(B, 0)
+    elif progress is True and len(ranges) == 1:  # forced: a bar made after a first chunk of several never comes
+        bar = _bar(B, 0)
     try:
         for j, (lo, hi) in enumerate(ranges):
             if step_chunk is None:
