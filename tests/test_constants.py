@@ -568,3 +568,34 @@ def test_a_jump_of_the_hyperparameters_alone_is_no_jump_in_z(sv):
         assert rep.order == kw.get("order", 2)
         assert L <= rep.lipschitz.hi * (1 + 1e-12) and rep.mu.lo <= mu + 1e-12 * max(1.0, abs(mu))
         assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_a_childs_looser_bound_never_loosens_the_bracket(monkeypatch, dirac_r1, order):
+    """Box enclosures are not monotone in the box (Arb's midpoint-radius balls, the mean-value and vertex forms):
+    a child box's own bound can exceed its parent's, which still holds on the child.  The branch-and-bound keeps the
+    smaller, so more boxes never loosen a bracket.  A bounder whose every later box is looser than the root (the root's
+    true bound + 1.0 against + 0.9, both sound, above every witness): the bracket stays at the root's bound (with the
+    children's own bounds kept it grew to + 1.0), never below the sampled sup."""
+    import gandynamics.analysis.constants as C
+    real = C._make_bounder
+
+    def fake(fld, p, which, order, mean_value, reg=None):
+        bound = real(fld, p, which, order, mean_value, reg)
+        root = [None]
+
+        def looser(LO, HI):
+            ub, jumps = bound(LO, HI)
+            if root[0] is None:  # the root box: its true bound + 0.9; every later box the root's + 1.0 (both sound)
+                root[0] = float(ub[0])
+                return np.asarray(ub, float) + 0.9, jumps
+            return np.full(len(LO), root[0] + 1.0), jumps
+        return looser
+    monkeypatch.setattr(C, "_make_bounder", fake)
+    for boxes in (1, 9, 65):
+        rep = certify_constants(dirac_r1, "ball:1", max_boxes=boxes, samples=16, seed=0, order=order, tol=1e-9)
+        if boxes == 1:
+            root_hi = rep.lipschitz.hi
+        assert rep.lipschitz.hi <= root_hi, (boxes, rep.lipschitz.hi, root_hi)
+        norms, _, _ = jacobian_values(dirac_r1, Region.ball(dirac_r1.equilibrium, 1.0).sample(500, np.random.default_rng(0)))
+        assert norms.max() <= rep.lipschitz.hi

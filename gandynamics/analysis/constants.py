@@ -539,8 +539,8 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
                 break
             k = min(batch, len(heap), max(1, (max_boxes - boxes + 1) // 2))
             popped = [heapq.heappop(heap) for _ in range(k)]
-            LO, HI = [], []
-            for _, _, lo, hi in popped:
+            LO, HI, PU = [], [], []
+            for neg_u, _, lo, hi in popped:
                 j = int(np.argmax(hi - lo))
                 midj = 0.5 * (lo[j] + hi[j])
                 for a, b in ((lo[j], midj), (midj, hi[j])):
@@ -549,10 +549,15 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
                     if reg.meets(clo, chi):
                         LO.append(clo)
                         HI.append(chi)
+                        PU.append(-neg_u)
             if not LO:
                 continue
             LO, HI = np.array(LO), np.array(HI)
             ub, jumps = bound(LO, HI)
+            # the parent's bound holds on each child too: a child's own bound can be looser (the enclosures are not
+            # monotone in the box: Arb's midpoint-radius balls, the mean-value and vertex forms), so a refinement
+            # never loosens the bracket (on Abs(x) + ..., 20,001 boxes gave L <= 2.638 where the root box gave 2.618)
+            ub = np.minimum(np.asarray(ub, dtype=float), np.array(PU))
             boxes += len(LO)
             for i, jmp in enumerate(jumps):
                 if jmp is not None and float(np.max(HI[i] - LO[i])) <= 1e-9 * diam:
