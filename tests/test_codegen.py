@@ -322,7 +322,8 @@ def _chain_depth(tree) -> int:
     return deepest
 
 
-@pytest.mark.parametrize("width", [1, 2, codegen.WIDE - 1, codegen.WIDE, codegen.WIDE + 1, 1000, 5000])
+@pytest.mark.parametrize("width", [1, 2, codegen.WIDE - 1, codegen.WIDE, codegen.WIDE + 1, 1000,
+                                   pytest.param(5000, marks=pytest.mark.slow)])  # (5000: 1-3 s each, -m slow)
 @pytest.mark.parametrize("kind", ["sum", "product", "norm", "nested"])
 def test_printed_code_stays_shallow_whatever_the_width_of_a_sum(width, kind):
     # Python parses a + b + c + ... as a nest as deep as the sum is long: its compiler fails beyond about 4,000

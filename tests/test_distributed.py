@@ -219,6 +219,7 @@ def test_cluster_sweep_is_bitwise_the_local_sweep(client, local_small):
     assert c % DEFAULT_NB == 0 or c == len(auto) or 0 < c < DEFAULT_NB
 
 
+@pytest.mark.slow  # (3-5 s; run in CI's -m slow pass, session 10: the README's command back under 3 min)
 def test_cluster_n_dimensional_game_and_flow(client):
     fld = VectorField(games.make_game("gaussian-mean"), [R1(gamma=0.5)])
     inits = np.random.default_rng(3).normal(size=(4, fld.n))
@@ -295,6 +296,7 @@ def test_ctrl_c_on_the_cluster_keeps_finished_rows(client):
     assert not any(client.processing().values())
 
 
+@pytest.mark.slow  # (3-5 s; run in CI's -m slow pass, session 10: the README's command back under 3 min)
 def test_worker_killed_mid_sweep_loses_nothing(client):
     """Kill a busy worker process (SIGKILL) after the first chunk: the nanny restarts it, the scheduler
     reschedules its chunk, and the table is complete and equal to the local one, every row once."""

@@ -174,6 +174,7 @@ _POINTS = [(-1000.0, -1000.0), (1000.0, 1000.0), (-1000.0, 1000.0), (800.0, -750
 _U = -X / 2 + Y / 3
 
 
+@pytest.mark.slow  # (4 s of hypothesis examples; run in CI's -m slow pass)
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_exprs())
 # members of the kind found by earlier runs: a difference of ratios of exponential sums that cancels to a small

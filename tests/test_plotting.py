@@ -457,6 +457,7 @@ def test_animation_bad_input(tmp_path):
     gc.collect()
 
 
+@pytest.mark.slow  # (3-5 s; run in CI's -m slow pass, session 10: the README's command back under 3 min)
 def test_portrait_cli_animate(tmp_path, capsys):
     from gandynamics.cli import main
     gif = tmp_path / "a.gif"

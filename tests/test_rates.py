@@ -465,6 +465,7 @@ def test_gd_step_limits_of_the_dirac_table_by_simulation(reg, closed):
     assert 0.5 * (lo + hi) == pytest.approx(closed, rel=0.02, abs=0)
 
 
+@pytest.mark.slow  # (3-5 s; run in CI's -m slow pass, session 10: the README's command back under 3 min)
 def test_flow_rate_is_the_exact_flow_and_h_max_is_rk4s_limit(quadratic):
     """Bilinear game: the flow rotates (rate exp(h * 0) = 1 per unit time, measured by adaptive Dormand-Prince
     to 1e-9), and RK4 is stable up to |h lambda| = 2 sqrt 2 on the imaginary axis (lambda = ±i)."""
