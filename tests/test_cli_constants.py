@@ -227,7 +227,6 @@ SMOOTH_ONLY = ("(this F has a switching set, Piecewise((x, x < 0), (3*x, True)) 
     # --order on a kinked field: order 1 runs whatever is asked
     (("constants", "GAME:kink", "--order", "2"), "--order does nothing here: it applies only on a field without kinks "
                                                  "or jumps " + SMOOTH_ONLY),
-    (("constants", "GAME:kink", "--order", "1"), "--order does nothing here"),
     (("check", "GAME:kink", "--order", "2", "--lipschitz", "4"), "--order does nothing here: it applies only on a field "
                                                                  "without kinks or jumps " + SMOOTH_ONLY),
 ])
@@ -239,6 +238,20 @@ def test_engine_options_that_would_do_nothing_are_refused(capsys, game_file, arg
     code, out, err = run(capsys, *argv, "--region", region)
     assert code == 2 and out == "" and err.startswith(f"gandynamics: error: {message}") and err.endswith("; leave it out\n")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_order_1_on_a_kinked_field_is_what_runs_and_is_accepted(capsys, game_file):
+    """--order 1 asks for the engine that certifies a field with a switching set anyway: accepted (--order 2 is
+    refused there, above), the engine line says order 1 without a fallback, and the brackets hold the closed forms
+    L = ||[[3, 1], [-1, 1]]||_2 = sqrt(6 + sqrt(20)), mu = 1 on the box reaching past the kink."""
+    for cmd in (("constants",), ("check", "--lipschitz", "4")):
+        code, out, err = run(capsys, *cmd, "--game", f"{game_file}:kink", "--region", "box:-1:0.3,-1:1", "--order", "1",
+                             "--max-boxes", "300", "--json")
+        assert code == 0 and err == "", err
+        d = json.loads(out)
+        assert d["order"] == 1 and d["engine"] == "order 1 (Arb, box by box; DF enclosed by its natural extension)"
+        L = math.sqrt(6 + math.sqrt(20))
+        assert d["lipschitz"]["lo"] <= L * (1 + 1e-12) and L <= d["lipschitz"]["hi"] * (1 + 1e-12)
 
 
 def test_the_output_says_which_engine_ran(capsys, game_file):

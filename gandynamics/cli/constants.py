@@ -17,8 +17,8 @@ def add_budget_arguments(p) -> None:
                         "1: the Arb engine box by box (the previous, reference engine).  Only on a field without "
                         "kinks or jumps: one with a switching set (Abs, Max/Min, Piecewise, sign, floor, ...) is "
                         "always certified by order 1 with the natural extension of DF (the second-order forms are "
-                        "not valid across a kink), so --order is refused there; the output's 'engine' line says "
-                        "which engine ran")
+                        "not valid across a kink), so --order 2 is refused there and --order 1 asks for what runs; the "
+                        "output's 'engine' line says which engine ran")
     p.add_argument("--progress", action="store_true",
                    help="show a progress bar on stderr (shown anyway when stderr is a terminal) with the bracket "
                         "and an estimate of the boxes still needed")
@@ -27,8 +27,8 @@ def add_budget_arguments(p) -> None:
 def refuse_engine_options(args, fld) -> None:
     """``--order`` and ``--mean-value`` where they would do nothing (the project's rule, :func:`.common.
     refuse_inapplicable`): either on a field with a switching set (certified by order 1 with the natural extension
-    of DF whatever is asked; :func:`gandynamics.analysis.constants._engine`), ``--mean-value`` also without
-    ``--order 1`` (order 2 always uses the second-order forms)."""
+    of DF whatever is asked; :func:`gandynamics.analysis.constants._engine`; ``--order 1`` there is what runs and is
+    accepted), ``--mean-value`` also without ``--order 1`` (order 2 always uses the second-order forms)."""
     from ..analysis.nonsmooth import second_order_blocker
     from .common import refuse_inapplicable
     blocker = second_order_blocker(fld.F, fld.z)
@@ -41,7 +41,8 @@ def refuse_engine_options(args, fld) -> None:
                   ("mean_value", args.order == "1",
                    "with --order 1 (the default --order 2 always encloses DF by its second-order mean-value and vertex "
                    "forms)")]
-    refuse_inapplicable(args, rules + [("order", blocker is None, smooth)])
+    # (--order 1 on such a field asks for what runs: accepted; --order 2 would silently run order 1: refused)
+    refuse_inapplicable(args, rules + [("order", blocker is None or args.order == "1", smooth)])
 
 
 def number(text, what, positive=False, integer=False):
