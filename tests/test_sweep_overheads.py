@@ -687,3 +687,35 @@ def test_a_forced_progress_bar_is_shown_on_a_sweep_short_enough_for_one_chunk(mo
     made.clear()
     tiny = sweep(FLD, "gd", progress=progress, inits=[[0.5, 0.5]], step=0.1, steps=10)  # one chunk, whatever is asked
     assert len(made) == bars and tiny.meta["chunks"] == 1
+
+
+def test_a_hyperparameter_named_like_a_column_of_the_table_is_the_axis_hyper_name():
+    """The Hopf game's hyperparameter beta beside momentum's beta: the table had one column 'beta' for both (the
+    method's overwrote the game's: params={'beta': 0.5} showed 0) and a grid over 'beta' set both.  Now the game's is
+    the axis and column hyper_beta: each grid sets its own, checked against simulate (an independent path) with the
+    same game parameter and method option; hyper_axis_names renames exactly the colliding names."""
+    import sympy as sp
+
+    from gandynamics import Game, simulate
+    from gandynamics.runs.sweep import hyper_axis_names
+    fld = VectorField(games.make_game("hopf"))
+    z0 = [0.1, 0.1]
+    res = sweep(fld, "momentum", inits=[z0], grid={"beta": [0.1, 0.3]}, step=0.05, steps=80, engine="interpreted")
+    assert res["beta"].tolist() == [0.1, 0.3] and res["hyper_beta"].tolist() == [0.25, 0.25]
+    for i, b in enumerate((0.1, 0.3)):
+        tr = simulate(fld, "momentum", z0, 80, 0.05, params={"beta": 0.25}, beta=b, engine="interpreted")
+        np.testing.assert_array_equal(res.final[i], tr.final)
+    res = sweep(fld, "gd", inits=[z0], grid={"hyper_beta": [0.1, -0.2]}, step=0.05, steps=80, engine="interpreted")
+    assert res["beta"].tolist() == [0.0, 0.0] and res["hyper_beta"].tolist() == [0.1, -0.2]
+    for i, b in enumerate((0.1, -0.2)):
+        np.testing.assert_array_equal(res.final[i], simulate(fld, "gd", z0, 80, 0.05, params={"beta": b},
+                                                             engine="interpreted").final)
+    assert sweep(fld, "gd", inits=[z0], step=0.05, steps=5, params={"beta": 0.5}, engine="interpreted")["hyper_beta"][0] == 0.5
+    with pytest.raises(GandynamicsError, match="the game's hyperparameter beta is the grid axis hyper_beta"):
+        sweep(fld, "gd", inits=[z0], grid={"beta": [0.1]}, step=0.05, steps=5)
+    x, y = sp.symbols("x y")
+    names = ["rate", "step", "beta", "hyper_beta", "gamma", "init_x", "final_y", "zstar_x", "initx"]
+    syms = {sp.Symbol(n): 1.0 for n in names}
+    g = Game([x], [y], sum(syms) * x * y, -sum(syms) * x * y, hyper=syms, name="clash")
+    assert hyper_axis_names(VectorField(g)) == ["hyper_rate", "hyper_step", "hyper_hyper_beta", "hyper_beta", "gamma",
+                                                "hyper_init_x", "hyper_final_y", "hyper_zstar_x", "initx"]

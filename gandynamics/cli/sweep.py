@@ -20,7 +20,9 @@ def add_parser(sub):
     add_game_arguments(p)
     add_method_arguments(p, several=True)
     p.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:COUNT",
-                   help="a grid axis (inclusive linspace) or NAME=v1,v2,...; repeatable")
+                   help="a grid axis (inclusive linspace) or NAME=v1,v2,...; repeatable. NAME: a hyperparameter of the "
+                        "game, step, step_g, step_d or beta (the method's momentum); a hyperparameter named like one "
+                        "of the table's own columns (the hopf game's beta) is hyper_NAME")
     p.add_argument("--init", action="append", default=[], metavar="v1,v2,...",
                    help="an initial point (repeatable; default 1 in every coordinate)")
     p.add_argument("--random-inits", metavar="N:LO:HI",

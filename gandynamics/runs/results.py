@@ -19,7 +19,8 @@ __all__ = ["SweepResult"]
 class SweepResult:
     """The table of a sweep: one row per trajectory, columns as named 1-D arrays.
 
-    Columns: ``method``, ``init_<name>`` (initial state), one column per grid axis and per hyperparameter,
+    Columns: ``method``, ``init_<name>`` (initial state), one column per grid axis and per hyperparameter (named
+    ``hyper_<name>`` where the hyperparameter's name is one of these columns: the Hopf game's ``beta``),
     ``step_g``, ``step_d``, ``beta``, ``final_<name>``, ``zstar_<name>`` (the equilibrium ``z*`` the row is measured
     from: the game's declared one, or where that is not a zero of F at the row's hyperparameters the one found by
     Newton's method, NaN where none was found), ``distance`` (final ``|z - z*|``), ``rate`` (see

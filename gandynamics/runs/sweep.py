@@ -27,7 +27,7 @@ from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, r
 from .results import SweepResult
 from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
 
-__all__ = ["sweep", "sweep_plan"]
+__all__ = ["sweep", "sweep_plan", "hyper_axis_names"]
 
 
 _STEP_AXES = ("step", "step_g", "step_d", "beta")
@@ -219,8 +219,10 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
                                f"'0.05,0.1'}}; got {type(grid).__name__}")
     if grid and "beta" in grid and not any(o.slot == "beta" for m in ms for o in m.options):
         takers = [n for n, m in METHODS.items() if any(o.slot == "beta" for o in m.options)]
+        own = "beta" in field.defaults
         raise GandynamicsError(f"grid beta applies to none of {', '.join(m.name for m in ms)}: it is an option of "
-                               f"{', '.join(takers)}")
+                               f"{', '.join(takers)}" + ("; the game's hyperparameter beta is the grid axis hyper_beta"
+                                                         if own else ""))
     K = steps_count(steps)
     bnd = bound_value(bound)
     grid = dict(grid or {})
@@ -235,18 +237,19 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         raise GandynamicsError(f"inits must be points of {field.n} entries ({', '.join(field.names)}), got shape {inits.shape}")
     if not np.all(np.isfinite(inits)):
         raise GandynamicsError("inits must be finite")
-    hyper_names = list(field.defaults)
+    hyper_names = hyper_axis_names(field)  # (the hyperparameters' names as grid axes and table columns)
+    symbol_of = dict(zip(hyper_names, field.defaults))
     axes = []
     for name, vals in grid.items():
         if name not in hyper_names and name not in _STEP_AXES:
             raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {', '.join(hyper_names + list(_STEP_AXES))}")
         v = _axis_values(vals, f"grid {name}")  # an array, a sequence, or text "v1,v2,..."
         strengths = getattr(field, "_strengths", {})
-        if name in strengths:  # a regularizer strength: the one rule however it is set (>= 0)
+        if symbol_of.get(name) in strengths:  # a regularizer strength: the one rule however it is set (>= 0)
             from ..validate import strength
             for x in v[~(v >= 0.0)][:1]:  # tested as an array; the first offender gets the rule's message
-                strength(float(x), strengths[name])
-        if name.startswith("step") and np.any(v <= 0):
+                strength(float(x), strengths[symbol_of[name]])
+        if name in _STEP_AXES and name.startswith("step") and np.any(v <= 0):
             raise GandynamicsError(f"grid {name}: step sizes must be positive")
         axes.append((name, v))
     if "step" in grid and ("step_g" in grid or "step_d" in grid):
@@ -327,6 +330,29 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     return _Prepared(plan=plan, B=B, K=K, rec_idx=rec_idx, ZSTAR=ZSTAR, evals=evals, ms=ms, L=L, Z0=Z0, axes=axes,
                      hyper_names=hyper_names, axis_vals=axis_vals, nm=nm, P=P, H=H, BETA=BETA, dims=dims, hg0=hg0,
                      hd0=hd0, bnd=bnd, base_p=base_p, inits=inits, zstar_shared=shared)
+
+
+#: the table's own columns and the sweep's own grid axes: a hyperparameter of one of these names is the axis and
+#: column ``hyper_<name>`` (the Hopf game's ``beta`` beside momentum's ``beta``: one column had overwritten the other,
+#: and a grid over ``beta`` had set both)
+_OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "verdict", "tail_min",
+                "tail_max", "diverged", "diverged_at", "reason", "finished")
+
+
+def hyper_axis_names(field) -> list:
+    """The names of ``field``'s hyperparameters as a sweep's grid axes and table columns, in their order: the
+    hyperparameter's own name, or ``hyper_<name>`` where that is one of the table's own columns (``beta``, ``step``,
+    ``rate``, ``init_<state>``, ...)."""
+    own = set(_OWN_COLUMNS) | {f"{k}_{n}" for k in ("init", "final", "zstar") for n in field.names} | set(field.defaults)
+    out = []
+    for h in field.defaults:
+        name = h
+        if h in _OWN_COLUMNS or any(h == f"{k}_{n}" for k in ("init", "final", "zstar") for n in field.names):
+            name = f"hyper_{h}"
+            while name in own or name in out:  # (a game with both beta and hyper_beta)
+                name = f"hyper_{name}"
+        out.append(name)
+    return out
 
 
 def _axis_values(vals, what: str) -> np.ndarray:
