@@ -343,14 +343,12 @@ def hyper_axis_names(field) -> list:
     """The names of ``field``'s hyperparameters as a sweep's grid axes and table columns, in their order: the
     hyperparameter's own name, or ``hyper_<name>`` where that is one of the table's own columns (``beta``, ``step``,
     ``rate``, ``init_<state>``, ...)."""
-    own = set(_OWN_COLUMNS) | {f"{k}_{n}" for k in ("init", "final", "zstar") for n in field.names} | set(field.defaults)
+    reserved = set(_OWN_COLUMNS) | {f"{k}_{n}" for k in ("init", "final", "zstar") for n in field.names}
     out = []
     for h in field.defaults:
         name = h
-        if h in _OWN_COLUMNS or any(h == f"{k}_{n}" for k in ("init", "final", "zstar") for n in field.names):
-            name = f"hyper_{h}"
-            while name in own or name in out:  # (a game with both beta and hyper_beta)
-                name = f"hyper_{name}"
+        while name in reserved or (name != h and name in field.defaults) or name in out:  # (beta and hyper_beta)
+            name = f"hyper_{name}"
         out.append(name)
     return out
 
