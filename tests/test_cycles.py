@@ -300,3 +300,16 @@ def test_limit_cycle_refuses_bad_settings(kwargs, match):
     fld = VectorField(hopf_normal_form(), [])
     with pytest.raises(GandynamicsError, match=match):
         limit_cycle(fld, [0.5, 0.0], 6.0, **kwargs)
+
+
+def test_estimate_period_is_the_closed_form_period_and_a_start_on_the_cycle(nf):
+    """estimate_period (the period guess of `gandynamics cycle --init`): from a start off the cycle of the sheared,
+    twisted normal form at beta = 0.3, the mean time between upward crossings is the closed-form period
+    2 pi / (omega - b beta / sigma) to 1e-3, and its last point is on the cycle (radius sqrt(-beta/sigma) in
+    w = T^{-1} z) to 1e-6: a start limit_cycle converges from."""
+    from gandynamics.analysis.cycles import estimate_period
+    _, T, _ = closed_form(0.3)
+    period, z = estimate_period(nf, [0.2, 0.1], {"beta": 0.3})
+    assert period == pytest.approx(T, rel=1e-3, abs=0)
+    w = np.linalg.solve(TMAT, z)
+    assert float(np.linalg.norm(w)) == pytest.approx(math.sqrt(-0.3 / SG), rel=1e-6, abs=0)

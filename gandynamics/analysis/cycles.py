@@ -40,8 +40,8 @@ SINGULAR_RTOL = 1e-5
 #: a periodic orbit with two Floquet multipliers within this distance of 1 is reported as not isolated
 NOT_ISOLATED_TOL = 1e-4
 
-__all__ = ["Cycle", "MapCycle", "limit_cycle", "hopf_prediction", "cycle_from_hopf", "continue_cycle",
-           "method_map", "map_cycle"]
+__all__ = ["Cycle", "MapCycle", "limit_cycle", "estimate_period", "hopf_prediction", "cycle_from_hopf",
+           "continue_cycle", "method_map", "map_cycle"]
 
 
 @dataclass
@@ -171,6 +171,72 @@ def _max_distance(sol, T, c, n) -> float:
     r = minimize_scalar(lambda t: -np.linalg.norm(sol.sol(t)[:n] - c), bounds=(lo, hi), method="bounded",
                         options={"xatol": 1e-12 * max(T, 1.0)})
     return float(max(d[i], -r.fun))
+
+
+def estimate_period(fld, z0, params=None) -> tuple:
+    """A period guess for :func:`limit_cycle` from a simulated orbit of the flow: the mean time between upward
+    crossings of the mean of the first coordinate, from t = 0 to t = 400 or as far as the budget of one shooting
+    call (:data:`MAX_EVALUATIONS` evaluations of the field) takes it, read over the second half of what was reached.
+    Returns ``(period, z)``, ``z`` the orbit's last point (a start on the cycle).
+
+    Raises
+    ------
+    GandynamicsError
+        When the orbit leaves the finite numbers, settles at a point, or shows no oscillation (the messages name the
+        CLI's --init and --period, its one caller).
+    """
+    from scipy.integrate import DOP853, OdeSolution
+    p = fld.param_vector(params)
+    m = fld.point_module(calls=fld.SOLVER_CALLS)
+    n = fld.n
+    budget, used = MAX_EVALUATIONS, [0]
+
+    def v(t, y):
+        used[0] += 1
+        return -m.field(y, p, np.empty(n))
+
+    # solve_ivp's own loop (the same steps and dense output), stopped once the budget is spent: a stiff field took
+    # hours to reach t = 400, and a fast cycle (not stiff: omega = 200 turns 12,700 times by t = 400) is resolved
+    # well before; the orbit is then read as far as it got (the budget is one field evaluation past a step's)
+    T_END = 400.0
+    solver = DOP853(v, 0.0, np.asarray(z0, float), T_END, rtol=1e-9, atol=1e-11)
+    ts, pieces = [0.0], []
+    while solver.status == "running" and used[0] < budget:
+        message = solver.step()
+        if solver.status == "failed":
+            raise GandynamicsError(f"the orbit from --init did not stay finite up to t = {T_END:zg} ({message}); start "
+                                   "closer to the cycle or give --period")
+        ts.append(solver.t)
+        pieces.append(solver.dense_output())
+    t_end = ts[-1]
+    if not pieces:  # (a budget below the solver's start-up evaluations)
+        raise GandynamicsError(f"estimating the period from --init: the budget of {budget:,} evaluations of the field "
+                               "(MAX_EVALUATIONS) ended before the first step; give --period")
+    if not np.all(np.isfinite(solver.y)):
+        raise GandynamicsError(f"the orbit from --init did not stay finite up to t = {T_END:zg}; start closer to the "
+                               "cycle or give --period")
+    short = t_end < T_END
+    sol = OdeSolution(ts, pieces)
+    # 40,000 samples, or more when the window holds more steps (a fast cycle: at least 8 samples per step)
+    steps_in = int(np.count_nonzero(np.asarray(ts) >= t_end / 2))
+    t = np.linspace(t_end / 2, t_end, min(2_000_000, max(40000, 8 * steps_in)))
+    zs = sol(t)
+    # an orbit that settles at a point has no period: its damped wiggles (down to 1e-40 and below) used to give a
+    # "period" and a start at the equilibrium, refused as "the initial point is an equilibrium"
+    if float(np.max(np.ptp(zs, axis=1))) <= 1e-8 * max(1.0, float(np.max(np.abs(z0)))):
+        raise GandynamicsError(f"the orbit from --init settles at the point ({', '.join(f'{v:z.6g}' for v in zs[:, -1])}) "
+                               f"by t = {t_end / 2:z.6g}: no limit cycle there (for these hyperparameters); start elsewhere, or give "
+                               "--period to shoot from --init itself")
+    x = zs[0]
+    x = x - x.mean()
+    up = np.where((x[:-1] < 0) & (x[1:] >= 0))[0]
+    if len(up) < 3:
+        if short:
+            raise GandynamicsError(f"estimating the period from --init: the orbit reached only t = {t_end:z.6g} (of "
+                                   f"{T_END:zg}) within the budget of {budget:,} evaluations of the field (MAX_EVALUATIONS), "
+                                   "too short to see it oscillate: the field is stiff there; give --period")
+        raise GandynamicsError("no oscillation found from --init within t = 400; give --period")
+    return float(np.mean(np.diff(t[up]))), sol(t[-1])
 
 
 def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: float = 1e-10, maxit: int = 30,
