@@ -218,6 +218,50 @@ def _pw_game(piece_g, piece_d, a, b, d):
                 equilibrium=(0, 0), name="pw")
 
 
+def test_jump_across_one_piece_of_a_product_set_is_refused():
+    """F_x = y + [x y > 0] x: the branches agree on x = 0 but differ by x across y = 0.  Solving x y = 0 for x
+    alone saw only the first piece, and L <= 1.63 was certified on [-1, 1]^2 although
+    |F(0.5, e) - F(0.5, -e)| = 0.5 for every e > 0; the same with the set's pieces shifted (x (y - 3/10))."""
+    x, y = sp.symbols("x y", real=True)
+    for t in (0, sp.Rational(3, 10)):
+        fld = VectorField(Game([x], [y], x * y + sp.Piecewise((x**2 / 2, x * (y - t) > 0), (0, True)), -x * y,
+                               equilibrium=(0, 0), name="pw"))
+        jump = fld.eval_F(np.array([0.5, float(t) + 1e-9])) - fld.eval_F(np.array([0.5, float(t) - 1e-9]))
+        assert abs(jump[0]) == pytest.approx(0.5)   # the field does jump there
+        with pytest.raises(GandynamicsError, match=r"Piecewise.* jumps where "):
+            certify_constants(fld, Region.box([-1, -1], [1, 1]), max_boxes=200)
+
+
+def test_continuous_fields_written_with_jump_functions_are_certified():
+    """x |x| / 2 and Max(y, 0)^2 / 2 differentiate into x sign(x) and Max(y, 0) Heaviside(y): jump functions whose
+    jumps are multiplied by 0, so F = (|x| + y, -x + Max(y, 0)) is continuous and piecewise linear.  Its
+    constants over [-1, 1]^2 are those of its four pieces' Jacobians (Clarke), computed here by hand:
+    L = max ||A|| = 2 (x < 0 < y) and mu = min lambda_min(sym A) = -1 (x < 0)."""
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], x * y + x * sp.Abs(x) / 2, -x * y + sp.Max(y, 0) ** 2 / 2, equilibrium=(0, 0),
+                           name="kinks"))
+    assert fld.F[0].has(sp.sign) and fld.F[1].has(sp.Heaviside)
+    rep = certify_constants(fld, Region.box([-1, -1], [1, 1]), max_boxes=3000)
+    ref_n, ref_l = [], []
+    for zx, sx in ((-0.5, -1.0), (0.5, 1.0)):
+        for zy, hy in ((-0.5, 0.0), (0.5, 1.0)):
+            A = np.array([[sx, 1.0], [-1.0, hy]])  # DF of the piece, by hand
+            assert np.array_equal(fld.eval_DF(np.array([zx, zy])), A)
+            ref_n.append(float(np.linalg.norm(A, 2)))
+            ref_l.append(float(np.linalg.eigvalsh((A + A.T) / 2)[0]))
+    L, mu = max(ref_n), min(ref_l)
+    assert (L, mu) == (pytest.approx(2.0), pytest.approx(-1.0))
+    assert rep.lipschitz.lo <= L <= rep.lipschitz.hi and math.isfinite(rep.lipschitz.hi)
+    assert rep.mu.lo <= mu <= rep.mu.hi and math.isfinite(rep.mu.lo)
+    # difference quotients across the kinks stay within the certified L (they would not across a jump)
+    rng = np.random.default_rng(3)
+    A = rng.uniform(-1, 1, (2000, 2))
+    Bp = np.clip(A + rng.normal(0, 0.1, A.shape), -1, 1)
+    dF = np.array([fld.eval_F(b) - fld.eval_F(a) for a, b in zip(A, Bp)])
+    q = np.linalg.norm(dF, axis=1) / np.linalg.norm(Bp - A, axis=1)
+    assert q.max() <= rep.lipschitz.hi * (1 + 1e-12)
+
+
 def test_piecewise_jump_is_refused_with_its_location():
     # issue #11 §1: F_x = x + y - [x > 0] jumps across x = 0
     fld = VectorField(_pw_game(lambda x, y: sp.Piecewise((-x, x > 0), (0, True)), lambda x, y: 0, 1.0, 1.0, 1.0))
@@ -241,12 +285,19 @@ PIECES = {  # name -> (piece of the loss in x, y; F continuous?)
     "kink-max": (lambda x, y, t: sp.Max(x - t, 0) ** 2 / 2, True),
     "kink-abs": (lambda x, y, t: (x - t) * sp.Abs(x - t) / 2, True),
     "c1-piecewise": (lambda x, y, t: sp.Piecewise((x**2 / 2, x > t), (t * x - t**2 / 2, True)), True),
+    # written with jump functions, continuous: F has (x - t) sign(x - t) and (x - t)^2 DiracDelta(x - t)
+    "sign-cancelled": (lambda x, y, t: (x - t) ** 2 * sp.sign(x - t) / 2, True),
+    "heaviside-cancelled": (lambda x, y, t: (x - t) ** 2 * sp.Heaviside(x - t), True),
+    # a switching set of two pieces, {x = 0} and {y = t}: F's branches agree on the first only (a jump of |x|
+    # across y = t, which solving x (y - t) = 0 for x alone missed: a bound was certified)
+    "product-set": (lambda x, y, t: sp.Piecewise((x**2 / 2, x * (y - t) > 0), (0, True)), False),
     "smooth": (lambda x, y, t: sp.log(1 + sp.exp(x - t)) + (x * y) ** 2 / 4, True),
 }
 
 
 @settings(max_examples=10, deadline=None)
-@given(pg=st.sampled_from(sorted(PIECES)), pd_=st.sampled_from(["smooth", "kink-abs", "jump"]), t=st.floats(-0.8, 0.8),
+@given(pg=st.sampled_from(sorted(PIECES)), pd_=st.sampled_from(["smooth", "kink-abs", "jump", "sign-cancelled"]),
+       t=st.floats(-0.8, 0.8),
        a=st.floats(0.2, 2), b=st.floats(-1.5, 1.5), d=st.floats(0.2, 2), claim_mu=st.floats(-0.5, 1.5),
        claim_L=st.floats(0.5, 4), seed=st.integers(0, 2**31))
 def test_check_never_holds_when_a_sampled_pair_violates_the_claim(pg, pd_, t, a, b, d, claim_mu, claim_L, seed):
@@ -263,8 +314,9 @@ def test_check_never_holds_when_a_sampled_pair_violates_the_claim(pg, pd_, t, a,
     rng = np.random.default_rng(seed)
     A = rng.uniform(-1, 1, (400, 2))
     Bp = np.clip(A + rng.normal(0, 0.05, (400, 2)), -1, 1)
-    s = np.array([[t - 1e-7, 0.0], [t + 1e-7, 0.0], [0.0, t - 1e-7], [0.0, t + 1e-7]])
-    A, Bp = np.vstack([A, s[[0, 2]]]), np.vstack([Bp, s[[1, 3]]])
+    s = np.array([[t - 1e-7, 0.0], [t + 1e-7, 0.0], [0.0, t - 1e-7], [0.0, t + 1e-7],
+                  [t - 1e-7, 0.5], [t + 1e-7, 0.5], [0.5, t - 1e-7], [0.5, t + 1e-7]])
+    A, Bp = np.vstack([A, s[0::2]]), np.vstack([Bp, s[1::2]])
     p = fld.param_vector()
     for za, zb in zip(A, Bp):
         dz = zb - za

@@ -701,11 +701,11 @@ def matrix_bounds_batch(lo, hi, want: str, fractions=None):
 # --------------------------------------------------------------------------- the field's bounder
 def _field_functions(fld):
     """``(DF on boxes, D2F on boxes or None, jump switching functions or None, jump switches)``, cached."""
-    from .nonsmooth import switches
+    from .nonsmooth import piecewise_derivative, switches
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "boxeval" not in cache:
         n = fld.n
-        DF = list(fld.DF)
+        DF = piecewise_derivative(fld.DF)  # (valid where F cannot jump: the only boxes bounded)
         nat = compile_boxes(DF, fld.z, fld.hyper)
         try:
             d2 = compile_boxes([sp.diff(e, zk) for e in DF for zk in fld.z], fld.z, fld.hyper)

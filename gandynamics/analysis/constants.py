@@ -26,8 +26,9 @@ so that ``||F(z) - F(z')|| <= L_S ||z - z'||`` and ``<F(z) - F(z'), z - z'> >= m
   runs out.  ``L_hi >= L_S`` and ``mu_lo <= mu_S`` hold whatever the stopping reason.
 * **Non-smooth fields**: a region on which F may jump (``sign``, ``Heaviside``, ``floor``, a discontinuous
   ``Piecewise``, ...; :mod:`gandynamics.analysis.nonsmooth`) is refused with the switching set and a point;
-  kinks (``Abs``, ``Max``, a continuous ``Piecewise``) are certified from enclosures that contain every
-  branch (Clarke's generalised Jacobian).  On any field with a switching set the second-order forms of DF are
+  kinks (``Abs``, ``Max``, a continuous ``Piecewise``, a jump function whose jump is multiplied by 0 such as
+  ``x sign(x)`` from the gradient of ``x |x| / 2``) are certified from enclosures of DF taken piece by piece
+  that contain every branch (Clarke's generalised Jacobian).  On any field with a switching set the second-order forms of DF are
   not valid (a kink of F is a jump of DF), so ``order=2`` runs as ``order=1`` with the natural extension, and
   ``mean_value=True`` is refused (:func:`_engine`); the report's ``order`` and ``engine`` say which ran.
 * **Claims** (:func:`check_constants`): "F is mu-strongly monotone and L-Lipschitz on S" is *holds*
@@ -769,7 +770,8 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     ------
     GandynamicsError
         When F may be discontinuous on the region (a jump of ``sign``, ``Heaviside``, ``floor``, a
-        discontinuous ``Piecewise``, ...): the message names the switching set and a point of the region.
+        discontinuous ``Piecewise``, ... not proven cancelled): the message names the switching set and a point
+        of the region.
         ``mean_value=True`` where it does nothing (see ``mean_value``).
     """
     from ..validate import field as _as_field

@@ -605,11 +605,13 @@ def compile_interval(exprs, z, hyper=()) -> IntervalFunction:
 
 
 def interval_jacobian(fld) -> IntervalFunction:
-    """Ball evaluation of the n×n entries of ``DF`` (row-major) of a :class:`~gandynamics.VectorField`,
-    cached on the field."""
+    """Ball evaluation of the n×n entries of ``DF`` (row-major) of a :class:`~gandynamics.VectorField`, piece by
+    piece (:func:`gandynamics.analysis.nonsmooth.piecewise_derivative`: valid where F cannot jump), cached on the
+    field."""
+    from .nonsmooth import piecewise_derivative
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "DF" not in cache:
-        cache["DF"] = compile_interval(list(fld.DF), fld.z, fld.hyper)
+        cache["DF"] = compile_interval(piecewise_derivative(fld.DF), fld.z, fld.hyper)
     return cache["DF"]
 
 

@@ -7,9 +7,11 @@ integer; ``acot`` where its argument vanishes; ``atan2(y, x)`` on its branch cut
 ``y^2 + max(x, 0)^2``).  A function that jumps while its derivative does not show it (``acot``, ``atan2``) must be
 listed here: the certification encloses DF, which is bounded across such a jump.  :func:`switches` lists, for every such node of an expression, a :class:`Switch`: the switching
 function ``u``, the kind of set (``u = 0`` or ``u`` an integer), and whether the node may make the
-expression *jump* across it (``sign``, ``Heaviside``, ``floor``, ``acot``, ``atan2``, a ``Piecewise`` whose
-branches are not proven to agree on the set) or only *kink* (``Abs``, ``Max``, ``Min``, the Euclidean norm, a continuous
-``Piecewise``).
+expression *jump* across it (``floor``, ``acot``, ``atan2``; ``sign``, ``Heaviside`` and ``DiracDelta`` unless
+their jump is proven cancelled, :func:`_cancelled`; a ``Piecewise`` whose branches are not proven to agree on the
+set) or only *kink* (``Abs``, ``Max``, ``Min``, the Euclidean norm, a continuous ``Piecewise``, ``x sign(x)``).
+Both proofs are one test, :func:`vanishes_on`: an expression (the difference of two branches, the cofactor of
+the jump) is 0 on every piece of the set, each factor of ``u`` solved exactly for one variable.
 
 :func:`straddles` is the single test used by both interval engines: whether an enclosure ``[lo, hi]`` of
 ``u`` over a box may meet the switching set.  The interval engines enclose every branch of a node whose
@@ -33,7 +35,7 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-__all__ = ["Switch", "switches", "straddles", "ZERO", "INTEGER"]
+__all__ = ["Switch", "switches", "straddles", "vanishes_on", "piecewise_derivative", "ZERO", "INTEGER"]
 
 #: switching set {u = 0}
 ZERO = "zero"
@@ -77,10 +79,83 @@ def _relational_u(r: Relational) -> sp.Expr:
     return sp.expand(r.lhs - r.rhs)
 
 
-def _piecewise_continuous(pw: sp.Piecewise, rels) -> bool:
+#: expressions larger than this many nodes (of their DAG) are not analysed for a cancelled jump: the answer is
+#: "may jump" (safe; the analysis differentiates the whole expression once per jump node)
+CANCEL_MAX_NODES = 4000
+
+
+def _dag_size(e, limit: int) -> int:
+    """The number of distinct subexpressions of ``e``, counted up to ``limit + 1``."""
+    seen, stack = set(), [e]
+    while stack and len(seen) <= limit:
+        a = stack.pop()
+        if a in seen:
+            continue
+        seen.add(a)
+        stack.extend(a.args)
+    return len(seen)
+
+
+def _zero_set_pieces(u: sp.Expr, z=None) -> list | None:
+    """The zero set of ``u`` as a list of substitutions ``(s, r)``, one per factor of ``u``: ``{u = 0}`` is the
+    union over the factors ``f`` of ``{s = r}``, where ``f = c s + b`` with ``c`` a nonzero number and ``b`` free of
+    ``s`` (so that ``f = 0`` holds exactly where ``s = -b/c``, with no other branch).  Factors free of ``z`` (the
+    hyperparameters alone, fixed on every box and segment of ``z``) are left out: where such a factor vanishes,
+    ``u`` is 0 for every ``z`` and the node is constant in ``z``.  ``None`` when some factor is not of that form
+    (``x y - 1``, ``sin x``): the set is then not described, and the caller must assume the worst."""
+    try:
+        _, factors = sp.factor_list(sp.expand(u))
+    except Exception:  # noqa: BLE001 - sympy cannot factor u: one factor
+        factors = [(u, 1)]
+    zs = set(z) if z is not None else None
+    out = []
+    for f, _ in factors:
+        syms = f.free_symbols
+        if not syms:
+            if f == 0:
+                return None  # (u identically 0: not a switching set in any sense)
+            continue
+        if zs is not None and not syms & zs:
+            continue
+        for s in sorted(syms & zs if zs is not None else syms, key=str):
+            try:
+                c = sp.diff(f, s)
+                if not (c.is_Number and c != 0):
+                    continue
+                b = sp.expand(f - c * s)
+            except Exception:  # noqa: BLE001
+                continue
+            if s in b.free_symbols:
+                continue
+            out.append((s, -b / c))
+            break
+        else:
+            return None
+    return out
+
+
+def vanishes_on(expr: sp.Expr, u: sp.Expr, z=None) -> bool:
+    """True when ``expr`` is proven (symbolically) to be 0 at every point of ``{u = 0}``: on each piece ``s = r``
+    of the set (:func:`_zero_set_pieces`), ``expr`` with ``s`` replaced by ``r`` simplifies to 0.  Any doubt
+    (a set that is not described, an expression that does not simplify to 0, sympy failing) answers False: the
+    safe side for every caller, which reads True as "no jump here"."""
+    pieces = _zero_set_pieces(u, z)
+    if pieces is None:
+        return False
+    for s, r in pieces:
+        try:
+            d = sp.simplify(expr.subs(s, r))
+        except Exception:  # noqa: BLE001
+            return False
+        if d != 0:
+            return False
+    return True
+
+
+def _piecewise_continuous(pw: sp.Piecewise, rels, z=None) -> bool:
     """True when every two branches of ``pw`` are proven (symbolically) to agree on every switching set
-    ``{u = 0}`` of its conditions: solve ``u = 0`` for a symbol in which ``u`` is linear and simplify the
-    difference of the branches there.  Any doubt answers False (a possible jump), which is the safe side."""
+    ``{u = 0}`` of its conditions (:func:`vanishes_on` of their difference).  Any doubt answers False (a
+    possible jump), which is the safe side."""
     values = list(dict.fromkeys(e for e, _ in pw.args))
     if len(values) <= 1:
         return True
@@ -88,28 +163,34 @@ def _piecewise_continuous(pw: sp.Piecewise, rels) -> bool:
         if not isinstance(r, Relational):
             return False
         u = _relational_u(r)
-        sol = None
-        for s in sorted(u.free_symbols, key=str):
-            try:
-                if sp.degree(u, s) != 1:
-                    continue
-                roots = sp.solve(u, s, dict=False)
-            except Exception:  # noqa: BLE001 - sympy may fail in many ways: treat as not proven
-                continue
-            if len(roots) == 1:
-                sol = (s, roots[0])
-                break
-        if sol is None:
-            return False
         for i, a in enumerate(values):
             for b in values[i + 1:]:
-                try:
-                    d = sp.simplify((a - b).subs(*sol))
-                except Exception:  # noqa: BLE001
-                    return False
-                if d != 0:
+                if not vanishes_on(a - b, u, z):
                     return False
     return True
+
+
+def _cancelled(e: sp.Expr, node: sp.Expr, z=None) -> bool:
+    """True when the jump of ``node`` (``sign(u)``, ``Heaviside(u)`` or ``DiracDelta(u)``) does not make ``e`` jump: ``e`` is
+    ``A + B node`` with ``B`` free of ``node`` (``node`` enters linearly), ``B`` has no jump of its own
+    (:func:`switches`), and ``B`` vanishes on ``{u = 0}`` (:func:`vanishes_on`).  Then the jump of ``e`` across
+    the set, ``B`` times the jump of the node, is 0, and ``e`` is continuous there (its value on the set, ``A``,
+    is both one-sided limits): ``x sign(x)`` (the derivative of ``x |x| / 2``), ``Max(x, 0) Heaviside(x)``
+    (of ``Max(x, 0)^2 / 2``).  For ``DiracDelta(u)`` the same condition makes ``B DiracDelta(u)`` the zero
+    distribution (``x^2 DiracDelta(x)`` in the derivative of ``x^2 sign(x) / 2``), which is also the value the
+    compiled field gives it."""
+    if _dag_size(e, CANCEL_MAX_NODES) > CANCEL_MAX_NODES:
+        return False
+    t = sp.Dummy("t")
+    try:
+        B = sp.diff(e.xreplace({node: t}), t)
+    except Exception:  # noqa: BLE001
+        return False
+    if t in B.free_symbols or B.has(node):
+        return False
+    if any(s.jump for s in switches([B], z)):
+        return False
+    return vanishes_on(B, node.args[0], z)
 
 
 def switches(exprs, z=None) -> list[Switch]:
@@ -131,8 +212,10 @@ def switches(exprs, z=None) -> list[Switch]:
             f = getattr(a, "func", None)
             if f is None or not isinstance(a, sp.Basic):
                 continue
-            if f in (sp.sign, sp.Heaviside, sp.DiracDelta):
-                add(a, a.args[0], ZERO, True)
+            if f in (sp.sign, sp.Heaviside):
+                add(a, a.args[0], ZERO, not _cancelled(e, a, z))
+            elif f is sp.DiracDelta:  # (a derivative of the delta, DiracDelta(u, k >= 1), is never cancelled here)
+                add(a, a.args[0], ZERO, len(a.args) > 1 or not _cancelled(e, a, z))
             elif f is sp.Abs:
                 add(a, a.args[0], ZERO, False)
             elif f in (sp.Max, sp.Min):
@@ -161,13 +244,25 @@ def switches(exprs, z=None) -> list[Switch]:
                         rels.add(c)
                     elif isinstance(c, sp.logic.boolalg.Boolean) and c not in (sp.true, sp.false):
                         rels |= c.atoms(Relational)
-                jump = not _piecewise_continuous(a, rels)
+                jump = not _piecewise_continuous(a, rels, z)
                 for r in rels:
                     add(a, _relational_u(r), ZERO, jump)
     if z is not None:
         zs = set(z)
         return [s for s in out.values() if s.u.free_symbols & zs]
     return list(out.values())
+
+
+def piecewise_derivative(exprs) -> list:
+    """``exprs`` (entries of ``DF``) with every ``DiracDelta`` term replaced by 0: the derivative piece by piece,
+    the one the certification encloses.  ``sympy`` differentiates ``sign(u)`` and ``Heaviside(u)`` into
+    ``DiracDelta(u)``; where ``F`` is continuous across ``{u = 0}`` (a cancelled jump, :func:`_cancelled`:
+    ``x sign(x)`` gives ``sign(x) + 2 x DiracDelta(x)``) the delta terms of ``DF`` add up to 0 (their sum is the
+    jump of ``F`` times the delta), and Clarke's generalized Jacobian there is the hull of the pieces' limits,
+    which the enclosure of the remaining terms contains (docs/math/certification.md §4).  Valid on every box on
+    which ``F`` cannot jump: the only boxes any certification bounds (a box that may meet a jump is never
+    certified).  The compiled field evaluates ``DiracDelta`` as 0 too (:mod:`gandynamics.codegen`)."""
+    return [sp.sympify(e).replace(lambda a: isinstance(a, sp.DiracDelta), lambda a: sp.S.Zero) for e in exprs]
 
 
 def second_order_blocker(F, z=None) -> Switch | None:

@@ -1,0 +1,112 @@
+"""gandynamics.analysis.nonsmooth: which switching sets may make an expression jump.
+
+The classification is checked against the expression's own values: on both sides of its switching set,
+evaluated in floating point by sympy's lambdify (independent of the symbolic proof), for a generated family of
+expressions ``A + B J(u)`` whose jump is cancelled by construction or not."""
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
+
+from gandynamics.analysis.nonsmooth import piecewise_derivative, switches, vanishes_on
+
+x, y, s = sp.symbols("x y s", real=True)
+Z = [x, y]
+
+
+def _jump_size(e, factors, rng, eps=1e-7, n=40):
+    """The largest ``|e(p + eps n) - e(p - eps n)|`` over points p of the lines ``{f = 0}`` (``f`` the linear
+    factors of u, ``n`` the unit normal): the jump of ``e`` across its set, measured."""
+    fn = sp.lambdify((x, y), e, modules=[{"Heaviside": lambda a, h0=0.5: np.heaviside(a, h0)}, "numpy"])
+    worst = 0.0
+    for f in factors:
+        a, b = float(f.coeff(x)), float(f.coeff(y))
+        c = float(f.subs({x: 0, y: 0}))
+        nrm = np.array([a, b]) / np.hypot(a, b)
+        base = -c * nrm / np.hypot(a, b)               # the point of the line nearest the origin
+        tang = np.array([-nrm[1], nrm[0]])
+        for t in rng.uniform(-1.5, 1.5, n):
+            p = base + t * tang
+            hi = np.asarray(fn(*(p + eps * nrm)), float)
+            lo = np.asarray(fn(*(p - eps * nrm)), float)
+            worst = max(worst, float(np.max(np.abs(hi - lo))))
+    return worst
+
+
+coef = st.integers(-3, 3)
+linear = st.tuples(coef, coef, coef).filter(lambda t: t[0] != 0 or t[1] != 0).map(lambda t: t[0] * x + t[1] * y + t[2])
+poly = st.tuples(coef, coef, coef, coef).map(lambda t: t[0] + t[1] * x + t[2] * y + t[3] * x * y)
+
+
+@settings(max_examples=60, deadline=None)
+@given(fs=st.lists(linear, min_size=1, max_size=2), A=poly, P=poly, cancel=st.sampled_from([0, 1, 2]),
+       kind=st.sampled_from(["sign", "heaviside", "piecewise"]), seed=st.integers(0, 2**31))
+def test_a_jump_is_never_called_a_kink(fs, A, P, cancel, kind, seed):
+    """Soundness on a generated family: whenever the classification says "kink", the expression's measured jump
+    across the set is at rounding level; when the cofactor is u times a polynomial (cancel=1) the proof finds
+    it; a cofactor that vanishes on one factor's line only (cancel=2, two factors) must leave the jump."""
+    u = sp.Mul(*fs)
+    if cancel == 1:
+        B = u * P
+    elif cancel == 2:
+        B = fs[0] * (P + 5)
+    else:
+        B = P + 5 + x**2                            # (never 0 on a whole line)
+    e = {"sign": A + B * sp.sign(u), "heaviside": A + B * sp.Heaviside(u),
+         "piecewise": sp.Piecewise((A + B, u > 0), (A, True))}[kind]
+    if e.is_Number or not (e.has(sp.sign) or e.has(sp.Heaviside) or e.has(sp.Piecewise)):
+        return                                     # sympy simplified the node away
+    jump = any(w.jump for w in switches([e], Z))   # (e has one node: its set, however sympy wrote u)
+    measured = _jump_size(e, fs, np.random.default_rng(seed))
+    if not jump:
+        assert measured <= 1e-4, (e, measured)
+    if measured > 1e-3:
+        assert jump, (e, measured)
+    if cancel == 1:
+        assert not jump, e
+
+
+@pytest.mark.parametrize("e, jump", [
+    (x * sp.sign(x), False),                      # the derivative of x |x| / 2 (with Abs(x) / 2)
+    (sp.Max(x, 0) * sp.Heaviside(x), False),      # of Max(x, 0)^2 / 2
+    (x**2 * sp.DiracDelta(x) + x * sp.sign(x), False),   # of x^2 sign(x) / 2: the delta term is the zero distribution
+    (sp.DiracDelta(x), True),
+    (x * sp.DiracDelta(x, 1), True),              # x delta'(x) = -delta(x): a derivative of the delta is never cancelled
+    (sp.sign(x) ** 2, True),                      # 1 off the set, 0 on it: removable, but not continuous
+    (x * sp.sign(x) * sp.sign(y), True),          # the cofactor of sign(x) jumps itself (conservative)
+    (y + sp.sign(x), True),
+    (s * x * sp.sign(s * x), False),              # the hyperparameter's factor is fixed on every box of z
+    (x * sp.sign(s * x), False),                  # |x| sign(s): continuous in z for each s (0 when s = 0)
+    (y * sp.sign(s * x), True),
+])
+def test_cancelled_jumps(e, jump):
+    w = [w for w in switches([e], Z) if x in w.u.free_symbols]
+    assert w and any(v.jump for v in w) == jump
+
+
+def test_vanishes_on_solves_each_factor_exactly():
+    assert vanishes_on(x * y, x * y, Z)
+    assert vanishes_on(x, x * (y - 1), Z) is False        # on the piece y = 1 it is x
+    assert vanishes_on((x - y) ** 2 * sp.exp(y), 2 * x - 2 * y, Z)
+    assert vanishes_on(sp.Max(x, 0), x, Z) and vanishes_on(sp.Abs(x - 2 * y), 3 * x - 6 * y, Z)
+    assert vanishes_on(x * y, x * y - 1, Z) is False      # y = 1/x: no variable with a constant coefficient
+    assert vanishes_on(sp.sin(x), sp.sin(x), Z) is False  # not described: any doubt is "no"
+    assert vanishes_on(x * sp.log(sp.Abs(x)), x, Z) is False   # 0 * log 0 does not simplify to 0: "no"
+
+
+def test_piecewise_derivative_is_the_derivative_off_the_sets():
+    """``DF`` without its delta terms against central differences of F at points off every switching set."""
+    F = [x * sp.Abs(x) / 2 + x * y, sp.Max(y, 0) ** 2 / 2 - x * y + y * sp.sign(y) * x]
+    DF = [sp.diff(f, v) for f in F for v in Z]
+    assert any(e.has(sp.DiracDelta) for e in DF)
+    D = piecewise_derivative(DF)
+    assert not any(e.has(sp.DiracDelta) for e in D)
+    fF = sp.lambdify(Z, F, modules=[{"Heaviside": lambda a, h0=0.5: np.heaviside(a, h0)}, "numpy"])
+    fD = sp.lambdify(Z, D, modules=[{"Heaviside": lambda a, h0=0.5: np.heaviside(a, h0)}, "numpy"])
+    h = 1e-6
+    for p in np.random.default_rng(0).uniform(-1, 1, (50, 2)):
+        if np.min(np.abs(p)) < 1e-3:
+            continue
+        num = np.array([(np.array(fF(*(p + h * d))) - np.array(fF(*(p - h * d)))) / (2 * h) for d in np.eye(2)]).T
+        assert np.allclose(np.array(fD(*p), float).reshape(2, 2), num, atol=1e-7)
