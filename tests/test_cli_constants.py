@@ -208,8 +208,8 @@ def test_negative_lipschitz_claim_is_bad_input(capsys):
     assert code == 2 and err.startswith("gandynamics: error: a Lipschitz constant is >= 0")
 
 
-SMOOTH_ONLY = ("(this F has a switching set, Piecewise((x, x < 0), (3*x, True)) is not differentiable where x = 0: across "
-               "it DF may jump and the second-order forms are not valid, so it is certified by order 1 with the natural "
+SMOOTH_ONLY = ("(this F has a switching set that may meet the region, Piecewise((x, x < 0), (3*x, True)) is not "
+               "differentiable where x = 0: across it DF may jump and the second-order forms are not valid, so it is certified by order 1 with the natural "
                "extension of DF whatever is asked); leave it out")
 
 
@@ -222,13 +222,13 @@ SMOOTH_ONLY = ("(this F has a switching set, Piecewise((x, x < 0), (3*x, True)) 
     (("constants", "dirac", "--reg", "r1:gamma=0.3", "--mean-value", "--order", "2"),
      "--mean-value does nothing here: it applies only with --order 1"),
     (("constants", "GAME:kink", "--mean-value", "--order", "1"),
-     "--mean-value does nothing here: it applies only on a field without kinks or jumps " + SMOOTH_ONLY),
-    (("constants", "GAME:kink", "--mean-value"), "--mean-value does nothing here: it applies only on a field without"),
+     "--mean-value does nothing here: it applies only where F has no kink or jump in the region " + SMOOTH_ONLY),
+    (("constants", "GAME:kink", "--mean-value"), "--mean-value does nothing here: it applies only where F has no kink"),
     # --order on a kinked field: order 1 runs whatever is asked
-    (("constants", "GAME:kink", "--order", "2"), "--order does nothing here: it applies only on a field without kinks "
-                                                 "or jumps " + SMOOTH_ONLY),
-    (("check", "GAME:kink", "--order", "2", "--lipschitz", "4"), "--order does nothing here: it applies only on a field "
-                                                                 "without kinks or jumps " + SMOOTH_ONLY),
+    (("constants", "GAME:kink", "--order", "2"), "--order does nothing here: it applies only where F has no kink "
+                                                 "or jump in the region " + SMOOTH_ONLY),
+    (("check", "GAME:kink", "--order", "2", "--lipschitz", "4"), "--order does nothing here: it applies only where F "
+                                                                 "has no kink or jump in the region " + SMOOTH_ONLY),
 ])
 def test_engine_options_that_would_do_nothing_are_refused(capsys, game_file, argv, message):
     argv = [a if a != "GAME:kink" else "--game" for a in argv]
@@ -254,6 +254,22 @@ def test_order_1_on_a_kinked_field_is_what_runs_and_is_accepted(capsys, game_fil
         assert d["lipschitz"]["lo"] <= L * (1 + 1e-12) and L <= d["lipschitz"]["hi"] * (1 + 1e-12)
 
 
+def test_a_kink_outside_the_region_leaves_the_second_order_engine(capsys, game_file):
+    """On box:0.2:1,-1:1 the kinked field is its piece x > 0 (DF = [[3, 1], [-1, 1]]): order 2 runs and --order 2,
+    --order 1 --mean-value are accepted (refused on a region across the kink, above); every engine brackets the
+    piece's closed forms L = sqrt(6 + sqrt(20)), mu = 1."""
+    L = math.sqrt(6 + math.sqrt(20))
+    for extra, order in (((), 2), (("--order", "2"), 2), (("--order", "1", "--mean-value"), 1)):
+        code, out, err = run(capsys, "constants", "--game", f"{game_file}:kink", "--region", "box:0.2:1,-1:1",
+                             "--max-boxes", "300", "--json", *extra)
+        assert code == 0 and err == "", err
+        d = json.loads(out)
+        assert d["order"] == order and "not order 2" not in d["engine"]
+        assert order == 2 or d["engine"].endswith("intersected with its mean-value form)")
+        assert d["lipschitz"]["lo"] <= L * (1 + 1e-12) and L <= d["lipschitz"]["hi"] * (1 + 1e-12)
+        assert d["mu"]["lo"] <= 1 + 1e-12 and 1 <= d["mu"]["hi"] + 1e-12
+
+
 def test_the_output_says_which_engine_ran(capsys, game_file):
     """The engine line (text) and ``order``/``engine`` (JSON): order 2 on a smooth field, order 1 on the kinked one
     (its brackets hold the closed forms L = ||[[3, 1], [-1, 1]]||_2 = sqrt(6 + sqrt(20)), mu = 1)."""
@@ -263,7 +279,7 @@ def test_the_output_says_which_engine_ran(capsys, game_file):
     code, out, _ = run(capsys, "constants", "--game", f"{game_file}:kink", "--region", "box:-1:0.3,-1:1",
                        "--max-boxes", "300")
     assert code == 0 and ("\nengine: order 1 (Arb, box by box; DF enclosed by its natural extension), not order 2: F has "
-                          "a switching set (Piecewise((x, x < 0), (3*x, True)) is not differentiable where x = 0), where "
+                          "a switching set that may meet the region (Piecewise((x, x < 0), (3*x, True)) is not differentiable where x = 0), where "
                           "the second-order forms are not valid (docs/math/certification.md §3)\n") in out
     code, out, _ = run(capsys, "constants", "--game", f"{game_file}:kink", "--region", "box:-1:0.3,-1:1",
                        "--max-boxes", "300", "--json")

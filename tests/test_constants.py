@@ -477,7 +477,7 @@ def test_mean_value_is_refused_where_it_does_nothing(dirac_r1):
         certify_constants(dirac_r1, "ball:0.5", mean_value=True, samples=20)
     kink = VectorField(_kink_game())
     for order in (1, 2):
-        with pytest.raises(GandynamicsError, match=r"^mean_value=True does nothing on this field: F has a switching set "
+        with pytest.raises(GandynamicsError, match=r"^mean_value=True does nothing here: F has a switching set that may meet the region "
                                                    r"\(Piecewise\(.*\) is not differentiable where x = 0\), across which "
                                                    r"DF may jump"):
             certify_constants(kink, "box:-1:0.3,-1:1", mean_value=True, order=order, samples=20)
@@ -496,10 +496,34 @@ def test_the_report_says_which_engine_ran_and_the_fallback_brackets_the_closed_f
     assert rep.mu.lo <= mu + 1e-12 and mu <= rep.mu.hi + 1e-12
     assert rep.order == 1 and rep.to_dict()["order"] == 1
     assert rep.engine == ("order 1 (Arb, box by box; DF enclosed by its natural extension), not order 2: F has a "
-                          f"switching set ({second_order_blocker(fld.F).describe()}), where the second-order forms are "
+                          f"switching set that may meet the region ({second_order_blocker(fld.F).describe()}), where the second-order forms are "
                           "not valid (docs/math/certification.md §3)") == rep.to_dict()["engine"]
     res = check_constants(fld, "box:-1:0.3,-1:1", L=L * 1.1, max_boxes=300, samples=200)
     assert res.order == 1 and res.to_dict()["engine"] == rep.engine
+
+
+@pytest.mark.parametrize("region, order", [("box:0.2:1,-1:1", 2), (Region.ball([0.5, 0.0], 0.4), 2),
+                                           ("box:-1:0.3,-1:1", 1), (Region.ball([0.5, 0.0], 0.6), 1)])
+def test_only_a_switching_set_that_may_meet_the_region_blocks_the_second_order_forms(region, order):
+    """The kink of _kink_game is the line x = 0: a region away from it (a box, a ball whose bounding box stays at
+    x >= 0.1) is certified by order 2 (and order 1's mean-value form applies), and its brackets hold the constants
+    of the piece x > 0 alone, DF = [[3, 1], [-1, 1]] (by hand: L = sqrt(6 + sqrt(20)), mu = 1), with the witnesses
+    of the same piece; a region across it still runs order 1 with the natural extension."""
+    fld = VectorField(_kink_game(1.0, 3.0))
+    rep = certify_constants(fld, region, max_boxes=400, samples=200)
+    assert rep.order == order and ("not order 2" in rep.engine) == (order == 1)
+    assert JacobianEnclosure(fld, True, smooth=order == 2).mean_value == (order == 2)
+    if order == 2:
+        L = math.sqrt(6 + math.sqrt(20))
+        assert rep.lipschitz.lo <= L * (1 + 1e-12) and L <= rep.lipschitz.hi * (1 + 1e-12)
+        assert rep.mu.lo <= 1 + 1e-12 and 1 <= rep.mu.hi + 1e-12
+        assert rep.lipschitz.converged and rep.mu.converged
+        rep1 = certify_constants(fld, region, max_boxes=400, samples=200, order=1, mean_value=True)
+        assert rep1.order == 1 and rep1.engine.endswith("intersected with its mean-value form)")
+        assert rep1.lipschitz.lo <= L * (1 + 1e-12) and L <= rep1.lipschitz.hi * (1 + 1e-12)
+    else:
+        with pytest.raises(GandynamicsError, match="mean_value=True does nothing here"):
+            certify_constants(fld, region, order=1, mean_value=True, samples=20)
 
 
 def test_the_report_says_which_engine_ran_on_a_smooth_field(dirac_r1):

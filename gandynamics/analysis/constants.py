@@ -455,7 +455,7 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
     once with the mean-value form of DF from an interval enclosure of the second derivatives."""
     n = fld.n
     if order == 1:
-        fi = JacobianEnclosure(fld, mean_value=mean_value)
+        fi = JacobianEnclosure(fld, mean_value=mean_value, smooth=region_blocker(fld, reg, p) is None)
 
         def bound(LO, HI):
             ub = np.empty(len(LO))
@@ -685,7 +685,33 @@ def _bracket(name, which, res) -> Bracket:
     return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo")
 
 
-def _engine(fld, order: int, mean_value: bool = False) -> tuple[int, str]:
+def region_blocker(fld, reg: Region | None, p):
+    """:func:`gandynamics.analysis.nonsmooth.second_order_blocker` of F counting only the switching sets that may
+    meet the region's bounding box (every box a certification encloses lies in it): the interval enclosure of each
+    switching function over that box, read by :func:`~gandynamics.analysis.nonsmooth.straddles` (non-finite:
+    may meet).  A kink outside the region leaves DF continuous on it and the second-order forms valid.  ``reg``
+    None: every switching set counts."""
+    from .intervals import compile_interval, lower, upper
+    from .nonsmooth import second_order_blocker, straddles, switches
+    if reg is None:
+        return second_order_blocker(fld.F, fld.z)
+    cache = fld.__dict__.setdefault("_interval_cache", {})
+    if "switches" not in cache:
+        sw = switches(list(fld.F), fld.z)
+        try:
+            fn = compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None
+        except GandynamicsError:  # a switching function the engine cannot enclose: every set may meet the region
+            fn = None
+        cache["switches"] = (sw, fn)
+    sw, fn = cache["switches"]
+    if fn is None:
+        return second_order_blocker(fld.F, fld.z)
+    near = {s for s, e in zip(sw, fn.on_box(np.asarray(reg.lo, float), np.asarray(reg.hi, float), p))
+            if straddles(s.kind, lower(e), upper(e))}
+    return second_order_blocker(fld.F, fld.z, meets=lambda s: s in near)
+
+
+def _engine(fld, order: int, mean_value: bool = False, reg: Region | None = None, p=None) -> tuple[int, str]:
     """The engine that is sound for this field, and the sentence that says which one runs and why.
 
     The second-order forms (the order-2 engine's mean-value/vertex form, the order-1 engine's optional
@@ -693,12 +719,12 @@ def _engine(fld, order: int, mean_value: bool = False) -> tuple[int, str]:
     there); a field with any switching set (Piecewise, Abs, Max/Min, sign, floor, ...;
     :func:`gandynamics.analysis.nonsmooth.second_order_blocker`) is therefore certified by the first-order engine
     with the natural extension of DF, which encloses every branch of an undecided condition
-    (docs/math/certification.md §3-4).  ``mean_value=True`` where it would do nothing (with ``order=2``, or on
-    such a field) is refused."""
-    from .nonsmooth import second_order_blocker
-    blocker = second_order_blocker(fld.F, fld.z)
+    (docs/math/certification.md §3-4).  Only switching sets that may meet the region ``reg`` count
+    (:func:`region_blocker`).  ``mean_value=True`` where it would do nothing (with ``order=2``, or on such a field)
+    is refused."""
+    blocker = region_blocker(fld, reg, p)
     if mean_value and blocker is not None:
-        raise GandynamicsError(f"mean_value=True does nothing on this field: F has a switching set ({blocker.describe()}), "
+        raise GandynamicsError(f"mean_value=True does nothing here: F has a switching set that may meet the region ({blocker.describe()}), "
                                "across which DF may jump, so its mean-value form is not valid and the natural extension "
                                "of DF is used (docs/math/certification.md §3); leave mean_value out")
     if mean_value and order != 1:
@@ -708,11 +734,12 @@ def _engine(fld, order: int, mean_value: bool = False) -> tuple[int, str]:
         return 2, "order 2 (vectorised boxes; DF enclosed by its second-order mean-value and vertex forms)"
     text = "order 1 (Arb, box by box; DF enclosed by its natural extension)"
     if mean_value:
-        text = text[:-1] + (", intersected with its mean-value form)" if JacobianEnclosure(fld, True).mean_value else
+        smooth = blocker is None
+        text = text[:-1] + (", intersected with its mean-value form)" if JacobianEnclosure(fld, True, smooth=smooth).mean_value else
                             "; its mean-value form was asked, but the second derivatives of F cannot be enclosed)")
     if order == 2:
-        text += (f", not order 2: F has a switching set ({blocker.describe()}), where the second-order forms "
-                 "are not valid (docs/math/certification.md §3)")
+        text += (f", not order 2: F has a switching set that may meet the region ({blocker.describe()}), where the "
+                 "second-order forms are not valid (docs/math/certification.md §3)")
     return 1, text
 
 
@@ -780,9 +807,9 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     asymmetric, mean_value = boolean(asymmetric, "asymmetric"), boolean(mean_value, "mean_value")
     _check_tol(tol, atol, max_boxes, max_seconds)
     _check_order(order, batch)
-    order, engine = _engine(fld, order, mean_value)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
+    order, engine = _engine(fld, order, mean_value, reg, p)
     _require_continuous(fld, reg, p)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
     kw = dict(mean_value=mean_value, order=order, batch=batch, progress=progress)
@@ -917,9 +944,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     if not isinstance(rtol, (int, float)) or not math.isfinite(rtol) or not 0 <= rtol < 1e-2:
         raise GandynamicsError(f"rtol must be a number in [0, 1e-2), got {rtol!r}")
     _check_order(order, batch)
-    order, engine = _engine(fld, order)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
+    order, engine = _engine(fld, order, reg=reg, p=p)
     _require_continuous(fld, reg, p)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
     kw = dict(order=order, batch=batch, progress=progress)

@@ -628,14 +628,18 @@ class JacobianEnclosure:
     The natural extension alone is used where the mean-value form is not valid: on a field with a switching
     set (:func:`gandynamics.analysis.nonsmooth.second_order_blocker`; a kink of F is a jump of DF, which the
     piecewise derivatives miss, so that the form could exclude values DF takes) and where the derivatives
-    cannot be enclosed.  :attr:`mean_value` says whether the form is in use."""
+    cannot be enclosed.  ``smooth``: whether F has no switching set on any box this enclosure will see (the
+    caller's knowledge of its region, :func:`gandynamics.analysis.constants.region_blocker`); None decides from F
+    alone, anywhere.  :attr:`mean_value` says whether the form is in use."""
 
-    def __init__(self, fld, mean_value: bool = True):
+    def __init__(self, fld, mean_value: bool = True, smooth: bool | None = None):
         from .nonsmooth import second_order_blocker
         self.n = fld.n
         self.natural = interval_jacobian(fld)
         self.grad = None
-        if mean_value and second_order_blocker(fld.F, fld.z) is None:
+        if smooth is None:
+            smooth = second_order_blocker(fld.F, fld.z) is None
+        if mean_value and smooth:
             cache = fld.__dict__.setdefault("_interval_cache", {})
             if "D2F" not in cache:
                 exprs = [sp.diff(e, zk) for e in fld.DF for zk in fld.z]

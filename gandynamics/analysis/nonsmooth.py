@@ -265,7 +265,7 @@ def piecewise_derivative(exprs) -> list:
     return [sp.sympify(e).replace(lambda a: isinstance(a, sp.DiracDelta), lambda a: sp.S.Zero) for e in exprs]
 
 
-def second_order_blocker(F, z=None) -> Switch | None:
+def second_order_blocker(F, z=None, meets=None) -> Switch | None:
     """The switching set that makes the second-order enclosures of ``DF`` invalid for the operator ``F`` (a
     list of sympy expressions) in the variables ``z`` (all symbols when None), or ``None`` when they are valid.
 
@@ -275,8 +275,10 @@ def second_order_blocker(F, z=None) -> Switch | None:
     misses the jump.  Any switching set of F counts (jumps first): the one test for both uses, the order-2
     engine and the order-1 engine's optional mean-value form.  A switching set of the hyperparameters alone
     (``Abs(sigma)`` from the instance-noise regularizer's ``sqrt(sigma^2)``) does not count: they are fixed while
-    ``DF`` is enclosed over boxes of ``z``, so ``DF`` is as smooth in ``z`` as without it."""
-    sw = switches(list(F), z)
+    ``DF`` is enclosed over boxes of ``z``, so ``DF`` is as smooth in ``z`` as without it.  With ``meets`` (a
+    predicate on a :class:`Switch`: whether its set may meet the boxes to be enclosed) only the sets it accepts
+    count: a kink outside the region of a certification does not block it."""
+    sw = [s for s in switches(list(F), z) if meets is None or meets(s)]
     if not sw:
         return None
     return next((s for s in sw if s.jump), sw[0])

@@ -41,8 +41,8 @@ def run(args) -> int:
     max_boxes = number(args.max_boxes, "--max-boxes", integer=True)
     max_seconds = number(args.max_seconds, "--max-seconds", positive=True)
     fld, hyper = build_field(args)
-    refuse_engine_options(args, fld)
     region = parse_region(args.region, fld, hyper)
+    refuse_engine_options(args, fld, region, hyper)
     rtol = number(args.rtol, "--rtol")
     if not 0 <= rtol < 1e-2:
         raise GandynamicsError(f"--rtol must be in [0, 0.01), got {args.rtol!r}")

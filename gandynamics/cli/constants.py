@@ -14,9 +14,9 @@ def add_budget_arguments(p) -> None:
     p.add_argument("--max-seconds", type=str, default="30", metavar="S", help="time budget per constant (default 30)")
     p.add_argument("--order", choices=("1", "2"), default="2",
                    help="2 (default): mean-value form of DF with interval second derivatives, many boxes per call; "
-                        "1: the Arb engine box by box (the previous, reference engine).  Only on a field without "
-                        "kinks or jumps: one with a switching set (Abs, Max/Min, Piecewise, sign, floor, ...) is "
-                        "always certified by order 1 with the natural extension of DF (the second-order forms are "
+                        "1: the Arb engine box by box (the previous, reference engine).  Only where F has no kink or "
+                        "jump in the region: a switching set (Abs, Max/Min, Piecewise, sign, floor, ...) that may "
+                        "meet the region's bounding box makes it certified by order 1 with the natural extension of DF (the second-order forms are "
                         "not valid across a kink), so --order 2 is refused there and --order 1 asks for what runs; the "
                         "output's 'engine' line says which engine ran")
     p.add_argument("--progress", action="store_true",
@@ -24,16 +24,17 @@ def add_budget_arguments(p) -> None:
                         "and an estimate of the boxes still needed")
 
 
-def refuse_engine_options(args, fld) -> None:
+def refuse_engine_options(args, fld, region, hyper) -> None:
     """``--order`` and ``--mean-value`` where they would do nothing (the project's rule, :func:`.common.
-    refuse_inapplicable`): either on a field with a switching set (certified by order 1 with the natural extension
-    of DF whatever is asked; :func:`gandynamics.analysis.constants._engine`; ``--order 1`` there is what runs and is
-    accepted), ``--mean-value`` also without ``--order 1`` (order 2 always uses the second-order forms)."""
-    from ..analysis.nonsmooth import second_order_blocker
+    refuse_inapplicable`): either on a field with a switching set that may meet the region (certified by order 1
+    with the natural extension of DF whatever is asked; :func:`gandynamics.analysis.constants._engine`; ``--order
+    1`` there is what runs and is accepted), ``--mean-value`` also without ``--order 1`` (order 2 always uses the
+    second-order forms)."""
+    from ..analysis.constants import region_blocker
     from .common import refuse_inapplicable
-    blocker = second_order_blocker(fld.F, fld.z)
-    smooth = "on a field without kinks or jumps" + ("" if blocker is None else (
-        f" (this F has a switching set, {blocker.describe()}: across it DF may jump and the second-order forms are "
+    blocker = region_blocker(fld, region, fld._p(hyper))
+    smooth = "where F has no kink or jump in the region" + ("" if blocker is None else (
+        f" (this F has a switching set that may meet the region, {blocker.describe()}: across it DF may jump and the second-order forms are "
         "not valid, so it is certified by order 1 with the natural extension of DF whatever is asked)"))
     rules = []
     if hasattr(args, "mean_value"):  # constants (check has no --mean-value)
@@ -75,7 +76,7 @@ def add_parser(sub):
     add_budget_arguments(p)
     p.add_argument("--tol", type=str, default="1e-3", help="relative gap hi - lo <= tol max(|lo|, |hi|) (default 1e-3)")
     p.add_argument("--mean-value", action="store_true",
-                   help="with --order 1 on a field without kinks or jumps: also enclose DF by its mean-value form "
+                   help="with --order 1 where F has no kink or jump in the region: also enclose DF by its mean-value form "
                         "(fewer, dearer boxes); refused elsewhere, where it would do nothing (order 2 always uses "
                         "that form; across a kink it is not valid)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -94,8 +95,8 @@ def run(args) -> int:
     max_boxes = number(args.max_boxes, "--max-boxes", integer=True)
     max_seconds = number(args.max_seconds, "--max-seconds", positive=True)
     fld, hyper = build_field(args)
-    refuse_engine_options(args, fld)
     region = parse_region(args.region, fld, hyper)
+    refuse_engine_options(args, fld, region, hyper)
     rep = certify_constants(fld, region, hyper, tol=tol, max_boxes=max_boxes, max_seconds=max_seconds,
                             mean_value=args.mean_value, order=int(args.order), progress=True if args.progress else None)
     d = rep.to_dict()
