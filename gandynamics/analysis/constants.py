@@ -28,8 +28,9 @@ so that ``||F(z) - F(z')|| <= L_S ||z - z'||`` and ``<F(z) - F(z'), z - z'> >= m
   ``Piecewise``, ...; :mod:`gandynamics.analysis.nonsmooth`) is refused with the switching set and a point;
   kinks (``Abs``, ``Max``, a continuous ``Piecewise``, a jump function whose jump is multiplied by 0 such as
   ``x sign(x)`` from the gradient of ``x |x| / 2``) are certified from enclosures of DF taken piece by piece
-  that contain every branch (Clarke's generalised Jacobian).  On any field with a switching set the second-order forms of DF are
-  not valid (a kink of F is a jump of DF), so ``order=2`` runs as ``order=1`` with the natural extension, and
+  that contain every branch (Clarke's generalised Jacobian).  Where a switching set may meet the region
+  (:func:`region_blocker`) the second-order forms of DF are not valid (a kink of F is a jump of DF), so
+  ``order=2`` runs as ``order=1`` with the natural extension, and
   ``mean_value=True`` is refused (:func:`_engine`); the report's ``order`` and ``engine`` say which ran.
 * **Claims** (:func:`check_constants`): "F is mu-strongly monotone and L-Lipschitz on S" is *holds*
   (certified up to the relative tolerance ``rtol``), *refuted* (a point of S where the claim fails, with a
@@ -724,7 +725,8 @@ def _engine(fld, order: int, mean_value: bool = False, reg: Region | None = None
     is refused."""
     blocker = region_blocker(fld, reg, p)
     if mean_value and blocker is not None:
-        raise GandynamicsError(f"mean_value=True does nothing here: F has a switching set that may meet the region ({blocker.describe()}), "
+        raise GandynamicsError(f"mean_value=True does nothing here: F has a switching set that may meet the region "
+                               f"({blocker.describe()}), "
                                "across which DF may jump, so its mean-value form is not valid and the natural extension "
                                "of DF is used (docs/math/certification.md §3); leave mean_value out")
     if mean_value and order != 1:
@@ -734,8 +736,8 @@ def _engine(fld, order: int, mean_value: bool = False, reg: Region | None = None
         return 2, "order 2 (vectorised boxes; DF enclosed by its second-order mean-value and vertex forms)"
     text = "order 1 (Arb, box by box; DF enclosed by its natural extension)"
     if mean_value:
-        smooth = blocker is None
-        text = text[:-1] + (", intersected with its mean-value form)" if JacobianEnclosure(fld, True, smooth=smooth).mean_value else
+        used = JacobianEnclosure(fld, True, smooth=blocker is None).mean_value
+        text = text[:-1] + (", intersected with its mean-value form)" if used else
                             "; its mean-value form was asked, but the second derivatives of F cannot be enclosed)")
     if order == 2:
         text += (f", not order 2: F has a switching set that may meet the region ({blocker.describe()}), where the "

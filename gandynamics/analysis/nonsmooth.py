@@ -171,10 +171,10 @@ def _piecewise_continuous(pw: sp.Piecewise, rels, z=None) -> bool:
 
 
 def _cancelled(e: sp.Expr, node: sp.Expr, z=None) -> bool:
-    """True when the jump of ``node`` (``sign(u)``, ``Heaviside(u)`` or ``DiracDelta(u)``) does not make ``e`` jump: ``e`` is
-    ``A + B node`` with ``B`` free of ``node`` (``node`` enters linearly), ``B`` has no jump of its own
-    (:func:`switches`), and ``B`` vanishes on ``{u = 0}`` (:func:`vanishes_on`).  Then the jump of ``e`` across
-    the set, ``B`` times the jump of the node, is 0, and ``e`` is continuous there (its value on the set, ``A``,
+    """True when the jump of ``node`` (``sign(u)``, ``Heaviside(u)`` or ``DiracDelta(u)``) does not make ``e``
+    jump: ``e`` is ``A + B node`` with ``B`` free of ``node`` (``node`` enters linearly), ``B`` has no jump of
+    its own (:func:`switches`), and ``B`` vanishes on ``{u = 0}`` (:func:`vanishes_on`).  Then the jump of ``e``
+    across the set, ``B`` times the jump of the node, is 0, and ``e`` is continuous there (its value on the set, ``A``,
     is both one-sided limits): ``x sign(x)`` (the derivative of ``x |x| / 2``), ``Max(x, 0) Heaviside(x)``
     (of ``Max(x, 0)^2 / 2``).  For ``DiracDelta(u)`` the same condition makes ``B DiracDelta(u)`` the zero
     distribution (``x^2 DiracDelta(x)`` in the derivative of ``x^2 sign(x) / 2``), which is also the value the

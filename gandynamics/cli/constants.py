@@ -16,9 +16,9 @@ def add_budget_arguments(p) -> None:
                    help="2 (default): mean-value form of DF with interval second derivatives, many boxes per call; "
                         "1: the Arb engine box by box (the previous, reference engine).  Only where F has no kink or "
                         "jump in the region: a switching set (Abs, Max/Min, Piecewise, sign, floor, ...) that may "
-                        "meet the region's bounding box makes it certified by order 1 with the natural extension of DF (the second-order forms are "
-                        "not valid across a kink), so --order 2 is refused there and --order 1 asks for what runs; the "
-                        "output's 'engine' line says which engine ran")
+                        "meet the region's bounding box makes it certified by order 1 with the natural extension of "
+                        "DF (the second-order forms are not valid across a kink), so --order 2 is refused there and "
+                        "--order 1 asks for what runs; the output's 'engine' line says which engine ran")
     p.add_argument("--progress", action="store_true",
                    help="show a progress bar on stderr (shown anyway when stderr is a terminal) with the bracket "
                         "and an estimate of the boxes still needed")
@@ -34,8 +34,9 @@ def refuse_engine_options(args, fld, region, hyper) -> None:
     from .common import refuse_inapplicable
     blocker = region_blocker(fld, region, fld._p(hyper))
     smooth = "where F has no kink or jump in the region" + ("" if blocker is None else (
-        f" (this F has a switching set that may meet the region, {blocker.describe()}: across it DF may jump and the second-order forms are "
-        "not valid, so it is certified by order 1 with the natural extension of DF whatever is asked)"))
+        f" (this F has a switching set that may meet the region, {blocker.describe()}: across it DF may jump and the "
+        "second-order forms are not valid, so it is certified by order 1 with the natural extension of DF whatever is "
+        "asked)"))
     rules = []
     if hasattr(args, "mean_value"):  # constants (check has no --mean-value)
         rules += [("mean_value", blocker is None, smooth),
@@ -76,7 +77,8 @@ def add_parser(sub):
     add_budget_arguments(p)
     p.add_argument("--tol", type=str, default="1e-3", help="relative gap hi - lo <= tol max(|lo|, |hi|) (default 1e-3)")
     p.add_argument("--mean-value", action="store_true",
-                   help="with --order 1 where F has no kink or jump in the region: also enclose DF by its mean-value form "
+                   help="with --order 1 where F has no kink or jump in the region: also enclose DF by its mean-value "
+                        "form "
                         "(fewer, dearer boxes); refused elsewhere, where it would do nothing (order 2 always uses "
                         "that form; across a kink it is not valid)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
