@@ -224,3 +224,42 @@ def test_a_ctrl_c_during_an_interpreted_chunk_is_honoured_at_the_chunk_end():
     ref = run_rows(dataclasses.replace(plan, K=done), 0, 1)
     np.testing.assert_array_equal(e.value.result["final"], ref["final"])
     assert np.all(np.isfinite(e.value.result["final"]))
+
+
+def test_a_long_interpreted_sweep_runs_in_chunks_with_a_bar_and_keeps_its_chunks_on_ctrl_c(monkeypatch):
+    """The sweep's chunks were sized for the compiled engine: an interpreted sweep (engine="interpreted" asked
+    for, 10^4-10^5 times slower per step) of up to 2.5 compiled chunks' work ran as one chunk of up to minutes,
+    with no bar and nothing kept on a Ctrl-C.  Its work is now counted in estimated seconds: with the estimate
+    raised (a field evaluation taking 2 ms, so these 600 rows x 40 steps are 48 s) it runs in chunks, shows the
+    bar, gives the table of one chunk bitwise, and a Ctrl-C after the first chunk keeps that chunk's rows."""
+    import importlib
+    E = importlib.import_module("gandynamics.runs.engine")
+    S = importlib.import_module("gandynamics.runs.sweep")
+    fld = VectorField(games.dirac(), [R1()])
+    rng = np.random.default_rng(2)
+    kw = dict(inits=rng.uniform(-1, 1, (600, 2)), grid={"gamma": rng.uniform(0, 1, 600)}, step=0.1, steps=40,
+              product=False, engine="interpreted")
+    whole = sweep(fld, "gd", **kw)
+    assert whole.meta["chunks"] == 1 and whole.meta["engine"] == "interpreted"
+    monkeypatch.setattr(E, "_SECONDS_PER_EVAL", 2e-3)
+    made = []
+    orig_bar = S._bar
+    monkeypatch.setattr(S, "_bar", lambda total, done: made.append((total, done)) or orig_bar(total, done))
+    res = sweep(fld, "gd", progress=True, **kw)
+    assert res.meta["chunks"] > 1 and made
+    for c in ("final_theta", "final_psi", "distance", "rate", "tail_min", "tail_max"):
+        np.testing.assert_array_equal(res[c], whole[c])
+    calls = []
+    orig_run = S.run_rows
+
+    def run_then_ctrl_c(plan, lo, hi, *a, **k):
+        if calls:
+            raise KeyboardInterrupt
+        calls.append((lo, hi))
+        return orig_run(plan, lo, hi, *a, **k)
+    monkeypatch.setattr(S, "run_rows", run_then_ctrl_c)
+    cut = sweep(fld, "gd", progress=False, **kw)
+    (lo, hi), = calls
+    assert cut.meta["interrupted"] and (lo, hi) == (0, int(np.sum(cut["finished"]))) and 0 < hi < 600
+    np.testing.assert_array_equal(cut["final_theta"][:hi], whole["final_theta"][:hi])
+    assert set(cut["verdict"][hi:].tolist()) == {"not run"}

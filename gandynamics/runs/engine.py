@@ -260,6 +260,13 @@ _SECONDS_PER_EVAL = 8e-6
 _SECONDS_PER_OP = 0.15e-6
 
 
+def interpreted_eval_seconds(source: str) -> float:
+    """The estimated interpreted seconds of one field evaluation of one trajectory of a kernel module's
+    ``source`` (``_SECONDS_PER_EVAL + _SECONDS_PER_OP * field_ops(source)``; deterministic): what
+    :func:`choose_engine` and the sweep's chunks count an interpreted run in."""
+    return _SECONDS_PER_EVAL + _SECONDS_PER_OP * field_ops(source)
+
+
 def field_ops(source: str) -> int:
     """The number of arithmetic operators and calls in the ``field_block`` function of a kernel module's source
     (the work of one field evaluation; a deterministic count, the input of :func:`choose_engine`)."""
@@ -295,7 +302,7 @@ def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float)
             raise GandynamicsError(f"GANDYNAMICS_ENGINE must be one of {', '.join(ENGINES)}; got {engine!r}")
     if engine != "auto":
         return engine
-    cost = rows * steps * max(1.0, evals) * (_SECONDS_PER_EVAL + _SECONDS_PER_OP * field_ops(source))
+    cost = rows * steps * max(1.0, evals) * interpreted_eval_seconds(source)
     return "interpreted" if cost <= INTERPRET_MAX_SECONDS else "compiled"
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import GandynamicsError
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
-from .engine import Interrupted, Plan, alloc, choose_engine, run_rows, warm
+from .engine import Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds, run_rows, warm
 from .equilibria import equilibria_shared, row_distances, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
@@ -60,9 +60,10 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     client : dask.distributed.Client or concurrent.futures.Executor, optional
         Run the chunks there (:func:`gandynamics.distributed.map_rows`); the table is bitwise the local one.
     chunk_size : int, optional
-        Rows per chunk (default: locally about 8e7 trajectory-steps of a 2-parameter game, ~0.1 s on 2 cores, and
-        one chunk for a sweep of at most 2.5 times that unless ``progress=True``; with ``client`` sized from the row
-        cost measured on the workers, :func:`gandynamics.distributed.auto_chunk_size`).
+        Rows per chunk (default: locally about 8e7 trajectory-steps of a 2-parameter game, ~0.1 s on 2 cores, or
+        on the interpreted engine about 0.1 s by its estimated cost per step, and one chunk for a sweep of at most
+        2.5 times that unless ``progress=True``; with ``client`` sized from the row cost measured on the workers,
+        :func:`gandynamics.distributed.auto_chunk_size`).
     progress : bool, optional
         Force the tqdm bar on/off (default: on when the sweep is estimated to take more than ~2 s).
     bound, equilibrium, options : as in :func:`simulate`
@@ -374,6 +375,9 @@ def _axis_record(v) -> list | dict:
 
 #: the work of a local chunk of rows (trajectory-steps x evaluations x n/2): about 0.1 s on 2 cores
 CHUNK_WORK = 8e7
+#: the time a chunk of CHUNK_WORK takes (compiled): an interpreted plan's work is counted in estimated seconds
+#: (:func:`gandynamics.runs.engine.interpreted_eval_seconds`) at this rate, so that its chunks take about as long
+CHUNK_SECONDS = 0.1
 #: a sweep of at most this many CHUNK_WORKs (~0.25 s on 2 cores) runs as one chunk: the barrier at the end of a chunk
 #: (the threads' last ranges finish unevenly) cost 2 ms of a 75 ms sweep of 100,000 rows x 1,000 gd steps on 2 threads
 ONE_CHUNK_FACTOR = 2.5
@@ -394,6 +398,9 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     are gathered)."""
     B = plan.rows
     step_work = evals * max(1.0, plan.n / 2)  # the work of one row's step (CHUNK_WORK's unit)
+    if plan.engine == "interpreted":  # 10^4-10^5 times slower per step: counted in time, so that a long interpreted
+        # sweep (engine="interpreted" asked for) runs in chunks with a bar and a prompt Ctrl-C like a compiled one
+        step_work = evals * interpreted_eval_seconds(plan.source) * CHUNK_WORK / CHUNK_SECONDS
     row_work = plan.K * step_work
     if chunk_size is None:
         # about 8e7 trajectory-steps of a 2-parameter game per chunk (~0.1 s on 2 cores): few barriers
