@@ -188,6 +188,38 @@ def test_interval_matrix_bounds_hold_for_every_member(n, seed):
             assert np.linalg.eigvalsh((M + M.T) / 2)[0] >= mu_lo - 1e-12
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 4), st.integers(1, 4), st.integers(0, 2**31), st.sampled_from([0.0, 1e-9, 1e-4]))
+def test_a_few_wide_entries_are_bounded_by_their_vertices(n, k, seed, thin):
+    """An interval matrix whose radius sits in k entries (the Jacobian on a box across a kink: the jumping
+    entries wide, the rest of the box's width ``thin``): the bounds hold for every member (sampled, and every
+    vertex of the wide entries), and are within the thin part of the exact extremes, which numpy's 2-norm and
+    eigvalsh over all 2^k vertices give.  The Weyl/Rump bounds alone stayed about ||R|| above them however thin
+    the rest (L <= 2.414 for the pieces [[0 or 2, 1], [-1, 1]], whose largest norm is 2.303)."""
+    import itertools
+    from flint import arb
+    rng = np.random.default_rng(seed)
+    M0 = rng.standard_normal((n, n))
+    R = np.full((n, n), thin)
+    cells = rng.choice(n * n, size=min(k, n * n), replace=False)
+    R.flat[cells] = rng.uniform(0.5, 1.5, len(cells))
+    balls = [arb(float(m), float(r)) for m, r in zip(M0.ravel(), R.ravel())]
+    L_hi, mu_lo, _ = matrix_bounds(balls, n)
+    norms, lmins = [], []
+    for signs in itertools.product((-1.0, 1.0), repeat=len(cells)):
+        M = M0.copy()
+        M.flat[cells] += np.array(signs) * R.flat[cells]
+        norms.append(np.linalg.norm(M, 2))
+        lmins.append(np.linalg.eigvalsh((M + M.T) / 2)[0])
+    for _ in range(200):
+        M = M0 + rng.uniform(-1, 1, (n, n)) * R
+        norms.append(np.linalg.norm(M, 2))
+        lmins.append(np.linalg.eigvalsh((M + M.T) / 2)[0])
+    assert max(norms) <= L_hi * (1 + 1e-12) + 1e-12 and min(lmins) >= mu_lo - 1e-12 * (1 + abs(mu_lo))
+    slack = n * thin + 1e-9 * (1 + np.abs(M0).max() + R.max())   # the thin part's norm (<= n thin) and rounding
+    assert L_hi <= max(norms[:2 ** len(cells)]) + slack and mu_lo >= min(lmins[:2 ** len(cells)]) - slack
+
+
 # ----------------------------------------------------------------------------- the vectorised engine (boxeval)
 from gandynamics.analysis.boxeval import compile_boxes, matrix_bounds_batch  # noqa: E402
 
