@@ -110,3 +110,10 @@ def test_piecewise_derivative_is_the_derivative_off_the_sets():
             continue
         num = np.array([(np.array(fF(*(p + h * d))) - np.array(fF(*(p - h * d)))) / (2 * h) for d in np.eye(2)]).T
         assert np.allclose(np.array(fD(*p), float).reshape(2, 2), num, atol=1e-7)
+
+
+def test_a_cancelled_jump_is_described_as_a_kink_of_f():
+    (w,) = [v for v in switches([sp.Max(x, 0) * sp.Heaviside(x)], Z) if isinstance(v.node, sp.Heaviside)]
+    assert w.describe() == "Heaviside(x) jumps times a factor that vanishes, so F is not differentiable, where x = 0"
+    (w,) = [v for v in switches([sp.Abs(y) + x], Z)]
+    assert w.describe() == "Abs(y) is not differentiable where y = 0"

@@ -55,6 +55,8 @@ class Switch:
 
     def describe(self) -> str:
         where = f"{self.u} = 0" if self.kind == ZERO else f"{self.u} is an integer"
+        if not self.jump and isinstance(self.node, (sp.sign, sp.Heaviside, sp.DiracDelta)):
+            return f"{self.node} jumps times a factor that vanishes, so F is not differentiable, where {where}"
         what = "jumps" if self.jump else "is not differentiable"
         return f"{self.node} {what} where {where}"
 
