@@ -675,3 +675,22 @@ def test_a_childs_looser_bound_never_loosens_the_bracket(monkeypatch, dirac_r1, 
         assert rep.lipschitz.hi <= root_hi, (boxes, rep.lipschitz.hi, root_hi)
         norms, _, _ = jacobian_values(dirac_r1, Region.ball(dirac_r1.equilibrium, 1.0).sample(500, np.random.default_rng(0)))
         assert norms.max() <= rep.lipschitz.hi
+
+
+def test_a_condition_that_is_0_only_symbolically_is_refused_not_certified():
+    """F_x = x + y + x y-term whose sign is that of ``u = (x + y)^2 - x^2 - 2 x y - y^2``, 0 symbolically and rounding
+    noise as evaluated: F jumps by 2|y| between neighbouring points (sampled quotients in the thousands), yet
+    L <= 2.41 was certified on [-1, 1]^2 (the Piecewise's set expanded to 0 was dropped; the sign's cofactor was
+    "proven" to vanish on the empty factorisation of 0).  Both are refused as jumps."""
+    x, y = sp.symbols("x y", real=True)
+    u0 = (x + y) ** 2 - x**2 - 2 * x * y - y**2
+    for node in (sp.Piecewise((1, u0 > 0), (-1, True)), sp.sign(u0)):
+        fld = VectorField(Game([x], [y], x**2 / 2 + x * y + x * y * node, -x * y + y**2 / 2, equilibrium=(0, 0),
+                               name="noise"))
+        rng = np.random.default_rng(1)
+        Z = rng.uniform(-1, 1, (400, 2))
+        q = max(float(np.linalg.norm(fld.eval_F(b) - fld.eval_F(a)) / np.linalg.norm(b - a))
+                for a, b in zip(Z, np.clip(Z + rng.normal(0, 1e-6, Z.shape), -1, 1)))
+        assert q > 100                                      # the evaluated field does jump
+        with pytest.raises(GandynamicsError, match=r"jumps where "):
+            certify_constants(fld, Region.box([-1, -1], [1, 1]), max_boxes=200)

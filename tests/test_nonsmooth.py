@@ -110,3 +110,17 @@ def test_piecewise_derivative_is_the_derivative_off_the_sets():
             continue
         num = np.array([(np.array(fF(*(p + h * d))) - np.array(fF(*(p - h * d)))) / (2 * h) for d in np.eye(2)]).T
         assert np.allclose(np.array(fD(*p), float).reshape(2, 2), num, atol=1e-7)
+
+
+def test_a_switching_function_that_is_0_only_symbolically_is_never_proven():
+    """``u = (x + y)^2 - x^2 - 2 x y - y^2`` is 0 symbolically, but as evaluated it is rounding noise of either sign,
+    so ``y sign(u)`` and ``Piecewise((y, u > 0), (-y, True))`` jump between y and -y at neighbouring points.  The
+    proof took the empty factorisation of 0 for a described set and called the jump cancelled (the sign), and the
+    Piecewise's set, expanded to 0, was dropped as free of the variables: both are jumps."""
+    u0 = (x + y) ** 2 - x**2 - 2 * x * y - y**2
+    vals = sp.lambdify((x, y), u0)(*np.random.default_rng(0).uniform(-1, 1, (2, 2000)))
+    assert np.any(vals > 0) and np.any(vals < 0)            # the evaluated sign is noise
+    assert vanishes_on(y, u0, Z) is False and vanishes_on(sp.S.Zero, u0, Z) is False
+    for e in (y * sp.sign(u0), sp.Piecewise((y, u0 > 0), (-y, True))):
+        w = switches([e], Z)
+        assert w and all(v.jump for v in w), (e, w)

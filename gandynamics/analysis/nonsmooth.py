@@ -76,7 +76,12 @@ def straddles(kind: str, lo, hi):
 
 
 def _relational_u(r: Relational) -> sp.Expr:
-    return sp.expand(r.lhs - r.rhs)
+    """``lhs - rhs`` of a condition, expanded, unless that is 0 while the difference is written in the variables
+    (``(x + y)^2 - x^2 - 2 x y - y^2 > 0``): its value is 0 only symbolically, and the evaluated condition decides on
+    rounding errors, so the set is kept (unexpanded: an enclosure of it contains 0 on every box) rather than dropped."""
+    d = r.lhs - r.rhs
+    u = sp.expand(d)
+    return d if u == 0 and d.free_symbols else u
 
 
 #: expressions larger than this many nodes (of their DAG) are not analysed for a cancelled jump: the answer is
@@ -102,11 +107,14 @@ def _zero_set_pieces(u: sp.Expr, z=None) -> list | None:
     ``s`` (so that ``f = 0`` holds exactly where ``s = -b/c``, with no other branch).  Factors free of ``z`` (the
     hyperparameters alone, fixed on every box and segment of ``z``) are left out: where such a factor vanishes,
     ``u`` is 0 for every ``z`` and the node is constant in ``z``.  ``None`` when some factor is not of that form
-    (``x y - 1``, ``sin x``): the set is then not described, and the caller must assume the worst."""
+    (``x y - 1``, ``sin x``) or ``u`` expands to 0 (``(x + y)^2 - x^2 - 2 x y - y^2``: 0 symbolically, rounding
+    errors of either sign as evaluated): the set is then not described, and the caller must assume the worst."""
     try:
-        _, factors = sp.factor_list(sp.expand(u))
+        content, factors = sp.factor_list(sp.expand(u))
     except Exception:  # noqa: BLE001 - sympy cannot factor u: one factor
-        factors = [(u, 1)]
+        content, factors = sp.S.One, [(u, 1)]
+    if content == 0:
+        return None  # u identically 0 symbolically (not as evaluated: its sign is that of rounding errors)
     zs = set(z) if z is not None else None
     out = []
     for f, _ in factors:
