@@ -694,3 +694,32 @@ def test_a_condition_that_is_0_only_symbolically_is_refused_not_certified():
         assert q > 100                                      # the evaluated field does jump
         with pytest.raises(GandynamicsError, match=r"jumps where "):
             certify_constants(fld, Region.box([-1, -1], [1, 1]), max_boxes=200)
+
+
+@pytest.mark.parametrize("piece, slope", [
+    # x sign(x) (2 Heaviside(x) - 1) is x; DF_xx is 1 off x = 0 and sign(0) (2 H(0) - 1) = 0 on it
+    (lambda x: x**2 / 2 * sp.sign(x) * (2 * sp.Heaviside(x) - 1), 1.0),
+    # Piecewise((3x, x > 0), (x, True)) - x sign(x) is 2x; DF_xx is 2 off x = 0 and 1 + 0 on it (the Piecewise's
+    # branch x <= 0 with sign's value 0: a mixture of one-sided and midpoint values)
+    (lambda x: sp.Piecewise((3 * x**2 / 2, x > 0), (x**2 / 2, True)) - x**2 * sp.sign(x) / 2, 2.0),
+])
+def test_a_point_of_a_switching_set_is_never_a_witness(piece, slope):
+    """F = (slope x, 3 y) written with cancelled jumps: the generated DF on the set x = 0 lies outside Clarke's
+    generalized Jacobian ({diag(slope, 3)}), and the box centre (0, 0) of [-1, 1]^2 is on it.  It was taken as a
+    witness: the report said mu in [lo, slope - 1] (true mu = slope, by the difference quotients below) and check
+    called the true claim mu = 0.95 slope "refuted" at (0, 0) with no violating pair.  Points that may lie on a
+    switching set give no witness value."""
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], piece(x), 3 * y**2 / 2, equilibrium=(0, 0), name="mixed"))
+    rng = np.random.default_rng(4)
+    A = np.vstack([rng.uniform(-1, 1, (300, 2)), [[-1e-9, 0.3]]])
+    Bp = np.vstack([rng.uniform(-1, 1, (300, 2)), [[1e-9, 0.3]]])
+    for a, b in zip(A, Bp):   # F is the linear map diag(slope, 3): its quotients pin mu = slope, L = 3
+        np.testing.assert_allclose(fld.eval_F(b) - fld.eval_F(a), [slope * (b - a)[0], 3 * (b - a)[1]],
+                                   rtol=1e-12, atol=1e-15)
+    assert fld.eval_DF(np.array([0.0, 0.0]))[0, 0] == slope - 1.0     # the generated DF on the set
+    rep = certify_constants(fld, Region.box([-1, -1], [1, 1]), max_boxes=500, samples=200)
+    assert rep.mu.lo <= slope and rep.mu.hi >= slope * (1 - 1e-12)
+    assert rep.lipschitz.lo <= 3 * (1 + 1e-12) and rep.lipschitz.hi >= 3
+    res = check_constants(fld, Region.box([-1, -1], [1, 1]), mu=0.95 * slope, max_boxes=500, samples=200)
+    assert res.verdicts["mu"] != "refuted"

@@ -229,12 +229,57 @@ def jacobian_values(fld, points, params=None):
     return norms, lmins, D
 
 
+def _on_a_set(fld, pts, p) -> np.ndarray:
+    """For each row of ``pts``: whether the point may lie on a switching set of F (a kink or a jump,
+    :func:`gandynamics.analysis.nonsmooth.switches`), by the interval enclosure of each switching function at the
+    point widened by a margin far above its rounding, read by :func:`~gandynamics.analysis.nonsmooth.straddles`
+    (every point when the switching functions cannot be enclosed).  There F has no derivative and the generated
+    DF's value is no witness: it takes each node at its value on the set (``sign(0) = 0``, ``Heaviside(0) = 1/2``, a
+    ``Piecewise``'s branch), which can lie outside Clarke's generalized Jacobian (the hull of the limits from the
+    pieces around it): ``x sign(x) (2 Heaviside(x) - 1)`` is ``x``, with DF 1 off ``x = 0`` and 0 on it."""
+    from .boxeval import compile_boxes
+    from .nonsmooth import straddles, switches
+    pts = np.atleast_2d(np.asarray(pts, dtype=float))
+    cache = fld.__dict__.setdefault("_interval_cache", {})
+    if "witness_sets" not in cache:
+        sw = switches(list(fld.F), fld.z)
+        try:
+            fn = compile_boxes([s.u for s in sw], fld.z, fld.hyper) if sw else None
+        except GandynamicsError:  # not enclosed: any point may be on a set
+            fn = False
+        cache["witness_sets"] = (sw, fn)
+    sw, fn = cache["witness_sets"]
+    if fn is None:
+        return np.zeros(len(pts), dtype=bool)
+    if fn is False:
+        return np.ones(len(pts), dtype=bool)
+    lo, hi = fn(pts, pts, p)
+    lo, hi = np.asarray(lo, float).reshape(len(pts), -1), np.asarray(hi, float).reshape(len(pts), -1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        pad = 1e-9 * np.maximum(1.0, np.maximum(np.abs(lo), np.abs(hi)))
+        lo, hi = lo - pad, hi + pad
+    out = np.zeros(len(pts), dtype=bool)
+    for k, s in enumerate(sw):
+        out |= straddles(s.kind, lo[:, k], hi[:, k])
+    return out
+
+
+def _witness_values(fld, points, p):
+    """:func:`jacobian_values` with NaN (no value) at the points that may lie on a switching set of F
+    (:func:`_on_a_set`): the values the estimates and witnesses of the constants are taken from."""
+    norms, lmins, D = jacobian_values(fld, points, p)
+    on = _on_a_set(fld, points, p)
+    norms[on] = np.nan
+    lmins[on] = np.nan
+    return norms, lmins, D
+
+
 def _norm_at(fld, p, z):
-    return float(jacobian_values(fld, z, p)[0][0])
+    return float(_witness_values(fld, z, p)[0][0])
 
 
 def _lmin_at(fld, p, z):
-    return float(jacobian_values(fld, z, p)[1][0])
+    return float(_witness_values(fld, z, p)[1][0])
 
 
 # --------------------------------------------------------------------------- results
@@ -386,7 +431,7 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     reg = _as_region(region, fld, params)
     rng = np.random.default_rng(seed)
     pts = reg.sample(samples, rng)
-    norms, lmins, _ = jacobian_values(fld, pts, p)
+    norms, lmins, _ = _witness_values(fld, pts, p)
     nn = np.where(np.isfinite(norms), norms, -np.inf)
     ll = np.where(np.isfinite(lmins), lmins, np.inf)
     out = {}
@@ -500,7 +545,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     diam = float(np.max(reg.hi - reg.lo)) or 1.0
 
     def witnesses(C):
-        norms, lmins, _ = jacobian_values(fld, C, p)
+        norms, lmins, _ = _witness_values(fld, C, p)
         v = norms if which == "L" else -lmins
         return np.where(np.isfinite(v), v, -math.inf)
 
