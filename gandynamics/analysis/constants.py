@@ -275,11 +275,11 @@ def _witness_values(fld, points, p):
 
 
 def _norm_at(fld, p, z):
-    return float(_witness_values(fld, z, p)[0][0])
+    return float(jacobian_values(fld, z, p)[0][0])
 
 
 def _lmin_at(fld, p, z):
-    return float(_witness_values(fld, z, p)[1][0])
+    return float(jacobian_values(fld, z, p)[1][0])
 
 
 # --------------------------------------------------------------------------- results
@@ -438,14 +438,16 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     fL = lambda z: -_norm_at(fld, p, z)
     fm = lambda z: _lmin_at(fld, p, z)
     best_L = (float(nn.max()), pts[int(np.argmax(nn))])
+    # (the local optimisations run on the generated DF as it is, which is fast; a point they end at on a switching
+    # set is no witness, _witness_values)
     for k in np.argsort(-nn)[:refine]:
         v, z = _refine(fL, pts[k], reg)
-        if -v > best_L[0]:
+        if -v > best_L[0] and not _on_a_set(fld, z, p)[0]:
             best_L = (-v, z)
     best_m = (float(ll.min()), pts[int(np.argmin(ll))])
     for k in np.argsort(ll)[:refine]:
         v, z = _refine(fm, pts[k], reg)
-        if v < best_m[0]:
+        if v < best_m[0] and not _on_a_set(fld, z, p)[0]:
             best_m = (v, z)
     out["lipschitz"] = best_L
     out["mu"] = best_m
