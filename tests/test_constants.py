@@ -723,3 +723,27 @@ def test_a_point_of_a_switching_set_is_never_a_witness(piece, slope):
     assert rep.lipschitz.lo <= 3 * (1 + 1e-12) and rep.lipschitz.hi >= 3
     res = check_constants(fld, Region.box([-1, -1], [1, 1]), mu=0.95 * slope, max_boxes=500, samples=200)
     assert res.verdicts["mu"] != "refuted"
+
+
+def test_the_huber_gradient_is_certified_across_both_of_its_sets():
+    """The Huber loss (x^2/2 for |x| <= 1, |x| - 1/2 beyond) has the continuous gradient
+    Piecewise((x, x^2 <= 1), (sign(x), True)).  Its sign(x) sits in the branch |x| > 1, so the node's cofactor jumps
+    at x = +-1 but is 0 around x = 0: the field was refused ("sign(x) jumps where x = 0").  F = (y + h(x), -x + h(y))
+    on [-2, 2]^2: the pieces' Jacobians are [[a, 1], [-1, b]] with a, b in {0, 1} (1 inside |.| <= 1), so (Clarke)
+    L = max ||A|| = (1 + sqrt(5)) / 2 (a = 1, b = 0) and mu = min lambda_min(sym A) = 0, pinned below."""
+    x, y = sp.symbols("x y", real=True)
+    hub = lambda v: sp.Piecewise((v**2 / 2, v**2 <= 1), (sp.Abs(v) - sp.Rational(1, 2), True))
+    fld = VectorField(Game([x], [y], hub(x) + x * y, -x * y + hub(y), equilibrium=(0, 0), name="huber"))
+    refs = [(float(np.linalg.norm(A, 2)), float(np.linalg.eigvalsh((A + A.T) / 2)[0]))
+            for A in (np.array([[a, 1.0], [-1.0, b]]) for a in (0.0, 1.0) for b in (0.0, 1.0))]
+    L, mu = max(r[0] for r in refs), min(r[1] for r in refs)
+    assert L == pytest.approx((1 + math.sqrt(5)) / 2, rel=1e-12, abs=0) and mu == 0.0
+    rep = certify_constants(fld, Region.box([-2, -2], [2, 2]), max_boxes=3000, samples=300)
+    assert rep.lipschitz.lo <= L * (1 + 1e-12) and L <= rep.lipschitz.hi <= L * (1 + 1e-3)
+    assert rep.mu.lo <= mu + 1e-12 and mu <= rep.mu.hi + 1e-12
+    rng = np.random.default_rng(5)     # difference quotients, pairs across x = 0 and x = +-1 included
+    A = np.vstack([rng.uniform(-2, 2, (1500, 2)), [[-1e-9, 0.5], [1 - 1e-9, 0.5], [0.5, -1 - 1e-9]]])
+    Bp = np.vstack([np.clip(A[:1500] + rng.normal(0, 0.1, (1500, 2)), -2, 2), [[1e-9, 0.5], [1 + 1e-9, 0.5],
+                                                                                [0.5, -1 + 1e-9]]])
+    q = [np.linalg.norm(fld.eval_F(b) - fld.eval_F(a)) / np.linalg.norm(b - a) for a, b in zip(A, Bp)]
+    assert max(q) <= rep.lipschitz.hi * (1 + 1e-9)

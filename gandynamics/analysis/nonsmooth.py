@@ -186,7 +186,8 @@ def _piecewise_continuous(pw: sp.Piecewise, rels, z=None) -> bool:
 def _cancelled(e: sp.Expr, node: sp.Expr, z=None, state=None) -> bool:
     """True when the jump of ``node`` (``sign(u)``, ``Heaviside(u)`` or ``DiracDelta(u)``) does not make ``e``
     jump: ``e`` is ``A + B node`` with ``B`` free of ``node`` (``node`` enters linearly), ``B`` has no jump of
-    its own (:func:`switches`), and ``B`` vanishes on ``{u = 0}`` (:func:`vanishes_on`).  Then the jump of ``e``
+    its own (:func:`switches`) that may meet ``{u = 0}`` (:func:`_misses`), and ``B`` vanishes on ``{u = 0}``
+    (:func:`vanishes_on`).  Then the jump of ``e``
     across the set, ``B`` times the jump of the node, is 0, and ``e`` is continuous there (its value on the set, ``A``,
     is both one-sided limits): ``x sign(x)`` (the derivative of ``x |x| / 2``), ``Max(x, 0) Heaviside(x)``
     (of ``Max(x, 0)^2 / 2``).  For ``DiracDelta(u)`` the same condition makes ``B DiracDelta(u)`` the zero
@@ -219,9 +220,31 @@ def _cancelled_proof(e, node, z, state) -> bool:
         return False
     if t in B.free_symbols or B.has(node):
         return False
-    if any(s.jump for s in switches([B], z, _state=state)):
+    pieces = _zero_set_pieces(node.args[0], z)
+    if pieces is None:
+        return False
+    if any(s.jump and not _misses(s, pieces) for s in switches([B], z, _state=state)):
         return False
     return vanishes_on(B, node.args[0], z)
+
+
+def _misses(sw: Switch, pieces) -> bool:
+    """True when the set of ``sw`` (a jump of a cofactor) is proven to miss every piece ``{s = r}`` of a node's set:
+    its switching function with ``s`` replaced by ``r`` simplifies to an expression sympy proves finite and nonzero
+    for all real values of the rest (``x^2 - 1`` on ``x = 0`` is ``-1``; ``y^2 + 1``).  Then the cofactor is
+    continuous around the node's set, where its jump elsewhere does not matter (the Huber gradient
+    ``Piecewise((x, x^2 <= 1), (sign(x), True))``: the cofactor of ``sign(x)`` jumps at ``x = +-1`` only).  Sets of
+    integers are never proven to miss."""
+    if sw.kind != ZERO:
+        return False
+    for s, r in pieces:
+        try:
+            v = sp.simplify(sw.u.subs(s, r))
+        except Exception:  # noqa: BLE001
+            return False
+        if v.is_zero is not False or v.is_finite is not True:
+            return False
+    return True
 
 
 def switches(exprs, z=None, *, _state=None) -> list[Switch]:
