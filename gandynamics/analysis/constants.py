@@ -238,11 +238,11 @@ def _on_a_set(fld, pts, p) -> np.ndarray:
     ``Piecewise``'s branch), which can lie outside Clarke's generalized Jacobian (the hull of the limits from the
     pieces around it): ``x sign(x) (2 Heaviside(x) - 1)`` is ``x``, with DF 1 off ``x = 0`` and 0 on it."""
     from .boxeval import compile_boxes
-    from .nonsmooth import straddles, switches
+    from .nonsmooth import field_switches, straddles
     pts = np.atleast_2d(np.asarray(pts, dtype=float))
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "witness_sets" not in cache:
-        sw = switches(list(fld.F), fld.z)
+        sw = field_switches(fld)
         try:
             fn = compile_boxes([s.u for s in sw], fld.z, fld.hyper) if sw else None
         except GandynamicsError:  # not enclosed: any point may be on a set
@@ -653,10 +653,10 @@ def _jump_switches(fld):
     """The switching sets across which F may jump (:func:`gandynamics.analysis.nonsmooth.switches`) and an
     interval function of their switching functions; cached on the field."""
     from .intervals import compile_interval
-    from .nonsmooth import switches
+    from .nonsmooth import field_switches
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "jumps" not in cache:
-        sw = [s for s in switches(list(fld.F), fld.z) if s.jump]  # (of z: fixed hyperparameters)
+        sw = [s for s in field_switches(fld) if s.jump]  # (of z: fixed hyperparameters)
         cache["jumps"] = (sw, compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None)
     return cache["jumps"]
 
@@ -740,12 +740,12 @@ def region_blocker(fld, reg: Region | None, p):
     may meet).  A kink outside the region leaves DF continuous on it and the second-order forms valid.  ``reg``
     None: every switching set counts."""
     from .intervals import compile_interval, lower, upper
-    from .nonsmooth import second_order_blocker, straddles, switches
+    from .nonsmooth import field_switches, first_blocker, straddles
     if reg is None:
-        return second_order_blocker(fld.F, fld.z)
+        return first_blocker(field_switches(fld))
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "switches" not in cache:
-        sw = switches(list(fld.F), fld.z)
+        sw = field_switches(fld)
         try:
             fn = compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None
         except GandynamicsError:  # a switching function the engine cannot enclose: every set may meet the region
@@ -753,10 +753,10 @@ def region_blocker(fld, reg: Region | None, p):
         cache["switches"] = (sw, fn)
     sw, fn = cache["switches"]
     if fn is None:
-        return second_order_blocker(fld.F, fld.z)
+        return first_blocker(field_switches(fld))
     near = {s for s, e in zip(sw, fn.on_box(np.asarray(reg.lo, float), np.asarray(reg.hi, float), p))
             if straddles(s.kind, lower(e), upper(e))}
-    return second_order_blocker(fld.F, fld.z, meets=lambda s: s in near)
+    return first_blocker(sw, meets=lambda s: s in near)
 
 
 def _engine(fld, order: int, mean_value: bool = False, reg: Region | None = None, p=None) -> tuple[int, str]:
