@@ -764,3 +764,19 @@ def test_the_switching_sets_are_analysed_once_per_field(monkeypatch):
     check_constants(fld, "box:-1:0.3,-1:1", L=5.0, max_boxes=200, samples=50)
     assert len(top) == 1
     assert ns.field_switches(fld) == orig(list(fld.F), fld.z)
+
+
+def test_a_region_on_a_kink_has_no_witness_and_is_never_converged():
+    """The segment {0} x [-1, 1] lies on the kink x = 0 of F = (|x| + y, -x + y): every point of it is on the
+    switching set, so none is a witness (the generated DF there need not lie in Clarke's Jacobian) and the
+    estimate side is -inf.  The gap test read tol * inf as satisfied and called the bracket [-inf, 1.618]
+    "converged"; it is not, while its certified end still holds: on the segment F(0, y) = (y, y), whose
+    difference quotients are all sqrt(2)."""
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], x * sp.Abs(x) / 2 + x * y, -x * y + y**2 / 2, equilibrium=(0, 0), name="seg"))
+    rep = certify_constants(fld, Region.box([0, -1], [0, 1]), max_boxes=60, max_seconds=5, samples=50)
+    assert rep.lipschitz.lo == -math.inf and not rep.lipschitz.converged
+    assert math.isfinite(rep.lipschitz.hi) and rep.lipschitz.hi >= math.sqrt(2)
+    for a, b in ((-1.0, 1.0), (-0.3, 0.2)):
+        d = fld.eval_F(np.array([0.0, b])) - fld.eval_F(np.array([0.0, a]))
+        assert np.linalg.norm(d) / (b - a) == pytest.approx(math.sqrt(2), rel=1e-12, abs=0)

@@ -556,6 +556,8 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
             return False
         if threshold is not None:
             return gub <= threshold or best > threshold
+        if not math.isfinite(best):  # no witness yet (every point so far on a switching set): no gap to speak of
+            return False
         gap = gub - best
         return gap <= atol or gap <= tol * max(abs(best), abs(gub))
 
