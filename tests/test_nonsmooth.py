@@ -167,20 +167,3 @@ def test_a_cofactor_may_jump_away_from_the_set(e, u, jump):
     c = float(sp.solve(u, x)[0])
     gap = max(abs(fn(c + 1e-9, t) - fn(c - 1e-9, t)) for t in np.linspace(-2, 2, 41))
     assert gap <= 1e-6 or jump
-
-
-def test_floats_are_proven_in_exact_arithmetic():
-    """sympy factors 0.3 x - 0.1 y only approximately (x - 0.333333333333333 y), so u sign(u) with float
-    coefficients was never proven continuous, and a proof on the rounded piece would rest on nothing.  The floats
-    are read as the rationals they are exactly: u vanishes on its own set; the rounded and the decimal slopes do
-    not (they miss the set by ~1e-17 y), and x - y/3 neither."""
-    u = 0.3 * x - 0.1 * y
-    assert vanishes_on(u, u, Z) and vanishes_on(2.5 * u**2, u, Z)
-    assert vanishes_on(x - 0.333333333333333 * y, u, Z) is False
-    assert vanishes_on(x - sp.Rational(1, 3) * y, u, Z) is False
-    w = switches([u * sp.sign(u) + y], Z)
-    assert w and not any(v.jump for v in w)
-    fn = sp.lambdify((x, y), u * sp.sign(u))
-    for t in np.linspace(-2, 2, 21):   # its measured jump across the set (x = t/3 in floats) is at rounding level
-        x0 = 0.1 * t / 0.3
-        assert abs(fn(x0 + 1e-9, t) - fn(x0 - 1e-9, t)) <= 1e-9

@@ -148,23 +148,12 @@ def _zero_set_pieces(u: sp.Expr, z=None) -> list | None:
     return out
 
 
-def _exact(e):
-    """``e`` with every floating-point number replaced by the rational number it is exactly (``0.3`` by
-    ``5404319552844595/18014398509481984``): the proofs then run in exact arithmetic on the values the field
-    evaluates with.  ``sympy`` factors a polynomial with floats only approximately (``0.3 x - 0.1 y`` into
-    ``x - 0.333333333333333 y``), which no proof may rest on."""
-    e = sp.sympify(e)
-    fl = e.atoms(sp.Float)
-    return e.xreplace({f: sp.Rational(f) for f in fl}) if fl else e
-
-
 def vanishes_on(expr: sp.Expr, u: sp.Expr, z=None) -> bool:
     """True when ``expr`` is proven (symbolically) to be 0 at every point of ``{u = 0}``: on each piece ``s = r``
     of the set (:func:`_zero_set_pieces`), ``expr`` with ``s`` replaced by ``r`` simplifies to 0.  Any doubt
     (a set that is not described, an expression that does not simplify to 0, sympy failing) answers False: the
     safe side for every caller, which reads True as "no jump here"."""
-    expr = _exact(expr)
-    pieces = _zero_set_pieces(_exact(u), z)
+    pieces = _zero_set_pieces(u, z)
     if pieces is None:
         return False
     for s, r in pieces:
@@ -232,7 +221,7 @@ def _cancelled_proof(e, node, z, state) -> bool:
         return False
     if t in B.free_symbols or B.has(node):
         return False
-    pieces = _zero_set_pieces(_exact(node.args[0]), z)
+    pieces = _zero_set_pieces(node.args[0], z)
     if pieces is None:
         return False
     if any(s.jump and not _misses(s, pieces) for s in switches([B], z, _state=state)):
@@ -251,7 +240,7 @@ def _misses(sw: Switch, pieces) -> bool:
         return False
     for s, r in pieces:
         try:
-            v = sp.simplify(_exact(sw.u).subs(s, r))
+            v = sp.simplify(sw.u.subs(s, r))
         except Exception:  # noqa: BLE001
             return False
         if v.is_zero is not False or v.is_finite is not True:
