@@ -329,7 +329,8 @@ class VectorField:
         unknown = set(params) - set(self.defaults)
         if unknown:
             acc = ", ".join(self.defaults) or "none"
-            raise GandynamicsError(f"unknown hyperparameter(s) {', '.join(sorted(unknown))}; accepted: {acc}")
+            raise GandynamicsError(f"unknown hyperparameter(s) {', '.join(sorted(repr(k) for k in unknown))} (keys are "
+                                   f"names, str); accepted: {acc}")
         out = np.empty(len(self.hyper))
         strengths = getattr(self, "_strengths", {})
         for i, s in enumerate(self.hyper):

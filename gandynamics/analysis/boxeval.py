@@ -701,7 +701,7 @@ def matrix_bounds_batch(lo, hi, want: str, fractions=None):
 # --------------------------------------------------------------------------- the field's bounder
 def _field_functions(fld):
     """``(DF on boxes, D2F on boxes or None, jump switching functions or None, jump switches)``, cached."""
-    from .nonsmooth import piecewise_derivative, switches
+    from .nonsmooth import field_switches, piecewise_derivative
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "boxeval" not in cache:
         n = fld.n
@@ -711,7 +711,7 @@ def _field_functions(fld):
             d2 = compile_boxes([sp.diff(e, zk) for e in DF for zk in fld.z], fld.z, fld.hyper)
         except GandynamicsError:
             d2 = None
-        sw = [s for s in switches(list(fld.F), fld.z) if s.jump]  # (of z: fixed hyperparameters)
+        sw = [s for s in field_switches(fld) if s.jump]  # (of z: fixed hyperparameters)
         jf = compile_boxes([s.u for s in sw], fld.z, fld.hyper) if sw else None
         cache["boxeval"] = (n, nat, d2, jf, sw)
     return cache["boxeval"]

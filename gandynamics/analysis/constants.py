@@ -229,6 +229,51 @@ def jacobian_values(fld, points, params=None):
     return norms, lmins, D
 
 
+def _on_a_set(fld, pts, p) -> np.ndarray:
+    """For each row of ``pts``: whether the point may lie on a switching set of F (a kink or a jump,
+    :func:`gandynamics.analysis.nonsmooth.switches`), by the interval enclosure of each switching function at the
+    point widened by a margin far above its rounding, read by :func:`~gandynamics.analysis.nonsmooth.straddles`
+    (every point when the switching functions cannot be enclosed).  There F has no derivative and the generated
+    DF's value is no witness: it takes each node at its value on the set (``sign(0) = 0``, ``Heaviside(0) = 1/2``, a
+    ``Piecewise``'s branch), which can lie outside Clarke's generalized Jacobian (the hull of the limits from the
+    pieces around it): ``x sign(x) (2 Heaviside(x) - 1)`` is ``x``, with DF 1 off ``x = 0`` and 0 on it."""
+    from .boxeval import compile_boxes
+    from .nonsmooth import field_switches, straddles
+    pts = np.atleast_2d(np.asarray(pts, dtype=float))
+    cache = fld.__dict__.setdefault("_interval_cache", {})
+    if "witness_sets" not in cache:
+        sw = field_switches(fld)
+        try:
+            fn = compile_boxes([s.u for s in sw], fld.z, fld.hyper) if sw else None
+        except GandynamicsError:  # not enclosed: any point may be on a set
+            fn = False
+        cache["witness_sets"] = (sw, fn)
+    sw, fn = cache["witness_sets"]
+    if fn is None:
+        return np.zeros(len(pts), dtype=bool)
+    if fn is False:
+        return np.ones(len(pts), dtype=bool)
+    lo, hi = fn(pts, pts, p)
+    lo, hi = np.asarray(lo, float).reshape(len(pts), -1), np.asarray(hi, float).reshape(len(pts), -1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        pad = 1e-9 * np.maximum(1.0, np.maximum(np.abs(lo), np.abs(hi)))
+        lo, hi = lo - pad, hi + pad
+    out = np.zeros(len(pts), dtype=bool)
+    for k, s in enumerate(sw):
+        out |= straddles(s.kind, lo[:, k], hi[:, k])
+    return out
+
+
+def _witness_values(fld, points, p):
+    """:func:`jacobian_values` with NaN (no value) at the points that may lie on a switching set of F
+    (:func:`_on_a_set`): the values the estimates and witnesses of the constants are taken from."""
+    norms, lmins, D = jacobian_values(fld, points, p)
+    on = _on_a_set(fld, points, p)
+    norms[on] = np.nan
+    lmins[on] = np.nan
+    return norms, lmins, D
+
+
 def _norm_at(fld, p, z):
     return float(jacobian_values(fld, z, p)[0][0])
 
@@ -386,21 +431,23 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     reg = _as_region(region, fld, params)
     rng = np.random.default_rng(seed)
     pts = reg.sample(samples, rng)
-    norms, lmins, _ = jacobian_values(fld, pts, p)
+    norms, lmins, _ = _witness_values(fld, pts, p)
     nn = np.where(np.isfinite(norms), norms, -np.inf)
     ll = np.where(np.isfinite(lmins), lmins, np.inf)
     out = {}
     fL = lambda z: -_norm_at(fld, p, z)
     fm = lambda z: _lmin_at(fld, p, z)
     best_L = (float(nn.max()), pts[int(np.argmax(nn))])
+    # (the local optimisations run on the generated DF as it is, which is fast; a point they end at on a switching
+    # set is no witness, _witness_values)
     for k in np.argsort(-nn)[:refine]:
         v, z = _refine(fL, pts[k], reg)
-        if -v > best_L[0]:
+        if -v > best_L[0] and not _on_a_set(fld, z, p)[0]:
             best_L = (-v, z)
     best_m = (float(ll.min()), pts[int(np.argmin(ll))])
     for k in np.argsort(ll)[:refine]:
         v, z = _refine(fm, pts[k], reg)
-        if v < best_m[0]:
+        if v < best_m[0] and not _on_a_set(fld, z, p)[0]:
             best_m = (v, z)
     out["lipschitz"] = best_L
     out["mu"] = best_m
@@ -500,7 +547,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     diam = float(np.max(reg.hi - reg.lo)) or 1.0
 
     def witnesses(C):
-        norms, lmins, _ = jacobian_values(fld, C, p)
+        norms, lmins, _ = _witness_values(fld, C, p)
         v = norms if which == "L" else -lmins
         return np.where(np.isfinite(v), v, -math.inf)
 
@@ -509,6 +556,8 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
             return False
         if threshold is not None:
             return gub <= threshold or best > threshold
+        if not math.isfinite(best):  # no witness yet (every point so far on a switching set): no gap to speak of
+            return False
         gap = gub - best
         return gap <= atol or gap <= tol * max(abs(best), abs(gub))
 
@@ -606,10 +655,10 @@ def _jump_switches(fld):
     """The switching sets across which F may jump (:func:`gandynamics.analysis.nonsmooth.switches`) and an
     interval function of their switching functions; cached on the field."""
     from .intervals import compile_interval
-    from .nonsmooth import switches
+    from .nonsmooth import field_switches
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "jumps" not in cache:
-        sw = [s for s in switches(list(fld.F), fld.z) if s.jump]  # (of z: fixed hyperparameters)
+        sw = [s for s in field_switches(fld) if s.jump]  # (of z: fixed hyperparameters)
         cache["jumps"] = (sw, compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None)
     return cache["jumps"]
 
@@ -693,12 +742,12 @@ def region_blocker(fld, reg: Region | None, p):
     may meet).  A kink outside the region leaves DF continuous on it and the second-order forms valid.  ``reg``
     None: every switching set counts."""
     from .intervals import compile_interval, lower, upper
-    from .nonsmooth import second_order_blocker, straddles, switches
+    from .nonsmooth import field_switches, first_blocker, straddles
     if reg is None:
-        return second_order_blocker(fld.F, fld.z)
+        return first_blocker(field_switches(fld))
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "switches" not in cache:
-        sw = switches(list(fld.F), fld.z)
+        sw = field_switches(fld)
         try:
             fn = compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None
         except GandynamicsError:  # a switching function the engine cannot enclose: every set may meet the region
@@ -706,10 +755,10 @@ def region_blocker(fld, reg: Region | None, p):
         cache["switches"] = (sw, fn)
     sw, fn = cache["switches"]
     if fn is None:
-        return second_order_blocker(fld.F, fld.z)
+        return first_blocker(field_switches(fld))
     near = {s for s, e in zip(sw, fn.on_box(np.asarray(reg.lo, float), np.asarray(reg.hi, float), p))
             if straddles(s.kind, lower(e), upper(e))}
-    return second_order_blocker(fld.F, fld.z, meets=lambda s: s in near)
+    return first_blocker(sw, meets=lambda s: s in near)
 
 
 def _engine(fld, order: int, mean_value: bool = False, reg: Region | None = None, p=None) -> tuple[int, str]:

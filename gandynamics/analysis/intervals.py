@@ -634,12 +634,12 @@ class JacobianEnclosure:
     alone, anywhere.  :attr:`mean_value` says whether the form is in use."""
 
     def __init__(self, fld, mean_value: bool = True, smooth: bool | None = None):
-        from .nonsmooth import second_order_blocker
+        from .nonsmooth import field_switches, first_blocker
         self.n = fld.n
         self.natural = interval_jacobian(fld)
         self.grad = None
         if smooth is None:
-            smooth = second_order_blocker(fld.F, fld.z) is None
+            smooth = first_blocker(field_switches(fld)) is None
         if mean_value and smooth:
             cache = fld.__dict__.setdefault("_interval_cache", {})
             if "D2F" not in cache:
