@@ -67,6 +67,38 @@ def test_a_jump_is_never_called_a_kink(fs, A, P, cancel, kind, seed):
         assert not jump, e
 
 
+@settings(max_examples=40, deadline=None)
+@given(L=linear, c=st.sampled_from([1, 2]), A=poly, P=poly, cancel=st.sampled_from([0, 1, 2]),
+       kind=st.sampled_from(["sign", "heaviside", "piecewise"]), seed=st.integers(0, 2**31))
+def test_a_jump_across_a_set_written_with_abs_is_never_called_a_kink(L, c, A, P, cancel, kind, seed):
+    """The same property for u = |L| - c (L linear): the set is the two lines L = c and L = -c, described by
+    the selections L - c and -L - c of the Abs (a Huber written with ``Abs(x) <= 1``).  A cofactor vanishing on
+    both lines (cancel=1) is proven; one vanishing on one line only (cancel=2) leaves the jump."""
+    u = sp.Abs(L) - c
+    B = {1: (L**2 - c**2) * P, 2: (L - c) * (P + 5), 0: P + 5 + x**2}[cancel]
+    e = {"sign": A + B * sp.sign(u), "heaviside": A + B * sp.Heaviside(u),
+         "piecewise": sp.Piecewise((A + B, u > 0), (A, True))}[kind]
+    if e.is_Number or not (e.has(sp.sign) or e.has(sp.Heaviside) or e.has(sp.Piecewise)):
+        return
+    jump = any(w.jump for w in switches([e], Z))
+    measured = _jump_size(e, [L - c, L + c], np.random.default_rng(seed))
+    if not jump:
+        assert measured <= 1e-4, (e, measured)
+    if measured > 1e-3:
+        assert jump, (e, measured)
+    if cancel == 1:
+        assert not jump, e
+
+
+def test_a_huber_written_with_abs_in_its_condition_is_continuous():
+    """Huber's gradient Piecewise((x, |x| <= 1), (sign(x), True)) agrees on |x| = 1; with 2 sign(x) outside it
+    jumps by 1 there; Max in a switching function is read by its selections too."""
+    assert not any(w.jump for w in switches([sp.Piecewise((x, sp.Abs(x) <= 1), (sp.sign(x), True))], Z))
+    assert any(w.jump for w in switches([sp.Piecewise((x, sp.Abs(x) <= 1), (2 * sp.sign(x), True))], Z))
+    assert vanishes_on(x - 1, sp.Max(x, 0) - 1, Z) and vanishes_on((x - 1) * (x - 2), sp.Max(x, 2 * x - 2) - 2, Z)
+    assert not vanishes_on(x - 1, sp.Max(x, 2 * x - 2) - 2, Z)   # its set is x = 2, where x - 1 is 1
+
+
 @pytest.mark.parametrize("e, jump", [
     (x * sp.sign(x), False),                      # the derivative of x |x| / 2 (with Abs(x) / 2)
     (sp.Max(x, 0) * sp.Heaviside(x), False),      # of Max(x, 0)^2 / 2

@@ -109,12 +109,35 @@ def _dag_size(e, limit: int) -> int:
     return len(seen)
 
 
+#: at most this many selections of the Abs/Max/Min nodes of one factor of a switching function (:func:`_selections`)
+SELECTIONS_MAX = 16
+
+
+def _selections(f: sp.Expr) -> list | None:
+    """``f`` with each ``Abs(a)`` replaced by ``a`` or ``-a`` and each ``Max``/``Min`` by one of its arguments, in
+    every combination (at most :data:`SELECTIONS_MAX`, else None): at every point ``f`` equals one of them, so
+    ``{f = 0}`` lies in the union of their zero sets (``|x| - 1`` on ``x - 1`` and ``-x - 1``).  A proof that an
+    expression vanishes on all of them holds on ``{f = 0}``."""
+    node = next((a for a in sp.preorder_traversal(f) if isinstance(a, (sp.Abs, sp.Max, sp.Min))), None)
+    if node is None:
+        return [f]
+    out = []
+    for branch in ((node.args[0], -node.args[0]) if isinstance(node, sp.Abs) else node.args):
+        more = _selections(f.xreplace({node: branch}))
+        if more is None or len(out) + len(more) > SELECTIONS_MAX:
+            return None
+        out.extend(more)
+    return out
+
+
 def _zero_set_pieces(u: sp.Expr, z=None) -> list | None:
     """The zero set of ``u`` as a list of substitutions ``(s, r)``, one per factor of ``u``: ``{u = 0}`` is the
     union over the factors ``f`` of ``{s = r}``, where ``f = c s + b`` with ``c`` a nonzero number and ``b`` free of
     ``s`` (so that ``f = 0`` holds exactly where ``s = -b/c``, with no other branch).  Factors free of ``z`` (the
     hyperparameters alone, fixed on every box and segment of ``z``) are left out: where such a factor vanishes,
-    ``u`` is 0 for every ``z`` and the node is constant in ``z``.  ``None`` when some factor is not of that form
+    ``u`` is 0 for every ``z`` and the node is constant in ``z``.  A factor with ``Abs``, ``Max`` or ``Min`` is
+    covered by the pieces of its selections (:func:`_selections`; a superset of its zero set, which is the safe
+    side).  ``None`` when some factor is not of that form
     (``x y - 1``, ``sin x``) or ``u`` expands to 0 (``(x + y)^2 - x^2 - 2 x y - y^2``: 0 symbolically, rounding
     errors of either sign as evaluated): the set is then not described, and the caller must assume the worst."""
     try:
@@ -132,6 +155,16 @@ def _zero_set_pieces(u: sp.Expr, z=None) -> list | None:
                 return None  # (u identically 0: not a switching set in any sense)
             continue
         if zs is not None and not syms & zs:
+            continue
+        if f.has(sp.Abs, sp.Max, sp.Min):  # {f = 0} lies in the union of its selections' zero sets
+            variants = _selections(f)
+            if variants is None:
+                return None
+            for v in variants:
+                sub = _zero_set_pieces(v, z)
+                if sub is None:
+                    return None
+                out.extend(sub)
             continue
         for s in sorted(syms & zs if zs is not None else syms, key=str):
             try:
