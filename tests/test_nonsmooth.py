@@ -111,6 +111,14 @@ def test_a_huber_written_with_abs_in_its_condition_is_continuous():
     (s * x * sp.sign(s * x), False),              # the hyperparameter's factor is fixed on every box of z
     (x * sp.sign(s * x), False),                  # |x| sign(s): continuous in z for each s (0 when s = 0)
     (y * sp.sign(s * x), True),
+    # float coefficients: sympy factors 0.3 x - 0.1 y only approximately (x - 0.333333333333333 y); u sign(u) and
+    # 2 u Heaviside(u) are u times a polynomial exactly (review16's open false refusal)
+    ((0.3 * x - 0.1 * y) * sp.sign(0.3 * x - 0.1 * y), False),
+    (x + (0.6 * x - 0.2 * y) * sp.Heaviside(0.3 * x - 0.1 * y), False),
+    (y * sp.sign(0.3 * x - 0.1 * y), True),
+    (x * sp.log(sp.Abs(x)) * sp.sign(x), True),    # x log|x| -> 0, but its quotient by x is no polynomial: not proven
+    (sp.sign(1 / x), True),                       # jumps where 1/x passes through its pole: 1 = (1/x) x is no proof
+    (sp.sign(x) * sp.sign(sp.sign(x)), True),     # = sign(x)^2 (0 at 0, 1 elsewhere): u = sign(x) jumps itself
 ])
 def test_cancelled_jumps(e, jump):
     w = [w for w in switches([e], Z) if x in w.u.free_symbols]

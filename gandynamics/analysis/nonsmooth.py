@@ -183,11 +183,31 @@ def _zero_set_pieces(u: sp.Expr, z=None) -> list | None:
     return out
 
 
+def _multiple_of(expr: sp.Expr, u: sp.Expr) -> bool:
+    """True when ``u`` is a polynomial (not identically 0) and ``sympy.cancel(expr / u)`` is a polynomial in every
+    symbol of both: ``expr = u q`` with ``q`` finite everywhere, so ``expr`` is 0 wherever ``u`` is.  ``u`` must
+    be a polynomial: a node such as ``sign(1/x)`` or ``sign(tan x)`` also jumps where ``u`` passes through a pole,
+    which is no zero of ``u`` (``1 = (1/x) x`` would "vanish" on the empty set ``{1/x = 0}``), and ``u = sign(x)``
+    jumps itself.  False on any doubt."""
+    try:
+        syms = sorted(sp.sympify(expr).free_symbols | u.free_symbols, key=str)
+        if sp.expand(u) == 0 or not u.is_polynomial(*syms):
+            return False
+        q = sp.cancel(expr / u)
+        return bool(q.is_polynomial(*syms)) and not q.has(sp.zoo, sp.nan, sp.oo, sp.S.NegativeInfinity)
+    except Exception:  # noqa: BLE001 - sympy may fail in many ways: not proven
+        return False
+
+
 def vanishes_on(expr: sp.Expr, u: sp.Expr, z=None) -> bool:
     """True when ``expr`` is proven (symbolically) to be 0 at every point of ``{u = 0}``: on each piece ``s = r``
     of the set (:func:`_zero_set_pieces`), ``expr`` with ``s`` replaced by ``r`` simplifies to 0.  Any doubt
     (a set that is not described, an expression that does not simplify to 0, sympy failing) answers False: the
-    safe side for every caller, which reads True as "no jump here"."""
+    safe side for every caller, which reads True as "no jump here".  First, and independent of the pieces:
+    ``expr`` is ``u`` times a polynomial (:func:`_multiple_of`), which holds however ``u`` factors (float
+    coefficients: sympy factors ``0.3 x - 0.1 y`` only approximately)."""
+    if _multiple_of(expr, u):
+        return True
     pieces = _zero_set_pieces(u, z)
     if pieces is None:
         return False
