@@ -246,7 +246,9 @@ def test_a_long_interpreted_sweep_runs_in_chunks_with_a_bar_and_keeps_its_chunks
     orig_bar = S._bar
     monkeypatch.setattr(S, "_bar", lambda total, done: made.append((total, done)) or orig_bar(total, done))
     res = sweep(fld, "gd", progress=True, **kw)
-    assert res.meta["chunks"] > 1 and made
+    # a row is 80 ms of the estimate: chunks of the fewest rows, two interpreted blocks of 8 (not two compiled
+    # blocks of 128: 10 s between two chances of a Ctrl-C)
+    assert res.meta["chunks"] > 1 and made and res.meta["chunk_size"] == 2 * E.INTERPRETED_NB
     for c in ("final_theta", "final_psi", "distance", "rate", "tail_min", "tail_max"):
         np.testing.assert_array_equal(res[c], whole[c])
     calls = []

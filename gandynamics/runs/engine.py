@@ -323,6 +323,8 @@ def _compile_once(source: str, group: str, kernel, head: tuple, args: tuple) -> 
 _SHARED_ARGS = frozenset({7, 15, 17, 18})
 
 
+#: the widest block of rows of an interpreted kernel (a power of two; Python loops over its columns)
+INTERPRETED_NB = 8
 _INTERPRETED: dict = {}
 _INTERPRETED_LOCK = threading.Lock()
 
@@ -332,7 +334,7 @@ def _module(plan: Plan):
     if plan.engine != "interpreted":
         return codegen.load_module(plan.source)
     nb = 1
-    while nb < min(plan.rows, 8):
+    while nb < min(plan.rows, INTERPRETED_NB):
         nb *= 2
     key = (plan.source, nb)
     with _INTERPRETED_LOCK:

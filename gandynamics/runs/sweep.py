@@ -19,7 +19,8 @@ import numpy as np
 from ..errors import GandynamicsError
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
-from .engine import Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds, run_rows, warm
+from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds,
+                     run_rows, warm)
 from .equilibria import equilibria_shared, row_distances, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
@@ -398,9 +399,12 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     are gathered)."""
     B = plan.rows
     step_work = evals * max(1.0, plan.n / 2)  # the work of one row's step (CHUNK_WORK's unit)
+    block = DEFAULT_NB  # rows of a kernel block: chunks hold whole blocks
     if plan.engine == "interpreted":  # 10^4-10^5 times slower per step: counted in time, so that a long interpreted
-        # sweep (engine="interpreted" asked for) runs in chunks with a bar and a prompt Ctrl-C like a compiled one
+        # sweep (engine="interpreted" asked for) runs in chunks with a bar and a prompt Ctrl-C like a compiled one;
+        # its blocks are at most INTERPRETED_NB rows wide
         step_work = evals * interpreted_eval_seconds(plan.source) * CHUNK_WORK / CHUNK_SECONDS
+        block = INTERPRETED_NB
     row_work = plan.K * step_work
     if chunk_size is None:
         # about 8e7 trajectory-steps of a 2-parameter game per chunk (~0.1 s on 2 cores): few barriers
@@ -408,12 +412,12 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         budget = CHUNK_WORK / max(1.0, row_work)
         if B * row_work <= ONE_CHUNK_FACTOR * CHUNK_WORK and progress is not True:
             budget = B  # a short sweep needs no bar (unless forced: one chunk never shows it) nor prompt Ctrl-C
-        chunk = int(max(256, min(max(B, 1), budget)))
+        chunk = int(max(2 * block, min(max(B, 1), budget)))
         chunk = -(-B // -(-B // chunk)) if B > 0 else chunk
     else:
         chunk = int_option(chunk_size, "chunk_size")
     if chunk < B:  # whole kernel blocks per chunk
-        chunk = -(-chunk // DEFAULT_NB) * DEFAULT_NB
+        chunk = -(-chunk // block) * block
     ranges = [(lo, min(B, lo + chunk)) for lo in range(0, B, chunk)]
     finished = np.zeros(B, dtype=bool)
     info = {"chunks": len(ranges), "chunk_size": chunk, "interrupted": False}
