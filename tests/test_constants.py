@@ -266,6 +266,30 @@ def test_continuous_fields_written_with_jump_functions_are_certified():
     assert q.max() <= rep.lipschitz.hi * (1 + 1e-12)
 
 
+def test_a_penalty_outside_the_unit_circle_is_certified_across_the_circle():
+    """Max(x^2 + y^2 - 1, 0)^2 / 4 in both losses: F has Heaviside(u) Max(0, u) with u the circle's equation,
+    whose set is no union of lines; the cofactor is 0 with u replaced by 0, so F is continuous (it was refused as
+    'may be discontinuous').  The certified ends hold against difference quotients of F on pairs across the circle
+    and the largest sampled ||DF||."""
+    x, y = sp.symbols("x y", real=True)
+    P = sp.Max(x**2 + y**2 - 1, 0) ** 2 / 4
+    fld = VectorField(Game([x], [y], x * y + P, -x * y + P, equilibrium=(0, 0), name="circle"))
+    rep = certify_constants(fld, "box:-1.5:1.5,-1.5:1.5", max_boxes=2000, samples=200)
+    rng = np.random.default_rng(7)
+    A = rng.uniform(-1.5, 1.5, (3000, 2))
+    Bp = np.clip(A + rng.normal(0, 0.05, A.shape), -1.5, 1.5)
+    dF = np.array([fld.eval_F(b) - fld.eval_F(a) for a, b in zip(A, Bp)])
+    dz = Bp - A
+    crossing = (np.sum(A**2, axis=1) - 1) * (np.sum(Bp**2, axis=1) - 1) < 0
+    assert crossing.sum() > 50
+    quot = np.linalg.norm(dF, axis=1) / np.linalg.norm(dz, axis=1)
+    mono = np.sum(dF * dz, axis=1) / np.sum(dz * dz, axis=1)
+    assert quot.max() <= rep.lipschitz.hi * (1 + 1e-12) and mono.min() >= rep.mu.lo - 1e-12
+    norms, lmins, _ = jacobian_values(fld, rng.uniform(-1.5, 1.5, (2000, 2)))
+    assert rep.lipschitz.lo <= rep.lipschitz.hi and max(norms) <= rep.lipschitz.hi * (1 + 1e-12)
+    assert min(lmins) >= rep.mu.lo - 1e-12 and rep.mu.lo <= 0.0 <= rep.mu.hi + 1e-12   # mu = 0 inside the disc
+
+
 def test_piecewise_jump_is_refused_with_its_location():
     # issue #11 §1: F_x = x + y - [x > 0] jumps across x = 0
     fld = VectorField(_pw_game(lambda x, y: sp.Piecewise((-x, x > 0), (0, True)), lambda x, y: 0, 1.0, 1.0, 1.0))

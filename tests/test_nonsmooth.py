@@ -118,6 +118,13 @@ def test_a_huber_written_with_abs_in_its_condition_is_continuous():
     (y * sp.sign(0.3 * x - 0.1 * y), True),
     (x * sp.log(sp.Abs(x)) * sp.sign(x), True),    # x log|x| -> 0, but its quotient by x is no polynomial: not proven
     (sp.sign(1 / x), True),                       # jumps where 1/x passes through its pole: 1 = (1/x) x is no proof
+    # the unit circle is no union of pieces s = r, but u sign(u) = |u| is a multiple of u
+    ((x**2 + y**2 - 1) * sp.sign(x**2 + y**2 - 1), False),
+    (sp.Piecewise((x**2 + y**2 - 1, x**2 + y**2 > 1), (0, True)), False),
+    (y * sp.sign(x**2 + y**2 - 1), True),
+    # Max(0, u) Heaviside(u) from Max(0, u)^2 / 2 on the circle: 0 with u replaced by 0
+    (x * sp.Max(0, x**2 + y**2 - 1) * sp.Heaviside(x**2 + y**2 - 1), False),
+    (sp.Max(0, x**2 + y**2 - 2) * sp.Heaviside(x**2 + y**2 - 1), True),   # the Max's u is another circle
     (sp.sign(x) * sp.sign(sp.sign(x)), True),     # = sign(x)^2 (0 at 0, 1 elsewhere): u = sign(x) jumps itself
 ])
 def test_cancelled_jumps(e, jump):

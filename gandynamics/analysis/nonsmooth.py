@@ -183,18 +183,23 @@ def _zero_set_pieces(u: sp.Expr, z=None) -> list | None:
     return out
 
 
-def _multiple_of(expr: sp.Expr, u: sp.Expr) -> bool:
-    """True when ``u`` is a polynomial (not identically 0) and ``sympy.cancel(expr / u)`` is a polynomial in every
-    symbol of both: ``expr = u q`` with ``q`` finite everywhere, so ``expr`` is 0 wherever ``u`` is.  ``u`` must
-    be a polynomial: a node such as ``sign(1/x)`` or ``sign(tan x)`` also jumps where ``u`` passes through a pole,
-    which is no zero of ``u`` (``1 = (1/x) x`` would "vanish" on the empty set ``{1/x = 0}``), and ``u = sign(x)``
-    jumps itself.  False on any doubt."""
+def _through_u(expr: sp.Expr, u: sp.Expr) -> bool:
+    """True when ``expr`` is 0 wherever the polynomial ``u`` is, read through ``u`` itself rather than its
+    factors: ``sympy.cancel(expr / u)`` is a polynomial (``expr = u q``, ``q`` finite everywhere), or ``expr`` with
+    the subexpression ``u`` replaced by 0 simplifies to 0 (at a point where ``u = 0`` both are the same number:
+    ``Max(0, x^2 + y^2 - 1)`` on the unit circle).  This holds however ``u`` factors (float coefficients, which
+    sympy factors only approximately; a circle, which is no union of pieces ``s = r``).  ``u`` must be a
+    polynomial (not identically 0): a node such as ``sign(1/x)`` or ``sign(tan x)`` also jumps where ``u`` passes
+    through a pole, which is no zero of ``u`` (``1 = (1/x) x`` would "vanish" on the empty set ``{1/x = 0}``), and
+    ``u = sign(x)`` jumps itself.  False on any doubt."""
     try:
         syms = sorted(sp.sympify(expr).free_symbols | u.free_symbols, key=str)
         if sp.expand(u) == 0 or not u.is_polynomial(*syms):
             return False
         q = sp.cancel(expr / u)
-        return bool(q.is_polynomial(*syms)) and not q.has(sp.zoo, sp.nan, sp.oo, sp.S.NegativeInfinity)
+        if q.is_polynomial(*syms) and not q.has(sp.zoo, sp.nan, sp.oo, sp.S.NegativeInfinity):
+            return True
+        return bool(u.free_symbols) and sp.simplify(sp.sympify(expr).xreplace({u: sp.S.Zero})) == 0
     except Exception:  # noqa: BLE001 - sympy may fail in many ways: not proven
         return False
 
@@ -204,9 +209,9 @@ def vanishes_on(expr: sp.Expr, u: sp.Expr, z=None) -> bool:
     of the set (:func:`_zero_set_pieces`), ``expr`` with ``s`` replaced by ``r`` simplifies to 0.  Any doubt
     (a set that is not described, an expression that does not simplify to 0, sympy failing) answers False: the
     safe side for every caller, which reads True as "no jump here".  First, and independent of the pieces:
-    ``expr`` is ``u`` times a polynomial (:func:`_multiple_of`), which holds however ``u`` factors (float
-    coefficients: sympy factors ``0.3 x - 0.1 y`` only approximately)."""
-    if _multiple_of(expr, u):
+    ``expr`` read through the polynomial ``u`` itself (:func:`_through_u`: a multiple of ``u``, or 0 with ``u``
+    replaced by 0), which holds however ``u`` factors."""
+    if _through_u(expr, u):
         return True
     pieces = _zero_set_pieces(u, z)
     if pieces is None:
@@ -276,12 +281,12 @@ def _cancelled_proof(e, node, z, state) -> bool:
         return False
     if t in B.free_symbols or B.has(node):
         return False
-    pieces = _zero_set_pieces(node.args[0], z)
-    if pieces is None:
-        return False
-    if any(s.jump and not _misses(s, pieces) for s in switches([B], z, _state=state)):
-        return False
-    return vanishes_on(B, node.args[0], z)
+    jumps = [s for s in switches([B], z, _state=state) if s.jump]
+    if jumps:  # B's own jumps must miss the node's set, piece by piece
+        pieces = _zero_set_pieces(node.args[0], z)
+        if pieces is None or not all(_misses(s, pieces) for s in jumps):
+            return False
+    return vanishes_on(B, node.args[0], z)  # (also where u's set is no union of pieces: B a multiple of u)
 
 
 def _misses(sw: Switch, pieces) -> bool:
