@@ -232,6 +232,23 @@ def test_jump_across_one_piece_of_a_product_set_is_refused():
             certify_constants(fld, Region.box([-1, -1], [1, 1]), max_boxes=200)
 
 
+def test_a_jump_decided_by_a_sign_in_a_condition_is_refused():
+    """F_x = x + [y - sign(x) > 0] y^3 + [otherwise] y jumps across x = 0 for 0 < |y| < 1 (the condition's own
+    function jumps there); sign(x) read as cancelled (diff ignores conditions) certified L in [1.676, 1.676] and
+    check_constants said 'holds' for L = 2 on [-0.1, 0.1] x [0.4, 0.6], against a difference quotient of 1.9e5."""
+    x, y = sp.symbols("x y", real=True)
+    P = sp.Piecewise((y**3, y - sp.sign(x) > 0), (y, True))
+    fld = VectorField(Game([x], [y], x * P + x**2 / 2, y**2 / 2, equilibrium=(0, 0), name="nested"))
+    a, b = np.array([-1e-6, 0.5]), np.array([1e-6, 0.5])
+    q = np.linalg.norm(fld.eval_F(a) - fld.eval_F(b)) / np.linalg.norm(a - b)
+    assert q == pytest.approx(187501.0, rel=1e-6, abs=0.0)   # (0.5 - 0.125 + 2e-6) / 2e-6
+    reg = Region.box([-0.1, 0.4], [0.1, 0.6])
+    with pytest.raises(GandynamicsError, match=r"^F may be discontinuous on the region: sign\(x\) jumps where x = 0"):
+        certify_constants(fld, reg, order=1, max_boxes=200)
+    with pytest.raises(GandynamicsError, match=r"^F may be discontinuous on the region"):
+        check_constants(fld, reg, L=2.0)
+
+
 def test_continuous_fields_written_with_jump_functions_are_certified():
     """x |x| / 2 and Max(y, 0)^2 / 2 differentiate into x sign(x) and Max(y, 0) Heaviside(y): jump functions whose
     jumps are multiplied by 0, so F = (|x| + y, -x + Max(y, 0)) is continuous and piecewise linear.  Its
