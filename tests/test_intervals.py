@@ -404,3 +404,23 @@ def test_matrix_bounds_near_overflow_are_bounds_not_an_exception():
     L_hi, mu_lo, _ = matrix_bounds(balls, 3)
     top, bottom = _vertex_extremes_mp(balls, 3, prec=2200)
     assert L_hi >= top and mu_lo <= bottom
+
+
+@pytest.mark.parametrize("mid, rad", [([9.05e-201], [1.97e-200]), ([1e-170], [3e-170]),
+                                      ([1.3e-200, 1.1e-200, -1.5e-200, -1.7e-200], [5e-201] * 4),
+                                      ([3e-160, -1e-161, 2e-165, 4e-160], [1e-160, 0.0, 3e-161, 2e-160])])
+def test_matrix_bounds_batch_of_tiny_boxes_hold(mid, rad):
+    """The vectorised engine's ||R|| bound underflowed the same way: L <= 1e-300 for the 1x1 box
+    [-1.07e-200, 2.88e-200], and mu >= its midpoint 9.05e-201; checked against mpmath's vertex extremes."""
+    n = math.isqrt(len(mid))
+    M0, R = np.array(mid).reshape(1, n, n), np.array(rad).reshape(1, n, n)
+    lo, hi = M0 - R, M0 + R
+    L_hi = matrix_bounds_batch(lo, hi, "L")[0]
+    mu_lo = matrix_bounds_batch(lo, hi, "mu")[0]
+    from flint import arb
+    balls = [arb(float(a)).union(arb(float(b))) for a, b in zip(lo.ravel(), hi.ravel())]   # contains [lo, hi]
+    top, bottom = _vertex_extremes_mp(balls, n)
+    exact = _vertex_extremes_mp([arb(float(a)) for a in lo.ravel()], n)   # one member: a vertex
+    assert L_hi >= exact[0] and mu_lo <= exact[1]
+    assert L_hi >= top * (1 - 1e-6) and mu_lo <= bottom + 1e-6 * abs(bottom)   # the arb hull is 1e-9 wider
+    assert L_hi <= 3 * top + 1e-299 and mu_lo >= bottom - 2 * (top - bottom) - 1e-299
