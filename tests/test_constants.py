@@ -804,3 +804,29 @@ def test_a_region_on_a_kink_has_no_witness_and_is_never_converged():
     for a, b in ((-1.0, 1.0), (-0.3, 0.2)):
         d = fld.eval_F(np.array([0.0, b])) - fld.eval_F(np.array([0.0, a]))
         assert np.linalg.norm(d) / (b - a) == pytest.approx(math.sqrt(2), rel=1e-12, abs=0)
+
+
+def test_constants_of_a_field_of_size_1e_200_hold():
+    """DF = 1e-200 [[x, 1], [-1, y]] on [1, 2]^2: the squares of radii below 1.5e-154 underflowed in the ||R||
+    bound, so order 2 certified L <= 1e-300 (below its own witness 2.3e-200) and both orders mu >= 1.5e-200,
+    above sampled monotonicity quotients (min 1.08e-200), and check_constants said 'holds' for L = 1.5e-200."""
+    x, y = sp.symbols("x y", real=True)
+    c = sp.Float(1e-200)
+    fld = VectorField(Game([x], [y], c * x**3 / 6 + c * x * y, c * y**3 / 6 - c * x * y, equilibrium=(0, 0),
+                           name="tiny"))
+    reg = Region.box([1.0, 1.0], [2.0, 2.0])
+    rng = np.random.default_rng(0)
+    q_L, q_mu = 0.0, np.inf
+    for _ in range(500):
+        a, b = rng.uniform(1, 2, 2), rng.uniform(1, 2, 2)
+        d, h = (fld.eval_F(a) - fld.eval_F(b)) * 1e200, a - b     # scaled: the squares of d would underflow
+        q_L, q_mu = max(q_L, np.linalg.norm(d) / np.linalg.norm(h)), min(q_mu, d @ h / (h @ h))
+    for order in (1, 2):
+        rep = certify_constants(fld, reg, order=order, max_boxes=400)
+        assert rep.lipschitz.hi * 1e200 >= q_L * (1 - 1e-12) and rep.mu.lo * 1e200 <= q_mu * (1 + 1e-12)
+        assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi
+        # the exact values: L = ||[[1, 1], [-1, 2]]|| 1e-200 (at x = 1, y = 2), mu = 1e-200 (at x = y = 1)
+        L_exact = np.linalg.norm(np.array([[1.0, 1.0], [-1.0, 2.0]]), 2) * 1e-200
+        assert rep.lipschitz.lo <= L_exact * (1 + 1e-12) <= rep.lipschitz.hi * (1 + 1e-12)
+        assert rep.mu.lo <= 1e-200 * (1 + 1e-12) and rep.mu.hi >= 1e-200 * (1 - 1e-12)
+    assert check_constants(fld, reg, L=1.5e-200).status == "refuted"
