@@ -232,6 +232,23 @@ def test_jump_across_one_piece_of_a_product_set_is_refused():
             certify_constants(fld, Region.box([-1, -1], [1, 1]), max_boxes=200)
 
 
+def test_a_jump_decided_by_a_sign_in_a_condition_is_refused():
+    """F_x = x + [y - sign(x) > 0] y^3 + [otherwise] y jumps across x = 0 for 0 < |y| < 1 (the condition's own
+    function jumps there); sign(x) read as cancelled (diff ignores conditions) certified L in [1.676, 1.676] and
+    check_constants said 'holds' for L = 2 on [-0.1, 0.1] x [0.4, 0.6], against a difference quotient of 1.9e5."""
+    x, y = sp.symbols("x y", real=True)
+    P = sp.Piecewise((y**3, y - sp.sign(x) > 0), (y, True))
+    fld = VectorField(Game([x], [y], x * P + x**2 / 2, y**2 / 2, equilibrium=(0, 0), name="nested"))
+    a, b = np.array([-1e-6, 0.5]), np.array([1e-6, 0.5])
+    q = np.linalg.norm(fld.eval_F(a) - fld.eval_F(b)) / np.linalg.norm(a - b)
+    assert q == pytest.approx(187501.0, rel=1e-6, abs=0.0)   # (0.5 - 0.125 + 2e-6) / 2e-6
+    reg = Region.box([-0.1, 0.4], [0.1, 0.6])
+    with pytest.raises(GandynamicsError, match=r"^F may be discontinuous on the region: sign\(x\) jumps where x = 0"):
+        certify_constants(fld, reg, order=1, max_boxes=200)
+    with pytest.raises(GandynamicsError, match=r"^F may be discontinuous on the region"):
+        check_constants(fld, reg, L=2.0)
+
+
 def test_continuous_fields_written_with_jump_functions_are_certified():
     """x |x| / 2 and Max(y, 0)^2 / 2 differentiate into x sign(x) and Max(y, 0) Heaviside(y): jump functions whose
     jumps are multiplied by 0, so F = (|x| + y, -x + Max(y, 0)) is continuous and piecewise linear.  Its
@@ -811,3 +828,52 @@ def test_a_region_on_a_kink_has_no_witness_and_is_never_converged():
     for a, b in ((-1.0, 1.0), (-0.3, 0.2)):
         d = fld.eval_F(np.array([0.0, b])) - fld.eval_F(np.array([0.0, a]))
         assert np.linalg.norm(d) / (b - a) == pytest.approx(math.sqrt(2), rel=1e-12, abs=0)
+
+
+def test_constants_of_a_field_of_size_1e_200_hold():
+    """DF = 1e-200 [[x, 1], [-1, y]] on [1, 2]^2: the squares of radii below 1.5e-154 underflowed in the ||R||
+    bound, so order 2 certified L <= 1e-300 (below its own witness 2.3e-200) and both orders mu >= 1.5e-200,
+    above sampled monotonicity quotients (min 1.08e-200), and check_constants said 'holds' for L = 1.5e-200."""
+    x, y = sp.symbols("x y", real=True)
+    c = sp.Float(1e-200)
+    fld = VectorField(Game([x], [y], c * x**3 / 6 + c * x * y, c * y**3 / 6 - c * x * y, equilibrium=(0, 0),
+                           name="tiny"))
+    reg = Region.box([1.0, 1.0], [2.0, 2.0])
+    rng = np.random.default_rng(0)
+    q_L, q_mu = 0.0, np.inf
+    for _ in range(500):
+        a, b = rng.uniform(1, 2, 2), rng.uniform(1, 2, 2)
+        d, h = (fld.eval_F(a) - fld.eval_F(b)) * 1e200, a - b     # scaled: the squares of d would underflow
+        q_L, q_mu = max(q_L, np.linalg.norm(d) / np.linalg.norm(h)), min(q_mu, d @ h / (h @ h))
+    for order in (1, 2):
+        rep = certify_constants(fld, reg, order=order, max_boxes=400)
+        assert rep.lipschitz.hi * 1e200 >= q_L * (1 - 1e-12) and rep.mu.lo * 1e200 <= q_mu * (1 + 1e-12)
+        assert rep.lipschitz.lo <= rep.lipschitz.hi and rep.mu.lo <= rep.mu.hi
+        # the exact values: L = ||[[1, 1], [-1, 2]]|| 1e-200 (at x = 1, y = 2), mu = 1e-200 (at x = y = 1)
+        L_exact = np.linalg.norm(np.array([[1.0, 1.0], [-1.0, 2.0]]), 2) * 1e-200
+        assert rep.lipschitz.lo <= L_exact * (1 + 1e-12) <= rep.lipschitz.hi * (1 + 1e-12)
+        assert rep.mu.lo <= 1e-200 * (1 + 1e-12) and rep.mu.hi >= 1e-200 * (1 - 1e-12)
+    assert check_constants(fld, reg, L=1.5e-200).status == "refuted"
+
+
+@pytest.mark.xfail(strict=True, reason="intervals._vertex_bounds takes the wide entries' end points independently: a "
+                   "kink along x = y moves two entries of DF together (row (s, -s), s = sign(x - y)), and the vertex "
+                   "[[-1, -1], [-1, 1]], no piece, has lambda_min(sym) = -sqrt 2; the bound stays there")
+def test_a_kink_that_moves_two_entries_together_closes_its_bracket():
+    """F = (|x - y|, y - x) on [-1, 1]^2: Clarke's Jacobians are [[t, -t], [-1, 1]], t in [-1, 1], whose
+    lambda_min(sym) is concave in t with its minimum -1 at t = -1 (also the sampled monotonicity quotients' infimum);
+    certify_constants stays at mu in [-1.41421, -1] after 20,000 boxes (L = 2 closes: the non-piece vertices'
+    norms, sqrt 2, are below the pieces' 2)."""
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], sp.Abs(x - y) * (x - y) / 2, y**2 / 2 - x * y, equilibrium=(0, 0), name="k2"))
+    t = np.linspace(-1, 1, 201)
+    lam = (t + 1) / 2 - np.sqrt(((t - 1) / 2) ** 2 + ((t + 1) / 2) ** 2)
+    assert lam.min() == pytest.approx(-1.0, rel=0, abs=1e-15)
+    rng = np.random.default_rng(0)                         # independent: monotonicity quotients of pairs
+    A, B = rng.uniform(-1, 1, (20000, 2)), rng.uniform(-1, 1, (20000, 2))
+    F = lambda Z: np.stack([np.abs(Z[:, 0] - Z[:, 1]), Z[:, 1] - Z[:, 0]], axis=1)
+    q = ((F(A) - F(B)) * (A - B)).sum(1) / ((A - B) ** 2).sum(1)
+    assert -1.0 - 1e-12 <= q.min() <= -0.99                # mu = -1, not -sqrt 2
+    rep = certify_constants(fld, Region.box([-1, -1], [1, 1]), order=1, max_boxes=3000)
+    assert rep.mu.lo <= -1.0 <= rep.mu.hi + 1e-12         # what holds now (sound)
+    assert rep.mu.gap <= 1e-3                              # what fails: the bracket does not close

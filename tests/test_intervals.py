@@ -351,3 +351,76 @@ def test_the_mean_value_form_is_used_and_narrower_on_a_smooth_field():
         for e, v in zip(enc, fld.eval_DF(z, p).ravel()):
             assert lower(e) - 1e-12 <= v <= upper(e) + 1e-12
     assert sum(upper(e) - lower(e) for e in enc) < sum(upper(e) - lower(e) for e in wide)
+
+
+def _vertex_extremes_mp(balls, n, prec=2600):
+    """The exact max ||M||_2 and min lambda_min(sym M) over the interval matrix of ``balls`` (both reached at a
+    vertex: the norm is convex and lambda_min concave), in mpmath at ``prec`` bits over all 2^(n^2) vertices."""
+    import itertools
+    with mpmath.workprec(prec):
+        ends = []
+        for b in balls:
+            (mm, me), (rm, re_) = b.mid().man_exp(), b.rad().man_exp()
+            m, r = mpmath.ldexp(int(mm), int(me)), mpmath.ldexp(int(rm), int(re_))
+            ends.append((m - r, m + r))
+        top, bottom = -mpmath.inf, mpmath.inf
+        for pick in itertools.product((0, 1), repeat=n * n):
+            M = mpmath.matrix(n, n)
+            for k, s in enumerate(pick):
+                M[k // n, k % n] = ends[k][s]
+            sv = mpmath.svd_r(M, compute_uv=False)
+            ev = mpmath.eigsy((M + M.T) / 2, eigvals_only=True)
+            top = max(top, max(sv[i] for i in range(n)))
+            bottom = min(bottom, min(ev[i] for i in range(n)))
+        return top, bottom
+
+
+@pytest.mark.parametrize("mid, rad", [([9.0461027040817457751e-201], [1.9734e-200]),
+                                      ([1.3e-200, 1.1e-200, -1.5e-200, -1.7e-200], [6.6e-201, 0, 6.6e-201, 2.6e-200]),
+                                      ([3e-310, -1e-309, 2e-320, 0.0], [1e-308, 0, 5e-324, 4e-309])])
+def test_matrix_bounds_of_tiny_balls_hold(mid, rad):
+    """Radii below 1.5e-154: their squares underflowed to 0 in the nonnegative-norm bound, which then gave its
+    absolute term 1e-300 for ||R|| (the 1x1 ball 9.05e-201 +- 1.97e-200 got L <= 9.05e-201 and mu >= 9.05e-201,
+    the midpoint's values, against the members' 2.88e-200 and -1.07e-200)."""
+    from flint import arb
+    n = math.isqrt(len(mid))
+    balls = [arb(m, r) for m, r in zip(mid, rad)]
+    L_hi, mu_lo, _ = matrix_bounds(balls, n)
+    top, bottom = _vertex_extremes_mp(balls, n)
+    assert L_hi >= top and mu_lo <= bottom
+    # and not vacuous: within a factor 3 (Weyl at worst) of the exact extremes, up to the absolute 1e-300 that
+    # norm2_upper / lambda_min_lower add to their certified guesses
+    assert L_hi <= 3 * top + 1e-299 and mu_lo >= bottom - 2 * (top - bottom) - 1e-299
+
+
+def test_matrix_bounds_near_overflow_are_bounds_not_an_exception():
+    """A diagonal entry 1.79e308: the floating-point guess (M + M^T)/2 overflowed and LAPACK raised LinAlgError out
+    of matrix_bounds; the bounds now hold for every vertex (mpmath at 2600 bits)."""
+    from flint import arb
+    M0 = [-0.7426313444777592, 0.6616770103042492, 1.2439127923015527, -0.4854084227585812, 1.79e+308,
+          -1.1550032613171153, -0.0335424776051312, 0.8037172747752789, 0.962024428643539]
+    R = [1.3202521861783687] + [0.08010965755217803] * 8
+    balls = [arb(m, r) for m, r in zip(M0, R)]
+    L_hi, mu_lo, _ = matrix_bounds(balls, 3)
+    top, bottom = _vertex_extremes_mp(balls, 3, prec=2200)
+    assert L_hi >= top and mu_lo <= bottom
+
+
+@pytest.mark.parametrize("mid, rad", [([9.05e-201], [1.97e-200]), ([1e-170], [3e-170]),
+                                      ([1.3e-200, 1.1e-200, -1.5e-200, -1.7e-200], [5e-201] * 4),
+                                      ([3e-160, -1e-161, 2e-165, 4e-160], [1e-160, 0.0, 3e-161, 2e-160])])
+def test_matrix_bounds_batch_of_tiny_boxes_hold(mid, rad):
+    """The vectorised engine's ||R|| bound underflowed the same way: L <= 1e-300 for the 1x1 box
+    [-1.07e-200, 2.88e-200], and mu >= its midpoint 9.05e-201; checked against mpmath's vertex extremes."""
+    n = math.isqrt(len(mid))
+    M0, R = np.array(mid).reshape(1, n, n), np.array(rad).reshape(1, n, n)
+    lo, hi = M0 - R, M0 + R
+    L_hi = matrix_bounds_batch(lo, hi, "L")[0]
+    mu_lo = matrix_bounds_batch(lo, hi, "mu")[0]
+    from flint import arb
+    balls = [arb(float(a)).union(arb(float(b))) for a, b in zip(lo.ravel(), hi.ravel())]   # contains [lo, hi]
+    top, bottom = _vertex_extremes_mp(balls, n)
+    exact = _vertex_extremes_mp([arb(float(a)) for a in lo.ravel()], n)   # one member: a vertex
+    assert L_hi >= exact[0] and mu_lo <= exact[1]
+    assert L_hi >= top * (1 - 1e-6) and mu_lo <= bottom + 1e-6 * abs(bottom)   # the arb hull is 1e-9 wider
+    assert L_hi <= 3 * top + 1e-299 and mu_lo >= bottom - 2 * (top - bottom) - 1e-299

@@ -587,15 +587,23 @@ def cholesky_pd(S_lo, S_hi) -> np.ndarray:
 
 def _nonneg_norm2_upper_batch(R):
     """``min(sqrt(||R||_1 ||R||_inf), ||R||_F)`` for R >= 0 (B x n x n), inflated for rounding
-    (intervals.py, :func:`~gandynamics.analysis.intervals._nonneg_norm2_upper`)."""
+    (intervals.py, :func:`~gandynamics.analysis.intervals._nonneg_norm2_upper`).  A matrix whose largest entry
+    is below 1 is scaled by an exact power of two into ``[1/2, 1)`` first and the result scaled back upwards:
+    the squares of entries below 1.5e-154 underflowed to 0 (entries 1e-200 gave ``||R|| <= 1e-300``)."""
     n = R.shape[1]
+    finite = np.all(np.isfinite(R), axis=(1, 2))
     with np.errstate(invalid="ignore", over="ignore"):
-        c1 = R.sum(axis=1).max(axis=1)
-        ci = R.sum(axis=2).max(axis=1)
-        fro = np.sqrt((R * R).sum(axis=(1, 2)))
+        top = np.where(finite, R.max(axis=(1, 2)), 1.0)
+        k = np.where((top > 0) & (top < 1.0), -np.frexp(np.where(top > 0, top, 1.0))[1], 0)
+        Rs = np.ldexp(np.where(finite[:, None, None], R, 0.0), k[:, None, None])   # exact: scaled upwards
+        c1 = Rs.sum(axis=1).max(axis=1)
+        ci = Rs.sum(axis=2).max(axis=1)
+        fro = np.sqrt((Rs * Rs).sum(axis=(1, 2)))
         b = np.minimum(np.sqrt(c1 * ci), fro)
-    b = b * (1.0 + (n * n + 4) * 2.0 ** -52) + 1e-300
-    return np.where(np.all(np.isfinite(R), axis=(1, 2)), b, _INF)
+    b = b * (1.0 + (n * n + 4) * 2.0 ** -52) + 2.0 ** -1000
+    b = np.where(k > 0, np.nextafter(np.ldexp(b, -k), _INF), b)
+    b = np.where(top > 0, b, 0.0) + 1e-300          # (the absolute term callers may rely on, as before)
+    return np.where(finite, b, _INF)
 
 
 _FRACS = np.array([0.02, 0.08, 0.2, 0.45, 0.75, 1.05])

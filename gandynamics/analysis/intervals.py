@@ -728,19 +728,28 @@ def _nonneg_norm2_upper(R) -> float:
     Computed in floating point and inflated by ``(1 + (n^2 + 4) u)``, ``u = 2^-52``: every operation acts on
     non-negative numbers, so each rounded sum, product or square root is within a factor ``(1 + u)`` of its
     exact value and at most ``n^2 + 3`` such factors accumulate (Higham, *Accuracy and Stability of
-    Numerical Algorithms*, 2002, §3.1); a tiny absolute term covers underflow."""
+    Numerical Algorithms*, 2002, §3.1).  A matrix whose largest entry is below 1 is first scaled by an exact
+    power of two to bring it into ``[1/2, 1)``: squares of entries below ``1.5e-154`` underflow to 0, and an
+    absolute term could not cover them (``R = [[2e-200]]`` gave ``1e-300``); a tiny absolute term then covers
+    the underflow of entries far below the largest, and the scaled result is rounded upwards."""
     rows = R.tolist() if isinstance(R, np.ndarray) else R
     n = len(rows)
     flat = [v for row in rows for v in row]
     if not all(math.isfinite(v) for v in flat):
         return _INF
-    if not any(flat):
+    top = max(flat)
+    if not top:
         return 0.0
+    k = -math.frexp(top)[1] if top < 1.0 else 0   # top * 2^k in [1/2, 1): exact (scaled upwards, no overflow)
+    if k:
+        rows = [[math.ldexp(v, k) for v in row] for row in rows]
+        flat = [v for row in rows for v in row]
     c1 = max(sum(rows[i][j] for i in range(n)) for j in range(n))
     ci = max(sum(row) for row in rows)
     frob = math.sqrt(sum(v * v for v in flat))
     b = min(math.sqrt(c1 * ci), frob)
-    return b * (1.0 + (n * n + 4) * 2.0**-52) + 1e-300
+    b = b * (1.0 + (n * n + 4) * 2.0**-52) + 2.0**-1000
+    return math.nextafter(math.ldexp(b, -k), _INF) if k else b
 
 
 def _norm2_float(rows) -> float:
@@ -750,7 +759,10 @@ def _norm2_float(rows) -> float:
         f = (a * a + b * b + c * c + d * d) / 2.0
         det = a * d - b * c
         return math.sqrt(f + math.sqrt(max(f * f - det * det, 0.0)))
-    return float(np.linalg.norm(np.array(rows), 2))
+    try:  # (LAPACK fails on non-finite input, e.g. an overflow near 1.8e308: NaN, then no guess is certified)
+        return float(np.linalg.norm(np.array(rows), 2))
+    except np.linalg.LinAlgError:
+        return math.nan
 
 
 def _lambda_min_sym_float(rows) -> float:
@@ -760,7 +772,10 @@ def _lambda_min_sym_float(rows) -> float:
         o = (b + c) / 2.0
         return (a + d) / 2.0 - math.hypot((a - d) / 2.0, o)
     M = np.array(rows)
-    return float(np.linalg.eigvalsh((M + M.T) / 2)[0])
+    try:  # halves first: (M + M^T)/2 overflowed for entries near 1.8e308 and LAPACK raised on the inf
+        return float(np.linalg.eigvalsh(0.5 * M + 0.5 * M.T)[0])
+    except np.linalg.LinAlgError:
+        return math.nan
 
 
 def norm2_upper(M0) -> float:
