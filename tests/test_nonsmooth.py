@@ -34,6 +34,24 @@ def _jump_size(e, factors, rng, eps=1e-7, n=40):
     return worst
 
 
+def _classified_as_measured(kind, A, B, u, lines, seed, proven):
+    """``A + B J(u)`` (J = sign, Heaviside, or the Piecewise with B added where u > 0) classified by
+    :func:`switches` against its jump measured across the ``lines`` that hold ``{u = 0}``: a "kink" never
+    jumps, a measured jump is never a "kink", and with ``proven`` the cancellation must be found."""
+    e = {"sign": A + B * sp.sign(u), "heaviside": A + B * sp.Heaviside(u),
+         "piecewise": sp.Piecewise((A + B, u > 0), (A, True))}[kind]
+    if e.is_Number or not (e.has(sp.sign) or e.has(sp.Heaviside) or e.has(sp.Piecewise)):
+        return                                     # sympy simplified the node away
+    jump = any(w.jump for w in switches([e], Z))   # (e has one node: its set, however sympy wrote u)
+    measured = _jump_size(e, lines, np.random.default_rng(seed))
+    if not jump:
+        assert measured <= 1e-4, (e, measured)
+    if measured > 1e-3:
+        assert jump, (e, measured)
+    if proven:
+        assert not jump, e
+
+
 coef = st.integers(-3, 3)
 linear = st.tuples(coef, coef, coef).filter(lambda t: t[0] != 0 or t[1] != 0).map(lambda t: t[0] * x + t[1] * y + t[2])
 poly = st.tuples(coef, coef, coef, coef).map(lambda t: t[0] + t[1] * x + t[2] * y + t[3] * x * y)
@@ -53,18 +71,7 @@ def test_a_jump_is_never_called_a_kink(fs, A, P, cancel, kind, seed):
         B = fs[0] * (P + 5)
     else:
         B = P + 5 + x**2                            # (never 0 on a whole line)
-    e = {"sign": A + B * sp.sign(u), "heaviside": A + B * sp.Heaviside(u),
-         "piecewise": sp.Piecewise((A + B, u > 0), (A, True))}[kind]
-    if e.is_Number or not (e.has(sp.sign) or e.has(sp.Heaviside) or e.has(sp.Piecewise)):
-        return                                     # sympy simplified the node away
-    jump = any(w.jump for w in switches([e], Z))   # (e has one node: its set, however sympy wrote u)
-    measured = _jump_size(e, fs, np.random.default_rng(seed))
-    if not jump:
-        assert measured <= 1e-4, (e, measured)
-    if measured > 1e-3:
-        assert jump, (e, measured)
-    if cancel == 1:
-        assert not jump, e
+    _classified_as_measured(kind, A, B, u, fs, seed, proven=cancel == 1)
 
 
 @settings(max_examples=40, deadline=None)
@@ -76,18 +83,7 @@ def test_a_jump_across_a_set_written_with_abs_is_never_called_a_kink(L, c, A, P,
     both lines (cancel=1) is proven; one vanishing on one line only (cancel=2) leaves the jump."""
     u = sp.Abs(L) - c
     B = {1: (L**2 - c**2) * P, 2: (L - c) * (P + 5), 0: P + 5 + x**2}[cancel]
-    e = {"sign": A + B * sp.sign(u), "heaviside": A + B * sp.Heaviside(u),
-         "piecewise": sp.Piecewise((A + B, u > 0), (A, True))}[kind]
-    if e.is_Number or not (e.has(sp.sign) or e.has(sp.Heaviside) or e.has(sp.Piecewise)):
-        return
-    jump = any(w.jump for w in switches([e], Z))
-    measured = _jump_size(e, [L - c, L + c], np.random.default_rng(seed))
-    if not jump:
-        assert measured <= 1e-4, (e, measured)
-    if measured > 1e-3:
-        assert jump, (e, measured)
-    if cancel == 1:
-        assert not jump, e
+    _classified_as_measured(kind, A, B, u, [L - c, L + c], seed, proven=cancel == 1)
 
 
 def test_a_huber_written_with_abs_in_its_condition_is_continuous():
