@@ -503,14 +503,15 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
     once with the mean-value form of DF from an interval enclosure of the second derivatives."""
     n = fld.n
     if order == 1:
-        fi = JacobianEnclosure(fld, mean_value=mean_value, smooth=region_blocker(fld, reg, p) is None)
+        smooth = region_blocker(fld, reg, p) is None  # (across a kink the vertex bounds close the bracket)
+        fi = JacobianEnclosure(fld, mean_value=mean_value, smooth=smooth)
 
         def bound(LO, HI):
             ub = np.empty(len(LO))
             jumps = []
             for i, (lo, hi) in enumerate(zip(LO, HI)):
                 jumps.append(_box_jump(fld, p, lo, hi))
-                L_hi, mu_lo, _ = matrix_bounds(fi.on_box(lo, hi, p), n, which)
+                L_hi, mu_lo, _ = matrix_bounds(fi.on_box(lo, hi, p), n, which, vertices=not smooth)
                 u = L_hi if which == "L" else -mu_lo
                 ub[i] = math.inf if (math.isnan(u) or jumps[-1] is not None) else u
             return ub, jumps

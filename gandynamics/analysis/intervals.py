@@ -870,7 +870,8 @@ def _vertex_bounds(M0, R, n: int, want: str, rN: float) -> tuple[float, float]:
     return (L_hi if want != "mu" else _INF), (mu_lo if want != "L" else -_INF)
 
 
-def matrix_bounds(entries, n: int, want: str = "both", refine: bool = True) -> tuple[float, float, np.ndarray]:
+def matrix_bounds(entries, n: int, want: str = "both", refine: bool = True,
+                  vertices: bool = True) -> tuple[float, float, np.ndarray]:
     """For balls enclosing a matrix M over a box: ``(L_hi, mu_lo, M0)`` with
     ``||M||_2 <= L_hi`` and ``lambda_min((M + M^T)/2) >= mu_lo`` for every M in the balls.
 
@@ -880,7 +881,9 @@ def matrix_bounds(entries, n: int, want: str = "both", refine: bool = True) -> t
     keeps the structure of the radii (Weyl only sees ``||R||_2``): 2-4x tighter per box on the 4-parameter
     examples of ``studies/bench_constants.py``.  Where a few entries hold most of the radii (a box across a
     kink of F, where DF jumps), the vertices of those entries bound both exactly up to the rest
-    (:func:`_vertex_bounds`); every bound is valid, and the tightest is returned.  ``want`` = ``"L"``, ``"mu"`` or ``"both"`` (the other is
+    (:func:`_vertex_bounds`; ``vertices=False`` leaves them out, as the certification does where no switching set
+    may meet its region: there they cost about as much time as they save boxes); every bound is valid, and the
+    tightest is returned.  ``want`` = ``"L"``, ``"mu"`` or ``"both"`` (the other is
     returned as NaN)."""
     M0, R = split_matrix(entries, n)
     rN = _nonneg_norm2_upper(R)
@@ -920,7 +923,7 @@ def matrix_bounds(entries, n: int, want: str = "both", refine: bool = True) -> t
                 if is_positive_definite(St):
                     mu_lo = max(mu_lo, math.nextafter(t, -_INF))
                     break
-    if rN and refine:
+    if rN and refine and vertices:
         vL, vmu = _vertex_bounds(M0, R, n, want, rN)
         if want in ("L", "both"):
             L_hi = min(L_hi, vL)
