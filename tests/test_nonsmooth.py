@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from gandynamics.analysis.nonsmooth import piecewise_derivative, switches, vanishes_on
+from gandynamics.analysis.nonsmooth import force_side, piecewise_derivative, switches, vanishes_on
 
 x, y, s = sp.symbols("x y s", real=True)
 Z = [x, y]
@@ -233,3 +233,23 @@ def test_a_jump_node_inside_a_condition_is_never_cancelled(e):
     jump = abs(fn(1e-9, 0.5) - fn(-1e-9, 0.5))
     assert jump == pytest.approx(0.375, rel=1e-6, abs=1e-8)
     assert any(s.jump and s.u.has(x) for s in switches([e], Z))
+
+
+def test_forcing_a_side_gives_the_expression_on_that_side():
+    """force_side against the expressions themselves, evaluated by lambdify at random points on each side of
+    x = y (u written with either sign; Max/Min of two, Piecewise conditions both ways round, Heaviside, Abs);
+    a node it cannot force (Max of three) or a set it does not hold gives None."""
+    exprs = [sp.sign(x - y) * y, -sp.sign(y - x), sp.Heaviside(x - y) * sp.Max(0, x - y), sp.Abs(y - x) + x**2,
+             sp.Piecewise((x, x - y > 0), (y * y, True)), sp.Piecewise((1, y < x), (2, True)), sp.Min(x, y),
+             sp.Max(y, x) * sp.exp(x)]
+    (sw,) = [w for w in switches([sp.Abs(x - y)], Z)]
+    fplus, fminus = force_side(exprs, sw, True), force_side(exprs, sw, False)
+    mods = [{"Heaviside": lambda a, h0=0.5: np.heaviside(a, h0)}, "numpy"]
+    f0, fp, fm = (sp.lambdify(Z, e, modules=mods) for e in (exprs, fplus, fminus))
+    assert not any(e.has(sp.sign, sp.Heaviside, sp.Abs, sp.Max, sp.Min, sp.Piecewise) for e in fplus + fminus)
+    for px, py in np.random.default_rng(1).uniform(-2, 2, (200, 2)):
+        want = np.array(f0(px, py), float)
+        got = np.array((fp if px > py else fm)(px, py), float)
+        np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
+    assert force_side([sp.Max(x, y, 0)], sw, True) is None
+    assert force_side([sp.sign(x)], sw, True) == [sp.sign(x)]   # another set: left as it is

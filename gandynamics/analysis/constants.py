@@ -505,6 +505,7 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
     if order == 1:
         smooth = region_blocker(fld, reg, p) is None  # (across a kink the vertex bounds close the bracket)
         fi = JacobianEnclosure(fld, mean_value=mean_value, smooth=smooth)
+        sides = None if smooth else _kink_sides(fld)
 
         def bound(LO, HI):
             ub = np.empty(len(LO))
@@ -513,12 +514,81 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
                 jumps.append(_box_jump(fld, p, lo, hi))
                 L_hi, mu_lo, _ = matrix_bounds(fi.on_box(lo, hi, p), n, which, vertices=not smooth)
                 u = L_hi if which == "L" else -mu_lo
+                if sides is not None and jumps[-1] is None:
+                    u = min(u, _one_kink_bound(sides, lo, hi, p, n, which))
                 ub[i] = math.inf if (math.isnan(u) or jumps[-1] is not None) else u
             return ub, jumps
         return bound
     from .boxeval import field_bounder
     ball = (reg.center, reg.radius) if reg is not None and reg.kind == "ball" else None
     return field_bounder(fld, p, which, ball)
+
+
+def _kink_sides(fld):
+    """``(field, switches, their interval function, {set: (DF on the side u > 0, DF on the side u < 0) or None})``
+    for :func:`_one_kink_bound`: DF piece by piece (:func:`~gandynamics.analysis.nonsmooth.piecewise_derivative`)
+    with the nodes of one switching set forced to one side (:func:`~gandynamics.analysis.nonsmooth.force_side`),
+    compiled when a box first needs them; cached on the field."""
+    from .intervals import compile_interval
+    from .nonsmooth import field_switches
+    cache = fld.__dict__.setdefault("_interval_cache", {})
+    if "kink_sides" not in cache:
+        sw = field_switches(fld)
+        try:
+            fn = compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None
+        except GandynamicsError:
+            fn = None
+        cache["kink_sides"] = (fld, sw, fn, {})
+    return cache["kink_sides"]
+
+
+def _side_pair(fld, s, done: dict):
+    """The two sides' interval functions of DF for the switching set of ``s`` (None where they cannot be made)."""
+    from .intervals import compile_interval
+    from .nonsmooth import _set_key, force_side, piecewise_derivative
+    key = _set_key(s.u)
+    if key not in done:
+        DF = piecewise_derivative(fld.DF)
+        forced = [force_side(DF, s, side) for side in (True, False)]
+        try:
+            done[key] = (None if any(f is None for f in forced) else
+                         tuple(compile_interval(f, fld.z, fld.hyper) for f in forced))
+        except GandynamicsError:
+            done[key] = None
+    return done[key]
+
+
+def _one_kink_bound(sides, lo, hi, p, n: int, which: str) -> float:
+    """An upper bound of ``||DF||`` (``which="L"``) or of ``-lambda_min(sym DF)`` over the box ``[lo, hi]`` when
+    the box may meet exactly one switching set of F, a kink: the larger of the bounds on the two sides' DF
+    (:func:`~gandynamics.analysis.nonsmooth.force_side`), each enclosed over the whole box.  On each open side DF
+    is that side's expression; on the set Clarke's generalized Jacobian is the hull of the two sides' limits, each
+    inside its side's enclosure, and ``||.||`` is convex, ``lambda_min(sym .)`` concave, so the larger bound holds
+    on the hull.  The enclosure of every branch (:func:`_make_bounder`) moves entries that switch together
+    independently (``|x - y|``: the row ``(s, -s)``, whose mixed vertices are no piece); this does not.  ``inf``
+    when the box may meet no set, several, a jump, or the set's nodes cannot be forced."""
+    from .intervals import lower, upper
+    from .nonsmooth import _set_key, straddles
+    fld, sw, fn, done = sides
+    if fn is None:
+        return math.inf
+    near = {}
+    for s, e in zip(sw, fn.on_box(lo, hi, p)):
+        if straddles(s.kind, lower(e), upper(e)):
+            if s.jump:
+                return math.inf
+            near.setdefault(_set_key(s.u), s)
+    if len(near) != 1:
+        return math.inf
+    pair = _side_pair(fld, next(iter(near.values())), done)
+    if pair is None:
+        return math.inf
+    out = -math.inf
+    for side in pair:
+        L_hi, mu_lo, _ = matrix_bounds(side.on_box(lo, hi, p), n, which, vertices=False)
+        v = L_hi if which == "L" else -mu_lo
+        out = max(out, math.inf if math.isnan(v) else v)
+    return out
 
 
 def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: float, max_boxes: int,

@@ -375,6 +375,67 @@ def switches(exprs, z=None, *, _state=None) -> list[Switch]:
     return list(out.values())
 
 
+def _set_key(u) -> str:
+    """One name for the set ``{u = 0}`` whichever sign ``u`` is written with (``Max(x, 0)`` switches on ``x``,
+    ``Max(0, x)`` on ``-x``)."""
+    return min(sp.srepr(u), sp.srepr(sp.expand(-u)))
+
+
+def force_side(exprs, sw: Switch, positive: bool) -> list | None:
+    """``exprs`` with every node that switches on ``sw``'s set ``{u = 0}`` (``u`` written with either sign)
+    replaced by its branch on the side ``u > 0`` (``positive``) or ``u < 0``: ``sign(a)`` by +-1,
+    ``Heaviside(a)`` by 1 or 0, ``Abs(a)`` by +-a, ``Max(p, q)``/``Min(p, q)`` with ``p - q = +-u`` by the argument
+    that is larger resp. smaller there, and a relational condition with ``lhs - rhs = +-u`` by its truth value
+    there.  On that side of the set the result equals ``exprs`` exactly, and it does not switch on the set any
+    more: over a box across the set its enclosure is that of one smooth piece.  ``None`` when some node on the set
+    cannot be forced (a ``Max`` of three arguments, the norm, an integer set): the caller keeps the enclosure of
+    every branch."""
+    if sw.kind != ZERO:
+        return None
+    u = sp.expand(sw.u)
+    plus, minus = sp.srepr(u), sp.srepr(sp.expand(-u))
+
+    def gt0(a):
+        """Whether ``a > 0`` on the chosen side (``a = +-u``), or None (``a`` is not on this set)."""
+        r = sp.srepr(sp.expand(a))
+        return positive if r == plus else (not positive) if r == minus else None
+
+    rep = {}
+    for e in exprs:
+        for a in sp.preorder_traversal(sp.sympify(e)):
+            f = getattr(a, "func", None)
+            if f in (sp.sign, sp.Heaviside, sp.Abs):
+                g = gt0(a.args[0])
+                if g is not None:
+                    rep[a] = ({sp.sign: sp.S.One, sp.Heaviside: sp.S.One, sp.Abs: a.args[0]}[f] if g else
+                              {sp.sign: sp.S.NegativeOne, sp.Heaviside: sp.S.Zero, sp.Abs: -a.args[0]}[f])
+            elif f in (sp.Max, sp.Min) and len(a.args) == 2:
+                p_, q_ = a.args
+                g = gt0(p_ - q_)
+                if g is not None:  # p > q where g
+                    rep[a] = (p_ if g else q_) if f is sp.Max else (q_ if g else p_)
+            elif isinstance(a, Relational):
+                g = gt0(a.lhs - a.rhs)
+                truth = {sp.StrictGreaterThan: g, sp.GreaterThan: g, sp.StrictLessThan: not g, sp.LessThan: not g,
+                         sp.Ne: True, sp.Eq: False}.get(type(a)) if g is not None else None
+                if truth is not None:
+                    rep[a] = sp.true if truth else sp.false
+    out = [sp.sympify(e).xreplace(rep) for e in exprs]
+    for e in out:  # a node on the set left (not forced): no piece
+        for a in sp.preorder_traversal(e):
+            f = getattr(a, "func", None)
+            if f in (sp.sign, sp.Heaviside, sp.Abs, sp.DiracDelta) and gt0(a.args[0]) is not None:
+                return None
+            if f in (sp.Max, sp.Min) and any(gt0(p_ - q_) is not None for i, p_ in enumerate(a.args)
+                                             for q_ in a.args[i + 1:]):
+                return None
+            if isinstance(a, Relational) and gt0(a.lhs - a.rhs) is not None:
+                return None
+            if f is not None and f.__name__ == "vnorm" and gt0(sp.Add(*[t**2 for t in a.args])) is not None:
+                return None
+    return out
+
+
 def piecewise_derivative(exprs) -> list:
     """``exprs`` (entries of ``DF``) with every ``DiracDelta`` term replaced by 0: the derivative piece by piece,
     the one the certification encloses.  ``sympy`` differentiates ``sign(u)`` and ``Heaviside(u)`` into
