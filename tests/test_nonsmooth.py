@@ -169,6 +169,7 @@ def test_a_switching_function_that_is_0_only_symbolically_is_never_proven():
         assert w and all(v.jump for v in w), (e, w)
 
 
+@pytest.mark.slow  # (6 s: 400 analyses for k = 9; CI's -m slow pass runs it)
 def test_the_cancellation_analyses_of_one_call_are_remembered_and_bounded(monkeypatch):
     """A cofactor holding other jump nodes is analysed in turn: for the continuous product of k factors
     ``(x - a_i) sign(x - a_i)`` that took k! analyses (1,956 for k = 6, 3.4 s; k = 8 would take minutes).  Each
