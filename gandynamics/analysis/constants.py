@@ -505,7 +505,6 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
     if order == 1:
         smooth = region_blocker(fld, reg, p) is None  # (across a kink the vertex bounds close the bracket)
         fi = JacobianEnclosure(fld, mean_value=mean_value, smooth=smooth)
-        sides = None if smooth else _kink_sides(fld)
 
         def bound(LO, HI):
             ub = np.empty(len(LO))
@@ -514,8 +513,8 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
                 jumps.append(_box_jump(fld, p, lo, hi))
                 L_hi, mu_lo, _ = matrix_bounds(fi.on_box(lo, hi, p), n, which, vertices=not smooth)
                 u = L_hi if which == "L" else -mu_lo
-                if sides is not None and jumps[-1] is None:
-                    u = min(u, _one_kink_bound(sides, lo, hi, p, n, which))
+                if not smooth and jumps[-1] is None:
+                    u = min(u, _one_kink_bound(fld, lo, hi, p, n, which))
                 ub[i] = math.inf if (math.isnan(u) or jumps[-1] is not None) else u
             return ub, jumps
         return bound
@@ -524,28 +523,14 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
     return field_bounder(fld, p, which, ball)
 
 
-def _kink_sides(fld):
-    """``(field, switches, their interval function, {set: (DF on the side u > 0, DF on the side u < 0) or None})``
-    for :func:`_one_kink_bound`: DF piece by piece (:func:`~gandynamics.analysis.nonsmooth.piecewise_derivative`)
-    with the nodes of one switching set forced to one side (:func:`~gandynamics.analysis.nonsmooth.force_side`),
-    compiled when a box first needs them; cached on the field."""
-    from .intervals import compile_interval
-    from .nonsmooth import field_switches
-    cache = fld.__dict__.setdefault("_interval_cache", {})
-    if "kink_sides" not in cache:
-        sw = field_switches(fld)
-        try:
-            fn = compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None
-        except GandynamicsError:
-            fn = None
-        cache["kink_sides"] = (fld, sw, fn, {})
-    return cache["kink_sides"]
-
-
-def _side_pair(fld, s, done: dict):
-    """The two sides' interval functions of DF for the switching set of ``s`` (None where they cannot be made)."""
+def _side_pair(fld, s):
+    """The two sides' interval functions of DF for the switching set of ``s``: DF piece by piece
+    (:func:`~gandynamics.analysis.nonsmooth.piecewise_derivative`) with the set's nodes forced to the side
+    ``u > 0`` resp. ``u < 0`` (:func:`~gandynamics.analysis.nonsmooth.force_side`); None where they cannot be made.
+    Compiled when a box first needs them, cached on the field."""
     from .intervals import compile_interval
     from .nonsmooth import _set_key, force_side, piecewise_derivative
+    done = fld.__dict__.setdefault("_interval_cache", {}).setdefault("kink_sides", {})
     key = _set_key(s.u)
     if key not in done:
         DF = piecewise_derivative(fld.DF)
@@ -558,7 +543,7 @@ def _side_pair(fld, s, done: dict):
     return done[key]
 
 
-def _one_kink_bound(sides, lo, hi, p, n: int, which: str) -> float:
+def _one_kink_bound(fld, lo, hi, p, n: int, which: str) -> float:
     """An upper bound of ``||DF||`` (``which="L"``) or of ``-lambda_min(sym DF)`` over the box ``[lo, hi]`` when
     the box may meet exactly one switching set of F, a kink: the larger of the bounds on the two sides' DF
     (:func:`~gandynamics.analysis.nonsmooth.force_side`), each enclosed over the whole box.  On each open side DF
@@ -567,20 +552,11 @@ def _one_kink_bound(sides, lo, hi, p, n: int, which: str) -> float:
     on the hull.  The enclosure of every branch (:func:`_make_bounder`) moves entries that switch together
     independently (``|x - y|``: the row ``(s, -s)``, whose mixed vertices are no piece); this does not.  ``inf``
     when the box may meet no set, several, a jump, or the set's nodes cannot be forced."""
-    from .intervals import lower, upper
-    from .nonsmooth import _set_key, straddles
-    fld, sw, fn, done = sides
-    if fn is None:
+    from .nonsmooth import _set_key
+    near = _near_switches(fld, lo, hi, p)
+    if near is None or any(s.jump for s in near) or len({_set_key(s.u) for s in near}) != 1:
         return math.inf
-    near = {}
-    for s, e in zip(sw, fn.on_box(lo, hi, p)):
-        if straddles(s.kind, lower(e), upper(e)):
-            if s.jump:
-                return math.inf
-            near.setdefault(_set_key(s.u), s)
-    if len(near) != 1:
-        return math.inf
-    pair = _side_pair(fld, next(iter(near.values())), done)
+    pair = _side_pair(fld, near[0])
     if pair is None:
         return math.inf
     out = -math.inf
@@ -806,30 +782,39 @@ def _bracket(name, which, res) -> Bracket:
     return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo")
 
 
-def region_blocker(fld, reg: Region | None, p):
-    """:func:`gandynamics.analysis.nonsmooth.second_order_blocker` of F counting only the switching sets that may
-    meet the region's bounding box (every box a certification encloses lies in it): the interval enclosure of each
-    switching function over that box, read by :func:`~gandynamics.analysis.nonsmooth.straddles` (non-finite:
-    may meet).  A kink outside the region leaves DF continuous on it and the second-order forms valid.  ``reg``
-    None: every switching set counts."""
+def _near_switches(fld, lo, hi, p) -> list | None:
+    """The switching sets of F that may meet the box ``[lo, hi]``: the Arb enclosure of each switching function
+    over the box, read by :func:`~gandynamics.analysis.nonsmooth.straddles` (non-finite: may meet); None when
+    the switching functions cannot be enclosed (any set may meet any box).  Compiled once, cached on the field."""
     from .intervals import compile_interval, lower, upper
-    from .nonsmooth import field_switches, first_blocker, straddles
-    if reg is None:
-        return first_blocker(field_switches(fld))
+    from .nonsmooth import field_switches, straddles
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "switches" not in cache:
         sw = field_switches(fld)
         try:
             fn = compile_interval([s.u for s in sw], fld.z, fld.hyper) if sw else None
-        except GandynamicsError:  # a switching function the engine cannot enclose: every set may meet the region
-            fn = None
+        except GandynamicsError:  # a switching function the engine cannot enclose
+            fn = False
         cache["switches"] = (sw, fn)
     sw, fn = cache["switches"]
+    if fn is False:
+        return None
     if fn is None:
+        return []
+    enc = fn.on_box(np.asarray(lo, float), np.asarray(hi, float), p)
+    return [s for s, e in zip(sw, enc) if straddles(s.kind, lower(e), upper(e))]
+
+
+def region_blocker(fld, reg: Region | None, p):
+    """:func:`gandynamics.analysis.nonsmooth.second_order_blocker` of F counting only the switching sets that may
+    meet the region's bounding box (every box a certification encloses lies in it; :func:`_near_switches`).  A
+    kink outside the region leaves DF continuous on it and the second-order forms valid.  ``reg`` None, or
+    switching functions that cannot be enclosed: every switching set counts."""
+    from .nonsmooth import field_switches, first_blocker
+    near = None if reg is None else _near_switches(fld, reg.lo, reg.hi, p)
+    if near is None:
         return first_blocker(field_switches(fld))
-    near = {s for s, e in zip(sw, fn.on_box(np.asarray(reg.lo, float), np.asarray(reg.hi, float), p))
-            if straddles(s.kind, lower(e), upper(e))}
-    return first_blocker(sw, meets=lambda s: s in near)
+    return first_blocker(near)
 
 
 def _engine(fld, order: int, mean_value: bool = False, reg: Region | None = None, p=None) -> tuple[int, str]:
