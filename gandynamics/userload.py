@@ -1,9 +1,10 @@
 """Load a user's game from ``path/to/file.py:factory`` (the CLI's ``--game``).
 
-The factory is called with no arguments (or with the ``--param`` values it names as keyword parameters,
-converted to the type of the parameter's default like the built-in games' parameters; the remaining
-``--param`` values are hyperparameters of the field) and must return a :class:`~gandynamics.game.Game` or
-:class:`~gandynamics.game.GAN`.  Example file (``--game mygame.py:game``)::
+FACTORY names a :class:`~gandynamics.game.Game` or :class:`~gandynamics.game.GAN` the file defines (then every
+``--param`` value is a hyperparameter of the field), or a factory: it is called with no arguments (or with the
+``--param`` values it names as keyword parameters, converted to the type of the parameter's default like the
+built-in games' parameters; the remaining ``--param`` values are hyperparameters of the field) and must return a
+Game or GAN.  Example file (``--game mygame.py:game``, ``--game mygame.py:tilted``)::
 
     import sympy as sp
     from gandynamics import Game
@@ -12,8 +13,10 @@ converted to the type of the parameter's default like the built-in games' parame
         x, y = sp.symbols("x y")
         return Game([x], [y], scale * x * y + x**2 / 2, -scale * x * y + y**2 / 2, equilibrium=(0, 0))
 
-FACTORY is any public name the file binds itself (``def``, ``class``, assignment; not an import) whose value is
-callable: a function or lambda, a ``functools.partial``, a ``functools.cache``/``lru_cache`` function, an instance
+    tilted = game(scale=2.0)
+
+FACTORY is any public name the file binds itself (``def``, ``class``, assignment; not an import) whose value is a
+Game or GAN, or is callable: a function or lambda, a ``functools.partial``, a ``functools.cache``/``lru_cache`` function, an instance
 of a class with ``__call__``, or a Game/GAN subclass (not a sympy object: ``sp.Lambda`` is callable, but an
 expression); a name that is none of these is refused with the list of the
 ones that are (one rule, :func:`_is_factory`, for both).  An error inside the user's file is reported as one line
@@ -130,9 +133,9 @@ _MISSING = object()
 
 
 def _is_factory(module, name: str, defined: set) -> bool:
-    """The one rule for ``FILE.py:NAME`` (what :func:`load_user_game` calls and what its errors list): a public
-    name (no leading underscore) the file binds itself (:func:`_file_names`; not an import) whose value is
-    callable: a function (a lambda too), a ``functools.partial``, a ``functools.cache``/``lru_cache`` wrapper, an
+    """The one rule for ``FILE.py:NAME`` (what :func:`load_user_game` takes and what its errors list): a public
+    name (no leading underscore) the file binds itself (:func:`_file_names`; not an import) whose value is a Game
+    or GAN (taken as it is), or is callable: a function (a lambda too), a ``functools.partial``, a ``functools.cache``/``lru_cache`` wrapper, an
     instance of a class with ``__call__``, but not a sympy object (``sp.Lambda`` is callable: an expression, e.g.
     a loss); a class only when its instances are a Game or GAN."""
     if name.startswith("_") or name not in defined:
@@ -140,6 +143,8 @@ def _is_factory(module, name: str, defined: set) -> bool:
     v = vars(module).get(name, _MISSING)
     if isinstance(v, type):
         return issubclass(v, (Game, GAN))
+    if isinstance(v, (Game, GAN)):
+        return True
     return v is not _MISSING and callable(v) and not isinstance(v, sp.Basic)  # (sp.Lambda: an expression)
 
 
@@ -147,7 +152,7 @@ def _factories_text(module, defined: set) -> str:
     """What a game file offers for ``FILE.py:FACTORY``: the names :func:`_is_factory` accepts."""
     own = sorted(k for k in defined if _is_factory(module, k, defined))
     if not own:
-        return "the file defines no factory: define a public function that returns a Game or GAN"
+        return "the file defines no game: define a Game or GAN, or a public function that returns one"
     return "the file defines " + ", ".join(own[:12]) + (f" and {len(own) - 12} more" if len(own) > 12 else "")
 
 
@@ -165,8 +170,8 @@ def _not_a_factory(module, file: str, name: str, defined: set, imported: set) ->
         else:
             kind = type(v).__name__
             why = f"{name!r} is {'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}, not a function"
-        return GandynamicsError(f"{file}: {why}; {offer} (FACTORY: a public function, or other callable, the file "
-                                "defines that returns a Game or GAN)")
+        return GandynamicsError(f"{file}: {why}; {offer} (FACTORY: a Game or GAN the file defines, or a public "
+                                "function, or other callable, the file defines that returns one)")
     if v is not _MISSING and not (name.startswith("__") and name.endswith("__")):  # dunders: the module's own
         how = ("imported by the file, not defined in it" if name in imported or "*" in imported else
                "not bound by a def, class or assignment of the file")
@@ -177,10 +182,11 @@ def _not_a_factory(module, file: str, name: str, defined: set, imported: set) ->
 
 def load_user_game(spec: str, params: dict | None = None):
     """``"file.py:factory"`` -> ``(game, rest)``: the Game/GAN the factory returns (the ``params`` it names passed
-    as keywords) and the remaining ``params``.
+    as keywords) and the remaining ``params``; or, when ``factory`` names a Game/GAN, that game and every
+    ``params`` value.
 
     ``factory`` is a public name the file binds itself (``def``, ``class``, assignment; not an import) whose value
-    is callable: a function or lambda, a ``functools.partial``, a ``functools.cache``/``lru_cache`` function, an
+    is a Game or GAN, or is callable: a function or lambda, a ``functools.partial``, a ``functools.cache``/``lru_cache`` function, an
     instance of a class with ``__call__``, or a Game/GAN subclass (:func:`_is_factory`).  Any other name is a
     :class:`GandynamicsError` that lists the names this rule accepts.
     """
@@ -210,6 +216,8 @@ def load_user_game(spec: str, params: dict | None = None):
         raise _not_a_factory(module, file, name, defined, imported)
     factory = vars(module)[name]
     params = dict(params or {})
+    if isinstance(factory, (Game, GAN)):  # a game defined at the file's top level: no factory keywords to take
+        return factory, params
     try:
         sig = inspect.signature(factory).parameters
     except (TypeError, ValueError):

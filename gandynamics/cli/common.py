@@ -54,8 +54,9 @@ def add_game_arguments(p: argparse.ArgumentParser) -> None:
                    help="a built-in game (see `gandynamics list`); or give --game FILE.py:FACTORY instead")
     p.add_argument("--game", dest="game_file", metavar="FILE.py:FACTORY",
                    help="a user-defined game: a Python file and FACTORY, a public name the file defines (not an "
-                        "import) for a callable that returns a Game or GAN: a function or lambda, a functools.partial "
-                        "or functools.cache function, a callable instance, a Game or GAN subclass")
+                        "import) for a Game or GAN (every --param is then a hyperparameter), or for a callable that "
+                        "returns one (its keyword parameters are --param values too): a function or lambda, a "
+                        "functools.partial or functools.cache function, a callable instance, a Game or GAN subclass")
     from ..losses import LOSSES
     p.add_argument("--loss", metavar="NAME",
                    help="GAN loss (GAN games only; default: the game's own): "
