@@ -856,6 +856,72 @@ def test_constants_of_a_field_of_size_1e_200_hold():
     assert check_constants(fld, reg, L=1.5e-200).status == "refuted"
 
 
+def _clarke_g(DF_side, Z, which):
+    """g = ||DF|| or -lambda_min(sym DF) of 2x2 matrices DF_side(Z) (K, 2, 2), by numpy."""
+    M = DF_side(Z)
+    if which == "L":
+        return np.linalg.norm(M, 2, axis=(1, 2))
+    return -np.linalg.eigvalsh((M + np.transpose(M, (0, 2, 1))) / 2)[:, 0]
+
+
+@pytest.mark.parametrize("form", ["max", "min"])
+@pytest.mark.parametrize("t_text", ["0", "1/4", "-0.3", "1/3"])
+def test_a_box_across_a_coordinate_kink_is_bounded_on_the_two_parts_of_the_box(t_text, form):
+    """A kink on a coordinate hyperplane theta = t (``Max(theta - t, 0)**3`` in L_G: DF's (0, 0) entry is
+    ``6 Max(theta - t, 0)``): each side's DF is enclosed over the part of the box on that side
+    (constants._axis_cut), not over the whole box, where the side theta > t's ``6 (theta - t)`` reaches ``-6 w``;
+    likewise ``Min(theta - t, 0)**3`` (the piece on the other side).
+    Against numpy's g (||DF||, -lambda_min(sym DF)) at points on both sides and on the set: every bound holds
+    (sound), and is within 1e-6 of the sampled supremum (tight).  Over the whole box the mu bound of a box
+    [t - w, t + w] x [-1, 1] was 6 w / 2 and more; the bracket of mu (= 0, attained on theta <= t) ran to its
+    budget."""
+    from fractions import Fraction
+    from gandynamics.analysis.constants import _axis_cut, _near_switches, _one_kink_bound
+    x, y = sp.symbols("theta psi", real=True)
+    t = sp.Rational(t_text) if "/" in t_text or t_text == "0" else sp.Float(t_text)
+    kink = (sp.Max if form == "max" else sp.Min)(x - t, 0)
+    clip = np.maximum if form == "max" else np.minimum
+    game = Game([x], [y], y * x + kink**3, -y * x + y**2 / 2, equilibrium=(0, 0), name="cube")
+    fld = VectorField(game)
+    p = fld._p(None)
+    near = _near_switches(fld, [-1, -1], [1, 1], p)        # Max(theta - t, 0) and its Heaviside: one set
+    j, tc, up, exact = _axis_cut(fld, near[0], p)
+    assert j == 0 and tc == float(t) and exact == (Fraction(float(t)) == Fraction(str(t)) if t.is_Rational else False)
+    tf = float(t)
+
+    def DF_side(Z):
+        M = np.empty((len(Z), 2, 2))
+        M[:, 0, 0] = 6 * clip(Z[:, 0] - tf, 0.0)
+        M[:, 0, 1], M[:, 1, 0], M[:, 1, 1] = 1.0, -1.0, 1.0
+        return M
+
+    rng = np.random.default_rng(1)
+    for w in (0.5, 0.01, 1e-5):
+        lo, hi = np.array([tf - w * 0.3, -1.0]), np.array([tf + w, 1.0])
+        Z = np.column_stack([rng.uniform(lo[0], hi[0], 4000), rng.uniform(lo[1], hi[1], 4000)])
+        Z[:50, 0] = tf                                           # points on the set
+        Z[50:60, :] = [[hi[0], -1.0], [hi[0], 1.0], [lo[0], -1.0], [lo[0], 1.0], [tf, 1.0]] * 2   # corners
+        for which in ("L", "mu"):
+            g = _clarke_g(DF_side, Z, which).max()
+            ub = _one_kink_bound(fld, lo, hi, p, 2, which)
+            assert g <= ub, (which, w, g, ub)                     # sound
+            assert ub <= g + 1e-6 * max(1.0, abs(g)), (which, w, g, ub)   # tight: the whole box gave 6 w
+
+
+def test_mu_zero_beside_a_coordinate_kink_is_bracketed_tightly():
+    """``Max(theta, 0)**3`` in L_G: mu = 0 (lambda_min(sym DF) = min(6 Max(theta, 0), 1)), attained on theta <= 0.
+    The bound of a box across the kink is the two sides' on the two parts of the box; with the vertex bounds the
+    side theta > 0's entry ``[0, 6 w]`` is exact at its end 0 up to Arb's 2^-30 of the box, so boxes [0, w] x .. give
+    about 1.5e-8 w instead of 0.05 (w = 1); the bracket of mu reaches 1e-9 of 0 within a few hundred boxes."""
+    from gandynamics.analysis.constants import _one_kink_bound
+    x, y = sp.symbols("theta psi", real=True)
+    fld = VectorField(Game([x], [y], y * x + sp.Max(x, 0) ** 3, -y * x + y**2 / 2, equilibrium=(0, 0), name="cube"))
+    p = fld._p(None)
+    assert 0.0 <= _one_kink_bound(fld, np.array([-0.5, -1.0]), np.array([0.5, 1.0]), p, 2, "mu") <= 1e-7
+    rep = certify_constants(fld, Region.box([-1, -1], [1, 1]), order=1, max_boxes=2000, max_seconds=20)
+    assert rep.mu.lo <= 0.0 <= rep.mu.hi and rep.mu.hi == 0.0 and rep.mu.lo >= -1e-9
+
+
 def test_a_kink_that_moves_two_entries_together_closes_its_bracket():
     """F = (|x - y|, y - x) on [-1, 1]^2: Clarke's Jacobians are [[t, -t], [-1, 1]], t in [-1, 1], whose
     lambda_min(sym) is concave in t with its minimum -1 at t = -1 (also the sampled monotonicity quotients' infimum);

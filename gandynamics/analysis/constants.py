@@ -543,15 +543,51 @@ def _side_pair(fld, s):
     return done[key]
 
 
+def _axis_cut(fld, s, p):
+    """``(j, t, up, exact)`` when the switching set of ``s`` is the hyperplane ``z_j = t`` (``u = c z_j + b`` with
+    ``c`` a nonzero number and ``b`` free of ``z``, both at the hyperparameters ``p``): ``u > 0`` on the side
+    ``z_j > t`` when ``up`` (``c > 0``), and ``exact`` when the double ``t`` is ``-b/c`` exactly (``b``, ``c`` free of
+    the hyperparameters, e.g. ``Max(x, 0)``'s ``t = 0``); None for any other set.  Cached on the field per set and
+    ``p``."""
+    from .nonsmooth import _set_key
+    cache = fld.__dict__.setdefault("_interval_cache", {}).setdefault("axis_cuts", {})
+    key = (_set_key(s.u), tuple(np.asarray(p, float).ravel().tolist()))
+    if key not in cache:
+        cut = None
+        u = sp.expand(s.u)
+        zs = [z for z in fld.z if u.has(z)]
+        if len(zs) == 1:
+            z = zs[0]
+            c, b = u.coeff(z, 1), u.coeff(z, 0)
+            if not (c.has(z) or b.has(z)) and sp.expand(c * z + b - u) == 0:
+                sub = dict(zip(fld.hyper, np.asarray(p, float).ravel().tolist()))
+                try:
+                    cv, bv = float(c.subs(sub)), float(b.subs(sub))
+                except (TypeError, ValueError):
+                    cv = bv = math.nan
+                if math.isfinite(cv) and math.isfinite(bv) and cv != 0.0:
+                    t = -bv / cv
+                    t_exact = -b / c
+                    exact = bool(t_exact.is_Rational) and sp.Rational(t) == t_exact
+                    cut = (fld.z.index(z), t, cv > 0.0, exact)
+        cache[key] = cut
+    return cache[key]
+
+
 def _one_kink_bound(fld, lo, hi, p, n: int, which: str) -> float:
     """An upper bound of ``||DF||`` (``which="L"``) or of ``-lambda_min(sym DF)`` over the box ``[lo, hi]`` when
     the box may meet exactly one switching set of F, a kink: the larger of the bounds on the two sides' DF
-    (:func:`~gandynamics.analysis.nonsmooth.force_side`), each enclosed over the whole box.  On each open side DF
-    is that side's expression; on the set Clarke's generalized Jacobian is the hull of the two sides' limits, each
-    inside its side's enclosure, and ``||.||`` is convex, ``lambda_min(sym .)`` concave, so the larger bound holds
-    on the hull.  The enclosure of every branch (:func:`_make_bounder`) moves entries that switch together
-    independently (``|x - y|``: the row ``(s, -s)``, whose mixed vertices are no piece); this does not.  ``inf``
-    when the box may meet no set, several, a jump, or the set's nodes cannot be forced."""
+    (:func:`~gandynamics.analysis.nonsmooth.force_side`), each enclosed over the whole box, or, where the set is a
+    coordinate hyperplane ``z_j = t`` (:func:`_axis_cut`), over the part of the box on that side (the box cut at
+    ``t``, moved outward by a relative ``2^-40`` unless the double ``t`` is exact, so that the part holds the side's
+    closure whatever the rounding of ``t``).  On each open side DF is that side's expression; on the set Clarke's generalized Jacobian is the hull of
+    the two sides' limits, each inside its side's enclosure (the side's expression is continuous up to the set), and
+    ``||.||`` is convex, ``lambda_min(sym .)`` concave, so the larger bound holds on the hull.  The enclosure of
+    every branch (:func:`_make_bounder`) moves entries that switch together independently (``|x - y|``: the row
+    ``(s, -s)``, whose mixed vertices are no piece); this does not.  Cutting the box makes the bound tight at the
+    set: ``Max(x, 0)**3`` has ``mu = 0`` there, which the whole box's enclosure of ``6 x`` on the side ``x > 0``
+    (``[-6w, 6w]``) never reaches, so the bracket ran to its budget.  ``inf`` when the box may meet no set, several,
+    a jump, or the set's nodes cannot be forced."""
     from .nonsmooth import _set_key
     near = _near_switches(fld, lo, hi, p)
     if near is None or any(s.jump for s in near) or len({_set_key(s.u) for s in near}) != 1:
@@ -559,9 +595,21 @@ def _one_kink_bound(fld, lo, hi, p, n: int, which: str) -> float:
     pair = _side_pair(fld, near[0])
     if pair is None:
         return math.inf
+    cut = _axis_cut(fld, near[0], p)
     out = -math.inf
-    for side in pair:
-        L_hi, mu_lo, _ = matrix_bounds(side.on_box(lo, hi, p), n, which, vertices=False)
+    for side, positive in zip(pair, (True, False)):
+        a, b = np.array(lo, float), np.array(hi, float)
+        if cut is not None:
+            j, t, up, exact = cut
+            pad = 0.0 if exact else abs(t) * 2.0 ** -40 + 2.0 ** -1000
+            if positive == up:  # this side is z_j > t
+                a[j] = max(a[j], t - pad)
+            else:
+                b[j] = min(b[j], t + pad)
+            if a[j] > b[j]:  # the box holds no point of this side
+                continue
+        # (the vertex bounds: a cut side's entries that move with z_j are widest, and their end at the cut is exact)
+        L_hi, mu_lo, _ = matrix_bounds(side.on_box(a, b, p), n, which, vertices=True)
         v = L_hi if which == "L" else -mu_lo
         out = max(out, math.inf if math.isnan(v) else v)
     return out
