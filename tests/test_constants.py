@@ -911,8 +911,9 @@ def test_a_box_across_a_coordinate_kink_is_bounded_on_the_two_parts_of_the_box(t
 def test_mu_zero_beside_a_coordinate_kink_is_bracketed_tightly():
     """``Max(theta, 0)**3`` in L_G: mu = 0 (lambda_min(sym DF) = min(6 Max(theta, 0), 1)), attained on theta <= 0.
     The bound of a box across the kink is the two sides' on the two parts of the box; with the vertex bounds the
-    side theta > 0's entry ``[0, 6 w]`` is exact at its end 0 up to Arb's 2^-30 of the box, so boxes [0, w] x .. give
-    about 1.5e-8 w instead of 0.05 (w = 1); the bracket of mu reaches 1e-9 of 0 within a few hundred boxes."""
+    side theta > 0's entry ``[0, 6 w]`` is exact at its end 0 up to Arb's 2^-30 of the box: the box
+    [-1/2, 1/2] x [-1, 1] gives about 1.5e-8 instead of 3.  The bracket (limited by that 2^-30 on the small boxes
+    along the set, with the cut or without it) holds 0 and reaches 1e-9 of it within 2,000 boxes.
     from gandynamics.analysis.constants import _one_kink_bound
     x, y = sp.symbols("theta psi", real=True)
     fld = VectorField(Game([x], [y], y * x + sp.Max(x, 0) ** 3, -y * x + y**2 / 2, equilibrium=(0, 0), name="cube"))
