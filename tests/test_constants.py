@@ -913,7 +913,7 @@ def test_mu_zero_beside_a_coordinate_kink_is_bracketed_tightly():
     The bound of a box across the kink is the two sides' on the two parts of the box; with the vertex bounds the
     side theta > 0's entry ``[0, 6 w]`` is exact at its end 0 up to Arb's 2^-30 of the box: the box
     [-1/2, 1/2] x [-1, 1] gives about 1.5e-8 instead of 3.  The bracket (limited by that 2^-30 on the small boxes
-    along the set, with the cut or without it) holds 0 and reaches 1e-9 of it within 2,000 boxes.
+    along the set, with the cut or without it) holds 0 and reaches 1e-9 of it within 2,000 boxes."""
     from gandynamics.analysis.constants import _one_kink_bound
     x, y = sp.symbols("theta psi", real=True)
     fld = VectorField(Game([x], [y], y * x + sp.Max(x, 0) ** 3, -y * x + y**2 / 2, equilibrium=(0, 0), name="cube"))
