@@ -876,7 +876,7 @@ def test_a_box_across_a_coordinate_kink_is_bounded_on_the_two_parts_of_the_box(t
     [t - w, t + w] x [-1, 1] was 6 w / 2 and more; the bracket of mu (= 0, attained on theta <= t) ran to its
     budget."""
     from fractions import Fraction
-    from gandynamics.analysis.constants import _axis_cut, _near_switches, _one_kink_bound
+    from gandynamics.analysis.constants import _axis_cut, _near_switches, _kinks_bound
     x, y = sp.symbols("theta psi", real=True)
     t = sp.Rational(t_text) if "/" in t_text or t_text == "0" else sp.Float(t_text)
     kink = (sp.Max if form == "max" else sp.Min)(x - t, 0)
@@ -903,7 +903,7 @@ def test_a_box_across_a_coordinate_kink_is_bounded_on_the_two_parts_of_the_box(t
         Z[50:60, :] = [[hi[0], -1.0], [hi[0], 1.0], [lo[0], -1.0], [lo[0], 1.0], [tf, 1.0]] * 2   # corners
         for which in ("L", "mu"):
             g = _clarke_g(DF_side, Z, which).max()
-            ub = _one_kink_bound(fld, lo, hi, p, 2, which)
+            ub = _kinks_bound(fld, lo, hi, p, 2, which)
             assert g <= ub, (which, w, g, ub)                     # sound
             assert ub <= g + 1e-6 * max(1.0, abs(g)), (which, w, g, ub)   # tight: the whole box gave 6 w
 
@@ -914,13 +914,128 @@ def test_mu_zero_beside_a_coordinate_kink_is_bracketed_tightly():
     side theta > 0's entry ``[0, 6 w]`` is exact at its end 0 up to Arb's 2^-30 of the box: the box
     [-1/2, 1/2] x [-1, 1] gives about 1.5e-8 instead of 3.  The bracket (limited by that 2^-30 on the small boxes
     along the set, with the cut or without it) holds 0 and reaches 1e-9 of it within 2,000 boxes."""
-    from gandynamics.analysis.constants import _one_kink_bound
+    from gandynamics.analysis.constants import _kinks_bound
     x, y = sp.symbols("theta psi", real=True)
     fld = VectorField(Game([x], [y], y * x + sp.Max(x, 0) ** 3, -y * x + y**2 / 2, equilibrium=(0, 0), name="cube"))
     p = fld._p(None)
-    assert 0.0 <= _one_kink_bound(fld, np.array([-0.5, -1.0]), np.array([0.5, 1.0]), p, 2, "mu") <= 1e-7
+    assert 0.0 <= _kinks_bound(fld, np.array([-0.5, -1.0]), np.array([0.5, 1.0]), p, 2, "mu") <= 1e-7
     rep = certify_constants(fld, Region.box([-1, -1], [1, 1]), order=1, max_boxes=2000, max_seconds=20)
     assert rep.mu.lo <= 0.0 <= rep.mu.hi and rep.mu.hi == 0.0 and rep.mu.lo >= -1e-9
+
+
+def _pieces_extremes(pieces):
+    """sup ||M|| and inf lambda_min(sym M) over the point matrices ``pieces`` (the hull's extremes, numpy)."""
+    P = np.array(pieces, dtype=float)
+    return (np.linalg.norm(P, 2, axis=(1, 2)).max(),
+            np.linalg.eigvalsh((P + np.transpose(P, (0, 2, 1))) / 2)[:, 0].min())
+
+
+@pytest.mark.parametrize("case", ["relu2-both", "relu2-rotated", "abs-and-relu"])
+def test_boxes_across_two_kinks_close_the_bracket_on_the_pieces_values(case):
+    """Squared hinges on both players (``Max(theta, 0)**2 / 2`` and ``Max(psi, 0)**2 / 2``, or on the rotated
+    ``theta + psi`` and ``psi - theta``), or ``|x - y| (x - y) / 2`` beside ``Max(x, 0)**2``: two kinks that cross,
+    here at the equilibrium.  DF is piecewise constant, so L and mu are the extremes over the pieces, written out
+    below by hand; the boxes across both kinks were bounded by the vertex bounds alone, and the brackets stayed
+    open after their budget ([2.288, 2.562] and [-0.5, -0.207] for the rotated hinges, L in [3.18, 3.62] for the
+    third).  Each such box is now bounded piece by piece (constants._kinks_bound): every bracket converges,
+    on the pieces' values, and holds the sampled difference quotients."""
+    x, y = sp.symbols("theta psi", real=True)
+    if case == "relu2-both":
+        game = Game([x], [y], x * y + sp.Max(x, 0) ** 2 / 2, -x * y + sp.Max(y, 0) ** 2 / 2, equilibrium=(0, 0))
+        pieces = [[[a, 1], [-1, b]] for a in (0, 1) for b in (0, 1)]
+        F = lambda Z: np.stack([Z[:, 1] + np.maximum(Z[:, 0], 0), -Z[:, 0] + np.maximum(Z[:, 1], 0)], 1)  # noqa: E731
+    elif case == "relu2-rotated":
+        game = Game([x], [y], x * y + sp.Max(x + y, 0) ** 2 / 2, -x * y + sp.Max(y - x, 0) ** 2 / 2, equilibrium=(0, 0))
+        pieces = [[[a, 1 + a], [-1 - b, b]] for a in (0, 1) for b in (0, 1)]
+        F = lambda Z: np.stack([Z[:, 1] + np.maximum(Z[:, 0] + Z[:, 1], 0),  # noqa: E731
+                                -Z[:, 0] + np.maximum(Z[:, 1] - Z[:, 0], 0)], 1)
+    else:
+        game = Game([x], [y], x * y + sp.Abs(x - y) * (x - y) / 2 + sp.Max(x, 0) ** 2, -x * y + y**2 / 2,
+                    equilibrium=(0, 0))
+        pieces = [[[s_ + 2 * h, 1 - s_], [-1, 1]] for s_ in (-1, 1) for h in (0, 1)]
+        F = lambda Z: np.stack([Z[:, 1] + np.abs(Z[:, 0] - Z[:, 1]) + 2 * np.maximum(Z[:, 0], 0),  # noqa: E731
+                                Z[:, 1] - Z[:, 0]], 1)
+    L, mu = _pieces_extremes(pieces)
+    rep = certify_constants(VectorField(game), Region.box([-1, -1], [1, 1]), max_seconds=20)
+    assert rep.lipschitz.converged and rep.mu.converged
+    assert rep.lipschitz.lo <= L * (1 + 1e-12) and L <= rep.lipschitz.hi <= L * (1 + 1e-3)
+    assert rep.mu.hi >= mu - 1e-12 and mu >= rep.mu.lo >= mu - 1e-3 * max(1.0, abs(mu))
+    rng = np.random.default_rng(3)                           # independent: quotients of random pairs
+    A = rng.uniform(-1, 1, (40000, 2))
+    B = A + rng.normal(0, 0.05, A.shape)
+    B = np.clip(B, -1, 1)
+    d2 = ((A - B) ** 2).sum(1)
+    ok = d2 > 1e-20
+    qL = np.sqrt(((F(A) - F(B)) ** 2).sum(1)[ok] / d2[ok])
+    qmu = ((F(A) - F(B)) * (A - B)).sum(1)[ok] / d2[ok]
+    assert qL.max() <= rep.lipschitz.hi * (1 + 1e-12) and qmu.min() >= rep.mu.lo - 1e-12
+
+
+def test_generated_pairs_of_crossing_kinks_are_bounded_soundly():
+    """A generated family: F = A z + c1 Max(u1, 0) e_i + c2 Max(u2, 0) e_j with random linear u1, u2 through random
+    points (coordinate hyperplanes among them, exact and inexact cuts), random A and coefficients.  On random boxes
+    that may meet one or both sets, the piecewise bound (constants._kinks_bound) is at least g (||DF||, -lambda_min(sym DF))
+    at every sampled point of the box, computed by numpy from the pieces (F itself checked against its formula
+    first)."""
+    from gandynamics.analysis.constants import _kinks_bound, _near_switches
+    from gandynamics.analysis.nonsmooth import _set_key
+    x, y = sp.symbols("theta psi", real=True)
+    rng = np.random.default_rng(7)
+    tried = both = 0
+    for case in range(10):
+        Am = rng.integers(-3, 4, (2, 2)).astype(float)
+        us, nps = [], []
+        for k in range(2):
+            kind = rng.integers(3)
+            if kind == 0:      # coordinate hyperplane at a rational point
+                t = sp.Rational(int(rng.integers(-4, 5)), 8)
+                u_sym, w, b = (x - t, (1.0, 0.0), -float(t)) if k == 0 else (y - t, (0.0, 1.0), -float(t))
+            elif kind == 1:    # coordinate hyperplane at an inexact point
+                t = sp.Rational(1, 3) * int(rng.integers(-2, 3))
+                u_sym, w, b = (x - t, (1.0, 0.0), -float(t)) if k == 1 else (y - t, (0.0, 1.0), -float(t))
+            else:              # an oblique line
+                a1, a2 = (int(v) for v in rng.integers(1, 3, 2))
+                u_sym, w, b = a1 * x - a2 * y, (float(a1), -float(a2)), 0.0
+            us.append(u_sym)
+            nps.append((np.array(w), b))
+        c = rng.integers(1, 3, 2).astype(float)
+        # the game whose F is A z + c_k Max(u_k, 0) e_k: L_G's and L_D's terms integrate each component in its own
+        # player's variable (Max(u, 0)^2 / (2 du/dv) where u moves with v, v Max(u, 0) where it does not)
+        terms = []
+        for k, v in enumerate((x, y)):
+            a = sp.diff(us[k], v)
+            terms.append(c[k] * (sp.Max(us[k], 0) ** 2 / (2 * a) if a != 0 else v * sp.Max(us[k], 0)))
+        LG = Am[0, 0] * x**2 / 2 + Am[0, 1] * x * y + terms[0]
+        LD = Am[1, 0] * x * y + Am[1, 1] * y**2 / 2 + terms[1]
+        fld = VectorField(Game([x], [y], LG, LD))
+        Fnum = sp.lambdify((x, y), list(fld.F), "numpy")
+        Zc = rng.uniform(-1, 1, (200, 2))
+        want = Zc @ Am.T + np.stack([c[k] * np.maximum(Zc @ nps[k][0] + nps[k][1], 0) for k in range(2)], 1)
+        assert np.allclose(np.stack(np.broadcast_arrays(*Fnum(Zc[:, 0], Zc[:, 1])), 1), want, atol=1e-12)
+        p = fld._p(None)
+
+        def g(Z, which):
+            M = np.empty((len(Z), 2, 2))
+            M[:] = Am
+            for k in range(2):
+                on = (Z @ nps[k][0] + nps[k][1]) > 0
+                M[on, k, :] += c[k] * nps[k][0]
+            if which == "L":
+                return np.linalg.norm(M, 2, axis=(1, 2))
+            return -np.linalg.eigvalsh((M + np.transpose(M, (0, 2, 1))) / 2)[:, 0]
+
+        for _ in range(6):
+            ctr = rng.uniform(-0.5, 0.5, 2)
+            w = rng.choice([0.5, 0.05, 1e-4])
+            lo, hi = ctr - w * rng.uniform(0.2, 1, 2), ctr + w * rng.uniform(0.2, 1, 2)
+            Z = rng.uniform(lo, hi, (3000, 2))
+            for which in ("L", "mu"):
+                ub = _kinks_bound(fld, lo, hi, p, 2, which)
+                if math.isfinite(ub):
+                    tried += 1
+                    both += len({_set_key(s_.u) for s_ in _near_switches(fld, lo, hi, p)}) == 2
+                assert g(Z, which).max() <= ub + 1e-12 * max(1.0, abs(ub)), (case, which, lo, hi)  # numpy's rounding
+    assert tried >= 20 and both >= 10                        # it ran on many boxes, many across both sets
 
 
 def test_a_kink_that_moves_two_entries_together_closes_its_bracket():
@@ -928,7 +1043,7 @@ def test_a_kink_that_moves_two_entries_together_closes_its_bracket():
     lambda_min(sym) is concave in t with its minimum -1 at t = -1 (also the sampled monotonicity quotients' infimum);
     the vertex bounds alone stayed at mu in [-1.41421, -1] after 20,000 boxes (they take the wide entries' end
     points independently, and the vertex [[-1, -1], [-1, 1]], no piece, has lambda_min(sym) = -sqrt 2).  A box that
-    may meet exactly one kink is bounded by its two sides' DF (constants._one_kink_bound)."""
+    may meet a few kinks is bounded piece by piece, each piece one choice of sides (constants._kinks_bound)."""
     x, y = sp.symbols("x y", real=True)
     fld = VectorField(Game([x], [y], sp.Abs(x - y) * (x - y) / 2, y**2 / 2 - x * y, equilibrium=(0, 0), name="k2"))
     t = np.linspace(-1, 1, 201)

@@ -46,6 +46,7 @@ eigenvalue (local identifiability) and the local constants ``mu_loc``, ``L_loc``
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import time
 from dataclasses import dataclass, field
@@ -514,7 +515,7 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
                 L_hi, mu_lo, _ = matrix_bounds(fi.on_box(lo, hi, p), n, which, vertices=not smooth)
                 u = L_hi if which == "L" else -mu_lo
                 if not smooth and jumps[-1] is None:
-                    u = min(u, _one_kink_bound(fld, lo, hi, p, n, which))
+                    u = min(u, _kinks_bound(fld, lo, hi, p, n, which))
                 ub[i] = math.inf if (math.isnan(u) or jumps[-1] is not None) else u
             return ub, jumps
         return bound
@@ -523,21 +524,37 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
     return field_bounder(fld, p, which, ball)
 
 
-def _side_pair(fld, s):
-    """The two sides' interval functions of DF for the switching set of ``s``: DF piece by piece
-    (:func:`~gandynamics.analysis.nonsmooth.piecewise_derivative`) with the set's nodes forced to the side
-    ``u > 0`` resp. ``u < 0`` (:func:`~gandynamics.analysis.nonsmooth.force_side`); None where they cannot be made.
+#: a box that may meet more switching sets than this is bounded by the vertex bounds alone (2^m pieces per box)
+MAX_KINK_SETS = 3
+
+
+def _kink_pieces(fld, reps: tuple):
+    """The interval functions of DF on each side of each of the switching sets ``reps`` (one
+    :class:`~gandynamics.analysis.nonsmooth.Switch` per set): ``{signs: function}`` over the ``2^m`` sign vectors
+    (``signs[i]`` True for the side ``u_i > 0`` of ``reps[i].u``), DF piece by piece
+    (:func:`~gandynamics.analysis.nonsmooth.piecewise_derivative`) with every set's nodes forced to its side
+    (:func:`~gandynamics.analysis.nonsmooth.force_side`, set after set); None where some node cannot be forced.
     Compiled when a box first needs them, cached on the field."""
     from .intervals import compile_interval
     from .nonsmooth import _set_key, force_side, piecewise_derivative
-    done = fld.__dict__.setdefault("_interval_cache", {}).setdefault("kink_sides", {})
-    key = _set_key(s.u)
+    done = fld.__dict__.setdefault("_interval_cache", {}).setdefault("kink_pieces", {})
+    key = tuple(_set_key(r.u) for r in reps)
     if key not in done:
         DF = piecewise_derivative(fld.DF)
-        forced = [force_side(DF, s, side) for side in (True, False)]
+        pieces = {}
+        for signs in itertools.product((True, False), repeat=len(reps)):
+            e = DF
+            for r, positive in zip(reps, signs):
+                e = force_side(e, r, positive)
+                if e is None:
+                    break
+            if e is None:
+                pieces = None
+                break
+            pieces[signs] = e
         try:
-            done[key] = (None if any(f is None for f in forced) else
-                         tuple(compile_interval(f, fld.z, fld.hyper) for f in forced))
+            done[key] = None if pieces is None else {k: compile_interval(e, fld.z, fld.hyper)
+                                                     for k, e in pieces.items()}
         except GandynamicsError:
             done[key] = None
     return done[key]
@@ -574,42 +591,56 @@ def _axis_cut(fld, s, p):
     return cache[key]
 
 
-def _one_kink_bound(fld, lo, hi, p, n: int, which: str) -> float:
+def _kinks_bound(fld, lo, hi, p, n: int, which: str) -> float:
     """An upper bound of ``||DF||`` (``which="L"``) or of ``-lambda_min(sym DF)`` over the box ``[lo, hi]`` when
-    the box may meet exactly one switching set of F, a kink: the larger of the bounds on the two sides' DF
-    (:func:`~gandynamics.analysis.nonsmooth.force_side`), each enclosed over the whole box, or, where the set is a
-    coordinate hyperplane ``z_j = t`` (:func:`_axis_cut`), over the part of the box on that side (the box cut at
-    ``t``, moved outward by a relative ``2^-40`` unless the double ``t`` is exact, so that the part holds the side's
-    closure whatever the rounding of ``t``).  On each open side DF is that side's expression; on the set Clarke's generalized Jacobian is the hull of
-    the two sides' limits, each inside its side's enclosure (the side's expression is continuous up to the set), and
-    ``||.||`` is convex, ``lambda_min(sym .)`` concave, so the larger bound holds on the hull.  The enclosure of
-    every branch (:func:`_make_bounder`) moves entries that switch together independently (``|x - y|``: the row
-    ``(s, -s)``, whose mixed vertices are no piece); this does not.  Cutting the box makes the bound tight at the
-    set: ``Max(x, 0)**3`` has ``mu = 0`` there, which the whole box's enclosure of ``6 x`` on the side ``x > 0``
-    (``[-6w, 6w]``) never reaches, so the bracket ran to its budget.  ``inf`` when the box may meet no set, several,
-    a jump, or the set's nodes cannot be forced."""
+    the box may meet one to :data:`MAX_KINK_SETS` switching sets of F, all kinks: the largest of the bounds of the
+    pieces of DF on the ``2^m`` sides of the sets (:func:`_kink_pieces`), each enclosed over the box or, where
+    some of the sets are coordinate hyperplanes ``z_j = t`` (:func:`_axis_cut`), over the part of the box on
+    those sides (the box cut at each ``t``, moved outward by a relative ``2^-40`` unless the double ``t`` is
+    exact, so that the part holds the side's closure whatever the rounding of ``t``; a part that holds no point
+    is skipped).
+
+    Why it holds: off the sets DF is the piece of the sides the point is on, which lies in that piece's part.
+    On the sets, Clarke's generalized Jacobian is the hull of the limits of DF from the sides around the point;
+    each limit is a piece's value at the point (the pieces have no switch on these sets, and no other set meets
+    the box), which lies in that piece's part since the parts are closed; ``||.||`` is convex and
+    ``lambda_min(sym .)`` concave, so the largest bound holds on the hull.  A combination of sides that the box
+    does not hold costs tightness, never soundness.  The enclosure of every branch (:func:`_make_bounder`) moves
+    entries that switch together independently (``|x - y|``: the row ``(s, -s)``, whose mixed vertices are no
+    piece); this does not.  Cutting makes the bound tight at a coordinate set: ``Max(x, 0)**3`` has
+    ``lambda_min = 0`` there, which the whole box's enclosure of ``6 x`` on the side ``x > 0`` (``[-6w, 6w]``)
+    never reaches.  ``inf`` when the box may meet no set, more than :data:`MAX_KINK_SETS`, a jump, or a set's
+    nodes cannot be forced."""
     from .nonsmooth import _set_key
     near = _near_switches(fld, lo, hi, p)
-    if near is None or any(s.jump for s in near) or len({_set_key(s.u) for s in near}) != 1:
+    if not near or any(s.jump for s in near):
         return math.inf
-    pair = _side_pair(fld, near[0])
-    if pair is None:
+    reps = {}
+    for s_ in near:  # one Switch per set (Max(0, x) and Heaviside(x) switch on one set)
+        reps.setdefault(_set_key(s_.u), s_)
+    if len(reps) > MAX_KINK_SETS:
         return math.inf
-    cut = _axis_cut(fld, near[0], p)
+    reps = tuple(reps[k] for k in sorted(reps))
+    pieces = _kink_pieces(fld, reps)
+    if pieces is None:
+        return math.inf
+    cuts = [_axis_cut(fld, r, p) for r in reps]
     out = -math.inf
-    for side, positive in zip(pair, (True, False)):
+    for signs in itertools.product((True, False), repeat=len(reps)):
         a, b = np.array(lo, float), np.array(hi, float)
-        if cut is not None:
+        for cut, positive in zip(cuts, signs):
+            if cut is None:
+                continue
             j, t, up, exact = cut
             pad = 0.0 if exact else abs(t) * 2.0 ** -40 + 2.0 ** -1000
             if positive == up:  # this side is z_j > t
                 a[j] = max(a[j], t - pad)
             else:
                 b[j] = min(b[j], t + pad)
-            if a[j] > b[j]:  # the box holds no point of this side
-                continue
+        if np.any(a > b):  # the box holds no point of these sides
+            continue
         # (the vertex bounds: a cut side's entries that move with z_j are widest, and their end at the cut is exact)
-        L_hi, mu_lo, _ = matrix_bounds(side.on_box(a, b, p), n, which, vertices=True)
+        L_hi, mu_lo, _ = matrix_bounds(pieces[signs].on_box(a, b, p), n, which, vertices=True)
         v = L_hi if which == "L" else -mu_lo
         out = max(out, math.inf if math.isnan(v) else v)
     return out
