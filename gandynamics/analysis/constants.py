@@ -515,7 +515,7 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
                 L_hi, mu_lo, _ = matrix_bounds(fi.on_box(lo, hi, p), n, which, vertices=not smooth)
                 u = L_hi if which == "L" else -mu_lo
                 if not smooth and jumps[-1] is None:
-                    u = min(u, _kinks_bound(fld, lo, hi, p, n, which))
+                    u = min(u, _kinks_bound(fld, lo, hi, p, n, which, cap=u))
                 ub[i] = math.inf if (math.isnan(u) or jumps[-1] is not None) else u
             return ub, jumps
         return bound
@@ -525,7 +525,7 @@ def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
 
 
 #: a box that may meet more switching sets than this is bounded by the vertex bounds alone (2^m pieces per box)
-MAX_KINK_SETS = 3
+MAX_KINK_SETS = 4
 
 
 def _kink_pieces(fld, reps: tuple):
@@ -591,7 +591,7 @@ def _axis_cut(fld, s, p):
     return cache[key]
 
 
-def _kinks_bound(fld, lo, hi, p, n: int, which: str) -> float:
+def _kinks_bound(fld, lo, hi, p, n: int, which: str, cap: float = math.inf) -> float:
     """An upper bound of ``||DF||`` (``which="L"``) or of ``-lambda_min(sym DF)`` over the box ``[lo, hi]`` when
     the box may meet one to :data:`MAX_KINK_SETS` switching sets of F, all kinks: the largest of the bounds of the
     pieces of DF on the ``2^m`` sides of the sets (:func:`_kink_pieces`), each enclosed over the box or, where
@@ -610,7 +610,8 @@ def _kinks_bound(fld, lo, hi, p, n: int, which: str) -> float:
     piece); this does not.  Cutting makes the bound tight at a coordinate set: ``Max(x, 0)**3`` has
     ``lambda_min = 0`` there, which the whole box's enclosure of ``6 x`` on the side ``x > 0`` (``[-6w, 6w]``)
     never reaches.  ``inf`` when the box may meet no set, more than :data:`MAX_KINK_SETS`, a jump, or a set's
-    nodes cannot be forced."""
+    nodes cannot be forced; also, as soon as one piece's bound reaches ``cap`` (a bound the caller has already:
+    the rest cannot improve on it, and each piece costs an enclosure of DF)."""
     from .nonsmooth import _set_key
     near = _near_switches(fld, lo, hi, p)
     if not near or any(s.jump for s in near):
@@ -643,6 +644,8 @@ def _kinks_bound(fld, lo, hi, p, n: int, which: str) -> float:
         L_hi, mu_lo, _ = matrix_bounds(pieces[signs].on_box(a, b, p), n, which, vertices=True)
         v = L_hi if which == "L" else -mu_lo
         out = max(out, math.inf if math.isnan(v) else v)
+        if out >= cap:
+            return math.inf
     return out
 
 

@@ -30,6 +30,7 @@ enclosure that contains every branch contains that hull.  Across a jump no Lipsc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -375,9 +376,11 @@ def switches(exprs, z=None, *, _state=None) -> list[Switch]:
     return list(out.values())
 
 
+@lru_cache(maxsize=4096)
 def _set_key(u) -> str:
     """One name for the set ``{u = 0}`` whichever sign ``u`` is written with (``Max(x, 0)`` switches on ``x``,
-    ``Max(0, x)`` on ``-x``)."""
+    ``Max(0, x)`` on ``-x``).  Remembered: the certification asks it of the same few switching functions at every
+    box (``srepr`` of a sum was most of a box's time there)."""
     return min(sp.srepr(u), sp.srepr(sp.expand(-u)))
 
 
