@@ -1038,6 +1038,35 @@ def test_generated_pairs_of_crossing_kinks_are_bounded_soundly():
     assert tried >= 20 and both >= 10                        # it ran on many boxes, many across both sets
 
 
+@pytest.mark.slow  # about 3 s (120 boxes of a 6-parameter game, 16 pieces each): in CI's slow pass
+def test_four_hinges_through_one_point_certify_strong_monotonicity_on_a_six_parameter_game():
+    """Three ``Max(theta_i - psi_i / 2, 0)**2 / 2`` in L_G and ``Max(psi_1 + psi_2, 0)**2 / 2`` in L_D, with bilinear
+    coupling, ``log(1 + e^theta_i) / 4`` and ``psi_i**2 / 2``: four kinks through the origin, so boxes around it
+    meet all four.  Bounded by the vertex bounds alone, mu stayed in [-0.255, 0.049] after 20 s; piece by piece
+    (16 pieces, constants._kinks_bound) mu > 0 is certified within 120 boxes (about 2 s) and L converges on the
+    first box.  Against
+    the difference quotients of F (lambdify) at random pairs of the box, near and far."""
+    th, ps = sp.symbols("t1:4", real=True), sp.symbols("p1:4", real=True)
+    LG = (sum(t * q for t, q in zip(th, ps)) + sum(sp.Max(t - q / 2, 0) ** 2 / 2 for t, q in zip(th, ps))
+          + sum(sp.log(1 + sp.exp(t)) / 4 for t in th))
+    LD = -sum(t * q for t, q in zip(th, ps)) + sum(q**2 / 2 for q in ps) + sp.Max(ps[0] + ps[1], 0) ** 2 / 2
+    fld = VectorField(Game(list(th), list(ps), LG, LD, name="hinges4"))
+    rep = certify_constants(fld, Region.box([-1] * 6, [1] * 6), tol=1e-2, max_boxes=120, max_seconds=120)
+    assert rep.mu.lo > 0.0 and rep.lipschitz.converged
+    F = [sp.diff(LG, t) for t in th] + [sp.diff(LD, q) for q in ps]
+    Fn = sp.lambdify(th + ps, F, "numpy")
+    Fv = lambda Z: np.stack(np.broadcast_arrays(*Fn(*Z.T)), 1)  # noqa: E731
+    rng = np.random.default_rng(0)
+    for spread in (0.3, 0.01):
+        A = rng.uniform(-1, 1, (100000, 6))
+        B = np.clip(A + rng.normal(0, spread, A.shape), -1, 1)
+        d2 = ((A - B) ** 2).sum(1)
+        ok = d2 > 1e-18
+        dF = Fv(A) - Fv(B)
+        assert ((dF * (A - B)).sum(1)[ok] / d2[ok]).min() >= rep.mu.lo
+        assert np.sqrt((dF**2).sum(1)[ok] / d2[ok]).max() <= rep.lipschitz.hi
+
+
 def test_a_kink_that_moves_two_entries_together_closes_its_bracket():
     """F = (|x - y|, y - x) on [-1, 1]^2: Clarke's Jacobians are [[t, -t], [-1, 1]], t in [-1, 1], whose
     lambda_min(sym) is concave in t with its minimum -1 at t = -1 (also the sampled monotonicity quotients' infimum);
