@@ -14,6 +14,12 @@ against a measurement), a tolerance, and whether they agree.  The runner writes,
 A study whose building blocks are missing from this checkout (``needs``) is reported as such, never
 faked.
 
+A study's files are written when it has finished, each only where its content changed beyond the last
+digits (:func:`same_content`: numbers of the JSON and the tables within a relative ``1e-9`` or an absolute
+``1e-12``, pictures within a few pixels by a few levels): the last digits of eigenvalue routines, SDP solvers and
+compiled kernels vary with the CPU and the BLAS build, and a run that reproduces the recorded results to that
+precision leaves the folder (a version-controlled ``figures/``) exactly as it was.
+
 Nothing is lost: every file is written atomically (:mod:`gandynamics.io`), and the runner never replaces a
 file it did not write — a file in the output folder is replaced only when gandynamics wrote it (recognised
 by its content: the gallery's marker line, the ``Software: gandynamics`` tag of a PNG, the creator of a PDF,
@@ -26,9 +32,11 @@ repository are thin entry points to the same functions.
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import math
 import os
+import re
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -38,7 +46,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .errors import GandynamicsError
-from .io import atomic_savefig, atomic_write_text, check_output_dir
+from .io import atomic_write_bytes, atomic_write_text, check_output_dir
 from .studies.base import STUDIES, Study, register
 
 __all__ = ["Check", "Study", "Context", "StudyResult", "STUDIES", "register", "studies", "run", "write_readme",
@@ -128,6 +136,9 @@ class Context:
         self.out = Path(out)
         self.formats = tuple(formats)
         self.result = StudyResult(study.name, study.title, study.paper)
+        #: the files the study made, ``{path: bytes}``: written by :func:`run_study` when the study has finished,
+        #: each where its content changed (:func:`same_content`)
+        self.files: dict = {}
 
     def param(self, **kw) -> None:
         """Record the exact parameters of the figure."""
@@ -146,28 +157,30 @@ class Context:
         self.result.tables.append(markdown)
 
     def save(self, fig, stem: str, caption: str) -> None:
-        """Save ``fig`` as ``stem.png`` (and ``stem.pdf``) atomically and close it.  A file of that name that
-        gandynamics did not write is never replaced (:class:`GandynamicsError`)."""
+        """Render ``fig`` as ``stem.png`` (and ``stem.pdf``) and close it; the files are written when the study has
+        finished, where they changed (:func:`run_study`).  A file of that name that gandynamics did not write is never replaced
+        (:class:`GandynamicsError`, raised here, before the study goes on)."""
         import matplotlib.pyplot as plt
-        self.out.mkdir(parents=True, exist_ok=True)
         try:
             for fmt in self.formats:
                 path = self.out / f"{stem}.{fmt}"
                 refuse_foreign(path)
-                atomic_savefig(fig, path, metadata=_METADATA.get(fmt))
+                buf = io.BytesIO()
+                fig.savefig(buf, format=fmt, metadata=_METADATA.get(fmt))
+                self.files[path] = buf.getvalue()
         finally:
             plt.close(fig)
         self.result.images.append((stem, caption))
 
     def write_text(self, name: str, text: str) -> Path:
-        """Write a text file (a table) of the study into the output folder, atomically, never replacing a
-        file gandynamics did not write.  Markdown files get the marker line of :data:`MARKER`."""
+        """A text file (a table) of the study in the output folder, written when the study has finished, where
+        it changed (:func:`run_study`), never replacing a file gandynamics did not write.  Markdown files get the marker line
+        of :data:`MARKER`.  Returns the file's path."""
         path = self.out / name
-        self.out.mkdir(parents=True, exist_ok=True)
         refuse_foreign(path)
         if path.suffix == ".md" and MARKER not in text:
             text = text.rstrip("\n") + "\n\n" + MARKER + "\n"
-        atomic_write_text(path, text)
+        self.files[path] = text.encode("utf-8")
         return path
 
     def check(self, what: str, computed, reference, source: str, tol: float | None = None,
@@ -299,9 +312,85 @@ def run_study(study: Study, out: Path, formats=("png",)) -> StudyResult:
     Path(out).mkdir(parents=True, exist_ok=True)
     path = Path(out) / f"{study.name}.json"
     refuse_foreign(path)
-    atomic_write_text(path, json.dumps(ctx.result.as_dict(), indent=1) + "\n")
+    files = dict(ctx.files)
+    files[path] = (json.dumps(ctx.result.as_dict(), indent=1) + "\n").encode("utf-8")
+    for p, data in files.items():  # each file rewritten only where its content changed (same_content)
+        if not same_content(p, data):
+            atomic_write_bytes(p, data)
     _log_run(out, ctx.result)
     return ctx.result
+
+
+#: results that differ by at most this relative amount (or :data:`AGREE_ABS`) are the same result
+AGREE_REL = 1e-9
+AGREE_ABS = 1e-12
+#: an image is the same picture when at most this fraction of its pixels differ, each by at most
+#: :data:`PIXEL_LEVELS` of 255 (a last-digit change of the data moves an anti-aliased edge by a level here and
+#: there: 2 and 16 pixels of two gallery figures; a moved legend or line changes thousands by up to 255)
+PIXEL_FRACTION = 1e-3
+PIXEL_LEVELS = 4
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def _close(a: float, b: float) -> bool:
+    if a == b or (math.isnan(a) and math.isnan(b)):
+        return True
+    return abs(a - b) <= AGREE_REL * max(abs(a), abs(b)) + AGREE_ABS
+
+
+def same_content(path: Path, data: bytes) -> bool:
+    """Whether the existing file ``path`` already holds what ``data`` would write, up to the last digits that vary
+    with the machine: a study's JSON or a text with the same words and every number within :data:`AGREE_REL`
+    (:func:`results_agree`), a PNG of the same size whose pixels differ in at most :data:`PIXEL_FRACTION` of them
+    by at most :data:`PIXEL_LEVELS` levels, anything else byte for byte.  False when ``path`` is missing or
+    unreadable."""
+    try:
+        old = path.read_bytes()
+    except OSError:
+        return False
+    if old == data:
+        return True
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            return results_agree(json.loads(data), json.loads(old))
+        if suffix in (".md", ".txt", ".csv"):
+            return results_agree(data.decode("utf-8"), old.decode("utf-8"))
+        if suffix == ".png":
+            import matplotlib.image as mpimg
+            a, b = mpimg.imread(io.BytesIO(data), format="png"), mpimg.imread(io.BytesIO(old), format="png")
+            if a.shape != b.shape:
+                return False
+            d = np.abs(a.astype(float) - b.astype(float)).max(axis=-1) if a.ndim == 3 else np.abs(a - b)
+            return bool(d.max() <= PIXEL_LEVELS / 255 + 1e-9 and np.count_nonzero(d) <= PIXEL_FRACTION * d.size)
+    except (ValueError, UnicodeDecodeError, SyntaxError, OSError):
+        return False
+    return False
+
+
+def results_agree(new, old) -> bool:
+    """Whether two study records (``<study>.json``, as dicts) hold the same results: the same structure, texts
+    and flags, and every number within a relative :data:`AGREE_REL` or an absolute :data:`AGREE_ABS` of the
+    other, numbers written inside texts (tables, formatted complex values) included.  The package versions of the
+    provenance are not compared: what is kept beside kept results is the record that produced them."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        if new.keys() != old.keys():
+            return False
+        return all(k == "versions" or results_agree(new[k], old[k]) for k in new)
+    if isinstance(new, list) and isinstance(old, list):
+        return len(new) == len(old) and all(results_agree(a, b) for a, b in zip(new, old))
+    if isinstance(new, bool) or isinstance(old, bool) or new is None or old is None:
+        return new is old or new == old and type(new) is type(old)
+    if isinstance(new, (int, float)) and isinstance(old, (int, float)):
+        return _close(float(new), float(old))
+    if isinstance(new, str) and isinstance(old, str):
+        if new == old:
+            return True
+        a, b = _NUMBER.split(new), _NUMBER.split(old)
+        if a != b:  # the words between the numbers differ
+            return False
+        return all(_close(float(x), float(y)) for x, y in zip(_NUMBER.findall(new), _NUMBER.findall(old)))
+    return False
 
 
 def _worker_init() -> None:

@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
 import sympy as sp  # noqa: E402
 
 from gandynamics.cli import main  # noqa: E402
@@ -235,6 +236,99 @@ def test_ownership_is_recognised_by_content(tmp_path):
     for text in ("# My notes\n", "{\"name\": 1}"):
         (tmp_path / "README.md").write_text(text)
         assert not R.written_by_gandynamics(tmp_path / "README.md")
+
+
+def test_a_rerun_that_agrees_to_the_last_digits_leaves_every_file_as_it_was(tmp_path):
+    """The last digits of eigenvalue routines, SDP solvers and compiled kernels vary with the CPU (the gallery
+    committed on one machine was rewritten on another: 0.9412701148297576 -> ...287291, 3.0011e-14 -> 3.0705e-14,
+    and two PNGs, so the README's first command left the tree dirty).  Each file is written only where its content
+    changed beyond that (reproduce.same_content: numbers of the JSON and texts by more than 1e-9 relative / 1e-12
+    absolute, a picture by more than a few pixels); a missing file is always written; a real change of a result,
+    or of the drawing alone, rewrites the files it changes."""
+    from gandynamics import reproduce as R
+    import matplotlib.pyplot as plt
+    drift = {"eps": 0.0, "tiny": 3.0011e-14, "style": "-"}
+
+    def study(ctx):
+        v = 0.9412701148297576 * (1 + drift["eps"])
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, v], drift["style"])
+        ax.set_title(f"rate {v:.6f}")
+        ctx.save(fig, "drift", "cap")
+        ctx.write_text("drift.md", f"| rate | {v:.17g} |\n")
+        ctx.check("rate", v, 0.9412701148, "closed form", tol=1e-6)
+        ctx.check("deviation", drift["tiny"], 0.0, "closed form", tol=1e-9)
+
+    def files():
+        return {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file() and p.name != ".run-log.json"}
+
+    assert R.run_study(Study("drift", "t", "p", study), tmp_path).ok
+    first = files()
+    assert set(first) == {"drift.png", "drift.md", "drift.json"}
+    drift.update(eps=1e-14, tiny=3.0705e-14)               # another machine's last digits
+    assert R.run_study(Study("drift", "t", "p", study), tmp_path).ok
+    assert files() == first
+    (tmp_path / "drift.png").unlink()                      # a missing file is written, the rest kept
+    assert R.run_study(Study("drift", "t", "p", study), tmp_path).ok
+    again = files()
+    assert set(again) == set(first) and again["drift.json"] == first["drift.json"]
+    drift.update(style="--")                               # the drawing alone changed: the picture, only
+    assert R.run_study(Study("drift", "t", "p", study), tmp_path).ok
+    drawn = files()
+    assert drawn["drift.png"] != again["drift.png"] and {k: drawn[k] for k in ("drift.json", "drift.md")} == \
+        {k: first[k] for k in ("drift.json", "drift.md")}
+    drift.update(eps=1e-7)                                 # a real change of the result: its texts rewritten
+    assert R.run_study(Study("drift", "t", "p", study), tmp_path).ok
+    changed = files()
+    assert all(changed[k] != drawn[k] for k in ("drift.json", "drift.md"))
+    assert json.loads(changed["drift.json"])["checks"][0]["computed"] == pytest.approx(0.9412701148297576 * (1 + 1e-7),
+                                                                                      rel=1e-15)
+
+
+@given(st.recursive(st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.integers(-5, 5), st.booleans(),
+                              st.text("ab =", max_size=4)),
+                    lambda kids: st.one_of(st.lists(kids, max_size=3),
+                                           st.dictionaries(st.sampled_from("xyz"), kids, max_size=3)),
+                    max_leaves=12), st.data())
+@settings(max_examples=200, deadline=None)
+def test_results_agree_is_equality_up_to_the_last_digits(record, data):
+    """results_agree against a perturbation of every number of a record (floats, and numbers inside texts): a
+    relative 1e-13 agrees, a relative 1e-6 of a number of size >= 1e-3 does not, nor a changed word."""
+    from gandynamics.reproduce import results_agree
+
+    def perturb(r, rel, texts=True):
+        if isinstance(r, bool) or isinstance(r, int):
+            return r
+        if isinstance(r, float):
+            return r * (1 + rel)
+        if isinstance(r, str):
+            return r
+        if isinstance(r, list):
+            return [perturb(v, rel) for v in r]
+        return {k: perturb(v, rel) for k, v in r.items()}
+
+    wrapped = {"v": record, "t": f"rate {0.9412701148297576!r} at h = 0.05"}
+    assert results_agree(wrapped, wrapped)
+    near = perturb(wrapped, 1e-13)
+    near["t"] = "rate 0.9412701148297670 at h = 0.05"
+    assert results_agree(near, wrapped)
+    far = perturb(wrapped, 1e-6)
+    far["t"] = "rate 0.9412710000000000 at h = 0.05"
+    assert not results_agree(far, wrapped)
+    assert not results_agree(dict(wrapped, t="rate 0.9412701148297576 at k = 0.05"), wrapped)
+    big = [x for x in _floats(wrapped["v"]) if abs(x) >= 1e-3]
+    if big:
+        assert not results_agree({"v": perturb(wrapped["v"], 1e-6), "t": wrapped["t"]}, wrapped)
+
+
+def _floats(r):
+    if isinstance(r, bool) or isinstance(r, int) or isinstance(r, str):
+        return []
+    if isinstance(r, float):
+        return [r]
+    if isinstance(r, list):
+        return [x for v in r for x in _floats(v)]
+    return [x for v in r.values() for x in _floats(v)]
 
 
 def test_run_refuses_foreign_files_before_any_study(tmp_path):
