@@ -46,6 +46,11 @@ def add_parser(sub):
     p.add_argument("--n-d", default=None, help="discriminator steps per round (altgd, lookahead over altgd; default 1)")
     for name, (o, users) in _extra_rate_options().items():
         choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
+        if o.kind is bool:
+            # a switch, as in simulate and sweep (--alternating); an explicit true/false is accepted too
+            p.add_argument("--" + name.replace("_", "-"), dest=name, default=None, nargs="?", const="true",
+                           metavar="true|false", help=f"{', '.join(users)}: {o.help} (default {o.default})")
+            continue
         p.add_argument("--" + name.replace("_", "-"), dest=name, default=None,
                        metavar=name.upper() if o.kind is str else "X",
                        help=f"{', '.join(users)}: {o.help}{choices} (default {o.default})")
