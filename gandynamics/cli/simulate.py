@@ -24,11 +24,13 @@ def add_method_arguments(p, several: bool = False) -> None:
     listing = "; ".join(f"{m.name}: {m.summary}" for m in METHODS.values())
     if several:
         p.add_argument("--method", action="append", default=None, metavar="M",
-                       help=f"method (repeatable or comma-separated): {listing}")
+                       help=f"required; method (repeatable or comma-separated): {listing}")
     else:
         p.add_argument("--method", required=True, metavar="M", help=f"one of {listing}")
     p.add_argument("--steps", required=True, metavar="K", help="number of iterations (>= 1)")
-    p.add_argument("--step", metavar="H[,H_D]", help="step size h, or h_G,h_D (two-timescale); flow: the time step")
+    p.add_argument("--step", metavar="H[,H_D]",
+                   help="step size h, or h_G,h_D (two-timescale); flow: the time step. Required"
+                        + (" unless a --grid axis step (or step_g and step_d) gives it" if several else ""))
     for name, (o, users) in _method_option_table().items():
         flag = "--" + name.replace("_", "-")
         defaults = {METHODS[u].options[METHODS[u].option_names.index(name)].default for u in users}
