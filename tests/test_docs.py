@@ -182,6 +182,20 @@ def test_no_outside_theory_file():
     assert not hits, f"files citing a file outside the project ({outside}): {hits}"
 
 
+def test_no_reference_to_the_development_issue_tracker():
+    """Users read the package (docstrings, `gandynamics list`, CLI help and output), the documentation and the
+    figures gallery; none of them can open the project's internal issues, so "issue 5" there cites something
+    outside the project (the mlp game's source line did).  The lead's notes in studies/ and the tests may."""
+    pat = re.compile(r"\bissues? ?#?\d+", re.I)
+    user_facing = ("gandynamics", "docs", "figures", "README.md", "CITATION.cff", "pyproject.toml")
+    hits = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p, text in _repo_files()
+            if p.relative_to(ROOT).parts[0] in user_facing for m in pat.finditer(text)]
+    assert not hits, hits
+    from gandynamics.games import GAMES
+    for name, entry in GAMES.items():
+        assert not pat.search(str(entry)), (name, entry)
+
+
 # ------------------------------------------------------------------------------------------ browser
 def _chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
