@@ -318,3 +318,22 @@ def test_rates_alternating_is_a_switch_as_in_simulate(capsys):
     assert outs["--alternating"] == outs["--alternating true"]
     assert outs["--alternating=false"] == outs[""]
     assert outs["--alternating"] != outs[""]
+
+
+def test_rates_refuses_every_method_flag_no_listed_method_takes_naming_the_flag(capsys):
+    # the refusal named the library's keyword (la_k, n_g) and said "accepted: none"; every method flag of
+    # `gandynamics rates`, given with methods that take none of them, is refused naming the flag as typed
+    from gandynamics.analysis.rates import RATE_METHODS, rate_options
+    from gandynamics.cli import build_parser
+    import argparse
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices["rates"]
+    flags = {a.dest: a.option_strings[0] for a in sub._actions
+             if any(a.dest in rate_options(m) for m in RATE_METHODS)}
+    assert {"beta", "n_g", "n_d", "alternating", "base", "la_k", "la_alpha"} <= set(flags)
+    values = {"base": "eg", "alternating": "true"}
+    for dest, flag in flags.items():
+        code, out, err = run(capsys, "rates", "dirac", "--methods", "gd,eg", flag, values.get(dest, "2"), "--no-measure")
+        assert code == 2 and err.count("\n") == 1, (flag, err)
+        users = [m for m in RATE_METHODS if dest in rate_options(m)]
+        assert err.startswith(f"gandynamics: error: {flag} applies to {users[0]}"), err
+        assert "not to gd, eg" in err, err
