@@ -196,6 +196,32 @@ def test_no_reference_to_the_development_issue_tracker():
         assert not pat.search(str(entry)), (name, entry)
 
 
+def test_readme_command_summary_names_every_required_option():
+    """The README's summary of the command line ("## The command line") is what a new user types first: each
+    command's line names every option its parser requires (sweep's lacked --steps K, so the line as shown was
+    refused), and every command is there."""
+    import argparse
+    from gandynamics.cli import build_parser
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## The command line", 1)[1].split("```", 2)[1]
+    lines: dict[str, str] = {}
+    current = None
+    for line in block.splitlines():
+        m = re.match(r"gandynamics (\w+)", line)
+        if m:
+            current = m.group(1)
+            lines.setdefault(current, "")
+        if current:
+            lines[current] += " " + line
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(sub) <= set(lines), f"commands missing from the README's summary: {sorted(set(sub) - set(lines))}"
+    for name, p in sub.items():
+        required = [a.option_strings[0] for a in p._actions if a.required and a.option_strings]
+        groups = [[a.option_strings[0] for a in g._group_actions] for g in p._mutually_exclusive_groups if g.required]
+        missing = [f for f in required if f not in lines[name]] + [g for g in groups if not any(f in lines[name] for f in g)]
+        assert not missing, f"README: `gandynamics {name}` is shown without {missing}"
+
+
 # ------------------------------------------------------------------------------------------ browser
 def _chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
