@@ -222,6 +222,58 @@ def test_readme_command_summary_names_every_required_option():
         assert not missing, f"README: `gandynamics {name}` is shown without {missing}"
 
 
+_SHOWN = re.compile(r"^print\((?P<expr>.*)\)\s+#\s*(?P<shown>.*?)\s*$")
+_PAIR = re.compile(r"^(?P<re>-?\d+(?:\.\d+)?) ± (?P<im>\d+(?:\.\d+)?)i$")
+_VERDICTS = ("converging", "bounded, not converging", "diverged", "stopped", "locally asymptotically stable")
+
+
+def shown_values(block: str) -> list[tuple[str, str]]:
+    """``(expression, shown)`` for the lines ``print(expression)  # shown`` of a block whose comment is a value:
+    a complex pair ``a ± bi`` or a verdict (after an optional ``description:``)."""
+    out = []
+    for line in block.splitlines():
+        m = _SHOWN.match(line.strip())
+        if not m:
+            continue
+        shown = m.group("shown").split(": ")[-1]
+        if _PAIR.match(shown) or shown in _VERDICTS:
+            out.append((m.group("expr"), shown))
+    return out
+
+
+def test_shown_values_parser():
+    block = "x = 1\nprint(f(x))   # -0.15 ± 0.477i\nprint(g)  # an orbit: bounded, not converging\nprint(h)  # a note"
+    assert shown_values(block) == [("f(x)", "-0.15 ± 0.477i"), ("g", "bounded, not converging")]
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/index.md", "docs/howto/verdicts.md"])
+def test_values_shown_in_comments_are_what_the_code_prints(page, tmp_path, monkeypatch):
+    """`print(...)  # -0.15 ± 0.477i` on a page is a claim about the output: run the page's python blocks and
+    compare each such comment, to the digits it shows, with the value."""
+    import numpy as np
+    monkeypatch.chdir(tmp_path)
+    text = (ROOT / page).read_text(encoding="utf-8")
+    namespace = {"__name__": "__main__"}
+    checked = 0
+    for block in code_blocks(text):
+        exec(compile(block, page, "exec"), namespace)
+        for expr, shown in shown_values(block):
+            value = eval(expr, namespace)
+            pair = _PAIR.match(shown)
+            if pair:
+                eig = np.sort_complex(np.asarray(value, dtype=complex))
+                re_s, im_s = pair.group("re"), pair.group("im")
+                digits = lambda t: len(t.split(".")[1]) if "." in t else 0  # noqa: E731
+                assert eig.shape == (2,), (page, expr, value)
+                assert np.allclose(eig.real, float(re_s), rtol=0, atol=0.5 * 10.0 ** -digits(re_s) + 1e-12), (page, expr, value, shown)
+                assert np.allclose(np.abs(eig.imag), float(im_s), rtol=0, atol=0.5 * 10.0 ** -digits(im_s) + 1e-12), (page, expr, value, shown)
+                assert eig[0].imag == -eig[1].imag, (page, expr, value)
+            else:
+                assert str(value) == shown, (page, expr, value, shown)
+            checked += 1
+    assert checked, f"{page}: no value shown in a comment (the list of pages is out of date)"
+
+
 # ------------------------------------------------------------------------------------------ browser
 def _chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
