@@ -176,6 +176,24 @@ def test_cited_math_files_exist():
     assert not missing, f"cited but absent: {sorted(missing)}"
 
 
+_MATH_CITATION = re.compile(r"docs/math/([A-Za-z0-9_.-]+\.md)((?:[\s,]*(?:and\s+)?§\s*\d+(?:\.\d+)*"
+                            r"(?:\s*[–-]\s*§?\s*\d+(?:\.\d+)*)?)+)")
+_MATH_SECTION = re.compile(r"§\s*(\d+(?:\.\d+)*)(?:\s*[–-]\s*§?\s*(\d+(?:\.\d+)*))?")
+_MATH_HEADING = re.compile(r"^#{1,6}\s+(\d+(?:\.\d+)*)\.?\s", re.M)
+
+
+def test_cited_sections_of_the_math_pages_exist():
+    """"docs/math/basin-and-pep.md §1.4" (docstrings, --help, output, the gallery) names a numbered heading of
+    that page, as the chapter's citations do (test_cited_sections_exist)."""
+    have = {p.name: {m.group(1) for m in _MATH_HEADING.finditer(p.read_text(encoding="utf-8"))}
+            for p in (DOCS / "math").glob("*.md")}
+    cited = [(m.group(1), x) for _, text in _repo_files() for m in _MATH_CITATION.finditer(text)
+             for sec in _MATH_SECTION.finditer(m.group(2)) for x in sec.groups() if x]
+    missing = sorted({c for c in cited if c[1] not in have.get(c[0], set())})
+    assert not missing, f"cited sections with no numbered heading in their page: {missing}"
+    assert ("basin-and-pep.md", "1.4") in cited
+
+
 def test_no_outside_theory_file():
     outside = "theory" + ".md"      # spelled so that this file does not cite it
     hits = [str(p.relative_to(ROOT)) for p, text in _repo_files() if outside in text]
