@@ -622,7 +622,9 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     rho : array (len(step), len(gamma)), optional
         Precomputed rates (e.g. from :func:`rate_grid`); computed with the rates module otherwise.
     measured : tuple, optional
-        ``(gammas, steps, rates)`` measured from simulated trajectories, drawn as numbered markers.
+        ``(gammas, steps, rates)`` measured from simulated trajectories, drawn as black-edged squares filled with
+        the measured rate's colour on the map's scale: a square whose fill matches the map around it agrees with
+        the local rate.
     vmin, vmax : float
         The colour scale, fixed (default 0 to 1.5, centred on rho = 1) so that panels of different methods
         share it; rates beyond are shown saturated.
