@@ -264,7 +264,7 @@ def test_shown_values_parser():
     assert shown_values(block) == [("f(x)", "-0.15 ± 0.477i"), ("g", "bounded, not converging")]
 
 
-@pytest.mark.parametrize("page", ["README.md", "docs/index.md", "docs/howto/verdicts.md"])
+@pytest.mark.parametrize("page", ["docs/index.md", "docs/howto/verdicts.md"])  # README: tests/test_readme.py
 def test_values_shown_in_comments_are_what_the_code_prints(page, tmp_path, monkeypatch):
     """`print(...)  # -0.15 ± 0.477i` on a page is a claim about the output: run the page's python blocks and
     compare each such comment, to the digits it shows, with the value."""
