@@ -402,10 +402,47 @@ def _wrap(text: str, width: int = 48) -> str:
 
 
 def _legend_outside(ax, loc: str = "right", **kw):
-    """A legend beside the axes (never over the data): right of the axes, or below with ``loc="below"``."""
-    if loc == "below":
-        return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=kw.pop("ncol", 2), **kw)
-    return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
+    """A legend beside the axes (never over the data): right of the axes, or below with ``loc="below"``.
+
+    Below, a row of entries wider than the figure's columns the axes span would leave constrained layout no
+    room (it collapses the axes to a sliver, with a UserWarning): the entries go into fewer columns, then long
+    labels are wrapped, until the legend fits."""
+    if loc != "below":
+        return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
+    ncol = kw.pop("ncol", 2)
+    place = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    leg = ax.legend(ncol=ncol, **place, **kw)
+    room = _legend_room(ax)
+    if room is None or leg is None:
+        return leg
+    while ncol > 1 and _width(leg) > room:
+        ncol -= 1
+        leg.remove()
+        leg = ax.legend(ncol=ncol, **place, **kw)
+    if _width(leg) > room:
+        handles = kw.pop("handles", None) or ax.get_legend_handles_labels()[0]
+        labels = kw.pop("labels", None) or [h.get_label() for h in handles]
+        for chars in (48, 36, 28, 20, 14):
+            leg.remove()
+            leg = ax.legend(handles=handles, labels=[t if "$" in t else _wrap(t, chars) for t in labels], ncol=1, **place, **kw)
+            if _width(leg) <= room:
+                break
+    return leg
+
+
+def _width(artist) -> float:
+    """Width of an artist in display pixels (drawn by the figure's renderer)."""
+    return artist.get_window_extent(artist.figure.canvas.get_renderer()).width
+
+
+def _legend_room(ax) -> float | None:
+    """Display width of the figure's columns that ``ax`` spans, less a margin for the colorbars and labels
+    beside it; None when the canvas cannot measure text (no renderer)."""
+    if not hasattr(ax.figure.canvas, "get_renderer"):
+        return None
+    ss = ax.get_subplotspec()
+    frac = 1.0 if ss is None else len(ss.colspan) / ss.get_gridspec().ncols
+    return 0.95 * ax.figure.bbox.width * frac
 
 
 def _readable_log(ax, axis: str = "y") -> None:
@@ -585,7 +622,9 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     rho : array (len(step), len(gamma)), optional
         Precomputed rates (e.g. from :func:`rate_grid`); computed with the rates module otherwise.
     measured : tuple, optional
-        ``(gammas, steps, rates)`` measured from simulated trajectories, drawn as numbered markers.
+        ``(gammas, steps, rates)`` measured from simulated trajectories, drawn as black-edged squares filled with
+        the measured rate's colour on the map's scale: a square whose fill matches the map around it agrees with
+        the local rate.
     vmin, vmax : float
         The colour scale, fixed (default 0 to 1.5, centred on rho = 1) so that panels of different methods
         share it; rates beyond are shown saturated.

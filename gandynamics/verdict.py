@@ -10,7 +10,7 @@ diverged), of the samples above the rounding floor ``max(1e-290, 1e-12 |z*|)``, 
 
 .. math::  \log d_k = a + k \log\rho + c \log k ,
 
-and the measured rate is ``rho`` when the fitted ``c`` lies within 0.15 of a whole number ``>= 1``: the ``c log k``
+and the measured rate is ``rho`` when the fitted ``c`` lies within 0.15 of a whole number from 1 to 3: the ``c log k``
 term absorbs the polynomial factor ``k^{m-1} rho^k`` of a defective (Jordan-block, size ``m >= 2``) dominant
 eigenvalue, which biases a plain geometric fit by about ``2 (m-1) ln 2 / T`` in ``log rho``; ``c`` is reported as
 ``poly_order``.  Otherwise (no such factor, or fewer than 6 usable samples) the rate is the plain geometric fit
@@ -75,16 +75,19 @@ MIN_POLY = 6
 #: the fitted exponent c must lie this close to a whole number >= 0 (a Jordan block's m - 1) to be kept
 POLY_SLACK = 0.15
 
-RATE_FIT = ("least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/4, T] above the "
-            "floor max(1e-290, 1e-12 |z*|) (T = steps, or the step before divergence), kept when c is within 0.15 of a "
-            "whole number >= 1 (the polynomial factor of a defective eigenvalue); otherwise the plain fit "
-            "a + k log(rho) over [T/2, T]; rate = rho")
+#: the rules in one sentence each, for the records of results (JSON, sweep metadata, netCDF attributes); built from
+#: the constants above so that they cannot drift from what is computed
+RATE_FIT = (f"least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/{1 / FIT_START:g}, T] above the "
+            f"floor max({FLOOR_ABS:g}, {FLOOR_REL:g} |z*|) (T = steps, or the step before divergence), kept when c is within "
+            f"{POLY_SLACK:g} of a whole number from 1 to 3 (the polynomial factor of a defective eigenvalue); otherwise the plain fit "
+            f"a + k log(rho) over [T/{1 / TEST_START:g}, T]; rate = rho")
 VERDICT_RULE = ("converging: the distance reached the rounding floor, or the largest distance in the last quarter "
-                "is at most half the largest in the first quarter and the log-rate fitted over [T/2, T] is "
+                f"is at most {ENVELOPE_FACTOR:g} of the largest in the first quarter, the log-rate fitted over [T/2, T] is "
                 "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
-                "error); diverged: a state not finite or beyond the bound; stopped: the method could not take its next step "
-                "(a singular linear solve, an adaptive step size that underflowed), read up to that step; otherwise "
-                "bounded, not converging")
+                f"error) and the largest distance in the last quarter is below {TAIL_FACTOR:g} of the largest in the third "
+                "quarter (the envelope still falling); diverged: a state not finite or beyond the bound; stopped: the method "
+                "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
+                "that step; otherwise bounded, not converging")
 
 
 @dataclass

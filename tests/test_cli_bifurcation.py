@@ -92,9 +92,9 @@ def test_classify_keys(capsys):
     (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "gd", "--step", "0.5", "--beta", "0.5"],
      "--beta applies to --method momentum only, not to gd"),
     (["rates", "dirac", "--reg", "r1", "--methods", "gd,eg", "--beta", "0.5", "--no-measure"],
-     "beta applies to none of gd, eg (it is for momentum, altmomentum and lookahead over them)"),
+     "--beta applies to momentum, altmomentum, lookahead over momentum or altmomentum, not to gd, eg"),
     (["rates", "dirac", "--reg", "r1", "--methods", "gd", "--n-g", "3", "--no-measure"],
-     "n_g applies to none of gd (it is for altgd and lookahead over them)"),
+     "--n-g applies to altgd, lookahead over altgd, not to gd"),
 ])
 def test_errors_are_one_line(capsys, argv, msg):
     code, out, err = run(capsys, *argv)

@@ -291,3 +291,49 @@ def test_the_output_says_which_engine_ran(capsys, game_file):
     code, out, _ = run(capsys, "check", "--game", f"{game_file}:kink", "--region", "box:-1:0.3,-1:1",
                        "--lipschitz", "4", "--max-boxes", "300")
     assert code == 0 and "\nengine: order 1 (Arb, box by box; DF enclosed by its natural extension), not order 2" in out
+
+
+def test_check_prints_the_claim_as_typed(capsys):
+    # the claim was printed with 17 significant digits ("mu claimed 0.20000000000000001"); the shortest decimal
+    # that reads back as the same double is the number the user typed
+    for typed in ("0.2", "0.3", "1e-05", "0.1234567890123"):
+        code, out, _ = run(capsys, "check", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:0.5",
+                           "--lipschitz", typed, "--max-seconds", "2")
+        line = next(t for t in out.splitlines() if "claimed" in t)
+        assert f"L claimed {typed}:" in line, line
+        assert float(line.split("claimed ")[1].split(":")[0]) == float(typed)
+
+
+def test_rates_alternating_is_a_switch_as_in_simulate(capsys):
+    # simulate and sweep take --alternating as a switch; rates demanded a value ("expected one argument")
+    from gandynamics.cli import build_parser
+    sim = build_parser().parse_args(["simulate", "dirac", "--method", "momentum", "--steps", "1", "--alternating"])
+    assert sim.alternating is True
+    outs = {}
+    for argv in (["--alternating"], ["--alternating", "true"], ["--alternating=false"], []):
+        code, out, err = run(capsys, "rates", "dirac", "--reg", "r1:gamma=0.3", "--methods", "momentum", "--beta", "0.3",
+                             "--step", "0.5", "--no-measure", "--json", *argv)
+        assert code == 0, err
+        outs[" ".join(argv)] = json.loads(out)[0]["local_rate"]
+    assert outs["--alternating"] == outs["--alternating true"]
+    assert outs["--alternating=false"] == outs[""]
+    assert outs["--alternating"] != outs[""]
+
+
+def test_rates_refuses_every_method_flag_no_listed_method_takes_naming_the_flag(capsys):
+    # the refusal named the library's keyword (la_k, n_g) and said "accepted: none"; every method flag of
+    # `gandynamics rates`, given with methods that take none of them, is refused naming the flag as typed
+    from gandynamics.analysis.rates import RATE_METHODS, rate_options
+    from gandynamics.cli import build_parser
+    import argparse
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices["rates"]
+    flags = {a.dest: a.option_strings[0] for a in sub._actions
+             if any(a.dest in rate_options(m) for m in RATE_METHODS)}
+    assert {"beta", "n_g", "n_d", "alternating", "base", "la_k", "la_alpha"} <= set(flags)
+    values = {"base": "eg", "alternating": "true"}
+    for dest, flag in flags.items():
+        code, out, err = run(capsys, "rates", "dirac", "--methods", "gd,eg", flag, values.get(dest, "2"), "--no-measure")
+        assert code == 2 and err.count("\n") == 1, (flag, err)
+        users = [m for m in RATE_METHODS if dest in rate_options(m)]
+        assert err.startswith(f"gandynamics: error: {flag} applies to {users[0]}"), err
+        assert "not to gd, eg" in err, err

@@ -62,3 +62,17 @@ def test_the_accepted_lists_are_what_validation_accepts():
     fld = VectorField(Game([x], [y], x * y, -x * y, equilibrium=(0, 0)))
     with pytest.raises(GandynamicsError, match="accepted: none \\(the flow\\), " + ", ".join(DISCRETE_METHODS)):
         continuation(fld, "h", 0.1, 0.2, method="no-such-method", step=0.1)
+
+
+def test_every_command_shows_an_example_that_parses():
+    # `gandynamics COMMAND --help` ends with an example of its use (list had none); each example, with its
+    # placeholders as written, is a command line the parser accepts
+    import shlex
+    parser = build_parser()
+    for name, p in _subparsers().items():
+        epilog = p.epilog or ""
+        assert epilog.startswith(("example: ", "examples: ")), f"gandynamics {name} --help shows no example"
+        for cmd in epilog.split(":", 1)[1].split(";"):
+            argv = shlex.split(cmd)
+            assert argv[:2] == ["gandynamics", name], (name, cmd)
+            parser.parse_args(argv[1:])

@@ -176,10 +176,120 @@ def test_cited_math_files_exist():
     assert not missing, f"cited but absent: {sorted(missing)}"
 
 
+_MATH_CITATION = re.compile(r"docs/math/([A-Za-z0-9_.-]+\.md)((?:[\s,]*(?:and\s+)?§\s*\d+(?:\.\d+)*"
+                            r"(?:\s*[–-]\s*§?\s*\d+(?:\.\d+)*)?)+)")
+_MATH_SECTION = re.compile(r"§\s*(\d+(?:\.\d+)*)(?:\s*[–-]\s*§?\s*(\d+(?:\.\d+)*))?")
+_MATH_HEADING = re.compile(r"^#{1,6}\s+(\d+(?:\.\d+)*)\.?\s", re.M)
+
+
+def test_cited_sections_of_the_math_pages_exist():
+    """"docs/math/basin-and-pep.md §1.4" (docstrings, --help, output, the gallery) names a numbered heading of
+    that page, as the chapter's citations do (test_cited_sections_exist)."""
+    have = {p.name: {m.group(1) for m in _MATH_HEADING.finditer(p.read_text(encoding="utf-8"))}
+            for p in (DOCS / "math").glob("*.md")}
+    cited = [(m.group(1), x) for _, text in _repo_files() for m in _MATH_CITATION.finditer(text)
+             for sec in _MATH_SECTION.finditer(m.group(2)) for x in sec.groups() if x]
+    missing = sorted({c for c in cited if c[1] not in have.get(c[0], set())})
+    assert not missing, f"cited sections with no numbered heading in their page: {missing}"
+    assert ("basin-and-pep.md", "1.4") in cited
+
+
 def test_no_outside_theory_file():
     outside = "theory" + ".md"      # spelled so that this file does not cite it
     hits = [str(p.relative_to(ROOT)) for p, text in _repo_files() if outside in text]
     assert not hits, f"files citing a file outside the project ({outside}): {hits}"
+
+
+def test_no_reference_to_the_development_issue_tracker():
+    """Users read the package (docstrings, `gandynamics list`, CLI help and output), the documentation and the
+    figures gallery; none of them can open the project's internal issues, so "issue 5" there cites something
+    outside the project (the mlp game's source line did).  The lead's notes in studies/ and the tests may."""
+    pat = re.compile(r"\bissues? ?#?\d+", re.I)
+    user_facing = ("gandynamics", "docs", "figures", "README.md", "CITATION.cff", "pyproject.toml")
+    hits = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p, text in _repo_files()
+            if p.relative_to(ROOT).parts[0] in user_facing for m in pat.finditer(text)]
+    assert not hits, hits
+    from gandynamics.games import GAMES
+    for name, entry in GAMES.items():
+        assert not pat.search(str(entry)), (name, entry)
+
+
+def test_readme_command_summary_names_every_required_option():
+    """The README's summary of the command line ("## The command line") is what a new user types first: each
+    command's line names every option its parser requires (sweep's lacked --steps K, so the line as shown was
+    refused), and every command is there."""
+    import argparse
+    from gandynamics.cli import build_parser
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## The command line", 1)[1].split("```", 2)[1]
+    lines: dict[str, str] = {}
+    current = None
+    for line in block.splitlines():
+        m = re.match(r"gandynamics (\w+)", line)
+        if m:
+            current = m.group(1)
+            lines.setdefault(current, "")
+        if current:
+            lines[current] += " " + line
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(sub) <= set(lines), f"commands missing from the README's summary: {sorted(set(sub) - set(lines))}"
+    for name, p in sub.items():
+        required = [a.option_strings[0] for a in p._actions if a.required and a.option_strings]
+        groups = [[a.option_strings[0] for a in g._group_actions] for g in p._mutually_exclusive_groups if g.required]
+        missing = [f for f in required if f not in lines[name]] + [g for g in groups if not any(f in lines[name] for f in g)]
+        assert not missing, f"README: `gandynamics {name}` is shown without {missing}"
+
+
+_SHOWN = re.compile(r"^print\((?P<expr>.*)\)\s+#\s*(?P<shown>.*?)\s*$")
+_PAIR = re.compile(r"^(?P<re>-?\d+(?:\.\d+)?) ± (?P<im>\d+(?:\.\d+)?)i$")
+_VERDICTS = ("converging", "bounded, not converging", "diverged", "stopped", "locally asymptotically stable")
+
+
+def shown_values(block: str) -> list[tuple[str, str]]:
+    """``(expression, shown)`` for the lines ``print(expression)  # shown`` of a block whose comment is a value:
+    a complex pair ``a ± bi`` or a verdict (after an optional ``description:``)."""
+    out = []
+    for line in block.splitlines():
+        m = _SHOWN.match(line.strip())
+        if not m:
+            continue
+        shown = m.group("shown").split(": ")[-1]
+        if _PAIR.match(shown) or shown in _VERDICTS:
+            out.append((m.group("expr"), shown))
+    return out
+
+
+def test_shown_values_parser():
+    block = "x = 1\nprint(f(x))   # -0.15 ± 0.477i\nprint(g)  # an orbit: bounded, not converging\nprint(h)  # a note"
+    assert shown_values(block) == [("f(x)", "-0.15 ± 0.477i"), ("g", "bounded, not converging")]
+
+
+@pytest.mark.parametrize("page", ["docs/index.md", "docs/howto/verdicts.md"])  # README: tests/test_readme.py
+def test_values_shown_in_comments_are_what_the_code_prints(page, tmp_path, monkeypatch):
+    """`print(...)  # -0.15 ± 0.477i` on a page is a claim about the output: run the page's python blocks and
+    compare each such comment, to the digits it shows, with the value."""
+    import numpy as np
+    monkeypatch.chdir(tmp_path)
+    text = (ROOT / page).read_text(encoding="utf-8")
+    namespace = {"__name__": "__main__"}
+    checked = 0
+    for block in code_blocks(text):
+        exec(compile(block, page, "exec"), namespace)
+        for expr, shown in shown_values(block):
+            value = eval(expr, namespace)
+            pair = _PAIR.match(shown)
+            if pair:
+                eig = np.sort_complex(np.asarray(value, dtype=complex))
+                re_s, im_s = pair.group("re"), pair.group("im")
+                digits = lambda t: len(t.split(".")[1]) if "." in t else 0  # noqa: E731
+                assert eig.shape == (2,), (page, expr, value)
+                assert np.allclose(eig.real, float(re_s), rtol=0, atol=0.5 * 10.0 ** -digits(re_s) + 1e-12), (page, expr, value, shown)
+                assert np.allclose(np.abs(eig.imag), float(im_s), rtol=0, atol=0.5 * 10.0 ** -digits(im_s) + 1e-12), (page, expr, value, shown)
+                assert eig[0].imag == -eig[1].imag, (page, expr, value)
+            else:
+                assert str(value) == shown, (page, expr, value, shown)
+            checked += 1
+    assert checked, f"{page}: no value shown in a comment (the list of pages is out of date)"
 
 
 # ------------------------------------------------------------------------------------------ browser

@@ -538,3 +538,39 @@ def test_the_moved_axis_ends_leave_later_data_on_the_axes():
     fig.canvas.draw()
     assert ax.get_ylim()[1] >= 100.0, ax.get_ylim()
     plt.close(fig)
+
+
+def _drawn_without_layout_warning(draw):
+    """Draw (the figure is rendered as a notebook or savefig would) and return the axes and the warnings."""
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = draw()
+        ax.figure.canvas.draw()
+    return ax, [str(w.message) for w in caught if "constrained_layout" in str(w.message)]
+
+
+@pytest.mark.parametrize("kind", ["locus", "locus-critical", "factors", "portrait-below"])
+def test_a_legend_below_never_collapses_the_axes(kind, dirac_r1):
+    # a legend row wider than the figure left constrained layout no room: it squeezed the axes of the tutorial's
+    # eigenvalue locus (default figure, the critical-strength entry) to a sliver 15 % of the figure wide, with a
+    # UserWarning in the page.  Every drawing with its legend below, on its default figure, with long labels:
+    long = "a label long enough that two of them side by side are wider than the default figure"
+    draws = {
+        "locus": lambda: eigenvalue_locus(dirac_r1, None, "gamma", np.linspace(0.0, 1.5, 7), critical=False,
+                                          label=long),
+        "locus-critical": lambda: eigenvalue_locus("dirac", R1(), "gamma", np.linspace(0.0, 1.5, 31)),
+        "factors": lambda: factors(games.dirac(), {long: R1(), long + " (2)": Consensus()}, "gamma",
+                                   np.linspace(0.1, 2, 5)),
+        "portrait-below": lambda: phase_portrait(dirac_r1, n=11, legend="below", trajectories=[
+            (long, np.array([[1.0, 1.0], [0.5, 0.5]])), (long + " (2)", np.array([[-1.0, 1.0], [0.0, 0.5]]))]),
+    }
+    ax, warned = _drawn_without_layout_warning(draws[kind])
+    assert not warned, warned
+    leg = ax.get_legend()
+    assert leg is not None
+    fig_w = ax.figure.bbox.width
+    assert ax.get_position().width > 0.4, f"axes {ax.get_position().width:.2f} of the figure wide"
+    r = ax.figure.canvas.get_renderer()
+    assert leg.get_window_extent(r).width <= fig_w
+

@@ -342,3 +342,25 @@ def test_one_zstar_norm_for_every_run_gives_the_floors_of_the_per_run_array():
         np.testing.assert_array_equal(one, many)
         if math.isfinite(zn) and FLOOR_REL * zn > FLOOR_ABS:
             assert one[0] == FLOOR_REL * zn
+
+
+def test_the_recorded_rules_state_every_condition_the_reader_applies():
+    # VERDICT_RULE (stored with every trajectory and sweep) left out condition (iii), the envelope still falling,
+    # and RATE_FIT and the chapter said "a whole number >= 1" where the reader keeps c from 1 to 3 only.
+    # Behaviour first, independently of the texts: a Jordan-like decay k^4 rho^k (c = 4) is read by the plain fit,
+    # k^2 rho^k (c = 2) by the model with the polynomial factor
+    from gandynamics.verdict import RATE_FIT, TAIL_FACTOR, VERDICT_RULE
+    k = np.arange(0, 2001, 25, dtype=float)
+    rho = 0.99
+    out = {}
+    for c in (2, 4):
+        d = (1.0 + k) ** c * rho ** k
+        r = read_runs(k, d[None, :], np.array([2000.0]))
+        out[c] = (float(r.rate[0]), float(r.poly_order[0]))
+    assert out[2][0] == pytest.approx(rho, rel=1e-5) and round(out[2][1]) == 2
+    assert abs(out[4][0] - rho) > 1e-3 and out[4][1] == 0   # not absorbed: the plain fit, biased by k^4
+    assert "from 1 to 3" in RATE_FIT and ">= 1" not in RATE_FIT
+    assert "third quarter" in VERDICT_RULE and f"{TAIL_FACTOR:g}" in VERDICT_RULE
+    chapter = (Path(__file__).resolve().parents[1] / "docs" / "mathematics.md").read_text(encoding="utf-8")
+    section = chapter.split("(math-5.6)=", 1)[1].split("(math-5.7)=", 1)[0]
+    assert "from 1 to 3" in section and "[T/2, T]" in section

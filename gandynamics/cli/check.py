@@ -63,7 +63,9 @@ def run(args) -> int:
         note = ""
         if v == "holds" and not res.exact.get(key, True):
             note = f" (within the tolerance {res.tolerances[key]:z.3g})"
-        print(f"{label:>3} claimed {claim:z.17g}: {v}{note}  bracket [{b.lo:z.17g}, {b.hi:z.17g}]  "
+        # the claim as typed (the shortest decimal that reads back as the same double: 0.2, not
+        # 0.20000000000000001); the bracket with 17 significant digits, exact for every double
+        print(f"{label:>3} claimed {repr(claim + 0.0) if claim != 0 else '0'}: {v}{note}  bracket [{b.lo:z.17g}, {b.hi:z.17g}]  "
               f"({b.boxes} boxes, {b.seconds:z.2f} s)")
     if res.counterexample:
         c = res.counterexample

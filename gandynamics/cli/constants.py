@@ -14,7 +14,7 @@ def add_budget_arguments(p) -> None:
     p.add_argument("--max-seconds", type=str, default="30", metavar="S", help="time budget per constant (default 30)")
     p.add_argument("--order", choices=("1", "2"), default="2",
                    help="2 (default): mean-value form of DF with interval second derivatives, many boxes per call; "
-                        "1: the Arb engine box by box (the previous, reference engine).  Only where F has no kink or "
+                        "1: the Arb engine box by box (the reference engine).  Only where F has no kink or "
                         "jump in the region: a switching set (Abs, Max/Min, Piecewise, sign, floor, ...) that may "
                         "meet the region's bounding box makes it certified by order 1 with the natural extension of "
                         "DF (the second-order forms are not valid across a kink), so --order 2 is refused there and "

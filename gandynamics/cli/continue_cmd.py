@@ -14,8 +14,8 @@ def add_parser(sub):
         description="Follow the equilibria of the flow (default) or the fixed points of a discrete method's map "
                     "while one parameter varies (pseudo-arclength: tangent predictor, Newton corrector on the "
                     "bordered system with the exact Jacobians, adaptive step), with the eigenvalues of J = -DF "
-                    "(flow) or the multipliers of the map along the branch.  Events are located to ~1e-12 in "
-                    "the parameter: flow fold, hopf (with the first Lyapunov coefficient: supercritical / "
+                    "(flow) or the multipliers of the map along the branch.  Events, located in the parameter by Brent's "
+                    "method on test functions (within 1e-10 relative of the closed forms in the tests): flow fold, hopf (with the first Lyapunov coefficient: supercritical / "
                     "subcritical) and branch-point; maps fold (multiplier +1), flip (-1) and neimark-sacker "
                     "(a complex pair on the unit circle).  See docs/math/bifurcations.md.",
         epilog="examples: gandynamics continue dirac --reg r1 --vary gamma=0.5:-0.5 ;  "

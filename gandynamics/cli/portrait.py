@@ -22,11 +22,12 @@ def add_parser(sub):
                    help="a start point (all parameters), repeatable; default: the equilibrium + 1 in the plane")
     p.add_argument("--steps", default="500", metavar="K", help="iterations per trajectory (default 500)")
     p.add_argument("--step", default="0.2", metavar="H", help="step size h (default 0.2)")
-    p.add_argument("--beta", default=None, metavar="B", help="momentum coefficient (method momentum; negative allowed)")
+    p.add_argument("--beta", default=None, metavar="B", help="momentum coefficient (method momentum; negative allowed; default 0)")
     p.add_argument("--n-d", dest="n_d", default=None, metavar="N", help="discriminator steps per generator step (altgd)")
     p.add_argument("--clip", default=None, metavar="C",
                    help="WGAN weight clipping |psi| <= C: projected updates and a shaded forbidden band")
-    p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane")
+    p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane (default: the first generator and the first "
+                        "discriminator parameter)")
     p.add_argument("--xlim", default="-2,2", metavar="LO,HI", help="x range (default -2,2; around the equilibrium)")
     p.add_argument("--ylim", default="-2,2", metavar="LO,HI", help="y range (default -2,2; around the equilibrium)")
     p.add_argument("--arrows", action="store_true", help="draw a quiver instead of streamlines")

@@ -46,6 +46,11 @@ def add_parser(sub):
     p.add_argument("--n-d", default=None, help="discriminator steps per round (altgd, lookahead over altgd; default 1)")
     for name, (o, users) in _extra_rate_options().items():
         choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
+        if o.kind is bool:
+            # a switch, as in simulate and sweep (--alternating); an explicit true/false is accepted too
+            p.add_argument("--" + name.replace("_", "-"), dest=name, default=None, nargs="?", const="true",
+                           metavar="true|false", help=f"{', '.join(users)}: {o.help} (default {o.default})")
+            continue
         p.add_argument("--" + name.replace("_", "-"), dest=name, default=None,
                        metavar=name.upper() if o.kind is str else "X",
                        help=f"{', '.join(users)}: {o.help}{choices} (default {o.default})")
@@ -58,6 +63,22 @@ def add_parser(sub):
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per method")
     p.set_defaults(run=run)
     return p
+
+
+def _refuse_unused_flags(args, methods) -> None:
+    """A method flag (--beta, --n-d, --la-k, --alternating, ...) none of ``methods`` takes would be ignored: refuse
+    it naming the flag as typed and the methods that take it (the library's refusal names the keyword, la_k)."""
+    from ..analysis.rates import RATE_METHODS, rate_options, takes
+    from ..errors import GandynamicsError
+    base = getattr(args, "base", None) or "gd"
+    for name in ("beta", "n_g", "n_d", *_extra_rate_options()):
+        if getattr(args, name, None) is None or takes(name, methods, base):
+            continue
+        users = [m for m in RATE_METHODS if name in rate_options(m)]
+        if name not in rate_options("lookahead"):
+            users.append("lookahead over " + (" or ".join(m for m in users if m != "lookahead") or "them"))
+        raise GandynamicsError(f"--{name.replace('_', '-')} applies to {', '.join(users)}, not to {', '.join(methods)}; "
+                               f"leave it out or add one of those methods to --methods")
 
 
 def _f(x, fmt="z.6g"):
@@ -83,6 +104,7 @@ def run(args) -> int:
         from ..methods import METHODS
         why = "".join(f" ({m} has no iteration matrix: {METHODS[m].no_matrix})" for m in bad if m in METHODS)
         raise GandynamicsError(f"unknown method(s) {', '.join(bad)}{why}; accepted: {', '.join(RATE_METHODS)}")
+    _refuse_unused_flags(args, methods)
     step = "optimal"
     if args.step is not None:
         step = number(args.step, "--step", positive=True)

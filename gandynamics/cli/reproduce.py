@@ -1,4 +1,4 @@
-"""``gandynamics reproduce``: regenerate the figures of the seed papers into ``figures/`` (see
+"""``gandynamics reproduce``: regenerate the figures of the papers into ``figures/`` (see
 :mod:`gandynamics.reproduce`)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 def add_parser(sub):
     p = sub.add_parser(
         "reproduce", help="regenerate the papers' figures (PNG, README gallery with checked numbers)",
-        description="Recompute and redraw the figures of the seed papers (Mescheder et al. 2018, Nagarajan & Kolter "
+        description="Recompute and redraw the figures of the papers (Mescheder et al. 2018, Nagarajan & Kolter "
                     "2017, Nie & Patel 2019, the asymmetric scheme of Giagtzoglou et al. 2026, rate maps, the "
                     "bilinear game) and figures/spectra.md, and write figures/README.md: each image, the paper "
                     "figure it corresponds to, its exact parameters and the numbers it checks (computed vs closed "

@@ -24,11 +24,13 @@ def add_method_arguments(p, several: bool = False) -> None:
     listing = "; ".join(f"{m.name}: {m.summary}" for m in METHODS.values())
     if several:
         p.add_argument("--method", action="append", default=None, metavar="M",
-                       help=f"method (repeatable or comma-separated): {listing}")
+                       help=f"required; method (repeatable or comma-separated): {listing}")
     else:
         p.add_argument("--method", required=True, metavar="M", help=f"one of {listing}")
     p.add_argument("--steps", required=True, metavar="K", help="number of iterations (>= 1)")
-    p.add_argument("--step", metavar="H[,H_D]", help="step size h, or h_G,h_D (two-timescale); flow: the time step")
+    p.add_argument("--step", metavar="H[,H_D]",
+                   help="step size h, or h_G,h_D (two-timescale); flow: the time step. Required"
+                        + (" unless a --grid axis step (or step_g and step_d) gives it" if several else ""))
     for name, (o, users) in _method_option_table().items():
         flag = "--" + name.replace("_", "-")
         defaults = {METHODS[u].options[METHODS[u].option_names.index(name)].default for u in users}
@@ -122,8 +124,10 @@ def add_parser(sub):
         "simulate", help="one trajectory of a method (see gandynamics list)",
         description="Integrate one trajectory with a method's update rule (z <- z - h F(z) and relatives; see "
                     "`gandynamics.methods`; compiled, or interpreted for a short run: --engine) and report the final state, its distance to the equilibrium, the "
-                    "measured last-iterate rate (least-squares fit of log|z_k - z*| over the second half of the "
-                    "run) and whether and where it diverged (NaN, overflow, or max-norm above --bound).",
+                    "measured last-iterate rate (least-squares fit of log|z_k - z*|: over the second half of the "
+                    "run, or over its last three quarters with a log k term when the decay is k^m rho^k; "
+                    "docs/mathematics.md §5.6) and the verdict: converging, bounded, not converging, diverged (NaN, "
+                    "overflow, or max-norm above --bound) or stopped (the method could not take its next step).",
         epilog="example: gandynamics simulate dirac --reg r1:gamma=0.3 --method altgd --step 0.2 --steps 500 --init 1,1")
     add_game_arguments(p)
     add_method_arguments(p)

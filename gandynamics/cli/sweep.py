@@ -120,6 +120,8 @@ def run(args) -> int:
         inits = [np.ones(fld.n)]
     steps = parse_steps(args.steps)
     step = parse_step(args.step)
+    if step is None and not {"step", "step_g", "step_d"} & set(grid):
+        raise GandynamicsError("--step is required: h or h_G,h_D, or a grid axis of steps (--grid step=START:STOP:COUNT)")
     opts = method_options(args, fld)
     from ..distributed import cluster_client, parse_workers
     workers = parse_workers(getattr(args, "workers", None))

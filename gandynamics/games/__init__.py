@@ -102,7 +102,7 @@ register("lq-wgan", lq_wgan, "data N(m, s^2), G = a z + b, D = w1 x + w2 x^2 (m,
          "an assumed academic example for the asymmetric scheme, not the paper's",
          "docs/mathematics.md §4.5, §6 (assumed example; Giagtzoglou et al. 2026's own was not available)")
 register("mlp", mlp, "affine generator vs one-hidden-layer tanh discriminator of width k on 1-D/2-D data atoms",
-         "gandynamics scaling benchmark (issue 5); equilibrium manifold in the module docstring")
+         "gandynamics scaling benchmark (studies/bench_scaling.py); equilibrium manifold in the module docstring")
 register("data-line", data_line, "data atoms on the x1-axis of the plane, D(x) = psi . x, generator translating along the line (leave_line: also across)",
          "docs/math/r1-data-manifold.md; Mescheder et al. 2018, §4 (R1 and the data manifold)")
 register("hopf", hopf_normal_form, "the Hopf normal form as a general-sum game (hyperparameter beta crosses a Hopf at 0)",

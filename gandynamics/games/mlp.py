@@ -1,6 +1,6 @@
 r"""A small neural GAN for scaling studies: a one-hidden-layer tanh discriminator on data atoms.
 
-Definition (this library's benchmark game, issue 5): latent atoms ``z_i`` (equal weights), affine
+Definition (this library's benchmark game, studies/bench_scaling.py): latent atoms ``z_i`` (equal weights), affine
 generator ``G(z) = A z + b``, data atoms ``x_i = A* z_i + b*`` (so the generator can match the data
 exactly), discriminator of width ``k``
 

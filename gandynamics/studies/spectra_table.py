@@ -21,7 +21,7 @@ from ..errors import GandynamicsError
 from .base import register
 
 #: games left out of the table, with the reason
-SKIP = {"mlp": "scaling benchmark (issue 5): its symbolic derivation under regularizers takes minutes; "
+SKIP = {"mlp": "scaling benchmark (studies/bench_scaling.py): its symbolic derivation under regularizers takes minutes; "
                "its equilibria form a manifold (zero eigenvalues)"}
 
 
