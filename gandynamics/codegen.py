@@ -934,6 +934,13 @@ def check_printable(exprs, what: str = "the field") -> None:
             from sympy.core.relational import Relational
             stack.extend((a, not isinstance(e, Relational)) for a in e.args)
             continue
+        bound = getattr(e, "bound_symbols", None)
+        if bound:  # Sum, Product, Integral, Subs: common-subexpression elimination lifts terms in the bound
+            # variable out of the node, so printable-looking code referred to an undefined name (NameError 'n')
+            name = getattr(e.func, "__name__", type(e).__name__)
+            raise GandynamicsError(f"{what} contains {_short(e)}: the function {name} cannot be compiled (it binds "
+                                   f"{', '.join(map(str, bound))}; write it out, e.g. with .doit() for finite "
+                                   f"limits); supported functions: {supported}")
         t = (type(e), len(e.args))
         if t not in ok_types:
             ok_types[t] = _printable_type(e)
