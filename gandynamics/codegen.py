@@ -921,6 +921,13 @@ def check_printable(exprs, what: str = "the field") -> None:
             raise GandynamicsError(f"{what} uses the logical value {_short(e)} as a number; write it as "
                                    "Piecewise((1, cond), (0, True)) or Heaviside(...)")
         if e.is_Atom:
+            # symbols and numbers print; any other atom (an AtomicExpr, a matrix atom) must print too: it reached
+            # the printer and raised PrintMethodNotImplementedError (a traceback)
+            if not (e.is_Symbol or e.is_Number or e.is_NumberSymbol or e in (sp.true, sp.false)) \
+                    and not _printable(e):
+                name = getattr(e.func, "__name__", type(e).__name__)
+                raise GandynamicsError(f"{what} contains {_short(e)}: the function {name} cannot be compiled; "
+                                       f"supported functions: {supported}")
             continue
         if isinstance(e, sp.Piecewise):
             for expr_, cond in e.args:

@@ -161,6 +161,12 @@ _x, _y = sp.symbols("x y", real=True)
 _n, _t = sp.Symbol("n", integer=True), sp.Symbol("t", real=True)
 
 
+class _Atom(sp.AtomicExpr):
+    """A real atom that is neither a symbol nor a number (a user's own sympy class)."""
+    is_commutative = True
+    is_real = True
+
+
 @pytest.mark.parametrize("loss, name", [
     (sp.gamma(_x) * _y, "polygamma"),            # gamma itself prints (math.gamma), its derivative does not
     (sp.loggamma(_x) * _y, "polygamma"),
@@ -177,6 +183,8 @@ _n, _t = sp.Symbol("n", integer=True), sp.Symbol("t", real=True)
     (sp.Integral(sp.exp(-_t**2 * _x), (_t, 0, 1)) * _y, "Integral"),
     (sp.Integral(_x * _t, (_t, 0, 1)) * _y, "Integral"),
     (sp.Subs(sp.exp(_t) * _t, _t, _x) * _y, "Subs"),
+    # an atom that is neither a symbol nor a number was never probed: PrintMethodNotImplementedError (a traceback)
+    (_Atom() * _x * _y, "_Atom"),
     (sp.Piecewise((_x > 0, _y > 0), (True, True)) * 0 + sp.Piecewise((_x * _y, _x > 0), (0, True)), None),
 ])
 def test_unprintable_functions_are_refused_at_load(loss, name):
