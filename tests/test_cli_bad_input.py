@@ -225,6 +225,22 @@ def test_a_huge_request_is_described_in_a_few_digits(capsys):
     assert not re.search(r"\d{20}", format_bytes(8 * 10**308))
 
 
+@pytest.mark.parametrize("argv, what", [
+    # each ran until the machine ran out of memory (the process killed), or drew for minutes first
+    (["cycle", "dirac", "--method", "gd", "--step", "0.1", "--init", "0.1,0.1", "--k", "1e12"], "orbit's points"),
+    (["cycle", "hopf", "--from-hopf", "beta=0:0.2", "--continue-to", "0.3", "--points", "1e12"], "--points cycles"),
+    (["portrait", "dirac", "--steps", "5", "--out", "{tmp}/p.png", "--animate", "{tmp}/a.gif", "--frames", "1e12"],
+     "frame indices"),
+    (["portrait", "dirac", "--steps", "5", "--out", "{tmp}/p.png", "--animate", "{tmp}/a.gif", "--frames", "1e6"],
+     "a GIF of 1000000 frames"),
+])
+def test_a_count_beyond_memory_is_refused_before_computing(capsys, tmp_path, monkeypatch, argv, what):
+    monkeypatch.setenv("GANDYNAMICS_MEMORY_LIMIT", "1G")
+    line = one_line_error(capsys, [t.replace("{tmp}", str(tmp_path)) for t in argv])
+    assert what in line and "more than the limit of 1.07 GB" in line
+    assert not (tmp_path / "p.png").exists()  # refused before the portrait was drawn
+
+
 PATH_OPTIONS = [(c, o) for c, o in VALUE_OPTIONS if o in PATHS]
 EXT = {"--csv": ".csv", "--animate": ".gif"}
 

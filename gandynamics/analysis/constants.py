@@ -427,6 +427,8 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     from ..validate import whole
     samples, refine = whole(samples, "samples", lo=0), whole(refine, "refine", lo=0)
     seed = whole(seed, "seed", lo=0)
+    from ..limits import check_array  # DF at every sample, and the copies eigvalsh works on (samples=1e11: MemoryError)
+    check_array((samples + 258, fld.n, fld.n), "the Jacobians at the sampled points", copies=4)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     rng = np.random.default_rng(seed)
