@@ -921,6 +921,13 @@ def check_printable(exprs, what: str = "the field") -> None:
             raise GandynamicsError(f"{what} uses the logical value {_short(e)} as a number; write it as "
                                    "Piecewise((1, cond), (0, True)) or Heaviside(...)")
         if e.is_Atom:
+            # symbols and numbers print; any other atom (an AtomicExpr, a matrix atom) must print too: it reached
+            # the printer and raised PrintMethodNotImplementedError (a traceback)
+            if not (e.is_Symbol or e.is_Number or e.is_NumberSymbol or e in (sp.true, sp.false)) \
+                    and not _printable(e):
+                name = getattr(e.func, "__name__", type(e).__name__)
+                raise GandynamicsError(f"{what} contains {_short(e)}: the function {name} cannot be compiled; "
+                                       f"supported functions: {supported}")
             continue
         if isinstance(e, sp.Piecewise):
             for expr_, cond in e.args:
@@ -934,6 +941,13 @@ def check_printable(exprs, what: str = "the field") -> None:
             from sympy.core.relational import Relational
             stack.extend((a, not isinstance(e, Relational)) for a in e.args)
             continue
+        bound = getattr(e, "bound_symbols", None)
+        if bound:  # Sum, Product, Integral, Subs: common-subexpression elimination lifts terms in the bound
+            # variable out of the node, so printable-looking code referred to an undefined name (NameError 'n')
+            name = getattr(e.func, "__name__", type(e).__name__)
+            raise GandynamicsError(f"{what} contains {_short(e)}: the function {name} cannot be compiled (it binds "
+                                   f"{', '.join(map(str, bound))}; write it out, e.g. with .doit() for finite "
+                                   f"limits); supported functions: {supported}")
         t = (type(e), len(e.args))
         if t not in ok_types:
             ok_types[t] = _printable_type(e)

@@ -70,6 +70,22 @@ def _loss(value, what: str, game: str) -> sp.Expr:
     if not isinstance(e, sp.Expr) or isinstance(e, Boolean) and not e.is_Symbol:
         raise GandynamicsError(f"game {game!r}: {what} must be a real-valued expression, got {e} "
                                f"({type(e).__name__})")
+    try:
+        e.free_symbols  # a malformed node (CosineTransform(x): one argument of three) raises inside sympy here
+    except Exception as exc:  # noqa: BLE001 - whatever sympy raises, the expression cannot be used
+        raise GandynamicsError(f"game {game!r}: {what} is not a well-formed sympy expression (sympy raised "
+                               f"{type(exc).__name__}: {exc})") from None
+    from sympy.matrices.expressions import MatrixExpr
+    if e.has(MatrixExpr):  # Identity(2) * x: a matrix expression, printed as an undefined name 'I'
+        raise GandynamicsError(f"game {game!r}: {what} must be a real-valued (scalar) expression, got {e} "
+                               f"(contains a matrix expression)")
+    if e.is_commutative is False:  # a Quaternion or a non-commutative symbol: not a real number
+        raise GandynamicsError(f"game {game!r}: {what} must be a real-valued (scalar) expression, got {e} "
+                               f"(non-commutative: e.g. a quaternion)")
+    bad = [c for c in (sp.nan, sp.zoo, sp.oo, -sp.oo) if e.has(c)]
+    if bad:  # oo*x*y: F was NaN everywhere ("equilibrium search failed"), nan*x*y differentiated to F = 0
+        raise GandynamicsError(f"game {game!r}: {what} contains the non-finite constant {bad[0]} ({e}); a loss "
+                               f"must be a finite expression of the parameters")
     if e.has(sp.I):
         try:
             imag_zero = sp.simplify(sp.im(e)) == 0

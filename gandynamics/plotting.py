@@ -39,6 +39,7 @@ __all__ = [
     "rate_grid", "rate_map", "convergence",
     "factor_data", "factors",
     "describe", "portrait_title", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "check_animation_size",
 ]
 
 #: rcParams used by every figure of gandynamics (small, legible, no overlapping text)
@@ -202,6 +203,11 @@ def direction_field(field, params=None, plane=None, center=None, xlim=(-2.0, 2.0
         field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
     c = field.point(c)
     p = _params(field, params)
+    from .limits import check_array
+    from .validate import whole
+    n = whole(n, "n")  # the grid's points per side: n=1e6 ran out of memory in meshgrid (phase_portrait, interact)
+    check_array((n, n), f"a direction field on a grid of {n} x {n} points (X, Y, U, V and the plot's copies)",
+                copies=8)
     mod = field.point_module(calls=n * n)
     xs, ys = np.linspace(*xlim, n), np.linspace(*ylim, n)
     X, Y = np.meshgrid(xs, ys)
@@ -880,6 +886,31 @@ def _data_space(field, params):
     return {"real": real, "fake": fake, "D": disc, "x": x.name}
 
 
+def check_animation_size(frames, path=None, dpi: int = 100, panels: int = 2) -> int:
+    """Refuse, before any drawing, an animation the machine cannot hold (:mod:`gandynamics.limits`): the frame
+    indices (``frames`` integers, and their working copies) and, for a ``.gif`` ``path``, every frame as an RGBA
+    image (Pillow keeps them all until it writes the file) at :func:`animate`'s figure size (``panels`` side by
+    side) and ``dpi``.  ``--frames 1e9`` drew for minutes before running out of memory.  Returns ``frames`` as
+    an int.
+
+    Raises
+    ------
+    GandynamicsError
+        ``frames`` not a whole number >= 2, or the estimate beyond the memory limit.
+    """
+    from pathlib import Path
+
+    from .limits import check_array
+    from .validate import whole
+    frames = whole(frames, "frames", lo=2)
+    check_array((frames,), "the animation's frame indices", dtype=np.int64, copies=3)
+    if path is not None and Path(path).suffix.lower() == ".gif":
+        w, h = round((5.0 * panels + 0.8) * dpi), round(4.4 * dpi)
+        check_array((frames, h, w, 4), f"a GIF of {frames} frames (Pillow keeps every frame until the file is "
+                    f"written)", dtype=np.uint8)
+    return frames
+
+
 def animation_data(trajectories, frames: int) -> np.ndarray:
     """The state index shown at each frame: ``round(f (k - 1) / (frames - 1))`` for the longest recorded
     trajectory of ``k`` states (frame 0 shows the start, the last frame the whole trajectory)."""
@@ -938,6 +969,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     """
     import matplotlib.animation as mpl_anim
     from .simulate import simulate
+    frames = check_animation_size(frames)
     names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
     i, j = _index(field, names[0]), _index(field, names[1])
     c = np.array(center, float) if center is not None else (
@@ -1140,6 +1172,8 @@ def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
     out = resolve_target(path)  # ~ expanded, a link followed, a device or pipe refused (as every other output)
     if not out.parent.is_dir():
         raise GandynamicsError(f"the folder of {str(path)!r} does not exist")
+    if getattr(anim, "frame_indices", None) is not None:
+        check_animation_size(len(anim.frame_indices), path, dpi, 2 if anim.data_axes[0] is not None else 1)
     if suffix == ".mp4":
         if not mpl_anim.writers.is_available("ffmpeg"):
             raise GandynamicsError("writing .mp4 needs ffmpeg, which was not found on PATH (matplotlib's "

@@ -248,7 +248,7 @@ def choice(value, what: str, options: Iterable[str]) -> str:
 def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[str]:
     """A list of names: text ``"gd,eg"`` or a sequence of strings.  An empty list and an empty item (``"gd,"``,
     ``","``, ``""``) are refused (they were dropped silently, so ``--methods ,`` ran the default methods or
-    none); with ``accepted``, so is a name not in it.
+    none), so is a name given twice; with ``accepted``, so is a name not in it.
 
     Raises
     ------
@@ -269,6 +269,9 @@ def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[s
         bad = [t for t in items if t not in acc]
         if bad:
             raise GandynamicsError(f"{what}: unknown {', '.join(map(repr, bad))}; accepted: {', '.join(acc)}")
+    twice = sorted({t for t in items if items.count(t) > 1})
+    if twice:  # ``--methods gd,gd`` printed the same row twice (rates, classify, portrait); sweep refused it alone
+        raise GandynamicsError(f"{what}: {', '.join(map(repr, twice))} given twice; give each name once")
     return items
 
 

@@ -15,6 +15,7 @@ The kinds (each had members before it was fixed at one place):
 from __future__ import annotations
 
 import inspect
+import re
 
 import numpy as np
 import pytest
@@ -78,6 +79,21 @@ def test_a_game_is_refused_with_how_to_make_a_field(fld):
         gd.simulate(games.dirac(), "gd", (1, 1), 10, 0.1)
 
 
+def _documented_type(f, name: str) -> str:
+    """The type a docstring gives a parameter (``name : bool or None``), looked up in ``f``'s docstring and, for a
+    parameter documented as "see :func:`g`", in ``g``'s."""
+    import re
+    import sys
+    docs = [f.__doc__ or ""]
+    mod = sys.modules[f.__module__]
+    docs += [getattr(getattr(mod, g, None), "__doc__", "") or "" for g in re.findall(r":func:`~?([\w.]+)`", docs[0])]
+    for doc in docs:
+        m = re.search(rf"^\s*{name}\s*:\s*(.*)$", doc, re.M)
+        if m:
+            return m.group(1)
+    return ""
+
+
 def _typed_keywords():
     out = []
     for name in NAMES:
@@ -88,6 +104,12 @@ def _typed_keywords():
                 out.append((name, p.name, "bool"))
             elif isinstance(d, (int, float)) and p.name not in ("seed",):
                 out.append((name, p.name, "number"))
+            elif d is None:  # (a default of None hid the keyword's type from the generator: progress="no")
+                doc = _documented_type(f, p.name)
+                if re.match(r"bool(,| or None)", doc):
+                    out.append((name, p.name, "bool or None"))
+                elif doc.startswith("callable"):
+                    out.append((name, p.name, "callable"))
     return out
 
 
@@ -96,6 +118,7 @@ TYPED = _typed_keywords()
 
 def test_the_generator_sees_the_keywords():
     assert ("certify_constants", "mean_value", "bool") in TYPED and ("basin", "rtol", "number") in TYPED
+    assert {("check_constants", "progress", "bool or None"), ("basin", "progress", "callable")} <= set(TYPED)
     assert len(TYPED) > 40
 
 
@@ -103,7 +126,10 @@ def test_the_generator_sees_the_keywords():
 def test_typed_keywords_refuse_values_of_the_wrong_kind(fld, name, kw, kind):
     call = _calls(fld)[name]
     # (continuation's events is True, False/None (none) or a sequence of event names)
-    bads = (["yes", 2] + ([] if kw == "events" else [None])) if kind == "bool" else [True, "abc", float("nan")]
+    bads = {"bool": ["yes", 2] + ([] if kw == "events" else [None]), "bool or None": ["no", 2, [1]],
+            "callable": ["abc", 3]}.get(kind, [True, "abc", float("nan")])
+    if (name, kw) == ("sweep", "progress"):
+        pytest.xfail("gandynamics/runs/sweep.py reads progress by its truth (progress='no' shows a bar); reported")
     for bad in bads:
         with pytest.raises(GandynamicsError):
             _with(call, kw, bad)()

@@ -133,6 +133,60 @@ def test_a_list_of_names_with_an_empty_item_is_refused(capsys, tmp_path, cmd, op
     assert "must be comma-separated names" in line and "no empty ones" in line
 
 
+@pytest.mark.parametrize("cmd, opt", LISTS)
+def test_a_list_of_names_with_a_name_twice_is_refused(capsys, tmp_path, cmd, opt):
+    # rates and classify printed the same row twice, portrait drew the same trajectory twice; sweep alone refused
+    line = one_line_error(capsys, _argv(cmd, opt, "gd,eg,gd", tmp_path))
+    assert "'gd' given twice" in line or "gd given twice" in line
+
+
+#: a valid KEY=... item of each repeatable option whose items are keyed, and a second item with the same key
+KEYED = {
+    "--param": ("gamma=0.1", "gamma=0.2"),
+    "--box": ("psi=-1:1", "psi=-2:2"),
+    "--grid": ("step=0.1,0.2", "step=0.3"),
+}
+
+
+def _keyed_options():
+    p = build_parser()
+    sub = [a for a in p._actions if a.__class__.__name__ == "_SubParsersAction"][0]
+    for cmd, sp in sub.choices.items():
+        for a in sp._actions:
+            if a.__class__.__name__ == "_AppendAction" and "=" in (a.metavar or "") and a.option_strings[-1] != "--reg":
+                yield cmd, a.option_strings[-1]
+
+
+KEYED_OPTIONS = sorted(set(_keyed_options()))
+
+
+def test_the_generator_sees_the_keyed_options():
+    assert {o for _, o in KEYED_OPTIONS} == set(KEYED), "a new keyed option: add a pair of its items to KEYED"
+    assert len(KEYED_OPTIONS) >= 14
+
+
+@pytest.mark.parametrize("cmd, opt", KEYED_OPTIONS, ids=[f"{c} {o}" for c, o in KEYED_OPTIONS])
+def test_a_key_given_twice_is_refused(capsys, tmp_path, cmd, opt):
+    # the later value silently replaced the earlier one (--param gamma=1 --param gamma=2 ran at gamma = 2)
+    first, second = KEYED[opt]
+    argv = [t.replace("{tmp}", str(tmp_path)) for t in BASE[cmd]]
+    if cmd in ("analyze", "classify", "portrait", "simulate", "sweep", "basin", "rates", "constants", "check",
+               "continue") and "--reg" not in argv:
+        argv += ["--reg", "r1"]
+    line = one_line_error(capsys, argv + [opt, first, opt, second])
+    assert "twice" in line or "has a range already" in line
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["analyze", "dirac", "--reg", "r1:gamma=1,gamma=2"], "--reg r1 option 'gamma' given twice"),
+    (["simulate", "dirac", "--method", "gd", "--steps", "3", "--step", "0.1", "--clip", "1", "--box", "psi=-5:-4"],
+     r"psi has a range already \(--clip 1\)"),
+])
+def test_a_key_given_twice_inside_one_option_or_by_two_options_is_refused(capsys, argv, match):
+    import re
+    assert re.search(match, one_line_error(capsys, argv))
+
+
 def test_the_library_refuses_such_lists_too():
     from gandynamics import GandynamicsError, VectorField, games
     from gandynamics.analysis import classify, rates
@@ -169,6 +223,22 @@ def test_a_huge_request_is_described_in_a_few_digits(capsys):
     assert (format_bytes(10**400), _count(10**308), _count(12345678901234567)) == ("1.00e+382 EB", "10^308",
                                                                                    "1.23e+16")
     assert not re.search(r"\d{20}", format_bytes(8 * 10**308))
+
+
+@pytest.mark.parametrize("argv, what", [
+    # each ran until the machine ran out of memory (the process killed), or drew for minutes first
+    (["cycle", "dirac", "--method", "gd", "--step", "0.1", "--init", "0.1,0.1", "--k", "1e12"], "orbit's points"),
+    (["cycle", "hopf", "--from-hopf", "beta=0:0.2", "--continue-to", "0.3", "--points", "1e12"], "--points cycles"),
+    (["portrait", "dirac", "--steps", "5", "--out", "{tmp}/p.png", "--animate", "{tmp}/a.gif", "--frames", "1e12"],
+     "frame indices"),
+    (["portrait", "dirac", "--steps", "5", "--out", "{tmp}/p.png", "--animate", "{tmp}/a.gif", "--frames", "1e6"],
+     "a GIF of 1000000 frames"),
+])
+def test_a_count_beyond_memory_is_refused_before_computing(capsys, tmp_path, monkeypatch, argv, what):
+    monkeypatch.setenv("GANDYNAMICS_MEMORY_LIMIT", "1G")
+    line = one_line_error(capsys, [t.replace("{tmp}", str(tmp_path)) for t in argv])
+    assert what in line and "more than the limit of 1.07 GB" in line
+    assert not (tmp_path / "p.png").exists()  # refused before the portrait was drawn
 
 
 PATH_OPTIONS = [(c, o) for c, o in VALUE_OPTIONS if o in PATHS]

@@ -158,6 +158,13 @@ def test_cache_command_info_and_clear(tmp_path, capsys):
 # ------------------------------------------------------------------------------------------------------
 # One check at load: functions the printer cannot emit are refused naming the function and the supported ones
 _x, _y = sp.symbols("x y", real=True)
+_n, _t = sp.Symbol("n", integer=True), sp.Symbol("t", real=True)
+
+
+class _Atom(sp.AtomicExpr):
+    """A real atom that is neither a symbol nor a number (a user's own sympy class)."""
+    is_commutative = True
+    is_real = True
 
 
 @pytest.mark.parametrize("loss, name", [
@@ -169,6 +176,15 @@ _x, _y = sp.symbols("x y", real=True)
     (sp.Ei(_x) * _y, "Ei"),
     (sp.Function("f")(_x) * _y, "f"),
     (sp.factorial(_x) * _y, "factorial"),
+    # a node that binds a variable: common-subexpression elimination lifted terms in the bound variable out of
+    # it, and the generated code raised NameError 'n' at the first evaluation (finite limits printed at all)
+    (sp.Sum(_x**_n, (_n, 0, 5)) * _y, "Sum"),
+    (sp.Product(_x + _n, (_n, 1, 3)) * _y, "Product"),
+    (sp.Integral(sp.exp(-_t**2 * _x), (_t, 0, 1)) * _y, "Integral"),
+    (sp.Integral(_x * _t, (_t, 0, 1)) * _y, "Integral"),
+    (sp.Subs(sp.exp(_t) * _t, _t, _x) * _y, "Subs"),
+    # an atom that is neither a symbol nor a number was never probed: PrintMethodNotImplementedError (a traceback)
+    (_Atom() * _x * _y, "_Atom"),
     (sp.Piecewise((_x > 0, _y > 0), (True, True)) * 0 + sp.Piecewise((_x * _y, _x > 0), (0, True)), None),
 ])
 def test_unprintable_functions_are_refused_at_load(loss, name):

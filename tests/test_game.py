@@ -76,3 +76,35 @@ def test_a_hyperparameter_default_is_finite(value):
     x, y, a = sp.symbols("x y a")
     with pytest.raises(GandynamicsError, match=r"^hyperparameter a needs a finite default, got "):
         Game(theta=[x], psi=[y], loss_g=a * x * y, loss_d=-a * x * y, hyper={a: value})
+
+
+def _loss_kinds():
+    """Losses that are not finite real scalars, one member of each kind that reached code generation or the
+    equilibrium search (a traceback, or a misleading 'equilibrium search failed'): non-finite constants
+    (oo * x * y made F NaN everywhere; nan * x * y differentiated to F = 0, a 'marginal' verdict), a matrix
+    expression (Identity(2) * x printed as an undefined name I), a non-commutative value (a quaternion, printed
+    with undefined names i, j, k), a malformed sympy node (CosineTransform(x), one argument of three: IndexError
+    inside sympy)."""
+    from sympy.algebras.quaternion import Quaternion
+    x, y = sp.symbols("x y", real=True)
+    q = sp.Symbol("q", commutative=False)
+    return [
+        (c * x * y, "non-finite constant") for c in (sp.oo, -sp.oo, sp.zoo)
+    ] + [
+        (sp.nan * x, "non-finite constant"),
+        (x * y + sp.Piecewise((sp.oo, x > 0), (0, True)), "non-finite constant"),
+        (sp.Identity(2) * x * y, "matrix expression"),
+        (sp.MatrixSymbol("M", 2, 2)[0, 0] * x * y, "matrix expression"),
+        (Quaternion(x * y, 0, 0, 0), "non-commutative"),
+        (q * x * y, "non-commutative"),
+        (sp.CosineTransform(x) * y, "not a well-formed sympy expression"),
+    ]
+
+
+@pytest.mark.parametrize("loss, why", _loss_kinds(), ids=lambda v: v if isinstance(v, str) else None)
+def test_a_loss_that_is_not_a_finite_real_scalar_is_refused_at_construction(loss, why):
+    x, y = sp.symbols("x y", real=True)
+    for lg, ld in ((loss, x * y), (x * y, loss)):
+        with pytest.raises(GandynamicsError, match=why) as e:
+            Game([x], [y], lg, ld)
+        assert "\n" not in str(e.value)

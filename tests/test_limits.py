@@ -52,3 +52,101 @@ def test_message_example():
 @pytest.mark.parametrize("n, text", [(999, "999 B"), (1500, "1.5 KB"), (16e12, "16 TB"), (8e10, "80 GB")])
 def test_format_bytes(n, text):
     assert limits.format_bytes(n) == text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The kind "a count that sizes what is kept": every such keyword of the public functions is refused with the
+# estimate before anything of that size is allocated.  Members that ran out of memory (or were killed by the
+# machine) before: estimate_constants(samples=1e11), limit_cycle(samples=1e10), the period-k orbit of
+# `cycle --k 1e9`, direction_field / phase_portrait(n=1e6), animate(frames=1e9) and a GIF of 1e5 frames.
+
+def _sized_calls():
+    import numpy as np
+
+    import gandynamics as gd
+    from gandynamics import R1, VectorField, games, plotting
+    from gandynamics.analysis.cycles import map_cycle
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    hopf = VectorField(games.make_game("hopf"))
+    tr = gd.simulate(fld, "gd", (1, 1), 5, 0.1)
+
+    def gif(dpi):
+        anim = plotting.animate(fld, trajectories=[("gd", tr)], frames=2)
+        import tempfile
+        return plotting.save_animation(anim, f"{tempfile.gettempdir()}/gd-never-written.gif", dpi=dpi)
+    return {
+        ("estimate_constants", "samples"): lambda c: gd.estimate_constants(fld, "ball:1", samples=c),
+        ("certify_constants", "samples"): lambda c: gd.certify_constants(fld, "ball:1", samples=c, max_seconds=1),
+        ("check_constants", "samples"): lambda c: gd.check_constants(fld, "ball:1", mu=0.1, samples=c,
+                                                                     max_seconds=1),
+        ("limit_cycle", "samples"): lambda c: gd.limit_cycle(hopf, (0.5, 0), 6.0, {"beta": 0.2}, samples=c),
+        ("map_cycle", "k"): lambda c: map_cycle(fld, "gd", 0.1, c, (0.1, 0.1)),
+        ("direction_field", "n"): lambda c: plotting.direction_field(fld, n=c),
+        ("phase_portrait", "n"): lambda c: plotting.phase_portrait(fld, n=c),
+        ("animate", "n"): lambda c: plotting.animate(fld, trajectories=[("gd", tr)], frames=2, n=c),
+        ("animate", "frames"): lambda c: plotting.animate(fld, trajectories=[("gd", tr)], frames=c),
+        ("save_animation", "dpi"): gif,
+        ("simulate", "steps"): lambda c: gd.simulate(fld, "gd", (1, 1), c, 0.1),
+        ("animate", "steps"): lambda c: plotting.animate(fld, "gd", steps=c, frames=2),
+    }
+
+
+#: whole-number keywords of the public functions that are budgets, seeds, orders or strides, not sizes of
+#: what is kept (a budget stops the work; it allocates nothing in proportion)
+NOT_SIZES = {("estimate_constants", "seed"), ("estimate_constants", "refine"), ("certify_constants", "seed"),
+             ("certify_constants", "max_boxes"), ("certify_constants", "order"), ("check_constants", "seed"),
+             ("check_constants", "max_boxes"), ("check_constants", "order"), ("basin", "max_boxes"),
+             ("simulate", "record_every"), ("continuation", "max_points"), ("limit_cycle", "maxit"),
+             ("animate", "interval"), ("save_animation", "fps"), ("convergence", "every"),
+             ("sweep", "samples"),  # sizes what is kept; checked in gandynamics/runs (not here)
+             ("interact", "steps"), ("interact", "n"),
+             ("eigenvalue_locus", "size"),  # a marker size in points
+             ("check_animation_size", "dpi"), ("check_animation_size", "panels")}  # (the check itself)  # (need the [notebook] extra; they call simulate/animate)
+
+
+def test_every_whole_number_keyword_of_the_public_functions_is_classified():
+    import inspect
+
+    import gandynamics as gd
+    from gandynamics import plotting
+    found = set()
+    for mod, names in ((gd, gd.__all__), (plotting, plotting.__all__)):
+        for name in names:
+            f = getattr(mod, name)
+            if not inspect.isfunction(f):
+                continue
+            for p in inspect.signature(f).parameters.values():
+                if isinstance(p.default, int) and not isinstance(p.default, bool):
+                    found.add((name, p.name))
+    sized = set(SIZED)
+    assert found <= sized | NOT_SIZES, f"a new count keyword: add it to _sized_calls or NOT_SIZES: {found - sized - NOT_SIZES}"
+
+
+SIZED = [("estimate_constants", "samples"), ("certify_constants", "samples"), ("check_constants", "samples"),
+         ("limit_cycle", "samples"), ("map_cycle", "k"), ("direction_field", "n"), ("phase_portrait", "n"),
+         ("animate", "n"), ("animate", "frames"), ("save_animation", "dpi"), ("simulate", "steps"),
+         ("animate", "steps")]
+
+
+@pytest.fixture(scope="module")
+def sized_calls():
+    calls = _sized_calls()
+    assert set(calls) == set(SIZED)
+    yield calls
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
+@pytest.mark.parametrize("key", SIZED, ids=[f"{f}({k})" for f, k in SIZED])
+def test_a_count_beyond_memory_is_refused_with_the_estimate_before_allocating(monkeypatch, sized_calls, key):
+    import tracemalloc
+    monkeypatch.setenv("GANDYNAMICS_MEMORY_LIMIT", "256M")
+    count = 10**12 if key != ("save_animation", "dpi") else 10**5
+    tracemalloc.start()
+    try:
+        with pytest.raises(GandynamicsError, match="would need .* of memory .*more than the limit of 268 MB"):
+            sized_calls[key](count)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, (key, peak)

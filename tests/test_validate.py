@@ -127,3 +127,20 @@ def test_choice():
                                                      ((1.0, 2.0), "1,2,3", (1.0, 2.0, 3.0))])
 def test_like_default(default, text, expected):
     assert validate.like_default(default, text, "p") == expected
+
+
+@pytest.mark.parametrize("value", ["gd,eg,gd", ["gd", "gd"], " gd , gd"])
+def test_name_list_refuses_a_name_given_twice(value):
+    # rates(methods="gd,gd") and classify printed the same row twice; sweep alone refused it
+    with pytest.raises(GandynamicsError, match=r"--methods: 'gd' given twice; give each name once"):
+        validate.name_list(value, "--methods")
+
+
+def test_the_library_refuses_a_method_twice():
+    from gandynamics import VectorField, games
+    from gandynamics.analysis import classify, rates
+    fld = VectorField(games.dirac())
+    for call in (lambda: rates(fld, methods="gd,gd", region="ball:0.1", measure=False),
+                 lambda: classify(fld, methods=["eg", "eg"])):
+        with pytest.raises(GandynamicsError, match="given twice"):
+            call()

@@ -192,6 +192,8 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     for name, v in (("rtol", rtol), ("r0", r0), ("r_max", r_max), ("r_min", r_min)):
         positive(v, name)  # (True is not 1; NaN refused)
     _check_tol(tol, 0.0, max_boxes, max_seconds)  # checked here: an early return (mu(z*) <= margin) skipped them
+    if progress is not None and not callable(progress):  # progress="abc": TypeError after the first certificate
+        raise GandynamicsError(f"progress must be a function called with (R_ok, R_fail), or None; got {progress!r}")
     if not r_min < r_max:
         raise GandynamicsError(f"r_min must be below r_max, got {r_min!r} >= {r_max!r}")
     p = fld._p(params)
@@ -262,7 +264,7 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     params : mapping, optional           hyperparameter values
     margin : float                       certify ``mu > margin`` (default 0: the largest strongly monotone ball)
     rtol : float                         relative accuracy of the bisection on the radius (default 1e-3)
-    r0, r_max, tol, max_seconds, max_boxes : see :func:`monotone_radius`
+    r0, r_max, tol, max_seconds, max_boxes, progress : see :func:`monotone_radius`
     radius : tuple, optional
         The result of :func:`monotone_radius` for the same field, params and margin (to reuse it for
         several methods); computed otherwise.

@@ -428,6 +428,8 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     from ..validate import whole
     samples, refine = whole(samples, "samples", lo=0), whole(refine, "refine", lo=0)
     seed = whole(seed, "seed", lo=0)
+    from ..limits import check_array  # DF at every sample, and the copies eigvalsh works on (samples=1e11: MemoryError)
+    check_array((samples + 258, fld.n, fld.n), "the Jacobians at the sampled points", copies=4)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     rng = np.random.default_rng(seed)
@@ -456,6 +458,13 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
 
 
 # --------------------------------------------------------------------------- branch and bound
+def _progress_flag(progress):
+    """``progress`` of the public functions: True, False or None (a bar when stderr is a terminal); any other
+    value was taken by its truth (``progress="no"`` showed a bar), checked before any work."""
+    from ..validate import boolean
+    return None if progress is None else boolean(progress, "progress (True, False or None)")
+
+
 class _Progress:
     """tqdm bar on stderr (only when asked, or when stderr is a terminal with ``progress=None``): boxes
     evaluated, the current bracket and relative gap, and an estimate of the boxes still needed, from the
@@ -996,6 +1005,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     asymmetric, mean_value = boolean(asymmetric, "asymmetric"), boolean(mean_value, "mean_value")
     _check_tol(tol, atol, max_boxes, max_seconds)
     _check_order(order, batch)
+    progress = _progress_flag(progress)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     order, engine = _engine(fld, order, mean_value, reg, p)
@@ -1116,6 +1126,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     Both brackets are always reported; a constant that was not claimed is bracketed to a relative 1e-3
     (budget ``max_boxes`` and at most 10 s).
 
+    The other keywords (``max_boxes``, ``max_seconds``, ``samples``, ``seed``, ``order``, ``batch``, ``progress``)
+    are those of :func:`certify_constants`.
+
     Raises
     ------
     GandynamicsError
@@ -1133,6 +1146,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     if not isinstance(rtol, (int, float)) or not math.isfinite(rtol) or not 0 <= rtol < 1e-2:
         raise GandynamicsError(f"rtol must be a number in [0, 1e-2), got {rtol!r}")
     _check_order(order, batch)
+    progress = _progress_flag(progress)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     order, engine = _engine(fld, order, reg=reg, p=p)

@@ -276,6 +276,9 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     x = fld.point(init).copy()
     T = positive(period, "the period guess")
     n = fld.n
+    from ..limits import check_array  # before the shooting: samples=1e10 ran out of memory at its end
+    check_array((samples, n + n * n), "the orbit's samples (samples x the state and its variational matrix)",
+                copies=2)
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     budget = _Budget(T, MAX_EVALUATIONS)  # one for the whole call: every evaluation of the field is charged
 
@@ -415,7 +418,7 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> list:
     from .spectrum import find_equilibrium
     out = [first]
     base = dict(params or {})
-    for a in list(values):
+    for a in values:  # (not list(values): a long generator of values was copied whole first)
         prev = out[-1]
         if len(out) >= 2:
             a_prev = out[-1].params[vary]
@@ -479,6 +482,7 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
     GandynamicsError
         No convergence, or the orbit has a smaller period (e.g. a fixed point when k = 2).
     """
+    from ..limits import check_array
     from ..validate import whole
     k = whole(k, "the period k")
     G, DG, N = method_map(fld, method, float(h), params, beta)
@@ -487,12 +491,15 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
         x = np.concatenate([x, x])
     if x.size != N:
         raise GandynamicsError(f"the start must have {fld.n} (or {N}) entries, got {x.size}")
+    # the orbit's k + 1 states, in one array (a list of k arrays grew until the machine ran out: --k 1e9)
+    check_array((k + 1, N), f"the period-{k} orbit's points")
 
     def orbit(x):
-        pts, P = [x], np.eye(N)
-        for _ in range(k):
-            P = DG(pts[-1]) @ P
-            pts.append(G(pts[-1]))
+        pts, P = np.empty((k + 1, N)), np.eye(N)
+        pts[0] = x
+        for i in range(k):
+            P = DG(pts[i]) @ P
+            pts[i + 1] = G(pts[i])
         return pts, P
 
     res = np.inf
@@ -512,7 +519,7 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
     else:
         raise GandynamicsError(f"no period-{k} orbit found (Newton residual {res:z.3g})")
     pts, P = orbit(x)
-    pts = np.array(pts[:k])
+    pts = pts[:k].copy()
     for j in range(1, k):
         if k % j == 0 and np.linalg.norm(pts[j] - pts[0]) < 1e-8 * (1 + np.linalg.norm(pts[0])):
             raise GandynamicsError(f"the orbit found has period {j}, not {k}")

@@ -68,12 +68,16 @@ def add_game_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def parse_kv(items, what: str) -> dict:
-    """``["a=1", "b=x,y"]`` -> ``{"a": "1", "b": "x,y"}`` with a clear error for malformed items."""
+    """``["a=1", "b=x,y"]`` -> ``{"a": "1", "b": "x,y"}`` with a clear error for malformed items and for a key
+    given twice (the last value silently won)."""
     out = {}
     for item in items:
         if "=" not in item or not item.split("=", 1)[0].strip():
             raise GandynamicsError(f"malformed {what} {item!r}; expected key=value")
         k, v = item.split("=", 1)
+        if k.strip() in out:  # ``--param gamma=1 --param gamma=2``, ``r1:gamma=1,gamma=2``: the first was dropped
+            raise GandynamicsError(f"{what} {k.strip()!r} given twice ({k.strip()}={out[k.strip()]} and "
+                                   f"{k.strip()}={v.strip()}); give each key once")
         out[k.strip()] = v.strip()
     return out
 

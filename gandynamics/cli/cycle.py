@@ -108,12 +108,17 @@ def run(args) -> int:
     if args.continue_to is not None:
         if not args.from_hopf:
             raise GandynamicsError("--continue-to needs --from-hopf (it names the parameter)")
-        import numpy as np
         from ..analysis.cycles import continue_cycle
+        from ..limits import check_array
         from ..validate import whole
         npts = whole(args.points, "--points")
         end = _num(args.continue_to, "--continue-to")
-        branch = continue_cycle(fld, name, np.linspace(at, end, npts + 1)[1:], cyc, hyper)
+        # every cycle of the branch is kept (its orbit of 200 samples): refused before the first shooting, and the
+        # values made one at a time (np.linspace of --points 1e9 values, then its copy, ran out of memory)
+        check_array((npts + 1, len(cyc.orbit.ravel()) + len(cyc.multipliers) * 2 + 3 * fld.n),
+                    "the --points cycles of the branch")
+        values = (end if i == npts else at + (end - at) * i / npts for i in range(1, npts + 1))
+        branch = continue_cycle(fld, name, values, cyc, hyper)
         d["branch"] = [{"parameter": c.params[name], "period": c.period, "amplitude": c.amplitude,
                         "stable": c.stable, "multipliers": [[float(m.real), float(m.imag)] for m in c.multipliers]}
                        for c in branch]

@@ -77,6 +77,8 @@ def run(args) -> int:
             raise GandynamicsError("--animate FILE.mp4 needs ffmpeg, which was not found on PATH; install ffmpeg "
                                    "or write a .gif")
         args.frames = whole(args.frames, "--frames", lo=2)
+        from ..plotting import check_animation_size
+        check_animation_size(args.frames, anim_out)  # before any computation (--frames 1e9 drew for minutes)
         args.fps = whole(args.fps, "--fps")
     chosen = methods_list(args)
     for flag, value, owner in (("--beta", args.beta, "momentum"), ("--n-d", args.n_d, "altgd")):

@@ -91,12 +91,17 @@ def method_options(args, fld) -> dict:
         c = positive(args.clip, "--clip")  # (--clip inf clipped nothing: leave it out for no clipping)
         for name in fld.names[fld.n_theta:]:
             box[name] = (-c, c)
+    given: dict = {}
     for item in args.box:
         name, sep, rng = item.partition("=")
         parts = rng.split(":")
         if not sep or len(parts) != 2:
             raise GandynamicsError(f"malformed --box {item!r}; expected NAME=LO:HI (e.g. psi=-1:1)")
+        if name.strip() in box:  # the later range silently replaced the earlier one (or --clip's)
+            raise GandynamicsError(f"--box {item.strip()}: {name.strip()} has a range already "
+                                   f"({given.get(name.strip(), f'--clip {args.clip}')}); give one range per parameter")
         box[name.strip()] = (_float(parts[0], "--box bound"), _float(parts[1], "--box bound"))
+        given[name.strip()] = f"--box {item.strip()}"
     if box:
         opts["box"] = box
     return opts
