@@ -384,3 +384,61 @@ def test_lyapunov_coefficient_of_the_sheared_normal_form_in_closed_form(shear):
     scale = 1.0 + shear**2 / 2
     assert ly["c1"] == pytest.approx(complex(2 * sigma, 2 * twist) / scale, rel=1e-12, abs=1e-14)
     assert ly["lyapunov"] == pytest.approx(2 * sigma / (omega * scale), rel=1e-12, abs=0)
+
+
+def _centre_game(rng):
+    """A general-sum linear game whose flow is a centre for every s > 0: F = (s B psi, B_D theta) with
+    B B_D = -P, P of positive eigenvalues, so J = -DF has only eigenvalues +-i sqrt(s eig P)."""
+    t, q = sp.symbols("t0:2", real=True), sp.symbols("q0:2", real=True)
+    s = sp.Symbol("s", real=True)
+    while True:
+        B = np.round(rng.normal(size=(2, 2)) * 4) / 4
+        if abs(np.linalg.det(B)) > 0.1:
+            break
+    Q = rng.normal(size=(2, 2))
+    P = Q @ np.diag(rng.uniform(0.5, 2, 2)) @ np.linalg.inv(Q)
+    BD = -np.linalg.solve(B, P)
+    R = lambda v: sp.Rational(float(v)).limit_denominator(10**12)  # noqa: E731
+    LG = s * sum(R(B[i, j]) * t[i] * q[j] for i in range(2) for j in range(2))
+    LD = sum(R(BD[j, i]) * t[i] * q[j] for i in range(2) for j in range(2))
+    return VectorField(Game(theta=list(t), psi=list(q), loss_g=LG, loss_d=LD, hyper={s: 1.0}, equilibrium=(0,) * 4,
+                            name="centre"))
+
+
+def test_branches_that_stay_marginal_have_no_events_and_no_stable_points():
+    """Generator of the kind: branches along which a pair stays on the imaginary axis (flow centres, 12 random
+    games, s in [0.3, 3]) or on the unit circle (alternating GD on bilinear games x^T B y, B random 1x1 and 2x2, h up
+    to 0.95 * 2 / sigma_max(B), where the multipliers have modulus exactly 1): the hopf / neimark-sacker test
+    functions are rounding noise there.  No event, and every point marginal, so not stable (as spectrum reads it);
+    before, `gandynamics continue bilinear --method altgd --vary h=0.1:1.9` reported four Neimark-Sacker points and
+    'stable at the start: yes; stability changes 4 time(s)'."""
+    from gandynamics.analysis.continuation import spectrum_stable
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        br = continuation(_centre_game(rng), "s", 0.3, 3.0)
+        assert br.events == [] and not br.stable.any()
+        assert all(np.max(np.abs(np.real(sp_))) < 1e-12 for sp_ in br.spectra)  # (the generator's claim)
+    for m in (1, 1, 2, 2, 2, 2):
+        B = rng.normal(size=(m, m)) if m > 1 else rng.uniform(0.3, 3.0)
+        hmax = 0.95 * 2 / np.linalg.norm(np.atleast_2d(B), 2)
+        br = continuation(VectorField(games.bilinear(B=B)), "h", 0.02 * hmax, hmax, method="altgd")
+        assert br.events == [] and not br.stable.any(), [(e.type, e.value) for e in br.events]
+        assert all(np.max(np.abs(np.abs(mu) - 1)) < 1e-12 for mu in br.spectra)
+    assert spectrum_stable([-1e-3 + 1j, -1e-3 - 1j], False) and not spectrum_stable([1e-17 + 1j, 1e-17 - 1j], False)
+
+
+@pytest.mark.parametrize("a", [0.3, 1.0, 1.6])
+def test_genuine_crossings_are_still_located_against_closed_forms(a):
+    """The other side: quadratic game (a/2 x^2 + b x y - c/2 y^2, b = 2): J has trace -(a + c), det ac + b^2: a Hopf
+    point of the flow at c = -a (a < b: det > 0 there); GD's map z - h DF z (eigenvalues lambda of DF: 1 - h lambda): a Neimark-Sacker
+    point where |1 - h lambda|^2 = 1 - h (a + c) + h^2 (a c + 4) = 1, i.e. a + c = h (a c + 4), c = (4 h - a)/(1 - h a)
+    at h = 0.1 (a complex pair there for these a)."""
+    fld = VectorField(games.quadratic())
+    br = continuation(fld, "c", -a - 0.7, -a + 0.9, params={"a": a, "b": 2.0})
+    hopf = events(br, "hopf")
+    assert len(hopf) == 1 and hopf[0].value == pytest.approx(-a, rel=1e-10, abs=1e-12)
+    h = 0.1
+    c_ns = (4.0 * h - a) / (1.0 - h * a)
+    br = continuation(fld, "c", c_ns - 0.5, c_ns + 0.5, params={"a": a, "b": 2.0}, method="gd", step=h)
+    ns = events(br, "neimark-sacker")
+    assert len(ns) == 1 and ns[0].value == pytest.approx(c_ns, rel=1e-10, abs=1e-12)

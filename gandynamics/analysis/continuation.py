@@ -41,7 +41,7 @@ from ._symbolic import derivatives
 
 __all__ = ["DISCRETE_METHODS", "STEP_NAMES", "FLOW_EVENTS", "MAP_EVENTS", "Event", "Branch", "Curve",
            "continuation", "boundary_curve", "stability_boundaries", "first_lyapunov_coefficient", "map_multipliers",
-           "map_normal_form", "test_functions"]
+           "map_normal_form", "test_functions", "spectrum_stable"]
 
 #: discrete methods whose fixed points are the zeros of F (the map's Jacobian there is the iteration matrix): every
 #: method that declares an iteration matrix (:attr:`gandynamics.methods.base.Method.iteration_matrix`)
@@ -263,9 +263,7 @@ class _Problem:
         return map_multipliers(self.method, A, self.h(a), self.fld.n_theta, self.beta)
 
     def stable(self, spec) -> bool:
-        if self.method is None:
-            return bool(np.max(np.real(spec)) < 0)
-        return bool(np.max(np.abs(spec)) < 1)
+        return spectrum_stable(spec, self.method is not None)
 
 
 # --------------------------------------------------------------------------- the corrector
@@ -556,6 +554,8 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         tv_new, spec_new = tests(x_new, t_new)
         here = []
         for kind in kinds:
+            if kind in ("hopf", "neimark-sacker") and not _crosses(specs[-1], spec_new, discrete):
+                continue  # a sign change of the test function at rounding level: a pair that stays critical
             if tv[kind] * tv_new[kind] < 0:
                 ev = _locate(prob, kind, x, t, x_new, H, Hx, tests, discrete)
                 if ev is not None:
@@ -583,9 +583,46 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                   params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary})
 
 
-def _n_unstable(spec, discrete) -> int:
+def _growth(spec, discrete):
+    """``Re lambda`` (flow) or ``|mu| - 1`` (maps) of each eigenvalue, and the tolerance below which such a number
+    is zero to rounding: :data:`~gandynamics.analysis.spectrum.REAL_TOL` times ``max(1, max |lambda|)`` (the
+    spectrum's verdict; for maps the multipliers' scale is 1)."""
+    from .spectrum import REAL_TOL
     spec = np.asarray(spec, dtype=complex)
-    return int(np.sum(np.abs(spec) > 1)) if discrete else int(np.sum(spec.real > 0))
+    if discrete:
+        return np.abs(spec) - 1.0, REAL_TOL
+    return spec.real, REAL_TOL * max(1.0, float(np.max(np.abs(spec))) if spec.size else 1.0)
+
+
+def spectrum_stable(spec, discrete: bool) -> bool:
+    """Stability of a point of a branch as :func:`gandynamics.spectrum` reads it (:attr:`SpectralReport.stable`): every
+    ``Re lambda`` (flow) or ``|mu| - 1`` (map) below minus the tolerance of :func:`_growth`; a marginal point (an
+    eigenvalue on the imaginary axis / a multiplier on the unit circle, to rounding) is not stable.  The sign test
+    without tolerance flipped along branches that stay marginal (alternating GD on the bilinear game, |mu| = 1 for
+    every h < 2, read 'stable at the start: yes; stability changes 4 times')."""
+    g, tol = _growth(spec, discrete)
+    return bool(g.size == 0 or np.max(g) < -tol)
+
+
+def _n_unstable(spec, discrete) -> int:
+    g, tol = _growth(spec, discrete)
+    return int(np.sum(g > tol))
+
+
+def _crosses(spec0, spec1, discrete) -> bool:
+    """Whether some complex pair can have crossed the imaginary axis (flow) or the unit circle (map) between two
+    points: the number of eigenvalues with ``Im > 0`` whose growth (:func:`_growth`) is beyond the tolerance on one
+    side (above it, or below minus it) differs between them.  A pair that stays on the axis / circle to rounding
+    along the step (a centre, an orbit of alternating GD) changes the sign of the hopf / neimark-sacker test
+    function at random, never this count; a genuine crossing changes one of the two counts even when one end lies
+    within the tolerance of it."""
+    counts = []
+    for spec in (spec0, spec1):
+        spec = np.asarray(spec, dtype=complex)
+        g, tol = _growth(spec, discrete)
+        up = spec.imag > COMPLEX_TOL * np.maximum(1.0, np.abs(spec))
+        counts.append((int(np.sum(up & (g > tol))), int(np.sum(up & (g < -tol)))))
+    return counts[0] != counts[1]
 
 
 def _locate_crossing(prob, x0, t0, x1, H, Hx, discrete, k, kinds):
