@@ -442,3 +442,36 @@ def test_genuine_crossings_are_still_located_against_closed_forms(a):
     br = continuation(fld, "c", c_ns - 0.5, c_ns + 0.5, params={"a": a, "b": 2.0}, method="gd", step=h)
     ns = events(br, "neimark-sacker")
     assert len(ns) == 1 and ns[0].value == pytest.approx(c_ns, rel=1e-10, abs=1e-12)
+
+
+def _one_dim_game(kind, a0, k, e, d):
+    """F = (f(x, a), d y + e x) with the zero eigenvalue of D_x f at a = a0: 'pitchfork' f = -(a - a0) x + k x^3,
+    'transcritical' f = -(a - a0) x + k x^2 (both: x = 0 for every a, a second branch crossing at a0: a branch
+    point), 'fold' f = x^2 - (a - a0) (x = sqrt(a - a0), turning at a0: a fold)."""
+    x, y, a = sp.symbols("x y a", real=True)
+    a0, k, e, d = (sp.nsimplify(round(v, 3)) for v in (a0, k, e, d))
+    f = {"pitchfork": -(a - a0) * x + k * x**3, "transcritical": -(a - a0) * x + k * x**2,
+         "fold": x**2 - (a - a0)}[kind]
+    return VectorField(Game(theta=[x], psi=[y], loss_g=sp.integrate(f, x), loss_d=d * y**2 / 2 + e * x * y,
+                            hyper={a: 0.0}, equilibrium=None, name=kind)), float(a0)
+
+
+@pytest.mark.parametrize("kind", ["pitchfork", "transcritical", "fold"])
+def test_maps_name_a_branch_point_as_the_flow_does(kind):
+    """Generator of the kind: one-dimensional bifurcations of the equilibria (random a0, coefficients), continued for
+    the flow and for the fixed points of gd, eg, eftp, ogda (the same curve of zeros of F): a pitchfork or a
+    transcritical point is a branch point for every one of them (the maps called it a fold: multiplier +1), a
+    turning point a fold; located at the closed form a0."""
+    rng = np.random.default_rng(["pitchfork", "transcritical", "fold"].index(kind))
+    for _ in range(3):
+        a0 = rng.uniform(-1, 1)
+        fld, a0 = _one_dim_game(kind, a0, rng.choice([-1, 1]) * rng.uniform(0.5, 2), rng.uniform(-1, 1),
+                                rng.uniform(0.5, 2))
+        want = "fold" if kind == "fold" else "branch-point"
+        lo, hi = (a0 + 1.0, a0 - 1.0) if kind == "fold" else (a0 - 1.0, a0 + 1.0)
+        start = [1.0, 0.0] if kind == "fold" else [0.0, 0.0]
+        for method in (None, "gd", "eg", "eftp", "ogda"):
+            br = continuation(fld, "a", lo, hi, method=method, step=None if method is None else 0.1, start=start)
+            got = [(e.type, e.value) for e in br.events]
+            assert [t for t, _ in got] == [want], (method, got)
+            assert got[0][1] == pytest.approx(a0, rel=1e-8, abs=1e-10), (method, got)

@@ -20,7 +20,9 @@ continuation of the boundaries) is written out in docs/math/bifurcations.md; the
   the determinant of the bialternate product ``2J (.) I``; a neutral saddle is not reported), with the
   first Lyapunov coefficient from the exact second and third derivatives of F (Kuznetsov's formula).
   Maps: ``fold`` (``prod (mu_i - 1) = det(M - I)``), ``flip`` (``det(M + I)``), ``neimark-sacker``
-  (``prod_{i<j} (mu_i mu_j - 1) = det(M (.) M - I)``, neutral saddles excluded).
+  (``prod_{i<j} (mu_i mu_j - 1) = det(M (.) M - I)``, neutral saddles excluded), ``branch-point`` (the
+  bordered determinant, as for the flow: the fixed points are the zeros of F, so a multiplier +1 where the curve
+  does not turn -- a pitchfork -- is a branch point, and a fold only where the parameter turns).
 * :func:`boundary_curve` continues one such event in two parameters: the defining system
   ``F(z, a1) = 0, g(z, a1, a2) = 0`` with ``g`` the event's test function, by the same pseudo-arclength
   method in ``(z, a1, a2)``; the stability boundaries of a method in a (strength, step) plane are these
@@ -49,7 +51,10 @@ DISCRETE_METHODS = tuple(name for name, m in METHODS.items() if m.iteration_matr
 #: names under which the step h can be the varied parameter
 STEP_NAMES = ("h", "step")
 FLOW_EVENTS = ("fold", "hopf", "branch-point")
-MAP_EVENTS = ("fold", "flip", "neimark-sacker")
+MAP_EVENTS = ("fold", "flip", "neimark-sacker", "branch-point")
+#: the events continued as curves in two parameters (a branch point is not a codimension-one event of a generic family)
+CURVE_EVENTS_FLOW = ("fold", "hopf")
+CURVE_EVENTS_MAP = ("fold", "flip", "neimark-sacker")
 
 #: a pair counts as complex (Hopf, Neimark-Sacker rather than a neutral saddle) when |Im| exceeds this
 #: (relative to max(1, |lambda|))
@@ -68,7 +73,9 @@ class Event:
     Attributes
     ----------
     type : str
-        ``fold``, ``hopf``, ``branch-point`` (flow); ``fold``, ``flip``, ``neimark-sacker`` (maps).
+        ``fold``, ``hopf``, ``branch-point`` (flow); ``fold``, ``flip``, ``neimark-sacker``, ``branch-point``
+        (maps: the branch of fixed points is the curve of zeros of F, so a multiplier +1 where the curve does not
+        turn is a branch point, as for the flow).
     parameter : str
         The varied parameter.
     value : float
@@ -520,7 +527,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         out = test_functions(spec, discrete)
         if not discrete:
             out["fold"] = float(t[n])
-            out["branch-point"] = float(np.linalg.det(_bordered(Hx(x), t)))
+        # (maps too: their fixed points are the zeros of F, the same curve: a multiplier +1 where the bordered
+        # determinant changes sign is a branch point -- a pitchfork of the fixed points -- not a fold)
+        out["branch-point"] = float(np.linalg.det(_bordered(Hx(x), t)))
         return {k: v for k, v in out.items() if k in kinds}, spec
 
     tv, spec = tests(x, t)
@@ -568,7 +577,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
             if ev is not None:
                 here.append(ev)
         bps = [e.value for e in here if e.type == "branch-point"]
-        here = [e for e in here if not (e.type == "fold" and not discrete
+        here = [e for e in here if not (e.type == "fold"
                                         and any(abs(e.value - b) <= 1e-6 * max(1.0, abs(b)) for b in bps))]
         found.extend(here)
         x, t, tv = x_new, t_new, tv_new
@@ -837,7 +846,7 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
         Ordered points; ``genuine`` marks where the event is the named one (not a neutral saddle).
     """
     from .spectrum import find_equilibrium
-    allowed = MAP_EVENTS if method is not None else ("fold", "hopf")
+    allowed = CURVE_EVENTS_MAP if method is not None else CURVE_EVENTS_FLOW
     if kind not in allowed:
         raise GandynamicsError(f"unknown event {kind!r} for {'a map' if method else 'the flow'}; accepted: {', '.join(allowed)}")
     prob = _Problem2(fld, tuple(vary), params, method, step, beta)
@@ -1017,7 +1026,7 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
     seeds = list(seeds) if seeds is not None else list(lo1 + (hi1 - lo1) * np.array([0.15, 0.4, 0.65, 0.9]))
     ds = ds or float(np.hypot(hi1 - lo1, hi2 - lo2) / 60)
     a1n, a2n = vary
-    kinds = MAP_EVENTS if method is not None else ("fold", "hopf")
+    kinds = CURVE_EVENTS_MAP if method is not None else CURVE_EVENTS_FLOW
     curves: list[Curve] = []
     it = seeds
     if progress:

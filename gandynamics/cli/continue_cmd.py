@@ -16,8 +16,8 @@ def add_parser(sub):
                     "bordered system with the exact Jacobians, adaptive step), with the eigenvalues of J = -DF "
                     "(flow) or the multipliers of the map along the branch.  Events are located to ~1e-12 in "
                     "the parameter: flow fold, hopf (with the first Lyapunov coefficient: supercritical / "
-                    "subcritical) and branch-point; maps fold (multiplier +1), flip (-1) and neimark-sacker "
-                    "(a complex pair on the unit circle).  See docs/math/bifurcations.md.",
+                    "subcritical) and branch-point; maps fold (multiplier +1 where the branch turns), flip (-1), "
+                    "neimark-sacker (a complex pair on the unit circle) and branch-point.  See docs/math/bifurcations.md.",
         epilog="examples: gandynamics continue dirac --reg r1 --vary gamma=0.5:-0.5 ;  "
                "gandynamics continue dirac --reg r1 --param gamma=0.5 --method gd --vary h=0.1:8 --json ;  "
                "gandynamics continue dirac --reg r1 --method gd --vary gamma=0.02:2 --vary2 h=0.02:5")
