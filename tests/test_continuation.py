@@ -475,3 +475,44 @@ def test_maps_name_a_branch_point_as_the_flow_does(kind):
             got = [(e.type, e.value) for e in br.events]
             assert [t for t, _ in got] == [want], (method, got)
             assert got[0][1] == pytest.approx(a0, rel=1e-8, abs=1e-10), (method, got)
+
+
+def _planar_hopf(coef, om):
+    """v = -F = (mu x - om y + f(x, y), om x + mu y + g(x, y)), f, g quadratic + cubic with the coefficients coef."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    a, b, c, d, e, f, g, k = (sp.nsimplify(float(v)) for v in coef)
+    om = sp.nsimplify(om)
+    fx = a * x**2 + b * x * y + c * y**2 + d * x**3
+    gy = e * x**2 + f * x * y + g * y**2 + k * y**3
+    vx, vy = mu * x - om * y + fx, om * x + mu * y + gy
+    fld = VectorField(Game(theta=[x], psi=[y], loss_g=-sp.integrate(vx, x), loss_d=-sp.integrate(vy, y),
+                           hyper={mu: -0.5}, equilibrium=(0, 0), name="planar-hopf"))
+    return fld, fx, gy, (x, y)
+
+
+def test_lyapunov_coefficient_against_the_planar_formula_and_refused_off_the_hopf_point():
+    """Generator: planar Hopf points x' = -om y + f, y' = om x + g with random quadratic and cubic terms (the quadratic
+    ones enter through B; the hopf game has none).  Guckenheimer & Holmes (1983, eq. 3.4.11):
+    16 a = f_xxx + f_xyy + g_xxy + g_yyy + [f_xy (f_xx + f_yy) - g_xy (g_xx + g_yy) - f_xx g_xx + f_yy g_yy] / om, and
+    in Kuznetsov's normalisation (<q, q> = 1, q = (1, -i)/sqrt 2) l1 = 2 a / om.  The continuation locates the
+    Hopf point at mu = 0 with that l1 and criticality.  Off the Hopf point (mu != 0, a pair -mu +- i om) the
+    coefficient is refused: it returned a number there."""
+    rng = np.random.default_rng(7)
+    for _ in range(8):
+        coef, om = np.round(rng.normal(size=8), 2), round(rng.uniform(0.5, 2.0), 2)
+        fld, fx, gy, (x, y) = _planar_hopf(coef, om)
+        D = lambda h, *v: float(sp.diff(h, *v).subs({x: 0, y: 0}))  # noqa: E731
+        a16 = (D(fx, x, x, x) + D(fx, x, y, y) + D(gy, x, x, y) + D(gy, y, y, y)
+               + (D(fx, x, y) * (D(fx, x, x) + D(fx, y, y)) - D(gy, x, y) * (D(gy, x, x) + D(gy, y, y))
+                  - D(fx, x, x) * D(gy, x, x) + D(fx, y, y) * D(gy, y, y)) / om)
+        want = 2 * (a16 / 16) / om
+        ly = first_lyapunov_coefficient(fld, [0.0, 0.0], {"mu": 0.0})
+        assert ly["lyapunov"] == pytest.approx(want, rel=1e-10, abs=1e-12)
+        assert ly["frequency"] == pytest.approx(om, rel=1e-12)
+        hopf = events(continuation(fld, "mu", -0.5, 0.5), "hopf")
+        assert len(hopf) == 1 and abs(hopf[0].value) < 1e-10
+        assert hopf[0].extra["lyapunov"] == pytest.approx(want, rel=1e-8, abs=1e-10)
+        assert hopf[0].extra["criticality"] == ("supercritical" if want < 0 else "subcritical")
+        for mu in (-0.5, 0.01, 1e-4):
+            with pytest.raises(GandynamicsError, match="not a Hopf point"):
+                first_lyapunov_coefficient(fld, [0.0, 0.0], {"mu": mu})

@@ -56,6 +56,10 @@ MAP_EVENTS = ("fold", "flip", "neimark-sacker", "branch-point")
 CURVE_EVENTS_FLOW = ("fold", "hopf")
 CURVE_EVENTS_MAP = ("fold", "flip", "neimark-sacker")
 
+#: a located Hopf point's pair has |Re lambda| below this (relative to max(1, |lambda|)), and
+#: :func:`first_lyapunov_coefficient` is refused elsewhere
+HOPF_TOL = 1e-6
+
 #: a pair counts as complex (Hopf, Neimark-Sacker rather than a neutral saddle) when |Im| exceeds this
 #: (relative to max(1, |lambda|))
 COMPLEX_TOL = 1e-7
@@ -326,7 +330,10 @@ def first_lyapunov_coefficient(fld, z, params=None):
     Returns
     -------
     dict with ``lyapunov`` (l1), ``c1`` (complex), ``frequency`` (omega), ``q``, ``p`` (complex vectors,
-    shape (n,)).  Raises GandynamicsError when J has no purely imaginary pair.
+    shape (n,)).  Raises GandynamicsError when J has no purely imaginary pair (none with ``|Re lambda|`` within
+    :data:`HOPF_TOL` of 0, relative to ``max(1, |lambda|)``: the tolerance with which a located Hopf point's pair
+    is accepted): the formula at any other point returned a number that is no Lyapunov coefficient (``gandynamics
+    cycle --from-hopf NAME=VH:AT`` with VH no Hopf value printed it as the prediction's l1).
     """
     p = fld.param_vector(params, signed=True)
     z = fld.point(z)
@@ -336,6 +343,10 @@ def first_lyapunov_coefficient(fld, z, params=None):
     if not cand:
         raise GandynamicsError("no complex pair of eigenvalues: not a Hopf point")
     i = min(cand, key=lambda k: abs(w[k].real))
+    if abs(w[i].real) > HOPF_TOL * max(1.0, abs(w[i])):
+        raise GandynamicsError(f"not a Hopf point: the complex pair nearest the imaginary axis is {w[i].real:z.6g} +- "
+                               f"{w[i].imag:z.6g}i (|Re| above {HOPF_TOL:g} |lambda|); the first Lyapunov coefficient is "
+                               "defined where a pair is purely imaginary (locate it with continuation)")
     omega = float(w[i].imag)
     # refine the eigenvector for exactly i omega (the point is a Hopf point up to rounding)
     q = vr[:, i] / np.linalg.norm(vr[:, i])
@@ -715,7 +726,7 @@ def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
     extra = {}
     if kind == "hopf":
         pair = [v for v in spec if v.imag > COMPLEX_TOL * max(1.0, abs(v))]
-        if not pair or min(abs(v.real) for v in pair) > 1e-6 * max(1.0, max(abs(spec))):
+        if not pair or min(abs(v.real) for v in pair) > HOPF_TOL * max(1.0, max(abs(spec))):
             return None  # a neutral saddle (real pair lambda, -lambda)
         try:
             ly = first_lyapunov_coefficient(prob.fld, z, prob.pv(a))
