@@ -516,3 +516,29 @@ def test_lyapunov_coefficient_against_the_planar_formula_and_refused_off_the_hop
         for mu in (-0.5, 0.01, 1e-4):
             with pytest.raises(GandynamicsError, match="not a Hopf point"):
                 first_lyapunov_coefficient(fld, [0.0, 0.0], {"mu": mu})
+
+
+def test_gd_flip_normal_form_against_the_one_dimensional_closed_form_and_refused_elsewhere():
+    """GD on F = (x + q x^3, y): the map's x-part x -> x - h (x + q x^3) has the multiplier 1 - h = -1 at h = 2, where it
+    is x -> -x - 2 q x^3: the coefficient c of eta -> -eta + c eta^3 is -2 q (random q), supercritical (a stable
+    period-2 orbit) iff c > 0.  Away from h = 2, and for a Neimark-Sacker point that is not one, refused (a number
+    came out)."""
+    from gandynamics.analysis.continuation import map_normal_form
+    x, y = sp.symbols("x y", real=True)
+    rng = np.random.default_rng(2)
+    for q in rng.uniform(-2, 2, 5):
+        q = round(float(q), 3)
+        fld = VectorField(Game(theta=[x], psi=[y], loss_g=x**2 / 2 + sp.nsimplify(q) * x**4 / 4, loss_d=y**2 / 2,
+                               equilibrium=(0, 0), name="flip"))
+        nf = map_normal_form(fld, "gd", "flip", [0.0, 0.0], h=2.0)
+        assert nf["coefficient"] == pytest.approx(-2 * q, rel=1e-12, abs=1e-14)
+        assert nf["criticality"] == ("supercritical" if -2 * q > 0 else "subcritical")
+        flips = events(continuation(fld, "h", 1.5, 2.5, method="gd"), "flip")
+        assert len(flips) == 1 and flips[0].value == pytest.approx(2.0, rel=1e-10)
+        for h in (1.9, 2.1):
+            with pytest.raises(GandynamicsError, match="not a flip point"):
+                map_normal_form(fld, "gd", "flip", [0.0, 0.0], h=h)
+    rot = VectorField(games.quadratic())  # DF = [[1, 1], [-1, 1]]: GD multipliers 1 - h (1 +- i), |.| = 1 at h = 1
+    assert map_normal_form(rot, "gd", "neimark-sacker", [0.0, 0.0], h=1.0)["coefficient"] == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(GandynamicsError, match="not a Neimark-Sacker point"):
+        map_normal_form(rot, "gd", "neimark-sacker", [0.0, 0.0], h=0.5)

@@ -403,6 +403,12 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
     Returns
     -------
     dict with ``coefficient`` and ``criticality``, or None for other methods.
+
+    Raises
+    ------
+    GandynamicsError
+        When the map has no multiplier -1 (flip) or no complex pair on the unit circle (Neimark–Sacker) within
+        :data:`HOPF_TOL`: the formulas elsewhere give numbers that are no normal-form coefficient.
     """
     p = fld.param_vector(params, signed=True)
     z = fld.point(z)
@@ -414,6 +420,9 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
     n = fld.n
     if kind == "flip":
         i = int(np.argmin(np.abs(w + 1)))
+        if abs(w[i] + 1) > HOPF_TOL:
+            raise GandynamicsError(f"not a flip point: the multiplier nearest -1 is {w[i].real:z.6g}{w[i].imag:+z.6g}i "
+                                   f"(farther than {HOPF_TOL:g}); the normal form is defined at a multiplier -1")
         q = vr[:, i].real
         q = q / np.linalg.norm(q)
         pl = vl[:, i].real
@@ -426,6 +435,9 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
         if not cand:
             return None
         i = min(cand, key=lambda k: abs(abs(w[k]) - 1))
+        if abs(abs(w[i]) - 1) > HOPF_TOL:
+            raise GandynamicsError(f"not a Neimark-Sacker point: the complex multiplier nearest the unit circle has "
+                                   f"modulus {abs(w[i]):z.9g}; the normal form is defined where a pair lies on it")
         mu0 = w[i]
         q = vr[:, i] / np.linalg.norm(vr[:, i])
         pl = vl[:, i]
