@@ -6,7 +6,8 @@ Every trajectory (one :func:`gandynamics.simulate` run or one row of a sweep) is
 The rate fit
 ------------
 Over the window ``[T/4, T]`` (``T`` the last step of the run's life: ``steps``, or the step before it
-diverged), of the samples above the rounding floor ``max(1e-290, 1e-12 |z*|)``, least squares fits
+diverged), of the samples above the rounding floor ``max(1e-290, 1e-12 |z*|)`` (``floor_abs``, 1e-290 by default,
+is :data:`gandynamics.runs.ratefit.RECORD_FLOOR` = 2^-511 for the distances the runs record), least squares fits
 
 .. math::  \log d_k = a + k \log\rho + c \log k ,
 
@@ -78,7 +79,8 @@ POLY_SLACK = 0.15
 #: the rules in one sentence each, for the records of results (JSON, sweep metadata, netCDF attributes); built from
 #: the constants above so that they cannot drift from what is computed
 RATE_FIT = (f"least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/{1 / FIT_START:g}, T] above the "
-            f"floor max({FLOOR_ABS:g}, {FLOOR_REL:g} |z*|) (T = steps, or the step before divergence), kept when c is within "
+            f"floor max(f, {FLOOR_REL:g} |z*|) (f = 2^-511 ~ 1.5e-154 for the distances runs record, {FLOOR_ABS:g} for exact "
+            f"ones; T = steps, or the step before divergence), kept when c is within "
             f"{POLY_SLACK:g} of a whole number from 1 to 3 (the polynomial factor of a defective eigenvalue); otherwise the plain fit "
             f"a + k log(rho) over [T/{1 / TEST_START:g}, T]; rate = rho")
 VERDICT_RULE = ("converging: the distance reached the rounding floor, or the largest distance in the last quarter "
@@ -124,7 +126,7 @@ class RunReading:
                 "verdict": VERDICTS[int(self.code[i])]}
 
 
-def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) -> RunReading:
+def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None, floor_abs: float = FLOOR_ABS) -> RunReading:
     """Fit the rate and classify each run.
 
     Parameters
@@ -136,6 +138,9 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
     zstar_norm : (B,) array ``|z*|`` (sets the rounding floor); default 0
     split : callable, optional   ``split(work, B)`` runs ``work(r0, r1)`` over disjoint row ranges (threads:
         the kernel releases the GIL); default one call over all rows
+    floor_abs : float   the absolute part of the rounding floor, ``max(floor_abs, FLOOR_REL |z*|)`` (default
+        :data:`FLOOR_ABS`; the runs pass :data:`gandynamics.runs.ratefit.RECORD_FLOOR`, below which their
+        recorded distances are not accurate)
 
     Returns
     -------
@@ -172,7 +177,7 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None) ->
 
     life = per_run(life, float, "life")
     div = np.full(B, -1, dtype=np.int64) if diverged_at is None else per_run(diverged_at, np.int64, "diverged_at")
-    reader = Reader(idx, B, zstar_norm, interpret=B * dist.shape[1] <= INTERPRET_MAX_SAMPLES)
+    reader = Reader(idx, B, zstar_norm, interpret=B * dist.shape[1] <= INTERPRET_MAX_SAMPLES, floor_abs=floor_abs)
     samples = np.ascontiguousarray(dist.T)  # sample-major: the layout the reading reads (Reader.read_sample_major)
     work = lambda r0, r1: reader.read_sample_major(r0, r1, samples[:, r0:r1], life[r0:r1], div[r0:r1])  # noqa: E731
     if split is None or reader.interpreted:
@@ -193,23 +198,26 @@ class Reader:
     zstar_norm : (B,) array ``|z*|`` (sets each run's rounding floor), or one number for every run; default 0
     interpret : read with the interpreted copy of this module (nothing to compile; a few runs) instead of the
         compiled functions (compiled once per machine, cached on disk; concurrent processes wait for the first)
+    floor_abs : the absolute part of each run's rounding floor ``max(floor_abs, FLOOR_REL |z*|)`` (default
+        :data:`FLOOR_ABS`)
 
     :meth:`read` may be called from several threads at once on disjoint row ranges (the compiled reading
     releases the GIL).  A row never read has the code :data:`BOUNDED` and undefined numbers (a sweep masks the
     rows it did not run).
     """
 
-    def __init__(self, idx, B: int, zstar_norm=None, interpret: bool = False):
+    def __init__(self, idx, B: int, zstar_norm=None, interpret: bool = False, floor_abs: float = FLOOR_ABS):
         self.idx = np.ascontiguousarray(idx, dtype=float)
-        # max(FLOOR_ABS, FLOOR_REL |z*|) per run (|z*| NaN -> 0, inf -> the largest double), in one array
+        # max(floor_abs, FLOOR_REL |z*|) per run (|z*| NaN -> 0, inf -> the largest double), in one array
+        floor_abs = float(floor_abs)
         zn = np.zeros(()) if zstar_norm is None else np.asarray(zstar_norm, float)
         if zn.ndim == 0:  # one |z*| for every run (a sweep whose rows share z*): the floor computed once
-            self.floor = np.full(B, np.maximum(np.multiply(np.nan_to_num(zn), FLOOR_REL), FLOOR_ABS))
+            self.floor = np.full(B, np.maximum(np.multiply(np.nan_to_num(zn), FLOOR_REL), floor_abs))
         else:
             fl = np.array(np.broadcast_to(zn, (B,)))
             np.nan_to_num(fl, copy=False)
             np.multiply(fl, FLOOR_REL, out=fl)
-            self.floor = np.maximum(fl, FLOOR_ABS, out=fl)
+            self.floor = np.maximum(fl, floor_abs, out=fl)
         # (7, B): the readings' columns (rate, poly_order, log_rate_err, envelope_ratio, tail_min, tail_max, code),
         # each contiguous, written by the reading in the threads that read (first touch there).  One spare column:
         # the block of rows [lo, hi) handed to the compiled reading is then never contiguous, so every call has

@@ -384,3 +384,161 @@ def test_lyapunov_coefficient_of_the_sheared_normal_form_in_closed_form(shear):
     scale = 1.0 + shear**2 / 2
     assert ly["c1"] == pytest.approx(complex(2 * sigma, 2 * twist) / scale, rel=1e-12, abs=1e-14)
     assert ly["lyapunov"] == pytest.approx(2 * sigma / (omega * scale), rel=1e-12, abs=0)
+
+
+def _centre_game(rng):
+    """A general-sum linear game whose flow is a centre for every s > 0: F = (s B psi, B_D theta) with
+    B B_D = -P, P of positive eigenvalues, so J = -DF has only eigenvalues +-i sqrt(s eig P)."""
+    t, q = sp.symbols("t0:2", real=True), sp.symbols("q0:2", real=True)
+    s = sp.Symbol("s", real=True)
+    while True:
+        B = np.round(rng.normal(size=(2, 2)) * 4) / 4
+        if abs(np.linalg.det(B)) > 0.1:
+            break
+    Q = rng.normal(size=(2, 2))
+    P = Q @ np.diag(rng.uniform(0.5, 2, 2)) @ np.linalg.inv(Q)
+    BD = -np.linalg.solve(B, P)
+    R = lambda v: sp.Rational(float(v)).limit_denominator(10**12)  # noqa: E731
+    LG = s * sum(R(B[i, j]) * t[i] * q[j] for i in range(2) for j in range(2))
+    LD = sum(R(BD[j, i]) * t[i] * q[j] for i in range(2) for j in range(2))
+    return VectorField(Game(theta=list(t), psi=list(q), loss_g=LG, loss_d=LD, hyper={s: 1.0}, equilibrium=(0,) * 4,
+                            name="centre"))
+
+
+def test_branches_that_stay_marginal_have_no_events_and_no_stable_points():
+    """Generator of the kind: branches along which a pair stays on the imaginary axis (flow centres, 12 random
+    games, s in [0.3, 3]) or on the unit circle (alternating GD on bilinear games x^T B y, B random 1x1 and 2x2, h up
+    to 0.95 * 2 / sigma_max(B), where the multipliers have modulus exactly 1): the hopf / neimark-sacker test
+    functions are rounding noise there.  No event, and every point marginal, so not stable (as spectrum reads it);
+    before, `gandynamics continue bilinear --method altgd --vary h=0.1:1.9` reported four Neimark-Sacker points and
+    'stable at the start: yes; stability changes 4 time(s)'."""
+    from gandynamics.analysis.continuation import spectrum_stable
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        br = continuation(_centre_game(rng), "s", 0.3, 3.0)
+        assert br.events == [] and not br.stable.any()
+        assert all(np.max(np.abs(np.real(sp_))) < 1e-12 for sp_ in br.spectra)  # (the generator's claim)
+    for m in (1, 1, 2, 2, 2, 2):
+        B = rng.normal(size=(m, m)) if m > 1 else rng.uniform(0.3, 3.0)
+        hmax = 0.95 * 2 / np.linalg.norm(np.atleast_2d(B), 2)
+        br = continuation(VectorField(games.bilinear(B=B)), "h", 0.02 * hmax, hmax, method="altgd")
+        assert br.events == [] and not br.stable.any(), [(e.type, e.value) for e in br.events]
+        assert all(np.max(np.abs(np.abs(mu) - 1)) < 1e-12 for mu in br.spectra)
+    assert spectrum_stable([-1e-3 + 1j, -1e-3 - 1j], False) and not spectrum_stable([1e-17 + 1j, 1e-17 - 1j], False)
+
+
+@pytest.mark.parametrize("a", [0.3, 1.0, 1.6])
+def test_genuine_crossings_are_still_located_against_closed_forms(a):
+    """The other side: quadratic game (a/2 x^2 + b x y - c/2 y^2, b = 2): J has trace -(a + c), det ac + b^2: a Hopf
+    point of the flow at c = -a (a < b: det > 0 there); GD's map z - h DF z (eigenvalues lambda of DF: 1 - h lambda): a Neimark-Sacker
+    point where |1 - h lambda|^2 = 1 - h (a + c) + h^2 (a c + 4) = 1, i.e. a + c = h (a c + 4), c = (4 h - a)/(1 - h a)
+    at h = 0.1 (a complex pair there for these a)."""
+    fld = VectorField(games.quadratic())
+    br = continuation(fld, "c", -a - 0.7, -a + 0.9, params={"a": a, "b": 2.0})
+    hopf = events(br, "hopf")
+    assert len(hopf) == 1 and hopf[0].value == pytest.approx(-a, rel=1e-10, abs=1e-12)
+    h = 0.1
+    c_ns = (4.0 * h - a) / (1.0 - h * a)
+    br = continuation(fld, "c", c_ns - 0.5, c_ns + 0.5, params={"a": a, "b": 2.0}, method="gd", step=h)
+    ns = events(br, "neimark-sacker")
+    assert len(ns) == 1 and ns[0].value == pytest.approx(c_ns, rel=1e-10, abs=1e-12)
+
+
+def _one_dim_game(kind, a0, k, e, d):
+    """F = (f(x, a), d y + e x) with the zero eigenvalue of D_x f at a = a0: 'pitchfork' f = -(a - a0) x + k x^3,
+    'transcritical' f = -(a - a0) x + k x^2 (both: x = 0 for every a, a second branch crossing at a0: a branch
+    point), 'fold' f = x^2 - (a - a0) (x = sqrt(a - a0), turning at a0: a fold)."""
+    x, y, a = sp.symbols("x y a", real=True)
+    a0, k, e, d = (sp.nsimplify(round(v, 3)) for v in (a0, k, e, d))
+    f = {"pitchfork": -(a - a0) * x + k * x**3, "transcritical": -(a - a0) * x + k * x**2,
+         "fold": x**2 - (a - a0)}[kind]
+    return VectorField(Game(theta=[x], psi=[y], loss_g=sp.integrate(f, x), loss_d=d * y**2 / 2 + e * x * y,
+                            hyper={a: 0.0}, equilibrium=None, name=kind)), float(a0)
+
+
+@pytest.mark.parametrize("kind", ["pitchfork", "transcritical", "fold"])
+def test_maps_name_a_branch_point_as_the_flow_does(kind):
+    """Generator of the kind: one-dimensional bifurcations of the equilibria (random a0, coefficients), continued for
+    the flow and for the fixed points of gd, eg, eftp, ogda (the same curve of zeros of F): a pitchfork or a
+    transcritical point is a branch point for every one of them (the maps called it a fold: multiplier +1), a
+    turning point a fold; located at the closed form a0."""
+    rng = np.random.default_rng(["pitchfork", "transcritical", "fold"].index(kind))
+    for _ in range(3):
+        a0 = rng.uniform(-1, 1)
+        fld, a0 = _one_dim_game(kind, a0, rng.choice([-1, 1]) * rng.uniform(0.5, 2), rng.uniform(-1, 1),
+                                rng.uniform(0.5, 2))
+        want = "fold" if kind == "fold" else "branch-point"
+        lo, hi = (a0 + 1.0, a0 - 1.0) if kind == "fold" else (a0 - 1.0, a0 + 1.0)
+        start = [1.0, 0.0] if kind == "fold" else [0.0, 0.0]
+        for method in (None, "gd", "eg", "eftp", "ogda"):
+            br = continuation(fld, "a", lo, hi, method=method, step=None if method is None else 0.1, start=start)
+            got = [(e.type, e.value) for e in br.events]
+            assert [t for t, _ in got] == [want], (method, got)
+            assert got[0][1] == pytest.approx(a0, rel=1e-8, abs=1e-10), (method, got)
+
+
+def _planar_hopf(coef, om):
+    """v = -F = (mu x - om y + f(x, y), om x + mu y + g(x, y)), f, g quadratic + cubic with the coefficients coef."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    a, b, c, d, e, f, g, k = (sp.nsimplify(float(v)) for v in coef)
+    om = sp.nsimplify(om)
+    fx = a * x**2 + b * x * y + c * y**2 + d * x**3
+    gy = e * x**2 + f * x * y + g * y**2 + k * y**3
+    vx, vy = mu * x - om * y + fx, om * x + mu * y + gy
+    fld = VectorField(Game(theta=[x], psi=[y], loss_g=-sp.integrate(vx, x), loss_d=-sp.integrate(vy, y),
+                           hyper={mu: -0.5}, equilibrium=(0, 0), name="planar-hopf"))
+    return fld, fx, gy, (x, y)
+
+
+def test_lyapunov_coefficient_against_the_planar_formula_and_refused_off_the_hopf_point():
+    """Generator: planar Hopf points x' = -om y + f, y' = om x + g with random quadratic and cubic terms (the quadratic
+    ones enter through B; the hopf game has none).  Guckenheimer & Holmes (1983, eq. 3.4.11):
+    16 a = f_xxx + f_xyy + g_xxy + g_yyy + [f_xy (f_xx + f_yy) - g_xy (g_xx + g_yy) - f_xx g_xx + f_yy g_yy] / om, and
+    in Kuznetsov's normalisation (<q, q> = 1, q = (1, -i)/sqrt 2) l1 = 2 a / om.  The continuation locates the
+    Hopf point at mu = 0 with that l1 and criticality.  Off the Hopf point (mu != 0, a pair -mu +- i om) the
+    coefficient is refused: it returned a number there."""
+    rng = np.random.default_rng(7)
+    for _ in range(8):
+        coef, om = np.round(rng.normal(size=8), 2), round(rng.uniform(0.5, 2.0), 2)
+        fld, fx, gy, (x, y) = _planar_hopf(coef, om)
+        D = lambda h, *v: float(sp.diff(h, *v).subs({x: 0, y: 0}))  # noqa: E731
+        a16 = (D(fx, x, x, x) + D(fx, x, y, y) + D(gy, x, x, y) + D(gy, y, y, y)
+               + (D(fx, x, y) * (D(fx, x, x) + D(fx, y, y)) - D(gy, x, y) * (D(gy, x, x) + D(gy, y, y))
+                  - D(fx, x, x) * D(gy, x, x) + D(fx, y, y) * D(gy, y, y)) / om)
+        want = 2 * (a16 / 16) / om
+        ly = first_lyapunov_coefficient(fld, [0.0, 0.0], {"mu": 0.0})
+        assert ly["lyapunov"] == pytest.approx(want, rel=1e-10, abs=1e-12)
+        assert ly["frequency"] == pytest.approx(om, rel=1e-12)
+        hopf = events(continuation(fld, "mu", -0.5, 0.5), "hopf")
+        assert len(hopf) == 1 and abs(hopf[0].value) < 1e-10
+        assert hopf[0].extra["lyapunov"] == pytest.approx(want, rel=1e-8, abs=1e-10)
+        assert hopf[0].extra["criticality"] == ("supercritical" if want < 0 else "subcritical")
+        for mu in (-0.5, 0.01, 1e-4):
+            with pytest.raises(GandynamicsError, match="not a Hopf point"):
+                first_lyapunov_coefficient(fld, [0.0, 0.0], {"mu": mu})
+
+
+def test_gd_flip_normal_form_against_the_one_dimensional_closed_form_and_refused_elsewhere():
+    """GD on F = (x + q x^3, y): the map's x-part x -> x - h (x + q x^3) has the multiplier 1 - h = -1 at h = 2, where it
+    is x -> -x - 2 q x^3: the coefficient c of eta -> -eta + c eta^3 is -2 q (random q), supercritical (a stable
+    period-2 orbit) iff c > 0.  Away from h = 2, and for a Neimark-Sacker point that is not one, refused (a number
+    came out)."""
+    from gandynamics.analysis.continuation import map_normal_form
+    x, y = sp.symbols("x y", real=True)
+    rng = np.random.default_rng(2)
+    for q in rng.uniform(-2, 2, 5):
+        q = round(float(q), 3)
+        fld = VectorField(Game(theta=[x], psi=[y], loss_g=x**2 / 2 + sp.nsimplify(q) * x**4 / 4, loss_d=y**2 / 2,
+                               equilibrium=(0, 0), name="flip"))
+        nf = map_normal_form(fld, "gd", "flip", [0.0, 0.0], h=2.0)
+        assert nf["coefficient"] == pytest.approx(-2 * q, rel=1e-12, abs=1e-14)
+        assert nf["criticality"] == ("supercritical" if -2 * q > 0 else "subcritical")
+        flips = events(continuation(fld, "h", 1.5, 2.5, method="gd"), "flip")
+        assert len(flips) == 1 and flips[0].value == pytest.approx(2.0, rel=1e-10)
+        for h in (1.9, 2.1):
+            with pytest.raises(GandynamicsError, match="not a flip point"):
+                map_normal_form(fld, "gd", "flip", [0.0, 0.0], h=h)
+    rot = VectorField(games.quadratic())  # DF = [[1, 1], [-1, 1]]: GD multipliers 1 - h (1 +- i), |.| = 1 at h = 1
+    assert map_normal_form(rot, "gd", "neimark-sacker", [0.0, 0.0], h=1.0)["coefficient"] == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(GandynamicsError, match="not a Neimark-Sacker point"):
+        map_normal_form(rot, "gd", "neimark-sacker", [0.0, 0.0], h=0.5)

@@ -1,6 +1,8 @@
 """The reading of runs (gandynamics.runs.ratefit.read): a run that ended because its method could not take the
 next step reads "stopped", a run that left the bound or became non-finite "diverged", whatever the entry point."""
 
+import math
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -109,3 +111,25 @@ def test_a_stopped_proximal_run_ends_at_the_last_state_the_method_reached(stoppe
     np.testing.assert_array_equal(tr.states, [[1.0, 1.0], [1.0, 1.0]])
     assert res["final_x"][0] == 1.0 and res["final_y"][0] == 1.0
     np.testing.assert_allclose(res["distance"][0], np.sqrt(2.0), rtol=1e-15, atol=0)
+
+
+def test_distances_recorded_through_subnormal_squares_are_not_fitted():
+    """Generator of the kind: decays that pass below 1.5e-154 (rotations at rate rho down to 1e-200, 200 of them),
+    their distances recorded as the kernels record them, sqrt(x*x + y*y): the squares are subnormal below
+    2^-511 and zero below ~2.2e-162, so those samples are wrong by up to 1e-4 (or 0).  The runs' reading
+    (ratefit.read, floor RECORD_FLOOR = 2^-511) fits only the accurate samples: the rate is rho to rounding.  With
+    the reading's exact-distance floor 1e-290 the log-rate was off by up to 8e-5 (relative)."""
+    from gandynamics.runs.ratefit import RECORD_FLOOR, read
+    from gandynamics.runs.validate import sample_steps
+    assert RECORD_FLOOR == math.sqrt(np.finfo(float).tiny)
+    rng = np.random.default_rng(0)
+    worst = 0.0
+    for _ in range(200):
+        rho, th = rng.uniform(0.5, 0.95), rng.uniform(0.05, 3.0)
+        T = int(np.ceil(np.log(1e-200) / np.log(rho)))
+        k = sample_steps(T, 65).astype(float)
+        x, y = rho**k * np.cos(k * th), rho**k * np.sin(k * th)
+        r = read(k, np.sqrt(x * x + y * y)[None, :], [T])
+        assert r.verdict == ["converging"]
+        worst = max(worst, abs(math.log(r.rate[0]) / math.log(rho) - 1))
+    assert worst < 1e-12, worst

@@ -578,7 +578,11 @@ def test_a_measured_rate_above_the_local_one_is_explained_by_the_transient():
     assert np.linalg.norm(T, 2) > 5 and far.local_rate < 0.05
     assert far.diverged_at is not None and "non-normal" in far.note
     (near,), _ = rates(fld, ["lookahead"], step="optimal", params={"gamma": 1.0}, region="ball:0.001")
-    assert near.measured_rate == pytest.approx(near.local_rate, rel=2e-2, abs=0) and near.note == ""
+    # (4 %: at rho = 0.02 the distances are accurate for the first ~88 steps only, down to 2^-511, where the kernels'
+    # sums of squares turn subnormal (runs.ratefit.RECORD_FLOOR); those give 0.02201 = local + 3.1 %, the transient of
+    # a matrix of norm 10.  The 0.7 % seen before came from samples recorded through subnormal squares, 1e-158 to
+    # 2e-162, wrong by up to 1e-2.)
+    assert near.measured_rate == pytest.approx(near.local_rate, rel=4e-2, abs=0) and near.note == ""
 
 
 @pytest.mark.parametrize("kwargs, match", [

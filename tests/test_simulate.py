@@ -68,7 +68,9 @@ def test_the_verdict_does_not_depend_on_record_every(steps, every):
     assert coarse.verdict == full.verdict == "converging"
     rho = gd_rho_dirac_r1(0.3, 0.2)                  # the closed form (docs/mathematics.md §1.7)
     assert coarse.rate == pytest.approx(rho, rel=1e-3, abs=0)
-    assert coarse.rate == pytest.approx(full.rate, rel=1e-4, abs=0)
+    # (the rate read from READ_SAMPLES jittered steps, where the full run reads all 400 or 1000: a modulated decay's
+    # fit differs by about 0.1/T relative, the median over random ones; 1.2e-4 here at T = 400)
+    assert coarse.rate == pytest.approx(full.rate, rel=3e-4, abs=0)
     # the states returned are those asked for (every `every`-th and the last), equal to the full run's
     idx = list(range(0, steps + 1, every)) + ([steps] if steps % every else [])
     assert coarse.times.tolist() == idx

@@ -123,3 +123,47 @@ def test_classify_refuses_bad_steps(kwargs, match):
 def test_classify_accepts_methods_as_text():
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
     assert list(classify(fld, methods="gd,eg").methods) == ["gd", "eg"]
+
+
+def test_flow_stability_is_the_spectrum_verdict_on_marginal_spectra():
+    """Generator of the kind: general-sum linear games min_theta theta^T B psi / min_psi theta^T B_D psi (4
+    parameters) with B B_D of negative eigenvalues, so that J = -DF has only purely imaginary eigenvalues (a
+    centre: marginal), which LAPACK returns with real parts of +-1e-16.  classify's flow_stable is the spectrum's
+    reading (SpectralReport.stable): False (marginal: not asymptotically stable), never True on the sign of a
+    rounding error (one of these games read "stable under the flow: yes"), so not a spurious stable point."""
+    import sympy as sp
+
+    import gandynamics as gd
+    rng = np.random.default_rng(5)
+    th, ps = sp.symbols("t0:2", real=True), sp.symbols("p0:2", real=True)
+    seen = 0
+    while seen < 40:
+        B = np.round(rng.normal(size=(2, 2)) * 4) / 4
+        if abs(np.linalg.det(B)) < 0.1:
+            continue
+        Q = rng.normal(size=(2, 2))
+        P = Q @ np.diag(rng.uniform(0.5, 2, 2)) @ np.linalg.inv(Q)
+        BD = -np.linalg.solve(B, P)  # B BD = -P: eigenvalues of J are +-i sqrt(eig P)
+        R = lambda v: sp.Rational(float(v)).limit_denominator(10**12)  # noqa: E731
+        LG = sum(R(B[i, j]) * th[i] * ps[j] for i in range(2) for j in range(2))
+        LD = sum(R(BD[j, i]) * th[i] * ps[j] for i in range(2) for j in range(2))
+        fld = gd.VectorField(gd.Game(theta=list(th), psi=list(ps), loss_g=LG, loss_d=LD, equilibrium=(0,) * 4,
+                                     name="centre"))
+        seen += 1
+        lam = np.linalg.eigvals(-fld.eval_DF(np.zeros(4), fld.param_vector()))
+        assert np.max(np.abs(lam.real)) < 1e-9 * max(1.0, np.max(np.abs(lam)))  # (the generator's claim)
+        c = classify(fld, methods=("gd",))
+        assert gd.spectrum(fld).verdict.startswith("marginal")
+        assert c.flow_stable is False and gd.spectrum(fld).stable is False
+        assert not c.methods["gd"]["stable"]  # GD on a centre: |1 - h i w| > 1 for every h
+        assert c.spurious is False
+
+
+@pytest.mark.parametrize("a, c, want", [(1.0, 1.0, True), (-1.0, -1.0, False), (1.0, -1.0, False)])
+def test_flow_stability_against_the_closed_form_quadratic(a, c, want):
+    """quadratic game a/2 x^2 + b x y - c/2 y^2, b = 2: J = [[-a, -b], [b, -c]] (the discriminator's sign), trace
+    -(a + c), det ac + b^2 > 0: stable iff a + c > 0, marginal (not stable) at a + c = 0."""
+    import gandynamics as gd
+    fld = gd.VectorField(gd.games.quadratic(), [])
+    cl = classify(fld, {"a": a, "b": 2.0, "c": c})
+    assert cl.flow_stable is want

@@ -20,7 +20,9 @@ continuation of the boundaries) is written out in docs/math/bifurcations.md; the
   the determinant of the bialternate product ``2J (.) I``; a neutral saddle is not reported), with the
   first Lyapunov coefficient from the exact second and third derivatives of F (Kuznetsov's formula).
   Maps: ``fold`` (``prod (mu_i - 1) = det(M - I)``), ``flip`` (``det(M + I)``), ``neimark-sacker``
-  (``prod_{i<j} (mu_i mu_j - 1) = det(M (.) M - I)``, neutral saddles excluded).
+  (``prod_{i<j} (mu_i mu_j - 1) = det(M (.) M - I)``, neutral saddles excluded), ``branch-point`` (the
+  bordered determinant, as for the flow: the fixed points are the zeros of F, so a multiplier +1 where the curve
+  does not turn -- a pitchfork -- is a branch point, and a fold only where the parameter turns).
 * :func:`boundary_curve` continues one such event in two parameters: the defining system
   ``F(z, a1) = 0, g(z, a1, a2) = 0`` with ``g`` the event's test function, by the same pseudo-arclength
   method in ``(z, a1, a2)``; the stability boundaries of a method in a (strength, step) plane are these
@@ -41,7 +43,7 @@ from ._symbolic import derivatives
 
 __all__ = ["DISCRETE_METHODS", "STEP_NAMES", "FLOW_EVENTS", "MAP_EVENTS", "Event", "Branch", "Curve",
            "continuation", "boundary_curve", "stability_boundaries", "first_lyapunov_coefficient", "map_multipliers",
-           "map_normal_form", "test_functions"]
+           "map_normal_form", "test_functions", "spectrum_stable"]
 
 #: discrete methods whose fixed points are the zeros of F (the map's Jacobian there is the iteration matrix): every
 #: method that declares an iteration matrix (:attr:`gandynamics.methods.base.Method.iteration_matrix`)
@@ -49,7 +51,14 @@ DISCRETE_METHODS = tuple(name for name, m in METHODS.items() if m.iteration_matr
 #: names under which the step h can be the varied parameter
 STEP_NAMES = ("h", "step")
 FLOW_EVENTS = ("fold", "hopf", "branch-point")
-MAP_EVENTS = ("fold", "flip", "neimark-sacker")
+MAP_EVENTS = ("fold", "flip", "neimark-sacker", "branch-point")
+#: the events continued as curves in two parameters (a branch point is not a codimension-one event of a generic family)
+CURVE_EVENTS_FLOW = ("fold", "hopf")
+CURVE_EVENTS_MAP = ("fold", "flip", "neimark-sacker")
+
+#: a located Hopf point's pair has |Re lambda| below this (relative to max(1, |lambda|)), and
+#: :func:`first_lyapunov_coefficient` is refused elsewhere
+HOPF_TOL = 1e-6
 
 #: a pair counts as complex (Hopf, Neimark-Sacker rather than a neutral saddle) when |Im| exceeds this
 #: (relative to max(1, |lambda|))
@@ -68,7 +77,9 @@ class Event:
     Attributes
     ----------
     type : str
-        ``fold``, ``hopf``, ``branch-point`` (flow); ``fold``, ``flip``, ``neimark-sacker`` (maps).
+        ``fold``, ``hopf``, ``branch-point`` (flow); ``fold``, ``flip``, ``neimark-sacker``, ``branch-point``
+        (maps: the branch of fixed points is the curve of zeros of F, so a multiplier +1 where the curve does not
+        turn is a branch point, as for the flow).
     parameter : str
         The varied parameter.
     value : float
@@ -263,9 +274,7 @@ class _Problem:
         return map_multipliers(self.method, A, self.h(a), self.fld.n_theta, self.beta)
 
     def stable(self, spec) -> bool:
-        if self.method is None:
-            return bool(np.max(np.real(spec)) < 0)
-        return bool(np.max(np.abs(spec)) < 1)
+        return spectrum_stable(spec, self.method is not None)
 
 
 # --------------------------------------------------------------------------- the corrector
@@ -321,7 +330,10 @@ def first_lyapunov_coefficient(fld, z, params=None):
     Returns
     -------
     dict with ``lyapunov`` (l1), ``c1`` (complex), ``frequency`` (omega), ``q``, ``p`` (complex vectors,
-    shape (n,)).  Raises GandynamicsError when J has no purely imaginary pair.
+    shape (n,)).  Raises GandynamicsError when J has no purely imaginary pair (none with ``|Re lambda|`` within
+    :data:`HOPF_TOL` of 0, relative to ``max(1, |lambda|)``: the tolerance with which a located Hopf point's pair
+    is accepted): the formula at any other point returned a number that is no Lyapunov coefficient (``gandynamics
+    cycle --from-hopf NAME=VH:AT`` with VH no Hopf value printed it as the prediction's l1).
     """
     p = fld.param_vector(params, signed=True)
     z = fld.point(z)
@@ -331,6 +343,10 @@ def first_lyapunov_coefficient(fld, z, params=None):
     if not cand:
         raise GandynamicsError("no complex pair of eigenvalues: not a Hopf point")
     i = min(cand, key=lambda k: abs(w[k].real))
+    if abs(w[i].real) > HOPF_TOL * max(1.0, abs(w[i])):
+        raise GandynamicsError(f"not a Hopf point: the complex pair nearest the imaginary axis is {w[i].real:z.6g} +- "
+                               f"{w[i].imag:z.6g}i (|Re| above {HOPF_TOL:g} |lambda|); the first Lyapunov coefficient is "
+                               "defined where a pair is purely imaginary (locate it with continuation)")
     omega = float(w[i].imag)
     # refine the eigenvector for exactly i omega (the point is a Hopf point up to rounding)
     q = vr[:, i] / np.linalg.norm(vr[:, i])
@@ -387,6 +403,12 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
     Returns
     -------
     dict with ``coefficient`` and ``criticality``, or None for other methods.
+
+    Raises
+    ------
+    GandynamicsError
+        When the map has no multiplier -1 (flip) or no complex pair on the unit circle (Neimark–Sacker) within
+        :data:`HOPF_TOL`: the formulas elsewhere give numbers that are no normal-form coefficient.
     """
     p = fld.param_vector(params, signed=True)
     z = fld.point(z)
@@ -398,6 +420,9 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
     n = fld.n
     if kind == "flip":
         i = int(np.argmin(np.abs(w + 1)))
+        if abs(w[i] + 1) > HOPF_TOL:
+            raise GandynamicsError(f"not a flip point: the multiplier nearest -1 is {w[i].real:z.6g}{w[i].imag:+z.6g}i "
+                                   f"(farther than {HOPF_TOL:g}); the normal form is defined at a multiplier -1")
         q = vr[:, i].real
         q = q / np.linalg.norm(q)
         pl = vl[:, i].real
@@ -410,6 +435,9 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
         if not cand:
             return None
         i = min(cand, key=lambda k: abs(abs(w[k]) - 1))
+        if abs(abs(w[i]) - 1) > HOPF_TOL:
+            raise GandynamicsError(f"not a Neimark-Sacker point: the complex multiplier nearest the unit circle has "
+                                   f"modulus {abs(w[i]):z.9g}; the normal form is defined where a pair lies on it")
         mu0 = w[i]
         q = vr[:, i] / np.linalg.norm(vr[:, i])
         pl = vl[:, i]
@@ -522,7 +550,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         out = test_functions(spec, discrete)
         if not discrete:
             out["fold"] = float(t[n])
-            out["branch-point"] = float(np.linalg.det(_bordered(Hx(x), t)))
+        # (maps too: their fixed points are the zeros of F, the same curve: a multiplier +1 where the bordered
+        # determinant changes sign is a branch point -- a pitchfork of the fixed points -- not a fold)
+        out["branch-point"] = float(np.linalg.det(_bordered(Hx(x), t)))
         return {k: v for k, v in out.items() if k in kinds}, spec
 
     tv, spec = tests(x, t)
@@ -556,6 +586,8 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         tv_new, spec_new = tests(x_new, t_new)
         here = []
         for kind in kinds:
+            if kind in ("hopf", "neimark-sacker") and not _crosses(specs[-1], spec_new, discrete):
+                continue  # a sign change of the test function at rounding level: a pair that stays critical
             if tv[kind] * tv_new[kind] < 0:
                 ev = _locate(prob, kind, x, t, x_new, H, Hx, tests, discrete)
                 if ev is not None:
@@ -568,7 +600,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
             if ev is not None:
                 here.append(ev)
         bps = [e.value for e in here if e.type == "branch-point"]
-        here = [e for e in here if not (e.type == "fold" and not discrete
+        here = [e for e in here if not (e.type == "fold"
                                         and any(abs(e.value - b) <= 1e-6 * max(1.0, abs(b)) for b in bps))]
         found.extend(here)
         x, t, tv = x_new, t_new, tv_new
@@ -583,9 +615,46 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                   params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary})
 
 
-def _n_unstable(spec, discrete) -> int:
+def _growth(spec, discrete):
+    """``Re lambda`` (flow) or ``|mu| - 1`` (maps) of each eigenvalue, and the tolerance below which such a number
+    is zero to rounding: :data:`~gandynamics.analysis.spectrum.REAL_TOL` times ``max(1, max |lambda|)`` (the
+    spectrum's verdict; for maps the multipliers' scale is 1)."""
+    from .spectrum import REAL_TOL
     spec = np.asarray(spec, dtype=complex)
-    return int(np.sum(np.abs(spec) > 1)) if discrete else int(np.sum(spec.real > 0))
+    if discrete:
+        return np.abs(spec) - 1.0, REAL_TOL
+    return spec.real, REAL_TOL * max(1.0, float(np.max(np.abs(spec))) if spec.size else 1.0)
+
+
+def spectrum_stable(spec, discrete: bool) -> bool:
+    """Stability of a point of a branch as :func:`gandynamics.spectrum` reads it (:attr:`SpectralReport.stable`): every
+    ``Re lambda`` (flow) or ``|mu| - 1`` (map) below minus the tolerance of :func:`_growth`; a marginal point (an
+    eigenvalue on the imaginary axis / a multiplier on the unit circle, to rounding) is not stable.  The sign test
+    without tolerance flipped along branches that stay marginal (alternating GD on the bilinear game, |mu| = 1 for
+    every h < 2, read 'stable at the start: yes; stability changes 4 times')."""
+    g, tol = _growth(spec, discrete)
+    return bool(g.size == 0 or np.max(g) < -tol)
+
+
+def _n_unstable(spec, discrete) -> int:
+    g, tol = _growth(spec, discrete)
+    return int(np.sum(g > tol))
+
+
+def _crosses(spec0, spec1, discrete) -> bool:
+    """Whether some complex pair can have crossed the imaginary axis (flow) or the unit circle (map) between two
+    points: the number of eigenvalues with ``Im > 0`` whose growth (:func:`_growth`) is beyond the tolerance on one
+    side (above it, or below minus it) differs between them.  A pair that stays on the axis / circle to rounding
+    along the step (a centre, an orbit of alternating GD) changes the sign of the hopf / neimark-sacker test
+    function at random, never this count; a genuine crossing changes one of the two counts even when one end lies
+    within the tolerance of it."""
+    counts = []
+    for spec in (spec0, spec1):
+        spec = np.asarray(spec, dtype=complex)
+        g, tol = _growth(spec, discrete)
+        up = spec.imag > COMPLEX_TOL * np.maximum(1.0, np.abs(spec))
+        counts.append((int(np.sum(up & (g > tol))), int(np.sum(up & (g < -tol)))))
+    return counts[0] != counts[1]
 
 
 def _locate_crossing(prob, x0, t0, x1, H, Hx, discrete, k, kinds):
@@ -669,7 +738,7 @@ def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
     extra = {}
     if kind == "hopf":
         pair = [v for v in spec if v.imag > COMPLEX_TOL * max(1.0, abs(v))]
-        if not pair or min(abs(v.real) for v in pair) > 1e-6 * max(1.0, max(abs(spec))):
+        if not pair or min(abs(v.real) for v in pair) > HOPF_TOL * max(1.0, max(abs(spec))):
             return None  # a neutral saddle (real pair lambda, -lambda)
         try:
             ly = first_lyapunov_coefficient(prob.fld, z, prob.pv(a))
@@ -800,7 +869,7 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
         Ordered points; ``genuine`` marks where the event is the named one (not a neutral saddle).
     """
     from .spectrum import find_equilibrium
-    allowed = MAP_EVENTS if method is not None else ("fold", "hopf")
+    allowed = CURVE_EVENTS_MAP if method is not None else CURVE_EVENTS_FLOW
     if kind not in allowed:
         raise GandynamicsError(f"unknown event {kind!r} for {'a map' if method else 'the flow'}; accepted: {', '.join(allowed)}")
     prob = _Problem2(fld, tuple(vary), params, method, step, beta)
@@ -980,7 +1049,7 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
     seeds = list(seeds) if seeds is not None else list(lo1 + (hi1 - lo1) * np.array([0.15, 0.4, 0.65, 0.9]))
     ds = ds or float(np.hypot(hi1 - lo1, hi2 - lo2) / 60)
     a1n, a2n = vary
-    kinds = MAP_EVENTS if method is not None else ("fold", "hopf")
+    kinds = CURVE_EVENTS_MAP if method is not None else CURVE_EVENTS_FLOW
     curves: list[Curve] = []
     it = seeds
     if progress:

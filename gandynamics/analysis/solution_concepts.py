@@ -21,7 +21,8 @@ training operator, not the game, and is ignored here):
   ``H_D > 0``, the leader's total derivative ``D f1 = grad_theta L_G + Dpsi*^T grad_psi L_G = 0`` and its
   total second derivative ``D^2 f1 > 0`` (computed by central differences of the exact ``D f1`` along the
   exact best response; for a zero-sum game at an equilibrium it equals the Schur complement above);
-* **stable**: under the flow (``max Re lambda(J) < 0``) and under each discrete method at a step h
+* **stable**: under the flow (``max Re lambda(J) < 0`` beyond the spectrum's tolerance, as
+  :func:`gandynamics.spectrum` reads it: a marginal point is not stable) and under each discrete method at a step h
   (spectral radius of its iteration matrix < 1, :func:`gandynamics.analysis.rates.local_rate`);
 * **spurious** (Mazumdar, Ratliff & Sastry 2020; Wang, Zhang & Ba 2020): stable for the flow or a method
   but neither local Nash nor local minimax (zero-sum) / differential Stackelberg (general-sum, the
@@ -38,7 +39,7 @@ import sympy as sp
 from ..errors import GandynamicsError
 from ._symbolic import _MODULES
 
-__all__ = ["Classification", "classify", "is_zero_sum", "own_hessians"]
+__all__ = ["Classification", "classify", "is_zero_sum", "own_hessians", "flow_stability"]
 
 #: eigenvalues within this (relative to the matrix scale, absolute below 1) of 0 count as zero
 DEF_TOL = 1e-9
@@ -57,6 +58,18 @@ def _definiteness(H, tol=DEF_TOL):
     if np.all(w > -tol * scale):
         return "psd", w
     return "not-psd", w
+
+
+def flow_stability(eigs) -> bool:
+    """Local asymptotic stability of the flow from the eigenvalues of ``J = -DF``, read as :func:`gandynamics.spectrum`
+    reads them (:attr:`~gandynamics.analysis.spectrum.SpectralReport.stable`): True when ``max Re lambda`` is below
+    ``-REAL_TOL max(1, max |lambda|)`` (:data:`~gandynamics.analysis.spectrum.REAL_TOL`), False when unstable or
+    marginal (eigenvalues on the imaginary axis to rounding: the linearisation decides nothing, and the point is
+    not asymptotically stable for it).  A sign test without tolerance called a centre stable whenever LAPACK
+    returned its eigenvalues as -2e-16 +- 1.16i."""
+    from .spectrum import REAL_TOL
+    eigs = np.asarray(eigs, dtype=complex)
+    return bool(float(np.max(eigs.real)) < -REAL_TOL * max(1.0, float(np.max(np.abs(eigs)))))
 
 
 def _tri(kind):
@@ -267,7 +280,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         stack = False if kD == "not-psd" else None
     A = fld.eval_DF(z, p)
     lam = np.linalg.eigvals(-A)
-    flow = bool(np.max(lam.real) < 0)
+    flow = flow_stability(lam)
     meth = {}
     for m in methods:
         if step is not None:

@@ -38,6 +38,8 @@ def _b(v):
 
 
 def run(args) -> int:
+    import numpy as np
+
     from ..analysis.rates import RATE_METHODS
     from ..analysis.solution_concepts import classify
     from ..errors import GandynamicsError
@@ -65,7 +67,13 @@ def run(args) -> int:
     print(f"local Nash:                  {_b(c.local_nash)}   eig H_G = [{eg}], eig H_D = [{ed}]")
     print(f"local minimax:               {'n/a (general-sum)' if c.local_minimax is None and not c.zero_sum else _b(c.local_minimax)}")
     print(f"differential Stackelberg:    {_b(c.differential_stackelberg)}   (generator leading)")
-    print(f"stable under the flow:       {'yes' if c.flow_stable else 'no'}")
+    from ..analysis.spectrum import REAL_TOL
+    lam = c.hessians["eig_J"]  # (n, 2): real and imaginary parts
+    marginal = (not c.flow_stable and float(np.max(np.abs(lam[:, 0]))) <= REAL_TOL * max(1.0, float(np.max(np.hypot(*lam.T))))
+                if np.ndim(lam) == 2 else False)
+    flow = ("no (marginal: eigenvalues on the imaginary axis, no conclusion from the linearisation)" if marginal
+            else ("yes" if c.flow_stable else "no"))
+    print(f"stable under the flow:       {flow}")
     for m, v in c.methods.items():  # the labels padded to the 29 columns of the lines above
         if "spectral_radius" in v:
             label = f"stable under {m} h={v['step']:zg}:"

@@ -15,9 +15,10 @@ def add_parser(sub):
                     "while one parameter varies (pseudo-arclength: tangent predictor, Newton corrector on the "
                     "bordered system with the exact Jacobians, adaptive step), with the eigenvalues of J = -DF "
                     "(flow) or the multipliers of the map along the branch.  Events, located in the parameter by Brent's "
-                    "method on test functions (within 1e-10 relative of the closed forms in the tests): flow fold, hopf (with the first Lyapunov coefficient: supercritical / "
-                    "subcritical) and branch-point; maps fold (multiplier +1), flip (-1) and neimark-sacker "
-                    "(a complex pair on the unit circle).  See docs/math/bifurcations.md.",
+                    "method on test functions (within 1e-10 relative of the closed forms in the tests): flow fold, hopf (with "
+                    "the first Lyapunov coefficient: supercritical / subcritical) and branch-point; maps fold (multiplier +1 "
+                    "where the branch turns), flip (-1), neimark-sacker (a complex pair on the unit circle) and branch-point.  "
+                    "See docs/math/bifurcations.md.",
         epilog="examples: gandynamics continue dirac --reg r1 --vary gamma=0.5:-0.5 ;  "
                "gandynamics continue dirac --reg r1 --param gamma=0.5 --method gd --vary h=0.1:8 --json ;  "
                "gandynamics continue dirac --reg r1 --method gd --vary gamma=0.02:2 --vary2 h=0.02:5")

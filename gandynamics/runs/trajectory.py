@@ -30,9 +30,10 @@ from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 
-#: distances read for a trajectory's verdict and rate besides the recorded states, equally spaced over
-#: [0, steps] (as a sweep's ``samples``): with ``record_every`` close to ``steps`` the recorded states alone are
-#: too few to read (two distances for ``record_every >= steps``)
+#: distances read for a trajectory's verdict and rate besides the recorded states, one in each of equal runs of
+#: [0, steps] at a fixed pseudo-random position (:func:`gandynamics.runs.validate.sample_steps`, as a sweep's
+#: ``samples``): with ``record_every`` close to ``steps`` the recorded states alone are too few to read (two
+#: distances for ``record_every >= steps``), and at a stride that resonates with an orbit they read as a decay
 READ_SAMPLES = 65
 
 __all__ = ["Trajectory", "simulate"]
@@ -186,7 +187,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         Hyperparameter values by name (defaults of the field otherwise).
     record_every : int
         Record every ``record_every``-th state (the last one always).  The verdict and rate are read from the
-        distances at these steps and at :data:`READ_SAMPLES` equally spaced ones, so they do not depend on it.
+        distances at these steps and at :data:`READ_SAMPLES` jittered ones (one in each of equal runs of steps), so
+        they do not depend on it.
     bound : float
         A state with max-norm above ``bound`` counts as diverged (``reason="bound"``); ``inf`` disables.
     equilibrium : sequence, optional
@@ -222,7 +224,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     p = field.param_vector(params)
     from ..validate import whole
     every = whole(record_every, "record_every")
-    # states and distances are recorded every `every` steps, and at READ_SAMPLES equally spaced steps for the
+    # states and distances are recorded every `every` steps, and at READ_SAMPLES jittered steps for the
     # verdict and rate (so that they do not depend on record_every): refuse what memory cannot hold, before
     # allocating
     check_array((K // every + 2 + READ_SAMPLES, field.n + 1), "the recorded states", copies=2)
