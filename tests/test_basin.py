@@ -12,9 +12,12 @@ import math
 
 import numpy as np
 import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
 
-from gandynamics import Asymmetric, GandynamicsError, R1, Tikhonov, VectorField, games
+from gandynamics import Asymmetric, GandynamicsError, Game, R1, Tikhonov, VectorField, games
 from gandynamics.analysis.basin import basin, certified_rate, monotone_radius, step_range
+from gandynamics.analysis.constants import Region, certify_constants
 from gandynamics.cli import main
 from gandynamics.simulate import simulate
 
@@ -251,3 +254,75 @@ def test_basin_radius_must_be_monotone_radius_result(radius):
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
     with pytest.raises(GandynamicsError, match=r"^radius must be the tuple monotone_radius\(fld, \.\.\.\) returned"):
         basin(fld, radius=radius)
+
+
+# ----------------------------------------------------------------------------- the end of a closed step range
+@settings(max_examples=400, deadline=None)
+@given(L=st.floats(1e-6, 1e6), ratio=st.floats(1e-9, 1.0), method=st.sampled_from(["gd", "eg", "eftp"]))
+def test_every_step_of_the_range_has_a_certified_rate(L, ratio, method):
+    """The range's end h_max is a step (closed ranges) or the limit (open: gd) of steps the argument takes:
+    certified_rate is defined there (or just below it), and it is the theorem's closed form (computed here).
+    The rounded root (sqrt(mu^2 + L^2) - mu)/L^2 failed eg's condition 1 - h^2 L^2 - 2 h mu >= 0 for 41 % of random
+    (mu, L): basin(step=h_max) took the step and certified nothing."""
+    mu = ratio * L
+    _, h_max, closed = step_range(method, mu, L)
+    assert h_max > 0 and closed == (method != "gd")
+    h = h_max if closed else math.nextafter(h_max, 0.0) * (1 - 1e-12)
+    rate = certified_rate(method, h, mu, L)
+    assert rate is not None
+    if method == "eg":   # the largest step of the theorem, to rounding: h_max (sqrt(mu^2 + L^2) + mu) = 1
+        assert h_max * (math.sqrt(mu * mu + L * L) + mu) == pytest.approx(1.0, rel=1e-14, abs=0)
+        assert rate == pytest.approx(math.sqrt(1 - h * mu), rel=1e-14, abs=0)
+    assert certified_rate(method, h_max * (1 + 1e-9), mu, L) is None or method == "eftp"  # (eftp: 1e-12 slack only)
+    assert certified_rate(method, -h, mu, L) is None and certified_rate(method, 0.0, mu, L) is None
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_basin_takes_the_end_of_the_step_range(method):
+    fld = VectorField(games.quadratic(a=0.3, b=1.0, c=0.5))   # linear: mu = 0.3, L = ||A|| (eg: the rounded root failed)
+    h_max = basin(fld, method).step_range[1]
+    h = h_max if method != "gd" else h_max * (1 - 1e-9)
+    rep = basin(fld, method, step=h)
+    assert rep.certified and rep.step == h and 0 < rep.rate < 1
+
+
+# ----------------------------------------------------------------------------- a jump of F at a known distance
+def _jump_field(t, angle, k):
+    """F = (x + y, y - x) + k Heaviside(u) (cos a, sin a) with u = cos(a) x + sin(a) y - t: strongly monotone
+    (mu = 1) on each side of the line u = 0, which lies at distance t > 0 from z* = 0 and where F jumps by |k|."""
+    x, y = sp.symbols("x y", real=True)
+    c, s = sp.cos(angle), sp.sin(angle)
+    P = k * sp.Max(c * x + s * y - t, 0)
+    return VectorField(Game([x], [y], x * y + x**2 / 2 + c * P, -x * y + y**2 / 2 + s * P, equilibrium=(0, 0),
+                            name="jump"))
+
+
+@pytest.mark.parametrize("t, angle, k", [(sp.Rational(3, 10), 0, 1), (sp.Rational(7, 10), sp.pi / 2, -2),
+                                         (sp.Rational(3, 2), sp.pi / 5, 1), (sp.Rational(1, 2), sp.Rational(7, 3), -2),
+                                         (sp.Rational(1, 10**4), sp.Rational(-2, 3), 3)])
+def test_the_radius_stops_at_a_jump_of_the_field(t, angle, k):
+    """Each ball the search tries is the search's choice: a ball that meets the jump counts as 'not certified'
+    and the bisection goes on below it (it raised 'choose a region that avoids it' before).  Checked against the
+    distance t of the line: R < t (never across the jump), R_fail - R <= rtol R, R close to t (mu = 1 on
+    each side: only the jump stops it); the user's own region across the jump is still refused."""
+    fld = _jump_field(t, angle, k)
+    d = float(t)
+    rep = basin(fld, "gd", rtol=1e-3, max_seconds=30.0, max_boxes=2000)
+    assert rep.certified and 0 < rep.region_radius < d
+    assert rep.failed_radius - rep.region_radius <= 1e-3 * rep.region_radius
+    assert rep.region_radius >= 0.99 * d
+    assert rep.mu == pytest.approx(1.0, rel=1e-6, abs=0)
+    # the note names the set where the ball of radius R_fail was refused for meeting it (the search may also stop
+    # where boxes that may meet it exhaust the budget before one of 1e-9 of the region's size names it)
+    assert rep.note == "" or ("meets a switching set where F may jump (Heaviside(" in rep.note and "R_fail" not in rep.note)
+    with pytest.raises(GandynamicsError, match="F may be discontinuous on the region"):   # the user's own region:
+        certify_constants(fld, Region.ball([0, 0], 1.01 * d), max_boxes=2000)      # still refused, as before
+
+
+def test_a_jump_through_the_equilibrium_gives_no_ball():
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], x * y + x**2 / 2 + sp.Abs(x), -x * y + y**2 / 2, equilibrium=(0, 0),
+                           name="jump0"))   # F_x = x + y + sign(x): jumps by 2 across x = 0
+    rep = basin(fld, "eg")
+    assert rep.radius == 0 and not rep.certified and rep.rate is None
+    assert "meets a switching set where F may jump (sign(x)" in rep.note

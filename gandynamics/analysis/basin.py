@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import GandynamicsError
-from .constants import Region, certify_constants
+from .constants import Region, RegionMeetsJump, certify_constants
 from .rates import theoretical_bound, theory_step
 
 __all__ = ["BASIN_METHODS", "BasinReport", "basin", "monotone_radius", "step_range", "certified_rate"]
@@ -114,7 +114,13 @@ def step_range(method: str, mu: float, L: float) -> tuple:
     if method == "gd":
         return (0.0, 2 * mu / L**2, False)
     if method == "eg":
-        return (0.0, (math.sqrt(mu * mu + L * L) - mu) / L**2, True)
+        # 1/(sqrt(mu^2 + L^2) + mu) = (sqrt(mu^2 + L^2) - mu)/L^2, rounded down to the largest double that meets the
+        # theorem's condition as theoretical_bound evaluates it: the closed range's end is a step the theorem takes
+        # (the rounded root failed it for 41 % of random (mu, L), and basin took it and certified nothing)
+        h = 1 / (math.sqrt(mu * mu + L * L) + mu)
+        while h > 0 and 1 - h * h * L * L - 2 * h * mu < 0:
+            h = math.nextafter(h, 0.0)
+        return (0.0, h, True)
     return (0.0, 1 / (4 * L), True)
 
 
@@ -123,6 +129,8 @@ def certified_rate(method: str, h: float, mu: float, L: float) -> float | None:
     theorem's (:func:`theoretical_bound`), eftp ``(1 + t h mu)^{-1/2}`` of the potential of
     docs/math/basin-and-pep.md §1.4.  None outside the step range."""
     _check_method(method)
+    if not h > 0:
+        return None
     if method in ("gd", "eg"):
         return theoretical_bound(method, h, mu, L).factor
     lo, hi, _ = step_range(method, mu, L)
@@ -179,6 +187,9 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
                                         budget without a time limit makes the result independent of load)
     progress : callable, optional       called with ``(R_ok, R_fail)`` after each test
 
+    A ball that meets a switching set where F may jump (:class:`~gandynamics.analysis.constants.RegionMeetsJump`)
+    counts as refused: the search stops short of the jump.
+
     Returns
     -------
     (R, R_fail, report, zstar, evaluations)
@@ -203,6 +214,7 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     if not np.all(np.isfinite(A)):
         raise GandynamicsError("the Jacobian is not finite at the equilibrium")
     count = [0]
+    jumps = {}   # radius -> the RegionMeetsJump that refused its ball
     mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0])
     # near the boundary mu -> 0 and a relative gap is never reached: stop at an absolute gap small against
     # mu(z*) as well (the predicate is only the sign of mu_lo - margin; a smaller gap moves R by ~atol/mu')
@@ -210,24 +222,28 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     if margin > 0:   # the sign of mu_lo - margin needs a gap small against margin, not only against mu
         tol = min(tol, rtol)
 
-    def cert(r):
+    def cert(r):  # the report on B_r, or None where B_r meets a jump of F (nothing certified there)
         count[0] += 1
-        return certify_constants(fld, Region.ball(zstar, r), p, tol=tol, atol=atol, max_seconds=max_seconds,
-                                 max_boxes=max_boxes, asymmetric=False)
+        try:
+            return certify_constants(fld, Region.ball(zstar, r), p, tol=tol, atol=atol, max_seconds=max_seconds,
+                                     max_boxes=max_boxes, asymmetric=False)
+        except RegionMeetsJump as exc:  # the search chose this ball, not the user: mu > margin is unproved there
+            jumps[r] = exc
+            return None
 
     if _is_linear(fld):
         rep = cert(1.0)
-        if rep.mu.lo > margin:
-            return math.inf, None, rep, zstar, count[0]
-        return 0.0, 1.0, None, zstar, count[0]
+        if rep is not None and rep.mu.lo > margin:
+            return _radius((math.inf, None, rep, zstar, count[0]))
+        return _radius((0.0, 1.0, None, zstar, count[0]), jumps.get(1.0))
     if not mu0 > margin:          # no ball at all: the centre itself violates the claim
-        return 0.0, 0.0, None, zstar, count[0]
+        return _radius((0.0, 0.0, None, zstar, count[0]))
     ok = ok_rep = fail = None
 
     def probe(r):  # certify B_r: the largest certified radius so far, or the smallest refused one
         nonlocal ok, ok_rep, fail
         rep = cert(r)
-        if rep.mu.lo > margin:
+        if rep is not None and rep.mu.lo > margin:
             ok, ok_rep = r, rep
         else:
             fail = r
@@ -237,15 +253,40 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     probe(min(max(r0, r_min), r_max))
     while fail is None:           # doubling up from a certified radius
         if ok >= r_max:
-            return ok, None, ok_rep, zstar, count[0]
+            return _radius((ok, None, ok_rep, zstar, count[0]))
         probe(min(2 * ok, r_max))
     while ok is None:             # halving down from a refused one
         if fail / 2 < r_min:
-            return 0.0, fail, None, zstar, count[0]
+            return _radius((0.0, fail, None, zstar, count[0]), jumps.get(fail))
         probe(fail / 2)
     while fail - ok > rtol * ok:  # bisection between the two
         probe(0.5 * (ok + fail))
-    return ok, fail, ok_rep, zstar, count[0]
+    return _radius((ok, fail, ok_rep, zstar, count[0]), jumps.get(fail))
+
+
+class _Radius(tuple):
+    """:func:`monotone_radius`'s ``(R, R_fail, report, zstar, evaluations)`` with ``jump``: the
+    :class:`~gandynamics.analysis.constants.RegionMeetsJump` that refused the ball of radius ``R_fail`` (None when
+    the certificate failed there for another reason)."""
+
+    jump = None
+
+
+def _radius(values, jump=None) -> _Radius:
+    out = _Radius(values)
+    out.jump = jump
+    return out
+
+
+def _jump_note(radius) -> str:
+    """``"; the ball of radius R_fail meets ..."`` when a jump of F refused that ball (what stopped the search
+    there), else ``""``."""
+    from .constants import _fmt_point
+    exc, R_fail = getattr(radius, "jump", None), radius[1]
+    if exc is None:
+        return ""
+    return (f"; the ball of radius {R_fail:z.6g} meets a switching set where F may jump ({exc.switch.describe()}, "
+            f"e.g. at z = {_fmt_point(exc.point)}): no constant is certified across it")
 
 
 def basin(fld, method: str = "eftp", step: float | None = None, params=None, margin: float = 0.0,
@@ -302,15 +343,17 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
         note = (f"lambda_min(sym DF(z*)) = {mu0:z.6g} <= {margin:zg}: F is not strongly monotone at the equilibrium, "
                 "no ball (local convergence may still hold: see `gandynamics rates`)" if R_fail == 0.0 else
                 f"mu > {margin:zg} could not be certified on any ball of radius >= {R_fail / 2:z.3g}")
+        note += _jump_note(radius)
         return BasinReport(method, zstar, 0.0, 0.0, R_fail, mu0 if R_fail == 0.0 else math.nan, math.nan, None,
                            (0.0, 0.0, False), None, None, False, inv, margin, rtol, lin, note, n_eval, None)
     mu, L = float(rep.mu.lo), float(rep.lipschitz.hi)
     rng = step_range(method, mu, L)
     h = theory_step(method, mu, L) if step is None else step
-    if h is None or not (0 < h < rng[1] or (rng[2] and h <= rng[1] * (1 + 1e-12))):
+    # one test: a step is taken iff the rate of the argument (module docstring) is defined there
+    rate = None if h is None else certified_rate(method, h, mu, L)
+    if rate is None:
         raise GandynamicsError(f"the step {h!r} is outside the range of the {method} theorem on this ball: "
                                f"0 < h {'<=' if rng[2] else '<'} {rng[1]:z.6g} (mu = {mu:z.6g}, L = {L:z.6g})")
-    rate = certified_rate(method, h, mu, L)
     thm = theoretical_bound(method, h, mu, L).factor
     r = _inner_radius(method, R, h, L)
     note = ""
@@ -318,6 +361,8 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
         note = "DF is constant (a linear field): the constants hold on every ball, radius = inf"
     elif R_fail is None:
         note = f"capped: mu > {margin:zg} certified on the largest ball tried (r_max = {r_max:zg})"
+    else:
+        note = _jump_note(radius).lstrip("; ")
     certified = bool(rate is not None and rate < 1 and r > 0)
     return BasinReport(method, zstar, r, R, R_fail, mu, L, h, rng, rate, thm, certified, inv, margin, rtol, lin,
                        note, n_eval, rep)

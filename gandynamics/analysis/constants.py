@@ -805,11 +805,23 @@ def _fmt_point(z) -> str:
     return "(" + ", ".join(f"{v:z.6g}" for v in np.asarray(z, float)) + ")"
 
 
+class RegionMeetsJump(GandynamicsError):
+    """:func:`certify_constants` refused the region: it meets a switching set across which F may jump (a point
+    of the region on it, two points on either side, or a box of 1e-9 of the region's size that may meet it).
+    ``switch`` is the set (:class:`~gandynamics.analysis.nonsmooth.Switch`), ``point`` a point of the region on
+    or next to it.  A :class:`~gandynamics.errors.GandynamicsError`: callers that choose the region themselves
+    (:func:`gandynamics.analysis.basin.monotone_radius`) read it as "not certified here"."""
+
+    def __init__(self, message, switch=None, point=None):
+        super().__init__(message)
+        self.switch, self.point = switch, point
+
+
 def _discontinuity_error(sw, z) -> GandynamicsError:
-    return GandynamicsError(
+    return RegionMeetsJump(
         f"F may be discontinuous on the region: {sw.describe()}, e.g. at z = {_fmt_point(z)}; across a jump "
         f"no Lipschitz constant exists and nothing is certified (docs/math/certification.md §4); choose a "
-        f"region that avoids it")
+        f"region that avoids it", sw, np.asarray(z, float))
 
 
 def _box_jump(fld, p, lo, hi):
