@@ -32,7 +32,7 @@ import numpy as np
 
 from .errors import GandynamicsError
 
-__all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean", "field",
+__all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean", "optional_flag", "field",
            "vector", "matrix", "choice", "name_list", "like_default", "describe_default"]
 
 
@@ -145,6 +145,12 @@ def strength(value, what: str) -> float:
 
 
 _TRUE, _FALSE = {"true"}, {"false"}
+
+
+def optional_flag(value, what: str = "progress"):
+    """``True``, ``False`` or ``None`` (the keywords such as ``progress`` whose ``None`` means "decide for me"), checked
+    before any work: any other value was read by its truth (``progress="no"`` showed a bar)."""
+    return None if value is None else boolean(value, f"{what} (True, False or None)")
 
 
 def boolean(value, what: str) -> bool:

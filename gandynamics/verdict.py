@@ -78,15 +78,15 @@ POLY_SLACK = 0.15
 
 #: the rules in one sentence each, for the records of results (JSON, sweep metadata, netCDF attributes); built from
 #: the constants above so that they cannot drift from what is computed
-RATE_FIT = (f"least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/{1 / FIT_START:g}, T] above the "
-            f"floor max(f, {FLOOR_REL:g} |z*|) (f = 2^-511 ~ 1.5e-154 for the distances runs record, {FLOOR_ABS:g} for exact "
+RATE_FIT = (f"least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/{1 / FIT_START:zg}, T] above the "
+            f"floor max(f, {FLOOR_REL:zg} |z*|) (f = 2^-511 ~ 1.5e-154 for the distances runs record, {FLOOR_ABS:zg} for exact "
             f"ones; T = steps, or the step before divergence), kept when c is within "
-            f"{POLY_SLACK:g} of a whole number from 1 to 3 (the polynomial factor of a defective eigenvalue); otherwise the plain fit "
-            f"a + k log(rho) over [T/{1 / TEST_START:g}, T]; rate = rho")
+            f"{POLY_SLACK:zg} of a whole number from 1 to 3 (the polynomial factor of a defective eigenvalue); otherwise the plain fit "
+            f"a + k log(rho) over [T/{1 / TEST_START:zg}, T]; rate = rho")
 VERDICT_RULE = ("converging: the distance reached the rounding floor, or the largest distance in the last quarter "
-                f"is at most {ENVELOPE_FACTOR:g} of the largest in the first quarter, the log-rate fitted over [T/2, T] is "
+                f"is at most {ENVELOPE_FACTOR:zg} of the largest in the first quarter, the log-rate fitted over [T/2, T] is "
                 "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
-                f"error) and the largest distance in the last quarter is below {TAIL_FACTOR:g} of the largest in the third "
+                f"error) and the largest distance in the last quarter is below {TAIL_FACTOR:zg} of the largest in the third "
                 "quarter (the envelope still falling); diverged: a state not finite or beyond the bound; stopped: the method "
                 "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
                 "that step; otherwise bounded, not converging")

@@ -459,10 +459,9 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
 
 # --------------------------------------------------------------------------- branch and bound
 def _progress_flag(progress):
-    """``progress`` of the public functions: True, False or None (a bar when stderr is a terminal); any other
-    value was taken by its truth (``progress="no"`` showed a bar), checked before any work."""
-    from ..validate import boolean
-    return None if progress is None else boolean(progress, "progress (True, False or None)")
+    """``progress`` of the public functions (:func:`gandynamics.validate.optional_flag`)."""
+    from ..validate import optional_flag
+    return optional_flag(progress)
 
 
 class _Progress:

@@ -345,7 +345,7 @@ def first_lyapunov_coefficient(fld, z, params=None):
     i = min(cand, key=lambda k: abs(w[k].real))
     if abs(w[i].real) > HOPF_TOL * max(1.0, abs(w[i])):
         raise GandynamicsError(f"not a Hopf point: the complex pair nearest the imaginary axis is {w[i].real:z.6g} +- "
-                               f"{w[i].imag:z.6g}i (|Re| above {HOPF_TOL:g} |lambda|); the first Lyapunov coefficient is "
+                               f"{w[i].imag:z.6g}i (|Re| above {HOPF_TOL:zg} |lambda|); the first Lyapunov coefficient is "
                                "defined where a pair is purely imaginary (locate it with continuation)")
     omega = float(w[i].imag)
     # refine the eigenvector for exactly i omega (the point is a Hopf point up to rounding)
@@ -422,7 +422,7 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
         i = int(np.argmin(np.abs(w + 1)))
         if abs(w[i] + 1) > HOPF_TOL:
             raise GandynamicsError(f"not a flip point: the multiplier nearest -1 is {w[i].real:z.6g}{w[i].imag:+z.6g}i "
-                                   f"(farther than {HOPF_TOL:g}); the normal form is defined at a multiplier -1")
+                                   f"(farther than {HOPF_TOL:zg}); the normal form is defined at a multiplier -1")
         q = vr[:, i].real
         q = q / np.linalg.norm(q)
         pl = vl[:, i].real

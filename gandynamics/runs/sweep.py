@@ -26,6 +26,7 @@ from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .results import SweepResult
+from ..validate import optional_flag
 from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
 
 __all__ = ["sweep", "sweep_plan", "hyper_axis_names"]
@@ -69,7 +70,9 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
         Force the tqdm bar on/off (default: on when the sweep is estimated to take more than ~2 s).
     bound, equilibrium, options : as in :func:`simulate`
     samples : int
-        Distances recorded per trajectory for the rate fit (equally spaced over ``[0, steps]``).
+        Distances recorded per trajectory for the rate fit: at steps 0 and ``steps`` and one step at a fixed
+        pseudo-random position in each of ``samples - 2`` equal runs of ``[1, steps - 1]``
+        (:func:`gandynamics.runs.validate.sample_steps`: a constant stride can resonate with an orbit).
     engine : {"auto", "compiled", "interpreted"}
         Where the steps run (:func:`gandynamics.runs.engine.choose_engine`): ``"auto"`` interprets a sweep
         small enough to finish within about a second without compiling (recorded in ``meta["engine"]``).
@@ -78,6 +81,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     -------
     SweepResult
     """
+    progress = optional_flag(progress)  # checked before any work (any other value was read by its truth)
     (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd,
      base_p, inits, zstar_shared) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
                                engine, options)  # a _Prepared, unpacked

@@ -249,8 +249,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # steps that finished (the trajectory then ends there, marked interrupted)
     chunk = max(1, int(2e6 / max(1, m.evaluations(o) + m.jacobians(o) * field.n) / max(1.0, field.n / 2)))
     interrupted = False
-    from ..validate import boolean
-    show = None if progress is None else boolean(progress, "progress")
+    from ..validate import optional_flag
+    show = optional_flag(progress)
     # a bar on stderr for a long run (about 2e8 field evaluations, tens of seconds): its steps are done in chunks,
     # and nothing was shown while a run of --steps 1e12 went on
     bar = None
