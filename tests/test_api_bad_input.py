@@ -221,3 +221,16 @@ def test_a_step_that_could_not_be_interrupted_is_refused(fld, method, opts):
             call()
     ok = {k: (5 if isinstance(v, int) else v) for k, v in opts.items()}
     assert gd.simulate(fld, method, (1, 1), 10, 0.1, **ok).steps == 10
+
+
+def test_sweep_progress_function_sees_every_row_locally(fld):
+    """``sweep(progress=fn)`` calls ``fn(done, total)`` on the local path too (it was read by its truth there: a bar),
+    ending at (total, total), done never decreasing; a forced split into chunks reports each chunk."""
+    import numpy as np
+    calls = []
+    inits = np.random.default_rng(0).uniform(-1, 1, (300, 2))
+    r = gd.sweep(fld, "gd", inits=inits, steps=20, step=0.05, chunk_size=128, progress=lambda d, t: calls.append((d, t)),
+                 engine="compiled")
+    assert len(r.columns["rate"]) == 300
+    done = [d for d, _ in calls]
+    assert calls[-1] == (300, 300) and all(t == 300 for _, t in calls) and done == sorted(done) and len(calls) >= 3

@@ -66,8 +66,10 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
         on the interpreted engine about 0.1 s by its estimated cost per step, and one chunk for a sweep of at most
         2.5 times that unless ``progress=True``; with ``client`` sized from the row cost measured on the workers,
         :func:`gandynamics.distributed.auto_chunk_size`).
-    progress : bool, optional
-        Force the tqdm bar on/off (default: on when the sweep is estimated to take more than ~2 s).
+    progress : bool, callable or None, optional
+        Force the tqdm bar on/off (default ``None``: on when the sweep is estimated to take more than ~2 s), or a
+        function ``progress(done, total)`` called with the rows finished as a bar would move; any other value is
+        refused before any work.
     bound, equilibrium, options : as in :func:`simulate`
     samples : int
         Distances recorded per trajectory for the rate fit: at steps 0 and ``steps`` and one step at a fixed
@@ -81,7 +83,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     -------
     SweepResult
     """
-    progress = optional_flag(progress)  # checked before any work (any other value was read by its truth)
+    progress = progress_option(progress)
     (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd,
      base_p, inits, zstar_shared) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
                                engine, options)  # a _Prepared, unpacked
@@ -390,10 +392,36 @@ ONE_CHUNK_FACTOR = 2.5
 LONG_ROWS_FACTOR = 50
 
 
-def _bar(total: int, done: int):
-    """The sweep's progress bar over its ``total`` rows, ``done`` of them finished."""
+class _Callback:
+    """A progress function ``fn(done, total)`` (rows) in the place of a tqdm bar (``update``, ``n``, ``close``)."""
+
+    def __init__(self, fn, total: int, done: int):
+        self.fn, self.total, self.n = fn, total, done
+        fn(done, total)
+
+    def update(self, k: int) -> None:
+        self.n += k
+        self.fn(self.n, self.total)
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(total: int, done: int, fn=None):
+    """The sweep's progress bar over its ``total`` rows, ``done`` of them finished (``fn(done, total)`` called
+    instead when given)."""
+    if fn is not None:
+        return _Callback(fn, total, done)
     from tqdm.auto import tqdm
     return tqdm(total=total, initial=done, unit="traj", desc="sweep", leave=False)
+
+
+def progress_option(progress):
+    """``sweep``'s ``progress``: True, False, None or a function ``progress(done, total)`` of the rows done, checked
+    before any work (any other value was read by its truth: ``progress="no"`` showed a bar)."""
+    if callable(progress) and not isinstance(progress, (bool, np.bool_)):
+        return progress
+    return optional_flag(progress)
 
 
 def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, out=None, then=None):
@@ -450,6 +478,9 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         info["seconds"] = time.perf_counter() - t0
         return out, finished, info
     out = alloc(plan, B) if out is None else out
+    fn = progress if callable(progress) else None  # a function: called as a bar would be updated, always
+    if fn is not None:
+        progress = True
     t0 = time.perf_counter()
     warm(plan)
     info["compile_seconds"] = time.perf_counter() - t0
@@ -463,9 +494,9 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         step_chunk = max(1, int(CHUNK_WORK / max(1.0, (ranges[0][1] - ranges[0][0]) * step_work)))
         info["step_chunk"] = step_chunk
         if progress is not False:
-            bar = _bar(B, 0)
+            bar = _bar(B, 0, fn)
     elif progress is True and len(ranges) == 1:  # forced: a bar made after a first chunk of several never comes
-        bar = _bar(B, 0)
+        bar = _bar(B, 0, fn)
     try:
         for j, (lo, hi) in enumerate(ranges):
             if step_chunk is None:
@@ -487,7 +518,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
             if j == 0 and len(ranges) > 1 and progress is not False:
                 est = (time.perf_counter() - t1) * len(ranges)
                 if progress or est > 2.0:
-                    bar = _bar(B, hi)
+                    bar = _bar(B, hi, fn)
             elif bar is not None:
                 bar.update(hi - lo)
     except (KeyboardInterrupt, Interrupted):  # Interrupted: run_rows's form of a Ctrl-C that came while it ran
