@@ -35,8 +35,9 @@ PEPit and an SDP solver are an optional extra: ``pip install -e ".[pep]"``; with
 from __future__ import annotations
 
 import math
+import warnings
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, GandynamicsWarning
 
 __all__ = ["PEP_METHODS", "INSTALL_HINT", "available", "worst_case", "tight_rate", "tight_rate_column"]
 
@@ -52,8 +53,17 @@ _MEASURES = ("distance", "consecutive")
 #: :data:`_SOLVER_OPTIONS`; the 8-step eftp/ogda values moved by up to 3.8e-11 when solved to 1e-13.  2e-9 covers them
 #: with a factor above 10 (on the rate: ``sqrt(tau + 2e-9)``, at most 4.5e-5 above it where ``tau -> 0``).
 SOLVER_SLACK = 2e-9
-#: tolerances passed to the solver (Clarabel's defaults are 1e-8)
-_SOLVER_OPTIONS = {"CLARABEL": {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}}
+#: tolerances passed to the solver, tried in turn until it reports the status "optimal", each with the slack added to
+#: its value (Clarabel's defaults are 1e-8).  Measured against the exact one-step gd and proximal values over scales
+#: (tests/test_pep.py): every "optimal" value at 1e-10 or 1e-9 was within 1e-9 of the exact worst case (so
+#: :data:`SOLVER_SLACK`); at 1e-8 one fell 8.4e-8 below it (proximal, ``h mu = 3000`` scaled by ``s = 1/h``), so a value
+#: taken at 1e-8 carries 100 times the slack.  Multi-step PEPs (eftp, ogda, the proximal point's n steps) often end
+#: "optimal_inaccurate" at 1e-9 and "optimal" at 1e-8.
+_SOLVER_OPTIONS = {"CLARABEL": (({"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10}, SOLVER_SLACK),
+                                ({"tol_gap_abs": 1e-9, "tol_gap_rel": 1e-9, "tol_feas": 1e-9}, SOLVER_SLACK),
+                                ({}, 100 * SOLVER_SLACK))}
+#: the largest slack any value carries
+MAX_SLACK = 100 * SOLVER_SLACK
 
 
 def available() -> bool:
@@ -106,15 +116,21 @@ def _check(method, step, mu, L, n):
     return step, mu, L
 
 
-def _unit_scale(step: float, mu: float, L: float) -> tuple:
-    """The same problem at unit scale: ``F`` is in the class ``(mu, L)`` iff ``G = F / s`` is in ``(mu/s, L/s)``, and
-    ``z - h F(z) = z - (h s) G(z)``, ``(I + h F)^{-1} = (I + h s G)^{-1}``, so every iterate and ``tau`` are the same
-    with ``(h s, mu/s, L/s)``.  ``s = L`` (finite), else ``s = mu`` (proximal on strongly monotone operators), else
-    ``s = 1/h`` (proximal on monotone operators: ``h F`` is monotone, ``tau`` does not depend on ``h``).  The SDP
-    solver's tolerances are absolute: at ``L = 1e6, mu = 1`` the unscaled gd value fell 1.5e-9 *below* the exact
-    worst case ``sqrt(1 - 2 h mu + h^2 L^2)`` and the proximal value below ``1/(1 + h mu)``."""
-    s = L if math.isfinite(L) else (mu if mu > 0 else 1.0 / step)
-    return step * s, mu / s, L / s
+def _unit_scales(step: float, mu: float, L: float) -> list:
+    """The same problem at unit scale, in the order tried: ``F`` is in the class ``(mu, L)`` iff ``G = F / s`` is in
+    ``(mu/s, L/s)``, and ``z - h F(z) = z - (h s) G(z)``, ``(I + h F)^{-1} = (I + h s G)^{-1}``, so every iterate and
+    ``tau`` are the same with ``(h s, mu/s, L/s)``.  ``s = L`` (finite); for the proximal point on strongly monotone
+    operators ``s = sqrt(mu/h)`` (``h s = mu/s = sqrt(h mu)``), then ``s = mu`` and ``s = 1/h``; on monotone
+    operators ``s = 1/h`` (``h F`` is monotone, ``tau`` does not depend on ``h``).  The SDP solver's tolerances are
+    absolute: at ``L = 1e6, mu = 1`` the unscaled gd value fell 1.5e-9 *below* the exact worst case
+    ``sqrt(1 - 2 h mu + h^2 L^2)``; the proximal value at ``h mu = 774.7`` scaled by ``s = mu`` was solved only
+    inaccurately, 22 % below ``1/(1 + h mu)`` (by ``sqrt(mu/h)``: optimal, within the slack)."""
+    if math.isfinite(L):
+        return [(step * L, mu / L, 1.0)]
+    if mu > 0:
+        r = math.sqrt(step * mu)
+        return [(r, r, math.inf), (step * mu, 1.0, math.inf), (1.0, step * mu, math.inf)]
+    return [(1.0, mu * step, math.inf)]
 
 
 def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measure: str = "distance",
@@ -145,9 +161,13 @@ def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measur
     Returns
     -------
     float
-        The dual value of the SDP plus :data:`SOLVER_SLACK` (the solver's accuracy): an upper bound on the worst
-        case, within ``SOLVER_SLACK`` of it when the class's conditions interpolate.  The SDP is solved at unit
-        scale (``L = 1``; :func:`_unit_scale`): ``tau`` depends on ``(h L, mu / L)`` only.
+        The dual value of the SDP plus the slack of the tolerance it was solved to (:data:`SOLVER_SLACK`, or 100
+        times it at the solver's default tolerance; :data:`_SOLVER_OPTIONS`): an upper bound on the worst case,
+        within :data:`MAX_SLACK` of it when the class's conditions interpolate.  The SDP is solved at unit
+        scale (``L = 1``; :func:`_unit_scales`): ``tau`` depends on ``(h L, mu / L)`` only; a solution the solver
+        reports as inaccurate is no bound: the next tolerance and scale are tried; with none "optimal", the first
+        inaccurate value plus :data:`MAX_SLACK` is returned with a :class:`~gandynamics.errors.GandynamicsWarning`
+        (Clarabel ends PEPit's published eftp example and the 10-step proximal point there).
 
     Raises
     ------
@@ -160,13 +180,30 @@ def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measur
         raise GandynamicsError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
     if operator not in ("cheap", "expensive"):
         raise GandynamicsError(f"operator must be 'cheap' or 'expensive', got {operator!r}")
+    s = solver or _default_solver(cvxpy)
+    first = None  # the first value of a solve the solver reported as inaccurate
+    for step, mu, L in _unit_scales(step, mu, L):
+        for opts, slack in _SOLVER_OPTIONS.get(s, (({}, 100 * SOLVER_SLACK),)):
+            tau, status = _solve(method, step, mu, L, n, measure, constrained, operator, s, opts)
+            if status == "optimal":
+                return max(float(tau), 0.0) + slack
+            if first is None:
+                first = (tau, status)
+    warnings.warn(f"the SDP solver {s} solved the {method} PEP only to status {first[1]} at every tolerance and scale "
+                  f"tried: its value (plus {MAX_SLACK:zg}) is not guaranteed to bound the worst case; try another solver "
+                  "(solver=...)", GandynamicsWarning, stacklevel=2)
+    return max(float(first[0]), 0.0) + MAX_SLACK
+
+
+def _solve(method, step, mu, L, n, measure, constrained, operator, s, opts):
+    """The PEP of :func:`worst_case` at the given (unit) scale, solved by ``s`` with options ``opts``: ``(tau,
+    status)``, the status cvxpy's."""
     from PEPit import PEP
     from PEPit.functions import ConvexIndicatorFunction
     from PEPit.operators import (LipschitzStronglyMonotoneOperatorCheap, LipschitzStronglyMonotoneOperatorExpensive,
                                  MonotoneOperator, StronglyMonotoneOperator)
     from PEPit.primitive_steps import proximal_step
 
-    step, mu, L = _unit_scale(step, mu, L)
     problem = PEP()
     if math.isinf(L):
         F = (problem.declare_function(StronglyMonotoneOperator, mu=mu) if mu > 0
@@ -214,14 +251,15 @@ def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measur
                 x, _, _ = proximal_step(x, F, step)
         out = x
     problem.set_performance_metric((out - xs) ** 2 if measure == "distance" else (out - prev) ** 2)
-    s = solver or _default_solver(cvxpy)
     try:
-        tau = problem.solve(wrapper="cvxpy", solver=s, verbose=0, **_SOLVER_OPTIONS.get(s, {}))
+        with warnings.catch_warnings():  # "Solution may be inaccurate": the status says it, and it is not taken
+            warnings.simplefilter("ignore", UserWarning)
+            tau = problem.solve(wrapper="cvxpy", solver=s, verbose=0, **opts)
     except Exception as exc:  # the solver's own failure, reported in one line
         raise GandynamicsError(f"the SDP solver {s} failed on the {method} PEP: {exc}") from None
     if tau is None or not math.isfinite(float(tau)):
         raise GandynamicsError(f"the SDP solver {s} returned no finite value for the {method} PEP")
-    return max(float(tau), 0.0) + SOLVER_SLACK
+    return float(tau), str(problem.wrapper.prob.status)
 
 
 def tight_rate(method: str, step: float, mu: float, L: float, n: int | None = None, operator: str = "cheap",
