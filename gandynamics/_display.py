@@ -19,7 +19,7 @@ from typing import Any, Iterable
 import numpy as np
 
 __all__ = ["num", "eigenvalues_text", "field_latex", "field_text", "spectral_text", "spectral_html",
-           "trajectory_text", "trajectory_html", "sweep_text", "sweep_html", "bracket_text", "constants_text",
+           "trajectory_text", "trajectory_html", "sweep_text", "sweep_html", "counts_text", "bracket_text", "constants_text",
            "constants_html", "check_text", "check_html", "rate_row_text", "rates_html", "rates_text", "text", "html"]
 
 #: fields with more parameters than this, or with a LaTeX form longer than MAX_LATEX, show a summary only
@@ -112,6 +112,9 @@ def _grid(title: str, header: list[str], rows: list[list[Any]], note: str = "") 
 
 
 def _text(title: str, rows: Iterable[tuple[str, Any]]) -> str:
+    """``<title k=v, ...>``: the keys are attribute names (identifiers); a label with spaces or commas (a
+    verdict, a status) is a value, quoted (``verdict='bounded, not converging'``) or a dict key
+    (``verdicts={'bounded, not converging': 6}``), never turned into a key."""
     inner = ", ".join(f"{k}={v}" for k, v in rows)
     return f"<{title} {inner}>"
 
@@ -207,9 +210,10 @@ def _spectral_rows(r) -> list[tuple[str, str]]:
 
 def spectral_text(r) -> str:
     rows = _spectral_rows(r)
-    keep = {"eigenvalues of J", "spectral abscissa", "verdict", "differentiable", "point"}
-    return _text("SpectralReport", [(k.replace(" ", "_").replace("_of_J", ""), repr(v) if k == "verdict" else v)
-                                    for k, v in rows if k in keep])
+    keys = {"point": "point", "eigenvalues of J": "eigenvalues", "spectral abscissa": "spectral_abscissa",
+            "differentiable": "differentiable", "verdict": "verdict"}  # labels -> the report's attribute names
+    return _text("SpectralReport", [(keys[k], repr(v) if k in ("verdict", "differentiable") else v)
+                                    for k, v in rows if k in keys])
 
 
 def spectral_html(r) -> str:
@@ -283,25 +287,31 @@ def _col(res, key):
 
 
 def _sweep_counts(res) -> dict:
-    n = len(res)
-    div = _col(res, "diverged")
-    fin = _col(res, "finished")
-    out = {"rows": n}
-    if div is not None:
-        div = np.asarray(div, dtype=bool)
-        verdict = _col(res, "verdict")
-        if verdict is not None:  # a stopped run keeps diverged = True (it ended early) but is not a divergence
-            div = div & (np.asarray(verdict, dtype=str) != "stopped")
-        out["diverged"] = int(np.sum(div))
-    if fin is not None:
-        out["not run"] = int(n - np.sum(np.asarray(fin, dtype=bool)))
+    """The rows' verdicts as ``{label: count}``, the labels as they are (``"bounded, not converging"``, never
+    made into an identifier): the result's own ``verdict_counts()``, else counted from a ``verdict`` (or
+    ``classification``, ``status``) column; without one, the rows diverged (a stopped run, whose ``diverged``
+    flag is set, is not one) and not run."""
+    own = getattr(res, "verdict_counts", None)
+    if callable(own):
+        return dict(own())
+    out = {}
     cls = next((c for c in (_col(res, "verdict"), _col(res, "classification"), _col(res, "status")) if c is not None),
                None)
     if cls is not None:
         vals, counts = np.unique(np.asarray(cls, dtype=str), return_counts=True)
-        for v, c in zip(vals, counts):
-            out[str(v)] = int(c)
+        return {str(v): int(c) for v, c in zip(vals, counts)}
+    div, fin = _col(res, "diverged"), _col(res, "finished")
+    if div is not None:
+        out["diverged"] = int(np.sum(np.asarray(div, dtype=bool)))
+    if fin is not None:
+        out["not run"] = int(len(res) - np.sum(np.asarray(fin, dtype=bool)))
     return out
+
+
+def counts_text(counts: dict) -> str:
+    """``{label: count}`` as ``label: count; ...``: labels may hold commas (``bounded, not converging``), so
+    the entries are separated by semicolons."""
+    return "; ".join(f"{k}: {v}" for k, v in counts.items()) or "—"
 
 
 def _dims_text(res) -> str:
@@ -310,9 +320,10 @@ def _dims_text(res) -> str:
 
 
 def sweep_text(res) -> str:
-    counts = _sweep_counts(res)
-    return _text("SweepResult", [("dims", _dims_text(res)), ("steps", getattr(res, "steps", "—"))]
-                 + [(k.replace(" ", "_"), v) for k, v in counts.items()])
+    # the counts as a dict: its keys are the verdict names verbatim (a key=value per verdict made them identifiers:
+    # bounded,_not_converging=6)
+    return _text("SweepResult", [("dims", _dims_text(res)), ("steps", getattr(res, "steps", "—")), ("rows", len(res)),
+                                 ("verdicts", _sweep_counts(res))])
 
 
 def sweep_html(res) -> str:
@@ -328,9 +339,8 @@ def sweep_html(res) -> str:
     rows = [[_cell(cols[k][i]) for k in show] for i in range(min(n, SWEEP_ROWS))]
     if n > SWEEP_ROWS:
         rows.append(["…"] * len(show))
-    counts = ", ".join(f"{k}: {v}" for k, v in _sweep_counts(res).items())
     summary = _table("SweepResult", [("dims", _dims_text(res)), ("steps per trajectory", num(getattr(res, "steps", None))),
-                                     ("counts", counts),
+                                     (f"verdicts of the {n} rows", counts_text(_sweep_counts(res))),
                                      ("columns", ", ".join(cols))])
     return summary + _grid(f"first {min(n, SWEEP_ROWS)} of {n} rows", show, rows,
                            "the whole table: .to_pandas(), .to_xarray(), .save(path)")
@@ -421,8 +431,7 @@ def check_rows(res) -> list[tuple[str, str]]:
 
 
 def check_text(res) -> str:
-    return _text("CheckResult", [(k.replace(" ", "_"), v) for k, v in check_rows(res)[:1]]
-                 + [("claims", getattr(res, "claims", {}))])
+    return _text("CheckResult", [("status", repr(getattr(res, "status", "—"))), ("claims", getattr(res, "claims", {}))])
 
 
 def check_html(res) -> str:

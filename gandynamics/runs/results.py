@@ -10,9 +10,14 @@ import numpy as np
 
 from ..errors import GandynamicsError
 from ..jsonio import dumps, write_text_atomic
-from .ratefit import RATE_FIT
+from .ratefit import RATE_FIT, VERDICTS
 
-__all__ = ["SweepResult"]
+__all__ = ["SweepResult", "NOT_RUN", "ROW_VERDICTS"]
+
+#: the verdict of a row that was not run (the sweep was interrupted before it)
+NOT_RUN = "not run"
+#: every label the ``verdict`` column holds, in the order the summaries list them
+ROW_VERDICTS = VERDICTS + (NOT_RUN,)
 
 
 @dataclass
@@ -49,6 +54,16 @@ class SweepResult:
     @property
     def complete(self) -> bool:
         return bool(np.all(self.columns["finished"]))
+
+    def verdict_counts(self) -> dict:
+        """How many rows have each verdict: ``{verdict: count}`` with the verdict names as they are (e.g.
+        ``"bounded, not converging"``), every one of :data:`gandynamics.verdict.VERDICTS` (0 when no row has it)
+        in that order, then ``"not run"`` when the sweep was interrupted (and any other label a table read back
+        holds, sorted)."""
+        labels, counts = np.unique(np.asarray(self.columns["verdict"], dtype=str), return_counts=True)
+        got = dict(zip(labels.tolist(), (int(c) for c in counts)))
+        out = {v: got.pop(v, 0) for v in VERDICTS}
+        return {**out, **{k: got[k] for k in sorted(got, key=lambda k: (k != NOT_RUN, k))}}
 
     @property
     def final(self) -> np.ndarray:

@@ -25,7 +25,7 @@ from .equilibria import equilibria_shared, row_distances, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
-from .results import SweepResult
+from .results import ROW_VERDICTS, SweepResult
 from ..validate import optional_flag
 from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
 
@@ -108,7 +108,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     # more; take() on a code array set in place half of a fancy index over a where())
     code = reading.code  # (a fresh array: RunReading.code is a conversion)
     code[~finished] = len(VERDICTS)
-    verdict = _text_column(VERDICTS + ("not run",), code)
+    verdict = _text_column(ROW_VERDICTS, code)
     final = res["final"]
     if not every:
         final[~finished] = np.nan
