@@ -21,6 +21,7 @@ def _extra_rate_options() -> dict:
 
 
 def add_parser(sub):
+    from ..errors import install_hint
     from .common import add_game_arguments
     p = sub.add_parser(
         "rates", help="local, optimal, theoretical and measured rates of each method",
@@ -58,7 +59,7 @@ def add_parser(sub):
     p.add_argument("--no-measure", action="store_true", help="skip the simulations")
     p.add_argument("--tight", action="store_true",
                    help="add the tight worst case over all mu-strongly monotone, L-Lipschitz operators at each step, "
-                        "by performance estimation (PEPit; pip install -e '.[pep]'); measured <= tight <= bound "
+                        f"by performance estimation (PEPit: {install_hint('pep')}); measured <= tight <= bound "
                         "where the theorem's conditions hold")
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per method")
     p.set_defaults(run=run)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, install_hint
 
 
 def add_parser(sub):
@@ -37,10 +37,10 @@ def add_parser(sub):
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the chunks on a running Dask cluster, e.g. tcp://10.0.0.5:8786 "
-                        "(needs gandynamics[distributed])")
+                        f"(needs Dask: {install_hint('distributed')})")
     p.add_argument("--workers", metavar="N",
                    help="start a local Dask cluster of N worker processes for this command "
-                        "(needs gandynamics[distributed])")
+                        f"(needs Dask: {install_hint('distributed')})")
     p.set_defaults(run=run)
     return p
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field as dc_field
 
 import numpy as np
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, install_hint
 from ..jsonio import dumps, write_text_atomic
 from .ratefit import RATE_FIT, VERDICTS
 
@@ -143,7 +143,7 @@ class SweepResult:
             try:
                 import xarray as xr
             except ImportError:
-                raise GandynamicsError('reading .nc needs xarray: pip install "gandynamics[tables]"') from None
+                raise GandynamicsError(f"reading .nc needs xarray: {install_hint('tables')}") from None
             try:
                 with xr.open_dataset(p) as ds:
                     return cls.from_xarray(ds.load())
@@ -188,7 +188,7 @@ class SweepResult:
         try:
             import pandas as pd
         except ImportError:
-            raise GandynamicsError('to_pandas needs pandas: pip install "gandynamics[tables]"') from None
+            raise GandynamicsError(f"to_pandas needs pandas: {install_hint('tables')}") from None
         return pd.DataFrame(self.columns)
 
     def to_xarray(self):
@@ -199,7 +199,7 @@ class SweepResult:
         try:
             import xarray as xr
         except ImportError:
-            raise GandynamicsError('to_xarray needs xarray: pip install "gandynamics[tables]"') from None
+            raise GandynamicsError(f"to_xarray needs xarray: {install_hint('tables')}") from None
         names = [n for n, _ in self.dims]
         shape = tuple(len(v) for _, v in self.dims)
         coords = {n: np.asarray(v) for n, v in self.dims}

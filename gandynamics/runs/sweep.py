@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, install_hint
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
 from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds,
@@ -429,7 +429,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         try:
             from .. import distributed
         except ImportError:
-            raise GandynamicsError("sweep(client=...) needs gandynamics.distributed: pip install gandynamics[distributed]") from None
+            raise GandynamicsError(f"sweep(client=...) needs Dask: {install_hint('distributed')}") from None
         out = alloc(plan, B) if out is None else out
         t0 = time.perf_counter()
         try:  # chunks sized from the cost of a row measured on the workers (gandynamics.distributed)
