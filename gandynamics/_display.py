@@ -6,7 +6,8 @@ classes keep their data.  The functions read attributes by name and tolerate mis
 gains or loses a field keeps a working repr.
 
 Numbers are shown with 6 significant digits (``repr`` of the attribute gives the full value); infinities
-as ``inf``; a missing value as ``—``.  Eigenvalues that form a conjugate pair are shown once as
+as ``inf``; a missing value as ``—``.  The ends of a certified bracket are shown by :func:`bound`: exact
+when short, else rounded outward, so that the text is still a bound (never a subnormal's six noisy digits).  Eigenvalues that form a conjugate pair are shown once as
 ``a ± b i``.  HTML output is escaped and self-contained (no scripts, no external styles).
 """
 
@@ -18,7 +19,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-__all__ = ["num", "eigenvalues_text", "field_latex", "field_text", "spectral_text", "spectral_html",
+__all__ = ["num", "bound", "eigenvalues_text", "field_latex", "field_text", "spectral_text", "spectral_html",
            "trajectory_text", "trajectory_html", "sweep_text", "sweep_html", "counts_text", "bracket_text", "constants_text",
            "constants_html", "check_text", "check_html", "rate_row_text", "rates_html", "rates_text", "text", "html"]
 
@@ -53,6 +54,66 @@ def num(x: Any, digits: int = 6) -> str:
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
     return f"{v:z.{digits}g}"
+
+
+def bound(x: Any, side: str, digits: int = 6) -> str:
+    """A bound as short text that is still a bound: ``side="lo"`` for a lower bound (the text, read back as
+    a float, is ``<= x``), ``"hi"`` for an upper bound (``>= x``).  Brackets of certified constants are shown
+    this way, so that a certificate is never shown stronger than what was certified.
+
+    The rule, in order:
+
+    * ``0`` only for an exact zero (either sign); ``inf``, ``-inf``, ``nan`` and ``—`` (None) as in :func:`num`;
+    * the shortest decimal that reads back as the same double (Python's ``repr``), when it has at most
+      ``digits`` significant digits: it is exact, so it holds on both sides.  This is what shows a subnormal
+      artifact readably: the outward rounding of a result at zero, ``-2^-1073 = -9.88131291682493e-324``,
+      is ``-1e-323`` (which reads back as that very double), not ``-9.88131e-324``, six digits of a number that
+      carries one or two significant bits; it is never shown as ``0`` (a lower bound 0 is more than was
+      certified) nor as ``-0``;
+    * otherwise ``digits`` significant digits, rounded to nearest when the text read back still lies on the
+      bound's side, else rounded outward at the last digit shown: an upper bound 1.000000000000001 is
+      ``1.00001``, not ``1``; a lower bound 0.12345678 is ``0.123456``, not ``0.123457``.
+    """
+    if side not in ("lo", "hi"):
+        raise ValueError(f"side must be 'lo' or 'hi', got {side!r}")
+    if x is None:
+        return "—"
+    v = float(x)
+    if math.isnan(v) or math.isinf(v) or v == 0:
+        return num(v)
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+    shortest = Decimal(repr(v))  # the shortest decimal that reads back as v
+    if len(shortest.normalize().as_tuple().digits) <= digits:
+        return _decimal_text(shortest, digits)
+    text = num(v, digits)
+    if float(text) <= v if side == "lo" else float(text) >= v:
+        return text
+    exact = Decimal(v)  # the double's exact value
+    unit = Decimal(1).scaleb(exact.adjusted() - (digits - 1))  # one unit of the last digit shown
+    # written exactly (a float would be rounded again, to nearest: 2^-24 at 16 digits came back below itself);
+    # float() of the text lies on the text's side of v, v being a double
+    return _decimal_text(exact.quantize(unit, rounding=ROUND_FLOOR if side == "lo" else ROUND_CEILING), digits)
+
+
+def _decimal_text(d, digits: int) -> str:
+    """A nonzero :class:`decimal.Decimal` of at most ``digits`` significant digits written exactly, the way
+    :func:`num` writes a float: whole numbers below 1e15 in full, otherwise as ``format(x, f".{digits}g")``
+    (plain from 1e-4 up to 10^digits, else with an exponent of at least two digits)."""
+    d = d.normalize()
+    if d == d.to_integral_value() and abs(d) < 10 ** 15:
+        return str(int(d))
+    sign, digs, exp = d.as_tuple()
+    s = "".join(map(str, digs))
+    e = exp + len(s) - 1  # the exponent of the first digit
+    if -4 <= e < digits:
+        if e >= 0:
+            whole, frac = (s + "0" * (e + 1 - len(s)))[: e + 1], s[e + 1:]
+        else:
+            whole, frac = "0", "0" * (-e - 1) + s
+        body = whole + ("." + frac if frac else "")
+    else:
+        body = s[0] + ("." + s[1:] if len(s) > 1 else "") + f"e{'-' if e < 0 else '+'}{abs(e):02d}"
+    return ("-" if sign else "") + body
 
 
 def _vec(z, digits: int = 6) -> str:
@@ -365,7 +426,7 @@ def bracket_text(b) -> str:
 def _bracket_text(b) -> str:
     if b is None:
         return "—"
-    lo, hi = num(getattr(b, "lo", None)), num(getattr(b, "hi", None))
+    lo, hi = bound(getattr(b, "lo", None), "lo"), bound(getattr(b, "hi", None), "hi")  # outward: still a bracket
     cert = getattr(b, "certified", None)
     mark = {"hi": " (upper bound certified)", "lo": " (lower bound certified)"}.get(cert, "")
     return f"[{lo}, {hi}]{mark}"

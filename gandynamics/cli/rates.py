@@ -136,7 +136,9 @@ def run(args) -> int:
         print(dumps(out))
         return 0
     print(f"game: {fld.name}   equilibrium ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})")
-    print(f"region: {region.describe()}   mu in [{mu['lo']:z.6g}, {mu['hi']:z.6g}]   L in [{L['lo']:z.6g}, {L['hi']:z.6g}]")
+    from .._display import bound  # the ends rounded outward: still a bracket (-1e-323, not -9.88131e-324)
+    print(f"region: {region.describe()}   mu in [{bound(mu['lo'], 'lo')}, {bound(mu['hi'], 'hi')}]   "
+          f"L in [{bound(L['lo'], 'lo')}, {bound(L['hi'], 'hi')}]")
     print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies\n")
     head = ["method", "step", "local", "measured", "bound"] + (["tight"] if tight is not None else []) + \
         ["holds", "h_opt", "rho_opt", "h_max"]
