@@ -6,7 +6,8 @@ classes keep their data.  The functions read attributes by name and tolerate mis
 gains or loses a field keeps a working repr.
 
 Numbers are shown with 6 significant digits (``repr`` of the attribute gives the full value); infinities
-as ``inf``; a missing value as ``—``.  Eigenvalues that form a conjugate pair are shown once as
+as ``inf``; a missing value as ``—``.  The ends of a certified bracket are shown by :func:`bound`: exact
+when short, else rounded outward, so that the text is still a bound (never a subnormal's six noisy digits).  Eigenvalues that form a conjugate pair are shown once as
 ``a ± b i``.  HTML output is escaped and self-contained (no scripts, no external styles).
 """
 
@@ -18,8 +19,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
-__all__ = ["num", "eigenvalues_text", "field_latex", "field_text", "spectral_text", "spectral_html",
-           "trajectory_text", "trajectory_html", "sweep_text", "sweep_html", "bracket_text", "constants_text",
+__all__ = ["num", "bound", "eigenvalues_text", "field_latex", "field_text", "spectral_text", "spectral_html",
+           "trajectory_text", "trajectory_html", "sweep_text", "sweep_html", "counts_text", "bracket_text", "constants_text",
            "constants_html", "check_text", "check_html", "rate_row_text", "rates_html", "rates_text", "text", "html"]
 
 #: fields with more parameters than this, or with a LaTeX form longer than MAX_LATEX, show a summary only
@@ -53,6 +54,66 @@ def num(x: Any, digits: int = 6) -> str:
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
     return f"{v:z.{digits}g}"
+
+
+def bound(x: Any, side: str, digits: int = 6) -> str:
+    """A bound as short text that is still a bound: ``side="lo"`` for a lower bound (the text, read back as
+    a float, is ``<= x``), ``"hi"`` for an upper bound (``>= x``).  Brackets of certified constants are shown
+    this way, so that a certificate is never shown stronger than what was certified.
+
+    The rule, in order:
+
+    * ``0`` only for an exact zero (either sign); ``inf``, ``-inf``, ``nan`` and ``—`` (None) as in :func:`num`;
+    * the shortest decimal that reads back as the same double (Python's ``repr``), when it has at most
+      ``digits`` significant digits: it is exact, so it holds on both sides.  This is what shows a subnormal
+      artifact readably: the outward rounding of a result at zero, ``-2^-1073 = -9.88131291682493e-324``,
+      is ``-1e-323`` (which reads back as that very double), not ``-9.88131e-324``, six digits of a number that
+      carries one or two significant bits; it is never shown as ``0`` (a lower bound 0 is more than was
+      certified) nor as ``-0``;
+    * otherwise ``digits`` significant digits, rounded to nearest when the text read back still lies on the
+      bound's side, else rounded outward at the last digit shown: an upper bound 1.000000000000001 is
+      ``1.00001``, not ``1``; a lower bound 0.12345678 is ``0.123456``, not ``0.123457``.
+    """
+    if side not in ("lo", "hi"):
+        raise ValueError(f"side must be 'lo' or 'hi', got {side!r}")
+    if x is None:
+        return "—"
+    v = float(x)
+    if math.isnan(v) or math.isinf(v) or v == 0:
+        return num(v)
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+    shortest = Decimal(repr(v))  # the shortest decimal that reads back as v
+    if len(shortest.normalize().as_tuple().digits) <= digits:
+        return _decimal_text(shortest, digits)
+    text = num(v, digits)
+    if float(text) <= v if side == "lo" else float(text) >= v:
+        return text
+    exact = Decimal(v)  # the double's exact value
+    unit = Decimal(1).scaleb(exact.adjusted() - (digits - 1))  # one unit of the last digit shown
+    # written exactly (a float would be rounded again, to nearest: 2^-24 at 16 digits came back below itself);
+    # float() of the text lies on the text's side of v, v being a double
+    return _decimal_text(exact.quantize(unit, rounding=ROUND_FLOOR if side == "lo" else ROUND_CEILING), digits)
+
+
+def _decimal_text(d, digits: int) -> str:
+    """A nonzero :class:`decimal.Decimal` of at most ``digits`` significant digits written exactly, the way
+    :func:`num` writes a float: whole numbers below 1e15 in full, otherwise as ``format(x, f".{digits}g")``
+    (plain from 1e-4 up to 10^digits, else with an exponent of at least two digits)."""
+    d = d.normalize()
+    if d == d.to_integral_value() and abs(d) < 10 ** 15:
+        return str(int(d))
+    sign, digs, exp = d.as_tuple()
+    s = "".join(map(str, digs))
+    e = exp + len(s) - 1  # the exponent of the first digit
+    if -4 <= e < digits:
+        if e >= 0:
+            whole, frac = (s + "0" * (e + 1 - len(s)))[: e + 1], s[e + 1:]
+        else:
+            whole, frac = "0", "0" * (-e - 1) + s
+        body = whole + ("." + frac if frac else "")
+    else:
+        body = s[0] + ("." + s[1:] if len(s) > 1 else "") + f"e{'-' if e < 0 else '+'}{abs(e):02d}"
+    return ("-" if sign else "") + body
 
 
 def _vec(z, digits: int = 6) -> str:
@@ -112,6 +173,9 @@ def _grid(title: str, header: list[str], rows: list[list[Any]], note: str = "") 
 
 
 def _text(title: str, rows: Iterable[tuple[str, Any]]) -> str:
+    """``<title k=v, ...>``: the keys are attribute names (identifiers); a label with spaces or commas (a
+    verdict, a status) is a value, quoted (``verdict='bounded, not converging'``) or a dict key
+    (``verdicts={'bounded, not converging': 6}``), never turned into a key."""
     inner = ", ".join(f"{k}={v}" for k, v in rows)
     return f"<{title} {inner}>"
 
@@ -207,9 +271,10 @@ def _spectral_rows(r) -> list[tuple[str, str]]:
 
 def spectral_text(r) -> str:
     rows = _spectral_rows(r)
-    keep = {"eigenvalues of J", "spectral abscissa", "verdict", "differentiable", "point"}
-    return _text("SpectralReport", [(k.replace(" ", "_").replace("_of_J", ""), repr(v) if k == "verdict" else v)
-                                    for k, v in rows if k in keep])
+    keys = {"point": "point", "eigenvalues of J": "eigenvalues", "spectral abscissa": "spectral_abscissa",
+            "differentiable": "differentiable", "verdict": "verdict"}  # labels -> the report's attribute names
+    return _text("SpectralReport", [(keys[k], repr(v) if k in ("verdict", "differentiable") else v)
+                                    for k, v in rows if k in keys])
 
 
 def spectral_html(r) -> str:
@@ -283,25 +348,31 @@ def _col(res, key):
 
 
 def _sweep_counts(res) -> dict:
-    n = len(res)
-    div = _col(res, "diverged")
-    fin = _col(res, "finished")
-    out = {"rows": n}
-    if div is not None:
-        div = np.asarray(div, dtype=bool)
-        verdict = _col(res, "verdict")
-        if verdict is not None:  # a stopped run keeps diverged = True (it ended early) but is not a divergence
-            div = div & (np.asarray(verdict, dtype=str) != "stopped")
-        out["diverged"] = int(np.sum(div))
-    if fin is not None:
-        out["not run"] = int(n - np.sum(np.asarray(fin, dtype=bool)))
+    """The rows' verdicts as ``{label: count}``, the labels as they are (``"bounded, not converging"``, never
+    made into an identifier): the result's own ``verdict_counts()``, else counted from a ``verdict`` (or
+    ``classification``, ``status``) column; without one, the rows diverged (a stopped run, whose ``diverged``
+    flag is set, is not one) and not run."""
+    own = getattr(res, "verdict_counts", None)
+    if callable(own):
+        return dict(own())
+    out = {}
     cls = next((c for c in (_col(res, "verdict"), _col(res, "classification"), _col(res, "status")) if c is not None),
                None)
     if cls is not None:
         vals, counts = np.unique(np.asarray(cls, dtype=str), return_counts=True)
-        for v, c in zip(vals, counts):
-            out[str(v)] = int(c)
+        return {str(v): int(c) for v, c in zip(vals, counts)}
+    div, fin = _col(res, "diverged"), _col(res, "finished")
+    if div is not None:
+        out["diverged"] = int(np.sum(np.asarray(div, dtype=bool)))
+    if fin is not None:
+        out["not run"] = int(len(res) - np.sum(np.asarray(fin, dtype=bool)))
     return out
+
+
+def counts_text(counts: dict) -> str:
+    """``{label: count}`` as ``label: count; ...``: labels may hold commas (``bounded, not converging``), so
+    the entries are separated by semicolons."""
+    return "; ".join(f"{k}: {v}" for k, v in counts.items()) or "—"
 
 
 def _dims_text(res) -> str:
@@ -310,9 +381,10 @@ def _dims_text(res) -> str:
 
 
 def sweep_text(res) -> str:
-    counts = _sweep_counts(res)
-    return _text("SweepResult", [("dims", _dims_text(res)), ("steps", getattr(res, "steps", "—"))]
-                 + [(k.replace(" ", "_"), v) for k, v in counts.items()])
+    # the counts as a dict: its keys are the verdict names verbatim (a key=value per verdict made them identifiers:
+    # bounded,_not_converging=6)
+    return _text("SweepResult", [("dims", _dims_text(res)), ("steps", getattr(res, "steps", "—")), ("rows", len(res)),
+                                 ("verdicts", _sweep_counts(res))])
 
 
 def sweep_html(res) -> str:
@@ -328,9 +400,8 @@ def sweep_html(res) -> str:
     rows = [[_cell(cols[k][i]) for k in show] for i in range(min(n, SWEEP_ROWS))]
     if n > SWEEP_ROWS:
         rows.append(["…"] * len(show))
-    counts = ", ".join(f"{k}: {v}" for k, v in _sweep_counts(res).items())
     summary = _table("SweepResult", [("dims", _dims_text(res)), ("steps per trajectory", num(getattr(res, "steps", None))),
-                                     ("counts", counts),
+                                     (f"verdicts of the {n} rows", counts_text(_sweep_counts(res))),
                                      ("columns", ", ".join(cols))])
     return summary + _grid(f"first {min(n, SWEEP_ROWS)} of {n} rows", show, rows,
                            "the whole table: .to_pandas(), .to_xarray(), .save(path)")
@@ -355,7 +426,7 @@ def bracket_text(b) -> str:
 def _bracket_text(b) -> str:
     if b is None:
         return "—"
-    lo, hi = num(getattr(b, "lo", None)), num(getattr(b, "hi", None))
+    lo, hi = bound(getattr(b, "lo", None), "lo"), bound(getattr(b, "hi", None), "hi")  # outward: still a bracket
     cert = getattr(b, "certified", None)
     mark = {"hi": " (upper bound certified)", "lo": " (lower bound certified)"}.get(cert, "")
     return f"[{lo}, {hi}]{mark}"
@@ -421,8 +492,7 @@ def check_rows(res) -> list[tuple[str, str]]:
 
 
 def check_text(res) -> str:
-    return _text("CheckResult", [(k.replace(" ", "_"), v) for k, v in check_rows(res)[:1]]
-                 + [("claims", getattr(res, "claims", {}))])
+    return _text("CheckResult", [("status", repr(getattr(res, "status", "—"))), ("claims", getattr(res, "claims", {}))])
 
 
 def check_html(res) -> str:

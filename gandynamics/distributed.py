@@ -42,8 +42,9 @@ Cores
     kernels, a 1-process cluster one kernel on 2 threads — the cores of the local, in-process sweep.
     Threaded workers (``threads_per_worker > 1``) therefore run one chunk at a time per process.
 
-Dask is optional (``pip install gandynamics[distributed]``); without it, asking for a scheduler or for
-local workers raises a one-line :class:`~gandynamics.errors.GandynamicsError` that says what to install.
+Dask is optional (the extra ``distributed``: ``pip install -e ".[distributed]"`` from the project's
+directory); without it, asking for a scheduler or for local workers raises a one-line
+:class:`~gandynamics.errors.GandynamicsError` that says what to install.
 """
 
 from __future__ import annotations
@@ -60,13 +61,14 @@ import time
 import uuid
 from typing import Callable, Sequence
 
-from .errors import GandynamicsError
+from .errors import GandynamicsError, install_hint
 
 __all__ = ["chunk_ranges", "auto_chunk_size", "map_chunks", "map_rows", "n_slots",
            "require_distributed", "connect", "local_cluster", "cluster_client", "parse_workers", "ChunksInterrupted",
            "INSTALL_HINT"]
 
-INSTALL_HINT = "install gandynamics[distributed] (pip install 'gandynamics[distributed]')"
+#: what to install when Dask is missing (:func:`gandynamics.errors.install_hint`)
+INSTALL_HINT = install_hint("distributed")
 
 #: chunks per worker slot aimed at: the slots then finish within about half a chunk, ~1/64 of their share
 CHUNKS_PER_SLOT = 32
@@ -156,7 +158,7 @@ def require_distributed():
     try:
         import distributed  # noqa: F401
     except ImportError:
-        raise GandynamicsError(f"dask.distributed is not installed; {INSTALL_HINT}") from None
+        raise GandynamicsError(f"dask.distributed is not installed: {INSTALL_HINT}") from None
     return distributed
 
 

@@ -6,7 +6,7 @@ wrong and what is accepted. The CLI prints it as ``gandynamics: error: <message>
 
 from __future__ import annotations
 
-__all__ = ["GandynamicsError", "GandynamicsWarning", "require"]
+__all__ = ["GandynamicsError", "GandynamicsWarning", "require", "EXTRAS", "install_hint"]
 
 
 class GandynamicsError(ValueError):
@@ -22,3 +22,18 @@ def require(condition: bool, message: str) -> None:
     """Raise :class:`GandynamicsError` with ``message`` unless ``condition`` holds."""
     if not condition:
         raise GandynamicsError(message)
+
+
+#: the optional extras (pyproject.toml's ``[project.optional-dependencies]``; tests/test_install_hints.py keeps
+#: the two equal)
+EXTRAS = ("tables", "distributed", "notebook", "pep", "test", "mutation", "docs")
+
+
+def install_hint(extra: str) -> str:
+    """How to install the optional extra ``extra``, worded so that the command works: gandynamics is not
+    published on PyPI, so ``pip install "gandynamics[tables]"`` fails; the extra is installed from the clone,
+    in its directory, with ``pip install -e ".[tables]"``.  Every message and help text that says what to
+    install uses this text."""
+    if extra not in EXTRAS:
+        raise ValueError(f"no extra {extra!r}; the extras: {', '.join(EXTRAS)}")
+    return f'pip install -e ".[{extra}]" from the project\'s directory'

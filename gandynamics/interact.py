@@ -6,9 +6,9 @@ Nothing is re-derived or recompiled while exploring: regularizer strengths and g
 arguments of the compiled code (the parameter vector ``p`` of :class:`gandynamics.field.VectorField`), so a
 redraw is a few thousand calls of the compiled ``F`` plus one integration per method.
 
-Needs the optional extra ``pip install "gandynamics[notebook]"`` (ipywidgets).  With the interactive
-matplotlib backend (``%matplotlib widget``, ipympl) a click on the phase plane sets the start point; with the
-inline backend type it into the start boxes.
+Needs the optional extra ``notebook`` (ipywidgets): ``pip install -e ".[notebook]"`` from the project's
+directory.  With the interactive matplotlib backend (``%matplotlib widget``, ipympl) a click on the phase plane
+sets the start point; with the inline backend type it into the start boxes.
 
 >>> from gandynamics import VectorField, R1, games, interact     # doctest: +SKIP
 >>> interact(VectorField(games.dirac(), [R1(gamma=0.3)]), methods=("gd", "altgd"))   # doctest: +SKIP
@@ -20,7 +20,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .errors import GandynamicsError
+from .errors import GandynamicsError, install_hint
 
 __all__ = ["interact", "Explorer"]
 
@@ -29,7 +29,7 @@ def _widgets():
     try:
         import ipywidgets
     except ImportError:  # pragma: no cover - exercised only without the extra
-        raise GandynamicsError('gandynamics.interact needs ipywidgets: pip install "gandynamics[notebook]"') from None
+        raise GandynamicsError(f"gandynamics.interact needs ipywidgets: {install_hint('notebook')}") from None
     return ipywidgets
 
 
@@ -259,7 +259,8 @@ def interact(field, methods: Sequence[str] = ("gd",), init=None, steps: int = 20
     Raises
     ------
     GandynamicsError
-        Without ipywidgets (``pip install "gandynamics[notebook]"``), for unknown methods or hyperparameters.
+        Without ipywidgets (``pip install -e ".[notebook]"`` from the project's directory), for unknown methods
+        or hyperparameters.
     """
     from .validate import field as _as_field
     field = _as_field(field, "the interactive explorer")  # a Game, a name or None: what it takes, not an AttributeError

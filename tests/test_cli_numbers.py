@@ -2,7 +2,8 @@
 
 Each command is run once as text and once as JSON; the JSON numbers equal the library's values computed here
 by the public API with the same arguments (bit for bit: the CLI is a thin layer), and every number of the
-text report equals the same value rounded to the digits printed (relative 5e-p for p significant digits)."""
+text report equals the same value rounded to the digits printed (relative 5e-p for p significant digits); the ends
+of certified brackets are rounded outward (within one unit of the last digit, on their safe side)."""
 
 import json
 import re
@@ -29,6 +30,15 @@ def printed(text: str, value: float):
     """The printed number ``text`` is ``value`` to its significant digits."""
     digits = len(re.sub(r"[^0-9]", "", text.split("e")[0].split("E")[0]).lstrip("0")) or 1
     assert float(text) == pytest.approx(value, rel=5 * 10.0 ** -digits, abs=5e-15), (text, value)
+
+
+def printed_bound(text: str, value: float, side: str):
+    """A printed end of a certified bracket (``_display.bound``): on its safe side of ``value`` (``side`` "lo":
+    not above it, "hi": not below) and within one unit of its last significant digit."""
+    t = float(text)
+    assert t <= value if side == "lo" else t >= value, (text, value, side)
+    digits = len(re.sub(r"[^0-9]", "", text.split("e")[0].split("E")[0]).lstrip("0")) or 1
+    assert t == pytest.approx(value, rel=10.0 ** (1 - digits), abs=5e-15), (text, value)
 
 
 def test_analyze_prints_the_spectrum_of_the_library(capsys):
@@ -81,8 +91,8 @@ def test_rates_prints_the_library_rates(capsys):
             printed(t, v)
     mu, L = info["mu"], info["lipschitz"]
     m = re.search(rf"mu in \[({NUM}), ({NUM})\]\s+L in \[({NUM}), ({NUM})\]", text)
-    for t, v in zip(m.groups(), (mu["lo"], mu["hi"], L["lo"], L["hi"])):
-        printed(t, v)
+    for t, v, side in zip(m.groups(), (mu["lo"], mu["hi"], L["lo"], L["hi"]), ("lo", "hi", "lo", "hi")):
+        printed_bound(t, v, side)
 
 
 def test_constants_prints_the_library_brackets(capsys):
@@ -96,8 +106,8 @@ def test_constants_prints_the_library_brackets(capsys):
     text = run(capsys, *argv)
     for name, b in (("mu", rep.mu), ("L", rep.lipschitz)):
         m = re.search(rf"{name} in \[({NUM}), ({NUM})\]   gap ({NUM})", text)
-        printed(m.group(1), b.lo)
-        printed(m.group(2), b.hi)
+        printed_bound(m.group(1), b.lo, "lo")
+        printed_bound(m.group(2), b.hi, "hi")
         printed(m.group(3), b.gap)
 
 

@@ -2,6 +2,7 @@
 files written, and one-line errors with exit status 2 for bad input."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -190,3 +191,109 @@ def test_portrait_cli_says_stopped_for_a_run_whose_method_could_not_take_its_ste
                  "--out", str(tmp_path / "p.png")]) == 0
     out = capsys.readouterr().out
     assert "ftr: stopped at step 1" in out and "diverged at" not in out
+
+
+# ---- the sweep's summary says how many of how many have each verdict, and what each verdict means (review of
+# session 13: "18 converging, 6 bounded, not converging, 1 diverged" -- commas inside a name inside a
+# comma-separated list, and no word on what "bounded, not converging" claims)
+def _summary_counts(text):
+    """{verdict: count} from the summary's legend lines ("  18 converging:   meaning")."""
+    from gandynamics.runs.results import ROW_VERDICTS
+    out = {}
+    for line in text.splitlines():
+        for v in ROW_VERDICTS:
+            m = re.match(rf"\s+(\d+) {re.escape(v)}:\s", line)
+            if m:
+                out[v] = int(m.group(1))
+    return out
+
+
+def _verdict_rule_clauses():
+    """VERDICT_RULE's clause per verdict ("name: text; ..."; the last is "otherwise NAME")."""
+    from gandynamics.verdict import VERDICT_RULE, VERDICTS
+    out = {}
+    for part in VERDICT_RULE.split("; "):
+        for v in VERDICTS:
+            if part.startswith(v + ": "):
+                out[v] = part[len(v) + 2:]
+            elif part == "otherwise " + v:
+                out[v] = "otherwise"
+    assert set(out) == set(VERDICTS), out
+    return out
+
+
+@pytest.mark.parametrize("argv, expect", [
+    # bilinear game (docs/mathematics.md §5.5): eg at h = 0.1 converges, altgd orbits, gd spirals out slowly at
+    # h = 0.1 and past the bound at h = 2, eg and altgd at h = 2 leave too
+    (["bilinear", "--method", "gd,eg,altgd", "--steps", "200", "--grid", "step=0.1,2"],
+     {"converging", "diverged", "bounded, not converging"}),
+    (["--game", "GAMEFILE:game", "--method", "proximal", "--steps", "50", "--grid", "step=1,2"],
+     {"stopped", "bounded, not converging"}),
+])
+def test_sweep_summary_counts_of_the_total_with_each_verdicts_meaning(argv, expect, capsys, tmp_path):
+    from gandynamics.cli.sweep import verdict_meanings
+    game = tmp_path / "game.py"
+    game.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y', real=True)\n"
+                    "game = Game([x], [y], -x**2 / 2, -y**2 / 2, equilibrium=(0, 0))\n")  # proximal h = 1: a stop
+    out_file = tmp_path / "t.csv"
+    argv = [str(game) + ":game" if a == "GAMEFILE:game" else a for a in argv]
+    code, out, err = run(capsys, "sweep", *argv, "--out", str(out_file))
+    assert code == 0, err
+    rows = list(csv_rows(out_file))
+    n = len(rows)
+    table = {}
+    for r in rows:
+        table[r["verdict"]] = table.get(r["verdict"], 0) + 1
+    assert set(table) == expect  # (the case this test is about)
+    assert out.splitlines()[0].startswith(f"{n} trajectories x ")
+    assert f"verdicts of the {n} trajectories" in out and "docs/howto/verdicts.md" in out and "verdict_rule" in out
+    counts = _summary_counts(out)
+    assert counts == table and sum(counts.values()) == n  # every verdict verbatim, with its count, of the total
+    flat = " ".join(out.split())  # the legend is wrapped
+    steps = int(argv[argv.index("--steps") + 1])
+    for v in table:
+        assert verdict_meanings(steps, 1e6)[v] in flat, v  # each present verdict with what it means
+    for v in set(verdict_meanings(steps)) - set(table):
+        assert not re.search(rf"^\s+\d+ {re.escape(v)}:", out, re.M)  # no legend line for a verdict no row has
+    assert "_not_" not in out and max(len(line) for line in out.splitlines()[1:]) <= 100  # (line 1 holds the path)
+
+
+def csv_rows(path):
+    import csv
+    with open(path, newline="") as fh:
+        yield from csv.DictReader(fh)
+
+
+def test_every_row_verdict_has_a_meaning_consistent_with_the_verdict_rule():
+    from gandynamics.cli.sweep import summary_text, verdict_meanings
+    from gandynamics.runs.results import ROW_VERDICTS
+    from gandynamics.verdict import ENVELOPE_FACTOR
+    rule = _verdict_rule_clauses()
+    meaning = verdict_meanings(1000, 1e6)
+    assert set(meaning) == set(ROW_VERDICTS)
+    assert meaning["diverged"].startswith(rule["diverged"])  # the rule's words
+    assert rule["stopped"].startswith(meaning["stopped"])
+    assert "rounding floor" in rule["converging"] and "rounding floor" in meaning["converging"]
+    assert f"at most {ENVELOPE_FACTOR:zg} of the largest in the first quarter" in rule["converging"]
+    assert f"at most {ENVELOPE_FACTOR:zg}x its first" in meaning["converging"]
+    assert "still falling" in rule["converging"] and "still falling" in meaning["converging"]
+    assert rule["bounded, not converging"] == "otherwise" and meaning["bounded, not converging"].startswith("neither")
+    # each verdict alone and all together, through the summary's text
+    for present in [(v,) for v in ROW_VERDICTS] + [ROW_VERDICTS]:
+        tally = {v: (i + 1 if v in present else 0) for i, v in enumerate(ROW_VERDICTS)}
+        n = sum(tally.values())
+        text = summary_text(n, 1000, ["gd"], 0.5, tally, 1e6, "t.csv")
+        assert _summary_counts(text) == {v: c for v, c in tally.items() if c}
+        assert f"{n} trajectories x 1000 steps (gd)" in text and f"verdicts of the {n} trajectories" in text
+        for v in present:
+            assert meaning[v] in " ".join(text.split())
+
+
+def test_sweep_json_summary_counts_every_verdict_and_states_the_rule(capsys, tmp_path):
+    from gandynamics.verdict import VERDICT_RULE, VERDICTS
+    code, out, err = run(capsys, "sweep", "bilinear", "--method", "eg", "--steps", "200", "--grid", "step=0.1,2",
+                         "--out", str(tmp_path / "t.csv"), "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert list(d["verdicts"]) == list(VERDICTS) and sum(d["verdicts"].values()) == d["rows"] == 2  # 0s included
+    assert d["verdict_rule"] == VERDICT_RULE

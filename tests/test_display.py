@@ -142,7 +142,7 @@ def test_sweep_text_and_html_real():
                    steps=100, progress=False)
     assert res["diverged"].tolist() == [False, True, True]
     text = D.sweep_text(res)
-    assert "rows=3" in text and "diverged=2" in text and "step (3)" in text
+    assert "rows=3" in text and "'diverged': 2" in text and "'converging': 0" in text and "step (3)" in text
     html = D.sweep_html(res)
     root = _parse(html)
     body_rows = [r for r in root.iter("tr") if r.find("td") is not None and r.find("th") is None]
@@ -189,7 +189,9 @@ def test_constants_real_bilinear():
     cells = _cells(D.constants_html(rep))
     row = dict(zip(cells[::2], cells[1::2]))
     lo, hi = (float(v) for v in row["L (Lipschitz constant of F)"].split(" (")[0].strip("[]").split(", "))
-    np.testing.assert_allclose([lo, hi], [1.0, 1.0], rtol=0, atol=1e-6)
+    # 6 digits, rounded outward (_display.bound): the certified upper end 1 + 1e-15 shows as 1.00001, not 1
+    np.testing.assert_allclose([lo, hi], [1.0, 1.0], rtol=0, atol=1.1e-5)
+    assert lo <= rep.lipschitz.lo and hi >= rep.lipschitz.hi
     assert row["region"] == rep.region.describe()
     assert row["engine"] == rep.engine == ("order 2 (vectorised boxes; DF enclosed by its second-order mean-value and "
                                            "vertex forms)")
@@ -199,7 +201,7 @@ def test_check_text_and_html():
     res = SimpleNamespace(status="refuted", claims={"mu": 0.3, "L": None}, verdicts={"mu": "refuted"},
                           mu=_bracket(-0.8, 0.25, "lo"), lipschitz=None,
                           counterexample={"quantity": "lambda_min", "value": 0.25, "point": [0.0, 1.0]})
-    assert D.check_text(res) == "<CheckResult status=refuted, claims={'mu': 0.3, 'L': None}>"
+    assert D.check_text(res) == "<CheckResult status='refuted', claims={'mu': 0.3, 'L': None}>"
     cells = _cells(D.check_html(res))
     row = dict(zip(cells[::2], cells[1::2]))
     assert row["claim mu"] == "0.3: refuted"
@@ -267,5 +269,79 @@ def test_sweep_summary_counts_a_stopped_row_once_and_not_as_diverged(stopped_swe
     _, res = stopped_sweep
     counts = _sweep_counts(res)
     assert counts["diverged"] == 0  # was 1: the "diverged" column (True for a stop) counted beside "stopped"
-    assert counts["stopped"] == 1 and counts["bounded, not converging"] == 1 and counts["not run"] == 0
-    assert "diverged=0" in repr(res) and "stopped=1" in repr(res)
+    assert counts["stopped"] == 1 and counts["bounded, not converging"] == 1 and "not run" not in counts
+    assert "'diverged': 0" in repr(res) and "'stopped': 1" in repr(res)
+
+
+# ---- verdict names are shown as they are (review of session 13: the repr printed bounded,_not_converging=25)
+def _table_with(labels, cls=None):
+    """A SweepResult (or, with ``cls``, a duck-typed object) whose verdict column holds ``labels``."""
+    from gandynamics.runs.results import SweepResult
+    n = len(labels)
+    cols = {"method": np.array(["gd"] * n), "distance": np.ones(n), "rate": np.full(n, 0.5),
+            "verdict": np.array(labels), "diverged": np.array([v == "diverged" for v in labels]),
+            "finished": np.array([v != "not run" for v in labels])}
+    return SweepResult(columns=cols, dims=[("method", ["gd"]), ("row", np.arange(n))], product=False, steps=10,
+                       names=[])
+
+
+def _mangled(label):
+    return {label.replace(" ", "_"), label.replace(", ", "_").replace(" ", "_"), label.replace(" ", "")} - {label}
+
+
+@pytest.mark.parametrize("present", [(v,) for v in gd.verdict.VERDICTS + ("not run",)]
+                         + [gd.verdict.VERDICTS, gd.verdict.VERDICTS + ("not run",)])
+def test_every_verdict_is_shown_verbatim_in_the_repr_and_html(present):
+    from gandynamics.runs.results import ROW_VERDICTS
+    labels = [v for i, v in enumerate(present) for _ in range(i + 1)]  # counts 1, 2, 3, ...
+    res = _table_with(labels)
+    text, html = repr(res), res._repr_html_()
+    counts = res.verdict_counts()
+    assert list(counts)[:4] == list(gd.verdict.VERDICTS) and set(counts) <= set(ROW_VERDICTS)
+    for i, v in enumerate(present):
+        assert f"{v!r}: {i + 1}" in text, text  # a dict with the name as the key
+        assert f"{v}: {i + 1}" in "".join(_parse(html).itertext())
+        assert counts[v] == i + 1
+        for bad in _mangled(v):
+            assert bad not in text and bad not in html
+    assert eval(text.split("verdicts=", 1)[1].rstrip(">")) == counts  # the counts read back as a dict
+    if "not run" not in present:
+        assert "not run" not in text  # shown only for an interrupted sweep
+
+
+def test_category_labels_are_values_not_keys_in_every_short_repr():
+    """Every ``k=v`` of the short reprs has an identifier for k (a label with spaces is a value or a dict key)."""
+    import re
+    objs = [_table_with(list(gd.verdict.VERDICTS)),
+            gd.spectrum(gd.VectorField(gd.games.dirac("wgan"), [gd.WGANGP()])),
+            SimpleNamespace(status="holds (within the tolerance)", claims={"mu": 0.3})]
+    texts = [repr(objs[0]), repr(objs[1]), D.check_text(objs[2])]
+    assert "status='holds (within the tolerance)'" in texts[2]
+    for t in texts:
+        pieces = _top_level_split(t[t.index(" ") + 1:-1])
+        keys = [p.partition("=")[0] for p in pieces]
+        assert all(k.isidentifier() for k in keys), (t, keys)
+    old = "<SweepResult dims=row (4), steps=10, rows=4, not_run=0, bounded,_not_converging=1, converging=1>"
+    assert not all(p.partition("=")[0].isidentifier() for p in _top_level_split(old[13:-1]))  # the check sees it
+
+
+def _top_level_split(inner):
+    """``inner`` split at the ", " outside quotes and brackets."""
+    out, depth, quote, cur, i = [], 0, None, "", 0
+    while i < len(inner):
+        c = inner[i]
+        if quote:
+            quote = None if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth == 0 and inner.startswith(", ", i):
+            out.append(cur)
+            cur, i = "", i + 2
+            continue
+        cur += c
+        i += 1
+    return out + [cur]

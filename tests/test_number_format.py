@@ -39,3 +39,135 @@ def test_the_cli_prints_no_negative_zero(capsys):
     assert main(["analyze", "dirac", "--reg", "r1", "--at", "-0,-0"]) == 0
     out = capsys.readouterr().out
     assert not re.search(r"(?<![\w.])-0(?![\d.]*[1-9eE])", out), out
+
+
+# ---- the ends of certified brackets (_display.bound): still bounds once printed, and no subnormal noise
+# (review of session 13: `gandynamics rates bilinear` printed mu in [-9.88131e-324, 0])
+import math as _math  # noqa: E402
+import struct  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from gandynamics._display import bound  # noqa: E402
+
+TINY = 2.0 ** -1074  # the smallest subnormal
+
+
+def _from_bits(b: int) -> float:
+    return struct.unpack("<d", struct.pack("<Q", b))[0]
+
+
+def _tiny_and_subnormal_values():
+    """Every subnormal k 2^-1074 for k < 4096, the subnormals at every power of two and just around it, the
+    normals next to the smallest normal, random subnormal bit patterns: both signs."""
+    import random
+    rng = random.Random(13)
+    mags = [k * TINY for k in range(1, 4096)]
+    mags += [2.0 ** -e for e in range(1000, 1075)] + [2.0 ** -e * (1 + 2.0 ** -20) for e in range(1000, 1052)]
+    mags += [_math.nextafter(2.2250738585072014e-308, 0) * f for f in (1, 0.5, 0.999)]  # the largest subnormals
+    mags += [2.2250738585072014e-308 * (1 + k * 2.0 ** -52) for k in range(5)]  # the smallest normals
+    mags += [_from_bits(rng.getrandbits(52)) for _ in range(2000)]  # random subnormal bit patterns
+    return [s * m for m in mags if m > 0 for s in (1.0, -1.0)]
+
+
+def _check(x, digits):
+    lo, hi = bound(x, "lo", digits), bound(x, "hi", digits)
+    assert float(lo) <= x <= float(hi), (x, digits, lo, hi)  # still bounds, read back
+    for t in (lo, hi):
+        assert t != "0" and t not in ("-0", "+0")  # a nonzero bound is never shown as zero
+        assert t.lstrip("-")[0] != "0" or t.startswith(("0.", "-0.")) and float(t) != 0, t
+        mantissa = t.lstrip("-").partition("e")[0].replace(".", "").strip("0")
+        exact_integer = float(t) == x == int(x) and "e" not in t  # num writes whole numbers < 1e15 in full
+        assert 1 <= len(mantissa) <= digits or exact_integer, (x, digits, t)  # (6 digits: never 9.88131e-324)
+    return lo, hi
+
+
+def test_tiny_and_subnormal_bounds_of_both_signs_stay_bounds_and_short():
+    for x in _tiny_and_subnormal_values():
+        for digits in (1, 3, 5, 6, 10, 17):
+            _check(x, digits)
+    # the reported case: two units of the last place below zero is -1e-323, which reads back as that very double
+    x = -2 * TINY
+    assert bound(x, "lo") == "-1e-323" and float("-1e-323") == x and bound(x, "hi") == "-1e-323"
+    assert bound(TINY, "lo") == bound(TINY, "hi") == "5e-324"
+    assert bound(0.0, "lo") == bound(-0.0, "hi") == "0"  # zero (either sign) only for an exact zero
+    # a tie: 2^-24 = 5.9604644775390625e-08 at 16 digits; written through a float it came back as ...062e-08, below
+    assert float(bound(2.0 ** -24, "hi", 16)) == 2.0 ** -24 and float(bound(2.0 ** -24, "lo", 16)) == 2.0 ** -24
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True), st.integers(1, 17))
+def test_every_double_is_shown_on_its_safe_side(x, digits):
+    if x == 0:
+        assert bound(x, "lo", digits) == "0"
+        return
+    _check(x, digits)
+
+
+@pytest.mark.parametrize("x, lo, hi", [
+    (0.3, "0.3", "0.3"),                          # exact when short: the same double read back
+    (1.000000000000001, "1", "1.00001"),          # an upper bound is not shown as 1 when above it
+    (0.12345678, "0.123456", "0.123457"),         # a lower bound rounded down
+    (9.9999999, "9.99999", "10"),                 # rounded up to the next power of ten
+    (-9.9999999, "-10", "-9.99999"),
+    (_math.inf, "inf", "inf"), (-_math.inf, "-inf", "-inf"),
+])
+def test_bound_examples(x, lo, hi):
+    assert (bound(x, "lo"), bound(x, "hi")) == (lo, hi)
+
+
+def _bracket_numbers(text):
+    m = re.search(r"\[(\S+), (\S+)\]", text)
+    return float(m.group(1)), float(m.group(2))
+
+
+def test_brackets_are_shown_through_bound_in_the_reprs():
+    from types import SimpleNamespace
+
+    from gandynamics._display import bracket_text, constants_text
+    for x in _tiny_and_subnormal_values()[::7] + [0.12345678, 1.000000000000001]:
+        b = SimpleNamespace(lo=min(x, 0.0), hi=max(x, 0.0), certified="lo")
+        lo, hi = _bracket_numbers(bracket_text(b))
+        assert lo <= b.lo and hi >= b.hi, (x, bracket_text(b))
+        rep = SimpleNamespace(region="ball", mu=b, lipschitz=SimpleNamespace(lo=1.0, hi=1.000000000000001))
+        text = constants_text(rep)
+        assert "L=[1, 1.00001]" in text and "9.88131" not in text, text  # L's upper end 1 + 1e-15 is not "1"
+
+
+def test_the_cli_shows_certified_brackets_on_their_safe_side(capsys):
+    """rates, constants and check on the bilinear game, whose mu's certified lower end is a subnormal below 0
+    and L's upper end just above 1: the printed ends, read back, contain the certified ones."""
+    import json
+
+    import gandynamics as gd
+    from gandynamics.cli import main
+    fld = gd.VectorField(gd.games.bilinear())
+    rep = gd.certify_constants(fld, gd.Region.ball([0.0, 0.0], 0.1))
+    assert 0 < -rep.mu.lo < 2.2250738585072014e-308 and rep.lipschitz.hi > 1  # the case this test is about
+    for argv, pat in [(["rates", "bilinear", "--methods", "eg", "--no-measure"], r"mu in \[(\S+), (\S+)\]\s+L in \[(\S+), (\S+)\]"),
+                      (["constants", "bilinear", "--region", "ball:0.1"], r"mu in \[(\S+), (\S+)\].*\n\s*L in \[(\S+), (\S+)\]"),
+                      (["check", "bilinear", "--region", "ball:0.1", "--mu", "-1", "--lipschitz", "2"],
+                       r"mu claimed.*bracket \[(\S+), (\S+)\].*\n\s*L claimed.*bracket \[(\S+), (\S+)\]")]:
+        code = main(argv)
+        out = capsys.readouterr().out
+        assert code == 0, out
+        m = re.search(pat, out)
+        assert m, out
+        mu_lo, mu_hi, L_lo, L_hi = map(float, m.groups())
+        assert mu_lo <= rep.mu.lo and L_hi >= rep.lipschitz.hi, (argv, m.group(0))
+        assert "9.88131" not in out and "e-324" not in out.replace("5e-324", ""), out  # no subnormal noise
+    assert json.loads(json.dumps(rep.mu.lo)) == rep.mu.lo  # (the JSON output keeps the exact values)
+
+
+def test_basin_shows_its_certified_numbers_on_their_safe_side(capsys):
+    """basin quadratic: L = sqrt 2 was printed 1.41421 (below the certified L, so 'L <= 1.41421' was false)."""
+    import json
+
+    from gandynamics.cli import main
+    assert main(["basin", "quadratic", "--method", "gd", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert main(["basin", "quadratic", "--method", "gd"]) == 0
+    out = capsys.readouterr().out
+    mu, L = map(float, re.search(r"mu >= (\S+)\s+L <= (\S+)", out).groups())
+    h = float(re.search(r"0 < h <=? (\S+)", out).group(1))
+    assert mu <= d["mu"] and L >= d["L"] and L >= 2 ** 0.5 and h <= d["step_range"][1], (out, d)

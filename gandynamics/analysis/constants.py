@@ -55,6 +55,7 @@ import numpy as np
 import sympy as sp
 from scipy import optimize
 
+from .._display import bound
 from ..errors import GandynamicsError
 from .intervals import JacobianEnclosure, matrix_bounds
 
@@ -486,7 +487,7 @@ class _Progress:
         self.bar.n = boxes
         gap = hi - lo
         rel = gap / max(abs(lo), abs(hi), 1e-300) if math.isfinite(gap) else math.inf
-        msg = f"[{lo:z.6g}, {hi:z.6g}] rel.gap {rel:z.2e}"
+        msg = f"[{bound(lo, 'lo')}, {bound(hi, 'hi')}] rel.gap {rel:z.2e}"
         if math.isfinite(rel) and rel > 0:
             self.hist.append((boxes, rel))
             if len(self.hist) >= 4 and self.target and rel > self.target:

@@ -28,8 +28,8 @@ is an upper bound on the worst case (the SDP dual), tight whenever the condition
 SDP is solved at unit scale (``L = 1``) and :data:`SOLVER_SLACK` is added to its value: the dual value of an SDP
 solved to finite accuracy can fall below the supremum (a ``measured <= tight`` that failed by ~1e-9).
 
-PEPit and an SDP solver are an optional extra: ``pip install -e ".[pep]"``; without them
-:func:`tight_rate` raises :class:`~gandynamics.errors.GandynamicsError` naming the extra.
+PEPit and an SDP solver are an optional extra: ``pip install -e ".[pep]"`` from the project's directory;
+without them :func:`tight_rate` raises :class:`~gandynamics.errors.GandynamicsError` naming the extra.
 """
 
 from __future__ import annotations
@@ -37,14 +37,14 @@ from __future__ import annotations
 import math
 import warnings
 
-from ..errors import GandynamicsError, GandynamicsWarning
+from ..errors import GandynamicsError, GandynamicsWarning, install_hint
 
 __all__ = ["PEP_METHODS", "INSTALL_HINT", "available", "worst_case", "tight_rate", "tight_rate_column"]
 
 #: the methods :func:`tight_rate` knows
 PEP_METHODS = ("gd", "eg", "eftp", "ogda", "proximal")
 #: what to install when PEPit is missing
-INSTALL_HINT = 'PEPit is not installed: pip install -e ".[pep]" (pepit, cvxpy and the Clarabel SDP solver)'
+INSTALL_HINT = f"PEPit is not installed: {install_hint('pep')}, which installs pepit, cvxpy and the Clarabel SDP solver"
 _MEASURES = ("distance", "consecutive")
 #: added to the solver's value of ``tau`` (at unit scale, ``||z_0 - z*|| <= 1``) so that the result is an upper bound:
 #: the dual value of an SDP solved to a finite accuracy can fall below the supremum.  Measured against the exact
@@ -90,7 +90,8 @@ def _default_solver(cvxpy):
     for s in ("MOSEK", "CLARABEL", "SCS"):
         if s in inst:
             return s
-    raise GandynamicsError(f"no SDP solver for cvxpy is installed (found {', '.join(inst)}); " + INSTALL_HINT)
+    raise GandynamicsError(f"no SDP solver for cvxpy is installed (found {', '.join(inst)}): {install_hint('pep')}, "
+                           "which installs the Clarabel SDP solver")
 
 
 def _check(method, step, mu, L, n):
@@ -278,7 +279,7 @@ def tight_rate(method: str, step: float, mu: float, L: float, n: int | None = No
     Raises
     ------
     GandynamicsError
-        PEPit missing (``pip install -e ".[pep]"``), or bad arguments.
+        PEPit missing (``pip install -e ".[pep]"`` from the project's directory), or bad arguments.
     """
     _require()
     if method in ("eftp", "ogda"):

@@ -43,6 +43,14 @@ def _f(x, fmt="z.6g"):
     return format(x, fmt)
 
 
+def _b(x, side):
+    """A certified bound (``side`` "lo" or "hi") as text that is still one; ``-`` for None or NaN."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    from .._display import bound
+    return bound(x, side)
+
+
 def run(args) -> int:
     from ..analysis.basin import basin
     from .common import build_field, dumps, rate_text
@@ -71,13 +79,15 @@ def run(args) -> int:
     z = ", ".join(f"{v:z.6g}" for v in rep.equilibrium)
     print(f"game: {fld.name}   method: {rep.method}   equilibrium ({', '.join(fld.names)}) = ({z})")
     fail = "" if not rep.failed_radius else f"  (not certified at {_f(rep.failed_radius)})"
-    print(f"ball of certified mu > {rep.margin:zg}:  R = {_f(rep.region_radius)}{fail}")
-    print(f"certified on B_R:                mu >= {_f(rep.mu)}   L <= {_f(rep.L)}")
+    # what is certified is shown on its safe side (_display.bound: exact when short, else rounded outward): the
+    # radii, mu and the largest step no larger, L no smaller than computed
+    print(f"ball of certified mu > {rep.margin:zg}:  R = {_b(rep.region_radius, 'lo')}{fail}")
+    print(f"certified on B_R:                mu >= {_b(rep.mu, 'lo')}   L <= {_b(rep.L, 'hi')}")
     lo, hi, closed = rep.step_range
     if hi > 0:
-        print(f"theorem's steps:                 0 < h {'<=' if closed else '<'} {_f(hi)}")
+        print(f"theorem's steps:                 0 < h {'<=' if closed else '<'} {_b(hi, 'lo')}")
     print(f"step:                            h = {_f(rep.step)}")
-    print(f"invariant ball of starts:        r = {_f(rep.radius)}")
+    print(f"invariant ball of starts:        r = {_b(rep.radius, 'lo')}")
     print(f"certified rate per step:         {rate_text(rep.rate)}   (|z_k - z*| <= rate^k |z_0 - z*| for |z_0 - z*| <= r)")
     if rep.theorem_rate is not None and rep.theorem_rate != rep.rate:
         print(f"theorem's factor (recalled):     {rate_text(rep.theorem_rate)}   (docs/mathematics.md §5.3)")

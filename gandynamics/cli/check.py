@@ -33,6 +33,7 @@ def run(args) -> int:
     from ..analysis.constants import check_constants, parse_region
     from ..errors import GandynamicsError
     from .common import build_field, dumps
+    from .._display import bound
     from .constants import number, refuse_engine_options
     if args.mu is None and args.lipschitz is None:
         raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
@@ -64,8 +65,10 @@ def run(args) -> int:
         if v == "holds" and not res.exact.get(key, True):
             note = f" (within the tolerance {res.tolerances[key]:z.3g})"
         # the claim as typed (the shortest decimal that reads back as the same double: 0.2, not
-        # 0.20000000000000001); the bracket with 17 significant digits, exact for every double
-        print(f"{label:>3} claimed {repr(claim + 0.0) if claim != 0 else '0'}: {v}{note}  bracket [{b.lo:z.17g}, {b.hi:z.17g}]  "
+        # 0.20000000000000001); the bracket's ends the same way (_display.bound with 17 digits: exact for every
+        # double, -1e-323 rather than -9.8813129168249309e-324)
+        print(f"{label:>3} claimed {repr(claim + 0.0) if claim != 0 else '0'}: {v}{note}  "
+              f"bracket [{bound(b.lo, 'lo', 17)}, {bound(b.hi, 'hi', 17)}]  "
               f"({b.boxes} boxes, {b.seconds:z.2f} s)")
     if res.counterexample:
         c = res.counterexample

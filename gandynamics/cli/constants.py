@@ -110,10 +110,11 @@ def run(args) -> int:
     print(f"game: {fld.name}   region: {region.describe()}   parameters: ({', '.join(fld.names)})")
     if d["hyperparameters"]:
         print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in d["hyperparameters"].items()))
+    from .._display import bound  # the ends rounded outward: still a bracket
     for name, b, side in (("mu", rep.mu, "hi"), ("L", rep.lipschitz, "lo")):
         state = "converged" if b.converged else ("budget exhausted" if math.isfinite(b.gap) else
                                                  "budget exhausted, not bounded yet")
-        print(f"{name:>3} in [{b.lo:z.10g}, {b.hi:z.10g}]   gap {b.gap:z.3g}   witness {_pt(b.witness)} gives {side} = "
+        print(f"{name:>3} in [{bound(b.lo, 'lo', 10)}, {bound(b.hi, 'hi', 10)}]   gap {bound(b.gap, 'hi', 3)}   witness {_pt(b.witness)} gives {side} = "
               f"{b.value:z.10g}   ({b.boxes} boxes, {b.seconds:z.2f} s, {state})")
     print("certified: mu >= lo (mu's lower end) and L <= hi (L's upper end), by outward-rounded interval arithmetic "
           "(docs/math/certification.md)")

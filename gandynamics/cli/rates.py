@@ -21,6 +21,7 @@ def _extra_rate_options() -> dict:
 
 
 def add_parser(sub):
+    from ..errors import install_hint
     from .common import add_game_arguments
     p = sub.add_parser(
         "rates", help="local, optimal, theoretical and measured rates of each method",
@@ -58,7 +59,7 @@ def add_parser(sub):
     p.add_argument("--no-measure", action="store_true", help="skip the simulations")
     p.add_argument("--tight", action="store_true",
                    help="add the tight worst case over all mu-strongly monotone, L-Lipschitz operators at each step, "
-                        "by performance estimation (PEPit; pip install -e '.[pep]'); measured <= tight <= bound "
+                        f"by performance estimation (PEPit: {install_hint('pep')}); measured <= tight <= bound "
                         "where the theorem's conditions hold")
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per method")
     p.set_defaults(run=run)
@@ -135,7 +136,9 @@ def run(args) -> int:
         print(dumps(out))
         return 0
     print(f"game: {fld.name}   equilibrium ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})")
-    print(f"region: {region.describe()}   mu in [{mu['lo']:z.6g}, {mu['hi']:z.6g}]   L in [{L['lo']:z.6g}, {L['hi']:z.6g}]")
+    from .._display import bound  # the ends rounded outward: still a bracket (-1e-323, not -9.88131e-324)
+    print(f"region: {region.describe()}   mu in [{bound(mu['lo'], 'lo')}, {bound(mu['hi'], 'hi')}]   "
+          f"L in [{bound(L['lo'], 'lo')}, {bound(L['hi'], 'hi')}]")
     print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies\n")
     head = ["method", "step", "local", "measured", "bound"] + (["tight"] if tight is not None else []) + \
         ["holds", "h_opt", "rho_opt", "h_max"]

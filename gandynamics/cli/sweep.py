@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, install_hint
 
 
 def add_parser(sub):
@@ -13,8 +13,9 @@ def add_parser(sub):
         "sweep", help="many trajectories over grids of hyperparameters, step sizes and initial points",
         description="Run a method (or several) over the product of initial points and grid axes (or zipped "
                     "with --zip) and write one row per trajectory: final state, distance to the equilibrium, "
-                    "measured rate, diverged flag and step.  Grid axes: the game's hyperparameters (e.g. gamma), "
-                    "step, step_g, step_d, beta.",
+                    "measured rate, verdict (converging, bounded, not converging, diverged or stopped), diverged "
+                    "flag and step; then print how many trajectories have each verdict, with what it means.  Grid "
+                    "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta.",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
                "--grid step=0.01:1:100 --out table.csv")
     add_game_arguments(p)
@@ -37,10 +38,10 @@ def add_parser(sub):
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the chunks on a running Dask cluster, e.g. tcp://10.0.0.5:8786 "
-                        "(needs gandynamics[distributed])")
+                        f"(needs Dask: {install_hint('distributed')})")
     p.add_argument("--workers", metavar="N",
                    help="start a local Dask cluster of N worker processes for this command "
-                        "(needs gandynamics[distributed])")
+                        f"(needs Dask: {install_hint('distributed')})")
     p.set_defaults(run=run)
     return p
 
@@ -144,22 +145,62 @@ def run(args) -> int:
         except OSError as exc:
             raise GandynamicsError(f"cannot write {out!r}: {exc.strerror}") from None
     n = len(res)
-    labels, counts = np.unique(np.asarray(res["verdict"], dtype=str), return_counts=True)
-    tally = dict(zip(labels.tolist(), counts.tolist()))
-    order = ["converging", "bounded, not converging", "diverged", "stopped", "not run"]
+    tally = res.verdict_counts()  # every verdict (0 when no row has it), then "not run" when interrupted
     if args.json:
+        from ..verdict import VERDICT_RULE
         from .common import dumps
         print(dumps({"rows": n, "steps": steps, "methods": methods, "seconds": dt, "verdicts": tally,
-                     "table": None if out == "-" else out, "complete": res.complete}), file=summary_to)
+                     "verdict_rule": VERDICT_RULE, "table": None if out == "-" else out, "complete": res.complete}),
+              file=summary_to)
     else:
-        print(f"{n} trajectories x {steps} steps ({', '.join(methods)}) in {dt:z.2f} s: "
-              + ", ".join(f"{tally[k]} {k}" for k in order if k in tally)
-              + ("" if out == "-" else f"; table written to {out}"), file=summary_to)
+        print(summary_text(n, steps, methods, dt, tally, res.meta.get("bound"), None if out == "-" else out),
+              file=summary_to)
     if not res.complete:
         print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)",
               file=summary_to)
         return 130
     return 0
+
+
+def verdict_meanings(steps: int, bound=None) -> dict:
+    """What each verdict of a sweep's rows says, briefly, for the summary's legend: the rules of
+    :data:`gandynamics.verdict.VERDICT_RULE` shortened (its envelope factor, its words for diverged and stopped;
+    tests/test_cli_simulate.py keeps them consistent)."""
+    from ..verdict import ENVELOPE_FACTOR
+    beyond = "beyond the bound" + ("" if bound is None else f" ({bound:zg})")
+    return {
+        "converging": f"the distance to z* reached the rounding floor, or fell (its last quarter at most "
+                      f"{ENVELOPE_FACTOR:zg}x its first) and was still falling, at a fitted rate clearly < 1",
+        "diverged": f"a state not finite or {beyond}",
+        "bounded, not converging": f"neither, in {steps} steps: an orbit, a limit cycle, or a convergence too slow "
+                                   "to show (range over the last half: tail_min, tail_max)",
+        "stopped": "the method could not take its next step (a singular linear solve, an adaptive step size that "
+                   "underflowed)",
+        "not run": "the sweep was interrupted before these rows (finished = 0)",
+    }
+
+
+def summary_text(rows: int, steps: int, methods, seconds: float, tally: dict, bound=None, table=None) -> str:
+    """The summary of ``gandynamics sweep``: what ran, where the table went, and how many rows have each verdict
+    (of how many), each with what it means; verdicts no row has are left out of the legend."""
+    meaning = verdict_meanings(steps, bound)
+    lines = [f"{rows} trajectories x {steps} steps ({', '.join(methods)}) in {seconds:z.2f} s"
+             + ("" if table is None else f"; table written to {table}"),
+             f"verdicts of the {rows} trajectories (rules: docs/howto/verdicts.md, the table's verdict_rule):"]
+    shown = {k: v for k, v in tally.items() if v}
+    wc = max((len(str(v)) for v in shown.values()), default=1)
+    wk = max((len(k) for k in shown), default=0)
+    import textwrap
+    for k, v in shown.items():
+        head = f"  {v:>{wc}} {k + ':':<{wk + 1}} "
+        lines.append(textwrap.fill(meaning.get(k, ""), width=WIDTH, initial_indent=head,
+                                   subsequent_indent=" " * len(head), break_on_hyphens=False) if meaning.get(k)
+                     else head.rstrip())
+    return "\n".join(lines)
+
+
+#: the summary's lines are wrapped at this width
+WIDTH = 100
 
 
 def grid_axis(spec: str) -> tuple[str, np.ndarray]:

@@ -8,11 +8,16 @@ from dataclasses import dataclass, field as dc_field
 
 import numpy as np
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, install_hint
 from ..jsonio import dumps, write_text_atomic
-from .ratefit import RATE_FIT
+from .ratefit import RATE_FIT, VERDICTS
 
-__all__ = ["SweepResult"]
+__all__ = ["SweepResult", "NOT_RUN", "ROW_VERDICTS"]
+
+#: the verdict of a row that was not run (the sweep was interrupted before it)
+NOT_RUN = "not run"
+#: every label the ``verdict`` column holds, in the order the summaries list them
+ROW_VERDICTS = VERDICTS + (NOT_RUN,)
 
 
 @dataclass
@@ -49,6 +54,16 @@ class SweepResult:
     @property
     def complete(self) -> bool:
         return bool(np.all(self.columns["finished"]))
+
+    def verdict_counts(self) -> dict:
+        """How many rows have each verdict: ``{verdict: count}`` with the verdict names as they are (e.g.
+        ``"bounded, not converging"``), every one of :data:`gandynamics.verdict.VERDICTS` (0 when no row has it)
+        in that order, then ``"not run"`` when the sweep was interrupted (and any other label a table read back
+        holds, sorted)."""
+        labels, counts = np.unique(np.asarray(self.columns["verdict"], dtype=str), return_counts=True)
+        got = dict(zip(labels.tolist(), (int(c) for c in counts)))
+        out = {v: got.pop(v, 0) for v in VERDICTS}
+        return {**out, **{k: got[k] for k in sorted(got, key=lambda k: (k != NOT_RUN, k))}}
 
     @property
     def final(self) -> np.ndarray:
@@ -128,7 +143,7 @@ class SweepResult:
             try:
                 import xarray as xr
             except ImportError:
-                raise GandynamicsError('reading .nc needs xarray: pip install "gandynamics[tables]"') from None
+                raise GandynamicsError(f"reading .nc needs xarray: {install_hint('tables')}") from None
             try:
                 with xr.open_dataset(p) as ds:
                     return cls.from_xarray(ds.load())
@@ -173,7 +188,7 @@ class SweepResult:
         try:
             import pandas as pd
         except ImportError:
-            raise GandynamicsError('to_pandas needs pandas: pip install "gandynamics[tables]"') from None
+            raise GandynamicsError(f"to_pandas needs pandas: {install_hint('tables')}") from None
         return pd.DataFrame(self.columns)
 
     def to_xarray(self):
@@ -184,7 +199,7 @@ class SweepResult:
         try:
             import xarray as xr
         except ImportError:
-            raise GandynamicsError('to_xarray needs xarray: pip install "gandynamics[tables]"') from None
+            raise GandynamicsError(f"to_xarray needs xarray: {install_hint('tables')}") from None
         names = [n for n, _ in self.dims]
         shape = tuple(len(v) for _, v in self.dims)
         coords = {n: np.asarray(v) for n, v in self.dims}

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, install_hint
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
 from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds,
@@ -25,7 +25,7 @@ from .equilibria import equilibria_shared, row_distances, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
-from .results import SweepResult
+from .results import ROW_VERDICTS, SweepResult
 from ..validate import optional_flag
 from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
 
@@ -110,7 +110,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     # more; take() on a code array set in place half of a fancy index over a where())
     code = reading.code  # (a fresh array: RunReading.code is a conversion)
     code[~finished] = len(VERDICTS)
-    verdict = _text_column(VERDICTS + ("not run",), code)
+    verdict = _text_column(ROW_VERDICTS, code)
     final = res["final"]
     if not every:
         final[~finished] = np.nan
@@ -457,7 +457,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         try:
             from .. import distributed
         except ImportError:
-            raise GandynamicsError("sweep(client=...) needs gandynamics.distributed: pip install gandynamics[distributed]") from None
+            raise GandynamicsError(f"sweep(client=...) needs Dask: {install_hint('distributed')}") from None
         out = alloc(plan, B) if out is None else out
         t0 = time.perf_counter()
         try:  # chunks sized from the cost of a row measured on the workers (gandynamics.distributed)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field as dc_field
 
 import numpy as np
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, install_hint
 from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
@@ -125,7 +125,7 @@ class Trajectory:
         try:
             import xarray as xr
         except ImportError:  # pragma: no cover - the extra is installed in the tests
-            raise GandynamicsError('Trajectory.to_xarray needs xarray: pip install "gandynamics[tables]"') from None
+            raise GandynamicsError(f"Trajectory.to_xarray needs xarray: {install_hint('tables')}") from None
         from ..provenance import to_json
         ds = xr.Dataset({"states": (("k", "parameter"), np.asarray(self.states)),
                          "distance": ("k", np.asarray(self.distance))},

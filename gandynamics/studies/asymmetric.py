@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from .._display import bound
 from .base import GUARD_SECONDS, register
 
 EPS, GAMMA = 0.1, 1.0
@@ -95,7 +96,8 @@ def _table(ctx, game_name, fields):
         r = rows[0]
         mu, L = info["mu"], info["lipschitz"]
         f = lambda x: "—" if x is None else f"{x:z.6g}"
-        lines.append(f"| {label} | [{mu['lo']:z.5g}, {mu['hi']:z.5g}] | [{L['lo']:z.5g}, {L['hi']:z.5g}] | {f(r.step)} | "
+        lines.append(f"| {label} | [{bound(mu['lo'], 'lo', 5)}, {bound(mu['hi'], 'hi', 5)}] | "
+                     f"[{bound(L['lo'], 'lo', 5)}, {bound(L['hi'], 'hi', 5)}] | {f(r.step)} | "
                      f"{f(r.bound) if r.bound is not None else 'none (μ ≤ 0)'} | {f(r.local_rate)} | {f(r.measured_rate)} | "
                      f"{'—' if r.bound_holds is None else ('yes' if r.bound_holds else 'NO')} |")
         out[label] = (r, info)
