@@ -16,11 +16,15 @@ from gandynamics.verdict import ENVELOPE_FACTOR, VERDICTS, read_runs
 
 def _ref_rate(k, d, T, floor):
     """numpy reference of the documented fit: log d = a + k log rho + c log k over [T/4, T], d > floor, kept when
-    c is within 0.15 of a whole number >= 1 (a Jordan block's m - 1), else the plain fit over [T/2, T]."""
+    c is within 0.15 of a whole number >= 1 (a Jordan block's m - 1) with a standard error of at most 0.3, else the
+    plain fit over [T/2, T]."""
     w = (k >= T / 4) & (k <= T) & (d > floor) & (k >= 1)
     A = np.vstack([np.ones(w.sum()), k[w], np.log(k[w])]).T
     coef = np.linalg.lstsq(A, np.log(d[w]), rcond=None)[0]
-    if 0.85 < coef[2] < 3.15 and abs(coef[2] - round(coef[2])) <= 0.15 and k[w].max() >= 0.75 * T:
+    res = np.log(d[w]) - A @ coef
+    se_c = math.sqrt(res @ res / (w.sum() - 3) * np.linalg.inv(A.T @ A)[2, 2]) if w.sum() > 3 else math.inf
+    if (0.85 < coef[2] < 3.15 and abs(coef[2] - round(coef[2])) <= 0.15 and k[w].max() >= 0.75 * T
+            and se_c <= 0.3 + 1e-9):
         return math.exp(coef[1]), coef[2]
     h = w & (k >= T / 2)
     if h.sum() < 2:  # nothing usable in the last half: the second half of the usable samples of the whole run
