@@ -368,3 +368,12 @@ def test_the_recorded_rules_state_every_condition_the_reader_applies():
     chapter = (Path(__file__).resolve().parents[1] / "docs" / "mathematics.md").read_text(encoding="utf-8")
     section = chapter.split("(math-5.6)=", 1)[1].split("(math-5.7)=", 1)[0]
     assert "from 1 to 3" in section and "[T/2, T]" in section
+    # the standard error of c (POLY_SE) and the other conditions of the model (MIN_POLY samples, reaching 3T/4), in the
+    # recorded sentence and in both pages
+    from gandynamics.verdict import MIN_POLY, POLY_SE
+    assert (f"standard error of c, sqrt(s^2 [(X^T X)^-1]_cc) with X = [1, k, log k] and s^2 = residual sum of squares "
+            f"/ (n - 3), is at most {POLY_SE:g}") in RATE_FIT
+    assert f"at least {MIN_POLY} such samples" in RATE_FIT and "k >= 3T/4" in RATE_FIT
+    page = (Path(__file__).resolve().parents[1] / "docs" / "math" / "runs.md").read_text(encoding="utf-8")
+    for text in (" ".join(section.split()), " ".join(page.split())):
+        assert re.search(r"standard error .{0,200}?is at most \$?" + re.escape(f"{POLY_SE:g}"), text), text[:200]
