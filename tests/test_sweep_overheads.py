@@ -193,6 +193,26 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             out[6, r] = BOUNDED
 
 
+def _undetermined_c(idx, dist, life, zn):
+    """The rows whose polynomial factor only the standard error of c refuses (every other condition of the model
+    holds, its squared standard error exceeds POLY_SE^2): the reference's own fit, so that the comparisons below
+    are known to cover that condition."""
+    idx = np.asarray(idx, float)
+    R = idx.shape[0]
+    logd, sel = np.empty(R), np.empty(R, dtype=np.int64)
+    floor = np.maximum(FLOOR_ABS, FLOOR_REL * np.broadcast_to(zn, (dist.shape[0],)))
+    out = np.zeros(dist.shape[0], dtype=bool)
+    for r in range(dist.shape[0]):
+        T = life[r]
+        ns = _select(idx, dist, r, FIT_START * T, T, floor[r], logd, sel)
+        if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
+            with np.errstate(all="ignore"):
+                b, c, v = _poly_fit(idx, logd, sel, 0, ns)
+            out[r] = (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
+                      and idx[sel[ns - 1]] >= 0.75 * T and not v <= POLY_SE * POLY_SE)
+    return out
+
+
 def reference(idx, dist, life, div, zn):
     idx = np.asarray(idx, float)
     B = dist.shape[0]
@@ -247,6 +267,7 @@ def test_read_runs_is_bitwise_the_previous_reading(K):
     assert set(new.code.tolist()) == {CONVERGING, DIVERGED, BOUNDED}
     if K == 1000:
         assert np.any(new.poly_order >= 1) and np.any(new.poly_order == 0) and np.any(np.isnan(new.rate))
+        assert np.any(_undetermined_c(idx, d, life, zn))  # c near a whole number, refused by its standard error
 
 
 FLD = VectorField(games.dirac(), [R1()])
@@ -366,6 +387,8 @@ def test_rows_read_in_groups_are_bitwise_the_rows_read_one_by_one(K):
             codes = set(ref[6, rows].astype(int).tolist())
             assert codes == {CONVERGING, DIVERGED, BOUNDED}, codes
         assert np.any(ref[1, want] >= 1) and np.any(ref[1, want] == 0)
+        # rows whose c only its standard error refuses, read in groups (and one by one by the other path)
+        assert np.any(_undetermined_c(idx, d, life, zn) & want)
 
 
 @pytest.mark.parametrize("layout", ["consecutive", "gathered"])
