@@ -75,14 +75,31 @@ TEST_START = 0.5
 MIN_POLY = 6
 #: the fitted exponent c must lie this close to a whole number >= 0 (a Jordan block's m - 1) to be kept
 POLY_SLACK = 0.15
+#: ... and its least-squares standard error sqrt(s^2 [(X^T X)^-1]_cc) (X = [1, k, log k], s^2 = residual sum of squares
+#: / (n - 3)) at most this.  The fit of an oscillating, diagonalisable decay (rho^k times a bounded modulation: a
+#: complex pair seen through unequal axes) lands within POLY_SLACK of a whole number by chance, c then being kept
+#: with the rate off by 0.4 to 14 % in log rho (decays of 30 to 330 e-folds); such a c is poorly determined: at the
+#: kernels' 65 records, of 3,556 such fits among 90,000 random decays (2-D/4-D maps through axes of condition <= 3
+#: or <= 10, |cos|-modulated decays; every frequency of the modulation >= 0.2 from 0 mod 2 pi), 7 had a standard
+#: error <= 0.3, the smallest 0.215 (on every step, T = 200..5000, 1 fit in 10,000 lands near a whole number).  A
+#: Jordan block's c: below 1e-4 for C k^(m-1) rho^k, 0.003 for a real block in a basis of condition <= 10, 0.004
+#: for a modulated one (a rotation-scaling pair of multiplicity 2) in orthonormal axes, 0.26 through axes of
+#: condition 1.5 (2026-12).  No threshold separates everything: a modulated block through unequal axes is k times a
+#: modulated decay (the same residuals, the same standard error), and a modulation slower than the run (an angle
+#: near 0 or pi) fits any c with a small standard error
+POLY_SE = 0.3
 
 #: the rules in one sentence each, for the records of results (JSON, sweep metadata, netCDF attributes); built from
 #: the constants above so that they cannot drift from what is computed
 RATE_FIT = (f"least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/{1 / FIT_START:zg}, T] above the "
             f"floor max(f, {FLOOR_REL:zg} |z*|) (f = 2^-511 ~ 1.5e-154 for the distances runs record, {FLOOR_ABS:zg} for exact "
-            f"ones; T = steps, or the step before divergence), kept when c is within "
-            f"{POLY_SLACK:zg} of a whole number from 1 to 3 (the polynomial factor of a defective eigenvalue); otherwise the plain fit "
-            f"a + k log(rho) over [T/{1 / TEST_START:zg}, T]; rate = rho")
+            f"ones; T = steps, or the step before divergence), kept when there are at least {MIN_POLY} such samples, none at "
+            f"k = 0, the last at k >= 3T/4, c is within {POLY_SLACK:zg} of a whole number from 1 to 3 (the polynomial factor "
+            f"of a defective eigenvalue) and the least-squares standard error of c, sqrt(s^2 [(X^T X)^-1]_cc) with "
+            f"X = [1, k, log k] and s^2 = residual sum of squares / (n - 3), is at most {POLY_SE:zg} (an oscillation "
+            f"leaves c undetermined); otherwise the plain fit a + k log(rho) over [T/{1 / TEST_START:zg}, T] (fewer than 2 "
+            f"samples there: over the later half of the usable samples up to T, all of them when fewer than 4; none "
+            f"below 2: NaN); rate = rho")
 VERDICT_RULE = ("converging: the distance reached the rounding floor, or the largest distance in the last quarter "
                 f"is at most {ENVELOPE_FACTOR:zg} of the largest in the first quarter, the log-rate fitted over [T/2, T] is "
                 "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
@@ -379,8 +396,11 @@ def _slope(x, y, sel, lo, hi):
 @njit(cache=True, nogil=True, error_model="numpy")
 def _poly_fit(x, logx, y, sel, lo, hi):
     """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1; ``logx = log(x)``, computed once for
-    all rows): returns (b, c), NaN if singular.  Solved in centred coordinates with the 2x2 normal equations
-    of (x, log x)."""
+    all rows): returns (b, c, v) with v the squared standard error of c, NaN if singular.  Solved in centred
+    coordinates with the 2x2 normal equations of (x, log x); the residual sum of squares as
+    ``syy - b sxy - c sly`` (at least 0: one more sum, no second pass; its rounding, about eps syy, moves the
+    standard error by less than 1e-4 for log-distances spanning up to 700) and ``v = rss / (n - 3) * sxx / det``
+    (the (c, c) entry of the inverse normal matrix, centred)."""
     n = 0.0
     mx = 0.0
     ml = 0.0
@@ -399,6 +419,7 @@ def _poly_fit(x, logx, y, sel, lo, hi):
     sll = 0.0
     sxy = 0.0
     sly = 0.0
+    syy = 0.0
     for j in range(lo, hi):
         k = x[sel[j]]
         dx = k - mx
@@ -409,10 +430,13 @@ def _poly_fit(x, logx, y, sel, lo, hi):
         sll += dl * dl
         sxy += dx * dy
         sly += dl * dy
+        syy += dy * dy
     det = sxx * sll - sxl * sxl
     if not det > 1e-12 * sxx * sll:
-        return math.nan, math.nan
-    return (sll * sxy - sxl * sly) / det, (sxx * sly - sxl * sxy) / det
+        return math.nan, math.nan, math.nan
+    b = (sll * sxy - sxl * sly) / det
+    c = (sxx * sly - sxl * sxy) / det
+    return b, c, max(syy - b * sxy - c * sly, 0.0) / (n - 3.0) * sxx / det
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -448,13 +472,14 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
     bt_c = math.nan
     st_c = math.nan
     if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
-        b, c = _poly_fit(idx, logk, logd, sel, 0, ns)
+        b, c, v = _poly_fit(idx, logk, logd, sel, 0, ns)
         # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
         # (c ~ 0: none; a growth like sqrt(k) or a transient otherwise): the plain fit then
         # (and only when the usable samples reach the last quarter: a fit cut short by the rounding floor
         # cannot tell k^c from curvature; blocks beyond size 4 are not generic: c <= 3)
+        # (and only when c is determined: its standard error at most POLY_SE; an oscillation's fit is not)
         if (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
-                and idx[sel[ns - 1]] >= 0.75 * T):
+                and idx[sel[ns - 1]] >= 0.75 * T and v <= POLY_SE * POLY_SE):
             rate = math.exp(b)
             poly = c
     if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
@@ -685,10 +710,12 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
         n = 0.0
         mx = 0.0
         ml = 0.0
+        syy = acc[7]  # (free until the decay test's half-window slopes)
         for b in range(m):
             my[b] = 0.0
             sxy[b] = 0.0
             sly[b] = 0.0
+            syy[b] = 0.0
         for j in range(j0, j1):
             n += 1.0
             mx += idx[j]
@@ -714,14 +741,16 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
                 dy = Lj[b] - my[b]
                 sxy[b] += dx * dy
                 sly[b] += dl * dy
+                syy[b] += dy * dy
         det = sxx * sll - sxl * sxl
         if det > 1e-12 * sxx * sll:
             reach = idx[j1 - 1] >= 0.75 * T
             for b in range(m):
                 bp = (sll * sxy[b] - sxl * sly[b]) / det
                 c = (sxx * sly[b] - sxl * sxy[b]) / det
+                v = max(syy[b] - bp * sxy[b] - c * sly[b], 0.0) / (n - 3.0) * sxx / det
                 if (bp == bp and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
-                        and reach):
+                        and reach and v <= POLY_SE * POLY_SE):
                     rate[b] = math.exp(bp)
                     poly[b] = c
     # ---- otherwise the plain fit (its slope computed above)

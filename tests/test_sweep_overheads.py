@@ -10,7 +10,7 @@ import pytest
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
 from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FIT_START, FLOOR_ABS, FLOOR_REL,
-                                 MIN_POLY, POLY_SLACK, TAIL_FACTOR, TEST_START, read_runs)
+                                 MIN_POLY, POLY_SE, POLY_SLACK, TAIL_FACTOR, TEST_START, read_runs)
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("compiled_engine")
@@ -53,8 +53,8 @@ def _slope(x, y, sel, lo, hi):
 
 
 def _poly_fit(x, y, sel, lo, hi):
-    """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1): returns (b, c), NaN if singular.
-    Solved in centred coordinates with the 2x2 normal equations of (x, log x)."""
+    """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1): returns (b, c, v), v the squared standard
+    error of c, NaN if singular.  Solved in centred coordinates with the 2x2 normal equations of (x, log x)."""
     n = 0.0
     mx = 0.0
     ml = 0.0
@@ -73,6 +73,7 @@ def _poly_fit(x, y, sel, lo, hi):
     sll = 0.0
     sxy = 0.0
     sly = 0.0
+    syy = 0.0
     for j in range(lo, hi):
         k = x[sel[j]]
         dx = k - mx
@@ -83,10 +84,13 @@ def _poly_fit(x, y, sel, lo, hi):
         sll += dl * dl
         sxy += dx * dy
         sly += dl * dy
+        syy += dy * dy
     det = sxx * sll - sxl * sxl
     if not det > 1e-12 * sxx * sll:
-        return math.nan, math.nan
-    return (sll * sxy - sxl * sly) / det, (sxx * sly - sxl * sxy) / det
+        return math.nan, math.nan, math.nan
+    b = (sll * sxy - sxl * sly) / det
+    c = (sxx * sly - sxl * sxy) / det
+    return b, c, max(syy - b * sxy - c * sly, 0.0) / (n - 3.0) * sxx / det
 
 
 def _select(idx, dist, r, lo, hi, floor, logd, sel):
@@ -113,13 +117,13 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         rate = math.nan
         poly = 0.0
         if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
-            b, c = _poly_fit(idx, logd, sel, 0, ns)
+            b, c, v = _poly_fit(idx, logd, sel, 0, ns)
             # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
             # (c ~ 0: none; a growth like sqrt(k) or a transient otherwise): the plain fit then
             # (and only when the usable samples reach the last quarter: a fit cut short by the rounding floor
             # cannot tell k^c from curvature; blocks beyond size 4 are not generic: c <= 3)
             if (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
-                    and idx[sel[ns - 1]] >= 0.75 * T):
+                    and idx[sel[ns - 1]] >= 0.75 * T and v <= POLY_SE * POLY_SE):
                 rate = math.exp(b)
                 poly = c
         if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
@@ -189,6 +193,26 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             out[6, r] = BOUNDED
 
 
+def _undetermined_c(idx, dist, life, zn):
+    """The rows whose polynomial factor only the standard error of c refuses (every other condition of the model
+    holds, its squared standard error exceeds POLY_SE^2): the reference's own fit, so that the comparisons below
+    are known to cover that condition."""
+    idx = np.asarray(idx, float)
+    R = idx.shape[0]
+    logd, sel = np.empty(R), np.empty(R, dtype=np.int64)
+    floor = np.maximum(FLOOR_ABS, FLOOR_REL * np.broadcast_to(zn, (dist.shape[0],)))
+    out = np.zeros(dist.shape[0], dtype=bool)
+    for r in range(dist.shape[0]):
+        T = life[r]
+        ns = _select(idx, dist, r, FIT_START * T, T, floor[r], logd, sel)
+        if ns >= MIN_POLY and idx[sel[0]] >= 1.0:
+            with np.errstate(all="ignore"):
+                b, c, v = _poly_fit(idx, logd, sel, 0, ns)
+            out[r] = (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
+                      and idx[sel[ns - 1]] >= 0.75 * T and not v <= POLY_SE * POLY_SE)
+    return out
+
+
 def reference(idx, dist, life, div, zn):
     idx = np.asarray(idx, float)
     B = dist.shape[0]
@@ -243,6 +267,7 @@ def test_read_runs_is_bitwise_the_previous_reading(K):
     assert set(new.code.tolist()) == {CONVERGING, DIVERGED, BOUNDED}
     if K == 1000:
         assert np.any(new.poly_order >= 1) and np.any(new.poly_order == 0) and np.any(np.isnan(new.rate))
+        assert np.any(_undetermined_c(idx, d, life, zn))  # c near a whole number, refused by its standard error
 
 
 FLD = VectorField(games.dirac(), [R1()])
@@ -362,6 +387,8 @@ def test_rows_read_in_groups_are_bitwise_the_rows_read_one_by_one(K):
             codes = set(ref[6, rows].astype(int).tolist())
             assert codes == {CONVERGING, DIVERGED, BOUNDED}, codes
         assert np.any(ref[1, want] >= 1) and np.any(ref[1, want] == 0)
+        # rows whose c only its standard error refuses, read in groups (and one by one by the other path)
+        assert np.any(_undetermined_c(idx, d, life, zn) & want)
 
 
 @pytest.mark.parametrize("layout", ["consecutive", "gathered"])
