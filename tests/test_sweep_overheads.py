@@ -697,9 +697,9 @@ def test_a_forced_progress_bar_is_shown_on_a_sweep_short_enough_for_one_chunk(mo
     made = []
     orig_bar = S._bar
 
-    def bar(total, done):
+    def bar(total, done, fn=None):
         made.append((total, done))
-        return orig_bar(total, done)
+        return orig_bar(total, done, fn)
     rng = np.random.default_rng(4)
     kw = dict(inits=rng.uniform(-1, 1, (300, 2)), grid={"gamma": rng.uniform(0, 1, 300), "step": rng.uniform(0.01, 1, 300)},
               steps=500, product=False)
