@@ -12,7 +12,7 @@ that gandynamics derives from sympy (M18 §2.2 + R1, docs/mathematics.md §1.7).
 * the practical SIMD limit (issue #16): a C kernel of the same update rules, built at run time with the
   system compiler (``$CC``, default ``gcc``) as ``-O3 -ffast-math -march=native -fopenmp`` (and once
   without ``-ffast-math``), blocked in 64 trajectories per inner loop so that GCC vectorizes the whole step
-  including ``exp`` (glibc's libmvec ``_ZGVeN8v_exp`` with AVX-512), run on the same number of threads
+  including ``exp`` (glibc's libmvec: ``_ZGVeN8v_exp`` with AVX-512, ``_ZGVdN4v_exp`` with AVX2), run on the same number of threads
   (OpenMP, static schedule over blocks), doing the same work as the engine's kernel: the same
   trajectories, steps and recording points (distance to the equilibrium at the sweep's 65 recording
   steps, final states), but no divergence detection (under ``-ffast-math`` a NaN test is not even
@@ -40,15 +40,34 @@ import numpy as np
 
 
 def machine() -> str:
+    """The machine in one line: the CPU's model name with its family/model numbers and widest SIMD (the hosted
+    machines all say "AMD EPYC", but were Zen 3, 4 and 5 on different days, and the ratios to the C kernel move with
+    the vector width: AVX2 here is 4 doubles, AVX-512 8), LLVM's name for it, the thread counts, the versions."""
     cpu = platform.processor() or "?"
+    fam = mod = ""
+    simd = "?"
     try:
         with open("/proc/cpuinfo") as fh:
             for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
+                key, _, val = line.partition(":")
+                key, val = key.strip(), val.strip()
+                if key == "model name" and cpu in ("?", platform.processor()):
+                    cpu = val
+                elif key == "cpu family" and not fam:
+                    fam = val
+                elif key == "model" and not mod:
+                    mod = val
+                elif key == "flags" and simd == "?":
+                    flags = set(val.split())
+                    simd = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "SSE"
     except OSError:
         pass
+    try:
+        import llvmlite.binding as llvm
+        host = llvm.get_host_cpu_name()
+    except Exception:  # noqa: BLE001  (only a label)
+        host = "?"
+    cpu = f"{cpu} (family {fam or '?'}, model {mod or '?'}, {simd}; LLVM host CPU {host})"
     import numba
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
     return (f"{platform.platform()}; CPU: {cpu}; os.cpu_count() = {os.cpu_count()}; numba threads = "
