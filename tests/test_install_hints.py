@@ -20,8 +20,8 @@ import pytest
 import gandynamics
 from gandynamics.errors import EXTRAS, GandynamicsError, install_hint
 
-PKG = Path(gandynamics.__file__).parent
-ROOT = PKG.parent
+ROOT = Path(__file__).resolve().parents[1]  # the project's files (a clone, or CI's unpacked sdist: the installed
+PKG = ROOT / "gandynamics"                   # package in site-packages has no pyproject.toml beside it)
 PYPROJECT = ROOT / "pyproject.toml"
 #: the helper's wording, with the extra's name as a group
 WORDING = re.compile(r"""pip install -e (?:``)?"\.\[(?P<extra>[\w,]+)\]"(?:``)? from the project's directory""")

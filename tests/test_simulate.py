@@ -544,7 +544,7 @@ def test_the_long_rows_bar_counts_whole_rows(monkeypatch):
     seen = []
 
     class Bar:
-        def __init__(self, total, done):
+        def __init__(self, total, done, fn=None):
             self.n, self.total = done, total
 
         def update(self, d):
