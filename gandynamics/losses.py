@@ -147,15 +147,21 @@ class vnorm(sp.Function):
         return self._eval_is_real()
 
 
+def _positive_constant(f) -> bool:
+    """``f`` is a finite positive constant: a positive number, and also one sympy keeps unevaluated, ``2**(2/3)``,
+    ``sqrt(2)`` (from ``exp(u - log(2)/3)``, which sympy writes ``2**(2/3) exp(u)/2``)."""
+    return bool(f.is_number and f.is_positive and f.is_finite)
+
+
 def _exp_term(t):
     """``t = exp(w)`` in stable form -> ``w``, for a product of positive numbers (``log c``), exponentials,
     sigmoids and powers of positive sums of exponentials (:func:`_as_exp_power`); None for anything else
     (a positive number alone gives ``log c``)."""
-    if t.is_Number:
-        return sp.log(t) if t.is_positive else None
+    if t.is_number:
+        return sp.log(t) if _positive_constant(t) else None
     w, n = sp.S.Zero, 0
     for f in (t.args if t.is_Mul else (t,)):
-        if f.is_Number and f.is_positive:
+        if _positive_constant(f):
             w += sp.log(f)
             continue
         ep = _as_exp_power(f)
@@ -172,14 +178,14 @@ def _log_expsum(a):
     ``log(e^p + e^q) = q + softplus(p - q)`` (exact), folded left to right, with the constant term last so
     that ``log(1 + e^u)`` becomes ``softplus(u)``: every softplus is evaluated overflow-free, so the
     result is finite wherever the exact log-sum-exp is (docs/math/stable_rewrites.md)."""
-    if not a.is_Add or all(t.is_Number for t in a.args):
+    if not a.is_Add or all(t.is_number for t in a.args):
         return None
     exps, consts = [], []
     for t in a.args:
         w = _exp_term(t)
         if w is None:
             return None
-        (consts if t.is_Number else exps).append(w)
+        (consts if t.is_number else exps).append(w)
     ws = exps + consts
     acc = ws[0]
     for w in ws[1:]:
@@ -209,18 +215,30 @@ def _combine_ratios(e):
     """A sum with ratios of sums of exponentials (``1 - (e^x + 1)/(e^x + 2)``) over its common denominator,
     ``1/(e^x + 2)``, when the numerator then is a sum of positive terms and the denominator a product of
     positive sums: the difference of two nearly equal terms is gone (at x = 1000 the ratio rounds to 1 and
-    the difference to 0).  None when there is no such ratio, more than two distinct denominators or more than six
+    the difference to 0).
+
+    Returns ``(combined, others)``: terms in none of the ratios' variables (and not constants) are left out of the
+    combination -- they cannot cancel a ratio, and inside it a term that overflows (``e^{2y}`` beside
+    ``1 - e^x/(e^x + 1)`` at y = 400) made the derivative in the ratio's variable ``inf * 0``.  None when there is
+    no such ratio, no negative term (a sum of positive terms has no difference to remove, and combined, the same
+    entanglement: ``sqrt(1 + e^{2x}) + e^{2x}/(e^x + e^y)^2``), more than two distinct denominators or more than six
     terms (the combined numerator would grow exponentially), or the combined form is not of that kind."""
     def denominators(t):
         return {g.base for g in (t.args if t.is_Mul else (t,))
                 if g.is_Pow and g.exp.is_Number and g.exp.is_negative and g.base.is_Add and any(
-                    _exp_term(a) is not None and not a.is_Number for a in g.base.args)}
+                    _exp_term(a) is not None and not a.is_number for a in g.base.args)}
     dens = set().union(*[denominators(t) for t in e.args])
     # one or two distinct denominators in a short sum (the cancelling kind): over a common denominator the
     # numerator is a product of all of them, which grows exponentially with their number -- a sum of many
     # logistic terms is left to the other rules
-    if not dens or len(dens) > 2 or len(e.args) > 6:
+    if not dens or len(dens) > 2:
         return None
+    symbols = set().union(*[d.free_symbols for d in dens])
+    terms = [t for t in e.args if not t.free_symbols or t.free_symbols & symbols]
+    others = [t for t in e.args if t.free_symbols and not t.free_symbols & symbols]
+    if len(terms) > 6 or not any(t.as_coeff_Mul()[0].is_negative for t in terms):
+        return None  # (a sum of positive terms has no difference to remove)
+    e = sp.Add(*terms)
     # each exponential an opaque positive symbol: the polynomial algebra must not split exp(a + b) into
     # exp(a) exp(b) or rewrite the arguments (which are stabilised on their own)
     fwd = {f: sp.Dummy(positive=True) for f in e.atoms(sp.exp)}
@@ -234,18 +252,18 @@ def _combine_ratios(e):
     den_factors = den.args if den.is_Mul else (den,)
     if not all(_positive_exp_term(t) for t in (num.args if num.is_Add else (num,))):
         return None
-    if not all((d.is_Number and d.is_positive) or _positive_exp_term(d) or (
+    if not all(_positive_constant(d) or _positive_exp_term(d) or (
             (d.base if d.is_Pow else d).is_Add and all(_positive_exp_term(a) for a in (d.base if d.is_Pow else d).args))
             for d in den_factors):
         return None
-    return num / den
+    return num / den, others
 
 
 def _positive_exp_term(t) -> bool:
     """``t`` is a positive number, a factor :func:`_as_exp_power` merges (an exponential, a sigmoid, a power of
     a positive sum of exponentials), or a product of those."""
     factors = t.args if t.is_Mul else (t,)
-    return all((g.is_Number and g.is_positive) or _as_exp_power(g) is not None for g in factors)
+    return all(_positive_constant(g) or _as_exp_power(g) is not None for g in factors)
 
 
 def _from_exponent(E):
@@ -277,7 +295,7 @@ def _rewrite(e):
         parts = a.args if a.is_Mul else (a,)
         exps = []
         for f in parts:
-            if f.is_Number and f.is_positive:
+            if _positive_constant(f):
                 exps.append(sp.log(f))
                 continue
             ep = _as_exp_power(f)
@@ -353,7 +371,8 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
         if r is None:
             c = _combine_ratios(e) if e.is_Add else None
             if c is not None:
-                memo[e] = r = rec(c)
+                combined, others = c
+                memo[e] = r = sp.Add(rec(combined), *[rec(t) for t in others])
                 return r
             args = [rec(a) for a in e.args]
             e2 = e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e

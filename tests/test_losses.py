@@ -202,6 +202,23 @@ def test_stabilize_is_finite_wherever_the_exact_value_is(expr):
             assert got == pytest.approx(float(ref), rel=1e-9, abs=1e-9), (str(exact_e), str(stable_e), x, y)
 
 
+def test_ratios_are_combined_only_with_what_can_cancel_them():
+    """A difference of ratios goes over its common denominator (1 - e^x/(e^x + 1) = sigmoid(-x)), without the terms in
+    other variables: e^{2y} inside the combination made the x-derivative exp(800 + ...) (1 - sigmoid(x)) = inf * 0 at
+    (x, y) = (1000, 400), where it is finite; a sum of positive terms (no difference to remove) is not combined; and a
+    constant sympy keeps unevaluated (2**(2/3), from exp(u - log(2)/3)) is a positive coefficient of an exponential."""
+    e = E(2 * Y) + 1 - E(X) / (E(X) + 1)
+    stable = stabilize(e)
+    assert stable == E(2 * Y) + sigmoid(-X)
+    for p in [(1000.0, 400.0), (-1000.0, 300.0), (2.0, -1.0)]:
+        ref = float(_mp_eval(sp.diff(e, X), *p))
+        assert _py_eval(sp.diff(stable, X), *p) == pytest.approx(ref, rel=1e-13, abs=1e-300), p
+    s = sp.sqrt(1 + E(2 * X)) + E(X) / (E(X) + E(Y))
+    assert stabilize(s) == stabilize(s.args[0]) + stabilize(s.args[1])
+    c = sp.log(2 ** sp.Rational(2, 3) * E(X) + E(Y))
+    assert _py_eval(stabilize(c), -1000.0, -1000.0) == pytest.approx(-1000 + math.log(1 + 2 ** (2 / 3)), rel=1e-15)
+
+
 @pytest.mark.parametrize("expr, expected", [
     (sp.log(1 + E(X)), softplus(X)),
     (_sig(X), sigmoid(X)),
