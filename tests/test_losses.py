@@ -446,3 +446,74 @@ def test_log_of_a_difference_is_undefined_where_the_difference_is_negative_eithe
     assert math.isnan(_py_eval(stable, 3.0, 3.0))  # log(0): ValueError in plain Python, -inf in numba (exact: -inf)
     # log(1 + e^x - e^y) is left as written: there e^x - e^y cancels exactly (value 0), two log-sum-exps would not
     assert _py_eval(stabilize(sp.log(1 + E(X) - E(Y))), 40.0, 40.0) == 0.0
+
+
+def test_rewritten_forms_print_in_every_backend():
+    """The rewritten value of a log cosh and a log of a difference is made of exp, log, tanh, softplus and sigmoid
+    only, and so are F and DF of a game with that loss: the kernels' printer compiled by numba, the interpreted
+    engine (IEEE math), the symbolic evaluators' lambdify, and the interval (Arb) and box evaluators all evaluate the
+    value and DF, finite and matching (enclosing) mpmath at a point where the naive form overflows."""
+    from numba import njit
+
+    from gandynamics import Game, VectorField
+    from gandynamics._interpreted import ieee_math
+    from gandynamics.analysis._symbolic import _MODULES
+    from gandynamics.analysis.boxeval import compile_boxes
+    from gandynamics.analysis.intervals import compile_interval
+    x, y = sp.symbols("x y", real=True)
+    expr = sp.log(E(x) - E(-y)) + sp.log(sp.cosh(x * y))
+    stable = stabilize(expr)
+    fld = VectorField(Game([x], [y], expr, -expr + y**2, name="logdiff"))
+    assert fld.game.loss_g == stable
+    allowed = {sp.exp, sp.log, sp.tanh, softplus, sigmoid}
+    for e in [stable, *fld.F, *fld.DF]:
+        assert {f.func for f in e.atoms(sp.Function)} <= allowed, e
+    printer = _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"})
+    exprs = [stable, *fld.DF]
+    text = "(" + ", ".join(printer.doprint(e) for e in exprs) + ",)"
+    compiled = njit(error_model="numpy")(eval(f"lambda x, y: {text}", {"math": math, "_softplus": _numeric.softplus,
+                                                                        "_sigmoid": _numeric.sigmoid}))
+    interpreted = eval(f"lambda x, y: {text}", {"math": ieee_math, "_softplus": _numeric.softplus.py_func,
+                                                 "_sigmoid": _numeric.sigmoid.py_func})
+    symbolic = sp.lambdify((x, y), exprs, modules=_MODULES)
+    balls = compile_interval(exprs, (x, y))
+    boxes = compile_boxes(exprs, (x, y))
+    exact = [expr] + [sp.diff(expr, a, b) for a, b in [(x, x), (x, y)]] + [sp.diff(-expr + y**2, b, a)
+                                                                              for a, b in [(x, y), (y, y)]]
+    for p in [(800.0, -750.0), (40.0, 25.0), (2.0, 1.0), (-3.0, 3.5)]:
+        ref = [float(_mp_at(e.subs({x: X, y: Y}), p)) for e in exact]
+        for f in (compiled, interpreted, symbolic):
+            got = np.array(f(*p), dtype=float)
+            np.testing.assert_allclose(got, ref, rtol=1e-13, atol=1e-13, err_msg=str((f, p)))
+        assert all(b.contains(r) for b, r in zip(balls.at(p, []), ref)), p
+        lo, hi = boxes(np.array([p]), np.array([p]), [])
+        assert np.all(lo[0] <= np.array(ref)) and np.all(np.array(ref) <= hi[0]), (p, lo, hi, ref)
+
+
+def test_log_cosh_game_is_finite_at_xy_1000():
+    """A game whose losses use log(cosh(x y)), at points with |x y| = 1000 (cosh overflows there; sympy's derivative
+    sinh/cosh was inf/inf): the compiled F and DF are finite and match mpmath's derivatives of the losses as written
+    (numerical differentiation at 50 digits)."""
+    import mpmath as mp
+
+    from gandynamics import Game, VectorField
+    x, y = sp.symbols("x y")
+    fld = VectorField(Game([x], [y], sp.log(sp.cosh(x * y)) + x**2 / 4, -sp.log(sp.cosh(x * y)) + y**2 / 2,
+                           equilibrium=(0, 0), name="logcosh"))
+
+    def LG(a, b):
+        return mp.log(mp.cosh(a * b)) + a**2 / 4
+
+    def LD(a, b):
+        return -mp.log(mp.cosh(a * b)) + b**2 / 2
+
+    for z in [(40.0, 25.0), (-40.0, 25.0), (1000.0, -1.0), (0.5, 0.25)]:
+        F, DF = fld.eval_F(z), fld.eval_DF(z)
+        assert np.all(np.isfinite(F)) and np.all(np.isfinite(DF)), (z, F, DF)
+        with mp.workdps(50):
+            a, b = mp.mpf(z[0]), mp.mpf(z[1])
+            F_ref = [mp.diff(LG, (a, b), (1, 0)), mp.diff(LD, (a, b), (0, 1))]
+            DF_ref = [[mp.diff(LG, (a, b), (2, 0)), mp.diff(LG, (a, b), (1, 1))],
+                      [mp.diff(LD, (a, b), (1, 1)), mp.diff(LD, (a, b), (0, 2))]]
+        np.testing.assert_allclose(F, [float(v) for v in F_ref], rtol=1e-14, atol=1e-14)
+        np.testing.assert_allclose(DF, [[float(v) for v in row] for row in DF_ref], rtol=1e-14, atol=1e-14)
