@@ -147,15 +147,21 @@ class vnorm(sp.Function):
         return self._eval_is_real()
 
 
+def _positive_constant(f) -> bool:
+    """``f`` is a finite positive constant: a positive number, and also one sympy keeps unevaluated, ``2**(2/3)``,
+    ``sqrt(2)`` (from ``exp(u - log(2)/3)``, which sympy writes ``2**(2/3) exp(u)/2``)."""
+    return bool(f.is_number and f.is_positive and f.is_finite)
+
+
 def _exp_term(t):
     """``t = exp(w)`` in stable form -> ``w``, for a product of positive numbers (``log c``), exponentials,
     sigmoids and powers of positive sums of exponentials (:func:`_as_exp_power`); None for anything else
     (a positive number alone gives ``log c``)."""
-    if t.is_Number:
-        return sp.log(t) if t.is_positive else None
+    if t.is_number:
+        return sp.log(t) if _positive_constant(t) else None
     w, n = sp.S.Zero, 0
     for f in (t.args if t.is_Mul else (t,)):
-        if f.is_Number and f.is_positive:
+        if _positive_constant(f):
             w += sp.log(f)
             continue
         ep = _as_exp_power(f)
@@ -172,14 +178,14 @@ def _log_expsum(a):
     ``log(e^p + e^q) = q + softplus(p - q)`` (exact), folded left to right, with the constant term last so
     that ``log(1 + e^u)`` becomes ``softplus(u)``: every softplus is evaluated overflow-free, so the
     result is finite wherever the exact log-sum-exp is (docs/math/stable_rewrites.md)."""
-    if not a.is_Add or all(t.is_Number for t in a.args):
+    if not a.is_Add or all(t.is_number for t in a.args):
         return None
     exps, consts = [], []
     for t in a.args:
         w = _exp_term(t)
         if w is None:
             return None
-        (consts if t.is_Number else exps).append(w)
+        (consts if t.is_number else exps).append(w)
     ws = exps + consts
     acc = ws[0]
     for w in ws[1:]:
@@ -189,8 +195,9 @@ def _log_expsum(a):
 
 def _as_exp_power(f):
     """The exponent ``E`` with ``f = exp(E)`` in stable form, for the factors the ratio rule merges:
-    ``exp(u)``, ``sigmoid(w)^k`` (``= exp(-k softplus(-w))``) and ``A^k`` for a positive sum of exponentials
-    ``A`` (``= exp(k log A)``, the log as log-sum-exp); None for any other factor."""
+    ``exp(u)``, ``sigmoid(w)^k`` (``= exp(-k softplus(-w))``), ``cosh(u)^k`` and ``A^k`` for a positive sum of
+    exponentials ``A`` (``= exp(k log A)``, the log as log-sum-exp; ``cosh(u) = e^u/2 + e^{-u}/2`` is such a sum);
+    None for any other factor."""
     if f.func is sp.exp:
         return f.args[0], False
     base, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
@@ -198,6 +205,8 @@ def _as_exp_power(f):
         return None
     if base.func is sigmoid:
         return -k * softplus(-base.args[0]), True
+    if base.func is sp.cosh:
+        return k * _log_cosh(base.args[0]), True
     if base.is_Add:
         L = _log_expsum(base)
         if L is not None:
@@ -209,18 +218,30 @@ def _combine_ratios(e):
     """A sum with ratios of sums of exponentials (``1 - (e^x + 1)/(e^x + 2)``) over its common denominator,
     ``1/(e^x + 2)``, when the numerator then is a sum of positive terms and the denominator a product of
     positive sums: the difference of two nearly equal terms is gone (at x = 1000 the ratio rounds to 1 and
-    the difference to 0).  None when there is no such ratio, more than two distinct denominators or more than six
+    the difference to 0).
+
+    Returns ``(combined, others)``: terms in none of the ratios' variables (and not constants) are left out of the
+    combination -- they cannot cancel a ratio, and inside it a term that overflows (``e^{2y}`` beside
+    ``1 - e^x/(e^x + 1)`` at y = 400) made the derivative in the ratio's variable ``inf * 0``.  None when there is
+    no such ratio, no negative term (a sum of positive terms has no difference to remove, and combined, the same
+    entanglement: ``sqrt(1 + e^{2x}) + e^{2x}/(e^x + e^y)^2``), more than two distinct denominators or more than six
     terms (the combined numerator would grow exponentially), or the combined form is not of that kind."""
     def denominators(t):
         return {g.base for g in (t.args if t.is_Mul else (t,))
                 if g.is_Pow and g.exp.is_Number and g.exp.is_negative and g.base.is_Add and any(
-                    _exp_term(a) is not None and not a.is_Number for a in g.base.args)}
+                    _exp_term(a) is not None and not a.is_number for a in g.base.args)}
     dens = set().union(*[denominators(t) for t in e.args])
     # one or two distinct denominators in a short sum (the cancelling kind): over a common denominator the
     # numerator is a product of all of them, which grows exponentially with their number -- a sum of many
     # logistic terms is left to the other rules
-    if not dens or len(dens) > 2 or len(e.args) > 6:
+    if not dens or len(dens) > 2:
         return None
+    symbols = set().union(*[d.free_symbols for d in dens])
+    terms = [t for t in e.args if not t.free_symbols or t.free_symbols & symbols]
+    others = [t for t in e.args if t.free_symbols and not t.free_symbols & symbols]
+    if len(terms) > 6 or not any(t.as_coeff_Mul()[0].is_negative for t in terms):
+        return None  # (a sum of positive terms has no difference to remove)
+    e = sp.Add(*terms)
     # each exponential an opaque positive symbol: the polynomial algebra must not split exp(a + b) into
     # exp(a) exp(b) or rewrite the arguments (which are stabilised on their own)
     fwd = {f: sp.Dummy(positive=True) for f in e.atoms(sp.exp)}
@@ -234,18 +255,18 @@ def _combine_ratios(e):
     den_factors = den.args if den.is_Mul else (den,)
     if not all(_positive_exp_term(t) for t in (num.args if num.is_Add else (num,))):
         return None
-    if not all((d.is_Number and d.is_positive) or _positive_exp_term(d) or (
+    if not all(_positive_constant(d) or _positive_exp_term(d) or (
             (d.base if d.is_Pow else d).is_Add and all(_positive_exp_term(a) for a in (d.base if d.is_Pow else d).args))
             for d in den_factors):
         return None
-    return num / den
+    return num / den, others
 
 
 def _positive_exp_term(t) -> bool:
     """``t`` is a positive number, a factor :func:`_as_exp_power` merges (an exponential, a sigmoid, a power of
     a positive sum of exponentials), or a product of those."""
     factors = t.args if t.is_Mul else (t,)
-    return all((g.is_Number and g.is_positive) or _as_exp_power(g) is not None for g in factors)
+    return all(_positive_constant(g) or _as_exp_power(g) is not None for g in factors)
 
 
 def _from_exponent(E):
@@ -263,6 +284,50 @@ def _from_exponent(E):
     return sp.exp(E)
 
 
+def _log_cosh(u):
+    """``log cosh(u) = log(e^u/2 + e^{-u}/2) = softplus(2u) - u - log 2`` (the two-term log-sum-exp): finite for
+    every finite ``u`` (``cosh(1000)`` overflows), derivative ``2 sigmoid(2u) - 1 = tanh(u)``."""
+    return softplus(2 * u) - u - sp.log(2)
+
+
+def _log_diff_exp(a):
+    """``log(A - B)`` for a difference of two positive exponential terms (each one term :func:`_exp_term` reads: a
+    positive number, an exponential, a sigmoid, ``cosh``, a power of a positive sum of exponentials, or a product of
+    these: ``log(e^x - e^y)``, ``log(e^x - 1)``, ``log(1 - e^x)``, ``log(2 e^x - e^y)``, ``log(cosh(u) - 1)``; and
+    ``c sinh(u) = c e^u/2 - c e^{-u}/2``, which gives ``log cosh(u) + log tanh(u) + log c``) as
+
+        ``log(A - B) = log(A + B) + log(tanh((log A - log B)/2))``
+
+    (``A - B = (A + B) tanh(d/2)``, ``d = log A - log B``), ``log(A + B) = log A + softplus(log B - log A)`` by
+    log-sum-exp: the same value where ``A > B``, and there finite (``log(e^800 - e^-750)`` overflowed to inf,
+    ``log(e^-1000 - e^-1001)`` to ``log 0``; ``tanh(d/2)`` is ``d/2`` to full precision where the difference is
+    tiny, ``log(e^s - 1)`` at ``s = 1e-200``, where ``log1p(-e^{-d})`` is ``log 0``).  Where ``A <= B`` the log is
+    undefined (or ``-inf``) either way: ``tanh(d/2) <= 0``.  Derivatives: ``sigmoid`` and
+    ``(1 - tanh^2)/tanh``, finite at every order wherever ``A > B``; only functions every backend prints (the
+    kernels, the interval and box evaluators).  Terms that are equal cancel exactly (``d = 0``) as in ``A - B``.
+
+    None for another ``a``; for a constant ``d <= 0`` (``A <= B`` everywhere: left as written); and for more than
+    two terms (``log(1 + e^x - e^y)``): grouped into two log-sum-exps, terms that cancel exactly in the sum as
+    written (``e^x - e^y`` at ``x = y = 40``, value ``log 1 = 0``) no longer would (``d`` is then a rounding error
+    of ``log(1 + e^40)``, and the result -inf or wrong)."""
+    c, h = a.as_coeff_Mul()
+    if h.func is sp.sinh and c.is_nonzero:  # c sinh(u) = c e^u/2 - c e^{-u}/2: log cosh(u) + log tanh(u) + log c
+        u = h.args[0] if c.is_positive else -h.args[0]  # (sympy writes sinh(-u) as -sinh(u))
+        a = sp.Add(abs(c) * sp.exp(u) / 2, -abs(c) * sp.exp(-u) / 2, evaluate=False)
+    if not a.is_Add or len(a.args) != 2:
+        return None
+    (p, pc), (n, nc) = sorted(((t, t.as_coeff_Mul()[0]) for t in a.args), key=lambda tc: bool(tc[1].is_negative))
+    if pc.is_negative or not nc.is_negative:
+        return None
+    LA, LB = _exp_term(p), _exp_term(-n)
+    if LA is None or LB is None:
+        return None
+    d = LA - LB
+    if not d.free_symbols and d.is_nonpositive:
+        return None
+    return LA + softplus(LB - LA) + sp.log(sp.tanh(d / 2))
+
+
 def _rewrite(e):
     """One node of :func:`stabilize` (its arguments already rewritten)."""
     if e.func is sp.log:
@@ -270,14 +335,17 @@ def _rewrite(e):
         if a.func is sigmoid:
             return -softplus(-a.args[0])
         L = _log_expsum(a)
+        if L is None:  # log(A - B) of two positive exponential terms
+            L = _log_diff_exp(a)
         if L is not None:
             return L
-        # log of a product of positive numbers, exponentials, sigmoids and powers of sums of exponentials:
-        # the sum of their exponents (log(2 e^x) = x + log 2, log(e^x sigmoid(y)) = x - softplus(-y))
+        # log of a product of positive numbers, exponentials, sigmoids, cosh and powers of sums of exponentials:
+        # the sum of their exponents (log(2 e^x) = x + log 2, log(e^x sigmoid(y)) = x - softplus(-y),
+        # log(cosh(u)) = softplus(2u) - u - log 2)
         parts = a.args if a.is_Mul else (a,)
         exps = []
         for f in parts:
-            if f.is_Number and f.is_positive:
+            if _positive_constant(f):
                 exps.append(sp.log(f))
                 continue
             ep = _as_exp_power(f)
@@ -290,11 +358,18 @@ def _rewrite(e):
             (t,) = [t for t in e.base.args if t is not sp.S.One]
             if t.func is sp.exp:
                 return sigmoid(-t.args[0])
-        if e.exp.is_Number and e.exp.is_negative and e.base.is_Add:
-            # 1/(c_0 + sum c_k e^{u_k})^k = exp(-k log-sum-exp): no overflow of the sum
-            L = _log_expsum(e.base)
-            if L is not None:
-                return _from_exponent(e.exp * L)
+        k, A = e.exp, e.base
+        if k.is_Number and k.is_real and k not in (0, 1) and (A.is_Add or A.func is sp.cosh) and (
+                k.is_negative or A.func is sp.cosh or sum(not t.is_number for t in A.args) == 1):
+            # A^k = exp(k log A) for a positive sum of exponentials A (cosh(u) too), log A as log-sum-exp: no
+            # overflow of A where A^k is finite (1/(e^x + e^y)^2; sqrt(1 + e^x) = e^500 at x = 1000; sqrt(cosh(x))).
+            # A positive power only of cosh or of one exponential term and constants: the derivative of a log-sum-exp
+            # of two, y + softplus(x - y), is y' + sigmoid(x - y) (x' - y'), whose y' terms cancel to an absolute
+            # error of an ulp where x >> y, and a large A^k multiplies it (sqrt(2 e^{2y} + e^{-x}) at (-40, 35): the
+            # x-derivative 1.4e-3 off, where the form as written is exact)
+            ep = _as_exp_power(e)
+            if ep is not None:
+                return _from_exponent(ep[0])
         return e
     if e.is_Add:
         # 1 - sigmoid(w) = sigmoid(-w)  (no cancellation where sigmoid(w) rounds to 1)
@@ -335,10 +410,31 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
       :class:`softplus` (``log(1 + e^u) = softplus(u)``, ``log(e^x + e^y) = y + softplus(x - y)``);
     * ``1/(1 + e^{-u})`` -> ``sigmoid(u)``; ``log(sigmoid(u))`` -> ``-softplus(-u)``;
       ``1 - sigmoid(u)`` -> ``sigmoid(-u)``;
-    * products of exponentials, sigmoids and powers ``A^k`` of positive sums of exponentials (a hand-written
-      sigmoid ``e^u/(1 + e^u)``, a softmax ``e^x/(e^x + e^y)``, ``e^{2x}/(e^x + e^y)^2``) -> one
-      ``exp(sum of exponents)`` with each ``log A`` as log-sum-exp (a sigmoid where that is what it is);
-      a sum of exponential terms in such a product is distributed first.
+    * ``cosh(u)`` wherever it is a factor or a term of these sums: it is the positive sum ``e^u/2 + e^{-u}/2``,
+      so ``log(cosh(u))`` -> ``softplus(2u) - u - log 2`` (``cosh(1000)`` overflows; ``log(1 + cosh(u))``,
+      ``log(2 cosh(u) e^v)`` likewise);
+    * real powers ``A^k`` of ``cosh(u)`` and of a positive sum of exponentials ``A`` -> ``exp(k log A)`` with
+      ``log A`` as log-sum-exp: any real ``k`` of ``cosh(u)`` and of one exponential term and constants
+      (``sqrt(1 + e^x)`` is ``e^500`` at ``x = 1000``, where ``1 + e^x`` overflows; ``sqrt(cosh(u))``), negative
+      ``k`` of any such sum (``1/(e^x + e^y)^2``);
+    * ``log(A - B)`` for two positive exponential terms ``A``, ``B`` (each an exponential, a positive number, a
+      sigmoid, ``cosh``, a power of a positive sum of exponentials, or a product of those: ``log(e^x - e^y)``,
+      ``log(e^x - 1)``, ``log(1 - e^x)``, ``log(cosh(u) - 1)``; ``log(sinh(u))``, ``sinh(1000)`` overflows) ->
+      ``log(A + B) + log(tanh((log A - log B)/2))`` with ``log(A + B)`` as log-sum-exp: equal where ``A > B``
+      (finite there, also where the difference is tiny); where ``A <= B`` the log is undefined either way, and a
+      constant ``log A - log B <= 0`` is left as written.  Its derivatives are sigmoids and
+      ``(1 - tanh^2)/tanh``: finite at every order where ``A > B``;
+    * products of exponentials, sigmoids, ``cosh`` and powers ``A^k`` of positive sums of exponentials (a
+      hand-written sigmoid ``e^u/(1 + e^u)``, a softmax ``e^x/(e^x + e^y)``, ``e^{2x}/(e^x + e^y)^2``,
+      ``cosh(x) e^{-x}``) -> one ``exp(sum of exponents)`` with each ``log A`` as log-sum-exp (a sigmoid where
+      that is what it is); a sum of exponential terms in such a product is distributed first.
+
+    Not rewritten: ``cosh`` and ``sinh`` elsewhere (alone, ``x + cosh(u)``, ``log(x cosh(u))``, a power of
+    ``sinh``); logs of signed sums of more than two terms (``log(1 + e^x - e^y)``: two log-sum-exps lose the exact
+    cancellation of ``e^x - e^y`` at ``x = y = 40``, where the value as written is ``log 1 = 0``); powers and ratios
+    of differences (``(e^x - e^y)^k``: an integer power is defined where ``A < B`` too); positive powers of sums of
+    two or more exponentials (``sqrt(e^x + e^y)``: the derivative of the log-sum-exp loses the small terms to an
+    absolute error that the large power multiplies, where the form as written is exact).
 
     Users who type a loss by hand get the same overflow-free code as the built-in ones
     (docs/math/stable_rewrites.md).
@@ -353,7 +449,8 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
         if r is None:
             c = _combine_ratios(e) if e.is_Add else None
             if c is not None:
-                memo[e] = r = rec(c)
+                combined, others = c
+                memo[e] = r = sp.Add(rec(combined), *[rec(t) for t in others])
                 return r
             args = [rec(a) for a in e.args]
             e2 = e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e
