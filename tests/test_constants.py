@@ -442,6 +442,7 @@ def test_both_orders_certify_the_closed_form_on_a_box_region(order):
     assert rep.mu.lo <= exact <= rep.mu.hi + 1e-12 and rep.mu.converged and rep.mu.gap <= 1.001e-3 * abs(exact)
 
 
+@pytest.mark.slow  # a long generator (7-13 s on the 2-core Zen 3 machine); CI runs it with -m slow
 @settings(max_examples=12, deadline=None)
 @given(a=st.floats(-1, 2), b=st.floats(-2, 2), c=st.floats(-2, 2), e=st.floats(-1, 1), r=st.floats(0.1, 1.5),
        cx=st.floats(-1, 1), kind=st.sampled_from(["ball", "box"]), order=st.sampled_from([1, 2]),

@@ -328,6 +328,7 @@ def _quadratic_hopf(coef, om=1.3):
                             hyper={mu: -0.5}, equilibrium=(0, 0), name="quadratic-hopf"))
 
 
+@pytest.mark.slow  # a long generator (7-13 s on the 2-core Zen 3 machine); CI runs it with -m slow
 def test_cycles_born_at_hopf_points_with_quadratic_terms_against_a_long_simulation():
     """Planar Hopf points with random quadratic and cubic terms (the hopf game has no quadratic term, so the
     B-terms of the Lyapunov coefficient and of the prediction were untested there), the cycle asked at mu = 0.05 and

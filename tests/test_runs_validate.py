@@ -74,6 +74,7 @@ def test_the_closed_form_orbit_is_the_iteration():
         np.testing.assert_allclose(row, want, rtol=1e-10, atol=0)
 
 
+@pytest.mark.slow  # a long generator (7-13 s on the 2-core Zen 3 machine); CI runs it with -m slow
 def test_orbits_sampled_at_any_resonant_stride_never_read_converging():
     """Generator of the kind: orbits of spectral radius 1 (alternating GD on the bilinear game, 100 step sizes in
     [1, 1.99]: ellipses up to 200:1) read at the recording steps of runs of 64 s steps, s = 15..299, whose
