@@ -246,3 +246,16 @@ def test_with_no_optimal_solve_the_value_comes_with_a_warning(monkeypatch):
     with pytest.warns(GandynamicsWarning, match="optimal_inaccurate"):
         tau = pep.worst_case("gd", 0.1, 0.5, 1.0)
     assert tau == 0.25 + pep.MAX_SLACK and len(calls) == len(pep._SOLVER_OPTIONS["CLARABEL"])
+
+
+@needs_pep
+def test_a_solver_whose_accuracy_is_not_measured_comes_with_a_warning():
+    """SCS stops at 1e-4 by default: its value plus the slack measured for Clarabel is no guaranteed bound, and says
+    so; the default is Clarabel, whose accuracy is measured."""
+    import cvxpy
+    from gandynamics.errors import GandynamicsWarning
+    assert pep._default_solver(cvxpy) == "CLARABEL"
+    if "SCS" not in cvxpy.installed_solvers():
+        pytest.skip("SCS is not installed")
+    with pytest.warns(GandynamicsWarning, match="not measured"):
+        pep.worst_case("gd", 0.1, 0.5, 1.0, solver="SCS")
