@@ -358,15 +358,10 @@ def _rewrite(e):
             (t,) = [t for t in e.base.args if t is not sp.S.One]
             if t.func is sp.exp:
                 return sigmoid(-t.args[0])
-        k, A = e.exp, e.base
-        if k.is_Number and k.is_real and k not in (0, 1) and (A.is_Add or A.func is sp.cosh) and (
-                k.is_negative or A.func is sp.cosh or sum(not t.is_number for t in A.args) == 1):
-            # A^k = exp(k log A) for a positive sum of exponentials A (cosh(u) too), log A as log-sum-exp: no
-            # overflow of A where A^k is finite (1/(e^x + e^y)^2; sqrt(1 + e^x) = e^500 at x = 1000; sqrt(cosh(x))).
-            # A positive power only of cosh or of one exponential term and constants: the derivative of a log-sum-exp
-            # of two, y + softplus(x - y), is y' + sigmoid(x - y) (x' - y'), whose y' terms cancel to an absolute
-            # error of an ulp where x >> y, and a large A^k multiplies it (sqrt(2 e^{2y} + e^{-x}) at (-40, 35): the
-            # x-derivative 1.4e-3 off, where the form as written is exact)
+        if e.exp.is_Number and e.exp.is_real and e.exp not in (0, 1) and (e.base.is_Add or e.base.func is sp.cosh):
+            # A^k = exp(k log A) for a positive sum of exponentials A (cosh(u) too) and any real k, log A as
+            # log-sum-exp: no overflow of A where A^k is finite (1/(e^x + e^y)^2, sqrt(1 + e^x) = e^500 at x = 1000,
+            # sqrt(cosh(x)))
             ep = _as_exp_power(e)
             if ep is not None:
                 return _from_exponent(ep[0])
@@ -413,10 +408,9 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
     * ``cosh(u)`` wherever it is a factor or a term of these sums: it is the positive sum ``e^u/2 + e^{-u}/2``,
       so ``log(cosh(u))`` -> ``softplus(2u) - u - log 2`` (``cosh(1000)`` overflows; ``log(1 + cosh(u))``,
       ``log(2 cosh(u) e^v)`` likewise);
-    * real powers ``A^k`` of ``cosh(u)`` and of a positive sum of exponentials ``A`` -> ``exp(k log A)`` with
-      ``log A`` as log-sum-exp: any real ``k`` of ``cosh(u)`` and of one exponential term and constants
-      (``sqrt(1 + e^x)`` is ``e^500`` at ``x = 1000``, where ``1 + e^x`` overflows; ``sqrt(cosh(u))``), negative
-      ``k`` of any such sum (``1/(e^x + e^y)^2``);
+    * real powers ``A^k`` (any real ``k``, not only negative) of a positive sum of exponentials ``A`` or of
+      ``cosh(u)`` -> ``exp(k log A)`` with ``log A`` as log-sum-exp (``sqrt(1 + e^x)`` is ``e^500`` at
+      ``x = 1000``, where ``1 + e^x`` overflows; ``sqrt(cosh(u))``, ``1/(e^x + e^y)^2``);
     * ``log(A - B)`` for two positive exponential terms ``A``, ``B`` (each an exponential, a positive number, a
       sigmoid, ``cosh``, a power of a positive sum of exponentials, or a product of those: ``log(e^x - e^y)``,
       ``log(e^x - 1)``, ``log(1 - e^x)``, ``log(cosh(u) - 1)``; ``log(sinh(u))``, ``sinh(1000)`` overflows) ->
@@ -432,9 +426,7 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
     Not rewritten: ``cosh`` and ``sinh`` elsewhere (alone, ``x + cosh(u)``, ``log(x cosh(u))``, a power of
     ``sinh``); logs of signed sums of more than two terms (``log(1 + e^x - e^y)``: two log-sum-exps lose the exact
     cancellation of ``e^x - e^y`` at ``x = y = 40``, where the value as written is ``log 1 = 0``); powers and ratios
-    of differences (``(e^x - e^y)^k``: an integer power is defined where ``A < B`` too); positive powers of sums of
-    two or more exponentials (``sqrt(e^x + e^y)``: the derivative of the log-sum-exp loses the small terms to an
-    absolute error that the large power multiplies, where the form as written is exact).
+    of differences (``(e^x - e^y)^k``: an integer power is defined where ``A < B`` too).
 
     Users who type a loss by hand get the same overflow-free code as the built-in ones
     (docs/math/stable_rewrites.md).

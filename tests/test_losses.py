@@ -337,7 +337,7 @@ _MEMBERS = [
     (sp.sqrt(sp.cosh(X)), [(1000.0, 0.0)], True),
     (sp.cosh(X) ** sp.Rational(-1, 3), [(-1000.0, 0.0)], True),
     (sp.sqrt(1 + E(X)), [(1000.0, 0.0)], True),
-    (sp.sqrt(1 + sp.cosh(X)), [(1000.0, 0.0)], True),
+    ((E(X) + E(Y)) ** sp.Rational(1, 3), [(1000.0, 1000.0)], True),
     ((E(X) + E(Y)) ** sp.Rational(-1, 2), [(-1000.0, -1000.0)], True),
     ((1 + 2 * E(X)) ** 0.25, [(800.0, 0.0)], True),
     (sp.log(E(X) - E(Y)), [(800.0, -750.0), (-1000.0, -1001.0), (1000.0, 999.0)], False),
@@ -429,8 +429,6 @@ def test_the_rewrite_keeps_the_value(expr):
     sp.cosh(X),                         # alone: cosh(1000) overflows because the value does
     sp.log(1 + E(X) - E(Y)),            # more than two signed terms: as written, 0 at x = y = 40
     (E(X) - E(Y)) ** 2,                 # powers of differences (defined where e^x < e^y too)
-    sp.sqrt(2 * E(2 * Y) + E(-X)),      # a positive power of two exponentials: its x-derivative would be 1.4e-3 off
-    (E(X) + E(Y)) ** sp.Rational(1, 3),  # at (-40, 35), where the form as written is exact
     sp.sqrt(E(X) - E(Y)),
     sp.sqrt(sp.sinh(X)),                # (sinh is not positive: only its log is rewritten)
     sp.sinh(X) * E(-X),
