@@ -195,9 +195,8 @@ def _log_expsum(a):
 
 def _as_exp_power(f):
     """The exponent ``E`` with ``f = exp(E)`` in stable form, for the factors the ratio rule merges:
-    ``exp(u)``, ``sigmoid(w)^k`` (``= exp(-k softplus(-w))``), ``cosh(u)^k`` and ``A^k`` for a positive sum of
-    exponentials ``A`` (``= exp(k log A)``, the log as log-sum-exp; ``cosh(u) = e^u/2 + e^{-u}/2`` is such a sum);
-    None for any other factor."""
+    ``exp(u)``, ``sigmoid(w)^k`` (``= exp(-k softplus(-w))``) and ``A^k`` for a positive sum of exponentials
+    ``A`` (``= exp(k log A)``, the log as log-sum-exp); None for any other factor."""
     if f.func is sp.exp:
         return f.args[0], False
     base, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
@@ -205,8 +204,6 @@ def _as_exp_power(f):
         return None
     if base.func is sigmoid:
         return -k * softplus(-base.args[0]), True
-    if base.func is sp.cosh:
-        return k * _log_cosh(base.args[0]), True
     if base.is_Add:
         L = _log_expsum(base)
         if L is not None:
@@ -284,50 +281,6 @@ def _from_exponent(E):
     return sp.exp(E)
 
 
-def _log_cosh(u):
-    """``log cosh(u) = log(e^u/2 + e^{-u}/2) = softplus(2u) - u - log 2`` (the two-term log-sum-exp): finite for
-    every finite ``u`` (``cosh(1000)`` overflows), derivative ``2 sigmoid(2u) - 1 = tanh(u)``."""
-    return softplus(2 * u) - u - sp.log(2)
-
-
-def _log_diff_exp(a):
-    """``log(A - B)`` for a difference of two positive exponential terms (each one term :func:`_exp_term` reads: a
-    positive number, an exponential, a sigmoid, ``cosh``, a power of a positive sum of exponentials, or a product of
-    these: ``log(e^x - e^y)``, ``log(e^x - 1)``, ``log(1 - e^x)``, ``log(2 e^x - e^y)``, ``log(cosh(u) - 1)``; and
-    ``c sinh(u) = c e^u/2 - c e^{-u}/2``, which gives ``log cosh(u) + log tanh(u) + log c``) as
-
-        ``log(A - B) = log(A + B) + log(tanh((log A - log B)/2))``
-
-    (``A - B = (A + B) tanh(d/2)``, ``d = log A - log B``), ``log(A + B) = log A + softplus(log B - log A)`` by
-    log-sum-exp: the same value where ``A > B``, and there finite (``log(e^800 - e^-750)`` overflowed to inf,
-    ``log(e^-1000 - e^-1001)`` to ``log 0``; ``tanh(d/2)`` is ``d/2`` to full precision where the difference is
-    tiny, ``log(e^s - 1)`` at ``s = 1e-200``, where ``log1p(-e^{-d})`` is ``log 0``).  Where ``A <= B`` the log is
-    undefined (or ``-inf``) either way: ``tanh(d/2) <= 0``.  Derivatives: ``sigmoid`` and
-    ``(1 - tanh^2)/tanh``, finite at every order wherever ``A > B``; only functions every backend prints (the
-    kernels, the interval and box evaluators).  Terms that are equal cancel exactly (``d = 0``) as in ``A - B``.
-
-    None for another ``a``; for a constant ``d <= 0`` (``A <= B`` everywhere: left as written); and for more than
-    two terms (``log(1 + e^x - e^y)``): grouped into two log-sum-exps, terms that cancel exactly in the sum as
-    written (``e^x - e^y`` at ``x = y = 40``, value ``log 1 = 0``) no longer would (``d`` is then a rounding error
-    of ``log(1 + e^40)``, and the result -inf or wrong)."""
-    c, h = a.as_coeff_Mul()
-    if h.func is sp.sinh and c.is_nonzero:  # c sinh(u) = c e^u/2 - c e^{-u}/2: log cosh(u) + log tanh(u) + log c
-        u = h.args[0] if c.is_positive else -h.args[0]  # (sympy writes sinh(-u) as -sinh(u))
-        a = sp.Add(abs(c) * sp.exp(u) / 2, -abs(c) * sp.exp(-u) / 2, evaluate=False)
-    if not a.is_Add or len(a.args) != 2:
-        return None
-    (p, pc), (n, nc) = sorted(((t, t.as_coeff_Mul()[0]) for t in a.args), key=lambda tc: bool(tc[1].is_negative))
-    if pc.is_negative or not nc.is_negative:
-        return None
-    LA, LB = _exp_term(p), _exp_term(-n)
-    if LA is None or LB is None:
-        return None
-    d = LA - LB
-    if not d.free_symbols and d.is_nonpositive:
-        return None
-    return LA + softplus(LB - LA) + sp.log(sp.tanh(d / 2))
-
-
 def _rewrite(e):
     """One node of :func:`stabilize` (its arguments already rewritten)."""
     if e.func is sp.log:
@@ -335,13 +288,10 @@ def _rewrite(e):
         if a.func is sigmoid:
             return -softplus(-a.args[0])
         L = _log_expsum(a)
-        if L is None:  # log(A - B) of two positive exponential terms
-            L = _log_diff_exp(a)
         if L is not None:
             return L
-        # log of a product of positive numbers, exponentials, sigmoids, cosh and powers of sums of exponentials:
-        # the sum of their exponents (log(2 e^x) = x + log 2, log(e^x sigmoid(y)) = x - softplus(-y),
-        # log(cosh(u)) = softplus(2u) - u - log 2)
+        # log of a product of positive numbers, exponentials, sigmoids and powers of sums of exponentials:
+        # the sum of their exponents (log(2 e^x) = x + log 2, log(e^x sigmoid(y)) = x - softplus(-y))
         parts = a.args if a.is_Mul else (a,)
         exps = []
         for f in parts:
@@ -358,13 +308,11 @@ def _rewrite(e):
             (t,) = [t for t in e.base.args if t is not sp.S.One]
             if t.func is sp.exp:
                 return sigmoid(-t.args[0])
-        if e.exp.is_Number and e.exp.is_real and e.exp not in (0, 1) and (e.base.is_Add or e.base.func is sp.cosh):
-            # A^k = exp(k log A) for a positive sum of exponentials A (cosh(u) too) and any real k, log A as
-            # log-sum-exp: no overflow of A where A^k is finite (1/(e^x + e^y)^2, sqrt(1 + e^x) = e^500 at x = 1000,
-            # sqrt(cosh(x)))
-            ep = _as_exp_power(e)
-            if ep is not None:
-                return _from_exponent(ep[0])
+        if e.exp.is_Number and e.exp.is_negative and e.base.is_Add:
+            # 1/(c_0 + sum c_k e^{u_k})^k = exp(-k log-sum-exp): no overflow of the sum
+            L = _log_expsum(e.base)
+            if L is not None:
+                return _from_exponent(e.exp * L)
         return e
     if e.is_Add:
         # 1 - sigmoid(w) = sigmoid(-w)  (no cancellation where sigmoid(w) rounds to 1)
@@ -405,28 +353,10 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
       :class:`softplus` (``log(1 + e^u) = softplus(u)``, ``log(e^x + e^y) = y + softplus(x - y)``);
     * ``1/(1 + e^{-u})`` -> ``sigmoid(u)``; ``log(sigmoid(u))`` -> ``-softplus(-u)``;
       ``1 - sigmoid(u)`` -> ``sigmoid(-u)``;
-    * ``cosh(u)`` wherever it is a factor or a term of these sums: it is the positive sum ``e^u/2 + e^{-u}/2``,
-      so ``log(cosh(u))`` -> ``softplus(2u) - u - log 2`` (``cosh(1000)`` overflows; ``log(1 + cosh(u))``,
-      ``log(2 cosh(u) e^v)`` likewise);
-    * real powers ``A^k`` (any real ``k``, not only negative) of a positive sum of exponentials ``A`` or of
-      ``cosh(u)`` -> ``exp(k log A)`` with ``log A`` as log-sum-exp (``sqrt(1 + e^x)`` is ``e^500`` at
-      ``x = 1000``, where ``1 + e^x`` overflows; ``sqrt(cosh(u))``, ``1/(e^x + e^y)^2``);
-    * ``log(A - B)`` for two positive exponential terms ``A``, ``B`` (each an exponential, a positive number, a
-      sigmoid, ``cosh``, a power of a positive sum of exponentials, or a product of those: ``log(e^x - e^y)``,
-      ``log(e^x - 1)``, ``log(1 - e^x)``, ``log(cosh(u) - 1)``; ``log(sinh(u))``, ``sinh(1000)`` overflows) ->
-      ``log(A + B) + log(tanh((log A - log B)/2))`` with ``log(A + B)`` as log-sum-exp: equal where ``A > B``
-      (finite there, also where the difference is tiny); where ``A <= B`` the log is undefined either way, and a
-      constant ``log A - log B <= 0`` is left as written.  Its derivatives are sigmoids and
-      ``(1 - tanh^2)/tanh``: finite at every order where ``A > B``;
-    * products of exponentials, sigmoids, ``cosh`` and powers ``A^k`` of positive sums of exponentials (a
-      hand-written sigmoid ``e^u/(1 + e^u)``, a softmax ``e^x/(e^x + e^y)``, ``e^{2x}/(e^x + e^y)^2``,
-      ``cosh(x) e^{-x}``) -> one ``exp(sum of exponents)`` with each ``log A`` as log-sum-exp (a sigmoid where
-      that is what it is); a sum of exponential terms in such a product is distributed first.
-
-    Not rewritten: ``cosh`` and ``sinh`` elsewhere (alone, ``x + cosh(u)``, ``log(x cosh(u))``, a power of
-    ``sinh``); logs of signed sums of more than two terms (``log(1 + e^x - e^y)``: two log-sum-exps lose the exact
-    cancellation of ``e^x - e^y`` at ``x = y = 40``, where the value as written is ``log 1 = 0``); powers and ratios
-    of differences (``(e^x - e^y)^k``: an integer power is defined where ``A < B`` too).
+    * products of exponentials, sigmoids and powers ``A^k`` of positive sums of exponentials (a hand-written
+      sigmoid ``e^u/(1 + e^u)``, a softmax ``e^x/(e^x + e^y)``, ``e^{2x}/(e^x + e^y)^2``) -> one
+      ``exp(sum of exponents)`` with each ``log A`` as log-sum-exp (a sigmoid where that is what it is);
+      a sum of exponential terms in such a product is distributed first.
 
     Users who type a loss by hand get the same overflow-free code as the built-in ones
     (docs/math/stable_rewrites.md).
