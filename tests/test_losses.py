@@ -275,3 +275,21 @@ def test_stabilize_stays_linear_on_sums_of_many_logistic_terms():
     xs = sp.symbols("x0:8", real=True)
     s = stabilize(sum(1 / (1 + E(x)) for x in xs))
     assert s == sum(sigmoid(-x) for x in xs)
+
+
+def test_a_log_cosh_game_converges_to_the_rounding_floor():
+    """``log cosh`` is the smooth |x| of many losses; its F must stay exact near the minimum.  A rewrite of it as
+    ``softplus(2u) - u - log 2`` (tried, withdrawn) gave the derivative ``2 sigmoid(2u) - 1``, zero for |u| below
+    ~1e-16 instead of ``tanh(u)``: gd stalled at 1.1e-16, 'bounded, not converging'.  The closed form of the
+    linearisation at 0: DF = [[1, 1], [-1, 1]], so gd with h = 0.1 contracts by |1 - h(1 +- i)| = sqrt(0.82)."""
+    import math
+    import gandynamics as gd
+    x, y = sp.symbols("x y", real=True)
+    g = gd.Game([x], [y], sp.log(sp.cosh(x)) + x * y, sp.log(sp.cosh(y)) - x * y, equilibrium=(0, 0))
+    fld = gd.VectorField(g)
+    F = fld.eval_F(np.array([1e-17, -1e-10]))
+    assert F[0] == pytest.approx(math.tanh(1e-17) + -1e-10, rel=1e-15)
+    assert F[1] == pytest.approx(math.tanh(-1e-10) - 1e-17, rel=1e-15)
+    tr = gd.simulate(fld, "gd", (1.0, 1.0), 5000, 0.1)
+    assert tr.verdict == "converging" and tr.final_distance < 1e-150
+    assert tr.rate == pytest.approx(math.sqrt(0.82), rel=1e-3)
