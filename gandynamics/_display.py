@@ -57,21 +57,23 @@ def num(x: Any, digits: int = 6) -> str:
 
 
 def bound(x: Any, side: str, digits: int = 6) -> str:
-    """A bound as short text that is still a bound: ``side="lo"`` for a lower bound (the text, read back as
-    a float, is ``<= x``), ``"hi"`` for an upper bound (``>= x``).  Brackets of certified constants are shown
+    """A bound as short text that is still a bound: ``side="lo"`` for a lower bound (the text's decimal value is
+    ``<= x``, exactly, and so is the text read back as a float), ``"hi"`` for an upper bound (``>= x``).  Brackets of certified constants are shown
     this way, so that a certificate is never shown stronger than what was certified.
 
     The rule, in order:
 
     * ``0`` only for an exact zero (either sign); ``inf``, ``-inf``, ``nan`` and ``—`` (None) as in :func:`num`;
-    * the shortest decimal that reads back as the same double (Python's ``repr``), when it has at most
-      ``digits`` significant digits: it is exact, so it holds on both sides.  This is what shows a subnormal
-      artifact readably: the outward rounding of a result at zero, ``-2^-1073 = -9.88131291682493e-324``,
-      is ``-1e-323`` (which reads back as that very double), not ``-9.88131e-324``, six digits of a number that
-      carries one or two significant bits; it is never shown as ``0`` (a lower bound 0 is more than was
-      certified) nor as ``-0``;
-    * otherwise ``digits`` significant digits, rounded to nearest when the text read back still lies on the
-      bound's side, else rounded outward at the last digit shown: an upper bound 1.000000000000001 is
+    * the shortest decimal of at most ``digits`` significant digits that lies on the bound's side of the double,
+      as a real number, and reads back as that same double (rounded outward at 1, 2, ... digits): ``0.5`` for
+      0.5, but ``0.299999`` as a lower bound of the double ``0.3`` (``0.29999999999999998890``: the decimal
+      0.3 lies above it), ``0.3`` as its upper bound.  This is what shows a subnormal artifact readably: the
+      outward rounding of a result at zero, ``-2^-1073 = -9.88131291682493e-324``, is ``-1e-323`` as a lower
+      bound and ``-9e-324`` as an upper one (both read back as that very double), not ``-9.88131e-324``, six
+      digits of a number that carries one or two significant bits; it is never shown as ``0`` (a lower bound 0
+      is more than was certified) nor as ``-0``;
+    * otherwise ``digits`` significant digits, rounded to nearest when that decimal still lies on the bound's
+      side of the double (compared exactly, as decimals), else rounded outward at the last digit shown: an upper bound 1.000000000000001 is
       ``1.00001``, not ``1``; a lower bound 0.12345678 is ``0.123456``, not ``0.123457``.
     """
     if side not in ("lo", "hi"):
@@ -82,17 +84,19 @@ def bound(x: Any, side: str, digits: int = 6) -> str:
     if math.isnan(v) or math.isinf(v) or v == 0:
         return num(v)
     from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-    shortest = Decimal(repr(v))  # the shortest decimal that reads back as v
-    if len(shortest.normalize().as_tuple().digits) <= digits:
-        return _decimal_text(shortest, digits)
-    text = num(v, digits)
-    if float(text) <= v if side == "lo" else float(text) >= v:
-        return text
     exact = Decimal(v)  # the double's exact value
-    unit = Decimal(1).scaleb(exact.adjusted() - (digits - 1))  # one unit of the last digit shown
-    # written exactly (a float would be rounded again, to nearest: 2^-24 at 16 digits came back below itself);
-    # float() of the text lies on the text's side of v, v being a double
-    return _decimal_text(exact.quantize(unit, rounding=ROUND_FLOOR if side == "lo" else ROUND_CEILING), digits)
+    rounding = ROUND_FLOOR if side == "lo" else ROUND_CEILING
+
+    def outward(n):  # the decimal of n significant digits on the bound's side of the double, nearest to it
+        return exact.quantize(Decimal(1).scaleb(exact.adjusted() - (n - 1)), rounding=rounding)
+    for n in range(1, digits + 1):  # the shortest such decimal that still reads back as the same double
+        d = outward(n)
+        if float(d) == v:
+            return _decimal_text(d, digits)
+    text = num(v, digits)
+    if (Decimal(text) <= exact) if side == "lo" else (Decimal(text) >= exact):
+        return text
+    return _decimal_text(outward(digits), digits)
 
 
 def _decimal_text(d, digits: int) -> str:

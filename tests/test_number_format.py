@@ -73,6 +73,8 @@ def _tiny_and_subnormal_values():
 def _check(x, digits):
     lo, hi = bound(x, "lo", digits), bound(x, "hi", digits)
     assert float(lo) <= x <= float(hi), (x, digits, lo, hi)  # still bounds, read back
+    from decimal import Decimal
+    assert Decimal(lo) <= Decimal(x) <= Decimal(hi), (x, digits, lo, hi)  # and as real numbers (0.3 is above 0.3)
     for t in (lo, hi):
         assert t != "0" and t not in ("-0", "+0")  # a nonzero bound is never shown as zero
         assert t.lstrip("-")[0] != "0" or t.startswith(("0.", "-0.")) and float(t) != 0, t
@@ -88,11 +90,13 @@ def test_tiny_and_subnormal_bounds_of_both_signs_stay_bounds_and_short():
             _check(x, digits)
     # the reported case: two units of the last place below zero is -1e-323, which reads back as that very double
     x = -2 * TINY
-    assert bound(x, "lo") == "-1e-323" and float("-1e-323") == x and bound(x, "hi") == "-1e-323"
-    assert bound(TINY, "lo") == bound(TINY, "hi") == "5e-324"
+    assert bound(x, "lo") == "-1e-323" and float("-1e-323") == x
+    assert bound(x, "hi") == "-9e-324" and float("-9e-324") == x  # the decimal -1e-323 is below the double: no upper bound
+    assert bound(TINY, "lo") == "4e-324" and bound(TINY, "hi") == "5e-324" and float("4e-324") == TINY
     assert bound(0.0, "lo") == bound(-0.0, "hi") == "0"  # zero (either sign) only for an exact zero
     # a tie: 2^-24 = 5.9604644775390625e-08 at 16 digits; written through a float it came back as ...062e-08, below
-    assert float(bound(2.0 ** -24, "hi", 16)) == 2.0 ** -24 and float(bound(2.0 ** -24, "lo", 16)) == 2.0 ** -24
+    # (the exact 5.9604644775390625e-08 needs 17 digits: at 16 the lower bound rounds down, below the double)
+    assert float(bound(2.0 ** -24, "hi", 16)) == 2.0 ** -24 and bound(2.0 ** -24, "lo", 16) == "5.960464477539062e-08"
 
 
 @settings(max_examples=3000, deadline=None)
@@ -105,7 +109,8 @@ def test_every_double_is_shown_on_its_safe_side(x, digits):
 
 
 @pytest.mark.parametrize("x, lo, hi", [
-    (0.3, "0.3", "0.3"),                          # exact when short: the same double read back
+    (0.3, "0.299999", "0.3"),                     # the decimal 0.3 is above the double 0.3: no lower bound of it
+    (0.5, "0.5", "0.5"),                          # exact when short
     (1.000000000000001, "1", "1.00001"),          # an upper bound is not shown as 1 when above it
     (0.12345678, "0.123456", "0.123457"),         # a lower bound rounded down
     (9.9999999, "9.99999", "10"),                 # rounded up to the next power of ten
