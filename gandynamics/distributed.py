@@ -245,29 +245,26 @@ def _default_fn():
 
 
 class _Progress:
-    """A tqdm bar over chunks (``progress=True``; ``None``: when stderr is a terminal), a callback
-    ``progress(done, total)``, or nothing (``False``)."""
+    """A tqdm bar (``progress=True``; ``None``: when stderr is a terminal), a callback ``progress(done, total)``, or
+    nothing (``False``), counting chunks (``unit="chunk"``, :func:`map_chunks`) or rows (``unit="row"``,
+    :func:`map_rows` and so ``sweep(client=...)``: the same counts as a local sweep's)."""
 
-    def __init__(self, progress, total):
-        self.total, self.done, self.bar, self.callback = total, 0, None, None
+    def __init__(self, progress, total, unit: str = "chunk"):
+        self.total, self.done, self.bar, self.callback, self.unit = total, 0, None, None, unit
         if progress is None:
             progress = sys.stderr.isatty()
         if callable(progress) and not isinstance(progress, bool):
             self.callback = progress
         elif progress:
             from tqdm.auto import tqdm
-            self.bar = tqdm(total=total, unit="chunk", desc="sweep", leave=False)
+            self.bar = tqdm(total=total, unit="traj" if unit == "row" else "chunk", desc="sweep", leave=False)
 
-    def set_total(self, total: int):
-        self.total = total
+    def update(self, rows: int = 1):
+        """One chunk of ``rows`` rows finished."""
+        step = rows if self.unit == "row" else 1
+        self.done += step
         if self.bar is not None:
-            self.bar.total = total
-            self.bar.refresh()
-
-    def update(self):
-        self.done += 1
-        if self.bar is not None:
-            self.bar.update(1)
+            self.bar.update(step)
         if self.callback is not None:
             self.callback(self.done, self.total)
 
@@ -360,7 +357,7 @@ def map_rows(client, plan, n_rows: int, *, block: int = 1, chunk_size: int | Non
     else:
         first = chunk_ranges(min(n_rows, slots * block), block)
         info = {"chunk_size": block}
-    bar = _Progress(progress, len(first) if first[-1][1] == n_rows else None)
+    bar = _Progress(progress, n_rows, unit="row")
     try:
         with _session(client, plan, fn, warm, retries, threads) as run:
             try:
@@ -379,7 +376,6 @@ def map_rows(client, plan, n_rows: int, *, block: int = 1, chunk_size: int | Non
             size = min(n_rows - lo, -(-size // block) * block)
             rest = [(a + lo, b + lo) for a, b in chunk_ranges(n_rows - lo, size)]
             info.update(chunks=len(first) + len(rest), chunk_size=size, seconds_per_row=spr)
-            bar.set_total(len(first) + len(rest))
             try:
                 res2, _ = run(rest, bar)
             except ChunksInterrupted as exc:
@@ -442,7 +438,7 @@ def _run_dask(client, plan_f, ranges, bar, fn, warm, retries, threads):
                                        f"(the same version) in the workers' environment") from None
             done.add(i)
             fut.release()  # the worker may drop it: nothing to recompute if it dies later
-            bar.update()
+            bar.update(ranges[i][1] - ranges[i][0])
     except KeyboardInterrupt:
         # cancel first (nothing more starts), then keep the chunks that had finished by then
         ready = [j for j, f in enumerate(futures) if j not in done and f.status == "finished"]
@@ -487,7 +483,7 @@ def _run_executor(executor, plan, ranges, bar, fn, warm, retries, threads):
                     futures[submit(i)] = i
                     continue
                 done.add(i)
-                bar.update()
+                bar.update(ranges[i][1] - ranges[i][0])
     except KeyboardInterrupt:
         for fut, i in futures.items():  # cancel first, then keep what had finished
             fut.cancel()

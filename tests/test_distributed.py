@@ -275,8 +275,8 @@ def test_workers_load_compiled_kernels_from_the_cache(client, local_small):
 
 
 def test_ctrl_c_on_the_cluster_keeps_finished_rows(client):
-    def progress(done, total):
-        if done == 2:
+    def progress(done, total):  # rows done: two chunks of one block
+        if done == 2 * DEFAULT_NB:
             raise KeyboardInterrupt
 
     kw = dict(inits=INITS[:4], grid={"gamma": np.linspace(0.1, 1.0, 2 * DEFAULT_NB), "step": np.array([0.05, 0.2])},
@@ -407,3 +407,20 @@ def test_scheduler_without_workers_is_one_line():
         with pytest.raises(GandynamicsError, match="has no workers") as exc:
             D.connect(empty.scheduler_address, timeout=0.5)
     assert "\n" not in str(exc.value)
+
+
+def test_a_progress_function_counts_rows_with_a_client_as_without():
+    """``sweep(progress=fn)`` gets ``fn(rows done, rows)`` on the local path and with a client alike (with a client
+    it got chunks, and a total of None during the first wave)."""
+    from concurrent.futures import ThreadPoolExecutor
+    fld = _dirac()
+    inits = np.random.default_rng(0).uniform(-1, 1, (300, 2))
+    kw = dict(inits=inits, steps=20, step=0.05, chunk_size=128, engine="compiled")
+    local, remote = [], []
+    sweep(fld, "gd", progress=lambda d, t: local.append((d, t)), **kw)
+    with ThreadPoolExecutor(2) as ex:
+        sweep(fld, "gd", client=ex, progress=lambda d, t: remote.append((d, t)), **kw)
+    for calls in (local, remote):
+        done = [d for d, _ in calls]
+        assert calls[-1] == (300, 300) and all(t == 300 for _, t in calls) and done == sorted(done), calls
+    assert sorted(remote)[-1] == local[-1] and {d for d, _ in remote} <= {128, 256, 300, 172, 44}

@@ -68,8 +68,8 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
         :func:`gandynamics.distributed.auto_chunk_size`).
     progress : bool, callable or None, optional
         Force the tqdm bar on/off (default ``None``: on when the sweep is estimated to take more than ~2 s), or a
-        function ``progress(done, total)`` called with the rows finished as a bar would move; any other value is
-        refused before any work.
+        function ``progress(done, total)`` called with the rows finished and the rows in all as a bar would move
+        (the same counts with ``client``); any other value is refused before any work.
     bound, equilibrium, options : as in :func:`simulate`
     samples : int
         Distances recorded per trajectory for the rate fit: at steps 0 and ``steps`` and one step at a fixed
