@@ -245,7 +245,9 @@ def test_with_no_optimal_solve_the_value_comes_with_a_warning(monkeypatch):
     monkeypatch.setattr(pep, "_solve", inaccurate)
     with pytest.warns(GandynamicsWarning, match="optimal_inaccurate"):
         tau = pep.worst_case("gd", 0.1, 0.5, 1.0)
-    assert tau == 0.25 + pep.MAX_SLACK and len(calls) == len(pep._SOLVER_OPTIONS["CLARABEL"])
+    # every tolerance at every scale tried (gd at (0.1, 0.5, 1): s = L, sqrt(mu/h), mu, 1/h) before the warned value
+    assert tau == 0.25 + pep.MAX_SLACK
+    assert len(calls) == len(pep._SOLVER_OPTIONS["CLARABEL"]) * len(pep._unit_scales(0.1, 0.5, 1.0)) == 12
 
 
 @needs_pep
@@ -259,3 +261,24 @@ def test_a_solver_whose_accuracy_is_not_measured_comes_with_a_warning():
         pytest.skip("SCS is not installed")
     with pytest.warns(GandynamicsWarning, match="not measured"):
         pep.worst_case("gd", 0.1, 0.5, 1.0, solver="SCS")
+
+
+@needs_pep
+def test_a_solver_failure_at_one_tolerance_and_scale_tries_the_next(monkeypatch):
+    """Clarabel fails outright on some PEPs at some tolerances (proximal, h = 140.568, mu = 0.21788, L = 1, n = 8
+    failed at every tolerance at the scale s = L): the failure is one attempt, not the end of the ladder."""
+    from gandynamics.errors import GandynamicsError
+    real, calls = pep._solve, []
+
+    def flaky(*args):
+        calls.append(args[1:4])
+        if len(calls) < 4:
+            raise GandynamicsError("the SDP solver CLARABEL failed on the gd PEP: Solver 'CLARABEL' failed")
+        return real(*args)
+    monkeypatch.setattr(pep, "_solve", flaky)
+    tau = pep.worst_case("gd", 0.1, 0.5, 1.0)
+    assert len(calls) == 4 and calls[3][0] != calls[0][0]  # the fourth attempt is at another scale
+    assert 1 - 2 * 0.1 * 0.5 + 0.01 <= tau <= 1 - 2 * 0.1 * 0.5 + 0.01 + pep.MAX_SLACK
+    monkeypatch.setattr(pep, "_solve", lambda *a: (_ for _ in ()).throw(GandynamicsError("solver failed")))
+    with pytest.raises(GandynamicsError, match="every other tolerance and scale"):
+        pep.worst_case("gd", 0.1, 0.5, 1.0)

@@ -120,18 +120,19 @@ def _check(method, step, mu, L, n):
 def _unit_scales(step: float, mu: float, L: float) -> list:
     """The same problem at unit scale, in the order tried: ``F`` is in the class ``(mu, L)`` iff ``G = F / s`` is in
     ``(mu/s, L/s)``, and ``z - h F(z) = z - (h s) G(z)``, ``(I + h F)^{-1} = (I + h s G)^{-1}``, so every iterate and
-    ``tau`` are the same with ``(h s, mu/s, L/s)``.  ``s = L`` (finite); for the proximal point on strongly monotone
-    operators ``s = sqrt(mu/h)`` (``h s = mu/s = sqrt(h mu)``), then ``s = mu`` and ``s = 1/h``; on monotone
-    operators ``s = 1/h`` (``h F`` is monotone, ``tau`` does not depend on ``h``).  The SDP solver's tolerances are
+    ``tau`` are the same with ``(h s, mu/s, L/s)``.  In the order tried: ``s = L`` (finite), ``s = sqrt(mu/h)``
+    (``h s = mu/s = sqrt(h mu)``), ``s = mu`` (for ``mu > 0``), ``s = 1/h`` (on monotone operators without ``L``
+    the only one: ``h F`` is monotone, ``tau`` does not depend on ``h``).  The SDP solver's tolerances are
     absolute: at ``L = 1e6, mu = 1`` the unscaled gd value fell 1.5e-9 *below* the exact worst case
     ``sqrt(1 - 2 h mu + h^2 L^2)``; the proximal value at ``h mu = 774.7`` scaled by ``s = mu`` was solved only
     inaccurately, 22 % below ``1/(1 + h mu)`` (by ``sqrt(mu/h)``: optimal, within the slack)."""
-    if math.isfinite(L):
-        return [(step * L, mu / L, 1.0)]
-    if mu > 0:
-        r = math.sqrt(step * mu)
-        return [(r, r, math.inf), (step * mu, 1.0, math.inf), (1.0, step * mu, math.inf)]
-    return [(1.0, mu * step, math.inf)]
+    scales = ([L] if math.isfinite(L) else []) + ([math.sqrt(mu / step), mu] if mu > 0 else []) + [1.0 / step]
+    out = []
+    for sc in scales:  # the first is the usual one; the others are tried when the solver fails or is inaccurate there
+        t = (step * sc, mu / sc, L / sc)
+        if t not in out:
+            out.append(t)
+    return out
 
 
 def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measure: str = "distance",
@@ -182,6 +183,8 @@ def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measur
         raise GandynamicsError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
     if operator not in ("cheap", "expensive"):
         raise GandynamicsError(f"operator must be 'cheap' or 'expensive', got {operator!r}")
+    if constrained and method == "proximal":
+        raise GandynamicsError("constrained=True is for the explicit methods (gd, eg, eftp, ogda)")
     s = solver or _default_solver(cvxpy)
     if s not in _SOLVER_OPTIONS:  # a solver whose accuracy was never measured here (SCS stops at 1e-4 by default)
         step, mu, L = _unit_scales(step, mu, L)[0]
@@ -191,13 +194,20 @@ def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measur
                       GandynamicsWarning, stacklevel=2)
         return max(float(tau), 0.0) + MAX_SLACK
     first = None  # the first value of a solve the solver reported as inaccurate
+    failed = []  # the solver's own failures (Clarabel's InsufficientProgress at a tolerance): the next one is tried
     for step, mu, L in _unit_scales(step, mu, L):
         for opts, slack in _SOLVER_OPTIONS[s]:
-            tau, status = _solve(method, step, mu, L, n, measure, constrained, operator, s, opts)
+            try:
+                tau, status = _solve(method, step, mu, L, n, measure, constrained, operator, s, opts)
+            except GandynamicsError as exc:
+                failed.append(str(exc))
+                continue
             if status == "optimal":
                 return max(float(tau), 0.0) + slack
             if first is None:
                 first = (tau, status)
+    if first is None:
+        raise GandynamicsError(f"{failed[0]} (and at every other tolerance and scale tried)")
     warnings.warn(f"the SDP solver {s} solved the {method} PEP only to status {first[1]} at every tolerance and scale "
                   f"tried: its value (plus {MAX_SLACK:zg}) is not guaranteed to bound the worst case", GandynamicsWarning,
                   stacklevel=2)
@@ -221,8 +231,6 @@ def _solve(method, step, mu, L, n, measure, constrained, operator, s, opts):
         cls = LipschitzStronglyMonotoneOperatorCheap if operator == "cheap" else LipschitzStronglyMonotoneOperatorExpensive
         F = problem.declare_function(cls, mu=mu, L=L)
     if constrained:
-        if method == "proximal":
-            raise GandynamicsError("constrained=True is for the explicit methods (gd, eg, eftp, ogda)")
         C = problem.declare_function(ConvexIndicatorFunction)
         xs = (F + C).stationary_point()
         proj = lambda y: proximal_step(y, C, step)[0]
