@@ -11,7 +11,9 @@ is :data:`gandynamics.runs.ratefit.RECORD_FLOOR` = 2^-511 for the distances the 
 
 .. math::  \log d_k = a + k \log\rho + c \log k ,
 
-and the measured rate is ``rho`` when the fitted ``c`` lies within 0.15 of a whole number from 1 to 3: the ``c log k``
+and the measured rate is ``rho`` when the fitted ``c`` lies within 0.15 of a whole number from 1 to 3, with a
+least-squares standard error of at most :data:`POLY_SE` = 0.3, over at least 6 usable samples, none at ``k = 0``,
+the last at or after ``3T/4`` (:data:`RATE_FIT` states the rule in full): the ``c log k``
 term absorbs the polynomial factor ``k^{m-1} rho^k`` of a defective (Jordan-block, size ``m >= 2``) dominant
 eigenvalue, which biases a plain geometric fit by about ``2 (m-1) ln 2 / T`` in ``log rho``; ``c`` is reported as
 ``poly_order``.  Otherwise (no such factor, or fewer than 6 usable samples) the rate is the plain geometric fit

@@ -156,8 +156,10 @@ def sample_steps(K: int, samples: int) -> np.ndarray:
 
 
 def jitter(m: int) -> np.ndarray:
-    """``m`` numbers in ``[0, 1)``, the same every call: ``splitmix64(i) / 2^64`` for ``i = 0 .. m - 1`` (Steele,
-    Lea & Flood 2014; integer arithmetic, so the same on every machine and numpy version)."""
+    """``m`` numbers in ``[0, 1)``, the same every call: splitmix64's output function (Steele, Lea & Flood 2014)
+    applied to ``i + 0x9E3779B97F4A7C15`` for ``i = 0 .. m - 1``, its top 53 bits over ``2^53`` (the generator proper
+    would feed ``(i + 1) 0x9E3779B97F4A7C15``: the values differ, the purpose, fixed well-spread numbers, is the
+    same); integer arithmetic, so the same on every machine and numpy version."""
     z = np.arange(m, dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15)
     with np.errstate(over="ignore"):
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
