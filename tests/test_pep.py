@@ -282,3 +282,12 @@ def test_a_solver_failure_at_one_tolerance_and_scale_tries_the_next(monkeypatch)
     monkeypatch.setattr(pep, "_solve", lambda *a: (_ for _ in ()).throw(GandynamicsError("solver failed")))
     with pytest.raises(GandynamicsError, match="every other tolerance and scale"):
         pep.worst_case("gd", 0.1, 0.5, 1.0)
+
+
+@needs_pep
+def test_the_tight_column_shows_no_unguaranteed_value(monkeypatch):
+    """A value worst_case warns about (no 'optimal' solve) is not an entry of the rates --tight column, which is
+    read as guarantees (reproduce compares measured <= tight): it is 'n/a: not guaranteed (...)'."""
+    monkeypatch.setattr(pep, "_solve", lambda *a: (0.25, "optimal_inaccurate"))
+    col = pep.tight_rate_column([{"method": "gd", "step": 0.1}], 0.5, 1.0)
+    assert isinstance(col[0], str) and col[0].startswith("n/a: not guaranteed")

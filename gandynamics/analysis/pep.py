@@ -312,8 +312,8 @@ def tight_rate_column(rows, mu: float, L: float, n: int | None = None, solver: s
     r"""The ``rates --tight`` column: for each row (a :class:`~gandynamics.analysis.rates.RateRow` or a dict
     with ``method`` and ``step``) the tight worst-case factor, or a string saying why there is none.
 
-    Returns a list, one entry per row: a float, ``"n/a: <reason>"`` (no PEP for the method, no step, or
-    ``mu <= 0`` / infinite L: no linear worst case), or :data:`INSTALL_HINT` (in every entry) when PEPit is
+    Returns a list, one entry per row: a float, ``"n/a: <reason>"`` (no PEP for the method, no step,
+    ``mu <= 0`` / infinite L: no linear worst case, or a value :func:`worst_case` warned is not guaranteed), or :data:`INSTALL_HINT` (in every entry) when PEPit is
     missing — so the column says how to get it and nothing else changes.
     """
     get = lambda r, k: r.get(k) if isinstance(r, dict) else getattr(r, k, None)
@@ -330,7 +330,11 @@ def tight_rate_column(rows, mu: float, L: float, n: int | None = None, solver: s
             out.append("n/a: needs mu > 0 and a finite L")
         else:
             try:
-                out.append(tight_rate(m, h, mu, L, n=n if m in ("eftp", "ogda") else None, solver=solver))
+                with warnings.catch_warnings(record=True) as caught:  # a value the solver did not certify is no
+                    warnings.simplefilter("always", GandynamicsWarning)  # entry of a column read as guarantees
+                    t = tight_rate(m, h, mu, L, n=n if m in ("eftp", "ogda") else None, solver=solver)
+                bad = [w for w in caught if issubclass(w.category, GandynamicsWarning)]
+                out.append(f"n/a: not guaranteed ({str(bad[0].message).split(':')[0]})" if bad else t)
             except GandynamicsError as exc:
                 out.append(f"n/a: {exc}")
     return out
