@@ -62,6 +62,7 @@ import uuid
 from typing import Callable, Sequence
 
 from .errors import GandynamicsError, install_hint
+from .runs.progress import Progress
 
 __all__ = ["chunk_ranges", "auto_chunk_size", "map_chunks", "map_rows", "n_slots",
            "require_distributed", "connect", "local_cluster", "cluster_client", "parse_workers", "ChunksInterrupted",
@@ -244,35 +245,6 @@ def _default_fn():
     return run_rows
 
 
-class _Progress:
-    """A tqdm bar (``progress=True``; ``None``: when stderr is a terminal), a callback ``progress(done, total)``, or
-    nothing (``False``), counting chunks (``unit="chunk"``, :func:`map_chunks`) or rows (``unit="row"``,
-    :func:`map_rows` and so ``sweep(client=...)``: the same counts as a local sweep's)."""
-
-    def __init__(self, progress, total, unit: str = "chunk"):
-        self.total, self.done, self.bar, self.callback, self.unit = total, 0, None, None, unit
-        if progress is None:
-            progress = sys.stderr.isatty()
-        if callable(progress) and not isinstance(progress, bool):
-            self.callback = progress
-        elif progress:
-            from tqdm.auto import tqdm
-            self.bar = tqdm(total=total, unit="traj" if unit == "row" else "chunk", desc="sweep", leave=False)
-
-    def update(self, rows: int = 1):
-        """One chunk of ``rows`` rows finished."""
-        step = rows if self.unit == "row" else 1
-        self.done += step
-        if self.bar is not None:
-            self.bar.update(step)
-        if self.callback is not None:
-            self.callback(self.done, self.total)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
-
-
 def map_chunks(client, plan, ranges: Sequence[tuple[int, int]], progress=None, *,
                fn: Callable | None = None, retries: int = 3, threads=None, warm: Callable | None = None) -> list:
     """Run ``fn(plan, lo, hi)`` for every ``(lo, hi)`` in ``ranges`` on ``client``; results in order.
@@ -312,7 +284,7 @@ def map_chunks(client, plan, ranges: Sequence[tuple[int, int]], progress=None, *
     ranges = [(int(lo), int(hi)) for lo, hi in ranges]
     if not ranges:
         return []
-    bar = _Progress(progress, len(ranges))
+    bar = Progress(progress, len(ranges))
     try:
         with _session(client, plan, fn, warm, retries, threads) as run:
             results, _ = run(ranges, bar)
@@ -357,7 +329,7 @@ def map_rows(client, plan, n_rows: int, *, block: int = 1, chunk_size: int | Non
     else:
         first = chunk_ranges(min(n_rows, slots * block), block)
         info = {"chunk_size": block}
-    bar = _Progress(progress, n_rows, unit="row")
+    bar = Progress(progress, n_rows, unit="row")
     try:
         with _session(client, plan, fn, warm, retries, threads) as run:
             try:

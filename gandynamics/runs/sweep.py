@@ -25,6 +25,7 @@ from .equilibria import equilibria_shared, row_distances, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
+from .progress import Progress
 from .results import ROW_VERDICTS, SweepResult
 from ..validate import optional_flag
 from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
@@ -392,28 +393,10 @@ ONE_CHUNK_FACTOR = 2.5
 LONG_ROWS_FACTOR = 50
 
 
-class _Callback:
-    """A progress function ``fn(done, total)`` (rows) in the place of a tqdm bar (``update``, ``n``, ``close``)."""
-
-    def __init__(self, fn, total: int, done: int):
-        self.fn, self.total, self.n = fn, total, done
-        fn(done, total)
-
-    def update(self, k: int) -> None:
-        self.n += k
-        self.fn(self.n, self.total)
-
-    def close(self) -> None:
-        pass
-
-
 def _bar(total: int, done: int, fn=None):
-    """The sweep's progress bar over its ``total`` rows, ``done`` of them finished (``fn(done, total)`` called
-    instead when given)."""
-    if fn is not None:
-        return _Callback(fn, total, done)
-    from tqdm.auto import tqdm
-    return tqdm(total=total, initial=done, unit="traj", desc="sweep", leave=False)
+    """The sweep's progress over its ``total`` rows, ``done`` of them finished: a tqdm bar, or ``fn(done, total)``
+    called instead when given (:class:`~gandynamics.runs.progress.Progress`, the distributed sweep's too)."""
+    return Progress(fn if fn is not None else True, total, unit="row", done=done)
 
 
 def progress_option(progress):
