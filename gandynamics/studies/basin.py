@@ -129,8 +129,12 @@ def study(ctx):
             rep = basin(f, m, margin=margin, radius=rad, max_seconds=GUARD_SECONDS)
             tight = pep.tight_rate_column([{"method": m, "step": rep.step}], rep.mu, rep.L)[0] if rep.certified else "-"
             if isinstance(tight, float):
-                ctx.check(f"{label}, {m}: tight worst case <= certified rate", tight, rep.rate,
-                          "PEP (docs/math/basin-and-pep.md §2) vs analysis.basin", passed=bool(tight <= rep.rate * (1 + 1e-6)))
+                # the PEP value carries the solver's slack (pep.MAX_SLACK in tau, ~1e-7 in the rate at most): for gd it
+                # equals the certified rate up to that, so the comparison allows 1e-6 relative, and says so
+                ctx.check(f"{label}, {m}: tight worst case <= certified rate (up to 1e-6 relative: the PEP value "
+                          "carries the SDP solver's slack)", tight, rep.rate,
+                          "PEP (docs/math/basin-and-pep.md §2) vs analysis.basin", tol=1e-6,
+                          passed=bool(tight <= rep.rate * (1 + 1e-6)))
             t = f"{tight:z.6f}" if isinstance(tight, float) else ("-" if tight == "-" else "n/a")
             lines.append(f"| {label} | {m} | {rep.region_radius:z.5g} | {rep.radius:z.5g} | "
                          f"{rep.mu:z.5g} | {rep.L:z.5g} | {rep.step:z.5g} | {rep.rate:z.6f} | {t} |")
