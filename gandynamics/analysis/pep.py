@@ -189,10 +189,8 @@ def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measur
     if s not in _SOLVER_OPTIONS:  # a solver whose accuracy was never measured here (SCS stops at 1e-4 by default)
         step, mu, L = _unit_scales(step, mu, L)[0]
         tau, status = _solve(method, step, mu, L, n, measure, constrained, operator, s, {})
-        warnings.warn(f"the accuracy of the SDP solver {s} is not measured by gandynamics (status {status}): its value "
-                      f"(plus {MAX_SLACK:zg}) is not guaranteed to bound the worst case; the default solver is CLARABEL",
-                      GandynamicsWarning, stacklevel=2)
-        return max(float(tau), 0.0) + MAX_SLACK
+        return _not_guaranteed(tau, f"the accuracy of the SDP solver {s} is not measured by gandynamics (status "
+                                    f"{status})", "; the default solver is CLARABEL")
     first = None  # the first value of a solve the solver reported as inaccurate
     failed = []  # the solver's own failures (Clarabel's InsufficientProgress at a tolerance): the next one is tried
     for step, mu, L in _unit_scales(step, mu, L):
@@ -208,10 +206,16 @@ def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measur
                 first = (tau, status)
     if first is None:
         raise GandynamicsError(f"{failed[0]} (and at every other tolerance and scale tried)")
-    warnings.warn(f"the SDP solver {s} solved the {method} PEP only to status {first[1]} at every tolerance and scale "
-                  f"tried: its value (plus {MAX_SLACK:zg}) is not guaranteed to bound the worst case", GandynamicsWarning,
-                  stacklevel=2)
-    return max(float(first[0]), 0.0) + MAX_SLACK
+    return _not_guaranteed(first[0], f"the SDP solver {s} solved the {method} PEP only to status {first[1]} at every "
+                                     "tolerance and scale tried")
+
+
+def _not_guaranteed(tau: float, why: str, then: str = "") -> float:
+    """``tau`` plus :data:`MAX_SLACK`, with a :class:`~gandynamics.errors.GandynamicsWarning` saying ``why`` it is not
+    guaranteed to bound the worst case (``tight_rate_column`` turns such a value into ``n/a: not guaranteed``)."""
+    warnings.warn(f"{why}: its value (plus {MAX_SLACK:zg}) is not guaranteed to bound the worst case{then}",
+                  GandynamicsWarning, stacklevel=3)
+    return max(float(tau), 0.0) + MAX_SLACK
 
 
 def _solve(method, step, mu, L, n, measure, constrained, operator, s, opts):
