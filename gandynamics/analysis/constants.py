@@ -57,6 +57,7 @@ from scipy import optimize
 
 from .._display import bound
 from ..errors import GandynamicsError
+from ..validate import optional_flag
 from .intervals import JacobianEnclosure, matrix_bounds
 
 __all__ = ["Region", "parse_region", "Bracket", "ConstantsReport", "CheckResult", "estimate_constants",
@@ -459,12 +460,6 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
 
 
 # --------------------------------------------------------------------------- branch and bound
-def _progress_flag(progress):
-    """``progress`` of the public functions (:func:`gandynamics.validate.optional_flag`)."""
-    from ..validate import optional_flag
-    return optional_flag(progress)
-
-
 class _Progress:
     """tqdm bar on stderr (only when asked, or when stderr is a terminal with ``progress=None``): boxes
     evaluated, the current bracket and relative gap, and an estimate of the boxes still needed, from the
@@ -1017,7 +1012,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     asymmetric, mean_value = boolean(asymmetric, "asymmetric"), boolean(mean_value, "mean_value")
     _check_tol(tol, atol, max_boxes, max_seconds)
     _check_order(order, batch)
-    progress = _progress_flag(progress)
+    progress = optional_flag(progress)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     order, engine = _engine(fld, order, mean_value, reg, p)
@@ -1158,7 +1153,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     if not isinstance(rtol, (int, float)) or not math.isfinite(rtol) or not 0 <= rtol < 1e-2:
         raise GandynamicsError(f"rtol must be a number in [0, 1e-2), got {rtol!r}")
     _check_order(order, batch)
-    progress = _progress_flag(progress)
+    progress = optional_flag(progress)
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     order, engine = _engine(fld, order, reg=reg, p=p)
