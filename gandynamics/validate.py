@@ -147,10 +147,11 @@ def strength(value, what: str) -> float:
 _TRUE, _FALSE = {"true"}, {"false"}
 
 
-def optional_flag(value, what: str = "progress"):
+def optional_flag(value, what: str = "progress", accepted: str = "True, False or None"):
     """``True``, ``False`` or ``None`` (the keywords such as ``progress`` whose ``None`` means "decide for me"), checked
-    before any work: any other value was read by its truth (``progress="no"`` showed a bar)."""
-    return None if value is None else boolean(value, f"{what} (True, False or None)")
+    before any work: any other value was read by its truth (``progress="no"`` showed a bar).  ``accepted`` is what
+    the message says the keyword takes."""
+    return None if value is None else boolean(value, f"{what} ({accepted})")
 
 
 def boolean(value, what: str) -> bool:

@@ -234,3 +234,5 @@ def test_sweep_progress_function_sees_every_row_locally(fld):
     assert len(r.columns["rate"]) == 300
     done = [d for d, _ in calls]
     assert calls[-1] == (300, 300) and all(t == 300 for _, t in calls) and done == sorted(done) and len(calls) >= 3
+    with pytest.raises(GandynamicsError, match=r"progress \(True, False, None or a function progress\(done, total\)\)"):
+        gd.sweep(fld, "gd", inits=inits, steps=20, step=0.05, progress="yes")

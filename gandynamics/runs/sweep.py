@@ -404,7 +404,7 @@ def progress_option(progress):
     before any work (any other value was read by its truth: ``progress="no"`` showed a bar)."""
     if callable(progress) and not isinstance(progress, (bool, np.bool_)):
         return progress
-    return optional_flag(progress)
+    return optional_flag(progress, accepted="True, False, None or a function progress(done, total)")
 
 
 def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, out=None, then=None):
