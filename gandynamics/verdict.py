@@ -31,7 +31,10 @@ The verdict
   uncertainty ``u = |b_1 - b_2| + s_b`` (``b_1``, ``b_2`` the slopes fitted on the two halves of that window,
   ``s_b`` the least-squares standard error) — an orbit's distance oscillates, so its slopes disagree — and (iii)
   the largest distance in the last quarter is below 0.99 of the largest in the third quarter ``[T/2, 3T/4]``
-  (the envelope is still falling: a run that has reached a limit cycle has a level envelope);
+  (the envelope is still falling: a run that has reached a limit cycle has a level envelope); or (iii) and, in
+  place of (i) and (ii), the largest distance in the last quarter is at most :data:`FALL_FACTOR` (1e-6) of the
+  largest in the first quarter with the slopes ``b_1`` and ``b_2`` both negative (a fall by six orders of
+  magnitude, still going on, which no orbit shows: it needs no steady slope);
 * ``bounded, not converging`` — everything else: the run neither diverged nor approached ``z*`` by that test
   (orbits, limit cycles, a convergence too slow to be seen in ``T`` steps); ``tail_min`` and ``tail_max``
   give the range of the distance over ``[T/2, T]``;
@@ -52,7 +55,7 @@ from numba import njit
 
 from gandynamics._numeric import log_pos  # absolute: the interpreted copy imports the interpreted log
 
-__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FLOOR_REL", "FLOOR_ABS", "RATE_FIT", "VERDICT_RULE",
+__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FLOOR_REL", "FLOOR_ABS", "RATE_FIT", "VERDICT_RULE",
            "RunReading", "Reader", "read_runs", "describe"]
 
 #: at most this many samples (runs x recorded distances) are read in the interpreter (2-5 us per sample:
@@ -70,6 +73,13 @@ FLOOR_ABS = 1e-290
 #: ... and the last quarter's envelope must still fall below this fraction of the third quarter's (an oscillation's
 #: envelope stays level: a run that reached a cycle is not read as converging)
 TAIL_FACTOR = 0.99
+#: ... or, in place of the first two conditions (the envelope halved, a significant slope), a fall of the envelope by
+#: this factor (the last quarter's largest distance at most FALL_FACTOR of the first quarter's) with both halves of
+#: [T/2, T] falling (negative slopes): a decay whose log-slope wanders across the window (a modulation of a period
+#: near the window's halves, two rates handing over) has half-window slopes that disagree, though it fell by orders
+#: of magnitude, which no orbit does (gd on the R1 Dirac-GAN at h = 0.1: 1.04 -> 2.6e-12 in 500 steps, slopes -0.060
+#: and -0.043 per step, uncertainty 0.037 > |log rho| / 3)
+FALL_FACTOR = 1e-6
 #: fit windows, as fractions of the run's life T
 FIT_START = 0.25
 TEST_START = 0.5
@@ -106,7 +116,9 @@ VERDICT_RULE = ("converging: the distance reached the rounding floor, or the lar
                 f"is at most {ENVELOPE_FACTOR:zg} of the largest in the first quarter, the log-rate fitted over [T/2, T] is "
                 "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
                 f"error) and the largest distance in the last quarter is below {TAIL_FACTOR:zg} of the largest in the third "
-                "quarter (the envelope still falling); diverged: a state not finite or beyond the bound; stopped: the method "
+                f"quarter (the envelope still falling), or that last condition with the largest distance in the last quarter at "
+                f"most {FALL_FACTOR:zg} of the largest in the first quarter and the slopes of both halves of [T/2, T] negative (a "
+                "fall by orders of magnitude, however its slope wanders); diverged: a state not finite or beyond the bound; stopped: the method "
                 "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
                 "that step; otherwise bounded, not converging")
 
@@ -543,6 +555,8 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
         nt = _select(idx, dist, r, TEST_START * T, T, floor[r], sel)
     err = math.inf
     bt = math.nan
+    b1 = math.nan
+    b2 = math.nan
     if nt >= 4:
         if nt_c >= 0:
             bt = bt_c
@@ -559,8 +573,8 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
         out[6, r] = DIVERGED
     elif final == final and final <= floor[r]:
         out[6, r] = CONVERGING
-    elif (out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
-          and e_last <= TAIL_FACTOR * e_third):
+    elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)
+                                              or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0)):
         out[6, r] = CONVERGING
     else:
         out[6, r] = BOUNDED
@@ -648,7 +662,7 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (13, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (14, GROUP).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -766,8 +780,10 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     for b in range(m):
         b1[b] = sxy[b] / sxx if sxx > 0.0 else math.nan
     mx, sxx, c = _lane_slope(idx, L, jh + h, j1, m, my, sxy)
+    fall = acc[13]
     for b in range(m):
         b2 = sxy[b] / sxx if sxx > 0.0 else math.nan
+        fall[b] = 1.0 if (b1[b] < 0.0) & (b2 < 0.0) else 0.0  # both halves falling (FALL_FACTOR's condition)
         b1[b] = abs(b1[b] - b2) + st[b]  # err
     # ---- envelopes and the tail range (the comparisons of _read_row, lane by lane)
     ef = acc[0 + 8]
@@ -823,8 +839,8 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
             out[6, r] = DIVERGED
         elif final == final and final <= floor[r]:
             out[6, r] = CONVERGING
-        elif (env <= ENVELOPE_FACTOR and bt[b] == bt[b] and bt[b] + 3.0 * err < 0.0
-              and e_last <= TAIL_FACTOR * e_third):
+        elif e_last <= TAIL_FACTOR * e_third and ((env <= ENVELOPE_FACTOR and bt[b] == bt[b] and bt[b] + 3.0 * err < 0.0)
+                                                  or (env <= FALL_FACTOR and fall[b] == 1.0)):
             out[6, r] = CONVERGING
         else:
             out[6, r] = BOUNDED
@@ -850,7 +866,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
             vector = False
     D = np.empty((R, GROUP))
     L = np.empty((R, GROUP))
-    acc = np.empty((13, GROUP))
+    acc = np.empty((14, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
     bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
     if vector:

@@ -9,7 +9,7 @@ import pytest
 
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
-from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FIT_START, FLOOR_ABS, FLOOR_REL,
+from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FALL_FACTOR, FIT_START, FLOOR_ABS, FLOOR_REL,
                                  MIN_POLY, POLY_SE, POLY_SLACK, TAIL_FACTOR, TEST_START, read_runs)
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
@@ -174,6 +174,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         nt = _select(idx, dist, r, TEST_START * T, T, floor[r], logd, sel)
         err = math.inf
         bt = math.nan
+        b1 = b2 = math.nan
         if nt >= 4:
             bt, s = _slope(idx, logd, sel, 0, nt)
             h = nt // 2
@@ -186,8 +187,8 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             out[6, r] = DIVERGED
         elif final == final and final <= floor[r]:
             out[6, r] = CONVERGING
-        elif (out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0
-              and e_last <= TAIL_FACTOR * e_third):
+        elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)
+                                                  or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0)):
             out[6, r] = CONVERGING
         else:
             out[6, r] = BOUNDED

@@ -166,11 +166,12 @@ def verdict_meanings(steps: int, bound=None) -> dict:
     """What each verdict of a sweep's rows says, briefly, for the summary's legend: the rules of
     :data:`gandynamics.verdict.VERDICT_RULE` shortened (its envelope factor, its words for diverged and stopped;
     tests/test_cli_simulate.py keeps them consistent)."""
-    from ..verdict import ENVELOPE_FACTOR
+    from ..verdict import ENVELOPE_FACTOR, FALL_FACTOR
     beyond = "beyond the bound" + ("" if bound is None else f" ({bound:zg})")
     return {
         "converging": f"the distance to z* reached the rounding floor, or fell (its last quarter at most "
-                      f"{ENVELOPE_FACTOR:zg}x its first) and was still falling, at a fitted rate clearly < 1",
+                      f"{ENVELOPE_FACTOR:zg}x its first) and was still falling, at a fitted rate clearly < 1 (or by "
+                      f"{FALL_FACTOR:zg}x and still falling, whatever the rate's scatter)",
         "diverged": f"a state not finite or {beyond}",
         "bounded, not converging": f"neither, in {steps} steps: an orbit, a limit cycle, or a convergence too slow "
                                    "to show (range over the last half: tail_min, tail_max)",
