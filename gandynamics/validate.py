@@ -154,6 +154,24 @@ def optional_flag(value, what: str = "progress", accepted: str = "True, False or
     return None if value is None else boolean(value, f"{what} ({accepted})")
 
 
+def callback(fn, what: str, call: str, nargs: int):
+    """``fn`` when it can be called with ``nargs`` positional arguments (``call`` shows how it is called, e.g.
+    ``progress(done, total)``); otherwise a GandynamicsError before any work (a function of another arity raised
+    a TypeError from inside the run, after its first chunk).  Callables whose signature Python cannot read
+    (some builtins) are taken as they are."""
+    import inspect
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return fn
+    try:
+        sig.bind(*range(nargs))
+    except TypeError:
+        raise GandynamicsError(f"{what} must be a function called as {call} ({nargs} positional arguments); "
+                               f"got {getattr(fn, '__qualname__', type(fn).__name__)}{sig}") from None
+    return fn
+
+
 def boolean(value, what: str) -> bool:
     """``True``/``False`` (Python or numpy booleans) or the text ``true``/``false`` (any case)."""
     if isinstance(value, (bool, np.bool_)):

@@ -236,3 +236,26 @@ def test_sweep_progress_function_sees_every_row_locally(fld):
     assert calls[-1] == (300, 300) and all(t == 300 for _, t in calls) and done == sorted(done) and len(calls) >= 3
     with pytest.raises(GandynamicsError, match=r"progress \(True, False, None or a function progress\(done, total\)\)"):
         gd.sweep(fld, "gd", inits=inits, steps=20, step=0.05, progress="yes")
+
+
+_WRONG_ARITY = [lambda: None, lambda d: None, lambda a, b, c: None, lambda *, done, total: None]
+_RIGHT_ARITY = [lambda d, t: None, lambda *a: None, lambda d, t, extra=1: None, print]
+
+
+@pytest.mark.parametrize("i", range(len(_WRONG_ARITY)))
+def test_a_progress_function_of_another_arity_is_refused_before_any_work(fld, i):
+    """A progress function that cannot be called with two positional arguments raised Python's TypeError from
+    inside the run, after its first chunk; now one GandynamicsError, up front, saying how it is called."""
+    import numpy as np
+    fn = _WRONG_ARITY[i]
+    with pytest.raises(GandynamicsError, match=r"^progress must be a function called as progress\(done, total\) "):
+        gd.sweep(fld, "gd", inits=np.ones((3, 2)), steps=10, step=0.05, progress=fn)
+    with pytest.raises(GandynamicsError, match=r"^progress must be a function called as progress\(R_ok, R_fail\) "):
+        gd.basin(fld, "gd", 0.1, progress=fn)
+
+
+@pytest.mark.parametrize("i", range(len(_RIGHT_ARITY)))
+def test_progress_functions_that_take_two_positional_arguments_are_accepted(fld, i):
+    import numpy as np
+    r = gd.sweep(fld, "gd", inits=np.ones((3, 2)), steps=10, step=0.05, progress=_RIGHT_ARITY[i])
+    assert len(r.columns["rate"]) == 3

@@ -616,3 +616,22 @@ def test_an_option_the_method_does_not_take_is_refused(call):
         call(A)
     assert local_rate("lookahead", A, 0.1, 1, beta=0.5, base="momentum") != local_rate(
         "lookahead", A, 0.1, 1, beta=0.0, base="momentum")  # taken through lookahead's base
+
+
+def test_a_neutral_spectrum_has_no_stable_step_and_its_note_states_the_tolerance():
+    """Alternating gd on the bilinear game x*y: M(h) = [[1, -h], [h, 1 - h^2]] has det 1 and trace 2 - h^2, so
+    |lambda| = 1 exactly for 0 < h < 2 and more beyond (closed form): no step is stable. The smallest rho found
+    computes as 1 - 1e-16 now and then; the table's note says that no step reached rho < 1 - STABLE_TOL, so a
+    rho_opt just below 1 reads as 1 to rounding (it read 'rho >= 1' beside rho_opt = 1 - 9.99e-16)."""
+    from gandynamics.analysis.rates import NO_STABLE_STEP, STABLE_TOL, optimal_step
+    A = np.array([[0.0, 1.0], [-1.0, 0.0]])  # DF of the bilinear game's field at (0, 0)
+    for h in (0.1, 1.0, 1.9):  # the closed form against the iteration matrix numpy builds
+        assert max(abs(np.linalg.eigvals(iteration_matrix("altgd", A, h, n_theta=1)))) == pytest.approx(1, abs=1e-14)
+    h_opt, r_opt = optimal_step("altgd", A, n_theta=1)
+    assert h_opt is None and abs(r_opt - 1) <= STABLE_TOL
+    from gandynamics.cli import main
+    import contextlib, io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["rates", "bilinear", "--methods", "altgd", "--no-measure"]) == 0
+    assert f"altgd: {NO_STABLE_STEP}" in out.getvalue() and f"1 - {STABLE_TOL:g}" in NO_STABLE_STEP

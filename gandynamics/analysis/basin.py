@@ -197,7 +197,7 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
         ``R_fail`` the smallest radius tried where the certificate failed (None if none failed).
     """
     from .spectrum import find_equilibrium
-    from ..validate import nonnegative, positive
+    from ..validate import callback, nonnegative, positive
     from .constants import _check_tol
     nonnegative(margin, "margin")
     for name, v in (("rtol", rtol), ("r0", r0), ("r_max", r_max), ("r_min", r_min)):
@@ -205,6 +205,8 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     _check_tol(tol, 0.0, max_boxes, max_seconds)  # checked here: an early return (mu(z*) <= margin) skipped them
     if progress is not None and not callable(progress):  # progress="abc": TypeError after the first certificate
         raise GandynamicsError(f"progress must be a function called with (R_ok, R_fail), or None; got {progress!r}")
+    if progress is not None:
+        callback(progress, "progress", "progress(R_ok, R_fail)", 2)
     if not r_min < r_max:
         raise GandynamicsError(f"r_min must be below r_max, got {r_min!r} >= {r_max!r}")
     p = fld._p(params)

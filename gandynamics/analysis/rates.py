@@ -75,6 +75,10 @@ __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spe
 #: a step is stable when rho < 1 - STABLE_TOL (rho = 1 up to rounding, e.g. altgd on the bilinear game,
 #: is marginal, not stable)
 STABLE_TOL = 1e-12
+#: what a method without a stable step is told (its rho_opt, the smallest rho found, may lie below 1 by rounding:
+#: a neutral spectrum, |lambda| = 1 exactly, computes as 1 - 1e-16 now and then)
+NO_STABLE_STEP = (f"no stable step: rho >= 1 - {STABLE_TOL:zg} for every step tried (rho_opt, the smallest, is 1 "
+                  f"to rounding when within {STABLE_TOL:zg} of it)")
 
 #: rate-only aliases: a name -> (method, options)
 RATE_ALIASES = {"altmomentum": ("momentum", {"alternating": True})}
@@ -577,7 +581,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                     rule = f"{rule}, as {why}"
             if h is None:
                 rows.append(RateRow(m, None, None, h_opt, r_opt, h_max, None, None, None,
-                                    {"note": "no stable step: rho >= 1 for every step tried"}, None, None, opts, rule))
+                                    {"note": NO_STABLE_STEP}, None, None, opts, rule))
                 continue
             loc = local_rate(m, A, h, **kw)
             if m == "flow":

@@ -137,6 +137,7 @@ def run(args) -> int:
         return 0
     print(f"game: {fld.name}   equilibrium ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})")
     from .._display import bound  # the ends rounded outward: still a bracket (-1e-323, not -9.88131e-324)
+    from ..analysis.rates import NO_STABLE_STEP
     print(f"region: {region.describe()}   mu in [{bound(mu['lo'], 'lo')}, {bound(mu['hi'], 'hi')}]   "
           f"L in [{bound(L['lo'], 'lo')}, {bound(L['hi'], 'hi')}]")
     print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies\n")
@@ -168,7 +169,7 @@ def run(args) -> int:
             notes[r.method] = (notes.get(r.method, "") + "; " if r.method in notes else "") + \
                 f"the measured trajectory {r.ended or f'ended at step {r.diverged_at}'} (rate fitted before it)"
         if r.step is None and r.step_rule != "undefined":  # (an undefined method's note says why)
-            notes[r.method] = "no stable step: rho >= 1 for every step tried (nothing measured)"
+            notes[r.method] = f"{NO_STABLE_STEP}; nothing measured"
         extra = [r.note] if r.note else []
         if r.step is not None and r.step_rule not in ("given", "theorem", "optimal", "1/L"):  # why not the step asked for
             extra.append(f"step: {r.step_rule}")

@@ -27,7 +27,7 @@ from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .progress import Progress
 from .results import ROW_VERDICTS, SweepResult
-from ..validate import optional_flag
+from ..validate import callback, optional_flag
 from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
 
 __all__ = ["sweep", "sweep_plan", "hyper_axis_names"]
@@ -403,7 +403,7 @@ def progress_option(progress):
     """``sweep``'s ``progress``: True, False, None or a function ``progress(done, total)`` of the rows done, checked
     before any work (any other value was read by its truth: ``progress="no"`` showed a bar)."""
     if callable(progress) and not isinstance(progress, (bool, np.bool_)):
-        return progress
+        return callback(progress, "progress", "progress(done, total)", 2)
     return optional_flag(progress, accepted="True, False, None or a function progress(done, total)")
 
 
