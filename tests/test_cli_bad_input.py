@@ -296,3 +296,23 @@ def test_a_method_option_no_chosen_method_takes_is_refused_by_its_flag(capsys, t
     argv = _argv(cmd, "--method", method, tmp_path) + ([flag] if is_flag else [flag, "1"])
     line = one_line_error(capsys, argv)
     assert f"{flag} applies to {', '.join(users)}, not to {method}; leave it out" in line
+
+
+def _methods_without_a_matrix():
+    from gandynamics.methods import METHODS
+    return [m for m, spec in METHODS.items() if spec.iteration_matrix is None]
+
+
+def test_the_generator_sees_methods_without_an_iteration_matrix():
+    assert {"eag", "adam", "rmsprop"} <= set(_methods_without_a_matrix())
+
+
+@pytest.mark.parametrize("cmd", ["rates", "classify"])
+@pytest.mark.parametrize("method", _methods_without_a_matrix())
+def test_a_method_without_an_iteration_matrix_is_refused_with_the_reason(capsys, cmd, method):
+    """rates gave the reason (the method's no_matrix text) and classify did not ('unknown method(s) eag'): both
+    refuse through analysis.rates.refuse_methods, for every method of the registry without an iteration matrix."""
+    from gandynamics.methods import METHODS
+    err = one_line_error(capsys, [cmd, "dirac", "--reg", "r1", "--methods", f"gd,{method}"])
+    assert f"unknown method(s) {method} ({method} has no iteration matrix: {METHODS[method].no_matrix})" in err
+    assert "gd" in err.split("accepted: ")[1].split(", ")

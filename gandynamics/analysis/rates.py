@@ -105,6 +105,21 @@ def _resolve(method: str):
     return METHODS[method], {}
 
 
+def refuse_methods(methods, accepted=RATE_METHODS, what: str = "method", reasons: dict | None = None) -> None:
+    """One GandynamicsError naming every name of ``methods`` not in ``accepted``, each with its reason (from
+    ``reasons``, else, for a method of the registry, why it has no iteration matrix: ``Method.no_matrix``), and
+    what is accepted; nothing when all are accepted (the CLI's ``rates`` and ``classify`` refuse their
+    ``--methods`` with it)."""
+    bad = [m for m in methods if m not in accepted]
+    if not bad:
+        return
+    reasons = reasons or {}
+    why = "".join(f" ({m}: {reasons[m]})" if m in reasons else
+                  f" ({m} has no iteration matrix: {METHODS[m].no_matrix})" if m in METHODS and METHODS[m].no_matrix
+                  else "" for m in bad)
+    raise GandynamicsError(f"unknown {what}(s) {', '.join(bad)}{why}; accepted: {', '.join(accepted)}")
+
+
 def _check_method(method: str) -> str:
     _resolve(method)
     return method

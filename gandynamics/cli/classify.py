@@ -40,19 +40,16 @@ def _b(v):
 def run(args) -> int:
     import numpy as np
 
-    from ..analysis.rates import RATE_METHODS
+    from ..analysis.rates import RATE_METHODS, refuse_methods
     from ..analysis.solution_concepts import classify
-    from ..errors import GandynamicsError
+    from ..validate import name_list
     from .common import build_field, dumps, parse_vector
     from .continue_cmd import _num
+    methods = name_list(args.methods, "--methods")
+    refuse_methods(methods, tuple(m for m in RATE_METHODS if m != "flow"),
+                   reasons={"flow": "always reported, as 'stable under the flow'"})
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
-    from ..validate import name_list
-    methods = name_list(args.methods, "--methods")
-    bad = [m for m in methods if m not in RATE_METHODS or m == "flow"]
-    if bad or not methods:
-        raise GandynamicsError(f"unknown method(s) {', '.join(bad) or '(none given)'}; accepted: "
-                               f"{', '.join(m for m in RATE_METHODS if m != 'flow')}")
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
     c = classify(fld, hyper, at=at, step=step, methods=methods)
     d = c.as_dict()

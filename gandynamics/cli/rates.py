@@ -92,7 +92,7 @@ def _f(x, fmt="z.6g"):
 
 def run(args) -> int:
     from ..analysis.constants import parse_region
-    from ..analysis.rates import RATE_METHODS, rates, takes
+    from ..analysis.rates import RATE_METHODS, rates, refuse_methods, takes
     from ..errors import GandynamicsError
     from .common import build_field, dumps, rate_text
     from .constants import number
@@ -100,11 +100,7 @@ def run(args) -> int:
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [("steps", not args.no_measure, "to the measured trajectories (not with --no-measure)")])
     methods = name_list(args.methods, "--methods")  # at least one, no empty item
-    bad = [m for m in methods if m not in RATE_METHODS]
-    if bad:
-        from ..methods import METHODS
-        why = "".join(f" ({m} has no iteration matrix: {METHODS[m].no_matrix})" for m in bad if m in METHODS)
-        raise GandynamicsError(f"unknown method(s) {', '.join(bad)}{why}; accepted: {', '.join(RATE_METHODS)}")
+    refuse_methods(methods)
     _refuse_unused_flags(args, methods)
     step = "optimal"
     if args.step is not None:
