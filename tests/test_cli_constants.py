@@ -308,7 +308,7 @@ def test_rates_alternating_is_a_switch_as_in_simulate(capsys):
     # simulate and sweep take --alternating as a switch; rates demanded a value ("expected one argument")
     from gandynamics.cli import build_parser
     sim = build_parser().parse_args(["simulate", "dirac", "--method", "momentum", "--steps", "1", "--alternating"])
-    assert sim.alternating is True
+    assert sim.alternating == "true"  # (the method's declaration reads the text: validate.boolean)
     outs = {}
     for argv in (["--alternating"], ["--alternating", "true"], ["--alternating=false"], []):
         code, out, err = run(capsys, "rates", "dirac", "--reg", "r1:gamma=0.3", "--methods", "momentum", "--beta", "0.3",
@@ -337,3 +337,36 @@ def test_rates_refuses_every_method_flag_no_listed_method_takes_naming_the_flag(
         users = [m for m in RATE_METHODS if dest in rate_options(m)]
         assert err.startswith(f"gandynamics: error: {flag} applies to {users[0]}"), err
         assert "not to gd, eg" in err, err
+
+
+def _switches():
+    """(command, flag) for every boolean method option of every command (add_switch's metavar 'true|false')."""
+    import argparse
+    from gandynamics.cli import build_parser
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return [(cmd, a.option_strings[0]) for cmd, p in sub.choices.items() for a in p._actions
+            if a.metavar == "true|false"]
+
+
+def test_the_generator_sees_the_switches():
+    assert {("simulate", "--alternating"), ("sweep", "--alternating"), ("rates", "--alternating")} <= set(_switches())
+
+
+@pytest.mark.parametrize("cmd,flag", _switches())
+def test_every_boolean_method_option_is_a_switch_that_also_takes_true_or_false(capsys, cmd, flag):
+    """simulate and sweep took --alternating only as a bare switch, rates also with a value: every command now
+    takes all three forms (bare, true, FALSE in any case), and a word that is not true/false (the game typed after
+    the switch) is refused in one line saying so."""
+    from gandynamics.cli import build_parser
+    p = build_parser()
+    dest = flag[2:].replace("-", "_")
+    base = {"simulate": ["simulate", "dirac", "--method", "momentum", "--steps", "1"],
+            "sweep": ["sweep", "dirac", "--method", "momentum", "--steps", "1", "--out", "x.csv"],
+            "rates": ["rates", "dirac"]}.get(cmd, [cmd, "dirac"])
+    for tail, want in (([flag], "true"), ([flag, "true"], "true"), ([flag, "FALSE"], "false"), ([], None)):
+        assert getattr(p.parse_args(base + tail), dest) == want, (cmd, tail)
+    with pytest.raises(SystemExit) as exc:
+        main([cmd, flag, "dirac"] + base[2:])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert exc.value.code == 2 and len(err) == 1
+    assert f"argument {flag}: takes true or false, or nothing (a bare switch); got 'dirac'" in err[0]

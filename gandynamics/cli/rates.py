@@ -22,7 +22,7 @@ def _extra_rate_options() -> dict:
 
 def add_parser(sub):
     from ..errors import install_hint
-    from .common import add_game_arguments
+    from .common import add_game_arguments, add_switch
     p = sub.add_parser(
         "rates", help="local, optimal, theoretical and measured rates of each method",
         description="For each method: the exact local rate (spectral radius of the iteration matrix at the "
@@ -48,9 +48,7 @@ def add_parser(sub):
     for name, (o, users) in _extra_rate_options().items():
         choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
         if o.kind is bool:
-            # a switch, as in simulate and sweep (--alternating); an explicit true/false is accepted too
-            p.add_argument("--" + name.replace("_", "-"), dest=name, default=None, nargs="?", const="true",
-                           metavar="true|false", help=f"{', '.join(users)}: {o.help} (default {o.default})")
+            add_switch(p, "--" + name.replace("_", "-"), name, f"{', '.join(users)}: {o.help} (default {o.default})")
             continue
         p.add_argument("--" + name.replace("_", "-"), dest=name, default=None,
                        metavar=name.upper() if o.kind is str else "X",

@@ -21,6 +21,7 @@ def add_method_arguments(p, several: bool = False) -> None:
     """Options shared by ``simulate`` and ``sweep``: method, steps, step sizes, and every option some method
     declares (:mod:`gandynamics.methods`; the help names the methods that take it and their defaults)."""
     from ..methods import METHODS
+    from .common import add_switch
     listing = "; ".join(f"{m.name}: {m.summary}" for m in METHODS.values())
     if several:
         p.add_argument("--method", action="append", default=None, metavar="M",
@@ -38,7 +39,7 @@ def add_method_arguments(p, several: bool = False) -> None:
         choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
         text = f"{', '.join(users)}: {o.help}{choices}{dflt}"
         if o.kind is bool:
-            p.add_argument(flag, dest=name, action="store_true", default=None, help=text)
+            add_switch(p, flag, name, text)
         else:
             p.add_argument(flag, dest=name, metavar=name.upper() if o.kind is str else "X", help=text)
     p.add_argument("--box", action="append", default=[], metavar="NAME=LO:HI",
