@@ -119,3 +119,50 @@ def test_the_declared_equilibrium_is_checked_in_every_block_of_rows():
     want = np.column_stack([P[:, 1], P[:, 0], np.zeros(B), np.zeros(B)])
     np.testing.assert_allclose(Z, want, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(Z[~moved], np.tile([1.0, 0.0, 0.0, 0.0], ((~moved).sum(), 1)))
+
+
+def _affine_game(rng, declared_offset):
+    """A zero-sum game x.A.y + |x|^2/2 - |y|^2/2 + b.x - c.y (2 + 2 parameters, one hyperparameter s scaling b):
+    its equilibrium solves a linear system (numpy), declared shifted by ``declared_offset``."""
+    import sympy as sp
+    from gandynamics import Game
+    x = sp.symbols("x0 x1", real=True)
+    y = sp.symbols("y0 y1", real=True)
+    s = sp.Symbol("s", real=True)
+    A = rng.integers(-3, 4, (2, 2))
+    b, c = rng.integers(-3, 4, 2), rng.integers(-3, 4, 2)
+    f = (sum(x[i] * A[i, j] * y[j] for i in range(2) for j in range(2)) + (x[0]**2 + x[1]**2) / 2
+         - (y[0]**2 + y[1]**2) / 2 + s * sum(b[i] * x[i] for i in range(2)) - sum(c[i] * y[i] for i in range(2)))
+    # F = (df/dx, -df/dy) = (A y + x + s b, -A^T x + y + c) = 0
+    M = np.block([[np.eye(2), A], [-A.T, np.eye(2)]]).astype(float)
+    zstar = np.linalg.solve(M, -np.r_[b, c].astype(float))  # at s = 1
+    eq = tuple(float(v) for v in zstar + declared_offset)
+    return Game.zero_sum(list(x), list(y), f, hyper={s: 1.0}, name="affine", equilibrium=eq), zstar, M, b, c
+
+
+def test_a_wrong_declared_equilibrium_is_warned_of_at_the_games_own_hyperparameters():
+    """A declared equilibrium that is no zero of F at the game's own hyperparameters was replaced silently (a log
+    line at INFO): the declaration is wrong, so simulate and sweep warn, giving |F| there (numpy's norm of the
+    closed-form F); a right one, or one that only moves away at other hyperparameters of a sweep, is not warned of."""
+    import warnings
+
+    import gandynamics as gd
+    from gandynamics.errors import GandynamicsWarning
+    rng = np.random.default_rng(11)
+    for trial in range(6):
+        off = rng.normal(size=4) * (trial % 2)  # odd trials: a wrong declaration
+        g, zstar, M, b, c = _affine_game(rng, off)
+        F = gd.VectorField(g, [])
+        Fz = M @ (zstar + off) + np.r_[b, c]
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            tr = gd.simulate(F, "gd", zstar + 0.3, 50, 0.05)
+            r = gd.sweep(F, "gd", inits=[zstar + 0.3], grid={"s": [0.5, 2.0]}, steps=50, step=0.05, progress=False)
+        ours = [str(w.message) for w in got if issubclass(w.category, GandynamicsWarning)]
+        np.testing.assert_allclose(tr.equilibrium, zstar, atol=1e-9)  # the zero Newton's method found
+        if trial % 2:
+            assert len(ours) == 1 and "is not a zero of F at the game's own hyperparameters (s=1)" in ours[0]
+            assert f"|F| = {np.linalg.norm(Fz):.3g} there" in ours[0]
+        else:
+            assert ours == [], ours  # (the sweep's rows at s = 0.5, 2 move z*: not a wrong declaration)
+        assert len(r.columns["rate"]) == 2

@@ -64,11 +64,30 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
     if declared:  # the declared point is the game's claim: say where it does not hold and what replaced it
         nb, lost = int(np.count_nonzero(bad)), int(np.count_nonzero(np.isnan(Z[bad]).any(axis=1)))
         where = "at these hyperparameters" if B == 1 else f"at the hyperparameters of {nb:,} of {B:,} rows"
-        logger.info(f"the declared equilibrium ({', '.join(f'{v:zg}' for v in fld.equilibrium)}) of {fld.name} is not "
+        eq = ", ".join(f"{v:zg}" for v in fld.equilibrium)
+        if _at_defaults(fld, P[bad]):  # the declaration itself is wrong (not a point that moved with a parameter)
+            import warnings
+            from ..errors import GandynamicsWarning
+            p0 = fld.param_vector()
+            F0 = np.asarray(fld.evaluator()[0](np.asarray(fld.equilibrium, float), p0), float).reshape(-1)
+            at = f" ({', '.join(f'{s.name}={v:zg}' for s, v in zip(fld.hyper, p0))})" if len(p0) else ""
+            warnings.warn(GandynamicsWarning(
+                f"the declared equilibrium ({eq}) of {fld.name} is not a zero of F at the game's own "
+                f"hyperparameters{at}: |F| = {float(np.sqrt(_row_squares(F0[None, :])[0])):z.3g} there; distances "
+                f"and rates are measured to the zero Newton's method found instead (check the game's equilibrium=)"),
+                stacklevel=2)
+        logger.info(f"the declared equilibrium ({eq}) of {fld.name} is not "
                     f"a zero of F {where}: z* found by Newton's method there"
                     + (f" (none found for {lost:,}: their distance and rate are NaN)" if lost else "")
                     + ("" if B == 1 else "; each row's z* is in the table's zstar_ columns"))
     return Z, False
+
+
+def _at_defaults(fld, P: np.ndarray) -> bool:
+    """Whether a row of ``P`` (m, n_p) holds the field's default hyperparameters (every value equal)."""
+    if P.shape[0] == 0:
+        return False
+    return bool(np.any(np.all(P == fld.param_vector()[None, :], axis=1)))
 
 
 def row_norms(x: np.ndarray) -> np.ndarray:
