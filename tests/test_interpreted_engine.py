@@ -175,7 +175,7 @@ def test_compiling_once_under_the_lock_compiles_the_signature_the_run_uses():
             "m = kernel_module(f)\n"
             "import gandynamics.verdict as v\n"
             "res = verdict.read_runs(np.arange(65.0), np.ones((1000, 65)), 64.0, np.full(1000, -1))\n"
-            "print(len(m.run_discrete_gd.signatures), len(v._read_rows.signatures), repr(tr.states[-1].tolist()))\n")
+            "print(len(m.run_discrete.signatures), len(v._read_rows.signatures), repr(tr.states[-1].tolist()))\n")
     out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ), capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     n_kernel, n_reading, last = out.stdout.split(maxsplit=2)

@@ -370,25 +370,50 @@ def test_columns_near_the_bound_are_not_flagged_and_the_first_step_beyond_it_is(
     assert res["reason"].tolist() == ["bound" if w > 0 else "" for w in want]
 
 
-def test_each_rule_has_a_driver_of_its_own_holding_its_step_alone():
-    """kernel_source writes one driver per update rule (run_<group>_<rule>): its loop holds that rule's step and no
-    other rule's, with no dispatch on CODE, so a run compiles the driver of its own method only (the numbers of
-    every driver are checked against NumPy by tests/test_methods.py and tests/test_methods_new.py)."""
-    import re
+def test_a_rules_own_step_loop_gives_the_shared_loops_numbers():
+    """Rule.own_loop copies the driver's step loop for that rule (kernels._step_loops): every rule of the three
+    driver groups run in a loop of its own and in the one shared loop gives bitwise the same distances, final
+    states, divergence steps and reasons (rows converging, diverging at and between recording steps, a
+    lookahead post-step and a projection box), on the interpreted engine (the same source text numba compiles)."""
+    import dataclasses
 
     from gandynamics import codegen
-    from gandynamics.kernels import _indent, driver_name, kernel_source, rule_body
+    from gandynamics.kernels import kernel_source
     from gandynamics.methods import RULES
     from gandynamics.methods.tableaux import TABLEAUX
+    from gandynamics.runs.engine import run_rows
 
     fld = VectorField(games.dirac(), [R1()])
-    src = kernel_source(codegen.generate_block_source(fld.F, fld.z, fld.hyper), RULES, TABLEAUX)
-    drivers = dict(re.findall(r"^def (run_\w+)\(.*?\n(.*?)(?=^@njit|^def |\Z)", src, re.S | re.M))
-    stepped = {nm: r for nm, r in RULES.items() if r.step is not None and r.group != "dopri5"}
-    assert {driver_name(nm, r.group) for nm, r in stepped.items()} | {"run_dopri5"} == set(drivers)
-    bodies = {nm: rule_body(r.step)[0].strip() for nm, r in stepped.items()}
-    for nm, r in stepped.items():
-        text = drivers[driver_name(nm, r.group)]
-        assert text.count("for k in range(K0 + 1, K + 1):") == 1 and "CODE ==" not in text, nm
-        for other, body in bodies.items():  # each body as spliced (indented into the loop)
-            assert (_indent(body, 12) in text) == (other == nm or body == bodies[nm]), (nm, other)
+    block = codegen.generate_block_source(fld.F, fld.z, fld.hyper)
+
+    def source(own):
+        rules = {nm: dataclasses.replace(r, own_loop=own(nm)) for nm, r in RULES.items()}
+        return fld.generated_source + "\n\n" + kernel_source(block, rules, TABLEAUX) + "\n"
+
+    stepped = [nm for nm, r in RULES.items() if r.step is not None and r.group != "dopri5"]
+    shared, every, alternate = source(lambda nm: False), source(lambda nm: True), \
+        source(lambda nm: stepped.index(nm) % 2 == 0 if nm in stepped else False)
+    loops = "for k in range(K0 + 1, K + 1):"
+    assert every.count(loops) == shared.count(loops) + len(stepped)  # a loop per rule beside each group's shared one
+    rng = np.random.default_rng(3)
+    B = 9
+    inits = rng.uniform(-2, 2, (B, 2))
+    grid = {"gamma": rng.uniform(0, 1, B), "step": np.array([0.05, 0.2, 1.5, 3.0, 0.1, 0.7, 2.5, 0.3, 5.0])}
+    cases = [("gd", {}), ("eg", {}), ("eftp", {}), ("ogda", {}), ("momentum", {"beta": -0.3}), ("altgd", {}),
+             ("adam", {}), ("rmsprop", {}), ("eag", {}), ("flow", {"scheme": "rk4"}), ("ftr", {}),
+             ("proximal", {}), ("lookahead", {"base": "gd", "la_k": 3})]
+    covered = set()
+    for method, opts in cases:
+        plan = dataclasses.replace(sweep_plan(fld, method, inits=inits, grid=grid, steps=40, product=False, bound=8.0,
+                                              samples=9, **opts), engine="interpreted")
+        covered |= set(plan.kernels)
+        for box in (False, True):
+            p = plan if not box else dataclasses.replace(plan, use_box=True, box=np.array([[-1.5, 1.5]] * 2))
+            ref = run_rows(dataclasses.replace(p, source=shared), 0, B)
+            for src in (every, alternate):
+                got = run_rows(dataclasses.replace(p, source=src), 0, B)
+                for key in ("final", "dist", "divat", "reason"):
+                    np.testing.assert_array_equal(got[key], ref[key], err_msg=f"{method} {opts} box={box} {key}")
+            if not box:
+                assert ref["divat"].max() >= 0 or method in ("ftr", "proximal", "flow"), method  # some rows diverge
+    assert set(stepped) <= covered, sorted(set(stepped) - covered)

@@ -14,13 +14,11 @@ markers.  The per-block helpers (``_gk_load``, ``_gk_post``, ...) are appended t
 to an ordinary module compiled once per machine and linked by every field's drivers they saved about 1 s of a
 field's first compile (8.2 -> 7.1 s, R1 Dirac-GAN) but cost 10-12 % of the kernels' throughput
 (2026-11-30, ``bench_sweep.py --c-only`` side by side, load 1.1: gd 1045 -> 916, eg 616 -> 556 Mts/s), since
-linked machine code is not optimised with the driver; measured and rejected.  The driver is instantiated
-once per update rule (``run_discrete_gd``, ``run_implicit_proximal``, ...: :func:`driver_name`), each with that
-rule's step alone in its loop: numba compiles a function on its first call, so a run compiles only the driver of
-its own method.  (One driver per group, dispatching on ``CODE`` inside a shared loop, cost every method's compile
-on the first run of any: gd's first sweep of the R1 Dirac-GAN with empty caches 14.5 s against 9.8 s now, the
-next method 3-4 s; its loop's dispatch cost gd 5 % of its throughput, which a copy of the loop for gd alone
-won back.)  The ``CODE`` argument stays in the signature (the engine passes the rule's code; unused).  Runge--Kutta tableaux are written into the module as
+linked machine code is not optimised with the driver; measured and rejected.  The driver is instantiated once per kernel *group* (``run_discrete``, ``run_adaptive``,
+``run_implicit``): numba compiles a function on its first call, so a group costs compile time only when one
+of its methods runs.  Within a driver the rules share one step loop that dispatches on ``CODE``; a rule
+declared with ``own_loop`` (:class:`gandynamics.methods.base.Rule`; gd) runs in a copy of that loop of its own,
+selected on ``CODE`` outside it (:func:`_step_loops`).  Runge--Kutta tableaux are written into the module as
 arrays from :mod:`gandynamics.methods.tableaux`.
 
 Batch layout
@@ -46,7 +44,7 @@ block's arrays within the 32 KB L1 cache).  No value ever crosses from one colum
 independent of its neighbours, of its position in the batch and of the number of threads.  The last block
 is padded with inert columns (state ``z*``, step 0).
 
-Parallelism: the kernels are ``nogil`` and process a range of blocks (``run_<group>_<rule>``) or rows
+Parallelism: the kernels are ``nogil`` and process a range of blocks (``run_<group>``) or rows
 (``run_dopri5``); :mod:`gandynamics.runs` runs disjoint ranges on ``numba.get_num_threads()`` threads.
 Compiled with ``error_model="numpy"`` (a division by zero gives inf/NaN, flagged as divergence, never an
 exception inside a thread) and ``fastmath={"contract"}`` (fused multiply-add only: no ``nnan``/``ninf``, so
@@ -54,11 +52,11 @@ the NaN/inf checks are kept).
 
 The kernels' signatures ::
 
-    run_<group>_<rule>(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, TDIST,
+    run_<group>(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, DIST, TDIST,
                 FINAL, DIVAT, REASON, BOUND, BOX, USE_BOX, IOPT, FOPT, STATE, LAST)
     run_dopri5(row0, row1, Z0, ...same...)
 
-``CODE`` is the rule's code within its group (:func:`codes`; unused by its own driver), ``[blk0, blk1)`` the blocks of ``NB``
+``CODE`` selects the update rule within the group (:func:`codes`), ``[blk0, blk1)`` the blocks of ``NB``
 rows; ``Z0 (B, n)`` initial states, ``P (B, n_p)`` hyperparameters, ``H (B, 2)`` step sizes ``(h_G, h_D)``,
 ``BETA (B,)`` the per-row beta, ``ZSTAR (B, n)`` equilibria, steps ``K0 + 1 .. K`` (``STATE`` carries the
 state between calls: a run may be cut into chunks of steps), ``REC_IDX (R,)`` the sorted step indices at
@@ -78,7 +76,7 @@ import re
 import textwrap
 from pathlib import Path
 
-__all__ = ["kernel_source", "codes", "driver_name", "REASONS", "STOPS", "DEFAULT_NB", "DRIVER_LOCALS", "rule_body"]
+__all__ = ["kernel_source", "codes", "REASONS", "STOPS", "DEFAULT_NB", "DRIVER_LOCALS", "rule_body"]
 
 #: block width (trajectories evaluated together in the inner loop)
 DEFAULT_NB = 128
@@ -143,15 +141,38 @@ def codes(rules) -> tuple[dict, dict]:
     return codes, groups
 
 
-def driver_name(rule: str, group: str) -> str:
-    """The name of ``rule``'s driver in a field's module: ``run_<group>_<rule>`` (``run_discrete_gd``)."""
-    return f"run_{group}_{rule}"
+_LOOP_START = " " * 8 + "for k in range(K0 + 1, K + 1):\n"
+_LOOP_END = " " * 8 + "# @loop-end"
 
 
-def _step_loop(text: str, body: str, post_txt: str) -> str:
-    """The driver ``text`` with ``body`` (one rule's step) at ``# @step`` and ``post_txt`` at ``# @post``."""
-    return (text.replace(" " * 12 + "pass  # @step", _indent(body, 12))
-            .replace(" " * 12 + "pass  # @post", post_txt))
+def _dispatch(steps) -> str:
+    """``if CODE == c: <step> elif ...`` over ``steps`` ((code, body) pairs), or ``pass`` for none."""
+    return "\n".join(f"{'if' if i == 0 else 'elif'} CODE == {c}:\n" + _indent(body, 4)
+                     for i, (c, body) in enumerate(steps)) or "pass"
+
+
+def _step_loops(text: str, steps, post_txt: str) -> str:
+    """The driver ``text`` with its step loop (from ``for k in range(K0 + 1, K + 1):`` to the ``# @loop-end``
+    line) holding the dispatch over ``steps`` ((code, body, own_loop) triples) at ``# @step`` and ``post_txt`` at
+    ``# @post``; each rule with ``own_loop`` gets a copy of the loop of its own, selected on ``CODE`` outside it
+    (:attr:`gandynamics.methods.base.Rule.own_loop`), the others share the one loop."""
+    a = text.index(_LOOP_START)
+    b = text.index(_LOOP_END, a)
+    loop = text[a:b]
+
+    def one(body: str) -> str:
+        return (loop.replace(" " * 12 + "pass  # @step", _indent(body, 12))
+                .replace(" " * 12 + "pass  # @post", post_txt))
+
+    own = [(c, body) for c, body, o in steps if o]
+    shared = one(_dispatch([(c, body) for c, body, o in steps if not o]))
+    if not own:
+        return text[:a] + shared + text[b:]
+    out = []
+    for i, (c, body) in enumerate(own):
+        out.append(" " * 8 + f"{'if' if i == 0 else 'elif'} CODE == {c}:\n" + _indent(one(body).rstrip("\n"), 4))
+    out.append(" " * 8 + "else:\n" + _indent(shared.rstrip("\n"), 4))
+    return text[:a] + "\n".join(out) + "\n" + text[b:]
 
 
 def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAULT_NB) -> str:
@@ -182,14 +203,19 @@ def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAU
     codes_, groups = codes(rules)
     posts = [r.post for r in rules.values() if r.post is not None]
     post_txt = "\n".join(_indent(rule_body(p)[0], 12) for p in posts) or " " * 12 + "pass"
-    for nm, group in groups.items():  # one driver per rule: run_<group>_<rule>
-        r = rules[nm]
-        if group == "dopri5" or r.step is None:
+    for group in ("discrete", "adaptive", "implicit"):
+        names = [nm for nm, g in groups.items() if g == group and rules[nm].step is not None]
+        if not names:
             continue
-        init = rule_body(r.init)[0] if r.init is not None else "pass"
-        text = run.replace("def run_discrete(", f"def {driver_name(nm, group)}(")
-        text = text.replace(" " * 12 + "pass  # @init", _indent(init, 12))
-        text = _step_loop(text, rule_body(r.step)[0], post_txt)
+        init = []
+        for nm in names:
+            r = rules[nm]
+            if r.init is not None:
+                init.append(f"{'if' if not init else 'elif'} CODE == {codes_[nm]}:\n" + _indent(rule_body(r.init)[0], 4))
+        text = run.replace("def run_discrete(", f"def run_{group}(")
+        text = text.replace(" " * 12 + "pass  # @init", _indent("\n".join(init) or "pass", 12))
+        text = _step_loops(text, [(codes_[nm], rule_body(rules[nm].step)[0], rules[nm].own_loop) for nm in names],
+                           post_txt)
         parts.append(text)
     parts.append(_file("dopri5.py"))
     return "\n".join(parts)

@@ -1,6 +1,6 @@
 """Kernel source: the batch driver of the discrete methods (appended to a field's generated module).
 
-``run_discrete`` loads a block of ``NB`` trajectories, runs one update rule for ``K``
+``run_discrete`` loads a block of ``NB`` trajectories, runs the update rule selected by ``CODE`` for ``K``
 steps, checks every column after every step (NaN / inf / max-norm above ``BOUND``), records distances (and
 states) at the recording steps and freezes diverged columns.  The check is folded into the step when the
 rule can do it: a rule that sets ``nout`` (gd, eg, eftp without a projection box or lookahead: the fused
@@ -9,9 +9,10 @@ steps of :func:`gandynamics.codegen.generate_block_source` count the columns wit
 beyond-bound coordinate and possibly more, so a nonzero count runs the exact per-coordinate test ``_gk_check``)
 saves the driver's second pass over the block; ``nout = -1`` (every other rule) runs that pass.  Both flag the
 same columns at the same step.  The lines ``pass  # @init``, ``pass  # @step``
-and ``pass  # @post`` are replaced by :func:`gandynamics.kernels.kernel_source` with one update rule (the body of
-a ``kernel_*`` function in its method module, :mod:`gandynamics.methods`); the driver is instantiated once per
-rule (``run_discrete_gd``, ``run_adaptive_adam``, ...), so a run compiles only the driver of its own method.
+and ``pass  # @post`` are replaced by :func:`gandynamics.kernels.kernel_source` with the dispatch over the
+methods' update rules (each one the body of a ``kernel_*`` function in its method module,
+:mod:`gandynamics.methods`); the driver is instantiated once per kernel group (``run_discrete``,
+``run_adaptive``, ``run_implicit``), so a group is compiled only when a method of it runs.
 
 Locals an update rule may read or write (the parameters of its ``kernel_*`` functions): ``z`` (n, NB) the
 state, ``f`` (n, NB) scratch for F, ``a1``..``a4`` (n, NB) per-method state (zeroed per block), ``hs``
@@ -344,6 +345,7 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
                 krec = REC_IDX[ri] if ri < R else -1
             if nalive == 0:
                 break
+        # @loop-end (the step loop above is copied for each rule with Rule.own_loop, by kernel_source)
         if STATE.shape[1] == 6:
             _gk_save(lo, m, STATE, z, a1, a2, a3, a4, la)
         if blockrec:

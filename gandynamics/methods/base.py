@@ -82,8 +82,8 @@ class Option:
 @dataclass(frozen=True)
 class Rule:
     """A compiled update rule: the bodies of ``step`` (once per iteration), ``init`` (once per block at
-    ``k = 0``) and ``post`` (after the step, for every rule of the group) are spliced into the rule's own
-    driver ``run_<group>_<name>`` (:mod:`gandynamics.kernels`).  Their parameters must be locals of the driver."""
+    ``k = 0``) and ``post`` (after the step, for every rule of the group) are spliced into the driver
+    ``run_<group>`` (:mod:`gandynamics.kernels`).  Their parameters must be locals of the driver."""
 
     name: str
     group: str                      # "discrete", "adaptive", "implicit" or "dopri5"
@@ -91,6 +91,12 @@ class Rule:
     init: Callable | None = None
     post: Callable | None = None
     formula: str = ""
+    #: the driver runs this rule's iterations in a copy of its step loop of their own (the loop unswitched on
+    #: ``CODE``), not in the loop shared by the group's rules: worth it for a step so cheap that the shared loop's
+    #: dispatch and register pressure show (gd's fused step on the R1 Dirac-GAN, kernels per CPU-second: 828 -> 875
+    #: million trajectory-steps; eg and eftp gain nothing, -1 %); each such rule adds about 0.7 s to the group's
+    #: first compile (7.7 -> 8.4 s for the discrete group), so only measured winners set it
+    own_loop: bool = False
 
 
 @dataclass(frozen=True)

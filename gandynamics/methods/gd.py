@@ -45,7 +45,7 @@ def bound(h, mu, L, **opts):
 METHOD = Method(
     name="gd", summary="simultaneous gradient descent(-ascent)", formula="z <- z - h F(z)",
     reference="simultaneous gradient descent(-ascent); docs/mathematics.md §0.4",
-    rules=(Rule("gd", "discrete", kernel_step, formula="z <- z - h F(z)"),),
+    rules=(Rule("gd", "discrete", kernel_step, formula="z <- z - h F(z)", own_loop=True),),
     evaluations=lambda o: 1, iteration_matrix=iteration_matrix, multipliers=multipliers, map=method_map, bound=bound,
     bound_reference="docs/mathematics.md §5.1 (Facchinei & Pang 2003): 1 - 2 h mu + h^2 L^2 for 0 < h < 2 mu/L^2",
     theory_step=lambda mu, L: mu / L**2)

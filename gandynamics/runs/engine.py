@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import codegen
 from ..log import notice_if_slow
-from ..kernels import DEFAULT_NB, driver_name
+from ..kernels import DEFAULT_NB
 from ..methods import CODES, GROUPS
 
 __all__ = ["Plan", "alloc", "run_rows", "threaded", "warm", "Interrupted", "choose_engine", "ENGINES"]
@@ -174,7 +174,7 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
             run = (lambda u0, u1, args: mod.run_dopri5(u0, u1, *args))
         else:
             code = CODES[kname]
-            fn = getattr(mod, driver_name(kname, group))
+            fn = getattr(mod, f"run_{group}")
             width = getattr(mod, "NB", DEFAULT_NB)
             run = (lambda u0, u1, args, code=code, fn=fn: fn(code, u0, u1, *args))
         rows = stop - start
