@@ -297,3 +297,31 @@ def test_sweep_json_summary_counts_every_verdict_and_states_the_rule(capsys, tmp
     d = json.loads(out)
     assert list(d["verdicts"]) == list(VERDICTS) and sum(d["verdicts"].values()) == d["rows"] == 2  # 0s included
     assert d["verdict_rule"] == VERDICT_RULE
+
+
+def test_a_sweep_of_several_methods_counts_the_verdicts_of_each(capsys, tmp_path):
+    """The summary counted the verdicts of every method together (7 converging of 10 for gd and eg): with several
+    methods it adds a line per method, and --json a verdicts_by_method object; both are the counts of the written
+    table's rows, counted here by the csv module (rows without a verdict of a kind are left out of the line)."""
+    import csv
+    import collections
+    table = tmp_path / "t.csv"
+    argv = ["sweep", "dirac", "--reg", "r1", "--method", "gd,eg,altgd", "--steps", "300", "--step", "0.1",
+            "--grid", "gamma=0:1:5", "--out", str(table)]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    with open(table) as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    want = {m: collections.Counter(r["verdict"] for r in rows if r["method"] == m) for m in ("gd", "eg", "altgd")}
+    lines = out.split("by method:\n", 1)[1].splitlines()
+    assert len(lines) == 3  # (short lines: no wrapping here)
+    for m, line in zip(("gd", "eg", "altgd"), lines):
+        head, _, counts = line.strip().partition(": ")
+        assert head == m
+        assert {k: int(v) for k, v in (e.rsplit(": ", 1) for e in counts.strip().split("; "))} == dict(want[m])
+    code, out, err = run(capsys, *argv[:-1], str(tmp_path / "u.csv"), "--json")
+    d = json.loads(out)
+    assert {m: {k: v for k, v in t.items() if v} for m, t in d["verdicts_by_method"].items()} == \
+        {m: dict(c) for m, c in want.items()}
+    code, out, err = run(capsys, *argv[:9], "gd", *argv[10:-1], str(tmp_path / "v.csv"))
+    assert "by method:" not in out  # one method: the legend says it all

@@ -150,10 +150,12 @@ def run(args) -> int:
         from ..verdict import VERDICT_RULE
         from .common import dumps
         print(dumps({"rows": n, "steps": steps, "methods": methods, "seconds": dt, "verdicts": tally,
+                     "verdicts_by_method": {m: res.verdict_counts(m) for m in methods},
                      "verdict_rule": VERDICT_RULE, "table": None if out == "-" else out, "complete": res.complete}),
               file=summary_to)
     else:
-        print(summary_text(n, steps, methods, dt, tally, res.meta.get("bound"), None if out == "-" else out),
+        by = {m: res.verdict_counts(m) for m in methods} if len(methods) > 1 else None
+        print(summary_text(n, steps, methods, dt, tally, res.meta.get("bound"), None if out == "-" else out, by),
               file=summary_to)
     if not res.complete:
         print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)",
@@ -181,9 +183,11 @@ def verdict_meanings(steps: int, bound=None) -> dict:
     }
 
 
-def summary_text(rows: int, steps: int, methods, seconds: float, tally: dict, bound=None, table=None) -> str:
+def summary_text(rows: int, steps: int, methods, seconds: float, tally: dict, bound=None, table=None,
+                 by_method: dict | None = None) -> str:
     """The summary of ``gandynamics sweep``: what ran, where the table went, and how many rows have each verdict
-    (of how many), each with what it means; verdicts no row has are left out of the legend."""
+    (of how many), each with what it means; verdicts no row has are left out of the legend.  ``by_method``
+    (``{method: tally}``, several methods): a line per method with its own counts below the legend."""
     meaning = verdict_meanings(steps, bound)
     lines = [f"{rows} trajectories x {steps} steps ({', '.join(methods)}) in {seconds:z.2f} s"
              + ("" if table is None else f"; table written to {table}"),
@@ -197,6 +201,14 @@ def summary_text(rows: int, steps: int, methods, seconds: float, tally: dict, bo
         lines.append(textwrap.fill(meaning.get(k, ""), width=WIDTH, initial_indent=head,
                                    subsequent_indent=" " * len(head), break_on_hyphens=False) if meaning.get(k)
                      else head.rstrip())
+    if by_method:
+        from .._display import counts_text
+        lines.append("by method:")
+        wm = max(len(m) for m in by_method)
+        for m, t in by_method.items():
+            lines.append(textwrap.fill(counts_text({k: v for k, v in t.items() if v}), width=WIDTH,
+                                       initial_indent=f"  {m + ':':<{wm + 1}} ", subsequent_indent=" " * (wm + 4),
+                                       break_on_hyphens=False))
     return "\n".join(lines)
 
 

@@ -55,12 +55,20 @@ class SweepResult:
     def complete(self) -> bool:
         return bool(np.all(self.columns["finished"]))
 
-    def verdict_counts(self) -> dict:
+    def verdict_counts(self, method: str | None = None) -> dict:
         """How many rows have each verdict: ``{verdict: count}`` with the verdict names as they are (e.g.
         ``"bounded, not converging"``), every one of :data:`gandynamics.verdict.VERDICTS` (0 when no row has it)
         in that order, then ``"not run"`` when the sweep was interrupted (and any other label a table read back
-        holds, sorted)."""
-        labels, counts = np.unique(np.asarray(self.columns["verdict"], dtype=str), return_counts=True)
+        holds, sorted).  ``method``: the rows of that method only (the table's ``method`` column)."""
+        v = np.asarray(self.columns["verdict"], dtype=str)
+        if method is not None:
+            m = np.asarray(self.columns["method"], dtype=str)
+            if method not in set(m.tolist()):
+                from ..errors import GandynamicsError
+                raise GandynamicsError(f"verdict_counts: no rows of method {method!r}; the table's methods: "
+                                       f"{', '.join(dict.fromkeys(m.tolist()))}")
+            v = v[m == method]
+        labels, counts = np.unique(v, return_counts=True)
         got = dict(zip(labels.tolist(), (int(c) for c in counts)))
         out = {v: got.pop(v, 0) for v in VERDICTS}
         return {**out, **{k: got[k] for k in sorted(got, key=lambda k: (k != NOT_RUN, k))}}
