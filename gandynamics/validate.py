@@ -154,12 +154,15 @@ def optional_flag(value, what: str = "progress", accepted: str = "True, False or
     return None if value is None else boolean(value, f"{what} ({accepted})")
 
 
-def callback(fn, what: str, call: str, nargs: int):
-    """``fn`` when it can be called with ``nargs`` positional arguments (``call`` shows how it is called, e.g.
-    ``progress(done, total)``); otherwise a GandynamicsError before any work (a function of another arity raised
-    a TypeError from inside the run, after its first chunk).  Callables whose signature Python cannot read
-    (some builtins) are taken as they are."""
+def callback(fn, what: str, call: str, nargs: int, or_none: bool = False):
+    """``fn`` when it is a function that can be called with ``nargs`` positional arguments (``call`` shows how it
+    is called, e.g. ``progress(done, total)``); otherwise a GandynamicsError before any work (a function of another
+    arity raised a TypeError from inside the run, after its first chunk; ``or_none``: the message says None is
+    accepted too).  Callables whose signature Python cannot read (some builtins) are taken as they are."""
     import inspect
+    if not callable(fn):
+        raise GandynamicsError(f"{what} must be a function called as {call}{', or None' if or_none else ''}; "
+                               f"got {_got(fn)}")
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):

@@ -24,7 +24,7 @@ samples the rate is NaN.
 The verdict
 -----------
 * ``diverged`` — some state was not finite or left the bound (with the step and the reason);
-* ``converging`` — either the distance reached the rounding floor, or both
+* ``converging`` — either the distance reached the rounding floor, or all three of
   (i) the largest distance in the last quarter ``[3T/4, T]`` is at most :data:`ENVELOPE_FACTOR` (one half)
   of the largest in the first quarter ``[0, T/4]``, and
   (ii) the geometric log-rate ``b`` fitted over ``[T/2, T]`` is negative by more than three times its
@@ -33,8 +33,9 @@ The verdict
   the largest distance in the last quarter is below 0.99 of the largest in the third quarter ``[T/2, 3T/4]``
   (the envelope is still falling: a run that has reached a limit cycle has a level envelope); or (iii) and, in
   place of (i) and (ii), the largest distance in the last quarter is at most :data:`FALL_FACTOR` (1e-6) of the
-  largest in the first quarter with the slopes ``b_1`` and ``b_2`` both negative (a fall by six orders of
-  magnitude, still going on, which no orbit shows: it needs no steady slope);
+  largest in the first quarter with the slopes ``b_1``, ``b_2`` and that of the last eighth ``[7T/8, T]`` all
+  negative and the last distance at most :data:`FALL_END` (10) times the smallest of that eighth (a fall by six
+  orders of magnitude, still going on at the end: it needs no steady slope);
 * ``bounded, not converging`` — everything else: the run neither diverged nor approached ``z*`` by that test
   (orbits, limit cycles, a convergence too slow to be seen in ``T`` steps); ``tail_min`` and ``tail_max``
   give the range of the distance over ``[T/2, T]``;
@@ -55,7 +56,7 @@ from numba import njit
 
 from gandynamics._numeric import log_pos  # absolute: the interpreted copy imports the interpreted log
 
-__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FLOOR_REL", "FLOOR_ABS", "RATE_FIT", "VERDICT_RULE",
+__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END", "FLOOR_REL", "FLOOR_ABS", "RATE_FIT", "VERDICT_RULE",
            "RunReading", "Reader", "read_runs", "describe"]
 
 #: at most this many samples (runs x recorded distances) are read in the interpreter (2-5 us per sample:
@@ -77,9 +78,19 @@ TAIL_FACTOR = 0.99
 #: this factor (the last quarter's largest distance at most FALL_FACTOR of the first quarter's) with both halves of
 #: [T/2, T] falling (negative slopes): a decay whose log-slope wanders across the window (a modulation of a period
 #: near the window's halves, two rates handing over) has half-window slopes that disagree, though it fell by orders
-#: of magnitude, which no orbit does (gd on the R1 Dirac-GAN at h = 0.1: 1.04 -> 2.6e-12 in 500 steps, slopes -0.060
-#: and -0.043 per step, uncertainty 0.037 > |log rho| / 3)
+#: of magnitude (gd on the R1 Dirac-GAN at h = 0.1: 1.04 -> 2.6e-12 in 500 steps, a Jordan block's dip near step 375:
+#: slopes -0.073 and -0.036 per step, uncertainty 0.037 > |log rho| / 3)
 FALL_FACTOR = 1e-6
+#: ... and the slope over the last eighth ``[FALL_TAIL T, T]`` negative too: a passage by a saddle (the distance falls
+#: along the stable direction, then grows along the unstable one) that turned up in the last fifth kept both
+#: half-window slopes negative (a grid of such passages: 214 of 384 still rising at the end read "converging"); a
+#: Jordan block's dip rises again only for about 1 / |log rho| steps and is falling by the end
+FALL_TAIL = 0.875
+#: ... and the last distance at most this many times the smallest over that last eighth: a saddle passage that
+#: turned up in its last twentieth can keep the last eighth's slope negative (the fall before the turn outweighs the
+#: rise), yet ends tens of times above its lowest point; a decay modulated through unequal axes ends at most the
+#: axes' condition above it (a Jordan block's dip in the last eighth may exceed it: then the other conditions decide)
+FALL_END = 10.0
 #: fit windows, as fractions of the run's life T
 FIT_START = 0.25
 TEST_START = 0.5
@@ -117,8 +128,10 @@ VERDICT_RULE = ("converging: the distance reached the rounding floor, or the lar
                 "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
                 f"error) and the largest distance in the last quarter is below {TAIL_FACTOR:zg} of the largest in the third "
                 f"quarter (the envelope still falling), or that last condition with the largest distance in the last quarter at "
-                f"most {FALL_FACTOR:zg} of the largest in the first quarter and the slopes of both halves of [T/2, T] negative (a "
-                "fall by orders of magnitude, however its slope wanders); diverged: a state not finite or beyond the bound; stopped: the method "
+                f"most {FALL_FACTOR:zg} of the largest in the first quarter and the slopes of both halves of [T/2, T] and of "
+                f"[{FALL_TAIL:zg}T, T] negative and the last distance at most {FALL_END:zg} times the smallest over [{FALL_TAIL:zg}T, T] "
+                "(a fall by orders of magnitude still going on, however its slope wanders); "
+                "diverged: a state not finite or beyond the bound; stopped: the method "
                 "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
                 "that step; otherwise bounded, not converging")
 
@@ -532,6 +545,7 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
     tmin = math.inf
     tmax = 0.0
     final = math.nan
+    e_min8 = math.inf
     for j in range(R):
         k = idx[j]
         d = dist[j, r]
@@ -549,6 +563,8 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
                 tmin = d
             if d > tmax:
                 tmax = d
+        if k >= FALL_TAIL * T and d < e_min8:
+            e_min8 = d
     out[3, r] = e_last / e_first if e_first > 0.0 else math.nan
     out[4, r] = tmin if tmin < math.inf else math.nan
     out[5, r] = tmax if tmin < math.inf else math.nan
@@ -561,6 +577,7 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
     bt = math.nan
     b1 = math.nan
     b2 = math.nan
+    b3 = math.nan
     if nt >= 4:
         if nt_c >= 0:
             bt = bt_c
@@ -571,6 +588,10 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
         b1, s1 = _slope(idx, logd, sel, zero, h)
         b2, s2 = _slope(idx, logd, sel, h, nt)
         err = abs(b1 - b2) + s
+        q = zero  # the last eighth [FALL_TAIL T, T]: a suffix of the samples of [T/2, T]
+        while q < nt and not idx[sel[q]] >= FALL_TAIL * T:
+            q += 1
+        b3, s3 = _slope(idx, logd, sel, q, nt)
     out[2, r] = err
     # ---- the verdict
     if div[r] >= 0:
@@ -578,7 +599,8 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
     elif final == final and final <= floor[r]:
         out[6, r] = CONVERGING
     elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)
-                                              or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0)):
+                                              or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0 and b3 < 0.0
+                                                  and final <= FALL_END * e_min8)):
         out[6, r] = CONVERGING
     else:
         out[6, r] = BOUNDED
@@ -666,7 +688,7 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (14, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (15, GROUP).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -789,18 +811,28 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
         b2 = sxy[b] / sxx if sxx > 0.0 else math.nan
         fall[b] = 1.0 if (b1[b] < 0.0) & (b2 < 0.0) else 0.0  # both halves falling (FALL_FACTOR's condition)
         b1[b] = abs(b1[b] - b2) + st[b]  # err
+    j8 = jh  # ... and the last eighth [FALL_TAIL T, T] falling
+    while j8 < j1 and not idx[j8] >= FALL_TAIL * T:
+        j8 += 1
+    mx, sxx, c = _lane_slope(idx, L, j8, j1, m, my, sxy)
+    for b in range(m):
+        b3 = sxy[b] / sxx if sxx > 0.0 else math.nan
+        if not b3 < 0.0:
+            fall[b] = 0.0
     # ---- envelopes and the tail range (the comparisons of _read_row, lane by lane)
     ef = acc[0 + 8]
     e3 = acc[1 + 8]
     el = acc[2 + 8]
     tn = acc[3 + 8]
     tx = acc[4 + 8]
+    mn8 = acc[14]
     for b in range(m):
         ef[b] = 0.0
         e3[b] = 0.0
         el[b] = 0.0
         tn[b] = math.inf
         tx[b] = 0.0
+        mn8[b] = math.inf
     for j in range(j1):
         k = idx[j]
         Dj = X[j, c0:c0 + m]
@@ -822,6 +854,10 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
                     tn[b] = Dj[b]
                 if Dj[b] > tx[b]:
                     tx[b] = Dj[b]
+        if k >= FALL_TAIL * T:
+            for b in range(m):
+                if Dj[b] < mn8[b]:
+                    mn8[b] = Dj[b]
     # ---- the verdict
     for b in range(m):
         r = rows[b]
@@ -844,7 +880,8 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
         elif final == final and final <= floor[r]:
             out[6, r] = CONVERGING
         elif e_last <= TAIL_FACTOR * e_third and ((env <= ENVELOPE_FACTOR and bt[b] == bt[b] and bt[b] + 3.0 * err < 0.0)
-                                                  or (env <= FALL_FACTOR and fall[b] == 1.0)):
+                                                  or (env <= FALL_FACTOR and fall[b] == 1.0
+                                                      and final <= FALL_END * mn8[b])):
             out[6, r] = CONVERGING
         else:
             out[6, r] = BOUNDED
@@ -870,7 +907,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
             vector = False
     D = np.empty((R, GROUP))
     L = np.empty((R, GROUP))
-    acc = np.empty((14, GROUP))
+    acc = np.empty((15, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
     bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
     if vector:

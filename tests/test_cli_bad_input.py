@@ -314,5 +314,5 @@ def test_a_method_without_an_iteration_matrix_is_refused_with_the_reason(capsys,
     refuse through analysis.rates.refuse_methods, for every method of the registry without an iteration matrix."""
     from gandynamics.methods import METHODS
     err = one_line_error(capsys, [cmd, "dirac", "--reg", "r1", "--methods", f"gd,{method}"])
-    assert f"unknown method(s) {method} ({method} has no iteration matrix: {METHODS[method].no_matrix})" in err
+    assert f"{method} is not accepted here (has no iteration matrix: {METHODS[method].no_matrix})" in err
     assert "gd" in err.split("accepted: ")[1].split(", ")

@@ -166,3 +166,22 @@ def test_a_wrong_declared_equilibrium_is_warned_of_at_the_games_own_hyperparamet
         else:
             assert ours == [], ours  # (the sweep's rows at s = 0.5, 2 move z*: not a wrong declaration)
         assert len(r.columns["rate"]) == 2
+
+
+def test_a_wrong_declared_equilibrium_with_no_zero_near_it_says_the_distances_are_nan():
+    """F = (x^2 + 1, y) has no real zero: the declared (0, 0) is wrong (|F| = 1 there) and Newton's method finds
+    nothing either; the warning says the distances are NaN rather than measured to a zero found instead."""
+    import warnings
+
+    import sympy as sp
+
+    import gandynamics as gd
+    from gandynamics.errors import GandynamicsWarning
+    x, y = sp.symbols("x y", real=True)
+    F = gd.VectorField(gd.Game.zero_sum([x], [y], x**3 / 3 + x - y**2 / 2, name="nozero", equilibrium=(0, 0)), [])
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        tr = gd.simulate(F, "gd", [0.5, 0.5], 20, 0.05)
+    ours = [str(w.message) for w in got if issubclass(w.category, GandynamicsWarning)]
+    assert len(ours) == 1 and "|F| = 1 there; Newton's method found no zero from it either" in ours[0], ours
+    assert np.all(np.isnan(tr.equilibrium))

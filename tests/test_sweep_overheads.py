@@ -9,7 +9,7 @@ import pytest
 
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
-from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FALL_FACTOR, FIT_START, FLOOR_ABS, FLOOR_REL,
+from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_REL,
                                  MIN_POLY, POLY_SE, POLY_SLACK, TAIL_FACTOR, TEST_START, read_runs)
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
@@ -150,12 +150,15 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         tmin = math.inf
         tmax = 0.0
         final = math.nan
+        e_min8 = math.inf
         for j in range(R):
             k = idx[j]
             d = dist[r, j]
             if k > T or not d == d:
                 continue
             final = d
+            if k >= FALL_TAIL * T and d < e_min8:
+                e_min8 = d
             if k <= 0.25 * T and d > e_first:
                 e_first = d
             if k >= 0.75 * T and d > e_last:
@@ -174,13 +177,17 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         nt = _select(idx, dist, r, TEST_START * T, T, floor[r], logd, sel)
         err = math.inf
         bt = math.nan
-        b1 = b2 = math.nan
+        b1 = b2 = b3 = math.nan
         if nt >= 4:
             bt, s = _slope(idx, logd, sel, 0, nt)
             h = nt // 2
             b1, s1 = _slope(idx, logd, sel, 0, h)
             b2, s2 = _slope(idx, logd, sel, h, nt)
             err = abs(b1 - b2) + s
+            q = 0
+            while q < nt and not idx[sel[q]] >= FALL_TAIL * T:
+                q += 1
+            b3 = _slope(idx, logd, sel, q, nt)[0] if q < nt else math.nan  # (numba: 0/0 is NaN there)
         out[2, r] = err
         # ---- the verdict
         if div[r] >= 0:
@@ -188,7 +195,8 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         elif final == final and final <= floor[r]:
             out[6, r] = CONVERGING
         elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)
-                                                  or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0)):
+                                                  or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0
+                                                      and b3 < 0.0 and final <= FALL_END * e_min8)):
             out[6, r] = CONVERGING
         else:
             out[6, r] = BOUNDED
@@ -225,9 +233,11 @@ def reference(idx, dist, life, div, zn):
 
 def sequences(rng, B, idx, K):
     """Distances of many kinds: geometric, Jordan-type k^c rho^k, oscillating, limit cycles, reaching the
-    floor, growing, with NaN after a divergence, rows too short for any fit."""
+    floor, growing, with NaN after a divergence, rows too short for any fit, a Jordan block's dip (a fall by 25-100
+    e-folds whose log-slope wanders: decided by FALL_FACTOR's condition) and a passage by a saddle (a fall by as
+    much, turning up at 0.8-0.97 K: refused by the last eighth's slope, or not)."""
     k = idx[None, :].astype(float)
-    kind = rng.integers(0, 8, B)
+    kind = rng.integers(0, 10, B)
     rho = rng.uniform(0.9, 1.02, (B, 1))
     a = rng.uniform(0.1, 10, (B, 1))
     c = rng.integers(0, 4, (B, 1))
@@ -239,6 +249,12 @@ def sequences(rng, B, idx, K):
     d = np.where(kind[:, None] == 4, a * (1e-30 * rng.uniform(0.01, 1, (B, 1))) ** (k / K), d)  # reaches 1e-30+
     d = np.where(kind[:, None] == 5, a * 0.5 ** k, d)  # reaches the rounding floor
     d = d * np.exp(rng.normal(0, 0.01, d.shape) * (kind[:, None] == 6))
+    efolds = rng.uniform(25, 100, (B, 1)) / K
+    k0 = rng.uniform(0.25, 1.0, (B, 1)) * K
+    d = np.where(kind[:, None] == 8, a * np.exp(-efolds * k) * np.hypot(k - k0, rng.uniform(0.01, 1, (B, 1))), d)
+    turn = rng.uniform(0.8, 0.97, (B, 1)) * K  # the distance's lowest point: e^-(e k) = eps e^(u k) there
+    up = efolds * rng.uniform(0.3, 3, (B, 1))
+    d = np.where(kind[:, None] == 9, a * np.hypot(np.exp(-efolds * k), np.exp(-(efolds + up) * turn + up * k)), d)
     life = np.full(B, float(K))
     div = np.full(B, -1, dtype=np.int64)
     dv = rng.random(B) < 0.2
@@ -268,6 +284,10 @@ def test_read_runs_is_bitwise_the_previous_reading(K):
     assert set(new.code.tolist()) == {CONVERGING, DIVERGED, BOUNDED}
     if K == 1000:
         assert np.any(new.poly_order >= 1) and np.any(new.poly_order == 0) and np.any(np.isnan(new.rate))
+        # rows that only the fall by six orders of magnitude reads as converging, and saddle passages it refuses
+        slope_test = (new.envelope_ratio <= ENVELOPE_FACTOR) & (np.log(new.rate) + 3 * new.log_rate_err < 0)
+        fell = (new.envelope_ratio <= FALL_FACTOR) & (new.code != DIVERGED) & ~(new.tail_min <= 1e-154)
+        assert np.any(fell & (new.code == CONVERGING) & ~slope_test) and np.any(fell & (new.code == BOUNDED))
         assert np.any(_undetermined_c(idx, d, life, zn))  # c near a whole number, refused by its standard error
 
 

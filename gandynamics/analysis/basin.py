@@ -203,10 +203,8 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     for name, v in (("rtol", rtol), ("r0", r0), ("r_max", r_max), ("r_min", r_min)):
         positive(v, name)  # (True is not 1; NaN refused)
     _check_tol(tol, 0.0, max_boxes, max_seconds)  # checked here: an early return (mu(z*) <= margin) skipped them
-    if progress is not None and not callable(progress):  # progress="abc": TypeError after the first certificate
-        raise GandynamicsError(f"progress must be a function called with (R_ok, R_fail), or None; got {progress!r}")
-    if progress is not None:
-        callback(progress, "progress", "progress(R_ok, R_fail)", 2)
+    if progress is not None:  # progress="abc": a TypeError after the first certificate
+        callback(progress, "progress", "progress(R_ok, R_fail)", 2, or_none=True)
     if not r_min < r_max:
         raise GandynamicsError(f"r_min must be below r_max, got {r_min!r} >= {r_max!r}")
     p = fld._p(params)

@@ -98,10 +98,7 @@ def _resolve(method: str):
         name, extra = RATE_ALIASES[method]
         return METHODS[name], dict(extra)
     if method not in METHODS or METHODS[method].iteration_matrix is None:
-        why = ""
-        if method in METHODS:
-            why = f" ({method}: {METHODS[method].no_matrix})"
-        raise GandynamicsError(f"unknown method {method!r}{why}; accepted: {', '.join(RATE_METHODS)}")
+        refuse_methods([method])
     return METHODS[method], {}
 
 
@@ -113,11 +110,15 @@ def refuse_methods(methods, accepted=RATE_METHODS, what: str = "method", reasons
     bad = [m for m in methods if m not in accepted]
     if not bad:
         return
-    reasons = reasons or {}
-    why = "".join(f" ({m}: {reasons[m]})" if m in reasons else
-                  f" ({m} has no iteration matrix: {METHODS[m].no_matrix})" if m in METHODS and METHODS[m].no_matrix
-                  else "" for m in bad)
-    raise GandynamicsError(f"unknown {what}(s) {', '.join(bad)}{why}; accepted: {', '.join(accepted)}")
+    reasons = dict(reasons or {})
+    for m in bad:
+        if m not in reasons and m in METHODS and METHODS[m].no_matrix:
+            reasons[m] = f"has no iteration matrix: {METHODS[m].no_matrix}"
+    known = [m for m in bad if m in reasons or m in METHODS]
+    unknown = [m for m in bad if m not in known]
+    parts = ([f"unknown {what}(s) {', '.join(unknown)}"] if unknown else []) + \
+        [f"{m} is not accepted here ({reasons[m]})" if m in reasons else f"{m} is not accepted here" for m in known]
+    raise GandynamicsError(f"{'; '.join(parts)}; accepted: {', '.join(accepted)}")
 
 
 def _check_method(method: str) -> str:

@@ -47,7 +47,7 @@ def run(args) -> int:
     from .continue_cmd import _num
     methods = name_list(args.methods, "--methods")
     refuse_methods(methods, tuple(m for m in RATE_METHODS if m != "flow"),
-                   reasons={"flow": "always reported, as 'stable under the flow'"})
+                   reasons={"flow": "the flow is always reported, as 'stable under the flow'"})
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
     step = _num(args.step, "--step", positive=True) if args.step is not None else None

@@ -71,11 +71,13 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
             p0 = fld.param_vector()
             F0 = np.asarray(fld.evaluator()[0](np.asarray(fld.equilibrium, float), p0), float).reshape(-1)
             at = f" ({', '.join(f'{s.name}={v:zg}' for s, v in zip(fld.hyper, p0))})" if len(p0) else ""
+            row = int(np.argmax(np.all(P == p0[None, :], axis=1) & bad))
+            then = ("distances and rates are measured to the zero Newton's method found instead" if np.all(np.isfinite(Z[row]))
+                    else "Newton's method found no zero from it either: distances and rates are NaN")
             warnings.warn(GandynamicsWarning(
                 f"the declared equilibrium ({eq}) of {fld.name} is not a zero of F at the game's own "
-                f"hyperparameters{at}: |F| = {float(np.sqrt(_row_squares(F0[None, :])[0])):z.3g} there; distances "
-                f"and rates are measured to the zero Newton's method found instead (check the game's equilibrium=)"),
-                stacklevel=2)
+                f"hyperparameters{at}: |F| = {float(np.sqrt(_row_squares(F0[None, :])[0])):z.3g} there; {then} "
+                "(check the game's equilibrium=)"), stacklevel=2)
         logger.info(f"the declared equilibrium ({eq}) of {fld.name} is not "
                     f"a zero of F {where}: z* found by Newton's method there"
                     + (f" (none found for {lost:,}: their distance and rate are NaN)" if lost else "")
