@@ -568,7 +568,7 @@ def write_readme(out="figures") -> Path:
              "Trajectories are read as `docs/mathematics.md` §5.6 states: *converging* (the distance reached the "
              "rounding floor, or its envelope fell by half between the first and last quarter and the log-rate "
              "over the last half is negative beyond three times its uncertainty and the envelope is still falling; or "
-             "it fell by six orders of magnitude and is still falling at the end), "
+             "it fell by three orders of magnitude and is still falling at the end), "
              "*diverged* (with step and reason), *stopped* (the method could not take its next step), otherwise "
              "*bounded, not converging*.  A check passes when |computed - reference| <= tol "
              "(the tolerance is in its row); certified constants are rigorous enclosures, and a claimed constant "

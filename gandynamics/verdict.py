@@ -32,9 +32,9 @@ The verdict
   ``s_b`` the least-squares standard error) — an orbit's distance oscillates, so its slopes disagree — and (iii)
   the largest distance in the last quarter is below 0.99 of the largest in the third quarter ``[T/2, 3T/4]``
   (the envelope is still falling: a run that has reached a limit cycle has a level envelope); or (iii) and, in
-  place of (i) and (ii), the largest distance in the last quarter is at most :data:`FALL_FACTOR` (1e-6) of the
+  place of (i) and (ii), the largest distance in the last quarter is at most :data:`FALL_FACTOR` (1e-3) of the
   largest in the first quarter with the slopes ``b_1``, ``b_2`` and that of the last eighth ``[7T/8, T]`` all
-  negative and the last distance at most :data:`FALL_END` (10) times the smallest of that eighth (a fall by six
+  negative and the last distance at most :data:`FALL_END` (10) times the smallest of that eighth (a fall by three
   orders of magnitude, still going on at the end: it needs no steady slope);
 * ``bounded, not converging`` — everything else: the run neither diverged nor approached ``z*`` by that test
   (orbits, limit cycles, a convergence too slow to be seen in ``T`` steps); ``tail_min`` and ``tail_max``
@@ -80,7 +80,7 @@ TAIL_FACTOR = 0.99
 #: near the window's halves, two rates handing over) has half-window slopes that disagree, though it fell by orders
 #: of magnitude (gd on the R1 Dirac-GAN at h = 0.1: 1.04 -> 2.6e-12 in 500 steps, a Jordan block's dip near step 375:
 #: slopes -0.073 and -0.036 per step, uncertainty 0.037 > |log rho| / 3)
-FALL_FACTOR = 1e-6
+FALL_FACTOR = 1e-3
 #: ... and the slope over the last eighth ``[FALL_TAIL T, T]`` negative too: a passage by a saddle (the distance falls
 #: along the stable direction, then grows along the unstable one) that turned up in the last fifth kept both
 #: half-window slopes negative (a grid of such passages: 214 of 384 still rising at the end read "converging"); a

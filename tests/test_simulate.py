@@ -558,3 +558,17 @@ def test_the_long_rows_bar_counts_whole_rows(monkeypatch):
     res = _long_rows_sweep(progress=True)
     assert res.meta["step_chunk"] > 1 and len(seen) > 2 * len(res) // DEFAULT_NB
     assert all(isinstance(v, int) for v in seen) and seen == sorted(seen) and seen[-1] == len(res)
+
+
+def test_the_reading_does_not_depend_on_record_every_on_marginal_runs():
+    """Found by a new user: the R1 Dirac-GAN (gamma = 0.3) under gd at h = 1.2 from (-0.528, 1.804), a marginal run
+    (rho = 0.99975), read 'bounded, not converging' with every state recorded and 'converging' recording every
+    1000th: every recorded step was read beside the READ_SAMPLES ones. Now only those: the same reading, bitwise,
+    whatever record_every; and a sweep with samples=READ_SAMPLES reads the run as simulate does."""
+    from gandynamics.runs.trajectory import READ_SAMPLES
+    F = VectorField(games.dirac(), [R1(gamma=0.3)])
+    runs = [simulate(F, "gd", [-0.528, 1.804], 3000, 1.2, record_every=e) for e in (1, 7, 1000, 5000)]
+    for tr in runs[1:]:
+        assert tr.reading == runs[0].reading
+    row = sweep(F, "gd", inits=[[-0.528, 1.804]], steps=3000, step=1.2, samples=READ_SAMPLES, progress=False)
+    assert row.columns["verdict"][0] == runs[0].verdict and row.columns["rate"][0] == runs[0].rate

@@ -525,7 +525,7 @@ def _jordan_dip(rng, every):
     coefficient of its eigenvector, rho^k x0 + s k rho^(k-1) y0, crosses zero at a step k0 in [T/4, T]: the
     distance dips there, so the log-slope over [T/2, T] is far from steady (gd on the R1 Dirac-GAN, whose
     linearisation at z* is such a block, dips near step 375 of 500). The run falls by 25 to 100 e-folds (over
-    six orders of magnitude over the first three quarters, whatever the axes). Returns (k, K, d)."""
+    three orders of magnitude over the first three quarters, whatever the axes). Returns (k, K, d)."""
     from gandynamics.runs.validate import sample_steps
     D = rng.uniform(25.0, 100.0)
     if every:
@@ -543,7 +543,7 @@ def _jordan_dip(rng, every):
 
 @pytest.mark.parametrize("every", [False, True])
 def test_a_fall_by_orders_of_magnitude_reads_converging_however_its_slope_wanders(every):
-    """Distances that fall by over six orders of magnitude and are still falling read 'converging' though the
+    """Distances that fall by over three orders of magnitude and are still falling read 'converging' though the
     half-window slopes of [T/2, T] disagree (FALL_FACTOR's condition). Before it, 86 of 800 such Jordan-block
     dips read 'bounded, not converging' (uncertainty u up to 0.13 per step against |log rho| <= 0.35); the
     old rule's verdict is computed beside, so the test is known to cover rows that only the fall decides."""
@@ -564,7 +564,7 @@ def test_a_fall_by_orders_of_magnitude_reads_converging_however_its_slope_wander
             readings.append((r.verdict[0], r.envelope_ratio[0], r.log_rate_err[0], r.rate[0]))
     only_the_fall = 0
     for (k, K, d), (verdict, env, err, rate) in zip(rows, readings):
-        assert env <= FALL_FACTOR, (K, env)  # the generator's promise: a fall by six orders of magnitude
+        assert env <= FALL_FACTOR, (K, env)  # the generator's promise: a fall by three orders of magnitude
         assert verdict == "converging", (K, env, err)
         only_the_fall += not (env <= ENVELOPE_FACTOR and math.log(rate) + 3 * err < 0)
     assert only_the_fall >= 5  # rows the slope test alone would have read 'bounded, not converging'
@@ -586,7 +586,7 @@ def test_gd_on_the_r1_dirac_gan_reads_converging_after_a_fall_to_1e_12():
 def test_a_saddle_passage_rising_at_the_end_is_not_read_converging_by_its_fall():
     """A passage by a saddle: the distance falls along the stable direction (e^(-a k)) by orders of magnitude, then
     grows along the unstable one (eps e^(u k)) from its lowest point at 0.80-0.95 T. Ending ten times or more above
-    its lowest point over [T/2, T] (numpy, on the sequence), it is no convergence. The fall by six orders of magnitude
+    its lowest point over [T/2, T] (numpy, on the sequence), it is no convergence. The fall by three orders of magnitude
     kept both half-window slopes negative, so FALL_FACTOR's condition read such passages 'converging'; with the last
     eighth's slope (FALL_TAIL) and the last distance against that eighth's smallest (FALL_END) it reads none of them.
     The slope test of ENVELOPE_FACTOR (the rule before FALL_FACTOR) still reads some late turns 'converging' (its
@@ -609,3 +609,21 @@ def test_a_saddle_passage_rising_at_the_end_is_not_read_converging_by_its_fall()
                 by_slope += 1
     assert rising >= 100
     assert by_slope < rising / 2, (by_slope, rising)  # (measured: 2026-12-01)
+
+
+@pytest.mark.parametrize("reg,method,step,steps,init", [
+    ("r1", "gd", 0.01, 3000, (0.6, 0.8)),          # 1 -> 1.6e-7, slopes 3x0.0022 against log rho = -0.0037
+    ("r1:0.05", "eftp", 1.0, 40, (0.5, -1.2)),     # 1.3 -> 4.7e-6 in 40 steps
+    ("r1", "ogda", 0.5, 50, (0.6, 0.8)),           # 1 -> 2e-5 in 50 steps
+])
+def test_runs_falling_three_to_five_orders_of_magnitude_read_converging(reg, method, step, steps, init):
+    """Found by a new user: the R1 Dirac-GAN's runs falling by 3 to 5 orders of magnitude, still falling, read
+    'bounded, not converging' (the slope test's uncertainty inflated by a Jordan block's dip or by a short run;
+    FALL_FACTOR was 1e-6). The fall is checked here on the trajectory's own distances by numpy."""
+    import gandynamics as gd
+    gamma = float(reg.partition(":")[2] or 1.0)
+    F = gd.VectorField(gd.games.dirac(), [gd.R1(gamma=gamma)])
+    tr = gd.simulate(F, method, list(init), steps, step)
+    d = np.asarray(tr.distance)
+    assert d[-1] < 1e-4 * d[0] and d[-1] <= d[len(d) // 2:].min() * 10  # fell, and is near its low at the end
+    assert tr.verdict == "converging", tr.reading
