@@ -308,7 +308,7 @@ def test_rates_alternating_is_a_switch_as_in_simulate(capsys):
     # simulate and sweep take --alternating as a switch; rates demanded a value ("expected one argument")
     from gandynamics.cli import build_parser
     sim = build_parser().parse_args(["simulate", "dirac", "--method", "momentum", "--steps", "1", "--alternating"])
-    assert sim.alternating == "true"  # (the method's declaration reads the text: validate.boolean)
+    assert sim.alternating is True
     outs = {}
     for argv in (["--alternating"], ["--alternating", "true"], ["--alternating=false"], []):
         code, out, err = run(capsys, "rates", "dirac", "--reg", "r1:gamma=0.3", "--methods", "momentum", "--beta", "0.3",
@@ -363,8 +363,8 @@ def test_every_boolean_method_option_is_a_switch_that_also_takes_true_or_false(c
     base = {"simulate": ["simulate", "dirac", "--method", "momentum", "--steps", "1"],
             "sweep": ["sweep", "dirac", "--method", "momentum", "--steps", "1", "--out", "x.csv"],
             "rates": ["rates", "dirac"]}.get(cmd, [cmd, "dirac"])
-    for tail, want in (([flag], "true"), ([flag, "true"], "true"), ([flag, "FALSE"], "false"), ([], None)):
-        assert getattr(p.parse_args(base + tail), dest) == want, (cmd, tail)
+    for tail, want in (([flag], True), ([flag, "true"], True), ([flag, "FALSE"], False), ([], None)):
+        assert getattr(p.parse_args(base + tail), dest) is want, (cmd, tail)
     with pytest.raises(SystemExit) as exc:
         main([cmd, flag, "dirac"] + base[2:])
     err = capsys.readouterr().err.strip().splitlines()

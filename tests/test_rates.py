@@ -634,4 +634,5 @@ def test_a_neutral_spectrum_has_no_stable_step_and_its_note_states_the_tolerance
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["rates", "bilinear", "--methods", "altgd", "--no-measure"]) == 0
-    assert f"altgd: {NO_STABLE_STEP}" in out.getvalue() and "rho >= 1 - 1e-12 for every step tried" in out.getvalue()
+    assert f"altgd: {NO_STABLE_STEP} (rho_opt is 1 to rounding)" in out.getvalue()
+    assert "rho >= 1 - 1e-12 for every step tried" in out.getvalue()

@@ -82,6 +82,10 @@ def test_the_rates_command_names_an_undefined_method_once(capsys):
     assert main(["rates", "bilinear", "--methods", "ftr,eg", "--no-measure"]) == 0
     out = capsys.readouterr().out
     assert "ftr: the discriminator's Hessian block DF_psipsi is singular" in out and "no stable step" not in out
+    # (with measuring on, the row's note and its bound's note were both printed, each naming the method: "ftr: ftr: ...")
+    assert main(["rates", "bilinear", "--methods", "ftr,eg"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("DF_psipsi is singular") == 1 and "ftr: ftr:" not in out
 
 
 # ---- found by the adversarial review of session 5 (each failed before its fix)

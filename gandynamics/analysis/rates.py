@@ -77,8 +77,7 @@ __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spe
 STABLE_TOL = 1e-12
 #: what a method without a stable step is told (its rho_opt, the smallest rho found, may lie below 1 by rounding:
 #: a neutral spectrum, |lambda| = 1 exactly, computes as 1 - 1e-16 now and then)
-NO_STABLE_STEP = (f"no stable step: rho >= 1 - {STABLE_TOL:zg} for every step tried (rho_opt, the smallest, is 1 "
-                  f"to rounding when within {STABLE_TOL:zg} of it)")
+NO_STABLE_STEP = f"no stable step: rho >= 1 - {STABLE_TOL:zg} for every step tried"
 
 #: rate-only aliases: a name -> (method, options)
 RATE_ALIASES = {"altmomentum": ("momentum", {"alternating": True})}

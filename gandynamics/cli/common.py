@@ -52,17 +52,17 @@ def refuse_inapplicable(args, rules) -> None:
 def add_switch(p: argparse.ArgumentParser, flag: str, dest: str, help: str) -> None:
     """A boolean method option: a switch (``--alternating``), or with an explicit value (``--alternating false``,
     any case of true/false); the same form in every command (simulate and sweep took only the bare switch, rates
-    also the value).  The parsed value is the text (``"true"`` for the bare switch), checked by the method's
-    declaration (:func:`gandynamics.validate.boolean`)."""
-    def value(text: str) -> str:  # a word that is not true/false was most likely the next positional argument
+    also the value).  The parsed value is a bool (True for the bare switch; None when not given), so that JSON
+    and provenance record true/false, not text."""
+    def value(text: str) -> bool:  # a word that is not true/false was most likely the next positional argument
         from ..validate import boolean
         try:
-            return str(boolean(text, flag)).lower()
+            return boolean(text, flag)
         except GandynamicsError:
             raise argparse.ArgumentTypeError(f"takes true or false, or nothing (a bare switch); got {text!r} (a "
                                              f"positional argument after {flag} is read as its value: put it "
                                              "before the options)") from None
-    p.add_argument(flag, dest=dest, default=None, nargs="?", const="true", type=value, metavar="true|false",
+    p.add_argument(flag, dest=dest, default=None, nargs="?", const=True, type=value, metavar="true|false",
                    help=help)
 
 

@@ -131,7 +131,7 @@ def run(args) -> int:
         return 0
     print(f"game: {fld.name}   equilibrium ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})")
     from .._display import bound  # the ends rounded outward: still a bracket (-1e-323, not -9.88131e-324)
-    from ..analysis.rates import NO_STABLE_STEP
+    from ..analysis.rates import NO_STABLE_STEP, STABLE_TOL
     print(f"region: {region.describe()}   mu in [{bound(mu['lo'], 'lo')}, {bound(mu['hi'], 'hi')}]   "
           f"L in [{bound(L['lo'], 'lo')}, {bound(L['hi'], 'hi')}]")
     print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies\n")
@@ -163,16 +163,17 @@ def run(args) -> int:
             notes[r.method] = (notes.get(r.method, "") + "; " if r.method in notes else "") + \
                 f"the measured trajectory {r.ended or f'ended at step {r.diverged_at}'} (rate fitted before it)"
         if r.step is None and r.step_rule != "undefined":  # (an undefined method's note says why)
-            notes[r.method] = f"{NO_STABLE_STEP}; nothing measured"
-        extra = [r.note] if r.note else []
+            flat = r.optimal_rate is not None and abs(r.optimal_rate - 1) <= STABLE_TOL
+            notes[r.method] = f"{NO_STABLE_STEP}" + (" (rho_opt is 1 to rounding)" if flat else "") + "; nothing measured"
+        extra = [r.note] if r.note and r.note not in notes.get(r.method, "") else []  # (said once)
         if r.step is not None and r.step_rule not in ("given", "theorem", "optimal", "1/L"):  # why not the step asked for
             extra.append(f"step: {r.step_rule}")
         for text in extra:
             notes[r.method] = (notes[r.method] + "; " if r.method in notes else "") + text
     if notes:
         print()
-        for m, n in notes.items():
-            print(f"  {m}: {n}")
+        for m, n in notes.items():  # (a library note that names its method already: once)
+            print(f"  {m}: {n[len(m) + 2:] if n.startswith(m + ': ') else n}")
     starts = {tuple(r.start) for r in rows if r.start}
     if starts:
         print(f"\nmeasured from z0 = ({', '.join(f'{v:z.6g}' for v in next(iter(starts)))})")

@@ -166,7 +166,7 @@ def run(args) -> int:
     if step is None:
         raise GandynamicsError("--step is required: h or h_G,h_D")
     opts = method_options(args, fld)
-    tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=args.record_every,
+    tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=every,
                   bound=_float(args.bound, "--bound"), engine=args.engine, **opts)
     if args.csv:
         try:
