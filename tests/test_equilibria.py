@@ -166,6 +166,11 @@ def test_a_wrong_declared_equilibrium_is_warned_of_at_the_games_own_hyperparamet
         else:
             assert ours == [], ours  # (the sweep's rows at s = 0.5, 2 move z*: not a wrong declaration)
         assert len(r.columns["rate"]) == 2
+        if trial % 2:  # once per field: a second run of it says nothing more
+            with warnings.catch_warnings(record=True) as again:
+                warnings.simplefilter("always")
+                gd.simulate(F, "gd", zstar + 0.3, 50, 0.05)
+            assert not [w for w in again if issubclass(w.category, GandynamicsWarning)]
 
 
 def test_a_wrong_declared_equilibrium_with_no_zero_near_it_says_the_distances_are_nan():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ..equilibrium import find_equilibrium
@@ -65,7 +67,9 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         nb, lost = int(np.count_nonzero(bad)), int(np.count_nonzero(np.isnan(Z[bad]).any(axis=1)))
         where = "at these hyperparameters" if B == 1 else f"at the hyperparameters of {nb:,} of {B:,} rows"
         eq = ", ".join(f"{v:zg}" for v in fld.equilibrium)
-        if _at_defaults(fld, P[bad]):  # the declaration itself is wrong (not a point that moved with a parameter)
+        wrong = _at_defaults(fld, P[bad])  # the declaration itself is wrong (not a point that moved with a parameter)
+        if wrong and fld not in _WARNED:  # once per field (each run of it repeated the same warning)
+            _WARNED.add(fld)
             import warnings
             from ..errors import GandynamicsWarning
             p0 = fld.param_vector()
@@ -78,11 +82,15 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
                 f"the declared equilibrium ({eq}) of {fld.name} is not a zero of F at the game's own "
                 f"hyperparameters{at}: |F| = {float(np.sqrt(_row_squares(F0[None, :])[0])):z.3g} there; {then} "
                 "(check the game's equilibrium=)"), stacklevel=2)
-        logger.info(f"the declared equilibrium ({eq}) of {fld.name} is not "
+        (logger.debug if wrong else logger.info)(f"the declared equilibrium ({eq}) of {fld.name} is not "
                     f"a zero of F {where}: z* found by Newton's method there"
                     + (f" (none found for {lost:,}: their distance and rate are NaN)" if lost else "")
                     + ("" if B == 1 else "; each row's z* is in the table's zstar_ columns"))
     return Z, False
+
+
+#: the fields whose wrong declared equilibrium was warned of (weak: a field's entry goes with it)
+_WARNED: "weakref.WeakSet" = weakref.WeakSet()
 
 
 def _at_defaults(fld, P: np.ndarray) -> bool:
