@@ -131,8 +131,8 @@ class Game:
     equilibrium : sequence of numbers, optional
         A known equilibrium (a zero of F), used as the default analysis point and as ``z*`` of runs.  Where it
         is no zero of F (|F| >= 1e-10) runs measure to the zero Newton's method finds from it instead: with a
-        GandynamicsWarning (once per field) when that happens at the game's own hyperparameters (the declaration is wrong), with a
-        log line at INFO at other hyperparameters of a sweep (the equilibrium moved with them).
+        GandynamicsWarning (once per field) when that happens at the game's own hyperparameters (the declaration
+        is wrong), with a log line at INFO at other hyperparameters of a sweep (the equilibrium moved with them).
     name : str
     nonsmooth : str, optional
         A note when the field is known not to be differentiable somewhere that matters.
