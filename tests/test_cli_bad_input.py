@@ -316,3 +316,18 @@ def test_a_method_without_an_iteration_matrix_is_refused_with_the_reason(capsys,
     err = one_line_error(capsys, [cmd, "dirac", "--reg", "r1", "--methods", f"gd,{method}"])
     assert f"{method} is not accepted here (has no iteration matrix: {METHODS[method].no_matrix})" in err
     assert "gd" in err.split("accepted: ")[1].split(", ")
+
+
+def _strengths():
+    """(regularizer, parameter) for every parameter of every regularizer of the registry."""
+    from gandynamics import REGULARIZERS
+    return [(n, p) for n, r in REGULARIZERS.items() for p in r().defaults]
+
+
+@pytest.mark.parametrize("reg,param", _strengths())
+def test_a_regularizer_parameter_set_in_reg_and_by_param_is_refused(capsys, reg, param):
+    """--reg r1:gamma=1 --param gamma=2 ran with gamma = 2, the --reg value silently dropped: every parameter of every
+    regularizer given both ways is refused in one line naming both (the game need not fit: the check comes first)."""
+    err = one_line_error(capsys, ["simulate", "dirac", "--reg", f"{reg}:{param}=0.3", "--param", f"{param}=0.4",
+                                  "--method", "gd", "--step", "0.1", "--steps", "5"])
+    assert f"{param} set twice: in --reg {reg}:{param}=0.3 and by --param {param}=0.4; set it once" in err

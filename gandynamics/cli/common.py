@@ -154,6 +154,10 @@ def build_field(args):
     regs = []
     for r in args.reg:
         name, opts = parse_reg(r)
+        twice = sorted(set(opts) & set(hyper))  # (the --param value silently won)
+        if twice:
+            raise GandynamicsError(f"{', '.join(twice)} set twice: in --reg {r} and by --param "
+                                   f"{', '.join(f'{k}={params[k]}' for k in twice)}; set it once")
         regs.append(make_regularizer(name, **opts))
     field = VectorField(model, regs)
     unknown = set(hyper) - set(field.defaults)
