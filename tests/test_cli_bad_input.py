@@ -331,3 +331,21 @@ def test_a_regularizer_parameter_set_in_reg_and_by_param_is_refused(capsys, reg,
     err = one_line_error(capsys, ["simulate", "dirac", "--reg", f"{reg}:{param}=0.3", "--param", f"{param}=0.4",
                                   "--method", "gd", "--step", "0.1", "--steps", "5"])
     assert f"{param} set twice: in --reg {reg}:{param}=0.3 and by --param {param}=0.4; set it once" in err
+
+
+@pytest.mark.parametrize("grid", [["step=0.1:0.2:3"], ["step_g=0.1,0.2", "step_d=0.1,0.3"]])
+def test_a_step_that_every_rows_grid_step_replaces_is_refused(capsys, grid):
+    """sweep --step 0.5 --grid step=0.1:0.2:3 ran at 0.1-0.2, the --step silently dropped (the library too)."""
+    import numpy as np
+
+    import gandynamics as gd
+    from gandynamics.errors import GandynamicsError
+    argv = ["sweep", "dirac", "--reg", "r1", "--method", "altgd", "--steps", "10", "--step", "0.5", "--out", "-"]
+    for g in grid:
+        argv += ["--grid", g]
+    err = one_line_error(capsys, argv)
+    assert "--step and --grid step" in err and "both give every row its step size" in err
+    F = gd.VectorField(gd.games.dirac(), [gd.R1()])
+    axes = {g.split("=")[0]: [0.1, 0.2] for g in grid}
+    with pytest.raises(GandynamicsError, match=r"^step=0.5 and the grid axis step"):
+        gd.sweep(F, "altgd", inits=np.ones((1, 2)), steps=10, step=0.5, grid=axes)

@@ -121,6 +121,9 @@ def run(args) -> int:
         inits = [np.ones(fld.n)]
     steps = parse_steps(args.steps)
     step = parse_step(args.step)
+    if step is not None and ("step" in grid or {"step_g", "step_d"} <= set(grid)):
+        axis = "step" if "step" in grid else "step_g and step_d"
+        raise GandynamicsError(f"--step and --grid {axis} both give every row its step size: give one of them")
     if step is None and not {"step", "step_g", "step_d"} & set(grid):
         raise GandynamicsError("--step is required: h or h_G,h_D, or a grid axis of steps (--grid step=START:STOP:COUNT)")
     opts = method_options(args, fld)

@@ -265,6 +265,10 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         raise GandynamicsError("give the grid axis step, or step_g/step_d, not both")
     base_p = field.param_vector(params)
     need_step = not ("step" in grid or ("step_g" in grid and "step_d" in grid))
+    if step is not None and not need_step:  # (the grid's steps replaced it on every row, silently)
+        axis = "step" if "step" in grid else "step_g and step_d"
+        raise GandynamicsError(f"step={step!r} and the grid axis {axis} both give every row its step size: give "
+                               "one of them")
     hg0, hd0 = step_pair(step) if (step is not None or need_step) else (np.nan, np.nan)
     if "step_g" in grid and "step_d" not in grid and step is None:
         raise GandynamicsError("grid step_g needs step= (or a step_d axis) for the discriminator")
