@@ -167,3 +167,24 @@ def test_flow_stability_against_the_closed_form_quadratic(a, c, want):
     fld = gd.VectorField(gd.games.quadratic(), [])
     cl = classify(fld, {"a": a, "b": 2.0, "c": c})
     assert cl.flow_stable is want
+
+
+def test_classify_applies_beta_to_momentum_only_and_says_which_beta():
+    """classify passed its beta to every method (gd refused it) and the CLI had no --beta: 'stable under momentum'
+    was gd's range (beta = 0) while `rates` used -0.5 without saying. Closed forms on the R1 Dirac-GAN (gamma = 1,
+    DF(0) has the double eigenvalue lambda = -1/2 of J): gd is stable for h < 4 (|1 + h lambda| < 1); momentum's
+    multipliers solve mu^2 - (1 + beta + h lambda) mu + beta = 0, which at beta = -1/2 crosses mu = -1 at h = 2."""
+    import contextlib
+    import io
+
+    from gandynamics import R1, VectorField, classify, games
+    from gandynamics.cli import main
+    F = VectorField(games.dirac(), [R1(gamma=1.0)])
+    c = classify(F, methods=("momentum", "gd"), beta=-0.5)
+    assert c.methods["momentum"]["largest_stable_step"] == pytest.approx(2.0, rel=1e-9)
+    assert c.methods["gd"]["largest_stable_step"] == pytest.approx(4.0, rel=1e-9) and "beta" not in c.methods["gd"]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["classify", "dirac", "--reg", "r1", "--methods", "momentum,gd"]) == 0
+    assert "stable under momentum (beta=-0.5): for h < 2\n" in out.getvalue()
+    assert "stable under gd:             for h < 4\n" in out.getvalue()

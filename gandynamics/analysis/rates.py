@@ -101,6 +101,11 @@ def _resolve(method: str):
     return METHODS[method], {}
 
 
+#: the momentum coefficient of the ``rates`` and ``classify`` commands when none is given (negative momentum, Gidel et
+#: al. 2019: at beta = 0 momentum is gd, a row that says nothing new)
+CLI_BETA = -0.5
+
+
 def refuse_methods(methods, accepted=RATE_METHODS, what: str = "method", reasons: dict | None = None) -> None:
     """One GandynamicsError naming every name of ``methods`` not in ``accepted``, each with its reason (from
     ``reasons``, else, for a method of the registry, why it has no iteration matrix: ``Method.no_matrix``), and

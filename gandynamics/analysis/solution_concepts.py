@@ -222,6 +222,9 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         largest stable step instead (:func:`gandynamics.analysis.rates.largest_stable_step`).
     methods : sequence of str
         Discrete methods to test (gd, eg, eftp, ogda, momentum, altgd, altmomentum).
+    beta : float
+        The momentum coefficient of the methods that take one (momentum, altmomentum; recorded in their entry of
+        ``methods``); the others are tested without (``gandynamics classify`` and ``rates`` use -0.5 by default).
 
     Returns
     -------
@@ -282,13 +285,15 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     lam = np.linalg.eigvals(-A)
     flow = flow_stability(lam)
     meth = {}
+    from .rates import takes
     for m in methods:
+        kb = {"beta": beta} if takes("beta", [m]) else {}  # (beta is momentum's: the others are refused a beta)
         if step is not None:
-            rho = local_rate(m, A, float(step), n_theta=fld.n_theta, beta=beta)
-            meth[m] = {"step": float(step), "spectral_radius": rho, "stable": bool(rho < 1 - 1e-12)}
+            rho = local_rate(m, A, float(step), n_theta=fld.n_theta, **kb)
+            meth[m] = {"step": float(step), "spectral_radius": rho, "stable": bool(rho < 1 - 1e-12), **kb}
         else:
-            hmax = largest_stable_step(m, A, n_theta=fld.n_theta, beta=beta)
-            meth[m] = {"largest_stable_step": hmax, "stable": hmax is not None}
+            hmax = largest_stable_step(m, A, n_theta=fld.n_theta, **kb)
+            meth[m] = {"largest_stable_step": hmax, "stable": hmax is not None, **kb}
     stable_any = flow or any(v["stable"] for v in meth.values())
     solution = nash if not zs else (True if (nash or minimax) else (None if (nash is None or minimax is None) else False))
     if not zs:

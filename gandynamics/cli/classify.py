@@ -26,6 +26,8 @@ def add_parser(sub):
     p.add_argument("--methods", default="gd,eg,eftp,ogda",
                    help=f"comma-separated methods to test, from {', '.join(m for m in RATE_METHODS if m != 'flow')} "
                         "(default gd,eg,eftp,ogda)")
+    p.add_argument("--beta", default=None, metavar="X",
+                   help="momentum coefficient for momentum/altmomentum (default -0.5, as in `gandynamics rates`)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object with local_nash, local_minimax (null for a general-sum game), "
                         "differential_stackelberg, flow_stable, spurious, methods, hessians")
@@ -40,7 +42,8 @@ def _b(v):
 def run(args) -> int:
     import numpy as np
 
-    from ..analysis.rates import RATE_METHODS, refuse_methods
+    from ..analysis.rates import CLI_BETA, RATE_METHODS, refuse_methods, takes
+    from ..errors import GandynamicsError
     from ..analysis.solution_concepts import classify
     from ..validate import name_list
     from .common import build_field, dumps, parse_vector
@@ -51,7 +54,13 @@ def run(args) -> int:
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
-    c = classify(fld, hyper, at=at, step=step, methods=methods)
+    beta = None
+    if takes("beta", methods):
+        beta = _num(args.beta, "--beta") if args.beta is not None else CLI_BETA
+    elif args.beta is not None:
+        raise GandynamicsError(f"--beta applies to momentum and altmomentum, not to {', '.join(methods)}; leave it out "
+                               "or add one of those methods")
+    c = classify(fld, hyper, at=at, step=step, methods=methods, **({} if beta is None else {"beta": beta}))
     d = c.as_dict()
     if args.json:
         print(dumps(d))
@@ -72,6 +81,8 @@ def run(args) -> int:
             else ("yes" if c.flow_stable else "no"))
     print(f"stable under the flow:       {flow}")
     for m, v in c.methods.items():  # the labels padded to the 29 columns of the lines above
+        if beta is not None and takes("beta", [m]):
+            m = f"{m} (beta={beta:zg})"
         if "spectral_radius" in v:
             label = f"stable under {m} h={v['step']:zg}:"
             print(f"{label.ljust(28)} {'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:z.6g})")

@@ -90,7 +90,7 @@ def _f(x, fmt="z.6g"):
 
 def run(args) -> int:
     from ..analysis.constants import parse_region
-    from ..analysis.rates import RATE_METHODS, rates, refuse_methods, takes
+    from ..analysis.rates import CLI_BETA, RATE_METHODS, rates, refuse_methods, takes
     from ..errors import GandynamicsError
     from .common import build_field, dumps, rate_text
     from .constants import number
@@ -107,7 +107,7 @@ def run(args) -> int:
         step = "theory"
     # an option none of --methods takes would be ignored: rates() refuses it (analysis.rates.takes)
     base = getattr(args, "base", None) or "gd"
-    beta = number(args.beta, "--beta") if args.beta is not None else (-0.5 if takes("beta", methods, base) else None)
+    beta = number(args.beta, "--beta") if args.beta is not None else (CLI_BETA if takes("beta", methods, base) else None)
     n_g = number(args.n_g, "--n-g", integer=True) if args.n_g is not None else None
     n_d = number(args.n_d, "--n-d", integer=True) if args.n_d is not None else None
     steps = number(args.steps, "--steps", integer=True) if args.steps is not None else None
@@ -134,7 +134,9 @@ def run(args) -> int:
     from ..analysis.rates import NO_STABLE_STEP, STABLE_TOL
     print(f"region: {region.describe()}   mu in [{bound(mu['lo'], 'lo')}, {bound(mu['hi'], 'hi')}]   "
           f"L in [{bound(L['lo'], 'lo')}, {bound(L['hi'], 'hi')}]")
-    print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies\n")
+    print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies"
+          + ("" if beta is None else f"; momentum coefficient beta = {beta:zg}"
+             + ("" if args.beta is not None else " (the default of rates; --beta sets it)")) + "\n")
     head = ["method", "step", "local", "measured", "bound"] + (["tight"] if tight is not None else []) + \
         ["holds", "h_opt", "rho_opt", "h_max"]
     table = []
