@@ -145,3 +145,20 @@ def test_boolean_options_take_true_or_false_only(value):
         opt.coerce(value, "momentum")
     assert opt.coerce("TRUE", "momentum") is True and opt.coerce(np.False_, "momentum") is False
     assert opt.coerce(None, "momentum") is opt.default
+
+
+@pytest.mark.parametrize("alias", sorted(__import__("gandynamics.methods", fromlist=["ALIASES"]).ALIASES))
+def test_an_alias_of_the_rate_analyses_is_explained_where_it_is_not_a_method(alias):
+    """rates and classify take altmomentum (momentum with alternating=True); simulate and sweep said only 'unknown
+    method': now the refusal names the method and options it stands for, and the rates of both names agree."""
+    import numpy as np
+
+    from gandynamics import GandynamicsError, R1, VectorField, games, simulate
+    from gandynamics.analysis.rates import local_rate
+    from gandynamics.methods import ALIASES
+    base, opts = ALIASES[alias]
+    F = VectorField(games.dirac(), [R1()])
+    with pytest.raises(GandynamicsError, match=rf"^{alias} is the name rates and classify give to {base} with "):
+        simulate(F, alias, [0.5, 0.5], 10, 0.1)
+    A = np.array([[1.0, 0.5], [-0.5, 0.0]])
+    assert local_rate(alias, A, 0.3, n_theta=1, beta=-0.3) == local_rate(base, A, 0.3, n_theta=1, beta=-0.3, **opts)

@@ -66,7 +66,7 @@ import numpy as np
 from scipy import optimize
 
 from ..errors import GandynamicsError
-from ..methods import METHODS
+from ..methods import ALIASES as METHOD_ALIASES, METHODS
 
 __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate", "optimal_step",
            "largest_stable_step", "theoretical_bound", "theory_step", "Bound", "measured_rate", "start_point",
@@ -79,8 +79,8 @@ STABLE_TOL = 1e-12
 #: a neutral spectrum, |lambda| = 1 exactly, computes as 1 - 1e-16 now and then)
 NO_STABLE_STEP = f"no stable step: rho >= 1 - {STABLE_TOL:zg} for every step tried"
 
-#: rate-only aliases: a name -> (method, options)
-RATE_ALIASES = {"altmomentum": ("momentum", {"alternating": True})}
+#: rate-only aliases: a name -> (method, options) (declared beside the methods: simulate's refusal names them)
+RATE_ALIASES = METHOD_ALIASES
 
 
 def _rate_methods() -> tuple:

@@ -26,7 +26,7 @@ from ._common import ORDERS
 from .base import Method, Option, Rule
 from .flow import SCHEMES
 
-__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS"]
+__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS", "ALIASES"]
 
 #: the registry, in display order (adding a method: a module declaring METHOD, plus one entry here)
 _MODULES = [gd, altgd, eg, eftp, ogda, momentum, flow, proximal, eag, ftr, lookahead, adam, rmsprop]
@@ -43,10 +43,22 @@ CODES, GROUPS = codes(RULES)
 KERNELS = {r.name: (r.formula or m.formula) for m in METHODS.values() for r in m.rules}
 
 
+#: names for a method with options, taken by the analyses of the iteration matrix (``rates``, ``classify``): name ->
+#: (method, options)
+ALIASES = {"altmomentum": ("momentum", {"alternating": True})}
+
+
 def get_method(name) -> Method:
-    """The method called ``name`` or a one-line error listing the accepted names."""
+    """The method called ``name`` or a one-line error listing the accepted names (for an alias of
+    :data:`ALIASES`, the method and options it stands for)."""
     if isinstance(name, Method):
         return name
+    if isinstance(name, str) and name in ALIASES:
+        base, opts = ALIASES[name]
+        flags = " ".join(f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {v}" for k, v in opts.items())
+        raise GandynamicsError(f"{name} is the name rates and classify give to {base} with "
+                               f"{', '.join(f'{k}={v}' for k, v in opts.items())}: run method {base!r} with those "
+                               f"options (CLI: --method {base} {flags}); accepted: {', '.join(METHODS)}")
     if not isinstance(name, str) or name not in METHODS:
         raise GandynamicsError(f"unknown method {name!r}; accepted: {', '.join(METHODS)}")
     return METHODS[name]
