@@ -153,3 +153,13 @@ def test_rates_beta_defaults_and_applies_where_taken(dirac_r1):
     assert mom != mom0
     rows, _ = rates(dirac_r1, "lookahead", options={"base": "altgd"}, n_d=3, step=0.2, measure=False)
     assert rows[0].options.get("n_d") == 3
+
+
+@pytest.mark.parametrize("step,says", [(5.0, True), (4.5, True), (3.9, False), (1.0, False)])
+def test_a_given_step_without_convergence_is_said(capsys, step, says):
+    """rates --step h beyond the largest stable step printed the local rate above 1 in the table and nothing more:
+    the note says so and where the method is stable. gd on the R1 Dirac-GAN (gamma = 1): DF(0)'s double eigenvalue
+    1/2 gives |1 - h/2| < 1 for h < 4 (closed form)."""
+    assert main(["rates", "dirac", "--reg", "r1", "--methods", "gd", "--step", str(step), "--no-measure"]) == 0
+    out = capsys.readouterr().out
+    assert (f"local rate {abs(1 - step / 2):g} >= 1 at h = {step:g}: no convergence there (stable for h < 4)" in out) == says

@@ -168,6 +168,16 @@ def run(args) -> int:
             flat = r.optimal_rate is not None and abs(r.optimal_rate - 1) <= STABLE_TOL
             notes[r.method] = f"{NO_STABLE_STEP}" + (" (rho_opt is 1 to rounding)" if flat else "") + "; nothing measured"
         extra = [r.note] if r.note and r.note not in notes.get(r.method, "") else []  # (said once)
+        if r.step is not None and r.local_rate is not None and not r.local_rate < 1 - STABLE_TOL:
+            # a step that does not converge (given, or the flow's at an unstable point): the table showed it unsaid
+            if r.method == "flow":
+                a = r.options.get("spectral_abscissa")
+                extra.append("the equilibrium is not stable under the flow" + (
+                    f" (spectral abscissa {a:z.6g} >= 0: local rate exp(h alpha) >= 1)" if a is not None else ""))
+            else:
+                extra.append(f"local rate {r.local_rate:z.6g} >= 1 at h = {r.step:z.6g}: no convergence there ("
+                             + ("no step is stable" if r.largest_stable_step is None else
+                                f"stable for h < {r.largest_stable_step:z.6g}") + ")")
         if r.step is not None and r.step_rule not in ("given", "theorem", "optimal", "1/L"):  # why not the step asked for
             extra.append(f"step: {r.step_rule}")
         for text in extra:
