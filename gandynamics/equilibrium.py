@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from scipy import optimize
 
 from .errors import GandynamicsError
 
 __all__ = ["find_equilibrium"]
+
+#: the fields whose wrong declared equilibrium was warned of (weak: a field's entry goes with it)
+_WARNED: "weakref.WeakSet" = weakref.WeakSet()
+
+
+def _declared_is_wrong(fld, p, residual: float, found) -> None:
+    """Warn, once per field, that the game's declared equilibrium is no zero of F at its own hyperparameters ``p``
+    (``residual`` = |F| there), saying what is used instead: the zero ``found`` from it, or none (then runs read NaN
+    and an analysis asks for a start).  At other hyperparameters (a sweep, a continuation), or under regularizers (the
+    declaration is the game's: Tikhonov's anchor, an asymmetric term move the zero of the regularised F), the point
+    moved with them: nothing is said here."""
+    if (fld in _WARNED or getattr(fld, "regularizers", None)
+            or not np.array_equal(np.asarray(p, float), fld.param_vector())):
+        return
+    _WARNED.add(fld)
+    import warnings
+    from .errors import GandynamicsWarning
+    eq = ", ".join(f"{v:zg}" for v in fld.equilibrium)
+    at = f" ({', '.join(f'{s.name}={v:zg}' for s, v in zip(fld.hyper, p))})" if len(p) else ""
+    then = (f"the zero Newton's method found from it, ({', '.join(f'{v:z.6g}' for v in found)}), is used instead"
+            if found is not None else "Newton's method found no zero from it either (runs read NaN distances)")
+    warnings.warn(GandynamicsWarning(f"the declared equilibrium ({eq}) of {fld.name} is not a zero of F at the game's "
+                                     f"own hyperparameters{at}: |F| = {residual:z.3g} there; {then} (check the "
+                                     "game's equilibrium=)"), stacklevel=3)
 
 
 def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
@@ -48,7 +74,10 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     with np.errstate(all="ignore"):
         sol = optimize.root(f, z0, jac=jac, method="hybr", tol=1e-14)
     res = float(np.linalg.norm(f(sol.x)))
-    if not np.all(np.isfinite(sol.x)) or not res < tol:
+    ok = bool(np.all(np.isfinite(sol.x)) and res < tol)
+    if start is None and fld.equilibrium is not None and not r0 < 1e-10:  # the game's own claim does not hold
+        _declared_is_wrong(fld, p, r0, sol.x if ok else None)
+    if not ok:
         raise GandynamicsError(
             f"equilibrium search from {np.round(z0, 6).tolist()} failed: residual ||F|| = {res:z.3g} "
             f"(needs < {tol:zg}); give a start with --at or check the regularizers")

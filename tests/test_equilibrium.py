@@ -36,3 +36,25 @@ def test_an_infinite_tol_accepts_the_start():
 def test_params_that_are_not_a_mapping_are_refused():
     with pytest.raises(GandynamicsError, match=r"^hyperparameters must be a mapping name -> value"):
         find_equilibrium(_shifted(), [0.3, 0.4])   # a start given as the second positional argument
+
+
+@pytest.mark.parametrize("cmd", [["analyze"], ["classify"], ["rates", "--no-measure"], ["basin", "--max-seconds", "1"],
+                                 ["simulate", "--method", "gd", "--step", "0.1", "--steps", "20"]])
+def test_every_command_warns_once_of_a_wrong_declared_equilibrium(tmp_path, capsys, cmd):
+    """Found by a new user: a game declaring equilibrium=(0, 0) where F(0, 0) = (-1, 0) was analysed at Newton's zero
+    without a word by analyze, classify, rates and basin, and warned of twice by simulate. The warning now comes from
+    find_equilibrium, which every analysis and run uses, once per field. The zero it names is checked by numpy: F
+    = (x - 1 + y + x^3, y - x) vanishes at x = y with 2x - 1 + x^3 = 0."""
+    import numpy as np
+
+    from gandynamics.cli import main
+    (tmp_path / "g.py").write_text(
+        "import sympy as sp\nimport gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+        "nl = lambda: gd.Game.zero_sum([x], [y], (x - 1)**2 / 2 + x * y - y**2 / 2 + x**4 / 4, equilibrium=(0, 0), "
+        "name='nl')\n")
+    main([cmd[0], "--game", f"{tmp_path / 'g.py'}:nl", *cmd[1:]])
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.startswith("gandynamics: warning: the declared equilibrium")]
+    assert len(lines) == 1, err
+    root = np.roots([1, 0, 2, -1]).real[np.abs(np.roots([1, 0, 2, -1]).imag) < 1e-12][0]
+    assert f"|F| = 1 there; the zero Newton's method found from it, ({root:.6g}, {root:.6g}), is used instead" in lines[0]

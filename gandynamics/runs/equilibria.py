@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from ..equilibrium import find_equilibrium
@@ -67,30 +65,12 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         nb, lost = int(np.count_nonzero(bad)), int(np.count_nonzero(np.isnan(Z[bad]).any(axis=1)))
         where = "at these hyperparameters" if B == 1 else f"at the hyperparameters of {nb:,} of {B:,} rows"
         eq = ", ".join(f"{v:zg}" for v in fld.equilibrium)
-        wrong = _at_defaults(fld, P[bad])  # the declaration itself is wrong (not a point that moved with a parameter)
-        if wrong and fld not in _WARNED:  # once per field (each run of it repeated the same warning)
-            _WARNED.add(fld)
-            import warnings
-            from ..errors import GandynamicsWarning
-            p0 = fld.param_vector()
-            F0 = np.asarray(fld.evaluator()[0](np.asarray(fld.equilibrium, float), p0), float).reshape(-1)
-            at = f" ({', '.join(f'{s.name}={v:zg}' for s, v in zip(fld.hyper, p0))})" if len(p0) else ""
-            row = int(np.argmax(np.all(P == p0[None, :], axis=1) & bad))
-            then = ("distances and rates are measured to the zero Newton's method found instead" if np.all(np.isfinite(Z[row]))
-                    else "Newton's method found no zero from it either: distances and rates are NaN")
-            warnings.warn(GandynamicsWarning(
-                f"the declared equilibrium ({eq}) of {fld.name} is not a zero of F at the game's own "
-                f"hyperparameters{at}: |F| = {float(np.sqrt(_row_squares(F0[None, :])[0])):z.3g} there; {then} "
-                "(check the game's equilibrium=)"), stacklevel=2)
+        wrong = _at_defaults(fld, P[bad])  # (find_equilibrium warned of a wrong declaration, once per field)
         (logger.debug if wrong else logger.info)(f"the declared equilibrium ({eq}) of {fld.name} is not "
                     f"a zero of F {where}: z* found by Newton's method there"
                     + (f" (none found for {lost:,}: their distance and rate are NaN)" if lost else "")
                     + ("" if B == 1 else "; each row's z* is in the table's zstar_ columns"))
     return Z, False
-
-
-#: the fields whose wrong declared equilibrium was warned of (weak: a field's entry goes with it)
-_WARNED: "weakref.WeakSet" = weakref.WeakSet()
 
 
 def _at_defaults(fld, P: np.ndarray) -> bool:
