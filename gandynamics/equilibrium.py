@@ -17,7 +17,7 @@ _WARNED: "weakref.WeakSet" = weakref.WeakSet()
 
 def _declared_is_wrong(fld, p, residual: float, found) -> None:
     """Warn, once per field, that the game's declared equilibrium is no zero of F at its own hyperparameters ``p``
-    (``residual`` = |F| there), saying what is used instead: the zero ``found`` from it, or none (then runs read NaN
+    (``residual`` = ``|F|`` there), saying what is used instead: the zero ``found`` from it, or none (then runs read NaN
     and an analysis asks for a start).  At other hyperparameters (a sweep, a continuation), or under regularizers (the
     declaration is the game's: Tikhonov's anchor, an asymmetric term move the zero of the regularised F), the point
     moved with them: nothing is said here."""
