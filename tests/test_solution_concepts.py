@@ -188,3 +188,19 @@ def test_classify_applies_beta_to_momentum_only_and_says_which_beta():
         assert main(["classify", "dirac", "--reg", "r1", "--methods", "momentum,gd"]) == 0
     assert "stable under momentum (beta=-0.5): for h < 2\n" in out.getvalue()
     assert "stable under gd:             for h < 4\n" in out.getvalue()
+
+
+def test_a_method_undefined_at_the_point_is_an_entry_not_an_abort(capsys):
+    """classify --methods ftr,eg on the bilinear game exited 2 (ftr is undefined where DF_psipsi = 0), where rates
+    writes a note: ftr's entry now says why, the other methods are still classified (eg: |1 - i h - h^2| < 1 for
+    h < 1, closed form at the eigenvalues +-i), and a name that is no method is still refused."""
+    from gandynamics import GandynamicsError
+    from gandynamics.cli import main
+    F = VectorField(games.make_game("bilinear"))
+    c = classify(F, methods=("ftr", "eg"))
+    assert c.methods["ftr"]["stable"] is None and "DF_psipsi is singular" in c.methods["ftr"]["undefined"]
+    assert c.methods["eg"]["largest_stable_step"] == pytest.approx(1.0, rel=1e-9)
+    assert main(["classify", "bilinear", "--methods", "ftr,eg"]) == 0
+    assert "stable under ftr:            undefined (the discriminator's Hessian block" in capsys.readouterr().out
+    with pytest.raises(GandynamicsError, match=r"^unknown method\(s\) foo; accepted: "):
+        classify(F, methods=("foo",))

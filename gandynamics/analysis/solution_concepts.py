@@ -244,6 +244,8 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     step = None if step is None else positive(step, "step")  # a negative step was tested as given
     beta = finite(beta, "beta")
     methods = name_list(methods, "methods")  # "gd,eg" as on the command line, or a list
+    from .rates import RATE_METHODS, refuse_methods
+    refuse_methods(methods, RATE_METHODS)  # up front: a method undefined at the point is an entry, a bad name is not
     p = fld.param_vector(params)
     z, res = analysis_point(fld, p, at, tol)
     notes = []
@@ -288,12 +290,16 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     from .rates import takes
     for m in methods:
         kb = {"beta": beta} if takes("beta", [m]) else {}  # (beta is momentum's: the others are refused a beta)
-        if step is not None:
-            rho = local_rate(m, A, float(step), n_theta=fld.n_theta, **kb)
-            meth[m] = {"step": float(step), "spectral_radius": rho, "stable": bool(rho < 1 - 1e-12), **kb}
-        else:
-            hmax = largest_stable_step(m, A, n_theta=fld.n_theta, **kb)
-            meth[m] = {"largest_stable_step": hmax, "stable": hmax is not None, **kb}
+        try:  # a method undefined at this point (ftr at a singular DF_psipsi) gets an entry saying why, as in rates
+            if step is not None:
+                rho = local_rate(m, A, float(step), n_theta=fld.n_theta, **kb)
+                meth[m] = {"step": float(step), "spectral_radius": rho, "stable": bool(rho < 1 - 1e-12), **kb}
+            else:
+                hmax = largest_stable_step(m, A, n_theta=fld.n_theta, **kb)
+                meth[m] = {"largest_stable_step": hmax, "stable": hmax is not None, **kb}
+        except GandynamicsError as exc:
+            why = str(exc)
+            meth[m] = {"undefined": why[len(m) + 2:] if why.startswith(m + ": ") else why, "stable": None, **kb}
     stable_any = flow or any(v["stable"] for v in meth.values())
     solution = nash if not zs else (True if (nash or minimax) else (None if (nash is None or minimax is None) else False))
     if not zs:

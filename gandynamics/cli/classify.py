@@ -83,7 +83,9 @@ def run(args) -> int:
     for m, v in c.methods.items():  # the labels padded to the 29 columns of the lines above
         if beta is not None and takes("beta", [m]):
             m = f"{m} (beta={beta:zg})"
-        if "spectral_radius" in v:
+        if "undefined" in v:
+            print(f"{('stable under ' + m + ':').ljust(28)} undefined ({v['undefined']})")
+        elif "spectral_radius" in v:
             label = f"stable under {m} h={v['step']:zg}:"
             print(f"{label.ljust(28)} {'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:z.6g})")
         else:
