@@ -362,7 +362,8 @@ def test_every_boolean_method_option_is_a_switch_that_also_takes_true_or_false(c
     dest = flag[2:].replace("-", "_")
     base = {"simulate": ["simulate", "dirac", "--method", "momentum", "--steps", "1"],
             "sweep": ["sweep", "dirac", "--method", "momentum", "--steps", "1", "--out", "x.csv"],
-            "rates": ["rates", "dirac"]}.get(cmd, [cmd, "dirac"])
+            "rates": ["rates", "dirac"],
+            "portrait": ["portrait", "dirac", "--methods", "momentum", "--out", "x.png"]}.get(cmd, [cmd, "dirac"])
     for tail, want in (([flag], True), ([flag, "true"], True), ([flag, "FALSE"], False), ([], None)):
         assert getattr(p.parse_args(base + tail), dest) is want, (cmd, tail)
     with pytest.raises(SystemExit) as exc:

@@ -74,9 +74,9 @@ def test_options_are_still_options():
     (["portrait", "dirac", "--steps", "0", "--out", "/tmp/x.png"], "--steps must be a whole number >= 1"),
     # an option no chosen method takes was ignored (simulate refuses `gd --beta`)
     (["portrait", "dirac", "--methods", "gd,eg", "--beta", "0.5", "--out", "/tmp/x.png"],
-     "--beta applies to the method momentum, which is not among --methods gd,eg; add momentum or leave out --beta"),
+     "--beta applies to momentum, lookahead, not to gd, eg; leave it out or choose one of those methods"),
     (["portrait", "dirac", "--n-d", "3", "--out", "/tmp/x.png"],
-     "--n-d applies to the method altgd, which is not among --methods gd; add altgd or leave out --n-d"),
+     "--n-d applies to altgd, lookahead, not to gd; leave it out or choose one of those methods"),
     (["reproduce", "--out", __file__], "is an existing file, not a folder"),
     # whole numbers are read by validate.whole everywhere (argparse's type=int refused 1e1 with its own message)
     (["reproduce", "spectra", "--jobs", "0", "--out", "/tmp/x"], "--jobs must be a whole number >= 1, got '0'"),

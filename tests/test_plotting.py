@@ -574,3 +574,35 @@ def test_a_legend_below_never_collapses_the_axes(kind, dirac_r1):
     r = ax.figure.canvas.get_renderer()
     assert leg.get_window_extent(r).width <= fig_w
 
+
+
+def test_portrait_takes_every_method_option_that_simulate_and_sweep_take(tmp_path):
+    """portrait had --n-d and --beta only (no --n-g, --alternating, --la-k, ...): it now adds the same flags from the
+    methods' declarations; each chosen method gets the options it declares, and a flag no chosen method takes is
+    refused. The trajectory drawn for altgd with --n-g 2 is simulate's (compared on the states, through a spy)."""
+    import argparse
+
+    import numpy as np
+
+    from gandynamics.cli import build_parser, main
+    from gandynamics.cli.simulate import _method_option_table
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    flags = {cmd: {a.dest for a in sub[cmd]._actions} for cmd in ("simulate", "sweep", "portrait")}
+    for name in _method_option_table():
+        assert all(name in flags[c] for c in flags), name
+    import gandynamics.plotting as P
+    seen = {}
+    orig = P.phase_portrait
+
+    def spy(*a, **kw):
+        seen.update({t[0]: t[1] for t in kw.get("trajectories", ())})
+        return orig(*a, **kw)
+    P.phase_portrait = spy
+    try:
+        assert main(["portrait", "dirac", "--reg", "r1", "--methods", "altgd", "--n-g", "2", "--steps", "30",
+                     "--init", "0.5,0.5", "--out", str(tmp_path / "p.png")]) == 0
+    finally:
+        P.phase_portrait = orig
+    from gandynamics import R1, VectorField, games, simulate
+    ref = simulate(VectorField(games.dirac(), [R1()]), "altgd", [0.5, 0.5], 30, 0.2, n_g=2)
+    np.testing.assert_array_equal(next(iter(seen.values())).states, ref.states)

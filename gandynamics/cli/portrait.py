@@ -17,13 +17,13 @@ def add_parser(sub):
     add_game_arguments(p)
     p.add_argument("--methods", default="gd", metavar="M1,M2",
                    help=f"comma-separated methods ({', '.join(METHODS)}; options as in `gandynamics simulate "
-                        "--help`: --n-d, --beta, --clip here); default gd")
+                        "--help`: every method option, and --clip); default gd")
     p.add_argument("--init", action="append", default=[], metavar="v1,v2,...",
                    help="a start point (all parameters), repeatable; default: the equilibrium + 1 in the plane")
     p.add_argument("--steps", default="500", metavar="K", help="iterations per trajectory (default 500)")
     p.add_argument("--step", default="0.2", metavar="H", help="step size h (default 0.2)")
-    p.add_argument("--beta", default=None, metavar="B", help="momentum coefficient (method momentum; negative allowed; default 0)")
-    p.add_argument("--n-d", dest="n_d", default=None, metavar="N", help="discriminator steps per generator step (altgd)")
+    from .simulate import add_method_option_flags
+    add_method_option_flags(p)  # every method option, as in simulate and sweep (--n-g, --alternating, ...)
     p.add_argument("--clip", default=None, metavar="C",
                    help="WGAN weight clipping |psi| <= C: projected updates and a shaded forbidden band")
     p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane (default: the first generator and the first "
@@ -62,13 +62,10 @@ def run(args) -> int:
     out = check_output_path(args.out, "--out", (".png", ".pdf", ".svg"))  # before any computation
     args.steps = whole(args.steps, "--steps")
     args.step = positive(args.step, "--step")
-    if args.n_d is not None:
-        args.n_d = whole(args.n_d, "--n-d")
     if args.clip is not None:
         args.clip = positive(args.clip, "--clip")
-    if args.beta is not None:
-        from ..validate import finite
-        args.beta = finite(args.beta, "--beta")
+    from .simulate import method_option_values, refuse_unused_method_options
+    given = method_option_values(args)
     anim_out = None
     if args.animate is not None:  # check the animation's path (and ffmpeg) before computing anything
         import matplotlib.animation as mpl_anim
@@ -81,10 +78,7 @@ def run(args) -> int:
         check_animation_size(args.frames, anim_out)  # before any computation (--frames 1e9 drew for minutes)
         args.fps = whole(args.fps, "--fps")
     chosen = methods_list(args)
-    for flag, value, owner in (("--beta", args.beta, "momentum"), ("--n-d", args.n_d, "altgd")):
-        if value is not None and owner not in chosen:  # it would be ignored (simulate refuses gd --beta)
-            raise GandynamicsError(f"{flag} applies to the method {owner}, which is not among --methods "
-                                   f"{','.join(chosen)}; add {owner} or leave out {flag}")
+    refuse_unused_method_options(args, chosen)  # an option no chosen method takes would be ignored
     fld, hyper = build_field(args)
     plane = None
     if args.plane:
@@ -122,10 +116,7 @@ def run(args) -> int:
         kw = {}
         if args.clip is not None:
             kw["box"] = {fld.names[k]: (-args.clip, args.clip) for k in range(fld.n_theta, fld.n)}
-        if args.n_d is not None and m == "altgd":
-            kw["n_d"] = args.n_d
-        if args.beta is not None and m == "momentum":
-            kw["beta"] = args.beta
+        kw.update({k: v for k, v in given.items() if k in get_method(m).option_names})  # (each its own)
         for z0 in inits:
             tr = simulate(fld, m, z0, args.steps, args.step, hyper, **kw)
             lab = m if len(inits) == 1 else f"{m} from ({', '.join(f'{v:zg}' for v in z0)})"

@@ -17,21 +17,11 @@ def _method_option_table(names=lambda m: m.option_names) -> dict:
     return table
 
 
-def add_method_arguments(p, several: bool = False) -> None:
-    """Options shared by ``simulate`` and ``sweep``: method, steps, step sizes, and every option some method
-    declares (:mod:`gandynamics.methods`; the help names the methods that take it and their defaults)."""
+def add_method_option_flags(p) -> None:
+    """One flag for every option some method declares (:mod:`gandynamics.methods`; the help names the methods that
+    take it and their default): simulate, sweep and portrait take the same flags."""
     from ..methods import METHODS
     from .common import add_switch
-    listing = "; ".join(f"{m.name}: {m.summary}" for m in METHODS.values())
-    if several:
-        p.add_argument("--method", action="append", default=None, metavar="M",
-                       help=f"required; method (repeatable or comma-separated): {listing}")
-    else:
-        p.add_argument("--method", required=True, metavar="M", help=f"one of {listing}")
-    p.add_argument("--steps", required=True, metavar="K", help="number of iterations (>= 1)")
-    p.add_argument("--step", metavar="H[,H_D]",
-                   help="step size h, or h_G,h_D (two-timescale); flow: the time step. Required"
-                        + (" unless a --grid axis step (or step_g and step_d) gives it" if several else ""))
     for name, (o, users) in _method_option_table().items():
         flag = "--" + name.replace("_", "-")
         defaults = {METHODS[u].options[METHODS[u].option_names.index(name)].default for u in users}
@@ -42,6 +32,36 @@ def add_method_arguments(p, several: bool = False) -> None:
             add_switch(p, flag, name, text)
         else:
             p.add_argument(flag, dest=name, metavar=name.upper() if o.kind is str else "X", help=text)
+
+
+def method_option_values(args) -> dict:
+    """The method options given on the command line (numbers as numbers; the methods' declarations check them)."""
+    opts = {}
+    for name, (o, _) in _method_option_table().items():
+        v = getattr(args, name, None)
+        if v is None:
+            continue
+        if o.kind in (int, float):
+            v = _float(v, "--" + name.replace("_", "-"))
+        opts[name] = v
+    return opts
+
+
+def add_method_arguments(p, several: bool = False) -> None:
+    """Options shared by ``simulate`` and ``sweep``: method, steps, step sizes, and every option some method
+    declares (:mod:`gandynamics.methods`; the help names the methods that take it and their defaults)."""
+    from ..methods import METHODS
+    listing = "; ".join(f"{m.name}: {m.summary}" for m in METHODS.values())
+    if several:
+        p.add_argument("--method", action="append", default=None, metavar="M",
+                       help=f"required; method (repeatable or comma-separated): {listing}")
+    else:
+        p.add_argument("--method", required=True, metavar="M", help=f"one of {listing}")
+    p.add_argument("--steps", required=True, metavar="K", help="number of iterations (>= 1)")
+    p.add_argument("--step", metavar="H[,H_D]",
+                   help="step size h, or h_G,h_D (two-timescale); flow: the time step. Required"
+                        + (" unless a --grid axis step (or step_g and step_d) gives it" if several else ""))
+    add_method_option_flags(p)
     p.add_argument("--box", action="append", default=[], metavar="NAME=LO:HI",
                    help="project NAME onto [LO, HI] after every step (repeatable)")
     p.add_argument("--clip", metavar="C", help="WGAN weight clipping: psi (all discriminator parameters) in [-C, C]")
@@ -78,14 +98,7 @@ def refuse_unused_method_options(args, methods) -> None:
 def method_options(args, fld) -> dict:
     """The keyword options of simulate/sweep from the parsed arguments (numbers as given: the method's
     declaration converts and checks them)."""
-    opts = {}
-    for name, (o, _) in _method_option_table().items():
-        v = getattr(args, name, None)
-        if v is None:
-            continue
-        if o.kind in (int, float):
-            v = _float(v, "--" + name.replace("_", "-"))
-        opts[name] = v
+    opts = method_option_values(args)
     box = {}
     if args.clip is not None:
         from ..validate import positive
