@@ -65,7 +65,8 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         nb, lost = int(np.count_nonzero(bad)), int(np.count_nonzero(np.isnan(Z[bad]).any(axis=1)))
         where = "at these hyperparameters" if B == 1 else f"at the hyperparameters of {nb:,} of {B:,} rows"
         eq = ", ".join(f"{v:zg}" for v in fld.equilibrium)
-        wrong = _at_defaults(fld, P[bad])  # (find_equilibrium warned of a wrong declaration, once per field)
+        # (find_equilibrium warned of a wrong declaration of the game itself, once per field: not said again here)
+        wrong = not fld.regularizers and _at_defaults(fld, P[bad])
         (logger.debug if wrong else logger.info)(f"the declared equilibrium ({eq}) of {fld.name} is not "
                     f"a zero of F {where}: z* found by Newton's method there"
                     + (f" (none found for {lost:,}: their distance and rate are NaN)" if lost else "")
