@@ -150,8 +150,14 @@ _TRUE, _FALSE = {"true"}, {"false"}
 def optional_flag(value, what: str = "progress", accepted: str = "True, False or None"):
     """``True``, ``False`` or ``None`` (the keywords such as ``progress`` whose ``None`` means "decide for me"), checked
     before any work: any other value was read by its truth (``progress="no"`` showed a bar).  ``accepted`` is what
-    the message says the keyword takes."""
-    return None if value is None else boolean(value, f"{what} ({accepted})")
+    the message says the keyword takes ("progress must be True, False or None, got 'no'": one list of what is taken,
+    not "(... or a function) must be true or false")."""
+    if value is None:
+        return None
+    try:
+        return boolean(value, what)
+    except GandynamicsError:
+        raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}") from None
 
 
 def callback(fn, what: str, call: str, nargs: int, or_none: bool = False):

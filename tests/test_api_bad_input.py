@@ -188,7 +188,7 @@ def test_the_progress_bar_counts_the_steps(fld, capsys):
     tr = gd.simulate(fld, "gd", (1, 1), 5_000_000, 0.01, record_every=10**6, progress=True, engine="compiled")
     err = capsys.readouterr().err
     assert tr.steps == 5_000_000 and "gd steps" in err and "/5.00M [" in err
-    with pytest.raises(GandynamicsError, match=r"progress \(True, False or None\) must be true or false"):
+    with pytest.raises(GandynamicsError, match=r"^progress must be True, False, None or a function progress\(done, total\), got 'no'$"):
         gd.simulate(fld, "gd", (1, 1), 10, 0.1, progress="no")
 
 
@@ -234,7 +234,7 @@ def test_sweep_progress_function_sees_every_row_locally(fld):
     assert len(r.columns["rate"]) == 300
     done = [d for d, _ in calls]
     assert calls[-1] == (300, 300) and all(t == 300 for _, t in calls) and done == sorted(done) and len(calls) >= 3
-    with pytest.raises(GandynamicsError, match=r"progress \(True, False, None or a function progress\(done, total\)\)"):
+    with pytest.raises(GandynamicsError, match=r"^progress must be True, False, None or a function progress\(done, total\), got 'yes'$"):
         gd.sweep(fld, "gd", inits=inits, steps=20, step=0.05, progress="yes")
 
 
@@ -259,3 +259,15 @@ def test_progress_functions_that_take_two_positional_arguments_are_accepted(fld,
     import numpy as np
     r = gd.sweep(fld, "gd", inits=np.ones((3, 2)), steps=10, step=0.05, progress=_RIGHT_ARITY[i])
     assert len(r.columns["rate"]) == 3
+
+
+def test_simulate_takes_a_progress_function_as_sweep_does(fld):
+    """simulate(progress=f) was refused ('must be true or false') where sweep takes f(done, total): it now calls f
+    with the steps done after each chunk, ending at (steps, steps); a function of another arity is refused up front."""
+    calls = []
+    tr = gd.simulate(fld, "gd", (1, 1), 3_000_000, 1e-6, record_every=10**6, progress=lambda d, t: calls.append((d, t)),
+                     engine="compiled")  # (the kernel of test_the_progress_bar_counts_the_steps)
+    done = [d for d, _ in calls]
+    assert calls and calls[-1] == (3_000_000, 3_000_000) and done == sorted(done) and tr.steps == 3_000_000
+    with pytest.raises(GandynamicsError, match=r"^progress must be a function called as progress\(done, total\) "):
+        gd.simulate(fld, "gd", (1, 1), 10, 0.1, progress=lambda d: None)

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["Progress"]
+__all__ = ["Progress", "progress_option"]
+
+
+def progress_option(progress):
+    """``progress`` of a sweep or a simulation: True, False, None or a function ``progress(done, total)`` (rows or
+    steps done), checked before any work (any other value was read by its truth: ``progress="no"`` showed a bar; a
+    function of another arity failed inside the run)."""
+    import numpy as np
+
+    from ..validate import callback, optional_flag
+    if callable(progress) and not isinstance(progress, (bool, np.bool_)):
+        return callback(progress, "progress", "progress(done, total)", 2)
+    return optional_flag(progress, accepted="True, False, None or a function progress(done, total)")
 
 
 class Progress:

@@ -25,9 +25,8 @@ from .equilibria import equilibria_shared, row_distances, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
-from .progress import Progress
+from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, SweepResult
-from ..validate import callback, optional_flag
 from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
 
 __all__ = ["sweep", "sweep_plan", "hyper_axis_names"]
@@ -402,13 +401,6 @@ def _bar(total: int, done: int, fn=None):
     called instead when given (:class:`~gandynamics.runs.progress.Progress`, the distributed sweep's too)."""
     return Progress(fn if fn is not None else True, total, unit="row", done=done)
 
-
-def progress_option(progress):
-    """``sweep``'s ``progress``: True, False, None or a function ``progress(done, total)`` of the rows done, checked
-    before any work (any other value was read by its truth: ``progress="no"`` showed a bar)."""
-    if callable(progress) and not isinstance(progress, (bool, np.bool_)):
-        return callback(progress, "progress", "progress(done, total)", 2)
-    return optional_flag(progress, accepted="True, False, None or a function progress(done, total)")
 
 
 def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, out=None, then=None):

@@ -200,9 +200,10 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     engine : {"auto", "compiled", "interpreted"}
         Where the steps run (:func:`gandynamics.runs.engine.choose_engine`): ``"auto"`` interprets a run short
         enough to finish within about a second without compiling, and compiles a longer one.
-    progress : bool or None
+    progress : bool, None or callable
         A tqdm bar of the steps on stderr: True always, False never, None (default) for a long run (about 2e8
-        field evaluations or more) when stderr is a terminal.
+        field evaluations or more) when stderr is a terminal; or a function ``progress(done, total)`` called with
+        the steps done after each chunk of steps (about 2e6 field evaluations), as :func:`gandynamics.sweep`'s.
     **options
         ``beta``, ``alternating`` (momentum); ``n_g``, ``n_d``, ``order`` (altgd; order also for alternating
         momentum); ``scheme`` ("rk4"/"dopri5"), ``rtol``, ``atol`` (flow); ``box`` (projection bounds,
@@ -254,8 +255,10 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # steps that finished (the trajectory then ends there, marked interrupted)
     chunk = max(1, int(2e6 / max(1, m.evaluations(o) + m.jacobians(o) * field.n) / max(1.0, field.n / 2)))
     interrupted = False
-    from ..validate import optional_flag
-    show = optional_flag(progress)
+    from .progress import progress_option
+    show = progress_option(progress)
+    fn = show if callable(show) else None  # progress(done, total), as sweep's
+    show = False if fn is not None else show
     # a bar on stderr for a long run (about 2e8 field evaluations, tens of seconds): its steps are done in chunks,
     # and nothing was shown while a run of --steps 1e12 went on
     bar = None
@@ -267,8 +270,11 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     def report(k, _K):
         if bar is not None:
             bar.update(k - bar.n)
+        if fn is not None:
+            fn(int(k), int(K))
     try:
-        res = run_rows(plan, 0, 1, step_chunk=chunk, **({"progress": report} if bar is not None else {}))
+        res = run_rows(plan, 0, 1, step_chunk=chunk,
+                       **({"progress": report} if bar is not None or fn is not None else {}))
     except Interrupted as exc:
         res, interrupted = exc.result, True
         K = exc.steps_done
