@@ -326,3 +326,19 @@ def test_a_jump_through_the_equilibrium_gives_no_ball():
     rep = basin(fld, "eg")
     assert rep.radius == 0 and not rep.certified and rep.rate is None
     assert "meets a switching set where F may jump (sign(x)" in rep.note
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_the_printed_step_never_exceeds_the_printed_limit_of_the_theorems_steps(capsys, method):
+    """basin printed eftp's step h = 0.176777 beside 0 < h <= 0.176776 (the step is the limit 1/(4L); the limit was
+    rounded down, the step to nearest): both are now rounded down, so the printed step reads within the printed
+    range, and each printed number is at most the double it stands for (read back by float)."""
+    from gandynamics.cli import main
+    assert main(["basin", "quadratic", "--method", method, "--json"]) == 0
+    import json
+    d = json.loads(capsys.readouterr().out)
+    assert main(["basin", "quadratic", "--method", method]) == 0
+    out = capsys.readouterr().out
+    hi = float(out.split("0 < h <")[1].split("\n")[0].split()[-1]) if "0 < h <" in out else math.inf
+    h = float(out.split("step:")[1].split("h = ")[1].split()[0])
+    assert h <= hi and h <= d["step"]

@@ -86,7 +86,9 @@ def run(args) -> int:
     lo, hi, closed = rep.step_range
     if hi > 0:
         print(f"theorem's steps:                 0 < h {'<=' if closed else '<'} {_b(hi, 'lo')}")
-    print(f"step:                            h = {_f(rep.step)}")
+    # the step on the same side as its limit (rounded down: the theorem's step is often the limit itself, and a
+    # nearest rounding printed eftp's h = 0.176777 beside 0 < h <= 0.176776)
+    print(f"step:                            h = {_b(rep.step, 'lo')}")
     print(f"invariant ball of starts:        r = {_b(rep.radius, 'lo')}")
     print(f"certified rate per step:         {rate_text(rep.rate)}   (|z_k - z*| <= rate^k |z_0 - z*| for |z_0 - z*| <= r)")
     if rep.theorem_rate is not None and rep.theorem_rate != rep.rate:
