@@ -204,3 +204,12 @@ def test_a_method_undefined_at_the_point_is_an_entry_not_an_abort(capsys):
     assert "stable under ftr:            undefined (the discriminator's Hessian block" in capsys.readouterr().out
     with pytest.raises(GandynamicsError, match=r"^unknown method\(s\) foo; accepted: "):
         classify(F, methods=("foo",))
+
+
+def test_classify_refuses_beta_without_a_method_that_takes_it_as_rates_does(capsys):
+    """classify --beta with only gd would be ignored: refused with the message of rates (one refusal, cli.rates)."""
+    from gandynamics.cli import main
+    for cmd in ("classify", "rates"):
+        assert main([cmd, "dirac", "--reg", "r1", "--methods", "gd", "--beta", "0.3"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("gandynamics: error: --beta applies to momentum, altmomentum") and "not to gd" in err

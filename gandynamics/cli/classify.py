@@ -43,7 +43,6 @@ def run(args) -> int:
     import numpy as np
 
     from ..analysis.rates import CLI_BETA, RATE_METHODS, refuse_methods, takes
-    from ..errors import GandynamicsError
     from ..analysis.solution_concepts import classify
     from ..validate import name_list
     from .common import build_field, dumps, parse_vector
@@ -54,12 +53,11 @@ def run(args) -> int:
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
+    from .rates import _refuse_unused_flags
+    _refuse_unused_flags(args, methods)  # (--beta with no method that takes it: the refusal of rates)
     beta = None
     if takes("beta", methods):
         beta = _num(args.beta, "--beta") if args.beta is not None else CLI_BETA
-    elif args.beta is not None:
-        raise GandynamicsError(f"--beta applies to momentum and altmomentum, not to {', '.join(methods)}; leave it out "
-                               "or add one of those methods")
     c = classify(fld, hyper, at=at, step=step, methods=methods, **({} if beta is None else {"beta": beta}))
     d = c.as_dict()
     if args.json:
