@@ -44,6 +44,23 @@ def cubic_quadratic(a: float = 0.0, b: float = 0.0, c: float = 0.0, d: float = 0
     return VectorField(game, [])
 
 
+@functools.lru_cache(maxsize=None)
+def expanding():
+    """The overflow tests' field: L_G = -theta^2/2, L_D = psi^2/2, F = (-theta, psi), equilibrium (0, 0); gd
+    multiplies theta by 1 + h and psi by 1 - h (exactly, at h = 1: theta doubles).
+
+    A field of its own, not :func:`cubic_quadratic` at a = -1, c = 1: an overflow test needs a state to reach
+    inf, and the family's 0 * x^3 is NaN once |x| > 5.6e102 (its -0 * x in F_y once eg's extrapolation
+    overflows), which ends such runs earlier with reason "nan".  Shared by tests/test_kernels.py and
+    tests/test_simulate.py: one compiled module."""
+    import sympy as sp
+
+    from gandynamics import VectorField
+    from gandynamics.game import Game
+    a, b = sp.symbols("a b", real=True)
+    return VectorField(Game(theta=[a], psi=[b], loss_g=-a**2 / 2, loss_d=b**2 / 2, equilibrium=(0, 0)), [])
+
+
 def sweep_plan(fld, method, **kw):
     """The engine's Plan of ``sweep(fld, method, **kw)``, compiled kernels."""
     from gandynamics.runs.sweep import sweep_plan as plan_of

@@ -154,6 +154,7 @@ def test_structured_arguments(fld, call):
         call(fld)
 
 
+@pytest.mark.slow  # 2.1 s with warm caches on the 2-core CI machine
 def test_a_huge_run_starts_at_once_and_stops_on_ctrl_c(fld, monkeypatch):
     # run_rows built the list of its chunk ends before the first step: for 10^15 steps 10^9 integers (minutes
     # and gigabytes, silently); now they are generated as reached.  Ctrl-C (here: in the third chunk) keeps the

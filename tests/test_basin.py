@@ -98,6 +98,7 @@ def dirac_asym():
     return fld, eps, monotone_radius(fld, max_seconds=120.0)
 
 
+@pytest.mark.slow  # 4.8 s with warm caches on the 2-core CI machine
 def test_dirac_radius_matches_closed_form(dirac_asym):
     fld, eps, (R, R_fail, rep, zstar, _) = dirac_asym
     true = 2 * math.sqrt(eps)                    # mu(r) = min(eps - r^2/4, gamma) > 0 iff r < 2 sqrt(eps)
@@ -116,6 +117,7 @@ def test_dirac_radius_matches_closed_form(dirac_asym):
     assert min(_lmin(fld, z) for z in inside) >= rep.mu.lo
 
 
+@pytest.mark.slow  # 1.9 s with warm caches on the 2-core CI machine
 def test_dirac_moved_equilibrium_radius_against_sampling():
     """No closed form (the Tikhonov anchor 0.5 moves the equilibrium): lambda_min(sym DF) sampled on the
     ball is >= the certified mu > 0, and at R (1 + 1e-2) some sampled point has lambda_min <= 0."""
@@ -140,6 +142,7 @@ def test_radius_is_capped_when_every_ball_tried_is_certified():
 
 
 @pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+@pytest.mark.slow  # 6.3 s with warm caches on the 2-core CI machine
 def test_trajectories_from_the_ball_obey_the_certified_rate(dirac_asym, method):
     """Every iterate of every start in B_r obeys |z_k - z*| <= rate^k |z_0 - z*| and stays in B_r;
     with margin 0.1 the rate is far from 1, so the check has teeth."""
@@ -163,6 +166,7 @@ def test_trajectories_from_the_ball_obey_the_certified_rate(dirac_asym, method):
     assert 0 < worst < rep.rate
 
 
+@pytest.mark.slow  # its fixture (4.3 s with cold caches) is otherwise only the slow tests'
 def test_trajectory_from_outside_the_strongly_monotone_ball_is_not_covered(dirac_asym):
     fld, eps, (R, *_rest) = dirac_asym
     # at (0, 1.5 R): lambda_min(sym DF) = eps - (1.5 R)^2/4 < 0, outside every certified ball
@@ -176,6 +180,7 @@ def test_not_strongly_monotone_at_the_equilibrium_gives_no_ball():
     assert "not strongly monotone at the equilibrium" in rep.note
 
 
+@pytest.mark.slow  # 1.9 s with warm caches on the 2-core CI machine
 def test_lq_wgan_radius_closed_form():
     eps, gamma = 0.5, 1.0
     fld = VectorField(games.lq_wgan(), [Asymmetric(eps=eps, gamma=gamma, anchor="1,0", reading="generator-tikhonov")])
@@ -231,6 +236,7 @@ def test_cli_errors_one_line(capsys, argv, msg):
 
 
 @pytest.mark.parametrize("name", ["gaussian-mean", "nk-scale"])
+@pytest.mark.slow  # 4.0 s with warm caches on the 2-core CI machine
 def test_other_games_with_tikhonov_on_both_players_are_sound(name):
     """Tikhonov on both players makes these games strongly monotone at z*; the certified (mu, L) on B_R
     bracket lambda_min(sym DF) and ||DF|| sampled in the ball (NumPy), and EG from the ball obeys the rate."""
@@ -300,6 +306,7 @@ def _jump_field(t, angle, k):
 @pytest.mark.parametrize("t, angle, k", [(sp.Rational(3, 10), 0, 1), (sp.Rational(7, 10), sp.pi / 2, -2),
                                          (sp.Rational(3, 2), sp.pi / 5, 1), (sp.Rational(1, 2), sp.Rational(7, 3), -2),
                                          (sp.Rational(1, 10**4), sp.Rational(-2, 3), 3)])
+@pytest.mark.slow  # 11.7 s with warm caches on the 2-core CI machine
 def test_the_radius_stops_at_a_jump_of_the_field(t, angle, k):
     """Each ball the search tries is the search's choice: a ball that meets the jump counts as 'not certified'
     and the bisection goes on below it (it raised 'choose a region that avoids it' before).  Checked against the

@@ -189,6 +189,7 @@ def _cli(*args, **kw):
                           env=ENV, timeout=600, **kw)
 
 
+@pytest.mark.slow  # 1.9 s with warm caches on the 2-core CI machine
 def test_closed_pipe_is_quiet():
     p1 = subprocess.Popen([sys.executable, "-m", "gandynamics", "list"], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, env=ENV)
@@ -200,6 +201,7 @@ def test_closed_pipe_is_quiet():
     assert p1.returncode in (0, 141)
 
 
+@pytest.mark.slow  # 1.8 s with warm caches on the 2-core CI machine
 def test_no_warnings_reach_the_terminal():
     r = _cli("sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "10", "--step", "0.1",
              "--grid", "gamma=0:inf:3", "--out", "/tmp/gd_robust_x.csv")

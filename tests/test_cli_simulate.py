@@ -101,6 +101,7 @@ def test_bad_input_one_line_exit_2(capsys, argv, msg):
     assert err.count("\n") == 1 and err.startswith("gandynamics: error: ") and msg in err
 
 
+@pytest.mark.slow  # 1.7 s with warm caches on the 2-core CI machine
 def test_exit_status_in_a_real_process():
     p = subprocess.run([sys.executable, "-m", "gandynamics", "simulate", "dirac", "--method", "nope", "--step", "1",
                         "--steps", "1"], capture_output=True, text=True)

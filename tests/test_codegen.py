@@ -28,6 +28,7 @@ def _run(tmp_path, gamma):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # 4.1 s with warm caches on the 2-core CI machine
 def test_second_process_reuses_the_compiled_cache(tmp_path):
     first = _run(tmp_path, 0.3)
     assert first == {"hits": 0, "misses": 2}  # compiled field and jacobian once
@@ -102,6 +103,7 @@ def test_damaged_numba_data_file_is_regenerated(tmp_path):
     assert _run(tmp_path, 0.9) == {"hits": 0, "misses": 2}
 
 
+@pytest.mark.slow  # 2.5 s with warm caches on the 2-core CI machine
 def test_unusable_cache_folder_falls_back_with_one_warning_line(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
@@ -125,6 +127,7 @@ def test_cache_location_follows_the_platform(monkeypatch, tmp_path):
     assert cache_location() == (tmp_path / "mine", "GANDYNAMICS_CACHE_DIR")
 
 
+@pytest.mark.slow  # 2.2 s with warm caches on the 2-core CI machine
 def test_cache_command_info_and_clear(tmp_path, capsys):
     import json
     from gandynamics.cli import main
@@ -338,8 +341,9 @@ def _chain_depth(tree) -> int:
     return deepest
 
 
-@pytest.mark.parametrize("width", [1, 2, codegen.WIDE - 1, codegen.WIDE, codegen.WIDE + 1, 1000,
-                                   pytest.param(5000, marks=pytest.mark.slow)])  # (5000: 1-3 s each, -m slow)
+@pytest.mark.parametrize("width", [1, 2, codegen.WIDE - 1, codegen.WIDE, codegen.WIDE + 1,
+                                   pytest.param(1000, marks=pytest.mark.slow),
+                                   pytest.param(5000, marks=pytest.mark.slow)])  # (1000, 5000: 0.3-3 s each, -m slow)
 @pytest.mark.parametrize("kind", ["sum", "product", "norm", "nested"])
 def test_printed_code_stays_shallow_whatever_the_width_of_a_sum(width, kind):
     # Python parses a + b + c + ... as a nest as deep as the sum is long: its compiler fails beyond about 4,000
@@ -371,6 +375,7 @@ def test_printed_code_stays_shallow_whatever_the_width_of_a_sum(width, kind):
     assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
 
 
+@pytest.mark.slow  # 5.3 s with cold caches (a field of its own to derive)
 def test_a_field_with_sums_of_hundreds_of_terms_runs_interpreted_and_matches_its_formula():
     # a member of the kind of the mlp-1,000 failure (RecursionError in the interpreter's rewrite): wide sums in F
     th, ps = sp.symbols("theta psi", real=True)
@@ -398,6 +403,7 @@ def test_the_interpreters_rewrite_takes_any_depth_python_compiles():
 
 
 @pytest.mark.parametrize("n, engines", [(70, ("interpreted", "compiled")), (1100, ("interpreted",))])
+@pytest.mark.slow  # compiles a field of its own: 8-9 s with cold caches
 def test_fused_step_counts_the_columns_whose_sum_of_absolute_values_is_not_within_the_bound(n, engines):
     """field_step_gd returns the number of *columns* b with ``not (|u_0| + ... + |u_{n-1}| <= BP)`` (the sum printed
     in codegen._chain's groups of WIDE: n = 70 three groups, n = 1100 two levels of nesting): NaN, +-inf, a

@@ -74,6 +74,7 @@ def test_subcritical_cycle_is_unstable():
         cycle_from_hopf(fld, "beta", 0.0, 0.1)
 
 
+@pytest.mark.slow  # 1.5 s with warm caches on the 2-core CI machine
 def test_shooting_from_a_guess_and_continuation(nf):
     cyc = limit_cycle(nf, [0.5, 0.1], 3.0, {"beta": 0.2}, center=[0, 0])
     amp, T, _ = closed_form(0.2)

@@ -97,6 +97,7 @@ def test_kinks_are_stored_with_the_source(cache, monkeypatch):
     assert "F" not in warm.__dict__
 
 
+@pytest.mark.slow  # 2.4 s with warm caches on the 2-core CI machine
 def test_key_is_the_same_in_another_process(cache):
     code = ("from gandynamics import VectorField, games, R1; "
             "print(VectorField(games.make_game('mlp', k=2), [R1(gamma=0.3)])._definition_key)")

@@ -146,6 +146,7 @@ def test_thread_pool_gives_the_local_table(local_small):
         assert_same_table(local_small, _small_sweep(ex, chunk_size=37))  # chunks cross method boundaries
 
 
+@pytest.mark.slow  # 2.4 s with warm caches on the 2-core CI machine
 def test_process_pool_gives_the_local_table(local_small):
     # everything crosses a process boundary by pickle: plan (source text + arrays), run_rows, _warm
     import multiprocessing
@@ -209,6 +210,7 @@ def _threads_and_pid(plan, lo, hi):
     return numba.get_num_threads(), os.getpid()
 
 
+@pytest.mark.slow  # 6.0 s with warm caches on the 2-core CI machine
 def test_cluster_sweep_is_bitwise_the_local_sweep(client, local_small):
     # explicit chunks crossing method boundaries, and the measured default
     assert_same_table(local_small, _small_sweep(client, chunk_size=37))
@@ -234,6 +236,7 @@ def test_cluster_n_dimensional_game_and_flow(client):
     assert_same_table(local, remote)
 
 
+@pytest.mark.slow  # a local cluster of worker processes (the module's client fixture): -m slow
 def test_each_worker_process_uses_its_share_of_the_cores(client):
     out = D.map_chunks(client, None, D.chunk_ranges(8, 1), fn=_threads_and_pid)
     pids = {pid for _, pid in out}
@@ -246,6 +249,7 @@ def _sigint_handler():
     return int(signal.getsignal(signal.SIGINT)) if isinstance(signal.getsignal(signal.SIGINT), int) else -1
 
 
+@pytest.mark.slow  # a local cluster of worker processes (the module's client fixture): -m slow
 def test_workers_leave_ctrl_c_to_the_client(client):
     # Ctrl-C in a terminal reaches every process of the foreground group: the workers ignore it and the
     # client cancels (checked by hand: `kill -INT -PGID` mid-sweep -> rc 130, finished rows kept, no error)
@@ -265,6 +269,7 @@ def _cache_stats(source):
     return hits, misses
 
 
+@pytest.mark.slow  # a local cluster of worker processes (the module's client fixture): -m slow
 def test_workers_load_compiled_kernels_from_the_cache(client, local_small):
     # the local sweep compiled the kernels into numba's disk cache: the workers load them, never compile
     from gandynamics.simulate import kernel_module_source
@@ -274,6 +279,7 @@ def test_workers_load_compiled_kernels_from_the_cache(client, local_small):
         assert misses == 0 and hits >= 1
 
 
+@pytest.mark.slow  # a local cluster of worker processes (the module's client fixture): -m slow
 def test_ctrl_c_on_the_cluster_keeps_finished_rows(client):
     def progress(done, total):  # rows done: two chunks of one block
         if done == 2 * DEFAULT_NB:
@@ -345,6 +351,7 @@ def _cli(argv, capsys):
     return rc, out, err
 
 
+@pytest.mark.slow  # a local cluster of worker processes (the module's client fixture): -m slow
 def test_cli_scheduler_gives_the_local_table(client, tmp_path, capsys):
     import pandas as pd
     rc, _, _ = _cli(SWEEP + ["--out", str(tmp_path / "local.csv")], capsys)
@@ -356,6 +363,7 @@ def test_cli_scheduler_gives_the_local_table(client, tmp_path, capsys):
     pd.testing.assert_frame_equal(a, b, check_exact=True)  # CSV floats are repr(): exact round trip
 
 
+@pytest.mark.slow  # 3.6 s with warm caches on the 2-core CI machine
 def test_cli_workers_starts_a_local_cluster_for_the_command(tmp_path, capsys):
     import pandas as pd
     pytest.importorskip("distributed")
@@ -394,6 +402,7 @@ def _missing_module(plan, lo, hi):
     raise ModuleNotFoundError("No module named 'gandynamics'", name="gandynamics")
 
 
+@pytest.mark.slow  # a local cluster of worker processes (the module's client fixture): -m slow
 def test_worker_without_gandynamics_is_one_line(client):
     with pytest.raises(GandynamicsError, match="cannot import gandynamics") as exc:
         D.map_chunks(client, None, [(0, 1)], fn=_missing_module, retries=0)

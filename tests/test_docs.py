@@ -75,7 +75,8 @@ def test_code_block_extraction():
 PAGES = [p for p in _pages() if code_blocks(p.read_text(encoding="utf-8"))]
 #: pages whose code takes half a minute or more on 2 cores with cold caches (whole studies): marked slow,
 #: run by ``python -m pytest -m slow`` (and by CI); the docs build executes the tutorials as well
-SLOW_PAGES = {"tutorials/03-m18-figure1.md", "explore.md", "tutorials/04-checking-constants.md"}
+SLOW_PAGES = {"tutorials/03-m18-figure1.md", "explore.md", "tutorials/04-checking-constants.md",
+              "tutorials/02-your-own-game.md"}  # (3.8 s with warm caches on the 2-core CI machine)
 
 
 @pytest.mark.parametrize("page", [pytest.param(p, id=str(p.relative_to(DOCS)),
@@ -406,6 +407,7 @@ def test_cli_page_is_the_parser_help():
 
 
 # ------------------------------------------------------------------------------------------ numbers in prose
+@pytest.mark.slow  # 4.9 s with warm caches on the 2-core CI machine
 def test_m18_tutorial_counts_the_studys_checks(tmp_path):
     # docs/tutorials/03-m18-figure1.md says how many numeric checks `gandynamics reproduce m18-fig1` makes;
     # run the study (about 5 s) and count them

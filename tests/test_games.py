@@ -255,6 +255,7 @@ def test_mlp_too_large_is_refused_before_any_unit_is_built(monkeypatch, k, dim, 
         games.make_game("mlp", k=k, dim=dim, bias=bias)
 
 
+@pytest.mark.slow  # 3.0 s with warm caches on the 2-core CI machine
 def test_mlp_symbolic_jacobian_equals_finite_differences():
     """The symbolic DF of the 2-D mlp (18 parameters, hidden biases) against central differences of F."""
     fld = VectorField(games.mlp(k=3, dim=2, bias=True))
@@ -298,7 +299,8 @@ def _numeric(fld):
     return (lambda z, p: np.array(F(*z, *p), dtype=float)), DF
 
 
-@pytest.mark.parametrize("name", list(SMALL))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "mlp" else n  # mlp: 7 s, -m slow
+                                  for n in SMALL])
 @settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**31 - 1))
 def test_every_game_with_every_applicable_regularizer(name, seed):

@@ -29,7 +29,8 @@ def _cases(name):
         yield reg, VectorField(model, [] if reg is None else [reg])
 
 
-@pytest.mark.parametrize("name", list(SMALL))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in ("lq-wgan", "dirac-nd", "nk-scale") else n
+                                  for n in SMALL])  # (those three: 1.4-3.5 s each with warm caches: -m slow)
 def test_interpreted_equals_sympy(name):
     """The interpreted module against sympy's own evaluation of F and DF (substitution and evalf at 30 digits:
     an independent route, no generated code), for every game and applicable regularizer."""
@@ -89,6 +90,7 @@ def test_evaluator_gives_ieee_values_without_compiling():
     assert not np.all(np.isfinite(at_pole))
 
 
+@pytest.mark.slow  # 2.1 s with warm caches on the 2-core CI machine
 def test_a_new_game_is_analysed_in_a_fresh_process_without_compiling(tmp_path):
     """`gandynamics analyze` of a game never seen before writes no numba cache entry: nothing compiled."""
     env = dict(os.environ, GANDYNAMICS_CACHE_DIR=str(tmp_path / "gd"), NUMBA_CACHE_DIR=str(tmp_path / "nb"))

@@ -59,6 +59,7 @@ def test_plain_python_would_raise_here():
         ns["table"](np.array([1.0]).tolist(), [0.0], np.empty((1, 1)))
 
 
+@pytest.mark.slow  # 2.2 s with warm caches on the 2-core CI machine
 def test_interpreted_arithmetic_is_numbas(both):
     exprs, compiled, interpreted = both
     pairs = list(itertools.product(POINTS, POINTS))

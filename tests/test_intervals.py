@@ -393,6 +393,7 @@ def test_matrix_bounds_of_tiny_balls_hold(mid, rad):
     assert L_hi <= 3 * top + 1e-299 and mu_lo >= bottom - 2 * (top - bottom) - 1e-299
 
 
+@pytest.mark.slow  # 3.0 s with warm caches on the 2-core CI machine
 def test_matrix_bounds_near_overflow_are_bounds_not_an_exception():
     """A diagonal entry 1.79e308: the floating-point guess (M + M^T)/2 overflowed and LAPACK raised LinAlgError out
     of matrix_bounds; the bounds now hold for every vertex (mpmath at 2600 bits)."""

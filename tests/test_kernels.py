@@ -7,12 +7,10 @@ import math
 
 import numpy as np
 import pytest
-import sympy as sp
 
 from gandynamics import R1, VectorField, games, simulate, sweep
-from gandynamics.game import Game
 
-from conftest import sweep_plan  # noqa: E402 (the engine's Plan of a sweep)
+from conftest import cubic_quadratic, expanding, sweep_plan  # noqa: E402 (shared fields; the engine's Plan of a sweep)
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("compiled_engine")
@@ -20,17 +18,7 @@ pytestmark = pytest.mark.usefixtures("compiled_engine")
 DBL_MAX = 1.7976931348623157e308
 
 
-def _expanding():
-    """L_G = -theta^2/2 (F_theta = -theta), L_D = psi^2/2 (F_psi = psi): gd multiplies theta by 1 + h.
-
-    A field of its own, not tests/conftest.py's polynomial game at a = -1, c = 1: the overflow tests (bound=inf)
-    need theta to reach inf; the family's 0 * theta^3 is NaN once |theta| > 5.6e102 (and its -0 * theta in F_psi
-    once eg's extrapolation overflows), which would end those runs earlier with reason "nan"."""
-    a, b = sp.symbols("a b", real=True)
-    return VectorField(Game(theta=[a], psi=[b], loss_g=-a**2 / 2, loss_d=b**2 / 2, equilibrium=(0, 0)), [])
-
-
-EXP = _expanding()
+EXP = expanding()  # F = (-theta, psi): the overflow tests' field (tests/conftest.py)
 
 
 def np_F(z):
@@ -88,35 +76,40 @@ def test_fallback_paths_flag_the_same_step(method):
     assert (tr.diverged_at, tr.reason) == (k_ref, why)
 
 
-def test_nan_is_flagged_by_the_fused_step():
-    """F_x = 1/(2 sqrt(x)) + y: x goes negative, then sqrt gives NaN (the fused eg / eftp steps flag it at the
-    step a NumPy iteration finds)."""
-    x, y = sp.symbols("x y", real=True)
-    fld = VectorField(Game([x], [y], sp.sqrt(x) + x * y, -x * y + y**2 / 2, name="sqrt"), [])
+@pytest.mark.parametrize("x0", [1e102, 3e101, -2.5e101, 1.0])
+def test_nan_is_flagged_by_the_fused_step(x0):
+    """A NaN made inside the field while the state is finite: on tests/conftest.py's polynomial family at
+    a = -1, b = 0.5 (F = (-x + 0.5 y + 0 x^3, -0.5 x)), the term 0 * x^3 is 0 * inf = NaN once |x| > 5.6e102,
+    while x itself is far from overflowing.  The fused gd / eg / eftp steps flag the run at the step a NumPy
+    iteration of the same formula, in the same order, finds (reason "nan", never "overflow"); the start x0 = 1
+    grows for about 340 steps first.  (The shared family: no field of its own to compile.)"""
+    fld = cubic_quadratic(a=-1.0, b=0.5)
 
     def F(z):
-        with np.errstate(invalid="ignore"):
-            return np.array([0.5 / np.sqrt(z[0]) + z[1], -z[0] + z[1]])
+        with np.errstate(invalid="ignore", over="ignore"):
+            return np.array([-1.0 * z[0] + 0.5 * z[1] + 0.0 * z[0] ** 3, -0.5 * z[0] + 0.0 * z[1]])
 
+    h = 1.0
     for method in ("gd", "eg", "eftp"):
-        z = np.array([1.0, 0.0])
+        z = np.array([x0, 0.0])
         past = F(z)
         k_ref = None
-        with np.errstate(invalid="ignore"):
-            for k in range(1, 50):
+        with np.errstate(invalid="ignore", over="ignore"):
+            for k in range(1, 2000):
                 if method == "gd":
-                    z = z - F(z)
+                    z = z - h * F(z)
                 elif method == "eg":
-                    z = z - F(z - F(z))
+                    z = z - h * F(z - h * F(z))
                 else:
-                    past = F(z - past)
-                    z = z - past
-                if np.any(np.isnan(z)):
+                    past = F(z - h * past)
+                    z = z - h * past
+                if not np.all(np.isfinite(z)):
                     k_ref = k
+                    assert np.any(np.isnan(z)) and np.all(np.abs(z[~np.isnan(z)]) < 1e300), (method, k, z)
                     break
         assert k_ref is not None
-        tr = simulate(fld, method, [1.0, 0.0], 50, 1.0, equilibrium=[0.0, 0.0])
-        assert (tr.diverged_at, tr.reason) == (k_ref, "nan"), method
+        tr = simulate(fld, method, [x0, 0.0], 2000, h, bound=math.inf)
+        assert (tr.diverged_at, tr.reason) == (k_ref, "nan"), (method, x0)
 
 
 @pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
@@ -339,7 +332,6 @@ def test_columns_near_the_bound_are_not_flagged_and_the_first_step_beyond_it_is(
     beyond the bound, NaN or inf); the driver's exact test decides.  On the rotation F = (y, -x), started where
     |x| + |y| exceeds the bound for many steps while both coordinates stay within it, no column dies early, and
     each run ends at the first step where a coordinate leaves the bound, as a plain NumPy iteration finds."""
-    from conftest import cubic_quadratic
     fld = cubic_quadratic(b=1.0)  # F = (y, -x)
     h, bound, steps = 0.05, 1.0, 600
     inits = np.array([[0.6, 0.6], [0.7, -0.2], [0.1, 0.05], [-0.5, 0.69]])

@@ -151,6 +151,7 @@ def builtin_fields():
             continue
         out.append((name, fld))
     out.append(("dirac+r1", VectorField(games.dirac(), [R1(gamma=0.3)])))
+    out.append(("bilinear-family", cubic_quadratic(b=1.0)))
     return out
 
 
@@ -172,15 +173,18 @@ def test_every_option_of_the_discrete_methods_is_checked_against_the_reference()
                 (name, o.name)
 
 
-#: the games whose compiled kernels are checked here against NumPy: the sigmoid Dirac-GAN with R1 and the bilinear game,
-#: whose kernels other tests compile anyway (the overflow tests, WGAN clipping); tests/test_methods_new.py adds a
-#: polynomial one.  The kernels of every other game (dirac-nd's 4 parameters among them) run interpreted here -- the
-#: same source, which tests/test_interpreted_engine.py checks against the compiled kernels on every method for 2
-#: and 4 parameters -- without 7-10 s of compiling per game
-COMPILED_FIELDS = {"dirac+r1", "bilinear"}
+#: the fields whose compiled kernels are checked here against NumPy: the sigmoid Dirac-GAN with R1, and the bilinear
+#: game F = (y, -x) as the member b = 1 of tests/conftest.py's polynomial family, whose kernels other tests compile
+#: anyway (tests/test_rates.py, tests/test_kernels.py; the library's own "bilinear" game, the same F, then runs
+#: interpreted like every other game: a field of its own cost 10-12 s of compiling in a cold run).  The kernels of
+#: every other game (dirac-nd's 4 parameters among them) run interpreted here -- the same source, which
+#: tests/test_interpreted_engine.py checks against the compiled kernels on every method for 2 and 4 parameters --
+#: without 7-12 s of compiling per game
+COMPILED_FIELDS = {"dirac+r1", "bilinear-family"}
 
 
-@pytest.mark.parametrize("name,fld", [pytest.param(n, f, id=n) for n, f in FIELDS])
+@pytest.mark.parametrize("name,fld", [pytest.param(n, f, id=n, marks=[pytest.mark.slow] if n == "jare-gaussian" else [])
+                                      for n, f in FIELDS])  # (jare-gaussian: 5.7 s interpreted, -m slow)
 def test_every_method_matches_numpy_reference(name, fld):
     F = numpy_F(fld)
     p = fld.param_vector()
@@ -213,8 +217,13 @@ def amplification(ref, F, z0, p, h, kw, expect) -> float:
 
 
 def test_projection_matches_numpy_reference():
-    """WGAN weight clipping psi in [-c, c] (docs/mathematics.md §1.3) as a box after each (sub-)update."""
-    fld = VectorField(games.dirac(loss="wgan"), [])
+    """WGAN weight clipping psi in [-c, c] (docs/mathematics.md §1.3) as a box after each (sub-)update.  The WGAN
+    Dirac-GAN's field F = (psi, -theta) is run as the member b = 1 of tests/conftest.py's polynomial family (the
+    same F, checked here at points without compiling; its kernels are compiled for other tests anyway)."""
+    wgan = VectorField(games.dirac(loss="wgan"), [])
+    fld = cubic_quadratic(b=1.0)
+    for z in np.random.default_rng(5).uniform(-3, 3, (20, 2)):
+        np.testing.assert_array_equal(fld.eval_F(z), wgan.eval_F(z))
     F = numpy_F(fld)
     p = fld.param_vector()
     c = 0.6
@@ -225,7 +234,7 @@ def test_projection_matches_numpy_reference():
     for _ in range(300):
         z = clip(z - h * F(z, p))
         zs.append(z)
-    tr = simulate(fld, "gd", z0, 300, 0.2, box={"psi": (-c, c)})
+    tr = simulate(fld, "gd", z0, 300, 0.2, box={"y": (-c, c)})  # the discriminator's parameter, psi in the WGAN game
     np.testing.assert_allclose(tr.states, np.array(zs), rtol=0, atol=1e-13)
     assert np.max(np.abs(tr.states[:, 1])) <= c
     # projected extragradient (PEPit form): both the extrapolation and the update are projected

@@ -60,6 +60,7 @@ poly = st.tuples(coef, coef, coef, coef).map(lambda t: t[0] + t[1] * x + t[2] * 
 @settings(max_examples=60, deadline=None)
 @given(fs=st.lists(linear, min_size=1, max_size=2), A=poly, P=poly, cancel=st.sampled_from([0, 1, 2]),
        kind=st.sampled_from(["sign", "heaviside", "piecewise"]), seed=st.integers(0, 2**31))
+@pytest.mark.slow  # 2.7 s with warm caches on the 2-core CI machine
 def test_a_jump_is_never_called_a_kink(fs, A, P, cancel, kind, seed):
     """Soundness on a generated family: whenever the classification says "kink", the expression's measured jump
     across the set is at rounding level; when the cofactor is u times a polynomial (cancel=1) the proof finds
@@ -77,6 +78,7 @@ def test_a_jump_is_never_called_a_kink(fs, A, P, cancel, kind, seed):
 @settings(max_examples=40, deadline=None)
 @given(L=linear, c=st.sampled_from([1, 2]), A=poly, P=poly, cancel=st.sampled_from([0, 1, 2]),
        kind=st.sampled_from(["sign", "heaviside", "piecewise"]), seed=st.integers(0, 2**31))
+@pytest.mark.slow  # 1.4 s with warm caches on the 2-core CI machine
 def test_a_jump_across_a_set_written_with_abs_is_never_called_a_kink(L, c, A, P, cancel, kind, seed):
     """The same property for u = |L| - c (L linear): the set is the two lines L = c and L = -c, described by
     the selections L - c and -L - c of the Abs (a Huber written with ``Abs(x) <= 1``).  A cofactor vanishing on

@@ -6,6 +6,7 @@ import math
 
 import mpmath
 import numpy as np
+import pytest
 from numba import njit
 
 from gandynamics._interpreted import static_module
@@ -92,6 +93,7 @@ def test_exp_v_within_one_ulp_and_overflowing_like_exp():
         assert got == o or (got != got and o != o), v
 
 
+@pytest.mark.slow  # 2.6 s with warm caches on the 2-core CI machine
 def test_sigmoid_v_within_two_ulps_of_the_exact_logistic_function():
     """The kernels' sigmoid (one division for exp and logistic function, 2**k in one factor, the argument clamped
     to [-710, 700]): within 2 ulps of the exact value (mpmath, 40 digits) rounded to a double wherever that is a

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")   # cvxpy's "solu
     # .../optimistic_gradient.py: wc_optimistic_gradient(n=5, gamma=1/4, L=1) -> 0.06631413218999846
     ("ogda", 0.06631413218999846),
 ])
+@pytest.mark.slow  # 3.6 s with warm caches on the 2-core CI machine
 def test_reproduces_pepit_published_monotone_vi_examples(method, published):
     tau = pep.worst_case(method, 0.25, 0.0, 1.0, n=5, measure="consecutive", constrained=True)
     assert tau == pytest.approx(published, rel=2e-5, abs=1e-9)

@@ -180,6 +180,7 @@ def test_convergence_draws_predicted_slope():
     assert ax.get_yscale() == "log"
 
 
+@pytest.mark.slow  # 1.6 s with warm caches on the 2-core CI machine
 def test_portrait_cli(tmp_path, capsys):
     from gandynamics.cli import main
     out = tmp_path / "p.png"
@@ -471,6 +472,7 @@ def test_portrait_cli_animate(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("gandynamics: error: --animate")
 
 
+@pytest.mark.slow  # 1.5 s with warm caches on the 2-core CI machine
 def test_animation_inline_html_has_every_frame():
     fld = VectorField(games.bilinear(), [])
     anim = animate(fld, ["gd"], init=(1.0, 0.5), steps=10, step=0.1, frames=4, data_panel=False)
@@ -484,6 +486,7 @@ def test_describe_composite_regularizer():
     assert describe(fld) == "dirac + asymmetric(γ = 0.5, ε = 0.2)"
 
 
+@pytest.mark.slow  # 5.6 s with warm caches on the 2-core CI machine
 def test_a_short_log_axis_ends_at_a_labelled_tick_when_that_is_close():
     """``_readable_log`` on log axes of less than three decades (random ends): an end short of the next labelled
     tick by at most a quarter of the span is moved out to it (the phase-factor panel of the JARE figure ran from

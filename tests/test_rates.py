@@ -500,6 +500,7 @@ def test_defective_eigenvalue_rate_matches_local_rate(quadratic):
     assert tr.reading["poly_order"] == pytest.approx(1.0, rel=0, abs=0.05)
 
 
+@pytest.mark.slow  # 1.7 s with warm caches on the 2-core CI machine
 def test_rates_table_on_a_box_and_for_the_flow():
     # A = [[a, 1], [-1, c]] with a = 0.5, c = 1.5 (linear: certified constants are exact); on a box the start
     # is at half the smallest half-width from z* (0.5 * 0.2 = 0.1); the flow has no optimal step and is
@@ -546,6 +547,7 @@ def test_a_theorem_step_asked_for_where_none_applies_says_so():
 
 @given(st.lists(st.floats(0.05, 5.0), min_size=1, max_size=4), st.lists(st.floats(-5.0, 5.0), min_size=4, max_size=4))
 @settings(max_examples=25, deadline=None)
+@pytest.mark.slow  # 1.9 s with warm caches on the 2-core CI machine
 def test_the_proximal_point_method_has_no_optimal_step_on_a_monotone_game(re_parts, im_parts):
     """On A with eigenvalues of positive real part, the proximal rate max_i 1/|1 + h lambda_i| decreases in h to 0:
     optimal_step says inf (not the top of its search grid) and every step is stable; the rate at the large

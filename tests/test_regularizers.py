@@ -222,6 +222,7 @@ def test_multidimensional_wgan_gp_is_finite_and_flagged_at_the_origin():
     np.testing.assert_allclose(f.eval_F((0.3, 0.1, *psi)), expected, rtol=1e-14, atol=0)
 
 
+@pytest.mark.slow  # 5.1 s with cold caches (fields of its own to derive)
 def test_chapter_3_4_regularized_jacobians_match_the_fields():
     # docs/mathematics.md §3.4 states, for the Gaussian example (paper's letters: phi the generator, theta the
     # discriminator; blocks J_{row col}), NK as J - gamma [[0, J_{..}^T], [0, 0]] J, JARE as

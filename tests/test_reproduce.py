@@ -40,6 +40,7 @@ def test_context_check_tolerances(tmp_path):
     assert not ctx.result.ok
 
 
+@pytest.mark.slow  # 1.9 s with warm caches on the 2-core CI machine
 def test_smoke_cli_one_figure(tmp_path, capsys):
     rc = main(["reproduce", "r1-locus", "--out", str(tmp_path)])
     assert rc == 0
@@ -171,6 +172,7 @@ def test_write_readme_from_results(tmp_path):
     assert "![cap](img.png)" in text and "| w | 1 | 1 | src | 1e-09 | ✓ |" in text and "1 of 1 checks pass" in text
 
 
+@pytest.mark.slow  # 3.8 s with warm caches on the 2-core CI machine
 def test_every_study_has_a_runnable_script(tmp_path):
     import subprocess
     import sys
@@ -341,6 +343,7 @@ def test_run_refuses_foreign_files_before_any_study(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["spectra.json"]
 
 
+@pytest.mark.slow  # 3.6 s with warm caches on the 2-core CI machine
 def test_ctrl_c_cancels_queued_studies_stops_workers_keeps_finished(tmp_path):
     import os
     import signal
@@ -472,6 +475,7 @@ def test_every_certification_of_a_study_is_bounded_by_boxes_not_the_clock():
     assert all(guard for *_, guard in calls), [c for c in calls if not c[3]]
 
 
+@pytest.mark.slow  # 5.4 s with warm caches on the 2-core CI machine
 def test_a_box_limited_certification_gives_the_same_brackets_on_a_clock_30_times_faster(monkeypatch):
     """The asymmetric-eftp table's Dirac-GAN 'Tikhonov only' row, whose mu bracket never meets its tolerance
     (mu = 0 at the equilibrium) and stops at the 20,000-box budget (about 1 s idle): with the certification's clock

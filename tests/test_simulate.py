@@ -7,14 +7,13 @@ import math
 import numba
 import numpy as np
 import pytest
-import sympy as sp
 
 import importlib
 
 from gandynamics import R1, SweepResult, Trajectory, VectorField, games, simulate, sweep
 from gandynamics.kernels import DEFAULT_NB
 from gandynamics.errors import GandynamicsError
-from gandynamics.game import Game
+from conftest import cubic_quadratic, expanding  # noqa: E402 (the kernel tests' shared fields)
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("compiled_engine")
@@ -24,10 +23,11 @@ SIM = importlib.import_module("gandynamics.simulate")  # the module (gandynamics
 CLI_SWEEP = importlib.import_module("gandynamics.cli.sweep")
 
 DIRAC_R1 = VectorField(games.dirac(), [R1(gamma=0.3)])
-# the built-in bilinear game, not tests/conftest.py's polynomial game at b = 1: the overflow tests below need
-# F = (y, -x) exactly; the family's 0 * x^3 is NaN once |x| > 5.6e102, so a run that overflows to inf there
-# stops earlier, with reason "nan"
-BILIN = VectorField(games.bilinear(), [])
+# the bilinear game F = (y, -x) as the member b = 1 of tests/conftest.py's polynomial family (bitwise the built-in
+# game's F on finite states: 0 x + 1 y + 0 x^3 = y), and the overflow tests' F = (-theta, psi): the fields whose
+# kernels tests/test_kernels.py compiles anyway
+BILIN = cubic_quadratic(b=1.0)
+EXPANDING = expanding()
 
 
 def gd_rho_dirac_r1(gamma, h):
@@ -102,11 +102,12 @@ def test_unregularized_gd_norm_grows_exactly():
 
 
 # ------------------------------------------------------------------------------------------- divergence
-def first_bad_step(z0, h, K, bound):
-    """Independent reference: GD on min_x max_y x y in Python floats; first k with a NaN/inf/bound state."""
+def first_bad_step(z0, h, K, bound, field="bilinear"):
+    """Independent reference: GD in Python floats on min_x max_y x y (F = (y, -x)) or on the expanding field
+    F = (-x, y); the first k with a NaN/inf/bound state."""
     x, y = z0
     for k in range(1, K + 1):
-        x, y = x - h * y, y + h * x
+        x, y = (x - h * y, y + h * x) if field == "bilinear" else (x - h * -x, y - h * y)
         if math.isnan(x) or math.isnan(y):
             return k, "nan"
         if math.isinf(x) or math.isinf(y):
@@ -116,14 +117,16 @@ def first_bad_step(z0, h, K, bound):
     return None, ""
 
 
-def test_overflow_flagged_at_the_right_step():
-    z0 = (1.0, 0.3)
-    k_ref, why = first_bad_step(z0, 1e3, 400, math.inf)
+@pytest.mark.parametrize("z0", [(1.0, 1e-3), (-3.5, 2e-4), (1e-200, 0.0)])
+def test_overflow_flagged_at_the_right_step(z0):
+    h = 1e3
+    k_ref, why = first_bad_step(z0, h, 400, math.inf, field="expanding")
     assert why == "overflow"
-    # the closed form brackets it: |z_k| = (1 + h^2)^{k/2} |z_0| passes DBL_MAX between these steps
-    lo = math.log(1.7976931348623157e308 / math.hypot(*z0)) / (0.5 * math.log(1 + 1e6))
+    # the closed form brackets it: |theta_k| = (1 + h)^k |theta_0| passes DBL_MAX between these steps (psi_k =
+    # (1 - h)^k psi_0 later)
+    lo = (math.log(1.7976931348623157e308) - math.log(abs(z0[0]))) / math.log(1 + h)
     assert lo <= k_ref <= lo + 2
-    tr = simulate(BILIN, "gd", z0, 400, 1e3, bound=math.inf)
+    tr = simulate(EXPANDING, "gd", z0, 400, h, bound=math.inf)
     assert tr.diverged and tr.diverged_at == k_ref and tr.reason == "overflow"
     assert not np.all(np.isfinite(tr.final))
     assert tr.times[-1] <= k_ref
@@ -138,30 +141,29 @@ def test_bound_flagged_at_the_right_step():
 
 
 def test_nan_flagged():
-    """F_x = 1/(2 sqrt(x)): from x = 1 with h = 1, x_1 = 0.5, x_2 = 0.5 - 1/sqrt(2) < 0, then sqrt -> NaN."""
-    x, y = sp.symbols("x y", real=True)
-    g = Game([x], [y], sp.sqrt(x) + x * y, -x * y + y**2 / 2, name="sqrt")
-    fld = VectorField(g, [])
-    tr = simulate(fld, "gd", [1.0, 0.0], 10, 1.0, equilibrium=[0.0, 0.0])
+    """A NaN made by the field at a finite state: F = (-x + 0 x^3, 0) (tests/conftest.py's family at a = -1); gd
+    with h = 1 doubles x, and the first F evaluated where x^3 overflows (|x| > cbrt(DBL_MAX) = 5.6e102) has
+    0 * x^3 = 0 * inf = NaN: the state computed from it is the first NaN, while x itself is far from overflowing."""
+    fld = cubic_quadratic(a=-1.0)
+    tr = simulate(fld, "gd", [1e100, 0.0], 40, 1.0, bound=math.inf)
     assert tr.diverged and tr.reason == "nan"
-    xs = [1.0]
-    yv = 0.0
-    while xs[-1] >= 0:
-        xn = xs[-1] - (0.5 / math.sqrt(xs[-1]) + yv)
-        yv = yv - (-xs[-1] + yv)
-        xs.append(xn)
-    assert tr.diverged_at == len(xs)  # the first state computed from a negative x
+    x, k = np.float64(1e100), 0
+    with np.errstate(over="ignore"):
+        while np.isfinite(x**3):  # x_k = 1e100 * 2^k, exact
+            x, k = 2 * x, k + 1
+    assert k == 10 and tr.diverged_at == k + 1  # F(x_10 = 1.02e103) is NaN: state 11 the first NaN
+    assert np.all(np.isfinite(tr.states[:k + 1]))
 
 
 def test_neighbours_of_a_diverging_row_are_unaffected():
     inits = np.array([[1.0, 0.3], [1.0, 0.3], [0.2, -0.4]])
     steps = np.array([0.1, 1e3, 0.2])
-    res = sweep(BILIN, "gd", inits=inits, grid={"step": steps}, steps=400, product=False, bound=math.inf)
+    res = sweep(EXPANDING, "gd", inits=inits, grid={"step": steps}, steps=400, product=False, bound=math.inf)
     assert res["diverged"].tolist() == [False, True, False]
     assert res["reason"].tolist() == ["", "overflow", ""]
-    assert res["diverged_at"][1] == first_bad_step((1.0, 0.3), 1e3, 400, math.inf)[0]
+    assert res["diverged_at"][1] == first_bad_step((1.0, 0.3), 1e3, 400, math.inf, field="expanding")[0]
     for i in (0, 2):
-        tr = simulate(BILIN, "gd", inits[i], 400, steps[i], bound=math.inf)
+        tr = simulate(EXPANDING, "gd", inits[i], 400, steps[i], bound=math.inf)
         np.testing.assert_array_equal(res.final[i], tr.final)
     assert res["diverged_at"][0] == -1
 

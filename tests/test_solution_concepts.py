@@ -125,6 +125,7 @@ def test_classify_accepts_methods_as_text():
     assert list(classify(fld, methods="gd,eg").methods) == ["gd", "eg"]
 
 
+@pytest.mark.slow  # 3.2 s with warm caches on the 2-core CI machine
 def test_flow_stability_is_the_spectrum_verdict_on_marginal_spectra():
     """Generator of the kind: general-sum linear games min_theta theta^T B psi / min_psi theta^T B_D psi (4
     parameters) with B B_D of negative eigenvalues, so that J = -DF has only purely imaginary eigenvalues (a

@@ -583,6 +583,7 @@ def test_gd_on_the_r1_dirac_gan_reads_converging_after_a_fall_to_1e_12():
     assert tr.verdict == "converging"
 
 
+@pytest.mark.slow  # 4.6 s with warm caches on the 2-core CI machine
 def test_a_saddle_passage_rising_at_the_end_is_not_read_converging_by_its_fall():
     """A passage by a saddle: the distance falls along the stable direction (e^(-a k)) by orders of magnitude, then
     grows along the unstable one (eps e^(u k)) from its lowest point at 0.80-0.95 T. Ending ten times or more above
