@@ -15,13 +15,18 @@ from gandynamics.runs.engine import INTERPRET_MAX_SECONDS, choose_engine, field_
 from gandynamics.runs.module import kernel_module_source
 from gandynamics.simulate import sweep
 
+from conftest import cubic_quadratic  # noqa: E402 (the kernel tests' polynomial family: one compiled module)
+
 x, y, u, v = sp.symbols("x y u v")
 # the fields of tests/test_methods_new.py (their compiled modules are shared through the disk cache)
 GAME4 = Game(theta=[x, u], psi=[y, v],
              loss_g=x * y + u * v + sp.Rational(1, 10) * (x**2 + u**2) + x**2 * y / 5,
              loss_d=-(x * y + u * v) + sp.Rational(1, 2) * (y**2 + v**2) + y * v / 4,
              equilibrium=(0, 0, 0, 0))
-FIELDS = {"dirac+r1": VectorField(games.dirac(), [R1(gamma=0.3)]), "game4": VectorField(GAME4, [])}
+FIELDS = {"dirac+r1": VectorField(games.dirac(), [R1(gamma=0.3)]), "game4": VectorField(GAME4, []),
+          # tests/conftest.py's polynomial family (a monotone member): its kernels of every group are compiled for
+          # the tests of the methods anyway
+          "family": cubic_quadratic(a=0.3, b=1.0, c=0.2, d=0.1)}
 
 #: every update rule (and option paths that change the kernel: alternation, momentum, both flow schemes,
 #: lookahead over gd and eg, a projection box)
@@ -62,13 +67,19 @@ def _agree(a, b, what):
         np.testing.assert_allclose(a.rate, b.rate, rtol=1e-6, err_msg=what)
 
 
-#: the 4-parameter field's kernels are compiled only for these tests and tests/test_methods_new.py's (about 25 s of
-#: CPU with cold caches): in CI's ``-m slow`` pass, the default pass keeping the README's command under 3 minutes
-SLOW_FIELDS = {"game4"}
+def _slow(fname, method, opts) -> bool:
+    """The cases in CI's ``-m slow`` pass (the default pass keeping the README's command under 3 minutes): the
+    4-parameter field's kernels are compiled only for them and tests/test_methods_new.py's (about 25 s of CPU
+    with cold caches); the Dirac-GAN's kernel groups beyond the discrete one (implicit: proximal, FTR; adaptive:
+    EAG, Adam, RMSprop; the adaptive Runge-Kutta driver) only for them (13 s) -- the default pass runs those
+    groups on the polynomial family, whose kernels other tests compile anyway."""
+    other_group = method in ("proximal", "ftr", "eag", "adam", "rmsprop") or opts.get("scheme") == "dopri5"
+    return fname == "game4" or (fname == "dirac+r1" and other_group)
 
 
-@pytest.mark.parametrize("fname", [pytest.param(f, marks=pytest.mark.slow) if f in SLOW_FIELDS else f for f in FIELDS])
-@pytest.mark.parametrize("method,opts", CASES, ids=[f"{m}-{'-'.join(map(str, o.values()))}" for m, o in CASES])
+@pytest.mark.parametrize("fname,method,opts", [
+    pytest.param(f, m, o, id=f"{m}-{'-'.join(map(str, o.values()))}-{f}", marks=[pytest.mark.slow] if _slow(f, m, o) else [])
+    for m, o in CASES for f in FIELDS])
 def test_interpreted_run_is_the_compiled_run(fname, method, opts):
     fld = FIELDS[fname]
     z0 = np.array([0.7, -0.5, 0.3, 0.6])[:fld.n] + (fld.equilibrium if fld.equilibrium is not None else 0)
