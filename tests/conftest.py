@@ -30,8 +30,8 @@ def cubic_quadratic(a: float = 0.0, b: float = 0.0, c: float = 0.0, d: float = 0
     cold cache instead of once per field.
 
     Not for overflow tests: with d = 0 the term d x^3 is 0 * inf = NaN once |x| > 5.6e102, so a run that
-    should overflow to inf reports NaN earlier (tests/test_kernels.py and tests/test_simulate.py keep such
-    tests on fields of their own).  Rounding: hyperparameters are runtime numbers, so a hand-written reference
+    should overflow to inf reports NaN earlier (the overflow tests run on :func:`expanding` instead; the NaN
+    tests use this very NaN: one made by the field at a finite state).  Rounding: hyperparameters are runtime numbers, so a hand-written reference
     must compute ``a x + b y + d x^3`` in that order to match bit for bit."""
     import sympy as sp
 

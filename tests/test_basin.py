@@ -180,7 +180,6 @@ def test_not_strongly_monotone_at_the_equilibrium_gives_no_ball():
     assert "not strongly monotone at the equilibrium" in rep.note
 
 
-@pytest.mark.slow  # 1.9 s with warm caches on the 2-core CI machine
 def test_lq_wgan_radius_closed_form():
     eps, gamma = 0.5, 1.0
     fld = VectorField(games.lq_wgan(), [Asymmetric(eps=eps, gamma=gamma, anchor="1,0", reading="generator-tikhonov")])

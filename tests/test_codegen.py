@@ -127,7 +127,6 @@ def test_cache_location_follows_the_platform(monkeypatch, tmp_path):
     assert cache_location() == (tmp_path / "mine", "GANDYNAMICS_CACHE_DIR")
 
 
-@pytest.mark.slow  # 2.2 s with warm caches on the 2-core CI machine
 def test_cache_command_info_and_clear(tmp_path, capsys):
     import json
     from gandynamics.cli import main

@@ -73,8 +73,9 @@ def test_code_block_extraction():
 
 
 PAGES = [p for p in _pages() if code_blocks(p.read_text(encoding="utf-8"))]
-#: pages whose code takes half a minute or more on 2 cores with cold caches (whole studies): marked slow,
-#: run by ``python -m pytest -m slow`` (and by CI); the docs build executes the tutorials as well
+#: pages whose code takes 1.4 s or more with warm caches on the 2-core CI machine (whole studies: half a minute or
+#: more with cold caches; a new game's derivations): marked slow, run by ``python -m pytest -m slow`` (and by CI);
+#: the docs build executes the tutorials as well
 SLOW_PAGES = {"tutorials/03-m18-figure1.md", "explore.md", "tutorials/04-checking-constants.md",
               "tutorials/02-your-own-game.md"}  # (3.8 s with warm caches on the 2-core CI machine)
 

@@ -15,7 +15,7 @@ from gandynamics.runs.engine import INTERPRET_MAX_SECONDS, choose_engine, field_
 from gandynamics.runs.module import kernel_module_source
 from gandynamics.simulate import sweep
 
-from conftest import cubic_quadratic  # noqa: E402 (the kernel tests' polynomial family: one compiled module)
+from conftest import cubic_quadratic, expanding  # noqa: E402 (the kernel tests' shared fields: one compiled module each)
 
 x, y, u, v = sp.symbols("x y u v")
 # the fields of tests/test_methods_new.py (their compiled modules are shared through the disk cache)
@@ -70,11 +70,14 @@ def _agree(a, b, what):
 def _slow(fname, method, opts) -> bool:
     """The cases in CI's ``-m slow`` pass (the default pass keeping the README's command under 3 minutes): the
     4-parameter field's kernels are compiled only for them and tests/test_methods_new.py's (about 25 s of CPU
-    with cold caches); the Dirac-GAN's kernel groups beyond the discrete one (implicit: proximal, FTR; adaptive:
+    with cold caches; its discrete driver stays, with gd and eg, for the compiled kernels on more than two
+    coordinates); the Dirac-GAN's kernel groups beyond the discrete one (implicit: proximal, FTR; adaptive:
     EAG, Adam, RMSprop; the adaptive Runge-Kutta driver) only for them (13 s) -- the default pass runs those
     groups on the polynomial family, whose kernels other tests compile anyway."""
     other_group = method in ("proximal", "ftr", "eag", "adam", "rmsprop") or opts.get("scheme") == "dopri5"
-    return fname == "game4" or (fname == "dirac+r1" and other_group)
+    if fname == "game4":  # gd and eg stay in the default pass: a compiled run on more than 2 coordinates (10 s)
+        return not (method in ("gd", "eg") and not opts)
+    return fname == "dirac+r1" and other_group
 
 
 @pytest.mark.parametrize("fname,method,opts", [
@@ -92,20 +95,16 @@ def test_interpreted_run_is_the_compiled_run(fname, method, opts):
     _agree(a, b, f"{fname} {method} {opts} diverging")
 
 
-@pytest.mark.slow  # compiles two fields' drivers on both engines, ~14 s cold: in CI's `-m slow` run (the README's command under 3 min)
 def test_nan_and_overflow_reasons_agree():
-    """A run that overflows to inf and one that reaches NaN: the same step and reason on both engines (the
-    fields of tests/test_kernels.py, whose compiled modules are shared through the disk cache)."""
-    a_, b_ = sp.symbols("a b", real=True)
-    expanding = VectorField(Game(theta=[a_], psi=[b_], loss_g=-a_**2 / 2, loss_d=b_**2 / 2, equilibrium=(0, 0)), [])
+    """A run that overflows to inf and one that reaches NaN: the same step and reason on both engines (the shared
+    fields of tests/conftest.py: ``expanding()``, and the polynomial family, whose 0 * x^3 is NaN once x^3
+    overflows while x is finite; their compiled modules are the kernel tests')."""
     for method in ("gd", "eg", "ogda", "momentum"):
-        a, b = _pair(expanding, method, {}, (1.0, 0.25), 1200, 1.0, bound=np.inf)  # theta doubles each step
+        a, b = _pair(expanding(), method, {}, (1.0, 0.25), 1200, 1.0, bound=np.inf)  # theta doubles each step
         assert a.diverged and a.reason == "overflow", (method, a.reason)
         _agree(a, b, f"overflow {method}")
-    xr, yr = sp.symbols("x y", real=True)
-    root = VectorField(Game([xr], [yr], sp.sqrt(xr) + xr * yr, -xr * yr + yr**2 / 2, name="sqrt"), [])
     for method in ("gd", "eg", "eftp"):
-        a, b = _pair(root, method, {}, (1.0, 0.0), 50, 0.5, bound=np.inf)  # x < 0: sqrt gives NaN
+        a, b = _pair(cubic_quadratic(a=-1.0, b=0.5), method, {}, (1e102, 0.0), 50, 1.0, bound=np.inf)
         assert a.diverged and a.reason == "nan", (method, a.reason)
         _agree(a, b, f"nan {method}")
 

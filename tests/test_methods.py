@@ -178,7 +178,8 @@ def test_every_option_of_the_discrete_methods_is_checked_against_the_reference()
 #: anyway (tests/test_rates.py, tests/test_kernels.py; the library's own "bilinear" game, the same F, then runs
 #: interpreted like every other game: a field of its own cost 10-12 s of compiling in a cold run).  The kernels of
 #: every other game (dirac-nd's 4 parameters among them) run interpreted here -- the same source, which
-#: tests/test_interpreted_engine.py checks against the compiled kernels on every method for 2 and 4 parameters --
+#: tests/test_interpreted_engine.py checks against the compiled kernels on every method for 2 parameters and (gd, eg;
+#: every method in ``-m slow``) 4 --
 #: without 7-12 s of compiling per game
 COMPILED_FIELDS = {"dirac+r1", "bilinear-family"}
 

@@ -23,9 +23,10 @@ SIM = importlib.import_module("gandynamics.simulate")  # the module (gandynamics
 CLI_SWEEP = importlib.import_module("gandynamics.cli.sweep")
 
 DIRAC_R1 = VectorField(games.dirac(), [R1(gamma=0.3)])
-# the bilinear game F = (y, -x) as the member b = 1 of tests/conftest.py's polynomial family (bitwise the built-in
-# game's F on finite states: 0 x + 1 y + 0 x^3 = y), and the overflow tests' F = (-theta, psi): the fields whose
-# kernels tests/test_kernels.py compiles anyway
+# the bilinear game F = (y, -x) as the member b = 1 of tests/conftest.py's polynomial family (the built-in game's F
+# while |x| < 5.6e102, up to the signs of zeros: 0 x + 1 y + 0 x^3 = y; beyond, 0 x^3 is NaN, so only the bound
+# test runs on it), and the overflow tests' F = (-theta, psi): the fields whose kernels tests/test_kernels.py compiles
+# anyway
 BILIN = cubic_quadratic(b=1.0)
 EXPANDING = expanding()
 
