@@ -221,6 +221,17 @@ def test_cli_json_and_text(capsys):
     assert main(["basin", "quadratic", "--method", "gd"]) == 0
     text = capsys.readouterr().out
     assert "certified rate per step" in text and "why the ball is invariant" in text
+    assert "for |z_0 - z*| <= r" in text and "certified:                       yes" in text
+
+
+@pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
+def test_cli_text_claims_no_invariant_ball_when_none_is_certified(capsys, method):
+    """With R = 0 (the unregularized Dirac-GAN: mu = 0 at z*) the text says "certified: no" and why (the note),
+    and neither the rate's claim on a ball nor the argument that the ball is invariant."""
+    assert main(["basin", "dirac", "--method", method]) == 0
+    text = capsys.readouterr().out
+    assert "certified:                       no" in text and "note: lambda_min" in text
+    assert "why the ball is invariant" not in text and "for |z_0 - z*| <= r" not in text
 
 
 @pytest.mark.parametrize("argv, msg", [

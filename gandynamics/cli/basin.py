@@ -90,11 +90,14 @@ def run(args) -> int:
     # nearest rounding printed eftp's h = 0.176777 beside 0 < h <= 0.176776)
     print(f"step:                            h = {_b(rep.step, 'lo')}")
     print(f"invariant ball of starts:        r = {_b(rep.radius, 'lo')}")
-    print(f"certified rate per step:         {rate_text(rep.rate)}   (|z_k - z*| <= rate^k |z_0 - z*| for |z_0 - z*| <= r)")
+    # the claim and its argument only for a ball that was certified (with R = 0 there is no ball to speak of)
+    claim = "   (|z_k - z*| <= rate^k |z_0 - z*| for |z_0 - z*| <= r)" if rep.certified else ""
+    print(f"certified rate per step:         {rate_text(rep.rate)}{claim}")
     if rep.theorem_rate is not None and rep.theorem_rate != rep.rate:
         print(f"theorem's factor (recalled):     {rate_text(rep.theorem_rate)}   (docs/mathematics.md §5.3)")
     print(f"certified:                       {'yes' if rep.certified else 'no'}")
-    print(f"why the ball is invariant: {rep.invariance}")
+    if rep.certified:
+        print(f"why the ball is invariant: {rep.invariance}")
     if rep.note:
         print(f"note: {rep.note}")
     return 0
