@@ -71,13 +71,11 @@ def _slow(fname, method, opts) -> bool:
     """The cases in CI's ``-m slow`` pass (the default pass keeping the README's command under 3 minutes): the
     4-parameter field's kernels are compiled only for them and tests/test_methods_new.py's (about 25 s of CPU
     with cold caches; its discrete driver stays, with gd and eg, for the compiled kernels on more than two
-    coordinates); the Dirac-GAN's kernel groups beyond the discrete one (implicit: proximal, FTR; adaptive:
-    EAG, Adam, RMSprop; the adaptive Runge-Kutta driver) only for them (13 s) -- the default pass runs those
-    groups on the polynomial family, whose kernels other tests compile anyway."""
-    other_group = method in ("proximal", "ftr", "eag", "adam", "rmsprop") or opts.get("scheme") == "dopri5"
-    if fname == "game4":  # gd and eg stay in the default pass: a compiled run on more than 2 coordinates (10 s)
+    coordinates), and the Dirac-GAN's adaptive Runge-Kutta driver only for its dopri5 case (3.5 s; the
+    default pass runs dopri5 on the polynomial family, whose kernels other tests compile anyway)."""
+    if fname == "game4":
         return not (method in ("gd", "eg") and not opts)
-    return fname == "dirac+r1" and other_group
+    return fname == "dirac+r1" and opts.get("scheme") == "dopri5"
 
 
 @pytest.mark.parametrize("fname,method,opts", [
