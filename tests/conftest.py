@@ -31,8 +31,8 @@ def cubic_quadratic(a: float = 0.0, b: float = 0.0, c: float = 0.0, d: float = 0
 
     Not for overflow tests: with d = 0 the term d x^3 is 0 * inf = NaN once |x| > 5.6e102, so a run that
     should overflow to inf reports NaN earlier (the overflow tests run on :func:`expanding` instead; the NaN
-    tests use this very NaN: one made by the field at a finite state).  Rounding: hyperparameters are runtime numbers, so a hand-written reference
-    must compute ``a x + b y + d x^3`` in that order to match bit for bit."""
+    tests use this very NaN: one made by the field at a finite state).  Rounding: hyperparameters are runtime
+    numbers, so a hand-written reference must compute ``a x + b y + d x^3`` in that order to match bit for bit."""
     import sympy as sp
 
     from gandynamics import VectorField
@@ -51,8 +51,8 @@ def expanding():
 
     A field of its own, not :func:`cubic_quadratic` at a = -1, c = 1: an overflow test needs a state to reach
     inf, and the family's 0 * x^3 is NaN once |x| > 5.6e102 (its -0 * x in F_y once eg's extrapolation
-    overflows), which ends such runs earlier with reason "nan".  Shared by tests/test_kernels.py and
-    tests/test_simulate.py: one compiled module."""
+    overflows), which ends such runs earlier with reason "nan".  Shared by tests/test_kernels.py,
+    tests/test_simulate.py and tests/test_interpreted_engine.py: one compiled module."""
     import sympy as sp
 
     from gandynamics import VectorField
