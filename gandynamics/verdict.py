@@ -91,6 +91,16 @@ FALL_TAIL = 0.875
 #: rise), yet ends tens of times above its lowest point; a decay modulated through unequal axes ends at most the
 #: axes' condition above it (a Jordan block's dip in the last eighth may exceed it: then the other conditions decide)
 FALL_END = 10.0
+#: ... or, in place of the significant geometric slope, an algebraic decay: the slope of log|z_k - z*| against
+#: log k over [T/2, T] at most POW_MAX (a decay at least as fast as k^-1/2) and negative by more than POW_SIG times
+#: its uncertainty (the spread of the two half-window slopes + standard error), with the envelope halved and still
+#: falling.  A sublinear method's O(1/k) (EAG on the bilinear game: the distance 0.014 -> 0.0071 over [1000, 2000],
+#: log-log slope -1.00 on both halves) read "bounded, not converging" before: its geometric slope, -1/k, is smaller
+#: than the spread of its half-window slopes.  A distance falling to a level c > 0 (a run converging to another
+#: point), c + a/k, has a log-log slope that drifts across the window (-0.67 -> -0.50 where a/T = c): the spread
+#: test refuses it; a transient over a plateau, c + a exp(-k/tau), has a slope above POW_MAX or drifting as well
+POW_MAX = -0.5
+POW_SIG = 10.0
 #: fit windows, as fractions of the run's life T
 FIT_START = 0.25
 TEST_START = 0.5
@@ -130,7 +140,9 @@ VERDICT_RULE = ("converging: the distance reached the rounding floor, or the lar
                 f"quarter (the envelope still falling), or that last condition with the largest distance in the last quarter at "
                 f"most {FALL_FACTOR:zg} of the largest in the first quarter and the slopes of both halves of [T/2, T] and of "
                 f"[{FALL_TAIL:zg}T, T] negative and the last distance at most {FALL_END:zg} times the smallest over [{FALL_TAIL:zg}T, T] "
-                "(a fall by orders of magnitude still going on, however its slope wanders); "
+                "(a fall by orders of magnitude still going on, however its slope wanders), or the envelope conditions "
+                f"with the slope of log|z_k - z*| against log k over [T/2, T] at most {POW_MAX:zg} and negative by more than "
+                f"{POW_SIG:zg}x its uncertainty (an algebraic decay, e.g. O(1/k)); "
                 "diverged: a state not finite or beyond the bound; stopped: the method "
                 "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
                 "that step; otherwise bounded, not converging")
@@ -578,6 +590,8 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
     b1 = math.nan
     b2 = math.nan
     b3 = math.nan
+    pw = math.nan  # the log-log slope over [T/2, T] and its uncertainty (POW_MAX)
+    perr = math.inf
     if nt >= 4:
         if nt_c >= 0:
             bt = bt_c
@@ -592,6 +606,11 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
         while q < nt and not idx[sel[q]] >= FALL_TAIL * T:
             q += 1
         b3, s3 = _slope(idx, logd, sel, q, nt)
+        if idx[sel[0]] >= 1.0:  # log k defined on the window
+            pw, spw = _slope(logk, logd, sel, zero, nt)
+            p1, sp1 = _slope(logk, logd, sel, zero, h)
+            p2, sp2 = _slope(logk, logd, sel, h, nt)
+            perr = abs(p1 - p2) + spw
     out[2, r] = err
     # ---- the verdict
     if div[r] >= 0:
@@ -600,7 +619,9 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
         out[6, r] = CONVERGING
     elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)
                                               or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0 and b3 < 0.0
-                                                  and final <= FALL_END * e_min8)):
+                                                  and final <= FALL_END * e_min8)
+                                              or (out[3, r] <= ENVELOPE_FACTOR and pw <= POW_MAX
+                                                  and pw + POW_SIG * perr < 0.0)):
         out[6, r] = CONVERGING
     else:
         out[6, r] = BOUNDED
@@ -688,7 +709,7 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (15, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (17, GROUP).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -819,6 +840,36 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
         b3 = sxy[b] / sxx if sxx > 0.0 else math.nan
         if not b3 < 0.0:
             fall[b] = 0.0
+    # ---- the log-log slope over [T/2, T] and its uncertainty (POW_MAX; _slope's operations against log k)
+    pw = acc[15]
+    perr = acc[16]
+    for b in range(m):
+        pw[b] = math.nan
+        perr[b] = math.inf
+    if idx[jh] >= 1.0:
+        mx, sxx, c = _lane_slope(logk, L, jh, j1, m, my, sxy)
+        if sxx > 0.0:
+            for b in range(m):
+                pw[b] = sxy[b] / sxx
+            for b in range(m):
+                sly[b] = 0.0  # (free since the rate's fit)
+            for j in range(jh, j1):
+                Lj = L[j]
+                for b in range(m):
+                    e = Lj[b] - my[b] - pw[b] * (logk[j] - mx)
+                    sly[b] += e * e
+            for b in range(m):
+                perr[b] = math.sqrt(sly[b] / (c - 2.0) / sxx)  # the standard error for now
+        else:  # as _slope: no slope
+            for b in range(m):
+                perr[b] = math.inf
+        mx, sxx, c = _lane_slope(logk, L, jh, jh + h, m, my, sxy)
+        for b in range(m):
+            sly[b] = sxy[b] / sxx if sxx > 0.0 else math.nan  # p1
+        mx, sxx, c = _lane_slope(logk, L, jh + h, j1, m, my, sxy)
+        for b in range(m):
+            p2 = sxy[b] / sxx if sxx > 0.0 else math.nan
+            perr[b] = abs(sly[b] - p2) + perr[b]
     # ---- envelopes and the tail range (the comparisons of _read_row, lane by lane)
     ef = acc[0 + 8]
     e3 = acc[1 + 8]
@@ -881,7 +932,9 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
             out[6, r] = CONVERGING
         elif e_last <= TAIL_FACTOR * e_third and ((env <= ENVELOPE_FACTOR and bt[b] == bt[b] and bt[b] + 3.0 * err < 0.0)
                                                   or (env <= FALL_FACTOR and fall[b] == 1.0
-                                                      and final <= FALL_END * mn8[b])):
+                                                      and final <= FALL_END * mn8[b])
+                                                  or (env <= ENVELOPE_FACTOR and pw[b] <= POW_MAX
+                                                      and pw[b] + POW_SIG * perr[b] < 0.0)):
             out[6, r] = CONVERGING
         else:
             out[6, r] = BOUNDED
@@ -907,7 +960,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
             vector = False
     D = np.empty((R, GROUP))
     L = np.empty((R, GROUP))
-    acc = np.empty((15, GROUP))
+    acc = np.empty((17, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
     bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
     if vector:

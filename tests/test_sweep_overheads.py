@@ -10,7 +10,7 @@ import pytest
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
 from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_REL,
-                                 MIN_POLY, POLY_SE, POLY_SLACK, TAIL_FACTOR, TEST_START, read_runs)
+                                 MIN_POLY, POLY_SE, POLY_SLACK, POW_MAX, POW_SIG, TAIL_FACTOR, TEST_START, read_runs)
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("compiled_engine")
@@ -110,6 +110,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
     R = idx.shape[0]
     logd = np.empty(R)
     sel = np.empty(R, dtype=np.int64)
+    logk = np.array([math.log(k) if k >= 1 else 0.0 for k in idx])
     for r in range(r0, r1):
         T = life[r]
         # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
@@ -178,6 +179,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
         err = math.inf
         bt = math.nan
         b1 = b2 = b3 = math.nan
+        pw, perr = math.nan, math.inf  # the log-log slope over [T/2, T] and its uncertainty (POW_MAX)
         if nt >= 4:
             bt, s = _slope(idx, logd, sel, 0, nt)
             h = nt // 2
@@ -188,6 +190,9 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             while q < nt and not idx[sel[q]] >= FALL_TAIL * T:
                 q += 1
             b3 = _slope(idx, logd, sel, q, nt)[0] if q < nt else math.nan  # (numba: 0/0 is NaN there)
+            if idx[sel[0]] >= 1.0:
+                pw, spw = _slope(logk, logd, sel, 0, nt)
+                perr = abs(_slope(logk, logd, sel, 0, h)[0] - _slope(logk, logd, sel, h, nt)[0]) + spw
         out[2, r] = err
         # ---- the verdict
         if div[r] >= 0:
@@ -196,7 +201,9 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             out[6, r] = CONVERGING
         elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)
                                                   or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0
-                                                      and b3 < 0.0 and final <= FALL_END * e_min8)):
+                                                      and b3 < 0.0 and final <= FALL_END * e_min8)
+                                                  or (out[3, r] <= ENVELOPE_FACTOR and pw <= POW_MAX
+                                                      and pw + POW_SIG * perr < 0.0)):
             out[6, r] = CONVERGING
         else:
             out[6, r] = BOUNDED
