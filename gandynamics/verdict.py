@@ -94,7 +94,9 @@ FALL_END = 10.0
 #: ... or, in place of the significant geometric slope, an algebraic decay: the slope of log|z_k - z*| against
 #: log k over [T/2, T] at most POW_MAX (a decay at least as fast as k^-1/2) and negative by more than POW_SIG times
 #: its uncertainty (the spread of the two half-window slopes + standard error), with the envelope halved and still
-#: falling.  A sublinear method's O(1/k) (EAG on the bilinear game: the distance 0.014 -> 0.0071 over [1000, 2000],
+#: falling, and the run still falling at its end (FALL_TAIL's and FALL_END's conditions: a saddle passage turning up
+#: in the last twentieth can have a log-log slope whose halves agree, the exponential's steepening offset by the
+#: turn).  A sublinear method's O(1/k) (EAG on the bilinear game: the distance 0.014 -> 0.0071 over [1000, 2000],
 #: log-log slope -1.00 on both halves) read "bounded, not converging" before: its geometric slope, -1/k, is smaller
 #: than the spread of its half-window slopes.  A distance falling to a level c > 0 (a run converging to another
 #: point), c + a/k, has a log-log slope that drifts across the window (-0.67 -> -0.50 where a/T = c): the spread
@@ -142,7 +144,8 @@ VERDICT_RULE = ("converging: the distance reached the rounding floor, or the lar
                 f"[{FALL_TAIL:zg}T, T] negative and the last distance at most {FALL_END:zg} times the smallest over [{FALL_TAIL:zg}T, T] "
                 "(a fall by orders of magnitude still going on, however its slope wanders), or the envelope conditions "
                 f"with the slope of log|z_k - z*| against log k over [T/2, T] at most {POW_MAX:zg} and negative by more than "
-                f"{POW_SIG:zg}x its uncertainty (an algebraic decay, e.g. O(1/k)); "
+                f"{POW_SIG:zg}x its uncertainty, the slope over [{FALL_TAIL:zg}T, T] negative and the last distance at most "
+                f"{FALL_END:zg} times the smallest there (an algebraic decay, e.g. O(1/k)); "
                 "diverged: a state not finite or beyond the bound; stopped: the method "
                 "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
                 "that step; otherwise bounded, not converging")
@@ -621,7 +624,8 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
                                               or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0 and b3 < 0.0
                                                   and final <= FALL_END * e_min8)
                                               or (out[3, r] <= ENVELOPE_FACTOR and pw <= POW_MAX
-                                                  and pw + POW_SIG * perr < 0.0)):
+                                                  and pw + POW_SIG * perr < 0.0 and b3 < 0.0
+                                                  and final <= FALL_END * e_min8)):
         out[6, r] = CONVERGING
     else:
         out[6, r] = BOUNDED
@@ -709,7 +713,7 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (17, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (18, GROUP).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -836,8 +840,10 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     while j8 < j1 and not idx[j8] >= FALL_TAIL * T:
         j8 += 1
     mx, sxx, c = _lane_slope(idx, L, j8, j1, m, my, sxy)
+    tail = acc[17]  # the last eighth falling (FALL_TAIL: the fall rule's and the algebraic rule's condition)
     for b in range(m):
         b3 = sxy[b] / sxx if sxx > 0.0 else math.nan
+        tail[b] = 1.0 if b3 < 0.0 else 0.0
         if not b3 < 0.0:
             fall[b] = 0.0
     # ---- the log-log slope over [T/2, T] and its uncertainty (POW_MAX; _slope's operations against log k)
@@ -934,7 +940,8 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
                                                   or (env <= FALL_FACTOR and fall[b] == 1.0
                                                       and final <= FALL_END * mn8[b])
                                                   or (env <= ENVELOPE_FACTOR and pw[b] <= POW_MAX
-                                                      and pw[b] + POW_SIG * perr[b] < 0.0)):
+                                                      and pw[b] + POW_SIG * perr[b] < 0.0 and tail[b] == 1.0
+                                                      and final <= FALL_END * mn8[b])):
             out[6, r] = CONVERGING
         else:
             out[6, r] = BOUNDED
@@ -960,7 +967,7 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
             vector = False
     D = np.empty((R, GROUP))
     L = np.empty((R, GROUP))
-    acc = np.empty((17, GROUP))
+    acc = np.empty((18, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
     bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
     if vector:

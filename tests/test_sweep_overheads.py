@@ -203,7 +203,8 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
                                                   or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0
                                                       and b3 < 0.0 and final <= FALL_END * e_min8)
                                                   or (out[3, r] <= ENVELOPE_FACTOR and pw <= POW_MAX
-                                                      and pw + POW_SIG * perr < 0.0)):
+                                                      and pw + POW_SIG * perr < 0.0 and b3 < 0.0
+                                                      and final <= FALL_END * e_min8)):
             out[6, r] = CONVERGING
         else:
             out[6, r] = BOUNDED

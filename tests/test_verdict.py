@@ -606,7 +606,8 @@ def test_a_saddle_passage_rising_at_the_end_is_not_read_converging_by_its_fall()
             rising += 1
             slope_test = (r.envelope_ratio[0] <= ENVELOPE_FACTOR) & (math.log(r.rate[0]) + 3 * r.log_rate_err[0] < 0)
             if r.verdict == ["converging"]:
-                assert slope_test, (T, a, u, turn / T, r.envelope_ratio[0])  # never by the fall alone
+                # never by the fall alone, nor by the algebraic rule (POW_MAX: its end conditions refuse a rise)
+                assert slope_test, (T, a, u, turn / T, r.envelope_ratio[0])
                 by_slope += 1
     assert rising >= 100
     assert by_slope < rising / 2, (by_slope, rising)  # (measured: 2026-12-01)
