@@ -668,6 +668,18 @@ def test_a_fall_to_a_level_is_not_an_algebraic_decay(T):
         assert np.all(read_runs(idx, d, float(T)).code == VERDICTS.index("bounded, not converging"))
 
 
+def test_a_saddle_passage_turning_up_at_the_end_is_not_an_algebraic_decay():
+    """The member of the saddle-passage generator (test_a_saddle_passage_rising_at_the_end_..., -m slow) that the
+    algebraic rule's first version read "converging": e^(-a k) steepening across [T/2, T] while the turn at 0.946 T
+    bends it back, so the two log-log half-slopes agreed.  It ends 10x above its lowest point: the rule's end
+    conditions (the last eighth falling, the last distance within FALL_END of its smallest) refuse it."""
+    T, a, u, turn = 281, 0.15155966236739074, 0.22345325994968432, 0.9461279289888881 * 281
+    k = np.arange(T + 1, dtype=float)
+    d = np.hypot(np.exp(-a * k), np.exp(-(a + u) * turn + u * k))
+    assert d[-1] >= 10 * d[k >= T / 2].min()  # it rose again
+    assert read_runs(k, d, T).verdict == ["bounded, not converging"]
+
+
 def test_extra_anchored_gradient_on_the_bilinear_game_reads_converging():
     """EAG's O(1/k) on min_x max_y x y (docs/math/methods.md): the distance 0.014 -> 0.0071 over [1000, 2000] read
     "bounded, not converging" beside its measured order -1 of |F(z_k)|; now "converging", in simulate and in a sweep,
