@@ -784,7 +784,9 @@ def _cut_vertices(LO, HI, verts, center, radius):
         w = verts[:, flip, :]
         hw = h[:, flip]
         cross = (~inside) & inside[:, flip] & (np.abs(u[:, k]) > 0)[:, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # (0/0, x/0 and overflowing quotients only off the crossing edges, whose t is replaced by 0 below: on a
+        # crossing edge rr lies between h and hw, so t is in [0, 1])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             t = (rr[:, None] - h) / (hw - h)                                     # fraction from v to w
         t = np.clip(np.where(cross, t, 0.0), 0.0, 1.0)
         q = verts + t[:, :, None] * (w - verts)
