@@ -709,6 +709,29 @@ def _lane_slope(idx, L, j0, j1, m, my, sxy):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _lane_fit(x, L, j0, j1, m, my, sxy, slope, se, rss):
+    """:func:`_slope` on each lane: the least-squares slope of ``L[j, b]`` against ``x[j]`` over ``j0 <= j < j1``
+    into ``slope`` and its standard error into ``se`` (at least 3 samples), ``rss`` scratch; the operations of
+    :func:`_slope` in the same order.  Returns ``sxx``: when it is not > 0 there is no slope and ``slope``, ``se``
+    are left as they were."""
+    mx, sxx, c = _lane_slope(x, L, j0, j1, m, my, sxy)
+    if not sxx > 0.0:
+        return sxx
+    for b in range(m):
+        slope[b] = sxy[b] / sxx
+    for b in range(m):
+        rss[b] = 0.0
+    for j in range(j0, j1):
+        Lj = L[j]
+        for b in range(m):
+            e = Lj[b] - my[b] - slope[b] * (x[j] - mx)
+            rss[b] += e * e
+    for b in range(m):
+        se[b] = math.sqrt(rss[b] / (c - 2.0) / sxx)
+    return sxx
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
@@ -755,20 +778,8 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
     st = acc[6]
     # ---- the plain fit over [T/2, T] (_slope; also the decay test's slope: the same samples), first: with
     # idx increasing sxx > 0, else (idx repeating) the rows go through _read_row
-    mx, sxx, c = _lane_slope(idx, L, jh, j1, m, my, sxy)
-    if not sxx > 0.0:
+    if not _lane_fit(idx, L, jh, j1, m, my, sxy, bt, st, sly) > 0.0:  # (nh >= 4 samples)
         return 0
-    for b in range(m):
-        bt[b] = sxy[b] / sxx
-    for b in range(m):
-        sly[b] = 0.0  # the residual sum of squares
-    for j in range(jh, j1):
-        Lj = L[j]
-        for b in range(m):
-            e = Lj[b] - my[b] - bt[b] * (idx[j] - mx)
-            sly[b] += e * e
-    for b in range(m):
-        st[b] = math.sqrt(sly[b] / (c - 2.0) / sxx)  # c = nh >= 4
     # ---- the rate: log d = a + k log rho + c log k over [T/4, T] (_poly_fit)
     for b in range(m):
         rate[b] = math.nan
@@ -853,22 +864,7 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
         pw[b] = math.nan
         perr[b] = math.inf
     if idx[jh] >= 1.0:
-        mx, sxx, c = _lane_slope(logk, L, jh, j1, m, my, sxy)
-        if sxx > 0.0:
-            for b in range(m):
-                pw[b] = sxy[b] / sxx
-            for b in range(m):
-                sly[b] = 0.0  # (free since the rate's fit)
-            for j in range(jh, j1):
-                Lj = L[j]
-                for b in range(m):
-                    e = Lj[b] - my[b] - pw[b] * (logk[j] - mx)
-                    sly[b] += e * e
-            for b in range(m):
-                perr[b] = math.sqrt(sly[b] / (c - 2.0) / sxx)  # the standard error for now
-        else:  # as _slope: no slope
-            for b in range(m):
-                perr[b] = math.inf
+        _lane_fit(logk, L, jh, j1, m, my, sxy, pw, perr, sly)  # perr: the standard error for now (sly: free)
         mx, sxx, c = _lane_slope(logk, L, jh, jh + h, m, my, sxy)
         for b in range(m):
             sly[b] = sxy[b] / sxx if sxx > 0.0 else math.nan  # p1
