@@ -185,6 +185,7 @@ def test_a_huge_run_starts_at_once_and_stops_on_ctrl_c(fld, monkeypatch):
     assert peak < 5e6, peak   # the list of the 500_000 chunk ends alone was 18 MB
 
 
+@pytest.mark.slow  # 1.4 s with warm caches on the 2-core CI machine
 def test_the_progress_bar_counts_the_steps(fld, capsys):
     tr = gd.simulate(fld, "gd", (1, 1), 5_000_000, 0.01, record_every=10**6, progress=True, engine="compiled")
     err = capsys.readouterr().err

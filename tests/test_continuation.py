@@ -490,6 +490,7 @@ def _planar_hopf(coef, om):
     return fld, fx, gy, (x, y)
 
 
+@pytest.mark.slow  # 1.3 s with warm caches on the 2-core CI machine
 def test_lyapunov_coefficient_against_the_planar_formula_and_refused_off_the_hopf_point():
     """Generator: planar Hopf points x' = -om y + f, y' = om x + g with random quadratic and cubic terms (the quadratic
     ones enter through B; the hopf game has none).  Guckenheimer & Holmes (1983, eq. 3.4.11):

@@ -88,6 +88,7 @@ def test_shooting_from_a_guess_and_continuation(nf):
 
 
 @pytest.mark.parametrize("period", [1e308, 1e12])
+@pytest.mark.slow  # 1.0 each s with warm caches on the 2-core CI machine
 def test_a_period_guess_far_beyond_the_fields_time_scale_is_refused_not_integrated_for_hours(nf, period, monkeypatch):
     """limit_cycle(period=1e308) integrated on without end: a call stops after MAX_EVALUATIONS evaluations of the
     field with a one-line error that names the period guess; a guess within reach (1.5 periods of the closed form)

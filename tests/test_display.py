@@ -251,6 +251,7 @@ def test_bracket_text():
     assert D.bracket_text(None) == "—"
 
 
+@pytest.mark.slow  # 1.3 (a fresh process) s with warm caches on the 2-core CI machine
 def test_plotting_reachable_lazily():
     import subprocess
     import sys

@@ -114,6 +114,7 @@ def test_compiled_jacobian_equals_the_exact_jacobian_in_high_precision(game, reg
 
 
 # ---- found by the adversarial review of session 5 (each failed before its fix)
+@pytest.mark.slow  # 1.1 (a fresh process) s with warm caches on the 2-core CI machine
 def test_a_used_vector_field_pickles_to_another_process():
     # a field that has run (simulate: its interpreted module; compiled(): the numba module) held modules in its
     # __dict__ and could not be pickled ("cannot pickle 'module' object"): no process pool, no multiprocessing

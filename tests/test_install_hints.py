@@ -62,6 +62,7 @@ def _strings(path: Path):
             yield node.lineno, " ".join(node.value.split()), id(node) in docs  # docstrings wrap lines
 
 
+@pytest.mark.slow  # 1.3 s with warm caches on the 2-core CI machine
 def test_no_source_string_says_pip_install_but_the_helper():
     """Messages and help texts build the command with install_hint (the only literal is the helper's own);
     docstrings, which cannot call it, use its wording for an extra pyproject.toml defines; nothing says

@@ -190,6 +190,7 @@ def test_interval_matrix_bounds_hold_for_every_member(n, seed):
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(2, 4), st.integers(1, 4), st.integers(0, 2**31), st.sampled_from([0.0, 1e-9, 1e-4]))
+@pytest.mark.slow  # 1.1 s with warm caches on the 2-core CI machine
 def test_a_few_wide_entries_are_bounded_by_their_vertices(n, k, seed, thin):
     """An interval matrix whose radius sits in k entries (the Jacobian on a box across a kink: the jumping
     entries wide, the rest of the box's width ``thin``): the bounds hold for every member (sampled, and every

@@ -184,8 +184,8 @@ def test_every_option_of_the_discrete_methods_is_checked_against_the_reference()
 COMPILED_FIELDS = {"dirac+r1", "bilinear-family"}
 
 
-@pytest.mark.parametrize("name,fld", [pytest.param(n, f, id=n, marks=[pytest.mark.slow] if n == "jare-gaussian" else [])
-                                      for n, f in FIELDS])  # (jare-gaussian: 5.7 s interpreted, -m slow)
+@pytest.mark.parametrize("name,fld", [pytest.param(n, f, id=n, marks=[pytest.mark.slow] if n in ("jare-gaussian", "nk-scale", "lq-wgan") else [])
+                                      for n, f in FIELDS])  # (jare-gaussian: 5.7 s interpreted, the others 1.0-1.2 s: -m slow)
 def test_every_method_matches_numpy_reference(name, fld):
     F = numpy_F(fld)
     p = fld.param_vector()

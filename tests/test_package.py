@@ -50,6 +50,7 @@ def test_a_ctrl_c_during_the_commands_imports_ends_with_130_and_one_line(monkeyp
 
 
 # ---- found by the adversarial review of session 5 (each failed before its fix)
+@pytest.mark.slow  # 1.4 (a fresh process) s with warm caches on the 2-core CI machine
 def test_lazy_subpackage_attribute_works_when_importlib_util_was_never_imported():
     # `import importlib` does not bind importlib.util: an interpreter whose start-up imported no importlib.util
     # (python -S, an embedded interpreter, a venv without .pth hooks) got "module 'importlib' has no attribute

@@ -277,6 +277,7 @@ def test_trajectories_leaving_the_slice_share_one_note():
 
 
 @pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+@pytest.mark.slow  # 1.4 s with warm caches on the 2-core CI machine
 def test_trajectory_leaving_the_slice_is_said():
     fld = VectorField(games.dirac_nd(2), [])
     S = np.array([[1.0, 0.0, 1.0, 0.0], [0.9, 0.3, 0.8, 0.0]])  # theta2 moves off the slice theta2 = 0
@@ -316,6 +317,7 @@ def test_trajectory_colours_differ_from_streamlines_and_each_other(dirac):
         assert max(r, g, b) - min(r, g, b) > 0.15
 
 
+@pytest.mark.slow  # 1.4 s with warm caches on the 2-core CI machine
 def test_legends_never_cover_data(dirac, dirac_r1):
     S = np.array([[1.0, 1.0], [0.5, 0.9], [0.2, 0.4]])
     ax = phase_portrait(dirac, n=11, trajectories=[("a", S), ("b", -S)])

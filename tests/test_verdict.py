@@ -100,6 +100,7 @@ def test_floor_is_pinned_from_above():
 @settings(max_examples=60, deadline=None)
 @given(T=st.integers(200, 5000), omega=st.floats(0.01, 3.0), phase=st.floats(0, 6.3),
        amp=st.floats(0.05, 0.9), radius=st.floats(1e-3, 1e3))
+@pytest.mark.slow  # 1.4 s with warm caches on the 2-core CI machine
 def test_orbits_are_bounded_whatever_the_length(T, omega, phase, amp, radius):
     """A bounded oscillation (an orbit, a limit cycle) is never 'converging', however long the run, once the run
     spans a period: a shorter run sees a monotone stretch of the cosine (e.g. omega T = 2 falling from 1.4 to 0.26),
@@ -468,6 +469,7 @@ def _oscillating_decay(rng, every):
 
 
 @pytest.mark.parametrize("every,tol", [(False, 1e-2), (True, 1e-3)])
+@pytest.mark.slow  # 2.1 and 1.2 s with warm caches on the 2-core CI machine
 def test_an_oscillating_decay_is_not_read_as_a_jordan_block(every, tol):
     """A diagonalisable map whose dominant eigenvalues are a complex pair seen through unequal axes: the distance
     is rho^k times a bounded modulation, and the fit's c log k term (a Jordan block's k^(m-1)) lands near a
@@ -504,6 +506,7 @@ def _jordan(rng, every, kind):
 
 @pytest.mark.parametrize("every", [False, True])
 @pytest.mark.parametrize("kind", ["real", "modulated"])
+@pytest.mark.slow  # up to 1.6 s with warm caches on the 2-core CI machine
 def test_jordan_blocks_keep_their_polynomial_factor(kind, every):
     """The other side of POLY_SE: Jordan blocks, real (standard error of c below 1e-4) and modulated (below
     0.08 here), are read with c = m - 1 (within POLY_SLACK) and the rate rho of their construction: to 1e-9
