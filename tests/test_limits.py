@@ -73,7 +73,10 @@ def _sized_calls():
     def gif(dpi):
         anim = plotting.animate(fld, trajectories=[("gd", tr)], frames=2)
         import tempfile
-        return plotting.save_animation(anim, f"{tempfile.gettempdir()}/gd-never-written.gif", dpi=dpi)
+        try:
+            return plotting.save_animation(anim, f"{tempfile.gettempdir()}/gd-never-written.gif", dpi=dpi)
+        finally:  # refused on purpose, nothing rendered: matplotlib would warn "Animation was deleted without
+            anim._draw_was_started = True  # rendering anything" when the object is collected, in a later test
     return {
         ("estimate_constants", "samples"): lambda c: gd.estimate_constants(fld, "ball:1", samples=c),
         ("certify_constants", "samples"): lambda c: gd.certify_constants(fld, "ball:1", samples=c, max_seconds=1),
