@@ -110,6 +110,13 @@ TEST_START = 0.5
 MIN_POLY = 6
 #: the fitted exponent c must lie this close to a whole number >= 0 (a Jordan block's m - 1) to be kept
 POLY_SLACK = 0.15
+#: ... that whole number at most this (blocks beyond size 4 are not generic), and at most the dimension of the run's
+#: state less 1 (a Jordan block of the method's iteration matrix is no larger than the matrix: c <= 1 for gd on a
+#: 2-parameter game, c <= 3 for extrapolation from the past there; :meth:`gandynamics.methods.base.Method.state_size`).
+#: Before the second cap, 0.15 % of 40,000 random R1 Dirac-GAN runs under gd (gamma in [0, 1], h in [0.01, 0.5])
+#: were read with c = 2 or 3, every one a complex pair turning by less than pi over the run (the modulation slower
+#: than the run of POLY_SE's note), the rate then off by up to 0.4 % (0.99358 for the spectral radius 0.99735)
+POLY_MAX = 3
 #: ... and its least-squares standard error sqrt(s^2 [(X^T X)^-1]_cc) (X = [1, k, log k], s^2 = residual sum of squares
 #: / (n - 3)) at most this.  The fit of an oscillating, diagonalisable decay (rho^k times a bounded modulation: a
 #: complex pair seen through unequal axes) lands within POLY_SLACK of a whole number by chance, c then being kept
@@ -129,8 +136,8 @@ POLY_SE = 0.3
 RATE_FIT = (f"least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/{1 / FIT_START:zg}, T] above the "
             f"floor max(f, {FLOOR_REL:zg} |z*|) (f = 2^-511 ~ 1.5e-154 for the distances runs record, {FLOOR_ABS:zg} for exact "
             f"ones; T = steps, or the step before divergence), kept when there are at least {MIN_POLY} such samples, none at "
-            f"k = 0, the last at k >= 3T/4, c is within {POLY_SLACK:zg} of a whole number from 1 to 3 (the polynomial factor "
-            f"of a defective eigenvalue) and the least-squares standard error of c, sqrt(s^2 [(X^T X)^-1]_cc) with "
+            f"k = 0, the last at k >= 3T/4, c is within {POLY_SLACK:zg} of a whole number from 1 to {POLY_MAX} and to the "
+            f"dimension of the method's state less 1 (the polynomial factor of a defective eigenvalue) and the least-squares standard error of c, sqrt(s^2 [(X^T X)^-1]_cc) with "
             f"X = [1, k, log k] and s^2 = residual sum of squares / (n - 3), is at most {POLY_SE:zg} (an oscillation "
             f"leaves c undetermined); otherwise the plain fit a + k log(rho) over [T/{1 / TEST_START:zg}, T] (fewer than 2 "
             f"samples there: over the later half of the usable samples up to T, all of them when fewer than 4; none "
@@ -185,7 +192,8 @@ class RunReading:
                 "verdict": VERDICTS[int(self.code[i])]}
 
 
-def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None, floor_abs: float = FLOOR_ABS) -> RunReading:
+def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None, floor_abs: float = FLOOR_ABS,
+              poly_max=None) -> RunReading:
     """Fit the rate and classify each run.
 
     Parameters
@@ -200,6 +208,10 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None, fl
     floor_abs : float   the absolute part of the rounding floor, ``max(floor_abs, FLOOR_REL |z*|)`` (default
         :data:`FLOOR_ABS`; the runs pass :data:`gandynamics.runs.ratefit.RECORD_FLOOR`, below which their
         recorded distances are not accurate)
+    poly_max : int, (B,) int array or None
+        the largest whole exponent ``c`` the fit of a polynomial factor ``k^c`` may take, per run (the dimension of
+        its method's state less 1, :meth:`gandynamics.methods.base.Method.state_size`); default and at most
+        :data:`POLY_MAX`
 
     Returns
     -------
@@ -236,7 +248,8 @@ def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None, fl
 
     life = per_run(life, float, "life")
     div = np.full(B, -1, dtype=np.int64) if diverged_at is None else per_run(diverged_at, np.int64, "diverged_at")
-    reader = Reader(idx, B, zstar_norm, interpret=B * dist.shape[1] <= INTERPRET_MAX_SAMPLES, floor_abs=floor_abs)
+    reader = Reader(idx, B, zstar_norm, interpret=B * dist.shape[1] <= INTERPRET_MAX_SAMPLES, floor_abs=floor_abs,
+                    poly_max=poly_max)
     samples = np.ascontiguousarray(dist.T)  # sample-major: the layout the reading reads (Reader.read_sample_major)
     work = lambda r0, r1: reader.read_sample_major(r0, r1, samples[:, r0:r1], life[r0:r1], div[r0:r1])  # noqa: E731
     if split is None or reader.interpreted:
@@ -259,14 +272,18 @@ class Reader:
         compiled functions (compiled once per machine, cached on disk; concurrent processes wait for the first)
     floor_abs : the absolute part of each run's rounding floor ``max(floor_abs, FLOOR_REL |z*|)`` (default
         :data:`FLOOR_ABS`)
+    poly_max : the largest whole exponent of a fitted polynomial factor, one number or one per run (default and at most
+        :data:`POLY_MAX`; see :func:`read_runs`)
 
     :meth:`read` may be called from several threads at once on disjoint row ranges (the compiled reading
     releases the GIL).  A row never read has the code :data:`BOUNDED` and undefined numbers (a sweep masks the
     rows it did not run).
     """
 
-    def __init__(self, idx, B: int, zstar_norm=None, interpret: bool = False, floor_abs: float = FLOOR_ABS):
+    def __init__(self, idx, B: int, zstar_norm=None, interpret: bool = False, floor_abs: float = FLOOR_ABS,
+                 poly_max=None):
         self.idx = np.ascontiguousarray(idx, dtype=float)
+        self.cmax = poly_caps(poly_max, B)
         # max(floor_abs, FLOOR_REL |z*|) per run (|z*| NaN -> 0, inf -> the largest double), in one array
         floor_abs = float(floor_abs)
         zn = np.zeros(()) if zstar_norm is None else np.asarray(zstar_norm, float)
@@ -331,7 +348,8 @@ class Reader:
         div = np.require(d, dtype=np.int64, requirements=("C", "W"))
         if hi == lo:  # (an empty block of out would be contiguous: another compiled signature)
             return
-        self._rows(self.idx, dist, life, div, self.floor[lo:hi], self._out[:, lo:hi], 0, hi - lo, _VECTOR)
+        self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.cmax[lo:hi], self._out[:, lo:hi], 0, hi - lo,
+                   _VECTOR)
         self._read[lo:hi] = True
 
     def _fits(self, lo, hi, dist, life, div, sample_major: bool) -> np.ndarray:
@@ -367,6 +385,21 @@ class Reader:
                           tail_max=o[5], code=code)
 
 
+def poly_caps(poly_max, B: int) -> np.ndarray:
+    """``(B,)`` float array of the caps of the fitted exponent: ``min(poly_max, POLY_MAX)`` per run (``None``:
+    :data:`POLY_MAX`).  Raises GandynamicsError for a cap that is not a whole number >= 0 or not one per run."""
+    if poly_max is None:
+        return np.full(B, float(POLY_MAX))
+    try:
+        c = np.array(np.broadcast_to(np.asarray(poly_max, dtype=float), (B,)))
+    except (ValueError, TypeError):
+        c = None
+    if c is None or not np.all((c >= 0) & (c == np.floor(c))):
+        from gandynamics.errors import GandynamicsError
+        raise GandynamicsError(f"poly_max: a whole number >= 0, or one per run ({B}); got {poly_max!r:.80}")
+    return np.minimum(c, float(POLY_MAX))
+
+
 def _compile_reading_once(idx) -> None:
     """Compile the reading (or load it from numba's disk cache) on one dummy row of the types every call uses,
     holding a lock file in the cache (:func:`gandynamics.codegen.first_call_once`): processes that start
@@ -374,7 +407,7 @@ def _compile_reading_once(idx) -> None:
     from .codegen import first_call_once
     R = idx.shape[0]
     one = (np.ones((R, 1)), np.full(1, float(R)), np.full(1, -1, dtype=np.int64), np.full(1, FLOOR_ABS),
-           np.empty((7, 2))[:, :1])  # out: a (7, rows) block of Reader._out, never contiguous
+           np.full(1, float(POLY_MAX)), np.empty((7, 2))[:, :1])  # out: a (7, rows) block of Reader._out, never contiguous
     if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, 0, 1, _VECTOR)):
         raise KeyboardInterrupt  # a Ctrl-C during the compile, honoured once it is finished
 
@@ -495,9 +528,10 @@ def _select(idx, dist, r, lo, hi, floor, sel):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
+def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     """The reading of row ``r``, one row at a time (every case: the reference of :func:`_read_group`).
-    ``logd``, ``sel`` (R,) scratch; ``logk`` (R,) ``log idx`` (0 where idx < 1)."""
+    ``logd``, ``sel`` (R,) scratch; ``logk`` (R,) ``log idx`` (0 where idx < 1); ``cmax`` (B,) the largest whole
+    exponent of a polynomial factor each row's method allows (its state's dimension - 1, at most :data:`POLY_MAX`)."""
     R = idx.shape[0]
     T = life[r]
     # a run-time 0 for the helpers' index arguments: a literal 0 makes numba compile another specialisation of
@@ -524,7 +558,9 @@ def _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk):
         # (and only when the usable samples reach the last quarter: a fit cut short by the rounding floor
         # cannot tell k^c from curvature; blocks beyond size 4 are not generic: c <= 3)
         # (and only when c is determined: its standard error at most POLY_SE; an oscillation's fit is not)
-        if (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
+        # (and c at most the run's cmax: a Jordan block is no larger than the method's state, 2 on a
+        # 2-parameter game under gd)
+        if (b == b and 1.0 - POLY_SLACK < c < cmax[r] + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
                 and idx[sel[ns - 1]] >= 0.75 * T and v <= POLY_SE * POLY_SE):
             rate = math.exp(b)
             poly = c
@@ -732,7 +768,7 @@ def _lane_fit(x, L, j0, j1, m, my, sxy, slope, se, rss):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
+def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
@@ -827,7 +863,7 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
                 bp = (sll * sxy[b] - sxl * sly[b]) / det
                 c = (sxx * sly[b] - sxl * sxy[b]) / det
                 v = max(syy[b] - bp * sxy[b] - c * sly[b], 0.0) / (n - 3.0) * sxx / det
-                if (bp == bp and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
+                if (bp == bp and 1.0 - POLY_SLACK < c < cmax[rows[b]] + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
                         and reach and v <= POLY_SE * POLY_SE):
                     rate[b] = math.exp(bp)
                     poly[b] = c
@@ -945,7 +981,7 @@ def _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
+def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
     """Read rows ``[r0, r1)`` into ``out`` (7, B) (``out[c, r]``: column ``c`` of :class:`RunReading`'s fields in
     their order, the code last) from the sample-major distances ``dist`` (R, B) (``dist[j, r]``
     row ``r``'s distance at step ``idx[j]``).  With ``vector``, rows whose samples are all usable
@@ -976,26 +1012,26 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1, vector):
         T = life[r]
         if vector and bad[r - r0] == 0:
             if m > 0 and T != Tg:
-                grouped += _flush(idx, logk, dist, life, div, floor, out, rows, m, Tg, D, L, acc, logd, sel)
+                grouped += _flush(idx, logk, dist, life, div, floor, cmax, out, rows, m, Tg, D, L, acc, logd, sel)
                 m = zero
             Tg = T
             rows[m] = r
             m += 1
             if m == GROUP:
-                grouped += _flush(idx, logk, dist, life, div, floor, out, rows, m, Tg, D, L, acc, logd, sel)
+                grouped += _flush(idx, logk, dist, life, div, floor, cmax, out, rows, m, Tg, D, L, acc, logd, sel)
                 m = zero
         else:
-            _read_row(idx, dist, life, div, floor, out, r, logd, sel, logk)
+            _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk)
     if m > 0:
-        grouped += _flush(idx, logk, dist, life, div, floor, out, rows, m, Tg, D, L, acc, logd, sel)
+        grouped += _flush(idx, logk, dist, life, div, floor, cmax, out, rows, m, Tg, D, L, acc, logd, sel)
     return grouped
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _flush(idx, logk, dist, life, div, floor, out, rows, m, T, D, L, acc, logd, sel):
+def _flush(idx, logk, dist, life, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel):
     """:func:`_read_group` on ``rows[:m]``, or :func:`_read_row` on each when the windows are too short."""
-    got = _read_group(idx, logk, dist, div, floor, out, rows, m, T, D, L, acc)
+    got = _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc)
     if got == 0:
         for b in range(m):
-            _read_row(idx, dist, life, div, floor, out, rows[b], logd, sel, logk)
+            _read_row(idx, dist, life, div, floor, cmax, out, rows[b], logd, sel, logk)
     return got

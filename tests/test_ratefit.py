@@ -133,3 +133,32 @@ def test_distances_recorded_through_subnormal_squares_are_not_fitted():
         assert r.verdict == ["converging"]
         worst = max(worst, abs(math.log(r.rate[0]) / math.log(rho) - 1))
     assert worst < 1e-12, worst
+
+
+def test_the_cap_of_the_fitted_exponent_is_the_state_size_less_one():
+    """ratefit.poly_cap: a method's state size (its iteration matrix's) against the map it declares separately (the
+    ``N`` of ``map(F, D, h, n)``: n for gd/eg, 2n for eftp/ogda/momentum), less 1 and at most POLY_MAX; the methods
+    without an iteration matrix get POLY_MAX; a sweep hands each row its method's cap."""
+    import importlib
+
+    from gandynamics import R1, games
+    from gandynamics.methods import METHODS
+    from gandynamics.runs.ratefit import poly_cap
+    from gandynamics.verdict import POLY_MAX
+    S = importlib.import_module("gandynamics.runs.sweep")
+    fld = VectorField(games.dirac(), [R1()])
+    seen = 0
+    for name, m in METHODS.items():
+        o = m.normalise(fld, {})
+        size = m.state_size(fld.n, fld.n_theta, o)
+        if m.map is not None:
+            assert size == m.map(None, None, 0.1, fld.n)[2], name
+            seen += 1
+        want = POLY_MAX if size is None else min(POLY_MAX, size - 1)
+        assert poly_cap(m, fld, o) == want, name
+    assert seen >= 5
+    assert poly_cap(METHODS["gd"], fld, {}) == 1 and poly_cap(METHODS["eftp"], fld, {}) == 3
+    assert METHODS["eag"].state_size(2, 1, {}) is None
+    p = S._prepare(fld, ["gd", "eftp", "eag"], np.zeros((4, 2)) + 0.5, None, 10, 0.1, None, True, 1e6, None, 65,
+                   "auto", {})
+    np.testing.assert_array_equal(p.poly_max, [1.0] * 4 + [3.0] * 4 + [3.0] * 4)

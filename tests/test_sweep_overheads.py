@@ -106,7 +106,7 @@ def _select(idx, dist, r, lo, hi, floor, logd, sel):
     return n
 
 
-def _read_rows(idx, dist, life, div, floor, out, r0, r1):
+def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
     R = idx.shape[0]
     logd = np.empty(R)
     sel = np.empty(R, dtype=np.int64)
@@ -122,8 +122,9 @@ def _read_rows(idx, dist, life, div, floor, out, r0, r1):
             # a Jordan block of size m >= 2 gives c = m - 1, a whole number >= 1; any other c is no such factor
             # (c ~ 0: none; a growth like sqrt(k) or a transient otherwise): the plain fit then
             # (and only when the usable samples reach the last quarter: a fit cut short by the rounding floor
-            # cannot tell k^c from curvature; blocks beyond size 4 are not generic: c <= 3)
-            if (b == b and 1.0 - POLY_SLACK < c < 3.0 + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
+            # cannot tell k^c from curvature; blocks beyond size 4 are not generic: c <= 3, and none is larger than
+            # the method's state: c <= cmax[r])
+            if (b == b and 1.0 - POLY_SLACK < c < min(3.0, cmax[r]) + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
                     and idx[sel[ns - 1]] >= 0.75 * T and v <= POLY_SE * POLY_SE):
                 rate = math.exp(b)
                 poly = c
@@ -230,12 +231,12 @@ def _undetermined_c(idx, dist, life, zn):
     return out
 
 
-def reference(idx, dist, life, div, zn):
+def reference(idx, dist, life, div, zn, cmax=None):
     idx = np.asarray(idx, float)
     B = dist.shape[0]
     floor = np.maximum(FLOOR_ABS, FLOOR_REL * zn)
     out = np.empty((7, B))
-    _read_rows(idx, dist, np.asarray(life, float), div, floor, out, 0, B)
+    _read_rows(idx, dist, np.asarray(life, float), div, floor, np.full(B, 3.0) if cmax is None else cmax, out, 0, B)
     return out
 
 
@@ -374,26 +375,27 @@ def _grouped_rows(idx, d, life, zn):
     return ok & (np.sum(live & (k >= TEST_START * T), axis=1) >= 4)
 
 
-def _both_paths(idx, d, life, div, zn):
+def _both_paths(idx, d, life, div, zn, cmax=None):
     idx = np.asarray(idx, float)
     floor = np.maximum(FLOOR_ABS, FLOOR_REL * zn)
     outs, counts = [], []
     for vector in (True, False):
         n = d.shape[0]
         out = np.empty((7, n + 1))[:, :n]  # (7, rows), never contiguous: as Reader hands its blocks
-        counts.append(V._read_rows(idx, np.ascontiguousarray(d.T), np.asarray(life, float), div, floor, out, 0,
-                                   n, vector))  # sample-major distances
+        caps = np.full(n, float(V.POLY_MAX)) if cmax is None else cmax
+        counts.append(V._read_rows(idx, np.ascontiguousarray(d.T), np.asarray(life, float), div, floor, caps, out,
+                                   0, n, vector))  # sample-major distances
         outs.append(out)
     return outs, counts
 
 
-def _read_as_the_reference(idx, d, life, div, zn):
+def _read_as_the_reference(idx, d, life, div, zn, cmax=None):
     """Both paths of the compiled reading bitwise the plain-Python reference, and the grouped rows those of the
     documented rule: returns (the reference's readings, rows grouped, rows read one by one by the grouped path's
     call (0 expected), the rule's rows)."""
     with np.errstate(all="ignore"):
-        ref = reference(idx, d, life, div, zn)
-    (grouped, single), (n_grouped, n_single) = _both_paths(idx, d, life, div, zn)
+        ref = reference(idx, d, life, div, zn, cmax)
+    (grouped, single), (n_grouped, n_single) = _both_paths(idx, d, life, div, zn, cmax)
     np.testing.assert_array_equal(grouped, ref)
     np.testing.assert_array_equal(single, ref)
     want = _grouped_rows(idx, d, life, zn)
@@ -418,6 +420,28 @@ def test_rows_read_in_groups_are_bitwise_the_rows_read_one_by_one(K):
         assert np.any(ref[1, want] >= 1) and np.any(ref[1, want] == 0)
         # rows whose c only its standard error refuses, read in groups (and one by one by the other path)
         assert np.any(_undetermined_c(idx, d, life, zn) & want)
+
+
+def test_a_cap_on_the_polynomial_exponent_per_row_is_kept_by_both_paths_bitwise():
+    """Each row's cap of the fitted exponent (its method's state size less 1, ratefit.poly_cap): grouped and one by
+    one bitwise the reference, rows of every cap in the same groups; a cap refuses exactly the fits the reference's
+    rule refuses, the rate then the plain fit's."""
+    rng = np.random.default_rng(7)
+    K = 1000
+    idx = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64))
+    B = 600
+    d, life, div = sequences(rng, B, idx, K)
+    zn = np.zeros(B)
+    cmax = rng.integers(0, 4, B).astype(float)
+    ref, n_grouped, n_single, want = _read_as_the_reference(idx, d, life, div, zn, cmax)
+    assert n_single == 0 and n_grouped > 0.5 * B
+    capped = reference(idx, d, life, div, zn)  # the cap 3 everywhere
+    kept = capped[1] > 0  # (c within POLY_SLACK of 1 to 3)
+    assert np.all(ref[1] <= cmax + V.POLY_SLACK)
+    refused = kept & (np.round(capped[1]) > cmax)
+    assert refused.sum() >= 10 and np.all(ref[1, refused] == 0)  # the plain fit instead
+    same = ~refused
+    np.testing.assert_array_equal(ref[:, same], capped[:, same])
 
 
 @pytest.mark.parametrize("layout", ["consecutive", "gathered"])

@@ -695,3 +695,39 @@ def test_extra_anchored_gradient_on_the_bilinear_game_reads_converging():
     assert 1.9 < d[1000] / d[2000] < 2.1  # the O(1/k) decay it reads
     res = sweep(fld, "eag", inits=[[1.0, 1.0], [-0.5, 2.0]], step=0.1, steps=2000, samples=1025, progress=False)
     assert list(res["verdict"]) == ["converging", "converging"]
+
+
+def test_a_cap_on_the_polynomial_exponent_keeps_slow_modulations_from_fitting_an_impossible_k_power():
+    """A 2-parameter linear map's distance (a complex pair rho e^{+-i omega} turning by less than pi over the run,
+    seen through unequal axes: the slow modulation of POLY_SE's note) fits c = 2 or 3 now and then, which no 2 x 2
+    Jordan block gives.  With the cap of gd on a 2-parameter game (poly_max = 1) no c above 1 is kept, and the rate
+    of the rows that had fitted c >= 2 is nearer the exact rho (computed here from the generator's own rho)."""
+    from gandynamics.runs.validate import sample_steps
+    K = 1000
+    idx = sample_steps(K, 65)
+    rng = np.random.default_rng(5)
+    B = 6000
+    rho = rng.uniform(0.98, 0.999, B)
+    om = rng.uniform(0.0003, 0.004, B)
+    cond = rng.uniform(1, 10, B)
+    ph = rng.uniform(0, 2 * np.pi, B)
+    k = idx[None, :].astype(float)
+    d = rho[:, None] ** k * np.hypot(np.cos(k * om[:, None] + ph[:, None]), np.sin(k * om[:, None] + ph[:, None])
+                                     / cond[:, None])
+    free, capped = read_runs(idx, d, K), read_runs(idx, d, K, poly_max=1)
+    assert np.all(capped.poly_order <= 1 + 0.15)
+    hi = np.round(free.poly_order) >= 2
+    assert hi.sum() >= 100  # (about 4.6 % of these rows)
+    err = lambda r: np.abs(np.log(r.rate[hi]) / np.log(rho[hi]) - 1)  # noqa: E731  (relative error of log rho)
+    assert np.mean(err(capped) < err(free)) > 0.9
+    assert np.median(err(capped)) < 0.5 * np.median(err(free))
+    # rows whose fit the cap does not touch read the same, bitwise
+    same = ~(np.round(free.poly_order) >= 2)
+    np.testing.assert_array_equal(capped.rate[same], free.rate[same])
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, np.nan, [1, 2]])
+def test_a_cap_that_is_not_a_whole_number_per_run_is_refused(bad):
+    from gandynamics.errors import GandynamicsError
+    with pytest.raises(GandynamicsError, match="poly_max: a whole number >= 0, or one per run"):
+        read_runs(np.arange(10.0), np.ones((3, 10)), 9.0, poly_max=bad)

@@ -166,6 +166,21 @@ class Method:
     def select(self, opts: dict) -> Rule:
         return self.rule(opts) if self.rule is not None else self.rules[0]
 
+    def state_size(self, n: int, n_theta: int | None, opts: dict) -> int | None:
+        """The dimension of the method's state on a game of ``n`` parameters (``n_theta`` of them the generator's): the
+        size of its :attr:`iteration_matrix` (``n`` for gd, ``2n`` for a method that keeps a previous point or
+        evaluation), for the normalised options ``opts``; None when the method declares no iteration matrix or it
+        cannot be built for these options.  It bounds the Jordan blocks of the linearisation, so the polynomial factor
+        ``k^c`` a run's distance can show (``c <= state_size - 1``; :data:`gandynamics.verdict.POLY_MAX`)."""
+        if self.iteration_matrix is None:
+            return None
+        try:
+            with np.errstate(all="ignore"):
+                M = self.iteration_matrix(np.zeros((n, n)), 0.1, n_theta=n_theta, **opts)
+        except (GandynamicsError, ValueError, TypeError, np.linalg.LinAlgError):
+            return None
+        return int(np.shape(M)[0])
+
     def normalise(self, fld, options: dict) -> dict:
         """Options with defaults filled in and checked (``GandynamicsError`` naming what is accepted)."""
         out = {o.name: o.coerce(options.get(o.name), self.name) for o in self.options}

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..kernels import REASONS, STOPS
-from ..verdict import INTERPRET_MAX_SAMPLES, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading, read_runs
+from ..verdict import (INTERPRET_MAX_SAMPLES, POLY_MAX, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading,
+                       read_runs)
 from .engine import threaded
 
 __all__ = ["RATE_FIT", "VERDICT_RULE", "VERDICTS", "STOP_CODES", "RECORD_FLOOR", "fit_rate", "read", "row_reader", "mark_stopped"]
@@ -24,11 +25,13 @@ STOP_CODES = tuple(c for c, name in REASONS.items() if name in STOPS)
 RECORD_FLOOR = 2.0 ** -511
 
 
-def read(idx, dist, life, diverged_at=None, zstar_norm=None, reason=None) -> RunReading:
+def read(idx, dist, life, diverged_at=None, zstar_norm=None, reason=None, poly_max=None) -> RunReading:
     """:func:`gandynamics.verdict.read_runs` with the rows split over the threads; with ``reason`` (the kernels'
     ``(B,)`` reason codes, :data:`gandynamics.kernels.REASONS`) a run that ended because its method could not take
-    the next step (:data:`gandynamics.kernels.STOPS`) reads "stopped", not "diverged"."""
-    reading = read_runs(idx, dist, life, diverged_at, zstar_norm, split=threaded, floor_abs=RECORD_FLOOR)
+    the next step (:data:`gandynamics.kernels.STOPS`) reads "stopped", not "diverged"; ``poly_max`` the cap of the
+    fitted polynomial exponent (:func:`poly_cap`)."""
+    reading = read_runs(idx, dist, life, diverged_at, zstar_norm, split=threaded, floor_abs=RECORD_FLOOR,
+                        poly_max=poly_max)
     return mark_stopped(reading, diverged_at, reason)
 
 
@@ -41,15 +44,26 @@ def mark_stopped(reading: RunReading, diverged_at, reason) -> RunReading:
     return reading
 
 
-def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None):
+def poly_cap(method, field, opts: dict) -> int:
+    """The largest whole exponent ``c`` of a polynomial factor ``k^c`` that a run of ``method`` (a
+    :class:`~gandynamics.methods.base.Method`, ``opts`` its normalised options) on ``field`` can show: its state's
+    dimension less 1 (:meth:`~gandynamics.methods.base.Method.state_size`; a Jordan block of the linearisation is no
+    larger), at most :data:`~gandynamics.verdict.POLY_MAX` (also when the method has no iteration matrix)."""
+    size = method.state_size(field.n, field.n_theta, opts)
+    return POLY_MAX if size is None else max(0, min(POLY_MAX, size - 1))
+
+
+def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None, poly_max=None):
     """The reading of a sweep's ``B = len(divat)`` rows done as their kernels finish them: returns ``(reader,
     then)``, ``then(r0, r1, dist)`` a callback for :func:`gandynamics.runs.engine.run_rows` that reads rows
     ``[r0, r1)`` from their distances (``dist``, (R, r1 - r0), sample-major) and the kernels' ``divat`` (already written for
     those rows; a run's life is ``steps``, or the step before it diverged), ``reader`` the
-    :class:`~gandynamics.verdict.Reader` that holds the readings (``reader.reading()`` once every row is read)."""
+    :class:`~gandynamics.verdict.Reader` that holds the readings (``reader.reading()`` once every row is read);
+    ``poly_max`` (B,) the cap of each row's fitted polynomial exponent (:func:`poly_cap`)."""
     idx = np.asarray(idx)
     B = len(divat)
-    reader = Reader(idx, B, zstar_norm, interpret=B * len(idx) <= INTERPRET_MAX_SAMPLES, floor_abs=RECORD_FLOOR)
+    reader = Reader(idx, B, zstar_norm, interpret=B * len(idx) <= INTERPRET_MAX_SAMPLES, floor_abs=RECORD_FLOOR,
+                    poly_max=poly_max)
     K = int(steps)
 
     def then(r0, r1, dist):

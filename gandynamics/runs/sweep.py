@@ -24,7 +24,7 @@ from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, in
 from .equilibria import equilibria_shared, row_distances, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
-from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, row_reader  # noqa: F401 (fit_rate: re-exported)
+from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, poly_cap, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, SweepResult
 from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
@@ -85,12 +85,12 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     """
     progress = progress_option(progress)
     (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd,
-     base_p, inits, zstar_shared) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
+     base_p, inits, zstar_shared, poly_max) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
                                engine, options)  # a _Prepared, unpacked
     # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel (filling the
     # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
     out = alloc(plan, B, dist=False)
-    reader, then = row_reader(rec_idx, K, out["divat"], zstar_norms(ZSTAR, zstar_shared))
+    reader, then = row_reader(rec_idx, K, out["divat"], zstar_norms(ZSTAR, zstar_shared), poly_max)
     res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
                                    out=out, then=then)
     info["engine"] = plan.engine
@@ -205,6 +205,7 @@ class _Prepared(NamedTuple):
     base_p: np.ndarray
     inits: np.ndarray
     zstar_shared: bool  # every row's z* is the same point (equilibria_shared)
+    poly_max: np.ndarray  # (B,) the cap of each row's fitted polynomial exponent (ratefit.poly_cap of its method)
 
 
 def _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine, options):
@@ -341,7 +342,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     plan.engine = choose_engine(engine, plan.source, B, K, evals)
     return _Prepared(plan=plan, B=B, K=K, rec_idx=rec_idx, ZSTAR=ZSTAR, evals=evals, ms=ms, L=L, Z0=Z0, axes=axes,
                      hyper_names=hyper_names, axis_vals=axis_vals, nm=nm, P=P, H=H, BETA=BETA, dims=dims, hg0=hg0,
-                     hd0=hd0, bnd=bnd, base_p=base_p, inits=inits, zstar_shared=shared)
+                     hd0=hd0, bnd=bnd, base_p=base_p, inits=inits, zstar_shared=shared,
+                     poly_max=np.array([poly_cap(m, field, o) for m, o in zip(ms, per)], dtype=float)[method_index])
 
 
 #: the table's own columns and the sweep's own grid axes: a hyperparameter of one of these names is the axis and

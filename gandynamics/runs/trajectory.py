@@ -27,7 +27,7 @@ from ..provenance import provenance
 from .engine import Interrupted, Plan, choose_engine, run_rows
 from .equilibria import equilibria
 from .module import kernel_module_source
-from .ratefit import RATE_FIT, VERDICT_RULE, read
+from .ratefit import RATE_FIT, VERDICT_RULE, poly_cap, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 
 #: the distances a trajectory's verdict and rate are read from (recorded besides the states asked for), one in each of
@@ -288,7 +288,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # read at the READ_SAMPLES steps alone: the verdict and rate do not depend on record_every (every recorded step
     # read beside them made a marginal run read differently at another record_every)
     at = np.isin(rec, samples)
-    reading = read(rec[at], res["dist"][:, at], [life], [div], [np.linalg.norm(zstar[0])], res["reason"][:1])
+    reading = read(rec[at], res["dist"][:, at], [life], [div], [np.linalg.norm(zstar[0])], res["reason"][:1],
+                   poly_cap(m, field, o))
     rate = float(reading.rate[0])
     asked = np.isin(rec, ev) & (rec <= div if div >= 0 else True)  # the states asked for (every `every`-th, last)
     states = res["rec"][0][asked]
