@@ -405,10 +405,34 @@ def test_a_claim_equal_to_the_true_value_holds_within_the_tolerance():
     fld = VectorField(games.make_game("quadratic"))      # mu = 1 exactly on any region (docs/mathematics.md §6)
     res = check_constants(fld, "ball:1", mu=1.0, samples=50)
     assert res.status == "holds" and res.rtol == 1e-9 and res.exact["mu"] in (True, False)
-    assert res.mu.lo >= 1.0 - res.tolerances["mu"] and res.tolerances["mu"] == pytest.approx(1e-9 * max(1.0, res.lipschitz.lo), rel=1e-12, abs=0)
+    # the slack: rtol |mu| + 2^-40 L_est (the rounding of DF's entries, L_est their size, about the certified L here)
+    assert res.mu.lo >= 1.0 - res.tolerances["mu"]
+    assert res.tolerances["mu"] == pytest.approx(1e-9 + 2.0**-40 * res.lipschitz.lo, rel=1e-6, abs=0)
     res0 = check_constants(fld, "ball:1", mu=1.0, samples=50, rtol=0.0, max_boxes=20)
     assert res0.status in ("holds", "undecided") and res0.status != "refuted"
     assert check_constants(fld, "ball:1", mu=1.0 + 1e-6, samples=50).status == "refuted"
+
+
+def _skew_game(B, eps):
+    """F = (B y + eps x, -B x + eps y): DF = [[eps, B], [-B, eps]], its symmetric part eps I exactly, so mu = eps
+    on every region and L = sqrt(B^2 + eps^2)."""
+    x, y = sp.symbols("x y", real=True)
+    Lg = B * x * y + eps * x**2 / 2 - eps * y**2 / 2
+    return Game([x], [y], Lg, -Lg, equilibrium=(0, 0), name="skew")
+
+
+@pytest.mark.parametrize("B", [1.0, 1e3, 1e6, 1e9, 1e12])
+@pytest.mark.parametrize("eps", [-1e-3, 0.0, 2e-3])
+def test_the_slack_of_a_monotonicity_claim_is_rounding_not_a_share_of_the_scale(B, eps):
+    """A rotation of any scale B with mu = eps exactly: the claim mu = eps holds, any claim above eps by more than the
+    rounding of DF's entries (2^-40 B, plus 1e-9 of the claim) is refuted.  The slack had been 1e-9 max(|mu|, L),
+    so at B = 1e12 the claim mu = 500 held within 1,000 for eps = -0.001."""
+    fld = VectorField(_skew_game(B, eps))
+    assert check_constants(fld, "ball:1", mu=eps, samples=20, max_seconds=5).status == "holds"
+    for claim in (eps + 8 * (2.0**-40 * B + 1e-9 * abs(eps)) + 1e-12, eps + 1.0, 500.0):
+        res = check_constants(fld, "ball:1", mu=claim, samples=20, max_seconds=5)
+        assert res.status == "refuted", (B, eps, claim, res.status, res.mu)
+        assert res.counterexample["value"] < claim
 
 
 # ----------------------------------------------------------------------------- issue #15: the order-2 engine

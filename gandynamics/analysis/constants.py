@@ -1110,6 +1110,11 @@ def _certified_witness(fld, p, z, which: str) -> float:
     return upper(q / sum((x * x for x in va), arb(0)))
 
 
+#: the part of ``check``'s slack for a monotonicity claim that scales with DF's size ``L_est``, relative to it: the
+#: rounding of DF's entries (a few thousand ulps), not a tolerance on the claim (that is ``rtol |mu|``)
+ROUNDING_REL = 2.0 ** -40
+
+
 def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 50000, max_seconds: float = 30.0,
                     samples: int = 1000, seed: int = 0, rtol: float = 1e-9, order: int = 2,
                     batch: int | None = None, progress=None) -> CheckResult:
@@ -1118,8 +1123,10 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     Returns a :class:`CheckResult` with ``status``:
 
     * ``"holds"`` — every claim is certified up to the relative tolerance ``rtol``: ``L_hi <= L (1 +
-      rtol)`` and ``mu_lo >= mu - rtol max(|mu|, L_est)`` by outward-rounded interval arithmetic (``L_est``
-      the sampled Lipschitz estimate, the scale of DF).  ``exact[claim]`` says whether it is
+      rtol)`` and ``mu_lo >= mu - (rtol |mu| + min(rtol, ROUNDING_REL) L_est)`` by outward-rounded interval
+      arithmetic (``L_est`` the sampled Lipschitz estimate, the scale of DF, whose entries' rounding is what the
+      second term covers: :data:`ROUNDING_REL` = 2^-40 of it, a slack of about 4,000 ulps, not ``rtol`` of it,
+      which let "mu >= 500" hold for a field of mu = -0.001 and L = 1e12).  ``exact[claim]`` says whether it is
       certified without the tolerance.  The tolerance lets a claim *equal* to the true value hold: rounding
       keeps every certified end a few ulps on the safe side of the exact value
       (docs/math/certification.md §6);
@@ -1181,7 +1188,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
             verdicts["lipschitz"] = "undecided"
     if mu_c is not None:
         m0 = est["mu"]
-        tm = rtol * max(abs(mu_c), scale)
+        tm = rtol * abs(mu_c) + min(rtol, ROUNDING_REL) * scale
         tolerances["mu"] = tm
         res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
                                 threshold=-(mu_c - tm), **kw)

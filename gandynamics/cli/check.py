@@ -21,9 +21,9 @@ def add_parser(sub):
     p.add_argument("--mu", metavar="MU", help="claimed strong-monotonicity modulus")
     p.add_argument("--lipschitz", metavar="L", help="claimed Lipschitz constant")
     p.add_argument("--rtol", default="1e-9", metavar="R",
-                   help="relative tolerance of 'holds' (default 1e-9): L <= claim (1 + R) and mu >= claim - R max(|claim|, "
-                        "L) are certified; a claim equal to the true value holds (rounding keeps every certified end a few "
-                        "ulps on the safe side).  0 demands the claim itself")
+                   help="relative tolerance of 'holds' (default 1e-9): L <= claim (1 + R) and mu >= claim - (R |claim| + "
+                        "min(R, 2^-40) L) are certified, L the sampled scale of DF; a claim equal to the true value holds "
+                        "(rounding keeps every certified end a few ulps on the safe side).  0 demands the claim itself")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
     return p
