@@ -91,6 +91,27 @@ FALL_TAIL = 0.875
 #: rise), yet ends tens of times above its lowest point; a decay modulated through unequal axes ends at most the
 #: axes' condition above it (a Jordan block's dip in the last eighth may exceed it: then the other conditions decide)
 FALL_END = 10.0
+#: ... and the last half ``[T/2, T]`` falling by at least this factor (its largest distance over the last): a run
+#: that fell by orders of magnitude onto a level c > 0 (a limit cycle's radius, another point) and is still creeping
+#: down to it has its three slopes negative, yet its last half falls by a few per cent (gd on the Hopf normal form from
+#: r = 3.1 to its invariant circle of radius 0.0027 over 3,000,000 steps: 0.0029 -> 0.00272, read "converging"); a
+#: Jordan block's dip falls by e-folds over it
+FALL_HALF = 2.0
+#: ... and the last eighth's slope at least 1/FALL_SLOW of the slope over the first half of [T/2, T] (both negative): a
+#: run that fell onto a level c flattens at the end (log-slope -(a/tau) e^(-k/tau) / c for c + a e^(-k/tau)), though its
+#: last half may still fall by much (the transient 25 times c at T/2); a Jordan block's dip ends falling at about
+#: log rho, within a few times of its earlier slopes.  Of the runs c + a e^(-k/tau) (c/a in 1e-7..6e-4, tau in
+#: T/60..T/8; tests/test_verdict.py) that end within 20 % of c, about half read "converging" with FALL_HALF alone, 4 %
+#: with FALL_SLOW = 4 (those 10-20 % above c: still falling by e-folds of their distance to c), none within 10 %; at
+#: FALL_SLOW = 10, 13 % and 10 %
+FALL_SLOW = 4.0
+#: the rounding floor's rule (the distance ended at or below the floor) also needs every distance of the last eighth at
+#: or below it (an orbit through z* itself, momentum at beta = 1 on a quadratic, ended on z* every third step and read
+#: "converging" at 1,000 steps, not at 1,001), and the run not growing: the last quarter's largest distance at most
+#: FLOOR_GROW times the first quarter's, unless it is rounding noise (below FLOOR_NOISE times the floor).  gd on a
+#: bilinear game about z* = (1e6, 0), whose floor is 1e-12 |z*| = 1e-6, grew from 1e-9 to 7e-7 and read "converging"
+FLOOR_GROW = 2.0
+FLOOR_NOISE = 2.0 ** -6
 #: ... or, in place of the significant geometric slope, an algebraic decay: the slope of log|z_k - z*| against
 #: log k over [T/2, T] at most POW_MAX (a decay at least as fast as k^-1/2) and negative by more than POW_SIG times
 #: its uncertainty (the spread of the two half-window slopes + standard error), with the envelope halved and still
@@ -142,13 +163,18 @@ RATE_FIT = (f"least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) ove
             f"leaves c undetermined); otherwise the plain fit a + k log(rho) over [T/{1 / TEST_START:zg}, T] (fewer than 2 "
             f"samples there: over the later half of the usable samples up to T, all of them when fewer than 4; none "
             f"below 2: NaN); rate = rho")
-VERDICT_RULE = ("converging: the distance reached the rounding floor, or the largest distance in the last quarter "
+VERDICT_RULE = ("converging: the distance reached the rounding floor and every distance over "
+                f"[{FALL_TAIL:zg}T, T] is at or below it, the largest in the last quarter at most {FLOOR_GROW:zg} times the "
+                f"largest in the first quarter (or below {FLOOR_NOISE:zg} of the floor: rounding noise), or the largest "
+                "distance in the last quarter "
                 f"is at most {ENVELOPE_FACTOR:zg} of the largest in the first quarter, the log-rate fitted over [T/2, T] is "
                 "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
                 f"error) and the largest distance in the last quarter is below {TAIL_FACTOR:zg} of the largest in the third "
                 f"quarter (the envelope still falling), or that last condition with the largest distance in the last quarter at "
                 f"most {FALL_FACTOR:zg} of the largest in the first quarter and the slopes of both halves of [T/2, T] and of "
-                f"[{FALL_TAIL:zg}T, T] negative and the last distance at most {FALL_END:zg} times the smallest over [{FALL_TAIL:zg}T, T] "
+                f"[{FALL_TAIL:zg}T, T] negative, the last distance at most {FALL_END:zg} times the smallest over [{FALL_TAIL:zg}T, T] "
+                f"and at most 1/{FALL_HALF:zg} of the largest over [T/2, T], the slope over [{FALL_TAIL:zg}T, T] at least "
+                f"1/{FALL_SLOW:zg} of the slope over the first half of [T/2, T] "
                 "(a fall by orders of magnitude still going on, however its slope wanders), or the envelope conditions "
                 f"with the slope of log|z_k - z*| against log k over [T/2, T] at most {POW_MAX:zg} and negative by more than "
                 f"{POW_SIG:zg}x its uncertainty, the slope over [{FALL_TAIL:zg}T, T] negative and the last distance at most "
@@ -597,12 +623,15 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     tmax = 0.0
     final = math.nan
     e_min8 = math.inf
+    e_max8 = 0.0
     for j in range(R):
         k = idx[j]
         d = dist[j, r]
         if k > T or not d == d:
             continue
         final = d
+        if k >= FALL_TAIL * T and d > e_max8:
+            e_max8 = d
         if k <= 0.25 * T and d > e_first:
             e_first = d
         if k >= 0.75 * T and d > e_last:
@@ -654,11 +683,13 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     # ---- the verdict
     if div[r] >= 0:
         out[6, r] = DIVERGED
-    elif final == final and final <= floor[r]:
+    elif (final == final and final <= floor[r] and e_max8 <= floor[r]
+          and not (e_last > FLOOR_GROW * e_first and e_last > FLOOR_NOISE * floor[r])):
         out[6, r] = CONVERGING
     elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)
                                               or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0 and b3 < 0.0
-                                                  and final <= FALL_END * e_min8)
+                                                  and FALL_SLOW * b3 <= b1 and final <= FALL_END * e_min8
+                                                  and tmax >= FALL_HALF * final)
                                               or (out[3, r] <= ENVELOPE_FACTOR and pw <= POW_MAX
                                                   and pw + POW_SIG * perr < 0.0 and b3 < 0.0
                                                   and final <= FALL_END * e_min8)):
@@ -881,7 +912,8 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     fall = acc[13]
     for b in range(m):
         b2 = sxy[b] / sxx if sxx > 0.0 else math.nan
-        fall[b] = 1.0 if (b1[b] < 0.0) & (b2 < 0.0) else 0.0  # both halves falling (FALL_FACTOR's condition)
+        # both halves falling (FALL_FACTOR's condition): the first half's slope kept for FALL_SLOW's test, else NaN
+        fall[b] = b1[b] if (b1[b] < 0.0) & (b2 < 0.0) else math.nan
         b1[b] = abs(b1[b] - b2) + st[b]  # err
     j8 = jh  # ... and the last eighth [FALL_TAIL T, T] falling
     while j8 < j1 and not idx[j8] >= FALL_TAIL * T:
@@ -891,8 +923,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     for b in range(m):
         b3 = sxy[b] / sxx if sxx > 0.0 else math.nan
         tail[b] = 1.0 if b3 < 0.0 else 0.0
-        if not b3 < 0.0:
-            fall[b] = 0.0
+        fall[b] = 1.0 if b3 < 0.0 and FALL_SLOW * b3 <= fall[b] else 0.0  # (NaN: not both halves falling)
     # ---- the log-log slope over [T/2, T] and its uncertainty (POW_MAX; _slope's operations against log k)
     pw = acc[15]
     perr = acc[16]
@@ -966,11 +997,11 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         out[5, r] = tmax if tmin < math.inf else math.nan
         if div[r] >= 0:
             out[6, r] = DIVERGED
-        elif final == final and final <= floor[r]:
-            out[6, r] = CONVERGING
+        elif final == final and final <= floor[r]:  # (never here: a group's samples in [T/4, T] are above the floor;
+            out[6, r] = CONVERGING                  # _read_row's further conditions of this rule are not needed)
         elif e_last <= TAIL_FACTOR * e_third and ((env <= ENVELOPE_FACTOR and bt[b] == bt[b] and bt[b] + 3.0 * err < 0.0)
                                                   or (env <= FALL_FACTOR and fall[b] == 1.0
-                                                      and final <= FALL_END * mn8[b])
+                                                      and final <= FALL_END * mn8[b] and tmax >= FALL_HALF * final)
                                                   or (env <= ENVELOPE_FACTOR and pw[b] <= POW_MAX
                                                       and pw[b] + POW_SIG * perr[b] < 0.0 and tail[b] == 1.0
                                                       and final <= FALL_END * mn8[b])):

@@ -9,7 +9,8 @@ import pytest
 
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
-from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_REL,
+from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
+                                 FALL_SLOW, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_GROW, FLOOR_NOISE, FLOOR_REL,
                                  MIN_POLY, POLY_SE, POLY_SLACK, POW_MAX, POW_SIG, TAIL_FACTOR, TEST_START, read_runs)
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
@@ -153,6 +154,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         tmax = 0.0
         final = math.nan
         e_min8 = math.inf
+        e_max8 = 0.0
         for j in range(R):
             k = idx[j]
             d = dist[r, j]
@@ -161,6 +163,8 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
             final = d
             if k >= FALL_TAIL * T and d < e_min8:
                 e_min8 = d
+            if k >= FALL_TAIL * T and d > e_max8:
+                e_max8 = d
             if k <= 0.25 * T and d > e_first:
                 e_first = d
             if k >= 0.75 * T and d > e_last:
@@ -198,11 +202,13 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         # ---- the verdict
         if div[r] >= 0:
             out[6, r] = DIVERGED
-        elif final == final and final <= floor[r]:
+        elif (final == final and final <= floor[r] and e_max8 <= floor[r]  # stayed there, and did not grow
+              and not (e_last > FLOOR_GROW * e_first and e_last > FLOOR_NOISE * floor[r])):
             out[6, r] = CONVERGING
         elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)
                                                   or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0
-                                                      and b3 < 0.0 and final <= FALL_END * e_min8)
+                                                      and b3 < 0.0 and FALL_SLOW * b3 <= b1
+                                                      and final <= FALL_END * e_min8 and tmax >= FALL_HALF * final)
                                                   or (out[3, r] <= ENVELOPE_FACTOR and pw <= POW_MAX
                                                       and pw + POW_SIG * perr < 0.0 and b3 < 0.0
                                                       and final <= FALL_END * e_min8)):

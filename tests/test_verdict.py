@@ -731,3 +731,87 @@ def test_a_cap_that_is_not_a_whole_number_per_run_is_refused(bad):
     from gandynamics.errors import GandynamicsError
     with pytest.raises(GandynamicsError, match="poly_max: a whole number >= 0, or one per run"):
         read_runs(np.arange(10.0), np.ones((3, 10)), 9.0, poly_max=bad)
+
+
+# ------------------------------------------------------------------------- a fall onto a level; the rounding floor
+def _hopf_radius(r0, h, beta, omega, K, idx):
+    """gd on the Hopf normal form v = (beta + i omega - |z|^2) z: the radius obeys r -> r |1 + h (beta - r^2 + i omega)|
+    exactly (the map commutes with rotations), to an invariant circle of radius^2 beta + h (omega^2 + ...) > 0."""
+    out = np.empty(len(idx))
+    r, j = r0, 0
+    for k in range(K + 1):
+        if j < len(idx) and idx[j] == k:
+            out[j] = r
+            j += 1
+        r = r * abs(complex(1.0 + h * (beta - r * r), h * omega))
+    return out
+
+
+@pytest.mark.parametrize("T", [300, 2000, 20000])
+def test_a_fall_by_orders_of_magnitude_onto_a_level_is_not_convergence(T):
+    """A run that falls by more than three orders of magnitude onto a level c > 0 (a limit cycle's radius, another
+    point) and creeps down to it has every slope negative, so FALL_FACTOR's rule read it "converging"; its last half
+    falls by less than FALL_HALF, or flattens at its end (the last eighth's slope under 1/FALL_SLOW of the earlier):
+    "bounded, not converging" whenever the run ends within 10 % of its level (checked by numpy on the sequence; between
+    10 and 20 % above it a few runs still read "converging": their distance to c still falls by e-folds)."""
+    from gandynamics.runs.validate import sample_steps
+    rng = np.random.default_rng(T + 3)
+    idx = sample_steps(T, 65)
+    a = 10 ** rng.uniform(-1, 2, 300)
+    c = a * 10 ** rng.uniform(-7, -3.2, 300)
+    tau = T * rng.uniform(1 / 60, 1 / 8, 300)
+    d = c[:, None] + a[:, None] * np.exp(-idx[None, :] / tau[:, None])
+    r = read_runs(idx, d, float(T))
+    shows = d[:, -1] <= 1.1 * c
+    # the rows the fall rule without FALL_HALF read "converging" (a decreasing sequence: every slope negative, the
+    # last distance its smallest): the envelope fell by FALL_FACTOR and still falls (TAIL_FACTOR), by numpy
+    from gandynamics.verdict import FALL_FACTOR, TAIL_FACTOR
+    q1, q3, q4 = d[:, idx <= T / 4].max(1), d[:, (idx >= T / 2) & (idx < 0.75 * T)].max(1), d[:, idx >= 0.75 * T].max(1)
+    old = (q4 <= FALL_FACTOR * q1) & (q4 <= TAIL_FACTOR * q3)
+    assert shows.sum() >= 100 and (shows & old).sum() >= 20, ((shows & old).sum(), shows.sum())
+    assert np.all(r.code[shows] == VERDICTS.index("bounded, not converging"))
+
+
+def test_gd_creeping_onto_the_hopf_normal_forms_invariant_circle_is_not_convergence():
+    """A reviewer's case: gd (h = 0.1) on the Hopf normal form at beta = 2.29e-6, omega = 0.01 from r = 3.1, 3,000,000
+    steps: the radius falls to 0.00272, 0.6 % above the invariant circle's 0.0027 (0.0029 -> 0.00272 over the last
+    half); it read "converging"."""
+    from gandynamics.runs.validate import sample_steps
+    K = 3_000_000
+    idx = sample_steps(K, 65)
+    d = _hopf_radius(3.1, 0.1, 2.29e-6, 0.01, K, idx)
+    assert d[0] / d[-1] > 1e3 and d[idx >= K / 2].max() < 1.1 * d[-1]  # a big fall, then a creep
+    assert read_runs(idx, d, K).verdict == ["bounded, not converging"]
+
+
+@pytest.mark.parametrize("steps", [999, 1000, 1001, 1002])
+def test_an_orbit_through_the_equilibrium_is_not_read_converging_by_its_last_state(steps):
+    """Momentum at beta = 1, h = 1 on the quadratic game at b = 0: e_{k+1} = e_k - e_{k-1}, a period-6 orbit through
+    z* itself every third step (states (1, 2), (0, 0), (-1, -2), (-1, -2), (0, 0), ...).  The floor rule looked at
+    the last distance only: 1,000 steps read "converging", 1,001 did not."""
+    import gandynamics as gd
+    fld = gd.VectorField(gd.games.make_game("quadratic"))
+    tr = gd.simulate(fld, "momentum", [1.0, 2.0], steps, 1.0, params={"b": 0.0}, beta=1.0)
+    assert np.max(tr.distance[-10:]) > 1.0  # the orbit, by numpy on the recorded distances
+    assert tr.verdict == "bounded, not converging"
+
+
+def test_the_floor_rule_needs_the_run_to_stay_at_the_floor_and_not_grow():
+    """About z* with |z*| = 1e6 (floor 1e-12 |z*| = 1e-6): a run growing under the floor (1e-9 -> 7e-7, gd on a
+    bilinear game: a reviewer's case) and an orbit through z* that ends on it are not "converging"; rounding noise at
+    z*, an exact zero and a decay that starts within the floor are."""
+    T = 1300
+    k = np.arange(T + 1, dtype=float)
+    rng = np.random.default_rng(2)
+    rows = {
+        "growing": 1e-9 * 1.005 ** k,                                  # 1e-9 -> 6.6e-7 < 1e-6
+        "through z*": np.where(k % 3 == 0, 0.0, 0.5),                  # ends on z* (T % 3 == 1: shifted below)
+        "noise": rng.uniform(0, 1e-10, T + 1),                         # a few ulps of 1e6
+        "zero": np.zeros(T + 1),
+        "decay within the floor": 5e-7 * 0.99 ** k,
+    }
+    rows["through z*"] = np.where((k - T) % 3 == 0, 0.0, 0.5)
+    r = read_runs(k, np.vstack(list(rows.values())), T, zstar_norm=1e6)
+    got = dict(zip(rows, r.verdict))
+    assert got == {"growing": "bounded, not converging", "through z*": "bounded, not converging",
+                   "noise": "converging", "zero": "converging", "decay within the floor": "converging"}, got

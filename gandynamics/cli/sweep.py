@@ -174,9 +174,9 @@ def verdict_meanings(steps: int, bound=None) -> dict:
     from ..verdict import ENVELOPE_FACTOR, FALL_FACTOR
     beyond = "beyond the bound" + ("" if bound is None else f" ({bound:zg})")
     return {
-        "converging": f"the distance to z* reached the rounding floor, or fell (its last quarter at most "
+        "converging": f"the distance to z* reached the rounding floor and stayed there, or fell (its last quarter at most "
                       f"{ENVELOPE_FACTOR:zg}x its first) and was still falling, at a fitted rate clearly < 1 or like "
-                      f"k^-p, p >= 1/2 (or by {FALL_FACTOR:zg}x and still falling, whatever the rate's scatter)",
+                      f"k^-p, p >= 1/2 (or by {FALL_FACTOR:zg}x and still falling, not creeping onto a level, whatever the rate's scatter)",
         "diverged": f"a state not finite or {beyond}",
         "bounded, not converging": f"neither, in {steps} steps: an orbit, a limit cycle, or a convergence too slow "
                                    "to show (range over the last half: tail_min, tail_max)",
