@@ -159,13 +159,15 @@ def _writable_dir(d: Path) -> bool:
     return True
 
 
-def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None = None) -> Path:
+def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None = None, sidecar: bool = False) -> Path:
     """Validate an output *file* path before any computation.
 
     Accepted: a path whose folder exists and is writable, that is not itself a folder, and (when
     ``suffixes`` is given, e.g. ``(".csv", ".npz", ".json")``) whose extension is one of them.  An existing
     regular file is accepted (it will be replaced atomically); a device, named pipe or socket is refused
-    (:func:`resolve_target`).
+    (:func:`resolve_target`).  With ``sidecar`` (a CSV written with its provenance in ``FILE.csv.json``,
+    :func:`gandynamics.provenance.write_sidecar`) the sidecar's path is checked the same way: a folder of that name
+    had stopped a sweep after its computation, its table written without provenance.
 
     Raises
     ------
@@ -192,6 +194,12 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None 
         raise GandynamicsError(f"{what} {str(path)!r}: the folder {str(parent)!r} is not writable")
     if p.exists() and not os.access(p, os.W_OK) and not _writable_dir(parent):  # pragma: no cover
         raise GandynamicsError(f"{what} {str(path)!r} cannot be replaced")
+    if sidecar:
+        side = p.with_name(p.name + ".json")  # (gandynamics.provenance.sidecar_path)
+        if side.is_dir():
+            raise GandynamicsError(f"{what} {str(path)!r}: its provenance goes to {str(side)!r}, which is a folder; "
+                                   "remove it or give another file name")
+        resolve_target(str(side), f"{what}'s provenance file")  # a device, pipe or socket is refused
     return p
 
 

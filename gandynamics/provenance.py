@@ -195,6 +195,18 @@ def sidecar_path(path) -> Path:
     return p.with_name(p.name + ".json")
 
 
+def check_sidecar(path) -> None:
+    """Refuse, before anything is written, a data file whose sidecar cannot be written: the sidecar's name is a folder
+    (a device, pipe or socket too).  Raises GandynamicsError in one line."""
+    from .io import resolve_target
+    side = sidecar_path(path)
+    if side.is_dir():
+        from .errors import GandynamicsError
+        raise GandynamicsError(f"cannot write {str(path)!r}: its provenance goes to {str(side)!r}, which is a folder; "
+                               "remove it or give another file name")
+    resolve_target(str(side), "the provenance file")
+
+
 def write_sidecar(path, record: Mapping) -> Path:
     """Write the record next to ``path`` as ``path + ".json"``, atomically (:func:`gandynamics.io.atomic_open`:
     a temporary file in the same folder, fsync-ed, then :func:`os.replace`).  Returns the sidecar's path."""

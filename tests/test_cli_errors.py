@@ -138,6 +138,35 @@ def test_a_pipe_or_device_as_output_is_refused_before_any_computation(capsys, mo
     assert os.listdir(tmp_path) == ["pipe.csv"]
 
 
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_csv_whose_provenance_file_cannot_be_written_is_refused_before_any_computation(capsys, monkeypatch, tmp_path,
+                                                                                           kind):
+    """FILE.csv.json (the sidecar with the provenance) a folder or a named pipe: the sweep computed, wrote its table,
+    then failed on the sidecar (a reviewer's case, 16 s of computing lost to an error).  Now refused first, by the CLI
+    and by the library's to_csv, which writes nothing."""
+    import gandynamics.cli.common as common
+    from gandynamics import simulate, VectorField, games
+    from gandynamics.errors import GandynamicsError
+    real = common.build_field
+
+    def boom(args):
+        raise AssertionError("computed before checking the output path")
+    monkeypatch.setattr(common, "build_field", boom)
+    for argv, name in ((["simulate", "dirac", "--method", "gd", "--steps", "5", "--csv"], "t.csv"),
+                       (["sweep", "dirac", "--method", "gd", "--steps", "5", "--out"], "s.csv")):
+        side = tmp_path / (name + ".json")
+        side.mkdir() if kind == "folder" else os.mkfifo(side)
+        code, _, err = run(capsys, *argv, str(tmp_path / name))
+        msg = one_line_error(code, err)
+        assert "provenance" in msg and ("folder" in msg or "named pipe" in msg), msg
+        assert not (tmp_path / name).exists()
+    monkeypatch.setattr(common, "build_field", real)
+    tr = simulate(VectorField(games.dirac()), "gd", [1.0, 1.0], 5, 0.1)
+    with pytest.raises(GandynamicsError, match="provenance"):
+        tr.to_csv(tmp_path / "t.csv")
+    assert not (tmp_path / "t.csv").exists()
+
+
 def test_home_in_an_output_path_is_where_the_file_goes(capsys, tmp_path, monkeypatch):
     # `--csv=~/t.csv` (the shell leaves ~ alone after '='): checked as $HOME/t.csv, then written to './~/t.csv',
     # which failed after the run with "cannot write '~/t.csv'"

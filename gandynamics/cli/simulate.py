@@ -166,7 +166,7 @@ def run(args) -> int:
     from .common import build_field, dumps, parse_vector, rate_text
     if args.csv:
         from ..io import check_output_path
-        check_output_path(args.csv, "--csv")  # before any computation
+        check_output_path(args.csv, "--csv", sidecar=True)  # before any computation (and its provenance file)
     refuse_unused_method_options(args, [args.method.strip()])
     fld, hyper = build_field(args)
     z0 = parse_vector(args.init, fld.n, "--init", fld.names) if args.init else np.ones(fld.n)

@@ -94,7 +94,8 @@ def run(args) -> int:
     from ..io import check_output_path
     out = args.out
     if out != "-":
-        check_output_path(out, "--out", (".csv", ".npz", ".json", ".nc"))  # before any computation
+        check_output_path(out, "--out", (".csv", ".npz", ".json", ".nc"),  # before any computation
+                          sidecar=out.lower().endswith(".csv"))
     from ..validate import name_list, whole
     whole(args.seed, "--seed", lo=0)
     from .common import refuse_inapplicable

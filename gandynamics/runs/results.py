@@ -96,7 +96,8 @@ class SweepResult:
         """The table as CSV (written atomically); the provenance and the table's dimensions go to the sidecar
         ``path + ".json"`` (:mod:`gandynamics.provenance`), which :meth:`load` reads back."""
         from ..io import atomic_open
-        from ..provenance import write_sidecar
+        from ..provenance import check_sidecar, write_sidecar
+        check_sidecar(path)  # before the table: a table is never left without its provenance
         with atomic_open(path, "w", newline="") as fh:
             self.write_csv(fh)
         write_sidecar(path, json.loads(dumps(dict(self._header(), provenance=self.meta.get("provenance", {})))))

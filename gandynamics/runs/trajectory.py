@@ -162,7 +162,8 @@ class Trajectory:
         """Recorded states as CSV: ``k, <parameter names>, distance``, written atomically, with the
         provenance in the sidecar ``path + ".json"`` (:mod:`gandynamics.provenance`)."""
         from ..io import atomic_open
-        from ..provenance import write_sidecar
+        from ..provenance import check_sidecar, write_sidecar
+        check_sidecar(path)  # before the table: a table is never left without its provenance
         with atomic_open(path, "w", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["k"] + self.names + ["distance"])
