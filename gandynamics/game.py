@@ -154,6 +154,9 @@ class Game:
     name: str = "game"
     nonsmooth: str = ""
     structure: object = None  # the GAN this game was built from, if any
+    #: how the game was made: ``{"factory": name, "arguments": {...}}`` (set by :func:`gandynamics.games.make_game` and
+    #: ``--game FILE.py:FACTORY``; recorded in results' provenance), not part of the game's identity
+    origin: Mapping = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
         theta = _symbols(self.theta, "theta")
@@ -254,6 +257,7 @@ class GAN:
     name: str = "gan"
     nonsmooth: str = ""
     penalties: tuple = ()
+    origin: Mapping = field(default_factory=dict, compare=False, repr=False)  # as in Game
 
     def __post_init__(self):
         object.__setattr__(self, "theta", _symbols(self.theta, "theta"))
@@ -334,4 +338,4 @@ class GAN:
         L = self.objective()
         return Game(self.theta, self.psi, self.generator_loss(), -L + sp.Add(*self.penalties),
                     hyper=self.hyper, equilibrium=self.equilibrium, name=self.name,
-                    nonsmooth=self.nonsmooth, structure=self)
+                    nonsmooth=self.nonsmooth, structure=self, origin=self.origin)

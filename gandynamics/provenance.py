@@ -103,21 +103,26 @@ def _game_record(field) -> dict:
         rec["loss"] = None
     if game is not None and getattr(game, "nonsmooth", ""):
         rec["nonsmooth"] = game.nonsmooth
+    origin = getattr(model, "origin", None) or getattr(game, "origin", None)
+    if origin:  # the factory and its arguments (bilinear's B, a --game file's keywords)
+        rec["factory"] = origin.get("factory")
+        rec["arguments"] = dict(origin.get("arguments", {}))
     return rec
 
 
-def _regularizer_records(field) -> list:
-    from .regularizers import strength_symbols
+def _regularizer_records(field, values: Mapping | None = None) -> list:
+    from .regularizers import strength_symbols, used_strengths
     regs = list(getattr(field, "regularizers", []) or [])
     if not regs:
         return []
+    used = used_strengths(field, values)  # the strengths used (a --param gamma=0.7 over r1's default 1)
     # the symbol each strength became in the compiled code (gamma, gamma_co, ...), by the library's own rule
     named = strength_symbols(field.model, regs)
     out = []
     for reg in regs:
         parts = [{"name": part.name, "symbols": {k: s.name for k, s in sym.items()}}
                  for r, part, sym in named if r is reg]
-        out.append({"name": reg.name, "strengths": dict(reg.values), "options": dict(reg.opts), "parts": parts})
+        out.append({"name": reg.name, "strengths": used[len(out)], "options": dict(reg.opts), "parts": parts})
     return out
 
 
@@ -165,7 +170,7 @@ def provenance(field, method: str | None = None, options: Mapping | None = None,
     rec = {
         "schema": SCHEMA,
         "game": _game_record(field),
-        "regularizers": _regularizer_records(field),
+        "regularizers": _regularizer_records(field, dict(zip(field.defaults, p.tolist()))),
         "hyperparameters": dict(zip(field.defaults, p.tolist())),
         "method": method,
         "options": dict(options or {}),

@@ -413,6 +413,28 @@ _SLUG = {"r1": "r1", "r2": "r2", "wgan-gp": "gp", "instance-noise": "in", "conse
          "nagarajan-kolter": "nk", "jare": "jare", "tikhonov": "tik", "asymmetric": "asym"}
 
 
+def used_strengths(field, values=None) -> list[dict]:
+    """Each regularizer's strengths as used with the hyperparameter ``values`` (a mapping name -> value, e.g. the
+    ``--param gamma=0.7`` that overrides ``r1``'s declared ``gamma``; default: the declared strengths), one dict per
+    regularizer of ``field``, keys as in the regularizer's ``values``.  Reports and provenance print these, not the
+    declared defaults, which a header had shown beside the value used."""
+    regs = list(getattr(field, "regularizers", []) or [])
+    if not regs:
+        return []
+    values = dict(values or {})
+    named = strength_symbols(field.model, regs)
+    out = []
+    for reg in regs:
+        used = dict(reg.values)
+        for r, part, sym in named:
+            if r is reg:
+                for k, s in sym.items():
+                    if k in used and s.name in values:
+                        used[k] = float(values[s.name])
+        out.append(used)
+    return out
+
+
 def strength_symbols(model, regularizers) -> list[tuple[Regularizer, Regularizer, dict]]:
     """``(regularizer, elementary part, {key: sympy symbol})`` for every part, in order.
 

@@ -228,15 +228,50 @@ def load_user_game(spec: str, params: dict | None = None):
     for k, v in params.items():
         if k in accepted:
             default = sig[k].default
-            # CLI values arrive as text: convert like the built-in games' parameters
-            kwargs[k] = v if default is inspect.Parameter.empty else _coerce(default, v, k, f"{file}:{name}")
+            # CLI values arrive as text: convert like the built-in games' parameters; without a default, a number
+            # when the text is one (make(c) had been called with the string '2'), else the text
+            kwargs[k] = (_coerce(default, v, k, f"{file}:{name}") if default is not inspect.Parameter.empty
+                         else _number_or_text(v))
         elif takes_any:
-            kwargs[k] = v
+            kwargs[k] = _number_or_text(v)
     try:
         game = factory(**kwargs)
     except BaseException as exc:
         raise _user_error(exc, path, file) from None
     if not isinstance(game, (Game, GAN)):
         raise GandynamicsError(f"{file}:{name} returned {type(game).__name__}, expected a gandynamics Game or GAN")
+    from .games import with_origin
+    defaults = {k: p.default for k, p in sig.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                and p.default is not inspect.Parameter.empty}
+    game = with_origin(game, f"{file}:{name}", {**defaults, **kwargs})
     rest = {k: v for k, v in params.items() if k not in kwargs}
     return game, rest
+
+
+def factory_parameters(spec: str) -> list[str]:
+    """The keyword names the factory of ``"file.py:factory"`` takes (for the list of accepted ``--param`` names);
+    empty when it cannot be read."""
+    file, _, name = spec.rpartition(":")
+    module = sys.modules.get(f"gandynamics_user_{abs(hash(str(Path(file).expanduser().resolve())))}")
+    factory = vars(module).get(name) if module is not None else None
+    if factory is None or isinstance(factory, (Game, GAN)):
+        return []
+    try:
+        sig = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return []
+    return [k for k, p in sig.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+def _number_or_text(v):
+    """A ``--param`` value for a factory keyword without a default: an int when the text is a whole number, a float
+    when it is a decimal number, the text otherwise; a Python value unchanged."""
+    if not isinstance(v, str):
+        return v
+    import re
+    t = v.strip()
+    if re.fullmatch(r"[+-]?\d+", t):
+        return int(t)
+    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", t):
+        return float(t)
+    return v

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from typing import Iterable
 
 import numpy as np
@@ -63,6 +64,9 @@ def _as_float(value, what: str, accepted: str) -> float:
     return f
 
 
+#: a whole number written out in digits (read by int(), not through a float)
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
 #: the largest whole number any count may have (numpy's and numba's int64)
 INT64_MAX = 2**63 - 1
 
@@ -80,6 +84,8 @@ def whole(value, what: str, lo: int | None = 1, hi: int | None = None) -> int:
     accepted = f"a whole number{bounds}"
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         v = int(value)
+    elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):  # exactly: a float holds 53 bits (--seed
+        v = int(value.strip())  # 2^53 + 1 drew the points of 2^53; --steps 2^63 - 2 was refused as beyond 2^63 - 1)
     else:
         f = _as_float(value, what, accepted)
         if not math.isfinite(f) or not f.is_integer():

@@ -30,7 +30,8 @@ def test_record_contents(fld):
     assert rec["game"]["loss"]["name"] == "non-saturating" and rec["game"]["loss"]["non_saturating"] is True
     assert rec["game"]["parameters"] == ["theta", "psi"] and rec["game"]["equilibrium"] == [0.0, 0.0]
     assert [r["name"] for r in rec["regularizers"]] == ["r1", "consensus"]
-    assert rec["regularizers"][0]["strengths"] == {"gamma": 0.3}
+    # the strengths used: params' gamma = 0.5 over R1's declared 0.3; consensus's own gamma_co its declared 0.2
+    assert rec["regularizers"][0]["strengths"] == {"gamma": 0.5} and rec["regularizers"][1]["strengths"] == {"gamma": 0.2}
     # the second gamma became gamma_co in the compiled code: the record says so
     assert rec["regularizers"][1]["parts"][0]["symbols"] == {"gamma": "gamma_co"}
     assert rec["hyperparameters"] == {"gamma": 0.5, "gamma_co": 0.2}  # the values used, defaults filled in
@@ -118,3 +119,26 @@ def test_versions_are_the_installed_distributions_read_once_and_handed_out_as_co
     a["numpy"] = "tampered"
     assert P._versions()["numpy"] == metadata.version("numpy")  # a caller's edit does not reach the next record
     assert P._installed_versions.cache_info().currsize == 1
+
+
+def test_the_record_has_the_games_factory_arguments_and_the_strengths_used(tmp_path, capsys):
+    """Reviewer's cases: bilinear --param B=2 left no B in the provenance (a table could not be made again), and
+    --reg r1 --param gamma=0.7 recorded (and printed) r1's declared gamma = 1; --random-inits with --seed recorded
+    seed null."""
+    from gandynamics.cli import main
+    from gandynamics.games import make_game
+    rec = provenance(VectorField(make_game("bilinear", B=2.0)))
+    assert rec["game"]["factory"] == "bilinear" and rec["game"]["arguments"] == {"B": 2.0}
+    f = VectorField(games.dirac(), [R1()])
+    rec = provenance(f, params={"gamma": 0.7})
+    assert rec["regularizers"][0]["strengths"] == {"gamma": 0.7} and rec["hyperparameters"] == {"gamma": 0.7}
+    assert provenance(f)["regularizers"][0]["strengths"] == {"gamma": 1.0}
+    out = tmp_path / "s.csv"
+    assert main(["sweep", "bilinear", "--param", "B=2", "--method", "eg", "--steps", "10", "--step", "0.1",
+                 "--random-inits", "3:-1:1", "--seed", "5", "--out", str(out)]) == 0
+    side = read_sidecar(out)["provenance"]
+    assert side["game"]["arguments"] == {"B": 2.0} and side["seed"] == 5
+    assert side["extra"]["random_inits"]["spec"] == "3:-1:1"
+    capsys.readouterr()
+    assert main(["analyze", "dirac", "--reg", "r1", "--param", "gamma=0.7"]) == 0
+    assert "regularizers: r1(gamma=0.7)" in capsys.readouterr().out

@@ -332,3 +332,17 @@ def test_a_deep_expression_in_the_file_is_read_without_recursion(tmp_path):
     finally:
         sys.setrecursionlimit(limit)
     assert isinstance(game, Game)
+
+
+def test_factory_keywords_without_defaults_get_numbers_and_are_listed_as_accepted(tmp_path, capsys):
+    """``def make(c)``: --param c=2 passed the text '2' (a TypeError in the user's arithmetic); an unknown name listed
+    "accepted: none" though c is accepted.  The factory and its arguments go to the game's origin (the provenance)."""
+    f = tmp_path / "g.py"
+    f.write_text("import sympy as sp\nimport gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+                 "def make(c, kind='bilinear'):\n"
+                 "    assert isinstance(c, int) and kind == 'bilinear', (c, kind)\n"
+                 "    return gd.Game([x], [y], c * x * y, -c * x * y, equilibrium=(0, 0))\n")
+    game, rest = load_user_game(f"{f}:make", {"c": "2"})
+    assert rest == {} and game.origin == {"factory": f"{f}:make", "arguments": {"c": 2, "kind": "bilinear"}}
+    assert main(["analyze", "--game", f"{f}:make", "--param", "c=2", "--param", "d=3"]) == 2
+    assert "unknown parameter(s) d; accepted: c, kind" in capsys.readouterr().err

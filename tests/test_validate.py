@@ -144,3 +144,10 @@ def test_the_library_refuses_a_method_twice():
                  lambda: classify(fld, methods=["eg", "eg"])):
         with pytest.raises(GandynamicsError, match="given twice"):
             call()
+
+
+@pytest.mark.parametrize("n", [2**53 + 1, 2**63 - 2, -(2**63 - 1), 9007199254740993])
+def test_whole_numbers_in_digits_are_read_exactly(n):
+    """--seed 9007199254740993 drew the points of 2^53 (read through a float); --steps 2^63 - 2 was refused."""
+    assert validate.whole(str(n), "--seed", lo=None) == n
+    assert validate.whole(f" {n} ", "x", lo=None) == n

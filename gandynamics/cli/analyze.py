@@ -22,11 +22,13 @@ def add_parser(sub):
 
 
 def report_dict(args, fld, hyper, rep) -> dict:
+    from ..regularizers import used_strengths
     loss = getattr(getattr(fld.model, "loss", None), "name", None)
     out = {
         "game": fld.name,
         "loss": loss,
-        "regularizers": [{"name": r.name, "params": r.params} for r in fld.regularizers],
+        "regularizers": [{"name": r.name, "params": {**r.params, **s}}  # the strengths used, not the declared
+                         for r, s in zip(fld.regularizers, used_strengths(fld, {**fld.defaults, **hyper}))],
         "parameters": fld.names,
         "hyperparameters": {k: hyper.get(k, v) for k, v in fld.defaults.items()},
         "point": rep.point.tolist(),

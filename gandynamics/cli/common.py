@@ -162,7 +162,9 @@ def build_field(args):
     field = VectorField(model, regs)
     unknown = set(hyper) - set(field.defaults)
     if unknown:
-        gp_names = list(GAMES[args.game].params) if not getattr(args, "game_file", None) else []
+        from ..userload import factory_parameters
+        gp_names = (list(GAMES[args.game].params) if not getattr(args, "game_file", None)
+                    else factory_parameters(args.game_file))
         acc = ", ".join(gp_names + list(field.defaults)) or "none"
         raise GandynamicsError(f"unknown parameter(s) {', '.join(sorted(unknown))}; accepted: {acc}")
     field.param_vector(hyper)  # validates values

@@ -136,6 +136,12 @@ def run(args) -> int:
                     product=not args.zip, progress=False if args.no_progress else None,
                     bound=_float(args.bound, "--bound"), client=client, engine=args.engine, **opts)
     dt = time.perf_counter() - t0
+    if args.random_inits:  # how the points were drawn (they are in the table; the seed makes them again)
+        prov = res.meta.get("provenance")
+        if isinstance(prov, dict):
+            prov["seed"] = whole(args.seed, "--seed", lo=0)
+            prov.setdefault("extra", {})["random_inits"] = {"spec": args.random_inits, "seed": prov["seed"],
+                                                            "given_inits_first": len(args.init)}
     import sys
     summary_to = sys.stdout
     if out == "-":

@@ -80,7 +80,16 @@ def make_game(name: str, loss: str | None = None, **params):
         if not spec.takes_loss:
             raise GandynamicsError(f"{name} is not a GAN and takes no --loss")
         kwargs["loss"] = loss
-    return spec.factory(**kwargs)
+    return with_origin(spec.factory(**kwargs), name, {**spec.params, **kwargs})
+
+
+def with_origin(game, factory: str, arguments: dict):
+    """``game`` marked with the factory and the arguments it was made with (its ``origin``: the provenance of every
+    result records them, so that a table can be made again; a game the factory returned with an origin keeps it)."""
+    if getattr(game, "origin", None) or not hasattr(game, "origin"):
+        return game
+    object.__setattr__(game, "origin", {"factory": factory, "arguments": dict(arguments)})
+    return game
 
 
 register("dirac", dirac, "Dirac-GAN: p_theta = delta_theta, D(x) = psi x, data delta_0",
