@@ -147,3 +147,30 @@ def test_lq_wgan_with_the_nk_term_has_the_real_double_eigenvalue_minus_two():
     e = spectrum(f).eigenvalues
     assert np.sum(e == -2.0) == 2 or np.sum(np.abs(e + 2) <= 1e-12) == 2
     assert np.all(e[np.abs(e + 2) <= 1e-9].imag == 0)
+
+
+def test_verdicts_and_phase_factors_do_not_depend_on_the_games_scale():
+    """J and s J (s from 1e-12 to 1e12) have the same verdict, phase factor and eigenvalues up to s: an absolute floor
+    of 1 below |lambda| = 1 read the reviewer's 1e-12 [[0.5, -1], [1, 0.5]] as marginal (phase factor 0) and merged
+    its pair into a double real eigenvalue.  Random 2-5 dimensional matrices, and exactly marginal rotations."""
+    import sympy as sp
+
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis.spectrum import _real_double_eigenvalues, _verdict, phase_factor, real_part_tol
+    rng = np.random.default_rng(4)
+    mats = [rng.normal(size=(n, n)) for n in (2, 3, 4, 5) for _ in range(10)]
+    mats += [np.array([[0.0, -1.0], [1.0, 0.0]]), np.array([[0.5, -1.0], [1.0, 0.5]])]
+    for A in mats:
+        ref = None
+        for s in 10.0 ** np.arange(-12, 13, 3):
+            e = _real_double_eigenvalues(s * A, np.linalg.eigvals(s * A))
+            got = (_verdict(float(np.max(e.real)), real_part_tol(e)), phase_factor(e))
+            if ref is None:
+                ref = got
+            assert got[0] == ref[0] and (got[1] == pytest.approx(ref[1], rel=1e-6) or got[1] == ref[1]), (A, s, got, ref)
+    x, y = sp.symbols("x y", real=True)
+    s = 1e-12
+    g = Game([x], [y], s * (-x**2 / 4 + x * y), s * (-x * y - y**2 / 4), equilibrium=(0, 0))
+    rep = spectrum(VectorField(g))
+    assert rep.verdict == "unstable" and rep.phase_factor == pytest.approx(2.0, rel=1e-9)
+    assert np.allclose(sorted(rep.eigenvalues.imag), [-s, s], rtol=1e-9, atol=0)

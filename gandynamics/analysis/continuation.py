@@ -617,13 +617,13 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
 
 def _growth(spec, discrete):
     """``Re lambda`` (flow) or ``|mu| - 1`` (maps) of each eigenvalue, and the tolerance below which such a number
-    is zero to rounding: :data:`~gandynamics.analysis.spectrum.REAL_TOL` times ``max(1, max |lambda|)`` (the
+    is zero to rounding: :func:`~gandynamics.analysis.spectrum.real_part_tol` (``REAL_TOL max |lambda|``: the
     spectrum's verdict; for maps the multipliers' scale is 1)."""
-    from .spectrum import REAL_TOL
+    from .spectrum import REAL_TOL, real_part_tol
     spec = np.asarray(spec, dtype=complex)
     if discrete:
         return np.abs(spec) - 1.0, REAL_TOL
-    return spec.real, REAL_TOL * max(1.0, float(np.max(np.abs(spec))) if spec.size else 1.0)
+    return spec.real, real_part_tol(spec)
 
 
 def spectrum_stable(spec, discrete: bool) -> bool:

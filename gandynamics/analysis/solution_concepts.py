@@ -63,13 +63,13 @@ def _definiteness(H, tol=DEF_TOL):
 def flow_stability(eigs) -> bool:
     """Local asymptotic stability of the flow from the eigenvalues of ``J = -DF``, read as :func:`gandynamics.spectrum`
     reads them (:attr:`~gandynamics.analysis.spectrum.SpectralReport.stable`): True when ``max Re lambda`` is below
-    ``-REAL_TOL max(1, max |lambda|)`` (:data:`~gandynamics.analysis.spectrum.REAL_TOL`), False when unstable or
+    ``-REAL_TOL max |lambda|`` (:func:`~gandynamics.analysis.spectrum.real_part_tol`), False when unstable or
     marginal (eigenvalues on the imaginary axis to rounding: the linearisation decides nothing, and the point is
     not asymptotically stable for it).  A sign test without tolerance called a centre stable whenever LAPACK
     returned its eigenvalues as -2e-16 +- 1.16i."""
-    from .spectrum import REAL_TOL
+    from .spectrum import real_part_tol
     eigs = np.asarray(eigs, dtype=complex)
-    return bool(float(np.max(eigs.real)) < -REAL_TOL * max(1.0, float(np.max(np.abs(eigs)))))
+    return bool(float(np.max(eigs.real)) < -real_part_tol(eigs))
 
 
 def _tri(kind):

@@ -23,20 +23,33 @@ from ..errors import GandynamicsError
 __all__ = ["SpectralReport", "find_equilibrium", "spectrum", "spectral_abscissa", "phase_factor",
            "conditioning_factor", "analysis_point"]
 
-#: eigenvalues with |Re| below this (relative to |lambda|, absolute below 1) count as purely imaginary
+#: eigenvalues with |Re| below this, relative to the spectrum's scale (:func:`real_part_tol`), count as purely
+#: imaginary.  Relative, never absolute: an absolute floor of 1 below |lambda| = 1 read the spectrum of
+#: 1e-12 [[0.5, -1], [1, 0.5]], eigenvalues (0.5 +- i) 1e-12, as marginal (phase factor 0) instead of unstable
 REAL_TOL = 1e-9
+
+
+def real_part_tol(eigs) -> float:
+    """The tolerance below which ``|Re lambda|`` is zero to rounding: :data:`REAL_TOL` times ``max |lambda|`` (the
+    spectrum's own scale: the verdicts of ``J`` and of ``s J`` are the same for every ``s > 0``; 0 for a zero spectrum).
+    Shared by :func:`spectrum`'s verdict, ``classify`` and the continuation's stability."""
+    e = np.asarray(eigs, dtype=complex)
+    return REAL_TOL * (float(np.max(np.abs(e))) if e.size else 0.0)
 
 
 def spectral_abscissa(eigs) -> float:
     """``max Re lambda``."""
-    return float(np.max(np.real(eigs)))
+    return float(np.max(np.real(eigs))) + 0.0  # (+ 0.0: -0.0 printed as -0.0 in JSON)
 
 
 def phase_factor(eigs, tol: float = REAL_TOL) -> float:
-    """``max |Im lambda| / |Re lambda|``; ``inf`` when some eigenvalue with ``Im != 0`` has ``Re = 0``."""
+    """``max |Im lambda| / |Re lambda|``; ``inf`` when some eigenvalue with ``Im != 0`` has ``Re = 0`` (to ``tol``
+    relative to ``max(|lambda|, 1e-4 max |lambda'|)``: scale-free, so ``J`` and ``s J`` have the same factor)."""
     out = 0.0
-    for lam in np.asarray(eigs, dtype=complex):
-        scale = max(1.0, abs(lam))
+    eigs = np.asarray(eigs, dtype=complex)
+    big = float(np.max(np.abs(eigs))) if eigs.size else 0.0
+    for lam in eigs:
+        scale = max(abs(lam), 1e-4 * big)
         if abs(lam.imag) <= tol * scale:
             continue
         if abs(lam.real) <= tol * scale:
@@ -135,7 +148,7 @@ def _real_double_eigenvalues(J: np.ndarray, eigs: np.ndarray) -> np.ndarray:
     ``delta`` is itself at rounding level.  Shape (n,) in, (n,) out."""
     eigs = np.array(eigs, dtype=complex)
     n = J.shape[0]
-    scale = max(1.0, float(np.linalg.norm(J, 2)))
+    scale = float(np.linalg.norm(J, 2))  # (relative: a pair (0.5 +- i) 1e-12 is no rounding split of a double root)
     eps = np.finfo(float).eps
     near = 1e3 * math.sqrt(eps) * scale
     real = np.abs(eigs.imag) <= 1e-14 * scale
@@ -155,10 +168,10 @@ def _real_double_eigenvalues(J: np.ndarray, eigs: np.ndarray) -> np.ndarray:
     return eigs
 
 
-def _verdict(alpha: float, scale: float) -> str:
-    if alpha < -REAL_TOL * scale:
+def _verdict(alpha: float, tol: float) -> str:
+    if alpha < -tol:
         return "locally asymptotically stable"
-    if alpha > REAL_TOL * scale:
+    if alpha > tol:
         return "unstable"
     return "marginal (eigenvalues on the imaginary axis: no conclusion from the linearisation)"
 
@@ -202,7 +215,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
         if not np.all(np.isfinite(eigs)):
             raise GandynamicsError(f"the Jacobian is not finite at the point")
         alpha = spectral_abscissa(eigs)
-        verdict = (_verdict(alpha, max(1.0, float(np.max(np.abs(eigs))))) if which == "LR" else
+        verdict = (_verdict(alpha, real_part_tol(eigs)) if which == "LR" else
                    f"no verdict from the {k} eigenvalues of {WHICH[which]} (use which='LR')")
         if not res < tol:
             verdict = f"not an equilibrium (|F| = {res:z.3g} >= {tol:zg}): no stability verdict"
@@ -215,7 +228,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     order = np.lexsort((-eigs.imag, -eigs.real))
     eigs = eigs[order]
     alpha = spectral_abscissa(eigs)
-    verdict = _verdict(alpha, max(1.0, float(np.max(np.abs(eigs)))))
+    verdict = _verdict(alpha, real_part_tol(eigs))
     if not res < tol:  # a point given with `at` that is not a zero of F: its linearisation says nothing on stability
         verdict = (f"not an equilibrium (|F| = {res:z.3g} >= {tol:zg}): no stability verdict; the eigenvalues are "
                    f"those of the linearisation at this point")
