@@ -219,3 +219,106 @@ def log_pos(x):
                                                                             + w * 1.479819860511658591e-01)))
     R = t2 + t1
     return s * (hfsq + R) + dk * _LN2_LO - hfsq + f + dk * _LN2_HI
+
+
+# --------------------------------------------------------------------------------------------------
+# Stable forms of logs of hyperbolic functions, of differences of exponentials and of the complementary error
+# function: the functions gandynamics.losses.stabilize writes (docs/math/stable_rewrites.md §6-§8).  Each is finite
+# wherever its exact value is a finite double, and within a few ulps of it (tests/test_stable_rewrites.py).
+
+#: ln 2, rounded to the nearest double
+_LN2 = 0.6931471805599453
+#: 1 / sqrt(pi), 2 / sqrt(pi)
+_RSQRTPI = 0.5641895835477563
+_TWO_RSQRTPI = 1.1283791670955126
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def logcosh(x):
+    """``log(cosh(x))``: ``log1p(2 sinh(|x|/2)^2)`` for ``|x| < 1`` (``cosh x - 1 = 2 sinh^2(x/2)``: no cancellation
+    near 0, where the value is ``x^2/2``), ``(|x| - log 2) + log1p(exp(-2|x|))`` above (no overflow: the argument of
+    exp is negative)."""
+    a = abs(x)
+    if a < 1.0:
+        s = math.sinh(0.5 * a)
+        return math.log1p(2.0 * s * s)
+    return (a - _LN2) + math.log1p(math.exp(-2.0 * a))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def logsinh(x):
+    """``log(sinh(x))`` for ``x > 0``: ``(x - log 2) + log1p(-exp(-2x))`` for ``x > 1`` (no overflow of sinh above
+    710), ``log(sinh(x))`` below; NaN for ``x < 0`` and ``-inf`` at 0, as the log of a non-positive number."""
+    if x > 1.0:
+        return (x - _LN2) + math.log1p(-math.exp(-2.0 * x))
+    return math.log(math.sinh(x))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def log1mexp(a):
+    """``log(1 - exp(-a))`` for ``a > 0``, by Mächler's rule (Rmpfr vignette "Accurately computing
+    log(1 - exp(-|a|))", 2012, eq. (7)): ``log(-expm1(-a))`` for ``a <= log 2``, ``log1p(-exp(-a))`` above; finite for
+    every ``a > 0`` (``-46.05`` at ``a = 1e-20``, where ``1 - exp(-a)`` rounds to 0); NaN below 0, ``-inf`` at 0."""
+    if a > _LN2:
+        return math.log1p(-math.exp(-a))
+    return math.log(-math.expm1(-a))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def invexpm1(a):
+    """``1 / (exp(a) - 1)``: ``1 / expm1(a)`` (0 above 709.78, where the exact value is below the smallest
+    double; ``1e20`` at ``a = 1e-20``; inf at 0)."""
+    return 1.0 / math.expm1(a)
+
+
+#: the exp(x^2) erfc(x) product is used below this argument, the continued fraction above it
+_ERFCX_CF = 5.0
+#: depth of the continued fraction: at x = 5 its truncation error is below 1e-17 relative
+_ERFCX_TERMS = 24
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def erfcx(x):
+    """The scaled complementary error function ``exp(x^2) erfc(x)``, finite wherever that value is (every
+    ``x > -26.6``; it overflows below), within a few ulps.
+
+    * ``x < 5``: the product itself, with ``x^2 = h + l`` split exactly (Dekker's product, Veltkamp's splitting:
+      T. J. Dekker, "A floating-point technique for extending the available precision", Numer. Math. 18, 1971) and
+      ``exp(x^2) = exp(h) (1 + l)``, so the rounding of ``x^2`` (up to 700 ulps of ``exp`` at ``x = -26``) is not
+      amplified; libm's ``erfc`` is accurate to an ulp (relative) in its tail, where ``erfc(5) = 1.5e-12``;
+    * ``x >= 5``: Laplace's continued fraction (Abramowitz & Stegun 1964, 7.1.14; Cuyt et al., *Handbook of
+      Continued Fractions for Special Functions*, 2008, eq. 13.2.20a)
+      ``erfcx(x) = (1/sqrt(pi)) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))``, evaluated backwards from depth 24
+      (truncation error below ``1e-17`` relative at ``x = 5``, smaller above); ``1/(sqrt(pi) x)`` to 1 ulp at
+      ``x > 1e8``.  NaN for NaN."""
+    if x < _ERFCX_CF:
+        c = 134217729.0 * x
+        xh = c - (c - x)
+        xl = x - xh
+        h = x * x
+        lo = ((xh * xh - h) + 2.0 * xh * xl) + xl * xl
+        return math.exp(h) * (1.0 + lo) * math.erfc(x)
+    if x > 1e8:
+        return _RSQRTPI / x
+    f = x
+    for n in range(_ERFCX_TERMS, 0, -1):
+        f = x + (0.5 * n) / f
+    return _RSQRTPI / f
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def rerfcx(x):
+    """``1 / erfcx(x) = exp(-x^2) / erfc(x)`` (``sqrt(pi) x`` for large x, 0 below ``x = -26.6``)."""
+    return 1.0 / erfcx(x)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def logerfc(x):
+    """``log(erfc(x))``: ``log1p(-erf(x))`` for ``|x| < 0.5`` (``-2x/sqrt(pi)`` near 0, where erfc rounds to 1),
+    ``log(erfc(x))`` below -0.5 (erfc in (1.5, 2]), ``log(erfcx(x)) - x^2`` above 0.5 (both terms negative: no
+    cancellation; finite for every finite x, ``-1604.2`` at ``x = 40``)."""
+    if x <= -0.5:
+        return math.log(math.erfc(x))
+    if x < 0.5:
+        return math.log1p(-math.erf(x))
+    return math.log(erfcx(x)) - x * x

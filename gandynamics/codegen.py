@@ -217,6 +217,31 @@ class _Printer(PythonCodePrinter):
     def _print_softplus(self, e):
         return f"_softplus({self._print(e.args[0])})"
 
+    # the stable functions of losses.stabilize (docs/math/stable_rewrites.md §6-§8), gandynamics._numeric's routines
+    def _print_logcosh(self, e):
+        return f"_logcosh({self._print(e.args[0])})"
+
+    def _print_logsinh(self, e):
+        return f"_logsinh({self._print(e.args[0])})"
+
+    def _print_log1mexp(self, e):
+        return f"_log1mexp({self._print(e.args[0])})"
+
+    def _print_invexpm1(self, e):
+        return f"_invexpm1({self._print(e.args[0])})"
+
+    def _print_erfcx(self, e):
+        return f"_erfcx({self._print(e.args[0])})"
+
+    def _print_rerfcx(self, e):
+        return f"_rerfcx({self._print(e.args[0])})"
+
+    def _print_logerfc(self, e):
+        return f"_logerfc({self._print(e.args[0])})"
+
+    def _print_expm1(self, e):
+        return f"math.expm1({self._print(e.args[0])})"
+
     def _print_sign(self, e):
         return f"_sign({self._print(e.args[0])})"
 
@@ -285,6 +310,8 @@ import math
 import numpy as np
 from numba import njit, prange
 from gandynamics._numeric import sigmoid as _sigmoid, softplus as _softplus, sign as _sign, safe_div as _safe_div
+from gandynamics._numeric import (logcosh as _logcosh, logsinh as _logsinh, log1mexp as _log1mexp, invexpm1 as _invexpm1,
+                                  erfcx as _erfcx, rerfcx as _rerfcx, logerfc as _logerfc)
 
 NZ = {nz}
 NP = {np_}
@@ -871,6 +898,9 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
 _NOT_IN_NUMBA = ("math.factorial",)
 #: our own printable functions, besides the printer's ``known_functions`` (math.*)
 _OWN_FUNCTIONS = ("sigmoid", "softplus", "sign", "Heaviside", "DiracDelta", "Piecewise", "vnorm", "safediv")
+# (the stable functions that losses.stabilize writes -- logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx,
+# logerfc, expm1 -- print too (the _print_* methods above; check_printable probes the printer), but are not
+# functions a user writes: they are the rewritten forms of log(cosh(u)), exp(u) - 1, ... that are listed)
 
 
 def _supported_names() -> list[str]:

@@ -23,13 +23,15 @@ finite wherever the exact value is finite.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sympy as sp
 
 from .errors import GandynamicsError
 
-__all__ = ["sigmoid", "softplus", "vnorm", "safediv", "Loss", "LOSSES", "get_loss", "stabilize"]
+__all__ = ["sigmoid", "softplus", "vnorm", "safediv", "expm1", "logcosh", "logsinh", "log1mexp", "invexpm1", "erfcx",
+           "rerfcx", "logerfc", "STABLE_FUNCTIONS", "Loss", "LOSSES", "get_loss", "stabilize"]
 
 
 class sigmoid(sp.Function):
@@ -147,6 +149,287 @@ class vnorm(sp.Function):
         return self._eval_is_real()
 
 
+def _mp_evalf(expr, prec, fn):
+    """``fn`` (an mpmath function) of ``expr``'s arguments at ``prec`` bits (20 guard bits), as a sympy Float; None
+    (sympy leaves the node unevaluated) when an argument is not a real number."""
+    import mpmath
+    try:
+        args = [a.evalf(prec + 20)._to_mpmath(prec + 20) for a in expr.args]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    with mpmath.workprec(prec + 20):
+        try:
+            v = fn(*args)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return None
+    return sp.Expr._from_mpmath(v, prec)
+
+
+class _Stable(sp.Function):
+    """A function of one argument printed to its own stable routine in :mod:`gandynamics._numeric`
+    (docs/math/stable_rewrites.md §6-§8).  ``_interval_form`` is an equivalent expression in functions every
+    interval engine encloses (the fallback of :class:`gandynamics.analysis.intervals.IntervalPrinter` for an engine
+    without a dedicated enclosure: sound, possibly wider); ``_imp_`` is its float implementation for
+    :func:`sympy.lambdify`."""
+
+    nargs = 1
+    _mp = None
+
+    def _eval_evalf(self, prec):
+        return _mp_evalf(self, prec, type(self)._mp)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    @classmethod
+    def _interval_form(cls, u):
+        raise NotImplementedError
+
+
+def _float_imp(name):
+    def imp(x):
+        from ._interpreted import static_module
+        return getattr(static_module("gandynamics._numeric"), name)(float(x))
+    imp.__name__ = name
+    return staticmethod(imp)
+
+
+class expm1(_Stable):
+    """``exp(x) - 1``, printed as ``math.expm1`` (accurate where ``exp(x)`` rounds to 1: ``1e-20`` at ``x = 1e-20``);
+    derivative ``exp(x)``."""
+
+    _imp_ = staticmethod(lambda x: math.expm1(x) if float(x) < 709.8 else math.inf)
+
+    @staticmethod
+    def _mp(x):
+        import mpmath
+        return mpmath.expm1(x)
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return sp.S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        return sp.exp(self.args[0])
+
+    def _eval_rewrite_as_exp(self, x, **kwargs):
+        return sp.exp(x) - 1
+
+    @classmethod
+    def _interval_form(cls, u):
+        return sp.exp(u) - 1
+
+
+class logcosh(_Stable):
+    """``log(cosh(x))``, evaluated as ``|x| - log 2 + log1p(exp(-2|x|))`` (no overflow of cosh beyond 710); derivative
+    ``tanh(x)`` (exact small values near 0, where ``2 sigmoid(2x) - 1`` would be 0)."""
+
+    _imp_ = _float_imp("logcosh")
+
+    @staticmethod
+    def _mp(x):
+        import mpmath
+        return mpmath.log(mpmath.cosh(x))
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return sp.S.Zero
+        if x.could_extract_minus_sign():
+            return cls(-x)
+        return None
+
+    def fdiff(self, argindex=1):
+        return sp.tanh(self.args[0])
+
+    def _eval_rewrite_as_log(self, x, **kwargs):
+        return sp.log(sp.cosh(x))
+
+    def _eval_is_nonnegative(self):
+        return True if self.args[0].is_real else None
+
+    @classmethod
+    def _interval_form(cls, u):
+        return sp.Abs(u) + softplus(-2 * sp.Abs(u)) - sp.log(2)
+
+
+class logsinh(_Stable):
+    """``log(sinh(x))`` (real for ``x > 0``), evaluated as ``x - log 2 + log1p(-exp(-2x))`` above 1 (no overflow of
+    sinh beyond 710); derivative ``1/tanh(x)``."""
+
+    _imp_ = _float_imp("logsinh")
+
+    @staticmethod
+    def _mp(x):
+        import mpmath
+        return mpmath.log(mpmath.sinh(x))
+
+    def fdiff(self, argindex=1):
+        return 1 / sp.tanh(self.args[0])
+
+    def _eval_rewrite_as_log(self, x, **kwargs):
+        return sp.log(sp.sinh(x))
+
+    def _eval_is_real(self):
+        return True if self.args[0].is_positive else None
+
+    @classmethod
+    def _interval_form(cls, u):
+        # x + log(1 - exp(-2x)) - log 2, the log undefined (unbounded) where x may be <= 0
+        return u + sp.log(1 - sp.exp(-2 * u)) - sp.log(2)
+
+
+class log1mexp(_Stable):
+    """``log(1 - exp(-a))`` (real for ``a > 0``), by Mächler's rule (``log(-expm1(-a))`` / ``log1p(-exp(-a))``):
+    finite for every ``a > 0``; derivative :class:`invexpm1` ``1/(exp(a) - 1)``.  ``log(exp(u) - 1)`` is
+    ``u + log1mexp(u)``."""
+
+    _imp_ = _float_imp("log1mexp")
+
+    @staticmethod
+    def _mp(a):
+        import mpmath
+        return mpmath.log(-mpmath.expm1(-a))
+
+    def fdiff(self, argindex=1):
+        return invexpm1(self.args[0])
+
+    def _eval_rewrite_as_exp(self, a, **kwargs):
+        return sp.log(1 - sp.exp(-a))
+
+    def _eval_is_real(self):
+        return True if self.args[0].is_positive else None
+
+    @classmethod
+    def _interval_form(cls, a):
+        return sp.log(1 - sp.exp(-a))
+
+
+class invexpm1(_Stable):
+    """``1/(exp(a) - 1)``, evaluated as ``1/expm1(a)`` (0 for large a, ``1/a`` for tiny a); derivative
+    ``-q (1 + q)`` in ``q = invexpm1(a)`` itself, so every higher derivative is a polynomial in it (the form
+    ``-exp(a)/expm1(a)^2`` would be ``inf/inf`` at ``a = 800``)."""
+
+    _imp_ = _float_imp("invexpm1")
+
+    @staticmethod
+    def _mp(a):
+        import mpmath
+        return 1 / mpmath.expm1(a)
+
+    def fdiff(self, argindex=1):
+        q = invexpm1(self.args[0])
+        return -q * (1 + q)
+
+    def _eval_rewrite_as_exp(self, a, **kwargs):
+        return 1 / (sp.exp(a) - 1)
+
+    def _eval_is_real(self):
+        a = self.args[0]
+        return True if a.is_real and a.is_nonzero else None
+
+    @classmethod
+    def _interval_form(cls, a):
+        return 1 / (sp.exp(a) - 1)
+
+
+_TWO_RSQRTPI = 2 / sp.sqrt(sp.pi)
+
+
+class erfcx(_Stable):
+    """The scaled complementary error function ``exp(x^2) erfc(x)`` (finite for every ``x > -26.6``; ``exp(x^2)``
+    and ``erfc(x)`` alone overflow and underflow beyond 26.6); derivative ``2 x erfcx(x) - 2/sqrt(pi)``."""
+
+    _imp_ = _float_imp("erfcx")
+
+    @staticmethod
+    def _mp(x):
+        import mpmath
+        return mpmath.exp(x * x) * mpmath.erfc(x)
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return sp.S.One
+        return None
+
+    def fdiff(self, argindex=1):
+        x = self.args[0]
+        return 2 * x * erfcx(x) - _TWO_RSQRTPI
+
+    def _eval_rewrite_as_erfc(self, x, **kwargs):
+        return sp.exp(x**2) * sp.erfc(x)
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_real else None
+
+    @classmethod
+    def _interval_form(cls, x):
+        return sp.exp(x**2) * (1 - sp.erf(x))  # (erf: every interval engine has it)
+
+
+class rerfcx(_Stable):
+    """``1/erfcx(x) = exp(-x^2)/erfc(x)`` (0 below ``x = -26.6``, ``sqrt(pi) x`` for large x); derivative
+    ``-2 x r + (2/sqrt(pi)) r^2`` in ``r = rerfcx(x)`` itself (finite wherever r is; ``1/erfcx`` differentiated as a
+    quotient would be ``inf/inf`` where erfcx overflows)."""
+
+    _imp_ = _float_imp("rerfcx")
+
+    @staticmethod
+    def _mp(x):
+        import mpmath
+        return 1 / (mpmath.exp(x * x) * mpmath.erfc(x))
+
+    def fdiff(self, argindex=1):
+        x = self.args[0]
+        r = rerfcx(x)
+        return -2 * x * r + _TWO_RSQRTPI * r**2
+
+    def _eval_rewrite_as_erfc(self, x, **kwargs):
+        return sp.exp(-x**2) / sp.erfc(x)
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_real else None
+
+    @classmethod
+    def _interval_form(cls, x):
+        return sp.exp(-x**2) / (1 - sp.erf(x))
+
+
+class logerfc(_Stable):
+    """``log(erfc(x))``, evaluated as ``log(erfcx(x)) - x^2`` above 0.5 (finite for every finite x; ``erfc`` underflows
+    beyond 26.5); derivative ``-(2/sqrt(pi)) rerfcx(x)``."""
+
+    _imp_ = _float_imp("logerfc")
+
+    @staticmethod
+    def _mp(x):
+        import mpmath
+        return mpmath.log(mpmath.erfc(x))
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return sp.S.Zero
+        return None
+
+    def fdiff(self, argindex=1):
+        return -_TWO_RSQRTPI * rerfcx(self.args[0])
+
+    def _eval_rewrite_as_log(self, x, **kwargs):
+        return sp.log(sp.erfc(x))
+
+    @classmethod
+    def _interval_form(cls, x):
+        return sp.log(1 - sp.erf(x))
+
+
+#: the functions of the stable rewrites beyond sigmoid and softplus (docs/math/stable_rewrites.md §6-§8)
+STABLE_FUNCTIONS = (expm1, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx, logerfc)
+
+
 def _positive_constant(f) -> bool:
     """``f`` is a finite positive constant: a positive number, and also one sympy keeps unevaluated, ``2**(2/3)``,
     ``sqrt(2)`` (from ``exp(u - log(2)/3)``, which sympy writes ``2**(2/3) exp(u)/2``)."""
@@ -195,8 +478,8 @@ def _log_expsum(a):
 
 def _as_exp_power(f):
     """The exponent ``E`` with ``f = exp(E)`` in stable form, for the factors the ratio rule merges:
-    ``exp(u)``, ``sigmoid(w)^k`` (``= exp(-k softplus(-w))``) and ``A^k`` for a positive sum of exponentials
-    ``A`` (``= exp(k log A)``, the log as log-sum-exp); None for any other factor."""
+    ``exp(u)``, ``sigmoid(w)^k`` (``= exp(-k softplus(-w))``), ``cosh(u)^k`` (``= exp(k logcosh(u))``) and ``A^k`` for
+    a positive sum of exponentials ``A`` (``= exp(k log A)``, the log as log-sum-exp); None for any other factor."""
     if f.func is sp.exp:
         return f.args[0], False
     base, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
@@ -204,6 +487,8 @@ def _as_exp_power(f):
         return None
     if base.func is sigmoid:
         return -k * softplus(-base.args[0]), True
+    if base.func is sp.cosh:  # cosh(u)^k = exp(k logcosh(u)): cosh(a)/cosh(b) without overflow
+        return k * logcosh(base.args[0]), True
     if base.is_Add:
         L = _log_expsum(base)
         if L is not None:
@@ -281,6 +566,60 @@ def _from_exponent(E):
     return sp.exp(E)
 
 
+def _log_special(f):
+    """``log f`` for a factor ``f`` with a stable log of its own (docs/math/stable_rewrites.md §6-§8), or None:
+    ``sinh(u)^k -> k logsinh(u)``, ``erfc(u)^k -> k logerfc(u)``, ``erfcx(u)^k -> k (u^2 + logerfc(u))``,
+    ``expm1(u)^k -> k (u + log1mexp(u))``, ``(e^p - e^q)^k`` -> ``k`` times :func:`_log_expdiff`."""
+    b, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
+    if not (k.is_Number and k.is_real):
+        return None
+    if b.func is sp.sinh:
+        return k * logsinh(b.args[0])
+    if b.func is sp.erfc:
+        return k * logerfc(b.args[0])
+    if b.func is erfcx:
+        u = b.args[0]
+        return k * (u**2 + logerfc(u))
+    if b.func is expm1:
+        u = b.args[0]
+        return k * (u + log1mexp(u))
+    if b.is_Add:
+        L = _log_expdiff(b)
+        if L is not None:
+            return k * L
+    return None
+
+
+def _lse(ws):
+    """``log(sum_k e^{w_k})`` as the softplus chain of :func:`_log_expsum`."""
+    acc = ws[0]
+    for w in ws[1:]:
+        acc = w + softplus(acc - w)
+    return acc
+
+
+def _log_expdiff(a):
+    """``log(P - Q)`` for positive sums of exponentials ``P`` and ``Q`` (constants too), as
+    ``log P + log1mexp(log P - log Q)`` (``log(e^p - e^q) = p + log(1 - e^{-(p - q)})``, each log a log-sum-exp;
+    ``log(e^u - 1) = u + log1mexp(u)``, ``log(1 - e^{-x}) = log1mexp(x)``): finite for every ``P > Q``, where
+    ``e^u - 1`` overflows (u = 800) or rounds to 0 (u = 1e-20); None if ``a`` is no such difference."""
+    if not a.is_Add or all(t.is_number for t in a.args):
+        return None
+    pos, neg = [], []
+    for t in a.args:
+        c = t.as_coeff_Mul()[0]
+        w = _exp_term(-t if c.is_negative else t)
+        if w is None:
+            return None
+        (neg if c.is_negative else pos).append((t.is_number, w))
+    if not pos or not neg:
+        return None
+    # constants last (log(1 + e^u) = softplus(u), as in _log_expsum)
+    lp = _lse([w for _, w in sorted(pos, key=lambda p: p[0])])
+    lq = _lse([w for _, w in sorted(neg, key=lambda p: p[0])])
+    return lp + log1mexp(lp - lq)
+
+
 def _rewrite(e):
     """One node of :func:`stabilize` (its arguments already rewritten)."""
     if e.func is sp.log:
@@ -290,8 +629,17 @@ def _rewrite(e):
         L = _log_expsum(a)
         if L is not None:
             return L
-        # log of a product of positive numbers, exponentials, sigmoids and powers of sums of exponentials:
-        # the sum of their exponents (log(2 e^x) = x + log 2, log(e^x sigmoid(y)) = x - softplus(-y))
+        L = _log_expdiff(a)
+        if L is not None:
+            return L
+        # log of a product of positive numbers, exponentials, sigmoids, powers of sums of exponentials, cosh,
+        # sinh, erfc, erfcx, expm1 and differences of exponentials: the sum of their logs (log(2 e^x) = x + log 2,
+        # log(e^x sigmoid(y)) = x - softplus(-y), log(cosh(x)) = logcosh(x))
+        c, rest = a.as_coeff_Mul()
+        if c.is_negative:  # only -expm1(u) = 1 - e^u (u < 0) is a positive product with a negative coefficient
+            if rest.func is not expm1:
+                return e
+            return sp.log(-c) + log1mexp(-rest.args[0]) if c != -1 else log1mexp(-rest.args[0])
         parts = a.args if a.is_Mul else (a,)
         exps = []
         for f in parts:
@@ -300,7 +648,11 @@ def _rewrite(e):
                 continue
             ep = _as_exp_power(f)
             if ep is None:
-                return e
+                ep = _log_special(f)
+                if ep is None:
+                    return e
+                exps.append(ep)
+                continue
             exps.append(ep[0])
         return sp.Add(*exps)
     if e.is_Pow:
@@ -323,6 +675,20 @@ def _rewrite(e):
                     return sp.Add(sigmoid(-t.args[1].args[0]), *rest)
         return e
     if e.is_Mul:
+        if any(f.func is sp.exp for f in e.args):
+            # erfc(u)^k e^v = erfcx(u)^k e^{v - k u^2}: exp(x^2) erfc(x) is erfcx(x), finite where erfc underflows
+            new, hit = [], False
+            for f in e.args:
+                b, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
+                if b.func is sp.erfc and k.is_Number:
+                    u = b.args[0]
+                    new += [erfcx(u) ** k, sp.exp(-k * u**2)]
+                    hit = True
+                else:
+                    new.append(f)
+            if hit:
+                m = sp.Mul(*new)
+                return _rewrite(m) if m.is_Mul else m
         powers, rest, sums, special = [], [], [], 0
         for f in e.args:
             ep = _as_exp_power(f)
@@ -380,7 +746,41 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
             memo[e] = r
         return r
 
+    return _use_expm1(rec(expr))
+
+
+def _use_expm1(expr):
+    """``c e^u - c -> c expm1(u)`` in every sum that still holds such a pair after the other rules (which merge
+    ``(e^x - 1)/(e^x + 1)`` into sigmoids first): ``e^u - 1`` rounds to 0 where ``|u| < 1e-16``; ``expm1`` keeps its
+    relative accuracy (``1 - e^{-x} = -expm1(-x)`` is ``1e-20`` at ``x = 1e-20``)."""
+    memo: dict = {}
+
+    def rec(e):
+        if e.is_Atom:
+            return e
+        r = memo.get(e)
+        if r is None:
+            args = [rec(a) for a in e.args]
+            r = e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e
+            if r.is_Add:
+                r = _expm1_pair(r)
+            memo[e] = r
+        return r
+
     return rec(expr)
+
+
+def _expm1_pair(e):
+    """One sum of :func:`_use_expm1`."""
+    k = next((t for t in e.args if t.is_Number), None)
+    if k is None or k == 0:
+        return e
+    for t in e.args:
+        c, f = t.as_coeff_Mul()
+        if f.func is sp.exp and c == -k:
+            rest = [a for a in e.args if a is not t and a is not k]
+            return sp.Add(c * expm1(f.args[0]), *rest)
+    return e
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,11 @@ Translation of sympy expressions (:func:`compile_interval`):
   :class:`~gandynamics.losses.softplus`, ``atan``, ``tanh``, ``sinh``, ``asinh``, ``erf`` by their *monotone
   forms*: ``g([a, b]) = [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
   ``cosh`` (minimum 1 at 0); ``sin``, ``cos``, ``tan`` as Arb encloses them;
+* the stable functions of :func:`gandynamics.losses.stabilize` (``expm1``, ``logcosh``, ``logsinh``, ``log1mexp``,
+  ``invexpm1``, ``erfcx``, ``rerfcx``, ``logerfc``; docs/math/stable_rewrites.md §6-§8) by their monotone forms,
+  point values through Arb's ``expm1``, ``log1p`` and ``erfc`` (``logcosh`` even, minimum 0 at 0; ``invexpm1``
+  monotone on each side of its pole); an engine without them (the vectorised one) encloses their equal forms in
+  elementary functions (``_interval_form``), which is sound but may be wider;
 * piecewise-defined nodes (docs/math/certification.md §4): ``Piecewise`` with relational conditions
   (``And``/``Or``/``Not``) in three-valued logic — on a box where a condition is undecided every branch it
   may select is enclosed —, ``Abs`` (``[0, max|x|]`` across 0), ``sign`` and ``Heaviside`` (their value
@@ -58,6 +63,7 @@ import sympy as sp
 from flint import arb
 
 from ..errors import GandynamicsError
+from .. import losses as _L
 from ..losses import sigmoid as _Sigmoid, softplus as _Softplus
 
 __all__ = ["IntervalFunction", "compile_interval", "interval_jacobian", "JacobianEnclosure", "ball", "box_balls", "lower", "upper",
@@ -261,6 +267,74 @@ def _min(*xs):
     return out
 
 
+# --------------------------------------------------------------------------- the stable functions of losses.stabilize
+# (docs/math/stable_rewrites.md §6-§8), by their monotone forms at the exact end points, each point value from
+# Arb's own functions (balls containing the exact value), through forms that do not overflow: Arb's exponent
+# range is unbounded, so cosh(1e6) is a finite ball, but the forms below keep the radii tight as well.
+_LOG2 = arb(2).log()
+
+
+def _logcosh_pt(t):
+    a = abs(t)
+    return a - _LOG2 + (-2 * a).exp().log1p()
+
+
+def _logcosh(x):
+    """``log cosh``: even, increasing in ``|x|`` (minimum 0 at 0)."""
+    if not x.is_finite():
+        return arb.nan()
+    if x > 0 or x < 0:
+        return _hull_monotone(_logcosh_pt, x)
+    return arb(0).union(_logcosh_pt(x.abs_upper()))
+
+
+def _logsinh(x):
+    """``log sinh``, increasing on ``x > 0``; unbounded (undefined) where the ball reaches 0 or below."""
+    if not x.is_finite() or not x > 0:
+        return arb.nan()
+    return _hull_monotone(lambda t: t + (-(-2 * t).expm1()).log() - _LOG2, x)
+
+
+def _log1mexp(x):
+    """``log(1 - e^{-a})``, increasing on ``a > 0``; unbounded where the ball reaches 0 or below."""
+    if not x.is_finite() or not x > 0:
+        return arb.nan()
+    return _hull_monotone(lambda t: (-(-t).expm1()).log(), x)
+
+
+def _invexpm1(x):
+    """``1/(e^a - 1)``, decreasing on each side of its pole at 0; unbounded on a ball that may contain 0."""
+    if not x.is_finite() or not (x > 0 or x < 0):
+        return arb.nan()
+    return _hull_monotone(lambda t: 1 / t.expm1(), x)
+
+
+def _erfcx_pt(t):
+    # exp(t^2) erfc(t) in Arb (erfc of a large argument is a tiny, accurate ball: no underflow in Arb)
+    return (t * t).exp() * t.erfc()
+
+
+def _erfcx(x):
+    """``exp(x^2) erfc(x)``, decreasing on the whole line."""
+    if not x.is_finite():
+        return arb.nan()
+    return _hull_monotone(_erfcx_pt, x)
+
+
+def _rerfcx(x):
+    """``1 / erfcx(x)``, increasing on the whole line."""
+    if not x.is_finite():
+        return arb.nan()
+    return _hull_monotone(lambda t: 1 / _erfcx_pt(t), x)
+
+
+def _logerfc(x):
+    """``log erfc(x)``, decreasing on the whole line."""
+    if not x.is_finite():
+        return arb.nan()
+    return _hull_monotone(lambda t: t.erfc().log(), x)
+
+
 # --------------------------------------------------------------------------- piecewise nodes (three-valued logic)
 # A condition over a box is a pair (may_be_true, may_be_false): decided when exactly one is True.  A
 # Piecewise encloses every branch whose condition may hold on the box and that no earlier branch's certainly
@@ -353,17 +427,24 @@ _ENV = {
     "_floor": _floor, "_ceiling": _ceiling, "_mod": _mod, "_guard_int": _guard_int,
     "_atan": _increasing("atan"), "_tanh": _increasing("tanh"), "_sinh": _increasing("sinh"),
     "_erf": _increasing("erf"), "_asinh": _increasing("asinh"),
+    "_expm1": _increasing("expm1"), "_logcosh": _logcosh, "_logsinh": _logsinh, "_log1mexp": _log1mexp,
+    "_invexpm1": _invexpm1, "_erfcx": _erfcx, "_rerfcx": _rerfcx, "_logerfc": _logerfc,
 }
 
 #: monotone functions (increasing), enclosed from their end points
 _MONOTONE = {sp.atan: "_atan", sp.tanh: "_tanh", sp.sinh: "_sinh", sp.erf: "_erf", sp.asinh: "_asinh",
              sp.cosh: "_cosh"}
+#: the stable functions of :func:`gandynamics.losses.stabilize`, each by its own monotone enclosure above (an engine
+#: without them, :mod:`gandynamics.analysis.boxeval`, encloses their ``_interval_form`` instead)
+_STABLE = {_L.expm1: "_expm1", _L.logcosh: "_logcosh", _L.logsinh: "_logsinh", _L.log1mexp: "_log1mexp",
+           _L.invexpm1: "_invexpm1", _L.erfcx: "_erfcx", _L.rerfcx: "_rerfcx", _L.logerfc: "_logerfc"}
 #: sympy functions Arb encloses soundly itself (method name on arb); periodic, so no end-point form
 _ARB_METHODS = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan"}
 
 SUPPORTED = ("+, -, *, /, powers, exp, log, sqrt, sigmoid, softplus, Abs, sign, Heaviside, DiracDelta, Max, Min, "
              "Piecewise (relational conditions with And/Or/Not), floor, ceiling, frac, Mod, "
-             "sin, cos, tan, atan, sinh, cosh, tanh, asinh, erf")
+             "sin, cos, tan, atan, sinh, cosh, tanh, asinh, erf, "
+             "expm1, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx, logerfc")
 
 _RELOPS = {sp.StrictGreaterThan: ">", sp.GreaterThan: ">=", sp.StrictLessThan: "<", sp.LessThan: "<=",
            sp.Equality: "==", sp.Unequality: "!="}
@@ -484,6 +565,11 @@ class IntervalPrinter:
             return ("_max(" if f is sp.Max else "_min(") + ", ".join(self(a) for a in e.args) + ")"
         if f in self.FUNCS:
             return self.call(f, self(e.args[0]))
+        form = getattr(f, "_interval_form", None)
+        if form is not None and f in _STABLE:
+            # a stable function of losses.stabilize that this engine has no enclosure of: its equal expression in
+            # functions it has (sound; wider, and unbounded where that form overflows)
+            return self(form(*e.args))
         raise GandynamicsError(f"cannot bound {getattr(f, '__name__', f)}(...) soundly with interval arithmetic; "
                                f"supported: {SUPPORTED}")
 
@@ -492,7 +578,7 @@ class IntervalPrinter:
 class _Translator(IntervalPrinter):
     """Prints a sympy expression as Python source over arb balls; constants are hoisted."""
 
-    FUNCS = {**_MONOTONE, **{f: None for f in _ARB_METHODS}, sp.exp: "_exp", sp.log: "_log", _Sigmoid: "_sigmoid",
+    FUNCS = {**_MONOTONE, **_STABLE, **{f: None for f in _ARB_METHODS}, sp.exp: "_exp", sp.log: "_log", _Sigmoid: "_sigmoid",
              _Softplus: "_softplus", sp.Abs: "_abs", sp.sign: "_sign", sp.Heaviside: "_heaviside",
              sp.DiracDelta: "_dirac", sp.floor: "_floor", sp.ceiling: "_ceiling"}
 
