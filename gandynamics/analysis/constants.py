@@ -58,7 +58,7 @@ from scipy import optimize
 from .._display import bound
 from ..errors import GandynamicsError
 from ..validate import optional_flag
-from .intervals import JacobianEnclosure, matrix_bounds
+from .intervals import NE0, JacobianEnclosure, matrix_bounds
 
 __all__ = ["Region", "parse_region", "Bracket", "ConstantsReport", "CheckResult", "estimate_constants",
            "certify_constants", "check_constants", "asymmetric_local", "jacobian_values"]
@@ -269,9 +269,10 @@ def _on_a_set(fld, pts, p) -> np.ndarray:
 
 def _witness_values(fld, points, p):
     """:func:`jacobian_values` with NaN (no value) at the points that may lie on a switching set of F
-    (:func:`_on_a_set`): the values the estimates and witnesses of the constants are taken from."""
+    (:func:`_on_a_set`) and where F is not finite (:func:`_defined_at`): the values the estimates and witnesses of
+    the constants are taken from."""
     norms, lmins, D = jacobian_values(fld, points, p)
-    on = _on_a_set(fld, points, p)
+    on = _on_a_set(fld, points, p) | ~_defined_at(fld, points, p)
     norms[on] = np.nan
     lmins[on] = np.nan
     return norms, lmins, D
@@ -447,12 +448,12 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     # set is no witness, _witness_values)
     for k in np.argsort(-nn)[:refine]:
         v, z = _refine(fL, pts[k], reg)
-        if -v > best_L[0] and not _on_a_set(fld, z, p)[0]:
+        if -v > best_L[0] and not _on_a_set(fld, z, p)[0] and _defined_at(fld, z, p)[0]:
             best_L = (-v, z)
     best_m = (float(ll.min()), pts[int(np.argmin(ll))])
     for k in np.argsort(ll)[:refine]:
         v, z = _refine(fm, pts[k], reg)
-        if v < best_m[0] and not _on_a_set(fld, z, p)[0]:
+        if v < best_m[0] and not _on_a_set(fld, z, p)[0] and _defined_at(fld, z, p)[0]:
             best_m = (v, z)
     out["lipschitz"] = best_L
     out["mu"] = best_m
@@ -500,6 +501,27 @@ class _Progress:
 
 
 def _make_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
+    """:func:`_engine_bounder`, with ``ub = inf`` on the boxes not proven inside the domain of F when the region
+    is a ball: its bounding box, which the search splits, may leave the domain where the ball does not
+    (:func:`_require_defined` proved the ball inside it), and an enclosure over such a box is that of the values
+    where DF is defined (:mod:`gandynamics.analysis.intervals`), whose mean-value and vertex forms need the
+    segments of the box inside the domain.  A box region needs no test: every box of the search lies in it."""
+    bound = _engine_bounder(fld, p, which, order, mean_value, reg)
+    conds, fn = _domain(fld)
+    if reg is None or reg.kind != "ball" or not conds:
+        return bound
+
+    def bound_in_domain(LO, HI):
+        ub, jumps = bound(LO, HI)
+        Lb, Hb = fn(np.atleast_2d(LO), np.atleast_2d(HI), p)
+        ok = np.ones(len(ub), dtype=bool)
+        for k, c in enumerate(conds):
+            ok &= c.holds(Lb[:, k], Hb[:, k])
+        return np.where(ok, np.asarray(ub, float), math.inf), jumps
+    return bound_in_domain
+
+
+def _engine_bounder(fld, p, which: str, order: int, mean_value: bool, reg=None):
     """``bound(LO, HI) -> (ub, jump)`` for K boxes (arrays K x n): ``ub[i] >= sup g`` over box i (inf where
     nothing is known) and ``jump[i]`` the switching set of a jump of F the box may meet (or None).
 
@@ -873,6 +895,285 @@ def _require_continuous(fld, reg: Region, p, samples: int = 256, seed: int = 0) 
         raise _discontinuity_error(s, 0.5 * (za + zb))
 
 
+# --------------------------------------------------------------------------- the domain of F
+class RegionLeavesDomain(RegionMeetsJump):
+    """:func:`certify_constants` refused the region: it is not proven inside the domain of F (a point of the
+    region where F is undefined or infinite, ``sqrt`` or ``x**(3/2)`` of a negative number, ``log`` of a number
+    <= 0, a division by 0, ``asin`` outside ``[-1, 1]``, ...; or a condition interval arithmetic could not prove
+    within :data:`DOMAIN_MAX_BOXES` boxes).  ``condition`` is the
+    :class:`~gandynamics.analysis.intervals.DomainCondition`, ``point`` a point of the region where it fails (or,
+    when not proven, the centre of a box where it may), ``certain`` whether it certainly fails there.  A
+    :class:`RegionMeetsJump` (so that :func:`gandynamics.analysis.basin.monotone_radius`, which chooses its balls
+    itself, reads it as "not certified here"): its ``switch`` is the condition, whose ``describe()`` says what
+    fails."""
+
+    def __init__(self, message, condition=None, point=None, certain=True):
+        super().__init__(message, condition, point)
+        self.condition, self.certain = condition, certain
+
+
+#: boxes :func:`_require_defined` may split before it refuses a region on which it could not prove a condition
+DOMAIN_MAX_BOXES = 20000
+
+
+def _domain(fld):
+    """The conditions under which F and DF are defined (:func:`gandynamics.analysis.intervals.domain_conditions`:
+    F's strictly, poles outside; DF's only where its value would be complex, since DF may have a pole where F is
+    defined, ``sqrt(x)`` at 0) and a box function of their tests; cached on the field."""
+    from .boxeval import compile_boxes
+    from .intervals import GT0, domain_conditions
+    cache = fld.__dict__.setdefault("_interval_cache", {})
+    if "domain" not in cache:
+        conds = domain_conditions(list(fld.F), strict=True)
+        keys = {(c.u, c.kind, c.guard) for c in conds}
+        for c in domain_conditions(list(fld.DF), strict=False):
+            if (c.u, c.kind, c.guard) not in keys and (c.u, GT0, c.guard) not in keys:
+                conds.append(c)
+        cache["domain"] = (conds, compile_boxes([c.test for c in conds], fld.z, fld.hyper) if conds else None)
+    return cache["domain"]
+
+
+def _value_of(fld, p, expr, z) -> str:
+    """``expr`` at the point z (50 digits, printed to 6), for a refusal's message."""
+    sub = dict(zip(fld.z, (sp.Float(float(v), 30) for v in np.asarray(z, float))))
+    sub.update(zip(fld.hyper, (sp.Float(float(v), 30) for v in np.asarray(p, float).ravel())))
+    try:
+        v = sp.N(sp.sympify(expr).xreplace(sub), 30)
+        if v.is_real:
+            return f"{float(v):z.6g}"
+        return str(sp.N(v, 6))
+    except (TypeError, ValueError):  # pragma: no cover - a value sympy cannot print
+        return "undefined"
+
+
+def _domain_error(fld, p, c, z, *, certain=True, box=None, crossing=None) -> RegionLeavesDomain:
+    shown = c.shown if c.shown is not None else c.u
+    if certain and crossing is not None:
+        za, zb = crossing
+        what = (f"but {shown} changes sign in the region (from {_value_of(fld, p, shown, za)} at z = {_fmt_point(za)} "
+                f"to {_value_of(fld, p, shown, zb)} at z = {_fmt_point(zb)}), so it is 0 on the segment between, "
+                f"near z = {_fmt_point(z)}")
+    elif certain:
+        what = f"but the region reaches {shown} = {_value_of(fld, p, shown, z)} (at z = {_fmt_point(z)})"
+    else:
+        lo, hi = box
+        what = (f"which interval arithmetic could not prove on the part [{_fmt_point(lo)}, {_fmt_point(hi)}] of the "
+                f"region (after {DOMAIN_MAX_BOXES} boxes), near z = {_fmt_point(z)}")
+    head = "F is not defined on all of the region" if certain else "F may not be defined on all of the region"
+    return RegionLeavesDomain(f"{head}: {c.describe()}, {what}; nothing is certified outside the domain of F "
+                              f"(docs/math/certification.md §4a); give a region inside the domain", c,
+                              np.asarray(z, float), certain)
+
+
+def _continuous_test(c) -> bool:
+    """Whether the test function of the condition is continuous wherever it is defined (no guard, no node that
+    jumps), so that a change of sign on a segment means a zero on it."""
+    from .nonsmooth import switches
+    if c.guard is not sp.true:
+        return False
+    try:
+        return not any(s.jump for s in switches([c.u]))
+    except Exception:  # pragma: no cover - undecidable: claim no zero
+        return False
+
+
+class _DomainTester:
+    """The decisions of :func:`_require_defined` on boxes and points, for the conditions of :func:`_domain`.
+
+    A box: the vectorised enclosure of each condition's test (:mod:`gandynamics.analysis.boxeval`); where it
+    does not decide, the Arb enclosure (exact on dyadic boxes, which bisection of a box with dyadic ends makes:
+    ``1 - x**2`` on ``[-1, 1]`` is ``[0, 1]``), over the box reduced by monotonicity: where the test is an
+    expression defined and smooth everywhere (no domain condition, no switching set, no guard) and the enclosure
+    of its partial derivative in ``z_j`` over the box has a sign, its minimum over the box lies on the face
+    ``z_j = lo_j`` (increasing) or ``hi_j``, so that face is enclosed instead (Hansen's monotonicity test): a
+    boundary the region touches, ``sqrt(1 - x**2)`` at ``x = 1``, is proven at the corner, exactly.  The vectorised
+    engine rounds every operation outwards, and would leave ``1 - x**2`` at ``x = 1`` at ``-2^-1074``.  A point:
+    the vectorised enclosure, then Arb's (exact at ``x - 1`` for ``x = 1``) where it does not decide."""
+
+    def __init__(self, fld, p):
+        from .intervals import compile_interval
+        from .nonsmooth import switches
+        self.conds, self.fn = _domain(fld)
+        self.p = np.asarray(p, float)
+        cache = fld.__dict__.setdefault("_interval_cache", {})
+        if "domain_arb" not in cache:
+            from .boxeval import compile_boxes
+            from .intervals import domain_conditions
+            tests = [c.test for c in self.conds]
+            arbf = compile_interval(tests, fld.z, fld.hyper)
+            mono = []
+            for c in self.conds:
+                ok = c.guard is sp.true and not domain_conditions([c.u]) and not switches([c.u])
+                mono.append(ok)
+            grads = [sp.diff(c.u, zj) for c, ok in zip(self.conds, mono) if ok for zj in fld.z]
+            try:
+                gfn = compile_boxes(grads, fld.z, fld.hyper) if grads else None
+            except GandynamicsError:  # pragma: no cover - a derivative the engine cannot enclose
+                gfn, mono = None, [False] * len(mono)
+            cache["domain_arb"] = (arbf, mono, gfn)
+        self.arbf, self.mono, self.gfn = cache["domain_arb"]
+        self.mono_index = {k: i for i, k in enumerate(k for k, ok in enumerate(self.mono) if ok)}
+        self.n = fld.n
+
+    def boxes(self, LO, HI, OPEN):
+        """The conditions of ``OPEN[i]`` still not proven on box i."""
+        Lb, Hb = self.fn(LO, HI, self.p)
+        out = []
+        G = None
+        for i, ks in enumerate(OPEN):
+            still = [k for k in ks if not self.conds[k].holds(Lb[i, k], Hb[i, k])]
+            if still:
+                if G is None and self.gfn is not None:
+                    G = self.gfn(LO, HI, self.p)
+                still = [k for k in still if not self._arb_box(LO[i], HI[i], k, G, i)]
+            out.append(still)
+        return out
+
+    def _arb_box(self, lo, hi, k, G, i) -> bool:
+        lo, hi = np.array(lo, float), np.array(hi, float)
+        c = self.conds[k]
+        if self.mono[k] and G is not None and c.kind != NE0:  # (a divisor's value nearest 0 is on no one face)
+            base = self.mono_index[k] * self.n
+            for j in range(self.n):
+                glo, ghi = G[0][i, base + j], G[1][i, base + j]
+                if glo >= 0:      # increasing in z_j: the minimum on the face z_j = lo_j
+                    hi[j] = lo[j]
+                elif ghi <= 0:
+                    lo[j] = hi[j]
+        return c.holds_ball(self.arbf.on_box(lo, hi, self.p)[k])
+
+    def points(self, Z, ks):
+        """``(Lz, Hz, fails)``: the vectorised enclosures at the points and, per condition of ``ks``, a boolean
+        array of the points where it certainly fails (Arb where the vectorised enclosure does not decide)."""
+        Lz, Hz = self.fn(Z, Z, self.p)
+        fails = {}
+        for k in ks:
+            c = self.conds[k]
+            f = np.asarray(c.fails(Lz[:, k], Hz[:, k]), bool)
+            unsure = np.flatnonzero(~f & ~np.asarray(c.holds(Lz[:, k], Hz[:, k]), bool))
+            for i in unsure[:64]:
+                if c.fails_ball(self.arbf.at(Z[i], self.p)[k]):
+                    f[i] = True
+            fails[k] = f
+        return Lz, Hz, fails
+
+
+def _require_defined(fld, reg: Region, p, samples: int = 256, seed: int = 0,
+                     max_boxes: int | None = None) -> None:
+    """Refuse a region that is not proven inside the domain of F (:class:`RegionLeavesDomain`).
+
+    Each condition of :func:`_domain` is proven over the region by interval arithmetic (the region's box, then
+    halves, quarters, ... of it that meet the region, breadth first, at most :data:`DOMAIN_MAX_BOXES` boxes;
+    :class:`_DomainTester`).  The enclosures are those of the expressions where they are defined (IEEE 1788
+    style: ``sqrt([-1, 4]) = [0, 2]``, :mod:`gandynamics.analysis.intervals`), so a proof of a condition says
+    "wherever its argument is defined"; all conditions proven, inner nodes' included, the region lies in the
+    domain (the innermost node that failed at a point would have a defined argument there).  A condition that
+    fails at a point of the region (sampled points, the corners of a box region, the projected centres of the
+    boxes; decided by the enclosure at the point, so never by rounding), or a divisor that takes both signs there
+    (a continuous one: it is 0 between), refuses the region with the point; a condition still unproven when the
+    budget runs out refuses it as *may not be defined*."""
+    conds, fn = _domain(fld)
+    if not conds:
+        return
+    max_boxes = DOMAIN_MAX_BOXES if max_boxes is None else max_boxes
+    p = np.asarray(p, float)
+    lo0, hi0 = reg.lo[None].astype(float), reg.hi[None].astype(float)
+    L, H = fn(lo0, hi0, p)
+    if all(c.holds(L[0, k], H[0, k]) for k, c in enumerate(conds)):
+        return
+    T = _DomainTester(fld, p)
+    open0 = T.boxes(lo0, hi0, [list(range(len(conds)))])[0]
+    if not open0:
+        return
+    signs = {k: {} for k in open0 if conds[k].kind == NE0}   # k -> {+1: z, -1: z}
+
+    def points(Z):
+        """Refuse at the first point of Z (region points) where an open condition certainly fails; record the
+        signs of the divisors."""
+        Z = np.atleast_2d(Z)
+        Lz, Hz, fails = T.points(Z, open0)
+        for k in open0:
+            c = conds[k]
+            bad = np.flatnonzero(fails[k])
+            if bad.size:
+                i = bad[np.argmin(Hz[bad, k])] if c.kind != NE0 else bad[0]
+                raise _domain_error(fld, p, c, Z[i])
+            if c.kind == NE0 and 0 not in signs[k]:
+                pos, neg = np.flatnonzero(Lz[:, k] > 0), np.flatnonzero(Hz[:, k] < 0)
+                if pos.size and 1 not in signs[k]:
+                    signs[k][1] = Z[pos[0]]
+                if neg.size and -1 not in signs[k]:
+                    signs[k][-1] = Z[neg[0]]
+                if len(signs[k]) == 2:
+                    crossing(k)
+
+    def crossing(k):
+        c = conds[k]
+        za, zb = signs[k][1], signs[k][-1]
+        if not _continuous_test(c):  # both signs without a zero between (a guard): the boxes decide
+            signs[k][0] = None
+            return
+        a, b = za.copy(), zb.copy()
+        for _ in range(200):
+            m = 0.5 * (a + b)
+            if np.array_equal(m, a) or np.array_equal(m, b):
+                break
+            lm, hm = fn(m[None], m[None], p)
+            if lm[0, k] > 0:
+                a = m
+            elif hm[0, k] < 0:
+                b = m
+            else:
+                break
+        raise _domain_error(fld, p, c, 0.5 * (a + b), crossing=(za, zb))
+
+    rng = np.random.default_rng(seed)
+    points(np.vstack([reg.sample(samples, rng), reg.project(0.5 * (reg.lo + reg.hi))]))
+    LO, HI, OPEN = lo0, hi0, [open0]
+    count = 1
+    while len(LO):
+        if count + 2 * len(LO) > max_boxes:
+            k = OPEN[0][0]
+            raise _domain_error(fld, p, conds[k], reg.project(0.5 * (LO[0] + HI[0])), certain=False,
+                                box=(LO[0], HI[0]))
+        cLO, cHI, cPARENT = [], [], []
+        for i, (lo, hi) in enumerate(zip(LO, HI)):
+            j = int(np.argmax(hi - lo))
+            mid = 0.5 * (lo[j] + hi[j])
+            for a, b in ((lo[j], mid), (mid, hi[j])):
+                clo, chi = lo.copy(), hi.copy()
+                clo[j], chi[j] = a, b
+                if reg.meets(clo, chi):
+                    cLO.append(clo)
+                    cHI.append(chi)
+                    cPARENT.append(i)
+        count += len(cLO)
+        if not cLO:
+            break
+        cLO, cHI = np.array(cLO), np.array(cHI)
+        still = T.boxes(cLO, cHI, [OPEN[i] for i in cPARENT])
+        keep = [i for i, ks in enumerate(still) if ks]
+        LO, HI, OPEN = cLO[keep], cHI[keep], [still[i] for i in keep]
+        if len(LO):
+            points(np.array([reg.project(0.5 * (a + b)) for a, b in zip(LO, HI)]))
+
+
+def _defined_at(fld, points, p) -> np.ndarray:
+    """For each row of ``points``: whether F's generated code gives finite values there (a witness or a
+    counterexample is a point where F is defined)."""
+    pts = np.atleast_2d(np.asarray(points, dtype=float))
+    if not _domain(fld)[0]:
+        return np.ones(len(pts), dtype=bool)
+    m = fld.point_module(calls=pts.shape[0])
+    out = np.empty(fld.n)
+    ok = np.zeros(len(pts), dtype=bool)
+    with np.errstate(all="ignore"):
+        for k, z in enumerate(pts):
+            m.field(z, p, out)
+            ok[k] = bool(np.all(np.isfinite(out)))
+    return ok
+
+
 def _bracket(name, which, res) -> Bracket:
     best, z, gub, boxes, secs, conv, _ = res
     if which == "L":
@@ -1016,6 +1317,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     order, engine = _engine(fld, order, mean_value, reg, p)
+    _require_defined(fld, reg, p)
     _require_continuous(fld, reg, p)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
     kw = dict(mean_value=mean_value, order=order, batch=batch, progress=progress)
@@ -1164,6 +1466,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     p = fld._p(params)
     reg = _as_region(region, fld, params)
     order, engine = _engine(fld, order, reg=reg, p=p)
+    _require_defined(fld, reg, p)
     _require_continuous(fld, reg, p)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
     kw = dict(order=order, batch=batch, progress=progress)

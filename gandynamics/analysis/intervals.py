@@ -16,7 +16,7 @@ Translation of sympy expressions (:func:`compile_interval`):
   :class:`~gandynamics.losses.softplus`, ``atan``, ``tanh``, ``sinh``, ``asinh``, ``erf`` by their *monotone
   forms*: ``g([a, b]) = [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
   ``cosh`` (minimum 1 at 0); ``sin``, ``cos``, ``tan`` as Arb encloses them;
-* the stable functions of :func:`gandynamics.losses.stabilize` (``expm1``, ``logcosh``, ``logsinh``, ``log1mexp``,
+* the stable functions of :func:`gandynamics.losses.stabilize` (``expm1``, ``tanhs``, ``logcosh``, ``logsinh``, ``log1mexp``,
   ``invexpm1``, ``erfcx``, ``rerfcx``, ``logerfc``; docs/math/stable_rewrites.md §6-§8) by their monotone forms,
   point values through Arb's ``expm1``, ``log1p`` and ``erfc`` (``logcosh`` even, minimum 0 at 0; ``invexpm1``
   monotone on each side of its pole); an engine without them (the vectorised one) encloses their equal forms in
@@ -67,7 +67,8 @@ from .. import losses as _L
 from ..losses import sigmoid as _Sigmoid, softplus as _Softplus
 
 __all__ = ["IntervalFunction", "compile_interval", "interval_jacobian", "JacobianEnclosure", "ball", "box_balls", "lower", "upper",
-           "split_matrix", "norm2_upper", "lambda_min_lower", "is_positive_definite", "matrix_bounds"]
+           "split_matrix", "norm2_upper", "lambda_min_lower", "is_positive_definite", "matrix_bounds",
+           "DomainCondition", "domain_conditions", "GE0", "GT0", "NE0"]
 
 _INF = math.inf
 
@@ -436,7 +437,7 @@ _MONOTONE = {sp.atan: "_atan", sp.tanh: "_tanh", sp.sinh: "_sinh", sp.erf: "_erf
              sp.cosh: "_cosh"}
 #: the stable functions of :func:`gandynamics.losses.stabilize`, each by its own monotone enclosure above (an engine
 #: without them, :mod:`gandynamics.analysis.boxeval`, encloses their ``_interval_form`` instead)
-_STABLE = {_L.expm1: "_expm1", _L.logcosh: "_logcosh", _L.logsinh: "_logsinh", _L.log1mexp: "_log1mexp",
+_STABLE = {_L.expm1: "_expm1", _L.tanhs: "_tanh", _L.logcosh: "_logcosh", _L.logsinh: "_logsinh", _L.log1mexp: "_log1mexp",
            _L.invexpm1: "_invexpm1", _L.erfcx: "_erfcx", _L.rerfcx: "_rerfcx", _L.logerfc: "_logerfc"}
 #: sympy functions Arb encloses soundly itself (method name on arb); periodic, so no end-point form
 _ARB_METHODS = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan"}
@@ -444,7 +445,7 @@ _ARB_METHODS = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan"}
 SUPPORTED = ("+, -, *, /, powers, exp, log, sqrt, sigmoid, softplus, Abs, sign, Heaviside, DiracDelta, Max, Min, "
              "Piecewise (relational conditions with And/Or/Not), floor, ceiling, frac, Mod, "
              "sin, cos, tan, atan, sinh, cosh, tanh, asinh, erf, "
-             "expm1, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx, logerfc")
+             "expm1, tanhs, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx, logerfc")
 
 _RELOPS = {sp.StrictGreaterThan: ">", sp.GreaterThan: ">=", sp.StrictLessThan: "<", sp.LessThan: "<=",
            sp.Equality: "==", sp.Unequality: "!="}
@@ -478,6 +479,185 @@ def step_derivative(e: sp.Derivative):
         d = sp.diff(d, v, k)
     d = d.xreplace(dict(zip(dummies, steps)))
     return d, [st.args[0] for st in steps]
+
+
+# --------------------------------------------------------------------------- the domain of an expression
+# The enclosures above follow the IEEE 1788 convention: a function is evaluated on the part of the box where it
+# is defined (``sqrt`` of ``[-1, 4]`` is ``[0, 2]``; ``x**(3/2)`` likewise), and a box that holds none of its
+# domain, or reaches a pole, gives an unbounded result.  An enclosure over a box is therefore an enclosure of the
+# values *where the expression is defined*: it says nothing about whether it is defined on all of the box.  That
+# question is answered separately, by the conditions below (docs/math/certification.md §4a), which the
+# certification proves on its region before it encloses anything
+# (:func:`gandynamics.analysis.constants._require_defined`).
+
+#: ``u >= 0`` (the base of a fractional power, the argument of ``acosh`` less 1, ...)
+GE0 = ">= 0"
+#: ``u > 0`` (the argument of ``log``, the base of a negative fractional power, ...)
+GT0 = "> 0"
+#: ``u != 0`` (a divisor, ``cos(u)`` under ``tan``, ...)
+NE0 = "!= 0"
+
+
+@dataclass(frozen=True)
+class DomainCondition:
+    """A condition the node ``node`` needs to be defined (and finite): ``u > 0``, ``u >= 0`` or ``u != 0``
+    (``kind``), where ``guard`` holds (the condition under which a ``Piecewise`` evaluates the branch that
+    holds the node; ``True`` outside any ``Piecewise``).  ``need`` is the condition as the user wrote it
+    (``x <= 1`` for ``asin(x)``, whose ``u`` is ``1 - x``), ``shown`` the expression whose value a refusal
+    quotes (``x`` there; ``u`` when None)."""
+
+    node: sp.Expr
+    u: sp.Expr
+    kind: str
+    need: str
+    guard: sp.Basic = sp.true
+    shown: sp.Expr | None = None   # the expression whose value a refusal quotes (the node's argument; u if None)
+
+    @property
+    def test(self) -> sp.Expr:
+        """The function whose sign decides: ``u`` where ``guard`` holds, 1 (which satisfies every kind) where
+        it does not."""
+        if self.guard is sp.true:
+            return self.u
+        return sp.Piecewise((self.u, self.guard), (sp.S.One, True))
+
+    def describe(self) -> str:
+        return f"{self.node} needs {self.need}" + ("" if self.guard is sp.true else f" where {self.guard}")
+
+    def fails(self, lo, hi):
+        """Whether the enclosure ``[lo, hi]`` of ``test`` over a set shows the condition failing at *every*
+        point of it (arrays: one entry per set)."""
+        lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+        if self.kind == GE0:
+            return hi < 0
+        if self.kind == GT0:
+            return hi <= 0
+        return (lo == 0) & (hi == 0)
+
+    def holds(self, lo, hi):
+        """Whether the enclosure ``[lo, hi]`` of ``test`` over a set proves the condition at every point of
+        it where ``u`` is defined (arrays; False for NaN or infinite ends)."""
+        lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+        with np.errstate(invalid="ignore"):
+            if self.kind == GE0:
+                return lo >= 0
+            if self.kind == GT0:
+                return lo > 0
+            return (lo > 0) | (hi < 0)
+
+
+    def holds_ball(self, b) -> bool:
+        """:meth:`holds` for an arb ball (exact comparisons: ``0`` proves ``>= 0``)."""
+        if not b.is_finite():
+            return False
+        if self.kind == GE0:
+            return bool(b >= 0)
+        if self.kind == GT0:
+            return bool(b > 0)
+        return bool(b > 0 or b < 0)
+
+    def fails_ball(self, b) -> bool:
+        """:meth:`fails` for an arb ball."""
+        if not b.is_finite():
+            return False
+        if self.kind == GE0:
+            return bool(b < 0)
+        if self.kind == GT0:
+            return bool(b <= 0)
+        return bool(b.is_zero())
+
+
+def _node_conditions(e: sp.Expr, strict: bool) -> list:
+    """``[(u, kind, need[, shown]), ...]`` for one node (not its arguments).  ``strict`` (F itself): poles are outside
+    the domain (``log(u)`` needs ``u > 0``, ``1/u`` needs ``u != 0``); not strict (a derivative of F, which may
+    have a pole where F is defined: ``d sqrt(x)/dx`` at 0): only where the value would be complex."""
+    out = []
+    f = e.func
+    if e.is_Pow:
+        b, x = e.args
+        if b.is_number and b.is_positive:          # 2**x, E**x: defined everywhere
+            return out
+        if x.is_Integer:
+            if x.is_negative and strict:
+                out.append((b, NE0, f"{b} != 0"))
+        elif x.is_Rational:
+            if x.is_negative and strict:
+                out.append((b, GT0, f"{b} > 0"))
+            else:
+                out.append((b, GE0, f"{b} >= 0"))
+        else:                                     # symbolic exponent: exp(x log b)
+            kind = GT0 if strict else GE0
+            out.append((b, kind, f"{b} {kind}"))
+        return out
+    if f is sp.log:
+        kind = GT0 if strict else GE0
+        for a in e.args:
+            out.append((a, kind, f"{a} {kind}"))
+        return out
+    if f in (sp.asin, sp.acos):
+        a = e.args[0]
+        return [(1 - a, GE0, f"{a} <= 1", a), (a + 1, GE0, f"{a} >= -1", a)]
+    if f is sp.acosh:
+        a = e.args[0]
+        return [(a - 1, GE0, f"{a} >= 1", a)]
+    if f is sp.atanh:
+        a = e.args[0]
+        kind = GT0 if strict else GE0
+        return [(1 - a, kind, f"{a} {'<' if strict else '<='} 1", a), (a + 1, kind, f"{a} {'>' if strict else '>='} -1", a)]
+    if f in (sp.asec, sp.acsc):
+        a = e.args[0]
+        return [(a * a - 1, GE0, f"|{a}| >= 1", a)]
+    if strict and f in (sp.tan, sp.sec):
+        a = e.args[0]
+        return [(sp.cos(a), NE0, f"cos({a}) != 0")]
+    if strict and f in (sp.cot, sp.csc):
+        a = e.args[0]
+        return [(sp.sin(a), NE0, f"sin({a}) != 0")]
+    if strict and f is sp.acoth:
+        a = e.args[0]
+        return [(a * a - 1, GT0, f"|{a}| > 1", a)]
+    if strict and f is sp.coth:
+        a = e.args[0]
+        return [(a, NE0, f"{a} != 0")]
+    return out
+
+
+def domain_conditions(exprs, strict: bool = True) -> list:
+    """The conditions under which the expressions are defined and finite, one :class:`DomainCondition` per
+    domain-restricted node (fractional and negative powers, ``log``, ``asin``/``acos``/``acosh``/``atanh``,
+    ``tan`` and the other functions with poles), inner nodes first; a node in a ``Piecewise`` branch carries the
+    condition under which that branch is selected as its ``guard``.  ``strict``: see :func:`_node_conditions`.
+    Duplicates (the same ``u``, kind and guard) are listed once."""
+    out: list = []
+    seen: set = set()
+    done: set = set()
+
+    def add(node, u, kind, need, guard, shown):
+        key = (u, kind, guard)
+        if key in seen or (kind == GE0 and (u, GT0, guard) in seen):
+            return
+        seen.add(key)
+        out.append(DomainCondition(node, u, kind, need, guard, shown))
+
+    def walk(e, guard):
+        if (e, guard) in done or e.is_Atom:
+            return
+        done.add((e, guard))
+        if isinstance(e, sp.Piecewise):
+            earlier = []
+            for value, cond in e.args:
+                walk(cond, sp.And(guard, *[sp.Not(c) for c in earlier]))
+                walk(value, sp.And(guard, cond, *[sp.Not(c) for c in earlier]))
+                earlier.append(cond)
+            return
+        for a in e.args:
+            walk(a, guard)
+        for u, kind, need, *shown in _node_conditions(e, strict):
+            add(e, u, kind, need, guard, shown[0] if shown else None)
+
+    for e in exprs:
+        walk(sp.sympify(e), sp.true)
+    return out
 
 
 # --------------------------------------------------------------------------- sympy -> enclosure source
