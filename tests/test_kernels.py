@@ -247,6 +247,25 @@ def test_recorded_distances_are_the_plain_numpy_norms_of_the_recorded_states():
     np.testing.assert_array_equal(fast["dist"], ref)
 
 
+@pytest.mark.parametrize("method,step", [("gd", 1.0), ("eftp", 0.5), ("flow", 1.0)])
+def test_distances_beyond_1e154_are_finite_where_the_states_are(method, step):
+    """Under an infinite bound a run's states grow past 1e154 while finite; their sum of squares overflowed and the
+    recorded distances were inf (bilinear gd: 978 of 2,000 'inf' beside states up to 1e301).  The recorded distance
+    is math.hypot of the recorded state (Python's overflow-free norm, a separate computation) to 2 ulps, inf only
+    where the state itself is infinite; below 1e154 the plain sum's bits."""
+    import math
+    tr = simulate(EXP, method, [1.0, 0.25], 1500, step, bound=math.inf)
+    states, dist = np.asarray(tr.states), np.asarray(tr.distance)
+    big = np.isfinite(states).all(axis=1) & (np.abs(states).max(axis=1) > 1e160)
+    assert big.sum() >= 10, big.sum()
+    ref = np.array([math.hypot(*z) for z in states])
+    fin = np.isfinite(states).all(axis=1)
+    np.testing.assert_allclose(dist[fin], ref[fin], rtol=4.5e-16, atol=0)
+    assert np.all(np.isinf(dist[~fin]) | np.isnan(dist[~fin]))
+    small = fin & (np.abs(states).max(axis=1) < 1e150)
+    np.testing.assert_array_equal(dist[small], np.sqrt((states[small] ** 2).sum(axis=1)))
+
+
 @pytest.mark.parametrize("method", ["gd", "eg", "eftp"])
 def test_a_run_in_chunks_of_steps_is_the_run_in_one_call(method):
     """A run cut into chunks of steps (run_rows(step_chunk=...): simulate's chunks of ~2e6 steps, so that Ctrl-C

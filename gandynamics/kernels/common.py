@@ -31,6 +31,26 @@ def _gk_dput(DIST, TDIST, row, ri, v):
         DIST[row, ri] = v
 
 
+@njit(cache=True, nogil=True, fastmath=False)
+def _gk_scaled_dist(a, c):
+    """``|a - c|`` for 1-D ``a``, ``c`` without overflow in the squares: ``m sqrt(sum ((a_i - c_i) / m)^2)``,
+    ``m = max |a_i - c_i|`` (inf only when a difference itself is infinite).  For the rare distance whose plain sum of
+    squares overflowed (above about 1.3e154: a run under an infinite bound recorded inf while its states were
+    finite); the drivers call it only then, so every other distance keeps its plain bits."""
+    m = 0.0
+    for i in range(a.shape[0]):
+        d = abs(a[i] - c[i])
+        if not d <= m:  # (a NaN difference makes m NaN: the distance is NaN, not the others' norm)
+            m = d
+    if not m < math.inf or m == 0.0:
+        return m
+    s = 0.0
+    for i in range(a.shape[0]):
+        d = (a[i] - c[i]) / m
+        s += d * d
+    return m * math.sqrt(s)
+
+
 @njit(cache=True, fastmath=False)
 def _gk_project(z, BOX, i0, i1):
     for i in range(i0, i1):

@@ -19,7 +19,7 @@ import numpy as np
 from numba import njit
 
 from gandynamics.kernels.stubs import field
-from gandynamics.kernels.common import _gk_dput
+from gandynamics.kernels.common import _gk_dput, _gk_scaled_dist
 
 _DP_A = np.zeros((7, 6))
 _DP_E = np.zeros(7)
@@ -70,7 +70,8 @@ def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, D
                     s += d * d
                     if RECORD:
                         REC[row, 0, i] = y[i]
-                _gk_dput(DIST, TDIST, row, 0, math.sqrt(s))
+                v = math.sqrt(s)
+                _gk_dput(DIST, TDIST, row, 0, v if v != math.inf else _gk_scaled_dist(y, zs))
                 ri = 1
         else:
             while ri < R and REC_IDX[ri] <= K0:
@@ -142,7 +143,8 @@ def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, D
                         s += d * d
                         if RECORD:
                             REC[row, ri, i] = y[i]
-                    _gk_dput(DIST, TDIST, row, ri, math.sqrt(s) if div < 0 else math.nan)
+                    v = math.sqrt(s) if s != math.inf else _gk_scaled_dist(y, zs)  # (no overflow: the plain bits)
+                    _gk_dput(DIST, TDIST, row, ri, v if div < 0 else math.nan)
                 ri += 1
             if div >= 0:
                 break

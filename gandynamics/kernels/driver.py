@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit
 
 from gandynamics.kernels.stubs import NZ
-from gandynamics.kernels.common import FASTMATH, NB, _gk_check, _gk_dput
+from gandynamics.kernels.common import FASTMATH, NB, _gk_check, _gk_dput, _gk_scaled_dist
 # <<< stub
 
 
@@ -130,6 +130,12 @@ def _gk_record(z, zs, alive, DB, ri):
             d = z[i, b] - zs[i, b]
             s += d * d
         DB[ri, b] = math.sqrt(s) if alive[b] else math.nan
+    # (rare) a sum of squares that overflowed, |z - z*| above about 1.3e154 (a run under an infinite bound): the
+    # distance again, scaled by its largest difference, so that it is inf only where |z - z*| is beyond the largest
+    # double (bilinear gd recorded inf from 1e154 on while its states, up to 1e301, were finite)
+    for b in range(NB):
+        if DB[ri, b] == math.inf:
+            DB[ri, b] = _gk_scaled_dist(z[:, b], zs[:, b])
 
 
 @njit(cache=True, nogil=True, fastmath=False)
