@@ -187,6 +187,36 @@ def test_a_key_given_twice_inside_one_option_or_by_two_options_is_refused(capsys
     assert re.search(match, one_line_error(capsys, argv))
 
 
+#: a value the command line sets by one option and again by a grid axis or a varied parameter (the second had silently
+#: won: a reviewer's --reg r1:gamma=0.5 with --grid gamma ran gamma 0, 0.5, 1); generated over the ways of setting a
+#: hyperparameter (--param, a regularizer's option) and the method flags (--beta, --step)
+_SET = {"--param": ["--reg", "r1", "--param", "gamma=0.5"], "--reg": ["--reg", "r1:gamma=0.5"]}
+_TWICE = ([(["sweep", "dirac", *how, "--method", "gd", "--steps", "5", "--step", "0.1", "--grid", "gamma=0:1:3",
+             "--out", "{tmp}/s.csv"], f"gamma set twice: by {'--param ' + how[-1] if h == '--param' else '--reg ' + how[1]}")
+           for h, how in _SET.items()]
+          + [(["continue", "dirac", *how, "--vary", "gamma=0:1"], "gamma set twice") for how in _SET.values()]
+          + [(["sweep", "dirac", "--method", "momentum", "--beta", "0.3", "--grid", "beta=0:1:3", "--steps", "5",
+               "--step", "0.1", "--out", "{tmp}/s.csv"], "beta set twice: by --beta 0.3 and by --grid beta"),
+             (["sweep", "hopf", "--param", "beta=0.2", "--method", "gd", "--grid", "hyper_beta=0:1:3", "--steps", "5",
+               "--step", "0.1", "--out", "{tmp}/s.csv"], "hyper_beta set twice: by --param beta=0.2"),
+             (["continue", "dirac", "--reg", "r1", "--method", "gd", "--step", "0.3", "--vary", "h=0.1:1"],
+              "h set twice: by --step 0.3 and by --vary h"),
+             (["continue", "dirac", "--reg", "r1", "--method", "momentum", "--beta", "0.3", "--vary", "beta=0:0.5"],
+              "beta set twice")])
+
+
+@pytest.mark.parametrize("argv, match", _TWICE)
+def test_a_value_set_by_an_option_and_again_by_a_grid_or_a_varied_parameter_is_refused(capsys, tmp_path, argv, match):
+    line = one_line_error(capsys, [a.replace("{tmp}", str(tmp_path)) for a in argv])
+    assert match in line, line
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_a_grid_over_the_games_own_beta_beside_momentums_beta_is_not_refused(capsys, tmp_path):
+    assert main(["sweep", "hopf", "--method", "momentum", "--beta", "0.3", "--grid", "hyper_beta=0:1:2", "--steps",
+                 "5", "--step", "0.1", "--out", str(tmp_path / "s.csv")]) == 0
+
+
 def test_the_library_refuses_such_lists_too():
     from gandynamics import GandynamicsError, VectorField, games
     from gandynamics.analysis import classify, rates

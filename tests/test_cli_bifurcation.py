@@ -84,8 +84,9 @@ def test_classify_keys(capsys):
     (["cycle", "hopf", "--param", "beta=-0.25", "--init", "0.5,0"], "the orbit from --init settles at the point"),
     (["cycle", "hopf", "--param", "beta=0.2", "--init", "0.5,0", "--step", "0.1"],
      "--step applies to a discrete --method only"),
-    (["continue", "dirac", "--reg", "r1", "--method", "gd", "--step", "0.5", "--vary", "gamma=0:1", "--vary2",
+    (["continue", "dirac", "--reg", "r1", "--method", "gd", "--vary", "gamma=0:1", "--vary2",
       "h=0.1:2", "--seeds", "5"], "seeds must lie in the box's range of gamma, [0, 1]; got 5"),
+    # (--step 0.5 with --vary2 h: refused as h set twice, test_cli_bad_input)
     # an option the method does not take was ignored
     (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--beta", "0.5"],
      "--beta applies to --method momentum only, not to the flow"),

@@ -171,4 +171,34 @@ def build_field(args):
     return field, {k: float(v) for k, v in hyper.items()}
 
 
+def given_values(args, fld, flags=()) -> dict:
+    """Every value the command line set explicitly: hyperparameter name -> the option that set it (``--param
+    gamma=0.7``, or ``--reg r1:gamma=0.3`` under the name its strength got, e.g. ``gamma_co``), and each of ``flags``
+    (``(name, dest)``, e.g. ``("h", "step")``) given a value.  A grid axis or a varied parameter that is one of
+    these would silently replace it: :func:`refuse_set_twice`."""
+    from ..regularizers import strength_symbols
+    out = {k: f"--param {k}={v}" for k, v in parse_kv(getattr(args, "param", None) or [], "--param").items()}
+    regs = list(getattr(fld, "regularizers", []) or [])
+    named = strength_symbols(fld.model, regs) if regs else []
+    for text, reg in zip(getattr(args, "reg", None) or [], regs):
+        _, opts = parse_reg(text)
+        for r, _part, sym in named:
+            if r is reg:
+                out.update({s.name: f"--reg {text}" for k, s in sym.items() if k in opts})
+    for name, dest in flags:
+        v = getattr(args, dest, None)
+        if v is not None:
+            out[name] = f"--{dest.replace('_', '-')} {v}"
+    return out
+
+
+def refuse_set_twice(given: dict, names, by: str) -> None:
+    """Refuse a value set twice: each of ``names`` (keys of :func:`given_values`, or ``(key, label)`` pairs: the
+    label as ``by`` writes it) that ``by`` (e.g. ``"--grid"``) also sets; the second value had silently won."""
+    for n in names:
+        key, label = n if isinstance(n, tuple) else (n, n)
+        if key in given:
+            raise GandynamicsError(f"{label} set twice: by {given[key]} and by {by} {label}; set it once")
+
+
 from ..jsonio import dumps  # noqa: E402,F401  (strict JSON: one writer for the library and the CLI)

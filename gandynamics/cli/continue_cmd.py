@@ -89,8 +89,13 @@ def run(args) -> int:
     if args.beta is not None and args.method != "momentum":  # it was ignored
         raise GandynamicsError(f"--beta applies to --method momentum only, not to "
                                f"{'the flow' if args.method is None else args.method}")
-    args.beta = "0" if args.beta is None else args.beta
     fld, hyper = build_field(args)
+    from .common import given_values, refuse_set_twice
+    # (the varied value had silently won; --beta is momentum's, unless the game has a beta of its own, which --vary
+    # names)
+    given = given_values(args, fld, [("h", "step")] + ([("beta", "beta")] if "beta" not in fld.defaults else []))
+    refuse_set_twice(given, [name] + ([parse_vary(args.vary2)[0]] if args.vary2 else []), "--vary")
+    args.beta = "0" if args.beta is None else args.beta
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
     if args.method is None and step is not None:
         raise GandynamicsError("--step applies to a discrete --method only")

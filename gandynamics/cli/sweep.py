@@ -114,6 +114,13 @@ def run(args) -> int:
         if name in grid:
             raise GandynamicsError(f"grid axis {name!r} given twice")
         grid[name] = vals
+    from .common import given_values, refuse_set_twice
+    # a grid axis over a value the command line set already (--reg r1:gamma=0.5 with --grid gamma, --beta with
+    # --grid beta): the grid had silently replaced it (--step with --grid step is refused below, with its own words)
+    given = given_values(args, fld, [("method beta", "beta")])  # (momentum's; a game's own beta is hyper_beta)
+    refuse_set_twice(given, [(n[len("hyper_"):], n) if n.startswith("hyper_") and n[len("hyper_"):] in fld.defaults
+                             else ("method beta", n) if n == "beta" else n
+                             for n in grid if n not in ("step", "step_g", "step_d")], "--grid")
     _check_rows(args, grid, fld, len(methods))
     inits = [parse_vector(v, fld.n, "--init", fld.names) for v in args.init]
     if args.random_inits:
