@@ -32,6 +32,11 @@ so that ``||F(z) - F(z')|| <= L_S ||z - z'||`` and ``<F(z) - F(z'), z - z'> >= m
   (:func:`region_blocker`) the second-order forms of DF are not valid (a kink of F is a jump of DF), so
   ``order=2`` runs as ``order=1`` with the natural extension, and
   ``mean_value=True`` is refused (:func:`_engine`); the report's ``order`` and ``engine`` say which ran.
+* **The domain of F**: the interval engines enclose a function where it is defined (``sqrt([-1, 4]) = [0, 2]``,
+  IEEE 1788), so a region is first proven inside the domain of F (:func:`_require_defined`: ``x**(3/2)`` needs
+  ``x >= 0``, ``log(x)`` ``x > 0``, a divisor ``!= 0``, ``asin`` ``[-1, 1]``, ...); one that is not is refused
+  (:class:`RegionLeavesDomain`) with the condition and a point.  A pole of DF where F is defined (``sqrt(x)`` at
+  0) is not refused: ``L = inf`` is the answer there.  Witnesses and counterexamples are points where F is finite.
 * **Claims** (:func:`check_constants`): "F is mu-strongly monotone and L-Lipschitz on S" is *holds*
   (certified up to the relative tolerance ``rtol``), *refuted* (a point of S where the claim fails, with a
   pair of points violating the defining inequality) or *undecided* (with the current brackets).
@@ -914,6 +919,9 @@ class RegionLeavesDomain(RegionMeetsJump):
 
 #: boxes :func:`_require_defined` may split before it refuses a region on which it could not prove a condition
 DOMAIN_MAX_BOXES = 20000
+#: ... and the narrowest box it splits, relative to the region's size (a boundary the region touches where the
+#: condition is strict, at a point no sample hits: ``log(x)`` on a ball tangent to ``x = 0``)
+DOMAIN_MIN_WIDTH = 2.0 ** -40
 
 
 def _domain(fld):
@@ -958,7 +966,8 @@ def _domain_error(fld, p, c, z, *, certain=True, box=None, crossing=None) -> Reg
     else:
         lo, hi = box
         what = (f"which interval arithmetic could not prove on the part [{_fmt_point(lo)}, {_fmt_point(hi)}] of the "
-                f"region (after {DOMAIN_MAX_BOXES} boxes), near z = {_fmt_point(z)}")
+                f"region (split down to boxes of {DOMAIN_MIN_WIDTH:.2g} of its size, at most {DOMAIN_MAX_BOXES}), "
+                f"near z = {_fmt_point(z)}")
     head = "F is not defined on all of the region" if certain else "F may not be defined on all of the region"
     return RegionLeavesDomain(f"{head}: {c.describe()}, {what}; nothing is certified outside the domain of F "
                               f"(docs/math/certification.md §4a); give a region inside the domain", c,
@@ -1131,6 +1140,7 @@ def _require_defined(fld, reg: Region, p, samples: int = 256, seed: int = 0,
     points(np.vstack([reg.sample(samples, rng), reg.project(0.5 * (reg.lo + reg.hi))]))
     LO, HI, OPEN = lo0, hi0, [open0]
     count = 1
+    diam = float(np.max(reg.hi - reg.lo))
     while len(LO):
         if count + 2 * len(LO) > max_boxes:
             k = OPEN[0][0]
@@ -1140,6 +1150,9 @@ def _require_defined(fld, reg: Region, p, samples: int = 256, seed: int = 0,
         for i, (lo, hi) in enumerate(zip(LO, HI)):
             j = int(np.argmax(hi - lo))
             mid = 0.5 * (lo[j] + hi[j])
+            if hi[j] - lo[j] <= DOMAIN_MIN_WIDTH * diam or not lo[j] < mid < hi[j]:  # (a boundary it touches)
+                raise _domain_error(fld, p, conds[OPEN[i][0]], reg.project(0.5 * (lo + hi)), certain=False,
+                                    box=(lo, hi))
             for a, b in ((lo[j], mid), (mid, hi[j])):
                 clo, chi = lo.copy(), hi.copy()
                 clo[j], chi[j] = a, b
@@ -1305,6 +1318,9 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
         When F may be discontinuous on the region (a jump of ``sign``, ``Heaviside``, ``floor``, a
         discontinuous ``Piecewise``, ... not proven cancelled): the message names the switching set and a point
         of the region.
+        When the region is not proven inside the domain of F (:class:`RegionLeavesDomain`: ``sqrt`` or a
+        fractional power of a negative number, ``log`` of a number <= 0, a division by 0, ``asin`` outside
+        ``[-1, 1]``, ...): the message names the node, its condition and a point of the region where it fails.
         ``mean_value=True`` where it does nothing (see ``mean_value``).
     """
     from ..validate import field as _as_field
@@ -1448,7 +1464,8 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     Raises
     ------
     GandynamicsError
-        Bad claims or budget; or F may be discontinuous on the region (no claim is certified there).
+        Bad claims or budget; or F may be discontinuous on the region, or the region is not proven inside the
+        domain of F (no claim is certified there; :class:`RegionLeavesDomain`).
     """
     from ..validate import field as _as_field
     fld = _as_field(fld, "check_constants")  # a Game, a name or None: what it takes, not an AttributeError

@@ -12,7 +12,9 @@ Translation of sympy expressions (:func:`compile_interval`):
   0 from the end points, even powers across 0 ``[0, |x|^n]``, negative powers through the tight reciprocal
   ``[1/hi, 1/lo]``); rational and symbolic powers (through ``exp(a log x)``; undefined where the base may
   be negative);
-* ``exp``, ``log``, ``sqrt`` (on the part of the ball where it is real), :class:`gandynamics.losses.sigmoid`,
+* ``exp``, ``log``, ``sqrt`` (on the part of the ball where it is real: functions defined on part of the line are
+  enclosed where they are defined, IEEE 1788 style, so an enclosure does not say the expression is defined on all
+  of the box; :func:`domain_conditions` lists what each node needs, which the certification proves first), :class:`gandynamics.losses.sigmoid`,
   :class:`~gandynamics.losses.softplus`, ``atan``, ``tanh``, ``sinh``, ``asinh``, ``erf`` by their *monotone
   forms*: ``g([a, b]) = [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
   ``cosh`` (minimum 1 at 0); ``sin``, ``cos``, ``tan`` as Arb encloses them;
@@ -622,6 +624,29 @@ def _node_conditions(e: sp.Expr, strict: bool) -> list:
     return out
 
 
+def _implied(guard, u, kind: str) -> bool:
+    """Whether the guard of a ``Piecewise`` branch implies the condition on ``u``: one of its conjuncts is a
+    relational whose difference of sides is a positive constant multiple of ``u`` with the right strictness
+    (``Piecewise((sqrt(x - 1), x > 1), ...)``: the branch is selected where its node is defined)."""
+    if guard is sp.true:
+        return False
+    parts = guard.args if isinstance(guard, sp.And) else (guard,)
+    for r in parts:
+        if not isinstance(r, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan)):
+            continue
+        d = r.lhs - r.rhs if isinstance(r, (sp.StrictGreaterThan, sp.GreaterThan)) else r.rhs - r.lhs
+        strict = isinstance(r, (sp.StrictGreaterThan, sp.StrictLessThan))
+        try:
+            q = sp.simplify(u / d)
+        except Exception:  # pragma: no cover - sympy cannot divide: not implied
+            continue
+        if not (q.is_number and q.is_positive):
+            continue
+        if kind == GE0 or strict:
+            return True
+    return False
+
+
 def domain_conditions(exprs, strict: bool = True) -> list:
     """The conditions under which the expressions are defined and finite, one :class:`DomainCondition` per
     domain-restricted node (fractional and negative powers, ``log``, ``asin``/``acos``/``acosh``/``atanh``,
@@ -633,6 +658,8 @@ def domain_conditions(exprs, strict: bool = True) -> list:
     done: set = set()
 
     def add(node, u, kind, need, guard, shown):
+        if _implied(guard, u, kind):
+            return
         key = (u, kind, guard)
         if key in seen or (kind == GE0 and (u, GT0, guard) in seen):
             return
