@@ -975,10 +975,11 @@ def _domain_error(fld, p, c, z, *, certain=True, box=None, crossing=None) -> Reg
 
 
 def _continuous_test(c) -> bool:
-    """Whether the test function of the condition is continuous wherever it is defined (no guard, no node that
-    jumps), so that a change of sign on a segment means a zero on it."""
+    """Whether the test function of the condition is continuous (no guard, no node that jumps, defined
+    everywhere), so that a change of sign on a segment means a zero on it."""
+    from .intervals import domain_conditions
     from .nonsmooth import switches
-    if c.guard is not sp.true:
+    if c.guard is not sp.true or domain_conditions([c.u]):  # (a pole of u's own: its own condition decides)
         return False
     try:
         return not any(s.jump for s in switches([c.u]))
