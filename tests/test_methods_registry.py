@@ -162,3 +162,33 @@ def test_an_alias_of_the_rate_analyses_is_explained_where_it_is_not_a_method(ali
         simulate(F, alias, [0.5, 0.5], 10, 0.1)
     A = np.array([[1.0, 0.5], [-0.5, 0.0]])
     assert local_rate(alias, A, 0.3, n_theta=1, beta=-0.3) == local_rate(base, A, 0.3, n_theta=1, beta=-0.3, **opts)
+
+
+def test_an_option_given_where_it_does_nothing_is_refused():
+    """Every option with a condition (Option.when: flow's rtol/atol with dopri5, lookahead's base options with a base
+    that takes them) is refused when given outside it and accepted inside, for every choice of the options it depends
+    on (generated from the registry): --scheme rk4 --rtol 1e-3 and --base gd --beta1 0.5 were accepted and ignored."""
+    import itertools
+
+    from gandynamics import R1, VectorField, games
+    from gandynamics.errors import GandynamicsError
+    from gandynamics.methods import METHODS
+    fld = VectorField(games.dirac(), [R1()])
+    seen = 0
+    for m in METHODS.values():
+        conds = [o for o in m.options if o.when is not None]
+        choices = [o for o in m.options if o.choices and o.when is None]  # (what the conditions depend on)
+        for o in conds:
+            for combo in itertools.product(*[c.choices for c in choices]):
+                given = dict(zip([c.name for c in choices], combo))
+                full = m.normalise(fld, given)
+                ok = o.when(full)
+                try:
+                    m.normalise(fld, {**given, o.name: o.default})
+                    refused = False
+                except GandynamicsError as err:
+                    refused = True
+                    assert f"{o.name} applies only" in str(err) and "leave it out" in str(err)
+                assert refused != ok, (m.name, o.name, given)
+                seen += 1
+    assert seen >= 20

@@ -140,9 +140,10 @@ def _kw(m, base: dict, beta, n_g, n_d) -> dict:
             raise GandynamicsError(f"{m.name} takes no {name} (given {value!r}; {_users(name)})")
     names = m.option_names
     kw = dict(base)
-    if "beta" in names:
+    # (lookahead declares its bases' options: each only where its base takes it, as Option.when requires)
+    if "beta" in names and takes("beta", [m.name], base.get("base")):
         kw.setdefault("beta", beta)
-    if "n_g" in names:
+    if "n_g" in names and takes("n_g", [m.name], base.get("base")):
         kw.setdefault("n_g", n_g)
         kw.setdefault("n_d", n_d)
     return kw

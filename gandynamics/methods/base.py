@@ -46,6 +46,11 @@ class Option:
     high_open: bool = False
     slot: str = ""
     encode: Callable | None = None
+    #: ``when(opts) -> bool`` on the normalised options: the option does something only then (flow's rtol with the
+    #: dopri5 scheme, lookahead's pass-through options with a base method that takes them); a value given otherwise
+    #: is refused (:meth:`Method.normalise`: it had been accepted and ignored).  ``when_text`` says when, for the error
+    when: Callable | None = None
+    when_text: str = ""
 
     def coerce(self, value, method: str):
         if value is None:
@@ -184,6 +189,9 @@ class Method:
     def normalise(self, fld, options: dict) -> dict:
         """Options with defaults filled in and checked (``GandynamicsError`` naming what is accepted)."""
         out = {o.name: o.coerce(options.get(o.name), self.name) for o in self.options}
+        for o in self.options:
+            if o.when is not None and options.get(o.name) is not None and not o.when(out):
+                raise GandynamicsError(f"{self.name}: {o.name} applies only {o.when_text}; leave it out")
         if self.validate is not None:
             self.validate(fld, out)
         return out

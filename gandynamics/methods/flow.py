@@ -57,14 +57,20 @@ def _validate(fld, o):
     pass
 
 
+def _dopri5(o) -> bool:
+    return o["scheme"] == "dopri5"
+
+
 METHOD = Method(
     name="flow", continuous=True, summary="the continuous flow z' = -F(z): RK4 or adaptive Dormand-Prince 5(4)",
     formula="z' = -F(z)", reference="continuous flow: RK4 or Dormand-Prince 5(4) (Hairer, Norsett & Wanner I)",
     rules=(Rule("rk4", "discrete", kernel_step, formula="classical Runge-Kutta 4 for z' = -F(z)"),
            Rule("dopri5", "dopri5", formula="Dormand-Prince 5(4), adaptive, for z' = -F(z)")),
     options=(Option("scheme", str, "rk4", "rk4 (fixed step h) or dopri5 (adaptive, output every h)", choices=SCHEMES),
-             Option("rtol", float, 1e-8, "dopri5: relative tolerance", low=0.0, low_open=True, slot="rtol"),
-             Option("atol", float, 1e-10, "dopri5: absolute tolerance", low=0.0, low_open=True, slot="atol")),
+             Option("rtol", float, 1e-8, "dopri5: relative tolerance", low=0.0, low_open=True, slot="rtol",
+                    when=_dopri5, when_text="with scheme dopri5 (rk4 takes fixed steps)"),
+             Option("atol", float, 1e-10, "dopri5: absolute tolerance", low=0.0, low_open=True, slot="atol",
+                    when=_dopri5, when_text="with scheme dopri5 (rk4 takes fixed steps)")),
     evaluations=lambda o: RK4.stages if o["scheme"] == "rk4" else DOPRI5.stages + 1,
     rule=lambda o: METHOD.rules[0] if o["scheme"] == "rk4" else METHOD.rules[1],
     iteration_matrix=iteration_matrix, bound=bound,

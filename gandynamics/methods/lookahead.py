@@ -31,12 +31,17 @@ def kernel_post(z, la, la_k, la_alpha, k, n):
 
 
 def _pass_through():
+    """The base methods' options, each applying only with a base that takes it (``--base gd --beta1 0.5`` had been
+    accepted and ignored)."""
+    import dataclasses
     seen, out = set(), []
     for m in BASES.values():
         for o in m.options:
             if o.name not in seen:
                 seen.add(o.name)
-                out.append(o)
+                takers = [b for b, bm in BASES.items() if o.name in bm.option_names]
+                out.append(dataclasses.replace(o, when=lambda opts, n=o.name: n in BASES[opts["base"]].option_names,
+                                               when_text=f"with a base method that takes it ({', '.join(takers)})"))
     return tuple(out)
 
 
