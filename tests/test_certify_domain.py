@@ -141,6 +141,10 @@ def test_the_refusal_is_a_region_meets_jump_so_the_basin_search_stops_short_of_t
     assert np.allclose(zstar, 0.0, atol=1e-9)
     assert R < 1.0 and R_fail is not None and R_fail <= 1.0 + 1e-9
     assert rep is not None and rep.mu.lo > 0
+    # basin's note says the ball left the domain (not that it met a jump)
+    from gandynamics.analysis.basin import basin
+    note = basin(fld, "eg", r0=0.5, r_max=4.0, rtol=0.05, max_boxes=2000, max_seconds=2).note
+    assert "leaves the domain of F" in note and "log(x + 1) needs x + 1 > 0" in note.replace("1 + x", "x + 1"), note
 
 
 def test_cli_check_refuses_in_one_line(capsys, tmp_path):

@@ -281,10 +281,13 @@ def _radius(values, jump=None) -> _Radius:
 def _jump_note(radius) -> str:
     """``"; the ball of radius R_fail meets ..."`` when a jump of F refused that ball (what stopped the search
     there), else ``""``."""
-    from .constants import _fmt_point
+    from .constants import RegionLeavesDomain, _fmt_point
     exc, R_fail = getattr(radius, "jump", None), radius[1]
     if exc is None:
         return ""
+    if isinstance(exc, RegionLeavesDomain):  # (a RegionMeetsJump too, so that the search stops there)
+        return (f"; the ball of radius {R_fail:z.6g} leaves the domain of F ({exc.switch.describe()}, e.g. at "
+                f"z = {_fmt_point(exc.point)}): nothing is certified outside it")
     return (f"; the ball of radius {R_fail:z.6g} meets a switching set where F may jump ({exc.switch.describe()}, "
             f"e.g. at z = {_fmt_point(exc.point)}): no constant is certified across it")
 
