@@ -639,3 +639,13 @@ def test_a_neutral_spectrum_has_no_stable_step_and_its_note_states_the_tolerance
         assert main(["rates", "bilinear", "--methods", "altgd", "--no-measure"]) == 0
     assert f"altgd: {NO_STABLE_STEP} (rho_opt is 1 to rounding)" in out.getvalue()
     assert "rho >= 1 - 1e-12 for every step tried" in out.getvalue()
+
+
+@pytest.mark.parametrize("h", [5.0, 100.0])
+def test_an_unstable_step_is_not_explained_by_non_normality(h):
+    """rho >= 1 (gd on the R1 Dirac-GAN beyond its largest stable step 1.2): the run diverges because the step is
+    unstable; the note had blamed a non-normal iteration matrix ('|T|_2 = 66.9 > 1 although rho = 49.7')."""
+    from gandynamics import R1, VectorField, games
+    from gandynamics.analysis.rates import rates
+    rows, _ = rates(VectorField(games.dirac(), [R1(gamma=0.3)]), ["gd"], step=h)
+    assert rows[0].local_rate >= 1 and "non-normal" not in rows[0].note

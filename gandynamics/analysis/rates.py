@@ -624,7 +624,9 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             if measure and loc is not None and m != "flow" and (meas is None or meas > loc + 1e-2 or div is not None):
                 T = iteration_matrix(m, A, h, **kw)
                 norm = float(np.linalg.norm(T, 2))
-                if norm > 1:
+                # (the non-normal explanation is for rho < 1; at rho >= 1 the step is unstable, which the row's own
+                # note 'local rate ... >= 1: no convergence there' says: a reviewer read "non-normal" at rho = 49.7)
+                if norm > 1 and loc < 1:
                     note = (f"the measured rate is not the local one: the iteration matrix is non-normal, |T|_2 = "
                             f"{norm:z.3g} > 1 although rho = {loc:z.3g}, so the first steps grow and carry the start "
                             f"(|z0 - z*| = {float(np.linalg.norm(z0 - zstar)):z.3g}) beyond the linear regime; a "
