@@ -195,3 +195,16 @@ def test_classify_text_keeps_a_space_between_every_label_and_its_answer(capsys):
     for ln in lines:
         label, _, answer = ln.partition(":")
         assert answer.startswith(" ") and answer.strip().split()[0] in ("yes", "no", "for"), ln
+
+
+@pytest.mark.parametrize("rng, start, tail", [("0:1", "marginal (on the stability boundary", ""),
+                                                ("1:0", "yes", "; the range ends on the stability boundary")])
+def test_a_range_that_starts_or_ends_at_a_hopf_point_says_so(capsys, rng, start, tail):
+    """dirac + r1 has its Hopf point at gamma = 0 (J's eigenvalues -gamma/2 +- i sqrt(...), §1.7): a range that starts
+    there read 'stable at the start: no; stability changes 1 time(s)' beside 'no bifurcation located'."""
+    from gandynamics.cli import main
+    assert main(["continue", "dirac", "--reg", "r1", "--vary", f"gamma={rng}"]) == 0
+    out = capsys.readouterr().out
+    line = next(s for s in out.splitlines() if s.startswith("stable at the start"))
+    assert line.startswith(f"stable at the start: {start}") and "stability changes 0 time(s)" in line
+    assert line.endswith(tail) and "no bifurcation located in the range" in out

@@ -636,6 +636,13 @@ def spectrum_stable(spec, discrete: bool) -> bool:
     return bool(g.size == 0 or np.max(g) < -tol)
 
 
+def spectrum_marginal(spec, discrete: bool) -> bool:
+    """Neither stable nor unstable to rounding: the largest growth (:func:`_growth`) within its tolerance (an
+    eigenvalue on the imaginary axis, a multiplier on the unit circle), e.g. a branch that starts at a Hopf point."""
+    g, tol = _growth(spec, discrete)
+    return bool(g.size > 0 and abs(float(np.max(g))) <= tol)
+
+
 def _n_unstable(spec, discrete) -> int:
     g, tol = _growth(spec, discrete)
     return int(np.sum(g > tol))

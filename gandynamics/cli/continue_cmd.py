@@ -117,8 +117,16 @@ def run(args) -> int:
         f" (h = {step:zg})" if step is not None else "")
     print(f"game: {fld.name}   branch of {what}   {name} from {lo:zg} to {hi:zg}: {len(br.values)} points")
     stab = br.stable
-    changes = [i for i in range(1, len(stab)) if stab[i] != stab[i - 1]]
-    print(f"stable at the start: {'yes' if stab[0] else 'no'}; stability changes {len(changes)} time(s)")
+    from ..analysis.continuation import spectrum_marginal
+    edge = [bool(len(br.spectra)) and spectrum_marginal(br.spectra[i], args.method is not None) for i in (0, -1)]
+    # a branch that starts or ends on the stability boundary (dirac + r1 at gamma = 0: a Hopf point at the range's
+    # end) said 'stable at the start: no; stability changes 1 time(s)' beside 'no bifurcation located'
+    changes = [i for i in range(1, len(stab)) if stab[i] != stab[i - 1]
+               and not (i == 1 and edge[0]) and not (i == len(stab) - 1 and edge[1])]
+    start = "yes" if stab[0] else ("marginal (on the stability boundary: the range starts at a bifurcation)" if edge[0]
+                                   else "no")
+    print(f"stable at the start: {start}; stability changes {len(changes)} time(s)"
+          + ("; the range ends on the stability boundary" if edge[1] and not stab[-1] else ""))
     if not br.events:
         print("no bifurcation located in the range")
     for e in br.events:
