@@ -223,7 +223,7 @@ def log_pos(x):
 
 # --------------------------------------------------------------------------------------------------
 # Stable forms of logs of hyperbolic functions, of differences of exponentials and of the complementary error
-# function: the functions gandynamics.losses.stabilize writes (docs/math/stable_rewrites.md §6-§8).  Each is finite
+# function: the functions gandynamics.losses.stabilize writes (docs/math/stable_rewrites.md, rules 6-8).  Each is finite
 # wherever its exact value is a finite double, and within a few ulps of it (tests/test_stable_rewrites.py).
 
 #: ln 2, rounded to the nearest double

@@ -217,7 +217,7 @@ class _Printer(PythonCodePrinter):
     def _print_softplus(self, e):
         return f"_softplus({self._print(e.args[0])})"
 
-    # the stable functions of losses.stabilize (docs/math/stable_rewrites.md §6-§8), gandynamics._numeric's routines
+    # the stable functions of losses.stabilize (docs/math/stable_rewrites.md, rules 6-8), gandynamics._numeric's routines
     def _print_logcosh(self, e):
         return f"_logcosh({self._print(e.args[0])})"
 
@@ -238,6 +238,9 @@ class _Printer(PythonCodePrinter):
 
     def _print_logerfc(self, e):
         return f"_logerfc({self._print(e.args[0])})"
+
+    def _print_tanhs(self, e):
+        return f"math.tanh({self._print(e.args[0])})"
 
     def _print_expm1(self, e):
         return f"math.expm1({self._print(e.args[0])})"
@@ -898,7 +901,7 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
 _NOT_IN_NUMBA = ("math.factorial",)
 #: our own printable functions, besides the printer's ``known_functions`` (math.*)
 _OWN_FUNCTIONS = ("sigmoid", "softplus", "sign", "Heaviside", "DiracDelta", "Piecewise", "vnorm", "safediv")
-# (the stable functions that losses.stabilize writes -- logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx,
+# (the stable functions that losses.stabilize writes -- tanhs, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx,
 # logerfc, expm1 -- print too (the _print_* methods above; check_printable probes the printer), but are not
 # functions a user writes: they are the rewritten forms of log(cosh(u)), exp(u) - 1, ... that are listed)
 

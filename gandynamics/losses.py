@@ -30,8 +30,8 @@ import sympy as sp
 
 from .errors import GandynamicsError
 
-__all__ = ["sigmoid", "softplus", "vnorm", "safediv", "expm1", "logcosh", "logsinh", "log1mexp", "invexpm1", "erfcx",
-           "rerfcx", "logerfc", "STABLE_FUNCTIONS", "Loss", "LOSSES", "get_loss", "stabilize"]
+__all__ = ["sigmoid", "softplus", "vnorm", "safediv", "expm1", "tanhs", "logcosh", "logsinh", "log1mexp", "invexpm1",
+           "erfcx", "rerfcx", "logerfc", "STABLE_FUNCTIONS", "Loss", "LOSSES", "get_loss", "stabilize"]
 
 
 class sigmoid(sp.Function):
@@ -167,7 +167,7 @@ def _mp_evalf(expr, prec, fn):
 
 class _Stable(sp.Function):
     """A function of one argument printed to its own stable routine in :mod:`gandynamics._numeric`
-    (docs/math/stable_rewrites.md §6-§8).  ``_interval_form`` is an equivalent expression in functions every
+    (docs/math/stable_rewrites.md, rules 6-8).  ``_interval_form`` is an equivalent expression in functions every
     interval engine encloses (the fallback of :class:`gandynamics.analysis.intervals.IntervalPrinter` for an engine
     without a dedicated enclosure: sound, possibly wider); ``_imp_`` is its float implementation for
     :func:`sympy.lambdify`."""
@@ -222,9 +222,41 @@ class expm1(_Stable):
         return sp.exp(u) - 1
 
 
+class tanhs(_Stable):
+    """``tanh(x)`` (printed as ``math.tanh``) whose derivative is ``sech^2 x = 4 sigmoid(2x) sigmoid(-2x)``, accurate
+    to a few ulps where sympy's ``1 - tanh(x)^2`` is 0 (at x = 20 the exact value is 1.7e-17): the derivative of
+    :class:`logcosh` and, inverted, of :class:`logsinh`."""
+
+    _imp_ = staticmethod(lambda x: math.tanh(x))
+
+    @staticmethod
+    def _mp(x):
+        import mpmath
+        return mpmath.tanh(x)
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_zero:
+            return sp.S.Zero
+        if x.could_extract_minus_sign():
+            return -cls(-x)
+        return None
+
+    def fdiff(self, argindex=1):
+        u = 2 * self.args[0]
+        return 4 * sigmoid(u) * sigmoid(-u)
+
+    def _eval_rewrite_as_tanh(self, x, **kwargs):
+        return sp.tanh(x)
+
+    @classmethod
+    def _interval_form(cls, u):
+        return sp.tanh(u)
+
+
 class logcosh(_Stable):
     """``log(cosh(x))``, evaluated as ``|x| - log 2 + log1p(exp(-2|x|))`` (no overflow of cosh beyond 710); derivative
-    ``tanh(x)`` (exact small values near 0, where ``2 sigmoid(2x) - 1`` would be 0)."""
+    :class:`tanhs` ``tanh(x)`` (exact small values near 0, where ``2 sigmoid(2x) - 1`` would be 0)."""
 
     _imp_ = _float_imp("logcosh")
 
@@ -242,7 +274,7 @@ class logcosh(_Stable):
         return None
 
     def fdiff(self, argindex=1):
-        return sp.tanh(self.args[0])
+        return tanhs(self.args[0])
 
     def _eval_rewrite_as_log(self, x, **kwargs):
         return sp.log(sp.cosh(x))
@@ -257,7 +289,7 @@ class logcosh(_Stable):
 
 class logsinh(_Stable):
     """``log(sinh(x))`` (real for ``x > 0``), evaluated as ``x - log 2 + log1p(-exp(-2x))`` above 1 (no overflow of
-    sinh beyond 710); derivative ``1/tanh(x)``."""
+    sinh beyond 710); derivative ``1/tanhs(x)``."""
 
     _imp_ = _float_imp("logsinh")
 
@@ -267,7 +299,7 @@ class logsinh(_Stable):
         return mpmath.log(mpmath.sinh(x))
 
     def fdiff(self, argindex=1):
-        return 1 / sp.tanh(self.args[0])
+        return 1 / tanhs(self.args[0])
 
     def _eval_rewrite_as_log(self, x, **kwargs):
         return sp.log(sp.sinh(x))
@@ -426,8 +458,8 @@ class logerfc(_Stable):
         return sp.log(1 - sp.erf(x))
 
 
-#: the functions of the stable rewrites beyond sigmoid and softplus (docs/math/stable_rewrites.md §6-§8)
-STABLE_FUNCTIONS = (expm1, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx, logerfc)
+#: the functions of the stable rewrites beyond sigmoid and softplus (docs/math/stable_rewrites.md, rules 6-8)
+STABLE_FUNCTIONS = (expm1, tanhs, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx, logerfc)
 
 
 def _positive_constant(f) -> bool:
@@ -567,7 +599,7 @@ def _from_exponent(E):
 
 
 def _log_special(f):
-    """``log f`` for a factor ``f`` with a stable log of its own (docs/math/stable_rewrites.md §6-§8), or None:
+    """``log f`` for a factor ``f`` with a stable log of its own (docs/math/stable_rewrites.md, rules 6-8), or None:
     ``sinh(u)^k -> k logsinh(u)``, ``erfc(u)^k -> k logerfc(u)``, ``erfcx(u)^k -> k (u^2 + logerfc(u))``,
     ``expm1(u)^k -> k (u + log1mexp(u))``, ``(e^p - e^q)^k`` -> ``k`` times :func:`_log_expdiff`."""
     b, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
@@ -632,14 +664,20 @@ def _rewrite(e):
         L = _log_expdiff(a)
         if L is not None:
             return L
+        if a.is_Add and len(a.args) == 2 and sp.Integer(2) in a.args:
+            (t,) = [t for t in a.args if t != 2]
+            if t.is_Mul and len(t.args) == 2 and t.args[0] == -1 and t.args[1].func is sp.erfc:
+                return logerfc(-t.args[1].args[0])  # sympy writes erfc(-u) as 2 - erfc(u)
         # log of a product of positive numbers, exponentials, sigmoids, powers of sums of exponentials, cosh,
         # sinh, erfc, erfcx, expm1 and differences of exponentials: the sum of their logs (log(2 e^x) = x + log 2,
         # log(e^x sigmoid(y)) = x - softplus(-y), log(cosh(x)) = logcosh(x))
         c, rest = a.as_coeff_Mul()
-        if c.is_negative:  # only -expm1(u) = 1 - e^u (u < 0) is a positive product with a negative coefficient
-            if rest.func is not expm1:
-                return e
-            return sp.log(-c) + log1mexp(-rest.args[0]) if c != -1 else log1mexp(-rest.args[0])
+        if c.is_negative:  # -expm1(u) = 1 - e^u (u < 0) and -sinh(u) (u < 0): positive with a negative coefficient
+            if rest.func is expm1:
+                return sp.log(-c) + log1mexp(-rest.args[0])
+            if rest.func is sp.sinh:
+                return sp.log(-c) + logsinh(-rest.args[0])
+            return e
         parts = a.args if a.is_Mul else (a,)
         exps = []
         for f in parts:

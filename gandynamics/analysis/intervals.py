@@ -19,7 +19,7 @@ Translation of sympy expressions (:func:`compile_interval`):
   forms*: ``g([a, b]) = [g(a), g(b)]`` evaluated at the exact end points (tight, no dependency effect);
   ``cosh`` (minimum 1 at 0); ``sin``, ``cos``, ``tan`` as Arb encloses them;
 * the stable functions of :func:`gandynamics.losses.stabilize` (``expm1``, ``tanhs``, ``logcosh``, ``logsinh``, ``log1mexp``,
-  ``invexpm1``, ``erfcx``, ``rerfcx``, ``logerfc``; docs/math/stable_rewrites.md §6-§8) by their monotone forms,
+  ``invexpm1``, ``erfcx``, ``rerfcx``, ``logerfc``; docs/math/stable_rewrites.md, rules 6-8) by their monotone forms,
   point values through Arb's ``expm1``, ``log1p`` and ``erfc`` (``logcosh`` even, minimum 0 at 0; ``invexpm1``
   monotone on each side of its pole); an engine without them (the vectorised one) encloses their equal forms in
   elementary functions (``_interval_form``), which is sound but may be wider;
@@ -271,7 +271,7 @@ def _min(*xs):
 
 
 # --------------------------------------------------------------------------- the stable functions of losses.stabilize
-# (docs/math/stable_rewrites.md §6-§8), by their monotone forms at the exact end points, each point value from
+# (docs/math/stable_rewrites.md, rules 6-8), by their monotone forms at the exact end points, each point value from
 # Arb's own functions (balls containing the exact value), through forms that do not overflow: Arb's exponent
 # range is unbounded, so cosh(1e6) is a finite ball, but the forms below keep the radii tight as well.
 _LOG2 = arb(2).log()
