@@ -41,6 +41,14 @@ def _got(value) -> str:
     return repr(value.strip()) if isinstance(value, str) else repr(value)
 
 
+def plain_float(text) -> float:
+    """``float(text)`` without Python's digit-group underscores (``--step 1_0`` was read as 10): ValueError for them,
+    as ``float`` raises for any other malformed text.  Every number the command line reads goes through it."""
+    if isinstance(text, str) and "_" in text:
+        raise ValueError(f"not a number: {text!r}")
+    return float(text)
+
+
 def _as_float(value, what: str, accepted: str) -> float:
     """``value`` as a float (numbers, numpy scalars, text), refusing booleans, None and the rest."""
     if isinstance(value, (bool, np.bool_)) or value is None:
@@ -48,7 +56,7 @@ def _as_float(value, what: str, accepted: str) -> float:
     if isinstance(value, str):
         text = value.strip()
         try:
-            return float(text)
+            return plain_float(text)
         except ValueError:
             raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}") from None
     if isinstance(value, numbers.Real) or (isinstance(value, np.ndarray) and value.ndim == 0

@@ -146,3 +146,25 @@ def test_simulate_prints_a_rate_near_1_with_its_distance_to_1(capsys):
     out = run(capsys, "simulate", *fld_args, "--method", "gd", "--step", "1e-7", "--steps", "50", "--init", "0.1,0")
     line = [ln for ln in out.splitlines() if ln.startswith("rate per step:")][0]
     assert re.match(r"^rate per step: 1 - \d(\.\d+)?e-0[78]", line), line
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "dirac", "--method", "gd", "--steps", "10", "--step", "1_0"],
+    ["analyze", "dirac", "--reg", "r1:gamma=1_0"],
+    ["simulate", "dirac", "--method", "gd", "--steps", "1_0", "--step", "0.1"],
+    ["constants", "dirac", "--region", "ball:1", "--tol", "1_0e-3"],
+    ["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--max-step", "1_0"],
+])
+def test_digit_group_underscores_are_not_numbers(capsys, argv):
+    """Python's float() reads '1_0' as 10; the command line took --step 1_0 as h = 10 (validate.plain_float)."""
+    from gandynamics.cli import main
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("gandynamics: error:") and "1_0" in err and len(err.splitlines()) == 1
+
+
+def test_a_step_pair_may_be_written_in_brackets_like_every_vector(capsys):
+    from gandynamics.cli import main
+    assert main(["simulate", "dirac", "--method", "gd", "--steps", "10", "--step", "[0.1, 0.2]", "--json"]) == 0
+    import json
+    assert json.loads(capsys.readouterr().out)["step"] == [0.1, 0.2]

@@ -50,8 +50,9 @@ def refuse_engine_options(args, fld, region, hyper) -> None:
 def number(text, what, positive=False, integer=False):
     """A CLI number, or a one-line GandynamicsError."""
     from ..errors import GandynamicsError
+    from ..validate import plain_float
     try:
-        v = float(text)
+        v = plain_float(text)  # (no '1_0' read as 10)
     except (TypeError, ValueError):
         raise GandynamicsError(f"{what} must be a number, got {text!r}") from None
     if not math.isfinite(v):

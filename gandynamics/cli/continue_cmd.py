@@ -70,8 +70,9 @@ def parse_vary(text: str):
 
 def _num(text, what, positive=False):
     from ..errors import GandynamicsError
+    from ..validate import plain_float
     try:
-        v = float(text)
+        v = plain_float(text)  # (no '1_0' read as 10)
     except (TypeError, ValueError):
         raise GandynamicsError(f"{what} must be a number, got {text!r}") from None
     if not math.isfinite(v) or (positive and v <= 0):

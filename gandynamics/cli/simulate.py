@@ -74,8 +74,9 @@ def add_method_arguments(p, several: bool = False) -> None:
 
 
 def _float(text, what):
+    from ..validate import plain_float
     try:
-        v = float(text)
+        v = plain_float(text)  # (no '1_0' read as 10)
     except (TypeError, ValueError):
         raise GandynamicsError(f"{what} must be a number, got {text!r}") from None
     return v
@@ -122,10 +123,11 @@ def method_options(args, fld) -> dict:
 
 
 def parse_step(text):
-    """``"0.1"`` -> 0.1, ``"0.1,0.2"`` -> (0.1, 0.2)."""
+    """``"0.1"`` -> 0.1, ``"0.1,0.2"`` (or ``"[0.1, 0.2]"``, as vectors are written) -> (0.1, 0.2)."""
     if text is None:
         return None
-    parts = text.split(",")
+    from ..validate import _strip_brackets
+    parts = _strip_brackets(text).split(",")
     if len(parts) > 2:
         raise GandynamicsError(f"--step must be h or h_G,h_D, got {text!r}")
     vals = tuple(_float(t, "--step") for t in parts)
