@@ -621,6 +621,14 @@ def _node_conditions(e: sp.Expr, strict: bool) -> list:
     if strict and f is sp.coth:
         a = e.args[0]
         return [(a, NE0, f"{a} != 0")]
+    # the stable functions of losses.stabilize: log(sinh(u)) is logsinh(u), log(e^u - 1) is u + log1mexp(u), ...
+    if f in (_L.logsinh, _L.log1mexp):
+        a = e.args[0]
+        kind = GT0 if strict else GE0
+        return [(a, kind, f"{a} {kind}")]
+    if strict and f is _L.invexpm1:
+        a = e.args[0]
+        return [(a, NE0, f"{a} != 0")]
     return out
 
 
