@@ -91,3 +91,5 @@ def test_list(capsys):
     assert [lo["name"] for lo in d["losses"]][:5] == ["standard", "non-saturating", "wgan", "lsgan", "hinge"]
     assert "sga" in names  # appended (issue 10)
     assert [m["name"] for m in d["methods"]][:7] == ["gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow"]
+    # the aliases rates and classify accept are listed too (altmomentum was accepted but listed nowhere)
+    assert d["aliases"] == [{"name": "altmomentum", "method": "momentum", "options": {"alternating": True}}]

@@ -179,6 +179,8 @@ def test_a_key_given_twice_is_refused(capsys, tmp_path, cmd, opt):
 
 @pytest.mark.parametrize("argv, match", [
     (["analyze", "dirac", "--reg", "r1:gamma=1,gamma=2"], "--reg r1 option 'gamma' given twice"),
+    (["analyze", "dirac", "--reg", "r1", "--reg", "r1:gamma=0.5"], "--reg r1 given twice"),  # (the penalty twice)
+    (["analyze", "dirac", "--reg", "r1:"], r"malformed --reg 'r1:'"),  # (r1 with its defaults: an option list lost)
     (["simulate", "dirac", "--method", "gd", "--steps", "3", "--step", "0.1", "--clip", "1", "--box", "psi=-5:-4"],
      r"psi has a range already \(--clip 1\)"),
 ])

@@ -102,9 +102,9 @@ def parse_kv(items, what: str) -> dict:
 def parse_reg(spec: str):
     """``"r1:gamma=0.3"`` -> ``("r1", {"gamma": "0.3"})``.  A comma-separated token without ``=``
     continues the previous value (``tikhonov:anchor=1,2`` gives ``anchor="1,2"``)."""
-    name, _, rest = spec.partition(":")
+    name, colon, rest = spec.partition(":")
     name = name.strip()
-    if not name:
+    if not name or (colon and not rest.strip()):  # ("r1:" was r1 with its defaults: an option list left out)
         raise GandynamicsError(f"malformed --reg {spec!r}; expected NAME[:key=value,...]")
     items: list[str] = []
     for tok in rest.split(",") if rest.strip() else []:
@@ -152,8 +152,13 @@ def build_field(args):
         hyper = {k: v for k, v in params.items() if k not in spec.params}
         model = make_game(args.game, loss=args.loss, **gp)
     regs = []
+    named: dict = {}
     for r in args.reg:
         name, opts = parse_reg(r)
+        if name in named:  # (--reg r1 --reg r1 added the penalty twice, as gamma and gamma_r1)
+            raise GandynamicsError(f"--reg {name} given twice ({named[name]!r} and {r!r}); give each regularizer once, "
+                                   "its options set its strength")
+        named[name] = r
         twice = sorted(set(opts) & set(hyper))  # (the --param value silently won)
         if twice:
             raise GandynamicsError(f"{', '.join(twice)} set twice: in --reg {r} and by --param "

@@ -37,7 +37,9 @@ def add_parser(sub):
     p.add_argument("--continue-to", metavar="VALUE", default=None,
                    help="with --from-hopf: continue the cycle in NAME from AT to VALUE and report the branch "
                         "(amplitude, period, stability per value: the bifurcation diagram)")
-    p.add_argument("--points", default="10", help="number of cycles on the --continue-to branch (default 10)")
+    p.add_argument("--points", default="10", metavar="N",
+                   help="continuation steps from the first cycle to --continue-to (default 10): the branch lists N + 1 "
+                        "cycles, the first one included")
     p.add_argument("--json", action="store_true", help="print one JSON object with period, multipliers, stable")
     p.set_defaults(run=run)
     return p

@@ -15,7 +15,7 @@ def add_parser(sub):
 def catalogue() -> dict:
     from ..games import GAMES
     from ..losses import LOSSES
-    from ..methods import METHODS
+    from ..methods import ALIASES, METHODS
     from ..regularizers import REGULARIZERS
     return {
         "games": [{"name": s.name, "params": s.params, "loss": s.takes_loss, "description": s.description,
@@ -27,6 +27,9 @@ def catalogue() -> dict:
                      "options": {o.name: o.default for o in m.options},
                      "iteration_matrix": m.iteration_matrix is not None,
                      "no_iteration_matrix": m.no_matrix or None} for m in METHODS.values()],
+        # names that stand for a method with options (accepted wherever methods are named; altmomentum was accepted
+        # by rates and classify but listed nowhere)
+        "aliases": [{"name": a, "method": base, "options": dict(opts)} for a, (base, opts) in ALIASES.items()],
     }
 
 
@@ -63,4 +66,7 @@ def run(args) -> int:
         if m["no_iteration_matrix"]:
             print(f"  {'':<12}no iteration matrix: {m['no_iteration_matrix']}")
         print(f"  {'':<12}source: {m['source']}")
+    for a in cat["aliases"]:
+        opts = ", ".join(f"{k}={v}" for k, v in a["options"].items())
+        print(f"  {a['name']:<12}{a['method']} with {opts} (an alias)")
     return 0

@@ -53,8 +53,8 @@ def add_method_arguments(p, several: bool = False) -> None:
     from ..methods import METHODS
     listing = "; ".join(f"{m.name}: {m.summary}" for m in METHODS.values())
     if several:
-        p.add_argument("--method", action="append", default=None, metavar="M",
-                       help=f"required; method (repeatable or comma-separated): {listing}")
+        p.add_argument("--method", action="append", default=None, metavar="M", required=True,
+                       help=f"method (repeatable or comma-separated): {listing}")
     else:
         p.add_argument("--method", required=True, metavar="M", help=f"one of {listing}")
     p.add_argument("--steps", required=True, metavar="K", help="number of iterations (>= 1)")
