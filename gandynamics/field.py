@@ -85,12 +85,14 @@ _ATOM_NAMES = None
 
 def _parse_atom(text: str):
     """An expression from its ``srepr`` (the derivation cache stores F's non-differentiable atoms so), with
-    this library's functions (``sigmoid``, ``softplus``, ``safediv``, ``vnorm``) by name."""
+    this library's functions (every sympy Function :mod:`gandynamics.losses` defines: ``sigmoid``, ``softplus``,
+    ``safediv``, ``vnorm``, the stable rewrites' ``logcosh``, ``erfcx``, ...) by name."""
     global _ATOM_NAMES
     if _ATOM_NAMES is None:
         from . import losses
         _ATOM_NAMES = {k: getattr(sp, k) for k in dir(sp) if not k.startswith("_")}
-        _ATOM_NAMES.update({k: getattr(losses, k) for k in ("sigmoid", "softplus", "safediv", "vnorm")})
+        _ATOM_NAMES.update({k: v for k, v in vars(losses).items() if isinstance(v, type)
+                            and issubclass(v, sp.Function) and v.__module__ == losses.__name__})
     return eval(text, {"__builtins__": {}}, _ATOM_NAMES)  # noqa: S307 - text written by _base_source, stamped
 
 
