@@ -401,6 +401,15 @@ def test_an_infinite_bracket_is_never_converged(order):
     assert rep.lipschitz.gap <= 1e-3 * rep.lipschitz.hi + 1e-12 or not rep.lipschitz.converged
 
 
+@pytest.mark.parametrize("B", [1.0, 1e12])
+def test_a_lipschitz_claim_below_a_certified_witness_is_refuted_whatever_the_tolerance(B):
+    fld = VectorField(_skew_game(B, 1e-3))  # L = sqrt(B^2 + 1e-6) exactly
+    L = math.hypot(B, 1e-3)
+    assert check_constants(fld, "ball:1", L=L * (1 + 1e-12), samples=20, max_seconds=5).status == "holds"
+    res = check_constants(fld, "ball:1", L=L * (1 - 5e-10), samples=20, max_seconds=5, rtol=1e-9)
+    assert res.status == "refuted" and res.counterexample["value"] > L * (1 - 5e-10)
+
+
 def test_a_claim_equal_to_the_true_value_holds_within_the_tolerance():
     fld = VectorField(games.make_game("quadratic"))      # mu = 1 exactly on any region (docs/mathematics.md §6)
     res = check_constants(fld, "ball:1", mu=1.0, samples=50)
@@ -429,7 +438,10 @@ def test_the_slack_of_a_monotonicity_claim_is_rounding_not_a_share_of_the_scale(
     so at B = 1e12 the claim mu = 500 held within 1,000 for eps = -0.001."""
     fld = VectorField(_skew_game(B, eps))
     assert check_constants(fld, "ball:1", mu=eps, samples=20, max_seconds=5).status == "holds"
-    for claim in (eps + 8 * (2.0**-40 * B + 1e-9 * abs(eps)) + 1e-12, eps + 1.0, 500.0):
+    slack = 2.0**-40 * B + 1e-9 * abs(eps)
+    # claims inside the slack (the reviewer of the fix: 0.5 at B = 1e12 'held' within 0.91) and beyond it: a
+    # certified witness below the claim refutes it whatever the tolerance
+    for claim in (eps + 1e-6, eps + 0.5 * slack + 1e-12, eps + 8 * slack + 1e-12, eps + 0.5, eps + 1.0, 500.0):
         res = check_constants(fld, "ball:1", mu=claim, samples=20, max_seconds=5)
         assert res.status == "refuted", (B, eps, claim, res.status, res.mu)
         assert res.counterexample["value"] < claim

@@ -966,7 +966,7 @@ def _domain_error(fld, p, c, z, *, certain=True, box=None, crossing=None) -> Reg
     else:
         lo, hi = box
         what = (f"which interval arithmetic could not prove on the part [{_fmt_point(lo)}, {_fmt_point(hi)}] of the "
-                f"region (split down to boxes of {DOMAIN_MIN_WIDTH:.2g} of its size, at most {DOMAIN_MAX_BOXES}), "
+                f"region (split down to boxes of {DOMAIN_MIN_WIDTH:z.2g} of its size, at most {DOMAIN_MAX_BOXES}), "
                 f"near z = {_fmt_point(z)}")
     head = "F is not defined on all of the region" if certain else "F may not be defined on all of the region"
     return RegionLeavesDomain(f"{head}: {c.describe()}, {what}; nothing is certified outside the domain of F "
@@ -1497,14 +1497,16 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         res = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], 0.0, 0.0, max_boxes, max_seconds,
                                 threshold=L_c + tl, **kw)
         brL = _bracket("lipschitz", "L", res)
-        if brL.hi <= L_c + tl:
-            verdicts["lipschitz"] = "holds"
-            exact["lipschitz"] = brL.hi <= L_c
-        elif brL.lo > L_c and _certified_witness(fld, p, brL.witness, "L") > L_c:
+        # refuted first: a point where the claim certifiably fails is never covered by the tolerance (which is for
+        # a claim equal to the true value, whose witness cannot fall beyond it)
+        if brL.lo > L_c and _certified_witness(fld, p, brL.witness, "L") > L_c:
             verdicts["lipschitz"] = "refuted"
             counter = {"claim": "lipschitz", "claimed": L_c, "point": brL.witness.tolist(),
                        "value": brL.value, "quantity": "||DF(z)||_2",
                        "pair": _pair_lipschitz(fld, p, reg, brL.witness, L_c)}
+        elif brL.hi <= L_c + tl:
+            verdicts["lipschitz"] = "holds"
+            exact["lipschitz"] = brL.hi <= L_c
         else:
             verdicts["lipschitz"] = "undecided"
     if mu_c is not None:
@@ -1514,15 +1516,15 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
                                 threshold=-(mu_c - tm), **kw)
         brM = _bracket("mu", "mu", res)
-        if brM.lo >= mu_c - tm:
-            verdicts["mu"] = "holds"
-            exact["mu"] = brM.lo >= mu_c
-        elif brM.hi < mu_c and _certified_witness(fld, p, brM.witness, "mu") < mu_c:
+        if brM.hi < mu_c and _certified_witness(fld, p, brM.witness, "mu") < mu_c:  # refuted first (as L above)
             verdicts["mu"] = "refuted"
             if counter is None:
                 counter = {"claim": "mu", "claimed": mu_c, "point": brM.witness.tolist(), "value": brM.value,
                            "quantity": "lambda_min((DF(z) + DF(z)^T)/2)",
                            "pair": _pair_monotone(fld, p, reg, brM.witness, mu_c)}
+        elif brM.lo >= mu_c - tm:
+            verdicts["mu"] = "holds"
+            exact["mu"] = brM.lo >= mu_c
         else:
             verdicts["mu"] = "undecided"
     # the constant nobody claimed is bracketed too (to 1e-3, a smaller budget), for the report
