@@ -605,6 +605,10 @@ def _log_special(f):
     b, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
     if not (k.is_Number and k.is_real):
         return None
+    if k.is_integer and k.is_even and b.func in (sp.sinh, expm1) or (k.is_integer and k.is_even and b.is_Add):
+        # log(b^2m) = 2m log|b|, not 2m log b: sinh(u), e^u - 1 and e^p - e^q take both signs (log(sinh(x)^2) had
+        # become 2 logsinh(x), NaN for x < 0; the diff reviewer); left as it is (erfc, erfcx are positive)
+        return None
     if b.func is sp.sinh:
         return k * logsinh(b.args[0])
     if b.func is sp.erfc:
@@ -714,18 +718,24 @@ def _rewrite(e):
         return e
     if e.is_Mul:
         if any(f.func is sp.exp for f in e.args):
-            # erfc(u)^k e^v = erfcx(u)^k e^{v - k u^2}: exp(x^2) erfc(x) is erfcx(x), finite where erfc underflows
-            new, hit = [], False
+            # erfc(u)^k e^v: erfcx(u)^k when v = k u^2 exactly (exp(x^2) erfc(x) is erfcx(x), finite where erfc
+            # underflows); otherwise exp(v + k logerfc(u)), finite for every u: erfcx(u)^k e^{v - k u^2} was
+            # inf * 0 = NaN below u = -26.6 (erfcx overflows there while erfc(u) e^v -> 2 e^v; the diff reviewer)
+            new, alt, hit = [], [], False
             for f in e.args:
                 b, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
                 if b.func is sp.erfc and k.is_Number:
                     u = b.args[0]
                     new += [erfcx(u) ** k, sp.exp(-k * u**2)]
+                    alt.append(sp.exp(k * logerfc(u)))
                     hit = True
                 else:
                     new.append(f)
+                    alt.append(f)
             if hit:
-                m = sp.Mul(*new)
+                m = sp.Mul(*new)  # (sympy merges the exponentials: no exp left when v = k u^2)
+                if any(f.func is sp.exp for f in (m.args if m.is_Mul else (m,))):
+                    m = sp.Mul(*alt)
                 return _rewrite(m) if m.is_Mul else m
         powers, rest, sums, special = [], [], [], 0
         for f in e.args:

@@ -110,6 +110,7 @@ def test_a_divisor_that_changes_sign_in_the_region_is_refused_near_its_zero():
     assert rep.lipschitz.lo == pytest.approx(L, rel=1e-9) and L <= rep.lipschitz.hi <= L * (1 + 1.01e-3)
 
 
+@pytest.mark.slow  # 1.6 s with warm caches
 def test_a_guarded_branch_is_checked_where_it_is_selected_only():
     # (x - 1)**(3/2) only where x > 1: defined on [-1, 2]
     g = Game([x], [y], x * y + sp.Piecewise((sp.Rational(4, 15) * (x - 1) ** sp.Rational(5, 2), x > 1), (0, True)),
@@ -131,6 +132,7 @@ def test_a_ball_is_checked_itself_not_its_bounding_box():
         certify_constants(fld, Region.ball([1.0, 1.0], 1.5))
 
 
+@pytest.mark.slow  # 2.2 s with warm caches (a basin search)
 def test_the_refusal_is_a_region_meets_jump_so_the_basin_search_stops_short_of_the_boundary():
     # F = (y + x + log(1 + x), y - x): the domain is x > -1; the monotone ball around z* = 0 stops at radius 1
     g = Game([x], [y], x * y + (1 + x) * sp.log(1 + x) - x + x**2 / 2, -x * y + y**2 / 2, equilibrium=(0, 0),
@@ -289,6 +291,7 @@ def _run_generator(n_cases, seed):
     return tally
 
 
+@pytest.mark.slow  # 3.2 s with warm caches (the -m slow pass runs the larger generator as well)
 def test_generator_of_domain_restricted_games_certifies_only_inside_the_domain():
     tally = _run_generator(28, seed=1)
     assert tally["certified"] >= 4 and tally["refused"] >= 6, tally
