@@ -11,7 +11,8 @@ is :data:`gandynamics.runs.ratefit.RECORD_FLOOR` = 2^-511 for the distances the 
 
 .. math::  \log d_k = a + k \log\rho + c \log k ,
 
-and the measured rate is ``rho`` when the fitted ``c`` lies within 0.15 of a whole number from 1 to 3, with a
+and the measured rate is ``rho`` when the fitted ``c`` lies within 0.15 of a whole number from 1 to
+:data:`POLY_MAX` (3) and to the run's cap (its method's state size less 1: ``poly_max``), with a
 least-squares standard error of at most :data:`POLY_SE` = 0.3, over at least 6 usable samples, none at ``k = 0``,
 the last at or after ``3T/4`` (:data:`RATE_FIT` states the rule in full): the ``c log k``
 term absorbs the polynomial factor ``k^{m-1} rho^k`` of a defective (Jordan-block, size ``m >= 2``) dominant
@@ -24,7 +25,8 @@ samples the rate is NaN.
 The verdict
 -----------
 * ``diverged`` — some state was not finite or left the bound (with the step and the reason);
-* ``converging`` — either the distance reached the rounding floor, or all three of
+* ``converging`` — either the distance reached the rounding floor and, once there within ``[T/2, T]``, stayed
+  there, without growing (:data:`FLOOR_GROW`, :data:`FLOOR_NOISE`), or all three of
   (i) the largest distance in the last quarter ``[3T/4, T]`` is at most :data:`ENVELOPE_FACTOR` (one half)
   of the largest in the first quarter ``[0, T/4]``, and
   (ii) the geometric log-rate ``b`` fitted over ``[T/2, T]`` is negative by more than three times its
@@ -34,8 +36,10 @@ The verdict
   (the envelope is still falling: a run that has reached a limit cycle has a level envelope); or (iii) and, in
   place of (i) and (ii), the largest distance in the last quarter is at most :data:`FALL_FACTOR` (1e-3) of the
   largest in the first quarter with the slopes ``b_1``, ``b_2`` and that of the last eighth ``[7T/8, T]`` all
-  negative and the last distance at most :data:`FALL_END` (10) times the smallest of that eighth (a fall by three
-  orders of magnitude, still going on at the end: it needs no steady slope);
+  negative, the last distance at most :data:`FALL_END` (10) times the smallest of that eighth and at most
+  1/:data:`FALL_HALF` of the largest over ``[T/2, T]``, and the last eighth's slope at least 1/:data:`FALL_SLOW` as
+  steep as ``b_1`` (a fall by three orders of magnitude, still going on at the end, not creeping onto a level: it
+  needs no steady slope); or (i), (iii) and an algebraic decay (:data:`POW_MAX`, :data:`POW_SIG`);
 * ``bounded, not converging`` — everything else: the run neither diverged nor approached ``z*`` by that test
   (orbits, limit cycles, a convergence too slow to be seen in ``T`` steps); ``tail_min`` and ``tail_max``
   give the range of the distance over ``[T/2, T]``;
@@ -56,8 +60,9 @@ from numba import njit
 
 from gandynamics._numeric import log_pos  # absolute: the interpreted copy imports the interpreted log
 
-__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END", "FLOOR_REL", "FLOOR_ABS", "RATE_FIT", "VERDICT_RULE",
-           "RunReading", "Reader", "read_runs", "describe"]
+__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END", "FALL_HALF", "FALL_SLOW", "FLOOR_REL",
+           "FLOOR_ABS", "FLOOR_GROW", "FLOOR_NOISE", "POLY_MAX", "RATE_FIT", "VERDICT_RULE", "RunReading", "Reader",
+           "read_runs", "poly_caps", "describe"]
 
 #: at most this many samples (runs x recorded distances) are read in the interpreter (2-5 us per sample:
 #: under 0.2 s), more by the compiled reading (about 10 s to compile the first time)
@@ -105,11 +110,12 @@ FALL_HALF = 2.0
 #: with FALL_SLOW = 4 (those 10-20 % above c: still falling by e-folds of their distance to c), none within 10 %; at
 #: FALL_SLOW = 10, 13 % and 10 %
 FALL_SLOW = 4.0
-#: the rounding floor's rule (the distance ended at or below the floor) also needs every distance of the last eighth at
-#: or below it (an orbit through z* itself, momentum at beta = 1 on a quadratic, ended on z* every third step and read
-#: "converging" at 1,000 steps, not at 1,001), and the run not growing: the last quarter's largest distance at most
-#: FLOOR_GROW times the first quarter's, unless it is rounding noise (below FLOOR_NOISE times the floor).  gd on a
-#: bilinear game about z* = (1e6, 0), whose floor is 1e-12 |z*| = 1e-6, grew from 1e-9 to 7e-7 and read "converging"
+#: the rounding floor's rule (the distance ended at or below the floor) also needs the distance, once at or below the
+#: floor within [T/2, T], never above it again there (an orbit through z* itself, momentum at beta = 1 on a quadratic,
+#: ended on z* every third step and read "converging" at 1,000 steps, not at 1,001; a decay crossing the floor late in
+#: the run keeps the rule), and the run not growing: the last quarter's largest distance at most FLOOR_GROW times the
+#: first quarter's, unless it is rounding noise (at or below FLOOR_NOISE times the floor).  gd on a bilinear game about
+#: z* = (1e6, 0), whose floor is 1e-12 |z*| = 1e-6, grew from 1e-9 to 7e-7 and read "converging"
 FLOOR_GROW = 2.0
 FLOOR_NOISE = 2.0 ** -6
 #: ... or, in place of the significant geometric slope, an algebraic decay: the slope of log|z_k - z*| against
@@ -157,15 +163,16 @@ POLY_SE = 0.3
 RATE_FIT = (f"least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) over the samples in [T/{1 / FIT_START:zg}, T] above the "
             f"floor max(f, {FLOOR_REL:zg} |z*|) (f = 2^-511 ~ 1.5e-154 for the distances runs record, {FLOOR_ABS:zg} for exact "
             f"ones; T = steps, or the step before divergence), kept when there are at least {MIN_POLY} such samples, none at "
-            f"k = 0, the last at k >= 3T/4, c is within {POLY_SLACK:zg} of a whole number from 1 to {POLY_MAX} and to the "
-            f"dimension of the method's state less 1 (the polynomial factor of a defective eigenvalue) and the least-squares standard error of c, sqrt(s^2 [(X^T X)^-1]_cc) with "
+            f"k = 0, the last at k >= 3T/4, c is within {POLY_SLACK:zg} of a whole number from 1 to the "
+            f"smaller of {POLY_MAX} and the dimension of the method's state less 1 (the polynomial factor of a defective "
+            f"eigenvalue) and the least-squares standard error of c, sqrt(s^2 [(X^T X)^-1]_cc) with "
             f"X = [1, k, log k] and s^2 = residual sum of squares / (n - 3), is at most {POLY_SE:zg} (an oscillation "
             f"leaves c undetermined); otherwise the plain fit a + k log(rho) over [T/{1 / TEST_START:zg}, T] (fewer than 2 "
             f"samples there: over the later half of the usable samples up to T, all of them when fewer than 4; none "
             f"below 2: NaN); rate = rho")
-VERDICT_RULE = ("converging: the distance reached the rounding floor and every distance over "
-                f"[{FALL_TAIL:zg}T, T] is at or below it, the largest in the last quarter at most {FLOOR_GROW:zg} times the "
-                f"largest in the first quarter (or below {FLOOR_NOISE:zg} of the floor: rounding noise), or the largest "
+VERDICT_RULE = ("converging: the distance reached the rounding floor and, once there within [T/2, T], stayed at or "
+                f"below it, the largest in the last quarter at most {FLOOR_GROW:zg} times the largest in the first quarter "
+                f"(or at most {FLOOR_NOISE:zg} of the floor: rounding noise), or the largest "
                 "distance in the last quarter "
                 f"is at most {ENVELOPE_FACTOR:zg} of the largest in the first quarter, the log-rate fitted over [T/2, T] is "
                 "negative by more than 3x its uncertainty (spread of the two half-window slopes + standard "
@@ -174,7 +181,7 @@ VERDICT_RULE = ("converging: the distance reached the rounding floor and every d
                 f"most {FALL_FACTOR:zg} of the largest in the first quarter and the slopes of both halves of [T/2, T] and of "
                 f"[{FALL_TAIL:zg}T, T] negative, the last distance at most {FALL_END:zg} times the smallest over [{FALL_TAIL:zg}T, T] "
                 f"and at most 1/{FALL_HALF:zg} of the largest over [T/2, T], the slope over [{FALL_TAIL:zg}T, T] at least "
-                f"1/{FALL_SLOW:zg} of the slope over the first half of [T/2, T] "
+                f"1/{FALL_SLOW:zg} as steep as the slope over the first half of [T/2, T] "
                 "(a fall by orders of magnitude still going on, however its slope wanders), or the envelope conditions "
                 f"with the slope of log|z_k - z*| against log k over [T/2, T] at most {POW_MAX:zg} and negative by more than "
                 f"{POW_SIG:zg}x its uncertainty, the slope over [{FALL_TAIL:zg}T, T] negative and the last distance at most "
@@ -623,15 +630,19 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     tmax = 0.0
     final = math.nan
     e_min8 = math.inf
-    e_max8 = 0.0
+    hit = False  # over [T/2, T]: the distance reached the floor, and (back) rose above it again afterwards
+    back = False
     for j in range(R):
         k = idx[j]
         d = dist[j, r]
         if k > T or not d == d:
             continue
         final = d
-        if k >= FALL_TAIL * T and d > e_max8:
-            e_max8 = d
+        if k >= TEST_START * T:
+            if d <= floor[r]:
+                hit = True
+            elif hit:
+                back = True
         if k <= 0.25 * T and d > e_first:
             e_first = d
         if k >= 0.75 * T and d > e_last:
@@ -683,7 +694,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     # ---- the verdict
     if div[r] >= 0:
         out[6, r] = DIVERGED
-    elif (final == final and final <= floor[r] and e_max8 <= floor[r]
+    elif (final == final and final <= floor[r] and not back
           and not (e_last > FLOOR_GROW * e_first and e_last > FLOOR_NOISE * floor[r])):
         out[6, r] = CONVERGING
     elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)

@@ -154,7 +154,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         tmax = 0.0
         final = math.nan
         e_min8 = math.inf
-        e_max8 = 0.0
+        hit = back = False  # over [T/2, T]: at or below the floor once, and above it again afterwards
         for j in range(R):
             k = idx[j]
             d = dist[r, j]
@@ -163,8 +163,8 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
             final = d
             if k >= FALL_TAIL * T and d < e_min8:
                 e_min8 = d
-            if k >= FALL_TAIL * T and d > e_max8:
-                e_max8 = d
+            if k >= TEST_START * T:
+                hit, back = hit or d <= floor[r], back or (hit and d > floor[r])
             if k <= 0.25 * T and d > e_first:
                 e_first = d
             if k >= 0.75 * T and d > e_last:
@@ -202,7 +202,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         # ---- the verdict
         if div[r] >= 0:
             out[6, r] = DIVERGED
-        elif (final == final and final <= floor[r] and e_max8 <= floor[r]  # stayed there, and did not grow
+        elif (final == final and final <= floor[r] and not back  # stayed there once there, and did not grow
               and not (e_last > FLOOR_GROW * e_first and e_last > FLOOR_NOISE * floor[r])):
             out[6, r] = CONVERGING
         elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)

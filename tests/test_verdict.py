@@ -810,9 +810,15 @@ def test_the_floor_rule_needs_the_run_to_stay_at_the_floor_and_not_grow():
         "noise": rng.uniform(0, 1e-10, T + 1),                         # a few ulps of 1e6
         "zero": np.zeros(T + 1),
         "decay within the floor": 5e-7 * 0.99 ** k,
+        # a modulated decay crossing the floor late (at about 0.9 T) and staying below: the floor decides (its
+        # wandering slope fails the slope test; the last eighth has one or two samples above the floor)
+        "late crossing": 1.0 * np.exp(-k * math.log(1e6) / (0.9 * T)) * (1.2 + np.cos(0.05 * k)),
     }
     rows["through z*"] = np.where((k - T) % 3 == 0, 0.0, 0.5)
     r = read_runs(k, np.vstack(list(rows.values())), T, zstar_norm=1e6)
     got = dict(zip(rows, r.verdict))
     assert got == {"growing": "bounded, not converging", "through z*": "bounded, not converging",
-                   "noise": "converging", "zero": "converging", "decay within the floor": "converging"}, got
+                   "noise": "converging", "zero": "converging", "decay within the floor": "converging",
+                   "late crossing": "converging"}, got
+    late = rows["late crossing"]
+    assert np.any(late[k >= 0.875 * T] > 1e-6) and late[-1] <= 1e-6  # (it does cross within the last eighth)
