@@ -364,7 +364,7 @@ def test_the_recorded_rules_state_every_condition_the_reader_applies():
         out[c] = (float(r.rate[0]), float(r.poly_order[0]))
     assert out[2][0] == pytest.approx(rho, rel=1e-5) and round(out[2][1]) == 2
     assert abs(out[4][0] - rho) > 1e-3 and out[4][1] == 0   # not absorbed: the plain fit, biased by k^4
-    assert "from 1 to 3" in RATE_FIT and ">= 1" not in RATE_FIT
+    assert "from 1 to the smaller of 3 and the dimension of the method's state less 1" in RATE_FIT and ">= 1" not in RATE_FIT
     assert "third quarter" in VERDICT_RULE and f"{TAIL_FACTOR:g}" in VERDICT_RULE
     chapter = (Path(__file__).resolve().parents[1] / "docs" / "mathematics.md").read_text(encoding="utf-8")
     section = chapter.split("(math-5.6)=", 1)[1].split("(math-5.7)=", 1)[0]
