@@ -29,7 +29,7 @@ from typing import Iterable
 from .errors import GandynamicsError
 
 __all__ = ["atomic_open", "atomic_write_text", "atomic_write_bytes", "atomic_savefig", "check_output_path",
-           "check_output_dir", "resolve_target"]
+           "check_output_dir", "resolve_target", "sidecar_path", "check_sidecar"]
 
 
 def _umask() -> int:
@@ -195,12 +195,27 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None 
     if p.exists() and not os.access(p, os.W_OK) and not _writable_dir(parent):  # pragma: no cover
         raise GandynamicsError(f"{what} {str(path)!r} cannot be replaced")
     if sidecar:
-        side = p.with_name(p.name + ".json")  # (gandynamics.provenance.sidecar_path)
-        if side.is_dir():
-            raise GandynamicsError(f"{what} {str(path)!r}: its provenance goes to {str(side)!r}, which is a folder; "
-                                   "remove it or give another file name")
-        resolve_target(str(side), f"{what}'s provenance file")  # a device, pipe or socket is refused
+        check_sidecar(p, f"{what} {str(path)!r}")
     return p
+
+
+def sidecar_path(path) -> Path:
+    """``FILE.csv`` -> ``FILE.csv.json`` (the suffix is appended, so ``a.csv`` and ``a.npz`` never collide): where
+    :func:`gandynamics.provenance.write_sidecar` puts a CSV's provenance."""
+    p = Path(path)
+    return p.with_name(p.name + ".json")
+
+
+def check_sidecar(path, head: str | None = None) -> None:
+    """Refuse, before anything is written, a data file whose sidecar cannot be written: its name is a folder, a
+    device, a pipe or a socket (a folder of that name had stopped a sweep after its computation, its table written
+    without provenance).  ``head`` starts the one-line GandynamicsError (default ``cannot write 'FILE'``)."""
+    side = sidecar_path(path)
+    head = head or f"cannot write {str(path)!r}"
+    if side.is_dir():
+        raise GandynamicsError(f"{head}: its provenance goes to {str(side)!r}, which is a folder; remove it or give "
+                               "another file name")
+    resolve_target(str(side), f"{head}: its provenance file")  # a device, pipe or socket is refused
 
 
 def check_output_dir(path, what: str = "--out") -> Path:

@@ -198,7 +198,7 @@ class expm1(_Stable):
     """``exp(x) - 1``, printed as ``math.expm1`` (accurate where ``exp(x)`` rounds to 1: ``1e-20`` at ``x = 1e-20``);
     derivative ``exp(x)``."""
 
-    _imp_ = staticmethod(lambda x: math.expm1(x) if float(x) < 709.8 else math.inf)
+    _imp_ = staticmethod(lambda x: math.inf if float(x) > 709.78 else math.expm1(x))  # (NaN stays NaN)
 
     @staticmethod
     def _mp(x):

@@ -984,8 +984,11 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
             z0[j] += 1.0
         else:
             z0 = field.point(init)
-        trajectories = [(m, simulate(field, m, z0, steps, step, params, **method_options), METHOD_COLORS.get(m))
-                        for m in methods]
+        from .runs.validate import shared_options  # (each method its own options of those given, that apply to it)
+        own = shared_options(field, methods, {k: v for k, v in method_options.items() if k != "box"})
+        box = {"box": method_options["box"]} if method_options.get("box") is not None else {}
+        trajectories = [(m, simulate(field, m, z0, steps, step, params, **o, **box), METHOD_COLORS.get(m))
+                        for m, o in zip(methods, own)]
     items = []
     for t_index, it in enumerate(trajectories):
         col = it[2] if len(it) > 2 and it[2] is not None else TRAJECTORY_COLORS[t_index % len(TRAJECTORY_COLORS)]

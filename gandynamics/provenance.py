@@ -194,22 +194,7 @@ def attach(result: dict, record: Mapping) -> dict:
     return out
 
 
-def sidecar_path(path) -> Path:
-    """``FILE.csv`` -> ``FILE.csv.json`` (the suffix is appended, so ``a.csv`` and ``a.npz`` never collide)."""
-    p = Path(path)
-    return p.with_name(p.name + ".json")
-
-
-def check_sidecar(path) -> None:
-    """Refuse, before anything is written, a data file whose sidecar cannot be written: the sidecar's name is a folder
-    (a device, pipe or socket too).  Raises GandynamicsError in one line."""
-    from .io import resolve_target
-    side = sidecar_path(path)
-    if side.is_dir():
-        from .errors import GandynamicsError
-        raise GandynamicsError(f"cannot write {str(path)!r}: its provenance goes to {str(side)!r}, which is a folder; "
-                               "remove it or give another file name")
-    resolve_target(str(side), "the provenance file")
+from .io import check_sidecar, sidecar_path  # noqa: E402,F401  (the sidecar's name and its check live with the writes)
 
 
 def write_sidecar(path, record: Mapping) -> Path:

@@ -200,7 +200,7 @@ def load_user_game(spec: str, params: dict | None = None):
         raise GandynamicsError(f"--game: {file!r} is not a Python file; expected FILE.py:FACTORY")
     if not name.isidentifier():
         raise GandynamicsError(f"--game: {name!r} is not a function name; expected FILE.py:FACTORY")
-    modname = f"gandynamics_user_{abs(hash(str(path)))}"
+    modname = _module_name(path)
     try:
         mspec = importlib.util.spec_from_file_location(modname, path)
         module = importlib.util.module_from_spec(mspec)
@@ -248,11 +248,16 @@ def load_user_game(spec: str, params: dict | None = None):
     return game, rest
 
 
+def _module_name(path: Path) -> str:
+    """The name a user's game file is imported under (one per resolved path)."""
+    return f"gandynamics_user_{abs(hash(str(path)))}"
+
+
 def factory_parameters(spec: str) -> list[str]:
     """The keyword names the factory of ``"file.py:factory"`` takes (for the list of accepted ``--param`` names);
     empty when it cannot be read."""
     file, _, name = spec.rpartition(":")
-    module = sys.modules.get(f"gandynamics_user_{abs(hash(str(Path(file).expanduser().resolve())))}")
+    module = sys.modules.get(_module_name(Path(file).expanduser().resolve()))
     factory = vars(module).get(name) if module is not None else None
     if factory is None or isinstance(factory, (Game, GAN)):
         return []

@@ -154,6 +154,13 @@ def test_simulate_prints_a_rate_near_1_with_its_distance_to_1(capsys):
     ["simulate", "dirac", "--method", "gd", "--steps", "1_0", "--step", "0.1"],
     ["constants", "dirac", "--region", "ball:1", "--tol", "1_0e-3"],
     ["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--max-step", "1_0"],
+    ["constants", "dirac", "--region", "ball:1_0"],  # (certified a ball of radius 10: the diff reviewer)
+    ["constants", "dirac", "--region", "box:-1:1_0,-1:1"],
+    ["sweep", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "--random-inits", "1_0:-1:1", "--out",
+     "/tmp/never-written.csv"],
+    ["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1_0"],
+    ["sweep", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "--grid", "gamma=0:1_0:3", "--out",
+     "/tmp/never-written.csv"],
 ])
 def test_digit_group_underscores_are_not_numbers(capsys, argv):
     """Python's float() reads '1_0' as 10; the command line took --step 1_0 as h = 10 (validate.plain_float)."""

@@ -192,3 +192,26 @@ def test_an_option_given_where_it_does_nothing_is_refused():
                 assert refused != ok, (m.name, o.name, given)
                 seen += 1
     assert seen >= 20
+
+
+def test_methods_sharing_an_option_each_get_it_where_it_applies():
+    """momentum and lookahead over gd share --beta: momentum uses it, so a sweep or a portrait of both runs (the first
+    Option.when refused it for lookahead, the diff reviewer); an option or grid beta that applies to none of the
+    methods is refused; explicit cases, not drawn from Option.when itself."""
+    from gandynamics import R1, VectorField, games, sweep
+    from gandynamics.errors import GandynamicsError
+    from gandynamics.runs.validate import shared_options
+    fld = VectorField(games.dirac(), [R1()])
+    assert shared_options(fld, ["momentum", "lookahead"], {"beta": 0.3}) == [{"beta": 0.3}, {}]
+    assert shared_options(fld, ["adam", "lookahead"], {"beta1": 0.5, "base": "adam"}) == [
+        {"beta1": 0.5}, {"beta1": 0.5, "base": "adam"}]
+    with pytest.raises(GandynamicsError, match="beta1 applies only with a base method that takes it"):
+        shared_options(fld, ["lookahead"], {"beta1": 0.5})
+    with pytest.raises(GandynamicsError, match="rtol applies only with scheme dopri5"):
+        shared_options(fld, ["flow"], {"rtol": 1e-3})
+    res = sweep(fld, ["momentum", "lookahead"], inits=[[0.5, 0.5]], steps=5, step=0.1, beta=0.3, progress=False)
+    assert list(res["beta"]) == [0.3, 0.0]  # (lookahead over gd: no momentum; the column says so)
+    with pytest.raises(GandynamicsError, match="beta applies only with a base method that takes it"):
+        sweep(fld, "lookahead", inits=[[0.5, 0.5]], grid={"beta": [0.0, 0.5]}, steps=5, step=0.1, progress=False)
+    sweep(fld, "lookahead", inits=[[0.5, 0.5]], grid={"beta": [0.0, 0.5]}, steps=5, step=0.1, base="momentum",
+          progress=False)

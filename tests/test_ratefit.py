@@ -158,6 +158,11 @@ def test_the_cap_of_the_fitted_exponent_is_the_state_size_less_one():
         assert poly_cap(m, fld, o) == want, name
     assert seen >= 5
     assert poly_cap(METHODS["gd"], fld, {}) == 1 and poly_cap(METHODS["eftp"], fld, {}) == 3
+    # every method with an iteration matrix has a state size (ftr's probe at A = 0 was singular: no cap)
+    for name, m in METHODS.items():
+        if m.iteration_matrix is not None:
+            assert m.state_size(fld.n, fld.n_theta, m.normalise(fld, {})) in (2, 4), name
+    assert poly_cap(METHODS["ftr"], fld, METHODS["ftr"].normalise(fld, {})) == 1
     assert METHODS["eag"].state_size(2, 1, {}) is None
     p = S._prepare(fld, ["gd", "eftp", "eag"], np.zeros((4, 2)) + 0.5, None, 10, 0.1, None, True, 1e6, None, 65,
                    "auto", {})

@@ -286,8 +286,9 @@ def _jump_note(radius) -> str:
     if exc is None:
         return ""
     if isinstance(exc, RegionLeavesDomain):  # (a RegionMeetsJump too, so that the search stops there)
-        return (f"; the ball of radius {R_fail:z.6g} leaves the domain of F ({exc.switch.describe()}, e.g. at "
-                f"z = {_fmt_point(exc.point)}): nothing is certified outside it")
+        verb = "leaves" if exc.certain else "may leave (not proven inside)"
+        return (f"; the ball of radius {R_fail:z.6g} {verb} the domain of F ({exc.switch.describe()}, "
+                f"{'e.g. at' if exc.certain else 'near'} z = {_fmt_point(exc.point)}): nothing is certified outside it")
     return (f"; the ball of radius {R_fail:z.6g} meets a switching set where F may jump ({exc.switch.describe()}, "
             f"e.g. at z = {_fmt_point(exc.point)}): no constant is certified across it")
 

@@ -62,7 +62,7 @@ from scipy import optimize
 
 from .._display import bound
 from ..errors import GandynamicsError
-from ..validate import optional_flag
+from ..validate import optional_flag, plain_float
 from .intervals import NE0, JacobianEnclosure, matrix_bounds
 
 __all__ = ["Region", "parse_region", "Bracket", "ConstantsReport", "CheckResult", "estimate_constants",
@@ -170,7 +170,7 @@ def parse_region(text: str, fld, params=None, need_equilibrium: bool = False) ->
     kind = kind.strip().lower()
     if kind == "ball":
         try:
-            r = float(rest)
+            r = plain_float(rest)
         except ValueError:
             raise GandynamicsError(f"ball:R needs a number R > 0, got {rest!r}") from None
         if not math.isfinite(r) or r <= 0:
@@ -184,7 +184,7 @@ def parse_region(text: str, fld, params=None, need_equilibrium: bool = False) ->
         lo, hi = [], []
         for t in parts:
             try:
-                a, b = (float(u) for u in t.split(":"))
+                a, b = (plain_float(u) for u in t.split(":"))
             except ValueError:
                 raise GandynamicsError(f"box ranges are lo:hi with numbers lo <= hi, got {t!r}") from None
             lo.append(a)

@@ -73,7 +73,8 @@ def run(args) -> int:
     print(f"differential Stackelberg:    {_b(c.differential_stackelberg)}   (generator leading)")
     from ..analysis.spectrum import real_part_tol
     lam = c.hessians["eig_J"]  # (n, 2): real and imaginary parts
-    marginal = (not c.flow_stable and float(np.max(np.abs(lam[:, 0]))) <= real_part_tol(lam[:, 0] + 1j * lam[:, 1])
+    # as spectrum reads it: the largest real part (not the largest |Re|) zero to rounding
+    marginal = (not c.flow_stable and abs(float(np.max(lam[:, 0]))) <= real_part_tol(lam[:, 0] + 1j * lam[:, 1])
                 if np.ndim(lam) == 2 else False)
     flow = ("no (marginal: eigenvalues on the imaginary axis, no conclusion from the linearisation)" if marginal
             else ("yes" if c.flow_stable else "no"))

@@ -55,12 +55,13 @@ def add_parser(sub):
 def parse_vary(text: str):
     """``"gamma=0:2"`` -> ``("gamma", 0.0, 2.0)`` or a one-line error."""
     from ..errors import GandynamicsError
+    from ..validate import plain_float
     name, eq, rng = text.partition("=")
     lo, colon, hi = rng.partition(":")
     try:
         if not (eq and colon and name.strip()):
             raise ValueError
-        lo_f, hi_f = float(lo), float(hi)
+        lo_f, hi_f = plain_float(lo), plain_float(hi)
     except ValueError:
         raise GandynamicsError(f"malformed --vary {text!r}; expected NAME=LO:HI, e.g. gamma=0:2") from None
     if not (math.isfinite(lo_f) and math.isfinite(hi_f)) or lo_f == hi_f:
@@ -95,7 +96,9 @@ def run(args) -> int:
     # (the varied value had silently won; --beta is momentum's, unless the game has a beta of its own, which --vary
     # names)
     given = given_values(args, fld, [("h", "step")] + ([("beta", "beta")] if "beta" not in fld.defaults else []))
-    refuse_set_twice(given, [name] + ([parse_vary(args.vary2)[0]] if args.vary2 else []), "--vary")
+    refuse_set_twice(given, [name], "--vary")
+    if args.vary2:
+        refuse_set_twice(given, [parse_vary(args.vary2)[0]], "--vary2")
     args.beta = "0" if args.beta is None else args.beta
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
     if args.method is None and step is not None:

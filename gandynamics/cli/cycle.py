@@ -140,7 +140,7 @@ def run(args) -> int:
               "(a first integral, as in a conservative game: neighbouring starts lie on neighbouring orbits, so it "
               "attracts nothing and is not a limit cycle) or it sits at a fold of cycles (semi-stable)")
     if branch is not None:
-        print(f"\ncontinued in {name} ({len(branch)} of {int(args.points) + 1} cycles found):")
+        print(f"\ncontinued in {name} ({len(branch)} of {npts + 1} cycles found):")
         print(f"  {name:>12s} {'period':>14s} {'amplitude':>14s}  stable")
         for c in branch:
             print(f"  {c.params[name]:z12.6g} {c.period:z14.8g} {c.amplitude:z14.8g}  {'yes' if c.stable else 'no'}")

@@ -112,11 +112,13 @@ def run(args) -> int:
     for m in methods:
         get_method(m)
     trs = []
-    for m in methods:
+    from ..runs.validate import shared_options
+    own = shared_options(fld, methods, given)  # (each method its own options, those that apply to it)
+    for m, mine in zip(methods, own):
         kw = {}
         if args.clip is not None:
             kw["box"] = {fld.names[k]: (-args.clip, args.clip) for k in range(fld.n_theta, fld.n)}
-        kw.update({k: v for k, v in given.items() if k in get_method(m).option_names})  # (each its own)
+        kw.update(mine)
         for z0 in inits:
             tr = simulate(fld, m, z0, args.steps, args.step, hyper, **kw)
             lab = m if len(inits) == 1 else f"{m} from ({', '.join(f'{v:zg}' for v in z0)})"

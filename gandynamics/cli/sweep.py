@@ -48,12 +48,14 @@ def add_parser(sub):
 
 def _random_inits(spec, n, seed):
     import numpy as np
+
+    from ..validate import plain_float
     parts = spec.split(":")
     try:
         if len(parts) != 3:
             raise ValueError
-        count = float(parts[0])
-        lo, hi = float(parts[1]), float(parts[2])
+        count = plain_float(parts[0])
+        lo, hi = plain_float(parts[1]), plain_float(parts[2])
         if not count.is_integer() or count < 1 or not lo <= hi or not np.isfinite([lo, hi]).all():
             raise ValueError
     except ValueError:
@@ -71,8 +73,9 @@ def _check_rows(args, grid, fld, n_methods) -> None:
     2n + 12 columns of float64."""
     import math
     from ..limits import check_array
+    from ..validate import plain_float
     try:
-        n_random = float(args.random_inits.split(":")[0]) if args.random_inits else 0.0
+        n_random = plain_float(args.random_inits.split(":")[0]) if args.random_inits else 0.0
     except ValueError:
         n_random = 0.0  # malformed: refused with its format by _random_inits
     if not math.isfinite(n_random):  # 1e999: an OverflowError in the size check; _random_inits refuses it

@@ -88,6 +88,8 @@ def with_origin(game, factory: str, arguments: dict):
     result records them, so that a table can be made again; a game the factory returned with an origin keeps it)."""
     if getattr(game, "origin", None) or not hasattr(game, "origin"):
         return game
+    import copy
+    game = copy.copy(game)  # (a shallow copy: a factory that returns one shared game keeps it unmarked)
     object.__setattr__(game, "origin", {"factory": factory, "arguments": dict(arguments)})
     return game
 

@@ -70,8 +70,7 @@ def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, D
                     s += d * d
                     if RECORD:
                         REC[row, 0, i] = y[i]
-                v = math.sqrt(s)
-                _gk_dput(DIST, TDIST, row, 0, v if v != math.inf else _gk_scaled_dist(y, zs))
+                _gk_dput(DIST, TDIST, row, 0, math.sqrt(s) if s != math.inf else _gk_scaled_dist(y, zs))
                 ri = 1
         else:
             while ri < R and REC_IDX[ri] <= K0:

@@ -181,19 +181,32 @@ class Method:
             return None
         try:
             with np.errstate(all="ignore"):
-                M = self.iteration_matrix(np.zeros((n, n)), 0.1, n_theta=n_theta, **opts)
+                # (A = I: a probe every method can linearise at; ftr solves with A's discriminator block, singular
+                # for A = 0, and its cap was lost)
+                M = self.iteration_matrix(np.eye(n), 0.1, n_theta=n_theta, **opts)
         except (GandynamicsError, ValueError, TypeError, np.linalg.LinAlgError):
             return None
         return int(np.shape(M)[0])
 
-    def normalise(self, fld, options: dict) -> dict:
-        """Options with defaults filled in and checked (``GandynamicsError`` naming what is accepted)."""
+    def normalise(self, fld, options: dict, check_when: bool = True) -> dict:
+        """Options with defaults filled in and checked (``GandynamicsError`` naming what is accepted).  With
+        ``check_when`` an option given where its condition (:attr:`Option.when`) is false is refused; a call for
+        several methods sharing their options checks that across them instead (:func:`inapplicable`)."""
         out = {o.name: o.coerce(options.get(o.name), self.name) for o in self.options}
-        for o in self.options:
-            if o.when is not None and options.get(o.name) is not None and not o.when(out):
-                raise GandynamicsError(f"{self.name}: {o.name} applies only {o.when_text}; leave it out")
+        if check_when:
+            for name, why in self.inapplicable(out, [k for k, v in options.items() if v is not None]):
+                raise GandynamicsError(f"{self.name}: {name} applies only {why}; leave it out")
         if self.validate is not None:
             self.validate(fld, out)
+        return out
+
+    def inapplicable(self, opts: dict, names) -> list[tuple[str, str]]:
+        """``(name, when_text)`` of each option among ``names`` this method declares whose condition is false for the
+        normalised options ``opts`` (flow's rtol with rk4, lookahead's beta over gd)."""
+        out = []
+        for o in self.options:
+            if o.name in names and o.when is not None and not o.when(opts):
+                out.append((o.name, o.when_text))
         return out
 
     def slots(self, fld, opts: dict) -> tuple[np.ndarray, np.ndarray, float]:

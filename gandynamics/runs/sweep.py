@@ -27,7 +27,8 @@ from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, poly_cap, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, SweepResult
-from .validate import bound_value, check_step_work, int_option, method_options, sample_steps, step_pair, steps_count
+from .validate import (bound_value, check_step_work, int_option, method_options, sample_steps, shared_options, step_pair,
+                       steps_count)
 
 __all__ = ["sweep", "sweep_plan", "hyper_axis_names"]
 
@@ -275,10 +276,13 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     # per-method options
     per = []
     for m in ms:
-        o = method_options(field, m.name, options)
+        o = method_options(field, m.name, options, check_when=len(ms) == 1)
         per.append(o)
         if not m.two_timescale and (("step_g" in grid) or ("step_d" in grid) or hg0 != hd0 and not math.isnan(hg0)):
             raise GandynamicsError(f"{m.name} takes one time step h, not a pair (h_G, h_D)")
+    # an option (or the grid axis beta) that applies to none of the methods named is refused: momentum and lookahead
+    # over gd share --beta (momentum uses it), lookahead over gd alone would ignore it (shared_options)
+    shared_options(field, ms, {**options, **({"beta": 0.0} if "beta" in grid else {})})
     allowed = set().union(*[set(m.option_names) for m in ms]) | {"box"}
     stray = {k for k, v in options.items() if v is not None} - allowed
     if stray:

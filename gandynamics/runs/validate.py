@@ -96,16 +96,18 @@ def box_bounds(fld, box) -> np.ndarray | None:
     return out
 
 
-def method_options(fld, method, options: dict, strict: bool = True) -> dict:
+def method_options(fld, method, options: dict, strict: bool = True, check_when: bool = True) -> dict:
     """Validate the keyword options for ``method``: returns its normalised options (defaults filled in)
-    plus ``box`` (an ``(n, 2)`` array or None) and ``extra`` (the given options it does not take)."""
+    plus ``box`` (an ``(n, 2)`` array or None) and ``extra`` (the given options it does not take).  ``check_when``:
+    refuse an option given where its condition is false (:meth:`~gandynamics.methods.base.Method.normalise`; a sweep of
+    several methods checks that across them)."""
     unknown = {k for k in options if k not in OPTION_NAMES}
     if unknown:
         raise GandynamicsError(f"unknown option(s) {', '.join(sorted(unknown))}; accepted: {', '.join(sorted(OPTION_NAMES))}")
     m = get_method(method)
     given = {k for k, v in options.items() if v is not None}
     extra = given - set(m.option_names) - ({"box"} if m.projection else set())
-    out = m.normalise(fld, {k: v for k, v in options.items() if k in m.option_names})
+    out = m.normalise(fld, {k: v for k, v in options.items() if k in m.option_names}, check_when=check_when)
     out["box"] = box_bounds(fld, options.get("box"))
     if not m.projection and out["box"] is not None:
         raise GandynamicsError(f"box (projection) applies to the discrete methods, not to {m.name}")
@@ -113,6 +115,26 @@ def method_options(fld, method, options: dict, strict: bool = True) -> dict:
             (options.get("n_g", 1) != 1 or options.get("n_d", 1) != 1):
         raise GandynamicsError("alternating momentum takes one step per player (n_g = n_d = 1)")
     out["extra"] = extra
+    return out
+
+
+def shared_options(fld, methods, options: dict) -> list[dict]:
+    """The options each of ``methods`` (names or Methods) is given when they share ``options`` (a sweep of
+    momentum and lookahead with one ``beta``, a portrait of several methods): those it declares and that apply to it
+    (:attr:`~gandynamics.methods.base.Option.when`); an option given that applies to none of them is refused in one
+    line (it would do nothing).  Options no method declares are left to the caller's own refusal."""
+    ms = [get_method(m) for m in methods]
+    given = [k for k, v in options.items() if v is not None]
+    out, why = [], {}
+    for m in ms:
+        own = {k: v for k, v in options.items() if k in m.option_names and v is not None}
+        bad = dict(m.inapplicable(m.normalise(fld, own, check_when=False), list(own)))
+        for k, w in bad.items():
+            why.setdefault(k, w)
+        out.append({k: v for k, v in own.items() if k not in bad})
+    for k in given:
+        if k in why and not any(k in o for o in out):
+            raise GandynamicsError(f"{k} applies only {why[k]}; leave it out")
     return out
 
 
