@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import mpmath
 import sympy as sp
 
 from .errors import GandynamicsError
@@ -200,10 +201,7 @@ class expm1(_Stable):
 
     _imp_ = staticmethod(lambda x: math.inf if float(x) > 709.78 else math.expm1(x))  # (NaN stays NaN)
 
-    @staticmethod
-    def _mp(x):
-        import mpmath
-        return mpmath.expm1(x)
+    _mp = staticmethod(lambda x: mpmath.expm1(x))  # (the original, in mpmath)
 
     @classmethod
     def eval(cls, x):
@@ -229,10 +227,7 @@ class tanhs(_Stable):
 
     _imp_ = staticmethod(lambda x: math.tanh(x))
 
-    @staticmethod
-    def _mp(x):
-        import mpmath
-        return mpmath.tanh(x)
+    _mp = staticmethod(lambda x: mpmath.tanh(x))  # (the original, in mpmath)
 
     @classmethod
     def eval(cls, x):
@@ -260,10 +255,7 @@ class logcosh(_Stable):
 
     _imp_ = _float_imp("logcosh")
 
-    @staticmethod
-    def _mp(x):
-        import mpmath
-        return mpmath.log(mpmath.cosh(x))
+    _mp = staticmethod(lambda x: mpmath.log(mpmath.cosh(x)))  # (the original, in mpmath)
 
     @classmethod
     def eval(cls, x):
@@ -293,10 +285,7 @@ class logsinh(_Stable):
 
     _imp_ = _float_imp("logsinh")
 
-    @staticmethod
-    def _mp(x):
-        import mpmath
-        return mpmath.log(mpmath.sinh(x))
+    _mp = staticmethod(lambda x: mpmath.log(mpmath.sinh(x)))  # (the original, in mpmath)
 
     def fdiff(self, argindex=1):
         return 1 / tanhs(self.args[0])
@@ -376,10 +365,7 @@ class erfcx(_Stable):
 
     _imp_ = _float_imp("erfcx")
 
-    @staticmethod
-    def _mp(x):
-        import mpmath
-        return mpmath.exp(x * x) * mpmath.erfc(x)
+    _mp = staticmethod(lambda x: mpmath.exp(x * x) * mpmath.erfc(x))  # (the original, in mpmath)
 
     @classmethod
     def eval(cls, x):
@@ -409,10 +395,7 @@ class rerfcx(_Stable):
 
     _imp_ = _float_imp("rerfcx")
 
-    @staticmethod
-    def _mp(x):
-        import mpmath
-        return 1 / (mpmath.exp(x * x) * mpmath.erfc(x))
+    _mp = staticmethod(lambda x: 1 / (mpmath.exp(x * x) * mpmath.erfc(x)))  # (the original, in mpmath)
 
     def fdiff(self, argindex=1):
         x = self.args[0]
@@ -436,10 +419,7 @@ class logerfc(_Stable):
 
     _imp_ = _float_imp("logerfc")
 
-    @staticmethod
-    def _mp(x):
-        import mpmath
-        return mpmath.log(mpmath.erfc(x))
+    _mp = staticmethod(lambda x: mpmath.log(mpmath.erfc(x)))  # (the original, in mpmath)
 
     @classmethod
     def eval(cls, x):

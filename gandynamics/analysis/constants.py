@@ -752,15 +752,10 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
             popped = [heapq.heappop(heap) for _ in range(k)]
             LO, HI, PU = [], [], []
             for neg_u, _, lo, hi in popped:
-                j = int(np.argmax(hi - lo))
-                midj = 0.5 * (lo[j] + hi[j])
-                for a, b in ((lo[j], midj), (midj, hi[j])):
-                    clo, chi = lo.copy(), hi.copy()
-                    clo[j], chi[j] = a, b
-                    if reg.meets(clo, chi):
-                        LO.append(clo)
-                        HI.append(chi)
-                        PU.append(-neg_u)
+                for clo, chi in _halves(lo, hi, *_widest(lo, hi), reg):
+                    LO.append(clo)
+                    HI.append(chi)
+                    PU.append(-neg_u)
             if not LO:
                 continue
             LO, HI = np.array(LO), np.array(HI)
@@ -1149,18 +1144,14 @@ def _require_defined(fld, reg: Region, p, samples: int = 256, seed: int = 0,
                                 box=(LO[0], HI[0]))
         cLO, cHI, cPARENT = [], [], []
         for i, (lo, hi) in enumerate(zip(LO, HI)):
-            j = int(np.argmax(hi - lo))
-            mid = 0.5 * (lo[j] + hi[j])
+            j, mid = _widest(lo, hi)
             if hi[j] - lo[j] <= DOMAIN_MIN_WIDTH * diam or not lo[j] < mid < hi[j]:  # (a boundary it touches)
                 raise _domain_error(fld, p, conds[OPEN[i][0]], reg.project(0.5 * (lo + hi)), certain=False,
                                     box=(lo, hi))
-            for a, b in ((lo[j], mid), (mid, hi[j])):
-                clo, chi = lo.copy(), hi.copy()
-                clo[j], chi[j] = a, b
-                if reg.meets(clo, chi):
-                    cLO.append(clo)
-                    cHI.append(chi)
-                    cPARENT.append(i)
+            for clo, chi in _halves(lo, hi, j, mid, reg):
+                cLO.append(clo)
+                cHI.append(chi)
+                cPARENT.append(i)
         count += len(cLO)
         if not cLO:
             break
@@ -1432,6 +1423,24 @@ def _certified_witness(fld, p, z, which: str) -> float:
 #: the part of ``check``'s slack for a monotonicity claim that scales with DF's size ``L_est``, relative to it: the
 #: rounding of DF's entries (a few thousand ulps), not a tolerance on the claim (that is ``rtol |mu|``)
 ROUNDING_REL = 2.0 ** -40
+
+
+def _widest(lo, hi) -> tuple[int, float]:
+    """The widest coordinate of the box ``[lo, hi]`` and its midpoint (where the branch and bound and the domain
+    proof split a box)."""
+    j = int(np.argmax(hi - lo))
+    return j, 0.5 * (lo[j] + hi[j])
+
+
+def _halves(lo, hi, j, mid, reg) -> list:
+    """The halves ``(lo, hi)`` of the box split at ``mid`` across coordinate ``j`` that meet the region ``reg``."""
+    out = []
+    for a, b in ((lo[j], mid), (mid, hi[j])):
+        clo, chi = lo.copy(), hi.copy()
+        clo[j], chi[j] = a, b
+        if reg.meets(clo, chi):
+            out.append((clo, chi))
+    return out
 
 
 def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 50000, max_seconds: float = 30.0,
