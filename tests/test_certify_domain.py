@@ -305,3 +305,16 @@ def test_generator_of_domain_restricted_games_many():
     tally = _run_generator(160, seed=7)
     assert tally["certified"] >= 25 and tally["refused"] >= 40, tally
     assert tally["may"] <= 0.05 * sum(tally.values()), tally
+
+
+def test_float_exponents_get_the_condition_of_their_value():
+    """x**2.0 is defined for x < 0 (a whole float exponent: the condition of x**2, none), x**0.5 is not (that of
+    x**(1/2)), x**-1.0 needs x != 0; a float exponent had the symbolic exponent's x > 0."""
+    from gandynamics.analysis.intervals import domain_conditions
+    texts = lambda e: [c.describe() for c in domain_conditions([e])]  # noqa: E731
+    assert texts(x**2.0 * y) == []
+    assert any("x >= 0" in t for t in texts(x**0.5 * y))
+    assert any("x != 0" in t for t in texts(x**-1.0 * y))
+    g = Game([x], [y], x * y + x**3.0 / 3, -x * y + y**2 / 2, equilibrium=(0, 0), name="float-power")
+    rep = certify_constants(VectorField(g), Region.box([-1, -1], [1, 1]), samples=50, max_boxes=500)  # not refused
+    assert rep.lipschitz.lo >= 2.6  # (||DF||_2 = (3 + sqrt 5)/2 at x = -1, DF = [[2x, 1], [-1, 1]]; the engines bound x**2.0 loosely)

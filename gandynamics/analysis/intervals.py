@@ -579,6 +579,11 @@ def _node_conditions(e: sp.Expr, strict: bool) -> list:
         b, x = e.args
         if b.is_number and b.is_positive:          # 2**x, E**x: defined everywhere
             return out
+        if x.is_Float:  # a float exponent: whole (x**2.0 is defined everywhere but at a pole) or not (IEEE pow of a
+            # negative base to a non-whole power is NaN, as for p/q): it had the symbolic exponent's b > 0, so x**2.0
+            # on a region reaching x < 0 was refused as 'not defined' (the diff reviewer)
+            xv = float(x)
+            x = sp.Integer(int(xv)) if xv.is_integer() else sp.Rational(-1 if xv < 0 else 1, 2)
         if x.is_Integer:
             if x.is_negative and strict:
                 out.append((b, NE0, f"{b} != 0"))
