@@ -107,8 +107,6 @@ def run(args) -> int:
     methods = []
     for m in args.method or []:
         methods += name_list(m, "--method")
-    if not methods:  # (--method is required by the parser: never empty here)
-        raise GandynamicsError("--method is required (repeatable or comma-separated)")
     from .simulate import refuse_unused_method_options
     refuse_unused_method_options(args, methods)
     grid = {}

@@ -276,12 +276,12 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     # per-method options
     per = []
     for m in ms:
-        o = method_options(field, m.name, options, check_when=len(ms) == 1)
+        o = method_options(field, m.name, options, check_when=False)  # (applicability: shared_options below)
         per.append(o)
         if not m.two_timescale and (("step_g" in grid) or ("step_d" in grid) or hg0 != hd0 and not math.isnan(hg0)):
             raise GandynamicsError(f"{m.name} takes one time step h, not a pair (h_G, h_D)")
-    # an option (or the grid axis beta) that applies to none of the methods named is refused: momentum and lookahead
-    # over gd share --beta (momentum uses it), lookahead over gd alone would ignore it (shared_options)
+    # an option (or the grid axis beta) that applies to none of the methods named is refused, for one method as for
+    # several: momentum and lookahead over gd share --beta (momentum uses it), lookahead over gd alone would ignore it
     shared_options(field, ms, {**options, **({"beta": 0.0} if "beta" in grid else {})})
     allowed = set().union(*[set(m.option_names) for m in ms]) | {"box"}
     stray = {k for k, v in options.items() if v is not None} - allowed
