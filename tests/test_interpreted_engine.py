@@ -9,6 +9,7 @@ import sympy as sp
 
 from gandynamics import VectorField, games, simulate
 from gandynamics.errors import GandynamicsError
+from gandynamics.methods import GROUPS
 from gandynamics.game import Game
 from gandynamics.regularizers import R1
 from gandynamics.runs.engine import INTERPRET_MAX_SECONDS, choose_engine, field_ops
@@ -71,11 +72,16 @@ def _slow(fname, method, opts) -> bool:
     """The cases in CI's ``-m slow`` pass (the default pass keeping the README's command under 3 minutes): the
     4-parameter field's kernels are compiled only for them and tests/test_methods_new.py's (about 25 s of CPU
     with cold caches; its discrete driver stays, with gd and eg, for the compiled kernels on more than two
-    coordinates), and the Dirac-GAN's adaptive Runge-Kutta driver only for its dopri5 case (3.5 s; the
-    default pass runs dopri5 on the polynomial family, whose kernels other tests compile anyway)."""
+    coordinates), and the Dirac-GAN's drivers other than the discrete one (implicit: proximal, ftr; adaptive:
+    eag, adam, rmsprop; dopri5), compiled only for these cases (about 12 s of CPU on the CI machine, 2026-12-01):
+    the default pass runs those methods compiled on the polynomial family."""
     if fname == "game4":
         return not (method in ("gd", "eg") and not opts)
-    return fname == "dirac+r1" and opts.get("scheme") == "dopri5"
+    if fname != "dirac+r1":
+        return False
+    if method == "flow":
+        return opts.get("scheme") == "dopri5"
+    return GROUPS[method] in ("implicit", "adaptive")
 
 
 @pytest.mark.parametrize("fname,method,opts", [
