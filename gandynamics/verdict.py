@@ -448,7 +448,9 @@ def _compile_reading_once(idx) -> None:
 def describe(reading: dict, digits: int = 4) -> str:
     """A one-line description of one run's reading (a dict from :meth:`RunReading.row`): for a bounded run
     the distance range over the last half, and whether it is growing (envelope up by 2 or more and a fitted
-    rate above 1: it would diverge if run longer)."""
+    rate above 1).  Growth over a finite run predicts nothing beyond it: a run spiralling out from an unstable
+    focus onto a limit cycle grows as one that diverges does until it levels off, so the text says what was
+    seen, not what a longer run would do."""
     v = reading["verdict"]
     if v == BOUNDED_LABEL:
         lo, hi = reading["tail_min"], reading["tail_max"]
@@ -457,8 +459,8 @@ def describe(reading: dict, digits: int = 4) -> str:
         text = f"{v} (distance {lo:z.{digits}g} to {hi:z.{digits}g} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         if env >= 2.0 and rate > 1.0:
-            text += f"; growing: the envelope rose x{env:z.{digits}g} at about {rate:z.{digits}g} per step, so a longer " \
-                    "run diverges"
+            text += f"; growing: the envelope rose x{env:z.{digits}g} at about {rate:z.{digits}g} per step " \
+                    "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"
         return text + ")"
     return v
 
