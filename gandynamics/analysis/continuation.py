@@ -276,6 +276,24 @@ class _Problem:
     def stable(self, spec) -> bool:
         return spectrum_stable(spec, self.method is not None)
 
+    def stable_at(self, z, a) -> bool:
+        """Stability of the branch's point ``(z, a)`` read as :func:`gandynamics.spectrum`, ``classify`` and ``rates``
+        read it: every eigenvalue of ``J = -DF`` with its radius of rounding in the open left half-plane (flow), the
+        method's rate with its multipliers' radii below 1 (maps; :func:`gandynamics.analysis.rates.rate_upper`).  The
+        spectrum alone (:meth:`stable`) called a nilpotent J stable: its eigenvalues compute as -3e-17 (exactly 0)."""
+        A = self.Fz(z, a)
+        if not np.all(np.isfinite(A)):
+            return False
+        if self.method is None:
+            from .eigbounds import flow_reading
+            return flow_reading(-A)[0] == "stable"
+        from .rates import STABLE_TOL, rate_upper
+        try:
+            return bool(rate_upper(self.method, A, self.h(a), n_theta=self.fld.n_theta, beta=self.beta)
+                        < 1 - STABLE_TOL)
+        except GandynamicsError:  # a method undefined at this point (a singular implicit system)
+            return False
+
 
 # --------------------------------------------------------------------------- the corrector
 class _NoConvergence(Exception):
@@ -611,7 +629,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         ds = min(ds * 1.5, ds_max) if its <= 3 else (ds / 1.5 if its > 6 else ds)
     X = np.array(xs)
     return Branch(parameter=vary, method=method, step=prob.step, values=X[:, n], points=X[:, :n],
-                  spectra=specs, stable=np.array([prob.stable(s) for s in specs]), events=found,
+                  spectra=specs, stable=np.array([prob.stable_at(x[:n], float(x[n])) for x in X]), events=found,
                   params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary})
 
 

@@ -68,7 +68,8 @@ from scipy import optimize
 from ..errors import GandynamicsError
 from ..methods import ALIASES as METHOD_ALIASES, METHODS
 
-__all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate", "optimal_step",
+__all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate",
+           "rate_upper", "upper_rate_function", "optimal_step",
            "largest_stable_step", "theoretical_bound", "theory_step", "Bound", "measured_rate", "start_point",
            "RateRow", "rates", "sublinear_order", "RATE_ALIASES", "rate_options"]
 
@@ -256,10 +257,62 @@ def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: i
     return rho
 
 
+#: angles at which each eigenvalue's disc of rounding is sampled by :func:`rate_upper` (its boundary: the
+#: multipliers are analytic in lambda, so their modulus is largest there)
+_DISC = np.exp(2j * np.pi * np.arange(32) / 32)
+
+
+def upper_rate_function(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1, **options):
+    """``h -> rate_upper(method, A, h, ...)`` with the eigenvalues of ``A`` and their radii computed once."""
+    from .eigbounds import eigen_radii, rho_upper
+    m, base = _resolve(method) if method != "flow" else (None, {})
+    if method == "flow":
+        w, r = eigen_radii(-np.asarray(A, dtype=float))
+        top = float(np.max(w.real + r)) if w.size else -math.inf
+        return lambda h: math.exp(h * top)
+    if m.multipliers is not None and not base:
+        w, r = eigen_radii(np.asarray(A, dtype=float))
+        pts = np.concatenate([w, (w[:, None] + r[:, None] * _DISC[None, :]).ravel()])
+        kw = _kw(m, options, beta, n_g, n_d)
+
+        def closed(h):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mult = m.multipliers(pts, h, **kw)
+            if mult is None:
+                return matrix(h)
+            return float(np.max(np.abs(mult)))
+    else:
+        closed = None
+
+    def matrix(h):
+        M = iteration_matrix(method, A, h, n_theta, beta, n_g, n_d, **options)
+        rho = rho_upper(M) if np.all(np.isfinite(M)) else math.inf
+        if "period" in m.extra:  # a matrix per cycle of several steps (lookahead): the rate per step
+            rho = rho ** (1.0 / m.extra["period"](_kw(m, {**base, **options}, beta, n_g, n_d)))
+        return rho
+    return closed or matrix
+
+
+def rate_upper(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+               **options) -> float:
+    """An upper estimate of :func:`local_rate` that rounding cannot undercut: the largest ``|multiplier|`` over each
+    eigenvalue of ``A``'s disc of rounding (:func:`gandynamics.analysis.eigbounds.eigen_radii`, sampled on its
+    boundary), or ``max |mu| + r`` over the iteration matrix's own eigenvalues and radii (methods without closed-form
+    multipliers), ``exp(h max (Re lambda + r))`` for the flow.  A step is *stable* only where this is below
+    ``1 - STABLE_TOL``: for a nilpotent A (eigenvalues exactly 0, computed -3e-17) gd's ``I - h A`` has rho = 1 exactly
+    (a Jordan block: the distance grows linearly), which the plain rate read as ``1 - 3e-18 h`` and the step scans
+    as stable for every h up to 1e15."""
+    return upper_rate_function(method, A, n_theta, beta, n_g, n_d, **options)(h)
+
+
 def _scale(A) -> float:
+    """The spectrum's scale for the step grids: ``max |lambda(A)|``, or ``||A||_2`` when that is zero to rounding (a
+    nilpotent A: its eigenvalues compute as 1e-17, which put the grid's steps at 1e18)."""
+    from .eigbounds import REAL_TOL
     s = float(np.max(np.abs(np.linalg.eigvals(np.asarray(A, dtype=float)))))
-    if s == 0.0:
-        s = float(np.linalg.norm(A, 2))
+    norm = float(np.linalg.norm(A, 2))
+    if s <= REAL_TOL * norm:
+        s = norm
     return s
 
 
@@ -310,8 +363,10 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
     for x, v in ((x1, f1), (x2, f2)):
         if v < best:
             best_h, best = float(x), float(v)
-    if not best < 1 - STABLE_TOL:
-        return None, best  # no step contracts (e.g. GD or alternating GD on the bilinear game)
+    if not upper_rate_function(method, A, n_theta, beta, n_g, n_d, **options)(best_h) < 1 - STABLE_TOL:
+        # no step contracts (e.g. GD or alternating GD on the bilinear game; gd on a nilpotent A, whose rate is 1
+        # exactly while it computes as 1 - 3e-18 h): not with the multipliers' radii of rounding (rate_upper)
+        return None, best
     return best_h, best
 
 
@@ -323,19 +378,27 @@ def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: in
     f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d, **options)  # noqa: E731
     if method == "flow":  # the exact flow is stable for every h; the RK4 integrator only up to its limit
         from ..methods.tableaux import RK4
-        return RK4.stability_limit(np.linalg.eigvals(-np.asarray(A, dtype=float)))
+        from .eigbounds import eigen_radii
+        w, r = eigen_radii(-np.asarray(A, dtype=float))
+        # eigenvalues zero to rounding (a nilpotent J's -3e-17) bound no step: RK4 follows the flow's own growth there
+        return RK4.stability_limit(np.where(np.abs(w) <= r, 0.0, w))
     if h_opt is None:
         h_opt, r = optimal_step(method, A, n_theta, beta, n_g, n_d, **options)
     elif math.isinf(h_opt):
         r = 0.0  # given as "no optimal step: rho decreases for every h" (optimal_step's inf)
     else:
         r = f(h_opt)
+    up = upper_rate_function(method, A, n_theta, beta, n_g, n_d, **options)
     if h_opt is None or r is None or not r < 1 - STABLE_TOL:
         return None
     if math.isinf(h_opt):  # rho decreases for every step: every step is stable
         return math.inf
+    if not up(h_opt) < 1 - STABLE_TOL:
+        return None
     from .._bisect import last_holding
     grid = np.logspace(math.log10(h_opt), math.log10(1e6 / _scale(A)), 600)[1:]
+    # the boundary where the rate itself reaches 1 (the estimate of the exact matrix's, to rtol); that some step is
+    # stable at all was decided above with each multiplier's radius of rounding (rate_upper at the optimal step)
     return last_holding(lambda h: f(h) < 1 - STABLE_TOL, h_opt, grid, rtol)
 
 
@@ -606,7 +669,10 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                 continue
             loc = local_rate(m, A, h, **kw)
             if m == "flow":
-                opts["spectral_abscissa"] = float(np.max(np.real(np.linalg.eigvals(-A))))  # of J = -A; rate exp(h alpha)
+                from .eigbounds import flow_reading
+                reading, w_, _ = flow_reading(-A)  # of J = -A; rate exp(h alpha)
+                opts["spectral_abscissa"] = float(np.max(np.real(w_)))
+                opts["flow_reading"] = reading  # marginal: on the imaginary axis to rounding (a nilpotent J)
             b = theoretical_bound(m, h, mu, L)
             meas = start = div = None
             ended = ""

@@ -60,13 +60,19 @@ def _definiteness(H, tol=DEF_TOL):
     return "not-psd", w
 
 
-def flow_stability(eigs) -> bool:
-    """Local asymptotic stability of the flow from the eigenvalues of ``J = -DF``, read as :func:`gandynamics.spectrum`
-    reads them (:attr:`~gandynamics.analysis.spectrum.SpectralReport.stable`): True when ``max Re lambda`` is below
-    ``-REAL_TOL max |lambda|`` (:func:`~gandynamics.analysis.spectrum.real_part_tol`), False when unstable or
-    marginal (eigenvalues on the imaginary axis to rounding: the linearisation decides nothing, and the point is
-    not asymptotically stable for it).  A sign test without tolerance called a centre stable whenever LAPACK
-    returned its eigenvalues as -2e-16 +- 1.16i."""
+def flow_stability(eigs, J=None) -> bool:
+    """Local asymptotic stability of the flow, read as :func:`gandynamics.spectrum` reads it
+    (:attr:`~gandynamics.analysis.spectrum.SpectralReport.stable`): True when every eigenvalue of ``J = -DF`` lies in
+    the open left half-plane with its radius of rounding (:func:`gandynamics.analysis.eigbounds.flow_reading`, when the
+    matrix ``J`` is given), else when ``max Re lambda`` is below ``-REAL_TOL max |lambda|``
+    (:func:`~gandynamics.analysis.spectrum.real_part_tol`, the eigenvalues ``eigs`` alone); False when unstable or
+    marginal (on the imaginary axis to rounding: the linearisation decides nothing, and the point is not
+    asymptotically stable for it).  A sign test without tolerance called a centre stable whenever LAPACK returned its
+    eigenvalues as -2e-16 +- 1.16i; a tolerance relative to max |lambda| called a nilpotent J stable (eigenvalues
+    -3e-17 twice, exactly 0: the flow grows linearly)."""
+    if J is not None:
+        from .eigbounds import flow_reading
+        return flow_reading(J)[0] == "stable"
     from .spectrum import real_part_tol
     eigs = np.asarray(eigs, dtype=complex)
     return bool(float(np.max(eigs.real)) < -real_part_tol(eigs))
@@ -91,12 +97,13 @@ class Classification:
     spurious: bool | None
     hessians: dict = dfield(default_factory=dict)
     notes: list = dfield(default_factory=list)
+    flow_reading: str = ""  # "stable", "unstable" or "marginal" (gandynamics.analysis.eigbounds.flow_reading)
 
     def as_dict(self) -> dict:
         return {"point": self.point.tolist(), "residual": self.residual, "zero_sum": self.zero_sum,
                 "local_nash": self.local_nash, "local_minimax": self.local_minimax,
                 "differential_stackelberg": self.differential_stackelberg, "flow_stable": self.flow_stable,
-                "methods": self.methods, "spurious": self.spurious,
+                "flow_reading": self.flow_reading, "methods": self.methods, "spurious": self.spurious,
                 "hessians": {k: np.asarray(v).tolist() for k, v in self.hessians.items()}, "notes": self.notes}
 
 
@@ -239,7 +246,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     from ..validate import field as _as_field
     fld = _as_field(fld, "classify")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import finite, name_list, positive
-    from .rates import largest_stable_step, local_rate
+    from .rates import STABLE_TOL, largest_stable_step, local_rate, rate_upper
     from .spectrum import analysis_point
     step = None if step is None else positive(step, "step")  # a negative step was tested as given
     beta = finite(beta, "beta")
@@ -284,8 +291,9 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     else:
         stack = False if kD == "not-psd" else None
     A = fld.eval_DF(z, p)
-    lam = np.linalg.eigvals(-A)
-    flow = flow_stability(lam)
+    from .eigbounds import flow_reading
+    reading, lam, _ = flow_reading(-A)  # each eigenvalue with its radius of rounding (a nilpotent J is marginal)
+    flow = reading == "stable"
     meth = {}
     from .rates import takes
     for m in methods:
@@ -293,7 +301,10 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         try:  # a method undefined at this point (ftr at a singular DF_psipsi) gets an entry saying why, as in rates
             if step is not None:
                 rho = local_rate(m, A, float(step), n_theta=fld.n_theta, **kb)
-                meth[m] = {"step": float(step), "spectral_radius": rho, "stable": bool(rho < 1 - 1e-12), **kb}
+                # stable when the rate is below 1 with every multiplier's radius of rounding (rate_upper): I - h A
+                # of a nilpotent A has rho = 1 exactly, computed 1 - 3e-18 h
+                up = rate_upper(m, A, float(step), n_theta=fld.n_theta, **kb)
+                meth[m] = {"step": float(step), "spectral_radius": rho, "stable": bool(up < 1 - STABLE_TOL), **kb}
             else:
                 hmax = largest_stable_step(m, A, n_theta=fld.n_theta, **kb)
                 meth[m] = {"largest_stable_step": hmax, "stable": hmax is not None, **kb}
@@ -308,7 +319,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     H["eig_H_G"], H["eig_H_D"], H["eig_J"] = wG, wD, lam
     H = {k: (v if not np.iscomplexobj(v) else np.stack([v.real, v.imag], -1)) for k, v in H.items()}
     return Classification(point=z, residual=res, zero_sum=zs, local_nash=nash, local_minimax=minimax,
-                          differential_stackelberg=stack, flow_stable=flow, methods=meth,
+                          differential_stackelberg=stack, flow_stable=flow, flow_reading=reading, methods=meth,
                           spurious=spurious, hessians=H, notes=notes)
 
 

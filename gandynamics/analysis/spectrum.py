@@ -19,20 +19,18 @@ import numpy as np
 
 from ..equilibrium import find_equilibrium  # noqa: F401  (moved there; re-exported)
 from ..errors import GandynamicsError
+from .eigbounds import REAL_TOL, flow_reading  # noqa: F401  (REAL_TOL re-exported: continuation's tolerances)
 
 __all__ = ["SpectralReport", "find_equilibrium", "spectrum", "spectral_abscissa", "phase_factor",
            "conditioning_factor", "analysis_point"]
 
-#: eigenvalues with |Re| below this, relative to the spectrum's scale (:func:`real_part_tol`), count as purely
-#: imaginary.  Relative, never absolute: an absolute floor of 1 below |lambda| = 1 read the spectrum of
-#: 1e-12 [[0.5, -1], [1, 0.5]], eigenvalues (0.5 +- i) 1e-12, as marginal (phase factor 0) instead of unstable
-REAL_TOL = 1e-9
-
 
 def real_part_tol(eigs) -> float:
-    """The tolerance below which ``|Re lambda|`` is zero to rounding: :data:`REAL_TOL` times ``max |lambda|`` (the
-    spectrum's own scale: the verdicts of ``J`` and of ``s J`` are the same for every ``s > 0``; 0 for a zero spectrum).
-    Shared by :func:`spectrum`'s verdict, ``classify`` and the continuation's stability."""
+    """The tolerance below which ``|Re lambda|`` is zero to rounding when only the eigenvalues are known (the
+    ``k`` leading eigenvalues of a large game, a continuation's spectra): :data:`REAL_TOL` times ``max |lambda|`` (the
+    verdicts of ``J`` and of ``s J`` are the same for every ``s > 0``; 0 for a zero spectrum).  Where the matrix is
+    known its eigenvalues' own radii decide (:func:`gandynamics.analysis.eigbounds.flow_reading`): a nilpotent
+    Jacobian's eigenvalues compute as -3e-17, far below this tolerance, yet they are 0."""
     e = np.asarray(eigs, dtype=complex)
     return REAL_TOL * (float(np.max(np.abs(e))) if e.size else 0.0)
 
@@ -168,6 +166,10 @@ def _real_double_eigenvalues(J: np.ndarray, eigs: np.ndarray) -> np.ndarray:
     return eigs
 
 
+_READING = {"stable": "locally asymptotically stable", "unstable": "unstable",
+            "marginal": "marginal (eigenvalues on the imaginary axis: no conclusion from the linearisation)"}
+
+
 def _verdict(alpha: float, tol: float) -> str:
     if alpha < -tol:
         return "locally asymptotically stable"
@@ -190,7 +192,11 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     k : int, optional             only the ``k`` leading eigenvalues of J (by ``which``), computed by Arnoldi
         iterations on Jacobian-vector products (Berard et al. 2020 did the same for full GANs): for games of
         thousands of parameters.  The report then has no Jacobian matrix, phase or conditioning factor; its
-        spectral abscissa and verdict are those of the computed eigenvalues, exact for ``which="LR"``.
+        spectral abscissa and verdict are those of the computed eigenvalues, exact for ``which="LR"``, their
+        tolerance :func:`real_part_tol` (without the matrix, the eigenvalues' conditioning is unknown: a defective
+        leading eigenvalue is read as computed).  Without ``k`` the verdict takes each eigenvalue's radius
+        (:func:`gandynamics.analysis.eigbounds.flow_reading`: ``||J||`` and the eigenvalue's condition number), so a
+        nilpotent or nearly defective Jacobian reads marginal where its eigenvalues are zero to rounding.
     which : str                   ``"LR"`` (largest real part, default), ``"LM"``, ``"SR"``, ``"SM"``, ``"LI"``
 
     Returns
@@ -228,7 +234,8 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     order = np.lexsort((-eigs.imag, -eigs.real))
     eigs = eigs[order]
     alpha = spectral_abscissa(eigs)
-    verdict = _verdict(alpha, real_part_tol(eigs))
+    # the verdict from each eigenvalue's radius (its conditioning and ||J||: eigbounds), not from max |lambda|
+    verdict = _READING[flow_reading(J)[0]]
     if not res < tol:  # a point given with `at` that is not a zero of F: its linearisation says nothing on stability
         verdict = (f"not an equilibrium (|F| = {res:z.3g} >= {tol:zg}): no stability verdict; the eigenvalues are "
                    f"those of the linearisation at this point")

@@ -71,11 +71,7 @@ def run(args) -> int:
     print(f"local Nash:                  {_b(c.local_nash)}   eig H_G = [{eg}], eig H_D = [{ed}]")
     print(f"local minimax:               {'n/a (general-sum)' if c.local_minimax is None and not c.zero_sum else _b(c.local_minimax)}")
     print(f"differential Stackelberg:    {_b(c.differential_stackelberg)}   (generator leading)")
-    from ..analysis.spectrum import real_part_tol
-    lam = c.hessians["eig_J"]  # (n, 2): real and imaginary parts
-    # as spectrum reads it: the largest real part (not the largest |Re|) zero to rounding
-    marginal = (not c.flow_stable and abs(float(np.max(lam[:, 0]))) <= real_part_tol(lam[:, 0] + 1j * lam[:, 1])
-                if np.ndim(lam) == 2 else False)
+    marginal = c.flow_reading == "marginal"  # as spectrum reads it: each eigenvalue with its radius of rounding
     flow = ("no (marginal: eigenvalues on the imaginary axis, no conclusion from the linearisation)" if marginal
             else ("yes" if c.flow_stable else "no"))
     print(f"stable under the flow:       {flow}")

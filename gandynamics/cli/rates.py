@@ -172,8 +172,12 @@ def run(args) -> int:
             # a step that does not converge (given, or the flow's at an unstable point): the table showed it unsaid
             if r.method == "flow":
                 a = r.options.get("spectral_abscissa")
-                extra.append("the equilibrium is not stable under the flow" + (
-                    f" (spectral abscissa {a:z.6g} >= 0: local rate exp(h alpha) >= 1)" if a is not None else ""))
+                if r.options.get("flow_reading") == "marginal":  # (as spectrum and classify read it)
+                    extra.append("the equilibrium is marginal under the flow (eigenvalues on the imaginary axis to "
+                                 "rounding: no conclusion from the linearisation)")
+                else:
+                    extra.append("the equilibrium is not stable under the flow" + (
+                        f" (spectral abscissa {a:z.6g} >= 0: local rate exp(h alpha) >= 1)" if a is not None else ""))
             else:
                 extra.append(f"local rate {r.local_rate:z.6g} >= 1 at h = {r.step:z.6g}: no convergence there ("
                              + ("no step is stable" if r.largest_stable_step is None else

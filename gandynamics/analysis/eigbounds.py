@@ -1,0 +1,92 @@
+r"""Eigenvalues of a matrix with the radius within which each is known: the stability readings of the point analyses.
+
+A verdict read off computed eigenvalues ("``Re lambda < 0``: stable", "``|mu| < 1``: the method contracts") is only
+as good as those eigenvalues.  LAPACK returns the exact eigenvalues of a matrix ``A + E`` with
+``||E|| <= c n eps ||A||`` (backward stability), and a Jacobian evaluated in floating point carries errors of the same
+order in its entries; how far an eigenvalue moves under such an ``E`` depends on its conditioning:
+
+* a simple eigenvalue moves by at most about ``kappa ||E||`` (first order), ``kappa = ||y|| ||x|| / |y^H x|`` its
+  condition number (``x``, ``y`` its right and left eigenvectors; Wilkinson 1965; Golub & Van Loan 2013, §7.2.2);
+* a defective one, an ``m x m`` Jordan block, moves by about ``(||E|| ||A||^(m-1))^(1/m)``: a nilpotent 2 x 2
+  Jacobian ``[[1, 1], [-1, -1]]``, whose eigenvalues are exactly 0 (twice), computes as ``-3e-17`` twice, yet a
+  perturbation of its entries by ``1e-16`` moves them by ``1e-8``.  The computed eigenvalues of such a block are a
+  cluster whose computed condition numbers are of the order ``eps^(-(1 - 1/m))``, so ``kappa ||E||`` is of the right
+  order there too; :func:`eigen_radii` takes the smaller of the two estimates for a cluster of ``m`` eigenvalues
+  (the first overestimates an exactly triangular block's, which LAPACK returns with parallel eigenvectors).
+
+Every radius is at least :data:`REAL_TOL` ``||A||_2`` (the margin the analyses always allowed, now relative to the
+matrix's norm, not to its largest eigenvalue: the nilpotent matrix's largest |eigenvalue| is ``3e-17``, its norm 2).
+A reading is *stable* when every eigenvalue's disc lies in the open left half-plane (flow) or inside the unit disc
+(maps: :func:`rho_upper`), *unstable* when some disc lies in the closed right half-plane's interior, and *marginal*
+otherwise (docs/mathematics.md §0.2; the linearisation decides nothing there).  Radii scale with ``A``: the readings
+of ``A`` and ``s A`` agree for every ``s > 0``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["REAL_TOL", "BACKWARD", "eigen_radii", "flow_reading", "rho_upper"]
+
+#: the smallest radius, relative to ``||A||_2``: eigenvalues with ``|Re| <= REAL_TOL ||A||`` are on the imaginary axis to
+#: rounding (relative, never absolute: an absolute floor of 1 read 1e-12 [[0.5, -1], [1, 0.5]] as marginal)
+REAL_TOL = 1e-9
+#: the backward error of the computed eigenvalues and of the matrix's own entries, in units of ``n eps ||A||_2``
+BACKWARD = 16.0
+
+_EPS = float(np.finfo(float).eps)
+
+
+def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
+    """The eigenvalues ``w`` (n,) complex of the square matrix ``A`` and radii ``r`` (n,) >= 0: the exact eigenvalues
+    of ``A`` and of every matrix within ``BACKWARD n eps ||A||_2`` of it lie within ``r_i`` of ``w_i``, to the first
+    order of the perturbation theory recalled in the module docstring (an estimate, not a proof: the readings built on
+    it are what the double-precision linearisation can tell).  ``r_i = max(REAL_TOL ||A||, kappa_i delta)`` for a
+    simple eigenvalue, ``delta = BACKWARD n eps ||A||``; for one of a cluster of ``m`` computed eigenvalues (those
+    within twice the largest possible defective radius ``delta^(1/n) ||A||^(1 - 1/n)`` of one another), at most
+    ``delta^(1/m) ||A||^(1 - 1/m)``.  ``inf`` where an eigenvector pair is orthogonal (``y^H x = 0``).  Raises
+    ValueError for a matrix that is not finite."""
+    from scipy import linalg
+    A = np.asarray(A)
+    n = A.shape[0]
+    if n == 0:
+        return np.zeros(0, complex), np.zeros(0)
+    if not np.all(np.isfinite(A)):
+        raise ValueError("eigen_radii: the matrix is not finite")
+    norm = float(np.linalg.norm(A, 2))
+    if norm == 0.0:
+        return np.zeros(n, complex), np.zeros(n)
+    w, vl, vr = linalg.eig(A, left=True, right=True)
+    delta = BACKWARD * n * _EPS * norm
+    dots = np.abs(np.einsum("ij,ij->j", vl.conj(), vr))
+    lens = np.linalg.norm(vl, axis=0) * np.linalg.norm(vr, axis=0)
+    with np.errstate(divide="ignore"):
+        kappa = np.where(dots > 0.0, lens / np.where(dots > 0.0, dots, 1.0), math.inf)
+    r = kappa * delta
+    far = delta ** (1.0 / n) * norm ** (1.0 - 1.0 / n)  # the largest radius any defective cluster can have
+    gaps = np.abs(w[:, None] - w[None, :])
+    m = np.sum(gaps <= 2.0 * far, axis=1)
+    for i in range(n):
+        if m[i] > 1:
+            r[i] = min(r[i], delta ** (1.0 / m[i]) * norm ** (1.0 - 1.0 / m[i]))
+    return w, np.maximum(r, REAL_TOL * norm)
+
+
+def flow_reading(J) -> tuple[str, np.ndarray, np.ndarray]:
+    """``(reading, w, r)``: ``"stable"`` when every ``Re w_i + r_i < 0``, ``"unstable"`` when some ``Re w_i - r_i > 0``,
+    ``"marginal"`` otherwise, for the linearisation ``J`` (n, n) of a flow (:func:`eigen_radii`)."""
+    w, r = eigen_radii(J)
+    if w.size == 0 or float(np.max(w.real + r)) < 0.0:
+        return "stable", w, r
+    if float(np.max(w.real - r)) > 0.0:
+        return "unstable", w, r
+    return "marginal", w, r
+
+
+def rho_upper(M) -> float:
+    """``max |mu_i| + r_i`` over the eigenvalues of the iteration matrix ``M`` (:func:`eigen_radii`): the largest
+    spectral radius of the matrices within rounding of ``M`` (a method contracts for certain only where it is < 1)."""
+    w, r = eigen_radii(M)
+    return float(np.max(np.abs(w) + r)) if w.size else 0.0

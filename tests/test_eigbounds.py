@@ -1,0 +1,149 @@
+"""Eigenvalues with their radii of rounding (gandynamics.analysis.eigbounds) and the readings built on them.
+
+The kind: a stability verdict read off computed eigenvalues without their conditioning.  A nilpotent Jacobian's
+eigenvalues are exactly 0 and compute as -3e-17, which a tolerance relative to max |lambda| read as stable (the flow,
+and gd / eg / eftp / ogda for every step up to 1e15, while all of them grow linearly: a Jordan block).  Members: Jordan
+blocks of sizes 2-4 at 0 and on the imaginary axis (marginal), shifted into either half-plane (stable / unstable), seen
+through random similarities and at scales 1e-12 to 1e12; the reviewer's quadratic games end to end.
+"""
+
+import numpy as np
+import pytest
+
+from gandynamics.analysis.eigbounds import REAL_TOL, eigen_radii, flow_reading, rho_upper
+
+
+def _jordan(lam, m):
+    return lam * np.eye(m) + np.diag(np.ones(m - 1), 1)
+
+
+def _members(seed=0):
+    """(J, truth): real matrices similar to direct sums of Jordan blocks, with the exact reading of the flow."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for m in (2, 3, 4):
+        for _ in range(4):
+            S = rng.normal(size=(m, m))
+            if abs(np.linalg.det(S)) < 0.3:
+                continue
+            Si = np.linalg.inv(S)
+            out.append((S @ _jordan(0.0, m) @ Si, "marginal"))          # nilpotent: the flow grows like t^(m-1)
+            out.append((S @ _jordan(-0.5, m) @ Si, "stable"))
+            out.append((S @ _jordan(0.5, m) @ Si, "unstable"))
+    for w in (0.5, 2.0):  # a defective pair on the imaginary axis: i w with a 2 x 2 block each (real 4 x 4 form)
+        R = np.array([[0.0, -w], [w, 0.0]])
+        B = np.block([[R, np.eye(2)], [np.zeros((2, 2)), R]])
+        S = np.random.default_rng(7).normal(size=(4, 4))
+        out.append((S @ B @ np.linalg.inv(S), "marginal"))
+        out.append((S @ (B - 0.3 * np.eye(4)) @ np.linalg.inv(S), "stable"))
+    # the reviewer's: DF = [[a, b], [-b, -a]] with b = +-a (trace 0, determinant 0), J = -DF
+    for a in (1.0, 2.0, 3.0):
+        for b in (a, -a):
+            out.append((-np.array([[a, b], [-b, -a]]), "marginal"))
+    return out
+
+
+@pytest.mark.parametrize("scale", [1e-12, 1e-3, 1.0, 1e3, 1e12])
+def test_the_flows_reading_of_jordan_blocks_is_exact_at_every_scale(scale):
+    members = _members()
+    assert len(members) >= 40
+    for J, truth in members:
+        got, w, r = flow_reading(scale * J)
+        assert got == truth, (J, scale, w, r)
+
+
+def test_a_tolerance_relative_to_the_largest_eigenvalue_misreads_the_nilpotent_ones():
+    """(why the radii: the former rule, REAL_TOL max |lambda|, on the same members)"""
+    wrong = 0
+    for J, truth in _members():
+        if truth != "marginal":
+            continue
+        w = np.linalg.eigvals(J)
+        tol = REAL_TOL * np.max(np.abs(w))
+        wrong += not (abs(np.max(w.real)) <= tol)
+    assert wrong > 0
+
+
+def test_radii_cover_the_computed_eigenvalues_of_perturbed_matrices():
+    """The default pass's member of the next test's kind: the double-precision eigenvalues of A + E (|E| at the
+    rounding level) lie within twice A's radii (their own rounding being of the size of A's)."""
+    rng = np.random.default_rng(3)
+    for J, _ in _members():
+        w, r = eigen_radii(J)
+        n = J.shape[0]
+        for _ in range(10):
+            E = rng.normal(size=J.shape)
+            E *= 16 * n * np.finfo(float).eps * np.linalg.norm(J, 2) / np.linalg.norm(E, 2)
+            for e in np.linalg.eigvals(J + E):
+                assert np.min(np.abs(w - e) - 2 * r) <= 0.0, (J, e, w, r)
+
+
+@pytest.mark.slow  # 4.6 s (50-digit eigenvalues of 300 matrices)
+def test_radii_cover_the_eigenvalues_of_perturbed_matrices():
+    """The exact eigenvalues of A + E, |E| at the rounding level BACKWARD n eps |A|, lie within the computed radii of
+    A's (sampled: 20 perturbations of each member, its eigenvalues computed in 50-digit arithmetic by mpmath)."""
+    import mpmath
+    rng = np.random.default_rng(1)
+    mpmath.mp.dps = 50
+    for J, _ in _members()[::3]:
+        w, r = eigen_radii(J)
+        n = J.shape[0]
+        for _ in range(20):
+            E = rng.normal(size=J.shape)
+            E *= 16 * n * np.finfo(float).eps * np.linalg.norm(J, 2) / np.linalg.norm(E, 2)
+            exact = mpmath.eig(mpmath.matrix((J + E).tolist()), left=False, right=False)
+            for e in exact:
+                e = complex(e)
+                assert np.min(np.abs(w - e) - r) <= 0.0, (J, e, w, r)
+
+
+def test_well_conditioned_eigenvalues_keep_the_small_margin():
+    """A normal matrix's radii are REAL_TOL |A| (the margin the analyses always allowed): nothing coarser there."""
+    rng = np.random.default_rng(2)
+    for n in (2, 3, 5):
+        Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+        A = Q @ np.diag(rng.uniform(-2, 2, n)) @ Q.T
+        w, r = eigen_radii(A)
+        np.testing.assert_allclose(r, REAL_TOL * np.linalg.norm(A, 2), rtol=1e-6)
+
+
+def test_an_iteration_matrix_with_a_jordan_block_on_the_unit_circle_does_not_contract():
+    """gd's I - h A for a nilpotent A: rho = 1 exactly (computed 1 - 3e-18 h), growth like k: rho_upper >= 1 at every
+    step; a contracting Jordan block (eftp's optimum on the bilinear game, rho = 1/sqrt 2) stays below 1."""
+    A = np.array([[1.0, 1.0], [-1.0, -1.0]])
+    for h in (1e-3, 0.1, 1.0, 10.0):
+        assert rho_upper(np.eye(2) - h * A) >= 1.0
+    from gandynamics.analysis.rates import iteration_matrix, local_rate
+    B = np.array([[0.0, 1.0], [-1.0, 0.0]])
+    assert local_rate("eftp", B, 0.5) == pytest.approx(2 ** -0.5, rel=1e-7)
+    assert rho_upper(iteration_matrix("eftp", B, 0.5)) < 0.71
+
+
+@pytest.mark.parametrize("a,b,c", [(1.0, 1.0, -1.0), (-1.0, 1.0, 1.0), (2.0, -2.0, -2.0), (-3.0, 3.0, 3.0)])
+def test_the_reviewers_nilpotent_quadratic_games_read_marginal_everywhere(a, b, c):
+    """quadratic a/2 x^2 + b x y - c/2 y^2 with a + c = 0 and a c + b^2 = 0: DF nilpotent (DF^2 = 0).  spectrum and
+    classify said "locally asymptotically stable" / "stable under gd for h < 2.5e15", rates gave optimal steps of
+    1e15 with rates below 1; the truth, from the closed form: the flow z(t) = (I - t DF) z0 and every method's iterates
+    grow linearly (checked here on a simulated gd run), so nothing is stable and no step contracts."""
+    import gandynamics as gd
+    from gandynamics.analysis.rates import rates
+    from gandynamics.analysis.solution_concepts import classify
+    fld = gd.VectorField(gd.games.quadratic(), [])
+    p = {"a": a, "b": b, "c": c}
+    DF = fld.eval_DF(np.zeros(2), fld.param_vector(p))
+    assert np.array_equal(DF @ DF, np.zeros((2, 2)))  # (the member's claim, exactly)
+    rep = gd.spectrum(fld, p)
+    assert rep.verdict.startswith("marginal") and rep.stable is False
+    cl = classify(fld, p, methods="gd,eg,eftp,ogda")
+    assert cl.flow_stable is False and cl.flow_reading == "marginal"
+    assert all(v["stable"] is False and v["largest_stable_step"] is None for v in cl.methods.values()), cl.methods
+    cl = classify(fld, p, methods="gd,eg", step=0.1)
+    assert all(v["stable"] is False for v in cl.methods.values())
+    rows, _ = rates(fld, ["gd", "eg", "eftp"], params=p, measure=False)
+    assert all(r.step is None and r.largest_stable_step is None for r in rows), rows
+    tr = gd.simulate(fld, "gd", [1.0, 0.0], 1000, 0.1, params=p, engine="interpreted")
+    z = np.array([1.0, 0.0])
+    for _ in range(1000):
+        z = z - 0.1 * DF @ z
+    np.testing.assert_allclose(tr.final, z, rtol=1e-12)
+    assert np.linalg.norm(z) > 50  # linear growth: |z_k| ~ 0.1 k
