@@ -214,3 +214,30 @@ def test_classify_refuses_beta_without_a_method_that_takes_it_as_rates_does(caps
         assert main([cmd, "dirac", "--reg", "r1", "--methods", "gd", "--beta", "0.3"]) == 2
         err = capsys.readouterr().err
         assert err.startswith("gandynamics: error: --beta applies to momentum, altmomentum") and "not to gd" in err
+
+
+@pytest.mark.parametrize("kink", ["heaviside", "sign", "abs", "max", "hinge-dirac"])
+def test_classify_reads_games_whose_second_derivatives_have_dirac_deltas(kink):
+    """A second derivative of a kink is written by sympy with DiracDelta (and a first one with Heaviside), which
+    neither math nor numpy defines: classify on the hinge Dirac-GAN raised NameError (a traceback) where F is smooth.
+    Members: losses with Heaviside, sign, Abs, Max terms, read at a point away from their kinks; the Hessians equal
+    finite differences of the players' gradients there."""
+    import sympy as sp
+
+    import gandynamics as gd
+    if kink == "hinge-dirac":
+        fld = gd.VectorField(gd.games.dirac(loss="hinge"), [])
+        z = np.zeros(2)  # its equilibrium, where F is smooth (the hinge's kinks are at psi theta = +-1)
+    else:
+        x, y = sp.symbols("x y", real=True)
+        term = {"heaviside": sp.Heaviside(x - 2) * x**3, "sign": sp.sign(x - 2) * x**3 / 3, "abs": sp.Abs(x - 2) * y**2,
+                "max": sp.Max(x - 2, 0) * x**2}[kink]
+        g = gd.Game([x], [y], x**2 / 2 + x * y + term, y**2 / 2 - x * y, equilibrium=(0, 0))
+        fld = gd.VectorField(g)
+        z = np.zeros(2)
+    c = classify(fld, at=z, methods="gd")
+    HG = np.atleast_2d(c.hessians["H_G"])
+    # the generator's own-Hessian d^2 L_G / d theta^2 against central differences of F_theta = dL_G / d theta
+    e = 1e-5
+    fd = (fld.eval_F(z + [e, 0.0])[0] - fld.eval_F(z - [e, 0.0])[0]) / (2 * e)
+    np.testing.assert_allclose(HG[0, 0], fd, rtol=1e-6, atol=1e-8)

@@ -35,7 +35,23 @@ def _vnorm(*args):
     return math.sqrt(sum(float(a) ** 2 for a in args))
 
 
-_MODULES = [{"sigmoid": _sigmoid, "softplus": _softplus, "safediv": _safediv, "vnorm": _vnorm}, "math", "numpy"]
+def _dirac(*args):
+    """``DiracDelta(x)`` (and its derivatives): zero wherever it is evaluated, as in the generated code
+    (:mod:`gandynamics.codegen`): the points where it is not (a kink of abs/sign/Heaviside/max) are reported as not
+    differentiable by :meth:`gandynamics.field.VectorField.nonsmooth_at` before any derivative is read there."""
+    return 0.0
+
+
+def _heaviside(x, h0=0.5):
+    x = float(x)
+    return 1.0 if x > 0.0 else (0.0 if x < 0.0 else float(h0))
+
+
+#: lambdify's namespace: the losses' own functions by name (the stable rewrites carry their ``_imp_``), then the
+#: derivatives of kinks sympy writes with functions that neither math nor numpy has (``DiracDelta``: a second
+#: derivative of the hinge loss raised NameError in classify), then math and numpy
+_MODULES = [{"sigmoid": _sigmoid, "softplus": _softplus, "safediv": _safediv, "vnorm": _vnorm, "DiracDelta": _dirac,
+             "Heaviside": _heaviside}, "math", "numpy"]
 
 
 class Derivatives:
