@@ -43,13 +43,27 @@ def _members(seed=0):
     return out
 
 
-@pytest.mark.parametrize("scale", [1e-12, 1e-3, 1.0, 1e3, 1e12])
+@pytest.mark.parametrize("scale", [1e-200, 1e-12, 1e-3, 1.0, 1e3, 1e12, 1e200])
 def test_the_flows_reading_of_jordan_blocks_is_exact_at_every_scale(scale):
     members = _members()
     assert len(members) >= 40
     for J, truth in members:
         got, w, r = flow_reading(scale * J)
         assert got == truth, (J, scale, w, r)
+
+
+def test_huge_entries_do_not_overflow_inside_lapack():
+    """LAPACK's eigenvector path overflowed inside for entries near 1e160: quadratic a = b = 1e160, c = 1 read
+    "marginal" (eigenvalues -7e137 +- 1.3e138 i computed for -5e159 +- 8.66e159 i).  Closed form: J = -DF =
+    [[-a, -b], [b, -c]], trace -(a + c), determinant a c + b^2."""
+    import gandynamics as gd
+    fld = gd.VectorField(gd.games.quadratic(), [])
+    for s in (1e100, 1e160, 1e200, 1e300):
+        rep = gd.spectrum(fld, {"a": s, "b": s, "c": 1.0})
+        assert rep.verdict == "locally asymptotically stable", (s, rep.verdict)
+        got, w, _ = flow_reading(-np.array([[s, s], [-s, 1.0]]))
+        np.testing.assert_allclose(sorted(w.imag), [-s * 3**0.5 / 2, s * 3**0.5 / 2], rtol=1e-12)
+        np.testing.assert_allclose(w.real, -s / 2, rtol=1e-12)
 
 
 def test_a_tolerance_relative_to_the_largest_eigenvalue_misreads_the_nilpotent_ones():

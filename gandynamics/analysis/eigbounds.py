@@ -58,7 +58,10 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     norm = float(np.linalg.norm(A, 2))
     if norm == 0.0:
         return np.zeros(n, complex), np.zeros(n)
-    w, vl, vr = linalg.eig(A, left=True, right=True)
+    # eigenvalues of A / ||A|| (then scaled back): LAPACK's eigenvector path overflows inside for entries near
+    # 1e160 (it returned -7e137 +- 1.3e138 i for eigenvalues -5e159 +- 8.7e159 i)
+    w, vl, vr = linalg.eig(A / norm, left=True, right=True)
+    w = w * norm
     delta = BACKWARD * n * _EPS * norm
     dots = np.abs(np.einsum("ij,ij->j", vl.conj(), vr))
     lens = np.linalg.norm(vl, axis=0) * np.linalg.norm(vr, axis=0)
