@@ -241,3 +241,18 @@ def test_classify_reads_games_whose_second_derivatives_have_dirac_deltas(kink):
     e = 1e-5
     fd = (fld.eval_F(z + [e, 0.0])[0] - fld.eval_F(z - [e, 0.0])[0]) / (2 * e)
     np.testing.assert_allclose(HG[0, 0], fd, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("s", [1e-12, 1e-6, 1.0, 1e6, 1e12])
+def test_classify_reads_a_game_and_the_same_game_times_s_alike(s):
+    """An absolute floor of 1 in the definiteness test read the quadratic game's H_G = [a] = [1e-12] as singular
+    ("local Nash: inconclusive (semidefinite)") at a = c = 1e-12, b = 1 ... and definite once every coefficient is
+    multiplied by 1e12.  The closed form: H_G = a, H_D = c, zero-sum, J = [[-a, -b], [b, -c]].  Members: (a, b, c) of
+    the signs that make each answer, every coefficient times s."""
+    import gandynamics as gd
+    fld = gd.VectorField(gd.games.quadratic(), [])
+    for (a, b, c), nash in (((1.0, 2.0, 1.0), True), ((-1.0, 2.0, 1.0), False), ((1.0, 2.0, -1.0), False),
+                            ((0.5, 0.1, 2.0), True)):
+        cl = classify(fld, {"a": a * s, "b": b * s, "c": c * s}, methods="gd")
+        assert cl.local_nash is nash, (a, b, c, s, cl.local_nash)
+        assert cl.flow_stable is (a + c > 0), (a, b, c, s)

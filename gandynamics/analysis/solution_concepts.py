@@ -45,17 +45,24 @@ __all__ = ["Classification", "classify", "is_zero_sum", "own_hessians", "flow_st
 DEF_TOL = 1e-9
 
 
-def _definiteness(H, tol=DEF_TOL):
+def _definiteness(H, tol=DEF_TOL, scale=None):
     """'pd', 'psd' (singular), 'indefinite' or 'negative' (has a negative eigenvalue: same as indefinite for our
-    purposes), for a symmetric matrix; also the eigenvalues."""
+    purposes), for a symmetric matrix; also the eigenvalues.  An eigenvalue within ``tol`` times ``scale`` of zero
+    (default: the matrix's own largest |eigenvalue|; ``classify`` passes the game's scale at the point, so that a game
+    and the same game times ``s`` read alike: an absolute floor of 1 read the Hessian [1e-12] of a game of scale 1e-12
+    as singular, and the same game times 1e12 as definite) counts as zero."""
     H = 0.5 * (H + H.T)
     if H.size == 0:
         return "pd", np.array([])
     w = np.linalg.eigvalsh(H)
-    scale = max(1.0, float(np.max(np.abs(w))))
-    if np.all(w > tol * scale):
+    s = float(np.max(np.abs(w)))
+    if scale is not None:
+        s = max(s, float(scale))
+    if s == 0.0:
+        return "psd", w
+    if np.all(w > tol * s):
         return "pd", w
-    if np.all(w > -tol * scale):
+    if np.all(w > -tol * s):
         return "psd", w
     return "not-psd", w
 
@@ -206,7 +213,7 @@ def _stackelberg(fld, z, p, tol):
         e[i] = hstep
         D2[:, i] = (total_grad(th0 + e, ps0) - total_grad(th0 - e, ps0)) / (2 * hstep)
     D2 = 0.5 * (D2 + D2.T)
-    kind, _ = _definiteness(D2, 1e-6)
+    kind, _ = _definiteness(D2, 1e-6, scale=1.0)  # (finite differences of steps 1e-5 max(1, |theta|))
     first = float(np.linalg.norm(g1))
     if first > 1e-7 * (1 + np.linalg.norm(z)):
         return False, D2, first
@@ -267,20 +274,23 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         notes.append("a field transform (e.g. consensus) changes the training operator, not the game: "
                      "Nash/minimax use the losses, stability uses the transformed field")
     H = own_hessians(fld, z, p)
-    kG, wG = _definiteness(H["H_G"])
-    kD, wD = _definiteness(H["H_D"])
+    # the game's scale at the point: what "zero to rounding" is relative to (the Jacobian and the Hessian blocks)
+    scale = max([float(np.linalg.norm(fld.eval_DF(z, p), 2))] +
+                [float(np.linalg.norm(np.atleast_2d(v), 2)) for v in H.values() if np.size(v)])
+    kG, wG = _definiteness(H["H_G"], scale=scale)
+    kD, wD = _definiteness(H["H_D"], scale=scale)
     nash = True if (kG == "pd" and kD == "pd") else (False if "not-psd" in (kG, kD) else None)
     zs = is_zero_sum(fld)
     minimax = None
     if zs:
         fyy = -H["H_D"]
-        kyy, _ = _definiteness(-fyy)          # -f_psps = H_D
+        kyy, _ = _definiteness(-fyy, scale=scale)          # -f_psps = H_D
         if kyy == "not-psd":
             minimax = False
         else:
             if kyy == "pd":
                 schur = H["H_G"] - H["G_thps"] @ np.linalg.solve(fyy, H["G_thps"].T)
-                ks, ws = _definiteness(schur)
+                ks, ws = _definiteness(schur, scale=scale)
                 H["schur"] = schur
                 minimax = True if ks == "pd" else (None if ks == "psd" else False)
             else:
