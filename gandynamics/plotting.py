@@ -229,6 +229,36 @@ def _states(tr):
     return np.asarray(s, dtype=float)
 
 
+def trajectory_items(trajectories, what: str) -> list:
+    """The ``trajectories`` argument of :func:`phase_portrait`, :func:`convergence` and :func:`animate` as a list of
+    ``(label, run, color, linestyle)``: each item a :class:`gandynamics.simulate.Trajectory` (labelled by its method,
+    in the method's colour) or a tuple ``(label, run)``, ``(label, run, color)`` or ``(label, run, color,
+    linestyle)`` (``run`` a Trajectory or an array).  A bare Trajectory made ``phase_portrait`` fail with
+    "'Trajectory' object is not subscriptable"; anything else is refused by name (GandynamicsError)."""
+    from .runs.trajectory import Trajectory
+    if trajectories is None:
+        return []
+    if isinstance(trajectories, Trajectory) or (isinstance(trajectories, tuple) and trajectories
+                                                and isinstance(trajectories[0], str)):
+        trajectories = [trajectories]  # one run (or one labelled item) given on its own
+    try:
+        items = list(trajectories)
+    except TypeError:
+        raise GandynamicsError(f"{what}: trajectories must be a list of Trajectory objects or (label, states) "
+                               f"tuples, got {type(trajectories).__name__}") from None
+    out = []
+    for k, it in enumerate(items):
+        if isinstance(it, Trajectory):
+            out.append((it.method, it, METHOD_COLORS.get(it.method), "-"))
+        elif isinstance(it, (tuple, list)) and 2 <= len(it) <= 4:
+            it = tuple(it) + (None, "-")[len(it) - 2:]
+            out.append((str(it[0]), it[1], it[2], it[3] if it[3] is not None else "-"))
+        else:
+            raise GandynamicsError(f"{what}: trajectories item {k} is {type(it).__name__}; accepted: a Trajectory "
+                                   "(from simulate) or a tuple (label, states[, color[, linestyle]])")
+    return out
+
+
 def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
                    n: int = 41, streamlines: bool = True, arrows: bool = False, speed: bool = False,
                    nullclines: bool = False, trajectories=(), equilibrium=True, clip=None, density: float = 1.0,
@@ -261,8 +291,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     nullclines : bool
         Draw the curves where each plane component of v vanishes.
     trajectories : sequence
-        Items ``(label, states)`` or ``(label, states, color)``, where ``states`` is an array of shape
-        ``(k, n)`` or an object with ``.states`` (a :class:`gandynamics.simulate.Trajectory`).  The start
+        :class:`gandynamics.simulate.Trajectory` objects (labelled by their method), or items ``(label, states)`` or
+        ``(label, states, color)``, where ``states`` is an array of shape ``(k, n)`` or an object with ``.states``
+        (:func:`trajectory_items`).  The start
         is marked with a red dot (M18, Fig. 1: "the starting iterate is marked in red").
     equilibrium : bool or array
         Mark the equilibrium (``field.equilibrium``) or the given point with a black star.
@@ -337,9 +368,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
     others = [k for k in range(field.n) if k not in (i, j)]
     leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
+    trajectories = trajectory_items(trajectories, "phase_portrait")
     for t_index, item in enumerate(trajectories):
-        label, tr = item[0], item[1]
-        color = item[2] if len(item) > 2 else None
+        label, tr, color = item[0], item[1], item[2]
         if color is None:
             color = TRAJECTORY_COLORS[t_index % len(TRAJECTORY_COLORS)]
         S = _states(tr)
@@ -705,7 +736,8 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     Parameters
     ----------
     trajectories : sequence
-        Items ``(label, distances)``, ``(label, distances, color)`` or ``(label, distances, color, linestyle)``
+        :class:`gandynamics.simulate.Trajectory` objects (labelled by their method), or items ``(label, distances)``,
+        ``(label, distances, color)`` or ``(label, distances, color, linestyle)``
         (a linestyle tells apart curves that coincide); ``distances`` is an array or an
         object with ``.distance`` (a :class:`gandynamics.simulate.Trajectory`, recorded every ``every``
         steps; its ``record_every`` is used when present).
@@ -723,10 +755,7 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     """
     ax = _axes(ax, figsize=(4.8, 3.6))
     rates = dict(rates or {})
-    for item in trajectories:
-        label, tr = item[0], item[1]
-        color = item[2] if len(item) > 2 else None
-        style = item[3] if len(item) > 3 else "-"
+    for label, tr, color, style in trajectory_items(trajectories, "convergence"):
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)
         k = np.arange(d.size) * ev
@@ -990,8 +1019,8 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
         trajectories = [(m, simulate(field, m, z0, steps, step, params, **o, **box), METHOD_COLORS.get(m))
                         for m, o in zip(methods, own)]
     items = []
-    for t_index, it in enumerate(trajectories):
-        col = it[2] if len(it) > 2 and it[2] is not None else TRAJECTORY_COLORS[t_index % len(TRAJECTORY_COLORS)]
+    for t_index, it in enumerate(trajectory_items(trajectories, "animate")):
+        col = it[2] if it[2] is not None else TRAJECTORY_COLORS[t_index % len(TRAJECTORY_COLORS)]
         S = _states(it[1])
         if S.ndim != 2 or S.shape[1] != field.n or S.shape[0] < 1:
             raise GandynamicsError(f"trajectory {it[0]!r} has shape {S.shape}; expected (steps, {field.n})")

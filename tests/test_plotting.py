@@ -611,3 +611,33 @@ def test_portrait_takes_every_method_option_that_simulate_and_sweep_take(tmp_pat
     from gandynamics import R1, VectorField, games, simulate
     ref = simulate(VectorField(games.dirac(), [R1()]), "altgd", [0.5, 0.5], 30, 0.2, n_g=2)
     np.testing.assert_array_equal(next(iter(seen.values())).states, ref.states)
+
+
+def test_plots_take_trajectories_as_simulate_returns_them_and_refuse_other_items_by_name():
+    """phase_portrait(fld, trajectories=[tr]) and convergence([tr]) failed with "'Trajectory' object is not
+    subscriptable" (the documented items were (label, tr) tuples; a Trajectory is the obvious first try).  Now a
+    Trajectory is an item labelled by its method, in the method's colour; a bad item is a GandynamicsError naming
+    what is accepted, for each of the three plots that take trajectories."""
+    import matplotlib.pyplot as plt
+
+    import gandynamics as gd
+    from gandynamics.errors import GandynamicsError
+    from gandynamics.plotting import METHOD_COLORS, animate, convergence, phase_portrait
+    fld = gd.VectorField(gd.games.dirac(), [gd.R1()])
+    tr = gd.simulate(fld, "eg", [1.0, 0.5], 60, 0.2, engine="interpreted")
+    ax = phase_portrait(fld, trajectories=[tr], n=9)
+    line = [ln for ln in ax.get_lines() if ln.get_label() == "eg"][0]
+    np.testing.assert_array_equal(line.get_xdata(), tr.states[:, 0])
+    assert line.get_color() == METHOD_COLORS["eg"]
+    ax2 = convergence([tr, ("again", tr)])
+    assert [ln.get_label() for ln in ax2.get_lines()][:2] == ["eg", "again"]
+    ax3 = convergence(tr)  # one run on its own
+    assert ax3.get_lines()[0].get_label() == "eg"
+    for bad in ([1.0], [("label",)], 3.0):
+        with pytest.raises(GandynamicsError, match="accepted: a Trajectory|must be a list"):
+            phase_portrait(fld, trajectories=bad, n=5)
+        with pytest.raises(GandynamicsError, match="accepted: a Trajectory|must be a list"):
+            convergence(bad)
+    with pytest.raises(GandynamicsError, match="accepted: a Trajectory"):
+        animate(fld, trajectories=[1.0], frames=2)
+    plt.close("all")
