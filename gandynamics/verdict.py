@@ -458,6 +458,12 @@ def describe(reading: dict, digits: int = 4) -> str:
             return f"{v} (no distance recorded over the last half)"
         text = f"{v} (distance {lo:z.{digits}g} to {hi:z.{digits}g} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
+        res = reading.get("final_residual", math.nan)
+        if res == res and res <= SETTLED_F:
+            text += (f"; it stands still at a zero of F (|F| = {res:z.2g} at the final state): converged to a stationary "
+                     "point other than z*")
+        elif res == res:
+            text += f"; it stands still, but not at a zero of F (|F| = {res:z.3g} at the final state)"
         if env >= 2.0 and rate > 1.0:
             text += f"; growing: the envelope rose x{env:z.{digits}g} at about {rate:z.{digits}g} per step " \
                     "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"
@@ -466,6 +472,8 @@ def describe(reading: dict, digits: int = 4) -> str:
 
 
 BOUNDED_LABEL = VERDICTS[BOUNDED]
+#: |F| below which the final state of a run that stood still is a zero of F (gandynamics.runs.trajectory)
+SETTLED_F = 1e-10
 
 #: read rows of usable samples GROUP at a time (False: one by one; the same numbers, bitwise: a switch for
 #: the benchmark studies/bench_sweep.py)

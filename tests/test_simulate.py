@@ -575,3 +575,27 @@ def test_the_reading_does_not_depend_on_record_every_on_marginal_runs():
         assert tr.reading == runs[0].reading
     row = sweep(F, "gd", inits=[[-0.528, 1.804]], steps=3000, step=1.2, samples=READ_SAMPLES, progress=False)
     assert row.columns["verdict"][0] == runs[0].verdict and row.columns["rate"][0] == runs[0].rate
+
+
+def test_a_run_that_settles_at_another_zero_of_F_says_so():
+    """A game with two stable equilibria besides the declared saddle (0, 0): L_G = (x^2 - 1)^2 / 4 + x y / 10,
+    L_D = y^2 / 2 - x y / 10.  gd settled at (-0.995, -0.0995) and read "bounded, not converging (distance 2 to 2)",
+    rate 1, with nothing said of where it stood.  The description now says that the run stands still at a zero of F
+    (checked: F there by the closed form, in plain arithmetic); a run that keeps moving (alternating GD's orbit on the
+    bilinear game) or that stands still at a projection box's wall (not a zero of F) is not said to have converged."""
+    import sympy as sp
+
+    from gandynamics import Game, VectorField
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], (x**2 - 1) ** 2 / 4 + x * y / 10, y**2 / 2 - x * y / 10, equilibrium=(0, 0)))
+    for z0 in ((-0.5, 0.3), (0.7, -0.2), (1.5, 1.0)):
+        tr = simulate(fld, "gd", z0, 500, 0.1, engine="interpreted")
+        xf, yf = tr.final
+        assert abs(xf**3 - xf + yf / 10) < 1e-12 and abs(yf - xf / 10) < 1e-12  # F(final) = 0, by hand
+        text = tr.describe()
+        assert tr.verdict == "bounded, not converging" and "converged to a stationary point other than z*" in text, text
+    orbit = simulate(VectorField(games.bilinear()), "altgd", (1.0, 0.5), 2000, 0.1, engine="interpreted")
+    assert orbit.verdict == "bounded, not converging" and "stands still" not in orbit.describe()
+    wall = simulate(BILIN, "gd", (0.3, 0.3), 400, 0.1, box=[[0.2, 1.0], [-1.0, 1.0]], engine="interpreted")
+    text = wall.describe()
+    assert "converged to a stationary point" not in text and "stands still, but not at a zero of F" in text, text

@@ -14,6 +14,7 @@ and returns the steps that finished, with ``options["interrupted"] = True``.
 from __future__ import annotations
 
 import csv
+import math
 import sys
 from dataclasses import dataclass, field as dc_field
 
@@ -24,6 +25,7 @@ from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
 from ..provenance import provenance
+from ..verdict import BOUNDED_LABEL
 from .engine import Interrupted, Plan, choose_engine, run_rows
 from .equilibria import equilibria
 from .module import kernel_module_source
@@ -39,6 +41,9 @@ from .validate import bound_value, check_step_work, method_options, sample_steps
 #: every step's on longer ones (65, a sweep's default, measured the R1 Dirac-GAN's gd rate 0.92221 for the closed form
 #: 0.92195 over 2,000 steps: 2.8e-4 off); ``sweep(samples=1025)`` reads a row as this reads the run
 READ_SAMPLES = 1025
+#: a bounded run whose distance to z* varies by at most this (relative) over its last half has stood still: its
+#: description then says whether it stands at a zero of F (|F(final)| below SETTLED_F), another stationary point
+SETTLED_RTOL = 1e-6
 
 __all__ = ["Trajectory", "simulate"]
 
@@ -302,11 +307,19 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         opts["interrupted"] = True
     if box is not None:
         opts["box"] = box.tolist()
+    row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
+    if reading.verdict[0] == BOUNDED_LABEL and div < 0:
+        # a bounded run whose distance to z* stood still over its last half at a zero of F: it converged, to another
+        # stationary point than z* (a game with two equilibria read "bounded, not converging (distance 2 to 2)")
+        lo, hi = row.get("tail_min", math.nan), row.get("tail_max", math.nan)
+        if lo > 0.0 and hi <= lo * (1.0 + SETTLED_RTOL):
+            fz = field.eval_F(res["final"][0], p)
+            row["final_residual"] = float(np.linalg.norm(fz)) if np.all(np.isfinite(fz)) else math.inf
     return Trajectory(states=states, times=ev, distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
                       rate=rate, rate_fit=RATE_FIT, method=m.name, step=(hg, hd), steps=K, params=pd,
                       equilibrium=zstar[0].copy(), names=list(field.names), options=opts,
-                      verdict=reading.verdict[0], reading={k: v for k, v in reading.row(0).items() if k != "verdict"},
+                      verdict=reading.verdict[0], reading=row,
                       provenance=provenance(field, method=m.name, options=dict(opts, step=[hg, hd],
                                             record_every=record_every, bound=bnd, engine=plan.engine), steps=K, params=pd,
                                             start=z.tolist()))
