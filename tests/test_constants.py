@@ -1129,3 +1129,27 @@ def test_a_kink_that_moves_two_entries_together_closes_its_bracket():
     rep = certify_constants(fld, Region.box([-1, -1], [1, 1]), order=1, max_boxes=3000)
     assert rep.mu.lo <= -1.0 <= rep.mu.hi + 1e-12
     assert rep.mu.gap <= 1e-3 and rep.mu.converged
+
+
+@pytest.mark.parametrize("b", [1.0, 1e5, 1e10, 1e12])
+def test_a_refuted_claims_pair_carries_its_exact_ratio_however_large_the_skew_part(b):
+    """F = A z, A = [[m, b], [-b, m]]: <F(z2) - F(z), dz> / |dz|^2 = m and |F(z2) - F(z)| / |dz| = sqrt(m^2 + b^2) for
+    every pair, exactly.  The pair's ratio was computed in doubles, where the skew part cancels: at b = 1e10 the
+    counterexample printed "= 0" for a ratio of 1e-8.  Now from ball arithmetic at 256 bits, to 1e-12 relative;
+    the verdicts stay refuted."""
+    import sympy as sp
+
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis.constants import check_constants as check
+    x, y = sp.symbols("x y", real=True)
+    m = 1e-8
+    fld = VectorField(Game([x], [y], sp.Float(m) * x**2 / 2 + sp.Float(b) * x * y,
+                           sp.Float(m) * y**2 / 2 - sp.Float(b) * x * y, equilibrium=(0, 0)))
+    res = check(fld, region="ball:1", mu=0.5 * (m + 1.0))
+    assert res.status == "refuted"
+    q = res.counterexample["pair"]
+    assert q is not None and q["ratio"] == pytest.approx(m, rel=1e-12, abs=0), q
+    res = check(fld, region="ball:1", L=0.5 * b)
+    assert res.status == "refuted"
+    q = res.counterexample["pair"]
+    assert q is not None and q["ratio"] == pytest.approx(math.hypot(m, b), rel=1e-12), q

@@ -911,6 +911,15 @@ def compile_interval(exprs, z, hyper=()) -> IntervalFunction:
     return IntervalFunction(exprs, z, hyper, src, env["_f"])
 
 
+def interval_field(fld) -> IntervalFunction:
+    """Ball evaluation of the n components of ``F`` of a :class:`~gandynamics.VectorField`, cached on the field (a
+    refuted claim's pair of points is evaluated with it: :mod:`gandynamics.analysis.constants`)."""
+    cache = fld.__dict__.setdefault("_interval_cache", {})
+    if "F" not in cache:
+        cache["F"] = compile_interval(list(fld.F), fld.z, fld.hyper)
+    return cache["F"]
+
+
 def interval_jacobian(fld) -> IntervalFunction:
     """Ball evaluation of the n×n entries of ``DF`` (row-major) of a :class:`~gandynamics.VectorField`, piece by
     piece (:func:`gandynamics.analysis.nonsmooth.piecewise_derivative`: valid where F cannot jump), cached on the
