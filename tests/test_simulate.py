@@ -599,3 +599,23 @@ def test_a_run_that_settles_at_another_zero_of_F_says_so():
     wall = simulate(BILIN, "gd", (0.3, 0.3), 400, 0.1, box=[[0.2, 1.0], [-1.0, 1.0]], engine="interpreted")
     text = wall.describe()
     assert "converged to a stationary point" not in text and "stands still, but not at a zero of F" in text, text
+
+
+def test_a_start_beyond_the_bound_is_said_not_reported_as_a_divergence():
+    """simulate from (1e7, 0) under the default bound 1e6 printed "diverged at step 1 (bound)", as if the dynamics
+    had left: the kernels test the states after each step.  simulate refuses such a start (the one run would
+    say nothing); a sweep runs its rows and warns how many start beyond the bound (rows of a random box may)."""
+    import warnings
+
+    from gandynamics.errors import GandynamicsWarning
+    with pytest.raises(GandynamicsError, match=r"lies beyond the bound 1e\+06 .*raise it"):
+        simulate(DIRAC_R1, "gd", [1e7, 0.0], 10, 0.1)
+    tr = simulate(DIRAC_R1, "gd", [1e7, 0.0], 10, 0.1, bound=1e8, engine="interpreted")  # inside a wider bound
+    assert tr.states.shape[0] == 11
+    inits = np.array([[0.5, 0.5], [2e6, 0.0], [0.0, -3e6]])
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        res = sweep(DIRAC_R1, "gd", inits=inits, step=0.1, steps=10, progress=False)
+    ours = [str(w.message) for w in got if issubclass(w.category, GandynamicsWarning)]
+    assert len(ours) == 1 and ours[0].startswith("2 of 3 initial points lie beyond the bound"), ours
+    assert res["diverged_at"].tolist() == [-1, 1, 1]

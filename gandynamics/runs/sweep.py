@@ -247,6 +247,14 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         raise GandynamicsError(f"inits must be points of {field.n} entries ({', '.join(field.names)}), got shape {inits.shape}")
     if not np.all(np.isfinite(inits)):
         raise GandynamicsError("inits must be finite")
+    beyond = int(np.sum(np.max(np.abs(inits), axis=1) > bnd)) if inits.size else 0
+    if beyond:  # their rows end at step 1 as diverged (reason "bound"): said, not left to look like the dynamics
+        import warnings
+
+        from ..errors import GandynamicsWarning
+        warnings.warn(GandynamicsWarning(f"{beyond} of {len(inits)} initial points lie beyond the bound {bnd:zg} "
+                                         "(max-norm): their rows end at step 1 as diverged (reason 'bound'); raise the "
+                                         "bound (bound=, --bound) to run them"), stacklevel=3)
     hyper_names = hyper_axis_names(field)  # (the hyperparameters' names as grid axes and table columns)
     symbol_of = dict(zip(hyper_names, field.defaults))
     axes = []

@@ -200,7 +200,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         distances at :data:`READ_SAMPLES` jittered steps alone (every step of a run of up to 1,024 steps; else one
         in each of equal runs of steps), recorded besides, so they do not depend on it.
     bound : float
-        A state with max-norm above ``bound`` counts as diverged (``reason="bound"``); ``inf`` disables.
+        A state with max-norm above ``bound`` counts as diverged (``reason="bound"``); ``inf`` disables.  A start
+        beyond it is refused (GandynamicsError: the run would end at its first step); a sweep warns of such rows.
     equilibrium : sequence, optional
         ``z*`` for the distances; default the field's (verified, or searched with scipy for these params).
     engine : {"auto", "compiled", "interpreted"}
@@ -243,6 +244,11 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     samples = sample_steps(K, READ_SAMPLES)
     rec = np.union1d(ev, samples)
     bnd = bound_value(bound)
+    top = float(np.max(np.abs(z))) if z.size else 0.0
+    if top > bnd:  # (the kernels test the states after each step: such a run "diverged at step 1 (bound)", unexplained)
+        raise GandynamicsError(f"the start ({', '.join(f'{v:zg}' for v in z)}) lies beyond the bound {bnd:zg} (largest "
+                               f"|coordinate| {top:zg}): the run would end at its first step; start inside the bound or "
+                               "raise it (bound=, --bound)")
     kernel = m.select(o).name
     zstar = equilibria(field, p[None, :], equilibrium)
     iopt, fopt, beta = m.slots(field, o)
