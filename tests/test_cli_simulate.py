@@ -330,3 +330,18 @@ def test_a_sweep_of_several_methods_counts_the_verdicts_of_each(capsys, tmp_path
         {m: dict(c) for m, c in want.items()}
     code, out, err = run(capsys, *argv[:9], "gd", *argv[10:-1], str(tmp_path / "v.csv"))
     assert "by method:" not in out  # one method: the legend says it all
+
+
+def test_a_grid_over_a_factory_argument_says_what_it_is(tmp_path, capsys):
+    """sweep --grid a=... for a keyword of the game file's factory (make(a=0.5)) said only "unknown grid axis 'a';
+    accepted: step, step_g, step_d, beta".  Members: a game file's factory keyword and a built-in game's (dirac-nd's d)."""
+    game = tmp_path / "mg.py"
+    game.write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y', real=True)\n"
+                    "def make(a=0.5):\n    return Game([x], [y], a * x**2 / 2 + x * y, y**2 / 2 - x * y, equilibrium=(0, 0))\n")
+    for args, axis, factory in ((["--game", f"{game}:make", "--grid", "a=0:1:3"], "a", f"{game}:make"),
+                                (["dirac-nd", "--grid", "d=2,3"], "d", "dirac-nd")):
+        code, _, err = run(capsys, "sweep", *args, "--method", "gd", "--step", "0.1", "--steps", "10",
+                           "--out", str(tmp_path / "t.csv"))
+        assert code == 2 and err.count("\n") == 1, err
+        assert f"grid axis '{axis}' is an argument of the game's factory ({factory})" in err
+        assert f"--param {axis}=VALUE" in err and "hyper=" in err

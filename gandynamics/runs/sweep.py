@@ -260,7 +260,15 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     axes = []
     for name, vals in grid.items():
         if name not in hyper_names and name not in _STEP_AXES:
-            raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {', '.join(hyper_names + list(_STEP_AXES))}")
+            accepted = ", ".join(hyper_names + list(_STEP_AXES))
+            origin = getattr(getattr(field, "game", None), "origin", None) or {}
+            if name in (origin.get("arguments") or {}):  # fixed when the game was made: not a grid axis
+                raise GandynamicsError(
+                    f"grid axis {name!r} is an argument of the game's factory ({origin.get('factory')}), fixed when "
+                    f"the game is made: give one value when making it (--param {name}=VALUE on the command line), or, "
+                    f"in a game of your own, declare it a hyperparameter (Game(..., hyper={{{name}: default}})) to sweep "
+                    f"it; accepted axes: {accepted}")
+            raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {accepted}")
         v = _axis_values(vals, f"grid {name}")  # an array, a sequence, or text "v1,v2,..."
         strengths = getattr(field, "_strengths", {})
         if symbol_of.get(name) in strengths:  # a regularizer strength: the one rule however it is set (>= 0)
