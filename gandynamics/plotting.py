@@ -96,23 +96,32 @@ def symbol(name: str) -> str:
 
 
 def describe(field, params=None) -> str:
-    """The game with its loss, regularizers and the strengths in use, for titles:
-    ``dirac + R1(γ = 0.3)``, ``dirac (lsgan) + consensus(γ = 0.2) + R1(γ = 1)``.
+    """The game with its loss, its own hyperparameters (all of a game of at most three, else those away from their
+    defaults), regularizers and the strengths in use, for titles: ``dirac + R1(γ = 0.3)``,
+    ``dirac (lsgan) + consensus(γ = 0.2) + R1(γ = 1)``, ``quadratic (a = 1, b = 3, c = 1)``, ``hopf (β = -0.3)``.
 
     Strength values are those of ``params`` (by hyperparameter name) over the regularizers' own values."""
     from .regularizers import strength_symbols
     model = getattr(field, "model", None)
     name = getattr(field, "name", None) or getattr(model, "name", "game")
     loss = getattr(getattr(model, "loss", None), "name", None)
-    text = name + (f" ({loss})" if loss and loss != "standard" else "")
     regs = list(getattr(field, "regularizers", []) or [])
-    if not regs:
-        return text
     vals = dict(field.defaults)
     if params is not None:
         vals.update(dict(zip(field.defaults, field.param_vector(params).tolist())))
+    named = strength_symbols(model, regs) if regs else []
+    # the game's own hyperparameters (not the regularizers' strengths): every one for a game of at most three,
+    # else those away from their defaults (a portrait of hopf at beta = -0.3 was titled as one at the default)
+    strengths = {s_.name for _, _, sym in named for s_ in sym.values()}
+    own = [(k, v) for k, v in vals.items() if k not in strengths]
+    if len(own) > 3:
+        own = [(k, v) for k, v in own if v != field.defaults[k]]
+    inner = ([loss] if loss and loss != "standard" else []) + \
+        ([", ".join(f"{_greek_text(k)} = {v:z.4g}" for k, v in own)] if own else [])
+    text = name + (f" ({'; '.join(inner)})" if inner else "")
+    if not regs:
+        return text
     parts = []
-    named = strength_symbols(model, regs)
     for reg in regs:
         items = []
         for r, part, sym in named:

@@ -641,3 +641,16 @@ def test_plots_take_trajectories_as_simulate_returns_them_and_refuse_other_items
     with pytest.raises(GandynamicsError, match="accepted: a Trajectory"):
         animate(fld, trajectories=[1.0], frames=2)
     plt.close("all")
+
+
+def test_titles_name_the_games_own_hyperparameters_as_used():
+    """portrait hopf --param beta=-0.3 and portrait hopf were both titled "hopf: gd, h = 0.2" (the regularizers'
+    strengths were named, the game's own hyperparameters not).  Members: a game of one hyperparameter at its default
+    and away from it, one of three, a GAN with a loss and a regularizer."""
+    import gandynamics as gd
+    from gandynamics.plotting import describe, portrait_title
+    hopf = gd.VectorField(gd.games.make_game("hopf"), [])
+    assert portrait_title(hopf, {"beta": -0.3}, ["gd"], 0.2) == "hopf (β = -0.3): gd, h = 0.2"
+    assert describe(hopf) == "hopf (β = 0.25)"
+    assert describe(gd.VectorField(gd.games.quadratic(), []), {"b": 3}) == "quadratic (a = 1, b = 3, c = 1)"
+    assert describe(gd.VectorField(gd.games.dirac(loss="lsgan"), [gd.R1(gamma=0.3)])) == "dirac (lsgan) + R1(γ = 0.3)"
