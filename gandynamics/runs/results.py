@@ -29,7 +29,9 @@ class SweepResult:
     ``step_g``, ``step_d``, ``beta``, ``final_<name>``, ``zstar_<name>`` (the equilibrium ``z*`` the row is measured
     from: the game's declared one, or where that is not a zero of F at the row's hyperparameters the one found by
     Newton's method, NaN where none was found), ``distance`` (final ``|z - z*|``), ``rate`` (see
-    :data:`RATE_FIT`), ``verdict`` (``converging``, ``diverged``, ``bounded, not converging``, ``stopped``, or ``not run``;
+    :data:`RATE_FIT`), ``rate_err`` (the rate's spread: the uncertainty of the geometric log-rate over the last half,
+    the difference of its two half-window slopes plus its standard error, times the rate; from the sweep's 65
+    recorded distances a modulated run's rate may be off by about 1e-3, and this says by how much), ``verdict`` (``converging``, ``diverged``, ``bounded, not converging``, ``stopped``, or ``not run``;
     :data:`gandynamics.verdict.VERDICT_RULE`), ``tail_min``/``tail_max`` (range of the distance over the last
     half), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows
     not run because the sweep was interrupted).  ``dims`` lists the grid axes ``(name, values)`` in row-major

@@ -134,6 +134,11 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
         cols[f"zstar_{name}"] = ZSTAR[:, j]
     cols["distance"] = distance
     cols["rate"] = run_column(reading.rate)
+    # the rate's spread: the geometric log-rate's uncertainty over [T/2, T] (the difference of its two half-window
+    # slopes plus its standard error) times the rate; a rate read from the 65 samples of a strongly modulated run (a
+    # sheared rotation) may be off by 1e-3 without the table saying so
+    with np.errstate(over="ignore", invalid="ignore"):  # (a diverging run's rate may be huge, its spread inf)
+        cols["rate_err"] = run_column(reading.rate * reading.log_rate_err)
     cols["verdict"] = verdict
     cols["tail_min"] = run_column(reading.tail_min)
     cols["tail_max"] = run_column(reading.tail_max)
@@ -369,7 +374,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
 #: the table's own columns and the sweep's own grid axes: a hyperparameter of one of these names is the axis and
 #: column ``hyper_<name>`` (the Hopf game's ``beta`` beside momentum's ``beta``: one column had overwritten the other,
 #: and a grid over ``beta`` had set both)
-_OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "verdict", "tail_min",
+_OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "rate_err", "verdict",
+                "tail_min",
                 "tail_max", "diverged", "diverged_at", "reason", "finished")
 
 
