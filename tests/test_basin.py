@@ -233,6 +233,8 @@ def test_cli_text_claims_no_invariant_ball_when_none_is_certified(capsys, method
     text = capsys.readouterr().out
     assert "certified:                       no" in text and "note: lambda_min" in text
     assert "why the ball is invariant" not in text and "for |z_0 - z*| <= r" not in text
+    # nor a column of empty certificates ("certified on B_R: mu >= 0   L <= -" read like one)
+    assert "certified on B_R" not in text and "step:" not in text and "certified rate" not in text
 
 
 @pytest.mark.parametrize("argv, msg", [

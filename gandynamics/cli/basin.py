@@ -78,6 +78,12 @@ def run(args) -> int:
         return 0
     z = ", ".join(f"{v:z.6g}" for v in rep.equilibrium)
     print(f"game: {fld.name}   method: {rep.method}   equilibrium ({', '.join(fld.names)}) = ({z})")
+    if not rep.region_radius > 0:  # no ball at all: the verdict and why, not a column of dashes under "certified"
+        print("certified:                       no (no ball around the equilibrium on which F is certified strongly "
+              "monotone)")
+        if rep.note:
+            print(f"note: {rep.note}")
+        return 0
     fail = "" if not rep.failed_radius else f"  (not certified at {_f(rep.failed_radius)})"
     # what is certified is shown on its safe side (_display.bound: exact when short, else rounded outward): the
     # radii, mu and the largest step no larger, L no smaller than computed
