@@ -459,7 +459,7 @@ def describe(reading: dict, digits: int = 4) -> str:
         text = f"{v} (distance {lo:z.{digits}g} to {hi:z.{digits}g} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         res = reading.get("final_residual", math.nan)
-        if res == res and res <= SETTLED_F:
+        if res == res and res <= SETTLED_F * reading.get("final_residual_scale", 1.0):
             text += (f"; it stands still at a zero of F (|F| = {res:z.2g} at the final state): converged to a stationary "
                      "point other than z*")
         elif res == res:
@@ -472,7 +472,8 @@ def describe(reading: dict, digits: int = 4) -> str:
 
 
 BOUNDED_LABEL = VERDICTS[BOUNDED]
-#: |F| below which the final state of a run that stood still is a zero of F (gandynamics.runs.trajectory)
+#: |F| below which the final state of a run that stood still is a zero of F, relative to ||DF|| times the size of the
+#: state there (gandynamics.runs.trajectory): the same game times s reads alike
 SETTLED_F = 1e-10
 
 #: read rows of usable samples GROUP at a time (False: one by one; the same numbers, bitwise: a switch for

@@ -648,3 +648,26 @@ def test_the_sweeps_rate_err_column_spans_the_error_of_rates_read_from_modulated
         else:
             assert err.max() > 1e-5  # (the member is modulated)
             assert np.mean(err <= 3 * u) >= 0.97, (shear, err, u)
+
+
+@pytest.mark.slow  # 1.5 s (five fields derived)
+def test_standing_still_is_read_from_the_states_at_every_scale():
+    """The kind of the test above, further members: the two-equilibria game times s = 1e6, 1e8 (|F| at its zero is
+    4e-10, 4e-8: a zero of F relative to ||DF|| |z|, as at s = 1), and runs that keep moving at a constant distance to
+    z* (the flow's centre on the bilinear game, gd on the Hopf game's limit cycle), which the distance alone read as
+    standing still."""
+    import sympy as sp
+
+    from gandynamics import Game
+    x, y = sp.symbols("x y", real=True)
+    for s in (1e6, 1e8):  # the same game times s (and the step over s): the same reading
+        g = Game([x], [y], s * ((x**2 - 1) ** 2 / 4 + x * y / 10), s * (y**2 / 2 - x * y / 10), equilibrium=(0, 0))
+        tr = simulate(VectorField(g), "gd", (-0.5, 0.3), 500, 0.1 / s, engine="interpreted")
+        assert "converged to a stationary point other than z*" in tr.describe(), (s, tr.describe())
+    # runs that keep moving at a constant distance to z* (the flow's centre, the Hopf game's limit cycle, alternating
+    # GD's orbit) do not stand still, whatever their distance does
+    for fld_, method, z0, k, h in ((VectorField(games.bilinear()), "altgd", (1.0, 0.5), 2000, 0.1),
+                                   (VectorField(games.bilinear()), "flow", (1.0, 0.5), 600, 0.01),
+                                   (VectorField(games.hopf_normal_form(beta=0.25), []), "gd", (0.5244, 0.0), 1200, 0.05)):
+        orbit = simulate(fld_, method, z0, k, h, engine="interpreted")
+        assert orbit.verdict == "bounded, not converging" and "stands still" not in orbit.describe(), orbit.describe()

@@ -41,8 +41,9 @@ from .validate import bound_value, check_step_work, method_options, sample_steps
 #: every step's on longer ones (65, a sweep's default, measured the R1 Dirac-GAN's gd rate 0.92221 for the closed form
 #: 0.92195 over 2,000 steps: 2.8e-4 off); ``sweep(samples=1025)`` reads a row as this reads the run
 READ_SAMPLES = 1025
-#: a bounded run whose distance to z* varies by at most this (relative) over its last half has stood still: its
-#: description then says whether it stands at a zero of F (|F(final)| below SETTLED_F), another stationary point
+#: a bounded run whose recorded states over its last half lie within this (relative to the state's and the distance's
+#: size) of its final state has stood still: its description then says whether it stands at a zero of F
+#: (gandynamics.verdict.SETTLED_F), another stationary point
 SETTLED_RTOL = 1e-6
 
 __all__ = ["Trajectory", "simulate"]
@@ -315,12 +316,19 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         opts["box"] = box.tolist()
     row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
     if reading.verdict[0] == BOUNDED_LABEL and div < 0:
-        # a bounded run whose distance to z* stood still over its last half at a zero of F: it converged, to another
-        # stationary point than z* (a game with two equilibria read "bounded, not converging (distance 2 to 2)")
-        lo, hi = row.get("tail_min", math.nan), row.get("tail_max", math.nan)
-        if lo > 0.0 and hi <= lo * (1.0 + SETTLED_RTOL):
-            fz = field.eval_F(res["final"][0], p)
-            row["final_residual"] = float(np.linalg.norm(fz)) if np.all(np.isfinite(fz)) else math.inf
+        # a bounded run whose *states* stood still over its last half (not only its distance to z*: an orbit at a fixed
+        # radius keeps that constant), and whether where it stands is a zero of F: it converged, to another stationary
+        # point than z* (a game with two equilibria read "bounded, not converging (distance 2 to 2)")
+        zf = res["final"][0]
+        late = res["rec"][0][(rec >= K / 2) & (rec <= K)]
+        scale = max(float(np.linalg.norm(zf)), float(row.get("tail_max", 0.0)))
+        moved = float(np.max(np.linalg.norm(late - zf, axis=1))) if late.size else math.inf
+        if scale > 0.0 and moved <= SETTLED_RTOL * scale:
+            fz, D = field.eval_F(zf, p), field.eval_DF(zf, p)
+            if np.all(np.isfinite(fz)) and np.all(np.isfinite(D)):
+                # |F| relative to the game's scale there: ||DF|| times the state's (a zero of F to rounding)
+                row["final_residual"] = float(np.linalg.norm(fz))
+                row["final_residual_scale"] = float(np.linalg.norm(D, 2)) * scale
     return Trajectory(states=states, times=ev, distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
                       rate=rate, rate_fit=RATE_FIT, method=m.name, step=(hg, hd), steps=K, params=pd,
