@@ -1153,3 +1153,20 @@ def test_a_refuted_claims_pair_carries_its_exact_ratio_however_large_the_skew_pa
     assert res.status == "refuted"
     q = res.counterexample["pair"]
     assert q is not None and q["ratio"] == pytest.approx(math.hypot(m, b), rel=1e-12), q
+
+
+def test_a_pairs_ratio_keeps_the_games_constants_at_the_working_precision():
+    """The pair's F was compiled before the precision was raised: a constant such as 10^6 / 3 stayed a double-precision
+    ball and the cancellation of the skew part swallowed the ratio (no pair was found for L = x^2 / (2 10^8) +
+    (10^6 / 3) x y, claim mu = 1.01e-8; exactly 1e-8 for every pair)."""
+    import sympy as sp
+
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis.constants import check_constants
+    x, y = sp.symbols("x y", real=True)
+    c = sp.Rational(10**6, 3)
+    fld = VectorField(Game([x], [y], x**2 / (2 * 10**8) + c * x * y, y**2 / (2 * 10**8) - c * x * y, equilibrium=(0, 0)))
+    res = check_constants(fld, region="ball:1", mu=1.01e-8)
+    assert res.status == "refuted"
+    q = res.counterexample["pair"]
+    assert q is not None and q["ratio"] == pytest.approx(1e-8, rel=1e-12), q

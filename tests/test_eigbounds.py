@@ -161,3 +161,19 @@ def test_the_reviewers_nilpotent_quadratic_games_read_marginal_everywhere(a, b, 
         z = z - 0.1 * DF @ z
     np.testing.assert_allclose(tr.final, z, rtol=1e-12)
     assert np.linalg.norm(z) > 50  # linear growth: |z_k| ~ 0.1 k
+
+
+def test_stable_points_that_radii_relative_to_the_norm_misread():
+    """Two false negatives of a first version of the radii: a damped rotation in mixed units, J = [[-1e-6, 1e3],
+    [-1e-3, -1e-6]] (eigenvalues -1e-6 +- i: stable), read marginal under a floor of 1e-9 ||J|| = 1e-6; an exact
+    Jordan block at -0.3 inside a stable diagonal of 20 or 40 (LAPACK's eigenvectors exactly parallel, kappa = inf)
+    read marginal when the cluster was counted at the largest radius (every eigenvalue one cluster, no cap)."""
+    got, w, r = flow_reading(np.array([[-1e-6, 1e3], [-1e-3, -1e-6]]))
+    assert got == "stable", (w, r)
+    for n in (20, 40):
+        J = np.diag(-np.linspace(1.0, 2.0, n))
+        J[0, 0] = J[1, 1] = -0.3
+        J[0, 1] = 1.0
+        assert flow_reading(J)[0] == "stable"
+        J[0, 0] = J[1, 1] = 0.0  # the block moved onto the axis: marginal
+        assert flow_reading(J)[0] == "marginal"

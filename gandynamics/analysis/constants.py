@@ -1387,13 +1387,13 @@ def _pair_ratio(fld, p, z1, z2, which: str):
     (``which`` "mu") or ``|F(z2) - F(z1)| / |dz|`` ("L"); None where F has no interval translation."""
     from flint import arb, ctx
     from .intervals import interval_field, lower, upper
-    try:
-        Fi = interval_field(fld)
-    except GandynamicsError:
-        return None
     old = ctx.prec
-    ctx.prec = PAIR_PREC
+    ctx.prec = PAIR_PREC  # (process-wide in python-flint: restored below on every path)
     try:
+        try:
+            Fi = interval_field(fld)  # compiled at this precision: its constants (1/3, pi) are 256-bit balls too
+        except GandynamicsError:
+            return None
         a = Fi.at(z1, p)
         b = Fi.at(z2, p)
         dz = [arb(float(u)) - arb(float(v)) for u, v in zip(z2, z1)]

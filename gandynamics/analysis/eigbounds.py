@@ -14,11 +14,12 @@ order in its entries; how far an eigenvalue moves under such an ``E`` depends on
   order there too; :func:`eigen_radii` takes the smaller of the two estimates for a cluster of ``m`` eigenvalues
   (the first overestimates an exactly triangular block's, which LAPACK returns with parallel eigenvectors).
 
-Every radius is at least :data:`REAL_TOL` ``||A||_2`` (the margin the analyses always allowed, now relative to the
-matrix's norm, not to its largest eigenvalue: the nilpotent matrix's largest |eigenvalue| is ``3e-17``, its norm 2).
+Every radius is at least :data:`REAL_TOL` ``max |lambda|`` (the margin the analyses always allowed: relative to the
+spectrum, so a matrix with entries of very different sizes keeps its reading; the nilpotent matrix's radius comes from
+its conditioning, not from this floor).
 A reading is *stable* when every eigenvalue's disc lies in the open left half-plane (flow) or inside the unit disc
 (maps: :func:`rho_upper`), *unstable* when some disc lies in the closed right half-plane's interior, and *marginal*
-otherwise (docs/mathematics.md §0.2; the linearisation decides nothing there).  Radii scale with ``A``: the readings
+otherwise (docs/mathematics.md §0.5; the linearisation decides nothing there).  Radii scale with ``A``: the readings
 of ``A`` and ``s A`` agree for every ``s > 0``.
 """
 
@@ -68,13 +69,26 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore"):
         kappa = np.where(dots > 0.0, lens / np.where(dots > 0.0, dots, 1.0), math.inf)
     r = kappa * delta
-    far = delta ** (1.0 / n) * norm ** (1.0 - 1.0 / n)  # the largest radius any defective cluster can have
     gaps = np.abs(w[:, None] - w[None, :])
-    m = np.sum(gaps <= 2.0 * far, axis=1)
+
+    def cap(m):  # the radius of a defective cluster of m eigenvalues
+        return delta ** (1.0 / m) * norm ** (1.0 - 1.0 / m)
+
     for i in range(n):
-        if m[i] > 1:
-            r[i] = min(r[i], delta ** (1.0 / m[i]) * norm ** (1.0 - 1.0 / m[i]))
-    return w, np.maximum(r, REAL_TOL * norm)
+        # the cluster of w_i: the eigenvalues within twice the radius of a cluster of its own size (grown until
+        # that size is reached; a count at the largest radius, m = n, took nearly every eigenvalue of a 20 x 20 J
+        # into one cluster and left an exact Jordan block's radius uncapped)
+        m = 1
+        while True:
+            got = int(np.sum(gaps[i] <= 2.0 * cap(m + 1)))
+            if got <= m:
+                break
+            m = got
+        if m > 1:
+            r[i] = min(r[i], cap(m))
+    # the floor: the margin the analyses always allowed, relative to the spectrum (as before the radii: a matrix
+    # with entries of very different sizes, a damped rotation in mixed units, keeps its reading)
+    return w, np.maximum(r, REAL_TOL * float(np.max(np.abs(w))))
 
 
 def flow_reading(J) -> tuple[str, np.ndarray, np.ndarray]:

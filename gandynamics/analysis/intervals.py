@@ -912,12 +912,15 @@ def compile_interval(exprs, z, hyper=()) -> IntervalFunction:
 
 
 def interval_field(fld) -> IntervalFunction:
-    """Ball evaluation of the n components of ``F`` of a :class:`~gandynamics.VectorField`, cached on the field (a
-    refuted claim's pair of points is evaluated with it: :mod:`gandynamics.analysis.constants`)."""
+    """Ball evaluation of the n components of ``F`` of a :class:`~gandynamics.VectorField`, cached on the field per
+    working precision (its constants, 1/3 or pi, are balls made when it is compiled: at the precision then in force),
+    for a refuted claim's pair of points (:mod:`gandynamics.analysis.constants`)."""
+    from flint import ctx
     cache = fld.__dict__.setdefault("_interval_cache", {})
-    if "F" not in cache:
-        cache["F"] = compile_interval(list(fld.F), fld.z, fld.hyper)
-    return cache["F"]
+    key = ("F", ctx.prec)
+    if key not in cache:
+        cache[key] = compile_interval(list(fld.F), fld.z, fld.hyper)
+    return cache[key]
 
 
 def interval_jacobian(fld) -> IntervalFunction:
