@@ -624,7 +624,7 @@ def test_a_start_beyond_the_bound_is_said_not_reported_as_a_divergence():
 def test_the_sweeps_rate_err_column_spans_the_error_of_rates_read_from_modulated_runs():
     """gd on F = (I - r S R(th) S^-1) z (S a shear of size s, R a rotation): the iteration matrix r S R S^-1 has
     spectral radius r exactly, and its runs' distances are modulated by the shear.  Read from the sweep's 65
-    recorded distances their rates were off by up to 1.3e-3 (the reviewer's 7,800 rows) with nothing in the table to
+    recorded distances their rates were off by up to 1.3e-3 (in a sweep of 7,800 such rows) with nothing in the table to
     say so; the rate_err column (the log-rate's spread over the last half times the rate) spans that error in at
     least 97 % of the rows within 3 rate_err (all of them here), and is 0 to rounding where nothing is modulated."""
     import sympy as sp

@@ -864,7 +864,7 @@ def test_a_growing_run_is_described_by_what_was_seen_not_by_what_a_longer_run_wo
     tr = simulate(VectorField(games.hopf_normal_form(beta=0.25), []), "gd", [r0, 0.0], T, 0.05, engine="interpreted")
     text = tr.describe()
     if T == 300:
-        assert "growing" in text, text  # (the reviewer's case)
+        assert "growing" in text, text  # (the case first seen: 300 steps from r = 0.01)
     if "growing" in text:
         assert "diverge" not in text and "a longer run shows whether" in text, text
         assert 0.4 < _hopf_gd_continued(r0, 10 * T) < 0.6  # it levels off near the cycle: nothing diverges

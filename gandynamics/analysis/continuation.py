@@ -273,14 +273,11 @@ class _Problem:
             return np.linalg.eigvals(-A)
         return map_multipliers(self.method, A, self.h(a), self.fld.n_theta, self.beta)
 
-    def stable(self, spec) -> bool:
-        return spectrum_stable(spec, self.method is not None)
-
     def stable_at(self, z, a) -> bool:
         """Stability of the branch's point ``(z, a)`` read as :func:`gandynamics.spectrum`, ``classify`` and ``rates``
         read it: every eigenvalue of ``J = -DF`` with its radius of rounding in the open left half-plane (flow), the
         method's rate with its multipliers' radii below 1 (maps; :func:`gandynamics.analysis.rates.rate_upper`).  The
-        spectrum alone (:meth:`stable`) called a nilpotent J stable: its eigenvalues compute as -3e-17 (exactly 0)."""
+        spectrum alone (:func:`spectrum_stable`) called a nilpotent J stable: its eigenvalues compute as -3e-17 (0)."""
         A = self.Fz(z, a)
         if not np.all(np.isfinite(A)):
             return False

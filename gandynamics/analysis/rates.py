@@ -388,12 +388,11 @@ def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: in
         r = 0.0  # given as "no optimal step: rho decreases for every h" (optimal_step's inf)
     else:
         r = f(h_opt)
-    up = upper_rate_function(method, A, n_theta, beta, n_g, n_d, **options)
     if h_opt is None or r is None or not r < 1 - STABLE_TOL:
         return None
     if math.isinf(h_opt):  # rho decreases for every step: every step is stable
         return math.inf
-    if not up(h_opt) < 1 - STABLE_TOL:
+    if not upper_rate_function(method, A, n_theta, beta, n_g, n_d, **options)(h_opt) < 1 - STABLE_TOL:
         return None
     from .._bisect import last_holding
     grid = np.logspace(math.log10(h_opt), math.log10(1e6 / _scale(A)), 600)[1:]

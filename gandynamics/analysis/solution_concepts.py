@@ -275,7 +275,8 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
                      "Nash/minimax use the losses, stability uses the transformed field")
     H = own_hessians(fld, z, p)
     # the game's scale at the point: what "zero to rounding" is relative to (the Jacobian and the Hessian blocks)
-    scale = max([float(np.linalg.norm(fld.eval_DF(z, p), 2))] +
+    A = fld.eval_DF(z, p)
+    scale = max([float(np.linalg.norm(A, 2))] +
                 [float(np.linalg.norm(np.atleast_2d(v), 2)) for v in H.values() if np.size(v)])
     kG, wG = _definiteness(H["H_G"], scale=scale)
     kD, wD = _definiteness(H["H_D"], scale=scale)
@@ -300,7 +301,6 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         H["leader_total_hessian"] = D2
     else:
         stack = False if kD == "not-psd" else None
-    A = fld.eval_DF(z, p)
     from .eigbounds import flow_reading
     reading, lam, _ = flow_reading(-A)  # each eigenvalue with its radius of rounding (a nilpotent J is marginal)
     flow = reading == "stable"

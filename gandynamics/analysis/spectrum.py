@@ -171,11 +171,7 @@ _READING = {"stable": "locally asymptotically stable", "unstable": "unstable",
 
 
 def _verdict(alpha: float, tol: float) -> str:
-    if alpha < -tol:
-        return "locally asymptotically stable"
-    if alpha > tol:
-        return "unstable"
-    return "marginal (eigenvalues on the imaginary axis: no conclusion from the linearisation)"
+    return _READING["stable" if alpha < -tol else ("unstable" if alpha > tol else "marginal")]
 
 
 def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None, which: str = "LR") -> SpectralReport:
@@ -221,8 +217,13 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
         if not np.all(np.isfinite(eigs)):
             raise GandynamicsError(f"the Jacobian is not finite at the point")
         alpha = spectral_abscissa(eigs)
-        verdict = (_verdict(alpha, real_part_tol(eigs)) if which == "LR" else
-                   f"no verdict from the {k} eigenvalues of {WHICH[which]} (use which='LR')")
+        if which != "LR":
+            verdict = f"no verdict from the {k} eigenvalues of {WHICH[which]} (use which='LR')"
+        elif k >= fld.n - 1 or fld.n <= 64:  # solved densely (_leading): the matrix and its eigenvalues' radii decide
+            verdict = _READING[flow_reading(-fld.eval_DF(z, fld.param_vector(params) if not isinstance(params, np.ndarray)
+                                                         else params))[0]]
+        else:
+            verdict = _verdict(alpha, real_part_tol(eigs))
         if not res < tol:
             verdict = f"not an equilibrium (|F| = {res:z.3g} >= {tol:zg}): no stability verdict"
         return SpectralReport(point=z, residual=res, differentiable=True, eigenvalues=eigs,

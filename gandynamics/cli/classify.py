@@ -30,7 +30,8 @@ def add_parser(sub):
                    help="momentum coefficient for momentum/altmomentum (default -0.5, as in `gandynamics rates`)")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object with local_nash, local_minimax (null for a general-sum game), "
-                        "differential_stackelberg, flow_stable, spurious, methods, hessians")
+                        "differential_stackelberg, flow_stable, flow_reading (stable, unstable or marginal: each "
+                        "eigenvalue with its radius of rounding), spurious, methods, hessians")
     p.set_defaults(run=run)
     return p
 
