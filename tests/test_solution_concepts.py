@@ -255,4 +255,6 @@ def test_classify_reads_a_game_and_the_same_game_times_s_alike(s):
                             ((0.5, 0.1, 2.0), True)):
         cl = classify(fld, {"a": a * s, "b": b * s, "c": c * s}, methods="gd")
         assert cl.local_nash is nash, (a, b, c, s, cl.local_nash)
+        if nash:  # a local Nash point with the discriminator's Hessian definite is a differential Stackelberg one
+            assert cl.differential_stackelberg is True, (a, b, c, s)
         assert cl.flow_stable is (a + c > 0), (a, b, c, s)

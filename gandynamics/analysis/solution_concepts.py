@@ -179,8 +179,9 @@ def own_hessians(fld, z, params=None) -> dict:
             "G_psps": P["G_psps"](z, p).reshape(npsi, npsi)}
 
 
-def _stackelberg(fld, z, p, tol):
-    """(verdict, D^2 f1, |D f1|) for the generator leading (module docstring)."""
+def _stackelberg(fld, z, p, tol, scale=1.0):
+    """(verdict, D^2 f1, |D f1|) for the generator leading (module docstring); ``scale`` the game's at the point (the
+    definiteness of D^2 f1 is read relative to it, as the Hessian blocks' are)."""
     P = _parts(fld)
     nt = fld.n_theta
     npsi = fld.n - nt
@@ -213,7 +214,7 @@ def _stackelberg(fld, z, p, tol):
         e[i] = hstep
         D2[:, i] = (total_grad(th0 + e, ps0) - total_grad(th0 - e, ps0)) / (2 * hstep)
     D2 = 0.5 * (D2 + D2.T)
-    kind, _ = _definiteness(D2, 1e-6, scale=1.0)  # (finite differences of steps 1e-5 max(1, |theta|))
+    kind, _ = _definiteness(D2, 1e-6, scale=scale)  # (finite differences: a looser tolerance than DEF_TOL)
     first = float(np.linalg.norm(g1))
     if first > 1e-7 * (1 + np.linalg.norm(z)):
         return False, D2, first
@@ -297,7 +298,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
             else:
                 minimax = None
     if kD == "pd":
-        stack, D2, first = _stackelberg(fld, z, p, tol)
+        stack, D2, first = _stackelberg(fld, z, p, tol, scale)
         H["leader_total_hessian"] = D2
     else:
         stack = False if kD == "not-psd" else None
