@@ -1382,9 +1382,10 @@ PAIR_PREC = 256
 
 
 def _pair_ratio(fld, p, z1, z2, which: str):
-    """The pair's ratio in ball arithmetic at :data:`PAIR_PREC` bits, ``F`` evaluated by its interval translation
-    at the two double points (exact inputs): ``(enclosure lo, hi, midpoint)`` of ``<F(z2) - F(z1), dz> / |dz|^2``
-    (``which`` "mu") or ``|F(z2) - F(z1)| / |dz|`` ("L"); None where F has no interval translation."""
+    """``(lo, hi, value)`` of the pair's ratio ``<F(z2) - F(z1), dz> / |dz|^2`` (``which`` "mu") or
+    ``|F(z2) - F(z1)| / |dz|`` ("L"): an enclosure from ball arithmetic at :data:`PAIR_PREC` bits, ``F`` evaluated by
+    its interval translation at the two double points (exact inputs), and its midpoint; where F has no interval
+    translation, the double-precision value three times (what the pair shows then, unconfirmed)."""
     from flint import arb, ctx
     from .intervals import interval_field, lower, upper
     old = ctx.prec
@@ -1393,49 +1394,46 @@ def _pair_ratio(fld, p, z1, z2, which: str):
         try:
             Fi = interval_field(fld)  # compiled at this precision: its constants (1/3, pi) are 256-bit balls too
         except GandynamicsError:
-            return None
-        a = Fi.at(z1, p)
-        b = Fi.at(z2, p)
-        dz = [arb(float(u)) - arb(float(v)) for u, v in zip(z2, z1)]
-        dF = [y - x for x, y in zip(a, b)]
-        dd = sum((d * d for d in dz), arb(0))
-        if which == "mu":
-            q = sum((f * d for f, d in zip(dF, dz)), arb(0)) / dd
-        else:
-            q = (sum((f * f for f in dF), arb(0)) / dd).sqrt()
-        return lower(q), upper(q), float(q.mid())
+            Fi = None
+        if Fi is not None:
+            a = Fi.at(z1, p)
+            b = Fi.at(z2, p)
+            dz = [arb(float(u)) - arb(float(v)) for u, v in zip(z2, z1)]
+            dF = [y - x for x, y in zip(a, b)]
+            dd = sum((d * d for d in dz), arb(0))
+            if which == "mu":
+                q = sum((f * d for f, d in zip(dF, dz)), arb(0)) / dd
+            else:
+                q = (sum((f * f for f in dF), arb(0)) / dd).sqrt()
+            return lower(q), upper(q), float(q.mid())
     finally:
         ctx.prec = old
+    dz, dF = z2 - z1, fld.eval_F(z2, p) - fld.eval_F(z1, p)
+    r = float(np.dot(dF, dz) / np.dot(dz, dz)) if which == "mu" else float(np.linalg.norm(dF) / np.linalg.norm(dz))
+    return r, r, r
 
 
 def _pair_lipschitz(fld, p, reg, z, claim):
-    """Two points of the region with ``||F(z2) - F(z)|| > claim ||z2 - z||`` (or None); the ratio from ball
-    arithmetic (:func:`_pair_ratio`), the pair kept only where its enclosure lies above the claim."""
+    """Two points of the region with ``||F(z2) - F(z)|| > claim ||z2 - z||`` (or None); the ratio from
+    :func:`_pair_ratio`, the pair kept only where its whole enclosure lies above the claim."""
     D = fld.eval_DF(z, p)
     v = np.linalg.svd(D)[2][0]
 
     def test(z1, z2):
-        ball = _pair_ratio(fld, p, z1, z2, "L")
-        if ball is not None:
-            return ball[2] if ball[0] > claim else None
-        r = float(np.linalg.norm(fld.eval_F(z2, p) - fld.eval_F(z1, p)) / np.linalg.norm(z2 - z1))
-        return r if r > claim else None
+        lo, _, value = _pair_ratio(fld, p, z1, z2, "L")
+        return value if lo > claim else None
     return _find_pair(fld, p, reg, z, v, test)
 
 
 def _pair_monotone(fld, p, reg, z, claim):
-    """Two points with ``<F(z2) - F(z), z2 - z> < claim ||z2 - z||^2`` (or None); the ratio from ball arithmetic
-    (:func:`_pair_ratio`), the pair kept only where its enclosure lies below the claim."""
+    """Two points with ``<F(z2) - F(z), z2 - z> < claim ||z2 - z||^2`` (or None); the ratio from :func:`_pair_ratio`,
+    the pair kept only where its whole enclosure lies below the claim."""
     D = fld.eval_DF(z, p)
     v = np.linalg.eigh((D + D.T) / 2)[1][:, 0]
 
     def test(z1, z2):
-        ball = _pair_ratio(fld, p, z1, z2, "mu")
-        if ball is not None:
-            return ball[2] if ball[1] < claim else None
-        dz = z2 - z1
-        q = float(np.dot(fld.eval_F(z2, p) - fld.eval_F(z1, p), dz) / np.dot(dz, dz))
-        return q if q < claim else None
+        _, hi, value = _pair_ratio(fld, p, z1, z2, "mu")
+        return value if hi < claim else None
     return _find_pair(fld, p, reg, z, v, test)
 
 

@@ -39,7 +39,7 @@ import sympy as sp
 from ..errors import GandynamicsError
 from ._symbolic import _MODULES
 
-__all__ = ["Classification", "classify", "is_zero_sum", "own_hessians", "flow_stability"]
+__all__ = ["Classification", "classify", "is_zero_sum", "own_hessians"]
 
 #: eigenvalues within this (relative to the matrix scale, absolute below 1) of 0 count as zero
 DEF_TOL = 1e-9
@@ -65,24 +65,6 @@ def _definiteness(H, tol=DEF_TOL, scale=None):
     if np.all(w > -tol * s):
         return "psd", w
     return "not-psd", w
-
-
-def flow_stability(eigs, J=None) -> bool:
-    """Local asymptotic stability of the flow, read as :func:`gandynamics.spectrum` reads it
-    (:attr:`~gandynamics.analysis.spectrum.SpectralReport.stable`): True when every eigenvalue of ``J = -DF`` lies in
-    the open left half-plane with its radius of rounding (:func:`gandynamics.analysis.eigbounds.flow_reading`, when the
-    matrix ``J`` is given), else when ``max Re lambda`` is below ``-REAL_TOL max |lambda|``
-    (:func:`~gandynamics.analysis.spectrum.real_part_tol`, the eigenvalues ``eigs`` alone); False when unstable or
-    marginal (on the imaginary axis to rounding: the linearisation decides nothing, and the point is not
-    asymptotically stable for it).  A sign test without tolerance called a centre stable whenever LAPACK returned its
-    eigenvalues as -2e-16 +- 1.16i; a tolerance relative to max |lambda| called a nilpotent J stable (eigenvalues
-    -3e-17 twice, exactly 0: the flow grows linearly)."""
-    if J is not None:
-        from .eigbounds import flow_reading
-        return flow_reading(J)[0] == "stable"
-    from .spectrum import real_part_tol
-    eigs = np.asarray(eigs, dtype=complex)
-    return bool(float(np.max(eigs.real)) < -real_part_tol(eigs))
 
 
 def _tri(kind):

@@ -213,15 +213,15 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
         return SpectralReport(point=z, residual=res, differentiable=False, nonsmooth=bad,
                               verdict="not differentiable here: " + ", ".join(bad) + " (no linearisation exists)")
     if k is not None:
-        eigs = _leading(fld, z, fld.param_vector(params) if not isinstance(params, np.ndarray) else params, k, which)
+        pv = fld.param_vector(params) if not isinstance(params, np.ndarray) else params
+        eigs = _leading(fld, z, pv, k, which)
         if not np.all(np.isfinite(eigs)):
             raise GandynamicsError(f"the Jacobian is not finite at the point")
         alpha = spectral_abscissa(eigs)
         if which != "LR":
             verdict = f"no verdict from the {k} eigenvalues of {WHICH[which]} (use which='LR')"
         elif k >= fld.n - 1 or fld.n <= 64:  # solved densely (_leading): the matrix and its eigenvalues' radii decide
-            verdict = _READING[flow_reading(-fld.eval_DF(z, fld.param_vector(params) if not isinstance(params, np.ndarray)
-                                                         else params))[0]]
+            verdict = _READING[flow_reading(-fld.eval_DF(z, pv))[0]]
         else:
             verdict = _verdict(alpha, real_part_tol(eigs))
         if not res < tol:
