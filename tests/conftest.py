@@ -61,6 +61,73 @@ def expanding():
     return VectorField(Game(theta=[a], psi=[b], loss_g=-a**2 / 2, loss_d=b**2 / 2, equilibrium=(0, 0)), [])
 
 
+@functools.lru_cache(maxsize=None)
+def four_parameter_game():
+    """The kernel tests' field on more than two coordinates (tests/test_methods_new.py,
+    tests/test_interpreted_engine.py: one compiled module), as a Game:
+
+        L_G = x y + u v + (x^2 + u^2)/10 + x^2 y/5,   L_D = -(x y + u v) + (y^2 + v^2)/2 + y v/4,   equilibrium 0."""
+    import sympy as sp
+
+    from gandynamics.game import Game
+    x, y, u, v = sp.symbols("x y u v")
+    return Game(theta=[x, u], psi=[y, v],
+                loss_g=x * y + u * v + sp.Rational(1, 10) * (x**2 + u**2) + x**2 * y / 5,
+                loss_d=-(x * y + u * v) + sp.Rational(1, 2) * (y**2 + v**2) + y * v / 4,
+                equilibrium=(0, 0, 0, 0))
+
+
+def _shared_compiles():
+    """The compiled code that tests of many modules share, as ``(CPU seconds, what, compile)`` triples: the
+    reading of runs and the kernel drivers of the shared fields (CPU seconds of each first compile on the two-core
+    CI machine with cold caches, 2026-12-01, studies/RESULTS_tests.md)."""
+    import numpy as np
+
+    from gandynamics import R1, VectorField, games, simulate
+
+    def run(fld, method, **opts):
+        return lambda: simulate(fld, method, [0.1] * fld.n, 2, 0.1, engine="compiled", progress=False, **opts)
+
+    def reading():
+        from gandynamics.verdict import _compile_reading_once
+        _compile_reading_once(np.arange(3.0))  # recording steps as the runs pass them (float64)
+
+    dirac, family = VectorField(games.dirac(), [R1(gamma=0.3)]), cubic_quadratic()
+    return [(13.2, "the reading of runs", reading),
+            (14.7, "expanding(): discrete methods", run(expanding(), "gd")),
+            (13.1, "the R1 Dirac-GAN: discrete methods", run(dirac, "gd")),
+            (12.3, "the 4-parameter game: discrete methods", run(VectorField(four_parameter_game(), []), "gd")),
+            (11.2, "the polynomial family: discrete methods", run(family, "gd")),
+            (6.5, "the polynomial family: implicit methods", run(family, "proximal")),
+            (5.6, "the polynomial family: adaptive methods", run(family, "eag")),
+            (3.4, "the polynomial family: dopri5", run(family, "flow", scheme="dopri5")),
+            (2.8, "the R1 Dirac-GAN: dopri5", run(dirac, "flow", scheme="dopri5"))]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compile_shared_code_once_per_worker_share(request):
+    """With cold caches, split the compiles that tests of many modules share between the xdist workers of a whole
+    run, each worker compiling its share (longest first, to the least loaded worker) before its first test.
+
+    Without it both workers start on tests that need the same kernel: one compiles it, the other waits for the
+    first one's lock (gandynamics.codegen.first_call_once), a core idle for 13 s at a time (twice in a cold run on
+    the CI machine, 2026-12-01).  Runs of a few files (under 500 tests) or in one process skip it: they compile
+    only what their tests need.  With warm caches each compile is a load from numba's disk cache."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    me = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if workers < 2 or not me.startswith("gw") or len(request.session.items) < 500:
+        return
+    load = [0.0] * workers
+    mine = []
+    for cost, what, compile_ in sorted(_shared_compiles(), key=lambda job: -job[0]):
+        w = load.index(min(load))
+        load[w] += cost
+        if w == int(me[2:]):
+            mine.append(compile_)
+    for compile_ in mine:
+        compile_()
+
+
 def sweep_plan(fld, method, **kw):
     """The engine's Plan of ``sweep(fld, method, **kw)``, compiled kernels."""
     from gandynamics.runs.sweep import sweep_plan as plan_of

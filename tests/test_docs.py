@@ -77,7 +77,9 @@ PAGES = [p for p in _pages() if code_blocks(p.read_text(encoding="utf-8"))]
 #: more with cold caches; a new game's derivations): marked slow, run by ``python -m pytest -m slow`` (and by CI);
 #: the docs build executes the tutorials as well
 SLOW_PAGES = {"tutorials/03-m18-figure1.md", "explore.md", "tutorials/04-checking-constants.md",
-              "tutorials/02-your-own-game.md"}  # (3.8 s with warm caches on the 2-core CI machine)
+              "tutorials/02-your-own-game.md",  # (3.8 s with warm caches on the 2-core CI machine)
+              # (1.2-2.0 s each in a cold run, 2026-12-01: their sweeps' tables and Dask cluster)
+              "tutorials/05-sweeps-pandas-xarray.md", "tutorials/06-sweeps-on-dask.md"}
 
 
 @pytest.mark.parametrize("page", [pytest.param(p, id=str(p.relative_to(DOCS)),

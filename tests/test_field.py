@@ -101,7 +101,8 @@ MP_CASES = [(g, None) for g in ("dirac", "dirac-nd", "bilinear", "quadratic", "n
                                 "tikhonov", "asymmetric", "lecam", "sga")]
 
 
-@pytest.mark.parametrize("game,reg", MP_CASES)
+@pytest.mark.parametrize("game,reg", [pytest.param(g, r, marks=[pytest.mark.slow] if g == "jare-gaussian" else [])
+                                      for g, r in MP_CASES])  # (jare-gaussian: 1.6 s cold, its derivations: -m slow)
 def test_compiled_jacobian_equals_the_exact_jacobian_in_high_precision(game, reg):
     fld = _field(game, reg)
     rng = np.random.default_rng(7)

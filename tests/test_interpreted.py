@@ -29,8 +29,9 @@ def _cases(name):
         yield reg, VectorField(model, [] if reg is None else [reg])
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in ("lq-wgan", "dirac-nd", "nk-scale") else n
-                                  for n in SMALL])  # (those three: 1.4-3.5 s each with warm caches: -m slow)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in ("lq-wgan", "dirac-nd", "nk-scale",
+                                                                                  "jare-gaussian") else n
+                                  for n in SMALL])  # (those four: 1.4-3.5 s each with warm caches: -m slow)
 def test_interpreted_equals_sympy(name):
     """The interpreted module against sympy's own evaluation of F and DF (substitution and evalf at 30 digits:
     an independent route, no generated code), for every game and applicable regularizer."""
@@ -52,7 +53,7 @@ def test_interpreted_equals_sympy(name):
             np.testing.assert_allclose(D_i, D_s, rtol=1e-11, atol=1e-12, err_msg=f"{name} {reg}")
 
 
-@pytest.mark.parametrize("name", ["dirac", "jare-gaussian"])
+@pytest.mark.parametrize("name", ["dirac", pytest.param("jare-gaussian", marks=pytest.mark.slow)])  # (3 s cold: -m slow)
 def test_interpreted_equals_compiled(name):
     rng = np.random.default_rng(7)
     for reg, fld in _cases(name):

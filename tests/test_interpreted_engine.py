@@ -16,14 +16,10 @@ from gandynamics.runs.engine import INTERPRET_MAX_SECONDS, choose_engine, field_
 from gandynamics.runs.module import kernel_module_source
 from gandynamics.simulate import sweep
 
-from conftest import cubic_quadratic, expanding  # noqa: E402 (the kernel tests' shared fields: one compiled module each)
+from conftest import cubic_quadratic, expanding, four_parameter_game  # noqa: E402 (the kernel tests' shared fields: one compiled module each)
 
-x, y, u, v = sp.symbols("x y u v")
 # the fields of tests/test_methods_new.py (their compiled modules are shared through the disk cache)
-GAME4 = Game(theta=[x, u], psi=[y, v],
-             loss_g=x * y + u * v + sp.Rational(1, 10) * (x**2 + u**2) + x**2 * y / 5,
-             loss_d=-(x * y + u * v) + sp.Rational(1, 2) * (y**2 + v**2) + y * v / 4,
-             equilibrium=(0, 0, 0, 0))
+GAME4 = four_parameter_game()
 FIELDS = {"dirac+r1": VectorField(games.dirac(), [R1(gamma=0.3)]), "game4": VectorField(GAME4, []),
           # tests/conftest.py's polynomial family (a monotone member): its kernels of every group are compiled for
           # the tests of the methods anyway

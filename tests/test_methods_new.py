@@ -24,7 +24,7 @@ from gandynamics.losses import sigmoid, softplus
 from gandynamics.methods import METHODS
 from gandynamics.regularizers import SGA
 
-from conftest import cubic_quadratic  # the kernel tests' polynomial game (one compiled module)
+from conftest import cubic_quadratic, four_parameter_game  # the kernel tests' shared fields (one compiled module each)
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("compiled_engine")
@@ -121,20 +121,27 @@ CASES = [("adam", {}, ref_adam, {}), ("adam", {"beta1": 0.5, "beta2": 0.99, "eps
          ("lookahead", {"base": "gd", "la_k": 4, "la_alpha": 0.4}, ref_lookahead, {"base": "gd", "la_k": 4, "la_alpha": 0.4}),
          ("lookahead", {"base": "eg"}, ref_lookahead, {"base": "eg"})]
 
-x, y, u, v = sp.symbols("x y u v")
 # a 4-parameter smooth game with an invertible discriminator block (for FTR): generator (x, u), discriminator (y, v)
-GAME4 = Game(theta=[x, u], psi=[y, v],
-             loss_g=x * y + u * v + sp.Rational(1, 10) * (x**2 + u**2) + x**2 * y / 5,
-             loss_d=-(x * y + u * v) + sp.Rational(1, 2) * (y**2 + v**2) + y * v / 4,
-             equilibrium=(0, 0, 0, 0))
-FIELDS = [("dirac+r1", VectorField(games.dirac(), [R1(gamma=0.3)])), ("game4", VectorField(GAME4, []))]
+GAME4 = four_parameter_game()
+FIELDS = {"dirac+r1": VectorField(games.dirac(), [R1(gamma=0.3)]), "game4": VectorField(GAME4, []),
+          # tests/conftest.py's polynomial family (a monotone member, an invertible discriminator block for FTR): its
+          # kernels of every group are compiled for the kernel tests anyway
+          "family": cubic_quadratic(a=0.3, b=1.0, c=0.2, d=0.1)}
 
 
-# game4's kernels are compiled only for this test and tests/test_interpreted_engine.py's (about 25 s of CPU with
-# cold caches): in CI's ``-m slow`` pass, the default pass keeping the README's command under 3 minutes
-@pytest.mark.parametrize("name,fld", [pytest.param(n, f, id=n, marks=[pytest.mark.slow] if n == "game4" else [])
-                                      for n, f in FIELDS])
-def test_new_methods_match_numpy_reference(name, fld):
+#: (field, engine, in CI's ``-m slow`` pass): the default pass keeps the README's command under 3 minutes by running
+#: compiled only the kernels that other tests compile anyway (the polynomial family's), and the same methods on the
+#: sigmoid Dirac-GAN by the interpreter (the same kernel source; tests/test_interpreted_engine.py checks it against
+#: the compiled kernels); compiled, the Dirac-GAN's implicit and adaptive drivers (about 11 s of CPU with cold
+#: caches) and the 4-parameter game's (about 25 s) are compiled for ``-m slow``
+RUNS = [("family", "compiled", False), ("dirac+r1", "interpreted", False), ("dirac+r1", "compiled", True),
+        ("game4", "compiled", True)]
+
+
+@pytest.mark.parametrize("name,engine", [pytest.param(n, e, id=f"{n}-{e}", marks=[pytest.mark.slow] if slow else [])
+                                         for n, e, slow in RUNS])
+def test_new_methods_match_numpy_reference(name, engine):
+    fld = FIELDS[name]
     F, DF = numpy_F(fld)
     p = fld.param_vector()
     z0 = (fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n)) + np.array([0.7, -0.5, 0.3, 0.6])[:fld.n]
@@ -143,7 +150,7 @@ def test_new_methods_match_numpy_reference(name, fld):
         # RMSprop near an equilibrium steps by about h g/|g| (a sign-like map): rounding differences of 1e-16
         # grow by orders of magnitude within ~100 steps there, so it is compared over the approach only
         K = 50 if method == "rmsprop" else STEPS
-        tr = simulate(fld, method, z0, K, (hg, hd), bound=np.inf, **opts)
+        tr = simulate(fld, method, z0, K, (hg, hd), bound=np.inf, engine=engine, **opts)
         expect = ref(F, DF, z0.copy(), p, hvec(fld, hg, hd), K, fld.n_theta, **kw)
         assert tr.states.shape == expect.shape and not tr.diverged, (method, tr.reason)
         scale = max(1.0, float(np.max(np.abs(expect))))

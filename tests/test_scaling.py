@@ -71,7 +71,8 @@ def tiny_chunks(monkeypatch):
 
 
 @pytest.mark.parametrize("model,regs,params", [
-    (lambda: games.dirac_nd(d=2), [R1(gamma=0.3)], {"gamma": 0.7}),
+    # (4 parameters, the chunked route: 3.5 s cold, compiling its chunks: -m slow; the quadratic stays)
+    pytest.param(lambda: games.dirac_nd(d=2), [R1(gamma=0.3)], {"gamma": 0.7}, marks=pytest.mark.slow),
     (lambda: games.quadratic(), [], {"a": 0.3, "b": -2.0, "c": 1.5}),
 ])
 def test_forward_mode_route_equals_symbolic_and_finite_differences(model, regs, params, tiny_chunks):
