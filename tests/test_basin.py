@@ -181,6 +181,7 @@ def test_not_strongly_monotone_at_the_equilibrium_gives_no_ball():
     assert "not strongly monotone at the equilibrium" in rep.note
 
 
+@pytest.mark.slow  # (1.9-2.3 s in a cold run; the Dirac-GAN's closed form stays in the default pass)
 def test_lq_wgan_radius_closed_form():
     eps, gamma = 0.5, 1.0
     fld = VectorField(games.lq_wgan(), [Asymmetric(eps=eps, gamma=gamma, anchor="1,0", reading="generator-tikhonov")])

@@ -127,6 +127,7 @@ def test_cache_location_follows_the_platform(monkeypatch, tmp_path):
     assert cache_location() == (tmp_path / "mine", "GANDYNAMICS_CACHE_DIR")
 
 
+@pytest.mark.slow  # (2.9 s in a cold run: a fresh process compiles the field it lists and clears)
 def test_cache_command_info_and_clear(tmp_path, capsys):
     import json
     from gandynamics.cli import main

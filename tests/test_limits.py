@@ -140,7 +140,8 @@ def sized_calls():
     plt.close("all")
 
 
-@pytest.mark.parametrize("key", SIZED, ids=[f"{f}({k})" for f, k in SIZED])
+@pytest.mark.parametrize("key", [pytest.param(k, marks=[pytest.mark.slow] if k == ("save_animation", "dpi") else [])
+                                 for k in SIZED], ids=[f"{f}({k})" for f, k in SIZED])  # (save_animation: 1.5 s, -m slow)
 def test_a_count_beyond_memory_is_refused_with_the_estimate_before_allocating(monkeypatch, sized_calls, key):
     import tracemalloc
     monkeypatch.setenv("GANDYNAMICS_MEMORY_LIMIT", "256M")
