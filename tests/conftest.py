@@ -125,7 +125,10 @@ def _compile_shared_code_once_per_worker_share(request):
         if w == int(me[2:]):
             mine.append(compile_)
     for compile_ in mine:
-        compile_()
+        try:
+            compile_()
+        except Exception:  # noqa: BLE001 -- a compile that fails fails again, reported, in the tests that need it
+            pass
 
 
 def sweep_plan(fld, method, **kw):
