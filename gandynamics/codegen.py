@@ -348,17 +348,22 @@ def _emit(name: str, args: str, stmts, loads: dict, export=(), chunk: int = CHUN
     printer = _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"})
     scratch = {} if scratch is None else scratch
     export = set(export)
-    small = len(stmts) <= chunk and sum(len(str(e)) for _, e in stmts) <= CHUNK_CHARS
+    # each statement printed once, by the code printer: its length is the size the chunks are cut by (sympy's str()
+    # of every expression, only for its length, was about a third of the printing of a field's source)
+    printed = [printer.doprint(e) for _, e in stmts]
+    text_of = {id(st): txt for st, txt in zip(stmts, printed)}
+    small = len(stmts) <= chunk and sum(map(len, printed)) <= CHUNK_CHARS
     if small and not export and not scratch and not external_w:
         used = set().union(*[e.free_symbols for _, e in stmts]) if stmts else set()
         code = ['@njit(cache=True, error_model="numpy")', f"def {name}({args}):"]
         if prelude:
             code.append(prelude)
         code += [f"    {s} = {loads[s]}" for s in sorted(used & set(loads), key=str)]
-        code += [f"    {t} = {printer.doprint(e)}" for t, e in stmts]
+        code += [f"    {t} = {txt}" for (t, _), txt in zip(stmts, printed)]
         code.append(f"    return {ret}")
         return "\n".join(code), 0
-    pieces = _chunks(stmts, chunk)  # split by printed size (a proxy for numba IR instructions)
+    # split by printed size (a proxy for numba IR instructions)
+    pieces = _chunks(stmts, [len(t) for t in printed], chunk)
     defined_in = {t: c for c, piece in enumerate(pieces) for t, _ in piece if isinstance(t, sp.Symbol)}
     needed_later = set(export)
     for c, piece in enumerate(pieces):
@@ -375,8 +380,9 @@ def _emit(name: str, args: str, stmts, loads: dict, export=(), chunk: int = CHUN
         code = ['@njit(cache=True, error_model="numpy")', f"def {name}_c{c}({args}, w):"]
         code += [f"    {s} = {loads[s]}" for s in sorted(used & set(loads), key=str)]
         code += [f"    {s} = w[{scratch[s]}]" for s in sorted((used - here) & set(scratch), key=lambda s: scratch[s])]
-        for t, e in piece:
-            code.append(f"    {t} = {printer.doprint(e)}")
+        for st in piece:
+            t = st[0]
+            code.append(f"    {t} = {text_of[id(st)]}")
             if isinstance(t, sp.Symbol) and t in scratch:
                 code.append(f"    w[{scratch[t]}] = {t}")
         code.append("    return 0")
@@ -392,13 +398,12 @@ def _emit(name: str, args: str, stmts, loads: dict, export=(), chunk: int = CHUN
     return "\n\n\n".join(funcs + ["\n".join(main)]), len(scratch)
 
 
-def _chunks(stmts, chunk: int | None = None, sizes=None):
+def _chunks(stmts, sizes, chunk: int | None = None):
     """Split a program into pieces of at most ``chunk`` (default :data:`CHUNK`) statements and about
-    :data:`CHUNK_CHARS` characters (``sizes``: the statements' printed lengths, when already known)."""
+    :data:`CHUNK_CHARS` characters (``sizes``: the statements' printed lengths)."""
     chunk = CHUNK if chunk is None else chunk
     pieces, cur, size = [], [], 0
-    for i, st in enumerate(stmts):
-        n = len(str(st[1])) if sizes is None else sizes[i]
+    for st, n in zip(stmts, sizes):
         if cur and (len(cur) >= chunk or size + n > CHUNK_CHARS):
             pieces.append(cur)
             cur, size = [], 0
@@ -416,7 +421,7 @@ def _emit_flat(name: str, args: str, stmts, loads: dict, ret: str) -> str:
     funcs = []
     printed = [printer.doprint(e) for _, e in stmts]  # printed once: the chunk sizes are these lengths
     text_of = {id(st): txt for st, txt in zip(stmts, printed)}
-    pieces = _chunks(stmts, sizes=[len(t) for t in printed])
+    pieces = _chunks(stmts, [len(t) for t in printed])
     for c, piece in enumerate(pieces):
         here = {t for t, _ in piece if isinstance(t, sp.Symbol)}
         used = set().union(*[e.free_symbols for _, e in piece]) if piece else set()
