@@ -134,7 +134,7 @@ def test_cycle_period_estimate_past_the_evaluation_budget_is_a_one_line_error(ca
                                  "the field (MAX_EVALUATIONS) ended before the first step; give --period\n")
 
 
-@pytest.mark.parametrize("omega", [20.0, 80.0])
+@pytest.mark.parametrize("omega", [20.0, pytest.param(80.0, marks=pytest.mark.slow)])  # (80: 0.9 s cold, -m slow)
 def test_cycle_period_estimate_of_a_fast_cycle_stops_at_the_budget_and_finds_it(capsys, monkeypatch, omega):
     """A fast cycle (Hopf normal form, omega = 20 or 80: period 2 pi / omega, docs/mathematics.md §6) is not stiff, but
     t = 400 is 1,300-5,100 of its periods, past the budget (lowered to 30,000 here; with the real one the same

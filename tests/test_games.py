@@ -299,7 +299,7 @@ def _numeric(fld):
     return (lambda z, p: np.array(F(*z, *p), dtype=float)), DF
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in ("mlp", "lq-wgan", "nk-scale") else n  # 7 s, 1.2 s, 1.2 s
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in ("mlp", "lq-wgan", "nk-scale", "jare-gaussian") else n  # 7 s, 1.2 s, 1.2 s, 0.8 s
                                   for n in SMALL])
 @settings(max_examples=1, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**31 - 1))

@@ -186,9 +186,9 @@ COMPILED_FIELDS = {"dirac+r1", "bilinear-family"}
 
 #: run in CI's ``-m slow`` pass: jare-gaussian (5.7 s interpreted), nk-scale and lq-wgan (1.0-1.2 s), and the fields
 #: whose F has the structure of one that stays (quadratic-sga: quadratic's; bilinear: bilinear-family's, compiled),
-#: data-line and gaussian-mean (0.9-1.1 s each in a cold run: the Dirac-GANs stay for the sigmoid, dirac-nd for more
+#: data-line, gaussian-mean and hopf (0.9-1.1 s each in a cold run: the Dirac-GANs stay for the sigmoid, dirac-nd for more
 #: coordinates, the quadratic games for the affine fields)
-SLOW_FIELDS = {"jare-gaussian", "nk-scale", "lq-wgan", "quadratic-sga", "bilinear", "data-line", "gaussian-mean"}
+SLOW_FIELDS = {"jare-gaussian", "nk-scale", "lq-wgan", "quadratic-sga", "bilinear", "data-line", "gaussian-mean", "hopf"}
 
 
 @pytest.mark.parametrize("name,fld", [pytest.param(n, f, id=n, marks=[pytest.mark.slow] if n in SLOW_FIELDS else [])

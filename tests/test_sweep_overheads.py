@@ -282,7 +282,7 @@ def sequences(rng, B, idx, K):
     return d, life, div
 
 
-@pytest.mark.parametrize("K", [1000, 64, 7])
+@pytest.mark.parametrize("K", [1000, pytest.param(64, marks=pytest.mark.slow), 7])  # (64: 1 s cold, -m slow)
 def test_read_runs_is_bitwise_the_previous_reading(K):
     rng = np.random.default_rng(K)
     idx = np.unique(np.round(np.linspace(0, K, min(65, K + 1))).astype(np.int64))
