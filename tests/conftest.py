@@ -77,13 +77,24 @@ def four_parameter_game():
                 equilibrium=(0, 0, 0, 0))
 
 
+@functools.lru_cache(maxsize=None)
+def method_fields():
+    """name -> VectorField: the fields every method's kernels are checked on (tests/test_methods_new.py against
+    NumPy references, tests/test_interpreted_engine.py against the interpreter): the sigmoid R1 Dirac-GAN, the
+    4-parameter game, and a monotone member of the polynomial family with an invertible discriminator block (for
+    FTR), whose kernels of every group the kernel tests compile anyway."""
+    from gandynamics import R1, VectorField, games
+    return {"dirac+r1": VectorField(games.dirac(), [R1(gamma=0.3)]), "game4": VectorField(four_parameter_game(), []),
+            "family": cubic_quadratic(a=0.3, b=1.0, c=0.2, d=0.1)}
+
+
 def _shared_compiles():
     """The compiled code that tests of many modules share, as ``(CPU seconds, what, compile)`` triples: the
     reading of runs and the kernel drivers of the shared fields (CPU seconds of each first compile on the two-core
     CI machine with cold caches, 2026-12-01, studies/RESULTS_tests.md)."""
     import numpy as np
 
-    from gandynamics import R1, VectorField, games, simulate
+    from gandynamics import simulate
 
     def run(fld, method, **opts):
         return lambda: simulate(fld, method, [0.1] * fld.n, 2, 0.1, engine="compiled", progress=False, **opts)
@@ -92,11 +103,11 @@ def _shared_compiles():
         from gandynamics.verdict import _compile_reading_once
         _compile_reading_once(np.arange(3.0))  # recording steps as the runs pass them (float64)
 
-    dirac, family = VectorField(games.dirac(), [R1(gamma=0.3)]), cubic_quadratic()
+    dirac, game4, family = method_fields()["dirac+r1"], method_fields()["game4"], cubic_quadratic()
     return [(13.2, "the reading of runs", reading),
             (14.7, "expanding(): discrete methods", run(expanding(), "gd")),
             (13.1, "the R1 Dirac-GAN: discrete methods", run(dirac, "gd")),
-            (12.3, "the 4-parameter game: discrete methods", run(VectorField(four_parameter_game(), []), "gd")),
+            (12.3, "the 4-parameter game: discrete methods", run(game4, "gd")),
             (11.2, "the polynomial family: discrete methods", run(family, "gd")),
             (6.5, "the polynomial family: implicit methods", run(family, "proximal")),
             (5.6, "the polynomial family: adaptive methods", run(family, "eag")),

@@ -16,14 +16,9 @@ from gandynamics.runs.engine import INTERPRET_MAX_SECONDS, choose_engine, field_
 from gandynamics.runs.module import kernel_module_source
 from gandynamics.simulate import sweep
 
-from conftest import cubic_quadratic, expanding, four_parameter_game  # noqa: E402 (the kernel tests' shared fields: one compiled module each)
+from conftest import cubic_quadratic, expanding, method_fields  # noqa: E402 (the kernel tests' shared fields: one compiled module each)
 
-# the fields of tests/test_methods_new.py (their compiled modules are shared through the disk cache)
-GAME4 = four_parameter_game()
-FIELDS = {"dirac+r1": VectorField(games.dirac(), [R1(gamma=0.3)]), "game4": VectorField(GAME4, []),
-          # tests/conftest.py's polynomial family (a monotone member): its kernels of every group are compiled for
-          # the tests of the methods anyway
-          "family": cubic_quadratic(a=0.3, b=1.0, c=0.2, d=0.1)}
+FIELDS = method_fields()  # (tests/conftest.py: those of tests/test_methods_new.py too, one compiled module each)
 
 #: every update rule (and option paths that change the kernel: alternation, momentum, both flow schemes,
 #: lookahead over gd and eg, a projection box)

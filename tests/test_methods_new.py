@@ -24,7 +24,7 @@ from gandynamics.losses import sigmoid, softplus
 from gandynamics.methods import METHODS
 from gandynamics.regularizers import SGA
 
-from conftest import cubic_quadratic, four_parameter_game  # the kernel tests' shared fields (one compiled module each)
+from conftest import cubic_quadratic, four_parameter_game, method_fields  # the kernel tests' shared fields
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
 pytestmark = pytest.mark.usefixtures("compiled_engine")
@@ -123,10 +123,7 @@ CASES = [("adam", {}, ref_adam, {}), ("adam", {"beta1": 0.5, "beta2": 0.99, "eps
 
 # a 4-parameter smooth game with an invertible discriminator block (for FTR): generator (x, u), discriminator (y, v)
 GAME4 = four_parameter_game()
-FIELDS = {"dirac+r1": VectorField(games.dirac(), [R1(gamma=0.3)]), "game4": VectorField(GAME4, []),
-          # tests/conftest.py's polynomial family (a monotone member, an invertible discriminator block for FTR): its
-          # kernels of every group are compiled for the kernel tests anyway
-          "family": cubic_quadratic(a=0.3, b=1.0, c=0.2, d=0.1)}
+FIELDS = method_fields()  # (tests/conftest.py: the Dirac-GAN with R1, GAME4, a member of the polynomial family)
 
 
 #: (field, engine, in CI's ``-m slow`` pass): the default pass keeps the README's command under 3 minutes by running
