@@ -117,6 +117,26 @@ def test_dirac_radius_matches_closed_form(dirac_asym):
     assert min(_lmin(fld, z) for z in inside) >= rep.mu.lo
 
 
+def test_the_radius_found_carries_the_whole_certificate_there():
+    """The radii tried are decided by the mu search alone, stopped once decided (constants.mu_certified_above); the
+    report at the radius found is certify_constants' whole one there (same tolerances), the ball just beyond it
+    (R_fail) is refused by that whole certificate, and R is the closed form 2 sqrt(eps - m) to the bisection's and
+    the certificate's accuracy, never above it."""
+    eps, m = 0.3, 0.1
+    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0, reading="generator-tikhonov")])
+    R, R_fail, rep, zstar, n = monotone_radius(fld, margin=m, rtol=1e-2, max_seconds=600.0)
+    atol = 1e-4 * eps                                  # monotone_radius: 1e-4 |mu(z*)|, mu(z*) = min(eps, gamma)
+    whole = lambda r: certify_constants(fld, Region.ball(zstar, r), tol=1e-2, atol=atol, max_seconds=600.0,
+                                        asymmetric=False)
+    at = whole(R)
+    assert (rep.mu.lo, rep.mu.hi, rep.lipschitz.lo, rep.lipschitz.hi) == (at.mu.lo, at.mu.hi, at.lipschitz.lo,
+                                                                          at.lipschitz.hi)
+    assert at.mu.lo > m and not whole(R_fail).mu.lo > m
+    true = 2 * math.sqrt(eps - m)                      # mu(r) = eps - r^2/4 > m (docs/mathematics.md §4.4)
+    assert R <= true and R_fail - R <= 1e-2 * R * (1 + 1e-12) and R >= true * (1 - 1.2e-2)
+    assert n >= 3
+
+
 @pytest.mark.slow  # 1.9 s with warm caches on the 2-core CI machine
 def test_dirac_moved_equilibrium_radius_against_sampling():
     """No closed form (the Tikhonov anchor 0.5 moves the equilibrium): lambda_min(sym DF) sampled on the

@@ -157,6 +157,59 @@ def test_check_is_undecided_when_the_budget_is_too_small(dirac_r1):
     assert res.status == "undecided" and res.lipschitz.lo <= 1.0245 <= res.lipschitz.hi
 
 
+# ----------------------------------------------------------------------------- mu_certified_above (the radius search's test)
+def _sampled_lmin(fld, z, r, p, n=100, seed=1):
+    """min over points of the ball of lambda_min(sym DF), from DF by NumPy: an upper bound on mu(B_r)."""
+    rng = np.random.default_rng(seed)
+    d = rng.standard_normal((n, len(z)))
+    pts = z + r * d / np.linalg.norm(d, axis=1)[:, None] * rng.uniform(0, 1, (n, 1)) ** (1 / len(z))
+    pts = np.vstack([pts, z + r * d / np.linalg.norm(d, axis=1)[:, None]])  # and the sphere, where mu is smallest
+    return min(float(np.linalg.eigvalsh((D + D.T) / 2)[0]) for D in (fld.eval_DF(q, p) for q in pts))
+
+
+@pytest.mark.parametrize("case", ["dirac-asym", "lq-wgan-asym"])
+def test_mu_certified_above_decides_as_the_whole_search(case, dirac_asym):
+    """For margins just below, inside and just above the bracket of certify_constants, at radii inside and outside the
+    strongly monotone ball: the early-stopping decision says "mu > margin" exactly when the whole search's
+    certified lower end does, and its bound is never above a sampled value of lambda_min(sym DF)."""
+    from gandynamics.analysis.constants import mu_certified_above
+    if case == "dirac-asym":
+        fld, radii = dirac_asym, (0.9, 1.2)   # mu(B_r) = min(0.3 - r^2/4, 1): 0.0975, -0.06
+    else:
+        fld = VectorField(games.lq_wgan(), [Asymmetric(eps=0.5, gamma=1.0, anchor="1,0", reading="R-a")])
+        radii = (0.1, 0.3)
+    p = fld._p(None)
+    z = fld.equilibrium
+    for r in radii:
+        kw = dict(tol=1e-2, atol=1e-5)
+        rep = certify_constants(fld, Region.ball(z, r), p, asymmetric=False, **kw)
+        upper = _sampled_lmin(fld, z, r, p)
+        lo, hi = rep.mu.lo, rep.mu.hi
+        for margin in (lo - 1e-9, 0.5 * (lo + hi), hi + 1e-9):
+            got = mu_certified_above(fld, Region.ball(z, r), p, margin, **kw)
+            assert (got > margin) == (lo > margin), (r, margin, got, lo)
+            assert got <= upper + 1e-12
+        assert lo <= upper + 1e-12
+
+
+def test_threshold_search_also_stops_at_the_gap(dirac_asym):
+    """A decision whose threshold lies between the true value (0.14) and the plain search's certified end (tol 1e-2:
+    0.13898) is not decided before the gap closes: it stops where the plain search stops, with the same certified
+    end, and says so (converged, not decided); a threshold far from the value is decided sooner."""
+    from gandynamics.analysis.constants import _branch_and_bound, _estimate
+    reg = Region.ball([0.0, 0.0], 0.8)  # mu = 0.3 - 0.16 = 0.14 (docs/mathematics.md §4.4)
+    p = dirac_asym._p(None)
+    m0 = _estimate(dirac_asym, reg, p, 200, 0, 1, which=("mu",))["mu"]
+    start = (-m0[0], m0[1])
+    plain = _branch_and_bound(dirac_asym, reg, p, "mu", start, 1e-2, 0.0, 20000, 1e9)
+    assert plain[5] and -plain[2] < 0.1395 < 0.14 <= -plain[0] + 1e-12
+    dec = _branch_and_bound(dirac_asym, reg, p, "mu", start, 1e-2, 0.0, 20000, 1e9, threshold=-0.1395)
+    assert dec[5] and not dec[6]                        # converged, undecided
+    assert dec[2] == plain[2] and dec[3] == plain[3]   # the same boxes, the same certified bound
+    far = _branch_and_bound(dirac_asym, reg, p, "mu", start, 1e-2, 0.0, 20000, 1e9, threshold=-0.05)
+    assert far[6] and -far[2] > 0.05 and far[3] <= plain[3]   # decided with fewer boxes or as many
+
+
 # ----------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("text,match", [
     ("ball:-1", "radius"), ("ball:0", "radius"), ("ball:x", "number"), ("cube:1", "unknown region"),

@@ -38,13 +38,14 @@ Procedure (:func:`basin`):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import GandynamicsError
-from .constants import Region, RegionMeetsJump, certify_constants
+from .constants import Region, RegionMeetsJump, certify_constants, mu_certified_above
 from .rates import theoretical_bound, theory_step
 
 __all__ = ["BASIN_METHODS", "BasinReport", "basin", "monotone_radius", "step_range", "certified_rate"]
@@ -231,6 +232,18 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
             jumps[r] = exc
             return None
 
+    lows = {}   # radius -> the certified lower bound on mu over B_r of the search that decided there
+
+    def holds(r):  # mu > margin certified on B_r: the predicate cert(r).mu.lo > margin, without the whole report
+        count[0] += 1
+        try:
+            lows[r] = mu_certified_above(fld, Region.ball(zstar, r), p, margin, tol=tol, atol=atol,
+                                         max_seconds=max_seconds, max_boxes=max_boxes)
+        except RegionMeetsJump as exc:
+            jumps[r] = exc
+            return False
+        return lows[r] > margin
+
     if _is_linear(fld):
         rep = cert(1.0)
         if rep is not None and rep.mu.lo > margin:
@@ -238,22 +251,28 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
         return _radius((0.0, 1.0, None, zstar, count[0]), jumps.get(1.0))
     if not mu0 > margin:          # no ball at all: the centre itself violates the claim
         return _radius((0.0, 0.0, None, zstar, count[0]))
-    ok = ok_rep = fail = None
+    ok = fail = None
 
     def probe(r):  # certify B_r: the largest certified radius so far, or the smallest refused one
-        nonlocal ok, ok_rep, fail
-        rep = cert(r)
-        if rep is not None and rep.mu.lo > margin:
-            ok, ok_rep = r, rep
+        nonlocal ok, fail
+        if holds(r):
+            ok = r
         else:
             fail = r
         if progress:
             progress(ok, fail)
 
+    def found():  # the whole report at the radius found (its mu bracket: the search that decided there, run on)
+        rep = cert(ok)
+        count[0] -= 1  # (holds(ok) counted this ball)
+        if rep.mu.lo < lows[ok]:  # only a time budget cut short (under load) can leave it below: both are certified
+            rep.mu = dataclasses.replace(rep.mu, lo=lows[ok])
+        return rep
+
     probe(min(max(r0, r_min), r_max))
     while fail is None:           # doubling up from a certified radius
         if ok >= r_max:
-            return _radius((ok, None, ok_rep, zstar, count[0]))
+            return _radius((ok, None, found(), zstar, count[0]))
         probe(min(2 * ok, r_max))
     while ok is None:             # halving down from a refused one
         if fail / 2 < r_min:
@@ -261,7 +280,7 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
         probe(fail / 2)
     while fail - ok > rtol * ok:  # bisection between the two
         probe(0.5 * (ok + fail))
-    return _radius((ok, fail, ok_rep, zstar, count[0]), jumps.get(fail))
+    return _radius((ok, fail, found(), zstar, count[0]), jumps.get(fail))
 
 
 class _Radius(tuple):

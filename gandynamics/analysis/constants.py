@@ -438,8 +438,12 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     seed = whole(seed, "seed", lo=0)
     from ..limits import check_array  # DF at every sample, and the copies eigvalsh works on (samples=1e11: MemoryError)
     check_array((samples + 258, fld.n, fld.n), "the Jacobians at the sampled points", copies=4)
-    p = fld._p(params)
-    reg = _as_region(region, fld, params)
+    return _estimate(fld, _as_region(region, fld, params), fld._p(params), samples, seed, refine)
+
+
+def _estimate(fld, reg: Region, p, samples: int, seed: int, refine: int, which=("lipschitz", "mu")) -> dict:
+    """:func:`estimate_constants` on checked arguments, of the constants in ``which`` only (each one's estimate
+    is the same whether the other is estimated or not: the samples are shared, the refinements separate)."""
     rng = np.random.default_rng(seed)
     pts = reg.sample(samples, rng)
     norms, lmins, _ = _witness_values(fld, pts, p)
@@ -451,17 +455,19 @@ def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int 
     best_L = (float(nn.max()), pts[int(np.argmax(nn))])
     # (the local optimisations run on the generated DF as it is, which is fast; a point they end at on a switching
     # set is no witness, _witness_values)
-    for k in np.argsort(-nn)[:refine]:
+    for k in (np.argsort(-nn)[:refine] if "lipschitz" in which else ()):
         v, z = _refine(fL, pts[k], reg)
         if -v > best_L[0] and not _on_a_set(fld, z, p)[0] and _defined_at(fld, z, p)[0]:
             best_L = (-v, z)
     best_m = (float(ll.min()), pts[int(np.argmin(ll))])
-    for k in np.argsort(ll)[:refine]:
+    for k in (np.argsort(ll)[:refine] if "mu" in which else ()):
         v, z = _refine(fm, pts[k], reg)
         if v < best_m[0] and not _on_a_set(fld, z, p)[0] and _defined_at(fld, z, p)[0]:
             best_m = (v, z)
-    out["lipschitz"] = best_L
-    out["mu"] = best_m
+    if "lipschitz" in which:
+        out["lipschitz"] = best_L
+    if "mu" in which:
+        out["mu"] = best_m
     return out
 
 
@@ -695,7 +701,8 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     Returns ``(best, best_point, global_ub, boxes, seconds, converged, decided)``: ``best = g(best_point)``
     at a point of the region, ``global_ub >= sup g`` (certified).  ``converged`` only with a finite
     ``global_ub``.  With ``threshold`` the search stops as soon as ``global_ub <= threshold`` or ``best >
-    threshold`` (``decided``); ``tol`` is then ignored.
+    threshold`` (``decided``), or, undecided, when the gap closes to ``tol`` / ``atol`` as without it (0 and 0: only
+    by the decision); ``converged`` then says whether the gap closed.
     """
     t0 = time.perf_counter()
     bound = _make_bounder(fld, p, which, order, mean_value, reg)
@@ -714,8 +721,6 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     def done(gub):
         if not math.isfinite(gub):
             return False
-        if threshold is not None:
-            return gub <= threshold or best > threshold
         if not math.isfinite(best):  # no witness yet (every point so far on a switching set): no gap to speak of
             return False
         gap = gub - best
@@ -728,7 +733,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     ub0, j0 = bound(lo0[None], hi0[None])
     boxes = 1
     heapq.heappush(heap, (-float(ub0[0]), counter, lo0, hi0))
-    target = tol if threshold is None else None
+    target = tol if threshold is None else None  # (the bar's estimate of the boxes left is for a gap)
     prog = _Progress(progress, f"{'L' if which == 'L' else 'mu'}", max_boxes, target)
 
     def bracket_now():
@@ -743,7 +748,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
             if threshold is not None and (best > threshold or (math.isfinite(gub) and gub <= threshold)):
                 decided = True
                 break
-            if threshold is None and done(gub):
+            if done(gub):
                 converged = True
                 break
             if boxes >= max_boxes or time.perf_counter() - t0 > max_seconds:
@@ -791,7 +796,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     gub = max(-heap[0][0] if heap else -math.inf, pruned)
     if not heap and pruned == -math.inf:
         gub = math.inf  # pragma: no cover - no box left and none recorded: claim nothing
-    if threshold is None and not converged:
+    if not converged:
         converged = done(gub)
     if threshold is not None and not decided:
         decided = best > threshold or (math.isfinite(gub) and gub <= threshold)
@@ -1322,11 +1327,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     _check_tol(tol, atol, max_boxes, max_seconds)
     _check_order(order, batch)
     progress = optional_flag(progress)
-    p = fld._p(params)
-    reg = _as_region(region, fld, params)
-    order, engine = _engine(fld, order, mean_value, reg, p)
-    _require_defined(fld, reg, p)
-    _require_continuous(fld, reg, p)
+    p, reg, order, engine = _prepare(fld, region, params, order, mean_value)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
     kw = dict(mean_value=mean_value, order=order, batch=batch, progress=progress)
     resL = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], tol, atol, max_boxes, max_seconds, **kw)
@@ -1338,6 +1339,39 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
         asym = asymmetric_local(fld, p)
     return ConstantsReport(reg, hyper, _bracket("mu", "mu", resM), _bracket("lipschitz", "L", resL), tol, asym,
                            order=order, engine=engine)
+
+
+def _prepare(fld, region, params, order: int, mean_value: bool = False):
+    """``(p, region, order, engine)`` for a search on ``region``: the hyperparameter vector, the region, the engine
+    that runs (:func:`_engine`), after proving F defined and continuous there (else :class:`RegionLeavesDomain` /
+    :class:`RegionMeetsJump`)."""
+    p = fld._p(params)
+    reg = _as_region(region, fld, params)
+    order, engine = _engine(fld, order, mean_value, reg, p)
+    _require_defined(fld, reg, p)
+    _require_continuous(fld, reg, p)
+    return p, reg, order, engine
+
+
+def mu_certified_above(fld, region, p, margin: float, tol: float = 1e-3, atol: float = 1e-12,
+                       max_boxes: int = 20000, max_seconds: float = 30.0, samples: int = 1000, seed: int = 0) -> float:
+    """A certified lower bound on mu over ``region`` that is above ``margin`` exactly when the lower end of
+    :func:`certify_constants`'s mu bracket is (the same search: same start, same boxes, same stop at the gap ``tol``
+    / ``atol`` or the budget), found without the Lipschitz search and stopping as soon as that is decided: as soon
+    as the certified lower bound exceeds ``margin`` or a point of the region has ``lambda_min(sym DF) <= margin``.
+    The bracket only tightens as the search goes on, so the answer is the one the whole search would give (up to
+    its ``max_seconds``).  Used by :func:`gandynamics.analysis.basin.monotone_radius` for each radius it tries (the whole
+    report is computed once, at the radius found).  ``p`` is the hyperparameter vector (shape (n_p,)).
+
+    Raises the errors of :func:`certify_constants` (a jump of F or a point outside its domain in the region)."""
+    p, reg, order, _ = _prepare(fld, region, p, 2)
+    m0 = _estimate(fld, reg, p, samples, seed, 3, which=("mu",))["mu"]
+    # g = -lambda_min; decided when g's certified upper bound < -margin (strictly: mu_lo > margin) or a witness has
+    # g >= -margin (mu <= margin there)
+    threshold = float(np.nextafter(-float(margin), -math.inf))
+    res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), tol, atol, max_boxes, max_seconds,
+                            threshold=threshold, order=order)
+    return float(-res[2])
 
 
 def _claim(value, name):
