@@ -285,7 +285,7 @@ def _ieee_source(text: str) -> str:
                                                           ast.alias("ieee_floordiv", _FLOORDIV),
                                                           ast.alias("static_module", _STATIC)], 0)
     body.insert(i, helpers)
-    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+    return ast.unparse(tree) + "\n"  # (text: no line numbers needed, ast.fix_missing_locations was a quarter of it)
 
 
 def finish(ns: dict) -> None:

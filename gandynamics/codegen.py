@@ -296,6 +296,13 @@ class _Printer(PythonCodePrinter):
         return "0.5"
 
 
+def _printer() -> _Printer:
+    """The code printer of every generated statement.  Terms and factors are printed in the order sympy keeps them
+    (``order="none"``): its canonical order, the same in every process, so the text (and the module's hash) is
+    deterministic; sorting them for display (``as_ordered_terms``) was a fifth of the time of a field's source."""
+    return _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3", "order": "none"})
+
+
 @functools.lru_cache(maxsize=1)
 def _runtime_digest() -> str:
     """Digests of :mod:`gandynamics._jvp` and :mod:`gandynamics._numeric` (``"jvp <12 hex>, numeric <12 hex>"``),
@@ -322,7 +329,7 @@ NP = {np_}
 
 
 def _body(assignments, outputs, indent="    "):
-    printer = _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"})
+    printer = _printer()
     lines = [f"{indent}{name} = {printer.doprint(expr)}" for name, expr in assignments]
     lines += [f"{indent}{target} = {printer.doprint(expr)}" for target, expr in outputs]
     return "\n".join(lines)
@@ -345,7 +352,7 @@ def _emit(name: str, args: str, stmts, loads: dict, export=(), chunk: int = CHUN
     array ``w`` (``scratch`` maps them to slots and is extended; with ``external_w`` the caller allocates
     it and ``name`` takes it as its last argument).  Returns ``(source, n_scratch_slots)``.
     """
-    printer = _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"})
+    printer = _printer()
     scratch = {} if scratch is None else scratch
     export = set(export)
     # each statement printed once, by the code printer: its length is the size the chunks are cut by (sympy's str()
@@ -417,7 +424,7 @@ def _emit_flat(name: str, args: str, stmts, loads: dict, ret: str) -> str:
     """Print ``stmts`` as chunk functions ``name_c0, ...`` with signature ``args`` and a function ``name``
     calling them in order.  Every temp (a Symbol target) is also stored to ``loads[temp]`` (an array slot
     such as ``w[3]``), and read back from there by later chunks."""
-    printer = _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"})
+    printer = _printer()
     funcs = []
     printed = [printer.doprint(e) for _, e in stmts]  # printed once: the chunk sizes are these lengths
     text_of = {id(st): txt for st, txt in zip(stmts, printed)}
@@ -535,7 +542,7 @@ def _large_program(f_exprs, zs, ps, loads) -> str:
         if isinstance(o, sp.Symbol) and o in node:
             j = node[o]
             return f"z[{j}]" if j < nz else f"w[{j - nz}]"
-        return _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"}).doprint(
+        return _printer().doprint(
             o.xreplace({s: sp.Symbol(v) for s, v in loads.items()}))
 
     onodes = [node[o] if isinstance(o, sp.Symbol) and o in node else -1 for o in outnode]
@@ -997,7 +1004,7 @@ def check_printable(exprs, what: str = "the field") -> None:
 
 
 def _printable(text_of) -> bool:
-    printer = _Printer({"fully_qualified_modules": True, "inline": True, "standard": "python3"})
+    printer = _printer()
     try:
         text = printer.doprint(text_of)
     except Exception:
