@@ -443,8 +443,9 @@ class VectorField:
         then a call costs about a microsecond).  The estimate, ``calls * (1 us + 60 ns * ops)`` with ``ops`` the
         operations of the generated source (measured 2026-11-30: 50-90 ns per operation, 1-100 us per call on
         the built-in games), depends on the field and ``calls`` only.  A game of more than :attr:`DENSE_MAX`
-        parameters always gets the compiled module (its Jacobian is a forward-mode propagation)."""
-        if self.n > self.DENSE_MAX:
+        parameters always gets the compiled module (its Jacobian is a forward-mode propagation), and so does any
+        field whose compiled module this process has already loaded (as :meth:`evaluator`)."""
+        if self.n > self.DENSE_MAX or "" in self.__dict__.get("_modules", {}):
             return self.compiled()
         ops = codegen.count_ops(self._base_source)
         if max(1, int(calls)) * (1e-6 + 6e-8 * ops) <= self.POINT_INTERPRET_MAX_SECONDS:

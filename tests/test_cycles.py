@@ -87,6 +87,27 @@ def test_shooting_from_a_guess_and_continuation(nf):
         assert c.amplitude == pytest.approx(amp, rel=1e-9, abs=0)
 
 
+@pytest.mark.slow  # compiles the normal form's field (1.6 s cold)
+def test_a_long_branch_compiles_the_field_once_and_agrees_with_the_closed_form():
+    """continue_cycle announces its shootings' work up front: a branch whose total would exceed the interpreted
+    budget loads the compiled module first, which every later point analysis of the field then uses; a short one
+    stays interpreted.  Both give the closed-form periods and amplitudes."""
+    fld = VectorField(hopf_normal_form(omega=OM, sigma=SG, twist=TW, shear=SH), [])
+    cyc = limit_cycle(fld, [0.5, 0.1], 3.0, {"beta": 0.2}, center=[0, 0])
+    short = continue_cycle(fld, "beta", [0.25], cyc)
+    assert "" not in fld.__dict__.get("_modules", {})
+    from gandynamics import codegen
+    per_call = 1e-6 + 6e-8 * codegen.count_ops(fld.generated_source)  # point_module's documented estimate
+    fld.POINT_INTERPRET_MAX_SECONDS = 2.5 * fld.SOLVER_CALLS * per_call  # one shooting within, three beyond
+    long = continue_cycle(fld, "beta", np.linspace(0.25, 0.35, 3), cyc)
+    assert "" in fld.__dict__.get("_modules", {})
+    assert fld.point_module(calls=1) is fld.compiled()
+    for c in short + long:
+        amp, T, _ = closed_form(c.params["beta"])
+        assert c.period == pytest.approx(T, rel=1e-9, abs=0)
+        assert c.amplitude == pytest.approx(amp, rel=1e-9, abs=0)
+
+
 @pytest.mark.parametrize("period", [1e308, 1e12])
 @pytest.mark.slow  # 1.0 each s with warm caches on the 2-core CI machine
 def test_a_period_guess_far_beyond_the_fields_time_scale_is_refused_not_integrated_for_hours(nf, period, monkeypatch):

@@ -414,10 +414,14 @@ def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_p
 def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> list:
     """Follow a cycle along ``values`` of a hyperparameter (natural-parameter continuation, secant
     predictor of point and period from the two previous cycles).  Stops early (returning what it has) if
-    shooting fails or the cycle collapses."""
+    shooting fails or the cycle collapses.  The shootings' work is announced to
+    :meth:`~gandynamics.field.VectorField.point_module` up front (``len(values)`` times one shooting's), so that a
+    long branch compiles the field once instead of interpreting each of its hundreds of integrations."""
     from .spectrum import find_equilibrium
     out = [first]
     base = dict(params or {})
+    if hasattr(values, "__len__"):
+        fld.point_module(calls=fld.SOLVER_CALLS * max(1, len(values)))  # (loads the module the shootings then use)
     for a in values:  # (not list(values): a long generator of values was copied whole first)
         prev = out[-1]
         if len(out) >= 2:
