@@ -157,6 +157,22 @@ def test_check_is_undecided_when_the_budget_is_too_small(dirac_r1):
     assert res.status == "undecided" and res.lipschitz.lo <= 1.0245 <= res.lipschitz.hi
 
 
+@given(st.lists(st.floats(-3, 3), min_size=2, max_size=2))
+@settings(max_examples=40, deadline=None)
+def test_one_point_values_are_the_batch_values_bitwise(dirac_asym, z):
+    """The local refinements' one-point ||DF||_2 and lambda_min(sym DF) (constants._norm_at, _lmin_at) are
+    jacobian_values' (the batch route) to the bit, NaN included (a field whose DF is inf at x = 0, NaN at x < 0)."""
+    from gandynamics.analysis.constants import _lmin_at, _norm_at
+    x, y = sp.symbols("x y", real=True)
+    odd = VectorField(Game.zero_sum([x], [y], x * y + sp.sqrt(x) * y**2, name="odd"))  # DF: y^2 / (2 sqrt(x)), ...
+    for fld in (dirac_asym, odd):
+        p = fld._p(None)
+        for q in (np.array(z), np.array([0.0, z[1]])):
+            norms, lmins, _ = jacobian_values(fld, q, p)
+            for one, batch in ((_norm_at(fld, p, q), norms[0]), (_lmin_at(fld, p, q), lmins[0])):
+                assert one == batch or (math.isnan(one) and math.isnan(batch))
+
+
 # ----------------------------------------------------------------------------- mu_certified_above (the radius search's test)
 def _sampled_lmin(fld, z, r, p, n=100, seed=1):
     """min over points of the ball of lambda_min(sym DF), from DF by NumPy: an upper bound on mu(B_r)."""

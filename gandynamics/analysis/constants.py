@@ -283,12 +283,23 @@ def _witness_values(fld, points, p):
     return norms, lmins, D
 
 
+def _jacobian_at(fld, p, z) -> np.ndarray | None:
+    """DF at one point (the generated code :func:`jacobian_values` runs for one point), None where not finite."""
+    D = np.empty((fld.n, fld.n))
+    fld.point_module(calls=1).jacobian(np.asarray(z, dtype=float), p, D)
+    return D if np.all(np.isfinite(D)) else None
+
+
+# (one point, as the local refinements call them hundreds of times: the values of jacobian_values, bitwise (the same
+# LAPACK routines on the same matrix), without its batch bookkeeping, which was three quarters of a call)
 def _norm_at(fld, p, z):
-    return float(jacobian_values(fld, z, p)[0][0])
+    D = _jacobian_at(fld, p, z)
+    return math.nan if D is None else float(np.linalg.svd(D, compute_uv=False)[0])
 
 
 def _lmin_at(fld, p, z):
-    return float(jacobian_values(fld, z, p)[1][0])
+    D = _jacobian_at(fld, p, z)
+    return math.nan if D is None else float(np.linalg.eigvalsh((D + D.T) / 2)[0])
 
 
 # --------------------------------------------------------------------------- results
