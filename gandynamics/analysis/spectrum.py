@@ -114,18 +114,21 @@ WHICH = {"LR": "largest real part", "LM": "largest modulus", "SR": "smallest rea
          "LI": "largest imaginary part"}
 
 
-def _leading(fld, z, params, k: int, which: str) -> np.ndarray:
+def _leading(fld, z, params, k: int, which: str) -> tuple[np.ndarray, np.ndarray | None]:
     """The ``k`` eigenvalues of ``J = -DF(z)`` selected by ``which``, by implicitly restarted Arnoldi
     (ARPACK through :func:`scipy.sparse.linalg.eigs`) on Jacobian-vector products
-    (:meth:`gandynamics.VectorField.jacobian_operator`); small problems are solved densely."""
+    (:meth:`gandynamics.VectorField.jacobian_operator`); small problems are solved densely.  Returns ``(eigenvalues
+    (k,), J (n, n) where it was formed densely, else None)``."""
     from scipy.sparse.linalg import LinearOperator, eigs
     n = fld.n
     if which not in WHICH:
         raise GandynamicsError(f"which must be one of {', '.join(WHICH)} ({'; '.join(f'{a}: {b}' for a, b in WHICH.items())}), got {which!r}")
     if not (isinstance(k, (int, np.integer)) and 1 <= k <= n):
         raise GandynamicsError(f"k must be a whole number from 1 to the number of parameters ({n}), got {k!r}")
+    J = None
     if k >= n - 1 or n <= 64:
-        eigs_all = np.linalg.eigvals(-fld.eval_DF(z, params))
+        J = -fld.eval_DF(z, params)
+        eigs_all = np.linalg.eigvals(J)
     else:
         op = fld.jacobian_operator(z, params)
         J = LinearOperator((n, n), matvec=lambda v: -op.matvec(v), dtype=float)
@@ -133,7 +136,7 @@ def _leading(fld, z, params, k: int, which: str) -> np.ndarray:
                         v0=np.random.default_rng(0).standard_normal(n), return_eigenvectors=False)
     key = {"LR": -eigs_all.real, "LM": -np.abs(eigs_all), "SR": eigs_all.real, "SM": np.abs(eigs_all),
            "LI": -eigs_all.imag}[which]
-    return eigs_all[np.argsort(key, kind="stable")][:k]
+    return eigs_all[np.argsort(key, kind="stable")][:k], J
 
 
 def _real_double_eigenvalues(J: np.ndarray, eigs: np.ndarray) -> np.ndarray:
@@ -214,14 +217,14 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
                               verdict="not differentiable here: " + ", ".join(bad) + " (no linearisation exists)")
     if k is not None:
         pv = fld.param_vector(params) if not isinstance(params, np.ndarray) else params
-        eigs = _leading(fld, z, pv, k, which)
+        eigs, J = _leading(fld, z, pv, k, which)
         if not np.all(np.isfinite(eigs)):
             raise GandynamicsError(f"the Jacobian is not finite at the point")
         alpha = spectral_abscissa(eigs)
         if which != "LR":
             verdict = f"no verdict from the {k} eigenvalues of {WHICH[which]} (use which='LR')"
-        elif k >= fld.n - 1 or fld.n <= 64:  # solved densely (_leading): the matrix and its eigenvalues' radii decide
-            verdict = _READING[flow_reading(-fld.eval_DF(z, pv))[0]]
+        elif J is not None:  # solved densely (_leading): the matrix and its eigenvalues' radii decide
+            verdict = _READING[flow_reading(J)[0]]
         else:
             verdict = _verdict(alpha, real_part_tol(eigs))
         if not res < tol:
