@@ -131,8 +131,8 @@ def _leading(fld, z, params, k: int, which: str) -> tuple[np.ndarray, np.ndarray
         eigs_all = np.linalg.eigvals(J)
     else:
         op = fld.jacobian_operator(z, params)
-        J = LinearOperator((n, n), matvec=lambda v: -op.matvec(v), dtype=float)
-        eigs_all = eigs(J, k=k, which=which, tol=1e-12, ncv=min(n, max(2 * k + 1, 40)),
+        Jop = LinearOperator((n, n), matvec=lambda v: -op.matvec(v), dtype=float)
+        eigs_all = eigs(Jop, k=k, which=which, tol=1e-12, ncv=min(n, max(2 * k + 1, 40)),
                         v0=np.random.default_rng(0).standard_normal(n), return_eigenvectors=False)
     key = {"LR": -eigs_all.real, "LM": -np.abs(eigs_all), "SR": eigs_all.real, "SM": np.abs(eigs_all),
            "LI": -eigs_all.imag}[which]
