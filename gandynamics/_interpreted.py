@@ -33,6 +33,7 @@ kernels agree to a few ulps per step, not bitwise (``tests/test_interpreted_engi
 from __future__ import annotations
 
 import ast
+import re
 import contextlib
 import copy
 import importlib.util
@@ -271,21 +272,90 @@ def ieee_source(text: str) -> str:
         return _ieee_source(text)
 
 
-def _ieee_source(text: str) -> str:
-    tree = _Rewrite().visit(ast.parse(text))
-    body = tree.body
+def _helpers() -> ast.ImportFrom:
+    return ast.ImportFrom("gandynamics._interpreted", [ast.alias("ieee_div", _DIV), ast.alias("ieee_pow", _POW),
+                                                       ast.alias("ieee_mod", _MOD), ast.alias("ieee_floordiv", _FLOORDIV),
+                                                       ast.alias("static_module", _STATIC)], 0)
+
+
+def _preamble(body) -> int:
+    """How many statements of ``body`` open a module before the helpers' import: its docstring, then its
+    ``from __future__`` imports."""
     i = 0
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):
         i = 1
     while i < len(body) and isinstance(body[i], ast.ImportFrom) and body[i].module == "__future__":
         i += 1
-    helpers = ast.ImportFrom("gandynamics._interpreted", [ast.alias("ieee_div", _DIV), ast.alias("ieee_pow", _POW),
-                                                          ast.alias("ieee_mod", _MOD),
-                                                          ast.alias("ieee_floordiv", _FLOORDIV),
-                                                          ast.alias("static_module", _STATIC)], 0)
-    body.insert(i, helpers)
+    return i
+
+
+def _whole(text: str) -> str:
+    """The rewrite of a whole module in one AST pass."""
+    tree = _Rewrite().visit(ast.parse(text))
+    tree.body.insert(_preamble(tree.body), _helpers())
     return ast.unparse(tree) + "\n"  # (text: no line numbers needed, ast.fix_missing_locations was a quarter of it)
+
+
+#: a line that starts a top-level statement (not indented, not a comment, not closing a bracket)
+_TOP = re.compile(r"\n(?=[^\s#)\]}])")
+#: rewritten top-level statements by their text, for this process (a run's kernel modules repeat most of their field's
+#: and their methods' functions: 27 modules of one study were 3.6 times the text of their distinct functions)
+_MEMO: dict = {}
+_MEMO_MAX_CHARS = 20_000_000
+_MEMO_CHARS = 0
+
+
+def _ieee_source(text: str) -> str:
+    """The rewrite, top-level statement by statement, each distinct one rewritten once per process (the rewrite of a
+    node depends on the node alone).  The text is cut before every line that starts a statement at the margin; a
+    piece that does not parse (a cut inside a multi-line string or bracket) is joined to the next ones until it
+    does, and if that never happens (an ``else:`` at the margin) the module is rewritten whole."""
+    global _MEMO_CHARS
+    raw = _TOP.split(text)
+    out, trees, pieces = [], {}, []
+    i = 0
+    while i < len(raw):
+        joined = raw[i]
+        i += 1
+        while True:
+            piece = joined.rstrip()  # (the blank lines after its statements; never inside them: it parses)
+            done = _MEMO.get(piece)
+            if done is not None:
+                break
+            try:
+                tree = ast.parse(piece)
+            except SyntaxError:
+                if i == len(raw):
+                    return _whole(text)
+                joined += "\n" + raw[i]  # (a decorator line is joined to its definition this way too)
+                i += 1
+                continue
+            trees[piece] = tree
+            done = ast.unparse(_Rewrite().visit(tree)) if tree.body else ""
+            break
+        pieces.append(piece)
+        out.append(done)
+    # the helpers' import where the whole rewrite puts it, after the module's docstring and __future__ imports: a
+    # boundary between pieces (each piece is whole statements), else the whole rewrite
+    flat, k, ends = [], 0, [0]
+    while k < len(pieces) and _preamble(flat) == len(flat):
+        flat += (trees.get(pieces[k]) or ast.parse(pieces[k])).body
+        k += 1
+        ends.append(len(flat))
+    n = _preamble(flat)
+    if n not in ends:
+        return _whole(text)
+    k = ends.index(n)
+    if _MEMO_CHARS > _MEMO_MAX_CHARS:
+        _MEMO.clear()
+        _MEMO_CHARS = 0
+    for piece, done in zip(pieces, out):
+        if piece not in _MEMO:
+            _MEMO[piece] = done
+            _MEMO_CHARS += len(piece)
+    out.insert(k, ast.unparse(_helpers()))
+    return "\n".join(o for o in out if o) + "\n"
 
 
 def finish(ns: dict) -> None:

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from gandynamics._interpreted import ieee_source, static_module
 
@@ -99,3 +100,58 @@ def test_the_vector_exp_runs_interpreted_bitwise():
         assert a == b or (math.isnan(a) and math.isnan(b)), x
         a, b = nm.sigmoid_v(-x), it.sigmoid_v(-float(x))
         assert a == b or (math.isnan(a) and math.isnan(b)), x
+
+
+# ----------------------------------------------------------------------------- the rewrite, statement by statement
+def _same_rewrite(text: str) -> None:
+    """The statement-by-statement rewrite (with an empty and then a full memo) is the whole-module one, node for node."""
+    import ast
+
+    from gandynamics import _interpreted as I
+    whole = ast.dump(ast.parse(I._whole(text)))
+    I._MEMO.clear()
+    assert ast.dump(ast.parse(I.ieee_source(text))) == whole
+    assert ast.dump(ast.parse(I.ieee_source(text))) == whole  # every piece from the memo now
+
+
+def test_the_rewrite_by_statements_is_the_whole_rewrite_on_kernel_modules():
+    """The generated kernel module of the R1 Dirac-GAN (the field's functions, then the kernels' sources with their
+    multi-line docstrings, blank and unindented lines inside; tests/conftest.py's shared field): the same rewritten
+    module as one AST pass over the whole text."""
+    from conftest import method_fields
+    from gandynamics.runs.module import kernel_module_source
+    _same_rewrite(kernel_module_source(method_fields()["dirac+r1"]))
+
+
+@pytest.mark.slow  # 10 s: every module of the package, rewritten three times
+def test_the_rewrite_by_statements_is_the_whole_rewrite_on_the_packages_sources():
+    """Every module of the package (decorators, multi-line docstrings, classes, ``else:`` at the margin): the same
+    rewritten module as one AST pass over the whole text."""
+    from pathlib import Path
+
+    import gandynamics
+    for path in sorted(Path(gandynamics.__file__).parent.rglob("*.py")):
+        _same_rewrite(path.read_text(encoding="utf-8"))
+
+
+_STATEMENTS = ['x = 1 / 2', 'y = x ** -1', 'z %= 3', '"""A docstring\n\nwith a blank line\nand an unindented one\n"""',
+               '@njit(cache=True)\ndef f(a, b):\n    """doc\n\nmore"""\n    return a / b', 'import math',
+               'from numba import njit, prange', 'from __future__ import annotations',
+               'if x:\n    w = x // 2\nelse:\n    w = x % 2', 'class K:\n    v = 1 / 3\n\n    def m(self):\n        return self.v ** 2',
+               't = (1 +\n2) / 3', 's = """\nx / y\n"""', '# a comment\nq = 2', 'u = [1,\n]\nv = u[0] ** 2',
+               'try:\n    r = 1 / 0\nexcept ZeroDivisionError:\n    r = 0', '@njit\n@njit\ndef g():\n    return 2 ** 0.5']
+
+
+@given(st.lists(st.sampled_from(_STATEMENTS), max_size=12), st.sampled_from(["\n", "\n\n", "\n\n\n"]))
+@settings(max_examples=60, deadline=None)
+def test_the_rewrite_by_statements_is_the_whole_rewrite_on_generated_modules(stmts, sep):
+    """Modules of random top-level statements (multi-line strings with lines at the margin, an ``else:`` at the
+    margin, which falls back to the whole rewrite, decorators, brackets across lines, __future__ imports out of
+    place are left to the parser): the same rewritten module as the whole-text pass."""
+    import ast
+    text = sep.join(stmts) + "\n"
+    try:
+        ast.parse(text)
+    except SyntaxError:  # (a __future__ import after other statements)
+        return
+    _same_rewrite(text)
