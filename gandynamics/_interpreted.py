@@ -33,11 +33,11 @@ kernels agree to a few ulps per step, not bitwise (``tests/test_interpreted_engi
 from __future__ import annotations
 
 import ast
-import re
 import contextlib
 import copy
 import importlib.util
 import math
+import re
 import sys
 import threading
 import types
@@ -297,8 +297,12 @@ def _whole(text: str) -> str:
     return ast.unparse(tree) + "\n"  # (text: no line numbers needed, ast.fix_missing_locations was a quarter of it)
 
 
-#: a line that starts a top-level statement (not indented, not a comment, not closing a bracket)
-_TOP = re.compile(r"\n(?=[^\s#)\]}])")
+#: a line that starts a top-level statement: not indented, not a comment, not closing a bracket, not the next clause
+#: of a compound statement (``else``, ``elif``, ``except``, ``finally``: reserved words)
+_TOP = re.compile(r"\n(?=[^\s#)\]}])(?!(?:else|elif|except|finally)\b)")
+#: pieces joined to one that does not parse before the module is rewritten whole (a long multi-line string at the
+#: margin; each join parses the text again)
+_MAX_JOINS = 200
 #: rewritten top-level statements by their text, for this process (a run's kernel modules repeat most of their field's
 #: and their methods' functions: 27 modules of one study were 3.6 times the text of their distinct functions)
 _MEMO: dict = {}
@@ -310,7 +314,7 @@ def _ieee_source(text: str) -> str:
     """The rewrite, top-level statement by statement, each distinct one rewritten once per process (the rewrite of a
     node depends on the node alone).  The text is cut before every line that starts a statement at the margin; a
     piece that does not parse (a cut inside a multi-line string or bracket) is joined to the next ones until it
-    does, and if that never happens (an ``else:`` at the margin) the module is rewritten whole."""
+    does, and if that never happens the module is rewritten whole."""
     global _MEMO_CHARS
     raw = _TOP.split(text)
     out, trees, pieces = [], {}, []
@@ -318,7 +322,7 @@ def _ieee_source(text: str) -> str:
     while i < len(raw):
         joined = raw[i]
         i += 1
-        while True:
+        for _ in range(_MAX_JOINS + 1):
             piece = joined.rstrip()  # (the blank lines after its statements; never inside them: it parses)
             done = _MEMO.get(piece)
             if done is not None:
@@ -334,6 +338,8 @@ def _ieee_source(text: str) -> str:
             trees[piece] = tree
             done = ast.unparse(_Rewrite().visit(tree)) if tree.body else ""
             break
+        else:
+            return _whole(text)
         pieces.append(piece)
         out.append(done)
     # the helpers' import where the whole rewrite puts it, after the module's docstring and __future__ imports: a
@@ -353,7 +359,7 @@ def _ieee_source(text: str) -> str:
     for piece, done in zip(pieces, out):
         if piece not in _MEMO:
             _MEMO[piece] = done
-            _MEMO_CHARS += len(piece)
+            _MEMO_CHARS += len(piece) + len(done)
     out.insert(k, ast.unparse(_helpers()))
     return "\n".join(o for o in out if o) + "\n"
 

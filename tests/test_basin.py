@@ -7,6 +7,8 @@ gamma G)``, radius ``eps/2``), lambda_min(sym DF) sampled with NumPy at points o
 it, and simulated trajectories (gandynamics.simulate) from starts in the certified ball.
 """
 
+import dataclasses
+import importlib
 import json
 import math
 
@@ -135,6 +137,55 @@ def test_the_radius_found_carries_the_whole_certificate_there():
     true = 2 * math.sqrt(eps - m)                      # mu(r) = eps - r^2/4 > m (docs/mathematics.md §4.4)
     assert R <= true and R_fail - R <= 1e-2 * R * (1 + 1e-12) and R >= true * (1 - 1.2e-2)
     assert n >= 3
+
+
+def _radius_by_whole_certificates(monkeypatch, fld, **kw):
+    """monotone_radius with each radius decided by the whole certificate's mu bracket, as before the mu-only
+    decision (constants.mu_certified_above): the reference of the tests below.  Returns (result, progress calls)."""
+    B = importlib.import_module("gandynamics.analysis.basin")  # (the package exports the function basin)
+    monkeypatch.setattr(B, "mu_certified_above", lambda fld, reg, p, margin, **k: certify_constants(
+        fld, reg, p, asymmetric=False, **k).mu.lo)
+    calls = []
+    out = monotone_radius(fld, progress=lambda a, b: calls.append((a, b)), **kw)
+    monkeypatch.undo()
+    return out, calls
+
+
+def _same_radius(a, b):
+    (R, Rf, rep, z, n), (R2, Rf2, rep2, z2, n2) = a, b
+    assert (R, Rf, n) == (R2, Rf2, n2) and np.array_equal(z, z2)
+    assert (rep.mu.lo, rep.mu.hi, rep.lipschitz.lo, rep.lipschitz.hi) == (rep2.mu.lo, rep2.mu.hi, rep2.lipschitz.lo,
+                                                                          rep2.lipschitz.hi)
+    assert type(a.jump) is type(b.jump)
+
+
+@pytest.mark.parametrize("margin, rtol", [(0.1, 5e-2), pytest.param(0.0, 1e-2, marks=pytest.mark.slow)])  # 2 s, 5 s
+def test_the_radii_tried_are_decided_as_the_whole_certificate_decides_them(monkeypatch, margin, rtol):
+    """The same radii tried in the same order with the same answers (the progress calls), the same R, R_fail,
+    evaluations and report as a search that runs the whole certificate on every radius."""
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0, reading="generator-tikhonov")])
+    kw = dict(margin=margin, rtol=rtol, max_seconds=600.0)
+    ref, ref_calls = _radius_by_whole_certificates(monkeypatch, fld, **kw)
+    calls = []
+    got = monotone_radius(fld, progress=lambda a, b: calls.append((a, b)), **kw)
+    assert calls == ref_calls and len(calls) == got[4]
+    _same_radius(got, ref)
+
+
+def test_a_report_cut_short_keeps_the_decisions_certified_bound(monkeypatch):
+    """Should the whole certificate at R end with a lower mu_lo than the search that decided R (a time budget cut
+    short under load), the report keeps the decision's bound, which is certified too: mu_lo > margin at R."""
+    B = importlib.import_module("gandynamics.analysis.basin")  # (the package exports the function basin)
+    real = B.certify_constants
+
+    def cut_short(*a, **k):
+        rep = real(*a, **k)
+        rep.mu = dataclasses.replace(rep.mu, lo=rep.mu.lo - 1.0)
+        return rep
+    monkeypatch.setattr(B, "certify_constants", cut_short)
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0, reading="generator-tikhonov")])
+    R, _, rep, _, _ = monotone_radius(fld, margin=0.1, rtol=1e-2, max_seconds=600.0)
+    assert rep.mu.lo > 0.1 and rep.mu.lo <= 0.3 - R**2 / 4 + 1e-12   # mu(B_R) = eps - R^2/4 (§4.4)
 
 
 @pytest.mark.slow  # 1.9 s with warm caches on the 2-core CI machine
@@ -358,6 +409,18 @@ def test_the_radius_stops_at_a_jump_of_the_field(t, angle, k):
     assert rep.note == "" or ("meets a switching set where F may jump (Heaviside(" in rep.note and "R_fail" not in rep.note)
     with pytest.raises(GandynamicsError, match="F may be discontinuous on the region"):   # the user's own region:
         certify_constants(fld, Region.ball([0, 0], 1.01 * d), max_boxes=2000)      # still refused, as before
+
+
+def test_a_search_stopped_by_a_jump_is_the_whole_certificates_search(monkeypatch):
+    """Near a jump of F the mu-only decision may refuse a ball before its boxes reach the jump; the radius, the
+    refused radius and the jump that refused it (the note) are still those of the whole certificate's search."""
+    fld = _jump_field(sp.Rational(7, 10), sp.pi / 2, -2)
+    kw = dict(rtol=1e-3, max_seconds=30.0, max_boxes=2000)
+    ref, ref_calls = _radius_by_whole_certificates(monkeypatch, fld, **kw)
+    calls = []
+    got = monotone_radius(fld, progress=lambda a, b: calls.append((a, b)), **kw)
+    assert calls == ref_calls and got.jump is not None   # (the jump at y = 7/10 refused R_fail)
+    _same_radius(got, ref)
 
 
 def test_a_jump_through_the_equilibrium_gives_no_ball():

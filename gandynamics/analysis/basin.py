@@ -7,7 +7,8 @@ Procedure (:func:`basin`):
 1. ``R`` = the largest radius with ``mu_lo(B_R(z*)) > margin`` certified by
    :func:`~gandynamics.analysis.constants.certify_constants` (interval branch and bound): the predicate is
    tested on a doubling/halving search, then bisected to ``(R_fail - R) <= rtol * R`` (default
-   ``rtol = 1e-3``).  ``R`` is a certified radius: the predicate was *proved* at ``R``; ``R_fail`` is a radius
+   ``rtol = 1e-3``); each radius tried runs only the mu search, stopped once the predicate is decided
+   (:func:`~gandynamics.analysis.constants.mu_certified_above`), the whole certificate runs at ``R``.  ``R`` is a certified radius: the predicate was *proved* at ``R``; ``R_fail`` is a radius
    where it could not be proved (a radius between them may still hold).  When ``DF`` does not depend on
    ``z`` (a linear field) the constants are the same on every ball and ``R = inf``.
 2. ``(mu, L)`` = the certified ``(mu_lo, L_hi)`` on ``B_R``.
@@ -184,8 +185,10 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     rtol : float                        bisection stops when ``R_fail - R <= rtol * R``
     r0, r_max, r_min : float            first radius tried; the search range (``R = r_max`` is reported as
                                         capped; no certified ball above ``r_min`` gives ``R = 0``)
-    tol, max_seconds, max_boxes         passed to :func:`certify_constants` for each radius tried (a box
-                                        budget without a time limit makes the result independent of load)
+    tol, max_seconds, max_boxes         the budget of the search on each radius tried (mu alone, stopped once
+                                        decided: :func:`~gandynamics.analysis.constants.mu_certified_above`) and
+                                        of the whole certificate at the radius found (a box budget without a
+                                        time limit makes the result independent of load)
     progress : callable, optional       called with ``(R_ok, R_fail)`` after each test
 
     A ball that meets a switching set where F may jump (:class:`~gandynamics.analysis.constants.RegionMeetsJump`)
@@ -223,64 +226,72 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     if margin > 0:   # the sign of mu_lo - margin needs a gap small against margin, not only against mu
         tol = min(tol, rtol)
 
-    def cert(r):  # the report on B_r, or None where B_r meets a jump of F (nothing certified there)
-        count[0] += 1
+    ball = dict(tol=tol, atol=atol, max_seconds=max_seconds, max_boxes=max_boxes)  # one search for both below
+
+    def cert(r):  # the whole report on B_r, or None where B_r meets a jump of F (nothing certified there)
         try:
-            return certify_constants(fld, Region.ball(zstar, r), p, tol=tol, atol=atol, max_seconds=max_seconds,
-                                     max_boxes=max_boxes, asymmetric=False)
+            return certify_constants(fld, Region.ball(zstar, r), p, asymmetric=False, **ball)
         except RegionMeetsJump as exc:  # the search chose this ball, not the user: mu > margin is unproved there
             jumps[r] = exc
             return None
 
-    lows = {}   # radius -> the certified lower bound on mu over B_r of the search that decided there
-
-    def holds(r):  # mu > margin certified on B_r: the predicate cert(r).mu.lo > margin, without the whole report
-        count[0] += 1
-        try:
-            lows[r] = mu_certified_above(fld, Region.ball(zstar, r), p, margin, tol=tol, atol=atol,
-                                         max_seconds=max_seconds, max_boxes=max_boxes)
-        except RegionMeetsJump as exc:
-            jumps[r] = exc
-            return False
-        return lows[r] > margin
-
     if _is_linear(fld):
+        count[0] += 1
         rep = cert(1.0)
         if rep is not None and rep.mu.lo > margin:
             return _radius((math.inf, None, rep, zstar, count[0]))
         return _radius((0.0, 1.0, None, zstar, count[0]), jumps.get(1.0))
     if not mu0 > margin:          # no ball at all: the centre itself violates the claim
         return _radius((0.0, 0.0, None, zstar, count[0]))
-    ok = fail = None
+    lows = {}     # radius -> the certified lower bound on mu over B_r of the search that decided there
+    held, refused = [], []   # the radii where mu > margin was certified, and where it was not
 
-    def probe(r):  # certify B_r: the largest certified radius so far, or the smallest refused one
-        nonlocal ok, fail
-        if holds(r):
-            ok = r
+    def probe(r):  # decide "mu > margin" on B_r by the mu search alone (constants.mu_certified_above: the
+        count[0] += 1  # answer of the whole certificate's mu bracket, found sooner); no report here
+        try:
+            lows[r] = mu_certified_above(fld, Region.ball(zstar, r), p, margin, **ball)
+        except RegionMeetsJump as exc:
+            jumps[r] = exc
+        if r in lows and lows[r] > margin:
+            held.append(r)
         else:
-            fail = r
+            refused.append(r)
         if progress:
-            progress(ok, fail)
+            progress(max(held, default=None), min(refused, default=None))
 
-    def found():  # the whole report at the radius found (its mu bracket: the search that decided there, run on)
-        rep = cert(ok)
-        count[0] -= 1  # (holds(ok) counted this ball)
-        if rep.mu.lo < lows[ok]:  # only a time budget cut short (under load) can leave it below: both are certified
-            rep.mu = dataclasses.replace(rep.mu, lo=lows[ok])
-        return rep
+    def refusal(r):  # what refused B_r: a jump of F the whole certificate meets there (the decision may have
+        if r is not None and r > 0 and r not in jumps:  # stopped before its boxes reached it), else None
+            cert(r)
+        return jumps.get(r)
 
     probe(min(max(r0, r_min), r_max))
-    while fail is None:           # doubling up from a certified radius
-        if ok >= r_max:
-            return _radius((ok, None, found(), zstar, count[0]))
-        probe(min(2 * ok, r_max))
-    while ok is None:             # halving down from a refused one
-        if fail / 2 < r_min:
-            return _radius((0.0, fail, None, zstar, count[0]), jumps.get(fail))
-        probe(fail / 2)
-    while fail - ok > rtol * ok:  # bisection between the two
-        probe(0.5 * (ok + fail))
-    return _radius((ok, fail, found(), zstar, count[0]), jumps.get(fail))
+    while True:
+        ok, fail = max(held, default=None), min(refused, default=None)
+        if fail is None:          # doubling up from a certified radius
+            if ok >= r_max:
+                rep = cert(ok)
+                if rep is None:   # the whole certificate met a jump the decision did not reach: refused
+                    held.remove(ok)
+                    refused.append(ok)
+                    continue
+                break
+            probe(min(2 * ok, r_max))
+        elif ok is None:          # halving down from a refused one
+            if fail / 2 < r_min:
+                return _radius((0.0, fail, None, zstar, count[0]), refusal(fail))
+            probe(fail / 2)
+        elif fail - ok > rtol * ok:  # bisection between the two
+            probe(0.5 * (ok + fail))
+        else:                     # the whole report at the radius found
+            rep = cert(ok)
+            if rep is None:
+                held.remove(ok)
+                refused.append(ok)
+                continue
+            break
+    if rep.mu.lo < lows[ok]:  # only a time budget cut short (under load) leaves it below: both bounds are certified
+        rep.mu = dataclasses.replace(rep.mu, lo=lows[ok])
+    return _radius((ok, fail, rep, zstar, count[0]), refusal(fail))
 
 
 class _Radius(tuple):

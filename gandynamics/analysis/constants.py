@@ -435,7 +435,12 @@ def _refine(obj, z0, region: Region):
     return float(obj(z0)), np.asarray(z0, float)
 
 
-def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int = 0, refine: int = 3) -> dict:
+#: local refinements of the best samples in :func:`estimate_constants` (and in :func:`mu_certified_above`, whose
+#: search must start where :func:`certify_constants`'s does)
+REFINE = 3
+
+
+def estimate_constants(fld, region, params=None, samples: int = 1000, seed: int = 0, refine: int = REFINE) -> dict:
     """Sampled and locally refined estimates with witnesses.
 
     Returns ``{"lipschitz": (L_lo, z_a), "mu": (mu_hi, z_b)}``: ``L_lo = ||DF(z_a)||_2 <= L_S`` and
@@ -1365,23 +1370,27 @@ def _prepare(fld, region, params, order: int, mean_value: bool = False):
 
 
 def mu_certified_above(fld, region, p, margin: float, tol: float = 1e-3, atol: float = 1e-12,
-                       max_boxes: int = 20000, max_seconds: float = 30.0, samples: int = 1000, seed: int = 0) -> float:
+                       max_boxes: int = 20000, max_seconds: float = 30.0, samples: int = 1000, seed: int = 0,
+                       order: int = 2, batch: int | None = None) -> float:
     """A certified lower bound on mu over ``region`` that is above ``margin`` exactly when the lower end of
     :func:`certify_constants`'s mu bracket is (the same search: same start, same boxes, same stop at the gap ``tol``
     / ``atol`` or the budget), found without the Lipschitz search and stopping as soon as that is decided: as soon
     as the certified lower bound exceeds ``margin`` or a point of the region has ``lambda_min(sym DF) <= margin``.
     The bracket only tightens as the search goes on, so the answer is the one the whole search would give (up to
     its ``max_seconds``).  Used by :func:`gandynamics.analysis.basin.monotone_radius` for each radius it tries (the whole
-    report is computed once, at the radius found).  ``p`` is the hyperparameter vector (shape (n_p,)).
+    report is computed once, at the radius found).  ``p`` is the hyperparameter vector (shape (n_p,)); the other
+    keywords are :func:`certify_constants`'s, with the same defaults (the same search only with the same ones).
 
     Raises the errors of :func:`certify_constants` (a jump of F or a point outside its domain in the region)."""
-    p, reg, order, _ = _prepare(fld, region, p, 2)
-    m0 = _estimate(fld, reg, p, samples, seed, 3, which=("mu",))["mu"]
+    _check_tol(tol, atol, max_boxes, max_seconds)
+    _check_order(order, batch)
+    p, reg, order, _ = _prepare(fld, region, p, order)
+    m0 = _estimate(fld, reg, p, samples, seed, REFINE, which=("mu",))["mu"]
     # g = -lambda_min; decided when g's certified upper bound < -margin (strictly: mu_lo > margin) or a witness has
     # g >= -margin (mu <= margin there)
     threshold = float(np.nextafter(-float(margin), -math.inf))
     res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), tol, atol, max_boxes, max_seconds,
-                            threshold=threshold, order=order)
+                            threshold=threshold, order=order, batch=batch)
     return float(-res[2])
 
 
@@ -1573,11 +1582,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         raise GandynamicsError(f"rtol must be a number in [0, 1e-2), got {rtol!r}")
     _check_order(order, batch)
     progress = optional_flag(progress)
-    p = fld._p(params)
-    reg = _as_region(region, fld, params)
-    order, engine = _engine(fld, order, reg=reg, p=p)
-    _require_defined(fld, reg, p)
-    _require_continuous(fld, reg, p)
+    p, reg, order, engine = _prepare(fld, region, params, order)
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
     kw = dict(order=order, batch=batch, progress=progress)
     scale = max(float(est["lipschitz"][0]), 0.0) if math.isfinite(est["lipschitz"][0]) else 0.0

@@ -28,7 +28,8 @@ def add_parser(sub):
                    help="certify mu > MU instead of mu > 0: a smaller ball with a better rate (default 0)")
     p.add_argument("--rtol", default="1e-3", help="relative accuracy of the bisection on the radius (default 1e-3)")
     p.add_argument("--max-seconds", default="5", metavar="S",
-                   help="time budget of each certification (one per radius tried; default 5)")
+                   help="time budget of the search on each radius tried, and of the certificate at the radius "
+                        "found (default 5)")
     p.add_argument("--json", action="store_true",
                    help="print JSON: radius, mu, L, step, rate, certified (and the details)")
     p.set_defaults(run=run)
