@@ -8,8 +8,9 @@ Procedure (:func:`basin`):
    :func:`~gandynamics.analysis.constants.certify_constants` (interval branch and bound): the predicate is
    tested on a doubling/halving search, then bisected to ``(R_fail - R) <= rtol * R`` (default
    ``rtol = 1e-3``); each radius tried runs only the mu search, stopped once the predicate is decided
-   (:func:`~gandynamics.analysis.constants.mu_certified_above`), the whole certificate runs at ``R``.  ``R`` is a certified radius: the predicate was *proved* at ``R``; ``R_fail`` is a radius
-   where it could not be proved (a radius between them may still hold).  When ``DF`` does not depend on
+   (:func:`~gandynamics.analysis.constants.mu_certified_above`), and the whole certificate runs at ``R``.
+   ``R`` is a certified radius: the predicate was *proved* at ``R``; ``R_fail`` is a radius where it could not
+   be proved (a radius between them may still hold).  When ``DF`` does not depend on
    ``z`` (a linear field) the constants are the same on every ball and ``R = inf``.
 2. ``(mu, L)`` = the certified ``(mu_lo, L_hi)`` on ``B_R``.
 3. The step range is the theorem's (:func:`gandynamics.analysis.rates.theoretical_bound`):
@@ -267,28 +268,20 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     probe(min(max(r0, r_min), r_max))
     while True:
         ok, fail = max(held, default=None), min(refused, default=None)
-        if fail is None:          # doubling up from a certified radius
-            if ok >= r_max:
-                rep = cert(ok)
-                if rep is None:   # the whole certificate met a jump the decision did not reach: refused
-                    held.remove(ok)
-                    refused.append(ok)
-                    continue
-                break
+        if fail is None and ok < r_max:   # doubling up from a certified radius
             probe(min(2 * ok, r_max))
-        elif ok is None:          # halving down from a refused one
+        elif ok is None:                  # halving down from a refused one
             if fail / 2 < r_min:
                 return _radius((0.0, fail, None, zstar, count[0]), refusal(fail))
             probe(fail / 2)
-        elif fail - ok > rtol * ok:  # bisection between the two
+        elif fail is not None and fail - ok > rtol * ok:  # bisection between the two
             probe(0.5 * (ok + fail))
-        else:                     # the whole report at the radius found
+        else:                             # the whole report at the radius found (capped at r_max without a fail)
             rep = cert(ok)
-            if rep is None:
-                held.remove(ok)
-                refused.append(ok)
-                continue
-            break
+            if rep is not None:
+                break
+            held.remove(ok)               # it met a jump the decision's boxes did not reach: refused after all
+            refused.append(ok)
     if rep.mu.lo < lows[ok]:  # only a time budget cut short (under load) leaves it below: both bounds are certified
         rep.mu = dataclasses.replace(rep.mu, lo=lows[ok])
     return _radius((ok, fail, rep, zstar, count[0]), refusal(fail))
