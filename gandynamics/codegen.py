@@ -19,7 +19,9 @@ Hyperparameters are arguments, never constants: changing gamma never recompiles.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
+import gc
 import hashlib
 import importlib.util
 import os
@@ -107,6 +109,29 @@ def lock_path(name: str) -> Path:
     return d / f"{name}.lock"
 
 
+_GC_LOCK = threading.Lock()
+_GC_PAUSES = [0, False]  # compiles running now; whether the cyclic collector was enabled before the first
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause CPython's cyclic garbage collector while numba compiles (threads may overlap: it resumes, if it was
+    enabled, when the last one ends).  The compiler allocates millions of container objects; each full
+    collection meanwhile walks the whole heap (sympy's and numba's objects included) and finds little."""
+    with _GC_LOCK:
+        if _GC_PAUSES[0] == 0:
+            _GC_PAUSES[1] = gc.isenabled()
+            gc.disable()
+        _GC_PAUSES[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_PAUSES[0] -= 1
+            if _GC_PAUSES[0] == 0 and _GC_PAUSES[1]:
+                gc.enable()
+
+
 def first_call_once(name: str, call) -> bool:
     """Run ``call()`` -- a first call of a numba function, which compiles it or loads it from the disk cache --
     holding the lock file ``name`` (:func:`lock_path`): processes that need the same code at the same time
@@ -126,10 +151,12 @@ def first_call_once(name: str, call) -> bool:
                 lock = FileLock(str(lock_path(name)))
                 lock.acquire()
             except OSError:
-                call()
+                with gc_paused():
+                    call()
                 return
             try:
-                call()
+                with gc_paused():
+                    call()
             finally:
                 lock.release()
         except BaseException as exc:  # re-raised in the caller's thread

@@ -1,4 +1,5 @@
 import functools
+import gc
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -140,6 +141,21 @@ def _compile_shared_code_once_per_worker_share(request):
             compile_()
         except Exception:  # noqa: BLE001 -- a compile that fails fails again, reported, in the tests that need it
             pass
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session):
+    """Collect with CPython's cyclic garbage collector paused, then freeze what collection built (the imported
+    libraries, the test items, the module-level fields) so that no later collection walks it again.  Each full
+    collection otherwise walks every object sympy, numba and scipy hold: a cold default pass spent about 20 s of
+    its 360 s of CPU there (studies/RESULTS_tests.md, session 20).  New objects are collected as before."""
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
 
 def sweep_plan(fld, method, **kw):

@@ -7,6 +7,8 @@ import textwrap
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import sympy as sp
 
 from gandynamics import Game, R1, VectorField, codegen, games
@@ -328,6 +330,42 @@ def test_a_ctrl_c_during_a_first_compile_lets_it_finish_and_is_reported(tmp_path
         assert (tmp_path / "locks" / "compile-test.lock").exists()
     finally:
         signal.signal(signal.SIGINT, old)
+
+
+@given(enabled=st.booleans(), order=st.permutations(range(8)))
+@settings(max_examples=60, deadline=None)
+def test_the_collector_is_paused_while_any_compile_runs_and_restored_after_the_last(enabled, order):
+    """codegen.gc_paused, entered by overlapping compiles that end in any order: the cyclic collector is off while
+    at least one is open and afterwards as it was before the first (on, or off because the caller turned it off)."""
+    import gc
+    from gandynamics import codegen
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        pauses = [codegen.gc_paused() for _ in range(4)]
+        # any interleaving of four enters and four exits in which each pause is entered before it exits
+        events, seen = [], set()
+        for e in order:
+            i = e % 4
+            events.append(("exit" if i in seen else "enter", i))
+            seen.add(i)
+        live = set()
+        for kind, i in events:
+            if kind == "enter":
+                pauses[i].__enter__()
+                live.add(i)
+            else:
+                pauses[i].__exit__(None, None, None)
+                live.discard(i)
+            assert gc.isenabled() == (enabled and not live), (events, kind, i)
+        assert gc.isenabled() == enabled
+        inside = []
+        codegen.first_call_once("gc-test", lambda: inside.append(gc.isenabled()))
+        with pytest.raises(ZeroDivisionError):
+            codegen.first_call_once("gc-test", lambda: 1 / 0)
+        assert inside == [False] and gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def _chain_depth(tree) -> int:
