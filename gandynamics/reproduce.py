@@ -395,13 +395,23 @@ def results_agree(new, old) -> bool:
 
 def _worker_init() -> None:
     """A study process: one numba thread (the processes already share the cores), Ctrl-C left to the
-    parent (which cancels the queue and stops the workers), warnings kept off the terminal."""
+    parent (which cancels the queue and stops the workers), warnings kept off the terminal; the libraries every
+    study uses imported first and frozen out of the cyclic garbage collector's reach (``gc.freeze``), so that
+    its full collections walk only what the studies build, not sympy's, numba's and matplotlib's own objects."""
+    import gc
     import signal
     import warnings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
+    import matplotlib.pyplot  # noqa: F401
     import numba
+    import scipy.integrate  # noqa: F401
+    import scipy.optimize  # noqa: F401
+
+    from . import studies  # noqa: F401 -- the study registry and with it the library
     numba.set_num_threads(1)
+    gc.collect()
+    gc.freeze()
 
 
 def _stop_pool(pool) -> None:

@@ -344,6 +344,23 @@ def test_run_refuses_foreign_files_before_any_study(tmp_path):
 
 
 @pytest.mark.slow  # 3.6 s with warm caches on the 2-core CI machine
+@pytest.mark.slow  # a fresh process importing every study's libraries (3 s)
+def test_a_study_process_starts_with_one_numba_thread_sigint_ignored_and_its_libraries_frozen():
+    """reproduce._worker_init: the libraries the studies share are imported and moved out of the cyclic garbage
+    collector's reach (gc.freeze: its full collections then walk only what the studies build), and the collector
+    still runs for the studies' own objects."""
+    import subprocess
+    import sys
+    code = ("import gc, signal, sys; from gandynamics import reproduce as R; R._worker_init(); import numba, sympy; "
+            "frozen = gc.get_freeze_count(); "
+            "assert gc.isenabled() and numba.get_num_threads() == 1, 'threads'; "
+            "assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN, 'sigint'; "
+            "assert frozen > 50000, frozen; "
+            "a = []; a.append(a); del a; assert gc.collect() >= 1, 'the collector finds new cycles'")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
 def test_ctrl_c_cancels_queued_studies_stops_workers_keeps_finished(tmp_path):
     import os
     import signal
