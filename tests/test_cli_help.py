@@ -76,3 +76,42 @@ def test_every_command_shows_an_example_that_parses():
             argv = shlex.split(cmd)
             assert argv[:2] == ["gandynamics", name], (name, cmd)
             parser.parse_args(argv[1:])
+
+
+def test_a_command_that_changes_its_arguments_leaves_the_next_command_its_defaults(monkeypatch):
+    """gandynamics.cli builds its parser once per process (cli._parser); each command gets copies of the parser's
+    default lists (--reg, --param), so a command that edits its arguments in place cannot change what a later
+    command of the same process reads.  Every command's own examples, each run twice through cli.main with a
+    command that appends to every list it is given: the second sees what a freshly built parser gives."""
+    import copy
+    import shlex
+
+    from gandynamics import cli
+    assert cli._parser() is cli._parser()
+    seen = []
+
+    def meddle(args):
+        seen.append(copy.deepcopy(vars(args)))
+        for value in vars(args).values():
+            if isinstance(value, list):
+                value.append("changed")
+            elif isinstance(value, (dict, set)):
+                value.clear()
+        return 0
+
+    cached = next(a for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for p in cached.values():
+        monkeypatch.setitem(p._defaults, "run", meddle)
+    fresh = build_parser()
+    lists = 0
+    for name, p in _subparsers().items():
+        for cmd in p.epilog.split(":", 1)[1].split(";"):
+            argv = shlex.split(cmd)[1:]
+            expected = {k: v for k, v in vars(fresh.parse_args(argv)).items() if k != "run"}
+            for _ in range(2):
+                seen.clear()
+                assert cli.main(argv) == 0 and len(seen) == 1, cmd
+                got = {k: v for k, v in seen[0].items() if k != "run"}
+                assert got == expected, cmd
+            lists += sum(isinstance(v, list) for v in expected.values())
+    assert lists >= 10  # the examples do reach commands with default lists

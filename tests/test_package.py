@@ -45,6 +45,7 @@ def test_a_ctrl_c_during_the_commands_imports_ends_with_130_and_one_line(monkeyp
     def interrupted():
         raise KeyboardInterrupt  # what a Ctrl-C during the imports of the subcommands raises
     monkeypatch.setattr(cli, "build_parser", interrupted)
+    cli._parser.cache_clear()  # the parser is built once per process: here, the first time, interrupted
     assert cli.main(["analyze", "dirac"]) == 130
     assert capsys.readouterr().err == "gandynamics: interrupted\n"
 
