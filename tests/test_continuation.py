@@ -107,6 +107,32 @@ def test_lyapunov_coefficient_of_a_sheared_normal_form_against_finite_difference
     np.testing.assert_allclose(D.C(z, pv, u, w, y).real, C_fd, rtol=1e-5, atol=1e-6)
 
 
+def test_fields_of_one_definition_share_their_derivatives_and_no_other_field_gets_them():
+    """analysis._symbolic.derivatives shares the lambdified B, C and dF/dp between fields built again from the same
+    definition; fields that differ in a constant or the game get their own, each equal to finite differences of its
+    own Jacobian."""
+    from gandynamics import games
+    from gandynamics.analysis._symbolic import derivatives
+    makers = [lambda: VectorField(hopf_normal_form(omega=2.0, sigma=-0.5, twist=0.3, shear=0.7), []),
+              lambda: VectorField(hopf_normal_form(omega=2.0, sigma=-0.5, twist=0.3, shear=0.2), []),
+              lambda: VectorField(hopf_normal_form(omega=1.0, sigma=0.5), []),
+              lambda: VectorField(games.bilinear(B=1.0), []),
+              lambda: VectorField(games.bilinear(B=2.0), [])]
+    fields = [make() for make in makers for _ in range(2)]  # each definition twice, as separate objects
+    for i, a in enumerate(fields):
+        for b in fields[:i]:
+            assert (derivatives(a) is derivatives(b)) == (a._definition_key == b._definition_key)
+    assert len({id(derivatives(f)) for f in fields}) == len({f._definition_key for f in fields}) >= 4
+    rng = np.random.default_rng(2)
+    eps = 1e-4
+    for f in fields:
+        pv = f.param_vector({})
+        z = rng.normal(size=2) * 0.3
+        u, w = rng.normal(size=(2, 2))
+        B_fd = (f.eval_DF(z + eps * w, pv) - f.eval_DF(z - eps * w, pv)) @ u / (2 * eps)
+        np.testing.assert_allclose(derivatives(f).B(z, pv, u, w).real, B_fd, rtol=1e-6, atol=1e-8)
+
+
 # ------------------------------------------------------------------------------------------ maps
 @pytest.mark.parametrize("gamma", [0.3, 0.5, 0.8])
 def test_gd_neimark_sacker_in_h_closed_form(gamma):

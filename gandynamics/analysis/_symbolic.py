@@ -6,6 +6,7 @@ F, evaluated from the exact sympy expressions (lambdify).  Used by :mod:`.contin
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 import numpy as np
 import sympy as sp
@@ -119,10 +120,25 @@ class Derivatives:
         return np.asarray([complex(v) for v in np.broadcast_to(np.asarray(out, dtype=complex).reshape(-1), (n,))])
 
 
+#: the :class:`Derivatives` of the fields seen last, by definition (``VectorField._definition_key``: fields with
+#: equal keys have the same F and DF in the same symbols, so the same lambdified forms); at most SHARED_MAX
+SHARED_MAX = 32
+_SHARED: OrderedDict[str, Derivatives] = OrderedDict()
+
+
 def derivatives(field) -> Derivatives:
-    """The (memoised per field object) :class:`Derivatives` of ``field``."""
+    """The :class:`Derivatives` of ``field``, memoised on the field object and shared by every field of the same
+    definition in the process (a field built again, as a loop over hyperparameter values or a test does, finds
+    its forms lambdified: building ``B`` and ``C`` differentiates ``n^3`` sums, 0.1-0.3 s for two parameters)."""
     d = field.__dict__.get("_bif_derivatives")
     if d is None:
-        d = Derivatives(field)
+        key = field._definition_key
+        d = _SHARED.get(key)
+        if d is None:
+            d = _SHARED[key] = Derivatives(field)
+            while len(_SHARED) > SHARED_MAX:
+                _SHARED.popitem(last=False)
+        else:
+            _SHARED.move_to_end(key)
         field.__dict__["_bif_derivatives"] = d
     return d
