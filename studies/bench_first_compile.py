@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -50,8 +49,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=4)
     args = ap.parse_args()
-    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}; load average at the start {os.getloadavg()[0]:.2f}")
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_sweep import machine
+    print("machine:", machine())
     runs = {"collecting": [], "paused": []}
     for i in range(args.repeats):
         for mode in runs:
