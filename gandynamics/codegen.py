@@ -116,8 +116,11 @@ _GC_PAUSES = [0, False]  # compiles running now; whether the cyclic collector wa
 @contextlib.contextmanager
 def gc_paused():
     """Pause CPython's cyclic garbage collector while numba compiles (threads may overlap: it resumes, if it was
-    enabled, when the last one ends).  The compiler allocates millions of container objects; each full
-    collection meanwhile walks the whole heap (sympy's and numba's objects included) and finds little."""
+    enabled before the first, when the last one ends).  The compiler allocates millions of container objects; each
+    full collection meanwhile walks the whole heap (sympy's and numba's objects included) and finds little.
+
+    The pause is the process's (the collector has no per-thread switch): other threads' cycles wait until the
+    compile ends (5-25 s), and a ``gc.disable()`` called by another thread meanwhile is undone when it ends."""
     with _GC_LOCK:
         if _GC_PAUSES[0] == 0:
             _GC_PAUSES[1] = gc.isenabled()

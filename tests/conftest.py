@@ -143,15 +143,16 @@ def _compile_shared_code_once_per_worker_share(request):
             pass
 
 
-@pytest.hookimpl(wrapper=True)
+@pytest.hookimpl(hookwrapper=True)
 def pytest_collection(session):
     """Collect with CPython's cyclic garbage collector paused, then freeze what collection built (the imported
     libraries, the test items, the module-level fields) so that no later collection walks it again.  Each full
-    collection otherwise walks every object sympy, numba and scipy hold: a cold default pass spent about 20 s of
-    its 360 s of CPU there (studies/RESULTS_tests.md, session 20).  New objects are collected as before."""
+    collection otherwise walks every object sympy, numba and scipy hold: collection alone took 10 s instead of
+    13-14 s per worker, and a cold default pass 342 s of CPU instead of 363 s in one pair of runs, at the edge of
+    the host's noise (studies/RESULTS_tests.md, session 20).  New objects are collected as before."""
     gc.disable()
     try:
-        return (yield)
+        yield
     finally:
         gc.collect()
         gc.freeze()

@@ -109,28 +109,43 @@ def test_lyapunov_coefficient_of_a_sheared_normal_form_against_finite_difference
 
 def test_fields_of_one_definition_share_their_derivatives_and_no_other_field_gets_them():
     """analysis._symbolic.derivatives shares the lambdified B, C and dF/dp between fields built again from the same
-    definition; fields that differ in a constant or the game get their own, each equal to finite differences of its
-    own Jacobian."""
+    definition (also when only a hyperparameter's default differs); fields that differ in a constant or the game get
+    their own.  Each field's forms, shared or not, equal central differences of its own Jacobian and field, and the
+    shared forms keep no field alive."""
+    import gc
+    import weakref
+
     from gandynamics import games
     from gandynamics.analysis._symbolic import derivatives
     makers = [lambda: VectorField(hopf_normal_form(omega=2.0, sigma=-0.5, twist=0.3, shear=0.7), []),
+              lambda: VectorField(hopf_normal_form(omega=2.0, sigma=-0.5, twist=0.3, shear=0.7, beta=-0.4), []),
               lambda: VectorField(hopf_normal_form(omega=2.0, sigma=-0.5, twist=0.3, shear=0.2), []),
               lambda: VectorField(hopf_normal_form(omega=1.0, sigma=0.5), []),
-              lambda: VectorField(games.bilinear(B=1.0), []),
-              lambda: VectorField(games.bilinear(B=2.0), [])]
+              lambda: VectorField(games.bilinear(B=1.0), [])]
     fields = [make() for make in makers for _ in range(2)]  # each definition twice, as separate objects
-    for i, a in enumerate(fields):
-        for b in fields[:i]:
-            assert (derivatives(a) is derivatives(b)) == (a._definition_key == b._definition_key)
-    assert len({id(derivatives(f)) for f in fields}) == len({f._definition_key for f in fields}) >= 4
+    forms = [derivatives(f)._forms for f in fields]
+    assert forms[0] is forms[1] is forms[2] is forms[3]  # the same game, a default apart
+    assert len({id(x) for x in forms[4:]} | {id(forms[0])}) == 4  # shear, omega/sigma, the game: each its own
     rng = np.random.default_rng(2)
     eps = 1e-4
     for f in fields:
+        D = derivatives(f)
         pv = f.param_vector({})
         z = rng.normal(size=2) * 0.3
-        u, w = rng.normal(size=(2, 2))
+        u, w, y = rng.normal(size=(3, 2))
         B_fd = (f.eval_DF(z + eps * w, pv) - f.eval_DF(z - eps * w, pv)) @ u / (2 * eps)
-        np.testing.assert_allclose(derivatives(f).B(z, pv, u, w).real, B_fd, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(D.B(z, pv, u, w).real, B_fd, rtol=1e-6, atol=1e-8)
+        C_fd = (f.eval_DF(z + eps * w + eps * y, pv) - f.eval_DF(z + eps * w - eps * y, pv)
+                - f.eval_DF(z - eps * w + eps * y, pv) + f.eval_DF(z - eps * w - eps * y, pv)) @ u / (4 * eps**2)
+        np.testing.assert_allclose(D.C(z, pv, u, w, y).real, C_fd, rtol=1e-5, atol=1e-6)
+        if "beta" in f.defaults:
+            dp = np.array([1.0])
+            fp_fd = (f.eval_F(z, pv + eps * dp) - f.eval_F(z, pv - eps * dp)) / (2 * eps)
+            np.testing.assert_allclose(D.dF_dp("beta")(z, pv), fp_fd, rtol=1e-7, atol=1e-9)
+    gone = weakref.ref(fields[0])
+    del fields, f, D
+    gc.collect()
+    assert gone() is None
 
 
 # ------------------------------------------------------------------------------------------ maps

@@ -343,7 +343,6 @@ def test_run_refuses_foreign_files_before_any_study(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["spectra.json"]
 
 
-@pytest.mark.slow  # 3.6 s with warm caches on the 2-core CI machine
 @pytest.mark.slow  # a fresh process importing every study's libraries (3 s)
 def test_a_study_process_starts_with_one_numba_thread_sigint_ignored_and_its_libraries_frozen():
     """reproduce._worker_init: the libraries the studies share are imported and moved out of the cyclic garbage
@@ -361,6 +360,7 @@ def test_a_study_process_starts_with_one_numba_thread_sigint_ignored_and_its_lib
     assert out.returncode == 0, out.stderr[-2000:]
 
 
+@pytest.mark.slow  # 3.6 s with warm caches on the 2-core CI machine
 def test_ctrl_c_cancels_queued_studies_stops_workers_keeps_finished(tmp_path):
     import os
     import signal

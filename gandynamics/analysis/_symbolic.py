@@ -6,6 +6,7 @@ F, evaluated from the exact sympy expressions (lambdify).  Used by :mod:`.contin
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -55,12 +56,25 @@ _MODULES = [{"sigmoid": _sigmoid, "softplus": _softplus, "safediv": _safediv, "v
              "Heaviside": _heaviside}, "math", "numpy"]
 
 
+class _Forms:
+    """The lambdified forms of one definition of a field (``dF/dp`` by name, ``B``, ``C``), shared by the
+    :class:`Derivatives` of every field of that definition; it holds no field."""
+
+    def __init__(self):
+        self.fp = {}
+        self.B = None
+        self.C = None
+
+
 class Derivatives:
-    """Exact derivatives of ``F(z; p)`` beyond ``DF``, lambdified once per field.
+    """Exact derivatives of ``F(z; p)`` beyond ``DF``, lambdified once per field definition.
 
     Parameters
     ----------
     field : VectorField
+    forms : _Forms, optional
+        The lambdified forms of fields of the same definition (:func:`derivatives` passes them); new ones if
+        omitted.
 
     Notes
     -----
@@ -69,11 +83,9 @@ class Derivatives:
     per component), so they accept complex directions (they are polynomial in them).
     """
 
-    def __init__(self, field):
+    def __init__(self, field, forms: _Forms | None = None):
         self.field = field
-        self._fp = {}
-        self._B = None
-        self._C = None
+        self._forms = forms if forms is not None else _Forms()
 
     @property
     def _args(self):
@@ -81,15 +93,16 @@ class Derivatives:
 
     def dF_dp(self, name: str):
         """A function ``(z, p_vector) -> dF/dp_name`` (shape ``(n,)``)."""
-        if name not in self._fp:
+        fp = self._forms.fp
+        if name not in fp:
             sym = {s.name: s for s in self.field.hyper}.get(name)
             if sym is None:
                 raise GandynamicsError(f"unknown hyperparameter {name!r}; accepted: {', '.join(self.field.defaults) or 'none'}")
             expr = [sp.diff(e, sym) for e in self.field.F]
             f = sp.lambdify(self._args, expr, modules=_MODULES, cse=True)
             n = self.field.n
-            self._fp[name] = lambda z, p: np.asarray(f(*np.asarray(z, float), *np.asarray(p, float)), dtype=float).reshape(n)
-        return self._fp[name]
+            fp[name] = lambda z, p: np.asarray(f(*np.asarray(z, float), *np.asarray(p, float)), dtype=float).reshape(n)
+        return fp[name]
 
     def _build(self):
         n = self.field.n
@@ -100,45 +113,49 @@ class Derivatives:
         Du = [sum((DF[i, j] * u[j] for j in range(n)), sp.S.Zero) for i in range(n)]
         Bexpr = [sum((sp.diff(Du[i], self.field.z[k]) * w[k] for k in range(n)), sp.S.Zero) for i in range(n)]
         Cexpr = [sum((sp.diff(Bexpr[i], self.field.z[k]) * y[k] for k in range(n)), sp.S.Zero) for i in range(n)]
-        self._B = sp.lambdify(self._args + list(u) + list(w), Bexpr, modules=_MODULES, cse=True)
-        self._C = sp.lambdify(self._args + list(u) + list(w) + list(y), Cexpr, modules=_MODULES, cse=True)
+        self._forms.C = sp.lambdify(self._args + list(u) + list(w) + list(y), Cexpr, modules=_MODULES, cse=True)
+        self._forms.B = sp.lambdify(self._args + list(u) + list(w), Bexpr, modules=_MODULES, cse=True)
 
     def B(self, z, p, u, w) -> np.ndarray:
         """Second derivative of F at z applied to (u, w) (complex directions allowed), shape ``(n,)``."""
-        if self._B is None:
+        if self._forms.B is None:
             self._build()
         n = self.field.n
-        out = self._B(*np.asarray(z, float), *np.asarray(p, float), *np.asarray(u), *np.asarray(w))
+        out = self._forms.B(*np.asarray(z, float), *np.asarray(p, float), *np.asarray(u), *np.asarray(w))
         return np.asarray([complex(v) for v in np.broadcast_to(np.asarray(out, dtype=complex).reshape(-1), (n,))])
 
     def C(self, z, p, u, w, y) -> np.ndarray:
         """Third derivative of F at z applied to (u, w, y), shape ``(n,)``."""
-        if self._C is None:
+        if self._forms.C is None:
             self._build()
         n = self.field.n
-        out = self._C(*np.asarray(z, float), *np.asarray(p, float), *np.asarray(u), *np.asarray(w), *np.asarray(y))
+        out = self._forms.C(*np.asarray(z, float), *np.asarray(p, float), *np.asarray(u), *np.asarray(w), *np.asarray(y))
         return np.asarray([complex(v) for v in np.broadcast_to(np.asarray(out, dtype=complex).reshape(-1), (n,))])
 
 
-#: the :class:`Derivatives` of the fields seen last, by definition (``VectorField._definition_key``: fields with
-#: equal keys have the same F and DF in the same symbols, so the same lambdified forms); at most SHARED_MAX
+#: the lambdified forms of the field definitions seen last (``VectorField._definition_key``: fields with equal keys
+#: have the same F and DF in the same symbols, so the same forms), at most SHARED_MAX, the least recently used
+#: dropped first; they hold no field, so a field dies when its user lets it go
 SHARED_MAX = 32
-_SHARED: OrderedDict[str, Derivatives] = OrderedDict()
+_SHARED: OrderedDict[str, _Forms] = OrderedDict()
+_SHARED_LOCK = threading.Lock()
 
 
 def derivatives(field) -> Derivatives:
-    """The :class:`Derivatives` of ``field``, memoised on the field object and shared by every field of the same
-    definition in the process (a field built again, as a loop over hyperparameter values or a test does, finds
-    its forms lambdified: building ``B`` and ``C`` differentiates ``n^3`` sums, 0.1-0.3 s for two parameters)."""
+    """The :class:`Derivatives` of ``field``, memoised on the field object, with the lambdified forms of every
+    field of the same definition in the process (a field built again, as a loop over hyperparameter values or a
+    test does, finds its forms lambdified: building ``B`` and ``C`` differentiates ``n^3`` sums, 0.1-0.3 s for two
+    parameters)."""
     d = field.__dict__.get("_bif_derivatives")
     if d is None:
         key = field._definition_key
-        d = _SHARED.get(key)
-        if d is None:
-            d = _SHARED[key] = Derivatives(field)
-            while len(_SHARED) > SHARED_MAX:
-                _SHARED.popitem(last=False)
-        else:
-            _SHARED.move_to_end(key)
-        field.__dict__["_bif_derivatives"] = d
+        with _SHARED_LOCK:
+            forms = _SHARED.get(key)
+            if forms is None:
+                forms = _SHARED[key] = _Forms()
+                while len(_SHARED) > SHARED_MAX:
+                    _SHARED.popitem(last=False)
+            else:
+                _SHARED.move_to_end(key)
+        d = field.__dict__["_bif_derivatives"] = Derivatives(field, forms)
     return d

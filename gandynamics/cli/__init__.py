@@ -16,6 +16,7 @@ import importlib
 import os
 import re
 import sys
+import threading
 import warnings
 
 from ..errors import GandynamicsError, GandynamicsWarning
@@ -121,6 +122,9 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):
         sys.stderr.write(f"gandynamics: warning: {message}\n")
 
 
+_PARSE_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
 def _parser() -> argparse.ArgumentParser:
     """The parser of :func:`build_parser`, built once per process: everything it reads (the commands, the method
@@ -132,7 +136,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(argv) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    with _PARSE_LOCK:  # the parser records the options typed on itself while it parses (_Parser._given)
+        args = parser.parse_args(argv)
     for key, value in vars(args).items():  # a command never holds the parser's own default lists
         if isinstance(value, (list, dict, set)):
             setattr(args, key, type(value)(value))
