@@ -154,14 +154,13 @@ def first_call_once(name: str, call) -> bool:
                 lock = FileLock(str(lock_path(name)))
                 lock.acquire()
             except OSError:
-                with gc_paused():
-                    call()
-                return
+                lock = None  # the call runs unlocked
             try:
                 with gc_paused():
                     call()
             finally:
-                lock.release()
+                if lock is not None:
+                    lock.release()
         except BaseException as exc:  # re-raised in the caller's thread
             err.append(exc)
         finally:
