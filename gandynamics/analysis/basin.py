@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import GandynamicsError
-from .constants import Region, RegionMeetsJump, certify_constants, mu_certified_above
+from .constants import Region, RegionMeetsJump, _jump_switches, certify_constants, mu_certified_above
 from .rates import theoretical_bound, theory_step
 
 __all__ = ["BASIN_METHODS", "BasinReport", "basin", "monotone_radius", "step_range", "certified_rate"]
@@ -261,7 +261,9 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
             progress(max(held, default=None), min(refused, default=None))
 
     def refusal(r):  # what refused B_r: a jump of F the whole certificate meets there (the decision may have
-        if r is not None and r > 0 and r not in jumps:  # stopped before its boxes reached it), else None
+        # stopped before its boxes reached it), else None; only a field with switching sets across which F may
+        # jump has one to meet (the domain was checked before the decision's search)
+        if r is not None and r > 0 and r not in jumps and _jump_switches(fld)[0]:
             cert(r)
         return jumps.get(r)
 
