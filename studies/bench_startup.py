@@ -3,9 +3,11 @@
 Each measurement runs in a fresh process.  The phases are timed inside the process:
 import, symbolic derivation (losses -> F, DF), code generation + compilation (or cache load), analysis.
 The whole CLI command is timed from outside beside it, and a warm run with another gamma shows that a
-hyperparameter change recompiles nothing (numba cache hits, no misses).
+hyperparameter change recompiles nothing (numba cache hits, no misses).  Last, ``gandynamics --help`` and
+``gandynamics sweep --help`` (the first commands a new user types), and with ``--before REV`` the same for the code
+of a git revision, the two alternated in fresh processes.
 
-Run: python studies/bench_startup.py [--repeats 3]
+Run: python studies/bench_startup.py [--repeats 3] [--before REV]
 """
 
 from __future__ import annotations
@@ -52,9 +54,34 @@ def cli(env, gamma):
     return time.perf_counter() - t
 
 
+def helps(repeats, before):
+    """Median wall time of ``python -m gandynamics [sweep] --help`` in fresh processes: this tree's code and, with
+    ``before``, the package of that git revision (exported to a temporary folder, first on ``PYTHONPATH``),
+    alternated so that both share the machine's load."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory() as d:
+        codes = {"this tree": root}
+        if before:
+            archive = subprocess.run(["git", "-C", root, "archive", before, "gandynamics"], capture_output=True,
+                                     check=True).stdout
+            subprocess.run(["tar", "-x", "-C", d], input=archive, check=True)
+            codes[f"before ({before})"] = d
+        times = {(code, argv): [] for code in codes for argv in ("--help", "sweep --help")}
+        for _ in range(repeats):
+            for (code, argv), ts in times.items():
+                env = dict(os.environ, PYTHONPATH=codes[code])
+                t = time.perf_counter()  # (run in that folder: `python -m` puts the working folder first on the path)
+                subprocess.run([sys.executable, "-m", "gandynamics", *argv.split()], env=env, capture_output=True,
+                               check=True, cwd=codes[code])
+                ts.append(time.perf_counter() - t)
+    for (code, argv), ts in times.items():
+        print(f"gandynamics {argv:<13} {code:<24}: {statistics.median(ts):.3f} s (median of {repeats})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--before", metavar="REV", help="also time the --help commands of this git revision")
     args = ap.parse_args()
     print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}")
@@ -79,6 +106,8 @@ def main():
               f"   hits={rs[-1]['hits']} misses={rs[-1]['misses']}")
     for name, ts in clis.items():
         print(f"whole CLI command, {name:<5}: {statistics.median(ts):.3f} s  (target warm < 1.5 s)")
+    print(f"load average: {os.getloadavg()[0]:.2f}")
+    helps(args.repeats, args.before)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from the registry the command validates against, so a new loss or method cannot 
 import argparse
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gandynamics.analysis.continuation import DISCRETE_METHODS
 from gandynamics.analysis.cycles import MAP_METHODS
@@ -87,7 +89,7 @@ def test_a_command_that_changes_its_arguments_leaves_the_next_command_its_defaul
     import shlex
 
     from gandynamics import cli
-    assert cli._parser() is cli._parser()
+    assert cli._parser("sweep") is cli._parser("sweep")
     seen = []
 
     def meddle(args):
@@ -99,8 +101,8 @@ def test_a_command_that_changes_its_arguments_leaves_the_next_command_its_defaul
                 value.clear()
         return 0
 
-    cached = next(a for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-    for p in cached.values():
+    for name in cli.COMMANDS:  # the parser each command line is parsed with (its own command's, built once)
+        p = next(a for a in cli._parser(name)._actions if isinstance(a, argparse._SubParsersAction)).choices[name]
         monkeypatch.setitem(p._defaults, "run", meddle)
     fresh = build_parser()
     lists = 0
@@ -115,3 +117,39 @@ def test_a_command_that_changes_its_arguments_leaves_the_next_command_its_defaul
                 assert got == expected, cmd
             lists += sum(isinstance(v, list) for v in expected.values())
     assert lists >= 10  # the examples do reach commands with default lists
+
+
+# ---- a command line builds the options of its own command only (cli.build_parser(command))
+def test_a_command_parses_alone_as_it_does_among_all():
+    """The parser a command line is parsed with holds the options of its command only, the other commands by
+    name and summary (``gandynamics --help`` 2.3 -> 0.1 s): the top-level help, each command's help and each of
+    its examples parsed are the same as with every command built."""
+    import shlex
+
+    from gandynamics.cli import COMMANDS, command_of
+    full = build_parser()
+    subs = _subparsers()
+    assert list(subs) == list(COMMANDS)
+    assert build_parser("").format_help() == full.format_help()
+    for name, p in subs.items():
+        alone = build_parser(name)
+        assert alone.format_help() == full.format_help()
+        mine = next(a for a in alone._actions if isinstance(a, argparse._SubParsersAction)).choices
+        assert mine[name].format_help() == p.format_help(), name
+        assert all(not q._actions for other, q in mine.items() if other != name)  # the others: names only
+        for cmd in p.epilog.split(":", 1)[1].split(";"):
+            argv = shlex.split(cmd)[1:]
+            assert command_of(argv) == name
+            assert vars(alone.parse_args(argv)) == vars(full.parse_args(argv)), cmd
+
+
+@given(st.lists(st.sampled_from(["-q", "-v", "--verbose", "--quiet", "--version", "-h"]), max_size=3),
+       st.sampled_from(["", "analyze", "sweep", "reproduce", "frob", "list"]),
+       st.lists(st.sampled_from(["dirac", "--reg", "r1", "--init", "-1,1", "-h", "analyze", "cache"]), max_size=4))
+def test_the_command_of_a_command_line_is_its_first_word(opts, word, rest):
+    """``command_of``: the first word that is not an option (the top-level options take no value), "" when that
+    word is no command: the one argparse itself selects, or an error argparse reports with every command's name."""
+    from gandynamics.cli import COMMANDS, command_of
+    argv = opts + ([word] if word else []) + (rest if word else [])
+    expected = word if word in COMMANDS else ""
+    assert command_of(argv) == expected

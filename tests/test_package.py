@@ -39,10 +39,26 @@ def test_importing_the_command_line_imports_no_numerical_library():
     assert out == "[]"
 
 
+def test_the_top_level_help_and_an_unknown_command_import_no_numerical_library():
+    # the parser of a command line builds the options of its command only (cli.build_parser): `gandynamics --help`
+    # took 2.3 s, most of it importing numba for the method registry that the options of simulate and sweep list
+    code = ("import sys, contextlib, io\n"
+            "from gandynamics.cli import main\n"
+            "for argv in (['--help'], ['frob'], [], ['-q']):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+            "        try:\n"
+            "            main(argv)\n"
+            "        except SystemExit:\n"
+            "            pass\n"
+            "print(sorted(m for m in ('numpy', 'sympy', 'numba', 'scipy', 'matplotlib') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+
+
 def test_a_ctrl_c_during_the_commands_imports_ends_with_130_and_one_line(monkeypatch, capsys):
     import gandynamics.cli as cli
 
-    def interrupted():
+    def interrupted(command=None):
         raise KeyboardInterrupt  # what a Ctrl-C during the imports of the subcommands raises
     monkeypatch.setattr(cli, "build_parser", interrupted)
     cli._parser.cache_clear()  # the parser is built once per process: here, the first time, interrupted

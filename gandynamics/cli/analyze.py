@@ -6,9 +6,10 @@ import math
 
 
 def add_parser(sub):
+    from . import summary
     from .common import add_game_arguments
     p = sub.add_parser(
-        "analyze", help="field, Jacobian and spectrum at the equilibrium",
+        "analyze", help=summary("analyze"),
         description="Derive v = -F and J = Dv for a game under regularizers, and report the eigenvalues of J, the "
                     "spectral abscissa, the phase factor max|Im|/|Re|, the conditioning factor max|l|/min|l| and "
                     "whether the continuous flow is locally asymptotically stable.  The point is the known "

@@ -7,9 +7,10 @@ import math
 
 
 def add_parser(sub):
+    from . import summary
     from .common import add_game_arguments
     p = sub.add_parser(
-        "basin", help="certified convergence region: largest strongly monotone ball, step range, certified rate",
+        "basin", help=summary("basin"),
         description="The largest ball B_R around the equilibrium on which mu > 0 (strong monotonicity of F) is "
                     "certified by interval branch and bound (bisection on R to relative --rtol), the certified "
                     "(mu, L) on it, the steps for which the method's theorem applies, and the ball B_r of starts "

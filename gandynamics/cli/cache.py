@@ -20,8 +20,9 @@ _OURS_LOCKS = re.compile(r"^compile-[\w-]+\.lock$")
 
 
 def add_parser(sub):
+    from . import summary
     p = sub.add_parser(
-        "cache", help="show or clear the cache of generated and compiled code",
+        "cache", help=summary("cache"),
         description="Generated numba modules and their machine code are kept in a cache folder so that a second "
                     "run skips symbolic differentiation and compilation.  The folder is $GANDYNAMICS_CACHE_DIR if "
                     "set, else the platform's user cache folder ($XDG_CACHE_HOME/gandynamics or "

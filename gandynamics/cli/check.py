@@ -7,10 +7,11 @@ EXIT = {"holds": 0, "refuted": 1, "undecided": 3}
 
 
 def add_parser(sub):
+    from . import summary
     from .common import add_game_arguments
     from .constants import add_budget_arguments
     p = sub.add_parser(
-        "check", help="certify or refute claimed mu / L on a region (exit 0 holds, 1 refuted, 3 undecided)",
+        "check", help=summary("check"),
         description="Check the claims 'F is mu-strongly monotone' (inf lambda_min(sym DF) >= mu) and/or 'F is "
                     "L-Lipschitz' (sup ||DF||_2 <= L) on a region.  holds: certified by ball arithmetic; refuted: "
                     "a point of the region where the claim fails, with a pair of points violating the defining "

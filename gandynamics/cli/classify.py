@@ -6,9 +6,10 @@ from __future__ import annotations
 
 
 def add_parser(sub):
+    from . import summary
     from .common import add_game_arguments
     p = sub.add_parser(
-        "classify", help="local Nash / local minimax / Stackelberg / stable / spurious at an equilibrium",
+        "classify", help=summary("classify"),
         description="At the equilibrium (or --at a stationary point): local Nash (each player's own Hessian "
                     "positive definite; None when only semidefinite), local minimax for zero-sum games (Jin, "
                     "Netrapalli & Jordan 2020: the follower's Hessian and the Schur complement), differential "

@@ -66,9 +66,10 @@ def number(text, what, positive=False, integer=False):
 
 
 def add_parser(sub):
+    from . import summary
     from .common import add_game_arguments
     p = sub.add_parser(
-        "constants", help="certified brackets for mu and L of F on a region",
+        "constants", help=summary("constants"),
         description="Bracket the strong-monotonicity modulus mu = inf lambda_min((DF + DF^T)/2) and the Lipschitz "
                     "constant L = sup ||DF||_2 of the operator F on a region (docs/mathematics.md §0.5): the estimate side "
                     "from sampled and locally refined points (witnesses), the certified side by ball arithmetic "

@@ -8,9 +8,10 @@ import math
 
 
 def add_parser(sub):
+    from . import summary
     from .common import add_game_arguments
     p = sub.add_parser(
-        "continue", help="continue equilibria in a parameter and locate fold, Hopf, flip, Neimark-Sacker points",
+        "continue", help=summary("continue"),
         description="Follow the equilibria of the flow (default) or the fixed points of a discrete method's map "
                     "while one parameter varies (pseudo-arclength: tangent predictor, Newton corrector on the "
                     "bordered system with the exact Jacobians, adaptive step), with the eigenvalues of J = -DF "

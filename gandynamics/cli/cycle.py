@@ -6,9 +6,10 @@ from __future__ import annotations
 
 
 def add_parser(sub):
+    from . import summary
     from .common import add_game_arguments
     p = sub.add_parser(
-        "cycle", help="limit cycles (shooting) and period-k orbits of a method, with Floquet multipliers",
+        "cycle", help=summary("cycle"),
         description="Find a periodic orbit and its Floquet multipliers.  Flow: single shooting with the "
                     "variational equations (one multiplier is 1; the cycle is stable when the others lie inside "
                     "the unit circle), started from the normal-form prediction at a Hopf point (--from-hopf "

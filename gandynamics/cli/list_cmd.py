@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def add_parser(sub):
-    p = sub.add_parser("list", help="list games, losses, regularizers and methods with their parameters",
+    from . import summary
+    p = sub.add_parser("list", help=summary("list"),
                        description="List the built-in games, losses, regularizers and methods with their parameters and defaults.",
                        epilog="examples: gandynamics list;  gandynamics list --json")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 
 def add_parser(sub):
+    from . import summary
     from ..methods import METHODS
     from .common import add_game_arguments
     p = sub.add_parser(
-        "portrait", help="phase portrait (streamlines of v = -F) with trajectories, saved as an image",
+        "portrait", help=summary("portrait"),
         description="Draw the direction field v = -F of a game on a 2-D plane (for games with more than two "
                     "parameters: the slice through the equilibrium along --plane) with trajectories of the chosen "
                     "methods from --init, the start marked red and the equilibrium starred.",

@@ -21,10 +21,11 @@ def _extra_rate_options() -> dict:
 
 
 def add_parser(sub):
+    from . import summary
     from ..errors import install_hint
     from .common import add_game_arguments, add_switch
     p = sub.add_parser(
-        "rates", help="local, optimal, theoretical and measured rates of each method",
+        "rates", help=summary("rates"),
         description="For each method: the exact local rate (spectral radius of the iteration matrix at the "
                     "equilibrium; docs/mathematics.md §0.4, §5.4), the locally optimal step and its rate, the largest stable "
                     "step, the global bound of the theorem from certified (mu, L) on the region (docs/mathematics.md §5; none "

@@ -7,8 +7,9 @@ import sys
 
 
 def add_parser(sub):
+    from . import summary
     p = sub.add_parser(
-        "reproduce", help="regenerate the papers' figures (PNG, README gallery with checked numbers)",
+        "reproduce", help=summary("reproduce"),
         description="Recompute and redraw the figures of the papers (Mescheder et al. 2018, Nagarajan & Kolter "
                     "2017, Nie & Patel 2019, the asymmetric scheme of Giagtzoglou et al. 2026, rate maps, the "
                     "bilinear game) and figures/spectra.md, and write figures/README.md: each image, the paper "

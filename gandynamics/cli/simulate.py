@@ -140,9 +140,10 @@ def parse_steps(text) -> int:
 
 
 def add_parser(sub):
+    from . import summary
     from .common import add_game_arguments
     p = sub.add_parser(
-        "simulate", help="one trajectory of a method (see gandynamics list)",
+        "simulate", help=summary("simulate"),
         description="Integrate one trajectory with a method's update rule (z <- z - h F(z) and relatives; see "
                     "`gandynamics.methods`; compiled, or interpreted for a short run: --engine) and report the final state, its distance to the equilibrium, the "
                     "measured last-iterate rate (least-squares fit of log|z_k - z*|: over the second half of the "

@@ -7,10 +7,11 @@ from ..errors import GandynamicsError, install_hint
 
 
 def add_parser(sub):
+    from . import summary
     from .common import add_game_arguments
     from .simulate import add_method_arguments
     p = sub.add_parser(
-        "sweep", help="many trajectories over grids of hyperparameters, step sizes and initial points",
+        "sweep", help=summary("sweep"),
         description="Run a method (or several) over the product of initial points and grid axes (or zipped "
                     "with --zip) and write one row per trajectory: final state, distance to the equilibrium, "
                     "measured rate, verdict (converging, bounded, not converging, diverged or stopped), diverged "
