@@ -130,7 +130,7 @@ class Game:
         Named hyperparameters that may appear in the losses.
     equilibrium : sequence of numbers, optional
         A known equilibrium (a zero of F), used as the default analysis point and as ``z*`` of runs.  Where it
-        is no zero of F (``|F| >= 1e-10``) runs and analyses use the zero Newton's method finds from it instead: with a
+        is no zero of F (``|F| >= 1e-10``, or F only flat there: :func:`gandynamics.equilibrium.zero_test`) runs and analyses use the zero Newton's method finds from it instead: with a
         GandynamicsWarning (once per field) when that happens for the game itself at its own hyperparameters (the
         declaration is wrong); silently (a log line at INFO) under regularizers that move the zero, or at other
         hyperparameters of a sweep.

@@ -58,3 +58,165 @@ def test_every_command_warns_once_of_a_wrong_declared_equilibrium(tmp_path, caps
     assert len(lines) == 1, err
     root = np.roots([1, 0, 2, -1]).real[np.abs(np.roots([1, 0, 2, -1]).imag) < 1e-12][0]
     assert f"|F| = 1 there; the zero Newton's method found from it, ({root:.6g}, {root:.6g}), is used instead" in lines[0]
+
+
+# ---- a point where F is merely flat is no zero of F (found by a new user's trial, session 21)
+# The standard-loss Dirac-GAN: F = (psi s, -theta s), s = sigmoid(-theta psi) (docs/mathematics.md §1), whose only zero is
+# (0, 0) since s > 0; where theta psi >> 1, s = exp(-theta psi) makes |F| as small as one likes: |F(-3, -10)| = 1e-12 read
+# "a zero" (analyze --at gave a stability verdict, find_equilibrium returned the start) and |F(-14.2, -41.1)| = 6e-253
+# had a norm of 0 (its squares underflow) and read "converged to a stationary point other than z*".
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from gandynamics import games, spectrum  # noqa: E402
+from gandynamics.equilibrium import ZERO_STEP, newton_gap, norm, zero_test  # noqa: E402
+
+DIRAC = VectorField(games.dirac())
+
+
+def _dirac_F(z):
+    """F of the standard-loss Dirac-GAN by hand (math.exp; an independent computation)."""
+    import math
+    th, ps = z
+    s = 1.0 / (1.0 + math.exp(th * ps))
+    return np.array([ps * s, -th * s])
+
+
+def test_the_dirac_fields_own_evaluation_is_the_hand_formula():
+    for z in ([0.3, -0.7], [-3.0, -10.0], [-14.2, -41.1], [2.0, 20.0]):
+        np.testing.assert_allclose(DIRAC.eval_F(np.array(z), DIRAC.param_vector()), _dirac_F(z), rtol=1e-13, atol=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(1.0, 40.0), st.floats(30.0, 700.0), st.booleans())
+def test_no_point_of_the_saturated_region_is_a_zero(a, prod, negative):
+    """Points with theta psi = prod in [30, 700] (|F| from 1e-10 down to 1e-300): none is a zero of F, however small
+    |F| is; each analysis says so (no stability verdict; find_equilibrium does not return the start)."""
+    th = -a if negative else a
+    z = np.array([th, prod / th])
+    p = DIRAC.param_vector()
+    F = _dirac_F(z)
+    assert 0.0 < norm(F) < 1e-10 and norm(F) == pytest.approx(float(np.hypot(*F)), rel=1e-15)
+    r, ok = zero_test(DIRAC, z, p)
+    assert r == pytest.approx(norm(F), rel=1e-12) and not ok
+    rep = spectrum(DIRAC, at=z)
+    assert rep.verdict.startswith("not an equilibrium (|F| = ") and "only flat" in rep.verdict and rep.stable is None
+    try:
+        found, _ = find_equilibrium(DIRAC, start=z)
+    except GandynamicsError as exc:
+        assert "failed" in str(exc)
+    else:
+        np.testing.assert_allclose(found, [0.0, 0.0], atol=1e-8)   # the one zero, by hand
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.floats(1.0, 40.0), st.floats(746.0, 5000.0))
+def test_where_F_and_DF_underflow_to_zero_the_exact_value_decides(a, prod):
+    """Beyond theta psi = 745, exp(-theta psi) is 0 in doubles: F and DF read 0 exactly, the exact F does not (1e-324
+    and below): no zero (find_equilibrium wandered there from (1, 646) and returned (1.08, 692) as a zero)."""
+    z = np.array([a, prod / a])
+    p = DIRAC.param_vector()
+    assert not np.any(DIRAC.eval_F(z, p)) and not np.any(DIRAC.eval_DF(z, p))
+    assert zero_test(DIRAC, z, p) == (0.0, False)
+    assert "underflow to 0 in doubles" in spectrum(DIRAC, at=z).verdict
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-3.0, 3.0), st.floats(-3.0, 3.0), st.floats(0.05, 20.0), st.floats(1e-3, 1e3))
+def test_a_zero_rounded_to_doubles_is_a_zero_at_any_scale(a, b, lam, s):
+    """The other side: F = lam (z - c) scaled by s, the zero c = (a, b) given as doubles (F there is 0 or
+    rounding): a zero, whatever the scale of F; a point 1e-3 (1 + |c|) away is not (|F| >= 1e-10 there)."""
+    x, y = sp.symbols("x y", real=True)
+    A, B, LAM = sp.Float(a), sp.Float(b), sp.Float(lam * s)
+    fld = VectorField(Game([x], [y], LAM * (x - A) ** 2 / 2, LAM * (y - B) ** 2 / 2, name="shifted-quadratic"))
+    c = np.array([a, b])
+    p = fld.param_vector()
+    assert zero_test(fld, c, p)[1]
+    assert newton_gap(fld.eval_F(c, p), fld.eval_DF(c, p), c) <= 1e-15
+    far = c + 1e-3 * (1 + np.hypot(a, b))
+    assert not zero_test(fld, far, p)[1]
+
+
+def test_the_gap_is_newtons_correction_along_the_steepest_direction():
+    """newton_gap against its definition, computed by hand: |F| / (sigma_max(DF) (1 + |z|)); and its ends."""
+    F, D, z = np.array([3.0, 4.0]), np.array([[2.0, 0.0], [0.0, -0.5]]), np.array([0.0, 1.0])
+    assert newton_gap(F, D, z) == pytest.approx(5.0 / (2.0 * 2.0), rel=1e-15)
+    assert newton_gap(np.zeros(2), np.zeros((2, 2)), z) == 0.0
+    assert newton_gap(F, np.zeros((2, 2)), z) == np.inf
+    assert ZERO_STEP == 1e-6
+
+
+def test_a_tiny_residual_is_not_a_norm_of_zero():
+    F = np.array([-5.73e-253, 1.98e-253])
+    assert np.linalg.norm(F) == 0.0   # numpy's: the squares underflow
+    assert norm(F) == pytest.approx(6.0624e-253, rel=1e-4)   # sqrt(5.73^2 + 1.98^2) e-253 by hand
+    assert norm([np.inf, 1.0]) == np.inf and np.isnan(norm([np.nan, 1.0])) and norm([]) == 0.0
+
+
+def test_a_run_that_stands_still_where_F_is_flat_has_not_converged():
+    """gd at h = 5 from (1, 1) leaves for the saturated region and stands still at (-14.2, -41.1), |F| = 6e-253: it
+    stands still, but not at a zero of F (it read 'converged to a stationary point other than z*')."""
+    from gandynamics import simulate
+    tr = simulate(DIRAC, "gd", [1.0, 1.0], 1000, 5.0)
+    F = _dirac_F(tr.final)
+    assert 0.0 < norm(F) < 1e-200
+    assert tr.reading["final_residual"] == pytest.approx(norm(F), rel=1e-10)
+    text = tr.describe() if hasattr(tr, "describe") else ""
+    assert "stands still, but not at a zero of F" in text and "converged" not in text, text
+
+
+def _flat_declared():
+    """The Dirac-GAN (as games.dirac builds it) declaring a point of the saturated region its equilibrium."""
+    from gandynamics.distributions import Atoms
+    from gandynamics.game import GAN
+    theta, psi, x = sp.symbols("theta psi x", real=True)
+    return VectorField(GAN(theta=[theta], psi=[psi], x=[x], discriminator=psi * x, real=Atoms([0]),
+                           fake=Atoms([theta]), loss="standard", equilibrium=(-3.0, -10.0), name="dirac-flat"))
+
+
+@pytest.mark.parametrize("rows", [3, pytest.param(300, marks=pytest.mark.slow)])  # (300: the compiled rows' check)
+def test_a_declared_equilibrium_where_F_is_flat_is_no_rows_z_star(rows):
+    """|F| < 1e-10 at the declared point, yet no row's z* is that point: the one zero, (0, 0), found by Newton's
+    method, or NaN where none is found; a declared point that is a zero stays every row's z*."""
+    import warnings
+
+    from gandynamics.runs.equilibria import equilibria_shared
+    fld = _flat_declared()
+    assert norm(_dirac_F([-3.0, -10.0])) < 1e-10
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        Z, shared = equilibria_shared(fld, np.zeros((rows, 0)))
+    assert not shared and Z.shape == (rows, 2)
+    assert np.all(np.isnan(Z) | (np.abs(Z) < 1e-8)), Z[:3]
+    Z, shared = equilibria_shared(DIRAC, np.zeros((rows, 0)))
+    assert shared and np.array_equal(Z, np.zeros((rows, 2)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1.0, 1.0), st.floats(-1.0, 1.0), st.integers(-60, -17)), min_size=1,
+                max_size=6),
+       st.lists(st.tuples(st.floats(1.0, 30.0), st.floats(25.0, 600.0)), max_size=4))
+def test_the_rows_flatness_test_is_the_exact_test(near, flat):
+    """_flat_rows (a forward difference bounds ||DF|| from below for all rows at once, the exact test for the rows
+    it cannot accept) decides as zero_test decides, row by row: rows 2^e from the zero (0, 0) of the shifted-rotation
+    game below and points of the Dirac-GAN's saturated region (through the same fields' evaluators)."""
+    from gandynamics.runs.equilibria import _flat_rows
+    x, y = sp.symbols("x y", real=True)
+    rot = VectorField(Game([x], [y], x ** 2 / 2 + x * y, y ** 2 / 2 - x * y, name="rotation"))   # F = (x + y, y - x)
+    for fld, Z in ((rot, np.array([[u * 2.0 ** e, v * 2.0 ** e] for u, v, e in near])),
+                   (DIRAC, np.array([[a, s / a] for a, s in flat]).reshape(-1, 2))):
+        if not len(Z):
+            continue
+        P = np.zeros((len(Z), 0))
+        f = fld.evaluator()[0]
+
+        def field_of(Zb, Pb, out):
+            out[:] = np.array([f(Zb[r], Pb[r]) for r in range(len(Zb))]).reshape(Zb.shape)
+            return out
+        F = field_of(Z, P, np.empty_like(Z))
+        keep = np.any(F != 0.0, axis=1) & (np.array([norm(r) for r in F]) < 1e-10)
+        if not keep.any():
+            continue
+        got = _flat_rows(fld, Z[keep], P[keep], F[keep], field_of)
+        want = np.array([not zero_test(fld, z, np.zeros(0))[1] for z in Z[keep]])
+        np.testing.assert_array_equal(got, want)

@@ -43,6 +43,8 @@ __all__ = ["Classification", "classify", "is_zero_sum", "own_hessians"]
 
 #: eigenvalues within this (relative to the matrix scale, absolute below 1) of 0 count as zero
 DEF_TOL = 1e-9
+#: the largest ||F|| at a point classify accepts as stationary (with Newton's correction there small)
+STATIONARY_TOL = 1e-8
 
 
 def _definiteness(H, tol=DEF_TOL, scale=None):
@@ -230,14 +232,15 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     Raises
     ------
     GandynamicsError
-        At a point that is not stationary (``||F|| > 1e-8``): the solution concepts are about stationary
-        points.
+        At a point that is not stationary (``||F|| >= 1e-8``, :data:`STATIONARY_TOL`, or F merely flat there:
+        :func:`gandynamics.equilibrium.zero_test`): the solution concepts are about stationary points.
     """
     from ..validate import field as _as_field
     fld = _as_field(fld, "classify")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import finite, name_list, positive
     from .rates import STABLE_TOL, largest_stable_step, local_rate, rate_upper
-    from .spectrum import analysis_point
+    from ..equilibrium import why_not_zero
+    from .spectrum import analysis_point, is_equilibrium
     step = None if step is None else positive(step, "step")  # a negative step was tested as given
     beta = finite(beta, "beta")
     methods = name_list(methods, "methods")  # "gd,eg" as on the command line, or a list
@@ -246,8 +249,9 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     p = fld.param_vector(params)
     z, res = analysis_point(fld, p, at, tol)
     notes = []
-    if res > 1e-8:
-        raise GandynamicsError(f"the point is not stationary (||F|| = {res:z.3g}); local Nash, minimax and "
+    if not is_equilibrium(fld, z, p, res, STATIONARY_TOL):  # (F merely flat there: no zero either)
+        why = f"||F|| = {res:z.3g}" if not res < STATIONARY_TOL else why_not_zero(fld, z, p, res, STATIONARY_TOL)
+        raise GandynamicsError(f"the point is not stationary ({why}); local Nash, minimax and "
                                "stability are defined at equilibria")
     nonsmooth = fld.nonsmooth_at(z, p)
     if nonsmooth:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..equilibrium import find_equilibrium  # noqa: F401  (moved there; re-exported)
+from ..equilibrium import find_equilibrium, norm, why_not_zero, zero_test  # noqa: F401  (find_equilibrium: moved there; re-exported)
 from ..errors import GandynamicsError
 from .eigbounds import REAL_TOL, flow_reading  # noqa: F401  (REAL_TOL re-exported: continuation's tolerances)
 
@@ -99,14 +99,27 @@ class SpectralReport:
 
 
 def analysis_point(fld, params=None, at=None, tol: float = 1e-10):
-    """The point to analyse: ``at`` as given, else the (verified or searched) equilibrium."""
+    """The point to analyse: ``at`` as given, else the (verified or searched) equilibrium; returns ``(z, |F(z)|)``
+    (the norm without underflow: :func:`gandynamics.equilibrium.norm`).  Whether ``at`` is an equilibrium is
+    :func:`is_equilibrium`'s to say."""
     from ..validate import field
     fld = field(fld, "the analysis")
     if at is not None:
         z = fld.point(at)
-        return z, float(np.linalg.norm(fld.eval_F(z, params)))
+        return z, norm(fld.eval_F(z, params))
     from ..validate import positive
     return find_equilibrium(fld, params, tol=positive(tol, "tol", allow_inf=True))  # inf: any point
+
+
+def is_equilibrium(fld, z, params, res: float, tol: float) -> bool:
+    """Whether the analysis point ``z`` (its residual ``res`` from :func:`analysis_point`) is a zero of F:
+    ``res < tol`` and Newton's correction there small (:func:`gandynamics.equilibrium.zero_test`: where F is only
+    flat, as on the saturated region of the Dirac-GAN, it is not)."""
+    if tol == math.inf:
+        return True
+    if not res < tol:
+        return False
+    return zero_test(fld, z, fld.param_vector(params) if not isinstance(params, np.ndarray) else params, tol)[1]
 
 
 #: ``which`` values of :func:`spectrum` with ``k`` (ARPACK's names)
@@ -227,8 +240,8 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
             verdict = _READING[flow_reading(J)[0]]
         else:
             verdict = _verdict(alpha, real_part_tol(eigs))
-        if not res < tol:
-            verdict = f"not an equilibrium (|F| = {res:z.3g} >= {tol:zg}): no stability verdict"
+        if not is_equilibrium(fld, z, params, res, tol):
+            verdict = f"not an equilibrium ({why_not_zero(fld, z, params, res, tol)}): no stability verdict"
         return SpectralReport(point=z, residual=res, differentiable=True, eigenvalues=eigs,
                               spectral_abscissa=alpha if which == "LR" else None, verdict=verdict)
     J = fld.eval_J(z, params)
@@ -240,9 +253,10 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     alpha = spectral_abscissa(eigs)
     # the verdict from each eigenvalue's radius (its conditioning and ||J||: eigbounds), not from max |lambda|
     verdict = _READING[flow_reading(J)[0]]
-    if not res < tol:  # a point given with `at` that is not a zero of F: its linearisation says nothing on stability
-        verdict = (f"not an equilibrium (|F| = {res:z.3g} >= {tol:zg}): no stability verdict; the eigenvalues are "
-                   f"those of the linearisation at this point")
+    if not is_equilibrium(fld, z, params, res, tol):  # a point given with `at` that is not a zero of F: its
+        # linearisation says nothing on stability
+        verdict = (f"not an equilibrium ({why_not_zero(fld, z, params, res, tol)}): no stability verdict; the "
+                   "eigenvalues are those of the linearisation at this point")
     sv = np.linalg.svd(J, compute_uv=False)
     svc = math.inf if sv[-1] <= 1e-14 * max(1.0, sv[0]) else float(sv[0] / sv[-1])
     return SpectralReport(point=z, residual=res, differentiable=True, jacobian=J, eigenvalues=eigs,

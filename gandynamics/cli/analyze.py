@@ -13,7 +13,8 @@ def add_parser(sub):
         description="Derive v = -F and J = Dv for a game under regularizers, and report the eigenvalues of J, the "
                     "spectral abscissa, the phase factor max|Im|/|Re|, the conditioning factor max|l|/min|l| and "
                     "whether the continuous flow is locally asymptotically stable.  The point is the known "
-                    "equilibrium (verified |F| < 1e-10) or one found by scipy.optimize.root.",
+                    "equilibrium (verified: |F| < 1e-10 and Newton's correction there small) or one found by "
+                    "scipy.optimize.root.",
         epilog="example: gandynamics analyze dirac --reg r1:gamma=0.3 --json")
     add_game_arguments(p)
     p.add_argument("--at", metavar="v1,v2,...", help="analyse at this point instead of the equilibrium")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..equilibrium import find_equilibrium
+from ..equilibrium import ZERO_STEP, find_equilibrium, zero_test
 from ..errors import GandynamicsError
 from ..log import logger
 from .module import kernel_module
@@ -33,20 +33,28 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         Z = np.empty((B, fld.n))
         Z[:] = fld.equilibrium
         # |F| < 1e-10 as |F|^2 < 1e-20: no sqrt, no scaling (an overflowing square is inf, not below; an
-        # underflowing one is)
+        # underflowing one is); a row whose F is small but not 0 is a zero only where F is not merely flat
+        # (_flat_rows)
         if B <= INTERPRET_MAX_ROWS:  # a few rows: the point evaluator (interpreted until compiled; no compile)
             f = fld.evaluator()[0]
-            F = np.array([f(Z[r], P[r]) for r in range(B)]).reshape(B, fld.n)
-            bad = ~(_row_squares(F) < 1e-20)
+
+            def field_of(Zb, Pb, out):
+                out[:] = np.array([f(Zb[r], Pb[r]) for r in range(Zb.shape[0])]).reshape(Zb.shape)
+                return out
         else:  # the compiled rows, in blocks through one buffer (F of every row at once: 1.5 ms more per 100,000
             # rows of a 2-parameter game, the page faults of its new arrays)
-            rows = kernel_module(fld).field_rows
+            field_of = kernel_module(fld).field_rows
             P = np.ascontiguousarray(P)
-            bad = np.empty(B, dtype=bool)
-            buf = np.empty((min(B, CHECK_ROWS), fld.n))
-            for a in range(0, B, CHECK_ROWS):
-                b = min(B, a + CHECK_ROWS)
-                bad[a:b] = ~(_row_squares(rows(Z[a:b], P[a:b], buf[:b - a])) < 1e-20)
+        bad = np.empty(B, dtype=bool)
+        buf = np.empty((min(B, CHECK_ROWS), fld.n))
+        for a in range(0, B, CHECK_ROWS):
+            b = min(B, a + CHECK_ROWS)
+            F = field_of(Z[a:b], P[a:b], buf[:b - a])
+            bad[a:b] = ~(_row_squares(F) < 1e-20)
+            small = ~bad[a:b] & np.any(F != 0.0, axis=1)
+            if small.any():  # (rare: the declared point is usually an exact zero)
+                idx = a + np.flatnonzero(small)
+                bad[idx] = _flat_rows(fld, Z[idx], P[idx], F[small].copy(), field_of)
     else:
         Z = np.full((B, fld.n), np.nan)
         bad = np.ones(B, dtype=bool)
@@ -72,6 +80,29 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
                     + (f" (none found for {lost:,}: their distance and rate are NaN)" if lost else "")
                     + ("" if B == 1 else "; each row's z* is in the table's zstar_ columns"))
     return Z, False
+
+
+def _flat_rows(fld, Z: np.ndarray, P: np.ndarray, F: np.ndarray, field_of) -> np.ndarray:
+    """Which rows of ``Z`` (m, n), where ``F`` (m, n) is small but not 0, are no zeros of F because F is merely flat
+    there (:func:`gandynamics.equilibrium.zero_test`), shape (m,).  First a sufficient test for all rows at once:
+    a forward difference along each coordinate (``field_of(Z, P, out)``, the rows' F) bounds ``||DF||_2`` from
+    below by the largest column norm, and a row with ``|F| <= ZERO_STEP (1 + |z|)`` times half of it is a zero (half:
+    room for the difference's error); the others by the exact test, one by one."""
+    m, n = Z.shape
+    col = np.zeros(m)
+    out = np.empty_like(F)
+    with np.errstate(all="ignore"):
+        for i in range(n):
+            Zi = Z.copy()
+            eps = 1e-7 * (1.0 + np.abs(Z[:, i]))
+            Zi[:, i] += eps
+            d = (field_of(Zi, P, out) - F) / (Zi[:, i] - Z[:, i])[:, None]
+            col = np.fmax(col, row_norms(d))
+    ok = row_norms(F) <= ZERO_STEP * (1.0 + row_norms(Z)) * 0.5 * col
+    flat = np.zeros(m, dtype=bool)
+    for r in np.flatnonzero(~ok):
+        flat[r] = not zero_test(fld, Z[r], P[r], 1e-10, F=F[r])[1]
+    return flat
 
 
 def _at_defaults(fld, P: np.ndarray) -> bool:

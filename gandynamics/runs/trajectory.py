@@ -27,7 +27,8 @@ from ..limits import check_array
 from ..provenance import provenance
 from ..verdict import BOUNDED_LABEL
 from .engine import Interrupted, Plan, choose_engine, run_rows
-from .equilibria import equilibria
+from ..equilibrium import norm
+from .equilibria import equilibria, row_norms
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, poly_cap, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
@@ -95,11 +96,7 @@ class Trajectory:
     @property
     def final_distance(self) -> float:
         """``|final - z*|``, scaled so that a huge state does not overflow to inf in the norm."""
-        d = np.asarray(self.final, dtype=float) - np.asarray(self.equilibrium, dtype=float)
-        m = float(np.max(np.abs(d))) if d.size else 0.0
-        if not np.isfinite(m) or m == 0.0:
-            return m
-        return m * float(np.linalg.norm(d / m))
+        return norm(np.asarray(self.final, dtype=float) - np.asarray(self.equilibrium, dtype=float))
 
     @property
     def stopped(self) -> bool:
@@ -321,13 +318,14 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         # point than z* (a game with two equilibria read "bounded, not converging (distance 2 to 2)")
         zf = res["final"][0]
         late = res["rec"][0][(rec >= K / 2) & (rec <= K)]
-        scale = max(float(np.linalg.norm(zf)), float(row.get("tail_max", 0.0)))
-        moved = float(np.max(np.linalg.norm(late - zf, axis=1))) if late.size else math.inf
+        # (norms without underflow: numpy's norm of (6e-253, 2e-253) is 0, which read as a zero of F)
+        scale = max(norm(zf), float(row.get("tail_max", 0.0)))
+        moved = float(np.max(row_norms(late - zf))) if late.size else math.inf
         if scale > 0.0 and moved <= SETTLED_RTOL * scale:
             fz, D = field.eval_F(zf, p), field.eval_DF(zf, p)
             if np.all(np.isfinite(fz)) and np.all(np.isfinite(D)):
                 # |F| relative to the game's scale there: ||DF|| times the state's (a zero of F to rounding)
-                row["final_residual"] = float(np.linalg.norm(fz))
+                row["final_residual"] = norm(fz)
                 row["final_residual_scale"] = float(np.linalg.norm(D, 2)) * scale
     return Trajectory(states=states, times=ev, distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
