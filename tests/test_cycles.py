@@ -74,6 +74,33 @@ def test_subcritical_cycle_is_unstable():
         cycle_from_hopf(fld, "beta", 0.0, 0.1)
 
 
+@pytest.mark.parametrize("omega,twist,shear", [(1.0, 0.0, 0.0), (0.7, 0.4, 0.3), (2.0, -1.5, -0.6)])
+def test_a_degenerate_hopf_point_predicts_no_cycle_on_either_side(omega, twist, shear):
+    """sigma = 0: the first Lyapunov coefficient is 0 (the radial equation is r' = beta r, closed form: a centre at
+    beta = 0, no cycle nearby), computed as rounding of either sign.  The prediction said 'subcritical: the cycle
+    exists on the other side' from that sign (found on the R1 Dirac-GAN at gamma = 0 by a new user's trial); now
+    degenerate, and no cycle is predicted on either side.  A small nonzero sigma is no degenerate point."""
+    fld = VectorField(hopf_normal_form(omega=omega, sigma=0.0, twist=twist, shear=shear), [])
+    for beta in (-0.1, 0.1):
+        pred = hopf_prediction(fld, "beta", 0.0, beta)
+        assert pred["criticality"] == "degenerate" and not pred["exists"]
+        with pytest.raises(GandynamicsError, match=r"is degenerate \(first Lyapunov coefficient .*no cycle on either side"):
+            cycle_from_hopf(fld, "beta", 0.0, beta)
+    live = VectorField(hopf_normal_form(omega=omega, sigma=-1e-3, twist=twist, shear=shear), [])
+    assert hopf_prediction(live, "beta", 0.0, 0.1)["criticality"] == "supercritical"
+    with pytest.raises(GandynamicsError, match="is supercritical: the cycle exists on the other side"):
+        cycle_from_hopf(live, "beta", 0.0, -0.1)
+
+
+def test_the_r1_dirac_gans_hopf_point_is_degenerate():
+    """At gamma = 0 the standard-loss Dirac-GAN conserves theta^2 + psi^2 (d/dt = 2 (theta v_theta + psi v_psi) = 0, by
+    hand from v = (-psi s, theta s)): a centre, no cycle on either side."""
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    for g in (-0.1, 0.1):
+        with pytest.raises(GandynamicsError, match="is degenerate"):
+            cycle_from_hopf(fld, "gamma", 0.0, g)
+
+
 @pytest.mark.slow  # 1.5 s with warm caches on the 2-core CI machine
 def test_shooting_from_a_guess_and_continuation(nf):
     cyc = limit_cycle(nf, [0.5, 0.1], 3.0, {"beta": 0.2}, center=[0, 0])

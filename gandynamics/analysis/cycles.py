@@ -366,9 +366,11 @@ def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_p
     Returns
     -------
     dict with ``amplitude``, ``period``, ``point`` (a predicted point of the orbit), ``center``
-    (equilibrium at ``at``), ``exists`` (False when the cycle lives on the other side of the Hopf point).
+    (equilibrium at ``at``), ``exists`` (False when the cycle lives on the other side of the Hopf point, or when the
+    Hopf point is degenerate), ``criticality`` ("supercritical", "subcritical" or "degenerate": the first Lyapunov
+    coefficient 0 to rounding, by continuation's test).
     """
-    from .continuation import first_lyapunov_coefficient
+    from .continuation import _criticality, first_lyapunov_coefficient
     from .spectrum import find_equilibrium
     base = dict(params or {})
     pH = fld.param_vector({**base, vary: float(value)}, signed=True)
@@ -386,7 +388,10 @@ def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_p
     w_, V = np.linalg.eig(fld.eval_J(za, pa))
     q = V[:, int(np.argmin(np.abs(w_ - lam0)))]
     q = q / np.linalg.norm(q)
-    r2 = -lam0.real / c1.real if c1.real != 0 else -1.0
+    # l1 = 0 to rounding (continuation's test): a degenerate Hopf point, whose cubic normal form predicts nothing
+    # (the R1 Dirac-GAN at gamma = 0 is a centre: theta^2 + psi^2 is conserved); its c1 is rounding, of either sign
+    crit = _criticality(ly["lyapunov"], abs(c1) / max(ly["frequency"], 1e-300))
+    r2 = -lam0.real / c1.real if crit != "degenerate" else -1.0
     exists = r2 > 0
     r = math.sqrt(max(r2, 0.0))
     Q = np.column_stack([q.real, q.imag])
@@ -397,16 +402,21 @@ def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_p
     phi = math.atan2(-Vt[0, 1], Vt[0, 0])
     point = za + 2 * r * np.real(q * np.exp(1j * phi))
     return {"amplitude": 2 * r * smax, "period": 2 * math.pi / freq, "point": point, "center": za,
-            "exists": bool(exists), "lyapunov": ly["lyapunov"], "c1": c1, "alpha": float(lam0.real)}
+            "exists": bool(exists), "lyapunov": ly["lyapunov"], "c1": c1, "alpha": float(lam0.real),
+            "criticality": crit}
 
 
 def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_point=None, **kw) -> Cycle:
     """Shooting started from :func:`hopf_prediction` at ``vary = at``."""
     pred = hopf_prediction(fld, vary, value, at, params, hopf_point)
+    if pred["criticality"] == "degenerate":
+        raise GandynamicsError(f"the Hopf point at {vary} = {value:zg} is degenerate (first Lyapunov coefficient "
+                               f"{pred['lyapunov']:z.3g}, 0 to rounding): the normal form predicts no cycle on either "
+                               "side (a centre, or a criticality decided by higher-order terms); start the shooting "
+                               "from a point of the orbit instead (--init, --period)")
     if not pred["exists"]:
         raise GandynamicsError(f"the normal form predicts no cycle at {vary} = {at:zg} (the Hopf point at "
-                               f"{value:zg} is {'sub' if pred['lyapunov'] > 0 else 'super'}critical: the cycle "
-                               f"exists on the other side)")
+                               f"{value:zg} is {pred['criticality']}: the cycle exists on the other side)")
     return limit_cycle(fld, pred["point"], pred["period"], {**dict(params or {}), vary: at},
                        center=pred["center"], **kw)
 
