@@ -56,6 +56,26 @@ def num(x: Any, digits: int = 6) -> str:
     return f"{v:z.{digits}g}"
 
 
+def claim_text(x: float) -> str:
+    """A claimed number as typed: the shortest decimal that reads back as the same double (0.2, 1.6180339885)."""
+    v = float(x) + 0.0
+    return "0" if v == 0 else num(v, 17) if v == int(v) else repr(v)
+
+
+def apart(value: float, claim: float, digits: int = 6) -> str:
+    """``value`` as text with at least ``digits`` significant digits and as many more as it takes for the text to lie
+    on the same side of ``claim`` as ``value`` does, and not to read as ``claim`` itself: a counterexample's
+    ||DF|| = 1.61803398874989 beside the claimed 1.6180339885 printed as 1.61803, the claim as typed beside it."""
+    v, c = float(value), float(claim)
+    if not (math.isfinite(v) and math.isfinite(c)) or v == c:
+        return num(v, digits) if v != c else claim_text(v)
+    for d in range(digits, 18):
+        s = f"{v:z.{d}g}"
+        if (float(s) > c) == (v > c) and float(s) != c:
+            return s
+    return repr(v)
+
+
 def bound(x: Any, side: str, digits: int = 6) -> str:
     """A bound as short text that is still a bound: ``side="lo"`` for a lower bound (the text's decimal value is
     ``<= x``, exactly, and so is the text read back as a float), ``"hi"`` for an upper bound (``>= x``).  Brackets of certified constants are shown
@@ -485,12 +505,14 @@ def check_rows(res) -> list[tuple[str, str]]:
     for k, v in claims.items():
         if v is None:
             continue
-        rows.append((f"claim {k}", f"{num(v)}: {verdicts.get(k, verdicts.get('lipschitz' if k == 'L' else k, '—'))}"))
+        rows.append((f"claim {k}", f"{claim_text(v)}: {verdicts.get(k, verdicts.get('lipschitz' if k == 'L' else k, '—'))}"))
     rows += [("mu bracket", _bracket_text(getattr(res, "mu", None))),
              ("L bracket", _bracket_text(getattr(res, "lipschitz", None)))]
     ce = getattr(res, "counterexample", None)
     if ce:
-        rows.append(("counterexample", f"{ce.get('quantity', ce.get('claim', ''))} = {num(ce.get('value'))} "
+        value = ce.get("value")
+        shown = apart(value, ce["claimed"]) if value is not None and ce.get("claimed") is not None else num(value)
+        rows.append(("counterexample", f"{ce.get('quantity', ce.get('claim', ''))} = {shown} "
                                        f"at {_vec(ce.get('point'))}"))
     return rows
 

@@ -178,3 +178,46 @@ def test_basin_shows_its_certified_numbers_on_their_safe_side(capsys):
     mu, L = map(float, re.search(r"mu >= (\S+)\s+L <= (\S+)", out).groups())
     h = float(re.search(r"0 < h <=? (\S+)", out).group(1))
     assert mu <= d["mu"] and L >= d["L"] and L >= 2 ** 0.5 and h <= d["step_range"][1], (out, d)
+
+
+# ---- a value beside the claim it refutes is printed on its side of the claim (a new user's trial, session 21:
+# "||DF(z)||_2 = 1.618033989 (claimed 1.61803)" beside the typed claim 1.6180339885, "= -1 (claimed -1)")
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from gandynamics._display import apart, claim_text  # noqa: E402
+
+_FINITE = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
+
+
+@given(_FINITE, st.integers(-40, 40), st.integers(1, 10))
+def test_a_value_is_printed_on_its_side_of_the_claim(claim, ulps, digits):
+    """apart(value, claim): read back, on the same side of the claim as the value and not equal to it, with at least
+    `digits` significant digits; the claim as typed reads back exactly (claim_text)."""
+    import numpy as np
+    value = float(claim)
+    for _ in range(abs(ulps)):
+        value = float(np.nextafter(value, np.inf if ulps > 0 else -np.inf))
+    assert float(claim_text(claim)) == claim
+    s = apart(value, claim, digits)
+    if value == claim:
+        assert float(s) == claim
+        return
+    assert (float(s) > claim) == (value > claim) and float(s) != claim, (value, claim, s)
+
+
+def test_check_prints_its_counterexample_on_the_refuted_side(capsys, tmp_path):
+    """The kink game (L = golden ratio exactly, mu = -1 exactly: by hand from DF = [[|x|, 1], [-1, 0]] on the unit
+    ball): claims a hair off each are refuted, and each printed number lies on its side of the claim as typed."""
+    import re
+
+    from gandynamics.cli import main
+    (tmp_path / "kink.py").write_text(
+        "import sympy as sp, gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+        "kink = gd.Game(theta=[x], psi=[y], loss_g=x*y + x*sp.Abs(x)/2, loss_d=-x*y, equilibrium=(0, 0), name='kink')\n")
+    for flag, claim, refuted_above in (("--lipschitz", "1.6180339885", True), ("--mu", "-0.9999999999", False)):
+        assert main(["check", "--game", f"{tmp_path}/kink.py:kink", "--region", "ball:1", flag, claim]) == 1
+        out = capsys.readouterr().out
+        m = re.search(r"\) \S.* = (\S+) \(claimed (\S+)\)", out)
+        assert m and m.group(2) == claim, out
+        assert (float(m.group(1)) > float(claim)) == refuted_above, out

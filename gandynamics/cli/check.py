@@ -34,7 +34,7 @@ def run(args) -> int:
     from ..analysis.constants import check_constants, parse_region
     from ..errors import GandynamicsError
     from .common import build_field, dumps
-    from .._display import bound
+    from .._display import apart, bound, claim_text
     from .constants import number, refuse_engine_options
     if args.mu is None and args.lipschitz is None:
         raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
@@ -68,18 +68,20 @@ def run(args) -> int:
         # the claim as typed (the shortest decimal that reads back as the same double: 0.2, not
         # 0.20000000000000001); the bracket's ends the same way (_display.bound with 17 digits: exact for every
         # double, -1e-323 rather than -9.8813129168249309e-324)
-        print(f"{label:>3} claimed {repr(claim + 0.0) if claim != 0 else '0'}: {v}{note}  "
+        print(f"{label:>3} claimed {claim_text(claim)}: {v}{note}  "
               f"bracket [{bound(b.lo, 'lo', 17)}, {bound(b.hi, 'hi', 17)}]  "
               f"({b.boxes} boxes, {b.seconds:z.2f} s)")
     if res.counterexample:
         c = res.counterexample
-        print(f"counterexample: at z = ({', '.join(f'{v:z.6g}' for v in c['point'])}) {c['quantity']} = {c['value']:z.10g} "
-              f"(claimed {c['claimed']:zg})")
+        # the value with the digits that put it on its side of the claim, the claim as typed: "1.618033989 (claimed
+        # 1.61803)" read as no refutation
+        print(f"counterexample: at z = ({', '.join(f'{v:z.6g}' for v in c['point'])}) {c['quantity']} = "
+              f"{apart(c['value'], c['claimed'], 10)} (claimed {claim_text(c['claimed'])})")
         if c.get("pair"):
             q = c["pair"]
             rel = "<F(z2)-F(z), z2-z>/|z2-z|^2" if c["claim"] == "mu" else "|F(z2)-F(z)|/|z2-z|"
             print(f"  pair z = ({', '.join(f'{v:z.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:z.9g}' for v in q['z2'])}): "
-                  f"{rel} = {q['ratio']:z.10g}")
+                  f"{rel} = {apart(q['ratio'], c['claimed'], 10)}")
     print(f"status: {res.status}   (relative tolerance {res.rtol:zg}; the certified end is mu's lo and L's hi)")
     print(f"engine: {res.engine}")
     return EXIT[res.status]
