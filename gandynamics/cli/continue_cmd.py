@@ -26,7 +26,8 @@ def add_parser(sub):
     add_game_arguments(p)
     p.add_argument("--vary", required=True, metavar="NAME=LO:HI",
                    help="the varied parameter and its range: a hyperparameter (e.g. gamma=0:2) or, with --method, "
-                        "the step (h=0.1:5); the branch starts at LO")
+                        "the step (h=0.1:5); the branch starts at LO.  A regularizer strength varied here may cross 0 "
+                        "(gamma=0.5:-0.5 passes the R1 Dirac-GAN's Hopf point); elsewhere strengths are >= 0")
     from ..analysis.continuation import DISCRETE_METHODS
     p.add_argument("--method", default=None,
                    help=f"a discrete method ({', '.join(DISCRETE_METHODS)}): continue the fixed points of its map "

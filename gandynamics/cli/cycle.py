@@ -22,7 +22,8 @@ def add_parser(sub):
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--from-hopf", metavar="NAME=VH:AT",
                      help="start from the Hopf point of hyperparameter NAME at VH (e.g. located by `gandynamics "
-                          "continue`) and find the cycle at NAME = AT")
+                          "continue`) and find the cycle at NAME = AT (a regularizer strength may be negative here: "
+                          "the Hopf point of the R1 Dirac-GANs is at gamma = 0)")
     src.add_argument("--init", metavar="v1,v2,...", help="a point near the cycle (flow) or on the orbit (map)")
     from ..analysis.cycles import MAX_EVALUATIONS
     p.add_argument("--period", default=None,
