@@ -251,6 +251,9 @@ def vector(value, what: str, n: int | None = None, names: Iterable[str] | None =
         vals.append(f)
     if n is not None and len(vals) != n:
         raise GandynamicsError(f"{what} must have {n} entries{hint}, got {len(vals)}: {_got(value)}")
+    if n is None and not vals:  # (an empty sequence, as the empty text already was: a grid axis of no value gave a
+        # sweep of no row, silently)
+        raise GandynamicsError(f"{what} must be {accepted} (at least one), got an empty sequence")
     return np.array(vals, dtype=float)
 
 

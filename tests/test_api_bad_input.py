@@ -273,3 +273,24 @@ def test_simulate_takes_a_progress_function_as_sweep_does(fld):
     assert calls and calls[-1] == (3_000_000, 3_000_000) and done == sorted(done) and tr.steps == 3_000_000
     with pytest.raises(GandynamicsError, match=r"^progress must be a function called as progress\(done, total\) "):
         gd.simulate(fld, "gd", (1, 1), 10, 0.1, progress=lambda d: None)
+
+
+# ---- an empty sequence where at least one value is needed (a new user's trial, session 21: grid={"gamma": []} gave a
+# sweep of no row, silently; inits=[] was "got shape (1, 0)")
+EMPTY = [[], (), np.array([]), np.empty((0,))]
+
+
+@pytest.mark.parametrize("empty", EMPTY, ids=["list", "tuple", "array", "empty"])
+def test_an_empty_sequence_is_refused_wherever_values_are_needed(fld, empty):
+    from gandynamics.validate import vector
+    with pytest.raises(GandynamicsError, match="at least one"):
+        vector(empty, "x")
+    assert vector(empty, "x", n=0).shape == (0,)   # an expected length of 0 is met
+    calls = [lambda: gd.sweep(fld, "gd", inits=[[1.0, 1.0]], grid={"gamma": empty}, steps=10, step=0.1),
+             lambda: gd.sweep(fld, "gd", inits=[[1.0, 1.0]], grid={"step": empty}, steps=10),
+             lambda: gd.sweep(fld, "gd", inits=empty, steps=10, step=0.1),
+             lambda: gd.stability_boundaries(fld, ("gamma", "h"), [[0.02, 2.0], [0.02, 5.0]], method="gd", seeds=empty),
+             lambda: gd.Tikhonov(anchor=empty)]
+    for call in calls:
+        with pytest.raises(GandynamicsError, match="at least one"):
+            call()

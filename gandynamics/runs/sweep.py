@@ -246,6 +246,9 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     except (TypeError, ValueError):
         raise GandynamicsError(f"inits must be points of {field.n} entries ({', '.join(field.names)}): an array of "
                                f"shape (k, {field.n}); got {inits!r:.80}") from None
+    if inits.size == 0:  # ([] read as one point of no entries: "got shape (1, 0)")
+        raise GandynamicsError(f"inits must be at least one point of {field.n} entries ({', '.join(field.names)}), "
+                               "got none")
     if inits.ndim == 1:
         inits = inits[None, :]
     if inits.ndim != 2 or inits.shape[1] != field.n:
