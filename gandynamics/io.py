@@ -159,11 +159,12 @@ def _writable_dir(d: Path) -> bool:
     return True
 
 
-def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None = None, sidecar: bool = False) -> Path:
+def check_output_path(path, what: str, suffixes: Iterable[str], sidecar: bool = False) -> Path:
     """Validate an output *file* path before any computation.
 
-    Accepted: a path whose folder exists and is writable, that is not itself a folder, and (when
-    ``suffixes`` is given, e.g. ``(".csv", ".npz", ".json")``) whose extension is one of them.  An existing
+    Accepted: a path whose folder exists and is writable, that is not itself a folder, and whose extension is one
+    of ``suffixes`` (e.g. ``(".csv", ".npz", ".json")``: required, so that no writer forgets it; ``simulate --csv
+    x.png`` wrote a CSV file named .png).  An existing
     regular file is accepted (it will be replaced atomically); a device, named pipe or socket is refused
     (:func:`resolve_target`).  With ``sidecar`` (a CSV written with its provenance in ``FILE.csv.json``,
     :func:`gandynamics.provenance.write_sidecar`) the sidecar's path is checked the same way: a folder of that name
@@ -180,11 +181,10 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] | None 
     if p.is_dir():
         raise GandynamicsError(f"{what} {str(path)!r} is a folder; give a file name inside it")
     resolve_target(path, what)  # an existing device, pipe or socket is refused
-    if suffixes is not None:
-        suffixes = tuple(s.lower() for s in suffixes)
-        if p.suffix.lower() not in suffixes:
-            listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
-            raise GandynamicsError(f"{what} {str(path)!r}: the extension must be {listed}")
+    suffixes = tuple(s.lower() for s in suffixes)
+    if p.suffix.lower() not in suffixes:
+        listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
+        raise GandynamicsError(f"{what} {str(path)!r}: the extension must be {listed}")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.exists():
         raise GandynamicsError(f"{what} {str(path)!r}: the folder {str(parent)!r} does not exist")

@@ -18,6 +18,7 @@ The full generator with more kinds (NaN, inf, paths, user game files) is ``studi
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -381,3 +382,19 @@ def test_a_step_that_every_rows_grid_step_replaces_is_refused(capsys, grid):
     axes = {g.split("=")[0]: [0.1, 0.2] for g in grid}
     with pytest.raises(GandynamicsError, match=r"^step=0.5 and the grid axis step"):
         gd.sweep(F, "altgd", inits=np.ones((1, 2)), steps=10, step=0.5, grid=axes)
+
+
+# ---- every output file's extension is checked before any computation (a new user's trial, session 21:
+# `simulate --csv x.png` wrote a CSV file named .png; io.check_output_path now requires the accepted extensions)
+@pytest.mark.parametrize("argv, wrong", [
+    (["simulate", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "--init", "1,1", "--csv"], "x.png"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "5", "--grid", "step=0.1", "--out"], "x.txt"),
+    (["portrait", "dirac", "--out"], "x.csv"),
+    (["portrait", "dirac", "--out", "ok.png", "--animate"], "x.png"),
+], ids=["simulate-csv", "sweep-out", "portrait-out", "portrait-animate"])
+def test_an_output_file_of_the_wrong_extension_is_refused_before_any_work(tmp_path, capsys, argv, wrong):
+    from gandynamics.cli import main
+    assert main(argv + [str(tmp_path / wrong)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gandynamics: error: ") and err.count("\n") == 1 and "the extension must be" in err, err
+    assert os.listdir(tmp_path) == []

@@ -96,7 +96,7 @@ def test_check_output_path_refuses_read_only_folder(tmp_path):  # pragma: no cov
     ro.mkdir()
     os.chmod(ro, 0o500)
     with pytest.raises(GandynamicsError, match="not writable"):
-        check_output_path(ro / "x.csv")
+        check_output_path(ro / "x.csv", "--out", (".csv",))
 
 
 def test_check_output_dir(tmp_path):
@@ -120,7 +120,7 @@ def test_a_named_pipe_is_refused_and_left_a_pipe(tmp_path):
     p = _fifo(tmp_path)
     with pytest.raises(GandynamicsError, match=r"^--csv '.*pipe.csv': '.*pipe.csv' is a named pipe, not a regular "
                                                r"file; give a file path"):
-        check_output_path(p, "--csv")
+        check_output_path(p, "--csv", (".csv",))
     for write in (lambda: atomic_write_text(p, "x"), lambda: atomic_write_bytes(p, b"x")):
         with pytest.raises(GandynamicsError, match=r"^cannot write '.*pipe.csv': '.*pipe.csv' is a named pipe"):
             write()
@@ -133,7 +133,7 @@ def test_a_device_is_refused_by_the_check(device):
     if not os.path.exists(device):  # pragma: no cover
         pytest.skip(f"no {device}")
     with pytest.raises(GandynamicsError, match=rf"^--out '{device}': '{device}' is a device, not a regular file"):
-        check_output_path(device, "--out")      # (only the check here: a regression must not replace /dev/null)
+        check_output_path(device, "--out", (".csv",))      # (only the check here: a regression must not replace /dev/null)
 
 
 def test_a_device_node_is_left_a_device(tmp_path):

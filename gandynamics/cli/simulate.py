@@ -157,7 +157,7 @@ def add_parser(sub):
     p.add_argument("--record-every", default="1", metavar="N", help="keep every N-th state (default 1; the last one "
                    "always; the verdict and rate do not depend on N)")
     p.add_argument("--json", action="store_true", help="print one JSON object (with the recorded states)")
-    p.add_argument("--csv", metavar="FILE", help="write the recorded states to FILE (k, parameters, distance)")
+    p.add_argument("--csv", metavar="FILE.csv", help="write the recorded states to FILE.csv (k, parameters, distance)")
     p.set_defaults(run=run)
     return p
 
@@ -169,7 +169,7 @@ def run(args) -> int:
     from .common import build_field, dumps, parse_vector, rate_text
     if args.csv:
         from ..io import check_output_path
-        check_output_path(args.csv, "--csv", sidecar=True)  # before any computation (and its provenance file)
+        check_output_path(args.csv, "--csv", (".csv",), sidecar=True)  # before any computation (and its provenance)
     refuse_unused_method_options(args, [args.method.strip()])
     fld, hyper = build_field(args)
     z0 = parse_vector(args.init, fld.n, "--init", fld.names) if args.init else np.ones(fld.n)
