@@ -398,3 +398,61 @@ def test_an_output_file_of_the_wrong_extension_is_refused_before_any_work(tmp_pa
     err = capsys.readouterr().err
     assert err.startswith("gandynamics: error: ") and err.count("\n") == 1 and "the extension must be" in err, err
     assert os.listdir(tmp_path) == []
+
+
+# ---- what a new user's mistypes met (session 21)
+def test_every_positional_argument_shows_its_values_not_its_internal_name():
+    """`gandynamics cache foo` said "argument action: invalid choice" (the parser's internal name): every positional
+    of every command has a metavar, so its errors name what is accepted."""
+    import argparse
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for name, p in sub.items():
+        for a in p._actions:
+            if not a.option_strings and not isinstance(a, argparse._HelpAction):
+                assert a.metavar, (name, a.dest)
+
+
+def test_cache_with_an_unknown_action_names_the_actions(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["cache", "foo"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err == ("gandynamics: error: argument {info,clear}: invalid choice: 'foo' "
+                                       "(choose from 'info', 'clear')\n")
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "dirac", "--method", "gd", "--steps", "5", "--init", "1,1"],
+    ["rates", "dirac", "--reg", "r1", "--methods", "gd"],
+    ["basin", "dirac", "--reg", "r1", "--method", "gd"],
+    ["classify", "dirac", "--reg", "r1"],
+    ["continue", "dirac", "--reg", "r1", "--method", "gd", "--vary", "gamma=0.5:1"],
+    ["cycle", "dirac", "--reg", "r1", "--method", "gd", "--k", "2", "--init", "0.1,0.1"],
+    ["portrait", "dirac", "--out", "x.png"],
+], ids=lambda a: a[0])
+@pytest.mark.parametrize("typed", ["0", "-1", "-0.0"])
+def test_a_step_that_is_not_positive_is_refused_naming_the_option_and_the_value_typed(tmp_path, monkeypatch, capsys,
+                                                                                   argv, typed):
+    """simulate said "step must be a finite number > 0, got 0.0" (the library's words: no option, not what was typed)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(argv + ["--step", typed]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gandynamics: error: --step ") and f"'{typed}'" in err and err.count("\n") == 1, err
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_strength_given_without_its_regularizer_names_the_regularizers_that_have_it(capsys):
+    from gandynamics.regularizers import REGULARIZERS
+    assert main(["analyze", "dirac", "--param", "gamma=0.3"]) == 2
+    err = capsys.readouterr().err
+    owners = [n for n, cls in REGULARIZERS.items() if "gamma" in cls.defaults]
+    assert len(owners) >= 5 and all(o in err for o in owners) and "--reg r1:gamma=VALUE" in err, err
+    assert main(["analyze", "dirac", "--param", "foo=1"]) == 2
+    assert capsys.readouterr().err == "gandynamics: error: unknown parameter(s) foo; accepted: none\n"
+
+
+def test_no_progress_bar_is_written_into_a_file(capsys):
+    """continue --vary2 drew its tqdm bar on stderr when stderr was a file (a log) and not a terminal."""
+    assert main(["continue", "dirac", "--reg", "r1", "--method", "gd", "--vary", "gamma=0.02:2", "--vary2",
+                 "h=0.02:5", "--seeds", "0.5"]) == 0
+    err = capsys.readouterr().err
+    assert "boundaries" not in err and "%|" not in err, err

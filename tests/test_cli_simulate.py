@@ -80,7 +80,7 @@ def test_sweep_other_formats(capsys, tmp_path, ext):
 
 @pytest.mark.parametrize("argv,msg", [
     (["simulate", "dirac", "--method", "sgd", "--step", "0.1", "--steps", "10"], "unknown method 'sgd'; accepted: gd"),
-    (["simulate", "dirac", "--method", "gd", "--step", "0", "--steps", "10"], "step must be a finite number > 0"),
+    (["simulate", "dirac", "--method", "gd", "--step", "0", "--steps", "10"], "--step must be > 0, got '0'"),
     (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "0"], "--steps must be a whole number >= 1"),
     (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10", "--init", "1,2,3"], "must have 2 entries"),
     (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10", "--init", "1,inf"], "must be finite"),

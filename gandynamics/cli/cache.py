@@ -29,7 +29,8 @@ def add_parser(sub):
                     "~/.cache/gandynamics on Linux).  A folder that cannot be written is replaced by a private "
                     "temporary one for that run (with one warning line).",
         epilog="examples: gandynamics cache info;  gandynamics cache info --json;  gandynamics cache clear")
-    p.add_argument("action", choices=["info", "clear"], help="info: location, files and size; clear: delete them")
+    p.add_argument("action", choices=["info", "clear"], metavar="{info,clear}",
+                   help="info: location, files and size; clear: delete them")
     p.add_argument("--json", action="store_true", help="print one JSON object (info: the folder, files and size; clear: what was removed)")
     p.set_defaults(run=run)
     return p

@@ -165,8 +165,10 @@ def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
         from ..validate import vector
         seeds = vector(args.seeds, "--seeds").tolist()
     box = ((min(lo, hi), max(lo, hi)), (min(lo2, hi2), max(lo2, hi2)))
+    import sys
     curves = stability_boundaries(fld, (name, name2), box, method=args.method, step=step, params=hyper,
-                                  beta=_num(args.beta, "--beta"), seeds=seeds, progress=not args.json)
+                                  beta=_num(args.beta, "--beta"), seeds=seeds,
+                                  progress=not args.json and sys.stderr.isatty())  # (no bar into a log file)
     if args.json:
         print(dumps({"curves": [c.as_dict() for c in curves]}))
         return 0

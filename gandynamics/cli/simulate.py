@@ -130,7 +130,10 @@ def parse_step(text):
     parts = _strip_brackets(text).split(",")
     if len(parts) > 2:
         raise GandynamicsError(f"--step must be h or h_G,h_D, got {text!r}")
-    vals = tuple(_float(t, "--step") for t in parts)
+    from .constants import number
+    # each step checked here, named as typed ("--step must be > 0, got '0'"; the library's "step must be a finite
+    # number > 0, got 0.0" named no option and not what was typed)
+    vals = tuple(number(t, "--step", positive=True) for t in parts)
     return vals[0] if len(vals) == 1 else vals
 
 
