@@ -58,8 +58,8 @@ def num(x: Any, digits: int = 6) -> str:
 
 def claim_text(x: float) -> str:
     """A claimed number as typed: the shortest decimal that reads back as the same double (0.2, 1.6180339885)."""
-    v = float(x) + 0.0
-    return "0" if v == 0 else num(v, 17) if v == int(v) else repr(v)
+    s = repr(float(x) + 0.0)
+    return s[:-2] if s.endswith(".0") else s
 
 
 def apart(value: float, claim: float, digits: int = 6) -> str:

@@ -3,11 +3,15 @@
 When a computed point counts as a zero of F (:func:`zero_test`, docs/mathematics.md §0.1): ``|F(z)| < tol`` alone
 is no test where F is flat.  On the saturated region of the Dirac-GAN, ``F(-3, -10)`` is 1e-12 because the
 logistic function is, and ``F(-14.2, -41.1)`` is 6e-253, yet the only zero is ``(0, 0)``.  A point is a zero when
-also the step Newton's method would take there is small: ``|F(z)| <= ZERO_STEP (1 + |z|) ||DF(z)||_2`` (the
-correction ``|F| / ||DF||`` along F's steepest direction, a lower bound on Newton's correction
-``|DF(z)^-1 F(z)|``; bounded where DF is singular, as on a manifold of equilibria).  At those two points the
-correction is 0.02-0.2, at a zero found by Newton's method about 1e-16 (1 + |z|).  The norms are scaled, so that
-a residual of 1e-200 is not the 0 its underflowing squares give.
+also the step Newton's method would take there is small against the point: the least-squares solution ``d`` of
+``DF(z) d = -F(z)`` (singular values below 1e-12 of the largest cut: bounded on a manifold of equilibria) has
+``|d_i| <= ZERO_STEP (1 + |z_i|)`` in every coordinate.  At those two points ``d`` is 0.05-0.2, at a simple zero
+found by Newton's method about 1e-16; :data:`ZERO_STEP` = 1e-5 leaves room for the roots of multiplicity up to 3,
+which double precision resolves to about ``eps^(1/3)`` = 6e-6.  The limit of any such local test: a point where F
+tends to 0 only at infinity, along a direction where the step is below 1e-5 (the Dirac-GAN at theta = 3e-4,
+psi = 1e6), reads as a zero, as a triple root there would.  The norms are scaled, so that a residual of 1e-200 is
+not the 0 its underflowing squares give; where F and DF are 0 in doubles because they underflow (exp(-745)), F is
+evaluated again in 30-digit arithmetic.
 """
 
 from __future__ import annotations
@@ -22,9 +26,22 @@ from .errors import GandynamicsError
 
 __all__ = ["find_equilibrium", "zero_test", "ZERO_STEP"]
 
-#: a point is a zero of F only where Newton's correction along F's steepest direction, ``|F| / ||DF||_2``, is at
-#: most this times ``1 + |z|`` (see the module's docstring)
-ZERO_STEP = 1e-6
+#: the fields whose wrong declared equilibrium was warned of (weak: a field's entry goes with it)
+_WARNED: "weakref.WeakSet" = weakref.WeakSet()
+
+#: a point is a zero of F only where each coordinate of Newton's correction is at most this times ``1 + |z_i|``
+#: (see the module's docstring)
+ZERO_STEP = 1e-5
+#: singular values of DF below this fraction of the largest are cut from Newton's least-squares correction
+STEP_RCOND = 1e-12
+#: games of more than this many parameters get Newton's correction by LSQR on the Jacobian operator (no dense DF)
+DENSE_STEP_MAX = 200
+#: :func:`_nonzero_beyond_doubles` evaluates F symbolically for games of at most this many parameters
+EXACT_MAX_N = 64
+#: an exact value of F below this (in every component) is one that doubles underflow (the smallest normal double is
+#: 2.2e-308): F read as 0 there is an underflow; above it, a 0 in doubles is cancellation at a root that doubles
+#: cannot hold exactly (x - 1/3 at the double nearest 1/3), a zero to double precision
+UNDERFLOW = 1e-300
 
 
 def norm(v) -> float:
@@ -36,41 +53,53 @@ def norm(v) -> float:
     return math.hypot(*v.tolist())
 
 
-def newton_gap(F, D, z) -> float:
-    """``|F| / (||D||_2 (1 + |z|))``: the correction Newton's method would make at ``z`` along F's steepest
-    direction, relative to the size of ``z`` (``F`` (n,) the field there, ``D`` (n, n) its Jacobian).  0 where
-    ``F = 0``; inf where ``F != 0`` and ``D = 0``; 0 where ``D`` is not finite (no gap can be told: the residual
-    alone decides)."""
-    r = norm(F)
-    if r == 0.0:
+def newton_step(fld, z, p, F, D=None) -> float:
+    """``max_i |d_i| / (1 + |z_i|)`` for Newton's least-squares correction ``d`` of ``DF(z) d = -F`` at ``z``
+    (n,), ``p`` the hyperparameter vector, ``F`` (n,) the field there, ``D`` (n, n) its Jacobian when at hand (or a
+    function returning it, called only when needed): dense (singular values below :data:`STEP_RCOND` of the largest cut) up to :data:`DENSE_STEP_MAX` parameters,
+    else LSQR on :meth:`~gandynamics.VectorField.jacobian_operator` (products only).  0 where ``F = 0``; inf where
+    ``F != 0`` and DF is 0; 0 where DF is not finite (the residual alone decides there)."""
+    F = np.asarray(F, dtype=float)
+    z = np.asarray(z, dtype=float)
+    if not np.any(F):
         return 0.0
-    D = np.asarray(D, dtype=float)
-    if not np.all(np.isfinite(D)):
-        return 0.0
-    s = float(np.linalg.svd(D, compute_uv=False)[0]) if D.size else 0.0
-    if not math.isfinite(r):
-        return math.inf
-    return r / (s * (1.0 + norm(z))) if s > 0.0 else math.inf
+    if fld.n <= DENSE_STEP_MAX:
+        D = np.asarray(fld.eval_DF(z, p) if D is None else (D() if callable(D) else D), dtype=float)
+        if not np.all(np.isfinite(D)):
+            return 0.0
+        if not np.any(D):
+            return math.inf
+        d = np.linalg.lstsq(D, -F, rcond=STEP_RCOND)[0]
+    else:
+        from scipy.sparse.linalg import lsqr
+        with np.errstate(all="ignore"):
+            d = lsqr(fld.jacobian_operator(z, p), -F, atol=1e-14, btol=1e-14, iter_lim=200)[0]
+        if not np.all(np.isfinite(d)):
+            return 0.0
+    return float(np.max(np.abs(d) / (1.0 + np.abs(z))))
 
 
 def zero_test(fld, z, p, tol: float = 1e-10, F=None) -> tuple[float, bool]:
     """``(|F(z)|, is_zero)``: whether ``z`` (n,) is a zero of F at the hyperparameters ``p`` (n_p,): ``|F(z)| < tol``
-    and :func:`newton_gap` at most :data:`ZERO_STEP` (a point where F is merely flat is refused; see the module's
-    docstring).  ``F`` the field at ``z`` when already evaluated."""
+    and Newton's correction there within :data:`ZERO_STEP` (:func:`newton_step`; a point where F is merely flat is
+    refused; see the module's docstring).  ``F`` the field at ``z`` when already evaluated."""
     z = np.asarray(z, dtype=float)
     F = np.asarray(fld.eval_F(z, p) if F is None else F, dtype=float)
-    return _zero_test(fld, z, p, F, lambda: fld.eval_DF(z, p), tol)
+    return _zero_test(fld, z, p, F, tol)
 
 
-def _zero_test(fld, z, p, F, jacobian, tol: float) -> tuple[float, bool]:
-    """:func:`zero_test` with ``F`` evaluated and ``jacobian()`` giving DF at ``z``."""
+def _zero_test(fld, z, p, F, tol: float, D=None) -> tuple[float, bool]:
+    """:func:`zero_test` with ``F`` evaluated (and DF, ``D``, when at hand, or a function returning it: called only
+    when needed, never above :data:`DENSE_STEP_MAX` parameters)."""
     r = norm(F)
     if not r < tol:
         return r, False
-    D = np.asarray(jacobian(), dtype=float)
-    if r == 0.0:  # a zero, unless F and DF both underflowed to 0 where neither is (exp(-745) is 0 in doubles)
-        return r, not (np.all(D == 0.0) and _nonzero_beyond_doubles(fld, z, p))
-    return r, bool(newton_gap(F, D, z) <= ZERO_STEP)
+    if r == 0.0:  # a zero, unless F and DF both underflowed to 0 where F is not 0 (exp(-745) is 0 in doubles)
+        if fld.n > EXACT_MAX_N:
+            return r, True
+        D = np.asarray(fld.eval_DF(z, p) if D is None else (D() if callable(D) else D), dtype=float)
+        return r, not (not np.any(D) and _underflows(fld, z, p))
+    return r, bool(newton_step(fld, z, p, F, D) <= ZERO_STEP)
 
 
 def why_not_zero(fld, z, p, res: float, tol: float) -> str:
@@ -82,31 +111,28 @@ def why_not_zero(fld, z, p, res: float, tol: float) -> str:
     z = np.asarray(z, dtype=float)
     if res == 0.0:
         return "F and DF underflow to 0 in doubles here, but F is not 0 (30-digit arithmetic)"
-    step = newton_gap(fld.eval_F(z, pv), fld.eval_DF(z, pv), z) * (1.0 + norm(z))
-    return f"|F| = {res:z.3g}, but F is only flat here: Newton's method would move the point by at least {step:z.3g}"
+    step = newton_step(fld, z, pv, fld.eval_F(z, pv))
+    return (f"|F| = {res:z.3g}, but F is only flat here: Newton's method would move a coordinate by "
+            f"{step:z.3g} times 1 + its size (a zero needs at most {ZERO_STEP:zg})")
 
 
-#: :func:`_nonzero_beyond_doubles` evaluates F symbolically for games of at most this many parameters
-EXACT_MAX_N = 64
-
-
-def _nonzero_beyond_doubles(fld, z, p) -> bool:
-    """Whether F at ``z`` is not 0 when evaluated in 30-digit arithmetic with an unbounded exponent (sympy's
-    ``evalf``, each function its own), where F and DF are 0 in doubles: on the Dirac-GAN at theta psi = 745,
-    ``exp(-745)`` underflows and F reads 0, the exact value being 1e-321.  False when it cannot tell (a game of more
-    than :data:`EXACT_MAX_N` parameters, or a function without an ``evalf``)."""
+def _underflows(fld, z, p) -> bool:
+    """Whether F at ``z``, 0 in doubles with DF 0 too, is not 0 but below the doubles' range in 30-digit
+    arithmetic with an unbounded exponent (sympy's ``evalf``, each function its own): on the Dirac-GAN at theta psi
+    = 745, ``exp(-745)`` underflows and F reads 0, the exact value being 1e-321.  An exact value within the doubles'
+    range is cancellation at a root doubles cannot hold (``(x - 1/3)^3`` at the double nearest 1/3: 6e-51), a zero to
+    double precision.  False when it cannot tell (a game of more than :data:`EXACT_MAX_N` parameters, or a function
+    without an ``evalf``)."""
     if fld.n > EXACT_MAX_N:
         return False
     import sympy as sp
     vals = {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
     try:
         exact = [sp.N(e.subs(vals), 30) for e in fld.F]
-        return any(bool(v.is_number and v.is_nonzero) for v in exact)
+        nonzero = [abs(v) for v in exact if bool(v.is_number and v.is_nonzero)]
+        return bool(nonzero) and all(float(v) < UNDERFLOW for v in nonzero)
     except Exception:  # noqa: BLE001 -- a function sympy cannot evaluate there: the doubles decide
         return False
-
-#: the fields whose wrong declared equilibrium was warned of (weak: a field's entry goes with it)
-_WARNED: "weakref.WeakSet" = weakref.WeakSet()
 
 
 def _declared_is_wrong(fld, p, residual: float, found) -> None:
@@ -166,10 +192,10 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     jac = lambda z: ev_df(np.asarray(z, float), p)
     z0 = np.asarray(z0, float)
 
-    def is_zero(z, F):  # (the tolerance inf accepts any point, as documented)
+    def is_zero(z, F, tol=tol):  # (the tolerance inf accepts any point, as documented)
         if tol == math.inf:
             return norm(F), True
-        return _zero_test(fld, z, p, np.asarray(F, dtype=float), lambda: jac(z), tol)
+        return _zero_test(fld, z, p, np.asarray(F, dtype=float), tol, D=lambda: jac(z))
 
     r0, ok0 = is_zero(z0, f(z0))
     if ok0:
@@ -177,7 +203,8 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     with np.errstate(all="ignore"):
         sol = optimize.root(f, z0, jac=jac, method="hybr", tol=1e-14)
     res, ok = is_zero(sol.x, f(sol.x)) if np.all(np.isfinite(sol.x)) else (math.nan, False)
-    if start is None and fld.equilibrium is not None:  # the game's own claim does not hold
+    if start is None and fld.equilibrium is not None and not (tol < 1e-10 and is_zero(z0, f(z0), 1e-10)[1]):
+        # the game's own claim does not hold (judged at the runs' 1e-10, not at a tighter tol asked here)
         _declared_is_wrong(fld, p, r0, sol.x if ok else None)
     if not ok:
         why = (f"residual ||F|| = {res:z.3g} (needs < {tol:zg})" if not res < tol else

@@ -159,12 +159,12 @@ def _writable_dir(d: Path) -> bool:
     return True
 
 
-def check_output_path(path, what: str, suffixes: Iterable[str], sidecar: bool = False) -> Path:
+def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), sidecar: bool = False) -> Path:
     """Validate an output *file* path before any computation.
 
     Accepted: a path whose folder exists and is writable, that is not itself a folder, and whose extension is one
-    of ``suffixes`` (e.g. ``(".csv", ".npz", ".json")``: required, so that no writer forgets it; ``simulate --csv
-    x.png`` wrote a CSV file named .png).  An existing
+    of ``suffixes`` (e.g. ``(".csv", ".npz", ".json")``, or one as a string; none given is a ValueError, so that no
+    writer forgets them: ``simulate --csv x.png`` wrote a CSV file named .png).  An existing
     regular file is accepted (it will be replaced atomically); a device, named pipe or socket is refused
     (:func:`resolve_target`).  With ``sidecar`` (a CSV written with its provenance in ``FILE.csv.json``,
     :func:`gandynamics.provenance.write_sidecar`) the sidecar's path is checked the same way: a folder of that name
@@ -175,13 +175,15 @@ def check_output_path(path, what: str, suffixes: Iterable[str], sidecar: bool = 
     GandynamicsError
         One line naming the problem and what is accepted.
     """
+    suffixes = tuple(s.lower() for s in ((suffixes,) if isinstance(suffixes, str) else suffixes))
+    if not suffixes:
+        raise ValueError("check_output_path: give the accepted extensions (suffixes=)")
     if path is None or str(path).strip() == "":
         raise GandynamicsError(f"{what} needs a file name")
     p = Path(os.path.expanduser(str(path)))
     if p.is_dir():
         raise GandynamicsError(f"{what} {str(path)!r} is a folder; give a file name inside it")
     resolve_target(path, what)  # an existing device, pipe or socket is refused
-    suffixes = tuple(s.lower() for s in suffixes)
     if p.suffix.lower() not in suffixes:
         listed = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 else suffixes[0]
         raise GandynamicsError(f"{what} {str(path)!r}: the extension must be {listed}")

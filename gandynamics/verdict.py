@@ -459,11 +459,14 @@ def describe(reading: dict, digits: int = 4) -> str:
         text = f"{v} (distance {lo:z.{digits}g} to {hi:z.{digits}g} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         res = reading.get("final_residual", math.nan)
-        if res == res and res <= SETTLED_F * reading.get("final_residual_scale", 1.0):
+        zero = reading.get("final_zero")  # (the zero test of the run; a reading without it: the residual's test)
+        if res == res and (zero if zero is not None else res <= SETTLED_F * reading.get("final_residual_scale", 1.0)):
             text += (f"; it stands still at a zero of F (|F| = {res:z.2g} at the final state): converged to a stationary "
                      "point other than z*")
         elif res == res:
-            text += f"; it stands still, but not at a zero of F (|F| = {res:z.3g} at the final state)"
+            why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
+                   "F and DF underflow to 0 at the final state, F's exact value does not")
+            text += f"; it stands still, but not at a zero of F ({why})"
         if env >= 2.0 and rate > 1.0:
             text += f"; growing: the envelope rose x{env:z.{digits}g} at about {rate:z.{digits}g} per step " \
                     "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"

@@ -224,6 +224,8 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     if isinstance(k, (bool, np.bool_)):
         raise GandynamicsError(f"k must be a whole number from 1 to the number of parameters ({fld.n}), got {k!r}")
     z, res = analysis_point(fld, params, at, tol)
+    # (a point found by find_equilibrium is a zero by its test; only a point given with `at` is tested here)
+    zero = at is None or is_equilibrium(fld, z, params, res, tol)
     bad = fld.nonsmooth_at(z, params)
     if bad:
         return SpectralReport(point=z, residual=res, differentiable=False, nonsmooth=bad,
@@ -240,7 +242,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
             verdict = _READING[flow_reading(J)[0]]
         else:
             verdict = _verdict(alpha, real_part_tol(eigs))
-        if not is_equilibrium(fld, z, params, res, tol):
+        if not zero:
             verdict = f"not an equilibrium ({why_not_zero(fld, z, params, res, tol)}): no stability verdict"
         return SpectralReport(point=z, residual=res, differentiable=True, eigenvalues=eigs,
                               spectral_abscissa=alpha if which == "LR" else None, verdict=verdict)
@@ -253,7 +255,7 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     alpha = spectral_abscissa(eigs)
     # the verdict from each eigenvalue's radius (its conditioning and ||J||: eigbounds), not from max |lambda|
     verdict = _READING[flow_reading(J)[0]]
-    if not is_equilibrium(fld, z, params, res, tol):  # a point given with `at` that is not a zero of F: its
+    if not zero:  # a point given with `at` that is not a zero of F: its
         # linearisation says nothing on stability
         verdict = (f"not an equilibrium ({why_not_zero(fld, z, params, res, tol)}): no stability verdict; the "
                    "eigenvalues are those of the linearisation at this point")

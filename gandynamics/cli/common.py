@@ -174,7 +174,7 @@ def build_field(args):
         # a regularizer's strength given without its regularizer (--param gamma=0.3 without --reg r1): say whose it is
         from ..regularizers import REGULARIZERS
         owners = {k: [n for n, cls in REGULARIZERS.items() if k in cls.defaults and n not in named] for k in unknown}
-        hint = "; ".join(f"{k} is a strength of the regularizer{'s' if len(o) > 1 else ''} {', '.join(o)} "
+        hint = "; ".join(f"{k} is a parameter of the regularizer{'s' if len(o) > 1 else ''} {', '.join(o)} "
                          f"(add e.g. --reg {o[0]}:{k}=VALUE)" for k, o in sorted(owners.items()) if o)
         raise GandynamicsError(f"unknown parameter(s) {', '.join(sorted(unknown))}; accepted: {acc}"
                                + (f"; {hint}" if hint else ""))

@@ -25,9 +25,9 @@ from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
 from ..provenance import provenance
-from ..verdict import BOUNDED_LABEL
+from ..verdict import BOUNDED_LABEL, SETTLED_F
 from .engine import Interrupted, Plan, choose_engine, run_rows
-from ..equilibrium import norm
+from ..equilibrium import _zero_test, norm
 from .equilibria import equilibria, row_norms
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, poly_cap, read
@@ -324,9 +324,14 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         if scale > 0.0 and moved <= SETTLED_RTOL * scale:
             fz, D = field.eval_F(zf, p), field.eval_DF(zf, p)
             if np.all(np.isfinite(fz)) and np.all(np.isfinite(D)):
-                # |F| relative to the game's scale there: ||DF|| times the state's (a zero of F to rounding)
+                # |F| relative to the game's scale there: ||DF|| times the state's (a zero of F to rounding), and
+                # not merely flat there (the zero test of gandynamics.equilibrium, without its absolute tolerance:
+                # the relative one stands for it): gd on the Dirac-GAN at h = 8 stands still where F and DF
+                # underflow to 0, which read "converged to a stationary point other than z*"
                 row["final_residual"] = norm(fz)
                 row["final_residual_scale"] = float(np.linalg.norm(D, 2)) * scale
+                row["final_zero"] = bool(row["final_residual"] <= SETTLED_F * row["final_residual_scale"]
+                                         and _zero_test(field, zf, p, fz, math.inf, D=D)[1])
     return Trajectory(states=states, times=ev, distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
                       rate=rate, rate_fit=RATE_FIT, method=m.name, step=(hg, hd), steps=K, params=pd,
