@@ -36,7 +36,7 @@ ZERO_STEP = 1e-5
 STEP_RCOND = 1e-12
 #: games of more than this many parameters get Newton's correction by LSQR on the Jacobian operator (no dense DF)
 DENSE_STEP_MAX = 200
-#: :func:`_nonzero_beyond_doubles` evaluates F symbolically for games of at most this many parameters
+#: :func:`_underflows` evaluates F symbolically for games of at most this many parameters
 EXACT_MAX_N = 64
 #: an exact value of F below this (in every component) is one that doubles underflow (the smallest normal double is
 #: 2.2e-308): F read as 0 there is an underflow; above it, a 0 in doubles is cancellation at a root that doubles
@@ -79,18 +79,13 @@ def newton_step(fld, z, p, F, D=None) -> float:
     return float(np.max(np.abs(d) / (1.0 + np.abs(z))))
 
 
-def zero_test(fld, z, p, tol: float = 1e-10, F=None) -> tuple[float, bool]:
+def zero_test(fld, z, p, tol: float = 1e-10, F=None, D=None) -> tuple[float, bool]:
     """``(|F(z)|, is_zero)``: whether ``z`` (n,) is a zero of F at the hyperparameters ``p`` (n_p,): ``|F(z)| < tol``
     and Newton's correction there within :data:`ZERO_STEP` (:func:`newton_step`; a point where F is merely flat is
-    refused; see the module's docstring).  ``F`` the field at ``z`` when already evaluated."""
+    refused; see the module's docstring).  ``F`` the field at ``z`` when already evaluated; ``D`` its Jacobian there,
+    or a function returning it (called only when needed, never above :data:`DENSE_STEP_MAX` parameters)."""
     z = np.asarray(z, dtype=float)
     F = np.asarray(fld.eval_F(z, p) if F is None else F, dtype=float)
-    return _zero_test(fld, z, p, F, tol)
-
-
-def _zero_test(fld, z, p, F, tol: float, D=None) -> tuple[float, bool]:
-    """:func:`zero_test` with ``F`` evaluated (and DF, ``D``, when at hand, or a function returning it: called only
-    when needed, never above :data:`DENSE_STEP_MAX` parameters)."""
     r = norm(F)
     if not r < tol:
         return r, False
@@ -195,7 +190,7 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     def is_zero(z, F, tol=tol):  # (the tolerance inf accepts any point, as documented)
         if tol == math.inf:
             return norm(F), True
-        return _zero_test(fld, z, p, np.asarray(F, dtype=float), tol, D=lambda: jac(z))
+        return zero_test(fld, z, p, tol, F=F, D=lambda: jac(z))
 
     r0, ok0 = is_zero(z0, f(z0))
     if ok0:

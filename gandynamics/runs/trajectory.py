@@ -27,7 +27,7 @@ from ..limits import check_array
 from ..provenance import provenance
 from ..verdict import BOUNDED_LABEL, SETTLED_F
 from .engine import Interrupted, Plan, choose_engine, run_rows
-from ..equilibrium import _zero_test, norm
+from ..equilibrium import norm, zero_test
 from .equilibria import equilibria, row_norms
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, poly_cap, read
@@ -331,7 +331,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 row["final_residual"] = norm(fz)
                 row["final_residual_scale"] = float(np.linalg.norm(D, 2)) * scale
                 row["final_zero"] = bool(row["final_residual"] <= SETTLED_F * row["final_residual_scale"]
-                                         and _zero_test(field, zf, p, fz, math.inf, D=D)[1])
+                                         and zero_test(field, zf, p, math.inf, F=fz, D=D)[1])
     return Trajectory(states=states, times=ev, distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
                       rate=rate, rate_fit=RATE_FIT, method=m.name, step=(hg, hd), steps=K, params=pd,
