@@ -135,6 +135,12 @@ def gc_paused():
                 gc.enable()
 
 
+#: the engines a run can use: ``"compiled"`` (numba), ``"interpreted"`` (the same generated source run by Python:
+#: :func:`load_interpreted`) or ``"auto"`` (:func:`gandynamics.runs.engine.choose_engine`); here, below the runs, so
+#: that the command line lists them without importing the runs (and numba)
+ENGINES = ("auto", "compiled", "interpreted")
+
+
 def first_call_once(name: str, call) -> bool:
     """Run ``call()`` -- a first call of a numba function, which compiles it or loads it from the disk cache --
     holding the lock file ``name`` (:func:`lock_path`): processes that need the same code at the same time

@@ -66,7 +66,7 @@ def add_method_arguments(p, several: bool = False) -> None:
                    help="project NAME onto [LO, HI] after every step (repeatable)")
     p.add_argument("--clip", metavar="C", help="WGAN weight clipping: psi (all discriminator parameters) in [-C, C]")
     p.add_argument("--bound", default="1e6", metavar="X", help="max-norm above which a trajectory counts as diverged (default 1e6; inf disables)")
-    from ..runs.engine import ENGINES
+    from ..codegen import ENGINES  # (not from the runs: listing them imports no numba)
     p.add_argument("--engine", default="auto", choices=ENGINES,
                    help="where the steps run: compiled (numba; compiled once per game, then cached), interpreted (the "
                         "same kernel source in Python with numba's IEEE results; nothing to compile) or auto (default: "

@@ -1,11 +1,24 @@
 """Stand-ins for the names that a field's generated module defines (``NZ``, ``NP``, ``field``,
-``jacobian``, ``field_block``), imported by the kernel source files only so that linters, editors and
-type checkers resolve every name.  The lines that import them are dropped when the kernel source is appended
-to a generated module (:func:`gandynamics.kernels.kernel_source`), where the real definitions live.
+``jacobian``, ``field_block``, the fused steps, and from ``common.py`` the block width ``NB`` and the helpers the
+update rules call), imported by the kernel source files and the methods' update rules only so that linters, editors
+and type checkers resolve every name.  The lines that import them are dropped when the kernel source is appended
+to a generated module (:func:`gandynamics.kernels.kernel_source`), where the real definitions live; the rules'
+bodies are spliced in without them.  No numba here: the registry of methods (every command's options list it)
+imports this module, not ``common.py``.
 """
 
 NZ = 2
 NP = 1
+#: the block width (the generated module's is :data:`gandynamics.kernels.DEFAULT_NB`)
+NB = 128
+
+
+def _gk_project(z, BOX, i0, i1):  # pragma: no cover - kernels/common.py's, in the generated module
+    raise NotImplementedError("kernel source runs only inside a generated field module")
+
+
+def _gk_solve(A, x, n):  # pragma: no cover - kernels/common.py's, in the generated module
+    raise NotImplementedError("kernel source runs only inside a generated field module")
 
 
 def field(z, p, out):  # pragma: no cover - replaced by the generated function

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ..kernels.stubs import field_block
-from ..kernels.common import NB, _gk_project
+from ..kernels.stubs import NB, _gk_project, field_block
 from ..errors import GandynamicsError
 from .base import Method, Option, Rule
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..kernels.stubs import field_block
-from ..kernels.common import NB, _gk_project
+from ..kernels.stubs import NB, _gk_project, field_block
 from .base import Method, Rule
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import field_block, field_step_past
-from ..kernels.common import NB, _gk_project
+from ..kernels.stubs import NB, _gk_project, field_block, field_step_past
 from ._common import quadratic_roots
 from .base import Method, Rule
 

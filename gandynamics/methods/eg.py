@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import field_step_at, field_step_to
-from ..kernels.common import NB, _gk_project
+from ..kernels.stubs import NB, _gk_project, field_step_at, field_step_to
 from .base import Method, Rule
 
 

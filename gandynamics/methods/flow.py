@@ -8,10 +8,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.linalg import expm
 
-from ..kernels.stubs import field_block
-from ..kernels.common import NB
+from ..kernels.stubs import NB, field_block
 from .base import Method, Option, Rule
 from .tableaux import DOPRI5, RK4
 
@@ -46,6 +44,7 @@ def kernel_step(z, f, ks, hs, pb, n):
 
 def iteration_matrix(A, h, n_theta=None, **opts):
     """The exact flow map over a time ``h``: ``expm(-h A)``."""
+    from scipy.linalg import expm  # (here: the registry of methods is imported by every command's options)
     return expm(-h * A)
 
 

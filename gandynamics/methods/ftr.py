@@ -17,8 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import GandynamicsError
-from ..kernels.stubs import field_block, jacobian
-from ..kernels.common import NB, _gk_project, _gk_solve
+from ..kernels.stubs import NB, _gk_project, _gk_solve, field_block, jacobian
 from .base import Method, Rule
 
 

@@ -6,8 +6,7 @@ import math
 
 import numpy as np
 
-from ..kernels.stubs import field_step_gd
-from ..kernels.common import NB, _gk_project
+from ..kernels.stubs import NB, _gk_project, field_step_gd
 from .base import Method, Rule
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.common import NB
+from ..kernels.stubs import NB
 from . import adam, altgd, eftp, eg, gd, momentum, ogda, proximal, rmsprop
 from .base import Method, Option, Rule
 

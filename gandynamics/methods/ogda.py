@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import field_block
-from ..kernels.common import NB, _gk_project
+from ..kernels.stubs import NB, _gk_project, field_block
 from . import eftp
 from .base import Method, Rule
 

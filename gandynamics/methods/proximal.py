@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import field, jacobian
-from ..kernels.common import NB, _gk_project, _gk_solve
+from ..kernels.stubs import NB, _gk_project, _gk_solve, field, jacobian
 from .base import Method, Option, Rule
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import math
 
-from ..kernels.stubs import field_block
-from ..kernels.common import NB, _gk_project
+from ..kernels.stubs import NB, _gk_project, field_block
 from .adam import no_matrix
 from .base import Method, Option, Rule
 

@@ -247,8 +247,8 @@ def _scratch(n: int) -> np.ndarray:
     return buf[:n]
 
 
-#: the engines a plan can run on (:func:`choose_engine`)
-ENGINES = ("auto", "compiled", "interpreted")
+#: the engines a plan can run on (:func:`choose_engine`; defined in :mod:`gandynamics.codegen`)
+ENGINES = codegen.ENGINES
 
 #: a plan whose interpreted run is estimated to take at most this many seconds is interpreted when the engine is
 #: "auto": compiling its kernel takes 5-25 s, once per field (then cached on disk)
