@@ -155,9 +155,34 @@ def portrait_title(field, params=None, methods=(), step=None) -> str:
 
 
 def _axes(ax, figsize=(4.6, 4.2)):
+    """``ax``, or a new figure's axes when None; anything but a matplotlib Axes is refused (a string gave an
+    AttributeError deep inside the drawing)."""
+    from matplotlib.axes import Axes
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    elif not isinstance(ax, Axes):
+        raise GandynamicsError(f"ax must be a matplotlib Axes or None, got {ax!r:.60}")
     return ax
+
+
+def _window(lim, what: str) -> tuple[float, float]:
+    """A plot range ``(lo, hi)`` of finite numbers with ``lo < hi`` (the command line's --xlim rule; streamplot's
+    "'x' must be strictly increasing" came out of the Python API)."""
+    from .validate import vector
+    lo, hi = vector(lim, what, n=2)
+    if not lo < hi:
+        raise GandynamicsError(f"{what} must be (lo, hi) with lo < hi, got {tuple(lim)!r}")
+    return float(lo), float(hi)
+
+
+def _values(values, what: str, positive: bool = False) -> np.ndarray:
+    """A 1-D axis of at least one finite number (positive ones for step sizes): ``[]`` indexed past the end, a
+    negative step drew a rate for a step no method takes."""
+    from .validate import vector
+    v = vector(values, what)
+    if positive and np.any(v <= 0):
+        raise GandynamicsError(f"{what} must be step sizes > 0, got {v[v <= 0][0]:zg}")
+    return v
 
 
 def _params(field, params):
@@ -214,7 +239,9 @@ def direction_field(field, params=None, plane=None, center=None, xlim=(-2.0, 2.0
     p = _params(field, params)
     from .limits import check_array
     from .validate import whole
-    n = whole(n, "n")  # the grid's points per side: n=1e6 ran out of memory in meshgrid (phase_portrait, interact)
+    n = whole(n, "n", lo=2)  # the grid's points per side: n=1e6 ran out of memory in meshgrid (phase_portrait,
+    # interact); n=1 is no grid (an IndexError in streamplot)
+    xlim, ylim = _window(xlim, "xlim"), _window(ylim, "ylim")
     check_array((n, n), f"a direction field on a grid of {n} x {n} points (X, Y, U, V and the plot's copies)",
                 copies=8)
     mod = field.point_module(calls=n * n)
@@ -323,6 +350,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         trajectory leaving the slice), also written in the title.
     """
     ax = _axes(ax)
+    from .validate import positive
+    density = positive(density, "density")  # (streamplot's own ValueError for density=-1)
     names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
     i, j = _index(field, names[0]), _index(field, names[1])
     X, Y, U, V = direction_field(field, params, names, center, xlim, ylim, n)
@@ -532,7 +561,7 @@ def locus_data(field, parameter: str, values, params=None):
     values : array (m,)
     eigenvalues : complex array (m, n), each row sorted by spectrum's order (real part descending)
     """
-    vals = np.asarray(values, float)
+    vals = _values(values, "values")
     return vals, np.array([rep.eigenvalues for rep in _locus_reports(field, parameter, vals, params)])
 
 
@@ -684,7 +713,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     ax : matplotlib Axes
     """
     ax = _axes(ax, figsize=(4.8, 3.8))
-    G, H = np.asarray(gamma, float), np.asarray(step, float)
+    G, H = _values(gamma, parameter), _values(step, "step", positive=True)
     R = np.asarray(rho, float) if rho is not None else rate_grid(field, method, G, H, params, parameter=parameter, **options)
     if R.shape != (H.size, G.size):
         raise GandynamicsError(f"rate grid has shape {R.shape}; expected ({H.size}, {G.size})")
@@ -763,7 +792,8 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     ax : matplotlib Axes
     """
     ax = _axes(ax, figsize=(4.8, 3.6))
-    rates = dict(rates or {})
+    from .validate import positive
+    rates = {k: (None if v is None else positive(v, f"rates[{k!r}]")) for k, v in dict(rates or {}).items()}
     for label, tr, color, style in trajectory_items(trajectories, "convergence"):
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)

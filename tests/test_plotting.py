@@ -656,3 +656,39 @@ def test_titles_name_the_games_own_hyperparameters_as_used():
     assert describe(hopf) == "hopf (β = 0.25)"
     assert describe(gd.VectorField(gd.games.quadratic(), []), {"b": 3}) == "quadratic (a = 1, b = 3, c = 1)"
     assert describe(gd.VectorField(gd.games.dirac(loss="lsgan"), [gd.R1(gamma=0.3)])) == "dirac (lsgan) + R1(γ = 0.3)"
+
+
+# ---- bad input to the plotting functions of the Python API: one GandynamicsError, never matplotlib's or numpy's own
+# error (a new user's trial, session 21: streamplot's "'x' must be strictly increasing", IndexErrors for n=1 and for
+# an empty axis, a rate drawn for negative steps)
+def _bad_plot_calls():
+    from gandynamics import plotting as P
+    f = VectorField(games.dirac(), [R1(gamma=0.3)])
+    tr = [("gd", np.array([[1.0, 1.0], [0.5, 0.5], [0.25, 0.25]]))]
+    return {
+        "xlim reversed": lambda: P.phase_portrait(f, xlim=(1, -1)),
+        "xlim nan": lambda: P.phase_portrait(f, xlim=(np.nan, 1)),
+        "ylim one number": lambda: P.phase_portrait(f, ylim=(1,)),
+        "xlim equal": lambda: direction_field(f, xlim=(0.5, 0.5)),
+        "n 1": lambda: P.phase_portrait(f, n=1),
+        "n 2.5": lambda: P.phase_portrait(f, n=2.5),
+        "density negative": lambda: P.phase_portrait(f, density=-1),
+        "density text": lambda: P.phase_portrait(f, density="x"),
+        "ax text": lambda: P.phase_portrait(f, ax="a"),
+        "convergence ax": lambda: convergence(tr, ax=3),
+        "rate text": lambda: convergence(tr, rates={"gd": "x"}),
+        "rate nan": lambda: convergence(tr, rates={"gd": float("nan")}),
+        "locus empty": lambda: eigenvalue_locus(games.dirac(), R1(), "gamma", []),
+        "locus nan": lambda: eigenvalue_locus(games.dirac(), R1(), "gamma", [0.1, np.nan]),
+        "rate map empty steps": lambda: P.rate_map(f, "gd", [0.1], []),
+        "rate map negative steps": lambda: P.rate_map(f, "gd", [0.3], [-0.5, -0.1]),
+        "rate map zero step": lambda: P.rate_map(f, "gd", [0.3], [0.0, 0.1]),
+        "rate map empty gamma": lambda: P.rate_map(f, "gd", [], [0.1]),
+    }
+
+
+@pytest.mark.parametrize("case", list(_bad_plot_calls()))
+def test_bad_input_to_a_plotting_function_is_one_gandynamics_error(case):
+    with pytest.raises(GandynamicsError):
+        _bad_plot_calls()[case]()
+    plt.close("all")

@@ -52,3 +52,39 @@ def test_a_foreign_netcdf_file_is_refused(tmp_path):
     xr.Dataset({"a": ("x", np.arange(3.0))}).to_netcdf(tmp_path / "other.nc")
     with pytest.raises(GandynamicsError, match="not written by SweepResult.to_xarray"):
         SweepResult.load(tmp_path / "other.nc")
+
+
+# ---- a damaged or foreign file is one GandynamicsError naming the file (a new user's trial, session 21: a truncated
+# CSV gave an IndexError, a foreign .npz numpy's advice to load it with pickles, a foreign .json the bare word 'columns')
+def _damaged(tables, tmp_path):
+    import json
+    res = tables["product"]
+    for ext in (".csv", ".npz", ".json"):
+        res.save(str(tmp_path / f"ok{ext}"))
+    text = (tmp_path / "ok.csv").read_text()
+    out = {}
+    for cut in (len(text) // 3, len(text) // 2, len(text) - 7):  # truncated at three places, sidecar intact
+        (tmp_path / f"cut{cut}.csv").write_text(text[:cut])
+        (tmp_path / f"cut{cut}.csv.json").write_text((tmp_path / "ok.csv.json").read_text())
+        out[f"csv cut at {cut}"] = tmp_path / f"cut{cut}.csv"
+    np.savez(tmp_path / "objects.npz", a=np.array([object()], dtype=object))
+    out["npz of objects"] = tmp_path / "objects.npz"
+    np.savez(tmp_path / "other.npz", a=np.arange(3.0))
+    out["npz without a header"] = tmp_path / "other.npz"
+    (tmp_path / "other.json").write_text(json.dumps({"x": 1}))
+    out["json of something else"] = tmp_path / "other.json"
+    d = json.loads((tmp_path / "ok.json").read_text())
+    del d["dims"]
+    (tmp_path / "nodims.json").write_text(json.dumps(d))
+    out["json without dims"] = tmp_path / "nodims.json"
+    (tmp_path / "text.npz").write_text("not a zip")
+    out["npz of text"] = tmp_path / "text.npz"
+    return out
+
+
+def test_a_damaged_or_foreign_file_is_one_error_naming_it(tables, tmp_path):
+    for what, path in _damaged(tables, tmp_path).items():
+        with pytest.raises(GandynamicsError, match=r"is not a sweep table written by gandynamics: ") as exc:
+            SweepResult.load(str(path))
+        msg = str(exc.value)
+        assert str(path) in msg and "pickle=" not in msg and "\n" not in msg, (what, msg)

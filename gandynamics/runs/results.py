@@ -167,6 +167,8 @@ class SweepResult:
                 head = d
             elif p.endswith(".npz"):
                 with np.load(p, allow_pickle=False) as z:
+                    if "_meta" not in z.files:
+                        raise KeyError("_meta")
                     head = json.loads(str(z["_meta"]))
                     cols = {k: z[k] for k in z.files if k != "_meta"}
             elif p.endswith(".csv"):
@@ -174,17 +176,26 @@ class SweepResult:
                 with open(p, newline="") as fh:
                     rows = list(csv.reader(fh))
                 keys, body = rows[0], rows[1:]
+                short = next((i for i, r in enumerate(body) if len(r) != len(keys)), None)
+                if short is not None:  # (a truncated file: an IndexError deep in the parsing)
+                    raise ValueError(f"row {short + 2} has {len(body[short])} fields, the header {len(keys)} "
+                                     "(a truncated or edited file?)")
                 cols = {k: _column([r[j] for r in body], k) for j, k in enumerate(keys)}
                 head = read_sidecar(p)
                 head.setdefault("meta", {})["provenance"] = head.get("provenance", {})
-        except (OSError, KeyError, ValueError) as exc:
-            raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: {exc}") from None
-        for k in ("diverged", "finished"):
-            if k in cols:
-                cols[k] = np.asarray(cols[k]).astype(bool)
-        dims = [(n, np.asarray(v)) for n, v in head["dims"]]
-        return cls(columns=cols, dims=dims, product=bool(head["product"]), steps=int(head["steps"]),
-                   names=list(head["parameters"]), meta=dict(head.get("meta", {})))
+            for k in ("diverged", "finished"):
+                if k in cols:
+                    cols[k] = np.asarray(cols[k]).astype(bool)
+            dims = [(n, np.asarray(v)) for n, v in head["dims"]]
+            return cls(columns=cols, dims=dims, product=bool(head["product"]), steps=int(head["steps"]),
+                       names=list(head["parameters"]), meta=dict(head.get("meta", {})))
+        except GandynamicsError:
+            raise
+        except KeyError as exc:  # (a bare 'columns' said nothing)
+            raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: it has no {exc} entry") from None
+        except (OSError, ValueError, IndexError, TypeError, AttributeError) as exc:
+            why = str(exc).split("; ")[0] if "allow_pickle" not in str(exc) else "it holds Python objects (pickles)"
+            raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: {why}") from None
 
     def __repr__(self) -> str:
         from .._display import sweep_text
