@@ -346,9 +346,13 @@ class VectorField:
     def point(self, z) -> np.ndarray:
         """Validate a state vector (length and finiteness)."""
         try:
-            arr = np.asarray(z, dtype=float).reshape(-1)
+            arr = np.asarray(z, dtype=float)
         except (TypeError, ValueError):
             raise GandynamicsError(f"a point must be {self.n} numbers ({', '.join(self.names)}), got {z!r}") from None
+        if arr.ndim > 1:  # ([[1, 1]] was flattened and taken: a list of points given where one is asked)
+            raise GandynamicsError(f"a point must be one vector of {self.n} numbers ({', '.join(self.names)}), got an "
+                                   f"array of shape {arr.shape}")
+        arr = arr.reshape(-1)
         if arr.size != self.n:
             raise GandynamicsError(f"a point must have {self.n} entries ({', '.join(self.names)}), got {arr.size}")
         if not np.all(np.isfinite(arr)):

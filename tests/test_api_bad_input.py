@@ -294,3 +294,16 @@ def test_an_empty_sequence_is_refused_wherever_values_are_needed(fld, empty):
     for call in calls:
         with pytest.raises(GandynamicsError, match="at least one"):
             call()
+
+
+# ---- a list of points where one point is asked (a new user's trial, session 21: [[1, 1]] was flattened and taken)
+@pytest.mark.parametrize("shape", [(1, 2), (2, 1), (1, 1, 2)])
+def test_a_point_must_be_one_vector(fld, shape):
+    pt = np.ones(shape) * 0.5
+    calls = [lambda: gd.simulate(fld, "gd", pt, 5, 0.1), lambda: gd.spectrum(fld, at=pt),
+             lambda: gd.find_equilibrium(fld, start=pt), lambda: gd.classify(fld, at=pt),
+             lambda: fld.eval_F(pt)]
+    for call in calls:
+        with pytest.raises(GandynamicsError, match=r"a point must be one vector of 2 numbers \(theta, psi\), got an "
+                                                   rf"array of shape \({shape[0]}, "):
+            call()
