@@ -588,7 +588,9 @@ def critical_strength(field, parameter: str, bounds, params=None, xatol: float =
 
     Returns
     -------
-    dict with ``value``, ``abscissa`` and ``eigenvalues`` at the minimiser.
+    dict with ``value``, ``abscissa`` and ``eigenvalues`` at the minimiser, and ``interior``: whether it lies
+    inside ``bounds`` (more than 1e-6 of their width from each end); at an end the abscissa only keeps falling
+    towards it, and the value is no critical strength.
     """
     from .analysis import spectrum
     name = _strength(field, parameter)
@@ -605,7 +607,9 @@ def critical_strength(field, parameter: str, bounds, params=None, xatol: float =
     res = optimize.minimize_scalar(absc, bounds=(blo, bhi), method="bounded", options={"xatol": xatol, "maxiter": 500})
     g = float(res.x) if res.fun <= a[k] else float(grid[k])
     rep = spectrum(field, {**base, name: g})
-    return {"parameter": name, "value": g, "abscissa": float(rep.spectral_abscissa), "eigenvalues": rep.eigenvalues}
+    interior = bool(min(g - lo, hi - g) > 1e-6 * (hi - lo))
+    return {"parameter": name, "value": g, "abscissa": float(rep.spectral_abscissa), "eigenvalues": rep.eigenvalues,
+            "interior": interior}
 
 
 def _field_of(game, regularizer):
@@ -666,8 +670,12 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
     if critical:
         c = critical_strength(fld, parameter, (float(vals.min()), float(vals.max())), params)
         e = c["eigenvalues"]
+        # (a minimum at an end of the range is no critical strength: the abscissa keeps falling towards it; a new
+        # user read "critical gamma = 2" and "= 6" for the ends of two ranges)
         ax.plot(e.real, e.imag, "*", color="tab:red", ms=12, zorder=5,
-                label=f"critical {symbol(name)} = {c['value']:z.4g} (min. abscissa {c['abscissa']:z.3g})")
+                label=(f"critical {symbol(name)} = {c['value']:z.4g} (min. abscissa {c['abscissa']:z.3g})"
+                       if c["interior"] else f"no interior minimum: smallest abscissa {c['abscissa']:z.3g} at the "
+                       f"range's end, {symbol(name)} = {c['value']:z.4g}"))
     ax.set_xlabel(r"Re $\lambda$")
     ax.set_ylabel(r"Im $\lambda$")
     ax.set_aspect("equal", adjustable="datalim")

@@ -119,6 +119,19 @@ def test_critical_strength_is_two_fprime(dirac_r1):
     assert c["abscissa"] == pytest.approx(-FP, abs=1e-6)
 
 
+def test_a_minimum_at_the_ranges_end_is_no_critical_strength(dirac_r1):
+    """The abscissa of the R1 Dirac-GAN falls as gamma rises to 2 f'(0) = 0.5 (docs/mathematics.md §1.7): on
+    [0, 0.3] its smallest value is at the end, no critical strength (a new user read "critical gamma = 2" for the end
+    of a range); on [0, 1.5] it is inside."""
+    end = critical_strength(dirac_r1, "gamma", (0.0, 0.3))
+    assert not end["interior"] and end["value"] == pytest.approx(0.3, abs=1e-6)
+    assert critical_strength(dirac_r1, "gamma", (0.0, 1.5))["interior"]
+    ax = eigenvalue_locus(games.dirac(), R1(), "gamma", np.linspace(0, 0.3, 4))
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("no interior minimum" in s for s in texts) and not any(s.startswith("critical") for s in texts), texts
+    plt.close("all")
+
+
 def test_eigenvalue_locus_draws_computed_points(dirac_r1):
     g = np.linspace(0, 1.5, 7)
     ax = eigenvalue_locus(games.dirac(), R1(), "gamma", g)
