@@ -55,6 +55,7 @@ def test_the_top_level_help_and_an_unknown_command_import_no_numerical_library()
     assert out == "[]"
 
 
+@pytest.mark.slow  # 1.8 s (a fresh process that builds every command's options)
 def test_no_commands_options_import_numba():
     """Every command's options (the method registry, the losses, the engines) are built without numba: the methods'
     update rules name the kernels' helpers through gandynamics.kernels.stubs, the engines live in codegen
