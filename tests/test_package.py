@@ -32,27 +32,33 @@ def test_names_shared_with_submodules_stay_the_functions_after_the_submodule_is_
     assert out == ["gandynamics.runs.trajectory", "gandynamics.interact", "True"]
 
 
+#: the libraries the start-up tests look for
+NUMERICAL = ("numpy", "sympy", "numba", "scipy", "matplotlib")
+
+
+def _loaded_after(code: str, modules=NUMERICAL) -> list:
+    """Which of ``modules`` a fresh interpreter has imported after running ``code``."""
+    probe = code + f"\nimport sys\nprint(sorted(m for m in {tuple(modules)!r} if m in sys.modules))\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return eval(out.strip().splitlines()[-1])
+
+
 def test_importing_the_command_line_imports_no_numerical_library():
-    code = ("import sys, gandynamics.cli\n"
-            "print(sorted(m for m in ('numpy', 'sympy', 'numba', 'scipy', 'matplotlib') if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "[]"
+    assert _loaded_after("import gandynamics.cli") == []
 
 
 def test_the_top_level_help_and_an_unknown_command_import_no_numerical_library():
     # the parser of a command line builds the options of its command only (cli.build_parser): `gandynamics --help`
     # took 2.3 s, most of it importing numba for the method registry that the options of simulate and sweep list
-    code = ("import sys, contextlib, io\n"
+    code = ("import contextlib, io\n"
             "from gandynamics.cli import main\n"
             "for argv in (['--help'], ['frob'], [], ['-q']):\n"
             "    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
             "        try:\n"
             "            main(argv)\n"
             "        except SystemExit:\n"
-            "            pass\n"
-            "print(sorted(m for m in ('numpy', 'sympy', 'numba', 'scipy', 'matplotlib') if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "[]"
+            "            pass\n")
+    assert _loaded_after(code) == []
 
 
 @pytest.mark.slow  # 1.8 s (a fresh process that builds every command's options)
@@ -60,13 +66,8 @@ def test_no_commands_options_import_numba():
     """Every command's options (the method registry, the losses, the engines) are built without numba: the methods'
     update rules name the kernels' helpers through gandynamics.kernels.stubs, the engines live in codegen
     (`gandynamics sweep --help` 2.0 -> 1.0 s, 2026-12-02)."""
-    code = ("import sys\n"
-            "from gandynamics.cli import build_parser\n"
-            "build_parser()\n"
-            "import gandynamics.methods\n"
-            "print(sorted(m for m in ('numba', 'llvmlite', 'matplotlib') if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "[]"
+    code = "from gandynamics.cli import build_parser\nbuild_parser()\nimport gandynamics.methods"
+    assert _loaded_after(code, ("numba", "llvmlite", "matplotlib")) == []
 
 
 def test_a_ctrl_c_during_the_commands_imports_ends_with_130_and_one_line(monkeypatch, capsys):
