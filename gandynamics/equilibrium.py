@@ -64,7 +64,7 @@ def newton_step(fld, z, p, F, D=None) -> float:
     if not np.any(F):
         return 0.0
     if fld.n <= DENSE_STEP_MAX:
-        D = np.asarray(fld.eval_DF(z, p) if D is None else (D() if callable(D) else D), dtype=float)
+        D = _jacobian(fld, z, p, D)
         if not np.all(np.isfinite(D)):
             return 0.0
         if not np.any(D):
@@ -77,6 +77,11 @@ def newton_step(fld, z, p, F, D=None) -> float:
         if not np.all(np.isfinite(d)):
             return 0.0
     return float(np.max(np.abs(d) / (1.0 + np.abs(z))))
+
+
+def _jacobian(fld, z, p, D) -> np.ndarray:
+    """DF at ``z``: ``D`` when given (an array, or a function returning it), else evaluated."""
+    return np.asarray(fld.eval_DF(z, p) if D is None else (D() if callable(D) else D), dtype=float)
 
 
 def zero_test(fld, z, p, tol: float = 1e-10, F=None, D=None) -> tuple[float, bool]:
@@ -92,8 +97,7 @@ def zero_test(fld, z, p, tol: float = 1e-10, F=None, D=None) -> tuple[float, boo
     if r == 0.0:  # a zero, unless F and DF both underflowed to 0 where F is not 0 (exp(-745) is 0 in doubles)
         if fld.n > EXACT_MAX_N:
             return r, True
-        D = np.asarray(fld.eval_DF(z, p) if D is None else (D() if callable(D) else D), dtype=float)
-        return r, not (not np.any(D) and _underflows(fld, z, p))
+        return r, not (not np.any(_jacobian(fld, z, p, D)) and _underflows(fld, z, p))
     return r, bool(newton_step(fld, z, p, F, D) <= ZERO_STEP)
 
 
@@ -102,7 +106,7 @@ def why_not_zero(fld, z, p, res: float, tol: float) -> str:
     hyperparameters: a vector, a mapping or None)."""
     if not res < tol:
         return f"|F| = {res:z.3g} >= {tol:zg}"
-    pv = np.asarray(p, dtype=float) if isinstance(p, np.ndarray) else fld.param_vector(p)
+    pv = fld._p(p)
     z = np.asarray(z, dtype=float)
     if res == 0.0:
         return "F and DF underflow to 0 in doubles here, but F is not 0 (30-digit arithmetic)"

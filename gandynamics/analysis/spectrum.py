@@ -119,7 +119,7 @@ def is_equilibrium(fld, z, params, res: float, tol: float) -> bool:
         return True
     if not res < tol:
         return False
-    return zero_test(fld, z, fld.param_vector(params) if not isinstance(params, np.ndarray) else params, tol)[1]
+    return zero_test(fld, z, fld._p(params), tol)[1]
 
 
 #: ``which`` values of :func:`spectrum` with ``k`` (ARPACK's names)
