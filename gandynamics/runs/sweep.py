@@ -255,7 +255,10 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         raise GandynamicsError(f"inits must be points of {field.n} entries ({', '.join(field.names)}), got shape {inits.shape}")
     if not np.all(np.isfinite(inits)):
         raise GandynamicsError("inits must be finite")
-    beyond = int(np.sum(np.max(np.abs(inits), axis=1) > bnd)) if inits.size else 0
+    # (the rows' count only when some coordinate is beyond: a max along rows of a few columns is slow in numpy, 3.6
+    # ms for 100,000 points of 2, the whole array's max 0.1 ms)
+    a = np.abs(inits)
+    beyond = int(np.count_nonzero((a > bnd).any(axis=1))) if inits.size and a.max() > bnd else 0
     if beyond:  # their rows end at step 1 as diverged (reason "bound"): said, not left to look like the dynamics
         import warnings
 
