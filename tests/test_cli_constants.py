@@ -92,6 +92,17 @@ def test_rates_step_and_bound(capsys):
     assert by["eg"] == pytest.approx(math.sqrt(1 - h * mu), rel=1e-9, abs=0)
 
 
+@pytest.mark.parametrize("word,flag", [("theory", "--theory-step"), ("optimal", "--optimal"), ("Theory ", "--theory-step")])
+def test_rates_step_takes_the_words_of_its_switches(capsys, word, flag):
+    # the API's rates(step="theory" | "optimal") as typed on the command line: the same table as the switch
+    argv = ("rates", "quadratic", "--param", "a=0.5", "--param", "c=1.5", "--methods", "gd,eg", "--region", "ball:0.5",
+            "--no-measure", "--json")
+    code, by_word, _ = run(capsys, *argv, "--step", word)
+    code2, by_flag, _ = run(capsys, *argv, flag)
+    assert code == code2 == 0 and json.loads(by_word) == json.loads(by_flag)
+    assert len({r["step"] for r in json.loads(by_word)}) == 2  # a step per method, not one number
+
+
 @pytest.mark.parametrize("argv,match", [
     (("constants", "dirac", "--region", "ball:-1"), "radius"),
     (("constants", "dirac", "--region", "ball:1", "--tol", "0"), "--tol must be > 0"),
@@ -102,6 +113,7 @@ def test_rates_step_and_bound(capsys):
     (("rates", "dirac", "--region", "box:1:2,1:2"), "does not contain the equilibrium"),
     (("rates", "dirac", "--methods", "gd,sgd"), "unknown method"),
     (("rates", "dirac", "--step", "-0.1"), "--step must be > 0"),
+    (("rates", "dirac", "--step", "thery"), "--step must be a positive number, or the word optimal or theory"),
     (("constants", "dirac", "--region", "box:0:1"), "2 ranges"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, match):

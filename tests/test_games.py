@@ -46,6 +46,19 @@ def test_every_new_game_is_listed_with_source_and_parameters():
     assert names["lq-wgan"]["params"]["m"] == 0.0 and names["lq-wgan"]["params"]["s"] == 1.0
 
 
+def test_every_registered_game_is_the_package_attribute_of_its_name():
+    # games.hopf was the module hopf.py, not its factory (a new user's trial): each registered name, "-" read as "_",
+    # is the factory make_game calls, and it builds a game
+    import types
+
+    from gandynamics import games
+    from gandynamics.games import GAMES
+    for name, spec in GAMES.items():
+        attr = getattr(games, name.replace("-", "_"))
+        assert not isinstance(attr, types.ModuleType) and attr is spec.factory, name
+        assert name.replace("-", "_") in games.__all__, name
+
+
 def test_bad_game_parameters_are_one_line_errors():
     for name, kw in [("mlp", {"k": 0}), ("mlp", {"dim": 3}), ("jare-gaussian", {"n": 3, "v": (1.0, 2.0)}),
                      ("lq-wgan", {"s": -1.0}), ("nk-scale", {"order": 0}), ("jare-gaussian", {"sigma": 0.0})]:

@@ -335,6 +335,9 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     margin : float                       certify ``mu > margin`` (default 0: the largest strongly monotone ball)
     rtol : float                         relative accuracy of the bisection on the radius (default 1e-3)
     r0, r_max, tol, max_seconds, max_boxes, progress : see :func:`monotone_radius`
+        ``max_seconds`` (default 5) and ``max_boxes`` bound the certificate of *each* radius the bisection tries,
+        not the whole call: with ``rtol = 1e-3`` it tries about 10 to 30 radii, so the call can take that many times
+        ``max_seconds`` (``progress`` reports each radius as it is decided).
     radius : tuple, optional
         The result of :func:`monotone_radius` for the same field, params and margin (to reuse it for
         several methods); computed otherwise.

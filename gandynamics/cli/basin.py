@@ -30,7 +30,7 @@ def add_parser(sub):
     p.add_argument("--rtol", default="1e-3", help="relative accuracy of the bisection on the radius (default 1e-3)")
     p.add_argument("--max-seconds", default="5", metavar="S",
                    help="time budget of the search on each radius tried, and of the certificate at the radius "
-                        "found (default 5)")
+                        "found (default 5): per radius, not in all (the bisection tries about 10 to 30 radii)")
     p.add_argument("--json", action="store_true",
                    help="print JSON: radius, mu, L, step, rate, certified (and the details)")
     p.set_defaults(run=run)

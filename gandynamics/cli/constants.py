@@ -47,14 +47,15 @@ def refuse_engine_options(args, fld, region, hyper) -> None:
     refuse_inapplicable(args, rules + [("order", blocker is None or args.order == "1", smooth)])
 
 
-def number(text, what, positive=False, integer=False):
-    """A CLI number, or a one-line GandynamicsError."""
+def number(text, what, positive=False, integer=False, accepted="a number"):
+    """A CLI number, or a one-line GandynamicsError (``accepted`` says what the option takes besides, for the text
+    that is not a number: "a number, or the word optimal")."""
     from ..errors import GandynamicsError
     from ..validate import plain_float
     try:
         v = plain_float(text)  # (no '1_0' read as 10)
     except (TypeError, ValueError):
-        raise GandynamicsError(f"{what} must be a number, got {text!r}") from None
+        raise GandynamicsError(f"{what} must be {accepted}, got {text!r}") from None
     if not math.isfinite(v):
         raise GandynamicsError(f"{what} must be finite, got {text!r}")
     if positive and not v > 0:

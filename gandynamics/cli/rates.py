@@ -36,7 +36,8 @@ def add_parser(sub):
     p.add_argument("--methods", default=DEFAULT_METHODS,
                    help=f"comma-separated, from {', '.join(_rate_methods())} (default {DEFAULT_METHODS})")
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--step", metavar="H", help="one step size for every method")
+    g.add_argument("--step", metavar="H", help="one step size for every method, or the word optimal or theory "
+                                           "(the same as --optimal, --theory-step)")
     g.add_argument("--optimal", action="store_true", help="each method at its locally optimal step (the default)")
     g.add_argument("--theory-step", action="store_true", help="each method at its theorem's step (gd mu/L^2, eg/eftp/ogda 1/(4L)); where none "
                         "applies (no theorem for the method, or certified mu <= 0) the locally optimal step, "
@@ -102,8 +103,11 @@ def run(args) -> int:
     refuse_methods(methods)
     _refuse_unused_flags(args, methods)
     step = "optimal"
-    if args.step is not None:
-        step = number(args.step, "--step", positive=True)
+    if args.step is not None and args.step.strip().lower() in ("optimal", "theory"):  # the API's words
+        step = args.step.strip().lower()
+    elif args.step is not None:
+        step = number(args.step, "--step", positive=True,
+                      accepted="a positive number, or the word optimal or theory (the same as --optimal, --theory-step)")
     elif args.theory_step:
         step = "theory"
     # an option none of --methods takes would be ignored: rates() refuses it (analysis.rates.takes)

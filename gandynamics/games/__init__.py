@@ -1,7 +1,9 @@
 """The built-in games and the registry the CLI reads.
 
 Each entry of :data:`GAMES` is a :class:`GameSpec`: a factory, its parameters with defaults (passed with
-``--param key=value``), whether it takes a GAN loss (``--loss``), a one-line description and its source.
+``--param key=value``), whether it takes a GAN loss (``--loss``), a one-line description and its source.  Each
+factory is also this package's attribute of the game's name with ``_`` for ``-`` (``games.dirac_nd``,
+``games.hopf``), which :func:`make_game` builds by name.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from .bilinear import bilinear
 from .data_line import data_line
 from .dirac import dirac, dirac_nd
 from .gaussian_mean import gaussian_mean
-from .hopf import hopf_normal_form
+from .hopf import hopf, hopf_normal_form
 from .jare_gaussian import jare_gaussian
 from .lq_wgan import lq_wgan
 from .mlp import mlp, mlp_equilibrium
@@ -24,7 +26,7 @@ from .quadratic import quadratic, quadratic_sga
 
 __all__ = ["GameSpec", "GAMES", "register", "make_game", "dirac", "dirac_nd", "bilinear", "quadratic",
            "quadratic_sga", "nk_scale", "jare_gaussian", "gaussian_mean", "lq_wgan", "mlp", "mlp_equilibrium",
-           "data_line"]
+           "data_line", "hopf", "hopf_normal_form"]
 
 
 @dataclass(frozen=True)
@@ -116,5 +118,5 @@ register("mlp", mlp, "affine generator vs one-hidden-layer tanh discriminator of
          "gandynamics scaling benchmark (studies/bench_scaling.py); equilibrium manifold in the module docstring")
 register("data-line", data_line, "data atoms on the x1-axis of the plane, D(x) = psi . x, generator translating along the line (leave_line: also across)",
          "docs/math/r1-data-manifold.md; Mescheder et al. 2018, §4 (R1 and the data manifold)")
-register("hopf", hopf_normal_form, "the Hopf normal form as a general-sum game (hyperparameter beta crosses a Hopf at 0)",
+register("hopf", hopf, "the Hopf normal form as a general-sum game (hyperparameter beta crosses a Hopf at 0)",
          "Kuznetsov 2004, Elements of Applied Bifurcation Theory, §3.4; docs/math/bifurcations.md §2.3")

@@ -25,7 +25,7 @@ import sympy as sp
 
 from ..game import Game
 
-__all__ = ["hopf_normal_form"]
+__all__ = ["hopf", "hopf_normal_form"]
 
 
 def hopf_normal_form(omega: float = 1.0, sigma: float = -1.0, twist: float = 0.0, shear: float = 0.0,
@@ -62,3 +62,7 @@ def hopf_normal_form(omega: float = 1.0, sigma: float = -1.0, twist: float = 0.0
     lg = -sp.integrate(v1, th)
     ld = -sp.integrate(v2, ps)
     return Game([th], [ps], lg, ld, hyper={be: beta}, equilibrium=(0, 0), name="hopf")
+
+
+#: the factory under the game's registered name (``gandynamics.games.hopf``, as ``games.dirac`` is dirac's)
+hopf = hopf_normal_form
