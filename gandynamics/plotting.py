@@ -437,6 +437,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     ax.set_xlabel(symbol(names[0]))
     ax.set_ylabel(symbol(names[1]))
     head = describe(field, params) if title is None else title
+    notes = []
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
         notes = [w for w in warnings if w not in {n for n, _, _ in leaving}]
         if len(leaving) > 1:  # one note for all of them, not the same sentence once per trajectory
@@ -445,12 +446,32 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
                          f"to {max(d for _, _, d in leaving):z.3g}): their projections are drawn over the slice's field")
         else:
             notes += [n for n, _, _ in leaving]
-        head = "\n".join(([head] if head else []) + ["note: " + _wrap(w, 60) for w in notes])
-    ax.set_title(head)
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
         _legend_outside(ax, loc="below" if legend == "below" else "right", handles=handles)
+    _title_with_notes(ax, head, notes)
     return ax
+
+
+def _title_with_notes(ax, head: str | None, notes) -> None:
+    """``head`` and each note (``"note: ..."``) as the axes' title, the notes wrapped at 60 characters, or fewer
+    until the title lies within the figure (it is centred on the axes, which a legend beside them moves left: a
+    3-method note on a 4.6-inch portrait was cut at both edges).  Call it after the legend is placed."""
+    def text(chars):
+        return "\n".join(([head] if head else []) + ["note: " + _wrap(w, chars) for w in notes])
+    ax.set_title(text(60))
+    fig = ax.figure
+    if not notes or not hasattr(fig.canvas, "get_renderer"):
+        return
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)  # the axes' place beside the legend (the title's lines move it up and down only)
+    renderer = fig.canvas.get_renderer()
+    for chars in (52, 44, 38, 32, 26, 20):
+        box = ax.title.get_window_extent(renderer)
+        if box.x0 >= fig.bbox.x0 and box.x1 <= fig.bbox.x1:
+            return
+        ax.set_title(text(chars))
 
 
 def _slice_deviation(S, others, center) -> float:
@@ -482,6 +503,8 @@ def _legend_outside(ax, loc: str = "right", **kw):
     Below, a row of entries wider than the figure's columns the axes span would leave constrained layout no
     room (it collapses the axes to a sliver, with a UserWarning): the entries go into fewer columns, then long
     labels are wrapped, until the legend fits."""
+    if not kw.get("handles") and not ax.get_legend_handles_labels()[0]:
+        return None  # nothing labelled: no empty legend box (matplotlib warns "No artists with labels")
     if loc != "below":
         return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
     ncol = kw.pop("ncol", 2)
@@ -729,13 +752,20 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     if not vmin < 1.0 < vmax:
         raise GandynamicsError(f"the colour scale must contain rho = 1: vmin < 1 < vmax, got {vmin}, {vmax}")
     norm = TwoSlopeNorm(vmin=vmin, vcenter=1.0, vmax=vmax)
-    pc = ax.pcolormesh(G, H, np.clip(R, vmin, vmax), cmap="RdYlGn_r", norm=norm, shading="auto", zorder=1)
+    if G.size > 1 and H.size > 1:
+        pc = ax.pcolormesh(G, H, np.clip(R, vmin, vmax), cmap="RdYlGn_r", norm=norm, shading="auto", zorder=1)
+        xlim, ylim = (G.min(), G.max()), (H.min(), H.max())
+    else:  # one value on an axis: matplotlib draws no cell of width 0 (an empty map); a cell of its own width
+        Ge, He = _cell_edges(G), _cell_edges(H)
+        pc = ax.pcolormesh(Ge, He, np.clip(R, vmin, vmax), cmap="RdYlGn_r", norm=norm, shading="flat", zorder=1)
+        xlim = (G.min(), G.max()) if G.size > 1 else (Ge[0], Ge[-1])
+        ylim = (H.min(), H.max()) if H.size > 1 else (He[0], He[-1])
     ax.rate_mesh = pc
     if colorbar:
         cb = ax.figure.colorbar(pc, ax=ax, pad=0.02)
         cb.set_label(r"local rate $\rho$ (spectral radius)")
     handles = []
-    if np.nanmin(R) < 1 < np.nanmax(R):
+    if G.size > 1 and H.size > 1 and np.nanmin(R) < 1 < np.nanmax(R):  # (a contour needs two values each way)
         ax.contour(G, H, R, levels=[1.0], colors="black", linewidths=1.4, zorder=3)
         handles.append(Line2D([], [], color="black", lw=1.4, label=r"$\rho = 1$ (computed)"))
     if measured is not None:
@@ -745,14 +775,26 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         handles.append(Line2D([], [], color="black", marker="s", ls="", mfc="white", label="measured rate"))
     ax.set_xlabel(symbol(_strength(field, parameter)))
     ax.set_ylabel("step $h$")
-    ax.set_xlim(G.min(), G.max())
-    ax.set_ylim(H.min(), H.max())
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.grid(False)
     if title:
         ax.set_title(title)
     if handles:  # under the map: any place inside would cover rates
         _legend_outside(ax, loc="below", handles=handles, ncol=len(handles))
     return ax
+
+
+def _cell_edges(v: np.ndarray) -> np.ndarray:
+    """The edges of the cells centred on the values ``v`` (n,), shape (n + 1,): midpoints between neighbours, the ends
+    half a spacing beyond (matplotlib's "nearest" shading, in the values' order); one value gets a cell of 10 % of
+    its size (0.1 wide at 0)."""
+    v = np.asarray(v, float)
+    if v.size == 1:
+        w = 0.05 * abs(v[0]) or 0.05
+        return np.array([v[0] - w, v[0] + w])
+    mid = (v[1:] + v[:-1]) / 2
+    return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
 
 
 def rate_grid(field, method: str, gamma, step, params=None, *, parameter: str = "gamma", **options):
@@ -799,15 +841,23 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     -------
     ax : matplotlib Axes
     """
+    items = trajectory_items(trajectories, "convergence")
+    if not items:
+        raise GandynamicsError("convergence: no trajectories to draw; give Trajectory objects (from simulate) or "
+                               "(label, distances) tuples")
     ax = _axes(ax, figsize=(4.8, 3.6))
     from .validate import positive
     rates = {k: (None if v is None else positive(v, f"rates[{k!r}]")) for k, v in dict(rates or {}).items()}
-    for label, tr, color, style in trajectory_items(trajectories, "convergence"):
+    drawn, k_end = False, 0
+    for label, tr, color, style in items:
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)
         k = np.arange(d.size) * ev
         ok = np.isfinite(d) & (d > floor)
-        line, = ax.semilogy(k[ok], d[ok], color=color, ls=style, label=label)
+        drawn, k_end = drawn or bool(np.any(ok)), max(k_end, int(k[-1]) if k.size else 0)
+        # a run with no distance above the floor (started at z*, or there at once) says so in the legend
+        line, = ax.semilogy(k[ok], d[ok], color=color, ls=style,
+                            label=label if np.any(ok) else f"{label} (all \u2264 {floor:z.3g})")
         if label in rates and rates[label] is not None and np.any(ok):
             rho = float(rates[label])
             idx = np.flatnonzero(ok)
@@ -824,6 +874,11 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
     ax.set_ylabel(r"distance to equilibrium $\|z_k - z^*\|$")
     if title:
         ax.set_title(title)
+    if not drawn:  # nothing above the floor: an empty log axis of matplotlib's default range says nothing
+        ax.set_xlim(0, max(k_end, 1))
+        ax.set_ylim(floor / 10, 1.0)
+        ax.text(0.5, 0.5, f"every distance\n\u2264 {floor:z.3g}",
+                transform=ax.transAxes, ha="center", va="center", color="0.35")
     _readable_log(ax, "y")
     if legend in ("auto", "outside"):  # never over the data
         _legend_outside(ax)
@@ -1104,9 +1159,8 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
         if w:
             notes.append(w)
     ax.warnings = notes
-    ax.set_title("\n".join(["phase plane: " + ", ".join(lab for lab, _, _ in items)]
-                           + ["note: " + _wrap(w, 60) for w in notes]))
     ax.legend(handles=[a[0] for a in artists], loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    _title_with_notes(ax, "phase plane: " + ", ".join(lab for lab, _, _ in items), notes)
     counter = ax.text(0.02, 0.98, "", transform=ax.transAxes, ha="left", va="top", fontsize=8,
                       bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85}, zorder=7)
     times = [np.asarray(getattr(tr, "times", np.arange(_states(tr).shape[0]))) for _, tr, _ in items]

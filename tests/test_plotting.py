@@ -705,3 +705,69 @@ def test_bad_input_to_a_plotting_function_is_one_gandynamics_error(case):
     with pytest.raises(GandynamicsError):
         _bad_plot_calls()[case]()
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------- edge inputs draw something, silently
+def _no_warnings(call):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's own warnings would reach the user's terminal
+        return call()
+
+
+@pytest.mark.parametrize("gam,steps", [([0.3], [0.1, 0.2, 1.5]), ([0.1, 0.3, 0.9], [0.2]), ([0.3], [0.1]),
+                                       ([0.0], [0.5]), ([0.3, 0.1], [0.4]), ([2.0], [1e-3, 1e-2])])
+def test_rate_map_with_one_value_on_an_axis_draws_its_cells(dirac_r1, gam, steps):
+    # one strength or one step: matplotlib's cells of width 0 drew an empty map, with two UserWarnings
+    ax = _no_warnings(lambda: rate_map(dirac_r1, "gd", gam, steps))
+    mesh = ax.rate_mesh
+    assert mesh.get_array().size == len(gam) * len(steps)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < x1 and y0 < y1
+    assert x0 <= min(gam) and max(gam) <= x1 and y0 <= min(steps) and max(steps) <= y1
+    # every cell is inside the window and has an area (a cell of width 0 is not drawn)
+    for path in mesh.get_paths():
+        v = path.vertices
+        assert np.ptp(v[:, 0]) > 0 and np.ptp(v[:, 1]) > 0
+
+
+@pytest.mark.parametrize("floor", [1e-14, 1e-6])
+def test_convergence_of_runs_with_nothing_above_the_floor_says_so(floor):
+    runs = [("at z*", np.zeros(30)), ("tiny", np.full(30, floor / 2)), ("nan", np.full(5, np.nan))]
+    ax = _no_warnings(lambda: convergence(runs, floor=floor))
+    labels = ax.get_legend_handles_labels()[1]
+    assert all("\u2264" in lab for lab in labels), labels
+    assert any("every distance" in t.get_text() for t in ax.texts)
+    lo, hi = ax.get_ylim()
+    assert lo < floor < hi and ax.get_xlim()[1] >= 29
+
+
+def test_convergence_mixed_runs_name_only_the_empty_one():
+    d = 0.9 ** np.arange(50)
+    ax = _no_warnings(lambda: convergence([("moves", d), ("at z*", np.zeros(50))], rates={"moves": 0.9}))
+    labels = ax.get_legend_handles_labels()[1]
+    assert "moves" in labels and any(t.startswith("at z*") and "\u2264" in t for t in labels), labels
+    assert not any("every distance" in t.get_text() for t in ax.texts)
+
+
+def test_convergence_of_no_run_is_refused_before_a_figure_is_made():
+    n = len(plt.get_fignums())
+    with pytest.raises(GandynamicsError, match="no trajectories"):
+        convergence([])
+    assert len(plt.get_fignums()) == n
+
+
+@pytest.mark.parametrize("methods", [("gd",), ("gd", "eg"), ("gd", "eg", "eftp"), ("gd", "eg", "eftp", "ogda")])
+@pytest.mark.parametrize("width", [3.2, 4.6, 7.0])
+def test_a_slice_note_in_the_title_stays_within_the_figure(methods, width):
+    # a 4-parameter game's trajectories leave the slice: the title's note was cut at both edges of a 4.6-inch
+    # figure with three methods (the legend beside the axes moves them, and the centred title, left)
+    from gandynamics import simulate
+    fld = VectorField(games.make_game("dirac-nd", d=2), [R1(gamma=0.3)])
+    runs = [simulate(fld, m, [0.5, 0.3, 0.4, -0.2], steps=30, step=0.3) for m in methods]
+    fig, ax = plt.subplots(figsize=(width, 4.2), layout="constrained")
+    _no_warnings(lambda: phase_portrait(fld, trajectories=runs, ax=ax, n=11))
+    fig.canvas.draw()
+    box = ax.title.get_window_extent(fig.canvas.get_renderer())
+    assert "note:" in ax.get_title()
+    assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, (ax.get_title(), box, fig.bbox)
