@@ -45,11 +45,14 @@ def _members(seed=0):
 
 @pytest.mark.parametrize("scale", [1e-200, 1e-12, 1e-3, 1.0, 1e3, 1e12, 1e200])
 def test_the_flows_reading_of_jordan_blocks_is_exact_at_every_scale(scale):
-    members = _members()
-    assert len(members) >= 40
-    for J, truth in members:
-        got, w, r = flow_reading(scale * J)
-        assert got == truth, (J, scale, w, r)
+    # several draws of the similarity S: a 4 x 4 block of seed 0 split by more than 2 cap(2) on the AVX-512 LAPACK
+    # path at 1e200 and its cluster was missed (25 of 11,137 readings wrong over 40 seeds and these scales)
+    for seed in range(6):
+        members = _members(seed)
+        assert len(members) >= 30
+        for J, truth in members:
+            got, w, r = flow_reading(scale * J)
+            assert got == truth, (J, scale, seed, w, r)
 
 
 def test_huge_entries_do_not_overflow_inside_lapack():
