@@ -6,6 +6,19 @@ its own loss; ``F = (grad_theta L_G, grad_psi L_D)``; motion ``v = -F``; gradien
 Lipschitz constants are those of F.
 
 The public surface is what this module re-exports.
+
+Results.  Every object a public function returns (``SpectralReport``, ``ConstantsReport``, ``CheckResult``,
+``RateRow``, ``BasinReport``, ``Classification``, ``Branch``, ``Curve``, ``Cycle``, ``MapCycle``, ``Trajectory``,
+``SweepResult``, and the parts they hold: ``Bracket``, ``Region``, ``Event``, ``Bound``) has the same three faces:
+
+* ``result.to_dict()``: its content as built-in Python values (dict, list, str, int, float, bool, None; complex
+  numbers as ``[re, im]`` pairs; NaN and infinities kept as floats).  ``gandynamics.jsonio.dumps(d)`` writes it as
+  strict JSON (NaN as ``null``, infinities as ``"inf"``/``"-inf"``), the encoding of every command's ``--json``;
+* ``repr(result)``: one short line, with at most a few entries of any vector or spectrum;
+* ``result._repr_html_()``: a table in a notebook, for the summaries (all but the parts).
+
+``as_dict()``, the earlier name of ``to_dict()`` on ``Classification``, ``Branch``, ``Event``, ``Curve``, ``Cycle``,
+``MapCycle`` and the study records of ``gandynamics.reproduce``, still works and warns (DeprecationWarning).
 """
 
 import sys as _sys

@@ -21,7 +21,10 @@ import numpy as np
 
 __all__ = ["num", "bound", "eigenvalues_text", "field_latex", "field_text", "spectral_text", "spectral_html",
            "trajectory_text", "trajectory_html", "sweep_text", "sweep_html", "counts_text", "bracket_text", "constants_text",
-           "constants_html", "check_text", "check_html", "rate_row_text", "rates_html", "rates_text", "text", "html"]
+           "constants_html", "check_text", "check_html", "rate_row_text", "rates_html", "rates_text", "basin_text",
+           "basin_html", "classification_text", "classification_html", "cycle_text", "cycle_html", "map_cycle_text",
+           "map_cycle_html", "branch_text", "branch_html", "event_text", "curve_text", "region_text", "bound_text",
+           "study_text", "study_html", "study_check_text", "text", "html"]
 
 #: fields with more parameters than this, or with a LaTeX form longer than MAX_LATEX, show a summary only
 MAX_LATEX_N = 6
@@ -140,11 +143,27 @@ def _decimal_text(d, digits: int) -> str:
     return ("-" if sign else "") + body
 
 
-def _vec(z, digits: int = 6) -> str:
+def _vec(z, digits: int = 6, limit: int | None = None) -> str:
+    """``(a, b, ...)``; with ``limit`` at most that many entries, then ``… (k more)`` (a short repr shows no more
+    of a long vector)."""
     if z is None:
         return "—"
-    arr = np.atleast_1d(np.asarray(z))
-    return "(" + ", ".join(num(v, digits) for v in arr.ravel()) + ")"
+    arr = np.atleast_1d(np.asarray(z)).ravel()
+    shown = [num(v, digits) for v in (arr if limit is None else arr[:limit])]
+    if limit is not None and arr.size > limit:
+        shown.append(f"… ({arr.size - limit} more)")
+    return "(" + ", ".join(shown) + ")"
+
+
+#: entries of a vector, or eigenvalues, shown in a short text repr, and in an HTML table
+TEXT_ENTRIES = 6
+HTML_ENTRIES = 12
+
+
+def _items_text(items, limit: int = TEXT_ENTRIES) -> str:
+    """``a, b, c`` of at most ``limit`` items, then ``… (k more)``."""
+    items = [str(x) for x in items]
+    return ", ".join(items[:limit] + ([f"… ({len(items) - limit} more)"] if len(items) > limit else []))
 
 
 def eigenvalues_text(eigs, digits: int = 6, limit: int = 12, tol: float = 1e-12) -> str:
@@ -153,24 +172,29 @@ def eigenvalues_text(eigs, digits: int = 6, limit: int = 12, tol: float = 1e-12)
     if eigs is None:
         return "—"
     vals = sorted(np.asarray(eigs, dtype=complex).ravel().tolist(), key=lambda z: (-z.real, -z.imag))
-    out, used = [], [False] * len(vals)
+    re, im = np.array([z.real for z in vals]), np.array([z.imag for z in vals])
+    out, used, count = [], np.zeros(len(vals), dtype=bool), 0
     for i, z in enumerate(vals):
         if used[i]:
             continue
         used[i] = True
+        count += 1  # (entries past the limit are counted, not written: a spectrum of thousands stays fast)
         scale = max(1.0, abs(z))
         if abs(z.imag) <= tol * scale:
-            out.append(num(z.real, digits))
+            if count <= limit:
+                out.append(num(z.real, digits))
             continue
-        for j in range(i + 1, len(vals)):
-            w = vals[j]
-            if not used[j] and abs(w.real - z.real) <= tol * scale and abs(w.imag + z.imag) <= tol * scale:
-                used[j] = True
+        # the partner: the first unused later value with the same real part and the opposite imaginary part
+        # (one array test per value: a loop over the later values made a spectrum of 2000 take a second)
+        hit = np.flatnonzero(~used[i + 1:] & (np.abs(re[i + 1:] - z.real) <= tol * scale)
+                             & (np.abs(im[i + 1:] + z.imag) <= tol * scale))
+        if hit.size:
+            used[i + 1 + hit[0]] = True
+            if count <= limit:
                 out.append(f"{num(z.real, digits)} ± {num(abs(z.imag), digits)}i")
-                break
-        else:
+        elif count <= limit:
             out.append(num(z, digits))
-    more = len(out) - limit
+    more = count - limit
     shown = out[:limit] + ([f"… ({more} more)"] if more > 0 else [])
     return ", ".join(shown)
 
@@ -280,9 +304,9 @@ def field_text(field, limit: int = 8) -> str:
 
 # ------------------------------------------------------------------------------------------ spectra
 def _spectral_rows(r) -> list[tuple[str, str]]:
-    rows = [("point", _vec(getattr(r, "point", None))), ("|F(point)|", num(getattr(r, "residual", None)))]
+    rows = [("point", _vec(getattr(r, "point", None), limit=HTML_ENTRIES)), ("|F(point)|", num(getattr(r, "residual", None)))]
     if getattr(r, "differentiable", True) is False:
-        rows.append(("differentiable", "no: " + ", ".join(map(str, getattr(r, "nonsmooth", []) or []))))
+        rows.append(("differentiable", "no: " + _items_text(getattr(r, "nonsmooth", []) or [])))
     else:
         rows += [("eigenvalues of J", eigenvalues_text(getattr(r, "eigenvalues", None))),
                  ("spectral abscissa", num(getattr(r, "spectral_abscissa", None))),
@@ -294,7 +318,9 @@ def _spectral_rows(r) -> list[tuple[str, str]]:
 
 
 def spectral_text(r) -> str:
-    rows = _spectral_rows(r)
+    rows = [(k, _vec(getattr(r, "point", None), limit=TEXT_ENTRIES) if k == "point" else
+             eigenvalues_text(getattr(r, "eigenvalues", None), limit=TEXT_ENTRIES) if k == "eigenvalues of J" else v)
+            for k, v in _spectral_rows(r)]
     keys = {"point": "point", "eigenvalues of J": "eigenvalues", "spectral abscissa": "spectral_abscissa",
             "differentiable": "differentiable", "verdict": "verdict"}  # labels -> the report's attribute names
     return _text("SpectralReport", [(keys[k], repr(v) if k in ("verdict", "differentiable") else v)
@@ -333,8 +359,8 @@ def _trajectory_rows(t) -> list[tuple[str, str]]:
     rows = [("method", getattr(t, "method", "—")),
             ("step", _vec(step) if isinstance(step, (tuple, list)) else num(step)),
             ("steps", num(getattr(t, "steps", None))),
-            ("start", _vec(start)), ("final", _vec(getattr(t, "final", None))),
-            ("equilibrium", _vec(getattr(t, "equilibrium", None))),
+            ("start", _vec(start, limit=HTML_ENTRIES)), ("final", _vec(getattr(t, "final", None), limit=HTML_ENTRIES)),
+            ("equilibrium", _vec(getattr(t, "equilibrium", None), limit=HTML_ENTRIES)),
             ("distance: start → final", f"{num(d0)} → {num(_final_distance(t))}"),
             ("measured rate", num(getattr(t, "rate", None))),
             ("status", _status(t))]
@@ -568,14 +594,252 @@ def rates_text(rows) -> str:
     return "\n".join([line(header)] + [line(r) for r in rows])
 
 
+# ------------------------------------------------------------------------------------------ basins
+def _basin_rows(b) -> list[tuple[str, str]]:
+    sr = getattr(b, "step_range", None)
+    steps = "—"
+    if sr is not None and len(sr) == 3:
+        steps = f"(0, {num(sr[1])}{']' if sr[2] else ')'}" if sr[1] else "none"
+    rows = [("method", getattr(b, "method", "—")), ("equilibrium z*", _vec(getattr(b, "equilibrium", None), limit=HTML_ENTRIES)),
+            ("certified", num(getattr(b, "certified", None))),
+            ("radius r: every start in B_r converges", num(getattr(b, "radius", None))),
+            ("region radius R: (mu, L) certified on B_R", num(getattr(b, "region_radius", None))),
+            ("mu, L on B_R", f"{num(getattr(b, 'mu', None))}, {num(getattr(b, 'L', None))}"),
+            ("step h", num(getattr(b, "step", None))), ("the theorem's steps", steps),
+            ("certified rate per step", num(getattr(b, "rate", None))),
+            ("theorem rate", num(getattr(b, "theorem_rate", None))),
+            ("invariance", getattr(b, "invariance", "") or "—")]
+    if getattr(b, "note", ""):
+        rows.append(("note", b.note))
+    return rows
+
+
+def basin_text(b) -> str:
+    return _text("BasinReport", [("method", repr(getattr(b, "method", ""))),
+                                 ("certified", num(getattr(b, "certified", None))),
+                                 ("radius", num(getattr(b, "radius", None))), ("rate", num(getattr(b, "rate", None))),
+                                 ("step", num(getattr(b, "step", None))), ("mu", num(getattr(b, "mu", None))),
+                                 ("L", num(getattr(b, "L", None)))])
+
+
+def basin_html(b) -> str:
+    return _table("Certified convergence region", _basin_rows(b),
+                  "every start within radius r of z* converges at the certified rate (docs/math/basin-and-pep.md)")
+
+
+# ------------------------------------------------------------------------------------------ solution concepts
+_CONCEPTS = [("zero_sum", "zero-sum"), ("local_nash", "local Nash"), ("local_minimax", "local minimax"),
+             ("differential_stackelberg", "differential Stackelberg"), ("flow_stable", "stable under the flow"),
+             ("spurious", "spurious")]
+
+
+def _method_verdict(v) -> str:
+    if not isinstance(v, dict):
+        return str(v)
+    if "undefined" in v:
+        return f"undefined ({v['undefined']})"
+    if "spectral_radius" in v:
+        return f"{num(v.get('stable'))} at h = {num(v.get('step'))} (rho = {num(v['spectral_radius'])})"
+    h = v.get("largest_stable_step")
+    return "for no step" if h is None else "for every step h > 0" if h == math.inf else f"for h < {num(h)}"
+
+
+def classification_text(c) -> str:
+    return _text("Classification", [("point", _vec(getattr(c, "point", None), limit=TEXT_ENTRIES))]
+                 + [(k, num(getattr(c, k, None))) for k, _ in _CONCEPTS])
+
+
+def classification_html(c) -> str:
+    rows = [("point", _vec(getattr(c, "point", None), limit=HTML_ENTRIES)), ("|F(point)|", num(getattr(c, "residual", None)))]
+    rows += [(label, num(getattr(c, k, None))) for k, label in _CONCEPTS]
+    if getattr(c, "flow_reading", ""):
+        rows.append(("flow reading", c.flow_reading))
+    rows += [(f"stable under {m}", _method_verdict(v)) for m, v in (getattr(c, "methods", {}) or {}).items()]
+    rows += [("note", n) for n in getattr(c, "notes", []) or []]
+    return _table("Solution concepts", rows, "yes / no, — where undetermined (docs/math/bifurcations.md §5)")
+
+
+# ------------------------------------------------------------------------------------------ cycles
+def _shape(a) -> str:
+    return "—" if a is None else " × ".join(map(str, np.shape(a)))
+
+
+def cycle_text(c) -> str:
+    return _text("Cycle", [("period", num(getattr(c, "period", None))), ("amplitude", num(getattr(c, "amplitude", None))),
+                           ("stable", num(getattr(c, "stable", None))), ("isolated", num(getattr(c, "isolated", None))),
+                           ("multipliers", eigenvalues_text(getattr(c, "multipliers", None), limit=TEXT_ENTRIES)),
+                           ("residual", num(getattr(c, "residual", None)))])
+
+
+def cycle_html(c) -> str:
+    params = getattr(c, "params", None) or {}
+    rows = [("period", num(getattr(c, "period", None))), ("amplitude", num(getattr(c, "amplitude", None))),
+            ("point on the cycle", _vec(getattr(c, "point", None), limit=HTML_ENTRIES)),
+            ("center", _vec(getattr(c, "center", None), limit=HTML_ENTRIES)),
+            ("Floquet multipliers", eigenvalues_text(getattr(c, "multipliers", None))),
+            ("stable", num(getattr(c, "stable", None))), ("isolated", num(getattr(c, "isolated", None))),
+            ("residual |phi_T(x0) - x0|", num(getattr(c, "residual", None))),
+            ("orbit samples", _shape(getattr(c, "orbit", None)))]
+    if params:
+        rows.insert(0, ("hyperparameters", ", ".join(f"{k}={num(v)}" for k, v in params.items())))
+    return _table("Limit cycle of the flow", rows, "the orbit itself: .orbit; all of it as JSON: .to_dict() "
+                  "(docs/math/bifurcations.md §4)")
+
+
+def map_cycle_text(c) -> str:
+    return _text("MapCycle", [("method", repr(getattr(c, "method", ""))), ("step", num(getattr(c, "step", None))),
+                              ("k", num(getattr(c, "k", None))), ("stable", num(getattr(c, "stable", None))),
+                              ("multipliers", eigenvalues_text(getattr(c, "multipliers", None), limit=TEXT_ENTRIES)),
+                              ("residual", num(getattr(c, "residual", None)))])
+
+
+def map_cycle_html(c) -> str:
+    pts = getattr(c, "points", None)
+    rows = [("method", getattr(c, "method", "—")), ("step", num(getattr(c, "step", None))),
+            ("period k", num(getattr(c, "k", None))),
+            ("points", "; ".join(_vec(x, limit=HTML_ENTRIES) for x in (pts[:4] if pts is not None else []))
+             + (f"; … ({len(pts) - 4} more)" if pts is not None and len(pts) > 4 else "")),
+            ("multipliers", eigenvalues_text(getattr(c, "multipliers", None))),
+            ("stable", num(getattr(c, "stable", None))), ("residual", num(getattr(c, "residual", None)))]
+    return _table("Periodic orbit of a method's map", rows, "docs/math/bifurcations.md §4")
+
+
+# ------------------------------------------------------------------------------------------ continuation
+def _size(x) -> int:
+    """How many entries ``x`` has (0 for None; an array is never tested for truth)."""
+    return 0 if x is None else len(x)
+
+
+def _range_text(values) -> str:
+    v = np.atleast_1d(np.asarray(values if values is not None else [], dtype=float))
+    return "—" if v.size == 0 else f"{num(v[0])} → {num(v[-1])}"
+
+
+def _events_text(events, limit: int = 4) -> str:
+    ev = list(events or [])
+    out = [f"{getattr(e, 'type', '?')} at {num(getattr(e, 'value', None))}" for e in ev[:limit]]
+    if len(ev) > limit:
+        out.append(f"… ({len(ev) - limit} more)")
+    return "[" + ", ".join(out) + "]"
+
+
+def branch_text(b) -> str:
+    return _text("Branch", [("parameter", repr(getattr(b, "parameter", ""))),
+                            ("method", repr(getattr(b, "method", None) or "flow")),
+                            ("values", _range_text(getattr(b, "values", None))),
+                            ("points", _size(getattr(b, "values", None))),
+                            ("events", _events_text(getattr(b, "events", None)))])
+
+
+def branch_html(b) -> str:
+    stable = np.asarray(getattr(b, "stable", None) if _size(getattr(b, "stable", None)) else [], dtype=bool)
+    rows = [("parameter", getattr(b, "parameter", "—")), ("method", getattr(b, "method", None) or "flow"),
+            ("values", _range_text(getattr(b, "values", None))), ("points", num(len(stable))),
+            ("stable points", num(int(stable.sum())))]
+    if getattr(b, "step", None) is not None:
+        rows.insert(2, ("step", num(b.step)))
+    events = list(getattr(b, "events", []) or [])
+    head = _table("Continued branch", rows, "")
+    grid = [[getattr(e, "type", "?"), num(getattr(e, "value", None)), _vec(getattr(e, "point", None), limit=6),
+             ", ".join(f"{k}={num(v) if not isinstance(v, str) else v}" for k, v in (getattr(e, "extra", {}) or {}).items()
+                       if not isinstance(v, (list, tuple, dict, np.ndarray)))]
+            for e in events[:SWEEP_ROWS]]
+    if len(events) > SWEEP_ROWS:
+        grid.append(["…"] * 4)
+    return head + _grid(f"{len(events)} event{'' if len(events) == 1 else 's'}", ["type", "value", "point", "details"], grid,
+                        "the whole branch as JSON: .to_dict() (docs/math/bifurcations.md)")
+
+
+def event_text(e) -> str:
+    return _text("Event", [("type", repr(getattr(e, "type", ""))), ("parameter", repr(getattr(e, "parameter", ""))),
+                           ("value", num(getattr(e, "value", None))),
+                           ("point", _vec(getattr(e, "point", None), limit=TEXT_ENTRIES))])
+
+
+def curve_text(c) -> str:
+    ob = getattr(c, "on_boundary", None)
+    rows = [("kind", repr(getattr(c, "kind", ""))), ("parameters", tuple(getattr(c, "parameters", ()))),
+            ("method", repr(getattr(c, "method", None) or "flow")), ("points", _size(getattr(c, "a1", None))),
+            ("genuine", int(np.sum(np.asarray(getattr(c, "genuine", None) if _size(getattr(c, "genuine", None)) else [],
+                                              dtype=bool))))]
+    if ob is not None:
+        rows.append(("on_boundary", int(np.sum(np.asarray(ob, dtype=bool)))))
+    return _text("Curve", rows)
+
+
+# ------------------------------------------------------------------------------------------ regions, bounds
+def region_text(reg) -> str:
+    if getattr(reg, "kind", None) == "ball":
+        return _text("Region", [("kind", "'ball'"), ("center", _vec(reg.center, limit=TEXT_ENTRIES)),
+                                ("radius", num(reg.radius))])
+    return _text("Region", [("kind", repr(getattr(reg, "kind", ""))), ("lo", _vec(getattr(reg, "lo", None), limit=TEXT_ENTRIES)),
+                            ("hi", _vec(getattr(reg, "hi", None), limit=TEXT_ENTRIES))])
+
+
+def bound_text(b) -> str:
+    rows = [("method", repr(getattr(b, "method", ""))), ("step", num(getattr(b, "step", None))),
+            ("factor", num(getattr(b, "factor", None))), ("condition", repr(getattr(b, "condition", "")))]
+    if getattr(b, "note", ""):
+        rows.append(("note", repr(b.note)))
+    return _text("Bound", rows)
+
+
+# ------------------------------------------------------------------------------------------ studies
+def _short(x, width: int = 60) -> str:
+    """A value in at most ``width`` characters (a list or an array cut with ``…``)."""
+    if isinstance(x, (list, tuple, np.ndarray)):
+        arr = np.asarray(x, dtype=object).ravel()
+        t = "[" + ", ".join(num(v) for v in arr[:4]) + (f", … ({arr.size - 4} more)" if arr.size > 4 else "") + "]"
+    else:
+        t = num(x) if not isinstance(x, str) else repr(x)
+    return t if len(t) <= width else t[: width - 1] + "…"
+
+
+def study_check_text(c) -> str:
+    return _text("Check", [("what", _short(getattr(c, "what", ""))), ("computed", _short(getattr(c, "computed", None))),
+                           ("reference", _short(getattr(c, "reference", None))), ("tol", num(getattr(c, "tol", None))),
+                           ("passed", num(getattr(c, "passed", None)))])
+
+
+def study_text(r) -> str:
+    checks = list(getattr(r, "checks", []) or [])
+    passed = sum(bool(getattr(c, "passed", False)) for c in checks)
+    rows = [("name", repr(getattr(r, "name", ""))), ("ok", num(getattr(r, "ok", None))),
+            ("checks", f"{passed}/{len(checks)} passed"), ("images", len(getattr(r, "images", []) or []))]
+    for k in ("missing", "error"):
+        if getattr(r, k, ""):
+            rows.append((k, _short(getattr(r, k))))
+    return _text("StudyResult", rows)
+
+
+def study_html(r) -> str:
+    checks = list(getattr(r, "checks", []) or [])
+    head = _table(f"Study {getattr(r, 'name', '')}", [("title", getattr(r, "title", "")), ("paper", getattr(r, "paper", "")),
+                                                      ("ok", num(getattr(r, "ok", None))),
+                                                      ("images", ", ".join(str(i[0]) for i in getattr(r, "images", []) or []) or "—"),
+                                                      ("parameters", ", ".join(f"{k}={_short(v, 30)}" for k, v in
+                                                                               (getattr(r, "params", {}) or {}).items()) or "—")]
+                  + [(k, _short(getattr(r, k), 200)) for k in ("missing", "error") if getattr(r, k, "")])
+    grid = [[_short(c.what, 80), _short(c.computed, 30), _short(c.reference, 30), num(c.tol), num(c.passed)]
+            for c in checks[:SWEEP_ROWS]]
+    if len(checks) > SWEEP_ROWS:
+        grid.append(["…"] * 5)
+    return head + _grid(f"{len(checks)} checks", ["what", "computed", "reference", "tol", "passed"], grid,
+                        "all of it as JSON: .to_dict()")
+
+
 # ------------------------------------------------------------------------------------------ dispatch
 _TEXT = {"VectorField": field_text, "SpectralReport": spectral_text, "Trajectory": trajectory_text,
          "Bracket": lambda b: f"<Bracket {getattr(b, 'name', '')} {bracket_text(b)}>",
          "SweepResult": sweep_text, "ConstantsReport": constants_text, "CheckResult": check_text,
-         "RateRow": rate_row_text}
+         "RateRow": rate_row_text, "BasinReport": basin_text, "Classification": classification_text,
+         "Cycle": cycle_text, "MapCycle": map_cycle_text, "Branch": branch_text, "Event": event_text,
+         "Curve": curve_text, "Region": region_text, "Bound": bound_text, "StudyResult": study_text,
+         "Check": study_check_text}
 _HTML = {"SpectralReport": spectral_html, "Trajectory": trajectory_html, "SweepResult": sweep_html,
          "ConstantsReport": constants_html, "CheckResult": check_html,
-         "RateRow": lambda r: rates_html([r])}
+         "RateRow": lambda r: rates_html([r]), "BasinReport": basin_html, "Classification": classification_html,
+         "Cycle": cycle_html, "MapCycle": map_cycle_html, "Branch": branch_html, "StudyResult": study_html}
 
 
 def text(obj) -> str:

@@ -66,8 +66,16 @@ class Check:
     tol: float | None = None
     passed: bool = True
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
+        """The check as written to ``<study>.json`` (its own encoding of the figures' records: a complex number as
+        the text ``a + bi``, a non-finite number as ``"nan"``/``"inf"``/``"-inf"``)."""
         return {k: _jsonable(v) for k, v in asdict(self).items()}
+
+    from .jsonio import as_dict_deprecated as as_dict
+
+    def __repr__(self) -> str:
+        from ._display import study_check_text
+        return study_check_text(self)
 
 
 @dataclass
@@ -89,18 +97,28 @@ class StudyResult:
     def ok(self) -> bool:
         return not self.missing and not self.error and all(c.passed for c in self.checks)
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         """The study's record as written to ``<study>.json``: reproducible content only (the time it took,
         the date and the host go to the untracked run log, :data:`RUN_LOG`), so that regenerating the figures
         leaves a version-controlled folder unchanged unless a result changed."""
         d = {k: getattr(self, k) for k in ("name", "title", "paper", "params", "notes", "tables", "missing",
                                               "error")}
         d["images"] = [list(x) for x in self.images]
-        d["checks"] = [c.as_dict() for c in self.checks]
+        d["checks"] = [c.to_dict() for c in self.checks]
         d["ok"] = self.ok
         from .provenance import environment
         d["provenance"] = _reproducible({**environment(), "fields": self.provenance})
         return _jsonable(d)
+
+    from .jsonio import as_dict_deprecated as as_dict
+
+    def __repr__(self) -> str:
+        from ._display import study_text
+        return study_text(self)
+
+    def _repr_html_(self) -> str:
+        from ._display import study_html
+        return study_html(self)
 
 
 def _jsonable(o):
@@ -313,7 +331,7 @@ def run_study(study: Study, out: Path, formats=("png",)) -> StudyResult:
     path = Path(out) / f"{study.name}.json"
     refuse_foreign(path)
     files = dict(ctx.files)
-    files[path] = (json.dumps(ctx.result.as_dict(), indent=1) + "\n").encode("utf-8")
+    files[path] = (json.dumps(ctx.result.to_dict(), indent=1) + "\n").encode("utf-8")
     for p, data in files.items():  # each file rewritten only where its content changed (same_content)
         if not same_content(p, data):
             atomic_write_bytes(p, data)

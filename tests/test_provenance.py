@@ -103,7 +103,7 @@ def test_figure_json_carries_provenance(tmp_path, fld):
     st = Study("demo", "t", "p", lambda ctx: None)
     ctx = Context(st, tmp_path)
     ctx.provenance(fld, method="gd", steps=10)
-    d = ctx.result.as_dict()
+    d = ctx.result.to_dict()
     assert d["provenance"]["versions"]["gandynamics"] == __version__
     assert d["provenance"]["fields"][0]["method"] == "gd"
     assert d["provenance"]["fields"][0]["regularizers"][0]["name"] == "r1"

@@ -167,7 +167,7 @@ def test_write_readme_from_results(tmp_path):
     (tmp_path / "spectra.json").write_text(json.dumps({
         "name": "spectra", "title": "T", "paper": "P", "params": {"a": 1}, "notes": [], "tables": ["| x |"],
         "missing": "", "error": "", "seconds": 0.1, "images": [["img", "cap"]],
-        "checks": [Check("w", 1.0, 1.0, "src", 1e-9, True).as_dict()], "ok": True}))
+        "checks": [Check("w", 1.0, 1.0, "src", 1e-9, True).to_dict()], "ok": True}))
     text = write_readme(tmp_path).read_text()
     assert "![cap](img.png)" in text and "| w | 1 | 1 | src | 1e-09 | ✓ |" in text and "1 of 1 checks pass" in text
 

@@ -88,6 +88,13 @@ def _directive(name: str, obj) -> list[str]:
     return ["```{eval-rst}", f".. py:data:: {target}", "", f"   {desc}", "```", ""]
 
 
+def results_protocol(doc: str) -> str:
+    """The paragraphs of the package's docstring on its results (from ``Results.`` to the end): the one place the
+    protocol of the result classes is written."""
+    text = doc[doc.index("Results.  "):].strip()
+    return text.replace("Results.  ", "", 1)
+
+
 def api_page() -> str:
     import gandynamics as gd
 
@@ -98,6 +105,7 @@ def api_page() -> str:
            "docstrings. Import them from the top level: `import gandynamics as gd; gd.simulate(...)`. "
            "Formulas cite {doc}`the mathematics chapter </mathematics>` by section.", "",
            "```{eval-rst}", ".. module:: gandynamics", "   :no-index:", "```", ""]
+    out += ["## Results", "", "```{eval-rst}", results_protocol(gd.__doc__), "```", ""]
     groups = dict(API_GROUPS)
     groups["Other"] = [n for n in names if not any(n in g for g in API_GROUPS.values())]
     for title, members in groups.items():

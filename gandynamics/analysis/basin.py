@@ -97,12 +97,23 @@ class BasinReport:
     constants: object = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
-        return {"method": self.method, "radius": self.radius, "mu": self.mu, "L": self.L, "step": self.step,
-                "rate": self.rate, "certified": self.certified, "region_radius": self.region_radius,
-                "failed_radius": self.failed_radius, "step_range": list(self.step_range),
-                "theorem_rate": self.theorem_rate, "equilibrium": np.asarray(self.equilibrium).tolist(),
-                "margin": self.margin, "rtol": self.rtol, "linear": self.linear, "invariance": self.invariance,
-                "note": self.note}
+        """The report as built-in Python values (:mod:`gandynamics.jsonio`), as ``gandynamics basin --json`` writes
+        it."""
+        from ..jsonio import plain
+        return plain({"method": self.method, "radius": self.radius, "mu": self.mu, "L": self.L, "step": self.step,
+                      "rate": self.rate, "certified": self.certified, "region_radius": self.region_radius,
+                      "failed_radius": self.failed_radius, "step_range": list(self.step_range),
+                      "theorem_rate": self.theorem_rate, "equilibrium": np.asarray(self.equilibrium),
+                      "margin": self.margin, "rtol": self.rtol, "linear": self.linear, "invariance": self.invariance,
+                      "note": self.note})
+
+    def __repr__(self) -> str:
+        from .._display import basin_text
+        return basin_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import basin_html
+        return basin_html(self)
 
 
 # --------------------------------------------------------------------------- steps and rates

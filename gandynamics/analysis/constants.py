@@ -158,6 +158,10 @@ class Region:
             return {"kind": "ball", "center": self.center.tolist(), "radius": self.radius}
         return {"kind": "box", "lo": self.lo.tolist(), "hi": self.hi.tolist()}
 
+    def __repr__(self) -> str:
+        from .._display import region_text
+        return region_text(self)
+
 
 def parse_region(text: str, fld, params=None, need_equilibrium: bool = False) -> Region:
     """``ball:R`` (around the equilibrium, found with :func:`~gandynamics.analysis.find_equilibrium`) or

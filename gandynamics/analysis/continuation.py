@@ -67,7 +67,8 @@ COMPLEX_TOL = 1e-7
 
 # --------------------------------------------------------------------------- results
 def _pairs(vals) -> list:
-    return [[float(v.real), float(v.imag)] for v in np.asarray(vals, dtype=complex)]
+    from ..jsonio import pairs
+    return pairs(vals)
 
 
 @dataclass
@@ -106,7 +107,9 @@ class Event:
     multipliers: np.ndarray | None = None
     extra: dict = dfield(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
+        """The event as built-in Python values (complex numbers as ``[re, im]`` pairs; :mod:`gandynamics.jsonio`)."""
+        from ..jsonio import plain
         out = {"type": self.type, "parameter": self.parameter, "value": float(self.value),
                "point": np.asarray(self.point, float).tolist()}
         if self.eigenvalues is not None:
@@ -114,8 +117,14 @@ class Event:
         if self.multipliers is not None:
             out["multipliers"] = _pairs(self.multipliers)
         for k, v in self.extra.items():
-            out[k] = [float(v.real), float(v.imag)] if isinstance(v, complex) else v
+            out[k] = plain(v)
         return out
+
+    from ..jsonio import as_dict_deprecated as as_dict
+
+    def __repr__(self) -> str:
+        from .._display import event_text
+        return event_text(self)
 
 
 @dataclass
@@ -133,13 +142,25 @@ class Branch:
     events: list
     params: dict = dfield(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
+        """The branch as built-in Python values (spectra as ``[re, im]`` pairs; :mod:`gandynamics.jsonio`), as
+        ``gandynamics continue --json`` writes it."""
+        from ..jsonio import plain
         key = "eigenvalues" if self.method is None else "multipliers"
-        return {"branch": {"parameter": self.parameter, "method": self.method or "flow", "step": self.step,
-                           "hyperparameters": self.params, "values": self.values.tolist(),
-                           "points": self.points.tolist(), key: [_pairs(s) for s in self.spectra],
-                           "stable": [bool(s) for s in self.stable]},
-                "events": [e.as_dict() for e in self.events]}
+        return {"branch": plain({"parameter": self.parameter, "method": self.method or "flow", "step": self.step,
+                                 "hyperparameters": self.params, "values": self.values, "points": self.points,
+                                 key: [_pairs(s) for s in self.spectra], "stable": [bool(s) for s in self.stable]}),
+                "events": [e.to_dict() for e in self.events]}
+
+    from ..jsonio import as_dict_deprecated as as_dict
+
+    def __repr__(self) -> str:
+        from .._display import branch_text
+        return branch_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import branch_html
+        return branch_html(self)
 
 
 @dataclass
@@ -159,13 +180,20 @@ class Curve:
     genuine: np.ndarray
     on_boundary: np.ndarray | None = None
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
+        """The curve as built-in Python values, as ``gandynamics continue --vary2 --json`` writes it."""
         out = {"kind": self.kind, "parameters": list(self.parameters), "method": self.method or "flow",
                "a1": self.a1.tolist(), "a2": self.a2.tolist(), "points": self.points.tolist(),
                "genuine": [bool(g) for g in self.genuine]}
         if self.on_boundary is not None:
             out["on_boundary"] = [bool(g) for g in self.on_boundary]
         return out
+
+    from ..jsonio import as_dict_deprecated as as_dict
+
+    def __repr__(self) -> str:
+        from .._display import curve_text
+        return curve_text(self)
 
 
 # --------------------------------------------------------------------------- spectra and test functions

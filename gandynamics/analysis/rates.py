@@ -420,6 +420,10 @@ class Bound:
         return {"factor": self.factor, "squared": self.squared, "condition": self.condition,
                 "reference": self.reference, "note": self.note, "mu": self.mu, "L": self.L}
 
+    def __repr__(self) -> str:
+        from .._display import bound_text
+        return bound_text(self)
+
 
 def theory_step(method: str, mu: float, L: float):
     """The step of each theorem (declared by the method: gd ``mu/L^2``, eg/eftp/ogda ``1/(4L)``, flow

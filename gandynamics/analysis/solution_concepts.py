@@ -90,12 +90,25 @@ class Classification:
     notes: list = dfield(default_factory=list)
     flow_reading: str = ""  # "stable", "unstable" or "marginal" (gandynamics.analysis.eigbounds.flow_reading)
 
-    def as_dict(self) -> dict:
-        return {"point": self.point.tolist(), "residual": self.residual, "zero_sum": self.zero_sum,
-                "local_nash": self.local_nash, "local_minimax": self.local_minimax,
-                "differential_stackelberg": self.differential_stackelberg, "flow_stable": self.flow_stable,
-                "flow_reading": self.flow_reading, "methods": self.methods, "spurious": self.spurious,
-                "hessians": {k: np.asarray(v).tolist() for k, v in self.hessians.items()}, "notes": self.notes}
+    def to_dict(self) -> dict:
+        """The verdicts as built-in Python values (:mod:`gandynamics.jsonio`), as ``gandynamics classify --json``
+        writes them."""
+        from ..jsonio import plain
+        return plain({"point": self.point, "residual": self.residual, "zero_sum": self.zero_sum,
+                      "local_nash": self.local_nash, "local_minimax": self.local_minimax,
+                      "differential_stackelberg": self.differential_stackelberg, "flow_stable": self.flow_stable,
+                      "flow_reading": self.flow_reading, "methods": self.methods, "spurious": self.spurious,
+                      "hessians": {k: np.asarray(v) for k, v in self.hessians.items()}, "notes": self.notes})
+
+    from ..jsonio import as_dict_deprecated as as_dict
+
+    def __repr__(self) -> str:
+        from .._display import classification_text
+        return classification_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import classification_html
+        return classification_html(self)
 
 
 def _lamb(fld, exprs):

@@ -89,6 +89,21 @@ class SpectralReport:
             return None
         return self.verdict == "locally asymptotically stable"
 
+    def to_dict(self) -> dict:
+        """The report as built-in Python values (eigenvalues as ``[re, im]`` pairs; :mod:`gandynamics.jsonio`), as
+        ``gandynamics analyze --json`` writes it after the game's description."""
+        from ..jsonio import pairs, plain
+        out = {"point": plain(self.point), "residual": plain(self.residual), "differentiable": bool(self.differentiable),
+               "jacobian": plain(self.jacobian),
+               "eigenvalues": None if self.eigenvalues is None else pairs(self.eigenvalues),
+               "spectral_abscissa": plain(self.spectral_abscissa), "phase_factor": plain(self.phase_factor),
+               "conditioning_factor": plain(self.conditioning_factor),
+               "singular_value_condition": plain(self.singular_condition), "stable": self.stable,
+               "verdict": self.verdict}
+        if not self.differentiable:
+            out["nonsmooth"] = plain(self.nonsmooth)
+        return out
+
     def __repr__(self) -> str:
         from .._display import spectral_text
         return spectral_text(self)

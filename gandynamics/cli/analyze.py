@@ -26,29 +26,19 @@ def add_parser(sub):
 def report_dict(args, fld, hyper, rep) -> dict:
     from ..regularizers import used_strengths
     loss = getattr(getattr(fld.model, "loss", None), "name", None)
-    out = {
+    spec = rep.to_dict()  # (the report's own dict: point and residual first, the field's formulas after them)
+    return {
         "game": fld.name,
         "loss": loss,
         "regularizers": [{"name": r.name, "params": {**r.params, **s}}  # the strengths used, not the declared
                          for r, s in zip(fld.regularizers, used_strengths(fld, {**fld.defaults, **hyper}))],
         "parameters": fld.names,
         "hyperparameters": {k: hyper.get(k, v) for k, v in fld.defaults.items()},
-        "point": rep.point.tolist(),
-        "residual": rep.residual,
+        "point": spec.pop("point"),
+        "residual": spec.pop("residual"),
         "field": fld.v_strings(),
-        "differentiable": rep.differentiable,
-        "jacobian": None if rep.jacobian is None else rep.jacobian.tolist(),
-        "eigenvalues": None if rep.eigenvalues is None else [[float(e.real), float(e.imag)] for e in rep.eigenvalues],
-        "spectral_abscissa": rep.spectral_abscissa,
-        "phase_factor": rep.phase_factor,
-        "conditioning_factor": rep.conditioning_factor,
-        "singular_value_condition": rep.singular_condition,
-        "stable": rep.stable,
-        "verdict": rep.verdict,
+        **spec,
     }
-    if not rep.differentiable:
-        out["nonsmooth"] = rep.nonsmooth
-    return out
 
 
 def _fmt(x):

@@ -61,7 +61,7 @@ def run(args) -> int:
     if takes("beta", methods):
         beta = _num(args.beta, "--beta") if args.beta is not None else CLI_BETA
     c = classify(fld, hyper, at=at, step=step, methods=methods, **({} if beta is None else {"beta": beta}))
-    d = c.as_dict()
+    d = c.to_dict()
     if args.json:
         print(dumps(d))
         return 0

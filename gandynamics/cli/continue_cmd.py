@@ -115,7 +115,7 @@ def run(args) -> int:
     br = continuation(fld, name, lo, hi, params=hyper, method=args.method, step=step,
                       beta=_num(args.beta, "--beta"), start=start, max_points=mp, ds_max=ds_max,
                       ds=None if ds_max is None else min(ds_max, abs(hi - lo) / 50))
-    d = br.as_dict()
+    d = br.to_dict()
     if args.json:
         print(dumps(d))
         return 0
@@ -170,7 +170,7 @@ def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
                                   beta=_num(args.beta, "--beta"), seeds=seeds,
                                   progress=not args.json and sys.stderr.isatty())  # (no bar into a log file)
     if args.json:
-        print(dumps({"curves": [c.as_dict() for c in curves]}))
+        print(dumps({"curves": [c.to_dict() for c in curves]}))
         return 0
     what = "the flow" if args.method is None else args.method
     print(f"game: {fld.name}   codimension-one curves of {what} in ({name}, {name2}) over "
