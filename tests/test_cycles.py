@@ -2,10 +2,12 @@
 (docs/math/bifurcations.md §4)."""
 
 import math
+import re
 
 import numpy as np
 import sympy as sp
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from gandynamics import R1, Game, VectorField, games, simulate
 from gandynamics.analysis.cycles import (continue_cycle, cycle_from_hopf, hopf_prediction, limit_cycle,
@@ -429,3 +431,258 @@ def test_cycles_born_at_hopf_points_with_quadratic_terms_against_a_long_simulati
             assert other[0].real == pytest.approx(mult, rel=1e-6, abs=1e-9)
             checked += 1
     assert checked >= 4
+
+
+# ------------------------------------------------------------------------------------------ a start near no cycle
+# limit_cycle from a start whose orbit spirals into a stable focus ran Newton's period off to 10^12 times the guess and
+# spent its whole budget (10^6 evaluations, 55 s on a 4-parameter game) before a message that blamed the period guess.
+# Now the orbit from the start is read once shooting fails or runs off, and the message says what it does.
+_FOCUS = r"^the orbit from \(.*?\) spirals into the equilibrium \({eq}\) \(its distance falls by a factor (\S+) per period guess"
+_NONE_NEAR = r": no stable cycle near this point, and shooting found no unstable one \("
+
+
+def _no_cycle_error(fld, z0, T0, params, budget):
+    """limit_cycle's error from a start near no cycle, with the evaluations of the field it made (counted by
+    _counting, not by the code's own budget), asserted within ``budget``."""
+    with pytest.MonkeyPatch.context() as mp:
+        total, _ = _counting(fld, mp)
+        with pytest.raises(GandynamicsError) as e:
+            limit_cycle(fld, z0, T0, params)
+    msg = str(e.value)
+    assert "\n" not in msg and "took more than" not in msg, msg   # one line, and not the period guess's fault
+    assert total[0] <= budget, (total[0], msg)
+    return msg
+
+
+@pytest.fixture(scope="module")
+def linear_plane():
+    """v = M z for every real 2 x 2 matrix M (its entries hyperparameters): the one equilibrium is 0."""
+    x, y = sp.symbols("x y", real=True)
+    m = sp.symbols("m11 m12 m21 m22", real=True)
+    vx, vy = m[0] * x + m[1] * y, m[2] * x + m[3] * y
+    return VectorField(Game(theta=[x], psi=[y], loss_g=-sp.integrate(vx, x), loss_d=-sp.integrate(vy, y),
+                            hyper={m[0]: -1.0, m[1]: -1.0, m[2]: 1.0, m[3]: -1.0}, equilibrium=(0, 0), name="linear-plane"))
+
+
+def _plane(kind, rate, w, shear, stretch):
+    """The entries of M = P A P^-1: A a focus ``rate +- i w`` or a node ``diag(rate, w)``, P = [[1, shear], [0, stretch]]
+    (a non-normal M: its orbits are sheared ellipses)."""
+    A = np.array([[rate, -w], [w, rate]]) if kind == "focus" else np.diag([rate, w])
+    P = np.array([[1.0, shear], [0.0, stretch]])
+    M = P @ A @ np.linalg.inv(P)
+    return dict(zip(("m11", "m12", "m21", "m22"), M.ravel().tolist()))
+
+
+@pytest.mark.parametrize("rate, w, f", [(-1e-3, 3.0, 1.0), (-0.1, 0.5, 1.0), (-10.0, 0.5, 1.0), (-1.0, 3.0, 0.5)])
+def test_a_start_on_a_stable_focus_fails_fast_with_its_rate(linear_plane, rate, w, f):
+    """Linear foci from the slowest (the distance falls by 0.2 % a turn) to the fastest (e^-126 per guess): the message
+    says the orbit spirals into 0 by a factor per period guess that is the closed form e^(rate T0) (its log to 10 %),
+    within a tenth of the budget (before: the budget, or "did not converge")."""
+    T0 = 2 * math.pi / w * f
+    msg = _no_cycle_error(linear_plane, [1.0, 0.3], T0, _plane("focus", rate, w, 0.5, 1.0), 100_000)
+    q = float(re.match(_FOCUS.format(eq="0, 0"), msg).group(1))
+    assert math.log(q) == pytest.approx(rate * T0, rel=0.1)
+    assert re.search(_NONE_NEAR, msg) and "cycle_from_hopf" in msg
+
+
+def test_a_start_on_a_stable_focus_of_a_four_parameter_game_fails_fast():
+    """The new user's case: the R1 Dirac-GAN in 2 + 2 parameters, a stable focus at 0 (eigenvalues -0.15 +- 0.477i);
+    the period guess ran off to 754 and then 10^12, and the call ended after 10^6 evaluations (24 s) blaming the guess.
+    Now it says the orbit spirals into 0, by e^(-0.15 T) per guess to 10 %, within 20,000 evaluations."""
+    fld = VectorField(games.dirac_nd(2), [R1(gamma=0.3)])
+    msg = _no_cycle_error(fld, [0.5, 0.3, 0.1, 0.2], 12.0, {}, 20_000)
+    q = float(re.match(_FOCUS.format(eq="0, 0, 0, 0"), msg).group(1))
+    assert math.log(q) == pytest.approx(-0.15 * 12.0, rel=0.1)
+    assert msg.startswith("the orbit from (0.5, 0.3, 0.1, 0.2) spirals") and re.search(_NONE_NEAR, msg)
+
+
+@pytest.mark.parametrize("case, sigma, beta, pattern", [
+    ("a non-hyperbolic weak focus: r' = -r^3, no linear decay", -1.0, 0.0,
+     r"^the orbit from \(.*?\) drifts toward the equilibrium \(0, 0\) ever more slowly \(.*not hyperbolic: J there has "
+     r"the eigenvalues .*on the imaginary axis\)" + _NONE_NEAR),
+    ("a slow nonlinear stable focus", -1.0, -0.005, _FOCUS.format(eq="0, 0") + ".*" + _NONE_NEAR),
+    ("r' = r^3: blow-up in finite time", 1.0, 0.0, r"^the orbit from \(.*?\) leaves every bounded region \(\|z\| = "),
+    ("r' = 0.1 r + r^3", 1.0, 0.1, r"^the orbit from \(.*?\) leaves every bounded region \(\|z\| = "),
+])
+def test_a_start_near_no_cycle_of_the_hopf_normal_form(case, sigma, beta, pattern):
+    """The Hopf normal form on the sides without a cycle (docs/math/bifurcations.md §4.1): at beta = 0 with sigma < 0
+    the orbit drifts into the non-hyperbolic equilibrium algebraically (its distance r, 1/r^2 = 1/r0^2 + 2 t); with
+    sigma > 0 and beta >= 0 it leaves every bound in finite time."""
+    fld = VectorField(hopf_normal_form(omega=OM, sigma=sigma, twist=TW, shear=SH), [])
+    msg = _no_cycle_error(fld, [0.5, 0.1], math.pi, {"beta": beta}, 100_000)
+    assert re.search(pattern, msg), msg
+
+
+@pytest.mark.parametrize("params, T0, pattern", [
+    (_plane("node", -0.5, -2.0, 0.5, 1.0), 3.0, r"^the orbit from \(1, 0.3\) converges to the equilibrium \(0, 0\) "),
+    (_plane("focus", 1e-3, 3.0, 0.5, 1.0), 2 * math.pi / 3, r"^the orbit from \(1, 0.3\) spirals away from the "
+                                                            r"equilibrium \(0, 0\) without levelling off \(its distance "
+                                                            r"grows by a factor 1.002\d* per period guess"),
+    (_plane("focus", 1.0, 3.0, 0.5, 1.0), 2 * math.pi / 3, r"^the orbit from \(1, 0.3\) leaves every bounded region"),
+])
+def test_a_start_near_a_node_or_an_unstable_focus(linear_plane, params, T0, pattern):
+    msg = _no_cycle_error(linear_plane, [1.0, 0.3], T0, params, 100_000)
+    assert re.search(pattern, msg), msg
+
+
+@pytest.mark.parametrize("sigma, beta, ratio, f", [
+    (SG, 0.1, 0.7, 1.0), (SG, 0.3, 1.5, 1.4), (SG, 0.3, 3.0, 0.6), (SG, 1.0, 0.95, 1.4), (SG, 0.02, 1.05, 1.0),
+    (-SG, -0.02, 0.7, 1.0), (-SG, -0.1, 0.95, 1.4), (-SG, -0.3, 1.05, 1.0), (-SG, -0.02, 1.5, 1.4)])
+def test_real_cycles_are_found_as_before_and_the_orbit_is_not_read(sigma, beta, ratio, f, monkeypatch):
+    """Stable (sigma < 0) and unstable (sigma > 0) cycles of the normal form, from starts 0.7 to 3 times the radius
+    and period guesses 0.6 to 1.4 times the period: the closed-form period and amplitude, and the orbit from the start
+    is never read (the start at 0.7 of an unstable cycle's radius spirals into the equilibrium, yet Newton converges
+    to the cycle)."""
+    from gandynamics.analysis import cycles
+
+    def never(*a, **k):
+        raise AssertionError("the orbit was read")
+    monkeypatch.setattr(cycles, "_orbit_fate", never)
+    fld = VectorField(hopf_normal_form(omega=OM, sigma=sigma, twist=TW, shear=SH), [])
+    r = math.sqrt(-beta / sigma)
+    T = 2 * math.pi / (OM - TW * beta / sigma)
+    cyc = limit_cycle(fld, (TMAT @ [ratio * r, 0.0]).tolist(), f * T, {"beta": beta}, center=[0, 0])
+    assert cyc.period == pytest.approx(T, rel=1e-9, abs=0)
+    assert cyc.amplitude == pytest.approx(r * np.linalg.norm(TMAT, 2), rel=1e-9, abs=0)
+    assert cyc.stable == (sigma < 0) and cyc.isolated
+
+
+@pytest.mark.slow  # 1.6 s: 25 Newton steps and a reading, then 17 steps and a reading
+@pytest.mark.parametrize("f, turns", [(1.0, 6), (1.4, 2)])
+def test_a_cycle_found_after_the_orbit_was_read_on_the_way(f, turns):
+    """From 0.3 of the stable cycle's radius at beta = 0.02 with the period guess: Newton takes 25 steps (to the orbit
+    traversed 6 times), and the orbit from the start is read at half of them; with 1.4 times the period Newton's point
+    strays 18 times the first orbit's reach away on its way (to the orbit traversed twice), and the orbit is read then.
+    Both times it spirals outward onto the cycle, neither resting nor escaping, and Newton goes on to what it found
+    before: the closed-form period times 6, or 2."""
+    from gandynamics.analysis import cycles
+    reads = []
+    real = cycles._orbit_fate
+
+    def counted(*a, **k):
+        reads.append(real(*a, **k))
+        return reads[-1]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cycles, "_orbit_fate", counted)
+        fld = VectorField(hopf_normal_form(omega=OM, sigma=SG, twist=TW, shear=SH), [])
+        r, T = math.sqrt(-0.02 / SG), 2 * math.pi / (OM - TW * 0.02 / SG)
+        cyc = limit_cycle(fld, (TMAT @ [0.3 * r, 0.0]).tolist(), f * T, {"beta": 0.02}, center=[0, 0])
+    assert len(reads) == 1 and not reads[0]["certain"]
+    assert cyc.period == pytest.approx(turns * T, rel=1e-9, abs=0)
+    assert cyc.amplitude == pytest.approx(r * np.linalg.norm(TMAT, 2), rel=1e-9, abs=0)
+
+
+def test_no_cycle_is_returned_near_a_weak_focus_or_an_unstable_focus(linear_plane):
+    """Two starts from which shooting returned a cycle where there is none.  Near the weak focus r' = -r^3 (beta = 0)
+    Newton slid from r = 0.12 onto an orbit of amplitude 0.001 that closes to the tolerance (returned as a periodic
+    orbit, not isolated); on an unstable linear focus it converged to the equilibrium itself, x = 1e-15, whose orbit
+    over the period grows to 1e-8, above the absolute floor of an equilibrium (returned as a cycle with multipliers
+    5e6).  Now: the drift, and the escape."""
+    fld = VectorField(hopf_normal_form(omega=OM, sigma=-1.0, twist=-0.6, shear=0.0), [])
+    msg = _no_cycle_error(fld, [0.12, 0.0], math.pi, {"beta": 0.0}, 100_000)
+    assert re.match(r"^the orbit from \(0.12, 0\) drifts toward the equilibrium \(0, 0\) ever more slowly", msg), msg
+    params = _plane("focus", 10 ** -0.3643192132751767, 1.4944482371605805, -0.7538105625873694, 1.0334924723063836)
+    msg = _no_cycle_error(linear_plane, [-0.33804645439223957, 0.1197937634795185], 7.932569098318765, params, 100_000)
+    assert re.match(r"^the orbit from \(.*?\) leaves every bounded region .*\(converged to the equilibrium\)", msg), msg
+
+
+def test_a_period_that_shrinks_to_zero_near_a_cycle_asks_for_a_better_guess(nf):
+    """A guess 0.6 of the period from near the stable cycle: Newton's period shrinks toward 0 (phi_T(x) -> x), the
+    orbit from the start keeps oscillating (read: it neither rests nor escapes), and the message says so."""
+    _, T, _ = closed_form(0.1)
+    with pytest.raises(GandynamicsError, match=r"did not converge in 30 Newton steps \(residual .*\): its period shrank "
+                                               r"from the guess .* to .*; the orbit from \(.*\) neither comes to rest nor "
+                                               r"leaves a bounded region up to t = .*; give a period guess nearer"):
+        limit_cycle(nf, (TMAT @ [0.95 * math.sqrt(0.1 / -SG), 0.0]).tolist(), 0.6 * T, {"beta": 0.1})
+
+
+def test_the_cli_says_what_the_orbit_does_in_one_line(capsys):
+    from gandynamics.cli import main
+    code = main(["cycle", "dirac-nd", "--reg", "r1:gamma=0.3", "--init", "0.5,0.3,0.1,0.2", "--period", "12"])
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert re.match(r"^gandynamics: error: the orbit from \(0.5, 0.3, 0.1, 0.2\) spirals into the equilibrium "
+                    r"\(0, 0, 0, 0\) \(its distance falls by a factor \S+ per period guess 12, .*\): no stable cycle near "
+                    r"this point, and shooting found no unstable one \(ran its period off to .*\); start elsewhere .*"
+                    r"`gandynamics cycle --from-hopf`", lines[0]), lines[0]
+    with pytest.raises(SystemExit):
+        main(["cycle", "--help"])
+    assert "the orbit from --init is followed" in " ".join(capsys.readouterr().out.split())
+
+
+# ---- generators of the kind (slow: dozens of shootings)
+_rates = st.floats(-3.0, 1.0)
+_shape = st.tuples(st.floats(-1.0, 1.0), st.floats(0.5, 2.0))
+_start = st.tuples(st.floats(-1.0, 0.5), st.floats(0.0, 2 * math.pi)).map(
+    lambda s: [10 ** s[0] * math.cos(s[1]), 10 ** s[0] * math.sin(s[1])])
+
+
+@pytest.mark.slow  # 30 shootings, 0.1-0.7 s each
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(["focus", "node", "unstable"]), u=_rates, u2=_rates, w=st.floats(0.3, 5.0),
+       shape=_shape, f=st.floats(0.5, 2.0), z0=_start)
+def test_every_linear_start_near_no_cycle_fails_fast_with_what_its_orbit_does(linear_plane, kind, u, u2, w, shape, f,
+                                                                               z0):
+    """Members of the kind in the plane: stable foci with decay rates 1e-3 to 10 (the factor per guess their closed
+    form e^(rate T0), its log to 20 %), stable nodes with rates 1e-3 to 10, unstable foci with rates 1e-3 to 1; sheared
+    (non-normal), period guesses 0.5 to 2 turns (nodes: 0.3 to 30), starts 0.1 to 3 from the equilibrium.  Each within
+    a tenth of the budget."""
+    if kind == "node":
+        params, T0 = _plane("node", -10 ** u, -10 ** u2, *shape), 10 ** (2 * f - 1.5)
+    else:
+        rate = 10 ** min(u, 0.0) if kind == "unstable" else -10 ** u
+        params, T0 = _plane("focus", rate, w, *shape), 2 * math.pi / w * f
+    msg = _no_cycle_error(linear_plane, z0, T0, params, 100_000)
+    if kind == "focus":
+        q = float(re.match(_FOCUS.format(eq="0, 0"), msg).group(1))
+        assert math.log(q) == pytest.approx(-10 ** u * T0, rel=0.2)
+    elif kind == "node":
+        assert re.match(r"^the orbit from \(.*?\) converges to the equilibrium \(0, 0\) \(its distance falls by a factor "
+                        r"(0\.\d+|\d\.\d+e-\d+) per period guess", msg), msg
+    else:
+        assert re.match(r"^the orbit from \(.*?\) (spirals away from the equilibrium \(0, 0\) without levelling off|"
+                        r"leaves every bounded region)", msg), msg
+    assert re.search(_NONE_NEAR, msg), msg
+
+
+@pytest.fixture(scope="module")
+def weak_foci():
+    """The normal form with sigma = -1 (no cycle for beta <= 0) and sigma = +1 (none for beta >= 0), sheared, twisted."""
+    return {s: VectorField(hopf_normal_form(omega=1.0, sigma=s, twist=0.4, shear=0.7), []) for s in (-1.0, 1.0)}
+
+
+@pytest.mark.slow  # 24 shootings, 0.1-2 s each
+@settings(max_examples=24, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(["stable", "weak", "escape"]), u=st.floats(-3.0, 0.3), f=st.floats(0.5, 2.0), z0=_start)
+def test_every_nonlinear_start_near_no_cycle_fails_fast_with_what_its_orbit_does(weak_foci, kind, u, f, z0):
+    """Nonlinear members: the normal form's stable focus (beta = -1e-3 to -2, sigma = -1), its non-hyperbolic weak focus
+    (beta = 0: r' = -r^3, the distance falls algebraically), and the unstable side (sigma = +1, beta = 0 or 1e-3 to 1:
+    blow-up in finite time).  Each within a fifth of the budget (the drift, not certain, waits for shooting's 30 steps)."""
+    sigma, beta = (1.0, 0.0 if u < -2.5 else 10 ** min(u, 0.0)) if kind == "escape" else \
+        (-1.0, 0.0 if kind == "weak" else -10 ** u)
+    msg = _no_cycle_error(weak_foci[sigma], z0, 2 * math.pi * f, {"beta": beta}, 200_000)
+    pattern = {"stable": _FOCUS.format(eq="0, 0"),
+               "weak": r"^the orbit from \(.*?\) drifts toward the equilibrium \(0, 0\) ever more slowly .*not hyperbolic",
+               "escape": r"^the orbit from \(.*?\) leaves every bounded region"}[kind]
+    assert re.match(pattern, msg) and re.search(_NONE_NEAR, msg), msg
+
+
+@pytest.mark.slow  # derives three 4-parameter games
+@settings(max_examples=12, deadline=None)
+@given(gamma=st.sampled_from([0.05, 0.3, 2.0]), z0=st.lists(st.floats(-1.0, 1.0), min_size=4, max_size=4).filter(
+    lambda z: np.linalg.norm(z) > 0.1), f=st.floats(0.5, 2.0))
+def test_every_start_on_the_four_parameter_r1_dirac_gan_fails_fast(gamma, z0, f):
+    """The R1 Dirac-GAN in 2 + 2 parameters for gamma > 0: a stable focus (gamma < 1) or node (gamma > 1) at 0, no cycle
+    anywhere; period guesses about the turn 4 pi at gamma -> 0.  Within 100,000 evaluations."""
+    if gamma not in _DIRAC_ND:
+        _DIRAC_ND[gamma] = VectorField(games.dirac_nd(2), [R1(gamma=gamma)])
+    fld = _DIRAC_ND[gamma]
+    msg = _no_cycle_error(fld, z0, 4 * math.pi * f, {}, 100_000)
+    verb = "spirals into" if gamma < 1 else "converges to"
+    assert re.match(rf"^the orbit from \(.*?\) {verb} the equilibrium \(0, 0, 0, 0\) ", msg) and \
+        re.search(_NONE_NEAR, msg), msg
+
+
+_DIRAC_ND: dict = {}

@@ -79,13 +79,23 @@ class Cycle:
     def trivial_index(self) -> int:
         return int(np.argmin(np.abs(self.multipliers - 1)))
 
-    def as_dict(self) -> dict:
-        return {"period": self.period, "point": self.point.tolist(), "amplitude": self.amplitude,
-                "center": self.center.tolist(),
-                "multipliers": [[float(m.real), float(m.imag)] for m in self.multipliers],
-                "stable": bool(self.stable), "isolated": bool(self.isolated), "residual": self.residual,
-                "hyperparameters": self.params,
-                "orbit": self.orbit.tolist()}
+    def to_dict(self) -> dict:
+        """The cycle as built-in Python values (multipliers as ``[re, im]`` pairs; :mod:`gandynamics.jsonio`)."""
+        from ..jsonio import pairs, plain
+        return plain({"period": self.period, "point": self.point, "amplitude": self.amplitude, "center": self.center,
+                      "multipliers": pairs(self.multipliers), "stable": bool(self.stable),
+                      "isolated": bool(self.isolated), "residual": self.residual, "hyperparameters": self.params,
+                      "orbit": self.orbit})
+
+    from ..jsonio import as_dict_deprecated as as_dict
+
+    def __repr__(self) -> str:
+        from .._display import cycle_text
+        return cycle_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import cycle_html
+        return cycle_html(self)
 
 
 @dataclass
@@ -101,10 +111,22 @@ class MapCycle:
     residual: float
     params: dict = dfield(default_factory=dict)
 
-    def as_dict(self) -> dict:
-        return {"method": self.method, "step": self.step, "period": self.k, "points": self.points.tolist(),
-                "multipliers": [[float(m.real), float(m.imag)] for m in self.multipliers],
-                "stable": bool(self.stable), "residual": self.residual, "hyperparameters": self.params}
+    def to_dict(self) -> dict:
+        """The orbit as built-in Python values (multipliers as ``[re, im]`` pairs; :mod:`gandynamics.jsonio`)."""
+        from ..jsonio import pairs, plain
+        return plain({"method": self.method, "step": self.step, "period": self.k, "points": self.points,
+                      "multipliers": pairs(self.multipliers), "stable": bool(self.stable), "residual": self.residual,
+                      "hyperparameters": self.params})
+
+    from ..jsonio import as_dict_deprecated as as_dict
+
+    def __repr__(self) -> str:
+        from .._display import map_cycle_text
+        return map_cycle_text(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import map_cycle_html
+        return map_cycle_html(self)
 
 
 # --------------------------------------------------------------------------- flow
@@ -239,6 +261,220 @@ def estimate_period(fld, z0, params=None) -> tuple:
     return float(np.mean(np.diff(t[up]))), sol(t[-1])
 
 
+# ----------------------------------------------------------------- what the orbit from a failed start does
+#: when shooting fails, :func:`limit_cycle` reads what the orbit from its start does (:func:`_orbit_fate`), following
+#: it over this many period guesses (on, while it has made fewer than a tenth of :data:`FATE_EVALUATIONS`: a guess
+#: short against the field's own time scale) ...
+FATE_PERIODS = 64
+#: ... and at most this many evaluations of the field, taken from the call's own budget (:data:`MAX_EVALUATIONS`)
+FATE_EVALUATIONS = 50_000
+#: Newton's period beyond this factor of the guess, either way, is a runaway: the orbit is read before the next
+#: integration (from a stable focus Newton's period ran to 10^12 times the guess, and the integrations over it spent
+#: the whole budget, 55 s on a 4-parameter game, before a message that blamed the guess)
+PERIOD_RUNAWAY = 16.0
+
+
+def _fmt_point(z, scale: float = 0.0) -> str:
+    """``(a, b, ...)`` to 6 digits, rounding noise (below 1e-12 of ``scale`` or of the largest entry) printed as 0."""
+    z = np.asarray(z, float)
+    big = max(float(np.max(np.abs(z))) if z.size else 0.0, scale)
+    return "(" + ", ".join(f"{(v if abs(v) > 1e-12 * big else 0.0):z.6g}" for v in z) + ")"
+
+
+def _fmt_factor(q: float) -> str:
+    """A factor per period guess, with the digits that tell it from 1 (1.0013, not 1)."""
+    if not (math.isfinite(q) and q > 0) or abs(q - 1) >= 0.01:
+        return f"{q:z.3g}"
+    return f"{q:z.{2 + max(1, math.ceil(-math.log10(abs(q - 1) or 1e-16)))}g}"
+
+
+def _rest_point(m, p, starts, budget):
+    """An equilibrium (``F = 0``) by Newton's method (least squares: a continuum of equilibria has a singular DF) from
+    the first of ``starts`` it converges from, with ``DF`` there; None when it converges from none.  Every evaluation
+    is charged to ``budget``."""
+    for z in starts:
+        if z is None or not np.all(np.isfinite(z)):
+            continue
+        z = np.array(z, float)
+        n = z.size
+        for _ in range(40):
+            budget.charge()
+            F, D = m.field(z, p, np.empty(n)), m.jacobian(z, p, np.empty((n, n)))
+            if not (np.all(np.isfinite(F)) and np.all(np.isfinite(D))):
+                break
+            step = np.linalg.lstsq(D, -F, rcond=None)[0]
+            z = z + step
+            if np.linalg.norm(step) <= 1e-13 * (1.0 + np.linalg.norm(z)):
+                budget.charge()
+                F, D = m.field(z, p, np.empty(n)), m.jacobian(z, p, np.empty((n, n)))
+                if np.all(np.isfinite(F)) and np.linalg.norm(F) <= 1e-9 * max(1.0, float(np.max(np.abs(D)))):
+                    return z, D
+                break
+    return None
+
+
+def _orbit_fate(m, p, x0, T0, budget, declared=None) -> dict:
+    """What the orbit of ``z' = -F(z)`` from ``x0`` does, read over :data:`FATE_PERIODS` period guesses ``T0`` (on
+    while it has made fewer than a tenth of :data:`FATE_EVALUATIONS` evaluations of the field, and at most all of
+    them; DOP853 at rtol 1e-9, stopped early when the orbit comes to rest or leaves every bound).  Returns
+    ``{"kind", "what", "certain", "t", "z"}``: ``what`` a phrase "the orbit from (..) ..." for a message, ``(t, z)``
+    where the reading ended.
+
+    The distance to the equilibrium z* nearest the orbit's end (Newton's method from there) is read per window of the
+    period guess (merged to half a turn of its slowest rotation: an orbit near a focus is an ellipse about it, whose
+    largest distance over half a turn is its envelope; and to at most 256 windows).  ``kind``:
+
+    * ``"escapes"``: non-finite, or 10^6 times its start's size; ``certain``;
+    * ``"attracted"``: it comes to rest at z* (its speed below 1e-9 of its start's, or its distance to 1e-6 of its
+      start's), or its distance falls over the last windows and it ends where the linear part of a stable z* rules
+      the field (``|v(z) - J (z - z*)| <= 0.1 |alpha| / ||J|| |J (z - z*)|``, ``alpha < 0`` the spectral abscissa of
+      J); ``certain``: no Newton step brings a cycle near such a start;
+    * ``"drifts"``: its distance falls over the last four windows, over nine in ten of all, and by 10 % in all,
+      toward a stable z* at the end at least half its linear rate ``alpha``, or toward a non-hyperbolic z* without
+      levelling off (Aitken's limit of its distance, over an eighth of the windows apart, below 0.9 of the last);
+    * ``"repelled"``: its distance grows likewise, by 10 %, over the last eighth of the windows at least half as fast
+      as over the first;
+    * ``"broken"``: the integration fails at a moderate size;
+    * None: none of these (it keeps oscillating, or levels off: a cycle may be near).
+
+    The last three are not ``certain``: :func:`limit_cycle` reports them only once shooting has failed."""
+    from scipy.integrate import DOP853, OdeSolution
+    n = x0.size
+    cap = min(FATE_EVALUATIONS, budget.limit - budget.used - 200)   # (200: the equilibrium's Newton steps)
+    out = {"kind": None, "what": "", "certain": False, "t": 0.0, "z": x0}
+    if cap < 100 or not (math.isfinite(T0) and T0 > 0):
+        return out
+    first = budget.used
+
+    def v(t, y):
+        budget.charge()
+        return -m.field(y, p, np.empty(n))
+
+    scale = max(1.0, float(np.linalg.norm(x0)))
+    far = 1e6 * scale
+    solver = DOP853(v, 0.0, x0.astype(float), 1e9 * FATE_PERIODS * T0, rtol=1e-9, atol=1e-13 * scale)
+    speed0 = float(np.linalg.norm(solver.f))
+    ts, pieces, failed, rest = [0.0], [], None, False
+    while solver.status == "running" and budget.used - first < cap and not (
+            solver.t >= FATE_PERIODS * T0 and budget.used - first >= FATE_EVALUATIONS // 10):
+        message = solver.step()
+        if solver.status == "failed" or not np.all(np.isfinite(solver.y)):
+            failed = message or "the state is not finite"
+            break
+        ts.append(solver.t)
+        pieces.append(solver.dense_output())
+        if np.linalg.norm(solver.y - x0) > far:
+            break
+        if np.linalg.norm(solver.f) <= 1e-9 * speed0:
+            rest = True
+            break
+    z, t = np.asarray(solver.y, float), float(ts[-1])
+    out.update(t=t, z=z)
+    size = float(np.linalg.norm(z)) if np.all(np.isfinite(z)) else math.inf
+    gone = float(np.linalg.norm(z - x0)) if np.all(np.isfinite(z)) else math.inf
+    pt, guesses = _fmt_point(x0), f"{t / T0:z.3g} period guess{'es' if t != T0 else ''}"
+    if gone > far or (failed is not None and gone > 1e3 * scale):
+        why = f"; {failed}" if failed and failed != "the state is not finite" else ""
+        return {**out, "kind": "escapes", "certain": True,
+                "what": f"the orbit from {pt} leaves every bounded region (|z| = {size:z.3g} at t = {t:z.3g}, {guesses}{why})"}
+    if failed is not None:
+        return {**out, "kind": "broken", "what": f"the orbit from {pt} cannot be integrated beyond t = {t:z.3g} "
+                                                 f"({guesses}: {failed}), at {_fmt_point(z)}"}
+    found = _rest_point(m, p, [z, x0, declared], budget)
+    if found is None or not pieces:
+        return out
+    zs, D = found
+    J = -D
+    lam = np.linalg.eigvals(J)
+    tol = 1e-9 * max(float(np.max(np.abs(lam))), 1e-300)   # (eigbounds.REAL_TOL, relative)
+    alpha = float(np.max(lam.real))
+    d0, d_end = float(np.linalg.norm(x0 - zs)), float(np.linalg.norm(z - zs))
+    sol = OdeSolution(ts, pieces)
+    slow = [abs(e.imag) for e in lam if abs(e.imag) > tol and e.real >= alpha - 0.5 * abs(alpha) - tol]
+    mult = min(8, max(1, math.ceil(math.pi / min(slow) / T0))) if slow else 1
+    mult = max(mult, math.ceil(t / (256 * T0)))   # (period guesses per window)
+    W = mult * T0
+    K = int(t // W)
+    env = np.zeros(0)
+    if K:   # (257 samples a window: the largest distance to 1e-4, below a slow focus's fall per window)
+        s = np.linspace(0.0, 1.0, 257)
+        zz = sol((np.arange(K)[:, None] + s[None, :]).ravel() * W)
+        env = np.max(np.linalg.norm(zz.T - zs, axis=1).reshape(K, 257), axis=1)
+
+    def rate(i, j):
+        """log of the envelope's factor per period guess from window i to window j"""
+        return math.log(env[j] / env[i]) / ((j - i) * mult) if env[i] > 0 and env[j] > 0 else math.nan
+
+    if K >= 2:   # over the last quarter of the windows (at least 4)
+        q_obs = math.exp(rate(K - 1 - min(max(4, K // 4), K - 1), K - 1))
+    else:
+        q_obs = (d_end / d0) ** (T0 / t) if d0 > 0 and d_end > 0 and t > 0 else math.nan
+    spiral = any(abs(e.imag) > tol for e in lam if e.real >= alpha - tol)
+    eq = _fmt_point(zs, max(scale, d0))
+    # (the largest distances over the first and the last window: a start on an eccentric orbit may be nearer z*
+    # than the orbit's end, where it has come nearer; the end itself where the orbit came to rest)
+    first_d = float(env[0]) if K else d0
+    last_d = d_end if rest or d_end <= 1e-6 * d0 or not K else float(env[-1])
+    travel = f"from {first_d:z.3g} to {last_d:z.3g} by t = {t:z.3g}"
+    into = "spirals into" if spiral else "converges to"
+
+    def linear_rules():
+        """the stable equilibrium's linear part rules the field at the orbit's end"""
+        lin = J @ (z - zs)
+        if not (alpha < -tol and np.linalg.norm(lin) > 0):
+            return False
+        return (np.linalg.norm(v(0.0, z) - lin)
+                <= 0.1 * abs(alpha) / max(np.linalg.norm(J, 2), 1e-300) * np.linalg.norm(lin))
+
+    falling = K >= 2 and bool(np.all(np.diff(env[-min(4, K):]) < 0))
+    if rest or (d0 > 0 and d_end <= 1e-6 * d0) or (falling and env[-1] < env[0] and linear_rules()):
+        q = q_obs if math.isfinite(q_obs) and q_obs > 0 else math.exp(alpha * T0)
+        return {**out, "kind": "attracted", "certain": True,
+                "what": f"the orbit from {pt} {into} the equilibrium {eq} (its distance falls by a factor "
+                        f"{_fmt_factor(q)} per period guess {T0:z.6g}, {travel})"}
+    if K < 8:
+        return out
+    steps = np.diff(env)
+    if alpha <= tol and np.mean(steps < 0) >= 0.9 and np.all(steps[-4:] < 0) and env[-1] <= 0.9 * env[0]:
+        if alpha < -tol:   # a stable equilibrium: its distance falls at the end at half its linear rate or faster
+            if -math.log(q_obs) >= 0.5 * abs(alpha) * T0:
+                return {**out, "kind": "drifts",
+                        "what": f"the orbit from {pt} {into} the equilibrium {eq} (its distance falls by a factor "
+                                f"{_fmt_factor(q_obs)} per period guess {T0:z.6g}, {travel})"}
+            return out
+        gap = K // 8
+        a, b, c = env[K - 1 - 2 * gap], env[K - 1 - gap], env[K - 1]
+        if (a - b) - (b - c) > 0 and c - (b - c) ** 2 / ((a - b) - (b - c)) >= 0.9 * c:
+            return out   # levelling off (Aitken's limit near the last distance): a cycle may be near
+        eigs = ", ".join(f"{e.real:z.3g}{e.imag:+z.3g}i" for e in lam[np.abs(lam.real) <= tol][:4])
+        return {**out, "kind": "drifts",
+                "what": f"the orbit from {pt} drifts toward the equilibrium {eq} ever more slowly (its distance falls "
+                        f"{travel}, by a factor {_fmt_factor(q_obs)} per period guess {T0:z.6g} at the end; not "
+                        f"hyperbolic: J there has the eigenvalues {eigs} on the imaginary axis)"}
+    if np.mean(steps > 0) >= 0.9 and np.all(steps[-4:] > 0) and env[-1] >= 1.1 * env[0] and \
+            rate(K - 1 - K // 8, K - 1) >= 0.5 * rate(0, K // 8):
+        return {**out, "kind": "repelled",
+                "what": f"the orbit from {pt} {'spirals' if spiral else 'moves'} away from the equilibrium {eq} without "
+                        f"levelling off (its distance grows by a factor {_fmt_factor(q_obs)} per period guess "
+                        f"{T0:z.6g}, {travel})"}
+    return out
+
+
+def _no_cycle(fate: dict, shooting: str) -> str:
+    """The message of a shooting that failed from a start whose orbit stays near no cycle (:func:`_orbit_fate`)."""
+    kind, what = fate["kind"], fate["what"]
+    hopf = "or near a Hopf point use cycle_from_hopf (`gandynamics cycle --from-hopf`)"
+    if kind == "broken":
+        return (f"{what}: shooting found no cycle ({shooting}); start elsewhere (where a simulation keeps oscillating), "
+                f"{hopf} on the side where the normal form predicts a cycle")
+    found = f"no stable cycle near this point, and shooting found no unstable one ({shooting})"
+    if kind == "repelled":
+        return (f"{what}: {found}; a stable cycle, if any, lies farther out: start where a simulation settles on it "
+                f"(this orbit is at {_fmt_point(fate['z'])} at t = {fate['t']:z.3g}), {hopf}")
+    return (f"{what}: {found}; start elsewhere (where a simulation keeps oscillating; an unstable cycle needs a start "
+            f"and a period guess near its own), {hopf} on the side where the normal form predicts a cycle")
+
+
 def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: float = 1e-10, maxit: int = 30,
                 samples: int = 200) -> Cycle:
     """A limit cycle of the flow ``z' = -F(z)`` by single shooting (module docstring).
@@ -263,9 +499,18 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     Raises
     ------
     GandynamicsError
-        When Newton does not converge, or converges to an equilibrium (period or amplitude ~ 0), or when the
-        call has made :data:`MAX_EVALUATIONS` evaluations of the field in all (its integrations share one
-        budget: a period guess far beyond the cycle's time scale, or a stiff field) without finishing.
+        When there is no cycle near ``init`` (docs/math/bifurcations.md §4.1).  Once shooting fails (Newton does not
+        converge in ``maxit`` steps, converges to an equilibrium or onto an orbit that closes only to its tolerance,
+        an integration fails or costs :data:`PERIOD_RUNAWAY` times the first one), or strays (its period or its point
+        runs off by :data:`PERIOD_RUNAWAY`, or half the steps pass), the orbit from ``init`` is read: over
+        :data:`FATE_PERIODS` period guesses, with at most :data:`FATE_EVALUATIONS` evaluations of the field.  The
+        message then says what it does: it spirals into (or converges to) an equilibrium, by a factor per period
+        guess; drifts toward a non-hyperbolic one ever more slowly; spirals away from one without levelling off; or
+        leaves every bounded region.  A stray shooting stops only on an orbit that comes to rest or escapes.  When the
+        orbit does none of these (it keeps oscillating), the message is shooting's own, with where the orbit went.
+        Also when the call has made :data:`MAX_EVALUATIONS` evaluations of the field in all (its integrations share
+        one budget) without finishing: the message then blames a period guess far beyond the cycle's time scale (or
+        a stiff field), unless the orbit from ``init`` was read and told what it does.
     """
     from ..validate import field as _as_field
     fld = _as_field(fld, "limit_cycle")  # a Game, a name or None: what it takes, not an AttributeError
@@ -282,9 +527,47 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     budget = _Budget(T, MAX_EVALUATIONS)  # one for the whole call: every evaluation of the field is charged
 
+    read = []   # the orbit from init, read once and only once shooting fails (the cycles found are untouched)
+
+    def no_cycle(shooting: str, certain: bool = False, error=None):
+        """Raise what the orbit from init does when it stays near no cycle (else return): ``shooting`` says how
+        shooting failed; ``certain``: only an orbit that comes to rest or escapes tells (Newton may still recover)."""
+        if not read:
+            read.append(_orbit_fate(m, p, xref, T0, budget, fld.equilibrium))
+        fate = read[0]
+        if fate["kind"] is not None and (fate["certain"] or not certain):
+            raise GandynamicsError(_no_cycle(fate, shooting)) from error
+
+    def spent(error):
+        """The budget is spent: what the orbit from init does, when it was read and tells (else the period's message)"""
+        if read and read[0]["kind"] is not None:
+            raise GandynamicsError(_no_cycle(read[0], f"spent its {budget.limit:,} evaluations of the field")) from error
+
     def v(z):
-        budget.charge()
+        try:
+            budget.charge()
+        except GandynamicsError as e:
+            spent(e)
+            raise
         return -m.field(z, p, np.empty(n))
+
+    def integrate(z, T, **kw):
+        """_integrate, a failure read as the orbit from init (a spent budget is not: only a reading made before tells)"""
+        try:
+            return _integrate(fld, p, z, T, budget, **kw)
+        except GandynamicsError as e:
+            if budget.used > budget.limit:
+                spent(e)
+                raise
+            no_cycle(f"stopped: {e}", error=e)
+            raise
+
+    def seen_orbit() -> str:
+        """The orbit from init, read and found to neither rest, nor escape, nor drift: where it went"""
+        t_read, z_read = read[0]["t"], read[0]["z"]
+        return (f"; the orbit from {_fmt_point(xref)} neither comes to rest nor leaves a bounded region up to "
+                f"t = {t_read:z.3g} ({t_read / T0:z.3g} period guesses), where it is at {_fmt_point(z_read)}"
+                if t_read > 0 else "")
 
     vref = v(x)
     xref = x.copy()
@@ -294,22 +577,32 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     # On a family of closed orbits this lands on the orbit through x (residual ~ 0, then no Newton step moves
     # x); with a wrong period, Newton's linear model would pull x to the equilibrium, phi_T's only fixed point.
     T0 = T
-    for _ in range(8):  # kept within [T0 / 2, 2 T0]: phi_T(x) -> x as T -> 0, a spurious minimum
-        xT = _integrate(fld, p, x, T, budget)[0]
+    for k in range(8):  # kept within [T0 / 2, 2 T0]: phi_T(x) -> x as T -> 0, a spurious minimum
+        used = budget.used
+        xT, _, sol = integrate(x, T)
+        if k == 0:   # the scales of a runaway: the first orbit's reach from the start, and its evaluations
+            reach0 = float(np.max(np.linalg.norm(sol.y[:n].T - xref, axis=1)))
+            cost0 = budget.used - used
         vT = v(xT)
+        if np.linalg.norm(vT) <= 1e-9 * np.linalg.norm(vref):   # at rest within a period guess: no cycle passes here
+            no_cycle(f"stopped before Newton: the orbit came to rest within the period {T:z.6g}", certain=True)
         dT = -float(vT @ (xT - x)) / max(float(vT @ vT), 1e-300)
         T = min(2 * T0, max(0.5 * T0, T + max(-0.2 * T, min(0.2 * T, dT))))
         if abs(dT) < 1e-12 * T:
             break
     res = np.inf
-    for _ in range(maxit):
-        xT, M, _ = _integrate(fld, p, x, T, budget)
+    for step in range(1, maxit + 1):
+        used = budget.used
+        xT, M, _ = integrate(x, T)
+        if budget.used - used > PERIOD_RUNAWAY * cost0:   # lost: an integration far costlier than the first
+            no_cycle(f"ran into integrations {(budget.used - used) / cost0:z.3g} times as costly as its first")
         vT = v(xT)
         # the border scaled by the speeds, so that it is as dimensionless as M - I (unknown T' = |v(x_T)| T)
         sT, sr = max(float(np.linalg.norm(vT)), 1e-300), max(float(np.linalg.norm(vref)), 1e-300)
         r = np.append(xT - x, vref @ (x - xref) / sr)
         Jac = np.block([[M - np.eye(n), vT[:, None] / sT], [vref[None, :] / sr, np.zeros((1, 1))]])
         if not np.all(np.isfinite(Jac)):
+            no_cycle("reached a Newton matrix that is not finite")
             raise GandynamicsError("shooting: the Newton matrix is not finite (the orbit left the field's domain)")
         # Newton's step by the SVD: where the matrix is numerically singular (a family of closed orbits, or a
         # fold of cycles) the minimum-norm step, which stays near the start instead of sliding along the family
@@ -325,9 +618,26 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
         res = float(np.linalg.norm(r[:n]))
         if np.linalg.norm(d) * lam < tol * (1 + np.linalg.norm(x)) and res < 1e3 * tol:
             break
+        # a runaway (read before integrating over it: the period or the point far off), or half the steps spent: the
+        # orbit from init is read, and here only an orbit that comes to rest or escapes stops Newton (the point of a
+        # shooting that converges went 18 times the first orbit's reach off on its way)
+        if not T0 / PERIOD_RUNAWAY <= T <= PERIOD_RUNAWAY * T0:
+            no_cycle(f"ran its period off to {T:z.3g}", certain=True)
+        elif np.linalg.norm(x - xref) > PERIOD_RUNAWAY * reach0:
+            no_cycle(f"ran its point off to {_fmt_point(x)}", certain=True)
+        elif step == maxit // 2:
+            no_cycle(f"had not converged in {step} Newton steps, residual {res:z.3g}", certain=True)
     else:
-        raise GandynamicsError(f"shooting did not converge in {maxit} Newton steps (residual {res:z.3g})")
-    xT, M, sol = _integrate(fld, p, x, T, budget, dense=True)
+        no_cycle(f"did not converge in {maxit} Newton steps, residual {res:z.3g}")
+        seen = seen_orbit()
+        if T < T0 / PERIOD_RUNAWAY:
+            raise GandynamicsError(
+                f"shooting did not converge in {maxit} Newton steps (residual {res:z.3g}): its period shrank from the "
+                f"guess {T0:z.6g} to {T:z.3g}, where phi_T(x) -> x as T -> 0 (a spurious solution){seen}; give a period "
+                "guess nearer the cycle's own (estimate_period; `gandynamics cycle` without --period)")
+        raise GandynamicsError(f"shooting did not converge in {maxit} Newton steps (residual {res:z.3g}){seen}: start "
+                               "there if it settles on a cycle, or give a period guess nearer the cycle's own")
+    xT, M, sol = integrate(x, T, dense=True)
     res = float(np.linalg.norm(xT - x))
     ts = np.linspace(0.0, T, samples, endpoint=False)
     orbit = sol.sol(ts)[:n].T
@@ -335,14 +645,21 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     from ..validate import vector
     c = vector(center, "center", n, fld.names) if center is not None else fine.mean(axis=0)
     amp = _max_distance(sol, T, c, n)
-    if amp < 1e-8:
-        raise GandynamicsError("shooting converged to an equilibrium, not a cycle")
+    if amp < 1e-8 or amp < 1e-6 * float(np.linalg.norm(xref - c)):   # (an unstable focus: 1e-8 from x0 = 1e-15)
+        no_cycle("converged to the equilibrium")
+        raise GandynamicsError(f"shooting converged to an equilibrium, not a cycle{seen_orbit()}: start there if it "
+                               "settles on a cycle, or give a period guess nearer the cycle's own")
     mult = np.linalg.eigvals(M)
     k = int(np.argmin(np.abs(mult - 1)))
     others = np.delete(mult, k)
     # not isolated: two Floquet multipliers at 1 (a family's Jordan block, split by rounding into 1 +- sqrt(e);
     # at the converged orbits of the tests within 1e-6); a hyperbolic cycle keeps its other multipliers away
     isolated = int(np.sum(np.abs(mult - 1) < NOT_ISOLATED_TOL)) < 2
+    if not isolated and amp < 0.1 * float(np.linalg.norm(xref - c)):
+        # Newton slid from the start toward the equilibrium, onto an orbit so small that it closes to the tolerance:
+        # near a weak focus (r' = l1 r^3) every small orbit does; a centre's orbit through the start stays its size
+        no_cycle(f"slid toward the equilibrium, onto an orbit of amplitude {amp:z.3g} about {_fmt_point(c)} that "
+                 "closes only to its tolerance")
     stable = isolated and (bool(np.all(np.abs(others) < 1 - 1e-9)) if others.size else True)
     return Cycle(period=T, point=x, orbit=orbit, multipliers=mult, stable=stable, amplitude=amp, center=c,
                  residual=res, params={s.name: float(v) for s, v in zip(fld.hyper, p)}, isolated=isolated)

@@ -25,11 +25,14 @@ def add_parser(sub):
                           "continue`) and find the cycle at NAME = AT (a regularizer strength may be negative here: "
                           "the Hopf point of the R1 Dirac-GANs is at gamma = 0)")
     src.add_argument("--init", metavar="v1,v2,...", help="a point near the cycle (flow) or on the orbit (map)")
-    from ..analysis.cycles import MAX_EVALUATIONS
+    from ..analysis.cycles import FATE_PERIODS, MAX_EVALUATIONS
     p.add_argument("--period", default=None,
                    help=f"a guess of the period (flow, with --init); shooting stops with an error after "
                         f"{MAX_EVALUATIONS:,} evaluations of the field in all (one budget per cycle found), so a "
-                        "guess far beyond the cycle's time scale is refused rather than integrated for hours")
+                        "guess far beyond the cycle's time scale is refused rather than integrated for hours; when "
+                        "shooting fails, or its period runs off, the orbit from --init is followed over up to "
+                        f"{FATE_PERIODS} period guesses and the error says what it does (spirals into an equilibrium, "
+                        "drifts toward a non-hyperbolic one, moves away from one, or leaves every bounded region)")
     from ..analysis.cycles import MAP_METHODS
     p.add_argument("--method", default=None,
                    help=f"a discrete method ({', '.join(MAP_METHODS)}): a period-k orbit of its map")
@@ -73,7 +76,7 @@ def run(args) -> int:
         z0 = parse_vector(args.init, fld.n, "--init", fld.names)
         mc = map_cycle(fld, args.method, _num(args.step, "--step", positive=True), k, z0, hyper,
                        beta=_num(args.beta, "--beta"))
-        d = mc.as_dict()
+        d = mc.to_dict()
         if args.json:
             print(dumps(d))
             return 0
@@ -105,7 +108,7 @@ def run(args) -> int:
         except GandynamicsError:
             center = None
         cyc = limit_cycle(fld, z0, T0, hyper, center=center)
-    d = cyc.as_dict()
+    d = cyc.to_dict()
     if pred is not None:
         d["predicted"] = {"amplitude": pred["amplitude"], "period": pred["period"], "lyapunov": pred["lyapunov"]}
     branch = None
@@ -113,6 +116,7 @@ def run(args) -> int:
         if not args.from_hopf:
             raise GandynamicsError("--continue-to needs --from-hopf (it names the parameter)")
         from ..analysis.cycles import continue_cycle
+        from ..jsonio import pairs
         from ..limits import check_array
         from ..validate import whole
         npts = whole(args.points, "--points")
@@ -124,7 +128,7 @@ def run(args) -> int:
         values = (end if i == npts else at + (end - at) * i / npts for i in range(1, npts + 1))
         branch = continue_cycle(fld, name, values, cyc, hyper)
         d["branch"] = [{"parameter": c.params[name], "period": c.period, "amplitude": c.amplitude,
-                        "stable": c.stable, "multipliers": [[float(m.real), float(m.imag)] for m in c.multipliers]}
+                        "stable": c.stable, "multipliers": pairs(c.multipliers)}
                        for c in branch]
     if args.json:
         print(dumps(d))
