@@ -45,9 +45,10 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     of ``A`` and of every matrix within ``BACKWARD n eps ||A||_2`` of it lie within ``r_i`` of ``w_i``, to the first
     order of the perturbation theory recalled in the module docstring (an estimate, not a proof: the readings built on
     it are what the double-precision linearisation can tell).  ``r_i = max(REAL_TOL ||A||, kappa_i delta)`` for a
-    simple eigenvalue, ``delta = BACKWARD n eps ||A||``; for one of a cluster of ``m`` computed eigenvalues (those
-    within twice the largest possible defective radius ``delta^(1/n) ||A||^(1 - 1/n)`` of one another), at most
-    ``delta^(1/m) ||A||^(1 - 1/m)``.  ``inf`` where an eigenvector pair is orthogonal (``y^H x = 0``).  Raises
+    simple eigenvalue, ``delta = BACKWARD n eps ||A||``; for an ill-conditioned one (``kappa_i delta`` above the cap of a
+    pair) in a cluster of ``m`` computed eigenvalues, at most the cluster's cap ``cap(m) = delta^(1/m) ||A||^(1 - 1/m)``:
+    ``m`` the smallest size >= 2 with ``m`` eigenvalues within ``2 cap(m)`` of it, grown while a larger cap holds more,
+    then raised to the size of every ill-conditioned eigenvalue's cluster whose disc ``2 cap`` contains it.  ``inf`` where an eigenvector pair is orthogonal (``y^H x = 0``).  Raises
     ValueError for a matrix that is not finite."""
     from scipy import linalg
     A = np.asarray(A)
@@ -77,15 +78,19 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     # each row's distances sorted: srt[i, k - 1] is the distance from w_i to its k-th nearest (itself first)
     srt = np.sort(gaps, axis=1)
     sizes = np.arange(2, n + 1)
-    caps2 = 2.0 * delta ** (1.0 / sizes) * norm ** (1.0 - 1.0 / sizes)  # 2 cap(k), k = 2 .. n
-    for i in range(n):
+    size = np.ones(n, dtype=np.int64)
+    # only an eigenvalue whose first-order radius exceeds the smallest cluster's cap is read as a member of a cluster
+    # (the cap can only lower a radius): a well-conditioned simple eigenvalue (a diagonal entry) finds some large k
+    # with k eigenvalues within 2 cap(k) of it, and its disc would take a Jordan pair nearby into that size's cap
+    ill = np.flatnonzero(r > cap(2))
+    for i in ill:
         # the cluster of w_i: the eigenvalues within twice the radius of a cluster of its own size.  Its size is the
         # smallest k >= 2 for which k eigenvalues lie within 2 cap(k) of w_i (an exact Jordan block of m splits by
         # about cap(m) in doubles: its members are farther apart than 2 cap(2), so a search that starts at pairs
         # and grows only while it finds more missed it, and its radius, kappa delta uncapped, read a stable 4 x 4
         # block marginal at some scales), then grown while the larger radius holds more (a count at the largest
         # radius, m = n, took nearly every eigenvalue of a 20 x 20 J into one cluster: its radius the largest cap)
-        hold = np.flatnonzero(srt[i, 1:] <= caps2)  # k - 2 for the k with k eigenvalues within 2 cap(k)
+        hold = np.flatnonzero(srt[i, 1:] <= 2.0 * cap(sizes))  # k - 2 for the k with k eigenvalues within 2 cap(k)
         if not hold.size:
             continue
         m = int(hold[0]) + 2
@@ -94,7 +99,19 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
             if got <= m:
                 break
             m = got
-        r[i] = min(r[i], cap(m))
+        size[i] = m
+    # the clusters made consistent: an eigenvalue within another's cluster disc (2 cap of its size) belongs to a
+    # cluster at least that large, until no size changes (measured around each eigenvalue alone, a block's member
+    # with an unrelated eigenvalue 1e-8 away saw a pair, and its radius cap(2) read a block that a perturbation of
+    # ||E|| = delta moves across the axis stable; and a simple eigenvalue of a strongly non-normal triangular
+    # matrix, inside a larger cluster's disc, kept the small cap of the few neighbours it saw)
+    while True:
+        disc = np.where(size > 1, 2.0 * cap(np.maximum(size, 2)), 0.0)  # (0 for the well-conditioned: size 1)
+        grown = np.maximum(size, np.max(np.where(gaps <= disc[None, :], size[None, :], 1), axis=1))
+        if np.array_equal(grown, size):
+            break
+        size = grown
+    r = np.where(size > 1, np.minimum(r, cap(np.maximum(size, 2))), r)
     # the floor: the margin the analyses always allowed, relative to the spectrum (as before the radii: a matrix
     # with entries of very different sizes, a damped rotation in mixed units, keeps its reading)
     return w, np.maximum(r, REAL_TOL * float(np.max(np.abs(w))))
