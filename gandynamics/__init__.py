@@ -18,7 +18,9 @@ Results.  Every object a public function returns (``SpectralReport``, ``Constant
 * ``result._repr_html_()``: a table in a notebook, for the summaries (all but the parts).
 
 ``as_dict()``, the earlier name of ``to_dict()`` on ``Classification``, ``Branch``, ``Event``, ``Curve``, ``Cycle``,
-``MapCycle`` and the study records of ``gandynamics.reproduce``, still works and warns (DeprecationWarning).
+``MapCycle`` and the study records of ``gandynamics.reproduce``, still works and warns (DeprecationWarning).  The study
+records (``gandynamics.reproduce``: ``Check``, ``StudyResult``) keep the encoding of the ``figures/*.json`` files they
+write (complex numbers as text ``"a + bi"``, NaN as ``"nan"``), so that those files stay as they were.
 """
 
 import sys as _sys

@@ -758,7 +758,7 @@ def event_text(e) -> str:
 
 def curve_text(c) -> str:
     ob = getattr(c, "on_boundary", None)
-    rows = [("kind", repr(getattr(c, "kind", ""))), ("parameters", tuple(getattr(c, "parameters", ()))),
+    rows = [("kind", repr(getattr(c, "kind", ""))), ("parameters", tuple(getattr(c, "parameters", None) or ())),
             ("method", repr(getattr(c, "method", None) or "flow")), ("points", _size(getattr(c, "a1", None))),
             ("genuine", int(np.sum(np.asarray(getattr(c, "genuine", None) if _size(getattr(c, "genuine", None)) else [],
                                               dtype=bool))))]

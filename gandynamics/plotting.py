@@ -846,18 +846,21 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
         raise GandynamicsError("convergence: no trajectories to draw; give Trajectory objects (from simulate) or "
                                "(label, distances) tuples")
     ax = _axes(ax, figsize=(4.8, 3.6))
-    from .validate import positive
+    from .validate import nonnegative, positive
     rates = {k: (None if v is None else positive(v, f"rates[{k!r}]")) for k, v in dict(rates or {}).items()}
-    drawn, k_end = False, 0
+    floor = nonnegative(floor, "floor")
+    drawn, k_end, empty = False, 0, []
     for label, tr, color, style in items:
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)
         k = np.arange(d.size) * ev
         ok = np.isfinite(d) & (d > floor)
         drawn, k_end = drawn or bool(np.any(ok)), max(k_end, int(k[-1]) if k.size else 0)
-        # a run with no distance above the floor (started at z*, or there at once) says so in the legend
-        line, = ax.semilogy(k[ok], d[ok], color=color, ls=style,
-                            label=label if np.any(ok) else f"{label} (all \u2264 {floor:z.3g})")
+        # a run with nothing to draw says why in the legend: no distance above the floor (started at z*, or there at
+        # once), or no finite one at all (a run that overflowed at once)
+        why = "" if np.any(ok) else (f" (all \u2264 {floor:z.3g})" if np.any(np.isfinite(d)) else " (no finite distance)")
+        line, = ax.semilogy(k[ok], d[ok], color=color, ls=style, label=label + why)
+        empty.append(why)
         if label in rates and rates[label] is not None and np.any(ok):
             rho = float(rates[label])
             idx = np.flatnonzero(ok)
@@ -876,8 +879,10 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
         ax.set_title(title)
     if not drawn:  # nothing above the floor: an empty log axis of matplotlib's default range says nothing
         ax.set_xlim(0, max(k_end, 1))
-        ax.set_ylim(floor / 10, 1.0)
-        ax.text(0.5, 0.5, f"every distance\n\u2264 {floor:z.3g}",
+        lo = floor / 10 if floor > 0 else 1e-16
+        ax.set_ylim(lo, max(1.0, 100 * lo))
+        ax.text(0.5, 0.5, f"every distance\n\u2264 {floor:z.3g}" if any("\u2264" in w for w in empty)
+                else "no finite distance",
                 transform=ax.transAxes, ha="center", va="center", color="0.35")
     _readable_log(ax, "y")
     if legend in ("auto", "outside"):  # never over the data

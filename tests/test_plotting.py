@@ -731,15 +731,26 @@ def test_rate_map_with_one_value_on_an_axis_draws_its_cells(dirac_r1, gam, steps
         assert np.ptp(v[:, 0]) > 0 and np.ptp(v[:, 1]) > 0
 
 
-@pytest.mark.parametrize("floor", [1e-14, 1e-6])
+@pytest.mark.parametrize("floor", [1e-14, 1e-6, 0.0, 10.0])
 def test_convergence_of_runs_with_nothing_above_the_floor_says_so(floor):
-    runs = [("at z*", np.zeros(30)), ("tiny", np.full(30, floor / 2)), ("nan", np.full(5, np.nan))]
+    runs = [("at z*", np.zeros(30)), ("tiny", np.full(30, floor / 2)), ("nan", np.full(5, np.nan)),
+            ("inf", np.full(5, np.inf))]
     ax = _no_warnings(lambda: convergence(runs, floor=floor))
-    labels = ax.get_legend_handles_labels()[1]
-    assert all("\u2264" in lab for lab in labels), labels
+    labels = dict(zip(("at z*", "tiny", "nan", "inf"), ax.get_legend_handles_labels()[1]))
+    assert "\u2264" in labels["at z*"] and "\u2264" in labels["tiny"], labels
+    # a run with no finite distance is not said to be below the floor (a reviewer's case: it blew up at once)
+    assert labels["nan"] == "nan (no finite distance)" and labels["inf"] == "inf (no finite distance)"
     assert any("every distance" in t.get_text() for t in ax.texts)
     lo, hi = ax.get_ylim()
-    assert lo < floor < hi and ax.get_xlim()[1] >= 29
+    assert 0 < lo < hi and (floor == 0 or lo < floor < hi) and ax.get_xlim()[1] >= 29
+
+
+def test_convergence_of_runs_with_no_finite_distance_says_so():
+    ax = _no_warnings(lambda: convergence([("blew up", np.full(5, np.inf)), ("nan", np.full(5, np.nan))]))
+    assert all(lab.endswith("(no finite distance)") for lab in ax.get_legend_handles_labels()[1])
+    assert [t.get_text() for t in ax.texts] == ["no finite distance"]
+    with pytest.raises(GandynamicsError, match="floor"):
+        convergence([("x", np.ones(3))], floor=-1.0)
 
 
 def test_convergence_mixed_runs_name_only_the_empty_one():

@@ -286,3 +286,14 @@ def test_the_deprecation_warning_names_the_caller():
         warnings.simplefilter("always")
         _build("MapCycle").as_dict()
     assert len(w) == 1 and w[0].filename == __file__
+
+
+def test_fields_left_empty_or_given_as_numpy_values_keep_the_protocol():
+    # a reviewer's cases: Curve's repr raised TypeError for parameters=None; Bound.to_dict passed NumPy floats through
+    import dataclasses
+    curve = dataclasses.replace(_build("Curve"), parameters=None)
+    assert "Curve" in repr(curve) and len(repr(curve)) <= 800
+    bound = _build("Bound")
+    bound = dataclasses.replace(bound, mu=np.float64(bound.mu), L=np.float64(bound.L),
+                                squared=None if bound.squared is None else np.float64(bound.squared))
+    _plain(bound.to_dict())

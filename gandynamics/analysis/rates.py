@@ -417,8 +417,10 @@ class Bound:
     note: str = ""
 
     def to_dict(self) -> dict:
-        return {"factor": self.factor, "squared": self.squared, "condition": self.condition,
-                "reference": self.reference, "note": self.note, "mu": self.mu, "L": self.L}
+        """The bound as built-in Python values (:func:`gandynamics.jsonio.plain`; its method and step are the row's)."""
+        from ..jsonio import plain
+        return plain({"factor": self.factor, "squared": self.squared, "condition": self.condition,
+                      "reference": self.reference, "note": self.note, "mu": self.mu, "L": self.L})
 
     def __repr__(self) -> str:
         from .._display import bound_text
