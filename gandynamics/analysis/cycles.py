@@ -288,10 +288,12 @@ def _fmt_factor(q: float) -> str:
     return f"{q:z.{2 + max(1, math.ceil(-math.log10(abs(q - 1) or 1e-16)))}g}"
 
 
-def _rest_point(m, p, starts, budget):
+def _rest_point(fld, m, p, starts, budget):
     """An equilibrium (``F = 0``) by Newton's method (least squares: a continuum of equilibria has a singular DF) from
-    the first of ``starts`` it converges from, with ``DF`` there; None when it converges from none.  Every evaluation
-    is charged to ``budget``."""
+    the first of ``starts`` it converges from, with ``DF`` there; None when it converges from none.  Where Newton stops
+    the point must pass the project's zero test (:func:`gandynamics.equilibrium.zero_test`, at a residual relative to
+    ``DF``): a point where F underflows to 0 is no equilibrium.  Every evaluation is charged to ``budget``."""
+    from ..equilibrium import zero_test
     for z in starts:
         if z is None or not np.all(np.isfinite(z)):
             continue
@@ -307,13 +309,14 @@ def _rest_point(m, p, starts, budget):
             if np.linalg.norm(step) <= 1e-13 * (1.0 + np.linalg.norm(z)):
                 budget.charge()
                 F, D = m.field(z, p, np.empty(n)), m.jacobian(z, p, np.empty((n, n)))
-                if np.all(np.isfinite(F)) and np.linalg.norm(F) <= 1e-9 * max(1.0, float(np.max(np.abs(D)))):
+                if np.all(np.isfinite(F)) and zero_test(fld, z, p, 1e-9 * max(1.0, float(np.max(np.abs(D)))), F=F,
+                                                        D=D)[1]:
                     return z, D
                 break
     return None
 
 
-def _orbit_fate(m, p, x0, T0, budget, declared=None) -> dict:
+def _orbit_fate(fld, m, p, x0, T0, budget, declared=None) -> dict:
     """What the orbit of ``z' = -F(z)`` from ``x0`` does, read over :data:`FATE_PERIODS` period guesses ``T0`` (on
     while it has made fewer than a tenth of :data:`FATE_EVALUATIONS` evaluations of the field, and at most all of
     them; DOP853 at rtol 1e-9, stopped early when the orbit comes to rest or leaves every bound).  Returns
@@ -380,7 +383,7 @@ def _orbit_fate(m, p, x0, T0, budget, declared=None) -> dict:
     if failed is not None:
         return {**out, "kind": "broken", "what": f"the orbit from {pt} cannot be integrated beyond t = {t:z.3g} "
                                                  f"({guesses}: {failed}), at {_fmt_point(z)}"}
-    found = _rest_point(m, p, [z, x0, declared], budget)
+    found = _rest_point(fld, m, p, [z, x0, declared], budget)
     if found is None or not pieces:
         return out
     zs, D = found
@@ -533,7 +536,7 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
         """Raise what the orbit from init does when it stays near no cycle (else return): ``shooting`` says how
         shooting failed; ``certain``: only an orbit that comes to rest or escapes tells (Newton may still recover)."""
         if not read:
-            read.append(_orbit_fate(m, p, xref, T0, budget, fld.equilibrium))
+            read.append(_orbit_fate(fld, m, p, xref, T0, budget, fld.equilibrium))
         fate = read[0]
         if fate["kind"] is not None and (fate["certain"] or not certain):
             raise GandynamicsError(_no_cycle(fate, shooting)) from error
