@@ -78,6 +78,7 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     # each row's distances sorted: srt[i, k - 1] is the distance from w_i to its k-th nearest (itself first)
     srt = np.sort(gaps, axis=1)
     sizes = np.arange(2, n + 1)
+    caps2 = 2.0 * cap(sizes)  # 2 cap(k), k = 2 .. n
     size = np.ones(n, dtype=np.int64)
     # only an eigenvalue whose first-order radius exceeds the smallest cluster's cap is read as a member of a cluster
     # (the cap can only lower a radius): a well-conditioned simple eigenvalue (a diagonal entry) finds some large k
@@ -90,7 +91,7 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
         # and grows only while it finds more missed it, and its radius, kappa delta uncapped, read a stable 4 x 4
         # block marginal at some scales), then grown while the larger radius holds more (a count at the largest
         # radius, m = n, took nearly every eigenvalue of a 20 x 20 J into one cluster: its radius the largest cap)
-        hold = np.flatnonzero(srt[i, 1:] <= 2.0 * cap(sizes))  # k - 2 for the k with k eigenvalues within 2 cap(k)
+        hold = np.flatnonzero(srt[i, 1:] <= caps2)  # k - 2 for the k with k eigenvalues within 2 cap(k)
         if not hold.size:
             continue
         m = int(hold[0]) + 2
