@@ -149,10 +149,9 @@ def _vec(z, digits: int = 6, limit: int | None = None) -> str:
     if z is None:
         return "—"
     arr = np.atleast_1d(np.asarray(z)).ravel()
-    shown = [num(v, digits) for v in (arr if limit is None else arr[:limit])]
-    if limit is not None and arr.size > limit:
-        shown.append(f"… ({arr.size - limit} more)")
-    return "(" + ", ".join(shown) + ")"
+    if limit is None:
+        return "(" + ", ".join(num(v, digits) for v in arr) + ")"
+    return "(" + _items_text([num(v, digits) for v in arr[:limit]], limit, total=arr.size) + ")"
 
 
 #: entries of a vector, or eigenvalues, shown in a short text repr, and in an HTML table
@@ -160,10 +159,12 @@ TEXT_ENTRIES = 6
 HTML_ENTRIES = 12
 
 
-def _items_text(items, limit: int = TEXT_ENTRIES) -> str:
-    """``a, b, c`` of at most ``limit`` items, then ``… (k more)``."""
+def _items_text(items, limit: int = TEXT_ENTRIES, sep: str = ", ", total: int | None = None) -> str:
+    """``a, b, c`` of at most ``limit`` items, then ``… (k more)`` (``total`` the number of items in all when
+    ``items`` holds only the first ones): every truncated list of the reprs and tables."""
     items = [str(x) for x in items]
-    return ", ".join(items[:limit] + ([f"… ({len(items) - limit} more)"] if len(items) > limit else []))
+    total = len(items) if total is None else total
+    return sep.join(items[:limit] + ([f"… ({total - limit} more)"] if total > limit else []))
 
 
 def eigenvalues_text(eigs, digits: int = 6, limit: int = 12, tol: float = 1e-12) -> str:
@@ -194,9 +195,7 @@ def eigenvalues_text(eigs, digits: int = 6, limit: int = 12, tol: float = 1e-12)
                 out.append(f"{num(z.real, digits)} ± {num(abs(z.imag), digits)}i")
         elif count <= limit:
             out.append(num(z, digits))
-    more = count - limit
-    shown = out[:limit] + ([f"… ({more} more)"] if more > 0 else [])
-    return ", ".join(shown)
+    return _items_text(out, limit, total=count)
 
 
 # ------------------------------------------------------------------------------------------ HTML bits
@@ -697,8 +696,8 @@ def map_cycle_html(c) -> str:
     pts = getattr(c, "points", None)
     rows = [("method", getattr(c, "method", "—")), ("step", num(getattr(c, "step", None))),
             ("period k", num(getattr(c, "k", None))),
-            ("points", "; ".join(_vec(x, limit=HTML_ENTRIES) for x in (pts[:4] if pts is not None else []))
-             + (f"; … ({len(pts) - 4} more)" if pts is not None and len(pts) > 4 else "")),
+            ("points", _items_text([_vec(x, limit=HTML_ENTRIES) for x in (pts[:4] if pts is not None else [])], 4,
+                                   sep="; ", total=_size(pts))),
             ("multipliers", eigenvalues_text(getattr(c, "multipliers", None))),
             ("stable", num(getattr(c, "stable", None))), ("residual", num(getattr(c, "residual", None)))]
     return _table("Periodic orbit of a method's map", rows, "docs/math/bifurcations.md §4")
@@ -718,9 +717,7 @@ def _range_text(values) -> str:
 def _events_text(events, limit: int = 4) -> str:
     ev = list(events or [])
     out = [f"{getattr(e, 'type', '?')} at {num(getattr(e, 'value', None))}" for e in ev[:limit]]
-    if len(ev) > limit:
-        out.append(f"… ({len(ev) - limit} more)")
-    return "[" + ", ".join(out) + "]"
+    return "[" + _items_text(out, limit, total=len(ev)) + "]"
 
 
 def branch_text(b) -> str:
@@ -789,7 +786,7 @@ def _short(x, width: int = 60) -> str:
     """A value in at most ``width`` characters (a list or an array cut with ``…``)."""
     if isinstance(x, (list, tuple, np.ndarray)):
         arr = np.asarray(x, dtype=object).ravel()
-        t = "[" + ", ".join(num(v) for v in arr[:4]) + (f", … ({arr.size - 4} more)" if arr.size > 4 else "") + "]"
+        t = "[" + _items_text([num(v) for v in arr[:4]], 4, total=arr.size) + "]"
     else:
         t = num(x) if not isinstance(x, str) else repr(x)
     return t if len(t) <= width else t[: width - 1] + "…"
