@@ -464,14 +464,23 @@ def _title_with_notes(ax, head: str | None, notes) -> None:
     if not notes or not hasattr(fig.canvas, "get_renderer"):
         return
     engine = fig.get_layout_engine()
+    # the axes' place beside the legend (the title's lines move it up and down only), by running the layout once; the
+    # positions it sets are put back afterwards, so that the figure's own layout, when drawn, starts from where it
+    # would have (left in place, they moved the later panels of a multi-panel figure by a few pixels)
+    kept = [(a, a.get_position(original=True), a.get_position(original=False)) for a in fig.axes]
     if engine is not None:
-        engine.execute(fig)  # the axes' place beside the legend (the title's lines move it up and down only)
+        engine.execute(fig)
     renderer = fig.canvas.get_renderer()
-    for chars in (52, 44, 38, 32, 26, 20):
-        box = ax.title.get_window_extent(renderer)
-        if box.x0 >= fig.bbox.x0 and box.x1 <= fig.bbox.x1:
-            return
-        ax.set_title(text(chars))
+    try:
+        for chars in (52, 44, 38, 32, 26, 20):
+            box = ax.title.get_window_extent(renderer)
+            if box.x0 >= fig.bbox.x0 and box.x1 <= fig.bbox.x1:
+                return
+            ax.set_title(text(chars))
+    finally:
+        for a, original, active in kept:
+            a._set_position(original, which="original")
+            a._set_position(active, which="active")
 
 
 def _slice_deviation(S, others, center) -> float:
