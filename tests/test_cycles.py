@@ -549,12 +549,13 @@ def test_real_cycles_are_found_as_before_and_the_orbit_is_not_read(sigma, beta, 
 
 @pytest.mark.slow  # 1.6 s: 25 Newton steps and a reading, then 17 steps and a reading
 @pytest.mark.parametrize("f, turns", [(1.0, 6), (1.4, 2)])
-def test_a_cycle_found_after_the_orbit_was_read_on_the_way(f, turns):
+def test_a_cycle_found_after_the_orbit_was_read_on_the_way(f, turns):  # (turns: what Newton converges to)
     """From 0.3 of the stable cycle's radius at beta = 0.02 with the period guess: Newton takes 25 steps (to the orbit
     traversed 6 times), and the orbit from the start is read at half of them; with 1.4 times the period Newton's point
     strays 18 times the first orbit's reach away on its way (to the orbit traversed twice), and the orbit is read then.
     Both times it spirals outward onto the cycle, neither resting nor escaping, and Newton goes on to what it found
-    before: the closed-form period times 6, or 2."""
+    before, the orbit traversed 6 or 2 times, which is reported with its own period (the closed form), not 6 or 2 times
+    it (cycles._turns)."""
     from gandynamics.analysis import cycles
     reads = []
     real = cycles._orbit_fate
@@ -568,7 +569,7 @@ def test_a_cycle_found_after_the_orbit_was_read_on_the_way(f, turns):
         r, T = math.sqrt(-0.02 / SG), 2 * math.pi / (OM - TW * 0.02 / SG)
         cyc = limit_cycle(fld, (TMAT @ [0.3 * r, 0.0]).tolist(), f * T, {"beta": 0.02}, center=[0, 0])
     assert len(reads) == 1 and not reads[0]["certain"]
-    assert cyc.period == pytest.approx(turns * T, rel=1e-9, abs=0)
+    assert cyc.period == pytest.approx(T, rel=1e-9, abs=0)
     assert cyc.amplitude == pytest.approx(r * np.linalg.norm(TMAT, 2), rel=1e-9, abs=0)
 
 
@@ -686,3 +687,26 @@ def test_every_start_on_the_four_parameter_r1_dirac_gan_fails_fast(gamma, z0, f)
 
 
 _DIRAC_ND: dict = {}
+
+
+@pytest.mark.parametrize("init,guess", [((2.0, 0.0), 6.0), ((1.5, 0.0), 6.0), ((0.5, 0.0), 1e-300), ((0.5, 0.0), 1e-3)])
+@pytest.mark.parametrize("center", [None, (0.0, 0.0)])
+def test_a_period_collapsed_toward_zero_is_no_orbit(init, guess, center):
+    # a new user's trial: the Hopf cycle (r = sqrt(0.2), period 2 pi) from (2, 0) with the guess 6 "converged" to a
+    # period of 4.6e-10 at (1.01, -3.75), returned as a periodic orbit (with center=, as the CLI passes it) or called an
+    # equilibrium (without): any point closes over no time
+    fld = VectorField(hopf_normal_form(beta=0.2))
+    with pytest.raises(GandynamicsError, match="collapsed its period"):
+        limit_cycle(fld, init, guess, center=center)
+
+
+@pytest.mark.parametrize("init,guess", [((0.5, 0.0), 600.0), ((0.01, 0.0), 6.0), ((0.05, 0.0), 6.0), ((0.5, 0.0), 19.0)])
+def test_a_guess_of_several_turns_gives_the_cycles_own_period_and_multiplier(init, guess):
+    # the same cycle traversed k times closes too: read with period 95 x 2 pi (guess 600) or 4 pi, and a Floquet
+    # multiplier the k-th power of exp(-2 beta 2 pi) (the radial equation r' = beta r - r^3 linearised at the cycle)
+    beta = 0.2
+    c = limit_cycle(VectorField(hopf_normal_form(beta=beta)), init, guess)
+    assert c.period == pytest.approx(2 * math.pi, rel=1e-8)
+    assert c.amplitude == pytest.approx(math.sqrt(beta), rel=1e-6)
+    smallest = min(abs(m) for m in c.multipliers)  # (the other is the trivial 1)
+    assert smallest == pytest.approx(math.exp(-2 * beta * 2 * math.pi), rel=1e-5), c.multipliers

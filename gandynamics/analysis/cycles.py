@@ -565,6 +565,14 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
             no_cycle(f"stopped: {e}", error=e)
             raise
 
+    def collapsed(T):
+        """Shooting converged to phi_T(x) = x with T -> 0 (every point closes over no time): no orbit"""
+        no_cycle(f"collapsed its period to {T:z.3g}")
+        raise GandynamicsError(
+            f"shooting collapsed its period from the guess {T0:z.6g} to {T:z.3g}, where phi_T(x) -> x as T -> 0 "
+            f"(a spurious solution, no orbit){seen_orbit()}; give a period guess nearer the cycle's own "
+            "(estimate_period; `gandynamics cycle` without --period)")
+
     def seen_orbit() -> str:
         """The orbit from init, read and found to neither rest, nor escape, nor drift: where it went"""
         t_read, z_read = read[0]["t"], read[0]["z"]
@@ -620,6 +628,8 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
         x, T = x + lam * d[:n], T + lam * d[n]
         res = float(np.linalg.norm(r[:n]))
         if np.linalg.norm(d) * lam < tol * (1 + np.linalg.norm(x)) and res < 1e3 * tol:
+            if T < T0 / PERIOD_RUNAWAY:   # converged to phi_T(x) = x with T -> 0: a point, not an orbit
+                collapsed(T)
             break
         # a runaway (read before integrating over it: the period or the point far off), or half the steps spent: the
         # orbit from init is read, and here only an orbit that comes to rest or escapes stops Newton (the point of a
@@ -645,6 +655,13 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     ts = np.linspace(0.0, T, samples, endpoint=False)
     orbit = sol.sol(ts)[:n].T
     fine = sol.sol(np.linspace(0.0, T, 8192, endpoint=False))[:n].T
+    # a closed orbit comes back: its end is far nearer its start than its farthest point is; over a period collapsed
+    # toward 0 the orbit is a segment of length |v| T whose end is as far as any of its points (it "closed" only to
+    # Newton's tolerance; from a guess of 1e-300 the period stayed within the guess's runaway bound)
+    # (a point at rest, the equilibrium, is told apart by its speed below: it neither moves nor comes back)
+    if (res >= 0.5 * float(np.max(np.linalg.norm(fine - x[None, :], axis=1), initial=0.0))
+            and np.linalg.norm(v(x)) > 1e-6 * np.linalg.norm(vref)):
+        collapsed(T)
     from ..validate import vector
     c = vector(center, "center", n, fld.names) if center is not None else fine.mean(axis=0)
     amp = _max_distance(sol, T, c, n)
@@ -652,6 +669,15 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
         no_cycle("converged to the equilibrium")
         raise GandynamicsError(f"shooting converged to an equilibrium, not a cycle{seen_orbit()}: start there if it "
                                "settles on a cycle, or give a period guess nearer the cycle's own")
+    turns = _turns(sol, x, T, amp)
+    if turns > 1:   # the guess spanned several turns: the orbit's own period, and its monodromy over one turn
+        T = T / turns
+        xT, M, sol = integrate(x, T, dense=True)
+        res = float(np.linalg.norm(xT - x))
+        orbit = sol.sol(np.linspace(0.0, T, samples, endpoint=False))[:n].T
+        if center is None:
+            c = sol.sol(np.linspace(0.0, T, 8192, endpoint=False))[:n].T.mean(axis=0)
+        amp = _max_distance(sol, T, c, n)
     mult = np.linalg.eigvals(M)
     k = int(np.argmin(np.abs(mult - 1)))
     others = np.delete(mult, k)
@@ -666,6 +692,22 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     stable = isolated and (bool(np.all(np.abs(others) < 1 - 1e-9)) if others.size else True)
     return Cycle(period=T, point=x, orbit=orbit, multipliers=mult, stable=stable, amplitude=amp, center=c,
                  residual=res, params={s.name: float(v) for s, v in zip(fld.hyper, p)}, isolated=isolated)
+
+
+#: the most turns of one closed orbit that a converged shooting's period is searched for (:func:`_turns`)
+MAX_TURNS = 512
+
+
+def _turns(sol, x, T: float, amp: float) -> int:
+    """How many times the converged orbit ``sol`` (dense, over ``[0, T]``) through ``x`` turns: the largest ``k <=``
+    :data:`MAX_TURNS` with ``phi_{T/k}(x) = x`` to ``1e-6`` of the amplitude (a period guess of several periods
+    converges to a multiple of the period: the Hopf cycle of period 2 pi read with period 596.9 = 95 x 2 pi from a
+    guess of 600, and its Floquet multiplier the 95th power of its own).  An orbit through ``x`` returns to ``x``
+    only at multiples of its period, so the largest such ``k`` gives the period ``T / k``."""
+    ks = np.arange(MAX_TURNS, 1, -1)
+    pts = sol.sol(T / ks)[:x.size].T
+    close = np.linalg.norm(pts - x[None, :], axis=1) <= 1e-6 * max(amp, 1e-300)
+    return int(ks[np.argmax(close)]) if close.any() else 1
 
 
 def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_point=None) -> dict:
