@@ -7,7 +7,8 @@ Lipschitz constants are those of F.
 
 The public surface is what this module re-exports.
 
-Results.  Every object a public function returns (``SpectralReport``, ``ConstantsReport``, ``CheckResult``,
+Results.  Every result object a public function returns (``rates`` returns a list of them with a dict of what they
+share; ``stability_boundaries`` a list of ``Curve``) (``SpectralReport``, ``ConstantsReport``, ``CheckResult``,
 ``RateRow``, ``BasinReport``, ``Classification``, ``Branch``, ``Curve``, ``Cycle``, ``MapCycle``, ``Trajectory``,
 ``SweepResult``, and the parts they hold: ``Bracket``, ``Region``, ``Event``, ``Bound``) has the same three faces:
 
@@ -15,7 +16,7 @@ Results.  Every object a public function returns (``SpectralReport``, ``Constant
   numbers as ``[re, im]`` pairs; NaN and infinities kept as floats).  ``gandynamics.jsonio.dumps(d)`` writes it as
   strict JSON (NaN as ``null``, infinities as ``"inf"``/``"-inf"``), the encoding of every command's ``--json``;
 * ``repr(result)``: one short line, with at most a few entries of any vector or spectrum;
-* ``result._repr_html_()``: a table in a notebook, for the summaries (all but the parts).
+* ``result._repr_html_()``: a table in a notebook, for the summaries (all but the parts and ``Curve``).
 
 ``as_dict()``, the earlier name of ``to_dict()`` on ``Classification``, ``Branch``, ``Event``, ``Curve``, ``Cycle``,
 ``MapCycle`` and the study records of ``gandynamics.reproduce``, still works and warns (DeprecationWarning).  The study

@@ -512,8 +512,19 @@ def constants_rows(rep) -> list[tuple[str, str]]:
     return rows
 
 
+def _region_short(reg) -> str:
+    """A region in one short phrase (at most a few coordinates of its centre or corners)."""
+    if reg is None:
+        return "—"
+    if getattr(reg, "kind", None) == "ball":
+        return f"ball of radius {num(reg.radius)} around {_vec(reg.center, limit=TEXT_ENTRIES)}"
+    if getattr(reg, "lo", None) is not None:
+        return f"box from {_vec(reg.lo, limit=TEXT_ENTRIES)} to {_vec(reg.hi, limit=TEXT_ENTRIES)}"
+    return _region_text(reg)
+
+
 def constants_text(rep) -> str:
-    return _text("ConstantsReport", [("region", _region_text(getattr(rep, "region", None))),
+    return _text("ConstantsReport", [("region", _region_short(getattr(rep, "region", None))),
                                      ("mu", _bracket_text(getattr(rep, "mu", None)).split(" (")[0]),
                                      ("L", _bracket_text(getattr(rep, "lipschitz", None)).split(" (")[0])])
 

@@ -855,9 +855,11 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
         raise GandynamicsError("convergence: no trajectories to draw; give Trajectory objects (from simulate) or "
                                "(label, distances) tuples")
     ax = _axes(ax, figsize=(4.8, 3.6))
-    from .validate import nonnegative, positive
+    from .validate import nonnegative, positive, real, whole
     rates = {k: (None if v is None else positive(v, f"rates[{k!r}]")) for k, v in dict(rates or {}).items()}
     floor = nonnegative(floor, "floor")
+    every = whole(every, "every", lo=1)
+    anchor = real(anchor, "anchor", lo=0.0, hi=1.0)
     drawn, k_end, empty = False, 0, []
     for label, tr, color, style in items:
         d = np.asarray(getattr(tr, "distance", tr), float)

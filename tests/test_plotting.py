@@ -782,3 +782,10 @@ def test_a_slice_note_in_the_title_stays_within_the_figure(methods, width):
     box = ax.title.get_window_extent(fig.canvas.get_renderer())
     assert "note:" in ax.get_title()
     assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, (ax.get_title(), box, fig.bbox)
+
+
+@pytest.mark.parametrize("kw,match", [({"anchor": float("nan")}, "anchor"), ({"anchor": 1.5}, "anchor"),
+                                      ({"every": 0}, "every"), ({"every": -3}, "every"), ({"every": 2.5}, "every")])
+def test_convergence_refuses_a_bad_anchor_or_record_interval(kw, match):
+    with pytest.raises(GandynamicsError, match=match):
+        convergence([("x", 0.9 ** np.arange(10))], **kw)

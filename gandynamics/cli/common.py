@@ -170,7 +170,7 @@ def build_field(args):
         from ..userload import factory_parameters
         gp_names = (list(GAMES[args.game].params) if not getattr(args, "game_file", None)
                     else factory_parameters(args.game_file))
-        acc = ", ".join(gp_names + list(field.defaults)) or "none"
+        acc = ", ".join(dict.fromkeys(gp_names + list(field.defaults))) or "none"  # (a game's parameter once)
         # a regularizer's strength given without its regularizer (--param gamma=0.3 without --reg r1): say whose it is
         from ..regularizers import REGULARIZERS
         owners = {k: [n for n, cls in REGULARIZERS.items() if k in cls.defaults and n not in named] for k in unknown}
