@@ -40,9 +40,15 @@ The verdict
   1/:data:`FALL_HALF` of the largest over ``[T/2, T]``, and the last eighth's slope at least 1/:data:`FALL_SLOW` as
   steep as ``b_1`` (a fall by three orders of magnitude, still going on at the end, not creeping onto a level: it
   needs no steady slope); or (i), (iii) and an algebraic decay (:data:`POW_MAX`, :data:`POW_SIG`);
-* ``bounded, not converging`` — everything else: the run neither diverged nor approached ``z*`` by that test
-  (orbits, limit cycles, a convergence too slow to be seen in ``T`` steps); ``tail_min`` and ``tail_max``
-  give the range of the distance over ``[T/2, T]``;
+* ``growing`` — the run stayed within the bound but grew: the largest distance in the last quarter is at least
+  :data:`GROW_FACTOR` (2) times the largest in the first quarter and above 1/0.99 of the largest in the third quarter
+  (still rising at the end), with (ii) mirrored (the log-rate over ``[T/2, T]`` positive by more than three times
+  its uncertainty: geometric growth) or an algebraic growth (the log-log slope at least 1/2 and positive by more than
+  :data:`POW_SIG` times its uncertainty, the last eighth rising: the flow on a nilpotent Jacobian grows like ``k``).
+  It says what the run did: a run spiralling out onto a limit cycle grows until it levels off;
+* ``bounded, not converging`` — everything else: the run neither diverged, approached ``z*`` nor grew by those
+  tests (orbits, limit cycles, a convergence or growth too slow to be seen in ``T`` steps); ``tail_min`` and
+  ``tail_max`` give the range of the distance over ``[T/2, T]``;
 * ``stopped`` — set by the runs (:func:`gandynamics.runs.ratefit.read`, from the kernels' reason codes): the run
   ended because its method could not take the next step (a singular linear solve of an implicit or
   Hessian-corrected method, an adaptive step size that underflowed), which says nothing about divergence.
@@ -60,7 +66,7 @@ from numba import njit
 
 from gandynamics._numeric import log_pos  # absolute: the interpreted copy imports the interpreted log
 
-__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END", "FALL_HALF", "FALL_SLOW", "FLOOR_REL",
+__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END", "FALL_HALF", "FALL_SLOW", "GROW_FACTOR", "FLOOR_REL",
            "FLOOR_ABS", "FLOOR_GROW", "FLOOR_NOISE", "POLY_MAX", "RATE_FIT", "VERDICT_RULE", "RunReading", "Reader",
            "read_runs", "poly_caps", "describe"]
 
@@ -69,8 +75,8 @@ __all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END"
 INTERPRET_MAX_SAMPLES = 40_000
 
 #: verdict codes -> labels (the code is what sweeps store)
-VERDICTS = ("converging", "diverged", "bounded, not converging", "stopped")
-CONVERGING, DIVERGED, BOUNDED, STOPPED = 0, 1, 2, 3
+VERDICTS = ("converging", "diverged", "bounded, not converging", "stopped", "growing")
+CONVERGING, DIVERGED, BOUNDED, STOPPED, GROWING = 0, 1, 2, 3, 4
 #: the envelope of the last quarter must fall to this fraction of the first quarter's
 ENVELOPE_FACTOR = 0.5
 #: the rounding floor: distances at or below ``max(FLOOR_ABS, FLOOR_REL |z*|)`` are not fit
@@ -130,6 +136,15 @@ FLOOR_NOISE = 2.0 ** -6
 #: test refuses it; a transient over a plateau, c + a exp(-k/tau), has a slope above POW_MAX or drifting as well
 POW_MAX = -0.5
 POW_SIG = 10.0
+#: "growing": the mirror of the converging rules' geometric and algebraic tests, for a run that has not (yet) left the
+#: bound: the largest distance in the last quarter at least 1/ENVELOPE_FACTOR times the largest in the first quarter and
+#: above the third quarter's by more than 1/TAIL_FACTOR (still rising at the end), and either the geometric log-rate over
+#: [T/2, T] positive by more than 3x its uncertainty, or the log-log slope at least -POW_MAX (growth at least as fast as
+#: k^1/2) and positive by more than POW_SIG x its uncertainty with the last eighth's slope positive.  Without it a run
+#: that grows geometrically below the bound (gd at a spectral radius 1.001 for 10,000 steps: x 22,000) or linearly
+#: (the flow on a nilpotent Jacobian, theta' = psi) read "bounded, not converging".  Like every verdict it says what
+#: the run did, not what a longer one would do: a run spiralling out onto a limit cycle grows until it levels off
+GROW_FACTOR = 1.0 / ENVELOPE_FACTOR
 #: fit windows, as fractions of the run's life T
 FIT_START = 0.25
 TEST_START = 0.5
@@ -186,6 +201,11 @@ VERDICT_RULE = ("converging: the distance reached the rounding floor and, once t
                 f"with the slope of log|z_k - z*| against log k over [T/2, T] at most {POW_MAX:zg} and negative by more than "
                 f"{POW_SIG:zg}x its uncertainty, the slope over [{FALL_TAIL:zg}T, T] negative and the last distance at most "
                 f"{FALL_END:zg} times the smallest there (an algebraic decay, e.g. O(1/k)); "
+                "growing: not diverged, the largest distance in the last quarter at least "
+                f"{GROW_FACTOR:zg} times the largest in the first quarter and above 1/{TAIL_FACTOR:zg} of the largest in the "
+                "third quarter, and the log-rate fitted over [T/2, T] positive by more than 3x its uncertainty, or the "
+                f"slope of log|z_k - z*| against log k over [T/2, T] at least {-POW_MAX:zg} and positive by more than "
+                f"{POW_SIG:zg}x its uncertainty with the slope over [{FALL_TAIL:zg}T, T] positive (e.g. linear growth); "
                 "diverged: a state not finite or beyond the bound; stopped: the method "
                 "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
                 "that step; otherwise bounded, not converging")
@@ -446,13 +466,13 @@ def _compile_reading_once(idx) -> None:
 
 
 def describe(reading: dict, digits: int = 4) -> str:
-    """A one-line description of one run's reading (a dict from :meth:`RunReading.row`): for a bounded run
-    the distance range over the last half, and whether it is growing (envelope up by 2 or more and a fitted
-    rate above 1).  Growth over a finite run predicts nothing beyond it: a run spiralling out from an unstable
-    focus onto a limit cycle grows as one that diverges does until it levels off, so the text says what was
+    """A one-line description of one run's reading (a dict from :meth:`RunReading.row`): for a bounded or growing
+    run the distance range over the last half and, when the envelope rose by 2 or more at a fitted rate above 1, by
+    how much and at what rate.  Growth over a finite run predicts nothing beyond it: a run spiralling out from an
+    unstable focus onto a limit cycle grows as one that diverges does until it levels off, so the text says what was
     seen, not what a longer run would do."""
     v = reading["verdict"]
-    if v == BOUNDED_LABEL:
+    if v in (BOUNDED_LABEL, GROWING_LABEL):
         lo, hi = reading["tail_min"], reading["tail_max"]
         if not (lo == lo and hi == hi):
             return f"{v} (no distance recorded over the last half)"
@@ -460,21 +480,25 @@ def describe(reading: dict, digits: int = 4) -> str:
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         res = reading.get("final_residual", math.nan)
         zero = reading.get("final_zero")  # (the zero test of the run; a reading without it: the residual's test)
-        if res == res and (zero if zero is not None else res <= SETTLED_F * reading.get("final_residual_scale", 1.0)):
+        if v == GROWING_LABEL:
+            pass
+        elif res == res and (zero if zero is not None else res <= SETTLED_F * reading.get("final_residual_scale", 1.0)):
             text += (f"; it stands still at a zero of F (|F| = {res:z.2g} at the final state): converged to a stationary "
                      "point other than z*")
         elif res == res:
             why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
                    "F and DF underflow to 0 at the final state, F's exact value does not")
             text += f"; it stands still, but not at a zero of F ({why})"
-        if env >= 2.0 and rate > 1.0:
-            text += f"; growing: the envelope rose x{env:z.{digits}g} at about {rate:z.{digits}g} per step " \
+        if env >= GROW_FACTOR and rate > 1.0:
+            word = "the envelope" if v == GROWING_LABEL else "rising, not steadily: the envelope"
+            text += f"; {word} rose x{env:z.{digits}g} at about {rate:z.{digits}g} per step " \
                     "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"
         return text + ")"
     return v
 
 
 BOUNDED_LABEL = VERDICTS[BOUNDED]
+GROWING_LABEL = VERDICTS[GROWING]
 #: |F| below which the final state of a run that stood still is a zero of F, relative to ||DF|| times the size of the
 #: state there (gandynamics.runs.trajectory): the same game times s reads alike
 SETTLED_F = 1e-10
@@ -719,6 +743,10 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                                                   and pw + POW_SIG * perr < 0.0 and b3 < 0.0
                                                   and final <= FALL_END * e_min8)):
         out[6, r] = CONVERGING
+    elif TAIL_FACTOR * e_last > e_third and out[3, r] >= GROW_FACTOR and ((bt == bt and bt - 3.0 * err > 0.0)
+                                                                        or (pw >= -POW_MAX and pw - POW_SIG * perr > 0.0
+                                                                            and b3 > 0.0)):
+        out[6, r] = GROWING
     else:
         out[6, r] = BOUNDED
 
@@ -944,10 +972,10 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     while j8 < j1 and not idx[j8] >= FALL_TAIL * T:
         j8 += 1
     mx, sxx, c = _lane_slope(idx, L, j8, j1, m, my, sxy)
-    tail = acc[17]  # the last eighth falling (FALL_TAIL: the fall rule's and the algebraic rule's condition)
+    tail = acc[17]  # the last eighth falling or rising (FALL_TAIL: the fall rule's, the algebraic rules' condition)
     for b in range(m):
         b3 = sxy[b] / sxx if sxx > 0.0 else math.nan
-        tail[b] = 1.0 if b3 < 0.0 else 0.0
+        tail[b] = 1.0 if b3 < 0.0 else (-1.0 if b3 > 0.0 else 0.0)  # falling, rising (GROWING's test), neither
         fall[b] = 1.0 if b3 < 0.0 and FALL_SLOW * b3 <= fall[b] else 0.0  # (NaN: not both halves falling)
     # ---- the log-log slope over [T/2, T] and its uncertainty (POW_MAX; _slope's operations against log k)
     pw = acc[15]
@@ -1031,6 +1059,11 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
                                                       and pw[b] + POW_SIG * perr[b] < 0.0 and tail[b] == 1.0
                                                       and final <= FALL_END * mn8[b])):
             out[6, r] = CONVERGING
+        elif TAIL_FACTOR * e_last > e_third and env >= GROW_FACTOR and ((bt[b] == bt[b] and bt[b] - 3.0 * err > 0.0)
+                                                                       or (pw[b] >= -POW_MAX
+                                                                           and pw[b] - POW_SIG * perr[b] > 0.0
+                                                                           and tail[b] == -1.0)):
+            out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
     return m

@@ -229,9 +229,9 @@ def _verdict_rule_clauses():
 
 @pytest.mark.parametrize("argv, expect", [
     # bilinear game (docs/mathematics.md §5.5): eg at h = 0.1 converges, altgd orbits, gd spirals out slowly at
-    # h = 0.1 and past the bound at h = 2, eg and altgd at h = 2 leave too
+    # h = 0.1 (x sqrt(1.01)^200 = 2.7: growing) and past the bound at h = 2, eg and altgd at h = 2 leave too
     (["bilinear", "--method", "gd,eg,altgd", "--steps", "200", "--grid", "step=0.1,2"],
-     {"converging", "diverged", "bounded, not converging"}),
+     {"converging", "diverged", "bounded, not converging", "growing"}),
     (["--game", "GAMEFILE:game", "--method", "proximal", "--steps", "50", "--grid", "step=1,2"],
      {"stopped", "bounded, not converging"}),
 ])
@@ -282,7 +282,10 @@ def test_every_row_verdict_has_a_meaning_consistent_with_the_verdict_rule():
     assert f"at most {ENVELOPE_FACTOR:zg} of the largest in the first quarter" in rule["converging"]
     assert f"at most {ENVELOPE_FACTOR:zg}x its first" in meaning["converging"]
     assert "still falling" in rule["converging"] and "still falling" in meaning["converging"]
-    assert rule["bounded, not converging"] == "otherwise" and meaning["bounded, not converging"].startswith("neither")
+    assert rule["bounded, not converging"] == "otherwise" and meaning["bounded, not converging"].startswith("none of these")
+    assert f"at least {1 / ENVELOPE_FACTOR:zg} times the largest in the first quarter" in rule["growing"]
+    assert f"at least {1 / ENVELOPE_FACTOR:zg}x its first and still rising" in meaning["growing"]
+    assert "within the bound" in meaning["growing"] and "not diverged" in rule["growing"]
     # each verdict alone and all together, through the summary's text
     for present in [(v,) for v in ROW_VERDICTS] + [ROW_VERDICTS]:
         tally = {v: (i + 1 if v in present else 0) for i, v in enumerate(ROW_VERDICTS)}

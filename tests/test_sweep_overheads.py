@@ -9,7 +9,7 @@ import pytest
 
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
-from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
+from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
                                  FALL_SLOW, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_GROW, FLOOR_NOISE, FLOOR_REL,
                                  MIN_POLY, POLY_SE, POLY_SLACK, POW_MAX, POW_SIG, TAIL_FACTOR, TEST_START, read_runs)
 
@@ -213,6 +213,9 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                                                       and pw + POW_SIG * perr < 0.0 and b3 < 0.0
                                                       and final <= FALL_END * e_min8)):
             out[6, r] = CONVERGING
+        elif (TAIL_FACTOR * e_last > e_third and out[3, r] >= GROW_FACTOR  # still rising, the envelope doubled
+              and ((bt == bt and bt - 3.0 * err > 0.0) or (pw >= -POW_MAX and pw - POW_SIG * perr > 0.0 and b3 > 0.0))):
+            out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
 
@@ -296,7 +299,7 @@ def test_read_runs_is_bitwise_the_previous_reading(K):
                      new.code.astype(float)])
     np.testing.assert_array_equal(got, ref)  # bitwise, NaN where NaN
     # every verdict and both fits occur, so the comparison covers each branch
-    assert set(new.code.tolist()) == {CONVERGING, DIVERGED, BOUNDED}
+    assert set(new.code.tolist()) == {CONVERGING, DIVERGED, BOUNDED} | ({GROWING} if K >= 64 else set())
     if K == 1000:
         assert np.any(new.poly_order >= 1) and np.any(new.poly_order == 0) and np.any(np.isnan(new.rate))
         # rows that only the fall by three orders of magnitude reads as converging, and saddle passages it refuses
@@ -420,9 +423,9 @@ def test_rows_read_in_groups_are_bitwise_the_rows_read_one_by_one(K):
     assert n_single == 0
     if K == 1000:  # both paths see every verdict and both fits
         assert 0.5 * B < n_grouped < B
-        for rows in (want, ~want):
+        for rows, codes_in in ((want, {CONVERGING, DIVERGED, BOUNDED, GROWING}), (~want, {CONVERGING, DIVERGED, BOUNDED})):
             codes = set(ref[6, rows].astype(int).tolist())
-            assert codes == {CONVERGING, DIVERGED, BOUNDED}, codes
+            assert codes >= codes_in, codes  # (the rows not grouped include no growing one; all rows go one by one too)
         assert np.any(ref[1, want] >= 1) and np.any(ref[1, want] == 0)
         # rows whose c only its standard error refuses, read in groups (and one by one by the other path)
         assert np.any(_undetermined_c(idx, d, life, zn) & want)
@@ -586,7 +589,7 @@ def test_rows_not_run_are_labelled_and_the_others_read_as_in_a_whole_run(monkeyp
         return res, finished & ~cut, dict(info, interrupted=True)
     monkeypatch.setattr(S, "_execute", interrupted)
     part = sweep(FLD, "gd", **kw)
-    assert set(whole["verdict"].tolist()) == {"converging", "diverged", "bounded, not converging"}
+    assert set(whole["verdict"].tolist()) == {"converging", "diverged", "bounded, not converging", "growing"}
     assert set(whole["reason"][~cut].tolist()) >= {"", "bound"}
     assert part["verdict"].tolist() == np.where(cut, "not run", whole["verdict"]).tolist()
     assert part["reason"].tolist() == np.where(cut, "", whole["reason"]).tolist()

@@ -180,7 +180,7 @@ def test_runs_page_states_the_envelope_ratios_the_reading_reports():
 
 
 def test_verdict_labels():
-    assert VERDICTS == ("converging", "diverged", "bounded, not converging", "stopped")
+    assert VERDICTS == ("converging", "diverged", "bounded, not converging", "stopped", "growing")
 
 
 def test_envelope_is_the_first_quarter_not_the_whole_run():
@@ -870,3 +870,64 @@ def test_a_growing_run_is_described_by_what_was_seen_not_by_what_a_longer_run_wo
         assert 0.4 < _hopf_gd_continued(r0, 10 * T) < 0.6  # it levels off near the cycle: nothing diverges
     tr = simulate(VectorField(games.bilinear(), []), "gd", [1.0, 1.0], 200, 0.1, engine="interpreted")
     assert "growing" in tr.describe() and not tr.diverged, tr.describe()
+
+
+# ---------------------------------------------------------------- "growing": a run that grew, within the bound
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(T=st.integers(200, 5000), growth=st.floats(1.0, 20.0), omega=st.floats(0.2, 3.0), cond=st.floats(1.0, 3.0),
+       a=st.floats(1e-3, 1e3))
+def test_geometric_growth_within_the_bound_reads_growing_at_its_rate(T, growth, omega, cond, a):
+    """rho^k times a rotation seen through axes of condition ``cond`` (an unstable focus of a linear map), growing
+    by ``growth`` e-folds over the run: the verdict was "bounded, not converging" (gd at spectral radius 1.001 for
+    10,000 steps, x 22,000, below the bound 1e6); now "growing", at a fitted rate within the modulation's bias of
+    rho."""
+    rho = math.exp(growth / T)
+    k = np.arange(T + 1, dtype=float)
+    d = a * rho ** k * np.hypot(np.cos(omega * k), cond * np.sin(omega * k))
+    r = read_runs(k, d, T)
+    assert r.verdict == ["growing"]
+    assert abs(math.log(r.rate[0] / rho)) <= 0.1 * math.log(rho) + 3e-3 * math.log(cond) * 4 / T
+
+
+@pytest.mark.parametrize("p", [0.6, 1.0, 2.0, 3.0])
+@pytest.mark.parametrize("T", [200, 1000, 20000])
+def test_algebraic_growth_reads_growing(p, T):
+    """(1 + k)^p: the flow on a nilpotent Jacobian grows like k (p = 1); a slope of log d against log k of p >= 1/2
+    (at p = 1/2 exactly the envelope's doubling over [T/4, T], 4^p = 2, is the boundary: p = 0.6 doubles it by 2.3)."""
+    k = np.unique(np.round(np.linspace(0, T, 65)))
+    r = read_runs(k, 0.3 * (1.0 + k) ** p, T)
+    assert r.verdict == ["growing"]
+    assert r.envelope_ratio[0] == pytest.approx((1.0 + T) ** p / (1.0 + T // 4 if T % 4 == 0 else T / 4) ** p,
+                                                rel=0.05)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(T=st.integers(300, 5000), level=st.floats(1e-3, 1e3), start=st.floats(1e-4, 0.4), tau=st.floats(1 / 60, 1 / 8),
+       amp=st.floats(0.0, 0.3), omega=st.floats(0.2, 3.0))
+def test_a_rise_onto_a_level_or_an_orbit_is_not_growing(T, level, start, tau, amp, omega):
+    """The mirror of the converging rule's care: a run that rose from ``start x level`` onto a level (an unstable
+    point left for a limit cycle, or for another point) with time constant tau T <= T/8, possibly oscillating about
+    it, is still rising by at most e^-4 of its rise at T/2: bounded, not growing."""
+    k = np.arange(T + 1, dtype=float)
+    d = level * (1.0 - (1.0 - start) * np.exp(-k / (tau * T))) * (1.0 + amp * np.cos(omega * k))
+    assert read_runs(k, d, T).verdict == ["bounded, not converging"]
+
+
+def test_growing_runs_of_the_methods_read_growing_at_the_closed_form_rate():
+    """End to end, against closed forms: gd on the bilinear game (F = (y, -x)) at h grows at sqrt(1 + h^2) per step
+    (the eigenvalues 1 -+ i h of I - h J); the flow on the nilpotent field F = (-psi, 0) (theta' = psi) moves theta
+    linearly: theta_k = h k from (0, 1) for the explicit Euler steps of gd, a polynomial factor k^1 at rate 1."""
+    import sympy as sp
+    from gandynamics import Game, VectorField, games, simulate
+    h = 0.1
+    tr = simulate(VectorField(games.bilinear(), []), "gd", [1.0, 1.0], 300, h)
+    assert tr.verdict == "growing" and not tr.diverged
+    assert tr.rate == pytest.approx(math.sqrt(1 + h * h), rel=1e-9)
+    th, ps = sp.symbols("theta psi")
+    nil = VectorField(Game([th], [ps], -th * ps, sp.Integer(0), name="nilpotent", equilibrium=(0, 0)))
+    for method in ("gd", "flow"):
+        tr = simulate(nil, method, [0.0, 1.0], 1000, h)
+        assert tr.verdict == "growing", (method, tr.describe())
+        assert tr.final[0] == pytest.approx(h * 1000, rel=1e-12) and tr.final[1] == 1.0
+        assert round(tr.reading["poly_order"]) == 1 and tr.rate == pytest.approx(1.0, abs=1e-4)
+        assert tr.describe().startswith("growing (distance ")

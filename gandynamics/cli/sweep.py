@@ -14,7 +14,7 @@ def add_parser(sub):
         "sweep", help=summary("sweep"),
         description="Run a method (or several) over the product of initial points and grid axes (or zipped "
                     "with --zip) and write one row per trajectory: final state, distance to the equilibrium, "
-                    "measured rate, verdict (converging, bounded, not converging, diverged or stopped), diverged "
+                    "measured rate, verdict (converging, growing, bounded, not converging, diverged or stopped), diverged "
                     "flag and step; then print how many trajectories have each verdict, with what it means.  Grid "
                     "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta.",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
@@ -194,8 +194,11 @@ def verdict_meanings(steps: int, bound=None) -> dict:
                       f"{ENVELOPE_FACTOR:zg}x its first) and was still falling, at a fitted rate clearly < 1 or like "
                       f"k^-p, p >= 1/2 (or by {FALL_FACTOR:zg}x and still falling, not creeping onto a level, whatever the rate's scatter)",
         "diverged": f"a state not finite or {beyond}",
-        "bounded, not converging": f"neither, in {steps} steps: an orbit, a limit cycle, or a convergence too slow "
-                                   "to show (range over the last half: tail_min, tail_max)",
+        "growing": f"within the bound, but its last quarter at least {1 / ENVELOPE_FACTOR:zg}x its first and still rising, "
+                   "at a fitted rate clearly > 1 or like k^p, p >= 1/2 (a longer run shows whether it levels off or "
+                   "leaves the bound)",
+        "bounded, not converging": f"none of these, in {steps} steps: an orbit, a limit cycle, or a convergence or "
+                                   "growth too slow to show (range over the last half: tail_min, tail_max)",
         "stopped": "the method could not take its next step (a singular linear solve, an adaptive step size that "
                    "underflowed)",
         "not run": "the sweep was interrupted before these rows (finished = 0)",

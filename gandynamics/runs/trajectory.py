@@ -65,7 +65,8 @@ class Trajectory:
     reason : str                 ``"nan"``, ``"overflow"``, ``"bound"``, ``"stepsize"`` or ``""``
     rate : float                 measured last-iterate rate per step (see :data:`RATE_FIT`)
     rate_fit : str               how ``rate`` was fit
-    verdict : str                ``"converging"``, ``"diverged"``, ``"bounded, not converging"`` or ``"stopped"``
+    verdict : str                ``"converging"``, ``"diverged"``, ``"growing"``, ``"bounded, not converging"`` or
+                                 ``"stopped"``
                                  (:data:`gandynamics.verdict.VERDICT_RULE`)
     reading : dict               the numbers behind the verdict: ``poly_order`` (fitted exponent of the
                                  polynomial factor k^c), ``log_rate_err``, ``envelope_ratio``, ``tail_min``,
