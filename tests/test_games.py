@@ -366,3 +366,43 @@ def test_dirac_summary_table_rows(loss, row, make, s):
     J = J_at_eq(VectorField(games.dirac(loss), make(s)), compiled=False)
     ref = np.array(_row_J(row, loss, s), dtype=float)
     np.testing.assert_allclose(J, ref, rtol=0, atol=1e-12)
+
+
+def _bad_values(default):
+    """Values no parameter with this default accepts: non-finite numbers, text that is no number, None; for a
+    whole-number default also a fraction; for a vector default the same inside the vector."""
+    nan, inf = float("nan"), float("inf")
+    if isinstance(default, bool):
+        return []
+    if isinstance(default, int):
+        return [0.5, nan, inf, "abc", None]
+    if isinstance(default, float):
+        return [nan, inf, -inf, "abc", None]
+    if isinstance(default, tuple) and default and all(isinstance(x, (int, float)) for x in default):
+        return [tuple(nan for _ in default), tuple(inf for _ in default), default[:-1] + (-inf,), "abc", None]
+    return []
+
+
+def test_every_built_in_factory_refuses_non_finite_and_non_numeric_arguments():
+    """The kind of games.hopf(omega=nan) (a sympy error about a nan in the loss) and gaussian_mean(v=(1, inf))
+    (accepted): every parameter of every registered factory, given a value of the wrong kind, is refused with one
+    GandynamicsError that names the game and the parameter (through the library's one validation vocabulary)."""
+    from gandynamics.games import GAMES
+    checked = 0
+    for name, spec in GAMES.items():
+        for key, default in spec.params.items():
+            for bad in _bad_values(default):
+                with pytest.raises(GandynamicsError) as err:
+                    spec.factory(**{key: bad})
+                assert key in str(err.value) and "\n" not in str(err.value), (name, key, bad, str(err.value))
+                checked += 1
+    assert checked >= 60
+
+
+@pytest.mark.parametrize("omega", [0.0, -1.0])
+def test_the_hopf_normal_form_needs_a_positive_frequency(omega):
+    """omega = 0 is no Hopf point (a double zero eigenvalue at beta = 0: Bogdanov-Takens), and the module's closed forms
+    (period 2 pi / omega) need omega > 0: refused, with what is accepted."""
+    with pytest.raises(GandynamicsError, match=r"hopf: omega must be a finite number > 0"):
+        games.hopf(omega=omega)
+    assert games.hopf(omega=0.5, sigma=0.0).name == "hopf"  # sigma = 0, the degenerate case, is a field all the same

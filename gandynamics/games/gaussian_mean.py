@@ -23,8 +23,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..distributions import Normal, Pushforward
-from ..errors import GandynamicsError
-from ..validate import whole
+from ..validate import vector, whole
 from ..game import GAN
 
 __all__ = ["gaussian_mean"]
@@ -43,10 +42,8 @@ def gaussian_mean(v: tuple = (3.0, 4.0), order: int = 2, loss="wgan") -> GAN:
     loss : str
         ``"wgan"`` (default, as in the source), ``"standard"`` or ``"non-saturating"``.
     """
-    v = tuple(float(c) for c in (v if isinstance(v, (tuple, list)) else (v,)))
+    v = tuple(vector(v, "gaussian-mean: v").tolist())  # finite numbers, at least one
     d = len(v)
-    if d < 1:
-        raise GandynamicsError("gaussian-mean: v needs at least one entry")
     order = whole(order, "gaussian-mean: order")
     theta = sp.symbols(f"theta1:{d + 1}", real=True)
     w = sp.symbols(f"w1:{d + 1}", real=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..game import Game
+from ..validate import finite, positive
 
 __all__ = ["hopf", "hopf_normal_form"]
 
@@ -35,9 +36,11 @@ def hopf_normal_form(omega: float = 1.0, sigma: float = -1.0, twist: float = 0.0
     Parameters
     ----------
     omega : float
-        Frequency at the bifurcation (> 0).
+        Frequency at the bifurcation (finite, > 0: at ``omega = 0`` the eigenvalues at ``beta = 0`` are a double
+        zero, a Bogdanov–Takens point and no Hopf point; a negative frequency is this game with ``psi`` mirrored).
     sigma : float
-        Real part of the cubic coefficient: < 0 supercritical, > 0 subcritical.
+        Real part of the cubic coefficient: < 0 supercritical, > 0 subcritical (0: degenerate, the first Lyapunov
+        coefficient vanishes and no cycle is born).
     twist : float
         ``b``, the amplitude dependence of the frequency.
     shear : float
@@ -49,7 +52,15 @@ def hopf_normal_form(omega: float = 1.0, sigma: float = -1.0, twist: float = 0.0
     -------
     Game
         State ``(theta, psi)``, equilibrium ``(0, 0)``, hyperparameter ``beta``.
+
+    Raises
+    ------
+    GandynamicsError
+        ``omega`` not a finite number > 0, or ``sigma``, ``twist``, ``shear``, ``beta`` not finite numbers.
     """
+    omega = positive(omega, "hopf: omega")
+    sigma, twist, shear, beta = (finite(v, f"hopf: {k}") for k, v in (("sigma", sigma), ("twist", twist),
+                                                                      ("shear", shear), ("beta", beta)))
     th, ps = sp.symbols("theta psi", real=True)
     be = sp.Symbol("beta", real=True)
     om, sg, tw, sh = (sp.nsimplify(v) for v in (omega, sigma, twist, shear))

@@ -35,7 +35,7 @@ import sympy as sp
 
 from ..distributions import Normal, Pushforward
 from ..errors import GandynamicsError
-from ..validate import whole
+from ..validate import positive, vector, whole
 from ..game import GAN, check_game_size
 
 __all__ = ["jare_gaussian"]
@@ -62,14 +62,13 @@ def jare_gaussian(n: int = 2, v: tuple = _DEFAULT_V, sigma: float = 0.7, order: 
     """
     n = whole(n, "jare-gaussian: n")
     check_game_size(2 * n, "jare-gaussian")
-    v = tuple(float(c) for c in (v if isinstance(v, (tuple, list)) else (v,)))
+    v = tuple(vector(v, "jare-gaussian: v").tolist())
     if len(v) != n:
         if v == _DEFAULT_V:
             v = (0.0,) * (n - 1) + (2.0,)
         else:
             raise GandynamicsError(f"jare-gaussian: v has {len(v)} entries but n = {n}")
-    if not float(sigma) > 0:
-        raise GandynamicsError(f"jare-gaussian: sigma must be > 0, got {sigma!r}")
+    sigma = positive(sigma, "jare-gaussian: sigma")
     order = whole(order, "jare-gaussian: order")
     phi = sp.symbols(f"phi1:{n + 1}", real=True)
     theta = sp.symbols(f"theta1:{n + 1}", real=True)

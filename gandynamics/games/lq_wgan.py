@@ -29,8 +29,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..distributions import Normal, Pushforward
-from ..errors import GandynamicsError
-from ..validate import whole
+from ..validate import finite, positive, whole
 from ..game import GAN
 
 __all__ = ["lq_wgan"]
@@ -49,8 +48,8 @@ def lq_wgan(m: float = 0.0, s: float = 1.0, order: int = 3, loss="wgan") -> GAN:
     loss : str
         ``"wgan"`` (default), ``"standard"`` or ``"non-saturating"``.
     """
-    if not float(s) > 0:
-        raise GandynamicsError(f"lq-wgan: s must be > 0, got {s!r}")
+    m = finite(m, "lq-wgan: m")
+    s = positive(s, "lq-wgan: s")
     order = whole(order, "lq-wgan: order")
     a, b, w1, w2, x = sp.symbols("a b w1 w2 x", real=True)
     M = sp.Symbol("m", real=True)
