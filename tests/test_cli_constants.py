@@ -92,7 +92,7 @@ def test_rates_step_and_bound(capsys):
     assert by["eg"] == pytest.approx(math.sqrt(1 - h * mu), rel=1e-9, abs=0)
 
 
-@pytest.mark.parametrize("word,flag", [("theory", "--theory-step"), ("optimal", "--optimal"), ("Theory ", "--theory-step")])
+@pytest.mark.parametrize("word,flag", [("theory", "--theory-step"), ("optimal", "--optimal"), (" theory ", "--theory-step")])
 def test_rates_step_takes_the_words_of_its_switches(capsys, word, flag):
     # the API's rates(step="theory" | "optimal") as typed on the command line: the same table as the switch
     argv = ("rates", "quadratic", "--param", "a=0.5", "--param", "c=1.5", "--methods", "gd,eg", "--region", "ball:0.5",
@@ -114,6 +114,8 @@ def test_rates_step_takes_the_words_of_its_switches(capsys, word, flag):
     (("rates", "dirac", "--methods", "gd,sgd"), "unknown method"),
     (("rates", "dirac", "--step", "-0.1"), "--step must be > 0"),
     (("rates", "dirac", "--step", "thery"), "--step must be a positive number, or the word optimal or theory"),
+    # names are exact, as the API's rates(step=...) and every --method: "THEORY" is no word of it
+    (("rates", "dirac", "--step", "THEORY"), "--step must be a positive number, or the word optimal or theory"),
     (("constants", "dirac", "--region", "box:0:1"), "2 ranges"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, match):

@@ -710,17 +710,26 @@ def matrix_bounds_batch(lo, hi, want: str, fractions=None):
 def _field_functions(fld):
     """``(DF on boxes, D2F on boxes or None, jump switching functions or None, jump switches)``, cached."""
     from .nonsmooth import field_switches, piecewise_derivative
+    from ..log import notice_if_slow
+    from ..symdiff import Differentiator
     cache = fld.__dict__.setdefault("_interval_cache", {})
     if "boxeval" not in cache:
         n = fld.n
-        DF = piecewise_derivative(fld.DF)  # (valid where F cannot jump: the only boxes bounded)
-        nat = compile_boxes(DF, fld.z, fld.hyper)
-        try:
-            d2 = compile_boxes([sp.diff(e, zk) for e in DF for zk in fld.z], fld.z, fld.hyper)
-        except GandynamicsError:
-            d2 = None
-        sw = [s for s in field_switches(fld) if s.jump]  # (of z: fixed hyperparameters)
-        jf = compile_boxes([s.u for s in sw], fld.z, fld.hyper) if sw else None
+        with notice_if_slow(f"{fld.name}: deriving and compiling the interval forms of DF and its {n ** 3} second "
+                            "derivatives (once per field and process)"):
+            DF = piecewise_derivative(fld.DF)  # (valid where F cannot jump: the only boxes bounded)
+            nat = compile_boxes(DF, fld.z, fld.hyper)
+            # the second derivatives through the memoised differentiator (its tables shared by all n^3 of them):
+            # sympy.diff re-derived every shared subexpression, 23 s of the 40 s first call of certify_constants on
+            # the 20-parameter Dirac-GAN with R1 (max_seconds=5), against 1.2 s here; the same expressions
+            # (tests/test_scaling.py checks the differentiator against sympy.diff)
+            d = Differentiator(fld.z)
+            try:
+                d2 = compile_boxes([d.diff(e, zk) for e in DF for zk in fld.z], fld.z, fld.hyper)
+            except GandynamicsError:
+                d2 = None
+            sw = [s for s in field_switches(fld) if s.jump]  # (of z: fixed hyperparameters)
+            jf = compile_boxes([s.u for s in sw], fld.z, fld.hyper) if sw else None
         cache["boxeval"] = (n, nat, d2, jf, sw)
     return cache["boxeval"]
 

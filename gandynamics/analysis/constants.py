@@ -1304,7 +1304,11 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     tol, atol : float
         Stop each search when ``hi - lo <= tol * max(|lo|, |hi|)`` or ``hi - lo <= atol`` (never with an
         infinite end: such a bracket is reported with ``converged=False``, "budget exhausted").
-    max_boxes, max_seconds : budget per constant.
+    max_boxes, max_seconds : budget per constant.  The first call on a field (in a process) also derives and
+        compiles the interval forms of DF and of its ``n^3`` second derivatives (under a second for a few
+        parameters, about 8 s for 20 on the project's 2-core machine; a notice says so when it takes over 2 s),
+        counted in the first constant's ``max_seconds``: it cannot stop midway, so a budget shorter than it is
+        overrun by it, and that constant's bracket is then the whole region's first bound.
     order : {1, 2}
         2 (default): DF enclosed by its mean-value form with an interval enclosure of the second derivatives,
         many boxes per call (:mod:`gandynamics.analysis.boxeval`); 1: the Arb engine box by box (the

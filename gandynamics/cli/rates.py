@@ -103,8 +103,8 @@ def run(args) -> int:
     refuse_methods(methods)
     _refuse_unused_flags(args, methods)
     step = "optimal"
-    if args.step is not None and args.step.strip().lower() in ("optimal", "theory"):  # the API's words
-        step = args.step.strip().lower()
+    if args.step is not None and args.step.strip() in ("optimal", "theory"):  # the API's words, exactly as there
+        step = args.step.strip()  # (names are exact everywhere: --method GD is refused as gd.simulate's "GD" is)
     elif args.step is not None:
         step = number(args.step, "--step", positive=True,
                       accepted="a positive number, or the word optimal or theory (the same as --optimal, --theory-step)")
