@@ -1306,7 +1306,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
         infinite end: such a bracket is reported with ``converged=False``, "budget exhausted").
     max_boxes, max_seconds : budget per constant.  The first call on a field (in a process) also derives and
         compiles the interval forms of DF and of its ``n^3`` second derivatives (under a second for a few
-        parameters, about 8 s for 20 on the project's 2-core machine; a notice says so when it takes over 2 s),
+        parameters, about 4 s for 20 on the project's 2-core machine; a notice says so when it takes over 2 s),
         counted in the first constant's ``max_seconds``: it cannot stop midway, so a budget shorter than it is
         overrun by it, and that constant's bracket is then the whole region's first bound.
     order : {1, 2}
