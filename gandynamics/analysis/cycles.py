@@ -7,7 +7,9 @@ orbits of a discrete method's map, with their Floquet multipliers (docs/math/bif
 ``[[M - I, v(phi_T(x0))], [v(x_ref)^T, 0]]`` with the monodromy matrix ``M = D_x phi_T(x0)`` integrated
 with the variational equation ``Phi' = Dv(z(t)) Phi`` (scipy's DOP853 with the compiled F and DF).  The
 eigenvalues of M are the **Floquet multipliers**; one is 1 (the direction of the flow); the cycle is
-orbitally stable when the others lie inside the unit circle.
+orbitally stable when the others lie inside the unit circle.  Shooting starts from the start's *return* (where its
+orbit comes back nearest it between half and twice the guess); a start that is not nearly closed is first relaxed
+onto the attractor by following its orbit (:func:`limit_cycle`).
 
 **From a Hopf point** the normal form predicts the cycle at a parameter ``a`` near ``a_H``: with the
 eigenvalue ``alpha(a) + i omega(a)`` of J at the equilibrium there and ``c1`` of
@@ -62,6 +64,7 @@ class Cycle:
     isolated : bool               False when two Floquet multipliers lie within :data:`NOT_ISOLATED_TOL` of 1:
                                   a member of a continuous family of closed orbits (a first integral, as in a
                                   conservative game) or a fold of cycles; such an orbit is never ``stable``
+    evaluations : int             the evaluations of the field the shooting made (:data:`MAX_EVALUATIONS` at most)
     """
 
     period: float
@@ -74,6 +77,7 @@ class Cycle:
     residual: float
     params: dict = dfield(default_factory=dict)
     isolated: bool = True
+    evaluations: int = 0
 
     @property
     def trivial_index(self) -> int:
@@ -85,7 +89,7 @@ class Cycle:
         return plain({"period": self.period, "point": self.point, "amplitude": self.amplitude, "center": self.center,
                       "multipliers": pairs(self.multipliers), "stable": bool(self.stable),
                       "isolated": bool(self.isolated), "residual": self.residual, "hyperparameters": self.params,
-                      "orbit": self.orbit})
+                      "evaluations": int(self.evaluations), "orbit": self.orbit})
 
     from ..jsonio import as_dict_deprecated as as_dict
 
@@ -141,19 +145,30 @@ MAX_EVALUATIONS = 1_000_000
 
 class _Budget:
     """The evaluations of the field left to one :func:`limit_cycle` call: every evaluation, in or out of an
-    integration, is charged with :meth:`charge`, which raises :class:`GandynamicsError` past the budget."""
+    integration, is charged with :meth:`charge`, which raises :class:`GandynamicsError` past the budget.  ``closes``:
+    ``(point, t, q)`` once the orbit from the start of the shooting is seen to come back to within ``q`` (at most
+    :data:`NEARLY_CLOSED`) of its reach after ``t``, between half and twice the guess: the guess then fits the orbit's
+    time scale and the message does not blame it."""
 
     def __init__(self, period_guess: float, limit: int):
         self.period_guess, self.limit, self.used, self.integrations = float(period_guess), int(limit), 0, 0
+        self.closes = None
 
     def charge(self, k: int = 1) -> None:
         self.used += k
         if self.used > self.limit:
+            head = (f"limit_cycle from the period guess {self.period_guess:z.6g} took more than {self.limit:,} "
+                    f"evaluations of the field (the budget of one call, MAX_EVALUATIONS, shared by its "
+                    f"{self.integrations} integrations so far) without converging")
+            if self.closes is not None:
+                pt, t, q = self.closes
+                raise GandynamicsError(
+                    f"{head}, though the orbit from {_fmt_point(pt)} comes back to within {q:z.2g} of its reach after "
+                    f"t = {t:z.6g}, a time the guess fits (the guess is not the cause): the field is stiff there, or "
+                    "Newton's steps do not settle on a cycle from there")
             raise GandynamicsError(
-                f"limit_cycle from the period guess {self.period_guess:z.6g} took more than {self.limit:,} evaluations "
-                f"of the field (the budget of one call, MAX_EVALUATIONS, shared by its {self.integrations} integrations "
-                "so far) without converging: give a period guess of the cycle's own time scale (e.g. 2 pi / Im lambda "
-                "at a Hopf point) and a start near the cycle, or the field is stiff there")
+                f"{head}: give a period guess of the cycle's own time scale (e.g. 2 pi / Im lambda at a Hopf point) and "
+                "a start near the cycle, or the field is stiff there")
 
 
 def _integrate(fld, p, x0, T, budget: _Budget, variational=True, dense=False, rtol=1e-11, atol=1e-12):
@@ -195,6 +210,28 @@ def _max_distance(sol, T, c, n) -> float:
     return float(max(d[i], -r.fun))
 
 
+def _follow(fun, x0, t_end: float, *, rtol: float, atol: float, go=None, stop=None):
+    """DOP853 on ``z' = fun(t, z)`` from ``x0`` toward ``t_end``, step by step (solve_ivp's own steps and dense output),
+    while ``go(solver)`` holds before a step and until ``stop(solver)`` holds after one: the one loop of
+    :func:`estimate_period`, :func:`_orbit_fate` and :func:`_first_return`, each of which stops it on its own budget.
+    Returns ``(ts, pieces, solver, failed)``: the step times from 0, their dense outputs (one per step), the solver
+    where it stopped, and the solver's message when a step failed or left the finite numbers (else None; that step
+    is not kept)."""
+    from scipy.integrate import DOP853
+    solver = DOP853(fun, 0.0, np.asarray(x0, float), t_end, rtol=rtol, atol=atol)
+    ts, pieces, failed = [0.0], [], None
+    while solver.status == "running" and (go is None or go(solver)):
+        message = solver.step()
+        if solver.status == "failed" or not np.all(np.isfinite(solver.y)):
+            failed = message or "the state is not finite"
+            break
+        ts.append(solver.t)
+        pieces.append(solver.dense_output())
+        if stop is not None and stop(solver):
+            break
+    return ts, pieces, solver, failed
+
+
 def estimate_period(fld, z0, params=None) -> tuple:
     """A period guess for :func:`limit_cycle` from a simulated orbit of the flow: the mean time between upward
     crossings of the mean of the first coordinate, from t = 0 to t = 400 or as far as the budget of one shooting
@@ -207,7 +244,7 @@ def estimate_period(fld, z0, params=None) -> tuple:
         When the orbit leaves the finite numbers, settles at a point, or shows no oscillation (the messages name the
         CLI's --init and --period, its one caller).
     """
-    from scipy.integrate import DOP853, OdeSolution
+    from scipy.integrate import OdeSolution
     p = fld.param_vector(params)
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n
@@ -221,22 +258,15 @@ def estimate_period(fld, z0, params=None) -> tuple:
     # hours to reach t = 400, and a fast cycle (not stiff: omega = 200 turns 12,700 times by t = 400) is resolved
     # well before; the orbit is then read as far as it got (the budget is one field evaluation past a step's)
     T_END = 400.0
-    solver = DOP853(v, 0.0, np.asarray(z0, float), T_END, rtol=1e-9, atol=1e-11)
-    ts, pieces = [0.0], []
-    while solver.status == "running" and used[0] < budget:
-        message = solver.step()
-        if solver.status == "failed":
-            raise GandynamicsError(f"the orbit from --init did not stay finite up to t = {T_END:zg} ({message}); start "
-                                   "closer to the cycle or give --period")
-        ts.append(solver.t)
-        pieces.append(solver.dense_output())
+    ts, pieces, solver, failed = _follow(v, z0, T_END, rtol=1e-9, atol=1e-11, go=lambda s: used[0] < budget)
     t_end = ts[-1]
+    if failed is not None:
+        why = f" ({failed})" if solver.status == "failed" and failed else ""
+        raise GandynamicsError(f"the orbit from --init did not stay finite up to t = {T_END:zg}{why}; start closer to "
+                               "the cycle or give --period")
     if not pieces:  # (a budget below the solver's start-up evaluations)
         raise GandynamicsError(f"estimating the period from --init: the budget of {budget:,} evaluations of the field "
                                "(MAX_EVALUATIONS) ended before the first step; give --period")
-    if not np.all(np.isfinite(solver.y)):
-        raise GandynamicsError(f"the orbit from --init did not stay finite up to t = {T_END:zg}; start closer to the "
-                               "cycle or give --period")
     short = t_end < T_END
     sol = OdeSolution(ts, pieces)
     # 40,000 samples, or more when the window holds more steps (a fast cycle: at least 8 samples per step)
@@ -244,8 +274,12 @@ def estimate_period(fld, z0, params=None) -> tuple:
     t = np.linspace(t_end / 2, t_end, min(2_000_000, max(40000, 8 * steps_in)))
     zs = sol(t)
     # an orbit that settles at a point has no period: its damped wiggles (down to 1e-40 and below) used to give a
-    # "period" and a start at the equilibrium, refused as "the initial point is an equilibrium"
-    if float(np.max(np.ptp(zs, axis=1))) <= 1e-8 * max(1.0, float(np.max(np.abs(z0)))):
+    # "period" and a start at the equilibrium, refused as "the initial point is an equilibrium".  Settled: its
+    # wiggles over the second half are below SETTLED of its own size (its largest distance from its end), not of an
+    # absolute 1e-8: a 4-parameter game's orbit from (0.5, 0, 0.3, 0) spiralled in to wiggles of 1.5e-8 by t = 200,
+    # passed for a cycle, and shooting from its end, 2e-12 from the focus, spent the whole budget (19 s)
+    size = float(np.max(np.linalg.norm(sol(np.linspace(0.0, t_end, 4097)).T - zs[:, -1], axis=1)))
+    if float(np.max(np.ptp(zs, axis=1))) <= SETTLED * size:
         raise GandynamicsError(f"the orbit from --init settles at the point ({', '.join(f'{v:z.6g}' for v in zs[:, -1])}) "
                                f"by t = {t_end / 2:z.6g}: no limit cycle there (for these hyperparameters); start elsewhere, or give "
                                "--period to shoot from --init itself")
@@ -261,12 +295,18 @@ def estimate_period(fld, z0, params=None) -> tuple:
     return float(np.mean(np.diff(t[up]))), sol(t[-1])
 
 
+#: an orbit settles at a point (:func:`estimate_period`) when its wiggles over the second half of the simulation are
+#: below this fraction of its own size (its largest distance from where it ends): a cycle keeps its size
+SETTLED = 1e-6
+
+
 # ----------------------------------------------------------------- what the orbit from a failed start does
 #: when shooting fails, :func:`limit_cycle` reads what the orbit from its start does (:func:`_orbit_fate`), following
 #: it over this many period guesses (on, while it has made fewer than a tenth of :data:`FATE_EVALUATIONS`: a guess
 #: short against the field's own time scale) ...
 FATE_PERIODS = 64
-#: ... and at most this many evaluations of the field, taken from the call's own budget (:data:`MAX_EVALUATIONS`)
+#: ... and at most this many evaluations of the field (and half of what is left), taken from the call's own budget
+#: (:data:`MAX_EVALUATIONS`)
 FATE_EVALUATIONS = 50_000
 #: Newton's period beyond this factor of the guess, either way, is a runaway: the orbit is read before the next
 #: integration (from a stable focus Newton's period ran to 10^12 times the guess, and the integrations over it spent
@@ -316,7 +356,7 @@ def _rest_point(fld, m, p, starts, budget):
     return None
 
 
-def _orbit_fate(fld, m, p, x0, T0, budget, declared=None) -> dict:
+def _orbit_fate(fld, m, p, x0, T0, budget, declared=None, size=None) -> dict:
     """What the orbit of ``z' = -F(z)`` from ``x0`` does, read over :data:`FATE_PERIODS` period guesses ``T0`` (on
     while it has made fewer than a tenth of :data:`FATE_EVALUATIONS` evaluations of the field, and at most all of
     them; DOP853 at rtol 1e-9, stopped early when the orbit comes to rest or leaves every bound).  Returns
@@ -340,10 +380,14 @@ def _orbit_fate(fld, m, p, x0, T0, budget, declared=None) -> dict:
     * ``"broken"``: the integration fails at a moderate size;
     * None: none of these (it keeps oscillating, or levels off: a cycle may be near).
 
-    The last three are not ``certain``: :func:`limit_cycle` reports them only once shooting has failed."""
-    from scipy.integrate import DOP853, OdeSolution
+    The last three are not ``certain``: :func:`limit_cycle` reports them only once shooting has failed.  ``size``: the
+    orbit's scale for the absolute tolerance (default ``max(1, |x0|)``; an orbit 1e-12 from its equilibrium was
+    integrated to an absolute 1e-13, i.e. not at all)."""
+    from scipy.integrate import OdeSolution
     n = x0.size
-    cap = min(FATE_EVALUATIONS, budget.limit - budget.used - 200)   # (200: the equilibrium's Newton steps)
+    # (at most half of what the call has left, so that shooting from where it ends has the rest; 200: the
+    # equilibrium's Newton steps)
+    cap = min(FATE_EVALUATIONS, (budget.limit - budget.used) // 2 - 200)
     out = {"kind": None, "what": "", "certain": False, "t": 0.0, "z": x0}
     if cap < 100 or not (math.isfinite(T0) and T0 > 0):
         return out
@@ -355,22 +399,21 @@ def _orbit_fate(fld, m, p, x0, T0, budget, declared=None) -> dict:
 
     scale = max(1.0, float(np.linalg.norm(x0)))
     far = 1e6 * scale
-    solver = DOP853(v, 0.0, x0.astype(float), 1e9 * FATE_PERIODS * T0, rtol=1e-9, atol=1e-13 * scale)
-    speed0 = float(np.linalg.norm(solver.f))
-    ts, pieces, failed, rest = [0.0], [], None, False
-    while solver.status == "running" and budget.used - first < cap and not (
-            solver.t >= FATE_PERIODS * T0 and budget.used - first >= FATE_EVALUATIONS // 10):
-        message = solver.step()
-        if solver.status == "failed" or not np.all(np.isfinite(solver.y)):
-            failed = message or "the state is not finite"
-            break
-        ts.append(solver.t)
-        pieces.append(solver.dense_output())
-        if np.linalg.norm(solver.y - x0) > far:
-            break
-        if np.linalg.norm(solver.f) <= 1e-9 * speed0:
-            rest = True
-            break
+    speed0 = []
+
+    def go(solver):
+        if not speed0:
+            speed0.append(float(np.linalg.norm(solver.f)))
+        return budget.used - first < cap and not (solver.t >= FATE_PERIODS * T0
+                                                  and budget.used - first >= FATE_EVALUATIONS // 10)
+
+    def stop(solver):
+        return np.linalg.norm(solver.y - x0) > far or np.linalg.norm(solver.f) <= 1e-9 * speed0[0]
+
+    atol = 1e-13 * (scale if size is None else min(scale, max(float(size), 1e-300)))
+    ts, pieces, solver, failed = _follow(v, x0, 1e9 * FATE_PERIODS * T0, rtol=1e-9, atol=atol, go=go, stop=stop)
+    rest = failed is None and bool(pieces) and bool(np.linalg.norm(solver.f) <= 1e-9 * speed0[0]) \
+        and not np.linalg.norm(solver.y - x0) > far
     z, t = np.asarray(solver.y, float), float(ts[-1])
     out.update(t=t, z=z)
     size = float(np.linalg.norm(z)) if np.all(np.isfinite(z)) else math.inf
@@ -463,6 +506,70 @@ def _orbit_fate(fld, m, p, x0, T0, budget, declared=None) -> dict:
     return out
 
 
+#: a start is *nearly closed* when the orbit from it comes back, between half and twice the period guess, to within
+#: this fraction of its reach (its largest distance from the start before then, :func:`_first_return`); a start that
+#: is not is first relaxed onto the attractor by following its orbit (:func:`limit_cycle`)
+NEARLY_CLOSED = 0.1
+
+
+def _first_return(v, x, T0: float, budget, atol: float):
+    """Where the orbit of ``z' = v(z)`` from ``x`` comes back nearest ``x`` between ``T0 / 2`` and ``2 T0``: the
+    return of :func:`limit_cycle`'s start (docs/math/bifurcations.md §4.1).  Followed by DOP853 at rtol 1e-9 (one
+    integration, charged to ``budget`` by ``v``) up to ``2 T0``, or until it fails or leaves 10^6 times the start's
+    size; its distance to ``x`` is sampled (at least 8 samples per step), its local minima (up to :data:`MAX_TURNS`,
+    the smallest) refined by bounded Brent, and the first within twice the smallest (or 1e-6 of the reach) taken: the
+    first return, not a later one of the same closing (on a cycle every turn closes).  Returns ``{"t", "gap", "reach", "q"}`` (the
+    return's time and distance, the largest distance before it, ``q = gap / reach``) or None when the orbit does not
+    reach ``T0 / 2``."""
+    from scipy.optimize import minimize_scalar
+    from scipy.integrate import OdeSolution
+    x = np.asarray(x, float)
+    far = 1e6 * max(1.0, float(np.linalg.norm(x)))
+    budget.integrations += 1
+    hi = min(2.0 * T0, float(np.finfo(float).max))
+    ts, pieces, _, _ = _follow(lambda t, y: v(y), x, hi, rtol=1e-9, atol=atol,
+                               stop=lambda solver: np.linalg.norm(solver.y - x) > far)
+    t_end, lo = ts[-1], 0.5 * T0
+    if not pieces or t_end <= lo:
+        return None
+    sol = OdeSolution(ts, pieces)
+    steps = int(np.count_nonzero(np.asarray(ts) >= lo))
+    tt = np.linspace(0.0, t_end, min(2_000_000, max(16384, 8 * steps)))
+    d = np.linalg.norm(sol(tt).T - x, axis=1)
+    cand = np.flatnonzero(tt >= lo)
+    dc = d[cand]
+    # local minima of the distance over [T0/2, t_end] (an end counts when it is below its neighbour)
+    left = np.concatenate([[True], dc[1:] <= dc[:-1]])
+    right = np.concatenate([dc[:-1] <= dc[1:], [True]])
+    mins = cand[left & right]
+    mins = np.sort(mins[np.argsort(d[mins], kind="stable")[:MAX_TURNS]])
+    found = []   # (t, gap) of each local minimum, refined (the samples lie up to half a sample's travel off it)
+    for i in mins:
+        a, b = tt[max(i - 1, cand[0])], tt[min(i + 1, tt.size - 1)]
+        t, gap = float(tt[i]), float(d[i])
+        if b > a:
+            r = minimize_scalar(lambda s: float(np.linalg.norm(sol(s) - x)), bounds=(a, b), method="bounded",
+                                options={"xatol": 1e-12 * max(b, 1.0)})
+            if r.fun < gap:
+                t, gap = float(r.x), float(r.fun)
+        found.append((t, gap, i))
+    best = min(g for _, g, _ in found)
+    t, gap, i = next(f for f in found if f[1] <= 2.0 * best + 1e-6 * float(np.max(d)))
+    reach = max(float(np.max(d[:i + 1])), gap, 1e-300)
+    return {"t": t, "gap": gap, "reach": reach, "q": gap / reach}
+
+
+def _size(fld, m, p, x, vx, T0: float) -> float:
+    """The scale of the orbit through ``x`` (speed ``vx``), for the absolute tolerances of its integrations: the larger
+    of its path over one period guess at that speed and ``|v| / ||Dv||`` (the distance to the equilibrium where the
+    field is linear there; a guess of 1e-300 says nothing of the orbit's size).  One evaluation of the Jacobian (the
+    budget counts the field's)."""
+    sp = float(np.linalg.norm(vx))
+    D = m.jacobian(np.asarray(x, float), p, np.empty((fld.n, fld.n)))
+    lin = sp / max(float(np.linalg.norm(D, 2)), 1e-300) if np.all(np.isfinite(D)) else 0.0
+    return max(sp * T0, lin)
+
+
 def _no_cycle(fate: dict, shooting: str) -> str:
     """The message of a shooting that failed from a start whose orbit stays near no cycle (:func:`_orbit_fate`)."""
     kind, what = fate["kind"], fate["what"]
@@ -480,7 +587,13 @@ def _no_cycle(fate: dict, shooting: str) -> str:
 
 def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: float = 1e-10, maxit: int = 30,
                 samples: int = 200) -> Cycle:
-    """A limit cycle of the flow ``z' = -F(z)`` by single shooting (module docstring).
+    """A limit cycle of the flow ``z' = -F(z)`` by single shooting (module docstring; docs/math/bifurcations.md §4.1).
+
+    The start is first *relaxed* when it is not nearly closed: when the orbit from ``init`` does not come back, between
+    half and twice the period guess, to within :data:`NEARLY_CLOSED` of its reach (:func:`_first_return`), the orbit
+    is followed (over :data:`FATE_PERIODS` period guesses, :func:`_orbit_fate`) and, when it neither comes to rest,
+    nor escapes, nor drifts, shooting starts where it ends (a start far outside a stable cycle, or near the
+    equilibrium inside it, with a good guess).  The period starts from the return's time, within ``[T/2, 2T]``.
 
     Parameters
     ----------
@@ -498,6 +611,8 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     Returns
     -------
     Cycle
+        With ``evaluations``, the evaluations of the field the call made (a failed call's
+        :class:`~gandynamics.errors.GandynamicsError` carries them as its attribute ``evaluations``).
 
     Raises
     ------
@@ -510,10 +625,12 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
         message then says what it does: it spirals into (or converges to) an equilibrium, by a factor per period
         guess; drifts toward a non-hyperbolic one ever more slowly; spirals away from one without levelling off; or
         leaves every bounded region.  A stray shooting stops only on an orbit that comes to rest or escapes.  When the
-        orbit does none of these (it keeps oscillating), the message is shooting's own, with where the orbit went.
+        orbit does none of these (it keeps oscillating), shooting starts once more from where it goes (unless it
+        started there already), and then the message is shooting's own, with where the orbit went.
         Also when the call has made :data:`MAX_EVALUATIONS` evaluations of the field in all (its integrations share
-        one budget) without finishing: the message then blames a period guess far beyond the cycle's time scale (or
-        a stiff field), unless the orbit from ``init`` was read and told what it does.
+        one budget) without finishing: the message then asks for a period guess of the cycle's time scale (or names
+        a stiff field) only when no nearly closed return was seen between half and twice the guess (else it names the
+        return: the guess is not the cause), unless the orbit from ``init`` was read and told what it does.
     """
     from ..validate import field as _as_field
     fld = _as_field(fld, "limit_cycle")  # a Game, a name or None: what it takes, not an AttributeError
@@ -529,17 +646,64 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
                 copies=2)
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     budget = _Budget(T, MAX_EVALUATIONS)  # one for the whole call: every evaluation of the field is charged
+    try:
+        cyc = _shoot(fld, m, p, x, T, budget, center=center, tol=tol, maxit=maxit, samples=samples)
+    except GandynamicsError as e:
+        e.evaluations = min(budget.used, budget.limit)
+        raise
+    cyc.evaluations = budget.used
+    return cyc
 
-    read = []   # the orbit from init, read once and only once shooting fails (the cycles found are untouched)
+
+class _Relax(Exception):
+    """Internal to :func:`_shoot`: shooting failed from a start whose orbit keeps oscillating; the start was moved to
+    where that orbit goes, and shooting starts again there (once)."""
+
+
+def _shoot(fld, m, p, x, T, budget, *, center, tol, maxit, samples) -> Cycle:
+    """The body of :func:`limit_cycle` on validated arguments, every evaluation charged to ``budget``."""
+    n = fld.n
+    read = []   # the orbit from init, read once: for a start that is not nearly closed, or once shooting fails
+    start = x.copy()
+
+    def read_orbit() -> dict:
+        """What the orbit from init does (:func:`_orbit_fate`), read once"""
+        if not read:
+            read.append(_orbit_fate(fld, m, p, start, T0, budget, fld.equilibrium, size=size0))
+        return read[0]
 
     def no_cycle(shooting: str, certain: bool = False, error=None):
         """Raise what the orbit from init does when it stays near no cycle (else return): ``shooting`` says how
         shooting failed; ``certain``: only an orbit that comes to rest or escapes tells (Newton may still recover)."""
-        if not read:
-            read.append(_orbit_fate(fld, m, p, xref, T0, budget, fld.equilibrium))
-        fate = read[0]
+        fate = read_orbit()
         if fate["kind"] is not None and (fate["certain"] or not certain):
             raise GandynamicsError(_no_cycle(fate, shooting)) from error
+        if fate["kind"] is None and relax():   # (it keeps oscillating: shoot once more, from where it goes)
+            raise _Relax
+
+    tried = []   # the relaxation of the start, tried once
+
+    def relax(better_than=None) -> bool:
+        """Move the start to where the orbit from init ends, when it neither rests, nor escapes, nor drifts (it keeps
+        oscillating or levels off: read by _orbit_fate) and the orbit from there comes back near it (_first_return),
+        nearer than ``better_than`` when given.  Tried once; True when the start moved."""
+        nonlocal x, xref, vref, ret, relaxed, size0
+        if tried:
+            return False
+        tried.append(True)
+        fate = read_orbit()
+        z = np.asarray(fate["z"], float)
+        if fate["kind"] is not None or not fate["t"] > 0 or not np.all(np.isfinite(z)):
+            return False
+        vz = v(z)
+        if np.linalg.norm(vz) < 1e-12:
+            return False
+        size_z = _size(fld, m, p, z, vz, T0)
+        ret_z = _first_return(v, z, T0, budget, 1e-12 * min(1.0, size_z))
+        if ret_z is None or (better_than is not None and ret_z["q"] >= better_than):
+            return False
+        x, xref, vref, ret, relaxed, size0 = z.copy(), z.copy(), vz, ret_z, fate["t"], size_z
+        return True
 
     def spent(error):
         """The budget is spent: what the orbit from init does, when it was read and tells (else the period's message)"""
@@ -557,7 +721,7 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     def integrate(z, T, **kw):
         """_integrate, a failure read as the orbit from init (a spent budget is not: only a reading made before tells)"""
         try:
-            return _integrate(fld, p, z, T, budget, **kw)
+            return _integrate(fld, p, z, T, budget, atol=atol, **kw)
         except GandynamicsError as e:
             if budget.used > budget.limit:
                 spent(e)
@@ -576,123 +740,163 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
     def seen_orbit() -> str:
         """The orbit from init, read and found to neither rest, nor escape, nor drift: where it went"""
         t_read, z_read = read[0]["t"], read[0]["z"]
-        return (f"; the orbit from {_fmt_point(xref)} neither comes to rest nor leaves a bounded region up to "
+        return (f"; the orbit from {_fmt_point(start)} neither comes to rest nor leaves a bounded region up to "
                 f"t = {t_read:z.3g} ({t_read / T0:z.3g} period guesses), where it is at {_fmt_point(z_read)}"
                 if t_read > 0 else "")
+
+    def advice() -> str:
+        """What to try after a failed shooting: from where the orbit goes, unless shooting already started there; a
+        better guess only when no nearly closed return fitted this one"""
+        fits = budget.closes is not None
+        if relaxed is None:
+            return "start there if it settles on a cycle" + ("" if fits else ", or give a period guess nearer the "
+                                                              "cycle's own")
+        said = (f"shooting started there (its orbit comes back to within {ret['q']:z.2g} of its reach after "
+                f"t = {ret['t']:z.6g}")
+        return (f"{said}, a time the guess fits)" if ret["q"] <= NEARLY_CLOSED else
+                f"{said}); give a period guess nearer the cycle's own, or a start nearer an unstable one")
 
     vref = v(x)
     xref = x.copy()
     if np.linalg.norm(vref) < 1e-12:
         raise GandynamicsError("the initial point is an equilibrium; start on (or near) the cycle")
-    # first the period alone (x fixed): Gauss-Newton on min_T ||phi_T(x) - x||^2, d/dT phi_T(x) = v(phi_T(x)).
-    # On a family of closed orbits this lands on the orbit through x (residual ~ 0, then no Newton step moves
-    # x); with a wrong period, Newton's linear model would pull x to the equilibrium, phi_T's only fixed point.
     T0 = T
-    for k in range(8):  # kept within [T0 / 2, 2 T0]: phi_T(x) -> x as T -> 0, a spurious minimum
-        used = budget.used
-        xT, _, sol = integrate(x, T)
-        if k == 0:   # the scales of a runaway: the first orbit's reach from the start, and its evaluations
-            reach0 = float(np.max(np.linalg.norm(sol.y[:n].T - xref, axis=1)))
-            cost0 = budget.used - used
-        vT = v(xT)
-        if np.linalg.norm(vT) <= 1e-9 * np.linalg.norm(vref):   # at rest within a period guess: no cycle passes here
-            no_cycle(f"stopped before Newton: the orbit came to rest within the period {T:z.6g}", certain=True)
-        dT = -float(vT @ (xT - x)) / max(float(vT @ vT), 1e-300)
-        T = min(2 * T0, max(0.5 * T0, T + max(-0.2 * T, min(0.2 * T, dT))))
-        if abs(dT) < 1e-12 * T:
-            break
-    res = np.inf
-    for step in range(1, maxit + 1):
-        used = budget.used
-        xT, M, _ = integrate(x, T)
-        if budget.used - used > PERIOD_RUNAWAY * cost0:   # lost: an integration far costlier than the first
-            no_cycle(f"ran into integrations {(budget.used - used) / cost0:z.3g} times as costly as its first")
-        vT = v(xT)
-        # the border scaled by the speeds, so that it is as dimensionless as M - I (unknown T' = |v(x_T)| T)
-        sT, sr = max(float(np.linalg.norm(vT)), 1e-300), max(float(np.linalg.norm(vref)), 1e-300)
-        r = np.append(xT - x, vref @ (x - xref) / sr)
-        Jac = np.block([[M - np.eye(n), vT[:, None] / sT], [vref[None, :] / sr, np.zeros((1, 1))]])
-        if not np.all(np.isfinite(Jac)):
-            no_cycle("reached a Newton matrix that is not finite")
-            raise GandynamicsError("shooting: the Newton matrix is not finite (the orbit left the field's domain)")
-        # Newton's step by the SVD: where the matrix is numerically singular (a family of closed orbits, or a
-        # fold of cycles) the minimum-norm step, which stays near the start instead of sliding along the family
-        U, sv, Vt = np.linalg.svd(Jac)
-        keep = sv > SINGULAR_RTOL * sv[0]
-        d = Vt[keep].T @ ((U[:, keep].T @ -r) / sv[keep])
-        d[n] /= sT
-        # damp steps that would flip the sign of T or move far
-        lam = 1.0
-        while T + lam * d[n] <= 0.05 * T:
-            lam /= 2
-        x, T = x + lam * d[:n], T + lam * d[n]
-        res = float(np.linalg.norm(r[:n]))
-        if np.linalg.norm(d) * lam < tol * (1 + np.linalg.norm(x)) and res < 1e3 * tol:
-            if T < T0 / PERIOD_RUNAWAY:   # converged to phi_T(x) = x with T -> 0: a point, not an orbit
+    # the start's return (docs/math/bifurcations.md §4.1): where its orbit comes back nearest it between T0/2 and
+    # 2 T0.  A start that is not nearly closed (far off the cycle, where the phase condition's hyperplane through it
+    # may miss the cycle, or near the equilibrium inside) is relaxed first: its orbit is read (_orbit_fate, over 64
+    # period guesses), and when it neither rests, nor escapes, nor drifts (it keeps oscillating or levels off),
+    # shooting starts where it ends, if that closes better.  (The Hopf cycle from (3, 0) with the good guess 6 spent
+    # the whole budget wandering, 20 s; on the cycle with the guess 1.5 x 2 pi the period steps sat at the distance's
+    # maximum, half a turn, and Newton failed.)  The absolute tolerances are scaled by the orbit's size, its path
+    # (_size), when that is below 1: an orbit 1e-12 from an equilibrium was integrated to an absolute 1e-12.
+    size0 = _size(fld, m, p, x, vref, T0)
+    relaxed, ret = None, _first_return(v, x, T0, budget, 1e-12 * min(1.0, size0))
+    if ret is None or ret["q"] > NEARLY_CLOSED:
+        relax(better_than=None if ret is None else ret["q"])
+    for _ in range(2):   # once more, from where the orbit goes, when shooting fails from a start not relaxed
+        try:
+            T = T0
+            if ret is not None and ret["q"] <= NEARLY_CLOSED:   # (else the guess: the return tells nothing)
+                T = min(2.0 * T0, max(0.5 * T0, ret["t"]))
+                budget.closes = (x.copy(), ret["t"], ret["q"])
+            atol = 1e-12 * min(1.0, size0)
+            # then the period alone (x fixed), from the return: Gauss-Newton on min_T ||phi_T(x) - x||^2,
+            # d/dT phi_T(x) = v(phi_T(x)).  On a family of closed orbits this lands on the orbit through x (residual
+            # ~ 0, then no Newton step moves x); with a wrong period, Newton's linear model would pull x to the
+            # equilibrium, phi_T's only fixed point.
+            for k in range(8):  # kept within [T0 / 2, 2 T0]: phi_T(x) -> x as T -> 0, a spurious minimum
+                used = budget.used
+                xT, _, sol = integrate(x, T)
+                if k == 0:   # the scales of a runaway: the first orbit's reach from the start, and its evaluations
+                    reach0 = float(np.max(np.linalg.norm(sol.y[:n].T - xref, axis=1)))
+                    cost0 = budget.used - used
+                vT = v(xT)
+                if np.linalg.norm(vT) <= 1e-9 * np.linalg.norm(vref):   # at rest within a guess: no cycle passes here
+                    no_cycle(f"stopped before Newton: the orbit came to rest within the period {T:z.6g}", certain=True)
+                dT = -float(vT @ (xT - x)) / max(float(vT @ vT), 1e-300)
+                T_new = min(2 * T0, max(0.5 * T0, T + max(-0.2 * T, min(0.2 * T, dT))))
+                if abs(dT) < 1e-12 * T_new or T_new == T:   # (at a bound of the range the same T again: no news)
+                    T = T_new
+                    break
+                T = T_new
+            res = np.inf
+            for step in range(1, maxit + 1):
+                used = budget.used
+                xT, M, _ = integrate(x, T)
+                if budget.used - used > PERIOD_RUNAWAY * cost0:   # lost: an integration far costlier than the first
+                    no_cycle(f"ran into integrations {(budget.used - used) / cost0:z.3g} times as costly as its first")
+                vT = v(xT)
+                # the border scaled by the speeds, so that it is as dimensionless as M - I (unknown T' = |v(x_T)| T)
+                sT, sr = max(float(np.linalg.norm(vT)), 1e-300), max(float(np.linalg.norm(vref)), 1e-300)
+                r = np.append(xT - x, vref @ (x - xref) / sr)
+                Jac = np.block([[M - np.eye(n), vT[:, None] / sT], [vref[None, :] / sr, np.zeros((1, 1))]])
+                if not np.all(np.isfinite(Jac)):
+                    no_cycle("reached a Newton matrix that is not finite")
+                    raise GandynamicsError("shooting: the Newton matrix is not finite (the orbit left the field's "
+                                           "domain)")
+                # Newton's step by the SVD: where the matrix is numerically singular (a family of closed orbits, or a
+                # fold of cycles) the minimum-norm step, which stays near the start instead of sliding along the family
+                U, sv, Vt = np.linalg.svd(Jac)
+                keep = sv > SINGULAR_RTOL * sv[0]
+                d = Vt[keep].T @ ((U[:, keep].T @ -r) / sv[keep])
+                d[n] /= sT
+                # damp steps that would flip the sign of T or move far
+                lam = 1.0
+                while T + lam * d[n] <= 0.05 * T:
+                    lam /= 2
+                x, T = x + lam * d[:n], T + lam * d[n]
+                res = float(np.linalg.norm(r[:n]))
+                if np.linalg.norm(d) * lam < tol * (1 + np.linalg.norm(x)) and res < 1e3 * tol:
+                    if T < T0 / PERIOD_RUNAWAY:   # converged to phi_T(x) = x with T -> 0: a point, not an orbit
+                        collapsed(T)
+                    break
+                # a runaway (read before integrating over it: the period or the point far off), or half the steps
+                # spent: the orbit from init is read, and here only an orbit that comes to rest or escapes stops Newton
+                # (the point of a shooting that converges went 18 times the first orbit's reach off on its way), or,
+                # once, one that keeps oscillating from a start not relaxed: shooting starts again where it goes
+                if not T0 / PERIOD_RUNAWAY <= T <= PERIOD_RUNAWAY * T0:
+                    no_cycle(f"ran its period off to {T:z.3g}", certain=True)
+                elif np.linalg.norm(x - xref) > PERIOD_RUNAWAY * reach0:
+                    no_cycle(f"ran its point off to {_fmt_point(x)}", certain=True)
+                elif step == maxit // 2:
+                    no_cycle(f"had not converged in {step} Newton steps, residual {res:z.3g}", certain=True)
+            else:
+                no_cycle(f"did not converge in {maxit} Newton steps, residual {res:z.3g}")
+                seen = seen_orbit()
+                if T < T0 / PERIOD_RUNAWAY:
+                    raise GandynamicsError(
+                        f"shooting did not converge in {maxit} Newton steps (residual {res:z.3g}): its period shrank "
+                        f"from the guess {T0:z.6g} to {T:z.3g}, where phi_T(x) -> x as T -> 0 (a spurious solution)"
+                        f"{seen}; give a period guess nearer the cycle's own (estimate_period; `gandynamics cycle` "
+                        "without --period)")
+                raise GandynamicsError(f"shooting did not converge in {maxit} Newton steps (residual {res:z.3g})"
+                                       f"{seen}: {advice()}")
+            xT, M, sol = integrate(x, T, dense=True)
+            res = float(np.linalg.norm(xT - x))
+            ts = np.linspace(0.0, T, samples, endpoint=False)
+            orbit = sol.sol(ts)[:n].T
+            fine = sol.sol(np.linspace(0.0, T, 8192, endpoint=False))[:n].T
+            # a closed orbit comes back: its end is far nearer its start than its farthest point is; over a period
+            # collapsed toward 0 the orbit is a segment of length |v| T whose end is as far as any of its points (it
+            # "closed" only to Newton's tolerance; from a guess of 1e-300 the period stayed within the guess's runaway
+            # bound)
+            # (a point at rest, the equilibrium, is told apart by its speed below: it neither moves nor comes back)
+            if (res >= 0.5 * float(np.max(np.linalg.norm(fine - x[None, :], axis=1), initial=0.0))
+                    and np.linalg.norm(v(x)) > 1e-6 * np.linalg.norm(vref)):
                 collapsed(T)
-            break
-        # a runaway (read before integrating over it: the period or the point far off), or half the steps spent: the
-        # orbit from init is read, and here only an orbit that comes to rest or escapes stops Newton (the point of a
-        # shooting that converges went 18 times the first orbit's reach off on its way)
-        if not T0 / PERIOD_RUNAWAY <= T <= PERIOD_RUNAWAY * T0:
-            no_cycle(f"ran its period off to {T:z.3g}", certain=True)
-        elif np.linalg.norm(x - xref) > PERIOD_RUNAWAY * reach0:
-            no_cycle(f"ran its point off to {_fmt_point(x)}", certain=True)
-        elif step == maxit // 2:
-            no_cycle(f"had not converged in {step} Newton steps, residual {res:z.3g}", certain=True)
-    else:
-        no_cycle(f"did not converge in {maxit} Newton steps, residual {res:z.3g}")
-        seen = seen_orbit()
-        if T < T0 / PERIOD_RUNAWAY:
-            raise GandynamicsError(
-                f"shooting did not converge in {maxit} Newton steps (residual {res:z.3g}): its period shrank from the "
-                f"guess {T0:z.6g} to {T:z.3g}, where phi_T(x) -> x as T -> 0 (a spurious solution){seen}; give a period "
-                "guess nearer the cycle's own (estimate_period; `gandynamics cycle` without --period)")
-        raise GandynamicsError(f"shooting did not converge in {maxit} Newton steps (residual {res:z.3g}){seen}: start "
-                               "there if it settles on a cycle, or give a period guess nearer the cycle's own")
-    xT, M, sol = integrate(x, T, dense=True)
-    res = float(np.linalg.norm(xT - x))
-    ts = np.linspace(0.0, T, samples, endpoint=False)
-    orbit = sol.sol(ts)[:n].T
-    fine = sol.sol(np.linspace(0.0, T, 8192, endpoint=False))[:n].T
-    # a closed orbit comes back: its end is far nearer its start than its farthest point is; over a period collapsed
-    # toward 0 the orbit is a segment of length |v| T whose end is as far as any of its points (it "closed" only to
-    # Newton's tolerance; from a guess of 1e-300 the period stayed within the guess's runaway bound)
-    # (a point at rest, the equilibrium, is told apart by its speed below: it neither moves nor comes back)
-    if (res >= 0.5 * float(np.max(np.linalg.norm(fine - x[None, :], axis=1), initial=0.0))
-            and np.linalg.norm(v(x)) > 1e-6 * np.linalg.norm(vref)):
-        collapsed(T)
-    from ..validate import vector
-    c = vector(center, "center", n, fld.names) if center is not None else fine.mean(axis=0)
-    amp = _max_distance(sol, T, c, n)
-    if amp < 1e-8 or amp < 1e-6 * float(np.linalg.norm(xref - c)):   # (an unstable focus: 1e-8 from x0 = 1e-15)
-        no_cycle("converged to the equilibrium")
-        raise GandynamicsError(f"shooting converged to an equilibrium, not a cycle{seen_orbit()}: start there if it "
-                               "settles on a cycle, or give a period guess nearer the cycle's own")
-    turns = _turns(sol, x, T, amp)
-    if turns > 1:   # the guess spanned several turns: the orbit's own period, and its monodromy over one turn
-        T = T / turns
-        xT, M, sol = integrate(x, T, dense=True)
-        res = float(np.linalg.norm(xT - x))
-        orbit = sol.sol(np.linspace(0.0, T, samples, endpoint=False))[:n].T
-        if center is None:
-            c = sol.sol(np.linspace(0.0, T, 8192, endpoint=False))[:n].T.mean(axis=0)
-        amp = _max_distance(sol, T, c, n)
-    mult = np.linalg.eigvals(M)
-    k = int(np.argmin(np.abs(mult - 1)))
-    others = np.delete(mult, k)
-    # not isolated: two Floquet multipliers at 1 (a family's Jordan block, split by rounding into 1 +- sqrt(e);
-    # at the converged orbits of the tests within 1e-6); a hyperbolic cycle keeps its other multipliers away
-    isolated = int(np.sum(np.abs(mult - 1) < NOT_ISOLATED_TOL)) < 2
-    if not isolated and amp < 0.1 * float(np.linalg.norm(xref - c)):
-        # Newton slid from the start toward the equilibrium, onto an orbit so small that it closes to the tolerance:
-        # near a weak focus (r' = l1 r^3) every small orbit does; a centre's orbit through the start stays its size
-        no_cycle(f"slid toward the equilibrium, onto an orbit of amplitude {amp:z.3g} about {_fmt_point(c)} that "
-                 "closes only to its tolerance")
-    stable = isolated and (bool(np.all(np.abs(others) < 1 - 1e-9)) if others.size else True)
-    return Cycle(period=T, point=x, orbit=orbit, multipliers=mult, stable=stable, amplitude=amp, center=c,
-                 residual=res, params={s.name: float(v) for s, v in zip(fld.hyper, p)}, isolated=isolated)
-
+            from ..validate import vector
+            c = vector(center, "center", n, fld.names) if center is not None else fine.mean(axis=0)
+            amp = _max_distance(sol, T, c, n)
+            if amp < 1e-8 or amp < 1e-6 * float(np.linalg.norm(xref - c)):   # (an unstable focus: 1e-8 from x0 = 1e-15)
+                no_cycle("converged to the equilibrium")
+                raise GandynamicsError(f"shooting converged to an equilibrium, not a cycle{seen_orbit()}: {advice()}")
+            turns = _turns(sol, x, T, amp)
+            if turns > 1:   # the guess spanned several turns: the orbit's own period, and its monodromy over one turn
+                T = T / turns
+                xT, M, sol = integrate(x, T, dense=True)
+                res = float(np.linalg.norm(xT - x))
+                orbit = sol.sol(np.linspace(0.0, T, samples, endpoint=False))[:n].T
+                if center is None:
+                    c = sol.sol(np.linspace(0.0, T, 8192, endpoint=False))[:n].T.mean(axis=0)
+                amp = _max_distance(sol, T, c, n)
+            mult = np.linalg.eigvals(M)
+            k = int(np.argmin(np.abs(mult - 1)))
+            others = np.delete(mult, k)
+            # not isolated: two Floquet multipliers at 1 (a family's Jordan block, split by rounding into 1 +- sqrt(e);
+            # at the converged orbits of the tests within 1e-6); a hyperbolic cycle keeps its other multipliers away
+            isolated = int(np.sum(np.abs(mult - 1) < NOT_ISOLATED_TOL)) < 2
+            if not isolated and amp < 0.1 * float(np.linalg.norm(xref - c)):
+                # Newton slid from the start toward the equilibrium, onto an orbit so small that it closes to the
+                # tolerance: near a weak focus (r' = l1 r^3) every small orbit does; a centre's orbit through the
+                # start stays its size
+                no_cycle(f"slid toward the equilibrium, onto an orbit of amplitude {amp:z.3g} about {_fmt_point(c)} "
+                         "that closes only to its tolerance")
+            stable = isolated and (bool(np.all(np.abs(others) < 1 - 1e-9)) if others.size else True)
+            return Cycle(period=T, point=x, orbit=orbit, multipliers=mult, stable=stable, amplitude=amp, center=c,
+                         residual=res, params={s.name: float(v) for s, v in zip(fld.hyper, p)}, isolated=isolated)
+        except _Relax:
+            continue
+    raise AssertionError("unreachable: the start is relaxed at most once")
 
 #: the most turns of one closed orbit that a converged shooting's period is searched for (:func:`_turns`)
 MAX_TURNS = 512
