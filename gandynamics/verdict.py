@@ -44,7 +44,9 @@ The verdict
   :data:`GROW_FACTOR` (2) times the largest in the first quarter and above 1/0.99 of the largest in the third quarter
   (still rising at the end), with (ii) mirrored (the log-rate over ``[T/2, T]`` positive by more than three times
   its uncertainty: geometric growth) or an algebraic growth (the log-log slope at least 1/2 and positive by more than
-  :data:`POW_SIG` times its uncertainty, the last eighth rising: the flow on a nilpotent Jacobian grows like ``k``).
+  :data:`POW_SIG` times its uncertainty, the last eighth rising: the flow on a nilpotent Jacobian grows like ``k``),
+  or, the mirror of the fall by three orders of magnitude, a rise by :data:`RISE_FACTOR` (1000) still going on at the
+  end whatever the spread of its slopes (a slowly turning unstable focus).
   It says what the run did: a run spiralling out onto a limit cycle grows until it levels off;
 * ``bounded, not converging`` — everything else: the run neither diverged, approached ``z*`` nor grew by those
   tests (orbits, limit cycles, a convergence or growth too slow to be seen in ``T`` steps); ``tail_min`` and
@@ -66,7 +68,8 @@ from numba import njit
 
 from gandynamics._numeric import log_pos  # absolute: the interpreted copy imports the interpreted log
 
-__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END", "FALL_HALF", "FALL_SLOW", "GROW_FACTOR", "FLOOR_REL",
+__all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END", "FALL_HALF", "FALL_SLOW", "GROW_FACTOR",
+           "RISE_FACTOR", "FLOOR_REL",
            "FLOOR_ABS", "FLOOR_GROW", "FLOOR_NOISE", "POLY_MAX", "RATE_FIT", "VERDICT_RULE", "RunReading", "Reader",
            "read_runs", "poly_caps", "describe"]
 
@@ -145,6 +148,13 @@ POW_SIG = 10.0
 #: (the flow on a nilpotent Jacobian, theta' = psi) read "bounded, not converging".  Like every verdict it says what
 #: the run did, not what a longer one would do: a run spiralling out onto a limit cycle grows until it levels off
 GROW_FACTOR = 1.0 / ENVELOPE_FACTOR
+#: ... or, in place of the significant slope, the mirror of FALL_FACTOR's rule: a rise by this factor (the last quarter's
+#: largest distance at least RISE_FACTOR times the first quarter's) with both halves of [T/2, T] and the last eighth
+#: rising, the last eighth's slope at least 1/FALL_SLOW of the first half's, the last distance at least 1/FALL_END of the
+#: largest over the last eighth and at least FALL_HALF times the smallest over [T/2, T].  An unstable focus turning
+#: slowly (gd on the quadratic game a = -0.5, b = 0.2, c = -0.25 at h = 0.01: eigenvalues 1.00375 +- 0.00156i) rose
+#: from 1.04 to 1.4e5 in 3,000 steps with half-window slopes 0.0028 and 0.0047 (3 u > b) and read "bounded"
+RISE_FACTOR = 1.0 / FALL_FACTOR
 #: fit windows, as fractions of the run's life T
 FIT_START = 0.25
 TEST_START = 0.5
@@ -205,7 +215,12 @@ VERDICT_RULE = ("converging: the distance reached the rounding floor and, once t
                 f"{GROW_FACTOR:zg} times the largest in the first quarter and above 1/{TAIL_FACTOR:zg} of the largest in the "
                 "third quarter, and the log-rate fitted over [T/2, T] positive by more than 3x its uncertainty, or the "
                 f"slope of log|z_k - z*| against log k over [T/2, T] at least {-POW_MAX:zg} and positive by more than "
-                f"{POW_SIG:zg}x its uncertainty with the slope over [{FALL_TAIL:zg}T, T] positive (e.g. linear growth); "
+                f"{POW_SIG:zg}x its uncertainty with the slope over [{FALL_TAIL:zg}T, T] positive (e.g. linear growth), or "
+                f"in place of both (a rise by orders of magnitude, however its slope wanders) the largest distance in the "
+                f"last quarter at least {RISE_FACTOR:zg} times the largest in the first with the slopes of both halves of "
+                f"[T/2, T] and of [{FALL_TAIL:zg}T, T] positive, the last at least 1/{FALL_SLOW:zg} of the first half's, the "
+                f"last distance at least 1/{FALL_END:zg} of the largest over [{FALL_TAIL:zg}T, T] and at least {FALL_HALF:zg} "
+                "times the smallest over [T/2, T]; "
                 "diverged: a state not finite or beyond the bound; stopped: the method "
                 "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
                 "that step; otherwise bounded, not converging")
@@ -489,9 +504,14 @@ def describe(reading: dict, digits: int = 4) -> str:
             why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
                    "F and DF underflow to 0 at the final state, F's exact value does not")
             text += f"; it stands still, but not at a zero of F ({why})"
-        if env >= GROW_FACTOR and rate > 1.0:
+        poly = reading.get("poly_order", 0.0)
+        if v == GROWING_LABEL or (env >= GROW_FACTOR and rate > 1.0):
             word = "the envelope" if v == GROWING_LABEL else "rising, not steadily: the envelope"
-            text += f"; {word} rose x{env:z.{digits}g} at about {rate:z.{digits}g} per step " \
+            # (a rate fitted with a polynomial factor k^c may be below 1 while the run grows: a Jordan block's
+            # transient c k^(c-1) rho^k rises for k < c / |log rho|, and a linear growth fits c ~ 1, rho ~ 1)
+            how = (f"like k^{poly:z.2g} times {rate:z.{digits}g}^k" if poly == poly and poly > 0 else
+                   f"at about {rate:z.{digits}g} per step")
+            text += f"; {word} rose x{env:z.{digits}g}, {how} " \
                     "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"
         return text + ")"
     return v
@@ -668,6 +688,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     tmax = 0.0
     final = math.nan
     e_min8 = math.inf
+    e_max8 = 0.0
     hit = False  # over [T/2, T]: the distance reached the floor, and (back) rose above it again afterwards
     back = False
     for j in range(R):
@@ -694,6 +715,8 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                 tmax = d
         if k >= FALL_TAIL * T and d < e_min8:
             e_min8 = d
+        if k >= FALL_TAIL * T and d > e_max8:
+            e_max8 = d
     out[3, r] = e_last / e_first if e_first > 0.0 else math.nan
     out[4, r] = tmin if tmin < math.inf else math.nan
     out[5, r] = tmax if tmin < math.inf else math.nan
@@ -743,9 +766,12 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                                                   and pw + POW_SIG * perr < 0.0 and b3 < 0.0
                                                   and final <= FALL_END * e_min8)):
         out[6, r] = CONVERGING
-    elif TAIL_FACTOR * e_last > e_third and out[3, r] >= GROW_FACTOR and ((bt == bt and bt - 3.0 * err > 0.0)
-                                                                        or (pw >= -POW_MAX and pw - POW_SIG * perr > 0.0
-                                                                            and b3 > 0.0)):
+    elif TAIL_FACTOR * e_last > e_third and ((out[3, r] >= GROW_FACTOR and bt == bt and bt - 3.0 * err > 0.0)
+                                             or (out[3, r] >= RISE_FACTOR and b1 > 0.0 and b2 > 0.0 and b3 > 0.0
+                                                 and FALL_SLOW * b3 >= b1 and FALL_END * final >= e_max8
+                                                 and final >= FALL_HALF * tmin)
+                                             or (out[3, r] >= GROW_FACTOR and pw >= -POW_MAX
+                                                 and pw - POW_SIG * perr > 0.0 and b3 > 0.0)):
         out[6, r] = GROWING
     else:
         out[6, r] = BOUNDED
@@ -856,7 +882,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (18, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (20, GROUP).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -963,10 +989,13 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         b1[b] = sxy[b] / sxx if sxx > 0.0 else math.nan
     mx, sxx, c = _lane_slope(idx, L, jh + h, j1, m, my, sxy)
     fall = acc[13]
+    rise = acc[18]
     for b in range(m):
         b2 = sxy[b] / sxx if sxx > 0.0 else math.nan
-        # both halves falling (FALL_FACTOR's condition): the first half's slope kept for FALL_SLOW's test, else NaN
+        # both halves falling (FALL_FACTOR's condition): the first half's slope kept for FALL_SLOW's test, else NaN;
+        # both rising (RISE_FACTOR's) likewise
         fall[b] = b1[b] if (b1[b] < 0.0) & (b2 < 0.0) else math.nan
+        rise[b] = b1[b] if (b1[b] > 0.0) & (b2 > 0.0) else math.nan
         b1[b] = abs(b1[b] - b2) + st[b]  # err
     j8 = jh  # ... and the last eighth [FALL_TAIL T, T] falling
     while j8 < j1 and not idx[j8] >= FALL_TAIL * T:
@@ -977,6 +1006,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         b3 = sxy[b] / sxx if sxx > 0.0 else math.nan
         tail[b] = 1.0 if b3 < 0.0 else (-1.0 if b3 > 0.0 else 0.0)  # falling, rising (GROWING's test), neither
         fall[b] = 1.0 if b3 < 0.0 and FALL_SLOW * b3 <= fall[b] else 0.0  # (NaN: not both halves falling)
+        rise[b] = 1.0 if b3 > 0.0 and FALL_SLOW * b3 >= rise[b] else 0.0  # (NaN: not both halves rising)
     # ---- the log-log slope over [T/2, T] and its uncertainty (POW_MAX; _slope's operations against log k)
     pw = acc[15]
     perr = acc[16]
@@ -999,6 +1029,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     tn = acc[3 + 8]
     tx = acc[4 + 8]
     mn8 = acc[14]
+    mx8 = acc[19]
     for b in range(m):
         ef[b] = 0.0
         e3[b] = 0.0
@@ -1006,6 +1037,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         tn[b] = math.inf
         tx[b] = 0.0
         mn8[b] = math.inf
+        mx8[b] = 0.0
     for j in range(j1):
         k = idx[j]
         Dj = X[j, c0:c0 + m]
@@ -1031,6 +1063,8 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
             for b in range(m):
                 if Dj[b] < mn8[b]:
                     mn8[b] = Dj[b]
+                if Dj[b] > mx8[b]:
+                    mx8[b] = Dj[b]
     # ---- the verdict
     for b in range(m):
         r = rows[b]
@@ -1059,10 +1093,11 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
                                                       and pw[b] + POW_SIG * perr[b] < 0.0 and tail[b] == 1.0
                                                       and final <= FALL_END * mn8[b])):
             out[6, r] = CONVERGING
-        elif TAIL_FACTOR * e_last > e_third and env >= GROW_FACTOR and ((bt[b] == bt[b] and bt[b] - 3.0 * err > 0.0)
-                                                                       or (pw[b] >= -POW_MAX
-                                                                           and pw[b] - POW_SIG * perr[b] > 0.0
-                                                                           and tail[b] == -1.0)):
+        elif TAIL_FACTOR * e_last > e_third and ((env >= GROW_FACTOR and bt[b] == bt[b] and bt[b] - 3.0 * err > 0.0)
+                                                 or (env >= RISE_FACTOR and rise[b] == 1.0 and FALL_END * final >= mx8[b]
+                                                     and final >= FALL_HALF * tmin)
+                                                 or (env >= GROW_FACTOR and pw[b] >= -POW_MAX
+                                                     and pw[b] - POW_SIG * perr[b] > 0.0 and tail[b] == -1.0)):
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
@@ -1088,7 +1123,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
             vector = False
     D = np.empty((R, GROUP))
     L = np.empty((R, GROUP))
-    acc = np.empty((18, GROUP))
+    acc = np.empty((20, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
     bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
     if vector:

@@ -9,7 +9,7 @@ import pytest
 
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
-from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
+from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, RISE_FACTOR, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
                                  FALL_SLOW, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_GROW, FLOOR_NOISE, FLOOR_REL,
                                  MIN_POLY, POLY_SE, POLY_SLACK, POW_MAX, POW_SIG, TAIL_FACTOR, TEST_START, read_runs)
 
@@ -154,6 +154,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         tmax = 0.0
         final = math.nan
         e_min8 = math.inf
+        e_max8 = 0.0
         hit = back = False  # over [T/2, T]: at or below the floor once, and above it again afterwards
         for j in range(R):
             k = idx[j]
@@ -163,6 +164,8 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
             final = d
             if k >= FALL_TAIL * T and d < e_min8:
                 e_min8 = d
+            if k >= FALL_TAIL * T and d > e_max8:
+                e_max8 = d
             if k >= TEST_START * T:
                 hit, back = hit or d <= floor[r], back or (hit and d > floor[r])
             if k <= 0.25 * T and d > e_first:
@@ -213,8 +216,11 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                                                       and pw + POW_SIG * perr < 0.0 and b3 < 0.0
                                                       and final <= FALL_END * e_min8)):
             out[6, r] = CONVERGING
-        elif (TAIL_FACTOR * e_last > e_third and out[3, r] >= GROW_FACTOR  # still rising, the envelope doubled
-              and ((bt == bt and bt - 3.0 * err > 0.0) or (pw >= -POW_MAX and pw - POW_SIG * perr > 0.0 and b3 > 0.0))):
+        elif TAIL_FACTOR * e_last > e_third and (  # still rising, and a significant growth or a rise by 1000 times
+                (out[3, r] >= GROW_FACTOR and bt == bt and bt - 3.0 * err > 0.0)
+                or (out[3, r] >= RISE_FACTOR and b1 > 0.0 and b2 > 0.0 and b3 > 0.0 and FALL_SLOW * b3 >= b1
+                    and FALL_END * final >= e_max8 and final >= FALL_HALF * tmin)
+                or (out[3, r] >= GROW_FACTOR and pw >= -POW_MAX and pw - POW_SIG * perr > 0.0 and b3 > 0.0)):
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
