@@ -334,14 +334,39 @@ class VectorField:
             raise GandynamicsError(f"unknown hyperparameter(s) {', '.join(sorted(repr(k) for k in unknown))} (keys are "
                                    f"names, str); accepted: {acc}")
         out = np.empty(len(self.hyper))
-        strengths = getattr(self, "_strengths", {})
         for i, s in enumerate(self.hyper):
-            v = params.get(s.name, self.defaults[s.name])
-            if s.name in strengths and not signed:  # a strength: the same rule as R1(gamma=...) / --reg r1:gamma=...
-                out[i] = validate.strength(v, strengths[s.name])
-            else:
-                out[i] = validate.finite(v, f"hyperparameter {s.name}")
+            out[i] = self.hyper_value(s.name, params.get(s.name, self.defaults[s.name]), signed)
         return out
+
+    def hyper_value(self, name: str, value, signed: bool = False) -> float:
+        """``value`` of the hyperparameter ``name`` as a float, by the one rule for it however it is given
+        (``params=``, ``--param``, a sweep's grid axis): a regularizer strength a finite number >= 0 (any finite number
+        with ``signed``); a hyperparameter whose sympy symbol is declared ``positive``, ``nonnegative``, ``negative``
+        or ``nonpositive`` (lq-wgan's ``s``: ``Symbol("s", positive=True)``) a finite number of that sign, whatever
+        ``signed`` (the game is not defined beyond it); any other a finite number.
+
+        Raises
+        ------
+        GandynamicsError
+            naming the hyperparameter and what it accepts."""
+        strengths = getattr(self, "_strengths", {})
+        if name in strengths and not signed:  # a strength: the same rule as R1(gamma=...) / --reg r1:gamma=...
+            return validate.strength(value, strengths[name])
+        sign, bounds = self.hyper_sign(name)
+        return validate.real(value, f"hyperparameter {name}" + (f" (declared {sign})" if sign else ""), **bounds)
+
+    def hyper_sign(self, name: str) -> tuple[str, dict]:
+        """``(sign, bounds)`` of the hyperparameter ``name`` from its sympy symbol's assumptions: ``("positive",
+        {"lo": 0.0, "lo_open": True})``, ``"nonnegative"``, ``"negative"``, ``"nonpositive"``, or ``("", {})``
+        (:meth:`hyper_value`; ``bounds`` the keywords of :func:`gandynamics.validate.real`)."""
+        sym = next((s for s in self.hyper if s.name == name), None)
+        if sym is None:
+            return "", {}
+        for sign, bounds in (("positive", {"lo": 0.0, "lo_open": True}), ("nonnegative", {"lo": 0.0}),
+                             ("negative", {"hi": 0.0, "hi_open": True}), ("nonpositive", {"hi": 0.0})):
+            if getattr(sym, "is_" + sign):
+                return sign, bounds
+        return "", {}
 
     def point(self, z) -> np.ndarray:
         """Validate a state vector (length and finiteness)."""

@@ -165,3 +165,37 @@ def test_a_kink_whose_coefficient_is_zero_is_not_reported(kink):
     fd = np.column_stack([(f.eval_F((0.3 + h, 0.0), {"a": 0.0}) - f.eval_F((0.3 - h, 0.0), {"a": 0.0})) / (2 * h),
                           (f.eval_F((0.3, h), {"a": 0.0}) - f.eval_F((0.3, -h), {"a": 0.0})) / (2 * h)])
     np.testing.assert_allclose(J, fd, rtol=1e-7, atol=1e-9)
+
+
+# ------------------------------------------------------------------ hyperparameters declared of one sign
+_SIGNS = {"positive": (lambda v: v > 0), "nonnegative": (lambda v: v >= 0), "negative": (lambda v: v < 0),
+          "nonpositive": (lambda v: v <= 0)}
+
+
+@pytest.mark.parametrize("sign", list(_SIGNS))
+def test_a_hyperparameter_declared_of_one_sign_is_refused_beyond_it_wherever_it_is_given(sign, tmp_path):
+    """lq-wgan's s is Symbol("s", positive=True) (the data's standard deviation): --param s=-1 was refused by its factory
+    but params={"s": -1}, a sweep's grid axis s=-1:1:3 and a continuation in s through 0 ran (s = 0 found an
+    'equilibrium' at a = 4e-105).  Every entry of a hyperparameter now applies its sympy sign assumption: a game of
+    each sign, values on both sides of 0 and at 0, through params=, a grid axis and a continuation's range."""
+    import sympy as sp
+    from gandynamics import Game, VectorField, continuation, simulate, spectrum, sweep
+    x, y = sp.symbols("x y", real=True)
+    s = sp.Symbol("s", **{sign: True})
+    default = 1.5 if sign in ("positive", "nonnegative") else -1.5
+    fld = VectorField(Game([x], [y], (s ** 2 + 1) * x ** 2 / 2 + x * y, -x * y + y ** 2 / 2, hyper={s: default},
+                           equilibrium=(0, 0), name="signed"))
+    for v in (-2.0, 0.0, 2.0):
+        ok = _SIGNS[sign](v)
+        calls = [lambda: spectrum(fld, params={"s": v}),
+                 lambda: simulate(fld, "gd", [0.1, 0.1], 5, 0.1, params={"s": v}),
+                 lambda: sweep(fld, "gd", inits=[[0.1, 0.1]], grid={"s": [fld.defaults["s"], v]}, steps=5, step=0.1)]
+        for call in calls:
+            if ok:
+                call()
+            else:
+                with pytest.raises(GandynamicsError, match=rf"hyperparameter s \(declared {sign}\) must be"):
+                    call()
+        if not ok:
+            with pytest.raises(GandynamicsError, match=rf"declared {sign}"):
+                continuation(fld, "s", fld.defaults["s"], v)

@@ -373,7 +373,7 @@ def _bad_values(default):
     whole-number default also a fraction; for a vector default the same inside the vector."""
     nan, inf = float("nan"), float("inf")
     if isinstance(default, bool):
-        return []
+        return [2, "maybe", None, 1.0]
     if isinstance(default, int):
         return [0.5, nan, inf, "abc", None]
     if isinstance(default, float):
@@ -397,6 +397,16 @@ def test_every_built_in_factory_refuses_non_finite_and_non_numeric_arguments():
                 assert key in str(err.value) and "\n" not in str(err.value), (name, key, bad, str(err.value))
                 checked += 1
     assert checked >= 60
+
+
+def test_a_boolean_argument_given_as_text_means_what_it_says():
+    """mlp(bias='false') built the model *with* biases (a non-empty text is truthy): the text is read as the CLI reads
+    it, and anything but a boolean or true/false is refused (the generator above)."""
+    for text, flag in (("false", False), ("True", True), (" FALSE ", False)):
+        with_text = games.mlp(k=2, bias=text)
+        assert len(with_text.theta) + len(with_text.psi) == len(games.mlp(k=2, bias=flag).theta) + len(
+            games.mlp(k=2, bias=flag).psi)
+    assert games.data_line(leave_line="false").name == "data-line"
 
 
 @pytest.mark.parametrize("omega", [0.0, -1.0])

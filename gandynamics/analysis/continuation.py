@@ -560,6 +560,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     prob = _Problem(fld, vary, params, method, step, beta)
     if prob.ivary is None and min(lo, hi) <= 0:
         raise GandynamicsError(f"the step range must be positive, got {lo}:{hi}")
+    if prob.ivary is not None:  # a hyperparameter declared of one sign (lq-wgan's s > 0): its range too; a strength
+        for end in (lo, hi):    # may cross 0 here (signed: the Hopf point of a Dirac-GAN at gamma = 0)
+            fld.hyper_value(vary, end, signed=True)
     discrete = method is not None
     accepted = MAP_EVENTS if discrete else FLOW_EVENTS
     if events is True:

@@ -31,6 +31,7 @@ import sympy as sp
 
 from ..distributions import Atoms
 from ..errors import GandynamicsError
+from ..validate import boolean
 from ..game import GAN
 
 __all__ = ["data_line"]
@@ -102,6 +103,7 @@ def data_line(positions=(0.0,), weights=(), offsets=(), offset_weights=(), leave
     -----
     Spectra at the equilibrium in closed form: module docstring and docs/math/r1-data-manifold.md.
     """
+    leave_line = boolean(leave_line, "data-line: leave_line")
     a = _numbers(positions, "positions")
     if not a:
         raise GandynamicsError("data-line: positions needs at least one data atom (x1-coordinates)")

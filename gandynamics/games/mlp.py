@@ -30,7 +30,7 @@ import sympy as sp
 
 from ..distributions import Atoms, Pushforward
 from ..errors import GandynamicsError
-from ..validate import whole
+from ..validate import boolean, whole
 from ..game import GAN, check_game_size
 
 __all__ = ["mlp", "mlp_equilibrium"]
@@ -75,6 +75,7 @@ def mlp(k: int = 4, dim: int = 1, bias: bool = False, loss="standard") -> GAN:
         ``"standard"`` (default), ``"non-saturating"`` or ``"wgan"``.
     """
     k = whole(k, "mlp: k")
+    bias = boolean(bias, "mlp: bias")  # ('false' built the model with biases: a non-empty text is truthy)
     if dim not in (1, 2):
         raise GandynamicsError(f"mlp: dim must be 1 or 2, got {dim!r}")
     # refused before building k tanh units (sympy takes minutes for k = 1e5): dim^2 + dim generator parameters,
