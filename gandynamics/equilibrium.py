@@ -5,7 +5,8 @@ is no test where F is flat.  On the saturated region of the Dirac-GAN, ``F(-3, -
 logistic function is, and ``F(-14.2, -41.1)`` is 6e-253, yet the only zero is ``(0, 0)``.  A point is a zero when
 also the step Newton's method would take there is small against the point: the least-squares solution ``d`` of
 ``DF(z) d = -F(z)`` (singular values below 1e-12 of the largest cut: bounded on a manifold of equilibria) has
-``|d_i| <= ZERO_STEP (1 + |z_i|)`` in every coordinate.  At those two points ``d`` is 0.05-0.2, at a simple zero
+``|d_i| <= ZERO_STEP (1 + |z_i|)`` in every coordinate (and, where the cut hid a larger step, F is rounding there:
+:func:`_cut_hides_a_step`).  At those two points ``d`` is 0.05-0.2, at a simple zero
 found by Newton's method about 1e-16; :data:`ZERO_STEP` = 1e-5 leaves room for the roots of multiplicity up to 3,
 which double precision resolves to about ``eps^(1/3)`` = 6e-6.  The limit of any such local test: a point where F
 tends to 0 only at infinity, along a direction where the step is below 1e-5 (the Dirac-GAN at theta = 3e-4,
@@ -98,7 +99,50 @@ def zero_test(fld, z, p, tol: float = 1e-10, F=None, D=None) -> tuple[float, boo
         if fld.n > EXACT_MAX_N:
             return r, True
         return r, not (not np.any(_jacobian(fld, z, p, D)) and _underflows(fld, z, p))
-    return r, bool(newton_step(fld, z, p, F, D) <= ZERO_STEP)
+    if not newton_step(fld, z, p, F, D) <= ZERO_STEP:
+        return r, False
+    return r, not _cut_hides_a_step(fld, z, p, F, D)
+
+
+def _cut_hides_a_step(fld, z, p, F, D) -> bool:
+    """Whether Newton's correction is small at ``z`` only because the singular values of DF below
+    :data:`STEP_RCOND` of the largest were cut (as rounding, to bound the step on a manifold of equilibria) while they,
+    and F, are true values: F computed to 6 digits (against 30-digit arithmetic) and the step through every nonzero
+    singular value above :data:`ZERO_STEP`.  On ``F = (-exp(-x), y)``, which has no zero, Newton's method crawls toward
+    ``x = inf`` by 1 per step; at ``x = 30`` the cut took DF's singular value 1e-13 (F's own size there: a step of 1)
+    for rounding, and (30, 0) read as a zero (and (207.5, 0), where a run's z* was then taken).  At a point of a
+    manifold of equilibria F is rounding (it disagrees with its exact value), so the cut stands.  False above
+    :data:`EXACT_MAX_N` parameters or :data:`DENSE_STEP_MAX` (no exact or dense test there)."""
+    if fld.n > min(EXACT_MAX_N, DENSE_STEP_MAX):
+        return False
+    J = _jacobian(fld, z, p, D)
+    if not np.all(np.isfinite(J)) or not np.any(J):
+        return False
+    U, s, Vt = np.linalg.svd(J)
+    cut = (s < STEP_RCOND * s[0]) & (s > 0.0)
+    if not cut.any():
+        return False
+    d = Vt.T[:, cut] @ ((U[:, cut].T @ -F) / s[cut])  # the part of the correction the cut left out
+    if not float(np.max(np.abs(d) / (1.0 + np.abs(z)))) > ZERO_STEP:
+        return False
+    exact = _exact_F(fld, z, p)
+    if exact is None:
+        return False
+    return bool(norm(F - exact) <= 1e-6 * norm(exact))
+
+
+def _exact_F(fld, z, p):
+    """F at the double point ``z`` in 30-digit arithmetic (sympy's ``evalf``), as doubles (an underflowing value 0);
+    None when some component does not evaluate to a number."""
+    import sympy as sp
+    vals = {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
+    try:
+        out = [sp.N(e.subs(vals), 30) for e in fld.F]
+        if not all(bool(v.is_number and v.is_real) for v in out):
+            return None
+        return np.array([float(v) for v in out])
+    except Exception:  # noqa: BLE001 -- a function sympy cannot evaluate there
+        return None
 
 
 def why_not_zero(fld, z, p, res: float, tol: float) -> str:

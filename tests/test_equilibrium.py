@@ -238,3 +238,47 @@ def test_a_run_that_stands_still_where_F_underflows_has_not_converged():
     assert not np.any(DIRAC.eval_F(tr.final, DIRAC.param_vector()))
     text = tr.describe()
     assert "stands still, but not at a zero of F (F and DF underflow to 0" in text and "converged" not in text, text
+
+
+@pytest.mark.parametrize("g,xs", [(lambda x: sp.exp(-x), (30.0, 100.0, 207.479)),
+                                  (lambda x: 3 * sp.exp(-2 * x), (20.0, 60.0)),
+                                  (lambda x: (1 + x) ** -3, (3000.0, 1e5)),
+                                  (lambda x: x * sp.exp(-x), (40.0, 90.0))])
+def test_a_field_that_vanishes_only_at_infinity_has_no_zero_where_the_cut_hid_newtons_step(g, xs):
+    """F = (-g(x), y), g > 0 decaying to 0 as x -> inf: no zero, Newton's method crawling toward infinity by a step of
+    order g / g' (1 for exp(-x): relative to 1 + x, 0.005 at x = 207 and far above ZERO_STEP).  DF's singular value
+    g'(x) is below 1e-12 of the other one (1) there, and the least-squares cut took it for rounding: the points read as
+    zeros (a new user's trial: a run's z* taken at (207.479, 0)).  The step Newton's method really takes there, from
+    sympy's exact derivative (not the code under test), is checked to exceed ZERO_STEP first."""
+    from gandynamics.equilibrium import ZERO_STEP, zero_test
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], sp.integrate(-g(x), x), y ** 2 / 2, name="vanishing", equilibrium=(0, 0)))
+    p = fld.param_vector()
+    for x0 in xs:
+        exact_step = float(abs(g(x) / sp.diff(g(x), x)).subs(x, x0)) / (1 + x0)
+        assert exact_step > ZERO_STEP
+        res, is_zero = zero_test(fld, np.array([x0, 0.0]), p)
+        assert res < 1e-10 and not is_zero, (x0, res)
+
+
+def test_points_of_a_manifold_of_equilibria_stay_zeros_through_the_cut(monkeypatch):
+    """The cut is kept where it is rounding: points of the mlp game's manifold of equilibria (module docstring of
+    gandynamics.games.mlp) perturbed by about 1e-15, where DF's smallest singular values are rounding and the cut hides
+    a large step (the exact evaluation is consulted, and F disagrees with it), and of a bilinear game's flat
+    directions (singular values exactly 0), are zeros."""
+    import gandynamics.equilibrium as E
+    seen = []
+    exact = E._exact_F
+    monkeypatch.setattr(E, "_exact_F", lambda *a: seen.append(1) or exact(*a))
+    rng = np.random.default_rng(0)
+    for k in (2, 3, 5):
+        fld = VectorField(games.mlp(k=k))
+        p, z = fld.param_vector(), np.asarray(games.mlp_equilibrium(k=k), float)
+        for _ in range(4):
+            zz = z + rng.normal(0.0, 1e-15, z.shape)
+            assert E.zero_test(fld, zz, p)[1], (k, zz)
+    assert len(seen) >= 10  # (the branch this test is about)
+    fld = VectorField(games.bilinear(np.array([[1.0, 0.0], [0.0, 0.0]])))
+    p = fld.param_vector()
+    for z in (np.array([0.0, 0.7, 0.0, -0.3]), np.array([1e-16, -2.0, -3e-16, 5.0])):
+        assert E.zero_test(fld, z, p)[1], z
