@@ -386,3 +386,16 @@ def test_every_boolean_method_option_is_a_switch_that_also_takes_true_or_false(c
     err = capsys.readouterr().err.strip().splitlines()
     assert exc.value.code == 2 and len(err) == 1
     assert f"argument {flag}: takes true or false, or nothing (a bare switch); got 'dirac'" in err[0]
+
+
+def test_a_bracket_narrower_than_ten_digits_is_printed_with_the_digits_that_show_it(capsys):
+    """gaussian-mean's L is exactly 1: its certified bracket [1, 1 + 2e-15] was printed [1, 1.000000001] beside
+    'gap 2e-15' (a new user's trial); the ends now carry the digits that keep them apart, still rounded outward."""
+    code, out, err = run(capsys, "constants", "gaussian-mean", "--region", "ball:1", "--json")
+    d = json.loads(out)
+    lo, hi = d["lipschitz"]["lo"], d["lipschitz"]["hi"]
+    assert code == 0 and 0 < hi - lo < 1e-12
+    code, out, err = run(capsys, "constants", "gaussian-mean", "--region", "ball:1")
+    line = next(x for x in out.splitlines() if x.strip().startswith("L in ["))
+    plo, phi = (float(v) for v in line.split("[", 1)[1].split("]", 1)[0].split(","))
+    assert plo <= lo and phi >= hi and phi - plo < 1e-13, line  # outward, and about the gap

@@ -1239,3 +1239,27 @@ def test_a_pairs_ratio_keeps_the_games_constants_at_the_working_precision():
     assert res.status == "refuted"
     q = res.counterexample["pair"]
     assert q is not None and q["ratio"] == pytest.approx(1e-8, rel=1e-12), q
+
+
+@pytest.mark.slow  # a 20-parameter game: about 15 s with its first derivation
+def test_a_stalled_certified_end_is_reported_and_did_not_move_after_the_box_it_names():
+    """On the 20-parameter Dirac-GAN with R1 the certified ends stand still after a few boxes (bisection halves one of
+    20 sides per split): the bracket says so (``stalled``, the CLI a note), and the box it names is checked by running
+    the same deterministic search again with that many boxes: the same certified end."""
+    fld = VectorField(games.dirac_nd(d=10), [R1(gamma=1.0)])
+    rep = certify_constants(fld, "ball:0.5", max_boxes=800, max_seconds=120)
+    for b in (rep.mu, rep.lipschitz):
+        assert b.stalled and not b.converged and b.improved_at * 10 <= b.boxes, b
+        again = certify_constants(fld, "ball:0.5", max_boxes=max(b.improved_at, 1), max_seconds=120)
+        ab = again.mu if b.name == "mu" else again.lipschitz
+        end = "lo" if b.certified == "lo" else "hi"
+        assert getattr(ab, end) == getattr(b, end)
+
+
+def test_a_bracket_is_stalled_only_out_of_budget_after_enough_boxes():
+    from gandynamics.analysis.constants import STALL_MIN_BOXES, Bracket
+    z = np.zeros(2)
+    assert Bracket("L", 1.0, 2.0, z, 1.0, boxes=1000, improved_at=100).stalled
+    assert not Bracket("L", 1.0, 2.0, z, 1.0, boxes=1000, improved_at=101).stalled
+    assert not Bracket("L", 1.0, 2.0, z, 1.0, boxes=1000, improved_at=5, converged=True).stalled
+    assert not Bracket("L", 1.0, 2.0, z, 1.0, boxes=STALL_MIN_BOXES - 1, improved_at=0).stalled

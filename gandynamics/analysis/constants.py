@@ -307,6 +307,10 @@ def _lmin_at(fld, p, z):
 
 
 # --------------------------------------------------------------------------- results
+#: a search of fewer boxes is never called stalled (:attr:`Bracket.stalled`)
+STALL_MIN_BOXES = 100
+
+
 @dataclass
 class Bracket:
     """``lo <= constant <= hi``; ``witness`` the point of the region that gives the estimate side
@@ -322,16 +326,27 @@ class Bracket:
     seconds: float = 0.0
     converged: bool = False
     certified: str = "hi"
-
+    #: the number of boxes bounded when the certified end last moved (0: never after the region's own bound)
+    improved_at: int = 0
 
     @property
     def gap(self) -> float:
         return self.hi - self.lo
 
+    @property
+    def stalled(self) -> bool:
+        """The search ran out of budget (at least :data:`STALL_MIN_BOXES` boxes) with its certified end unmoved over
+        the last 90 % of its boxes: more of the same budget is unlikely to narrow the bracket.  Branch and bound
+        halves one side of a box per split, so on a region of ``n`` dimensions a box's enclosure tightens only after
+        about ``n`` splits of its descendants (a 20-parameter ball: the certified ends of mu and L stood still from
+        box 7 to box 3,839); a smaller region narrows it."""
+        return (not self.converged and self.boxes >= STALL_MIN_BOXES
+                and self.improved_at * 10 <= self.boxes)
+
     def to_dict(self) -> dict:
         return {"lo": self.lo, "hi": self.hi, "witness": self.witness.tolist(), "value_at_witness": self.value,
                 "boxes": self.boxes, "seconds": self.seconds, "converged": self.converged,
-                "certified": self.certified}
+                "certified": self.certified, "improved_at": self.improved_at, "stalled": self.stalled}
 
 
     def __repr__(self) -> str:
@@ -718,11 +733,12 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     witness.  A box on which F may jump gets an infinite bound (it is split, never certified); one narrower
     than ``1e-9`` of the region that still may meet a jump ends the search with an error naming it.
 
-    Returns ``(best, best_point, global_ub, boxes, seconds, converged, decided)``: ``best = g(best_point)``
+    Returns ``(best, best_point, global_ub, boxes, seconds, converged, decided, improved_at)``: ``best = g(best_point)``
     at a point of the region, ``global_ub >= sup g`` (certified).  ``converged`` only with a finite
     ``global_ub``.  With ``threshold`` the search stops as soon as ``global_ub <= threshold`` or ``best >
     threshold`` (``decided``), or, undecided, when the gap closes to ``tol`` / ``atol`` as without it (0 and 0: only
-    by the decision); ``converged`` then says whether the gap closed.
+    by the decision); ``converged`` then says whether the gap closed.  ``improved_at``: the number of boxes bounded
+    when the certified bound last tightened.
     """
     t0 = time.perf_counter()
     bound = _make_bounder(fld, p, which, order, mean_value, reg)
@@ -762,6 +778,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
 
     converged = decided = False
     rounds = 0
+    last_gub, improved_at = math.inf, boxes  # the certified bound's last tightening (Bracket.improved_at)
     try:
         while heap:
             gub = max(-heap[0][0], pruned)
@@ -809,6 +826,10 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
                     # curve (atan2's cut) spread the search over ever more boxes across the curve until the budget
                     heapq.heappush(heap, (-u, -counter if jumps[i] is not None else counter, LO[i], HI[i]))
             rounds += 1
+            if heap:
+                now = max(-heap[0][0], pruned)
+                if now < last_gub:
+                    last_gub, improved_at = now, boxes
             if prog.bar is not None and rounds % 4 == 0:
                 prog.update(boxes, *bracket_now())
     finally:
@@ -820,7 +841,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
         converged = done(gub)
     if threshold is not None and not decided:
         decided = best > threshold or (math.isfinite(gub) and gub <= threshold)
-    return best, best_z, gub, boxes, time.perf_counter() - t0, converged, decided
+    return best, best_z, gub, boxes, time.perf_counter() - t0, converged, decided, improved_at
 
 
 def _check_tol(tol, atol, max_boxes, max_seconds):
@@ -1205,10 +1226,10 @@ def _defined_at(fld, points, p) -> np.ndarray:
 
 
 def _bracket(name, which, res) -> Bracket:
-    best, z, gub, boxes, secs, conv, _ = res
+    best, z, gub, boxes, secs, conv, _, improved = res
     if which == "L":
-        return Bracket(name, best, gub, z, best, boxes, secs, conv, "hi")
-    return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo")
+        return Bracket(name, best, gub, z, best, boxes, secs, conv, "hi", improved)
+    return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo", improved)
 
 
 def _near_switches(fld, lo, hi, p) -> list | None:

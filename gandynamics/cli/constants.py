@@ -47,6 +47,15 @@ def refuse_engine_options(args, fld, region, hyper) -> None:
     refuse_inapplicable(args, rules + [("order", blocker is None or args.order == "1", smooth)])
 
 
+def _digits(b) -> int:
+    """Significant digits that show a bracket's two ends apart: 10, or more (at most 17) when its gap is below the
+    10th digit of its ends (``L in [1, 1.000000001] gap 2e-15`` printed a bracket a million times its gap)."""
+    scale = max(abs(b.lo), abs(b.hi)) if math.isfinite(b.lo) and math.isfinite(b.hi) else 0.0
+    if not (scale > 0.0 and b.gap > 0.0):
+        return 10
+    return int(min(17, max(10, math.ceil(math.log10(scale / b.gap)) + 2)))
+
+
 def number(text, what, positive=False, integer=False, accepted="a number"):
     """A CLI number, or a one-line GandynamicsError (``accepted`` says what the option takes besides, for the text
     that is not a number: "a number, or the word optimal")."""
@@ -117,8 +126,15 @@ def run(args) -> int:
     for name, b, side in (("mu", rep.mu, "hi"), ("L", rep.lipschitz, "lo")):
         state = "converged" if b.converged else ("budget exhausted" if math.isfinite(b.gap) else
                                                  "budget exhausted, not bounded yet")
-        print(f"{name:>3} in [{bound(b.lo, 'lo', 10)}, {bound(b.hi, 'hi', 10)}]   gap {bound(b.gap, 'hi', 3)}   witness {_pt(b.witness)} gives {side} = "
+        if b.stalled:
+            state += f"; the certified end last moved at box {b.improved_at}"
+        dg = _digits(b)
+        print(f"{name:>3} in [{bound(b.lo, 'lo', dg)}, {bound(b.hi, 'hi', dg)}]   gap {bound(b.gap, 'hi', 3)}   witness {_pt(b.witness)} gives {side} = "
               f"{b.value:z.10g}   ({b.boxes} boxes, {b.seconds:z.2f} s, {state})")
+    if rep.mu.stalled or rep.lipschitz.stalled:
+        print(f"note: a certified end that stood still over the last 90 % of its boxes will not move soon with more "
+              f"budget: branch and bound splits one side of a box at a time, {fld.n} sides here; a smaller region "
+              "(--region ball:R with a smaller R, or a box) narrows it")
     print("certified: mu >= lo (mu's lower end) and L <= hi (L's upper end), by outward-rounded interval arithmetic "
           "(docs/math/certification.md)")
     print(f"engine: {rep.engine}")
