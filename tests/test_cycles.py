@@ -7,7 +7,7 @@ import re
 import numpy as np
 import sympy as sp
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from gandynamics import R1, Game, VectorField, games, simulate
 from gandynamics.analysis.cycles import (continue_cycle, cycle_from_hopf, hopf_prediction, limit_cycle,
@@ -667,12 +667,15 @@ def test_every_linear_start_near_no_cycle_fails_fast_with_what_its_orbit_does(li
     """Members of the kind in the plane: stable foci with decay rates 1e-3 to 10 (the factor per guess their closed
     form e^(rate T0), its log to 20 %), stable nodes with rates 1e-3 to 10, unstable foci with rates 1e-3 to 1; sheared
     (non-normal), period guesses 0.5 to 2 turns (nodes: 0.3 to 30), starts 0.1 to 3 from the equilibrium.  Each within
-    a tenth of the budget."""
+    a tenth of the budget.  (An unstable focus whose orbit grows by less than 10 % over the reading, 64 guesses, is
+    not called repelled, by the reading's own rule: rate 1e-3 with T0 = 1.05 grows by 7 %, and the message is
+    shooting's own; such draws are left out.)"""
     if kind == "node":
         params, T0 = _plane("node", -10 ** u, -10 ** u2, *shape), 10 ** (2 * f - 1.5)
     else:
         rate = 10 ** min(u, 0.0) if kind == "unstable" else -10 ** u
         params, T0 = _plane("focus", rate, w, *shape), 2 * math.pi / w * f
+        assume(kind != "unstable" or rate * 64 * T0 >= 2 * math.log(1.1))
     msg = _no_cycle_error(linear_plane, z0, T0, params, 100_000)
     if kind == "focus":
         q = float(re.match(_FOCUS.format(eq="0, 0"), msg).group(1))

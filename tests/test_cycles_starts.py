@@ -165,3 +165,57 @@ def test_the_cli_finds_the_cycle_from_a_far_start_and_says_when_an_orbit_settles
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("gandynamics: error: the orbit from --init settles at the point ("), err
+
+
+# ---- a relaxation oscillator: the Van der Pol field v = (y, mu (1 - x^2) y - x), its cycle measured apart from the
+# code by a long scipy simulation (no closed form)
+def _van_der_pol():
+    import sympy as sp
+    from gandynamics import Game
+    x, y, mu = sp.symbols("x y mu", real=True)
+    vx, vy = y, mu * (1 - x**2) * y - x
+    return VectorField(Game(theta=[x], psi=[y], loss_g=-sp.integrate(vx, x), loss_d=-sp.integrate(vy, y),
+                            hyper={mu: 1.0}, equilibrium=(0, 0), name="van-der-pol"))
+
+
+def _van_der_pol_cycle(mu):
+    """(period, amplitude) of the Van der Pol cycle from scipy's DOP853 at rtol 1e-12 over t = 300 from (2, 0): the
+    time between the last two upward crossings of y = 0 at x < 0 (interpolated by the dense output, refined by
+    brentq), and the largest |z| between them."""
+    from scipy.integrate import solve_ivp
+    from scipy.optimize import brentq
+    s = solve_ivp(lambda t, z: [z[1], mu * (1 - z[0] ** 2) * z[1] - z[0]], (0.0, 300.0), [2.0, 0.0],
+                  method="DOP853", rtol=1e-12, atol=1e-14, dense_output=True)
+    tt = np.linspace(200.0, 300.0, 400001)
+    zz = s.sol(tt)
+    i = np.flatnonzero((zz[1, :-1] < 0) & (zz[1, 1:] >= 0) & (zz[0, :-1] < 0))
+    tc = [brentq(lambda t: s.sol(t)[1], tt[k], tt[k + 1], xtol=1e-14) for k in i[-2:]]
+    w = np.linspace(tc[0], tc[1], 200001)
+    return tc[1] - tc[0], float(np.max(np.linalg.norm(s.sol(w), axis=0)))
+
+
+@pytest.mark.slow  # 6 shootings of a relaxation oscillator, 1-2 s each
+@pytest.mark.parametrize("init", [(0.01, 0.0), (4.0, 0.0), (0.0, 20.0)])
+@pytest.mark.parametrize("f", [0.7, 1.5])
+def test_van_der_pol_cycle_from_far_starts(init, f):
+    """mu = 1: from near the equilibrium, from twice the cycle's size and from ten times it, with guesses 0.7 and 1.5
+    of the period (before, none of these 6 found the cycle: Newton converged to the equilibrium, or its period shrank
+    toward 0): the simulated period and amplitude, within CAP evaluations."""
+    P, amp = _van_der_pol_cycle(1.0)
+    cyc = limit_cycle(_van_der_pol(), init, f * P, {"mu": 1.0})
+    assert cyc.period == pytest.approx(P, rel=1e-8, abs=0)
+    assert cyc.amplitude == pytest.approx(amp, rel=1e-7, abs=0)
+    assert cyc.stable and cyc.evaluations <= CAP
+
+
+@pytest.mark.slow  # about 100,000 evaluations
+def test_a_shooting_that_runs_off_from_the_best_start_there_is_stops():
+    """mu = 3 from (10, 0) with a guess of the period: the orbit creeps down the stiff slow manifold, its reading ends
+    at its 50,000 evaluations near (7.5, 0) with no return seen, the start is kept, and Newton's point ran off (10,
+    20, 39, 77, ...) into ever costlier integrations until the budget was spent (10^6 evaluations, a minute).  Now a
+    point runaway from the best start there is stops shooting, with where the orbit went."""
+    P, _ = _van_der_pol_cycle(3.0)
+    with pytest.raises(GandynamicsError, match=r"^shooting ran its point off to \(.*\); the orbit from \(10, 0\) neither "
+                                               r"comes to rest nor leaves a bounded region up to t = .*: start there") as e:
+        limit_cycle(_van_der_pol(), [10.0, 0.0], P, {"mu": 3.0})
+    assert e.value.evaluations <= 2 * CAP

@@ -624,9 +624,11 @@ def limit_cycle(fld, init, period: float, params=None, *, center=None, tol: floa
         :data:`FATE_PERIODS` period guesses, with at most :data:`FATE_EVALUATIONS` evaluations of the field.  The
         message then says what it does: it spirals into (or converges to) an equilibrium, by a factor per period
         guess; drifts toward a non-hyperbolic one ever more slowly; spirals away from one without levelling off; or
-        leaves every bounded region.  A stray shooting stops only on an orbit that comes to rest or escapes.  When the
+        leaves every bounded region.  A stray shooting stops on an orbit that comes to rest or escapes.  When the
         orbit does none of these (it keeps oscillating), shooting starts once more from where it goes (unless it
-        started there already), and then the message is shooting's own, with where the orbit went.
+        started there already); after that a runaway (Newton's point 16 times the first orbit's reach away, or an
+        integration 16 times as costly as the first) stops it, and the message is shooting's own, with where the
+        orbit went.
         Also when the call has made :data:`MAX_EVALUATIONS` evaluations of the field in all (its integrations share
         one budget) without finishing: the message then asks for a period guess of the cycle's time scale (or names
         a stiff field) only when no nearly closed return was seen between half and twice the guess (else it names the
@@ -672,14 +674,19 @@ def _shoot(fld, m, p, x, T, budget, *, center, tol, maxit, samples) -> Cycle:
             read.append(_orbit_fate(fld, m, p, start, T0, budget, fld.equilibrium, size=size0))
         return read[0]
 
-    def no_cycle(shooting: str, certain: bool = False, error=None):
+    def no_cycle(shooting: str, certain: bool = False, error=None, runaway: bool = False):
         """Raise what the orbit from init does when it stays near no cycle (else return): ``shooting`` says how
-        shooting failed; ``certain``: only an orbit that comes to rest or escapes tells (Newton may still recover)."""
+        shooting failed; ``certain``: only an orbit that comes to rest or escapes tells (Newton may still recover).
+        An orbit that keeps oscillating moves the start there, once (_Relax); after that a ``runaway`` (Newton's
+        point far off, or its integrations far costlier) stops shooting: from the best start there is, it only
+        wanders on (the Van der Pol cycle at mu = 3 from (10, 0), on the stiff slow manifold, spent the budget)."""
         fate = read_orbit()
         if fate["kind"] is not None and (fate["certain"] or not certain):
             raise GandynamicsError(_no_cycle(fate, shooting)) from error
         if fate["kind"] is None and relax():   # (it keeps oscillating: shoot once more, from where it goes)
             raise _Relax
+        if fate["kind"] is None and runaway:
+            raise GandynamicsError(f"shooting {shooting}{seen_orbit()}: {advice()}") from error
 
     tried = []   # the relaxation of the start, tried once
 
@@ -804,7 +811,8 @@ def _shoot(fld, m, p, x, T, budget, *, center, tol, maxit, samples) -> Cycle:
                 used = budget.used
                 xT, M, _ = integrate(x, T)
                 if budget.used - used > PERIOD_RUNAWAY * cost0:   # lost: an integration far costlier than the first
-                    no_cycle(f"ran into integrations {(budget.used - used) / cost0:z.3g} times as costly as its first")
+                    no_cycle(f"ran into integrations {(budget.used - used) / cost0:z.3g} times as costly as its first",
+                             runaway=True)
                 vT = v(xT)
                 # the border scaled by the speeds, so that it is as dimensionless as M - I (unknown T' = |v(x_T)| T)
                 sT, sr = max(float(np.linalg.norm(vT)), 1e-300), max(float(np.linalg.norm(vref)), 1e-300)
@@ -837,7 +845,7 @@ def _shoot(fld, m, p, x, T, budget, *, center, tol, maxit, samples) -> Cycle:
                 if not T0 / PERIOD_RUNAWAY <= T <= PERIOD_RUNAWAY * T0:
                     no_cycle(f"ran its period off to {T:z.3g}", certain=True)
                 elif np.linalg.norm(x - xref) > PERIOD_RUNAWAY * reach0:
-                    no_cycle(f"ran its point off to {_fmt_point(x)}", certain=True)
+                    no_cycle(f"ran its point off to {_fmt_point(x)}", certain=True, runaway=True)
                 elif step == maxit // 2:
                     no_cycle(f"had not converged in {step} Newton steps, residual {res:z.3g}", certain=True)
             else:
