@@ -29,7 +29,9 @@ def add_parser(sub):
     p.add_argument("--period", default=None,
                    help=f"a guess of the period (flow, with --init); shooting stops with an error after "
                         f"{MAX_EVALUATIONS:,} evaluations of the field in all (one budget per cycle found), so a "
-                        "guess far beyond the cycle's time scale is refused rather than integrated for hours; when "
+                        "guess far beyond the cycle's time scale is refused rather than integrated for hours; an "
+                        "--init whose orbit does not nearly close within [guess/2, 2 guess] is first relaxed onto the "
+                        "attractor (docs/math/bifurcations.md §4.1), so a far start with a good guess finds the cycle; when "
                         "shooting fails, or its period runs off, the orbit from --init is followed over up to "
                         f"{FATE_PERIODS} period guesses and the error says what it does (spirals into an equilibrium, "
                         "drifts toward a non-hyperbolic one, moves away from one, or leaves every bounded region)")
