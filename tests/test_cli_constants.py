@@ -6,6 +6,7 @@ with the asymmetric scheme; §1.9 for R1 + GD)."""
 import json
 import math
 
+import numpy as np
 import pytest
 
 from gandynamics.cli import main
@@ -399,3 +400,25 @@ def test_a_bracket_narrower_than_ten_digits_is_printed_with_the_digits_that_show
     line = next(x for x in out.splitlines() if x.strip().startswith("L in ["))
     plo, phi = (float(v) for v in line.split("[", 1)[1].split("]", 1)[0].split(","))
     assert plo <= lo and phi >= hi and phi - plo < 1e-13, line  # outward, and about the gap
+
+
+def test_portrait_says_when_a_trajectory_leaves_its_window(capsys, tmp_path):
+    """gd on the bilinear game spirals out (|I - h J| = sqrt(1 + h^2) per step: from |(1, 0.5)| = 1.118 to 1.118 x
+    1.005^300 = 5.0 in 300 steps at h = 0.1, computed here with numpy), off the default window [-2, 2]^2: the portrait
+    says which trajectory is drawn cut and how to widen the window; eg (converging) and a window that holds every
+    state say nothing."""
+    h, K = 0.1, 300
+    M = np.eye(2) - h * np.array([[0.0, 1.0], [-1.0, 0.0]])
+    z = np.array([1.0, 0.5])
+    far = max(np.abs(np.linalg.matrix_power(M, k) @ z).max() for k in range(K + 1))
+    assert far > 2
+    out_png = tmp_path / "p.png"
+    code, out, err = run(capsys, "portrait", "bilinear", "--methods", "gd,eg", "--init", "1,0.5", "--step", str(h),
+                         "--steps", str(K), "--out", str(out_png))
+    assert code == 0, err
+    notes = [line for line in out.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and notes[0].startswith("note: gd leaves the window") and "--xlim/--ylim" in notes[0]
+    w = f"-{far + 1:.3f},{far + 1:.3f}"
+    code, out, err = run(capsys, "portrait", "bilinear", "--methods", "gd,eg", "--init", "1,0.5", "--step", str(h),
+                         "--steps", str(K), "--xlim=" + w, "--ylim=" + w, "--out", str(out_png))
+    assert code == 0 and "note:" not in out
