@@ -107,8 +107,9 @@ def zero_test(fld, z, p, tol: float = 1e-10, F=None, D=None) -> tuple[float, boo
 def _cut_hides_a_step(fld, z, p, F, D) -> bool:
     """Whether Newton's correction is small at ``z`` only because the singular values of DF below
     :data:`STEP_RCOND` of the largest were cut (as rounding, to bound the step on a manifold of equilibria) while they,
-    and F, are true values: F computed to 6 digits (against 30-digit arithmetic) and the step through every nonzero
-    singular value above :data:`ZERO_STEP`.  On ``F = (-exp(-x), y)``, which has no zero, Newton's method crawls toward
+    and F, are true values: the step through every nonzero singular value above :data:`ZERO_STEP`, F at the point it
+    leads to at most half F here (it does what Newton's step does), and F here computed to 6 digits (against 30-digit
+    arithmetic: not rounding).  On ``F = (-exp(-x), y)``, which has no zero, Newton's method crawls toward
     ``x = inf`` by 1 per step; at ``x = 30`` the cut took DF's singular value 1e-13 (F's own size there: a step of 1)
     for rounding, and (30, 0) read as a zero (and (207.5, 0), where a run's z* was then taken).  At a point of a
     manifold of equilibria F is rounding (it disagrees with its exact value), so the cut stands.  False above
@@ -125,24 +126,30 @@ def _cut_hides_a_step(fld, z, p, F, D) -> bool:
     d = Vt.T[:, cut] @ ((U[:, cut].T @ -F) / s[cut])  # the part of the correction the cut left out
     if not float(np.max(np.abs(d) / (1.0 + np.abs(z)))) > ZERO_STEP:
         return False
-    exact = _exact_F(fld, z, p)
+    # the step is real when it does what Newton's step does: F at z + d at most half F at z (exp(-x): e times
+    # smaller).  Where the cut values are rounding (a point beside a manifold of equilibria, its F accurate to 1e-11)
+    # d is rounding over rounding, a move along the manifold's tangent by O(1) or more: F there is not smaller
+    Fd = np.asarray(fld.eval_F(z + d, p), dtype=float)
+    if not norm(Fd) <= 0.5 * norm(F):
+        return False
+    # ... and F at z is a true value, not rounding (on a flat manifold, F(z + d) is rounding again, as small by chance)
+    exact = _exact_values(fld, z, p)
     if exact is None:
         return False
-    return bool(norm(F - exact) <= 1e-6 * norm(exact))
+    return bool(norm(F - np.array([float(v) for v in exact])) <= 1e-6 * norm(np.array([float(v) for v in exact])))
 
 
-def _exact_F(fld, z, p):
-    """F at the double point ``z`` in 30-digit arithmetic (sympy's ``evalf``), as doubles (an underflowing value 0);
-    None when some component does not evaluate to a number."""
+def _exact_values(fld, z, p):
+    """F's components at the double point ``z`` (hyperparameters ``p``) in 30-digit arithmetic with an unbounded
+    exponent (sympy's ``evalf``, each function its own): a list of sympy numbers, None when some component does not
+    evaluate to a real number (:func:`_underflows`, :func:`_cut_hides_a_step`)."""
     import sympy as sp
     vals = {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
     try:
         out = [sp.N(e.subs(vals), 30) for e in fld.F]
-        if not all(bool(v.is_number and v.is_real) for v in out):
-            return None
-        return np.array([float(v) for v in out])
     except Exception:  # noqa: BLE001 -- a function sympy cannot evaluate there
         return None
+    return out if all(bool(v.is_number and v.is_real) for v in out) else None
 
 
 def why_not_zero(fld, z, p, res: float, tol: float) -> str:
@@ -168,14 +175,11 @@ def _underflows(fld, z, p) -> bool:
     without an ``evalf``)."""
     if fld.n > EXACT_MAX_N:
         return False
-    import sympy as sp
-    vals = {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
-    try:
-        exact = [sp.N(e.subs(vals), 30) for e in fld.F]
-        nonzero = [abs(v) for v in exact if bool(v.is_number and v.is_nonzero)]
-        return bool(nonzero) and all(float(v) < UNDERFLOW for v in nonzero)
-    except Exception:  # noqa: BLE001 -- a function sympy cannot evaluate there: the doubles decide
+    exact = _exact_values(fld, z, p)
+    if exact is None:  # a function sympy cannot evaluate there: the doubles decide
         return False
+    nonzero = [abs(v) for v in exact if bool(v.is_nonzero)]
+    return bool(nonzero) and all(float(v) < UNDERFLOW for v in nonzero)
 
 
 def _declared_is_wrong(fld, p, residual: float, found) -> None:
