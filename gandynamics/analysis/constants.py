@@ -326,7 +326,7 @@ class Bracket:
     seconds: float = 0.0
     converged: bool = False
     certified: str = "hi"
-    #: the number of boxes bounded when the certified end last moved (0: never after the region's own bound)
+    #: the number of boxes bounded when the certified end last moved (0: it never moved from the region's first bound)
     improved_at: int = 0
 
     @property
@@ -338,8 +338,8 @@ class Bracket:
         """The search ran out of budget (at least :data:`STALL_MIN_BOXES` boxes) with its certified end unmoved over
         the last 90 % of its boxes: more of the same budget is unlikely to narrow the bracket.  Branch and bound
         halves one side of a box per split, so on a region of ``n`` dimensions a box's enclosure tightens only after
-        about ``n`` splits of its descendants (a 20-parameter ball: the certified ends of mu and L stood still from
-        box 7 to box 3,839); a smaller region narrows it."""
+        about ``n`` splits of its descendants (a 20-parameter ball: the certified ends of mu and L never left the
+        region's first bound in 3,800 boxes); a smaller region narrows it."""
         return (not self.converged and self.boxes >= STALL_MIN_BOXES
                 and self.improved_at * 10 <= self.boxes)
 
@@ -778,7 +778,8 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
 
     converged = decided = False
     rounds = 0
-    last_gub, improved_at = math.inf, boxes  # the certified bound's last tightening (Bracket.improved_at)
+    # the certified bound's last tightening (Bracket.improved_at): 0 while it is the whole region's first bound
+    last_gub, improved_at = max(float(ub0[0]), pruned), 0
     try:
         while heap:
             gub = max(-heap[0][0], pruned)

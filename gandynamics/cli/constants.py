@@ -127,7 +127,8 @@ def run(args) -> int:
         state = "converged" if b.converged else ("budget exhausted" if math.isfinite(b.gap) else
                                                  "budget exhausted, not bounded yet")
         if b.stalled:
-            state += f"; the certified end last moved at box {b.improved_at}"
+            state += (f"; the certified end last moved at box {b.improved_at}" if b.improved_at else
+                      "; the certified end never moved from the whole region's bound")
         dg = _digits(b)
         print(f"{name:>3} in [{bound(b.lo, 'lo', dg)}, {bound(b.hi, 'hi', dg)}]   gap {bound(b.gap, 'hi', 3)}   witness {_pt(b.witness)} gives {side} = "
               f"{b.value:z.10g}   ({b.boxes} boxes, {b.seconds:z.2f} s, {state})")
