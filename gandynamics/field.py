@@ -310,9 +310,10 @@ class VectorField:
         else, e.g. a list, is refused with a GandynamicsError naming the accepted names).
 
         A regularizer strength must be a finite number >= 0 however it is set (``R1(gamma=...)``,
-        ``--reg r1:gamma=...``, ``--param gamma=...``, here); ``signed=True`` admits any finite value, for the
-        analyses that follow a branch through zero (continuation, cycles: the Hopf point of the
-        non-saturating Dirac-GAN is at gamma = 0)."""
+        ``--reg r1:gamma=...``, ``--param gamma=...``, here); ``signed=True`` admits any finite value of a strength,
+        for the analyses that follow a branch through zero (continuation, cycles: the Hopf point of the
+        non-saturating Dirac-GAN is at gamma = 0); a hyperparameter declared of one sign keeps its rule
+        (:meth:`hyper_value`)."""
         if isinstance(params, np.ndarray):
             if params.shape != (len(self.hyper),):
                 raise GandynamicsError(f"a hyperparameter vector must have {len(self.hyper)} entries "

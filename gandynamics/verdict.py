@@ -482,8 +482,8 @@ def _compile_reading_once(idx) -> None:
 
 def describe(reading: dict, digits: int = 4) -> str:
     """A one-line description of one run's reading (a dict from :meth:`RunReading.row`): for a bounded or growing
-    run the distance range over the last half and, when the envelope rose by 2 or more at a fitted rate above 1, by
-    how much and at what rate.  Growth over a finite run predicts nothing beyond it: a run spiralling out from an
+    run the distance range over the last half and, for a growing run (or a bounded one whose envelope rose by 2 or
+    more at a fitted rate above 1), by how much and at what rate (with its polynomial factor ``k^c`` when fitted).  Growth over a finite run predicts nothing beyond it: a run spiralling out from an
     unstable focus onto a limit cycle grows as one that diverges does until it levels off, so the text says what was
     seen, not what a longer run would do."""
     v = reading["verdict"]

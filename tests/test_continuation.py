@@ -584,3 +584,27 @@ def test_gd_flip_normal_form_against_the_one_dimensional_closed_form_and_refused
     assert map_normal_form(rot, "gd", "neimark-sacker", [0.0, 0.0], h=1.0)["coefficient"] == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(GandynamicsError, match="not a Neimark-Sacker point"):
         map_normal_form(rot, "gd", "neimark-sacker", [0.0, 0.0], h=0.5)
+
+
+def test_a_two_parameter_curve_stays_where_a_hyperparameter_declared_positive_is_defined():
+    """The Hopf normal form with its frequency a hyperparameter w declared positive: the Hopf curve beta = 0 runs along
+    every w, and was followed to w = -13.6 with points at w <= 0 (no Hopf point there: the eigenvalues beta +- i w are a
+    double zero at w = 0); now the march stops at the domain's edge, a start outside it is refused, and a
+    stability_boundaries box that leaves it is refused naming the box (it said "got -0.7", a seed of its own)."""
+    import sympy as sp
+    from gandynamics import Game, GandynamicsError, VectorField, stability_boundaries
+    from gandynamics.analysis.continuation import boundary_curve
+    th, ps = sp.symbols("theta psi", real=True)
+    be, om = sp.Symbol("beta", real=True), sp.Symbol("w", positive=True)
+    r2 = th ** 2 + ps ** 2
+    u1, u2 = be * th - om * ps - th * r2, om * th + be * ps - ps * r2
+    fld = VectorField(Game([th], [ps], -sp.integrate(u1, th), -sp.integrate(u2, ps), hyper={be: 0.1, om: 1.0},
+                           equilibrium=(0, 0), name="hopf-w"))
+    c = boundary_curve(fld, "hopf", ("w", "beta"), (0.5, 0.0), ds=0.05, max_points=60)
+    w = np.asarray(c.a1, float)
+    assert len(w) > 10 and w.min() > 0 and w.max() > 2  # both directions followed, the lower one to the edge w = 0+
+    np.testing.assert_allclose(np.asarray(c.a2, float), 0.0, atol=1e-10)  # the closed form: beta = 0
+    with pytest.raises(GandynamicsError, match=r"hyperparameter w \(declared positive\)"):
+        boundary_curve(fld, "hopf", ("w", "beta"), (-0.5, 0.0))
+    with pytest.raises(GandynamicsError, match=r"the box's range of w, \[-1, 1\], leaves its domain"):
+        stability_boundaries(fld, ("w", "beta"), ((-1, 1), (-1, 1)))

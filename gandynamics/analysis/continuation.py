@@ -889,6 +889,16 @@ class _Problem2:
         return self.m.jacobian(np.asarray(z, float), self.pv(a1, a2), np.empty((self.n, self.n)))
 
 
+def _sign_limits(fld, name: str) -> tuple[float, float]:
+    """The range ``[lo, hi]`` a hyperparameter declared of one sign may take (:meth:`VectorField.hyper_sign`; an open
+    end at the double next to 0); ``(-inf, inf)`` for any other name (another hyperparameter, the step ``h``)."""
+    _, b = fld.hyper_sign(name) if name in fld.defaults else ("", {})
+    lo = b.get("lo", -math.inf)
+    hi = b.get("hi", math.inf)
+    return (math.nextafter(lo, math.inf) if b.get("lo_open") else lo,
+            math.nextafter(hi, -math.inf) if b.get("hi_open") else hi)
+
+
 def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, method: str | None = None,
                    step: float | None = None, beta: float = 0.0, box=None, ds: float = 0.02,
                    ds_max: float | None = None, max_points: int = 800, z_start=None,
@@ -929,6 +939,13 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
     g = _event_function(prob, kind)
     n = prob.n
     box = box or ((-np.inf, np.inf), (-np.inf, np.inf))
+    # a hyperparameter declared of one sign (lq-wgan's s > 0) is followed within it: its start checked, the box cut
+    # there (a Hopf curve marched to w = -13.6 and marked points with w <= 0 genuine: a reviewer's finding)
+    for name, v in zip(vary, start):
+        if name in fld.defaults:
+            fld.hyper_value(name, v, signed=True)
+    box = tuple((max(float(lo_), _sign_limits(fld, name)[0]), min(float(hi_), _sign_limits(fld, name)[1]))
+                for name, (lo_, hi_) in zip(vary, box))
 
     def H(x):
         z, a1, a2 = x[:n], x[n], x[n + 1]
@@ -1091,6 +1108,11 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
     (lo1, hi1), (lo2, hi2) = b.tolist()
     if not (lo1 < hi1 and lo2 < hi2):
         raise GandynamicsError(f"the box must have lo < hi in both parameters, got {box}")
+    for name, (lo_, hi_) in zip(vary, ((lo1, hi1), (lo2, hi2))):
+        slo, shi = _sign_limits(fld, name)
+        if lo_ < slo or hi_ > shi:
+            raise GandynamicsError(f"the box's range of {name}, [{lo_:zg}, {hi_:zg}], leaves its domain: {name} is "
+                                   f"declared {fld.hyper_sign(name)[0]} (give a range within it)")
     ds = None if ds is None else positive(ds, "ds")
     if seeds is not None:  # NaN failed after the progress bar had started; a seed outside the box gave curves outside it
         from ..validate import vector
