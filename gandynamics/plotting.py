@@ -10,6 +10,21 @@ Conventions (docs/mathematics.md §0.1): ``z = (theta, psi)``, ``v = -F`` is the
 streamlines, ``J = Dv``; the phase factor is ``max |Im lambda| / |Re lambda|`` and the conditioning
 factor ``max |lambda| / min |lambda|`` (docs/mathematics.md §0.5, §3.3).
 
+Fitting to the figure: what a drawing places beside its axes (title, legend, colorbar) is fitted to the figure it is
+given, whose layout engine is never changed (as seaborn's and pandas' axes-level plots leave it).  In a figure with
+constrained or tight layout (the library's own figures, made with ``layout="constrained"``) the layout makes room
+for it; a legend beside the axes that would leave the plot less than :data:`MIN_SHARE` of its cell (the part of the
+figure its grid rows and columns span) goes to the other side (right or below) or inside the axes, and a speed
+colorbar is made compact.  In a figure without layout engine (``fig, ax = plt.subplots()``) the axes keep their
+place: a legend goes beside them only where it lies within their cell, else inside them where it covers the fewest
+drawn points, and a title too tall for the room above them is set smaller (down to 6 pt), then inside their top;
+where nothing fits, a :class:`gandynamics.errors.GandynamicsWarning` says so.  Titles are wrapped (never inside
+``$...$``) to the width their cell gives them, which does not depend on panels drawn later, and kept within the
+figure at draw time by matplotlib (``Text.set_wrap``).  Constrained layout settles square plots (phase portraits)
+over several draws: in a figure short for their titles and legends a first draw (a single ``savefig``) can leave a
+title or legend a few pixels past an edge; ``layout="compressed"`` (constrained layout for fixed-aspect plots) or
+``savefig(..., bbox_inches="tight")`` does not.
+
 The Agg backend is selected when there is no display and no backend was chosen.
 """
 
@@ -39,7 +54,7 @@ __all__ = [
     "rate_grid", "rate_map", "convergence",
     "factor_data", "factors",
     "describe", "portrait_title", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
-    "check_animation_size",
+    "check_animation_size", "MIN_SHARE",
 ]
 
 #: rcParams used by every figure of gandynamics (small, legible, no overlapping text)
@@ -318,7 +333,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         Draw a quiver of v (M18's notebook draws a 10 x 10 quiver; docs/mathematics.md §1.11).
     speed : bool
         Colour streamlines by ``|v|`` in the plane, in greys (trajectories keep the colours), with a labelled
-        colorbar.
+        colorbar under the axes; on a plot too small for it (see the module's "fitting to the figure") a compact one
+        (thinner, at most four ticks, ``|v|`` beside the bar), and in a figure without layout engine where even that
+        would cross the plot's edges none, the title's note giving the speeds' range.
     speed_range : pair of float, optional
         The colour scale of the speed; give the same range to panels that are compared (default: this
         panel's range).  ``ax.speed_lines`` is the mappable for a shared colorbar.
@@ -339,15 +356,21 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     density : float
         Streamline density.
     title : str, optional
+        The title (default: :func:`describe`); wrapped to the width the axes' cell gives it, notes below it.
     legend : bool or ``"below"``
-        Draw the legend beside the axes (right; ``"below"``: under the x label), never over the data.
+        Draw the legend beside the axes (right; ``"below"``: under the x label), never over the data where the
+        figure has room; where it has not, on the other side, else inside the axes where it covers the fewest
+        trajectory points (module docstring, "fitting to the figure").  Several runs given the same label (several
+        Trajectory objects of one method) are named by what differs between them (``gd, h = 0.2``) and drawn in
+        shades of the method's colour.
     ax : matplotlib Axes, optional
+        Drawn into as it is: its figure's layout engine (or none) is kept.
 
     Returns
     -------
     ax : matplotlib Axes
         With ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
-        trajectory leaving the slice), also written in the title.
+        trajectory leaving the slice, a speed colorbar left out for want of room), also written in the title.
     """
     ax = _axes(ax)
     from .validate import positive
@@ -380,11 +403,6 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
                            density=density, linewidth=0.7, arrowsize=0.8, zorder=1, **kw)
         if speed:
             ax.speed_lines = sp.lines
-            if colorbar:
-                # below the axes: the legend takes the right side (a colorbar there was pushed past the legend,
-                # leaving the square axes small between them)
-                cb = ax.figure.colorbar(sp.lines, ax=ax, shrink=0.85, pad=0.02, location="bottom", aspect=30)
-                cb.set_label(r"speed $\|v\|$ in the plane")
     if arrows:
         k = max(1, n // 10)
         ax.quiver(X[::k, ::k], Y[::k, ::k], Um[::k, ::k], Vm[::k, ::k], color="0.4", angles="xy",
@@ -406,7 +424,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
     others = [k for k in range(field.n) if k not in (i, j)]
     leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
-    trajectories = trajectory_items(trajectories, "phase_portrait")
+    trajectories = _told_apart(trajectory_items(trajectories, "phase_portrait"))
     for t_index, item in enumerate(trajectories):
         label, tr, color = item[0], item[1], item[2]
         if color is None:
@@ -446,41 +464,107 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
                          f"to {max(d for _, _, d in leaving):z.3g}): their projections are drawn over the slice's field")
         else:
             notes += [n for n, _, _ in leaving]
+    loc = "below" if legend == "below" else "right"
+    _title_with_notes(ax, head, notes)  # (as it will be: its height counts in the room of a legend and colorbar)
+    beside, places = [], None
+    if getattr(ax, "speed_lines", None) is not None and colorbar:
+        # below the axes: the legend takes the right side (a colorbar there was pushed past the legend, leaving the
+        # square axes small between them); compact or left out where it would leave the plot too small
+        cb, where, note = _speed_colorbar(ax, ax.speed_lines, handles if legend else [], loc)
+        if cb is not None:
+            beside.append(cb.ax)
+        if note:
+            warnings.append(note)
+            notes.append(note)
+        if _managed(ax):
+            places = (where,)
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
-        _legend_outside(ax, loc="below" if legend == "below" else "right", handles=handles)
-    _title_with_notes(ax, head, notes)
+        _legend_outside(ax, loc=loc, places=places, handles=handles)
+    _title_with_notes(ax, head, notes, beside=beside)
     return ax
 
 
-def _title_with_notes(ax, head: str | None, notes) -> None:
-    """``head`` and each note (``"note: ..."``) as the axes' title, the notes wrapped at 60 characters, or fewer
-    until the title lies within the figure (it is centred on the axes, which a legend beside them moves left: a
-    3-method note on a 4.6-inch portrait was cut at both edges).  Call it after the legend is placed."""
-    def text(chars):
-        return "\n".join(([head] if head else []) + ["note: " + _wrap(w, chars) for w in notes])
-    ax.set_title(text(60))
-    fig = ax.figure
-    if not notes or not hasattr(fig.canvas, "get_renderer"):
-        return
-    engine = fig.get_layout_engine()
-    # the axes' place beside the legend (the title's lines move it up and down only), by running the layout once; the
-    # positions it sets are put back afterwards, so that the figure's own layout, when drawn, starts from where it
-    # would have (left in place, they moved the later panels of a multi-panel figure by a few pixels)
-    kept = [(a, a.get_position(original=True), a.get_position(original=False)) for a in fig.axes]
-    if engine is not None:
-        engine.execute(fig)
-    renderer = fig.canvas.get_renderer()
-    try:
-        for chars in (52, 44, 38, 32, 26, 20):
-            box = ax.title.get_window_extent(renderer)
-            if box.x0 >= fig.bbox.x0 and box.x1 <= fig.bbox.x1:
-                return
-            ax.set_title(text(chars))
-    finally:
-        for a, original, active in kept:
-            a._set_position(original, which="original")
-            a._set_position(active, which="active")
+def _font_points(size) -> float:
+    from matplotlib.font_manager import FontProperties
+    return FontProperties(size=size).get_size_in_points()
+
+
+def _colorbar_height(ax, kind: str) -> float:
+    """The height (display units) a speed colorbar of ``kind`` ("full": labelled; "compact": thinner, its label
+    beside the bar) takes under the axes: the bar (its length over its aspect), its tick labels and label, paddings."""
+    rc, cell = matplotlib.rcParams, _cell(ax)
+    shrink, aspect = (0.85, 30) if kind == "full" else (0.7, 45)
+    bar = shrink * min(cell.width, cell.height) / aspect
+    ticks = _px(ax, rc["xtick.major.size"] + rc["xtick.major.pad"] + 1.25 * _font_points(rc["xtick.labelsize"]))
+    label = _px(ax, rc["axes.labelpad"] + 1.25 * _font_points(rc["axes.labelsize"])) if kind == "full" else 0.0
+    return bar + ticks + label + _px(ax, 8.0)
+
+
+def _draw_speed_colorbar(ax, lines, kind: str):
+    """The speed colorbar under the axes: "full" (labelled "speed |v| in the plane") or "compact" (thinner, at
+    most four ticks, "|v|" left of the bar).  Without a layout engine the bar is set below the x axis's labels."""
+    shrink, aspect = (0.85, 30) if kind == "full" else (0.7, 45)
+    pad = 0.02
+    r = _renderer(ax)
+    if not _managed(ax) and r is not None:
+        _, bottom, _ = _decorations(ax, r)
+        pad = (bottom + _px(ax, 4.0)) / max(ax.get_window_extent().height, 1.0)
+    cb = ax.figure.colorbar(lines, ax=ax, shrink=shrink, pad=pad, location="bottom", aspect=aspect)
+    if kind == "full":
+        cb.set_label(r"speed $\|v\|$ in the plane")
+    else:
+        from matplotlib.ticker import MaxNLocator
+        cb.locator = MaxNLocator(nbins=3)
+        cb.ax.text(-0.03, 0.5, r"$\|v\|$", transform=cb.ax.transAxes, ha="right", va="center",
+                   fontsize=matplotlib.rcParams["xtick.labelsize"])
+    return cb
+
+
+def _speed_colorbar(ax, lines, handles, loc):
+    """The speed colorbar of a portrait and the legend's place, fitted to the figure: ``(colorbar or None, place,
+    note)``.
+
+    With a layout engine, the first of these that leaves the plot :data:`MIN_SHARE` of its cell: the legend where
+    asked with the labelled colorbar, or with a compact one; the same with the legend on the other side (right or
+    below); the legend inside with a compact colorbar (when none does: the one that leaves the plot the most
+    room).  Without a layout engine the first of the two colorbars whose labels lie within the axes' cell, else
+    none, and ``note`` says so and gives the speeds' range (a note in the title would take as much room as the
+    compact colorbar: with a layout engine the colorbar is never left out)."""
+    r = _renderer(ax)
+    lo, hi = lines.norm.vmin, lines.norm.vmax
+    note = f"speed |v| from {lo:z.3g} (light) to {hi:z.3g} (dark grey): no room for its colorbar"
+    if r is None:
+        return _draw_speed_colorbar(ax, lines, "full"), loc, ""
+    if not _managed(ax):
+        for kind in ("full", "compact"):
+            cb = _draw_speed_colorbar(ax, lines, kind)
+            if _within(cb.ax.get_tightbbox(r), _cell(ax)):
+                return cb, loc, ""
+            cb.remove()
+        return None, loc, note
+    other = "right" if loc == "below" else "below"
+    if handles:
+        plans = [(loc, "full"), (loc, "compact"), (other, "full"), (other, "compact"), ("inside", "compact")]
+    else:
+        plans = [(None, "full"), (None, "compact")]
+    sizes, best, most = {}, None, -np.inf
+    for place, kind in plans:
+        if place in ("right", "below") and place not in sizes:
+            leg = _make_legend(ax, place, _legend_kw(ax, place, loc, {"handles": handles}))
+            sizes[place] = leg.get_window_extent(r)
+            leg.remove()
+        room = _room_beside(ax, r, place, sizes.get(place), (0.0, _colorbar_height(ax, kind) if kind else 0.0))
+        if room is None:
+            continue
+        if _usable(ax, *room) and not (place == "right" and _slow_to_settle(ax, *room)):
+            best = (place, kind)
+            break
+        side = min(room) if _square(ax) else min(room[0] / _cell(ax).width, room[1] / _cell(ax).height)
+        if side > most:
+            best, most = (place, kind), side
+    place, kind = best if best is not None else (loc, "compact")
+    return _draw_speed_colorbar(ax, lines, kind), place or loc, ""
 
 
 def _slice_deviation(S, others, center) -> float:
@@ -506,50 +590,560 @@ def _wrap(text: str, width: int = 48) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-def _legend_outside(ax, loc: str = "right", **kw):
-    """A legend beside the axes (never over the data): right of the axes, or below with ``loc="below"``.
+# ---------------------------------------------------------------------------------------------- fitting to the figure
+# What a drawing places beside its axes (title, legend, colorbar) is fitted to the figure it is given; the figure's
+# layout engine is never changed (as seaborn's and pandas' axes-level plots leave it):
+# * in a figure with constrained or tight layout (the library's own figures), the layout makes room at draw time for
+#   what lies beside the axes; a legend that would leave the data area less than MIN_SHARE of the axes' cell (the
+#   part of the figure its grid rows and columns span: known when the axes are made, unchanged by the panels drawn
+#   later; estimated from the sizes of the texts, not from where the axes are before the layout) goes to the other
+#   side, then inside the axes, and a speed colorbar is made compact first;
+# * in a figure without one, the axes stay where they are: a legend goes beside them only where it then lies within
+#   the axes' cell, else inside them (_inside_loc), a speed colorbar is compact or left out, and a title too tall for
+#   the room above the axes is set smaller, at last inside the axes' top; a legend that fits nowhere is warned of;
+# * a title is wrapped to the width its cell gives it, centred on the axes (never inside a $...$, in lines of even
+#   length), at most a quarter of the cell's height (a smaller font beyond), and kept within the figure at draw time
+#   by matplotlib (Text.set_wrap) should the final layout bring the figure's edge closer than estimated.
 
-    Below, a row of entries wider than the figure's columns the axes span would leave constrained layout no
-    room (it collapses the axes to a sliver, with a UserWarning): the entries go into fewer columns, then long
-    labels are wrapped, until the legend fits."""
-    if not kw.get("handles") and not ax.get_legend_handles_labels()[0]:
-        return None  # nothing labelled: no empty legend box (matplotlib warns "No artists with labels")
-    if loc != "below":
+#: the least share of its cell (width and height; the smaller side for a square plot) that a data area keeps in a
+#: figure with a layout engine, when a legend or a colorbar beside it could go elsewhere
+MIN_SHARE = 0.4
+#: the notes' line lengths in characters, tried longest first until the title fits its place
+_NOTE_CHARS = (60, 52, 44, 38, 32, 26, 20, 14)
+#: the smallest font size (points) a title is set in to fit above the axes of a figure without layout engine
+_MIN_TITLE_PT = 6.0
+
+
+def _root(fig):
+    """The figure at the top of ``fig`` (a subfigure's parent figure; the figure itself otherwise)."""
+    try:
+        return fig.get_figure(root=True)
+    except TypeError:  # matplotlib < 3.10: the .figure of a subfigure is the root
+        return fig.figure
+
+
+def _managed(ax) -> bool:
+    """Whether the figure of ``ax`` has a layout engine that makes room for what is drawn beside the axes
+    (constrained or tight layout); without one the axes keep their place."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
+    return isinstance(_root(ax.figure).get_layout_engine(), (ConstrainedLayoutEngine, TightLayoutEngine))
+
+
+def _renderer(ax):
+    """The renderer to measure text with, or None for a canvas that cannot measure (nothing is fitted then)."""
+    canvas = _root(ax.figure).canvas
+    return canvas.get_renderer() if hasattr(canvas, "get_renderer") else None
+
+
+def _px(ax, points: float) -> float:
+    """``points`` (1/72 inch) in display units."""
+    return points * _root(ax.figure).dpi / 72.0
+
+
+def _cell_fraction(ss) -> tuple[float, float, float, float]:
+    """``(x0, y0, x1, y1)``: the share of its (sub)figure that the rows and columns of the subplot spec ``ss`` span
+    (by the grid's width and height ratios; a grid nested in a cell of another shares that cell)."""
+    gs = ss.get_gridspec()
+    nrows, ncols = gs.get_geometry()
+    wr = np.asarray(gs.get_width_ratios() or [1.0] * ncols, float)
+    hr = np.asarray(gs.get_height_ratios() or [1.0] * nrows, float)
+    x0, x1 = wr[:ss.colspan.start].sum() / wr.sum(), wr[:ss.colspan.stop].sum() / wr.sum()
+    y1, y0 = 1 - hr[:ss.rowspan.start].sum() / hr.sum(), 1 - hr[:ss.rowspan.stop].sum() / hr.sum()
+    outer = getattr(gs, "_subplot_spec", None)  # (GridSpecFromSubplotSpec: a subgridspec, a colorbar's split cell)
+    if outer is not None:
+        ox0, oy0, ox1, oy1 = _cell_fraction(outer)
+        x0, x1 = ox0 + x0 * (ox1 - ox0), ox0 + x1 * (ox1 - ox0)
+        y0, y1 = oy0 + y0 * (oy1 - oy0), oy0 + y1 * (oy1 - oy0)
+    return x0, y0, x1, y1
+
+
+def _cell(ax):
+    """The part of its (sub)figure that the grid cell of ``ax`` spans, in display units (the whole (sub)figure for
+    axes placed without a grid)."""
+    from matplotlib.transforms import Bbox
+    box = ax.figure.bbox
+    ss = ax.get_subplotspec()
+    if ss is None:
+        return box
+    x0, y0, x1, y1 = _cell_fraction(ss)
+    return Bbox.from_extents(box.x0 + x0 * box.width, box.y0 + y0 * box.height,
+                             box.x0 + x1 * box.width, box.y0 + y1 * box.height)
+
+
+def _within(inner, outer, tol: float = 1.0) -> bool:
+    return (inner.x0 >= outer.x0 - tol and inner.x1 <= outer.x1 + tol and inner.y0 >= outer.y0 - tol
+            and inner.y1 <= outer.y1 + tol)
+
+
+def _square(ax) -> bool:
+    """Whether the axes' box keeps a fixed aspect (a phase portrait): its data area is a square in its room."""
+    return ax.get_aspect() != "auto" and ax.get_adjustable() == "box"
+
+
+def _decorations(ax, r) -> tuple[float, float, float]:
+    """Widths of the y axis's labels (left) and heights of the x axis's labels and of the title (display units),
+    from the text alone: the same wherever the layout puts the axes."""
+    def ext(texts, attr):
+        sizes = [getattr(t.get_window_extent(r), attr) for t in texts if t.get_visible() and t.get_text()]
+        return max(sizes, default=0.0)
+    rc = matplotlib.rcParams
+    left = ext(ax.get_yticklabels(), "width") + ext([ax.yaxis.label], "width") + \
+        _px(ax, rc["ytick.major.size"] + rc["ytick.major.pad"] + rc["axes.labelpad"])
+    bottom = ext(ax.get_xticklabels(), "height") + ext([ax.xaxis.label], "height") + \
+        _px(ax, rc["xtick.major.size"] + rc["xtick.major.pad"] + rc["axes.labelpad"])
+    title = ext([ax.title], "height") + (_px(ax, rc["axes.titlepad"]) if ax.get_title() else 0.0)
+    return left, bottom, title
+
+
+def _data_room(ax, r, right: float = 0.0, below: float = 0.0) -> tuple[float, float]:
+    """The width and height (display units) that the data area of ``ax`` keeps in its cell when ``right`` and
+    ``below`` more (a legend, a colorbar) are placed beside and under it, its labels and title around it (an
+    estimate of what a layout engine leaves: the cell less the decorations and the layout's paddings)."""
+    cell = _cell(ax)
+    left, bottom, title = _decorations(ax, r)
+    pad = _px(ax, 6.0)  # the layout's paddings around the axes (constrained layout's: within 0.1 inch of this)
+    return cell.width - left - right - pad, cell.height - bottom - title - below - pad
+
+
+def _box_ratio(ax) -> float:
+    """Height over width of the data area of a fixed-aspect plot (its aspect times its data ratio)."""
+    return float(ax.get_aspect()) * ax.get_data_ratio()
+
+
+def _usable(ax, w: float, h: float) -> bool:
+    """Whether a data room of ``w`` x ``h`` (display units) leaves a usable plot: one that keeps :data:`MIN_SHARE` of
+    the axes' cell (a fixed-aspect plot: its smaller side, of the cell's smaller side)."""
+    cell = _cell(ax)
+    if _square(ax):
+        a = _box_ratio(ax)
+        w = min(w, h / a)
+        h = a * w
+        ok = min(w, h) >= MIN_SHARE * min(cell.width, cell.height)
+    else:
+        ok = w >= MIN_SHARE * cell.width and h >= MIN_SHARE * cell.height
+    return ok
+
+
+def _slow_to_settle(ax, w: float, h: float) -> bool:
+    """Whether constrained layout would settle a fixed-aspect plot with a legend right of it slowly: the plot fits
+    its room's width (``w`` x ``h``) while its starting box (the grid's, before any layout) is wider than the
+    plot by more than a quarter inch.  The layout measures the legend and the y label from the box's edges, and the
+    plot, centred in the box, lies inside them by half the difference: its two passes credit that, and a figure
+    drawn once (a savefig) had them a few pixels past the edges (a 6.4 x 4.8 inch figure: 5 pixels each side)."""
+    if not _square(ax) or not _managed(ax):
+        return False
+    a = _box_ratio(ax)
+    pos = ax.get_position(original=True)
+    box = ax.figure.bbox
+    bw, bh = pos.width * box.width, pos.height * box.height
+    return w < h / a and bw - bh / a > _px(ax, 18.0)
+
+
+def _make_legend(ax, place: str, kw: dict, reserve=(0.0, 0.0)):
+    """The legend at ``place``: ``"right"`` of the axes, ``"below"`` them (under the x label, :func:`_below`) or
+    ``"inside"`` (where it covers the fewest drawn points, :func:`_inside_loc`, made small enough by
+    :func:`_inside_kw`).  Below, a row of entries wider than the axes' cell (with a layout engine: than the plot)
+    goes into fewer columns, then long labels are wrapped, until the legend fits (a row wider than the figure left
+    constrained layout no room: it collapsed the axes to a sliver, with a UserWarning)."""
+    kw = dict(kw)
+    if place == "right":
         return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
+    if place == "inside":
+        kw.pop("ncol", None)
+        kw = _inside_kw(ax, kw)
+        probe = ax.legend(loc="upper right", **kw)  # (its size)
+        loc = _inside_loc(ax, probe)
+        probe.remove()
+        return ax.legend(loc=loc, **kw)
     ncol = kw.pop("ncol", 2)
-    place = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16))
-    leg = ax.legend(ncol=ncol, **place, **kw)
-    room = _legend_room(ax)
-    if room is None or leg is None:
+    r = _renderer(ax)
+    where = _below(ax, r)
+    leg = ax.legend(ncol=ncol, **where, **kw)
+    if r is None:
         return leg
-    while ncol > 1 and _width(leg) > room:
+    room = 0.95 * _cell(ax).width
+    if _managed(ax):
+        room = min(room, _below_room(ax, r, reserve))
+    while ncol > 1 and leg.get_window_extent(r).width > room:
         ncol -= 1
         leg.remove()
-        leg = ax.legend(ncol=ncol, **place, **kw)
-    if _width(leg) > room:
+        leg = ax.legend(ncol=ncol, **where, **kw)
+    if leg.get_window_extent(r).width > room:
         handles = kw.pop("handles", None) or ax.get_legend_handles_labels()[0]
         labels = kw.pop("labels", None) or [h.get_label() for h in handles]
         for chars in (48, 36, 28, 20, 14):
             leg.remove()
-            leg = ax.legend(handles=handles, labels=[t if "$" in t else _wrap(t, chars) for t in labels], ncol=1, **place, **kw)
-            if _width(leg) <= room:
+            leg = ax.legend(handles=handles, labels=[_fill(t, chars, len) for t in labels], ncol=1,
+                            **where, **kw)
+            if leg.get_window_extent(r).width <= room:
                 break
     return leg
 
 
-def _width(artist) -> float:
-    """Width of an artist in display pixels (drawn by the figure's renderer)."""
-    return artist.get_window_extent(artist.figure.canvas.get_renderer()).width
+#: where a legend inside the axes may go, in the order preferred when two cover as much
+_INSIDE = ("upper right", "upper left", "lower left", "lower right", "center right", "center left", "upper center",
+           "lower center")
 
 
-def _legend_room(ax) -> float | None:
-    """Display width of the figure's columns that ``ax`` spans, less a margin for the colorbars and labels
-    beside it; None when the canvas cannot measure text (no renderer)."""
-    if not hasattr(ax.figure.canvas, "get_renderer"):
-        return None
-    ss = ax.get_subplotspec()
-    frac = 1.0 if ss is None else len(ss.colspan) / ss.get_gridspec().ncols
-    return 0.95 * ax.figure.bbox.width * frac
+def _inside_kw(ax, kw: dict) -> dict:
+    """The options of a legend inside the axes that make it at most half the plot's width and height: long labels
+    wrapped, then a smaller font (down to 6 pt)."""
+    r = _renderer(ax)
+    if r is None:
+        return kw
+    if _managed(ax):
+        w, h = _data_room(ax, r)
+        if _square(ax):
+            a = _box_ratio(ax)
+            w = min(w, h / a)
+            h = a * w
+    else:
+        ax.apply_aspect()
+        box = ax.get_window_extent()
+        w, h = box.width, box.height
+    handles = kw.get("handles") or ax.get_legend_handles_labels()[0]
+    labels = kw.get("labels") or [hd.get_label() for hd in handles]
+    size = _font_points(kw.get("fontsize", matplotlib.rcParams["legend.fontsize"]))
+    out = dict(kw)
+    for chars in (None, 28, 20, 14):
+        for pt in np.arange(size, 5.99, -1.0) if chars == 14 else (size,):
+            out = {**kw, "handles": handles, "fontsize": float(pt),
+                   "labels": labels if chars is None else [_fill(t, chars, len) for t in labels]}
+            probe = ax.legend(**out)
+            ext = probe.get_window_extent(r)
+            probe.remove()
+            if ext.width <= 0.6 * w and ext.height <= 0.5 * h:
+                return out
+    return out
+
+
+def _drawn_points(ax) -> np.ndarray:
+    """The points (axes fractions, shape (m, 2)) of what the axes show that a legend inside should not cover: the
+    lines (trajectories, curves, markers; densified along each segment), scattered points and contour lines; not the
+    streamlines, arrows and images behind them."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.contour import ContourSet
+    ax.get_xlim()  # (brings the view limits up to date with the data)
+    to_axes = ax.transAxes.inverted()
+    pts = []
+
+    def add(display):
+        a = to_axes.transform(display)
+        a = a[np.all(np.isfinite(a), axis=1)]
+        if len(a) > 1:  # 8 points per segment: a line's long straight stretches are seen too
+            t = np.linspace(0.0, 1.0, 8, endpoint=False)[:, None, None]
+            a = np.concatenate([(a[:-1] + t * (a[1:] - a[:-1])).reshape(-1, 2), a[-1:]])
+        pts.append(a)
+    for line in ax.get_lines():
+        if line.get_visible() and len(line.get_xydata()):
+            add(line.get_transform().transform(line.get_xydata()))
+    for c in ax.collections:
+        if isinstance(c, PathCollection) and c.get_visible():
+            off = c.get_offsets()
+            if len(off):
+                pts.append(to_axes.transform(c.get_offset_transform().transform(off)))
+        elif isinstance(c, ContourSet):
+            for path in c.get_paths():
+                if len(path.vertices):
+                    add(c.get_transform().transform(path.vertices))
+    return np.concatenate(pts) if pts else np.empty((0, 2))
+
+
+def _inside_loc(ax, leg) -> str:
+    """The place inside the axes (:data:`_INSIDE`) where the legend ``leg`` covers the fewest of the points the
+    axes show (:func:`_drawn_points`): matplotlib's loc="best" counts the streamlines' arrows as well, and put the
+    legend of a portrait over its trajectories' starts."""
+    r = _renderer(ax)
+    if r is None:
+        return "best"
+    size = leg.get_window_extent(r)
+    if _managed(ax):
+        w, h = _data_room(ax, r)
+        if _square(ax):
+            w = h = min(w, h)
+    else:
+        ax.apply_aspect()
+        box = ax.get_window_extent()
+        w, h = box.width, box.height
+    fw, fh = min(size.width / max(w, 1.0), 1.0), min(size.height / max(h, 1.0), 1.0)
+    pad = 0.03
+    P = _drawn_points(ax)
+    best, least = _INSIDE[0], None
+    for loc in _INSIDE:
+        x0 = pad if "left" in loc else 1 - pad - fw if "right" in loc else 0.5 - fw / 2
+        y0 = 1 - pad - fh if "upper" in loc else pad if "lower" in loc else 0.5 - fh / 2
+        n = int(np.count_nonzero((P[:, 0] >= x0) & (P[:, 0] <= x0 + fw) & (P[:, 1] >= y0) & (P[:, 1] <= y0 + fh)))
+        if least is None or n < least:
+            best, least = loc, n
+    return best
+
+
+def _below(ax, r) -> dict:
+    """Where a legend below the axes hangs: 0.16 of the axes' height under them where that clears the x axis's
+    labels, else just under those labels (on a small plot the 0.16 put the legend over the x label)."""
+    where = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.16)}
+    if r is None:
+        return where
+    _, bottom, _ = _decorations(ax, r)
+    need = bottom + _px(ax, 4.0)
+    if _managed(ax):
+        h = _data_room(ax, r)[1]
+    else:
+        ax.apply_aspect()
+        h = ax.get_window_extent().height
+    if 0.16 * h >= 1.25 * need:
+        return where
+    from matplotlib.transforms import ScaledTranslation
+    root = _root(ax.figure)
+    return {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0),
+            "bbox_transform": ax.transAxes + ScaledTranslation(0.0, -need / root.dpi, root.dpi_scale_trans)}
+
+
+def _below_room(ax, r, reserve=(0.0, 0.0)) -> float:
+    """The widest legend (display units) that hangs centred under the plot of ``ax`` in a figure with a layout
+    engine: the plot's width and on each side at most what the layout sets there anyway (the y axis's labels left,
+    a colorbar right).  A wider one overhangs more: constrained layout widened the margins for it, narrowing the
+    plot, which widened the overhang, at each of its passes (a locus 2.9 inches wide was squeezed to 1.2 inches,
+    its title past the figure's top)."""
+    left, _, _ = _decorations(ax, r)
+    return _data_room(ax, r, right=reserve[0])[0] + 2 * min(left, reserve[0])
+
+
+def _room_beside(ax, r, place: str | None, size=None, reserve=(0.0, 0.0)):
+    """The data room ``(w, h)`` (display units, :func:`_data_room`) with a legend of ``size`` (a Bbox) at ``place``
+    ("right", "below"; None or "inside": no room taken) and ``reserve`` (width right, height below: a colorbar)
+    beside the axes; None when the legend is longer than the cell beside which it would hang."""
+    cell, gap = _cell(ax), _px(ax, 6.0)
+    if place == "right":
+        if size.height > cell.height - gap:
+            return None
+        return _data_room(ax, r, right=size.width + gap + reserve[0], below=reserve[1])
+    if place == "below":
+        if size.width > min(cell.width, _below_room(ax, r, reserve) + 1.0):
+            return None
+        return _data_room(ax, r, right=reserve[0], below=size.height + gap + reserve[1])
+    return _data_room(ax, r, right=reserve[0], below=reserve[1])
+
+
+def _legend_fits(ax, leg, place: str, r, reserve=(0.0, 0.0)) -> bool:
+    """Whether the legend ``leg`` at ``place`` leaves the axes usable: in a figure with a layout engine, whether the
+    data area keeps :data:`MIN_SHARE` of its cell with the legend and ``reserve`` (width right, height below: a
+    colorbar) beside it; in a figure without one, whether the legend lies within the axes' cell."""
+    if place == "inside":
+        return True
+    if not _managed(ax):
+        ax.apply_aspect()  # the axes' place as drawn (a square plot is narrowed at draw time)
+        return _within(leg.get_window_extent(r), _cell(ax))
+    room = _room_beside(ax, r, place, leg.get_window_extent(r), reserve)
+    return room is not None and _usable(ax, *room) and not (place == "right" and _slow_to_settle(ax, *room))
+
+
+def _legend_kw(ax, place: str, loc: str, kw: dict) -> dict:
+    """The legend's options at ``place``: a legend moved below (not asked there) starts from one row."""
+    if place == "below" and loc != "below" and "ncol" not in kw:
+        n = len(kw.get("handles") or ax.get_legend_handles_labels()[0])
+        return {**kw, "ncol": max(n, 1)}
+    return kw
+
+
+def _legend_outside(ax, loc: str = "right", reserve=(0.0, 0.0), places=None, **kw):
+    """A legend beside the axes, never over the data where the figure has room for it: right of the axes, or below
+    with ``loc="below"``; when that leaves too little (:func:`_legend_fits`) the other side, then inside the axes
+    (:func:`_inside_loc`); ``places`` gives another order.  ``reserve`` is the room (display units: width right,
+    height below) a colorbar beside the axes takes.  Returns the legend, or None when nothing is labelled."""
+    if not kw.get("handles") and not ax.get_legend_handles_labels()[0]:
+        return None  # nothing labelled: no empty legend box (matplotlib warns "No artists with labels")
+    r = _renderer(ax)
+    if r is None:
+        return _make_legend(ax, loc, kw)
+    places = places or (loc, "right" if loc == "below" else "below", "inside")
+    for k, place in enumerate(places):
+        leg = _make_legend(ax, place, _legend_kw(ax, place, loc, kw), reserve)
+        if k == len(places) - 1 or _legend_fits(ax, leg, place, r, reserve):
+            break
+        leg.remove()
+    if not _managed(ax) and not _within(leg.get_window_extent(r), _cell(ax)):  # (a layout engine warns itself)
+        import warnings
+        from .errors import GandynamicsWarning
+        size = _cell(ax)
+        warnings.warn(GandynamicsWarning(
+            f"no room for the legend in a plot of {size.width / _root(ax.figure).dpi:.2g} x "
+            f"{size.height / _root(ax.figure).dpi:.2g} inches: it crosses the plot's edge (draw on a larger figure "
+            "or one with layout='constrained')"), stacklevel=3)
+    return leg
+
+
+def _words(text: str) -> list[str]:
+    """The words of one line of ``text``: split at its spaces, never inside a ``$...$`` (mathtext) nor around an
+    ``=`` standing alone (``gamma = 0.3`` is one word)."""
+    words, cur, math = [], [], False
+    for i, ch in enumerate(text):
+        if ch == "$" and (i == 0 or text[i - 1] != "\\"):
+            math = not math
+        if ch == " " and not math:
+            words.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    words.append("".join(cur))
+    out = []
+    for w in (w for w in words if w):  # "gamma = 0.3" stays on one line
+        if out and (w == "=" or out[-1].endswith(" =") or out[-1] == "="):
+            out[-1] += " " + w
+        else:
+            out.append(w)
+    return out
+
+
+def _fill(text: str, width: float, measure, balanced: bool = False) -> str:
+    """``text`` wrapped at its spaces (never inside ``$...$``) into lines at most ``width`` wide as ``measure``
+    gives them; a word wider than ``width`` has a line of its own, and the text's own line breaks are kept.
+    ``balanced``: into as few lines, of even length (the narrowest width that needs no more lines; no last line of
+    one word)."""
+    if balanced:
+        n = _fill(text, width, measure).count("\n")
+        lo, hi = 0.0, width
+        for _ in range(12):  # bisection on the width, to a few pixels
+            mid = (lo + hi) / 2
+            if _fill(text, mid, measure).count("\n") > n:
+                lo = mid
+            else:
+                hi = mid
+        return _fill(text, hi, measure)
+    out = []
+    for para in text.split("\n"):
+        line = ""
+        for w in _words(para):
+            trial = f"{line} {w}" if line else w
+            if line and measure(trial) > width:
+                out.append(line)
+                line = w
+            else:
+                line = trial
+        out.append(line)
+    return "\n".join(out)
+
+
+def _measure(ax, r, prop):
+    """A function giving the width (display units) of a text in the font ``prop`` (the widest of its lines)."""
+    from matplotlib.text import Text
+    probe = Text(0, 0, "", fontproperties=prop)
+    probe.set_figure(_root(ax.figure))
+
+    def width(s: str) -> float:
+        probe.set_text(s)
+        return probe.get_window_extent(r).width
+    return width
+
+
+def _title_room(ax, r, beside=()) -> tuple[float, float]:
+    """The width (display units) a title centred on ``ax`` may take within the axes' cell, and the same with a
+    quarter inch of leeway at the figure's edges (where Text.set_wrap guards at draw time): twice the distance from
+    the axes' centre to the nearer side of the cell.  Without a layout engine the axes' place is known; with one
+    the layout sets the plot between what lies left of it (the y axis's labels) and right of it (a legend beside
+    it, the colorbars ``beside``; a legend below wider than the plot overhangs both sides), so that its centre lies
+    half their difference off the cell's: the estimate uses their sizes only, not where the axes are before the
+    layout."""
+    cell = _cell(ax)
+    if not _managed(ax):
+        ax.apply_aspect()
+        pos = ax.get_window_extent()
+        c = (pos.x0 + pos.x1) / 2
+        room = 2 * max(0.0, min(c - cell.x0, cell.x1 - c))
+        return room, room
+    gap = _px(ax, 6.0)
+    left, _, _ = _decorations(ax, r)
+    right = sum(b.get_tightbbox(r).width + gap for b in beside if b.get_position().x0 >= ax.get_position().x1)
+    leg = ax.get_legend()
+    if leg is not None:
+        lb, pos = leg.get_window_extent(r), ax.get_window_extent()
+        if lb.x0 >= pos.x1 - 1.0:  # beside, right
+            right += lb.width + gap
+        elif lb.y1 <= pos.y0 + 1.0:  # below, centred under the plot
+            w, h = _data_room(ax, r, right=right)
+            if _square(ax):
+                w = min(w, h / _box_ratio(ax))
+            over = max(0.0, (lb.width - w) / 2)
+            left, right = max(left, over), max(right, over)
+    # at most the cell's width: titles of neighbouring panels, centred a cell's width apart, never meet; and within
+    # the figure's edges from the estimated centre (the layout's paddings, the other panels' margins and the tick
+    # labels it finally draws move the centre by a few pixels either way)
+    c = cell.x0 + (cell.width + left - right) / 2
+    fig = ax.figure.bbox
+    edge = 2 * min(c - fig.x0, fig.x1 - c)
+    return min(cell.width, edge), min(cell.width, edge + _px(ax, 18.0))
+
+
+def _title_with_notes(ax, head: str | None, notes, beside=()) -> None:
+    """``head`` and each note (``"note: ..."``) as the axes' title, fitted to its place: the head wrapped (at its
+    spaces, never inside ``$...$``) and the notes wrapped at 60 characters, or fewer, until the title is no wider
+    than :func:`_title_room` gives it (it is centred on the axes, which a legend beside them moves left: a
+    3-method note on a 4.6-inch portrait was cut at both edges); then :meth:`matplotlib.text.Text.set_wrap` keeps it
+    within the figure at draw time, whatever the final layout (panels drawn later move the axes).  In a figure
+    without layout engine a title taller than the room above the axes is set smaller (down to 6 pt), and at last
+    inside the axes' top; in one with a layout engine a title taller than a quarter of the cell is set smaller
+    (down to 6 pt).  Call it after the legend and colorbars (``beside``) are placed."""
+    notes = ["note: " + n for n in notes]
+    lines = [head] if head else []
+    r = _renderer(ax)
+    if r is None:
+        ax.set_title("\n".join(lines + [_wrap(n, _NOTE_CHARS[0]) for n in notes]))
+        ax.title.set_wrap(True)
+        return
+    room, lenient = _title_room(ax, r, beside)
+
+    # a title of one line is kept whole up to the lenient room (Text.set_wrap splits it at draw time should the
+    # figure's edge come closer than estimated: the estimate errs on the narrow side, by about 10 px, as the tick
+    # labels are measured before the layout, where the axes are larger); one of several lines is wrapped within
+    # 95 % of the room: a line that set_wrap split after the layout's last pass would make the title taller than the
+    # room the layout made above the axes
+    strict = 0.95 * room if _managed(ax) else room
+
+    def fitted(size, capped=True):
+        prop = ax.title.get_fontproperties().copy()
+        prop.set_size(size)
+        measure = _measure(ax, r, prop)
+        whole = not notes and len(lines) == 1 and "\n" not in lines[0] and measure(lines[0]) <= lenient
+        text = [h if whole else _fill(h, strict, measure, balanced=True) for h in lines]
+        for n in notes:
+            w = ""
+            for chars in _NOTE_CHARS if capped else ():
+                w = _wrap(n, chars)
+                if measure(w) <= strict:
+                    break
+            text.append(w if w and measure(w) <= strict else _fill(n, strict, measure))
+        return "\n".join(text)
+
+    size = ax.title.get_fontsize()
+    ax.set_title(fitted(size))
+    ax.title.set_wrap(True)
+    if not ax.get_title():
+        return
+    if _managed(ax):  # the layout makes room above the axes, but a title of half the cell leaves the plot little
+        def height():
+            ax.title.set_wrap(False)  # (as fitted: matplotlib's wrap sees the axes where they are before the layout)
+            h = ax.title.get_window_extent(r).height
+            ax.title.set_wrap(True)
+            return h
+        limit = 0.25 * _cell(ax).height
+        while height() > limit and size > _MIN_TITLE_PT:
+            size = max(_MIN_TITLE_PT, size - 1.0)
+            ax.set_title(fitted(size, capped=False), fontsize=size)
+            ax.title.set_wrap(True)
+        return
+    # no layout engine: the room above the axes is what it is; the notes in longer lines, then a smaller font
+    top, capped = ax.figure.bbox.y1, True
+    while ax.title.get_window_extent(r).y1 > top + 1.0 and (capped or size > _MIN_TITLE_PT):
+        if notes and capped:
+            capped = False
+        else:
+            capped, size = False, max(_MIN_TITLE_PT, size - 1.0)
+        ax.set_title(fitted(size, capped), fontsize=size)
+        ax.title.set_wrap(True)
+    if ax.title.get_window_extent(r).y1 > top + 1.0:  # no room above the axes: at their top, inside
+        ax.set_title(ax.get_title(), fontsize=size, y=1.0, pad=-_MIN_TITLE_PT, va="top",
+                     bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85})
+        ax.title.set_wrap(True)
 
 
 def _readable_log(ax, axis: str = "y") -> None:
@@ -681,7 +1275,9 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
         field on ``[min(values), max(values)]``.
     data : tuple, optional
         ``(values, eigenvalues)`` from :func:`locus_data` (to avoid recomputing).
-    label, marker, size, cmap, colorbar, title, ax : drawing options; points are coloured by the strength.
+    label, marker, size, cmap, colorbar, title, ax : drawing options; points are coloured by the strength.  The
+        title is wrapped to the width the axes' cell gives it; the legend goes under the axes (right of them or
+        inside where the figure has no room there: the module's "fitting to the figure").
 
     Returns
     -------
@@ -694,9 +1290,11 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
     V = np.repeat(vals[:, None], eigs.shape[1], axis=1)
     sc = ax.scatter(eigs.real.ravel(), eigs.imag.ravel(), c=V.ravel(), cmap=cmap, marker=marker, s=size,
                     label=label or f"eigenvalues ({symbol(name)} varies)", zorder=3)
+    beside = []
     if colorbar:
         cb = ax.figure.colorbar(sc, ax=ax, shrink=0.85, pad=0.02)
         cb.set_label(symbol(name))
+        beside.append(cb.ax)
     ax.axhline(0, color="0.6", lw=0.8, zorder=1)
     ax.axvline(0, color="0.6", lw=0.8, zorder=1)
     if critical:
@@ -712,8 +1310,10 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
     ax.set_ylabel(r"Im $\lambda$")
     ax.set_aspect("equal", adjustable="datalim")
     if title:
-        ax.set_title(title)
-    _legend_outside(ax, loc="below")
+        _title_with_notes(ax, title, [])
+    _legend_outside(ax, loc="below", reserve=(_colorbar_width(ax, cb) if colorbar else 0.0, 0.0))
+    if title:
+        _title_with_notes(ax, title, [], beside=beside)
     return ax
 
 
@@ -730,7 +1330,9 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     method : str
         A method name of :data:`gandynamics.analysis.rates.RATE_METHODS` (gd, altgd, eg, eftp, ...).
     gamma, step : 1-D arrays
-        Strength values (x-axis) and step sizes (y-axis).
+        Strength values (x-axis) and step sizes (y-axis).  One value on an axis draws a strip: its cell fills the
+        axis, which has one tick, at the value, and ``rho = 1`` is marked across the strip where rho crosses 1 along
+        the other axis (linear interpolation between neighbouring values, the rule of the 2-D map's contour).
     params : mapping, optional
     parameter : str
         The strength varied along the x-axis.
@@ -746,11 +1348,23 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     colorbar : bool
         Draw this panel's colorbar (panels sharing the scale may draw one for all: ``ax.rate_mesh`` is the
         mesh to pass to ``fig.colorbar``).
+    title : str, optional
+        Wrapped to the width the axes' cell gives it.
     options : passed to the rate function (``n_g``, ``n_d``, ``beta``).
 
     Returns
     -------
     ax : matplotlib Axes
+        With ``ax.rate_mesh`` and ``ax.rho_one``: the positions (strengths, or steps, shape (k,)) where the
+        ``rho = 1`` boundary of a strip is marked (empty for a 2-D map, whose boundary is the contour).  The legend
+        goes under the map (right of it or inside where the figure has no room there) and says when the whole map
+        lies on one side of 1; the colorbar's label is shortened on a map shorter than it.
+
+    Raises
+    ------
+    GandynamicsError
+        A rate grid of another shape than ``(len(step), len(gamma))``, a step size <= 0, or a colour scale that does
+        not contain 1.
     """
     ax = _axes(ax, figsize=(4.8, 3.8))
     G, H = _values(gamma, parameter), _values(step, "step", positive=True)
@@ -770,13 +1384,29 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         xlim = (G.min(), G.max()) if G.size > 1 else (Ge[0], Ge[-1])
         ylim = (H.min(), H.max()) if H.size > 1 else (He[0], He[-1])
     ax.rate_mesh = pc
+    beside = []
     if colorbar:
         cb = ax.figure.colorbar(pc, ax=ax, pad=0.02)
         cb.set_label(r"local rate $\rho$ (spectral radius)")
+        beside.append(cb.ax)
     handles = []
+    ax.rho_one = np.empty(0)
     if G.size > 1 and H.size > 1 and np.nanmin(R) < 1 < np.nanmax(R):  # (a contour needs two values each way)
         ax.contour(G, H, R, levels=[1.0], colors="black", linewidths=1.4, zorder=3)
         handles.append(Line2D([], [], color="black", lw=1.4, label=r"$\rho = 1$ (computed)"))
+    elif (G.size == 1) != (H.size == 1):  # a strip: where rho crosses 1 along its varying axis (the contour's rule)
+        along, name = (H, "h") if G.size == 1 else (G, _greek_text(_strength(field, parameter)))
+        ax.rho_one = _level_crossings(along, R[:, 0] if G.size == 1 else R[0, :], 1.0)
+        for c in ax.rho_one:
+            (ax.axhline if G.size == 1 else ax.axvline)(c, color="black", lw=1.4, zorder=3)
+        if ax.rho_one.size:
+            at = ", ".join(f"{c:z.4g}" for c in ax.rho_one[:4]) + (", ..." if ax.rho_one.size > 4 else "")
+            handles.append(Line2D([], [], color="black", lw=1.4, label=fr"$\rho = 1$ at {name} = {at} (computed)"))
+    if not ax.rho_one.size and not handles and np.any(np.isfinite(R)) and (np.nanmax(R) < 1 or np.nanmin(R) > 1):
+        # no boundary to draw: the legend says on which side of 1 the whole map lies
+        below = np.nanmax(R) < 1
+        handles.append(Line2D([], [], ls="", label=(fr"$\rho < 1$ throughout (max {np.nanmax(R):z.3g})" if below
+                                                    else fr"$\rho > 1$ throughout (min {np.nanmin(R):z.3g})")))
     if measured is not None:
         mg, mh, mr = (np.asarray(a, float) for a in measured)
         ax.scatter(mg, mh, c=np.clip(mr, None, vmax), cmap="RdYlGn_r", norm=norm, edgecolors="black", s=36,
@@ -786,21 +1416,94 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     ax.set_ylabel("step $h$")
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
+    for v, axis in ((G, ax.xaxis), (H, ax.yaxis)):
+        if v.size == 1:  # the one value's cell fills the axis: one tick, at the value (not a range of values)
+            axis.set_ticks([v[0]], labels=[f"{v[0]:zg}"])
     ax.grid(False)
     if title:
-        ax.set_title(title)
+        _title_with_notes(ax, title, [])
+    reserve = (_colorbar_width(ax, cb) if colorbar else 0.0, 0.0)
+    leg = None
     if handles:  # under the map: any place inside would cover rates
-        _legend_outside(ax, loc="below", handles=handles, ncol=len(handles))
+        leg = _legend_outside(ax, loc="below", reserve=reserve, handles=handles, ncol=len(handles))
+    if colorbar:
+        shorter = (r"local rate $\rho$" + "\n" + "(spectral radius)", r"rate $\rho$", r"$\rho$")
+        _fit_colorbar_label(ax, cb, shorter, leg)
+    if title:
+        _title_with_notes(ax, title, [], beside=beside)
     return ax
+
+
+def _length_room(ax, leg=None) -> float:
+    """The estimated height (display units) of the plot of ``ax`` with its legend ``leg`` where it is."""
+    r = _renderer(ax)
+    if not _managed(ax):
+        ax.apply_aspect()
+        return ax.get_window_extent().height
+    below = 0.0
+    if leg is not None:
+        lb = leg.get_window_extent(r)
+        if lb.y1 <= ax.get_window_extent().y0 + 1.0:
+            below = lb.height + _px(ax, 6.0)
+    w, h = _data_room(ax, r, below=below)
+    return min(h, _box_ratio(ax) * w) if _square(ax) else h
+
+
+def _shorten(text, shorter, length: float, set_text=None) -> None:
+    """The text artist ``text`` given the first of its own text and ``shorter`` that is at most ``length`` long
+    along its direction (a label longer than its axis overhangs the axis's ends: past the figure's edge on a small
+    plot); ``set_text`` sets a text (default: ``text.set_text``)."""
+    canvas = _root(text.get_figure()).canvas
+    r = canvas.get_renderer() if hasattr(canvas, "get_renderer") else None
+    if r is None:
+        return
+    for t in shorter:
+        ext = text.get_window_extent(r)
+        if (ext.height if text.get_rotation() % 180 == 90 else ext.width) <= length:
+            return
+        (set_text or text.set_text)(t)
+
+
+def _fit_colorbar_label(ax, cb, shorter, leg=None) -> None:
+    """The label of a colorbar right of ``ax`` replaced by the first of ``shorter`` no longer than the bar (the
+    plot's height, its legend ``leg`` under it)."""
+    if _renderer(ax) is not None:
+        _shorten(cb.ax.yaxis.label, shorter, _length_room(ax, leg), cb.set_label)
+
+
+def _colorbar_width(ax, cb) -> float:
+    """The width (display units) a colorbar right of ``ax`` takes: its labels and a bar of a layout's thickness."""
+    r = _renderer(ax)
+    if r is None:
+        return 0.0
+    tight, bar = cb.ax.get_tightbbox(r), cb.ax.get_window_extent()
+    return (tight.width - bar.width) + _cell(ax).height / 20 + _px(ax, 8.0)
+
+
+def _level_crossings(x, y, level: float = 1.0) -> np.ndarray:
+    """Where the sampled curve ``y(x)`` crosses ``level`` (sorted): between neighbouring samples (in the order of
+    ``x``) of which one lies above the level and the other not, at the point where the straight line between them
+    meets it, the rule by which matplotlib's contour lines cut the edges of their grid (marching squares, a sample
+    equal to the level counted below it); NaN samples cut the curve."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    o = np.argsort(x, kind="stable")
+    x, y = x[o], y[o]
+    out = []
+    for a in range(x.size - 1):
+        y0, y1 = y[a], y[a + 1]
+        if np.isfinite(y0) and np.isfinite(y1) and (y0 > level) != (y1 > level):
+            out.append(x[a] + (level - y0) / (y1 - y0) * (x[a + 1] - x[a]))
+    return np.array(out)
 
 
 def _cell_edges(v: np.ndarray) -> np.ndarray:
     """The edges of the cells centred on the values ``v`` (n,), shape (n + 1,): midpoints between neighbours, the ends
-    half a spacing beyond (matplotlib's "nearest" shading, in the values' order); one value gets a cell of 10 % of
-    its size (0.1 wide at 0)."""
+    half a spacing beyond (matplotlib's "nearest" shading, in the values' order); one value gets a cell from half its
+    size to one and a half times it (-0.5 to 0.5 at 0), which :func:`rate_map` draws over the whole axis, with one
+    tick at the value."""
     v = np.asarray(v, float)
     if v.size == 1:
-        w = 0.05 * abs(v[0]) or 0.05
+        w = 0.5 * abs(v[0]) or 0.5
         return np.array([v[0] - w, v[0] + w])
     mid = (v[1:] + v[:-1]) / 2
     return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
@@ -826,7 +1529,7 @@ def rate_grid(field, method: str, gamma, step, params=None, *, parameter: str = 
 
 
 # ---------------------------------------------------------------------------------------------- convergence
-def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, anchor: float = 0.2,
+def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2,
                 floor: float = 1e-14, title: str | None = None, legend: str = "auto", ax=None):
     r"""Distance to the equilibrium against iteration (log scale), with the predicted rate as a slope.
 
@@ -837,31 +1540,65 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
         ``(label, distances, color)`` or ``(label, distances, color, linestyle)``
         (a linestyle tells apart curves that coincide); ``distances`` is an array or an
         object with ``.distance`` (a :class:`gandynamics.simulate.Trajectory`, recorded every ``every``
-        steps; its ``record_every`` is used when present).
-    rates : mapping label -> float, optional
-        Predicted local rates ``rho``: the line ``d_k0 * rho^(k - k0)`` is drawn dashed, anchored on the
-        curve at ``k0 = anchor * k_max`` (past the transient).
+        steps; its ``record_every`` is used when present).  Runs that would be labelled alike (several runs of one
+        method) are told apart by what differs between them (``gd, h = 0.2`` and ``gd, h = 0.4``; the step, the
+        start, hyperparameters, method options; else a number), and runs of one method in shades of its colour.
+    rates : mapping label -> float, or sequence of float or None, optional
+        Predicted local rates ``rho``: the line ``d_k0 * rho^(k - k0)`` is drawn dashed in its run's colour,
+        anchored on the curve at ``k0 = anchor * k_max`` (past the transient).  A mapping is looked up by the run's
+        label as drawn, then as given (``{"gd": 0.97}`` applies to every run labelled ``gd``); a sequence gives
+        one rate per run, in the order of ``trajectories``.  When two predicted lines have equal rates (several runs
+        of one method given one rate), each run has one legend entry showing its curve and its dashed prediction
+        side by side (``gd, h = 0.2: predicted rho = 0.9747``), so that no entry is listed twice.
     floor : float
         Distances below this are not drawn (round-off).
     legend : str
-        ``"auto"``/``"outside"``: beside the axes on the right (never over the data), or a matplotlib location.
+        ``"auto"``/``"outside"``: beside the axes on the right (never over the data), or where the figure has no
+        room there (a figure without layout engine, a small one) below them or inside (see :data:`MIN_SHARE`);
+        or a matplotlib location.
+    title : str, optional
+        Wrapped to the width the axes' cell gives it.  (The y label is shortened to ``||z_k - z*||`` on a plot
+        shorter than it.)
 
     Returns
     -------
     ax : matplotlib Axes
+
+    Raises
+    ------
+    GandynamicsError
+        No runs, a rate that is not a number > 0, a sequence of rates of another length than the runs, a negative
+        floor, an anchor outside [0, 1], or ``every`` not a whole number >= 1.
     """
-    items = trajectory_items(trajectories, "convergence")
-    if not items:
+    raw = trajectory_items(trajectories, "convergence")
+    if not raw:
         raise GandynamicsError("convergence: no trajectories to draw; give Trajectory objects (from simulate) or "
                                "(label, distances) tuples")
-    ax = _axes(ax, figsize=(4.8, 3.6))
     from .validate import nonnegative, positive, real, whole
-    rates = {k: (None if v is None else positive(v, f"rates[{k!r}]")) for k, v in dict(rates or {}).items()}
+    items = _told_apart(raw)
+    if rates is None or isinstance(rates, Mapping):
+        given = dict(rates or {})
+        rates = {k: (None if v is None else positive(v, f"rates[{k!r}]")) for k, v in given.items()}
+        per_run = [rates.get(new[0], rates.get(old[0])) for new, old in zip(items, raw)]
+    else:
+        try:
+            per_run = list(rates)
+        except TypeError:
+            raise GandynamicsError(f"rates must be a mapping label -> rate or a sequence of rates, got "
+                                   f"{type(rates).__name__}") from None
+        if len(per_run) != len(items):
+            raise GandynamicsError(f"rates gives {len(per_run)} rates for {len(items)} runs")
+        per_run = [None if v is None else positive(v, f"rates[{k}]") for k, v in enumerate(per_run)]
     floor = nonnegative(floor, "floor")
     every = whole(every, "every", lo=1)
     anchor = real(anchor, "anchor", lo=0.0, hi=1.0)
-    drawn, k_end, empty = False, 0, []
-    for label, tr, color, style in items:
+    ax = _axes(ax, figsize=(4.8, 3.6))
+    texts = [None if rho is None else fr"predicted $\rho$ = {float(rho):z.4f}" for rho in per_run]
+    # predicted lines of equal rates (several runs of one method given one rate; two methods of one rate) would be
+    # listed alike: each run's legend entry then shows its curve and its prediction side by side, in its colour
+    paired = any(t is not None and texts.count(t) > 1 for t in texts)
+    drawn, k_end, empty, entries = False, 0, [], []
+    for (label, tr, color, style), rho, text in zip(items, per_run, texts):
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)
         k = np.arange(d.size) * ev
@@ -872,8 +1609,9 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
         why = "" if np.any(ok) else (f" (all \u2264 {floor:z.3g})" if np.any(np.isfinite(d)) else " (no finite distance)")
         line, = ax.semilogy(k[ok], d[ok], color=color, ls=style, label=label + why)
         empty.append(why)
-        if label in rates and rates[label] is not None and np.any(ok):
-            rho = float(rates[label])
+        entries.append(([line], label + why))
+        if rho is not None and np.any(ok):
+            rho = float(rho)
             idx = np.flatnonzero(ok)
             i0 = idx[min(len(idx) - 1, int(anchor * len(idx)))]
             kk = np.linspace(k[i0], k[idx[-1]], 50)
@@ -881,13 +1619,23 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
             keep = pred > floor
             # dashed and thinner, above the measured curve, with a white halo: visible where the two coincide
             from matplotlib import patheffects
-            ax.semilogy(kk[keep], pred[keep], ls=(0, (4, 2.5)), color=line.get_color(), lw=0.9, zorder=4,
-                        path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")],
-                        label=fr"predicted $\rho$ = {rho:z.4f}")
+            p_line, = ax.semilogy(kk[keep], pred[keep], ls=(0, (4, 2.5)), color=line.get_color(), lw=0.9, zorder=4,
+                                  path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")],
+                                  label=text)
+            if paired:
+                entries[-1] = ([line, p_line], f"{label}{why}: {text}")
+            else:
+                entries.append(([p_line], text))
+    legend_kw = {}
+    if paired:
+        from matplotlib.legend_handler import HandlerTuple
+        legend_kw = {"handles": [tuple(h) if len(h) > 1 else h[0] for h, _ in entries],
+                     "labels": [t for _, t in entries], "handler_map": {tuple: HandlerTuple(ndivide=None, pad=0.6)},
+                     "handlelength": 3.2}
     ax.set_xlabel("iteration $k$")
     ax.set_ylabel(r"distance to equilibrium $\|z_k - z^*\|$")
     if title:
-        ax.set_title(title)
+        _title_with_notes(ax, title, [])
     if not drawn:  # nothing above the floor: an empty log axis of matplotlib's default range says nothing
         ax.set_xlim(0, max(k_end, 1))
         lo = floor / 10 if floor > 0 else 1e-16
@@ -897,10 +1645,79 @@ def convergence(trajectories, *, rates: Mapping | None = None, every: int = 1, a
                 transform=ax.transAxes, ha="center", va="center", color="0.35")
     _readable_log(ax, "y")
     if legend in ("auto", "outside"):  # never over the data
-        _legend_outside(ax)
+        leg = _legend_outside(ax, **legend_kw)
     else:
-        ax.legend(loc=legend)
+        leg = ax.legend(loc=legend, **legend_kw)
+    # the y label no longer than the plot (it overhung both ends of a short one: past the figure's top)
+    _shorten(ax.yaxis.label, (r"distance $\|z_k - z^*\|$", r"$\|z_k - z^*\|$"), _length_room(ax, leg))
+    if title:
+        _title_with_notes(ax, title, [])
     return ax
+
+
+def _told_apart(items) -> list:
+    """The items of :func:`trajectory_items` with labels that tell the runs apart: runs given the same label
+    (several runs of one method) are named by what differs between them (for Trajectory objects: the step, the
+    start, hyperparameters, method options, the number of steps; else their number among them), and those that
+    share a colour too are drawn in shades of it (the first in the colour itself)."""
+    from .runs.trajectory import Trajectory
+    labels = [it[0] for it in items]
+    out = [list(it) for it in items]
+    for label in dict.fromkeys(labels):
+        group = [k for k, lab in enumerate(labels) if lab == label]
+        if len(group) < 2:
+            continue
+        runs = [items[k][1] for k in group]
+        tags = [[] for _ in group]
+        if all(isinstance(t, Trajectory) for t in runs):
+            def step(t):
+                h = tuple(np.atleast_1d(np.asarray(t.step, float)).tolist())
+                return f"h = {h[0]:zg}" if len(set(h)) == 1 else "h = (" + ", ".join(f"{v:zg}" for v in h) + ")"
+
+            def start(t):
+                z = np.asarray(t.states, float)[0] if len(t.states) else np.empty(0)
+                return "from (" + ", ".join(f"{v:z.3g}" for v in z[:4]) + (", ..." if z.size > 4 else "") + ")"
+            facets = [step, start, lambda t: t.params, lambda t: t.options, lambda t: t.steps]
+            for facet in facets:
+                values = [facet(t) for t in runs]
+                if all(v == values[0] for v in values):
+                    continue
+                for j, (t, v) in enumerate(zip(runs, values)):
+                    if isinstance(v, dict):
+                        diff = [key for key in sorted(set().union(*values))
+                                if any(w.get(key) != v.get(key) for w in values)]
+                        tags[j].append(", ".join(f"{_greek_text(key)} = {_short(v.get(key))}" for key in diff))
+                    elif isinstance(v, int):
+                        tags[j].append(f"{v} steps")
+                    else:
+                        tags[j].append(v)
+        names = [f"{label}, {', '.join(t)}" for t in tags]
+        if any(not t for t in tags) or len(set(names)) < len(names):
+            names = [f"{label} ({j + 1})" for j in range(len(group))]
+        for k, name in zip(group, names):
+            out[k][0] = name
+        colours = [items[k][2] for k in group]
+        if colours[0] is not None and all(c == colours[0] for c in colours):
+            for k, c in zip(group, _shades(colours[0], len(group))):
+                out[k][2] = c
+    return [tuple(it) for it in out]
+
+
+def _short(v) -> str:
+    return f"{v:zg}" if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) else str(v)
+
+
+def _shades(color, n: int) -> list:
+    """``n`` colours telling apart runs of one colour: the colour itself, then darker and lighter shades of it
+    (mixed with black or white), then, past five, the trajectory colours (:data:`TRAJECTORY_COLORS`)."""
+    from matplotlib.colors import to_rgb
+    c = np.array(to_rgb(color))
+    out = [tuple(c)]
+    for f in (-0.45, 0.45, -0.7, 0.7):
+        out.append(tuple(c * (1 + f) if f < 0 else c + (1 - c) * f))
+    others = [to_rgb(t) for t in TRAJECTORY_COLORS if np.abs(np.array(to_rgb(t)) - c).max() > 0.05]
+    out += others
+    return [out[k % len(out)] for k in range(n)]
 
 
 # ---------------------------------------------------------------------------------------------- factors
@@ -958,6 +1775,8 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
     which : ``"phase"``, ``"conditioning"`` (eigenvalue ratio) or ``"singular"`` (``sigma_max(J)/sigma_min(J)``)
     data : dict, optional
         The output of :func:`factor_data` (to avoid recomputing).
+    title, ax : the title (wrapped to the width the axes' cell gives it) and the axes to draw into; the legend goes
+        under the axes, or where the figure has room (the module's "fitting to the figure").
 
     Returns
     -------
@@ -990,7 +1809,7 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
                    "conditioning": r"conditioning $\max|\lambda|/\min|\lambda|$",
                    "singular": r"conditioning $\sigma_{\max}(J)/\sigma_{\min}(J)$"}[which])
     if title:
-        ax.set_title(title)
+        _title_with_notes(ax, title, [])
     _readable_log(ax, "y")
     handles = ax.get_legend_handles_labels()[0]
     if real_from:
@@ -998,6 +1817,8 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
         handles.append(Line2D([], [], marker="v", ms=7, ls="", color="0.6", mec="black", mew=0.6,
                               label="phase factor 0 from here on (eigenvalues real)"))
     _legend_outside(ax, loc="below", handles=handles)
+    if title:
+        _title_with_notes(ax, title, [])
     return ax
 
 
