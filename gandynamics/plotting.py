@@ -967,8 +967,8 @@ def _legend_outside(ax, loc: str = "right", reserve=(0.0, 0.0), places=None, **k
         from .errors import GandynamicsWarning
         size = _cell(ax)
         warnings.warn(GandynamicsWarning(
-            f"no room for the legend in a plot of {size.width / _root(ax.figure).dpi:.2g} x "
-            f"{size.height / _root(ax.figure).dpi:.2g} inches: it crosses the plot's edge (draw on a larger figure "
+            f"no room for the legend in a plot of {size.width / _root(ax.figure).dpi:z.2g} x "
+            f"{size.height / _root(ax.figure).dpi:z.2g} inches: it crosses the plot's edge (draw on a larger figure "
             "or one with layout='constrained')"), stacklevel=3)
     return leg
 
