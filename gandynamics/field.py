@@ -13,6 +13,7 @@ array([[ 0. , -0.5],
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 from typing import Mapping, Sequence
 
@@ -355,6 +356,17 @@ class VectorField:
             return validate.strength(value, strengths[name])
         sign, bounds = self.hyper_sign(name)
         return validate.real(value, f"hyperparameter {name}" + (f" (declared {sign})" if sign else ""), **bounds)
+
+    def hyper_limits(self, name: str, signed: bool = False) -> tuple[float, float]:
+        """The closed range ``[lo, hi]`` of doubles :meth:`hyper_value` accepts for ``name`` (an open end at 0 is the
+        double next to it): ``[0, inf]`` for a strength (unless ``signed``), the declared sign's side of 0, else
+        ``[-inf, inf]`` (the sweep's grid check and the continuation's domain)."""
+        if name in getattr(self, "_strengths", {}) and not signed:
+            return 0.0, math.inf
+        _, b = self.hyper_sign(name)
+        lo, hi = b.get("lo", -math.inf), b.get("hi", math.inf)
+        return (math.nextafter(lo, math.inf) if b.get("lo_open") else lo,
+                math.nextafter(hi, -math.inf) if b.get("hi_open") else hi)
 
     def hyper_sign(self, name: str) -> tuple[str, dict]:
         """``(sign, bounds)`` of the hyperparameter ``name`` from its sympy symbol's assumptions: ``("positive",

@@ -890,13 +890,9 @@ class _Problem2:
 
 
 def _sign_limits(fld, name: str) -> tuple[float, float]:
-    """The range ``[lo, hi]`` a hyperparameter declared of one sign may take (:meth:`VectorField.hyper_sign`; an open
-    end at the double next to 0); ``(-inf, inf)`` for any other name (another hyperparameter, the step ``h``)."""
-    _, b = fld.hyper_sign(name) if name in fld.defaults else ("", {})
-    lo = b.get("lo", -math.inf)
-    hi = b.get("hi", math.inf)
-    return (math.nextafter(lo, math.inf) if b.get("lo_open") else lo,
-            math.nextafter(hi, -math.inf) if b.get("hi_open") else hi)
+    """The range a varied parameter may take: a hyperparameter's signed limits (:meth:`VectorField.hyper_limits`: a
+    declared sign's side of 0), ``(-inf, inf)`` for the step ``h``."""
+    return fld.hyper_limits(name, signed=True) if name in fld.defaults else (-math.inf, math.inf)
 
 
 def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, method: str | None = None,

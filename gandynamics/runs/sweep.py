@@ -284,13 +284,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         key = symbol_of.get(name)
         if key is not None:  # a strength (>= 0), a hyperparameter declared of one sign: the one rule however it is
             # set (VectorField.hyper_value), tested as an array; the first offender gets the rule's message
-            b = {"lo": 0.0} if key in getattr(field, "_strengths", {}) else field.hyper_sign(key)[1]
-            bad = np.zeros(v.shape, dtype=bool)
-            if "lo" in b:
-                bad |= (v <= b["lo"]) if b.get("lo_open") else ~(v >= b["lo"])
-            if "hi" in b:
-                bad |= (v >= b["hi"]) if b.get("hi_open") else ~(v <= b["hi"])
-            for x in v[bad][:1]:
+            lo, hi = field.hyper_limits(key)
+            for x in v[~((v >= lo) & (v <= hi))][:1]:
                 field.hyper_value(key, float(x))
         if name in _STEP_AXES and name.startswith("step") and np.any(v <= 0):
             raise GandynamicsError(f"grid {name}: step sizes must be positive")
