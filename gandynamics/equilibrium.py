@@ -5,8 +5,8 @@ is no test where F is flat.  On the saturated region of the Dirac-GAN, ``F(-3, -
 logistic function is, and ``F(-14.2, -41.1)`` is 6e-253, yet the only zero is ``(0, 0)``.  A point is a zero when
 also the step Newton's method would take there is small against the point: the least-squares solution ``d`` of
 ``DF(z) d = -F(z)`` (singular values below 1e-12 of the largest cut: bounded on a manifold of equilibria) has
-``|d_i| <= ZERO_STEP (1 + |z_i|)`` in every coordinate (and, where the cut hid a larger step, F is rounding there:
-:func:`_cut_hides_a_step`).  At those two points ``d`` is 0.05-0.2, at a simple zero
+``|d_i| <= ZERO_STEP (1 + |z_i|)`` in every coordinate (and no larger step hidden by the cut that is real: one that
+halves F where F is a true value, :func:`_hidden_step`).  At those two points ``d`` is 0.05-0.2, at a simple zero
 found by Newton's method about 1e-16; :data:`ZERO_STEP` = 1e-5 leaves room for the roots of multiplicity up to 3,
 which double precision resolves to about ``eps^(1/3)`` = 6e-6.  The limit of any such local test: a point where F
 tends to 0 only at infinity, along a direction where the step is below 1e-5 (the Dirac-GAN at theta = 3e-4,
@@ -101,11 +101,12 @@ def zero_test(fld, z, p, tol: float = 1e-10, F=None, D=None) -> tuple[float, boo
         return r, not (not np.any(_jacobian(fld, z, p, D)) and _underflows(fld, z, p))
     if not newton_step(fld, z, p, F, D) <= ZERO_STEP:
         return r, False
-    return r, not _cut_hides_a_step(fld, z, p, F, D)
+    return r, not _hidden_step(fld, z, p, F, D) > 0.0
 
 
-def _cut_hides_a_step(fld, z, p, F, D) -> bool:
-    """Whether Newton's correction is small at ``z`` only because the singular values of DF below
+def _hidden_step(fld, z, p, F, D) -> float:
+    """The relative size (as :func:`newton_step`'s) of a real step of Newton's correction that the cut hid, 0.0 when
+    there is none: whether Newton's correction is small at ``z`` only because the singular values of DF below
     :data:`STEP_RCOND` of the largest were cut (as rounding, to bound the step on a manifold of equilibria) while they,
     and F, are true values: the step through every nonzero singular value above :data:`ZERO_STEP`, F at the point it
     leads to at most half F here (it does what Newton's step does), and F here computed to 6 digits (against 30-digit
@@ -115,34 +116,38 @@ def _cut_hides_a_step(fld, z, p, F, D) -> bool:
     manifold of equilibria F is rounding (it disagrees with its exact value), so the cut stands.  False above
     :data:`EXACT_MAX_N` parameters or :data:`DENSE_STEP_MAX` (no exact or dense test there)."""
     if fld.n > min(EXACT_MAX_N, DENSE_STEP_MAX):
-        return False
+        return 0.0
+    F = np.asarray(F, dtype=float)
     J = _jacobian(fld, z, p, D)
-    if not np.all(np.isfinite(J)) or not np.any(J):
-        return False
+    if not np.all(np.isfinite(J)) or not np.any(J) or not np.any(F):
+        return 0.0
     U, s, Vt = np.linalg.svd(J)
     cut = (s < STEP_RCOND * s[0]) & (s > 0.0)
     if not cut.any():
-        return False
+        return 0.0
     d = Vt.T[:, cut] @ ((U[:, cut].T @ -F) / s[cut])  # the part of the correction the cut left out
-    if not float(np.max(np.abs(d) / (1.0 + np.abs(z)))) > ZERO_STEP:
-        return False
+    step = float(np.max(np.abs(d) / (1.0 + np.abs(z))))
+    if not step > ZERO_STEP:
+        return 0.0
     # the step is real when it does what Newton's step does: F at z + d at most half F at z (exp(-x): e times
     # smaller).  Where the cut values are rounding (a point beside a manifold of equilibria, its F accurate to 1e-11)
     # d is rounding over rounding, a move along the manifold's tangent by O(1) or more: F there is not smaller
-    Fd = np.asarray(fld.eval_F(z + d, p), dtype=float)
+    with np.errstate(all="ignore"):
+        Fd = np.asarray(fld.eval_F(z + d, p), dtype=float)
     if not norm(Fd) <= 0.5 * norm(F):
-        return False
+        return 0.0
     # ... and F at z is a true value, not rounding (on a flat manifold, F(z + d) is rounding again, as small by chance)
     exact = _exact_values(fld, z, p)
     if exact is None:
-        return False
-    return bool(norm(F - np.array([float(v) for v in exact])) <= 1e-6 * norm(np.array([float(v) for v in exact])))
+        return 0.0
+    Fx = np.array([float(v) for v in exact])
+    return step if norm(F - Fx) <= 1e-6 * norm(Fx) else 0.0
 
 
 def _exact_values(fld, z, p):
     """F's components at the double point ``z`` (hyperparameters ``p``) in 30-digit arithmetic with an unbounded
     exponent (sympy's ``evalf``, each function its own): a list of sympy numbers, None when some component does not
-    evaluate to a real number (:func:`_underflows`, :func:`_cut_hides_a_step`)."""
+    evaluate to a real number (:func:`_underflows`, :func:`_hidden_step`)."""
     import sympy as sp
     vals = {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
     try:
@@ -161,7 +166,8 @@ def why_not_zero(fld, z, p, res: float, tol: float) -> str:
     z = np.asarray(z, dtype=float)
     if res == 0.0:
         return "F and DF underflow to 0 in doubles here, but F is not 0 (30-digit arithmetic)"
-    step = newton_step(fld, z, pv, fld.eval_F(z, pv))
+    F = fld.eval_F(z, pv)
+    step = max(newton_step(fld, z, pv, F), _hidden_step(fld, z, pv, F, None))  # (the cut's hidden step, when real)
     return (f"|F| = {res:z.3g}, but F is only flat here: Newton's method would move a coordinate by "
             f"{step:z.3g} times 1 + its size (a zero needs at most {ZERO_STEP:zg})")
 

@@ -250,7 +250,7 @@ def test_a_field_that_vanishes_only_at_infinity_has_no_zero_where_the_cut_hid_ne
     g'(x) is below 1e-12 of the other one (1) there, and the least-squares cut took it for rounding: the points read as
     zeros (a new user's trial: a run's z* taken at (207.479, 0)).  The step Newton's method really takes there, from
     sympy's exact derivative (not the code under test), is checked to exceed ZERO_STEP first."""
-    from gandynamics.equilibrium import ZERO_STEP, zero_test
+    from gandynamics.equilibrium import ZERO_STEP, why_not_zero, zero_test
     x, y = sp.symbols("x y", real=True)
     fld = VectorField(Game([x], [y], sp.integrate(-g(x), x), y ** 2 / 2, name="vanishing", equilibrium=(0, 0)))
     p = fld.param_vector()
@@ -259,6 +259,9 @@ def test_a_field_that_vanishes_only_at_infinity_has_no_zero_where_the_cut_hid_ne
         assert exact_step > ZERO_STEP
         res, is_zero = zero_test(fld, np.array([x0, 0.0]), p)
         assert res < 1e-10 and not is_zero, (x0, res)
+        why = why_not_zero(fld, np.array([x0, 0.0]), p, res, 1e-10)  # names the step that was hidden, not the cut one
+        moved = float(why.split("move a coordinate by ")[1].split(" ")[0])
+        assert moved == pytest.approx(exact_step, rel=2e-3), why  # (printed to 3 digits)
 
 
 def test_points_of_a_manifold_of_equilibria_stay_zeros_through_the_cut():
