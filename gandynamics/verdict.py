@@ -509,8 +509,9 @@ def describe(reading: dict, digits: int = 4) -> str:
             word = "the envelope" if v == GROWING_LABEL else "rising, not steadily: the envelope"
             # (a rate fitted with a polynomial factor k^c may be below 1 while the run grows: a Jordan block's
             # transient c k^(c-1) rho^k rises for k < c / |log rho|, and a linear growth fits c ~ 1, rho ~ 1)
-            how = (f"like k^{poly:z.2g} times {rate:z.{digits}g}^k" if poly == poly and poly > 0 else
-                   f"at about {rate:z.{digits}g} per step")
+            from ._display import apart  # (the digits that tell the rate from 1: "1^k" for 1.0000015 read as no rate)
+            r = apart(rate, 1.0, digits)
+            how = f"like k^{poly:z.2g} times {r}^k" if poly == poly and poly > 0 else f"at about {r} per step"
             text += f"; {word} rose x{env:z.{digits}g}, {how} " \
                     "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"
         return text + ")"

@@ -931,7 +931,10 @@ def test_growing_runs_of_the_methods_read_growing_at_the_closed_form_rate():
         assert tr.verdict == "growing", (method, tr.describe())
         assert tr.final[0] == pytest.approx(h * 1000, rel=1e-12) and tr.final[1] == 1.0
         assert round(tr.reading["poly_order"]) == 1 and tr.rate == pytest.approx(1.0, abs=1e-4)
-        assert tr.describe().startswith("growing (distance ")
+        text = tr.describe()
+        assert text.startswith("growing (distance ")
+        shown = float(text.split(" times ")[1].split("^k")[0])  # the rate printed with the digits that tell it from 1
+        assert shown != 1.0 and (shown > 1.0) == (tr.rate > 1.0), text
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)
