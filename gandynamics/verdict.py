@@ -155,6 +155,12 @@ GROW_FACTOR = 1.0 / ENVELOPE_FACTOR
 #: slowly (gd on the quadratic game a = -0.5, b = 0.2, c = -0.25 at h = 0.01: eigenvalues 1.00375 +- 0.00156i) rose
 #: from 1.04 to 1.4e5 in 3,000 steps with half-window slopes 0.0028 and 0.0047 (3 u > b) and read "bounded"
 RISE_FACTOR = 1.0 / FALL_FACTOR
+#: ... or, accelerating: the envelope at least doubled (GROW_FACTOR) and the log-distance rising in the first half of
+#: [T/2, T] by more than ACCEL_SIG standard errors of the fit over [T/2, T], and no slower in the second half nor in
+#: the last eighth.  A growth faster than geometric (toward a blow-up in finite time: gd on x' = -(x^2 - 1) from
+#: x = -1.2 at h = 0.01, the envelope x12 in 120 steps, half-window slopes 0.013 and 0.056) has half-window slopes
+#: that differ by more than the growth itself, and read "bounded" under the geometric rule's uncertainty
+ACCEL_SIG = 3.0
 #: fit windows, as fractions of the run's life T
 FIT_START = 0.25
 TEST_START = 0.5
@@ -220,10 +226,14 @@ VERDICT_RULE = ("converging: the distance reached the rounding floor and, once t
                 f"last quarter at least {RISE_FACTOR:zg} times the largest in the first with the slopes of both halves of "
                 f"[T/2, T] and of [{FALL_TAIL:zg}T, T] positive, the last at least 1/{FALL_SLOW:zg} of the first half's, the "
                 f"last distance at least 1/{FALL_END:zg} of the largest over [{FALL_TAIL:zg}T, T] and at least {FALL_HALF:zg} "
-                "times the smallest over [T/2, T]; "
+                "times the smallest over [T/2, T], or (accelerating, e.g. toward a blow-up) with the envelope conditions "
+                f"the slope over the first half of [T/2, T] positive by more than {ACCEL_SIG:zg}x the standard error of "
+                f"the fit over [T/2, T], and the slopes over its second half and over [{FALL_TAIL:zg}T, T] at least as "
+                "steep; "
                 "diverged: a state not finite or beyond the bound; stopped: the method "
                 "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
-                "that step; otherwise bounded, not converging")
+                "that step; a run with no z* (no zero of F found) is read by these rules on its norm |z_k| in place of "
+                "|z_k - z*|, its rate and distances NaN; otherwise bounded, not converging")
 
 
 @dataclass
@@ -489,9 +499,12 @@ def describe(reading: dict, digits: int = 4) -> str:
     v = reading["verdict"]
     if v in (BOUNDED_LABEL, GROWING_LABEL):
         lo, hi = reading["tail_min"], reading["tail_max"]
+        # a run with no z* (no zero of F found) was read on its norm |z_k|: the same rules, said of the norm
+        what = "|z_k|" if reading.get("no_zstar") else "distance"
         if not (lo == lo and hi == hi):
-            return f"{v} (no distance recorded over the last half)"
-        text = f"{v} (distance {lo:z.{digits}g} to {hi:z.{digits}g} over the last half"
+            return f"{v} (no {what} recorded over the last half)"
+        text = f"{v} ({'no zero of F found, read on the norm: ' if what != 'distance' else ''}{what} " \
+               f"{lo:z.{digits}g} to {hi:z.{digits}g} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         res = reading.get("final_residual", math.nan)
         zero = reading.get("final_zero")  # (the zero test of the run; a reading without it: the residual's test)
@@ -499,7 +512,7 @@ def describe(reading: dict, digits: int = 4) -> str:
             pass
         elif res == res and (zero if zero is not None else res <= SETTLED_F * reading.get("final_residual_scale", 1.0)):
             text += (f"; it stands still at a zero of F (|F| = {res:z.2g} at the final state): converged to a stationary "
-                     "point other than z*")
+                     + ("point the search for z* did not find" if what != "distance" else "point other than z*"))
         elif res == res:
             why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
                    "F and DF underflow to 0 at the final state, F's exact value does not")
@@ -728,6 +741,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
         nt = _select(idx, dist, r, TEST_START * T, T, floor[r], sel)
     err = math.inf
     bt = math.nan
+    st = math.nan
     b1 = math.nan
     b2 = math.nan
     b3 = math.nan
@@ -739,6 +753,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
             s = st_c
         else:
             bt, s = _slope(idx, logd, sel, zero, nt)
+        st = s
         h = nt // 2
         b1, s1 = _slope(idx, logd, sel, zero, h)
         b2, s2 = _slope(idx, logd, sel, h, nt)
@@ -772,7 +787,9 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                                                  and FALL_SLOW * b3 >= b1 and FALL_END * final >= e_max8
                                                  and final >= FALL_HALF * tmin)
                                              or (out[3, r] >= GROW_FACTOR and pw >= -POW_MAX
-                                                 and pw - POW_SIG * perr > 0.0 and b3 > 0.0)):
+                                                 and pw - POW_SIG * perr > 0.0 and b3 > 0.0)
+                                             or (out[3, r] >= GROW_FACTOR and b1 - ACCEL_SIG * st > 0.0
+                                                 and b2 >= b1 and b3 >= b1)):
         out[6, r] = GROWING
     else:
         out[6, r] = BOUNDED
@@ -883,7 +900,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (20, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (21, GROUP).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -991,12 +1008,16 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     mx, sxx, c = _lane_slope(idx, L, jh + h, j1, m, my, sxy)
     fall = acc[13]
     rise = acc[18]
+    accel = acc[20]
     for b in range(m):
         b2 = sxy[b] / sxx if sxx > 0.0 else math.nan
         # both halves falling (FALL_FACTOR's condition): the first half's slope kept for FALL_SLOW's test, else NaN;
         # both rising (RISE_FACTOR's) likewise
         fall[b] = b1[b] if (b1[b] < 0.0) & (b2 < 0.0) else math.nan
         rise[b] = b1[b] if (b1[b] > 0.0) & (b2 > 0.0) else math.nan
+        # rising significantly in the first half and no slower in the second (ACCEL_SIG's rule): the first half's
+        # slope kept for the last eighth's test, else NaN
+        accel[b] = b1[b] if (b1[b] - ACCEL_SIG * st[b] > 0.0) & (b2 >= b1[b]) else math.nan
         b1[b] = abs(b1[b] - b2) + st[b]  # err
     j8 = jh  # ... and the last eighth [FALL_TAIL T, T] falling
     while j8 < j1 and not idx[j8] >= FALL_TAIL * T:
@@ -1008,6 +1029,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         tail[b] = 1.0 if b3 < 0.0 else (-1.0 if b3 > 0.0 else 0.0)  # falling, rising (GROWING's test), neither
         fall[b] = 1.0 if b3 < 0.0 and FALL_SLOW * b3 <= fall[b] else 0.0  # (NaN: not both halves falling)
         rise[b] = 1.0 if b3 > 0.0 and FALL_SLOW * b3 >= rise[b] else 0.0  # (NaN: not both halves rising)
+        accel[b] = 1.0 if b3 >= accel[b] else 0.0  # (NaN: not accelerating)
     # ---- the log-log slope over [T/2, T] and its uncertainty (POW_MAX; _slope's operations against log k)
     pw = acc[15]
     perr = acc[16]
@@ -1098,7 +1120,8 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
                                                  or (env >= RISE_FACTOR and rise[b] == 1.0 and FALL_END * final >= mx8[b]
                                                      and final >= FALL_HALF * tmin)
                                                  or (env >= GROW_FACTOR and pw[b] >= -POW_MAX
-                                                     and pw[b] - POW_SIG * perr[b] > 0.0 and tail[b] == -1.0)):
+                                                     and pw[b] - POW_SIG * perr[b] > 0.0 and tail[b] == -1.0)
+                                                 or (env >= GROW_FACTOR and accel[b] == 1.0)):
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
@@ -1124,7 +1147,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
             vector = False
     D = np.empty((R, GROUP))
     L = np.empty((R, GROUP))
-    acc = np.empty((20, GROUP))
+    acc = np.empty((21, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
     bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
     if vector:

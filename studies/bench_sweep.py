@@ -257,6 +257,28 @@ def small_pages(shape):
     return a
 
 
+MXCSR_SOURCE = r"""
+#include <xmmintrin.h>
+unsigned int mxcsr(void) { return _mm_getcsr() & ~0x3Fu; }  /* the mode bits, not the sticky exception flags */
+"""
+
+
+def _mxcsr_reader(cc, tmp):
+    """A function returning the calling thread's SSE control register (MXCSR) without its exception flags (bit 15
+    flush-to-zero, bit 6 denormals-are-zero, the rounding mode, the masks), built with ``cc`` without any
+    fast-math flag; None off x86-64."""
+    import ctypes
+    if platform.machine() not in ("x86_64", "AMD64"):
+        return None
+    src, lib = os.path.join(tmp, "mxcsr.c"), os.path.join(tmp, "mxcsr.so")
+    with open(src, "w") as fh:
+        fh.write(MXCSR_SOURCE)
+    subprocess.run([cc, "-O1", "-fPIC", "-shared", src, "-o", lib], check=True)
+    fn = ctypes.CDLL(lib).mxcsr
+    fn.restype = ctypes.c_uint
+    return fn
+
+
 def c_kernels(tmp):
     """Build the C kernel with each set of flags: ``{label: callable(method, inits, gam, h, K, rec, nthreads)}``
     (empty when no compiler is found)."""
@@ -275,11 +297,23 @@ def c_kernels(tmp):
     src = os.path.join(tmp, "sweep_ref.c")
     with open(src, "w") as fh:
         fh.write(C_SOURCE)
+    mxcsr = _mxcsr_reader(cc, tmp)
     out = {}
     for label, flags in C_FLAGS.items():
         lib = os.path.join(tmp, f"sweep_ref_{len(out)}.so")
-        subprocess.run([cc, *flags, "-fPIC", "-shared", src, "-o", lib, "-lm"], check=True)
+        obj = lib[:-3] + ".o"
+        # compiled with the flags, linked without them: GCC before 13 links crtfastmath.o into a *shared* library
+        # built with -ffast-math, whose constructor sets flush-to-zero and denormals-are-zero (MXCSR 0x1f80 -> 0x9fc0)
+        # in the thread that loads it -- this process's main thread, where the engine's one-thread sweeps then ran
+        # with subnormals flushed (2026-12-02: MXCSR 0x1fa0 before the load, 0x9fe0 after, gcc 12.2).  Both sides
+        # now run in IEEE mode (checked below).
+        subprocess.run([cc, *flags, "-fPIC", "-c", src, "-o", obj], check=True)
+        subprocess.run([cc, "-fopenmp", "-shared", obj, "-o", lib, "-lm", "-lmvec"], check=True)
+        before = mxcsr() if mxcsr else None
         fn = ctypes.CDLL(lib).run
+        if mxcsr and mxcsr() != before:
+            raise RuntimeError(f"loading the C kernel changed the floating-point mode (MXCSR {before:#x} -> "
+                               f"{mxcsr():#x}): the engine would be timed with subnormals flushed")
         P = ctypes.c_void_p
         fn.argtypes = [ctypes.c_int, ctypes.c_long, ctypes.c_int, P, P, P, P, P, ctypes.c_int, P, P, ctypes.c_int]
 

@@ -5,7 +5,10 @@ import math
 
 import numpy as np
 
-from gandynamics.runs.equilibria import row_distances, row_norms, zstar_norms
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from gandynamics.runs.equilibria import reference_points, row_distances, row_norms, zstar_norms
 
 
 def test_row_norms_are_hypot_over_the_whole_double_range():
@@ -190,3 +193,68 @@ def test_a_wrong_declared_equilibrium_with_no_zero_near_it_says_the_distances_ar
     ours = [str(w.message) for w in got if issubclass(w.category, GandynamicsWarning)]
     assert len(ours) == 1 and "|F| = 1 there; Newton's method found no zero from it either" in ours[0], ours
     assert np.all(np.isnan(tr.equilibrium))
+
+
+def test_reference_points_put_the_origin_in_place_of_a_missing_zstar():
+    Z = np.array([[1.0, 2.0], [np.nan, np.nan], [3.0, np.nan], [0.5, -0.5]])
+    ref, missing = reference_points(Z)
+    np.testing.assert_array_equal(missing, [False, True, True, False])
+    np.testing.assert_array_equal(ref, [[1.0, 2.0], [0.0, 0.0], [0.0, 0.0], [0.5, -0.5]])
+    assert np.isnan(Z[1]).all()  # the caller's array is not changed
+    Zf = Z[[0, 3]]
+    ref, missing = reference_points(Zf)
+    assert ref is Zf and missing is None
+
+
+def _drift(c, mu):
+    """L_G = c x, L_D = mu y^2 / 2: F = (c, mu y), no zero for c != 0: x moves by -h c every gd step."""
+    import sympy as sp
+
+    import gandynamics as gd
+    x, y = sp.symbols("x y", real=True)
+    return gd.VectorField(gd.Game([x], [y], c * x, mu * y ** 2 / 2, name="drift"), [])
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(c=st.floats(0.5, 5.0), sign=st.sampled_from([-1.0, 1.0]), mu=st.floats(0.1, 2.0), h=st.floats(0.01, 0.1),
+       method=st.sampled_from(["gd", "eg", "eftp", "flow"]))
+def test_a_run_with_no_zstar_drifting_off_reads_growing_not_bounded(c, sign, mu, h, method):
+    """A field with no zero (F = (c, mu y)): every recorded distance to z* was NaN and the run, moving linearly off
+    to infinity (x_k = x_0 - h c k under gd, against the closed form), read "bounded, not converging".  It is
+    read on its norm |z_k| now: growing (or diverged beyond the bound); its rate and distances stay NaN (there is no
+    z* to measure them from), and its description says what was read."""
+    import gandynamics as gd
+    fld = _drift(sign * c, mu)
+    K = 1000
+    tr = gd.simulate(fld, method, [0.5, 0.5], K, h)
+    if method == "gd":
+        assert tr.final[0] == pytest.approx(0.5 - h * sign * c * K, rel=1e-9)
+    assert tr.verdict in ("growing", "diverged"), tr.describe()
+    assert math.isnan(tr.rate) and np.all(np.isnan(tr.distance)) and np.all(np.isnan(tr.equilibrium))
+    if tr.verdict == "growing":
+        assert tr.reading["no_zstar"] and "no zero of F found, read on the norm" in tr.describe()
+        assert tr.reading["tail_max"] == pytest.approx(float(np.linalg.norm(tr.final)), rel=1e-12)
+
+
+def test_sweep_rows_with_no_zstar_are_read_on_their_norm_and_the_others_as_before():
+    """F = (x^2 + a, y): a zero exists for a <= 0 only.  The rows with a > 0 (no z*) drift off toward a blow-up (of
+    x' = -(x^2 + a) at t = (atan(0.5 / sqrt(a)) + pi / 2) / sqrt(a): 4.71 for a = 1/4, 3.09 for a = 1/2, beyond and within
+    the run's h K = 4.5): growing or diverged, never "bounded, not converging"; their rate, spread and tails are NaN (measures of a
+    distance to z*).  The rows with a z* are bitwise those of a sweep of them alone."""
+    import sympy as sp
+
+    import gandynamics as gd
+    x, y, a = sp.symbols("x y a", real=True)
+    fld = gd.VectorField(gd.Game([x], [y], x ** 3 / 3 + a * x, y ** 2 / 2, hyper={a: -1.0}, name="fold"), [])
+    grid = np.linspace(-1.0, 1.0, 9)
+    kw = dict(inits=[[0.5, 0.5]], step=0.01, steps=450, progress=False)
+    r = gd.sweep(fld, "gd", grid={"a": grid}, **kw)
+    c = r.columns
+    none = grid > 0
+    assert np.all(np.isnan(c["zstar_x"][none])) and not np.any(np.isnan(c["zstar_x"][~none]))
+    assert set(c["verdict"][none]) == {"growing", "diverged"}, c["verdict"]
+    for name in ("rate", "rate_err", "tail_min", "tail_max", "distance"):
+        assert np.all(np.isnan(c[name][none])), name
+    alone = gd.sweep(fld, "gd", grid={"a": grid[~none]}, **kw).columns
+    for name in ("rate", "rate_err", "tail_min", "tail_max", "distance", "verdict", "final_x"):
+        np.testing.assert_array_equal(c[name][~none], alone[name])

@@ -9,7 +9,7 @@ import pytest
 
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
-from gandynamics.verdict import (BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, RISE_FACTOR, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
+from gandynamics.verdict import (ACCEL_SIG, BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, RISE_FACTOR, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
                                  FALL_SLOW, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_GROW, FLOOR_NOISE, FLOOR_REL,
                                  MIN_POLY, POLY_SE, POLY_SLACK, POW_MAX, POW_SIG, TAIL_FACTOR, TEST_START, read_runs)
 
@@ -186,7 +186,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         nt = _select(idx, dist, r, TEST_START * T, T, floor[r], logd, sel)
         err = math.inf
         bt = math.nan
-        b1 = b2 = b3 = math.nan
+        b1 = b2 = b3 = s = math.nan
         pw, perr = math.nan, math.inf  # the log-log slope over [T/2, T] and its uncertainty (POW_MAX)
         if nt >= 4:
             bt, s = _slope(idx, logd, sel, 0, nt)
@@ -220,7 +220,8 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                 (out[3, r] >= GROW_FACTOR and bt == bt and bt - 3.0 * err > 0.0)
                 or (out[3, r] >= RISE_FACTOR and b1 > 0.0 and b2 > 0.0 and b3 > 0.0 and FALL_SLOW * b3 >= b1
                     and FALL_END * final >= e_max8 and final >= FALL_HALF * tmin)
-                or (out[3, r] >= GROW_FACTOR and pw >= -POW_MAX and pw - POW_SIG * perr > 0.0 and b3 > 0.0)):
+                or (out[3, r] >= GROW_FACTOR and pw >= -POW_MAX and pw - POW_SIG * perr > 0.0 and b3 > 0.0)
+                or (out[3, r] >= GROW_FACTOR and b1 - ACCEL_SIG * s > 0.0 and b2 >= b1 and b3 >= b1)):
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
@@ -259,9 +260,10 @@ def sequences(rng, B, idx, K):
     """Distances of many kinds: geometric, Jordan-type k^c rho^k, oscillating, limit cycles, reaching the
     floor, growing, with NaN after a divergence, rows too short for any fit, a Jordan block's dip (a fall by 25-100
     e-folds whose log-slope wanders: decided by FALL_FACTOR's condition) and a passage by a saddle (a fall by as
-    much, turning up at 0.8-0.97 K: refused by the last eighth's slope, or not)."""
+    much, turning up at 0.8-0.97 K: refused by the last eighth's slope, or not) and an accelerating growth toward a
+    blow-up beyond the run (a / (1 - k / k*)^p, k* in [1.02 K, 3 K]: verdict.ACCEL_SIG's rule), modulated or not."""
     k = idx[None, :].astype(float)
-    kind = rng.integers(0, 10, B)
+    kind = rng.integers(0, 12, B)
     rho = rng.uniform(0.9, 1.02, (B, 1))
     a = rng.uniform(0.1, 10, (B, 1))
     c = rng.integers(0, 4, (B, 1))
@@ -279,6 +281,9 @@ def sequences(rng, B, idx, K):
     turn = rng.uniform(0.8, 0.97, (B, 1)) * K  # the distance's lowest point: e^-(e k) = eps e^(u k) there
     up = efolds * rng.uniform(0.3, 3, (B, 1))
     d = np.where(kind[:, None] == 9, a * np.hypot(np.exp(-efolds * k), np.exp(-(efolds + up) * turn + up * k)), d)
+    blow = a / (1.0 - k / (rng.uniform(1.02, 3.0, (B, 1)) * K)) ** rng.uniform(0.3, 3.0, (B, 1))
+    d = np.where(kind[:, None] == 10, blow, d)
+    d = np.where(kind[:, None] == 11, blow * (1.0 + rng.uniform(0, 0.3, (B, 1)) * np.cos(w * k)), d)
     life = np.full(B, float(K))
     div = np.full(B, -1, dtype=np.int64)
     dv = rng.random(B) < 0.2
@@ -305,7 +310,8 @@ def test_read_runs_is_bitwise_the_previous_reading(K):
                      new.code.astype(float)])
     np.testing.assert_array_equal(got, ref)  # bitwise, NaN where NaN
     # every verdict and both fits occur, so the comparison covers each branch
-    assert set(new.code.tolist()) == {CONVERGING, DIVERGED, BOUNDED} | ({GROWING} if K >= 64 else set())
+    # (at K = 7 only the blow-ups grow: 8 samples leave no window for the other growing rules)
+    assert set(new.code.tolist()) == {CONVERGING, DIVERGED, BOUNDED, GROWING}
     if K == 1000:
         assert np.any(new.poly_order >= 1) and np.any(new.poly_order == 0) and np.any(np.isnan(new.rate))
         # rows that only the fall by three orders of magnitude reads as converging, and saddle passages it refuses
@@ -515,7 +521,7 @@ def test_the_reading_does_not_depend_on_the_row_ranges():
         np.testing.assert_array_equal(getattr(parts, name), getattr(whole, name))
 
 
-_ROW = st.tuples(st.integers(0, 9),                       # kind
+_ROW = st.tuples(st.integers(0, 10),                      # kind
                  st.floats(0.6, 1.05),                    # rho
                  st.floats(1e-3, 1e3),                    # scale
                  st.integers(0, 3),                       # Jordan exponent
@@ -529,7 +535,7 @@ _ROW = st.tuples(st.integers(0, 9),                       # kind
        zn=st.floats(0.0, 5.0))
 def test_hypothesis_sequences_read_as_before(K, rows, samples, zn):
     """Sequences drawn by hypothesis (geometric, Jordan-type, oscillating, cycles, reaching the floor, exact
-    zeros, an inf, NaN after a divergence, lives cut short): the grouped reading is bitwise the previous
+    zeros, an inf, toward a blow-up, NaN after a divergence, lives cut short): the grouped reading is bitwise the previous
     row-by-row code (the plain-Python reference above) and the row-by-row path."""
     idx = np.unique(np.round(np.linspace(0, K, min(samples, K + 1))).astype(np.int64))
     k = idx.astype(float)
@@ -555,6 +561,8 @@ def test_hypothesis_sequences_read_as_before(K, rows, samples, zn):
             elif kind == 6:
                 x = a * rho ** k
                 x[int(cut * (len(k) - 1))] = np.inf  # a distance that overflowed
+            elif kind == 10:  # toward a blow-up at (1 + rho) K, beyond the run: accelerating (verdict.ACCEL_SIG)
+                x = a / (1.0 - k / ((1.0 + rho) * K)) ** (1.0 + 2.0 * w)
             else:
                 x = a * np.exp(-(1 - rho) * k) * (1 + 0.01 * np.sin(7 * k))
         d[r] = x

@@ -937,6 +937,53 @@ def test_growing_runs_of_the_methods_read_growing_at_the_closed_form_rate():
         assert shown != 1.0 and (shown > 1.0) == (tr.rate > 1.0), text
 
 
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(T=st.integers(100, 5000), beyond=st.floats(1.005, 3.0), p=st.floats(0.3, 4.0), amp=st.floats(0.0, 0.2),
+       omega=st.floats(0.5, 3.0), every=st.booleans())
+def test_an_accelerating_growth_toward_a_blow_up_reads_growing(T, beyond, p, amp, omega, every):
+    """a / (1 - k / k*)^p with the blow-up k* = beyond x T after the run (x' = x^2 reaches infinity in finite time;
+    gd on x' = -(x^2 - 1) from x = -1.2 at h = 0.01 rose x12 in 120 steps), possibly modulated: its log-slope rises
+    through the window, the two half-window slopes differ by more than the growth, and the geometric rule's
+    uncertainty refused it: "bounded, not converging".  Wherever the envelope at least doubled, it is growing."""
+    k = np.arange(T + 1, dtype=float) if every else np.unique(np.round(np.linspace(0, T, 65)))
+    d = 0.7 / (1.0 - k / (beyond * T)) ** p * (1.0 + amp * np.cos(omega * k))
+    r = read_runs(k, d, T)
+    if d[k >= 0.75 * T].max() >= 2.0 * d[k <= 0.25 * T].max() and d[-1] > d[k >= 0.5 * T][:-1].max():
+        assert r.verdict == ["growing"], (r.envelope_ratio[0], r.rate[0], r.log_rate_err[0])
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(T=st.integers(300, 5000), level=st.floats(1e-3, 1e3), start=st.floats(1e-4, 0.4), tau=st.floats(1 / 60, 1 / 3),
+       amp=st.floats(0.0, 0.1), omega=st.floats(0.2, 3.0), every=st.booleans())
+def test_a_decelerating_rise_onto_a_level_is_not_an_accelerating_growth(T, level, start, tau, amp, omega, every):
+    """The accelerating rule's other side: a rise that slows down (time constant tau T up to T/3, so that it is still
+    rising at the end) does not read growing by it: its first half-window slope is the larger."""
+    k = np.arange(T + 1, dtype=float) if every else np.unique(np.round(np.linspace(0, T, 65)))
+    d = level * (1.0 - (1.0 - start) * np.exp(-k / (tau * T))) * (1.0 + amp * np.cos(omega * k))
+    r = read_runs(k, d, T)
+    if r.verdict == ["growing"]:  # only by the geometric or algebraic rules, never by acceleration alone
+        assert r.rate[0] > 1.0 and tau > 1 / 8, (r.envelope_ratio[0], r.rate[0])
+
+
+def test_gd_toward_a_finite_time_blow_up_reads_growing_before_it_leaves_the_bound():
+    """End to end: gd on L_G = x^3/3 - x (F = x^2 - 1) from x = -1.2 at h = 0.01, against the same steps in plain
+    Python: the run's log-distance to z* = (1, 0) rises faster and faster (a blow-up of x' = -(x^2 - 1)), within
+    the bound; "growing" once its envelope doubled, not "bounded, not converging"."""
+    import sympy as sp
+    from gandynamics import Game, VectorField, simulate
+    x, y = sp.symbols("x y")
+    fld = VectorField(Game([x], [y], x ** 3 / 3 - x, y ** 2 / 2, name="fold", equilibrium=(1, 0)))
+    h, K = 0.01, 120
+    xs = [-1.2]
+    for _ in range(K):
+        xs.append(xs[-1] - h * (xs[-1] ** 2 - 1.0))
+    steps = np.diff(np.log(np.abs(np.array(xs) - 1.0)))
+    assert np.all(np.diff(steps) > 0) and abs(xs[-1]) < 1e6  # accelerating, within the bound
+    tr = simulate(fld, "gd", [-1.2, 0.5], K, h)
+    assert tr.final[0] == pytest.approx(xs[-1], rel=1e-12)
+    assert tr.verdict == "growing", tr.describe()
+
+
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(T=st.integers(300, 5000), efolds=st.floats(7.5, 30.0), turns=st.floats(0.05, 0.6), cond=st.floats(1.0, 10.0),
        phase=st.floats(0.0, 6.3))

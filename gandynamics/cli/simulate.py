@@ -214,9 +214,13 @@ def run(args) -> int:
         print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in tr.params.items()))
     print(f"init  ({names}) = ({', '.join(f'{v:z.6g}' for v in z0)})")
     print(f"final ({names}) = ({', '.join(f'{v:z.6g}' for v in tr.final)})")
-    print(f"distance to z* = ({', '.join(f'{v:z.6g}' for v in tr.equilibrium)}): {tr.final_distance:z.6g}")
-    print(f"rate per step: {rate_text(tr.rate)}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
-                                               if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else ""))
+    if tr.reading.get("no_zstar"):  # (no zero of F found: no distance nor rate; the verdict read on |z_k|)
+        print("distance to z*: none (no zero of F found)")
+        print("rate per step: - (no z* to measure it from)")
+    else:
+        print(f"distance to z* = ({', '.join(f'{v:z.6g}' for v in tr.equilibrium)}): {tr.final_distance:z.6g}")
+        print(f"rate per step: {rate_text(tr.rate)}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
+                                                   if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else ""))
     print(f"verdict: {tr.describe()}")
     if order is not None:
         print(f"order of |F(z_k)| in k: {order['measured']:z.4g} measured (theorem: {order['theorem']:zg}, "

@@ -9,7 +9,7 @@ from ..errors import GandynamicsError
 from ..log import logger
 from .module import kernel_module
 
-__all__ = ["equilibria", "equilibria_shared", "row_norms", "row_distances", "zstar_norms"]
+__all__ = ["equilibria", "equilibria_shared", "reference_points", "row_norms", "row_distances", "zstar_norms"]
 
 #: up to this many rows are checked by the point evaluator (about 50 us a row), more by the compiled field_rows
 INTERPRET_MAX_ROWS = 256
@@ -127,6 +127,20 @@ def row_norms(x: np.ndarray) -> np.ndarray:
             r[ok] = m[ok] * np.sqrt((xs * xs).sum(axis=1))
             out[odd] = r
     return out
+
+
+def reference_points(Z: np.ndarray):
+    """The points the runs' distances are measured from: each row's ``z*`` (``Z``, (B, n)), and the origin for a row
+    with none (NaN: no zero of F found), so that such a run is still read, on its norm ``|z_k|``: whether it
+    diverged, grew or stayed bounded (with no ``z*`` every recorded distance was NaN, and a run drifting off to
+    infinity read "bounded, not converging").  Returns ``(Zref, missing)``, ``missing`` (B,) bool, or None when
+    every row has its ``z*`` (``Zref`` is then ``Z`` itself)."""
+    missing = np.isnan(Z).any(axis=1)
+    if not missing.any():
+        return Z, None
+    Zref = Z.copy()
+    Zref[missing] = 0.0
+    return Zref, missing
 
 
 def zstar_norms(Z: np.ndarray, shared: bool):

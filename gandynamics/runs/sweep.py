@@ -21,7 +21,7 @@ from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
 from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds,
                      run_rows, warm)
-from .equilibria import equilibria_shared, row_distances, zstar_norms
+from .equilibria import equilibria_shared, reference_points, row_distances, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, poly_cap, row_reader  # noqa: F401 (fit_rate: re-exported)
@@ -86,12 +86,13 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     """
     progress = progress_option(progress)
     (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd,
-     base_p, inits, zstar_shared, poly_max) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
+     base_p, inits, zstar_shared, poly_max, missing) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
                                engine, options)  # a _Prepared, unpacked
     # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel (filling the
     # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
     out = alloc(plan, B, dist=False)
-    reader, then = row_reader(rec_idx, K, out["divat"], zstar_norms(ZSTAR, zstar_shared), poly_max)
+    # (plan.ZSTAR: each row's z*, the origin for a row with none; reference_points)
+    reader, then = row_reader(rec_idx, K, out["divat"], zstar_norms(plan.ZSTAR, zstar_shared), poly_max)
     res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
                                    out=out, then=then)
     info["engine"] = plan.engine
@@ -104,8 +105,15 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
         diverged_at[~div] = -1
     reading = mark_stopped(reader.reading(), diverged_at, res["reason"])
 
-    def run_column(x):  # NaN for the rows not run; the reading's own (contiguous) column when every row ran
-        return x if every else np.where(finished, x, np.nan)
+    def run_column(x):
+        # a measure of the distance to z* (the rate, its spread, the tails): NaN for the rows not run and for the rows
+        # with no z*, whose reading was of their norm |z_k| (reference_points: their verdict alone is kept); the
+        # reading's own (contiguous) column when every row ran and had its z*
+        if not every:
+            x = np.where(finished, x, np.nan)
+        if missing is not None:
+            x = np.where(missing, np.nan, x)
+        return x
 
     # one gather from the labels, "not run" for the rows not run (a where() over two string arrays of B entries cost 3x
     # more; take() on a code array set in place half of a fancy index over a where())
@@ -212,6 +220,7 @@ class _Prepared(NamedTuple):
     inits: np.ndarray
     zstar_shared: bool  # every row's z* is the same point (equilibria_shared)
     poly_max: np.ndarray  # (B,) the cap of each row's fitted polynomial exponent (ratefit.poly_cap of its method)
+    missing: np.ndarray | None  # (B,) the rows with no z* (read on |z_k|: reference_points), or None
 
 
 def _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine, options):
@@ -356,6 +365,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     for k, (_, _, beta) in enumerate(slots):
         BETA[k * L:(k + 1) * L] = axis_vals["beta"] if "beta" in axis_vals else beta
     ZSTAR, shared = equilibria_shared(field, P, equilibrium)
+    ZREF, missing = reference_points(ZSTAR)
     method_index = np.repeat(np.arange(nm, dtype=np.int64), L)
     kernels = [m.select(o).name for m, o in zip(ms, per)]
     iopt = np.vstack([s_[0] for s_ in slots])
@@ -364,7 +374,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     S = int_option(samples, "samples", 2)
     rec_idx = sample_steps(K, S)
     plan = Plan(source=kernel_module_source(field), kernels=kernels, method_index=method_index, Z0=Z0, P=P, H=H,
-                BETA=BETA, ZSTAR=ZSTAR, K=K, rec_idx=rec_idx, record=False, bound=bnd,
+                BETA=BETA, ZSTAR=ZREF, K=K, rec_idx=rec_idx, record=False, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt, fopt=fopt)
     work = [m.evaluations(o) + m.jacobians(o) * field.n for m, o in zip(ms, per)]  # evaluations per step
@@ -375,7 +385,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     return _Prepared(plan=plan, B=B, K=K, rec_idx=rec_idx, ZSTAR=ZSTAR, evals=evals, ms=ms, L=L, Z0=Z0, axes=axes,
                      hyper_names=hyper_names, axis_vals=axis_vals, nm=nm, P=P, H=H, BETA=BETA, dims=dims, hg0=hg0,
                      hd0=hd0, bnd=bnd, base_p=base_p, inits=inits, zstar_shared=shared,
-                     poly_max=np.array([poly_cap(m, field, o) for m, o in zip(ms, per)], dtype=float)[method_index])
+                     poly_max=np.array([poly_cap(m, field, o) for m, o in zip(ms, per)], dtype=float)[method_index],
+                     missing=missing)
 
 
 #: the table's own columns and the sweep's own grid axes: a hyperparameter of one of these names is the axis and

@@ -28,7 +28,7 @@ from ..provenance import provenance
 from ..verdict import BOUNDED_LABEL, SETTLED_F
 from .engine import Interrupted, Plan, choose_engine, run_rows
 from ..equilibrium import norm, zero_test
-from .equilibria import equilibria, row_norms
+from .equilibria import equilibria, reference_points, row_norms
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, poly_cap, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
@@ -250,11 +250,12 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                                "raise it (bound=, --bound)")
     kernel = m.select(o).name
     zstar = equilibria(field, p[None, :], equilibrium)
+    zref, missing = reference_points(zstar)  # (no z*: the run is read on its norm |z_k|)
     iopt, fopt, beta = m.slots(field, o)
     box = o["box"]
     plan = Plan(source=kernel_module_source(field), kernels=[kernel], method_index=np.zeros(1, dtype=np.int64),
                 Z0=z[None, :].copy(), P=p[None, :].copy(), H=np.array([[hg, hd]]), BETA=np.array([beta]),
-                ZSTAR=zstar, K=K, rec_idx=rec, record=True, bound=bnd,
+                ZSTAR=zref, K=K, rec_idx=rec, record=True, bound=bnd,
                 box=box if box is not None else np.zeros((field.n, 2)), use_box=box is not None,
                 iopt=iopt[None, :], fopt=fopt[None, :])
     evals = m.evaluations(o) + m.jacobians(o) * field.n
@@ -299,12 +300,12 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # read at the READ_SAMPLES steps alone: the verdict and rate do not depend on record_every (every recorded step
     # read beside them made a marginal run read differently at another record_every)
     at = np.isin(rec, samples)
-    reading = read(rec[at], res["dist"][:, at], [life], [div], [np.linalg.norm(zstar[0])], res["reason"][:1],
+    reading = read(rec[at], res["dist"][:, at], [life], [div], [np.linalg.norm(zref[0])], res["reason"][:1],
                    poly_cap(m, field, o))
-    rate = float(reading.rate[0])
+    rate = float(reading.rate[0]) if missing is None else math.nan
     asked = np.isin(rec, ev) & (rec <= div if div >= 0 else True)  # the states asked for (every `every`-th, last)
     states = res["rec"][0][asked]
-    dist = res["dist"][0][asked]
+    dist = res["dist"][0][asked] if missing is None else np.full(int(np.count_nonzero(asked)), np.nan)
     ev = rec[asked]
     pd = {s.name: float(v) for s, v in zip(field.hyper, p)}
     opts = {k: v for k, v in options.items() if v is not None and k != "box"}
@@ -313,6 +314,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     if box is not None:
         opts["box"] = box.tolist()
     row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
+    if missing is not None:  # no z*: read on |z_k| (reference_points), which the row's tails and rate then measure
+        row["no_zstar"] = True
     if reading.verdict[0] == BOUNDED_LABEL and div < 0:
         # a bounded run whose *states* stood still over its last half (not only its distance to z*: an orbit at a fixed
         # radius keeps that constant), and whether where it stands is a zero of F: it converged, to another stationary
