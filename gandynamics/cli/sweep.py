@@ -176,6 +176,11 @@ def run(args) -> int:
         by = {m: res.verdict_counts(m) for m in methods} if len(methods) > 1 else None
         print(summary_text(n, steps, methods, dt, tally, res.meta.get("bound"), None if out == "-" else out, by),
               file=summary_to)
+    if not args.json:
+        none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
+        if none:
+            print(f"{none} of {n} rows have no z* (no zero of F found at their hyperparameters): read on their norm "
+                  "|z_k|, their distance, rate and tails NaN", file=summary_to)
     if not res.complete:
         print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)",
               file=summary_to)
@@ -195,8 +200,8 @@ def verdict_meanings(steps: int, bound=None) -> dict:
                       f"k^-p, p >= 1/2 (or by {FALL_FACTOR:zg}x and still falling, not creeping onto a level, whatever the rate's scatter)",
         "diverged": f"a state not finite or {beyond}",
         "growing": f"within the bound, but its last quarter at least {1 / ENVELOPE_FACTOR:zg}x its first and still rising, "
-                   f"at a fitted rate clearly > 1 or like k^p, p >= 1/2 (or by {RISE_FACTOR:zg}x, whatever the rate's scatter; "
-                   "a longer run shows whether it levels off or leaves the bound)",
+                   f"at a fitted rate clearly > 1 or like k^p, p >= 1/2, or accelerating (or by {RISE_FACTOR:zg}x, whatever "
+                   "the rate's scatter; a longer run shows whether it levels off or leaves the bound)",
         "bounded, not converging": f"none of these, in {steps} steps: an orbit, a limit cycle, or a convergence or "
                                    "growth too slow to show (range over the last half: tail_min, tail_max)",
         "stopped": "the method could not take its next step (a singular linear solve, an adaptive step size that "
