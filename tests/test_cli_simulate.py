@@ -351,7 +351,7 @@ def test_a_grid_over_a_factory_argument_says_what_it_is(tmp_path, capsys):
 
 
 def test_runs_with_no_zstar_say_so_in_simulate_and_sweep(capsys, tmp_path):
-    """F = (1, y) has no zero: simulate prints no distance nor rate for it, and its verdict (read on |z_k|: x moves by
+    """F = (1, y) has no zero: simulate prints no distance nor rate for it, and its verdict (read on |z_k - z_0|: x moves by
     -h per step, growing like k) says what it was read on; sweep counts the rows with no z* below its legend."""
     (tmp_path / "drift.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef drift():\n"
                                        "    x, y = sp.symbols('x y')\n"
@@ -361,7 +361,8 @@ def test_runs_with_no_zstar_say_so_in_simulate_and_sweep(capsys, tmp_path):
                      "--init", "1,1")
     assert code == 0
     assert "distance to z*: none (no zero of F found)" in out and "rate per step: - (no z*" in out
-    assert "verdict: growing (no zero of F found, read on the norm: |z_k| 99 to 199 over the last half" in out
+    assert ("verdict: growing (no zero of F found, read on the displacement from the start: |z_k - z_0| 100 to 200 over "
+            "the last half") in out
     code, out, err = run(capsys, "sweep", "--game", game, "--method", "gd", "--steps", "500",
                      "--init", "1,1", "--grid", "step=0.05,0.1", "--out", str(tmp_path / "t.csv"))
     assert code == 0

@@ -9,7 +9,7 @@ import pytest
 
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
-from gandynamics.verdict import (ACCEL_SIG, BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, RISE_FACTOR, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
+from gandynamics.verdict import (ACCEL_MIN, ACCEL_SIG, BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, RISE_FACTOR, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
                                  FALL_SLOW, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_GROW, FLOOR_NOISE, FLOOR_REL,
                                  MIN_POLY, POLY_SE, POLY_SLACK, POW_MAX, POW_SIG, TAIL_FACTOR, TEST_START, read_runs)
 
@@ -221,7 +221,8 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                 or (out[3, r] >= RISE_FACTOR and b1 > 0.0 and b2 > 0.0 and b3 > 0.0 and FALL_SLOW * b3 >= b1
                     and FALL_END * final >= e_max8 and final >= FALL_HALF * tmin)
                 or (out[3, r] >= GROW_FACTOR and pw >= -POW_MAX and pw - POW_SIG * perr > 0.0 and b3 > 0.0)
-                or (out[3, r] >= GROW_FACTOR and b1 - ACCEL_SIG * s > 0.0 and b2 >= b1 and b3 >= b1)):
+                or (out[3, r] >= GROW_FACTOR and nt >= ACCEL_MIN and bt - ACCEL_SIG * s > 0.0
+                    and b1 - ACCEL_SIG * s > 0.0 and b2 >= b1 and b3 >= b1)):
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
@@ -310,8 +311,9 @@ def test_read_runs_is_bitwise_the_previous_reading(K):
                      new.code.astype(float)])
     np.testing.assert_array_equal(got, ref)  # bitwise, NaN where NaN
     # every verdict and both fits occur, so the comparison covers each branch
-    # (at K = 7 only the blow-ups grow: 8 samples leave no window for the other growing rules)
-    assert set(new.code.tolist()) == {CONVERGING, DIVERGED, BOUNDED, GROWING}
+    codes = set(new.code.tolist())
+    assert {CONVERGING, DIVERGED, BOUNDED} | ({GROWING} if K >= 64 else set()) <= codes <= {CONVERGING, DIVERGED,
+                                                                                           BOUNDED, GROWING}
     if K == 1000:
         assert np.any(new.poly_order >= 1) and np.any(new.poly_order == 0) and np.any(np.isnan(new.rate))
         # rows that only the fall by three orders of magnitude reads as converging, and saddle passages it refuses

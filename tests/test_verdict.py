@@ -965,6 +965,39 @@ def test_a_decelerating_rise_onto_a_level_is_not_an_accelerating_growth(T, level
         assert r.rate[0] > 1.0 and tau > 1 / 8, (r.envelope_ratio[0], r.rate[0])
 
 
+def test_a_modulated_rise_onto_a_level_and_stationary_noise_are_not_accelerating():
+    """A reviewer's counterexamples to the accelerating rule tested on the first half-window's slope alone (its own
+    error about 2 sqrt 2 times the whole fit's): a rise onto a level (time constant T/4) under a bounded
+    quasi-periodic modulation, and 20,000 rows of stationary log-normal noise (17 read growing), at a sweep's 65
+    samples; and at every step, noise of sigma 0.5 over runs of 10 to 100 steps reads growing no more often than
+    the other rules alone make it (8 of 20,000 at K = 10, none from K = 20)."""
+    T = 1000
+    k = np.unique(np.round(np.linspace(0, T, 65)))
+    d = (1 - 0.95 * np.exp(-k / (0.248 * T))) * (1 + 0.443 * np.cos(1.275 * k) * np.cos(2.927 * k + 1))
+    assert read_runs(k, d, T).verdict == ["bounded, not converging"]
+    rng = np.random.default_rng(1)
+    assert "growing" not in read_runs(k, np.exp(rng.standard_normal((20000, 65))), T).verdict
+    for K in (10, 20, 40, 100):
+        kk = np.arange(K + 1, dtype=float)
+        v = read_runs(kk, np.exp(0.5 * np.random.default_rng(3).standard_normal((20000, K + 1))), K).verdict
+        assert v.count("growing") <= (10 if K == 10 else 0), (K, v.count("growing"))  # (8 at K = 10 by the others)
+
+
+def test_extragradient_slowing_onto_the_hopf_cycle_is_not_growing():
+    """End to end, the reviewer's run: extra-gradient on the Hopf normal form (shear 3, twist 0.7, beta 0.1) at h =
+    0.08 from near the unstable point rises onto its cycle, ever more slowly (largest distance per 150 steps 0.32,
+    0.54, 0.70, 0.77, then 0.79 up to step 3,000): bounded, not converging, in a sweep as in simulate."""
+    import gandynamics as gd
+    fld = gd.VectorField(gd.games.hopf(shear=3.0, twist=0.7))
+    z0 = [0.018844673057094002, -0.01110785760208962]
+    r = gd.sweep(fld, "eg", inits=[z0], params={"beta": 0.1}, step=0.08, steps=600, progress=False).columns
+    tr = gd.simulate(fld, "eg", z0, 3000, 0.08, params={"beta": 0.1})
+    peaks = [tr.distance[a:b].max() for a, b in ((300, 451), (450, 601), (600, 3001))]
+    assert peaks[0] < peaks[1] < peaks[2] < 1.05 * peaks[1]  # still rising, levelling off
+    assert r["verdict"][0] == "bounded, not converging"
+    assert gd.simulate(fld, "eg", z0, 600, 0.08, params={"beta": 0.1}).verdict == "bounded, not converging"
+
+
 def test_gd_toward_a_finite_time_blow_up_reads_growing_before_it_leaves_the_bound():
     """End to end: gd on L_G = x^3/3 - x (F = x^2 - 1) from x = -1.2 at h = 0.01, against the same steps in plain
     Python: the run's log-distance to z* = (1, 0) rises faster and faster (a blow-up of x' = -(x^2 - 1)), within

@@ -214,7 +214,7 @@ def run(args) -> int:
         print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in tr.params.items()))
     print(f"init  ({names}) = ({', '.join(f'{v:z.6g}' for v in z0)})")
     print(f"final ({names}) = ({', '.join(f'{v:z.6g}' for v in tr.final)})")
-    if tr.reading.get("no_zstar"):  # (no zero of F found: no distance nor rate; the verdict read on |z_k|)
+    if tr.reading.get("no_zstar"):  # (no zero of F found: no distance nor rate; the verdict read on |z_k - z_0|)
         print("distance to z*: none (no zero of F found)")
         print("rate per step: - (no z* to measure it from)")
     else:

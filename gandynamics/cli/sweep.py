@@ -179,8 +179,8 @@ def run(args) -> int:
     if not args.json:
         none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
         if none:
-            print(f"{none} of {n} rows have no z* (no zero of F found at their hyperparameters): read on their norm "
-                  "|z_k|, their distance, rate and tails NaN", file=summary_to)
+            print(f"{none} of {n} rows have no z* (no zero of F found at their hyperparameters): read on their "
+                  "displacement |z_k - z_0| from their start, their distance, rate and tails NaN", file=summary_to)
     if not res.complete:
         print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)",
               file=summary_to)

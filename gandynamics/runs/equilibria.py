@@ -129,17 +129,19 @@ def row_norms(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def reference_points(Z: np.ndarray):
-    """The points the runs' distances are measured from: each row's ``z*`` (``Z``, (B, n)), and the origin for a row
-    with none (NaN: no zero of F found), so that such a run is still read, on its norm ``|z_k|``: whether it
-    diverged, grew or stayed bounded (with no ``z*`` every recorded distance was NaN, and a run drifting off to
-    infinity read "bounded, not converging").  Returns ``(Zref, missing)``, ``missing`` (B,) bool, or None when
-    every row has its ``z*`` (``Zref`` is then ``Z`` itself)."""
+def reference_points(Z: np.ndarray, Z0: np.ndarray):
+    """The points the runs' distances are measured from: each row's ``z*`` (``Z``, (B, n)), and for a row with none
+    (NaN: no zero of F found) its own start ``Z0`` (B, n), so that such a run is still read, on its displacement
+    ``|z_k - z_0|``: whether it diverged, grew or stayed bounded (with no ``z*`` every recorded distance was NaN,
+    and a run drifting off to infinity read "bounded, not converging").  The start, not the origin: a drift
+    ``x_k = x_0 - hk`` moves ``|z_k - z_0| = hk`` from any start, while its norm from a far start barely changes.
+    Returns ``(Zref, missing)``, ``missing`` (B,) bool, or None when every row has its ``z*`` (``Zref`` is then
+    ``Z`` itself)."""
     missing = np.isnan(Z).any(axis=1)
     if not missing.any():
         return Z, None
     Zref = Z.copy()
-    Zref[missing] = 0.0
+    Zref[missing] = Z0[missing]
     return Zref, missing
 
 

@@ -91,7 +91,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel (filling the
     # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
     out = alloc(plan, B, dist=False)
-    # (plan.ZSTAR: each row's z*, the origin for a row with none; reference_points)
+    # (plan.ZSTAR: each row's z*, its start for a row with none; reference_points)
     reader, then = row_reader(rec_idx, K, out["divat"], zstar_norms(plan.ZSTAR, zstar_shared), poly_max)
     res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
                                    out=out, then=then)
@@ -107,7 +107,7 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
 
     def run_column(x):
         # a measure of the distance to z* (the rate, its spread, the tails): NaN for the rows not run and for the rows
-        # with no z*, whose reading was of their norm |z_k| (reference_points: their verdict alone is kept); the
+        # with no z*, whose reading was of their displacement |z_k - z_0| (reference_points: their verdict alone is kept); the
         # reading's own (contiguous) column when every row ran and had its z*
         if not every:
             x = np.where(finished, x, np.nan)
@@ -365,7 +365,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     for k, (_, _, beta) in enumerate(slots):
         BETA[k * L:(k + 1) * L] = axis_vals["beta"] if "beta" in axis_vals else beta
     ZSTAR, shared = equilibria_shared(field, P, equilibrium)
-    ZREF, missing = reference_points(ZSTAR)
+    ZREF, missing = reference_points(ZSTAR, Z0)
     method_index = np.repeat(np.arange(nm, dtype=np.int64), L)
     kernels = [m.select(o).name for m, o in zip(ms, per)]
     iopt = np.vstack([s_[0] for s_ in slots])

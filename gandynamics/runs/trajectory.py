@@ -58,19 +58,21 @@ class Trajectory:
     ----------
     states : (k, n) array        recorded states ``z_t`` for ``t`` in ``times`` (up to divergence)
     times : (k,) int array       iteration indices of the recorded states (for flow: ``t = times * step``)
-    distance : (k,) array        ``|z_t - z*|`` (Euclidean)
+    distance : (k,) array        ``|z_t - z*|`` (Euclidean); NaN when no z* was found (no zero of F)
     final : (n,) array           the last state (the offending one if the trajectory diverged)
     diverged : bool
     diverged_at : int or None    index of the first non-finite or out-of-bound state
     reason : str                 ``"nan"``, ``"overflow"``, ``"bound"``, ``"stepsize"`` or ``""``
-    rate : float                 measured last-iterate rate per step (see :data:`RATE_FIT`)
+    rate : float                 measured last-iterate rate per step (see :data:`RATE_FIT`); NaN with no z*
     rate_fit : str               how ``rate`` was fit
     verdict : str                ``"converging"``, ``"diverged"``, ``"growing"``, ``"bounded, not converging"`` or
                                  ``"stopped"``
                                  (:data:`gandynamics.verdict.VERDICT_RULE`)
     reading : dict               the numbers behind the verdict: ``poly_order`` (fitted exponent of the
                                  polynomial factor k^c), ``log_rate_err``, ``envelope_ratio``, ``tail_min``,
-                                 ``tail_max`` (range of the distance over the last half)
+                                 ``tail_max`` (range of the distance over the last half); with no z* the same
+                                 numbers of the displacement ``|z_t - z_0|`` from the start, which the verdict was
+                                 read on, and ``no_zstar`` True (docs/math/runs.md)
     method, step, steps, params, equilibrium, names, options
     """
 
@@ -250,7 +252,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                                "raise it (bound=, --bound)")
     kernel = m.select(o).name
     zstar = equilibria(field, p[None, :], equilibrium)
-    zref, missing = reference_points(zstar)  # (no z*: the run is read on its norm |z_k|)
+    zref, missing = reference_points(zstar, z[None, :])  # (no z*: the run is read on |z_k - z_0|)
     iopt, fopt, beta = m.slots(field, o)
     box = o["box"]
     plan = Plan(source=kernel_module_source(field), kernels=[kernel], method_index=np.zeros(1, dtype=np.int64),
@@ -314,7 +316,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     if box is not None:
         opts["box"] = box.tolist()
     row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
-    if missing is not None:  # no z*: read on |z_k| (reference_points), which the row's tails and rate then measure
+    if missing is not None:  # no z*: read on |z_k - z_0| (reference_points), which the row's tails and rate measure
         row["no_zstar"] = True
     if reading.verdict[0] == BOUNDED_LABEL and div < 0:
         # a bounded run whose *states* stood still over its last half (not only its distance to z*: an orbit at a fixed
