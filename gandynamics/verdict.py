@@ -155,10 +155,13 @@ GROW_FACTOR = 1.0 / ENVELOPE_FACTOR
 #: slowly (gd on the quadratic game a = -0.5, b = 0.2, c = -0.25 at h = 0.01: eigenvalues 1.00375 +- 0.00156i) rose
 #: from 1.04 to 1.4e5 in 3,000 steps with half-window slopes 0.0028 and 0.0047 (3 u > b) and read "bounded"
 RISE_FACTOR = 1.0 / FALL_FACTOR
-#: ... or, accelerating: the envelope at least doubled (GROW_FACTOR) and the log-distance rising over [T/2, T] and over
-#: the first half of it, each slope by more than ACCEL_SIG standard errors of the fit over [T/2, T] (the fit's slope
-#: too: the first half's alone let a bounded modulation through, 17 of 20,000 rows of stationary noise and a rise
-#: slowing onto the Hopf normal form's cycle), and no slower in the second half nor in the last eighth.  A growth faster than geometric (toward a blow-up in finite time: gd on x' = -(x^2 - 1) from
+#: ... or, accelerating: the envelope at least doubled (GROW_FACTOR), the log-distance fitted over [T/2, T] rising by
+#: more than ACCEL_SIG standard errors (a test on the first half-window's slope alone let a bounded modulation through:
+#: 17 of 20,000 rows of stationary noise, a rise slowing onto the Hopf normal form's cycle), rising over the first half
+#: of it and no slower over the second half nor the last eighth, and the quarters' largest distances rising by growing
+#: factors from the second quarter on (e4 / e3 >= e3 / e2 > 1: the slopes alone let an eccentric cycle's modulation
+#: through, gd on the Hopf normal form at twist = shear = 2 reaching its cycle with quarter maxima 0.59, 0.94, 1.21,
+#: 1.26).  A growth faster than geometric (toward a blow-up in finite time: gd on x' = -(x^2 - 1) from
 #: x = -1.2 at h = 0.01, the envelope x12 in 120 steps, half-window slopes 0.013 and 0.056) has half-window slopes
 #: that differ by more than the growth itself, and read "bounded" under the geometric rule's uncertainty
 ACCEL_SIG = 3.0
@@ -232,9 +235,9 @@ VERDICT_RULE = ("converging: the distance reached the rounding floor and, once t
                 f"last distance at least 1/{FALL_END:zg} of the largest over [{FALL_TAIL:zg}T, T] and at least {FALL_HALF:zg} "
                 "times the smallest over [T/2, T], or (accelerating, e.g. toward a blow-up) with the envelope conditions "
                 f"at least {ACCEL_MIN} samples in [T/2, T], "
-                f"the log-rate fitted over [T/2, T] and the slope over its first half positive by more than {ACCEL_SIG:zg}x "
-                f"the fit's standard error, and the slopes over its second half and over [{FALL_TAIL:zg}T, T] at least as "
-                "steep; "
+                f"the log-rate fitted over [T/2, T] positive by more than {ACCEL_SIG:zg}x its standard error, the slope "
+                f"over its first half positive and those over its second half and over [{FALL_TAIL:zg}T, T] at least as "
+                "steep, and the largest distances of the second, third and last quarters rising by growing factors; "
                 "diverged: a state not finite or beyond the bound; stopped: the method "
                 "could not take its next step (a singular linear solve, an adaptive step size that underflowed), read up to "
                 "that step; a run with no z* (no zero of F found) is read by these rules on its displacement |z_k - z_0| "
@@ -530,7 +533,9 @@ def describe(reading: dict, digits: int = 4) -> str:
             from ._display import apart  # (the digits that tell the rate from 1: "1^k" for 1.0000015 read as no rate)
             r = apart(rate, 1.0, digits)
             how = f"like k^{poly:z.2g} times {r}^k" if poly == poly and poly > 0 else f"at about {r} per step"
-            text += f"; {word} rose x{env:z.{digits}g}, {how} " \
+            if what != "distance":  # (no z*: no rate is claimed; the displacement's own fit is not one)
+                how = ""
+            text += f"; {word} rose x{env:z.{digits}g}{', ' + how if how else ''} " \
                     "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"
         return text + ")"
     return v
@@ -701,6 +706,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     out[1, r] = poly
     # ---- envelopes and the tail range
     e_first = 0.0
+    e_second = 0.0
     e_third = 0.0
     e_last = 0.0
     tmin = math.inf
@@ -723,6 +729,8 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                 back = True
         if k <= 0.25 * T and d > e_first:
             e_first = d
+        if 0.25 * T < k < TEST_START * T and d > e_second:
+            e_second = d
         if k >= 0.75 * T and d > e_last:
             e_last = d
         if TEST_START * T <= k < 0.75 * T and d > e_third:
@@ -794,8 +802,9 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                                              or (out[3, r] >= GROW_FACTOR and pw >= -POW_MAX
                                                  and pw - POW_SIG * perr > 0.0 and b3 > 0.0)
                                              or (out[3, r] >= GROW_FACTOR and nt >= ACCEL_MIN
-                                                 and bt - ACCEL_SIG * st > 0.0 and b1 - ACCEL_SIG * st > 0.0
-                                                 and b2 >= b1 and b3 >= b1)):
+                                                 and bt - ACCEL_SIG * st > 0.0 and b1 > 0.0
+                                                 and b2 >= b1 and b3 >= b1 and e_second < e_third
+                                                 and e_third * e_third <= e_last * e_second)):
         out[6, r] = GROWING
     else:
         out[6, r] = BOUNDED
@@ -906,7 +915,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (21, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (22, GROUP).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -1023,7 +1032,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         rise[b] = b1[b] if (b1[b] > 0.0) & (b2 > 0.0) else math.nan
         # rising significantly in the first half and no slower in the second (ACCEL_SIG's rule): the first half's
         # slope kept for the last eighth's test, else NaN
-        accel[b] = b1[b] if ((nh >= ACCEL_MIN) & (bt[b] - ACCEL_SIG * st[b] > 0.0) & (b1[b] - ACCEL_SIG * st[b] > 0.0)
+        accel[b] = b1[b] if ((nh >= ACCEL_MIN) & (bt[b] - ACCEL_SIG * st[b] > 0.0) & (b1[b] > 0.0)
                              & (b2 >= b1[b])) else math.nan
         b1[b] = abs(b1[b] - b2) + st[b]  # err
     j8 = jh  # ... and the last eighth [FALL_TAIL T, T] falling
@@ -1060,8 +1069,10 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     tx = acc[4 + 8]
     mn8 = acc[14]
     mx8 = acc[19]
+    e2 = acc[21]
     for b in range(m):
         ef[b] = 0.0
+        e2[b] = 0.0
         e3[b] = 0.0
         el[b] = 0.0
         tn[b] = math.inf
@@ -1075,6 +1086,10 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
             for b in range(m):
                 if Dj[b] > ef[b]:
                     ef[b] = Dj[b]
+        if 0.25 * T < k < TEST_START * T:
+            for b in range(m):
+                if Dj[b] > e2[b]:
+                    e2[b] = Dj[b]
         if k >= 0.75 * T:
             for b in range(m):
                 if Dj[b] > el[b]:
@@ -1128,7 +1143,8 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
                                                      and final >= FALL_HALF * tmin)
                                                  or (env >= GROW_FACTOR and pw[b] >= -POW_MAX
                                                      and pw[b] - POW_SIG * perr[b] > 0.0 and tail[b] == -1.0)
-                                                 or (env >= GROW_FACTOR and accel[b] == 1.0)):
+                                                 or (env >= GROW_FACTOR and accel[b] == 1.0 and e2[b] < e_third
+                                                     and e_third * e_third <= e_last * e2[b])):
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
@@ -1154,7 +1170,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
             vector = False
     D = np.empty((R, GROUP))
     L = np.empty((R, GROUP))
-    acc = np.empty((21, GROUP))
+    acc = np.empty((22, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
     bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
     if vector:

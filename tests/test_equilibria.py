@@ -262,3 +262,46 @@ def test_sweep_rows_with_no_zstar_are_read_on_their_norm_and_the_others_as_befor
     alone = gd.sweep(fld, "gd", grid={"a": grid[~none]}, **kw).columns
     for name in ("rate", "rate_err", "tail_min", "tail_max", "distance", "verdict", "final_x"):
         np.testing.assert_array_equal(c[name][~none], alone[name])
+
+
+def _tanh20():
+    """L_G = log cosh(x - 20): F = (tanh(x - 20), y), its zero (20, 0), flat at the origin, where the search for z*
+    starts (Newton's method from there fails: F' = sech^2(-20) ~ 1e-17)."""
+    import sympy as sp
+
+    import gandynamics as gd
+    x, y = sp.symbols("x y", real=True)
+    return gd.VectorField(gd.Game([x], [y], sp.log(sp.cosh(x - 20)), y ** 2 / 2, name="tanh20"), [])
+
+
+def test_a_run_converging_to_a_zero_the_search_missed_reads_converging_at_its_rate():
+    """A new user's run: gd from (10, 0) at h = 0.1 on F = (tanh(x - 20), y) converges to (20, 0), at 1 - h F'(20) =
+    0.9 per step (the closed form: F' = 1 at the zero), but no z* was found before the run (the search from the origin
+    fails) and it read "bounded, not converging" on its displacement.  The zero is now searched from where the run
+    ended (|F| fell there), and the run read on its distance to it, in simulate as in a sweep (a drift beside it stays
+    read on its displacement)."""
+    import gandynamics as gd
+    fld = _tanh20()
+    tr = gd.simulate(fld, "gd", [10.0, 0.0], 300, 0.1)
+    assert tr.verdict == "converging", tr.describe()
+    np.testing.assert_allclose(tr.equilibrium, [20.0, 0.0], atol=1e-12)
+    assert tr.rate == pytest.approx(0.9, rel=1e-6) and "no_zstar" not in tr.reading
+    c = gd.sweep(fld, "gd", inits=[[10.0, 0.0], [19.0, 1.0], [30.0, 0.0]], steps=300, step=0.1, progress=False).columns
+    assert list(c["verdict"]) == ["converging"] * 3
+    np.testing.assert_allclose(c["zstar_x"], 20.0, atol=1e-12)
+    np.testing.assert_allclose(c["rate"], 0.9, rtol=1e-4)
+    drift = gd.sweep(_drift(1.0, 0.5), "gd", inits=[[5.0, 3.0]], steps=300, step=0.01, progress=False).columns
+    assert drift["verdict"][0] == "growing" and np.isnan(drift["zstar_x"][0])
+
+
+def test_zeros_are_searched_only_from_final_states_where_f_fell():
+    """zeros_from_final_states: a drift's |F| does not fall (no search, nothing found), a converged run's does (its
+    zero found), a non-finite final state is skipped."""
+    from gandynamics.runs.equilibria import zeros_from_final_states
+    fld = _tanh20()
+    P = np.zeros((3, 0))
+    Z0 = np.array([[10.0, 0.0], [10.0, 0.0], [10.0, 0.0]])
+    Zf = np.array([[20.0 + 1e-9, 1e-12], [12.0, 0.0], [np.nan, 0.0]])
+    found, Z = zeros_from_final_states(fld, P, Zf, Z0, np.arange(3))
+    assert found.tolist() == [0]
+    np.testing.assert_allclose(Z, [[20.0, 0.0]], atol=1e-12)

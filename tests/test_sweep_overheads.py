@@ -148,6 +148,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         out[1, r] = poly
         # ---- envelopes and the tail range
         e_first = 0.0
+        e_second = 0.0
         e_third = 0.0
         e_last = 0.0
         tmin = math.inf
@@ -170,6 +171,8 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                 hit, back = hit or d <= floor[r], back or (hit and d > floor[r])
             if k <= 0.25 * T and d > e_first:
                 e_first = d
+            if 0.25 * T < k < TEST_START * T and d > e_second:
+                e_second = d
             if k >= 0.75 * T and d > e_last:
                 e_last = d
             if TEST_START * T <= k < 0.75 * T and d > e_third:
@@ -222,7 +225,8 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                     and FALL_END * final >= e_max8 and final >= FALL_HALF * tmin)
                 or (out[3, r] >= GROW_FACTOR and pw >= -POW_MAX and pw - POW_SIG * perr > 0.0 and b3 > 0.0)
                 or (out[3, r] >= GROW_FACTOR and nt >= ACCEL_MIN and bt - ACCEL_SIG * s > 0.0
-                    and b1 - ACCEL_SIG * s > 0.0 and b2 >= b1 and b3 >= b1)):
+                    and b1 > 0.0 and b2 >= b1 and b3 >= b1 and e_second < e_third
+                    and e_third * e_third <= e_last * e_second)):
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED

@@ -998,6 +998,29 @@ def test_extragradient_slowing_onto_the_hopf_cycle_is_not_growing():
     assert gd.simulate(fld, "eg", z0, 600, 0.08, params={"beta": 0.1}).verdict == "bounded, not converging"
 
 
+@pytest.mark.parametrize("K", [785, 790, 901])
+def test_gd_reaching_an_eccentric_hopf_cycle_is_not_accelerating(K):
+    """A new user's trial: gd on the Hopf normal form at twist = shear = 2, h = 0.02 from (0.1, 0) reaches its cycle
+    (largest distance per quarter 0.59, 0.94, 1.21, 1.26; the cycle's 1.264), its eccentric orbit tilting the
+    half-window slopes so that the second reads steeper than the first: "growing" by the slopes alone.  The quarters'
+    rise slows (1.29, then 1.04): not accelerating."""
+    import gandynamics as gd
+    fld = gd.VectorField(gd.games.hopf_normal_form(twist=2.0, shear=2.0))
+    assert gd.simulate(fld, "gd", [0.1, 0.0], K, 0.02).verdict == "bounded, not converging"
+
+
+def test_a_sweep_reads_a_blow_up_on_its_65_samples_as_simulate_does():
+    """gd on F = x^2 - 1 from x = -1.2 at h = 0.001 for 1,199 steps (x = -182, leaving 1e6 at step 1,209): growing
+    on the sweep's 65 samples (the first half-window's slope, 0.0014, is below 3 standard errors of the fit there:
+    the growth is all at the end) as on simulate's 1,025."""
+    import sympy as sp
+    import gandynamics as gd
+    x, y = sp.symbols("x y")
+    fld = gd.VectorField(gd.Game([x], [y], x ** 3 / 3 - x, y ** 2 / 2, name="fold", equilibrium=(1, 0)))
+    c = gd.sweep(fld, "gd", inits=[[-1.2, 0.0]], steps=1199, step=0.001, progress=False).columns
+    assert c["verdict"][0] == "growing" and gd.simulate(fld, "gd", [-1.2, 0.0], 1199, 0.001).verdict == "growing"
+
+
 def test_gd_toward_a_finite_time_blow_up_reads_growing_before_it_leaves_the_bound():
     """End to end: gd on L_G = x^3/3 - x (F = x^2 - 1) from x = -1.2 at h = 0.01, against the same steps in plain
     Python: the run's log-distance to z* = (1, 0) rises faster and faster (a blow-up of x' = -(x^2 - 1)), within

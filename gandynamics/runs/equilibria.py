@@ -9,7 +9,8 @@ from ..errors import GandynamicsError
 from ..log import logger
 from .module import kernel_module
 
-__all__ = ["equilibria", "equilibria_shared", "reference_points", "row_norms", "row_distances", "zstar_norms"]
+__all__ = ["equilibria", "equilibria_shared", "reference_points", "residual_squares", "row_norms", "row_distances",
+           "zeros_from_final_states", "zstar_norms"]
 
 #: up to this many rows are checked by the point evaluator (about 50 us a row), more by the compiled field_rows
 INTERPRET_MAX_ROWS = 256
@@ -41,19 +42,8 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         if not _declared_holds(fld):
             Z[:] = np.nan
             bad = np.ones(B, dtype=bool)
-        elif B <= INTERPRET_MAX_ROWS:  # a few rows: the point evaluator (interpreted until compiled; no compile)
-            f = fld.evaluator()[0]
-            F = np.array([f(Z[r], P[r]) for r in range(B)]).reshape(B, fld.n)
-            bad = ~(_row_squares(F) < 1e-20)
-        else:  # the compiled rows, in blocks through one buffer (F of every row at once: 1.5 ms more per 100,000
-            # rows of a 2-parameter game, the page faults of its new arrays)
-            rows = kernel_module(fld).field_rows
-            P = np.ascontiguousarray(P)
-            bad = np.empty(B, dtype=bool)
-            buf = np.empty((min(B, CHECK_ROWS), fld.n))
-            for a in range(0, B, CHECK_ROWS):
-                b = min(B, a + CHECK_ROWS)
-                bad[a:b] = ~(_row_squares(rows(Z[a:b], P[a:b], buf[:b - a])) < 1e-20)
+        else:
+            bad = ~(residual_squares(fld, Z, P) < 1e-20)
     else:
         Z = np.full((B, fld.n), np.nan)
         bad = np.ones(B, dtype=bool)
@@ -79,6 +69,61 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
                     + (f" (none found for {lost:,}: their distance and rate are NaN)" if lost else "")
                     + ("" if B == 1 else "; each row's z* is in the table's zstar_ columns"))
     return Z, False
+
+
+def residual_squares(fld, Z: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """``|F(Z[r]; P[r])|^2`` of each row (B,), added left to right (overflow, underflow and NaN quiet): by the point
+    evaluator for a few rows (interpreted until compiled: no compile), else by the compiled ``field_rows`` in
+    blocks through one buffer (F of every row at once cost 1.5 ms more per 100,000 rows of a 2-parameter game, the
+    page faults of its new arrays)."""
+    B = Z.shape[0]
+    if B <= INTERPRET_MAX_ROWS:
+        f = fld.evaluator()[0]
+        return _row_squares(np.array([f(Z[r], P[r]) for r in range(B)]).reshape(B, fld.n))
+    rows = kernel_module(fld).field_rows
+    Z, P = np.ascontiguousarray(Z), np.ascontiguousarray(P)
+    out = np.empty(B)
+    buf = np.empty((min(B, CHECK_ROWS), fld.n))
+    for a in range(0, B, CHECK_ROWS):
+        b = min(B, a + CHECK_ROWS)
+        out[a:b] = _row_squares(rows(Z[a:b], P[a:b], buf[:b - a]))
+    return out
+
+
+#: a run with no z* whose |F| at its final state is below this fraction of |F| at its start is searched for a zero
+#: of F from there (zeros_from_final_states): it may have converged to a zero the search for z* did not find
+SETTLED_FALL = 1e-3
+#: ... at most this many searches per sweep (each a scipy root-finding of about a millisecond)
+MAX_FINAL_SEARCHES = 1000
+
+
+def zeros_from_final_states(fld, P: np.ndarray, Zf: np.ndarray, Z0: np.ndarray, rows: np.ndarray):
+    """Zeros of F found from the final states ``Zf[rows]`` of runs that had no z* (``P``, ``Zf``, ``Z0`` (B, ...)):
+    only where ``|F|`` fell there below :data:`SETTLED_FALL` times its value at the start ``Z0`` (a run heading for
+    a zero; a drift's ``|F|`` does not fall), at most :data:`MAX_FINAL_SEARCHES` searches, each accepted by
+    :func:`gandynamics.equilibrium.find_equilibrium`'s zero test.  A run converging to a zero the search from the
+    declared point or the origin missed (``F = (tanh(x - 20), y)``: flat at the origin) read "bounded, not
+    converging" on its displacement.  Returns ``(found, Z)``: the rows (a subset of ``rows``) and their zeros."""
+    rows = np.asarray(rows, dtype=np.int64)
+    n = Zf.shape[1]
+    if rows.size == 0:
+        return rows, np.empty((0, n))
+    ok = np.all(np.isfinite(Zf[rows]), axis=1)
+    rows = rows[ok]
+    if rows.size == 0:
+        return rows, np.empty((0, n))
+    with np.errstate(all="ignore"):
+        fell = residual_squares(fld, Zf[rows], P[rows]) < SETTLED_FALL ** 2 * residual_squares(fld, Z0[rows], P[rows])
+    rows = rows[fell][:MAX_FINAL_SEARCHES]
+    found, Z = [], []
+    for r in rows:
+        try:
+            z = find_equilibrium(fld, P[r], start=Zf[r])[0]
+        except GandynamicsError:
+            continue
+        found.append(r)
+        Z.append(z)
+    return np.array(found, dtype=np.int64), (np.array(Z) if Z else np.empty((0, n)))
 
 
 def _declared_holds(fld) -> bool:

@@ -21,7 +21,7 @@ from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
 from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds,
                      run_rows, warm)
-from .equilibria import equilibria_shared, reference_points, row_distances, zstar_norms
+from .equilibria import equilibria_shared, reference_points, row_distances, row_norms, zeros_from_final_states, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, poly_cap, row_reader  # noqa: F401 (fit_rate: re-exported)
@@ -104,6 +104,9 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     if not every:
         diverged_at[~div] = -1
     reading = mark_stopped(reader.reading(), diverged_at, res["reason"])
+    if missing is not None:  # rows with no z*: a zero from where they ended, if they headed for one (read again)
+        ZSTAR, missing = _read_again_from_zeros(field, plan, K, rec_idx, poly_max, res["final"], finished & ~div,
+                                                ZSTAR, missing, reading, evals)
 
     def run_column(x):
         # a measure of the distance to z* (the rate, its spread, the tails): NaN for the rows not run and for the rows
@@ -171,6 +174,30 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
                                              **{k: v for k, v in options.items() if v is not None}},
                                     steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)})
     return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
+
+
+def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, alive, ZSTAR, missing, reading, evals):
+    """The rows with no z* that ran to the end (``missing & alive``) and headed for a zero of F
+    (:func:`~gandynamics.runs.equilibria.zeros_from_final_states`): run again with that zero as their z* (the same
+    steps, bitwise: only the distances recorded change), their readings put in place in ``reading``.  Returns
+    ``(ZSTAR, missing)`` updated (a copy of ``ZSTAR``; ``missing`` None when no row is left without a z*)."""
+    found, zs = zeros_from_final_states(field, plan.P, final, plan.Z0, np.flatnonzero(missing & alive))
+    if found.size == 0:
+        return ZSTAR, missing
+    import dataclasses
+    sub = dataclasses.replace(plan, method_index=plan.method_index[found], Z0=plan.Z0[found], P=plan.P[found],
+                              H=plan.H[found], BETA=plan.BETA[found], ZSTAR=zs)
+    out = alloc(sub, len(found), dist=False)
+    again, then = row_reader(rec_idx, K, out["divat"], row_norms(zs), poly_max[found])
+    _execute(sub, progress=False, evals=evals, out=out, then=then)
+    new = again.reading()
+    for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code"):
+        getattr(reading, name)[found] = getattr(new, name)
+    ZSTAR = ZSTAR.copy()
+    ZSTAR[found] = zs
+    missing = missing.copy()
+    missing[found] = False
+    return ZSTAR, (missing if missing.any() else None)
 
 
 def _text_column(labels: tuple, codes: np.ndarray) -> np.ndarray:

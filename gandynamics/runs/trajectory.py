@@ -28,7 +28,7 @@ from ..provenance import provenance
 from ..verdict import BOUNDED_LABEL, SETTLED_F
 from .engine import Interrupted, Plan, choose_engine, run_rows
 from ..equilibrium import norm, zero_test
-from .equilibria import equilibria, reference_points, row_norms
+from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, poly_cap, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
@@ -299,6 +299,14 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         bar.close()
     div = int(res["divat"][0])
     life = K if div < 0 else div - 1
+    if missing is not None and div < 0:
+        # no z* was found before the run: one from where it ended, if it headed for a zero (|F| fell 1000-fold); its
+        # distances are then those of the recorded states (every reading step is one)
+        found, zs = zeros_from_final_states(field, p[None, :], res["final"], z[None, :], np.zeros(1, dtype=np.int64))
+        if found.size:
+            zstar = zref = zs[:1]
+            missing = None
+            res = dict(res, dist=row_norms(res["rec"][0] - zstar[0])[None, :])
     # read at the READ_SAMPLES steps alone: the verdict and rate do not depend on record_every (every recorded step
     # read beside them made a marginal run read differently at another record_every)
     at = np.isin(rec, samples)
