@@ -104,7 +104,8 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     if not every:
         diverged_at[~div] = -1
     reading = mark_stopped(reader.reading(), diverged_at, res["reason"])
-    if missing is not None:  # rows with no z*: a zero from where they ended, if they headed for one (read again)
+    if missing is not None and every:  # rows with no z*: a zero from where they ended, if they headed for one, read
+        # again (not after a Ctrl-C: the sweep stops there)
         ZSTAR, missing = _read_again_from_zeros(field, plan, K, rec_idx, poly_max, res["final"], finished & ~div,
                                                 ZSTAR, missing, reading, evals)
 
@@ -189,10 +190,11 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
                               H=plan.H[found], BETA=plan.BETA[found], ZSTAR=zs)
     out = alloc(sub, len(found), dist=False)
     again, then = row_reader(rec_idx, K, out["divat"], row_norms(zs), poly_max[found])
-    _execute(sub, progress=False, evals=evals, out=out, then=then)
+    _, done, _ = _execute(sub, progress=False, evals=evals, out=out, then=then)
     new = again.reading()
+    found, zs = found[done], zs[done]  # (a Ctrl-C during this run: the rows it did not finish keep their first reading)
     for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code"):
-        getattr(reading, name)[found] = getattr(new, name)
+        getattr(reading, name)[found] = getattr(new, name)[done]
     ZSTAR = ZSTAR.copy()
     ZSTAR[found] = zs
     missing = missing.copy()
