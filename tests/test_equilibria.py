@@ -264,14 +264,59 @@ def test_sweep_rows_with_no_zstar_are_read_on_their_norm_and_the_others_as_befor
         np.testing.assert_array_equal(c[name][~none], alone[name])
 
 
-def _tanh20():
-    """L_G = log cosh(x - 20): F = (tanh(x - 20), y), its zero (20, 0), flat at the origin, where the search for z*
+def _tanh20(c=20):
+    """L_G = log cosh(x - c): F = (tanh(x - c), y), its zero (c, 0), flat at the origin, where the search for z*
     starts (Newton's method from there fails: F' = sech^2(-20) ~ 1e-17)."""
     import sympy as sp
 
     import gandynamics as gd
     x, y = sp.symbols("x y", real=True)
-    return gd.VectorField(gd.Game([x], [y], sp.log(sp.cosh(x - 20)), y ** 2 / 2, name="tanh20"), [])
+    return gd.VectorField(gd.Game([x], [y], sp.log(sp.cosh(x - c)), y ** 2 / 2, name=f"tanh{c}"), [])
+
+
+@pytest.mark.parametrize("method,rate", [("gd", 0.9), ("eg", 0.91)])
+def test_the_zero_found_from_where_a_run_ended_is_the_zero_not_the_final_state(method, rate):
+    """A reviewer's case: F = (tanh(x - 25), y) from (19, 1) at h = 0.1 ends 5e-12 from (25, 0), within the zero test's
+    1e-10: taken as z*, the final state made the last distance 0 and the rate 0.8995 (gd).  Refined, z* is (25, 0)
+    exactly and the rate the closed form's, 1 - h (gd) and 1 - h + h^2 (extra-gradient), F' = 1 at the zero."""
+    import gandynamics as gd
+    fld = _tanh20(25)
+    tr = gd.simulate(fld, method, [19.0, 1.0], 300, 0.1)
+    assert tr.equilibrium.tolist() == [25.0, 0.0]
+    assert tr.final_distance > 0 and tr.rate == pytest.approx(rate, rel=1e-6)
+    c = gd.sweep(fld, method, inits=[[19.0, 1.0]], steps=300, step=0.1, progress=False).columns
+    assert c["zstar_x"][0] == 25.0 and c["distance"][0] > 0 and c["rate"][0] == pytest.approx(rate, rel=1e-6)
+
+
+def test_rows_ending_at_a_zero_already_found_share_it_beyond_the_search_cap(monkeypatch):
+    """A reviewer's case: 1,200 rows all ending at (20, 0) read converging for the first 1,000 (the cap on searches)
+    and "bounded" for the rest.  A row that ended within 1e-6 of a zero already found at its hyperparameters takes it
+    without a search: with a cap of 2 searches, all 40 rows read converging; a drift row beside them is searched for
+    nothing (its |F| did not fall)."""
+    import gandynamics as gd
+    import gandynamics.runs.equilibria as E
+    monkeypatch.setattr(E, "MAX_FINAL_SEARCHES", 2)
+    calls = []
+    real = E.find_equilibrium
+    monkeypatch.setattr(E, "find_equilibrium", lambda *a, **k: calls.append(1) or real(*a, **k))
+    inits = np.column_stack([np.linspace(12.0, 28.0, 40), np.linspace(-1.0, 1.0, 40)])
+    c = gd.sweep(_tanh20(), "gd", inits=inits, steps=400, step=0.1, progress=False).columns
+    assert set(c["verdict"]) == {"converging"} and np.all(c["zstar_x"] == 20.0)
+    assert 1 <= len(calls) <= 2
+
+
+def test_an_interpreted_sweep_of_rows_with_no_zstar_compiles_nothing(monkeypatch):
+    """The search from final states evaluates F by the point evaluator for an interpreted sweep, however many rows
+    (a reviewer's 257-row sweep compiled the field: 1.9 s against 0.8 s for 256 rows)."""
+    import gandynamics as gd
+    import gandynamics.runs.equilibria as E
+
+    def refuse(*a, **k):
+        raise AssertionError("compiled")
+    monkeypatch.setattr(E, "kernel_module", refuse)
+    inits = np.column_stack([np.linspace(-1.0, 1.0, 300), np.zeros(300)])
+    c = gd.sweep(_drift(1.0, 0.5), "gd", inits=inits, steps=20, step=0.01, progress=False, engine="interpreted").columns
+    assert set(c["verdict"]) == {"growing"}
 
 
 def test_a_run_converging_to_a_zero_the_search_missed_reads_converging_at_its_rate():

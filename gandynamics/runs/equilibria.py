@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..equilibrium import find_equilibrium, zero_test
+from ..equilibrium import find_equilibrium, norm, zero_test
 from ..errors import GandynamicsError
 from ..log import logger
 from .module import kernel_module
@@ -71,13 +71,13 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
     return Z, False
 
 
-def residual_squares(fld, Z: np.ndarray, P: np.ndarray) -> np.ndarray:
+def residual_squares(fld, Z: np.ndarray, P: np.ndarray, interpreted: bool = False) -> np.ndarray:
     """``|F(Z[r]; P[r])|^2`` of each row (B,), added left to right (overflow, underflow and NaN quiet): by the point
-    evaluator for a few rows (interpreted until compiled: no compile), else by the compiled ``field_rows`` in
-    blocks through one buffer (F of every row at once cost 1.5 ms more per 100,000 rows of a 2-parameter game, the
-    page faults of its new arrays)."""
+    evaluator for a few rows or when ``interpreted`` (interpreted until compiled: no compile), else by the compiled
+    ``field_rows`` in blocks through one buffer (F of every row at once cost 1.5 ms more per 100,000 rows of a
+    2-parameter game, the page faults of its new arrays)."""
     B = Z.shape[0]
-    if B <= INTERPRET_MAX_ROWS:
+    if B <= INTERPRET_MAX_ROWS or interpreted:
         f = fld.evaluator()[0]
         return _row_squares(np.array([f(Z[r], P[r]) for r in range(B)]).reshape(B, fld.n))
     rows = kernel_module(fld).field_rows
@@ -97,30 +97,53 @@ SETTLED_FALL = 1e-3
 MAX_FINAL_SEARCHES = 1000
 
 
-def zeros_from_final_states(fld, P: np.ndarray, Zf: np.ndarray, Z0: np.ndarray, rows: np.ndarray):
+def zeros_from_final_states(fld, P: np.ndarray, Zf: np.ndarray, Z0: np.ndarray, rows: np.ndarray,
+                            interpreted: bool = False):
     """Zeros of F found from the final states ``Zf[rows]`` of runs that had no z* (``P``, ``Zf``, ``Z0`` (B, ...)):
     only where ``|F|`` fell there below :data:`SETTLED_FALL` times its value at the start ``Z0`` (a run heading for
-    a zero; a drift's ``|F|`` does not fall), at most :data:`MAX_FINAL_SEARCHES` searches, each accepted by
-    :func:`gandynamics.equilibrium.find_equilibrium`'s zero test.  A run converging to a zero the search from the
-    declared point or the origin missed (``F = (tanh(x - 20), y)``: flat at the origin) read "bounded, not
-    converging" on its displacement.  Returns ``(found, Z)``: the rows (a subset of ``rows``) and their zeros."""
+    a zero; a drift's ``|F|`` does not fall).  Each zero is refined from the final state (scipy's root to
+    ``|F| < 1e-14`` where it gets there: the final state itself passes the zero test at 1e-10 and, taken as z*,
+    made the last distance 0 and biased the rate), accepted by :func:`gandynamics.equilibrium.find_equilibrium`'s zero
+    test, and shared by the rows of the same hyperparameters that ended within 1e-6 of it (relative); at most
+    :data:`MAX_FINAL_SEARCHES` searches.  ``interpreted``: F by the point evaluator however many rows (no compile
+    for an interpreted sweep).  A run converging to a zero the search from the declared point or the origin missed
+    (``F = (tanh(x - 20), y)``: flat at the origin) read "bounded, not converging" on its displacement.  Returns
+    ``(found, Z)``: the rows (a subset of ``rows``, increasing) and their zeros."""
     rows = np.asarray(rows, dtype=np.int64)
     n = Zf.shape[1]
+    none = (np.empty(0, dtype=np.int64), np.empty((0, n)))
     if rows.size == 0:
-        return rows, np.empty((0, n))
-    ok = np.all(np.isfinite(Zf[rows]), axis=1)
-    rows = rows[ok]
+        return none
+    rows = rows[np.all(np.isfinite(Zf[rows]), axis=1)]
     if rows.size == 0:
-        return rows, np.empty((0, n))
+        return none
     with np.errstate(all="ignore"):
-        fell = residual_squares(fld, Zf[rows], P[rows]) < SETTLED_FALL ** 2 * residual_squares(fld, Z0[rows], P[rows])
-    rows = rows[fell][:MAX_FINAL_SEARCHES]
+        fell = (residual_squares(fld, Zf[rows], P[rows], interpreted)
+                < SETTLED_FALL ** 2 * residual_squares(fld, Z0[rows], P[rows], interpreted))
+    rows = rows[fell]
+    if rows.size == 0:
+        return none
+    _, group = np.unique(P[rows], axis=0, return_inverse=True)
+    group = np.asarray(group).reshape(-1)
+    known: dict = {}  # group -> zeros found there
     found, Z = [], []
-    for r in rows:
-        try:
-            z = find_equilibrium(fld, P[r], start=Zf[r])[0]
-        except GandynamicsError:
-            continue
+    searches = 0
+    for r, g in zip(rows, group):
+        zf = Zf[r]
+        z = next((z for z in known.get(g, ()) if norm(zf - z) <= 1e-6 * max(1.0, norm(z))), None)
+        if z is None:
+            if searches >= MAX_FINAL_SEARCHES:
+                continue
+            searches += 1
+            for tol in (1e-14, 1e-10):  # refined where it can be; else the final state, a zero to 1e-10
+                try:
+                    z = find_equilibrium(fld, P[r], start=zf, tol=tol)[0]
+                    break
+                except GandynamicsError:
+                    z = None
+            if z is None:
+                continue
+            known.setdefault(g, []).append(z)
         found.append(r)
         Z.append(z)
     return np.array(found, dtype=np.int64), (np.array(Z) if Z else np.empty((0, n)))

@@ -106,8 +106,10 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     reading = mark_stopped(reader.reading(), diverged_at, res["reason"])
     if missing is not None and every:  # rows with no z*: a zero from where they ended, if they headed for one, read
         # again (not after a Ctrl-C: the sweep stops there)
-        ZSTAR, missing = _read_again_from_zeros(field, plan, K, rec_idx, poly_max, res["final"], finished & ~div,
-                                                ZSTAR, missing, reading, evals)
+        ZSTAR, missing, cut = _read_again_from_zeros(field, plan, K, rec_idx, poly_max, res["final"], finished & ~div,
+                                                     ZSTAR, missing, reading, evals)
+        if cut:  # (a Ctrl-C during the second run: its rows not finished kept their first reading)
+            info["zstar_search_interrupted"] = True
 
     def run_column(x):
         # a measure of the distance to z* (the rate, its spread, the tails): NaN for the rows not run and for the rows
@@ -181,16 +183,18 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
     """The rows with no z* that ran to the end (``missing & alive``) and headed for a zero of F
     (:func:`~gandynamics.runs.equilibria.zeros_from_final_states`): run again with that zero as their z* (the same
     steps, bitwise: only the distances recorded change), their readings put in place in ``reading``.  Returns
-    ``(ZSTAR, missing)`` updated (a copy of ``ZSTAR``; ``missing`` None when no row is left without a z*)."""
-    found, zs = zeros_from_final_states(field, plan.P, final, plan.Z0, np.flatnonzero(missing & alive))
+    ``(ZSTAR, missing, interrupted)`` updated (a copy of ``ZSTAR``; ``missing`` None when no row is left without a
+    z*; ``interrupted`` True after a Ctrl-C during the second run)."""
+    found, zs = zeros_from_final_states(field, plan.P, final, plan.Z0, np.flatnonzero(missing & alive),
+                                        interpreted=plan.engine == "interpreted")
     if found.size == 0:
-        return ZSTAR, missing
+        return ZSTAR, missing, False
     import dataclasses
     sub = dataclasses.replace(plan, method_index=plan.method_index[found], Z0=plan.Z0[found], P=plan.P[found],
                               H=plan.H[found], BETA=plan.BETA[found], ZSTAR=zs)
     out = alloc(sub, len(found), dist=False)
     again, then = row_reader(rec_idx, K, out["divat"], row_norms(zs), poly_max[found])
-    _, done, _ = _execute(sub, progress=False, evals=evals, out=out, then=then)
+    _, done, info = _execute(sub, progress=False, evals=evals, out=out, then=then)
     new = again.reading()
     found, zs = found[done], zs[done]  # (a Ctrl-C during this run: the rows it did not finish keep their first reading)
     for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code"):
@@ -199,7 +203,7 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
     ZSTAR[found] = zs
     missing = missing.copy()
     missing[found] = False
-    return ZSTAR, (missing if missing.any() else None)
+    return ZSTAR, (missing if missing.any() else None), bool(info.get("interrupted"))
 
 
 def _text_column(labels: tuple, codes: np.ndarray) -> np.ndarray:

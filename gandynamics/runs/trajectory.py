@@ -302,7 +302,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     if missing is not None and div < 0:
         # no z* was found before the run: one from where it ended, if it headed for a zero (|F| fell 1000-fold); its
         # distances are then those of the recorded states (every reading step is one)
-        found, zs = zeros_from_final_states(field, p[None, :], res["final"], z[None, :], np.zeros(1, dtype=np.int64))
+        found, zs = zeros_from_final_states(field, p[None, :], res["final"], z[None, :], np.zeros(1, dtype=np.int64),
+                                            interpreted=plan.engine == "interpreted")
         if found.size:
             zstar = zref = zs[:1]
             missing = None
