@@ -347,6 +347,51 @@ def test_zeros_are_searched_only_from_final_states_where_f_fell():
     P = np.zeros((3, 0))
     Z0 = np.array([[10.0, 0.0], [10.0, 0.0], [10.0, 0.0]])
     Zf = np.array([[20.0 + 1e-9, 1e-12], [12.0, 0.0], [np.nan, 0.0]])
-    found, Z = zeros_from_final_states(fld, P, Zf, Z0, np.arange(3))
-    assert found.tolist() == [0]
+    found, Z, unsearched = zeros_from_final_states(fld, P, Zf, Z0, np.arange(3))
+    assert found.tolist() == [0] and unsearched == 0
     np.testing.assert_allclose(Z, [[20.0, 0.0]], atol=1e-12)
+
+
+def test_a_run_converging_to_a_missed_zero_is_searched_once_f_fell_tenfold():
+    """A new user's run: gd from (20.5, 0) at h = 0.1 on F = (tanh(x - 20), y), 60 steps: its distance to (20, 0)
+    fell 0.5 -> 9.4e-4 at 0.9 per step, |F| about 530-fold, short of the thousandfold the search from the final state
+    first asked for: it read "bounded, not converging".  Tenfold is asked now."""
+    import gandynamics as gd
+    tr = gd.simulate(_tanh20(), "gd", [20.5, 0.0], 60, 0.1)
+    assert tr.verdict == "converging" and tr.equilibrium.tolist() == [20.0, 0.0]
+    assert tr.rate == pytest.approx(0.9, rel=1e-5)  # (F' = sech^2(x - 20) < 1 off the zero: slightly above 1 - h)
+
+
+def test_a_run_with_no_zstar_coming_back_toward_its_start_is_not_converging():
+    """F = (1, y) has no zero: gd from (0, 0) inside the box x in [0, 5] stands still at the wall x = 0, its
+    displacement from the start 0 at every step, which the rules read "converging" (to the start).  With no z* the
+    displacement falling means the run came back toward its start, not that it converged to a zero of F: bounded."""
+    import gandynamics as gd
+    fld = _drift(1.0, 0.5)
+    tr = gd.simulate(fld, "gd", [0.0, 0.0], 100, 0.1, box={"x": (0.0, 5.0)})
+    assert tr.final.tolist() == [0.0, 0.0] and tr.verdict == "bounded, not converging", tr.describe()
+    c = gd.sweep(fld, "gd", inits=[[0.0, 0.0]], steps=100, step=0.1, box={"x": (0.0, 5.0)}, progress=False).columns
+    assert c["verdict"][0] == "bounded, not converging"
+
+
+def test_rows_left_unsearched_by_the_cap_are_counted_and_said(monkeypatch, capsys, tmp_path):
+    """Rows whose |F| fell beyond the cap on searches from final states keep no z*: the sweep counts them in its
+    meta and the command line says so, rather than "no zero of F found"."""
+    import sympy as sp
+
+    import gandynamics as gd
+    import gandynamics.runs.equilibria as E
+    from gandynamics.cli import main
+    monkeypatch.setattr(E, "MAX_FINAL_SEARCHES", 1)
+    x, y, c = sp.symbols("x y c", real=True)
+    fld = gd.VectorField(gd.Game([x], [y], sp.log(sp.cosh(x - c)), y ** 2 / 2, hyper={c: 20.0}, name="tanhc"), [])
+    r = gd.sweep(fld, "gd", inits=[[19.5, 0.0]], grid={"c": [20.0, 20.5, 21.0]}, steps=200, step=0.1, progress=False)
+    assert list(r.columns["verdict"]).count("converging") == 1 and r.meta["zstar_unsearched"] == 2
+    (tmp_path / "g.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef make():\n"
+                                   "    x, y, c = sp.symbols('x y c', real=True)\n"
+                                   "    return Game([x], [y], sp.log(sp.cosh(x - c)), y ** 2 / 2, hyper={c: 20.0})\n")
+    assert main(["sweep", "--game", f"{tmp_path / 'g.py'}:make", "--method", "gd", "--steps", "200", "--step", "0.1",
+                 "--init", "19.5,0", "--grid", "c=20,20.5,21", "--out", str(tmp_path / "t.csv")]) == 0
+    out, err = capsys.readouterr()
+    assert "2 of 3 rows have no z* (no zero of F found at their hyperparameters; 2 of them not searched from where " \
+           "they ended: the cap of 1 searches per sweep)" in out + err

@@ -726,6 +726,8 @@ def test_text_columns_are_the_labels_of_their_codes_as_wide_as_the_longest_prese
     (dict(method="gd", product="no"), r"product is True .* or False .*; got 'no'"),
     (dict(method="gd", product=1), r"product is True"),
     (dict(method=["gd", "eg"], grid={"beta": [0.1, 0.5]}), r"grid beta applies to none of gd, eg: it is an option of .*momentum"),
+    # (a new user's: the grid's beta silently replaced the option on every row; the command line refused it already)
+    (dict(method="momentum", grid={"beta": [-0.05]}, beta=0.3), r"beta=0.3 and the grid axis beta both give every row"),
 ])
 def test_sweep_refuses_what_it_would_ignore_or_repeat(kw, msg):
     """A beta axis that no chosen method takes (its rows identical under different labels; simulate refuses gd

@@ -177,10 +177,15 @@ def run(args) -> int:
         print(summary_text(n, steps, methods, dt, tally, res.meta.get("bound"), None if out == "-" else out, by),
               file=summary_to)
     if not args.json:
+        from ..runs.equilibria import MAX_FINAL_SEARCHES
         none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
         if none:
-            print(f"{none} of {n} rows have no z* (no zero of F found at their hyperparameters): read on their "
-                  "displacement |z_k - z_0| from their start, their distance, rate and tails NaN", file=summary_to)
+            left = res.meta.get("zstar_unsearched", 0)
+            print(f"{none} of {n} rows have no z* (no zero of F found at their hyperparameters"
+                  + (f"; {left} of them not searched from where they ended: the cap of {MAX_FINAL_SEARCHES} searches "
+                     "per sweep" if left else "")
+                  + "): read on their displacement |z_k - z_0| from their start, their distance, rate and tails NaN",
+                  file=summary_to)
     if not res.complete:
         print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)",
               file=summary_to)

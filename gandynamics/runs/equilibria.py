@@ -91,10 +91,12 @@ def residual_squares(fld, Z: np.ndarray, P: np.ndarray, interpreted: bool = Fals
 
 
 #: a run with no z* whose |F| at its final state is below this fraction of |F| at its start is searched for a zero
-#: of F from there (zeros_from_final_states): it may have converged to a zero the search for z* did not find
-SETTLED_FALL = 1e-3
-#: ... at most this many searches per sweep (each a scipy root-finding of about a millisecond)
-MAX_FINAL_SEARCHES = 1000
+#: of F from there (zeros_from_final_states): it may have converged to a zero the search for z* did not find (at 1e-3
+#: a run converging at 0.9 per step for 60 steps, its distance 0.5 -> 9.4e-4, was not searched and read "bounded")
+SETTLED_FALL = 0.1
+#: ... at most this many searches per sweep (each a scipy root-finding of about a millisecond; the rows left unsearched
+#: are counted: SweepResult.meta["zstar_unsearched"])
+MAX_FINAL_SEARCHES = 5000
 
 
 def zeros_from_final_states(fld, P: np.ndarray, Zf: np.ndarray, Z0: np.ndarray, rows: np.ndarray,
@@ -108,10 +110,11 @@ def zeros_from_final_states(fld, P: np.ndarray, Zf: np.ndarray, Z0: np.ndarray, 
     :data:`MAX_FINAL_SEARCHES` searches.  ``interpreted``: F by the point evaluator however many rows (no compile
     for an interpreted sweep).  A run converging to a zero the search from the declared point or the origin missed
     (``F = (tanh(x - 20), y)``: flat at the origin) read "bounded, not converging" on its displacement.  Returns
-    ``(found, Z)``: the rows (a subset of ``rows``, increasing) and their zeros."""
+    ``(found, Z, unsearched)``: the rows (a subset of ``rows``, increasing), their zeros, and how many rows whose
+    |F| fell were left unsearched by the cap."""
     rows = np.asarray(rows, dtype=np.int64)
     n = Zf.shape[1]
-    none = (np.empty(0, dtype=np.int64), np.empty((0, n)))
+    none = (np.empty(0, dtype=np.int64), np.empty((0, n)), 0)
     if rows.size == 0:
         return none
     rows = rows[np.all(np.isfinite(Zf[rows]), axis=1)]
@@ -127,12 +130,13 @@ def zeros_from_final_states(fld, P: np.ndarray, Zf: np.ndarray, Z0: np.ndarray, 
     group = np.asarray(group).reshape(-1)
     known: dict = {}  # group -> zeros found there
     found, Z = [], []
-    searches = 0
+    searches = unsearched = 0
     for r, g in zip(rows, group):
         zf = Zf[r]
         z = next((z for z in known.get(g, ()) if norm(zf - z) <= 1e-6 * max(1.0, norm(z))), None)
         if z is None:
             if searches >= MAX_FINAL_SEARCHES:
+                unsearched += 1
                 continue
             searches += 1
             for tol in (1e-14, 1e-10):  # refined where it can be; else the final state, a zero to 1e-10
@@ -146,7 +150,7 @@ def zeros_from_final_states(fld, P: np.ndarray, Zf: np.ndarray, Z0: np.ndarray, 
             known.setdefault(g, []).append(z)
         found.append(r)
         Z.append(z)
-    return np.array(found, dtype=np.int64), (np.array(Z) if Z else np.empty((0, n)))
+    return np.array(found, dtype=np.int64), (np.array(Z) if Z else np.empty((0, n))), unsearched
 
 
 def _declared_holds(fld) -> bool:

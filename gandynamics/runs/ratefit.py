@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..kernels import REASONS, STOPS
-from ..verdict import (INTERPRET_MAX_SAMPLES, POLY_MAX, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading,
+from ..verdict import (BOUNDED, CONVERGING, INTERPRET_MAX_SAMPLES, POLY_MAX, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading,
                        read_runs)
 from .engine import threaded
 
-__all__ = ["RATE_FIT", "VERDICT_RULE", "VERDICTS", "STOP_CODES", "RECORD_FLOOR", "fit_rate", "read", "row_reader", "mark_stopped"]
+__all__ = ["RATE_FIT", "VERDICT_RULE", "VERDICTS", "STOP_CODES", "RECORD_FLOOR", "fit_rate", "read", "row_reader", "mark_stopped",
+           "mark_no_zstar"]
 
 #: the kernels' reason codes (:data:`gandynamics.kernels.REASONS`) of a run that ended because its method could not
 #: take the next step (:data:`gandynamics.kernels.STOPS`): read "stopped", not "diverged"
@@ -41,6 +42,17 @@ def mark_stopped(reading: RunReading, diverged_at, reason) -> RunReading:
     if reason is not None and diverged_at is not None:
         stopped = (np.asarray(diverged_at) >= 0) & np.isin(np.asarray(reason), STOP_CODES)
         reading.code[stopped] = STOPPED
+    return reading
+
+
+def mark_no_zstar(reading: RunReading, missing) -> RunReading:
+    """``reading`` with the runs that had no z* (``missing`` (B,) bool, or None) read "converging" on their
+    displacement ``|z_k - z_0|`` marked "bounded, not converging" instead: the displacement falling means the run
+    came back toward its start, not that it converged (a cycle whose third coordinate drifts back; a run standing
+    still at a box's wall from its start), and a run converging to a zero of F had it found from where it ended
+    (:func:`gandynamics.runs.equilibria.zeros_from_final_states`)."""
+    if missing is not None:
+        reading.code[np.asarray(missing) & (reading.code == CONVERGING)] = BOUNDED
     return reading
 
 

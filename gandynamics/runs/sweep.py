@@ -24,7 +24,7 @@ from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, in
 from .equilibria import equilibria_shared, reference_points, row_distances, row_norms, zeros_from_final_states, zstar_norms
 from .module import kernel_module_source
 from ..provenance import provenance
-from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_stopped, poly_cap, row_reader  # noqa: F401 (fit_rate: re-exported)
+from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_no_zstar, mark_stopped, poly_cap, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, SweepResult
 from .validate import (bound_value, check_step_work, int_option, method_options, sample_steps, shared_options, step_pair,
@@ -106,10 +106,13 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     reading = mark_stopped(reader.reading(), diverged_at, res["reason"])
     if missing is not None and every:  # rows with no z*: a zero from where they ended, if they headed for one, read
         # again (not after a Ctrl-C: the sweep stops there)
-        ZSTAR, missing, cut = _read_again_from_zeros(field, plan, K, rec_idx, poly_max, res["final"], finished & ~div,
-                                                     ZSTAR, missing, reading, evals)
+        ZSTAR, missing, cut, unsearched = _read_again_from_zeros(field, plan, K, rec_idx, poly_max, res["final"],
+                                                                 finished & ~div, ZSTAR, missing, reading, evals)
         if cut:  # (a Ctrl-C during the second run: its rows not finished kept their first reading)
             info["zstar_search_interrupted"] = True
+        if unsearched:  # (rows whose |F| fell, beyond the cap on searches from final states)
+            info["zstar_unsearched"] = unsearched
+    reading = mark_no_zstar(reading, missing)
 
     def run_column(x):
         # a measure of the distance to z* (the rate, its spread, the tails): NaN for the rows not run and for the rows
@@ -183,12 +186,13 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
     """The rows with no z* that ran to the end (``missing & alive``) and headed for a zero of F
     (:func:`~gandynamics.runs.equilibria.zeros_from_final_states`): run again with that zero as their z* (the same
     steps, bitwise: only the distances recorded change), their readings put in place in ``reading``.  Returns
-    ``(ZSTAR, missing, interrupted)`` updated (a copy of ``ZSTAR``; ``missing`` None when no row is left without a
-    z*; ``interrupted`` True after a Ctrl-C during the second run)."""
-    found, zs = zeros_from_final_states(field, plan.P, final, plan.Z0, np.flatnonzero(missing & alive),
-                                        interpreted=plan.engine == "interpreted")
+    ``(ZSTAR, missing, interrupted, unsearched)`` updated (a copy of ``ZSTAR``; ``missing`` None when no row is left
+    without a z*; ``interrupted`` True after a Ctrl-C during the second run; ``unsearched`` the rows the cap on
+    searches left)."""
+    found, zs, unsearched = zeros_from_final_states(field, plan.P, final, plan.Z0, np.flatnonzero(missing & alive),
+                                                    interpreted=plan.engine == "interpreted")
     if found.size == 0:
-        return ZSTAR, missing, False
+        return ZSTAR, missing, False, unsearched
     import dataclasses
     sub = dataclasses.replace(plan, method_index=plan.method_index[found], Z0=plan.Z0[found], P=plan.P[found],
                               H=plan.H[found], BETA=plan.BETA[found], ZSTAR=zs)
@@ -203,7 +207,7 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
     ZSTAR[found] = zs
     missing = missing.copy()
     missing[found] = False
-    return ZSTAR, (missing if missing.any() else None), bool(info.get("interrupted"))
+    return ZSTAR, (missing if missing.any() else None), bool(info.get("interrupted")), unsearched
 
 
 def _text_column(labels: tuple, codes: np.ndarray) -> np.ndarray:
@@ -341,6 +345,9 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         raise GandynamicsError(f"step={step!r} and the grid axis {axis} both give every row its step size: give "
                                "one of them")
     hg0, hd0 = step_pair(step) if (step is not None or need_step) else (np.nan, np.nan)
+    if "beta" in grid and options.get("beta") is not None:  # (the grid's beta replaced it on every row, silently)
+        raise GandynamicsError(f"beta={options['beta']!r} and the grid axis beta both give every row its beta: give one "
+                               "of them")
     if "step_g" in grid and "step_d" not in grid and step is None:
         raise GandynamicsError("grid step_g needs step= (or a step_d axis) for the discriminator")
     # per-method options

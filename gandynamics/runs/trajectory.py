@@ -30,7 +30,7 @@ from .engine import Interrupted, Plan, choose_engine, run_rows
 from ..equilibrium import norm, zero_test
 from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
 from .module import kernel_module_source
-from .ratefit import RATE_FIT, VERDICT_RULE, poly_cap, read
+from .ratefit import RATE_FIT, VERDICT_RULE, mark_no_zstar, poly_cap, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 
 #: the distances a trajectory's verdict and rate are read from (recorded besides the states asked for), one in each of
@@ -300,10 +300,10 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     div = int(res["divat"][0])
     life = K if div < 0 else div - 1
     if missing is not None and div < 0:
-        # no z* was found before the run: one from where it ended, if it headed for a zero (|F| fell 1000-fold); its
+        # no z* was found before the run: one from where it ended, if it headed for a zero (|F| fell tenfold); its
         # distances are then those of the recorded states (every reading step is one)
-        found, zs = zeros_from_final_states(field, p[None, :], res["final"], z[None, :], np.zeros(1, dtype=np.int64),
-                                            interpreted=plan.engine == "interpreted")
+        found, zs, _ = zeros_from_final_states(field, p[None, :], res["final"], z[None, :],
+                                               np.zeros(1, dtype=np.int64), interpreted=plan.engine == "interpreted")
         if found.size:
             zstar = zref = zs[:1]
             missing = None
@@ -311,8 +311,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # read at the READ_SAMPLES steps alone: the verdict and rate do not depend on record_every (every recorded step
     # read beside them made a marginal run read differently at another record_every)
     at = np.isin(rec, samples)
-    reading = read(rec[at], res["dist"][:, at], [life], [div], [np.linalg.norm(zref[0])], res["reason"][:1],
-                   poly_cap(m, field, o))
+    reading = mark_no_zstar(read(rec[at], res["dist"][:, at], [life], [div], [np.linalg.norm(zref[0])],
+                                 res["reason"][:1], poly_cap(m, field, o)), missing)
     rate = float(reading.rate[0]) if missing is None else math.nan
     asked = np.isin(rec, ev) & (rec <= div if div >= 0 else True)  # the states asked for (every `every`-th, last)
     states = res["rec"][0][asked]
