@@ -10,6 +10,7 @@ from the row cost measured on the workers and gathers the results in grid order.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from typing import NamedTuple
@@ -193,7 +194,6 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
                                                     interpreted=plan.engine == "interpreted")
     if found.size == 0:
         return ZSTAR, missing, False, unsearched
-    import dataclasses
     sub = dataclasses.replace(plan, method_index=plan.method_index[found], Z0=plan.Z0[found], P=plan.P[found],
                               H=plan.H[found], BETA=plan.BETA[found], ZSTAR=zs)
     out = alloc(sub, len(found), dist=False)
@@ -257,7 +257,7 @@ class _Prepared(NamedTuple):
     inits: np.ndarray
     zstar_shared: bool  # every row's z* is the same point (equilibria_shared)
     poly_max: np.ndarray  # (B,) the cap of each row's fitted polynomial exponent (ratefit.poly_cap of its method)
-    missing: np.ndarray | None  # (B,) the rows with no z* (read on |z_k|: reference_points), or None
+    missing: np.ndarray | None  # (B,) the rows with no z* (read on |z_k - z_0|: reference_points), or None
 
 
 def _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine, options):
