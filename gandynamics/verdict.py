@@ -1030,8 +1030,8 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         # both rising (RISE_FACTOR's) likewise
         fall[b] = b1[b] if (b1[b] < 0.0) & (b2 < 0.0) else math.nan
         rise[b] = b1[b] if (b1[b] > 0.0) & (b2 > 0.0) else math.nan
-        # rising significantly in the first half and no slower in the second (ACCEL_SIG's rule): the first half's
-        # slope kept for the last eighth's test, else NaN
+        # accelerating (ACCEL_SIG's rule): the fit over [T/2, T] rising significantly, the first half rising and the
+        # second no slower; the first half's slope kept for the last eighth's test, else NaN
         accel[b] = b1[b] if ((nh >= ACCEL_MIN) & (bt[b] - ACCEL_SIG * st[b] > 0.0) & (b1[b] > 0.0)
                              & (b2 >= b1[b])) else math.nan
         b1[b] = abs(b1[b] - b2) + st[b]  # err
