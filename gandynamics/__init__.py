@@ -2,7 +2,7 @@
 
 Conventions (see :mod:`gandynamics.game`): ``z = (theta, psi)``, generator first; each player minimises
 its own loss; ``F = (grad_theta L_G, grad_psi L_D)``; motion ``v = -F``; gradient descent
-``z <- z - h F(z)``; "the Jacobian" is ``J = Dv`` (stable iff all ``Re lambda < 0``); monotonicity and
+``z <- z - h F(z)``; "the Jacobian" is ``J = Dv`` (exponentially stable iff all ``Re lambda < 0``); monotonicity and
 Lipschitz constants are those of F.
 
 The public surface is what this module re-exports.

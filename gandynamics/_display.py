@@ -328,7 +328,7 @@ def spectral_text(r) -> str:
 
 def spectral_html(r) -> str:
     return _table("Spectrum of J = Dv", _spectral_rows(r),
-                  "stable iff every eigenvalue of J has Re < 0 (docs/mathematics.md §0.1, §0.5)")
+                  "exponentially stable iff every eigenvalue of J has Re < 0, unstable if one has Re > 0 (docs/mathematics.md §0.1, §0.5)")
 
 
 # ------------------------------------------------------------------------------------------ trajectories

@@ -8,8 +8,9 @@ Conventions (used everywhere in gandynamics)
 * The operator is ``F(z) = (grad_theta L_G, grad_psi L_D)`` (the variational-inequality operator of
   Gidel et al. 2019); the direction of motion is ``v = -F`` (the gradient vector field of Mescheder et al.
   2018); gradient descent is ``z <- z - h F(z)``.
-* "The Jacobian" in reports is ``J = Dv = -DF``: the flow is locally asymptotically stable iff every
-  eigenvalue of J has negative real part.  Monotonicity and Lipschitz constants are those of F.
+* "The Jacobian" in reports is ``J = Dv = -DF``: the flow is locally exponentially stable iff every
+  eigenvalue of J has negative real part (unstable if one has positive real part; eigenvalues on the imaginary
+  axis leave it to the nonlinear terms, docs/mathematics.md §0.1).  Monotonicity and Lipschitz constants are those of F.
 
 For a GAN (Mescheder et al. 2018, eq. 1), with D a *fakeness* logit as in that paper,
 

@@ -2,8 +2,8 @@ r"""Spectral analysis of the field at a point (the equilibrium by default).
 
 For ``J = Dv(z*)`` (docs/mathematics.md §0.1, §0.5):
 
-* spectral abscissa ``alpha(J) = max Re lambda`` — the flow is locally asymptotically stable iff
-  ``alpha < 0`` (Hartman–Grobman / Lyapunov linearisation; M18 §2.1, NK17 §2);
+* spectral abscissa ``alpha(J) = max Re lambda`` — the flow is locally exponentially stable iff
+  ``alpha < 0`` and unstable if ``alpha > 0``; at ``alpha = 0`` the linearisation decides nothing (Hartman–Grobman / Lyapunov linearisation; M18 §2.1, NK17 §2);
 * phase factor ``xi(J) = max_i |Im lambda_i| / |Re lambda_i|`` (Nie & Patel 2019's "Phase Factor",
   formalised in docs/mathematics.md §3.3; infinite when an eigenvalue is purely imaginary);
 * conditioning factor ``kappa(J) = max |lambda| / min |lambda|`` (their "Conditioning Factor"), and the

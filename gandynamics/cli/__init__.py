@@ -56,7 +56,8 @@ Training dynamics of small GAN games, numerically and symbolically.
 A game is written once as sympy losses; gandynamics derives the operator F = (grad_theta L_G, grad_psi L_D),
 its exact Jacobian, applies regularizers, compiles with numba, and analyses the result.
 Conventions: z = (theta, psi), generator first; v = -F is the direction of motion; the reported
-Jacobian is J = Dv (stable iff every eigenvalue has negative real part).
+Jacobian is J = Dv (exponentially stable iff every eigenvalue has negative real part, unstable if
+one has positive real part).
 
 Start with `gandynamics list`, then e.g. `gandynamics analyze dirac --reg r1:gamma=0.3`."""
 
