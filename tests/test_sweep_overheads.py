@@ -9,7 +9,7 @@ import pytest
 
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
-from gandynamics.verdict import (ACCEL_MIN, ACCEL_SIG, BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, RISE_FACTOR, ENVELOPE_FACTOR, FALL_END, FALL_FACTOR, FALL_HALF,
+from gandynamics.verdict import (ACCEL_MIN, ACCEL_SIG, BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, RISE_FACTOR, ENVELOPE_FACTOR, FALL_BAND, FALL_END, FALL_FACTOR, FALL_HALF,
                                  FALL_SLOW, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_GROW, FLOOR_NOISE, FLOOR_REL,
                                  MIN_POLY, POLY_SE, POLY_SLACK, POW_MAX, POW_SIG, TAIL_FACTOR, TEST_START, read_runs)
 
@@ -156,6 +156,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         final = math.nan
         e_min8 = math.inf
         e_max8 = 0.0
+        x5, n5, x6, n6, n7 = 0.0, math.inf, 0.0, math.inf, math.inf  # the band over the eighths of [T/2, T]
         hit = back = False  # over [T/2, T]: at or below the floor once, and above it again afterwards
         for j in range(R):
             k = idx[j]
@@ -167,6 +168,12 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                 e_min8 = d
             if k >= FALL_TAIL * T and d > e_max8:
                 e_max8 = d
+            if TEST_START * T <= k < 0.625 * T:
+                x5, n5 = max(x5, d), min(n5, d)
+            if 0.625 * T <= k < 0.75 * T:
+                x6, n6 = max(x6, d), min(n6, d)
+            if 0.75 * T <= k < FALL_TAIL * T:
+                n7 = min(n7, d)
             if k >= TEST_START * T:
                 hit, back = hit or d <= floor[r], back or (hit and d > floor[r])
             if k <= 0.25 * T and d > e_first:
@@ -214,7 +221,9 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         elif e_last <= TAIL_FACTOR * e_third and ((out[3, r] <= ENVELOPE_FACTOR and bt == bt and bt + 3.0 * err < 0.0)
                                                   or (out[3, r] <= FALL_FACTOR and b1 < 0.0 and b2 < 0.0
                                                       and b3 < 0.0 and FALL_SLOW * b3 <= b1
-                                                      and final <= FALL_END * e_min8 and tmax >= FALL_HALF * final)
+                                                      and final <= FALL_END * e_min8 and tmax >= FALL_HALF * final
+                                                      and e_last <= FALL_BAND * e_third and e_max8 <= FALL_BAND * x6
+                                                      and e_min8 <= FALL_BAND * n5)
                                                   or (out[3, r] <= ENVELOPE_FACTOR and pw <= POW_MAX
                                                       and pw + POW_SIG * perr < 0.0 and b3 < 0.0
                                                       and final <= FALL_END * e_min8)):
@@ -222,7 +231,9 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
         elif TAIL_FACTOR * e_last > e_third and (  # still rising, and a significant growth or a rise by 1000 times
                 (out[3, r] >= GROW_FACTOR and bt == bt and bt - 3.0 * err > 0.0)
                 or (out[3, r] >= RISE_FACTOR and b1 > 0.0 and b2 > 0.0 and b3 > 0.0 and FALL_SLOW * b3 >= b1
-                    and FALL_END * final >= e_max8 and final >= FALL_HALF * tmin)
+                    and FALL_END * final >= e_max8 and final >= FALL_HALF * tmin
+                    and FALL_BAND * min(n7, e_min8) >= min(n5, n6) and FALL_BAND * e_min8 >= n6
+                    and FALL_BAND * e_max8 >= x5)
                 or (out[3, r] >= GROW_FACTOR and pw >= -POW_MAX and pw - POW_SIG * perr > 0.0 and b3 > 0.0)
                 or (out[3, r] >= GROW_FACTOR and nt >= ACCEL_MIN and bt - ACCEL_SIG * s > 0.0
                     and b1 > 0.0 and b2 >= b1 and b3 >= b1 and e_second < e_third

@@ -786,6 +786,144 @@ def test_a_fall_by_orders_of_magnitude_onto_a_level_is_not_convergence(T):
     assert np.all(r.code[shows] == VERDICTS.index("bounded, not converging"))
 
 
+def _rand_axes(rng, n, cond):
+    """A random n x n matrix with singular values from 1 to about ``cond`` (random orthogonal factors)."""
+    q1, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    q2, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    sv = np.exp(rng.uniform(0, np.log(cond), n))
+    sv[0] = 1.0
+    return q1 @ np.diag(sv) @ q2
+
+
+def _fall_onto_orbit(rng, k, K):
+    """|z_k| for z_k = P (A rho^k R(a k) e1, R(b k) e1) in R^4: a transient of 1e3..1e8 times the orbit falling to
+    1e-3..1e-1 of it somewhere in [0.3T, T], beside a closed orbit, both seen through random axes P (condition 3 or
+    30).  Returns the distances and whether the transient is below 1 % of the orbit from 7T/8 on (the run is then on
+    its orbit over the last eighth, in closed form)."""
+    P = _rand_axes(rng, 4, rng.choice([3.0, 30.0]))
+    a, b = rng.uniform(0.01, 3.1, 2)
+    amp = 10.0 ** rng.uniform(3, 8)
+    rho = (10.0 ** rng.uniform(-3, -1) / amp) ** (1 / (K * rng.uniform(0.3, 1)))
+    p1, p2 = rng.uniform(0, 2 * np.pi, 2)
+    U = np.stack([amp * rho ** k * np.cos(a * k + p1), amp * rho ** k * np.sin(a * k + p1),
+                  np.cos(b * k + p2), np.sin(b * k + p2)])
+    return np.sqrt(((P @ U) ** 2).sum(0)), amp * rho ** (0.875 * K) <= 0.01
+
+
+def _modulated_decay(rng, k, K):
+    """|z_k| of a true decay in R^4 through random axes (condition 1, 3 or 30): one rate, two rates, or k rho^k
+    (a Jordan-type factor), 7 to 60 e-folds over the run, each pair turning at its own angle."""
+    t = rng.integers(0, 3)
+    P = _rand_axes(rng, 4, rng.choice([1.0, 3.0, 30.0]))
+    a, b = rng.uniform(0.0, 3.14, 2)
+    e = rng.uniform(7, 60)
+    r1 = np.exp(-e / K)
+    r2 = np.exp(-e * rng.uniform(0.3, 1) / K) if t == 1 else r1
+    p1, p2 = rng.uniform(0, 2 * np.pi, 2)
+    f = (k + 1) if t == 2 else 1.0
+    U = np.stack([r1 ** k * np.cos(a * k + p1), r1 ** k * np.sin(a * k + p1),
+                  f * r2 ** k * np.cos(b * k + p2), f * r2 ** k * np.sin(b * k + p2)])
+    return np.sqrt(((P @ U) ** 2).sum(0))
+
+
+@pytest.mark.parametrize("K, samples", [(500, 65), (3000, 65), (3000, 1025)])
+def test_a_fall_by_orders_of_magnitude_onto_an_orbit_is_not_convergence_nor_its_mirror_growth(K, samples):
+    """A reviewer's generator: after a fall by orders of magnitude onto a bounded motion (an orbit seen through unequal
+    axes), FALL_FACTOR's rule tested slopes and single samples of the last half, which the motion's modulation passes
+    by chance: 3.4 % of the runs already on their orbit over the last eighth read "converging" (107 of 3,000 at
+    K = 3000).  The band of distances must still fall through the last half (FALL_BAND).  The same runs mirrored
+    (1 / |z_k|: a rise by orders of magnitude onto the orbit) must not read "growing"; true decays of the same kind
+    (modulated through the same axes, two rates, k rho^k) and their mirrors keep their verdicts."""
+    from gandynamics.runs.validate import sample_steps
+    rng = np.random.default_rng(K + samples)
+    idx = sample_steps(K, samples)
+    k = idx.astype(float)
+    rows = [_fall_onto_orbit(rng, k, K) for _ in range(1500)]
+    d = np.array([r[0] for r in rows])
+    on_orbit = np.array([r[1] for r in rows])
+    assert on_orbit.sum() >= 1000 and (d[:, -1] / d[:, 0]).max() < 1e-2  # the generator's promise, in closed form
+    fell = read_runs(idx, d, float(K)).verdict
+    rose = read_runs(idx, 1.0 / d, float(K)).verdict
+    wrong_fall = sum(v == "converging" for v, o in zip(fell, on_orbit) if o)
+    wrong_rise = sum(v == "growing" for v, o in zip(rose, on_orbit) if o)
+    assert wrong_fall <= 2 and wrong_rise <= 2, (wrong_fall, wrong_rise, on_orbit.sum())
+    dec = np.array([_modulated_decay(rng, k, K) for _ in range(1500)])
+    conv = np.mean(np.array(read_runs(idx, dec, float(K)).verdict) == "converging")
+    grow = np.mean(np.array(read_runs(idx, 1.0 / dec, float(K)).verdict) == "growing")
+    assert conv >= 0.98 and grow >= 0.98, (conv, grow)
+
+
+def test_a_fall_onto_a_noisy_level_is_not_convergence():
+    """A geometric fall by 1e3..1e8 onto a level with log-normal fluctuations (a stand-in for a chaotic attractor),
+    below 1 % of the level from 0.3..0.7 T on: 6 % of such runs read "converging" by FALL_FACTOR's rule before
+    FALL_BAND (a reviewer's generator)."""
+    from gandynamics.runs.validate import sample_steps
+    rng = np.random.default_rng(11)
+    K = 2000
+    idx = sample_steps(K, 65)
+    amp = 10.0 ** rng.uniform(3, 8, 3000)
+    settle = rng.uniform(0.3, 0.7, 3000) * K
+    rho = (0.01 / amp) ** (1 / settle)
+    d = amp[:, None] * rho[:, None] ** idx[None, :] + np.exp(rng.uniform(0.05, 1.0, (3000, 1))
+                                                            * rng.normal(size=(3000, len(idx))))
+    v = np.array(read_runs(idx, d, float(K)).verdict)
+    assert np.sum(v == "converging") <= 15, np.sum(v == "converging")  # 5 of 3,000 (189 before FALL_BAND)
+
+
+def test_gd_falling_onto_a_chaotic_attractor_is_not_convergence():
+    """A reviewer's game: gd at h = 1 on F = ((1 - r) x + r x^2, c y) is the logistic map x <- r x (1 - x) beside
+    y <- (1 - c) y; at r = 3.94 it is chaotic and z* = (1 - 1/r, 0) is unstable (|f'(z*)| = |2 - r| > 1), so no run
+    converges (checked by numpy on the iterates: x keeps spreading over the late steps).  From y_0 = 1000 the distance
+    falls by four orders of magnitude onto the attractor by step ~150 of 5,000: 96 of 2,000 such runs read "converging"
+    in a sweep (65 samples) before FALL_BAND."""
+    import sympy as sp
+
+    import gandynamics as gd
+    x, y = sp.symbols("x y", real=True)
+    r, c = sp.symbols("r c", positive=True)
+    g = gd.Game(theta=[x], psi=[y], loss_g=(1 - r) * x**2 / 2 + r * x**3 / 3, loss_d=c * y**2 / 2,
+                hyper={r: 3.94, c: 0.09}, equilibrium=(1 - 1 / 3.94, 0))
+    rng = np.random.default_rng(0)
+    inits = np.stack([np.round(rng.uniform(0.05, 0.95, 300), 3), np.full(300, 1000.0)], 1)
+    xs = inits[:, 0].copy()
+    late = []
+    for k in range(5000):
+        xs = 3.94 * xs * (1 - xs)
+        if k >= 4500:
+            late.append(xs.copy())
+    assert np.ptp(np.array(late), axis=0).min() > 0.1  # no run settles: chaos (numpy, independent of the engine)
+    res = gd.sweep(gd.VectorField(g), "gd", inits=inits, steps=5000, step=1.0, progress=False)
+    assert not np.any(res["verdict"] == "converging"), np.sum(res["verdict"] == "converging")
+
+
+def test_gd_falling_onto_an_eccentric_limit_cycle_is_not_convergence():
+    """A reviewer's game: in u = (x, s y) the flow is r' = -a (1 - c / sqrt(r^2 + c^2/4)) r, theta' = w, so z* = 0 is
+    an unstable focus and r = c sqrt(3)/2 a stable cycle, an ellipse of axis ratio s = 3.08 in z.  gd from |z| = 1.74
+    falls to the cycle (|z| in [3.5e-4, 1.1e-3], numpy over 20,000 steps) and read "converging" at 2,000 steps by
+    FALL_FACTOR's rule."""
+    import sympy as sp
+
+    import gandynamics as gd
+    x, y = sp.symbols("x y", real=True)
+    a, c, w, s = 0.9116377750374374, 0.0012340675770260248, 0.9563610967496317, 3.079526945101124
+    R = sp.sqrt(x**2 + s**2 * y**2 + c**2 / 4)
+    g = gd.Game(theta=[x], psi=[y], loss_g=a * x**2 / 2 - a * c * R - w * s * x * y,
+                loss_d=a * y**2 / 2 - a * c * R / s**2 + w * x * y / s, equilibrium=(0, 0))
+    z0, h = np.array([-1.538420780567199, -0.8097154713479856]), 0.011194728460270677
+
+    def F(z):
+        q = a * (1 - c / np.sqrt(z[0] ** 2 + s ** 2 * z[1] ** 2 + c ** 2 / 4))
+        return np.array([q * z[0] - w * s * z[1], q * z[1] + w * z[0] / s])
+    z, late = z0.copy(), []
+    for k in range(20000):
+        z = z - h * F(z)
+        if k >= 10000:
+            late.append(np.hypot(*z))
+    assert 3e-4 < min(late) and max(late) < 1.2e-3 and max(late) > 2.5 * min(late)  # on the cycle, not at z*
+    tr = gd.simulate(gd.VectorField(g), "gd", z0, 2000, h)
+    assert tr.distance[0] / tr.distance[-1] > 1e3 and tr.verdict == "bounded, not converging", tr.verdict
+
+
 @pytest.mark.slow  # 1.8 s (3,000,000 steps of the radius in Python); the generator above is in the default pass
 def test_gd_creeping_onto_the_hopf_normal_forms_invariant_circle_is_not_convergence():
     """A reviewer's case: gd (h = 0.1) on the Hopf normal form at beta = 2.29e-6, omega = 0.01 from r = 3.1, 3,000,000

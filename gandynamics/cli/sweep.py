@@ -202,7 +202,8 @@ def verdict_meanings(steps: int, bound=None) -> dict:
     return {
         "converging": f"the distance to z* reached the rounding floor and stayed there, or fell (its last quarter at most "
                       f"{ENVELOPE_FACTOR:zg}x its first) and was still falling, at a fitted rate clearly < 1 or like "
-                      f"k^-p, p >= 1/2 (or by {FALL_FACTOR:zg}x and still falling, not creeping onto a level, whatever the rate's scatter)",
+                      f"k^-p, p >= 1/2 (or by {FALL_FACTOR:zg}x and still falling, not creeping onto a level nor moving on a "
+                      "bounded motion, whatever the rate's scatter)",
         "diverged": f"a state not finite or {beyond}",
         "growing": f"within the bound, but its last quarter at least {1 / ENVELOPE_FACTOR:zg}x its first and still rising, "
                    f"at a fitted rate clearly > 1 or like k^p, p >= 1/2, or accelerating (or by {RISE_FACTOR:zg}x, whatever "
