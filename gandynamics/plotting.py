@@ -49,7 +49,7 @@ from .errors import GandynamicsError  # noqa: E402
 
 __all__ = [
     "STYLE", "METHOD_COLORS", "symbol", "style",
-    "direction_field", "phase_portrait",
+    "direction_field", "phase_portrait", "equilibrium_point",
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "convergence",
     "factor_data", "factors",
@@ -310,6 +310,18 @@ def trajectory_items(trajectories, what: str) -> list:
     return out
 
 
+def equilibrium_point(field, params=None):
+    """The equilibrium a figure marks, shape (n,): :func:`gandynamics.equilibrium.find_equilibrium` at ``params``
+    (the game's declared equilibrium where it is a zero of F there, else a zero found from it, or from 0 for a game
+    that declares none); None when no zero is found.  A game declared with ``equilibrium=None`` has its zero starred
+    as ``analyze`` and ``simulate`` find it (a new user's portrait had none)."""
+    from .equilibrium import find_equilibrium
+    try:
+        return find_equilibrium(field, params)[0]
+    except GandynamicsError:
+        return None
+
+
 def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
                    n: int = 41, streamlines: bool = True, arrows: bool = False, speed: bool = False,
                    nullclines: bool = False, trajectories=(), equilibrium=True, clip=None, density: float = 1.0,
@@ -349,7 +361,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         (:func:`trajectory_items`).  The start
         is marked with a red dot (M18, Fig. 1: "the starting iterate is marked in red").
     equilibrium : bool or array
-        Mark the equilibrium (``field.equilibrium``) or the given point with a black star.
+        Mark the equilibrium (:func:`equilibrium_point`: the game's declared one where it is a zero of F at
+        ``params``, else one found from it or from 0; none when there is none) or the given point with a black star.
     clip : float, optional
         WGAN weight clipping ``|psi| <= clip``: the forbidden values of the y-axis parameter are shaded
         (M18 Fig. 1c).
@@ -445,7 +458,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     if trajectories:
         handles.append(Line2D([], [], color="red", marker="o", ls="", label="start"))
     if equilibrium is not False and equilibrium is not None:
-        e = field.equilibrium if equilibrium is True else np.asarray(equilibrium, float)
+        e = equilibrium_point(field, params) if equilibrium is True else np.asarray(equilibrium, float)
         if e is not None:
             h, = ax.plot(e[i], e[j], "*", color="black", ms=9, zorder=6, label="equilibrium")
             handles.append(h)
@@ -1986,8 +1999,6 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
         head, = ax.plot(S[:1, i], S[:1, j], "o", color=col, ms=5, mec="white", zorder=5)
         ax.plot(S[0, i], S[0, j], "o", color="red", ms=5, zorder=4)
         artists.append((line, head))
-    if field.equilibrium is not None:
-        ax.plot(field.equilibrium[i], field.equilibrium[j], "*", color="black", ms=9, zorder=6)
     notes = list(getattr(ax, "warnings", []))
     others = [k for k in range(field.n) if k not in (i, j)]
     for label, tr, _ in items:

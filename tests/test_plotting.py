@@ -789,3 +789,30 @@ def test_a_slice_note_in_the_title_stays_within_the_figure(methods, width):
 def test_convergence_refuses_a_bad_anchor_or_record_interval(kw, match):
     with pytest.raises(GandynamicsError, match=match):
         convergence([("x", 0.9 ** np.arange(10))], **kw)
+
+
+def test_a_portrait_stars_the_zero_of_a_game_that_declares_none():
+    """A new user's game declared with equilibrium=None (F = (u + 2w + cos u, w - u)): its portrait drew no star while
+    analyze and simulate found the zero.  The star is now the zero that find_equilibrium finds, here w = u with
+    3u + cos u = 0 (scipy's brentq, independently); the CLI centres its window on it."""
+    import sympy as sp
+    from scipy.optimize import brentq
+
+    import gandynamics as gd
+    from gandynamics.plotting import equilibrium_point, phase_portrait
+    u, w = sp.symbols("u w", real=True)
+    g = gd.Game(theta=[u], psi=[w], loss_g=u**2 / 2 + 2 * u * w + sp.sin(u), loss_d=w**2 / 2 - u * w, equilibrium=None)
+    fld = gd.VectorField(g)
+    root = brentq(lambda x: 3 * x + np.cos(x), -1, 0, xtol=1e-14)
+    np.testing.assert_allclose(equilibrium_point(fld), [root, root], atol=1e-9)
+    fig, ax = plt.subplots()
+    try:
+        phase_portrait(fld, ax=ax, xlim=(-2, 2), ylim=(-2, 2))
+        stars = [ln for ln in ax.lines if ln.get_marker() == "*"]
+        assert len(stars) == 1 and stars[0].get_label() == "equilibrium"
+        np.testing.assert_allclose(np.ravel(stars[0].get_xydata()), [root, root], atol=1e-9)
+    finally:
+        plt.close(fig)
+    # a field with no zero at all: no star, no error (F = (1, w): u moves at unit speed)
+    g0 = gd.Game(theta=[u], psi=[w], loss_g=u, loss_d=w**2 / 2, equilibrium=None)
+    assert equilibrium_point(gd.VectorField(g0)) is None

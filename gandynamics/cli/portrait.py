@@ -90,7 +90,9 @@ def run(args) -> int:
             if nm not in fld.names:
                 raise GandynamicsError(f"--plane: unknown parameter {nm!r}; accepted: {', '.join(fld.names)}")
     names = plane or (fld.names[0], fld.names[fld.n_theta] if fld.n_theta < fld.n else fld.names[1])
-    center = fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n)
+    from ..plotting import equilibrium_point
+    star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
+    center = star if star is not None else (fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n))
     i, j = fld.names.index(names[0]), fld.names.index(names[1])
     xl = parse_vector(args.xlim, 2, "--xlim")
     yl = parse_vector(args.ylim, 2, "--ylim")
@@ -146,7 +148,8 @@ def run(args) -> int:
         fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
         phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=not args.arrows,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
-                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step), ax=ax)
+                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step), ax=ax,
+                       equilibrium=star if star is not None else False)
         try:
             atomic_savefig(fig, out)
         except OSError as exc:

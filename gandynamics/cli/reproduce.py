@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -58,11 +59,11 @@ def run(args) -> int:
     except KeyboardInterrupt as exc:
         kept = [r.name for r in getattr(exc, "finished", [])]
         sys.stderr.write(f"gandynamics: interrupted; queued studies cancelled, kept {len(kept)} finished"
-                         + (f" ({', '.join(kept)})" if kept else "") + f" in {args.out}/\n")
+                         + (f" ({', '.join(kept)})" if kept else "") + f" in {os.path.join(args.out, '')}\n")
         return 130
     for res in results:
         _print_result(res)
     total = sum(len(r.checks) for r in results)
     ok = sum(c.passed for r in results for c in r.checks)
-    print(f"\n{ok}/{total} checks pass; gallery: {args.out}/README.md")
+    print(f"\n{ok}/{total} checks pass; gallery: {os.path.join(args.out, 'README.md')}")
     return 0 if all(r.ok for r in results) else 1
