@@ -228,7 +228,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                                                       and pw + POW_SIG * perr < 0.0 and b3 < 0.0
                                                       and final <= FALL_END * e_min8)):
             out[6, r] = CONVERGING
-        elif TAIL_FACTOR * e_last > e_third and (  # still rising, and a significant growth or a rise by 1000 times
+        elif TAIL_FACTOR * e_last > e_third and (  # still rising, and a significant growth or a rise by RISE_FACTOR
                 (out[3, r] >= GROW_FACTOR and bt == bt and bt - 3.0 * err > 0.0)
                 or (out[3, r] >= RISE_FACTOR and b1 > 0.0 and b2 > 0.0 and b3 > 0.0 and FALL_SLOW * b3 >= b1
                     and FALL_END * final >= e_max8 and final >= FALL_HALF * tmin
