@@ -870,6 +870,7 @@ def test_a_fall_onto_a_noisy_level_is_not_convergence():
     assert np.sum(v == "converging") <= 15, np.sum(v == "converging")  # 5 of 3,000 (189 before FALL_BAND)
 
 
+@pytest.mark.slow  # 12 s cold (its own field's kernel); the synthetic noisy levels above are in the default pass
 def test_gd_falling_onto_a_chaotic_attractor_is_not_convergence():
     """A reviewer's game: gd at h = 1 on F = ((1 - r) x + r x^2, c y) is the logistic map x <- r x (1 - x) beside
     y <- (1 - c) y; at r = 3.94 it is chaotic and z* = (1 - 1/r, 0) is unstable (|f'(z*)| = |2 - r| > 1), so no run
