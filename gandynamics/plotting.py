@@ -49,7 +49,7 @@ from .errors import GandynamicsError  # noqa: E402
 
 __all__ = [
     "STYLE", "METHOD_COLORS", "symbol", "style",
-    "direction_field", "phase_portrait", "equilibrium_point",
+    "direction_field", "phase_portrait", "equilibrium_point", "slice_center",
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "convergence",
     "factor_data", "factors",
@@ -235,7 +235,8 @@ def direction_field(field, params=None, plane=None, center=None, xlim=(-2.0, 2.0
         The two coordinates spanning the plane (default: the first generator and the first discriminator
         parameter).  The other coordinates are held at ``center``.
     center : array, optional
-        The point the slice passes through (default: the equilibrium, else 0).
+        The point the slice passes through (default: :func:`slice_center`, the zero the figure stars, else the
+        declared equilibrium, else 0).
     xlim, ylim : pairs of float
     n : int
 
@@ -248,8 +249,8 @@ def direction_field(field, params=None, plane=None, center=None, xlim=(-2.0, 2.0
     i, j = _index(field, names[0]), _index(field, names[1])
     if i == j:
         raise GandynamicsError("the plane needs two different parameters")
-    c = np.array(center, float) if center is not None else (
-        field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
+    c = slice_center(field, params, center) if field.n > 2 else np.array(
+        center if center is not None else np.zeros(field.n), float)  # (n = 2: the plane is the whole space)
     c = field.point(c)
     p = _params(field, params)
     from .limits import check_array
@@ -320,6 +321,19 @@ def equilibrium_point(field, params=None):
         return find_equilibrium(field, params)[0]
     except GandynamicsError:
         return None
+
+
+def slice_center(field, params=None, center=None) -> np.ndarray:
+    """The point a figure's plane passes through, shape (n,): ``center`` when given, else the equilibrium it stars
+    (:func:`equilibrium_point`), else the game's declared equilibrium, else 0.  The slice of a game of more than two
+    parameters then passes through the starred zero (the star sat where the plotted field was not zero for a game
+    declared with ``equilibrium=None``)."""
+    if center is not None:
+        return np.array(center, float)
+    z = equilibrium_point(field, params)
+    if z is not None:
+        return np.array(z, float)
+    return field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n)
 
 
 def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
@@ -433,8 +447,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         ax.axhspan(min(ylim[0], -c), min(-c, ylim[1]), **kw)
         handles.append(matplotlib.patches.Patch(color="tab:red", alpha=0.25,
                                                 label=f"forbidden |{symbol(names[1])}| > {c:zg} (clipping)"))
-    c_slice = np.array(center, float) if center is not None else (
-        field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
+    c_slice = slice_center(field, params, center) if field.n > 2 else np.array(
+        center if center is not None else np.zeros(field.n), float)  # (n = 2: the plane is the whole space)
     others = [k for k in range(field.n) if k not in (i, j)]
     leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
     trajectories = _told_apart(trajectory_items(trajectories, "phase_portrait"))
@@ -1953,8 +1967,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     frames = check_animation_size(frames)
     names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
     i, j = _index(field, names[0]), _index(field, names[1])
-    c = np.array(center, float) if center is not None else (
-        field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
+    c = slice_center(field, params, center)
     if trajectories is None:
         methods = [m.strip() for m in ([methods] if isinstance(methods, str) else methods)]
         if not methods:

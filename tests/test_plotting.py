@@ -816,3 +816,41 @@ def test_a_portrait_stars_the_zero_of_a_game_that_declares_none():
     # a field with no zero at all: no star, no error (F = (1, w): u moves at unit speed)
     g0 = gd.Game(theta=[u], psi=[w], loss_g=u, loss_d=w**2 / 2, equilibrium=None)
     assert equilibrium_point(gd.VectorField(g0)) is None
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+def test_the_slice_of_a_larger_game_passes_through_the_starred_zero():
+    """A reviewer's 4-parameter game declared with equilibrium=None, its zero at (a, b, c, d) = (0.5, 0.5, 1.5, 1.5)
+    (F = (a - 0.5 + d - 1.5, b - 0.5, c - 1.5 + b - 0.5, d - 1.5), solved by hand): the star was drawn at (a, c) =
+    (0.5, 1.5) while the plotted slice went through 0, where v is (1.5, 0.5) at that point.  The default slice now
+    passes through the starred zero: v vanishes at the star (the direction field's own grid point there), and
+    animate's default start is the zero + 1 in the plane."""
+    import sympy as sp
+
+    import gandynamics as gd
+    from gandynamics.plotting import animation_data, direction_field, equilibrium_point, slice_center
+    a, b, c, d = sp.symbols("a b c d", real=True)
+    g = gd.Game(theta=[a, b], psi=[c, d], loss_g=(a - 0.5)**2 / 2 + (b - 0.5)**2 / 2 + a * (d - 1.5),
+                loss_d=(c - 1.5)**2 / 2 + (d - 1.5)**2 / 2 + (b - 0.5) * c, equilibrium=None)
+    fld = gd.VectorField(g)
+    np.testing.assert_allclose(equilibrium_point(fld), [0.5, 0.5, 1.5, 1.5], atol=1e-12)
+    np.testing.assert_allclose(slice_center(fld), [0.5, 0.5, 1.5, 1.5], atol=1e-12)
+    X, Y, U, V = direction_field(fld, None, ("a", "c"), None, (0.0, 1.0), (1.0, 2.0), 3)
+    assert X[1, 1] == 0.5 and Y[1, 1] == 1.5
+    assert abs(U[1, 1]) < 1e-12 and abs(V[1, 1]) < 1e-12  # v = 0 at the star on the slice drawn
+    assert abs(U[0, 0] - 0.5) < 1e-12 and abs(V[0, 0] - 0.5) < 1e-12  # (a, c) = (0, 1) on that slice: v = (0.5, 0.5)
+    fig, ax = plt.subplots()
+    try:
+        gd.plotting.phase_portrait(fld, ax=ax, plane=("a", "c"), xlim=(-1, 2), ylim=(0, 3))
+        star = [ln for ln in ax.lines if ln.get_marker() == "*"][0]
+        np.testing.assert_allclose(np.ravel(star.get_xydata()), [0.5, 1.5], atol=1e-12)
+    finally:
+        plt.close(fig)
+    anim = gd.plotting.animate(fld, methods=("gd",), steps=5, step=0.1, frames=2, plane=("a", "c"))
+    try:
+        np.testing.assert_allclose(anim.trajectories[0][1].states[0], [1.5, 0.5, 2.5, 1.5], atol=1e-12)
+    finally:
+        plt.close(anim._fig)
+        del anim  # (collected here, under this test's filter, not during a later test)
+        import gc
+        gc.collect()

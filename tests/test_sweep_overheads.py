@@ -331,7 +331,7 @@ def test_read_runs_is_bitwise_the_previous_reading(K):
                                                                                            BOUNDED, GROWING}
     if K == 1000:
         assert np.any(new.poly_order >= 1) and np.any(new.poly_order == 0) and np.any(np.isnan(new.rate))
-        # rows that only the fall by three orders of magnitude reads as converging, and saddle passages it refuses
+        # rows that only the fall by orders of magnitude (FALL_FACTOR) reads as converging, and saddle passages it refuses
         slope_test = (new.envelope_ratio <= ENVELOPE_FACTOR) & (np.log(new.rate) + 3 * new.log_rate_err < 0)
         fell = (new.envelope_ratio <= FALL_FACTOR) & (new.code != DIVERGED) & ~(new.tail_min <= 1e-154)
         assert np.any(fell & (new.code == CONVERGING) & ~slope_test) and np.any(fell & (new.code == BOUNDED))

@@ -560,7 +560,7 @@ def _jordan_dip(rng, every):
 
 @pytest.mark.parametrize("every", [False, True])
 def test_a_fall_by_orders_of_magnitude_reads_converging_however_its_slope_wanders(every):
-    """Distances that fall by over three orders of magnitude and are still falling read 'converging' though the
+    """Distances that fall by orders of magnitude (over three here) and are still falling read 'converging' though the
     half-window slopes of [T/2, T] disagree (FALL_FACTOR's condition). Before it, 86 of 800 such Jordan-block
     dips read 'bounded, not converging' (uncertainty u up to 0.13 per step against |log rho| <= 0.35); the
     old rule's verdict is computed beside, so the test is known to cover rows that only the fall decides."""
@@ -581,7 +581,7 @@ def test_a_fall_by_orders_of_magnitude_reads_converging_however_its_slope_wander
             readings.append((r.verdict[0], r.envelope_ratio[0], r.log_rate_err[0], r.rate[0]))
     only_the_fall = 0
     for (k, K, d), (verdict, env, err, rate) in zip(rows, readings):
-        assert env <= FALL_FACTOR, (K, env)  # the generator's promise: a fall by three orders of magnitude
+        assert env <= FALL_FACTOR, (K, env)  # the generator's promise: a fall by FALL_FACTOR at least
         assert verdict == "converging", (K, env, err)
         only_the_fall += not (env <= ENVELOPE_FACTOR and math.log(rate) + 3 * err < 0)
     assert only_the_fall >= 5  # rows the slope test alone would have read 'bounded, not converging'
@@ -671,8 +671,9 @@ def test_a_fall_to_a_level_is_not_an_algebraic_decay(T):
     drifts across [T/2, T], about -0.67 -> -0.5 at c = a/T), a decaying transient over a plateau, c + a exp(-k/tau)
     with tau <= T/8, and an orbit: "bounded, not converging".  Known limits of the older rules, not of this one
     (docs/math/runs.md): over 20,000 steps the geometric slope test reads c + a/k "converging" at 65 samples, and a
-    plateau below 1e-3 of the start is a fall by three orders of magnitude (FALL_FACTOR's rule); the levels here
-    stay above both."""
+    plateau far below the start that the run has not reached is a fall by orders of magnitude (FALL_FACTOR's rule).
+    Most rows here fall by more than FALL_FACTOR (1e-2) at T = 2000; the fall rule's end and band conditions refuse
+    them (the plateau is reached: the band is level)."""
     rng = np.random.default_rng(T)
     idx = np.unique(np.round(np.linspace(0, T, 65)))
     k = np.maximum(idx, 1.0)
