@@ -404,7 +404,12 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     density = positive(density, "density")  # (streamplot's own ValueError for density=-1)
     names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
     i, j = _index(field, names[0]), _index(field, names[1])
-    X, Y, U, V = direction_field(field, params, names, center, xlim, ylim, n)
+    # the zero to star, found once; the slice of a larger game passes through it unless center is given
+    star = equilibrium_point(field, params) if equilibrium is True else None
+    if center is None and field.n > 2:
+        center = star if star is not None else slice_center(field, params)
+    c_slice = np.array(center if center is not None else np.zeros(field.n), float)
+    X, Y, U, V = direction_field(field, params, names, c_slice, xlim, ylim, n)
     ok = np.isfinite(U) & np.isfinite(V)
     Um, Vm = np.where(ok, U, 0.0), np.where(ok, V, 0.0)
     spd = np.hypot(Um, Vm)
@@ -447,8 +452,6 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         ax.axhspan(min(ylim[0], -c), min(-c, ylim[1]), **kw)
         handles.append(matplotlib.patches.Patch(color="tab:red", alpha=0.25,
                                                 label=f"forbidden |{symbol(names[1])}| > {c:zg} (clipping)"))
-    c_slice = slice_center(field, params, center) if field.n > 2 else np.array(
-        center if center is not None else np.zeros(field.n), float)  # (n = 2: the plane is the whole space)
     others = [k for k in range(field.n) if k not in (i, j)]
     leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
     trajectories = _told_apart(trajectory_items(trajectories, "phase_portrait"))
@@ -472,7 +475,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     if trajectories:
         handles.append(Line2D([], [], color="red", marker="o", ls="", label="start"))
     if equilibrium is not False and equilibrium is not None:
-        e = equilibrium_point(field, params) if equilibrium is True else np.asarray(equilibrium, float)
+        e = star if equilibrium is True else np.asarray(equilibrium, float)
         if e is not None:
             h, = ax.plot(e[i], e[j], "*", color="black", ms=9, zorder=6, label="equilibrium")
             handles.append(h)
