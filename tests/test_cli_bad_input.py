@@ -456,3 +456,42 @@ def test_no_progress_bar_is_written_into_a_file(capsys):
                  "h=0.02:5", "--seeds", "0.5"]) == 0
     err = capsys.readouterr().err
     assert "boundaries" not in err and "%|" not in err, err
+
+
+def _out_of_range_options():
+    """(method, flag, typed value) for every numeric option some method declares with a lower bound: one value
+    below it as a user would type it (the kind of a new user's "--n-d 0": "n_d must be ..., got 0.0")."""
+    from gandynamics.methods import METHODS
+    seen = {}
+    for m in METHODS.values():
+        for o in m.options:
+            if o.kind in (int, float) and o.low is not None and o.name not in seen:
+                low = int(o.low) if float(o.low).is_integer() else o.low
+                seen[o.name] = (m.name, "--" + o.name.replace("_", "-"), str(low - 1) if o.kind is int else str(low) if
+                                o.low_open else str(low - 1))
+    assert len(seen) >= 5, seen
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("method,flag,typed", _out_of_range_options(), ids=lambda v: str(v))
+@pytest.mark.parametrize("command", ["simulate", "sweep", "portrait"])
+def test_a_method_option_out_of_range_is_refused_naming_the_flag_and_the_value_typed(tmp_path, monkeypatch, capsys,
+                                                                                    command, method, flag, typed):
+    monkeypatch.chdir(tmp_path)
+    argv = {"simulate": ["simulate", "dirac", "--method", method],
+            "sweep": ["sweep", "dirac", "--method", method, "--init", "1,1", "--out", "x.csv"],
+            "portrait": ["portrait", "dirac", "--methods", method, "--out", "x.png"]}[command]
+    assert main(argv + ["--steps", "10", "--step", "0.1", flag, typed]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"gandynamics: error: {flag} must be ") and f"got '{typed}'" in err and err.count("\n") == 1, err
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", ["simulate", "sweep"])
+def test_a_bound_that_is_not_positive_is_refused_naming_the_flag_and_the_value_typed(tmp_path, monkeypatch, capsys,
+                                                                                      command):
+    monkeypatch.chdir(tmp_path)
+    argv = ["simulate", "dirac", "--method", "gd"] if command == "simulate" else [
+        "sweep", "dirac", "--method", "gd", "--init", "1,1", "--out", "x.csv"]
+    assert main(argv + ["--steps", "10", "--step", "0.1", "--bound", "0"]) == 2
+    assert capsys.readouterr().err == "gandynamics: error: --bound must be a number > 0 (inf allowed), got '0'\n"

@@ -82,18 +82,33 @@ def _float(text, what):
     return v
 
 
+def _bound(text) -> float:
+    """``--bound``: a number > 0, inf allowed (the library's check, naming the flag and the value as typed)."""
+    from ..validate import positive
+    return positive(text, "--bound", allow_inf=True)
+
+
 def refuse_unused_method_options(args, methods) -> None:
     """Refuse a method option (``--n-g``, ``--beta``, ...) none of ``methods`` takes, naming the flag as typed and
     the methods that take it (the library's refusal named the keyword, ``gd takes no option(s) n_g``, and
-    sweep's did not say which methods take it).  Unknown method names are left to the library's refusal."""
+    sweep's did not say which methods take it), and check each given value by the declaration of every chosen
+    method that takes it, the error naming the flag and the value as typed (the library's named ``n_d`` and echoed
+    ``0.0`` for ``--n-d 0``).  Unknown method names are left to the library's refusal."""
     from ..methods import METHODS
     if not methods or any(m not in METHODS for m in methods):
         return
     for name, (_, users) in _method_option_table().items():
-        if getattr(args, name, None) is not None and not set(users) & set(methods):
-            flag = "--" + name.replace("_", "-")
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        flag = "--" + name.replace("_", "-")
+        if not set(users) & set(methods):
             raise GandynamicsError(f"{flag} applies to {', '.join(users)}, not to {', '.join(methods)}; leave it out "
                                    f"or choose one of those methods")
+        for m in dict.fromkeys(methods):
+            spec = METHODS[m]
+            if name in spec.option_names:
+                spec.options[spec.option_names.index(name)].coerce(value, m, name=flag)
 
 
 def method_options(args, fld) -> dict:
@@ -187,7 +202,7 @@ def run(args) -> int:
         raise GandynamicsError("--step is required: h or h_G,h_D")
     opts = method_options(args, fld)
     tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=every,
-                  bound=_float(args.bound, "--bound"), engine=args.engine, **opts)
+                  bound=_bound(args.bound), engine=args.engine, **opts)
     if args.csv:
         try:
             tr.to_csv(args.csv)

@@ -94,7 +94,7 @@ def run(args) -> int:
 
     from ..simulate import sweep
     from .common import build_field, parse_vector
-    from .simulate import _float, method_options, parse_step, parse_steps
+    from .simulate import _bound, method_options, parse_step, parse_steps
     from ..io import check_output_path
     out = args.out
     if out != "-":
@@ -143,7 +143,7 @@ def run(args) -> int:
     with cluster_client(getattr(args, "scheduler", None), workers) as client:
         res = sweep(fld, methods, inits=np.array(inits), grid=grid, steps=steps, step=step, params=hyper,
                     product=not args.zip, progress=False if args.no_progress else None,
-                    bound=_float(args.bound, "--bound"), client=client, engine=args.engine, **opts)
+                    bound=_bound(args.bound), client=client, engine=args.engine, **opts)
     dt = time.perf_counter() - t0
     if args.random_inits:  # how the points were drawn (they are in the table; the seed makes them again)
         prov = res.meta.get("provenance")

@@ -52,25 +52,28 @@ class Option:
     when: Callable | None = None
     when_text: str = ""
 
-    def coerce(self, value, method: str):
+    def coerce(self, value, method: str, name: str | None = None):
+        """``value`` checked and converted by this declaration (None: the default); errors name the option ``name``
+        (default: its keyword; the CLI passes its flag, ``--n-d``, and the value as typed)."""
         if value is None:
             value = self.default
-        what = f"{method}: {self.name}"
+        what = name or f"{method}: {self.name}"
+        name = name or self.name
         if self.kind is bool:  # the project's one rule for booleans (any other value was bool(value): 0.5 was true)
             from ..validate import boolean
             return boolean(value, what)
         if self.kind is str:
             if self.choices and value not in self.choices:
-                raise GandynamicsError(f"{self.name} must be one of {', '.join(self.choices)}, got {value!r}")
+                raise GandynamicsError(f"{name} must be one of {', '.join(self.choices)}, got {value!r}")
             return value
         # numbers as the package reads them (gandynamics.validate): True is not 1, NaN and inf are refused, and
         # a whole number fits int64 (--n-g 1e30 was an OverflowError in the kernel call)
         from ..validate import finite, whole
         if self.kind is int:
             low = None if self.low is None else int(math.ceil(self.low))
-            f = whole(value, self.name, lo=low)
+            f = whole(value, name, lo=low)
         else:
-            f = finite(value, self.name)
+            f = finite(value, name)
         bad = (self.low is not None and (f <= self.low if self.low_open else f < self.low)) or \
               (self.high is not None and (f >= self.high if self.high_open else f > self.high))
         if bad:
@@ -80,7 +83,7 @@ class Option:
             if self.high is not None:
                 rng.append(f"{'<' if self.high_open else '<='} {self.high:zg}")
             kind = "a whole number" if self.kind is int else "a number"
-            raise GandynamicsError(f"{self.name} must be {kind} {' and '.join(rng)}, got {value!r}")
+            raise GandynamicsError(f"{name} must be {kind} {' and '.join(rng)}, got {value!r}")
         return f
 
 
