@@ -95,7 +95,8 @@ class Explorer:
                                                 step=0.01, description="step h", continuous_update=False,
                                                 readout_format=".3g")
         self.checkboxes = {m: w.Checkbox(value=m in methods, description=m, indent=False) for m in offered}
-        c = field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n)
+        from .plotting import slice_center
+        c = slice_center(field, params)  # (the zero the portrait stars, at the starting hyperparameters)
         if init is None:
             z0 = c.copy()
             z0[self.ij[0]] += 1.0

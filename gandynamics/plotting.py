@@ -235,8 +235,8 @@ def direction_field(field, params=None, plane=None, center=None, xlim=(-2.0, 2.0
         The two coordinates spanning the plane (default: the first generator and the first discriminator
         parameter).  The other coordinates are held at ``center``.
     center : array, optional
-        The point the slice passes through (default: :func:`slice_center`, the zero the figure stars, else the
-        declared equilibrium, else 0).
+        The point the slice passes through (default: :func:`slice_center`: the zero of F that
+        :func:`equilibrium_point` finds, else the declared equilibrium, else 0).
     xlim, ylim : pairs of float
     n : int
 
@@ -318,19 +318,20 @@ def equilibrium_point(field, params=None):
     as ``analyze`` and ``simulate`` find it (a new user's portrait had none)."""
     from .equilibrium import find_equilibrium
     try:
-        return find_equilibrium(field, params)[0]
+        return np.array(find_equilibrium(field, params)[0], float)  # (a copy: never the field's own array)
     except GandynamicsError:
         return None
 
 
-def slice_center(field, params=None, center=None) -> np.ndarray:
-    """The point a figure's plane passes through, shape (n,): ``center`` when given, else the equilibrium it stars
-    (:func:`equilibrium_point`), else the game's declared equilibrium, else 0.  The slice of a game of more than two
-    parameters then passes through the starred zero (the star sat where the plotted field was not zero for a game
-    declared with ``equilibrium=None``)."""
+def slice_center(field, params=None, center=None, star=None) -> np.ndarray:
+    """The point a figure's plane passes through, shape (n,): ``center`` when given, else the zero of F that
+    :func:`equilibrium_point` finds (``star``, when the caller found it already), else the game's declared
+    equilibrium, else 0.  The slice of a game of more than two parameters then passes through the zero the figure
+    stars by default (the star sat where the plotted field was not zero for a game declared with
+    ``equilibrium=None``)."""
     if center is not None:
         return np.array(center, float)
-    z = equilibrium_point(field, params)
+    z = star if star is not None else equilibrium_point(field, params)
     if z is not None:
         return np.array(z, float)
     return field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n)
@@ -406,8 +407,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     i, j = _index(field, names[0]), _index(field, names[1])
     # the zero to star, found once; the slice of a larger game passes through it unless center is given
     star = equilibrium_point(field, params) if equilibrium is True else None
-    if center is None and field.n > 2:
-        center = star if star is not None else slice_center(field, params)
+    if center is None and field.n > 2:  # (one search: none again when it found no zero)
+        center = slice_center(field, params, star=star) if equilibrium is not True or star is not None else (
+            field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
     c_slice = np.array(center if center is not None else np.zeros(field.n), float)
     X, Y, U, V = direction_field(field, params, names, c_slice, xlim, ylim, n)
     ok = np.isfinite(U) & np.isfinite(V)
@@ -1970,7 +1972,8 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     frames = check_animation_size(frames)
     names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
     i, j = _index(field, names[0]), _index(field, names[1])
-    c = slice_center(field, params, center)
+    star = equilibrium_point(field, params)  # (found once: the slice's centre and the star)
+    c = slice_center(field, params, center, star=star)
     if trajectories is None:
         methods = [m.strip() for m in ([methods] if isinstance(methods, str) else methods)]
         if not methods:
@@ -2007,7 +2010,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     fig, axes = plt.subplots(1, ncols, figsize=(5.0 * ncols + 0.8, 4.4), layout="constrained", squeeze=False)
     ax = axes[0, 0]
     phase_portrait(field, params, plane=names, center=c, xlim=xlim, ylim=ylim, n=n, density=density,
-                   trajectories=(), legend=False, title="", ax=ax)
+                   trajectories=(), legend=False, title="", ax=ax, equilibrium=star if star is not None else False)
     artists = []
     for label, tr, col in items:
         S = _states(tr)

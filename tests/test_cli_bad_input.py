@@ -491,7 +491,8 @@ def test_a_method_option_out_of_range_is_refused_naming_the_flag_and_the_value_t
 def test_a_bound_that_is_not_positive_is_refused_naming_the_flag_and_the_value_typed(tmp_path, monkeypatch, capsys,
                                                                                       command):
     monkeypatch.chdir(tmp_path)
+    # (sweep: before the cluster is reached; a scheduler nobody listens on waited 10 s and reported the connection)
     argv = ["simulate", "dirac", "--method", "gd"] if command == "simulate" else [
-        "sweep", "dirac", "--method", "gd", "--init", "1,1", "--out", "x.csv"]
+        "sweep", "dirac", "--method", "gd", "--init", "1,1", "--out", "x.csv", "--scheduler", "tcp://127.0.0.1:9"]
     assert main(argv + ["--steps", "10", "--step", "0.1", "--bound", "0"]) == 2
     assert capsys.readouterr().err == "gandynamics: error: --bound must be a number > 0 (inf allowed), got '0'\n"

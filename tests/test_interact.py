@@ -101,3 +101,22 @@ def test_bad_input(fld):
         gandynamics.interact(fld, methods=("nope",))
     with pytest.raises(GandynamicsError, match="ranges"):
         gandynamics.interact(fld, ranges={"beta": (0, 1)})
+
+
+def test_the_explorer_of_a_larger_game_slices_through_the_starred_zero():
+    """A reviewer's 4-parameter game declared with equilibrium=None, its zero at (1, 1, 1, 1) (F = (u - 1 + w - 1,
+    a - 1, w - 1 - (u - 1), b - 1), by hand): the explorer sliced through 0 while its portrait starred (1, 1), where v
+    on that slice is (0, 1).  Its slice now passes through the zero it stars."""
+    import sympy as sp
+
+    from gandynamics import Game
+    u, w, a, b = sp.symbols("u w a b", real=True)
+    g = Game(theta=[u, a], psi=[w, b], loss_g=(u - 1)**2 / 2 + (a - 1)**2 / 2 + (u - 1) * (w - 1),
+             loss_d=(w - 1)**2 / 2 + (b - 1)**2 / 2 - (u - 1) * (w - 1), equilibrium=None)
+    f = VectorField(g)
+    ex = gandynamics.interact(f, methods=["gd"])
+    np.testing.assert_allclose(ex.center, [1.0, 1.0, 1.0, 1.0], atol=1e-12)
+    stars = [np.ravel(ln.get_xydata()) for ln in ex.axes[0].lines if ln.get_marker() == "*"]
+    assert len(stars) == 1
+    np.testing.assert_allclose(stars[0], [1.0, 1.0], atol=1e-12)
+    np.testing.assert_allclose(f.eval_F(ex.center, f.param_vector()), 0.0, atol=1e-12)

@@ -66,7 +66,6 @@ def run(args) -> int:
     if args.clip is not None:
         args.clip = positive(args.clip, "--clip")
     from .simulate import method_option_values, refuse_unused_method_options
-    given = method_option_values(args)
     anim_out = None
     if args.animate is not None:  # check the animation's path (and ffmpeg) before computing anything
         import matplotlib.animation as mpl_anim
@@ -80,6 +79,7 @@ def run(args) -> int:
         args.fps = whole(args.fps, "--fps")
     chosen = methods_list(args)
     refuse_unused_method_options(args, chosen)  # an option no chosen method takes would be ignored
+    given = method_option_values(args)  # (checked above by the chosen methods' declarations, with the flags' names)
     fld, hyper = build_field(args)
     plane = None
     if args.plane:

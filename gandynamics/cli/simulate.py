@@ -190,6 +190,7 @@ def run(args) -> int:
         from ..io import check_output_path
         check_output_path(args.csv, "--csv", (".csv",), sidecar=True)  # before any computation (and its provenance)
     refuse_unused_method_options(args, [args.method.strip()])
+    bound = _bound(args.bound)  # (before the game is built)
     fld, hyper = build_field(args)
     z0 = parse_vector(args.init, fld.n, "--init", fld.names) if args.init else np.ones(fld.n)
     steps = parse_steps(args.steps)
@@ -202,7 +203,7 @@ def run(args) -> int:
         raise GandynamicsError("--step is required: h or h_G,h_D")
     opts = method_options(args, fld)
     tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=every,
-                  bound=_bound(args.bound), engine=args.engine, **opts)
+                  bound=bound, engine=args.engine, **opts)
     if args.csv:
         try:
             tr.to_csv(args.csv)

@@ -110,6 +110,7 @@ def run(args) -> int:
         methods += name_list(m, "--method")
     from .simulate import refuse_unused_method_options
     refuse_unused_method_options(args, methods)
+    bound = _bound(args.bound)  # (before a cluster is started or reached)
     grid = {}
     for g in args.grid:
         name, vals = grid_axis(g)
@@ -143,7 +144,7 @@ def run(args) -> int:
     with cluster_client(getattr(args, "scheduler", None), workers) as client:
         res = sweep(fld, methods, inits=np.array(inits), grid=grid, steps=steps, step=step, params=hyper,
                     product=not args.zip, progress=False if args.no_progress else None,
-                    bound=_bound(args.bound), client=client, engine=args.engine, **opts)
+                    bound=bound, client=client, engine=args.engine, **opts)
     dt = time.perf_counter() - t0
     if args.random_inits:  # how the points were drawn (they are in the table; the seed makes them again)
         prov = res.meta.get("provenance")
