@@ -13,7 +13,9 @@ def add_parser(sub):
         "portrait", help=summary("portrait"),
         description="Draw the direction field v = -F of a game on a 2-D plane (for games with more than two "
                     "parameters: the slice through the equilibrium along --plane) with trajectories of the chosen "
-                    "methods from --init, the start marked red and the equilibrium starred.",
+                    "methods from --init, the start marked red and the equilibrium starred.  The equilibrium is the zero of F "
+                    "that analyze and simulate use: the game's declared one, else one found from it (or from 0 for a "
+                    "game that declares none); the window is centred on it.",
         epilog="example: gandynamics portrait dirac --reg r1:gamma=0.3 --methods gd,altgd --init 1,1 --out r1.png")
     add_game_arguments(p)
     p.add_argument("--methods", default="gd", metavar="M1,M2",
