@@ -25,7 +25,10 @@ def _same(a: SweepResult, b: SweepResult):
         x, y = np.asarray(a.columns[k]), np.asarray(b.columns[k])
         assert x.shape == y.shape, k
         if x.dtype.kind in "fc":
-            np.testing.assert_array_equal(x, y, err_msg=k)  # bitwise, NaN where NaN
+            # the same kind of array (a .json table's rate came back as floats and None in an object array, which
+            # assert_array_equal took for equal), bitwise, NaN where NaN
+            assert y.dtype.kind == x.dtype.kind, (k, x.dtype, y.dtype)
+            np.testing.assert_array_equal(x, y, err_msg=k)
         else:
             assert x.astype(str).tolist() == y.astype(str).tolist(), k
     assert [n for n, _ in a.dims] == [n for n, _ in b.dims]
@@ -88,3 +91,22 @@ def test_a_damaged_or_foreign_file_is_one_error_naming_it(tables, tmp_path):
             SweepResult.load(str(path))
         msg = str(exc.value)
         assert str(path) in msg and "pickle=" not in msg and "\n" not in msg, (what, msg)
+
+
+def test_every_table_has_the_step_column_however_the_step_was_given():
+    """A new user's script read r["step"] of a sweep at a fixed step (tutorial 05 does of a grid over steps): the
+    column was there only for a grid axis step.  It is the step of both players, NaN where they differ."""
+    fld = VectorField(games.dirac(), [R1()])
+    fixed = sweep(fld, "gd", inits=[[1.0, 1.0]], grid={"gamma": [0.1, 0.5]}, steps=10, step=0.2)
+    axis = sweep(fld, "gd", inits=[[1.0, 1.0]], grid={"gamma": [0.1, 0.5], "step": [0.2]}, steps=10)
+    two = sweep(fld, "gd", inits=[[1.0, 1.0]], steps=10, step=(0.1, 0.3))
+    np.testing.assert_array_equal(fixed["step"], [0.2, 0.2])
+    np.testing.assert_array_equal(fixed["step"], axis["step"])
+    np.testing.assert_array_equal(fixed["final_theta"], axis["final_theta"])
+    assert np.isnan(two["step"]).all() and two["step_g"][0] == 0.1 and two["step_d"][0] == 0.3
+
+
+def test_a_missing_table_is_said_to_be_missing(tmp_path):
+    for ext in (".csv", ".npz", ".json", ".nc"):
+        with pytest.raises(GandynamicsError, match="no such file"):
+            SweepResult.load(tmp_path / f"absent{ext}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from dataclasses import dataclass, field as dc_field
 
 import numpy as np
@@ -26,7 +27,8 @@ class SweepResult:
 
     Columns: ``method``, ``init_<name>`` (initial state), one column per grid axis and per hyperparameter (named
     ``hyper_<name>`` where the hyperparameter's name is one of these columns: the Hopf game's ``beta``),
-    ``step_g``, ``step_d``, ``beta``, ``final_<name>``, ``zstar_<name>`` (the equilibrium ``z*`` the row is measured
+    ``step`` (both players' step size; NaN in a row where ``step_g`` and ``step_d`` differ), ``step_g``, ``step_d``,
+    ``beta``, ``final_<name>``, ``zstar_<name>`` (the equilibrium ``z*`` the row is measured
     from: the game's declared one, or where that is not a zero of F at the row's hyperparameters the one found by
     Newton's method, NaN where none was found), ``distance`` (final ``|z - z*|``), ``rate`` (see
     :data:`RATE_FIT`), ``rate_err`` (the rate's spread: the uncertainty of the geometric log-rate over the last half,
@@ -150,6 +152,8 @@ class SweepResult:
         if not p.endswith((".json", ".npz", ".csv", ".nc")):
             raise GandynamicsError(f"{p!r}: SweepResult.load reads .csv (with its .csv.json sidecar), .npz, .json "
                                    "or .nc")
+        if not os.path.isfile(p):  # (it said "is not a sweep table written by gandynamics")
+            raise GandynamicsError(f"{p!r}: no such file")
         if p.endswith(".nc"):
             try:
                 import xarray as xr
@@ -163,7 +167,7 @@ class SweepResult:
         try:
             if p.endswith(".json"):
                 d = json.loads(open(p).read())
-                cols = {k: np.asarray(v) for k, v in d["columns"].items()}
+                cols = {k: _json_column(v, k) for k, v in d["columns"].items()}
                 head = d
             elif p.endswith(".npz"):
                 with np.load(p, allow_pickle=False) as z:
@@ -275,6 +279,19 @@ class SweepResult:
 
 
 _TEXT = ("method", "reason", "verdict")
+
+
+def _json_column(values, key):
+    """A JSON column back to an array: text columns stay text; a number column with ``null`` entries (JSON has
+    no NaN: :mod:`gandynamics.jsonio` writes NaN as null) is float with NaN there, as the other formats load it (a
+    new user's ``rate`` came back as an object array of floats and None)."""
+    if key in _TEXT or any(isinstance(v, str) for v in values):
+        return np.asarray(values)
+    if any(v is None for v in values) or any(isinstance(v, float) for v in values):
+        if not all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
+            return np.asarray(values)
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+    return np.asarray(values)
 
 
 def _column(values, key):

@@ -145,6 +145,9 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
         cols[name] = np.tile(axis_vals[name], nm)
     for j, name in enumerate(hyper_names):
         cols[name] = P[:, j]
+    if "step" not in cols:  # (a grid axis step gives it above) the step of both players, NaN where they differ: every
+        # table has it, however the step was given (a new user's script read r["step"] of a sweep at a fixed --step)
+        cols["step"] = np.where(H[:, 0] == H[:, 1], H[:, 0], np.nan)
     cols["step_g"], cols["step_d"], cols["beta"] = H[:, 0], H[:, 1], BETA
     for j, name in enumerate(field.names):
         cols[f"final_{name}"] = final[:, j]
