@@ -544,8 +544,10 @@ def check_rows(res) -> list[tuple[str, str]]:
         rows.append((f"claim {k}", f"{claim_text(v)}: {verdicts.get(k, verdicts.get('lipschitz' if k == 'L' else k, '—'))}"))
     rows += [("mu bracket", _bracket_text(getattr(res, "mu", None))),
              ("L bracket", _bracket_text(getattr(res, "lipschitz", None)))]
-    ce = getattr(res, "counterexample", None)
-    if ce:
+    ces = getattr(res, "counterexamples", None) or {}
+    if not ces and getattr(res, "counterexample", None):
+        ces = {"": res.counterexample}
+    for ce in ces.values():  # (one for every refuted claim)
         value = ce.get("value")
         shown = apart(value, ce["claimed"]) if value is not None and ce.get("claimed") is not None else num(value)
         rows.append(("counterexample", f"{ce.get('quantity', ce.get('claim', ''))} = {shown} "

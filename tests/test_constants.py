@@ -145,6 +145,30 @@ def test_check_refutes_a_wrong_lipschitz_claim_with_a_pair(dirac_r1):
     assert np.linalg.norm(dirac_r1.eval_F(z2) - dirac_r1.eval_F(z1)) > 1.0 * np.linalg.norm(z2 - z1)
 
 
+def test_check_gives_a_counterexample_for_every_refuted_claim(dirac_r1):
+    """Both claims false (a new user's check of mu and L got the pair for L only): a counterexample for each, in the
+    result, its dict and the CLI's text, each pair violating its own inequality directly (numpy on F)."""
+    reg = Region.ball([0.0, 0.0], 1.0)
+    res = check_constants(dirac_r1, reg, mu=0.0, L=1.0)
+    assert res.verdicts == {"mu": "refuted", "lipschitz": "refuted"} and set(res.counterexamples) == {"mu", "lipschitz"}
+    assert res.counterexample == res.counterexamples["lipschitz"] and res.to_dict()["counterexamples"] == res.counterexamples
+    q = res.counterexamples["mu"]["pair"]
+    z1, z2 = np.array(q["z"]), np.array(q["z2"])
+    assert np.dot(dirac_r1.eval_F(z2) - dirac_r1.eval_F(z1), z2 - z1) < 0.0
+    q = res.counterexamples["lipschitz"]["pair"]
+    z1, z2 = np.array(q["z"]), np.array(q["z2"])
+    assert np.linalg.norm(dirac_r1.eval_F(z2) - dirac_r1.eval_F(z1)) > np.linalg.norm(z2 - z1)
+    from gandynamics.cli import main
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["check", "dirac", "--reg", "r1", "--region", "ball:1", "--mu", "0", "--lipschitz", "1"]) == 1
+    text = out.getvalue()
+    assert text.count("counterexample:") == 2 and "||DF(z)||_2" in text and "lambda_min" in text, text
+    assert res._repr_html_().count("counterexample") == 2  # (the notebook's table: a row for each)
+
+
 def test_check_certifies_true_claims(dirac_asym):
     # mu(B_0.5) = min(0.3 - 0.0625, 1) = 0.2375 (docs/mathematics.md §4.4); claim a bit less, and a generous L
     res = check_constants(dirac_asym, "ball:0.5", mu=0.23, L=1.5)

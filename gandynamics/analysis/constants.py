@@ -411,6 +411,9 @@ class CheckResult:
     #: the engine that ran (1 or 2: order 2 falls back to 1 on a field with a switching set) and why
     order: int = 2
     engine: str = ""
+    #: a counterexample for every refuted claim, by claim (``"lipschitz"``, ``"mu"``); ``counterexample`` is the
+    #: first of them (a new user's check of two false claims got the pair for L only)
+    counterexamples: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = {"status": self.status, "claims": self.claims, "verdicts": self.verdicts,
@@ -420,6 +423,8 @@ class CheckResult:
                "lipschitz": None if self.lipschitz is None else self.lipschitz.to_dict()}
         if self.counterexample is not None:
             out["counterexample"] = self.counterexample
+        if self.counterexamples:
+            out["counterexamples"] = self.counterexamples
         return out
 
     def __repr__(self) -> str:
@@ -1581,7 +1586,8 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
       keeps every certified end a few ulps on the safe side of the exact value
       (docs/math/certification.md §6);
     * ``"refuted"`` — some claim fails at a point of the region (confirmed in ball arithmetic: a
-      rigorous Rayleigh-quotient bound at the point passes the claim): ``counterexample`` has the point, the
+      rigorous Rayleigh-quotient bound at the point passes the claim; ``counterexamples``: one for every refuted
+      claim, by claim; ``counterexample``: the first of them, L's before mu's): each has the point, the
       local value there (``lambda_min(sym DF)`` or ``||DF||_2``), and where found a pair ``(z, z2)`` of
       points of the region violating the defining inequality directly
       (``<F(z2) - F(z), z2 - z> < mu ||z2 - z||^2`` or ``||F(z2) - F(z)|| > L ||z2 - z||``);
@@ -1616,7 +1622,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     est = estimate_constants(fld, reg, p, samples=samples, seed=seed)
     kw = dict(order=order, batch=batch, progress=progress)
     scale = max(float(est["lipschitz"][0]), 0.0) if math.isfinite(est["lipschitz"][0]) else 0.0
-    verdicts, exact, counter, tolerances = {}, {}, None, {}
+    verdicts, exact, counters, tolerances = {}, {}, {}, {}
     brL = brM = None
     if L_c is not None:
         tl = rtol * abs(L_c)
@@ -1628,9 +1634,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         # a claim equal to the true value, whose witness cannot fall beyond it)
         if brL.lo > L_c and _certified_witness(fld, p, brL.witness, "L") > L_c:
             verdicts["lipschitz"] = "refuted"
-            counter = {"claim": "lipschitz", "claimed": L_c, "point": brL.witness.tolist(),
-                       "value": brL.value, "quantity": "||DF(z)||_2",
-                       "pair": _pair_lipschitz(fld, p, reg, brL.witness, L_c)}
+            counters["lipschitz"] = {"claim": "lipschitz", "claimed": L_c, "point": brL.witness.tolist(),
+                                     "value": brL.value, "quantity": "||DF(z)||_2",
+                                     "pair": _pair_lipschitz(fld, p, reg, brL.witness, L_c)}
         elif brL.hi <= L_c + tl:
             verdicts["lipschitz"] = "holds"
             exact["lipschitz"] = brL.hi <= L_c
@@ -1645,10 +1651,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         brM = _bracket("mu", "mu", res)
         if brM.hi < mu_c and _certified_witness(fld, p, brM.witness, "mu") < mu_c:  # refuted first (as L above)
             verdicts["mu"] = "refuted"
-            if counter is None:
-                counter = {"claim": "mu", "claimed": mu_c, "point": brM.witness.tolist(), "value": brM.value,
-                           "quantity": "lambda_min((DF(z) + DF(z)^T)/2)",
-                           "pair": _pair_monotone(fld, p, reg, brM.witness, mu_c)}
+            counters["mu"] = {"claim": "mu", "claimed": mu_c, "point": brM.witness.tolist(), "value": brM.value,
+                              "quantity": "lambda_min((DF(z) + DF(z)^T)/2)",
+                              "pair": _pair_monotone(fld, p, reg, brM.witness, mu_c)}
         elif brM.lo >= mu_c - tm:
             verdicts["mu"] = "holds"
             exact["mu"] = brM.lo >= mu_c
@@ -1665,8 +1670,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     vals = set(verdicts.values())
     status = "refuted" if "refuted" in vals else ("holds" if vals == {"holds"} else "undecided")
     claims = {"mu": mu_c, "lipschitz": L_c}
+    counter = next(iter(counters.values()), None)  # (the first: L's, then mu's)
     return CheckResult(status, claims, brM, brL, counter, verdicts, rtol=rtol, tolerances=tolerances,
-                       exact=exact, order=order, engine=engine)
+                       exact=exact, order=order, engine=engine, counterexamples=counters)
 
 
 # the asymmetric scheme's local quantities live in analysis/asymmetric.py (re-exported for old imports)

@@ -71,10 +71,9 @@ def run(args) -> int:
         print(f"{label:>3} claimed {claim_text(claim)}: {v}{note}  "
               f"bracket [{bound(b.lo, 'lo', 17)}, {bound(b.hi, 'hi', 17)}]  "
               f"({b.boxes} boxes, {b.seconds:z.2f} s)")
-    if res.counterexample:
-        c = res.counterexample
-        # the value with the digits that put it on its side of the claim, the claim as typed: "1.618033989 (claimed
-        # 1.61803)" read as no refutation
+    for c in (res.counterexamples or ({"x": res.counterexample} if res.counterexample else {})).values():
+        # one for every refuted claim; the value with the digits that put it on its side of the claim, the claim as
+        # typed: "1.618033989 (claimed 1.61803)" read as no refutation
         print(f"counterexample: at z = ({', '.join(f'{v:z.6g}' for v in c['point'])}) {c['quantity']} = "
               f"{apart(c['value'], c['claimed'], 10)} (claimed {claim_text(c['claimed'])})")
         if c.get("pair"):
