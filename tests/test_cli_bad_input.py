@@ -496,3 +496,9 @@ def test_a_bound_that_is_not_positive_is_refused_naming_the_flag_and_the_value_t
         "sweep", "dirac", "--method", "gd", "--init", "1,1", "--out", "x.csv", "--scheduler", "tcp://127.0.0.1:9"]
     assert main(argv + ["--steps", "10", "--step", "0.1", "--bound", "0"]) == 2
     assert capsys.readouterr().err == "gandynamics: error: --bound must be a number > 0 (inf allowed), got '0'\n"
+
+
+def test_varying_a_parameter_that_is_no_hyperparameter_says_how_to_make_it_one(capsys):
+    assert main(["continue", "dirac", "--vary", "a=0:1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gandynamics: error: cannot vary 'a'") and "hyper=" in err and err.count("\n") == 1, err

@@ -40,6 +40,8 @@ def run(args) -> int:
         raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
     mu = number(args.mu, "--mu") if args.mu is not None else None
     L = number(args.lipschitz, "--lipschitz") if args.lipschitz is not None else None
+    if L is not None and not L >= 0:  # (the library's refusal echoed the claim as a float: "got the claim -1.0")
+        raise GandynamicsError(f"--lipschitz must be a number >= 0 (a Lipschitz constant), got {args.lipschitz!r}")
     max_boxes = number(args.max_boxes, "--max-boxes", integer=True)
     max_seconds = number(args.max_seconds, "--max-seconds", positive=True)
     fld, hyper = build_field(args)
