@@ -262,8 +262,9 @@ class _Problem:
             if vary not in names:
                 acc = ", ".join(names + ([] if method is None else ["h"])) or "none"
                 raise GandynamicsError(f"cannot vary {vary!r}: not a hyperparameter of this field; accepted: {acc} "
-                                       "(a game's parameter is varied when the game declares it a hyperparameter: "
-                                       "Game(..., hyper={symbol: value}); a factory's keyword fixes it at build time)")
+                                       "(a regularizer's strength is one once the regularizer is applied, --reg NAME; "
+                                       "a game's own parameter when the game declares it, Game(..., hyper={symbol: "
+                                       "value}); a factory's keyword fixes it at build time)")
             self.ivary = names.index(vary)
             if method is not None:
                 if step is None:

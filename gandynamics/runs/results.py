@@ -27,7 +27,8 @@ class SweepResult:
 
     Columns: ``method``, ``init_<name>`` (initial state), one column per grid axis and per hyperparameter (named
     ``hyper_<name>`` where the hyperparameter's name is one of these columns: the Hopf game's ``beta``),
-    ``step`` (both players' step size; NaN in a row where ``step_g`` and ``step_d`` differ), ``step_g``, ``step_d``,
+    ``step`` (both players' step size; NaN in a row where ``step_g`` and ``step_d`` differ: group such a table by
+    ``step_g`` and ``step_d``, pandas' ``groupby`` leaves out NaN keys), ``step_g``, ``step_d``,
     ``beta``, ``final_<name>``, ``zstar_<name>`` (the equilibrium ``z*`` the row is measured
     from: the game's declared one, or where that is not a zero of F at the row's hyperparameters the one found by
     Newton's method, NaN where none was found), ``distance`` (final ``|z - z*|``), ``rate`` (see
@@ -281,16 +282,22 @@ class SweepResult:
 _TEXT = ("method", "reason", "verdict")
 
 
+#: how :mod:`gandynamics.jsonio` writes the numbers strict JSON has not: NaN as null, infinities as text
+_JSON_SPECIAL = {None: np.nan, "inf": np.inf, "-inf": -np.inf}
+
+
 def _json_column(values, key):
-    """A JSON column back to an array: text columns stay text; a number column with ``null`` entries (JSON has
-    no NaN: :mod:`gandynamics.jsonio` writes NaN as null) is float with NaN there, as the other formats load it (a
-    new user's ``rate`` came back as an object array of floats and None)."""
-    if key in _TEXT or any(isinstance(v, str) for v in values):
+    """A JSON column back to an array: text columns stay text; a number column with ``null`` or ``"inf"``/``"-inf"``
+    entries (:mod:`gandynamics.jsonio`'s NaN and infinities) is float with NaN and inf there, as the other formats load
+    it (a new user's ``rate`` came back as an object array of floats and None, a reviewer's ``rate_err`` as text)."""
+    if key in _TEXT:
         return np.asarray(values)
-    if any(v is None for v in values) or any(isinstance(v, float) for v in values):
-        if not all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
-            return np.asarray(values)
-        return np.array([np.nan if v is None else v for v in values], dtype=float)
+    number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
+    special = [v for v in values if not number(v)]
+    if special and all(isinstance(v, (str, type(None))) and v in _JSON_SPECIAL for v in special):
+        return np.array([_JSON_SPECIAL[v] if not number(v) else v for v in values], dtype=float)
+    if not special and any(isinstance(v, float) for v in values):
+        return np.array(values, dtype=float)
     return np.asarray(values)
 
 
