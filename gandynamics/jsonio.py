@@ -17,7 +17,11 @@ import warnings
 
 import numpy as np
 
-__all__ = ["clean", "plain", "pairs", "dumps", "write_text_atomic", "as_dict_deprecated"]
+__all__ = ["SPECIAL", "clean", "plain", "pairs", "dumps", "write_text_atomic", "as_dict_deprecated"]
+
+
+#: the numbers strict JSON has not, as :func:`clean` writes them, and the float each reads back as
+SPECIAL = {None: math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
 def _convert(o, strict: bool):

@@ -323,15 +323,19 @@ def equilibrium_point(field, params=None):
         return None
 
 
-def slice_center(field, params=None, center=None, star=None) -> np.ndarray:
+#: :func:`slice_center`'s ``star`` when the caller has not searched for the zero
+_SEARCH = object()
+
+
+def slice_center(field, params=None, center=None, star=_SEARCH) -> np.ndarray:
     """The point a figure's plane passes through, shape (n,): ``center`` when given, else the zero of F that
-    :func:`equilibrium_point` finds (``star``, when the caller found it already), else the game's declared
-    equilibrium, else 0.  The slice of a game of more than two parameters then passes through the zero the figure
-    stars by default (the star sat where the plotted field was not zero for a game declared with
+    :func:`equilibrium_point` finds (``star``: what the caller's own search found, None for no zero), else the game's
+    declared equilibrium, else 0.  The slice of a game of more than two parameters then passes through the zero the
+    figure stars by default (the star sat where the plotted field was not zero for a game declared with
     ``equilibrium=None``)."""
     if center is not None:
         return np.array(center, float)
-    z = star if star is not None else equilibrium_point(field, params)
+    z = equilibrium_point(field, params) if star is _SEARCH else star
     if z is not None:
         return np.array(z, float)
     return field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n)
@@ -408,8 +412,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     # the zero to star, found once; the slice of a larger game passes through it unless center is given
     star = equilibrium_point(field, params) if equilibrium is True else None
     if center is None and field.n > 2:  # (one search: none again when it found no zero)
-        center = slice_center(field, params, star=star) if equilibrium is not True or star is not None else (
-            field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n))
+        center = slice_center(field, params, star=star) if equilibrium is True else slice_center(field, params)
     c_slice = np.array(center if center is not None else np.zeros(field.n), float)
     X, Y, U, V = direction_field(field, params, names, c_slice, xlim, ylim, n)
     ok = np.isfinite(U) & np.isfinite(V)

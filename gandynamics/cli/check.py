@@ -73,8 +73,7 @@ def run(args) -> int:
         print(f"{label:>3} claimed {claim_text(claim)}: {v}{note}  "
               f"bracket [{bound(b.lo, 'lo', 17)}, {bound(b.hi, 'hi', 17)}]  "
               f"({b.boxes} boxes, {b.seconds:z.2f} s)")
-    ces = res.counterexamples or ({res.counterexample["claim"]: res.counterexample} if res.counterexample else {})
-    for c in (ces[k] for k in ("mu", "lipschitz") if k in ces):  # (in the order of the claims above)
+    for c in (res.counterexamples[k] for k in ("mu", "lipschitz") if k in res.counterexamples):  # (the claims' order)
         # one for every refuted claim; the value with the digits that put it on its side of the claim, the claim as
         # typed: "1.618033989 (claimed 1.61803)" read as no refutation
         print(f"counterexample: at z = ({', '.join(f'{v:z.6g}' for v in c['point'])}) {c['quantity']} = "

@@ -92,9 +92,9 @@ def run(args) -> int:
             if nm not in fld.names:
                 raise GandynamicsError(f"--plane: unknown parameter {nm!r}; accepted: {', '.join(fld.names)}")
     names = plane or (fld.names[0], fld.names[fld.n_theta] if fld.n_theta < fld.n else fld.names[1])
-    from ..plotting import equilibrium_point
+    from ..plotting import equilibrium_point, slice_center
     star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
-    center = star if star is not None else (fld.equilibrium if fld.equilibrium is not None else np.zeros(fld.n))
+    center = slice_center(fld, hyper, star=star)
     i, j = fld.names.index(names[0]), fld.names.index(names[1])
     xl = parse_vector(args.xlim, 2, "--xlim")
     yl = parse_vector(args.ylim, 2, "--ylim")

@@ -282,22 +282,17 @@ class SweepResult:
 _TEXT = ("method", "reason", "verdict")
 
 
-#: how :mod:`gandynamics.jsonio` writes the numbers strict JSON has not: NaN as null, infinities as text
-_JSON_SPECIAL = {None: np.nan, "inf": np.inf, "-inf": -np.inf}
-
-
 def _json_column(values, key):
     """A JSON column back to an array: text columns stay text; a number column with ``null`` or ``"inf"``/``"-inf"``
     entries (:mod:`gandynamics.jsonio`'s NaN and infinities) is float with NaN and inf there, as the other formats load
     it (a new user's ``rate`` came back as an object array of floats and None, a reviewer's ``rate_err`` as text)."""
+    from ..jsonio import SPECIAL
     if key in _TEXT:
         return np.asarray(values)
     number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
     special = [v for v in values if not number(v)]
-    if special and all(isinstance(v, (str, type(None))) and v in _JSON_SPECIAL for v in special):
-        return np.array([_JSON_SPECIAL[v] if not number(v) else v for v in values], dtype=float)
-    if not special and any(isinstance(v, float) for v in values):
-        return np.array(values, dtype=float)
+    if special and all(isinstance(v, (str, type(None))) and v in SPECIAL for v in special):
+        return np.array([v if number(v) else SPECIAL[v] for v in values], dtype=float)
     return np.asarray(values)
 
 
