@@ -368,3 +368,14 @@ def test_runs_with_no_zstar_say_so_in_simulate_and_sweep(capsys, tmp_path):
     assert code == 0
     text = out + err  # (the summary goes to stderr when the table goes to stdout)
     assert "2 growing:" in text and "2 of 2 rows have no z* (no zero of F found" in text
+
+
+def test_a_portrait_of_a_game_with_no_zero_says_why_nothing_is_starred(tmp_path, monkeypatch, capsys):
+    """F = (1, w) has no zero (u moves at unit speed): the star was silently missing (a reviewer)."""
+    from gandynamics.cli import main
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nz.py").write_text("import sympy as sp, gandynamics as gd\n"
+                                    "def f():\n    u, w = sp.symbols('u w', real=True)\n"
+                                    "    return gd.Game(theta=[u], psi=[w], loss_g=u, loss_d=w**2/2, equilibrium=None)\n")
+    assert main(["portrait", "--game", "nz.py:f", "--steps", "20", "--out", "nz.png"]) == 0
+    assert "no zero of F found" in capsys.readouterr().out and (tmp_path / "nz.png").exists()

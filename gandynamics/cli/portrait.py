@@ -95,6 +95,8 @@ def run(args) -> int:
     from ..plotting import equilibrium_point, slice_center
     star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
     center = slice_center(fld, hyper, star=star)
+    if star is None:  # (the star would just be missing: say why)
+        print("no zero of F found (from the declared equilibrium, or 0): nothing starred")
     i, j = fld.names.index(names[0]), fld.names.index(names[1])
     xl = parse_vector(args.xlim, 2, "--xlim")
     yl = parse_vector(args.ylim, 2, "--ylim")
