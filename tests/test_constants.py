@@ -165,7 +165,7 @@ def test_check_gives_a_counterexample_for_every_refuted_claim(dirac_r1):
     with contextlib.redirect_stdout(out):
         assert main(["check", "dirac", "--reg", "r1", "--region", "ball:1", "--mu", "0", "--lipschitz", "1"]) == 1
     text = out.getvalue()
-    assert text.count("counterexample:") == 2 and "||DF(z)||_2" in text and "lambda_min" in text, text
+    assert "counterexample (mu):" in text and "counterexample (L):" in text and "||DF(z)||_2" in text and "lambda_min" in text, text
     assert res._repr_html_().count("counterexample") == 2  # (the notebook's table: a row for each)
 
 

@@ -76,7 +76,7 @@ def run(args) -> int:
     for c in (res.counterexamples[k] for k in ("mu", "lipschitz") if k in res.counterexamples):  # (the claims' order)
         # one for every refuted claim; the value with the digits that put it on its side of the claim, the claim as
         # typed: "1.618033989 (claimed 1.61803)" read as no refutation
-        print(f"counterexample: at z = ({', '.join(f'{v:z.6g}' for v in c['point'])}) {c['quantity']} = "
+        print(f"counterexample ({'mu' if c['claim'] == 'mu' else 'L'}): at z = ({', '.join(f'{v:z.6g}' for v in c['point'])}) {c['quantity']} = "
               f"{apart(c['value'], c['claimed'], 10)} (claimed {claim_text(c['claimed'])})")
         if c.get("pair"):
             q = c["pair"]
