@@ -912,63 +912,11 @@ def _uniform_rows(idx, dist, life, floor, r0, r1, bad):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _lane_slope(idx, L, j0, j1, m, my, sxy):
-    """The least-squares slope of each lane's ``L[j, b]`` against ``idx[j]`` over ``j0 <= j < j1``: the
-    operations of :func:`_slope` in the same order, each lane's sums in a vector lane.  Leaves the
-    lanes' means in ``my`` and ``sxy``; returns ``(mx, sxx, c)`` (shared by the lanes)."""
-    c = 0.0
-    sx = 0.0
-    for b in range(m):
-        my[b] = 0.0
-        sxy[b] = 0.0
-    for j in range(j0, j1):
-        c += 1.0
-        sx += idx[j]
-        Lj = L[j]
-        for b in range(m):
-            my[b] += Lj[b]
-    mx = sx / c
-    for b in range(m):
-        my[b] = my[b] / c
-    sxx = 0.0
-    for j in range(j0, j1):
-        dx = idx[j] - mx
-        Lj = L[j]
-        for b in range(m):
-            sxy[b] += dx * (Lj[b] - my[b])
-        sxx += dx * dx
-    return mx, sxx, c
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _lane_fit(x, L, j0, j1, m, my, sxy, slope, se, rss):
-    """:func:`_slope` on each lane: the least-squares slope of ``L[j, b]`` against ``x[j]`` over ``j0 <= j < j1``
-    into ``slope`` and its standard error into ``se`` (at least 3 samples), ``rss`` scratch; the operations of
-    :func:`_slope` in the same order.  Returns ``sxx``: when it is not > 0 there is no slope and ``slope``, ``se``
-    are left as they were."""
-    mx, sxx, c = _lane_slope(x, L, j0, j1, m, my, sxy)
-    if not sxx > 0.0:
-        return sxx
-    for b in range(m):
-        slope[b] = sxy[b] / sxx
-    for b in range(m):
-        rss[b] = 0.0
-    for j in range(j0, j1):
-        Lj = L[j]
-        for b in range(m):
-            e = Lj[b] - my[b] - slope[b] * (x[j] - mx)
-            rss[b] += e * e
-    for b in range(m):
-        se[b] = math.sqrt(rss[b] / (c - 2.0) / sxx)
-    return sxx
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (27, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (44, GROUP).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -1001,119 +949,260 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         Lj = L[j]
         for b in range(m):
             Lj[b] = log_pos(Dj[b])
+    # ---- every least-squares sum of the reading, each over the same samples in the same order as _read_row's _slope
+    # and _poly_fit (the same numbers bitwise), computed once: the means of log d over a window are shared by its fit
+    # against k and against log k (the rate's plain fit and the log-log fit over [T/2, T], the halves' slopes), and
+    # each loop updates at most three lane sums (with more, LLVM's run-time checks that the arrays do not overlap
+    # exceed its limit and the loop is not vectorized: one pass per stage was slower than the passes per fit it
+    # replaced).  The windows: [T/4, T] (j0 <= j < j1: the rate's fit with a polynomial factor), [T/2, T] (jh: the
+    # plain fit and the log-log fit), its halves [jh, jh + h) and [jh + h, j1) (the decay test) and the last eighth
+    # [j8, j1) (FALL_TAIL).  Reading of 100,000 rows x 65 samples (gd, the sweep's blocks, hot in cache, one thread,
+    # best of 12 interleaved rounds, 2026-12-02): 17.6-18.0 ms with the passes per fit, 16.1-16.2 ms
+    h = nh // 2
+    j8 = jh
+    while j8 < j1 and not idx[j8] >= FALL_TAIL * T:
+        j8 += 1
+    sp = acc[27]  # sums of log d: over [T/4, T], [T/2, T], the halves, the last eighth; then their means
+    sa = acc[31]
+    s1 = acc[34]
+    s2 = acc[37]
+    s8 = acc[40]
+    for b in range(m):
+        sp[b] = 0.0
+        sa[b] = 0.0
+        s1[b] = 0.0
+        s2[b] = 0.0
+        s8[b] = 0.0
+    # the windows' step and log-step means (scalars, shared by the lanes; _slope's, _poly_fit's operations)
+    cp = 0.0
+    xp = 0.0
+    lp = 0.0
+    for j in range(j0, jh):
+        cp += 1.0
+        xp += idx[j]
+        lp += logk[j]
+        Lj = L[j]
+        for b in range(m):
+            sp[b] += Lj[b]
+    ca = 0.0
+    xa = 0.0
+    la = 0.0
+    for j in range(jh, j1):
+        cp += 1.0
+        xp += idx[j]
+        lp += logk[j]
+        ca += 1.0
+        xa += idx[j]
+        la += logk[j]
+        Lj = L[j]
+        for b in range(m):
+            sp[b] += Lj[b]
+            sa[b] += Lj[b]
+    c1 = 0.0
+    x1 = 0.0
+    l1 = 0.0
+    for j in range(jh, jh + h):
+        c1 += 1.0
+        x1 += idx[j]
+        l1 += logk[j]
+        Lj = L[j]
+        for b in range(m):
+            s1[b] += Lj[b]
+    c2 = 0.0
+    x2 = 0.0
+    l2 = 0.0
+    for j in range(jh + h, j1):
+        c2 += 1.0
+        x2 += idx[j]
+        l2 += logk[j]
+        Lj = L[j]
+        for b in range(m):
+            s2[b] += Lj[b]
+    c8 = 0.0
+    x8 = 0.0
+    for j in range(j8, j1):
+        c8 += 1.0
+        x8 += idx[j]
+        Lj = L[j]
+        for b in range(m):
+            s8[b] += Lj[b]
+    xp /= cp
+    lp /= cp
+    xa = xa / ca
+    la = la / ca
+    x1 = x1 / c1
+    l1 = l1 / c1
+    x2 = x2 / c2
+    l2 = l2 / c2
+    x8 = x8 / c8
+    for b in range(m):
+        sp[b] /= cp
+        sa[b] = sa[b] / ca
+        s1[b] = s1[b] / c1
+        s2[b] = s2[b] / c2
+        s8[b] = s8[b] / c8
+    # the centred cross sums: log d against k and log k over each window; k and log k against each other
+    sxyp = acc[28]
+    slyp = acc[29]
+    syyp = acc[30]
+    sxa = acc[32]
+    sla = acc[33]
+    sx1 = acc[35]
+    sl1 = acc[36]
+    sx2 = acc[38]
+    sl2 = acc[39]
+    sx8 = acc[41]
+    for b in range(m):
+        sxyp[b] = 0.0
+        slyp[b] = 0.0
+        syyp[b] = 0.0
+        sxa[b] = 0.0
+        sla[b] = 0.0
+        sx1[b] = 0.0
+        sl1[b] = 0.0
+        sx2[b] = 0.0
+        sl2[b] = 0.0
+        sx8[b] = 0.0
+    sxxp = 0.0
+    sxlp = 0.0
+    sllp = 0.0
+    for j in range(j0, j1):
+        Lj = L[j]
+        dx = idx[j] - xp
+        dl = logk[j] - lp
+        sxxp += dx * dx
+        sxlp += dx * dl
+        sllp += dl * dl
+        for b in range(m):
+            dy = Lj[b] - sp[b]
+            sxyp[b] += dx * dy
+            slyp[b] += dl * dy
+            syyp[b] += dy * dy
+    sxxa = 0.0
+    slla = 0.0
+    for j in range(jh, j1):
+        Lj = L[j]
+        dx = idx[j] - xa
+        dl = logk[j] - la
+        sxxa += dx * dx
+        slla += dl * dl
+        for b in range(m):
+            dy = Lj[b] - sa[b]
+            sxa[b] += dx * dy
+            sla[b] += dl * dy
+    sxx1 = 0.0
+    sll1 = 0.0
+    for j in range(jh, jh + h):
+        Lj = L[j]
+        dx = idx[j] - x1
+        dl = logk[j] - l1
+        sxx1 += dx * dx
+        sll1 += dl * dl
+        for b in range(m):
+            dy = Lj[b] - s1[b]
+            sx1[b] += dx * dy
+            sl1[b] += dl * dy
+    sxx2 = 0.0
+    sll2 = 0.0
+    for j in range(jh + h, j1):
+        Lj = L[j]
+        dx = idx[j] - x2
+        dl = logk[j] - l2
+        sxx2 += dx * dx
+        sll2 += dl * dl
+        for b in range(m):
+            dy = Lj[b] - s2[b]
+            sx2[b] += dx * dy
+            sl2[b] += dl * dy
+    sxx8 = 0.0
+    for j in range(j8, j1):
+        Lj = L[j]
+        dx = idx[j] - x8
+        sxx8 += dx * dx
+        for b in range(m):
+            sx8[b] += dx * (Lj[b] - s8[b])
+    # ---- the plain fit over [T/2, T] (_slope; also the decay test's slope: the same samples): with idx increasing
+    # sxx > 0, else (idx repeating) the rows go through _read_row
+    if not sxxa > 0.0:  # (nh >= 4 samples)
+        return 0
     rate = acc[0]
     poly = acc[1]
-    my = acc[2]
-    sxy = acc[3]
-    sly = acc[4]
     bt = acc[5]
     st = acc[6]
-    # ---- the plain fit over [T/2, T] (_slope; also the decay test's slope: the same samples), first: with
-    # idx increasing sxx > 0, else (idx repeating) the rows go through _read_row
-    if not _lane_fit(idx, L, jh, j1, m, my, sxy, bt, st, sly) > 0.0:  # (nh >= 4 samples)
-        return 0
+    pw = acc[15]  # the log-log slope over [T/2, T] and its uncertainty (POW_MAX)
+    perr = acc[16]
+    loglog = idx[jh] >= 1.0 and slla > 0.0  # (log k defined on the window)
+    for b in range(m):
+        bt[b] = sxa[b] / sxxa
+        pw[b] = sla[b] / slla if loglog else math.nan
+    rss = acc[42]  # the residuals' sums of squares of both fits over [T/2, T]
+    rsl = acc[43]
+    for b in range(m):
+        rss[b] = 0.0
+        rsl[b] = 0.0
+    for j in range(jh, j1):
+        Lj = L[j]
+        dxa = idx[j] - xa
+        dla = logk[j] - la
+        for b in range(m):
+            e = Lj[b] - sa[b] - bt[b] * dxa
+            rss[b] += e * e
+            e = Lj[b] - sa[b] - pw[b] * dla
+            rsl[b] += e * e
+    for b in range(m):
+        st[b] = math.sqrt(rss[b] / (ca - 2.0) / sxxa)
     # ---- the rate: log d = a + k log rho + c log k over [T/4, T] (_poly_fit)
     for b in range(m):
         rate[b] = math.nan
         poly[b] = 0.0
     if ns >= MIN_POLY and idx[j0] >= 1.0:
-        n = 0.0
-        mx = 0.0
-        ml = 0.0
-        syy = acc[7]  # (free until the decay test's half-window slopes)
-        for b in range(m):
-            my[b] = 0.0
-            sxy[b] = 0.0
-            sly[b] = 0.0
-            syy[b] = 0.0
-        for j in range(j0, j1):
-            n += 1.0
-            mx += idx[j]
-            ml += logk[j]
-            Lj = L[j]
-            for b in range(m):
-                my[b] += Lj[b]
-        mx /= n
-        ml /= n
-        for b in range(m):
-            my[b] /= n
-        sxx = 0.0
-        sxl = 0.0
-        sll = 0.0
-        for j in range(j0, j1):
-            dx = idx[j] - mx
-            dl = logk[j] - ml
-            sxx += dx * dx
-            sxl += dx * dl
-            sll += dl * dl
-            Lj = L[j]
-            for b in range(m):
-                dy = Lj[b] - my[b]
-                sxy[b] += dx * dy
-                sly[b] += dl * dy
-                syy[b] += dy * dy
-        det = sxx * sll - sxl * sxl
-        if det > 1e-12 * sxx * sll:
+        det = sxxp * sllp - sxlp * sxlp
+        if det > 1e-12 * sxxp * sllp:
             reach = idx[j1 - 1] >= 0.75 * T
             for b in range(m):
-                bp = (sll * sxy[b] - sxl * sly[b]) / det
-                c = (sxx * sly[b] - sxl * sxy[b]) / det
-                v = max(syy[b] - bp * sxy[b] - c * sly[b], 0.0) / (n - 3.0) * sxx / det
+                bp = (sllp * sxyp[b] - sxlp * slyp[b]) / det
+                c = (sxxp * slyp[b] - sxlp * sxyp[b]) / det
+                v = max(syyp[b] - bp * sxyp[b] - c * slyp[b], 0.0) / (cp - 3.0) * sxxp / det
                 if (bp == bp and 1.0 - POLY_SLACK < c < cmax[rows[b]] + POLY_SLACK and abs(c - round(c)) <= POLY_SLACK
                         and reach and v <= POLY_SE * POLY_SE):
                     rate[b] = math.exp(bp)
                     poly[b] = c
-    # ---- otherwise the plain fit (its slope computed above)
+    # ---- otherwise the plain fit
     for b in range(m):
         if rate[b] != rate[b]:
             rate[b] = math.exp(bt[b])
-    # ---- the decay test's two half-window slopes
-    h = nh // 2
-    b1 = acc[7]
-    mx, sxx, c = _lane_slope(idx, L, jh, jh + h, m, my, sxy)
-    for b in range(m):
-        b1[b] = sxy[b] / sxx if sxx > 0.0 else math.nan
-    mx, sxx, c = _lane_slope(idx, L, jh + h, j1, m, my, sxy)
+    # ---- the decay test: the two half-window slopes, the last eighth's
     fall = acc[13]
     rise = acc[18]
     accel = acc[20]
-    for b in range(m):
-        b2 = sxy[b] / sxx if sxx > 0.0 else math.nan
-        # both halves falling (FALL_FACTOR's condition): the first half's slope kept for FALL_SLOW's test, else NaN;
-        # both rising (RISE_FACTOR's) likewise
-        fall[b] = b1[b] if (b1[b] < 0.0) & (b2 < 0.0) else math.nan
-        rise[b] = b1[b] if (b1[b] > 0.0) & (b2 > 0.0) else math.nan
-        # accelerating (ACCEL_SIG's rule): the fit over [T/2, T] rising significantly, the first half rising and the
-        # second no slower; the first half's slope kept for the last eighth's test, else NaN
-        accel[b] = b1[b] if ((nh >= ACCEL_MIN) & (bt[b] - ACCEL_SIG * st[b] > 0.0) & (b1[b] > 0.0)
-                             & (b2 >= b1[b])) else math.nan
-        b1[b] = abs(b1[b] - b2) + st[b]  # err
-    j8 = jh  # ... and the last eighth [FALL_TAIL T, T] falling
-    while j8 < j1 and not idx[j8] >= FALL_TAIL * T:
-        j8 += 1
-    mx, sxx, c = _lane_slope(idx, L, j8, j1, m, my, sxy)
     tail = acc[17]  # the last eighth falling or rising (FALL_TAIL: the fall rule's, the algebraic rules' condition)
+    errs = acc[7]
     for b in range(m):
-        b3 = sxy[b] / sxx if sxx > 0.0 else math.nan
+        b1 = sx1[b] / sxx1 if sxx1 > 0.0 else math.nan
+        b2 = sx2[b] / sxx2 if sxx2 > 0.0 else math.nan
+        b3 = sx8[b] / sxx8 if sxx8 > 0.0 else math.nan
+        # both halves falling (FALL_FACTOR's condition) and the last eighth falling at least 1/FALL_SLOW as fast as the
+        # first half; both rising (RISE_FACTOR's) likewise
+        f = b1 if (b1 < 0.0) & (b2 < 0.0) else math.nan
+        r = b1 if (b1 > 0.0) & (b2 > 0.0) else math.nan
+        fall[b] = 1.0 if b3 < 0.0 and FALL_SLOW * b3 <= f else 0.0  # (NaN: not both halves falling)
+        rise[b] = 1.0 if b3 > 0.0 and FALL_SLOW * b3 >= r else 0.0  # (NaN: not both halves rising)
+        # accelerating (ACCEL_SIG's rule): the fit over [T/2, T] rising significantly, the first half rising, the
+        # second and the last eighth no slower
+        a = b1 if ((nh >= ACCEL_MIN) & (bt[b] - ACCEL_SIG * st[b] > 0.0) & (b1 > 0.0) & (b2 >= b1)) else math.nan
+        accel[b] = 1.0 if b3 >= a else 0.0  # (NaN: not accelerating)
         tail[b] = 1.0 if b3 < 0.0 else (-1.0 if b3 > 0.0 else 0.0)  # falling, rising (GROWING's test), neither
-        fall[b] = 1.0 if b3 < 0.0 and FALL_SLOW * b3 <= fall[b] else 0.0  # (NaN: not both halves falling)
-        rise[b] = 1.0 if b3 > 0.0 and FALL_SLOW * b3 >= rise[b] else 0.0  # (NaN: not both halves rising)
-        accel[b] = 1.0 if b3 >= accel[b] else 0.0  # (NaN: not accelerating)
-    # ---- the log-log slope over [T/2, T] and its uncertainty (POW_MAX; _slope's operations against log k)
-    pw = acc[15]
-    perr = acc[16]
-    for b in range(m):
-        pw[b] = math.nan
-        perr[b] = math.inf
+        errs[b] = abs(b1 - b2) + st[b]
+    # ---- the log-log slope's uncertainty (POW_MAX): its standard error and the difference of its halves' slopes
     if idx[jh] >= 1.0:
-        _lane_fit(logk, L, jh, j1, m, my, sxy, pw, perr, sly)  # perr: the standard error for now (sly: free)
-        mx, sxx, c = _lane_slope(logk, L, jh, jh + h, m, my, sxy)
         for b in range(m):
-            sly[b] = sxy[b] / sxx if sxx > 0.0 else math.nan  # p1
-        mx, sxx, c = _lane_slope(logk, L, jh + h, j1, m, my, sxy)
+            perr[b] = math.sqrt(rsl[b] / (ca - 2.0) / slla) if slla > 0.0 else math.inf
+            p1 = sl1[b] / sll1 if sll1 > 0.0 else math.nan
+            p2 = sl2[b] / sll2 if sll2 > 0.0 else math.nan
+            perr[b] = abs(p1 - p2) + perr[b]
+    else:
         for b in range(m):
-            p2 = sxy[b] / sxx if sxx > 0.0 else math.nan
-            perr[b] = abs(sly[b] - p2) + perr[b]
+            perr[b] = math.inf
     # ---- envelopes and the tail range (the comparisons of _read_row, lane by lane)
     ef = acc[0 + 8]
     e3 = acc[1 + 8]
@@ -1200,7 +1289,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         tmax = tx[b]
         final = X[j1 - 1, c0 + b]
         env = e_last / e_first if e_first > 0.0 else math.nan
-        err = b1[b]
+        err = errs[b]
         out[0, r] = rate[b]
         out[1, r] = poly[b]
         out[2, r] = err
@@ -1254,7 +1343,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
             vector = False
     D = np.empty((R, GROUP))
     L = np.empty((R, GROUP))
-    acc = np.empty((27, GROUP))
+    acc = np.empty((44, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
     bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
     if vector:
