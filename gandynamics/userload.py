@@ -26,8 +26,10 @@ naming the file and line, never as a traceback from inside gandynamics.
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib.util
 import inspect
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -52,6 +54,33 @@ def _where(exc: BaseException, path: Path, shown: str | None = None) -> str:
     return shown
 
 
+class _ProcessExit(BaseException):
+    """``os._exit(code)`` called by the user's file while it is loaded or its factory runs (:func:`_no_process_exit`)."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+@contextlib.contextmanager
+def _no_process_exit():
+    """``os._exit`` raising :class:`_ProcessExit` for the duration: a game file that ends the process with it (no
+    clean-up, no message) would otherwise end every command with exit status 0 and no output (a reviewer's file)."""
+    mods = [os] + ([sys.modules["posix"]] if "posix" in sys.modules else [])  # (os._exit is posix._exit)
+    real = [m._exit for m in mods]
+
+    def refuse(code=0):
+        raise _ProcessExit(code)
+
+    for m in mods:
+        m._exit = refuse
+    try:
+        yield
+    finally:
+        for m, f in zip(mods, real):
+            m._exit = f
+
+
 def _user_error(exc: BaseException, path: Path, shown: str) -> BaseException:
     """The one-line error for an exception raised by the user's file (a Ctrl-C stays an interrupt)."""
     if isinstance(exc, KeyboardInterrupt):
@@ -59,6 +88,9 @@ def _user_error(exc: BaseException, path: Path, shown: str) -> BaseException:
     where = _where(exc, path, shown)
     if isinstance(exc, GandynamicsError):
         return GandynamicsError(f"{where}: {exc}")
+    if isinstance(exc, _ProcessExit):
+        return GandynamicsError(f"{where}: the game file called os._exit({exc.code!r}); a game file must define "
+                                "a function that returns a Game or GAN")
     if isinstance(exc, SystemExit):
         return GandynamicsError(f"{where}: the game file called sys.exit({exc.code!r}); a game file must define "
                                 "a function that returns a Game or GAN")
@@ -195,7 +227,8 @@ def load_user_game(spec: str, params: dict | None = None):
     file, _, name = spec.rpartition(":")
     path = Path(file).expanduser().resolve()
     if not path.is_file():
-        raise GandynamicsError(f"--game: no such file {file!r}")
+        raise GandynamicsError(f"--game: {file!r} is a directory, not a file" if path.is_dir() else
+                               f"--game: no such file {file!r}")
     if path.suffix != ".py":
         raise GandynamicsError(f"--game: {file!r} is not a Python file; expected FILE.py:FACTORY")
     if not name.isidentifier():
@@ -205,7 +238,8 @@ def load_user_game(spec: str, params: dict | None = None):
         mspec = importlib.util.spec_from_file_location(modname, path)
         module = importlib.util.module_from_spec(mspec)
         sys.modules[modname] = module
-        mspec.loader.exec_module(module)
+        with _no_process_exit():
+            mspec.loader.exec_module(module)
     except BaseException as exc:  # report the user's line, not ours
         sys.modules.pop(modname, None)
         raise _user_error(exc, path, file) from None
@@ -235,7 +269,8 @@ def load_user_game(spec: str, params: dict | None = None):
         elif takes_any:
             kwargs[k] = _number_or_text(v)
     try:
-        game = factory(**kwargs)
+        with _no_process_exit():
+            game = factory(**kwargs)
     except BaseException as exc:
         raise _user_error(exc, path, file) from None
     if not isinstance(game, (Game, GAN)):

@@ -210,6 +210,23 @@ def test_user_game_file_faults(capsys, tmp_path):
     top.write_text("import sys\nsys.exit(0)\n")
     code, _, err = run(capsys, "analyze", "--game", f"{top}:make")
     assert f"{top}:2: the game file called sys.exit(0)" in one_line_error(code, err)
+    # os._exit ends a process with no clean-up and no message: refused while the file loads and its factory runs
+    # (a reviewer's file ended every command with exit status 0 and no output); under each name it can be reached by
+    quits = tmp_path / "quits.py"
+    quits.write_text("import os\nimport posix\nfrom os import _exit\n\ndef make():\n    os._exit(0)\n\n"
+                     "def make2():\n    _exit(5)\n\ndef make3():\n    posix._exit(1)\n")
+    for name, line, c in (("make", 6, 0), ("make2", 9, 5), ("make3", 12, 1)):
+        code, _, err = run(capsys, "analyze", "--game", f"{quits}:{name}")
+        assert f"{quits}:{line}: the game file called os._exit({c})" in one_line_error(code, err)
+    at_top = tmp_path / "at_top.py"
+    at_top.write_text("import os\nos._exit(0)\n")
+    code, _, err = run(capsys, "analyze", "--game", f"{at_top}:make")
+    assert f"{at_top}:2: the game file called os._exit(0)" in one_line_error(code, err)
+    import os
+    assert os._exit.__module__ == "posix"  # put back
+    (tmp_path / "adir.py").mkdir()
+    code, _, err = run(capsys, "analyze", "--game", f"{tmp_path / 'adir.py'}:make")
+    assert "is a directory, not a file" in one_line_error(code, err)
 
 
 # ------------------------------------------------------------------------------- processes: pipes, warnings

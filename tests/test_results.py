@@ -110,6 +110,9 @@ def test_a_missing_table_is_said_to_be_missing(tmp_path):
     for ext in (".csv", ".npz", ".json", ".nc"):
         with pytest.raises(GandynamicsError, match="no such file"):
             SweepResult.load(tmp_path / f"absent{ext}")
+        (tmp_path / f"dir{ext}").mkdir()
+        with pytest.raises(GandynamicsError, match="a directory, not a file"):
+            SweepResult.load(tmp_path / f"dir{ext}")
 
 
 def test_a_json_table_with_infinities_loads_them_as_numbers(tmp_path):

@@ -154,7 +154,8 @@ class SweepResult:
             raise GandynamicsError(f"{p!r}: SweepResult.load reads .csv (with its .csv.json sidecar), .npz, .json "
                                    "or .nc")
         if not os.path.isfile(p):  # (it said "is not a sweep table written by gandynamics")
-            raise GandynamicsError(f"{p!r}: no such file")
+            what = "a directory, not a file" if os.path.isdir(p) else "no such file"
+            raise GandynamicsError(f"{p!r}: {what}")
         if p.endswith(".nc"):
             try:
                 import xarray as xr
