@@ -39,7 +39,7 @@ import os
 import re
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -48,6 +48,7 @@ import numpy as np
 from .errors import GandynamicsError
 from .io import atomic_write_bytes, atomic_write_text, check_output_dir
 from .studies.base import STUDIES, Study, register
+from ._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["Check", "Study", "Context", "StudyResult", "STUDIES", "register", "studies", "run", "write_readme",
            "script_main"]

@@ -62,11 +62,11 @@ The same reading serves the CLI text, JSON, tables, the sweep summary and the fi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
 
+from gandynamics._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 from gandynamics._numeric import log_pos  # absolute: the interpreted copy imports the interpreted log
 
 __all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END", "FALL_HALF", "FALL_SLOW", "FALL_BAND", "GROW_FACTOR",

@@ -42,13 +42,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
 
 from ..errors import GandynamicsError
 from .constants import Region, RegionMeetsJump, _jump_switches, certify_constants, mu_certified_above
 from .rates import theoretical_bound, theory_step
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["BASIN_METHODS", "BasinReport", "basin", "monotone_radius", "step_range", "certified_rate"]
 

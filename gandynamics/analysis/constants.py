@@ -54,7 +54,7 @@ import heapq
 import itertools
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
 import sympy as sp
@@ -64,6 +64,7 @@ from .._display import bound
 from ..errors import GandynamicsError
 from ..validate import optional_flag, plain_float
 from .intervals import NE0, JacobianEnclosure, matrix_bounds
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["Region", "parse_region", "Bracket", "ConstantsReport", "CheckResult", "estimate_constants",
            "certify_constants", "check_constants", "asymmetric_local", "jacobian_values"]

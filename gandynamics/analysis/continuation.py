@@ -32,7 +32,7 @@ continuation of the boundaries) is written out in docs/math/bifurcations.md; the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field as dfield
+from dataclasses import field as dfield
 
 import numpy as np
 from scipy import linalg, optimize
@@ -40,6 +40,7 @@ from scipy import linalg, optimize
 from ..errors import GandynamicsError
 from ..methods import METHODS
 from ._symbolic import derivatives
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["DISCRETE_METHODS", "STEP_NAMES", "FLOW_EVENTS", "MAP_EVENTS", "Event", "Branch", "Curve",
            "continuation", "boundary_curve", "stability_boundaries", "first_lyapunov_coefficient", "map_multipliers",

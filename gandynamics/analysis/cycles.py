@@ -25,13 +25,14 @@ rule of G's exact Jacobians); its multipliers are the eigenvalues of ``DG(x_{k-1
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field as dfield
+from dataclasses import field as dfield
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from ..errors import GandynamicsError
 from ..methods import METHODS
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 #: Newton's matrix counts as singular where its smallest singular value is below this times its largest: a double
 #: Floquet multiplier 1 is a Jordan block, which integration errors e split into 1 +- sqrt(e), leaving singular

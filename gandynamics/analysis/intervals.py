@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -67,6 +66,7 @@ from flint import arb
 from ..errors import GandynamicsError
 from .. import losses as _L
 from ..losses import sigmoid as _Sigmoid, softplus as _Softplus
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["IntervalFunction", "compile_interval", "interval_jacobian", "JacobianEnclosure", "ball", "box_balls", "lower", "upper",
            "split_matrix", "norm2_upper", "lambda_min_lower", "is_positive_definite", "matrix_bounds",

@@ -60,13 +60,14 @@ over the second half of the run).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
 from scipy import optimize
 
 from ..errors import GandynamicsError
 from ..methods import ALIASES as METHOD_ALIASES, METHODS
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate",
            "rate_upper", "upper_rate_function", "optimal_step",

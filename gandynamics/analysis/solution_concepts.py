@@ -31,13 +31,14 @@ training operator, not the game, and is ignored here):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dfield
+from dataclasses import field as dfield
 
 import numpy as np
 import sympy as sp
 
 from ..errors import GandynamicsError
 from ._symbolic import _MODULES
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["Classification", "classify", "is_zero_sum", "own_hessians"]
 

@@ -13,13 +13,14 @@ For ``J = Dv(z*)`` (docs/mathematics.md §0.1, §0.5):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
 
 from ..equilibrium import find_equilibrium, norm, why_not_zero, zero_test  # noqa: F401  (find_equilibrium: moved there; re-exported)
 from ..errors import GandynamicsError
 from .eigbounds import REAL_TOL, flow_reading  # noqa: F401  (REAL_TOL re-exported: continuation's tolerances)
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["SpectralReport", "find_equilibrium", "spectrum", "spectral_abscissa", "phase_factor",
            "conditioning_factor", "analysis_point"]

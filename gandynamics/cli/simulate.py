@@ -41,7 +41,10 @@ def method_option_values(args) -> dict:
         v = getattr(args, name, None)
         if v is None:
             continue
-        if o.kind in (int, float):
+        if o.kind is int:  # exactly (as a float, --maxit 2^63 - 1 became 2^63 and was refused, named maxit)
+            from ..validate import whole
+            v = whole(v, "--" + name.replace("_", "-"))
+        elif o.kind is float:
             v = _float(v, "--" + name.replace("_", "-"))
         opts[name] = v
     return opts

@@ -17,7 +17,6 @@ after the kernel (a sweep's reading: no array of every row's distances, no secon
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,6 +24,7 @@ from .. import codegen
 from ..log import notice_if_slow
 from ..kernels import DEFAULT_NB
 from ..methods import CODES, GROUPS
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["Plan", "alloc", "run_rows", "threaded", "warm", "Interrupted", "choose_engine", "ENGINES"]
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import os
-from dataclasses import dataclass, field as dc_field
+from dataclasses import field as dc_field
 
 import numpy as np
 
 from ..errors import GandynamicsError, install_hint
 from ..jsonio import dumps, write_text_atomic
 from .ratefit import RATE_FIT, VERDICTS
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["SweepResult", "NOT_RUN", "ROW_VERDICTS"]
 

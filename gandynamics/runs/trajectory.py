@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import math
 import sys
-from dataclasses import dataclass, field as dc_field
+from dataclasses import field as dc_field
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from .equilibria import equilibria, reference_points, row_norms, zeros_from_fina
 from .module import kernel_module_source
 from .ratefit import RATE_FIT, VERDICT_RULE, mark_no_zstar, poly_cap, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 #: the distances a trajectory's verdict and rate are read from (recorded besides the states asked for), one in each of
 #: equal runs of [0, steps] at a fixed pseudo-random position (:func:`gandynamics.runs.validate.sample_steps`, a
