@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
@@ -154,3 +155,27 @@ def test_a_count_beyond_memory_is_refused_with_the_estimate_before_allocating(mo
     finally:
         tracemalloc.stop()
     assert peak < 64 * 2**20, (key, peak)
+
+
+def test_a_sweep_is_refused_by_the_size_of_its_rows_before_any_array(monkeypatch):
+    """The kind: however the rows arise (a product of axes, zipped axes, several methods, from the library or the
+    command line), a sweep beyond the memory limit is one GandynamicsError naming its rows and bytes a row, raised
+    before any array of its rows (a product of 10^5 x 10^5 points was a MemoryError from numpy); the bytes a row
+    bound what a run's table really holds."""
+    import gandynamics as G
+    from gandynamics.runs.sweep import row_bytes
+
+    fld = G.VectorField(G.games.dirac(), [G.R1()])
+    for methods, n in ((["gd"], 3), (["gd", "eg", "adam"], 5)):
+        r = G.sweep(fld, methods, inits=np.random.default_rng(0).uniform(-1, 1, (n, 2)), grid={"gamma": [0.1, 0.2]},
+                    steps=5, step=0.1, progress=False)
+        held = sum(v.nbytes for v in r.columns.values()) / len(r.columns["rate"])
+        assert held <= row_bytes(fld, methods), (held, row_bytes(fld, methods))
+    monkeypatch.setenv("GANDYNAMICS_MEMORY_LIMIT", "10M")
+    big = np.linspace(0.01, 1.0, 200_000)
+    cases = [dict(inits=[[1.0, 1.0]], grid={"gamma": big, "step": big}),                     # product: 4e10 rows
+             dict(inits=[[1.0, 1.0]], grid={"gamma": big, "step": big + 0.01}, product=False),  # zipped: 2e5 rows
+             dict(inits=np.zeros((30_000, 2)), grid={"gamma": [0.1, 0.2]})]                    # inits x axis
+    for kw in cases:
+        with pytest.raises(G.GandynamicsError, match=r"the sweep's table would need .* rows x \d+ bytes a row"):
+            G.sweep(fld, ["gd", "eg"], steps=5, **({"step": 0.1} if "step" not in kw["grid"] else {}), **kw)

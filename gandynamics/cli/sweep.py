@@ -69,11 +69,12 @@ def _random_inits(spec, n, seed):
     return np.random.default_rng(s).uniform(lo, hi, (int(count), n))
 
 
-def _check_rows(args, grid, fld, n_methods) -> None:
-    """The table's size before anything is run: rows = methods x inits x grid points (product) and about
-    2n + 12 columns of float64."""
+def _check_rows(args, grid, fld, methods) -> None:
+    """The table's size before anything is run (before the random initial points are drawn): rows = methods x inits
+    x grid points (product), the bytes of a row as the library counts them (:func:`gandynamics.runs.sweep.row_bytes`)."""
     import math
-    from ..limits import check_array
+
+    from ..runs.sweep import check_rows
     from ..validate import plain_float
     try:
         n_random = plain_float(args.random_inits.split(":")[0]) if args.random_inits else 0.0
@@ -84,7 +85,7 @@ def _check_rows(args, grid, fld, n_methods) -> None:
     n_init = max(1.0, len(args.init) + n_random)
     sizes = [len(v) for v in grid.values()]
     points = (max(sizes) if sizes else 1) if args.zip else math.prod(sizes)
-    check_array((n_methods * n_init * points, 2 * fld.n + 12), "the sweep's table")
+    check_rows(fld, methods, len(methods) * n_init * points)
 
 
 def run(args) -> int:
@@ -124,7 +125,7 @@ def run(args) -> int:
     refuse_set_twice(given, [(n[len("hyper_"):], n) if n.startswith("hyper_") and n[len("hyper_"):] in fld.defaults
                              else ("method beta", n) if n == "beta" else n
                              for n in grid if n not in ("step", "step_g", "step_d")], "--grid")
-    _check_rows(args, grid, fld, len(methods))
+    _check_rows(args, grid, fld, [str(m) for m in methods])
     inits = [parse_vector(v, fld.n, "--init", fld.names) for v in args.init]
     if args.random_inits:
         inits += list(_random_inits(args.random_inits, fld.n, args.seed))

@@ -213,6 +213,30 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
     return ZSTAR, (missing if missing.any() else None), bool(info.get("interrupted")), unsearched
 
 
+def row_bytes(field, method_names) -> int:
+    """Bytes a sweep of ``field`` holds per row, its table and its working arrays together (the largest they can be):
+    the table's numbers (``init_``, ``final_``, ``zstar_`` per coordinate, the hyperparameters, ``step``, ``step_g``,
+    ``step_d``, ``beta``, ``distance``, ``rate``, ``rate_err``, ``tail_min``, ``tail_max``, ``diverged_at``), its flags
+    and text (``method``, ``verdict``, ``reason``: 4 bytes a character), and the plan and reading (the rows' starts,
+    hyperparameters, steps, z* and reference points, final states, the reading's seven numbers, the kernels' stop
+    records).  What :func:`sweep` checks against :func:`gandynamics.limits.memory_limit` before it allocates."""
+    n, h = field.n, len(field.defaults)
+    table = 8 * (3 * n + h + 10) + 2 + 4 * (max(map(len, method_names), default=0)
+                                            + max(map(len, ROW_VERDICTS)) + max(map(len, REASONS.values())))
+    work = 8 * (4 * n + h + 3 + 7 + 3)
+    return int(table + work)
+
+
+def check_rows(field, method_names, rows) -> None:
+    """Refuse a sweep of ``rows`` rows whose table and working arrays (:func:`row_bytes`) exceed the memory limit
+    (a GandynamicsError saying the rows, the bytes per row and the limit), before anything is computed."""
+    from decimal import Decimal
+
+    from ..limits import _count, check_bytes
+    per = row_bytes(field, method_names)
+    check_bytes(Decimal(float(rows)) * per, "the sweep's table", f"{_count(rows)} rows x {per} bytes a row")
+
+
 def _text_column(labels: tuple, codes: np.ndarray) -> np.ndarray:
     """``labels[codes]`` as a string array as wide as the longest label that occurs (numpy's own width for an array
     of those strings): the verdicts of a sweep whose runs all converged take 10 characters a row, not the 23 of
@@ -371,8 +395,9 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     if product:
         dims = [("init", np.arange(len(inits)))] + [(name, v.copy()) for name, v in axes]  # (the table's own)
         shape = tuple(len(v) for _, v in dims)
-        L = int(np.prod(shape))
-        idx = np.indices(shape).reshape(len(shape), -1)
+        L = math.prod(shape)
+        check_rows(field, [m.name for m in ms], len(ms) * L)  # (before any array of the rows: 10^5 x 10^5 points
+        idx = np.indices(shape).reshape(len(shape), -1)       # was a MemoryError from np.indices)
         init_i = idx[0]
         axis_vals = {name: v[idx[j + 1]] for j, (name, v) in enumerate(axes)}
     else:
@@ -381,6 +406,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         if len(lens) > 1:
             raise GandynamicsError(f"zip sweep: inits and every grid axis must have the same length (or 1); got {sorted(lens)}")
         L = lens.pop() if lens else 1
+        check_rows(field, [m.name for m in ms], len(ms) * L)
         init_i = None  # (the rows' initial points: inits itself, or its one point repeated)
         axis_vals = {name: np.broadcast_to(v, (L,)).copy() if len(v) == 1 else v for name, v in axes}
         dims = [("row", np.arange(L))]
