@@ -59,7 +59,7 @@ class Explorer:
 
     def __init__(self, field, methods: Sequence[str] = ("gd",), init=None, steps: int = 200, step: float = 0.1,
                  params: Mapping | None = None, *, ranges: Mapping | None = None, step_range=(1e-3, 1.0),
-                 plane=None, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 21, methods_offered=None):
+                 plane=None, xlim=None, ylim=None, n: int = 21, methods_offered=None):
         w = _widgets()
         import matplotlib.pyplot as plt
         from .methods import METHODS
@@ -76,7 +76,7 @@ class Explorer:
                 raise GandynamicsError(f"unknown method {m!r}; accepted: {', '.join(offered)}")
         self.plane = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
         self.ij = (_index(field, self.plane[0]), _index(field, self.plane[1]))
-        self.xlim, self.ylim, self.n = tuple(xlim), tuple(ylim), int(n)
+        self.n = int(n)
         p0 = field.param_vector(params)
         ranges = dict(ranges or {})
         unknown = set(ranges) - set(field.defaults)
@@ -104,6 +104,9 @@ class Explorer:
         else:
             z0 = field.point(init)
         self.center = c
+        from .plotting import window_around  # (around the starred zero unless given, as phase_portrait's)
+        self.xlim = window_around(c, self.ij[0], xlim, "xlim")
+        self.ylim = window_around(c, self.ij[1], ylim, "ylim")
         self.start = [w.FloatText(value=float(v), description=nm, layout=w.Layout(width="160px"))
                       for nm, v in zip(field.names, z0)]
         self.fig, self.axes = plt.subplots(1, 3, figsize=(13.5, 4.3), layout="constrained",
@@ -232,7 +235,7 @@ class Explorer:
 
 def interact(field, methods: Sequence[str] = ("gd",), init=None, steps: int = 200, step: float = 0.1,
              params: Mapping | None = None, *, ranges: Mapping | None = None, step_range=(1e-3, 1.0), plane=None,
-             xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 21) -> Explorer:
+             xlim=None, ylim=None, n: int = 21) -> Explorer:
     """Explore a field in Jupyter with sliders.
 
     Parameters

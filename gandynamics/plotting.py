@@ -190,6 +190,19 @@ def _window(lim, what: str) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+#: half the width of a plane's default window, on each side of its centre (the starred zero)
+HALF_WIDTH = 2.0
+
+
+def window_around(point, index: int, lim=None, what: str = "xlim") -> tuple[float, float]:
+    """``lim`` checked (:func:`_window`), or by default ``point[index] -/+`` :data:`HALF_WIDTH`: a plane's window is
+    centred on its zero unless given (a portrait of a game whose zero is away from 0 looked at an empty corner)."""
+    if lim is None:
+        c = float(point[index])
+        return c - HALF_WIDTH, c + HALF_WIDTH
+    return _window(lim, what)
+
+
 def _values(values, what: str, positive: bool = False) -> np.ndarray:
     """A 1-D axis of at least one finite number (positive ones for step sizes): ``[]`` indexed past the end, a
     negative step drew a rate for a step no method takes."""
@@ -223,7 +236,7 @@ def _strength(field, parameter: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- phase portraits
-def direction_field(field, params=None, plane=None, center=None, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), n: int = 41):
+def direction_field(field, params=None, plane=None, center=None, xlim=None, ylim=None, n: int = 41):
     """``v = -F`` on an ``n x n`` grid of a 2-D plane.
 
     Parameters
@@ -237,7 +250,9 @@ def direction_field(field, params=None, plane=None, center=None, xlim=(-2.0, 2.0
     center : array, optional
         The point the slice passes through (default: :func:`slice_center`: the zero of F that
         :func:`equilibrium_point` finds, else the declared equilibrium, else 0).
-    xlim, ylim : pairs of float
+    xlim, ylim : pairs of float, optional
+        The window, in the coordinates' own values (default: :data:`HALF_WIDTH` on each side of ``center``, or of the
+        zero :func:`slice_center` finds; for a game of two parameters with no zero, of 0).
     n : int
 
     Returns
@@ -257,7 +272,9 @@ def direction_field(field, params=None, plane=None, center=None, xlim=(-2.0, 2.0
     from .validate import whole
     n = whole(n, "n", lo=2)  # the grid's points per side: n=1e6 ran out of memory in meshgrid (phase_portrait,
     # interact); n=1 is no grid (an IndexError in streamplot)
-    xlim, ylim = _window(xlim, "xlim"), _window(ylim, "ylim")
+    ref = c if (xlim is not None and ylim is not None) or center is not None or field.n > 2 else \
+        slice_center(field, params)  # (n = 2, no center: the window around the zero, the slice the whole plane)
+    xlim, ylim = window_around(ref, i, xlim, "xlim"), window_around(ref, j, ylim, "ylim")
     check_array((n, n), f"a direction field on a grid of {n} x {n} points (X, Y, U, V and the plot's copies)",
                 copies=8)
     mod = field.point_module(calls=n * n)
@@ -341,7 +358,7 @@ def slice_center(field, params=None, center=None, star=_SEARCH) -> np.ndarray:
     return field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n)
 
 
-def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2.0), ylim=(-2.0, 2.0),
+def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, ylim=None,
                    n: int = 41, streamlines: bool = True, arrows: bool = False, speed: bool = False,
                    nullclines: bool = False, trajectories=(), equilibrium=True, clip=None, density: float = 1.0,
                    speed_range=None, colorbar: bool = True, title: str | None = None, legend: bool = True, ax=None):
@@ -357,7 +374,11 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
         Hyperparameter values.
     plane : pair of str, optional
         x- and y-axis parameters (default: first generator, first discriminator parameter).
-    center, xlim, ylim, n : see :func:`direction_field`.
+    center, n : see :func:`direction_field`.
+    xlim, ylim : pairs of float, optional
+        The window, in the coordinates' own values (default: :data:`HALF_WIDTH` = 2 on each side of the starred
+        zero, of the point given as ``equilibrium``, or of ``center``: the window follows the zero, as the command
+        line's does).
     streamlines : bool
         Draw ``streamplot`` streamlines of v.
     arrows : bool
@@ -414,6 +435,17 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=(-2.0, 2
     if center is None and field.n > 2:  # (one search: none again when it found no zero)
         center = slice_center(field, params, star=star) if equilibrium is True else slice_center(field, params)
     c_slice = np.array(center if center is not None else np.zeros(field.n), float)
+    # the window: given, or around the slice's centre (a larger game; the centre given), the starred zero, the point
+    # given as equilibrium, or (equilibrium=False) the zero slice_center finds
+    if xlim is not None and ylim is not None or center is not None or field.n > 2:
+        ref = c_slice
+    elif equilibrium is True:
+        ref = star if star is not None else c_slice
+    elif equilibrium is False or equilibrium is None:
+        ref = slice_center(field, params)
+    else:
+        ref = field.point(equilibrium)
+    xlim, ylim = window_around(ref, i, xlim, "xlim"), window_around(ref, j, ylim, "ylim")
     X, Y, U, V = direction_field(field, params, names, c_slice, xlim, ylim, n)
     ok = np.isfinite(U) & np.isfinite(V)
     Um, Vm = np.where(ok, U, 0.0), np.where(ok, V, 0.0)

@@ -120,3 +120,7 @@ def test_the_explorer_of_a_larger_game_slices_through_the_starred_zero():
     assert len(stars) == 1
     np.testing.assert_allclose(stars[0], [1.0, 1.0], atol=1e-12)
     np.testing.assert_allclose(f.eval_F(ex.center, f.param_vector()), 0.0, atol=1e-12)
+    # ... and its window is centred on that zero (HALF_WIDTH each side; it was (-2, 2) whatever the zero)
+    from gandynamics.plotting import HALF_WIDTH
+    np.testing.assert_allclose(ex.xlim, (1.0 - HALF_WIDTH, 1.0 + HALF_WIDTH), atol=1e-12)
+    np.testing.assert_allclose(ex.axes[0].get_ylim(), (1.0 - HALF_WIDTH, 1.0 + HALF_WIDTH), atol=1e-12)

@@ -854,3 +854,34 @@ def test_the_slice_of_a_larger_game_passes_through_the_starred_zero():
         del anim  # (collected here, under this test's filter, not during a later test)
         import gc
         gc.collect()
+
+
+@pytest.mark.parametrize("shift", [(3.0, -1.0), (-40.0, 25.0), (0.0, 0.0)])
+def test_the_default_window_is_centred_on_the_zero(shift):
+    """The kind: every plane whose window is not given (direction_field, phase_portrait with the star or without it,
+    the explorer) is HALF_WIDTH on each side of the zero (the library kept (-2, 2) while the CLI centred: a portrait
+    of a game whose zero is at (3, -1) looked at an empty corner); a given window is kept as given.  The games:
+    F = (x - p + y - q, y - q - (x - p)), its zero (p, q) by construction."""
+    import sympy as sp
+
+    import gandynamics as gd
+    from gandynamics.plotting import HALF_WIDTH, direction_field, phase_portrait
+    p, q = shift
+    x, y = sp.symbols("x y", real=True)
+    g = gd.Game(theta=[x], psi=[y], loss_g=(x - p)**2 / 2 + (x - p) * (y - q), loss_d=(y - q)**2 / 2 - (x - p) * (y - q),
+                equilibrium=None)
+    fld = gd.VectorField(g)
+    want_x, want_y = (p - HALF_WIDTH, p + HALF_WIDTH), (q - HALF_WIDTH, q + HALF_WIDTH)
+    X, Y, U, V = direction_field(fld, n=5)
+    np.testing.assert_allclose((X.min(), X.max(), Y.min(), Y.max()), (*want_x, *want_y), atol=1e-12)
+    assert abs(U[2, 2]) < 1e-12 and abs(V[2, 2]) < 1e-12  # the grid's centre is the zero
+    for eq in (True, False, [p, q]):
+        fig, ax = plt.subplots()
+        try:
+            phase_portrait(fld, ax=ax, n=7, equilibrium=eq)
+            np.testing.assert_allclose(ax.get_xlim(), want_x, atol=1e-12)
+            np.testing.assert_allclose(ax.get_ylim(), want_y, atol=1e-12)
+            phase_portrait(fld, ax=ax, n=7, xlim=(-1, 1), ylim=(-1, 1))  # given: as given
+            np.testing.assert_allclose(ax.get_xlim(), (-1, 1))
+        finally:
+            plt.close(fig)
