@@ -562,10 +562,10 @@ def test_the_proximal_point_method_has_no_optimal_step_on_a_monotone_game(re_par
     for i, B in enumerate(blocks):
         A[2 * i:2 * i + 2, 2 * i:2 * i + 2] = B
     h, rho = optimal_step("proximal", A)
-    assert h == math.inf
+    assert h == math.inf and rho == 0.0  # the infimum, not attained (its value at the probe step, 1e-12, was shown)
     lam = np.linalg.eigvals(A)
     h_big = 1e12 / np.max(np.abs(lam))
-    assert rho == pytest.approx(np.max(1 / np.abs(1 + h_big * lam)), rel=1e-6, abs=1e-300)
+    assert np.max(1 / np.abs(1 + h_big * lam)) < 1e-9  # (the closed form at the largest probe: falling to 0 like 1/h)
     assert largest_stable_step("proximal", A) == math.inf
     # the other methods keep a finite optimum on the same operators (their rate grows again for large h)
     assert math.isfinite(optimal_step("eg", A)[0])
@@ -652,3 +652,16 @@ def test_an_unstable_step_is_not_explained_by_non_normality(h):
     from gandynamics.analysis.rates import rates
     rows, _ = rates(VectorField(games.dirac(), [R1(gamma=0.3)]), ["gd"], step=h)
     assert rows[0].local_rate >= 1 and "non-normal" not in rows[0].note
+
+
+@pytest.mark.parametrize("limit", [0.0, 0.3, 1e-3])
+def test_a_rate_falling_for_ever_reports_its_infimum(monkeypatch, limit):
+    """When rho(h) decreases for every h the optimal step is inf and the rate reported is the infimum: 0 for a rate
+    that falls like 1/h (its value at the last probe, 1e-12, had been shown as an optimal rate), else the positive
+    limit (within its change over the last probe).  Synthetic rates rho(h) = limit + (1 - limit) / (1 + h)."""
+    import importlib
+    R = importlib.import_module("gandynamics.analysis.rates")  # (the package exports a function of that name)
+    monkeypatch.setattr(R, "local_rate", lambda method, A, h, *a, **k: limit + (1.0 - limit) / (1.0 + h))
+    h, rho = R.optimal_step("proximal", np.eye(2))
+    assert h == math.inf
+    assert rho == limit if limit == 0.0 else rho == pytest.approx(limit, rel=1e-9)

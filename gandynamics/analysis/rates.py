@@ -321,8 +321,8 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
     """``(h*, rho(h*))`` minimising the local rate over ``h > 0`` (grid + bounded Brent, see the module
     docstring).  ``(None, None)`` for the flow or a zero operator.  When ``rho`` still decreases at the top
     of the grid and on to ``1e12 / max|lambda|`` (e.g. the proximal point method on a monotone game, whose
-    rate ``max 1/|1 + h lambda|`` falls to 0 as ``h -> inf``) no step is optimal: ``(inf, rho(1e12 / s))``, the
-    rate approached as ``h`` grows."""
+    rate ``max 1/|1 + h lambda|`` falls to 0 as ``h -> inf``) no step is optimal: ``(inf, rho_inf)``, the rate
+    approached as ``h`` grows: 0 when it still falls like ``1/h`` or faster at ``1e12 / s``, else its value there."""
     if method == "flow":
         return None, None
     s = _scale(A)
@@ -336,7 +336,11 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
         tail = np.logspace(math.log10(30.0), 12, 24)[1:] / s
         tvals = np.array([f(h) for h in tail])
         if np.all(np.diff(np.concatenate(([vals[-1]], tvals))) <= 0):
-            return math.inf, float(tvals[-1])
+            # the infimum, approached as h grows: 0 when the rate still falls like 1/h (or faster) between the last two
+            # probes (the proximal point method on a monotone game, max 1/|1 + h lambda|: its 1e-12 at h = 1e12 / s
+            # was shown as an optimal rate), else the last probe's value, the limit to about its own change
+            falling = tvals[-1] <= 1.5 * tvals[-2] * tail[-2] / tail[-1]
+            return math.inf, 0.0 if falling else float(tvals[-1])
         grid, vals = np.concatenate((grid, tail)), np.concatenate((vals, tvals))  # an optimum beyond 30 / s
         k = int(np.argmin(vals))
     a = grid[max(k - 1, 0)]
@@ -662,8 +666,9 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                 rule = "1/L" if m == "flow" and h_opt is None else "optimal"
                 if h is not None and math.isinf(h):  # no optimal step: measure at a large finite one
                     h = 30.0 / _scale(A)
-                    rule = (f"none optimal: rho decreases with h (rho = {r_opt:z.3g} at h = 1e12 / max|lambda|); "
-                            f"measured at h = {h:z.3g}")
+                    rule = ("none optimal: rho decreases with h " + ("toward 0 as h -> inf" if r_opt == 0 else
+                                                                       f"toward {r_opt:z.3g}")
+                            + f"; measured at h = {h:z.3g}")
                 if step == "theory":
                     why = (f"{m} has no theorem step" if _resolve(m)[0].theory_step is None else
                            f"the theorem's step needs mu > 0 (certified mu_lo = {mu:z.3g})" if not mu > 0 else
