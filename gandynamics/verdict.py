@@ -911,6 +911,51 @@ def _uniform_rows(idx, dist, life, floor, r0, r1, bad):
             bad[i] += 0 if ((d < math.inf) & (d > low)) | (k > T) else 1  # NaN, inf or at the floor, in its life
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _lane_means(idx, logk, L, j0, j1, m, s):
+    """The mean of each lane's ``L[j, b]`` over ``j0 <= j < j1`` into ``s[:m]``, summed in the order of
+    :func:`_slope` and :func:`_poly_fit`; returns the window's count and the means of ``idx`` and ``logk`` (NaN
+    for an empty window).  One lane sum per loop: see :func:`_read_group`."""
+    c = 0.0
+    x = 0.0
+    lk = 0.0
+    for b in range(m):
+        s[b] = 0.0
+    for j in range(j0, j1):
+        c += 1.0
+        x += idx[j]
+        lk += logk[j]
+        Lj = L[j]
+        for b in range(m):
+            s[b] += Lj[b]
+    for b in range(m):
+        s[b] = s[b] / c
+    return c, x / c, lk / c
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _lane_cross(idx, logk, L, j0, j1, m, my, mx, ml, sx, sl):
+    """The centred cross sums of each lane's ``L[j, b]`` (mean ``my[b]``) with ``idx[j]`` (mean ``mx``) and with
+    ``logk[j]`` (mean ``ml``) over ``j0 <= j < j1`` into ``sx[:m]``, ``sl[:m]``, in the order of :func:`_slope`;
+    returns the sums of squares of ``idx - mx`` and ``logk - ml``."""
+    sxx = 0.0
+    sll = 0.0
+    for b in range(m):
+        sx[b] = 0.0
+        sl[b] = 0.0
+    for j in range(j0, j1):
+        Lj = L[j]
+        dx = idx[j] - mx
+        dl = logk[j] - ml
+        sxx += dx * dx
+        sll += dl * dl
+        for b in range(m):
+            dy = Lj[b] - my[b]
+            sx[b] += dx * dy
+            sl[b] += dl * dy
+    return sxx, sll
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
@@ -962,86 +1007,18 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     j8 = jh
     while j8 < j1 and not idx[j8] >= FALL_TAIL * T:
         j8 += 1
-    sp = acc[27]  # sums of log d: over [T/4, T], [T/2, T], the halves, the last eighth; then their means
+    sp = acc[27]  # the means of log d: over [T/4, T], [T/2, T], the halves, the last eighth
     sa = acc[31]
     s1 = acc[34]
     s2 = acc[37]
     s8 = acc[40]
-    for b in range(m):
-        sp[b] = 0.0
-        sa[b] = 0.0
-        s1[b] = 0.0
-        s2[b] = 0.0
-        s8[b] = 0.0
-    # the windows' step and log-step means (scalars, shared by the lanes; _slope's, _poly_fit's operations)
-    cp = 0.0
-    xp = 0.0
-    lp = 0.0
-    for j in range(j0, jh):
-        cp += 1.0
-        xp += idx[j]
-        lp += logk[j]
-        Lj = L[j]
-        for b in range(m):
-            sp[b] += Lj[b]
-    ca = 0.0
-    xa = 0.0
-    la = 0.0
-    for j in range(jh, j1):
-        cp += 1.0
-        xp += idx[j]
-        lp += logk[j]
-        ca += 1.0
-        xa += idx[j]
-        la += logk[j]
-        Lj = L[j]
-        for b in range(m):
-            sp[b] += Lj[b]
-            sa[b] += Lj[b]
-    c1 = 0.0
-    x1 = 0.0
-    l1 = 0.0
-    for j in range(jh, jh + h):
-        c1 += 1.0
-        x1 += idx[j]
-        l1 += logk[j]
-        Lj = L[j]
-        for b in range(m):
-            s1[b] += Lj[b]
-    c2 = 0.0
-    x2 = 0.0
-    l2 = 0.0
-    for j in range(jh + h, j1):
-        c2 += 1.0
-        x2 += idx[j]
-        l2 += logk[j]
-        Lj = L[j]
-        for b in range(m):
-            s2[b] += Lj[b]
-    c8 = 0.0
-    x8 = 0.0
-    for j in range(j8, j1):
-        c8 += 1.0
-        x8 += idx[j]
-        Lj = L[j]
-        for b in range(m):
-            s8[b] += Lj[b]
-    xp /= cp
-    lp /= cp
-    xa = xa / ca
-    la = la / ca
-    x1 = x1 / c1
-    l1 = l1 / c1
-    x2 = x2 / c2
-    l2 = l2 / c2
-    x8 = x8 / c8
-    for b in range(m):
-        sp[b] /= cp
-        sa[b] = sa[b] / ca
-        s1[b] = s1[b] / c1
-        s2[b] = s2[b] / c2
-        s8[b] = s8[b] / c8
-    # the centred cross sums: log d against k and log k over each window; k and log k against each other
+    cp, xp, lp = _lane_means(idx, logk, L, j0, j1, m, sp)
+    ca, xa, la = _lane_means(idx, logk, L, jh, j1, m, sa)
+    c1, x1, l1 = _lane_means(idx, logk, L, jh, jh + h, m, s1)
+    c2, x2, l2 = _lane_means(idx, logk, L, jh + h, j1, m, s2)
+    c8, x8, _ = _lane_means(idx, logk, L, j8, j1, m, s8)
+    # the centred cross sums: log d against k and log k over each window (the rate's fit over [T/4, T] also log d
+    # against itself and k against log k)
     sxyp = acc[28]
     slyp = acc[29]
     syyp = acc[30]
@@ -1056,13 +1033,6 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         sxyp[b] = 0.0
         slyp[b] = 0.0
         syyp[b] = 0.0
-        sxa[b] = 0.0
-        sla[b] = 0.0
-        sx1[b] = 0.0
-        sl1[b] = 0.0
-        sx2[b] = 0.0
-        sl2[b] = 0.0
-        sx8[b] = 0.0
     sxxp = 0.0
     sxlp = 0.0
     sllp = 0.0
@@ -1078,49 +1048,10 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
             sxyp[b] += dx * dy
             slyp[b] += dl * dy
             syyp[b] += dy * dy
-    sxxa = 0.0
-    slla = 0.0
-    for j in range(jh, j1):
-        Lj = L[j]
-        dx = idx[j] - xa
-        dl = logk[j] - la
-        sxxa += dx * dx
-        slla += dl * dl
-        for b in range(m):
-            dy = Lj[b] - sa[b]
-            sxa[b] += dx * dy
-            sla[b] += dl * dy
-    sxx1 = 0.0
-    sll1 = 0.0
-    for j in range(jh, jh + h):
-        Lj = L[j]
-        dx = idx[j] - x1
-        dl = logk[j] - l1
-        sxx1 += dx * dx
-        sll1 += dl * dl
-        for b in range(m):
-            dy = Lj[b] - s1[b]
-            sx1[b] += dx * dy
-            sl1[b] += dl * dy
-    sxx2 = 0.0
-    sll2 = 0.0
-    for j in range(jh + h, j1):
-        Lj = L[j]
-        dx = idx[j] - x2
-        dl = logk[j] - l2
-        sxx2 += dx * dx
-        sll2 += dl * dl
-        for b in range(m):
-            dy = Lj[b] - s2[b]
-            sx2[b] += dx * dy
-            sl2[b] += dl * dy
-    sxx8 = 0.0
-    for j in range(j8, j1):
-        Lj = L[j]
-        dx = idx[j] - x8
-        sxx8 += dx * dx
-        for b in range(m):
-            sx8[b] += dx * (Lj[b] - s8[b])
+    sxxa, slla = _lane_cross(idx, logk, L, jh, j1, m, sa, xa, la, sxa, sla)
+    sxx1, sll1 = _lane_cross(idx, logk, L, jh, jh + h, m, s1, x1, l1, sx1, sl1)
+    sxx2, sll2 = _lane_cross(idx, logk, L, jh + h, j1, m, s2, x2, l2, sx2, sl2)
+    sxx8, _ = _lane_cross(idx, logk, L, j8, j1, m, s8, x8, 0.0, sx8, acc[42])  # (acc[42]: scratch until the rss)
     # ---- the plain fit over [T/2, T] (_slope; also the decay test's slope: the same samples): with idx increasing
     # sxx > 0, else (idx repeating) the rows go through _read_row
     if not sxxa > 0.0:  # (nh >= 4 samples)
