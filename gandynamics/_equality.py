@@ -16,11 +16,26 @@ from collections.abc import Mapping
 import numpy as np
 
 
+#: names of wall-clock timings (dataclass fields, keys of a result's mappings such as a sweep's ``meta``): how long a
+#: computation took is not part of its result, and is left out of :func:`same` (a recomputed check or sweep compared
+#: unequal on its seconds alone)
+WALL_CLOCK = frozenset({"seconds", "compile_seconds"})
+
+
+def _nan(v) -> bool:
+    """A NaN scalar: float, complex (either part) or NumPy's."""
+    try:
+        return bool(v != v)
+    except (TypeError, ValueError):
+        return False
+
+
 def same(x, y) -> bool:
     """Structural equality that never raises on arrays: arrays equal in shape and values (NaN equal to NaN in float
     and complex arrays; object arrays element by element), mappings with the same keys and :func:`same` values,
     lists and tuples of the same type and length item by item, dataclasses by :func:`fields_equal`; any other pair by
-    ``==`` (a NaN float equal to itself, as Python's own containers compare it).  Returns a bool."""
+    ``==`` (a NaN scalar equal to a NaN scalar).  Wall-clock timings (:data:`WALL_CLOCK`) are not compared.  Returns
+    a bool."""
     if x is y:
         return True
     if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
@@ -36,12 +51,12 @@ def same(x, y) -> bool:
             return False
     if isinstance(x, Mapping) or isinstance(y, Mapping):
         return (isinstance(x, Mapping) and isinstance(y, Mapping) and x.keys() == y.keys()
-                and all(same(x[k], y[k]) for k in x))
+                and all(same(x[k], y[k]) for k in x if k not in WALL_CLOCK))
     if isinstance(x, (list, tuple)) or isinstance(y, (list, tuple)):
         return type(x) is type(y) and len(x) == len(y) and all(same(a, b) for a, b in zip(x, y))
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
         return bool(fields_equal(x, y) is True)
-    if isinstance(x, float) and isinstance(y, float) and x != x and y != y:
+    if isinstance(x, (float, complex, np.number)) and isinstance(y, (float, complex, np.number)) and _nan(x) and _nan(y):
         return True
     try:
         return bool(x == y)
@@ -51,10 +66,11 @@ def same(x, y) -> bool:
 
 def fields_equal(self, other):
     """``__eq__`` of a result dataclass: ``NotImplemented`` for another class, else whether every field compared by
-    the dataclass (``field(compare=True)``, the default) is :func:`same`."""
+    the dataclass (``field(compare=True)``, the default; not the wall-clock :data:`WALL_CLOCK`) is :func:`same`."""
     if other.__class__ is not self.__class__:
         return NotImplemented
-    return all(same(getattr(self, f.name), getattr(other, f.name)) for f in dataclasses.fields(self) if f.compare)
+    return all(same(getattr(self, f.name), getattr(other, f.name)) for f in dataclasses.fields(self)
+               if f.compare and f.name not in WALL_CLOCK)
 
 
 def dataclass(cls=None, /, **kwargs):

@@ -31,6 +31,7 @@ import importlib.util
 import inspect
 import os
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -62,21 +63,35 @@ class _ProcessExit(BaseException):
         self.code = code
 
 
+#: the process and thread loading a game file (None: none is); os._exit refuses only there (_no_process_exit)
+_LOADING: list = [None]
+_REAL_EXIT = os._exit
+
+
+def _guarded_exit(code=0):
+    """``os._exit`` while :func:`_no_process_exit` is installed: :class:`_ProcessExit` in the process and thread
+    loading a game file, the real exit anywhere else (a child process the factory forks, another thread) and at any
+    other time (a game file that did ``from os import _exit`` keeps this function)."""
+    if _LOADING[0] == (os.getpid(), threading.get_ident()):
+        raise _ProcessExit(code)
+    _REAL_EXIT(code)
+
+
 @contextlib.contextmanager
 def _no_process_exit():
-    """``os._exit`` raising :class:`_ProcessExit` for the duration: a game file that ends the process with it (no
-    clean-up, no message) would otherwise end every command with exit status 0 and no output (a reviewer's file)."""
+    """``os._exit`` raising :class:`_ProcessExit` for the duration, in this process and thread only: a game file that
+    ends the process with it (no clean-up, no message) would otherwise end every command with exit status 0 and no
+    output (a reviewer's file)."""
     mods = [os] + ([sys.modules["posix"]] if "posix" in sys.modules else [])  # (os._exit is posix._exit)
     real = [m._exit for m in mods]
-
-    def refuse(code=0):
-        raise _ProcessExit(code)
-
+    outer = _LOADING[0]
+    _LOADING[0] = (os.getpid(), threading.get_ident())
     for m in mods:
-        m._exit = refuse
+        m._exit = _guarded_exit
     try:
         yield
     finally:
+        _LOADING[0] = outer
         for m, f in zip(mods, real):
             m._exit = f
 

@@ -911,7 +911,7 @@ def _uniform_rows(idx, dist, life, floor, r0, r1, bad):
             bad[i] += 0 if ((d < math.inf) & (d > low)) | (k > T) else 1  # NaN, inf or at the floor, in its life
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _lane_means(idx, logk, L, j0, j1, m, s):
     """The mean of each lane's ``L[j, b]`` over ``j0 <= j < j1`` into ``s[:m]``, summed in the order of
     :func:`_slope` and :func:`_poly_fit`; returns the window's count and the means of ``idx`` and ``logk`` (NaN
@@ -933,7 +933,7 @@ def _lane_means(idx, logk, L, j0, j1, m, s):
     return c, x / c, lk / c
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _lane_cross(idx, logk, L, j0, j1, m, my, mx, ml, sx, sl):
     """The centred cross sums of each lane's ``L[j, b]`` (mean ``my[b]``) with ``idx[j]`` (mean ``mx``) and with
     ``logk[j]`` (mean ``ml``) over ``j0 <= j < j1`` into ``sx[:m]``, ``sl[:m]``, in the order of :func:`_slope`;

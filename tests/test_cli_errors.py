@@ -229,6 +229,27 @@ def test_user_game_file_faults(capsys, tmp_path):
     assert "is a directory, not a file" in one_line_error(code, err)
 
 
+def test_the_exit_guard_holds_only_where_the_game_file_loads(tmp_path, monkeypatch):
+    """os._exit refuses only in the process and thread loading the file, while it loads (a reviewer: a factory that
+    forked a multiprocessing.Process saw its child exit 2 with a bogus error; a file that did `from os import _exit`
+    kept a function that raised for ever)."""
+    from gandynamics import userload
+    f = tmp_path / "forks.py"
+    f.write_text(
+        "import multiprocessing as mp\nimport sympy as sp\nfrom os import _exit\nimport gandynamics as gd\n\n"
+        "def _child():\n    pass\n\n"
+        "def make():\n    p = mp.get_context('fork').Process(target=_child)\n    p.start()\n    p.join()\n"
+        "    assert p.exitcode == 0, p.exitcode\n"
+        "    x, y = sp.symbols('x y', real=True)\n    return gd.Game([x], [y], x * y, -x * y)\n")
+    game, _ = userload.load_user_game(f"{f}:make")
+    assert game is not None
+    module = sys.modules[userload._module_name(f.resolve())]
+    calls = []
+    monkeypatch.setattr(userload, "_REAL_EXIT", calls.append)
+    module._exit(7)  # after loading: the real exit (recorded here), not a refusal
+    assert calls == [7]
+
+
 # ------------------------------------------------------------------------------- processes: pipes, warnings
 def _cli(*args, **kw):
     return subprocess.run([sys.executable, "-m", "gandynamics", *args], capture_output=True, text=True,

@@ -113,3 +113,27 @@ def test_same_is_an_equality_that_never_raises(x, y):
     assert same(x, copy.deepcopy(x)) is True
     a, b = same(x, y), same(y, x)
     assert isinstance(a, bool) and a == b
+
+
+def test_a_recomputed_result_equals_the_first():
+    """Wall-clock timings are not part of a result (a reviewer: a recomputed check or sweep compared unequal on its
+    seconds alone); the numbers are."""
+    import gandynamics as G
+    fld = VectorField(games.quadratic()) if hasattr(games, "quadratic") else VectorField(games.dirac())
+    box = G.Region.box([-1.0] * fld.n, [1.0] * fld.n)
+    a = G.check_constants(fld, box, mu=10.0, L=0.01, max_seconds=5)
+    b = G.check_constants(fld, box, mu=10.0, L=0.01, max_seconds=5)
+    assert a == b
+    d = VectorField(games.dirac(), [G.R1()])
+    kw = dict(inits=[[1.0, 1.0], [0.3, -0.2]], grid={"gamma": [0.2, 0.5]}, steps=20, step=0.1, progress=False)
+    s1, s2 = G.sweep(d, "gd", **kw), G.sweep(d, "gd", **kw)
+    assert s1 == s2
+    s3 = G.sweep(d, "gd", **{**kw, "steps": 21})
+    assert s1 != s3
+
+
+@pytest.mark.parametrize("nan", [float("nan"), complex(float("nan"), 0.0), complex(0.0, float("nan")),
+                                 np.float32("nan"), np.float64("nan"), np.complex128(complex(float("nan"), 1.0))])
+def test_a_nan_scalar_equals_a_nan_scalar(nan):
+    assert same(nan, copy.copy(nan)) and same({"x": [nan]}, {"x": [float("nan")]})
+    assert not same(nan, 1.0) and not same(1.0, nan)

@@ -179,3 +179,17 @@ def test_a_sweep_is_refused_by_the_size_of_its_rows_before_any_array(monkeypatch
     for kw in cases:
         with pytest.raises(G.GandynamicsError, match=r"the sweep's table would need .* rows x \d+ bytes a row"):
             G.sweep(fld, ["gd", "eg"], steps=5, **({"step": 0.1} if "step" not in kw["grid"] else {}), **kw)
+
+
+def test_the_command_line_counts_a_zipped_sweep_by_its_rows(monkeypatch, tmp_path, capsys):
+    """--zip puts the inits and the axes side by side: 600 random inits zipped with a 600-point axis are 600 rows, not
+    360,000 (a reviewer: a zipped sweep the library ran was refused by the command line's count); the same product is
+    refused, naming the rows."""
+    from gandynamics.cli import main
+    monkeypatch.setenv("GANDYNAMICS_MEMORY_LIMIT", "20M")
+    argv = ["sweep", "dirac", "--method", "gd", "--steps", "5", "--random-inits", "600:-1:1",
+            "--grid", "step=0.01:0.2:600"]
+    assert main(argv + ["--zip", "--out", str(tmp_path / "z.csv")]) == 0
+    capsys.readouterr()
+    assert main(argv + ["--out", str(tmp_path / "p.csv")]) == 2
+    assert "(360000 rows x " in capsys.readouterr().err

@@ -654,14 +654,20 @@ def test_an_unstable_step_is_not_explained_by_non_normality(h):
     assert rows[0].local_rate >= 1 and "non-normal" not in rows[0].note
 
 
-@pytest.mark.parametrize("limit", [0.0, 0.3, 1e-3])
-def test_a_rate_falling_for_ever_reports_its_infimum(monkeypatch, limit):
+@pytest.mark.parametrize("limit,p", [(0.0, 1.0), (0.0, 2.0), (0.3, 1.0), (1e-3, 1.0), (0.0, 0.5)])
+def test_a_rate_falling_for_ever_reports_its_infimum(monkeypatch, limit, p):
     """When rho(h) decreases for every h the optimal step is inf and the rate reported is the infimum: 0 for a rate
-    that falls like 1/h (its value at the last probe, 1e-12, had been shown as an optimal rate), else the positive
-    limit (within its change over the last probe).  Synthetic rates rho(h) = limit + (1 - limit) / (1 + h)."""
+    that falls like 1/h or faster (its value at the last probe, 1e-12, had been shown as an optimal rate), else its
+    value at the last probe (a positive limit, to within its change there; a slow fall, h^-0.5, is not taken for one
+    to 0).  Synthetic rates rho(h) = limit + (1 - limit) / (1 + h)^p."""
     import importlib
     R = importlib.import_module("gandynamics.analysis.rates")  # (the package exports a function of that name)
-    monkeypatch.setattr(R, "local_rate", lambda method, A, h, *a, **k: limit + (1.0 - limit) / (1.0 + h))
+    monkeypatch.setattr(R, "local_rate", lambda method, A, h, *a, **k: limit + (1.0 - limit) / (1.0 + h) ** p)
     h, rho = R.optimal_step("proximal", np.eye(2))
     assert h == math.inf
-    assert rho == limit if limit == 0.0 else rho == pytest.approx(limit, rel=1e-9)
+    if p >= 1.0 and limit == 0.0:
+        assert rho == 0.0
+    elif limit == 0.0:
+        assert rho == pytest.approx((1.0 + 1e12) ** -p, rel=1e-6) and rho > 0.0
+    else:
+        assert rho == pytest.approx(limit, rel=1e-9)

@@ -841,3 +841,24 @@ def test_a_hyperparameter_named_like_a_column_of_the_table_is_the_axis_hyper_nam
     g = Game([x], [y], sum(syms) * x * y, -sum(syms) * x * y, hyper=syms, name="clash")
     assert hyper_axis_names(VectorField(g)) == ["hyper_rate", "hyper_step", "hyper_hyper_beta", "hyper_beta", "gamma",
                                                 "hyper_init_x", "hyper_final_y", "hyper_zstar_x", "initx"]
+
+
+@pytest.mark.parametrize("top", [1.5, 3.0, 40.0])
+def test_groups_of_fractional_sample_steps_are_bitwise_the_reference(top):
+    """Sample steps that are not whole numbers (a reviewer's harness): at top = 1.5 the windows start below step 1, so
+    the grouped reading runs with its log-log fit and its fit with a polynomial factor switched off (log k undefined
+    there), at 3.0 with only the latter off, at 40 with both on; every case bitwise the reference, in groups."""
+    rng = np.random.default_rng(int(top * 10))
+    idx = np.linspace(0.0, top, 33)
+    B = 400
+    s = max(1.0, 40.0 / top)  # (the generator's own steps, >= 40; the lives scaled back: the reading reads them)
+    d, life, div = sequences(rng, B, idx * s, top * s)
+    life = np.asarray(life, float) / s
+    zn = rng.uniform(0, 3, B) * (rng.random(B) < 0.5)
+    ref, n_grouped, n_single, want = _read_as_the_reference(idx, d, life, div, zn)
+    assert n_single == 0 and n_grouped > 0.3 * B
+    T = float(np.median(life[want]))
+    k = idx[idx <= T]
+    loglog_on = k[k >= TEST_START * T].min() >= 1.0
+    poly_on = k[k >= FIT_START * T].min() >= 1.0
+    assert (loglog_on, poly_on) == {1.5: (False, False), 3.0: (True, False), 40.0: (True, True)}[top]

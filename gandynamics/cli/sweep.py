@@ -71,7 +71,8 @@ def _random_inits(spec, n, seed):
 
 def _check_rows(args, grid, fld, methods) -> None:
     """The table's size before anything is run (before the random initial points are drawn): rows = methods x inits
-    x grid points (product), the bytes of a row as the library counts them (:func:`gandynamics.runs.sweep.row_bytes`)."""
+    x grid points (product; zipped, methods x the longest of them), the bytes of a row as the library counts them
+    (:func:`gandynamics.runs.sweep.row_bytes`)."""
     import math
 
     from ..runs.sweep import check_rows
@@ -84,8 +85,9 @@ def _check_rows(args, grid, fld, methods) -> None:
         n_random = 0.0
     n_init = max(1.0, len(args.init) + n_random)
     sizes = [len(v) for v in grid.values()]
-    points = (max(sizes) if sizes else 1) if args.zip else math.prod(sizes)
-    check_rows(fld, methods, len(methods) * n_init * points)
+    # zipped, the inits and the axes are the rows side by side (each of one length, or 1); else their product
+    rows = max([n_init] + sizes) if args.zip else n_init * math.prod(sizes)
+    check_rows(fld, methods, len(methods) * rows)
 
 
 def run(args) -> int:

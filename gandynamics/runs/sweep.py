@@ -393,20 +393,22 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         raise GandynamicsError(f"option(s) {', '.join(sorted(stray))} apply to none of {', '.join(m.name for m in ms)}")
     # rows (per method)
     if product:
-        dims = [("init", np.arange(len(inits)))] + [(name, v.copy()) for name, v in axes]  # (the table's own)
-        shape = tuple(len(v) for _, v in dims)
+        shape = (len(inits),) + tuple(len(v) for _, v in axes)
         L = math.prod(shape)
-        check_rows(field, [m.name for m in ms], len(ms) * L)  # (before any array of the rows: 10^5 x 10^5 points
-        idx = np.indices(shape).reshape(len(shape), -1)       # was a MemoryError from np.indices)
-        init_i = idx[0]
-        axis_vals = {name: v[idx[j + 1]] for j, (name, v) in enumerate(axes)}
     else:
         lens = {len(inits)} | {len(v) for _, v in axes}
         lens.discard(1)
         if len(lens) > 1:
             raise GandynamicsError(f"zip sweep: inits and every grid axis must have the same length (or 1); got {sorted(lens)}")
         L = lens.pop() if lens else 1
-        check_rows(field, [m.name for m in ms], len(ms) * L)
+    # before any array of the rows (a product of 10^5 x 10^5 points was a MemoryError from np.indices)
+    check_rows(field, [m.name for m in ms], len(ms) * L)
+    if product:
+        dims = [("init", np.arange(len(inits)))] + [(name, v.copy()) for name, v in axes]  # (the table's own)
+        idx = np.indices(shape).reshape(len(shape), -1)
+        init_i = idx[0]
+        axis_vals = {name: v[idx[j + 1]] for j, (name, v) in enumerate(axes)}
+    else:
         init_i = None  # (the rows' initial points: inits itself, or its one point repeated)
         axis_vals = {name: np.broadcast_to(v, (L,)).copy() if len(v) == 1 else v for name, v in axes}
         dims = [("row", np.arange(L))]
