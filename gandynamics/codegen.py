@@ -860,11 +860,12 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     ``field_step_gd(Z, P, HS, BP, m)``: ``Z -= HS * F(Z)``; ``field_step_to(Z, P, HS, T, m)``:
     ``T = Z - HS * F(Z)``; ``field_step_at(W, Z, P, HS, BP, m)``: ``Z -= HS * F(W)``;
     ``field_step_past(Z, A, P, HS, BP, m)``: ``A = F(Z - HS * A)``, then ``Z -= HS * A`` (column-wise, so ``F``
-    and the hyperparameters as in ``{name}``).  The three that write ``Z`` return the number of columns of
-    the new state with ``not (|x_0| + ... + |x_{n-1}| <= BP)`` (every column with a NaN, infinite or beyond-``BP``
-    coordinate, and also those whose sum alone exceeds ``BP``; ``BP`` the bound of the divergence test, the largest
-    double for an infinite bound): the driver's test folded into the step, a nonzero count making the driver run
-    its exact per-coordinate test (``field_step_to`` returns ``m``).  They give bitwise the values of ``{name}`` followed by the separate
+    and the hyperparameters as in ``{name}``).  The three that write ``Z`` return 1 when some column of
+    the new state has ``not (|x_0| + ... + |x_{n-1}| <= BP)`` (every column with a NaN, infinite or beyond-``BP``
+    coordinate, and also one whose sum alone exceeds ``BP``; ``BP`` the bound of the divergence test, the largest
+    double for an infinite bound), else 0: the driver's test folded into the step (the largest bit pattern of the
+    columns' sums, compared once with ``BP``'s), a nonzero value making the driver run its exact per-coordinate
+    test (``field_step_to`` returns ``m``).  They give bitwise the values of ``{name}`` followed by the separate
     update loops.  They are inlined into the drivers at numba's level (``inline="always"``) when the field's
     loop body has at most :data:`INLINE_MAX_LINES` lines: each inlined copy is compiled again, which doubled
     the first compile of a 4-parameter Gauss-Hermite game (jare-gaussian: 44-48 s -> 24-26 s without it, load
@@ -901,14 +902,21 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     # and vectorizes the loop without run-time overlap checks
     body = _vectorizable(_body(reps, [(f"f_{i}", e) for i, e in enumerate(reduced)], indent=ind))
     R = range(nz)
-    # the steps that write the state also count the columns whose new state is not within BP by the test
+    # the steps that write the state also test whether some column's new state may have left the bound, by
     # ``not (|x_0| + ... + |x_{n-1}| <= BP)``: true for NaN, +-inf and any coordinate beyond the bound (a sum of
     # non-negative numbers is at least its largest term, also rounded), and also when the sum alone exceeds BP
     # (a column near the bound, or an overflowing sum): BP is the largest double for an infinite bound.  The
-    # driver's divergence test folded into the step's loop, one compare and one integer add per column on values
-    # already in registers; a nonzero count only makes the driver run its exact per-coordinate test on the block
+    # driver's divergence test folded into the step's loop on values already in registers: the largest *bit
+    # pattern* of the columns' sums, an int64 maximum (one integer instruction per column, LLVM's max reduction),
+    # compared with BP's once after the loop -- for doubles whose sign bit is clear (a sum of absolute values,
+    # NaN included: no operation here makes a NaN with its sign set) the order of the bit patterns is the order of
+    # the numbers, and a NaN's pattern is above +inf's, so ``max bits > bits(BP)`` is exactly "some column is not
+    # <= BP".  A nonzero result only makes the driver run its exact per-coordinate test on the block
     # (gandynamics.kernels.driver: _gk_check), which decides.  One test per column instead of one per coordinate:
-    # gd's step 711 -> 785 million trajectory-steps per CPU-second on the R1 Dirac-GAN (studies/RESULTS_sweep.md)
+    # gd's step 711 -> 785 million trajectory-steps per CPU-second on the R1 Dirac-GAN; the bit-pattern maximum
+    # instead of a compare and an integer count per column (a compare, a mask-to-vector move and a subtraction),
+    # a further 3-6 % for gd, eg and eftp (the kernels alone on the R1 Dirac-GAN, the same numbers bitwise, 40
+    # interleaved rounds in one process, 2026-12-03; studies/RESULTS_sweep.md)
     specs = {  # name: (arguments, row views, loads before F (x_i is F's argument), stores after F, tested values)
         "field_step_gd": ("Z, P, HS, BP, m", ("Z", "HS"), [f"x_{i} = Z_{i}[b]" for i in R],
                           [s_ for i in R for s_ in (f"u_{i} = x_{i} - HS_{i}[b] * f_{i}", f"Z_{i}[b] = u_{i}")], True),
@@ -929,7 +937,7 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
         fs += [f"    {v}_{i} = {v}[{i}]" for v in views for i in R]
         fs += [f"    P_{j} = P[{j}]" for j in range(npar) if ps[j] in used]
         if tested:
-            fs.append("    nout_ = 0")
+            fs.append("    nout_ = _float_to_bits(0.0)")
         fs.append("    for b in range(m):")
         fs += [ind + x for x in loads]
         fs += [f"{ind}z_{i} = x_{i}" for i in R if zs[i] in used]
@@ -938,8 +946,8 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
             fs.append(body)
         fs += [ind + x for x in stores]
         if tested:
-            fs.append(f"{ind}nout_ += 0 if {_chain([f'abs(u_{i})' for i in R], ' + ')} <= BP else 1")
-        fs.append("    return nout_" if tested else "    return m")
+            fs.append(f"{ind}nout_ = max(nout_, _float_to_bits({_chain([f'abs(u_{i})' for i in R], ' + ')}))")
+        fs.append("    return 1 if nout_ > _float_to_bits(BP) else 0" if tested else "    return m")
     return "\n".join(lines + fs) + "\n"
 
 

@@ -440,38 +440,87 @@ def test_the_interpreters_rewrite_takes_any_depth_python_compiles():
     assert ns["f"](1.0) == 2500.0 and ns["f"](0.0) != ns["f"](0.0)  # 0/0 is NaN in numba's semantics, not an error
 
 
-@pytest.mark.parametrize("n, engines", [(70, ("interpreted", "compiled")), (1100, ("interpreted",))])
-@pytest.mark.slow  # compiles a field of its own: 8-9 s with cold caches
-def test_fused_step_counts_the_columns_whose_sum_of_absolute_values_is_not_within_the_bound(n, engines):
-    """field_step_gd returns the number of *columns* b with ``not (|u_0| + ... + |u_{n-1}| <= BP)`` (the sum printed
-    in codegen._chain's groups of WIDE: n = 70 three groups, n = 1100 two levels of nesting): NaN, +-inf, a
-    coordinate beyond the bound (also the last one of the last group), a sum beyond it with every coordinate within
-    (counted: the driver's exact test decides) and an overflowing sum under the largest double; -0.0 and
-    coordinates exactly at the bound are not counted.  Expected counts by hand from these columns."""
+def _fused_flag_module(n, engine):
+    """The fused steps of F = a z (n coordinates, one hyperparameter a), interpreted or compiled."""
     z = sp.symbols(f"z0:{n}", real=True)
     a = sp.Symbol("a", real=True)
-    src = ("import math\nfrom numba import njit\nfrom gandynamics._numeric import sigmoid_v as _sigmoid_v\n\n"
-           + codegen.generate_block_source(sp.Matrix([a * v for v in z]), z, [a]))
-    mods = [codegen.load_interpreted(src) if e == "interpreted" else codegen.load_module(src) for e in engines]
-    Z = np.zeros((n, 9))
+    src = ("import math\nfrom numba import njit\nfrom gandynamics._numeric import _float_to_bits, sigmoid_v as _sigmoid_v"
+           "\n\n" + codegen.generate_block_source(sp.Matrix([a * v for v in z]), z, [a]))
+    return codegen.load_interpreted(src) if engine == "interpreted" else codegen.load_module(src)
+
+
+@pytest.mark.parametrize("n, engines", [(70, ("interpreted", "compiled")), (1100, ("interpreted",))])
+@pytest.mark.slow  # compiles a field of its own: 8-9 s with cold caches
+def test_fused_step_flags_the_columns_whose_sum_of_absolute_values_is_not_within_the_bound(n, engines):
+    """field_step_gd returns 1 when some column b has ``not (|u_0| + ... + |u_{n-1}| <= BP)`` (the sum printed in
+    codegen._chain's groups of WIDE: n = 70 three groups, n = 1100 two levels of nesting), else 0; each column
+    alone: NaN (of either sign), +-inf, a coordinate beyond the bound (also the last one of the last group), a sum
+    beyond it with every coordinate within (flagged: the driver's exact test decides) and an overflowing sum under
+    the largest double are flagged; -0.0 and coordinates exactly at the bound are not.  Expected flags by hand from
+    these columns."""
+    mods = [_fused_flag_module(n, e) for e in engines]
+    Z = np.zeros((n, 10))
     Z[:, 1] = -0.0
     Z[n - 1, 2] = 1.0000000000000002  # the last coordinate just beyond the bound
     Z[33, 3] = math.nan
     Z[:, 4] = 0.9 / n  # within, and so is the sum
-    Z[:, 5] = 0.5  # every coordinate within, the sum beyond: counted
+    Z[:, 5] = 0.5  # every coordinate within, the sum beyond: flagged
     Z[40, 6] = -math.inf
     Z[0, 7] = -1.0  # exactly at the bound, the others -0.0
     Z[1:, 7] = -0.0
     Z[n // 2, 8] = 1.5
+    Z[n - 2, 9] = -math.nan  # a NaN with its sign bit set: its absolute value's pattern is a positive one
+    assert np.signbit(Z[n - 2, 9])
+    want = [False, False, True, True, False, True, True, False, True, True]
     big = np.full((n, 4), 1e307)  # each sum overflows to inf
     big[0, 1] = math.inf
     big[5, 2] = 1.7976931348623157e308
     for mod in mods:
-        w = Z.copy()  # F = a z with a = 0 and step 0: the state is unchanged (inf - 0 * inf is NaN)
-        assert mod.field_step_gd(w, np.zeros((1, 9)), np.zeros((n, 9)), 1.0, 9) == 5  # columns 2, 3, 5, 6, 8
+        for b in range(Z.shape[1]):  # each column alone
+            w = Z[:, [b]].copy()  # F = a z with a = 0 and step 0: the state is unchanged (inf - 0 * inf is NaN)
+            assert mod.field_step_gd(w, np.zeros((1, 1)), np.zeros((n, 1)), 1.0, 1) == want[b], b
+        w = Z.copy()
+        assert mod.field_step_gd(w, np.zeros((1, 10)), np.zeros((n, 10)), 1.0, 10) == 1
         np.testing.assert_array_equal(np.abs(w[:, [0, 1, 2, 4, 5, 7, 8]]), np.abs(Z[:, [0, 1, 2, 4, 5, 7, 8]]))
-        assert mod.field_step_gd(big.copy(), np.zeros((1, 4)), np.zeros((n, 4)), 1.7976931348623157e308, 4) == 4
+        assert mod.field_step_gd(big.copy(), np.zeros((1, 4)), np.zeros((n, 4)), 1.7976931348623157e308, 4) == 1
+        for b in range(4):
+            assert mod.field_step_gd(big[:, [b]].copy(), np.zeros((1, 1)), np.zeros((n, 1)), 1.7976931348623157e308,
+                                     1) == 1
         assert mod.field_step_gd(Z[:, [0, 1, 4, 7]].copy(), np.zeros((1, 4)), np.zeros((n, 4)), 1.0, 4) == 0
+
+
+_SPECIAL = [0.0, -0.0, math.nan, -math.nan, math.inf, -math.inf, 5e-324, -2.2250738585072014e-308, 1.0, -1.0,
+            0.999, 1.001, 0.5, 3.0, -1e300, 1.7976931348623157e308]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SPECIAL) | st.floats(allow_nan=True, allow_infinity=True), min_size=3,
+                         max_size=3), min_size=1, max_size=12),
+       st.sampled_from([1.0, 2.0, 1e6, 1.7976931348623157e308]))
+def test_fused_step_flag_is_the_test_of_every_column(cols, BP):
+    """The kind (a generator of states, special values of either sign included): the folded test of each fused
+    step that writes the state (gd, the extrapolation's second half, eftp) is 1 exactly when some column of the new
+    state is not within BP by the sum of its absolute values (NumPy's test of the same sums), on the interpreted
+    copy of the generated source (the same expressions as the compiled one, tests/test_interpreted_engine.py)."""
+    mod = _FLAG_MOD()
+    Z = np.array(cols, dtype=float).T.copy()  # (3, m)
+    m = Z.shape[1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = np.abs(Z[0]) + np.abs(Z[1]) + np.abs(Z[2])  # the printed sum's order
+    want = int(bool(np.any(~(s <= BP))))
+    zero = np.zeros((3, m))
+    assert mod.field_step_gd(Z.copy(), np.zeros((1, m)), zero, BP, m) == want
+    assert mod.field_step_at(Z.copy(), Z.copy(), np.zeros((1, m)), zero, BP, m) == want
+    assert mod.field_step_past(Z.copy(), np.zeros((3, m)), np.zeros((1, m)), zero, BP, m) == want
+
+
+_FLAG_CACHE: list = []
+
+
+def _FLAG_MOD():
+    if not _FLAG_CACHE:
+        _FLAG_CACHE.append(_fused_flag_module(3, "interpreted"))
+    return _FLAG_CACHE[0]
 
 
 def test_block_evaluators_call_the_vectorizable_exp_and_sigmoid():

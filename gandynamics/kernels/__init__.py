@@ -30,9 +30,9 @@ branch-free ``exp`` of :mod:`gandynamics._numeric` (LLVM cannot vectorize calls 
 The update rules of gd, eg and eftp use the fused steps of the generated module (``field_step_gd``,
 ``field_step_to``, ``field_step_at``, ``field_step_past``, :func:`gandynamics.codegen.generate_block_source`):
 the evaluation of F and the update in one loop (inlined into the driver by numba when the field's loop body
-is short, :data:`gandynamics.codegen.INLINE_MAX_LINES`), which also counts the columns whose new state may
+is short, :data:`gandynamics.codegen.INLINE_MAX_LINES`), which also tells whether some column's new state may
 be NaN, infinite or beyond the bound (one test of the sum of absolute values per column, true whenever a
-coordinate is; the driver's exact test then decides: the divergence test folded into the step, no second
+coordinate is, as the largest bit pattern of the sums; the driver's exact test then decides: the divergence test folded into the step, no second
 pass over the block; 2026-11-30, kernel alone per CPU-second: gd +15%, eg +13%, eftp +3%; one test per column
 instead of one per coordinate: gd's step +10%).
 Measured on the R1 Dirac-GAN (kernel only, million trajectory-steps per CPU-second, gd / eftp): NB = 8:

@@ -11,7 +11,7 @@ from numba import njit
 
 from gandynamics.kernels.stubs import NZ, field_block
 # <<< stub
-from gandynamics._numeric import exp_v as _exp_v, sigmoid_v as _sigmoid_v  # noqa: F401  (used by the generated field_block)
+from gandynamics._numeric import _float_to_bits, exp_v as _exp_v, sigmoid_v as _sigmoid_v  # noqa: F401  (used by the generated field_block and fused steps)
 
 NB = 64  # block width: trajectories per inner loop (replaced by kernel_source's nb)
 #: LLVM fast-math flags of the drivers (and of the fused steps inlined into them): "contract" lets a*b+c be one

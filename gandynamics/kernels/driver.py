@@ -4,9 +4,9 @@
 steps, checks every column after every step (NaN / inf / max-norm above ``BOUND``), records distances (and
 states) at the recording steps and freezes diverged columns.  The check is folded into the step when the
 rule can do it: a rule that sets ``nout`` (gd, eg, eftp without a projection box or lookahead: the fused
-steps of :func:`gandynamics.codegen.generate_block_source` count the columns with
-``not (|x_0| + ... + |x_{n-1}| <= BP)``, ``BP`` = ``BOUND`` or the largest double: every column with a NaN, inf or
-beyond-bound coordinate and possibly more, so a nonzero count runs the exact per-coordinate test ``_gk_check``)
+steps of :func:`gandynamics.codegen.generate_block_source` return 1 when some column has
+``not (|x_0| + ... + |x_{n-1}| <= BP)``, ``BP`` = ``BOUND`` or the largest double: true for every column with a NaN,
+inf or beyond-bound coordinate and possibly more, so a nonzero value runs the exact per-coordinate test ``_gk_check``)
 saves the driver's second pass over the block; ``nout = -1`` (every other rule) runs that pass.  Both flag the
 same columns at the same step.  The lines ``pass  # @init``, ``pass  # @step``
 and ``pass  # @post`` are replaced by :func:`gandynamics.kernels.kernel_source` with the dispatch over the
@@ -19,7 +19,7 @@ state, ``f`` (n, NB) scratch for F, ``a1``..``a4`` (n, NB) per-method state (zer
 (n, NB) the per-coordinate step, ``pb`` the hyperparameters, ``bb`` (NB,) the per-row beta, ``k`` the
 iteration (1-based), ``n``, ``nth``, ``nrt``, ``zero``, the integer options ``n_g``, ``n_d``, ``dfirst``,
 ``alternating``, ``la_k``, ``maxit``, the float options ``la_alpha``, ``c0``, ``c1``, ``c2``, ``USE_BOX``,
-``BOX``, ``BP`` the bound of the folded test and ``nout`` its count (``-1``: not tested), the Runge--Kutta stages ``ks`` (4, n, NB), the per-column scratch ``zc``, ``pc``, ``fc`` (n,), ``Jc`` (n, n), ``la`` (n, NB) and ``ok``
+``BOX``, ``BP`` the bound of the folded test and ``nout`` its result (nonzero: some column may be out; ``-1``: not tested), the Runge--Kutta stages ``ks`` (4, n, NB), the per-column scratch ``zc``, ``pc``, ``fc`` (n,), ``Jc`` (n, n), ``la`` (n, NB) and ``ok``
 (NB,) (a column whose implicit solve failed sets ``ok[b] = False``; the driver then flags it,
 reason 5).
 """

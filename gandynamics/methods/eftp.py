@@ -17,7 +17,7 @@ def kernel_init(z, a1, pb):
 def kernel_step(z, a1, a2, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
     if not USE_BOX:  # w = z - hs a1; a1 = F(w); z = z - hs a1, in one vectorized loop
         c_ = field_step_past(z, a1, pb, hs, BP, NB)
-        if la_k == 0:  # the count is the divergence test (see gd.kernel_step)
+        if la_k == 0:  # the flag is the divergence test (see gd.kernel_step)
             nout = c_
     else:
         for i in range(n):

@@ -12,10 +12,10 @@ def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
     field_step_to(z, pb, hs, a1, NB)  # a1 = z - hs F(z), one vectorized loop (gandynamics.codegen)
     if USE_BOX:
         _gk_project(a1, BOX, zero, nrt)
-    c_ = field_step_at(a1, z, pb, hs, BP, NB)  # z = z - hs F(a1); counts the columns that may have left the bound
+    c_ = field_step_at(a1, z, pb, hs, BP, NB)  # z = z - hs F(a1); 1 if some column may have left the bound
     if USE_BOX:
         _gk_project(z, BOX, zero, nrt)
-    elif la_k == 0:  # the count is the divergence test (see gd.kernel_step)
+    elif la_k == 0:  # the flag is the divergence test (see gd.kernel_step)
         nout = c_
 
 

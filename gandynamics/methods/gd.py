@@ -11,8 +11,8 @@ from .base import Method, Rule
 
 
 def kernel_step(z, f, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
-    # z = z - hs F(z) in one vectorized loop that also counts the columns that may have left the bound
-    # (gandynamics.codegen); the count stands for the driver's divergence test unless a projection or a
+    # z = z - hs F(z) in one vectorized loop that also tells whether some column may have left the bound
+    # (gandynamics.codegen); that flag stands for the driver's divergence test unless a projection or a
     # lookahead step changes z afterwards
     c_ = field_step_gd(z, pb, hs, BP, NB)
     if USE_BOX:
