@@ -32,7 +32,8 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         return np.ascontiguousarray(np.broadcast_to(zs, (B, fld.n))), True
     if fld.equilibrium is not None and B:
         Z = np.empty((B, fld.n))
-        Z[:] = fld.equilibrium
+        for j, v in enumerate(fld.equilibrium):  # (column by column: Z[:] = point runs numpy's inner loop over the n
+            Z[:, j] = v                          # entries of each row, 0.75 vs 0.1 ms for 100,000 rows of 2)
         # |F| < 1e-10 as |F|^2 < 1e-20: no sqrt, no scaling (an overflowing square is inf, not below; an
         # underflowing one is).  Where F is merely flat at the declared point (a point of the Dirac-GAN's saturated
         # region declared its equilibrium: |F| < 1e-10, no zero there) the whole declaration is refused, by the zero
@@ -209,12 +210,21 @@ def reference_points(Z: np.ndarray, Z0: np.ndarray):
     ``x_k = x_0 - hk`` moves ``|z_k - z_0| = hk`` from any start, while its norm from a far start barely changes.
     Returns ``(Zref, missing)``, ``missing`` (B,) bool, or None when every row has its ``z*`` (``Zref`` is then
     ``Z`` itself)."""
-    missing = np.isnan(Z).any(axis=1)
+    missing = _rows_with_nan(Z)
     if not missing.any():
         return Z, None
     Zref = Z.copy()
     Zref[missing] = Z0[missing]
     return Zref, missing
+
+
+def _rows_with_nan(Z: np.ndarray) -> np.ndarray:
+    """``np.isnan(Z).any(axis=1)`` of ``Z`` (B, n), column by column: a reduction along rows of a few entries runs
+    numpy's inner loop per row (1.34 vs 0.05 ms for 100,000 rows of 2)."""
+    out = np.zeros(Z.shape[0], dtype=bool)
+    for j in range(Z.shape[1]):
+        out |= np.isnan(Z[:, j])
+    return out
 
 
 def zstar_norms(Z: np.ndarray, shared: bool):
