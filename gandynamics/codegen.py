@@ -141,6 +141,44 @@ def gc_paused():
 ENGINES = ("auto", "compiled", "interpreted")
 
 
+#: the interleave count of the kernels whose inlined fused steps evaluate the branch-free exp or logistic function
+#: (:func:`loop_interleave`; measured 2, the cost model's choice, and 1, 3, 4, 6, 8: 4 the fastest)
+LONG_CHAIN_INTERLEAVE = 4
+#: the LLVM option of the loop vectorizer's interleave count (0, its default: the cost model chooses)
+_INTERLEAVE_OPTION = "-force-vector-interleave"
+
+
+@contextlib.contextmanager
+def loop_interleave(count: int):
+    """Compile what numba compiles in this block with LLVM's loop vectorizer interleaving ``count`` vector iterations
+    of every vectorized loop (``count`` 0 or None: nothing changes).  The generated modules whose fused steps evaluate
+    a long chain of dependent operations (the branch-free ``exp`` or logistic function) declare
+    ``LOOP_INTERLEAVE = 4`` (:func:`generate_block_source`): LLVM's cost model interleaves their steps' loops twice,
+    and four independent vectors in flight run the R1 Dirac-GAN's gd / eg / eftp kernels 10-15 % faster (the same
+    numbers bitwise; on fields without such a chain it was up to 24 % slower: they keep the cost model's choice,
+    studies/RESULTS_sweep.md).
+
+    The option is LLVM's, for the whole process: it is set and put back (to LLVM's default) while holding numba's
+    compiler lock, so that no other numba compile runs meanwhile.  Where llvmlite cannot set it, the block runs
+    with the cost model's choice."""
+    if not count:
+        yield
+        return
+    import llvmlite.binding as llvm
+    from numba.core.compiler_lock import global_compiler_lock
+    with global_compiler_lock:
+        try:
+            llvm.set_option("gandynamics", f"{_INTERLEAVE_OPTION}={int(count)}")
+            changed = True
+        except Exception:  # (an llvmlite without the option: the cost model's choice)
+            changed = False
+        try:
+            yield
+        finally:
+            if changed:
+                llvm.set_option("gandynamics", f"{_INTERLEAVE_OPTION}=0")
+
+
 def first_call_once(name: str, call) -> bool:
     """Run ``call()`` -- a first call of a numba function, which compiles it or loads it from the disk cache --
     holding the lock file ``name`` (:func:`lock_path`): processes that need the same code at the same time
@@ -866,7 +904,9 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     double for an infinite bound), else 0: the driver's test folded into the step (the largest bit pattern of the
     columns' sums, compared once with ``BP``'s), a nonzero value making the driver run its exact per-coordinate
     test (``field_step_to`` returns ``m``).  They give bitwise the values of ``{name}`` followed by the separate
-    update loops.  They are inlined into the drivers at numba's level (``inline="always"``) when the field's
+    update loops.  The source also declares ``LOOP_INTERLEAVE``, the loop interleave count its kernels are compiled
+    with (:func:`loop_interleave`: 4 when the inlined steps evaluate the branch-free exp or logistic function, else
+    0, LLVM's cost model).  They are inlined into the drivers at numba's level (``inline="always"``) when the field's
     loop body has at most :data:`INLINE_MAX_LINES` lines: each inlined copy is compiled again, which doubled
     the first compile of a 4-parameter Gauss-Hermite game (jare-gaussian: 44-48 s -> 24-26 s without it, load
     1-2) and cost nothing measurable on the 2-parameter Dirac-GAN, whose sweep it speeds up by 3-10 %.
@@ -931,6 +971,11 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     }
     fs = []
     inline = ', inline="always"' if body.count("\n") + 1 <= INLINE_MAX_LINES else ""
+    # the interleave count the kernels of this module are compiled with (loop_interleave): 4 where the inlined steps
+    # evaluate the branch-free exp or logistic function (a long chain of dependent operations), else the cost model's
+    interleave = LONG_CHAIN_INTERLEAVE if inline and ("_sigmoid_v(" in body or "_exp_v(" in body) else 0
+    fs += ["", "", "#: LLVM's loop interleave count for this module's kernels (gandynamics.codegen.loop_interleave)",
+           f"LOOP_INTERLEAVE = {interleave}"]
     for fname, (args, views, loads, stores, tested) in specs.items():
         fs += ["", "", f'@njit(cache=True, error_model="numpy", fastmath={{"contract"}}{inline})',
                f"def {fname}({args}):"]

@@ -571,3 +571,51 @@ def test_generated_header_and_field_cache_key_cover_jvp(monkeypatch, tmp_path):
         monkeypatch.undo()
         codegen._runtime_digest.cache_clear()
     assert codegen._runtime_digest() == before_digest
+
+
+@pytest.mark.parametrize("expr, want", [
+    ("a * z0 * z1", 0),  # a polynomial: the cost model's interleave
+    ("sigmoid(z0 * z1) * a", codegen.LONG_CHAIN_INTERLEAVE),  # the branch-free logistic function
+    ("exp(-z0 ** 2) * a", codegen.LONG_CHAIN_INTERLEAVE),  # the branch-free exp
+    ("long", 0),  # 45 exps shared by both components: 45 lines of common subexpressions, too long to inline
+])
+def test_modules_declare_their_loop_interleave_by_the_steps_they_inline(expr, want):
+    """The kind: a generated module declares LOOP_INTERLEAVE = 4 exactly when its fused steps are inlined and evaluate
+    the branch-free exp or logistic function (a long chain of dependent operations), 0 otherwise (a polynomial field,
+    or steps too long to inline); the declaration is what engine._compile_once compiles the kernels with."""
+    z0, z1, a = sp.symbols("z0 z1 a", real=True)
+    from gandynamics.losses import sigmoid
+    if expr == "long":
+        terms = [sp.exp(-k * z0 * z1) for k in range(1, 46)]
+        F = sp.Matrix([a * sum(terms), z1 * sum(t * k for k, t in enumerate(terms))])
+    else:
+        F = sp.Matrix([sp.sympify(expr, locals={"sigmoid": sigmoid, "z0": z0, "z1": z1, "a": a}), z0 - z1])
+    src = codegen.generate_block_source(F, [z0, z1], [a])
+    assert f"\nLOOP_INTERLEAVE = {want}\n" in src
+    assert ('inline="always")\ndef field_step_gd' in src) == (expr != "long")
+
+
+def test_loop_interleave_is_set_for_its_block_and_put_back():
+    """codegen.loop_interleave(count) compiles with LLVM's vectorizer interleaving ``count`` iterations and puts
+    LLVM's default back after the block: the same loop compiled before, inside loop_interleave(1) and after has as
+    many vector multiplies before and after (the cost model's interleave) and fewer inside (one vector iteration per
+    loop trip), counted in the machine code."""
+    import re
+
+    from numba import njit
+
+    def build():
+        @njit(cache=False)
+        def axpy(a, b, out):
+            for i in range(out.shape[0]):
+                out[i] = a[i] * 2.5 + b[i] * a[i]
+        x = np.ones(64)
+        axpy(x, x, np.empty(64))
+        asm = next(iter(axpy.inspect_asm().values()))
+        return len(re.findall(r"\bv?mulpd\b|\bvfn?m(add|sub)\d*pd\b", asm))
+
+    before = build()
+    with codegen.loop_interleave(1):
+        inside = build()
+    after = build()
+    assert before == after and inside < before, (before, inside, after)

@@ -429,3 +429,29 @@ def test_a_rules_own_step_loop_gives_the_shared_loops_numbers():
             if not box:
                 assert ref["divat"].max() >= 0 or method in ("ftr", "proximal", "flow"), method  # some rows diverge
     assert set(stepped) <= covered, sorted(set(stepped) - covered)
+
+
+@pytest.mark.slow  # compiles the Dirac-GAN's kernels twice more (about 10 s each with cold caches)
+def test_interleaved_kernels_give_the_same_numbers_bitwise():
+    """The kernels of a module that declares LOOP_INTERLEAVE = 4 (the R1 Dirac-GAN: its steps evaluate the logistic
+    function) give bitwise the states, distances and divergence steps of the same module compiled with the cost
+    model's interleave (the declaration set to 0: another module), for gd, eg and eftp, diverging rows included."""
+    import dataclasses
+
+    from gandynamics.runs import engine
+
+    fld = VectorField(games.dirac(), [R1()])
+    rng = np.random.default_rng(3)
+    B = 700  # (not a multiple of the block width: a partial block)
+    inits = rng.uniform(-3, 3, (B, 2))
+    for method in ("gd", "eg", "eftp"):
+        plan = sweep_plan(fld, method, inits=inits, grid={"gamma": rng.uniform(0, 1, B), "step": rng.uniform(0.01, 2.5, B)},
+                          steps=300, product=False, bound=4.0)  # (steps up to 2.5 and a bound of 4: rows that leave it)
+        assert "\nLOOP_INTERLEAVE = 4\n" in plan.source
+        plain = dataclasses.replace(plan, source=plan.source.replace("\nLOOP_INTERLEAVE = 4\n", "\nLOOP_INTERLEAVE = 0\n"),
+                                    engine="compiled")
+        a = engine.run_rows(dataclasses.replace(plan, engine="compiled"), 0, B)
+        b = engine.run_rows(plain, 0, B)
+        assert (a["divat"] >= 0).any() and (a["divat"] < 0).any()
+        for key in ("final", "dist", "divat", "reason"):
+            np.testing.assert_array_equal(a[key], b[key], err_msg=f"{method} {key}")

@@ -206,7 +206,8 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
                             "afterwards) ...", still=lambda kernel=fn: not getattr(kernel, "signatures", True)):
             ctrl_c = not getattr(fn, "signatures", True) and _compile_once(
                 plan.source, group, fn, (code,) if group != "dopri5" else (),
-                args_for(0, 1, np.empty((1, len(plan.rec_idx)))))  # one row: the types of every call
+                args_for(0, 1, np.empty((1, len(plan.rec_idx)))),  # one row: the types of every call
+                getattr(mod, "LOOP_INTERLEAVE", 0))
             threaded(call, units)
             if ctrl_c:  # a Ctrl-C during the compile: honoured now that this chunk's steps are done
                 raise KeyboardInterrupt
@@ -306,17 +307,22 @@ def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float)
     return "interpreted" if cost <= INTERPRET_MAX_SECONDS else "compiled"
 
 
-def _compile_once(source: str, group: str, kernel, head: tuple, args: tuple) -> bool:
+def _compile_once(source: str, group: str, kernel, head: tuple, args: tuple, interleave: int = 0) -> bool:
     """Compile ``kernel`` (or load it from numba's disk cache) by a one-row, one-step call on copies of the
     arguments, holding a lock file in the cache directory (:func:`gandynamics.codegen.first_call_once`):
     processes that need the same kernel at the same time (``reproduce --jobs``, test workers, Dask workers on one
     machine) compile it once, the others then load it from the disk cache instead of compiling it again.
+    ``interleave``: the module's ``LOOP_INTERLEAVE`` (:func:`gandynamics.codegen.loop_interleave`).
     Returns True when a Ctrl-C arrived during the compile (which is always finished)."""
     small = [(a.copy() if j in _SHARED_ARGS else codegen.row_copy(a)) if isinstance(a, np.ndarray) else a
              for j, a in enumerate(args)]
     small[6] = min(int(small[6]), int(small[5]) + 1)  # steps K0 + 1 .. K0 + 1
-    return codegen.first_call_once(f"compile-{codegen.source_hash(source)[:20]}-{group}",
-                                   lambda: kernel(*head, 0, 1, *small))
+
+    def call():
+        with codegen.loop_interleave(interleave):  # (in the thread that compiles: it holds numba's compiler lock)
+            kernel(*head, 0, 1, *small)
+
+    return codegen.first_call_once(f"compile-{codegen.source_hash(source)[:20]}-{group}", call)
 
 
 #: arguments of the kernels that are not per-row (``REC_IDX``, ``BOX``, ``IOPT``, ``FOPT``): copied whole
