@@ -153,3 +153,16 @@ def test_the_command_of_a_command_line_is_its_first_word(opts, word, rest):
     argv = opts + ([word] if word else []) + (rest if word else [])
     expected = word if word in COMMANDS else ""
     assert command_of(argv) == expected
+
+
+def test_the_portrait_window_default_is_the_librarys():
+    """``gandynamics portrait``'s default --xlim/--ylim is the library's default window (plotting.HALF_WIDTH on each
+    side of the equilibrium), as its help says: the CLI keeps its own copy of the number (plotting imports matplotlib,
+    which --help does not), checked here."""
+    from gandynamics import plotting
+    from gandynamics.cli import build_parser
+    from gandynamics.cli import portrait
+
+    assert portrait.HALF_WIDTH == plotting.HALF_WIDTH
+    args = build_parser().parse_args(["portrait", "dirac", "--out", "p.png"])  # (parsed only: nothing is drawn)
+    assert args.xlim == args.ylim == f"{-plotting.HALF_WIDTH:g},{plotting.HALF_WIDTH:g}"

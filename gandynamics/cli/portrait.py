@@ -3,6 +3,10 @@ over :func:`gandynamics.plotting.phase_portrait` and :func:`gandynamics.simulate
 
 from __future__ import annotations
 
+#: the default window's half-width around the equilibrium: gandynamics.plotting.HALF_WIDTH, the library's default
+#: (not imported from there: plotting imports matplotlib, which ``--help`` does not need; tests/test_cli_help.py checks
+#: that they agree)
+HALF_WIDTH = 2.0
 
 
 def add_parser(sub):
@@ -31,8 +35,9 @@ def add_parser(sub):
                    help="WGAN weight clipping |psi| <= C: projected updates and a shaded forbidden band")
     p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane (default: the first generator and the first "
                         "discriminator parameter)")
-    p.add_argument("--xlim", default="-2,2", metavar="LO,HI", help="x range (default -2,2; around the equilibrium)")
-    p.add_argument("--ylim", default="-2,2", metavar="LO,HI", help="y range (default -2,2; around the equilibrium)")
+    window = f"{-HALF_WIDTH:g},{HALF_WIDTH:g}"
+    p.add_argument("--xlim", default=window, metavar="LO,HI", help=f"x range (default {window}; around the equilibrium)")
+    p.add_argument("--ylim", default=window, metavar="LO,HI", help=f"y range (default {window}; around the equilibrium)")
     p.add_argument("--arrows", action="store_true", help="draw a quiver instead of streamlines")
     p.add_argument("--nullclines", action="store_true", help="draw the nullclines")
     p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v|")
