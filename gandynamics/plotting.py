@@ -20,7 +20,11 @@ place: a legend goes beside them only where it lies within their cell, else insi
 drawn points, and a title too tall for the room above them is set smaller (down to 6 pt), then inside their top;
 where nothing fits, a :class:`gandynamics.errors.GandynamicsWarning` says so.  Titles are wrapped (never inside
 ``$...$``) to the width their cell gives them, which does not depend on panels drawn later, and kept within the
-figure at draw time by matplotlib (``Text.set_wrap``).  Constrained layout settles square plots (phase portraits)
+figure at draw time by matplotlib (``Text.set_wrap``); in a figure with a plain constrained layout, a one-line
+title that this would split in two after the layout's last pass (a panel the layout brought nearer the figure's edge)
+is written out in two lines and the layout run again (the figure's constrained layout is replaced by one that does
+this, with the same parameters: without it the title's first line was cut off at the figure's top).  Constrained
+layout settles square plots (phase portraits)
 over several draws: in a figure short for their titles and legends a first draw (a single ``savefig``) can leave a
 title or legend a few pixels past an edge; ``layout="compressed"`` (constrained layout for fixed-aspect plots) or
 ``savefig(..., bbox_inches="tight")`` does not.
@@ -42,6 +46,7 @@ if not os.environ.get("MPLBACKEND") and not os.environ.get("DISPLAY") and "matpl
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from scipy import optimize  # noqa: E402
 
@@ -1141,6 +1146,61 @@ def _title_room(ax, r, beside=()) -> tuple[float, float]:
     return min(cell.width, edge), min(cell.width, edge + _px(ax, 18.0))
 
 
+#: extra runs of the constrained layout when a wrapped title's height changed with it (:class:`_RefittingLayout`)
+REFIT_PASSES = 2
+
+
+def _axes_of(fig) -> list:
+    """Every axes of ``fig`` and of its subfigures, at any depth."""
+    out = list(fig.axes)
+    for sub in getattr(fig, "subfigs", ()):
+        out += _axes_of(sub)
+    return out
+
+
+class _RefittingLayout(ConstrainedLayoutEngine):
+    """Matplotlib's constrained layout, followed by the one-line titles that matplotlib's draw-time wrap
+    (:meth:`matplotlib.text.Text.set_wrap`) would now split in two: each is wrapped at its spaces into two lines of
+    even length (never inside ``$...$``), and the layout runs again (at most :data:`REFIT_PASSES` times).  Such a title is
+    wrapped to the figure's edges from where its axes are; the layout measures it where the axes were before it moved
+    them, so a one-line title of a panel that the layout brought nearer the figure's edge was split in two at draw
+    time, above the room made for one line, and its first line was cut off at the figure's top (tutorial 03's panel
+    (d) at 72 dpi).  Written out, the lines are measured by the next run and stay as they are (running the layout
+    again on the wrapped title alone went back and forth: at the place the taller title leaves, one line fits).
+    Installed in place of a figure's plain constrained layout by :func:`_refit_titles` (the same parameters)."""
+
+    def execute(self, fig):
+        out = super().execute(fig)
+        r = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
+        for _ in range(REFIT_PASSES if r is not None else 0):
+            changed = False
+            for ax in _axes_of(fig):
+                t = ax.title
+                wrapped = t._get_wrapped_text() if t.get_wrap() and hasattr(t, "_get_wrapped_text") else None
+                text = t.get_text()
+                # a title of one line that the wrap would split in two (a title of several lines was wrapped within
+                # 95 % of its room, _title_with_notes; a split in three or more is a layout still far from its end)
+                if wrapped is None or "\n" in text or wrapped.count("\n") != 1:
+                    continue
+                measure = _measure(ax, r, t.get_fontproperties())
+                t.set_text(_fill(text, measure(wrapped), measure, balanced=True))
+                changed = True
+            if not changed:
+                break
+            out = super().execute(fig)
+        return out
+
+
+def _refit_titles(ax) -> None:
+    """Give the figure of ``ax`` the :class:`_RefittingLayout` in place of a plain constrained layout (same
+    parameters); any other layout engine, or none, is left as it is."""
+    fig = _root(ax.figure)
+    engine = fig.get_layout_engine()
+    if type(engine) is ConstrainedLayoutEngine:
+        new = _RefittingLayout(compress=bool(getattr(engine, "_compress", False)), **engine.get())
+        fig.set_layout_engine(new)
+
+
 def _title_with_notes(ax, head: str | None, notes, beside=()) -> None:
     """``head`` and each note (``"note: ..."``) as the axes' title, fitted to its place: the head wrapped (at its
     spaces, never inside ``$...$``) and the notes wrapped at 60 characters, or fewer, until the title is no wider
@@ -1186,7 +1246,8 @@ def _title_with_notes(ax, head: str | None, notes, beside=()) -> None:
     ax.title.set_wrap(True)
     if not ax.get_title():
         return
-    if _managed(ax):  # the layout makes room above the axes, but a title of half the cell leaves the plot little
+    if _managed(ax):
+        _refit_titles(ax)  # (the layout measures a wrapping title where it will be drawn)  # the layout makes room above the axes, but a title of half the cell leaves the plot little
         def height():
             ax.title.set_wrap(False)  # (as fitted: matplotlib's wrap sees the axes where they are before the layout)
             h = ax.title.get_window_extent(r).height

@@ -174,6 +174,13 @@ def test_the_library_never_sets_a_layout_engine_on_a_users_figure(fld, runs, rat
         fig2, ax2 = plt.subplots(layout="tight")
         _draw(kind, ax2, None, fld, runs, rates_grid, fld4)
         assert type(fig2.get_layout_engine()).__name__ == "TightLayoutEngine"
+        # a plain constrained layout: a constrained layout still, of the same parameters (the one that refits the
+        # titles that the draw-time wrap splits, plotting._RefittingLayout)
+        fig3, ax3 = plt.subplots(layout="constrained")
+        params = fig3.get_layout_engine().get()
+        _draw(kind, ax3, None, fld, runs, rates_grid, fld4)
+        assert isinstance(fig3.get_layout_engine(), P.ConstrainedLayoutEngine)
+        assert fig3.get_layout_engine().get() == params
 
 
 # ---------------------------------------------------------------------------------------------- item 2: two panels
@@ -375,3 +382,41 @@ def test_generated_figures_fit(case, fld, runs, rates_grid, fld4):
 @pytest.mark.parametrize("case", list(_generated(2, 60)), ids=str)
 def test_many_generated_figures_fit(case, fld, runs, rates_grid, fld4):
     _case(*case, fld, runs, rates_grid, fld4)
+
+
+def _titles_on_canvas(fig, axes, dpi):
+    """Draw ``fig`` at ``dpi`` (as savefig does) and return the titles not wholly on the canvas."""
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    return [(ax.get_title(), ax.title.get_window_extent(r).extents.round(1)) for ax in axes
+            if ax.get_title() and not _within(ax.title.get_window_extent(r), fig.bbox)]
+
+
+_WORDS = ["WGAN-GP", "$\\gamma = 0.7$", "5", "D", "steps", "consensus", "R1", "GAN", "noise", "σ = 0.7"]
+
+
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow), pytest.param(2, marks=pytest.mark.slow)])
+def test_a_title_wrapped_at_draw_time_is_never_cut_off(seed, fld):
+    """The kind: a grid of panels under constrained layout whose titles are about as wide as their panels (random
+    words, the tutorial's "(d) WGAN-GP γ = 0.7, 5 D steps" among them), drawn at 72, 100 and 150 dpi: every title
+    lies on the canvas.  A one-line title that matplotlib's draw-time wrap split after the layout's last pass (the
+    rightmost panel, brought nearer the figure's edge by the layout) had its first line above the figure's top
+    (tutorial 03, panel (d), at 72 dpi); the layout now runs again when a wrapping title's height changed
+    (plotting._RefittingLayout)."""
+    rng = np.random.default_rng(seed)
+    fig, axes = plt.subplots(2, 4, figsize=(13, 6.6), layout="constrained")
+    # one-line titles elsewhere (a taller title in the same row would make the room that hides the cut), in the
+    # right-hand column titles about as wide as the panel: the tutorial's, and random words of 24-34 characters
+    titles = [f"({chr(97 + k)}) " + " ".join(rng.choice(_WORDS[5:], size=int(rng.integers(1, 3)))) for k in range(8)]
+    titles[3] = "(d) WGAN-GP γ = 0.7, 5 D steps"
+    words = []
+    while len(" ".join(words)) < rng.integers(24, 35):
+        words.append(str(rng.choice(["WGAN-GP", "γ = 0.7,", "5", "D", "steps", "clipping", "noise", "(critical)"])))
+    titles[7] = "(h) " + " ".join(words)
+    for ax, title in zip(axes.ravel(), titles):
+        P.phase_portrait(fld, n=5, streamlines=False, arrows=True, title=title, legend=False, ax=ax)
+    assert isinstance(fig.get_layout_engine(), P.ConstrainedLayoutEngine)
+    assert fig.get_layout_engine().get() == plt.figure(layout="constrained").get_layout_engine().get()
+    for dpi in (72, 100, 150):
+        assert not _titles_on_canvas(fig, axes.ravel(), dpi), dpi
