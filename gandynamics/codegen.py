@@ -146,6 +146,9 @@ ENGINES = ("auto", "compiled", "interpreted")
 LONG_CHAIN_INTERLEAVE = 4
 #: the LLVM option of the loop vectorizer's interleave count (0, its default: the cost model chooses)
 _INTERLEAVE_OPTION = "-force-vector-interleave"
+#: the LLVM major versions the option is set with (it has been LoopVectorize's since LLVM 3; measured with 22): LLVM
+#: ends the *process* on an option it does not know, so an LLVM beyond these keeps the cost model's choice
+_INTERLEAVE_LLVM = (11, 22)
 
 
 @contextlib.contextmanager
@@ -159,18 +162,19 @@ def loop_interleave(count: int):
     studies/RESULTS_sweep.md).
 
     The option is LLVM's, for the whole process: it is set and put back (to LLVM's default) while holding numba's
-    compiler lock, so that no other numba compile runs meanwhile.  Where llvmlite cannot set it, the block runs
-    with the cost model's choice."""
-    if not count:
+    compiler lock, so that no other numba compile runs meanwhile.  Where llvmlite cannot set it, or its LLVM is not
+    one of :data:`_INTERLEAVE_LLVM` (LLVM ends the process on an option it does not know), the block runs with the
+    cost model's choice."""
+    import llvmlite.binding as llvm
+    if not count or not _INTERLEAVE_LLVM[0] <= llvm.llvm_version_info[0] <= _INTERLEAVE_LLVM[1]:
         yield
         return
-    import llvmlite.binding as llvm
     from numba.core.compiler_lock import global_compiler_lock
     with global_compiler_lock:
         try:
             llvm.set_option("gandynamics", f"{_INTERLEAVE_OPTION}={int(count)}")
             changed = True
-        except Exception:  # (an llvmlite without the option: the cost model's choice)
+        except Exception:  # (an llvmlite that cannot set options: the cost model's choice)
             changed = False
         try:
             yield

@@ -619,3 +619,21 @@ def test_loop_interleave_is_set_for_its_block_and_put_back():
         inside = build()
     after = build()
     assert before == after and inside < before, (before, inside, after)
+
+
+def test_loop_interleave_leaves_an_llvm_it_was_not_measured_with_alone(monkeypatch):
+    """LLVM ends the process on an option it does not know: with an LLVM beyond codegen._INTERLEAVE_LLVM the option is
+    not set at all (the loop compiles as without the block)."""
+    import llvmlite.binding as llvm
+
+    calls = []
+    monkeypatch.setattr(llvm, "set_option", lambda *a: calls.append(a))
+    for version in [(codegen._INTERLEAVE_LLVM[1] + 1, 0, 0), (codegen._INTERLEAVE_LLVM[0] - 1, 0, 0)]:
+        monkeypatch.setattr(llvm, "llvm_version_info", version)
+        with codegen.loop_interleave(4):
+            pass
+    assert calls == []
+    monkeypatch.setattr(llvm, "llvm_version_info", (codegen._INTERLEAVE_LLVM[1], 0, 0))
+    with codegen.loop_interleave(4):
+        pass
+    assert [c[1] for c in calls] == ["-force-vector-interleave=4", "-force-vector-interleave=0"]
