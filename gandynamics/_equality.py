@@ -16,10 +16,11 @@ from collections.abc import Mapping
 import numpy as np
 
 
-#: names of wall-clock timings (dataclass fields, keys of a result's mappings such as a sweep's ``meta``): how long a
-#: computation took is not part of its result, and is left out of :func:`same` (a recomputed check or sweep compared
-#: unequal on its seconds alone)
-WALL_CLOCK = frozenset({"seconds", "compile_seconds"})
+#: names of wall-clock readings (dataclass fields, keys of a result's mappings such as a sweep's ``meta`` and its
+#: provenance): how long and when a computation ran is not part of its result, and is left out of :func:`same` (a
+#: recomputed check or sweep compared unequal on its seconds alone, and a recomputed sweep on its provenance's date
+#: when the clock's second turned between the two: a test failed once in a loaded run)
+WALL_CLOCK = frozenset({"seconds", "compile_seconds", "date"})
 
 
 def _nan(v) -> bool:

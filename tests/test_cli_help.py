@@ -165,4 +165,4 @@ def test_the_portrait_window_default_is_the_librarys():
 
     assert portrait.HALF_WIDTH == plotting.HALF_WIDTH
     args = build_parser().parse_args(["portrait", "dirac", "--out", "p.png"])  # (parsed only: nothing is drawn)
-    assert args.xlim == args.ylim == f"{-plotting.HALF_WIDTH:g},{plotting.HALF_WIDTH:g}"
+    assert args.xlim == args.ylim == f"{-plotting.HALF_WIDTH:zg},{plotting.HALF_WIDTH:zg}"

@@ -130,6 +130,12 @@ def test_a_recomputed_result_equals_the_first():
     assert s1 == s2
     s3 = G.sweep(d, "gd", **{**kw, "steps": 21})
     assert s1 != s3
+    # the provenance's date (to the second) is when, not what: two sweeps a second apart are equal
+    s4 = copy.deepcopy(s1)
+    s4.meta["provenance"]["date"] = "1999-01-01T00:00:00+00:00"
+    assert s1 == s4
+    s4.meta["provenance"]["steps"] = 21
+    assert s1 != s4
 
 
 @pytest.mark.parametrize("nan", [float("nan"), complex(float("nan"), 0.0), complex(0.0, float("nan")),

@@ -35,7 +35,7 @@ def add_parser(sub):
                    help="WGAN weight clipping |psi| <= C: projected updates and a shaded forbidden band")
     p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane (default: the first generator and the first "
                         "discriminator parameter)")
-    window = f"{-HALF_WIDTH:g},{HALF_WIDTH:g}"
+    window = f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}"
     p.add_argument("--xlim", default=window, metavar="LO,HI", help=f"x range (default {window}; around the equilibrium)")
     p.add_argument("--ylim", default=window, metavar="LO,HI", help=f"y range (default {window}; around the equilibrium)")
     p.add_argument("--arrows", action="store_true", help="draw a quiver instead of streamlines")
