@@ -146,9 +146,10 @@ ENGINES = ("auto", "compiled", "interpreted")
 LONG_CHAIN_INTERLEAVE = 4
 #: the LLVM option of the loop vectorizer's interleave count (0, its default: the cost model chooses)
 _INTERLEAVE_OPTION = "-force-vector-interleave"
-#: the LLVM major versions the option is set with (it has been LoopVectorize's since LLVM 3; measured with 22): LLVM
-#: ends the *process* on an option it does not know, so an LLVM beyond these keeps the cost model's choice
-_INTERLEAVE_LLVM = (11, 22)
+#: the LLVM major versions the option is set with (measured with 22): LLVM ends the *process* on an option it does not
+#: know, and before LLVM 15 on an option given twice (an option allowed multiple occurrences only from 15 on; the put
+#: back is a second occurrence), so any other LLVM keeps the cost model's choice
+_INTERLEAVE_LLVM = (15, 22)
 
 
 @contextlib.contextmanager
@@ -158,8 +159,10 @@ def loop_interleave(count: int):
     a long chain of dependent operations (the branch-free ``exp`` or logistic function) declare
     ``LOOP_INTERLEAVE = 4`` (:func:`generate_block_source`): LLVM's cost model interleaves their steps' loops twice,
     and four independent vectors in flight run the R1 Dirac-GAN's gd / eg / eftp kernels 10-15 % faster (the same
-    numbers bitwise; on fields without such a chain it was up to 24 % slower: they keep the cost model's choice,
-    studies/RESULTS_sweep.md).
+    numbers bitwise; data-line's +4-17 %, though dirac-nd's eftp 7 % and nk-scale's eg 3 % slower; on fields without
+    such a chain it was up to 29 % slower: they keep the cost model's choice, studies/RESULTS_sweep.md).  Only the
+    first compile of a kernel goes through here (:func:`gandynamics.runs.engine._compile_once`): a later signature of
+    the same kernel (arrays of another layout) compiles with the cost model's choice, the same numbers, slower.
 
     The option is LLVM's, for the whole process: it is set and put back (to LLVM's default) while holding numba's
     compiler lock, so that no other numba compile runs meanwhile.  Where llvmlite cannot set it, or its LLVM is not
@@ -951,7 +954,7 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     # non-negative numbers is at least its largest term, also rounded), and also when the sum alone exceeds BP
     # (a column near the bound, or an overflowing sum): BP is the largest double for an infinite bound.  The
     # driver's divergence test folded into the step's loop on values already in registers: the largest *bit
-    # pattern* of the columns' sums, an int64 maximum (one integer instruction per column, LLVM's max reduction),
+    # pattern* of the columns' sums, an int64 maximum (LLVM's max reduction: one vpmaxsq per vector with AVX-512),
     # compared with BP's once after the loop -- for doubles whose sign bit is clear (a sum of absolute values,
     # NaN included: no operation here makes a NaN with its sign set) the order of the bit patterns is the order of
     # the numbers, and a NaN's pattern is above +inf's, so ``max bits > bits(BP)`` is exactly "some column is not

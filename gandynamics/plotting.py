@@ -1151,44 +1151,75 @@ REFIT_PASSES = 2
 
 
 def _axes_of(fig) -> list:
-    """Every axes of ``fig`` and of its subfigures, at any depth."""
-    out = list(fig.axes)
-    for sub in getattr(fig, "subfigs", ()):
-        out += _axes_of(sub)
-    return out
+    """Every axes of the root figure of ``fig`` (its ``axes`` include those of its subfigures)."""
+    return list(_root(fig).axes)
+
+
+#: the attribute of a title's Text that holds its one-line text while :class:`_RefittingLayout` shows it in two lines
+_ONE_LINE = "_gandynamics_one_line"
 
 
 class _RefittingLayout(ConstrainedLayoutEngine):
     """Matplotlib's constrained layout, followed by the one-line titles that matplotlib's draw-time wrap
-    (:meth:`matplotlib.text.Text.set_wrap`) would now split in two: each is wrapped at its spaces into two lines of
-    even length (never inside ``$...$``), and the layout runs again (at most :data:`REFIT_PASSES` times).  Such a title is
-    wrapped to the figure's edges from where its axes are; the layout measures it where the axes were before it moved
-    them, so a one-line title of a panel that the layout brought nearer the figure's edge was split in two at draw
-    time, above the room made for one line, and its first line was cut off at the figure's top (tutorial 03's panel
-    (d) at 72 dpi).  Written out, the lines are measured by the next run and stay as they are (running the layout
-    again on the wrapped title alone went back and forth: at the place the taller title leaves, one line fits).
-    Installed in place of a figure's plain constrained layout by :func:`_refit_titles` (the same parameters)."""
+    (:meth:`matplotlib.text.Text.set_wrap`) would now split in two: each is shown in two lines of even length (wrapped
+    at its spaces, never inside ``$...$``), and the layout runs again (at most :data:`REFIT_PASSES` times).  Such a
+    title is wrapped to the figure's edges from where its axes are; the layout measures it where the axes were before
+    it moved them, so a one-line title of a panel that the layout brought nearer the figure's edge was split in two at
+    draw time, above the room made for one line, and its first line was cut off at the figure's top (tutorial 03's
+    panel (d) at 72 dpi).  Written out, the lines are measured by the next run (running the layout again on the
+    wrapped title alone went back and forth: at the place the taller title leaves, one line fits).  Each run starts
+    from the titles' own one-line text (a figure drawn again wider shows them in one line; a title the user set
+    meanwhile is kept).  Installed in place of a figure's plain constrained layout by :func:`_refit_titles` (the same
+    parameters)."""
 
     def execute(self, fig):
+        titles = []
+        for ax in _axes_of(fig):
+            t = ax.title
+            one = getattr(t, _ONE_LINE, None)
+            if one is not None:
+                shown, original = one
+                if t.get_text() == shown:  # (ours: back to the one line; a text set since is the user's)
+                    t.set_text(original)
+                setattr(t, _ONE_LINE, None)
+            if ax.get_visible() and t.get_visible() and t.get_wrap() and t.get_text() and "\n" not in t.get_text():
+                titles.append((ax, t))
         out = super().execute(fig)
-        r = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else None
-        for _ in range(REFIT_PASSES if r is not None else 0):
+        r = _layout_renderer(fig)
+        for _ in range(REFIT_PASSES if r is not None and titles else 0):
             changed = False
-            for ax in _axes_of(fig):
-                t = ax.title
-                wrapped = t._get_wrapped_text() if t.get_wrap() and hasattr(t, "_get_wrapped_text") else None
+            for ax, t in titles:
                 text = t.get_text()
+                try:
+                    wrapped = t._get_wrapped_text() if hasattr(t, "_get_wrapped_text") else None
+                except Exception:  # (a title the layout never measured: matplotlib's wrap has no renderer yet)
+                    wrapped = None
                 # a title of one line that the wrap would split in two (a title of several lines was wrapped within
                 # 95 % of its room, _title_with_notes; a split in three or more is a layout still far from its end)
                 if wrapped is None or "\n" in text or wrapped.count("\n") != 1:
                     continue
                 measure = _measure(ax, r, t.get_fontproperties())
-                t.set_text(_fill(text, measure(wrapped), measure, balanced=True))
+                shown = _fill(text, measure(wrapped), measure, balanced=True)
+                t.set_text(shown)
+                setattr(t, _ONE_LINE, (shown, text))
                 changed = True
             if not changed:
                 break
             out = super().execute(fig)
         return out
+
+
+def _layout_renderer(fig):
+    """The renderer the layout measures with: the canvas's, or the figure's own for a canvas that has none (PDF,
+    SVG: the refit ran for PNG only, and a PDF's title was cut off); None when neither can be had."""
+    canvas = fig.canvas
+    if hasattr(canvas, "get_renderer"):
+        return canvas.get_renderer()
+    get = getattr(fig, "_get_renderer", None)
+    try:
+        return get() if get is not None else None
+    except Exception:
+        return None
 
 
 def _refit_titles(ax) -> None:
@@ -1247,7 +1278,8 @@ def _title_with_notes(ax, head: str | None, notes, beside=()) -> None:
     if not ax.get_title():
         return
     if _managed(ax):
-        _refit_titles(ax)  # (the layout measures a wrapping title where it will be drawn)  # the layout makes room above the axes, but a title of half the cell leaves the plot little
+        _refit_titles(ax)  # (a one-line title the draw-time wrap splits is shown in two lines, _RefittingLayout)
+        # the layout makes room above the axes, but a title of half the cell leaves the plot little
         def height():
             ax.title.set_wrap(False)  # (as fitted: matplotlib's wrap sees the axes where they are before the layout)
             h = ax.title.get_window_extent(r).height

@@ -166,7 +166,7 @@ def test_no_room_for_a_legend_is_said_not_silent(fld, runs):
 
 
 @pytest.mark.slow  # (1.2 s)
-def test_the_library_never_sets_a_layout_engine_on_a_users_figure(fld, runs, rates_grid, fld4):
+def test_the_library_never_sets_a_layout_engine_of_another_kind_on_a_users_figure(fld, runs, rates_grid, fld4):
     for kind in ("portrait", "ratemap", "convergence"):
         fig, ax = plt.subplots()
         _draw(kind, ax, None, fld, runs, rates_grid, fld4)
@@ -176,11 +176,12 @@ def test_the_library_never_sets_a_layout_engine_on_a_users_figure(fld, runs, rat
         assert type(fig2.get_layout_engine()).__name__ == "TightLayoutEngine"
         # a plain constrained layout: a constrained layout still, of the same parameters (the one that refits the
         # titles that the draw-time wrap splits, plotting._RefittingLayout)
-        fig3, ax3 = plt.subplots(layout="constrained")
-        params = fig3.get_layout_engine().get()
-        _draw(kind, ax3, None, fld, runs, rates_grid, fld4)
-        assert isinstance(fig3.get_layout_engine(), P.ConstrainedLayoutEngine)
-        assert fig3.get_layout_engine().get() == params
+        for layout, compress in (("constrained", False), ("compressed", True)):
+            fig3, ax3 = plt.subplots(layout=layout)
+            params = fig3.get_layout_engine().get()
+            _draw(kind, ax3, None, fld, runs, rates_grid, fld4)
+            assert isinstance(fig3.get_layout_engine(), P.ConstrainedLayoutEngine)
+            assert fig3.get_layout_engine().get() == params and fig3.get_layout_engine()._compress is compress
 
 
 # ---------------------------------------------------------------------------------------------- item 2: two panels
@@ -402,8 +403,8 @@ def test_a_title_wrapped_at_draw_time_is_never_cut_off(seed, fld):
     words, the tutorial's "(d) WGAN-GP γ = 0.7, 5 D steps" among them), drawn at 72, 100 and 150 dpi: every title
     lies on the canvas.  A one-line title that matplotlib's draw-time wrap split after the layout's last pass (the
     rightmost panel, brought nearer the figure's edge by the layout) had its first line above the figure's top
-    (tutorial 03, panel (d), at 72 dpi); the layout now runs again when a wrapping title's height changed
-    (plotting._RefittingLayout)."""
+    (tutorial 03, panel (d), at 72 dpi); such a title is now shown in two lines and the layout run again
+    (plotting._RefittingLayout), also for a PDF, and in one line again when the figure is drawn wider."""
     rng = np.random.default_rng(seed)
     fig, axes = plt.subplots(2, 4, figsize=(13, 6.6), layout="constrained")
     # one-line titles elsewhere (a taller title in the same row would make the room that hides the cut), in the
@@ -420,3 +421,31 @@ def test_a_title_wrapped_at_draw_time_is_never_cut_off(seed, fld):
     assert fig.get_layout_engine().get() == plt.figure(layout="constrained").get_layout_engine().get()
     for dpi in (72, 100, 150):
         assert not _titles_on_canvas(fig, axes.ravel(), dpi), dpi
+    # a PDF drawn first (its canvas has no renderer of its own: the refit measured nothing and the title was cut off)
+    import io
+    fig2, axes2 = plt.subplots(2, 4, figsize=(13, 6.6), layout="constrained")
+    for ax, title in zip(axes2.ravel(), titles):
+        P.phase_portrait(fld, n=5, streamlines=False, arrows=True, title=title, legend=False, ax=ax)
+    fig2.savefig(io.BytesIO(), format="pdf", dpi=72)  # (the layout drawn is the PDF's, at 72 dpi)
+    fig2.set_dpi(72)  # measured where the PDF drew them, not drawn again
+    r = fig2.canvas.get_renderer()
+    assert not [ax.get_title() for ax in axes2.ravel() if not _within(ax.title.get_window_extent(r), fig2.bbox)]
+    # drawn again four times as wide, the tutorial's title is one line again (the two lines were shown, not kept)
+    assert "\n" in axes2.ravel()[3].get_title()  # (split in the PDF at 72 dpi, as in the tutorial)
+    fig2.set_size_inches(52, 6.6)
+    fig2.canvas.draw()
+    assert axes2.ravel()[3].get_title() == "(d) WGAN-GP γ = 0.7, 5 D steps"
+
+
+def test_refitting_layout_leaves_titles_it_cannot_measure(fld):
+    """Axes outside the layout (``fig.add_axes``) and hidden ones with a wrapping title: the layout runs and the figure
+    draws (matplotlib's wrap of a title never measured has no renderer: a TypeError at draw)."""
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3.2), layout="constrained")
+    P.phase_portrait(fld, n=5, streamlines=False, arrows=True, title="a portrait", legend=False, ax=axes[0])
+    extra = fig.add_axes((0.7, 0.7, 0.2, 0.2))
+    extra.set_title("an inset whose title wraps at draw time, being long", wrap=True)
+    axes[2].set_title("a hidden panel with a long wrapping title", wrap=True)
+    axes[2].set_visible(False)
+    fig.canvas.draw()
+    import io
+    fig.savefig(io.BytesIO(), format="svg")

@@ -316,7 +316,7 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
             nalive += alive[b]
         krec = REC_IDX[ri] if ri < R else -1  # the next recording step
         for k in range(K0 + 1, K + 1):
-            nout = -one  # a fused step that tests its own new state sets the count here (methods.gd)
+            nout = -one  # a fused step that tests its own new state sets its flag here (methods.gd)
             pass  # @step
             pass  # @post
             if nout >= 0:
