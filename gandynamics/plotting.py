@@ -422,7 +422,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         Trajectory objects of one method) are named by what differs between them (``gd, h = 0.2``) and drawn in
         shades of the method's colour.
     ax : matplotlib Axes, optional
-        Drawn into as it is: its figure's layout engine (or none) is kept.
+        Drawn into as it is: its figure's layout engine (or none) is kept (a plain constrained layout becomes the one that shows a title the draw-time wrap splits in two lines, with the same parameters: ``_RefittingLayout``).
 
     Returns
     -------
@@ -430,6 +430,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         With ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
         trajectory leaving the slice, a speed colorbar left out for want of room), also written in the title.
     """
+    if not (isinstance(legend, (bool, np.bool_)) or (isinstance(legend, str) and legend == "below")):
+        raise GandynamicsError(f"legend must be True, False or 'below'; got {legend!r}")
     ax = _axes(ax)
     from .validate import positive
     density = positive(density, "density")  # (streamplot's own ValueError for density=-1)

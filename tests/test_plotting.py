@@ -885,3 +885,12 @@ def test_the_default_window_is_centred_on_the_zero(shift):
             np.testing.assert_allclose(ax.get_xlim(), (-1, 1))
         finally:
             plt.close(fig)
+
+
+@pytest.mark.parametrize("bad", ["bottom", "right", 2, None])
+def test_a_legend_place_not_accepted_is_refused(bad):
+    """``legend`` is True, False or "below": another value (a new user's "bottom") was accepted silently."""
+    from gandynamics import VectorField, games
+    from gandynamics.errors import GandynamicsError
+    with pytest.raises(GandynamicsError, match="legend must be True, False or 'below'"):
+        phase_portrait(VectorField(games.dirac()), legend=bad)

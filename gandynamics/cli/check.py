@@ -72,7 +72,7 @@ def run(args) -> int:
         # double, -1e-323 rather than -9.8813129168249309e-324)
         print(f"{label:>3} claimed {claim_text(claim)}: {v}{note}  "
               f"bracket [{bound(b.lo, 'lo', 17)}, {bound(b.hi, 'hi', 17)}]  "
-              f"({b.boxes} boxes, {b.seconds:z.2f} s)")
+              f"({b.boxes} box{'' if b.boxes == 1 else 'es'}, {b.seconds:z.2f} s)")
     for c in (res.counterexamples[k] for k in ("mu", "lipschitz") if k in res.counterexamples):  # (the claims' order)
         # one for every refuted claim; the value with the digits that put it on its side of the claim, the claim as
         # typed: "1.618033989 (claimed 1.61803)" read as no refutation
