@@ -502,3 +502,13 @@ def test_varying_a_parameter_that_is_no_hyperparameter_says_how_to_make_it_one(c
     assert main(["continue", "dirac", "--vary", "a=0:1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("gandynamics: error: cannot vary 'a'") and "hyper=" in err and err.count("\n") == 1, err
+
+
+def test_a_window_with_its_ends_reversed_is_echoed(tmp_path):
+    """``--xlim 3,-3``: the message names the option and echoes what was given (it said only what is accepted)."""
+    import subprocess
+    import sys
+    p = subprocess.run([sys.executable, "-m", "gandynamics", "portrait", "dirac", "--xlim", "3,-3", "--out",
+                        str(tmp_path / "p.png")], capture_output=True, text=True)
+    assert p.returncode == 2 and p.stderr.strip() == "gandynamics: error: --xlim must be LO,HI with LO < HI; got '3,-3'"
+    assert not (tmp_path / "p.png").exists()

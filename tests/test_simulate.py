@@ -382,7 +382,8 @@ def test_sweep_bad_input(grid, msg):
         sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0]], grid=grid, step=0.1, steps=5)
 
 
-@pytest.mark.parametrize("spec", ["gamma", "gamma=0:1", "gamma=a:b:3", "gamma=0:1:2.5", "=0:1:3", "gamma=0:1:0"])
+@pytest.mark.parametrize("spec", ["gamma", "gamma=0:1", "gamma=a:b:3", "gamma=0:1:2.5", "=0:1:3", "gamma=0:1:0",
+                                  "step=0.1-0.5-10", "gamma=0.1;0.2"])  # (every malformed grid names both forms)
 def test_grid_spec_errors(spec):
     with pytest.raises(GandynamicsError, match="start:stop:count"):
         CLI_SWEEP.grid_axis(spec)

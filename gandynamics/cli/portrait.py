@@ -109,7 +109,8 @@ def run(args) -> int:
     check_array((len(args.init) or 1, len(methods_list(args)), args.steps + 1, fld.n),
                 "the trajectories of the portrait")
     if not (xl[0] < xl[1] and yl[0] < yl[1]):
-        raise GandynamicsError("--xlim and --ylim must be LO,HI with LO < HI")
+        bad = ("--xlim", args.xlim) if not xl[0] < xl[1] else ("--ylim", args.ylim)
+        raise GandynamicsError(f"{bad[0]} must be LO,HI with LO < HI; got {bad[1]!r}")
     xlim, ylim = tuple(xl + center[i]), tuple(yl + center[j])
     inits = [parse_vector(s, fld.n, "--init", fld.names) for s in args.init]
     if not inits:

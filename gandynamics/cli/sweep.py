@@ -275,5 +275,8 @@ def grid_axis(spec: str) -> tuple[str, np.ndarray]:
         check_array((count,), f"grid {name}")  # before allocating: a count of 1e10 is refused with the estimate
         vals = np.linspace(a, b, count)
     else:
-        vals = vector(rhs, f"grid {name}")
+        try:
+            vals = vector(rhs, f"grid {name}")
+        except GandynamicsError as exc:  # (the other form too: "0.1-0.5-10" meant a range)
+            raise GandynamicsError(f"{exc} (a grid is name=v1,v2,... or name=start:stop:count)") from None
     return name, np.asarray(vals, dtype=float)
