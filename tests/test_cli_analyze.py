@@ -50,7 +50,7 @@ def test_at_and_param(capsys):
 
 @pytest.mark.parametrize("argv,match", [
     (["analyze", "nope"], "unknown game 'nope'; accepted: dirac"),
-    (["analyze", "dirac", "--loss", "relativistic"], "unknown loss 'relativistic'"),
+    (["analyze", "dirac", "--loss", "relativistic"], "unknown --loss 'relativistic'"),
     (["analyze", "dirac", "--reg", "l2"], "unknown regularizer 'l2'; accepted"),
     (["analyze", "dirac", "--reg", "r1:gamma"], "malformed --reg r1 option 'gamma'; expected key=value"),
     (["analyze", "dirac", "--reg", "r1:gamma=-0.5"], "finite number >= 0"),

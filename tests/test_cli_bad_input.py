@@ -512,3 +512,15 @@ def test_a_window_with_its_ends_reversed_is_echoed(tmp_path):
                         str(tmp_path / "p.png")], capture_output=True, text=True)
     assert p.returncode == 2 and p.stderr.strip() == "gandynamics: error: --xlim must be LO,HI with LO < HI; got '3,-3'"
     assert not (tmp_path / "p.png").exists()
+
+
+def test_an_unknown_loss_lists_the_names_a_command_line_can_give():
+    """``--loss nonsat``: the accepted names, not the library's "or a sympy Lambda" (no command line can give one)."""
+    import subprocess
+    import sys
+
+    from gandynamics.losses import LOSSES
+    p = subprocess.run([sys.executable, "-m", "gandynamics", "analyze", "dirac", "--loss", "nonsat"],
+                       capture_output=True, text=True)
+    assert p.returncode == 2
+    assert p.stderr.strip() == f"gandynamics: error: unknown --loss 'nonsat'; accepted: {', '.join(LOSSES)}"

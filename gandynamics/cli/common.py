@@ -133,6 +133,10 @@ def build_field(args):
     from ..userload import load_user_game
 
     params = parse_kv(args.param, "--param")
+    if args.loss is not None:  # (the library's message also offers a sympy Lambda, which a command line cannot give)
+        from ..losses import LOSSES
+        if args.loss not in LOSSES:
+            raise GandynamicsError(f"unknown --loss {args.loss!r}; accepted: {', '.join(LOSSES)}")
     if getattr(args, "game_file", None):
         if args.game:
             raise GandynamicsError("give either a built-in GAME or --game FILE.py:FACTORY, not both")
