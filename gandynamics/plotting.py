@@ -422,7 +422,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         Trajectory objects of one method) are named by what differs between them (``gd, h = 0.2``) and drawn in
         shades of the method's colour.
     ax : matplotlib Axes, optional
-        Drawn into as it is: its figure's layout engine (or none) is kept (a plain constrained layout becomes the one that shows a title the draw-time wrap splits in two lines, with the same parameters: ``_RefittingLayout``).
+        Drawn into as it is: its figure's layout engine (or none) is kept (a plain constrained layout becomes the
+        one that shows a title the draw-time wrap splits in two lines, with the same parameters:
+        ``_RefittingLayout``).
 
     Returns
     -------
@@ -1148,13 +1150,8 @@ def _title_room(ax, r, beside=()) -> tuple[float, float]:
     return min(cell.width, edge), min(cell.width, edge + _px(ax, 18.0))
 
 
-#: extra runs of the constrained layout when a wrapped title's height changed with it (:class:`_RefittingLayout`)
+#: the most extra runs of the constrained layout after one-line titles are shown in two lines (:class:`_RefittingLayout`)
 REFIT_PASSES = 2
-
-
-def _axes_of(fig) -> list:
-    """Every axes of the root figure of ``fig`` (its ``axes`` include those of its subfigures)."""
-    return list(_root(fig).axes)
 
 
 #: the attribute of a title's Text that holds its one-line text while :class:`_RefittingLayout` shows it in two lines
@@ -1176,7 +1173,7 @@ class _RefittingLayout(ConstrainedLayoutEngine):
 
     def execute(self, fig):
         titles = []
-        for ax in _axes_of(fig):
+        for ax in fig.axes:  # (the root figure's: those of its subfigures included)
             t = ax.title
             one = getattr(t, _ONE_LINE, None)
             if one is not None:

@@ -60,7 +60,7 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
             pass
     Z[bad] = Zu[np.asarray(inv).reshape(-1)]
     if declared:  # the declared point is the game's claim: say where it does not hold and what replaced it
-        nb, lost = int(np.count_nonzero(bad)), int(np.count_nonzero(np.isnan(Z[bad]).any(axis=1)))
+        nb, lost = int(np.count_nonzero(bad)), int(np.count_nonzero(_rows_with_nan(Z[bad])))
         where = "at these hyperparameters" if B == 1 else f"at the hyperparameters of {nb:,} of {B:,} rows"
         eq = ", ".join(f"{v:zg}" for v in fld.equilibrium)
         # (find_equilibrium warned of a wrong declaration of the game itself, once per field: not said again here)
