@@ -31,11 +31,15 @@ import numpy as np
 
 from .errors import GandynamicsError
 
-__all__ = ["provenance", "environment", "to_json", "attach", "sidecar_path", "write_sidecar", "read_sidecar", "comment_header",
+__all__ = ["PER_ROW", "provenance", "environment", "to_json", "attach", "sidecar_path", "write_sidecar", "read_sidecar", "comment_header",
            "read_comment_header"]
 
 #: the version of the record's layout (bumped when keys change meaning)
 SCHEMA = 1
+
+#: what the record says of a hyperparameter or a step that is an axis of the result (``options["grid"]``): it has no
+#: one value (its default is not what was used: a sweep over gamma had recorded r1's declared gamma = 1)
+PER_ROW = "per row: a grid axis (the table's column of that name)"
 
 
 def _jsonable(o):
@@ -110,7 +114,9 @@ def _game_record(field) -> dict:
     return rec
 
 
-def _regularizer_records(field, values: Mapping | None = None) -> list:
+def _regularizer_records(field, values: Mapping | None = None, varies=()) -> list:
+    """One record per regularizer of ``field``: its strengths as used with ``values`` (:data:`PER_ROW` for a strength
+    whose hyperparameter is in ``varies``), its options and the symbol of each strength."""
     from .regularizers import strength_symbols, used_strengths
     regs = list(getattr(field, "regularizers", []) or [])
     if not regs:
@@ -122,8 +128,19 @@ def _regularizer_records(field, values: Mapping | None = None) -> list:
     for reg in regs:
         parts = [{"name": part.name, "symbols": {k: s.name for k, s in sym.items()}}
                  for r, part, sym in named if r is reg]
-        out.append({"name": reg.name, "strengths": used[len(out)], "options": dict(reg.opts), "parts": parts})
+        strengths = dict(used[len(out)])
+        for part in parts:
+            for key, name in part["symbols"].items():
+                if name in varies and key in strengths:
+                    strengths[key] = PER_ROW
+        out.append({"name": reg.name, "strengths": strengths, "options": dict(reg.opts), "parts": parts})
     return out
+
+
+def _grid_axes(options: Mapping | None) -> set:
+    """The names of ``options["grid"]`` (a sweep's axes), if it is a mapping."""
+    grid = (options or {}).get("grid")
+    return {str(k) for k in grid} if isinstance(grid, Mapping) else set()
 
 
 def provenance(field, method: str | None = None, options: Mapping | None = None, steps: int | None = None,
@@ -144,7 +161,10 @@ def provenance(field, method: str | None = None, options: Mapping | None = None,
         The random seed (of sampled start points), if any.
     params : mapping or array, optional
         Hyperparameter values used (names as in ``field.defaults``); the record lists every hyperparameter,
-        these values overriding the defaults.
+        these values overriding the defaults.  A hyperparameter named in ``options["grid"]`` (an axis of a sweep)
+        is recorded as :data:`PER_ROW`, in ``hyperparameters`` and in its regularizer's strengths, as are the
+        entries of ``options["step"]`` (a number or ``[h_G, h_D]``) that an axis ``step``, ``step_g`` or
+        ``step_d`` sets.
     **extra
         Anything else worth recording (game factory parameters, grid axes, the command line...).
 
@@ -167,19 +187,33 @@ def provenance(field, method: str | None = None, options: Mapping | None = None,
     if steps is not None:
         from .validate import whole
         steps = whole(steps, "steps", lo=0)
+    axes = _grid_axes(options)
+    values = dict(zip(field.defaults, p.tolist()))
+    varies = axes & set(values)
+    options = dict(options or {})
+    if axes & {"step", "step_g", "step_d"} and "step" in options:  # (a sweep's fixed step, NaN for an axis)
+        options["step"] = _per_row_steps(options["step"], axes)
     rec = {
         "schema": SCHEMA,
         "game": _game_record(field),
-        "regularizers": _regularizer_records(field, dict(zip(field.defaults, p.tolist()))),
-        "hyperparameters": dict(zip(field.defaults, p.tolist())),
+        "regularizers": _regularizer_records(field, values, varies),
+        "hyperparameters": {k: (PER_ROW if k in varies else v) for k, v in values.items()},
         "method": method,
-        "options": dict(options or {}),
+        "options": options,
         "steps": None if steps is None else int(steps),
         "seed": None if seed is None else int(seed),
         **environment(),
         "extra": dict(extra),
     }
     return _jsonable(rec)
+
+
+def _per_row_steps(step, axes: set):
+    """A recorded step (a number, or the pair ``[h_G, h_D]``) with :data:`PER_ROW` for the entries that are axes of
+    the sweep (``step``: both; ``step_g`` / ``step_d``: the first / the second; a single number: any of them)."""
+    if isinstance(step, (list, tuple, np.ndarray)) and len(step) == 2:
+        return [PER_ROW if axes & {"step", "step_g"} else step[0], PER_ROW if axes & {"step", "step_d"} else step[1]]
+    return PER_ROW
 
 
 def to_json(record: Mapping) -> str:

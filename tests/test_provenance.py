@@ -11,7 +11,7 @@ import pytest
 
 from gandynamics import JARE, R1, VectorField, games, __version__
 from gandynamics.errors import GandynamicsError
-from gandynamics.provenance import (attach, comment_header, provenance, read_comment_header, read_sidecar,
+from gandynamics.provenance import (PER_ROW, attach, comment_header, provenance, read_comment_header, read_sidecar,
                                     sidecar_path, to_json, write_sidecar)
 from gandynamics.regularizers import Consensus
 
@@ -142,3 +142,33 @@ def test_the_record_has_the_games_factory_arguments_and_the_strengths_used(tmp_p
     capsys.readouterr()
     assert main(["analyze", "dirac", "--reg", "r1", "--param", "gamma=0.7"]) == 0
     assert "regularizers: r1(gamma=0.7)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("axes", [("gamma",), ("gamma_co",), ("gamma", "step"), ("step_g",), ("step_d",),
+                                  ("gamma", "gamma_co", "step_g", "step_d"), ()])
+def test_an_axis_of_a_sweep_is_recorded_per_row_not_as_its_default(fld, axes):
+    # the kind: every hyperparameter or step a sweep varies (a grid axis) had been recorded with its declared default
+    # (r1's gamma = 1 in the sidecar of a sweep over gamma); the values fixed beside them are recorded as given
+    from gandynamics import sweep
+    grid = {a: [0.1, 0.2] for a in axes}
+    every = "step" in axes or {"step_g", "step_d"} <= set(axes)  # (then no fixed step may be given)
+    r = sweep(fld, "gd", inits=[0.5, 0.5], grid=grid, step=None if every else (0.05, 0.07), steps=20,
+              params={"gamma": 0.4, "gamma_co": 0.3}, engine="interpreted")
+    rec = r.meta["provenance"]
+    fixed = {"gamma": 0.4, "gamma_co": 0.3}
+    for name, value in rec["hyperparameters"].items():
+        assert value == (PER_ROW if name in axes else fixed[name]), name
+    strengths = [rec["regularizers"][0]["strengths"]["gamma"], rec["regularizers"][1]["strengths"]["gamma"]]
+    assert strengths == [PER_ROW if n in axes else fixed[n] for n in ("gamma", "gamma_co")]
+    hg = PER_ROW if {"step", "step_g"} & set(axes) else 0.05
+    hd = PER_ROW if {"step", "step_d"} & set(axes) else 0.07
+    assert rec["options"]["step"] == [hg, hd]
+    # and the table has the column the record points to, with the values used
+    for a in axes:
+        assert sorted(set(np.asarray(r.columns[a]).tolist())) == [0.1, 0.2]
+    json.loads(to_json(rec))
+
+
+def test_a_record_without_a_grid_keeps_every_value(fld):
+    rec = provenance(fld, options={"step": [0.1, 0.2]}, params={"gamma": 0.5})
+    assert PER_ROW not in json.dumps(rec) and rec["options"]["step"] == [0.1, 0.2]
