@@ -37,6 +37,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from ._interpreted import deep_recursion
 from .errors import GandynamicsError, GandynamicsWarning
+from .log import notice_if_slow
 
 __all__ = ["cache_dir", "cache_location", "generate_source", "load_module", "CODEGEN_VERSION",
            "read_cached_text", "write_cached_text", "check_printable", "SUPPORTED_FUNCTIONS"]
@@ -186,11 +187,12 @@ def loop_interleave(count: int):
                 llvm.set_option("gandynamics", f"{_INTERLEAVE_OPTION}=0")
 
 
-def first_call_once(name: str, call) -> bool:
+def first_call_once(name: str, call, notice: str | None = None) -> bool:
     """Run ``call()`` -- a first call of a numba function, which compiles it or loads it from the disk cache --
     holding the lock file ``name`` (:func:`lock_path`): processes that need the same code at the same time
     compile it once, the others then find it in numba's disk cache.  Without a usable lock file (a read-only
-    cache) the call runs unlocked.
+    cache) the call runs unlocked.  ``notice``: what is being compiled, said if the wait (for the lock and the
+    call) lasts more than 2 s (:func:`gandynamics.log.notice_if_slow`).
 
     The call runs in a thread of its own and is always finished: a Ctrl-C that arrives meanwhile would otherwise
     cut numba's compiler short and leave its state half-built (a later compile of the module then fails).
@@ -219,12 +221,13 @@ def first_call_once(name: str, call) -> bool:
 
     threading.Thread(target=locked, name="gandynamics-compile", daemon=True).start()
     interrupted = False
-    # an Event, not Thread.join: a KeyboardInterrupt inside join() can make is_alive() false too early
-    while not finished.is_set():
-        try:
-            finished.wait(0.2)
-        except KeyboardInterrupt:
-            interrupted = True
+    with notice_if_slow(notice) if notice else contextlib.nullcontext():
+        # an Event, not Thread.join: a KeyboardInterrupt inside join() can make is_alive() false too early
+        while not finished.is_set():
+            try:
+                finished.wait(0.2)
+            except KeyboardInterrupt:
+                interrupted = True
     if err:
         raise err[0]
     return interrupted

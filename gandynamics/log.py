@@ -1,8 +1,12 @@
 """The package's logger (``logging.getLogger("gandynamics")``) and a notice for waits.
 
-The command line ties ``-q`` / ``-v`` to this logger (warnings only / debug); the library only logs, it never
-prints.  :func:`notice_if_slow` says what is happening during a wait longer than a few seconds (a first
-compilation) without saying anything when the wait is short (a cache hit)."""
+The command line ties ``-q`` / ``-v`` to this logger (warnings only / debug); the library logs.
+:func:`notice_if_slow` says what is happening during a wait longer than a few seconds (a first compilation)
+without saying anything when the wait is short (a cache hit).  Its notice is an INFO record; when nothing would
+show it -- no handler anywhere and the package logger's level never set, Python's default, in which a script or
+a notebook would sit silent through a first compile of 10-20 s -- it is written to standard error as one line
+``gandynamics: ...`` instead, as :data:`logging.lastResort` writes warnings.  Configuring logging in any way
+(``logging.basicConfig``, a handler, ``logger.setLevel``) hands the notices back to it."""
 
 from __future__ import annotations
 
@@ -11,12 +15,16 @@ import heapq
 import itertools
 import logging
 import os
+import sys
 import threading
 import time
 
 __all__ = ["logger", "notice_if_slow"]
 
 logger = logging.getLogger("gandynamics")
+
+#: a wait says what it is once it has lasted this many seconds
+NOTICE_AFTER = 2.0
 
 
 class _Watch:
@@ -76,14 +84,32 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_WATCH._after_fork)
 
 
+def _notice(message: str) -> None:
+    """``message`` as an INFO record, or on standard error when no logging is configured (see the module's text)."""
+    if logger.level == logging.NOTSET and not logger.hasHandlers():
+        stream = sys.stderr
+        if stream is not None:
+            try:
+                stream.write(f"gandynamics: {message}\n")
+                stream.flush()
+            except (OSError, ValueError):  # a closed stream: a notice never breaks anything
+                pass
+        return
+    logger.info(message)
+
+
 @contextlib.contextmanager
-def notice_if_slow(message: str, after: float = 2.0, still=None):
-    """Log ``message`` at INFO level if the block is still running after ``after`` seconds (and ``still()``,
-    when given, is true then: e.g. "the kernel has no compiled signature yet").  Costs a few microseconds when
-    the block is quick: no thread is started per use (one shared watch thread)."""
+def notice_if_slow(message: str, after: float | None = None, still=None):
+    """Log ``message`` at INFO level (see the module's text for a process that configured no logging) if the
+    block is still running after ``after`` seconds (default :data:`NOTICE_AFTER`) and ``still()``, when given, is
+    true then (e.g. "the kernel has no compiled signature yet").  Costs a few microseconds when the block is
+    quick: no thread is started per use (one shared watch thread)."""
+    if after is None:
+        after = NOTICE_AFTER
+
     def fire():
         if still is None or still():
-            logger.info(message)
+            _notice(message)
     entry = _WATCH.add(after, fire)
     try:
         yield

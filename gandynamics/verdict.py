@@ -525,7 +525,9 @@ def _compile_reading_once(idx) -> None:
     R = idx.shape[0]
     one = (np.ones((R, 1)), np.full(1, float(R)), np.full(1, -1, dtype=np.int64), np.full(1, FLOOR_ABS),
            np.full(1, float(POLY_MAX)), np.empty((7, 2))[:, :1])  # out: a (7, rows) block of Reader._out, never contiguous
-    if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, 0, 1, _VECTOR)):
+    if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, 0, 1, _VECTOR),
+                       notice="compiling the reading of runs (rate fit and verdict; first time only, cached on disk "
+                              "afterwards) ..."):
         raise KeyboardInterrupt  # a Ctrl-C during the compile, honoured once it is finished
 
 

@@ -149,3 +149,39 @@ def test_a_nan_delay_is_no_delay_and_keeps_the_order_of_the_others(caplog):
             while "nan delay" not in _messages(caplog) and time.monotonic() - t0 < 5.0:
                 time.sleep(0.01)
     assert _messages(caplog) == ["nan delay"]
+
+
+def _run_python(code: str) -> tuple[str, str]:
+    import subprocess
+    env = dict(os.environ)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    return p.stdout, p.stderr
+
+
+_WAIT = ("import time\nfrom gandynamics.log import notice_if_slow\n{setup}\n"
+         "with notice_if_slow('compiling X (first time only)', after=0.05):\n    time.sleep(0.5)\n")
+
+
+@pytest.mark.parametrize("setup, shown", [
+    ("", "gandynamics: compiling X (first time only)\n"),  # nothing configured: a script's or a notebook's default
+    ("import logging\nlogging.basicConfig(level=logging.WARNING)", ""),  # configured: logging decides (INFO hidden)
+    ("import logging\nlogging.basicConfig(level=logging.INFO, format='%(levelname)s %(message)s')",
+     "INFO compiling X (first time only)\n"),
+    ("import logging\nlogging.getLogger('gandynamics').setLevel(logging.WARNING)", ""),  # the level set: silence
+])
+def test_a_process_that_configured_no_logging_still_sees_the_notice_once(setup, shown):
+    # a user's script or notebook configures no logging: INFO records went nowhere and a first compile of 10-20 s
+    # passed in silence (a new user's trial); configured logging keeps the say
+    out, err = _run_python(_WAIT.format(setup=setup))
+    assert out == "" and err == shown
+
+
+def test_a_first_call_says_what_it_compiles_when_it_is_slow(caplog, monkeypatch):
+    from gandynamics import codegen, log
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    monkeypatch.setattr(log, "NOTICE_AFTER", 0.05)
+    assert codegen.first_call_once("test-notice-slow", lambda: time.sleep(0.4), notice="compiling the slow one") is False
+    assert codegen.first_call_once("test-notice-quick", lambda: None, notice="compiling the quick one") is False
+    time.sleep(0.2)
+    assert _messages(caplog) == ["compiling the slow one"]
