@@ -56,7 +56,7 @@ __all__ = [
     "STYLE", "METHOD_COLORS", "symbol", "style",
     "direction_field", "phase_portrait", "equilibrium_point", "slice_center",
     "locus_data", "critical_strength", "eigenvalue_locus",
-    "rate_grid", "rate_map", "convergence",
+    "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
     "describe", "portrait_title", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE",
@@ -1477,6 +1477,40 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
 
 
 # ---------------------------------------------------------------------------------------------- rate maps
+def _clipped_cmap(name: str, values, vmin: float, vmax: float):
+    """The colormap ``name`` with ``colorbar_extend`` set to the ends of ``[vmin, vmax]`` that ``values`` pass
+    ("neither", "min", "max" or "both"; NaN ignored, +-inf counted): a colorbar made from a mappable with it shows
+    an arrow at each clipped end (matplotlib reads ``cmap.colorbar_extend`` when ``extend`` is not given)."""
+    import matplotlib
+    v = np.asarray(values, float)
+    v = v[~np.isnan(v)]
+    low, high = bool(np.any(v < vmin)), bool(np.any(v > vmax))
+    cmap = matplotlib.colormaps[name].copy()
+    cmap.colorbar_extend = {(False, False): "neither", (True, False): "min", (False, True): "max"}.get((low, high), "both")
+    return cmap
+
+
+def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one scale for all panels", **kw):
+    """One colorbar for the rate maps drawn on ``axes`` (:func:`rate_map` with ``colorbar=False``; they share its
+    fixed scale), beside all of them, with an arrow at each end of the scale that any of them passes.
+
+    ``kw`` goes to ``Figure.colorbar`` (default ``pad=0.01, shrink=0.9``).  Returns the Colorbar.  Raises
+    GandynamicsError when an axes holds no rate map."""
+    axes = list(np.ravel(axes))
+    meshes = [getattr(a, "rate_mesh", None) for a in axes]
+    if not axes or any(m is None for m in meshes):
+        raise GandynamicsError("rate_colorbar: every axes must hold a rate_map (its ax.rate_mesh)")
+    ends = set()
+    for m in meshes:
+        e = m.get_cmap().colorbar_extend
+        ends |= {"min", "max"} if e == "both" else {e} if e in ("min", "max") else set()
+    kw = {"pad": 0.01, "shrink": 0.9, **kw}
+    kw.setdefault("extend", "both" if len(ends) == 2 else ends.pop() if ends else "neither")
+    cb = axes[0].figure.colorbar(meshes[0], ax=axes, **kw)
+    cb.set_label(label)
+    return cb
+
+
 def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "gamma", rho=None, measured=None,
              vmin: float = 0.0, vmax: float = 1.5, colorbar: bool = True, title: str | None = None, ax=None,
              **options):
@@ -1503,7 +1537,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         the local rate.
     vmin, vmax : float
         The colour scale, fixed (default 0 to 1.5, centred on rho = 1) so that panels of different methods
-        share it; rates beyond are shown saturated.
+        share it; rates beyond are shown saturated, and a colorbar made from ``ax.rate_mesh`` (this panel's, or
+        one shared by several) has an arrow at each end the map's or the measured rates pass.
     colorbar : bool
         Draw this panel's colorbar (panels sharing the scale may draw one for all: ``ax.rate_mesh`` is the
         mesh to pass to ``fig.colorbar``).
@@ -1534,12 +1569,16 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     if not vmin < 1.0 < vmax:
         raise GandynamicsError(f"the colour scale must contain rho = 1: vmin < 1 < vmax, got {vmin}, {vmax}")
     norm = TwoSlopeNorm(vmin=vmin, vcenter=1.0, vmax=vmax)
+    # values beyond the scale are drawn in its end colours: the colormap carries the arrows that say so to every
+    # colorbar made from this map, the shared one of several panels too (rho = inf, a diverged measurement, included)
+    mr = np.asarray(measured[2], float) if measured is not None else np.empty(0)
+    cmap = _clipped_cmap("RdYlGn_r", np.concatenate([np.ravel(R), np.ravel(mr)]), vmin, vmax)
     if G.size > 1 and H.size > 1:
-        pc = ax.pcolormesh(G, H, np.clip(R, vmin, vmax), cmap="RdYlGn_r", norm=norm, shading="auto", zorder=1)
+        pc = ax.pcolormesh(G, H, np.clip(R, vmin, vmax), cmap=cmap, norm=norm, shading="auto", zorder=1)
         xlim, ylim = (G.min(), G.max()), (H.min(), H.max())
     else:  # one value on an axis: matplotlib draws no cell of width 0 (an empty map); a cell of its own width
         Ge, He = _cell_edges(G), _cell_edges(H)
-        pc = ax.pcolormesh(Ge, He, np.clip(R, vmin, vmax), cmap="RdYlGn_r", norm=norm, shading="flat", zorder=1)
+        pc = ax.pcolormesh(Ge, He, np.clip(R, vmin, vmax), cmap=cmap, norm=norm, shading="flat", zorder=1)
         xlim = (G.min(), G.max()) if G.size > 1 else (Ge[0], Ge[-1])
         ylim = (H.min(), H.max()) if H.size > 1 else (He[0], He[-1])
     ax.rate_mesh = pc
@@ -1568,7 +1607,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
                                                     else fr"$\rho > 1$ throughout (min {np.nanmin(R):z.3g})")))
     if measured is not None:
         mg, mh, mr = (np.asarray(a, float) for a in measured)
-        ax.scatter(mg, mh, c=np.clip(mr, None, vmax), cmap="RdYlGn_r", norm=norm, edgecolors="black", s=36,
+        ax.scatter(mg, mh, c=np.clip(mr, None, vmax), cmap=cmap, norm=norm, edgecolors="black", s=36,
                    zorder=4, marker="s")
         handles.append(Line2D([], [], color="black", marker="s", ls="", mfc="white", label="measured rate"))
     ax.set_xlabel(symbol(_strength(field, parameter)))

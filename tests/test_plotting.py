@@ -14,7 +14,8 @@ import pytest  # noqa: E402
 
 from gandynamics import GandynamicsError, VectorField, games  # noqa: E402
 from gandynamics.plotting import (critical_strength, convergence, direction_field, eigenvalue_locus,  # noqa: E402
-                                  factor_data, factors, locus_data, phase_portrait, rate_grid, rate_map, symbol)
+                                  factor_data, factors, locus_data, phase_portrait, rate_colorbar, rate_grid, rate_map,
+                                  symbol)
 from gandynamics.regularizers import R1, Consensus, NagarajanKolter  # noqa: E402
 
 FP = 0.5  # f'(0) of the standard loss (docs/mathematics.md §1.1)
@@ -378,6 +379,52 @@ def test_rate_maps_share_one_colour_scale(dirac_r1):
     assert (n1.vmin, n1.vcenter, n1.vmax) == (n2.vmin, n2.vcenter, n2.vmax) == (0.0, 1.0, 1.5)
     with pytest.raises(GandynamicsError, match="rho = 1"):
         rate_map(dirac_r1, "gd", G, H, vmin=1.2)
+
+
+def _expected_extend(values, vmin, vmax):
+    v = np.asarray(values, float)
+    v = v[~np.isnan(v)]
+    low, high = bool((v < vmin).any()), bool((v > vmax).any())
+    return "both" if low and high else "min" if low else "max" if high else "neither"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_rate_colorbar_has_an_arrow_at_each_end_the_rates_pass(dirac_r1, seed):
+    # the kind: a colour scale clipped at vmax (rho up to inf on the rate maps) had colorbars with plain ends; maps of
+    # random rates, some beyond either end (inf, NaN, measured squares too), on their own and sharing one colorbar
+    rng = np.random.default_rng(seed)
+    G, H = np.linspace(0.1, 2, 5), np.linspace(0.1, 3, 4)
+    vmin, vmax = 0.2, 1.5
+    fig, axes = plt.subplots(1, 3, layout="constrained")
+    every = []
+    for ax in axes:
+        R = rng.uniform(0.3, 1.4, (H.size, G.size))
+        cells = rng.integers(0, R.size, 3)
+        R.flat[cells] = rng.choice([0.0, 0.1, 2.0, np.inf, np.nan], 3) if rng.random() < 0.7 else R.flat[cells]
+        meas = rng.choice([0.5, 0.9, np.inf, 0.05], 2) if rng.random() < 0.5 else np.array([0.5, 0.9])
+        rate_map(dirac_r1, "gd", G, H, rho=R, measured=(G[:2], H[:2], meas), vmin=vmin, vmax=vmax, ax=ax)
+        want = _expected_extend(np.concatenate([R.ravel(), meas]), vmin, vmax)
+        assert ax.rate_mesh.get_cmap().colorbar_extend == want
+        cbs = [a for a in fig.axes if a not in axes and a.get_label() == "<colorbar>"]
+        assert cbs[-1]._colorbar.extend == want  # this panel's own colorbar
+        every.append(want)
+    fig2, axes2 = plt.subplots(1, 3, layout="constrained")
+    for ax, src in zip(axes2, axes):
+        R = src.rate_mesh.get_array().reshape(H.size, G.size)  # (clipped: the extend is carried by the colormap)
+        rate_map(dirac_r1, "gd", G, H, rho=R, vmin=vmin, vmax=vmax, ax=ax, colorbar=False)
+        ax.rate_mesh.set_cmap(src.rate_mesh.get_cmap())
+    cb = rate_colorbar(axes2)
+    ends = {e for w in every for e in (("min", "max") if w == "both" else (w,))} - {"neither"}
+    assert cb.extend == ("both" if len(ends) == 2 else ends.pop() if ends else "neither")
+    plt.close(fig)
+    plt.close(fig2)
+
+
+def test_rate_colorbar_needs_rate_maps():
+    fig, ax = plt.subplots()
+    with pytest.raises(GandynamicsError, match="rate_map"):
+        rate_colorbar([ax])
+    plt.close(fig)
 
 
 def test_log_axis_ticks_are_plain_numbers_on_short_ranges():

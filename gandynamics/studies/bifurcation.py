@@ -51,7 +51,7 @@ def study_boundaries(ctx):
     from matplotlib.lines import Line2D
     from ..field import VectorField
     from ..games import dirac
-    from ..plotting import rate_grid, rate_map
+    from ..plotting import rate_colorbar, rate_grid, rate_map
     from ..regularizers import R1
     fld = VectorField(dirac(), [R1()])
     ctx.param(game="dirac (standard loss) + R1", seeds=f"continuation in h at gamma = {list(SEED_GAMMAS)}",
@@ -61,7 +61,8 @@ def study_boundaries(ctx):
     all_curves = {}
     for ax, m in zip(axes, METHODS):
         R = rate_grid(fld, m, GAMMA, STEP)
-        rate_map(fld, m, GAMMA, STEP, rho=R, title=f"{m.upper()}: stability boundaries over ρ(γ, h)", ax=ax)
+        rate_map(fld, m, GAMMA, STEP, rho=R, title=f"{m.upper()}: stability boundaries over ρ(γ, h)", ax=ax,
+                 colorbar=False)  # one colour scale for the three panels: one colorbar (three identical ones before)
         curves = boundaries(fld, m)
         all_curves[m] = curves
         kinds = set()
@@ -86,6 +87,7 @@ def study_boundaries(ctx):
             if on.any():
                 ctx.check(f"{m}: spectral radius on the {c.kind} boundary ({int(on.sum())} points) equals 1",
                           float(np.max(np.abs(rho[on] - 1))), 0.0, "rates.local_rate at the continued points", tol=1e-8)
+    rate_colorbar(axes)
     fig.suptitle("R1 Dirac-GAN: stability regions of GD, EG and EFTP bounded by continued Neimark–Sacker, flip "
                  "and fold curves (thick), over the exact local rate")
     ctx.save(fig, "stability_boundaries_dirac_r1",

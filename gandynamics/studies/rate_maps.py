@@ -35,7 +35,7 @@ def study(ctx):
     from ..analysis.rates import local_rate
     from ..field import VectorField
     from ..games import dirac
-    from ..plotting import rate_grid, rate_map
+    from ..plotting import rate_colorbar, rate_grid, rate_map
     from ..regularizers import R1
     from ..simulate import sweep
     fld = VectorField(dirac(), [R1()])
@@ -73,8 +73,7 @@ def study(ctx):
         ctx.check(f"{m}: sweep points with ρ > 1.01 that converged (final distance < 1e-2; expected none)",
                   int(np.sum(conv)), 0, "docs/mathematics.md §0.1 (ρ > 1: the equilibrium repels; the nonlinear run diverges "
                                         "or settles on a cycle)", passed=bool(np.sum(conv) == 0))
-    cb = fig.colorbar(axes[0].rate_mesh, ax=list(axes), pad=0.01, shrink=0.9)
-    cb.set_label(r"local rate $\rho$ (spectral radius), one scale for all panels")
+    rate_colorbar(axes)
     fig.suptitle("Dirac-GAN + R1: exact local rate over (γ, h); black: ρ = 1; squares: rates measured by a sweep")
     ctx.save(fig, "rate_maps_dirac_r1", "Local rate of GD, EG and EFTP over (γ, h) for the R1 Dirac-GAN; ρ = 1 "
                                         "contour in black; measured sweep rates as squares (same colour scale)")
