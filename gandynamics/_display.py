@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-__all__ = ["num", "bound", "eigenvalues_text", "field_latex", "field_text", "spectral_text", "spectral_html",
+__all__ = ["num", "bound", "eigenvalues_text", "expr_text", "field_latex", "field_text", "spectral_text", "spectral_html",
            "trajectory_text", "trajectory_html", "sweep_text", "sweep_html", "counts_text", "bracket_text", "constants_text",
            "constants_html", "check_text", "check_html", "rate_row_text", "rates_html", "rates_text", "basin_text",
            "basin_html", "classification_text", "classification_html", "cycle_text", "cycle_html", "map_cycle_text",
@@ -288,6 +288,48 @@ def _latex_text(s: str) -> str:
                  ("{", r"\{"), ("}", r"\}"), ("$", r"\$")):
         s = s.replace(a, b)
     return s
+
+
+#: a formula of a field shown in text (``analyze``) is cut after about this many characters
+FORMULA_CHARS = 240
+
+
+def _nodes_at_most(expr, cap: int) -> int:
+    """The number of nodes of the sympy tree ``expr``, counted up to ``cap + 1`` (a cheap size test: printing a
+    formula of tens of thousands of nodes took most of 14 s of an ``analyze`` of a 120-parameter game)."""
+    import itertools
+    import sympy as sp
+    return sum(1 for _ in itertools.islice(sp.preorder_traversal(expr), cap + 1))
+
+
+def expr_text(expr, limit: int = FORMULA_CHARS, more: str = "") -> str:
+    """``str(expr)`` when it has at most ``limit`` characters; else its leading terms in the printed order
+    (``expr.as_ordered_terms()``, joined with `` + `` / `` - `` as sympy prints a sum) within ``limit``
+    characters, then ``+ … (k more terms of n)`` and ``more`` (e.g. how to see the whole).  A term (or a whole
+    expression) of more than ``4 limit`` tree nodes is not printed at all: the text then says how many terms the
+    sum has and about how many nodes, without the cost of printing them."""
+    big = 4 * limit
+    if _nodes_at_most(expr, big) <= big:
+        s = str(expr)
+        if len(s) <= limit:
+            return s
+    terms = list(expr.as_ordered_terms()) if expr.is_Add else [expr]
+    out, shown = "", 0
+    for t in terms:
+        if _nodes_at_most(t, big) > big:
+            break
+        ts = str(t)
+        piece = ts if not out else (" - " + ts[1:] if ts.startswith("-") else " + " + ts)
+        if len(out) + len(piece) > limit:
+            break
+        out, shown = out + piece, shown + 1
+    tail = f"{more}" if more else ""
+    if shown == 0:
+        n = _nodes_at_most(expr, 10 ** 6)
+        size = f"{n:,}" if n <= 10 ** 6 else "more than 1,000,000"
+        what = f"a sum of {len(terms)} terms" if len(terms) > 1 else "an expression"
+        return f"… ({what}, {size} nodes{tail})"
+    return out + f" + … ({len(terms) - shown} more terms of {len(terms)}{tail})"
 
 
 def field_text(field, limit: int = 8) -> str:

@@ -408,16 +408,21 @@ class VectorField:
         """``J = Dv = -DF``."""
         return -self.DF
 
-    def v_strings(self, simplify_below: int = 80) -> list[str]:
-        """The components of v as strings, simplified when that is cheap."""
+    def v_strings(self, simplify_below: int = 80, limit: int | None = None, more: str = "") -> list[str]:
+        """The components of v as strings, simplified when that is cheap.  With ``limit``, each one within about
+        ``limit`` characters (:func:`gandynamics._display.expr_text`: its leading terms, then how many more, and
+        ``more``), without printing the rest (a long formula's text costs seconds)."""
+        from ._display import _nodes_at_most, expr_text
         out = []
         for e in self.v:
-            if sp.count_ops(e) <= simplify_below and not e.has(sp.Abs, sp.sign):
+            # (count_ops walks the whole tree: only on a small one, whose operations may be few enough)
+            small = _nodes_at_most(e, 8 * simplify_below) <= 8 * simplify_below
+            if small and sp.count_ops(e) <= simplify_below and not e.has(sp.Abs, sp.sign):
                 try:
                     e = sp.simplify(e)
                 except Exception:  # pragma: no cover - simplification is cosmetic
                     pass
-            out.append(str(e))
+            out.append(str(e) if limit is None else expr_text(e, limit, more))
         return out
 
     # ------------------------------------------------------------------ compiled evaluation

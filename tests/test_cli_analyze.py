@@ -93,3 +93,25 @@ def test_list(capsys):
     assert [m["name"] for m in d["methods"]][:7] == ["gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow"]
     # the aliases rates and classify accept are listed too (altmomentum was accepted but listed nowhere)
     assert d["aliases"] == [{"name": "altmomentum", "method": "momentum", "options": {"alternating": True}}]
+
+
+def test_a_large_game_is_summarised_and_full_prints_everything(capsys):
+    # a new user's analyze of jare-gaussian printed lines of 1,300 characters; of a 200-parameter game 3 MB
+    from gandynamics.cli.analyze import ROWS
+    code, out, _ = run(capsys, "analyze", "mlp", "--param", "k=8")
+    assert code == 0
+    lines = out.splitlines()
+    comps = [ln for ln in lines if ln.startswith("  d") and "/dt = " in ln]
+    assert len(comps) == ROWS and any("more components" in ln for ln in lines)
+    assert max(len(ln) for ln in comps) < 400
+    assert any(ln.startswith("Jacobian J = Dv: ") and " x " in ln for ln in lines)
+    eig = [ln for ln in lines if ln.startswith("  +") or ln.startswith("  -")]
+    assert len(eig) == ROWS
+    code, full, _ = run(capsys, "analyze", "mlp", "--param", "k=8", "--full")
+    code2, js, _ = run(capsys, "analyze", "mlp", "--param", "k=8", "--json")
+    d = json.loads(js)
+    fl = full.splitlines()
+    assert [ln.split("/dt = ", 1)[1] for ln in fl if ln.startswith("  d") and "/dt = " in ln] == d["field"]
+    assert len(d["field"]) == len(d["parameters"]) > ROWS
+    assert sum(1 for ln in fl if ln.startswith("  [")) == len(d["parameters"])  # the whole Jacobian
+    assert "more" not in full

@@ -346,3 +346,50 @@ def _top_level_split(inner):
         cur += c
         i += 1
     return out + [cur]
+
+
+def _random_sum(rng, terms: int):
+    """A sum of ``terms`` products of random symbols, powers and functions (the shapes of a game's field)."""
+    import sympy as sp
+    xs = sp.symbols("theta psi phi1 phi2 w1 u1")
+    out = 0
+    for _ in range(terms):
+        t = sp.Rational(int(rng.integers(-9, 10)) or 1, int(rng.integers(1, 10)))
+        for _ in range(int(rng.integers(1, 4))):
+            x = xs[int(rng.integers(len(xs)))]
+            t *= [x, x ** 2, sp.tanh(x + xs[0]), sp.Function("sigmoid")(x * xs[1] - sp.sqrt(3))][int(rng.integers(4))]
+        out += t
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_long_formula_is_cut_to_the_start_of_its_full_text(seed):
+    # the kind: analyze printed formulas of kilobytes (jare-gaussian) and spent most of a minute printing those of a
+    # larger game; the cut text is the full text's own beginning (the same terms in the printed order), then a count
+    from gandynamics._display import expr_text
+    rng = np.random.default_rng(seed)
+    e = _random_sum(rng, int(rng.integers(1, 40)))
+    full = str(e)
+    limit = int(rng.integers(40, 300))
+    got = expr_text(e, limit, more="; see all")
+    if len(full) <= limit:
+        assert got == full
+        return
+    assert got.endswith("; see all)")
+    head, sep, tail = got.partition(" + … (")
+    if not sep:  # nothing printable within the limit: a count of terms and nodes only
+        assert got.startswith("… (") and "nodes" in got
+        return
+    assert full.startswith(head) and len(head) <= limit
+    shown_more, _, of = tail.partition(" more terms of ")
+    assert int(of.split(";")[0]) == len(e.as_ordered_terms())
+    assert int(shown_more) >= 1
+
+
+def test_a_huge_term_is_counted_not_printed():
+    import sympy as sp
+    from gandynamics._display import expr_text
+    x = sp.symbols("x1:200")
+    e = sp.tanh(sum(xi ** 2 for xi in x)) * sp.exp(sum(x))  # one product of ~1,200 nodes: over 4 x 100
+    got = expr_text(e, 100)
+    assert got.startswith("… (an expression,") and "nodes" in got and len(got) < 100

@@ -18,12 +18,23 @@ def add_parser(sub):
         epilog="example: gandynamics analyze dirac --reg r1:gamma=0.3 --json")
     add_game_arguments(p)
     p.add_argument("--at", metavar="v1,v2,...", help="analyse at this point instead of the equilibrium")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true", help="print one JSON object (every formula and number in full)")
+    p.add_argument("--full", action="store_true",
+                   help=f"print every component of the field in full, the whole Jacobian and every eigenvalue (by "
+                        f"default a formula is cut after about {FORMULA_CHARS} characters, at most {ROWS} components "
+                        f"and eigenvalues are listed and the Jacobian only up to {ROWS} parameters)")
     p.set_defaults(run=run)
     return p
 
 
-def report_dict(args, fld, hyper, rep) -> dict:
+#: without --full: the components, eigenvalues and Jacobian rows shown at most (a game of hundreds of parameters
+#: printed megabytes, its formulas' text alone taking most of a minute)
+ROWS = 12
+FORMULA_CHARS = 240
+MORE = "; --full or --json prints it"
+
+
+def report_dict(args, fld, hyper, rep, limit: int | None = None) -> dict:
     from ..regularizers import used_strengths
     loss = getattr(getattr(fld.model, "loss", None), "name", None)
     spec = rep.to_dict()  # (the report's own dict: point and residual first, the field's formulas after them)
@@ -36,7 +47,7 @@ def report_dict(args, fld, hyper, rep) -> dict:
         "hyperparameters": {k: hyper.get(k, v) for k, v in fld.defaults.items()},
         "point": spec.pop("point"),
         "residual": spec.pop("residual"),
-        "field": fld.v_strings(),
+        "field": fld.v_strings(limit=limit, more=MORE),
         **spec,
     }
 
@@ -55,7 +66,8 @@ def run(args) -> int:
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
     rep = spectrum(fld, hyper, at=at)
-    d = report_dict(args, fld, hyper, rep)
+    full = args.json or args.full
+    d = report_dict(args, fld, hyper, rep, limit=None if full else FORMULA_CHARS)
     if args.json:
         print(dumps(d))
         return 0
@@ -64,18 +76,32 @@ def run(args) -> int:
     if d["hyperparameters"]:
         print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in d["hyperparameters"].items()))
     print("\nfield v = -F:")
-    for name, comp in zip(fld.names, d["field"]):
+    n = fld.n
+    shown = n if full else min(n, ROWS)
+    for name, comp in zip(fld.names[:shown], d["field"]):
         print(f"  d{name}/dt = {comp}")
-    print(f"\npoint ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in d['point'])})   |F| = {d['residual']:z.2g}")
+    if shown < n:
+        print(f"  … ({n - shown} more components; --full or --json prints them)")
+    names, point = fld.names[:shown], d["point"][:shown]
+    cut = ", …" if shown < n else ""
+    print(f"\npoint ({', '.join(names)}{cut}) = ({', '.join(f'{v:z.6g}' for v in point)}{cut})   |F| = "
+          f"{d['residual']:z.2g}" + (f"   ({n - shown} more coordinates; --full or --json prints them)" if cut else ""))
     if not rep.differentiable:
         print(f"\n{rep.verdict}")
         return 0
-    print("\nJacobian J = Dv:")
-    for row in rep.jacobian:
-        print("  [" + "  ".join(f"{v:z10.6g}" for v in row) + " ]")
-    print("\neigenvalues of J:")
-    for e in rep.eigenvalues:
+    if full or n <= ROWS:
+        print("\nJacobian J = Dv:")
+        for row in rep.jacobian:
+            print("  [" + "  ".join(f"{v:z10.6g}" for v in row) + " ]")
+    else:
+        print(f"\nJacobian J = Dv: {n} x {n} (--full or --json prints it)")
+    print("\neigenvalues of J" + ("" if full or n <= ROWS else f" (the {ROWS} of largest real part of {n})") + ":")
+    eigs = rep.eigenvalues if full or n <= ROWS else \
+        sorted(rep.eigenvalues, key=lambda e: (-e.real, -e.imag))[:ROWS]
+    for e in eigs:
         print(f"  {e.real:+z.6g} {'+' if e.imag >= 0 else '-'} {abs(e.imag):z.6g} i")
+    if len(eigs) < len(rep.eigenvalues):
+        print(f"  … ({len(rep.eigenvalues) - len(eigs)} more; --full or --json prints them)")
     print(f"\nspectral abscissa   {_fmt(d['spectral_abscissa'])}")
     print(f"phase factor        {_fmt(d['phase_factor'])}   (max |Im l| / |Re l|)")
     print(f"conditioning factor {_fmt(d['conditioning_factor'])}   (max |l| / min |l|; condition number "
