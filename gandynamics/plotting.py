@@ -364,7 +364,7 @@ def slice_center(field, params=None, center=None, star=_SEARCH) -> np.ndarray:
 
 
 def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, ylim=None,
-                   n: int = 41, streamlines: bool = True, arrows: bool = False, speed: bool = False,
+                   n: int = 41, streamlines: bool | None = None, arrows: bool = False, speed: bool = False,
                    nullclines: bool = False, trajectories=(), equilibrium=True, clip=None, density: float = 1.0,
                    speed_range=None, colorbar: bool = True, title: str | None = None, legend: bool = True, ax=None):
     r"""The direction field of ``v = -F`` on a plane, with trajectories overlaid.
@@ -384,8 +384,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         The window, in the coordinates' own values (default: :data:`HALF_WIDTH` = 2 on each side of the starred
         zero, of the point given as ``equilibrium``, or of ``center``: the window follows the zero, as the command
         line's does).
-    streamlines : bool
-        Draw ``streamplot`` streamlines of v.
+    streamlines : bool, optional
+        Draw ``streamplot`` streamlines of v (default: unless ``arrows``, as the command line's ``--arrows``
+        draws a quiver instead of streamlines; give both True for both).
     arrows : bool
         Draw a quiver of v (M18's notebook draws a 10 x 10 quiver; docs/mathematics.md §1.11).
     speed : bool
@@ -467,6 +468,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     elif zero_field:
         warnings.append(f"v = 0 identically on this plane ({symbol(names[0])}, {symbol(names[1])}): "
                         "no streamlines to draw")
+    if streamlines is None:
+        streamlines = not arrows
     if streamlines and not zero_field and np.any(ok):
         kw = {}
         if speed:

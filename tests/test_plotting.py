@@ -83,6 +83,19 @@ def test_phase_portrait_contract(dirac):
     assert np.array_equal(line.get_xydata(), traj)
 
 
+@pytest.mark.parametrize("kw, quiver, stream", [({}, False, True), ({"arrows": True}, True, False),
+                                                ({"arrows": True, "streamlines": True}, True, True),
+                                                ({"streamlines": False}, False, False)])
+def test_arrows_replace_the_streamlines_as_on_the_command_line(dirac, kw, quiver, stream):
+    # a new user's arrows=True drew the quiver over the streamlines, where the CLI's --arrows draws it instead of them
+    from matplotlib.collections import LineCollection
+    from matplotlib.quiver import Quiver
+    ax = phase_portrait(dirac, **kw)
+    assert any(isinstance(c, Quiver) for c in ax.collections) == quiver
+    assert any(isinstance(c, LineCollection) and len(c.get_segments()) > 20 for c in ax.collections) == stream
+    plt.close(ax.figure)
+
+
 def test_speed_colorbar_below_the_axes_and_legend_beside(dirac):
     # the colorbar was drawn right of the axes, where constrained layout pushed it past the outside legend and
     # squeezed the square axes between them
