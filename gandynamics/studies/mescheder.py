@@ -80,7 +80,7 @@ def _figure1(ctx, method: str, stem: str, title: str):
         d = tr.distance
         # the note where the trajectory is not (a legend without a handle, placed by matplotlib's "best": a fixed
         # corner covered the orbit of panel (a) where it leaves the frame)
-        note = f"|z| {d[0]:z.2f} → {d[-1]:z.2g}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else "")
+        note = f"|z| {_from_to(d[0], d[-1])}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else "")
         ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize=7.5,
                   framealpha=0.85, edgecolor="0.7", borderpad=0.4)
     import matplotlib.patches as mpatches
@@ -222,6 +222,16 @@ def r1_locus_data(gmax_factor: float = 3.0, m: int = 41):
     _, e_in = locus_data(f_in, "sigma", np.sqrt(2 * gam[1:]))
     e_in = np.vstack([e_r1[:1], e_in])
     return fp, gam, f_r1, f_in, e_r1, e_in
+
+
+def _from_to(a: float, b: float) -> str:
+    """``a → b`` with 3 significant digits, more (up to 8) while the two read the same but differ: an orbit whose
+    distance went from 1.41421 to 1.40498 read "1.41 → 1.4" (two digits shown, as if it fell in the second)."""
+    for digits in range(3, 9):
+        sa, sb = f"{a:z#.{digits}g}", f"{b:z#.{digits}g}"  # (#: 1.40, not 1.4)
+        if sa != sb or a == b:
+            break
+    return f"{sa} → {sb}"
 
 
 @register("r1-locus", "Eigenvalues of the R1-regularized Dirac-GAN as γ goes 0 → 3 f'(0); instance noise at σ = √(2γ)",

@@ -1,0 +1,26 @@
+"""gandynamics.studies.mescheder: the panels' notes."""
+
+import numpy as np
+import pytest
+
+from gandynamics.studies.mescheder import _from_to
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_change_is_shown_with_the_digits_that_tell_its_ends_apart(seed):
+    # panel (a) of m18-fig1 read "|z| 1.41 → 1.4" for an orbit that kept its distance: 1.41421 -> 1.40498
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        a = float(rng.uniform(0.1, 10))
+        b = a * (1 + float(rng.choice([-1, 1])) * 10 ** float(rng.uniform(-7, 0))) if rng.random() < 0.9 else a
+        got = _from_to(a, b)
+        sa, sb = got.split(" → ")
+        digits = len(sa.replace(".", "").split("e")[0].lstrip("0-"))  # significant digits shown (trailing zeros kept)
+        assert digits >= 3 and len(sb.replace(".", "").split("e")[0].lstrip("0-")) >= 3
+        assert float(sa) == pytest.approx(a, rel=10 ** (1 - digits)) and float(sb) == pytest.approx(b, rel=10 ** (1 - digits))
+        if a == b:
+            assert sa == sb
+        elif abs(b - a) > 1e-7 * abs(a):  # (within 8 digits they may still read alike)
+            assert sa != sb
+    assert _from_to(1.41421, 1.40498) == "1.41 → 1.40"
+    assert _from_to(1.41421, 1.7e-11) == "1.41 → 1.70e-11"
