@@ -58,7 +58,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
-    "describe", "portrait_title", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "describe", "portrait_title", "last_outside", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE",
 ]
 
@@ -431,7 +431,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     -------
     ax : matplotlib Axes
         With ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
-        trajectory leaving the slice, a speed colorbar left out for want of room), also written in the title.
+        trajectory leaving the slice or the window, a speed colorbar left out for want of room), also written in
+        the title.
     """
     if not (isinstance(legend, (bool, np.bool_)) or (isinstance(legend, str) and legend == "below")):
         raise GandynamicsError(f"legend must be True, False or 'below'; got {legend!r}")
@@ -503,6 +504,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
                                                 label=f"forbidden |{symbol(names[1])}| > {c:zg} (clipping)"))
     others = [k for k in range(field.n) if k not in (i, j)]
     leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
+    outside = []  # the labels of the trajectories that leave the window
     trajectories = _told_apart(trajectory_items(trajectories, "phase_portrait"))
     for t_index, item in enumerate(trajectories):
         label, tr, color = item[0], item[1], item[2]
@@ -518,6 +520,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             warnings.append(w)
             leaving.append((w, label, _slice_deviation(S, others, c_slice)))
         line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, label=label, zorder=3)
+        if last_outside(S[:, [i, j]], xlim, ylim) is not None:
+            outside.append(label)  # (the figure shows only the part inside: the note says there is more)
         ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
         ax.plot(S[0, i], S[0, j], "o", color="red", ms=5, zorder=5)
         handles.append(line)
@@ -533,13 +537,15 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel(symbol(names[0]))
     ax.set_ylabel(symbol(names[1]))
+    if outside:
+        warnings.append(f"{_and(outside)} {'leaves' if len(outside) == 1 else 'leave'} the window")
     head = describe(field, params) if title is None else title
     notes = []
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
         notes = [w for w in warnings if w not in {n for n, _, _ in leaving}]
         if len(leaving) > 1:  # one note for all of them, not the same sentence once per trajectory
             names = [lab for _, lab, _ in leaving]
-            notes.append(f"{', '.join(names[:-1])} and {names[-1]} leave the slice (other coordinates move by up "
+            notes.append(f"{_and(names)} leave the slice (other coordinates move by up "
                          f"to {max(d for _, _, d in leaving):z.3g}): their projections are drawn over the slice's field")
         else:
             notes += [n for n, _, _ in leaving]
@@ -562,6 +568,22 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         _legend_outside(ax, loc=loc, places=places, handles=handles)
     _title_with_notes(ax, head, notes, beside=beside)
     return ax
+
+
+def last_outside(points, xlim, ylim):
+    """The last of ``points`` ((k, 2): the plane's coordinates of a trajectory's states; non-finite ones skipped)
+    that lies outside the window ``xlim`` x ``ylim``, as a (2,) array, or None when every one lies inside (a
+    trajectory drawn cut at the window's edge: :func:`phase_portrait` notes it, the command line says where)."""
+    P = np.asarray(points, float).reshape(-1, 2)
+    P = P[np.all(np.isfinite(P), axis=1)]
+    out = (P[:, 0] < xlim[0]) | (P[:, 0] > xlim[1]) | (P[:, 1] < ylim[0]) | (P[:, 1] > ylim[1])
+    return P[out][-1] if out.any() else None
+
+
+def _and(labels) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    labels = [str(x) for x in labels]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
 def _font_points(size) -> float:

@@ -954,3 +954,28 @@ def test_a_legend_place_not_accepted_is_refused(bad):
     from gandynamics.errors import GandynamicsError
     with pytest.raises(GandynamicsError, match="legend must be True, False or 'below'"):
         phase_portrait(VectorField(games.dirac()), legend=bad)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_trajectory_that_leaves_the_window_is_noted(dirac, seed):
+    # the kind: runs spiralling out of the drawn window (m18-fig1's simultaneous GD, panel (a)) were cut at its edge
+    # without a word; generated runs, some inside, some crossing an edge of a random window
+    rng = np.random.default_rng(seed)
+    lo, hi = -float(rng.uniform(1, 3)), float(rng.uniform(1, 3))
+    items, out = [], []
+    for k in range(int(rng.integers(1, 4))):
+        t = np.linspace(0, 1, 50)[:, None]
+        end = rng.uniform(lo * 0.9, hi * 0.9, 2)
+        if rng.random() < 0.5:  # crossing one edge
+            end[int(rng.integers(2))] = (hi if rng.random() < 0.5 else lo) * 1.2
+            out.append(f"run{k}")
+        items.append((f"run{k}", t * end[None, :] + (1 - t) * np.array([0.1, 0.1])))
+    ax = phase_portrait(dirac, trajectories=items, xlim=(lo, hi), ylim=(lo, hi), streamlines=False)
+    notes = [w for w in ax.warnings if "the window" in w]
+    if not out:
+        assert notes == []
+    else:
+        expect = out[0] if len(out) == 1 else ", ".join(out[:-1]) + " and " + out[-1]
+        assert notes == [f"{expect} {'leaves' if len(out) == 1 else 'leave'} the window"]
+        assert notes[0] in ax.get_title()
+    plt.close(ax.figure)

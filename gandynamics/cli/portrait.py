@@ -120,7 +120,7 @@ def run(args) -> int:
         inits = [z]
     methods = methods_list(args)
     from ..methods import get_method
-    from ..plotting import METHOD_COLORS, phase_portrait, portrait_title, style
+    from ..plotting import METHOD_COLORS, last_outside, phase_portrait, portrait_title, style
     from ..simulate import simulate
     for m in methods:
         get_method(m)
@@ -144,12 +144,8 @@ def run(args) -> int:
             trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 else None))
     for lab, tr, _ in trs:  # a trajectory that leaves the window is drawn cut at its edge: say so (a new user's
         # trial: gd on the bilinear game ended 4.97 from z*, off the default -2,2 window, its end marker not drawn)
-        S = np.asarray(tr.states, float)[:, [i, j]]
-        S = S[np.all(np.isfinite(S), axis=1)]
-        out_x = (S[:, 0] < xlim[0]) | (S[:, 0] > xlim[1])
-        out_y = (S[:, 1] < ylim[0]) | (S[:, 1] > ylim[1])
-        if len(S) and (out_x | out_y).any():
-            far = S[out_x | out_y][-1]
+        far = last_outside(np.asarray(tr.states, float)[:, [i, j]], xlim, ylim)
+        if far is not None:
             print(f"note: {lab} leaves the window {names[0]} in [{xlim[0]:zg}, {xlim[1]:zg}], {names[1]} in "
                   f"[{ylim[0]:zg}, {ylim[1]:zg}] (its last such point ({far[0]:z.4g}, {far[1]:z.4g})): it is drawn "
                   "cut at the edge; --xlim/--ylim widen the window")
