@@ -307,7 +307,7 @@ def trajectory_items(trajectories, what: str) -> list:
     """The ``trajectories`` argument of :func:`phase_portrait`, :func:`convergence` and :func:`animate` as a list of
     ``(label, run, color, linestyle)``: each item a :class:`gandynamics.simulate.Trajectory` (labelled by its method,
     in the method's colour) or a tuple ``(label, run)``, ``(label, run, color)`` or ``(label, run, color,
-    linestyle)`` (``run`` a Trajectory or an array).  A bare Trajectory made ``phase_portrait`` fail with
+    linestyle)`` (``run`` a Trajectory or an array; color and linestyle None where not given).  A bare Trajectory made ``phase_portrait`` fail with
     "'Trajectory' object is not subscriptable"; anything else is refused by name (GandynamicsError)."""
     from .runs.trajectory import Trajectory
     if trajectories is None:
@@ -323,10 +323,10 @@ def trajectory_items(trajectories, what: str) -> list:
     out = []
     for k, it in enumerate(items):
         if isinstance(it, Trajectory):
-            out.append((it.method, it, METHOD_COLORS.get(it.method), "-"))
+            out.append((it.method, it, METHOD_COLORS.get(it.method), None))
         elif isinstance(it, (tuple, list)) and 2 <= len(it) <= 4:
-            it = tuple(it) + (None, "-")[len(it) - 2:]
-            out.append((str(it[0]), it[1], it[2], it[3] if it[3] is not None else "-"))
+            it = tuple(it) + (None, None)[len(it) - 2:]
+            out.append((str(it[0]), it[1], it[2], it[3]))
         else:
             raise GandynamicsError(f"{what}: trajectories item {k} is {type(it).__name__}; accepted: a Trajectory "
                                    "(from simulate) or a tuple (label, states[, color[, linestyle]])")
@@ -1761,7 +1761,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     trajectories : sequence
         :class:`gandynamics.simulate.Trajectory` objects (labelled by their method), or items ``(label, distances)``,
         ``(label, distances, color)`` or ``(label, distances, color, linestyle)``
-        (a linestyle tells apart curves that coincide); ``distances`` is an array or an
+        (a linestyle tells apart curves that coincide; without one, a curve that would hide an earlier one is drawn
+        as open markers on it, so that both show); ``distances`` is an array or an
         object with ``.distance`` (a :class:`gandynamics.simulate.Trajectory`, recorded every ``every``
         steps; its ``record_every`` is used when present).  Runs that would be labelled alike (several runs of one
         method) are told apart by what differs between them (``gd, h = 0.2`` and ``gd, h = 0.4``; the step, the
@@ -1820,7 +1821,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     # predicted lines of equal rates (several runs of one method given one rate; two methods of one rate) would be
     # listed alike: each run's legend entry then shows its curve and its prediction side by side, in its colour
     paired = any(t is not None and texts.count(t) > 1 for t in texts)
-    drawn, k_end, empty, entries = False, 0, [], []
+    drawn, k_end, empty, entries, shown = False, 0, [], [], []
     for (label, tr, color, style), rho, text in zip(items, per_run, texts):
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)
@@ -1830,7 +1831,9 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         # a run with nothing to draw says why in the legend: no distance above the floor (started at z*, or there at
         # once), or no finite one at all (a run that overflowed at once)
         why = "" if np.any(ok) else (f" (all \u2264 {floor:z.3g})" if np.any(np.isfinite(d)) else " (no finite distance)")
-        line, = ax.semilogy(k[ok], d[ok], color=color, ls=style, label=label + why)
+        line, = ax.semilogy(k[ok], d[ok], color=color, ls=style if style is not None else "-", label=label + why)
+        if np.any(ok):
+            shown.append((line, k[ok], d[ok], style is None))
         empty.append(why)
         entries.append(([line], label + why))
         if rho is not None and np.any(ok):
@@ -1849,6 +1852,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
                 entries[-1] = ([line, p_line], f"{label}{why}: {text}")
             else:
                 entries.append(([p_line], text))
+    _mark_coinciding(shown)
     legend_kw = {}
     if paired:
         from matplotlib.legend_handler import HandlerTuple
@@ -1876,6 +1880,35 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     if title:
         _title_with_notes(ax, title, [])
     return ax
+
+
+#: the markers of curves drawn on top of an earlier one (:func:`convergence`)
+COINCIDE_MARKERS = ("o", "s", "^", "D", "v")
+
+
+def _mark_coinciding(shown, share: float = 0.015) -> None:
+    """Give open markers to each curve of ``shown`` (``(line, k, d, free)``: a drawn log-scale curve and whether its
+    style is free) that lies on an earlier one -- within ``share`` of the decades the curves span at every iteration
+    both have, over at least 80 % of its points, so that one line hides the other (EFTP under OGDA on the bilinear
+    game: one rate, a factor 1.11 apart over 13 decades) -- drawn as markers only, each such curve its own marker,
+    spaced apart."""
+    if len(shown) < 2:
+        return
+    logs = [np.log10(d) for _, _, d, _ in shown]
+    span = max(float(max(l.max() for l in logs) - min(l.min() for l in logs)), 1.0)
+    for a, (line, k, _, free) in enumerate(shown):
+        if not free:  # (a style given tells the curves apart already)
+            continue
+        under = 0
+        for b in range(a):
+            common, i, j = np.intersect1d(k, shown[b][1], assume_unique=True, return_indices=True)
+            if common.size >= max(2, int(0.8 * k.size)) and np.all(np.abs(logs[a][i] - logs[b][j]) <= share * span):
+                under += 1
+        if under:
+            gap = max(1, k.size // 12)
+            # markers alone: its line would cover the earlier one, which they follow within a line's width
+            line.set(marker=COINCIDE_MARKERS[(under - 1) % len(COINCIDE_MARKERS)], mfc="none", ms=5, ls="none",
+                     markevery=(min(k.size - 1, gap * under // (under + 1) + gap // 3), gap))
 
 
 def _told_apart(items) -> list:

@@ -979,3 +979,34 @@ def test_a_trajectory_that_leaves_the_window_is_noted(dirac, seed):
         assert notes == [f"{expect} {'leaves' if len(out) == 1 else 'leave'} the window"]
         assert notes[0] in ax.get_title()
     plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_curve_that_would_hide_an_earlier_one_is_drawn_as_markers_on_it(seed):
+    # the kind: EFTP's curve lay under OGDA's (one rate on the bilinear game, a factor 1.11 apart over 13 decades);
+    # generated runs, some copies of an earlier one within a line's width, some apart, some with their own style
+    rng = np.random.default_rng(seed)
+    k = np.arange(200)
+    items, covers = [], []
+    for c in range(int(rng.integers(2, 6))):
+        if items and rng.random() < 0.5:  # a copy of an earlier run, shifted by a factor far below the axis' span
+            base = items[int(rng.integers(len(items)))][1]
+            d, cover = base * float(rng.uniform(0.95, 1.05)), True
+        else:
+            d, cover = float(rng.uniform(0.5, 2)) * float(rng.uniform(0.9, 0.99)) ** k * (1 + 0.3 * c), False
+        styled = rng.random() < 0.2
+        items.append((f"run{c}", d, None, "--" if styled else None))
+        covers.append(cover and not styled)
+    # (a "copy" of a run that is itself apart from others may land on a third: recompute what covers what)
+    logs = [np.log10(it[1]) for it in items]
+    span = max(max(l.max() for l in logs) - min(l.min() for l in logs), 1.0)
+    want = [it[3] is None and any(np.all(np.abs(logs[a] - logs[b]) <= 0.015 * span) for b in range(a))
+            for a, it in enumerate(items)]
+    ax = convergence(items)
+    lines = [ln for ln in ax.get_lines() if ln.get_label().startswith("run")]
+    for ln, w, it in zip(lines, want, items):
+        assert (ln.get_marker() not in ("None", None, "")) == w, it[0]
+        assert (ln.get_linestyle() == "None") == w
+        if it[3] == "--":
+            assert ln.get_linestyle() == "--"
+    plt.close(ax.figure)
