@@ -83,10 +83,13 @@ def study(ctx):
         phase_portrait(fld, xlim=(-lim, lim), ylim=(-lim, lim), n=31, density=0.6,
                        trajectories=[(lab or "_", tr, c) for lab, tr, c in trs + outs],
                        title=f"{m}: h = {rep.step:z.4g}, certified rate {rep.rate:z.5f}", ax=ax, legend=False)
-        draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}")
-        draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.4,
+        # the broken circles above the solid one: where two radii are equal (gd: the invariant ball is the whole
+        # certified ball) the dashes show on the green line instead of being hidden under it
+        draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}", zorder=2.4)
+        draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.4, zorder=2.2,
                   label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
-        draw_ball(ax, zs, rep.radius, ls="-", color="tab:green", lw=1.8, label=f"invariant starts: r = {rep.radius:z.4f}")
+        draw_ball(ax, zs, rep.radius, ls="-", color="tab:green", lw=1.8, label=f"invariant starts: r = {rep.radius:z.4f}",
+                  zorder=2)
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
         ax.set_aspect("equal")
