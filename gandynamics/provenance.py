@@ -31,15 +31,22 @@ import numpy as np
 
 from .errors import GandynamicsError
 
-__all__ = ["PER_ROW", "provenance", "environment", "to_json", "attach", "sidecar_path", "write_sidecar", "read_sidecar", "comment_header",
+__all__ = ["PER_ROW", "per_row_text", "provenance", "environment", "to_json", "attach", "sidecar_path", "write_sidecar", "read_sidecar", "comment_header",
            "read_comment_header"]
 
-#: the version of the record's layout (bumped when keys change meaning)
-SCHEMA = 1
+#: the version of the record's layout (bumped when keys change meaning; 2: a value that differs from row to row
+#: of a table is recorded as the text :func:`per_row_text` gives, naming its column, not as a number)
+SCHEMA = 2
 
-#: what the record says of a hyperparameter or a step that is an axis of the result (``options["grid"]``): it has no
-#: one value (its default is not what was used: a sweep over gamma had recorded r1's declared gamma = 1)
-PER_ROW = "per row: a grid axis (the table's column of that name)"
+#: the start of what the record says of a value that differs from row to row (:func:`per_row_text`)
+PER_ROW = "per row: column"
+
+
+def per_row_text(column: str) -> str:
+    """What the record says of a hyperparameter or a step that takes its value row by row from the table's column
+    ``column`` (a sweep's grid axis): ``per row: column 'gamma_co' of the table``.  It has no one value, and its
+    default is not what was used (a sweep over gamma had recorded r1's declared gamma = 1)."""
+    return f"{PER_ROW} {column!r} of the table"
 
 
 def _jsonable(o):
@@ -114,9 +121,11 @@ def _game_record(field) -> dict:
     return rec
 
 
-def _regularizer_records(field, values: Mapping | None = None, varies=()) -> list:
-    """One record per regularizer of ``field``: its strengths as used with ``values`` (:data:`PER_ROW` for a strength
-    whose hyperparameter is in ``varies``), its options and the symbol of each strength."""
+def _regularizer_records(field, values: Mapping | None = None, varies: Mapping | None = None) -> list:
+    """One record per regularizer of ``field``: its strengths as used with ``values`` (:func:`per_row_text` of the
+    column for a strength whose hyperparameter ``varies`` maps to one), its options and the symbol of each
+    strength."""
+    varies = dict(varies or {})
     from .regularizers import strength_symbols, used_strengths
     regs = list(getattr(field, "regularizers", []) or [])
     if not regs:
@@ -132,19 +141,14 @@ def _regularizer_records(field, values: Mapping | None = None, varies=()) -> lis
         for part in parts:
             for key, name in part["symbols"].items():
                 if name in varies and key in strengths:
-                    strengths[key] = PER_ROW
+                    strengths[key] = per_row_text(varies[name])
         out.append({"name": reg.name, "strengths": strengths, "options": dict(reg.opts), "parts": parts})
     return out
 
 
-def _grid_axes(options: Mapping | None) -> set:
-    """The names of ``options["grid"]`` (a sweep's axes), if it is a mapping."""
-    grid = (options or {}).get("grid")
-    return {str(k) for k in grid} if isinstance(grid, Mapping) else set()
-
-
 def provenance(field, method: str | None = None, options: Mapping | None = None, steps: int | None = None,
-               seed: int | None = None, params: Mapping | np.ndarray | None = None, **extra) -> dict:
+               seed: int | None = None, params: Mapping | np.ndarray | None = None, per_row: Mapping | None = None,
+               **extra) -> dict:
     """The provenance record of a result computed from ``field``.
 
     Parameters
@@ -161,10 +165,12 @@ def provenance(field, method: str | None = None, options: Mapping | None = None,
         The random seed (of sampled start points), if any.
     params : mapping or array, optional
         Hyperparameter values used (names as in ``field.defaults``); the record lists every hyperparameter,
-        these values overriding the defaults.  A hyperparameter named in ``options["grid"]`` (an axis of a sweep)
-        is recorded as :data:`PER_ROW`, in ``hyperparameters`` and in its regularizer's strengths, as are the
-        entries of ``options["step"]`` (a number or ``[h_G, h_D]``) that an axis ``step``, ``step_g`` or
-        ``step_d`` sets.
+        these values overriding the defaults.
+    per_row : mapping, optional
+        The values that differ from row to row of the result's table (a sweep's grid axes): hyperparameter name, or
+        ``"step_g"`` / ``"step_d"`` (the players' steps), -> the table's column that holds them.  Each is recorded
+        as :func:`per_row_text` of its column, in ``hyperparameters``, in its regularizer's strengths and in
+        ``options["step"]`` (made the pair ``[h_G, h_D]`` when one of them varies).
     **extra
         Anything else worth recording (game factory parameters, grid axes, the command line...).
 
@@ -187,17 +193,21 @@ def provenance(field, method: str | None = None, options: Mapping | None = None,
     if steps is not None:
         from .validate import whole
         steps = whole(steps, "steps", lo=0)
-    axes = _grid_axes(options)
     values = dict(zip(field.defaults, p.tolist()))
-    varies = axes & set(values)
+    rows = {str(k): str(v) for k, v in dict(per_row or {}).items()}
+    unknown = sorted(set(rows) - set(values) - {"step_g", "step_d"})
+    if unknown:
+        raise GandynamicsError(f"provenance: per_row names {unknown}: neither hyperparameters of the field "
+                               f"({', '.join(values) or 'none'}) nor step_g / step_d")
+    varies = {k: c for k, c in rows.items() if k in values}
     options = dict(options or {})
-    if axes & {"step", "step_g", "step_d"} and "step" in options:  # (a sweep's fixed step, NaN for an axis)
-        options["step"] = _per_row_steps(options["step"], axes)
+    if ("step_g" in rows or "step_d" in rows) and "step" in options:
+        options["step"] = _per_row_steps(options["step"], rows)
     rec = {
         "schema": SCHEMA,
         "game": _game_record(field),
         "regularizers": _regularizer_records(field, values, varies),
-        "hyperparameters": {k: (PER_ROW if k in varies else v) for k, v in values.items()},
+        "hyperparameters": {k: (per_row_text(varies[k]) if k in varies else v) for k, v in values.items()},
         "method": method,
         "options": options,
         "steps": None if steps is None else int(steps),
@@ -208,12 +218,12 @@ def provenance(field, method: str | None = None, options: Mapping | None = None,
     return _jsonable(rec)
 
 
-def _per_row_steps(step, axes: set):
-    """A recorded step (a number, or the pair ``[h_G, h_D]``) with :data:`PER_ROW` for the entries that are axes of
-    the sweep (``step``: both; ``step_g`` / ``step_d``: the first / the second; a single number: any of them)."""
-    if isinstance(step, (list, tuple, np.ndarray)) and len(step) == 2:
-        return [PER_ROW if axes & {"step", "step_g"} else step[0], PER_ROW if axes & {"step", "step_d"} else step[1]]
-    return PER_ROW
+def _per_row_steps(step, rows: Mapping) -> list:
+    """A recorded step (a number, or the pair ``[h_G, h_D]``) as the pair, with :func:`per_row_text` of the column for
+    ``step_g`` / ``step_d`` where ``rows`` names one."""
+    pair = list(step) if isinstance(step, (list, tuple, np.ndarray)) and len(step) == 2 else [step, step]
+    return [per_row_text(rows["step_g"]) if "step_g" in rows else pair[0],
+            per_row_text(rows["step_d"]) if "step_d" in rows else pair[1]]
 
 
 def to_json(record: Mapping) -> str:

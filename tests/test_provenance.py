@@ -11,7 +11,7 @@ import pytest
 
 from gandynamics import JARE, R1, VectorField, games, __version__
 from gandynamics.errors import GandynamicsError
-from gandynamics.provenance import (PER_ROW, attach, comment_header, provenance, read_comment_header, read_sidecar,
+from gandynamics.provenance import (PER_ROW, per_row_text, attach, comment_header, provenance, read_comment_header, read_sidecar,
                                     sidecar_path, to_json, write_sidecar)
 from gandynamics.regularizers import Consensus
 
@@ -148,7 +148,8 @@ def test_the_record_has_the_games_factory_arguments_and_the_strengths_used(tmp_p
                                   ("gamma", "gamma_co", "step_g", "step_d"), ()])
 def test_an_axis_of_a_sweep_is_recorded_per_row_not_as_its_default(fld, axes):
     # the kind: every hyperparameter or step a sweep varies (a grid axis) had been recorded with its declared default
-    # (r1's gamma = 1 in the sidecar of a sweep over gamma); the values fixed beside them are recorded as given
+    # (r1's gamma = 1 in the sidecar of a sweep over gamma); the values fixed beside them are recorded as given, and
+    # the text names the column that holds the values (consensus's gamma is the column gamma_co, not gamma)
     from gandynamics import sweep
     grid = {a: [0.1, 0.2] for a in axes}
     every = "step" in axes or {"step_g", "step_d"} <= set(axes)  # (then no fixed step may be given)
@@ -157,18 +158,40 @@ def test_an_axis_of_a_sweep_is_recorded_per_row_not_as_its_default(fld, axes):
     rec = r.meta["provenance"]
     fixed = {"gamma": 0.4, "gamma_co": 0.3}
     for name, value in rec["hyperparameters"].items():
-        assert value == (PER_ROW if name in axes else fixed[name]), name
+        assert value == (per_row_text(name) if name in axes else fixed[name]), name
     strengths = [rec["regularizers"][0]["strengths"]["gamma"], rec["regularizers"][1]["strengths"]["gamma"]]
-    assert strengths == [PER_ROW if n in axes else fixed[n] for n in ("gamma", "gamma_co")]
-    hg = PER_ROW if {"step", "step_g"} & set(axes) else 0.05
-    hd = PER_ROW if {"step", "step_d"} & set(axes) else 0.07
+    assert strengths == [per_row_text(n) if n in axes else fixed[n] for n in ("gamma", "gamma_co")]
+    hg = per_row_text("step_g") if {"step", "step_g"} & set(axes) else 0.05
+    hd = per_row_text("step_d") if {"step", "step_d"} & set(axes) else 0.07
     assert rec["options"]["step"] == [hg, hd]
-    # and the table has the column the record points to, with the values used
-    for a in axes:
-        assert sorted(set(np.asarray(r.columns[a]).tolist())) == [0.1, 0.2]
+    # the columns named hold the values the grid gave
+    for text in [v for v in rec["hyperparameters"].values() if isinstance(v, str)] + \
+            [v for v in rec["options"]["step"] if isinstance(v, str)]:
+        col = text.split("'")[1]  # (per row: column 'gamma_co' of the table)
+        assert sorted(set(np.asarray(r.columns[col]).tolist())) == [0.1, 0.2]
     json.loads(to_json(rec))
+
+
+def test_a_renamed_hyperparameter_is_recorded_under_its_own_name_with_its_column():
+    # hopf's beta is the table's column hyper_beta (beta is momentum's own): the reviewer's two cases
+    from gandynamics import sweep
+    f = VectorField(games.hopf())
+    r = sweep(f, "gd", inits=[0.5, 0.5], grid={"hyper_beta": [0.1, -0.2]}, step=0.05, steps=20,
+              engine="interpreted")
+    assert r.meta["provenance"]["hyperparameters"]["beta"] == per_row_text("hyper_beta")
+    r = sweep(f, "momentum", inits=[0.5, 0.5], grid={"beta": [0.1, 0.3]}, step=0.05, steps=20,
+              params={"beta": 0.25}, engine="interpreted")
+    assert r.meta["provenance"]["hyperparameters"]["beta"] == 0.25  # fixed: the axis was momentum's beta
+    assert set(np.asarray(r.columns["hyper_beta"]).tolist()) == {0.25}
+
+
+def test_per_row_names_are_checked(fld):
+    with pytest.raises(GandynamicsError, match="per_row"):
+        provenance(fld, per_row={"nope": "nope"})
 
 
 def test_a_record_without_a_grid_keeps_every_value(fld):
     rec = provenance(fld, options={"step": [0.1, 0.2]}, params={"gamma": 0.5})
     assert PER_ROW not in json.dumps(rec) and rec["options"]["step"] == [0.1, 0.2]
+    rec = provenance(fld, options={"step": 0.1}, per_row={"step_g": "step_g"})  # a single step made the pair
+    assert rec["options"]["step"] == [per_row_text("step_g"), 0.1]

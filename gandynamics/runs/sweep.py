@@ -182,7 +182,8 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
                                              "inits": inits.tolist() if len(inits) <= 16 else
                                              {"count": len(inits), "first": inits[:4].tolist()},
                                              **{k: v for k, v in options.items() if v is not None}},
-                                    steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)})
+                                    steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)},
+                                    per_row=_per_row_columns(field, hyper_names, [name for name, _ in axes]))
     return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
 
 
@@ -466,6 +467,18 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
 _OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "rate_err", "verdict",
                 "tail_min",
                 "tail_max", "diverged", "diverged_at", "reason", "finished")
+
+
+def _per_row_columns(field, hyper_names, axis_names) -> dict:
+    """What varies from row to row, for the provenance record: each hyperparameter that is a grid axis and the
+    players' steps when ``step``, ``step_g`` or ``step_d`` is one, -> the table's column that holds its values
+    (``hyper_beta`` for a game's ``beta``, ``gamma_co`` for consensus's strength)."""
+    axes = set(axis_names)
+    out = {h: col for h, col in zip(field.defaults, hyper_names) if col in axes}
+    for player in ("step_g", "step_d"):
+        if "step" in axes or player in axes:
+            out[player] = player
+    return out
 
 
 def hyper_axis_names(field) -> list:

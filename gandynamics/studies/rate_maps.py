@@ -50,7 +50,8 @@ def study(ctx):
         sw = sweep(fld, m, inits=np.array([SWEEP_START]), grid={"gamma": SWEEP_GAMMA, "step": SWEEP_STEP},
                    steps=SWEEP_STEPS, progress=False)
         ctx.provenance(fld, method=m, options={"grid": {"gamma": SWEEP_GAMMA, "step": SWEEP_STEP}},
-                       steps=SWEEP_STEPS, start=SWEEP_START, kind="sweep")
+                       steps=SWEEP_STEPS, start=SWEEP_START, kind="sweep",
+                       per_row={"gamma": "gamma", "step_g": "step_g", "step_d": "step_d"})
         g, h, r = np.asarray(sw["gamma"]), np.asarray(sw["step_g"]), np.asarray(sw["rate"], float)
         div = np.asarray(sw["diverged"], bool)
         r = np.where(div, np.inf, r)
