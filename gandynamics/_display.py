@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-__all__ = ["num", "bound", "eigenvalues_text", "expr_text", "field_latex", "field_text", "spectral_text", "spectral_html",
+__all__ = ["num", "bound", "eigenvalue_entries", "eigenvalues_text", "expr_text", "field_latex", "field_text", "spectral_text", "spectral_html",
            "trajectory_text", "trajectory_html", "sweep_text", "sweep_html", "counts_text", "bracket_text", "constants_text",
            "constants_html", "check_text", "check_html", "rate_row_text", "rates_html", "rates_text", "basin_text",
            "basin_html", "classification_text", "classification_html", "cycle_text", "cycle_html", "map_cycle_text",
@@ -167,35 +167,51 @@ def _items_text(items, limit: int = TEXT_ENTRIES, sep: str = ", ", total: int | 
     return sep.join(items[:limit] + ([f"… ({total - limit} more)"] if total > limit else []))
 
 
-def eigenvalues_text(eigs, digits: int = 6, limit: int = 12, tol: float = 1e-12) -> str:
-    """Eigenvalues as ``a ± b i`` (conjugate pairs once), real ones plain, ordered by real part
-    (largest first); at most ``limit`` entries, then ``…`` with the count."""
-    if eigs is None:
-        return "—"
+def eigenvalue_entries(eigs, digits: int = 6, limit: int | None = None, tol: float = 1e-12) -> tuple[list, int]:
+    """The eigenvalues ``eigs`` as text entries ordered by real part (largest first): a conjugate pair once as
+    ``a ± b i``, a real one plain, a value repeated ``m`` times (to the digits shown) once as ``… (×m)``.
+    Returns the first ``limit`` entries (all when None) and the number of entries in all; entries past the limit
+    are counted, not written (a spectrum of thousands stays fast)."""
     vals = sorted(np.asarray(eigs, dtype=complex).ravel().tolist(), key=lambda z: (-z.real, -z.imag))
     re, im = np.array([z.real for z in vals]), np.array([z.imag for z in vals])
-    out, used, count = [], np.zeros(len(vals), dtype=bool), 0
+    out, used = [], np.zeros(len(vals), dtype=bool)  # out: [text, multiplicity]
+    count, last = 0, None
     for i, z in enumerate(vals):
         if used[i]:
             continue
         used[i] = True
-        count += 1  # (entries past the limit are counted, not written: a spectrum of thousands stays fast)
         scale = max(1.0, abs(z))
         if abs(z.imag) <= tol * scale:
-            if count <= limit:
-                out.append(num(z.real, digits))
+            text = num(z.real, digits)
+        else:
+            # the partner: the first unused later value with the same real part and the opposite imaginary part
+            # (one array test per value: a loop over the later values made a spectrum of 2000 take a second)
+            hit = np.flatnonzero(~used[i + 1:] & (np.abs(re[i + 1:] - z.real) <= tol * scale)
+                                 & (np.abs(im[i + 1:] + z.imag) <= tol * scale))
+            if hit.size:
+                used[i + 1 + hit[0]] = True
+                text = f"{num(z.real, digits)} ± {num(abs(z.imag), digits)}i"
+            else:
+                text = num(z, digits)
+        if text == last:  # the same value again (sorted: repeats are neighbours)
+            if out and out[-1][0] == text:
+                out[-1][1] += 1
             continue
-        # the partner: the first unused later value with the same real part and the opposite imaginary part
-        # (one array test per value: a loop over the later values made a spectrum of 2000 take a second)
-        hit = np.flatnonzero(~used[i + 1:] & (np.abs(re[i + 1:] - z.real) <= tol * scale)
-                             & (np.abs(im[i + 1:] + z.imag) <= tol * scale))
-        if hit.size:
-            used[i + 1 + hit[0]] = True
-            if count <= limit:
-                out.append(f"{num(z.real, digits)} ± {num(abs(z.imag), digits)}i")
-        elif count <= limit:
-            out.append(num(z, digits))
-    return _items_text(out, limit, total=count)
+        last = text
+        count += 1
+        if limit is None or count <= limit:
+            out.append([text, 1])
+    return [t if m == 1 else f"{t} (×{m})" for t, m in out], count
+
+
+def eigenvalues_text(eigs, digits: int = 6, limit: int = 12, tol: float = 1e-12) -> str:
+    """Eigenvalues as ``a ± b i`` (conjugate pairs once), real ones plain, ordered by real part
+    (largest first), repeated ones once with their multiplicity; at most ``limit`` entries, then ``…`` with the
+    count (:func:`eigenvalue_entries`)."""
+    if eigs is None:
+        return "—"
+    entries, count = eigenvalue_entries(eigs, digits, limit, tol)
+    return _items_text(entries, limit, total=count)
 
 
 # ------------------------------------------------------------------------------------------ HTML bits
@@ -302,14 +318,26 @@ def _nodes_at_most(expr, cap: int) -> int:
     return sum(1 for _ in itertools.islice(sp.preorder_traversal(expr), cap + 1))
 
 
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters after its last space or operator there (not inside a name)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    at = max(head.rfind(c) for c in " +-*/(),")
+    return head[:at + 1 if at > limit // 2 else limit].rstrip()
+
+
 def expr_text(expr, limit: int = FORMULA_CHARS, more: str = "") -> str:
     """``str(expr)`` when it has at most ``limit`` characters; else its leading terms in the printed order
     (``expr.as_ordered_terms()``, joined with `` + `` / `` - `` as sympy prints a sum) within ``limit``
-    characters, then ``+ … (k more terms of n)`` and ``more`` (e.g. how to see the whole).  A term (or a whole
-    expression) of more than ``4 limit`` tree nodes is not printed at all: the text then says how many terms the
-    sum has and about how many nodes, without the cost of printing them."""
+    characters, then ``+ … (k more terms of n`` and ``more`` (e.g. how to see the whole) ``)``; a first term (or a
+    whole expression that is not a sum) longer than that is cut after a space or an operator and ends in ``…``.  A
+    term of more than ``4 limit`` tree nodes is not printed at all (printing a formula of tens of thousands took
+    most of 14 s of an ``analyze`` of a 120-parameter game): the text then says how many terms and about how many
+    operations and symbols the formula has."""
     big = 4 * limit
-    if _nodes_at_most(expr, big) <= big:
+    small = _nodes_at_most(expr, big) <= big
+    if small:
         s = str(expr)
         if len(s) <= limit:
             return s
@@ -323,13 +351,15 @@ def expr_text(expr, limit: int = FORMULA_CHARS, more: str = "") -> str:
         if len(out) + len(piece) > limit:
             break
         out, shown = out + piece, shown + 1
-    tail = f"{more}" if more else ""
+    if shown == 0 and small:  # one long term, or not a sum: its printed text, cut
+        return f"{_cut(s, limit)} … ({len(s):,} characters in all{more})"
     if shown == 0:
         n = _nodes_at_most(expr, 10 ** 6)
-        size = f"{n:,}" if n <= 10 ** 6 else "more than 1,000,000"
-        what = f"a sum of {len(terms)} terms" if len(terms) > 1 else "an expression"
-        return f"… ({what}, {size} nodes{tail})"
-    return out + f" + … ({len(terms) - shown} more terms of {len(terms)}{tail})"
+        size = f"about {n:,}" if n <= 10 ** 6 else "more than 1,000,000"
+        what = f"a sum of {len(terms)} terms" if len(terms) > 1 else "a formula"
+        return f"… ({what} of {size} operations and symbols, too long to print here{more})"
+    rest = len(terms) - shown
+    return out + f" + … ({rest} more term{'s' if rest > 1 else ''} of {len(terms)}{more})"
 
 
 def field_text(field, limit: int = 8) -> str:

@@ -377,13 +377,28 @@ def test_a_long_formula_is_cut_to_the_start_of_its_full_text(seed):
         return
     assert got.endswith("; see all)")
     head, sep, tail = got.partition(" + … (")
-    if not sep:  # nothing printable within the limit: a count of terms and nodes only
-        assert got.startswith("… (") and "nodes" in got
+    if not sep:  # a first term longer than the limit: the full text's beginning, cut, with its length
+        cut, _, rest = got.partition(" … (")
+        assert full.startswith(cut) and 0 < len(cut) <= limit
+        assert rest == f"{len(full):,} characters in all; see all)"
         return
     assert full.startswith(head) and len(head) <= limit
-    shown_more, _, of = tail.partition(" more terms of ")
+    shown_more, _, of = tail.replace(" more term of ", " more terms of ").partition(" more terms of ")
     assert int(of.split(";")[0]) == len(e.as_ordered_terms())
-    assert int(shown_more) >= 1
+    assert int(shown_more) >= 1 and ("terms of" in tail) == (int(shown_more) > 1)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_long_formula_that_is_not_a_sum_is_cut_after_an_operator(seed):
+    from gandynamics._display import expr_text
+    rng = np.random.default_rng(seed)
+    e = sp.tanh(sp.Symbol("x")) * _random_sum(rng, int(rng.integers(8, 30)))  # a product: no terms to list
+    full = str(e)
+    got = expr_text(e, 80)
+    cut, _, rest = got.partition(" … (")
+    assert full.startswith(cut) and len(cut) <= 80
+    assert full[len(cut) - 1] in "+-*/()," or full[len(cut)] == " "  # after an operator or before a space
+    assert len(cut) > 40 and rest == f"{len(full):,} characters in all)"
 
 
 def test_a_huge_term_is_counted_not_printed():
@@ -392,4 +407,34 @@ def test_a_huge_term_is_counted_not_printed():
     x = sp.symbols("x1:200")
     e = sp.tanh(sum(xi ** 2 for xi in x)) * sp.exp(sum(x))  # one product of ~1,200 nodes: over 4 x 100
     got = expr_text(e, 100)
-    assert got.startswith("… (an expression,") and "nodes" in got and len(got) < 100
+    assert got.startswith("… (a formula of about ") and "too long to print" in got and len(got) < 100
+    assert int(got.split("about ")[1].split(" ")[0].replace(",", "")) > 400
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_eigenvalue_entries_keep_pairs_together_and_count_repeats(seed):
+    # analyze's cut list had split conjugate pairs (seven +i before five -i of one repeated pair) and filled its
+    # lines with repeats of 0; spectra of random real block matrices with repeated blocks
+    from gandynamics._display import eigenvalue_entries
+    rng = np.random.default_rng(seed)
+    blocks = []
+    for _ in range(int(rng.integers(1, 6))):
+        a, b = (round(float(x), 3) for x in rng.normal(size=2))
+        B = np.array([[a, -b], [b, a]]) if rng.random() < 0.6 else np.diag([a, a])
+        blocks += [B] * int(rng.integers(1, 4))
+    from scipy.linalg import block_diag
+    w = np.linalg.eigvals(block_diag(*blocks))
+    entries, count = eigenvalue_entries(w)
+    assert count == len(entries)
+    total = 0
+    reals = []
+    for e in entries:
+        m = int(e.split("(×")[1].rstrip(")")) if "(×" in e else 1
+        total += (2 if "±" in e else 1) * m
+        reals.append(float(e.split(" ")[0].replace("−", "-")))
+    assert total == w.size
+    assert reals == sorted(reals, reverse=True)
+    distinct = {(round(z.real, 6), round(abs(z.imag), 6)) for z in w}
+    assert len(entries) == len(distinct)
+    short, count2 = eigenvalue_entries(w, limit=2)
+    assert short == entries[:2] and count2 == count

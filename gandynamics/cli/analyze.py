@@ -6,6 +6,7 @@ import math
 
 
 def add_parser(sub):
+    from .._display import FORMULA_CHARS
     from . import summary
     from .common import add_game_arguments
     p = sub.add_parser(
@@ -18,11 +19,13 @@ def add_parser(sub):
         epilog="example: gandynamics analyze dirac --reg r1:gamma=0.3 --json")
     add_game_arguments(p)
     p.add_argument("--at", metavar="v1,v2,...", help="analyse at this point instead of the equilibrium")
-    p.add_argument("--json", action="store_true", help="print one JSON object (every formula and number in full)")
-    p.add_argument("--full", action="store_true",
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON object (every formula and number in full)")
+    out.add_argument("--full", action="store_true",
                    help=f"print every component of the field in full, the whole Jacobian and every eigenvalue (by "
                         f"default a formula is cut after about {FORMULA_CHARS} characters, at most {ROWS} components "
-                        f"and eigenvalues are listed and the Jacobian only up to {ROWS} parameters)")
+                        f"are listed, the eigenvalues as {ROWS} lines (conjugate pairs and repeated values once) "
+                        f"and the Jacobian only up to {ROWS} parameters)")
     p.set_defaults(run=run)
     return p
 
@@ -30,8 +33,11 @@ def add_parser(sub):
 #: without --full: the components, eigenvalues and Jacobian rows shown at most (a game of hundreds of parameters
 #: printed megabytes, its formulas' text alone taking most of a minute)
 ROWS = 12
-FORMULA_CHARS = 240
-MORE = "; --full or --json prints it"
+
+
+def _more(what: str = "it") -> str:
+    """How to see what a cut listing leaves out."""
+    return f"--full or --json prints {what}"
 
 
 def report_dict(args, fld, hyper, rep, limit: int | None = None) -> dict:
@@ -47,7 +53,7 @@ def report_dict(args, fld, hyper, rep, limit: int | None = None) -> dict:
         "hyperparameters": {k: hyper.get(k, v) for k, v in fld.defaults.items()},
         "point": spec.pop("point"),
         "residual": spec.pop("residual"),
-        "field": fld.v_strings(limit=limit, more=MORE),
+        "field": fld.v_strings(limit=limit, more=f"; {_more()}"),
         **spec,
     }
 
@@ -62,6 +68,7 @@ def _fmt(x):
 
 def run(args) -> int:
     from ..analysis import spectrum
+    from .._display import FORMULA_CHARS, eigenvalue_entries
     from .common import build_field, dumps, parse_vector
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
@@ -81,11 +88,11 @@ def run(args) -> int:
     for name, comp in zip(fld.names[:shown], d["field"]):
         print(f"  d{name}/dt = {comp}")
     if shown < n:
-        print(f"  … ({n - shown} more components; --full or --json prints them)")
+        print(f"  … ({n - shown} more components; {_more('them')})")
     names, point = fld.names[:shown], d["point"][:shown]
     cut = ", …" if shown < n else ""
     print(f"\npoint ({', '.join(names)}{cut}) = ({', '.join(f'{v:z.6g}' for v in point)}{cut})   |F| = "
-          f"{d['residual']:z.2g}" + (f"   ({n - shown} more coordinates; --full or --json prints them)" if cut else ""))
+          f"{d['residual']:z.2g}" + (f"   ({n - shown} more coordinates; {_more('them')})" if cut else ""))
     if not rep.differentiable:
         print(f"\n{rep.verdict}")
         return 0
@@ -94,14 +101,18 @@ def run(args) -> int:
         for row in rep.jacobian:
             print("  [" + "  ".join(f"{v:z10.6g}" for v in row) + " ]")
     else:
-        print(f"\nJacobian J = Dv: {n} x {n} (--full or --json prints it)")
-    print("\neigenvalues of J" + ("" if full or n <= ROWS else f" (the {ROWS} of largest real part of {n})") + ":")
-    eigs = rep.eigenvalues if full or n <= ROWS else \
-        sorted(rep.eigenvalues, key=lambda e: (-e.real, -e.imag))[:ROWS]
-    for e in eigs:
-        print(f"  {e.real:+z.6g} {'+' if e.imag >= 0 else '-'} {abs(e.imag):z.6g} i")
-    if len(eigs) < len(rep.eigenvalues):
-        print(f"  … ({len(rep.eigenvalues) - len(eigs)} more; --full or --json prints them)")
+        print(f"\nJacobian J = Dv: {n} x {n} ({_more()})")
+    if full or n <= ROWS:
+        print("\neigenvalues of J:")
+        for e in rep.eigenvalues:
+            print(f"  {e.real:+z.6g} {'+' if e.imag >= 0 else '-'} {abs(e.imag):z.6g} i")
+    else:  # by real part, conjugate pairs and repeated values once (a cut list of single values split the pairs)
+        entries, count = eigenvalue_entries(rep.eigenvalues, limit=ROWS)
+        print(f"\neigenvalues of J ({n}, by real part; a ± b i: a conjugate pair, (×m): m times):")
+        for e in entries:
+            print(f"  {e}")
+        if count > len(entries):
+            print(f"  … ({count - len(entries)} more; {_more('them')})")
     print(f"\nspectral abscissa   {_fmt(d['spectral_abscissa'])}")
     print(f"phase factor        {_fmt(d['phase_factor'])}   (max |Im l| / |Re l|)")
     print(f"conditioning factor {_fmt(d['conditioning_factor'])}   (max |l| / min |l|; condition number "
