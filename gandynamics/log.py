@@ -86,6 +86,8 @@ if hasattr(os, "register_at_fork"):
 
 def _notice(message: str) -> None:
     """``message`` as an INFO record, or on standard error when no logging is configured (see the module's text)."""
+    if logging.root.manager.disable >= logging.INFO:  # logging.disable(INFO): silence, as for every record
+        return
     if logger.level == logging.NOTSET and not logger.hasHandlers():
         stream = sys.stderr
         if stream is not None:

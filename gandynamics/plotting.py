@@ -385,8 +385,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         zero, of the point given as ``equilibrium``, or of ``center``: the window follows the zero, as the command
         line's does).
     streamlines : bool, optional
-        Draw ``streamplot`` streamlines of v (default: unless ``arrows``, as the command line's ``--arrows``
-        draws a quiver instead of streamlines; give both True for both).
+        Draw ``streamplot`` streamlines of v (default: unless ``arrows`` without ``speed``, as the command line's
+        ``--arrows`` draws a quiver instead of streamlines; give both True for both).
     arrows : bool
         Draw a quiver of v (M18's notebook draws a 10 x 10 quiver; docs/mathematics.md §1.11).
     speed : bool
@@ -431,8 +431,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     -------
     ax : matplotlib Axes
         With ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
-        trajectory leaving the slice or the window, a speed colorbar left out for want of room), also written in
-        the title.
+        trajectory leaving the slice or going outside the window, a speed colorbar left out for want of room), also
+        written in the title.
     """
     if not (isinstance(legend, (bool, np.bool_)) or (isinstance(legend, str) and legend == "below")):
         raise GandynamicsError(f"legend must be True, False or 'below'; got {legend!r}")
@@ -469,8 +469,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     elif zero_field:
         warnings.append(f"v = 0 identically on this plane ({symbol(names[0])}, {symbol(names[1])}): "
                         "no streamlines to draw")
-    if streamlines is None:
-        streamlines = not arrows
+    if streamlines is None:  # (speed colours the streamlines: asked for, they are drawn beside the quiver)
+        streamlines = not arrows or bool(speed)
     if streamlines and not zero_field and np.any(ok):
         kw = {}
         if speed:
@@ -537,8 +537,13 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel(symbol(names[0]))
     ax.set_ylabel(symbol(names[1]))
-    if outside:
-        warnings.append(f"{_and(outside)} {'leaves' if len(outside) == 1 else 'leave'} the window")
+    if outside:  # (labels starting with "_" are matplotlib's hidden ones: counted, not named)
+        named = [lab for lab in outside if not lab.startswith("_")]
+        hidden = len(outside) - len(named)
+        if hidden:
+            named.append(f"{hidden} unlabelled trajector{'y' if hidden == 1 else 'ies'}")
+        one = len(outside) == 1
+        warnings.append(f"{_and(named)} {'goes' if one else 'go'} outside the window")
     head = describe(field, params) if title is None else title
     notes = []
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
@@ -1886,12 +1891,13 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
 COINCIDE_MARKERS = ("o", "s", "^", "D", "v")
 
 
-def _mark_coinciding(shown, share: float = 0.015) -> None:
+def _mark_coinciding(shown, share: float = 0.005) -> None:
     """Give open markers to each curve of ``shown`` (``(line, k, d, free)``: a drawn log-scale curve and whether its
-    style is free) that lies on an earlier one -- within ``share`` of the decades the curves span at every iteration
-    both have, over at least 80 % of its points, so that one line hides the other (EFTP under OGDA on the bilinear
-    game: one rate, a factor 1.11 apart over 13 decades) -- drawn as markers only, each such curve its own marker,
-    spaced apart."""
+    style is free) that lies on an earlier one -- within ``share`` of the decades the curves span (about a line's
+    width on a plot a few inches high), or a factor 1.01, at every iteration both have, over at least 80 % of the
+    shorter one's points, so that one line hides the other (EFTP under OGDA on the bilinear game: one rate, a factor
+    1.11 apart over 13 decades) -- drawn as markers only, each such curve its own marker, their positions
+    staggered."""
     if len(shown) < 2:
         return
     logs = [np.log10(d) for _, _, d, _ in shown]
@@ -1902,13 +1908,16 @@ def _mark_coinciding(shown, share: float = 0.015) -> None:
         under = 0
         for b in range(a):
             common, i, j = np.intersect1d(k, shown[b][1], assume_unique=True, return_indices=True)
-            if common.size >= max(2, int(0.8 * k.size)) and np.all(np.abs(logs[a][i] - logs[b][j]) <= share * span):
+            shorter = min(k.size, shown[b][1].size)
+            if common.size >= max(2, int(0.8 * shorter)) and \
+                    np.all(np.abs(logs[a][i] - logs[b][j]) <= max(share * span, np.log10(1.01))):
                 under += 1
         if under:
             gap = max(1, k.size // 12)
-            # markers alone: its line would cover the earlier one, which they follow within a line's width
+            # markers alone: its line would cover the earlier one, which they follow within a line's width; each
+            # covering curve's markers a fifth of the gap further along than the previous one's
             line.set(marker=COINCIDE_MARKERS[(under - 1) % len(COINCIDE_MARKERS)], mfc="none", ms=5, ls="none",
-                     markevery=(min(k.size - 1, gap * under // (under + 1) + gap // 3), gap))
+                     markevery=(min(k.size - 1, (gap * under) // (len(COINCIDE_MARKERS) + 1)), gap))
 
 
 def _told_apart(items) -> list:

@@ -169,6 +169,7 @@ _WAIT = ("import time\nfrom gandynamics.log import notice_if_slow\n{setup}\n"
     ("import logging\nlogging.basicConfig(level=logging.INFO, format='%(levelname)s %(message)s')",
      "INFO compiling X (first time only)\n"),
     ("import logging\nlogging.getLogger('gandynamics').setLevel(logging.WARNING)", ""),  # the level set: silence
+    ("import logging\nlogging.disable(logging.INFO)", ""),  # logging switched off: silence too
 ])
 def test_a_process_that_configured_no_logging_still_sees_the_notice_once(setup, shown):
     # a user's script or notebook configures no logging: INFO records went nowhere and a first compile of 10-20 s

@@ -85,7 +85,8 @@ def test_phase_portrait_contract(dirac):
 
 @pytest.mark.parametrize("kw, quiver, stream", [({}, False, True), ({"arrows": True}, True, False),
                                                 ({"arrows": True, "streamlines": True}, True, True),
-                                                ({"streamlines": False}, False, False)])
+                                                ({"streamlines": False}, False, False),
+                                                ({"arrows": True, "speed": True}, True, True)])  # speed colours them
 def test_arrows_replace_the_streamlines_as_on_the_command_line(dirac, kw, quiver, stream):
     # a new user's arrows=True drew the quiver over the streamlines, where the CLI's --arrows draws it instead of them
     from matplotlib.collections import LineCollection
@@ -976,37 +977,52 @@ def test_a_trajectory_that_leaves_the_window_is_noted(dirac, seed):
         assert notes == []
     else:
         expect = out[0] if len(out) == 1 else ", ".join(out[:-1]) + " and " + out[-1]
-        assert notes == [f"{expect} {'leaves' if len(out) == 1 else 'leave'} the window"]
+        assert notes == [f"{expect} {'goes' if len(out) == 1 else 'go'} outside the window"]
         assert notes[0] in ax.get_title()
     plt.close(ax.figure)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_a_curve_that_would_hide_an_earlier_one_is_drawn_as_markers_on_it(seed):
-    # the kind: EFTP's curve lay under OGDA's (one rate on the bilinear game, a factor 1.11 apart over 13 decades);
-    # generated runs, some copies of an earlier one within a line's width, some apart, some with their own style
+def test_unlabelled_trajectories_outside_the_window_are_counted_not_named(dirac):
+    far = np.array([[0.1, 0.1], [3.0, 0.0]])
+    ax = phase_portrait(dirac, trajectories=[("gd", far), ("_", far), ("_", far)], streamlines=False)
+    assert [w for w in ax.warnings if "window" in w] == ["gd and 2 unlabelled trajectories go outside the window"]
+    plt.close(ax.figure)
+
+
+def _marked(ax, label):
+    ln = [x for x in ax.get_lines() if x.get_label() == label][0]
+    return ln.get_marker() not in ("None", None, "") and ln.get_linestyle() == "None"
+
+
+@pytest.mark.parametrize("first, second, style, marked", [
+    (lambda d: d, lambda d: d * 1.01, None, True),            # a factor 1.01: one line on the other
+    (lambda d: d[:100], lambda d: d * 1.02, None, True),      # a longer run over a shorter earlier one
+    (lambda d: d, lambda d: d * 1.5, None, False),            # a factor 1.5 apart: two lines to see
+    (lambda d: d, lambda d: d * 1.01, "--", False),           # a linestyle given tells them apart already
+    (lambda d: d, lambda d: d[::-1].copy(), None, False),     # crossing once: not one on the other
+])
+def test_a_curve_that_would_hide_an_earlier_one_is_drawn_as_markers_on_it(first, second, style, marked):
+    # EFTP's curve lay under OGDA's (one rate on the bilinear game, a factor 1.11 apart over 13 decades)
+    d = 0.9 ** np.arange(300.0)  # 13.7 decades
+    ax = convergence([("A", first(d)), ("B", second(d), None, style)])
+    assert not _marked(ax, "A")
+    assert _marked(ax, "B") == marked
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_copies_are_marked_and_distant_curves_are_not(seed):
     rng = np.random.default_rng(seed)
-    k = np.arange(200)
-    items, covers = [], []
-    for c in range(int(rng.integers(2, 6))):
-        if items and rng.random() < 0.5:  # a copy of an earlier run, shifted by a factor far below the axis' span
-            base = items[int(rng.integers(len(items)))][1]
-            d, cover = base * float(rng.uniform(0.95, 1.05)), True
-        else:
-            d, cover = float(rng.uniform(0.5, 2)) * float(rng.uniform(0.9, 0.99)) ** k * (1 + 0.3 * c), False
-        styled = rng.random() < 0.2
-        items.append((f"run{c}", d, None, "--" if styled else None))
-        covers.append(cover and not styled)
-    # (a "copy" of a run that is itself apart from others may land on a third: recompute what covers what)
-    logs = [np.log10(it[1]) for it in items]
-    span = max(max(l.max() for l in logs) - min(l.min() for l in logs), 1.0)
-    want = [it[3] is None and any(np.all(np.abs(logs[a] - logs[b]) <= 0.015 * span) for b in range(a))
-            for a, it in enumerate(items)]
+    k = np.arange(200.0)
+    base = [float(rng.uniform(0.5, 2)) * float(r) ** k for r in rng.uniform(0.85, 0.95, 3)]
+    items, want = [], []
+    for c, b in enumerate(base):  # distant from each other: a factor of 3 or more at the end
+        items.append((f"run{c}", b * 3.0 ** (4 * c)))
+        want.append(False)
+    for c in range(int(rng.integers(1, 3))):  # copies of a random earlier run within 0.5 %
+        src = int(rng.integers(len(base)))
+        items.append((f"copy{c}", items[src][1] * float(rng.uniform(0.995, 1.005))))
+        want.append(True)
     ax = convergence(items)
-    lines = [ln for ln in ax.get_lines() if ln.get_label().startswith("run")]
-    for ln, w, it in zip(lines, want, items):
-        assert (ln.get_marker() not in ("None", None, "")) == w, it[0]
-        assert (ln.get_linestyle() == "None") == w
-        if it[3] == "--":
-            assert ln.get_linestyle() == "--"
+    assert [_marked(ax, lab) for lab, _ in items] == want
     plt.close(ax.figure)

@@ -168,7 +168,7 @@ def _figure_spectra(ctx, flds, fp, fpp):
         ax.set_ylabel(r"Im $\lambda$")
         ax.set_title(ttl)
         # room for the markers round every eigenvalue (a fixed -1.35 cut the leftmost, -1.33, in half)
-        ax.set_xlim(min(-1.35, float(w.real.min()) - 0.06), 0.12)
+        ax.set_xlim(min(-1.35, float(w.real.min()) - 0.06), max(0.12, float(w.real.max()) + 0.06))
         ax.set_ylim(min(-0.72, float(w.imag.min()) - 0.06), max(0.72, float(w.imag.max()) + 0.06))
         ax.legend(handles=[Line2D([], [], marker="o", ls="", color="tab:blue", label="tangential pair (θ, ψ1)"),
                            Line2D([], [], marker="D", ls="", color="tab:blue", mec="tab:red",
