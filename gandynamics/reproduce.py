@@ -414,7 +414,7 @@ def results_agree(new, old) -> bool:
 
 def _worker_init() -> None:
     """A study process: one numba thread (the processes already share the cores), Ctrl-C left to the
-    parent (which cancels the queue and stops the workers), warnings kept off the terminal; the libraries every
+    parent (which cancels the queue and stops the workers), warnings and notices kept off the terminal; the libraries every
     study uses imported first and frozen out of the cyclic garbage collector's reach (``gc.freeze``), so that
     its full collections walk only what the studies build, not sympy's, numba's and matplotlib's own objects."""
     import gc
@@ -422,6 +422,10 @@ def _worker_init() -> None:
     import warnings
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
+    import logging
+    # the parent's bar says what runs: a worker's own notice of a long compile (written to standard error in a
+    # process that configured no logging, gandynamics.log) would cut through it
+    logging.getLogger("gandynamics").setLevel(logging.WARNING)
     import matplotlib.pyplot  # noqa: F401
     import numba
     import scipy.integrate  # noqa: F401
