@@ -423,6 +423,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         Trajectory objects of one method) are named by what differs between them (``gd, h = 0.2``) and drawn in
         shades of the method's colour.
     ax : matplotlib Axes, optional
+        Default: a new figure's (4.6 x 4.2 inches, widened by the legend's width when it has one beside it).
         Drawn into as it is: its figure's layout engine (or none) is kept (a plain constrained layout becomes the
         one that shows a title the draw-time wrap splits in two lines, with the same parameters:
         ``_RefittingLayout``).
@@ -436,6 +437,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     """
     if not (isinstance(legend, (bool, np.bool_)) or (isinstance(legend, str) and legend == "below")):
         raise GandynamicsError(f"legend must be True, False or 'below'; got {legend!r}")
+    own = ax is None  # (a figure made here is widened for its legend)
     ax = _axes(ax)
     from .validate import positive
     density = positive(density, "density")  # (streamplot's own ValueError for density=-1)
@@ -555,6 +557,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         else:
             notes += [n for n, _, _ in leaving]
     loc = "below" if legend == "below" else "right"
+    if own and legend and handles and loc == "right":
+        _widen_for_legend(ax, handles)
     _title_with_notes(ax, head, notes)  # (as it will be: its height counts in the room of a legend and colorbar)
     beside, places = [], None
     if getattr(ax, "speed_lines", None) is not None and colorbar:
@@ -589,6 +593,21 @@ def _and(labels) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     labels = [str(x) for x in labels]
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def _widen_for_legend(ax, handles) -> None:
+    """Widen the figure of ``ax`` (one made by the drawing itself) by the width of a legend of ``handles`` right of
+    the axes: the plot keeps its size and the legend its place beside it (a new user's default portrait had its
+    legend inside, over a trajectory's start)."""
+    r = _renderer(ax)
+    if r is None:
+        return
+    probe = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    fig = _root(ax.figure)
+    width = probe.get_window_extent(r).width / fig.dpi
+    probe.remove()
+    w, h = fig.get_size_inches()
+    fig.set_size_inches(w + width + 0.15, h)
 
 
 def _font_points(size) -> float:
@@ -853,7 +872,9 @@ def _make_legend(ax, place: str, kw: dict, reserve=(0.0, 0.0)):
     constrained layout no room: it collapsed the axes to a sliver, with a UserWarning)."""
     kw = dict(kw)
     if place == "right":
-        return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
+        leg = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
+        leg._gandynamics_right = True  # (_RefittingLayout lets a fixed-aspect plot with it settle)
+        return leg
     if place == "inside":
         kw.pop("ncol", None)
         kw = _inside_kw(ax, kw)
@@ -1041,7 +1062,9 @@ def _legend_fits(ax, leg, place: str, r, reserve=(0.0, 0.0)) -> bool:
         ax.apply_aspect()  # the axes' place as drawn (a square plot is narrowed at draw time)
         return _within(leg.get_window_extent(r), _cell(ax))
     room = _room_beside(ax, r, place, leg.get_window_extent(r), reserve)
-    return room is not None and _usable(ax, *room) and not (place == "right" and _slow_to_settle(ax, *room))
+    settles = isinstance(_root(ax.figure).get_layout_engine(), _RefittingLayout)  # (its extra runs: SETTLE_PASSES)
+    return room is not None and _usable(ax, *room) and not (place == "right" and not settles
+                                                           and _slow_to_settle(ax, *room))
 
 
 def _legend_kw(ax, place: str, loc: str, kw: dict) -> dict:
@@ -1182,6 +1205,10 @@ def _title_room(ax, r, beside=()) -> tuple[float, float]:
 
 #: the most extra runs of the constrained layout after one-line titles are shown in two lines (:class:`_RefittingLayout`)
 REFIT_PASSES = 2
+#: extra runs of the constrained layout for a figure with a fixed-aspect plot and a legend right of it: the layout
+#: measures the legend from the plot's box, not from the plot, and one run left them past the figure's edges (a 6.4 x
+#: 4.8 inch portrait: 9 pixels each side; within after two more runs, measured on 4 sizes)
+SETTLE_PASSES = 2
 
 
 #: the attribute of a title's Text that holds its one-line text while :class:`_RefittingLayout` shows it in two lines
@@ -1199,7 +1226,7 @@ class _RefittingLayout(ConstrainedLayoutEngine):
     wrapped title alone went back and forth: at the place the taller title leaves, one line fits).  Each run starts
     from the titles' own one-line text (a figure drawn again wider shows them in one line; a title the user set
     meanwhile is kept).  Installed in place of a figure's plain constrained layout by :func:`_refit_titles` (the same
-    parameters)."""
+    parameters).  A figure with a fixed-aspect plot and a legend right of it gets :data:`SETTLE_PASSES` more runs first."""
 
     def execute(self, fig):
         titles = []
@@ -1214,6 +1241,9 @@ class _RefittingLayout(ConstrainedLayoutEngine):
             if ax.get_visible() and t.get_visible() and t.get_wrap() and t.get_text() and "\n" not in t.get_text():
                 titles.append((ax, t))
         out = super().execute(fig)
+        if any(getattr(ax.get_legend(), "_gandynamics_right", False) and _square(ax) for ax in fig.axes):
+            for _ in range(SETTLE_PASSES):
+                out = super().execute(fig)
         r = _layout_renderer(fig)
         for _ in range(REFIT_PASSES if r is not None and titles else 0):
             changed = False
