@@ -1552,7 +1552,8 @@ def _clipped_cmap(name: str, values, vmin: float, vmax: float):
 
 def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one scale for all panels", **kw):
     """One colorbar for the rate maps drawn on ``axes`` (:func:`rate_map` with ``colorbar=False``; they share its
-    fixed scale), beside all of them, with an arrow at each end of the scale that any of them passes.
+    fixed scale), beside all of them, with an arrow at each end of the scale that any of them passes; ``label``
+    is shortened where the bar is shorter than it.
 
     ``kw`` goes to ``Figure.colorbar`` (default ``pad=0.01, shrink=0.9``).  Returns the Colorbar.  Raises
     GandynamicsError when an axes holds no rate map."""
@@ -1568,6 +1569,10 @@ def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one 
     kw.setdefault("extend", "both" if len(ends) == 2 else ends.pop() if ends else "neither")
     cb = axes[0].figure.colorbar(meshes[0], ax=axes, **kw)
     cb.set_label(label)
+    # no longer than the bar (its label was cut at the figure's top on a short row of panels)
+    if _renderer(axes[0]) is not None:
+        _shorten(cb.ax.yaxis.label, (r"local rate $\rho$, one scale for all panels", r"local rate $\rho$ (one scale)",
+                                     r"rate $\rho$"), kw["shrink"] * _length_room(axes[0]), cb.set_label)
     return cb
 
 
@@ -1594,7 +1599,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     measured : tuple, optional
         ``(gammas, steps, rates)`` measured from simulated trajectories, drawn as black-edged squares filled with
         the measured rate's colour on the map's scale: a square whose fill matches the map around it agrees with
-        the local rate.
+        the local rate.  A NaN rate (a run with no rate to compare: bounded, not converging, e.g. on a cycle) is
+        drawn as a black cross.
     vmin, vmax : float
         The colour scale, fixed (default 0 to 1.5, centred on rho = 1) so that panels of different methods
         share it; rates beyond are shown saturated, and a colorbar made from ``ax.rate_mesh`` (this panel's, or
@@ -1666,10 +1672,15 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         handles.append(Line2D([], [], ls="", label=(fr"$\rho < 1$ throughout (max {np.nanmax(R):z.3g})" if below
                                                     else fr"$\rho > 1$ throughout (min {np.nanmin(R):z.3g})")))
     if measured is not None:
-        mg, mh, mr = (np.asarray(a, float) for a in measured)
-        ax.scatter(mg, mh, c=np.clip(mr, None, vmax), cmap=cmap, norm=norm, edgecolors="black", s=36,
-                   zorder=4, marker="s")
+        mg, mh, mr = (np.broadcast_to(np.asarray(a, float), np.shape(measured[2])) for a in measured)
+        some = ~np.isnan(mr)
+        ax.scatter(mg[some], mh[some], c=np.clip(mr[some], None, vmax), cmap=cmap, norm=norm, edgecolors="black",
+                   s=36, zorder=4, marker="s", clip_on=False)  # (whole on the map's edge, not cut in half)
         handles.append(Line2D([], [], color="black", marker="s", ls="", mfc="white", label="measured rate"))
+        if not some.all():  # no rate to colour by (a run that settled on a cycle): a pale fill of ~1 read as a
+            # disagreement with the map's rho > 1 there
+            ax.scatter(mg[~some], mh[~some], color="black", marker="x", s=30, lw=1.2, zorder=4, clip_on=False)
+            handles.append(Line2D([], [], color="black", marker="x", ls="", label="no rate (bounded, not converging)"))
     ax.set_xlabel(symbol(_strength(field, parameter)))
     ax.set_ylabel("step $h$")
     ax.set_xlim(*xlim)

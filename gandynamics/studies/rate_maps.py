@@ -55,7 +55,9 @@ def study(ctx):
         g, h, r = np.asarray(sw["gamma"]), np.asarray(sw["step_g"]), np.asarray(sw["rate"], float)
         div = np.asarray(sw["diverged"], bool)
         r = np.where(div, np.inf, r)
-        rate_map(fld, m, GAMMA, STEP, rho=R, measured=(g, h, r), title=f"{m.upper()}: local rate ρ(γ, h)", ax=ax,
+        # a run that neither converged nor diverged (settled on a cycle where rho > 1) has no rate to compare: a cross
+        shown = np.where(np.asarray(sw["verdict"]) == "bounded, not converging", np.nan, r)
+        rate_map(fld, m, GAMMA, STEP, rho=R, measured=(g, h, shown), title=f"{m.upper()}: local rate ρ(γ, h)", ax=ax,
                  colorbar=False)  # one shared colour scale, one colorbar for the three panels
         if m == "gd":
             gg = np.linspace(0, 1.0, 50)
