@@ -169,8 +169,8 @@ def provenance(field, method: str | None = None, options: Mapping | None = None,
     per_row : mapping, optional
         The values that differ from row to row of the result's table (a sweep's grid axes): hyperparameter name, or
         ``"step_g"`` / ``"step_d"`` (the players' steps), -> the table's column that holds them.  Each is recorded
-        as :func:`per_row_text` of its column, in ``hyperparameters``, in its regularizer's strengths and in
-        ``options["step"]`` (made the pair ``[h_G, h_D]`` when one of them varies).
+        as :func:`per_row_text` of its column, in ``hyperparameters``, in its regularizer's strengths, among the
+        game factory's arguments of that name and in ``options["step"]`` (made the pair ``[h_G, h_D]`` when one of them varies).
     **extra
         Anything else worth recording (game factory parameters, grid axes, the command line...).
 
@@ -203,9 +203,12 @@ def provenance(field, method: str | None = None, options: Mapping | None = None,
     options = dict(options or {})
     if ("step_g" in rows or "step_d" in rows) and "step" in options:
         options["step"] = _per_row_steps(options["step"], rows)
+    game = _game_record(field)
+    if "arguments" in game:  # a factory argument that is also a hyperparameter varied row by row (quadratic's b)
+        game["arguments"] = {k: (per_row_text(varies[k]) if k in varies else v) for k, v in game["arguments"].items()}
     rec = {
         "schema": SCHEMA,
-        "game": _game_record(field),
+        "game": game,
         "regularizers": _regularizer_records(field, values, varies),
         "hyperparameters": {k: (per_row_text(varies[k]) if k in varies else v) for k, v in values.items()},
         "method": method,

@@ -195,3 +195,18 @@ def test_a_record_without_a_grid_keeps_every_value(fld):
     assert PER_ROW not in json.dumps(rec) and rec["options"]["step"] == [0.1, 0.2]
     rec = provenance(fld, options={"step": 0.1}, per_row={"step_g": "step_g"})  # a single step made the pair
     assert rec["options"]["step"] == [per_row_text("step_g"), 0.1]
+
+
+def test_a_swept_factory_argument_is_per_row_and_the_sidecar_holds_the_record_once(tmp_path, capsys):
+    # quadratic's b is a factory argument and a hyperparameter: a sweep over it said arguments b = 1.0 (a new user)
+    from gandynamics.cli import main
+    from gandynamics.runs.results import SweepResult
+    path = tmp_path / "q.csv"
+    assert main(["sweep", "quadratic", "--param", "a=2", "--method", "eg", "--steps", "20", "--grid", "b=0.5:2:4",
+                 "--step", "0.1", "--init", "1,1", "--out", str(path), "--engine", "interpreted"]) == 0
+    capsys.readouterr()
+    side = json.loads(path.with_name("q.csv.json").read_text())
+    args = side["provenance"]["game"]["arguments"]
+    assert args["b"] == per_row_text("b") and args["a"] == 2.0
+    assert "provenance" not in side["meta"]  # once, at the top
+    assert SweepResult.load(str(path)).meta["provenance"] == side["provenance"]

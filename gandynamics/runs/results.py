@@ -106,7 +106,9 @@ class SweepResult:
         check_sidecar(path)  # before the table: a table is never left without its provenance
         with atomic_open(path, "w", newline="") as fh:
             self.write_csv(fh)
-        write_sidecar(path, json.loads(dumps(dict(self._header(), provenance=self.meta.get("provenance", {})))))
+        head = self._header()  # (the provenance once, at the top, where read_sidecar and load look: not in meta too)
+        head["meta"] = {k: v for k, v in self.meta.items() if k != "provenance"}
+        write_sidecar(path, json.loads(dumps(dict(head, provenance=self.meta.get("provenance", {})))))
 
     def write_csv(self, fh) -> None:
         """The table as CSV rows on an open text stream (header row first)."""
