@@ -28,8 +28,8 @@ def catalogue() -> dict:
                      "options": {o.name: o.default for o in m.options},
                      "iteration_matrix": m.iteration_matrix is not None,
                      "no_iteration_matrix": m.no_matrix or None} for m in METHODS.values()],
-        # names that stand for a method with options (accepted wherever methods are named; altmomentum was accepted
-        # by rates and classify but listed nowhere)
+        # names that stand for a method with options (taken by rates and classify, which name a method's iteration
+        # matrix; simulate and sweep take the method with its options; altmomentum had been listed nowhere)
         "aliases": [{"name": a, "method": base, "options": dict(opts)} for a, (base, opts) in ALIASES.items()],
     }
 
@@ -69,5 +69,9 @@ def run(args) -> int:
         print(f"  {'':<12}source: {m['source']}")
     for a in cat["aliases"]:
         opts = ", ".join(f"{k}={v}" for k, v in a["options"].items())
-        print(f"  {a['name']:<12}{a['method']} with {opts} (an alias)")
+        flags = " ".join(f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {v}"
+                         for k, v in a["options"].items())
+        # (simulate and sweep take the method and its options; a new user's --method altmomentum was refused there)
+        print(f"  {a['name']:<12}{a['method']} with {opts}: a name for rates and classify only (simulate, sweep: "
+              f"--method {a['method']} {flags})")
     return 0

@@ -88,8 +88,9 @@ def study(ctx):
         draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}", zorder=2.4)
         draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.4, zorder=2.2,
                   label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
-        draw_ball(ax, zs, rep.radius, ls="-", color="tab:green", lw=1.8, label=f"invariant starts: r = {rep.radius:z.4f}",
-                  zorder=2)
+        same = math.isclose(rep.radius, rep.region_radius, rel_tol=1e-9)  # (gd: one circle, drawn striped)
+        draw_ball(ax, zs, rep.radius, ls="-", color="tab:green", lw=1.8, zorder=2,
+                  label=f"invariant starts: r = {rep.radius:z.4f}" + (" (the same ball)" if same else ""))
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
         ax.set_aspect("equal")
@@ -101,8 +102,8 @@ def study(ctx):
                      (0, (1, 1.5)) if m == "eg" else "-"))
         rates[lab] = rep.rate
     conv.sort(key=lambda item: item[0].startswith("eg"))
-    fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; green starts inside the "
-                 "invariant ball, orange outside")
+    fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from red starts "
+                 "inside the invariant ball in green, outside in orange")
     ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
              "invariant ball of starts (solid) of GD, EG and EFTP, with trajectories from inside and outside")
     fig, ax = plt.subplots(figsize=(8.0, 4.2), layout="constrained")

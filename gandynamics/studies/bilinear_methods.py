@@ -72,7 +72,7 @@ def study(ctx):
             ctx.check("alternating GD: Q = x² + y² - h x y conserved (max |Q - Q0|)", float(np.max(np.abs(Q - Q[0]))), 0.0,
                       "derived: the altGD map [[1, -h], [h, 1 - h²]] has det 1 and preserves Q (verified in tests)",
                       tol=1e-12)
-    fig.suptitle("Bilinear game min_x max_y x·y from (1, 1): six methods")
+    fig.suptitle(r"Bilinear game $\min_x \max_y\, x y$ from (1, 1): six methods")
     ctx.save(fig, "bilinear_methods", "Bilinear game: trajectories of six methods over the field v = (-y, x)")
     fig, ax = plt.subplots(figsize=(8.4, 4.4), layout="constrained")
     convergence(trs, rates=pred, ax=ax, title="Bilinear game: distance to 0 and predicted rates (dashed)")

@@ -84,12 +84,14 @@ def _figure1(ctx, method: str, stem: str, title: str):
         ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize=7.5,
                   framealpha=0.85, edgecolor="0.7", borderpad=0.4)
     import matplotlib.patches as mpatches
-    handles = [Line2D([], [], color="tab:blue", label=f"{method} trajectory"),
+    name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
+    handles = [Line2D([], [], color="tab:blue", label=f"{name} trajectory"),
+               Line2D([], [], color="tab:blue", marker="o", ms=3, ls="", label="its last iterate"),
                Line2D([], [], color="red", marker="o", ls="", label="start (1, 1)"),
                Line2D([], [], color="black", marker="*", ms=9, ls="", label="equilibrium (0, 0)"),
                Line2D([], [], color="0.4", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
                mpatches.Patch(color="tab:red", alpha=0.25, label="forbidden |ψ| > 1 (WGAN clipping)")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=5)
+    fig.legend(handles=handles, loc="outside lower center", ncol=6)
     fig.suptitle(title)
     ctx.save(fig, stem, title)
     return results
