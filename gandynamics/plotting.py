@@ -1932,10 +1932,10 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
 COINCIDE_MARKERS = ("o", "s", "^", "D", "v")
 
 
-def _mark_coinciding(shown, share: float = 0.005) -> None:
+def _mark_coinciding(shown, share: float | None = None) -> None:
     """Give open markers to each curve of ``shown`` (``(line, k, d, free)``: a drawn log-scale curve and whether its
-    style is free) that lies on an earlier one -- within ``share`` of the decades the curves span (about a line's
-    width on a plot a few inches high), or a factor 1.01, at every iteration both have, over at least 80 % of the
+    style is free) that lies on an earlier one -- within ``share`` of the decades the curves span (default: a line's
+    width over the plot's height, at least 0.5 %), or a factor 1.01, at every iteration both have, over at least 80 % of the
     shorter one's points, so that one line hides the other (EFTP under OGDA on the bilinear game: one rate, a factor
     1.11 apart over 13 decades) -- drawn as markers only, each such curve its own marker, their positions
     staggered."""
@@ -1943,6 +1943,11 @@ def _mark_coinciding(shown, share: float = 0.005) -> None:
         return
     logs = [np.log10(d) for _, _, d, _ in shown]
     span = max(float(max(l.max() for l in logs) - min(l.min() for l in logs)), 1.0)
+    if share is None:  # a line's width over the plot's height, as the axes are now (at least 0.5 %)
+        line = shown[0][0]
+        height = line.axes.get_window_extent().height
+        width = line.get_linewidth() * _root(line.figure).dpi / 72.0
+        share = max(0.005, width / height) if height > 0 else 0.005
     for a, (line, k, _, free) in enumerate(shown):
         if not free:  # (a style given tells the curves apart already)
             continue
