@@ -92,6 +92,12 @@ def test_sweep_other_formats(capsys, tmp_path, ext):
      "extension must be .csv, .npz, .json or .nc"),
     (["sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "10", "--step", "0.1", "--grid", "delta=0:1:3",
       "--out", "x.csv"], "unknown grid axis 'delta'"),
+    # a mistyped axis is named before a missing --step (a new user's --grid steps=0.1 read "--step is required")
+    (["sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "10", "--grid", "steps=0.1", "--out", "x.csv"],
+     "unknown grid axis 'steps'"),
+    # a strength of a regularizer the field does not have: whose it is
+    (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--grid", "gamma=0:1:3", "--out",
+      "x.csv"], "gamma is the strength of the regularizers r1"),
     (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--random-inits", "3:1", "--out", "x.csv"],
      "malformed --random-inits"),
 ])

@@ -95,6 +95,7 @@ def run(args) -> int:
 
     import numpy as np
 
+    from ..runs.sweep import check_grid_axes
     from ..simulate import sweep
     from .common import build_field, parse_vector
     from .simulate import _bound, method_options, parse_step, parse_steps
@@ -127,6 +128,7 @@ def run(args) -> int:
     refuse_set_twice(given, [(n[len("hyper_"):], n) if n.startswith("hyper_") and n[len("hyper_"):] in fld.defaults
                              else ("method beta", n) if n == "beta" else n
                              for n in grid if n not in ("step", "step_g", "step_d")], "--grid")
+    check_grid_axes(fld, list(grid))  # (first: a mistyped axis is what is wrong, not a missing --step)
     _check_rows(args, grid, fld, [str(m) for m in methods])
     inits = [parse_vector(v, fld.n, "--init", fld.names) for v in args.init]
     if args.random_inits:

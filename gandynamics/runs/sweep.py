@@ -344,16 +344,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     symbol_of = dict(zip(hyper_names, field.defaults))
     axes = []
     for name, vals in grid.items():
-        if name not in hyper_names and name not in _STEP_AXES:
-            accepted = ", ".join(hyper_names + list(_STEP_AXES))
-            origin = getattr(getattr(field, "game", None), "origin", None) or {}
-            if name in (origin.get("arguments") or {}):  # fixed when the game was made: not a grid axis
-                raise GandynamicsError(
-                    f"grid axis {name!r} is an argument of the game's factory ({origin.get('factory')}), fixed when "
-                    f"the game is made: give one value when making it (--param {name}=VALUE on the command line), or, "
-                    f"in a game of your own, declare it a hyperparameter (Game(..., hyper={{{name}: default}})) to sweep "
-                    f"it; accepted axes: {accepted}")
-            raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {accepted}")
+        check_grid_axes(field, [name])
         v = _axis_values(vals, f"grid {name}")  # an array, a sequence, or text "v1,v2,..."
         key = symbol_of.get(name)
         if key is not None:  # a strength (>= 0), a hyperparameter declared of one sign: the one rule however it is
@@ -467,6 +458,31 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
 _OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "rate_err", "verdict",
                 "tail_min",
                 "tail_max", "diverged", "diverged_at", "reason", "finished")
+
+
+def check_grid_axes(field, names) -> None:
+    """Refuse a grid axis that is not one of ``field``'s (its hyperparameters as :func:`hyper_axis_names` names
+    them, ``step``, ``step_g``, ``step_d``, ``beta``): GandynamicsError naming the accepted ones, and what the name
+    is when it is something else (an argument of the game's factory; the strength of a regularizer the field does
+    not have).  The command line checks its ``--grid`` axes with it before any other option."""
+    hyper_names = hyper_axis_names(field)
+    for name in names:
+        if name in hyper_names or name in _STEP_AXES:
+            continue
+        accepted = ", ".join(hyper_names + list(_STEP_AXES))
+        origin = getattr(getattr(field, "game", None), "origin", None) or {}
+        if name in (origin.get("arguments") or {}):  # fixed when the game was made: not a grid axis
+            raise GandynamicsError(
+                f"grid axis {name!r} is an argument of the game's factory ({origin.get('factory')}), fixed when "
+                f"the game is made: give one value when making it (--param {name}=VALUE on the command line), or, "
+                f"in a game of your own, declare it a hyperparameter (Game(..., hyper={{{name}: default}})) to sweep "
+                f"it; accepted axes: {accepted}")
+        from ..regularizers import REGULARIZERS
+        owners = [n for n, cls in REGULARIZERS.items() if name in cls.defaults]
+        hint = (f"; {name} is the strength of the regularizer{'s' if len(owners) > 1 else ''} {', '.join(owners)}, "
+                f"which this field does not have (regularize it first: --reg {owners[0]} on the command line, "
+                f"VectorField(game, [{REGULARIZERS[owners[0]].__name__}()]) in Python)") if owners else ""
+        raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {accepted}{hint}")
 
 
 def _per_row_columns(field, hyper_names, axis_names) -> dict:
