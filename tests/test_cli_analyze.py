@@ -106,7 +106,7 @@ def test_a_large_game_is_summarised_and_full_prints_everything(capsys):
     assert max(len(ln) for ln in comps) < 400
     assert any(ln.startswith("Jacobian J = Dv: ") and " x " in ln for ln in lines)
     at = next(i for i, ln in enumerate(lines) if ln.startswith("eigenvalues of J"))
-    eig = lines[at + 1:lines.index("", at)]
+    eig = [ln for ln in lines[at + 1:lines.index("", at)] if not ln.startswith("  (entries")]
     assert 0 < len(eig) <= ROWS + 1
     # every eigenvalue accounted for: a pair (a ± b i) counts 2, a repeated value (×m) m times (or a "more" line)
     counted = sum((2 if "±" in ln else 1) * (int(ln.split("(×")[1].rstrip(")")) if "(×" in ln else 1)
@@ -121,3 +121,18 @@ def test_a_large_game_is_summarised_and_full_prints_everything(capsys):
     assert len(d["field"]) == len(d["parameters"]) > ROWS
     assert sum(1 for ln in fl if ln.startswith("  [")) == len(d["parameters"])  # the whole Jacobian
     assert "more" not in full
+
+
+def test_rounding_noise_is_shown_as_zero_in_the_text_and_kept_in_the_json(capsys):
+    # mlp's zero eigenvalues computed as +3.8e-17 read as a positive spectral abscissa beside "marginal" (a new user)
+    import numpy as np
+    from gandynamics.cli.analyze import ROUNDING
+    code, js, _ = run(capsys, "analyze", "mlp", "--param", "k=8", "--json")
+    d = json.loads(js)
+    eig = np.array([complex(*e) for e in d["eigenvalues"]])
+    noise = (np.abs(eig.real) > 0) & (np.abs(eig.real) <= ROUNDING * np.abs(eig).max())
+    assert noise.any()  # the JSON keeps the numbers as computed
+    code, out, _ = run(capsys, "analyze", "mlp", "--param", "k=8")
+    assert "spectral abscissa   0\n" in out and "shown as 0: rounding" in out
+    zeros = int(np.sum(np.abs(eig) <= ROUNDING * np.abs(eig).max()))
+    assert f"  0 (×{zeros})" in out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 def add_parser(sub):
     from .._display import FORMULA_CHARS
@@ -58,6 +60,18 @@ def report_dict(args, fld, hyper, rep, limit: int | None = None) -> dict:
     }
 
 
+#: numbers below this many times the largest of their kind (the Jacobian's entries, the eigenvalues' parts) are
+#: rounding noise at double precision (64 eps): the text shows them as 0
+ROUNDING = 64 * 2.0 ** -52
+
+
+def _rounding_zeros(x, scale: float):
+    """``x`` with the entries of magnitude at most :data:`ROUNDING` times ``scale`` set to 0 (a copy)."""
+    x = np.array(x, dtype=float)
+    x[np.abs(x) <= ROUNDING * scale] = 0.0
+    return x + 0.0  # (no -0.0)
+
+
 def _fmt(x):
     if x is None:
         return "-"
@@ -89,31 +103,42 @@ def run(args) -> int:
         print(f"  d{name}/dt = {comp}")
     if shown < n:
         print(f"  … ({n - shown} more components; {_more('them')})")
-    names, point = fld.names[:shown], d["point"][:shown]
+    pt = np.asarray(d["point"], float)
+    names, point = fld.names[:shown], _rounding_zeros(pt, max(1.0, float(np.max(np.abs(pt))) if pt.size else 1.0))[:shown]
     cut = ", …" if shown < n else ""
     print(f"\npoint ({', '.join(names)}{cut}) = ({', '.join(f'{v:z.6g}' for v in point)}{cut})   |F| = "
           f"{d['residual']:z.2g}" + (f"   ({n - shown} more coordinates; {_more('them')})" if cut else ""))
     if not rep.differentiable:
         print(f"\n{rep.verdict}")
         return 0
+    # numbers at rounding level shown as 0 (3.8e-17 read as a positive eigenvalue beside the verdict "marginal"); the
+    # JSON keeps them as computed
+    J = np.asarray(rep.jacobian, float)
+    jac = _rounding_zeros(J, float(np.max(np.abs(J))) if J.size else 0.0)
+    lam = np.asarray(rep.eigenvalues, complex)
+    scale = float(np.max(np.abs(lam))) if lam.size else 0.0
+    lam = _rounding_zeros(lam.real, scale) + 1j * _rounding_zeros(lam.imag, scale)
+    zeroed = bool(np.any((jac == 0) & (J != 0)) or np.any((lam != np.asarray(rep.eigenvalues, complex))))
     if full or n <= ROWS:
         print("\nJacobian J = Dv:")
-        for row in rep.jacobian:
+        for row in jac:
             print("  [" + "  ".join(f"{v:z10.6g}" for v in row) + " ]")
     else:
         print(f"\nJacobian J = Dv: {n} x {n} ({_more()})")
     if full or n <= ROWS:
         print("\neigenvalues of J:")
-        for e in rep.eigenvalues:
+        for e in lam:
             print(f"  {e.real:+z.6g} {'+' if e.imag >= 0 else '-'} {abs(e.imag):z.6g} i")
     else:  # by real part, conjugate pairs and repeated values once (a cut list of single values split the pairs)
-        entries, count = eigenvalue_entries(rep.eigenvalues, limit=ROWS)
+        entries, count = eigenvalue_entries(lam, limit=ROWS)
         print(f"\neigenvalues of J ({n}, by real part; a ± b i: a conjugate pair, (×m): m times):")
         for e in entries:
             print(f"  {e}")
         if count > len(entries):
             print(f"  … ({count - len(entries)} more; {_more('them')})")
-    print(f"\nspectral abscissa   {_fmt(d['spectral_abscissa'])}")
+    if zeroed:
+        print(f"  (entries and parts below {ROUNDING:.0e} times the largest shown as 0: rounding; --json has them)")
+    print(f"\nspectral abscissa   {_fmt(float(np.max(lam.real)) + 0.0 if lam.size else d['spectral_abscissa'])}")
     print(f"phase factor        {_fmt(d['phase_factor'])}   (max |Im l| / |Re l|)")
     print(f"conditioning factor {_fmt(d['conditioning_factor'])}   (max |l| / min |l|; condition number "
           f"sigma_max / sigma_min: {_fmt(d['singular_value_condition'])})")
