@@ -137,7 +137,7 @@ def run(args) -> int:
         if count > len(entries):
             print(f"  … ({count - len(entries)} more; {_more('them')})")
     if zeroed:
-        print(f"  (entries and parts below {ROUNDING:.0e} times the largest shown as 0: rounding; --json has them)")
+        print(f"  (entries and parts below {ROUNDING:z.0e} times the largest shown as 0: rounding; --json has them)")
     print(f"\nspectral abscissa   {_fmt(float(np.max(lam.real)) + 0.0 if lam.size else d['spectral_abscissa'])}")
     print(f"phase factor        {_fmt(d['phase_factor'])}   (max |Im l| / |Re l|)")
     print(f"conditioning factor {_fmt(d['conditioning_factor'])}   (max |l| / min |l|; condition number "
