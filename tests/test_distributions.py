@@ -266,3 +266,21 @@ def test_a_quadratic_discriminators_field_is_its_closed_form_exactly():
     F = list(fld.F)
     assert not any(f.atoms(sp.Float) for f in F), F
     assert all(sp.expand(f - g) == 0 for f, g in zip(F, want)), (F, want)
+
+
+def test_a_rule_of_many_atoms_is_warned_of_once_and_a_small_one_not():
+    # jare-gaussian with n = 8 (3^8 = 6,561 atoms) ran for 11 minutes without a word (a new user)
+    import warnings
+
+    from gandynamics.distributions import SLOW_ATOMS, Normal
+    from gandynamics.errors import GandynamicsWarning
+    big, small = 23, 22  # 529 and 484 atoms in 2 dimensions, around SLOW_ATOMS = 500
+    assert small ** 2 <= SLOW_ATOMS < big ** 2
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        Normal([0.0, 0.0], 1.0, order=small).atoms()
+        assert not [w for w in got if issubclass(w.category, GandynamicsWarning)]
+        Normal([0.0, 0.0], 1.0, order=big).atoms()
+        Normal([0.0, 0.0], 1.0, order=big).atoms()  # (once per rule and process)
+    slow = [str(w.message) for w in got if issubclass(w.category, GandynamicsWarning)]
+    assert len(slow) == 1 and "529 quadrature atoms" in slow[0] and "smaller order" in slow[0]
