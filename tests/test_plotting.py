@@ -381,7 +381,11 @@ def test_predicted_line_drawn_above_the_measured_one():
     meas = [ln for ln in ax.get_lines() if ln.get_label() == "m"][0]
     pred = [ln for ln in ax.get_lines() if "predicted" in ln.get_label()][0]
     assert pred.get_zorder() > meas.get_zorder() and pred.get_linewidth() < meas.get_linewidth()
-    assert pred.get_path_effects()  # a white halo keeps the dashes visible on top of the measured curve
+    # a darker shade of the run's colour keeps the dashes visible on the measured curve, which shows on both sides
+    # (a white halo wider than the measured line made every measured curve look dashed: the figure review)
+    from matplotlib.colors import to_rgb
+    assert not pred.get_path_effects()
+    assert np.allclose(to_rgb(pred.get_color()), 0.55 * np.array(to_rgb(meas.get_color())))
     assert pred.get_linestyle() not in ("-", "solid")
 
 

@@ -318,7 +318,8 @@ def test_runs_of_one_method_are_told_apart(fld):
     colours = [to_rgb(ln.get_color()) for ln in runs]
     assert len(set(colours)) == 3 and colours[0] == to_rgb(P.METHOD_COLORS["gd"])  # shades of gd's colour
     for run, pred, r in zip(runs, preds, rho):
-        assert to_rgb(pred.get_color()) == to_rgb(run.get_color())  # each prediction in its run's colour
+        # each prediction in a darker shade of its run's colour
+        assert np.allclose(to_rgb(pred.get_color()), 0.55 * np.array(to_rgb(run.get_color())))
         x, y = pred.get_xdata(), pred.get_ydata()
         assert np.allclose(np.diff(np.log(y)) / np.diff(x), np.log(r))  # with its run's rate
         assert f"{r:.4f}" in texts[runs.index(run)]
