@@ -147,6 +147,11 @@ def spectra_by_direction(fld, gammas):
     return np.asarray(gammas, float), np.array(vals), np.array(flags)
 
 
+#: the notes' arrows end on the point they name, above the markers (shrunk by 2 points and under them, the arrow of
+#: panel (b) seemed to end at the gamma = 0.17 diamond)
+_ARROW = {"arrowstyle": "->", "color": "0.3", "shrinkB": 0}
+
+
 def _figure_spectra(ctx, flds, fp, fpp):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -158,9 +163,11 @@ def _figure_spectra(ctx, flds, fp, fpp):
                                     (axes[1], "free3", "(b) generator free in the plane: J at (θ*, 0, 0, 0)", "(θ2, ψ2)")):
         g, w, orth = data[key] = spectra_by_direction(flds[key], gam)
         G = np.repeat(g[:, None], w.shape[1], axis=1)
-        sc = ax.scatter(w.real[~orth], w.imag[~orth], c=G[~orth], marker="o", s=30, cmap="viridis", vmin=0,
-                        vmax=gam.max(), zorder=3)
-        ax.scatter(w.real[orth], w.imag[orth], c=G[orth], marker="D", s=34, cmap="viridis", vmin=0, vmax=gam.max(),
+        # the tangential dots smaller and above the orthogonal diamonds: where the two families meet (panel (b): the
+        # tangential arc is the orthogonal one shifted by 1/3 in gamma) a dot shows inside its diamond, not under it
+        sc = ax.scatter(w.real[~orth], w.imag[~orth], c=G[~orth], marker="o", s=16, cmap="viridis", vmin=0,
+                        vmax=gam.max(), zorder=5)
+        ax.scatter(w.real[orth], w.imag[orth], c=G[orth], marker="D", s=44, cmap="viridis", vmin=0, vmax=gam.max(),
                    edgecolors="tab:red", linewidths=0.8, zorder=4)
         ax.axhline(0, color="0.6", lw=0.8, zorder=1)
         ax.axvline(0, color="0.6", lw=0.8, zorder=1)
@@ -177,11 +184,11 @@ def _figure_spectra(ctx, flds, fp, fpp):
     cb.set_label("R1 weight γ")
     axes[0].annotate("ψ2: eigenvalue 0 without R1\n(a line of equilibria), −γ with R1", xy=(0.0, 0.0),
                      xytext=(-1.28, -0.42), fontsize=7.5,  # left of the lower arc, not over it
-                     arrowprops={"arrowstyle": "->", "color": "0.3"})
+                     arrowprops=_ARROW, zorder=6)
     axes[0].annotate(f"γ = 0: already damped by the data's\nspread, Re λ = f''(0)·s/2 = {fpp * s / 2:z.3g}", xy=(fpp * s / 2, 0.4714),
-                     xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
+                     xytext=(-1.28, 0.58), fontsize=7.5, arrowprops=_ARROW, zorder=6)
     axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
-                     xytext=(-1.28, 0.58), fontsize=7.5, arrowprops={"arrowstyle": "->", "color": "0.3"})
+                     xytext=(-1.28, 0.58), fontsize=7.5, arrowprops=_ARROW, zorder=6)
     fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss; R1 weight γ = 0 … 1.2 "
                  "(L_D += γ/2 E_pD |∇x D|²)")
     ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2, "
