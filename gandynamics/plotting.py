@@ -34,6 +34,7 @@ The Agg backend is selected when there is no display and no backend was chosen.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -432,8 +433,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     -------
     ax : matplotlib Axes
         With ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
-        trajectory leaving the slice or going outside the window, a speed colorbar left out for want of room), also
-        written in the title.
+        trajectory leaving the slice or going outside the window, a run simulated at other hyperparameter values
+        or on another game than the field drawn, a speed colorbar left out for want of room), also written in the
+        title.
     """
     if not (isinstance(legend, (bool, np.bool_)) or (isinstance(legend, str) and legend == "below")):
         raise GandynamicsError(f"legend must be True, False or 'below'; got {legend!r}")
@@ -521,6 +523,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         if w:
             warnings.append(w)
             leaving.append((w, label, _slice_deviation(S, others, c_slice)))
+        w = _other_field_warning(field, params, tr, label)
+        if w:
+            warnings.append(w)
         line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, label=label, zorder=3)
         if last_outside(S[:, [i, j]], xlim, ylim) is not None:
             outside.append(label)  # (the figure shows only the part inside: the note says there is more)
@@ -577,6 +582,26 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         _legend_outside(ax, loc=loc, places=places, handles=handles)
     _title_with_notes(ax, head, notes, beside=beside)
     return ax
+
+
+def _other_field_warning(field, params, tr, label: str) -> str:
+    """A note when the run ``tr`` (a Trajectory) was simulated at other hyperparameter values than the field drawn
+    (``params``) or on another game: its path does not follow the streamlines shown (a new user's gamma = 0.3 runs
+    drawn silently on a gamma = 1 portrait); "" otherwise (an array of states carries no such record)."""
+    from .runs.trajectory import Trajectory
+    if not isinstance(tr, Trajectory):
+        return ""
+    game = ((getattr(tr, "provenance", None) or {}).get("game") or {}).get("name")
+    if game is not None and getattr(field, "name", None) is not None and game != field.name:
+        return f"{label} was run on the game {game}, not on the {field.name} drawn"
+    drawn = dict(zip(field.defaults, _params(field, params).tolist()))
+    differ = [(k, float(v), drawn[k]) for k, v in (tr.params or {}).items()
+              if k in drawn and not math.isclose(float(v), drawn[k], rel_tol=1e-12, abs_tol=1e-15)]
+    if not differ:
+        return ""
+    at = ", ".join(f"{_greek_text(k)} = {v:zg}" for k, v, _ in differ)
+    here = ", ".join(f"{_greek_text(k)} = {d:zg}" for k, _, d in differ)
+    return f"{label} was run at {at}; the field drawn is at {here}"
 
 
 def last_outside(points, xlim, ylim):

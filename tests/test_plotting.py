@@ -1041,3 +1041,23 @@ def test_a_measured_run_with_no_rate_is_a_cross_not_a_pale_square(dirac_r1):
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "no rate (bounded, not converging)" in labels and "measured rate" in labels
     plt.close(ax.figure)
+
+
+def test_a_run_of_another_field_is_noted_on_the_portrait():
+    # a new user's gamma = 0.3 runs were drawn without a word over a gamma = 1 portrait (their paths cross the
+    # streamlines shown); a run of the field drawn, or at the params given, gets no note
+    import gandynamics as gd
+    f3 = VectorField(games.dirac(), [R1(gamma=0.3)])
+    f1 = VectorField(games.dirac(), [R1(gamma=1.0)])
+    tr = gd.simulate(f3, "gd", [1.0, 1.0], steps=50, step=0.3, engine="interpreted")
+    notes = lambda ax: [w for w in ax.warnings if " was run " in w]  # noqa: E731
+    ax = phase_portrait(f1, trajectories=[tr], streamlines=False)
+    assert notes(ax) == ["gd was run at γ = 0.3; the field drawn is at γ = 1"]
+    plt.close(ax.figure)
+    for field, params in ((f3, None), (f1, {"gamma": 0.3})):
+        ax = phase_portrait(field, params, trajectories=[tr, ("states", tr.states)], streamlines=False)
+        assert notes(ax) == []
+        plt.close(ax.figure)
+    ax = phase_portrait(VectorField(games.bilinear()), trajectories=[tr], streamlines=False)
+    assert notes(ax) == ["gd was run on the game dirac, not on the bilinear drawn"]
+    plt.close(ax.figure)
