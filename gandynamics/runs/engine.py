@@ -255,20 +255,17 @@ ENGINES = codegen.ENGINES
 #: "auto": compiling its kernel takes 5-25 s, once per field (then cached on disk)
 INTERPRET_MAX_SECONDS = 1.0
 
-#: interpreted seconds per step of one trajectory: ``_SECONDS_PER_STEP + _SECONDS_PER_OP * ops * evals``, ops the
-#: arithmetic operations of the field's block evaluator, evals its evaluations per step.  The step's own Python work
-#: outweighs a small field's: 4-8 microseconds per trajectory-step for gd, eg, eftp, ogda and altgd alike on the R1
-#: Dirac-GAN and a quadratic game (9-10 ops; 2026-12-03), where a cost per *evaluation* (8 us each, 2026-11-30) had
-#: priced eg's two at 2.4 times what they cost and compiled a sweep for 8 s that interpreting finished in 0.4 s
-_SECONDS_PER_STEP = 6e-6
+#: interpreted seconds per field evaluation of one trajectory: ``_SECONDS_PER_EVAL + _SECONDS_PER_OP * ops``,
+#: ops the arithmetic operations of the field's block evaluator (measured 2026-11-30, see :func:`choose_engine`)
+_SECONDS_PER_EVAL = 8e-6
 _SECONDS_PER_OP = 0.15e-6
 
 
-def interpreted_step_seconds(source: str, evals: float = 1.0) -> float:
-    """The estimated interpreted seconds of one step of one trajectory of a kernel module's ``source`` with
-    ``evals`` field evaluations per step (``_SECONDS_PER_STEP + _SECONDS_PER_OP * field_ops(source) * evals``;
-    deterministic): what :func:`choose_engine` and the sweep's chunks count an interpreted run in."""
-    return _SECONDS_PER_STEP + _SECONDS_PER_OP * field_ops(source) * max(1.0, float(evals))
+def interpreted_eval_seconds(source: str) -> float:
+    """The estimated interpreted seconds of one field evaluation of one trajectory of a kernel module's
+    ``source`` (``_SECONDS_PER_EVAL + _SECONDS_PER_OP * field_ops(source)``; deterministic): what
+    :func:`choose_engine` and the sweep's chunks count an interpreted run in."""
+    return _SECONDS_PER_EVAL + _SECONDS_PER_OP * field_ops(source)
 
 
 def field_ops(source: str) -> int:
@@ -289,8 +286,8 @@ def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float)
     fastest per step), ``"interpreted"`` (the same kernel source run by Python with numba's IEEE semantics,
     :func:`gandynamics.codegen.load_interpreted`: nothing to compile, about 10^4-10^5 times slower per step) or
     ``"auto"``: interpreted when the estimated interpreted run takes at most :data:`INTERPRET_MAX_SECONDS`
-    (``rows * steps`` trajectory-steps at :func:`interpreted_step_seconds` each: a cost per step and one per
-    operation of the field's ``evals`` evaluations, :func:`field_ops`), else compiled.  The environment variable ``GANDYNAMICS_ENGINE`` replaces ``"auto"``.
+    (``rows * steps * evals`` field evaluations at a cost per evaluation estimated from the field's size,
+    :func:`field_ops`), else compiled.  The environment variable ``GANDYNAMICS_ENGINE`` replaces ``"auto"``.
     The choice depends only on these arguments (never on timing or on what is already compiled), so a run
     gives the same numbers every time; the two engines agree to a few ulps per step, not bitwise (fused
     multiply-adds in the compiled kernels).
@@ -306,7 +303,7 @@ def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float)
             raise GandynamicsError(f"GANDYNAMICS_ENGINE must be one of {', '.join(ENGINES)}; got {engine!r}")
     if engine != "auto":
         return engine
-    cost = rows * steps * interpreted_step_seconds(source, evals)
+    cost = rows * steps * max(1.0, evals) * interpreted_eval_seconds(source)
     return "interpreted" if cost <= INTERPRET_MAX_SECONDS else "compiled"
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import GandynamicsError, install_hint
 from ..kernels import DEFAULT_NB, REASONS
 from ..methods import METHODS, get_method
-from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_step_seconds,
+from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds,
                      run_rows, warm)
 from .equilibria import equilibria_shared, reference_points, row_distances, row_norms, zeros_from_final_states, zstar_norms
 from .module import kernel_module_source
@@ -533,7 +533,7 @@ def _axis_record(v) -> list | dict:
 #: the work of a local chunk of rows (trajectory-steps x evaluations x n/2): about 0.1 s on 2 cores
 CHUNK_WORK = 8e7
 #: the time a chunk of CHUNK_WORK takes (compiled): an interpreted plan's work is counted in estimated seconds
-#: (:func:`gandynamics.runs.engine.interpreted_step_seconds`) at this rate, so that its chunks take about as long
+#: (:func:`gandynamics.runs.engine.interpreted_eval_seconds`) at this rate, so that its chunks take about as long
 CHUNK_SECONDS = 0.1
 #: a sweep of at most this many CHUNK_WORKs (~0.25 s on 2 cores) runs as one chunk: the barrier at the end of a chunk
 #: (the threads' last ranges finish unevenly) cost 2 ms of a 75 ms sweep of 100,000 rows x 1,000 gd steps on 2 threads
@@ -560,7 +560,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     if plan.engine == "interpreted":  # 10^4-10^5 times slower per step: counted in time, so that a long interpreted
         # sweep (engine="interpreted" asked for) runs in chunks with a bar and a prompt Ctrl-C like a compiled one;
         # its blocks are at most INTERPRETED_NB rows wide
-        step_work = interpreted_step_seconds(plan.source, evals) * CHUNK_WORK / CHUNK_SECONDS
+        step_work = evals * interpreted_eval_seconds(plan.source) * CHUNK_WORK / CHUNK_SECONDS
         block = INTERPRETED_NB
     row_work = plan.K * step_work
     if chunk_size is None:
