@@ -18,7 +18,6 @@ expressions (which may depend on the players' parameters), so that an expectatio
 from __future__ import annotations
 
 import functools
-
 import itertools
 import math
 from dataclasses import dataclass

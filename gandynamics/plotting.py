@@ -1662,7 +1662,9 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     norm = TwoSlopeNorm(vmin=vmin, vcenter=1.0, vmax=vmax)
     # values beyond the scale are drawn in its end colours: the colormap carries the arrows that say so to every
     # colorbar made from this map, the shared one of several panels too (rho = inf, a diverged measurement, included)
-    mr = np.asarray(measured[2], float) if measured is not None else np.empty(0)
+    mg = mh = mr = np.empty(0)
+    if measured is not None:  # (each the measured rates' shape: a gamma or step given once applies to them all)
+        mg, mh, mr = (np.broadcast_to(np.asarray(a, float), np.shape(measured[2])) for a in measured)
     cmap = _clipped_cmap("RdYlGn_r", np.concatenate([np.ravel(R), np.ravel(mr)]), vmin, vmax)
     if G.size > 1 and H.size > 1:
         pc = ax.pcolormesh(G, H, np.clip(R, vmin, vmax), cmap=cmap, norm=norm, shading="auto", zorder=1)
@@ -1697,7 +1699,6 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         handles.append(Line2D([], [], ls="", label=(fr"$\rho < 1$ throughout (max {np.nanmax(R):z.3g})" if below
                                                     else fr"$\rho > 1$ throughout (min {np.nanmin(R):z.3g})")))
     if measured is not None:
-        mg, mh, mr = (np.broadcast_to(np.asarray(a, float), np.shape(measured[2])) for a in measured)
         some = ~np.isnan(mr)
         ax.scatter(mg[some], mh[some], c=np.clip(mr[some], None, vmax), cmap=cmap, norm=norm, edgecolors="black",
                    s=36, zorder=4, marker="s", clip_on=False)  # (whole on the map's edge, not cut in half)

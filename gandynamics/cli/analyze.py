@@ -65,9 +65,12 @@ def report_dict(args, fld, hyper, rep, limit: int | None = None) -> dict:
 ROUNDING = 64 * 2.0 ** -52
 
 
-def _rounding_zeros(x, scale: float):
-    """``x`` with the entries of magnitude at most :data:`ROUNDING` times ``scale`` set to 0 (a copy)."""
+def _rounding_zeros(x, scale: float | None = None):
+    """``x`` with the entries of magnitude at most :data:`ROUNDING` times ``scale`` (default: the largest of
+    them) set to 0 (a copy)."""
     x = np.array(x, dtype=float)
+    if scale is None:
+        scale = float(np.max(np.abs(x))) if x.size else 0.0
     x[np.abs(x) <= ROUNDING * scale] = 0.0
     return x + 0.0  # (no -0.0)
 
@@ -82,6 +85,7 @@ def _fmt(x):
 
 def run(args) -> int:
     from ..analysis import spectrum
+    from ..analysis.spectrum import spectral_abscissa
     from .._display import FORMULA_CHARS, eigenvalue_entries
     from .common import build_field, dumps, parse_vector
     fld, hyper = build_field(args)
@@ -104,7 +108,7 @@ def run(args) -> int:
     if shown < n:
         print(f"  … ({n - shown} more components; {_more('them')})")
     pt = np.asarray(d["point"], float)
-    names, point = fld.names[:shown], _rounding_zeros(pt, max(1.0, float(np.max(np.abs(pt))) if pt.size else 1.0))[:shown]
+    names, point = fld.names[:shown], _rounding_zeros(pt, max(1.0, *np.abs(pt)))[:shown]
     cut = ", …" if shown < n else ""
     print(f"\npoint ({', '.join(names)}{cut}) = ({', '.join(f'{v:z.6g}' for v in point)}{cut})   |F| = "
           f"{d['residual']:z.2g}" + (f"   ({n - shown} more coordinates; {_more('them')})" if cut else ""))
@@ -114,11 +118,11 @@ def run(args) -> int:
     # numbers at rounding level shown as 0 (3.8e-17 read as a positive eigenvalue beside the verdict "marginal"); the
     # JSON keeps them as computed
     J = np.asarray(rep.jacobian, float)
-    jac = _rounding_zeros(J, float(np.max(np.abs(J))) if J.size else 0.0)
-    lam = np.asarray(rep.eigenvalues, complex)
-    scale = float(np.max(np.abs(lam))) if lam.size else 0.0
-    lam = _rounding_zeros(lam.real, scale) + 1j * _rounding_zeros(lam.imag, scale)
-    zeroed = bool(np.any((jac == 0) & (J != 0)) or np.any((lam != np.asarray(rep.eigenvalues, complex))))
+    jac = _rounding_zeros(J)
+    computed = np.asarray(rep.eigenvalues, complex)
+    scale = float(np.max(np.abs(computed))) if computed.size else 0.0
+    lam = _rounding_zeros(computed.real, scale) + 1j * _rounding_zeros(computed.imag, scale)
+    zeroed = bool(np.any((jac == 0) & (J != 0)) or np.any(lam != computed))
     if full or n <= ROWS:
         print("\nJacobian J = Dv:")
         for row in jac:
@@ -138,7 +142,7 @@ def run(args) -> int:
             print(f"  … ({count - len(entries)} more; {_more('them')})")
     if zeroed:
         print(f"  (entries and parts below {ROUNDING:z.0e} times the largest shown as 0: rounding; --json has them)")
-    print(f"\nspectral abscissa   {_fmt(float(np.max(lam.real)) + 0.0 if lam.size else d['spectral_abscissa'])}")
+    print(f"\nspectral abscissa   {_fmt(spectral_abscissa(lam) if lam.size else d['spectral_abscissa'])}")
     print(f"phase factor        {_fmt(d['phase_factor'])}   (max |Im l| / |Re l|)")
     print(f"conditioning factor {_fmt(d['conditioning_factor'])}   (max |l| / min |l|; condition number "
           f"sigma_max / sigma_min: {_fmt(d['singular_value_condition'])})")
