@@ -883,6 +883,17 @@ def load_interpreted(text: str, overrides: dict | None = None):
 #: the fused steps of a field whose loop body has at most this many lines are inlined into the drivers by
 #: numba (see :func:`generate_block_source`); larger ones are called (LLVM may still inline them)
 INLINE_MAX_LINES = 40
+#: the kernels' block width (columns per inner loop) of a field whose fused steps are inlined and whose state has at
+#: most :data:`WIDE_BLOCK_MAX_N` coordinates; every other field's kernels keep :data:`gandynamics.kernels.DEFAULT_NB`
+#: (declared as ``BLOCK_WIDTH`` by :func:`generate_block_source`).  The per-step work outside the vector loop (the
+#: driver's tests, the loop's set-up) is then spread over twice the columns, while a block's arrays still fit the
+#: core's L1 cache.  Kernels alone, one thread, 256 against 128 columns (7-11 interleaved rounds, 2026-12-03,
+#: studies/RESULTS_sweep.md): gd / eg / eftp +10 / +5 / +8 % on the R1 Dirac-GAN, +2 to +16 % on hopf, quadratic,
+#: data-line, dirac-nd, gaussian-mean, lq-wgan and nk-scale (dirac-nd's eftp -0.2 %); proximal and adam -2 to 0 %;
+#: on larger or not-inlined fields it lost: jare-gaussian (n = 4, called steps) +2 / -5 / -4 %, mlp (n = 10, 30) -7 to -15 %
+WIDE_BLOCK = 256
+#: ... see :data:`WIDE_BLOCK`
+WIDE_BLOCK_MAX_N = 4
 
 
 def _vectorizable(body: str) -> str:
@@ -916,7 +927,8 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     test (``field_step_to`` returns ``m``).  They give bitwise the values of ``{name}`` followed by the separate
     update loops.  The source also declares ``LOOP_INTERLEAVE``, the loop interleave count its kernels are compiled
     with (:func:`loop_interleave`: 4 when the inlined steps evaluate the branch-free exp or logistic function, else
-    0, LLVM's cost model).  They are inlined into the drivers at numba's level (``inline="always"``) when the field's
+    0, LLVM's cost model), and ``BLOCK_WIDTH``, their block width (:data:`WIDE_BLOCK` when the steps are inlined
+    and ``n <= WIDE_BLOCK_MAX_N``, else 0: :data:`gandynamics.kernels.DEFAULT_NB`).  They are inlined into the drivers at numba's level (``inline="always"``) when the field's
     loop body has at most :data:`INLINE_MAX_LINES` lines: each inlined copy is compiled again, which doubled
     the first compile of a 4-parameter Gauss-Hermite game (jare-gaussian: 44-48 s -> 24-26 s without it, load
     1-2) and cost nothing measurable on the 2-parameter Dirac-GAN, whose sweep it speeds up by 3-10 %.
@@ -986,6 +998,11 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     interleave = LONG_CHAIN_INTERLEAVE if inline and ("_sigmoid_v(" in body or "_exp_v(" in body) else 0
     fs += ["", "", "#: LLVM's loop interleave count for this module's kernels (gandynamics.codegen.loop_interleave)",
            f"LOOP_INTERLEAVE = {interleave}"]
+    # the kernels' block width (gandynamics.kernels.kernel_source): WIDE_BLOCK columns where the steps are inlined and
+    # the state small, else 0 (the kernels' default)
+    width = WIDE_BLOCK if inline and nz <= WIDE_BLOCK_MAX_N else 0
+    fs += ["#: the block width of this module's kernels (0: gandynamics.kernels.DEFAULT_NB; gandynamics.codegen.WIDE_BLOCK)",
+           f"BLOCK_WIDTH = {width}"]
     for fname, (args, views, loads, stores, tested) in specs.items():
         fs += ["", "", f'@njit(cache=True, error_model="numpy", fastmath={{"contract"}}{inline})',
                f"def {fname}({args}):"]

@@ -28,9 +28,9 @@ Ctrl-C
     carrying the finished chunks, so that a caller can keep them.
 
 Chunk sizes
-    :func:`map_rows` runs a first wave of one block (the batch kernels' unit of ``kernels.DEFAULT_NB``
-    rows) per worker slot, takes the median of their run times on the workers as the cost of a block,
-    and cuts the rest into chunks of about ``T / (32 slots)`` seconds (``T`` the remaining work), within
+    :func:`map_rows` runs a first wave of one block (the batch kernels' unit: their module's block width
+    ``NB`` of rows, :func:`gandynamics.kernels.block_width`) per worker slot, takes the median of their run times
+    on the workers as the cost of a block, and cuts the rest into chunks of about ``T / (32 slots)`` seconds (``T`` the remaining work), within
     [0.2 s, 60 s] and at least 4 per slot (:func:`auto_chunk_size`): the per-task overhead (about a
     millisecond) stays under 1 %, the slots finish within about half a chunk of each other, and a dying
     worker loses little.

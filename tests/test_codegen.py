@@ -595,6 +595,36 @@ def test_modules_declare_their_loop_interleave_by_the_steps_they_inline(expr, wa
     assert ('inline="always")\ndef field_step_gd' in src) == (expr != "long")
 
 
+@pytest.mark.parametrize("expr, n, want", [
+    ("a * z0 * z1", 2, codegen.WIDE_BLOCK),  # small and inlined: the wide block
+    ("sigmoid(z0 * z1) * a", 4, codegen.WIDE_BLOCK),
+    ("a * z0 * z1", codegen.WIDE_BLOCK_MAX_N + 1, 0),  # more coordinates: the kernels' default
+    ("long", 2, 0),  # steps too long to inline: the default
+])
+def test_modules_declare_their_block_width_by_their_size_and_inlining(expr, n, want):
+    """The kind: a generated module declares BLOCK_WIDTH = WIDE_BLOCK exactly when its fused steps are inlined and its
+    state has at most WIDE_BLOCK_MAX_N coordinates, 0 otherwise; kernel_source gives its kernels that width (NB, read
+    back by kernels.block_width), DEFAULT_NB for 0, and an explicit width overrides the declaration."""
+    from gandynamics.kernels import DEFAULT_NB, block_width, kernel_source
+    from gandynamics.methods import RULES
+    from gandynamics.methods.tableaux import TABLEAUX
+    from gandynamics.losses import sigmoid
+    z = list(sp.symbols(f"z0:{n}", real=True))
+    a = sp.Symbol("a", real=True)
+    if expr == "long":
+        terms = [sp.exp(-k * z[0] * z[1]) for k in range(1, 46)]  # shared by both components: 45 lines
+        F = sp.Matrix([a * sum(terms), z[1] * sum(t * k for k, t in enumerate(terms))])
+    else:
+        first = sp.sympify(expr, locals={"sigmoid": sigmoid, "z0": z[0], "z1": z[1], "a": a})
+        F = sp.Matrix([first] + [z[i - 1] - z[i] for i in range(1, n)])
+    src = codegen.generate_block_source(F, z, [a])
+    assert f"\nBLOCK_WIDTH = {want}\n" in src
+    kernels = kernel_source(src, RULES, TABLEAUX)
+    assert block_width(kernels) == (want or DEFAULT_NB)
+    assert block_width(kernel_source(src, RULES, TABLEAUX, 64)) == 64
+    assert block_width("no kernels here") == DEFAULT_NB
+
+
 def test_loop_interleave_is_set_for_its_block_and_put_back():
     """codegen.loop_interleave(count) compiles with LLVM's vectorizer interleaving ``count`` iterations and puts
     LLVM's default back after the block: the same loop compiled before, inside loop_interleave(1) and after has as

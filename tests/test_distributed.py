@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 from gandynamics import R1, VectorField, games
 from gandynamics import distributed as D
 from gandynamics.errors import GandynamicsError, install_hint
-from gandynamics.kernels import DEFAULT_NB
+from gandynamics.kernels import block_width
+from gandynamics.runs.module import kernel_module_source
 from gandynamics.simulate import sweep
 
 # the compiled kernels, even for runs that engine="auto" would interpret (tests/conftest.py)
@@ -36,6 +37,10 @@ def assert_same_table(a, b):
 
 def _dirac():
     return VectorField(games.dirac(), [R1(gamma=0.3)])
+
+
+#: the Dirac-GAN's kernels' block width (rows per block: chunks hold whole blocks)
+NB = block_width(kernel_module_source(_dirac()))
 
 
 INITS = np.random.default_rng(7).normal(size=(5, 2))
@@ -218,7 +223,7 @@ def test_cluster_sweep_is_bitwise_the_local_sweep(client, local_small):
     assert_same_table(local_small, auto)
     # whole blocks, or all the rows left after the first wave (fewer than one block)
     c = auto.meta["chunk_size"]
-    assert c % DEFAULT_NB == 0 or c == len(auto) or 0 < c < DEFAULT_NB
+    assert c % NB == 0 or c == len(auto) or 0 < c < NB
 
 
 @pytest.mark.slow  # (3-5 s; run in CI's -m slow pass, session 10: the README's command back under 3 min)
@@ -228,10 +233,11 @@ def test_cluster_n_dimensional_game_and_flow(client):
     # 4 x (3 NB / 16) x 2 = 1.5 blocks of rows (96 for NB = 64): two chunks (sweep rounds chunks to whole
     # blocks), the method boundary inside one
     # interpreted: an interpreted plan runs on the workers too (and this 4-parameter field compiles nothing)
-    kw = dict(inits=inits, grid={"step": np.linspace(0.01, 0.1, 3 * DEFAULT_NB // 16)}, steps=300, scheme="dopri5",
+    nb = block_width(kernel_module_source(fld))
+    kw = dict(inits=inits, grid={"step": np.linspace(0.01, 0.1, 3 * nb // 16)}, steps=300, scheme="dopri5",
               engine="interpreted")
     local = sweep(fld, ["ogda", "flow"], **kw)
-    remote = sweep(fld, ["ogda", "flow"], client=client, chunk_size=DEFAULT_NB, **kw)
+    remote = sweep(fld, ["ogda", "flow"], client=client, chunk_size=nb, **kw)
     assert remote.meta["chunks"] == 2
     assert_same_table(local, remote)
 
@@ -282,16 +288,16 @@ def test_workers_load_compiled_kernels_from_the_cache(client, local_small):
 @pytest.mark.slow  # a local cluster of worker processes (the module's client fixture): -m slow
 def test_ctrl_c_on_the_cluster_keeps_finished_rows(client):
     def progress(done, total):  # rows done: two chunks of one block
-        if done == 2 * DEFAULT_NB:
+        if done == 2 * NB:
             raise KeyboardInterrupt
 
-    kw = dict(inits=INITS[:4], grid={"gamma": np.linspace(0.1, 1.0, 2 * DEFAULT_NB), "step": np.array([0.05, 0.2])},
+    kw = dict(inits=INITS[:4], grid={"gamma": np.linspace(0.1, 1.0, 2 * NB), "step": np.array([0.05, 0.2])},
               steps=100_000)  # 8 chunks of one block (tens of ms each): some are outstanding at Ctrl-C
     local = sweep(_dirac(), "gd", **kw)
-    part = sweep(_dirac(), "gd", client=client, chunk_size=DEFAULT_NB, progress=progress, **kw)
+    part = sweep(_dirac(), "gd", client=client, chunk_size=NB, progress=progress, **kw)
     fin = part["finished"]
     assert part.meta["interrupted"] and not part.complete
-    assert 2 * DEFAULT_NB <= fin.sum() < len(fin) and fin.sum() % DEFAULT_NB == 0
+    assert 2 * NB <= fin.sum() < len(fin) and fin.sum() % NB == 0
     for k in ("final_theta", "final_psi", "distance", "rate", "diverged_at"):
         a, b = np.asarray(local[k])[fin], np.asarray(part[k])[fin]
         assert np.array_equal(a.view(np.int64), b.view(np.int64)), k

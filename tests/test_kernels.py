@@ -431,6 +431,35 @@ def test_a_rules_own_step_loop_gives_the_shared_loops_numbers():
     assert set(stepped) <= covered, sorted(set(stepped) - covered)
 
 
+@pytest.mark.slow  # compiles the Dirac-GAN's kernels at a second block width (about 10 s a group with cold caches)
+def test_the_block_width_changes_no_number():
+    """The kernels of the R1 Dirac-GAN at its own block width (codegen.WIDE_BLOCK: a small field with inlined steps)
+    and at the default DEFAULT_NB give bitwise the same states, distances, divergence steps and reasons, for the
+    methods of the three compiled groups (discrete, adaptive, implicit), with a partial block and diverging rows: no
+    value crosses from one column to another, whatever the width."""
+    import dataclasses
+
+    from gandynamics import codegen
+    from gandynamics.kernels import DEFAULT_NB, block_width
+    from gandynamics.runs import engine
+    from gandynamics.runs.module import kernel_module_source
+
+    fld = VectorField(games.dirac(), [R1()])
+    rng = np.random.default_rng(5)
+    B = 700  # (a multiple of neither width)
+    inits = rng.uniform(-3, 3, (B, 2))
+    narrow = kernel_module_source(fld, DEFAULT_NB)
+    for method in ("gd", "eg", "eftp", "ogda", "momentum", "eag", "proximal"):
+        plan = sweep_plan(fld, method, inits=inits, grid={"gamma": rng.uniform(0, 1, B), "step": rng.uniform(0.01, 2.5, B)},
+                          steps=200, product=False, bound=4.0)
+        assert block_width(plan.source) == codegen.WIDE_BLOCK != DEFAULT_NB == block_width(narrow)
+        a = engine.run_rows(plan, 0, B)
+        b = engine.run_rows(dataclasses.replace(plan, source=narrow), 0, B)
+        assert (a["divat"] >= 0).any() and (a["divat"] < 0).any(), method
+        for key in ("final", "dist", "divat", "reason"):
+            np.testing.assert_array_equal(a[key], b[key], err_msg=f"{method} {key}")
+
+
 @pytest.mark.slow  # compiles the Dirac-GAN's kernels twice more (about 10 s each with cold caches)
 def test_interleaved_kernels_give_the_same_numbers_bitwise():
     """The kernels of a module that declares LOOP_INTERLEAVE = 4 (the R1 Dirac-GAN: its steps evaluate the logistic

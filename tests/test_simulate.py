@@ -11,7 +11,8 @@ import pytest
 import importlib
 
 from gandynamics import R1, SweepResult, Trajectory, VectorField, games, simulate, sweep
-from gandynamics.kernels import DEFAULT_NB
+from gandynamics.kernels import block_width
+from gandynamics.runs.module import kernel_module_source
 from gandynamics.errors import GandynamicsError
 from conftest import cubic_quadratic, expanding  # noqa: E402 (the kernel tests' shared fields)
 
@@ -23,6 +24,8 @@ SIM = importlib.import_module("gandynamics.simulate")  # the module (gandynamics
 CLI_SWEEP = importlib.import_module("gandynamics.cli.sweep")
 
 DIRAC_R1 = VectorField(games.dirac(), [R1(gamma=0.3)])
+#: its kernels' block width (rows per block: chunks hold whole blocks)
+NB = block_width(kernel_module_source(DIRAC_R1))
 # the bilinear game F = (y, -x) as the member b = 1 of tests/conftest.py's polynomial family (the built-in game's F
 # while |x| < 5.6e102, up to the signs of zeros: 0 x + 1 y + 0 x^3 = y; beyond, 0 x^3 is NaN, so only the bound
 # test runs on it), and the overflow tests' F = (-theta, psi): the fields whose kernels tests/test_kernels.py compiles
@@ -249,7 +252,7 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
         return real(plan, lo, hi, out, **kw)
 
     monkeypatch.setattr(S, "run_rows", flaky)
-    N = 5 * DEFAULT_NB  # rows: chunks are whole blocks of the kernels' width
+    N = 5 * NB  # rows: chunks are whole blocks of the kernels' width
     res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, N)}, step=0.1, steps=20,
                 chunk_size=64)
     c = res.meta["chunk_size"]  # a multiple of the block width
@@ -458,7 +461,7 @@ def test_ctrl_c_inside_a_chunk_keeps_the_finished_rows(monkeypatch):
         return real(*args, **kw)
 
     monkeypatch.setattr(E, "_run_range", flaky)
-    N = 5 * DEFAULT_NB
+    N = 5 * NB
     res = sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": np.linspace(0, 1, N)}, step=0.1, steps=20,
                 chunk_size=64, engine="compiled", progress=False)
     c = res.meta["chunk_size"]
@@ -484,10 +487,10 @@ def test_ctrl_c_while_the_kernels_compile_is_a_keyboardinterrupt(monkeypatch):
 
 def _long_rows_sweep(**kw):
     rng = np.random.default_rng(4)
-    N = 3 * DEFAULT_NB
+    N = 3 * NB
     return sweep(DIRAC_R1, ["gd", "eftp"], inits=rng.uniform(-2, 2, (N, 2)),
                  grid={"gamma": rng.uniform(0, 1, N), "step": rng.choice([0.05, 0.3, 2.5], N)}, steps=300,
-                 product=False, chunk_size=DEFAULT_NB, bound=50.0, engine="compiled", **kw)
+                 product=False, chunk_size=NB, bound=50.0, engine="compiled", **kw)
 
 
 def test_rows_too_long_for_one_chunk_run_their_steps_in_chunks_with_the_same_table(monkeypatch):
@@ -524,7 +527,7 @@ def test_a_ctrl_c_within_long_rows_keeps_the_finished_ranges(monkeypatch):
 
     monkeypatch.setattr(E, "_run_range", flaky)
     res = _long_rows_sweep(progress=False)
-    c = DEFAULT_NB
+    c = NB
     assert not res.complete and res.meta["interrupted"]
     assert res["finished"].tolist() == [True] * c + [False] * (len(res) - c)
     for col in ("final_theta", "rate", "verdict", "diverged_at"):
@@ -560,7 +563,7 @@ def test_the_long_rows_bar_counts_whole_rows(monkeypatch):
 
     monkeypatch.setattr(S, "_bar", Bar)
     res = _long_rows_sweep(progress=True)
-    assert res.meta["step_chunk"] > 1 and len(seen) > 2 * len(res) // DEFAULT_NB
+    assert res.meta["step_chunk"] > 1 and len(seen) > 2 * len(res) // NB
     assert all(isinstance(v, int) for v in seen) and seen == sorted(seen) and seen[-1] == len(res)
 
 

@@ -785,8 +785,10 @@ def test_a_forced_progress_bar_is_shown_on_a_sweep_short_enough_for_one_chunk(mo
     """A sweep of at most ONE_CHUNK_FACTOR chunks' work runs as one chunk (no bar needed by default), but
     ``progress=True`` forces the bar: it is then run in chunks of CHUNK_WORK as before (the one-chunk rule left the
     forced bar out: it is only made after a first chunk of several), and a sweep of one chunk of CHUNK_WORK or less
-    shows it too (it never did).  CHUNK_WORK lowered so that 300 rows x 500 steps
-    are 1.5 chunks' work; the table is bitwise that of one chunk."""
+    shows it too (it never did).  N = 2 blocks and 88 rows (chunks hold at least two blocks), CHUNK_WORK lowered so
+    that N rows x 500 steps are 1.5 chunks' work; the table is bitwise that of one chunk."""
+    from gandynamics.kernels import block_width
+    from gandynamics.runs.module import kernel_module_source
     import importlib
     S = importlib.import_module("gandynamics.runs.sweep")
     made = []
@@ -796,10 +798,11 @@ def test_a_forced_progress_bar_is_shown_on_a_sweep_short_enough_for_one_chunk(mo
         made.append((total, done))
         return orig_bar(total, done, fn)
     rng = np.random.default_rng(4)
-    kw = dict(inits=rng.uniform(-1, 1, (300, 2)), grid={"gamma": rng.uniform(0, 1, 300), "step": rng.uniform(0.01, 1, 300)},
+    N = 2 * block_width(kernel_module_source(FLD)) + 88
+    kw = dict(inits=rng.uniform(-1, 1, (N, 2)), grid={"gamma": rng.uniform(0, 1, N), "step": rng.uniform(0.01, 1, N)},
               steps=500, product=False)
     whole = sweep(FLD, "gd", progress=False, **kw)
-    monkeypatch.setattr(S, "CHUNK_WORK", 1e5)
+    monkeypatch.setattr(S, "CHUNK_WORK", N * 500 / 1.5)
     monkeypatch.setattr(S, "_bar", bar)
     res = sweep(FLD, "gd", progress=progress, **kw)
     assert len(made) == bars and res.meta["chunks"] == (2 if progress else 1)

@@ -24,7 +24,8 @@ arrays from :mod:`gandynamics.methods.tableaux`.
 Batch layout
 ------------
 Trajectories are processed in blocks of ``NB`` columns: the state of a block is an array ``z`` of shape
-``(n, NB)`` (``NB = 128``) and the field of the whole block is evaluated in one inner loop
+``(n, NB)`` (``NB = 128``, or 256 for a field of at most 4 coordinates whose fused steps are inlined:
+:data:`gandynamics.codegen.WIDE_BLOCK`, :func:`block_width`) and the field of the whole block is evaluated in one inner loop
 (``field_block``) that LLVM vectorizes (AVX-512: 8 lanes), the logistic function going through the
 branch-free ``exp`` of :mod:`gandynamics._numeric` (LLVM cannot vectorize calls to libm's ``exp``).
 The update rules of gd, eg and eftp use the fused steps of the generated module (``field_step_gd``,
@@ -40,7 +41,9 @@ about 60; NB = 32: 295 / 231; NB = 64: 441 / 384; NB = 128: 453 / 409; a sequent
 with libm's exp: about 30.  With the fused steps (2026-11-30, load average 5 on 2 cores, side by side in one
 process): NB = 64: 429 / 399; NB = 128: 470 / 437; NB = 256: 492 / 431 (the per-step work outside the
 vector loop -- divergence test, recording test, dispatch -- is spread over more columns; 128 keeps a
-block's arrays within the 32 KB L1 cache).  No value ever crosses from one column to another: each trajectory's result is
+block's arrays within the 32 KB L1 cache).  With the kernels twice as fast (2026-12-03) the per-step work
+weighed more: 256 columns gained 2-16 % on the small fields with inlined steps and lost 5-15 % on larger ones
+(:data:`gandynamics.codegen.WIDE_BLOCK`).  No value ever crosses from one column to another: each trajectory's result is
 independent of its neighbours, of its position in the batch and of the number of threads.  The last block
 is padded with inert columns (state ``z*``, step 0).
 
@@ -76,9 +79,10 @@ import re
 import textwrap
 from pathlib import Path
 
-__all__ = ["kernel_source", "codes", "REASONS", "STOPS", "DEFAULT_NB", "DRIVER_LOCALS", "rule_body"]
+__all__ = ["kernel_source", "block_width", "codes", "REASONS", "STOPS", "DEFAULT_NB", "DRIVER_LOCALS", "rule_body"]
 
-#: block width (trajectories evaluated together in the inner loop)
+#: block width (trajectories evaluated together in the inner loop); a small field whose fused steps are inlined
+#: declares a wider one (:data:`gandynamics.codegen.WIDE_BLOCK`)
 DEFAULT_NB = 128
 
 #: REASON codes written by the kernels
@@ -175,7 +179,14 @@ def _step_loops(text: str, steps, post_txt: str) -> str:
     return text[:a] + "\n".join(out) + "\n" + text[b:]
 
 
-def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAULT_NB) -> str:
+def block_width(source: str) -> int:
+    """The block width ``NB`` of a generated module's kernels, read from its source text (``source``: a module of
+    :func:`kernel_source`'s kernels appended to a field's generated module); :data:`DEFAULT_NB` when it has none."""
+    m = re.search(r"^NB = (\d+)$", source, flags=re.M)
+    return int(m.group(1)) if m else DEFAULT_NB
+
+
+def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int | None = None) -> str:
     """The text of every integrator kernel, to append to a field's generated module.
 
     Parameters
@@ -186,9 +197,13 @@ def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int = DEFAU
         name -> :class:`gandynamics.methods.base.Rule`, every compiled update rule (``methods.RULES``).
     tableaux : dict
         ``{"rk4": Tableau, "dopri5": Tableau}`` (:mod:`gandynamics.methods.tableaux`).
-    nb : int
-        Block width (trajectories per inner loop).
+    nb : int, optional
+        Block width (trajectories per inner loop); default the ``BLOCK_WIDTH`` that ``block_field`` declares
+        (:data:`gandynamics.codegen.WIDE_BLOCK` for a small field with inlined steps), or :data:`DEFAULT_NB`.
     """
+    if nb is None:
+        m = re.search(r"^BLOCK_WIDTH = (\d+)$", block_field, flags=re.M)
+        nb = int(m.group(1)) if m and int(m.group(1)) > 0 else DEFAULT_NB
     RK4, DOPRI5 = tableaux["rk4"], tableaux["dopri5"]
     # the kernels inline gandynamics._numeric's sigmoid and exp: the field's generated header, which the kernels are
     # appended to, carries that file's digest (gandynamics.codegen._runtime_digest)

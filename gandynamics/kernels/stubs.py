@@ -9,7 +9,7 @@ imports this module, not ``common.py``.
 
 NZ = 2
 NP = 1
-#: the block width (the generated module's is :data:`gandynamics.kernels.DEFAULT_NB`)
+#: the block width (the generated module's is its own: :func:`gandynamics.kernels.block_width`)
 NB = 128
 
 

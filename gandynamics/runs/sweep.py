@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import GandynamicsError, install_hint
-from ..kernels import DEFAULT_NB, REASONS
+from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_method
 from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds,
                      run_rows, warm)
@@ -556,7 +556,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     are gathered)."""
     B = plan.rows
     step_work = evals * max(1.0, plan.n / 2)  # the work of one row's step (CHUNK_WORK's unit)
-    block = DEFAULT_NB  # rows of a kernel block: chunks hold whole blocks
+    block = block_width(plan.source)  # rows of a kernel block (the module's NB): chunks hold whole blocks
     if plan.engine == "interpreted":  # 10^4-10^5 times slower per step: counted in time, so that a long interpreted
         # sweep (engine="interpreted" asked for) runs in chunks with a bar and a prompt Ctrl-C like a compiled one;
         # its blocks are at most INTERPRETED_NB rows wide
@@ -586,8 +586,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         out = alloc(plan, B) if out is None else out
         t0 = time.perf_counter()
         try:  # chunks sized from the cost of a row measured on the workers (gandynamics.distributed)
-            ranges, parts, dinfo = distributed.map_rows(client, plan, B, block=DEFAULT_NB, warm=warm, progress=progress,
-                                                        chunk_size=None if chunk_size is None else chunk)
+            ranges, parts, dinfo = distributed.map_rows(client, plan, B, block=block_width(plan.source), warm=warm,
+                                                        progress=progress, chunk_size=None if chunk_size is None else chunk)
         except distributed.ChunksInterrupted as exc:  # Ctrl-C: keep the finished chunks
             ranges, parts, dinfo = exc.ranges, exc.results, exc.info
             info["interrupted"] = True
