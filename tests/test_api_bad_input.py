@@ -229,13 +229,18 @@ def test_sweep_progress_function_sees_every_row_locally(fld):
     """``sweep(progress=fn)`` calls ``fn(done, total)`` on the local path too (it was read by its truth there: a bar),
     ending at (total, total), done never decreasing; a forced split into chunks reports each chunk."""
     import numpy as np
+
+    from gandynamics.kernels import block_width
+    from gandynamics.runs.module import kernel_module_source
     calls = []
-    inits = np.random.default_rng(0).uniform(-1, 1, (300, 2))
-    r = gd.sweep(fld, "gd", inits=inits, steps=20, step=0.05, chunk_size=128, progress=lambda d, t: calls.append((d, t)),
+    nb = block_width(kernel_module_source(fld))  # chunks hold whole blocks of the kernels' width: three chunks
+    N = 2 * nb + 44
+    inits = np.random.default_rng(0).uniform(-1, 1, (N, 2))
+    r = gd.sweep(fld, "gd", inits=inits, steps=20, step=0.05, chunk_size=nb, progress=lambda d, t: calls.append((d, t)),
                  engine="compiled")
-    assert len(r.columns["rate"]) == 300
+    assert len(r.columns["rate"]) == N
     done = [d for d, _ in calls]
-    assert calls[-1] == (300, 300) and all(t == 300 for _, t in calls) and done == sorted(done) and len(calls) >= 3
+    assert calls[-1] == (N, N) and all(t == N for _, t in calls) and done == sorted(done) and len(calls) >= 3
     with pytest.raises(GandynamicsError, match=r"^progress must be True, False, None or a function progress\(done, total\), got 'yes'$"):
         gd.sweep(fld, "gd", inits=inits, steps=20, step=0.05, progress="yes")
 

@@ -748,6 +748,21 @@ def test_a_cap_that_is_not_a_whole_number_per_run_is_refused(bad):
         read_runs(np.arange(10.0), np.ones((3, 10)), 9.0, poly_max=bad)
 
 
+@pytest.mark.parametrize("where", [0, 8191, 8192, 19_999])
+def test_a_bad_cap_among_many_runs_is_refused_wherever_it_is(where):
+    """poly_caps checks its caps in blocks of rows: one bad cap is refused in the first block, at a block's edge
+    and in the last, partial block."""
+    from gandynamics.errors import GandynamicsError
+    from gandynamics.verdict import poly_caps
+    caps = np.full(20_000, 2.0)
+    np.testing.assert_array_equal(poly_caps(caps, 20_000), caps)
+    for bad in (1.5, -1.0, np.nan):
+        c = caps.copy()
+        c[where] = bad
+        with pytest.raises(GandynamicsError, match="poly_max: a whole number >= 0"):
+            poly_caps(c, 20_000)
+
+
 # ------------------------------------------------------------------------- a fall onto a level; the rounding floor
 def _hopf_radius(r0, h, beta, omega, K, idx):
     """gd on the Hopf normal form v = (beta + i omega - |z|^2) z: the radius obeys r -> r |1 + h (beta - r^2 + i omega)|
