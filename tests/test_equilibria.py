@@ -107,21 +107,48 @@ def test_rows_share_their_equilibrium_exactly_when_every_row_is_the_declared_or_
 
 def test_the_declared_equilibrium_is_checked_in_every_block_of_rows():
     """equilibria checks the field's declared equilibrium on more than INTERPRET_MAX_ROWS rows with the compiled
-    field in blocks of CHECK_ROWS: rows of every block whose hyperparameters move the equilibrium get their own
-    (the LQ-WGAN's closed form (s, m, 0, 0), docs/mathematics.md §4.5), the others the declared one."""
+    residual_rows in blocks of the kernels' width: rows of every block whose hyperparameters move the equilibrium get
+    their own (the LQ-WGAN's closed form (s, m, 0, 0), docs/mathematics.md §4.5), the others the declared one."""
     from gandynamics import VectorField, games
-    from gandynamics.runs.equilibria import CHECK_ROWS, equilibria
+    from gandynamics.kernels import block_width
+    from gandynamics.runs.equilibria import equilibria
+    from gandynamics.runs.module import kernel_module_source
     fld = VectorField(games.lq_wgan())  # hyperparameters (m, s), declared equilibrium (1, 0, 0, 0) at (0, 1)
+    nb = block_width(kernel_module_source(fld))
     rng = np.random.default_rng(0)
-    B = 2 * CHECK_ROWS + 100
+    B = 20 * nb + 100
     P = np.tile([0.0, 1.0], (B, 1))
     moved = rng.random(B) < 0.01
-    moved[[5, CHECK_ROWS + 5, B - 5]] = True  # in each block, the last partial one included
+    moved[[5, nb - 1, nb, 7 * nb + 5, B - 5]] = True  # in several blocks, at a block's edges, in the last partial one
     P[moved] = np.column_stack([rng.choice([-0.5, 0.5, 2.0], moved.sum()), rng.choice([0.5, 2.0], moved.sum())])
     Z = equilibria(fld, P)
     want = np.column_stack([P[:, 1], P[:, 0], np.zeros(B), np.zeros(B)])
     np.testing.assert_allclose(Z, want, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(Z[~moved], np.tile([1.0, 0.0, 0.0, 0.0], ((~moved).sum(), 1)))
+
+
+def test_compiled_residuals_are_those_of_the_point_evaluator():
+    """residual_squares on many rows (the compiled residual_rows of the kernel module) against the point evaluator
+    row by row (interpreted=True): the same |F|^2 to rounding, not finite where a square overflows, NaN for a NaN state,
+    below 1e-30 at a zero, in every block including a partial last one (the same NaN or inf where a square is not finite)."""
+    from gandynamics import R1, VectorField, games
+    from gandynamics.runs.equilibria import INTERPRET_MAX_ROWS, residual_squares
+    rng = np.random.default_rng(7)
+    for fld in (VectorField(games.dirac(), [R1()]), VectorField(games.lq_wgan())):
+        B = 3 * INTERPRET_MAX_ROWS + 37
+        Z = rng.normal(size=(B, fld.n)) * 3
+        Z[3] = 1e200  # |F|^2 overflows
+        Z[4, 0] = np.nan
+        P = np.tile(fld.param_vector(), (B, 1))
+        Z[5] = fld.equilibrium if fld.equilibrium is not None else 0.0
+        got = residual_squares(fld, Z, P)
+        want = residual_squares(fld, Z, P, interpreted=True)
+        assert np.isnan(got[4]) and np.isnan(want[4])
+        assert not np.isfinite(got[3]) and not np.isfinite(want[3])
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+        np.testing.assert_array_equal(np.isinf(got), np.isinf(want))
+        assert got[5] < 1e-30 and want[5] < 1e-30  # (the block evaluator's fused multiply-adds: not exactly 0)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-28)
 
 
 def _affine_game(rng, declared_offset):

@@ -6,7 +6,7 @@ The text returned by :func:`kernel_source` is appended to a field's generated mo
 jitted function is passed as an argument, which would break ``cache=True`` across processes, numba #6251),
 and hyperparameters, step sizes and momenta are array arguments (a sweep over gamma or h never recompiles).
 
-The source lives in files that tools read: ``common.py`` (projection, divergence check, ``field_rows``),
+The source lives in files that tools read: ``common.py`` (projection, divergence check, ``residual_rows``),
 ``driver.py`` (the batch driver ``run_discrete``: load, step, check, record, freeze), ``dopri5.py`` (the
 adaptive Runge--Kutta driver), and the update rules, each the body of a ``kernel_*`` function in its method's
 module (:mod:`gandynamics.methods`), spliced into the driver at its ``# @init`` / ``# @step`` / ``# @post``

@@ -85,8 +85,11 @@ def _gk_check(z, alive, n, BOUND, code):
 
 
 @njit(cache=True, error_model="numpy", fastmath=False)
-def field_rows(Z, P, OUT):
-    """``OUT[r] = F(Z[r]; P[r])`` for every row, through ``field_block`` (used to verify equilibria)."""
+def residual_rows(Z, P, OUT):
+    """``OUT[r] = |F(Z[r]; P[r])|^2`` for every row, the squares added left to right (no fused multiply-add: the
+    numbers of squaring and adding in NumPy), through ``field_block`` (used to verify equilibria).  F's rows are
+    never stored: a sweep's 100,000 rows of a 2-parameter game 1.6 -> 0.5 ms against F in blocks of rows squared by
+    NumPy (2026-12-03)."""
     B = Z.shape[0]
     npar = P.shape[1]
     zb = np.empty((NZ, NB))
@@ -102,8 +105,10 @@ def field_rows(Z, P, OUT):
                 pb[j, b] = P[r, j]
         field_block(zb, pb, fb, NB)
         for b in range(m):
-            for i in range(NZ):
-                OUT[lo + b, i] = fb[i, b]
+            s = fb[0, b] * fb[0, b]
+            for i in range(1, NZ):
+                s += fb[i, b] * fb[i, b]
+            OUT[lo + b] = s
     return OUT
 
 

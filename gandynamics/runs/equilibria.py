@@ -12,10 +12,8 @@ from .module import kernel_module
 __all__ = ["equilibria", "equilibria_shared", "reference_points", "residual_squares", "row_norms", "row_distances",
            "zeros_from_final_states", "zstar_norms"]
 
-#: up to this many rows are checked by the point evaluator (about 50 us a row), more by the compiled field_rows
+#: up to this many rows are checked by the point evaluator (about 50 us a row), more by the compiled residual_rows
 INTERPRET_MAX_ROWS = 256
-#: ... which checks this many rows at a time
-CHECK_ROWS = 8192
 
 
 def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
@@ -75,20 +73,12 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
 def residual_squares(fld, Z: np.ndarray, P: np.ndarray, interpreted: bool = False) -> np.ndarray:
     """``|F(Z[r]; P[r])|^2`` of each row (B,), added left to right (overflow, underflow and NaN quiet): by the point
     evaluator for a few rows or when ``interpreted`` (interpreted until compiled: no compile), else by the compiled
-    ``field_rows`` in blocks through one buffer (F of every row at once cost 1.5 ms more per 100,000 rows of a
-    2-parameter game, the page faults of its new arrays)."""
+    ``residual_rows`` of the field's kernel module (F of each block of rows squared and added there, never stored)."""
     B = Z.shape[0]
     if B <= INTERPRET_MAX_ROWS or interpreted:
         f = fld.evaluator()[0]
         return _row_squares(np.array([f(Z[r], P[r]) for r in range(B)]).reshape(B, fld.n))
-    rows = kernel_module(fld).field_rows
-    Z, P = np.ascontiguousarray(Z), np.ascontiguousarray(P)
-    out = np.empty(B)
-    buf = np.empty((min(B, CHECK_ROWS), fld.n))
-    for a in range(0, B, CHECK_ROWS):
-        b = min(B, a + CHECK_ROWS)
-        out[a:b] = _row_squares(rows(Z[a:b], P[a:b], buf[:b - a]))
-    return out
+    return kernel_module(fld).residual_rows(np.ascontiguousarray(Z), np.ascontiguousarray(P), np.empty(B))
 
 
 #: a run with no z* whose |F| at its final state is below this fraction of |F| at its start is searched for a zero
