@@ -1851,7 +1851,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     legend : str
         ``"auto"``/``"outside"``: beside the axes on the right (never over the data), or where the figure has no
         room there (a figure without layout engine, a small one) below them or inside (see :data:`MIN_SHARE`);
-        or a matplotlib location.
+        ``"below"``: under the x label first (long entries: the plot keeps the figure's width); or a matplotlib
+        location.
     title : str, optional
         Wrapped to the width the axes' cell gives it.  (The y label is shortened to ``||z_k - z*||`` on a plot
         shorter than it.)
@@ -1944,8 +1945,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
                 else "no finite distance",
                 transform=ax.transAxes, ha="center", va="center", color="0.35")
     _readable_log(ax, "y")
-    if legend in ("auto", "outside"):  # never over the data
-        leg = _legend_outside(ax, **legend_kw)
+    if legend in ("auto", "outside", "below"):  # never over the data
+        leg = _legend_outside(ax, loc="below" if legend == "below" else "right", **legend_kw)
     else:
         leg = ax.legend(loc=legend, **legend_kw)
     # the y label no longer than the plot (it overhung both ends of a short one: past the figure's top)

@@ -635,7 +635,7 @@ def _drawn_without_layout_warning(draw):
     return ax, [str(w.message) for w in caught if "constrained_layout" in str(w.message)]
 
 
-@pytest.mark.parametrize("kind", ["locus", "locus-critical", "factors", "portrait-below"])
+@pytest.mark.parametrize("kind", ["locus", "locus-critical", "factors", "portrait-below", "convergence-below"])
 def test_a_legend_below_never_collapses_the_axes(kind, dirac_r1):
     # a legend row wider than the figure left constrained layout no room: it squeezed the axes of the tutorial's
     # eigenvalue locus (default figure, the critical-strength entry) to a sliver 15 % of the figure wide, with a
@@ -649,6 +649,8 @@ def test_a_legend_below_never_collapses_the_axes(kind, dirac_r1):
                                    np.linspace(0.1, 2, 5)),
         "portrait-below": lambda: phase_portrait(dirac_r1, n=11, legend="below", trajectories=[
             (long, np.array([[1.0, 1.0], [0.5, 0.5]])), (long + " (2)", np.array([[-1.0, 1.0], [0.0, 0.5]]))]),
+        "convergence-below": lambda: convergence([(long + f" ({j})", 2.0 * (0.9 - 0.05 * j) ** np.arange(60.0))
+                                                  for j in range(2)], rates={long + " (0)": 0.9}, legend="below"),
     }
     ax, warned = _drawn_without_layout_warning(draws[kind])
     assert not warned, warned
@@ -658,7 +660,25 @@ def test_a_legend_below_never_collapses_the_axes(kind, dirac_r1):
     assert ax.get_position().width > 0.4, f"axes {ax.get_position().width:.2f} of the figure wide"
     r = ax.figure.canvas.get_renderer()
     assert leg.get_window_extent(r).width <= fig_w
+    if kind.endswith("-below"):  # asked below: under the axes (their x label), not beside them
+        assert leg.get_window_extent(r).y1 <= ax.get_window_extent(r).y0
 
+
+
+def test_convergence_puts_its_legend_below_when_asked_and_beside_by_default():
+    """convergence(legend="below") hangs the legend under the axes where by default ("auto") it goes right of them
+    (the bilinear study's six long entries beside the plot took 45 % of the figure's width)."""
+    runs = [(f"method {j} (h = 0.3)", 2.0 * (0.9 - 0.05 * j) ** np.arange(60.0)) for j in range(3)]
+    where = {}
+    for legend in ("auto", "below"):
+        fig, ax = plt.subplots(figsize=(8.4, 5.6), layout="constrained")
+        convergence(runs, rates={"method 0 (h = 0.3)": 0.9}, ax=ax, legend=legend)
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        leg, box = ax.get_legend().get_window_extent(r), ax.get_window_extent(r)
+        where[legend] = ("below" if leg.y1 <= box.y0 else "right" if leg.x0 >= box.x1 else "other")
+        plt.close(fig)
+    assert where == {"auto": "right", "below": "below"}, where
 
 
 def test_portrait_takes_every_method_option_that_simulate_and_sweep_take(tmp_path):
