@@ -24,3 +24,42 @@ def test_a_change_is_shown_with_the_digits_that_tell_its_ends_apart(seed):
             assert sa != sb
     assert _from_to(1.41421, 1.40498) == "1.41 → 1.40"
     assert _from_to(1.41421, 1.7e-11) == "1.41 → 1.70e-11"
+
+
+def test_no_panel_note_lies_on_its_trajectory():
+    """The |z| note of each panel of m18-fig1 (simultaneous GD: panel (a) spirals out of the window) lies where its
+    trajectory is not, or, for a run that leaves the window, in the panel's title (in the panel it sat on the orbit)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gandynamics.studies.mescheder import _figure1
+
+    class Ctx:
+        def provenance(self, *a, **kw):
+            pass
+
+        def save(self, fig, stem, title):
+            self.fig = fig
+
+    ctx = Ctx()
+    _figure1(ctx, "gd", "m18_fig1_simgd", "test")
+    fig = ctx.fig
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    titled = 0
+    for ax in fig.axes:
+        lines = [ln for ln in ax.get_lines() if ln.get_color() == "tab:blue" and len(ln.get_xdata()) > 10]
+        if not lines:
+            continue
+        leg = ax.get_legend()
+        if leg is None:  # the note is in the title
+            assert "|z|" in ax.get_title()
+            titled += 1
+            continue
+        box = leg.get_window_extent(r)
+        pts = ax.transData.transform(np.column_stack([lines[0].get_xdata(), lines[0].get_ydata()]))
+        inside = (pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)
+        assert not inside.any(), (ax.get_title(), int(inside.sum()))
+    assert titled == 1  # panel (a)
+    plt.close(fig)

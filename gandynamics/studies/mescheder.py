@@ -74,15 +74,18 @@ def _figure1(ctx, method: str, stem: str, title: str):
         results[label] = (fld, tr, opts)
         ctx.provenance(fld, method=method, options={"step": STEP, **{k: v for k, v in opts.items() if v is not None}},
                        steps=STEPS, start=START, panel=label)
+        d = tr.distance
+        note = f"|z| {_from_to(d[0], d[-1])}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else "")
+        # a run that leaves the window crosses every corner of it: its note goes into the title (in the panel it sat
+        # on the orbit of (a), simultaneous GD spiralling out), the others' where the trajectory is not
+        outside = bool(np.any(np.abs(np.asarray(tr.states)) > 2.0))
+        head = label if method == "altgd" else label.replace(", 5 D steps", "")
         phase_portrait(fld, plane=("theta", "psi"), xlim=(-2, 2), ylim=(-2, 2), n=10, streamlines=False,
                        arrows=True, clip=opts.get("clip"), trajectories=[(method, tr, "tab:blue")],
-                       title=label if method == "altgd" else label.replace(", 5 D steps", ""), legend=False, ax=ax)
-        d = tr.distance
-        # the note where the trajectory is not (a legend without a handle, placed by matplotlib's "best": a fixed
-        # corner covered the orbit of panel (a) where it leaves the frame)
-        note = f"|z| {_from_to(d[0], d[-1])}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else "")
-        ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize=7.5,
-                  framealpha=0.85, edgecolor="0.7", borderpad=0.4)
+                       title=f"{head}: {note.replace(chr(10), ', ')}" if outside else head, legend=False, ax=ax)
+        if not outside:  # (a legend without a handle, placed by matplotlib's "best")
+            ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize=7.5,
+                      framealpha=0.85, edgecolor="0.7", borderpad=0.4)
     import matplotlib.patches as mpatches
     name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
     handles = [Line2D([], [], color="tab:blue", label=f"{name} trajectory"),
