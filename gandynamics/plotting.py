@@ -1575,7 +1575,17 @@ def _clipped_cmap(name: str, values, vmin: float, vmax: float):
     return cmap
 
 
-def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one scale for all panels", **kw):
+def _mark_split(cb) -> None:
+    """A line across the rate maps' colorbar ``cb`` at rho = 1, where its two-slope scale (``TwoSlopeNorm``: [vmin, 1]
+    and [1, vmax] each take half the bar) changes slope (drawn without changing the bar's limits)."""
+    lo, hi = cb.ax.get_ylim()
+    if lo < 1.0 < hi:
+        cb.ax.plot(cb.ax.get_xlim(), [1.0, 1.0], color="black", lw=1.0, scalex=False, scaley=False)
+        cb.ax.set_ylim(lo, hi)
+
+
+def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one scale for all panels, split at 1",
+                  **kw):
     """One colorbar for the rate maps drawn on ``axes`` (:func:`rate_map` with ``colorbar=False``; they share its
     fixed scale), beside all of them, with an arrow at each end of the scale that any of them passes; ``label``
     is shortened where the bar is shorter than it.
@@ -1594,9 +1604,11 @@ def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one 
     kw.setdefault("extend", "both" if len(ends) == 2 else ends.pop() if ends else "neither")
     cb = axes[0].figure.colorbar(meshes[0], ax=axes, **kw)
     cb.set_label(label)
+    _mark_split(cb)
     # no longer than the bar (its label was cut at the figure's top on a short row of panels)
     if _renderer(axes[0]) is not None:
-        _shorten(cb.ax.yaxis.label, (r"local rate $\rho$, one scale for all panels", r"local rate $\rho$ (one scale)",
+        _shorten(cb.ax.yaxis.label, (r"local rate $\rho$, one scale for all panels, split at 1",
+                                     r"local rate $\rho$ (one scale, split at 1)", r"rate $\rho$ (split at 1)",
                                      r"rate $\rho$"), kw["shrink"] * _length_room(axes[0]), cb.set_label)
     return cb
 
@@ -1678,7 +1690,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     beside = []
     if colorbar:
         cb = ax.figure.colorbar(pc, ax=ax, pad=0.02)
-        cb.set_label(r"local rate $\rho$ (spectral radius)")
+        cb.set_label(r"local rate $\rho$ (spectral radius), scale split at 1")
+        _mark_split(cb)
         beside.append(cb.ax)
     handles = []
     ax.rho_one = np.empty(0)
@@ -1722,7 +1735,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     if handles:  # under the map: any place inside would cover rates
         leg = _legend_outside(ax, loc="below", reserve=reserve, handles=handles, ncol=len(handles))
     if colorbar:
-        shorter = (r"local rate $\rho$" + "\n" + "(spectral radius)", r"rate $\rho$", r"$\rho$")
+        shorter = (r"local rate $\rho$" + "\n" + "(scale split at 1)", r"rate $\rho$ (split at 1)", r"rate $\rho$",
+                   r"$\rho$")
         _fit_colorbar_label(ax, cb, shorter, leg)
     if title:
         _title_with_notes(ax, title, [], beside=beside)
@@ -1894,7 +1908,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     # predicted lines of equal rates (several runs of one method given one rate; two methods of one rate) would be
     # listed alike: each run's legend entry then shows its curve and its prediction side by side, in its colour
     paired = any(t is not None and texts.count(t) > 1 for t in texts)
-    drawn, k_end, empty, entries, shown = False, 0, [], [], []
+    drawn, k_end, empty, entries, shown, predicted = False, 0, [], [], [], []
     for (label, tr, color, style), rho, text in zip(items, per_run, texts):
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)
@@ -1922,11 +1936,15 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
             from matplotlib.colors import to_rgb
             dark = tuple(0.55 * c for c in to_rgb(line.get_color()))
             p_line, = ax.semilogy(kk[keep], pred[keep], ls=(0, (4, 2.5)), color=dark, lw=0.8, zorder=4, label=text)
+            if np.any(keep):
+                predicted.append((p_line, kk[keep][0], kk[keep][-1], math.log10(pred[keep][0]), math.log10(rho)))
             if paired:
                 entries[-1] = ([line, p_line], f"{label}{why}: {text}")
             else:
                 entries.append(([p_line], text))
     _mark_coinciding(shown)
+    if shown:
+        _interleave_coinciding(predicted, max(_line_decades(shown), math.log10(1.01)))
     legend_kw = {}
     if paired:
         from matplotlib.legend_handler import HandlerTuple
@@ -1970,12 +1988,7 @@ def _mark_coinciding(shown, share: float | None = None) -> None:
     if len(shown) < 2:
         return
     logs = [np.log10(d) for _, _, d, _ in shown]
-    span = max(float(max(l.max() for l in logs) - min(l.min() for l in logs)), 1.0)
-    if share is None:  # a line's width over the plot's height, as the axes are now (at least 0.5 %)
-        line = shown[0][0]
-        height = line.axes.get_window_extent().height
-        width = line.get_linewidth() * _root(line.figure).dpi / 72.0
-        share = max(0.005, width / height) if height > 0 else 0.005
+    tol = max(_line_decades(shown, share), np.log10(1.01))
     for a, (line, k, _, free) in enumerate(shown):
         if not free:  # (a style given tells the curves apart already)
             continue
@@ -1984,7 +1997,7 @@ def _mark_coinciding(shown, share: float | None = None) -> None:
             common, i, j = np.intersect1d(k, shown[b][1], assume_unique=True, return_indices=True)
             shorter = min(k.size, shown[b][1].size)
             if common.size >= max(2, int(0.8 * shorter)) and \
-                    np.all(np.abs(logs[a][i] - logs[b][j]) <= max(share * span, np.log10(1.01))):
+                    np.all(np.abs(logs[a][i] - logs[b][j]) <= tol):
                 under += 1
         if under:
             gap = max(1, k.size // 12)
@@ -1992,6 +2005,44 @@ def _mark_coinciding(shown, share: float | None = None) -> None:
             # covering curve's markers a fifth of the gap further along than the previous one's
             line.set(marker=COINCIDE_MARKERS[(under - 1) % len(COINCIDE_MARKERS)], mfc="none", ms=5, ls="none",
                      markevery=(min(k.size - 1, (gap * under) // (len(COINCIDE_MARKERS) + 1)), gap))
+
+
+def _line_decades(shown, share: float | None = None) -> float:
+    """The decades a line's width covers on the log plot of ``shown`` (``(line, k, d, free)``, at least one): ``share``
+    (default: the width over the plot's height, as the axes are now, at least 0.5 %) of the decades the curves span
+    (at least 1)."""
+    logs = [np.log10(d) for _, _, d, _ in shown]
+    span = max(float(max(l.max() for l in logs) - min(l.min() for l in logs)), 1.0)
+    if share is None:
+        line = shown[0][0]
+        height = line.axes.get_window_extent().height
+        width = line.get_linewidth() * _root(line.figure).dpi / 72.0
+        share = max(0.005, width / height) if height > 0 else 0.005
+    return share * span
+
+
+def _interleave_coinciding(predicted, tol: float) -> None:
+    """Draw predicted lines that lie on one another with interleaved dashes, so that each shows its colour: the
+    ``m`` lines of a group of coinciding ones (``(line, k0, k1, log10 d at k0, log10 rho)``: straight on the log
+    scale) get dashes 3 points long, ``3 (m - 1)`` apart, each offset by 3 points from the previous (EFTP's
+    prediction under EG's on the basin study's Dirac-GAN: rates 0.9913 and 0.9911 from one start).  Two lines
+    coincide when they are within ``tol`` decades of each other (:func:`_line_decades`: a line's width) at both ends of
+    the iterations they share, over at least half of the shorter one's."""
+    group = list(range(len(predicted)))
+    for a, (_, a0, a1, la, ra) in enumerate(predicted):
+        for b in range(a):
+            _, b0, b1, lb, rb = predicted[b]
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi - lo < 0.5 * min(a1 - a0, b1 - b0) or hi <= lo:
+                continue
+            if all(abs((la + ra * (k - a0)) - (lb + rb * (k - b0))) <= tol for k in (lo, hi)):
+                group[a] = group[b]
+                break
+    for g in set(group):
+        members = [predicted[i][0] for i in range(len(predicted)) if group[i] == g]
+        if len(members) > 1:
+            for t, line in enumerate(members):
+                line.set_linestyle((3.0 * t, (3.0, 3.0 * (len(members) - 1))))
 
 
 def _told_apart(items) -> list:

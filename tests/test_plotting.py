@@ -1081,3 +1081,46 @@ def test_a_run_of_another_field_is_noted_on_the_portrait():
     ax = phase_portrait(VectorField(games.bilinear()), trajectories=[tr], streamlines=False)
     assert notes(ax) == ["gd was run on the game dirac, not on the bilinear drawn"]
     plt.close(ax.figure)
+
+
+def test_coinciding_predictions_are_drawn_with_interleaved_dashes():
+    """Predicted lines that lie on one another (two methods of nearly one rate from one start: EFTP's under EG's in
+    the basin study) get dashes of the same length at different offsets, so both colours show; a prediction apart
+    from them keeps the plain dashes.  Without the fast run (1.2 decades) they are apart by a line's width and keep
+    them too."""
+    k = np.arange(300.0)
+    # (a fast run: the plot spans 14 decades, where the two predictions, 0.026 decades apart at the end, are one line)
+    runs = [("eftp", 0.7 * 0.9913 ** k), ("eg", 0.7 * 0.9911 ** k), ("gd", 0.9 * 0.9975 ** k), ("fast", 0.7 * 0.9 ** k)]
+    ax = convergence(runs, rates={"eftp": 0.9913, "eg": 0.9911, "gd": 0.9975}, anchor=0.0)
+    pred = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_label().startswith("predicted")}
+    a, b, c = (pred[f"predicted $\\rho$ = {r}"] for r in ("0.9913", "0.9911", "0.9975"))
+    (oa, da), (ob, db), (oc, dc) = (ln._unscaled_dash_pattern for ln in (a, b, c))
+    assert tuple(da) == tuple(db) and oa != ob  # interleaved: same dashes, shifted
+    assert tuple(dc) != tuple(da) and oc == 0  # the gd prediction, far from them, as before
+    plt.close(ax.figure)
+    ax = convergence(runs[:3], rates={"eftp": 0.9913, "eg": 0.9911, "gd": 0.9975}, anchor=0.0)
+    assert len({tuple(ln._unscaled_dash_pattern[1]) for ln in ax.get_lines() if ln.get_label().startswith("predicted")}) == 1
+    plt.close(ax.figure)
+
+
+def test_rate_colorbars_say_and_show_where_their_two_slope_scale_splits(dirac_r1):
+    """A rate map's colour scale has one slope below rho = 1 and another above it (TwoSlopeNorm): its colorbar, its
+    own or the one shared by several panels, says so in its label and draws a line across at 1, without changing
+    the bar's limits."""
+    from gandynamics.plotting import rate_colorbar, rate_map
+    g, h = np.linspace(0.1, 1.5, 6), np.linspace(0.1, 3.0, 5)
+    rho = 0.5 + np.outer(h, g) / 3.0  # crosses 1
+    ax = rate_map(dirac_r1, "gd", g, h, rho=rho)
+    fig = ax.figure
+    cbs = [a for a in fig.axes if a is not ax]
+    fig2, axes = plt.subplots(1, 2, layout="constrained")
+    for a in axes:
+        rate_map(dirac_r1, "gd", g, h, rho=rho, ax=a, colorbar=False)
+    cb = rate_colorbar(axes)
+    for cax, label in ((cbs[0], cbs[0].get_ylabel()), (cb.ax, cb.ax.get_ylabel())):
+        assert "split at 1" in label, label
+        lo, hi = cax.get_ylim()
+        across = [ln for ln in cax.get_lines() if list(ln.get_ydata()) == [1.0, 1.0]]
+        assert across and lo < 1.0 < hi
+    plt.close(fig)
+    plt.close(fig2)
