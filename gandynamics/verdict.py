@@ -514,7 +514,7 @@ def poly_caps(poly_max, B: int) -> np.ndarray:
     if c is not None:  # the capped copy, then its checks in blocks through one small buffer (a sweep's 100,000 caps:
         # 1.2 -> 0.5 ms, the page faults of the temporaries of B numbers)
         out = np.minimum(c, float(POLY_MAX))
-        t = np.empty(min(B, 8192))
+        t = np.empty(max(1, min(B, 8192)))
         for a in range(0, B, t.shape[0]):
             x = out[a:a + t.shape[0]]
             f = np.floor(x, out=t[:x.shape[0]])

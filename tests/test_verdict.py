@@ -756,6 +756,7 @@ def test_a_bad_cap_among_many_runs_is_refused_wherever_it_is(where):
     from gandynamics.verdict import poly_caps
     caps = np.full(20_000, 2.0)
     np.testing.assert_array_equal(poly_caps(caps, 20_000), caps)
+    assert poly_caps(np.zeros(0), 0).shape == poly_caps(2, 0).shape == (0,)  # no runs: no caps (not a range step of 0)
     for bad in (1.5, -1.0, np.nan):
         c = caps.copy()
         c[where] = bad
