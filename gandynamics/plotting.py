@@ -1578,10 +1578,13 @@ def _clipped_cmap(name: str, values, vmin: float, vmax: float):
 def _mark_split(cb) -> None:
     """A line across the rate maps' colorbar ``cb`` at rho = 1, where its two-slope scale (``TwoSlopeNorm``: [vmin, 1]
     and [1, vmax] each take half the bar) changes slope (drawn without changing the bar's limits)."""
-    lo, hi = cb.ax.get_ylim()
-    if lo < 1.0 < hi:
-        cb.ax.plot(cb.ax.get_xlim(), [1.0, 1.0], color="black", lw=1.0, scalex=False, scaley=False)
-        cb.ax.set_ylim(lo, hi)
+    horizontal = cb.orientation == "horizontal"
+    lo, hi = cb.ax.get_xlim() if horizontal else cb.ax.get_ylim()
+    if min(lo, hi) < 1.0 < max(lo, hi):
+        across = cb.ax.get_ylim() if horizontal else cb.ax.get_xlim()
+        xy = (([1.0, 1.0], across) if horizontal else (across, [1.0, 1.0]))
+        cb.ax.plot(*xy, color="black", lw=1.0, scalex=False, scaley=False)
+        (cb.ax.set_xlim if horizontal else cb.ax.set_ylim)(lo, hi)
 
 
 def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one scale for all panels, split at 1",
