@@ -436,13 +436,6 @@ def test_a_rate_colorbar_has_an_arrow_at_each_end_the_rates_pass(dirac_r1, seed)
     assert cb.extend == ("both" if len(ends) == 2 else ends.pop() if ends else "neither")
     plt.close(fig)
     plt.close(fig2)
-    fig3, axes = plt.subplots(1, 2, layout="constrained")  # a horizontal bar: the line across it at x = 1
-    for a in axes:
-        rate_map(dirac_r1, "gd", g, h, rho=rho, ax=a, colorbar=False)
-    cb = rate_colorbar(axes, orientation="horizontal")
-    lo, hi = cb.ax.get_xlim()
-    assert lo < 1.0 < hi and [ln for ln in cb.ax.get_lines() if list(ln.get_xdata()) == [1.0, 1.0]]
-    plt.close(fig3)
 
 
 def test_rate_colorbar_needs_rate_maps():
