@@ -454,11 +454,11 @@ def test_ctrl_c_inside_a_chunk_keeps_the_finished_rows(monkeypatch):
     real = E._run_range
     calls = {"n": 0}
 
-    def flaky(*args, **kw):
-        calls["n"] += 1
-        if calls["n"] == 4:  # while the third chunk runs (the first call: engine.warm's one-row compile run)
+    def flaky(mod, plan, *args, **kw):
+        calls["n"] += plan.rows > 1  # (not engine.warm's one-row compile run, when the kernel is not compiled yet)
+        if calls["n"] == 3:  # while the third chunk runs
             raise KeyboardInterrupt
-        return real(*args, **kw)
+        return real(mod, plan, *args, **kw)
 
     monkeypatch.setattr(E, "_run_range", flaky)
     N = 5 * NB
@@ -480,9 +480,35 @@ def test_ctrl_c_while_the_kernels_compile_is_a_keyboardinterrupt(monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(E, "_run_range", flaky)
+    monkeypatch.setattr(E, "_compiled", lambda mod, kname: False)  # as if not compiled yet: warm runs it
     with pytest.raises(KeyboardInterrupt):
         sweep(DIRAC_R1, "gd", inits=np.ones((1, 2)), grid={"gamma": [0.1, 0.2]}, step=0.1, steps=20,
               engine="compiled", progress=False)
+
+
+def test_warm_runs_only_kernels_not_yet_compiled(monkeypatch):
+    """engine.warm compiles each kernel a plan uses by a one-row run, and skips the run of a kernel that has its
+    signature already (serial work on every sweep otherwise): with the kernels compiled, a sweep's only calls of
+    _run_range are its own chunks; with a kernel seen as not compiled, warm runs it on one row first."""
+    E = importlib.import_module("gandynamics.runs.engine")
+    real = E._run_range
+    rows = []
+
+    def spy(mod, plan, *args, **kw):
+        rows.append(plan.rows)
+        return real(mod, plan, *args, **kw)
+
+    monkeypatch.setattr(E, "_run_range", spy)
+    kw = dict(inits=np.ones((1, 2)), grid={"gamma": [0.1, 0.2, 0.3]}, step=0.1, steps=20, engine="compiled",
+              progress=False)
+    sweep(DIRAC_R1, ["gd", "eg"], **kw)  # compiles (or loads) both kernels
+    rows.clear()
+    sweep(DIRAC_R1, ["gd", "eg"], **kw)
+    assert rows == [6]  # one chunk of both methods' rows, no one-row run
+    rows.clear()
+    monkeypatch.setattr(E, "_compiled", lambda mod, kname: False)  # seen as not compiled
+    sweep(DIRAC_R1, ["gd", "eg"], **kw)
+    assert rows == [1, 1, 6]
 
 
 def _long_rows_sweep(**kw):

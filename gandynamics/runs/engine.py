@@ -169,12 +169,12 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
         stop = start + int(np.searchsorted(mi[start:hi], k, side="right"))
         kname = plan.kernels[k]
         group = GROUPS[kname]
+        fn = _kernel(mod, kname)
         if group == "dopri5":
-            width, fn = 1, mod.run_dopri5
+            width = 1
             run = (lambda u0, u1, args: mod.run_dopri5(u0, u1, *args))
         else:
             code = CODES[kname]
-            fn = getattr(mod, f"run_{group}")
             width = getattr(mod, "NB", DEFAULT_NB)
             run = (lambda u0, u1, args, code=code, fn=fn: fn(code, u0, u1, *args))
         rows = stop - start
@@ -212,6 +212,16 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
             if ctrl_c:  # a Ctrl-C during the compile: honoured now that this chunk's steps are done
                 raise KeyboardInterrupt
         start = stop
+
+
+def _kernel(mod, kname: str):
+    """The function of ``mod`` (a kernel module) that runs the kernel ``kname``: its group's ``run_<group>``."""
+    return getattr(mod, f"run_{GROUPS[kname]}")
+
+
+def _compiled(mod, kname: str) -> bool:
+    """Whether the kernel ``kname`` of ``mod`` is compiled or loaded from the disk cache already."""
+    return bool(getattr(_kernel(mod, kname), "signatures", None))
 
 
 def _reading_call(run, args_for, then, start, rows, width, R, K):
@@ -424,9 +434,12 @@ def warm(plan: Plan) -> None:
     (nothing to do for an interpreted plan)."""
     if plan.engine == "interpreted":
         return
+    mod = _module(plan)
     mi = plan.method_index  # non-decreasing (Plan): each method's first row is where the index changes
     for i in ([0] if len(mi) else []) + (np.flatnonzero(mi[1:] != mi[:-1]) + 1).tolist():
         k = mi[i]
+        if _compiled(mod, plan.kernels[k]):  # (every call has the types of its one signature: a one-row run would
+            continue  # only cost 0.1 ms per method, serial, on every sweep)
         small = Plan(plan.source, plan.kernels, np.array([k]), plan.Z0[i:i + 1], plan.P[i:i + 1], plan.H[i:i + 1],
                      plan.BETA[i:i + 1], plan.ZSTAR[i:i + 1], 1, np.array([0, 1], dtype=np.int64), plan.record,
                      plan.bound, plan.box, plan.use_box, plan.iopt, plan.fopt, plan.engine)
