@@ -218,6 +218,28 @@ def test_gd_stability_boundary_curves_in_gamma_h():
     np.testing.assert_allclose(4 - 2 * fl.a2 * fl.a1 + fl.a2**2 * FP0**2, 0.0, rtol=0, atol=1e-9)
 
 
+@pytest.mark.parametrize("method, kinds, hl", [("gd", ("neimark-sacker", "flip"), 2.0), ("eg", ("neimark-sacker", "fold"), 1.0),
+                                              ("eftp", ("neimark-sacker", "flip"), 2 / 3)])
+def test_boundary_curves_end_at_the_codimension_two_point(method, kinds, hl):
+    """On the R1 Dirac-GAN, DF(0) = [[0, f'(0)], [-f'(0), gamma]] has the double eigenvalue l = f'(0) at gamma = 2 f'(0),
+    where each method's Neimark-Sacker curve meets its flip or fold curve: its pair of multipliers turns real at -1
+    (GD: 1 - h l = -1; EFTP: mu^2 - (1 - 2 h l) mu - h l = 0 at mu = -1, h l = 2/3) or +1 (EG: 1 - h l + (h l)^2 = 1,
+    h l = 1).  The parts of both continued curves that bound the stable region reach that point (to within the
+    located switch's 1e-6), not one arclength step (~0.1) short of it: the thick lines of the figure met there only
+    through the rate map's contour."""
+    from gandynamics.analysis.continuation import stability_boundaries
+    corner = np.array([2 * FP0, hl / FP0])
+    curves = stability_boundaries(dirac_r1(), ("gamma", "h"), ((0.02, 2.0), (0.02, 5.0)), method=method)
+    ends = {}
+    for c in curves:
+        on = np.flatnonzero(c.on_boundary)
+        pts = np.column_stack([c.a1, c.a2])[on]
+        ends[c.kind] = min(np.linalg.norm(pts[0] - corner), np.linalg.norm(pts[-1] - corner))
+    assert set(kinds) <= set(ends)
+    for kind in kinds:
+        assert ends[kind] < 1e-5, (kind, ends[kind])
+
+
 def test_flow_hopf_curve_in_two_hyperparameters():
     """quadratic game: trace a + c = 0 is the Hopf curve (while b^2 > (a - c)^2/4)."""
     fld = VectorField(games.quadratic(), [])

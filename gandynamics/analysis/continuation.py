@@ -902,7 +902,7 @@ def _sign_limits(fld, name: str) -> tuple[float, float]:
 def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, method: str | None = None,
                    step: float | None = None, beta: float = 0.0, box=None, ds: float = 0.02,
                    ds_max: float | None = None, max_points: int = 800, z_start=None,
-                   both_directions: bool = True) -> Curve:
+                   both_directions: bool = True, boundary: bool = False) -> Curve:
     """Two-parameter continuation of a codimension-one event (``fold``, ``hopf`` for the flow; ``fold``,
     ``flip``, ``neimark-sacker`` for a method's map).
 
@@ -925,11 +925,18 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
         The curve is followed until it leaves this box (default: +-inf).
     ds, ds_max : float
         Initial and largest arclength step in the (z, a1, a2) space.
+    boundary : bool
+        Also mark ``on_boundary``: the points where the curve bounds the stable region (spectral radius of the
+        iteration matrix 1, or spectral abscissa of the flow 0, up to 1e-8).
 
     Returns
     -------
     Curve
-        Ordered points; ``genuine`` marks where the event is the named one (not a neutral saddle).
+        Ordered points; ``genuine`` marks where the event is the named one (not a neutral saddle).  Where
+        ``genuine`` (or ``on_boundary``) changes between two consecutive points of the march, the change is
+        located along the curve to within 1e-6 (:func:`_refine_switches`) and a point on each side of it is
+        inserted: a genuine part ends at the codimension-two point where it ends (a Neimark–Sacker curve at the
+        1:1 or 1:2 resonance where its pair of multipliers turns real), not up to one step before it.
     """
     from .spectrum import find_equilibrium
     allowed = CURVE_EVENTS_MAP if method is not None else CURVE_EVENTS_FLOW
@@ -1030,7 +1037,7 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
 
     fwd = march(+1)
     bwd = march(-1) if both_directions else []
-    pts = np.array(bwd[::-1] + [x0] + fwd)
+    pts = bwd[::-1] + [x0] + fwd
 
     def genuine(x):
         z, a1_, a2_ = x[:n], x[n], x[n + 1]
@@ -1046,8 +1053,59 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
         target = 1.0 if kind == "fold" else -1.0
         return bool(np.any(np.abs(spec - target) < 1e-6))
 
+    def on_boundary(x):
+        z, a1_, a2_ = x[:n], x[n], x[n + 1]
+        A = prob.Fz2(z, a1_, a2_)
+        if method is None:
+            return abs(float(np.max(np.linalg.eigvals(-A).real))) <= 1e-8
+        from .rates import local_rate
+        return abs(local_rate(method, A, prob.h2(a1_, a2_), n_theta=fld.n_theta, beta=beta) - 1) <= 1e-8
+
+    def key(x):
+        return (bool(genuine(x)), bool(on_boundary(x))) if boundary else (bool(genuine(x)),)
+
+    pts, keys = _refine_switches(H, Hx, pts, [key(x) for x in pts], key)
+    pts = np.array(pts)
+    keys = np.array(keys, dtype=bool).reshape(len(pts), -1)
     return Curve(kind=kind, parameters=tuple(vary), method=method, a1=pts[:, n], a2=pts[:, n + 1],
-                 points=pts[:, :n], genuine=np.array([genuine(x) for x in pts]))
+                 points=pts[:, :n], genuine=keys[:, 0], on_boundary=keys[:, 0] & keys[:, 1] if boundary else None)
+
+
+#: :func:`_refine_switches` locates a change along a curve to within this distance in (z, a1, a2) (closer to a
+#: codimension-two point the multipliers of a nearly defective iteration matrix lose digits: about sqrt(eps) at it)
+SWITCH_TOL = 1e-6
+
+
+def _refine_switches(H, Hx, pts: list, keys: list, key_of, tol: float = SWITCH_TOL):
+    """``(pts, keys)`` of a continued curve with, between each two consecutive points whose keys differ, the last
+    point with the first one's key and the first point without it inserted, located by bisection along the
+    secant: each trial point ``x_a + s (x_b - x_a)`` corrected onto the curve by Newton in the hyperplane normal to
+    the secant through it, until the two are within ``tol``.  A trial point where Newton fails ends the bisection
+    there (what was located so far is kept)."""
+    out_p, out_k = pts[:1], keys[:1]
+    for i in range(1, len(pts)):
+        a, b, ka = pts[i - 1], pts[i], keys[i - 1]
+        if ka != keys[i]:
+            d = b - a
+            length = float(np.linalg.norm(d))
+            lo, hi, xa, xb, kb = 0.0, 1.0, None, None, None
+            while length > 0 and (hi - lo) * length > tol:
+                s = 0.5 * (lo + hi)
+                try:
+                    x, _ = _newton(H, Hx, a + s * d, d / length)
+                except _NoConvergence:
+                    break
+                k = key_of(x)
+                if k == ka:
+                    lo, xa = s, x
+                else:
+                    hi, xb, kb = s, x, k
+            if xa is not None:
+                out_p, out_k = out_p + [xa], out_k + [ka]
+            if xb is not None:
+                out_p, out_k = out_p + [xb], out_k + [kb]
+        out_p, out_k = out_p + [b], out_k + [keys[i]]
+    return out_p, out_k
 
 
 def _on_curve(curve, kind, a1, a2, tol):
@@ -1096,7 +1154,6 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
     from ..validate import field as _as_field
     fld = _as_field(fld, "stability_boundaries")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import positive
-    from .rates import local_rate
     if isinstance(vary, str) or not isinstance(vary, (tuple, list)) or len(vary) != 2 or vary[0] == vary[1]:
         raise GandynamicsError(f"vary must be two different parameter names (name1, name2), got {vary!r}")
     try:
@@ -1138,17 +1195,9 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
                 continue
             try:
                 c = boundary_curve(fld, ev.type, (a1n, a2n), (g0, ev.value), params=params, method=method,
-                                   step=step, beta=beta, box=box, ds=ds, ds_max=3 * ds, z_start=ev.point)
+                                   step=step, beta=beta, box=box, ds=ds, ds_max=3 * ds, z_start=ev.point,
+                                   boundary=True)
             except GandynamicsError:
                 continue
-            p2 = _Problem2(fld, (a1n, a2n), params, method, step, beta)
-            on = []
-            for z, x1, x2 in zip(c.points, c.a1, c.a2):
-                A = p2.Fz2(z, x1, x2)
-                if method is None:
-                    on.append(abs(float(np.max(np.linalg.eigvals(-A).real))) <= 1e-8)
-                else:
-                    on.append(abs(local_rate(method, A, p2.h2(x1, x2), n_theta=fld.n_theta, beta=beta) - 1) <= 1e-8)
-            c.on_boundary = c.genuine & np.array(on, dtype=bool)
             curves.append(c)
     return curves

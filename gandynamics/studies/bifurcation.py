@@ -103,9 +103,13 @@ def study_boundaries(ctx):
         ctx.check(f"GD Neimark–Sacker curve vs h = γ/f'(0)² (max relative deviation, {int(sel.sum())} points, "
                   f"γ ∈ [{c.a1[sel].min():z.3g}, {c.a1[sel].max():z.3g}])", dev, 0.0, "docs/mathematics.md §1.9 (M17 lemma)",
                   tol=1e-9)
-        ctx.check("GD Neimark–Sacker curve ends at γ = 2 f'(0) (largest γ of its boundary part; to the "
-                  "curve's point spacing, arclength <= 0.08)",
-                  float(c.a1[sel].max()), 2 * FP0, "complex pair of DF becomes real at γ = 2 f'(0)", tol=0.05)
+        if fl:  # both bounding parts end where the complex pair of DF turns real: the 1:2 resonance, multipliers -1, -1
+            corner = np.array([2 * FP0, 2 / FP0])
+            gap = max(min(np.linalg.norm(np.column_stack([cc.a1, cc.a2])[o][end] - corner) for end in (0, -1))
+                      for cc, o in (ns[0], fl[0]))
+            ctx.check("GD Neimark–Sacker and flip boundaries meet at the 1:2 resonance (γ, h) = (2 f'(0), 2/f'(0)) "
+                      "(largest distance of either's nearest end; the switch located to 1e-6)", float(gap), 0.0,
+                      "DF's eigenvalue pair turns real at γ = 2 f'(0): 1 - h f'(0) = -1", tol=1e-5)
     else:
         ctx.check("GD Neimark–Sacker curve found", False, True, "continuation", passed=False)
     if fl:
