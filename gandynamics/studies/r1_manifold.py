@@ -148,8 +148,8 @@ def spectra_by_direction(fld, gammas):
 
 
 #: the notes' arrows end on the point they name, above the markers (shrunk by 2 points and under them, the arrow of
-#: panel (b) seemed to end at the gamma = 0.17 diamond)
-_ARROW = {"arrowstyle": "->", "color": "0.3", "shrinkB": 0}
+#: panel (b) seemed to end at the gamma = 0.17 diamond), with a filled head (an open one was lost among the markers)
+_ARROW = {"arrowstyle": "-|>", "mutation_scale": 9, "color": "0.25", "shrinkB": 0}
 
 
 def _figure_spectra(ctx, flds, fp, fpp):
@@ -187,8 +187,11 @@ def _figure_spectra(ctx, flds, fp, fpp):
                      arrowprops=_ARROW, zorder=6)
     axes[0].annotate(f"γ = 0: already damped by the data's\nspread, Re λ = f''(0)·s/2 = {fpp * s / 2:z.3g}", xy=(fpp * s / 2, 0.4714),
                      xytext=(-1.28, 0.58), fontsize=7.5, arrowprops=_ARROW, zorder=6)
+    # above the point, the arrow from the note's lower right corner: steep, its head clear of the arc's markers (from
+    # the left, along the arc, its head was lost among the diamonds)
     axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
-                     xytext=(-1.28, 0.58), fontsize=7.5, arrowprops=_ARROW, zorder=6)
+                     xytext=(-0.08, fp + 0.1), ha="right", va="bottom", fontsize=7.5,
+                     arrowprops={**_ARROW, "relpos": (1.0, 0.0)}, zorder=6)
     fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss; R1 weight γ = 0 … 1.2 "
                  "(L_D += γ/2 E_pD |∇x D|²)")
     ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2, "
