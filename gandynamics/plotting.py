@@ -938,8 +938,9 @@ _INSIDE = ("upper right", "upper left", "lower left", "lower right", "center rig
 
 
 def _inside_kw(ax, kw: dict) -> dict:
-    """The options of a legend inside the axes that make it at most half the plot's width and height: long labels
-    wrapped, then a smaller font (down to 6 pt)."""
+    """The options of a legend inside the axes that make it at most 0.6 of the plot's width and half its height: long
+    labels wrapped (to 48 characters a line, then 36, 28, 20, 14), then a smaller font (down to 6 pt) and wrapped
+    again; when none does, the one that overflows that room the least (by the larger of its two ratios)."""
     r = _renderer(ax)
     if r is None:
         return kw
@@ -956,17 +957,20 @@ def _inside_kw(ax, kw: dict) -> dict:
     handles = kw.get("handles") or ax.get_legend_handles_labels()[0]
     labels = kw.get("labels") or [hd.get_label() for hd in handles]
     size = _font_points(kw.get("fontsize", matplotlib.rcParams["legend.fontsize"]))
-    out = dict(kw)
-    for chars in (None, 28, 20, 14):
-        for pt in np.arange(size, 5.99, -1.0) if chars == 14 else (size,):
+    best, least = dict(kw), np.inf
+    for pt in np.arange(size, 5.99, -1.0):  # wrapped first, then smaller
+        for chars in (None, 48, 36, 28, 20, 14):
             out = {**kw, "handles": handles, "fontsize": float(pt),
                    "labels": labels if chars is None else [_fill(t, chars, len) for t in labels]}
             probe = ax.legend(**out)
             ext = probe.get_window_extent(r)
             probe.remove()
-            if ext.width <= 0.6 * w and ext.height <= 0.5 * h:
+            over = max(ext.width / (0.6 * w), ext.height / (0.5 * h)) if w > 0 and h > 0 else np.inf
+            if over <= 1.0:
                 return out
-    return out
+            if over < least:  # when none fits: the one that overflows the least (wrapping long labels into narrow
+                best, least = out, over  # lines made a legend of six taller than the figure: the axes collapsed)
+    return best
 
 
 def _drawn_points(ax) -> np.ndarray:

@@ -227,7 +227,7 @@ def test_portrait_cli(tmp_path, capsys):
 # ---------------------------------------------------------------------------------------------- trust at a glance
 from matplotlib.colors import to_rgba  # noqa: E402
 
-from gandynamics.plotting import (STREAM_COLOR, TRAJECTORY_COLORS, animate, describe, portrait_title,  # noqa: E402
+from gandynamics.plotting import (MIN_SHARE, STREAM_COLOR, TRAJECTORY_COLORS, animate, describe, portrait_title,  # noqa: E402
                                   save_animation)
 
 
@@ -663,6 +663,33 @@ def test_a_legend_below_never_collapses_the_axes(kind, dirac_r1):
     if kind.endswith("-below"):  # asked below: under the axes (their x label), not beside them
         assert leg.get_window_extent(r).y1 <= ax.get_window_extent(r).y0
 
+
+
+@pytest.mark.parametrize("entries, chars", [(2, 120), (6, 100), (8, 60), (12, 40)])
+@pytest.mark.parametrize("legend", ["auto", "below"])
+def test_a_legend_with_no_room_anywhere_never_collapses_the_axes(entries, chars, legend):
+    """Many long entries on the default figure (4.8 x 3.6 in): no side has room, so the legend goes inside the plot,
+    in the wrapping and font size that overflow its room the least.  Wrapped ever narrower until one fitted, six
+    entries of ~100 characters became a legend taller than the figure, and constrained layout collapsed the axes to
+    a strip (with its UserWarning).  The plot keeps MIN_SHARE of the figure each way, the legend lies within the
+    figure."""
+    def label(j):
+        words = (f"run {j}: gradient descent on the regularized Dirac-GAN, a label of many words " * 4).split()
+        out = ""
+        for w in words:
+            if len(out) + len(w) + 1 > chars:
+                break
+            out = f"{out} {w}".strip()
+        return out
+    runs = [(label(j), 2.0 * (0.9 - 0.04 * j) ** np.arange(60.0)) for j in range(entries)]
+    ax, warned = _drawn_without_layout_warning(lambda: convergence(runs, legend=legend))
+    assert not warned, warned
+    pos = ax.get_position()
+    assert pos.width >= MIN_SHARE and pos.height >= MIN_SHARE, pos.bounds
+    r = ax.figure.canvas.get_renderer()
+    leg, fig = ax.get_legend().get_window_extent(r), ax.figure.bbox
+    assert fig.x0 - 1 <= leg.x0 and leg.x1 <= fig.x1 + 1 and fig.y0 - 1 <= leg.y0 and leg.y1 <= fig.y1 + 1, (leg, fig)
+    plt.close(ax.figure)
 
 
 def test_convergence_puts_its_legend_below_when_asked_and_beside_by_default():
