@@ -437,9 +437,10 @@ def test_the_block_width_changes_no_number():
     and at the default DEFAULT_NB give bitwise the same states, distances, divergence steps and reasons, for the
     methods of the discrete and adaptive groups, with a partial block and diverging rows: no value crosses from one
     column to another, whatever the width.  (proximal, of the implicit group, passed here but in one CI run differed by
-    up to 1.4e-11 relative between the widths: its Newton solves' loops are not bitwise the same under every
-    compilation -- an earlier test of that run may have compiled one module without LOOP_INTERLEAVE -- so the implicit
-    group is not held to it.)"""
+    up to 1.4e-11 relative between the widths, so the implicit group is not held to it.  Its Newton solves stop at a
+    tolerance of 1e-12: one bit of difference in an iterate shows as ~1e-12 in the state.  Not the loop interleave:
+    proximal, ftr and flow gave bitwise the same numbers at both widths from empty caches, and proximal at interleave
+    4 and 0, each in a fresh process (2026-12-04); which compilation in that run gave other bits is not known.)"""
     import dataclasses
 
     from gandynamics import codegen
