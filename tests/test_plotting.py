@@ -683,9 +683,31 @@ def test_a_legend_with_no_room_anywhere_never_collapses_the_axes(entries, chars,
         return out
     runs = [(label(j), 2.0 * (0.9 - 0.04 * j) ** np.arange(60.0)) for j in range(entries)]
     ax, warned = _drawn_without_layout_warning(lambda: convergence(runs, legend=legend))
+    _assert_plot_kept(ax, warned)
+
+
+@pytest.mark.parametrize("kind", ["portrait", "factors"])
+def test_other_drawings_with_no_room_for_their_legend_keep_their_plot(kind, dirac_r1):
+    """The same for the other drawings whose legend lists what the caller named (the legend's placement is one
+    mechanism, plotting._legend_outside / _inside_kw): six entries of ~100 characters on the default figure."""
+    long = "a label of many words, long enough that six of them have no room beside, below or inside a small plot"
+    starts = [np.array([[0.4 * j - 1.0, 1.0], [0.2 * j - 0.5, 0.5]]) for j in range(6)]
+    draws = {
+        "portrait": lambda: phase_portrait(dirac_r1, n=9, trajectories=[(f"{long} {j}", z) for j, z in enumerate(starts)]),
+        "factors": lambda: factors(games.dirac(), {f"{long} {j}": R1(gamma=0.2 * (j + 1)) for j in range(6)}, "gamma",
+                                   np.linspace(0.1, 2, 5)),
+    }
+    ax, warned = _drawn_without_layout_warning(draws[kind])
+    _assert_plot_kept(ax, warned)
+
+
+def _assert_plot_kept(ax, warned):
+    """No layout warning, the plot keeps MIN_SHARE of the library's smallest default figure (4.8 x 3.6 in) each way (a
+    drawing that makes its own figure may widen it for the legend: phase_portrait), its legend lies within the figure."""
     assert not warned, warned
-    pos = ax.get_position()
-    assert pos.width >= MIN_SHARE and pos.height >= MIN_SHARE, pos.bounds
+    pos, size = ax.get_position(), ax.figure.get_size_inches()
+    w, h = pos.width * size[0], pos.height * size[1]
+    assert w >= MIN_SHARE * 4.8 and h >= MIN_SHARE * 3.6, (w, h, pos.bounds, size)
     r = ax.figure.canvas.get_renderer()
     leg, fig = ax.get_legend().get_window_extent(r), ax.figure.bbox
     assert fig.x0 - 1 <= leg.x0 and leg.x1 <= fig.x1 + 1 and fig.y0 - 1 <= leg.y0 and leg.y1 <= fig.y1 + 1, (leg, fig)
