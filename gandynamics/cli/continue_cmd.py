@@ -54,8 +54,8 @@ def add_parser(sub):
     return p
 
 
-def parse_vary(text: str):
-    """``"gamma=0:2"`` -> ``("gamma", 0.0, 2.0)`` or a one-line error."""
+def parse_vary(text: str, option: str = "--vary"):
+    """``"gamma=0:2"`` -> ``("gamma", 0.0, 2.0)`` or a one-line error naming ``option``."""
     from ..errors import GandynamicsError
     from ..validate import plain_float
     name, eq, rng = text.partition("=")
@@ -65,9 +65,9 @@ def parse_vary(text: str):
             raise ValueError
         lo_f, hi_f = plain_float(lo), plain_float(hi)
     except ValueError:
-        raise GandynamicsError(f"malformed --vary {text!r}; expected NAME=LO:HI, e.g. gamma=0:2") from None
+        raise GandynamicsError(f"malformed {option} {text!r}; expected NAME=LO:HI, e.g. gamma=0:2") from None
     if not (math.isfinite(lo_f) and math.isfinite(hi_f)) or lo_f == hi_f:
-        raise GandynamicsError(f"--vary needs two different finite numbers LO:HI, got {rng!r}")
+        raise GandynamicsError(f"{option} needs two different finite numbers LO:HI, got {rng!r}")
     return name.strip(), lo_f, hi_f
 
 
@@ -100,7 +100,7 @@ def run(args) -> int:
     given = given_values(args, fld, [("h", "step")] + ([("beta", "beta")] if "beta" not in fld.defaults else []))
     refuse_set_twice(given, [name], "--vary")
     if args.vary2:
-        refuse_set_twice(given, [parse_vary(args.vary2)[0]], "--vary2")
+        refuse_set_twice(given, [parse_vary(args.vary2, "--vary2")[0]], "--vary2")
     args.beta = "0" if args.beta is None else args.beta
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
     if args.method is None and step is not None:
@@ -156,7 +156,7 @@ def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
     from ..analysis.continuation import stability_boundaries
     from ..errors import GandynamicsError
     from .common import dumps
-    name2, lo2, hi2 = parse_vary(args.vary2)
+    name2, lo2, hi2 = parse_vary(args.vary2, "--vary2")
     if name2 == name:
         raise GandynamicsError("--vary and --vary2 must name two different parameters")
     hyper.pop(name2, None)
