@@ -240,6 +240,41 @@ def test_results_independent_of_thread_count():
     np.testing.assert_array_equal(a["diverged_at"], b["diverged_at"])
 
 
+@pytest.mark.parametrize("nt", [2, 3, 4, 8])
+def test_the_threads_ranges_cover_the_units_once_and_shrink(nt):
+    """engine.guided_cuts (OpenMP's guided schedule): contiguous ranges from 0 to units, none empty, each at most
+    ceil(left / (2 nt)) of the units left when it starts (so they never grow) and of one unit at the end; about
+    2 nt ln(units) of them, not one per unit."""
+    E = importlib.import_module("gandynamics.runs.engine")
+    for units in [1, 2, 3, 7, 64, 391, 1000, 10**5]:
+        cuts = E.guided_cuts(units, nt)
+        sizes = np.diff(cuts)
+        assert cuts[0] == 0 and cuts[-1] == units and np.all(sizes >= 1)
+        left = units - np.array(cuts[:-1])
+        np.testing.assert_array_equal(sizes, np.maximum(1, -(-left // (2 * nt))))
+        assert np.all(np.diff(sizes) <= 0) and sizes[-1] == 1
+        assert len(sizes) <= 2 * nt * (np.log(units) + 1) + 1, (units, len(sizes))
+
+
+@pytest.mark.parametrize("nt", [2, 3])
+def test_threaded_runs_every_unit_once_whatever_the_threads(nt):
+    """engine.threaded calls each unit of [0, units) exactly once, in ranges that tile it, on nt threads."""
+    import threading
+    E = importlib.import_module("gandynamics.runs.engine")
+    seen, lock = [], threading.Lock()
+
+    def call(a, b):
+        with lock:
+            seen.extend(range(a, b))
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(min(nt, numba.config.NUMBA_NUM_THREADS))
+        E.threaded(call, 391)
+    finally:
+        numba.set_num_threads(old)
+    assert sorted(seen) == list(range(391))
+
+
 def test_interrupt_keeps_finished_rows(monkeypatch):
     real = S.run_rows
     calls = {"n": 0}
