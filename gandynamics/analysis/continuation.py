@@ -169,8 +169,8 @@ class Curve:
     """A two-parameter curve of a codimension-one event: ``a1[k], a2[k]`` the parameters, ``points[k]``
     the equilibrium, ``genuine[k]`` False where the test function vanishes for another reason (a neutral
     saddle: a real pair with ``lambda_i + lambda_j = 0`` or ``mu_i mu_j = 1``); ``on_boundary[k]`` (set by
-    :func:`stability_boundaries`) True where the curve bounds the stable region (spectral radius 1, or
-    spectral abscissa 0 for the flow)."""
+    :func:`stability_boundaries`, and by :func:`boundary_curve` with ``boundary=True``; else None) True where the
+    curve is genuine and bounds the stable region (spectral radius 1, or spectral abscissa 0 for the flow)."""
 
     kind: str
     parameters: tuple
