@@ -675,14 +675,17 @@ def _shoot(fld, m, p, x, T, budget, *, center, tol, maxit, samples) -> Cycle:
             read.append(_orbit_fate(fld, m, p, start, T0, budget, fld.equilibrium, size=size0))
         return read[0]
 
-    def no_cycle(shooting: str, certain: bool = False, error=None, runaway: bool = False):
+    def no_cycle(shooting: str, certain: bool = False, error=None, runaway: bool = False, drift_stops: bool = False):
         """Raise what the orbit from init does when it stays near no cycle (else return): ``shooting`` says how
         shooting failed; ``certain``: only an orbit that comes to rest or escapes tells (Newton may still recover).
         An orbit that keeps oscillating moves the start there, once (_Relax); after that a ``runaway`` (Newton's
         point far off, or its integrations far costlier) stops shooting: from the best start there is, it only
-        wanders on (the Van der Pol cycle at mu = 3 from (10, 0), on the stiff slow manifold, spent the budget)."""
+        wanders on (the Van der Pol cycle at mu = 3 from (10, 0), on the stiff slow manifold, spent the budget).
+        A drift (not certain) stops shooting at a ``runaway`` or where ``drift_stops`` (Newton's period run off)."""
         fate = read_orbit()
-        if fate["kind"] is not None and (fate["certain"] or not certain):
+        # (a drift, not certain, stops shooting at a runaway too: a weak focus's orbit falling ever more slowly had
+        # Newton's period run to 24 times the guess, its integrations up to 16 times the first's, 252,442 evaluations)
+        if fate["kind"] is not None and (fate["certain"] or not certain or runaway or drift_stops):
             raise GandynamicsError(_no_cycle(fate, shooting)) from error
         if fate["kind"] is None and relax():   # (it keeps oscillating: shoot once more, from where it goes)
             raise _Relax
@@ -844,7 +847,7 @@ def _shoot(fld, m, p, x, T, budget, *, center, tol, maxit, samples) -> Cycle:
                 # (the point of a shooting that converges went 18 times the first orbit's reach off on its way), or,
                 # once, one that keeps oscillating from a start not relaxed: shooting starts again where it goes
                 if not T0 / PERIOD_RUNAWAY <= T <= PERIOD_RUNAWAY * T0:
-                    no_cycle(f"ran its period off to {T:z.3g}", certain=True)
+                    no_cycle(f"ran its period off to {T:z.3g}", certain=True, drift_stops=True)
                 elif np.linalg.norm(x - xref) > PERIOD_RUNAWAY * reach0:
                     no_cycle(f"ran its point off to {_fmt_point(x)}", certain=True, runaway=True)
                 elif step == maxit // 2:
