@@ -96,6 +96,12 @@ def _no_process_exit():
             m._exit = f
 
 
+def _prints_to_stderr():
+    """What the user's game file prints (at its import, in its factory) goes to standard error: standard output is the
+    command's result (a ``print`` at the top of a game file put its line before ``analyze --json``'s document)."""
+    return contextlib.redirect_stdout(sys.stderr)
+
+
 def _user_error(exc: BaseException, path: Path, shown: str) -> BaseException:
     """The one-line error for an exception raised by the user's file (a Ctrl-C stays an interrupt)."""
     if isinstance(exc, KeyboardInterrupt):
@@ -253,7 +259,7 @@ def load_user_game(spec: str, params: dict | None = None):
         mspec = importlib.util.spec_from_file_location(modname, path)
         module = importlib.util.module_from_spec(mspec)
         sys.modules[modname] = module
-        with _no_process_exit():
+        with _no_process_exit(), _prints_to_stderr():
             mspec.loader.exec_module(module)
     except BaseException as exc:  # report the user's line, not ours
         sys.modules.pop(modname, None)
@@ -284,7 +290,7 @@ def load_user_game(spec: str, params: dict | None = None):
         elif takes_any:
             kwargs[k] = _number_or_text(v)
     try:
-        with _no_process_exit():
+        with _no_process_exit(), _prints_to_stderr():
             game = factory(**kwargs)
     except BaseException as exc:
         raise _user_error(exc, path, file) from None

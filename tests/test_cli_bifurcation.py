@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -208,3 +209,23 @@ def test_a_range_that_starts_or_ends_at_a_hopf_point_says_so(capsys, rng, start,
     line = next(s for s in out.splitlines() if s.startswith("stable at the start"))
     assert line.startswith(f"stable at the start: {start}") and "stability changes 0 time(s)" in line
     assert line.endswith(tail) and "no bifurcation located in the range" in out
+
+
+@pytest.mark.parametrize("extra", [["--max-points", "50", "--max-step", "0.001"], ["--max-points", "5"]])
+def test_a_branch_that_uses_up_its_points_says_where_it_stopped(capsys, extra):
+    """A branch that ended inside the range (--max-points used up) said "no bifurcation located in the range" of a
+    range it never reached (the Hopf point at gamma = 0 lay beyond its end at 0.95: a new user's finding).  It says
+    where it stopped, in the text and, with --json, on standard error; a branch over the whole range says nothing."""
+    argv = ["continue", "dirac", "--reg", "r1", "--vary", "gamma=1:-1"]
+    code, out, _ = run(capsys, *argv, *extra)
+    assert code == 0
+    stop = re.search(r"The branch stops at gamma = (\S+) after (\d+) points \(--max-points (\d+)\)", out)
+    assert stop and float(stop.group(1)) > 0 and stop.group(2) == stop.group(3), out
+    assert "no bifurcation located in the range followed" in out and "hopf" not in out
+    code, out, err = run(capsys, *argv, *extra, "--json")
+    assert code == 0 and json.loads(out)["branch"]["values"][-1] > 0
+    assert err.startswith("gandynamics: note: the branch stops at gamma = ") and err.count("\n") == 1, err
+    code, out, err = run(capsys, *argv)
+    assert "stops at" not in out and "hopf" in out
+    code, out, err = run(capsys, *argv, "--json")
+    assert err == ""

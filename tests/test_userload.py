@@ -346,3 +346,18 @@ def test_factory_keywords_without_defaults_get_numbers_and_are_listed_as_accepte
     assert rest == {} and game.origin == {"factory": f"{f}:make", "arguments": {"c": 2, "kind": "bilinear"}}
     assert main(["analyze", "--game", f"{f}:make", "--param", "c=2", "--param", "d=3"]) == 2
     assert "unknown parameter(s) d; accepted: c, kind" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["analyze", "--json"], ["classify", "--json"]])
+def test_what_a_game_file_prints_goes_to_stderr_not_into_the_result(tmp_path, capsys, argv):
+    """A ``print`` at the top of a game file and in its factory put its lines before ``analyze --json``'s document
+    (invalid JSON on standard output: a new user's finding); they go to standard error."""
+    f = tmp_path / "noisy.py"
+    f.write_text("import sympy as sp\nimport gandynamics as gd\nprint('hello from the game file')\n\n\n"
+                 "def game(a: float = 0.5):\n    print('hello from the factory')\n"
+                 "    x, y = sp.symbols('x y', real=True)\n    L = x * y + a * x**2 / 2 - a * y**2 / 2\n"
+                 "    return gd.Game(theta=[x], psi=[y], loss_g=L, loss_d=-L, equilibrium=(0, 0), name='noisy')\n")
+    assert main([argv[0], "--game", f"{f}:game", *argv[1:]]) == 0
+    out, err = capsys.readouterr()
+    json.loads(out)  # the document alone
+    assert "hello from the game file" in err and "hello from the factory" in err

@@ -5,6 +5,7 @@ points as one parameter varies, with located bifurcations (a thin layer over
 from __future__ import annotations
 
 import math
+import sys
 
 
 def add_parser(sub):
@@ -116,12 +117,23 @@ def run(args) -> int:
                       beta=_num(args.beta, "--beta"), start=start, max_points=mp, ds_max=ds_max,
                       ds=None if ds_max is None else min(ds_max, abs(hi - lo) / 50))
     d = br.to_dict()
+    # a branch that ends inside the range used up --max-points (it said "no bifurcation located in the range" of a
+    # range it never reached: a new user's finding)
+    end = float(br.values[-1])
+    short = None
+    if min(abs(end - lo), abs(end - hi)) > 1e-9 * max(abs(hi - lo), 1e-300):
+        short = (f"the branch stops at {name} = {end:z.6g} after {len(br.values)} points (--max-points {mp}): the rest "
+                 f"of [{min(lo, hi):zg}, {max(lo, hi):zg}] is not followed; raise --max-points or --max-step")
     if args.json:
         print(dumps(d))
+        if short:
+            print(f"gandynamics: note: {short}", file=sys.stderr)
         return 0
     what = "equilibria of the flow" if args.method is None else f"fixed points of {args.method}" + (
         f" (h = {step:zg})" if step is not None else "")
     print(f"game: {fld.name}   branch of {what}   {name} from {lo:zg} to {hi:zg}: {len(br.values)} points")
+    if short:
+        print(short[0].upper() + short[1:] + "; what follows is of the part followed")
     stab = br.stable
     from ..analysis.continuation import spectrum_marginal
     edge = [bool(len(br.spectra)) and spectrum_marginal(br.spectra[i], args.method is not None) for i in (0, -1)]
@@ -134,7 +146,7 @@ def run(args) -> int:
     print(f"stable at the start: {start}; stability changes {len(changes)} time(s)"
           + ("; the range ends on the stability boundary" if edge[1] and not stab[-1] else ""))
     if not br.events:
-        print("no bifurcation located in the range")
+        print("no bifurcation located in the range" + (" followed" if short else ""))
     for e in br.events:
         spec = e.eigenvalues if e.eigenvalues is not None else e.multipliers
         s = ", ".join(f"{v.real:+z.6g}{v.imag:+z.6g}i" for v in spec)
