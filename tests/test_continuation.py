@@ -630,3 +630,23 @@ def test_a_two_parameter_curve_stays_where_a_hyperparameter_declared_positive_is
         boundary_curve(fld, "hopf", ("w", "beta"), (-0.5, 0.0))
     with pytest.raises(GandynamicsError, match=r"the box's range of w, \[-1, 1\], leaves its domain"):
         stability_boundaries(fld, ("w", "beta"), ((-1, 1), (-1, 1)))
+
+
+@pytest.mark.parametrize("order", [("a", "c"), ("c", "a")])
+def test_a_curve_along_either_parameter_is_found_in_either_order(order):
+    """L = c x y + a x^2/2 - a y^2/2 + x^4/4 - y^4/4: J(0) = [[-a, -c], [c, -a]], a Hopf point at a = 0 for every c (a
+    line along c).  Seeded only by continuations in the second parameter, vary = (a, c) crossed no such line and
+    found nothing, vary = (c, a) the line (a new user's finding); now both find it, a = 0 at every point (closed form)."""
+    from gandynamics.analysis.continuation import stability_boundaries
+    x, y = sp.symbols("x y", real=True)
+    a, c = sp.symbols("a c", real=True)
+    L = c * x * y + a * x**2 / 2 - a * y**2 / 2 + x**4 / 4 - y**4 / 4
+    fld = VectorField(Game(theta=[x], psi=[y], loss_g=L, loss_d=-L, equilibrium=(0, 0), hyper={a: 0.5, c: 2.0}))
+    ranges = {"a": (-1.0, 1.0), "c": (0.5, 3.0)}
+    curves = stability_boundaries(fld, order, (ranges[order[0]], ranges[order[1]]))
+    hopf = [cv for cv in curves if cv.kind == "hopf"]
+    assert len(hopf) == 1, curves
+    cv = hopf[0]
+    va, vc = (cv.a1, cv.a2) if order[0] == "a" else (cv.a2, cv.a1)
+    np.testing.assert_allclose(va, 0.0, rtol=0, atol=1e-10)
+    assert vc.min() == pytest.approx(0.5) and vc.max() == pytest.approx(3.0) and cv.on_boundary.all()

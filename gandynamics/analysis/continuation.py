@@ -902,7 +902,7 @@ def _sign_limits(fld, name: str) -> tuple[float, float]:
 def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, method: str | None = None,
                    step: float | None = None, beta: float = 0.0, box=None, ds: float = 0.02,
                    ds_max: float | None = None, max_points: int = 800, z_start=None,
-                   both_directions: bool = True, boundary: bool = False) -> Curve:
+                   both_directions: bool = True, boundary: bool = False, hold: int = 0) -> Curve:
     """Two-parameter continuation of a codimension-one event (``fold``, ``hopf`` for the flow; ``fold``,
     ``flip``, ``neimark-sacker`` for a method's map).
 
@@ -920,7 +920,8 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
     vary : (str, str)
         ``(a1, a2)``: a hyperparameter and either another hyperparameter or ``h``.
     start : (float, float)
-        A point near the curve; it is first corrected with ``a1`` fixed.
+        A point near the curve; it is first corrected with ``a1`` fixed (``hold=1``: ``a2`` fixed, for a start found
+        along ``a1``: a curve along ``a2`` has no point to correct to at a fixed ``a1`` but its own).
     box : ((lo1, hi1), (lo2, hi2)), optional
         The curve is followed until it leaves this box (default: +-inf).
     ds, ds_max : float
@@ -974,7 +975,7 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
     a1, a2 = map(float, start)
     z0, _ = find_equilibrium(fld, prob.pv(a1, a2), start=z_start)
     e = np.zeros(n + 2)
-    e[n] = 1.0
+    e[n + (1 if hold else 0)] = 1.0
     try:
         x0, _ = _newton(H, Hx, np.concatenate([z0, [a1, a2]]), e, tol=1e-14, maxit=30)
     except _NoConvergence as exc:
@@ -992,7 +993,8 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
         ref = np.zeros(n + 2)
         ref[n + 1] = 1.0
         if abs(t[n + 1]) < 1e-12:
-            ref = e
+            ref = np.zeros(n + 2)
+            ref[n] = 1.0
         if t @ ref * sign < 0:
             t = -t
         x, step_ = x0.copy(), ds
@@ -1108,18 +1110,19 @@ def _refine_switches(H, Hx, pts: list, keys: list, key_of, tol: float = SWITCH_T
     return out_p, out_k
 
 
-def _on_curve(curve, kind, a1, a2, tol):
-    """Whether (a1, a2) lies on ``curve`` (linear interpolation between its points, |da2| < tol)."""
-    if curve.kind != kind:
+def _near_curve(curve, kind, a1, a2, w1, w2, tol=0.01) -> bool:
+    """Whether (a1, a2) lies within ``tol`` of ``curve`` (of that kind), distances measured with each parameter in
+    units of its range (``w1``, ``w2``), to the polyline through the curve's points."""
+    if curve.kind != kind or not len(curve.a1):
         return False
-    x, y = curve.a1, curve.a2
-    for i in range(len(x) - 1):
-        lo, hi = sorted((x[i], x[i + 1]))
-        if lo <= a1 <= hi and hi > lo:
-            t = (a1 - x[i]) / (x[i + 1] - x[i])
-            if abs(y[i] + t * (y[i + 1] - y[i]) - a2) < tol:
-                return True
-    return False
+    P = np.column_stack([curve.a1 / w1, curve.a2 / w2])
+    q = np.array([a1 / w1, a2 / w2])
+    if len(P) == 1:
+        return bool(np.linalg.norm(P[0] - q) <= tol)
+    A, B = P[:-1], P[1:]
+    d = B - A
+    t = np.clip(np.einsum("ij,ij->i", q - A, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-300), 0.0, 1.0)
+    return bool(np.min(np.linalg.norm(A + t[:, None] * d - q, axis=1)) <= tol)
 
 
 def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, step: float | None = None,
@@ -1128,9 +1131,10 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
     """The codimension-one curves that bound the stable region in a parameter plane.
 
     Seeds: a one-parameter :func:`continuation` in ``vary[1]`` at each value of ``seeds`` (default: 4
-    values spread over ``vary[0]``'s range); every located event (fold, hopf / fold, flip,
-    neimark-sacker) not already on a computed curve is continued in both parameters by
-    :func:`boundary_curve`, inside ``box``.
+    values spread over ``vary[0]``'s range), and one in ``vary[0]`` at 4 values spread over ``vary[1]``'s range (a
+    curve along one parameter is crossed only by lines along the other); every located event (fold, hopf / fold,
+    flip, neimark-sacker) not already on a computed curve (within 1 % of the box, each parameter in units of its
+    range) is continued in both parameters by :func:`boundary_curve`, inside ``box``.
 
     Parameters
     ----------
@@ -1178,25 +1182,40 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
         if outside:
             raise GandynamicsError(f"seeds must lie in the box's range of {vary[0]}, [{lo1:zg}, {hi1:zg}]; got "
                                    f"{', '.join(f'{v:zg}' for v in outside)}")
-    seeds = list(seeds) if seeds is not None else list(lo1 + (hi1 - lo1) * np.array([0.15, 0.4, 0.65, 0.9]))
+    spread = np.array([0.15, 0.4, 0.65, 0.9])
+    seeds = list(seeds) if seeds is not None else list(lo1 + (hi1 - lo1) * spread)
     ds = ds or float(np.hypot(hi1 - lo1, hi2 - lo2) / 60)
     a1n, a2n = vary
     kinds = CURVE_EVENTS_MAP if method is not None else CURVE_EVENTS_FLOW
     curves: list[Curve] = []
-    it = seeds
+    # the lines the seeds are found on: in a2 at the seeds' values of a1, and in a1 at 4 values of a2 (seeded in a2
+    # alone, a curve along a2 -- a Hopf line a = 0 whatever c -- was never crossed: found with vary=(c, a), nothing with
+    # vary=(a, c), a new user's finding)
+    lines = [(a2n, lo2, hi2, a1n, float(g)) for g in seeds] + [(a1n, lo1, hi1, a2n, float(g)) for g in lo2 + (hi2 - lo2) * spread]
+    it = lines
     if progress:
         from tqdm.auto import tqdm
-        it = tqdm(seeds, desc="boundaries", unit="seed")
-    for g0 in it:
-        base = {**dict(params or {}), a1n: float(g0)}
-        br = continuation(fld, a2n, lo2, hi2, params=base, method=method, step=step, beta=beta, events=kinds)
+        it = tqdm(lines, desc="boundaries", unit="seed")
+    for along, lo_, hi_, fixed, g0 in it:
+        base, stp = dict(params or {}), step
+        if fixed in STEP_NAMES:
+            stp = g0
+        else:
+            base[fixed] = g0
+        try:
+            br = continuation(fld, along, lo_, hi_, params=base, method=method, step=stp, beta=beta, events=kinds)
+        except GandynamicsError:
+            if along == a2n:  # (the seeds' own lines: their errors are the caller's, as before)
+                raise
+            continue
         for ev in br.events:
-            if any(_on_curve(c, ev.type, g0, ev.value, tol=0.01 * (hi2 - lo2)) for c in curves):
+            a1, a2 = (g0, ev.value) if along == a2n else (ev.value, g0)
+            if any(_near_curve(c, ev.type, a1, a2, hi1 - lo1, hi2 - lo2) for c in curves):
                 continue
             try:
-                c = boundary_curve(fld, ev.type, (a1n, a2n), (g0, ev.value), params=params, method=method,
+                c = boundary_curve(fld, ev.type, (a1n, a2n), (a1, a2), params=params, method=method,
                                    step=step, beta=beta, box=box, ds=ds, ds_max=3 * ds, z_start=ev.point,
-                                   boundary=True)
+                                   boundary=True, hold=0 if along == a2n else 1)
             except GandynamicsError:
                 continue
             curves.append(c)
