@@ -91,6 +91,9 @@ def test_a_damaged_or_foreign_file_is_one_error_naming_it(tables, tmp_path):
             SweepResult.load(str(path))
         msg = str(exc.value)
         assert str(path) in msg and "pickle=" not in msg and "\n" not in msg, (what, msg)
+        # only an archive of Python objects is said to hold pickles (a text file named .npz was: numpy's guess for
+        # any file that is neither a zip nor an .npy)
+        assert ("pickles" in msg) == (what == "npz of objects"), (what, msg)
 
 
 def test_every_table_has_the_step_column_however_the_step_was_given():

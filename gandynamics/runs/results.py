@@ -175,6 +175,9 @@ class SweepResult:
                 cols = {k: _json_column(v, k) for k, v in d["columns"].items()}
                 head = d
             elif p.endswith(".npz"):
+                with open(p, "rb") as fh:  # (numpy takes any file that is neither a zip nor an .npy for a pickle)
+                    if fh.read(4) != b"PK\x03\x04":
+                        raise ValueError("it is not an NPZ archive (not a zip file)")
                 with np.load(p, allow_pickle=False) as z:
                     if "_meta" not in z.files:
                         raise KeyError("_meta")
