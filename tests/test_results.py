@@ -93,7 +93,7 @@ def test_a_damaged_or_foreign_file_is_one_error_naming_it(tables, tmp_path):
         assert str(path) in msg and "pickle=" not in msg and "\n" not in msg, (what, msg)
         # only an archive of Python objects is said to hold pickles (a text file named .npz was: numpy's guess for
         # any file that is neither a zip nor an .npy)
-        assert ("pickles" in msg) == (what == "npz of objects"), (what, msg)
+        assert "pickles" not in msg or what == "npz of objects", (what, msg)
 
 
 def test_every_table_has_the_step_column_however_the_step_was_given():
