@@ -557,8 +557,13 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         notes = [w for w in warnings if w not in {n for n, _, _ in leaving}]
         if len(leaving) > 1:  # one note for all of them, not the same sentence once per trajectory
             names = [lab for _, lab, _ in leaving]
-            notes.append(f"{_and(names)} leave the slice (other coordinates move by up "
-                         f"to {max(d for _, _, d in leaving):z.3g}): their projections are drawn over the slice's field")
+            devs = [d for _, _, d in leaving]
+            if max(devs) <= 10 * min(devs):
+                notes.append(f"{_and(names)} leave the slice (other coordinates move by up "
+                             f"to {max(devs):z.3g}): their projections are drawn over the slice's field")
+            else:  # each its own: "gd and altgd ... up to 1.04e+07" read as both far off (gd moved by 0.01)
+                notes.append(f"{_and([f'{n} (by up to {d:z.3g})' for n, d in zip(names, devs)])} leave the slice "
+                             "(other coordinates move): their projections are drawn over the slice's field")
         else:
             notes += [n for n, _, _ in leaving]
     loc = "below" if legend == "below" else "right"

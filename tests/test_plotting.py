@@ -302,6 +302,12 @@ def test_trajectories_leaving_the_slice_share_one_note():
     assert title.count("slice (") == 1 and "gd and flow leave the slice" in title.replace("\n", " ")
     assert "up to 0.5" in title.replace("\n", " ")
     plt.close(ax.figure)
+    # deviations of different orders: each named with its own (one "up to" the largest read as both far off)
+    T = np.array([[1.0, 0.0, 1.0, 0.0], [0.9, 500.0, 0.8, 0.0]])
+    ax = phase_portrait(fld, n=9, trajectories=[("gd", S), ("flow", T)])
+    title = " ".join(ax.get_title().split())
+    assert "gd (by up to 0.3) and flow (by up to 500) leave the slice" in title, title
+    plt.close(ax.figure)
 
 
 @pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
