@@ -60,7 +60,7 @@ __all__ = [
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
     "describe", "portrait_title", "last_outside", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
-    "check_animation_size", "MIN_SHARE",
+    "check_animation_size", "MIN_SHARE", "START_MARKER",
 ]
 
 #: rcParams used by every figure of gandynamics (small, legible, no overlapping text)
@@ -89,6 +89,9 @@ METHOD_COLORS = {
 #: colours for trajectories without a method colour: saturated, never grey (streamlines are grey)
 TRAJECTORY_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink",
                      "tab:olive", "tab:cyan")
+#: how a trajectory's start is drawn: white with a black edge, a colour no trajectory takes (red was also the fourth
+#: trajectory colour and the CLI's colour of gd: a new user read gd's start as part of its path)
+START_MARKER = {"marker": "o", "ms": 5.5, "mfc": "white", "mec": "black", "mew": 1.2, "ls": ""}
 #: the streamlines' colour (and the colour map when they are coloured by speed): greys only
 STREAM_COLOR = "0.6"
 STREAM_CMAP = "Greys"
@@ -406,7 +409,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         :class:`gandynamics.simulate.Trajectory` objects (labelled by their method), or items ``(label, states)`` or
         ``(label, states, color)``, where ``states`` is an array of shape ``(k, n)`` or an object with ``.states``
         (:func:`trajectory_items`).  The start
-        is marked with a red dot (M18, Fig. 1: "the starting iterate is marked in red").
+        is marked with a white circle edged in black (:data:`START_MARKER`; M18's Figure 1 marks it in red, which is
+        also gd's colour here).
     equilibrium : bool or array
         Mark the equilibrium (:func:`equilibrium_point`: the game's declared one where it is a zero of F at
         ``params``, else one found from it or from 0; none when there is none) or the given point with a black star.
@@ -530,10 +534,10 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         if last_outside(S[:, [i, j]], xlim, ylim) is not None:
             outside.append(label)  # (the figure shows only the part inside: the note says there is more)
         ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
-        ax.plot(S[0, i], S[0, j], "o", color="red", ms=5, zorder=5)
+        ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
     if trajectories:
-        handles.append(Line2D([], [], color="red", marker="o", ls="", label="start"))
+        handles.append(Line2D([], [], label="start", **START_MARKER))
     if equilibrium is not False and equilibrium is not None:
         e = star if equilibrium is True else np.asarray(equilibrium, float)
         if e is not None:
@@ -2386,7 +2390,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
         S = _states(tr)
         line, = ax.plot(S[:1, i], S[:1, j], color=col, lw=1.3, label=label, zorder=3)
         head, = ax.plot(S[:1, i], S[:1, j], "o", color=col, ms=5, mec="white", zorder=5)
-        ax.plot(S[0, i], S[0, j], "o", color="red", ms=5, zorder=4)
+        ax.plot(S[0, i], S[0, j], zorder=4, **START_MARKER)
         artists.append((line, head))
     notes = list(getattr(ax, "warnings", []))
     others = [k for k in range(field.n) if k not in (i, j)]

@@ -1186,3 +1186,23 @@ def test_rate_colorbars_say_and_show_where_their_two_slope_scale_splits(dirac_r1
     lo, hi = cb.ax.get_xlim()
     assert lo < 1.0 < hi and [ln for ln in cb.ax.get_lines() if list(ln.get_xdata()) == [1.0, 1.0]]
     plt.close(fig3)
+
+
+def test_a_start_is_drawn_in_no_trajectory_colour(dirac_r1):
+    """The start was a red dot, and red is gd's colour (METHOD_COLORS) and a trajectory colour: a new user read gd's
+    start as part of its path.  It is white edged in black, in the plot and in the legend, whatever the colours."""
+    import matplotlib.colors as mcolors
+    from gandynamics.plotting import METHOD_COLORS
+    trs = [(m, np.array([[1.0, 1.0], [0.5, 0.7], [0.2, 0.3]]), METHOD_COLORS[m]) for m in ("gd", "eg")]
+    ax = phase_portrait(dirac_r1, n=9, trajectories=trs)
+    starts = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 1 and ln.get_xdata()[0] == 1.0
+              and ln.get_marker() == "o" and ln.get_markersize() > 5]
+    assert len(starts) == 2
+    used = {mcolors.to_rgb(c) for c in list(METHOD_COLORS.values()) + list(TRAJECTORY_COLORS)}
+    leg = ax.get_legend()
+    keyed = [h for h, t in zip(leg.legend_handles, leg.get_texts()) if t.get_text() == "start"]
+    assert len(keyed) == 1
+    for ln in starts + keyed:
+        assert mcolors.to_rgb(ln.get_markerfacecolor()) == (1.0, 1.0, 1.0) not in used
+        assert mcolors.to_rgb(ln.get_markeredgecolor()) == (0.0, 0.0, 0.0)
+    plt.close(ax.figure)

@@ -148,7 +148,7 @@ def study(ctx):
             for ax, (label, fld), (_, tr, col) in zip(axes, fields, trs):
                 phase_portrait(fld, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), n=31, density=0.7,
                                trajectories=[("EFTP", tr, col)], title=label, ax=ax, legend=False)
-            fig.suptitle(f"Asymmetric regularization (reading R-a) on the Dirac-GAN: EFTP trajectories, h = {H}, start (1, 1) (red)")
+            fig.suptitle(f"Asymmetric regularization (reading R-a) on the Dirac-GAN: EFTP trajectories, h = {H}, start (1, 1) (white circle)")
             ctx.save(fig, stem, "Dirac-GAN: streamlines of each regularized field with its EFTP trajectory")
         fig, ax = plt.subplots(figsize=(8.8, 4.4), layout="constrained")
         convergence(trs, rates=pred, ax=ax, legend="outside",

@@ -102,7 +102,7 @@ def study(ctx):
                      (0, (1, 1.5)) if m == "eg" else "-"))
         rates[lab] = rep.rate
     conv.sort(key=lambda item: item[0].startswith("eg"))
-    fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from red starts "
+    fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from the starts (white circles) "
                  "inside the invariant ball in green, outside in orange")
     ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
              "invariant ball of starts (solid) of GD, EG and EFTP, with trajectories from inside and outside")

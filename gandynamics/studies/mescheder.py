@@ -65,7 +65,7 @@ def _local(fld, method, opts):
 def _figure1(ctx, method: str, stem: str, title: str):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-    from ..plotting import phase_portrait
+    from ..plotting import START_MARKER, phase_portrait
     fig, axes = plt.subplots(2, 4, figsize=(13.2, 7.0), layout="constrained")
     results = {}
     for ax, (label, loss, regs, opts) in zip(axes.ravel(), _panels()):
@@ -90,7 +90,7 @@ def _figure1(ctx, method: str, stem: str, title: str):
     name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
     handles = [Line2D([], [], color="tab:blue", label=f"{name} trajectory"),
                Line2D([], [], color="tab:blue", marker="o", ms=3, ls="", label="its last iterate"),
-               Line2D([], [], color="red", marker="o", ls="", label="start (1, 1)"),
+               Line2D([], [], label="start (1, 1)", **START_MARKER),
                Line2D([], [], color="black", marker="*", ms=9, ls="", label="equilibrium (0, 0)"),
                Line2D([], [], color="0.4", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
                mpatches.Patch(color="tab:red", alpha=0.25, label="forbidden |ψ| > 1 (WGAN clipping)")]
@@ -108,9 +108,9 @@ def fig1(ctx):
               wgan_gp="gamma 0.7, target 1", consensus_gamma=1.0, instance_noise_sigma=0.7,
               r1_gamma="0.3 and 1 (critical)", grid="quiver 10 x 10 on [-2, 2]^2 (as the authors' notebook)")
     alt = _figure1(ctx, "altgd", "m18_fig1_altgd",
-                   "M18 Figure 1: Dirac-GAN, alternating GD (h = 0.2, 500 steps, start (1, 1) in red)")
+                   "M18 Figure 1: Dirac-GAN, alternating GD (h = 0.2, 500 steps, start (1, 1) as a white circle)")
     sim = _figure1(ctx, "gd", "m18_fig1_simgd",
-                   "M18 Figure 1, simultaneous-GD version (h = 0.2, 500 steps, start (1, 1) in red)")
+                   "M18 Figure 1, simultaneous-GD version (h = 0.2, 500 steps, start (1, 1) as a white circle)")
     fp = 0.5  # f'(0) of the standard loss, docs/mathematics.md §1.1
     # (g) R1 0.3, alternating GD: complex pair, det = 1 - h gamma -> rho = sqrt(1 - h gamma) (docs/mathematics.md §1.9)
     fld, tr, opts = alt["(g) R1 gradient penalty, γ = 0.3"]

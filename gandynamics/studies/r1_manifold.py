@@ -205,7 +205,7 @@ def _figure_spectra(ctx, flds, fp, fpp):
 def _figure_trajectories(ctx, trs, fp):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-    from ..plotting import METHOD_COLORS
+    from ..plotting import METHOD_COLORS, START_MARKER
     fig, axes = plt.subplots(2, 4, figsize=(15.0, 7.9), layout="constrained")
     for col, key, name in ((0, "line1", "one data atom at 0"), (2, "line3", "atoms at −1, 0, 1")):
         for row, g in enumerate((0.0, GAMMA)):
@@ -215,7 +215,7 @@ def _figure_trajectories(ctx, trs, fp):
                 S = trs[key, meth, g].states
                 ax.plot(S[:, 0], S[:, 1], color=METHOD_COLORS[meth], lw=1.0)
                 ax.plot(S[-1, 0], S[-1, 1], "o", ms=3, color=METHOD_COLORS[meth])
-            ax.plot(*START_LINE[:2], "o", color="red", ms=5, zorder=5)
+            ax.plot(*START_LINE[:2], zorder=5, **START_MARKER)
             ax.plot(0, 0, "*", color="black", ms=10, zorder=6)
             ax.set_xlabel("θ (generator's translation along the line)")
             ax.set_ylabel("ψ1 (D's slope along the line)")
@@ -237,7 +237,7 @@ def _figure_trajectories(ctx, trs, fp):
     handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:zg}"),
                Line2D([], [], color=METHOD_COLORS["flow"], label="flow (Dormand–Prince, rtol = atol = 1e-12)"),
                Line2D([], [], color="tab:orange", lw=5, alpha=0.45, label="closed form ψ2(0) e^(−γt)"),
-               Line2D([], [], color="red", marker="o", ls="", label=f"start (θ, ψ1) = {START_LINE[:2]}"),
+               Line2D([], [], label=f"start (θ, ψ1) = {START_LINE[:2]}", **START_MARKER),
                Line2D([], [], color="black", marker="*", ms=10, ls="", label="equilibrium θ* = 0, ψ1 = 0")]
     fig.legend(handles=handles, loc="outside lower center", ncol=5)
     fig.suptitle(f"Generator on the data line from (θ, ψ1, ψ2) = {START_LINE}: without a penalty the gradient across "
@@ -304,7 +304,7 @@ def _figure_discriminator(ctx, trs, flds):
 
 def _figure_leave_line(ctx, trs, flds):
     import matplotlib.pyplot as plt
-    from ..plotting import METHOD_COLORS, phase_portrait
+    from ..plotting import METHOD_COLORS, START_MARKER, phase_portrait
     fld = flds["free3"]
     fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.7), layout="constrained")
     for ax, g in ((axes[0], 0.0), (axes[1], GAMMA)):
@@ -319,7 +319,7 @@ def _figure_leave_line(ctx, trs, flds):
         ax.set_ylabel("ψ2 (D's slope across the line)")
     from matplotlib.lines import Line2D
     h = axes[0].get_legend_handles_labels()[0]
-    h.append(Line2D([], [], color="red", marker="o", ls="", label=f"start (θ2, ψ2) = ({START_FREE[1]:zg}, {START_FREE[3]:zg})"))
+    h.append(Line2D([], [], label=f"start (θ2, ψ2) = ({START_FREE[1]:zg}, {START_FREE[3]:zg})", **START_MARKER))
     fig.legend(handles=h, loc="outside lower center", ncol=4)
     ax = axes[2]
     for g, ls in ((0.0, "-"), (GAMMA, "--")):
