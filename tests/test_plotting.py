@@ -671,8 +671,12 @@ def test_a_legend_below_never_collapses_the_axes(kind, dirac_r1):
 
 
 
-@pytest.mark.parametrize("entries, chars", [(2, 120), (6, 100), (8, 60), (12, 40)])
-@pytest.mark.parametrize("legend", ["auto", "below"])
+_SLOW = pytest.mark.slow  # (0.7-0.9 s each: one member in the default pass, the others with -m slow)
+
+
+@pytest.mark.parametrize("entries, chars, legend", [(6, 100, "auto")] + [
+    pytest.param(e, c, lg, marks=_SLOW) for e, c in [(2, 120), (6, 100), (8, 60), (12, 40)] for lg in ("auto", "below")
+    if (e, c, lg) != (6, 100, "auto")])
 def test_a_legend_with_no_room_anywhere_never_collapses_the_axes(entries, chars, legend):
     """Many long entries on the default figure (4.8 x 3.6 in): no side has room, so the legend goes inside the plot,
     in the wrapping and font size that overflow its room the least.  Wrapped ever narrower until one fitted, six
@@ -692,7 +696,7 @@ def test_a_legend_with_no_room_anywhere_never_collapses_the_axes(entries, chars,
     _assert_plot_kept(ax, warned)
 
 
-@pytest.mark.parametrize("kind", ["portrait", "factors"])
+@pytest.mark.parametrize("kind", ["portrait", pytest.param("factors", marks=_SLOW)])
 def test_other_drawings_with_no_room_for_their_legend_keep_their_plot(kind, dirac_r1):
     """The same for the other drawings whose legend lists what the caller named (the legend's placement is one
     mechanism, plotting._legend_outside / _inside_kw): six entries of ~100 characters on the default figure."""
