@@ -1103,10 +1103,13 @@ def _refine_switches(H, Hx, pts: list, keys: list, key_of, tol: float = SWITCH_T
                 else:
                     hi, xb, kb = s, x, k
             if xa is not None:
-                out_p, out_k = out_p + [xa], out_k + [ka]
+                out_p.append(xa)
+                out_k.append(ka)
             if xb is not None:
-                out_p, out_k = out_p + [xb], out_k + [kb]
-        out_p, out_k = out_p + [b], out_k + [keys[i]]
+                out_p.append(xb)
+                out_k.append(kb)
+        out_p.append(b)
+        out_k.append(keys[i])
     return out_p, out_k
 
 
