@@ -205,7 +205,10 @@ def _declared_is_wrong(fld, p, residual: float, found) -> None:
     then = (f"the zero Newton's method found from it, ({', '.join(f'{v:z.6g}' for v in found)}), is used instead"
             if found is not None else "Newton's method found no zero from it either (runs read NaN distances)")
     warnings.warn(GandynamicsWarning(f"the declared equilibrium ({eq}) of {fld.name} is not a zero of F at the game's "
-                                     f"own hyperparameters{at}: |F| = {residual:z.3g} there; {then} (check the "
+                                     f"own hyperparameters{at}: |F| = {residual:z.3g} there"
+                                     + ("" if math.isfinite(residual) else " (F is not finite there: a derivative "
+                                        "of the losses is undefined or infinite)")
+                                     + f"; {then} (check the "
                                      "game's equilibrium=)"), stacklevel=3)
 
 
@@ -260,9 +263,17 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
         # the game's own claim does not hold (judged at the runs' 1e-10, not at a tighter tol asked here)
         _declared_is_wrong(fld, p, r0, sol.x if ok else None)
     if not ok:
-        why = (f"residual ||F|| = {res:z.3g} (needs < {tol:zg})" if not res < tol else
-               f"at {np.round(sol.x, 6).tolist()}, {why_not_zero(fld, sol.x, p, res, tol)}")
-        raise GandynamicsError(f"equilibrium search from {np.round(z0, 6).tolist()} failed: {why}; give another "
-                               "start point (start=; on the command line --at or --start, where the command takes "
-                               "one) or check the regularizers")
+        if not math.isfinite(r0):  # Newton cannot start where F is not finite (hybr returns the start)
+            why = (f"F is not finite there (|F| = {r0:z.3g}: a derivative of the losses is undefined or infinite "
+                   "at that point, as that of sqrt(u) or |u| at u = 0)")
+        elif not res < tol:
+            why = f"residual ||F|| = {res:z.3g} (needs < {tol:zg})"
+        else:
+            why = f"at {np.round(sol.x, 6).tolist()}, {why_not_zero(fld, sol.x, p, res, tol)}"
+        where = np.round(z0, 6).tolist()
+        if start is None and fld.equilibrium is not None:
+            where = f"{where} (the declared equilibrium of {fld.name})"
+        raise GandynamicsError(f"equilibrium search from {where} failed: {why}; give another start point (start=; "
+                               "on the command line --at or --start, where the command takes one) or check the "
+                               "regularizers")
     return sol.x, res

@@ -298,3 +298,32 @@ def test_library_sized_requests_refused_before_running(capsys, argv):
 def test_long_runs_without_recording_every_state_are_accepted_by_the_size_check():
     from gandynamics.limits import check_array
     check_array((10**9 // 10**6 + 2, 4), "the recorded states")   # --steps 1e9 --record-every 1e6
+
+
+# ------------------------------------------------------------------ a warning and an error of the same defect
+# Found by a new user (session 31): a game with sqrt(x^2 + y^2) in a loss, declared equilibrium (0, 0) where F is
+# not a number, got two lines from analyze: the warning that the declared point is no zero, then the error that the
+# search from it failed.  The warning is held while a command shows nothing (gandynamics.cli.held); the error
+# says why the search could not start.  Members of the kind: F not a number (sqrt, log), F infinite (a cube
+# root), F finite and never zero near the declared point; each with every analysis that starts there.
+SINGULAR = {
+    "sqrt": ("sp.sqrt(x**2 + y**2) + x*y", "-x*y", "F is not finite there (|F| = nan"),
+    "log": ("sp.log(x**2 + y**2) / 10 + x*y", "-x*y", "F is not finite there (|F| = nan"),
+    "cbrt": ("sp.cbrt(x) + x*y", "-x*y", "F is not finite there (|F| = inf"),
+    "no zero": ("x + x**3/3 + x*y", "-x*y + y**2/2", "residual ||F||"),
+}
+
+
+@pytest.mark.parametrize("game", sorted(SINGULAR))
+@pytest.mark.parametrize("cmd", [["analyze"], ["classify"], ["rates", "--no-measure"], ["basin", "--max-seconds", "1"]])
+def test_a_defect_that_warns_and_then_fails_prints_one_line(capsys, tmp_path, game, cmd):
+    lg, ld, why = SINGULAR[game]
+    (tmp_path / "g.py").write_text("import sympy as sp\nimport gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+                                   f"g = lambda: gd.Game([x], [y], {lg}, {ld}, equilibrium=(0, 0), name='g')\n")
+    code, _, err = run(capsys, cmd[0], "--game", f"{tmp_path / 'g.py'}:g", *cmd[1:])
+    line = one_line_error(code, err)
+    assert "from [0.0, 0.0] (the declared equilibrium of g) failed: " + why in line
+    # -v: the warning that came first is shown too, before the error line
+    code, _, err = run(capsys, "-v", cmd[0], "--game", f"{tmp_path / 'g.py'}:g", *cmd[1:])
+    lines = [ln for ln in err.splitlines() if ln.startswith("gandynamics: warning:") or ln.startswith("gandynamics: error:")]
+    assert code == 2 and lines[-1] == line and any("the declared equilibrium (0, 0) of g" in ln for ln in lines[:-1]), err

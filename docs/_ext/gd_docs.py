@@ -61,7 +61,9 @@ def cli_page() -> str:
            "Generated from the parser of the `gandynamics` command when the documentation is built; it is "
            "exactly what `gandynamics --help` and `gandynamics COMMAND --help` print.", "",
            "Exit status: 0 on success, 2 for bad input (one line `gandynamics: error: ...`); `check` also "
-           "exits 1 (refuted) and 3 (undecided). See {doc}`/howto/verdicts`.", "",
+           "exits 1 (refuted) and 3 (undecided). See {doc}`/howto/verdicts`. Warnings "
+           "(`gandynamics: warning: ...`) wait until a command shows something else or has run for two seconds: "
+           "a command that fails before that prints its one error line alone (`-v` shows the warnings too).", "",
            "## gandynamics", "", "```text", parser.format_help().rstrip(), "```", ""]
     for name, sub in _subparsers(parser).items():
         out += [f"## gandynamics {name}", "", "```text", sub.format_help().rstrip(), "```", ""]

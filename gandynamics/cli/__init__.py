@@ -3,7 +3,8 @@
 Each subcommand lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``.
 Bad input prints one line ``gandynamics: error: ...`` and exits with status 2.  Around every command,
 :func:`main` also keeps the terminal clean: warnings from numpy/matplotlib are silenced (gandynamics' own
-notices, :class:`~gandynamics.errors.GandynamicsWarning`, print as one line ``gandynamics: warning: ...``),
+notices, :class:`~gandynamics.errors.GandynamicsWarning`, print as one line ``gandynamics: warning: ...``, held
+until the command shows something else so that an error stays one line: :mod:`.held`),
 output piped into a reader that closes early (``gandynamics list | head -1``) ends quietly, and
 negative numbers are taken as option values as typed (``--init -1,1``, ``--xlim -3,3``).
 """
@@ -20,6 +21,8 @@ import threading
 import warnings
 
 from ..errors import GandynamicsError, GandynamicsWarning
+from .held import Held, ReleaseFilter
+from .held import current as current_held
 
 __all__ = ["main"]
 
@@ -135,9 +138,15 @@ def command_of(argv) -> str:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
-    """gandynamics' own notices as one line; nothing else reaches the terminal."""
+    """gandynamics' own notices as one line (held while a command shows nothing: :mod:`.held`); nothing else
+    reaches the terminal."""
     if issubclass(category, GandynamicsWarning):
-        sys.stderr.write(f"gandynamics: warning: {message}\n")
+        line = f"gandynamics: warning: {message}\n"
+        held = current_held()
+        if held is not None:
+            held.warn(line)
+        else:
+            sys.stderr.write(line)
 
 
 _PARSE_LOCK = threading.Lock()
@@ -166,7 +175,20 @@ def _run(argv) -> int:
         parser.print_help()
         return 2
     _configure_logging(args)
-    return int(args.run(args) or 0)
+    with Held() as held:  # warnings wait until the command shows something: an error stays one line
+        try:
+            code = int(args.run(args) or 0)
+        except (GandynamicsError, MemoryError):
+            if getattr(args, "verbose", False):
+                held.release()  # -v: the warnings too, before the error line
+            else:
+                held.drop()
+            raise
+        except BaseException:  # an interrupt, a closed pipe, a bug: what was warned of is still true
+            held.release()
+            raise
+        held.release()
+    return code
 
 
 def _configure_logging(args) -> None:
@@ -181,6 +203,7 @@ def _configure_logging(args) -> None:
         h = logging.StreamHandler(sys.stderr)
         h.setFormatter(logging.Formatter("gandynamics: %(message)s"))
         h._gandynamics = True
+        h.addFilter(ReleaseFilter())  # a notice shown releases the held warnings first (.held)
         logger.addHandler(h)
         logger.propagate = False
 
