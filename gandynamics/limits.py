@@ -25,7 +25,7 @@ import numpy as np
 
 from .errors import GandynamicsError
 
-__all__ = ["MEMORY_FRACTION", "physical_memory", "memory_limit", "format_bytes", "check_bytes", "check_array",
+__all__ = ["MEMORY_FRACTION", "physical_memory", "memory_limit", "format_bytes", "format_duration", "check_bytes", "check_array",
            "array_bytes", "check_symbolic", "SYMBOLIC_NODE_BYTES"]
 
 #: the share of physical memory one request may use
@@ -89,6 +89,21 @@ def format_bytes(n) -> str:
             return f"{float(d):z.3g} {unit}" if abs(d) < Decimal("1e300") else f"{d:z.3g} {unit}"
         d /= 1000
     return f"{d:z.3g} EB"  # pragma: no cover
+
+
+def format_duration(seconds: float) -> str:
+    """``95`` -> ``"1.6 min"``; seconds, minutes, hours, days, then years (``3.2e+04 years``); ``inf`` as such."""
+    s = float(seconds)
+    if not math.isfinite(s):
+        return f"{s} s"
+    year = 365.25 * 86400
+    for unit, size, nxt in (("s", 1, 60), ("min", 60, 3600), ("h", 3600, 86400), ("day", 86400, year),
+                            ("year", year, math.inf)):
+        if s < nxt:
+            v = s / size
+            text = f"{v:z.2g}" if v < 100 or unit == "year" else f"{v:z.0f}"
+            return f"{text} {unit}" + ("s" if unit in ("day", "year") and text != "1" else "")
+    return f"{s} s"  # pragma: no cover
 
 
 def check_bytes(nbytes: float, what: str, detail: str = "") -> None:

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 
-__all__ = ["logger", "notice_if_slow"]
+__all__ = ["logger", "notice", "notice_if_slow"]
 
 logger = logging.getLogger("gandynamics")
 
@@ -84,7 +84,7 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_WATCH._after_fork)
 
 
-def _notice(message: str) -> None:
+def notice(message: str) -> None:
     """``message`` as an INFO record, or on standard error when no logging is configured (see the module's text)."""
     if logging.root.manager.disable >= logging.INFO:  # logging.disable(INFO): silence, as for every record
         return
@@ -111,7 +111,7 @@ def notice_if_slow(message: str, after: float | None = None, still=None):
 
     def fire():
         if still is None or still():
-            _notice(message)
+            notice(message)
     entry = _WATCH.add(after, fire)
     try:
         yield

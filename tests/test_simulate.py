@@ -611,21 +611,47 @@ def test_the_long_rows_bar_counts_whole_rows(monkeypatch):
     monkeypatch.setattr(S, "CHUNK_WORK", 3000.0)
     seen = []
 
-    class Bar:
-        def __init__(self, total, done, fn=None):
-            self.n, self.total = done, total
-
-        def update(self, d):
-            self.n += d
-            seen.append(self.n)
-
-        def close(self):
-            pass
-
-    monkeypatch.setattr(S, "_bar", Bar)
+    monkeypatch.setattr(S, "_bar", _RecordingBar.make(seen))
     res = _long_rows_sweep(progress=True)
     assert res.meta["step_chunk"] > 1 and len(seen) > 2 * len(res) // NB
     assert all(isinstance(v, int) for v in seen) and seen == sorted(seen) and seen[-1] == len(res)
+
+
+class _RecordingBar:
+    """A stand-in for the sweep's bar that records where it was moved to."""
+
+    @classmethod
+    def make(cls, seen, made=None):
+        def bar(total, done, fn=None, fractions=False):
+            if made is not None:
+                made.append(fractions)
+            b = cls()
+            b.n, b.total, b.seen = done, total, seen
+            return b
+        return bar
+
+    def update(self, d):
+        self.to(self.n + d)
+
+    def to(self, v):
+        self.n = v
+        self.seen.append(v)
+
+    def close(self):
+        pass
+
+
+def test_the_bar_of_one_long_row_moves_in_parts_of_the_row(monkeypatch):
+    """One row of very many steps (sweep --steps 1e12 stood at '0/1' for days, no word of how long): the bar moves in
+    parts of the row, from 0 to 1, with each chunk of steps."""
+    monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
+    monkeypatch.setattr(S, "CHUNK_WORK", 3000.0)
+    seen, made = [], []
+    monkeypatch.setattr(S, "_bar", _RecordingBar.make(seen, made))
+    fld = cubic_quadratic(a=0.5, b=1.0, c=0.5)
+    res = sweep(fld, "gd", inits=[[1.0, 1.0]], step=0.1, steps=30_000, progress=True)
+    assert made == [True] and res.meta["step_chunk"] == 3000
+    assert seen == sorted(seen) and seen[-1] == 1 and len(seen) >= 10 and 0 < seen[1] < 1
 
 
 def test_the_reading_does_not_depend_on_record_every_on_marginal_runs():
@@ -736,3 +762,31 @@ def test_standing_still_is_read_from_the_states_at_every_scale():
                                    (VectorField(games.hopf_normal_form(beta=0.25), []), "gd", (0.5244, 0.0), 1200, 0.05)):
         orbit = simulate(fld_, method, z0, k, h, engine="interpreted")
         assert orbit.verdict == "bounded, not converging" and "stands still" not in orbit.describe(), orbit.describe()
+
+
+def test_a_long_sweep_says_how_long_it_will_take_and_the_estimate_holds(monkeypatch, capsys):
+    """A sweep with more than PACE_NOTICE_LEFT seconds to go, once NOTICE_AFTER seconds have passed, says once how
+    long it will take in all at the pace so far (sweep --steps 1e12 said nothing for days).  The delays are scaled
+    down here; the estimate is checked against the run's measured time."""
+    import logging
+    import gandynamics.log as L
+    monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
+    monkeypatch.setattr(S, "CHUNK_WORK", 2e5)
+    monkeypatch.setattr(L, "NOTICE_AFTER", 0.02)
+    monkeypatch.setattr(S, "PACE_NOTICE_LEFT", 0.0)
+    monkeypatch.setattr(L.logger, "level", logging.NOTSET)   # no logging configured: the notice goes to stderr
+    monkeypatch.setattr(L.logger, "handlers", [])
+    monkeypatch.setattr(L.logger, "propagate", False)
+    fld = cubic_quadratic(a=0.5, b=1.0, c=0.5)
+    res = sweep(fld, "gd", inits=[[1.0, 1.0], [0.5, 0.5]], step=0.1, steps=4_000_000, progress=None)
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if "in all for 2 trajectories x 4_000_000 steps" in ln]
+    assert len(lines) == 1, err
+    import re
+    m = re.search(r"about ([\d.e+]+) (s|min) in all", lines[0])
+    est = float(m.group(1)) * (60 if m.group(2) == "min" else 1)
+    assert 0.4 < est / res.meta["seconds"] < 2.5, (lines[0], res.meta["seconds"])
+    assert "Ctrl-C stops it and keeps the trajectories that finished" in lines[0]
+    # progress=False: nothing said
+    sweep(fld, "gd", inits=[[1.0, 1.0], [0.5, 0.5]], step=0.1, steps=400_000, progress=False)
+    assert "in all for" not in capsys.readouterr().err

@@ -27,7 +27,7 @@ class Progress:
     nothing (``False``), counting chunks (``unit="chunk"``) or rows (``unit="row"``: the bar in trajectories).
     ``done`` rows (or chunks) already finished when it is made; a callback is told of them at once."""
 
-    def __init__(self, progress, total, unit: str = "chunk", done: int = 0):
+    def __init__(self, progress, total, unit: str = "chunk", done: int = 0, fractions: bool = False):
         self.total, self.done, self.bar, self.callback, self.unit = total, done, None, None, unit
         if progress is None:
             progress = sys.stderr.isatty()
@@ -37,8 +37,10 @@ class Progress:
                 progress(done, total)
         elif progress:
             from tqdm.auto import tqdm
+            # fractions: the bar moves in parts of a row ('0.31/1 traj [00:40<01:29, ...]': rows of very many
+            # steps, run in chunks of steps), shown to 3 digits by tqdm's unit scaling
             self.bar = tqdm(total=total, initial=done, unit="traj" if unit == "row" else "chunk", desc="sweep",
-                            leave=False)
+                            leave=False, unit_scale=fractions)
 
     @property
     def n(self) -> int:
@@ -53,6 +55,17 @@ class Progress:
             self.bar.update(step)
         if self.callback is not None:
             self.callback(self.done, self.total)
+
+    def to(self, done: float) -> None:
+        """Rows done so far, ``done`` (a fraction of a row when rows run in chunks of steps): the bar moves to it,
+        a callback hears of each whole row finished."""
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+        whole = int(done)
+        if whole > self.done:
+            self.done = whole
+            if self.callback is not None:
+                self.callback(self.done, self.total)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -542,10 +542,40 @@ ONE_CHUNK_FACTOR = 2.5
 LONG_ROWS_FACTOR = 50
 
 
-def _bar(total: int, done: int, fn=None):
+def _bar(total: int, done: int, fn=None, fractions: bool = False):
     """The sweep's progress over its ``total`` rows, ``done`` of them finished: a tqdm bar, or ``fn(done, total)``
-    called instead when given (:class:`~gandynamics.runs.progress.Progress`, the distributed sweep's too)."""
-    return Progress(fn if fn is not None else True, total, unit="row", done=done)
+    called instead when given (:class:`~gandynamics.runs.progress.Progress`, the distributed sweep's too);
+    ``fractions``: the bar moves in parts of a row (rows run in chunks of steps)."""
+    return Progress(fn if fn is not None else True, total, unit="row", done=done, fractions=fractions)
+
+
+#: a sweep that will still run for more than this many seconds says, once, how long it will take in all
+PACE_NOTICE_LEFT = 10.0
+
+
+class _Pace:
+    """Says once, after :data:`gandynamics.log.NOTICE_AFTER` seconds, how long a sweep of ``rows`` rows of ``steps``
+    steps will take in all at the pace so far, when more than :data:`PACE_NOTICE_LEFT` seconds are left (``sweep
+    --steps 1e12`` ran for hours with a bar standing at 0/1 and no word of how long)."""
+
+    def __init__(self, t0: float, rows: int, steps: int):
+        self.t0, self.rows, self.steps, self.said = t0, rows, steps, False
+
+    def at(self, done: float) -> None:
+        """``done`` rows finished so far (a fraction of a row within rows run in chunks of steps)."""
+        from ..log import NOTICE_AFTER, notice
+        if self.said or not done > 0:
+            return
+        elapsed = time.perf_counter() - self.t0
+        if elapsed < NOTICE_AFTER:
+            return
+        self.said = True
+        total = elapsed * self.rows / done
+        if total - elapsed > PACE_NOTICE_LEFT:
+            from ..limits import _count, format_duration
+            notice(f"sweep: about {format_duration(total)} in all for {self.rows:,} trajectories x "
+                   f"{_count(self.steps)} steps, at the pace of the first {format_duration(elapsed)} "
+                   f"({done / self.rows:.2%} done); Ctrl-C stops it and keeps the trajectories that finished")
 
 
 
@@ -611,6 +641,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     info["compile_seconds"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     bar = None
+    pace = _Pace(t1, B, plan.K) if progress is not False else None
     # rows so long that one chunk of them is more than ~50 chunks' work (a sweep of 10^9 steps): their steps run in
     # chunks too (run_rows' step_chunk, the state carried: the same numbers), so that the bar moves and a Ctrl-C stops
     # within a chunk of steps instead of after the whole range
@@ -618,8 +649,11 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     if ranges and (ranges[0][1] - ranges[0][0]) * row_work > LONG_ROWS_FACTOR * CHUNK_WORK:
         step_chunk = max(1, int(CHUNK_WORK / max(1.0, (ranges[0][1] - ranges[0][0]) * step_work)))
         info["step_chunk"] = step_chunk
+        # the bar moves in whole rows ('84/300'), or in parts of a row when whole rows would stand still from one
+        # chunk of steps to the next (one row of 10^12 steps stood at '0/1' for days): '0.31/1'
+        fractions = ranges[0][1] - ranges[0][0] < -(-plan.K // step_chunk)
         if progress is not False:
-            bar = _bar(B, 0, fn)
+            bar = _bar(B, 0, fn, fractions=fractions)
     elif progress is True and len(ranges) == 1:  # forced: a bar made after a first chunk of several never comes
         bar = _bar(B, 0, fn)
     try:
@@ -628,8 +662,11 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                 run_rows(plan, lo, hi, out, then=then)
             else:
                 def report(k, K, lo=lo, hi=hi):
+                    done = lo + ((hi - lo) * k / max(K, 1) if fractions else (hi - lo) * k // max(K, 1))
                     if bar is not None:
-                        bar.update(lo + (hi - lo) * k // max(K, 1) - bar.n)  # whole rows: '84/300'
+                        bar.to(done)
+                    if pace is not None:
+                        pace.at(done)
                 part = run_rows(plan, lo, hi, step_chunk=step_chunk, progress=report)
                 for key in ("final", "divat", "reason"):
                     out[key][lo:hi] = part[key]
@@ -638,6 +675,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                 else:
                     out["dist"][lo:hi] = part["dist"]
             finished[lo:hi] = True
+            if pace is not None:
+                pace.at(hi)
             if step_chunk is not None:
                 continue
             if j == 0 and len(ranges) > 1 and progress is not False:
