@@ -488,3 +488,37 @@ def test_interleaved_kernels_give_the_same_numbers_bitwise():
         assert (a["divat"] >= 0).any() and (a["divat"] < 0).any()
         for key in ("final", "dist", "divat", "reason"):
             np.testing.assert_array_equal(a[key], b[key], err_msg=f"{method} {key}")
+
+
+@pytest.mark.parametrize("field, methods", [
+    ("dirac-r1", ("gd", "eg", "eftp", "altgd", "ogda", "momentum", "eag", "adam", "lookahead", "flow", "proximal")),
+    ("dirac-nd", ("gd", "eg", "eftp"))])
+def test_a_rows_numbers_do_not_depend_on_how_many_rows_run_beside_it(field, methods):
+    """A block steps only its active width NW (its rows rounded up to kernels.common.LANES columns; one trajectory
+    stepped all 256 columns: 7x slower).  Rows run alone, in blocks narrower than a vector iteration, of exactly LANES,
+    of one more, and within a full block give bitwise the same states, distances, divergence steps and reasons, on a
+    small field with inlined fused steps (the Dirac-GAN, WIDE_BLOCK) and a 6-parameter one (DEFAULT_NB, called
+    steps), diverging rows included."""
+    import dataclasses
+
+    from gandynamics.kernels import block_width
+    from gandynamics.kernels.common import LANES  # noqa: F401 (read below through the module's source)
+    from gandynamics.runs import engine
+
+    fld = VectorField(games.dirac(), [R1()]) if field == "dirac-r1" else VectorField(games.dirac_nd(3), [R1(gamma=0.5)])
+    rng = np.random.default_rng(11)
+    B = 300
+    inits = rng.uniform(-3, 3, (B, fld.n))
+    for method in methods:
+        plan = sweep_plan(fld, method, inits=inits, grid={"step": rng.uniform(0.01, 1.5, B)}, steps=120, product=False,
+                          bound=6.0)
+        plan = dataclasses.replace(plan, engine="compiled")
+        lanes = int(next(ln for ln in plan.source.splitlines() if ln.startswith("LANES = ")).split()[2])
+        nb = block_width(plan.source)
+        whole = engine.run_rows(plan, 0, B)
+        assert (whole["divat"] < 0).any() and ((whole["divat"] >= 0).any() or method in ("proximal", "flow")), method
+        for lo, hi in [(5, 6), (7, 7 + lanes - 3), (30, 30 + lanes), (50, 51 + lanes), (100, 103 + 2 * lanes),
+                       (B - min(nb, B) + 1, B)]:
+            part = engine.run_rows(plan, lo, hi)
+            for key in ("final", "dist", "divat", "reason"):
+                np.testing.assert_array_equal(part[key], whole[key][lo:hi], err_msg=f"{method} rows {lo}:{hi} {key}")

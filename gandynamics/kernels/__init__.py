@@ -43,7 +43,11 @@ process): NB = 64: 429 / 399; NB = 128: 470 / 437; NB = 256: 492 / 431 (the per-
 vector loop -- divergence test, recording test, dispatch -- is spread over more columns; 128 keeps a
 block's arrays within the 32 KB L1 cache).  With the kernels twice as fast (2026-12-03) the per-step work
 weighed more: 256 columns gained 2-16 % on the small fields with inlined steps and lost 5-15 % on larger ones
-(:data:`gandynamics.codegen.WIDE_BLOCK`).  No value ever crosses from one column to another: each trajectory's result is
+(:data:`gandynamics.codegen.WIDE_BLOCK`).  A block steps only its *active width* ``NW``: its rows rounded up to
+``LANES`` (16) columns (``kernels/common.py``), so that one trajectory (``simulate``) or a sweep of a few rows does not
+pay for 256 (2026-12-04, one R1 Dirac-GAN trajectory: gd 229 -> 28.5 ns a step, eg 424 -> 56, eftp 279 -> 29.5;
+``studies/bench_trajectory.py``); the calls of the field's block functions are made over the constant ``NB`` when
+the block is full (:func:`_width_specialised`).  No value ever crosses from one column to another: each trajectory's result is
 independent of its neighbours, of its position in the batch and of the number of threads.  The last block
 is padded with inert columns (state ``z*``, step 0).
 
@@ -97,7 +101,7 @@ STOPS = {"solve": "the method's linear solve failed at this point (a singular ma
 _HERE = Path(__file__).parent
 
 #: the driver's locals that an update rule may use (the parameters of its kernel_* functions)
-DRIVER_LOCALS = frozenset("""z f a1 a2 a3 a4 ks la hs pb bb k n nth nrt zero n_g n_d dfirst alternating la_k maxit
+DRIVER_LOCALS = frozenset("""z f a1 a2 a3 a4 ks la hs pb bb k n NW nth nrt zero n_g n_d dfirst alternating la_k maxit
 la_alpha c0 c1 c2 USE_BOX BOX BP nout zc pc fc Jc ok""".split())
 
 _STUB = re.compile(r"^# >>> stub\n.*?^# <<< stub\n", re.S | re.M)
@@ -179,6 +183,20 @@ def _step_loops(text: str, steps, post_txt: str) -> str:
     return text[:a] + "\n".join(out) + "\n" + text[b:]
 
 
+#: a call of the field's block functions over the block's active width ``NW`` (``field_block(z, pb, f, NW)``, the
+#: fused steps ``field_step_gd(z, pb, hs, BP, NW)``, ...)
+_WIDTH_CALL = re.compile(r"\b(field_block|field_step_\w+)\(([^()]*), NW\)")
+
+
+def _width_specialised(text: str) -> str:
+    """``text`` with each call of a field block function over ``NW`` made two: over the constant ``NB`` when the
+    block is full, over ``NW`` otherwise.  The fused steps are inlined into the drivers, and a vector loop of a
+    known trip count is faster: with ``NW`` alone the sweep's full blocks ran 7-13 % slower (R1 Dirac-GAN, gd, eg,
+    eftp, 100,000 rows, 2026-12-04); with the constant, within 2 %."""
+    return _WIDTH_CALL.sub(lambda m: f"({m.group(1)}({m.group(2)}, NB) if NW == NB else {m.group(1)}({m.group(2)}, NW))",
+                           text)
+
+
 def block_width(source: str) -> int:
     """The block width ``NB`` of a generated module's kernels, read from its source text (``source``: a module of
     :func:`kernel_source`'s kernels appended to a field's generated module); :data:`DEFAULT_NB` when it has none."""
@@ -231,6 +249,6 @@ def kernel_source(block_field: str, rules: dict, tableaux: dict, nb: int | None 
         text = text.replace(" " * 12 + "pass  # @init", _indent("\n".join(init) or "pass", 12))
         text = _step_loops(text, [(codes_[nm], rule_body(rules[nm].step)[0], rules[nm].own_loop) for nm in names],
                            post_txt)
-        parts.append(text)
+        parts.append(_width_specialised(text))
     parts.append(_file("dopri5.py"))
     return "\n".join(parts)

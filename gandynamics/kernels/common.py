@@ -14,6 +14,11 @@ from gandynamics.kernels.stubs import NZ, field_block
 from gandynamics._numeric import _float_to_bits, exp_v as _exp_v, sigmoid_v as _sigmoid_v  # noqa: F401  (used by the generated field_block and fused steps)
 
 NB = 64  # block width: trajectories per inner loop (replaced by kernel_source's nb)
+#: a block's active width NW (the columns its steps run over) is its rows rounded up to a multiple of this: LLVM
+#: vectorizes the drivers' column loops 8 lanes wide (AVX-512 doubles) and interleaves up to 4 such vectors (32
+#: columns an iteration); 16 was the fastest width for one trajectory (R1 Dirac-GAN, gd: 34 ns a step; 8: 46; 32:
+#: 41; 256: 234; 2026-12-04)
+LANES = 16
 #: LLVM fast-math flags of the drivers (and of the fused steps inlined into them): "contract" lets a*b+c be one
 #: FMA; no "nnan"/"ninf", so NaN and inf propagate and the divergence tests stay valid.  Adding "reassoc",
 #: "arcp", "afn" and "nsz" was measured 8-16% faster and is WRONG: reassociation folds the exp's shifter
@@ -52,11 +57,11 @@ def _gk_scaled_dist(a, c):
 
 
 @njit(cache=True, fastmath=False)
-def _gk_project(z, BOX, i0, i1):
+def _gk_project(z, BOX, i0, i1, NW):
     for i in range(i0, i1):
         lo = BOX[i, 0]
         hi = BOX[i, 1]
-        for b in range(NB):
+        for b in range(NW):
             x = z[i, b]
             if x < lo:
                 z[i, b] = lo

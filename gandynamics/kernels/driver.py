@@ -18,7 +18,9 @@ Locals an update rule may read or write (the parameters of its ``kernel_*`` func
 state, ``f`` (n, NB) scratch for F, ``a1``..``a4`` (n, NB) per-method state (zeroed per block), ``hs``
 (n, NB) the per-coordinate step, ``pb`` the hyperparameters, ``bb`` (NB,) the per-row beta, ``k`` the
 iteration (1-based), ``n``, ``nth``, ``nrt``, ``zero``, the integer options ``n_g``, ``n_d``, ``dfirst``,
-``alternating``, ``la_k``, ``maxit``, the float options ``la_alpha``, ``c0``, ``c1``, ``c2``, ``USE_BOX``,
+``alternating``, ``la_k``, ``maxit``, ``NW`` the block's active width (the columns ``0 .. NW - 1`` hold its rows and
+are stepped: loop over ``range(NW)`` and pass ``NW`` to ``field_block``, the fused steps and ``_gk_project``; the
+columns beyond are never read), the float options ``la_alpha``, ``c0``, ``c1``, ``c2``, ``USE_BOX``,
 ``BOX``, ``BP`` the bound of the folded test and ``nout`` its result (nonzero: some column may be out; ``-1``: not tested), the Runge--Kutta stages ``ks`` (4, n, NB), the per-column scratch ``zc``, ``pc``, ``fc`` (n,), ``Jc`` (n, n), ``la`` (n, NB) and ``ok``
 (NB,) (a column whose implicit solve failed sets ``ok[b] = False``; the driver then flags it,
 reason 5).
@@ -30,7 +32,7 @@ import numpy as np
 from numba import njit
 
 from gandynamics.kernels.stubs import NZ
-from gandynamics.kernels.common import FASTMATH, NB, _gk_check, _gk_dput, _gk_scaled_dist
+from gandynamics.kernels.common import FASTMATH, LANES, NB, _gk_check, _gk_dput, _gk_scaled_dist
 # <<< stub
 
 
@@ -119,12 +121,12 @@ BLOCK_RECORD_MAX = 1 << 16
 # fastmath=False: a callee without fastmath of its own inherits the caller's (the drivers' contract) in numba,
 # and the contracted sums of squares differ from |z - z*| in IEEE arithmetic by 1 ulp in ~8% of samples
 @njit(cache=True, nogil=True, fastmath=False)
-def _gk_record(z, zs, alive, DB, ri):
-    """The distances ``|z - z*|`` of the whole block at a recording step into ``DB[ri]`` (NaN for columns not
-    alive), in one branch-free loop over the columns.  At a step where no column left the bound they stay there
+def _gk_record(z, zs, alive, DB, ri, NW):
+    """The distances ``|z - z*|`` of the block's first ``NW`` columns (its active width: every row it holds) at a
+    recording step into ``DB[ri]`` (NaN for columns not alive), in one branch-free loop over the columns.  At a step where no column left the bound they stay there
     until :func:`_gk_flush` writes the block's rows (instead of a branchy loop with a strided write into ``DIST``
     per column and step: about a third of a small field's run time); otherwise :func:`_gk_post` copies them."""
-    for b in range(NB):
+    for b in range(NW):
         s = 0.0
         for i in range(NZ):
             d = z[i, b] - zs[i, b]
@@ -133,7 +135,7 @@ def _gk_record(z, zs, alive, DB, ri):
     # (rare) a sum of squares that overflowed, |z - z*| above about 1.3e154 (a run under an infinite bound): the
     # distance again, scaled by its largest difference, so that it is inf only where |z - z*| is beyond the largest
     # double (bilinear gd recorded inf from 1e154 on while its states, up to 1e301, were finite)
-    for b in range(NB):
+    for b in range(NW):
         if DB[ri, b] == math.inf:
             DB[ri, b] = _gk_scaled_dist(z[:, b], zs[:, b])
 
@@ -290,6 +292,9 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
     for blk in range(blk0, blk1):
         lo = blk * NB
         m = min(NB, B - lo)
+        # the block's active width: its m rows rounded up to whole vector iterations (LANES); the columns beyond are
+        # never touched by the steps (a single trajectory stepped all NB = 256 columns: 250 ns a step instead of 35)
+        NW = min(NB, -(-m // LANES) * LANES)
         a1[:, :] = 0.0
         a2[:, :] = 0.0
         a3[:, :] = 0.0
@@ -302,10 +307,10 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
             pass  # @init
             if la_k > 0:
                 for i in range(n):
-                    for b in range(NB):
+                    for b in range(NW):
                         la[i, b] = z[i, b]
             if R > 0 and REC_IDX[0] == 0:
-                _gk_record(z, zs, alive, DB, zero)
+                _gk_record(z, zs, alive, DB, zero, NW)
                 _gk_post(zero, lo, m, zero, yes, zero, z, zs, hs, a1, a2, a3, a4, bb, alive, code, ok, BOUND,
                          RECORD, REC, DB[0], DIST, TDIST, FINAL, DIVAT, REASON)
                 ri = 1
@@ -324,7 +329,7 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
             else:
                 # cheap test of every column (NaN/inf make acc NaN), details only when something is off
                 nbad = zero
-                for b in range(NB):
+                for b in range(NW):
                     acc = 0.0
                     mx = 0.0
                     for i in range(n):
@@ -338,7 +343,7 @@ def run_discrete(CODE, blk0, blk1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD
                 continue
             dbi = ri if blockrec else zero
             if rec:
-                _gk_record(z, zs, alive, DB, dbi)
+                _gk_record(z, zs, alive, DB, dbi, NW)
             if nbad == 0 and blockrec:  # a recording step where nothing left the bound: written with the block's rows
                 DONE[ri] = True
             elif nbad == 0 and rowrec:  # ... or stored now as one row of the sample-major DIST

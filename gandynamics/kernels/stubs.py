@@ -13,7 +13,7 @@ NP = 1
 NB = 128
 
 
-def _gk_project(z, BOX, i0, i1):  # pragma: no cover - kernels/common.py's, in the generated module
+def _gk_project(z, BOX, i0, i1, NW):  # pragma: no cover - kernels/common.py's, in the generated module
     raise NotImplementedError("kernel source runs only inside a generated field module")
 
 

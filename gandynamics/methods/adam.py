@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ..kernels.stubs import NB, _gk_project, field_block
+from ..kernels.stubs import _gk_project, field_block
 from ..errors import GandynamicsError
 from .base import Method, Option, Rule
 
@@ -25,11 +25,11 @@ def no_matrix(history: str) -> str:
 NO_MATRIX = no_matrix("m, v")  # adam's state beyond z: both moment estimates
 
 
-def kernel_step(z, f, a1, a2, hs, pb, bb, k, n, c0, c1, zero, nrt, USE_BOX, BOX):
-    field_block(z, pb, f, NB)
+def kernel_step(z, f, a1, a2, hs, pb, bb, k, n, c0, c1, zero, nrt, USE_BOX, BOX, NW):
+    field_block(z, pb, f, NW)
     c2b = 1.0 - c0 ** k
     sq2 = math.sqrt(c2b)
-    for b in range(NB):
+    for b in range(NW):
         c1b = 1.0 - bb[b] ** k
         for i in range(n):
             g = f[i, b]
@@ -37,7 +37,7 @@ def kernel_step(z, f, a1, a2, hs, pb, bb, k, n, c0, c1, zero, nrt, USE_BOX, BOX)
             a2[i, b] = c0 * a2[i, b] + (1.0 - c0) * g * g
             z[i, b] -= (hs[i, b] / c1b) * a1[i, b] / (math.sqrt(a2[i, b]) / sq2 + c1)
     if USE_BOX:
-        _gk_project(z, BOX, zero, nrt)
+        _gk_project(z, BOX, zero, nrt, NW)
 
 
 METHOD = Method(

@@ -5,24 +5,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import NB, _gk_project, field_block
+from ..kernels.stubs import _gk_project, field_block
 from ._common import ORDER
 from .base import Method, Option, Rule, selector
 
 
-def kernel_step(z, f, hs, pb, zero, nth, nrt, n_g, n_d, dfirst, USE_BOX, BOX):
+def kernel_step(z, f, hs, pb, zero, nth, nrt, n_g, n_d, dfirst, USE_BOX, BOX, NW):
     for part in range(2):
         gen = (part == 0) != (dfirst != 0)
         i0 = zero if gen else nth
         i1 = nth if gen else nrt
         reps = n_g if gen else n_d
         for rep in range(reps):
-            field_block(z, pb, f, NB)
+            field_block(z, pb, f, NW)
             for i in range(i0, i1):
-                for b in range(NB):
+                for b in range(NW):
                     z[i, b] -= hs[i, b] * f[i, b]
             if USE_BOX:
-                _gk_project(z, BOX, i0, i1)
+                _gk_project(z, BOX, i0, i1, NW)
 
 
 def iteration_matrix(A, h, n_theta=None, n_g=1, n_d=1, order="generator-first", **opts):

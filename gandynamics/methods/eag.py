@@ -10,30 +10,30 @@ from __future__ import annotations
 
 import math
 
-from ..kernels.stubs import NB, _gk_project, field_block
+from ..kernels.stubs import _gk_project, field_block
 from .base import Method, Rule
 
 
-def kernel_init(z, a1, n):
+def kernel_init(z, a1, n, NW):
     for i in range(n):
-        for b in range(NB):
+        for b in range(NW):
             a1[i, b] = z[i, b]
 
 
-def kernel_step(z, f, a1, a2, hs, pb, k, n, zero, nrt, USE_BOX, BOX):
+def kernel_step(z, f, a1, a2, hs, pb, k, n, zero, nrt, USE_BOX, BOX, NW):
     wk = 1.0 / (k + 1.0)
-    field_block(z, pb, f, NB)
+    field_block(z, pb, f, NW)
     for i in range(n):
-        for b in range(NB):
+        for b in range(NW):
             a2[i, b] = z[i, b] + wk * (a1[i, b] - z[i, b]) - hs[i, b] * f[i, b]
     if USE_BOX:
-        _gk_project(a2, BOX, zero, nrt)
-    field_block(a2, pb, f, NB)
+        _gk_project(a2, BOX, zero, nrt, NW)
+    field_block(a2, pb, f, NW)
     for i in range(n):
-        for b in range(NB):
+        for b in range(NW):
             z[i, b] = z[i, b] + wk * (a1[i, b] - z[i, b]) - hs[i, b] * f[i, b]
     if USE_BOX:
-        _gk_project(z, BOX, zero, nrt)
+        _gk_project(z, BOX, zero, nrt, NW)
 
 
 def order_bound(h: float, L: float, r0: float, k):

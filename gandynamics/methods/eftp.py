@@ -5,30 +5,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import NB, _gk_project, field_block, field_step_past
+from ..kernels.stubs import _gk_project, field_block, field_step_past
 from ._common import quadratic_roots
 from .base import Method, Rule
 
 
-def kernel_init(z, a1, pb):
-    field_block(z, pb, a1, NB)
+def kernel_init(z, a1, pb, NW):
+    field_block(z, pb, a1, NW)
 
 
-def kernel_step(z, a1, a2, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
+def kernel_step(z, a1, a2, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout, NW):
     if not USE_BOX:  # w = z - hs a1; a1 = F(w); z = z - hs a1, in one vectorized loop
-        c_ = field_step_past(z, a1, pb, hs, BP, NB)
+        c_ = field_step_past(z, a1, pb, hs, BP, NW)
         if la_k == 0:  # the flag is the divergence test (see gd.kernel_step)
             nout = c_
     else:
         for i in range(n):
-            for b in range(NB):
+            for b in range(NW):
                 a2[i, b] = z[i, b] - hs[i, b] * a1[i, b]
-        _gk_project(a2, BOX, zero, nrt)
-        field_block(a2, pb, a1, NB)
+        _gk_project(a2, BOX, zero, nrt, NW)
+        field_block(a2, pb, a1, NW)
         for i in range(n):
-            for b in range(NB):
+            for b in range(NW):
                 z[i, b] -= hs[i, b] * a1[i, b]
-        _gk_project(z, BOX, zero, nrt)
+        _gk_project(z, BOX, zero, nrt, NW)
 
 
 def iteration_matrix(A, h, n_theta=None, **opts):

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import NB, _gk_project, field_step_at, field_step_to
+from ..kernels.stubs import _gk_project, field_step_at, field_step_to
 from .base import Method, Rule
 
 
-def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
-    field_step_to(z, pb, hs, a1, NB)  # a1 = z - hs F(z), one vectorized loop (gandynamics.codegen)
+def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout, NW):
+    field_step_to(z, pb, hs, a1, NW)  # a1 = z - hs F(z), one vectorized loop (gandynamics.codegen)
     if USE_BOX:
-        _gk_project(a1, BOX, zero, nrt)
-    c_ = field_step_at(a1, z, pb, hs, BP, NB)  # z = z - hs F(a1); 1 if some column may have left the bound
+        _gk_project(a1, BOX, zero, nrt, NW)
+    c_ = field_step_at(a1, z, pb, hs, BP, NW)  # z = z - hs F(a1); 1 if some column may have left the bound
     if USE_BOX:
-        _gk_project(z, BOX, zero, nrt)
+        _gk_project(z, BOX, zero, nrt, NW)
     elif la_k == 0:  # the flag is the divergence test (see gd.kernel_step)
         nout = c_
 

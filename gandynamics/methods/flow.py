@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..kernels.stubs import NB, field_block
+from ..kernels.stubs import field_block
 from .base import Method, Option, Rule
 from .tableaux import DOPRI5, RK4
 
@@ -21,21 +21,21 @@ _RK_A = RK4.A_array(cols=RK4.stages)
 _RK_B = RK4.b_array()
 
 
-def kernel_step(z, f, ks, hs, pb, n):
+def kernel_step(z, f, ks, hs, pb, n, NW):
     """One explicit RK step of ``z' = -F(z)``: stage ``s`` is ``F`` at ``z - h sum_{j<s} a_sj F_j``,
     then ``z <- z - h sum_s b_s F_s``."""
     S = _RK_B.shape[0]
-    field_block(z, pb, ks[0], NB)
+    field_block(z, pb, ks[0], NW)
     for s in range(1, S):
         for i in range(n):
-            for b in range(NB):
+            for b in range(NW):
                 acc = 0.0
                 for j in range(s):
                     acc += _RK_A[s, j] * ks[j, i, b]
                 f[i, b] = z[i, b] - hs[i, b] * acc
-        field_block(f, pb, ks[s], NB)
+        field_block(f, pb, ks[s], NW)
     for i in range(n):
-        for b in range(NB):
+        for b in range(NW):
             acc = 0.0
             for s in range(S):
                 acc += _RK_B[s] * ks[s, i, b]

@@ -17,15 +17,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import GandynamicsError
-from ..kernels.stubs import NB, _gk_project, _gk_solve, field_block, jacobian
+from ..kernels.stubs import _gk_project, _gk_solve, field_block, jacobian
 from .base import Method, Rule
 
 
-def kernel_step(z, f, hs, pb, n, nth, zc, pc, fc, Jc, ok, zero, nrt, USE_BOX, BOX):
-    field_block(z, pb, f, NB)
+def kernel_step(z, f, hs, pb, n, nth, zc, pc, fc, Jc, ok, zero, nrt, USE_BOX, BOX, NW):
+    field_block(z, pb, f, NW)
     npb = pb.shape[0]
     nps = n - nth
-    for b in range(NB):
+    for b in range(NW):
         if hs[0, b] == 0.0 and hs[n - 1, b] == 0.0:
             continue  # inert or frozen column
         for j in range(npb):
@@ -50,7 +50,7 @@ def kernel_step(z, f, hs, pb, n, nth, zc, pc, fc, Jc, ok, zero, nrt, USE_BOX, BO
         for r in range(nps):
             z[nth + r, b] = z[nth + r, b] - hs[nth + r, b] * f[nth + r, b] + hg * fc[r]
     if USE_BOX:
-        _gk_project(z, BOX, zero, nrt)
+        _gk_project(z, BOX, zero, nrt, NW)
 
 
 def iteration_matrix(A, h, n_theta=None, **opts):

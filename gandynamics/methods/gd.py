@@ -6,17 +6,17 @@ import math
 
 import numpy as np
 
-from ..kernels.stubs import NB, _gk_project, field_step_gd
+from ..kernels.stubs import _gk_project, field_step_gd
 from .base import Method, Rule
 
 
-def kernel_step(z, f, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout):
+def kernel_step(z, f, hs, pb, n, zero, nrt, USE_BOX, BOX, BP, la_k, nout, NW):
     # z = z - hs F(z) in one vectorized loop that also tells whether some column may have left the bound
     # (gandynamics.codegen); that flag stands for the driver's divergence test unless a projection or a
     # lookahead step changes z afterwards
-    c_ = field_step_gd(z, pb, hs, BP, NB)
+    c_ = field_step_gd(z, pb, hs, BP, NW)
     if USE_BOX:
-        _gk_project(z, BOX, zero, nrt)
+        _gk_project(z, BOX, zero, nrt, NW)
     elif la_k == 0:
         nout = c_
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import NB
 from . import adam, altgd, eftp, eg, gd, momentum, ogda, proximal, rmsprop
 from .base import Method, Option, Rule
 
@@ -21,11 +20,11 @@ from .base import Method, Option, Rule
 BASES = {m.METHOD.name: m.METHOD for m in (gd, altgd, eg, eftp, ogda, momentum, adam, rmsprop, proximal)}
 
 
-def kernel_post(z, la, la_k, la_alpha, k, n):
+def kernel_post(z, la, la_k, la_alpha, k, n, NW):
     if la_k > 0:
         if k % la_k == 0:
             for i in range(n):
-                for b in range(NB):
+                for b in range(NW):
                     la[i, b] = la[i, b] + la_alpha * (z[i, b] - la[i, b])
                     z[i, b] = la[i, b]
 

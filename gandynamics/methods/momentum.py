@@ -6,18 +6,18 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import GandynamicsError
-from ..kernels.stubs import NB, _gk_project, field_block
+from ..kernels.stubs import _gk_project, field_block
 from ._common import ORDER, quadratic_roots
 from .base import Method, Option, Rule, selector
 
 
-def kernel_init(z, a1, n):
+def kernel_init(z, a1, n, NW):
     for i in range(n):
-        for b in range(NB):
+        for b in range(NW):
             a1[i, b] = z[i, b]
 
 
-def kernel_step(z, f, a1, hs, pb, bb, zero, nth, nrt, dfirst, alternating, USE_BOX, BOX):
+def kernel_step(z, f, a1, hs, pb, bb, zero, nth, nrt, dfirst, alternating, USE_BOX, BOX, NW):
     nparts = 2 if alternating != 0 else 1
     for part in range(nparts):
         if nparts == 1:
@@ -27,14 +27,14 @@ def kernel_step(z, f, a1, hs, pb, bb, zero, nth, nrt, dfirst, alternating, USE_B
             gen = (part == 0) != (dfirst != 0)
             i0 = zero if gen else nth
             i1 = nth if gen else nrt
-        field_block(z, pb, f, NB)
+        field_block(z, pb, f, NW)
         for i in range(i0, i1):
-            for b in range(NB):
+            for b in range(NW):
                 zn = z[i, b] - hs[i, b] * f[i, b] + bb[b] * (z[i, b] - a1[i, b])
                 a1[i, b] = z[i, b]
                 z[i, b] = zn
         if USE_BOX:
-            _gk_project(z, BOX, i0, i1)
+            _gk_project(z, BOX, i0, i1, NW)
 
 
 def iteration_matrix(A, h, n_theta=None, beta=0.0, alternating=False, order="generator-first", **opts):

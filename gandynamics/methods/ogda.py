@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import NB, _gk_project, field_block
+from ..kernels.stubs import _gk_project, field_block
 from . import eftp
 from .base import Method, Rule
 
 
-def kernel_init(z, a1, pb):
-    field_block(z, pb, a1, NB)
+def kernel_init(z, a1, pb, NW):
+    field_block(z, pb, a1, NW)
 
 
-def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX):
-    field_block(z, pb, f, NB)
+def kernel_step(z, f, a1, hs, pb, n, zero, nrt, USE_BOX, BOX, NW):
+    field_block(z, pb, f, NW)
     for i in range(n):
-        for b in range(NB):
+        for b in range(NW):
             z[i, b] = z[i, b] - 2.0 * hs[i, b] * f[i, b] + hs[i, b] * a1[i, b]
             a1[i, b] = f[i, b]
     if USE_BOX:
-        _gk_project(z, BOX, zero, nrt)
+        _gk_project(z, BOX, zero, nrt, NW)
 
 
 def iteration_matrix(A, h, n_theta=None, **opts):

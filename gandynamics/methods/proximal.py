@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..kernels.stubs import NB, _gk_project, _gk_solve, field, jacobian
+from ..kernels.stubs import _gk_project, _gk_solve, field, jacobian
 from .base import Method, Option, Rule
 
 
-def kernel_step(z, hs, pb, n, zc, pc, fc, Jc, maxit, c0, ok, zero, nrt, USE_BOX, BOX):
+def kernel_step(z, hs, pb, n, zc, pc, fc, Jc, maxit, c0, ok, zero, nrt, USE_BOX, BOX, NW):
     npb = pb.shape[0]
-    for b in range(NB):
+    for b in range(NW):
         if hs[0, b] == 0.0 and hs[n - 1, b] == 0.0:
             continue  # inert or frozen column
         for j in range(npb):
@@ -56,7 +56,7 @@ def kernel_step(z, hs, pb, n, zc, pc, fc, Jc, maxit, c0, ok, zero, nrt, USE_BOX,
         for i in range(n):
             z[i, b] = zc[i]
     if USE_BOX:
-        _gk_project(z, BOX, zero, nrt)
+        _gk_project(z, BOX, zero, nrt, NW)
 
 
 def iteration_matrix(A, h, n_theta=None, **opts):

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import math
 
-from ..kernels.stubs import NB, _gk_project, field_block
+from ..kernels.stubs import _gk_project, field_block
 from .adam import no_matrix
 from .base import Method, Option, Rule
 
 
-def kernel_step(z, f, a1, hs, pb, n, c0, c1, zero, nrt, USE_BOX, BOX):
-    field_block(z, pb, f, NB)
+def kernel_step(z, f, a1, hs, pb, n, c0, c1, zero, nrt, USE_BOX, BOX, NW):
+    field_block(z, pb, f, NW)
     for i in range(n):
-        for b in range(NB):
+        for b in range(NW):
             g = f[i, b]
             a1[i, b] = c0 * a1[i, b] + (1.0 - c0) * g * g
             z[i, b] -= hs[i, b] * g / (math.sqrt(a1[i, b]) + c1)
     if USE_BOX:
-        _gk_project(z, BOX, zero, nrt)
+        _gk_project(z, BOX, zero, nrt, NW)
 
 
 METHOD = Method(
