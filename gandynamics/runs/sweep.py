@@ -575,7 +575,7 @@ class _Pace:
             from ..limits import _count, format_duration
             notice(f"sweep: about {format_duration(total)} in all for {self.rows:,} trajectories x "
                    f"{_count(self.steps)} steps, at the pace of the first {format_duration(elapsed)} "
-                   f"({done / self.rows:.2%} done); Ctrl-C stops it and keeps the trajectories that finished")
+                   f"({done / self.rows:z.2%} done); Ctrl-C stops it and keeps the trajectories that finished")
 
 
 
