@@ -446,3 +446,32 @@ def test_the_printed_step_never_exceeds_the_printed_limit_of_the_theorems_steps(
     hi = float(out.split("0 < h <")[1].split("\n")[0].split()[-1]) if "0 < h <" in out else math.inf
     h = float(out.split("step:")[1].split("h = ")[1].split()[0])
     assert h <= hi and h <= d["step"]
+
+
+@pytest.mark.parametrize("r", [0.2, 40.0])
+def test_cli_asks_about_a_ball_of_a_given_radius(capsys, r):
+    """``--r0 R --r-max R`` asks whether the ball of radius R is certified (a new user found no radius option): a
+    small ball is (R reported, capped), a large one is not and the largest certified ball below it is given with the
+    radius that failed.  The certified mu is checked against the smallest eigenvalue of sym DF sampled on the ball
+    (an independent computation: numpy's eigvalsh at 2,000 points)."""
+    argv = ["basin", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1,reading=generator-tikhonov", "--method", "eg",
+            "--r0", str(r), "--r-max", str(r), "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    R = float(out["region_radius"])
+    if r < 1:
+        assert R == r and out["certified"] is True and out["failed_radius"] is None
+    else:
+        assert 0 < R < r and float(out["failed_radius"]) <= r
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0, reading="generator-tikhonov")])
+    rng = np.random.default_rng(0)
+    pts = rng.normal(size=(2000, 2))
+    pts *= (R * rng.uniform(0, 1, (2000, 1)) ** 0.5) / np.linalg.norm(pts, axis=1, keepdims=True)
+    p = fld.param_vector()
+    sampled = min(np.linalg.eigvalsh((A + A.T) / 2)[0] for A in (fld.eval_DF(z, p) for z in pts))
+    assert float(out["mu"]) <= sampled
+
+
+def test_cli_refuses_a_first_radius_beyond_the_largest(capsys):
+    assert main(["basin", "quadratic", "--r0", "2", "--r-max", "1"]) == 2
+    assert capsys.readouterr().err.strip() == "gandynamics: error: --r0 must be at most --r-max, got '2' > '1'"
