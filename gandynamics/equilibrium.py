@@ -25,7 +25,7 @@ from scipy import optimize
 
 from .errors import GandynamicsError
 
-__all__ = ["find_equilibrium", "zero_test", "ZERO_STEP"]
+__all__ = ["find_equilibrium", "zero_or_none", "reference_point", "zero_test", "ZERO_STEP"]
 
 #: the fields whose wrong declared equilibrium was warned of (weak: a field's entry goes with it)
 _WARNED: "weakref.WeakSet" = weakref.WeakSet()
@@ -277,3 +277,28 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
                                "on the command line --at or --start, where the command takes one) or check the "
                                "regularizers")
     return sol.x, res
+
+
+def zero_or_none(fld, params=None):
+    """:func:`find_equilibrium` at ``params`` from its default start (the game's declared equilibrium, else 0), shape
+    (n,), or None when it finds no zero: the zero every analysis and run uses, and a figure stars."""
+    try:
+        return np.array(find_equilibrium(fld, params)[0], float)  # (a copy: never the field's own array)
+    except GandynamicsError:
+        return None
+
+
+#: :func:`reference_point`'s ``zero`` when the caller has not searched for it
+_SEARCH = object()
+
+
+def reference_point(fld, params=None, zero=_SEARCH) -> np.ndarray:
+    """The point a game is looked at from, shape (n,): the zero of F of :func:`zero_or_none` (``zero``: what the
+    caller's own search found, None for none), else the game's declared equilibrium, else 0.  A portrait's plane
+    passes through it, and the command line's default start is it + 1 in every coordinate (``simulate``, ``sweep``;
+    ``portrait``: in its plane): (1, 1) on the Dirac-GAN, as in Mescheder et al.'s figures, and the same start for
+    every command on a game whose equilibrium is elsewhere."""
+    z = zero_or_none(fld, params) if zero is _SEARCH else zero
+    if z is not None:
+        return np.array(z, float)
+    return fld.equilibrium.copy() if fld.equilibrium is not None else np.zeros(fld.n)

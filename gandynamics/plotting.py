@@ -341,12 +341,9 @@ def equilibrium_point(field, params=None):
     """The equilibrium a figure marks, shape (n,): :func:`gandynamics.equilibrium.find_equilibrium` at ``params``
     (the game's declared equilibrium where it is a zero of F there, else a zero found from it, or from 0 for a game
     that declares none); None when no zero is found.  A game declared with ``equilibrium=None`` has its zero starred
-    as ``analyze`` and ``simulate`` find it (a new user's portrait had none)."""
-    from .equilibrium import find_equilibrium
-    try:
-        return np.array(find_equilibrium(field, params)[0], float)  # (a copy: never the field's own array)
-    except GandynamicsError:
-        return None
+    as ``analyze`` and ``simulate`` find it (a new user's portrait had none).  (:func:`gandynamics.equilibrium.zero_or_none`.)"""
+    from .equilibrium import zero_or_none
+    return zero_or_none(field, params)
 
 
 #: :func:`slice_center`'s ``star`` when the caller has not searched for the zero
@@ -356,15 +353,13 @@ _SEARCH = object()
 def slice_center(field, params=None, center=None, star=_SEARCH) -> np.ndarray:
     """The point a figure's plane passes through, shape (n,): ``center`` when given, else the zero of F that
     :func:`equilibrium_point` finds (``star``: what the caller's own search found, None for no zero), else the game's
-    declared equilibrium, else 0.  The slice of a game of more than two parameters then passes through the zero the
-    figure stars by default (the star sat where the plotted field was not zero for a game declared with
-    ``equilibrium=None``)."""
+    declared equilibrium, else 0 (:func:`gandynamics.equilibrium.reference_point`).  The slice of a game of more than
+    two parameters then passes through the zero the figure stars by default (the star sat where the plotted field
+    was not zero for a game declared with ``equilibrium=None``)."""
+    from .equilibrium import reference_point
     if center is not None:
         return np.array(center, float)
-    z = equilibrium_point(field, params) if star is _SEARCH else star
-    if z is not None:
-        return np.array(z, float)
-    return field.equilibrium.copy() if field.equilibrium is not None else np.zeros(field.n)
+    return reference_point(field, params) if star is _SEARCH else reference_point(field, params, zero=star)
 
 
 def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, ylim=None,

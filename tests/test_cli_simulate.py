@@ -410,3 +410,42 @@ def test_the_largest_whole_number_option_runs(capsys):
                  ("--method", "lookahead", "--la-k", "9223372036854775807")):
         code, out, err = run(capsys, "simulate", "dirac", "--step", "0.1", "--steps", "10", *argv)
         assert code == 0 and "verdict:" in out, err
+
+
+# ---- one default start for every command (a new user found simulate starting at (1, 1) and portrait at z* + 1)
+_SHIFTED = ("import sympy as sp\nimport gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+            "none = lambda: gd.Game.zero_sum([x], [y], (x - 2)**2 / 2 + (x - 2) * (y + 1) - (y + 1)**2 / 2, name='s')\n")
+
+
+@pytest.mark.parametrize("game", ["dirac", "nk-scale", "gaussian-mean", "lq-wgan", "jare-gaussian", "FILE"])
+def test_simulate_sweep_and_portrait_start_at_the_equilibrium_plus_one(capsys, tmp_path, monkeypatch, game):
+    """Without --init, simulate, sweep and (for a game of two parameters) portrait start at the zero of F + 1 in every
+    coordinate.  The zeros are the games' declared equilibria, checked here to be zeros of F by numpy; the user game
+    declares none, and its zero (2, -1) is solved by hand."""
+    from gandynamics import VectorField
+    from gandynamics.games import GAMES
+    if game == "FILE":
+        (tmp_path / "g.py").write_text(_SHIFTED)
+        spec, zstar = ["--game", f"{tmp_path / 'g.py'}:none"], np.array([2.0, -1.0])
+    else:
+        fld = VectorField(GAMES[game].factory())
+        zstar = np.array(fld.equilibrium, float)
+        assert np.linalg.norm(fld.eval_F(zstar, fld.param_vector())) < 1e-12
+        spec = [game]
+    code, out, _ = run(capsys, "simulate", *spec, "--method", "gd", "--step", "0.01", "--steps", "3", "--json")
+    assert code == 0
+    np.testing.assert_array_equal(json.loads(out)["states"][0], zstar + 1.0)
+    code, _, _ = run(capsys, "sweep", *spec, "--method", "gd", "--step", "0.01", "--steps", "3", "--out",
+                     str(tmp_path / "t.npz"), "--no-progress")
+    from gandynamics import SweepResult
+    t = SweepResult.load(tmp_path / "t.npz")
+    np.testing.assert_array_equal([t[c][0] for c in t.columns if c.startswith("init_")], zstar + 1.0)
+    if len(zstar) == 2:
+        import importlib
+        S = importlib.import_module("gandynamics.simulate")  # (the module: gandynamics.simulate is the function too)
+        starts = []
+        real = S.simulate
+        monkeypatch.setattr(S, "simulate", lambda f, m, z0, *a, **k: starts.append(np.array(z0)) or real(f, m, z0, *a, **k))
+        code, _, _ = run(capsys, "portrait", *spec, "--steps", "3", "--out", str(tmp_path / "p.png"))
+        assert code == 0 and len(starts) == 1
+        np.testing.assert_array_equal(starts[0], zstar + 1.0)

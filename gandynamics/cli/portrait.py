@@ -17,7 +17,7 @@ def add_parser(sub):
         "portrait", help=summary("portrait"),
         description="Draw the direction field v = -F of a game on a 2-D plane (for games with more than two "
                     "parameters: the slice through the equilibrium along --plane) with trajectories of the chosen "
-                    "methods from --init, the start marked red and the equilibrium starred.  The equilibrium is the zero of F "
+                    "methods from --init, the start marked by a white circle and the equilibrium starred.  The equilibrium is the zero of F "
                     "that analyze and simulate use: the game's declared one, else one found from it (or from 0 for a "
                     "game that declares none); the window is centred on it.",
         epilog="example: gandynamics portrait dirac --reg r1:gamma=0.3 --methods gd,altgd --init 1,1 --out r1.png")
@@ -26,7 +26,8 @@ def add_parser(sub):
                    help=f"comma-separated methods ({', '.join(METHODS)}; options as in `gandynamics simulate "
                         "--help`: every method option, and --clip); default gd")
     p.add_argument("--init", action="append", default=[], metavar="v1,v2,...",
-                   help="a start point (all parameters), repeatable; default: the equilibrium + 1 in the plane")
+                   help="a start point (all parameters), repeatable; default: the equilibrium + 1 in the plane (the start "
+                        "of simulate and sweep too, for a game of two parameters)")
     p.add_argument("--steps", default="500", metavar="K", help="iterations per trajectory (default 500)")
     p.add_argument("--step", default="0.2", metavar="H", help="step size h (default 0.2)")
     from .simulate import add_method_option_flags

@@ -175,7 +175,8 @@ def add_parser(sub):
         epilog="example: gandynamics simulate dirac --reg r1:gamma=0.3 --method altgd --step 0.2 --steps 500 --init 1,1")
     add_game_arguments(p)
     add_method_arguments(p)
-    p.add_argument("--init", metavar="v1,v2,...", help="initial point (default: 1 in every coordinate, as in M18's figures)")
+    p.add_argument("--init", metavar="v1,v2,...", help="initial point (default: the equilibrium + 1 in every coordinate: (1, 1) on the Dirac-GAN, as in "
+                        "M18's figures; the start of portrait and sweep too)")
     p.add_argument("--record-every", default="1", metavar="N", help="keep every N-th state (default 1; the last one "
                    "always; the verdict and rate do not depend on N)")
     p.add_argument("--json", action="store_true", help="print one JSON object (with the recorded states)")
@@ -195,7 +196,11 @@ def run(args) -> int:
     refuse_unused_method_options(args, [args.method.strip()])
     bound = _bound(args.bound)  # (before the game is built)
     fld, hyper = build_field(args)
-    z0 = parse_vector(args.init, fld.n, "--init", fld.names) if args.init else np.ones(fld.n)
+    if args.init:
+        z0 = parse_vector(args.init, fld.n, "--init", fld.names)
+    else:  # the equilibrium + 1, the start portrait and sweep take too
+        from ..equilibrium import reference_point
+        z0 = reference_point(fld, hyper) + 1.0
     steps = parse_steps(args.steps)
     from ..limits import check_array
     from ..validate import whole

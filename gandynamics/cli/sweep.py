@@ -26,7 +26,8 @@ def add_parser(sub):
                         "game, step, step_g, step_d or beta (the method's momentum); a hyperparameter named like one "
                         "of the table's own columns (the hopf game's beta) is hyper_NAME")
     p.add_argument("--init", action="append", default=[], metavar="v1,v2,...",
-                   help="an initial point (repeatable; default 1 in every coordinate)")
+                   help="an initial point (repeatable; default the equilibrium + 1 in every coordinate, the start of "
+                        "simulate and portrait too)")
     p.add_argument("--random-inits", metavar="N:LO:HI",
                    help="N initial points uniform in [LO, HI]^n (seeded by --seed)")
     p.add_argument("--seed", default="0", metavar="S", help="seed for --random-inits (default 0)")
@@ -133,8 +134,9 @@ def run(args) -> int:
     inits = [parse_vector(v, fld.n, "--init", fld.names) for v in args.init]
     if args.random_inits:
         inits += list(_random_inits(args.random_inits, fld.n, args.seed))
-    if not inits:
-        inits = [np.ones(fld.n)]
+    if not inits:  # the equilibrium + 1, the start simulate and portrait take too
+        from ..equilibrium import reference_point
+        inits = [reference_point(fld, hyper) + 1.0]
     steps = parse_steps(args.steps)
     step = parse_step(args.step)
     if step is not None and ("step" in grid or {"step_g", "step_d"} <= set(grid)):
