@@ -449,3 +449,27 @@ def test_simulate_sweep_and_portrait_start_at_the_equilibrium_plus_one(capsys, t
         code, _, _ = run(capsys, "portrait", *spec, "--steps", "3", "--out", str(tmp_path / "p.png"))
         assert code == 0 and len(starts) == 1
         np.testing.assert_array_equal(starts[0], zstar + 1.0)
+
+
+def test_sweep_samples_1025_reads_a_diverged_run_as_simulate_does(capsys, tmp_path):
+    """A run that leaves the bound at step 11 of 1,000: a sweep's 65 samples hold one step of its life (rate NaN),
+    simulate's 1025 hold eleven; --samples 1025 reads it as simulate does (a new user saw two rates for one run).
+    The rate is checked against the growth of the distances simulate records (numpy's least-squares slope of their
+    logarithm over the second half of the run's life, docs/math/runs.md)."""
+    argv = ["dirac", "--reg", "r1:gamma=0.3", "--method", "gd", "--step", "10", "--steps", "1000"]
+    code, out, _ = run(capsys, "simulate", *argv, "--json")
+    tr = json.loads(out)
+    assert code == 0 and tr["diverged_at"] == 11
+    for samples, expect in (("65", None), ("1025", tr["rate"])):
+        code, _, _ = run(capsys, "sweep", *argv, "--out", str(tmp_path / "t.npz"), "--no-progress", "--samples", samples)
+        from gandynamics import SweepResult
+        t = SweepResult.load(tmp_path / "t.npz")
+        assert code == 0 and t["diverged_at"][0] == 11
+        if expect is None:
+            assert np.isnan(t["rate"][0])
+        else:
+            assert t["rate"][0] == expect and t["verdict"][0] == "diverged"
+    d = np.linalg.norm(np.array(tr["states"][:11]), axis=1)
+    k = np.arange(11)
+    slope = np.polyfit(k[5:], np.log(d[5:]), 1)[0]
+    assert tr["rate"] == pytest.approx(np.exp(slope), rel=0.05)

@@ -31,6 +31,10 @@ def add_parser(sub):
     p.add_argument("--random-inits", metavar="N:LO:HI",
                    help="N initial points uniform in [LO, HI]^n (seeded by --seed)")
     p.add_argument("--seed", default="0", metavar="S", help="seed for --random-inits (default 0)")
+    p.add_argument("--samples", default="65", metavar="N",
+                   help="distances recorded per trajectory, read for its rate and verdict (default 65; at least 2); "
+                        "simulate reads 1025: --samples 1025 reads a run as simulate does (a run that diverges early "
+                        "has few of the 65 before its divergence, and its rate is read from those)")
     p.add_argument("--zip", action="store_true", help="zip the axes (equal lengths) instead of their product")
     p.add_argument("--out", required=True, metavar="FILE",
                    help="output table: .csv (provenance in the sidecar FILE.csv.json), .npz, .json or .nc (NetCDF "
@@ -107,6 +111,7 @@ def run(args) -> int:
                           sidecar=out.lower().endswith(".csv"))
     from ..validate import name_list, whole
     whole(args.seed, "--seed", lo=0)
+    samples = whole(args.samples, "--samples", lo=2)
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [("seed", args.random_inits is not None, "with --random-inits N:LO:HI")])
     fld, hyper = build_field(args)
@@ -151,7 +156,7 @@ def run(args) -> int:
     with cluster_client(getattr(args, "scheduler", None), workers) as client:
         res = sweep(fld, methods, inits=np.array(inits), grid=grid, steps=steps, step=step, params=hyper,
                     product=not args.zip, progress=False if args.no_progress else None,
-                    bound=bound, client=client, engine=args.engine, **opts)
+                    bound=bound, client=client, engine=args.engine, samples=samples, **opts)
     dt = time.perf_counter() - t0
     if args.random_inits:  # how the points were drawn (they are in the table; the seed makes them again)
         prov = res.meta.get("provenance")
