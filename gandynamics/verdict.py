@@ -568,6 +568,10 @@ def describe(reading: dict, digits: int = 4) -> str:
             why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
                    "F and DF underflow to 0 at the final state, F's exact value does not")
             text += f"; it stands still, but not at a zero of F ({why})"
+            hF = reading.get("step_below_rounding")
+            if hF is not None:  # the step is why: h |F| is below the rounding of the state
+                text += (f": its steps move it by h |F| = {hF:z.2g}, below the rounding of a state of size "
+                         f"{reading.get('state_size', math.nan):z.2g} (a larger step moves it)")
         poly = reading.get("poly_order", 0.0)
         if v == GROWING_LABEL or (env >= GROW_FACTOR and rate > 1.0):
             word = "the envelope" if v == GROWING_LABEL else "rising, not steadily: the envelope"

@@ -202,6 +202,22 @@ def test_a_run_that_stands_still_where_F_is_flat_has_not_converged():
     assert "stands still, but not at a zero of F" in text and "converged" not in text, text
 
 
+@pytest.mark.parametrize("start", [1e-12, 1.0])
+def test_a_run_that_stands_still_because_its_step_is_too_small_says_so(start):
+    """gd at h = 1e-20 cannot move its state (h |F| is below the state's rounding): it stands still, not at a zero of
+    F, and the text names the step as the cause (a new user read only 'not at a zero of F' from a start 1.4e-12 from
+    z*).  h |F| is checked against numpy's F (_dirac_F); where F is flat (above: h = 5) the step is not named."""
+    from gandynamics import simulate
+    tr = simulate(DIRAC, "gd", [start, start], 100, 1e-20, engine="compiled")
+    np.testing.assert_array_equal(tr.final, [start, start])
+    hF = 1e-20 * norm(_dirac_F([start, start]))
+    text = tr.describe()
+    assert "stands still, but not at a zero of F" in text, text
+    assert f"its steps move it by h |F| = {hF:.2g}, below the rounding of a state of size" in text, text
+    flat = simulate(DIRAC, "gd", [1.0, 1.0], 1000, 5.0).describe()
+    assert "stands still, but not at a zero of F" in flat and "its steps move it" not in flat, flat
+
+
 def _flat_declared():
     """The Dirac-GAN (as games.dirac builds it) declaring a point of the saturated region its equilibrium."""
     from gandynamics.distributions import Atoms

@@ -348,6 +348,12 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 row["final_residual_scale"] = float(np.linalg.norm(D, 2)) * scale
                 row["final_zero"] = bool(row["final_residual"] <= SETTLED_F * row["final_residual_scale"]
                                          and zero_test(field, zf, p, math.inf, F=fz, D=D)[1])
+                # ... or because its step cannot move it: h |F| below the rounding of the state (h = 1e-20 from a
+                # start near z* read "stands still, but not at a zero of F", the step not named as the cause)
+                # (not where F itself is negligible against the state: a flat F, not the step, holds it there)
+                hF, eps = max(hg, hd) * row["final_residual"], np.finfo(float).eps
+                if not row["final_zero"] and hF <= eps * scale < row["final_residual"]:
+                    row["step_below_rounding"], row["state_size"] = hF, scale
     return Trajectory(states=states, times=ev, distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
                       rate=rate, rate_fit=RATE_FIT, method=m.name, step=(hg, hd), steps=K, params=pd,
