@@ -178,6 +178,25 @@ def portrait_title(field, params=None, methods=(), step=None) -> str:
     return head + (": " + "; ".join(bits) if bits else "")
 
 
+def _runs_title(field, params, items) -> str:
+    """The default title of a drawing of the runs ``items`` (:func:`trajectory_items`' items): :func:`portrait_title`
+    with the methods of the Trajectory objects among them and their step h when they share one (the command line's
+    title; the library's named the game alone)."""
+    from .runs.trajectory import Trajectory
+    runs = [it[1] for it in items if isinstance(it[1], Trajectory)]
+    methods = list(dict.fromkeys(t.method for t in runs))
+    steps = {tuple(t.step) for t in runs if t.method != "flow"}
+    step = None
+    if len(steps) == 1:
+        hg, hd = next(iter(steps))
+        step = hg if hg == hd else None
+    title = portrait_title(field, params, methods, step)
+    if len(steps) == 1 and step is None and methods:  # a two-timescale step: h_G, h_D
+        hg, hd = next(iter(steps))
+        title += f", h = ({hg:zg}, {hd:zg})"
+    return title
+
+
 def _axes(ax, figsize=(4.6, 4.2)):
     """``ax``, or a new figure's axes when None; anything but a matplotlib Axes is refused (a string gave an
     AttributeError deep inside the drawing)."""
@@ -415,7 +434,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     density : float
         Streamline density.
     title : str, optional
-        The title (default: :func:`describe`); wrapped to the width the axes' cell gives it, notes below it.
+        The title (default: :func:`portrait_title`: the game, and the methods and step of the Trajectory objects
+        drawn); wrapped to the width the axes' cell gives it, notes below it.
     legend : bool or ``"below"``
         Draw the legend beside the axes (right; ``"below"``: under the x label), never over the data where the
         figure has room; where it has not, on the other side, else inside the axes where it covers the fewest
@@ -550,7 +570,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             named.append(f"{hidden} unlabelled trajector{'y' if hidden == 1 else 'ies'}")
         one = len(outside) == 1
         warnings.append(f"{_and(named)} {'goes' if one else 'go'} outside the window")
-    head = describe(field, params) if title is None else title
+    head = _runs_title(field, params, trajectories) if title is None else title
     notes = []
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
         notes = [w for w in warnings if w not in {n for n, _, _ in leaving}]

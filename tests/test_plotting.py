@@ -1210,3 +1210,19 @@ def test_a_start_is_drawn_in_no_trajectory_colour(dirac_r1):
         assert mcolors.to_rgb(ln.get_markerfacecolor()) == (1.0, 1.0, 1.0) not in used
         assert mcolors.to_rgb(ln.get_markeredgecolor()) == (0.0, 0.0, 0.0)
     plt.close(ax.figure)
+
+
+def test_a_portrait_in_the_users_axes_is_titled_with_its_runs_methods_and_step():
+    """phase_portrait(ax=...) titled the game alone (a new user); the default title is the command line's: the game,
+    the methods of the Trajectory objects drawn, and their step when they share one (a two-timescale pair as such)."""
+    from gandynamics import simulate
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    gd_, eg_, fl = (simulate(fld, m, [1.0, 1.0], 50, 0.2) for m in ("gd", "eg", "flow"))
+    fig, ax = plt.subplots()
+    assert phase_portrait(fld, trajectories=[gd_, eg_, fl], ax=ax).get_title() == "dirac + R1(γ = 0.3): gd, eg, h = 0.2; flow"
+    two = simulate(fld, "gd", [1.0, 1.0], 50, (0.2, 0.1))
+    assert phase_portrait(fld, trajectories=[two], ax=ax).get_title() == "dirac + R1(γ = 0.3): gd, h = (0.2, 0.1)"
+    assert phase_portrait(fld, trajectories=[("mine", two.states)], ax=ax).get_title() == "dirac + R1(γ = 0.3)"
+    assert phase_portrait(fld, trajectories=[gd_], title="T", ax=ax).get_title() == "T"
+    plt.close(fig)
