@@ -1294,9 +1294,16 @@ class _RefittingLayout(ConstrainedLayoutEngine):
             if ax.get_visible() and t.get_visible() and t.get_wrap() and t.get_text() and "\n" not in t.get_text():
                 titles.append((ax, t))
         out = super().execute(fig)
-        if any(getattr(ax.get_legend(), "_gandynamics_right", False) and _square(ax) for ax in fig.axes):
+        # a fixed-aspect plot: the layout measures its title and legend from where the plot was before it moved it,
+        # and converges over a few runs (a legend right of it; a title of two lines above it, cut off at the figure's
+        # top in a first draw, savefig's one); run until the plots stand still, at most SETTLE_PASSES more times
+        if any(_square(ax) and (getattr(ax.get_legend(), "_gandynamics_right", False) or "\n" in ax.get_title())
+               for ax in fig.axes):
             for _ in range(SETTLE_PASSES):
+                before = [ax.get_position().bounds for ax in fig.axes]
                 out = super().execute(fig)
+                if [ax.get_position().bounds for ax in fig.axes] == before:
+                    break
         r = _layout_renderer(fig)
         for _ in range(REFIT_PASSES if r is not None and titles else 0):
             changed = False

@@ -431,11 +431,12 @@ def test_a_title_wrapped_at_draw_time_is_never_cut_off(seed, fld):
     fig2.set_dpi(72)  # measured where the PDF drew them, not drawn again
     r = fig2.canvas.get_renderer()
     assert not [ax.get_title() for ax in axes2.ravel() if not _within(ax.title.get_window_extent(r), fig2.bbox)]
-    # drawn again four times as wide, the tutorial's title is one line again (the two lines were shown, not kept)
-    assert "\n" in axes2.ravel()[3].get_title()  # (split in the PDF at 72 dpi, as in the tutorial)
+    # drawn again four times as wide, every title the layout split in two is one line again (shown, not kept)
+    split = [k for k, ax in enumerate(axes2.ravel()) if getattr(ax.title, P._ONE_LINE, None) is not None]
+    assert split or seed != 0  # (seed 0: the tutorial's title, split in the PDF at 72 dpi as in the tutorial)
     fig2.set_size_inches(52, 6.6)
     fig2.canvas.draw()
-    assert axes2.ravel()[3].get_title() == "(d) WGAN-GP γ = 0.7, 5 D steps"
+    assert [axes2.ravel()[k].get_title() for k in split] == [titles[k] for k in split]
 
 
 def test_refitting_layout_leaves_titles_it_cannot_measure(fld):
@@ -450,3 +451,16 @@ def test_refitting_layout_leaves_titles_it_cannot_measure(fld):
     fig.canvas.draw()
     import io
     fig.savefig(io.BytesIO(), format="svg")
+
+
+@pytest.mark.parametrize("size", [(2.5, 4.0), pytest.param((3.0, 3.0), marks=pytest.mark.slow),
+                                  pytest.param((4.6, 4.2), marks=pytest.mark.slow)])
+@pytest.mark.parametrize("words", [3, 8, 14])
+def test_a_square_plot_keeps_its_title_of_several_lines_on_the_canvas_at_the_first_draw(fld, runs, size, words):
+    """The layout measured a fixed-aspect plot's title of two lines from where the plot was before it moved it: the
+    first draw (savefig's only one) cut the title at the figure's top, a second draw did not (found when the default
+    title of a portrait grew its methods and step).  The layout now runs until the plots stand still."""
+    title = " ".join(["WGAN-GP", "γ = 0.7,", "gd,", "eg,", "h = 0.2", "(critical)", "steps"][k % 7] for k in range(words))
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    P.phase_portrait(fld, speed=True, ax=ax, trajectories=[("gd", runs[0])], n=9, title=title)
+    _check(fig, [ax], engine=True)
