@@ -333,12 +333,29 @@ class VectorField:
         unknown = set(params) - set(self.defaults)
         if unknown:
             acc = ", ".join(self.defaults) or "none"
+            note = self.factory_arguments_note(sorted(k for k in unknown if isinstance(k, str)))
             raise GandynamicsError(f"unknown hyperparameter(s) {', '.join(sorted(repr(k) for k in unknown))} (keys are "
-                                   f"names, str); accepted: {acc}")
+                                   f"names, str); accepted: {acc}" + (f"; {note}" if note else ""))
         out = np.empty(len(self.hyper))
         for i, s in enumerate(self.hyper):
             out[i] = self.hyper_value(s.name, params.get(s.name, self.defaults[s.name]), signed)
         return out
+
+    def factory_arguments_note(self, names) -> str:
+        """Why the ``names`` that are no hyperparameters of this field cannot be varied, when they are arguments of the
+        factory that made its game (``--game FILE.py:FACTORY``, :func:`gandynamics.games.make_game`): fixed when the
+        game is made.  ``""`` when none of them is.  The one text of every refusal of such a name (a sweep's grid
+        axis, a continuation's parameter, ``params=``, an interactive range)."""
+        origin = getattr(getattr(self, "game", None), "origin", None) or {}
+        fixed = [n for n in names if n in (origin.get("arguments") or {}) and n not in self.defaults]
+        if not fixed:
+            return ""
+        which = ", ".join(repr(n) for n in fixed)
+        one = fixed[0]
+        return (f"{which} {'is an argument' if len(fixed) == 1 else 'are arguments'} of the game's factory "
+                f"({origin.get('factory')}), fixed when the game is made: give one value when making it (--param "
+                f"{one}=VALUE on the command line), or, in a game of your own, declare it a hyperparameter (Game(..., "
+                f"hyper={{{one}: default}})) to vary it")
 
     def hyper_value(self, name: str, value, signed: bool = False) -> float:
         """``value`` of the hyperparameter ``name`` as a float, by the one rule for it however it is given

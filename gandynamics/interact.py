@@ -81,8 +81,9 @@ class Explorer:
         ranges = dict(ranges or {})
         unknown = set(ranges) - set(field.defaults)
         if unknown:
+            note = field.factory_arguments_note(sorted(k for k in unknown if isinstance(k, str)))
             raise GandynamicsError(f"ranges: unknown hyperparameter(s) {', '.join(sorted(unknown))}; "
-                                   f"accepted: {', '.join(field.defaults) or 'none'}")
+                                   f"accepted: {', '.join(field.defaults) or 'none'}" + (f"; {note}" if note else ""))
         self.sliders = {}
         for name, v in zip(field.defaults, p0.tolist()):
             lo, hi = ranges.get(name, _default_range(name, v))

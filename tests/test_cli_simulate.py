@@ -341,7 +341,7 @@ def test_a_sweep_of_several_methods_counts_the_verdicts_of_each(capsys, tmp_path
     assert "by method:" not in out  # one method: the legend says it all
 
 
-def test_a_grid_over_a_factory_argument_says_what_it_is(tmp_path, capsys):
+def test_varying_a_factory_argument_says_what_it_is(tmp_path, capsys):
     """sweep --grid a=... for a keyword of the game file's factory (make(a=0.5)) said only "unknown grid axis 'a';
     accepted: step, step_g, step_d, beta".  Members: a game file's factory keyword and a built-in game's (dirac-nd's d)."""
     game = tmp_path / "mg.py"
@@ -353,6 +353,19 @@ def test_a_grid_over_a_factory_argument_says_what_it_is(tmp_path, capsys):
                            "--out", str(tmp_path / "t.csv"))
         assert code == 2 and err.count("\n") == 1, err
         assert f"grid axis '{axis}' is an argument of the game's factory ({factory})" in err
+        assert f"--param {axis}=VALUE" in err and "hyper=" in err
+    # the kind: every command that varies a parameter by name says the same of a factory's argument (continue --vary
+    # and --vary2 said "not a hyperparameter ... a factory's keyword fixes it"; cycle --from-hopf "unknown
+    # hyperparameter(s) 'a'")
+    spec = ["--game", f"{game}:make"]
+    for cmd in (["continue", *spec, "--vary", "a=0:1"],
+                ["continue", *spec, "--method", "gd", "--vary", "h=0.1:1", "--vary2", "a=0:1"],
+                ["cycle", *spec, "--from-hopf", "a=0:1"],
+                ["continue", "dirac-nd", "--vary", "d=2:3"]):
+        code, _, err = run(capsys, *cmd)
+        axis, factory = ("d", "dirac-nd") if "dirac-nd" in cmd else ("a", f"{game}:make")
+        assert code == 2 and err.count("\n") == 1, (cmd, err)
+        assert f"'{axis}' is an argument of the game's factory ({factory}), fixed when the game is made" in err, err
         assert f"--param {axis}=VALUE" in err and "hyper=" in err
 
 

@@ -262,6 +262,9 @@ class _Problem:
             names = [s.name for s in fld.hyper]
             if vary not in names:
                 acc = ", ".join(names + ([] if method is None else ["h"])) or "none"
+                note = fld.factory_arguments_note([vary]) if isinstance(vary, str) else ""
+                if note:
+                    raise GandynamicsError(f"cannot vary {vary!r}: {note}; accepted: {acc}")
                 raise GandynamicsError(f"cannot vary {vary!r}: not a hyperparameter of this field; accepted: {acc} "
                                        "(a regularizer's strength is one once the regularizer is applied, --reg NAME; "
                                        "a game's own parameter when the game declares it, Game(..., hyper={symbol: "

@@ -470,13 +470,9 @@ def check_grid_axes(field, names) -> None:
         if name in hyper_names or name in _STEP_AXES:
             continue
         accepted = ", ".join(hyper_names + list(_STEP_AXES))
-        origin = getattr(getattr(field, "game", None), "origin", None) or {}
-        if name in (origin.get("arguments") or {}):  # fixed when the game was made: not a grid axis
-            raise GandynamicsError(
-                f"grid axis {name!r} is an argument of the game's factory ({origin.get('factory')}), fixed when "
-                f"the game is made: give one value when making it (--param {name}=VALUE on the command line), or, "
-                f"in a game of your own, declare it a hyperparameter (Game(..., hyper={{{name}: default}})) to sweep "
-                f"it; accepted axes: {accepted}")
+        note = field.factory_arguments_note([name])
+        if note:  # fixed when the game was made: not a grid axis
+            raise GandynamicsError(f"grid axis {note}; accepted axes: {accepted}")
         from ..regularizers import REGULARIZERS
         owners = [n for n, cls in REGULARIZERS.items() if name in cls.defaults]
         hint = (f"; {name} is the strength of the regularizer{'s' if len(owners) > 1 else ''} {', '.join(owners)}, "
