@@ -772,15 +772,15 @@ def test_a_long_sweep_says_how_long_it_will_take_and_the_estimate_holds(monkeypa
     import gandynamics.log as L
     monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
     monkeypatch.setattr(S, "CHUNK_WORK", 2e5)
-    monkeypatch.setattr(L, "NOTICE_AFTER", 0.02)
+    monkeypatch.setattr(L, "NOTICE_AFTER", 0.15)  # (the first chunk carries the threads' start: ~0.03 s)
     monkeypatch.setattr(S, "PACE_NOTICE_LEFT", 0.0)
     monkeypatch.setattr(L.logger, "level", logging.NOTSET)   # no logging configured: the notice goes to stderr
     monkeypatch.setattr(L.logger, "handlers", [])
     monkeypatch.setattr(L.logger, "propagate", False)
     fld = cubic_quadratic(a=0.5, b=1.0, c=0.5)
-    res = sweep(fld, "gd", inits=[[1.0, 1.0], [0.5, 0.5]], step=0.1, steps=4_000_000, progress=None)
+    res = sweep(fld, "gd", inits=[[1.0, 1.0], [0.5, 0.5]], step=1e-6, steps=20_000_000, progress=None)
     err = capsys.readouterr().err
-    lines = [ln for ln in err.splitlines() if "in all for 2 trajectories x 4_000_000 steps" in ln]
+    lines = [ln for ln in err.splitlines() if "in all for 2 trajectories x 20_000_000 steps" in ln]
     assert len(lines) == 1, err
     import re
     m = re.search(r"about ([\d.e+]+) (s|min) in all", lines[0])
@@ -790,3 +790,56 @@ def test_a_long_sweep_says_how_long_it_will_take_and_the_estimate_holds(monkeypa
     # progress=False: nothing said
     sweep(fld, "gd", inits=[[1.0, 1.0], [0.5, 0.5]], step=0.1, steps=400_000, progress=False)
     assert "in all for" not in capsys.readouterr().err
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.integers(1, 3000), nb=st.sampled_from([128, 256]), lanes=st.sampled_from([8, 16]),
+       nt=st.integers(1, 4))
+def test_a_few_rows_are_shared_out_over_the_threads_in_whole_vectors(rows, nb, lanes, nt):
+    """engine.unit_width: the kernels' block width for a range of at least nt blocks; else the rows shared out over
+    the threads (every thread a unit when there are rows enough), in a multiple of the vector width, never wider than
+    a block."""
+    from gandynamics.runs.engine import unit_width
+    w = unit_width(rows, nb, lanes, nt)
+    units = -(-rows // w)
+    assert 1 <= w <= nb
+    if nt == 1 or rows >= nt * nb:
+        assert w == nb
+    else:
+        assert w % lanes == 0 or w == nb
+        assert units == min(nt, -(-rows // lanes)) or units >= nt - 1  # (rounding to whole vectors may merge one)
+        assert units <= nt
+
+
+@pytest.mark.parametrize("rows", [3, 40, 300])
+def test_a_small_sweep_runs_on_every_thread_with_the_same_numbers(rows, monkeypatch):
+    """A sweep of fewer rows than a block per thread ran as one block on one thread; its rows are now shared out
+    (engine.unit_width): the table and run_rows' arrays are bitwise those of blocks of the kernels' full width."""
+    import dataclasses
+    import importlib
+
+    from gandynamics.runs.sweep import sweep_plan
+    E = importlib.import_module("gandynamics.runs.engine")
+    rng = np.random.default_rng(rows)
+    inits = rng.uniform(-2, 2, (rows, 2))
+    grid = {"step": rng.uniform(0.05, 1.5, rows)}
+    kw = dict(inits=inits, grid=grid, steps=300, product=False, engine="compiled", progress=False)
+    seen = []
+    real = E.threaded
+    monkeypatch.setattr(E, "threaded", lambda call, units: seen.append(units) or real(call, units))
+    shared = sweep(DIRAC_R1, ["gd", "eftp"], **kw)
+    plan = sweep_plan(DIRAC_R1, "eg", inits=inits, grid=grid, steps=300, product=False)
+    plan = dataclasses.replace(plan, engine="compiled")
+    a = E.run_rows(plan, 0, rows)
+    if numba.get_num_threads() > 1 and rows > 16:
+        assert max(seen) >= 2, seen
+    monkeypatch.setattr(E, "unit_width", lambda rows, nb, lanes, nt=None: nb)
+    whole = sweep(DIRAC_R1, ["gd", "eftp"], **kw)
+    b = E.run_rows(plan, 0, rows)
+    for col in whole.columns:
+        np.testing.assert_array_equal(shared[col], whole[col], err_msg=col)
+    for key in ("final", "dist", "divat", "reason"):
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)

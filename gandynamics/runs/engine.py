@@ -178,6 +178,9 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
             width = getattr(mod, "NB", DEFAULT_NB)
             run = (lambda u0, u1, args, code=code, fn=fn: fn(code, u0, u1, *args))
         rows = stop - start
+        nb = width
+        if group != "dopri5" and plan.engine != "interpreted":
+            width = unit_width(rows, nb, getattr(mod, "LANES", nb))
         units = (rows + width - 1) // width
 
         def args_for(a, b, dist, k=k, start=start, tdist=False):
@@ -191,11 +194,17 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
                     plan.rec_idx, plan.record, rec, dist, tdist, res["final"][o0:o1], res["divat"][o0:o1],
                     res["reason"][o0:o1], plan.bound, plan.box, plan.use_box, plan.iopt[k], plan.fopt[k], st, last)
 
-        if then is None:
+        if then is None and width == nb:
             args = args_for(0, rows, res["dist"][start - off:stop - off])
             call = (lambda u0, u1, args=args, run=run: run(u0, u1, args))
+        elif then is None:  # blocks narrower than the kernels' NB: each its own call on its own rows
+            def call(u0, u1, run=run, args_for=args_for, width=width, rows=rows, d0=start - off):
+                for u in range(u0, u1):
+                    a, b = u * width, min(rows, (u + 1) * width)
+                    run(0, 1, args_for(a, b, res["dist"][d0 + a:d0 + b]))
         else:
-            call = _reading_call(run, args_for, then, start, rows, width, len(plan.rec_idx), plan.K)
+            call = _reading_call(run, args_for, then, start, rows, width, len(plan.rec_idx), plan.K,
+                                 one_block=width < nb)
         if plan.engine == "interpreted":  # one thread: the interpreter holds the GIL
             if whole(lambda call=call, units=units: call(0, units)):  # a Ctrl-C meanwhile: once the chunk is whole
                 raise KeyboardInterrupt
@@ -214,6 +223,21 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
         start = stop
 
 
+def unit_width(rows: int, nb: int, lanes: int, nt: int | None = None) -> int:
+    """The rows of a unit of work of :func:`threaded` (one block of a kernel): the kernels' block width ``nb``, or,
+    for a range of fewer than ``nt * nb`` rows (``nt`` = ``numba.get_num_threads()``), its rows shared out over the
+    threads in blocks of a multiple of ``lanes`` (a block steps only its active width: kernels.driver), so that a
+    sweep of a few rows runs on every thread (100 rows ran as one block of 256 columns on one thread).  The numbers do
+    not change: each row's are its own."""
+    if nt is None:
+        import numba
+        nt = int(numba.get_num_threads())
+    if nt <= 1 or rows >= nt * nb:
+        return nb
+    share = -(-rows // nt)
+    return max(1, min(nb, -(-share // lanes) * lanes))
+
+
 def _kernel(mod, kname: str):
     """The function of ``mod`` (a kernel module) that runs the kernel ``kname``: its group's ``run_<group>``."""
     return getattr(mod, f"run_{GROUPS[kname]}")
@@ -224,11 +248,12 @@ def _compiled(mod, kname: str) -> bool:
     return bool(getattr(_kernel(mod, kname), "signatures", None))
 
 
-def _reading_call(run, args_for, then, start, rows, width, R, K):
+def _reading_call(run, args_for, then, start, rows, width, R, K, one_block=False):
     """``call(u0, u1)`` for :func:`threaded`: the units ``[u0, u1)`` (blocks of ``width`` rows) in sub-ranges of
-    about :data:`SCRATCH_BYTES` of distances, each run into one scratch block and handed to ``then``."""
+    about :data:`SCRATCH_BYTES` of distances, each run into one scratch block and handed to ``then``
+    (``one_block``: units narrower than the kernels' blocks, one per call)."""
     per_rows = max(SCRATCH_BYTES // (8 * max(R, 1)), SCRATCH_MIN_STEPS // max(int(K), 1))
-    per = max(1, per_rows // width)  # units per sub-range
+    per = 1 if one_block else max(1, per_rows // width)  # units per sub-range
 
     def call(u0, u1):
         buf = _scratch(min(u1 - u0, per) * width * R)
