@@ -97,11 +97,14 @@ def format_duration(seconds: float) -> str:
     if not math.isfinite(s):
         return f"{s} s"
     year = 365.25 * 86400
-    for unit, size, nxt in (("s", 1, 60), ("min", 60, 3600), ("h", 3600, 86400), ("day", 86400, year),
-                            ("year", year, math.inf)):
-        if s < nxt:
-            v = s / size
-            text = f"{v:z.2g}" if v < 100 or unit == "year" else f"{v:z.0f}"
+    units = (("s", 1.0, 60.0), ("min", 60.0, 60.0), ("h", 3600.0, 24.0), ("day", 86400.0, 365.0),
+             ("year", year, math.inf))
+    for unit, size, limit in units:
+        v = s / size
+        # two digits below 10 (1.6 min), whole numbers above (59 s, 116 days, 31,710 years); a value that rounds up to
+        # the next unit's size is said in that unit (59.97 s is "1 min", not "60 s")
+        text = f"{v:z.2g}" if v < 9.95 else f"{v:z,.0f}"
+        if float(text.replace(",", "")) < limit:
             return f"{text} {unit}" + ("s" if unit in ("day", "year") and text != "1" else "")
     return f"{s} s"  # pragma: no cover
 

@@ -165,13 +165,18 @@ def _greek_text(name: str) -> str:
 
 
 def portrait_title(field, params=None, methods=(), step=None) -> str:
-    """``<describe(field)>: gd, altgd, h = 0.2; flow`` — the step is named only for discrete methods (the
-    continuous ``flow`` has none)."""
+    """``<describe(field)>: gd, altgd, h = 0.2; flow`` — the step (a number, or a pair ``(h_G, h_D)``) is named only
+    for discrete methods (the continuous ``flow`` has none)."""
     methods = list(methods)
     discrete = [m for m in methods if m != "flow"]
     bits = []
+    if isinstance(step, (tuple, list)):
+        hg, hd = step
+        h = f"{hg:zg}" if hg == hd else f"({hg:zg}, {hd:zg})"
+    else:
+        h = None if step is None else f"{step:zg}"
     if discrete:
-        bits.append(", ".join(discrete) + (f", h = {step:zg}" if step is not None else ""))
+        bits.append(", ".join(discrete) + (f", h = {h}" if h is not None else ""))
     if "flow" in methods:
         bits.append("flow")
     head = describe(field, params)
@@ -186,15 +191,7 @@ def _runs_title(field, params, items) -> str:
     runs = [it[1] for it in items if isinstance(it[1], Trajectory)]
     methods = list(dict.fromkeys(t.method for t in runs))
     steps = {tuple(t.step) for t in runs if t.method != "flow"}
-    step = None
-    if len(steps) == 1:
-        hg, hd = next(iter(steps))
-        step = hg if hg == hd else None
-    title = portrait_title(field, params, methods, step)
-    if len(steps) == 1 and step is None and methods:  # a two-timescale step: h_G, h_D
-        hg, hd = next(iter(steps))
-        title += f", h = ({hg:zg}, {hd:zg})"
-    return title
+    return portrait_title(field, params, methods, next(iter(steps)) if len(steps) == 1 else None)
 
 
 def _axes(ax, figsize=(4.6, 4.2)):

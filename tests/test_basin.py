@@ -450,12 +450,12 @@ def test_the_printed_step_never_exceeds_the_printed_limit_of_the_theorems_steps(
 
 @pytest.mark.parametrize("r", [0.2, 40.0])
 def test_cli_asks_about_a_ball_of_a_given_radius(capsys, r):
-    """``--r0 R --r-max R`` asks whether the ball of radius R is certified (a new user found no radius option): a
+    """``--r-max R`` asks whether the ball of radius R is certified (a new user found no radius option): a
     small ball is (R reported, capped), a large one is not and the largest certified ball below it is given with the
     radius that failed.  The certified mu is checked against the smallest eigenvalue of sym DF sampled on the ball
     (an independent computation: numpy's eigvalsh at 2,000 points)."""
     argv = ["basin", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1,reading=generator-tikhonov", "--method", "eg",
-            "--r0", str(r), "--r-max", str(r), "--json"]
+            "--r-max", str(r), "--json"]
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     R = float(out["region_radius"])
@@ -473,5 +473,12 @@ def test_cli_asks_about_a_ball_of_a_given_radius(capsys, r):
 
 
 def test_cli_refuses_a_first_radius_beyond_the_largest(capsys):
+    """A --r0 given beyond --r-max is refused by name; the default --r0 follows a smaller --r-max (it blamed --r0,
+    which the user had not typed); --r-max at or below the smallest radius searched is refused in its own words."""
     assert main(["basin", "quadratic", "--r0", "2", "--r-max", "1"]) == 2
     assert capsys.readouterr().err.strip() == "gandynamics: error: --r0 must be at most --r-max, got '2' > '1'"
+    assert main(["basin", "quadratic", "--r-max", "0.2"]) == 0
+    capsys.readouterr()
+    assert main(["basin", "quadratic", "--r-max", "1e-7"]) == 2
+    assert capsys.readouterr().err.strip() == ("gandynamics: error: --r-max must be above 1e-06 (the smallest radius "
+                                               "searched), got '1e-7'")

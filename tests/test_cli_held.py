@@ -111,3 +111,38 @@ def test_a_held_stream_is_the_stream_for_everything_but_writing(monkeypatch):
         assert err.getvalue() == ""
         sys.stdout.writelines(["a"])
     assert err.getvalue() == "gandynamics: warning: x\n"
+
+
+def test_a_write_racing_a_release_from_another_thread_comes_after_the_held_warnings(monkeypatch):
+    """The notice timer releases the warnings from its own thread; a write of the command meanwhile (the flag was
+    raised before the lines were written: found by a reviewer with a slow stderr) came out ahead of them."""
+    import threading
+
+    from gandynamics.cli.held import Held
+    order = []
+
+    class Slow:
+        def write(self, text):
+            time.sleep(0.05)
+            order.append(("err", text.strip()))
+
+        def flush(self):
+            pass
+
+    class Out:
+        def write(self, text):
+            order.append(("out", text.strip()))
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr(sys, "stdout", Out())
+    with Held(err=Slow(), after=60.0) as held:
+        held.warn("w1")
+        held.warn("w2")
+        t = threading.Thread(target=held.release)
+        t.start()
+        time.sleep(0.02)  # the release is writing w1
+        sys.stdout.write("o")
+        t.join()
+    assert order == [("err", "w1"), ("err", "w2"), ("out", "o")]

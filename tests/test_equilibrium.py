@@ -216,6 +216,9 @@ def test_a_run_that_stands_still_because_its_step_is_too_small_says_so(start):
     assert f"its steps move it by h |F| = {hF:.2g}, below the rounding of a state of size" in text, text
     flat = simulate(DIRAC, "gd", [1.0, 1.0], 1000, 5.0).describe()
     assert "stands still, but not at a zero of F" in flat and "its steps move it" not in flat, flat
+    # a step normalised per coordinate (Adam) moves the state by about h, not h |F|: not said of it
+    adam = simulate(DIRAC, "adam", [start, start], 100, 1e-20, engine="compiled").describe()
+    assert "its steps move it" not in adam, adam
 
 
 def _flat_declared():

@@ -491,8 +491,10 @@ def test_interleaved_kernels_give_the_same_numbers_bitwise():
 
 
 @pytest.mark.parametrize("field, methods", [
-    ("dirac-r1", ("gd", "eg", "eftp", "altgd", "ogda", "momentum", "eag", "adam", "lookahead", "flow", "proximal")),
-    ("dirac-nd", ("gd", "eg", "eftp"))])
+    ("dirac-r1", ("gd", "eg", "eftp", "altgd", "ogda", "momentum", "eag", "adam", "rmsprop", "lookahead", "flow",
+                  "proximal", "ftr")),
+    ("dirac-nd", ("gd", "eg", "eftp")),
+    ("dirac-r1-box", ("gd", "eg", "eftp", "altgd", "momentum"))])
 def test_a_rows_numbers_do_not_depend_on_how_many_rows_run_beside_it(field, methods):
     """A block steps only its active width NW (its rows rounded up to kernels.common.LANES columns; one trajectory
     stepped all 256 columns: 7x slower).  Rows run alone, in blocks narrower than a vector iteration, of exactly LANES,
@@ -505,13 +507,15 @@ def test_a_rows_numbers_do_not_depend_on_how_many_rows_run_beside_it(field, meth
     from gandynamics.kernels.common import LANES  # noqa: F401 (read below through the module's source)
     from gandynamics.runs import engine
 
-    fld = VectorField(games.dirac(), [R1()]) if field == "dirac-r1" else VectorField(games.dirac_nd(3), [R1(gamma=0.5)])
+    fld = VectorField(games.dirac(), [R1()]) if field != "dirac-nd" else VectorField(games.dirac_nd(3), [R1(gamma=0.5)])
     rng = np.random.default_rng(11)
     B = 300
     inits = rng.uniform(-3, 3, (B, fld.n))
+    box = {"box": {"psi": (-1.0, 1.0)}} if field.endswith("box") else {}  # (the projection's columns too: --clip)
     for method in methods:
         plan = sweep_plan(fld, method, inits=inits, grid={"step": rng.uniform(0.01, 1.5, B)}, steps=120, product=False,
-                          bound=6.0)
+                          bound=6.0, **box)
+        assert bool(plan.use_box) == bool(box)
         plan = dataclasses.replace(plan, engine="compiled")
         lanes = int(next(ln for ln in plan.source.splitlines() if ln.startswith("LANES = ")).split()[2])
         nb = block_width(plan.source)
@@ -522,3 +526,15 @@ def test_a_rows_numbers_do_not_depend_on_how_many_rows_run_beside_it(field, meth
             part = engine.run_rows(plan, lo, hi)
             for key in ("final", "dist", "divat", "reason"):
                 np.testing.assert_array_equal(part[key], whole[key][lo:hi], err_msg=f"{method} rows {lo}:{hi} {key}")
+
+
+def test_every_call_of_a_block_function_over_the_active_width_is_specialised_or_refused():
+    """kernels._width_specialised: a call field_X(..., NW) becomes the pair over the constant NB (a full block) and
+    NW; a call it cannot rewrite (NW by keyword, spaced, an argument with parentheses) is refused, not left to run
+    full blocks with a runtime trip count."""
+    from gandynamics.kernels import _width_specialised
+    assert _width_specialised("c_ = field_step_gd(z, pb, hs, BP, NW)") == \
+        "c_ = (field_step_gd(z, pb, hs, BP, NB) if NW == NB else field_step_gd(z, pb, hs, BP, NW))"
+    for bad in ("field_block(z, pb, f, m=NW)", "field_block(np.asarray(z), pb, f, NW)", "field_step_gd(z, pb, hs, BP, NW )"):
+        with pytest.raises(ValueError, match="over NW"):
+            _width_specialised(bad)

@@ -198,9 +198,10 @@ def test_the_command_line_counts_a_zipped_sweep_by_its_rows(monkeypatch, tmp_pat
 
 
 @pytest.mark.parametrize("seconds, text", [
-    (0.5, "0.5 s"), (9.96, "10 s"), (59.4, "59 s"), (60, "1 min"), (95, "1.6 min"), (3600, "1 h"), (5400, "1.5 h"),
-    (86400, "1 day"), (86400 * 2.5, "2.5 days"), (86400 * 116, "116 days"), (365.25 * 86400, "1 year"),
-    (1e12, "3.2e+04 years"), (math.inf, "inf s")])
+    (0.5, "0.5 s"), (9.96, "10 s"), (59.4, "59 s"), (59.97, "1 min"), (60, "1 min"), (95, "1.6 min"),
+    (3599, "1 h"), (3600, "1 h"), (5400, "1.5 h"), (86300, "1 day"), (86400, "1 day"), (86400 * 2.5, "2.5 days"),
+    (86400 * 116, "116 days"), (86400 * 99.6, "100 days"), (86400 * 365.2, "1 year"), (365.25 * 86400, "1 year"),
+    (150 * 365.25 * 86400, "150 years"), (1e12, "31,688 years"), (math.inf, "inf s")])
 def test_durations_are_written_in_the_unit_a_person_would_use(seconds, text):
     from gandynamics.limits import format_duration
     assert format_duration(seconds) == text

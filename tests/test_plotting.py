@@ -1223,6 +1223,8 @@ def test_a_portrait_in_the_users_axes_is_titled_with_its_runs_methods_and_step()
     assert phase_portrait(fld, trajectories=[gd_, eg_, fl], ax=ax).get_title() == "dirac + R1(γ = 0.3): gd, eg, h = 0.2; flow"
     two = simulate(fld, "gd", [1.0, 1.0], 50, (0.2, 0.1))
     assert phase_portrait(fld, trajectories=[two], ax=ax).get_title() == "dirac + R1(γ = 0.3): gd, h = (0.2, 0.1)"
+    # (the step with the discrete methods it belongs to, not after the flow)
+    assert phase_portrait(fld, trajectories=[two, fl], ax=ax).get_title() == "dirac + R1(γ = 0.3): gd, h = (0.2, 0.1); flow"
     assert phase_portrait(fld, trajectories=[("mine", two.states)], ax=ax).get_title() == "dirac + R1(γ = 0.3)"
     assert phase_portrait(fld, trajectories=[gd_], title="T", ax=ax).get_title() == "T"
     plt.close(fig)

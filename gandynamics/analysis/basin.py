@@ -185,8 +185,12 @@ def _is_linear(fld) -> bool:
     return not any(sym in zs for e in fld.DF for sym in getattr(e, "free_symbols", ()))
 
 
+#: the smallest radius :func:`monotone_radius` searches by default (no certified ball above it gives R = 0)
+R_MIN = 1e-6
+
+
 def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r0: float = 0.5,
-                    r_max: float = 1e3, r_min: float = 1e-6, tol: float = 1e-2, max_seconds: float = 5.0,
+                    r_max: float = 1e3, r_min: float = R_MIN, tol: float = 1e-2, max_seconds: float = 5.0,
                     progress=None, max_boxes: int = 20000):
     r"""The largest ``R`` (to relative ``rtol``) with ``mu_lo(B_R(z*)) > margin`` certified.
 

@@ -120,7 +120,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true",
                            help="only errors and warnings on standard error (no progress notices)")
-    verbosity.add_argument("-v", "--verbose", action="store_true", help="also debugging messages of the library")
+    verbosity.add_argument("-v", "--verbose", action="store_true",
+                           help="also debugging messages of the library, and the warnings of a command that fails "
+                                "before it shows anything (held otherwise: its error is one line)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (modname, line) in COMMANDS.items():
         if command is not None and name != command:

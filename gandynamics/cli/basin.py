@@ -28,12 +28,13 @@ def add_parser(sub):
     p.add_argument("--margin", default="0", metavar="MU",
                    help="certify mu > MU instead of mu > 0: a smaller ball with a better rate (default 0)")
     p.add_argument("--rtol", default="1e-3", help="relative accuracy of the bisection on the radius (default 1e-3)")
-    p.add_argument("--r0", default="0.5", metavar="R",
-                   help="the first radius tried (default 0.5); the search doubles up from it or halves down")
+    p.add_argument("--r0", default=None, metavar="R",
+                   help="the first radius tried (default 0.5, or --r-max when that is smaller); the search doubles "
+                        "up from it or halves down")
     p.add_argument("--r-max", default="1e3", metavar="R",
-                   help="the largest radius searched (default 1e3): R = R_MAX means the ball of that radius is "
-                        "certified, so that --r0 R --r-max R asks whether the ball of radius R is (and gives the "
-                        "largest certified ball below it when it is not)")
+                   help="the largest radius searched (default 1e3; above 1e-6, the smallest radius searched): R = "
+                        "R_MAX means the ball of that radius is certified, so that --r-max R asks whether the ball of "
+                        "radius R is (and gives the largest certified ball below it when it is not)")
     p.add_argument("--max-seconds", default="5", metavar="S",
                    help="time budget of the search on each radius tried, and of the certificate at the radius "
                         "found (default 5): per radius, not in all (the bisection tries about 10 to 30 radii)")
@@ -60,7 +61,7 @@ def _b(x, side):
 
 
 def run(args) -> int:
-    from ..analysis.basin import basin
+    from ..analysis.basin import R_MIN, basin
     from .common import build_field, dumps, rate_text
     from .constants import number
     step = number(args.step, "--step", positive=True) if args.step is not None else None
@@ -70,10 +71,12 @@ def run(args) -> int:
         raise GandynamicsError(f"--margin must be >= 0, got {args.margin!r}")
     rtol = number(args.rtol, "--rtol", positive=True)
     secs = number(args.max_seconds, "--max-seconds", positive=True)
+    from ..errors import GandynamicsError
     r_max = number(args.r_max, "--r-max", positive=True)
-    r0 = number(args.r0, "--r0", positive=True)
+    if not r_max > R_MIN:
+        raise GandynamicsError(f"--r-max must be above {R_MIN:g} (the smallest radius searched), got {args.r_max!r}")
+    r0 = number(args.r0, "--r0", positive=True) if args.r0 is not None else min(0.5, r_max)
     if r0 > r_max:
-        from ..errors import GandynamicsError
         raise GandynamicsError(f"--r0 must be at most --r-max, got {args.r0!r} > {args.r_max!r}")
     fld, hyper = build_field(args)
     import sys

@@ -62,28 +62,30 @@ class Held:
         self._timer = None
 
     def warn(self, line: str) -> None:
-        with self._lock:
+        with self._lock:  # (a release under way holds it until its lines are written: this one comes after them)
             if not self._released:
                 self._lines.append(line)
                 return
         self._write([line])
 
     def release(self) -> None:
-        """Write the held lines now and every later one as it comes."""
+        """Write the held lines now and every later one as it comes.  The lines are written holding the lock and the
+        flag is raised after them, so that a write of another thread (the notice timer releases from its own) that
+        finds the flag down waits here and comes after them."""
         if self._released:  # (the common case, without the lock: one attribute read per write)
             return
         with self._lock:
             if self._released:
                 return
-            self._released = True
             lines, self._lines = self._lines, []
-        self._write(lines)
+            self._write(lines)
+            self._released = True
 
     def drop(self) -> list[str]:
         """Forget the held lines (the command failed; its error line says why) and return them."""
         with self._lock:
-            self._released = True
             lines, self._lines = self._lines, []
+            self._released = True
         return lines
 
     def _write(self, lines) -> None:

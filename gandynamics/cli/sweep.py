@@ -27,7 +27,8 @@ def add_parser(sub):
                         "of the table's own columns (the hopf game's beta) is hyper_NAME")
     p.add_argument("--init", action="append", default=[], metavar="v1,v2,...",
                    help="an initial point (repeatable; default the equilibrium + 1 in every coordinate, the start of "
-                        "simulate and portrait too)")
+                        "simulate and portrait too: the equilibrium at the game's hyperparameters as given, also when "
+                        "a --grid axis moves it)")
     p.add_argument("--random-inits", metavar="N:LO:HI",
                    help="N initial points uniform in [LO, HI]^n (seeded by --seed)")
     p.add_argument("--seed", default="0", metavar="S", help="seed for --random-inits (default 0)")
@@ -41,7 +42,9 @@ def add_parser(sub):
                         "via xarray); '-' writes CSV to standard output, the provenance as leading '#' lines "
                         "(pandas.read_csv(..., comment='#') skips them) and the summary to standard error")
     p.add_argument("--json", action="store_true", help="print the summary as JSON (counts by verdict, time, file)")
-    p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    p.add_argument("--no-progress", action="store_true",
+                   help="never show a progress bar, nor the estimate of how long a long sweep will take (a sweep "
+                        "with more than 10 s to go says it after 2 s otherwise)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the chunks on a running Dask cluster, e.g. tcp://10.0.0.5:8786 "
                         f"(needs Dask: {install_hint('distributed')})")

@@ -47,7 +47,7 @@ weighed more: 256 columns gained 2-16 % on the small fields with inlined steps a
 ``LANES`` (16) columns (``kernels/common.py``), so that one trajectory (``simulate``) or a sweep of a few rows does not
 pay for 256 (2026-12-04, one R1 Dirac-GAN trajectory: gd 229 -> 28.5 ns a step, eg 424 -> 56, eftp 279 -> 29.5;
 ``studies/bench_trajectory.py``); the calls of the field's block functions are made over the constant ``NB`` when
-the block is full (:func:`_width_specialised`); a sweep of fewer rows than a block per thread is cut into narrower
+``NW == NB`` (:func:`_width_specialised`); a sweep of fewer rows than a block per thread is cut into narrower
 blocks so that every thread has one (:func:`gandynamics.runs.engine.unit_width`: 100 rows x 10^6 gd steps 141 -> 86
 ms on 2 threads).  No value ever crosses from one column to another: each trajectory's result is
 independent of its neighbours, of its position in the batch and of the number of threads.  The last block
@@ -195,8 +195,16 @@ def _width_specialised(text: str) -> str:
     block is full, over ``NW`` otherwise.  The fused steps are inlined into the drivers, and a vector loop of a
     known trip count is faster: with ``NW`` alone the sweep's full blocks ran 7-13 % slower (R1 Dirac-GAN, gd, eg,
     eftp, 100,000 rows, 2026-12-04); with the constant, within 2 %."""
-    return _WIDTH_CALL.sub(lambda m: f"({m.group(1)}({m.group(2)}, NB) if NW == NB else {m.group(1)}({m.group(2)}, NW))",
-                           text)
+    out = _WIDTH_CALL.sub(lambda m: f"({m.group(1)}({m.group(2)}, NB) if NW == NB else {m.group(1)}({m.group(2)}, NW))",
+                          text)
+    # every call of a block function over NW is one of the pairs just made: a call the pattern missed (NW given by
+    # keyword, spaced, or after an argument with parentheses) would run full blocks with a runtime trip count
+    left = re.sub(r"\((field_block|field_step_\w+)\([^()]*, NB\) if NW == NB else \1\([^()]*, NW\)\)", "", out)
+    missed = re.search(r"\b(field_block|field_step_\w+)\((?:[^()]|\([^()]*\))*\bNW\b", left)
+    if missed:
+        raise ValueError(f"kernel_source: a call of {missed.group(1)} over NW not written as field(..., NW) with "
+                         f"simple arguments: {missed.group(0)!r}")
+    return out
 
 
 def block_width(source: str) -> int:

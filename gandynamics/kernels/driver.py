@@ -1,8 +1,9 @@
 """Kernel source: the batch driver of the discrete methods (appended to a field's generated module).
 
-``run_discrete`` loads a block of ``NB`` trajectories, runs the update rule selected by ``CODE`` for ``K``
-steps, checks every column after every step (NaN / inf / max-norm above ``BOUND``), records distances (and
-states) at the recording steps and freezes diverged columns.  The check is folded into the step when the
+``run_discrete`` loads a block of up to ``NB`` trajectories, runs the update rule selected by ``CODE`` for ``K``
+steps over the block's active width ``NW`` (its rows rounded up to ``LANES`` columns), checks every column of it after
+every step (NaN / inf / max-norm above ``BOUND``), records distances (and states) at the recording steps and freezes
+diverged columns.  The check is folded into the step when the
 rule can do it: a rule that sets ``nout`` (gd, eg, eftp without a projection box or lookahead: the fused
 steps of :func:`gandynamics.codegen.generate_block_source` return 1 when some column has
 ``not (|x_0| + ... + |x_{n-1}| <= BP)``, ``BP`` = ``BOUND`` or the largest double: true for every column with a NaN,

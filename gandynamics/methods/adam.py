@@ -41,7 +41,7 @@ def kernel_step(z, f, a1, a2, hs, pb, bb, k, n, c0, c1, zero, nrt, USE_BOX, BOX,
 
 
 METHOD = Method(
-    name="adam", summary="Adam per player (torch.optim.Adam conventions)",
+    moves_by_hF=False, name="adam", summary="Adam per player (torch.optim.Adam conventions)",
     formula="m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2; z <- z - (h/(1-b1^t)) m / (sqrt(v)/sqrt(1-b2^t) + eps)",
     reference="Kingma & Ba 2015; torch.optim.Adam (bias-corrected, eps outside the square root)",
     rules=(Rule("adam", "adaptive", kernel_step),),

@@ -147,6 +147,10 @@ class Method:
     projection: bool = True
     #: the continuous flow (its "iteration matrix" is the exact flow's ``expm(-h A)``), not a discrete method
     continuous: bool = False
+    #: a step moves the state by about ``h |F|`` (False for steps normalised per coordinate, Adam's and RMSprop's,
+    #: which move it by about ``h`` whatever ``|F|``): a run that stands still because ``h |F|`` is below the rounding
+    #: of its state says so (:mod:`gandynamics.runs.trajectory`)
+    moves_by_hF: bool = True
     extra: dict = field(default_factory=dict)
 
     @property

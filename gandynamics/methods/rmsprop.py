@@ -24,7 +24,7 @@ def kernel_step(z, f, a1, hs, pb, n, c0, c1, zero, nrt, USE_BOX, BOX, NW):
 
 
 METHOD = Method(
-    name="rmsprop", summary="RMSprop per player (torch.optim.RMSprop conventions)",
+    moves_by_hF=False, name="rmsprop", summary="RMSprop per player (torch.optim.RMSprop conventions)",
     formula="v <- alpha v + (1-alpha) g^2; z <- z - h g / (sqrt(v) + eps)",
     reference="Tieleman & Hinton 2012 (Coursera lecture 6.5); torch.optim.RMSprop (no bias correction)",
     rules=(Rule("rmsprop", "adaptive", kernel_step),),

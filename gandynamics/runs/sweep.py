@@ -71,7 +71,10 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     progress : bool, callable or None, optional
         Force the tqdm bar on/off (default ``None``: on when the sweep is estimated to take more than ~2 s), or a
         function ``progress(done, total)`` called with the rows finished and the rows in all as a bar would move
-        (the same counts with ``client``); any other value is refused before any work.
+        (the same counts with ``client``); any other value is refused before any work.  Unless ``False``, a local
+        sweep with more than :data:`PACE_NOTICE_LEFT` seconds to go after :data:`gandynamics.log.NOTICE_AFTER`
+        seconds says once how long it will take in all at its pace so far (a notice: :mod:`gandynamics.log`); rows
+        of very many steps move the bar in parts of a row.
     bound, equilibrium, options : as in :func:`simulate`
     samples : int
         Distances recorded per trajectory for the rate fit: at steps 0 and ``steps`` and one step at a fixed
@@ -569,9 +572,12 @@ class _Pace:
         total = elapsed * self.rows / done
         if total - elapsed > PACE_NOTICE_LEFT:
             from ..limits import _count, format_duration
-            notice(f"sweep: about {format_duration(total)} in all for {self.rows:,} trajectories x "
-                   f"{_count(self.steps)} steps, at the pace of the first {format_duration(elapsed)} "
-                   f"({done / self.rows:z.2%} done); Ctrl-C stops it and keeps the trajectories that finished")
+            stop = ("Ctrl-C stops it and keeps the trajectories that finished" if self.rows > 1 else
+                    "Ctrl-C stops it, with nothing kept (simulate --record-every N keeps the steps a trajectory "
+                    "has done)")
+            notice(f"sweep: about {format_duration(total)} in all for {self.rows:,} "
+                   f"{'trajectories' if self.rows > 1 else 'trajectory'} x {_count(self.steps)} steps, at the pace "
+                   f"of the first {format_duration(elapsed)} ({done / self.rows:z.2%} done); {stop}")
 
 
 

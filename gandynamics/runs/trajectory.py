@@ -352,7 +352,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 # start near z* read "stands still, but not at a zero of F", the step not named as the cause)
                 # (not where F itself is negligible against the state: a flat F, not the step, holds it there)
                 hF, eps = max(hg, hd) * row["final_residual"], np.finfo(float).eps
-                if not row["final_zero"] and hF <= eps * scale < row["final_residual"]:
+                if m.moves_by_hF and not row["final_zero"] and hF <= eps * scale < row["final_residual"]:
                     row["step_below_rounding"], row["state_size"] = hF, scale
     return Trajectory(states=states, times=ev, distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
