@@ -163,3 +163,37 @@ def test_a_given_step_without_convergence_is_said(capsys, step, says):
     assert main(["rates", "dirac", "--reg", "r1", "--methods", "gd", "--step", str(step), "--no-measure"]) == 0
     out = capsys.readouterr().out
     assert (f"local rate {abs(1 - step / 2):g} >= 1 at h = {step:g}: no convergence there (stable for h < 4)" in out) == says
+
+
+@pytest.mark.parametrize("step", ["1e10", "1e160", "1e300"])
+def test_rates_at_a_huge_step_is_a_table_not_a_traceback(capsys, step):
+    """rates --step 1e300: altgd's and lookahead's iteration matrices overflow (h^2 A^2, inf - inf NaN beside it) and
+    numpy's eigvals and SVD raised LinAlgError, a traceback (a new user).  Such a matrix's spectral radius is beyond
+    the doubles: inf, every method's row printed."""
+    from gandynamics.cli import main
+    code = main(["rates", "dirac", "--reg", "r1", "--step", step, "--methods", "gd,altgd,eg,eftp,lookahead"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Traceback" not in err, err
+    for m in ("gd", "altgd", "eg", "eftp", "lookahead"):
+        assert f"  {m}: " in out, (m, out)
+
+
+def test_the_spectral_radius_of_an_overflowed_iteration_matrix_is_inf():
+    from gandynamics.analysis.rates import matrix_eigenvalues, spectral_radius
+    assert spectral_radius(np.array([[np.inf, 1.0], [np.nan, 0.0]])) == np.inf
+    assert np.all(np.isinf(matrix_eigenvalues(np.array([[1e308, np.inf], [0.0, 1.0]]))))
+    assert spectral_radius(np.array([[0.0, 2.0], [-2.0, 0.0]])) == pytest.approx(2.0, rel=1e-15)  # (finite: numpy's)
+
+
+def test_a_flow_step_far_longer_than_the_solutions_scale_stops_instead_of_running_for_ever():
+    """rates --step 1e10 --methods flow measured the flow with adaptive Dormand-Prince at rtol 1e-12: each output
+    step of length 1e10 needed ~10^9 sub-steps (stability bounds them by ~1/|lambda|), for ever and deaf to Ctrl-C.
+    One output step may take at most DP_MAX_SUBSTEPS sub-steps: the run stops there, reason 'stepsize'."""
+    from gandynamics import R1, VectorField, games, simulate
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    tr = simulate(fld, "flow", [1.0, 1.0], 3, 1e10, scheme="dopri5", rtol=1e-12, atol=1e-300, engine="compiled")
+    assert tr.stopped and tr.reason == "stepsize" and tr.diverged_at == 1
+    assert "needed more than 10^5 sub-steps" in tr.describe()
+    # a step within the solution's scale is integrated as before (the flow's exact decay, docs/mathematics.md §1.9)
+    ok = simulate(fld, "flow", [1.0, 1.0], 3, 1.0, scheme="dopri5", rtol=1e-12, atol=1e-300, engine="compiled")
+    assert not ok.diverged

@@ -214,13 +214,13 @@ def map_multipliers(method: str, A, h: float, n_theta: int | None = None, beta: 
     """The multipliers of ``method``'s map at a fixed point with ``A = DF(z*)`` and step ``h``: the
     eigenvalues of :func:`gandynamics.analysis.rates.iteration_matrix` (computed from the eigenvalues of A
     by :func:`gandynamics.analysis.rates.multipliers` where the method declares them in closed form)."""
-    from .rates import iteration_matrix, multipliers
+    from .rates import iteration_matrix, matrix_eigenvalues, multipliers
     if METHODS[method].multipliers is not None:  # a closed form per eigenvalue of A (None: not for these options)
         try:
             return multipliers(method, np.linalg.eigvals(np.asarray(A, float)), h, beta)
         except GandynamicsError:
             pass
-    return np.linalg.eigvals(iteration_matrix(method, A, h, n_theta=n_theta, beta=beta))
+    return matrix_eigenvalues(iteration_matrix(method, A, h, n_theta=n_theta, beta=beta))
 
 
 def _pair_prod(vals, op) -> float:

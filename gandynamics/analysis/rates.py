@@ -212,9 +212,20 @@ def iteration_matrix(method: str, A, h: float, n_theta: int | None = None, beta:
                                "system at the equilibrium") from None
 
 
+def matrix_eigenvalues(M) -> np.ndarray:
+    """The eigenvalues of an iteration matrix ``M`` (n, n); all ``inf`` where ``M`` has an entry that is not finite:
+    an iteration matrix overflows at a huge step (altgd's ``h^2 A^2`` at h = 1e300, inf - inf NaN beside it), where
+    its spectral radius is beyond the largest double (numpy's eigvals raised LinAlgError, a traceback of ``rates
+    --step 1e300``)."""
+    M = np.asarray(M, dtype=complex)
+    if not np.all(np.isfinite(M)):
+        return np.full(M.shape[0], complex(math.inf, 0.0))
+    return np.linalg.eigvals(M)
+
+
 def spectral_radius(M) -> float:
-    """``max |lambda(M)|``."""
-    return float(np.max(np.abs(np.linalg.eigvals(np.asarray(M, dtype=complex)))))
+    """``max |lambda(M)|`` (``inf`` for a matrix that overflowed: :func:`matrix_eigenvalues`)."""
+    return float(np.max(np.abs(matrix_eigenvalues(M))))
 
 
 def multipliers(method: str, lam, h: float, beta: float = 0.0) -> np.ndarray:
@@ -700,7 +711,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             note = ""
             if measure and loc is not None and m != "flow" and (meas is None or meas > loc + 1e-2 or div is not None):
                 T = iteration_matrix(m, A, h, **kw)
-                norm = float(np.linalg.norm(T, 2))
+                # (an iteration matrix that overflowed at a huge step has no SVD: its norm is beyond the doubles)
+                norm = float(np.linalg.norm(T, 2)) if np.all(np.isfinite(T)) else math.inf
                 # (the non-normal explanation is for rho < 1; at rho >= 1 the step is unstable, which the row's own
                 # note 'local rate ... >= 1: no convergence there' says: a reviewer read "non-normal" at rho = 49.7)
                 if norm > 1 and loc < 1:

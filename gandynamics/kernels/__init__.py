@@ -97,8 +97,9 @@ REASONS = {0: "", 1: "nan", 2: "overflow", 3: "bound", 4: "stepsize", 5: "solve"
 #: the reasons that end a run without it diverging: the method (or the adaptive integrator) could not take its
 #: next step -- a singular linear solve of an implicit or Hessian-corrected method, an underflowing step size
 STOPS = {"solve": "the method's linear solve failed at this point (a singular matrix)",
-         "stepsize": "the adaptive integrator's step size underflowed: a stiff solution, or one that blows up in "
-                     "finite time where no bound stopped it first"}
+         "stepsize": "the adaptive integrator's step size underflowed, or one step needed more than 10^5 sub-steps: "
+                     "a stiff solution or a time step far longer than its scale (a smaller step h runs it), or one "
+                     "that blows up in finite time where no bound stopped it first"}
 
 _HERE = Path(__file__).parent
 

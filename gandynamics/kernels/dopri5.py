@@ -10,7 +10,9 @@ of ``err_i / (atol + rtol max(|y_i|, |y_new_i|))`` (Hairer, Norsett & Wanner I, 
 A trial step whose stages or result are not finite is *rejected* (the step shrinks by 5 and is retried):
 a stiff but finite flow is followed with smaller steps instead of being reported as divergence.  A
 trajectory is flagged only when an accepted state is not finite or beyond ``BOUND`` (reasons 1-3), or
-when the step underflows ``1e-14 max(1, |t|)`` (reason 4, e.g. a finite-time blow-up).
+when the step underflows ``1e-14 max(1, |t|)`` (reason 4, e.g. a finite-time blow-up), or when one output step
+needs more than ``DP_MAX_SUBSTEPS`` sub-steps (reason 4 too: a time step far longer than the solution's own scale;
+``rates --step 1e10 --methods flow`` ran 10^9 sub-steps a step, for ever and deaf to Ctrl-C).
 """
 # >>> stub
 import math
@@ -24,6 +26,10 @@ from gandynamics.kernels.common import _gk_dput, _gk_scaled_dist
 _DP_A = np.zeros((7, 6))
 _DP_E = np.zeros(7)
 # <<< stub
+
+#: the most adaptive sub-steps one output step may take (7 x 10^5 field evaluations, within the package's limit of
+#: 10^7 a step: gandynamics.runs.validate.MAX_STEP_EVALUATIONS)
+DP_MAX_SUBSTEPS = 100_000
 
 
 @njit(cache=True, fastmath=False)
@@ -81,7 +87,13 @@ def run_dopri5(row0, row1, Z0, P, H, BETA, ZSTAR, K0, K, REC_IDX, RECORD, REC, D
         reason = 0
         for k in range(K0 + 1, K + 1):
             tk = k * dt
+            sub = 0
             while t < tk and div < 0:
+                sub += 1
+                if sub > DP_MAX_SUBSTEPS:
+                    div = k
+                    reason = 4
+                    break
                 last = False
                 h = hstep
                 if t + h >= tk:
