@@ -482,3 +482,17 @@ def test_cli_refuses_a_first_radius_beyond_the_largest(capsys):
     assert main(["basin", "quadratic", "--r-max", "1e-7"]) == 2
     assert capsys.readouterr().err.strip() == ("gandynamics: error: --r-max must be above 1e-06 (the smallest radius "
                                                "searched), got '1e-7'")
+
+
+@pytest.mark.slow  # about 10 s: the certificates of the first huge balls use their time budgets
+def test_a_search_from_a_huge_radius_narrows_geometrically():
+    """--r0 1e300 --r-max 1e300 halved its way down, one certificate per halving: a thousand of them, minutes (a new
+    user stopped it after 120 s).  Far above r_min the next radius is the geometric mean, and a wide bracket is
+    bisected geometrically: a few dozen radii, and the same R as from r0 = 0.5, within rtol of the closed form
+    R* = 2 sqrt(eps) (mu(r) = min(eps - r^2/4, gamma) under reading (R-a), docs/math/basin-and-pep.md)."""
+    fld = VectorField(games.dirac(), [Asymmetric(eps=0.3, gamma=1.0, reading="generator-tikhonov")])
+    tried = []
+    R, fail, rep, _, _ = monotone_radius(fld, r0=1e300, r_max=1e300, progress=lambda ok, bad: tried.append((ok, bad)))
+    exact = 2 * math.sqrt(0.3)
+    assert len(tried) < 80, len(tried)
+    assert exact * (1 - 3e-3) < R <= exact and fail is not None and R < fail

@@ -187,6 +187,8 @@ def _is_linear(fld) -> bool:
 
 #: the smallest radius :func:`monotone_radius` searches by default (no certified ball above it gives R = 0)
 R_MIN = 1e-6
+#: a refused radius more than this many times ``r_min`` is followed by the geometric mean of the two, not its half
+WIDE = 2.0 ** 20
 
 
 def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r0: float = 0.5,
@@ -247,7 +249,8 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
 
     def cert(r):  # the whole report on B_r, or None where B_r meets a jump of F (nothing certified there)
         try:
-            return certify_constants(fld, Region.ball(zstar, r), p, asymmetric=False, **ball)
+            with np.errstate(over="ignore"):  # (a huge ball's bounds overflow to inf: no claim, no numpy warning)
+                return certify_constants(fld, Region.ball(zstar, r), p, asymmetric=False, **ball)
         except RegionMeetsJump as exc:  # the search chose this ball, not the user: mu > margin is unproved there
             jumps[r] = exc
             return None
@@ -266,7 +269,8 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     def probe(r):  # decide "mu > margin" on B_r by the mu search alone (constants.mu_certified_above: the
         count[0] += 1  # answer of the whole certificate's mu bracket, found sooner); no report here
         try:
-            lows[r] = mu_certified_above(fld, Region.ball(zstar, r), p, margin, **ball)
+            with np.errstate(over="ignore"):
+                lows[r] = mu_certified_above(fld, Region.ball(zstar, r), p, margin, **ball)
         except RegionMeetsJump as exc:
             jumps[r] = exc
         if r in lows and lows[r] > margin:
@@ -291,9 +295,10 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
         elif ok is None:                  # halving down from a refused one
             if fail / 2 < r_min:
                 return _radius((0.0, fail, None, zstar, count[0]), refusal(fail))
-            probe(fail / 2)
+            # (far above r_min, the geometric mean: from --r-max 1e300 halving took a thousand certificates)
+            probe(math.sqrt(fail * r_min) if fail > WIDE * r_min else fail / 2)
         elif fail is not None and fail - ok > rtol * ok:  # bisection between the two
-            probe(0.5 * (ok + fail))
+            probe(math.sqrt(ok * fail) if fail > 4 * ok else 0.5 * (ok + fail))
         else:                             # the whole report at the radius found (capped at r_max without a fail)
             rep = cert(ok)
             if rep is not None:
