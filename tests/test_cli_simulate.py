@@ -486,3 +486,13 @@ def test_sweep_samples_1025_reads_a_diverged_run_as_simulate_does(capsys, tmp_pa
     k = np.arange(11)
     slope = np.polyfit(k[5:], np.log(d[5:]), 1)[0]
     assert tr["rate"] == pytest.approx(np.exp(slope), rel=0.05)
+
+
+def test_an_interrupted_sweeps_summary_does_not_read_like_a_finished_one():
+    """After a Ctrl-C the summary's first line said "1 trajectories x 10000000000 steps (gd) in 9.50 s; table written",
+    like a run that finished (a new user): it says it was interrupted, and when."""
+    from gandynamics.cli.sweep import summary_text
+    tally = {"converging": 0, "not run": 1}
+    text = summary_text(1, 10**10, ["gd"], 9.5, tally, 1e6, "t.csv", complete=False)
+    assert text.splitlines()[0] == "1 trajectories x 10000000000 steps (gd) interrupted after 9.50 s; table written to t.csv"
+    assert summary_text(1, 10, ["gd"], 0.5, {"converging": 1}, 1e6, "t.csv").splitlines()[0].endswith("in 0.50 s; table written to t.csv")

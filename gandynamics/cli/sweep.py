@@ -190,8 +190,8 @@ def run(args) -> int:
               file=summary_to)
     else:
         by = {m: res.verdict_counts(m) for m in methods} if len(methods) > 1 else None
-        print(summary_text(n, steps, methods, dt, tally, res.meta.get("bound"), None if out == "-" else out, by),
-              file=summary_to)
+        print(summary_text(n, steps, methods, dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
+                           complete=res.complete), file=summary_to)
     if not args.json:
         from ..runs.equilibria import MAX_FINAL_SEARCHES
         none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
@@ -233,12 +233,13 @@ def verdict_meanings(steps: int, bound=None) -> dict:
 
 
 def summary_text(rows: int, steps: int, methods, seconds: float, tally: dict, bound=None, table=None,
-                 by_method: dict | None = None) -> str:
+                 by_method: dict | None = None, complete: bool = True) -> str:
     """The summary of ``gandynamics sweep``: what ran, where the table went, and how many rows have each verdict
     (of how many), each with what it means; verdicts no row has are left out of the legend.  ``by_method``
     (``{method: tally}``, several methods): a line per method with its own counts below the legend."""
     meaning = verdict_meanings(steps, bound)
-    lines = [f"{rows} trajectories x {steps} steps ({', '.join(methods)}) in {seconds:z.2f} s"
+    when = f"in {seconds:z.2f} s" if complete else f"interrupted after {seconds:z.2f} s"
+    lines = [f"{rows} trajectories x {steps} steps ({', '.join(methods)}) {when}"
              + ("" if table is None else f"; table written to {table}"),
              f"verdicts of the {rows} trajectories (rules: docs/howto/verdicts.md, the table's verdict_rule):"]
     shown = {k: v for k, v in tally.items() if v}
