@@ -496,3 +496,20 @@ def test_an_interrupted_sweeps_summary_does_not_read_like_a_finished_one():
     text = summary_text(1, 10**10, ["gd"], 9.5, tally, 1e6, "t.csv", complete=False)
     assert text.splitlines()[0] == "1 trajectories x 10000000000 steps (gd) interrupted after 9.50 s; table written to t.csv"
     assert summary_text(1, 10, ["gd"], 0.5, {"converging": 1}, 1e6, "t.csv").splitlines()[0].endswith("in 0.50 s; table written to t.csv")
+
+
+def test_a_rate_too_fast_to_read_says_why(capsys):
+    """simulate --steps 1e7 of a run that reaches the rounding floor within ~7,000 steps (R1 at the critical gamma = 1,
+    rate 0.95) printed "rate per step: -" with no reason (a new user): its read steps are ~9,766 apart, the second
+    already at the floor (0.95^9766 = 1e-218).  A run of 1,000 steps measures it: the closed form |1 + h lambda|
+    (docs/mathematics.md §1.9)."""
+    assert 0.95 ** 9766 < 1.5e-154 < 0.95 ** 6800
+    code, out, _ = run(capsys, "simulate", "dirac", "--reg", "r1:gamma=1", "--method", "gd", "--step", "0.1",
+                       "--steps", "1e7", "--record-every", "1e6")
+    line = next(ln for ln in out.splitlines() if ln.startswith("rate per step"))
+    assert code == 0 and line.startswith("rate per step: -   (the distance fell to the rounding floor before the second "
+                                          "of the steps it is read at, one about every 9,766"), line
+    code, out, _ = run(capsys, "simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "gd", "--step", "0.2",
+                       "--steps", "1000", "--json")
+    lam = complex(-0.15, np.sqrt(0.25 - 0.0225))
+    assert json.loads(out)["rate"] == pytest.approx(abs(1 + 0.2 * lam), rel=1e-4)

@@ -243,8 +243,16 @@ def run(args) -> int:
         print("rate per step: - (no z* to measure it from)")
     else:
         print(f"distance to z* = ({', '.join(f'{v:z.6g}' for v in tr.equilibrium)}): {tr.final_distance:z.6g}")
+        why = ""
+        if not tr.rate == tr.rate and not tr.diverged and tr.verdict == "converging":
+            # (the rate is fitted on the read samples above the rounding floor, and is undefined with fewer than two:
+            # docs/math/runs.md, "The measured rate")
+            from ..runs.trajectory import READ_SAMPLES
+            gap = max(1, round(tr.steps / (READ_SAMPLES - 1)))
+            why = (f"   (the distance fell to the rounding floor before the second of the steps it is read at, one "
+                   f"about every {gap:,}: nothing to fit; fewer --steps measure it)")
         print(f"rate per step: {rate_text(tr.rate)}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
-                                                   if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else ""))
+                                                   if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else "") + why)
     print(f"verdict: {tr.describe()}")
     if order is not None:
         print(f"order of |F(z_k)| in k: {order['measured']:z.4g} measured (theorem: {order['theorem']:zg}, "
