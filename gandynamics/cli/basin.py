@@ -74,7 +74,7 @@ def run(args) -> int:
     from ..errors import GandynamicsError
     r_max = number(args.r_max, "--r-max", positive=True)
     if not r_max > R_MIN:
-        raise GandynamicsError(f"--r-max must be above {R_MIN:g} (the smallest radius searched), got {args.r_max!r}")
+        raise GandynamicsError(f"--r-max must be above {R_MIN:zg} (the smallest radius searched), got {args.r_max!r}")
     r0 = number(args.r0, "--r0", positive=True) if args.r0 is not None else min(0.5, r_max)
     if r0 > r_max:
         raise GandynamicsError(f"--r0 must be at most --r-max, got {args.r0!r} > {args.r_max!r}")
