@@ -513,3 +513,13 @@ def test_a_rate_too_fast_to_read_says_why(capsys):
                        "--steps", "1000", "--json")
     lam = complex(-0.15, np.sqrt(0.25 - 0.0225))
     assert json.loads(out)["rate"] == pytest.approx(abs(1 + 0.2 * lam), rel=1e-4)
+
+
+def test_a_sweep_read_on_too_few_samples_says_so(capsys, tmp_path):
+    """sweep --samples 2 read a converging run 'bounded, not converging ... too slow to show' (a new user): the
+    summary says the samples are too few for the verdicts' rules; 17 or more, or a short run's every step, say
+    nothing."""
+    base = ["sweep", "dirac", "--reg", "r1", "--method", "gd", "--step", "0.2", "--out", str(tmp_path / "t.csv")]
+    for steps, samples, noted in (("100", "2", True), ("100", "16", True), ("100", "17", False), ("10", "65", False)):
+        code, out, _ = run(capsys, *base, "--steps", steps, "--samples", samples)
+        assert code == 0 and ("note: each run was read on" in out) == noted, (steps, samples, out)

@@ -33,7 +33,8 @@ def add_parser(sub):
                    help="N initial points uniform in [LO, HI]^n (seeded by --seed)")
     p.add_argument("--seed", default="0", metavar="S", help="seed for --random-inits (default 0)")
     p.add_argument("--samples", default="65", metavar="N",
-                   help="distances recorded per trajectory, read for its rate and verdict (default 65; at least 2); "
+                   help="distances recorded per trajectory, read for its rate and verdict (default 65; at least 2, and "
+                        "fewer than 17 are too few for the verdicts' rules); "
                         "simulate reads 1025: --samples 1025 reads a run as simulate does (a run that diverges early "
                         "has few of the 65 before its divergence, and its rate is read from those)")
     p.add_argument("--zip", action="store_true", help="zip the axes (equal lengths) instead of their product")
@@ -202,11 +203,20 @@ def run(args) -> int:
                      "per sweep" if left else "")
                   + "): read on their displacement |z_k - z_0| from their start, their distance, rate and tails NaN",
                   file=summary_to)
+    read = int(res.meta.get("samples", samples))
+    if not args.json and read < FEW_SAMPLES and read == samples:  # (not a short run's every step: its own choice)
+        print(f"note: each run was read on {read} samples (--samples): too few for the verdicts' rules, which compare "
+              f"the quarters of a run and fit at least 6 samples, so most runs read 'bounded, not converging'; the "
+              f"default is 65", file=summary_to)
     if not res.complete:
         print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)",
               file=summary_to)
         return 130
     return 0
+
+
+#: fewer samples per run than this (four quarters of four) are too few for the verdicts' rules: the summary says so
+FEW_SAMPLES = 17
 
 
 def verdict_meanings(steps: int, bound=None) -> dict:
