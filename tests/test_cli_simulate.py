@@ -430,7 +430,8 @@ _SHIFTED = ("import sympy as sp\nimport gandynamics as gd\nx, y = sp.symbols('x 
             "none = lambda: gd.Game.zero_sum([x], [y], (x - 2)**2 / 2 + (x - 2) * (y + 1) - (y + 1)**2 / 2, name='s')\n")
 
 
-@pytest.mark.parametrize("game", ["dirac", "nk-scale", "gaussian-mean", "lq-wgan", "jare-gaussian", "FILE"])
+@pytest.mark.parametrize("game", ["gaussian-mean", "FILE"] + [pytest.param(g, marks=pytest.mark.slow)
+                                                                for g in ("dirac", "nk-scale", "lq-wgan", "jare-gaussian")])
 def test_simulate_sweep_and_portrait_start_at_the_equilibrium_plus_one(capsys, tmp_path, monkeypatch, game):
     """Without --init, simulate, sweep and (for a game of two parameters) portrait start at the zero of F + 1 in every
     coordinate.  The zeros are the games' declared equilibria, checked here to be zeros of F by numpy; the user game

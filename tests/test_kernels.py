@@ -490,11 +490,12 @@ def test_interleaved_kernels_give_the_same_numbers_bitwise():
             np.testing.assert_array_equal(a[key], b[key], err_msg=f"{method} {key}")
 
 
-@pytest.mark.parametrize("field, methods", [
-    ("dirac-r1", ("gd", "eg", "eftp", "altgd", "ogda", "momentum", "eag", "adam", "rmsprop", "lookahead", "flow",
-                  "proximal", "ftr")),
-    ("dirac-nd", ("gd", "eg", "eftp")),
-    ("dirac-r1-box", ("gd", "eg", "eftp", "altgd", "momentum"))])
+@pytest.mark.parametrize("field, methods", [  # (the default pass: kernels other tests compile too; the rest -m slow)
+    ("dirac-r1", ("gd", "eg", "eftp", "proximal", "flow")),
+    pytest.param("dirac-r1", ("altgd", "ogda", "momentum", "eag", "adam", "rmsprop", "lookahead", "ftr"),
+                 marks=pytest.mark.slow),
+    pytest.param("dirac-nd", ("gd", "eg", "eftp"), marks=pytest.mark.slow),
+    pytest.param("dirac-r1-box", ("gd", "eg", "eftp", "altgd", "momentum"), marks=pytest.mark.slow)])
 def test_a_rows_numbers_do_not_depend_on_how_many_rows_run_beside_it(field, methods):
     """A block steps only its active width NW (its rows rounded up to kernels.common.LANES columns; one trajectory
     stepped all 256 columns: 7x slower).  Rows run alone, in blocks narrower than a vector iteration, of exactly LANES,

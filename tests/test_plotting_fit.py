@@ -455,7 +455,7 @@ def test_refitting_layout_leaves_titles_it_cannot_measure(fld):
 
 @pytest.mark.parametrize("size", [(2.5, 4.0), pytest.param((3.0, 3.0), marks=pytest.mark.slow),
                                   pytest.param((4.6, 4.2), marks=pytest.mark.slow)])
-@pytest.mark.parametrize("words", [3, 8, 14])
+@pytest.mark.parametrize("words", [pytest.param(3, marks=pytest.mark.slow), 8, pytest.param(14, marks=pytest.mark.slow)])
 def test_a_square_plot_keeps_its_title_of_several_lines_on_the_canvas_at_the_first_draw(fld, runs, size, words):
     """The layout measured a fixed-aspect plot's title of two lines from where the plot was before it moved it: the
     first draw (savefig's only one) cut the title at the figure's top, a second draw did not (found when the default
