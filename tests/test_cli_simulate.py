@@ -256,8 +256,9 @@ def test_sweep_summary_counts_of_the_total_with_each_verdicts_meaning(argv, expe
     for r in rows:
         table[r["verdict"]] = table.get(r["verdict"], 0) + 1
     assert set(table) == expect  # (the case this test is about)
-    assert out.splitlines()[0].startswith(f"{n} trajectories x ")
-    assert f"verdicts of the {n} trajectories" in out and "docs/howto/verdicts.md" in out and "verdict_rule" in out
+    runs = "trajectory" if n == 1 else "trajectories"
+    assert out.splitlines()[0].startswith(f"{n} {runs} x ")
+    assert f"verdicts of the {n} {runs}" in out and "docs/howto/verdicts.md" in out and "verdict_rule" in out
     counts = _summary_counts(out)
     assert counts == table and sum(counts.values()) == n  # every verdict verbatim, with its count, of the total
     flat = " ".join(out.split())  # the legend is wrapped
@@ -298,7 +299,8 @@ def test_every_row_verdict_has_a_meaning_consistent_with_the_verdict_rule():
         n = sum(tally.values())
         text = summary_text(n, 1000, ["gd"], 0.5, tally, 1e6, "t.csv")
         assert _summary_counts(text) == {v: c for v, c in tally.items() if c}
-        assert f"{n} trajectories x 1000 steps (gd)" in text and f"verdicts of the {n} trajectories" in text
+        runs = "trajectory" if n == 1 else "trajectories"  # ("1 trajectories" was read by a new user)
+        assert f"{n} {runs} x 1000 steps (gd)" in text and f"verdicts of the {n} {runs}" in text
         for v in present:
             assert meaning[v] in " ".join(text.split())
 
@@ -495,7 +497,7 @@ def test_an_interrupted_sweeps_summary_does_not_read_like_a_finished_one():
     from gandynamics.cli.sweep import summary_text
     tally = {"converging": 0, "not run": 1}
     text = summary_text(1, 10**10, ["gd"], 9.5, tally, 1e6, "t.csv", complete=False)
-    assert text.splitlines()[0] == "1 trajectories x 10000000000 steps (gd) interrupted after 9.50 s; table written to t.csv"
+    assert text.splitlines()[0] == "1 trajectory x 10000000000 steps (gd) interrupted after 9.50 s; table written to t.csv"
     assert summary_text(1, 10, ["gd"], 0.5, {"converging": 1}, 1e6, "t.csv").splitlines()[0].endswith("in 0.50 s; table written to t.csv")
 
 

@@ -249,9 +249,10 @@ def summary_text(rows: int, steps: int, methods, seconds: float, tally: dict, bo
     (``{method: tally}``, several methods): a line per method with its own counts below the legend."""
     meaning = verdict_meanings(steps, bound)
     when = f"in {seconds:z.2f} s" if complete else f"interrupted after {seconds:z.2f} s"
-    lines = [f"{rows} trajectories x {steps} steps ({', '.join(methods)}) {when}"
+    runs = "trajectory" if rows == 1 else "trajectories"
+    lines = [f"{rows} {runs} x {steps} steps ({', '.join(methods)}) {when}"
              + ("" if table is None else f"; table written to {table}"),
-             f"verdicts of the {rows} trajectories (rules: docs/howto/verdicts.md, the table's verdict_rule):"]
+             f"verdicts of the {rows} {runs} (rules: docs/howto/verdicts.md, the table's verdict_rule):"]
     shown = {k: v for k, v in tally.items() if v}
     wc = max((len(str(v)) for v in shown.values()), default=1)
     wk = max((len(k) for k in shown), default=0)
