@@ -63,7 +63,7 @@ class Explorer:
         w = _widgets()
         import matplotlib.pyplot as plt
         from .methods import METHODS
-        from .plotting import _index
+        from .plotting import plane_indices
         self.field = field
         self.steps = int(steps)
         if self.steps < 1:
@@ -74,8 +74,8 @@ class Explorer:
         for m in methods:
             if m not in offered:
                 raise GandynamicsError(f"unknown method {m!r}; accepted: {', '.join(offered)}")
-        self.plane = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
-        self.ij = (_index(field, self.plane[0]), _index(field, self.plane[1]))
+        self.plane, *self.ij = plane_indices(field, plane)
+        self.ij = tuple(self.ij)
         self.n = int(n)
         p0 = field.param_vector(params)
         ranges = dict(ranges or {})

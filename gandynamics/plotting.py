@@ -242,10 +242,30 @@ def _params(field, params):
     return field.param_vector(params) if not isinstance(params, np.ndarray) else params
 
 
-def _index(field, name: str) -> int:
-    if name not in field.names:
-        raise GandynamicsError(f"unknown parameter {name!r} for the plane; accepted: {', '.join(field.names)}")
-    return field.names.index(name)
+def plane_indices(field, plane=None) -> tuple:
+    """``(names, i, j)``: the two coordinates spanning a figure's plane (``plane``, a pair of parameter names; default
+    the first generator and the first discriminator parameter) and their indices in ``field.names``.
+
+    Raises
+    ------
+    GandynamicsError
+        when ``plane`` is not a pair of two different parameters of the field (the message lists them): checked
+        before any work (the command line's portrait simulated its runs first).
+    """
+    if plane is None:
+        names = (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
+    else:
+        names = (plane,) if isinstance(plane, str) else tuple(plane)
+        if len(names) != 2:
+            raise GandynamicsError(f"the plane needs two parameters X, Y, got {len(names)} ({', '.join(map(str, names))}); "
+                                   f"accepted: {', '.join(field.names)}")
+    for name in names:
+        if name not in field.names:
+            raise GandynamicsError(f"unknown parameter {name!r} for the plane; accepted: {', '.join(field.names)}")
+    if names[0] == names[1]:
+        raise GandynamicsError(f"the plane needs two different parameters, got {names[0]!r} twice; accepted: "
+                               f"{', '.join(field.names)}")
+    return names, field.names.index(names[0]), field.names.index(names[1])
 
 
 def _strength(field, parameter: str) -> str:
@@ -285,10 +305,7 @@ def direction_field(field, params=None, plane=None, center=None, xlim=None, ylim
     X, Y, U, V : arrays of shape (n, n)
         Grid and the components of v along the two plane coordinates (NaN where v is not finite).
     """
-    names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
-    i, j = _index(field, names[0]), _index(field, names[1])
-    if i == j:
-        raise GandynamicsError("the plane needs two different parameters")
+    names, i, j = plane_indices(field, plane)
     c = slice_center(field, params, center) if field.n > 2 else np.array(
         center if center is not None else np.zeros(field.n), float)  # (n = 2: the plane is the whole space)
     c = field.point(c)
@@ -459,8 +476,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     ax = _axes(ax)
     from .validate import positive
     density = positive(density, "density")  # (streamplot's own ValueError for density=-1)
-    names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
-    i, j = _index(field, names[0]), _index(field, names[1])
+    names, i, j = plane_indices(field, plane)
     # the zero to star, found once; the slice of a larger game passes through it unless center is given
     star = equilibrium_point(field, params) if equilibrium is True else None
     if center is None and field.n > 2:  # (one search: none again when it found no zero)
@@ -526,6 +542,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
     outside = []  # the labels of the trajectories that leave the window
     trajectories = _told_apart(trajectory_items(trajectories, "phase_portrait"))
+    paths = []  # (line, its points in the plane, whether its style is free) of each trajectory drawn
     for t_index, item in enumerate(trajectories):
         label, tr, color = item[0], item[1], item[2]
         if color is None:
@@ -542,7 +559,10 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         w = _other_field_warning(field, params, tr, label)
         if w:
             warnings.append(w)
-        line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, label=label, zorder=3)
+        style = item[3] if len(item) > 3 else None
+        line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, ls=style if style is not None else "-", label=label,
+                        zorder=3)
+        paths.append((line, S[:, [i, j]], style is None))
         if last_outside(S[:, [i, j]], xlim, ylim) is not None:
             outside.append(label)  # (the figure shows only the part inside: the note says there is more)
         ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
@@ -558,6 +578,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal", adjustable="box")
+    _dash_coinciding_paths(ax, paths, xlim, ylim)
     ax.set_xlabel(symbol(names[0]))
     ax.set_ylabel(symbol(names[1]))
     if outside:  # (labels starting with "_" are matplotlib's hidden ones: counted, not named)
@@ -927,7 +948,9 @@ def _make_legend(ax, place: str, kw: dict, reserve=(0.0, 0.0)):
         probe = ax.legend(loc="upper right", **kw)  # (its size)
         loc = _inside_loc(ax, probe)
         probe.remove()
-        return ax.legend(loc=loc, **kw)
+        leg = ax.legend(loc=loc, **kw)
+        leg._gandynamics_inside = True  # (a title moved inside the axes later moves it again: _title_with_notes)
+        return leg
     ncol = kw.pop("ncol", 2)
     r = _renderer(ax)
     where = _below(ax, r)
@@ -1045,11 +1068,20 @@ def _inside_loc(ax, leg) -> str:
     fw, fh = min(size.width / max(w, 1.0), 1.0), min(size.height / max(h, 1.0), 1.0)
     pad = 0.03
     P = _drawn_points(ax)
+    # a title inside the axes (_title_with_notes, where there is no room above them), in the axes' fractions: no place
+    # over it (worse than covering every point)
+    t = ax.title.get_window_extent(r) if ax.get_title() else None
+    box = ax.get_window_extent()
+    title = None
+    if t is not None and box.width > 0 and box.height > 0 and t.y0 < box.y1 - 1.0:
+        title = ((t.x0 - box.x0) / box.width, (t.x1 - box.x0) / box.width, (t.y0 - box.y0) / box.height)
     best, least = _INSIDE[0], None
     for loc in _INSIDE:
         x0 = pad if "left" in loc else 1 - pad - fw if "right" in loc else 0.5 - fw / 2
         y0 = 1 - pad - fh if "upper" in loc else pad if "lower" in loc else 0.5 - fh / 2
         n = int(np.count_nonzero((P[:, 0] >= x0) & (P[:, 0] <= x0 + fw) & (P[:, 1] >= y0) & (P[:, 1] <= y0 + fh)))
+        if title is not None and y0 + fh > title[2] and x0 < title[1] and x0 + fw > title[0]:
+            n += len(P) + 1
         if least is None or n < least:
             best, least = loc, n
     return best
@@ -1416,10 +1448,17 @@ def _title_with_notes(ax, head: str | None, notes, beside=()) -> None:
             capped, size = False, max(_MIN_TITLE_PT, size - 1.0)
         ax.set_title(fitted(size, capped), fontsize=size)
         ax.title.set_wrap(True)
-    if ax.title.get_window_extent(r).y1 > top + 1.0:  # no room above the axes: at their top, inside
-        ax.set_title(ax.get_title(), fontsize=size, y=1.0, pad=-_MIN_TITLE_PT, va="top",
+    if ax.title.get_window_extent(r).y1 > top + 1.0:  # no room above the axes: at their top, inside, in lines no
+        # wider than the axes (as wide as the room above them, it crossed both edges), and a legend inside the axes
+        # moved off it (it was drawn over the title: a new user's two-panel figure of 7 x 2.5 inches)
+        ax.apply_aspect()
+        strict = lenient = 0.94 * ax.get_window_extent().width
+        ax.set_title(fitted(size, capped=False), fontsize=size, y=1.0, pad=-_MIN_TITLE_PT, va="top",
                      bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85})
         ax.title.set_wrap(True)
+        leg = ax.get_legend()
+        if leg is not None and getattr(leg, "_gandynamics_inside", False):
+            leg.set_loc(_inside_loc(ax, leg))
 
 
 def _readable_log(ax, axis: str = "y") -> None:
@@ -2074,10 +2113,66 @@ def _interleave_coinciding(predicted, tol: float) -> None:
                 group[a] = group[b]
                 break
     for g in set(group):
-        members = [predicted[i][0] for i in range(len(predicted)) if group[i] == g]
-        if len(members) > 1:
-            for t, line in enumerate(members):
-                line.set_linestyle((3.0 * t, (3.0, 3.0 * (len(members) - 1))))
+        _interleave_dashes([predicted[i][0] for i in range(len(predicted)) if group[i] == g])
+
+
+def _interleave_dashes(members) -> None:
+    """Draw the ``m`` lines ``members`` (which lie on one another) with interleaved dashes, so that each shows its
+    colour: dashes 3 line widths long, ``3 (m - 1)`` apart, each line's offset by 3 from the previous one's (one line:
+    left as it is)."""
+    if len(members) > 1:
+        for t, line in enumerate(members):
+            line.set_linestyle((3.0 * t, (3.0, 3.0 * (len(members) - 1))))
+
+
+def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:
+    """Interleave the dashes (:func:`_interleave_dashes`) of the phase portrait's trajectories that lie on one
+    another, so that none hides another (momentum with beta = 0 drew exactly over gd, which then was not seen):
+    ``paths`` holds ``(line, points (N, 2), free)`` per trajectory drawn, ``free`` False for a line given its own
+    style (which tells it apart already).  Two paths coincide when each state of the shorter inside the window lies
+    within a line's width of the other's state of the same index (:func:`_coinciding_paths`), the width measured in the
+    window's data units as the axes are now (equal aspect: one scale for both)."""
+    free = [(line, P) for line, P, is_free in paths if is_free]
+    if len(free) < 2:
+        return
+    box = ax.get_window_extent()
+    scale = min(box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0]))  # pixels per data unit
+    if not scale > 0:
+        return
+    width = free[0][0].get_linewidth() * _root(ax.figure).dpi / 72.0 / scale  # a line's width, in data units
+    group = _coinciding_paths([P for _, P in free], width, xlim, ylim)
+    for g in sorted(set(group)):
+        _interleave_dashes([line for (line, _), k in zip(free, group) if k == g])
+
+
+def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
+    """Which of the paths ``paths`` (each ``(N, 2)``: a run's states in a plane, finite) lie on one another point by
+    point: returns a group index per path (the index of its group's first path; a path alone is its own group).  Two
+    paths coincide when every state of the shorter inside the window ``xlim`` x ``ylim`` (default: all) is within
+    ``tol`` of the other's state of the same index (the same run twice, momentum with beta = 0 and gd, two methods
+    whose steps agree on this game): drawn one over the other, the shorter is hidden, or hides the longer's start.  A
+    path with no state in the window coincides with none."""
+    paths = [np.asarray(P, float) for P in paths]
+
+    def inside(P):
+        ok = np.ones(len(P), dtype=bool)
+        if xlim is not None:
+            ok &= (P[:, 0] >= xlim[0]) & (P[:, 0] <= xlim[1])
+        if ylim is not None:
+            ok &= (P[:, 1] >= ylim[0]) & (P[:, 1] <= ylim[1])
+        return ok
+
+    group = list(range(len(paths)))
+    for a in range(len(paths)):
+        for b in range(a):
+            if group[b] != b:
+                continue
+            P, Q = (paths[a], paths[b]) if len(paths[a]) <= len(paths[b]) else (paths[b], paths[a])
+            vis = inside(P)
+            if vis.any() and np.all(np.hypot(*(P[vis] - Q[:len(P)][vis]).T) <= tol):
+                group[a] = b
+                break
+    return group
 
 
 def _told_apart(items) -> list:
@@ -2363,8 +2458,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     import matplotlib.animation as mpl_anim
     from .simulate import simulate
     frames = check_animation_size(frames)
-    names = plane or (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
-    i, j = _index(field, names[0]), _index(field, names[1])
+    names, i, j = plane_indices(field, plane)
     star = equilibrium_point(field, params)  # (found once: the slice's centre and the star)
     c = slice_center(field, params, center, star=star)
     if trajectories is None:

@@ -76,10 +76,13 @@ def one_line_error(capsys, argv):
         code = main(argv)
     except SystemExit as exc:  # argparse's own refusals (choices, exclusive options) leave this way
         code = exc.code
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert code == 2, (argv, err)
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("gandynamics: error: "), (argv, err)
+    # refused before any work: nothing printed on stdout (portrait --plane theta,theta simulated its runs and printed
+    # their notes, then was refused)
+    assert out == "", (argv, out)
     return lines[0]
 
 
@@ -529,3 +532,40 @@ def test_an_unknown_loss_lists_the_names_a_command_line_can_give():
                        capture_output=True, text=True)
     assert p.returncode == 2
     assert p.stderr.strip() == f"gandynamics: error: unknown --loss 'nonsat'; accepted: {', '.join(LOSSES)}"
+
+
+@pytest.mark.parametrize("axis, other, whose", [("step_g", "step_d", "discriminator"), ("step_d", "step_g", "generator")])
+def test_a_grid_of_one_players_steps_without_the_others_names_what_is_missing(capsys, tmp_path, axis, other, whose):
+    """sweep --grid step_g=... without --step was refused with the library's words ("step is required: a positive
+    number h or a pair (h_G, h_D)"), and step_d alone so too: both name the player whose steps are missing, in the
+    command line's options and in the library's arguments."""
+    import numpy as np
+
+    from gandynamics import GandynamicsError, VectorField, games, sweep
+    line = one_line_error(capsys, ["sweep", "dirac", "--method", "gd", "--grid", f"{axis}=0.1:0.5:3", "--steps", "10",
+                                   "--out", str(tmp_path / "s.csv")])
+    assert f"--grid {axis} gives one player's steps: the {whose}'s need --step H or --grid {other}=" in line, line
+    with pytest.raises(GandynamicsError, match=f"the {whose}'s need step= .* or a grid axis {other}"):
+        sweep(VectorField(games.dirac()), "gd", inits=np.ones(2), grid={axis: [0.1, 0.2]}, steps=10)
+
+
+@pytest.mark.parametrize("plane, match", [("theta,theta", "two different parameters, got 'theta' twice"),
+                                          ("theta", "two parameters X, Y, got 1"),
+                                          ("theta,psi,theta", "two parameters X, Y, got 3"),
+                                          ("theta,bogus", "unknown parameter 'bogus'")])
+def test_a_plane_that_is_not_two_parameters_is_refused_before_the_runs(capsys, tmp_path, plane, match):
+    """portrait --plane theta,theta simulated its runs and printed their notes, then was refused by the plotting
+    library; the plane is checked first, by the library's one check (plotting.plane_indices), which lists the
+    parameters accepted.  (one_line_error also asserts that nothing was printed on stdout.)"""
+    line = one_line_error(capsys, ["portrait", "dirac", "--plane", plane, "--out", str(tmp_path / "x.png")])
+    assert match in line and "accepted: theta, psi" in line, line
+
+
+def test_the_library_refuses_such_a_plane_in_every_figure():
+    from gandynamics import GandynamicsError, VectorField, games
+    from gandynamics.plotting import animate, direction_field, phase_portrait
+    fld = VectorField(games.dirac())
+    for draw in (lambda: direction_field(fld, plane=("psi", "psi")), lambda: phase_portrait(fld, plane=("psi", "psi")),
+                 lambda: animate(fld, trajectories=[], plane=("psi", "psi"))):
+        with pytest.raises(GandynamicsError, match="two different parameters"):
+            draw()

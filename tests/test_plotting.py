@@ -1228,3 +1228,81 @@ def test_a_portrait_in_the_users_axes_is_titled_with_its_runs_methods_and_step()
     assert phase_portrait(fld, trajectories=[("mine", two.states)], ax=ax).get_title() == "dirac + R1(γ = 0.3)"
     assert phase_portrait(fld, trajectories=[gd_], title="T", ax=ax).get_title() == "T"
     plt.close(fig)
+
+
+def _trajectory_lines(ax, labels):
+    """The lines of ``ax`` labelled ``labels``, in that order."""
+    by = {line.get_label(): line for line in ax.get_lines()}
+    return [by[lab] for lab in labels]
+
+
+def _dashed_apart(lines) -> bool:
+    """Whether ``lines`` are all dashed, with pairwise different dash offsets (each shows its colour in turn)."""
+    styles = [line.get_linestyle() for line in lines]
+    offsets = [line._unscaled_dash_pattern[0] for line in lines]
+    return all(s == "--" for s in styles) and len(set(offsets)) == len(lines)
+
+
+@pytest.mark.parametrize("second", [("momentum", {"beta": 0.0}), ("gd", {}), ("altgd", {})])
+def test_a_trajectory_drawn_over_another_identical_one_does_not_hide_it(second):
+    """momentum with beta = 0 is gd step for step: drawn over it, gd could not be seen (a new user).  Paths that lie on
+    one another within a line's width are drawn with interleaved dashes, each showing its colour; a third run that
+    goes its own way stays solid.  Members of the kind: the same run twice, momentum(beta=0) and gd, and altgd against
+    gd on a game where they differ (not dashed: the test can fail both ways)."""
+    from gandynamics import simulate
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    method, opts = second
+    a = simulate(fld, "gd", [1.0, 1.0], 200, 0.2)
+    b = simulate(fld, method, [1.0, 1.0], 200, 0.2, **opts)
+    c = simulate(fld, "eg", [-1.5, 0.5], 200, 0.2)
+    ax = phase_portrait(fld, trajectories=[("first", a), ("second", b), ("third", c)])
+    first, sec, third = _trajectory_lines(ax, ["first", "second", "third"])
+    # the independent reference: the largest distance between the states of one index, against a line's width in data
+    # units (1.2 points at the figure's dpi, over the pixels per unit of the square window)
+    box = ax.get_window_extent()
+    width = 1.2 * ax.figure.dpi / 72 / min(box.width / 4.0, box.height / 4.0)
+    apart = float(np.max(np.linalg.norm(a.states - b.states, axis=1)))
+    assert (apart <= width) == (method != "altgd"), apart
+    assert _dashed_apart([first, sec]) == (apart <= width)
+    assert third.get_linestyle() == "-"
+    plt.close(ax.figure)
+
+
+def test_coinciding_paths_are_those_within_the_width_inside_the_window():
+    """The rule of the dashes against a brute-force reading of it: random paths and copies moved by less or more than
+    the width at one state, inside or outside the window; a shorter copy (a run of fewer steps) coincides with the start of the longer."""
+    from gandynamics.plotting import _coinciding_paths
+    rng = np.random.default_rng(3)
+    tol = 0.01
+    for trial in range(40):
+        P = np.cumsum(rng.normal(0, 0.05, (60, 2)), axis=0)
+        Q = P.copy()
+        k = int(rng.integers(60))
+        shift = float(rng.choice([0.3, 0.9, 1.1, 3.0])) * tol
+        Q[k] += shift * np.array([0.6, 0.8])
+        lim = (-10.0, 10.0) if trial % 2 else (P[k, 0] + 1.0, P[k, 0] + 20.0)  # (odd: the moved state outside the window)
+        # (of equal lengths, the later path is read as the shorter: its states in the window count)
+        inside = lim[0] <= Q[k, 0] <= lim[1]
+        far = Q + 5.0
+        expect = shift <= tol or not inside
+        visible = ((Q[:, 0] >= lim[0]) & (Q[:, 0] <= lim[1])).any()
+        got = _coinciding_paths([P, Q, far], tol, lim, None)
+        assert (got[1] == 0) == (expect and visible), (trial, shift, inside)
+        assert got[2] == 2
+    P = np.cumsum(rng.normal(0, 0.05, (60, 2)), axis=0)
+    assert _coinciding_paths([P, P[:20]], tol) == [0, 0]
+    assert _coinciding_paths([P, P + 2 * tol], tol) == [0, 1]
+
+
+def test_a_line_style_given_with_a_trajectory_is_kept():
+    """(label, states, color, linestyle): the style given is drawn and not replaced by the dashes of coinciding
+    paths (it tells the runs apart already)."""
+    from gandynamics import simulate
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    a = simulate(fld, "gd", [1.0, 1.0], 100, 0.2)
+    ax = phase_portrait(fld, trajectories=[("a", a.states, "tab:blue", ":"), ("b", a.states, "tab:red")])
+    one, two = _trajectory_lines(ax, ["a", "b"])
+    assert one.get_linestyle() == ":" and two.get_linestyle() == "-"
+    plt.close(ax.figure)

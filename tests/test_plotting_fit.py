@@ -146,6 +146,26 @@ def test_a_plot_in_the_users_axes_without_layout_engine_keeps_title_and_legend_o
     _check(fig, [ax], engine=False)
 
 
+@pytest.mark.parametrize("size", [(7.0, 2.5), (6.0, 2.2), (5.0, 2.0)])
+@pytest.mark.parametrize("kind", ["note", "speed"])
+def test_a_title_moved_inside_a_short_panel_stays_within_it_and_the_legend_keeps_off_it(kind, size, fld, runs, rates_grid,
+                                                                                      fld4):
+    """A panel of a short two-panel figure without layout engine has no room above it for a title with notes: the
+    title goes inside the axes' top.  It was as wide as the room above the axes (crossing both edges), and the legend,
+    placed inside before, was drawn over it (a new user's 7 x 2.5 inch figure).  Now its lines are no wider than the
+    axes and the legend lies off it."""
+    fig, axes = plt.subplots(1, 2, figsize=size)
+    _draw(kind, axes[0], None, fld, runs, rates_grid, fld4)
+    fig.canvas.draw()
+    ax = axes[0]
+    box, title = ax.get_window_extent(), ax.title.get_window_extent()
+    if title.y1 <= box.y1 + TOL:  # (inside: where the figure had no room above the axes)
+        assert box.x0 - TOL <= title.x0 and title.x1 <= box.x1 + TOL, (box, title)
+    leg = ax.get_legend().get_window_extent()
+    overlap = min(leg.x1, title.x1) - max(leg.x0, title.x0), min(leg.y1, title.y1) - max(leg.y0, title.y0)
+    assert not (overlap[0] > TOL and overlap[1] > TOL), (leg, title)
+
+
 def test_a_legend_inside_keeps_off_the_trajectories(fld, runs):
     fig, ax = plt.subplots()
     P.phase_portrait(fld, ax=ax, n=9, trajectories=[("simultaneous GD", runs[0]), ("alternating GD", runs[1])])

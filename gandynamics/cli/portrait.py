@@ -89,21 +89,15 @@ def run(args) -> int:
     refuse_unused_method_options(args, chosen)  # an option no chosen method takes would be ignored
     given = method_option_values(args)  # (checked above by the chosen methods' declarations, with the flags' names)
     fld, hyper = build_field(args)
-    plane = None
-    if args.plane:
-        plane = tuple(s.strip() for s in args.plane.split(","))
-        if len(plane) != 2:
-            raise GandynamicsError(f"--plane must name two parameters X,Y, got {args.plane!r}; accepted: {', '.join(fld.names)}")
-        for nm in plane:
-            if nm not in fld.names:
-                raise GandynamicsError(f"--plane: unknown parameter {nm!r}; accepted: {', '.join(fld.names)}")
-    names = plane or (fld.names[0], fld.names[fld.n_theta] if fld.n_theta < fld.n else fld.names[1])
-    from ..plotting import equilibrium_point, slice_center
+    from ..plotting import equilibrium_point, plane_indices, slice_center
+    try:  # (checked before any work: a plane of one parameter twice was refused after the runs were simulated)
+        names, i, j = plane_indices(fld, tuple(s.strip() for s in args.plane.split(",")) if args.plane else None)
+    except GandynamicsError as exc:
+        raise GandynamicsError(f"--plane: {exc}") from None
     star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
     center = slice_center(fld, hyper, star=star)
     if star is None:  # (the star would just be missing: say why)
         print("no zero of F found (from the declared equilibrium, or 0): nothing starred")
-    i, j = fld.names.index(names[0]), fld.names.index(names[1])
     xl = parse_vector(args.xlim, 2, "--xlim")
     yl = parse_vector(args.ylim, 2, "--ylim")
     from ..limits import check_array

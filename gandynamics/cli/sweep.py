@@ -153,6 +153,12 @@ def run(args) -> int:
         raise GandynamicsError(f"--step and --grid {axis} both give every row its step size: give one of them")
     if step is None and not {"step", "step_g", "step_d"} & set(grid):
         raise GandynamicsError("--step is required: h or h_G,h_D, or a grid axis of steps (--grid step=START:STOP:COUNT)")
+    one = [a for a in ("step_g", "step_d") if a in grid]
+    if step is None and len(one) == 1 and "step" not in grid:
+        other = "step_d" if one[0] == "step_g" else "step_g"
+        whose = "discriminator" if one[0] == "step_g" else "generator"
+        raise GandynamicsError(f"--grid {one[0]} gives one player's steps: the {whose}'s need --step H or --grid "
+                               f"{other}=...")
     opts = method_options(args, fld)
     from ..distributed import cluster_client, parse_workers
     workers = parse_workers(getattr(args, "workers", None))

@@ -366,12 +366,16 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         axis = "step" if "step" in grid else "step_g and step_d"
         raise GandynamicsError(f"step={step!r} and the grid axis {axis} both give every row its step size: give "
                                "one of them")
+    one = [a for a in ("step_g", "step_d") if a in grid]
+    if step is None and len(one) == 1:  # (before step_pair's "step is required", which did not say why)
+        other = "step_d" if one[0] == "step_g" else "step_g"
+        whose = "discriminator" if one[0] == "step_g" else "generator"
+        raise GandynamicsError(f"the grid axis {one[0]} gives one player's steps: the {whose}'s need step= (a number, "
+                               f"or a pair) or a grid axis {other}")
     hg0, hd0 = step_pair(step) if (step is not None or need_step) else (np.nan, np.nan)
     if "beta" in grid and options.get("beta") is not None:  # (the grid's beta replaced it on every row, silently)
         raise GandynamicsError(f"beta={options['beta']!r} and the grid axis beta both give every row its beta: give one "
                                "of them")
-    if "step_g" in grid and "step_d" not in grid and step is None:
-        raise GandynamicsError("grid step_g needs step= (or a step_d axis) for the discriminator")
     # per-method options
     per = []
     for m in ms:
