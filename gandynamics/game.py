@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import sympy as sp
+from sympy.parsing.sympy_parser import TokenError
 
 from .distributions import Distribution, expectation
 from .errors import GandynamicsError
@@ -65,7 +66,11 @@ def _loss(value, what: str, game: str) -> sp.Expr:
                                f"(e.g. x*y), got {value!r}")
     try:
         e = sp.sympify(value, strict=not isinstance(value, str))
-    except (sp.SympifyError, TypeError, ValueError):
+    except (sp.SympifyError, TypeError, ValueError, SyntaxError, TokenError) as exc:
+        if isinstance(value, str):  # a string that is no expression ("x*y +"): say so, not "got str"
+            raise GandynamicsError(f"game {game!r}: {what} {value!r} is not an expression in Python's syntax (a "
+                                   "missing operand or '*', unbalanced brackets?); write it as in Python, e.g. "
+                                   "'x*y - x**2/2'") from None
         raise GandynamicsError(f"game {game!r}: {what} must be a sympy expression of the parameters "
                                f"(e.g. x*y), got {type(value).__name__}") from None
     if not isinstance(e, sp.Expr) or isinstance(e, Boolean) and not e.is_Symbol:
@@ -76,6 +81,13 @@ def _loss(value, what: str, game: str) -> sp.Expr:
     except Exception as exc:  # noqa: BLE001 - whatever sympy raises, the expression cannot be used
         raise GandynamicsError(f"game {game!r}: {what} is not a well-formed sympy expression (sympy raised "
                                f"{type(exc).__name__}: {exc})") from None
+    from sympy.core.function import AppliedUndef
+    undefined = sorted({str(f.func) for f in e.atoms(AppliedUndef)})
+    if undefined:  # sp.Function("foo")(x) or "foo(x)": refused later as "the function Derivative cannot be compiled"
+        raise GandynamicsError(f"game {game!r}: {what} calls {', '.join(undefined)}, "
+                               f"{'a function' if len(undefined) == 1 else 'functions'} with no definition (an undefined "
+                               "sympy Function, or a misspelt name); use sympy's functions (exp, log, sqrt, tanh, ...) or "
+                               "write the formula out")
     from sympy.matrices.expressions import MatrixExpr
     if e.has(MatrixExpr):  # Identity(2) * x: a matrix expression, printed as an undefined name 'I'
         raise GandynamicsError(f"game {game!r}: {what} must be a real-valued (scalar) expression, got {e} "

@@ -165,7 +165,8 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), s
     Accepted: a path whose folder exists and is writable, that is not itself a folder, and whose extension is one
     of ``suffixes`` (e.g. ``(".csv", ".npz", ".json")``, or one as a string; none given is a ValueError, so that no
     writer forgets them: ``simulate --csv x.png`` wrote a CSV file named .png).  An existing
-    regular file is accepted (it will be replaced atomically); a device, named pipe or socket is refused
+    regular file is accepted (it will be replaced atomically) unless it is write-protected; a device, named pipe or
+    socket is refused
     (:func:`resolve_target`).  With ``sidecar`` (a CSV written with its provenance in ``FILE.csv.json``,
     :func:`gandynamics.provenance.write_sidecar`) the sidecar's path is checked the same way: a folder of that name
     had stopped a sweep after its computation, its table written without provenance.
@@ -194,8 +195,10 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), s
         raise GandynamicsError(f"{what} {str(path)!r}: {str(parent)!r} is not a folder")
     if not _writable_dir(parent):
         raise GandynamicsError(f"{what} {str(path)!r}: the folder {str(parent)!r} is not writable")
-    if p.exists() and not os.access(p, os.W_OK) and not _writable_dir(parent):  # pragma: no cover
-        raise GandynamicsError(f"{what} {str(path)!r} cannot be replaced")
+    if p.exists() and not os.access(p, os.W_OK):  # write-protected by its owner: not replaced (the atomic rename
+        # would replace it, the folder being writable, and a protected file was silently overwritten)
+        raise GandynamicsError(f"{what} {str(path)!r} is write-protected (mode {p.stat().st_mode & 0o777:o}); make it "
+                               "writable (chmod u+w) or give another file name")
     if sidecar:
         check_sidecar(p, f"{what} {str(path)!r}")
     return p

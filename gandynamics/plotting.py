@@ -60,7 +60,7 @@ __all__ = [
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
     "describe", "portrait_title", "last_outside", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
-    "check_animation_size", "MIN_SHARE", "START_MARKER",
+    "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices",
 ]
 
 #: rcParams used by every figure of gandynamics (small, legible, no overlapping text)
@@ -434,9 +434,11 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     nullclines : bool
         Draw the curves where each plane component of v vanishes.
     trajectories : sequence
-        :class:`gandynamics.simulate.Trajectory` objects (labelled by their method), or items ``(label, states)`` or
-        ``(label, states, color)``, where ``states`` is an array of shape ``(k, n)`` or an object with ``.states``
-        (:func:`trajectory_items`).  The start
+        :class:`gandynamics.simulate.Trajectory` objects (labelled by their method), or items ``(label, states)``,
+        ``(label, states, color)`` or ``(label, states, color, linestyle)``, where ``states`` is an array of shape
+        ``(k, n)`` or an object with ``.states`` (:func:`trajectory_items`).  Runs that lie on one another point by
+        point, within a line's width (momentum with ``beta = 0`` and gd; the same run twice), are drawn with
+        interleaved dashes so that each shows its colour, unless given a line style of their own.  The start
         is marked with a white circle edged in black (:data:`START_MARKER`; M18's Figure 1 marks it in red, which is
         also gd's colour here).
     equilibrium : bool or array

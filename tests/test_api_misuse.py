@@ -65,3 +65,33 @@ def test_vector_parameters_accept_the_format_they_ask_for(text):
     assert len(g.params) == 4                 # theta in R^2, w in R^2
     with pytest.raises(GandynamicsError, match=r"gaussian-mean: parameter v must be comma-separated numbers v1,v2"):
         games.make_game("gaussian-mean", v="(1,x)")
+
+
+#: strings that are no expression in Python's syntax: a missing operand, a missing '*', unbalanced brackets
+_MALFORMED = ["x*y +", "x*(y", "x y", "2x", "x**", "(x*y))", "exp(x", "x*y = 1"]
+
+
+@pytest.mark.parametrize("text", _MALFORMED)
+@pytest.mark.parametrize("which", ["loss_g", "loss_d"])
+def test_a_loss_string_that_is_no_expression_is_named_as_such(text, which):
+    """Game(loss_g="x*y +") was refused as "loss_g must be a sympy expression of the parameters (e.g. x*y), got str":
+    a string is accepted (and "x*y" works), so the message blamed the type, not the typo."""
+    losses = {"loss_g": x * y, "loss_d": -x * y, which: text}
+    with pytest.raises(GandynamicsError, match=f"{which} '.*' is not an expression in Python's syntax") as exc:
+        Game([x], [y], losses["loss_g"], losses["loss_d"])
+    assert "got str" not in str(exc.value)
+    Game([x], [y], "x*y", "-x*y")  # (a well-formed string is read)
+
+
+@pytest.mark.parametrize("loss, names", [(sp.Function("foo")(x) * y, "foo"), ("foo(x)*y", "foo"),
+                                         ("exq(x)*y + bar(y)", "bar, exq"), (sp.Function("g")(x, y), "g")])
+def test_a_loss_calling_an_undefined_function_names_it(loss, names):
+    """An undefined sympy Function (or a misspelt name in a string) in a loss or a discriminator reached the code
+    generator as "contains Derivative(foo(x), x): the function Derivative cannot be compiled"; it is named where the
+    game is made."""
+    with pytest.raises(GandynamicsError, match=f"loss_g calls {names}, .*with no definition"):
+        Game([x], [y], loss, -x * y)
+    from gandynamics import GAN, Atoms
+    with pytest.raises(GandynamicsError, match=f"the discriminator calls {names}, "):
+        GAN(theta=[x], psi=[y], x=[sp.Symbol("u")], discriminator=loss, real=Atoms([0]), fake=Atoms([x]),
+            loss="standard")

@@ -496,3 +496,22 @@ def test_a_search_from_a_huge_radius_narrows_geometrically():
     exact = 2 * math.sqrt(0.3)
     assert len(tried) < 80, len(tried)
     assert exact * (1 - 3e-3) < R <= exact and fail is not None and R < fail
+
+
+@pytest.mark.parametrize("a, b, d", [(0.0, 1.0, 0.0), (0.0, 2.0, 0.5), (-0.3, 1.0, 0.4), (0.2, 1.0, -0.1)])
+@pytest.mark.parametrize("r0", [0.01, 0.5, 20.0])
+def test_a_linear_game_not_strongly_monotone_has_no_ball_at_any_radius(a, b, d, r0):
+    """F(z) = A z with lambda_min(sym A) = min(a, d) <= 0: the constants are the same on every ball, so no ball is
+    certified at any radius, whatever r0.  The note said "could not be certified on any ball of radius >= 0.5" (the
+    first radius tried, halved), as if a smaller ball might do (a new user, with --r0 0.01).  Games with the
+    closed-form lambda_min (a, d the diagonal of sym A; b the bilinear coupling)."""
+    x, y = sp.symbols("x y", real=True)
+    g = Game(theta=[x], psi=[y], loss_g=a * x**2 / 2 + b * x * y, loss_d=d * y**2 / 2 - b * x * y, equilibrium=(0, 0),
+             name="linear")
+    fld = VectorField(g)
+    rep = basin(fld, "eg", r0=r0)
+    assert not rep.certified and rep.radius == 0.0 and rep.region_radius == 0.0
+    assert rep.failed_radius == 0.0
+    assert rep.mu == pytest.approx(min(a, d), abs=1e-12)
+    assert "not strongly monotone at the equilibrium nor anywhere (DF is constant: a linear field)" in rep.note, rep.note
+    assert "could not be certified on any ball" not in rep.note

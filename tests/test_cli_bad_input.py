@@ -569,3 +569,21 @@ def test_the_library_refuses_such_a_plane_in_every_figure():
                  lambda: animate(fld, trajectories=[], plane=("psi", "psi"))):
         with pytest.raises(GandynamicsError, match="two different parameters"):
             draw()
+
+
+def test_a_table_format_whose_module_is_missing_is_refused_before_the_sweep(capsys, tmp_path, monkeypatch):
+    """sweep --out t.nc without xarray ran the sweep, then was refused as "to_xarray needs xarray" (a Python method's
+    name, after the computation).  Each format's modules are checked first (runs.results.FORMAT_NEEDS), by the command
+    line and by SweepResult.save alike; xarray is hidden here by find_spec."""
+    import importlib.util
+
+    from gandynamics.runs import results
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "xarray" else real(name, *a))
+    for suffix, modules in results.FORMAT_NEEDS.items():
+        for module, extra in modules:
+            path = tmp_path / f"t{suffix}"
+            line = one_line_error(capsys, ["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1",
+                                           "--out", str(path)])
+            assert f"--out '{path}': writing {suffix} needs {module}" in line and f"[{extra}]" in line, line
+            assert ".csv, .npz, .json need nothing more" in line and not path.exists()

@@ -324,7 +324,7 @@ def test_check_prints_the_claim_as_typed(capsys):
 def test_rates_alternating_is_a_switch_as_in_simulate(capsys):
     # simulate and sweep take --alternating as a switch; rates demanded a value ("expected one argument")
     from gandynamics.cli import build_parser
-    sim = build_parser().parse_args(["simulate", "dirac", "--method", "momentum", "--steps", "1", "--alternating"])
+    sim = build_parser().parse_args(["simulate", "dirac", "--method", "momentum", "--steps", "1", "--step", "0.1", "--alternating"])
     assert sim.alternating is True
     outs = {}
     for argv in (["--alternating"], ["--alternating", "true"], ["--alternating=false"], []):
@@ -377,7 +377,7 @@ def test_every_boolean_method_option_is_a_switch_that_also_takes_true_or_false(c
     from gandynamics.cli import build_parser
     p = build_parser()
     dest = flag[2:].replace("-", "_")
-    base = {"simulate": ["simulate", "dirac", "--method", "momentum", "--steps", "1"],
+    base = {"simulate": ["simulate", "dirac", "--method", "momentum", "--steps", "1", "--step", "0.1"],
             "sweep": ["sweep", "dirac", "--method", "momentum", "--steps", "1", "--out", "x.csv"],
             "rates": ["rates", "dirac"],
             "portrait": ["portrait", "dirac", "--methods", "momentum", "--out", "x.png"]}.get(cmd, [cmd, "dirac"])

@@ -39,7 +39,7 @@ neg_lists = st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), 
 @given(neg_lists)
 def test_negative_numbers_are_values_as_typed(text):
     p = build_parser()
-    assert p.parse_args(["simulate", "dirac", "--method", "gd", "--steps", "1", "--init", text]).init == text
+    assert p.parse_args(["simulate", "dirac", "--method", "gd", "--steps", "1", "--step", "0.1", "--init", text]).init == text
     assert p.parse_args(["analyze", "dirac", "--at", text]).at == text
     a = p.parse_args(["portrait", "dirac", "--xlim", text, "--ylim", text, "--init", text, "--out", "x.png"])
     assert a.xlim == text and a.ylim == text and a.init == [text]
@@ -114,7 +114,7 @@ def test_output_path_is_checked_before_any_computation(capsys, monkeypatch):
         raise AssertionError("computed before checking --out")
     monkeypatch.setattr(common, "build_field", boom)
     for argv in (["sweep", "dirac", "--method", "gd", "--steps", "30000000", "--out", "nodir/x.csv"],
-                 ["simulate", "dirac", "--method", "gd", "--steps", "5", "--csv", "nodir/x.csv"],
+                 ["simulate", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "--csv", "nodir/x.csv"],
                  ["portrait", "dirac", "--out", "nodir/x.png"]):
         code, _, err = run(capsys, *argv)
         assert "does not exist" in one_line_error(code, err)
@@ -130,7 +130,7 @@ def test_a_pipe_or_device_as_output_is_refused_before_any_computation(capsys, mo
     monkeypatch.setattr(common, "build_field", boom)
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
-    for argv, kind in ((["simulate", "dirac", "--method", "gd", "--steps", "5", "--csv", "/dev/null"], "a device"),
+    for argv, kind in ((["simulate", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "--csv", "/dev/null"], "a device"),
                        (["sweep", "dirac", "--method", "gd", "--steps", "5", "--out", str(fifo)], "a named pipe"),
                        (["portrait", "dirac", "--out", str(tmp_path / "p.png"), "--animate", str(fifo)], "a named pipe")):
         code, _, err = run(capsys, *argv)
@@ -152,7 +152,7 @@ def test_a_csv_whose_provenance_file_cannot_be_written_is_refused_before_any_com
     def boom(args):
         raise AssertionError("computed before checking the output path")
     monkeypatch.setattr(common, "build_field", boom)
-    for argv, name in ((["simulate", "dirac", "--method", "gd", "--steps", "5", "--csv"], "t.csv"),
+    for argv, name in ((["simulate", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "--csv"], "t.csv"),
                        (["sweep", "dirac", "--method", "gd", "--steps", "5", "--out"], "s.csv")):
         side = tmp_path / (name + ".json")
         side.mkdir() if kind == "folder" else os.mkfifo(side)

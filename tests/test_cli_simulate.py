@@ -13,7 +13,10 @@ from gandynamics.cli import main
 
 
 def run(capsys, *argv):
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's own refusals (a required option missing) leave this way
+        code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -84,7 +87,8 @@ def test_sweep_other_formats(capsys, tmp_path, ext):
     (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "0"], "--steps must be a whole number >= 1"),
     (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10", "--init", "1,2,3"], "must have 2 entries"),
     (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10", "--init", "1,inf"], "must be finite"),
-    (["simulate", "dirac", "--method", "gd", "--steps", "10"], "--step is required"),
+    # (required in the parser: the usage line shows it so, as --method and --steps; a new user read it as optional)
+    (["simulate", "dirac", "--method", "gd", "--steps", "10"], "the following arguments are required: --step"),
     (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "10", "--box", "psi=1"], "malformed --box"),
     (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--grid", "gamma=0:1", "--out", "x.csv"],
      "expected name=start:stop:count"),
@@ -526,3 +530,33 @@ def test_a_sweep_read_on_too_few_samples_says_so(capsys, tmp_path):
     for steps, samples, noted in (("100", "2", True), ("100", "16", True), ("100", "17", False), ("10", "65", False)):
         code, out, _ = run(capsys, *base, "--steps", steps, "--samples", samples)
         assert code == 0 and ("note: each run was read on" in out) == noted, (steps, samples, out)
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_the_sweep_command_draws_no_bar_into_a_log_file(monkeypatch, tmp_path, tty):
+    """With standard error a file (a log), the bar's redrawn frames filled it with carriage returns: the command line
+    asks the library for no bar then (a function that draws nothing, so that the estimate of a long sweep's time is
+    still said), and for the library's default (a bar when the sweep is long) on a terminal; reproduce's bar alike."""
+    import sys
+
+    import gandynamics.simulate  # noqa: F401  (the module: the package's name 'simulate' is its function)
+    sim = sys.modules["gandynamics.simulate"]
+    seen = {}
+    real = sim.sweep
+
+    def spy(*a, **kw):
+        seen["progress"] = kw.get("progress")
+        return real(*a, **kw)
+
+    monkeypatch.setattr(sim, "sweep", spy)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty, raising=False)
+    from gandynamics.cli import main
+    assert main(["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--out",
+                 str(tmp_path / "s.csv")]) == 0
+    if tty:
+        assert seen["progress"] is None
+    else:
+        assert callable(seen["progress"]) and seen["progress"](1, 2) is None
+    assert main(["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--out",
+                 str(tmp_path / "t.csv"), "--no-progress"]) == 0
+    assert seen["progress"] is False

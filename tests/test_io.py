@@ -99,6 +99,22 @@ def test_check_output_path_refuses_read_only_folder(tmp_path):  # pragma: no cov
         check_output_path(ro / "x.csv", "--out", (".csv",))
 
 
+def test_a_write_protected_file_is_not_replaced(tmp_path, monkeypatch):
+    """A file its owner made read-only (chmod 0444) in a writable folder was replaced by the atomic rename (the
+    folder's permission is what a rename needs): refused by name and mode before any work.  os.access is what the
+    check asks (as root it says yes to every file: here it answers as for a user)."""
+    f = tmp_path / "ro.png"
+    f.write_text("mine")
+    os.chmod(f, 0o444)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if str(p) == str(f) and mode == os.W_OK
+                        else real(p, mode, *a, **k))
+    with pytest.raises(GandynamicsError, match=r"'.*ro.png' is write-protected \(mode 444\); make it writable"):
+        check_output_path(f, "--out", (".png",))
+    assert f.read_text() == "mine"
+    check_output_path(tmp_path / "new.png", "--out", (".png",))  # (a new file in the same folder: accepted)
+
+
 def test_check_output_dir(tmp_path):
     (tmp_path / "f").write_text("")
     with pytest.raises(GandynamicsError, match="existing file, not a folder"):

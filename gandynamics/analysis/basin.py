@@ -260,7 +260,9 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
         rep = cert(1.0)
         if rep is not None and rep.mu.lo > margin:
             return _radius((math.inf, None, rep, zstar, count[0]))
-        return _radius((0.0, 1.0, None, zstar, count[0]), jumps.get(1.0))
+        # the same constants on every ball: refused on all of them, none found (it read "could not be certified on any
+        # ball of radius >= 0.5", as if a smaller ball might do, whatever r0 was asked)
+        return _radius((0.0, 0.0, None, zstar, count[0]), jumps.get(1.0))
     if not mu0 > margin:          # no ball at all: the centre itself violates the claim
         return _radius((0.0, 0.0, None, zstar, count[0]))
     lows = {}     # radius -> the certified lower bound on mu over B_r of the search that decided there
@@ -393,7 +395,8 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     if rep is None:
         A = fld.eval_DF(zstar, fld._p(params))
         mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0]) + 0.0   # no -0
-        note = (f"lambda_min(sym DF(z*)) = {mu0:z.6g} <= {margin:zg}: F is not strongly monotone at the equilibrium, "
+        note = (f"lambda_min(sym DF(z*)) = {mu0:z.6g} <= {margin:zg}: F is not strongly monotone at the equilibrium"
+                f"{' nor anywhere (DF is constant: a linear field)' if lin else ''}, "
                 "no ball (local convergence may still hold: see `gandynamics rates`)" if R_fail == 0.0 else
                 f"mu > {margin:zg} could not be certified on any ball of radius >= {R_fail / 2:z.3g}")
         note += _jump_note(radius)

@@ -53,7 +53,8 @@ def run(args) -> int:
     jobs = None if args.jobs is None else whole(args.jobs, "--jobs")  # as every whole number: 1e3 accepted
     reproduce.check_out(args.out, args.names or list(reg))  # before any work: a folder, nothing foreign replaced
     from tqdm import tqdm
-    bar = lambda it, total=None: tqdm(it, total=total, desc="reproduce", unit="figure", file=sys.stderr, leave=True)
+    bar = lambda it, total=None: tqdm(it, total=total, desc="reproduce", unit="figure", file=sys.stderr, leave=True,
+                                      disable=not sys.stderr.isatty())  # (no redrawn frames in a log file)
     try:
         results = reproduce.run(args.names or None, out=args.out, pdf=args.pdf, progress=bar, jobs=jobs)
     except KeyboardInterrupt as exc:

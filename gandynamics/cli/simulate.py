@@ -61,7 +61,7 @@ def add_method_arguments(p, several: bool = False) -> None:
     else:
         p.add_argument("--method", required=True, metavar="M", help=f"one of {listing}")
     p.add_argument("--steps", required=True, metavar="K", help="number of iterations (>= 1)")
-    p.add_argument("--step", metavar="H[,H_D]",
+    p.add_argument("--step", metavar="H[,H_D]", required=not several,  # (the usage line shows what is required)
                    help="step size h, or h_G,h_D (two-timescale); flow: the time step. Required"
                         + (" unless a --grid axis step (or step_g and step_d) gives it" if several else ""))
     add_method_option_flags(p)

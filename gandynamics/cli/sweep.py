@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from ..errors import GandynamicsError, install_hint
 
 
@@ -45,7 +47,8 @@ def add_parser(sub):
     p.add_argument("--json", action="store_true", help="print the summary as JSON (counts by verdict, time, file)")
     p.add_argument("--no-progress", action="store_true",
                    help="never show a progress bar, nor the estimate of how long a long sweep will take (a sweep "
-                        "with more than 10 s to go says it after 2 s otherwise)")
+                        "with more than 10 s to go says it after 2 s otherwise; the bar is shown only when standard "
+                        "error is a terminal, not into a log file)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the chunks on a running Dask cluster, e.g. tcp://10.0.0.5:8786 "
                         f"(needs Dask: {install_hint('distributed')})")
@@ -113,6 +116,8 @@ def run(args) -> int:
     if out != "-":
         check_output_path(out, "--out", (".csv", ".npz", ".json", ".nc"),  # before any computation
                           sidecar=out.lower().endswith(".csv"))
+        from ..runs.results import check_table_modules
+        check_table_modules(out, "--out")  # (.nc needs xarray)
     from ..validate import name_list, whole
     whole(args.seed, "--seed", lo=0)
     samples = whole(args.samples, "--samples", lo=2)
@@ -165,7 +170,7 @@ def run(args) -> int:
     t0 = time.perf_counter()
     with cluster_client(getattr(args, "scheduler", None), workers) as client:
         res = sweep(fld, methods, inits=np.array(inits), grid=grid, steps=steps, step=step, params=hyper,
-                    product=not args.zip, progress=False if args.no_progress else None,
+                    product=not args.zip, progress=False if args.no_progress else None if sys.stderr.isatty() else _no_bar,
                     bound=bound, client=client, engine=args.engine, samples=samples, **opts)
     dt = time.perf_counter() - t0
     if args.random_inits:  # how the points were drawn (they are in the table; the seed makes them again)
@@ -174,7 +179,6 @@ def run(args) -> int:
             prov["seed"] = whole(args.seed, "--seed", lo=0)
             prov.setdefault("extra", {})["random_inits"] = {"spec": args.random_inits, "seed": prov["seed"],
                                                             "given_inits_first": len(args.init)}
-    import sys
     summary_to = sys.stdout
     if out == "-":
         from ..provenance import comment_header
@@ -310,3 +314,8 @@ def grid_axis(spec: str) -> tuple[str, np.ndarray]:
         except GandynamicsError as exc:  # (the other form too: "0.1-0.5-10" meant a range)
             raise GandynamicsError(f"{exc} (a grid is name=v1,v2,... or name=start:stop:count)") from None
     return name, np.asarray(vals, dtype=float)
+
+
+def _no_bar(done: int, total: int) -> None:
+    """The sweep's progress when standard error is not a terminal (a log file): no bar, whose redrawn frames filled
+    logs with carriage returns; the estimate of how long a long sweep takes is still said (a notice)."""

@@ -22,6 +22,23 @@ NOT_RUN = "not run"
 ROW_VERDICTS = VERDICTS + (NOT_RUN,)
 
 
+#: the modules each table format needs beyond the package's own, with the extra that installs them
+FORMAT_NEEDS = {".nc": (("xarray", "tables"),)}
+
+
+def check_table_modules(path, what: str = "--out") -> None:
+    """Refuse to write ``path`` in a format whose modules are not installed (:data:`FORMAT_NEEDS`), naming the
+    format and the extra that installs them, and the formats that need nothing more: called before a sweep runs (its
+    table was refused after the computation, as "to_xarray needs xarray")."""
+    import importlib.util
+    suffix = os.path.splitext(str(path))[1].lower()
+    for module, extra in FORMAT_NEEDS.get(suffix, ()):
+        if importlib.util.find_spec(module) is None:
+            others = ", ".join(k for k in (".csv", ".npz", ".json") if k not in FORMAT_NEEDS)
+            raise GandynamicsError(f"{what} {str(path)!r}: writing {suffix} needs {module}: {install_hint(extra)} "
+                                   f"({others} need nothing more)")
+
+
 @dataclass
 class SweepResult:
     """The table of a sweep: one row per trajectory, columns as named 1-D arrays.
@@ -129,6 +146,7 @@ class SweepResult:
         """:meth:`to_xarray` written as NetCDF (needs the extra ``[tables]`` and a NetCDF engine: scipy's is
         enough), atomically; the provenance is the attribute ``provenance`` (JSON)."""
         from ..io import atomic_open
+        check_table_modules(path, "the output file")
         ds = self.to_xarray()
         with atomic_open(path, "wb") as fh:
             fh.write(ds.to_netcdf())
