@@ -167,12 +167,33 @@ def _items_text(items, limit: int = TEXT_ENTRIES, sep: str = ", ", total: int | 
     return sep.join(items[:limit] + ([f"… ({total - limit} more)"] if total > limit else []))
 
 
+#: numbers below this many times the largest of their kind (the Jacobian's entries, the eigenvalues' parts) are
+#: rounding noise at double precision (64 eps): the texts show them as 0 (the reports and JSON keep them as computed)
+ROUNDING = 64 * 2.0 ** -52
+
+
+def rounding_zeros(x, scale: float | None = None) -> np.ndarray:
+    """``x`` with the entries of magnitude at most :data:`ROUNDING` times ``scale`` (default: the largest of
+    them) set to 0 (a copy, no -0.0)."""
+    x = np.array(x, dtype=float)
+    if scale is None:
+        scale = float(np.max(np.abs(x))) if x.size else 0.0
+    x[np.abs(x) <= ROUNDING * scale] = 0.0
+    return x + 0.0  # (no -0.0)
+
+
 def eigenvalue_entries(eigs, digits: int = 6, limit: int | None = None, tol: float = 1e-12) -> tuple[list, int]:
     """The eigenvalues ``eigs`` as text entries ordered by real part (largest first): a conjugate pair once as
-    ``a ± b i``, a real one plain, a value repeated ``m`` times (to the digits shown) once as ``… (×m)``.
+    ``a ± b i``, a real one plain, a value repeated ``m`` times (to the digits shown) once as ``… (×m)``; parts at
+    rounding level against the largest modulus shown as 0 (:func:`rounding_zeros`: the repr of a report printed
+    ``4.16334e-17 ± 0.684742i`` where the command line printed ``0 ± 0.684742i``).
     Returns the first ``limit`` entries (all when None) and the number of entries in all; entries past the limit
     are counted, not written (a spectrum of thousands stays fast)."""
-    vals = sorted(np.asarray(eigs, dtype=complex).ravel().tolist(), key=lambda z: (-z.real, -z.imag))
+    eigs = np.asarray(eigs, dtype=complex).ravel()
+    finite = eigs[np.isfinite(eigs)]
+    scale = float(np.max(np.abs(finite))) if finite.size else 0.0
+    eigs = rounding_zeros(eigs.real, scale) + 1j * rounding_zeros(eigs.imag, scale)
+    vals = sorted(eigs.tolist(), key=lambda z: (-z.real, -z.imag))
     re, im = np.array([z.real for z in vals]), np.array([z.imag for z in vals])
     out, used = [], np.zeros(len(vals), dtype=bool)  # out: [text, multiplicity]
     count, last = 0, None
@@ -379,8 +400,13 @@ def _spectral_rows(r) -> list[tuple[str, str]]:
     if getattr(r, "differentiable", True) is False:
         rows.append(("differentiable", "no: " + _items_text(getattr(r, "nonsmooth", []) or [])))
     else:
-        rows += [("eigenvalues of J", eigenvalues_text(getattr(r, "eigenvalues", None))),
-                 ("spectral abscissa", num(getattr(r, "spectral_abscissa", None))),
+        eigs = getattr(r, "eigenvalues", None)
+        sa = getattr(r, "spectral_abscissa", None)
+        if sa is not None and eigs is not None and np.size(eigs) and np.isfinite(sa):  # (rounding level: 0, as the
+            finite = np.abs(np.asarray(eigs, dtype=complex))                             # eigenvalues' real parts)
+            sa = float(rounding_zeros([sa], float(np.max(finite[np.isfinite(finite)], initial=0.0)))[0])
+        rows += [("eigenvalues of J", eigenvalues_text(eigs)),
+                 ("spectral abscissa", num(sa)),
                  ("phase factor", num(getattr(r, "phase_factor", None))),
                  ("conditioning factor", num(getattr(r, "conditioning_factor", None))),
                  ("singular-value condition", num(getattr(r, "singular_condition", None)))]

@@ -136,3 +136,28 @@ def test_rounding_noise_is_shown_as_zero_in_the_text_and_kept_in_the_json(capsys
     assert "spectral abscissa   0\n" in out and "shown as 0: rounding" in out
     zeros = int(np.sum(np.abs(eig) <= ROUNDING * np.abs(eig).max()))
     assert f"  0 (×{zeros})" in out
+
+
+@pytest.mark.parametrize("argv, label", [
+    (["analyze", "dirac-nd", "--param", "d=2"], "dirac-nd(d=2)"),
+    (["analyze", "bilinear", "--param", "B=2"], "bilinear(B=2)"),
+    (["simulate", "dirac-nd", "--param", "d=2", "--method", "gd", "--steps", "5", "--step", "0.1"], "dirac-nd(d=2)"),
+    (["analyze", "dirac"], "dirac   "),
+    (["analyze", "quadratic", "--param", "a=2"], "quadratic   "),  # (a is a hyperparameter, shown on its own line)
+])
+def test_the_factorys_arguments_given_are_part_of_the_games_name(capsys, argv, label):
+    """--param d=3 for dirac-nd (an argument of the game's factory, fixed when it is made) appeared in no header or
+    title, only in the provenance; the name the field carries now says it, so that every text and figure does."""
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and f"game: {label}" in out.splitlines()[0], out
+
+
+def test_a_user_factorys_arguments_are_part_of_its_games_name(capsys, tmp_path):
+    f = tmp_path / "g.py"
+    f.write_text("import sympy as sp\nimport gandynamics as gd\nu, w = sp.symbols('u w', real=True)\n"
+                 "def bil(k=1.0):\n    return gd.Game(theta=[u], psi=[w], loss_g=k*u*w, loss_d=-k*u*w, "
+                 "equilibrium=(0, 0), name='bil-reg')\n")
+    code, out, _ = run(capsys, "analyze", "--game", f"{f}:bil", "--param", "k=2")
+    assert code == 0 and out.splitlines()[0].startswith("game: bil-reg(k=2)"), out
+    code, out, _ = run(capsys, "analyze", "--game", f"{f}:bil")
+    assert code == 0 and out.splitlines()[0].startswith("game: bil-reg "), out

@@ -512,26 +512,19 @@ def test_varying_a_parameter_that_is_no_hyperparameter_says_how_to_make_it_one(c
     assert err.startswith("gandynamics: error: cannot vary 'a'") and "hyper=" in err and err.count("\n") == 1, err
 
 
-def test_a_window_with_its_ends_reversed_is_echoed(tmp_path):
-    """``--xlim 3,-3``: the message names the option and echoes what was given (it said only what is accepted)."""
-    import subprocess
-    import sys
-    p = subprocess.run([sys.executable, "-m", "gandynamics", "portrait", "dirac", "--xlim", "3,-3", "--out",
-                        str(tmp_path / "p.png")], capture_output=True, text=True)
-    assert p.returncode == 2 and p.stderr.strip() == "gandynamics: error: --xlim must be LO,HI with LO < HI; got '3,-3'"
+def test_a_window_with_its_ends_reversed_is_echoed(capsys, tmp_path):
+    """``--xlim 3,-3``: the message names the option and echoes what was given (it said only what is accepted).
+    (In this process: a real process's exit status is test_cli_simulate's test_exit_status_in_a_real_process.)"""
+    line = one_line_error(capsys, ["portrait", "dirac", "--xlim", "3,-3", "--out", str(tmp_path / "p.png")])
+    assert line == "gandynamics: error: --xlim must be LO,HI with LO < HI; got '3,-3'"
     assert not (tmp_path / "p.png").exists()
 
 
-def test_an_unknown_loss_lists_the_names_a_command_line_can_give():
+def test_an_unknown_loss_lists_the_names_a_command_line_can_give(capsys):
     """``--loss nonsat``: the accepted names, not the library's "or a sympy Lambda" (no command line can give one)."""
-    import subprocess
-    import sys
-
     from gandynamics.losses import LOSSES
-    p = subprocess.run([sys.executable, "-m", "gandynamics", "analyze", "dirac", "--loss", "nonsat"],
-                       capture_output=True, text=True)
-    assert p.returncode == 2
-    assert p.stderr.strip() == f"gandynamics: error: unknown --loss 'nonsat'; accepted: {', '.join(LOSSES)}"
+    line = one_line_error(capsys, ["analyze", "dirac", "--loss", "nonsat"])
+    assert line == f"gandynamics: error: unknown --loss 'nonsat'; accepted: {', '.join(LOSSES)}"
 
 
 @pytest.mark.parametrize("axis, other, whose", [("step_g", "step_d", "discriminator"), ("step_d", "step_g", "generator")])

@@ -746,7 +746,9 @@ def test_a_period_collapsed_toward_zero_is_no_orbit(init, guess, center):
         limit_cycle(fld, init, guess, center=center)
 
 
-@pytest.mark.parametrize("init,guess", [((0.5, 0.0), 600.0), ((0.01, 0.0), 6.0), ((0.05, 0.0), 6.0), ((0.5, 0.0), 19.0)])
+@pytest.mark.parametrize("init,guess", [((0.5, 0.0), 600.0), ((0.01, 0.0), 6.0),  # (1.5 s each: two in the default pass)
+                                        pytest.param((0.05, 0.0), 6.0, marks=pytest.mark.slow),
+                                        pytest.param((0.5, 0.0), 19.0, marks=pytest.mark.slow)])
 def test_a_guess_of_several_turns_gives_the_cycles_own_period_and_multiplier(init, guess):
     # the same cycle traversed k times closes too: read with period 95 x 2 pi (guess 600) or 4 pi, and a Floquet
     # multiplier the k-th power of exp(-2 beta 2 pi) (the radial equation r' = beta r - r^3 linearised at the cycle)

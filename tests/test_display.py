@@ -438,3 +438,23 @@ def test_eigenvalue_entries_keep_pairs_together_and_count_repeats(seed):
     assert len(entries) == len(distinct)
     short, count2 = eigenvalue_entries(w, limit=2)
     assert short == entries[:2] and count2 == count
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_reports_repr_shows_rounding_noise_as_zero_as_the_command_line_does(seed):
+    """The repr of a SpectralReport printed ``4.16334e-17 ± 0.684742i`` for a bilinear game (real parts exactly 0)
+    where ``gandynamics analyze`` printed ``0 ± 0.684742i``: one rule for every text (_display.rounding_zeros, 64 eps
+    of the largest modulus); the report keeps the numbers as computed.  Members: bilinear games of random coupling
+    matrices (purely imaginary spectra), and a real part of 1e-10 that is no noise and stays."""
+    import gandynamics as g
+    rng = np.random.default_rng(seed)
+    k = 2 + seed % 2
+    B = rng.normal(size=(k, k))
+    rep = g.spectrum(g.VectorField(g.games.bilinear(B=B.tolist())))
+    text = repr(rep)
+    sv = np.linalg.svd(B, compute_uv=False)  # the spectrum is ±i times B's singular values
+    for s in sv:
+        assert f"0 ± {s:.6g}i" in text, (text, sv)
+    assert "spectral_abscissa=0," in text and "e-1" not in text.split("verdict")[0], text
+    small = g.spectrum(g.VectorField(g.games.dirac(), [g.R1(gamma=2e-10)]))
+    assert "-1e-10 ± " in repr(small), repr(small)

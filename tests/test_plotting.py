@@ -412,7 +412,7 @@ def _expected_extend(values, vmin, vmax):
     return "both" if low and high else "min" if low else "max" if high else "neither"
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", [0, 1] + [pytest.param(k, marks=pytest.mark.slow) for k in range(2, 8)])  # (1.2 s each)
 def test_a_rate_colorbar_has_an_arrow_at_each_end_the_rates_pass(dirac_r1, seed):
     # the kind: a colour scale clipped at vmax (rho up to inf on the rate maps) had colorbars with plain ends; maps of
     # random rates, some beyond either end (inf, NaN, measured squares too), on their own and sharing one colorbar
@@ -912,8 +912,15 @@ def test_convergence_of_no_run_is_refused_before_a_figure_is_made():
     assert len(plt.get_fignums()) == n
 
 
-@pytest.mark.parametrize("methods", [("gd",), ("gd", "eg"), ("gd", "eg", "eftp"), ("gd", "eg", "eftp", "ogda")])
-@pytest.mark.parametrize("width", [3.2, 4.6, 7.0])
+_SLICE_METHODS = [("gd",), ("gd", "eg"), ("gd", "eg", "eftp"), ("gd", "eg", "eftp", "ogda")]
+#: the members of the kind in the default pass (about 1 s each): the reported one (4.6 inches, three methods), the
+#: narrowest figure with the longest note, the widest with the shortest; the others under -m slow
+_SLICE_DEFAULT = {(4.6, 3), (3.2, 4), (7.0, 1)}
+
+
+@pytest.mark.parametrize("width, methods", [
+    pytest.param(w, m, marks=() if (w, len(m)) in _SLICE_DEFAULT else pytest.mark.slow)
+    for w in (3.2, 4.6, 7.0) for m in _SLICE_METHODS])
 def test_a_slice_note_in_the_title_stays_within_the_figure(methods, width):
     # a 4-parameter game's trajectories leave the slice: the title's note was cut at both edges of a 4.6-inch
     # figure with three methods (the legend beside the axes moves them, and the centred title, left)

@@ -60,19 +60,7 @@ def report_dict(args, fld, hyper, rep, limit: int | None = None) -> dict:
     }
 
 
-#: numbers below this many times the largest of their kind (the Jacobian's entries, the eigenvalues' parts) are
-#: rounding noise at double precision (64 eps): the text shows them as 0
-ROUNDING = 64 * 2.0 ** -52
-
-
-def _rounding_zeros(x, scale: float | None = None):
-    """``x`` with the entries of magnitude at most :data:`ROUNDING` times ``scale`` (default: the largest of
-    them) set to 0 (a copy)."""
-    x = np.array(x, dtype=float)
-    if scale is None:
-        scale = float(np.max(np.abs(x))) if x.size else 0.0
-    x[np.abs(x) <= ROUNDING * scale] = 0.0
-    return x + 0.0  # (no -0.0)
+from .._display import ROUNDING, rounding_zeros as _rounding_zeros  # noqa: E402,F401  (one rule for every text)
 
 
 def _fmt(x):

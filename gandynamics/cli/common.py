@@ -141,6 +141,7 @@ def build_field(args):
         if args.game:
             raise GandynamicsError("give either a built-in GAME or --game FILE.py:FACTORY, not both")
         model, hyper = load_user_game(args.game_file, params)
+        given = {k: v for k, v in params.items() if k not in hyper}  # (the factory's arguments)
         if args.loss:
             from ..game import GAN
             if not isinstance(model, GAN):
@@ -155,6 +156,7 @@ def build_field(args):
         gp = {k: v for k, v in params.items() if k in spec.params}
         hyper = {k: v for k, v in params.items() if k not in spec.params}
         model = make_game(args.game, loss=args.loss, **gp)
+        given = gp
     regs = []
     named: dict = {}
     for r in args.reg:
@@ -169,6 +171,12 @@ def build_field(args):
                                    f"{', '.join(f'{k}={params[k]}' for k in twice)}; set it once")
         regs.append(make_regularizer(name, **opts))
     field = VectorField(model, regs)
+    # the factory's arguments given are part of the game's name, which every header and title shows ("dirac-nd(d=3)":
+    # --param d=3 appeared nowhere but in the provenance); those that are also hyperparameters (quadratic's a) are
+    # shown with them
+    shown = {k: v for k, v in given.items() if k not in field.defaults}
+    if shown:
+        field.name = f"{model.name}({', '.join(f'{k}={v}' for k, v in shown.items())})"
     unknown = set(hyper) - set(field.defaults)
     if unknown:
         from ..userload import factory_parameters
