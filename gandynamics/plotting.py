@@ -2500,13 +2500,15 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     ax = axes[0, 0]
     phase_portrait(field, params, plane=names, center=c, xlim=xlim, ylim=ylim, n=n, density=density,
                    trajectories=(), legend=False, title="", ax=ax, equilibrium=star if star is not None else False)
-    artists = []
+    artists, paths = [], []
     for label, tr, col in items:
         S = _states(tr)
         line, = ax.plot(S[:1, i], S[:1, j], color=col, lw=1.3, label=label, zorder=3)
         head, = ax.plot(S[:1, i], S[:1, j], "o", color=col, ms=5, mec="white", zorder=5)
         ax.plot(S[0, i], S[0, j], zorder=4, **START_MARKER)
         artists.append((line, head))
+        paths.append((line, S[np.all(np.isfinite(S), axis=1)][:, [i, j]], True))
+    _dash_coinciding_paths(ax, paths, xlim, ylim)  # (as the portrait: a run drawn over an equal one hid it)
     notes = list(getattr(ax, "warnings", []))
     others = [k for k in range(field.n) if k not in (i, j)]
     for label, tr, _ in items:

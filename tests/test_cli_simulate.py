@@ -560,3 +560,21 @@ def test_the_sweep_command_draws_no_bar_into_a_log_file(monkeypatch, tmp_path, t
     assert main(["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--out",
                  str(tmp_path / "t.csv"), "--no-progress"]) == 0
     assert seen["progress"] is False
+
+
+def test_the_librarys_sweep_starts_where_the_command_line_does():
+    """sweep(...) required inits= where the command line starts at the equilibrium + 1 (a new user's script): the
+    default is the same point, found the same way (a game whose zero is not at 0: the quadratic game with a linear
+    term moves it; the zero computed here by hand)."""
+    import numpy as np
+    import sympy as sp
+
+    import gandynamics as gd
+    x, y = sp.symbols("x y", real=True)
+    g = gd.Game(theta=[x], psi=[y], loss_g=x**2 / 2 + x * y - 2 * x, loss_d=y**2 / 2 - x * y, equilibrium=None)
+    fld = gd.VectorField(g)
+    # F = (x + y - 2, y - x): the zero is (1, 1)
+    r = gd.sweep(fld, "gd", steps=20, step=0.1)
+    np.testing.assert_allclose([r["init_x"][0], r["init_y"][0]], [2.0, 2.0], rtol=0, atol=1e-12)
+    with pytest.raises(gd.GandynamicsError, match="unknown"):
+        gd.sweep(fld, "gd", steps=20, step=0.1, params={"nope": 1.0})

@@ -1250,6 +1250,7 @@ def _dashed_apart(lines) -> bool:
     return all(s == "--" for s in styles) and len(set(offsets)) == len(lines)
 
 
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # (its lines are read, not played)
 @pytest.mark.parametrize("second", [("momentum", {"beta": 0.0}), ("gd", {}), ("altgd", {})])
 def test_a_trajectory_drawn_over_another_identical_one_does_not_hide_it(second):
     """momentum with beta = 0 is gd step for step: drawn over it, gd could not be seen (a new user).  Paths that lie on
@@ -1274,6 +1275,14 @@ def test_a_trajectory_drawn_over_another_identical_one_does_not_hide_it(second):
     assert _dashed_apart([first, sec]) == (apart <= width)
     assert third.get_linestyle() == "-"
     plt.close(ax.figure)
+    # the animation's runs alike (its own window: the runs' extent)
+    anim = animate(fld, trajectories=[("first", a), ("second", b), ("third", c)], frames=4, data_panel=False)
+    lines = [line for line, _ in anim.artists]
+    assert _dashed_apart(lines[:2]) == (method != "altgd") and lines[2].get_linestyle() == "-"
+    plt.close(anim._fig)
+    import gc
+    del anim
+    gc.collect()  # (matplotlib warns when an animation never played is collected: here, under the filter)
 
 
 def test_coinciding_paths_are_those_within_the_width_inside_the_window():

@@ -148,9 +148,7 @@ def run(args) -> int:
     inits = [parse_vector(v, fld.n, "--init", fld.names) for v in args.init]
     if args.random_inits:
         inits += list(_random_inits(args.random_inits, fld.n, args.seed))
-    if not inits:  # the equilibrium + 1, the start simulate and portrait take too
-        from ..equilibrium import reference_point
-        inits = [reference_point(fld, hyper) + 1.0]
+    inits = np.array(inits) if inits else None  # (none given: the library's default, the equilibrium + 1)
     steps = parse_steps(args.steps)
     step = parse_step(args.step)
     if step is not None and ("step" in grid or {"step_g", "step_d"} <= set(grid)):
@@ -169,7 +167,7 @@ def run(args) -> int:
     workers = parse_workers(getattr(args, "workers", None))
     t0 = time.perf_counter()
     with cluster_client(getattr(args, "scheduler", None), workers) as client:
-        res = sweep(fld, methods, inits=np.array(inits), grid=grid, steps=steps, step=step, params=hyper,
+        res = sweep(fld, methods, inits=inits, grid=grid, steps=steps, step=step, params=hyper,
                     product=not args.zip, progress=False if args.no_progress else None if sys.stderr.isatty() else _no_bar,
                     bound=bound, client=client, engine=args.engine, samples=samples, **opts)
     dt = time.perf_counter() - t0

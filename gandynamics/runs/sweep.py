@@ -37,7 +37,7 @@ __all__ = ["sweep", "sweep_plan", "hyper_axis_names"]
 _STEP_AXES = ("step", "step_g", "step_d", "beta")
 
 
-def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, client=None,
+def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None, product=True, client=None,
           chunk_size=None, progress=None, bound=1e6, equilibrium=None, samples=65, engine="auto",
           **options) -> SweepResult:
     """Run many trajectories: methods x initial points x grid values (product) or zipped.
@@ -47,8 +47,9 @@ def sweep(field, method, *, inits, grid=None, steps, step=None, params=None, pro
     field : VectorField
     method : str or list of str
         Method name(s) (rows are ordered method first).
-    inits : array (m, n) or (n,)
-        Initial points.
+    inits : array (m, n) or (n,), optional
+        Initial points (default: the equilibrium + 1 in every coordinate, the start of :func:`simulate`'s command
+        line, ``sweep`` and ``portrait``: :func:`gandynamics.equilibrium.reference_point` at ``params`` plus 1).
     grid : dict name -> 1-D array, optional
         Axes over hyperparameters of the field (``gamma``, ``sigma``, ...), ``step`` (both players),
         ``step_g``/``step_d`` (per player) and ``beta``.
@@ -250,7 +251,7 @@ def _text_column(labels: tuple, codes: np.ndarray) -> np.ndarray:
     return np.array([t if p else "" for t, p in zip(labels, present)]).take(codes)
 
 
-def sweep_plan(field, method, *, inits, grid=None, steps, step=None, params=None, product=True, client=None,
+def sweep_plan(field, method, *, inits=None, grid=None, steps, step=None, params=None, product=True, client=None,
                chunk_size=None, progress=None, bound=1e6, equilibrium=None, samples=65, engine="auto",
                **options) -> Plan:
     """The engine's :class:`~gandynamics.runs.engine.Plan` of ``sweep(field, method, ...)`` (same arguments, same
@@ -318,6 +319,10 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     K = steps_count(steps)
     bnd = bound_value(bound)
     grid = dict(grid or {})
+    if inits is None:  # the command line's default start (it was required here alone)
+        from ..equilibrium import reference_point
+        field.param_vector(params)  # (a bad value named as such, not from inside the search for the zero)
+        inits = reference_point(field, params) + 1.0
     try:
         inits = np.asarray(inits, dtype=float)  # (not copied: the plan's Z0 below is a copy)
     except (TypeError, ValueError):
