@@ -256,3 +256,34 @@ def test_forcing_a_side_gives_the_expression_on_that_side():
         np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
     assert force_side([sp.Max(x, y, 0)], sw, True) is None
     assert force_side([sp.sign(x)], sw, True) == [sp.sign(x)]   # another set: left as it is
+
+
+
+
+_xk, _yk = sp.symbols("x y", real=True)
+
+
+@pytest.mark.parametrize("extra, atom", [(sp.Abs(_xk), "sign(x)"), (_xk**2 / 2 + sp.Abs(_xk) * _yk, "sign(x)")])
+def test_every_analysis_says_a_kink_at_the_equilibrium_in_the_same_words(capsys, tmp_path, extra, atom):
+    """analyze said "not differentiable here: sign(x) (no linearisation exists)", rates "F is not differentiable at the
+    equilibrium" (no atom), classify "the field is not differentiable at this point (sign(x))", and basin read the
+    Jacobian there (a convention's value, sign(0) = 0) as "lambda_min(sym DF(z*)) = 0: F is not strongly monotone":
+    one sentence now (nonsmooth.not_differentiable), naming the atom, each command adding what it cannot give.
+    Members: a jump of F (|x| in the generator's loss: sign(x) in F) and a jump times a vanishing factor (|x| y: y sign(x)
+    in F)."""
+    from gandynamics.cli import main
+    f = tmp_path / "k.py"
+    f.write_text("import sympy as sp\nimport gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+                 f"def kink():\n    return gd.Game(theta=[x], psi=[y], loss_g=({sp.srepr(extra)}) + x*y, "
+                 "loss_d=-x*y + y**2/2, equilibrium=(0, 0), name='kink')\n"
+                 "from sympy import *\n")
+    game = f"{f}:kink"
+    outs = {}
+    for cmd in (["analyze"], ["rates", "--methods", "gd", "--no-measure"], ["classify"], ["basin", "--max-seconds", "2"]):
+        code = main([cmd[0], "--game", game] + cmd[1:])
+        out, err = capsys.readouterr()
+        outs[cmd[0]] = (code, out + err)
+    for cmd, (code, text) in outs.items():
+        assert "F is not differentiable " in text and f"({atom})" in text, (cmd, text)
+        assert "lambda_min" not in text, (cmd, text)
+    assert outs["rates"][0] == 2 and outs["classify"][0] == 2 and outs["analyze"][0] == 0 and outs["basin"][0] == 0

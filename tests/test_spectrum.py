@@ -99,7 +99,7 @@ def test_every_kink_at_the_point_is_reported_the_same_way(piece):
             "abs": sp.Abs(x), "max": sp.Max(x, 0), "heaviside": x * sp.Heaviside(x)}[piece]
     g = Game([x], [y], x**2 / 2 + kink + x * y, -x * y + y**2 / 2, equilibrium=(0, 0))
     rep = spectrum(VectorField(g), tol=np.inf)
-    assert not rep.differentiable and rep.verdict.startswith("not differentiable here") and rep.stable is None
+    assert not rep.differentiable and rep.verdict.startswith("F is not differentiable here (") and rep.stable is None
     # away from the kink the same game is linearised
     assert spectrum(VectorField(g), at=[-0.5, 0.3], tol=np.inf).differentiable
 

@@ -392,6 +392,13 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     R, R_fail, rep, zstar, n_eval = radius
     lin = _is_linear(fld)
     inv = _INVARIANCE[method]
+    bad = fld.nonsmooth_at(zstar, params) if rep is None else []
+    if bad:  # (DF there is a convention's value, sign(0) = 0: its lambda_min was read as a fact about F)
+        from .nonsmooth import not_differentiable
+        note = (f"{not_differentiable(bad, 'at the equilibrium')}: no linearisation there, and no ball around it was "
+                "certified strongly monotone") + _jump_note(radius)
+        return BasinReport(method, zstar, 0.0, 0.0, 0.0, math.nan, math.nan, None, (0.0, 0.0, False), None, None,
+                           False, inv, margin, rtol, lin, note, n_eval, None)
     if rep is None:
         A = fld.eval_DF(zstar, fld._p(params))
         mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0]) + 0.0   # no -0

@@ -37,7 +37,7 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 __all__ = ["Switch", "switches", "field_switches", "straddles", "vanishes_on", "piecewise_derivative", "ZERO",
-           "INTEGER"]
+           "INTEGER", "not_differentiable"]
 
 #: switching set {u = 0}
 ZERO = "zero"
@@ -61,6 +61,14 @@ class Switch:
             return f"{self.node} jumps times a factor that vanishes, so F is not differentiable, where {where}"
         what = "jumps" if self.jump else "is not differentiable"
         return f"{self.node} {what} where {where}"
+
+
+def not_differentiable(atoms, where: str = "here") -> str:
+    """The words every analysis uses for a point where F has no derivative (``atoms``: what
+    :meth:`gandynamics.field.VectorField.nonsmooth_at` found there): ``"F is not differentiable <where> (sign(x))"``;
+    each analysis adds what it cannot then give (a linearisation, a local rate, a classification, a ball).  The commands
+    had said it four ways, two without naming the atom."""
+    return f"F is not differentiable {where} ({', '.join(map(str, atoms))})"
 
 
 def straddles(kind: str, lo, hi):

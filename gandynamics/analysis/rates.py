@@ -637,8 +637,10 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     A = fld.eval_DF(zstar, p)
     if not np.all(np.isfinite(A)):
         raise GandynamicsError("the Jacobian is not finite at the equilibrium")
-    if fld.nonsmooth_at(zstar, pd):
-        raise GandynamicsError("F is not differentiable at the equilibrium: no linearisation, no local rate")
+    bad = fld.nonsmooth_at(zstar, pd)
+    if bad:
+        from .nonsmooth import not_differentiable
+        raise GandynamicsError(f"{not_differentiable(bad, 'at the equilibrium')}: no linearisation, no local rate")
     if constants is None:
         constants = certify_constants(fld, reg, p, tol=tol, max_seconds=max_seconds, asymmetric=False)
     mu, L = constants.mu.lo, constants.lipschitz.hi

@@ -244,8 +244,9 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     zero = at is None or is_equilibrium(fld, z, params, res, tol)
     bad = fld.nonsmooth_at(z, params)
     if bad:
+        from .nonsmooth import not_differentiable
         return SpectralReport(point=z, residual=res, differentiable=False, nonsmooth=bad,
-                              verdict="not differentiable here: " + ", ".join(bad) + " (no linearisation exists)")
+                              verdict=f"{not_differentiable(bad)}: no linearisation exists")
     if k is not None:
         pv = fld.param_vector(params) if not isinstance(params, np.ndarray) else params
         eigs, J = _leading(fld, z, pv, k, which)
