@@ -161,3 +161,23 @@ def test_a_user_factorys_arguments_are_part_of_its_games_name(capsys, tmp_path):
     assert code == 0 and out.splitlines()[0].startswith("game: bil-reg(k=2)"), out
     code, out, _ = run(capsys, "analyze", "--game", f"{f}:bil")
     assert code == 0 and out.splitlines()[0].startswith("game: bil-reg "), out
+
+
+@pytest.mark.parametrize("cmd", [["rates", "--methods", "gd", "--no-measure"], ["check", "--region", "ball:1", "--mu", "0"],
+                                 ["classify"], ["basin", "--max-seconds", "2"], ["constants", "--region", "ball:1",
+                                                                                 "--max-seconds", "2"],
+                                 ["analyze"]])
+def test_every_analysis_records_its_game_regularizers_and_hyperparameters(capsys, cmd):
+    """rates, check, classify and basin printed and recorded the game's name alone (classify's JSON not even that):
+    two tables at gamma = 0.3 and gamma = 0.7 read alike.  Each command's text and JSON now carry the regularizers
+    with their strengths and the hyperparameters (cli.common.game_record)."""
+    for gamma in ("0.3", "0.7"):
+        code, out, _ = run(capsys, cmd[0], "dirac", "--reg", f"r1:gamma={gamma}", *cmd[1:], "--json")
+        assert code in (0, 1, 3), out  # (check: 1 refuted, 3 undecided)
+        d = json.loads(out)
+        rows = d if isinstance(d, list) else [d]
+        for r in rows:
+            assert r["game"] == "dirac" and r["regularizers"] == [{"name": "r1", "params": {"gamma": float(gamma)}}], r
+            assert r["hyperparameters"] == {"gamma": float(gamma)}, r
+        code, out, _ = run(capsys, cmd[0], "dirac", "--reg", f"r1:gamma={gamma}", *cmd[1:])
+        assert f"regularizers: r1(gamma={gamma})" in out.splitlines()[0], out

@@ -216,7 +216,10 @@ def test_rates_tight_column_sits_between_measured_and_bound(capsys):
     assert gd["tight"] == pytest.approx(math.sqrt(1 - 2 * h * mu + h * h * L * L), rel=1e-5, abs=0)
     code, out, err = run(capsys, "rates", "quadratic", "--param", "a=0.3", "--param", "b=1", "--param", "c=0.5",
                          "--methods", "gd,eg", "--theory-step", "--tight")
-    assert code == 0 and "tight" in out.splitlines()[4]
+    head = [line for line in out.splitlines() if line.startswith("method")]
+    assert code == 0 and len(head) == 1 and "tight" in head[0], out
+    # the game the table is of: its hyperparameters (rates printed the game's name alone)
+    assert "hyperparameters: a=0.3, b=1, c=0.5" in out.splitlines()[1], out
 
 
 def test_negative_lipschitz_claim_is_bad_input(capsys):

@@ -43,16 +43,13 @@ def _more(what: str = "it") -> str:
 
 
 def report_dict(args, fld, hyper, rep, limit: int | None = None) -> dict:
-    from ..regularizers import used_strengths
-    loss = getattr(getattr(fld.model, "loss", None), "name", None)
+    from .common import game_record
     spec = rep.to_dict()  # (the report's own dict: point and residual first, the field's formulas after them)
+    game = game_record(fld, hyper)
     return {
-        "game": fld.name,
-        "loss": loss,
-        "regularizers": [{"name": r.name, "params": {**r.params, **s}}  # the strengths used, not the declared
-                         for r, s in zip(fld.regularizers, used_strengths(fld, {**fld.defaults, **hyper}))],
+        **{k: game[k] for k in ("game", "loss", "regularizers")},
         "parameters": fld.names,
-        "hyperparameters": {k: hyper.get(k, v) for k, v in fld.defaults.items()},
+        "hyperparameters": game["hyperparameters"],
         "point": spec.pop("point"),
         "residual": spec.pop("residual"),
         "field": fld.v_strings(limit=limit, more=f"; {_more()}"),
@@ -84,8 +81,8 @@ def run(args) -> int:
     if args.json:
         print(dumps(d))
         return 0
-    regs = ", ".join(f"{r['name']}({', '.join(f'{k}={v}' for k, v in r['params'].items())})" for r in d["regularizers"]) or "none"
-    print(f"game: {d['game']}" + (f"   loss: {d['loss']}" if d["loss"] else "") + f"   regularizers: {regs}")
+    from .common import game_header
+    print(game_header(fld, hyper) + ("" if fld.regularizers else "   regularizers: none"))
     if d["hyperparameters"]:
         print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in d["hyperparameters"].items()))
     print("\nfield v = -F:")

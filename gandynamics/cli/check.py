@@ -53,12 +53,15 @@ def run(args) -> int:
     res = check_constants(fld, region, hyper, mu=mu, L=L, max_boxes=max_boxes, max_seconds=max_seconds, rtol=rtol,
                           order=int(args.order), progress=True if args.progress else None)
     d = res.to_dict()
-    d["game"] = fld.name
+    from .common import game_header, game_record, hyperparameter_line
+    d.update({k: v for k, v in game_record(fld, hyper).items() if k == "game" or k not in d})
     d["region"] = region.to_dict()
     if args.json:
         print(dumps(d))
         return EXIT[res.status]
-    print(f"game: {fld.name}   region: {region.describe()}")
+    print(f"{game_header(fld, hyper)}   region: {region.describe()}")
+    if hyperparameter_line(fld, hyper):
+        print(hyperparameter_line(fld, hyper))
     for key, label, claim in (("mu", "mu", mu), ("lipschitz", "L", L)):
         if claim is None:
             continue

@@ -194,6 +194,37 @@ def build_field(args):
     return field, {k: float(v) for k, v in hyper.items()}
 
 
+def game_record(fld, hyper) -> dict:
+    """What game a command's output is about, for its JSON: ``game`` (the name, with the factory's arguments given),
+    ``loss`` (a GAN's), ``regularizers`` (each with the strengths used) and ``hyperparameters`` (every one, as used).
+    rates, check, classify and basin recorded the name alone: two saved tables at gamma = 0.3 and 1 read alike."""
+    from ..regularizers import used_strengths
+    values = {**fld.defaults, **(hyper or {})}
+    return {"game": fld.name, "loss": getattr(getattr(fld.model, "loss", None), "name", None),
+            "regularizers": [{"name": r.name, "params": {**r.params, **s}}  # the strengths used, not the declared
+                             for r, s in zip(fld.regularizers, used_strengths(fld, values))],
+            "hyperparameters": {k: float(values[k]) for k in fld.defaults}}
+
+
+def game_header(fld, hyper) -> str:
+    """The first words of a command's text: ``game: NAME`` with its loss and its regularizers and their strengths
+    (:func:`game_record`), the command's own fields following on the line; the hyperparameters not set by a
+    regularizer are :func:`hyperparameter_line`'s."""
+    d = game_record(fld, hyper)
+    regs = ", ".join(f"{r['name']}({', '.join(f'{k}={v:zg}' if isinstance(v, float) else f'{k}={v}' for k, v in r['params'].items())})"
+                     for r in d["regularizers"])
+    return (f"game: {d['game']}" + (f"   loss: {d['loss']}" if d["loss"] else "")
+            + (f"   regularizers: {regs}" if regs else ""))
+
+
+def hyperparameter_line(fld, hyper) -> str:
+    """``hyperparameters: a=1, c=0.5`` for the game's own hyperparameters (those of its regularizers are in
+    :func:`game_header`), or "" when it has none."""
+    own = {k: v for k, v in game_record(fld, hyper)["hyperparameters"].items()
+           if not any(k in r.params or k.startswith(tuple(f"{p}_" for p in r.params)) for r in fld.regularizers)}
+    return "hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in own.items()) if own else ""
+
+
 def given_values(args, fld, flags=()) -> dict:
     """Every value the command line set explicitly: hyperparameter name -> the option that set it (``--param
     gamma=0.7``, or ``--reg r1:gamma=0.3`` under the name its strength got, e.g. ``gamma_co``), and each of ``flags``

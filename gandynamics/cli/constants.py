@@ -114,12 +114,13 @@ def run(args) -> int:
     rep = certify_constants(fld, region, hyper, tol=tol, max_boxes=max_boxes, max_seconds=max_seconds,
                             mean_value=args.mean_value, order=int(args.order), progress=True if args.progress else None)
     d = rep.to_dict()
-    d["game"] = fld.name
+    from .common import game_header, game_record
+    d.update({k: v for k, v in game_record(fld, hyper).items() if k == "game" or k not in d})
     d["parameters"] = fld.names
     if args.json:
         print(dumps(d))
         return 0
-    print(f"game: {fld.name}   region: {region.describe()}   parameters: ({', '.join(fld.names)})")
+    print(f"{game_header(fld, hyper)}   region: {region.describe()}   parameters: ({', '.join(fld.names)})")
     if d["hyperparameters"]:
         print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in d["hyperparameters"].items()))
     from .._display import bound  # the ends rounded outward: still a bracket
