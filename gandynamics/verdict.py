@@ -584,9 +584,19 @@ def describe(reading: dict, digits: int = 4) -> str:
                 how = ""
             text += f"; {word} rose x{env:z.{digits}g}{', ' + how if how else ''} " \
                     "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"
+        elif v == BOUNDED_LABEL and env >= SLOW_RISE and rate > 1.0 and what == "distance":
+            # a slow rise (unregularized gd on the Dirac-GAN: x1.16 over 3000 steps): "bounded" read as a claim that it
+            # stays so; it is the label of what neither converged nor grew by GROW_FACTOR in this run
+            from ._display import apart
+            text += (f"; its envelope rose x{env:z.{digits}g}, at about {apart(rate, 1.0, digits)} per step: less than "
+                     f"the x{GROW_FACTOR:zg} of 'growing' in this run (a longer run shows whether it levels off)")
         return text + ")"
     return v
 
+
+#: a bounded run whose envelope rose by at least this factor (last quarter over first) at a fitted rate above 1 says so
+#: (:func:`describe`)
+SLOW_RISE = 1.05
 
 BOUNDED_LABEL = VERDICTS[BOUNDED]
 GROWING_LABEL = VERDICTS[GROWING]

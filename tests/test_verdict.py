@@ -1272,3 +1272,25 @@ def test_runs_of_the_r1_dirac_gan_that_fall_a_hundredfold_read_converging():
             lam = np.linalg.eigvals(np.array([[0.0, 0.5], [-0.5, g]]))
             mult = 1 - h * lam if m == "gd" else 1 - h * lam + (h * lam) ** 2  # extragradient's multiplier
             assert max(abs(mult)) < 1, (m, g, h)
+
+
+@pytest.mark.parametrize("h", [0.1, 0.2, 0.3])
+def test_a_bounded_run_that_rose_slowly_says_so(h):
+    """Unregularized gd on the Dirac-GAN moves away from z* at every step (|z_k+1|^2 = |z_k|^2 (1 + h^2/4) near it,
+    slower once the sigmoid saturates): x1.1-1.2 over 3000 steps, below the x2 of 'growing', so it reads 'bounded,
+    not converging', which a researcher read as a claim that it stays bounded.  The text now says the envelope rose,
+    by the ratio of the largest distances of the last and the first quarter (checked here from the run's own
+    distances, independently of the reading), and at what rate; an orbit (altgd on the bilinear game) says nothing
+    of the kind."""
+    from gandynamics import VectorField, games, simulate
+    tr = simulate(VectorField(games.dirac()), "gd", [1.0, 1.0], 3000, h)
+    d = np.asarray(tr.distance)
+    assert np.all(np.diff(d) > 0)  # (it rises at every step)
+    text = tr.describe()
+    assert text.startswith("bounded, not converging") and "its envelope rose x" in text, text
+    env = float(text.split("its envelope rose x")[1].split(",")[0])
+    K = len(d) - 1
+    ratio = d[3 * K // 4:].max() / d[:K // 4 + 1].max()
+    assert env == pytest.approx(ratio, rel=2e-3), (env, ratio)
+    orbit = simulate(VectorField(games.bilinear()), "altgd", [1.0, 1.0], 3000, h).describe()
+    assert orbit.startswith("bounded, not converging") and "rose" not in orbit, orbit
