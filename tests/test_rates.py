@@ -671,3 +671,41 @@ def test_a_rate_falling_for_ever_reports_its_infimum(monkeypatch, limit, p):
         assert rho == pytest.approx((1.0 + 1e12) ** -p, rel=1e-6) and rho > 0.0
     else:
         assert rho == pytest.approx(limit, rel=1e-9)
+
+
+@pytest.mark.parametrize("h", [0.5, 2.0, 6.0])
+def test_the_flow_row_says_it_is_the_exact_flow_and_what_rk4_does_at_the_step(h):
+    """The flow row's local and measured rates are the exact flow's, exp(h alpha), but its h_max is RK4's limit: at
+    h = 6 > 5.67 it read 'converging at 0.40657' beside h_max 5.6706, while simulate --method flow (RK4) did not
+    converge.  The row's note names both: RK4's rate at the step, against the closed form of its stability
+    function 1 + z + z^2/2 + z^3/6 + z^4/24 at z = h lambda (lambda = -0.15 +- 0.47697i, the R1 Dirac-GAN at
+    gamma = 0.3), and simulate's own run where it is stable."""
+    import cmath
+
+    from gandynamics import R1, VectorField, games, simulate
+    from gandynamics.analysis.rates import rates
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    rows, _ = rates(fld, ["flow"], step=h, measure=False)
+    lam = complex(-0.15, math.sqrt(0.25 - 0.15**2))
+    z = h * lam
+    rk4 = abs(1 + z + z**2 / 2 + z**3 / 6 + z**4 / 24)
+    assert rows[0].local_rate == pytest.approx(abs(cmath.exp(z)), rel=1e-12)
+    note = rows[0].note
+    assert "the exact flow over a time h" in note and "RK4" in note, note
+    assert float(note.split("whose rate at this step is ")[1].split()[0].rstrip(";")) == pytest.approx(rk4, rel=1e-5)
+    if rk4 < 0.99:  # (simulate's default integrator measures RK4's rate, not the flow's)
+        assert simulate(fld, "flow", [0.05, 0.05], 60, h).rate == pytest.approx(rk4, rel=1e-3)
+
+
+def test_an_unstable_steps_measured_rate_says_when_the_run_left_the_linear_regime():
+    """gd at h = 0.2 on the unregularized Dirac-GAN: local 1.00499 (sqrt(1 + h^2/4)), measured 1.00026 over a run
+    that moved from 0.05 to 3.7 away from z*, with nothing said; the row's note says why they differ, and a run
+    short enough to stay near z* measures the local rate without a note."""
+    from gandynamics import VectorField, games
+    from gandynamics.analysis.rates import rates
+    fld = VectorField(games.dirac())
+    (row,), _ = rates(fld, ["gd"], step=0.2)
+    assert row.local_rate == pytest.approx(math.sqrt(1 + 0.04 / 4), rel=1e-12)
+    assert abs(row.measured_rate - row.local_rate) > 1e-3 and "out of the linear regime" in row.note, row
+    (short,), _ = rates(fld, ["gd"], step=0.2, steps=200)
+    assert short.measured_rate == pytest.approx(short.local_rate, rel=2e-4) and "linear regime" not in short.note

@@ -700,6 +700,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             b = theoretical_bound(m, h, mu, L)
             meas = start = div = None
             ended = ""
+            far = None  # the measured run's last distance to z*, against its first (it left the linear regime)
             if measure:
                 tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=kw["beta"], n_g=kw["n_g"], n_d=kw["n_d"], expected=loc,
                                    equilibrium=zstar, **mo)
@@ -707,6 +708,9 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                 start = z0.tolist()
                 div = tr.diverged_at
                 ended = tr.describe() if tr.diverged else ""
+                dist = np.asarray(tr.distance, dtype=float)
+                if dist.size and np.isfinite(dist[-1]):
+                    far = (float(dist[0]), float(dist[-1]))
             holds = None
             if b.factor is not None and meas is not None:
                 holds = bool(meas <= b.factor * (1 + 1e-9))
@@ -722,6 +726,22 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                             f"{norm:z.3g} > 1 although rho = {loc:z.3g}, so the first steps grow and carry the start "
                             f"(|z0 - z*| = {float(np.linalg.norm(z0 - zstar)):z.3g}) beyond the linear regime; a "
                             "smaller --region gives a start where rho rules")
+            elif (measure and loc is not None and loc >= 1 and meas is not None and far is not None
+                    and abs(meas - loc) > 1e-3 * loc and far[1] > 2 * far[0]):
+                # an unstable step's run moves away from z* and out of the linear regime, where rho no longer rules
+                # (gd at h = 0.2 on the Dirac-GAN: local 1.00499, measured 1.00026 over a run that reached 3.7)
+                note = (f"the measured rate is not the local one: the run moved away from z* (|z - z*| from "
+                        f"{far[0]:z.3g} to {far[1]:z.3g}) and out of the linear regime, where rho no longer rules; "
+                        "fewer --steps or a smaller --region measure the local rate")
+            if m == "flow":  # the row is the exact flow; what simulate's default integrator does at this step
+                from ..methods.tableaux import RK4
+                w_rk = np.linalg.eigvals(-np.asarray(A, dtype=float))
+                rk4 = float(np.max(np.abs(RK4.stability_function(h * w_rk)))) if w_rk.size else math.nan
+                note = ((note + "; ") if note else "") + (
+                    f"the exact flow over a time h (measured with adaptive Dormand-Prince); `simulate --method flow` "
+                    f"integrates it with RK4 by default, stable for h < {h_max:z.6g}, whose rate at this step is "
+                    f"{rk4:z.6g}" if h_max is not None else "the exact flow over a time h (measured with adaptive "
+                    "Dormand-Prince)")
             rows.append(RateRow(m, h, loc, h_opt, r_opt, h_max, meas, start, b.factor, b.to_dict(), holds, div, opts,
                                 rule, note, ended))
         except GandynamicsError as exc:
