@@ -173,13 +173,32 @@ ROUNDING = 64 * 2.0 ** -52
 
 
 def rounding_zeros(x, scale: float | None = None) -> np.ndarray:
-    """``x`` with the entries of magnitude at most :data:`ROUNDING` times ``scale`` (default: the largest of
-    them) set to 0 (a copy, no -0.0)."""
+    """``x`` with the entries of magnitude at most :data:`ROUNDING` times ``scale`` (default: the largest finite
+    one) set to 0 (a copy, no -0.0); an infinite or NaN entry is left as it is and sets no scale (an infinite scale
+    zeroed every finite entry)."""
     x = np.array(x, dtype=float)
     if scale is None:
-        scale = float(np.max(np.abs(x))) if x.size else 0.0
+        finite = np.abs(x[np.isfinite(x)])
+        scale = float(finite.max()) if finite.size else 0.0
+    if not math.isfinite(scale):
+        return x + 0.0
     x[np.abs(x) <= ROUNDING * scale] = 0.0
     return x + 0.0  # (no -0.0)
+
+
+def eigenvalue_scale(eigs) -> float:
+    """The largest finite modulus of ``eigs`` (0 for none): the scale of their rounding (:func:`rounding_zeros`)."""
+    m = np.abs(np.asarray(eigs, dtype=complex))
+    m = m[np.isfinite(m)]
+    return float(m.max()) if m.size else 0.0
+
+
+def rounded_eigenvalues(eigs) -> np.ndarray:
+    """``eigs`` (complex) with each real and imaginary part at rounding level against :func:`eigenvalue_scale` set to 0
+    (:func:`rounding_zeros`): what the texts print (the reports keep them as computed)."""
+    eigs = np.asarray(eigs, dtype=complex)
+    scale = eigenvalue_scale(eigs)
+    return rounding_zeros(eigs.real, scale) + 1j * rounding_zeros(eigs.imag, scale)
 
 
 def eigenvalue_entries(eigs, digits: int = 6, limit: int | None = None, tol: float = 1e-12) -> tuple[list, int]:
@@ -189,11 +208,7 @@ def eigenvalue_entries(eigs, digits: int = 6, limit: int | None = None, tol: flo
     ``4.16334e-17 ± 0.684742i`` where the command line printed ``0 ± 0.684742i``).
     Returns the first ``limit`` entries (all when None) and the number of entries in all; entries past the limit
     are counted, not written (a spectrum of thousands stays fast)."""
-    eigs = np.asarray(eigs, dtype=complex).ravel()
-    finite = eigs[np.isfinite(eigs)]
-    scale = float(np.max(np.abs(finite))) if finite.size else 0.0
-    eigs = rounding_zeros(eigs.real, scale) + 1j * rounding_zeros(eigs.imag, scale)
-    vals = sorted(eigs.tolist(), key=lambda z: (-z.real, -z.imag))
+    vals = sorted(rounded_eigenvalues(eigs).ravel().tolist(), key=lambda z: (-z.real, -z.imag))
     re, im = np.array([z.real for z in vals]), np.array([z.imag for z in vals])
     out, used = [], np.zeros(len(vals), dtype=bool)  # out: [text, multiplicity]
     count, last = 0, None
@@ -402,9 +417,8 @@ def _spectral_rows(r) -> list[tuple[str, str]]:
     else:
         eigs = getattr(r, "eigenvalues", None)
         sa = getattr(r, "spectral_abscissa", None)
-        if sa is not None and eigs is not None and np.size(eigs) and np.isfinite(sa):  # (rounding level: 0, as the
-            finite = np.abs(np.asarray(eigs, dtype=complex))                             # eigenvalues' real parts)
-            sa = float(rounding_zeros([sa], float(np.max(finite[np.isfinite(finite)], initial=0.0)))[0])
+        if sa is not None and eigs is not None and np.isfinite(sa):  # (rounding level: 0, as the real parts)
+            sa = float(rounding_zeros([sa], eigenvalue_scale(eigs))[0])
         rows += [("eigenvalues of J", eigenvalues_text(eigs)),
                  ("spectral abscissa", num(sa)),
                  ("phase factor", num(getattr(r, "phase_factor", None))),

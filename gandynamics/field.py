@@ -177,6 +177,8 @@ class VectorField:
             self.__dict__["game"] = game
             theta, psi, hyper, eq = game.theta, game.psi, game.hyper, game.equilibrium
         self.name = name or obj.name
+        #: the name as texts and figures show it when it is not the name (gandynamics.games.game_label)
+        self.label = None
         self.z = tuple(theta) + tuple(psi)
         self._n_theta = len(theta)
         self.hyper = tuple(hyper)

@@ -215,7 +215,7 @@ class Game:
     @classmethod
     def zero_sum(cls, theta, psi, value, **kw) -> "Game":
         """``min_theta max_psi value``: ``L_G = value``, ``L_D = -value``."""
-        value = sp.sympify(value)
+        value = _loss(value, "the value", kw.get("name", "game"))  # (sympify raised its own error on a typo)
         return cls(theta, psi, value, -value, **kw)
 
     @property

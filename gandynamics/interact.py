@@ -74,8 +74,8 @@ class Explorer:
         for m in methods:
             if m not in offered:
                 raise GandynamicsError(f"unknown method {m!r}; accepted: {', '.join(offered)}")
-        self.plane, *self.ij = plane_indices(field, plane)
-        self.ij = tuple(self.ij)
+        self.plane, i, j = plane_indices(field, plane)
+        self.ij = (i, j)
         self.n = int(n)
         p0 = field.param_vector(params)
         ranges = dict(ranges or {})

@@ -67,6 +67,7 @@ def atomic_open(path, mode: str = "w", **kwargs):
     path = resolve_target(path)
     if not path.parent.is_dir():
         raise GandynamicsError(f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+    check_replaceable(path, f"cannot write {str(path)!r}: it")
     if "b" not in mode:
         kwargs.setdefault("encoding", "utf-8")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
@@ -195,10 +196,7 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), s
         raise GandynamicsError(f"{what} {str(path)!r}: {str(parent)!r} is not a folder")
     if not _writable_dir(parent):
         raise GandynamicsError(f"{what} {str(path)!r}: the folder {str(parent)!r} is not writable")
-    if p.exists() and not os.access(p, os.W_OK):  # write-protected by its owner: not replaced (the atomic rename
-        # would replace it, the folder being writable, and a protected file was silently overwritten)
-        raise GandynamicsError(f"{what} {str(path)!r} is write-protected (mode {p.stat().st_mode & 0o777:o}); make it "
-                               "writable (chmod u+w) or give another file name")
+    check_replaceable(p, f"{what} {str(path)!r}")
     if sidecar:
         check_sidecar(p, f"{what} {str(path)!r}")
     return p
@@ -211,6 +209,20 @@ def sidecar_path(path) -> Path:
     return p.with_name(p.name + ".json")
 
 
+def check_replaceable(path, head: str) -> None:
+    """Refuse to replace a file its owner write-protected (no write permission bit, or none for this user): the atomic
+    rename needs only the folder's permission, and a protected file was silently overwritten (also as root, for whom
+    ``os.access`` allows everything: the mode bits are read too).  ``head`` starts the one-line GandynamicsError."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:  # (no such file: nothing to protect)
+        return
+    if stat.S_ISREG(st.st_mode) and (not st.st_mode & 0o222 or not os.access(p, os.W_OK)):
+        raise GandynamicsError(f"{head} is write-protected (mode {st.st_mode & 0o777:o}); make it writable "
+                               "(chmod u+w) or give another file name")
+
+
 def check_sidecar(path, head: str | None = None) -> None:
     """Refuse, before anything is written, a data file whose sidecar cannot be written: its name is a folder, a
     device, a pipe or a socket (a folder of that name had stopped a sweep after its computation, its table written
@@ -221,6 +233,7 @@ def check_sidecar(path, head: str | None = None) -> None:
         raise GandynamicsError(f"{head}: its provenance goes to {str(side)!r}, which is a folder; remove it or give "
                                "another file name")
     resolve_target(str(side), f"{head}: its provenance file")  # a device, pipe or socket is refused
+    check_replaceable(side, f"{head}: its provenance file {str(side)!r}")
 
 
 def check_output_dir(path, what: str = "--out") -> Path:

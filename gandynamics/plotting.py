@@ -127,7 +127,8 @@ def describe(field, params=None) -> str:
     Strength values are those of ``params`` (by hyperparameter name) over the regularizers' own values."""
     from .regularizers import strength_symbols
     model = getattr(field, "model", None)
-    name = getattr(field, "name", None) or getattr(model, "name", "game")
+    from .games import game_label  # (the name with the factory's arguments given: dirac-nd(d=3))
+    name = game_label(field) if getattr(field, "name", None) else getattr(model, "name", "game")
     loss = getattr(getattr(model, "loss", None), "name", None)
     regs = list(getattr(field, "regularizers", []) or [])
     vals = dict(field.defaults)
@@ -2478,13 +2479,14 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
         box = {"box": method_options["box"]} if method_options.get("box") is not None else {}
         trajectories = [(m, simulate(field, m, z0, steps, step, params, **o, **box), METHOD_COLORS.get(m))
                         for m, o in zip(methods, own)]
-    items = []
+    items, styles = [], []  # (styles: each run's line style given, or None: as phase_portrait's)
     for t_index, it in enumerate(trajectory_items(trajectories, "animate")):
         col = it[2] if it[2] is not None else TRAJECTORY_COLORS[t_index % len(TRAJECTORY_COLORS)]
         S = _states(it[1])
         if S.ndim != 2 or S.shape[1] != field.n or S.shape[0] < 1:
             raise GandynamicsError(f"trajectory {it[0]!r} has shape {S.shape}; expected (steps, {field.n})")
         items.append((it[0], it[1], col))
+        styles.append(it[3])
     idx = animation_data(items, frames)
     if xlim is None or ylim is None:
         allS = np.vstack([_states(tr)[np.all(np.isfinite(_states(tr)), axis=1)] for _, tr, _ in items] + [c[None, :]])
@@ -2501,13 +2503,14 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     phase_portrait(field, params, plane=names, center=c, xlim=xlim, ylim=ylim, n=n, density=density,
                    trajectories=(), legend=False, title="", ax=ax, equilibrium=star if star is not None else False)
     artists, paths = [], []
-    for label, tr, col in items:
+    for (label, tr, col), style in zip(items, styles):
         S = _states(tr)
-        line, = ax.plot(S[:1, i], S[:1, j], color=col, lw=1.3, label=label, zorder=3)
+        line, = ax.plot(S[:1, i], S[:1, j], color=col, lw=1.3, ls=style if style is not None else "-", label=label,
+                        zorder=3)
         head, = ax.plot(S[:1, i], S[:1, j], "o", color=col, ms=5, mec="white", zorder=5)
         ax.plot(S[0, i], S[0, j], zorder=4, **START_MARKER)
         artists.append((line, head))
-        paths.append((line, S[np.all(np.isfinite(S), axis=1)][:, [i, j]], True))
+        paths.append((line, S[np.all(np.isfinite(S), axis=1)][:, [i, j]], style is None))
     _dash_coinciding_paths(ax, paths, xlim, ylim)  # (as the portrait: a run drawn over an equal one hid it)
     notes = list(getattr(ax, "warnings", []))
     others = [k for k in range(field.n) if k not in (i, j)]

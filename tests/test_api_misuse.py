@@ -80,6 +80,8 @@ def test_a_loss_string_that_is_no_expression_is_named_as_such(text, which):
     with pytest.raises(GandynamicsError, match=f"{which} '.*' is not an expression in Python's syntax") as exc:
         Game([x], [y], losses["loss_g"], losses["loss_d"])
     assert "got str" not in str(exc.value)
+    with pytest.raises(GandynamicsError, match="the value '.*' is not an expression in Python's syntax"):
+        Game.zero_sum([x], [y], text)  # (the other way to make a game from an expression)
     Game([x], [y], "x*y", "-x*y")  # (a well-formed string is read)
 
 

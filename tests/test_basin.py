@@ -513,5 +513,13 @@ def test_a_linear_game_not_strongly_monotone_has_no_ball_at_any_radius(a, b, d, 
     assert not rep.certified and rep.radius == 0.0 and rep.region_radius == 0.0
     assert rep.failed_radius == 0.0
     assert rep.mu == pytest.approx(min(a, d), abs=1e-12)
-    assert "not strongly monotone at the equilibrium nor anywhere (DF is constant: a linear field)" in rep.note, rep.note
+    assert "not strongly monotone at the equilibrium and on every ball (DF is constant: a linear field)" in rep.note, \
+        rep.note
     assert "could not be certified on any ball" not in rep.note
+    # a margin above a positive lambda_min: mu > margin fails everywhere, F is still strongly monotone (0.3 > 0)
+    y_ = sp.Symbol("y", real=True)
+    strong = VectorField(Game([x], [y_], 0.3 * x**2 / 2 + b * x * y_, 0.3 * y_**2 / 2 - b * x * y_, equilibrium=(0, 0),
+                              name="linear"))
+    rep = basin(strong, "eg", r0=r0, margin=0.5)
+    assert not rep.certified and rep.failed_radius == 0.0
+    assert "mu > 0.5 fails at the equilibrium and on every ball" in rep.note and "not strongly monotone" not in rep.note

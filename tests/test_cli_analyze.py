@@ -139,17 +139,23 @@ def test_rounding_noise_is_shown_as_zero_in_the_text_and_kept_in_the_json(capsys
 
 
 @pytest.mark.parametrize("argv, label", [
-    (["analyze", "dirac-nd", "--param", "d=2"], "dirac-nd(d=2)"),
+    (["analyze", "dirac-nd", "--param", "d=3"], "dirac-nd(d=3)"),
+    (["analyze", "dirac-nd", "--param", "d=2"], "dirac-nd   "),  # (its default: the name alone)
     (["analyze", "bilinear", "--param", "B=2"], "bilinear(B=2)"),
-    (["simulate", "dirac-nd", "--param", "d=2", "--method", "gd", "--steps", "5", "--step", "0.1"], "dirac-nd(d=2)"),
+    (["analyze", "bilinear", "--param", "B=1,0;0,2"], "bilinear(B=[[1, 0], [0, 2]])"),
+    (["simulate", "dirac-nd", "--param", "d=3", "--method", "gd", "--steps", "5", "--step", "0.1"], "dirac-nd(d=3)"),
     (["analyze", "dirac"], "dirac   "),
     (["analyze", "quadratic", "--param", "a=2"], "quadratic   "),  # (a is a hyperparameter, shown on its own line)
 ])
 def test_the_factorys_arguments_given_are_part_of_the_games_name(capsys, argv, label):
     """--param d=3 for dirac-nd (an argument of the game's factory, fixed when it is made) appeared in no header or
-    title, only in the provenance; the name the field carries now says it, so that every text and figure does."""
+    title, only in the provenance; the headers and titles now say it (games.game_label, from the game's origin),
+    the JSON keeps the bare name, the game's identifier."""
     code, out, _ = run(capsys, *argv)
     assert code == 0 and f"game: {label}" in out.splitlines()[0], out
+    if argv[0] == "analyze":
+        code, out, _ = run(capsys, *argv, "--json")
+        assert json.loads(out)["game"] == argv[1]
 
 
 def test_a_user_factorys_arguments_are_part_of_its_games_name(capsys, tmp_path):

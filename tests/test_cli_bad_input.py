@@ -580,3 +580,14 @@ def test_a_table_format_whose_module_is_missing_is_refused_before_the_sweep(caps
                                            "--out", str(path)])
             assert f"--out '{path}': writing {suffix} needs {module}" in line and f"[{extra}]" in line, line
             assert ".csv, .npz, .json need nothing more" in line and not path.exists()
+
+
+@pytest.mark.parametrize("bad", [["--xlim", "3,-3"], ["--ylim", "1,1"], ["--init", "1,2,3"], ["--steps", "0"]])
+def test_a_portrait_of_a_game_with_no_zero_checks_its_values_before_any_work(capsys, tmp_path, bad):
+    """The search for the zero ran, and printed "no zero of F found ... nothing starred", before --xlim 3,-3 was
+    refused (every game of the generated bad inputs above has a zero, so their empty stdout did not show it): a game
+    with none, F = (e^x, e^y), and each value that is read."""
+    f = tmp_path / "nozero.py"
+    f.write_text("import sympy as sp\nimport gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+                 "def g():\n    return gd.Game(theta=[x], psi=[y], loss_g=sp.exp(x), loss_d=sp.exp(y), equilibrium=None)\n")
+    one_line_error(capsys, ["portrait", "--game", f"{f}:g", *bad, "--out", str(tmp_path / "p.png")])

@@ -533,33 +533,34 @@ def test_a_sweep_read_on_too_few_samples_says_so(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("tty", [True, False])
-def test_the_sweep_command_draws_no_bar_into_a_log_file(monkeypatch, tmp_path, tty):
-    """With standard error a file (a log), the bar's redrawn frames filled it with carriage returns: the command line
-    asks the library for no bar then (a function that draws nothing, so that the estimate of a long sweep's time is
-    still said), and for the library's default (a bar when the sweep is long) on a terminal; reproduce's bar alike."""
+def test_no_bar_is_drawn_into_a_log_file(monkeypatch, tty):
+    """With standard error a file (a log), the bar's redrawn frames filled it with carriage returns: a sweep's bar
+    with progress=None (the library's default, and the command line's) is drawn only where it can be seen, a terminal
+    or a notebook (runs.progress.Progress); True forces it, False or --no-progress never draws it."""
     import sys
 
-    import gandynamics.simulate  # noqa: F401  (the module: the package's name 'simulate' is its function)
-    sim = sys.modules["gandynamics.simulate"]
-    seen = {}
-    real = sim.sweep
+    import tqdm.auto
 
-    def spy(*a, **kw):
-        seen["progress"] = kw.get("progress")
-        return real(*a, **kw)
+    from gandynamics.runs.progress import Progress
+    made = []
 
-    monkeypatch.setattr(sim, "sweep", spy)
+    class Spy:
+        def __init__(self, *a, **kw):
+            made.append(kw)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Spy)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: tty, raising=False)
-    from gandynamics.cli import main
-    assert main(["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--out",
-                 str(tmp_path / "s.csv")]) == 0
-    if tty:
-        assert seen["progress"] is None
-    else:
-        assert callable(seen["progress"]) and seen["progress"](1, 2) is None
-    assert main(["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--out",
-                 str(tmp_path / "t.csv"), "--no-progress"]) == 0
-    assert seen["progress"] is False
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    assert (Progress(None, 10, unit="row").bar is not None) == tty
+    assert Progress(True, 10, unit="row").bar is not None and Progress(False, 10).bar is None
+    from gandynamics.runs import sweep as _  # noqa: F401
+    sw = sys.modules["gandynamics.runs.sweep"]
+    assert (sw._bar(10, 0, auto=True).bar is not None) == tty and sw._bar(10, 0).bar is not None
+    monkeypatch.setitem(sys.modules, "ipykernel", object())  # (a notebook: its stderr is no terminal)
+    assert Progress(None, 10, unit="row").bar is not None
 
 
 def test_the_librarys_sweep_starts_where_the_command_line_does():
@@ -578,3 +579,5 @@ def test_the_librarys_sweep_starts_where_the_command_line_does():
     np.testing.assert_allclose([r["init_x"][0], r["init_y"][0]], [2.0, 2.0], rtol=0, atol=1e-12)
     with pytest.raises(gd.GandynamicsError, match="unknown"):
         gd.sweep(fld, "gd", steps=20, step=0.1, params={"nope": 1.0})
+    given = gd.sweep(fld, "gd", steps=20, step=0.1, equilibrium=[0.5, 0.5])  # (the point given: its + 1)
+    np.testing.assert_allclose([given["init_x"][0], given["init_y"][0]], [1.5, 1.5], rtol=0, atol=0)

@@ -650,3 +650,17 @@ def test_a_curve_along_either_parameter_is_found_in_either_order(order):
     va, vc = (cv.a1, cv.a2) if order[0] == "a" else (cv.a2, cv.a1)
     np.testing.assert_allclose(va, 0.0, rtol=0, atol=1e-10)
     assert vc.min() == pytest.approx(0.5) and vc.max() == pytest.approx(3.0) and cv.on_boundary.all()
+
+
+@pytest.mark.parametrize("reg", ["wgan-gp", "dragan"])
+def test_a_branch_starting_where_f_has_no_derivative_is_refused_in_the_words_of_every_analysis(capsys, reg):
+    """WGAN-GP (and DRAGAN at its default target) on the Dirac-GAN has a kink at the equilibrium (grad_x D = psi = 0):
+    continue printed "stable at the start: yes" from a convention's Jacobian there, where analyze says F is not
+    differentiable.  The branch's first point is checked as every analysis checks its point."""
+    from gandynamics.cli import main
+    code = main(["continue", "dirac", "--reg", reg, "--vary", "gamma=0.1:1"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("gandynamics: error: F is not differentiable at the branch's first point (")
+    assert "gamma = 0.1: no linearisation" in err, err
+    main(["analyze", "dirac", "--reg", reg])
+    assert "F is not differentiable here (" in capsys.readouterr().out

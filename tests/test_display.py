@@ -458,3 +458,13 @@ def test_a_reports_repr_shows_rounding_noise_as_zero_as_the_command_line_does(se
     assert "spectral_abscissa=0," in text and "e-1" not in text.split("verdict")[0], text
     small = g.spectrum(g.VectorField(g.games.dirac(), [g.R1(gamma=2e-10)]))
     assert "-1e-10 ± " in repr(small), repr(small)
+
+
+def test_rounding_zeros_leaves_non_finite_entries_and_takes_its_scale_from_the_finite_ones():
+    """An infinite entry set the scale to inf and every finite entry was zeroed (a spectrum with an overflowed
+    eigenvalue printed as zeros)."""
+    from gandynamics._display import rounding_zeros
+    out = rounding_zeros([1.0, np.inf, 1e-17, np.nan, -2e-13])  # (64 eps of 1 is 1.4e-14)
+    assert out[0] == 1.0 and out[1] == np.inf and out[2] == 0.0 and np.isnan(out[3]) and out[4] == -2e-13
+    assert list(rounding_zeros([1e-17, 1.0], np.inf)) == [1e-17, 1.0]
+    assert list(rounding_zeros([np.inf, -np.inf])) == [np.inf, -np.inf]

@@ -416,3 +416,17 @@ def test_the_hopf_normal_form_needs_a_positive_frequency(omega):
     with pytest.raises(GandynamicsError, match=r"hopf: omega must be a finite number > 0"):
         games.hopf(omega=omega)
     assert games.hopf(omega=0.5, sigma=0.0).name == "hopf"  # sigma = 0, the degenerate case, is a field all the same
+
+
+def test_a_figures_title_names_the_factorys_arguments_beyond_their_defaults():
+    """The library's titles named "dirac-nd" whatever d was (the command line's header alone said "dirac-nd(d=3)"):
+    both read games.game_label, from the game's origin; the default and the hyperparameters are not repeated there,
+    and the name stays the identifier."""
+    from gandynamics import VectorField
+    from gandynamics.games import game_label, make_game
+    from gandynamics.plotting import portrait_title
+    three = VectorField(make_game("dirac-nd", d=3))
+    assert portrait_title(three) == "dirac-nd(d=3)" and three.name == "dirac-nd"
+    assert game_label(VectorField(make_game("dirac-nd", d=2))) == "dirac-nd"  # (its default)
+    assert game_label(VectorField(make_game("bilinear", B="1,0;0,2"))) == "bilinear(B=[[1, 0], [0, 2]])"
+    assert game_label(VectorField(make_game("quadratic", a=2.0))) == "quadratic"  # (a: a hyperparameter too)

@@ -254,7 +254,8 @@ def test_a_long_interpreted_sweep_runs_in_chunks_with_a_bar_and_keeps_its_chunks
     monkeypatch.setattr(E, "_SECONDS_PER_EVAL", 2e-3)
     made = []
     orig_bar = S._bar
-    monkeypatch.setattr(S, "_bar", lambda total, done, fn=None: made.append((total, done)) or orig_bar(total, done, fn))
+    monkeypatch.setattr(S, "_bar", lambda total, done, fn=None, auto=False: made.append((total, done))
+                        or orig_bar(total, done, fn, auto=auto))
     res = sweep(fld, "gd", progress=True, **kw)
     # a row is 80 ms of the estimate: chunks of the fewest rows, two interpreted blocks of 8 (not two compiled
     # blocks of 128: 10 s between two chances of a Ctrl-C)

@@ -115,6 +115,28 @@ def test_a_write_protected_file_is_not_replaced(tmp_path, monkeypatch):
     check_output_path(tmp_path / "new.png", "--out", (".png",))  # (a new file in the same folder: accepted)
 
 
+def test_a_write_protected_file_is_not_replaced_by_any_writer_even_as_root(tmp_path):
+    """The mode bits are read too (as root os.access allows everything, and simulate --csv rewrote a 0444 file); a
+    protected sidecar (FILE.csv.json) and the library's writers (atomic_open: SweepResult.save and every other) refuse
+    alike, and the file is left as it was."""
+    from gandynamics.io import atomic_write_text
+    data = tmp_path / "t.csv"
+    side = tmp_path / "t.csv.json"
+    for f in (data, side):
+        f.write_text("mine")
+        os.chmod(f, 0o444)
+    with pytest.raises(GandynamicsError, match="write-protected"):
+        check_output_path(data, "--out", (".csv",))
+    os.chmod(data, 0o644)
+    with pytest.raises(GandynamicsError, match=r"its provenance file .*t.csv.json' is write-protected"):
+        check_output_path(data, "--out", (".csv",), sidecar=True)
+    with pytest.raises(GandynamicsError, match="write-protected"):
+        atomic_write_text(side, "theirs")
+    assert side.read_text() == "mine"
+    atomic_write_text(data, "theirs")  # (writable: replaced)
+    assert data.read_text() == "theirs"
+
+
 def test_check_output_dir(tmp_path):
     (tmp_path / "f").write_text("")
     with pytest.raises(GandynamicsError, match="existing file, not a folder"):

@@ -1322,3 +1322,14 @@ def test_a_line_style_given_with_a_trajectory_is_kept():
     one, two = _trajectory_lines(ax, ["a", "b"])
     assert one.get_linestyle() == ":" and two.get_linestyle() == "-"
     plt.close(ax.figure)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Animation was deleted without rendering")
+        anim = animate(fld, trajectories=[("a", a.states, "tab:blue", ":"), ("b", a.states, "tab:red")], frames=3,
+                       data_panel=False)
+        (one, _), (two, _) = anim.artists
+        assert one.get_linestyle() == ":" and two.get_linestyle() == "-"  # (the animation's alike: it dropped it)
+        plt.close(anim._fig)
+        import gc
+        del anim
+        gc.collect()

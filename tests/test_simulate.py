@@ -622,7 +622,7 @@ class _RecordingBar:
 
     @classmethod
     def make(cls, seen, made=None):
-        def bar(total, done, fn=None, fractions=False):
+        def bar(total, done, fn=None, fractions=False, auto=False):
             if made is not None:
                 made.append(fractions)
             b = cls()

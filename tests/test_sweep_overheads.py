@@ -794,9 +794,9 @@ def test_a_forced_progress_bar_is_shown_on_a_sweep_short_enough_for_one_chunk(mo
     made = []
     orig_bar = S._bar
 
-    def bar(total, done, fn=None):
+    def bar(total, done, fn=None, auto=False):
         made.append((total, done))
-        return orig_bar(total, done, fn)
+        return orig_bar(total, done, fn, auto=auto)
     rng = np.random.default_rng(4)
     N = 2 * block_width(kernel_module_source(FLD)) + 88
     kw = dict(inits=rng.uniform(-1, 1, (N, 2)), grid={"gamma": rng.uniform(0, 1, N), "step": rng.uniform(0.01, 1, N)},

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from .._display import ROUNDING, rounded_eigenvalues, rounding_zeros as _rounding_zeros  # (one rule for every text)
+
 
 def add_parser(sub):
     from .._display import FORMULA_CHARS
@@ -57,7 +59,6 @@ def report_dict(args, fld, hyper, rep, limit: int | None = None) -> dict:
     }
 
 
-from .._display import ROUNDING, rounding_zeros as _rounding_zeros  # noqa: E402,F401  (one rule for every text)
 
 
 def _fmt(x):
@@ -105,8 +106,7 @@ def run(args) -> int:
     J = np.asarray(rep.jacobian, float)
     jac = _rounding_zeros(J)
     computed = np.asarray(rep.eigenvalues, complex)
-    scale = float(np.max(np.abs(computed))) if computed.size else 0.0
-    lam = _rounding_zeros(computed.real, scale) + 1j * _rounding_zeros(computed.imag, scale)
+    lam = rounded_eigenvalues(computed)
     zeroed = bool(np.any((jac == 0) & (J != 0)) or np.any(lam != computed))
     if full or n <= ROWS:
         print("\nJacobian J = Dv:")

@@ -171,12 +171,11 @@ def build_field(args):
                                    f"{', '.join(f'{k}={params[k]}' for k in twice)}; set it once")
         regs.append(make_regularizer(name, **opts))
     field = VectorField(model, regs)
-    # the factory's arguments given are part of the game's name, which every header and title shows ("dirac-nd(d=3)":
-    # --param d=3 appeared nowhere but in the provenance); those that are also hyperparameters (quadratic's a) are
-    # shown with them
+    # a user factory's arguments given, for the headers and titles (games.game_label; a built-in game's are read from
+    # its origin): those that are also hyperparameters (shown with them) left out; the name stays the identifier
     shown = {k: v for k, v in given.items() if k not in field.defaults}
-    if shown:
-        field.name = f"{model.name}({', '.join(f'{k}={v}' for k, v in shown.items())})"
+    if shown and getattr(args, "game_file", None):
+        field.label = f"{model.name}({', '.join(f'{k}={v}' for k, v in shown.items())})"
     unknown = set(hyper) - set(field.defaults)
     if unknown:
         from ..userload import factory_parameters
@@ -192,6 +191,13 @@ def build_field(args):
                                + (f"; {hint}" if hint else ""))
     field.param_vector(hyper)  # validates values
     return field, {k: float(v) for k, v in hyper.items()}
+
+
+def game_label(fld) -> str:
+    """The game's name as headers show it, with its factory's arguments given (:func:`gandynamics.games.game_label`;
+    imported when called: the parser is built without the games)."""
+    from ..games import game_label as label
+    return label(fld)
 
 
 def game_record(fld, hyper) -> dict:
@@ -211,6 +217,7 @@ def game_header(fld, hyper) -> str:
     (:func:`game_record`), the command's own fields following on the line; the hyperparameters not set by a
     regularizer are :func:`hyperparameter_line`'s."""
     d = game_record(fld, hyper)
+    d["game"] = game_label(fld)
     regs = ", ".join(f"{r['name']}({', '.join(f'{k}={v:zg}' if isinstance(v, float) else f'{k}={v}' for k, v in r['params'].items())})"
                      for r in d["regularizers"])
     return (f"game: {d['game']}" + (f"   loss: {d['loss']}" if d["loss"] else "")

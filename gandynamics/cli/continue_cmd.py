@@ -87,7 +87,7 @@ def _num(text, what, positive=False):
 def run(args) -> int:
     from ..analysis.continuation import continuation
     from ..errors import GandynamicsError
-    from .common import build_field, dumps, parse_vector
+    from .common import build_field, dumps, game_label, parse_vector
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [("seeds", args.vary2 is not None, "with --vary2 NAME=LO:HI (two-parameter mode)")])
     name, lo, hi = parse_vary(args.vary)
@@ -131,7 +131,7 @@ def run(args) -> int:
         return 0
     what = "equilibria of the flow" if args.method is None else f"fixed points of {args.method}" + (
         f" (h = {step:zg})" if step is not None else "")
-    print(f"game: {fld.name}   branch of {what}   {name} from {lo:zg} to {hi:zg}: {len(br.values)} points")
+    print(f"game: {game_label(fld)}   branch of {what}   {name} from {lo:zg} to {hi:zg}: {len(br.values)} points")
     if short:
         print(short[0].upper() + short[1:] + "; what follows is of the part followed")
     stab = br.stable
@@ -167,7 +167,7 @@ def run(args) -> int:
 def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
     from ..analysis.continuation import stability_boundaries
     from ..errors import GandynamicsError
-    from .common import dumps
+    from .common import dumps, game_label
     name2, lo2, hi2 = parse_vary(args.vary2, "--vary2")
     if name2 == name:
         raise GandynamicsError("--vary and --vary2 must name two different parameters")
@@ -185,7 +185,7 @@ def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
         print(dumps({"curves": [c.to_dict() for c in curves]}))
         return 0
     what = "the flow" if args.method is None else args.method
-    print(f"game: {fld.name}   codimension-one curves of {what} in ({name}, {name2}) over "
+    print(f"game: {game_label(fld)}   codimension-one curves of {what} in ({name}, {name2}) over "
           f"[{box[0][0]:zg}, {box[0][1]:zg}] x [{box[1][0]:zg}, {box[1][1]:zg}]: {len(curves)}")
     for c in curves:
         on = c.on_boundary

@@ -94,10 +94,7 @@ def run(args) -> int:
         names, i, j = plane_indices(fld, tuple(s.strip() for s in args.plane.split(",")) if args.plane else None)
     except GandynamicsError as exc:
         raise GandynamicsError(f"--plane: {exc}") from None
-    star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
-    center = slice_center(fld, hyper, star=star)
-    if star is None:  # (the star would just be missing: say why)
-        print("no zero of F found (from the declared equilibrium, or 0): nothing starred")
+    # every value checked before any work (the search for the zero printed its note, then --xlim 3,-3 was refused)
     xl = parse_vector(args.xlim, 2, "--xlim")
     yl = parse_vector(args.ylim, 2, "--ylim")
     from ..limits import check_array
@@ -106,8 +103,12 @@ def run(args) -> int:
     if not (xl[0] < xl[1] and yl[0] < yl[1]):
         bad = ("--xlim", args.xlim) if not xl[0] < xl[1] else ("--ylim", args.ylim)
         raise GandynamicsError(f"{bad[0]} must be LO,HI with LO < HI; got {bad[1]!r}")
-    xlim, ylim = tuple(xl + center[i]), tuple(yl + center[j])
     inits = [parse_vector(s, fld.n, "--init", fld.names) for s in args.init]
+    star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
+    center = slice_center(fld, hyper, star=star)
+    if star is None:  # (the star would just be missing: say why)
+        print("no zero of F found (from the declared equilibrium, or 0): nothing starred")
+    xlim, ylim = tuple(xl + center[i]), tuple(yl + center[j])
     if not inits:
         z = center.copy()
         z[i] += 1.0

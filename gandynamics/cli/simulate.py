@@ -189,7 +189,7 @@ def run(args) -> int:
     import numpy as np
 
     from ..simulate import simulate
-    from .common import build_field, dumps, parse_vector, rate_text
+    from .common import build_field, dumps, game_label, parse_vector, rate_text
     if args.csv:
         from ..io import check_output_path
         check_output_path(args.csv, "--csv", (".csv",), sidecar=True)  # before any computation (and its provenance)
@@ -206,9 +206,7 @@ def run(args) -> int:
     from ..validate import whole
     every = whole(args.record_every, "--record-every")
     check_array((steps // every + 2, fld.n + 2), "the recorded states (--steps / --record-every)")
-    step = parse_step(args.step)
-    if step is None:
-        raise GandynamicsError("--step is required: h or h_G,h_D")
+    step = parse_step(args.step)  # (required by the parser)
     opts = method_options(args, fld)
     tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=every,
                   bound=bound, engine=args.engine, **opts)
@@ -232,7 +230,7 @@ def run(args) -> int:
         print(dumps(d))
         return 130 if tr.options.get("interrupted") else 0
     names = ", ".join(fld.names)
-    print(f"game: {fld.name}   method: {tr.method}   steps: {tr.steps}   step: "
+    print(f"game: {game_label(fld)}   method: {tr.method}   steps: {tr.steps}   step: "
           + (f"{tr.step[0]:zg}" if tr.step[0] == tr.step[1] else f"h_G={tr.step[0]:zg}, h_D={tr.step[1]:zg}"))
     if tr.params:
         print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in tr.params.items()))

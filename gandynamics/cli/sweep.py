@@ -168,7 +168,7 @@ def run(args) -> int:
     t0 = time.perf_counter()
     with cluster_client(getattr(args, "scheduler", None), workers) as client:
         res = sweep(fld, methods, inits=inits, grid=grid, steps=steps, step=step, params=hyper,
-                    product=not args.zip, progress=False if args.no_progress else None if sys.stderr.isatty() else _no_bar,
+                    product=not args.zip, progress=False if args.no_progress else None,
                     bound=bound, client=client, engine=args.engine, samples=samples, **opts)
     dt = time.perf_counter() - t0
     if args.random_inits:  # how the points were drawn (they are in the table; the seed makes them again)
@@ -313,7 +313,3 @@ def grid_axis(spec: str) -> tuple[str, np.ndarray]:
             raise GandynamicsError(f"{exc} (a grid is name=v1,v2,... or name=start:stop:count)") from None
     return name, np.asarray(vals, dtype=float)
 
-
-def _no_bar(done: int, total: int) -> None:
-    """The sweep's progress when standard error is not a terminal (a log file): no bar, whose redrawn frames filled
-    logs with carriage returns; the estimate of how long a long sweep takes is still said (a notice)."""

@@ -85,6 +85,47 @@ def make_game(name: str, loss: str | None = None, **params):
     return with_origin(spec.factory(**kwargs), name, {**spec.params, **kwargs})
 
 
+def game_label(field) -> str:
+    """The game's name as texts and figures show it: with the arguments its factory was given beyond their defaults
+    (``"dirac-nd(d=3)"``; ``--param d=3`` appeared in no header or title), those that are also the field's
+    hyperparameters left to where the hyperparameters are shown.  A field's ``label`` attribute, when set (the
+    command line sets it for a user factory's arguments, whose defaults the game does not record), is taken as it
+    is; the name alone stays the game's identifier (JSON, provenance)."""
+    label = getattr(field, "label", None)
+    if label:
+        return label
+    name = getattr(field, "name", None) or "game"
+    model = getattr(field, "model", None) or field
+    origin = getattr(model, "origin", None) or {}
+    spec = GAMES.get(origin.get("factory"))
+    if spec is None:
+        return name
+    hyper = getattr(field, "defaults", {}) or {}
+    args = {k: v for k, v in (origin.get("arguments") or {}).items()
+            if k in spec.params and k not in hyper and not _same(v, spec.params[k])}
+    return f"{name}({', '.join(f'{k}={_arg_text(v)}' for k, v in args.items())})" if args else name
+
+
+def _arg_text(v) -> str:
+    """A factory's argument as a label shows it: numbers as %g, matrices as nested lists of them."""
+    import numpy as np
+    if isinstance(v, (list, tuple, np.ndarray)):
+        a = np.asarray(v, dtype=float)
+        return "[" + ", ".join(_arg_text(x) for x in a) + "]" if a.ndim else _arg_text(float(a))
+    if isinstance(v, (int, float, np.number)) and not isinstance(v, bool):
+        return f"{float(v):zg}"
+    return str(v)
+
+
+def _same(a, b) -> bool:
+    """Whether a factory's argument equals its default (numbers, matrices given as lists or text alike)."""
+    try:
+        import numpy as np
+        return bool(np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
+    except (TypeError, ValueError):
+        return a == b
+
+
 def with_origin(game, factory: str, arguments: dict):
     """``game`` marked with the factory and the arguments it was made with (its ``origin``: the provenance of every
     result records them, so that a table can be made again; a game the factory returned with an origin keeps it)."""

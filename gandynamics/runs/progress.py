@@ -23,14 +23,14 @@ def progress_option(progress):
 
 
 class Progress:
-    """A tqdm bar (``progress=True``; ``None``: when stderr is a terminal), a callback ``progress(done, total)``, or
+    """A tqdm bar (``progress=True``; ``None``: when stderr is a terminal or in a notebook), a callback ``progress(done, total)``, or
     nothing (``False``), counting chunks (``unit="chunk"``) or rows (``unit="row"``: the bar in trajectories).
     ``done`` rows (or chunks) already finished when it is made; a callback is told of them at once."""
 
     def __init__(self, progress, total, unit: str = "chunk", done: int = 0, fractions: bool = False):
         self.total, self.done, self.bar, self.callback, self.unit = total, done, None, None, unit
-        if progress is None:
-            progress = sys.stderr.isatty()
+        if progress is None:  # where a bar can be seen: a terminal, or a notebook (its stderr is no terminal)
+            progress = bool(getattr(sys.stderr, "isatty", lambda: False)()) or "ipykernel" in sys.modules
         if callable(progress) and not isinstance(progress, bool):
             self.callback = progress
             if done:

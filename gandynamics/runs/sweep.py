@@ -49,7 +49,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
         Method name(s) (rows are ordered method first).
     inits : array (m, n) or (n,), optional
         Initial points (default: the equilibrium + 1 in every coordinate, the start of :func:`simulate`'s command
-        line, ``sweep`` and ``portrait``: :func:`gandynamics.equilibrium.reference_point` at ``params`` plus 1).
+        line, ``sweep`` and ``portrait``: ``equilibrium`` when given, else
+        :func:`gandynamics.equilibrium.reference_point` at ``params``, plus 1).
     grid : dict name -> 1-D array, optional
         Axes over hyperparameters of the field (``gamma``, ``sigma``, ...), ``step`` (both players),
         ``step_g``/``step_d`` (per player) and ``beta``.
@@ -319,10 +320,10 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     K = steps_count(steps)
     bnd = bound_value(bound)
     grid = dict(grid or {})
-    if inits is None:  # the command line's default start (it was required here alone)
+    if inits is None:  # the command line's default start (it was required here alone), from the equilibrium given
         from ..equilibrium import reference_point
         field.param_vector(params)  # (a bad value named as such, not from inside the search for the zero)
-        inits = reference_point(field, params) + 1.0
+        inits = (field.point(equilibrium) if equilibrium is not None else reference_point(field, params)) + 1.0
     try:
         inits = np.asarray(inits, dtype=float)  # (not copied: the plan's Z0 below is a copy)
     except (TypeError, ValueError):
@@ -550,11 +551,14 @@ ONE_CHUNK_FACTOR = 2.5
 LONG_ROWS_FACTOR = 50
 
 
-def _bar(total: int, done: int, fn=None, fractions: bool = False):
+def _bar(total: int, done: int, fn=None, fractions: bool = False, auto: bool = False):
     """The sweep's progress over its ``total`` rows, ``done`` of them finished: a tqdm bar, or ``fn(done, total)``
     called instead when given (:class:`~gandynamics.runs.progress.Progress`, the distributed sweep's too);
-    ``fractions``: the bar moves in parts of a row (rows run in chunks of steps)."""
-    return Progress(fn if fn is not None else True, total, unit="row", done=done, fractions=fractions)
+    ``fractions``: the bar moves in parts of a row (rows run in chunks of steps); ``auto`` (``progress=None``): a bar
+    only where one can be seen (:class:`~gandynamics.runs.progress.Progress`'s rule: a terminal or a notebook, not a
+    log file, which filled with its redrawn frames)."""
+    return Progress(fn if fn is not None else (None if auto else True), total, unit="row", done=done,
+                    fractions=fractions)
 
 
 #: a sweep that will still run for more than this many seconds says, once, how long it will take in all
@@ -664,7 +668,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
         # chunk of steps to the next (one row of 10^12 steps stood at '0/1' for days): '0.31/1'
         fractions = ranges[0][1] - ranges[0][0] < -(-plan.K // step_chunk)
         if progress is not False:
-            bar = _bar(B, 0, fn, fractions=fractions)
+            bar = _bar(B, 0, fn, fractions=fractions, auto=progress is None)
     elif progress is True and len(ranges) == 1:  # forced: a bar made after a first chunk of several never comes
         bar = _bar(B, 0, fn)
     try:
@@ -693,7 +697,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
             if j == 0 and len(ranges) > 1 and progress is not False:
                 est = (time.perf_counter() - t1) * len(ranges)
                 if progress or est > 2.0:
-                    bar = _bar(B, hi, fn)
+                    bar = _bar(B, hi, fn, auto=progress is None)
             elif bar is not None:
                 bar.update(hi - lo)
     except (KeyboardInterrupt, Interrupted):  # Interrupted: run_rows's form of a Ctrl-C that came while it ran
