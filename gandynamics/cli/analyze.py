@@ -26,10 +26,11 @@ def add_parser(sub):
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object (every formula and number in full)")
     out.add_argument("--full", action="store_true",
-                   help=f"print every component of the field in full, the whole Jacobian and every eigenvalue (by "
-                        f"default a formula is cut after about {FORMULA_CHARS} characters, at most {ROWS} components "
-                        f"are listed, the eigenvalues as {ROWS} lines (conjugate pairs and repeated values once) "
-                        f"and the Jacobian only up to {ROWS} parameters)")
+                   help=f"print every component of the field in full, the whole Jacobian and every eigenvalue, one "
+                        f"line each, a repeated one as often as it occurs (by default a formula is cut after about "
+                        f"{FORMULA_CHARS} characters, at most {ROWS} components are listed, and a game of more than "
+                        f"{ROWS} parameters has its eigenvalues in {ROWS} lines, conjugate pairs and repeated values "
+                        f"once, and its Jacobian left out)")
     p.set_defaults(run=run)
     return p
 
