@@ -581,3 +581,32 @@ def test_the_librarys_sweep_starts_where_the_command_line_does():
         gd.sweep(fld, "gd", steps=20, step=0.1, params={"nope": 1.0})
     given = gd.sweep(fld, "gd", steps=20, step=0.1, equilibrium=[0.5, 0.5])  # (the point given: its + 1)
     np.testing.assert_allclose([given["init_x"][0], given["init_y"][0]], [1.5, 1.5], rtol=0, atol=0)
+
+
+def test_momentum_without_beta_runs_at_one_coefficient_in_every_command(capsys, tmp_path):
+    """rates and classify used beta = -0.5 (negative momentum) where simulate, sweep, portrait and continue used the
+    library's 0, at which momentum is gd: `continue --method momentum` found gd's Neimark-Sacker point (h = 4 gamma
+    = 1.2) while rates gave momentum's largest stable step as 3.14.  One value now, momentum's declaration
+    (Option.cli_default), in every command: the continued point is the step at which rates' momentum row stops being
+    stable, and simulate and sweep record the beta they ran."""
+    import json
+
+    from gandynamics.analysis.rates import CLI_BETA
+    from gandynamics.methods import METHODS
+    from gandynamics.cli import main
+    assert CLI_BETA == METHODS["momentum"].options[METHODS["momentum"].option_names.index("beta")].cli_default == -0.5
+    game = ["dirac", "--reg", "r1", "--param", "gamma=0.3"]
+    assert main(["simulate", *game, "--method", "momentum", "--steps", "50", "--step", "0.1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["options"]["beta"] == CLI_BETA
+    out = tmp_path / "s.csv"
+    assert main(["sweep", *game, "--method", "momentum,gd", "--steps", "50", "--step", "0.1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    import csv
+    with open(out) as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    assert {r["method"]: float(r["beta"]) for r in rows}["momentum"] == CLI_BETA
+    assert main(["rates", *game, "--methods", "momentum", "--no-measure", "--json"]) == 0
+    h_max = json.loads(capsys.readouterr().out)[0]["largest_stable_step"]
+    assert main(["continue", *game, "--method", "momentum", "--vary", "h=0.1:4", "--json"]) == 0
+    events = json.loads(capsys.readouterr().out)["events"]
+    assert any(abs(e["value"] - h_max) <= 1e-3 * h_max for e in events), (events, h_max)

@@ -103,9 +103,9 @@ def _resolve(method: str):
     return METHODS[method], {}
 
 
-#: the momentum coefficient of the ``rates`` and ``classify`` commands when none is given (negative momentum, Gidel et
-#: al. 2019: at beta = 0 momentum is gd, a row that says nothing new)
-CLI_BETA = -0.5
+#: the momentum coefficient of every command when none is given (negative momentum, Gidel et al. 2019: at beta = 0
+#: momentum is gd, a row that says nothing new): momentum's declaration (``Option.cli_default``)
+CLI_BETA = METHODS["momentum"].options[METHODS["momentum"].option_names.index("beta")].cli_default
 
 
 def refuse_methods(methods, accepted=RATE_METHODS, what: str = "method", reasons: dict | None = None) -> None:

@@ -34,7 +34,7 @@ def add_parser(sub):
                    help=f"a discrete method ({', '.join(DISCRETE_METHODS)}): continue the fixed points of its map "
                         "and report multipliers; default: the continuous flow")
     p.add_argument("--step", metavar="H", default=None, help="the step h of --method (unless h varies)")
-    p.add_argument("--beta", default=None, help="momentum coefficient (momentum only; default 0)")
+    p.add_argument("--beta", default=None, help="momentum coefficient (momentum only; default -0.5, negative momentum, as in every command)")
     p.add_argument("--start", metavar="v1,v2,...", default=None,
                    help="a guess of the equilibrium at LO (default: the game's equilibrium, else 0)")
     p.add_argument("--max-points", default="2000", help="largest number of branch points (default 2000)")
@@ -102,7 +102,9 @@ def run(args) -> int:
     refuse_set_twice(given, [name], "--vary")
     if args.vary2:
         refuse_set_twice(given, [parse_vary(args.vary2, "--vary2")[0]], "--vary2")
-    args.beta = "0" if args.beta is None else args.beta
+    if args.beta is None:  # momentum's coefficient as in every command (at 0 momentum is gd: its branch was gd's)
+        from ..analysis.rates import CLI_BETA
+        args.beta = str(CLI_BETA) if args.method == "momentum" else "0"
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
     if args.method is None and step is not None:
         raise GandynamicsError("--step applies to a discrete --method only")

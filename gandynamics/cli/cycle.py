@@ -40,7 +40,8 @@ def add_parser(sub):
                    help=f"a discrete method ({', '.join(MAP_METHODS)}): a period-k orbit of its map")
     p.add_argument("--step", default=None, metavar="H", help="the step h of --method")
     p.add_argument("--k", default="2", help="the period of the map orbit (default 2)")
-    p.add_argument("--beta", default="0", help="momentum coefficient (momentum only)")
+    p.add_argument("--beta", default=None, help="momentum coefficient (momentum only; default -0.5, negative momentum, "
+                                                "as in every command)")
     p.add_argument("--continue-to", metavar="VALUE", default=None,
                    help="with --from-hopf: continue the cycle in NAME from AT to VALUE and report the branch "
                         "(amplitude, period, stability per value: the bifurcation diagram)")
@@ -77,7 +78,7 @@ def run(args) -> int:
         k = whole(args.k, "--k")
         z0 = parse_vector(args.init, fld.n, "--init", fld.names)
         mc = map_cycle(fld, args.method, _num(args.step, "--step", positive=True), k, z0, hyper,
-                       beta=_num(args.beta, "--beta"))
+                       beta=_cycle_beta(args))
         d = mc.to_dict()
         if args.json:
             print(dumps(d))
@@ -153,3 +154,12 @@ def run(args) -> int:
         for c in branch:
             print(f"  {c.params[name]:z12.6g} {c.period:z14.8g} {c.amplitude:z14.8g}  {'yes' if c.stable else 'no'}")
     return 0
+
+
+def _cycle_beta(args) -> float:
+    """--beta as given, else momentum's coefficient as in every command (-0.5), else 0 (a method without it)."""
+    from ..analysis.rates import CLI_BETA
+    from .continue_cmd import _num
+    if args.beta is not None:
+        return _num(args.beta, "--beta")
+    return CLI_BETA if args.method == "momentum" else 0.0

@@ -73,7 +73,7 @@ def run(args) -> int:
     args.step = positive(args.step, "--step")
     if args.clip is not None:
         args.clip = positive(args.clip, "--clip")
-    from .simulate import method_option_values, refuse_unused_method_options
+    from .simulate import method_option_values, refuse_unused_method_options, with_cli_defaults
     anim_out = None
     if args.animate is not None:  # check the animation's path (and ffmpeg) before computing anything
         import matplotlib.animation as mpl_anim
@@ -87,7 +87,8 @@ def run(args) -> int:
         args.fps = whole(args.fps, "--fps")
     chosen = methods_list(args)
     refuse_unused_method_options(args, chosen)  # an option no chosen method takes would be ignored
-    given = method_option_values(args)  # (checked above by the chosen methods' declarations, with the flags' names)
+    # (checked above by the chosen methods' declarations, with the flags' names; momentum's beta -0.5 when not given)
+    given = with_cli_defaults(method_option_values(args), chosen)
     fld, hyper = build_field(args)
     from ..plotting import equilibrium_point, plane_indices, slice_center
     try:  # (checked before any work: a plane of one parameter twice was refused after the runs were simulated)

@@ -24,8 +24,11 @@ def add_method_option_flags(p) -> None:
     from .common import add_switch
     for name, (o, users) in _method_option_table().items():
         flag = "--" + name.replace("_", "-")
-        defaults = {METHODS[u].options[METHODS[u].option_names.index(name)].default for u in users}
-        dflt = f" (default {defaults.pop()})" if len(defaults) == 1 else ""
+        decl = [METHODS[u].options[METHODS[u].option_names.index(name)] for u in users]
+        defaults = {d.default for d in decl}
+        cli = {d.cli_default for d in decl} - {None}
+        dflt = (f" (default {cli.pop():zg} on the command line, as in every command; the library's {defaults.pop()})"
+                if len(cli) == 1 and len(defaults) == 1 else f" (default {defaults.pop()})" if len(defaults) == 1 else "")
         choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
         text = f"{', '.join(users)}: {o.help}{choices}{dflt}"
         if o.kind is bool:
@@ -48,6 +51,29 @@ def method_option_values(args) -> dict:
             v = _float(v, "--" + name.replace("_", "-"))
         opts[name] = v
     return opts
+
+
+def with_cli_defaults(opts: dict, methods, skip=()) -> dict:
+    """``opts`` with the command line's default of each option none was given for that one of ``methods`` declares
+    with a ``cli_default`` (:class:`~gandynamics.methods.base.Option`: momentum's beta, -0.5), unless it is in
+    ``skip`` (a sweep's grid axis); the same value in every command (simulate, sweep and portrait ran momentum at the
+    library's 0, which is gd, where rates and classify used -0.5)."""
+    from ..methods import get_method
+    out = dict(opts)
+    for m in methods:
+        method = get_method(str(m).strip())
+        for o in method.options:
+            if o.cli_default is None or out.get(o.name) is not None or o.name in skip:
+                continue
+            if o.when is not None:  # (lookahead's pass-through beta: only over a base method that takes it)
+                try:
+                    applies = bool(o.when({**{d.name: d.default for d in method.options}, **out}))
+                except (KeyError, TypeError):
+                    applies = False
+                if not applies:
+                    continue
+            out[o.name] = o.cli_default
+    return out
 
 
 def add_method_arguments(p, several: bool = False) -> None:
@@ -207,7 +233,7 @@ def run(args) -> int:
     every = whole(args.record_every, "--record-every")
     check_array((steps // every + 2, fld.n + 2), "the recorded states (--steps / --record-every)")
     step = parse_step(args.step)  # (required by the parser)
-    opts = method_options(args, fld)
+    opts = with_cli_defaults(method_options(args, fld), [args.method])
     tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=every,
                   bound=bound, engine=args.engine, **opts)
     if args.csv:

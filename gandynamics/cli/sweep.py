@@ -110,7 +110,7 @@ def run(args) -> int:
     from ..runs.sweep import check_grid_axes
     from ..simulate import sweep
     from .common import build_field, parse_vector
-    from .simulate import _bound, method_options, parse_step, parse_steps
+    from .simulate import _bound, method_options, parse_step, parse_steps, with_cli_defaults
     from ..io import check_output_path
     out = args.out
     if out != "-":
@@ -162,7 +162,7 @@ def run(args) -> int:
         whose = "discriminator" if one[0] == "step_g" else "generator"
         raise GandynamicsError(f"--grid {one[0]} gives one player's steps: the {whose}'s need --step H or --grid "
                                f"{other}=...")
-    opts = method_options(args, fld)
+    opts = with_cli_defaults(method_options(args, fld), methods, skip=grid)  # (momentum's beta: -0.5)
     from ..distributed import cluster_client, parse_workers
     workers = parse_workers(getattr(args, "workers", None))
     t0 = time.perf_counter()
