@@ -662,6 +662,9 @@ _start = st.tuples(st.floats(-1.0, 0.5), st.floats(0.0, 2 * math.pi)).map(
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=st.sampled_from(["focus", "node", "unstable"]), u=_rates, u2=_rates, w=st.floats(0.3, 5.0),
        shape=_shape, f=st.floats(0.5, 2.0), z0=_start)
+# (a factor printed as 6e-08, no decimals: the pattern of the test had wanted some; CI, session 33)
+@example(kind="node", u=-0.99999, u2=0.16990414899931672, w=1.0, shape=(0.0, 1.0), f=1.844210733859748,
+         z0=[-0.2700205816528927, 0.9628545505338973])
 def test_every_linear_start_near_no_cycle_fails_fast_with_what_its_orbit_does(linear_plane, kind, u, u2, w, shape, f,
                                                                                z0):
     """Members of the kind in the plane: stable foci with decay rates 1e-3 to 10 (the factor per guess their closed
@@ -682,7 +685,7 @@ def test_every_linear_start_near_no_cycle_fails_fast_with_what_its_orbit_does(li
         assert math.log(q) == pytest.approx(-10 ** u * T0, rel=0.2)
     elif kind == "node":
         assert re.match(r"^the orbit from \(.*?\) converges to the equilibrium \(0, 0\) \(its distance falls by a factor "
-                        r"(0\.\d+|\d\.\d+e-\d+) per period guess", msg), msg
+                        r"(0\.\d+|\d(?:\.\d+)?e-\d+) per period guess", msg), msg
     else:
         assert re.match(r"^the orbit from \(.*?\) (spirals away from the equilibrium \(0, 0\) without levelling off|"
                         r"leaves every bounded region)", msg), msg
