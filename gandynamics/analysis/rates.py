@@ -734,9 +734,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                         f"{far[0]:z.3g} to {far[1]:z.3g}) and out of the linear regime, where rho no longer rules; "
                         "fewer --steps or a smaller --region measure the local rate")
             if m == "flow":  # the row is the exact flow; what simulate's default integrator does at this step
-                from ..methods.tableaux import RK4
-                w_rk = np.linalg.eigvals(-np.asarray(A, dtype=float))
-                rk4 = float(np.max(np.abs(RK4.stability_function(h * w_rk)))) if w_rk.size else math.nan
+                from ..methods.tableaux import RK4  # (w_: the eigenvalues of J = -A, flow_reading's above)
+                rk4 = float(np.max(np.abs(RK4.stability_function(h * np.asarray(w_))))) if np.size(w_) else math.nan
                 note = ((note + "; ") if note else "") + (
                     f"the exact flow over a time h (measured with adaptive Dormand-Prince); `simulate --method flow` "
                     f"integrates it with RK4 by default, stable for h < {h_max:z.6g}, whose rate at this step is "

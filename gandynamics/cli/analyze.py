@@ -60,8 +60,6 @@ def report_dict(args, fld, hyper, rep, limit: int | None = None) -> dict:
     }
 
 
-
-
 def _fmt(x):
     if x is None:
         return "-"

@@ -89,14 +89,12 @@ def run(args) -> int:
             bar.set_postfix_str(f"certified R = {ok if ok is not None else '-'}, not at {fail if fail is not None else '-'}")
         rep = basin(fld, args.method, step=step, params=hyper, margin=margin, rtol=rtol, max_seconds=secs,
                     progress=progress, r0=r0, r_max=r_max)
-    from .common import game_header, game_record, hyperparameter_line
+    from .common import game_lines, game_record
     if args.json:
         print(dumps({**game_record(fld, hyper), **rep.to_dict()}))
         return 0
     z = ", ".join(f"{v:z.6g}" for v in rep.equilibrium)
-    print(f"{game_header(fld, hyper)}   method: {rep.method}   equilibrium ({', '.join(fld.names)}) = ({z})")
-    if hyperparameter_line(fld, hyper):
-        print(hyperparameter_line(fld, hyper))
+    print(game_lines(fld, hyper, f"   method: {rep.method}   equilibrium ({', '.join(fld.names)}) = ({z})"))
     if not rep.region_radius > 0:  # no ball at all: the verdict and why, not a column of dashes under "certified"
         print("certified:                       no (no ball around the equilibrium on which F is certified strongly "
               "monotone)")

@@ -53,15 +53,13 @@ def run(args) -> int:
     res = check_constants(fld, region, hyper, mu=mu, L=L, max_boxes=max_boxes, max_seconds=max_seconds, rtol=rtol,
                           order=int(args.order), progress=True if args.progress else None)
     d = res.to_dict()
-    from .common import game_header, game_record, hyperparameter_line
+    from .common import game_lines, game_record
     d.update({k: v for k, v in game_record(fld, hyper).items() if k == "game" or k not in d})
     d["region"] = region.to_dict()
     if args.json:
         print(dumps(d))
         return EXIT[res.status]
-    print(f"{game_header(fld, hyper)}   region: {region.describe()}")
-    if hyperparameter_line(fld, hyper):
-        print(hyperparameter_line(fld, hyper))
+    print(game_lines(fld, hyper, f"   region: {region.describe()}"))
     for key, label, claim in (("mu", "mu", mu), ("lipschitz", "L", L)):
         if claim is None:
             continue

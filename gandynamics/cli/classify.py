@@ -61,15 +61,13 @@ def run(args) -> int:
     if takes("beta", methods):
         beta = _num(args.beta, "--beta") if args.beta is not None else CLI_BETA
     c = classify(fld, hyper, at=at, step=step, methods=methods, **({} if beta is None else {"beta": beta}))
-    from .common import game_header, game_record, hyperparameter_line
+    from .common import game_lines, game_record
     d = {**game_record(fld, hyper), **c.to_dict()}  # (its JSON named no game at all)
     if args.json:
         print(dumps(d))
         return 0
-    print(f"{game_header(fld, hyper)}   point ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in c.point)})   "
-          f"|F| = {c.residual:z.2g}")
-    if hyperparameter_line(fld, hyper):
-        print(hyperparameter_line(fld, hyper))
+    print(game_lines(fld, hyper, f"   point ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in c.point)})   "
+                                 f"|F| = {c.residual:z.2g}"))
     print(f"zero-sum (up to own regularizer terms): {'yes' if c.zero_sum else 'no'}")
     eg = ", ".join(f"{v:z.6g}" for v in c.hessians["eig_H_G"]) or "-"
     ed = ", ".join(f"{v:z.6g}" for v in c.hessians["eig_H_D"]) or "-"

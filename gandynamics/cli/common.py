@@ -215,7 +215,7 @@ def game_record(fld, hyper) -> dict:
 def game_header(fld, hyper) -> str:
     """The first words of a command's text: ``game: NAME`` with its loss and its regularizers and their strengths
     (:func:`game_record`), the command's own fields following on the line; the hyperparameters not set by a
-    regularizer are :func:`hyperparameter_line`'s."""
+    regularizer are :func:`game_lines`'."""
     d = game_record(fld, hyper)
     d["game"] = game_label(fld)
     regs = ", ".join(f"{r['name']}({', '.join(f'{k}={v:zg}' if isinstance(v, float) else f'{k}={v}' for k, v in r['params'].items())})"
@@ -224,12 +224,14 @@ def game_header(fld, hyper) -> str:
             + (f"   regularizers: {regs}" if regs else ""))
 
 
-def hyperparameter_line(fld, hyper) -> str:
-    """``hyperparameters: a=1, c=0.5`` for the game's own hyperparameters (those of its regularizers are in
-    :func:`game_header`), or "" when it has none."""
+def game_lines(fld, hyper, rest: str = "") -> str:
+    """A command's first lines: :func:`game_header` followed by ``rest`` (the command's own fields), then
+    ``hyperparameters: a=1, c=0.5`` for the game's own hyperparameters when it has any (those of its regularizers are
+    in the header)."""
     own = {k: v for k, v in game_record(fld, hyper)["hyperparameters"].items()
            if not any(k in r.params or k.startswith(tuple(f"{p}_" for p in r.params)) for r in fld.regularizers)}
-    return "hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in own.items()) if own else ""
+    return game_header(fld, hyper) + rest + (
+        "\nhyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in own.items()) if own else "")
 
 
 def given_values(args, fld, flags=()) -> dict:

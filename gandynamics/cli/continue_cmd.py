@@ -103,8 +103,8 @@ def run(args) -> int:
     if args.vary2:
         refuse_set_twice(given, [parse_vary(args.vary2, "--vary2")[0]], "--vary2")
     if args.beta is None:  # momentum's coefficient as in every command (at 0 momentum is gd: its branch was gd's)
-        from ..analysis.rates import CLI_BETA
-        args.beta = str(CLI_BETA) if args.method == "momentum" else "0"
+        from .simulate import with_cli_defaults
+        args.beta = str(with_cli_defaults({}, [args.method] if args.method else []).get("beta", 0.0))
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
     if args.method is None and step is not None:
         raise GandynamicsError("--step applies to a discrete --method only")

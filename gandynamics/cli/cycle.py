@@ -157,9 +157,9 @@ def run(args) -> int:
 
 
 def _cycle_beta(args) -> float:
-    """--beta as given, else momentum's coefficient as in every command (-0.5), else 0 (a method without it)."""
-    from ..analysis.rates import CLI_BETA
+    """--beta as given, else the method's command-line default as in every command (momentum's -0.5), else 0."""
     from .continue_cmd import _num
+    from .simulate import with_cli_defaults
     if args.beta is not None:
         return _num(args.beta, "--beta")
-    return CLI_BETA if args.method == "momentum" else 0.0
+    return with_cli_defaults({}, [args.method]).get("beta", 0.0)

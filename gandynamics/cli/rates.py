@@ -126,7 +126,7 @@ def run(args) -> int:
     if args.tight:
         from ..analysis.pep import tight_rate_column
         tight = tight_rate_column(rows, mu["lo"], L["hi"])
-    from .common import game_header, game_record, hyperparameter_line
+    from .common import game_lines, game_record
     if args.json:
         game = game_record(fld, hyper)  # (each row says what game it is of, as a table's rows do)
         out = [{**game, **r.to_dict()} for r in rows]
@@ -136,10 +136,8 @@ def run(args) -> int:
                 d["tight_note"] = t if isinstance(t, str) else ""
         print(dumps(out))
         return 0
-    print(f"{game_header(fld, hyper)}   equilibrium ({', '.join(fld.names)}) = "
-          f"({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})")
-    if hyperparameter_line(fld, hyper):
-        print(hyperparameter_line(fld, hyper))
+    print(game_lines(fld, hyper, f"   equilibrium ({', '.join(fld.names)}) = "
+                                 f"({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})"))
     from .._display import bound  # the ends rounded outward: still a bracket (-1e-323, not -9.88131e-324)
     from ..analysis.rates import NO_STABLE_STEP, STABLE_TOL
     print(f"region: {region.describe()}   mu in [{bound(mu['lo'], 'lo')}, {bound(mu['hi'], 'hi')}]   "

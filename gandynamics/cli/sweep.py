@@ -312,4 +312,3 @@ def grid_axis(spec: str) -> tuple[str, np.ndarray]:
         except GandynamicsError as exc:  # (the other form too: "0.1-0.5-10" meant a range)
             raise GandynamicsError(f"{exc} (a grid is name=v1,v2,... or name=start:stop:count)") from None
     return name, np.asarray(vals, dtype=float)
-
