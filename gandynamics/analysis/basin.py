@@ -405,8 +405,8 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
         not_mono = ("F is not strongly monotone at the equilibrium" if margin == 0 else
                     f"mu > {margin:zg} fails at the equilibrium")
         note = (f"lambda_min(sym DF(z*)) = {mu0:z.6g} <= {margin:zg}: {not_mono}"
-                f"{' and on every ball (DF is constant: a linear field)' if lin else ''}, "
-                "no ball (local convergence may still hold: see `gandynamics rates`)" if R_fail == 0.0 else
+                f"{' and on every ball (DF is constant: a linear field)' if lin else ', no ball'} "
+                "(local convergence may still hold: see `gandynamics rates`)" if R_fail == 0.0 else
                 f"mu > {margin:zg} could not be certified on any ball of radius >= {R_fail / 2:z.3g}")
         note += _jump_note(radius)
         return BasinReport(method, zstar, 0.0, 0.0, R_fail, mu0 if R_fail == 0.0 else math.nan, math.nan, None,
