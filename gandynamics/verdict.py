@@ -983,6 +983,32 @@ def _lane_cross(idx, logk, L, j0, j1, m, my, mx, ml, sx, sl):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _lane_max(X, c0, m, j0, j1, mx):
+    """The largest of each lane's ``X[j, c0 + b]`` over ``j0 <= j < j1`` into ``mx[:m]`` (0 for an empty range: the
+    envelopes of :func:`_read_row` start there)."""
+    for b in range(m):
+        mx[b] = 0.0
+    for j in range(j0, j1):
+        Xj = X[j, c0:c0 + m]  # a view indexed from 0 (see _uniform_rows)
+        for b in range(m):
+            mx[b] = Xj[b] if Xj[b] > mx[b] else mx[b]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _lane_range(X, c0, m, j0, j1, mx, mn):
+    """:func:`_lane_max` into ``mx[:m]`` and the smallest into ``mn[:m]`` (inf for an empty range)."""
+    for b in range(m):
+        mx[b] = 0.0
+        mn[b] = math.inf
+    for j in range(j0, j1):
+        Xj = X[j, c0:c0 + m]
+        for b in range(m):
+            d = Xj[b]
+            mx[b] = d if d > mx[b] else mx[b]
+            mn[b] = d if d < mn[b] else mn[b]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
@@ -1160,7 +1186,20 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     else:
         for b in range(m):
             perr[b] = math.inf
-    # ---- envelopes and the tail range (the comparisons of _read_row, lane by lane)
+    # ---- envelopes and the tail range: _read_row's comparisons, from the largest and smallest distance of each of
+    # the six bands its tests cut [0, T] into (idx increasing: each band a range of indices), one pass over the samples
+    # with at most two comparisons each (a pass per test made 188 comparisons a row of 65 samples, this one 99: the
+    # maxima and minima of unions of bands are those of their parts, in any order, for the finite distances of a group)
+    zero = j0 - j0  # (a literal 0 would compile _lane_max twice: see _read_row)
+    ja = zero  # [0, ja): k <= T/4; [ja, jh): T/4 < k < T/2; [jh, j5): T/2 <= k < 5T/8; [j5, j6): 5T/8 <= k < 3T/4;
+    while ja < j1 and idx[ja] <= 0.25 * T:  # [j6, j8): 3T/4 <= k < 7T/8; [j8, j1): 7T/8 <= k <= T
+        ja += 1
+    j5 = jh
+    while j5 < j1 and not idx[j5] >= 0.625 * T:
+        j5 += 1
+    j6 = j5
+    while j6 < j1 and not idx[j6] >= 0.75 * T:
+        j6 += 1
     ef = acc[0 + 8]
     e3 = acc[1 + 8]
     el = acc[2 + 8]
@@ -1174,68 +1213,20 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     x6 = acc[24]
     n6 = acc[25]
     n7 = acc[26]
+    x7 = acc[2]
+    _lane_max(X, c0, m, zero, ja, ef)
+    _lane_max(X, c0, m, ja, jh, e2)
+    _lane_range(X, c0, m, jh, j5, x5, n5)
+    _lane_range(X, c0, m, j5, j6, x6, n6)
+    _lane_range(X, c0, m, j6, j8, x7, n7)
+    _lane_range(X, c0, m, j8, j1, mx8, mn8)
     for b in range(m):
-        x5[b] = 0.0
-        n5[b] = math.inf
-        x6[b] = 0.0
-        n6[b] = math.inf
-        n7[b] = math.inf
-    for b in range(m):
-        ef[b] = 0.0
-        e2[b] = 0.0
-        e3[b] = 0.0
-        el[b] = 0.0
-        tn[b] = math.inf
-        tx[b] = 0.0
-        mn8[b] = math.inf
-        mx8[b] = 0.0
-    for j in range(j1):
-        k = idx[j]
-        Dj = X[j, c0:c0 + m]
-        if k <= 0.25 * T:
-            for b in range(m):
-                if Dj[b] > ef[b]:
-                    ef[b] = Dj[b]
-        if 0.25 * T < k < TEST_START * T:
-            for b in range(m):
-                if Dj[b] > e2[b]:
-                    e2[b] = Dj[b]
-        if k >= 0.75 * T:
-            for b in range(m):
-                if Dj[b] > el[b]:
-                    el[b] = Dj[b]
-        if TEST_START * T <= k < 0.75 * T:
-            for b in range(m):
-                if Dj[b] > e3[b]:
-                    e3[b] = Dj[b]
-        if k >= TEST_START * T:
-            for b in range(m):
-                if Dj[b] < tn[b]:
-                    tn[b] = Dj[b]
-                if Dj[b] > tx[b]:
-                    tx[b] = Dj[b]
-        if k >= FALL_TAIL * T:
-            for b in range(m):
-                if Dj[b] < mn8[b]:
-                    mn8[b] = Dj[b]
-                if Dj[b] > mx8[b]:
-                    mx8[b] = Dj[b]
-        if TEST_START * T <= k < 0.625 * T:
-            for b in range(m):
-                if Dj[b] > x5[b]:
-                    x5[b] = Dj[b]
-                if Dj[b] < n5[b]:
-                    n5[b] = Dj[b]
-        if 0.625 * T <= k < 0.75 * T:
-            for b in range(m):
-                if Dj[b] > x6[b]:
-                    x6[b] = Dj[b]
-                if Dj[b] < n6[b]:
-                    n6[b] = Dj[b]
-        if 0.75 * T <= k < FALL_TAIL * T:
-            for b in range(m):
-                if Dj[b] < n7[b]:
-                    n7[b] = Dj[b]
+        e3[b] = x5[b] if x5[b] > x6[b] else x6[b]
+        el[b] = x7[b] if x7[b] > mx8[b] else mx8[b]
+        tx[b] = e3[b] if e3[b] > el[b] else el[b]
+        a = n5[b] if n5[b] < n6[b] else n6[b]
+        c = n7[b] if n7[b] < mn8[b] else mn8[b]
+        tn[b] = a if a < c else c
     # ---- the verdict
     for b in range(m):
         r = rows[b]
