@@ -59,7 +59,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
-    "describe", "portrait_title", "last_outside", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "describe", "portrait_title", "last_outside", "outside_rows", "window_holding", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices",
 ]
 
@@ -653,10 +653,31 @@ def last_outside(points, xlim, ylim):
     """The last of ``points`` ((k, 2): the plane's coordinates of a trajectory's states; non-finite ones skipped)
     that lies outside the window ``xlim`` x ``ylim``, as a (2,) array, or None when every one lies inside (a
     trajectory drawn cut at the window's edge: :func:`phase_portrait` notes it, the command line says where)."""
+    rows = outside_rows(points, xlim, ylim)
+    return np.asarray(points, float).reshape(-1, 2)[rows[-1]] if rows.size else None
+
+
+def outside_rows(points, xlim, ylim) -> np.ndarray:
+    """The indices of the finite ``points`` ((k, 2)) outside the window ``xlim`` x ``ylim``, increasing (empty when
+    every one lies inside)."""
     P = np.asarray(points, float).reshape(-1, 2)
-    P = P[np.all(np.isfinite(P), axis=1)]
-    out = (P[:, 0] < xlim[0]) | (P[:, 0] > xlim[1]) | (P[:, 1] < ylim[0]) | (P[:, 1] > ylim[1])
-    return P[out][-1] if out.any() else None
+    with np.errstate(invalid="ignore"):
+        out = (np.all(np.isfinite(P), axis=1)
+               & ((P[:, 0] < xlim[0]) | (P[:, 0] > xlim[1]) | (P[:, 1] < ylim[0]) | (P[:, 1] > ylim[1])))
+    return np.flatnonzero(out)
+
+
+def window_holding(points, lim, center: float = 0.0):
+    """The limits ``(lo, hi)`` of one axis, relative to ``center`` as ``--xlim``/``--ylim`` are, that hold the
+    window ``lim`` (absolute) and every finite value of ``points`` (1-D) with a margin of 5 % of the span, rounded
+    outward to two significant digits of the span (what the command line suggests for a trajectory drawn cut)."""
+    v = np.asarray(points, float).reshape(-1)
+    v = v[np.isfinite(v)]
+    lo = min(float(lim[0]), float(v.min(initial=np.inf))) - center
+    hi = max(float(lim[1]), float(v.max(initial=-np.inf))) - center
+    pad = 0.05 * (hi - lo)
+    unit = 10.0 ** (np.floor(np.log10(hi - lo)) - 1) if hi > lo else 1.0
+    return float(np.floor((lo - pad) / unit) * unit), float(np.ceil((hi + pad) / unit) * unit)
 
 
 def _and(labels) -> str:

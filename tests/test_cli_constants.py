@@ -6,6 +6,8 @@ with the asymmetric scheme; §1.9 for R1 + GD)."""
 import json
 import math
 
+import re
+
 import numpy as np
 import pytest
 
@@ -421,8 +423,23 @@ def test_portrait_says_when_a_trajectory_leaves_its_window(capsys, tmp_path):
                          "--steps", str(K), "--out", str(out_png))
     assert code == 0, err
     notes = [line for line in out.splitlines() if line.startswith("note:")]
-    assert len(notes) == 1 and notes[0].startswith("note: gd leaves the window") and "--xlim/--ylim" in notes[0]
+    assert len(notes) == 1 and notes[0].startswith("note: gd leaves the window") and "--xlim/--ylim" not in notes[0]
+    # where it is last outside (the last step: it spirals out), and a window that holds it all, which is then quiet
+    last = M.dot(np.linalg.matrix_power(M, K - 1) @ z)
+    assert f"the last at step {K}, ({last[0]:.4g}, {last[1]:.4g})" in notes[0], notes[0]
+    xl, yl = (s_.split(",") for s_ in re.findall(r"--[xy]lim=(\S+)", notes[0]))
+    states = np.array([np.linalg.matrix_power(M, k) @ z for k in range(K + 1)])
+    assert float(xl[0]) < states[:, 0].min() and states[:, 0].max() < float(xl[1])
+    assert float(yl[0]) < states[:, 1].min() and states[:, 1].max() < float(yl[1])
+    code, out, err = run(capsys, "portrait", "bilinear", "--methods", "gd,eg", "--init", "1,0.5", "--step", str(h),
+                         "--steps", str(K), f"--xlim={','.join(xl)}", f"--ylim={','.join(yl)}", "--out", str(out_png))
+    assert code == 0 and "note:" not in out
     w = f"-{far + 1:.3f},{far + 1:.3f}"
     code, out, err = run(capsys, "portrait", "bilinear", "--methods", "gd,eg", "--init", "1,0.5", "--step", str(h),
                          "--steps", str(K), "--xlim=" + w, "--ylim=" + w, "--out", str(out_png))
     assert code == 0 and "note:" not in out
+    # a run gone far beyond any window worth looking at is told to widen it, without numbers
+    code, out, err = run(capsys, "portrait", "bilinear", "--methods", "gd", "--init", "1,0.5", "--step", "0.5",
+                         "--steps", "3000", "--out", str(out_png))
+    notes = [line for line in out.splitlines() if line.startswith("note:")]
+    assert code == 0 and len(notes) == 1 and notes[0].endswith("--xlim/--ylim widen the window"), out

@@ -1333,3 +1333,34 @@ def test_a_line_style_given_with_a_trajectory_is_kept():
         import gc
         del anim
         gc.collect()
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=30), st.floats(-100, 100), st.floats(0.01, 100),
+       st.floats(-50, 50))
+def test_window_holding_holds_the_window_and_every_point(vals, lo, width, center):
+    """The limits suggested for a trajectory drawn cut (relative to the centre, as --xlim is) hold the window and every
+    finite value, with a margin, and not much more (within the 5 % margin and the rounding to a tenth of the span's
+    magnitude)."""
+    from gandynamics.plotting import window_holding
+    v = np.array(vals + [np.nan, np.inf])
+    lim = (lo, lo + width)
+    a, b = window_holding(v, lim, center)
+    A, B = a + center, b + center
+    fin = v[np.isfinite(v)]
+    need_lo, need_hi = min(lim[0], fin.min()), max(lim[1], fin.max())
+    span = need_hi - need_lo
+    tol = 1e-9 * max(1.0, abs(center), abs(need_lo), abs(need_hi))
+    assert A <= need_lo + tol and B >= need_hi - tol
+    assert A >= need_lo - 0.05 * span - 0.1 * span - tol * 10 and B <= need_hi + 0.05 * span + 0.1 * span + tol * 10
+
+
+def test_outside_rows_are_the_finite_points_beyond_the_window():
+    from gandynamics.plotting import last_outside, outside_rows
+    P = np.array([[0, 0], [3, 0], [np.nan, 5], [0, -3], [np.inf, 0], [1, 1]], float)
+    assert outside_rows(P, (-2, 2), (-2, 2)).tolist() == [1, 3]
+    assert last_outside(P, (-2, 2), (-2, 2)).tolist() == [0, -3]
+    assert last_outside(P[[0, 5]], (-2, 2), (-2, 2)) is None

@@ -117,7 +117,7 @@ def run(args) -> int:
         inits = [z]
     methods = methods_list(args)
     from ..methods import get_method
-    from ..plotting import METHOD_COLORS, last_outside, phase_portrait, portrait_title, style
+    from ..plotting import METHOD_COLORS, outside_rows, phase_portrait, portrait_title, style, window_holding
     from ..simulate import simulate
     for m in methods:
         get_method(m)
@@ -141,11 +141,21 @@ def run(args) -> int:
             trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 else None))
     for lab, tr, _ in trs:  # a trajectory that leaves the window is drawn cut at its edge: say so (a new user's
         # trial: gd on the bilinear game ended 4.97 from z*, off the default -2,2 window, its end marker not drawn)
-        far = last_outside(np.asarray(tr.states, float)[:, [i, j]], xlim, ylim)
-        if far is not None:
+        S = np.asarray(tr.states, float)[:, [i, j]]
+        rows = outside_rows(S, xlim, ylim)
+        if rows.size:
+            far, at = S[rows[-1]], int(np.asarray(tr.times)[rows[-1]])
+            fin = np.all(np.isfinite(S), axis=1)
+            where = (f"at {rows.size:,} of its {int(fin.sum()):,} recorded points, the last at step {at:,}, "
+                     f"({far[0]:z.4g}, {far[1]:z.4g})")
+            wx = window_holding(S[:, 0], xlim, center[i])
+            wy = window_holding(S[:, 1], ylim, center[j])
+            # (a suggestion only while it is a window worth looking at: a run that left for 1e300 has none)
+            wide = max(wx[1] - wx[0], wy[1] - wy[0]) > 1e4 * max(xlim[1] - xlim[0], ylim[1] - ylim[0])
+            hint = ("--xlim/--ylim widen the window" if wide else
+                    f"--xlim={wx[0]:zg},{wx[1]:zg} --ylim={wy[0]:zg},{wy[1]:zg} would hold all of it")
             print(f"note: {lab} leaves the window {names[0]} in [{xlim[0]:zg}, {xlim[1]:zg}], {names[1]} in "
-                  f"[{ylim[0]:zg}, {ylim[1]:zg}] (its last such point ({far[0]:z.4g}, {far[1]:z.4g})): it is drawn "
-                  "cut at the edge; --xlim/--ylim widen the window")
+                  f"[{ylim[0]:zg}, {ylim[1]:zg}] {where}: it is drawn cut at the edge; {hint}")
     import matplotlib.pyplot as plt
     with style():
         fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
