@@ -2140,12 +2140,35 @@ def _interleave_coinciding(predicted, tol: float) -> None:
         _interleave_dashes([predicted[i][0] for i in range(len(predicted)) if group[i] == g])
 
 
+class _InterleavedLine(Line2D):
+    """A line drawn with dashes interleaved with those of lines it lies on (:func:`_interleave_dashes`): its legend
+    entry, in any legend of its axes (ours or the user's ``ax.legend()``), shows the line's own style, solid for a
+    trajectory, not the dashes (a legend of a dash and a gap read as a dash-dotted style of the method)."""
+
+
+def _own_style_in_legend(legend_line, line) -> None:
+    """The legend entry of an :class:`_InterleavedLine` in the line's own style (``_gandynamics_own_ls``): as
+    matplotlib's default (which a handler's own function replaces) copies the line, then the style."""
+    legend_line.update_from(line)
+    legend_line.set_linestyle(getattr(line, "_gandynamics_own_ls", "-"))
+
+
+from matplotlib.legend import Legend  # noqa: E402
+from matplotlib.legend_handler import HandlerLine2D  # noqa: E402
+
+# (a handler for this class only: matplotlib's map is looked up along the class's MRO, so no other line changes)
+Legend.update_default_handler_map({_InterleavedLine: HandlerLine2D(update_func=_own_style_in_legend)})
+
+
 def _interleave_dashes(members) -> None:
     """Draw the ``m`` lines ``members`` (which lie on one another) with interleaved dashes, so that each shows its
     colour: dashes 3 line widths long, ``3 (m - 1)`` apart, each line's offset by 3 from the previous one's (one line:
-    left as it is)."""
+    left as it is).  Their legend entries keep each line's own style (:class:`_InterleavedLine`)."""
     if len(members) > 1:
         for t, line in enumerate(members):
+            if not isinstance(line, _InterleavedLine):
+                line._gandynamics_own_ls = line.get_linestyle()
+                line.__class__ = _InterleavedLine  # (the same object, drawn the same: only its legend entry differs)
             line.set_linestyle((3.0 * t, (3.0, 3.0 * (len(members) - 1))))
 
 

@@ -1163,6 +1163,12 @@ def test_coinciding_predictions_are_drawn_with_interleaved_dashes():
     (oa, da), (ob, db), (oc, dc) = (ln._unscaled_dash_pattern for ln in (a, b, c))
     assert tuple(da) == tuple(db) and oa != ob  # interleaved: same dashes, shifted
     assert tuple(dc) != tuple(da) and oc == 0  # the gd prediction, far from them, as before
+    # each legend entry in its line's own style (the plain dashes of a prediction), not the interleaved pattern
+    leg = ax.legend()
+    entries = {t.get_text(): h for t, h in zip(leg.get_texts(), leg.legend_handles)}
+    for line in (a, b, c):
+        h = entries[line.get_label()]
+        assert h.get_linestyle() == "--" and h.get_color() == line.get_color()
     plt.close(ax.figure)
     ax = convergence(runs[:3], rates={"eftp": 0.9913, "eg": 0.9911, "gd": 0.9975}, anchor=0.0)
     assert len({tuple(ln._unscaled_dash_pattern[1]) for ln in ax.get_lines() if ln.get_label().startswith("predicted")}) == 1
@@ -1274,6 +1280,13 @@ def test_a_trajectory_drawn_over_another_identical_one_does_not_hide_it(second):
     assert (apart <= width) == (method != "altgd"), apart
     assert _dashed_apart([first, sec]) == (apart <= width)
     assert third.get_linestyle() == "-"
+    # the legend shows each run solid in its colour (the dashes are how the plot shows both, not a style of the
+    # method: a legend of a dash and a gap read as dash-dotted), in the figure's legend and in one the user makes
+    for leg in (ax.get_legend(), ax.legend()):
+        entries = {t.get_text(): h for t, h in zip(leg.get_texts(), leg.legend_handles)}
+        for line in (first, sec, third):
+            assert entries[line.get_label()].get_linestyle() == "-"
+            assert entries[line.get_label()].get_color() == line.get_color()
     plt.close(ax.figure)
     # the animation's runs alike (its own window: the runs' extent)
     anim = animate(fld, trajectories=[("first", a), ("second", b), ("third", c)], frames=4, data_panel=False)
