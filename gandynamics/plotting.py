@@ -59,7 +59,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
-    "describe", "portrait_title", "last_outside", "outside_rows", "window_holding", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "describe", "portrait_title", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices",
 ]
 
@@ -2137,11 +2137,11 @@ def _interleave_coinciding(predicted, tol: float) -> None:
                 group[a] = group[b]
                 break
     for g in set(group):
-        _interleave_dashes([predicted[i][0] for i in range(len(predicted)) if group[i] == g])
+        interleave_dashes([predicted[i][0] for i in range(len(predicted)) if group[i] == g])
 
 
 class _InterleavedLine(Line2D):
-    """A line drawn with dashes interleaved with those of lines it lies on (:func:`_interleave_dashes`): its legend
+    """A line drawn with dashes interleaved with those of lines it lies on (:func:`interleave_dashes`): its legend
     entry, in any legend of its axes (ours or the user's ``ax.legend()``), shows the line's own style, solid for a
     trajectory, not the dashes (a legend of a dash and a gap read as a dash-dotted style of the method)."""
 
@@ -2160,10 +2160,12 @@ from matplotlib.legend_handler import HandlerLine2D  # noqa: E402
 Legend.update_default_handler_map({_InterleavedLine: HandlerLine2D(update_func=_own_style_in_legend)})
 
 
-def _interleave_dashes(members) -> None:
-    """Draw the ``m`` lines ``members`` (which lie on one another) with interleaved dashes, so that each shows its
-    colour: dashes 3 line widths long, ``3 (m - 1)`` apart, each line's offset by 3 from the previous one's (one line:
-    left as it is).  Their legend entries keep each line's own style (:class:`_InterleavedLine`)."""
+def interleave_dashes(members) -> None:
+    """Draw the ``m`` matplotlib lines ``members`` (which lie on one another, of one line width) with interleaved
+    dashes, so that each shows its colour: dashes 3 line widths long, ``3 (m - 1)`` apart, each line's offset by 3
+    from the previous one's (one line: left as it is).  Their legend entries, in any legend of their axes, keep each
+    line's own style (:class:`_InterleavedLine`).  The portraits, animations and convergence plots call it on the runs
+    and predictions that coincide; a study calls it on curves it knows are equal (two balls of one radius)."""
     if len(members) > 1:
         for t, line in enumerate(members):
             if not isinstance(line, _InterleavedLine):
@@ -2173,7 +2175,7 @@ def _interleave_dashes(members) -> None:
 
 
 def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:
-    """Interleave the dashes (:func:`_interleave_dashes`) of the phase portrait's trajectories that lie on one
+    """Interleave the dashes (:func:`interleave_dashes`) of the phase portrait's trajectories that lie on one
     another, so that none hides another (momentum with beta = 0 drew exactly over gd, which then was not seen):
     ``paths`` holds ``(line, points (N, 2), free)`` per trajectory drawn, ``free`` False for a line given its own
     style (which tells it apart already).  Two paths coincide when each state of the shorter inside the window lies
@@ -2189,7 +2191,7 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:
     width = free[0][0].get_linewidth() * _root(ax.figure).dpi / 72.0 / scale  # a line's width, in data units
     group = _coinciding_paths([P for _, P in free], width, xlim, ylim)
     for g in sorted(set(group)):
-        _interleave_dashes([line for (line, _), k in zip(free, group) if k == g])
+        interleave_dashes([line for (line, _), k in zip(free, group) if k == g])
 
 
 def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:

@@ -23,10 +23,11 @@ EPS, GAMMA, MARGIN = 0.3, 1.0, 0.1
 
 def draw_ball(ax, center, radius, plane=(0, 1), **kw):
     """Draw the circle ``|z - center| = radius`` of a ball in the (plane) coordinates on ``ax`` (its
-    intersection with the plane through the centre)."""
-    from matplotlib.patches import Circle
+    intersection with the plane through the centre), as a line (its legend entry a line in its style); returns it."""
     c = np.asarray(center, float)
-    ax.add_patch(Circle((c[plane[0]], c[plane[1]]), radius, fill=False, **kw))
+    t = np.linspace(0.0, 2.0 * np.pi, 721)
+    line, = ax.plot(c[plane[0]] + radius * np.cos(t), c[plane[1]] + radius * np.sin(t), **kw)
+    return line
 
 
 @register("basin", "Certified convergence regions (largest strongly monotone ball, invariant ball, certified rate) "
@@ -39,7 +40,7 @@ def study(ctx):
     from ..analysis.basin import basin, monotone_radius
     from ..field import VectorField
     from ..games import make_game
-    from ..plotting import convergence, phase_portrait
+    from ..plotting import convergence, interleave_dashes, phase_portrait
     from ..regularizers import Asymmetric, Tikhonov
     from ..simulate import simulate
     ctx.param(game="dirac (standard loss)", regularizer=f"asymmetric R-a: eps = {EPS}, gamma = {GAMMA}, anchor 0 "
@@ -83,14 +84,15 @@ def study(ctx):
         phase_portrait(fld, xlim=(-lim, lim), ylim=(-lim, lim), n=31, density=0.6,
                        trajectories=[(lab or "_", tr, c) for lab, tr, c in trs + outs],
                        title=f"{m}: h = {rep.step:z.4g}, certified rate {rep.rate:z.5f}", ax=ax, legend=False)
-        # the broken circles above the solid one: where two radii are equal (gd: the invariant ball is the whole
-        # certified ball) the dashes show on the green line instead of being hidden under it
         draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}", zorder=2.4)
-        draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.4, zorder=2.2,
-                  label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
-        same = math.isclose(rep.radius, rep.region_radius, rel_tol=1e-9)  # (gd: one circle, drawn striped)
-        draw_ball(ax, zs, rep.radius, ls="-", color="tab:green", lw=1.8, zorder=2,
-                  label=f"invariant starts: r = {rep.radius:z.4f}" + (" (the same ball)" if same else ""))
+        region = draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.6, zorder=2.2,
+                           label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
+        same = math.isclose(rep.radius, rep.region_radius, rel_tol=1e-9)
+        ball = draw_ball(ax, zs, rep.radius, ls="-", color="tab:green", lw=1.6, zorder=2,
+                         label=f"invariant starts: r = {rep.radius:z.4f}" + (" (the same ball)" if same else ""))
+        if same:  # (gd: the invariant ball is the whole certified ball) one circle in alternating dashes of both
+            # colours, as the portraits draw runs that lie on one another; the legend keeps each line's own style
+            interleave_dashes([region, ball])
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
         ax.set_aspect("equal")
@@ -105,7 +107,8 @@ def study(ctx):
     fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from the starts (white circles) "
                  "inside the invariant ball in green, outside in orange")
     ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
-             "invariant ball of starts (solid) of GD, EG and EFTP, with trajectories from inside and outside")
+             "invariant ball of starts (solid; where it is the dashed ball, as for GD, one circle in alternating dashes of both "
+             "colours) of GD, EG and EFTP, with trajectories from inside and outside")
     fig, ax = plt.subplots(figsize=(8.0, 4.2), layout="constrained")
     convergence(conv, rates=rates, anchor=0.0, ax=ax, legend="outside",
                 title="distance from a start on the invariant ball; dashed: certified rate (an upper bound)")
