@@ -1098,13 +1098,14 @@ def _inside_loc(ax, leg) -> str:
     box = ax.get_window_extent()
     title = None
     if t is not None and box.width > 0 and box.height > 0 and t.y0 < box.y1 - 1.0:
-        title = ((t.x0 - box.x0) / box.width, (t.x1 - box.x0) / box.width, (t.y0 - box.y0) / box.height)
+        title = ((t.x0 - box.x0) / box.width, (t.x1 - box.x0) / box.width, (t.y0 - box.y0) / box.height,
+                 (t.y1 - box.y0) / box.height)
     best, least = _INSIDE[0], None
     for loc in _INSIDE:
         x0 = pad if "left" in loc else 1 - pad - fw if "right" in loc else 0.5 - fw / 2
         y0 = 1 - pad - fh if "upper" in loc else pad if "lower" in loc else 0.5 - fh / 2
         n = int(np.count_nonzero((P[:, 0] >= x0) & (P[:, 0] <= x0 + fw) & (P[:, 1] >= y0) & (P[:, 1] <= y0 + fh)))
-        if title is not None and y0 + fh > title[2] and x0 < title[1] and x0 + fw > title[0]:
+        if title is not None and y0 + fh > title[2] and y0 < title[3] and x0 < title[1] and x0 + fw > title[0]:
             n += len(P) + 1
         if least is None or n < least:
             best, least = loc, n
@@ -1410,8 +1411,9 @@ def _title_with_notes(ax, head: str | None, notes, beside=()) -> None:
     than :func:`_title_room` gives it (it is centred on the axes, which a legend beside them moves left: a
     3-method note on a 4.6-inch portrait was cut at both edges); then :meth:`matplotlib.text.Text.set_wrap` keeps it
     within the figure at draw time, whatever the final layout (panels drawn later move the axes).  In a figure
-    without layout engine a title taller than the room above the axes is set smaller (down to 6 pt), and at last
-    inside the axes' top; in one with a layout engine a title taller than a quarter of the cell is set smaller
+    without layout engine a title taller than the room above the axes (up to the figure's top or the lowest label of
+    a panel above, :func:`_room_top`) is set smaller (down to 6 pt), and at last inside the axes, at their top or
+    their bottom, whichever covers fewer of the points drawn (:func:`_points_under`); in one with a layout engine a title taller than a quarter of the cell is set smaller
     (down to 6 pt).  Call it after the legend and colorbars (``beside``) are placed."""
     notes = ["note: " + n for n in notes]
     lines = [head] if head else []
@@ -1463,8 +1465,10 @@ def _title_with_notes(ax, head: str | None, notes, beside=()) -> None:
             ax.set_title(fitted(size, capped=False), fontsize=size)
             ax.title.set_wrap(True)
         return
-    # no layout engine: the room above the axes is what it is; the notes in longer lines, then a smaller font
-    top, capped = ax.figure.bbox.y1, True
+    # no layout engine: the room above the axes is what it is (up to the figure's top, or to the lowest label of a
+    # panel above: in a grid of panels the titles had run over the x labels of the row above); the notes in longer
+    # lines, then a smaller font
+    top, capped = _room_top(ax, r), True
     while ax.title.get_window_extent(r).y1 > top + 1.0 and (capped or size > _MIN_TITLE_PT):
         if notes and capped:
             capped = False
@@ -1477,12 +1481,47 @@ def _title_with_notes(ax, head: str | None, notes, beside=()) -> None:
         # moved off it (it was drawn over the title: a new user's two-panel figure of 7 x 2.5 inches)
         ax.apply_aspect()
         strict = lenient = 0.94 * ax.get_window_extent().width
-        ax.set_title(fitted(size, capped=False), fontsize=size, y=1.0, pad=-_MIN_TITLE_PT, va="top",
-                     bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85})
-        ax.title.set_wrap(True)
+        text = fitted(size, capped=False)
+        box = {"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85}
+        covered = []
+        # (at the top below the labels of a panel above that reach into this one)
+        down = _MIN_TITLE_PT + max(0.0, ax.get_window_extent().y1 - top) * 72.0 / _root(ax.figure).dpi
+        for y, pad, va in ((1.0, -down, "top"), (0.0, _MIN_TITLE_PT, "bottom")):
+            ax.set_title(text, fontsize=size, y=y, pad=pad, va=va, bbox=box)
+            ax.title.set_wrap(True)
+            covered.append(_points_under(ax, ax.title.get_window_extent(r)))
+            if covered[0] == 0:
+                break
+        if len(covered) == 2 and covered[0] <= covered[1]:  # at the top, unless the bottom covers fewer of the runs'
+            ax.set_title(text, fontsize=size, y=1.0, pad=-down, va="top", bbox=box)  # points (a grid of
+            ax.title.set_wrap(True)  # small panels: the title over the trajectories)
         leg = ax.get_legend()
         if leg is not None and getattr(leg, "_gandynamics_inside", False):
             leg.set_loc(_inside_loc(ax, leg))
+
+
+def _room_top(ax, r) -> float:
+    """The top of the room above ``ax`` (display units) in a figure without layout engine: the figure's top, or the
+    lowest edge (tick labels, x label) of another visible axes that lies wholly above ``ax`` and overlaps it
+    horizontally (the row above in a grid of panels; not twins, colorbars beside it or insets)."""
+    top = _root(ax.figure).bbox.y1
+    box = ax.get_window_extent()
+    for other in _root(ax.figure).get_axes():
+        if other is ax or not other.get_visible():
+            continue
+        ob = other.get_window_extent()
+        if ob.y0 >= box.y1 - 1.0 and ob.x0 < box.x1 and ob.x1 > box.x0:
+            tight = other.get_tightbbox(r)
+            if tight is not None and np.isfinite(tight.y0):
+                top = min(top, tight.y0)  # (below box.y1 where that panel's labels reach into this one)
+    return top
+
+
+def _points_under(ax, extent) -> int:
+    """How many of the points the axes show (:func:`_drawn_points`) lie under ``extent`` (display units)."""
+    P = ax.transAxes.transform(_drawn_points(ax).reshape(-1, 2))
+    return int(np.count_nonzero((P[:, 0] >= extent.x0) & (P[:, 0] <= extent.x1) & (P[:, 1] >= extent.y0)
+                                & (P[:, 1] <= extent.y1)))
 
 
 def _readable_log(ax, axis: str = "y") -> None:

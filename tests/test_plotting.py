@@ -1377,3 +1377,68 @@ def test_outside_rows_are_the_finite_points_beyond_the_window():
     assert outside_rows(P, (-2, 2), (-2, 2)).tolist() == [1, 3]
     assert last_outside(P, (-2, 2), (-2, 2)).tolist() == [0, -3]
     assert last_outside(P[[0, 5]], (-2, 2), (-2, 2)) is None
+
+
+@pytest.mark.parametrize("rows,cols,size", [(5, 2, (7, 12)), (3, 3, (8, 6)), (2, 1, (4, 5)), (4, 2, (6, 6))])
+def test_titles_of_a_grid_of_panels_without_layout_stay_off_the_panels_above(rows, cols, size):
+    """In a figure without layout engine (plt.subplots as it comes) the room above a panel ends at the lowest label of
+    the panel above, not at the figure's top: a title runs over neither the x tick labels nor the x label of the row
+    above (a new user's 5 x 2 grid had every title over them); where there is no room, inside the panel, at the top or
+    the bottom, whichever covers fewer of its runs' points.  The members: grids of several shapes and sizes."""
+    from gandynamics import simulate
+    from gandynamics.plotting import _drawn_points, phase_portrait
+    fig, axes = plt.subplots(rows, cols, figsize=size, squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        fld = VectorField(games.dirac(), [R1(gamma=0.1 * (k + 1))])
+        tr = simulate(fld, "gd", [1.0, 1.0], 100, 0.1)
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            phase_portrait(fld, trajectories=[("gd", tr)], ax=ax, legend=False)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    for a in range(rows):
+        for b in range(cols):
+            ax = axes[a, b]
+            t = ax.title.get_window_extent(r)
+            assert t.y1 <= fig.bbox.y1 + 1.0
+            if a > 0:  # the panel above: its labels' lowest edge (its tight box without its title)
+                above = axes[a - 1, b]
+                low = min(x.get_window_extent(r).y0 for x in [above.xaxis.label]
+                          + [lab for lab in above.get_xticklabels() if lab.get_text()])
+                assert t.y1 <= low + 1.0, (a, b, t, low)
+            box = ax.get_window_extent()
+            if t.y0 < box.y1 - 1.0:  # inside: no more of the run's points covered than at the other end
+                P = ax.transAxes.transform(_drawn_points(ax))
+                under = np.count_nonzero((P[:, 0] >= t.x0) & (P[:, 0] <= t.x1) & (P[:, 1] >= t.y0) & (P[:, 1] <= t.y1))
+                flipped = (box.y1 - (t.y1 - box.y0), box.y1 - (t.y0 - box.y0))  # the same box at the other end
+                other = np.count_nonzero((P[:, 0] >= t.x0) & (P[:, 0] <= t.x1) & (P[:, 1] >= flipped[0])
+                                         & (P[:, 1] <= flipped[1]))
+                assert under <= other + 2, (a, b, under, other)
+    plt.close(fig)
+
+
+def test_an_inside_title_goes_to_the_bottom_where_the_runs_fill_the_top():
+    """No room above the panel (a short figure), the runs across the top of the plot: the title inside at the bottom,
+    and a legend inside kept off it."""
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    k = np.linspace(-1.9, 1.9, 200)
+    run = np.column_stack([k, 1.5 + 0.3 * np.sin(5 * k)])  # a curve along the top of the window
+    fig, (top, ax) = plt.subplots(2, 1, figsize=(4.0, 4.0))
+    top.plot([0, 1], [0, 1])
+    top.set_xlabel("x label of the panel above")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        phase_portrait(fld, trajectories=[("along the top", run)], ax=ax, xlim=(-2, 2), ylim=(-2, 2),
+                       title="a title long enough to need the whole width of the panel, in two lines or more")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    t, box = ax.title.get_window_extent(r), ax.get_window_extent()
+    assert t.y0 >= box.y0 - 1.0 and t.y1 < box.y0 + 0.5 * box.height, (t, box)  # inside, in the lower half
+    leg = ax.get_legend()
+    if leg is not None:
+        lb = leg.get_window_extent(r)
+        assert lb.y0 >= t.y1 - 1.0 or lb.x1 <= t.x0 + 1.0 or lb.x0 >= t.x1 - 1.0
+    plt.close(fig)
