@@ -542,6 +542,45 @@ def test_a_grid_of_one_players_steps_without_the_others_names_what_is_missing(ca
         sweep(VectorField(games.dirac()), "gd", inits=np.ones(2), grid={axis: [0.1, 0.2]}, steps=10)
 
 
+def test_the_library_and_the_command_line_refuse_the_same_sources_of_steps(capsys, tmp_path):
+    """The kind: every combination of a step given or not with the grid axes step, step_g and step_d.  The command
+    line and the library apply one rule (runs.sweep.check_step_sources): they refuse the same combinations, each in its
+    own words, and run the others (a copy of the rule in the command line had drifted from the library's)."""
+    import itertools
+
+    import numpy as np
+
+    from gandynamics import GandynamicsError, VectorField, games, sweep
+    fld = VectorField(games.dirac())
+    refused = []
+    for given in (False, True):
+        for axes in itertools.chain.from_iterable(itertools.combinations(("step", "step_g", "step_d"), k)
+                                                  for k in range(4)):
+            try:
+                sweep(fld, "altgd", inits=np.ones(2), grid={a: [0.1, 0.2] for a in axes}, steps=3,
+                      step=0.1 if given else None, progress=False, engine="interpreted")
+                lib = None
+            except GandynamicsError as exc:
+                lib = str(exc)
+            argv = ["sweep", "dirac", "--method", "altgd", "--steps", "3", "--engine", "interpreted", "--out",
+                    str(tmp_path / "s.csv")] + (["--step", "0.1"] if given else [])
+            for a in axes:
+                argv += ["--grid", f"{a}=0.1,0.2"]
+            code = main(argv)
+            out, err = capsys.readouterr()
+            assert (code == 2) == (lib is not None), (given, axes, lib, err)
+            if lib is not None:
+                assert err.startswith("gandynamics: error: ") and err.count("\n") == 1, err
+                assert ("--step" in err or "--grid" in err) and "step=" not in err.replace("--grid step=", ""), err
+                refused.append((given, axes))
+    # (the rule, written out: steps from exactly one source, both players' steps given)
+    expect = [(g, a) for g in (False, True) for a in itertools.chain.from_iterable(
+        itertools.combinations(("step", "step_g", "step_d"), k) for k in range(4))
+        if ("step" in a and len(a) > 1) or (g and ("step" in a or len(a) == 2)) or (not g and len(a) == 1 and a != ("step",))
+        or (not g and not a)]
+    assert sorted(refused) == sorted(expect)
+
+
 @pytest.mark.parametrize("plane, match", [("theta,theta", "two different parameters, got 'theta' twice"),
                                           ("theta", "two parameters X, Y, got 1"),
                                           ("theta,psi,theta", "two parameters X, Y, got 3"),

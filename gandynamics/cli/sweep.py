@@ -107,7 +107,7 @@ def run(args) -> int:
 
     import numpy as np
 
-    from ..runs.sweep import check_grid_axes
+    from ..runs.sweep import check_grid_axes, check_step_sources
     from ..simulate import sweep
     from .common import build_field, parse_vector
     from .simulate import _bound, method_options, parse_step, parse_steps, with_cli_defaults
@@ -151,17 +151,7 @@ def run(args) -> int:
     inits = np.array(inits) if inits else None  # (none given: the library's default, the equilibrium + 1)
     steps = parse_steps(args.steps)
     step = parse_step(args.step)
-    if step is not None and ("step" in grid or {"step_g", "step_d"} <= set(grid)):
-        axis = "step" if "step" in grid else "step_g and step_d"
-        raise GandynamicsError(f"--step and --grid {axis} both give every row its step size: give one of them")
-    if step is None and not {"step", "step_g", "step_d"} & set(grid):
-        raise GandynamicsError("--step is required: h or h_G,h_D, or a grid axis of steps (--grid step=START:STOP:COUNT)")
-    one = [a for a in ("step_g", "step_d") if a in grid]
-    if step is None and len(one) == 1 and "step" not in grid:
-        other = "step_d" if one[0] == "step_g" else "step_g"
-        whose = "discriminator" if one[0] == "step_g" else "generator"
-        raise GandynamicsError(f"--grid {one[0]} gives one player's steps: the {whose}'s need --step H or --grid "
-                               f"{other}=...")
+    check_step_sources(grid, step, cli=True)  # (the library's rule, in the command line's words)
     opts = with_cli_defaults(method_options(args, fld), methods, skip=grid)  # (momentum's beta: -0.5)
     from ..distributed import cluster_client, parse_workers
     workers = parse_workers(getattr(args, "workers", None))

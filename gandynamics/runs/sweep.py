@@ -364,20 +364,9 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         if name in _STEP_AXES and name.startswith("step") and np.any(v <= 0):
             raise GandynamicsError(f"grid {name}: step sizes must be positive")
         axes.append((name, v))
-    if "step" in grid and ("step_g" in grid or "step_d" in grid):
-        raise GandynamicsError("give the grid axis step, or step_g/step_d, not both")
     base_p = field.param_vector(params)
+    check_step_sources(grid, step)
     need_step = not ("step" in grid or ("step_g" in grid and "step_d" in grid))
-    if step is not None and not need_step:  # (the grid's steps replaced it on every row, silently)
-        axis = "step" if "step" in grid else "step_g and step_d"
-        raise GandynamicsError(f"step={step!r} and the grid axis {axis} both give every row its step size: give "
-                               "one of them")
-    one = [a for a in ("step_g", "step_d") if a in grid]
-    if step is None and len(one) == 1:  # (before step_pair's "step is required", which did not say why)
-        other = "step_d" if one[0] == "step_g" else "step_g"
-        whose = "discriminator" if one[0] == "step_g" else "generator"
-        raise GandynamicsError(f"the grid axis {one[0]} gives one player's steps: the {whose}'s need step= (a number, "
-                               f"or a pair) or a grid axis {other}")
     hg0, hd0 = step_pair(step) if (step is not None or need_step) else (np.nan, np.nan)
     if "beta" in grid and options.get("beta") is not None:  # (the grid's beta replaced it on every row, silently)
         raise GandynamicsError(f"beta={options['beta']!r} and the grid axis beta both give every row its beta: give one "
@@ -471,6 +460,32 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
 _OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "rate_err", "verdict",
                 "tail_min",
                 "tail_max", "diverged", "diverged_at", "reason", "finished")
+
+
+def check_step_sources(grid_names, step, cli: bool = False) -> None:
+    """Refuse a sweep whose rows' steps do not come from exactly one source: ``step`` (None: not given) and the grid
+    axes ``grid_names`` (``step`` for both players, ``step_g`` and ``step_d`` for one each).  Refused: ``step`` with
+    axes that give every row its steps (the grid replaced it, silently), ``step`` with ``step_g`` or ``step_d``
+    together, one player's axis with no step for the other, and (``cli``) no step at all.  The words are the
+    library's (``step=``, "the grid axis") or, with ``cli``, the command line's (``--step``, ``--grid``): the one
+    rule for both."""
+    grid = set(grid_names)
+    given, axis_word = ("--step", "--grid ") if cli else (f"step={step!r}", "the grid axis ")
+    if "step" in grid and grid & {"step_g", "step_d"}:
+        raise GandynamicsError(f"give {axis_word}step, or step_g and step_d, not both")
+    if step is not None and ("step" in grid or {"step_g", "step_d"} <= grid):
+        axis = "step" if "step" in grid else "step_g and step_d"
+        raise GandynamicsError(f"{given} and {axis_word}{axis} both give every row its step size: give one of them")
+    one = [a for a in ("step_g", "step_d") if a in grid]
+    if step is None and len(one) == 1:  # (before "step is required", which did not say why)
+        other = "step_d" if one[0] == "step_g" else "step_g"
+        whose = "discriminator" if one[0] == "step_g" else "generator"
+        need = "--step H" if cli else "step= (a number, or a pair)"
+        raise GandynamicsError(f"{axis_word}{one[0]} gives one player's steps: the {whose}'s need {need} or "
+                               + (f"--grid {other}=..." if cli else f"a grid axis {other}"))
+    if cli and step is None and not grid & {"step", "step_g", "step_d"}:
+        raise GandynamicsError("--step is required: h or h_G,h_D, or a grid axis of steps (--grid "
+                               "step=START:STOP:COUNT)")
 
 
 def check_grid_axes(field, names) -> None:
