@@ -2,6 +2,7 @@
 closed forms of docs/mathematics.md §1.9 and §5.5, theoretical bounds (§5), and measured rates from simulations."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -186,6 +187,33 @@ def test_bounds_say_when_no_theorem_applies():
     b = theoretical_bound("eftp", 0.25, 0.5, 1.0)                           # h = 1/(4L): 1 - mu/(4L)
     assert b.squared == pytest.approx(1 - 0.5 / 4) and b.factor == pytest.approx(math.sqrt(1 - 0.5 / 4))
     assert theory_step("eg", 0.5, 2.0) == 1 / 8 and theory_step("gd", 0.0, 1.0) is None
+
+
+@pytest.mark.parametrize("method", ["eftp", "ogda"])
+def test_eftp_and_ogda_bounds_name_the_proved_factor_beside_the_recalled_one(method):
+    """The bound of eftp and ogda is the recalled theorem's (docs/mathematics.md §5.3); its note gives the factor the
+    project proves from a potential (docs/math/basin-and-pep.md §1.4), written out here, and EFTP runs on strongly
+    monotone linear fields (mu, L computed with numpy) obey it from every start: |z_k - z*| <= factor^k |z_0 - z*|."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        S = rng.standard_normal((3, 3))
+        A = 0.3 * np.eye(3) + (S - S.T) + 0.2 * (S @ S.T) / np.linalg.norm(S @ S.T, 2)
+        mu = float(np.linalg.eigvalsh((A + A.T) / 2)[0])
+        L = float(np.linalg.norm(A, 2))
+        h = float(rng.uniform(0.05, 1.0)) / (4 * L)
+        t = min(1.0, (1 - 3 * h * L) / (2 * h * mu * (1 + h * L)))
+        proved = 1 / math.sqrt(1 + t * h * mu)
+        b = theoretical_bound(method, h, mu, L)
+        assert b.squared == pytest.approx(1 - h * mu, rel=1e-14)
+        shown = float(re.search(r"\(1 \+ t h mu\)\^\(-1/2\) = ([0-9.e+-]+)", b.note).group(1))
+        assert shown == pytest.approx(proved, rel=1e-5) and proved >= b.factor
+        z, w = rng.standard_normal(3), None  # EFTP from z_0 with w_{-1} = z_0, z* = 0
+        w = z.copy()
+        d0 = np.linalg.norm(z)
+        for k in range(1, 200):
+            w = z - h * A @ w
+            z = z - h * A @ w
+            assert np.linalg.norm(z) <= proved ** k * d0 * (1 + 1e-12)
 
 
 # each theorem's squared factor written out from docs/mathematics.md §5 (and docs/math/methods.md §3), with the

@@ -159,7 +159,8 @@ def run(args) -> int:
     print(fmt(head))
     for row in table:
         print(fmt(row))
-    notes = {r.method: r.bound_info.get("note") for r in rows if r.bound is None and r.bound_info.get("note")}
+    # (a bound's note: why there is none, or what the bound given is, e.g. eftp's recalled theorem beside the proved one)
+    notes = {r.method: r.bound_info.get("note") for r in rows if r.bound_info.get("note")}
     if tight is not None:
         from ..analysis.pep import INSTALL_HINT
         if all(t == INSTALL_HINT for t in tight):

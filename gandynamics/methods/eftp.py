@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..kernels.stubs import _gk_project, field_block, field_step_past
@@ -59,10 +61,18 @@ def method_map(F, D, h, n, **opts):
 
 
 def bound(h, mu, L, **opts):
+    """The recalled theorem's squared factor ``1 - h mu`` for ``h <= 1/(4L)`` (docs/mathematics.md §5.3), with a
+    note giving the factor derived in docs/math/basin-and-pep.md §1.4 from its potential,
+    ``(1 + t h mu)^(-1/2)``, ``t = min(1, (1 - 3hL) / (2 h mu (1 + hL)))``: weaker, proved there with the
+    invariance :func:`gandynamics.analysis.basin.basin` certifies."""
     cond = f"h <= 1/(4L) = {1 / (4 * L):z.6g}"
     if h > 1 / (4 * L) * (1 + 1e-12):
         return None, cond, "step outside the theorem's condition"
-    return 1 - h * mu, cond, ""
+    t = min(1.0, (1 - 3 * h * L) / (2 * h * mu * (1 + h * L)))
+    proved = 1 / math.sqrt(1 + t * h * mu)
+    return 1 - h * mu, cond, (f"bound: the recalled theorem's factor sqrt(1 - h mu) (docs/mathematics.md §5.3); the "
+                              f"factor derived from a potential, (1 + t h mu)^(-1/2) = {proved:z.6g}, is weaker and "
+                              "proved (docs/math/basin-and-pep.md §1.4; gandynamics basin certifies it)")
 
 
 METHOD = Method(
