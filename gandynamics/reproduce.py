@@ -286,6 +286,12 @@ def refuse_foreign(path) -> None:
 # ---------------------------------------------------------------------------------------------- registry
 
 
+def name_width() -> int:
+    """The width of the column of study names in the tables ``reproduce`` prints: the longest registered name (at
+    least 18 characters), so that every row's columns line up ("stability-boundaries" had pushed its row's right)."""
+    return max([18] + [len(n) for n in studies()])
+
+
 def studies() -> dict[str, Study]:
     """All registered studies, in gallery order (loads :mod:`gandynamics.studies`)."""
     from .studies import STUDY_MODULES  # noqa: F401  (importing them registers their studies)
@@ -662,8 +668,7 @@ def script_main(name: str, argv=None) -> int:
     try:
         (res,) = run([name], out=a.out, pdf=a.pdf)
     except GandynamicsError as exc:
-        print(f"error: {exc}")
-        return 2
+        p.exit(2, f"{p.prog}: error: {exc}\n")  # (one line on stderr, status 2: as every command's bad input)
     _print_result(res)
     return 0 if res.ok else 1
 
@@ -673,7 +678,8 @@ def _print_result(res: StudyResult, file=None) -> None:
     f = file or sys.stdout
     n_ok = sum(c.passed for c in res.checks)
     status = "missing" if res.missing else "error" if res.error else "ok" if res.ok else "CHECK FAILED"
-    print(f"{res.name:<18} {status:<12} {n_ok}/{len(res.checks)} checks  {res.seconds:z6.1f} s  "
+    w = name_width()
+    print(f"{res.name:<{w}} {status:<12} {n_ok}/{len(res.checks)} checks  {res.seconds:z6.1f} s  "
           f"{', '.join(s + '.png' for s, _ in res.images)}", file=f)
     if res.missing:
         print(f"    {res.missing}", file=f)

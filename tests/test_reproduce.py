@@ -6,6 +6,7 @@ study's own output); the CLI is smoke-tested on one figure into a temporary fold
 
 import json
 import math
+import os
 
 import matplotlib
 
@@ -68,6 +69,42 @@ def test_cli_list_and_bad_name(capsys):
     assert main(["reproduce", "no-such-figure"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown figure" in err
+
+
+def test_the_lists_columns_line_up_whatever_the_longest_name(capsys):
+    """reproduce --list (and each run's row, and gandynamics list's sections) put the second column at one offset: a
+    name longer than the column ("stability-boundaries", 20 characters in 18) had pushed its row's text right."""
+    from gandynamics.cli.list_cmd import catalogue
+    from gandynamics.reproduce import name_width
+    assert main(["reproduce", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    w = name_width()
+    assert w >= max(len(n) for n in studies())
+    for line, name in zip(lines, studies()):
+        assert line[:w].rstrip() == name and line[w] == " " and line[w + 1] != " ", line
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    cat = catalogue()
+    for section in ("games", "losses", "regularizers", "methods"):
+        starts = set()
+        for e in cat[section]:
+            line = next(x for x in out if x.startswith(f"  {e['name']} "))
+            starts.add(len(line) - len(line[2 + len(e["name"]):].lstrip()))
+        assert len(starts) == 1, (section, starts)
+
+
+def test_a_figure_script_refuses_bad_input_in_one_line(tmp_path):
+    """python studies/fig_NAME.py --out FILE (an existing file, not a folder): one line on stderr, prog: error: ...,
+    status 2 (it printed "error: ..." on stdout and returned 2)."""
+    import subprocess
+    import sys
+    f = tmp_path / "a_file"
+    f.write_text("x")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    p = subprocess.run([sys.executable, os.path.join(root, "studies", "fig_bilinear.py"), "--out", str(f)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2 and p.stdout == "", (p.stdout, p.stderr)
+    assert p.stderr.count("\n") == 1 and p.stderr.startswith("fig_bilinear.py: error: "), p.stderr
 
 
 def test_failed_study_is_recorded_not_raised(tmp_path):

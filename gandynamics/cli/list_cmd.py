@@ -34,44 +34,52 @@ def catalogue() -> dict:
     }
 
 
+def column(entries, least: int) -> int:
+    """The width of a column of the entries' names: the longest name and two spaces, at least ``least``."""
+    return max([least] + [len(e["name"]) + 2 for e in entries])
+
+
 def run(args) -> int:
     from .common import dumps
     cat = catalogue()
     if args.json:
         print(dumps(cat))
         return 0
+    # each section's names in a column as wide as its longest name and two spaces (at least as before)
+    wg, wl = column(cat["games"], 16), column(cat["losses"], 16)
+    wr, wm = column(cat["regularizers"], 18), column(cat["methods"] + cat["aliases"], 12)
     print("Games (gandynamics analyze GAME [--param key=value]):")
     for g in cat["games"]:
         ps = ", ".join(f"{k}={v}" for k, v in g["params"].items())
         loss = " [--loss]" if g["loss"] else ""
-        print(f"  {g['name']:<16}{g['description']}{loss}")
+        print(f"  {g['name']:<{wg}}{g['description']}{loss}")
         if ps:
-            print(f"  {'':<16}params: {ps}")
-        print(f"  {'':<16}source: {g['source']}")
+            print(f"  {'':<{wg}}params: {ps}")
+        print(f"  {'':<{wg}}source: {g['source']}")
     print("\nLosses (--loss NAME, GAN games):")
     for l in cat["losses"]:
-        print(f"  {l['name']:<16}{l['description']}")
+        print(f"  {l['name']:<{wl}}{l['description']}")
     print("\nRegularizers (--reg NAME[:key=value,...], repeatable; applied gan -> game -> field stage):")
     for r in cat["regularizers"]:
         ps = ", ".join(f"{k}={v}" for k, v in r["params"].items())
-        print(f"  {r['name']:<18}[{r['stage']}] {ps}")
-        print(f"  {'':<18}{r['description']}")
+        print(f"  {r['name']:<{wr}}[{r['stage']}] {ps}")
+        print(f"  {'':<{wr}}{r['description']}")
     print("\nMethods (simulate/sweep --method NAME [--option value ...]; rates --methods for those with an "
           "iteration matrix):")
     for m in cat["methods"]:
         ps = ", ".join(f"{k}={v}" for k, v in m["options"].items())
-        print(f"  {m['name']:<12}{m['summary']}")
-        print(f"  {'':<12}{m['formula']}")
+        print(f"  {m['name']:<{wm}}{m['summary']}")
+        print(f"  {'':<{wm}}{m['formula']}")
         if ps:
-            print(f"  {'':<12}options: {ps}")
+            print(f"  {'':<{wm}}options: {ps}")
         if m["no_iteration_matrix"]:
-            print(f"  {'':<12}no iteration matrix: {m['no_iteration_matrix']}")
-        print(f"  {'':<12}source: {m['source']}")
+            print(f"  {'':<{wm}}no iteration matrix: {m['no_iteration_matrix']}")
+        print(f"  {'':<{wm}}source: {m['source']}")
     for a in cat["aliases"]:
         opts = ", ".join(f"{k}={v}" for k, v in a["options"].items())
         flags = " ".join(f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {v}"
                          for k, v in a["options"].items())
         # (simulate and sweep take the method and its options; a new user's --method altmomentum was refused there)
-        print(f"  {a['name']:<12}{a['method']} with {opts}: a name for rates and classify only (simulate, sweep: "
+        print(f"  {a['name']:<{wm}}{a['method']} with {opts}: a name for rates and classify only (simulate, sweep: "
               f"--method {a['method']} {flags})")
     return 0

@@ -31,7 +31,7 @@ def add_parser(sub):
 
 def run(args) -> int:
     from .. import reproduce
-    from ..reproduce import _print_result, missing_needs, studies
+    from ..reproduce import _print_result, missing_needs, name_width, studies
     reg = studies()
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [(o, not args.list, "when regenerating figures (not with --list)")
@@ -43,7 +43,7 @@ def run(args) -> int:
         for st in reg.values():
             miss = missing_needs(st)
             extra = f"   [missing: {', '.join(miss)}]" if miss else ""
-            print(f"{st.name:<18} {st.paper}{extra}")
+            print(f"{st.name:<{name_width()}} {st.paper}{extra}")
         return 0
     from ..errors import GandynamicsError
     unknown = [n for n in args.names if n not in reg]
