@@ -250,10 +250,20 @@ def test_gd_period_two_orbit_near_the_flip():
     assert min(np.linalg.norm(st[-1] - x0), np.linalg.norm(st[-1] - x1)) > 1e-3
 
 
-def test_map_cycle_refuses_a_fixed_point():
+@pytest.mark.parametrize("k, h", [(2, 0.5), (3, 0.5), (4, 1.2)])
+def test_map_cycle_refuses_a_fixed_point_and_says_what_it_found(k, h):
+    """Newton on G^k = x from near z* finds the fixed point z* (a result of the search, not of period k): the refusal
+    names it, (0, 0), and its multipliers' moduli, those of I - h DF(z*) computed here with numpy, and says where a
+    period-k orbit can be born (a multiplier at a root of unity of order k)."""
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
-    with pytest.raises(GandynamicsError, match="period 1"):
-        map_cycle(fld, "gd", 0.5, 2, [0.01, 0.01])
+    A = fld.eval_DF(np.zeros(2), fld.param_vector(None))
+    moduli = sorted(np.abs(np.linalg.eigvals(np.eye(2) - h * A)), reverse=True)
+    with pytest.raises(GandynamicsError) as info:
+        map_cycle(fld, "gd", h, k, [0.01, 0.01])
+    msg = str(info.value)
+    assert f"G^{k}(x) = x converged to a fixed point of the map, (0, 0), not to an orbit of period {k}" in msg, msg
+    assert f"moduli: {moduli[0]:.4g}, {moduli[1]:.4g} ({'stable' if moduli[0] < 1 else 'unstable'})" in msg, msg
+    assert f"root of unity of order {k}" in msg
 
 
 def test_dirac_non_saturating_cycle_converges_to_the_normal_form():

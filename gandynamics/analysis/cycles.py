@@ -1114,7 +1114,22 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
     pts = pts[:k].copy()
     for j in range(1, k):
         if k % j == 0 and np.linalg.norm(pts[j] - pts[0]) < 1e-8 * (1 + np.linalg.norm(pts[0])):
-            raise GandynamicsError(f"the orbit found has period {j}, not {k}")
+            # what was found, and whether a period-k orbit can be born there: a multiplier of the period-j orbit at
+            # a k/j-th root of unity (-1 for a period doubling of a fixed point)
+            Pj = np.eye(N)
+            for i in range(j):
+                Pj = DG(pts[i]) @ Pj
+            mj = np.linalg.eigvals(Pj)
+            what = "a fixed point of the map" if j == 1 else f"an orbit of period {j}"
+            from .._display import rounding_zeros  # (Newton's last correction, at 1e-12 (1 + |x|): shown as 0)
+            at = ", ".join(f"{v:z.6g}" for v in rounding_zeros(pts[0][:fld.n], 1 + np.linalg.norm(pts[0])))
+            mult = ", ".join(f"{abs(v):z.4g}" for v in sorted(mj, key=abs, reverse=True))
+            raise GandynamicsError(
+                f"Newton on G^{k}(x) = x converged to {what}, ({at}), not to an orbit of period {k}; its "
+                f"multipliers' moduli: {mult} ({'stable' if np.max(np.abs(mj)) < 1 else 'unstable'}). A period-{k} "
+                f"orbit, if there is one, needs another start (--init), or a step near one where a multiplier "
+                f"crosses the unit circle at a root of unity of order {k // j} (at -1 for a period "
+                f"doubling, a flip)")
     mult = np.linalg.eigvals(P)
     return MapCycle(method=method, step=float(h), k=k, points=pts, multipliers=mult,
                     stable=bool(np.max(np.abs(mult)) < 1 - 1e-12), residual=float(np.linalg.norm(G(pts[-1]) - pts[0]) if k > 1 else np.linalg.norm(G(pts[0]) - pts[0])),
