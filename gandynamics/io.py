@@ -28,7 +28,7 @@ from typing import Iterable
 
 from .errors import GandynamicsError
 
-__all__ = ["atomic_open", "atomic_write_text", "atomic_write_bytes", "atomic_savefig", "check_output_path",
+__all__ = ["atomic_open", "atomic_files", "atomic_write_text", "atomic_write_bytes", "atomic_savefig", "check_output_path",
            "check_output_dir", "resolve_target", "sidecar_path", "check_sidecar"]
 
 
@@ -54,7 +54,8 @@ def atomic_open(path, mode: str = "w", **kwargs):
 
     The new file gets the permissions of the file it replaces (or ``0o666 & ~umask`` for a new one).
     If the block raises, or flushing/syncing fails, the temporary file is removed, ``path`` is left as it
-    was, and the exception propagates.
+    was, and the exception propagates (an OSError names ``path`` as its ``filename``).  One file of
+    :func:`atomic_files`.
 
     Raises
     ------
@@ -62,33 +63,70 @@ def atomic_open(path, mode: str = "w", **kwargs):
         Before anything is written: ``path`` is a folder, an existing file that is not a regular file
         (device, named pipe, socket), or its folder does not exist.
     """
-    if mode not in ("w", "wb"):
-        raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', got {mode!r}")
-    path = resolve_target(path)
-    if not path.parent.is_dir():
-        raise GandynamicsError(f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist")
-    check_replaceable(path, f"cannot write {str(path)!r}: it")
-    if "b" not in mode:
-        kwargs.setdefault("encoding", "utf-8")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                               suffix=".tmp")
+    with atomic_files() as open_:
+        yield open_(path, mode, **kwargs)
+
+
+@contextlib.contextmanager
+def atomic_files():
+    """Replace several files together, or none: ``with atomic_files() as open_:`` and ``fh = open_(path, mode,
+    **kwargs)`` for each (as :func:`atomic_open`; do not close the handles).  Each is written to a temporary file
+    beside its target; when the block ends normally every one is flushed and ``fsync``-ed, and only then are they
+    renamed over their targets, in the order opened.  If the block raises, or a flush or sync fails, every temporary
+    file is removed and no target changes: a table and its provenance sidecar are never left from two different
+    writes (a sidecar that hit the file-size limit had left the new table beside the old sidecar).  An OSError of
+    a write is raised with the target it was writing as its ``filename`` (the last one opened, for an error inside
+    the block), so that the message names the file that could not be written."""
+    staged = []  # [target, temporary path, handle]
+
+    def open_(path, mode: str = "w", **kwargs):
+        if mode not in ("w", "wb"):
+            raise ValueError(f"atomic_open writes whole files: mode 'w' or 'wb', got {mode!r}")
+        path = resolve_target(path)
+        if not path.parent.is_dir():
+            raise GandynamicsError(f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+        check_replaceable(path, f"cannot write {str(path)!r}: it")
+        if "b" not in mode:
+            kwargs.setdefault("encoding", "utf-8")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        item = [path, tmp, None]
+        staged.append(item)
+        try:
+            try:
+                st_mode = os.stat(path).st_mode & 0o7777
+            except OSError:
+                st_mode = 0o666 & ~_umask()
+            os.chmod(tmp, st_mode)
+            item[2] = os.fdopen(fd, mode, **kwargs)
+        except BaseException:
+            os.close(fd)
+            raise
+        return item[2]
+
+    def named(exc: OSError, path) -> OSError:
+        return exc if exc.filename is not None else OSError(exc.errno, exc.strerror, str(path))
+
     try:
         try:
-            st_mode = os.stat(path).st_mode & 0o7777
-        except OSError:
-            st_mode = 0o666 & ~_umask()
-        os.chmod(tmp, st_mode)
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            fd = None
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
+            yield open_
+        except OSError as exc:
+            raise named(exc, staged[-1][0] if staged else None) from exc
+        for path, _, fh in staged:
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+                fh.close()
+            except OSError as exc:
+                raise named(exc, path) from exc
+        while staged:
+            path, tmp, fh = staged[0]
+            os.replace(tmp, path)
+            staged.pop(0)
     finally:
-        if fd is not None:
-            os.close(fd)
-        if tmp is not None:
+        for _, tmp, fh in staged:
+            if fh is not None:
+                with contextlib.suppress(OSError):
+                    fh.close()
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
@@ -260,6 +298,9 @@ def check_output_dir(path, what: str = "--out") -> Path:
 
 
 def describe_oserror(exc: OSError, path) -> str:
-    """One line for a failed write: ``cannot write 'x.csv': No space left on device``."""
+    """One line for a failed write: ``cannot write 'x.csv': No space left on device``; the file named is the one
+    the error names (:func:`atomic_files` sets it: a table's sidecar), else ``path``."""
     reason = exc.strerror or (errno.errorcode.get(exc.errno, "") if exc.errno else "") or str(exc)
-    return f"cannot write {str(path)!r}: {reason} (the previous file, if any, is unchanged)"
+    where = exc.filename if isinstance(exc.filename, str) and not os.path.basename(exc.filename).endswith(".tmp") \
+        else path
+    return f"cannot write {str(where)!r}: {reason} (the previous file, if any, is unchanged)"

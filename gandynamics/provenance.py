@@ -5,7 +5,8 @@ the hyperparameter values used, the method with its options, the number of steps
 of gandynamics and of the numeric stack, and the date.  Where it goes:
 
 * **JSON** results carry it under the key ``"provenance"`` (:func:`attach`).
-* **CSV** results get a *sidecar* ``FILE.csv.json`` (:func:`write_sidecar`, :func:`read_sidecar`): the CSV
+* **CSV** results get a *sidecar* ``FILE.csv.json`` (:func:`write_with_sidecar`, both files replaced together or
+  neither, the table's hash in the sidecar; :func:`read_sidecar` checks it): the CSV
   itself stays a plain table that every reader (pandas, R, spreadsheets, ``np.loadtxt``) opens unchanged,
   and the provenance is a strict JSON document, not key/value text to re-parse.  When a CSV goes to standard
   output (``--out -``) there is no second file: :func:`comment_header` gives the same record as ``# ``
@@ -31,7 +32,7 @@ import numpy as np
 
 from .errors import GandynamicsError
 
-__all__ = ["PER_ROW", "per_row_text", "provenance", "environment", "to_json", "attach", "sidecar_path", "write_sidecar", "read_sidecar", "comment_header",
+__all__ = ["PER_ROW", "per_row_text", "provenance", "environment", "to_json", "attach", "sidecar_path", "write_sidecar", "write_with_sidecar", "read_sidecar", "TABLE_HASH", "comment_header",
            "read_comment_header"]
 
 #: the version of the record's layout (bumped when keys change meaning; 2: a value that differs from row to row
@@ -244,25 +245,63 @@ def attach(result: dict, record: Mapping) -> dict:
 from .io import check_sidecar, sidecar_path  # noqa: E402,F401  (the sidecar's name and its check live with the writes)
 
 
+#: the sidecar's entry holding the SHA-256 of the data file it describes (:func:`write_with_sidecar`)
+TABLE_HASH = "table_sha256"
+
+
 def write_sidecar(path, record: Mapping) -> Path:
     """Write the record next to ``path`` as ``path + ".json"``, atomically (:func:`gandynamics.io.atomic_open`:
     a temporary file in the same folder, fsync-ed, then :func:`os.replace`).  Returns the sidecar's path."""
     from .io import atomic_write_text
     side = sidecar_path(path)
-    atomic_write_text(side, json.dumps(_jsonable(record), indent=1, allow_nan=False) + "\n")
+    atomic_write_text(side, _sidecar_text(record))
+    return side
+
+
+def _sidecar_text(record: Mapping) -> str:
+    return json.dumps(_jsonable(record), indent=1, allow_nan=False) + "\n"
+
+
+def write_with_sidecar(path, text: str, record: Mapping) -> Path:
+    """Write the data file ``path`` (``text``, UTF-8, newlines as given) and its sidecar ``path + ".json"`` (the
+    record, with the data's SHA-256 as :data:`TABLE_HASH`) together (:func:`gandynamics.io.atomic_files`): both are
+    replaced, or neither; :func:`read_sidecar` refuses a pair whose data does not match the hash (files from two
+    different writes).  Returns the sidecar's path."""
+    import hashlib
+
+    from .io import atomic_files
+    data = text.encode("utf-8")
+    side = sidecar_path(path)
+    with atomic_files() as open_:
+        open_(path, "wb").write(data)
+        open_(side, "w").write(_sidecar_text({**record, TABLE_HASH: hashlib.sha256(data).hexdigest()}))
     return side
 
 
 def read_sidecar(path) -> dict:
-    """The record written by :func:`write_sidecar` for ``path`` (the data file or the sidecar itself)."""
+    """The record written by :func:`write_sidecar` or :func:`write_with_sidecar` for ``path`` (the data file or the
+    sidecar itself); with the data's hash (:data:`TABLE_HASH`, not in the record returned) the data file must match
+    it.
+
+    Raises
+    ------
+    GandynamicsError
+        No sidecar, not a provenance record, or a data file that is not the one the sidecar describes."""
+    import hashlib
     p = Path(path)
     side = p if p.suffix == ".json" and p.exists() else sidecar_path(p)
     try:
-        return json.loads(side.read_text())
+        record = json.loads(side.read_text())
     except FileNotFoundError:
         raise GandynamicsError(f"no provenance sidecar {str(side)!r} next to {str(p)!r}") from None
     except json.JSONDecodeError as exc:
         raise GandynamicsError(f"{str(side)!r} is not a provenance record: {exc}") from None
+    want = record.pop(TABLE_HASH, None) if isinstance(record, dict) else None
+    data = Path(str(side)[:-len(".json")])
+    if want is not None and data.is_file() and hashlib.sha256(data.read_bytes()).hexdigest() != want:
+        raise GandynamicsError(f"{str(data)!r} is not the file its provenance {str(side)!r} describes (they come from "
+                               "different writes, or the table was edited): write the table again")
+    return record
 
 
 _PREFIX = "# gandynamics-provenance: "

@@ -240,3 +240,73 @@ def test_the_library_writers_share_the_mechanism(tmp_path):
     write_text_atomic(tmp_path / "r.json", "[1]")
     assert (tmp_path / "r.json").read_text() == "[1]"
     assert sorted(os.listdir(tmp_path)) == ["r.json", "real.csv.json", "x.csv.json"]
+
+
+@pytest.mark.parametrize("fail_at", [0, 1, 2, None])
+def test_atomic_files_replace_all_or_none(tmp_path, fail_at):
+    """Three files written together: an error while writing any one of them (a real EFBIG is tested below) leaves
+    all three as they were, no temporary file behind, and the error names the file being written; without one, all
+    three are replaced."""
+    import errno
+    from gandynamics.io import atomic_files
+    paths = [tmp_path / f"f{i}.txt" for i in range(3)]
+    for p in paths:
+        p.write_text("old")
+    try:
+        with atomic_files() as open_:
+            for i, p in enumerate(paths):
+                fh = open_(p, "w")
+                fh.write("new")
+                if i == fail_at:
+                    raise OSError(errno.EFBIG, "File too large")
+    except OSError as exc:
+        assert fail_at is not None and exc.filename == str(paths[fail_at])
+        assert [p.read_text() for p in paths] == ["old"] * 3
+    else:
+        assert fail_at is None and [p.read_text() for p in paths] == ["new"] * 3
+    assert sorted(os.listdir(tmp_path)) == [p.name for p in paths]
+
+
+@pytest.mark.parametrize("writer", ["sweep", "simulate"])
+def test_a_table_and_its_sidecar_are_replaced_together_or_not_at_all(tmp_path, writer):
+    """The kind: every CSV written with a provenance sidecar (sweep --out, simulate --csv).  Under a file-size limit
+    that the new table passes and its sidecar does not (a new user's trial: the new table was left beside the old
+    sidecar, and SweepResult.load read them as one), both files keep their previous content and the one line names
+    the sidecar; a pair from two writes is refused when the sweep table is loaded."""
+    import resource
+    import shutil
+    base = ["--reg", "r1", "--method", "gd", "--step", "0.1", "--steps", "20"]
+    if writer == "sweep":
+        out = tmp_path / "t.csv"
+        argv = ["sweep", "dirac", *base, "--grid", "gamma=0:0.5:3", "--out", str(out)]
+        argv2 = ["sweep", "dirac", *base, "--grid", "gamma=0:0.5:4", "--out", str(out)]
+    else:
+        out = tmp_path / "t.csv"
+        base[-1] = "2"  # (a table of 3 rows: shorter than its sidecar)
+        argv = ["simulate", "dirac", *base, "--init", "1,1", "--csv", str(out)]
+        argv2 = ["simulate", "dirac", *base, "--init", "1,0.5", "--csv", str(out)]
+    run = lambda a, **kw: subprocess.run([sys.executable, "-m", "gandynamics", *a], capture_output=True, text=True,  # noqa: E731
+                                         timeout=300, **kw)
+    assert run(argv).returncode == 0
+    before = {p: p.read_bytes() for p in (out, tmp_path / "t.csv.json")}
+    limit = len(before[out]) * 4 // 3 + 200  # the new table fits (4 rows for 3), its sidecar (1-6 KB) does not
+    assert len(before[tmp_path / "t.csv.json"]) > limit
+
+    def small():
+        import signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    r = run(argv2, preexec_fn=small)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert r.stderr.startswith("gandynamics: error: cannot write ") and "t.csv.json" in r.stderr, r.stderr
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(os.listdir(tmp_path)) == ["t.csv", "t.csv.json"]
+    if writer == "sweep":  # a pair from two writes: the old sidecar beside another table
+        from gandynamics.runs.results import SweepResult
+        keep = tmp_path / "keep.json"
+        shutil.copy(tmp_path / "t.csv.json", keep)
+        assert run(argv2).returncode == 0
+        assert len(SweepResult.load(out)) == 4
+        shutil.copy(keep, tmp_path / "t.csv.json")
+        with pytest.raises(GandynamicsError, match="is not the file its provenance .* describes"):
+            SweepResult.load(out)

@@ -240,7 +240,8 @@ def run(args) -> int:
         try:
             tr.to_csv(args.csv)
         except OSError as exc:
-            raise GandynamicsError(f"cannot write {args.csv!r}: {exc.strerror}") from None
+            from ..io import describe_oserror  # (the file that failed: the table or its sidecar)
+            raise GandynamicsError(describe_oserror(exc, args.csv)) from None
     order = None
     from ..methods import get_method
     m = get_method(tr.method)

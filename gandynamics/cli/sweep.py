@@ -177,7 +177,8 @@ def run(args) -> int:
         try:
             res.save(out)
         except OSError as exc:
-            raise GandynamicsError(f"cannot write {out!r}: {exc.strerror}") from None
+            from ..io import describe_oserror  # (the file that failed: the table or its sidecar)
+            raise GandynamicsError(describe_oserror(exc, out)) from None
     n = len(res)
     tally = res.verdict_counts()  # every verdict (0 when no row has it), then "not run" when interrupted
     if args.json:

@@ -116,16 +116,20 @@ class SweepResult:
                 "steps": self.steps, "parameters": self.names, "meta": self.meta}
 
     def to_csv(self, path) -> None:
-        """The table as CSV (written atomically); the provenance and the table's dimensions go to the sidecar
-        ``path + ".json"`` (:mod:`gandynamics.provenance`), which :meth:`load` reads back."""
-        from ..io import atomic_open
-        from ..provenance import check_sidecar, write_sidecar
+        """The table as CSV; the provenance and the table's dimensions go to the sidecar ``path + ".json"``
+        (:mod:`gandynamics.provenance`), which :meth:`load` reads back.  Both are replaced together, or neither
+        (:func:`gandynamics.provenance.write_with_sidecar`); :meth:`load` refuses a table that is not the one its
+        sidecar describes."""
+        import io
+
+        from ..provenance import check_sidecar, write_with_sidecar
         check_sidecar(path)  # before the table: a table is never left without its provenance
-        with atomic_open(path, "w", newline="") as fh:
-            self.write_csv(fh)
+        buf = io.StringIO(newline="")
+        self.write_csv(buf)
         head = self._header()  # (the provenance once, at the top, where read_sidecar and load look: not in meta too)
         head["meta"] = {k: v for k, v in self.meta.items() if k != "provenance"}
-        write_sidecar(path, json.loads(dumps(dict(head, provenance=self.meta.get("provenance", {})))))
+        # (the table and its sidecar replaced together, or neither: write_with_sidecar)
+        write_with_sidecar(path, buf.getvalue(), json.loads(dumps(dict(head, provenance=self.meta.get("provenance", {})))))
 
     def write_csv(self, fh) -> None:
         """The table as CSV rows on an open text stream (header row first)."""

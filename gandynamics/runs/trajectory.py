@@ -166,17 +166,19 @@ class Trajectory:
         return d
 
     def to_csv(self, path) -> None:
-        """Recorded states as CSV: ``k, <parameter names>, distance``, written atomically, with the
-        provenance in the sidecar ``path + ".json"`` (:mod:`gandynamics.provenance`)."""
-        from ..io import atomic_open
-        from ..provenance import check_sidecar, write_sidecar
+        """Recorded states as CSV: ``k, <parameter names>, distance``, with the provenance in the sidecar
+        ``path + ".json"`` (:mod:`gandynamics.provenance`), both replaced together or neither
+        (:func:`gandynamics.provenance.write_with_sidecar`)."""
+        import io
+
+        from ..provenance import check_sidecar, write_with_sidecar
         check_sidecar(path)  # before the table: a table is never left without its provenance
-        with atomic_open(path, "w", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["k"] + self.names + ["distance"])
-            for t, z, d in zip(self.times, self.states, self.distance):
-                w.writerow([int(t)] + [repr(float(v)) for v in z] + [repr(float(d))])
-        write_sidecar(path, self.provenance)
+        buf = io.StringIO(newline="")
+        w = csv.writer(buf)
+        w.writerow(["k"] + self.names + ["distance"])
+        for t, z, d in zip(self.times, self.states, self.distance):
+            w.writerow([int(t)] + [repr(float(v)) for v in z] + [repr(float(d))])
+        write_with_sidecar(path, buf.getvalue(), self.provenance)  # (both replaced, or neither)
 
 
 
