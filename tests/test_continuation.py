@@ -185,15 +185,35 @@ def test_eg_neimark_sacker_unregularized_dirac():
     assert ns.value == pytest.approx(1 / FP0, rel=1e-10, abs=0)
 
 
-def test_eg_fold_at_h_lambda_one():
-    """EG's multiplier 1 - h lambda + h^2 lambda^2 equals +1 at h = 1/lambda for a real eigenvalue of DF
-    (a transcritical branch of spurious EG fixed points crosses there)."""
+def test_eg_branch_point_at_h_lambda_one():
+    """EG's multiplier 1 - h lambda + h^2 lambda^2 equals +1 at h = 1/lambda for a real eigenvalue of DF, where a
+    transcritical branch of spurious EG fixed points crosses z*: a branch point, not a fold (the branch z* does not
+    turn back in h; a new user's trial read "fold").  The spurious fixed points are checked independently: just
+    beyond h = 1/lambda_min EG's map has fixed points that are no zeros of F (a pitchfork: the R1 Dirac-GAN's F is
+    odd), found here by scipy's root, none just before it; and there are no events called fold."""
+    from scipy.optimize import root
     gamma = 3.0
     lmin = gamma / 2 - math.sqrt(gamma**2 / 4 - FP0**2)
     lmax = gamma / 2 + math.sqrt(gamma**2 / 4 - FP0**2)
-    br = continuation(dirac_r1(), "h", 0.05, 1.2 / lmin, method="eg", params={"gamma": gamma})
-    vals = sorted(e.value for e in events(br, "fold"))
+    fld = dirac_r1()
+    br = continuation(fld, "h", 0.05, 1.2 / lmin, method="eg", params={"gamma": gamma})
+    vals = sorted(e.value for e in events(br, "branch-point"))
     np.testing.assert_allclose(vals, sorted([1 / lmax, 1 / lmin]), rtol=1e-10, atol=0)
+    assert not events(br, "fold")
+    assert all("not zeros of F" in e.extra["crossing"] for e in events(br, "branch-point"))
+    p = fld.param_vector({"gamma": gamma})
+
+    def F(z):
+        z = np.asarray(z, float)  # (a root-finder's wild trial point: a large residual instead of a refusal)
+        return fld.eval_F(z, p) if np.all(np.isfinite(z)) and np.max(np.abs(z)) < 1e6 else np.full(2, 1e6)
+
+    def spurious(h):
+        G = lambda z: z - h * F(z - h * F(z))  # noqa: E731  (EG's map)
+        with np.errstate(all="ignore"):
+            sols = [root(lambda z: G(z) - z, z0, tol=1e-14).x for z0 in np.random.default_rng(0).uniform(-3, 3, (40, 2))]
+        return [z for z in sols if np.all(np.isfinite(z)) and np.linalg.norm(G(z) - z) < 1e-12
+                and np.linalg.norm(z) > 1e-6 and np.linalg.norm(F(z)) > 1e-8]
+    assert spurious(1.03 / lmin) and not spurious(0.97 / lmin)
 
 
 # ------------------------------------------------------------------------------------------ two parameters
@@ -218,11 +238,12 @@ def test_gd_stability_boundary_curves_in_gamma_h():
     np.testing.assert_allclose(4 - 2 * fl.a2 * fl.a1 + fl.a2**2 * FP0**2, 0.0, rtol=0, atol=1e-9)
 
 
-@pytest.mark.parametrize("method, kinds, hl", [("gd", ("neimark-sacker", "flip"), 2.0), ("eg", ("neimark-sacker", "fold"), 1.0),
+@pytest.mark.parametrize("method, kinds, hl", [("gd", ("neimark-sacker", "flip"), 2.0), ("eg", ("neimark-sacker", "branch-point"), 1.0),
                                               ("eftp", ("neimark-sacker", "flip"), 2 / 3)])
 def test_boundary_curves_end_at_the_codimension_two_point(method, kinds, hl):
     """On the R1 Dirac-GAN, DF(0) = [[0, f'(0)], [-f'(0), gamma]] has the double eigenvalue l = f'(0) at gamma = 2 f'(0),
-    where each method's Neimark-Sacker curve meets its flip or fold curve: its pair of multipliers turns real at -1
+    where each method's Neimark-Sacker curve meets its flip or multiplier +1 curve (EG's: a branch point, spurious
+    fixed points crossing z*): its pair of multipliers turns real at -1
     (GD: 1 - h l = -1; EFTP: mu^2 - (1 - 2 h l) mu - h l = 0 at mu = -1, h l = 2/3) or +1 (EG: 1 - h l + (h l)^2 = 1,
     h l = 1).  The parts of both continued curves that bound the stable region reach that point (to within the
     located switch's 1e-6), not one arclength step (~0.1) short of it: the thick lines of the figure met there only
@@ -279,11 +300,12 @@ def test_non_saturating_dirac_hopf_closed_form():
 def test_eg_stability_boundaries_closed_form():
     """EG on the R1 Dirac-GAN: every point of the boundary curves has a multiplier 1 - h l + h^2 l^2 of
     modulus exactly 1 with l an eigenvalue of DF(0) = [[0, f'(0)], [-f'(0), gamma]] (plain NumPy), and the
-    fold part is h = 1/lambda_max (gamma > 2 f'(0))."""
+    multiplier +1 part is h = 1/lambda_max (gamma > 2 f'(0)): a curve of branch points (z* does not turn in h; EG's
+    spurious fixed points cross it), not of folds."""
     from gandynamics.analysis.continuation import stability_boundaries
     curves = stability_boundaries(dirac_r1(), ("gamma", "h"), ((0.02, 2.0), (0.02, 5.0)), method="eg")
     kinds = {c.kind for c in curves}
-    assert {"neimark-sacker", "fold"} <= kinds
+    assert {"neimark-sacker", "branch-point"} <= kinds and "fold" not in kinds
     for c in curves:
         on = c.on_boundary
         assert on.sum() > 5
@@ -291,7 +313,7 @@ def test_eg_stability_boundaries_closed_form():
             lam = np.linalg.eigvals(np.array([[0.0, FP0], [-FP0, g]]))
             mu = 1 - h * lam + (h * lam) ** 2
             assert np.max(np.abs(mu)) == pytest.approx(1.0, rel=0, abs=1e-9)
-        if c.kind == "fold":
+        if c.kind == "branch-point":
             g = c.a1[on]
             lmax = g / 2 + np.sqrt(g**2 / 4 - FP0**2)
             np.testing.assert_allclose(c.a2[on], 1 / lmax, rtol=1e-9, atol=0)

@@ -31,6 +31,7 @@ continuation of the boundaries) is written out in docs/math/bifurcations.md; the
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import field as dfield
 
@@ -55,7 +56,10 @@ FLOW_EVENTS = ("fold", "hopf", "branch-point")
 MAP_EVENTS = ("fold", "flip", "neimark-sacker", "branch-point")
 #: the events continued as curves in two parameters (a branch point is not a codimension-one event of a generic family)
 CURVE_EVENTS_FLOW = ("fold", "hopf")
-CURVE_EVENTS_MAP = ("fold", "flip", "neimark-sacker")
+#: (a map's ``branch-point`` curve is its multiplier +1 curve, ``det(M - I) = 0``, where the branch of zeros of F does
+#: not turn: fixed points of the map that are not zeros of F cross it, EG's ``h = 1/lambda``; ``fold`` the same test
+#: where it turns)
+CURVE_EVENTS_MAP = ("fold", "branch-point", "flip", "neimark-sacker")
 
 #: a located Hopf point's pair has |Re lambda| below this (relative to max(1, |lambda|)), and
 #: :func:`first_lyapunov_coefficient` is refused elsewhere
@@ -657,9 +661,19 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
             ev = _locate_crossing(prob, x, t, x_new, H, Hx, discrete, min(c0, c1), kinds)
             if ev is not None:
                 here.append(ev)
+        if discrete:  # a multiplier +1 (det(M - I) = 0) where the curve of zeros of F does not turn back (its tangent's
+            # parameter component keeps its sign) is a branch point, not a fold: fixed points of the map that are not
+            # zeros of F (spurious ones: EG's at h = 1/lambda) cross the branch there, as at a transcritical point
+            turned = t[n] * t_new[n] <= 0
+            here = [dataclasses.replace(e, type="branch-point", extra={
+                        **e.extra, "crossing": "fixed points of the map that are not zeros of F cross the branch "
+                                               "(a multiplier +1 where the branch does not turn)"})
+                    if e.type == "fold" and not turned else e for e in here]
         bps = [e.value for e in here if e.type == "branch-point"]
-        here = [e for e in here if not (e.type == "fold"
-                                        and any(abs(e.value - b) <= 1e-6 * max(1.0, abs(b)) for b in bps))]
+        here = [e for k, e in enumerate(here) if not (
+            e.type in ("fold", "branch-point") and any(
+                abs(e.value - b.value) <= 1e-6 * max(1.0, abs(b.value)) for b in here[:k] if b.type == "branch-point")
+            or e.type == "fold" and any(abs(e.value - b) <= 1e-6 * max(1.0, abs(b)) for b in bps))]
         found.extend(here)
         x, t, tv = x_new, t_new, tv_new
         xs.append(x.copy())
@@ -852,7 +866,7 @@ def _event_function(prob2, kind):
                 return float(np.linalg.det(A))
             return test_functions(np.linalg.eigvals(-A), False)["hopf"]
         spec = map_multipliers(prob2.method, A, prob2.h2(a1, a2), prob2.fld.n_theta, prob2.beta)
-        return test_functions(spec, True)[kind]
+        return test_functions(spec, True)["fold" if kind == "branch-point" else kind]  # (a multiplier +1 either way)
     return g
 
 
@@ -1060,7 +1074,7 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
         spec = map_multipliers(method, A, prob.h2(a1_, a2_), fld.n_theta, beta)
         if kind == "neimark-sacker":
             return any(abs(abs(v) - 1) < 1e-6 and abs(v.imag) > COMPLEX_TOL for v in spec)
-        target = 1.0 if kind == "fold" else -1.0
+        target = 1.0 if kind in ("fold", "branch-point") else -1.0
         return bool(np.any(np.abs(spec - target) < 1e-6))
 
     def on_boundary(x):

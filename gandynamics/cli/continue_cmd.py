@@ -19,7 +19,9 @@ def add_parser(sub):
                     "(flow) or the multipliers of the map along the branch.  Events, located in the parameter by Brent's "
                     "method on test functions (within 1e-10 relative of the closed forms in the tests): flow fold, hopf (with "
                     "the first Lyapunov coefficient: supercritical / subcritical) and branch-point; maps fold (multiplier +1 "
-                    "where the branch turns), flip (-1), neimark-sacker (a complex pair on the unit circle) and branch-point.  "
+                    "where the branch turns), flip (-1), neimark-sacker (a complex pair on the unit circle) and branch-point "
+                    "(where two branches cross, and a multiplier +1 where the branch does not turn: fixed points of the "
+                    "map that are not zeros of F cross it, as EG's at h = 1/lambda).  "
                     "See docs/math/bifurcations.md.",
         epilog="examples: gandynamics continue dirac --reg r1 --vary gamma=0.5:-0.5 ;  "
                "gandynamics continue dirac --reg r1 --param gamma=0.5 --method gd --vary h=0.1:8 --json ;  "
@@ -163,6 +165,8 @@ def run(args) -> int:
         if e.type in ("flip", "neimark-sacker") and "criticality" in e.extra:
             nf = e.extra.get("normal_form")
             print(f"  normal-form coefficient {'-' if nf is None else format(nf, 'z.6g')}   {e.extra['criticality']}")
+        if "crossing" in e.extra:  # (a map's branch point at a multiplier +1: what crosses the branch there)
+            print(f"  {e.extra['crossing']}")
     return 0
 
 

@@ -1,7 +1,7 @@
 r"""Bifurcation studies (docs/math/bifurcations.md).
 
 * ``stability-boundaries``: the stability region of GD, EG and EFTP for the R1 Dirac-GAN in the
-  (gamma, h) plane, bounded by curves of Neimark–Sacker, flip and fold points computed by two-parameter
+  (gamma, h) plane, bounded by curves of Neimark–Sacker, flip and branch points (a multiplier +1) computed by two-parameter
   continuation (:func:`gandynamics.analysis.continuation.boundary_curve`), drawn over the exact local rate
   maps.  Checks: the GD Neimark–Sacker curve is ``h = gamma / f'(0)^2`` for ``gamma <= 2 f'(0)`` and the
   flip curve beyond it ``h = 2 / lambda_max`` (M17 lemma, docs/mathematics.md §1.9); on every boundary
@@ -26,7 +26,10 @@ STEP = np.linspace(0.02, 5.0, 84)
 METHODS = ("gd", "eg", "eftp")
 SEED_GAMMAS = (0.3, 0.8, 1.3, 1.9)
 FP0 = 0.5  # f'(0) of the standard loss
-COLORS = {"neimark-sacker": "tab:blue", "flip": "tab:purple", "fold": "tab:orange"}
+COLORS = {"neimark-sacker": "tab:blue", "flip": "tab:purple", "fold": "tab:orange", "branch-point": "tab:orange"}
+#: the legend's name of each kind of curve (a map's branch point here: a multiplier +1 where z* does not turn, EG's
+#: spurious fixed points crossing it)
+NAMES = {"branch-point": "multiplier +1: branch point"}
 
 
 def boundaries(fld, method):
@@ -74,7 +77,7 @@ def study_boundaries(ctx):
             other = np.where(c.genuine & ~on, c.a2, np.nan)
             ax.plot(c.a1, other, color=col, lw=1.2, ls=":", zorder=6)
         handles = [Line2D([], [], color="black", lw=1.4, label="ρ = 1 (grid contour)")]
-        handles += [Line2D([], [], color=COLORS[k], lw=2.6, label=f"{k} (continuation)") for k in sorted(kinds)]
+        handles += [Line2D([], [], color=COLORS[k], lw=2.6, label=f"{NAMES.get(k, k)} (continuation)") for k in sorted(kinds)]
         handles.append(Line2D([], [], color="gray", lw=1.2, ls=":", label="crossing inside the unstable region"))
         if m == "gd":
             gg = np.linspace(0.0, 2 * FP0, 40)
@@ -89,7 +92,7 @@ def study_boundaries(ctx):
                           float(np.max(np.abs(rho[on] - 1))), 0.0, "rates.local_rate at the continued points", tol=1e-8)
     rate_colorbar(axes)
     fig.suptitle("R1 Dirac-GAN: stability regions of GD, EG and EFTP bounded by continued Neimark–Sacker, flip "
-                 "and fold curves (thick), over the exact local rate")
+                 "and multiplier +1 (branch point) curves (thick), over the exact local rate")
     ctx.save(fig, "stability_boundaries_dirac_r1",
              "Stability boundaries in (γ, h) by two-parameter continuation (thick lines where they bound the "
              "stable region, dotted where a multiplier crosses inside the unstable region) over the local-rate maps")
