@@ -59,7 +59,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
-    "describe", "portrait_title", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "describe", "portrait_title", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices",
 ]
 
@@ -84,7 +84,13 @@ STYLE = {
 METHOD_COLORS = {
     "gd": "tab:red", "simgd": "tab:red", "altgd": "tab:blue", "eg": "tab:green", "eftp": "tab:purple",
     "ogda": "tab:brown", "momentum": "tab:orange", "altgd-momentum": "tab:orange", "flow": "black",
+    # (every other method and alias too: a method without one took the colour cycle's, altgd's blue for the first)
+    "proximal": "tab:cyan", "eag": "tab:olive", "ftr": "tab:pink", "lookahead": "midnightblue", "adam": "goldenrod",
+    "rmsprop": "teal", "altmomentum": "indigo",
 }
+#: the line styles that tell apart the starts of a figure with several methods and several starts (each method keeps
+#: its colour: ``portrait --methods gd,eg --init ... --init ...``)
+START_STYLES = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)), (0, (1, 3)))
 
 #: colours for trajectories without a method colour: saturated, never grey (streamlines are grey)
 TRAJECTORY_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink",

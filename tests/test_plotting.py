@@ -1442,3 +1442,53 @@ def test_an_inside_title_goes_to_the_bottom_where_the_runs_fill_the_top():
         lb = leg.get_window_extent(r)
         assert lb.y0 >= t.y1 - 1.0 or lb.x1 <= t.x0 + 1.0 or lb.x0 >= t.x1 - 1.0
     plt.close(fig)
+
+
+def test_every_method_has_its_own_colour():
+    """The kind: every registered method and rates alias has a colour of its own in METHOD_COLORS (adam had none and
+    took the colour cycle's blue, altgd's), none of them a grey (the streamlines' colour) and no two the same."""
+    from matplotlib.colors import to_rgb
+
+    from gandynamics.analysis.rates import RATE_ALIASES
+    from gandynamics.methods import METHODS
+    from gandynamics.plotting import METHOD_COLORS
+    names = list(METHODS) + list(RATE_ALIASES)
+    assert set(names) <= set(METHOD_COLORS), set(names) - set(METHOD_COLORS)
+    rgb = {n: to_rgb(METHOD_COLORS[n]) for n in names}
+    assert len(set(rgb.values())) == len(names)
+    for n, c in rgb.items():
+        assert n == "flow" or max(c) - min(c) > 0.15, (n, c)  # (flow is black; no other grey)
+
+
+def test_a_portrait_of_several_methods_from_several_starts_keeps_the_methods_colours(tmp_path):
+    """portrait --methods gd,eg,adam --init A --init B: each run in its method's colour (METHOD_COLORS, as in every
+    figure), the two starts in two line styles, every (colour, style) pair once (16 runs of 8 methods had shared 9
+    colours, gd blue in one figure and red in another); one method from two starts: a colour per start."""
+    from matplotlib.colors import to_rgba
+
+    from gandynamics.cli import main
+    from gandynamics.plotting import METHOD_COLORS
+    seen = {}
+    orig = plt.Figure.savefig
+
+    def spy(self, *a, **k):
+        ax = self.axes[0]
+        seen["lines"] = [(ln.get_label(), to_rgba(ln.get_color()), str(ln.get_linestyle())) for ln in ax.get_lines()
+                         if " from (" in ln.get_label()]
+        return orig(self, *a, **k)
+    plt.Figure.savefig = spy
+    try:
+        assert main(["portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd,eg,adam", "--init", "1,1",
+                     "--init", "-1.5,0.5", "--steps", "30", "--out", str(tmp_path / "f.png")]) == 0
+        lines = seen["lines"]
+        assert len(lines) == 6
+        for label, color, _ in lines:
+            assert color == to_rgba(METHOD_COLORS[label.split(" from ")[0]]), label
+        assert len({(c, s) for _, c, s in lines}) == 6
+        assert {s for label, _, s in lines if "(1, 1)" in label}.isdisjoint(
+            {s for label, _, s in lines if "(-1.5, 0.5)" in label})
+        assert main(["portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd", "--init", "1,1",
+                     "--init", "-1.5,0.5", "--steps", "30", "--out", str(tmp_path / "g.png")]) == 0
+        assert len({c for _, c, _ in seen["lines"]}) == 2
+    finally:
+        plt.Figure.savefig = orig

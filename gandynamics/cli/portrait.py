@@ -117,7 +117,7 @@ def run(args) -> int:
         inits = [z]
     methods = methods_list(args)
     from ..methods import get_method
-    from ..plotting import METHOD_COLORS, outside_rows, phase_portrait, portrait_title, style, window_holding
+    from ..plotting import METHOD_COLORS, START_STYLES, outside_rows, phase_portrait, portrait_title, style, window_holding
     from ..simulate import simulate
     for m in methods:
         get_method(m)
@@ -129,7 +129,7 @@ def run(args) -> int:
         if args.clip is not None:
             kw["box"] = {fld.names[k]: (-args.clip, args.clip) for k in range(fld.n_theta, fld.n)}
         kw.update(mine)
-        for z0 in inits:
+        for k, z0 in enumerate(inits):
             tr = simulate(fld, m, z0, args.steps, args.step, hyper, **kw)
             lab = m if len(inits) == 1 else f"{m} from ({', '.join(f'{v:zg}' for v in z0)})"
             if tr.stopped:  # the method could not take its next step (kernels.STOPS): not a divergence
@@ -138,8 +138,12 @@ def run(args) -> int:
             elif tr.diverged:
                 lab += f" (diverged at step {tr.diverged_at})"
                 print(f"{m}: diverged at step {tr.diverged_at} ({tr.reason})")
-            trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 else None))
-    for lab, tr, _ in trs:  # a trajectory that leaves the window is drawn cut at its edge: say so (a new user's
+            # each method its colour (METHOD_COLORS, as in every figure), the starts told apart by line style; one
+            # method from several starts: a colour per start (16 runs of 8 methods from 2 starts had shared 9 colours)
+            several = len(inits) > 1 and len(methods) > 1
+            trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 or several else None,
+                        START_STYLES[k % len(START_STYLES)] if several else None))
+    for lab, tr, *_ in trs:  # a trajectory that leaves the window is drawn cut at its edge: say so (a new user's
         # trial: gd on the bilinear game ended 4.97 from z*, off the default -2,2 window, its end marker not drawn)
         S = np.asarray(tr.states, float)[:, [i, j]]
         rows = outside_rows(S, xlim, ylim)
