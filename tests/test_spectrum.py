@@ -174,3 +174,51 @@ def test_verdicts_and_phase_factors_do_not_depend_on_the_games_scale():
     rep = spectrum(VectorField(g))
     assert rep.verdict == "unstable" and rep.phase_factor == pytest.approx(2.0, rel=1e-9)
     assert np.allclose(sorted(rep.eigenvalues.imag), [-s, s], rtol=1e-9, atol=0)
+
+
+def test_a_zero_given_by_its_rounded_digits_is_analysed_as_the_zero():
+    """The kind: a zero of F printed to 6 digits and pasted back as the point (analyze --at, classify --at): it was
+    "not stationary (||F|| = 8.65e-07)".  Members: the zeros of games F = (x^2 - a + b y, c y - d x) at random
+    coefficients, whose zeros are known in closed form (sympy here); each rounded to 6 significant digits is taken as
+    the zero (to 1e-12 of the closed form), with a note saying so; a point 1e-2 away is not (no verdict, and
+    classify refuses it)."""
+    import sympy as sp
+
+    from gandynamics import GandynamicsError, Game
+    from gandynamics.analysis import classify, spectrum
+    x, y = sp.symbols("x y", real=True)
+    rng = np.random.default_rng(5)
+    for _ in range(4):
+        a, b, c, d = (sp.Rational(int(v), 100) for v in rng.integers(50, 300, 4))
+        g = Game(theta=[x], psi=[y], loss_g=x**3 / 3 - a * x + b * x * y, loss_d=c * y**2 / 2 - d * x * y, name="t")
+        fld = VectorField(g, [])
+        zeros = sp.solve([x**2 - a + b * y, c * y - d * x], [x, y], dict=True)
+        for zsol in zeros:
+            exact = np.array([float(zsol[x]), float(zsol[y])])
+            rounded = [float(f"{v:.6g}") for v in exact]
+            rep = spectrum(fld, at=rounded)
+            np.testing.assert_allclose(rep.point, exact, rtol=1e-12, atol=1e-14)
+            assert "taken as the zero of F" in rep.note and not rep.verdict.startswith("not an equilibrium")
+            c_ = classify(fld, at=rounded)
+            np.testing.assert_allclose(c_.point, exact, rtol=1e-12, atol=1e-14)
+            assert any("taken as the zero of F" in n for n in c_.notes)
+            off = [v + 1e-2 for v in exact]
+            rep = spectrum(fld, at=off)
+            assert rep.note == "" and rep.verdict.startswith("not an equilibrium")
+            np.testing.assert_array_equal(rep.point, off)
+            with pytest.raises(GandynamicsError, match="not stationary"):
+                classify(fld, at=off)
+
+
+def test_a_point_where_f_is_not_finite_is_refused_by_every_point_analysis():
+    """log(x) y at x = -1: F is NaN there while its Jacobian is finite (analyze printed eigenvalues +-i): refused in
+    one sentence by analyze and classify alike."""
+    import sympy as sp
+
+    from gandynamics import GandynamicsError, Game
+    from gandynamics.analysis import classify, spectrum
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game(theta=[x], psi=[y], loss_g=sp.log(x) * y, loss_d=-sp.log(x) * y + y**2 / 2, name="logg"), [])
+    for fn in (spectrum, classify):
+        with pytest.raises(GandynamicsError, match=r"F is not finite at \(-1, 0\)"):
+            fn(fld, at=[-1.0, 0.0])

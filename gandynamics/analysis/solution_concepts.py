@@ -261,8 +261,8 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     from .rates import RATE_METHODS, refuse_methods
     refuse_methods(methods, RATE_METHODS)  # up front: a method undefined at the point is an entry, a bad name is not
     p = fld.param_vector(params)
-    z, res = analysis_point(fld, p, at, tol)
     notes = []
+    z, res = analysis_point(fld, p, at, tol, notes)  # (a zero's rounded digits: the zero, said in the notes)
     if not is_equilibrium(fld, z, p, res, STATIONARY_TOL):  # (F merely flat there: no zero either)
         why = f"||F|| = {res:z.3g}" if not res < STATIONARY_TOL else why_not_zero(fld, z, p, res, STATIONARY_TOL)
         raise GandynamicsError(f"the point is not stationary ({why}); local Nash, minimax and "

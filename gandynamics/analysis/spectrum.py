@@ -81,6 +81,7 @@ class SpectralReport:
     conditioning_factor: float | None = None
     singular_condition: float | None = None
     verdict: str = ""
+    note: str = ""                  # how the point was chosen, when not as given (analysis_point)
 
     @property
     def stable(self) -> bool | None:
@@ -101,6 +102,8 @@ class SpectralReport:
                "conditioning_factor": plain(self.conditioning_factor),
                "singular_value_condition": plain(self.singular_condition), "stable": self.stable,
                "verdict": self.verdict}
+        if self.note:
+            out["note"] = self.note
         if not self.differentiable:
             out["nonsmooth"] = plain(self.nonsmooth)
         return out
@@ -114,15 +117,44 @@ class SpectralReport:
         return spectral_html(self)
 
 
-def analysis_point(fld, params=None, at=None, tol: float = 1e-10):
+#: a point given with ``at`` whose residual is not below the tolerance is taken as the zero of F that Newton's method
+#: finds from it when that zero lies within this distance, relative to ``1 + |at|`` (a zero printed to 6 digits and
+#: pasted back, ``--at -0.994987,-0.0994987``, has |F| ~ 1e-6: "not stationary")
+AT_SNAP = 1e-5
+
+
+def analysis_point(fld, params=None, at=None, tol: float = 1e-10, note: list | None = None):
     """The point to analyse: ``at`` as given, else the (verified or searched) equilibrium; returns ``(z, |F(z)|)``
-    (the norm without underflow: :func:`gandynamics.equilibrium.norm`).  Whether ``at`` is an equilibrium is
-    :func:`is_equilibrium`'s to say."""
+    (the norm without underflow: :func:`gandynamics.equilibrium.norm`).  A point ``at`` that is no zero of F to
+    ``tol`` but lies within :data:`AT_SNAP` (relative) of the zero Newton's method finds from it is replaced by that
+    zero (a zero's rounded digits), which ``note`` (a list, if given) is told of.  Whether ``at`` is an equilibrium
+    is :func:`is_equilibrium`'s to say.
+
+    Raises
+    ------
+    GandynamicsError
+        ``at`` where F is not finite (outside the domain of a function of the losses: log(u) at u <= 0)."""
     from ..validate import field
     fld = field(fld, "the analysis")
     if at is not None:
         z = fld.point(at)
-        return z, norm(fld.eval_F(z, params))
+        res = norm(fld.eval_F(z, params))
+        if not math.isfinite(res):  # (the Jacobian there may be finite: log(x) y at x < 0 printed eigenvalues +-i)
+            raise GandynamicsError(f"F is not finite at ({', '.join(f'{v:zg}' for v in z)}) (|F| = {res:zg}): the point "
+                                   "lies outside the domain of the losses (as log(u) at u <= 0 or sqrt(u) at u < 0); "
+                                   "give a point where F is defined")
+        if tol < math.inf and not res < tol:
+            try:
+                zr, rr = find_equilibrium(fld, params, start=z, tol=tol)
+            except GandynamicsError:
+                return z, res
+            gap = float(np.linalg.norm(zr - z))
+            if gap <= AT_SNAP * (1.0 + float(np.linalg.norm(z))):
+                if note is not None:
+                    note.append(f"the point given (|F| = {res:z.3g}) is taken as the zero of F within {gap:z.2g} of it, "
+                                f"({', '.join(f'{v:z.17g}' for v in zr)}) (|F| = {rr:z.2g})")
+                return zr, rr
+        return z, res
     from ..validate import positive
     return find_equilibrium(fld, params, tol=positive(tol, "tol", allow_inf=True))  # inf: any point
 
@@ -239,14 +271,16 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
         raise GandynamicsError(f"which={which!r} selects the k leading eigenvalues; give k too, or leave out which")
     if isinstance(k, (bool, np.bool_)):
         raise GandynamicsError(f"k must be a whole number from 1 to the number of parameters ({fld.n}), got {k!r}")
-    z, res = analysis_point(fld, params, at, tol)
+    snapped = []
+    z, res = analysis_point(fld, params, at, tol, snapped)
+    at = None if snapped else at  # (taken as the zero Newton's method found: a zero by its test)
     # (a point found by find_equilibrium is a zero by its test; only a point given with `at` is tested here)
     zero = at is None or is_equilibrium(fld, z, params, res, tol)
     bad = fld.nonsmooth_at(z, params)
     if bad:
         from .nonsmooth import not_differentiable
         return SpectralReport(point=z, residual=res, differentiable=False, nonsmooth=bad,
-                              verdict=f"{not_differentiable(bad)}: no linearisation exists")
+                              verdict=f"{not_differentiable(bad)}: no linearisation exists", note="; ".join(snapped))
     if k is not None:
         pv = fld.param_vector(params) if not isinstance(params, np.ndarray) else params
         eigs, J = _leading(fld, z, pv, k, which)
@@ -262,7 +296,8 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
         if not zero:
             verdict = f"not an equilibrium ({why_not_zero(fld, z, params, res, tol)}): no stability verdict"
         return SpectralReport(point=z, residual=res, differentiable=True, eigenvalues=eigs,
-                              spectral_abscissa=alpha if which == "LR" else None, verdict=verdict)
+                              spectral_abscissa=alpha if which == "LR" else None, verdict=verdict,
+                              note="; ".join(snapped))
     J = fld.eval_J(z, params)
     if not np.all(np.isfinite(J)):
         raise GandynamicsError(f"the Jacobian is not finite at {z.tolist()}")
@@ -280,4 +315,5 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     svc = math.inf if sv[-1] <= 1e-14 * max(1.0, sv[0]) else float(sv[0] / sv[-1])
     return SpectralReport(point=z, residual=res, differentiable=True, jacobian=J, eigenvalues=eigs,
                           spectral_abscissa=alpha, phase_factor=phase_factor(eigs),
-                          conditioning_factor=conditioning_factor(eigs), singular_condition=svc, verdict=verdict)
+                          conditioning_factor=conditioning_factor(eigs), singular_condition=svc, verdict=verdict,
+                          note="; ".join(snapped))

@@ -22,7 +22,8 @@ def add_parser(sub):
                     "scipy.optimize.root.",
         epilog="example: gandynamics analyze dirac --reg r1:gamma=0.3 --json")
     add_game_arguments(p)
-    p.add_argument("--at", metavar="v1,v2,...", help="analyse at this point instead of the equilibrium")
+    p.add_argument("--at", metavar="v1,v2,...", help="analyse at this point instead of the equilibrium; a point within 1e-5 (relative) of a zero of F, as a zero's printed digits, is taken as that "
+                   "zero, with a note; F must be finite there")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object (every formula and number in full)")
     out.add_argument("--full", action="store_true",
@@ -97,6 +98,8 @@ def run(args) -> int:
     cut = ", …" if shown < n else ""
     print(f"\npoint ({', '.join(names)}{cut}) = ({', '.join(f'{v:z.6g}' for v in point)}{cut})   |F| = "
           f"{d['residual']:z.2g}" + (f"   ({n - shown} more coordinates; {_more('them')})" if cut else ""))
+    if rep.note:  # (--at given as a zero's rounded digits: analysed at the zero itself)
+        print(f"note: {rep.note}")
     if not rep.differentiable:
         print(f"\n{rep.verdict}")
         return 0

@@ -20,7 +20,8 @@ def add_parser(sub):
                     "terms allowed).",
         epilog="example: gandynamics classify quadratic --param a=3 --param b=2 --param c=-1 --step 0.1 --json")
     add_game_arguments(p)
-    p.add_argument("--at", metavar="v1,v2,...", help="classify this point instead of the equilibrium")
+    p.add_argument("--at", metavar="v1,v2,...", help="classify this point instead of the equilibrium; a point within 1e-5 (relative) of a zero of F, as a zero's printed digits, is taken as that "
+                   "zero, with a note; F must be finite there")
     p.add_argument("--step", metavar="H", default=None, help="test the methods at this step (default: report "
                                                              "each method's largest stable step)")
     from ..analysis.rates import RATE_METHODS
