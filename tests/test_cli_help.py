@@ -166,3 +166,22 @@ def test_the_portrait_window_default_is_the_librarys():
     assert portrait.HALF_WIDTH == plotting.HALF_WIDTH
     args = build_parser().parse_args(["portrait", "dirac", "--out", "p.png"])  # (parsed only: nothing is drawn)
     assert args.xlim == args.ylim == f"{-plotting.HALF_WIDTH:zg},{plotting.HALF_WIDTH:zg}"
+
+
+@pytest.mark.parametrize("before, after, level", [([], [], "INFO"), (["-q"], [], "WARNING"), ([], ["-q"], "WARNING"),
+                                                   ([], ["--verbose"], "DEBUG"), (["-v"], [], "DEBUG"),
+                                                   (["-q"], ["-v"], None), (["-v"], ["--quiet"], None)])
+def test_quiet_and_verbose_work_before_or_after_the_command(capsys, before, after, level):
+    """gandynamics sweep ... -q was "unrecognized arguments: -q": -q and -v are taken before or after the command (not
+    given after it, the one given before stands); one of each is refused, in one line, as two before the command."""
+    import logging
+
+    from gandynamics.cli import main
+    from gandynamics.log import logger
+    if level is None:  # (a parse error: SystemExit(2), as argparse's own)
+        with pytest.raises(SystemExit) as info:
+            main(before + ["list"] + after)
+        err = capsys.readouterr().err
+        assert info.value.code == 2 and err.count("\n") == 1 and "not allowed with" in err, err
+    else:
+        assert main(before + ["list"] + after) == 0 and logger.level == getattr(logging, level)

@@ -117,19 +117,27 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="gandynamics", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     from .. import __version__
     parser.add_argument("--version", action="version", version=f"gandynamics {__version__}")
-    verbosity = parser.add_mutually_exclusive_group()
-    verbosity.add_argument("-q", "--quiet", action="store_true",
-                           help="only errors and warnings on standard error (no progress notices)")
-    verbosity.add_argument("-v", "--verbose", action="store_true",
-                           help="also debugging messages of the library, and the warnings of a command that fails "
-                                "before it shows anything (held otherwise: its error is one line)")
+    _verbosity(parser, default=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (modname, line) in COMMANDS.items():
         if command is not None and name != command:
             sub.add_parser(name, help=line, add_help=False)
             continue
         importlib.import_module(f".{modname}", __name__).add_parser(sub)
+        # -q / -v after the command too (gandynamics sweep ... -q was "unrecognized arguments"); not given there, they
+        # leave the values given before the command
+        _verbosity(sub.choices[name], default=argparse.SUPPRESS)
     return parser
+
+
+def _verbosity(parser, default) -> None:
+    """The options -q and -v (one or the other) on ``parser``, with ``default`` (SUPPRESS on a command's parser)."""
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", default=default,
+                           help="only errors and warnings on standard error (no progress notices)")
+    verbosity.add_argument("-v", "--verbose", action="store_true", default=default,
+                           help="also debugging messages of the library, and the warnings of a command that fails "
+                                "before it shows anything (held otherwise: its error is one line)")
 
 
 def command_of(argv) -> str:
@@ -176,6 +184,8 @@ def _run(argv) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    if getattr(args, "quiet", False) and getattr(args, "verbose", False):  # (one before the command, one after it)
+        parser.error("argument -v/--verbose: not allowed with argument -q/--quiet")
     _configure_logging(args)
     with Held() as held:  # warnings wait until the command shows something: an error stays one line
         try:
