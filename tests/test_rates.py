@@ -737,3 +737,15 @@ def test_an_unstable_steps_measured_rate_says_when_the_run_left_the_linear_regim
     assert abs(row.measured_rate - row.local_rate) > 1e-3 and "out of the linear regime" in row.note, row
     (short,), _ = rates(fld, ["gd"], step=0.2, steps=200)
     assert short.measured_rate == pytest.approx(short.local_rate, rel=2e-4) and "linear regime" not in short.note
+
+
+@pytest.mark.parametrize("method", ["gd", "altgd", "momentum"])
+def test_no_stable_step_reports_the_infimum_as_h_goes_to_zero(method):
+    """At an equilibrium no step of gd stabilises (DF's eigenvalues -0.1 +- i: 1 - h lambda has modulus > 1 for every
+    h > 0, checked with numpy on a grid), the least rate is approached as h -> 0: rho_opt is its limit there, 1, not
+    the 1.00007 of the smallest step tried (a new user's unstable game)."""
+    A = np.array([[-0.1, 1.0], [-1.0, -0.1]])
+    for h in np.logspace(-6, 2, 50):
+        assert np.max(np.abs(np.linalg.eigvals(np.eye(2) - h * A))) > 1
+    h_opt, r_opt = optimal_step(method, A, n_theta=1, beta=-0.5 if method == "momentum" else 0.0)
+    assert h_opt is None and r_opt == 1.0

@@ -381,7 +381,12 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
             best_h, best = float(x), float(v)
     if not upper_rate_function(method, A, n_theta, beta, n_g, n_d, **options)(best_h) < 1 - STABLE_TOL:
         # no step contracts (e.g. GD or alternating GD on the bilinear game; gd on a nilpotent A, whose rate is 1
-        # exactly while it computes as 1 - 3e-18 h): not with the multipliers' radii of rounding (rate_upper)
+        # exactly while it computes as 1 - 3e-18 h): not with the multipliers' radii of rounding (rate_upper).  The
+        # least rate at the grid's smallest step is the infimum approached as h -> 0: its limit there (1 for every
+        # method whose map is the identity at h = 0), not the 1.00001 of the smallest step tried (an unstable game
+        # showed rho_opt 1.00007)
+        if best_h <= grid[0] * (1 + 1e-9):
+            return None, float(f(0.0))  # (the map at h = 0, its rate exactly)
         return None, best
     return best_h, best
 
