@@ -2213,7 +2213,7 @@ def interleave_dashes(members) -> None:
     and predictions that coincide; a study calls it on curves it knows are equal (two balls of one radius)."""
     if len(members) > 1:
         for t, line in enumerate(members):
-            if not isinstance(line, _InterleavedLine):
+            if type(line) is Line2D:  # (a line of another class keeps it: only its legend entry would differ)
                 line._gandynamics_own_ls = line.get_linestyle()
                 line.__class__ = _InterleavedLine  # (the same object, drawn the same: only its legend entry differs)
             line.set_linestyle((3.0 * t, (3.0, 3.0 * (len(members) - 1))))
