@@ -865,3 +865,36 @@ def test_groups_of_fractional_sample_steps_are_bitwise_the_reference(top):
     loglog_on = k[k >= TEST_START * T].min() >= 1.0
     poly_on = k[k >= FIT_START * T].min() >= 1.0
     assert (loglog_on, poly_on) == {1.5: (False, False), 3.0: (True, False), 40.0: (True, True)}[top]
+
+
+@pytest.mark.parametrize("K", [1000, 997, 203])
+def test_a_spike_at_either_end_of_each_band_is_read_as_the_reference(K):
+    """The envelopes of a group come from the largest and smallest distance of each of the six bands the verdict's
+    tests cut [0, T] into (k <= T/4, T/4 < k < T/2, T/2 <= k < 5T/8, 5T/8 <= k < 3T/4, 3T/4 <= k < 7T/8, 7T/8 <= k
+    <= T, cut here from their definitions): a spike up or down at the first or the last sample of each band, in rows
+    read in groups, gives the reference's readings bitwise (a band starting one sample late passed every other test),
+    at lives that are not multiples of 8; the spikes change the readings (the test can fail)."""
+    rng = np.random.default_rng(K)
+    idx = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64))
+    k, T = idx.astype(float), float(K)
+    bands = [k <= T / 4, (k > T / 4) & (k < T / 2), (k >= T / 2) & (k < 5 * T / 8), (k >= 5 * T / 8) & (k < 3 * T / 4),
+             (k >= 3 * T / 4) & (k < 7 * T / 8), k >= 7 * T / 8]
+    ends = sorted({int(j) for b in bands for j in (np.flatnonzero(b)[0], np.flatnonzero(b)[-1])})
+    d, life, div = sequences(rng, 600, idx, K)
+    keep = _grouped_rows(idx, d, life, np.zeros(len(d))) & (life == K)
+    base = d[keep][:60]
+    rows = [base]
+    for j in ends:
+        for factor in (30.0, 1 / 30.0):
+            s = base.copy()
+            s[:, j] *= factor
+            rows.append(s)
+    D = np.vstack(rows)
+    n = len(D)
+    life, div, zn = np.full(n, float(K)), np.full(n, -1, dtype=np.int64), np.zeros(n)
+    ref, n_grouped, n_single, want = _read_as_the_reference(idx, D, life, div, zn)
+    assert n_single == 0 and n_grouped == int(want.sum()) and want.sum() > 0.8 * n
+    plain = ref[:, :len(base)]
+    changed = [not np.array_equal(ref[:, (i + 1) * len(base):(i + 2) * len(base)], plain, equal_nan=True)
+               for i in range(len(rows) - 1)]
+    assert all(changed)
