@@ -2192,10 +2192,16 @@ class _InterleavedLine(Line2D):
 
 
 def _own_style_in_legend(legend_line, line) -> None:
-    """The legend entry of an :class:`_InterleavedLine` in the line's own style (``_gandynamics_own_ls``): as
-    matplotlib's default (which a handler's own function replaces) copies the line, then the style."""
+    """The legend entry of an :class:`_InterleavedLine` in the line's own style, as long as it is drawn with the
+    interleaved dashes it was given (a line restyled since shows its style as drawn): as matplotlib's default
+    (which a handler's own function replaces) copies the line, then the style it had (``_gandynamics_own``: its
+    style name and its dash pattern, so that a pattern of its own, ``(0, (6, 2, 1, 2))``, is kept)."""
     legend_line.update_from(line)
-    legend_line.set_linestyle(getattr(line, "_gandynamics_own_ls", "-"))
+    own = getattr(line, "_gandynamics_own", None)
+    if own is None or tuple(line._unscaled_dash_pattern[1] or ()) != own[2]:
+        return
+    ls, (offset, seq), _ = own
+    legend_line.set_linestyle((offset, seq) if seq else ls)
 
 
 from matplotlib.legend import Legend  # noqa: E402
@@ -2208,15 +2214,23 @@ Legend.update_default_handler_map({_InterleavedLine: HandlerLine2D(update_func=_
 def interleave_dashes(members) -> None:
     """Draw the ``m`` matplotlib lines ``members`` (which lie on one another, of one line width) with interleaved
     dashes, so that each shows its colour: dashes 3 line widths long, ``3 (m - 1)`` apart, each line's offset by 3
-    from the previous one's (one line: left as it is).  Their legend entries, in any legend of their axes, keep each
-    line's own style (:class:`_InterleavedLine`).  The portraits, animations and convergence plots call it on the runs
-    and predictions that coincide; a study calls it on curves it knows are equal (two balls of one radius)."""
+    from the previous one's (one line: left as it is; a line drawn without a line, markers only, is left out).  The
+    legend entries of plain :class:`~matplotlib.lines.Line2D` lines, in any legend of their axes, keep each line's
+    own style, dash pattern included, while it is drawn with these dashes (:class:`_InterleavedLine`); a line of
+    another class (``axline``) shows the dashes in its legend entry.  The portraits, animations and convergence plots
+    call it on the runs and predictions that coincide; a study calls it on curves it knows are equal (two balls of
+    one radius)."""
+    members = [line for line in members if line.get_linestyle() not in ("None", "", " ")]
     if len(members) > 1:
         for t, line in enumerate(members):
-            if type(line) is Line2D:  # (a line of another class keeps it: only its legend entry would differ)
-                line._gandynamics_own_ls = line.get_linestyle()
-                line.__class__ = _InterleavedLine  # (the same object, drawn the same: only its legend entry differs)
+            own = (line.get_linestyle(), (line._unscaled_dash_pattern[0], line._unscaled_dash_pattern[1]))
             line.set_linestyle((3.0 * t, (3.0, 3.0 * (len(members) - 1))))
+            if type(line) is Line2D or isinstance(line, _InterleavedLine):  # (another class keeps it)
+                if not isinstance(line, _InterleavedLine):
+                    line._gandynamics_own = own + (tuple(line._unscaled_dash_pattern[1]),)
+                    line.__class__ = _InterleavedLine  # (the same object, drawn the same: only its legend entry differs)
+                else:  # (interleaved again: its own style is the one it had first)
+                    line._gandynamics_own = line._gandynamics_own[:2] + (tuple(line._unscaled_dash_pattern[1]),)
 
 
 def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:

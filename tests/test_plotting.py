@@ -1492,3 +1492,24 @@ def test_a_portrait_of_several_methods_from_several_starts_keeps_the_methods_col
         assert len({c for _, c, _ in seen["lines"]}) == 2
     finally:
         plt.Figure.savefig = orig
+
+
+def test_interleaved_lines_keep_their_own_pattern_in_the_legend_while_interleaved():
+    """interleave_dashes on a line with a dash pattern of its own, a plain line and a markers-only line: the legend
+    shows the pattern itself (not matplotlib's plain dashes, the name get_linestyle gives it) and the plain line
+    solid; the markers-only line is left as it is (no dashes drawn where it had no line); a line restyled afterwards
+    shows its new style."""
+    from gandynamics.plotting import interleave_dashes
+    fig, ax = plt.subplots()
+    a, = ax.plot([0, 1], [0, 1], ls=(0, (6, 2, 1, 2)), label="a")
+    b, = ax.plot([0, 1], [0, 1], label="b")
+    c, = ax.plot([0, 1], [0, 1], "o", label="c")
+    interleave_dashes([a, b, c])
+    assert c.get_linestyle() == "None" and tuple(a._unscaled_dash_pattern[1]) == (3.0, 3.0)
+    entries = lambda leg: {t.get_text(): h for t, h in zip(leg.get_texts(), leg.legend_handles)}  # noqa: E731
+    e = entries(ax.legend())
+    assert tuple(e["a"]._unscaled_dash_pattern[1]) == (6, 2, 1, 2) and e["b"].get_linestyle() == "-"
+    assert e["c"].get_linestyle() == "None"
+    b.set_linestyle(":")
+    assert entries(ax.legend())["b"].get_linestyle() == ":"
+    plt.close(fig)
