@@ -219,6 +219,9 @@ def _window(lim, what: str) -> tuple[float, float]:
     lo, hi = vector(lim, what, n=2)
     if not lo < hi:
         raise GandynamicsError(f"{what} must be (lo, hi) with lo < hi, got {tuple(lim)!r}")
+    if not math.isfinite(hi - lo):  # (matplotlib's ticks raised ValueError from numpy.arange: a traceback)
+        raise GandynamicsError(f"{what} ({lo:zg}, {hi:zg}) is wider than the largest double (hi - lo overflows); "
+                               "give a narrower window")
     return float(lo), float(hi)
 
 
@@ -676,14 +679,18 @@ def outside_rows(points, xlim, ylim) -> np.ndarray:
 def window_holding(points, lim, center: float = 0.0):
     """The limits ``(lo, hi)`` of one axis, relative to ``center`` as ``--xlim``/``--ylim`` are, that hold the
     window ``lim`` (absolute) and every finite value of ``points`` (1-D) with a margin of 5 % of the span, rounded
-    outward to two significant digits of the span (what the command line suggests for a trajectory drawn cut)."""
+    outward to two significant digits of the span (what the command line suggests for a trajectory drawn cut); not
+    finite where the span overflows."""
     v = np.asarray(points, float).reshape(-1)
     v = v[np.isfinite(v)]
     lo = min(float(lim[0]), float(v.min(initial=np.inf))) - center
     hi = max(float(lim[1]), float(v.max(initial=-np.inf))) - center
-    pad = 0.05 * (hi - lo)
-    unit = 10.0 ** (np.floor(np.log10(hi - lo)) - 1) if hi > lo else 1.0
-    return float(np.floor((lo - pad) / unit) * unit), float(np.ceil((hi + pad) / unit) * unit)
+    with np.errstate(over="ignore", invalid="ignore"):
+        pad = 0.05 * (hi - lo)
+        unit = 10.0 ** (np.floor(np.log10(hi - lo)) - 1) if hi > lo else 1.0
+        a, b = float(np.floor((lo - pad) / unit) * unit), float(np.ceil((hi + pad) / unit) * unit)
+    # (NaN or inf where the span overflows: the caller tells the user to widen the window instead)
+    return a, b
 
 
 def _and(labels) -> str:

@@ -1513,3 +1513,21 @@ def test_interleaved_lines_keep_their_own_pattern_in_the_legend_while_interleave
     b.set_linestyle(":")
     assert entries(ax.legend())["b"].get_linestyle() == ":"
     plt.close(fig)
+
+
+@pytest.mark.parametrize("center, lim, far", [(0.0, (1234560.0, 1234570.0), 1234580.6), (1e9, (1e9 - 2, 1e9 + 2), 1e9 + 7.3),
+                                              (0.0, (-2.0, 2.0), 1e300), (0.0, (-2.0, 2.0), None)])
+def test_the_suggested_window_holds_the_run_as_printed(center, lim, far):
+    """The --xlim the portrait suggests, printed as the note prints it (15 digits) and read back, holds the run far
+    from 0 (to 6 digits 1234582 printed as 1.23458e+06, short of the point at 1234580.6); where the span overflows the
+    suggestion is not finite (the note then says to widen the window)."""
+    from gandynamics.plotting import _window, window_holding
+    pts = np.array([-1.7e308, 1.7e308]) if far is None else np.array([lim[0] + 1.0, far])
+    a, b = window_holding(pts, lim, center)
+    assert (far is None) == (not np.isfinite(b - a))
+    if far is None:
+        with pytest.raises(GandynamicsError, match="overflows"):
+            _window((-1e308, 1e308), "xlim")
+        return
+    A, B = float(f"{a:z.15g}") + center, float(f"{b:z.15g}") + center
+    assert A <= lim[0] and B >= far

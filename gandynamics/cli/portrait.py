@@ -104,6 +104,10 @@ def run(args) -> int:
     if not (xl[0] < xl[1] and yl[0] < yl[1]):
         bad = ("--xlim", args.xlim) if not xl[0] < xl[1] else ("--ylim", args.ylim)
         raise GandynamicsError(f"{bad[0]} must be LO,HI with LO < HI; got {bad[1]!r}")
+    for what, lim, typed in (("--xlim", xl, args.xlim), ("--ylim", yl, args.ylim)):
+        if not np.isfinite(lim[1] - lim[0]):  # (matplotlib's ticks then raised from numpy.arange: a traceback)
+            raise GandynamicsError(f"{what} {typed!r} is wider than the largest double (HI - LO overflows); give a "
+                                   "narrower window")
     inits = [parse_vector(s, fld.n, "--init", fld.names) for s in args.init]
     star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
     center = slice_center(fld, hyper, star=star)
@@ -155,9 +159,12 @@ def run(args) -> int:
             wx = window_holding(S[:, 0], xlim, center[i])
             wy = window_holding(S[:, 1], ylim, center[j])
             # (a suggestion only while it is a window worth looking at: a run that left for 1e300 has none)
-            wide = max(wx[1] - wx[0], wy[1] - wy[0]) > 1e4 * max(xlim[1] - xlim[0], ylim[1] - ylim[0])
+            with np.errstate(over="ignore", invalid="ignore"):
+                width = max(wx[1] - wx[0], wy[1] - wy[0])
+            wide = not np.isfinite(width) or width > 1e4 * max(xlim[1] - xlim[0], ylim[1] - ylim[0])
+            # (to 15 digits: a window far from 0, 1234560 to 1234582, printed to 6 was 1.23458e+06, short of the run)
             hint = ("--xlim/--ylim widen the window" if wide else
-                    f"--xlim={wx[0]:zg},{wx[1]:zg} --ylim={wy[0]:zg},{wy[1]:zg} would hold all of it")
+                    f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} would hold all of it")
             print(f"note: {lab} leaves the window {names[0]} in [{xlim[0]:zg}, {xlim[1]:zg}], {names[1]} in "
                   f"[{ylim[0]:zg}, {ylim[1]:zg}] {where}: it is drawn cut at the edge; {hint}")
     import matplotlib.pyplot as plt
