@@ -219,7 +219,7 @@ def _window(lim, what: str) -> tuple[float, float]:
     lo, hi = vector(lim, what, n=2)
     if not lo < hi:
         raise GandynamicsError(f"{what} must be (lo, hi) with lo < hi, got {tuple(lim)!r}")
-    if not math.isfinite(hi - lo):  # (matplotlib's ticks raised ValueError from numpy.arange: a traceback)
+    if not math.isfinite(float(hi) - float(lo)):  # (matplotlib's ticks raised ValueError from numpy.arange: a traceback)
         raise GandynamicsError(f"{what} ({lo:zg}, {hi:zg}) is wider than the largest double (hi - lo overflows); "
                                "give a narrower window")
     return float(lo), float(hi)
