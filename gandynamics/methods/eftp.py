@@ -60,19 +60,22 @@ def method_map(F, D, h, n, **opts):
     return G, DG, 2 * n
 
 
-def bound(h, mu, L, **opts):
+def bound(h, mu, L, proved_for: str = "", **opts):
     """The recalled theorem's squared factor ``1 - h mu`` for ``h <= 1/(4L)`` (docs/mathematics.md §5.3), with a
     note giving the factor derived in docs/math/basin-and-pep.md §1.4 from its potential,
     ``(1 + t h mu)^(-1/2)``, ``t = min(1, (1 - 3hL) / (2 h mu (1 + hL)))``: weaker, proved there with the
-    invariance :func:`gandynamics.analysis.basin.basin` certifies."""
+    invariance :func:`gandynamics.analysis.basin.basin` certifies.  ``proved_for``: how the proof reaches another
+    method's iterates (OGDA's: :func:`gandynamics.methods.ogda.bound`); empty for EFTP's own."""
     cond = f"h <= 1/(4L) = {1 / (4 * L):z.6g}"
     if h > 1 / (4 * L) * (1 + 1e-12):
         return None, cond, "step outside the theorem's condition"
     t = min(1.0, (1 - 3 * h * L) / (2 * h * mu * (1 + h * L)))
     proved = 1 / math.sqrt(1 + t * h * mu)
+    whose = f" {proved_for}" if proved_for else ""
+    certified = "" if proved_for else "; gandynamics basin certifies it"
     return 1 - h * mu, cond, (f"bound: the recalled theorem's factor sqrt(1 - h mu) (docs/mathematics.md §5.3); the "
                               f"factor derived from a potential, (1 + t h mu)^(-1/2) = {proved:z.6g}, is weaker and "
-                              "proved (docs/math/basin-and-pep.md §1.4; gandynamics basin certifies it)")
+                              f"proved{whose} (docs/math/basin-and-pep.md §1.4{certified})")
 
 
 METHOD = Method(

@@ -47,12 +47,9 @@ def method_map(F, D, h, n, **opts):
 
 def bound(h, mu, L, **opts):
     """EFTP's bound (:func:`gandynamics.methods.eftp.bound`): OGDA's iterates are EFTP's extrapolated points
-    ``w_k``, which converge at the rate of its ``z_k`` (``|w_k - z_k| <= h L |w_{k-1} - z*|``)."""
-    sq, cond, note = eftp.bound(h, mu, L, **opts)
-    if sq is not None:
-        note = note.replace("is weaker and proved", "is weaker and proved for EFTP's z_k, whose extrapolated points "
-                            "w_k are OGDA's iterates (the same rate)").replace("; gandynamics basin certifies it", "")
-    return sq, cond, note
+    ``w_k``, which converge at the rate of its ``z_k`` (``|w_k - z*| <= |z_k - z*| + h L |w_{k-1} - z*|``)."""
+    return eftp.bound(h, mu, L, proved_for="for EFTP's z_k, whose extrapolated points w_k are OGDA's iterates (the "
+                                           "same rate)", **opts)
 
 
 METHOD = Method(

@@ -61,6 +61,7 @@ def study(ctx):
     angles_in = np.linspace(0, 2 * np.pi, 6, endpoint=False) + 0.3
     conv = []
     rates = {}
+    one_circle = []  # the methods whose invariant ball is the certified (dashed) ball
     for ax, (m, rep) in zip(axes, reports.items()):
         zs = rep.equilibrium
         trs = []
@@ -93,6 +94,7 @@ def study(ctx):
         if same:  # (gd: the invariant ball is the whole certified ball) one circle in alternating dashes of both
             # colours, as the portraits draw runs that lie on one another; the legend keeps each line's own style
             interleave_dashes([region, ball])
+            one_circle.append(m.upper())
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)
         ax.set_aspect("equal")
@@ -106,9 +108,10 @@ def study(ctx):
     conv.sort(key=lambda item: item[0].startswith("eg"))
     fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from the starts (white circles) "
                  "inside the invariant ball in green, outside in orange")
+    same_text = (f"; where it is the dashed ball, for {' and '.join(one_circle)}, one circle in alternating dashes of "
+                 "both colours" if one_circle else "")
     ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
-             "invariant ball of starts (solid; where it is the dashed ball, as for GD, one circle in alternating dashes of both "
-             "colours) of GD, EG and EFTP, with trajectories from inside and outside")
+             f"invariant ball of starts (solid{same_text}) of GD, EG and EFTP, with trajectories from inside and outside")
     fig, ax = plt.subplots(figsize=(8.0, 4.2), layout="constrained")
     convergence(conv, rates=rates, anchor=0.0, ax=ax, legend="outside",
                 title="distance from a start on the invariant ball; dashed: certified rate (an upper bound)")
