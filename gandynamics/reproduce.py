@@ -679,7 +679,8 @@ def _print_result(res: StudyResult, file=None) -> None:
     n_ok = sum(c.passed for c in res.checks)
     status = "missing" if res.missing else "error" if res.error else "ok" if res.ok else "CHECK FAILED"
     w = name_width()
-    print(f"{res.name:<{w}} {status:<12} {n_ok}/{len(res.checks)} checks  {res.seconds:z6.1f} s  "
+    counts = f"{n_ok}/{len(res.checks)}"
+    print(f"{res.name:<{w}} {status:<12} {counts:>7} checks  {res.seconds:z6.1f} s  "
           f"{', '.join(s + '.png' for s, _ in res.images)}", file=f)
     if res.missing:
         print(f"    {res.missing}", file=f)
