@@ -1379,7 +1379,8 @@ def test_outside_rows_are_the_finite_points_beyond_the_window():
     assert last_outside(P[[0, 5]], (-2, 2), (-2, 2)) is None
 
 
-@pytest.mark.parametrize("rows,cols,size", [(5, 2, (7, 12)), (3, 3, (8, 6)), (2, 1, (4, 5)), (4, 2, (6, 6))])
+@pytest.mark.parametrize("rows,cols,size", [(5, 2, (7, 12)), pytest.param(3, 3, (8, 6), marks=pytest.mark.slow), (2, 1, (4, 5)),
+                                            pytest.param(4, 2, (6, 6), marks=pytest.mark.slow)])
 def test_titles_of_a_grid_of_panels_without_layout_stay_off_the_panels_above(rows, cols, size):
     """In a figure without layout engine (plt.subplots as it comes) the room above a panel ends at the lowest label of
     the panel above, not at the figure's top: a title runs over neither the x tick labels nor the x label of the row
@@ -1394,7 +1395,7 @@ def test_titles_of_a_grid_of_panels_without_layout_stay_off_the_panels_above(row
         import warnings
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            phase_portrait(fld, trajectories=[("gd", tr)], ax=ax, legend=False)
+            phase_portrait(fld, trajectories=[("gd", tr)], ax=ax, legend=False, n=9)
     fig.canvas.draw()
     r = fig.canvas.get_renderer()
     for a in range(rows):
