@@ -262,19 +262,35 @@ def _sidecar_text(record: Mapping) -> str:
     return json.dumps(_jsonable(record), indent=1, allow_nan=False) + "\n"
 
 
-def write_with_sidecar(path, text: str, record: Mapping) -> Path:
-    """Write the data file ``path`` (``text``, UTF-8, newlines as given) and its sidecar ``path + ".json"`` (the
-    record, with the data's SHA-256 as :data:`TABLE_HASH`) together (:func:`gandynamics.io.atomic_files`): both are
-    replaced, or neither; :func:`read_sidecar` refuses a pair whose data does not match the hash (files from two
-    different writes).  Returns the sidecar's path."""
-    import hashlib
+class _HashingText:
+    """A text stream over a binary file that hashes what it writes (UTF-8, newlines as given: as ``newline=""``)."""
 
+    def __init__(self, fh):
+        import hashlib
+        self.fh, self.hash = fh, hashlib.sha256()
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self.hash.update(data)
+        self.fh.write(data)
+        return len(text)
+
+
+def write_with_sidecar(path, write, record: Mapping) -> Path:
+    """Write the data file ``path`` and its sidecar ``path + ".json"`` (the record, with the data's SHA-256 as
+    :data:`TABLE_HASH`) together (:func:`gandynamics.io.atomic_files`): both are replaced, or neither;
+    :func:`read_sidecar` refuses a pair whose data does not match the hash (files from two different writes).
+    ``write``: the data as text, or a function ``write(stream)`` that writes it to a text stream (a table row by row:
+    streamed to the file, never held whole in memory); UTF-8, newlines as given.  Returns the sidecar's path."""
     from .io import atomic_files
-    data = text.encode("utf-8")
     side = sidecar_path(path)
     with atomic_files() as open_:
-        open_(path, "wb").write(data)
-        open_(side, "w").write(_sidecar_text({**record, TABLE_HASH: hashlib.sha256(data).hexdigest()}))
+        out = _HashingText(open_(path, "wb"))
+        if callable(write):
+            write(out)
+        else:
+            out.write(write)
+        open_(side, "w").write(_sidecar_text({**record, TABLE_HASH: out.hash.hexdigest()}))
     return side
 
 

@@ -120,16 +120,12 @@ class SweepResult:
         (:mod:`gandynamics.provenance`), which :meth:`load` reads back.  Both are replaced together, or neither
         (:func:`gandynamics.provenance.write_with_sidecar`); :meth:`load` refuses a table that is not the one its
         sidecar describes."""
-        import io
-
         from ..provenance import check_sidecar, write_with_sidecar
         check_sidecar(path)  # before the table: a table is never left without its provenance
-        buf = io.StringIO(newline="")
-        self.write_csv(buf)
         head = self._header()  # (the provenance once, at the top, where read_sidecar and load look: not in meta too)
         head["meta"] = {k: v for k, v in self.meta.items() if k != "provenance"}
         # (the table and its sidecar replaced together, or neither: write_with_sidecar)
-        write_with_sidecar(path, buf.getvalue(), json.loads(dumps(dict(head, provenance=self.meta.get("provenance", {})))))
+        write_with_sidecar(path, self.write_csv, json.loads(dumps(dict(head, provenance=self.meta.get("provenance", {})))))
 
     def write_csv(self, fh) -> None:
         """The table as CSV rows on an open text stream (header row first)."""

@@ -169,16 +169,15 @@ class Trajectory:
         """Recorded states as CSV: ``k, <parameter names>, distance``, with the provenance in the sidecar
         ``path + ".json"`` (:mod:`gandynamics.provenance`), both replaced together or neither
         (:func:`gandynamics.provenance.write_with_sidecar`)."""
-        import io
-
         from ..provenance import check_sidecar, write_with_sidecar
         check_sidecar(path)  # before the table: a table is never left without its provenance
-        buf = io.StringIO(newline="")
-        w = csv.writer(buf)
-        w.writerow(["k"] + self.names + ["distance"])
-        for t, z, d in zip(self.times, self.states, self.distance):
-            w.writerow([int(t)] + [repr(float(v)) for v in z] + [repr(float(d))])
-        write_with_sidecar(path, buf.getvalue(), self.provenance)  # (both replaced, or neither)
+
+        def rows(fh):
+            w = csv.writer(fh)
+            w.writerow(["k"] + self.names + ["distance"])
+            for t, z, d in zip(self.times, self.states, self.distance):
+                w.writerow([int(t)] + [repr(float(v)) for v in z] + [repr(float(d))])
+        write_with_sidecar(path, rows, self.provenance)  # (both replaced, or neither)
 
 
 
