@@ -267,7 +267,7 @@ def test_atomic_files_replace_all_or_none(tmp_path, fail_at):
     assert sorted(os.listdir(tmp_path)) == [p.name for p in paths]
 
 
-@pytest.mark.parametrize("writer", ["sweep", "simulate"])
+@pytest.mark.parametrize("writer", ["sweep", pytest.param("simulate", marks=pytest.mark.slow)])  # (4 s each)
 def test_a_table_and_its_sidecar_are_replaced_together_or_not_at_all(tmp_path, writer):
     """The kind: every CSV written with a provenance sidecar (sweep --out, simulate --csv).  Under a file-size limit
     that the new table passes and its sidecar does not (a new user's trial: the new table was left beside the old

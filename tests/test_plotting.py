@@ -1379,7 +1379,8 @@ def test_outside_rows_are_the_finite_points_beyond_the_window():
     assert last_outside(P[[0, 5]], (-2, 2), (-2, 2)) is None
 
 
-@pytest.mark.parametrize("rows,cols,size", [(5, 2, (7, 12)), pytest.param(3, 3, (8, 6), marks=pytest.mark.slow), (2, 1, (4, 5)),
+@pytest.mark.parametrize("rows,cols,size", [pytest.param(5, 2, (7, 12), marks=pytest.mark.slow),  # (4-5 s each: -m slow)
+                                            pytest.param(3, 3, (8, 6), marks=pytest.mark.slow), (2, 1, (4, 5)),
                                             pytest.param(4, 2, (6, 6), marks=pytest.mark.slow)])
 def test_titles_of_a_grid_of_panels_without_layout_stay_off_the_panels_above(rows, cols, size):
     """In a figure without layout engine (plt.subplots as it comes) the room above a panel ends at the lowest label of
