@@ -280,16 +280,13 @@ def write_with_sidecar(path, write, record: Mapping) -> Path:
     """Write the data file ``path`` and its sidecar ``path + ".json"`` (the record, with the data's SHA-256 as
     :data:`TABLE_HASH`) together (:func:`gandynamics.io.atomic_files`): both are replaced, or neither;
     :func:`read_sidecar` refuses a pair whose data does not match the hash (files from two different writes).
-    ``write``: the data as text, or a function ``write(stream)`` that writes it to a text stream (a table row by row:
-    streamed to the file, never held whole in memory); UTF-8, newlines as given.  Returns the sidecar's path."""
+    ``write``: a function ``write(stream)`` that writes the data to a text stream (a table row by row: streamed to
+    the file, never held whole in memory); UTF-8, newlines as given.  Returns the sidecar's path."""
     from .io import atomic_files
     side = sidecar_path(path)
     with atomic_files() as open_:
         out = _HashingText(open_(path, "wb"))
-        if callable(write):
-            write(out)
-        else:
-            out.write(write)
+        write(out)
         open_(side, "w").write(_sidecar_text({**record, TABLE_HASH: out.hash.hexdigest()}))
     return side
 
