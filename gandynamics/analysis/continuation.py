@@ -669,11 +669,13 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                         **e.extra, "crossing": "fixed points of the map that are not zeros of F cross the branch "
                                                "(a multiplier +1 where the branch does not turn)"})
                     if e.type == "fold" and not turned else e for e in here]
-        bps = [e.value for e in here if e.type == "branch-point"]
-        here = [e for k, e in enumerate(here) if not (
-            e.type in ("fold", "branch-point") and any(
-                abs(e.value - b.value) <= 1e-6 * max(1.0, abs(b.value)) for b in here[:k] if b.type == "branch-point")
-            or e.type == "fold" and any(abs(e.value - b) <= 1e-6 * max(1.0, abs(b)) for b in bps))]
+        # a fold at a branch point is the branch point; a branch point found twice (bordered determinant, multiplier +1)
+        # is kept once
+        near = lambda e, b: abs(e.value - b.value) <= 1e-6 * max(1.0, abs(b.value))  # noqa: E731
+        bps = [e for e in here if e.type == "branch-point"]
+        here = [e for k, e in enumerate(here)
+                if not (e.type == "fold" and any(near(e, b) for b in bps)
+                        or e.type == "branch-point" and any(near(e, b) for b in here[:k] if b.type == "branch-point"))]
         found.extend(here)
         x, t, tv = x_new, t_new, tv_new
         xs.append(x.copy())
