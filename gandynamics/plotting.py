@@ -1360,17 +1360,7 @@ class _RefittingLayout(ConstrainedLayoutEngine):
                 setattr(t, _ONE_LINE, None)
             if ax.get_visible() and t.get_visible() and t.get_wrap() and t.get_text() and "\n" not in t.get_text():
                 titles.append((ax, t))
-        out = super().execute(fig)
-        # a fixed-aspect plot: the layout measures its title and legend from where the plot was before it moved it,
-        # and converges over a few runs (a legend right of it; a title of two lines above it, cut off at the figure's
-        # top in a first draw, savefig's one); run until the plots stand still, at most SETTLE_PASSES more times
-        if any(_square(ax) and (getattr(ax.get_legend(), "_gandynamics_right", False) or "\n" in ax.get_title())
-               for ax in fig.axes):
-            for _ in range(SETTLE_PASSES):
-                before = [ax.get_position().bounds for ax in fig.axes]
-                out = super().execute(fig)
-                if [ax.get_position().bounds for ax in fig.axes] == before:
-                    break
+        out = self._settled(fig)
         r = _layout_renderer(fig)
         for _ in range(REFIT_PASSES if r is not None and titles else 0):
             changed = False
@@ -1391,7 +1381,23 @@ class _RefittingLayout(ConstrainedLayoutEngine):
                 changed = True
             if not changed:
                 break
-            out = super().execute(fig)
+            out = self._settled(fig)  # (a title now of two lines over a fixed-aspect plot settles as above)
+        return out
+
+    def _settled(self, fig):
+        """Run the constrained layout; with a fixed-aspect plot whose legend is right of it or whose title has
+        several lines, run it again until the plots stand still, at most :data:`SETTLE_PASSES` more times: the
+        layout measures such a title and legend from where the plot was before it moved it and converges over a few
+        runs (a title of two lines was cut off at the figure's top in a first draw, savefig's only one; also when
+        the refit had just split it, the rightmost of four portraits at 72 dpi)."""
+        out = super().execute(fig)
+        if any(_square(ax) and (getattr(ax.get_legend(), "_gandynamics_right", False) or "\n" in ax.get_title())
+               for ax in fig.axes):
+            for _ in range(SETTLE_PASSES):
+                before = [ax.get_position().bounds for ax in fig.axes]
+                out = super().execute(fig)
+                if [ax.get_position().bounds for ax in fig.axes] == before:
+                    break
         return out
 
 

@@ -759,7 +759,8 @@ def test_a_period_collapsed_toward_zero_is_no_orbit(init, guess, center):
         limit_cycle(fld, init, guess, center=center)
 
 
-@pytest.mark.parametrize("init,guess", [((0.5, 0.0), 600.0), ((0.01, 0.0), 6.0),  # (1.5 s each: two in the default pass)
+@pytest.mark.parametrize("init,guess", [pytest.param((0.5, 0.0), 600.0, marks=pytest.mark.slow),  # (3-8 s cold)
+                                        ((0.01, 0.0), 6.0),  # (1.5 s: the one in the default pass)
                                         pytest.param((0.05, 0.0), 6.0, marks=pytest.mark.slow),
                                         pytest.param((0.5, 0.0), 19.0, marks=pytest.mark.slow)])
 def test_a_guess_of_several_turns_gives_the_cycles_own_period_and_multiplier(init, guess):
