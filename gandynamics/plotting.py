@@ -212,17 +212,26 @@ def _axes(ax, figsize=(4.6, 4.2)):
     return ax
 
 
-def _window(lim, what: str) -> tuple[float, float]:
-    """A plot range ``(lo, hi)`` of finite numbers with ``lo < hi`` (the command line's --xlim rule; streamplot's
-    "'x' must be strictly increasing" came out of the Python API)."""
+def _window(lim, what: str, typed: str | None = None) -> tuple[float, float]:
+    """A plot range ``(lo, hi)`` of finite numbers with ``lo < hi`` (streamplot's "'x' must be strictly increasing"
+    came out of the Python API; an overflowing ``hi - lo``, matplotlib's ticks' ValueError from numpy.arange).  The
+    one rule of the library and the command line: ``typed``, the option's text as given (``what`` then the option,
+    ``"--xlim"``), puts the refusal in the command line's words."""
     from .validate import vector
     lo, hi = vector(lim, what, n=2)
+    shown = repr(typed) if typed is not None else f"({lo:zg}, {hi:zg})"
     if not lo < hi:
-        raise GandynamicsError(f"{what} must be (lo, hi) with lo < hi, got {tuple(lim)!r}")
-    if not math.isfinite(float(hi) - float(lo)):  # (matplotlib's ticks raised ValueError from numpy.arange: a traceback)
-        raise GandynamicsError(f"{what} ({lo:zg}, {hi:zg}) is wider than the largest double (hi - lo overflows); "
-                               "give a narrower window")
+        form = "LO,HI with LO < HI; got" if typed is not None else "(lo, hi) with lo < hi, got"
+        raise GandynamicsError(f"{what} must be {form} {shown if typed is not None else repr(tuple(lim))}")
+    if not max(abs(float(lo)), abs(float(hi))) <= WINDOW_MAX:
+        raise GandynamicsError(f"{what} {shown} reaches beyond +-{WINDOW_MAX:zg}, where matplotlib's arithmetic on a "
+                               "window (its ticks, the arrows of streamlines) overflows; give a narrower window")
     return float(lo), float(hi)
+
+
+#: the largest magnitude of a plot window's ends (:func:`_window`): matplotlib's streamlines raised StopIteration for a
+#: window of +-1e306 and its ticks "arange: cannot compute length" for one 1.8e308 wide; +-1e305 drew (2026-12-04)
+WINDOW_MAX = 1e300
 
 
 #: half the width of a plane's default window, on each side of its centre (the starred zero)
@@ -230,11 +239,14 @@ HALF_WIDTH = 2.0
 
 
 def window_around(point, index: int, lim=None, what: str = "xlim") -> tuple[float, float]:
-    """``lim`` checked (:func:`_window`), or by default ``point[index] -/+`` :data:`HALF_WIDTH`: a plane's window is
-    centred on its zero unless given (a portrait of a game whose zero is away from 0 looked at an empty corner)."""
-    if lim is None:
+    """``lim`` checked (:func:`_window`), or by default ``point[index] -/+`` :data:`HALF_WIDTH` (or ``1e-9`` of the
+    point's magnitude where that is wider: 2 is below the spacing of doubles past 2**53), checked the same way: a
+    plane's window is centred on its zero unless given (a portrait of a game whose zero is away from 0 looked at an
+    empty corner)."""
+    if lim is None:  # (wider than +-HALF_WIDTH where that would be below the spacing of doubles: a window of one point)
         c = float(point[index])
-        return c - HALF_WIDTH, c + HALF_WIDTH
+        half = max(HALF_WIDTH, 1e-9 * abs(c))
+        return _window((c - half, c + half), f"the default {what} around the zero's {c:zg}")
     return _window(lim, what)
 
 
@@ -306,7 +318,8 @@ def direction_field(field, params=None, plane=None, center=None, xlim=None, ylim
         The point the slice passes through (default: :func:`slice_center`: the zero of F that
         :func:`equilibrium_point` finds, else the declared equilibrium, else 0).
     xlim, ylim : pairs of float, optional
-        The window, in the coordinates' own values (default: :data:`HALF_WIDTH` on each side of ``center``, or of the
+        The window, in the coordinates' own values, ``lo < hi``, each end at most :data:`WINDOW_MAX` in
+        magnitude (else a GandynamicsError) (default: :data:`HALF_WIDTH` on each side of ``center``, or of the
         zero :func:`slice_center` finds; for a game of two parameters with no zero, of 0).
     n : int
 
@@ -423,7 +436,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         x- and y-axis parameters (default: first generator, first discriminator parameter).
     center, n : see :func:`direction_field`.
     xlim, ylim : pairs of float, optional
-        The window, in the coordinates' own values (default: :data:`HALF_WIDTH` = 2 on each side of the starred
+        The window, in the coordinates' own values, ``lo < hi``, each end at most :data:`WINDOW_MAX` in
+        magnitude (else a GandynamicsError) (default: :data:`HALF_WIDTH` = 2 on each side of the starred
         zero, of the point given as ``equilibrium``, or of ``center``: the window follows the zero, as the command
         line's does).
     streamlines : bool, optional
@@ -680,7 +694,8 @@ def window_holding(points, lim, center: float = 0.0):
     """The limits ``(lo, hi)`` of one axis, relative to ``center`` as ``--xlim``/``--ylim`` are, that hold the
     window ``lim`` (absolute) and every finite value of ``points`` (1-D) with a margin of 5 % of the span, rounded
     outward to two significant digits of the span (what the command line suggests for a trajectory drawn cut); not
-    finite where the span overflows."""
+    finite where the span overflows or an end would lie beyond :data:`WINDOW_MAX` (no window :func:`_window` accepts
+    holds them)."""
     v = np.asarray(points, float).reshape(-1)
     v = v[np.isfinite(v)]
     lo = min(float(lim[0]), float(v.min(initial=np.inf))) - center
@@ -690,6 +705,8 @@ def window_holding(points, lim, center: float = 0.0):
         unit = 10.0 ** (np.floor(np.log10(hi - lo)) - 1) if hi > lo else 1.0
         a, b = float(np.floor((lo - pad) / unit) * unit), float(np.ceil((hi + pad) / unit) * unit)
     # (NaN or inf where the span overflows: the caller tells the user to widen the window instead)
+    if not max(abs(a + center), abs(b + center)) <= WINDOW_MAX:
+        return math.nan, math.nan
     return a, b
 
 

@@ -1517,19 +1517,48 @@ def test_interleaved_lines_keep_their_own_pattern_in_the_legend_while_interleave
     plt.close(fig)
 
 
+@pytest.mark.parametrize("lim", [(-1e306, 1e306), (0.0, 1.7e308), (-1.7976931348623157e308, 1e-300), (1e301, 2e301)])
+def test_a_window_matplotlib_cannot_draw_is_refused_and_one_just_inside_is_drawn(dirac_r1, lim):
+    """The kind: windows whose ends reach where matplotlib's own arithmetic overflows (streamplot's StopIteration at
+    +-1e306, its ticks' "arange: cannot compute length" for a width of 1.8e308, a traceback through the library) are
+    refused in one GandynamicsError; the same window scaled into +-WINDOW_MAX draws, with streamlines and a trajectory.
+    A zero so far out that +-2 is below the spacing of doubles gets a default window wide enough to draw."""
+    import io
+
+    from gandynamics.plotting import WINDOW_MAX, window_around
+    from gandynamics.simulate import simulate
+    fld = dirac_r1
+    with pytest.raises(GandynamicsError, match="reaches beyond"):
+        phase_portrait(fld, xlim=lim)
+    scale = WINDOW_MAX / max(abs(lim[0]), abs(lim[1]))
+    inside = (lim[0] * scale, lim[1] * scale)
+    fig, ax = plt.subplots()
+    with np.errstate(all="ignore"):
+        phase_portrait(fld, xlim=inside, ylim=inside, ax=ax,
+                         trajectories=[("gd", simulate(fld, "gd", [1.0, 1.0], steps=20, step=0.1))])
+        fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+    lo, hi = window_around([3e17, 0.0], 0)
+    assert lo < 3e17 < hi and hi - lo < 1e9
+
+
 @pytest.mark.parametrize("center, lim, far", [(0.0, (1234560.0, 1234570.0), 1234580.6), (1e9, (1e9 - 2, 1e9 + 2), 1e9 + 7.3),
-                                              (0.0, (-2.0, 2.0), 1e300), (0.0, (-2.0, 2.0), None)])
+                                              (0.0, (-2.0, 2.0), 1e299), (0.0, (-2.0, 2.0), None),
+                                              (0.0, (-2.0, 2.0), 0.99e300)])
 def test_the_suggested_window_holds_the_run_as_printed(center, lim, far):
     """The --xlim the portrait suggests, printed as the note prints it (15 digits) and read back, holds the run far
-    from 0 (to 6 digits 1234582 printed as 1.23458e+06, short of the point at 1234580.6); where the span overflows the
+    from 0 (to 6 digits 1234582 printed as 1.23458e+06, short of the point at 1234580.6) and is a window the portrait
+    accepts; where the span overflows, or the suggestion would reach beyond WINDOW_MAX (0.99e300 rounded outward), the
     suggestion is not finite (the note then says to widen the window)."""
-    from gandynamics.plotting import _window, window_holding
+    from gandynamics.plotting import WINDOW_MAX, _window, window_holding
     pts = np.array([-1.7e308, 1.7e308]) if far is None else np.array([lim[0] + 1.0, far])
     a, b = window_holding(pts, lim, center)
-    assert (far is None) == (not np.isfinite(b - a))
-    if far is None:
-        with pytest.raises(GandynamicsError, match="overflows"):
-            _window((-1e308, 1e308), "xlim")
+    beyond = far is None or far > 0.1 * WINDOW_MAX
+    assert beyond == (not np.isfinite(b - a))
+    if beyond:
+        with pytest.raises(GandynamicsError, match="reaches beyond"):
+            _window((-1e308, 1e308) if far is None else (lim[0], 1.1 * far), "xlim")
         return
     A, B = float(f"{a:z.15g}") + center, float(f"{b:z.15g}") + center
     assert A <= lim[0] and B >= far
+    assert _window((A, B), "xlim") == (A, B)

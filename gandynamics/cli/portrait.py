@@ -90,7 +90,7 @@ def run(args) -> int:
     # (checked above by the chosen methods' declarations, with the flags' names; momentum's beta -0.5 when not given)
     given = with_cli_defaults(method_option_values(args), chosen)
     fld, hyper = build_field(args)
-    from ..plotting import equilibrium_point, plane_indices, slice_center
+    from ..plotting import _window, equilibrium_point, plane_indices, slice_center
     try:  # (checked before any work: a plane of one parameter twice was refused after the runs were simulated)
         names, i, j = plane_indices(fld, tuple(s.strip() for s in args.plane.split(",")) if args.plane else None)
     except GandynamicsError as exc:
@@ -101,13 +101,8 @@ def run(args) -> int:
     from ..limits import check_array
     check_array((len(args.init) or 1, len(methods_list(args)), args.steps + 1, fld.n),
                 "the trajectories of the portrait")
-    if not (xl[0] < xl[1] and yl[0] < yl[1]):
-        bad = ("--xlim", args.xlim) if not xl[0] < xl[1] else ("--ylim", args.ylim)
-        raise GandynamicsError(f"{bad[0]} must be LO,HI with LO < HI; got {bad[1]!r}")
     for what, lim, typed in (("--xlim", xl, args.xlim), ("--ylim", yl, args.ylim)):
-        if not np.isfinite(lim[1] - lim[0]):  # (matplotlib's ticks then raised from numpy.arange: a traceback)
-            raise GandynamicsError(f"{what} {typed!r} is wider than the largest double (HI - LO overflows); give a "
-                                   "narrower window")
+        _window(lim, what, typed)  # (the library's rule, in the option's words, before any work)
     inits = [parse_vector(s, fld.n, "--init", fld.names) for s in args.init]
     star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
     center = slice_center(fld, hyper, star=star)
