@@ -223,15 +223,25 @@ def _window(lim, what: str, typed: str | None = None) -> tuple[float, float]:
     if not lo < hi:
         form = "LO,HI with LO < HI; got" if typed is not None else "(lo, hi) with lo < hi, got"
         raise GandynamicsError(f"{what} must be {form} {shown if typed is not None else repr(tuple(lim))}")
-    if not max(abs(float(lo)), abs(float(hi))) <= WINDOW_MAX:
+    big = max(abs(float(lo)), abs(float(hi)))
+    if not big <= WINDOW_MAX:
         raise GandynamicsError(f"{what} {shown} reaches beyond +-{WINDOW_MAX:zg}, where matplotlib's arithmetic on a "
                                "window (its ticks, the arrows of streamlines) overflows; give a narrower window")
+    if not (big >= WINDOW_MIN and float(hi) - float(lo) >= WINDOW_MIN_RELATIVE * big):
+        raise GandynamicsError(f"{what} {shown} is too narrow for matplotlib to draw (it widens a window narrower than "
+                               f"{WINDOW_MIN_RELATIVE:zg} of its ends' magnitude, or whose ends are both within "
+                               f"{WINDOW_MIN:zg} of 0, into another one); give a wider window")
     return float(lo), float(hi)
 
 
 #: the largest magnitude of a plot window's ends (:func:`_window`): matplotlib's streamlines raised StopIteration for a
 #: window of +-1e306 and its ticks "arange: cannot compute length" for one 1.8e308 wide; +-1e305 drew (2026-12-04)
 WINDOW_MAX = 1e300
+#: the smallest magnitude of a plot window's larger end, and its smallest width relative to it (:func:`_window`):
+#: matplotlib's ``nonsingular`` replaced (1e-300, 2e-300) and (0, 1e-287) by (-0.05, 0.05), and widens a window of
+#: width at most 1e-15 of its ends (the axes then showed another window than the one asked for; 2026-12-04)
+WINDOW_MIN = 1e-280
+WINDOW_MIN_RELATIVE = 1e-13
 
 
 #: half the width of a plane's default window, on each side of its centre (the starred zero)
@@ -319,7 +329,8 @@ def direction_field(field, params=None, plane=None, center=None, xlim=None, ylim
         :func:`equilibrium_point` finds, else the declared equilibrium, else 0).
     xlim, ylim : pairs of float, optional
         The window, in the coordinates' own values, ``lo < hi``, each end at most :data:`WINDOW_MAX` in
-        magnitude (else a GandynamicsError) (default: :data:`HALF_WIDTH` on each side of ``center``, or of the
+        magnitude, at least :data:`WINDOW_MIN_RELATIVE` of it wide and not both ends within :data:`WINDOW_MIN` of 0
+        (else a GandynamicsError: matplotlib cannot draw it) (default: :data:`HALF_WIDTH` on each side of ``center``, or of the
         zero :func:`slice_center` finds; for a game of two parameters with no zero, of 0).
     n : int
 
@@ -437,7 +448,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     center, n : see :func:`direction_field`.
     xlim, ylim : pairs of float, optional
         The window, in the coordinates' own values, ``lo < hi``, each end at most :data:`WINDOW_MAX` in
-        magnitude (else a GandynamicsError) (default: :data:`HALF_WIDTH` = 2 on each side of the starred
+        magnitude, at least :data:`WINDOW_MIN_RELATIVE` of it wide and not both ends within :data:`WINDOW_MIN` of 0
+        (else a GandynamicsError: matplotlib cannot draw it) (default: :data:`HALF_WIDTH` = 2 on each side of the starred
         zero, of the point given as ``equilibrium``, or of ``center``: the window follows the zero, as the command
         line's does).
     streamlines : bool, optional
@@ -603,7 +615,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             handles.append(h)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.set_aspect("equal", adjustable="box")
+    _portrait_aspect(ax, xlim, ylim)
     _dash_coinciding_paths(ax, paths, xlim, ylim)
     ax.set_xlabel(symbol(names[0]))
     ax.set_ylabel(symbol(names[1]))
@@ -922,8 +934,25 @@ def _within(inner, outer, tol: float = 1.0) -> bool:
 
 
 def _square(ax) -> bool:
-    """Whether the axes' box keeps a fixed aspect (a phase portrait): its data area is a square in its room."""
-    return ax.get_aspect() != "auto" and ax.get_adjustable() == "box"
+    """Whether the axes' box keeps a fixed aspect (a phase portrait): its data area is a square, or the window's
+    shape, in its room."""
+    return (ax.get_aspect() != "auto" and ax.get_adjustable() == "box") or ax.get_box_aspect() is not None
+
+
+#: a phase portrait's window at most this many times as tall as it is wide, or as wide as tall, is drawn with one
+#: scale for both axes (a rotation looks round); a more elongated one in a square panel, each axis its own scale
+#: (--xlim 0,0.01 with the default --ylim drew a sliver a few pixels wide, its tick labels on one another)
+MAX_EQUAL_ASPECT = 3.0
+
+
+def _portrait_aspect(ax, xlim, ylim) -> None:
+    """One scale for both axes (``set_aspect("equal")``) when the window's height / width is within
+    ``[1 / MAX_EQUAL_ASPECT, MAX_EQUAL_ASPECT]``, else a square panel (``set_box_aspect(1)``)."""
+    ratio = (ylim[1] - ylim[0]) / (xlim[1] - xlim[0])
+    if 1.0 / MAX_EQUAL_ASPECT <= ratio <= MAX_EQUAL_ASPECT:
+        ax.set_aspect("equal", adjustable="box")
+    else:
+        ax.set_box_aspect(1.0)
 
 
 def _decorations(ax, r) -> tuple[float, float, float]:
@@ -952,8 +981,10 @@ def _data_room(ax, r, right: float = 0.0, below: float = 0.0) -> tuple[float, fl
 
 
 def _box_ratio(ax) -> float:
-    """Height over width of the data area of a fixed-aspect plot (its aspect times its data ratio)."""
-    return float(ax.get_aspect()) * ax.get_data_ratio()
+    """Height over width of the data area of a fixed-aspect plot (its box aspect when set, else its aspect times its
+    data ratio)."""
+    box = ax.get_box_aspect()
+    return float(box) if box is not None else float(ax.get_aspect()) * ax.get_data_ratio()
 
 
 def _usable(ax, w: float, h: float) -> bool:
@@ -2269,16 +2300,18 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:
     ``paths`` holds ``(line, points (N, 2), free)`` per trajectory drawn, ``free`` False for a line given its own
     style (which tells it apart already).  Two paths coincide when each state of the shorter inside the window lies
     within a line's width of the other's state of the same index (:func:`_coinciding_paths`), the width measured in the
-    window's data units as the axes are now (equal aspect: one scale for both)."""
+    axes' pixels as they are now (each axis its own scale: a window too elongated for one scale, _portrait_aspect)."""
     free = [(line, P) for line, P, is_free in paths if is_free]
     if len(free) < 2:
         return
     box = ax.get_window_extent()
-    scale = min(box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0]))  # pixels per data unit
-    if not scale > 0:
+    scale = np.array([box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0])])  # pixels per data unit
+    if not np.all(scale > 0):
         return
-    width = free[0][0].get_linewidth() * _root(ax.figure).dpi / 72.0 / scale  # a line's width, in data units
-    group = _coinciding_paths([P for _, P in free], width, xlim, ylim)
+    width = free[0][0].get_linewidth() * _root(ax.figure).dpi / 72.0  # a line's width, in pixels
+    with np.errstate(over="ignore", invalid="ignore"):
+        group = _coinciding_paths([P * scale for _, P in free], width, tuple(np.multiply(xlim, scale[0])),
+                                  tuple(np.multiply(ylim, scale[1])))
     for g in sorted(set(group)):
         interleave_dashes([line for (line, _), k in zip(free, group) if k == g])
 

@@ -29,7 +29,7 @@ from test_cli_bad_input import BASE as _BASE  # noqa: E402
 BASE = {cmd: [a.replace("{tmp}", TMP) for a in argv] for cmd, argv in _BASE.items()}
 
 NUMBERS = ["abc", "nan", "inf", "-inf", "-1", "0", "1e308", "1e999", "", " ", "2.5", "1,,2", "1;2", "true",
-           "0x10", "-0"]
+           "0x10", "-0", "4.9e-324", "-1e308,1e308", "0,1.7976931348623157e308", "1e-320,2e-320", "1e306"]
 NAMES = ["nope", "GD", " gd", "gd,", "", "r1:gamma", "r1:=1", "r1:gamma=1=2", "r1::", ","]
 PATHS = [os.path.join(TMP, "missing", "x"), TMP, "/dev/full", "/proc/version", "", os.path.join(TMP, "ro", "x")]
 

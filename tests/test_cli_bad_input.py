@@ -522,11 +522,11 @@ def test_a_window_with_its_ends_reversed_is_echoed(capsys, tmp_path):
 
 @pytest.mark.parametrize("option", ["--xlim", "--ylim"])
 @pytest.mark.parametrize("typed", ["3,-3", "1,1", "-1e308,1e308", "-1.7976931348623157e308,1e-300", "0,1e306",
-                                   "-1e301,0"])
+                                   "-1e301,0", "1e-320,2e-320", "1,1.000000000000001"])
 def test_a_window_the_library_refuses_is_refused_in_the_options_words_before_any_work(capsys, tmp_path, option, typed):
     """The kind: every window that :func:`gandynamics.plotting.phase_portrait` refuses (ends reversed or equal, an end
     beyond WINDOW_MAX, where matplotlib's arithmetic overflows: a width of 1.8e308 was accepted and its ticks raised
-    ValueError, a traceback) is refused by the command line under the same rule (one function, plotting._window),
+    ValueError, a traceback; a window so narrow that matplotlib widens it into another) is refused by the command line under the same rule (one function, plotting._window),
     naming the option and echoing its text, before the runs; the library's words for the same window are its own."""
     from gandynamics import R1, VectorField, games
     from gandynamics.errors import GandynamicsError
@@ -535,7 +535,8 @@ def test_a_window_the_library_refuses_is_refused_in_the_options_words_before_any
     assert line.startswith(f"gandynamics: error: {option} ") and repr(typed) in line, line
     assert not (tmp_path / "p.png").exists()
     lo, hi = (float(v) for v in typed.split(","))
-    with pytest.raises(GandynamicsError, match="lo < hi" if not lo < hi else "reaches beyond"):
+    with pytest.raises(GandynamicsError, match="lo < hi" if not lo < hi else "reaches beyond" if hi - lo > 1 else
+                       "too narrow"):
         phase_portrait(VectorField(games.dirac(), [R1()]), **{option[2:]: (lo, hi)})
 
 

@@ -1542,6 +1542,36 @@ def test_a_window_matplotlib_cannot_draw_is_refused_and_one_just_inside_is_drawn
     assert lo < 3e17 < hi and hi - lo < 1e9
 
 
+@pytest.mark.parametrize("lim, accepted", [((1e-320, 2e-320), False), ((0.0, 1e-287), False), ((1e-300, 2e-300), False),
+                                           ((1.0, 1.0 + 1e-15), False), ((1e5, 1e5 * (1 + 5e-14)), False),
+                                           ((0.0, 1e-279), True), ((1.0, 1.0 + 1e-12), True), ((-1e300, 1e300), True),
+                                           ((0.0, 0.01), True)])
+def test_a_window_is_drawn_as_asked_or_refused(dirac_r1, lim, accepted):
+    """The kind, at the narrow end: a window matplotlib would silently replace by another (its ``nonsingular`` made
+    (1e-320, 2e-320) into (-0.05, 0.05): the figure showed a window nobody asked for) is refused; every window accepted
+    is the one the axes show, with streamlines, a trajectory or arrows, and a square panel however elongated the
+    window (--xlim 0,0.01 with the default --ylim drew a sliver, one scale for both axes; now each axis its own)."""
+    import io
+
+    from gandynamics.plotting import MAX_EQUAL_ASPECT
+    from gandynamics.simulate import simulate
+    if not accepted:
+        with pytest.raises(GandynamicsError, match="too narrow"):
+            phase_portrait(dirac_r1, xlim=lim)
+        return
+    tr = simulate(dirac_r1, "gd", [1.0, 1.0], steps=20, step=0.1)
+    for kw in ({}, {"trajectories": [("gd", tr)]}, {"streamlines": False, "arrows": True}):
+        fig, ax = plt.subplots(figsize=(5, 4))
+        with np.errstate(all="ignore"):
+            phase_portrait(dirac_r1, xlim=lim, ylim=(-2.0, 2.0), ax=ax, **kw)
+            fig.savefig(io.BytesIO(), format="png")
+        assert ax.get_xlim() == lim and ax.get_ylim() == (-2.0, 2.0)
+        box = ax.get_position()
+        w, h = box.width * fig.get_figwidth(), box.height * fig.get_figheight()  # inches
+        assert 1 / MAX_EQUAL_ASPECT - 1e-9 <= h / w <= MAX_EQUAL_ASPECT + 1e-9, (w, h)
+        plt.close(fig)
+
+
 @pytest.mark.parametrize("center, lim, far", [(0.0, (1234560.0, 1234570.0), 1234580.6), (1e9, (1e9 - 2, 1e9 + 2), 1e9 + 7.3),
                                               (0.0, (-2.0, 2.0), 1e299), (0.0, (-2.0, 2.0), None),
                                               (0.0, (-2.0, 2.0), 0.99e300)])
