@@ -115,13 +115,46 @@ def test_radii_cover_the_eigenvalues_of_perturbed_matrices():
 
 
 def test_well_conditioned_eigenvalues_keep_the_small_margin():
-    """A normal matrix's radii are REAL_TOL |A| (the margin the analyses always allowed): nothing coarser there."""
+    """A normal matrix ``Q diag(d) Q^T``: each radius is REAL_TOL times the smaller of max |d| and the eigenvalue's
+    componentwise condition ``|q_i|^T |A| |q_i|`` (its eigenvectors are Q's columns: computed here from Q, not from
+    LAPACK), never more than the margin the analyses always allowed, REAL_TOL |A|."""
     rng = np.random.default_rng(2)
     for n in (2, 3, 5):
         Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
-        A = Q @ np.diag(rng.uniform(-2, 2, n)) @ Q.T
+        d = rng.uniform(-2, 2, n)
+        A = Q @ np.diag(d) @ Q.T
         w, r = eigen_radii(A)
-        np.testing.assert_allclose(r, REAL_TOL * np.linalg.norm(A, 2), rtol=1e-6)
+        comp = np.array([np.abs(Q[:, i]) @ np.abs(A) @ np.abs(Q[:, i]) for i in range(n)])
+        order = [int(np.argmin(np.abs(d - x))) for x in w.real]  # (w in LAPACK's order)
+        np.testing.assert_allclose(r, REAL_TOL * np.minimum(comp[order], np.max(np.abs(d))), rtol=1e-6)
+        assert np.all(r <= REAL_TOL * np.linalg.norm(A, 2) * (1 + 1e-9))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_stiff_stable_matrix_reads_stable_and_a_stiff_marginal_one_marginal(seed):
+    """The kind of the stiff verdict: ``P T P^T`` with ``T`` upper triangular, its diagonal ``-d`` spread over
+    1 .. 1e12 in increasing size, each entry above it at most the smaller of its row's and column's ``d``, and ``P`` a
+    permutation (exact in doubles: the eigenvalues are exactly ``-d``).  The quadratic game at a = 1e10 has -1 and
+    -1e10; its -1 had the floor 10 of -1e10 and read marginal: such a matrix reads stable.  The same with a rotation
+    block ``[[0, 1], [-1, 0]]`` (eigenvalues exactly +-i) in place of the two smallest reads marginal, with
+    ``[[1, 1], [-1, 1]]`` (Re = +1, above LAPACK's normwise backward error, 16 n eps 1e12 = 0.02) unstable.  (A dense ``S diag(-d) S^-1`` is not of
+    the kind: relative errors of REAL_TOL in its entries of 1e12 move its -1 by about 1e3, and it reads marginal.)"""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 7))
+    d = np.sort(10.0 ** rng.uniform(0, 12, n))
+    d[0], d[-1] = 1.0, 1e12
+    T = np.diag(-d) + np.triu(rng.uniform(-1, 1, (n, n)) * np.minimum.outer(d, d), 1)
+    P = np.eye(n)[rng.permutation(n)]
+    reading, w, r = flow_reading(P @ T @ P.T)
+    assert reading == "stable", (w, r)
+    assert np.allclose(np.sort(w.real), np.sort(-d), rtol=1e-12, atol=0)
+    if n >= 3:
+        for block, want in ((np.array([[0.0, 1.0], [-1.0, 0.0]]), "marginal"),
+                            (np.array([[1.0, 1.0], [-1.0, 1.0]]), "unstable")):
+            B = T.copy()
+            B[:2, :2] = block
+            B[:2, 2:] = rng.uniform(-1, 1, (2, n - 2))
+            assert flow_reading(P @ B @ P.T)[0] == want
 
 
 def test_an_iteration_matrix_with_a_jordan_block_on_the_unit_circle_does_not_contract():

@@ -222,3 +222,18 @@ def test_a_point_where_f_is_not_finite_is_refused_by_every_point_analysis():
     for fn in (spectrum, classify):
         with pytest.raises(GandynamicsError, match=r"F is not finite at \(-1, 0\)"):
             fn(fld, at=[-1.0, 0.0])
+
+
+@pytest.mark.parametrize("a", [1e6, 2e9, 1e10, 1e13])
+def test_a_stiff_stable_game_reads_stable_with_its_eigenvalues_in_closed_form(a):
+    """The quadratic game's J = [[-a, -b], [b, -c]] at b = c = 1: eigenvalues (-(a + c) +- sqrt((a - c)^2 - 4 b^2)) / 2,
+    both negative, about -a and -1 for large a.  From a = 2e9 its -1 read marginal (the radius floor of -a's size:
+    REAL_TOL a >= 1), and classify then said "stable for no step": now stable up to the stiffness where LAPACK's
+    normwise backward error (16 n eps a, 7e-3 at 1e13) reaches the small eigenvalue, the eigenvalues those of the closed
+    form (the small one without cancellation: the product of the roots, a c + b^2, over the large one)."""
+    r = spectrum(VectorField(games.make_game("quadratic")), params={"a": a, "b": 1.0, "c": 1.0})
+    big = -((a + 1.0) + math.sqrt((a - 1.0) ** 2 - 4.0)) / 2
+    small = (a * 1.0 + 1.0) / big  # (the product of the roots is a c + b^2)
+    assert r.verdict == "locally asymptotically stable"
+    np.testing.assert_allclose(np.sort(r.eigenvalues.real), [big, small], rtol=1e-9)
+    assert np.all(r.eigenvalues.imag == 0)

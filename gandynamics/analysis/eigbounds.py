@@ -14,9 +14,12 @@ order in its entries; how far an eigenvalue moves under such an ``E`` depends on
   order there too; :func:`eigen_radii` takes the smaller of the two estimates for a cluster of ``m`` eigenvalues
   (the first overestimates an exactly triangular block's, which LAPACK returns with parallel eigenvectors).
 
-Every radius is at least :data:`REAL_TOL` ``max |lambda|`` (the margin the analyses always allowed: relative to the
-spectrum, so a matrix with entries of very different sizes keeps its reading; the nilpotent matrix's radius comes from
-its conditioning, not from this floor).
+Every radius is at least :data:`REAL_TOL` times the smaller of ``max |lambda|`` and the eigenvalue's componentwise
+condition ``|y|^T |A| |x| / |y^H x|`` (how far relative errors of the entries move it; Geurts 1982, Higham 2002
+§7.6): the margin the analyses always allowed, relative to the spectrum, so a matrix with entries of very different
+sizes keeps its reading, but not the large eigenvalue's margin for a small one that no relative error of the entries
+moves as far (a stiff ``diag(-1, -1e10)`` read marginal). The nilpotent matrix's radius comes from its conditioning,
+not from this floor.
 A reading is *stable* when every eigenvalue's disc lies in the open left half-plane (flow) or inside the unit disc
 (maps: :func:`rho_upper`), *unstable* when some disc lies in the closed right half-plane's interior, and *marginal*
 otherwise (docs/mathematics.md §0.5; the linearisation decides nothing there).  Radii scale with ``A``: the readings
@@ -44,7 +47,7 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     """The eigenvalues ``w`` (n,) complex of the square matrix ``A`` and radii ``r`` (n,) >= 0: the exact eigenvalues
     of ``A`` and of every matrix within ``BACKWARD n eps ||A||_2`` of it lie within ``r_i`` of ``w_i``, to the first
     order of the perturbation theory recalled in the module docstring (an estimate, not a proof: the readings built on
-    it are what the double-precision linearisation can tell).  ``r_i = max(REAL_TOL ||A||, kappa_i delta)`` for a
+    it are what the double-precision linearisation can tell).  ``r_i = max(floor_i, kappa_i delta)`` (``floor_i`` the module docstring's) for a
     simple eigenvalue, ``delta = BACKWARD n eps ||A||``; for an ill-conditioned one (``kappa_i delta`` above the cap of a
     pair) in a cluster of ``m`` computed eigenvalues, at most the cluster's cap ``cap(m) = delta^(1/m) ||A||^(1 - 1/m)``:
     ``m`` the smallest size >= 2 with ``m`` eigenvalues within ``2 cap(m)`` of it, grown while a larger cap holds more,
@@ -113,9 +116,15 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
             break
         size = grown
     r = np.where(size > 1, np.minimum(r, cap(np.maximum(size, 2))), r)
-    # the floor: the margin the analyses always allowed, relative to the spectrum (as before the radii: a matrix
-    # with entries of very different sizes, a damped rotation in mixed units, keeps its reading)
-    return w, np.maximum(r, REAL_TOL * float(np.max(np.abs(w))))
+    # the floor: the margin the analyses always allowed, REAL_TOL max |lambda| (relative to the spectrum: a matrix
+    # with entries of very different sizes, a damped rotation in mixed units, keeps its reading), lowered for an
+    # eigenvalue that relative errors of REAL_TOL in A's entries move less: REAL_TOL |y|^T |A| |x| / |y^H x|, its
+    # componentwise condition (Geurts 1982; Higham 2002, §7.6).  The stiff diag(-1, -1e10) read marginal: its -1,
+    # which no relative error of the entries moves by more than 1e-9, had the floor 10 of the eigenvalue -1e10
+    comp = np.einsum("ji,jk,ki->i", np.abs(vl), np.abs(A / norm), np.abs(vr)) * norm
+    with np.errstate(divide="ignore", invalid="ignore"):
+        comp = np.where(dots > 0.0, comp / np.where(dots > 0.0, dots, 1.0), math.inf)
+    return w, np.maximum(r, REAL_TOL * np.minimum(comp, float(np.max(np.abs(w)))))
 
 
 def flow_reading(J) -> tuple[str, np.ndarray, np.ndarray]:
