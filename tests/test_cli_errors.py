@@ -327,3 +327,31 @@ def test_a_defect_that_warns_and_then_fails_prints_one_line(capsys, tmp_path, ga
     code, _, err = run(capsys, "-v", cmd[0], "--game", f"{tmp_path / 'g.py'}:g", *cmd[1:])
     lines = [ln for ln in err.splitlines() if ln.startswith("gandynamics: warning:") or ln.startswith("gandynamics: error:")]
     assert code == 2 and lines[-1] == line and any("the declared equilibrium (0, 0) of g" in ln for ln in lines[:-1]), err
+
+
+@pytest.mark.parametrize("argv", [["analyze", "dirac"], ["classify", "dirac"], ["rates", "dirac", "--methods", "gd"]])
+def test_lapack_giving_up_on_a_matrix_is_one_line_not_a_traceback(capsys, monkeypatch, argv):
+    """numpy.linalg.LinAlgError (LAPACK's "SVD did not converge" on a Jacobian of entries near the largest double,
+    a traceback of ``analyze quadratic --param a=1e308 --param c=1e308``) from any command: one line, status 2.  Forced
+    here by an eigenvalue routine that raises, whatever the command computes with it."""
+    import numpy as np
+
+    def fails(*a, **k):
+        raise np.linalg.LinAlgError("Eigenvalues did not converge")
+    monkeypatch.setattr(np.linalg, "eigvals", fails)
+    monkeypatch.setattr(np.linalg, "svd", fails)
+    import scipy.linalg
+    monkeypatch.setattr(scipy.linalg, "eig", fails)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gandynamics: error: the linear algebra failed (Eigenvalues did not converge)")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_jacobian_near_the_largest_double_gets_its_spectrum(capsys):
+    """The quadratic game at a = c = 1e308: J = diag(-1e308, -1e308) (b = 1), eigenvalues -1e308 +- 1i to rounding
+    (-1e308 twice in doubles): analyze prints them and a verdict (the mean of a close pair, computed as a sum, was
+    -inf: SVD did not converge, a traceback)."""
+    assert main(["analyze", "quadratic", "--param", "a=1e308", "--param", "c=1e308"]) == 0
+    out = capsys.readouterr().out
+    assert "-1e+308" in out and "verdict" in out

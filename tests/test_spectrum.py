@@ -237,3 +237,13 @@ def test_a_stiff_stable_game_reads_stable_with_its_eigenvalues_in_closed_form(a)
     assert r.verdict == "locally asymptotically stable"
     np.testing.assert_allclose(np.sort(r.eigenvalues.real), [big, small], rtol=1e-9)
     assert np.all(r.eigenvalues.imag == 0)
+
+
+def test_lapack_giving_up_is_a_gandynamics_error(monkeypatch):
+    """numpy.linalg.LinAlgError from the Jacobian's linear algebra reaches a user of the library as GandynamicsError
+    (one line, saying what failed), not as numpy's exception."""
+    def fails(*a, **k):
+        raise np.linalg.LinAlgError("SVD did not converge")
+    monkeypatch.setattr(np.linalg, "svd", fails)
+    with pytest.raises(GandynamicsError, match=r"linear algebra of the Jacobian failed \(SVD did not converge\)"):
+        spectrum(VectorField(games.make_game("quadratic")))

@@ -223,7 +223,9 @@ def _real_double_eigenvalues(J: np.ndarray, eigs: np.ndarray) -> np.ndarray:
             (not real[i] and abs(eigs[i].imag) <= near and abs(eigs[j] - np.conj(eigs[i])) <= 1e-12 * scale)
         if not pair:
             continue
-        mu = 0.5 * (eigs[i].real + eigs[j].real)
+        mu = 0.5 * eigs[i].real + 0.5 * eigs[j].real  # (halved first: -1e308 twice summed to -inf)
+        if not (math.isfinite(mu) and math.isfinite(scale)):
+            continue
         if np.linalg.svd(J - mu * np.eye(n), compute_uv=False)[-1] <= 1e3 * eps * scale:
             eigs[i] = eigs[j] = mu
             done[i] = done[j] = True
@@ -262,7 +264,21 @@ def spectrum(fld, params=None, at=None, tol: float = 1e-10, k: int | None = None
     Returns
     -------
     SpectralReport
+
+    Raises
+    ------
+    GandynamicsError
+        for bad arguments, a Jacobian that is not finite at the point, and where LAPACK gives up on the Jacobian
+        (numpy.linalg.LinAlgError: entries too large or too small for double precision).
     """
+    try:
+        return _spectrum(fld, params, at, tol, k, which)
+    except np.linalg.LinAlgError as exc:
+        raise GandynamicsError(f"the linear algebra of the Jacobian failed ({exc}): its entries at these values are too "
+                               "large or too small to compute with in double precision") from None
+
+
+def _spectrum(fld, params, at, tol, k, which) -> SpectralReport:
     from ..validate import field
     fld = field(fld, "spectrum")
     if not isinstance(which, str) or which not in WHICH:

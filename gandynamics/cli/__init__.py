@@ -256,6 +256,14 @@ def main(argv=None) -> int:
             sys.stderr.write("gandynamics: error: out of memory; ask for less (fewer steps, points or parameters) "
                              "or set GANDYNAMICS_MEMORY_LIMIT below the memory this machine has\n")
             return 2
+        except ValueError as exc:  # LAPACK giving up on a matrix (numpy.linalg.LinAlgError, a ValueError): numbers
+            # near the largest double that no check before it caught; one line, as for bad input
+            if type(exc).__name__ != "LinAlgError":
+                raise
+            sys.stderr.write(f"gandynamics: error: the linear algebra failed ({exc}): the matrices of this game at "
+                             "these values have entries too large or too small to compute with in double precision; "
+                             "give smaller parameter values\n")
+            return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
