@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import zipfile
 from dataclasses import field as dc_field
 
 import numpy as np
@@ -223,8 +224,10 @@ class SweepResult:
             raise
         except KeyError as exc:  # (a bare 'columns' said nothing)
             raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: it has no {exc} entry") from None
-        except (OSError, ValueError, IndexError, TypeError, AttributeError) as exc:
+        except (OSError, ValueError, IndexError, TypeError, AttributeError, EOFError, zipfile.BadZipFile,
+                csv.Error) as exc:  # (a truncated .npz: BadZipFile or EOFError, neither a ValueError)
             why = str(exc).split("; ")[0] if "allow_pickle" not in str(exc) else "it holds Python objects (pickles)"
+            why = why or type(exc).__name__
             raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: {why}") from None
 
     def __repr__(self) -> str:
