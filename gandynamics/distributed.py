@@ -489,9 +489,11 @@ def connect(address: str, timeout: float = 10.0):
         except BaseException as exc:  # reported below, in the caller's thread
             box["error"] = exc
 
+    from .log import notice_if_slow
     thread = threading.Thread(target=attempt, daemon=True, name="gandynamics-connect")
     thread.start()
-    thread.join(timeout + 5.0)  # Client's own timeout does not cover a peer that accepts and stays silent
+    with notice_if_slow(f"connecting to the Dask scheduler at {address} (giving up after {timeout + 5.0:z.0f} s) ..."):
+        thread.join(timeout + 5.0)  # Client's own timeout does not cover a peer that accepts and stays silent
     if thread.is_alive() or "error" in box:
         exc = box.get("error")
         msg = (str(exc).splitlines()[0] if exc is not None and str(exc) else type(exc).__name__) if exc is not None \

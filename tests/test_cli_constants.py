@@ -439,3 +439,17 @@ def test_portrait_says_when_a_trajectory_leaves_its_window(capsys, tmp_path):
                          "--steps", "3000", "--out", str(out_png))
     notes = [line for line in out.splitlines() if line.startswith("note:")]
     assert code == 0 and len(notes) == 1 and notes[0].endswith("--xlim/--ylim widen the window"), out
+
+
+@pytest.mark.slow  # (4 s: a portrait and a GIF; the notice's mechanism is tests/test_log.py's)
+def test_writing_an_animation_says_what_it_draws_when_it_is_slow(capsys, monkeypatch, tmp_path):
+    """A GIF of 60 frames took 36 s after "wrote p.png" with nothing printed (a new user's trial): a wait longer than
+    the notice delay says what is being drawn (forced here by a delay of 0.01 s on 3 frames)."""
+    from gandynamics import log
+    from gandynamics.cli import main
+    monkeypatch.setattr(log, "NOTICE_AFTER", 0.01)
+    gif = tmp_path / "a.gif"
+    assert main(["portrait", "dirac", "--steps", "5", "--out", str(tmp_path / "p.png"), "--animate", str(gif),
+                 "--frames", "3"]) == 0
+    err = capsys.readouterr().err
+    assert f"gandynamics: drawing the 3 frames of {gif} ..." in err and gif.exists()

@@ -398,10 +398,20 @@ def test_cli_without_dask_says_what_to_install(monkeypatch, tmp_path, capsys):
         assert rc == 2 and install_hint("distributed") in err and err.count("\n") == 1
 
 
-def test_unreachable_scheduler_is_one_line():
+def test_unreachable_scheduler_is_one_line(caplog, monkeypatch):
+    """One line; and a wait for the scheduler longer than the notice delay says what it waits for (10 s passed in
+    silence before the error: a new user's trial)."""
+    import logging
+
+    from gandynamics import log
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    monkeypatch.setattr(log, "NOTICE_AFTER", 0.01)
+    address = "tcp://127.0.0.1:1"  # (refused: Dask retries until the timeout)
     with pytest.raises(GandynamicsError, match="cannot connect to a Dask scheduler") as exc:
-        D.connect("tcp://127.0.0.1:1", timeout=0.5)
+        D.connect(address, timeout=0.5)
     assert "\n" not in str(exc.value)
+    said = [r.getMessage() for r in caplog.records if r.name == "gandynamics"]
+    assert any(m.startswith(f"connecting to the Dask scheduler at {address}") for m in said), said
 
 
 def _missing_module(plan, lo, hi):

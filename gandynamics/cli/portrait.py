@@ -183,7 +183,9 @@ def run(args) -> int:
             anim = animate(fld, params=hyper, trajectories=trs, frames=args.frames, plane=names, center=center,
                            xlim=xlim, ylim=ylim, step=args.step,
                            title=args.title or portrait_title(fld, hyper, methods, args.step))
-            save_animation(anim, anim_out, fps=args.fps)
+            from ..log import notice_if_slow
+            with notice_if_slow(f"drawing the {args.frames} frames of {anim_out} ..."):
+                save_animation(anim, anim_out, fps=args.fps)
             plt.close(anim._fig)
         print(f"wrote {anim_out} ({args.frames} frames)")
     return 0
