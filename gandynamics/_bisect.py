@@ -26,5 +26,7 @@ def last_holding(holds, start: float, grid, rtol: float) -> float:
         return math.inf
     while hi - lo > rtol * hi:
         mid = 0.5 * (lo + hi)
+        if not lo < mid < hi:  # (no double between them: subnormal steps, spaced coarser than rtol, looped forever)
+            break
         lo, hi = (mid, hi) if holds(mid) else (lo, mid)
     return lo

@@ -1,6 +1,7 @@
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from gandynamics._bisect import last_holding
@@ -21,3 +22,12 @@ def test_no_failure_on_the_grid_is_inf_and_a_first_point_failure_returns_the_sta
 def pytest_approx(x):
     import pytest
     return pytest.approx(x, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("edge", [1e-312, 5e-324 * 7, 1e-320, 2.5e-308])
+def test_an_edge_among_subnormal_steps_ends(edge):
+    """The kind of the hang of ``rates`` at |lambda| ~ 1e308 (steps ~1e-312, subnormal: no double lies between two
+    neighbours spaced more coarsely than rtol, and the bisection went on for ever): it ends, with a lower bound of
+    the edge within the tolerance or two spacings of doubles, whichever is coarser."""
+    got = last_holding(lambda h: h <= edge, edge / 4, [edge / 2, edge * 3], 1e-12)
+    assert got <= edge and edge - got <= max(2 * math.ulp(edge), 1e-12 * edge)

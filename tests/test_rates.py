@@ -757,3 +757,21 @@ def test_no_stable_step_reports_the_infimum_as_h_goes_to_zero(method):
         assert np.max(np.abs(np.linalg.eigvals(np.eye(2) - h * A))) > 1
     h_opt, r_opt = optimal_step(method, A, n_theta=1, beta=-0.5 if method == "momentum" else 0.0)
     assert h_opt is None and r_opt == 1.0
+
+
+@pytest.mark.parametrize("method, options", [("gd", {}), ("eg", {}), ("eftp", {}), ("momentum", {"beta": -0.5}),
+                                             ("altgd", {"n_theta": 1})])
+def test_the_optimal_step_of_a_game_near_the_largest_double_ends(method, options):
+    """quadratic at b = 1e308: J = [[-1, -1e308], [1e308, -1]], steps near 1e-312 (subnormal, spaced 5e-12 relative):
+    the golden-section refinement to 1e-15 relative never ended (``rates`` hung).  It ends, with the scale invariance
+    of the rate: the optimum of A / 2^1000 times 2^-1000 where both are found."""
+    import time
+
+    from gandynamics.analysis.rates import optimal_step
+    A = np.array([[1.0, 1e308], [-1e308, 1.0]])
+    t0 = time.monotonic()
+    h, rho = optimal_step(method, A, **options)  # (momentum at beta = -0.5, the command line's default, hung)
+    assert time.monotonic() - t0 < 60
+    h2, rho2 = optimal_step(method, A * 2.0 ** -1000, **options)
+    if h is not None and h2 is not None:
+        assert rho == pytest.approx(rho2, rel=1e-6)

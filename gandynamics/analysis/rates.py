@@ -367,7 +367,9 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
     g = (math.sqrt(5) - 1) / 2
     x1, x2 = hi_ - g * (hi_ - lo_), lo_ + g * (hi_ - lo_)
     f1, f2 = f(x1), f(x2)
-    while hi_ - lo_ > 1e-15 * best_h:
+    # (to 1e-15 relative, or to a few spacings of doubles where those are coarser: a game with |lambda| ~ 1e308 has
+    # its steps ~1e-312, subnormal, spaced 5e-12 relative, and the loop never ended: rates hung)
+    while hi_ - lo_ > max(1e-15 * best_h, 4.0 * math.ulp(best_h)):
         if f1 <= f2:
             hi_, x2, f2 = x2, x1, f1
             x1 = hi_ - g * (hi_ - lo_)
