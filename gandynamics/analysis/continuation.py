@@ -594,6 +594,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     H = lambda x: prob.F(x[:n], x[n])
     Hx = lambda x: np.column_stack([prob.Fz(x[:n], x[n]), prob.Fa(x[:n], x[n])])
     span = abs(hi - lo)
+    if not math.isfinite(span):  # (its steps, span / 50, were inf: the continuation never ended)
+        raise GandynamicsError(f"the parameter range {lo:zg}:{hi:zg} is wider than the largest double (hi - lo "
+                               "overflows); give a narrower range")
     sgn = 1.0 if hi > lo else -1.0
     ds = float(ds or span / 50)
     ds_max = float(ds_max or span / 10)
@@ -1196,6 +1199,9 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
     (lo1, hi1), (lo2, hi2) = b.tolist()
     if not (lo1 < hi1 and lo2 < hi2):
         raise GandynamicsError(f"the box must have lo < hi in both parameters, got {box}")
+    if not (math.isfinite(hi1 - lo1) and math.isfinite(hi2 - lo2)):
+        raise GandynamicsError(f"the box {box} is wider than the largest double in a parameter (hi - lo overflows); "
+                               "give a narrower box")
     for name, (lo_, hi_) in zip(vary, ((lo1, hi1), (lo2, hi2))):
         slo, shi = _sign_limits(fld, name)
         if lo_ < slo or hi_ > shi:
