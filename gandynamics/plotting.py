@@ -2321,8 +2321,10 @@ def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
     point: returns a group index per path (the index of its group's first path; a path alone is its own group).  Two
     paths coincide when every state of the shorter inside the window ``xlim`` x ``ylim`` (default: all) is within
     ``tol`` of the other's state of the same index (the same run twice, momentum with beta = 0 and gd, two methods
-    whose steps agree on this game): drawn one over the other, the shorter is hidden, or hides the longer's start.  A
-    path with no state in the window coincides with none."""
+    whose steps agree on this game): drawn one over the other, the shorter is hidden, or hides the longer's start.  The
+    states compared are those inside and their neighbours (the ends of every segment drawn at least in part: two runs
+    from one start whose only state inside was that start were taken to coincide, and drawn dashed, though their
+    first segments part at once).  A path with no state in the window coincides with none."""
     paths = [np.asarray(P, float) for P in paths]
 
     def inside(P):
@@ -2340,6 +2342,8 @@ def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
                 continue
             P, Q = (paths[a], paths[b]) if len(paths[a]) <= len(paths[b]) else (paths[b], paths[a])
             vis = inside(P)
+            if vis.any():
+                vis = vis | np.concatenate((vis[1:], [False])) | np.concatenate(([False], vis[:-1]))
             if vis.any() and np.all(np.hypot(*(P[vis] - Q[:len(P)][vis]).T) <= tol):
                 group[a] = b
                 break

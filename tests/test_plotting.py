@@ -1312,7 +1312,8 @@ def test_coinciding_paths_are_those_within_the_width_inside_the_window():
         Q[k] += shift * np.array([0.6, 0.8])
         lim = (-10.0, 10.0) if trial % 2 else (P[k, 0] + 1.0, P[k, 0] + 20.0)  # (odd: the moved state outside the window)
         # (of equal lengths, the later path is read as the shorter: its states in the window count)
-        inside = lim[0] <= Q[k, 0] <= lim[1]
+        ins = (Q[:, 0] >= lim[0]) & (Q[:, 0] <= lim[1])
+        inside = bool(ins[max(k - 1, 0):k + 2].any())  # (the state or a neighbour inside: a segment drawn ends there)
         far = Q + 5.0
         expect = shift <= tol or not inside
         visible = ((Q[:, 0] >= lim[0]) & (Q[:, 0] <= lim[1])).any()
@@ -1322,6 +1323,12 @@ def test_coinciding_paths_are_those_within_the_width_inside_the_window():
     P = np.cumsum(rng.normal(0, 0.05, (60, 2)), axis=0)
     assert _coinciding_paths([P, P[:20]], tol) == [0, 0]
     assert _coinciding_paths([P, P + 2 * tol], tol) == [0, 1]
+    # two runs from one start whose only state inside is that start part at their first segment: not one line (gd and
+    # momentum at beta = -0.5 on the bilinear game were drawn dashed, a figure reviewer's finding)
+    start = np.array([[0.5, 0.5]])
+    A = np.concatenate((start, [[3.0, 0.5], [6.0, 0.5]]))
+    B = np.concatenate((start, [[0.5, 3.0], [0.5, 6.0]]))
+    assert _coinciding_paths([A, B], tol, (0.0, 1.0), (0.0, 1.0)) == [0, 1]
 
 
 def test_a_line_style_given_with_a_trajectory_is_kept():
