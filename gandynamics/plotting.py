@@ -601,8 +601,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, ls=style if style is not None else "-", label=label,
                         zorder=3)
         paths.append((line, S[:, [i, j]], style is None))
-        if last_outside(S[:, [i, j]], xlim, ylim) is not None:
-            outside.append(label)  # (the figure shows only the part inside: the note says there is more)
+        if last_outside(S[:, [i, j]], xlim, ylim) is not None:  # (the figure shows only the part inside: the note
+            # says there is more; or that none of it is: "goes outside" was said of runs with no state inside)
+            outside.append((label, len(outside_rows(S[:, [i, j]], xlim, ylim)) == len(S)))
         ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
         ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
@@ -619,13 +620,17 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     _dash_coinciding_paths(ax, paths, xlim, ylim)
     ax.set_xlabel(symbol(names[0]))
     ax.set_ylabel(symbol(names[1]))
-    if outside:  # (labels starting with "_" are matplotlib's hidden ones: counted, not named)
-        named = [lab for lab in outside if not lab.startswith("_")]
-        hidden = len(outside) - len(named)
+    for wholly in (False, True):  # (labels starting with "_" are matplotlib's hidden ones: counted, not named)
+        these = [lab for lab, w in outside if w == wholly]
+        if not these:
+            continue
+        named = [lab for lab in these if not lab.startswith("_")]
+        hidden = len(these) - len(named)
         if hidden:
             named.append(f"{hidden} unlabelled trajector{'y' if hidden == 1 else 'ies'}")
-        one = len(outside) == 1
-        warnings.append(f"{_and(named)} {'goes' if one else 'go'} outside the window")
+        one = len(these) == 1
+        warnings.append(f"{_and(named)} {'has' if one else 'have'} no state inside the window" if wholly else
+                        f"{_and(named)} {'goes' if one else 'go'} outside the window")
     head = _runs_title(field, params, trajectories) if title is None else title
     notes = []
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it

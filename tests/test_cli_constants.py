@@ -453,3 +453,13 @@ def test_writing_an_animation_says_what_it_draws_when_it_is_slow(capsys, monkeyp
                  "--frames", "3"]) == 0
     err = capsys.readouterr().err
     assert f"gandynamics: drawing the 3 frames of {gif} ..." in err and gif.exists()
+
+
+def test_portrait_says_when_a_trajectory_has_no_state_inside_its_window(capsys, tmp_path):
+    """gd from (1, 1) in a window of +-0.5 around z*: none of its 21 states is inside; the note says so, not that the
+    run "is drawn cut at the edge"."""
+    from gandynamics.cli import main
+    assert main(["portrait", "dirac", "--methods", "gd", "--init", "1,1", "--steps", "20", "--xlim=-0.5,0.5",
+                 "--ylim=-0.5,0.5", "--out", str(tmp_path / "p.png")]) == 0
+    notes = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("note:")]
+    assert len(notes) == 1 and "at 21 of its 21 recorded points" in notes[0] and "no state of it is inside" in notes[0]

@@ -1072,6 +1072,18 @@ def test_a_trajectory_that_leaves_the_window_is_noted(dirac, seed):
     plt.close(ax.figure)
 
 
+def test_a_run_with_no_state_inside_the_window_is_said_to_have_none(dirac):
+    """A run wholly outside the window (gd and altgd from (1, 1) in a window of +-0.5) is not said to "go outside" it,
+    as one drawn in part would be: it has no state inside; the two kinds of run in one figure are said apart."""
+    away = np.array([[1.0, 1.0], [1.2, 0.9], [1.5, 0.7]])
+    across = np.array([[0.1, 0.1], [1.0, 0.2]])
+    ax = phase_portrait(dirac, trajectories=[("gd", away), ("altgd", away + 0.1), ("eg", across)], streamlines=False,
+                        xlim=(-0.5, 0.5), ylim=(-0.5, 0.5))
+    assert [w for w in ax.warnings if "window" in w] == ["eg goes outside the window",
+                                                         "gd and altgd have no state inside the window"]
+    plt.close(ax.figure)
+
+
 def test_unlabelled_trajectories_outside_the_window_are_counted_not_named(dirac):
     far = np.array([[0.1, 0.1], [3.0, 0.0]])
     ax = phase_portrait(dirac, trajectories=[("gd", far), ("_", far), ("_", far)], streamlines=False)

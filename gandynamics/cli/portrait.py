@@ -160,8 +160,9 @@ def run(args) -> int:
             # (to 15 digits: a window far from 0, 1234560 to 1234582, printed to 6 was 1.23458e+06, short of the run)
             hint = ("--xlim/--ylim widen the window" if wide else
                     f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} would hold all of it")
+            drawn = ("no state of it is inside" if rows.size == int(fin.sum()) else "it is drawn cut at the edge")
             print(f"note: {lab} leaves the window {names[0]} in [{xlim[0]:zg}, {xlim[1]:zg}], {names[1]} in "
-                  f"[{ylim[0]:zg}, {ylim[1]:zg}] {where}: it is drawn cut at the edge; {hint}")
+                  f"[{ylim[0]:zg}, {ylim[1]:zg}] {where}: {drawn}; {hint}")
     import matplotlib.pyplot as plt
     with style():
         fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
