@@ -2047,8 +2047,13 @@ def rate_grid(field, method: str, gamma, step, params=None, *, parameter: str = 
 
 
 # ---------------------------------------------------------------------------------------------- convergence
+#: the legend's words for the rates of :func:`convergence`: a prediction (a local rate) or a certified upper bound
+RATE_KINDS = {"predicted": r"predicted $\rho$ = {}", "certified": r"certified $\rho \leq$ {}"}
+
+
 def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2,
-                floor: float = 1e-14, title: str | None = None, legend: str = "auto", ax=None):
+                floor: float = 1e-14, title: str | None = None, legend: str = "auto", ax=None,
+                rate_kind: str = "predicted"):
     r"""Distance to the equilibrium against iteration (log scale), with the predicted rate as a slope.
 
     Parameters
@@ -2079,6 +2084,9 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     title : str, optional
         Wrapped to the width the axes' cell gives it.  (The y label is shortened to ``||z_k - z*||`` on a plot
         shorter than it.)
+    rate_kind : {"predicted", "certified"}
+        What the rates are, in the legend (:data:`RATE_KINDS`): ``predicted rho = ...`` (local rates, the default) or
+        ``certified rho <= ...`` (upper bounds, as a certified ball's rate).
 
     Returns
     -------
@@ -2087,7 +2095,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     Raises
     ------
     GandynamicsError
-        No runs, a rate that is not a number > 0, a sequence of rates of another length than the runs, a negative
+        No runs, an unknown ``rate_kind``, a rate that is not a number > 0, a sequence of rates of another length than the runs, a negative
         floor, an anchor outside [0, 1], or ``every`` not a whole number >= 1.
     """
     raw = trajectory_items(trajectories, "convergence")
@@ -2113,7 +2121,9 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     every = whole(every, "every", lo=1)
     anchor = real(anchor, "anchor", lo=0.0, hi=1.0)
     ax = _axes(ax, figsize=(4.8, 3.6))
-    texts = [None if rho is None else fr"predicted $\rho$ = {float(rho):z.4f}" for rho in per_run]
+    if rate_kind not in RATE_KINDS:
+        raise GandynamicsError(f"rate_kind must be one of {', '.join(RATE_KINDS)}, got {rate_kind!r}")
+    texts = [None if rho is None else RATE_KINDS[rate_kind].format(f"{float(rho):z.4f}") for rho in per_run]
     # predicted lines of equal rates (several runs of one method given one rate; two methods of one rate) would be
     # listed alike: each run's legend entry then shows its curve and its prediction side by side, in its colour
     paired = any(t is not None and texts.count(t) > 1 for t in texts)

@@ -208,6 +208,16 @@ def test_convergence_draws_predicted_slope():
     assert ax.get_yscale() == "log"
 
 
+def test_a_certified_rate_is_named_a_bound_and_an_unknown_kind_refused():
+    """The basin figure's dashed lines are certified upper bounds: its legend said "predicted" (a reviewer's finding)."""
+    d = 2.0 * 0.9 ** np.arange(50)
+    ax = convergence([("m", d)], rates={"m": 0.95}, rate_kind="certified")
+    labels = [ln.get_label() for ln in ax.get_lines()]
+    assert r"certified $\rho \leq$ 0.9500" in labels and not any("predicted" in lab for lab in labels)
+    with pytest.raises(GandynamicsError, match="rate_kind must be one of predicted, certified"):
+        convergence([("m", d)], rates={"m": 0.95}, rate_kind="bound")
+
+
 @pytest.mark.slow  # 1.6 s with warm caches on the 2-core CI machine
 def test_portrait_cli(tmp_path, capsys):
     from gandynamics.cli import main

@@ -36,7 +36,7 @@ def _variants(anchor=0):
             (f"R1 only (γ = {GAMMA})", [R1(gamma=GAMMA)], "tab:blue"),
             (f"both, R-a (ε = {EPS}, γ = {GAMMA}, oracle anchor)",
              [Asymmetric(eps=EPS, gamma=GAMMA, anchor=anchor, reading="generator-tikhonov")], "tab:red"),
-            (f"both, R-b discriminator-only (ε = {EPS}, γ = {GAMMA}; μ_loc = 0)",
+            (f"both, R-b discriminator-only (ε = {EPS}, γ = {GAMMA}; $\\mu_{{loc}}$ = 0)",
              [Asymmetric(eps=EPS, gamma=GAMMA, reading="discriminator-only")], "tab:purple")]
 
 

@@ -100,7 +100,7 @@ def study(ctx):
         ax.set_aspect("equal")
         # below the panel, not over it: inside, it hid the start of an orange trajectory
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
-        lab = f"{m} (start in B_r)"
+        lab = f"{m} (start in $B_r$)"
         # eg and eftp coincide on the log scale: eg dotted and drawn last so that both show
         conv.append((lab, trs[0][1], {"gd": "tab:blue", "eg": "tab:green", "eftp": "tab:red"}[m],
                      (0, (1, 1.5)) if m == "eg" else "-"))
@@ -113,7 +113,7 @@ def study(ctx):
     ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
              f"invariant ball of starts (solid{same_text}) of GD, EG and EFTP, with trajectories from inside and outside")
     fig, ax = plt.subplots(figsize=(8.0, 4.2), layout="constrained")
-    convergence(conv, rates=rates, anchor=0.0, ax=ax, legend="outside",
+    convergence(conv, rates=rates, anchor=0.0, ax=ax, legend="outside", rate_kind="certified",
                 title="distance from a start on the invariant ball; dashed: certified rate (an upper bound)")
     ctx.save(fig, "basin_dirac_convergence", "Distances of one trajectory per method against the certified rate")
 

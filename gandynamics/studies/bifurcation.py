@@ -29,7 +29,7 @@ FP0 = 0.5  # f'(0) of the standard loss
 COLORS = {"neimark-sacker": "tab:blue", "flip": "tab:purple", "fold": "tab:orange", "branch-point": "tab:orange"}
 #: the legend's name of each kind of curve (a map's branch point here: a multiplier +1 where z* does not turn, EG's
 #: spurious fixed points crossing it)
-NAMES = {"branch-point": "multiplier +1: branch point"}
+NAMES = {"branch-point": "multiplier +1: branch point", "neimark-sacker": "Neimark–Sacker"}
 
 
 def boundaries(fld, method):
@@ -73,15 +73,17 @@ def study_boundaries(ctx):
             kinds.add(c.kind)
             col = COLORS[c.kind]
             seg = np.where(on, c.a2, np.nan)
-            ax.plot(c.a1, seg, color=col, lw=2.6, zorder=6)
+            # under the grid's black rho = 1 contour (zorder 3): the two agree, and the contour shows along the curve
+            # (drawn over it, the contour the legend names was nowhere to be seen)
+            ax.plot(c.a1, seg, color=col, lw=4.5, zorder=2.5)
             other = np.where(c.genuine & ~on, c.a2, np.nan)
             ax.plot(c.a1, other, color=col, lw=1.2, ls=":", zorder=6)
         handles = [Line2D([], [], color="black", lw=1.4, label="ρ = 1 (grid contour)")]
-        handles += [Line2D([], [], color=COLORS[k], lw=2.6, label=f"{NAMES.get(k, k)} (continuation)") for k in sorted(kinds)]
+        handles += [Line2D([], [], color=COLORS[k], lw=4.5, label=f"{NAMES.get(k, k)} (continuation)") for k in sorted(kinds)]
         handles.append(Line2D([], [], color="gray", lw=1.2, ls=":", label="crossing inside the unstable region"))
         if m == "gd":
-            gg = np.linspace(0.0, 2 * FP0, 40)
-            ax.plot(gg, gg / FP0**2, ls="none", marker="o", ms=3, mfc="none", color="white", zorder=7)
+            gg = np.linspace(0.0, 2 * FP0, 12)  # (few: 40 circles covered the solid curve, which then read as dotted)
+            ax.plot(gg, gg / FP0**2, ls="none", marker="o", ms=3.5, mfc="none", color="white", zorder=7)
             handles.append(Line2D([], [], ls="none", marker="o", ms=3, mfc="none", color="k",
                                   label="h = γ/f'(0)² (closed form)"))
         # below the panel: inside (upper left) it covered the GD Neimark–Sacker line near its end at (1, 4)
