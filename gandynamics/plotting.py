@@ -89,8 +89,9 @@ METHOD_COLORS = {
     "rmsprop": "teal", "altmomentum": "indigo",
 }
 #: the line styles that tell apart the starts of a figure with several methods and several starts (each method keeps
-#: its colour: ``portrait --methods gd,eg --init ... --init ...``)
-START_STYLES = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)), (0, (1, 3)))
+#: its colour: ``portrait --methods gd,eg --init ... --init ...``); the last a long dash, not the dots ``(0, (1, 3))``
+#: that could not be told from ``":"`` at a legend's size.  More starts than styles: each method's runs drawn alike
+START_STYLES = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)), (0, (10, 3)))
 
 #: colours for trajectories without a method colour: saturated, never grey (streamlines are grey)
 TRAJECTORY_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink",

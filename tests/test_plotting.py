@@ -1525,6 +1525,41 @@ def test_a_portrait_of_several_methods_from_several_starts_keeps_the_methods_col
         plt.Figure.savefig = orig
 
 
+@pytest.mark.parametrize("methods, starts", [("gd,eg", 7), ("gd", 10)])
+def test_more_starts_than_styles_or_colours_are_drawn_alike_under_one_entry_per_method(tmp_path, methods, starts):
+    """With more starts than START_STYLES (several methods) or TRAJECTORY_COLORS (one method), the starts cannot be
+    told apart (the 7th took the 1st one's style, a reviewer's finding): each method's runs are drawn alike, in its
+    colour, one legend entry per method saying how many starts; every run is drawn."""
+    from matplotlib.colors import to_rgba
+
+    from gandynamics.cli import main
+    from gandynamics.plotting import METHOD_COLORS
+    seen = {}
+    orig = plt.Figure.savefig
+
+    def spy(self, *a, **k):
+        ax = self.axes[0]
+        seen["runs"] = [(ln.get_label(), to_rgba(ln.get_color()), str(ln.get_linestyle())) for ln in ax.get_lines()
+                        if len(ln.get_xdata()) > 2]
+        seen["legend"] = [t.get_text() for t in ax.get_legend().get_texts()]
+        return orig(self, *a, **k)
+    plt.Figure.savefig = spy
+    argv = ["portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", methods, "--steps", "20",
+            "--out", str(tmp_path / "f.png")]
+    for k in range(starts):
+        argv += ["--init", f"{0.2 * (k + 1):g},1"]
+    try:
+        assert main(argv) == 0
+    finally:
+        plt.Figure.savefig = orig
+    names = methods.split(",")
+    assert len(seen["runs"]) == starts * len(names)
+    assert [e for e in seen["legend"] if " starts)" in e] == [f"{m} (from {starts} starts)" for m in names]
+    for m in names:
+        mine = [(c, s) for lab, c, s in seen["runs"] if lab.lstrip("_").startswith(m + " ")]
+        assert len(mine) == starts and {c for c, _ in mine} == {to_rgba(METHOD_COLORS[m])} and len(set(mine)) == 1
+
+
 def test_interleaved_lines_keep_their_own_pattern_in_the_legend_while_interleaved():
     """interleave_dashes on a line with a dash pattern of its own, a plain line and a markers-only line: the legend
     shows the pattern itself (not matplotlib's plain dashes, the name get_linestyle gives it) and the plain line

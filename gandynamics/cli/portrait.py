@@ -116,7 +116,8 @@ def run(args) -> int:
         inits = [z]
     methods = methods_list(args)
     from ..methods import get_method
-    from ..plotting import METHOD_COLORS, START_STYLES, outside_rows, phase_portrait, portrait_title, style, window_holding
+    from ..plotting import (METHOD_COLORS, START_STYLES, TRAJECTORY_COLORS, outside_rows, phase_portrait, portrait_title,
+                            style, window_holding)
     from ..simulate import simulate
     for m in methods:
         get_method(m)
@@ -138,11 +139,19 @@ def run(args) -> int:
                 lab += f" (diverged at step {tr.diverged_at})"
                 print(f"{m}: diverged at step {tr.diverged_at} ({tr.reason})")
             # each method its colour (METHOD_COLORS, as in every figure), the starts told apart by line style; one
-            # method from several starts: a colour per start (16 runs of 8 methods from 2 starts had shared 9 colours)
+            # method from several starts: a colour per start (16 runs of 8 methods from 2 starts had shared 9 colours).
+            # More starts than styles (or than colours) cannot be told apart: each method's runs are then drawn alike,
+            # one legend entry per method (the 7th start took the 1st one's style, a reviewer's finding)
             several = len(inits) > 1 and len(methods) > 1
+            crowd = len(inits) > (len(START_STYLES) if several else len(TRAJECTORY_COLORS))
+            if crowd:
+                trs.append((f"{m} (from {len(inits)} starts)" if k == 0 else "_" + lab,
+                            tr, METHOD_COLORS.get(m, TRAJECTORY_COLORS[0]), "-"))
+                continue
             trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 or several else None,
                         START_STYLES[k % len(START_STYLES)] if several else None))
     for lab, tr, *_ in trs:  # a trajectory that leaves the window is drawn cut at its edge: say so (a new user's
+        lab = lab.lstrip("_")  # (a run not named in the legend: named here)
         # trial: gd on the bilinear game ended 4.97 from z*, off the default -2,2 window, its end marker not drawn)
         S = np.asarray(tr.states, float)[:, [i, j]]
         rows = outside_rows(S, xlim, ylim)
