@@ -146,3 +146,20 @@ def test_a_write_racing_a_release_from_another_thread_comes_after_the_held_warni
         sys.stdout.write("o")
         t.join()
     assert order == [("err", "w1"), ("err", "w2"), ("out", "o")]
+
+
+def test_a_notice_goes_to_the_standard_error_of_the_command_that_shows_it(monkeypatch):
+    """The logging handler the first command installs writes to the standard error of the moment: a later command with
+    standard error redirected elsewhere (a test's capture, a notebook's) wrote to the first one's closed stream
+    ("--- Logging error ---" instead of the notice, found by a test run after another)."""
+    import contextlib
+    import io
+
+    from gandynamics import log
+    first, second = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(first):
+        assert cli.main(["list"]) == 0
+    first.close()
+    with contextlib.redirect_stderr(second):
+        log.notice("a notice after the first command's stream was closed")
+    assert second.getvalue() == "gandynamics: a notice after the first command's stream was closed\n"

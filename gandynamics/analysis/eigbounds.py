@@ -73,7 +73,8 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore"):
         kappa = np.where(dots > 0.0, lens / np.where(dots > 0.0, dots, 1.0), math.inf)
     r = kappa * delta
-    gaps = np.abs(w[:, None] - w[None, :])
+    with np.errstate(over="ignore", invalid="ignore"):  # (eigenvalues near +-1e308: an inf gap is a far one)
+        gaps = np.abs(w[:, None] - w[None, :])
 
     def cap(m):  # the radius of a defective cluster of m eigenvalues
         return delta ** (1.0 / m) * norm ** (1.0 - 1.0 / m)

@@ -203,6 +203,20 @@ def _run(argv) -> int:
     return code
 
 
+class _StderrHandler(__import__("logging").StreamHandler):
+    """A StreamHandler on the standard error of the moment it writes (``sys.stderr`` looked up at each message): the
+    handler outlives the command that installs it, and a later command run in the same process with standard error
+    redirected (a test's capture, a notebook's) wrote to the first one's closed stream ("--- Logging error ---")."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):  # (StreamHandler's __init__ and setStream assign it: the lookup above wins)
+        pass
+
+
 def _configure_logging(args) -> None:
     """The package logger (gandynamics.log) on standard error, one line per message: INFO by default (notices
     such as a first compilation), WARNING with -q, DEBUG with -v."""
@@ -212,7 +226,7 @@ def _configure_logging(args) -> None:
         else logging.INFO
     logger.setLevel(level)
     if not any(getattr(h, "_gandynamics", False) for h in logger.handlers):
-        h = logging.StreamHandler(sys.stderr)
+        h = _StderrHandler()
         h.setFormatter(logging.Formatter("gandynamics: %(message)s"))
         h._gandynamics = True
         h.addFilter(ReleaseFilter())  # a notice shown releases the held warnings first (.held)

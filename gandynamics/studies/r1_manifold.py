@@ -211,9 +211,10 @@ def _figure_trajectories(ctx, trs, fp):
         for row, g in enumerate((0.0, GAMMA)):
             reg = "no regularizer" if g == 0 else f"R1 γ = {g:zg}"
             ax = axes[row, col]
-            for meth in ("gd", "flow"):
+            for meth in ("gd", "flow"):  # (GD dashed here too, as the legend draws it: it was solid in these panels)
                 S = trs[key, meth, g].states
-                ax.plot(S[:, 0], S[:, 1], color=METHOD_COLORS[meth], lw=1.0)
+                ax.plot(S[:, 0], S[:, 1], color=METHOD_COLORS[meth], lw=1.0 if meth == "flow" else 1.3,
+                        ls="-" if meth == "flow" else (0, (4, 3)))
                 ax.plot(S[-1, 0], S[-1, 1], "o", ms=3, color=METHOD_COLORS[meth])
             ax.plot(*START_LINE[:2], zorder=5, **START_MARKER)
             ax.plot(0, 0, "*", color="black", ms=10, zorder=6)
