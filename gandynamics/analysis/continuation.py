@@ -65,6 +65,9 @@ CURVE_EVENTS_MAP = ("fold", "branch-point", "flip", "neimark-sacker")
 #: :func:`first_lyapunov_coefficient` is refused elsewhere
 HOPF_TOL = 1e-6
 
+#: the largest magnitude of a continued parameter's range (:func:`continuation`, :func:`stability_boundaries`): the
+#: arclength's Euclidean norms of the points (z, parameter) overflow beyond about 1.3e154 (sqrt of the largest double)
+PARAMETER_MAX = 1e150
 #: a pair counts as complex (Hopf, Neimark-Sacker rather than a neutral saddle) when |Im| exceeds this
 #: (relative to max(1, |lambda|))
 COMPLEX_TOL = 1e-7
@@ -524,7 +527,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         declared as hyperparameter), or ``h`` (alias ``step``) for a discrete method.
     lo, hi : float
         The branch starts at ``vary = lo`` and is followed until the parameter leaves ``[min, max]`` of
-        the two (it may turn back at folds), or ``max_points`` points.
+        the two (it may turn back at folds), or ``max_points`` points.  Both within ``+-PARAMETER_MAX`` (1e150:
+        beyond, the arclength's norms overflow); the steps are a fraction of ``|hi - lo|``, so a range far wider
+        than where the branch changes is read coarsely.
     params : mapping, optional
         Values of the other hyperparameters.
     method : None or str
@@ -594,9 +599,11 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     H = lambda x: prob.F(x[:n], x[n])
     Hx = lambda x: np.column_stack([prob.Fz(x[:n], x[n]), prob.Fa(x[:n], x[n])])
     span = abs(hi - lo)
-    if not math.isfinite(span):  # (its steps, span / 50, were inf: the continuation never ended)
-        raise GandynamicsError(f"the parameter range {lo:zg}:{hi:zg} is wider than the largest double (hi - lo "
-                               "overflows); give a narrower range")
+    if not max(abs(lo), abs(hi)) <= PARAMETER_MAX:  # (a span of inf: steps of inf, a continuation that never ended;
+        # ends beyond 1.3e154: the norms of the points (z, a) overflow, and a fold was "found" at beta = -3.2e183)
+        raise GandynamicsError(f"the parameter range {lo:zg}:{hi:zg} reaches beyond +-{PARAMETER_MAX:zg}, where the "
+                               "arclength of the branch (a Euclidean norm of the points (z, parameter)) overflows; "
+                               "give a narrower range")
     sgn = 1.0 if hi > lo else -1.0
     ds = float(ds or span / 50)
     ds_max = float(ds_max or span / 10)
@@ -1199,9 +1206,9 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
     (lo1, hi1), (lo2, hi2) = b.tolist()
     if not (lo1 < hi1 and lo2 < hi2):
         raise GandynamicsError(f"the box must have lo < hi in both parameters, got {box}")
-    if not (math.isfinite(hi1 - lo1) and math.isfinite(hi2 - lo2)):
-        raise GandynamicsError(f"the box {box} is wider than the largest double in a parameter (hi - lo overflows); "
-                               "give a narrower box")
+    if not max(abs(lo1), abs(hi1), abs(lo2), abs(hi2)) <= PARAMETER_MAX:
+        raise GandynamicsError(f"the box {box} reaches beyond +-{PARAMETER_MAX:zg} in a parameter, where the arclength "
+                               "of a curve (a Euclidean norm of its points) overflows; give a narrower box")
     for name, (lo_, hi_) in zip(vary, ((lo1, hi1), (lo2, hi2))):
         slo, shi = _sign_limits(fld, name)
         if lo_ < slo or hi_ > shi:
