@@ -89,7 +89,9 @@ def study(ctx):
         region = draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.6, zorder=2.2,
                            label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
         same = math.isclose(rep.radius, rep.region_radius, rel_tol=1e-9)
-        ball = draw_ball(ax, zs, rep.radius, ls="-", color="tab:green", lw=1.6, zorder=2,
+        # (its own colour: in the green of the runs from inside, the legend had two identical entries, a reviewer's
+        # finding)
+        ball = draw_ball(ax, zs, rep.radius, ls="-", color="tab:purple", lw=1.6, zorder=2,
                          label=f"invariant starts: r = {rep.radius:z.4f}" + (" (the same ball)" if same else ""))
         if same:  # (gd: the invariant ball is the whole certified ball) one circle in alternating dashes of both
             # colours, as the portraits draw runs that lie on one another; the legend keeps each line's own style

@@ -201,7 +201,8 @@ def study_hopf(ctx):
     cmap = plt.get_cmap("viridis")
     for k, c in enumerate(cyc[::5]):
         orb = np.vstack([c.orbit, c.orbit[:1]])
-        ax.plot(orb[:, 0], orb[:, 1], color=cmap(k / max(1, len(cyc[::5]) - 1)), lw=1.4,
+        # (viridis up to 0.8: its yellow end was hard to read on white, a reviewer's finding)
+        ax.plot(orb[:, 0], orb[:, 1], color=cmap(0.8 * k / max(1, len(cyc[::5]) - 1)), lw=1.4,
                 label=f"γ = {c.params['gamma']:z.3g}, |μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):z.3f}")
     ax.plot([0], [0], "*", color="black", ms=9, zorder=6, ls="",
             label="equilibrium (0, 0), unstable for γ < 0")  # (the star of every portrait; a '+' here was read as a cycle's centre mark)
