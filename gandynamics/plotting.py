@@ -2744,10 +2744,12 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
             dlim = min(dmax, 10.0) * 1.05
             axd.set_ylim(-dlim, dlim)
             ax2.set_ylim(-1.05 * wmax, 1.05 * wmax)  # zero in the middle on both axes
-            for label, tr, col in items:
+            for (label, tr, col), style in zip(items, styles):
                 z = _states(tr)[0]
                 w, x = dspace["fake"](z)
-                st = ax2.vlines(x, 0, w, color=col, lw=2.0, alpha=0.75, label=f"generated ({label})")
+                # (in the run's own line style: two starts of one method in one colour had identical entries)
+                st = ax2.vlines(x, 0, w, color=col, lw=2.0, alpha=0.75, label=f"generated ({label})",
+                                linestyles=style if style is not None else "solid")
                 dl, = axd.plot(xs, dspace["D"](xs, z), color=col, ls=(0, (4, 2)), lw=1.1, label=f"D(x) ({label})")
                 dyn.append((st, dl))
             ax2.axhline(0, color="0.6", lw=0.8)

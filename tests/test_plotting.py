@@ -521,6 +521,22 @@ def test_animation_frames_and_first_last_frame_data(tmp_path):
     assert not list(tmp_path.glob(".*tmp*"))
 
 
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # (its panels are what is tested)
+def test_the_generated_stems_of_runs_in_one_colour_keep_their_line_styles():
+    """Two starts of one method in one colour (the portrait's styles per start): the data panel's stems had one style,
+    their legend entries identical (a new user's trial); each now has its run's line style."""
+    from gandynamics.simulate import simulate
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    runs = [(f"gd from {z0}", simulate(fld, "gd", z0, 20, 0.2), "tab:red", style)
+            for z0, style in (((1.0, 1.0), "-"), ((-1.5, 0.5), "--"))]
+    anim = animate(fld, trajectories=runs, frames=3)
+    stems = [c for c in anim._fig.axes[1].collections if str(c.get_label()).startswith("generated (gd from")]
+    assert len(stems) == 2
+    solid, dashed = (st.get_linestyle()[0] for st in stems)
+    assert solid[1] is None and dashed[1] is not None  # (matplotlib's (offset, dashes): None for a solid line)
+    plt.close(anim._fig)
+
+
 def test_animation_of_a_game_without_data_shows_distance_and_F():
     fld = VectorField(games.bilinear(), [])
     anim = animate(fld, ["eg"], init=(1.0, 1.0), steps=40, step=0.2, frames=5)
