@@ -521,7 +521,6 @@ def test_animation_frames_and_first_last_frame_data(tmp_path):
     assert not list(tmp_path.glob(".*tmp*"))
 
 
-@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # (its panels are what is tested)
 def test_the_generated_stems_of_runs_in_one_colour_keep_their_line_styles():
     """Two starts of one method in one colour (the portrait's styles per start): the data panel's stems had one style,
     their legend entries identical (a new user's trial); each now has its run's line style."""
@@ -534,6 +533,7 @@ def test_the_generated_stems_of_runs_in_one_colour_keep_their_line_styles():
     assert len(stems) == 2
     solid, dashed = (st.get_linestyle()[0] for st in stems)
     assert solid[1] is None and dashed[1] is not None  # (matplotlib's (offset, dashes): None for a solid line)
+    anim._draw_was_started = True  # (its panels are what is tested here: no "deleted without rendering" warning)
     plt.close(anim._fig)
 
 
