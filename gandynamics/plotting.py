@@ -602,9 +602,10 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, ls=style if style is not None else "-", label=label,
                         zorder=3)
         paths.append((line, S[:, [i, j]], style is None))
-        if last_outside(S[:, [i, j]], xlim, ylim) is not None:  # (the figure shows only the part inside: the note
-            # says there is more; or that none of it is: "goes outside" was said of runs with no state inside)
-            outside.append((label, len(outside_rows(S[:, [i, j]], xlim, ylim)) == len(S)))
+        rows = outside_rows(S[:, [i, j]], xlim, ylim)
+        if rows.size:  # (the figure shows only the part inside: the note says there is more; or that none of it is:
+            # "goes outside" was said of runs with no state inside)
+            outside.append((label, rows.size == len(S)))
         ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
         ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
