@@ -51,6 +51,14 @@ def per_row_text(column: str) -> str:
 
 
 def _jsonable(o):
+    t = type(o)  # (the plain types first, by their type alone: the generic tests below, Mapping's above all, took
+    # most of a sweep's 0.3 ms of provenance)
+    if o is None or t is str or t is int:
+        return o
+    if t is dict:
+        return {str(k): _jsonable(v) for k, v in o.items()}
+    if t is list or t is tuple:
+        return [_jsonable(v) for v in o]
     if isinstance(o, (bool, np.bool_)):
         return bool(o)
     if isinstance(o, (np.integer,)):

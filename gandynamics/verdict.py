@@ -400,12 +400,16 @@ class Reader:
     def __init__(self, idx, B: int, zstar_norm=None, interpret: bool = False, floor_abs: float = FLOOR_ABS,
                  poly_max=None):
         self.idx = np.ascontiguousarray(idx, dtype=float)
-        self.cmax = poly_caps(poly_max, B)
-        # max(floor_abs, FLOOR_REL |z*|) per run (|z*| NaN -> 0, inf -> the largest double), in one array
+        # the caps and the floors: one number for every run where the runs share it (each range's rows get a small
+        # array of it as they are read: no array of B numbers made before the runs, 0.4 ms of page faults each in a
+        # sweep), else (B,) arrays
+        self.cmax = float(poly_caps(poly_max, 1)[0]) if poly_max is None or np.ndim(poly_max) == 0 else \
+            poly_caps(poly_max, B)
+        # max(floor_abs, FLOOR_REL |z*|) per run (|z*| NaN -> 0, inf -> the largest double)
         floor_abs = float(floor_abs)
         zn = np.zeros(()) if zstar_norm is None else np.asarray(zstar_norm, float)
         if zn.ndim == 0:  # one |z*| for every run (a sweep whose rows share z*): the floor computed once
-            self.floor = np.full(B, np.maximum(np.multiply(np.nan_to_num(zn), FLOOR_REL), floor_abs))
+            self.floor = float(np.maximum(np.multiply(np.nan_to_num(zn), FLOOR_REL), floor_abs))
         else:
             fl = np.array(np.broadcast_to(zn, (B,)))
             np.nan_to_num(fl, copy=False)
@@ -465,9 +469,18 @@ class Reader:
         div = np.require(d, dtype=np.int64, requirements=("C", "W"))
         if hi == lo:  # (an empty block of out would be contiguous: another compiled signature)
             return
-        self._rows(self.idx, dist, life, div, self.floor[lo:hi], self.cmax[lo:hi], self._out[:, lo:hi], 0, hi - lo,
+        self._rows(self.idx, dist, life, div, self.floors(lo, hi), self.caps(lo, hi), self._out[:, lo:hi], 0, hi - lo,
                    _VECTOR)
         self._read[lo:hi] = True
+
+    def floors(self, lo: int, hi: int) -> np.ndarray:
+        """The rounding floors ``max(floor_abs, FLOOR_REL |z*|)`` of runs ``[lo, hi)``: (hi - lo,) float array."""
+        return _of_runs(self.floor, lo, hi)
+
+    def caps(self, lo: int, hi: int) -> np.ndarray:
+        """The caps of the fitted polynomial exponent of runs ``[lo, hi)`` (:func:`poly_caps`): (hi - lo,) float
+        array."""
+        return _of_runs(self.cmax, lo, hi)
 
     def _fits(self, lo, hi, dist, life, div, sample_major: bool) -> np.ndarray:
         """``dist`` as an array when rows ``[lo, hi)`` and the arrays fit (``dist`` (hi - lo, R), or (R, hi - lo)
@@ -502,11 +515,25 @@ class Reader:
                           tail_max=o[5], code=code)
 
 
+def _of_runs(v, lo: int, hi: int) -> np.ndarray:
+    """Runs ``[lo, hi)`` of ``v``, a (B,) array or one float for every run: a C-contiguous float array."""
+    return v[lo:hi] if isinstance(v, np.ndarray) else np.full(hi - lo, v)
+
+
 def poly_caps(poly_max, B: int) -> np.ndarray:
     """``(B,)`` float array of the caps of the fitted exponent: ``min(poly_max, POLY_MAX)`` per run (``None``:
     :data:`POLY_MAX`).  Raises GandynamicsError for a cap that is not a whole number >= 0 or not one per run."""
     if poly_max is None:
         return np.full(B, float(POLY_MAX))
+    if np.ndim(poly_max) == 0:  # one cap for every run (a sweep of one method): checked once
+        try:
+            v = float(poly_max)
+        except (ValueError, TypeError):
+            v = math.nan
+        if v >= 0.0 and v == math.floor(v):
+            return np.full(B, min(v, float(POLY_MAX)))
+        from gandynamics.errors import GandynamicsError
+        raise GandynamicsError(f"poly_max: a whole number >= 0, or one per run ({B}); got {poly_max!r:.80}")
     try:
         c = np.broadcast_to(np.asarray(poly_max, dtype=float), (B,))
     except (ValueError, TypeError):

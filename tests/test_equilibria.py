@@ -422,3 +422,28 @@ def test_rows_left_unsearched_by_the_cap_are_counted_and_said(monkeypatch, capsy
     out, err = capsys.readouterr()
     assert "2 of 3 rows have no z* (no zero of F found at their hyperparameters; 2 of them not searched from where " \
            "they ended: the cap of 1 searches per sweep)" in out + err
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_sweeps_distance_column_is_row_distances_of_its_final_states(seed):
+    """The table's distance is row_distances(final, z*) bitwise, computed from the final states and the zstar columns
+    (independently of the distances the kernels recorded, which the sweep takes where they are the same number:
+    row_distances_recorded), over every method and random rows: starts at z* itself, 1e-200 .. 1e-150 from it
+    (squares that underflow), 1e140 .. 1e160 under an infinite bound (squares that overflow), runs that diverge,
+    rows with no z* (a drift) and rows whose z* was found from where they ended (tanh(x - 20)); a sweep interrupted
+    (rows not run) has NaN there."""
+    import gandynamics as gd
+    from gandynamics.methods import METHODS
+    from gandynamics.runs.equilibria import row_distances
+    rng = np.random.default_rng(seed)
+    cases = [(gd.VectorField(gd.games.bilinear(), []), (0.0, 0.0)), (_tanh20(), (20.0, 0.0)), (_drift(1.0, 0.5), None)]
+    for fld, z in cases:
+        n = 24
+        scale = 10.0 ** rng.choice([0, -150, -170, -200, 140, 160, 1], n)
+        inits = rng.normal(size=(n, 2)) * scale[:, None] + (np.asarray(z) if z is not None else 0.0)
+        inits[0] = z if z is not None else inits[0]
+        for method in rng.choice(list(METHODS), 3, replace=False):
+            res = gd.sweep(fld, str(method), inits=inits, steps=int(rng.integers(5, 60)),
+                           step=float(rng.choice([0.05, 0.5, 3.0])), bound=np.inf, product=False, progress=False)
+            zs = np.column_stack([res[f"zstar_{k}"] for k in fld.names])
+            np.testing.assert_array_equal(res["distance"], row_distances(res.final, zs), err_msg=f"{fld.name} {method}")

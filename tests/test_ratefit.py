@@ -61,8 +61,8 @@ def test_an_underflowing_step_size_reads_stopped_and_does_not_claim_no_divergenc
 def test_reading_in_the_kernels_threads_is_the_reading_afterwards(scratch, monkeypatch):
     """A sweep reads each range of rows in the thread that ran it, from a scratch block of distances
     (run_rows(then=...), ratefit.row_reader): the same readings, bitwise, as reading the whole distance array
-    afterwards (ratefit.read) -- with scratch blocks much smaller than a range (many of them, the last one
-    partial), on one thread and on two, rows diverging and converging."""
+    afterwards (ratefit.read), and the same last samples -- with scratch blocks much smaller than a range (many of
+    them, the last one partial), on one thread and on two, rows diverging and converging."""
     import numba
 
     from gandynamics import R1, games
@@ -89,7 +89,7 @@ def test_reading_in_the_kernels_threads_is_the_reading_afterwards(scratch, monke
         numba.set_num_threads(min(threads, nt))
         try:
             out = alloc(plan, B, dist=False)
-            reader, then = row_reader(plan.rec_idx, plan.K, out["divat"], zn)
+            reader, then, last = row_reader(plan.rec_idx, plan.K, out["divat"], zn)
             run_rows(plan, 0, B, out, then=then)
         finally:
             numba.set_num_threads(nt)
@@ -97,6 +97,7 @@ def test_reading_in_the_kernels_threads_is_the_reading_afterwards(scratch, monke
         for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code"):
             np.testing.assert_array_equal(getattr(got, name), getattr(ref, name), err_msg=name)
         np.testing.assert_array_equal(out["final"], after["final"])
+        np.testing.assert_array_equal(last, after["dist"][:, -1])  # (the last samples kept, NaN where a run died)
 
 
 # ---- found by the adversarial review of session 5 (each failed before its fix)

@@ -150,3 +150,99 @@ def test_a_json_table_with_infinities_loads_them_as_numbers(tmp_path):
     assert np.isinf(res["rate_err"]).any() and np.isfinite(res["rate_err"]).any()  # (inf beside numbers)
     for ext in (".json", ".npz", ".csv"):
         _same(res, SweepResult.load(res.save(tmp_path / f"t{ext}")))
+
+
+def _coded_tables(seed: int):
+    """Random tables held as codes (Columns) beside the same tables built eagerly (a plain dict of arrays): text
+    columns of 1-5 labels with any subset present, number and flag columns between them, 0-40 rows."""
+    from gandynamics.runs.results import Columns, text_column
+    rng = np.random.default_rng(seed)
+    B = int(rng.integers(0, 41))
+    labels = ("converging", "diverged", "growing", "bounded, not converging", "not run")[:int(rng.integers(1, 6))]
+    present = rng.choice(len(labels), int(rng.integers(1, len(labels) + 1)), replace=False)
+    codes = rng.choice(present, B).astype(rng.choice([np.int8, np.int64]))
+    mcodes = np.sort(rng.integers(0, 2, B))
+    names = ["gd", "eftp"]
+    plain = {"method": text_column(names, mcodes), "rate": rng.uniform(size=B), "verdict": text_column(labels, codes),
+             "finished": rng.uniform(size=B) < 0.5}
+    coded = Columns({"method": None, "rate": plain["rate"], "verdict": None, "finished": plain["finished"]},
+                    coded={"method": (names, mcodes), "verdict": (labels, codes)})
+    return plain, coded
+
+
+def _equal(a, b):
+    assert list(a) == list(b)
+    for k in a:
+        x, y = np.asarray(a[k]), np.asarray(b[k])
+        assert x.dtype == y.dtype and x.tolist() == y.tolist(), k
+
+
+READS = {  # every route by which a dict's values are read
+    "index": lambda c: {k: c[k] for k in c},
+    "get": lambda c: {k: c.get(k) for k in c},
+    "items": lambda c: dict(c.items()),
+    "values": lambda c: dict(zip(list(c), list(c.values()))),
+    "dict": lambda c: dict(c),
+    "unpack": lambda c: {**c},
+    "kwargs": lambda c: (lambda **kw: kw)(**c),
+    "copy": lambda c: c.copy(),
+    "pickle": lambda c: __import__("pickle").loads(__import__("pickle").dumps(c)),
+    "deepcopy": lambda c: __import__("copy").deepcopy(c),
+    "copy.copy": lambda c: __import__("copy").copy(c),
+    "or": lambda c: c | {},
+    "ror": lambda c: {} | c,
+    "update": lambda c: (lambda d: (d.update(c), d)[1])({}),
+    "setdefault": lambda c: {k: c.setdefault(k, None) for k in list(c)},
+    "pop": lambda c: {k: c.copy().pop(k) for k in c},
+    "json": lambda c: {k: np.asarray(v, dtype=c_.dtype) for (k, v), c_ in
+                       zip(__import__("json").loads(__import__("gandynamics.jsonio", fromlist=["dumps"]).dumps(
+                           {k: v.tolist() for k, v in c.items()})).items(), c.values())},
+    "savez": lambda c: (lambda f: (np.savez(f, **c), f.seek(0), dict(np.load(f)))[2])(__import__("io").BytesIO()),
+}
+
+
+@pytest.mark.parametrize("route", sorted(READS))
+def test_a_table_held_as_codes_reads_as_its_built_text_by_every_route(route):
+    """Columns: the text columns held as codes are, by every route a dict is read (indexing, get, items, values,
+    dict(), **, copy, pickle, deepcopy, |, update, setdefault, pop, JSON, savez), the string arrays text_column builds
+    -- labels[codes] as wide as the longest label present -- on random tables of 0-40 rows."""
+    for seed in range(25):
+        plain, coded = _coded_tables(seed)
+        _equal(plain, READS[route](coded))
+        _equal(plain, coded)  # (and the table itself afterwards)
+
+
+def test_a_table_held_as_codes_compares_prints_and_goes_to_pandas_as_its_text():
+    from gandynamics.runs.results import Columns
+    for seed in range(10):
+        plain, coded = _coded_tables(seed)
+        other = _coded_tables(seed)[1]
+        assert repr(coded) == repr(plain)
+        if len(plain["rate"]) <= 1:  # (== of dicts of arrays: only where the arrays' truth is defined)
+            assert coded == other and other == plain and not coded != plain
+        assert isinstance(coded, dict) and isinstance(coded.copy(), Columns)
+        pd = pytest.importorskip("pandas")
+        frame = pd.DataFrame(_coded_tables(seed)[1])
+        assert frame["verdict"].tolist() == plain["verdict"].tolist()
+        assert frame["method"].tolist() == plain["method"].tolist()
+
+
+def test_verdict_counts_from_codes_are_those_of_the_text():
+    """SweepResult.verdict_counts read from the codes (no text built) equals the count of the built text, over random
+    tables, for all rows and per method, and an unknown method is refused naming the table's methods."""
+    for seed in range(40):
+        plain, coded = _coded_tables(seed)
+        a = SweepResult(columns=coded, dims=[], product=False, steps=1, names=[])
+        b = SweepResult(columns=plain, dims=[], product=False, steps=1, names=[])
+        assert a.verdict_counts() == b.verdict_counts()
+        by_text = {}
+        for v in plain["verdict"].tolist():
+            by_text[v] = by_text.get(v, 0) + 1
+        assert {k: c for k, c in a.verdict_counts().items() if c} == by_text
+        assert coded.coded("verdict") is not None  # (counted from the codes: nothing built)
+        for m in set(plain["method"].tolist()):
+            assert a.verdict_counts(m) == b.verdict_counts(m)
+            assert sum(a.verdict_counts(m).values()) == int(np.sum(plain["method"] == m))
+        if len(plain["rate"]):
+            with pytest.raises(GandynamicsError, match="no rows of method 'adam'; the table's methods: (gd|eftp)"):
+                a.verdict_counts("adam")

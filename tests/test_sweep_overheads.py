@@ -720,7 +720,7 @@ def test_text_columns_are_the_labels_of_their_codes_as_wide_as_the_longest_prese
     """A sweep's verdict and reason columns: labels[codes], element by element, in a string array as wide as the
     longest label that occurs (numpy's width for an array of those strings: a table whose runs all converged does
     not carry 23-character cells)."""
-    from gandynamics.runs.sweep import _text_column
+    from gandynamics.runs.results import text_column as _text_column
     rng = np.random.default_rng(4)
     labels = ("converging", "diverged", "bounded, not converging", "stopped", "not run")
     for which in ([0], [0, 1], [2], [0, 3, 4], list(range(5))):

@@ -355,8 +355,9 @@ def test_one_zstar_norm_for_every_run_gives_the_floors_of_the_per_run_array():
     from gandynamics.verdict import FLOOR_ABS, FLOOR_REL, Reader
     idx = np.arange(0, 65, dtype=float)
     for zn in (0.0, 1.0, 3.7, 1e300, 1e-320, math.inf, math.nan, 1e-12):
-        one = Reader(idx, 7, zn, interpret=True).floor
-        many = Reader(idx, 7, np.full(7, zn), interpret=True).floor
+        one = Reader(idx, 7, zn, interpret=True).floors(0, 7)
+        many = Reader(idx, 7, np.full(7, zn), interpret=True).floors(0, 7)
+        assert Reader(idx, 7, zn, interpret=True).floors(2, 5).tolist() == many[2:5].tolist()
         assert one.shape == (7,) and one.dtype == np.float64
         np.testing.assert_array_equal(one, many)
         if math.isfinite(zn) and FLOOR_REL * zn > FLOOR_ABS:

@@ -40,8 +40,8 @@ def mark_stopped(reading: RunReading, diverged_at, reason) -> RunReading:
     """``reading`` with the code :data:`~gandynamics.verdict.STOPPED` for the runs that ended (``diverged_at >= 0``)
     with a reason of :data:`gandynamics.kernels.STOPS` (nothing changes when either is None)."""
     if reason is not None and diverged_at is not None:
-        stopped = (np.asarray(diverged_at) >= 0) & np.isin(np.asarray(reason), STOP_CODES)
-        reading.code[stopped] = STOPPED
+        ended = np.flatnonzero(np.asarray(diverged_at) >= 0)  # (the few rows that ended: tested alone)
+        reading.code[ended[np.isin(np.asarray(reason)[ended], STOP_CODES)]] = STOPPED
     return reading
 
 
@@ -67,22 +67,26 @@ def poly_cap(method, field, opts: dict) -> int:
 
 def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None, poly_max=None):
     """The reading of a sweep's ``B = len(divat)`` rows done as their kernels finish them: returns ``(reader,
-    then)``, ``then(r0, r1, dist)`` a callback for :func:`gandynamics.runs.engine.run_rows` that reads rows
+    then, last)``, ``then(r0, r1, dist)`` a callback for :func:`gandynamics.runs.engine.run_rows` that reads rows
     ``[r0, r1)`` from their distances (``dist``, (R, r1 - r0), sample-major) and the kernels' ``divat`` (already written for
     those rows; a run's life is ``steps``, or the step before it diverged), ``reader`` the
-    :class:`~gandynamics.verdict.Reader` that holds the readings (``reader.reading()`` once every row is read);
-    ``poly_max`` (B,) the cap of each row's fitted polynomial exponent (:func:`poly_cap`)."""
+    :class:`~gandynamics.verdict.Reader` that holds the readings (``reader.reading()`` once every row is read),
+    ``last`` (B,) each row's distance as the kernel recorded it at the last recording step, ``idx[-1]`` (NaN where a
+    run died before it; :func:`gandynamics.runs.equilibria.row_distances_recorded` takes a final distance from it);
+    ``poly_max`` the cap of the fitted polynomial exponent, one for every row or (B,) (:func:`poly_cap`)."""
     idx = np.asarray(idx)
     B = len(divat)
     reader = Reader(idx, B, zstar_norm, interpret=B * len(idx) <= INTERPRET_MAX_SAMPLES, floor_abs=RECORD_FLOOR,
                     poly_max=poly_max)
     K = int(steps)
+    last = np.empty(B)  # (written by the threads that read, first touch there)
 
     def then(r0, r1, dist):
         dv = divat[r0:r1]
+        last[r0:r1] = dist[-1]
         reader.read_sample_major(r0, r1, dist, np.where(dv >= 0, dv - 1, K), dv)
 
-    return reader, then
+    return reader, then, last
 
 
 def fit_rate(idx, dist, life, zstar_norm=None):

@@ -22,12 +22,13 @@ from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_method
 from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds,
                      run_rows, warm)
-from .equilibria import equilibria_shared, reference_points, row_distances, row_norms, zeros_from_final_states, zstar_norms
+from .equilibria import (equilibria_shared, reference_points, row_distances_recorded, row_norms,
+                         zeros_from_final_states, zstar_norms)
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_no_zstar, mark_stopped, poly_cap, row_reader  # noqa: F401 (fit_rate: re-exported)
 from .progress import Progress, progress_option
-from .results import ROW_VERDICTS, SweepResult
+from .results import ROW_VERDICTS, Columns, SweepResult
 from .validate import (bound_value, check_step_work, int_option, method_options, sample_steps, shared_options, step_pair,
                        steps_count)
 
@@ -98,7 +99,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
     out = alloc(plan, B, dist=False)
     # (plan.ZSTAR: each row's z*, its start for a row with none; reference_points)
-    reader, then = row_reader(rec_idx, K, out["divat"], zstar_norms(plan.ZSTAR, zstar_shared), poly_max)
+    reader, then, last = row_reader(rec_idx, K, out["divat"], zstar_norms(plan.ZSTAR, zstar_shared), poly_max)
+    without_zstar = missing  # (the rows read from their start: their recorded distances are not from z*)
     res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
                                    out=out, then=then)
     info["engine"] = plan.engine
@@ -130,24 +132,25 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
             x = np.where(missing, np.nan, x)
         return x
 
-    # one gather from the labels, "not run" for the rows not run (a where() over two string arrays of B entries cost 3x
-    # more; take() on a code array set in place half of a fancy index over a where())
+    # the verdicts as codes into ROW_VERDICTS, "not run" for the rows not run: the table's text columns are built from
+    # their codes when first read (Columns)
     code = reading.code  # (a fresh array: RunReading.code is a conversion)
-    code[~finished] = len(VERDICTS)
-    verdict = _text_column(ROW_VERDICTS, code)
+    if not every:
+        code[~finished] = len(VERDICTS)
     final = res["final"]
     if not every:
         final[~finished] = np.nan
-    distance = row_distances(final, ZSTAR)
+    distance = row_distances_recorded(final, ZSTAR, last, redo=without_zstar)
     if not every:
         distance[~finished] = np.nan
-    cols = {"method": np.repeat(np.array([m.name for m in ms]), L)}
+    cols = {"method": None}  # (its place: Columns puts the coded column there)
     for j, name in enumerate(field.names):
         cols[f"init_{name}"] = Z0[:, j]
     for name, _ in axes:
         if name in hyper_names or name in ("step_g", "step_d", "beta"):
             continue
-        cols[name] = np.tile(axis_vals[name], nm)
+        # (the one such axis, step: the generator's steps, H[:, 0], are its values row by row, no copy needed)
+        cols[name] = H[:, 0] if name == "step" else np.tile(axis_vals[name], nm)
     for j, name in enumerate(hyper_names):
         cols[name] = P[:, j]
     if "step" not in cols:  # (a grid axis step gives it above) the step of both players, NaN where they differ: every
@@ -164,8 +167,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     # slopes plus its standard error) times the rate; a rate read from the 65 samples of a strongly modulated run (a
     # sheared rotation) may be off by 1e-3 without the table saying so
     with np.errstate(over="ignore", invalid="ignore"):  # (a diverging run's rate may be huge, its spread inf)
-        cols["rate_err"] = run_column(reading.rate * reading.log_rate_err)
-    cols["verdict"] = verdict
+        cols["rate_err"] = run_column(np.multiply(reading.rate, reading.log_rate_err, out=reading.log_rate_err))
+    cols["verdict"] = None
     cols["tail_min"] = run_column(reading.tail_min)
     cols["tail_max"] = run_column(reading.tail_max)
     cols["diverged"] = div
@@ -175,8 +178,10 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     if not every or why.min(initial=0) < 0 or why.max(initial=0) > len(names) - 2:
         why = np.clip(why, 0, len(names) - 2)
         why[~finished] = len(names) - 1
-    cols["reason"] = _text_column(names, why)
+    cols["reason"] = None
     cols["finished"] = finished
+    cols = Columns(cols, coded={"method": ([m.name for m in ms], plan.method_index), "verdict": (ROW_VERDICTS, code),
+                                "reason": (names, why)})
     all_dims = [("method", np.array([m.name for m in ms]))] + dims
     meta = dict(info, rate_fit=RATE_FIT, verdict_rule=VERDICT_RULE, samples=int(len(rec_idx)), bound=bnd,
                 methods=[m.name for m in ms])
@@ -206,7 +211,8 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
     sub = dataclasses.replace(plan, method_index=plan.method_index[found], Z0=plan.Z0[found], P=plan.P[found],
                               H=plan.H[found], BETA=plan.BETA[found], ZSTAR=zs)
     out = alloc(sub, len(found), dist=False)
-    again, then = row_reader(rec_idx, K, out["divat"], row_norms(zs), poly_max[found])
+    again, then, _ = row_reader(rec_idx, K, out["divat"], row_norms(zs), poly_max if np.ndim(poly_max) == 0 else
+                                poly_max[found])
     _, done, info = _execute(sub, progress=False, evals=evals, out=out, then=then)
     new = again.reading()
     found, zs = found[done], zs[done]  # (a Ctrl-C during this run: the rows it did not finish keep their first reading)
@@ -241,15 +247,6 @@ def check_rows(field, method_names, rows) -> None:
     from ..limits import _count, check_bytes
     per = row_bytes(field, method_names)
     check_bytes(Decimal(float(rows)) * per, "the sweep's table", f"{_count(rows)} rows x {per} bytes a row")
-
-
-def _text_column(labels: tuple, codes: np.ndarray) -> np.ndarray:
-    """``labels[codes]`` as a string array as wide as the longest label that occurs (numpy's own width for an array
-    of those strings): the verdicts of a sweep whose runs all converged take 10 characters a row, not the 23 of
-    "bounded, not converging", and the reasons of one where none diverged 1, not 8 (the columns were 12 MB of a
-    100,000-row table, and their page faults 2-3 ms of its serial time).  ``codes`` index ``labels``."""
-    present = np.bincount(codes, minlength=len(labels))[:len(labels)] > 0
-    return np.array([t if p else "" for t, p in zip(labels, present)]).take(codes)
 
 
 def sweep_plan(field, method, *, inits=None, grid=None, steps, step=None, params=None, product=True, client=None,
@@ -289,7 +286,8 @@ class _Prepared(NamedTuple):
     base_p: np.ndarray
     inits: np.ndarray
     zstar_shared: bool  # every row's z* is the same point (equilibria_shared)
-    poly_max: np.ndarray  # (B,) the cap of each row's fitted polynomial exponent (ratefit.poly_cap of its method)
+    poly_max: float | np.ndarray  # the cap of the rows' fitted polynomial exponent (ratefit.poly_cap of their method):
+    # one number when every method has the same, else (B,)
     missing: np.ndarray | None  # (B,) the rows with no z* (read on |z_k - z_0|: reference_points), or None
 
 
@@ -336,12 +334,13 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         inits = inits[None, :]
     if inits.ndim != 2 or inits.shape[1] != field.n:
         raise GandynamicsError(f"inits must be points of {field.n} entries ({', '.join(field.names)}), got shape {inits.shape}")
-    if not np.all(np.isfinite(inits)):
+    # finite, and within the bound, from the extremes alone (NaN propagates through both; no temporaries of the B
+    # rows: the rows' count only when some coordinate is beyond, a max along rows of a few columns is slow in numpy,
+    # 3.6 ms for 100,000 points of 2)
+    lo, hi = float(inits.min()), float(inits.max())
+    if not (math.isfinite(lo) and math.isfinite(hi)):
         raise GandynamicsError("inits must be finite")
-    # (the rows' count only when some coordinate is beyond: a max along rows of a few columns is slow in numpy, 3.6
-    # ms for 100,000 points of 2, the whole array's max 0.1 ms)
-    a = np.abs(inits)
-    beyond = int(np.count_nonzero((a > bnd).any(axis=1))) if inits.size and a.max() > bnd else 0
+    beyond = int(np.count_nonzero((np.abs(inits) > bnd).any(axis=1))) if max(-lo, hi) > bnd else 0
     if beyond:  # their rows end at step 1 as diverged (reason "bound"): said, not left to look like the dynamics
         import warnings
 
@@ -450,8 +449,16 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     return _Prepared(plan=plan, B=B, K=K, rec_idx=rec_idx, ZSTAR=ZSTAR, evals=evals, ms=ms, L=L, Z0=Z0, axes=axes,
                      hyper_names=hyper_names, axis_vals=axis_vals, nm=nm, P=P, H=H, BETA=BETA, dims=dims, hg0=hg0,
                      hd0=hd0, bnd=bnd, base_p=base_p, inits=inits, zstar_shared=shared,
-                     poly_max=np.array([poly_cap(m, field, o) for m, o in zip(ms, per)], dtype=float)[method_index],
+                     poly_max=_per_row([float(poly_cap(m, field, o)) for m, o in zip(ms, per)], method_index),
                      missing=missing)
+
+
+def _per_row(values: list, method_index: np.ndarray):
+    """One value per method -> the value of every row (``method_index`` (B,)): the one number itself when the methods
+    share it (what :class:`gandynamics.verdict.Reader` takes for every row without an array of B copies)."""
+    if len(set(values)) == 1:
+        return values[0]
+    return np.asarray(values)[method_index]
 
 
 #: the table's own columns and the sweep's own grid axes: a hyperparameter of one of these names is the axis and

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Mapping
 
@@ -162,8 +163,19 @@ def sample_steps(K: int, samples: int) -> np.ndarray:
 
     A count whose arrays would not fit in memory is refused before any is made
     (:func:`gandynamics.limits.check_array`: ``samples=10**12`` ran ``linspace`` on it)."""
-    from ..limits import check_array
     S = min(int(samples), K + 1)
+    return _sample_steps_kept(int(K), S).copy() if S <= 4096 else _sample_steps(int(K), S)
+
+
+@functools.lru_cache(maxsize=64)
+def _sample_steps_kept(K: int, S: int) -> np.ndarray:
+    """:func:`_sample_steps`, made once per ``(K, S)`` (0.2 ms of a sweep's serial time)."""
+    return _sample_steps(K, S)
+
+
+def _sample_steps(K: int, S: int) -> np.ndarray:
+    """:func:`sample_steps` of ``S <= K + 1`` samples."""
+    from ..limits import check_array
     check_array((S,), "the recording steps of the rate fit (samples)", copies=3)  # edges, widths, steps
     if S >= K + 1:
         return np.arange(K + 1, dtype=np.int64)
