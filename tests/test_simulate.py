@@ -296,6 +296,9 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
     assert np.all(np.isfinite(res["distance"][:2 * c])) and np.all(np.isnan(res["distance"][2 * c:]))
     assert np.all(np.isfinite(res["rate"][:2 * c])) and np.all(np.isnan(res["rate"][2 * c:]))
     assert "not run" not in set(res["verdict"][:2 * c]) and set(res["verdict"][2 * c:]) == {"not run"}
+    # (the rows not run were never written by a kernel: not diverged, no reason)
+    assert set(res["diverged_at"][2 * c:].tolist()) == {-1} and not res["diverged"][2 * c:].any()
+    assert set(res["reason"][2 * c:].tolist()) == {""}
 
 
 def test_a_ctrl_c_during_an_interpreted_simulation_keeps_whole_chunks():

@@ -71,13 +71,16 @@ class Plan:
         return int(self.Z0.shape[1])
 
 
-def alloc(plan: Plan, m: int, dist: bool = True) -> dict:
-    """Result arrays for ``m`` rows (``dist=False``: no distances, they go to ``run_rows(then=...)``)."""
+def alloc(plan: Plan, m: int, dist: bool = True, unset: bool = False) -> dict:
+    """Result arrays for ``m`` rows (``dist=False``: no distances, they go to ``run_rows(then=...)``).  ``divat`` is
+    -1 in every row (not diverged), or with ``unset`` undefined until the kernels write it: they write it for every
+    row they run, and its pages are then first touched in the threads that run them (a caller with rows not run sets
+    theirs)."""
     R = len(plan.rec_idx)
     return {
         "final": np.empty((m, plan.n)),
         "dist": np.empty((m if dist else 0, R)),
-        "divat": np.full(m, -1, dtype=np.int64),
+        "divat": np.empty(m, dtype=np.int64) if unset else np.full(m, -1, dtype=np.int64),
         "reason": np.zeros(m, dtype=np.int64),
         "rec": np.full((m, R, plan.n), np.nan) if plan.record else np.zeros((1, 1, plan.n)),
     }

@@ -97,7 +97,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
                                engine, options)  # a _Prepared, unpacked
     # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel (filling the
     # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
-    out = alloc(plan, B, dist=False)
+    out = alloc(plan, B, dist=False, unset=True)  # (divat: the rows not run are set below)
     # (plan.ZSTAR: each row's z*, its start for a row with none; reference_points)
     reader, then, last = row_reader(rec_idx, K, out["divat"], zstar_norms(plan.ZSTAR, zstar_shared), poly_max)
     without_zstar = missing  # (the rows read from their start: their recorded distances are not from z*)
