@@ -72,7 +72,8 @@ from gandynamics._numeric import log_pos  # absolute: the interpreted copy impor
 __all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END", "FALL_HALF", "FALL_SLOW", "FALL_BAND", "GROW_FACTOR",
            "RISE_FACTOR", "FLOOR_REL",
            "FLOOR_ABS", "FLOOR_GROW", "FLOOR_NOISE", "POLY_MAX", "RATE_FIT", "VERDICT_RULE", "RunReading", "Reader",
-           "read_runs", "poly_caps", "describe"]
+           "read_runs", "poly_caps", "describe", "algebraic_exponent", "ALGEBRAIC_AGREE", "ALGEBRAIC_SLOWING",
+           "ALGEBRAIC_FIT"]
 
 #: at most this many samples (runs x recorded distances) are read in the interpreter (2-5 us per sample:
 #: under 0.2 s), more by the compiled reading (about 10 s to compile the first time)
@@ -618,7 +619,58 @@ def describe(reading: dict, digits: int = 4) -> str:
             text += (f"; its envelope rose x{env:z.{digits}g}, at about {apart(rate, 1.0, digits)} per step: less than "
                      f"the x{GROW_FACTOR:zg} of 'growing' in this run (a longer run shows whether it levels off)")
         return text + ")"
+    p = reading.get("algebraic")
+    if v == VERDICTS[CONVERGING] and p is not None and p == p:
+        return (f"{v} algebraically (|z_k - z*| ~ k^{p:z.{min(digits, 2)}g} over the last three quarters: no rate per "
+                "step, the fitted one is an average over the last half that a longer run does not keep)")
     return v
+
+
+#: a converging run's decay is read as algebraic, ``|z_k - z*| ~ k^p`` (:func:`algebraic_exponent`), when the slopes
+#: of log|z_k - z*| against log k over [T/4, T/2) and [T/2, T] agree within this fraction of the later one ...
+ALGEBRAIC_AGREE = 0.25
+#: ... and the slope per step over [T/4, T/2) is at least this many times the one over [T/2, T]: a geometric decay's
+#: are equal, an algebraic decay's halve from one window to the next (``p ln 2 / (T/4)`` against ``p ln 2 / (T/2)``)
+ALGEBRAIC_SLOWING = 1.5
+#: ... and over [T/4, T] the residual sum of squares of log|z_k - z*| fitted linearly in log k is at most this fraction
+#: of the one fitted linearly in k
+ALGEBRAIC_FIT = 0.25
+
+
+def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
+    """The exponent ``p`` of an algebraic decay ``|z_k - z*| ~ k^p`` shown by one run's samples, or NaN.
+
+    ``idx`` (R,) the sample steps, ``dist`` (R,) the distances there, ``life`` the run's last step ``T``.  Over
+    ``W1 = [T/4, T/2)`` and ``W2 = [T/2, T]`` (at least 3 samples above ``floor`` in each) the least-squares slopes
+    of ``log d`` against ``k`` (per step) and against ``log k`` are fitted: an algebraic decay has the same log-log
+    slope ``p < 0`` in both (within :data:`ALGEBRAIC_AGREE`) and a per-step slope in W1 about twice W2's (at least
+    :data:`ALGEBRAIC_SLOWING` times), and over the two together a power of ``k`` fits far better than a rate per
+    step (residuals at most :data:`ALGEBRAIC_FIT` of the geometric fit's); a geometric decay, however modulated, has
+    the same per-step slope in both.  ``p`` is W2's log-log slope.  Such a run has no rate per step: ``x_{k+1} = x_k - h x_k^2`` falls like ``1/(h k)``, and its
+    rate fitted over ``[T/2, T]`` (0.9987 at T = 1000, h = 0.1) predicts ``10^-8`` where a run 10 times longer is
+    at ``10^-3``."""
+    idx, dist = np.asarray(idx, dtype=float), np.asarray(dist, dtype=float)
+    T = float(life)
+    ok = np.isfinite(dist) & (dist > floor) & (idx >= 1.0) & (idx <= T)
+    out = []
+    for a, b, last in ((T / 4, T / 2, False), (T / 2, T, True)):
+        w = ok & (idx >= a) & ((idx <= b) if last else (idx < b))
+        if np.count_nonzero(w) < 3:
+            return math.nan
+        k, y = idx[w], np.log(dist[w])
+        per_step = np.polyfit(k, y, 1)[0]
+        loglog = np.polyfit(np.log(k), y, 1)[0]
+        out.append((per_step, loglog))
+    (s1, q1), (s2, q2) = out
+    if not (q1 < 0.0 and q2 < 0.0 and s1 < 0.0 and s2 < 0.0 and abs(q1 - q2) <= ALGEBRAIC_AGREE * abs(q2)
+            and s1 / s2 >= ALGEBRAIC_SLOWING):
+        return math.nan
+    # ... and over the whole of [T/4, T] one power of k fits far better than one rate per step (a geometric decay
+    # whose rate slowed once, two modes handing over, can show the two windows' slopes of a power law)
+    w = ok & (idx >= T / 4)
+    k, y = idx[w], np.log(dist[w])
+    rss = [float(np.sum((y - np.polyval(np.polyfit(x, y, 1), x)) ** 2)) for x in (np.log(k), k)]
+    return float(q2) if rss[0] <= ALGEBRAIC_FIT * rss[1] else math.nan
 
 
 #: a bounded run whose envelope rose by at least this factor (last quarter over first) at a fitted rate above 1 says so

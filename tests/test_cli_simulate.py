@@ -610,3 +610,18 @@ def test_momentum_without_beta_runs_at_one_coefficient_in_every_command(capsys, 
     assert main(["continue", *game, "--method", "momentum", "--vary", "h=0.1:4", "--json"]) == 0
     events = json.loads(capsys.readouterr().out)["events"]
     assert any(abs(e["value"] - h_max) <= 1e-3 * h_max for e in events), (events, h_max)
+
+
+def test_an_algebraic_decay_prints_no_rate_per_step(capsys, tmp_path):
+    """gd on F = (x^2, y) falls like 1/(h k): simulate printed "rate per step: 0.998661" and "converging", a rate
+    that predicts 1e-8 after ten times the steps where the run is at 1e-3 (a new user's finding).  It now says the
+    decay is algebraic, with its exponent (the closed form's -1, from the samples of the last three quarters)."""
+    (tmp_path / "sq.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef sq():\n"
+                                    "    x, y = sp.symbols('x y')\n"
+                                    "    return Game([x], [y], x ** 3 / 3, y ** 2 / 2, equilibrium=(0, 0), name='sq')\n")
+    code, out, _ = run(capsys, "simulate", "--game", f"{tmp_path / 'sq.py'}:sq", "--method", "gd", "--steps", "1000",
+                       "--step", "0.1", "--init", "1,1")
+    assert code == 0
+    assert "rate per step: none (an algebraic decay, see the verdict; the last half's average, 0.998661" in out
+    p = float(re.search(r"verdict: converging algebraically \(\|z_k - z\*\| ~ k\^(-[0-9.]+) ", out).group(1))
+    assert p == pytest.approx(-1.0, abs=0.05)

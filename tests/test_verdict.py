@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from gandynamics.verdict import ENVELOPE_FACTOR, VERDICTS, read_runs
+import gandynamics as gd
 
 
 def _ref_rate(k, d, T, floor):
@@ -1295,3 +1296,63 @@ def test_a_bounded_run_that_rose_slowly_says_so(h):
     assert env == pytest.approx(ratio, rel=2e-3), (env, ratio)
     orbit = simulate(VectorField(games.bilinear()), "altgd", [1.0, 1.0], 3000, h).describe()
     assert orbit.startswith("bounded, not converging") and "rose" not in orbit, orbit
+
+
+def _power_game(m):
+    """F = (x^m, y): gradient descent from x > 0 falls like (h (m - 1) k)^(-1/(m - 1)) in x (exactly so as k grows)."""
+    import sympy as sp
+    x, y = sp.symbols("x y", real=True)
+    m = sp.nsimplify(m)
+    return gd.VectorField(gd.Game([x], [y], x ** (m + 1) / (m + 1), y ** 2 / 2, equilibrium=(0, 0), name=f"power{m}"),
+                          [])
+
+
+def test_algebraic_exponent_of_sequences_of_known_form():
+    """algebraic_exponent: C k^p (with and without a transient k0) gives p; geometric decays -- plain, modulated, with
+    a Jordan block's k rho^k, two rates handing over -- and too few samples give NaN."""
+    from gandynamics.verdict import algebraic_exponent
+    for T in (300, 1000, 10000):
+        k = np.unique(np.round(np.linspace(0, T, 65)))
+        for p in (-0.5, -1.0, -2.0, -4.0):
+            assert algebraic_exponent(k, 3.0 * (k + 1.0) ** p, T) == pytest.approx(p, rel=0.05)
+            assert algebraic_exponent(k, (1.0 + k / 10.0) ** p, T) == pytest.approx(p, rel=0.15)
+        for rho in (0.9, 0.99, 0.999):
+            r = rho ** (1000.0 / T)  # (the same fall over every T)
+            assert math.isnan(algebraic_exponent(k, r ** k, T))
+            assert math.isnan(algebraic_exponent(k, r ** k * (1.5 + np.cos(0.7 * k)), T))
+            assert math.isnan(algebraic_exponent(k, (1.0 + k) * r ** k, T))
+            assert math.isnan(algebraic_exponent(k, r ** k + 1e3 * (r ** 3) ** k, T))
+        assert math.isnan(algebraic_exponent(k[:3], (k[:3] + 1.0) ** -1.0, T))
+
+
+@pytest.mark.parametrize("m", [1.25, 1.5, 2.0])
+def test_runs_decaying_like_a_power_of_k_read_converging_algebraically_at_its_exponent(m):
+    """simulate on F = (x^m, y), whose x falls like k^(-1/(m-1)) (exponents -4, -2, -1): the runs that converge say
+    so algebraically, with the exponent within 15 % of the closed form's, for gd, optimistic gd and the flow."""
+    fld = _power_game(m)
+    for method, h, K in (("gd", 0.05, 1000), ("gd", 0.3, 3000), ("ogda", 0.1, 3000), ("flow", 0.1, 1000)):
+        tr = gd.simulate(fld, method, [1.0, 1.0], K, h)
+        assert tr.verdict == "converging" and tr.reading["algebraic"] == pytest.approx(-1 / (m - 1), rel=0.15), \
+            (method, h, K, tr.reading)
+        assert "converging algebraically (|z_k - z*| ~ k^-" in tr.describe()
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_geometric_convergence_is_never_read_algebraic(seed):
+    """Converging runs of twelve methods on four games whose decays are geometric (Jordan blocks on the R1 Dirac-GAN,
+    spirals on the bilinear and SGA games, lookahead's averaging, adaptive methods) at random steps, lengths and starts:
+    none is said to converge algebraically (a two-window test alone took one such run for k^-10)."""
+    from gandynamics import R1
+    rng = np.random.default_rng(seed)
+    fields = [gd.VectorField(gd.games.quadratic(), []), gd.VectorField(gd.games.quadratic_sga(), []),
+              gd.VectorField(gd.games.dirac(), [R1()]), gd.VectorField(gd.games.bilinear(), [])]
+    seen = 0
+    for fld in fields:
+        for method in ("gd", "eg", "ogda", "momentum", "eftp", "altgd", "adam", "lookahead", "proximal", "flow", "ftr",
+                       "rmsprop"):
+            h, K = float(rng.choice([0.01, 0.05, 0.1, 0.3])), int(rng.choice([300, 1000]))
+            tr = gd.simulate(fld, method, rng.uniform(-2, 2, 2), K, h)
+            if tr.verdict == "converging":
+                seen += 1
+                assert "algebraic" not in tr.reading, (fld.name, method, h, K, tr.rate)
+    assert seen >= 20

@@ -276,8 +276,12 @@ def run(args) -> int:
             gap = max(1, round(tr.steps / (READ_SAMPLES - 1)))
             why = (f"   (the distance fell to the rounding floor before the second of the steps it is read at, one "
                    f"about every {gap:,}: nothing to fit; fewer --steps measure it)")
-        print(f"rate per step: {rate_text(tr.rate)}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
-                                                   if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else "") + why)
+        if "algebraic" in tr.reading:  # (a decay like k^p: the rate fitted over the last half holds for no longer run)
+            print(f"rate per step: none (an algebraic decay, see the verdict; the last half's average, "
+                  f"{rate_text(tr.rate)}, holds for no longer run)")
+        else:
+            print(f"rate per step: {rate_text(tr.rate)}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
+                                                       if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else "") + why)
     print(f"verdict: {tr.describe()}")
     if order is not None:
         print(f"order of |F(z_k)| in k: {order['measured']:z.4g} measured (theorem: {order['theorem']:zg}, "

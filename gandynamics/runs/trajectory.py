@@ -25,12 +25,12 @@ from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
 from ..provenance import provenance
-from ..verdict import BOUNDED_LABEL, SETTLED_F
+from ..verdict import BOUNDED_LABEL, CONVERGING, SETTLED_F, VERDICTS, algebraic_exponent
 from .engine import Interrupted, Plan, choose_engine, run_rows
 from ..equilibrium import norm, zero_test
 from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
 from .module import kernel_module_source
-from .ratefit import RATE_FIT, VERDICT_RULE, mark_no_zstar, poly_cap, read
+from .ratefit import RATE_FIT, RECORD_FLOOR, VERDICT_RULE, mark_no_zstar, poly_cap, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
@@ -71,7 +71,9 @@ class Trajectory:
                                  (:data:`gandynamics.verdict.VERDICT_RULE`)
     reading : dict               the numbers behind the verdict: ``poly_order`` (fitted exponent of the
                                  polynomial factor k^c), ``log_rate_err``, ``envelope_ratio``, ``tail_min``,
-                                 ``tail_max`` (range of the distance over the last half); with no z* the same
+                                 ``tail_max`` (range of the distance over the last half), ``algebraic`` (a
+                                 converging run whose distance falls like ``k^p``: ``p``, and no rate per step;
+                                 :func:`gandynamics.verdict.algebraic_exponent`); with no z* the same
                                  numbers of the displacement ``|z_t - z_0|`` from the start, which the verdict was
                                  read on, and ``no_zstar`` True (docs/math/runs.md)
     method, step, steps, params, equilibrium, names, options
@@ -329,6 +331,10 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
     if missing is not None:  # no z*: read on |z_k - z_0| (reference_points), which the row's tails and rate measure
         row["no_zstar"] = True
+    elif reading.verdict[0] == VERDICTS[CONVERGING]:  # a decay like k^p has no rate per step: said (describe)
+        p_alg = algebraic_exponent(rec[at], res["dist"][0, at], life, RECORD_FLOOR)
+        if p_alg == p_alg:
+            row["algebraic"] = p_alg
     if reading.verdict[0] == BOUNDED_LABEL and div < 0:
         # a bounded run whose *states* stood still over its last half (not only its distance to z*: an orbit at a fixed
         # radius keeps that constant), and whether where it stands is a zero of F: it converged, to another stationary
