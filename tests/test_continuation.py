@@ -702,3 +702,49 @@ def test_a_range_wider_than_the_largest_double_is_refused(lo, hi):
     fld2 = VectorField(games.dirac(), [R1()])
     with pytest.raises(GandynamicsError, match="reaches beyond"):
         stability_boundaries(fld2, ("gamma", "h"), ((min(lo, hi), max(lo, hi)), (0.1, 1.0)), method="gd")
+
+
+@pytest.mark.parametrize("lo, hi", [(-1.0, 1e20), (-1e20, 1.0), (1e12, -3.0), (-7.5, 1e6), (-1e9, 1e9), (-2.0, 50.0)])
+def test_a_range_far_wider_than_the_branch_s_structure_finds_its_events(lo, hi):
+    """The Hopf normal form (omega = 2, sigma = -1, no shear: Hopf point at beta = 0, first Lyapunov coefficient
+    2 sigma / omega = -1 exactly) continued over ranges up to 10^20 wide, from either end: one Hopf point at 0 and no
+    fold.  With steps of a fiftieth of the span, -1:1e20 stepped from -1 to 2e18 in one and read a fold at -1; the
+    steps are now at most a tenth of |beta| where that is above 1 (a landing exactly on the Hopf point, missed by
+    the test functions and caught by the crossing count, also gets its Lyapunov coefficient)."""
+    from gandynamics.games import hopf_normal_form
+    fld = VectorField(hopf_normal_form(omega=2.0, sigma=-1.0))
+    br = continuation(fld, "beta", lo, hi)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, abs=1e-9)
+    assert h.extra["frequency"] == pytest.approx(2.0, rel=1e-9)
+    assert h.extra["lyapunov"] == pytest.approx(-1.0, rel=1e-6)
+    assert not events(br, "fold") and not events(br, "branch-point")
+    assert br.values[-1] == pytest.approx(hi) and len(br.values) < 1000
+
+
+def _two_hopf(c: float, omega: float = 1.0):
+    """The flow v = (mu x - omega y - x r^2, omega x + mu y - y r^2), mu = beta (c - beta), as a game (F = -v): the
+    origin loses stability at beta = 0 and regains it at beta = c, two Hopf points, each with first Lyapunov
+    coefficient -2 / omega (sigma = -1)."""
+    x, y, beta = sp.symbols("x y beta", real=True)
+    mu = beta * (c - beta)
+    v1 = mu * x - omega * y - x * (x**2 + y**2)
+    v2 = omega * x + mu * y - y * (x**2 + y**2)
+    lg = -sp.integrate(v1, x)
+    ld = -sp.integrate(v2, y)
+    return VectorField(Game([x], [y], lg, ld, hyper={beta: -1.0}, equilibrium=(0, 0), name="two-hopf"))
+
+
+@pytest.mark.parametrize("c", [0.5, 1.0, 3.0])
+@pytest.mark.parametrize("lo, hi", [(-1.0, 1e6), (-2.0, 1e12), (1e9, -1.0), (-1e4, 40.0)])
+def test_two_events_closer_than_a_fiftieth_of_the_range_are_both_found(c, lo, hi):
+    """Two Hopf points at beta = 0 and beta = c (closed form) on a branch continued over a range far wider than c:
+    both found, at their values, with the Lyapunov coefficient -2 / omega.  With steps of a fiftieth of the span both
+    fell within one step, where the test functions' and the stability count's changes cancel: none was found; and a
+    point landing exactly on a zero of a test function (steps of 1 from -1) must not hide it."""
+    br = continuation(_two_hopf(c), "beta", lo, hi)
+    hs = sorted(events(br, "hopf"), key=lambda e: e.value)
+    assert [e.value for e in hs] == pytest.approx([0.0, c], abs=1e-9), [e.value for e in br.events]
+    for e in hs:
+        assert e.extra["lyapunov"] == pytest.approx(-2.0, rel=1e-6)
+    assert not events(br, "fold")

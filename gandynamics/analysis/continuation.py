@@ -514,6 +514,22 @@ def _criticality(l1, scale, tol=1e-9):
 
 
 # --------------------------------------------------------------------------- one-parameter continuation
+#: a range wider than this is crossed in steps of at most a tenth of the parameter's size, and near 0 of a fiftieth
+#: of this (:func:`_step_cap`)
+WIDE_SPAN = 10.0
+
+
+def _step_cap(span: float):
+    """The largest arclength step at a point of parameter value ``a`` of a branch over a range ``span`` wide:
+    unbounded for a range of at most :data:`WIDE_SPAN` (the steps are fractions of the span), else ``max(WIDE_SPAN /
+    50, |a| / 10)``: a range far wider than where the branch changes is crossed near 0 in the steps of a range
+    ``WIDE_SPAN`` wide and elsewhere in steps that grow with the parameter's size, not in fiftieths of the span (``-1:1e20`` stepped from -1 to 2e18 in one, over the Hopf point at 0, and read a
+    fold at -1)."""
+    if span <= WIDE_SPAN:
+        return lambda a: math.inf
+    return lambda a: max(WIDE_SPAN / 50, 0.1 * abs(a))
+
+
 def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: str | None = None,
                  step: float | None = None, beta: float = 0.0, start=None, ds: float | None = None,
                  ds_max: float | None = None, max_points: int = 2000, events=True) -> Branch:
@@ -528,8 +544,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     lo, hi : float
         The branch starts at ``vary = lo`` and is followed until the parameter leaves ``[min, max]`` of
         the two (it may turn back at folds), or ``max_points`` points.  Both within ``+-PARAMETER_MAX`` (1e150:
-        beyond, the arclength's norms overflow); the steps are a fraction of ``|hi - lo|``, so a range far wider
-        than where the branch changes is read coarsely.
+        beyond, the arclength's norms overflow); the steps are fractions of ``|hi - lo|`` and, over a range wider
+        than :data:`WIDE_SPAN`, at most a tenth of the parameter's size or a fiftieth of WIDE_SPAN
+        (:func:`_step_cap`).
     params : mapping, optional
         Values of the other hyperparameters.
     method : None or str
@@ -541,7 +558,8 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     start : sequence, optional
         A guess of the equilibrium at ``lo`` (default: the game's known equilibrium, else 0).
     ds, ds_max : float, optional
-        Initial and largest arclength steps (default ``|hi - lo| / 50`` and ``/ 10``).
+        Initial and largest arclength steps (default ``|hi - lo| / 50``, at most :func:`_step_cap`'s at ``lo``, and
+        ``|hi - lo| / 10``).
     events : bool or sequence of str
         Which events to locate (True: all of :data:`FLOW_EVENTS` or :data:`MAP_EVENTS`).
 
@@ -605,9 +623,10 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                                "arclength of the branch (a Euclidean norm of the points (z, parameter)) overflows; "
                                "give a narrower range")
     sgn = 1.0 if hi > lo else -1.0
-    ds = float(ds or span / 50)
     ds_max = float(ds_max or span / 10)
-    ds_min = 1e-9 * span
+    cap = _step_cap(span)
+    ds = float(ds or min(span / 50, cap(lo)))
+    ds_min = lambda a: 1e-9 * min(span, cap(a))  # noqa: E731  (a step this small: the continuation stalled)
     pmin, pmax = min(lo, hi), max(lo, hi)
     x = np.append(z0, lo)
     e = np.zeros(n + 1)
@@ -628,19 +647,22 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         return {k: v for k, v in out.items() if k in kinds}, spec
 
     tv, spec = tests(x, t)
+    last = dict(tv)
     xs, specs = [x.copy()], [spec]
     found: list[Event] = []
     while len(xs) < max_points:
+        ds = min(ds, cap(x[n]))
         try:
             x_new, its = _newton(H, Hx, x + ds * t, t)
             t_new = _tangent(Hx(x_new), t)
         except _NoConvergence:
             ds /= 2
-            if ds < ds_min:
-                raise GandynamicsError(f"continuation stalled at {vary} = {x[n]:z.10g} (step below {ds_min:z.2g})") from None
+            if ds < ds_min(x[n]):
+                raise GandynamicsError(f"continuation stalled at {vary} = {x[n]:z.10g} (step below "
+                                       f"{ds_min(x[n]):z.2g})") from None
             continue
         # a step must not jump across a fold unnoticed or reverse: keep steps small relative to curvature
-        if t_new @ t < 0.9 and ds > 4 * ds_min:
+        if t_new @ t < 0.9 and ds > 4 * ds_min(x[n]):
             ds /= 2
             continue
         end = not (pmin <= x_new[n] <= pmax)
@@ -660,7 +682,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         for kind in kinds:
             if kind in ("hopf", "neimark-sacker") and not _crosses(specs[-1], spec_new, discrete):
                 continue  # a sign change of the test function at rounding level: a pair that stays critical
-            if tv[kind] * tv_new[kind] < 0:
+            if tv[kind] * tv_new[kind] < 0 or (tv[kind] == 0.0 and last[kind] * tv_new[kind] < 0):
+                # (a point landed exactly on a zero of the test function: the sign before it, last[kind], against
+                # the one after; the zero itself is at this interval's start, where the root finder finds it)
                 ev = _locate(prob, kind, x, t, x_new, H, Hx, tests, discrete)
                 if ev is not None:
                     here.append(ev)
@@ -686,8 +710,11 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         here = [e for k, e in enumerate(here)
                 if not (e.type == "fold" and any(near(e, b) for b in bps)
                         or e.type == "branch-point" and any(near(e, b) for b in here[:k] if b.type == "branch-point"))]
-        found.extend(here)
+        # an event at a point the branch landed on exactly is seen from both of its intervals (by the crossing count
+        # arriving, by the test function's sign leaving): kept once
+        found.extend(e for e in here if not any(f.type == e.type and near(e, f) for f in found[-4:]))
         x, t, tv = x_new, t_new, tv_new
+        last = {k: v if v != 0.0 else last[k] for k, v in tv.items()}  # each test's last nonzero value
         xs.append(x.copy())
         specs.append(spec_new)
         if end:
@@ -778,6 +805,8 @@ def _locate_crossing(prob, x0, t0, x1, H, Hx, discrete, k, kinds):
         extra = {"multiplicity": len(upper)}
         if discrete:
             extra["angle"] = float(np.angle(upper[0]))
+        elif len(upper) == 1:  # one pair (a crossing the test functions missed: one landed on its zero): a Hopf point
+            extra.update(_hopf_extra(prob, z, a, upper))
         else:
             extra["frequency"] = float(upper[0].imag)
             extra["lyapunov"] = None
@@ -791,6 +820,19 @@ def _locate_crossing(prob, x0, t0, x1, H, Hx, discrete, k, kinds):
         return None
     return Event(type=kind, parameter=prob.vary, value=a, point=z.copy(), eigenvalues=None if discrete else spec,
                  multipliers=spec if discrete else None, extra=extra)
+
+
+def _hopf_extra(prob, z, a, pair) -> dict:
+    """The frequency, first Lyapunov coefficient and criticality of a Hopf point ``(z, a)`` of one critical pair
+    (``pair``: its eigenvalues with positive imaginary part)."""
+    try:
+        ly = first_lyapunov_coefficient(prob.fld, z, prob.pv(a))
+        c1 = ly["c1"]
+        return {"frequency": ly["frequency"], "lyapunov": ly["lyapunov"], "c1": c1,
+                "criticality": _criticality(ly["lyapunov"], abs(c1) / max(ly["frequency"], 1e-300))}
+    except Exception as exc:  # noqa: BLE001 - symbolic derivatives unavailable: report without l1
+        return {"frequency": float(min(pair, key=lambda v: abs(v.real)).imag), "lyapunov": None,
+                "criticality": f"unknown ({type(exc).__name__})"}
 
 
 def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
@@ -831,14 +873,7 @@ def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
         pair = [v for v in spec if v.imag > COMPLEX_TOL * max(1.0, abs(v))]
         if not pair or min(abs(v.real) for v in pair) > HOPF_TOL * max(1.0, max(abs(spec))):
             return None  # a neutral saddle (real pair lambda, -lambda)
-        try:
-            ly = first_lyapunov_coefficient(prob.fld, z, prob.pv(a))
-            c1 = ly["c1"]
-            extra = {"frequency": ly["frequency"], "lyapunov": ly["lyapunov"], "c1": c1,
-                     "criticality": _criticality(ly["lyapunov"], abs(c1) / max(ly["frequency"], 1e-300))}
-        except Exception as exc:  # noqa: BLE001 - symbolic derivatives unavailable: report without l1
-            extra = {"frequency": float(min(pair, key=lambda v: abs(v.real)).imag), "lyapunov": None,
-                     "criticality": f"unknown ({type(exc).__name__})"}
+        extra = _hopf_extra(prob, z, a, pair)
     elif kind == "neimark-sacker":
         pair = [v for v in spec if v.imag > COMPLEX_TOL * max(1.0, abs(v)) and abs(abs(v) - 1) < 1e-6]
         if not pair:
