@@ -1032,7 +1032,9 @@ def _make_legend(ax, place: str, kw: dict, reserve=(0.0, 0.0)):
     kw = dict(kw)
     if place == "right":
         leg = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
-        leg._gandynamics_right = True  # (_RefittingLayout lets a fixed-aspect plot with it settle)
+        # (_RefittingLayout lets a fixed-aspect plot with it settle, and moves it inside where the layout has no room:
+        # _legend_inside_now)
+        leg._gandynamics_outside = True
         return leg
     if place == "inside":
         kw.pop("ncol", None)
@@ -1047,6 +1049,7 @@ def _make_legend(ax, place: str, kw: dict, reserve=(0.0, 0.0)):
     r = _renderer(ax)
     where = _below(ax, r)
     leg = ax.legend(ncol=ncol, **where, **kw)
+    leg._gandynamics_outside = True
     if r is None:
         return leg
     room = 0.95 * _cell(ax).width
@@ -1065,6 +1068,7 @@ def _make_legend(ax, place: str, kw: dict, reserve=(0.0, 0.0)):
                             **where, **kw)
             if leg.get_window_extent(r).width <= room:
                 break
+    leg._gandynamics_outside = True  # (below the axes: _legend_inside_now)
     return leg
 
 
@@ -1440,20 +1444,55 @@ class _RefittingLayout(ConstrainedLayoutEngine):
         return out
 
     def _settled(self, fig):
-        """Run the constrained layout; with a fixed-aspect plot whose legend is right of it or whose title has
-        several lines, run it again until the plots stand still, at most :data:`SETTLE_PASSES` more times: the
-        layout measures such a title and legend from where the plot was before it moved it and converges over a few
-        runs (a title of two lines was cut off at the figure's top in a first draw, savefig's only one; also when
-        the refit had just split it, the rightmost of four portraits at 72 dpi)."""
-        out = super().execute(fig)
-        if any(_square(ax) and (getattr(ax.get_legend(), "_gandynamics_right", False) or "\n" in ax.get_title())
+        """Run the constrained layout; with a fixed-aspect plot whose legend is right of it or below it or whose
+        title has several lines, run it again until the plots stand still, at most :data:`SETTLE_PASSES` more times:
+        the layout measures such a title and legend from where the plot was before it moved it and converges over a
+        few runs (a title of two lines was cut off at the figure's top in a first draw, savefig's only one; also when
+        the refit had just split it, the rightmost of four portraits at 72 dpi; a one-line title over a 2.5 x 4 inch
+        portrait with its legend below)."""
+        out = self._run(fig)
+        if any(_square(ax) and (getattr(ax.get_legend(), "_gandynamics_outside", False) or "\n" in ax.get_title())
                for ax in fig.axes):
             for _ in range(SETTLE_PASSES):
                 before = [ax.get_position().bounds for ax in fig.axes]
-                out = super().execute(fig)
+                out = self._run(fig)
                 if [ax.get_position().bounds for ax in fig.axes] == before:
                     break
         return out
+
+    def _run(self, fig):
+        """One run of the constrained layout.  Where it gives up ("axes sizes collapsed to zero": the legends
+        placed beside the plots, their titles and colorbars leave them no room, as a title wrapped in more lines at
+        draw time than when the legend was placed), the legends placed below or right of the axes are moved inside
+        them (:func:`_legend_inside_now`) and the layout runs again; its warning is passed on only when that does not
+        help (a square portrait 2.5 x 4 inches with a speed colorbar, four runs' legend below and a title of two
+        lines: the layout collapsed, the title, wrapped to the collapsed axes, stood 180 pixels tall past the top)."""
+        import warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = super().execute(fig)
+        collapsed = [w for w in caught if "collapsed to zero" in str(w.message)]
+        moved = collapsed and [ax for ax in fig.axes if _legend_inside_now(ax)]
+        if moved:
+            with warnings.catch_warnings(record=True) as again:
+                warnings.simplefilter("always")
+                out = super().execute(fig)
+            caught = [w for w in caught if w not in collapsed] + again
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return out
+
+
+def _legend_inside_now(ax) -> bool:
+    """Move the legend of ``ax`` that this module placed below or right of the axes inside them (where it covers the
+    fewest drawn points, :func:`_make_legend`), with its entries; True when one was moved."""
+    leg = ax.get_legend()
+    if leg is None or getattr(leg, "_gandynamics_inside", False) or not getattr(leg, "_gandynamics_outside", False):
+        return False
+    handles, labels = list(leg.legend_handles), [t.get_text() for t in leg.get_texts()]
+    leg.remove()
+    _make_legend(ax, "inside", {"handles": handles, "labels": labels})
+    return True
 
 
 def _layout_renderer(fig):

@@ -518,3 +518,26 @@ def test_a_square_plot_keeps_its_title_of_several_lines_on_the_canvas_at_the_fir
     fig, ax = plt.subplots(figsize=size, layout="constrained")
     P.phase_portrait(fld, speed=True, ax=ax, trajectories=[("gd", runs[0])], n=9, title=title)
     _check(fig, [ax], engine=True)
+
+
+@pytest.mark.parametrize("methods, size, words", [
+    (("gd", "eg"), (2.5, 4.0), 3),  # (the layout did not settle: the first draw cut the title at the top)
+    (("gd", "eg", "altgd"), (2.5, 4.0), 5),  # (the layout collapsed: the title, wrapped to a sliver, 180 px tall)
+    pytest.param(("gd", "eg", "altgd", "eftp"), (2.5, 4.0), 5, marks=pytest.mark.slow),
+    pytest.param(("gd", "eg", "altgd"), (2.2, 3.5), 5, marks=pytest.mark.slow),
+    pytest.param(("gd", "eg", "altgd", "eftp"), (2.2, 3.5), 8, marks=pytest.mark.slow),
+    pytest.param(("gd", "eg"), (2.0, 4.0), 8, marks=pytest.mark.slow),
+])
+def test_a_small_square_portrait_with_a_colorbar_a_legend_below_and_a_title_fits_at_the_first_draw(fld, methods, size,
+                                                                                                  words):
+    """Members of a generator of small square portraits (runs x sizes x titles) with a speed colorbar and the legend
+    below: 3 of 48 broke at the first draw.  Where the layout gave up ("axes sizes collapsed to zero": the legend
+    below, the colorbar and a title wrapped to two lines at draw time left the plot no room) the legend now moves
+    inside the plot and the layout runs again; a legend below lets a fixed-aspect plot settle as one right of it
+    does (a one-line title was cut at the top)."""
+    trs = [(m, simulate(fld, m, [1.0, 1.0], steps=150, step=0.2)) for m in methods]
+    title = " ".join(["WGAN-GP", "γ = 0.7,", "gd,", "eg,", "h = 0.2", "(critical)", "steps"][k % 7] for k in range(words))
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    P.phase_portrait(fld, speed=True, ax=ax, trajectories=trs, n=9, title=title)
+    _check(fig, [ax], engine=True)
+    assert len(ax.get_legend().get_texts()) == len(methods) + 2  # (every entry kept, where it stands: runs, start, z*)
