@@ -89,7 +89,7 @@ def _gk_check(z, alive, n, BOUND, code):
             code[b] = c
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath=False)
+@njit(cache=True, error_model="numpy", fastmath=False)
 def residual_rows(Z, P, OUT):
     """``OUT[r] = |F(Z[r]; P[r])|^2`` for every row, the squares added left to right (no fused multiply-add: the
     numbers of squaring and adding in NumPy), through ``field_block`` (used to verify equilibria).  F's rows are

@@ -79,19 +79,7 @@ def residual_squares(fld, Z: np.ndarray, P: np.ndarray, interpreted: bool = Fals
     if B <= INTERPRET_MAX_ROWS or interpreted:
         f = fld.evaluator()[0]
         return _row_squares(np.array([f(Z[r], P[r]) for r in range(B)]).reshape(B, fld.n))
-    rows = kernel_module(fld).residual_rows
-    Z, P, out = np.ascontiguousarray(Z), np.ascontiguousarray(P), np.empty(B)
-    if not rows.signatures:  # (the first call compiles, or loads from the disk cache: once, here)
-        return rows(Z, P, out)
-    from .engine import threaded  # (over the threads: it releases the GIL; each row's number is its own)
-    units = -(-B // RESIDUAL_ROWS)
-    threaded(lambda u0, u1: rows(Z[u0 * RESIDUAL_ROWS:u1 * RESIDUAL_ROWS], P[u0 * RESIDUAL_ROWS:u1 * RESIDUAL_ROWS],
-                                 out[u0 * RESIDUAL_ROWS:u1 * RESIDUAL_ROWS]), units)
-    return out
-
-
-#: rows per unit of the compiled residuals' threads (residual_squares)
-RESIDUAL_ROWS = 4096
+    return kernel_module(fld).residual_rows(np.ascontiguousarray(Z), np.ascontiguousarray(P), np.empty(B))
 
 
 #: a run with no z* whose |F| at its final state is below this fraction of |F| at its start is searched for a zero
