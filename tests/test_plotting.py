@@ -401,7 +401,10 @@ def test_predicted_line_drawn_above_the_measured_one():
     # (a white halo wider than the measured line made every measured curve look dashed: the figure review)
     from matplotlib.colors import to_rgb
     assert not pred.get_path_effects()
-    assert np.allclose(to_rgb(pred.get_color()), 0.55 * np.array(to_rgb(meas.get_color())))
+    # (its run's hue, at most 0.35 of its brightness: a dark red dash at 0.55 was lost on a red curve where the two
+    # coincide, the JARE convergence figure's review)
+    ratio = np.array(to_rgb(pred.get_color())) / np.array(to_rgb(meas.get_color()))
+    assert np.allclose(ratio, ratio[0]) and ratio[0] <= 0.35
     assert pred.get_linestyle() not in ("-", "solid")
 
 
