@@ -104,7 +104,9 @@ def _figure1(ctx, method: str, stem: str, title: str):
           "Mescheder et al. 2018, Figure 1 (a)–(h); supplementary simultaneous-GD version",
           needs=("gandynamics.simulate",), order=10)
 def fig1(ctx):
-    ctx.param(start=START, step_h=STEP, steps=STEPS, d_steps="1 (5 for WGAN, WGAN-GP)", wgan_clip=1.0,
+    ctx.param(start=START, step_h=STEP, steps=STEPS,
+              d_steps="1 (5 for WGAN, WGAN-GP in the alternating-GD figure; simultaneous GD steps both players once)",
+              wgan_clip=1.0,
               wgan_gp="gamma 0.7, target 1", consensus_gamma=1.0, instance_noise_sigma=0.7,
               r1_gamma="0.3 and 1 (critical)", grid="quiver 10 x 10 on [-2, 2]^2 (as the authors' notebook)")
     alt = _figure1(ctx, "altgd", "m18_fig1_altgd",
