@@ -173,7 +173,9 @@ class SweepResult:
     not run because the sweep was interrupted).  ``dims`` lists the grid axes ``(name, values)`` in row-major
     order when the sweep was a product (``method``, ``init``, then the grid), else ``(method, row)``.  The text
     columns (``method``, ``verdict``, ``reason``) are numpy string arrays as wide as their longest entry, as
-    ``np.array`` makes them (a longer text assigned into one is cut: convert with ``astype(object)`` first).
+    ``np.array`` makes them (a longer text assigned into one is cut: convert with ``astype(object)`` first); a sweep's
+    table holds them as integer codes until they are first read (``columns`` is then a :class:`Columns`, a ``dict``
+    that builds them on any read), and :meth:`verdict_counts` counts the codes without building them.
     """
 
     columns: dict
