@@ -246,3 +246,20 @@ def test_verdict_counts_from_codes_are_those_of_the_text():
         if len(plain["rate"]):
             with pytest.raises(GandynamicsError, match="no rows of method 'adam'; the table's methods: (gd|eftp)"):
                 a.verdict_counts("adam")
+
+
+def test_no_two_columns_of_a_sweep_share_their_memory():
+    """Writing into one column of a sweep's table changes no other (the step column was briefly a view of step_g's
+    memory)."""
+    from gandynamics.runs.results import Columns
+    fld = VectorField(games.dirac(), [R1()])
+    for kw in (dict(grid={"gamma": [0.1, 0.5], "step": [0.1, 0.2]}, product=True),
+               dict(grid={"gamma": [0.1, 0.5], "step": [0.1, 0.2]}, product=False),
+               dict(grid={"gamma": [0.1, 0.5]}, step=0.1, product=True)):
+        r = sweep(fld, ["gd", "eg"], inits=[[1.0, 1.0]], steps=20, progress=False, **kw)
+        assert isinstance(r.columns, Columns)
+        cols = {k: np.asarray(v) for k, v in r.columns.items()}
+        for a in cols:
+            for b in cols:
+                if a < b:
+                    assert not np.shares_memory(cols[a], cols[b]), (a, b)

@@ -149,8 +149,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     for name, _ in axes:
         if name in hyper_names or name in ("step_g", "step_d", "beta"):
             continue
-        # (the one such axis, step: the generator's steps, H[:, 0], are its values row by row, no copy needed)
-        cols[name] = H[:, 0] if name == "step" else np.tile(axis_vals[name], nm)
+        cols[name] = np.tile(axis_vals[name], nm)  # (a copy: no two columns share their memory)
     for j, name in enumerate(hyper_names):
         cols[name] = P[:, j]
     if "step" not in cols:  # (a grid axis step gives it above) the step of both players, NaN where they differ: every
