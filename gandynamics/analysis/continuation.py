@@ -523,8 +523,8 @@ def _step_cap(span: float):
     """The largest arclength step at a point of parameter value ``a`` of a branch over a range ``span`` wide:
     unbounded for a range of at most :data:`WIDE_SPAN` (the steps are fractions of the span), else ``max(WIDE_SPAN /
     50, |a| / 10)``: a range far wider than where the branch changes is crossed near 0 in the steps of a range
-    ``WIDE_SPAN`` wide and elsewhere in steps that grow with the parameter's size, not in fiftieths of the span (``-1:1e20`` stepped from -1 to 2e18 in one, over the Hopf point at 0, and read a
-    fold at -1)."""
+    ``WIDE_SPAN`` wide and elsewhere in steps that grow with the parameter's size, not in fiftieths of the span
+    (``-1:1e20`` stepped from -1 to 2e18 in one, over the Hopf point at 0, and read a fold at -1)."""
     if span <= WIDE_SPAN:
         return lambda a: math.inf
     return lambda a: max(WIDE_SPAN / 50, 0.1 * abs(a))
