@@ -357,8 +357,9 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         if key is not None:  # a strength (>= 0), a hyperparameter declared of one sign: the one rule however it is
             # set (VectorField.hyper_value), tested as an array; the first offender gets the rule's message
             lo, hi = field.hyper_limits(key)
-            for x in v[~((v >= lo) & (v <= hi))][:1]:
-                field.hyper_value(key, float(x))
+            if v.size and not (v.min() >= lo and v.max() <= hi):  # (the extremes first: no temporaries of the axis)
+                for x in v[~((v >= lo) & (v <= hi))][:1]:
+                    field.hyper_value(key, float(x))
         if name in _STEP_AXES and name.startswith("step") and np.any(v <= 0):
             raise GandynamicsError(f"grid {name}: step sizes must be positive")
         axes.append((name, v))
@@ -428,7 +429,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     for k, (_, _, beta) in enumerate(slots):
         BETA[k * L:(k + 1) * L] = axis_vals["beta"] if "beta" in axis_vals else beta
     ZSTAR, shared = equilibria_shared(field, P, equilibrium)
-    ZREF, missing = reference_points(ZSTAR, Z0)
+    # (rows sharing the declared z*, verified at every row: none is without one)
+    ZREF, missing = (ZSTAR, None) if shared and np.all(np.isfinite(ZSTAR[:1])) else reference_points(ZSTAR, Z0)
     method_index = np.repeat(np.arange(nm, dtype=np.int64), L)
     kernels = [m.select(o).name for m, o in zip(ms, per)]
     iopt = np.vstack([s_[0] for s_ in slots])
@@ -546,7 +548,7 @@ def _axis_values(vals, what: str) -> np.ndarray:
     axes have up to millions of values); anything else, and every array that fails, goes through
     :func:`gandynamics.validate.vector` (text, sequences, and the error message)."""
     if (isinstance(vals, np.ndarray) and vals.ndim == 1 and vals.size > 0 and vals.dtype.kind in "fiu"
-            and bool(np.all(np.isfinite(vals)))):
+            and math.isfinite(float(vals.min())) and math.isfinite(float(vals.max()))):  # (NaN propagates to both)
         return np.asarray(vals, dtype=float)  # (not copied: the plan and the table copy what they keep)
     from ..validate import vector
     return vector(vals, what)
