@@ -1467,6 +1467,8 @@ class _RefittingLayout(ConstrainedLayoutEngine):
         them (:func:`_legend_inside_now`) and the layout runs again; its warning is passed on only when that does not
         help (a square portrait 2.5 x 4 inches with a speed colorbar, four runs' legend below and a title of two
         lines: the layout collapsed, the title, wrapped to the collapsed axes, stood 180 pixels tall past the top)."""
+        if not any(getattr(ax.get_legend(), "_gandynamics_outside", False) for ax in fig.axes):
+            return super().execute(fig)  # (nothing to move: matplotlib's run and warnings as they are)
         import warnings
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

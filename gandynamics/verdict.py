@@ -526,15 +526,13 @@ def poly_caps(poly_max, B: int) -> np.ndarray:
     :data:`POLY_MAX`).  Raises GandynamicsError for a cap that is not a whole number >= 0 or not one per run."""
     if poly_max is None:
         return np.full(B, float(POLY_MAX))
-    if np.ndim(poly_max) == 0:  # one cap for every run (a sweep of one method): checked once
+    if np.ndim(poly_max) == 0:  # one cap for every run (a sweep of one method): checked once (any other: refused below)
         try:
             v = float(poly_max)
         except (ValueError, TypeError):
             v = math.nan
         if v >= 0.0 and v == math.floor(v):
             return np.full(B, min(v, float(POLY_MAX)))
-        from gandynamics.errors import GandynamicsError
-        raise GandynamicsError(f"poly_max: a whole number >= 0, or one per run ({B}); got {poly_max!r:.80}")
     try:
         c = np.broadcast_to(np.asarray(poly_max, dtype=float), (B,))
     except (ValueError, TypeError):
