@@ -41,8 +41,9 @@ def add_parser(sub):
                    help="a guess of the equilibrium at LO (default: the game's equilibrium, else 0)")
     p.add_argument("--max-points", default="2000", help="largest number of branch points (default 2000)")
     p.add_argument("--max-step", default=None, metavar="DS",
-                   help="largest arclength step (default |HI - LO| / 10); smaller gives a denser branch (events "
-                        "are located exactly either way)")
+                   help="largest arclength step (default |HI - LO| / 10; over a range wider than 10 every step is "
+                        "also at most max(0.2, |value| / 10)); smaller gives a denser branch (events are located "
+                        "exactly either way)")
     p.add_argument("--vary2", metavar="NAME=LO:HI", default=None,
                    help="two-parameter mode: continue every event found in the plane (--vary) x (--vary2) as a "
                         "curve (e.g. --vary gamma=0.02:2 --vary2 h=0.02:5 --method gd: the stability boundaries "
