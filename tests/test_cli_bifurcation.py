@@ -229,3 +229,52 @@ def test_a_branch_that_uses_up_its_points_says_where_it_stopped(capsys, extra):
     assert "stops at" not in out and "hopf" in out
     code, out, err = run(capsys, *argv, "--json")
     assert err == ""
+
+
+_TURNING = """import sympy as sp
+from gandynamics import Game
+
+
+def turning(kind="pitchfork", mu=1.0):
+    x, y, m = sp.symbols("x y mu", real=True)
+    f = {"pitchfork": x**3 - m * x, "fold": x**2 - m, "s": x**3 - x - m, "cross": (x**2 - m) * (x**2 - 4 + m)}[kind]
+    return Game([x], [y], sp.integrate(f, x), y**2 / 2, hyper={m: mu}, name=kind)
+"""
+
+
+@pytest.mark.parametrize("kind, rng, start, turns, cover, end", [
+    ("pitchfork", "1:-1", "1,0", [0.0], (0.0, 1.0), 1.0),      # the trial's: x^2 = mu, turning at its vertex
+    ("pitchfork", "4:-1", "2,0", [0.0], (0.0, 4.0), 4.0),
+    ("fold", "2:-3", "1.4142135623730951,0", [0.0], (0.0, 2.0), 2.0),
+    ("fold", "-1:2", "0,0", [], None, None),                   # (no equilibrium at -1: refused, see below)
+    ("s", "-1:1", "-1.324717957244746,0", [2 / 27**0.5, -2 / 27**0.5], (-1.0, 1.0), 1.0),  # mu = x^3 - x: two folds
+    ("cross", "0.5:3", "0.7071067811865476,0", [], None, None),  # x^2 = mu crosses x^2 = 4 - mu at mu = 2: no turn
+])
+def test_a_branch_that_turns_back_says_where_and_where_it_ends(capsys, tmp_path, monkeypatch, kind, rng, start,
+                                                              turns, cover, end):
+    """The header said "mu from 1 to -1" of the symmetric pitchfork's nonzero branch, which turns back at mu = 0 and
+    ends at mu = 1 (a new user's finding).  It says where the branch turns (the located event's value, closed form),
+    what it covers and where it ends; a branch that does not turn says nothing of it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "turning.py").write_text(_TURNING)
+    code, out, err = run(capsys, "continue", "--game", "turning.py:turning", "--param", f"kind={kind}",
+                         "--vary", f"mu={rng}", "--start", start)
+    if kind == "fold" and not turns:
+        assert code == 2 and err.startswith("gandynamics: error: ") and err.count("\n") == 1
+        return
+    assert code == 0, err
+    if not turns:
+        assert "turns back" not in out and "branch-point    mu = 2" in out
+        return
+    line = re.search(r"The branch turns back (\d+) time\(s\), at mu = ([-+0-9.e, ]+?), covers mu in \[(\S+), (\S+)\] and "
+                     r"ends at mu = (\S+)\n", out)
+    assert line, out
+    assert int(line.group(1)) == len(turns)
+    assert [float(v) for v in line.group(2).split(",")] == pytest.approx(turns, abs=1e-6)  # (printed to 6 digits)
+    assert (float(line.group(3)), float(line.group(4))) == pytest.approx(cover, abs=1e-9)
+    assert float(line.group(5)) == pytest.approx(end, abs=1e-12)
+
+
+def test_a_branch_that_does_not_turn_says_nothing_of_turning(capsys):
+    code, out, _ = run(capsys, "continue", "dirac", "--reg", "r1", "--vary", "gamma=1:-1")
+    assert code == 0 and "turns back" not in out

@@ -748,3 +748,66 @@ def test_two_events_closer_than_a_fiftieth_of_the_range_are_both_found(c, lo, hi
     for e in hs:
         assert e.extra["lyapunov"] == pytest.approx(-2.0, rel=1e-6)
     assert not events(br, "fold")
+
+
+@pytest.mark.parametrize("kind", ["pitchfork", "transcritical", "fold"])
+def test_events_on_a_branch_that_turns_through_them_are_at_their_closed_form_on_the_branch(kind):
+    """Generator of the kind (the trial's symmetric pitchfork, F = (x^3 - mu x, y) followed from mu = 1 or 4 on its
+    nonzero branch, placed its branch point at mu = -7.5e-4 .. -1.2e-2, closed form 0, at points that were no
+    equilibria): the second branch of each one-dimensional bifurcation (random a0, coefficients, starting distance,
+    hence steps) followed through its event for the flow and the fixed points of four maps.  The event is one
+    (pitchfork, transcritical: branch-point; the turning point: fold), at a0 within 1e-8, at the closed-form point
+    (0, 0) within 1e-6, a zero of F."""
+    rng = np.random.default_rng(17 + ["pitchfork", "transcritical", "fold"].index(kind))
+    for _ in range(3):
+        a0, k, r = rng.uniform(-1, 1), rng.choice([-1, 1]) * rng.uniform(0.5, 2), rng.uniform(0.3, 5.0)
+        fld, a0 = _one_dim_game(kind, a0, k, rng.uniform(-1, 1), rng.uniform(0.5, 2))
+        k = float(sp.nsimplify(round(k, 3)))
+        if kind == "pitchfork":  # x^2 = (a - a0) / k: from a = a0 + r sign(k), through the vertex to the other side
+            lo, hi, x0 = a0 + r * np.sign(k), a0 - np.sign(k), math.sqrt(r / abs(k))
+        elif kind == "transcritical":  # x = (a - a0) / k, crossing x = 0 at a0
+            lo, hi = a0 - r, a0 + 1.0
+            x0 = -r / k
+        else:  # x^2 = a - a0
+            lo, hi, x0 = a0 + r, a0 - 1.0, math.sqrt(r)
+        want = "fold" if kind == "fold" else "branch-point"
+        for method in (None, "gd", "eg", "eftp", "ogda"):
+            br = continuation(fld, "a", lo, hi, method=method, step=None if method is None else 0.1, start=[x0, 0.0])
+            got = [(e.type, e.value) for e in br.events]
+            assert [t for t, _ in got] == [want], (method, lo, got)
+            assert got[0][1] == pytest.approx(a0, rel=1e-8, abs=1e-8), (method, lo, got)
+            ev = br.events[0]
+            np.testing.assert_allclose(ev.point, [0.0, 0.0], rtol=0, atol=1e-6, err_msg=f"{method} {lo}")  # x = y = 0
+            assert np.linalg.norm(fld.eval_v(ev.point, {"a": ev.value})) <= 1e-12, (method, ev)
+
+
+def test_two_branches_crossing_away_from_a_symmetry_are_located_to_rounding():
+    """Generator of the kind: F = ((x^2 - (a - a0) - r)(x^2 + (a - a0) - r), y + e x), whose equilibria on the parabolas
+    x^2 = r + (a - a0) and x^2 = r - (a - a0) cross at a = a0, x = sqrt(r) (random a0, r, e).  The
+    branch point of the first followed from a0 - r/2 was placed at mu = 2 - 4.4e-4 (r = 2), then, with the points on
+    the branch, at 2 - 5e-10, where the branch's tangent is lost to rounding; refined on the minimally extended
+    system, at the closed form to 1e-12, for the flow and the fixed points of gd."""
+    x, y, a = sp.symbols("x y a", real=True)
+    rng = np.random.default_rng(5)
+    for _ in range(4):
+        a0, r, e = (float(sp.nsimplify(round(v, 3))) for v in (rng.uniform(-1, 1), rng.uniform(0.5, 3),
+                                                                rng.uniform(-1, 1)))
+        f = (x**2 - (a - sp.nsimplify(a0)) - sp.nsimplify(r)) * (x**2 + (a - sp.nsimplify(a0)) - sp.nsimplify(r))
+        fld = VectorField(Game([x], [y], sp.integrate(f, x), y**2 / 2 + sp.nsimplify(e) * x * y, hyper={a: 0.0}))
+        for method in (None, "gd"):
+            br = continuation(fld, "a", a0 - r / 2, a0 + 1.0, method=method, step=None if method is None else 0.05,
+                              start=[math.sqrt(r / 2), -e * math.sqrt(r / 2)])
+            bps = [ev for ev in br.events if ev.type == "branch-point"]
+            assert len(bps) == 1, (method, br.events)
+            assert bps[0].value == pytest.approx(a0, rel=0, abs=1e-12), (method, a0, r, bps[0].value)
+            np.testing.assert_allclose(bps[0].point, [math.sqrt(r), -e * math.sqrt(r)], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("values, turns", [([0, 1, 2, 1, 0, 0, 1], [2, 4]), ([0, 1, 2, 3], []), ([3, 2, 2, 1], []),
+                                           ([1, 0.5, 0.2, 0.5, 1], [2]), ([0, 1], [])])
+def test_turning_points_are_the_strict_extrema_of_the_parameter(values, turns):
+    from gandynamics.analysis.continuation import Branch
+    v = np.array(values, dtype=float)
+    br = Branch(parameter="a", method=None, step=None, values=v, points=np.zeros((len(v), 1)), spectra=[],
+                stable=np.zeros(len(v), bool), events=[])
+    assert br.turning_points().tolist() == turns

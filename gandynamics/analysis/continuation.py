@@ -13,9 +13,10 @@ continuation of the boundaries) is written out in docs/math/bifurcations.md; the
   the iteration matrix :func:`gandynamics.analysis.rates.iteration_matrix` of ``A = DF(z*)`` (every
   evaluation of F in one step happens at z* there).  The step ``h`` may be the varied parameter; the
   fixed point then does not move and the continuation is that of the spectrum.
-* Events are detected as sign changes of test functions between consecutive points and located by Brent's
-  method on the arclength of the corrected curve (each evaluation is a corrected point), to a parameter
-  accuracy far below ``1e-8`` relative.  Flow: ``fold`` (the parameter component of the tangent),
+* Events are detected as sign changes of test functions between consecutive points and located by regula
+  falsi on the branch itself (each evaluation is a point corrected from the Hermite interpolant of the current
+  bracket: :func:`_root_on_branch`), to a parameter accuracy far below ``1e-8`` relative; branch points are then
+  refined on the minimally extended system (:func:`_refine_branch_point`).  Flow: ``fold`` (the parameter component of the tangent),
   ``branch-point`` (determinant of the bordered Jacobian), ``hopf`` (``prod_{i<j} (lambda_i + lambda_j)``,
   the determinant of the bialternate product ``2J (.) I``; a neutral saddle is not reported), with the
   first Lyapunov coefficient from the exact second and third derivatives of F (Kuznetsov's formula).
@@ -161,6 +162,16 @@ class Branch:
                 "events": [e.to_dict() for e in self.events]}
 
     from ..jsonio import as_dict_deprecated as as_dict
+
+    def turning_points(self) -> np.ndarray:
+        """Indices ``k`` of the points where the branch turns back in its parameter (``values[k]`` a strict local
+        extremum of ``values``: a fold, or the vertex of a pitchfork's branch), shape ``(m,)``; a branch that turned
+        ends inside the range or at its start, not at the far end."""
+        d = np.diff(np.asarray(self.values, dtype=float))
+        d = d[d != 0]  # (a step landing on the same value: no turn)
+        k = np.flatnonzero(d[:-1] * d[1:] < 0) + 1
+        idx = np.flatnonzero(np.diff(np.asarray(self.values, dtype=float)) != 0)  # the points after each nonzero move
+        return idx[k - 1] + 1 if len(k) else np.zeros(0, dtype=int)
 
     def __repr__(self) -> str:
         from .._display import branch_text
@@ -685,14 +696,14 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
             if tv[kind] * tv_new[kind] < 0 or (tv[kind] == 0.0 and last[kind] * tv_new[kind] < 0):
                 # (a point landed exactly on a zero of the test function: the sign before it, last[kind], against
                 # the one after; the zero itself is at this interval's start, where the root finder finds it)
-                ev = _locate(prob, kind, x, t, x_new, H, Hx, tests, discrete)
+                ev = _locate(prob, kind, x, t, x_new, t_new, H, Hx, tests, discrete)
                 if ev is not None:
                     here.append(ev)
         c0, c1 = _n_unstable(specs[-1], discrete), _n_unstable(spec_new, discrete)
         if c0 != c1 and not any(e.type in ("hopf", "neimark-sacker", "flip", "fold", "branch-point") for e in here):
             # an even number of simultaneous crossings (e.g. a Hopf pair of multiplicity 2 in a symmetric
             # game) leaves the product test functions unchanged: locate the crossing eigenvalue directly
-            ev = _locate_crossing(prob, x, t, x_new, H, Hx, discrete, min(c0, c1), kinds)
+            ev = _locate_crossing(prob, x, t, x_new, t_new, H, Hx, discrete, min(c0, c1), kinds)
             if ev is not None:
                 here.append(ev)
         if discrete:  # a multiplier +1 (det(M - I) = 0) where the curve of zeros of F does not turn back (its tangent's
@@ -706,6 +717,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         # a fold at a branch point is the branch point; a branch point found twice (bordered determinant, multiplier +1)
         # is kept once
         near = lambda e, b: abs(e.value - b.value) <= 1e-6 * max(1.0, abs(b.value))  # noqa: E731
+        # (the bordered determinant's, refined on the extended system, first: a map's multiplier +1 at the same point
+        # is the same branch point of the zeros of F, located less precisely, and nothing "not zeros of F" crosses)
+        here.sort(key=lambda e: e.type == "branch-point" and "crossing" in e.extra)
         bps = [e for e in here if e.type == "branch-point"]
         here = [e for k, e in enumerate(here)
                 if not (e.type == "fold" and any(near(e, b) for b in bps)
@@ -775,24 +789,122 @@ def _crosses(spec0, spec1, discrete) -> bool:
     return counts[0] != counts[1]
 
 
-def _locate_crossing(prob, x0, t0, x1, H, Hx, discrete, k, kinds):
+def _hermite(x0, t0, x1, t1, s):
+    """The cubic Hermite interpolant ``p`` of two points of a branch (arrays ``(n + 1,)``) and their unit tangents,
+    scaled by the chord's length, at ``s`` in [0, 1]: ``(p(s), p'(s))``."""
+    L = float(np.linalg.norm(x1 - x0))
+    a, b = L * t0, L * t1
+    s2, s3 = s * s, s * s * s
+    p = (2 * s3 - 3 * s2 + 1) * x0 + (s3 - 2 * s2 + s) * a + (-2 * s3 + 3 * s2) * x1 + (s3 - s2) * b
+    dp = (6 * s2 - 6 * s) * x0 + (3 * s2 - 4 * s + 1) * a + (-6 * s2 + 6 * s) * x1 + (3 * s2 - 2 * s) * b
+    return p, dp
+
+
+#: the tangent of a located point agrees with the interpolant's direction to this cosine, 10 degrees (else Newton
+#: landed on another branch, one crossing this one at a branch point; 60 degrees let a transcritical point's other
+#: branch, crossing at 53 degrees, through)
+SAME_BRANCH_COS = math.cos(math.radians(10.0))
+
+
+def _root_on_branch(H, Hx, x0, t0, x1, t1, g, maxit: int = 200):
+    """A zero of a test function ``g(x, t)`` (``x`` a point of the branch, ``t`` its unit tangent) between two points
+    ``x0``, ``x1`` of the branch (tangents ``t0``, ``t1``) where ``g`` has opposite signs: regula falsi (Illinois)
+    with a bisection every third step, on the branch itself.  Each new point is the zero of ``H`` on the hyperplane
+    normal to ``p'(s)`` through ``p(s)``, ``p`` the cubic Hermite interpolant of the *current bracket's* two points and
+    tangents (:func:`_hermite`), so the predictor's error falls as the bracket's length to the fourth power and
+    Newton lands on the branch from next to it.  A point whose tangent turns from ``p'(s)`` by more than 10 degrees
+    lies on another branch (one crossing at a branch point) and is refused in favour of the bisection's.
+
+    Simpler parametrisations failed where a branch turns within a step: hyperplanes normal to the tangent at ``x0``
+    miss the branch beyond a fold or a symmetric pitchfork's vertex (the test functions were then evaluated at
+    predictors off the branch: a pitchfork's branch point was placed at mu = -7.5e-4, closed form 0, at a point that
+    was no equilibrium); a fixed interpolant of the whole step leaves the predictor ~1e-4 off the branch, and within
+    that of a branch point Newton reached the crossing branch (the branch point at 5e-14 in mu, 2.3e-7 in the state).
+
+    Returns ``(x, t)`` at the zero (the end of the final bracket with the smaller ``|g|``); raises ``_NoConvergence``
+    where no point of the branch inside the bracket can be computed."""
+    ga, gb = g(x0, t0), g(x1, t1)
+    if ga == 0.0:
+        return x0, t0
+    if gb == 0.0:
+        return x1, t1
+    if ga * gb > 0:
+        raise _NoConvergence("no sign change of the test function")
+    a, b = (x0, t0, ga), (x1, t1, gb)
+    kept = 0  # which end was kept by the last step (-1: a, +1: b), for Illinois' halving
+    for it in range(maxit):
+        (xa, ta, ga), (xb, tb, gb) = a, b
+        if np.linalg.norm(xb - xa) <= 1e-15 * (1.0 + np.linalg.norm(xa)):
+            break
+        found = None
+        for s in ((0.5,) if it % 3 == 2 else (min(max(ga / (ga - gb), 0.01), 0.99), 0.5)):
+            pred, dp = _hermite(xa, ta, xb, tb, s)
+            try:
+                x = _newton(H, Hx, pred, dp, tol=1e-15, maxit=30)[0]
+            except _NoConvergence:
+                x, res = _newton_last(H, Hx, pred, dp)
+                if not res <= 1e-12 * (1.0 + np.linalg.norm(x)):
+                    continue
+            u = dp / np.linalg.norm(dp)
+            try:
+                t = _tangent(Hx(x), u)
+            except _NoConvergence:  # the bordered matrix exactly singular: x is the singular point itself
+                return x, u
+            if t @ u >= SAME_BRANCH_COS:
+                found = x, t
+                break
+        if found is None:
+            if it == 0:
+                raise _NoConvergence("no point of the branch within the step")
+            break
+        x, t = found
+        gx = g(x, t)
+        if gx == 0.0:
+            return x, t
+        if (gx > 0) == (ga > 0):
+            a = (x, t, gx)
+            b = (xb, tb, gb / 2) if kept == 1 else b
+            kept = 1
+        else:
+            b = (x, t, gx)
+            a = (xa, ta, ga / 2) if kept == -1 else a
+            kept = -1
+    end = min((a, b), key=lambda e: abs(e[2]))
+    return end[0], end[1]
+
+
+def _newton_last(H, Hx, x_pred, t, maxit=60):
+    """Newton on the bordered system from ``x_pred`` as in :func:`_newton`, without a convergence test: its last iterate
+    and ``|H|`` there (near a branch point, where the bordered matrix is singular, Newton converges only linearly;
+    where it is exactly singular the last iterate before it)."""
+    x = x_pred.copy()
+    for _ in range(maxit):
+        r = np.append(H(x), t @ (x - x_pred))
+        if not np.all(np.isfinite(r)):
+            break
+        try:
+            dx = np.linalg.solve(_bordered(Hx(x), t), -r)
+        except np.linalg.LinAlgError:
+            break
+        if not np.all(np.isfinite(dx)):
+            break
+        x = x + dx
+    res = H(x)
+    return x, float(np.linalg.norm(res)) if np.all(np.isfinite(res)) else math.inf
+
+
+def _locate_crossing(prob, x0, t0, x1, t1, H, Hx, discrete, k, kinds):
     """Locate where the (k+1)-th largest Re lambda (flow) or |mu| - 1 (map) vanishes between x0 and x1 and
     name the event by the critical eigenvalues (with their multiplicity)."""
     n = prob.n
-    s1 = float(t0 @ (x1 - x0))
 
-    def point(s):
-        return x0 if s == 0 else _newton(H, Hx, x0 + s * t0, t0, tol=1e-15, maxit=20)[0]
-
-    def g(s):
-        xs = point(s)
-        spec = prob.spectrum(xs[:n], xs[n])
+    def g(x, t):
+        spec = prob.spectrum(x[:n], x[n])
         vals = np.sort(np.abs(spec) - 1 if discrete else spec.real)[::-1]
         return float(vals[k])
 
     try:
-        s = optimize.brentq(g, 0.0, s1, xtol=1e-15 * max(1.0, abs(s1)), rtol=4 * np.finfo(float).eps, maxiter=200)
-        xs = point(s)
+        xs, _ = _root_on_branch(H, Hx, x0, t0, x1, t1, g)
     except (_NoConvergence, ValueError, RuntimeError):
         return None
     z, a = xs[:n], float(xs[n])
@@ -835,37 +947,70 @@ def _hopf_extra(prob, z, a, pair) -> dict:
                 "criticality": f"unknown ({type(exc).__name__})"}
 
 
-def _locate(prob, kind, x0, t0, x1, H, Hx, tests, discrete):
-    """Brent's method on the test function along the corrected curve between x0 and x1 (arclength-like
-    coordinate s along the tangent t0 at x0)."""
+def _refine_branch_point(H, Hx, x, tol: float, maxit: int = 30):
+    """A branch point located by the sign of ``det [H_x; t]`` (:func:`_root_on_branch`), refined as the regular zero
+    of the minimally extended system (Kuznetsov 2004, Elements of Applied Bifurcation Theory, §10.2.2; MatCont's BP
+    locator): unknowns ``(x, b, psi)`` (sizes n + 1, 1, n) with
+
+        H(x) + b psi = 0,   H_x(x)^T psi = 0,   psi . psi = 1,
+
+    solved by Newton from ``b = 0`` and ``psi`` the left singular vector of ``H_x`` of its smallest singular value;
+    the second derivatives in its Jacobian, ``d/dx (H_x^T psi)``, by central differences (an inexact Jacobian slows
+    Newton, the zero it converges to is exact).  The sign test alone leaves the point where the branch's tangent
+    is lost to rounding, ~sqrt(eps) from the branch point (a crossing of x^2 = mu and x^2 = 4 - mu was placed at
+    mu = 2 - 5e-10); this zero is exact to rounding.  Returns ``x`` unchanged if Newton does not converge or
+    moves it farther than ``tol`` (a non-generic branch point)."""
+    x = np.asarray(x, dtype=float)
+    m = x.size  # n + 1
+    A = Hx(x)
+    if not np.all(np.isfinite(A)):
+        return x
+    u = np.linalg.svd(A)[0][:, -1]
+    y = np.concatenate([x, [0.0], u])
+    n = m - 1
+
+    def residual(y):
+        xx, b, psi = y[:m], y[m], y[m + 1:]
+        return np.concatenate([H(xx) + b * psi, Hx(xx).T @ psi, [psi @ psi - 1.0]])
+
+    for _ in range(maxit):
+        xx, b, psi = y[:m], y[m], y[m + 1:]
+        r = residual(y)
+        if not np.all(np.isfinite(r)):
+            return x
+        J = np.zeros((2 * n + 2, 2 * n + 2))
+        A = Hx(xx)
+        J[:n, :m], J[:n, m], J[:n, m + 1:] = A, psi, b * np.eye(n)
+        for j in range(m):  # d/dx_j (H_x^T psi), central differences
+            e = np.zeros(m)
+            e[j] = 1e-6 * max(1.0, abs(xx[j]))
+            J[n:n + m, j] = (Hx(xx + e).T @ psi - Hx(xx - e).T @ psi) / (2 * e[j])
+        J[n:n + m, m + 1:] = A.T
+        J[-1, m + 1:] = 2 * psi
+        try:
+            dy = np.linalg.solve(J, -r)
+        except np.linalg.LinAlgError:
+            return x
+        y = y + dy
+        if not np.all(np.isfinite(y)) or np.linalg.norm(y[:m] - x) > tol:
+            return x
+        if np.linalg.norm(dy[:m]) <= 1e-15 * (1.0 + np.linalg.norm(y[:m])):
+            break
+    else:
+        return x
+    return y[:m] if np.linalg.norm(H(y[:m])) <= np.linalg.norm(H(x)) + 1e-15 else x
+
+
+def _locate(prob, kind, x0, t0, x1, t1, H, Hx, tests, discrete):
+    """The zero of the test function ``kind`` on the branch between x0 and x1 (:func:`_root_on_branch`), and the
+    event there (None where it is not one: a neutral saddle's sign change of the Hopf test, ...)."""
     n = prob.n
-    s1 = float(t0 @ (x1 - x0))
-    cache = {}
-
-    def at(s):
-        if s not in cache:
-            try:
-                xs, _ = _newton(H, Hx, x0 + s * t0, t0, tol=1e-15, maxit=20) if s != 0 else (x0, 0)
-                ts = _tangent(Hx(xs), t0)
-            except _NoConvergence:
-                # exactly singular bordered matrix: s hit a branch point (or fold) itself
-                cache[s] = (x0 + s * t0, t0, True)
-                return cache[s]
-            cache[s] = (xs, ts, False)
-        return cache[s]
-
-    def g(s):
-        xs, ts, singular = at(s)
-        return 0.0 if singular else tests(xs, ts)[0][kind]
-
     try:
-        g0, g1 = g(0.0), g(s1)
-        if g0 * g1 > 0:
-            return None
-        s = optimize.brentq(g, 0.0, s1, xtol=1e-15 * max(1.0, abs(s1)), rtol=4 * np.finfo(float).eps, maxiter=200)
+        xs, _ = _root_on_branch(H, Hx, x0, t0, x1, t1, lambda x, t: tests(x, t)[0][kind])
     except (_NoConvergence, ValueError, RuntimeError):
         return None
-    xs, ts, _ = at(s)
+    if kind == "branch-point":
+        xs = _refine_branch_point(H, Hx, xs, tol=1e-6 * (1.0 + float(np.linalg.norm(x1 - x0))))
     z, a = xs[:n], float(xs[n])
     spec = prob.spectrum(z, a)
     extra = {}

@@ -16,12 +16,14 @@ def add_parser(sub):
         description="Follow the equilibria of the flow (default) or the fixed points of a discrete method's map "
                     "while one parameter varies (pseudo-arclength: tangent predictor, Newton corrector on the "
                     "bordered system with the exact Jacobians, adaptive step), with the eigenvalues of J = -DF "
-                    "(flow) or the multipliers of the map along the branch.  Events, located in the parameter by Brent's "
-                    "method on test functions (within 1e-10 relative of the closed forms in the tests): flow fold, hopf (with "
+                    "(flow) or the multipliers of the map along the branch.  Events, located on the branch by regula falsi "
+                    "on test functions (within 1e-10 relative of the closed forms in the tests; branch points refined "
+                    "on the minimally extended system): flow fold, hopf (with "
                     "the first Lyapunov coefficient: supercritical / subcritical) and branch-point; maps fold (multiplier +1 "
                     "where the branch turns), flip (-1), neimark-sacker (a complex pair on the unit circle) and branch-point "
                     "(where two branches cross, and a multiplier +1 where the branch does not turn: fixed points of the "
-                    "map that are not zeros of F cross it, as EG's at h = 1/lambda).  "
+                    "map that are not zeros of F cross it, as EG's at h = 1/lambda).  A branch that turns back in the parameter "
+                    "says where it turned, what it covered and where it ended.  "
                     "See docs/math/bifurcations.md.",
         epilog="examples: gandynamics continue dirac --reg r1 --vary gamma=0.5:-0.5 ;  "
                "gandynamics continue dirac --reg r1 --param gamma=0.5 --method gd --vary h=0.1:8 --json ;  "
@@ -137,6 +139,18 @@ def run(args) -> int:
     what = "equilibria of the flow" if args.method is None else f"fixed points of {args.method}" + (
         f" (h = {step:zg})" if step is not None else "")
     print(f"game: {game_label(fld)}   branch of {what}   {name} from {lo:zg} to {hi:zg}: {len(br.values)} points")
+    turns = br.turning_points()
+    if len(turns):  # (it said "mu from 1 to -1" of a branch that turned back at mu = 0 and ended at mu = 1)
+        v = br.values
+        at = []
+        for i in turns:  # the located fold / branch point of the turn where there is one, else the sampled extreme
+            reach = abs(v[i] - v[i - 1]) + abs(v[i + 1] - v[i])
+            near = [e.value for e in br.events if e.type in ("fold", "branch-point") and abs(e.value - v[i]) <= reach]
+            at.append(min(near, key=lambda a: abs(a - v[i])) if near else float(v[i]))
+        located = len(at) == sum(1 for a, i in zip(at, turns) if a != float(v[i]))
+        print(f"The branch turns back {len(turns)} time(s), at {name} = {', '.join(format(a, 'z.6g') for a in at)}"
+              f"{'' if located else ' (sampled where no event is located)'}, covers {name} in "
+              f"[{min(float(v.min()), *at):zg}, {max(float(v.max()), *at):zg}] and ends at {name} = {end:zg}")
     if short:
         print(short[0].upper() + short[1:] + "; what follows is of the part followed")
     stab = br.stable
