@@ -44,7 +44,7 @@ The verdict
 * ``growing`` — the run stayed within the bound but grew: the largest distance in the last quarter is at least
   :data:`GROW_FACTOR` (2) times the largest in the first quarter and above 1/0.99 of the largest in the third quarter
   (still rising at the end), with (ii) mirrored (the log-rate over ``[T/2, T]`` positive by more than three times
-  its uncertainty: geometric growth) or an algebraic growth (the log-log slope at least 1/2 and positive by more than
+  its uncertainty: geometric growth) or an algebraic growth (the log-log slope at least 0.3 and positive by more than
   :data:`POW_SIG` times its uncertainty, the last eighth rising: the flow on a nilpotent Jacobian grows like ``k``),
   or, the mirror of the fall by two orders of magnitude, a rise by :data:`RISE_FACTOR` (100) still going on at the
   end, its band rising, whatever the spread of its slopes (a slowly turning unstable focus).
@@ -151,7 +151,7 @@ FALL_BAND = 0.5
 FLOOR_GROW = 2.0
 FLOOR_NOISE = 2.0 ** -6
 #: ... or, in place of the significant geometric slope, an algebraic decay: the slope of log|z_k - z*| against
-#: log k over [T/2, T] at most POW_MAX (a decay at least as fast as k^-1/2) and negative by more than POW_SIG times
+#: log k over [T/2, T] at most POW_MAX (a decay at least as fast as k^-0.3) and negative by more than POW_SIG times
 #: its uncertainty (the spread of the two half-window slopes + standard error), with the envelope halved and still
 #: falling, and the run still falling at its end (FALL_TAIL's and FALL_END's conditions: a saddle passage turning up
 #: in the last twentieth can have a log-log slope whose halves agree, the exponential's steepening offset by the
@@ -159,14 +159,16 @@ FLOOR_NOISE = 2.0 ** -6
 #: log-log slope -1.00 on both halves) read "bounded, not converging" before: its geometric slope, -1/k, is smaller
 #: than the spread of its half-window slopes.  A distance falling to a level c > 0 (a run converging to another
 #: point), c + a/k, has a log-log slope that drifts across the window (-0.67 -> -0.50 where a/T = c): the spread
-#: test refuses it; a transient over a plateau, c + a exp(-k/tau), has a slope above POW_MAX or drifting as well
-POW_MAX = -0.5
+#: test refuses it; a transient over a plateau, c + a exp(-k/tau), has a slope above POW_MAX or drifting as well.
+#: -0.3 lies between the exponents -1/3 and -1/4 of F = x^4 and x^5 (F = x^m: -1/(m - 1)); at -1/2, first chosen,
+#: F = x^3's decay sat on it, and one trajectory read "bounded" under gd at h = 0.05, "converging" under eg at h = 0.1
+POW_MAX = -0.3
 POW_SIG = 10.0
 #: "growing": the mirror of the converging rules' geometric and algebraic tests, for a run that has not (yet) left the
 #: bound: the largest distance in the last quarter at least 1/ENVELOPE_FACTOR times the largest in the first quarter and
 #: above the third quarter's by more than 1/TAIL_FACTOR (still rising at the end), and either the geometric log-rate over
 #: [T/2, T] positive by more than 3x its uncertainty, or the log-log slope at least -POW_MAX (growth at least as fast as
-#: k^1/2) and positive by more than POW_SIG x its uncertainty with the last eighth's slope positive.  Without it a run
+#: k^0.3) and positive by more than POW_SIG x its uncertainty with the last eighth's slope positive.  Without it a run
 #: that grows geometrically below the bound (gd at a spectral radius 1.001 for 10,000 steps: x 22,000) or linearly
 #: (the flow on a nilpotent Jacobian, theta' = psi) read "bounded, not converging".  Like every verdict it says what
 #: the run did, not what a longer one would do: a run spiralling out onto a limit cycle grows until it levels off
@@ -610,6 +612,9 @@ def describe(reading: dict, digits: int = 4) -> str:
                 how = ""
             text += f"; {word} rose x{env:z.{digits}g}{', ' + how if how else ''} " \
                     "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"
+        elif v == BOUNDED_LABEL and reading.get("algebraic", math.nan) < 0.0:  # (NaN: none)
+            text += (f"; falling like k^{reading['algebraic']:z.2g} over the last three quarters, slower than the "
+                     f"k^{POW_MAX:zg} of 'converging': a power law, with no rate per step")
         elif v == BOUNDED_LABEL and env >= SLOW_RISE and rate > 1.0 and what == "distance":
             # a slow rise (unregularized gd on the Dirac-GAN: x1.16 over 3000 steps): "bounded" read as a claim that it
             # stays so; it is the label of what neither converged nor grew by GROW_FACTOR in this run

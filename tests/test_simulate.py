@@ -846,3 +846,27 @@ def test_a_small_sweep_runs_on_every_thread_with_the_same_numbers(rows, monkeypa
         np.testing.assert_array_equal(shared[col], whole[col], err_msg=col)
     for key in ("final", "dist", "divat", "reason"):
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
+def _power_game(m: int):
+    import sympy as sp
+    from gandynamics import Game
+    x, y = sp.symbols("x y", real=True)
+    return VectorField(Game([x], [y], x ** (m + 1) / (m + 1), y ** 2 / 2, equilibrium=(0, 0), name=f"x^{m}"))
+
+
+@pytest.mark.slow  # 21 s with empty caches (a new game's five kernels), 3 s warm
+@pytest.mark.parametrize("m", [3, 5])
+def test_one_power_law_decay_reads_the_same_under_every_method_and_step(m):
+    """F = (x^m, y): x_k falls like (h (m - 1) k)^(-1/(m - 1)) under every method (a new user's finding at m = 3, the
+    exponent -1/2 then on POW_MAX: gd, the flow and eg at h = 0.05 read "bounded, not converging" with a geometric rate,
+    eg, ogda, eftp at h = 0.1 "converging algebraically", for practically one trajectory).  POW_MAX (-0.3) lies between
+    the exponents -1/3 and -1/4 of m = 4 and 5: every method and step reads one verdict, m = 3 converging, m = 5 bounded,
+    both with the closed-form exponent and no rate per step."""
+    fld = _power_game(m)
+    want = -1.0 / (m - 1)
+    for method, h in (("gd", 0.05), ("gd", 0.1), ("flow", 0.05), ("eg", 0.1), ("ogda", 0.1)):
+        tr = simulate(fld, method, [1.0, 1.0], 5000, h)
+        assert tr.verdict == ("converging" if m < 4 else "bounded, not converging"), (method, h, tr.describe())
+        assert tr.reading["algebraic"] == pytest.approx(want, rel=0.05), (method, h)
+        assert ("converging algebraically" if m < 4 else "falling like k^") in tr.describe()

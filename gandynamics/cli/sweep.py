@@ -222,16 +222,16 @@ def verdict_meanings(steps: int, bound=None) -> dict:
     """What each verdict of a sweep's rows says, briefly, for the summary's legend: the rules of
     :data:`gandynamics.verdict.VERDICT_RULE` shortened (its envelope factor, its words for diverged and stopped;
     tests/test_cli_simulate.py keeps them consistent)."""
-    from ..verdict import ENVELOPE_FACTOR, FALL_FACTOR, RISE_FACTOR
+    from ..verdict import ENVELOPE_FACTOR, FALL_FACTOR, POW_MAX, RISE_FACTOR
     beyond = "beyond the bound" + ("" if bound is None else f" ({bound:zg})")
     return {
         "converging": f"the distance to z* reached the rounding floor and stayed there, or fell (its last quarter at most "
                       f"{ENVELOPE_FACTOR:zg}x its first) and was still falling, at a fitted rate clearly < 1 or like "
-                      f"k^-p, p >= 1/2 (or by {FALL_FACTOR:zg}x and still falling, not creeping onto a level nor moving on a "
+                      f"k^-p, p >= {-POW_MAX:zg} (or by {FALL_FACTOR:zg}x and still falling, not creeping onto a level nor moving on a "
                       "bounded motion, whatever the rate's scatter)",
         "diverged": f"a state not finite or {beyond}",
         "growing": f"within the bound, but its last quarter at least {1 / ENVELOPE_FACTOR:zg}x its first and still rising, "
-                   f"at a fitted rate clearly > 1 or like k^p, p >= 1/2, or accelerating (or by {RISE_FACTOR:zg}x, whatever "
+                   f"at a fitted rate clearly > 1 or like k^p, p >= {-POW_MAX:zg}, or accelerating (or by {RISE_FACTOR:zg}x, whatever "
                    "the rate's scatter; a longer run shows whether it levels off or leaves the bound)",
         "bounded, not converging": f"none of these, in {steps} steps: an orbit, a limit cycle, or a convergence or "
                                    "growth too slow to show (range over the last half: tail_min, tail_max)",

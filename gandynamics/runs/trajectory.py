@@ -331,7 +331,9 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
     if missing is not None:  # no z*: read on |z_k - z_0| (reference_points), which the row's tails and rate measure
         row["no_zstar"] = True
-    elif reading.verdict[0] == VERDICTS[CONVERGING]:  # a decay like k^p has no rate per step: said (describe)
+    elif reading.verdict[0] in (VERDICTS[CONVERGING], BOUNDED_LABEL):
+        # a decay like k^p has no rate per step: said (describe); a bounded run's too (k^-0.25 is slower than a
+        # converging verdict's POW_MAX, and printed a geometric rate beside "bounded")
         p_alg = algebraic_exponent(rec[at], res["dist"][0, at], life, RECORD_FLOOR)
         if p_alg == p_alg:
             row["algebraic"] = p_alg
