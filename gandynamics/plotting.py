@@ -504,7 +504,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     Returns
     -------
     ax : matplotlib Axes
-        With ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
+        With ``ax.speed_colorbar``: the speed's :class:`matplotlib.colorbar.Colorbar` (None without one), whose axes
+        are a child of ``ax`` (``ax.child_axes``, not in ``fig.axes``: it follows the plot's width as drawn); and
+        ``ax.warnings``: what the figure notes about itself (an identically zero field on the plane, a
         trajectory leaving the slice or going outside the window, a run simulated at other hyperparameter values
         or on another game than the field drawn, a speed colorbar left out for want of room), also written in the
         title.
@@ -513,6 +515,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         raise GandynamicsError(f"legend must be True, False or 'below'; got {legend!r}")
     own = ax is None  # (a figure made here is widened for its legend)
     ax = _axes(ax)
+    ax.speed_colorbar = None
     from .validate import positive
     density = positive(density, "density")  # (streamplot's own ValueError for density=-1)
     names, i, j = plane_indices(field, plane)
@@ -652,13 +655,15 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     if own and legend and handles and loc == "right":
         _widen_for_legend(ax, handles)
     _title_with_notes(ax, head, notes)  # (as it will be: its height counts in the room of a legend and colorbar)
-    beside, places = [], None
+    beside, places, reserve = [], None, (0.0, 0.0)
     if getattr(ax, "speed_lines", None) is not None and colorbar:
         # below the axes: the legend takes the right side (a colorbar there was pushed past the legend, leaving the
         # square axes small between them); compact or left out where it would leave the plot too small
         cb, where, note = _speed_colorbar(ax, ax.speed_lines, handles if legend else [], loc)
+        ax.speed_colorbar = cb
         if cb is not None:
             beside.append(cb.ax)
+            reserve = (0.0, _colorbar_height(ax, cb._gandynamics_kind))
         if note:
             warnings.append(note)
             notes.append(note)
@@ -666,7 +671,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             places = (where,)
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
-        _legend_outside(ax, loc=loc, places=places, handles=handles)
+        _legend_outside(ax, loc=loc, places=places, handles=handles, reserve=reserve)
     _title_with_notes(ax, head, notes, beside=beside)
     return ax
 
@@ -742,7 +747,7 @@ def _widen_for_legend(ax, handles) -> None:
     r = _renderer(ax)
     if r is None:
         return
-    probe = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    probe = ax.legend(handles=handles, **_right_of(ax))
     fig = _root(ax.figure)
     width = probe.get_window_extent(r).width / fig.dpi
     probe.remove()
@@ -766,21 +771,56 @@ def _colorbar_height(ax, kind: str) -> float:
     return bar + ticks + label + _px(ax, 8.0)
 
 
+class _BelowPlot:
+    """The axes locator of a speed colorbar under a plot: ``shrink`` of the plot's width as drawn (a fixed-aspect plot
+    narrowed inside its cell: the bar followed the cell and was wider than the plot in a wide figure), centred under
+    it, below its x labels by 4 points, ``shrink / aspect`` of its width thick (at least 4 points).  A child of the
+    plot's axes (``Axes.inset_axes``): layout engines leave room for it, as for the axes' own labels."""
+
+    def __init__(self, ax, shrink: float, aspect: float):
+        self.ax, self.shrink, self.aspect = ax, shrink, aspect
+
+    def __call__(self, cax, renderer):
+        from matplotlib.transforms import Bbox
+        ax = self.ax
+        ax.apply_aspect()
+        box = ax.get_window_extent(renderer)
+        below = _decorations(ax, renderer)[1] + _px(ax, 4.0)
+        w = self.shrink * box.width
+        h = max(w / self.aspect, _px(ax, 4.0))
+        disp = Bbox.from_bounds(box.x0 + (box.width - w) / 2, box.y0 - below - h, w, h)
+        return disp.transformed(ax.figure.transSubfigure.inverted())
+
+
+class _FittingTicks(matplotlib.ticker.MaxNLocator):
+    """At most ``most`` ticks on a horizontal axis, and no more than its length as drawn holds with one tick per 3.5
+    font sizes of its labels (a label like ``0.25`` and a gap): a colorbar under a small plot ("0.01.53.0" where the
+    bar was 50 pixels long)."""
+
+    def __init__(self, most: int):
+        super().__init__(nbins=most)
+        self.most = most
+
+    def __call__(self):
+        ax = self.axis.axes
+        spacing = 3.5 * _font_points(matplotlib.rcParams["xtick.labelsize"]) * _root(ax.figure).dpi / 72.0
+        self.set_params(nbins=int(max(1, min(self.most, ax.get_window_extent().width // max(spacing, 1.0)))))
+        return super().__call__()
+
+
 def _draw_speed_colorbar(ax, lines, kind: str):
     """The speed colorbar under the axes: "full" (labelled "speed |v| in the plane") or "compact" (thinner, at
-    most four ticks, "|v|" left of the bar).  Without a layout engine the bar is set below the x axis's labels."""
+    most four ticks, "|v|" left of the bar), as wide as ``shrink`` of the plot (:class:`_BelowPlot`), with as many
+    ticks as its width holds (:class:`_FittingTicks`)."""
     shrink, aspect = (0.85, 30) if kind == "full" else (0.7, 45)
-    pad = 0.02
-    r = _renderer(ax)
-    if not _managed(ax) and r is not None:
-        _, bottom, _ = _decorations(ax, r)
-        pad = (bottom + _px(ax, 4.0)) / max(ax.get_window_extent().height, 1.0)
-    cb = ax.figure.colorbar(lines, ax=ax, shrink=shrink, pad=pad, location="bottom", aspect=aspect)
+    cax = ax.inset_axes([0.0, 0.0, 1.0, 1.0])
+    cax.set_axes_locator(_BelowPlot(ax, shrink, aspect))
+    cb = ax.figure.colorbar(lines, cax=cax, orientation="horizontal")
+    cb._gandynamics_kind = kind  # (the height it takes under the axes: _colorbar_height)
+    cb.locator = _FittingTicks(5 if kind == "full" else 3)
     if kind == "full":
         cb.set_label(r"speed $\|v\|$ in the plane")
     else:
-        from matplotlib.ticker import MaxNLocator
-        cb.locator = MaxNLocator(nbins=3)
         cb.ax.text(-0.03, 0.5, r"$\|v\|$", transform=cb.ax.transAxes, ha="right", va="center",
                    fontsize=matplotlib.rcParams["xtick.labelsize"])
     return cb
@@ -815,11 +855,12 @@ def _speed_colorbar(ax, lines, handles, loc):
         plans = [(None, "full"), (None, "compact")]
     sizes, best, most = {}, None, -np.inf
     for place, kind in plans:
-        if place in ("right", "below") and place not in sizes:
-            leg = _make_legend(ax, place, _legend_kw(ax, place, loc, {"handles": handles}))
-            sizes[place] = leg.get_window_extent(r)
+        below = _colorbar_height(ax, kind) if kind else 0.0
+        if place in ("right", "below") and (place, kind) not in sizes:
+            leg = _make_legend(ax, place, _legend_kw(ax, place, loc, {"handles": handles}), (0.0, below))
+            sizes[place, kind] = leg.get_window_extent(r)
             leg.remove()
-        room = _room_beside(ax, r, place, sizes.get(place), (0.0, _colorbar_height(ax, kind) if kind else 0.0))
+        room = _room_beside(ax, r, place, sizes.get((place, kind)), (0.0, below))
         if room is None:
             continue
         if _usable(ax, *room) and not (place == "right" and _slow_to_settle(ax, *room)):
@@ -1023,6 +1064,20 @@ def _slow_to_settle(ax, w: float, h: float) -> bool:
     return w < h / a and bw - bh / a > _px(ax, 18.0)
 
 
+#: the gap between a plot and a legend right of it, in points (2 % of the plot's width before: 1.4 pixels beside a
+#: plot 70 pixels wide, whose last x tick label ran under the legend)
+RIGHT_GAP = 6.0
+
+
+def _right_of(ax) -> dict:
+    """``Axes.legend`` options for a legend right of the axes, its top level with theirs, :data:`RIGHT_GAP` points
+    away whatever the plot's size."""
+    from matplotlib.transforms import ScaledTranslation
+    fig = _root(ax.figure)
+    return {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0), "borderaxespad": 0.0,
+            "bbox_transform": ax.transAxes + ScaledTranslation(RIGHT_GAP / 72.0, 0.0, fig.dpi_scale_trans)}
+
+
 def _make_legend(ax, place: str, kw: dict, reserve=(0.0, 0.0)):
     """The legend at ``place``: ``"right"`` of the axes, ``"below"`` them (under the x label, :func:`_below`) or
     ``"inside"`` (where it covers the fewest drawn points, :func:`_inside_loc`, made small enough by
@@ -1031,10 +1086,25 @@ def _make_legend(ax, place: str, kw: dict, reserve=(0.0, 0.0)):
     constrained layout no room: it collapsed the axes to a sliver, with a UserWarning)."""
     kw = dict(kw)
     if place == "right":
-        leg = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, **kw)
+        leg = ax.legend(**_right_of(ax), **kw)
         # (_RefittingLayout lets a fixed-aspect plot with it settle, and moves it inside where the layout has no room:
         # _legend_inside_now)
         leg._gandynamics_outside = True
+        r = _renderer(ax)
+        if r is None or "ncol" in kw:
+            return leg
+        # a column taller than the axes' cell (a wide, short figure: 6 x 2 inches) goes into more columns, side by side,
+        # as a row too wide goes into fewer below (it was taller than the figure, and the plot shrank to 75 pixels)
+        n = len(leg.legend_handles)
+        # (the height beside the plot and its x labels: the cell less the title, what is reserved below (a colorbar),
+        # the layout's paddings)
+        room = _cell(ax).height - _decorations(ax, r)[2] - reserve[1] - _px(ax, 6.0)
+        ncol = 1
+        while ncol < n and leg.get_window_extent(r).height > room:
+            ncol += 1
+            leg.remove()
+            leg = ax.legend(**_right_of(ax), ncol=ncol, **kw)
+            leg._gandynamics_outside = True
         return leg
     if place == "inside":
         kw.pop("ncol", None)
@@ -2753,7 +2823,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
         if w:
             notes.append(w)
     ax.warnings = notes
-    ax.legend(handles=[a[0] for a in artists], loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    ax.legend(handles=[a[0] for a in artists], **_right_of(ax))
     _title_with_notes(ax, "phase plane: " + ", ".join(lab for lab, _, _ in items), notes)
     counter = ax.text(0.02, 0.98, "", transform=ax.transAxes, ha="left", va="top", fontsize=8,
                       bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85}, zorder=7)
@@ -2833,7 +2903,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
             ax2.set_xlabel("iteration $k$" if not all(is_flow) else "time $t / h$")
             ax2.set_ylabel(r"$\|z_k - z^*\|$ (solid), $\|F(z_k)\|$ (dashed)")
             ax2.set_title("distance to the equilibrium and |F| against k")
-            ax2.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+            ax2.legend(**_right_of(ax2))
     fig.suptitle(title if title is not None else describe(field, params))
 
     def update(f):

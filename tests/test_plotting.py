@@ -104,7 +104,7 @@ def test_speed_colorbar_below_the_axes_and_legend_beside(dirac):
     phase_portrait(dirac, trajectories=[("test", np.array([[1.0, 1.0], [0.0, 0.0]]))], speed=True, ax=ax)
     fig.canvas.draw()
     box = ax.get_position()
-    cax = [a for a in fig.axes if a is not ax][0]
+    cax = ax.speed_colorbar.ax
     cb = cax.get_position()
     leg = ax.get_legend().get_window_extent().transformed(fig.transFigure.inverted())
     assert cb.y1 <= box.y0 and cb.width > cb.height            # a horizontal bar under the plot

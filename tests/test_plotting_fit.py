@@ -115,7 +115,7 @@ def _check(fig, axes, engine: bool):
         cell, pos = _cell(ax), ax.get_window_extent()
         assert min(pos.width, pos.height) >= 0.25 * min(cell.width, cell.height), (pos.bounds, cell.bounds)
     if engine:
-        for cax in fig.axes[len(axes):]:  # the colorbars
+        for cax in fig.axes[len(axes):] + [c for ax in axes for c in ax.child_axes]:  # the colorbars
             box = cax.get_tightbbox(r)
             assert _within(box, fig.bbox), f"colorbar {box.extents.round()} outside {fig.bbox.extents}"
     titles = [ax.title.get_window_extent(r) for ax in axes if ax.get_title()]
@@ -240,7 +240,7 @@ def test_speed_colorbar_on_a_small_figure_leaves_the_plot_usable(size, fld, runs
     fig, ax = plt.subplots(figsize=size, layout="constrained")
     P.phase_portrait(fld, speed=True, ax=ax, trajectories=[("gd", runs[0])], n=9)
     _check(fig, [ax], engine=True)
-    assert len(fig.axes) == 2  # the colorbar is kept (compact where the labelled one leaves too little)
+    assert ax.speed_colorbar is not None  # the colorbar is kept (compact where the labelled one leaves too little)
     pos = ax.get_window_extent()
     assert min(pos.width, pos.height) >= 0.36 * min(fig.bbox.width, fig.bbox.height)  # 0.9 MIN_SHARE
 
@@ -248,10 +248,10 @@ def test_speed_colorbar_on_a_small_figure_leaves_the_plot_usable(size, fld, runs
 def test_speed_colorbar_is_labelled_where_there_is_room(fld, runs):
     fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
     P.phase_portrait(fld, speed=True, ax=ax, trajectories=[("gd", runs[0])], n=9)
-    assert "speed" in fig.axes[1].get_xlabel()
+    assert "speed" in ax.speed_colorbar.ax.get_xlabel()
     fig, ax = plt.subplots(figsize=(2.5, 2.5), layout="constrained")
     P.phase_portrait(fld, speed=True, ax=ax, trajectories=[("gd", runs[0])], n=9)
-    cb = fig.axes[1]
+    cb = ax.speed_colorbar.ax
     assert cb.get_xlabel() == "" and any(t.get_text() == r"$\|v\|$" for t in cb.texts)
     assert len(cb.get_xticks()) <= 4
 
@@ -542,3 +542,25 @@ def test_a_small_square_portrait_with_a_colorbar_a_legend_below_and_a_title_fits
     P.phase_portrait(fld, speed=True, ax=ax, trajectories=trs, n=9, title=title)
     _check(fig, [ax], engine=True)
     assert len(ax.get_legend().get_texts()) == len(methods) + 2  # (every entry kept, where it stands: runs, start, z*)
+
+
+@pytest.mark.parametrize("size", [(6.0, 2.0), (8.0, 2.5), (5.0, 1.8), (9.0, 3.0)])
+@pytest.mark.parametrize("extras", [{"speed": True}, {"speed": True, "nullclines": True}, {"nullclines": True}])
+def test_a_portrait_in_a_wide_short_figure_keeps_its_legend_and_colorbar_off_the_plot(size, extras, fld, runs):
+    """Generator of the kind (a new user's 6 x 2 in portrait: the legend, one column taller than the figure, covered
+    the plot; the speed colorbar spanned the cell, wider than the square plot; its tick labels ran together): the
+    legend right of the plot, in as many columns as the height needs, covers neither the plot nor its tick labels;
+    the colorbar is at most the plot's width, under it; its tick labels do not touch."""
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    P.phase_portrait(fld, ax=ax, trajectories=[("gd", runs[0]), ("altgd", runs[1]), ("again", runs[0].states[::2])],
+                     n=9, **extras)
+    _check(fig, [ax], engine=True)
+    r = fig.canvas.get_renderer()
+    plot, leg = ax.get_window_extent(r), ax.get_legend().get_window_extent(r)
+    labels = [t.get_window_extent(r) for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+    assert not leg.overlaps(plot) and not any(leg.overlaps(b) for b in labels), (leg.extents, plot.extents)
+    if extras.get("speed"):
+        bar = ax.speed_colorbar.ax.get_window_extent(r)
+        assert bar.width <= plot.width + 1.0 and bar.y1 < plot.y0, (bar.extents, plot.extents)
+        ticks = [t.get_window_extent(r) for t in ax.speed_colorbar.ax.get_xticklabels() if t.get_text()]
+        assert len(ticks) >= 2 and all(ticks[k].x1 < ticks[k + 1].x0 for k in range(len(ticks) - 1))
