@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -22,7 +24,7 @@ x, y = sp.symbols("x y")
     (lambda: Game([x], [y], x > 0, x), "must be a real-valued expression"),
     (lambda: Game([x], [y], sp.I * x * y, -x * y), "complex-valued"),
     (lambda: Game(5, [y], x, y), "theta must be a sympy Symbol or a sequence of Symbols"),
-    (lambda: Game([x], [y], x * y, -x * y, equilibrium=("a", 0)), "equilibrium must be comma-separated numbers"),
+    (lambda: Game([x], [y], x * y, -x * y, equilibrium=("a", 0)), "equilibrium must be a sequence of numbers"),
     (lambda: games.bilinear(B="x"), "bilinear: B must be a finite number or a matrix"),
     (lambda: games.dirac_nd(d=2.5), "dirac-nd: d must be a whole number >= 1"),
 ])
@@ -97,3 +99,37 @@ def test_a_loss_calling_an_undefined_function_names_it(loss, names):
     with pytest.raises(GandynamicsError, match=f"the discriminator calls {names}, "):
         GAN(theta=[x], psi=[y], x=[sp.Symbol("u")], discriminator=loss, real=Atoms([0]), fake=Atoms([x]),
             loss="standard")
+
+
+@pytest.mark.parametrize("value, words", [
+    ([], "a sequence of numbers"), (["a"], "a sequence of numbers"), (np.zeros((2, 2)), "a sequence of numbers"),
+    ([float("nan")], "a sequence of numbers"), ("", "comma-separated numbers v1,v2"), ("a,b", "comma-separated numbers"),
+    ("0.1:0.5", "comma-separated numbers")])
+def test_a_python_value_is_refused_in_python_terms_and_text_in_the_command_line_s(value, words):
+    """A grid axis given to sweep() as [] was refused as "must be comma-separated numbers v1,v2,...", the command
+    line's terms (a new user's finding); a Python value is now described as a sequence of numbers, text as text."""
+    from gandynamics import R1, VectorField, sweep
+    with pytest.raises(GandynamicsError, match=re.escape(words)):
+        sweep(VectorField(games.dirac(), [R1(gamma=0.3)]), "gd", inits=[[1.0, 1.0]], step=0.1, steps=10,
+              grid={"gamma": value}, progress=False)
+
+
+def test_an_unknown_option_names_the_method_s_own_and_the_near_miss():
+    """simulate(..., betta=1) listed all 18 options of every method; it names the method's own and the near miss."""
+    from gandynamics import VectorField, simulate
+    fld = VectorField(games.dirac())
+    with pytest.raises(GandynamicsError) as e:
+        simulate(fld, "gd", [1.0, 1.0], 10, 0.1, betta=1)
+    assert str(e.value) == ("unknown option(s) betta for gd; gd takes box; betta: did you mean beta (lookahead, "
+                            "momentum take it)?")
+    with pytest.raises(GandynamicsError, match=r"adam takes beta1, beta2, box, eps; beta3: did you mean beta2\?$"):
+        simulate(fld, "adam", [1.0, 1.0], 10, 0.1, beta3=1)
+
+
+def test_a_missing_column_of_a_sweep_table_says_which_there_are():
+    from gandynamics import VectorField, sweep
+    r = sweep(VectorField(games.dirac()), "gd", inits=[[1.0, 1.0]], step=0.1, steps=10, progress=False)
+    with pytest.raises(KeyError, match=r"no column 'verdic' in the table \(did you mean 'verdict'\?\); its columns: "
+                                       r"method, "):
+        r["verdic"]
+    assert r.columns.get("verdic") is None and "verdict" in r.columns

@@ -94,6 +94,12 @@ class Columns(dict):
     def __getitem__(self, name):
         return self._built(name, dict.__getitem__(self, name))
 
+    def __missing__(self, name):  # (dict.__getitem__ calls it: a bare KeyError('nope') said nothing of the table)
+        import difflib
+        near = difflib.get_close_matches(str(name), [str(k) for k in self], n=1, cutoff=0.6)
+        raise KeyError(f"no column {name!r} in the table" + (f" (did you mean {near[0]!r}?)" if near else "")
+                       + f"; its columns: {', '.join(map(str, self))}")
+
     def get(self, name, default=None):
         return self[name] if name in self else default
 

@@ -97,15 +97,36 @@ def box_bounds(fld, box) -> np.ndarray | None:
     return out
 
 
+def unknown_options(unknown, m) -> str:
+    """The refusal of options no method declares, given to the method ``m``: the options ``m`` takes (all methods'
+    options listed at once, 18 of them, for a misspelt ``betta`` given to gd), and for each unknown name the known
+    ones it is a near miss of, with the methods that take them."""
+    import difflib
+    own = sorted(set(m.option_names) | ({"box"} if m.projection else set()))
+    hints = []
+    for k in sorted(unknown):
+        mine = difflib.get_close_matches(k, own, n=1, cutoff=0.6)  # (beta3 to adam: beta1, its own, before beta)
+        if mine:
+            hints.append(f"{k}: did you mean {mine[0]}?")
+            continue
+        for near in difflib.get_close_matches(k, sorted(OPTION_NAMES), n=1, cutoff=0.6):
+            users = sorted(x.name for x in METHODS.values() if near in x.option_names or near == "box" and x.projection)
+            hints.append(f"{k}: did you mean {near} ({', '.join(users) if len(users) <= 4 else 'the discrete methods'}"
+                         f"{' take' if len(users) > 1 else ' takes'} it)?")
+    takes = f"{m.name} takes {', '.join(own)}" if own else f"{m.name} takes no options"
+    return f"unknown option(s) {', '.join(sorted(unknown))} for {m.name}; {takes}" + \
+        (f"; {' '.join(hints)}" if hints else "")
+
+
 def method_options(fld, method, options: dict, strict: bool = True, check_when: bool = True) -> dict:
     """Validate the keyword options for ``method``: returns its normalised options (defaults filled in)
     plus ``box`` (an ``(n, 2)`` array or None) and ``extra`` (the given options it does not take).  ``check_when``:
     refuse an option given where its condition is false (:meth:`~gandynamics.methods.base.Method.normalise`; a sweep of
     several methods checks that across them)."""
     unknown = {k for k in options if k not in OPTION_NAMES}
-    if unknown:
-        raise GandynamicsError(f"unknown option(s) {', '.join(sorted(unknown))}; accepted: {', '.join(sorted(OPTION_NAMES))}")
     m = get_method(method)
+    if unknown:
+        raise GandynamicsError(unknown_options(unknown, m))
     given = {k for k, v in options.items() if v is not None}
     extra = given - set(m.option_names) - ({"box"} if m.projection else set())
     out = m.normalise(fld, {k: v for k, v in options.items() if k in m.option_names}, check_when=check_when)
