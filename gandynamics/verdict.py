@@ -290,6 +290,9 @@ class RunReading:
     envelope_ratio : float array  max distance over the last quarter / max over the first quarter
     tail_min, tail_max : float arrays  range of the distance over ``[T/2, T]``
     code : int8 array           index into :data:`VERDICTS`
+    algebraic : float array     the exponent ``p`` of an algebraic decay ``|z_k - z*| ~ k^p`` of a converging or bounded
+                                run (:func:`algebraic_exponent`'s test, from the reading's sums), NaN otherwise: such a
+                                run has no rate per step (``rate`` is then the last half's average)
     """
 
     rate: np.ndarray
@@ -299,17 +302,22 @@ class RunReading:
     tail_min: np.ndarray
     tail_max: np.ndarray
     code: np.ndarray
+    algebraic: np.ndarray
 
     @property
     def verdict(self) -> list[str]:
         return [VERDICTS[int(c)] for c in self.code]
 
     def row(self, i: int) -> dict:
-        """One run's reading as plain Python values."""
-        return {"rate": float(self.rate[i]), "poly_order": float(self.poly_order[i]),
-                "log_rate_err": float(self.log_rate_err[i]), "envelope_ratio": float(self.envelope_ratio[i]),
-                "tail_min": float(self.tail_min[i]), "tail_max": float(self.tail_max[i]),
-                "verdict": VERDICTS[int(self.code[i])]}
+        """One run's reading as plain Python values (``algebraic`` only where the decay is algebraic)."""
+        out = {"rate": float(self.rate[i]), "poly_order": float(self.poly_order[i]),
+               "log_rate_err": float(self.log_rate_err[i]), "envelope_ratio": float(self.envelope_ratio[i]),
+               "tail_min": float(self.tail_min[i]), "tail_max": float(self.tail_max[i]),
+               "verdict": VERDICTS[int(self.code[i])]}
+        p = float(self.algebraic[i])
+        if p == p:
+            out["algebraic"] = p
+        return out
 
 
 def read_runs(idx, dist, life, diverged_at=None, zstar_norm=None, split=None, floor_abs: float = FLOOR_ABS,
@@ -418,11 +426,12 @@ class Reader:
             np.nan_to_num(fl, copy=False)
             np.multiply(fl, FLOOR_REL, out=fl)
             self.floor = np.maximum(fl, floor_abs, out=fl)
-        # (7, B): the readings' columns (rate, poly_order, log_rate_err, envelope_ratio, tail_min, tail_max, code),
+        # (8, B): the readings' columns (rate, poly_order, log_rate_err, envelope_ratio, tail_min, tail_max, code,
+        # algebraic),
         # each contiguous, written by the reading in the threads that read (first touch there).  One spare column:
         # the block of rows [lo, hi) handed to the compiled reading is then never contiguous, so every call has
         # the one compiled signature (a 2-D array of any layout)
-        self._out = np.empty((7, B + 1))
+        self._out = np.empty((8, B + 1))
         self.out = self._out[:, :B]
         self._read = np.zeros(B, dtype=bool)  # the rows read: the others get the code BOUNDED in reading()
         self.interpreted = bool(interpret)
@@ -514,8 +523,9 @@ class Reader:
             code = o[6].astype(np.int8)
         else:  # a row never read holds no number yet
             code = np.where(self._read, o[6], BOUNDED).astype(np.int8)
+        alg = o[7] if self._read.all() else np.where(self._read, o[7], np.nan)
         return RunReading(rate=o[0], poly_order=o[1], log_rate_err=o[2], envelope_ratio=o[3], tail_min=o[4],
-                          tail_max=o[5], code=code)
+                          tail_max=o[5], code=code, algebraic=alg)
 
 
 def _of_runs(v, lo: int, hi: int) -> np.ndarray:
@@ -562,7 +572,7 @@ def _compile_reading_once(idx) -> None:
     from .codegen import first_call_once
     R = idx.shape[0]
     one = (np.ones((R, 1)), np.full(1, float(R)), np.full(1, -1, dtype=np.int64), np.full(1, FLOOR_ABS),
-           np.full(1, float(POLY_MAX)), np.empty((7, 2))[:, :1])  # out: a (7, rows) block of Reader._out, never contiguous
+           np.full(1, float(POLY_MAX)), np.empty((8, 2))[:, :1])  # out: an (8, rows) block of Reader._out, never contiguous
     if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, 0, 1, _VECTOR),
                        notice="compiling the reading of runs (rate fit and verdict; first time only, cached on disk "
                               "afterwards) ..."):
@@ -723,13 +733,10 @@ def _slope(x, y, sel, lo, hi):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _poly_fit(x, logx, y, sel, lo, hi):
-    """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1; ``logx = log(x)``, computed once for
-    all rows): returns (b, c, v) with v the squared standard error of c, NaN if singular.  Solved in centred
-    coordinates with the 2x2 normal equations of (x, log x); the residual sum of squares as
-    ``syy - b sxy - c sly`` (at least 0: one more sum, no second pass; its rounding, about eps syy, moves the
-    standard error by less than 1e-4 for log-distances spanning up to 700) and ``v = rss / (n - 3) * sxx / det``
-    (the (c, c) entry of the inverse normal matrix, centred)."""
+def _poly_sums(x, logx, y, sel, lo, hi):
+    """The least-squares sums of y against x and log x over sel[lo:hi] (x >= 1; ``logx = log(x)``): ``(n, mx, ml, my,
+    sxx, sxl, sll, sxy, sly, syy)``, the count, the means and the centred sums of products, in the order of
+    :func:`_read_group`'s lane sums (the same numbers bitwise)."""
     n = 0.0
     mx = 0.0
     ml = 0.0
@@ -760,12 +767,57 @@ def _poly_fit(x, logx, y, sel, lo, hi):
         sxy += dx * dy
         sly += dl * dy
         syy += dy * dy
+    return n, mx, ml, my, sxx, sxl, sll, sxy, sly, syy
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _poly_fit(x, logx, y, sel, lo, hi):
+    """Least squares of y = a + b x + c log x over sel[lo:hi] (x >= 1; ``logx = log(x)``, computed once for
+    all rows): returns (b, c, v) with v the squared standard error of c, NaN if singular.  Solved in centred
+    coordinates with the 2x2 normal equations of (x, log x) (:func:`_poly_sums`); the residual sum of squares as
+    ``syy - b sxy - c sly`` (at least 0: one more sum, no second pass; its rounding, about eps syy, moves the
+    standard error by less than 1e-4 for log-distances spanning up to 700) and ``v = rss / (n - 3) * sxx / det``
+    (the (c, c) entry of the inverse normal matrix, centred)."""
+    n, mx, ml, my, sxx, sxl, sll, sxy, sly, syy = _poly_sums(x, logx, y, sel, lo, hi)
     det = sxx * sll - sxl * sxl
     if not det > 1e-12 * sxx * sll:
         return math.nan, math.nan, math.nan
     b = (sll * sxy - sxl * sly) / det
     c = (sxx * sly - sxl * sxy) / det
     return b, c, max(syy - b * sxy - c * sly, 0.0) / (n - 3.0) * sxx / det
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _algebraic(n, mx, ml, my, sxx, sll, sxy, sly, syy, n2, mx2, ml2, my2, sxx2, sll2, sxy2, sly2):
+    """:func:`algebraic_exponent` from least-squares sums: over ``P = [T/4, T]`` (count ``n``, means of k, log k and
+    log d, centred sums of squares and products as :func:`_poly_sums` gives them) and over its last half ``W2 = [T/2,
+    T]`` (``n2``, ...); ``W1 = [T/4, T/2)``'s sums are P's less W2's by the pairwise update (Chan, Golub & LeVeque
+    1979): ``S_1 = S_P - S_2 - n1 n2 / n (m_1 - m_2)(m'_1 - m'_2)``.  The exponent ``p`` (W2's log-log slope) where
+    the decay is algebraic, else NaN: the sweep's table and a single run's reading from the one compiled reading.
+    The independent reference is :func:`algebraic_exponent` (NumPy's polyfit on the samples)."""
+    n1 = n - n2
+    if not (n1 >= 3.0 and n2 >= 3.0 and sxx2 > 0.0 and sll2 > 0.0 and sxx > 0.0 and sll > 0.0):
+        return math.nan
+    mx1 = (n * mx - n2 * mx2) / n1
+    ml1 = (n * ml - n2 * ml2) / n1
+    my1 = (n * my - n2 * my2) / n1
+    w = n1 * n2 / n
+    sxx1 = sxx - sxx2 - w * (mx1 - mx2) * (mx1 - mx2)
+    sll1 = sll - sll2 - w * (ml1 - ml2) * (ml1 - ml2)
+    sxy1 = sxy - sxy2 - w * (mx1 - mx2) * (my1 - my2)
+    sly1 = sly - sly2 - w * (ml1 - ml2) * (my1 - my2)
+    if not (sxx1 > 0.0 and sll1 > 0.0):
+        return math.nan
+    s1 = sxy1 / sxx1
+    q1 = sly1 / sll1
+    s2 = sxy2 / sxx2
+    q2 = sly2 / sll2
+    if not (q1 < 0.0 and q2 < 0.0 and s1 < 0.0 and s2 < 0.0 and abs(q1 - q2) <= ALGEBRAIC_AGREE * abs(q2)
+            and s1 / s2 >= ALGEBRAIC_SLOWING):
+        return math.nan
+    rss_log = syy - sly * sly / sll  # over P: one power of k against one rate per step
+    rss_k = syy - sxy * sxy / sxx
+    return q2 if rss_log <= ALGEBRAIC_FIT * rss_k else math.nan
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -800,6 +852,11 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
             logd[j] = log_pos(d)
     # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
     ns = _select(idx, dist, r, FIT_START * T, T, floor[r], sel)
+    # the sums over [T/4, T] of the algebraic-decay test (_algebraic; _poly_fit's, computed again where it runs)
+    pn = 0.0
+    pmx = pml = pmy = psxx = psll = psxy = psly = psyy = math.nan
+    if ns >= 6 and idx[sel[0]] >= 1.0:
+        pn, pmx, pml, pmy, psxx, _, psll, psxy, psly, psyy = _poly_sums(idx, logk, logd, sel, zero, ns)
     rate = math.nan
     poly = 0.0
     nt_c = -1  # the plain fit's window is the decay test's: its slope is kept for the test below
@@ -918,6 +975,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     b3 = math.nan
     pw = math.nan  # the log-log slope over [T/2, T] and its uncertainty (POW_MAX)
     perr = math.inf
+    alg = math.nan  # the exponent of an algebraic decay (_algebraic)
     if nt >= 4:
         if nt_c >= 0:
             bt = bt_c
@@ -938,6 +996,10 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
             p1, sp1 = _slope(logk, logd, sel, zero, h)
             p2, sp2 = _slope(logk, logd, sel, h, nt)
             perr = abs(p1 - p2) + spw
+            if pn > 0.0:
+                n2, mx2, ml2, my2, sxx2, _, sll2, sxy2, sly2, _ = _poly_sums(idx, logk, logd, sel, zero, nt)
+                alg = _algebraic(pn, pmx, pml, pmy, psxx, psll, psxy, psly, psyy, n2, mx2, ml2, my2, sxx2, sll2, sxy2,
+                                 sly2)
     out[2, r] = err
     # ---- the verdict
     if div[r] >= 0:
@@ -969,6 +1031,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
         out[6, r] = GROWING
     else:
         out[6, r] = BOUNDED
+    out[7, r] = alg if out[6, r] == CONVERGING or out[6, r] == BOUNDED else math.nan
 
 
 #: rows read together by :func:`_read_group` (lanes of its vector loops).  Each sum of a group lives in memory, one
@@ -1095,7 +1158,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (44, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (45, GROUP).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -1268,6 +1331,14 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
     else:
         for b in range(m):
             perr[b] = math.inf
+    # ---- the algebraic-decay test (_algebraic) from the sums over [T/4, T] and [T/2, T]: _read_row's, bitwise
+    alg = acc[44]
+    for b in range(m):
+        alg[b] = math.nan
+    if ns >= 6 and idx[j0] >= 1.0 and idx[jh] >= 1.0:
+        for b in range(m):
+            alg[b] = _algebraic(cp, xp, lp, sp[b], sxxp, sllp, sxyp[b], slyp[b], syyp[b], ca, xa, la, sa[b], sxxa,
+                                slla, sxa[b], sla[b])
     # ---- envelopes and the tail range: _read_row's comparisons, from the largest and smallest distance of each of
     # the six bands its tests cut [0, T] into (idx increasing: each band a range of indices), one pass over the samples
     # with at most two comparisons each (a pass per test made 188 comparisons a row of 65 samples, this one 99: the
@@ -1351,13 +1422,14 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
+        out[7, r] = alg[b] if out[6, r] == CONVERGING or out[6, r] == BOUNDED else math.nan
     return m
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
-    """Read rows ``[r0, r1)`` into ``out`` (7, B) (``out[c, r]``: column ``c`` of :class:`RunReading`'s fields in
-    their order, the code last) from the sample-major distances ``dist`` (R, B) (``dist[j, r]``
+    """Read rows ``[r0, r1)`` into ``out`` (8, B) (``out[c, r]``: column ``c`` of :class:`RunReading`'s fields in
+    their order: rate, poly_order, log_rate_err, envelope_ratio, tail_min, tail_max, the code, algebraic) from the sample-major distances ``dist`` (R, B) (``dist[j, r]``
     row ``r``'s distance at step ``idx[j]``).  With ``vector``, rows whose samples are all usable
     (:func:`_uniform_rows`) are read :data:`GROUP` at a time by :func:`_read_group` (consecutive such rows of
     the same life), the others one by one by :func:`_read_row`; the numbers are the same either way
@@ -1373,7 +1445,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
             vector = False
     D = np.empty((R, GROUP))
     L = np.empty((R, GROUP))
-    acc = np.empty((44, GROUP))
+    acc = np.empty((45, GROUP))
     rows = np.empty(GROUP, dtype=np.int64)
     bad = np.zeros(max(r1 - r0, 0), dtype=np.int64)
     if vector:

@@ -625,3 +625,36 @@ def test_an_algebraic_decay_prints_no_rate_per_step(capsys, tmp_path):
     assert "rate per step: none (an algebraic decay, see the verdict; the last half's average, 0.998661" in out
     p = float(re.search(r"verdict: converging algebraically \(\|z_k - z\*\| ~ k\^(-[0-9.]+) ", out).group(1))
     assert p == pytest.approx(-1.0, abs=0.05)
+
+
+def test_a_sweep_gives_an_algebraic_decay_the_exponent_simulate_prints(capsys, tmp_path, monkeypatch):
+    """A sweep's table reported a rate per step for a decay like 1/(h k) with nothing to tell it from a geometric one
+    (simulate said "no rate per step"): its column ``algebraic`` has the exponent simulate's reading of the same run
+    has, NaN for a geometric decay, and the summary says how many rows decay
+    like a power of k."""
+    import csv
+    monkeypatch.chdir(tmp_path)  # (same exponent: the same test, on the samples each records)
+    (tmp_path / "sq.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef sq():\n"
+                                    "    x, y = sp.symbols('x y')\n"
+                                    "    return Game([x], [y], x ** 3 / 3, y ** 2 / 2, equilibrium=(0, 0), name='sq')\n")
+    code, out, _ = run(capsys, "sweep", "--game", "sq.py:sq", "--method", "gd", "--steps", "1000", "--step", "0.1",
+                       "--init", "1,1", "--init", "0.5,-0.2", "--out", "t.csv")
+    assert code == 0
+    assert re.search(r"^2 of them decay like a power of k, \|z_k - z\*\| ~ k\^p with p from -0\.9\d+ to -0\.9\d+ ", out,
+                     re.M), out
+    with open("t.csv") as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    import gandynamics as gd
+    from gandynamics.userload import load_user_game
+    fld = gd.VectorField(load_user_game("sq.py:sq")[0])
+    for row, z0 in zip(rows, ([1.0, 1.0], [0.5, -0.2])):
+        tr = gd.simulate(fld, "gd", z0, 1000, 0.1)
+        # (the same test on each one's samples: the rate differs as little, 0.998665 against 0.998661)
+        assert float(row["algebraic"]) == pytest.approx(tr.reading["algebraic"], rel=1e-3)
+        assert float(row["rate"]) == pytest.approx(tr.rate, rel=1e-5)
+        assert tr.reading["algebraic"] == pytest.approx(-1.0, abs=0.05)
+    code, out, _ = run(capsys, "sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "300", "--step", "0.1",
+                       "--out", "g.csv")
+    assert code == 0 and "power of k" not in out
+    with open("g.csv") as fh:
+        assert all(r["algebraic"] in ("", "nan") for r in csv.DictReader(line for line in fh if not line.startswith("#")))

@@ -9,6 +9,7 @@ import pytest
 
 from gandynamics import R1, VectorField, games, sweep
 from gandynamics.errors import GandynamicsError
+from gandynamics.verdict import algebraic_exponent  # noqa: E402
 from gandynamics.verdict import (ACCEL_MIN, ACCEL_SIG, BOUNDED, CONVERGING, DIVERGED, GROW_FACTOR, GROWING, RISE_FACTOR, ENVELOPE_FACTOR, FALL_BAND, FALL_END, FALL_FACTOR, FALL_HALF,
                                  FALL_SLOW, FALL_TAIL, FIT_START, FLOOR_ABS, FLOOR_GROW, FLOOR_NOISE, FLOOR_REL,
                                  MIN_POLY, POLY_SE, POLY_SLACK, POW_MAX, POW_SIG, TAIL_FACTOR, TEST_START, read_runs)
@@ -267,8 +268,14 @@ def reference(idx, dist, life, div, zn, cmax=None):
     idx = np.asarray(idx, float)
     B = dist.shape[0]
     floor = np.maximum(FLOOR_ABS, FLOOR_REL * zn)
-    out = np.empty((7, B))
+    out = np.empty((8, B))
     _read_rows(idx, dist, np.asarray(life, float), div, floor, np.full(B, 3.0) if cmax is None else cmax, out, 0, B)
+    for r in range(B):  # the exponent of an algebraic decay: NumPy's polyfit on the samples (verdict.algebraic_exponent)
+        T = float(life[r])
+        use = (idx >= FIT_START * T) & (idx <= T) & (dist[r] > floor[r]) & (dist[r] < math.inf)
+        enough = np.sum(use) >= 6 and np.sum(use & (idx >= TEST_START * T)) >= 4 and idx[use].min() >= 1.0
+        out[7, r] = (algebraic_exponent(idx, dist[r], T, floor[r]) if enough and out[6, r] in (CONVERGING, BOUNDED)
+                     else math.nan)
     return out
 
 
@@ -324,7 +331,8 @@ def test_read_runs_is_bitwise_the_previous_reading(K):
     new = read_runs(idx, d, life, div, zn)
     got = np.vstack([new.rate, new.poly_order, new.log_rate_err, new.envelope_ratio, new.tail_min, new.tail_max,
                      new.code.astype(float)])
-    np.testing.assert_array_equal(got, ref)  # bitwise, NaN where NaN
+    np.testing.assert_array_equal(got, ref[:7])  # bitwise, NaN where NaN
+    _same_exponents(new.algebraic, ref[7])
     # every verdict and both fits occur, so the comparison covers each branch
     codes = set(new.code.tolist())
     assert {CONVERGING, DIVERGED, BOUNDED} | ({GROWING} if K >= 64 else set()) <= codes <= {CONVERGING, DIVERGED,
@@ -419,12 +427,19 @@ def _both_paths(idx, d, life, div, zn, cmax=None):
     outs, counts = [], []
     for vector in (True, False):
         n = d.shape[0]
-        out = np.empty((7, n + 1))[:, :n]  # (7, rows), never contiguous: as Reader hands its blocks
+        out = np.empty((8, n + 1))[:, :n]  # (8, rows), never contiguous: as Reader hands its blocks
         caps = np.full(n, float(V.POLY_MAX)) if cmax is None else cmax
         counts.append(V._read_rows(idx, np.ascontiguousarray(d.T), np.asarray(life, float), div, floor, caps, out,
                                    0, n, vector))  # sample-major distances
         outs.append(out)
     return outs, counts
+
+
+def _same_exponents(got, want):
+    """The reading's algebraic exponents (from its least-squares sums) against NumPy's polyfit on the samples: NaN in
+    the same rows, equal to 1e-9 elsewhere."""
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_allclose(got[~np.isnan(got)], want[~np.isnan(want)], rtol=1e-9, atol=1e-12)
 
 
 def _read_as_the_reference(idx, d, life, div, zn, cmax=None):
@@ -434,8 +449,9 @@ def _read_as_the_reference(idx, d, life, div, zn, cmax=None):
     with np.errstate(all="ignore"):
         ref = reference(idx, d, life, div, zn, cmax)
     (grouped, single), (n_grouped, n_single) = _both_paths(idx, d, life, div, zn, cmax)
-    np.testing.assert_array_equal(grouped, ref)
-    np.testing.assert_array_equal(single, ref)
+    np.testing.assert_array_equal(grouped, single)  # the two paths: every column bitwise
+    np.testing.assert_array_equal(grouped[:7], ref[:7])
+    _same_exponents(grouped[7], ref[7])
     want = _grouped_rows(idx, d, life, zn)
     assert n_grouped == int(want.sum())
     return ref, n_grouped, n_single, want
@@ -594,8 +610,9 @@ def test_hypothesis_sequences_read_as_before(K, rows, samples, zn):
     with np.errstate(all="ignore"):
         ref = reference(idx, d, life, div, z)
     (grouped, single), (n_grouped, _) = _both_paths(idx, d, life, div, z)
-    np.testing.assert_array_equal(grouped, ref)
-    np.testing.assert_array_equal(single, ref)
+    np.testing.assert_array_equal(grouped, single)
+    np.testing.assert_array_equal(grouped[:7], ref[:7])
+    _same_exponents(grouped[7], ref[7])
     assert n_grouped == int(_grouped_rows(idx, d, life, z).sum())
     got = read_runs(idx, d, life, div, z)
     assert got.verdict == [V.VERDICTS[int(c)] for c in ref[6]]
@@ -898,3 +915,34 @@ def test_a_spike_at_either_end_of_each_band_is_read_as_the_reference(K):
     changed = [not np.array_equal(ref[:, (i + 1) * len(base):(i + 2) * len(base)], plain, equal_nan=True)
                for i in range(len(rows) - 1)]
     assert all(changed)
+
+
+@pytest.mark.parametrize("K", [1000, 20000])
+def test_algebraic_exponents_are_read_by_both_paths_as_numpy_fits_them(K):
+    """The sweep's ``algebraic`` column (the exponent p of |z_k - z*| ~ k^p) from the reading's least-squares sums, in
+    groups and one by one (bitwise), against NumPy's polyfit on the samples (verdict.algebraic_exponent): power laws
+    A k^-p (p from 0.2 to 3), some with a transient (k + k0)^-p or a modulation, found with their exponent; geometric
+    decays, a fall to a level c + a/k and orbits not.  Rows with a NaN or a sample under the floor (read one by one)
+    too."""
+    rng = np.random.default_rng(K)
+    idx = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64)).astype(float)
+    k = np.maximum(idx, 1.0)[None, :]
+    B = 400
+    kind = rng.integers(0, 5, B)[:, None]
+    p = rng.uniform(0.2, 3.0, (B, 1))
+    a = 10 ** rng.uniform(-2, 2, (B, 1))
+    d = a * k ** -p
+    d = np.where(kind == 1, a * (k + rng.uniform(1, 50, (B, 1))) ** -p * (1 + 0.05 * np.cos(0.3 * k)), d)
+    d = np.where(kind == 2, a * rng.uniform(0.99, 0.9999, (B, 1)) ** k, d)
+    d = np.where(kind == 3, a * (rng.uniform(1, 20, (B, 1)) / K + 1.0 / k), d)
+    d = np.where(kind == 4, a * (1.5 + np.cos(rng.uniform(0.1, 2, (B, 1)) * k)), d)
+    d[::7, 3] = np.nan  # (a gap early: those rows go one by one)
+    life = np.full(B, float(K))
+    div = np.full(B, -1, dtype=np.int64)
+    zn = np.zeros(B)
+    ref, n_grouped, _, _ = _read_as_the_reference(idx, d, life, div, zn)
+    assert 0 < n_grouped < B
+    alg = ref[7]
+    power = (kind[:, 0] == 0) & (p[:, 0] >= 0.35)
+    assert np.all(np.isfinite(alg[power])) and np.allclose(alg[power], -p[power, 0], rtol=0.05)
+    assert np.all(np.isnan(alg[kind[:, 0] == 2])) and np.all(np.isnan(alg[kind[:, 0] == 4]))

@@ -193,6 +193,12 @@ def run(args) -> int:
         print(summary_text(n, steps, methods, dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
                            complete=res.complete), file=summary_to)
     if not args.json:
+        alg = np.asarray(res["algebraic"])
+        has = alg[np.isfinite(alg)]
+        if has.size:  # (a power law has no rate per step: the table's rate is the last half's average)
+            print(f"{has.size} of them decay like a power of k, |z_k - z*| ~ k^p with p from {has.min():z.3g} to "
+                  f"{has.max():z.3g} (the table's algebraic column): no rate per step, their rate is the last half's "
+                  "average", file=summary_to)
         from ..runs.equilibria import MAX_FINAL_SEARCHES
         none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
         if none:

@@ -167,6 +167,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     # sheared rotation) may be off by 1e-3 without the table saying so
     with np.errstate(over="ignore", invalid="ignore"):  # (a diverging run's rate may be huge, its spread inf)
         cols["rate_err"] = run_column(np.multiply(reading.rate, reading.log_rate_err, out=reading.log_rate_err))
+    # the exponent p of a decay like k^p (a converging or bounded row), NaN elsewhere: such a row has no rate per step
+    cols["algebraic"] = run_column(reading.algebraic)
     cols["verdict"] = None
     cols["tail_min"] = run_column(reading.tail_min)
     cols["tail_max"] = run_column(reading.tail_max)
@@ -215,7 +217,7 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
     _, done, info = _execute(sub, progress=False, evals=evals, out=out, then=then)
     new = again.reading()
     found, zs = found[done], zs[done]  # (a Ctrl-C during this run: the rows it did not finish keep their first reading)
-    for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code"):
+    for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code", "algebraic"):
         getattr(reading, name)[found] = getattr(new, name)[done]
     ZSTAR = ZSTAR.copy()
     ZSTAR[found] = zs
@@ -227,14 +229,14 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
 def row_bytes(field, method_names) -> int:
     """Bytes a sweep of ``field`` holds per row, its table and its working arrays together (the largest they can be):
     the table's numbers (``init_``, ``final_``, ``zstar_`` per coordinate, the hyperparameters, ``step``, ``step_g``,
-    ``step_d``, ``beta``, ``distance``, ``rate``, ``rate_err``, ``tail_min``, ``tail_max``, ``diverged_at``), its flags
+    ``step_d``, ``beta``, ``distance``, ``rate``, ``rate_err``, ``algebraic``, ``tail_min``, ``tail_max``, ``diverged_at``), its flags
     and text (``method``, ``verdict``, ``reason``: 4 bytes a character), and the plan and reading (the rows' starts,
-    hyperparameters, steps, z* and reference points, final states, the reading's seven numbers, the kernels' stop
+    hyperparameters, steps, z* and reference points, final states, the reading's eight numbers, the kernels' stop
     records).  What :func:`sweep` checks against :func:`gandynamics.limits.memory_limit` before it allocates."""
     n, h = field.n, len(field.defaults)
-    table = 8 * (3 * n + h + 10) + 2 + 4 * (max(map(len, method_names), default=0)
+    table = 8 * (3 * n + h + 11) + 2 + 4 * (max(map(len, method_names), default=0)
                                             + max(map(len, ROW_VERDICTS)) + max(map(len, REASONS.values())))
-    work = 8 * (4 * n + h + 3 + 7 + 3)
+    work = 8 * (4 * n + h + 3 + 8 + 3)
     return int(table + work)
 
 
@@ -465,7 +467,8 @@ def _per_row(values: list, method_index: np.ndarray):
 #: the table's own columns and the sweep's own grid axes: a hyperparameter of one of these names is the axis and
 #: column ``hyper_<name>`` (the Hopf game's ``beta`` beside momentum's ``beta``: one column had overwritten the other,
 #: and a grid over ``beta`` had set both)
-_OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "rate_err", "verdict",
+_OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "rate_err", "algebraic",
+                "verdict",
                 "tail_min",
                 "tail_max", "diverged", "diverged_at", "reason", "finished")
 

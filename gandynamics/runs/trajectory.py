@@ -25,7 +25,7 @@ from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
 from ..provenance import provenance
-from ..verdict import BOUNDED_LABEL, CONVERGING, SETTLED_F, VERDICTS, algebraic_exponent
+from ..verdict import BOUNDED_LABEL, CONVERGING, SETTLED_F, VERDICTS
 from .engine import Interrupted, Plan, choose_engine, run_rows
 from ..equilibrium import norm, zero_test
 from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
@@ -331,12 +331,9 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
     if missing is not None:  # no z*: read on |z_k - z_0| (reference_points), which the row's tails and rate measure
         row["no_zstar"] = True
-    elif reading.verdict[0] in (VERDICTS[CONVERGING], BOUNDED_LABEL):
-        # a decay like k^p has no rate per step: said (describe); a bounded run's too (k^-0.25 is slower than a
-        # converging verdict's POW_MAX, and printed a geometric rate beside "bounded")
-        p_alg = algebraic_exponent(rec[at], res["dist"][0, at], life, RECORD_FLOOR)
-        if p_alg == p_alg:
-            row["algebraic"] = p_alg
+        row.pop("algebraic", None)  # (of the displacement: no decay to z*)
+    # (a decay like k^p, converging or bounded, has no rate per step: its exponent is the reading's "algebraic", the
+    # sweep's table's column of the same name; describe says it)
     if reading.verdict[0] == BOUNDED_LABEL and div < 0:
         # a bounded run whose *states* stood still over its last half (not only its distance to z*: an orbit at a fixed
         # radius keeps that constant), and whether where it stands is a zero of F: it converged, to another stationary
