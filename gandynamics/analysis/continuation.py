@@ -366,20 +366,28 @@ def _tangent(Hx, t_prev):
 
 
 def _newton(H, Hx, x_pred, t, tol=1e-13, maxit=12):
-    """Newton on ``[H(x); t.(x - x_pred)] = 0`` from ``x_pred``; returns (x, iterations)."""
+    """Newton on ``[H(x); t.(x - x_pred)] = 0`` from ``x_pred``; returns (x, iterations).  Converged when the step is
+    below ``tol (1 + |x|)``, or below ``1e-8 (1 + |x|)`` and no longer falling (rounding), and ``|H|`` below ``1e-9 (1 + |x|) max(1, |D_x H|)`` (the residual in the units of F
+    times those of x: F scaled by 1e4 about x ~ 1000 stalled the continuation, its rounding alone above 1e-9 |x|)."""
     x = x_pred.copy()
+    prev = math.inf
     for it in range(1, maxit + 1):
         r = np.append(H(x), t @ (x - x_pred))
         if not np.all(np.isfinite(r)):
             raise _NoConvergence("non-finite residual")
         try:
-            dx = np.linalg.solve(_bordered(Hx(x), t), -r)
+            A = Hx(x)
+            dx = np.linalg.solve(_bordered(A, t), -r)
         except np.linalg.LinAlgError:
             raise _NoConvergence("singular bordered Jacobian") from None
         x = x + dx
-        if np.linalg.norm(dx) <= tol * (1.0 + np.linalg.norm(x)):
-            if np.linalg.norm(H(x)) <= 1e-9 * (1.0 + np.linalg.norm(x)):
+        size, step = 1.0 + np.linalg.norm(x), float(np.linalg.norm(dx))
+        # converged: the step below tol, or at rounding level where the steps stopped falling (an ill-conditioned
+        # bordered matrix near a branch point, |x| ~ 1000: steps of 1e-9 that no iteration reduces to 1e-13 |x|)
+        if step <= tol * size or (step <= 1e-8 * size and step > 0.25 * prev):
+            if np.linalg.norm(H(x)) <= 1e-9 * size * max(1.0, float(np.linalg.norm(A))):
                 return x, it
+        prev = step
     raise _NoConvergence(f"no convergence in {maxit} Newton steps")
 
 
@@ -714,9 +722,15 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                         **e.extra, "crossing": "fixed points of the map that are not zeros of F cross the branch "
                                                "(a multiplier +1 where the branch does not turn)"})
                     if e.type == "fold" and not turned else e for e in here]
+            # a multiplier +1 that is a branch point of the zeros of F (the extended system converges from it) is placed
+            # there: the bordered determinant's, found in the same step, is then the same point (it was listed twice,
+            # 1e-6 apart: the root finder stops where the points near a branch point are refused)
+            here = [_as_branch_point(prob, H, Hx, e) if "crossing" in e.extra else e for e in here]
         # a fold at a branch point is the branch point; a branch point found twice (bordered determinant, multiplier +1)
-        # is kept once
-        near = lambda e, b: abs(e.value - b.value) <= 1e-6 * max(1.0, abs(b.value))  # noqa: E731
+        # is kept once: events at one parameter value AND one point (two branch points at mu = 0, x = -1 and x = +1,
+        # were one: the second dropped)
+        near = lambda e, b: (abs(e.value - b.value) <= 1e-6 * max(1.0, abs(b.value))  # noqa: E731
+                             and np.linalg.norm(e.point - b.point) <= 1e-6 * (1.0 + np.linalg.norm(b.point)))
         # (the bordered determinant's, refined on the extended system, first: a map's multiplier +1 at the same point
         # is the same branch point of the zeros of F, located less precisely, and nothing "not zeros of F" crosses)
         here.sort(key=lambda e: e.type == "branch-point" and "crossing" in e.extra)
@@ -813,43 +827,46 @@ def _root_on_branch(H, Hx, x0, t0, x1, t1, g, maxit: int = 200):
     normal to ``p'(s)`` through ``p(s)``, ``p`` the cubic Hermite interpolant of the *current bracket's* two points and
     tangents (:func:`_hermite`), so the predictor's error falls as the bracket's length to the fourth power and
     Newton lands on the branch from next to it.  A point whose tangent turns from ``p'(s)`` by more than 10 degrees
-    lies on another branch (one crossing at a branch point) and is refused in favour of the bisection's.
+    (:data:`SAME_BRANCH_COS`) lies on another branch (one crossing at a branch point) and is refused in favour of
+    the bisection's, then of the quarter points'.
 
     Simpler parametrisations failed where a branch turns within a step: hyperplanes normal to the tangent at ``x0``
     miss the branch beyond a fold or a symmetric pitchfork's vertex (the test functions were then evaluated at
     predictors off the branch: a pitchfork's branch point was placed at mu = -7.5e-4, closed form 0, at a point that
     was no equilibrium); a fixed interpolant of the whole step leaves the predictor ~1e-4 off the branch, and within
-    that of a branch point Newton reached the crossing branch (the branch point at 5e-14 in mu, 2.3e-7 in the state).
+    that of a branch point Newton reached the crossing branch.
 
-    Returns ``(x, t)`` at the zero (the end of the final bracket with the smaller ``|g|``); raises ``_NoConvergence``
-    where no point of the branch inside the bracket can be computed."""
+    Returns ``(x, t, width)``: the end of the final bracket with the smaller ``|g|`` (the true values, not those
+    Illinois halved) and the bracket's length (0 at an exact zero); raises ``_NoConvergence`` where no point of the
+    branch inside the first bracket can be computed."""
     ga, gb = g(x0, t0), g(x1, t1)
     if ga == 0.0:
-        return x0, t0
+        return x0, t0, 0.0
     if gb == 0.0:
-        return x1, t1
+        return x1, t1, 0.0
     if ga * gb > 0:
         raise _NoConvergence("no sign change of the test function")
-    a, b = (x0, t0, ga), (x1, t1, gb)
+    a, b = (x0, t0, ga, ga), (x1, t1, gb, gb)  # (point, tangent, g as Illinois weights it, g)
     kept = 0  # which end was kept by the last step (-1: a, +1: b), for Illinois' halving
     for it in range(maxit):
-        (xa, ta, ga), (xb, tb, gb) = a, b
+        (xa, ta, wa, _), (xb, tb, wb, _) = a, b
         if np.linalg.norm(xb - xa) <= 1e-15 * (1.0 + np.linalg.norm(xa)):
             break
         found = None
-        for s in ((0.5,) if it % 3 == 2 else (min(max(ga / (ga - gb), 0.01), 0.99), 0.5)):
+        tries = (0.5, 0.25, 0.75) if it % 3 == 2 else (min(max(wa / (wa - wb), 0.01), 0.99), 0.5, 0.25, 0.75)
+        for s in tries:
             pred, dp = _hermite(xa, ta, xb, tb, s)
             try:
                 x = _newton(H, Hx, pred, dp, tol=1e-15, maxit=30)[0]
             except _NoConvergence:
-                x, res = _newton_last(H, Hx, pred, dp)
-                if not res <= 1e-12 * (1.0 + np.linalg.norm(x)):
+                x, ok = _newton_last(H, Hx, pred, dp)
+                if not ok:
                     continue
             u = dp / np.linalg.norm(dp)
             try:
                 t = _tangent(Hx(x), u)
             except _NoConvergence:  # the bordered matrix exactly singular: x is the singular point itself
-                return x, u
+                return x, u, 0.0
             if t @ u >= SAME_BRANCH_COS:
                 found = x, t
                 break
@@ -860,37 +877,40 @@ def _root_on_branch(H, Hx, x0, t0, x1, t1, g, maxit: int = 200):
         x, t = found
         gx = g(x, t)
         if gx == 0.0:
-            return x, t
-        if (gx > 0) == (ga > 0):
-            a = (x, t, gx)
-            b = (xb, tb, gb / 2) if kept == 1 else b
+            return x, t, 0.0
+        if (gx > 0) == (wa > 0):
+            a = (x, t, gx, gx)
+            b = (xb, tb, wb / 2, b[3]) if kept == 1 else b
             kept = 1
         else:
-            b = (x, t, gx)
-            a = (xa, ta, ga / 2) if kept == -1 else a
+            b = (x, t, gx, gx)
+            a = (xa, ta, wa / 2, a[3]) if kept == -1 else a
             kept = -1
-    end = min((a, b), key=lambda e: abs(e[2]))
-    return end[0], end[1]
+    end = min((a, b), key=lambda e: abs(e[3]))
+    return end[0], end[1], float(np.linalg.norm(b[0] - a[0]))
 
 
 def _newton_last(H, Hx, x_pred, t, maxit=60):
-    """Newton on the bordered system from ``x_pred`` as in :func:`_newton`, without a convergence test: its last iterate
-    and ``|H|`` there (near a branch point, where the bordered matrix is singular, Newton converges only linearly;
-    where it is exactly singular the last iterate before it)."""
+    """Newton on the bordered system from ``x_pred`` as in :func:`_newton`, for where that fails next to a singular
+    point (a branch point: the bordered matrix singular there, Newton converges only linearly): ``(x, ok)``, its last
+    iterate and whether its steps fell below ``1e-12 (1 + |x|)`` with ``H`` finite (a test of the steps, not of
+    ``|H|``, whose rounding is in the units of F: a residual test of ``1e-12`` refused the points of F scaled by 1e4).
+    It stops at the first step that small, or where the bordered matrix is exactly singular."""
     x = x_pred.copy()
     for _ in range(maxit):
         r = np.append(H(x), t @ (x - x_pred))
         if not np.all(np.isfinite(r)):
-            break
+            return x, False
         try:
             dx = np.linalg.solve(_bordered(Hx(x), t), -r)
         except np.linalg.LinAlgError:
             break
         if not np.all(np.isfinite(dx)):
-            break
+            return x, False
         x = x + dx
-    res = H(x)
-    return x, float(np.linalg.norm(res)) if np.all(np.isfinite(res)) else math.inf
+        if np.linalg.norm(dx) <= 1e-12 * (1.0 + np.linalg.norm(x)):
+            return x, bool(np.all(np.isfinite(H(x))))
+    return x, False
 
 
 def _locate_crossing(prob, x0, t0, x1, t1, H, Hx, discrete, k, kinds):
@@ -904,8 +924,8 @@ def _locate_crossing(prob, x0, t0, x1, t1, H, Hx, discrete, k, kinds):
         return float(vals[k])
 
     try:
-        xs, _ = _root_on_branch(H, Hx, x0, t0, x1, t1, g)
-    except (_NoConvergence, ValueError, RuntimeError):
+        xs, _, _ = _root_on_branch(H, Hx, x0, t0, x1, t1, g)
+    except _NoConvergence:
         return None
     z, a = xs[:n], float(xs[n])
     spec = prob.spectrum(z, a)
@@ -947,10 +967,17 @@ def _hopf_extra(prob, z, a, pair) -> dict:
                 "criticality": f"unknown ({type(exc).__name__})"}
 
 
+def _refine_tol(x, width: float) -> float:
+    """How far :func:`_refine_branch_point` may move a branch point located to a bracket of ``width``: the sign test
+    is reliable to about ``sqrt(eps)`` of the point's size (the tangent is lost to rounding nearer), or to its
+    bracket where that is wider (a bracket the root finder left open)."""
+    return 1e-6 * (1.0 + float(np.linalg.norm(x))) + 10.0 * width
+
+
 def _refine_branch_point(H, Hx, x, tol: float, maxit: int = 30):
     """A branch point located by the sign of ``det [H_x; t]`` (:func:`_root_on_branch`), refined as the regular zero
-    of the minimally extended system (Kuznetsov 2004, Elements of Applied Bifurcation Theory, §10.2.2; MatCont's BP
-    locator): unknowns ``(x, b, psi)`` (sizes n + 1, 1, n) with
+    of the minimally extended system (Govaerts 2000, Numerical Methods for Bifurcations of Dynamical Equilibria,
+    its minimally extended systems; MatCont's branch-point locator): unknowns ``(x, b, psi)`` (sizes n + 1, 1, n) with
 
         H(x) + b psi = 0,   H_x(x)^T psi = 0,   psi . psi = 1,
 
@@ -958,16 +985,39 @@ def _refine_branch_point(H, Hx, x, tol: float, maxit: int = 30):
     the second derivatives in its Jacobian, ``d/dx (H_x^T psi)``, by central differences (an inexact Jacobian slows
     Newton, the zero it converges to is exact).  The sign test alone leaves the point where the branch's tangent
     is lost to rounding, ~sqrt(eps) from the branch point (a crossing of x^2 = mu and x^2 = 4 - mu was placed at
-    mu = 2 - 5e-10); this zero is exact to rounding.  Returns ``x`` unchanged if Newton does not converge or
-    moves it farther than ``tol`` (a non-generic branch point)."""
+    mu = 2 - 5e-10); this zero is exact to rounding.  ``psi`` is tried from the three smallest singular values' vectors
+    (where F's components have unequal scales the smallest is not the branch point's a little away from it).  Kept
+    when Newton's steps in x fall below ``1e-14 (1 + |x|)`` (or stop falling below ``1e-9 (1 + |x|)``: rounding) within
+    ``maxit`` iterations (and two more), with ``|b|`` within ``1e-6`` of ``|H_x| (1 + |x|)`` and the point moved at most ``tol``:
+    returns ``(point, True)``; otherwise ``(x, False)`` (a non-generic branch point, where the system is singular too,
+    or a point that is no branch point of the zeros of F: a map's multiplier +1 where fixed points that are not zeros
+    of F cross).  (A test
+    of ``|H|`` before and after refused correct refinements: the unrefined point of a polynomial field often has
+    ``H = 0`` exactly, the refined one ``|H| = 2e-15``.)"""
     x = np.asarray(x, dtype=float)
-    m = x.size  # n + 1
     A = Hx(x)
     if not np.all(np.isfinite(A)):
-        return x
-    u = np.linalg.svd(A)[0][:, -1]
+        return x, False
+    try:
+        U = np.linalg.svd(A)[0]
+    except np.linalg.LinAlgError:
+        return x, False
+    # psi from the left singular vectors, the smallest singular value's first: where F's components have unequal
+    # scales (one scaled by 1e5) the null row of D_x H at the branch point is not the smallest a little away from it
+    for k in range(U.shape[1] - 1, max(U.shape[1] - 4, -1), -1):
+        got, ok = _extended_newton(H, Hx, x, U[:, k], tol, maxit)
+        if ok:
+            return got, True
+    return x, False
+
+
+def _extended_newton(H, Hx, x, u, tol: float, maxit: int):
+    """Newton on :func:`_refine_branch_point`'s extended system from ``(x, 0, u)``: ``(point, converged)``."""
+    m = x.size  # n + 1
     y = np.concatenate([x, [0.0], u])
     n = m - 1
+    prev = math.inf
+    done = 0
 
     def residual(y):
         xx, b, psi = y[:m], y[m], y[m + 1:]
@@ -977,7 +1027,7 @@ def _refine_branch_point(H, Hx, x, tol: float, maxit: int = 30):
         xx, b, psi = y[:m], y[m], y[m + 1:]
         r = residual(y)
         if not np.all(np.isfinite(r)):
-            return x
+            return x, False
         J = np.zeros((2 * n + 2, 2 * n + 2))
         A = Hx(xx)
         J[:n, :m], J[:n, m], J[:n, m + 1:] = A, psi, b * np.eye(n)
@@ -990,15 +1040,37 @@ def _refine_branch_point(H, Hx, x, tol: float, maxit: int = 30):
         try:
             dy = np.linalg.solve(J, -r)
         except np.linalg.LinAlgError:
-            return x
+            return x, False
         y = y + dy
         if not np.all(np.isfinite(y)) or np.linalg.norm(y[:m] - x) > tol:
-            return x
-        if np.linalg.norm(dy[:m]) <= 1e-15 * (1.0 + np.linalg.norm(y[:m])):
-            break
+            return x, False
+        size, step = 1.0 + np.linalg.norm(y[:m]), float(np.linalg.norm(dy[:m]))
+        if done:  # (two more steps once x converged: b and psi converge with it, b was still 1e-5 from its zero)
+            done += 1
+            if done == 3:
+                break
+        elif step <= 1e-14 * size or (step <= 1e-9 * size and step > 0.25 * prev):  # (converged, or at rounding)
+            done = 1
+        prev = step
     else:
-        return x
-    return y[:m] if np.linalg.norm(H(y[:m])) <= np.linalg.norm(H(x)) + 1e-15 else x
+        return x, False
+    # b is 0 at a branch point, to the rounding of H (in F's units: 1e-6 where F is scaled by 1e4 about |x| ~ 600)
+    scale = 1.0 + float(np.linalg.norm(Hx(y[:m]))) * (1.0 + float(np.linalg.norm(y[:m])))
+    return (y[:m], True) if abs(y[m]) <= 1e-6 * scale else (x, False)
+
+
+def _as_branch_point(prob, H, Hx, e: Event) -> Event:
+    """A map's multiplier-+1 event where the branch does not turn (``e.extra["crossing"]``), placed at the branch point
+    of the zeros of F it is when :func:`_refine_branch_point` converges from it (then nothing "not zeros of F"
+    crosses: that note is dropped); unchanged otherwise (fixed points of the map that are not zeros of F cross)."""
+    x0 = np.append(e.point, e.value)
+    x, ok = _refine_branch_point(H, Hx, x0, tol=_refine_tol(x0, 0.0))
+    if not ok:
+        return e
+    n = prob.n
+    spec = prob.spectrum(x[:n], float(x[n]))
+    extra = {k: v for k, v in e.extra.items() if k != "crossing"}
+    return dataclasses.replace(e, value=float(x[n]), point=x[:n].copy(), multipliers=spec, extra=extra)
 
 
 def _locate(prob, kind, x0, t0, x1, t1, H, Hx, tests, discrete):
@@ -1006,11 +1078,11 @@ def _locate(prob, kind, x0, t0, x1, t1, H, Hx, tests, discrete):
     event there (None where it is not one: a neutral saddle's sign change of the Hopf test, ...)."""
     n = prob.n
     try:
-        xs, _ = _root_on_branch(H, Hx, x0, t0, x1, t1, lambda x, t: tests(x, t)[0][kind])
-    except (_NoConvergence, ValueError, RuntimeError):
+        xs, _, width = _root_on_branch(H, Hx, x0, t0, x1, t1, lambda x, t: tests(x, t)[0][kind])
+    except _NoConvergence:
         return None
     if kind == "branch-point":
-        xs = _refine_branch_point(H, Hx, xs, tol=1e-6 * (1.0 + float(np.linalg.norm(x1 - x0))))
+        xs, _ = _refine_branch_point(H, Hx, xs, tol=_refine_tol(xs, width))
     z, a = xs[:n], float(xs[n])
     spec = prob.spectrum(z, a)
     extra = {}
