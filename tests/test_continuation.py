@@ -817,3 +817,23 @@ def test_turning_points_are_the_strict_extrema_of_the_parameter(values, turns):
     br = Branch(parameter="a", method=None, step=None, values=v, points=np.zeros((len(v), 1)), spectra=[],
                 stable=np.zeros(len(v), bool), events=[])
     assert br.turning_points().tolist() == turns
+
+
+def test_events_at_one_parameter_value_and_different_points_are_all_kept():
+    """A new user's finding: events were told apart by their parameter value alone, so of the three branch points of
+    F = ((x^3 - x - mu) mu, y) at mu = 0 (the cubic branch crosses the line mu = 0 of equilibria at x = -1, 0, 1) one
+    was listed, and of EG's two multipliers +1 at h lambda = 1 (3 x^2 - 1 = 1/h = 2: x = -1, 1, both at mu = 0) on
+    F = (x^3 - x - mu, y) one.  The folds at mu = -+2 / (3 sqrt 3) are kept too."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    start = [-1.324717957244746, 0.0]  # x^3 - x + 1 = 0
+    fold = 2.0 / (3.0 * math.sqrt(3.0))
+    g = Game([x], [y], sp.integrate((x**3 - x - mu) * mu, x), y**2 / 2, hyper={mu: 0.0})
+    br = continuation(VectorField(g), "mu", -1.0, 1.0, start=start)
+    bps = sorted((e.point[0], e.value) for e in events(br, "branch-point"))
+    assert [p for p, _ in bps] == pytest.approx([-1.0, 0.0, 1.0], abs=1e-9) and all(abs(v) <= 1e-12 for _, v in bps)
+    assert sorted(e.value for e in events(br, "fold")) == pytest.approx([-fold, fold], abs=1e-10)
+    g = Game([x], [y], sp.integrate(x**3 - x - mu, x), y**2 / 2, hyper={mu: 0.0})
+    br = continuation(VectorField(g), "mu", -1.0, 1.0, method="eg", step=0.5, start=start)
+    bps = sorted((e.point[0], e.value) for e in events(br, "branch-point"))
+    assert [p for p, _ in bps] == pytest.approx([-1.0, 1.0], abs=1e-9) and all(abs(v) <= 1e-12 for _, v in bps)
+    assert sorted(e.value for e in events(br, "fold")) == pytest.approx([-fold, fold], abs=1e-10)
