@@ -237,7 +237,8 @@ from gandynamics import Game
 
 def turning(kind="pitchfork", mu=1.0):
     x, y, m = sp.symbols("x y mu", real=True)
-    f = {"pitchfork": x**3 - m * x, "fold": x**2 - m, "s": x**3 - x - m, "cross": (x**2 - m) * (x**2 - 4 + m)}[kind]
+    f = {"pitchfork": x**3 - m * x, "fold": x**2 - m, "s": x**3 - x - m, "cross": (x**2 - m) * (x**2 - 4 + m),
+         "narrow": x**3 - x / 100 - m}[kind]
     return Game([x], [y], sp.integrate(f, x), y**2 / 2, hyper={m: mu}, name=kind)
 """
 
@@ -249,6 +250,8 @@ def turning(kind="pitchfork", mu=1.0):
     ("fold", "-1:2", "0,0", [], None, None),                   # (no equilibrium at -1: refused, see below)
     ("s", "-1:1", "-1.324717957244746,0", [2 / 27**0.5, -2 / 27**0.5], (-1.0, 1.0), 1.0),  # mu = x^3 - x: two folds
     ("cross", "0.5:3", "0.7071067811865476,0", [], None, None),  # x^2 = mu crosses x^2 = 4 - mu at mu = 2: no turn
+    # both folds of mu = x^3 - x/100 (at -+2 (1/300)^(3/2)) inside one step: located, no sampled point shows the turns
+    ("narrow", "-1:1", "-1.0033,0", [2 / 300**1.5, -2 / 300**1.5], (-1.0, 1.0), 1.0),
 ])
 def test_a_branch_that_turns_back_says_where_and_where_it_ends(capsys, tmp_path, monkeypatch, kind, rng, start,
                                                               turns, cover, end):

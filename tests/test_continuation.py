@@ -837,3 +837,40 @@ def test_events_at_one_parameter_value_and_different_points_are_all_kept():
     bps = sorted((e.point[0], e.value) for e in events(br, "branch-point"))
     assert [p for p, _ in bps] == pytest.approx([-1.0, 1.0], abs=1e-9) and all(abs(v) <= 1e-12 for _, v in bps)
     assert sorted(e.value for e in events(br, "fold")) == pytest.approx([-fold, fold], abs=1e-10)
+
+
+@pytest.mark.parametrize("kind", ["fold", "pitchfork"])
+def test_a_turn_within_a_step_of_the_start_is_followed_around(kind):
+    """A new user's finding: from mu = 1e-4, x = 0.01 on x^2 = mu (fold at 0) or x^3 = mu x (branch point at 0), the
+    first step turned at 0 and left the range, and the end was corrected back onto the start (two points, both the
+    start: "no bifurcation located").  The branch goes round the turn, its event at 0, and ends at mu = 1e-4, x = -0.01."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    f = x**2 - mu if kind == "fold" else x**3 - mu * x
+    br = continuation(VectorField(Game([x], [y], sp.integrate(f, x), y**2 / 2, hyper={mu: 0.0})), "mu", 1e-4, -1.0,
+                      start=[0.01, 0.0])
+    want = "fold" if kind == "fold" else "branch-point"
+    assert [e.type for e in br.events] == [want] and abs(br.events[0].value) <= 1e-12
+    assert br.values[-1] == 1e-4 and br.points[-1, 0] == pytest.approx(-0.01, rel=1e-9) and br.ended == "range"
+
+
+@pytest.mark.parametrize("lo", [1e-3, 1e-6, 1e-9])
+def test_a_fold_just_beyond_the_range_is_not_reported(lo):
+    """mu from 1 to 1e-6 on x^2 = mu: a step jumped round the fold at 0 (outside the range) and back, and a fold at
+    mu = 6.5e-40 was reported with "covers mu in [6.5e-40, 1]".  The branch ends at lo, x = sqrt(lo), no event."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    br = continuation(VectorField(Game([x], [y], x**3 / 3 - mu * x, y**2 / 2, hyper={mu: 1.0})), "mu", 1.0, lo,
+                      start=[1.0, 0.0])
+    assert br.events == [] and br.values.min() == lo and br.values[-1] == lo
+    assert br.points[-1, 0] == pytest.approx(math.sqrt(lo), rel=1e-9) and br.ended == "range"
+
+
+@pytest.mark.parametrize("kind, start", [("transcritical", [-1.0, 0.0]), ("pitchfork", [0.0, 0.0])])
+def test_a_range_ending_on_a_branch_point_reaches_it(kind, start):
+    """mu from -1 to 0 where a branch point sits at mu = 0: the natural-parameter correction at the bound met the
+    singular point, the branch stopped 0.037 short and the command line blamed --max-points.  It reaches mu = 0, x = 0
+    (Newton converging linearly there)."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    f = x**2 - mu * x if kind == "transcritical" else x**3 - mu * x
+    br = continuation(VectorField(Game([x], [y], sp.integrate(f, x), y**2 / 2, hyper={mu: 0.0})), "mu", -1.0, 0.0,
+                      start=start)
+    assert br.values[-1] == 0.0 and abs(br.points[-1, 0]) <= 1e-6 and br.ended == "range"

@@ -150,6 +150,9 @@ class Branch:
     stable: np.ndarray
     events: list
     params: dict = dfield(default_factory=dict)
+    #: why the branch ended: "range" (it left the range, at one of its ends), "max-points" (max_points used up) or
+    #: "singular" (Newton's method could not reach the range's end: a singular point at it or just before it)
+    ended: str = "range"
 
     def to_dict(self) -> dict:
         """The branch as built-in Python values (spectra as ``[re, im]`` pairs; :mod:`gandynamics.jsonio`), as
@@ -668,6 +671,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     tv, spec = tests(x, t)
     last = dict(tv)
     xs, specs = [x.copy()], [spec]
+    ended = "range"
     found: list[Event] = []
     while len(xs) < max_points:
         ds = min(ds, cap(x[n]))
@@ -684,18 +688,41 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         if t_new @ t < 0.9 and ds > 4 * ds_min(x[n]):
             ds /= 2
             continue
+        # a step that turns back in the parameter beyond the range's end (a fold just past it) left the range within the
+        # step: shorter steps end the branch at the bound instead (it read a fold at 6.5e-40 in mu = 1:1e-6); one that
+        # turns and leaves the range is shortened too, so that the end is placed on a step that does not turn (from
+        # a start at the bound, mu = 1e-4 with a fold at 0, the end was placed back on the start)
+        if (t[n] * t_new[n] < 0 and ds > 4 * ds_min(x[n])
+                and (not pmin <= x_new[n] <= pmax or not _turns_in(H, Hx, x, t, x_new, t_new, n, pmin, pmax))):
+            ds /= 2
+            continue
         end = not (pmin <= x_new[n] <= pmax)
         if end:  # land exactly on the end of the range: natural-parameter correction at the bound
             bound = pmax if x_new[n] > pmax else pmin
             frac = (bound - x[n]) / (x_new[n] - x[n])
             eb = np.zeros(n + 1)
             eb[n] = 1.0
+            pred = x + frac * (x_new - x)
             try:
-                x_new, _ = _newton(H, Hx, x + frac * (x_new - x), eb)
-                x_new[n] = bound
-                t_new = _tangent(Hx(x_new), t)
+                xb, _ = _newton(H, Hx, pred, eb)
+            except _NoConvergence:  # (a singular point at the bound: Newton converges linearly there)
+                xb, ok = _newton_last(H, Hx, pred, eb)
+                if not ok:
+                    xb = None
+            # the point at the bound on this step's arc, not another zero on that hyperplane (a branch that turned at a
+            # fold within the step was corrected back onto its start: two points, both the start)
+            if xb is None or np.linalg.norm(xb - pred) > 0.5 * np.linalg.norm(x_new - x):
+                ds /= 2
+                if ds < ds_min(x[n]):
+                    ended = "singular"  # (the bound cannot be reached: a singular point there, or just before it)
+                    break
+                continue
+            xb[n] = bound
+            try:
+                t_new = _tangent(Hx(xb), t)
             except _NoConvergence:
-                break
+                t_new = t  # (exactly singular at the bound: its tangent is undefined; the last one is kept)
+            x_new = xb
         tv_new, spec_new = tests(x_new, t_new)
         here = []
         for kind in kinds:
@@ -748,10 +775,23 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         if end:
             break
         ds = min(ds * 1.5, ds_max) if its <= 3 else (ds / 1.5 if its > 6 else ds)
+    else:
+        ended = "max-points"
     X = np.array(xs)
     return Branch(parameter=vary, method=method, step=prob.step, values=X[:, n], points=X[:, :n],
                   spectra=specs, stable=np.array([prob.stable_at(x[:n], float(x[n])) for x in X]), events=found,
-                  params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary})
+                  params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary}, ended=ended)
+
+
+def _turns_in(H, Hx, x0, t0, x1, t1, n: int, lo: float, hi: float) -> bool:
+    """Whether a branch that turns back in its parameter (component ``n``) between two of its points does so inside
+    ``[lo, hi]``: the turning point located on the branch (:func:`_root_on_branch` on the tangent's parameter
+    component; a cubic interpolant of the step put the turn of x^2 = mu at 1e-5, inside mu >= 1e-6, where it is 0)."""
+    try:
+        xf, _, _ = _root_on_branch(H, Hx, x0, t0, x1, t1, lambda x, t: float(t[n]))
+    except _NoConvergence:
+        return True  # (not located: the step stands, as before)
+    return bool(lo <= xf[n] <= hi)
 
 
 def _growth(spec, discrete):

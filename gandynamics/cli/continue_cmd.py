@@ -128,7 +128,11 @@ def run(args) -> int:
     # range it never reached: a new user's finding)
     end = float(br.values[-1])
     short = None
-    if min(abs(end - lo), abs(end - hi)) > 1e-9 * max(abs(hi - lo), 1e-300):
+    if br.ended == "singular":  # (it said "raise --max-points" of a branch stopped by a singular point at the range's end)
+        short = (f"the branch stops at {name} = {end:z.6g} after {len(br.values)} points: Newton's method could not "
+                 f"reach the end of [{min(lo, hi):zg}, {max(lo, hi):zg}] from there (a singular point at the end or just "
+                 "before it: a branch point or fold); a range ending a little before or after it is followed")
+    elif min(abs(end - lo), abs(end - hi)) > 1e-9 * max(abs(hi - lo), 1e-300):
         short = (f"the branch stops at {name} = {end:z.6g} after {len(br.values)} points (--max-points {mp}): the rest "
                  f"of [{min(lo, hi):zg}, {max(lo, hi):zg}] is not followed; raise --max-points or --max-step")
     if args.json:
@@ -139,15 +143,11 @@ def run(args) -> int:
     what = "equilibria of the flow" if args.method is None else f"fixed points of {args.method}" + (
         f" (h = {step:zg})" if step is not None else "")
     print(f"game: {game_label(fld)}   branch of {what}   {name} from {lo:zg} to {hi:zg}: {len(br.values)} points")
-    turns = br.turning_points()
-    if len(turns):  # (it said "mu from 1 to -1" of a branch that turned back at mu = 0 and ended at mu = 1)
+    turns = _turns(br)
+    if turns:  # (it said "mu from 1 to -1" of a branch that turned back at mu = 0 and ended at mu = 1)
         v = br.values
-        at = []
-        for i in turns:  # the located fold / branch point of the turn where there is one, else the sampled extreme
-            reach = abs(v[i] - v[i - 1]) + abs(v[i + 1] - v[i])
-            near = [e.value for e in br.events if e.type in ("fold", "branch-point") and abs(e.value - v[i]) <= reach]
-            at.append(min(near, key=lambda a: abs(a - v[i])) if near else float(v[i]))
-        located = len(at) == sum(1 for a, i in zip(at, turns) if a != float(v[i]))
+        at = [a for a, _ in turns]
+        located = all(ev for _, ev in turns)
         print(f"The branch turns back {len(turns)} time(s), at {name} = {', '.join(format(a, 'z.6g') for a in at)}"
               f"{'' if located else ' (sampled where no event is located)'}, covers {name} in "
               f"[{min(float(v.min()), *at):zg}, {max(float(v.max()), *at):zg}] and ends at {name} = {end:zg}")
@@ -183,6 +183,30 @@ def run(args) -> int:
         if "crossing" in e.extra:  # (a map's branch point at a multiplier +1: what crosses the branch there)
             print(f"  {e.extra['crossing']}")
     return 0
+
+
+def _turns(br) -> list:
+    """Where a branch turns back in its parameter, in the order along it: ``[(value, located), ...]``.  Each sampled
+    turn (:meth:`~gandynamics.analysis.continuation.Branch.turning_points`) at the located fold or branch point
+    beside it where there is one (``located``), else at its sampled extreme; and each located fold that no sampled
+    turn shows (two folds 8e-4 apart inside one step: the folds were listed, the header said nothing of turning)."""
+    import numpy as np
+    v, pts = br.values, br.points
+    out, used = [], set()
+    for i in br.turning_points():
+        reach = abs(v[i] - v[i - 1]) + abs(v[i + 1] - v[i])
+        near = [(k, e) for k, e in enumerate(br.events)
+                if e.type in ("fold", "branch-point") and abs(e.value - v[i]) <= reach and k not in used]
+        if near:
+            k, e = min(near, key=lambda ke: abs(ke[1].value - v[i]))
+            used.add(k)
+            out.append((float(i), e.value, True))
+        else:
+            out.append((float(i), float(v[i]), False))
+    for k, e in enumerate(br.events):
+        if e.type == "fold" and k not in used:  # (its place along the branch: the nearest point's index)
+            out.append((float(np.argmin(np.linalg.norm(pts - e.point, axis=1) + np.abs(v - e.value))), e.value, True))
+    return [(a, ok) for _, a, ok in sorted(out, key=lambda o: o[0])]
 
 
 def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
