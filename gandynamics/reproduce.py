@@ -593,6 +593,7 @@ def _cell(v) -> str:
 
 def write_readme(out="figures") -> Path:
     """Assemble ``out/README.md`` from every ``<study>.json`` in ``out``."""
+    from .verdict import POW_MAX
     out = Path(out)
     res = _load_results(out)
     lines = ["# Figures reproduced by gandynamics", "",
@@ -609,7 +610,7 @@ def write_readme(out="figures") -> Path:
              "over the last half is negative beyond three times its uncertainty and the envelope is still falling; or "
              "it fell by two orders of magnitude and is still falling at the end, its band of distances too), "
              "*growing* (within the bound, its envelope doubled and still rising, at a significant rate above 1 or like k^p, "
-             "p >= 0.3, or it rose 100-fold and is still rising), *diverged* (with step and reason), *stopped* (the method could not take its next step), otherwise "
+             f"p >= {-POW_MAX:zg}, or it rose 100-fold and is still rising), *diverged* (with step and reason), *stopped* (the method could not take its next step), otherwise "
              "*bounded, not converging*.  A check passes when |computed - reference| <= tol "
              "(the tolerance is in its row); certified constants are rigorous enclosures, and a claimed constant "
              "holds up to the relative tolerance printed with it (`docs/mathematics.md` §5.7).", "",

@@ -290,9 +290,11 @@ class RunReading:
     envelope_ratio : float array  max distance over the last quarter / max over the first quarter
     tail_min, tail_max : float arrays  range of the distance over ``[T/2, T]``
     code : int8 array           index into :data:`VERDICTS`
-    algebraic : float array     the exponent ``p`` of an algebraic decay ``|z_k - z*| ~ k^p`` of a converging or bounded
-                                run (:func:`algebraic_exponent`'s test, from the reading's sums), NaN otherwise: such a
-                                run has no rate per step (``rate`` is then the last half's average)
+    algebraic : float array     the exponent ``p`` of an algebraic decay ``|z_k - z*| ~ k^p`` of a converging run, or
+                                of a bounded one decaying slower than ``k^POW_MAX`` (:func:`algebraic_exponent`'s test,
+                                from the reading's sums), NaN otherwise: such a run has no rate per step (``rate`` is
+                                then the last half's average).  (A bounded run with a steeper power law is refused by
+                                the other rules: falling to a level, c + a k^p, read "k^-0.64 ... slower than k^-0.3")
     """
 
     rate: np.ndarray
@@ -634,8 +636,8 @@ def describe(reading: dict, digits: int = 4) -> str:
         return text + ")"
     p = reading.get("algebraic")
     if v == VERDICTS[CONVERGING] and p is not None and p == p:
-        return (f"{v} algebraically (|z_k - z*| ~ k^{p:z.{min(digits, 2)}g} over the last three quarters: no rate per "
-                "step, the fitted one is an average over the last half that a longer run does not keep)")
+        return (f"{v} algebraically (|z_k - z*| ~ k^{p:z.{min(digits, 2)}g} over the last three quarters of this run: no "
+                "rate per step over it, the fitted one is the last half's average, which a longer run need not keep)")
     return v
 
 
@@ -1031,7 +1033,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
         out[6, r] = GROWING
     else:
         out[6, r] = BOUNDED
-    out[7, r] = alg if out[6, r] == CONVERGING or out[6, r] == BOUNDED else math.nan
+    out[7, r] = alg if out[6, r] == CONVERGING or (out[6, r] == BOUNDED and alg > POW_MAX) else math.nan
 
 
 #: rows read together by :func:`_read_group` (lanes of its vector loops).  Each sum of a group lives in memory, one
@@ -1422,7 +1424,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
-        out[7, r] = alg[b] if out[6, r] == CONVERGING or out[6, r] == BOUNDED else math.nan
+        out[7, r] = alg[b] if out[6, r] == CONVERGING or (out[6, r] == BOUNDED and alg[b] > POW_MAX) else math.nan
     return m
 
 

@@ -274,8 +274,8 @@ def reference(idx, dist, life, div, zn, cmax=None):
         T = float(life[r])
         use = (idx >= FIT_START * T) & (idx <= T) & (dist[r] > floor[r]) & (dist[r] < math.inf)
         enough = np.sum(use) >= 6 and np.sum(use & (idx >= TEST_START * T)) >= 4 and idx[use].min() >= 1.0
-        out[7, r] = (algebraic_exponent(idx, dist[r], T, floor[r]) if enough and out[6, r] in (CONVERGING, BOUNDED)
-                     else math.nan)
+        p = algebraic_exponent(idx, dist[r], T, floor[r]) if enough else math.nan
+        out[7, r] = p if out[6, r] == CONVERGING or (out[6, r] == BOUNDED and p > POW_MAX) else math.nan
     return out
 
 

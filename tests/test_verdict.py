@@ -1356,3 +1356,28 @@ def test_geometric_convergence_is_never_read_algebraic(seed):
                 seen += 1
                 assert "algebraic" not in tr.reading, (fld.name, method, h, K, tr.rate)
     assert seen >= 20
+
+
+def test_a_bounded_run_is_said_to_fall_like_a_power_only_slower_than_converging_allows():
+    """A bounded run with an algebraic exponent p <= POW_MAX was described "falling like k^-0.64 ..., slower than the
+    k^-0.3 of 'converging'" (a reviewer's distance falling to a level, c + a k^p; a new user's k^-0.5 over 30 steps):
+    the other rules refused it, so its exponent is no power law's.  Generator: levels, short and noisy power laws; every
+    bounded row's exponent is NaN or above POW_MAX, and its description says "slower" only then."""
+    from gandynamics.verdict import POW_MAX, describe
+    rng = np.random.default_rng(11)
+    for T in (30, 300, 3000):
+        idx = np.unique(np.round(np.linspace(0, T, 65)))
+        k = np.maximum(idx, 1.0)[None, :]
+        B = 300
+        p = rng.uniform(0.1, 2.0, (B, 1))
+        a = 10 ** rng.uniform(-2, 1, (B, 1))
+        kind = rng.integers(0, 3, (B, 1))
+        d = np.where(kind == 0, a * (rng.uniform(0.5, 20, (B, 1)) / T ** 0.5 + k ** -p), a * k ** -p)
+        d = np.where(kind == 2, d * np.exp(rng.normal(0, 0.05, d.shape)), d)
+        r = read_runs(idx, d, float(T))
+        bounded = r.code == VERDICTS.index("bounded, not converging")
+        alg = r.algebraic[bounded]
+        assert np.all(np.isnan(alg) | (alg > POW_MAX)), np.sort(alg[alg <= POW_MAX])[:5]
+        for i in np.flatnonzero(bounded)[:40]:
+            text = describe(r.row(int(i)))
+            assert ("slower than" in text) == (r.algebraic[i] == r.algebraic[i]), text

@@ -161,7 +161,8 @@ class Branch:
         key = "eigenvalues" if self.method is None else "multipliers"
         return {"branch": plain({"parameter": self.parameter, "method": self.method or "flow", "step": self.step,
                                  "hyperparameters": self.params, "values": self.values, "points": self.points,
-                                 key: [_pairs(s) for s in self.spectra], "stable": [bool(s) for s in self.stable]}),
+                                 key: [_pairs(s) for s in self.spectra], "stable": [bool(s) for s in self.stable],
+                                 "ended": self.ended}),
                 "events": [e.to_dict() for e in self.events]}
 
     from ..jsonio import as_dict_deprecated as as_dict
