@@ -853,7 +853,7 @@ def _speed_colorbar(ax, lines, handles, loc):
         plans = [(loc, "full"), (loc, "compact"), (other, "full"), (other, "compact"), ("inside", "compact")]
     else:
         plans = [(None, "full"), (None, "compact")]
-    sizes, best, most = {}, None, -np.inf
+    sizes, best, most, rooms = {}, None, -np.inf, []
     for place, kind in plans:
         below = _colorbar_height(ax, kind) if kind else 0.0
         if place in ("right", "below") and (place, kind) not in sizes:
@@ -863,10 +863,21 @@ def _speed_colorbar(ax, lines, handles, loc):
         room = _room_beside(ax, r, place, sizes.get((place, kind)), (0.0, below))
         if room is None:
             continue
-        if _usable(ax, *room) and not (place == "right" and _slow_to_settle(ax, *room)):
+        # (a figure whose layout settles over extra passes, _RefittingLayout, settles a legend right of it too: as
+        # _legend_fits has it; without this a 2 x 2 grid of portraits with speed colorbars had every legend inside)
+        settles = isinstance(_root(ax.figure).get_layout_engine(), _RefittingLayout)
+        if place == "inside" and handles and _inside_cover(ax, r, {"handles": handles}, (0.0, below)) > INSIDE_MAX_COVER:
+            # (a legend that would cover much of the plot: beside it, on a smaller plot, where that keeps a quarter)
+            beside = [(pk, rm) for pk, rm in rooms if _usable(ax, *rm, share=OUTSIDE_MIN_SHARE)]
+            if beside:  # (the first in the plans' order: where the legend was asked, the labelled colorbar first)
+                best = beside[0][0]
+                break
+        if _usable(ax, *room) and not (place == "right" and not settles and _slow_to_settle(ax, *room)):
             best = (place, kind)
             break
         side = min(room) if _square(ax) else min(room[0] / _cell(ax).width, room[1] / _cell(ax).height)
+        if place in ("right", "below"):
+            rooms.append(((place, kind), room))
         if side > most:
             best, most = (place, kind), side
     place, kind = best if best is not None else (loc, "compact")
@@ -1035,18 +1046,38 @@ def _box_ratio(ax) -> float:
     return float(box) if box is not None else float(ax.get_aspect()) * ax.get_data_ratio()
 
 
-def _usable(ax, w: float, h: float) -> bool:
-    """Whether a data room of ``w`` x ``h`` (display units) leaves a usable plot: one that keeps :data:`MIN_SHARE` of
-    the axes' cell (a fixed-aspect plot: its smaller side, of the cell's smaller side)."""
+def _usable(ax, w: float, h: float, share: float = MIN_SHARE) -> bool:
+    """Whether a data room of ``w`` x ``h`` (display units) leaves a usable plot: one that keeps ``share`` (default
+    :data:`MIN_SHARE`) of the axes' cell (a fixed-aspect plot: its smaller side, of the cell's smaller side)."""
     cell = _cell(ax)
     if _square(ax):
         a = _box_ratio(ax)
         w = min(w, h / a)
         h = a * w
-        ok = min(w, h) >= MIN_SHARE * min(cell.width, cell.height)
+        ok = min(w, h) >= share * min(cell.width, cell.height)
     else:
-        ok = w >= MIN_SHARE * cell.width and h >= MIN_SHARE * cell.height
+        ok = w >= share * cell.width and h >= share * cell.height
     return ok
+
+
+#: a legend inside the axes may cover at most this share of the plot; a larger one (7 entries in a 2 x 2 grid of
+#: portraits: 56 % of each plot's width and height, over the equilibrium's star wherever it went) goes beside the plot
+#: where that leaves it at least OUTSIDE_MIN_SHARE of its cell, below MIN_SHARE
+INSIDE_MAX_COVER = 0.2
+OUTSIDE_MIN_SHARE = 0.25
+
+
+def _inside_cover(ax, r, kw: dict, reserve=(0.0, 0.0)) -> float:
+    """The share of the plot's area a legend of ``kw`` placed inside the axes would cover (:func:`_make_legend`)."""
+    leg = _make_legend(ax, "inside", dict(kw))
+    size = leg.get_window_extent(r)
+    leg.remove()
+    w, h = _data_room(ax, r, right=reserve[0], below=reserve[1])
+    if _square(ax):
+        a = _box_ratio(ax)
+        w = min(w, h / a)
+        h = a * w
+    return float(min(size.width / max(w, 1.0), 1.0) * min(size.height / max(h, 1.0), 1.0))
 
 
 def _slow_to_settle(ax, w: float, h: float) -> bool:
@@ -1186,7 +1217,8 @@ def _inside_kw(ax, kw: dict) -> dict:
 def _drawn_points(ax) -> np.ndarray:
     """The points (axes fractions, shape (m, 2)) of what the axes show that a legend inside should not cover: the
     lines (trajectories, curves, markers; densified along each segment), scattered points and contour lines; not the
-    streamlines, arrows and images behind them."""
+    streamlines, arrows and images behind them.  A marker of one or two points (a start, the equilibrium's star) is
+    counted as a tenth of all the others, each: a legend goes over it last."""
     from matplotlib.collections import PathCollection
     from matplotlib.contour import ContourSet
     ax.get_xlim()  # (brings the view limits up to date with the data)
@@ -1200,8 +1232,12 @@ def _drawn_points(ax) -> np.ndarray:
             t = np.linspace(0.0, 1.0, 8, endpoint=False)[:, None, None]
             a = np.concatenate([(a[:-1] + t * (a[1:] - a[:-1])).reshape(-1, 2), a[-1:]])
         pts.append(a)
+    marks = []  # a start's or an equilibrium's marker: a line of one or two points with a marker
     for line in ax.get_lines():
         if line.get_visible() and len(line.get_xydata()):
+            if len(line.get_xydata()) <= 2 and line.get_marker() not in (None, "None", "", " "):
+                a = to_axes.transform(line.get_transform().transform(line.get_xydata()))
+                marks.append(a[np.all(np.isfinite(a), axis=1)])
             add(line.get_transform().transform(line.get_xydata()))
     for c in ax.collections:
         if isinstance(c, PathCollection) and c.get_visible():
@@ -1212,7 +1248,10 @@ def _drawn_points(ax) -> np.ndarray:
             for path in c.get_paths():
                 if len(path.vertices):
                     add(c.get_transform().transform(path.vertices))
-    return np.concatenate(pts) if pts else np.empty((0, 2))
+    out = np.concatenate(pts) if pts else np.empty((0, 2))
+    if marks:  # (each weighs as a tenth of everything else: a legend over the equilibrium's star hid what the plot is of)
+        out = np.concatenate([out, np.repeat(np.concatenate(marks), max(10, len(out) // 10), axis=0)])
+    return out
 
 
 def _inside_loc(ax, leg) -> str:
@@ -1256,18 +1295,22 @@ def _inside_loc(ax, leg) -> str:
 
 def _below(ax, r) -> dict:
     """Where a legend below the axes hangs: 0.16 of the axes' height under them where that clears the x axis's
-    labels, else just under those labels (on a small plot the 0.16 put the legend over the x label)."""
+    labels, else just under those labels (on a small plot the 0.16 put the legend over the x label), and under a
+    portrait's speed colorbar where it has one."""
     where = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.16)}
     if r is None:
         return where
     _, bottom, _ = _decorations(ax, r)
-    need = bottom + _px(ax, 4.0)
+    # under a portrait's speed colorbar too (a child of the axes under their labels: the legend lay over it)
+    cb = getattr(ax, "speed_colorbar", None)
+    bar = _colorbar_height(ax, cb._gandynamics_kind) if cb is not None else 0.0
+    need = bottom + _px(ax, 4.0) + bar
     if _managed(ax):
         h = _data_room(ax, r)[1]
     else:
         ax.apply_aspect()
         h = ax.get_window_extent().height
-    if 0.16 * h >= 1.25 * need:
+    if bar == 0.0 and 0.16 * h >= 1.25 * need:
         return where
     from matplotlib.transforms import ScaledTranslation
     root = _root(ax.figure)
@@ -1335,10 +1378,21 @@ def _legend_outside(ax, loc: str = "right", reserve=(0.0, 0.0), places=None, **k
     if r is None:
         return _make_legend(ax, loc, kw)
     places = places or (loc, "right" if loc == "below" else "below", "inside")
+    beside = []  # the places beside the plot tried, and the data room each leaves (a layout engine's figure)
     for k, place in enumerate(places):
+        if (place == "inside" and beside and _managed(ax)
+                and _inside_cover(ax, r, _legend_kw(ax, place, loc, kw), reserve) > INSIDE_MAX_COVER):
+            # (a legend that would cover much of the plot: beside it, on a smaller plot, where that keeps a quarter)
+            ok = [(p, rm) for p, rm in beside if rm is not None and _usable(ax, *rm, share=OUTSIDE_MIN_SHARE)]
+            if ok:  # (the first in the order of places: where the legend was asked)
+                place = ok[0][0]
+                leg = _make_legend(ax, place, _legend_kw(ax, place, loc, kw), reserve)
+                break
         leg = _make_legend(ax, place, _legend_kw(ax, place, loc, kw), reserve)
         if k == len(places) - 1 or _legend_fits(ax, leg, place, r, reserve):
             break
+        if place in ("right", "below") and _managed(ax):
+            beside.append((place, _room_beside(ax, r, place, leg.get_window_extent(r), reserve)))
         leg.remove()
     if not _managed(ax) and not _within(leg.get_window_extent(r), _cell(ax)):  # (a layout engine warns itself)
         import warnings

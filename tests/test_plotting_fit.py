@@ -564,3 +564,29 @@ def test_a_portrait_in_a_wide_short_figure_keeps_its_legend_and_colorbar_off_the
         assert bar.width <= plot.width + 1.0 and bar.y1 < plot.y0, (bar.extents, plot.extents)
         ticks = [t.get_window_extent(r) for t in ax.speed_colorbar.ax.get_xticklabels() if t.get_text()]
         assert len(ticks) >= 2 and all(ticks[k].x1 < ticks[k + 1].x0 for k in range(len(ticks) - 1))
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3.0, 8.0), (1, 3, 12.0, 4.0), (2, 2, 8.0, 8.0), (1, 1, 2.0, 6.0, "narrow"),
+                                   (3, 1, 3.0, 9.0, "narrow")])
+@pytest.mark.parametrize("legend", [True, "below"])
+def test_portraits_in_grids_keep_their_legend_off_the_colorbar_and_the_equilibrium(shape, legend, fld, runs):
+    """Generator of the kind (a new user's grids of portraits with speed colorbars and nullclines: a legend below lay
+    over the colorbar, hiding its ticks; a legend inside covered half of each plot and the equilibrium's star): the
+    legend never overlaps the colorbar; one inside the plot covers at most INSIDE_MAX_COVER of it and not the star
+    (where the figure is too narrow for a legend beside any plot, inside is where it goes, as small as it can be)."""
+    r_, c_, w, h = shape[:4]
+    fig, axs = plt.subplots(r_, c_, figsize=(w, h), layout="constrained", squeeze=False)
+    items = [("gd", runs[0]), ("altgd", runs[1]), ("again", runs[0].states[::2]), ("more", runs[1].states[::3])]
+    for ax in axs.flat:
+        P.phase_portrait(fld, ax=ax, trajectories=items, n=9, speed=True, nullclines=True, legend=legend)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    for ax in axs.flat:
+        leg = ax.get_legend().get_window_extent(r)
+        bar = ax.speed_colorbar.ax.get_tightbbox(r)
+        assert not leg.overlaps(bar), (leg.extents, bar.extents)
+        if getattr(ax.get_legend(), "_gandynamics_inside", False) and shape[-1] != "narrow":
+            plot = ax.get_window_extent(r)
+            assert leg.width * leg.height <= P.INSIDE_MAX_COVER * plot.width * plot.height * 1.05
+            star = ax.transData.transform((0.0, 0.0))
+            assert not leg.contains(*star)
