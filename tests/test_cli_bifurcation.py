@@ -97,6 +97,10 @@ def test_classify_keys(capsys):
      "--beta applies to momentum, altmomentum, lookahead over momentum or altmomentum, not to gd, eg"),
     (["rates", "dirac", "--reg", "r1", "--methods", "gd", "--n-g", "3", "--no-measure"],
      "--n-g applies to altgd, lookahead over altgd, not to gd"),
+    # an unknown method was refused with every method of simulate (adam, eag, flow...), which continue then refused
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "egg"],
+     "unknown method 'egg' for continuation; accepted: none (the flow), gd, altgd, eg, eftp, ogda, momentum, proximal"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "adam"], "adam: no iteration matrix"),
 ])
 def test_errors_are_one_line(capsys, argv, msg):
     code, out, err = run(capsys, *argv)

@@ -220,7 +220,7 @@ class Curve:
 
 
 # --------------------------------------------------------------------------- spectra and test functions
-def _refusal(method: str) -> GandynamicsError:
+def refusal(method: str) -> GandynamicsError:
     """The error for a method that cannot be continued: unknown, the flow given by name, or one without an
     iteration matrix (its own reason)."""
     acc = f"none (the flow), {', '.join(DISCRETE_METHODS)}"
@@ -270,7 +270,7 @@ class _Problem:
 
     def __init__(self, fld, vary, params, method, step, beta):
         if method is not None and (not isinstance(method, str) or method not in DISCRETE_METHODS):
-            raise _refusal(method)
+            raise refusal(method)
         from ..validate import finite
         self.fld, self.method, self.beta = fld, method, finite(beta, "beta")
         self.p = fld.param_vector(params, signed=True)
@@ -1193,7 +1193,7 @@ class _Problem2:
         else:
             raise GandynamicsError(f"the second parameter must be another hyperparameter or h, got {a2!r}")
         if method is not None and method not in DISCRETE_METHODS:
-            raise _refusal(method)
+            raise refusal(method)
         self.step = None if self.i2 is None else (None if step is None else float(step))
         if method is not None and self.i2 is not None and self.step is None:
             raise GandynamicsError(f"method {method} needs a step h")

@@ -96,6 +96,9 @@ def run(args) -> int:
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [("seeds", args.vary2 is not None, "with --vary2 NAME=LO:HI (two-parameter mode)")])
     name, lo, hi = parse_vary(args.vary)
+    from ..analysis.continuation import DISCRETE_METHODS, refusal
+    if args.method is not None and args.method not in DISCRETE_METHODS:  # (before the methods' defaults: an unknown
+        raise refusal(args.method)  # name was refused with every method of simulate, which continue then refused)
     if args.beta is not None and args.method != "momentum":  # it was ignored
         raise GandynamicsError(f"--beta applies to --method momentum only, not to "
                                f"{'the flow' if args.method is None else args.method}")
