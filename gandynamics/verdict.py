@@ -663,7 +663,9 @@ def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
     step (residuals at most :data:`ALGEBRAIC_FIT` of the geometric fit's); a geometric decay, however modulated, has
     the same per-step slope in both.  ``p`` is W2's log-log slope.  Such a run has no rate per step: ``x_{k+1} = x_k - h x_k^2`` falls like ``1/(h k)``, and its
     rate fitted over ``[T/2, T]`` (0.9987 at T = 1000, h = 0.1) predicts ``10^-8`` where a run 10 times longer is
-    at ``10^-3``."""
+    at ``10^-3``.  Where the per-step slopes fall as a power law's but the log-log slopes disagree, the decay may be
+    one whose clock is offset, ``(k + k0)^p`` (a run started on a power law's tail): ``k0`` is found from the ratio of
+    the per-step slopes and the tests repeated against ``log(k + k0)`` (:func:`_offset_power`, the reading's)."""
     idx, dist = np.asarray(idx, dtype=float), np.asarray(dist, dtype=float)
     T = float(life)
     ok = np.isfinite(dist) & (dist > floor) & (idx >= 1.0) & (idx <= T)
@@ -677,15 +679,49 @@ def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
         loglog = np.polyfit(np.log(k), y, 1)[0]
         out.append((per_step, loglog))
     (s1, q1), (s2, q2) = out
-    if not (q1 < 0.0 and q2 < 0.0 and s1 < 0.0 and s2 < 0.0 and abs(q1 - q2) <= ALGEBRAIC_AGREE * abs(q2)
-            and s1 / s2 >= ALGEBRAIC_SLOWING):
+    if not (s1 < 0.0 and s2 < 0.0 and s1 / s2 >= ALGEBRAIC_SLOWING):
         return math.nan
-    # ... and over the whole of [T/4, T] one power of k fits far better than one rate per step (a geometric decay
-    # whose rate slowed once, two modes handing over, can show the two windows' slopes of a power law)
     w = ok & (idx >= T / 4)
     k, y = idx[w], np.log(dist[w])
-    rss = [float(np.sum((y - np.polyval(np.polyfit(x, y, 1), x)) ** 2)) for x in (np.log(k), k)]
-    return float(q2) if rss[0] <= ALGEBRAIC_FIT * rss[1] else math.nan
+    rss = [math.nan, float(np.sum((y - np.polyval(np.polyfit(k, y, 1), k)) ** 2))]
+    # a power law whose clock may be offset, (k + k0)^p (a run started on its tail): k0 where the slopes of log(k + k0)
+    # against k over the two windows have the ratio of the run's per-step slopes (0 where that is at least k^p's),
+    # the slowing going on within the last half, then the log-log slopes against log(k + k0) agreeing, and over the
+    # whole of [T/4, T] one power fitting far better than one rate per step (a geometric decay whose rate slowed once,
+    # two modes handing over, can show the two windows' slopes of a power law)
+    first = k < T / 2
+    if np.count_nonzero(first) < 3 or np.count_nonzero(~first) < 3:
+        return math.nan
+    s1, s2 = np.polyfit(k[first], y[first], 1)[0], np.polyfit(k[~first], y[~first], 1)[0]
+    if not (s1 < 0.0 and s2 < 0.0):
+        return math.nan
+    ratio = lambda k0: (np.polyfit(k[first], np.log(k[first] + k0), 1)[0]  # noqa: E731
+                        / np.polyfit(k[~first], np.log(k[~first] + k0), 1)[0])
+    r = s1 / s2
+    if not r >= ALGEBRAIC_SLOWING:
+        return math.nan
+    k0 = 0.0
+    if r < ratio(0.0):
+        lo, hi = 0.0, T
+        while ratio(hi) > r and hi < 1e6 * T:
+            hi *= 2.0
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if ratio(mid) > r else (lo, mid)
+        k0 = 0.5 * (lo + hi)
+    second, third = (k >= T / 2) & (k < 0.75 * T), k >= 0.75 * T  # (W2's halves: the slowing goes on in W2)
+    if np.count_nonzero(second) < 3 or np.count_nonzero(third) < 3:
+        return math.nan
+    sa, sb = np.polyfit(k[second], y[second], 1)[0], np.polyfit(k[third], y[third], 1)[0]
+    want = np.polyfit(k[second], np.log(k[second] + k0), 1)[0] / np.polyfit(k[third], np.log(k[third] + k0), 1)[0]
+    if not (sb < 0.0 and sa / sb - 1.0 >= 0.5 * (want - 1.0)):
+        return math.nan
+    q1 = np.polyfit(np.log(k[first] + k0), y[first], 1)[0]
+    q2 = np.polyfit(np.log(k[~first] + k0), y[~first], 1)[0]
+    if not (q1 < 0.0 and q2 < 0.0 and abs(q1 - q2) <= ALGEBRAIC_AGREE * abs(q2)):
+        return math.nan
+    rss_log = float(np.sum((y - np.polyval(np.polyfit(np.log(k + k0), y, 1), np.log(k + k0))) ** 2))
+    return float(q2) if rss_log <= ALGEBRAIC_FIT * rss[1] else math.nan
 
 
 #: a bounded run whose envelope rose by at least this factor (last quarter over first) at a fitted rate above 1 says so
@@ -794,12 +830,13 @@ def _algebraic(n, mx, ml, my, sxx, sll, sxy, sly, syy, n2, mx2, ml2, my2, sxx2, 
     """:func:`algebraic_exponent` from least-squares sums: over ``P = [T/4, T]`` (count ``n``, means of k, log k and
     log d, centred sums of squares and products as :func:`_poly_sums` gives them) and over its last half ``W2 = [T/2,
     T]`` (``n2``, ...); ``W1 = [T/4, T/2)``'s sums are P's less W2's by the pairwise update (Chan, Golub & LeVeque
-    1979): ``S_1 = S_P - S_2 - n1 n2 / n (m_1 - m_2)(m'_1 - m'_2)``.  The exponent ``p`` (W2's log-log slope) where
-    the decay is algebraic, else NaN: the sweep's table and a single run's reading from the one compiled reading.
-    The independent reference is :func:`algebraic_exponent` (NumPy's polyfit on the samples)."""
+    1979): ``S_1 = S_P - S_2 - n1 n2 / n (m_1 - m_2)(m'_1 - m'_2)``.  Returns ``(p, slowing)``: the exponent ``p``
+    (W2's log-log slope) where the decay is algebraic, else NaN, and whether, failing that, the per-step slopes fall
+    as a power law's do (then :func:`_offset_power` tries ``(k + k0)^p``).  The independent reference is
+    :func:`algebraic_exponent` (NumPy's polyfit on the samples)."""
     n1 = n - n2
     if not (n1 >= 3.0 and n2 >= 3.0 and sxx2 > 0.0 and sll2 > 0.0 and sxx > 0.0 and sll > 0.0):
-        return math.nan
+        return math.nan, False
     mx1 = (n * mx - n2 * mx2) / n1
     ml1 = (n * ml - n2 * ml2) / n1
     my1 = (n * my - n2 * my2) / n1
@@ -809,16 +846,117 @@ def _algebraic(n, mx, ml, my, sxx, sll, sxy, sly, syy, n2, mx2, ml2, my2, sxx2, 
     sxy1 = sxy - sxy2 - w * (mx1 - mx2) * (my1 - my2)
     sly1 = sly - sly2 - w * (ml1 - ml2) * (my1 - my2)
     if not (sxx1 > 0.0 and sll1 > 0.0):
-        return math.nan
+        return math.nan, False
     s1 = sxy1 / sxx1
     q1 = sly1 / sll1
     s2 = sxy2 / sxx2
     q2 = sly2 / sll2
-    if not (q1 < 0.0 and q2 < 0.0 and s1 < 0.0 and s2 < 0.0 and abs(q1 - q2) <= ALGEBRAIC_AGREE * abs(q2)
-            and s1 / s2 >= ALGEBRAIC_SLOWING):
+    # (the per-step slopes fall as a power law's: _offset_power reads the row's samples; a geometric decay's do not,
+    # and its samples are not read again)
+    return math.nan, s1 < 0.0 and s2 < 0.0 and s1 / s2 >= ALGEBRAIC_SLOWING
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _log_slope(idx, sel, lo, hi, k0):
+    """Least-squares slope of ``log(k + k0)`` against ``k`` over the samples ``sel[lo:hi]``."""
+    c = 0.0
+    mx = 0.0
+    my = 0.0
+    for j in range(lo, hi):
+        k = idx[sel[j]]
+        c += 1.0
+        mx += k
+        my += math.log(k + k0)
+    mx /= c
+    my /= c
+    sxy = 0.0
+    sxx = 0.0
+    for j in range(lo, hi):
+        k = idx[sel[j]]
+        sxy += (k - mx) * (math.log(k + k0) - my)
+        sxx += (k - mx) * (k - mx)
+    return sxy / sxx
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _fit_rss(x, y, sel, lo, hi, k0, log):
+    """Slope and residual sum of squares of ``y`` fitted linearly in ``x`` (``log(x + k0)`` with ``log``) over
+    ``sel[lo:hi]``."""
+    c = 0.0
+    mx = 0.0
+    my = 0.0
+    for j in range(lo, hi):
+        v = math.log(x[sel[j]] + k0) if log else x[sel[j]]
+        c += 1.0
+        mx += v
+        my += y[sel[j]]
+    mx /= c
+    my /= c
+    sxx = 0.0
+    sxy = 0.0
+    syy = 0.0
+    for j in range(lo, hi):
+        v = (math.log(x[sel[j]] + k0) if log else x[sel[j]]) - mx
+        w = y[sel[j]] - my
+        sxx += v * v
+        sxy += v * w
+        syy += w * w
+    b = sxy / sxx
+    return b, max(syy - b * sxy, 0.0)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _offset_power(idx, y, sel, n, T):
+    """The algebraic-decay test with the decay's clock offset: ``|z_k - z*| ~ (k + k0)^p``, a run started on a power
+    law's tail (gd on F = x^2 from 0.038: ``1/(26.3 + 0.1 k)``, ``k0 = 263``; from 1, the same trajectory, k0 = 10, read
+    algebraic, from 0.038 geometric).  ``y[sel[:n]]`` the log-distances of the samples of ``[T/4, T]`` (k increasing),
+    ``W1``, ``W2`` its halves at ``T/2``.  ``k0 >= 0`` is where the slopes of ``log(k + k0)`` against ``k`` over the two
+    windows have the ratio of the run's per-step slopes (bisection: the ratio falls from its value at 0, about 2, to 1
+    as k0 grows); then the log-log slopes against ``log(k + k0)`` must agree and fit far better than a rate per step,
+    as :func:`_algebraic`'s (the same constants).  Returns ``p`` (W2's slope) or NaN."""
+    h = 0
+    while h < n and idx[sel[h]] < TEST_START * T:
+        h += 1
+    if h < 3 or n - h < 3:
         return math.nan
-    rss_log = syy - sly * sly / sll  # over P: one power of k against one rate per step
-    rss_k = syy - sxy * sxy / sxx
+    s1, _ = _fit_rss(idx, y, sel, 0, h, 0.0, False)
+    s2, _ = _fit_rss(idx, y, sel, h, n, 0.0, False)
+    if not (s1 < 0.0 and s2 < 0.0):
+        return math.nan
+    r = s1 / s2
+    if not r >= ALGEBRAIC_SLOWING:
+        return math.nan
+    k0 = 0.0  # (a slowing as fast as k^p's, or faster: no offset)
+    if r < _log_slope(idx, sel, 0, h, 0.0) / _log_slope(idx, sel, h, n, 0.0):
+        lo = 0.0
+        hi = T
+        while _log_slope(idx, sel, 0, h, hi) / _log_slope(idx, sel, h, n, hi) > r and hi < 1e6 * T:
+            hi *= 2.0
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            if _log_slope(idx, sel, 0, h, mid) / _log_slope(idx, sel, h, n, mid) > r:
+                lo = mid
+            else:
+                hi = mid
+        k0 = 0.5 * (lo + hi)
+    # the slowing goes on inside W2 as (k + k0)^p's does: its halves' per-step slopes have at least half the predicted
+    # ratio's excess over 1 (two rates handing over level off at the slower: r^k + 1e3 r^(3k) fitted p = -8.4)
+    q = h
+    while q < n and idx[sel[q]] < 0.75 * T:
+        q += 1
+    if q - h < 3 or n - q < 3:
+        return math.nan
+    sa, _ = _fit_rss(idx, y, sel, h, q, 0.0, False)
+    sb, _ = _fit_rss(idx, y, sel, q, n, 0.0, False)
+    want = _log_slope(idx, sel, h, q, k0) / _log_slope(idx, sel, q, n, k0)
+    if not (sb < 0.0 and sa / sb - 1.0 >= 0.5 * (want - 1.0)):
+        return math.nan
+    q1, _ = _fit_rss(idx, y, sel, 0, h, k0, True)
+    q2, _ = _fit_rss(idx, y, sel, h, n, k0, True)
+    if not (q1 < 0.0 and q2 < 0.0 and abs(q1 - q2) <= ALGEBRAIC_AGREE * abs(q2)):
+        return math.nan
+    _, rss_log = _fit_rss(idx, y, sel, 0, n, k0, True)
+    _, rss_k = _fit_rss(idx, y, sel, 0, n, 0.0, False)
     return q2 if rss_log <= ALGEBRAIC_FIT * rss_k else math.nan
 
 
@@ -1000,8 +1138,10 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
             perr = abs(p1 - p2) + spw
             if pn > 0.0:
                 n2, mx2, ml2, my2, sxx2, _, sll2, sxy2, sly2, _ = _poly_sums(idx, logk, logd, sel, zero, nt)
-                alg = _algebraic(pn, pmx, pml, pmy, psxx, psll, psxy, psly, psyy, n2, mx2, ml2, my2, sxx2, sll2, sxy2,
-                                 sly2)
+                alg, slowing = _algebraic(pn, pmx, pml, pmy, psxx, psll, psxy, psly, psyy, n2, mx2, ml2, my2, sxx2,
+                                          sll2, sxy2, sly2)
+                if slowing:  # (the samples of [T/4, T] again: sel is free now)
+                    alg = _offset_power(idx, logd, sel, _select(idx, dist, r, FIT_START * T, T, floor[r], sel), T)
     out[2, r] = err
     # ---- the verdict
     if div[r] >= 0:
@@ -1156,11 +1296,12 @@ def _lane_range(X, c0, m, j0, j1, mx, mn):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
+def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
-    consecutive rows are read in place), ``acc`` (45, GROUP).  Returns the number of rows read this way (0 when
+    consecutive rows are read in place), ``acc`` (45, GROUP), ``logd``, ``sel`` (R,) scratch (the offset power law's
+    test, :func:`_offset_power`, on a lane's samples).  Returns the number of rows read this way (0 when
     the windows are too short: those rows go through :func:`_read_row`)."""
     R = idx.shape[0]
     j0 = 0  # the window [T/4, T] is j0 <= j < j1 (idx increasing), its last half jh <= j < j1
@@ -1339,8 +1480,13 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc):
         alg[b] = math.nan
     if ns >= 6 and idx[j0] >= 1.0 and idx[jh] >= 1.0:
         for b in range(m):
-            alg[b] = _algebraic(cp, xp, lp, sp[b], sxxp, sllp, sxyp[b], slyp[b], syyp[b], ca, xa, la, sa[b], sxxa,
-                                slla, sxa[b], sla[b])
+            alg[b], slowing = _algebraic(cp, xp, lp, sp[b], sxxp, sllp, sxyp[b], slyp[b], syyp[b], ca, xa, la, sa[b],
+                                         sxxa, slla, sxa[b], sla[b])
+            if slowing:  # (the lane's samples of [T/4, T] into logd, sel: _read_row's arrays, the same numbers)
+                for j in range(j0, j1):
+                    logd[j] = L[j][b]
+                    sel[j - j0] = j
+                alg[b] = _offset_power(idx, logd, sel, j1 - j0, T)
     # ---- envelopes and the tail range: _read_row's comparisons, from the largest and smallest distance of each of
     # the six bands its tests cut [0, T] into (idx increasing: each band a range of indices), one pass over the samples
     # with at most two comparisons each (a pass per test made 188 comparisons a row of 65 samples, this one 99: the
@@ -1478,7 +1624,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _flush(idx, logk, dist, life, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel):
     """:func:`_read_group` on ``rows[:m]``, or :func:`_read_row` on each when the windows are too short."""
-    got = _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc)
+    got = _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel)
     if got == 0:
         for b in range(m):
             _read_row(idx, dist, life, div, floor, cmax, out, rows[b], logd, sel, logk)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from gandynamics.verdict import ENVELOPE_FACTOR, VERDICTS, read_runs
+from gandynamics.verdict import ENVELOPE_FACTOR, VERDICTS, algebraic_exponent, read_runs
 import gandynamics as gd
 
 
@@ -1381,3 +1381,34 @@ def test_a_bounded_run_is_said_to_fall_like_a_power_only_slower_than_converging_
         for i in np.flatnonzero(bounded)[:40]:
             text = describe(r.row(int(i)))
             assert ("slower than" in text) == (r.algebraic[i] == r.algebraic[i]), text
+
+
+@pytest.mark.parametrize("T", [300, 1000, 20000])
+def test_a_power_law_whose_clock_is_offset_reads_algebraic_and_two_rates_do_not(T):
+    """A new user's finding: gd on F = (x^2, y) from x = 0.038 falls like 1/(26.3 + 0.1 k), (k + 263)^-1, and read
+    "converging" with a rate per step, while the same trajectory from x = 1 (k0 = 10) read algebraic.  Generator:
+    A (k + k0)^p with k0 up to 0.35 T and p from -3 to -0.35 is read algebraic at p (the reading, compiled or
+    interpreted, and NumPy's reference alike); two rates handing over, r^k + c (r^m)^k, and geometric decays are not.
+    (Beyond k0 ~ 0.4 T the per-step slopes no longer halve across the run: read as a rate, a known limit.)"""
+    rng = np.random.default_rng(T)
+    idx = np.unique(np.round(np.linspace(0, T, 65)))
+    k = idx[None, :]
+    B = 120
+    p = rng.uniform(-3.0, -0.35, (B, 1))
+    k0 = rng.uniform(0.0, 0.35, (B, 1)) * T
+    power = 10 ** rng.uniform(-2, 2, (B, 1)) * (k + k0 + 1.0) ** p
+    r = rng.uniform(0.5, 0.99, (B, 1)) ** (1000.0 / T)
+    two = r ** k + 10 ** rng.uniform(0, 4, (B, 1)) * (r ** rng.uniform(1.5, 5, (B, 1))) ** k
+    from gandynamics.verdict import POW_MAX
+    for d, algebraic in ((power, True), (two, False)):
+        reading = read_runs(idx, d, float(T))
+        got = reading.algebraic
+        ref = np.array([algebraic_exponent(idx, row, float(T)) for row in d])
+        # (the reading keeps it for converging rows, and for bounded ones slower than POW_MAX)
+        kept = (reading.code == VERDICTS.index("converging")) | ((reading.code == VERDICTS.index("bounded, not converging"))
+                                                                 & (ref > POW_MAX))
+        np.testing.assert_allclose(got, np.where(kept, ref, np.nan), rtol=1e-9)  # (NaN where NaN)
+        if algebraic:
+            assert np.all(np.isfinite(ref)) and np.allclose(ref, p[:, 0], rtol=0.06), np.sort(np.abs(ref / p[:, 0] - 1))
+        else:
+            assert np.all(np.isnan(ref)), ref[np.isfinite(ref)]
