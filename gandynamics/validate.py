@@ -224,14 +224,13 @@ def vector(value, what: str, n: int | None = None, names: Iterable[str] | None =
     hint = f" ({', '.join(names)})" if names else ""
     fmt = ",".join(f"v{i + 1}" for i in range(min(n, 3))) + (",..." if n > 3 else "") if n else "v1,v2,..."
     accepted = f"{count}comma-separated numbers {fmt}{hint}"
-    if not isinstance(value, str):  # (a Python value: said in Python's terms, not the command line's text alone)
-        accepted = f"a sequence of {count}numbers{hint} (or the text '{fmt}')"
     if isinstance(value, str):
         t = _strip_brackets(value)
         items = [s for s in t.split(",")]
         if t == "" or any(not s.strip() for s in items):
             raise GandynamicsError(f"{what} must be {accepted}, got {_got(value)}")
     else:
+        accepted = f"a sequence of {count}numbers{hint} (or the text '{fmt}')"  # (a Python value: in Python's terms)
         try:
             arr = np.asarray(value, dtype=object)
         except Exception:  # pragma: no cover - asarray(object) accepts nearly anything

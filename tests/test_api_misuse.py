@@ -133,3 +133,10 @@ def test_a_missing_column_of_a_sweep_table_says_which_there_are():
                                        r"method, "):
         r["verdic"]
     assert r.columns.get("verdic") is None and "verdict" in r.columns
+
+
+def test_a_list_of_columns_is_refused_in_words():
+    from gandynamics import VectorField, sweep
+    r = sweep(VectorField(games.dirac()), "gd", inits=[[1.0, 1.0]], step=0.1, steps=10, progress=False)
+    with pytest.raises(TypeError, match=r"indexed by one column name, got list \['verdict', 'nope'\]"):
+        r[["verdict", "nope"]]

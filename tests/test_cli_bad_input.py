@@ -650,3 +650,21 @@ def test_a_portrait_of_a_game_with_no_zero_checks_its_values_before_any_work(cap
     f.write_text("import sympy as sp\nimport gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
                  "def g():\n    return gd.Game(theta=[x], psi=[y], loss_g=sp.exp(x), loss_d=sp.exp(y), equilibrium=None)\n")
     one_line_error(capsys, ["portrait", "--game", f"{f}:g", *bad, "--out", str(tmp_path / "p.png")])
+
+
+@pytest.mark.parametrize("argv, hint", [
+    (["simulate", "dirac", "--method", "momentum", "--steps", "10", "--step", "0.1", "--betta", "0.5"],
+     "(--betta: did you mean --beta?)"),
+    (["simulate", "dirac", "--method", "gd", "--steps", "10", "--stepp", "0.1"], "(--stepp: did you mean --step?)"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--out", "x.csv", "--gird", "gamma=0:1:3"],
+     "(--gird: did you mean --grid?)"),
+])
+def test_a_misspelt_option_is_named_with_its_near_miss(capsys, argv, hint):
+    """argparse said "unrecognized arguments: --betta 0.5" alone (the Python API names the near miss)."""
+    from gandynamics.cli import main
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gandynamics: error: unrecognized arguments: ") and err.rstrip().endswith(hint), err
+    assert err.count("\n") == 1

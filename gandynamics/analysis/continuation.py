@@ -37,7 +37,7 @@ import math
 from dataclasses import field as dfield
 
 import numpy as np
-from scipy import linalg, optimize
+from scipy import linalg
 
 from ..errors import GandynamicsError
 from ..methods import METHODS
@@ -168,9 +168,10 @@ class Branch:
     from ..jsonio import as_dict_deprecated as as_dict
 
     def turning_points(self) -> np.ndarray:
-        """Indices ``k`` of the points where the branch turns back in its parameter (``values[k]`` a strict local
-        extremum of ``values``: a fold, or the vertex of a pitchfork's branch), shape ``(m,)``; a branch that turned
-        ends inside the range or at its start, not at the far end."""
+        """Indices ``k`` of the points where the branch turns back in its parameter (``values[k]`` a local extremum of
+        ``values``, steps of zero length skipped: a fold, or the vertex of a pitchfork's branch), shape ``(m,)``, as the
+        points sampled show them (two folds within one step show none: ``gandynamics continue`` counts the located
+        folds too).  A branch that turned an odd number of times ends at the start's side of the range."""
         d = np.diff(np.asarray(self.values, dtype=float))
         d = d[d != 0]  # (a step landing on the same value: no turn)
         k = np.flatnonzero(d[:-1] * d[1:] < 0) + 1
@@ -857,7 +858,8 @@ def _hermite(x0, t0, x1, t1, s):
 
 #: the tangent of a located point agrees with the interpolant's direction to this cosine, 10 degrees (else Newton
 #: landed on another branch, one crossing this one at a branch point; 60 degrees let a transcritical point's other
-#: branch, crossing at 53 degrees, through)
+#: branch, crossing at 53 degrees, through).  Branches crossing at less than 10 degrees are not told apart by it: the
+#: points of both are taken, and the sign test's zero may be placed on the other branch's side of the branch point
 SAME_BRANCH_COS = math.cos(math.radians(10.0))
 
 

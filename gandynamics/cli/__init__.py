@@ -104,6 +104,27 @@ class _Parser(argparse.ArgumentParser):
         finally:
             self._given = outer if outer is not None else set()
 
+    def parse_args(self, args=None, namespace=None):
+        ns, extras = self.parse_known_args(args, namespace)
+        if extras:  # (argparse's message, with the near misses among the command's own options: --betta -> --beta)
+            import difflib
+            options = []
+            sub = getattr(self, "_subparsers", None)
+            chosen = getattr(ns, "command", None)
+            for action in (sub._group_actions if sub is not None else []):
+                p = getattr(action, "choices", {}).get(chosen) if isinstance(getattr(action, "choices", None),
+                                                                             dict) else None
+                if p is not None:
+                    options = [o for a in p._actions for o in a.option_strings if o.startswith("--")]
+            hints = []
+            for e in extras:
+                if e.startswith("--"):
+                    near = difflib.get_close_matches(e.split("=", 1)[0], options, n=1, cutoff=0.7)
+                    if near:
+                        hints.append(f"{e.split('=', 1)[0]}: did you mean {near[0]}?")
+            self.error(f"unrecognized arguments: {' '.join(extras)}" + (f" ({' '.join(hints)})" if hints else ""))
+        return ns
+
     def error(self, message):  # one line, exit status 2 (argparse's own convention too)
         sys.stderr.write(f"gandynamics: error: {message}\n")
         raise SystemExit(2)

@@ -198,6 +198,9 @@ class SweepResult:
         return len(self.columns["distance"])
 
     def __getitem__(self, key):
+        if not isinstance(key, str):  # (a list of names was a bare "unhashable type: 'list'")
+            raise TypeError(f"a sweep's table is indexed by one column name, got {type(key).__name__} {key!r}; for "
+                            "several columns take them one by one, or res.to_pandas()[[...]]")
         return self.columns[key]
 
     @property
