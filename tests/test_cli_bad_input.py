@@ -655,7 +655,8 @@ def test_a_portrait_of_a_game_with_no_zero_checks_its_values_before_any_work(cap
 @pytest.mark.parametrize("argv, hint", [
     (["simulate", "dirac", "--method", "momentum", "--steps", "10", "--step", "0.1", "--betta", "0.5"],
      "(--betta: did you mean --beta?)"),
-    (["simulate", "dirac", "--method", "gd", "--steps", "10", "--stepp", "0.1"], "(--stepp: did you mean --step?)"),
+    (["simulate", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--inti", "1,1"],
+     "(--inti: did you mean --init?)"),
     (["sweep", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1", "--out", "x.csv", "--gird", "gamma=0:1:3"],
      "(--gird: did you mean --grid?)"),
 ])
