@@ -826,70 +826,40 @@ def _poly_fit(x, logx, y, sel, lo, hi):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _algebraic(n, mx, ml, my, sxx, sll, sxy, sly, syy, n2, mx2, ml2, my2, sxx2, sll2, sxy2, sly2):
-    """:func:`algebraic_exponent` from least-squares sums: over ``P = [T/4, T]`` (count ``n``, means of k, log k and
-    log d, centred sums of squares and products as :func:`_poly_sums` gives them) and over its last half ``W2 = [T/2,
-    T]`` (``n2``, ...); ``W1 = [T/4, T/2)``'s sums are P's less W2's by the pairwise update (Chan, Golub & LeVeque
-    1979): ``S_1 = S_P - S_2 - n1 n2 / n (m_1 - m_2)(m'_1 - m'_2)``.  Returns ``(p, slowing)``: the exponent ``p``
-    (W2's log-log slope) where the decay is algebraic, else NaN, and whether, failing that, the per-step slopes fall
-    as a power law's do (then :func:`_offset_power` tries ``(k + k0)^p``).  The independent reference is
-    :func:`algebraic_exponent` (NumPy's polyfit on the samples)."""
+def _slowing(n, mx, my, sxx, sxy, n2, mx2, my2, sxx2, sxy2) -> bool:
+    """Whether the per-step slopes of log d fall as a power law's do from ``W1 = [T/4, T/2)`` to ``W2 = [T/2, T]``
+    (both negative, W1's at least ALGEBRAIC_SLOWING times W2's), from least-squares sums: over ``P = [T/4, T]``
+    (count ``n``, means of k and log d, centred sums as :func:`_poly_sums` gives them) and over ``W2`` (``n2``, ...);
+    W1's are P's less W2's by the pairwise update (Chan, Golub & LeVeque 1979), ``S_1 = S_P - S_2 - n1 n2 / n (m_1 -
+    m_2)(m'_1 - m'_2)``.  The reading's gate of :func:`_offset_power`, from sums it forms anyway: a geometric decay's
+    samples are not read again."""
     n1 = n - n2
-    if not (n1 >= 3.0 and n2 >= 3.0 and sxx2 > 0.0 and sll2 > 0.0 and sxx > 0.0 and sll > 0.0):
-        return math.nan, False
+    if not (n1 >= 3.0 and n2 >= 3.0 and sxx2 > 0.0 and sxx > 0.0):
+        return False
     mx1 = (n * mx - n2 * mx2) / n1
-    ml1 = (n * ml - n2 * ml2) / n1
     my1 = (n * my - n2 * my2) / n1
     w = n1 * n2 / n
     sxx1 = sxx - sxx2 - w * (mx1 - mx2) * (mx1 - mx2)
-    sll1 = sll - sll2 - w * (ml1 - ml2) * (ml1 - ml2)
     sxy1 = sxy - sxy2 - w * (mx1 - mx2) * (my1 - my2)
-    sly1 = sly - sly2 - w * (ml1 - ml2) * (my1 - my2)
-    if not (sxx1 > 0.0 and sll1 > 0.0):
-        return math.nan, False
+    if not sxx1 > 0.0:
+        return False
     s1 = sxy1 / sxx1
-    q1 = sly1 / sll1
     s2 = sxy2 / sxx2
-    q2 = sly2 / sll2
-    # (the per-step slopes fall as a power law's: _offset_power reads the row's samples; a geometric decay's do not,
-    # and its samples are not read again)
-    return math.nan, s1 < 0.0 and s2 < 0.0 and s1 / s2 >= ALGEBRAIC_SLOWING
+    return s1 < 0.0 and s2 < 0.0 and s1 / s2 >= ALGEBRAIC_SLOWING
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _log_slope(idx, sel, lo, hi, k0):
-    """Least-squares slope of ``log(k + k0)`` against ``k`` over the samples ``sel[lo:hi]``."""
+def _fit_rss(x, y, sel, lo, hi, k0, log, ylog=False):
+    """Slope and residual sum of squares of ``y`` fitted linearly in ``x`` over ``sel[lo:hi]``, with ``log`` in
+    ``log(x + k0)`` and with ``ylog`` of ``log(y + k0)`` (``_fit_rss(k, k, ..., k0, False, True)``: the slope of
+    ``log(k + k0)`` against ``k``)."""
     c = 0.0
     mx = 0.0
     my = 0.0
     for j in range(lo, hi):
-        k = idx[sel[j]]
         c += 1.0
-        mx += k
-        my += math.log(k + k0)
-    mx /= c
-    my /= c
-    sxy = 0.0
-    sxx = 0.0
-    for j in range(lo, hi):
-        k = idx[sel[j]]
-        sxy += (k - mx) * (math.log(k + k0) - my)
-        sxx += (k - mx) * (k - mx)
-    return sxy / sxx
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _fit_rss(x, y, sel, lo, hi, k0, log):
-    """Slope and residual sum of squares of ``y`` fitted linearly in ``x`` (``log(x + k0)`` with ``log``) over
-    ``sel[lo:hi]``."""
-    c = 0.0
-    mx = 0.0
-    my = 0.0
-    for j in range(lo, hi):
-        v = math.log(x[sel[j]] + k0) if log else x[sel[j]]
-        c += 1.0
-        mx += v
-        my += y[sel[j]]
+        mx += math.log(x[sel[j]] + k0) if log else x[sel[j]]
+        my += math.log(y[sel[j]] + k0) if ylog else y[sel[j]]
     mx /= c
     my /= c
     sxx = 0.0
@@ -897,7 +867,7 @@ def _fit_rss(x, y, sel, lo, hi, k0, log):
     syy = 0.0
     for j in range(lo, hi):
         v = (math.log(x[sel[j]] + k0) if log else x[sel[j]]) - mx
-        w = y[sel[j]] - my
+        w = (math.log(y[sel[j]] + k0) if ylog else y[sel[j]]) - my
         sxx += v * v
         sxy += v * w
         syy += w * w
@@ -906,14 +876,23 @@ def _fit_rss(x, y, sel, lo, hi, k0, log):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _log_ratio(idx, sel, h, n, k0):
+    """The ratio of the slopes of ``log(k + k0)`` against ``k`` over ``sel[:h]`` and ``sel[h:n]``."""
+    return _fit_rss(idx, idx, sel, 0, h, k0, False, True)[0] / _fit_rss(idx, idx, sel, h, n, k0, False, True)[0]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _offset_power(idx, y, sel, n, T):
-    """The algebraic-decay test with the decay's clock offset: ``|z_k - z*| ~ (k + k0)^p``, a run started on a power
-    law's tail (gd on F = x^2 from 0.038: ``1/(26.3 + 0.1 k)``, ``k0 = 263``; from 1, the same trajectory, k0 = 10, read
-    algebraic, from 0.038 geometric).  ``y[sel[:n]]`` the log-distances of the samples of ``[T/4, T]`` (k increasing),
-    ``W1``, ``W2`` its halves at ``T/2``.  ``k0 >= 0`` is where the slopes of ``log(k + k0)`` against ``k`` over the two
-    windows have the ratio of the run's per-step slopes (bisection: the ratio falls from its value at 0, about 2, to 1
-    as k0 grows); then the log-log slopes against ``log(k + k0)`` must agree and fit far better than a rate per step,
-    as :func:`_algebraic`'s (the same constants).  Returns ``p`` (W2's slope) or NaN."""
+    """The algebraic-decay test of :func:`algebraic_exponent` in the reading, the decay's clock allowed an offset:
+    ``|z_k - z*| ~ (k + k0)^p``, ``k0 >= 0`` (a run started on a power law's tail: gd on F = x^2 from 0.038 falls like
+    ``1/(26.3 + 0.1 k)``, ``k0 = 263``, and read a rate where the same trajectory from 1, k0 = 10, read algebraic).
+    ``y[sel[:n]]`` the log-distances of the samples of ``[T/4, T]`` (k increasing), ``W1``, ``W2`` its halves at
+    ``T/2``.  The per-step slopes must fall by ALGEBRAIC_SLOWING from W1 to W2; ``k0`` is where the slopes of
+    ``log(k + k0)`` against ``k`` over the two windows have their ratio (bisection: that ratio falls from about 2 at
+    0 to 1 as k0 grows; 0 where the run's is higher); the slowing must go on within W2 (at least half of its predicted
+    excess over 1: two rates handing over level off); then the log-log slopes against ``log(k + k0)`` must agree and
+    fit far better than a rate per step (ALGEBRAIC_AGREE, ALGEBRAIC_FIT).  Returns ``p`` (W2's slope) or NaN.  (With
+    ``k0 = 0`` always, an offset biased p: -0.31 for -0.42 at k0 = 237, T = 1000.)"""
     h = 0
     while h < n and idx[sel[h]] < TEST_START * T:
         h += 1
@@ -927,14 +906,14 @@ def _offset_power(idx, y, sel, n, T):
     if not r >= ALGEBRAIC_SLOWING:
         return math.nan
     k0 = 0.0  # (a slowing as fast as k^p's, or faster: no offset)
-    if r < _log_slope(idx, sel, 0, h, 0.0) / _log_slope(idx, sel, h, n, 0.0):
+    if r < _log_ratio(idx, sel, h, n, 0.0):
         lo = 0.0
         hi = T
-        while _log_slope(idx, sel, 0, h, hi) / _log_slope(idx, sel, h, n, hi) > r and hi < 1e6 * T:
+        while _log_ratio(idx, sel, h, n, hi) > r and hi < 1e6 * T:
             hi *= 2.0
         for _ in range(80):
             mid = 0.5 * (lo + hi)
-            if _log_slope(idx, sel, 0, h, mid) / _log_slope(idx, sel, h, n, mid) > r:
+            if _log_ratio(idx, sel, h, n, mid) > r:
                 lo = mid
             else:
                 hi = mid
@@ -948,7 +927,7 @@ def _offset_power(idx, y, sel, n, T):
         return math.nan
     sa, _ = _fit_rss(idx, y, sel, h, q, 0.0, False)
     sb, _ = _fit_rss(idx, y, sel, q, n, 0.0, False)
-    want = _log_slope(idx, sel, h, q, k0) / _log_slope(idx, sel, q, n, k0)
+    want = _fit_rss(idx, idx, sel, h, q, k0, False, True)[0] / _fit_rss(idx, idx, sel, q, n, k0, False, True)[0]
     if not (sb < 0.0 and sa / sb - 1.0 >= 0.5 * (want - 1.0)):
         return math.nan
     q1, _ = _fit_rss(idx, y, sel, 0, h, k0, True)
@@ -992,11 +971,11 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
             logd[j] = log_pos(d)
     # ---- the rate: [T/4, T], samples above the floor (k >= 1 for the log k term)
     ns = _select(idx, dist, r, FIT_START * T, T, floor[r], sel)
-    # the sums over [T/4, T] of the algebraic-decay test (_algebraic; _poly_fit's, computed again where it runs)
+    # the sums over [T/4, T] of the algebraic-decay test's gate (_slowing; _poly_fit's, computed again where it runs)
     pn = 0.0
-    pmx = pml = pmy = psxx = psll = psxy = psly = psyy = math.nan
+    pmx = pmy = psxx = psxy = math.nan
     if ns >= 6 and idx[sel[0]] >= 1.0:
-        pn, pmx, pml, pmy, psxx, _, psll, psxy, psly, psyy = _poly_sums(idx, logk, logd, sel, zero, ns)
+        pn, pmx, _, pmy, psxx, _, _, psxy, _, _ = _poly_sums(idx, logk, logd, sel, zero, ns)
     rate = math.nan
     poly = 0.0
     nt_c = -1  # the plain fit's window is the decay test's: its slope is kept for the test below
@@ -1115,7 +1094,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     b3 = math.nan
     pw = math.nan  # the log-log slope over [T/2, T] and its uncertainty (POW_MAX)
     perr = math.inf
-    alg = math.nan  # the exponent of an algebraic decay (_algebraic)
+    alg = math.nan  # the exponent of an algebraic decay (_slowing, _offset_power)
     if nt >= 4:
         if nt_c >= 0:
             bt = bt_c
@@ -1137,10 +1116,9 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
             p2, sp2 = _slope(logk, logd, sel, h, nt)
             perr = abs(p1 - p2) + spw
             if pn > 0.0:
-                n2, mx2, ml2, my2, sxx2, _, sll2, sxy2, sly2, _ = _poly_sums(idx, logk, logd, sel, zero, nt)
-                alg, slowing = _algebraic(pn, pmx, pml, pmy, psxx, psll, psxy, psly, psyy, n2, mx2, ml2, my2, sxx2,
-                                          sll2, sxy2, sly2)
-                if slowing:  # (the samples of [T/4, T] again: sel is free now)
+                n2, mx2, _, my2, sxx2, _, _, sxy2, _, _ = _poly_sums(idx, logk, logd, sel, zero, nt)
+                if _slowing(pn, pmx, pmy, psxx, psxy, n2, mx2, my2, sxx2, sxy2):  # (the samples of [T/4, T] again:
+                    # sel is free now)
                     alg = _offset_power(idx, logd, sel, _select(idx, dist, r, FIT_START * T, T, floor[r], sel), T)
     out[2, r] = err
     # ---- the verdict
@@ -1474,15 +1452,15 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, l
     else:
         for b in range(m):
             perr[b] = math.inf
-    # ---- the algebraic-decay test (_algebraic) from the sums over [T/4, T] and [T/2, T]: _read_row's, bitwise
+    # ---- the algebraic-decay test (_slowing's gate from the sums over [T/4, T] and [T/2, T], _offset_power on the
+    # lanes it passes): _read_row's, bitwise
     alg = acc[44]
     for b in range(m):
         alg[b] = math.nan
     if ns >= 6 and idx[j0] >= 1.0 and idx[jh] >= 1.0:
         for b in range(m):
-            alg[b], slowing = _algebraic(cp, xp, lp, sp[b], sxxp, sllp, sxyp[b], slyp[b], syyp[b], ca, xa, la, sa[b],
-                                         sxxa, slla, sxa[b], sla[b])
-            if slowing:  # (the lane's samples of [T/4, T] into logd, sel: _read_row's arrays, the same numbers)
+            if _slowing(cp, xp, sp[b], sxxp, sxyp[b], ca, xa, sa[b], sxxa, sxa[b]):  # (the lane's samples of
+                # [T/4, T] into logd, sel: _read_row's arrays, the same numbers)
                 for j in range(j0, j1):
                     logd[j] = L[j][b]
                     sel[j - j0] = j
