@@ -206,13 +206,17 @@ def test_classify_text_keeps_a_space_between_every_label_and_its_answer(capsys):
                                                 ("1:0", "yes", "; the range ends on the stability boundary")])
 def test_a_range_that_starts_or_ends_at_a_hopf_point_says_so(capsys, rng, start, tail):
     """dirac + r1 has its Hopf point at gamma = 0 (J's eigenvalues -gamma/2 +- i sqrt(...), §1.7): a range that starts
-    there read 'stable at the start: no; stability changes 1 time(s)' beside 'no bifurcation located'."""
+    there read 'stable at the start: no; stability changes 1 time(s)' beside 'no bifurcation located'.  It says that
+    it starts or ends on the stability boundary, and lists the Hopf point there, degenerate (the R1 Dirac-GAN at
+    gamma = 0 is a centre: its first Lyapunov coefficient is 0), at either end alike (a range ending on an event did
+    not list it, one starting on it did for maps)."""
     from gandynamics.cli import main
     assert main(["continue", "dirac", "--reg", "r1", "--vary", f"gamma={rng}"]) == 0
     out = capsys.readouterr().out
     line = next(s for s in out.splitlines() if s.startswith("stable at the start"))
     assert line.startswith(f"stable at the start: {start}") and "stability changes 0 time(s)" in line
-    assert line.endswith(tail) and "no bifurcation located in the range" in out
+    assert line.endswith(tail) and "no bifurcation located" not in out
+    assert re.search(r"^hopf +gamma = 0 +point \(0, 0\)$", out, re.M) and "degenerate" in out, out
 
 
 @pytest.mark.parametrize("extra", [["--max-points", "50", "--max-step", "0.001"], ["--max-points", "5"]])

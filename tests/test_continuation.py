@@ -874,3 +874,18 @@ def test_a_range_ending_on_a_branch_point_reaches_it(kind, start):
     br = continuation(VectorField(Game([x], [y], sp.integrate(f, x), y**2 / 2, hyper={mu: 0.0})), "mu", -1.0, 0.0,
                       start=start)
     assert br.values[-1] == 0.0 and abs(br.points[-1, 0]) <= 1e-6 and br.ended == "range"
+
+
+def test_a_flip_at_either_end_of_the_range_is_reported_with_its_normal_form():
+    """gd on F = (x^3 - x, y) at x = 1: multiplier 1 - 2h, a flip at h = 1 (closed form).  A range starting there listed
+    it without normal form or criticality, a range ending there not at all ("the range ends on the stability
+    boundary"); both list it, with the normal-form coefficient of a range through it."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    fld = VectorField(Game([x], [y], x**4 / 4 - mu * x**2 / 2, y**2 / 2, hyper={mu: 1.0}))
+    through = [e for e in continuation(fld, "h", 0.5, 1.5, method="gd", start=[1.0, 0.0]).events if e.type == "flip"]
+    assert len(through) == 1 and through[0].value == pytest.approx(1.0, abs=1e-12)
+    for lo, hi in ((1.0, 1.5), (0.5, 1.0)):
+        flips = [e for e in continuation(fld, "h", lo, hi, method="gd", start=[1.0, 0.0]).events if e.type == "flip"]
+        assert len(flips) == 1 and flips[0].value == pytest.approx(1.0, abs=1e-12), (lo, hi, flips)
+        assert flips[0].extra["normal_form"] == pytest.approx(through[0].extra["normal_form"], rel=1e-9)
+        assert flips[0].extra["criticality"] == through[0].extra["criticality"]

@@ -730,9 +730,13 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         for kind in kinds:
             if kind in ("hopf", "neimark-sacker") and not _crosses(specs[-1], spec_new, discrete):
                 continue  # a sign change of the test function at rounding level: a pair that stays critical
-            if tv[kind] * tv_new[kind] < 0 or (tv[kind] == 0.0 and last[kind] * tv_new[kind] < 0):
+            if (tv[kind] * tv_new[kind] < 0 or (tv[kind] == 0.0 and last[kind] * tv_new[kind] < 0)
+                    or (end and tv_new[kind] == 0.0 and tv[kind] != 0.0)
+                    or (len(xs) == 1 and tv[kind] == 0.0 and tv_new[kind] != 0.0)):
                 # (a point landed exactly on a zero of the test function: the sign before it, last[kind], against
-                # the one after; the zero itself is at this interval's start, where the root finder finds it)
+                # the one after; the zero itself is at this interval's start, where the root finder finds it; the
+                # range's end or start exactly on a zero (a flip at h = 1 ending h = 0.1:1, the R1 Dirac-GAN's Hopf
+                # point at gamma = 0 ending gamma = 1:0) is the zero of its last or first interval)
                 ev = _locate(prob, kind, x, t, x_new, t_new, H, Hx, tests, discrete)
                 if ev is not None:
                     here.append(ev)
@@ -980,6 +984,8 @@ def _locate_crossing(prob, x0, t0, x1, t1, H, Hx, discrete, k, kinds):
         extra = {"multiplicity": len(upper)}
         if discrete:
             extra["angle"] = float(np.angle(upper[0]))
+            if len(upper) == 1:  # (its normal form, as a located one has: a range starting on it had none)
+                extra.update(_map_nf(prob, "neimark-sacker", z, a))
         elif len(upper) == 1:  # one pair (a crossing the test functions missed: one landed on its zero): a Hopf point
             extra.update(_hopf_extra(prob, z, a, upper))
         else:
@@ -989,6 +995,8 @@ def _locate_crossing(prob, x0, t0, x1, t1, H, Hx, discrete, k, kinds):
                                     f"{2 * len(upper)})")
     elif discrete and any(abs(v + 1) < 1e-6 for v in crit):
         kind, extra = "flip", {"multiplicity": sum(abs(v + 1) < 1e-6 for v in crit)}
+        if extra["multiplicity"] == 1:  # (its normal form and criticality, as a located flip's)
+            extra.update(_map_nf(prob, "flip", z, a))
     else:
         kind, extra = ("fold", {"multiplicity": len(crit)})
     if kind not in kinds:
