@@ -281,7 +281,7 @@ def test_a_branch_that_turns_back_says_where_and_where_it_ends(capsys, tmp_path,
                      r"ends at mu = (\S+)\n", out)
     assert line, out
     assert int(line.group(1)) == len(turns)
-    assert [float(v) for v in line.group(2).split(",")] == pytest.approx(turns, abs=1e-6)  # (printed to 6 digits)
+    assert [float(v) for v in line.group(2).split(",")] == pytest.approx(turns, abs=1e-10)  # (printed to 12 digits)
     assert (float(line.group(3)), float(line.group(4))) == pytest.approx(cover, abs=1e-9)
     assert float(line.group(5)) == pytest.approx(end, abs=1e-12)
 

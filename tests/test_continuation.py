@@ -889,3 +889,36 @@ def test_a_flip_at_either_end_of_the_range_is_reported_with_its_normal_form():
         assert len(flips) == 1 and flips[0].value == pytest.approx(1.0, abs=1e-12), (lo, hi, flips)
         assert flips[0].extra["normal_form"] == pytest.approx(through[0].extra["normal_form"], rel=1e-9)
         assert flips[0].extra["criticality"] == through[0].extra["criticality"]
+
+
+@pytest.mark.parametrize("method, lo, hi, want", [
+    ("gd", 0.5, 2.0, [("flip", 0.5), ("flip", 2.0)]), ("gd", 2.0, 0.5, [("flip", 2.0), ("flip", 0.5)]),
+    ("gd", 0.3, 0.5, [("flip", 0.5)]), (None, 1.0, -1.0, [("hopf", 1.0)]), (None, -1.0, 1.0, [("hopf", 1.0)])])
+def test_an_event_at_an_end_of_the_range_reached_from_the_stable_side_is_listed(method, lo, hi, want):
+    """A second trial's finding: gd on F = (4x - x^2, y) at x = 0 (multipliers 1 - 4h and 1 - h: flips at h = 1/2 and
+    2) over h = 0.5:2 listed the flip at 0.5 and not at 2, "the range ends on the stability boundary"; the Hopf point
+    of (mu - 1) +- i at the start of mu = 1:-1 likewise.  Where an end of the range is marginal and its neighbour is
+    not, the event is at the end, named by its critical eigenvalues."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    if method is None:
+        r2 = x**2 + y**2
+        g = Game([x], [y], sp.integrate(-((mu - 1) * x - y - x * r2), x), sp.integrate(-(x + (mu - 1) * y - y * r2), y),
+                 hyper={mu: 0.0})
+        br = continuation(VectorField(g), "mu", lo, hi, start=[0.0, 0.0])
+    else:
+        g = Game([x], [y], sp.integrate(4 * x - x**2, x), y**2 / 2, hyper={mu: 0.0})
+        br = continuation(VectorField(g), "h", lo, hi, method=method, start=[0.0, 0.0])
+    got = [(e.type, e.value) for e in br.events]
+    assert [t for t, _ in got] == [t for t, _ in want] and [v for _, v in got] == pytest.approx([v for _, v in want],
+                                                                                                abs=1e-12), got
+
+
+def test_a_branch_point_exactly_at_the_end_of_a_branch_that_does_not_move_is_reached():
+    """F = ((mu + 1) x - x^2, y) on x = 0 from mu = 1 to -1, the branch point at mu = -1: D_x H is 0 there and Newton
+    could not start, the branch "stopped at mu = -0.99999999837" (ended "singular").  The predictor is a zero of F:
+    the branch reaches -1 and lists the branch point."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    g = Game([x], [y], sp.integrate((mu + 1) * x - x**2, x), y**2 / 2, hyper={mu: 0.0})
+    br = continuation(VectorField(g), "mu", 1.0, -1.0, start=[0.0, 0.0])
+    assert br.ended == "range" and br.values[-1] == -1.0
+    assert [(e.type, e.value) for e in br.events] == [("branch-point", -1.0)]

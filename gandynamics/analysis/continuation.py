@@ -705,12 +705,16 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
             eb = np.zeros(n + 1)
             eb[n] = 1.0
             pred = x + frac * (x_new - x)
+            pred[n] = bound
             try:
                 xb, _ = _newton(H, Hx, pred, eb)
             except _NoConvergence:  # (a singular point at the bound: Newton converges linearly there)
                 xb, ok = _newton_last(H, Hx, pred, eb)
                 if not ok:
-                    xb = None
+                    # the predictor itself a zero of F to rounding (a branch that does not move, x = 0, meeting a
+                    # branch point exactly at the bound, where D_x H is 0 and Newton cannot start: it stopped short)
+                    scale = (1.0 + np.linalg.norm(pred)) * max(1.0, float(np.linalg.norm(Hx(pred))))
+                    xb = pred if np.linalg.norm(H(pred)) <= 1e-12 * scale else None
             # the point at the bound on this step's arc, not another zero on that hyperplane (a branch that turned at a
             # fold within the step was corrected back onto its start: two points, both the start)
             if xb is None or np.linalg.norm(xb - pred) > 0.5 * np.linalg.norm(x_new - x):
@@ -740,6 +744,20 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                 ev = _locate(prob, kind, x, t, x_new, t_new, H, Hx, tests, discrete)
                 if ev is not None:
                     here.append(ev)
+        # a crossing exactly at the range's start or end, reached from the stable side: the test function is zero to
+        # rounding there, not of the other sign (gd's flip at h = 2 ending h = 0.5:2, a Hopf point at the start of
+        # mu = 1:-1 were "on the stability boundary" with no event); where the end point is marginal and its
+        # neighbour is not, the event is at the end point, named by its critical eigenvalues
+        for xe, here_marginal, other in ((x, specs[-1], spec_new) if len(xs) == 1 else (None, None, None),
+                                         (x_new, spec_new, specs[-1]) if end else (None, None, None)):
+            if xe is None or not spectrum_marginal(here_marginal, discrete) or spectrum_marginal(other, discrete):
+                continue
+            if any(abs(e.value - xe[n]) <= 1e-9 * max(1.0, abs(xe[n]))
+                   and np.linalg.norm(e.point - xe[:n]) <= 1e-9 * (1.0 + np.linalg.norm(xe[:n])) for e in here):
+                continue
+            ev = _event_at(prob, xe[:n].copy(), float(xe[n]), discrete, kinds)
+            if ev is not None:
+                here.append(ev)
         c0, c1 = _n_unstable(specs[-1], discrete), _n_unstable(spec_new, discrete)
         if c0 != c1 and not any(e.type in ("hopf", "neimark-sacker", "flip", "fold", "branch-point") for e in here):
             # an even number of simultaneous crossings (e.g. a Hopf pair of multiplicity 2 in a symmetric
@@ -974,7 +992,13 @@ def _locate_crossing(prob, x0, t0, x1, t1, H, Hx, discrete, k, kinds):
         xs, _, _ = _root_on_branch(H, Hx, x0, t0, x1, t1, g)
     except _NoConvergence:
         return None
-    z, a = xs[:n], float(xs[n])
+    return _event_at(prob, xs[:n], float(xs[n]), discrete, kinds)
+
+
+def _event_at(prob, z, a: float, discrete: bool, kinds):
+    """The event at a point ``(z, a)`` of the branch with a critical eigenvalue, named by the critical eigenvalues
+    (with their multiplicity): hopf / neimark-sacker (a complex pair), flip (a multiplier -1), else fold; None where
+    that kind is not asked for."""
     spec = prob.spectrum(z, a)
     scale = max(1.0, float(np.max(np.abs(spec))))
     crit = [v for v in spec if (abs(abs(v) - 1) if discrete else abs(v.real)) < 1e-6 * scale]

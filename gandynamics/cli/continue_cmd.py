@@ -132,11 +132,11 @@ def run(args) -> int:
     end = float(br.values[-1])
     short = None
     if br.ended == "singular":  # (it said "raise --max-points" of a branch stopped by a singular point at the range's end)
-        short = (f"the branch stops at {name} = {end:z.6g} after {len(br.values)} points: Newton's method could not "
+        short = (f"the branch stops at {name} = {end:z.12g} after {len(br.values)} points: Newton's method could not "
                  f"reach the end of [{min(lo, hi):zg}, {max(lo, hi):zg}] from there (a singular point at the end or just "
                  "before it: a branch point or fold); a range ending a little before or after it is followed")
     elif min(abs(end - lo), abs(end - hi)) > 1e-9 * max(abs(hi - lo), 1e-300):
-        short = (f"the branch stops at {name} = {end:z.6g} after {len(br.values)} points (--max-points {mp}): the rest "
+        short = (f"the branch stops at {name} = {end:z.12g} after {len(br.values)} points (--max-points {mp}): the rest "
                  f"of [{min(lo, hi):zg}, {max(lo, hi):zg}] is not followed; raise --max-points or --max-step")
     if args.json:
         print(dumps(d))
@@ -151,9 +151,10 @@ def run(args) -> int:
         v = br.values
         at = [a for a, _ in turns]
         located = all(ev for _, ev in turns)
-        print(f"The branch turns back {len(turns)} time(s), at {name} = {', '.join(format(a, 'z.6g') for a in at)}"
+        # (12 digits, as the events': at 6, a fold at 0.999999999 read "turns back at mu = 1, covers mu in [1, 1]")
+        print(f"The branch turns back {len(turns)} time(s), at {name} = {', '.join(format(a, 'z.12g') for a in at)}"
               f"{'' if located else ' (sampled where no event is located)'}, covers {name} in "
-              f"[{min(float(v.min()), *at):zg}, {max(float(v.max()), *at):zg}] and ends at {name} = {end:zg}")
+              f"[{min(float(v.min()), *at):z.12g}, {max(float(v.max()), *at):z.12g}] and ends at {name} = {end:z.12g}")
     if short:
         print(short[0].upper() + short[1:] + "; what follows is of the part followed")
     stab = br.stable
