@@ -870,3 +870,43 @@ def test_one_power_law_decay_reads_the_same_under_every_method_and_step(m):
         assert tr.verdict == ("converging" if m < 4 else "bounded, not converging"), (method, h, tr.describe())
         assert tr.reading["algebraic"] == pytest.approx(want, rel=0.05), (method, h)
         assert ("converging algebraically" if m < 4 else "falling like k^") in tr.describe()
+
+
+@pytest.mark.slow  # 18 s with a cold cache (a new game, 36 sweeps)
+def test_a_decay_to_a_linearly_contracting_equilibrium_is_never_read_as_a_power_law():
+    """A second trial's finding: geometric decays read "converging algebraically" (two modes handing over at a small
+    step: k^-8.2 for rates 0.998 and 0.9953; Jordan blocks; 18 of 2,124 linear runs of gd).  An algebraic decay needs a
+    multiplier of modulus 1 at z*: where the method's linearisation contracts the run to 0.9 or less (runs.ratefit.
+    linear_contraction), the algebraic reading is dropped, in simulate and in sweep alike.  Generator: linear games
+    (two real modes, Jordan blocks, close modes) at steps putting the slow rate at 0.99-0.9995; and the flow on a
+    rotation with cubic damping (a centre: r' = -r^3, |z| ~ (2t)^-1/2) keeps its exponent -1/2, while extragradient on
+    it at h = 0.1 (linear rate |1 - 0.02i - 0.0004| = 0.99980006: a contraction 0.55 over 3000 steps) does not."""
+    import sympy as sp
+    from gandynamics import Game
+    x, y = sp.symbols("x y", real=True)
+    a, b, c, d = sp.symbols("a b c d", real=True)
+    fld = VectorField(Game([x], [y], a * x**2 / 2 + b * x * y, c * x * y + d * y**2 / 2,
+                           hyper={a: 1.0, b: 0.0, c: 0.0, d: 1.0}, equilibrium=(0, 0)))
+    rng = np.random.default_rng(3)
+    for kind in range(12):
+        if kind % 3 == 0:
+            l1, l2 = sorted(rng.uniform(0.01, 2, 2))
+            A = [[l1, 0.0], [0.0, l2]]
+        elif kind % 3 == 1:
+            lam = rng.uniform(0.02, 1.5)
+            A = [[lam, float(rng.choice([0.1, 1.0, 10.0]))], [0.0, lam]]
+        else:
+            l1 = rng.uniform(0.05, 1.0)
+            A = [[l1, 0.0], [0.0, l1 * (1 + rng.uniform(0.02, 0.3))]]
+        A = np.array(A)
+        p = {"a": A[0, 0], "b": A[0, 1], "c": A[1, 0], "d": A[1, 1]}
+        h = (1 - rng.choice([0.99, 0.998, 0.9995])) / min(np.linalg.eigvals(A).real)
+        for T in (300, 1000, 4000):
+            inits = [[1.0, 1.0], [1.0, 1e-3], [1e-3, 1.0], [1.0, -0.5]]
+            res = sweep(fld, "gd", inits=inits, step=h, steps=T, params=p, progress=False)
+            assert np.all(np.isnan(res["algebraic"])), (A.tolist(), h, T, res["algebraic"])
+            tr = simulate(fld, "gd", inits[1], T, h, params=p)
+            assert "algebraic" not in tr.reading, (A.tolist(), h, T, tr.reading)
+    rot = VectorField(Game([x], [y], sp.integrate(x**3 + y / 5, x), sp.integrate(y**3 - x / 5, y)))
+    assert simulate(rot, "flow", [1.0, 0.0], 3000, 0.1).reading["algebraic"] == pytest.approx(-0.5, abs=0.01)
+    assert "algebraic" not in simulate(rot, "eg", [1.0, 0.0], 3000, 0.1).reading

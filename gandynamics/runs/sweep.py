@@ -26,7 +26,8 @@ from .equilibria import (equilibria_shared, reference_points, row_distances_reco
                          zeros_from_final_states, zstar_norms)
 from .module import kernel_module_source
 from ..provenance import provenance
-from .ratefit import RATE_FIT, VERDICT_RULE, VERDICTS, fit_rate, mark_no_zstar, mark_stopped, poly_cap, row_reader  # noqa: F401 (fit_rate: re-exported)
+from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, drop_transient_algebraic, fit_rate, mark_no_zstar, mark_stopped,
+                      poly_cap, row_reader)  # noqa: F401 (fit_rate: re-exported)
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, Columns, SweepResult
 from .validate import (bound_value, check_step_work, int_option, method_options, sample_steps, shared_options, step_pair,
@@ -121,6 +122,11 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
         if unsearched:  # (rows whose |F| fell, beyond the cap on searches from final states)
             info["zstar_unsearched"] = unsearched
     reading = mark_no_zstar(reading, missing)
+    alg = np.flatnonzero(np.isfinite(reading.algebraic))  # (a power law's reading where the linearisation contracts the
+    if alg.size:  # run is a transient's: simulate's test, on the few rows read algebraic)
+        reading = drop_transient_algebraic(
+            reading, alg, field, [ms[i] for i in plan.method_index[alg]], ZSTAR[alg], P[alg], K,
+            [h[0] if h[0] == h[1] else np.nan for h in H[alg]], [{**options, "beta": b} for b in BETA[alg]])
 
     def run_column(x):
         # a measure of the distance to z* (the rate, its spread, the tails): NaN for the rows not run and for the rows

@@ -30,7 +30,7 @@ from .engine import Interrupted, Plan, choose_engine, run_rows
 from ..equilibrium import norm, zero_test
 from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
 from .module import kernel_module_source
-from .ratefit import RATE_FIT, RECORD_FLOOR, VERDICT_RULE, mark_no_zstar, poly_cap, read
+from .ratefit import RATE_FIT, RECORD_FLOOR, VERDICT_RULE, drop_transient_algebraic, mark_no_zstar, poly_cap, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
@@ -317,6 +317,9 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     at = np.isin(rec, samples)
     reading = mark_no_zstar(read(rec[at], res["dist"][:, at], [life], [div], [np.linalg.norm(zref[0])],
                                  res["reason"][:1], poly_cap(m, field, o)), missing)
+    if missing is None and np.isfinite(reading.algebraic[0]):  # (a transient's: the linearisation contracts the run)
+        reading = drop_transient_algebraic(reading, [0], field, [m], zref, [p], life, [hg if hg == hd else math.nan],
+                                           [{**o, "beta": beta}])
     rate = float(reading.rate[0]) if missing is None else math.nan
     asked = np.isin(rec, ev) & (rec <= div if div >= 0 else True)  # the states asked for (every `every`-th, last)
     states = res["rec"][0][asked]
