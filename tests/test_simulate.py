@@ -876,7 +876,7 @@ def test_one_power_law_decay_reads_the_same_under_every_method_and_step(m):
 def test_a_decay_to_a_linearly_contracting_equilibrium_is_never_read_as_a_power_law():
     """A second trial's finding: geometric decays read "converging algebraically" (two modes handing over at a small
     step: k^-8.2 for rates 0.998 and 0.9953; Jordan blocks; 18 of 2,124 linear runs of gd).  An algebraic decay needs a
-    multiplier of modulus 1 at z*: where the method's linearisation contracts the run to 0.9 or less (runs.ratefit.
+    multiplier of modulus 1 at z*: where the method's linearisation contracts the run to 0.99 or less (runs.ratefit.
     linear_contraction), the algebraic reading is dropped, in simulate and in sweep alike.  Generator: linear games
     (two real modes, Jordan blocks, close modes) at steps putting the slow rate at 0.99-0.9995; and the flow on a
     rotation with cubic damping (a centre: r' = -r^3, |z| ~ (2t)^-1/2) keeps its exponent -1/2, while extragradient on

@@ -105,15 +105,17 @@ def fit_rate(idx, dist, life, zstar_norm=None):
 #: the linearisation at z* contracts the run to at most this fraction over its steps (``rho^T``, ``rho`` the spectral
 #: radius of the method's iteration matrix; the flow's ``exp(T h max Re lambda(J))``): then a decay the reading took for
 #: a power of k is a transient's (the linear part shapes the run), and the run converges geometrically in the end.  At
-#: 0.5, 8 of 2,124 linear runs of gd still read k^p (two modes handing over in 300 steps, rho^T = 0.55)
-TRANSIENT_CONTRACTION = 0.9
+#: 0.5, 8 of 2,124 linear runs of gd still read k^p (two modes handing over in 300 steps, rho^T = 0.55); at 0.9, 12 of
+#: 5,040 of six other methods (slow modes, rho^T = 0.93, read "falling like k^-0.13")
+TRANSIENT_CONTRACTION = 0.99
 
 
 def linear_contraction(field, method, zstar, params, h: float, steps: int, options=None) -> float:
     """How far the method's linearisation at ``zstar`` contracts over ``steps`` steps: ``rho^steps``, ``rho`` the largest
-    modulus of its multipliers at ``A = DF(z*)`` (:attr:`~gandynamics.methods.base.Method.multipliers`; the flow:
-    ``exp(h max Re lambda(-A))``).  NaN where it is not known (no closed-form multipliers, z* not finite, or ``h`` a
-    pair of unequal steps).  ``params`` the hyperparameter vector, ``options`` the method's options (only those it
+    modulus of its multipliers at ``A = DF(z*)`` (:attr:`~gandynamics.methods.base.Method.multipliers`, else the
+    eigenvalues of its :attr:`~gandynamics.methods.base.Method.iteration_matrix`; the flow: ``exp(h max Re lambda(-A))``).
+    NaN where it is not known (neither, a matrix per cycle of several steps, z* not finite, or ``h`` a pair of
+    unequal steps).  ``params`` the hyperparameter vector, ``options`` the method's options (only those it
     takes are used).  An algebraic decay ``|z_k - z*| ~ k^p`` needs a multiplier of modulus 1: where this is at most
     :data:`TRANSIENT_CONTRACTION`, the reading's algebraic exponent was a transient's (two modes handing over at
     small steps, a Jordan block: of 2,124 linear runs of gd 18 were read as k^p, k^-8.2 for two modes)."""
@@ -130,14 +132,22 @@ def linear_contraction(field, method, zstar, params, h: float, steps: int, optio
         return float("nan")
     if m.continuous:
         return float(np.exp(steps * h * float(np.max((-lam).real))))
-    if m.multipliers is None:
-        return float("nan")
     kw = {k: v for k, v in (options or {}).items() if k in m.option_names and v is not None}
+    mult = None
     with np.errstate(all="ignore"):
-        mult = m.multipliers(lam, h, **kw)
+        if m.multipliers is not None:
+            mult = m.multipliers(lam, h, **kw)
+        if mult is None and m.iteration_matrix is not None:  # (altgd, alternating momentum: the matrix's eigenvalues)
+            try:
+                M = m.iteration_matrix(np.asarray(field.eval_DF(z, params), dtype=float), h, n_theta=field.n_theta, **kw)
+                mult = np.linalg.eigvals(np.asarray(M, dtype=float))
+            except (np.linalg.LinAlgError, ValueError, TypeError):
+                mult = None
     if mult is None:
         return float("nan")
     rho = float(np.max(np.abs(mult)))
+    if "period" in m.extra:  # (a matrix per cycle of several steps, lookahead's: the rate per step)
+        return float("nan")
     return rho ** steps if np.isfinite(rho) else float("nan")
 
 
