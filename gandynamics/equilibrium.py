@@ -85,15 +85,43 @@ def _jacobian(fld, z, p, D) -> np.ndarray:
     return np.asarray(fld.eval_DF(z, p) if D is None else (D() if callable(D) else D), dtype=float)
 
 
+#: a residual of at most this many times the tolerance may be F's rounding (:func:`_rounding_level`)
+ROUNDING_SPAN = 1e4
+#: ... where it is at most this many units in the last place of the sum of F's terms' sizes
+ROUNDING_ULPS = 64.0
+
+
+def _rounding_level(fld, z, p, r: float, tol: float) -> bool:
+    """Whether a residual ``r`` above ``tol`` (at most :data:`ROUNDING_SPAN` times it) is F's rounding at ``z``: at most
+    :data:`ROUNDING_ULPS` units in the last place of the sum of the sizes of each component's terms there (its
+    top-level sum, evaluated by sympy).  Where F's terms are large and cancel (powers of a parameter near 1000
+    expanded: ``-0.002 mu^3 + 5.77 mu^2 - ...``, terms of 1e7) doubles cannot bring ``|F|`` below about 1e-9, and an
+    equilibrium at ``x = 4.8`` read ``|F| = 2.1e-10`` and was refused by the absolute ``1e-10``.  Newton's correction
+    is then tested as for any zero.  False above :data:`EXACT_MAX_N` parameters or where a term does not evaluate."""
+    if not (tol < r <= ROUNDING_SPAN * tol) or fld.n > EXACT_MAX_N:
+        return False
+    import sympy as sp
+    vals = {s_: sp.Float(float(v)) for s_, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
+    size = 0.0
+    try:
+        for e in fld.F:
+            size = max(size, sum(abs(float(sp.N(t.subs(vals)))) for t in sp.Add.make_args(e)))
+    except (TypeError, ValueError):  # (a term that is not a real number there)
+        return False
+    return math.isfinite(size) and r <= ROUNDING_ULPS * float(np.finfo(float).eps) * size * math.sqrt(fld.n)
+
+
 def zero_test(fld, z, p, tol: float = 1e-10, F=None, D=None) -> tuple[float, bool]:
     """``(|F(z)|, is_zero)``: whether ``z`` (n,) is a zero of F at the hyperparameters ``p`` (n_p,): ``|F(z)| < tol``
-    and Newton's correction there within :data:`ZERO_STEP` (:func:`newton_step`; a point where F is merely flat is
+    (or, up to :data:`ROUNDING_SPAN` times it, at the rounding of F's terms: :func:`_rounding_level`) and Newton's
+    correction there within
+    :data:`ZERO_STEP` (:func:`newton_step`; a point where F is merely flat is
     refused; see the module's docstring).  ``F`` the field at ``z`` when already evaluated; ``D`` its Jacobian there,
     or a function returning it (called only when needed, never above :data:`DENSE_STEP_MAX` parameters)."""
     z = np.asarray(z, dtype=float)
     F = np.asarray(fld.eval_F(z, p) if F is None else F, dtype=float)
     r = norm(F)
-    if not r < tol:
+    if not r < tol and not _rounding_level(fld, z, p, r, tol):
         return r, False
     if r == 0.0:  # a zero, unless F and DF both underflowed to 0 where F is not 0 (exp(-745) is 0 in doubles)
         if fld.n > EXACT_MAX_N:

@@ -310,3 +310,21 @@ def test_points_of_a_manifold_of_equilibria_stay_zeros_through_the_cut():
     p = fld.param_vector()
     for z in (np.array([0.0, 0.7, 0.0, -0.3]), np.array([1e-16, -2.0, -3e-16, 5.0])):
         assert E.zero_test(fld, z, p)[1], z
+
+
+@pytest.mark.parametrize("c", [1e2, 1e3, 1e4])
+def test_an_equilibrium_where_f_s_terms_are_large_and_cancel_is_found(c):
+    """A second trial's finding: F = ((x - 3 - 1.3 d - 0.01 d^2)(x - 3 + 0.2 d), y), d = mu - c, expanded by sympy into
+    terms of 1e7 at mu ~ 1000: doubles cannot bring |F| below about 1e-9, and the equilibrium x = 3 - 0.2 d (4.8 at
+    mu = c - 9) was refused ("residual ||F|| = 2.11e-10 (needs < 1e-10)").  A residual at the rounding of F's terms is
+    accepted (Newton's correction tested as ever); the point is the closed form to the rounding of F's terms over DF
+    (terms of 1e7 at c = 1e3: 1e-9 relative; of 1e11 at c = 1e4: 1e-7)."""
+    import sympy as sp
+    from gandynamics import Game, VectorField
+    from gandynamics.equilibrium import find_equilibrium
+    x, y, mu = sp.symbols("x y mu", real=True)
+    d = mu - sp.nsimplify(c)
+    dphi = (x - 3 - sp.Rational(13, 10) * d - sp.Rational(1, 100) * d**2) * (x - 3 + sp.Rational(1, 5) * d)
+    fld = VectorField(Game([x], [y], sp.integrate(sp.expand(dphi), x), y**2 / 2, hyper={mu: 0.0}))
+    z, res = find_equilibrium(fld, {"mu": c - 9}, start=[4.7, 0.0])
+    assert z[0] == pytest.approx(4.8, rel=1e-9 if c <= 1e3 else 1e-7) and abs(z[1]) <= 1e-12
