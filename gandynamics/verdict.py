@@ -924,19 +924,8 @@ def _offset_power(idx, y, sel, n, T):
     r = s1 / s2
     if not r >= ALGEBRAIC_SLOWING:
         return math.nan
-    k0 = 0.0  # (a slowing as fast as k^p's, or faster: no offset)
-    if r < _log_ratio(idx, sel, h, n, 0.0):
-        lo = 0.0
-        hi = T
-        while _log_ratio(idx, sel, h, n, hi) > r and hi < 1e6 * T:
-            hi *= 2.0
-        for _ in range(80):
-            mid = 0.5 * (lo + hi)
-            if _log_ratio(idx, sel, h, n, mid) > r:
-                lo = mid
-            else:
-                hi = mid
-        k0 = 0.5 * (lo + hi)
+    # (the conditions that need no k0 first: the bisection for k0 costs a few thousand logarithms, and on a sweep of
+    # spirals a row in a hundred passes the gate above; the result is the same whatever the order)
     # the slowing goes on inside W2 as (k + k0)^p's does: its halves' per-step slopes have at least half the predicted
     # ratio's excess over 1 (two rates handing over level off at the slower: r^k + 1e3 r^(3k) fitted p = -8.4)
     q = h
@@ -946,21 +935,12 @@ def _offset_power(idx, y, sel, n, T):
         return math.nan
     sa, _ = _fit_rss(idx, y, sel, h, q, 0.0, False)
     sb, _ = _fit_rss(idx, y, sel, q, n, 0.0, False)
-    want = _fit_rss(idx, idx, sel, h, q, k0, False, True)[0] / _fit_rss(idx, idx, sel, q, n, k0, False, True)[0]
-    if not (sb < 0.0 and sa / sb - 1.0 >= 0.5 * (want - 1.0)):
-        return math.nan
-    q1, _ = _fit_rss(idx, y, sel, 0, h, k0, True)
-    q2, _ = _fit_rss(idx, y, sel, h, n, k0, True)
-    if not (q1 < 0.0 and q2 < 0.0 and abs(q1 - q2) <= ALGEBRAIC_AGREE * abs(q2)):
-        return math.nan
-    _, rss_log = _fit_rss(idx, y, sel, 0, n, k0, True)
-    _, rss_k = _fit_rss(idx, y, sel, 0, n, 0.0, False)
-    if not rss_log <= ALGEBRAIC_FIT * rss_k:
+    if not (sb < 0.0 and sa / sb > 1.0):
         return math.nan
     # ... and the inverse per-step slope grows linearly, as (k + k0)/p: over ALGEBRAIC_PIECES consecutive pieces of the
     # samples its values lie on a line (within ALGEBRAIC_LINE of their spread) whose slope is 1/p (within
-    # ALGEBRAIC_AGREE); two rates handing over saturate at the slower one's (an S in k), a Jordan block's k rho^k bends
-    # (2,124 linear runs of gd with slow rates read 18 such decays as k^p, k^-8.2 for two modes)
+    # ALGEBRAIC_AGREE, below); two rates handing over saturate at the slower one's (an S in k), a Jordan block's k rho^k
+    # bends (2,124 linear runs of gd with slow rates read 18 such decays as k^p, k^-8.2 for two modes)
     c = np.empty(ALGEBRAIC_PIECES)
     u = np.empty(ALGEBRAIC_PIECES)
     base, extra = n // ALGEBRAIC_PIECES, n % ALGEBRAIC_PIECES
@@ -996,7 +976,51 @@ def _offset_power(idx, y, sel, n, T):
     for i in range(ALGEBRAIC_PIECES):
         spread = max(spread, abs(u[i] - u[0]))
         worst = max(worst, abs(u[i] - mu - slope * (c[i] - mc)))
-    if not (worst <= ALGEBRAIC_LINE * spread and abs(slope * q2 - 1.0) <= ALGEBRAIC_AGREE):
+    if not (worst <= ALGEBRAIC_LINE * spread and slope < 0.0):
+        return math.nan
+    k0 = 0.0  # (a slowing as fast as k^p's, or faster: no offset)
+    f0 = _log_ratio(idx, sel, h, n, 0.0) - r
+    if f0 > 0.0:  # the zero of R(k0) - r, R falling from R(0) to 1: Illinois' regula falsi (a bisection of 80 steps,
+        lo = 0.0  # NumPy's reference, cost 25 us a row on a sweep of a degenerate game, every row read again)
+        hi = T
+        fh = _log_ratio(idx, sel, h, n, hi) - r
+        while fh > 0.0 and hi < 1e6 * T:
+            lo, f0 = hi, fh
+            hi *= 2.0
+            fh = _log_ratio(idx, sel, h, n, hi) - r
+        side = 0
+        best = 0.5 * (lo + hi)
+        fbest = math.inf
+        for it in range(100):
+            mid = hi - fh * (hi - lo) / (fh - f0) if fh != f0 and it % 4 != 3 else 0.5 * (lo + hi)
+            if not lo < mid < hi:
+                mid = 0.5 * (lo + hi)
+            fm = _log_ratio(idx, sel, h, n, mid) - r
+            if abs(fm) < fbest:
+                best, fbest = mid, abs(fm)
+            if fm > 0.0:
+                lo, f0 = mid, fm
+                if side == 1:
+                    fh *= 0.5
+                side = 1
+            else:
+                hi, fh = mid, fm
+                if side == -1:
+                    f0 *= 0.5
+                side = -1
+            if hi - lo <= 1e-14 * hi or fm == 0.0:
+                break
+        k0 = best  # (the estimate where R(k0) - r is smallest: a bisection every fourth step keeps the bracket closing)
+    want = _fit_rss(idx, idx, sel, h, q, k0, False, True)[0] / _fit_rss(idx, idx, sel, q, n, k0, False, True)[0]
+    if not sa / sb - 1.0 >= 0.5 * (want - 1.0):
+        return math.nan
+    q1, _ = _fit_rss(idx, y, sel, 0, h, k0, True)
+    q2, _ = _fit_rss(idx, y, sel, h, n, k0, True)
+    if not (q1 < 0.0 and q2 < 0.0 and abs(q1 - q2) <= ALGEBRAIC_AGREE * abs(q2)):
+        return math.nan
+    _, rss_log = _fit_rss(idx, y, sel, 0, n, k0, True)
+    _, rss_k = _fit_rss(idx, y, sel, 0, n, 0.0, False)
+    if not (rss_log <= ALGEBRAIC_FIT * rss_k and abs(slope * q2 - 1.0) <= ALGEBRAIC_AGREE):
         return math.nan
     return q2
 

@@ -435,9 +435,12 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
 
 
 def _skip_reading(self, lo, hi, dist, life, div):
-    """``Reader.read_sample_major`` doing nothing but marking the rows read (code 0): the sweep without its reading."""
+    """``Reader.read_sample_major`` doing nothing but marking the rows read (code 0, no algebraic exponent): the sweep
+    without its reading.  (Without the NaN, the algebraic column held whatever the memory held, and the sweep tested
+    each such row's linearisation: 28 Mts/s.)"""
     self._read[lo:hi] = True
     self._out[6, lo:hi] = 0.0
+    self._out[7, lo:hi] = float("nan")
 
 
 def c_table(rows, nt, repeat):

@@ -110,7 +110,7 @@ def fit_rate(idx, dist, life, zstar_norm=None):
 TRANSIENT_CONTRACTION = 0.99
 
 
-def linear_contraction(field, method, zstar, params, h: float, steps: int, options=None) -> float:
+def linear_contraction(field, method, zstar, params, h: float, steps: int, options=None, _A=None) -> float:
     """How far the method's linearisation at ``zstar`` contracts over ``steps`` steps: ``rho^steps``, ``rho`` the largest
     modulus of its multipliers at ``A = DF(z*)`` (:attr:`~gandynamics.methods.base.Method.multipliers`, else the
     eigenvalues of its :attr:`~gandynamics.methods.base.Method.iteration_matrix`; the flow: ``exp(h max Re lambda(-A))``).
@@ -125,7 +125,8 @@ def linear_contraction(field, method, zstar, params, h: float, steps: int, optio
     if not (np.all(np.isfinite(z)) and np.ndim(h) == 0 and np.isfinite(h)):
         return float("nan")
     try:
-        lam = np.linalg.eigvals(np.asarray(field.eval_DF(z, params), dtype=float)).astype(complex)
+        A = np.asarray(field.eval_DF(z, params) if _A is None else _A, dtype=float)
+        lam = np.linalg.eigvals(A).astype(complex)
     except (np.linalg.LinAlgError, ValueError):
         return float("nan")
     if not np.all(np.isfinite(lam)):
@@ -139,7 +140,7 @@ def linear_contraction(field, method, zstar, params, h: float, steps: int, optio
             mult = m.multipliers(lam, h, **kw)
         if mult is None and m.iteration_matrix is not None:  # (altgd, alternating momentum: the matrix's eigenvalues)
             try:
-                M = m.iteration_matrix(np.asarray(field.eval_DF(z, params), dtype=float), h, n_theta=field.n_theta, **kw)
+                M = m.iteration_matrix(A, h, n_theta=field.n_theta, **kw)
                 mult = np.linalg.eigvals(np.asarray(M, dtype=float))
             except (np.linalg.LinAlgError, ValueError, TypeError):
                 mult = None
@@ -155,8 +156,25 @@ def drop_transient_algebraic(reading: RunReading, rows, field, methods, zstars, 
     """``reading`` with the algebraic exponent of ``rows`` set to NaN where the method's linearisation at the row's z*
     contracts by :data:`TRANSIENT_CONTRACTION` or more over the run (:func:`linear_contraction`): ``methods``,
     ``zstars``, ``params``, ``hs``, ``options`` per row (sequences indexed like ``rows``)."""
-    for i, r in enumerate(rows):
-        c = linear_contraction(field, methods[i], zstars[i], params[i], hs[i], steps, options[i])
-        if c <= TRANSIENT_CONTRACTION:
-            reading.algebraic[r] = np.nan
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.size == 0:
+        return reading
+    # the distinct rows (method, params, z*, step, beta): a sweep over starts or steps of a degenerate game reads every
+    # row algebraic, and most share their linearisation (20,000 starts of F = x^3: one)
+    names = sorted({getattr(m, "name", m) for m in methods})
+    mid = np.array([names.index(getattr(m, "name", m)) for m in methods], dtype=float)
+    key = np.column_stack([mid, np.asarray(params, float).reshape(len(rows), -1),
+                           np.asarray(zstars, float).reshape(len(rows), -1), np.asarray(hs, float),
+                           np.array([float(o.get("beta") or 0.0) for o in options])])
+    key = np.where(np.isnan(key), np.inf, key)  # (np.unique and NaN: one key for them)
+    uniq, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    jac = {}
+    drop = np.zeros(len(uniq), dtype=bool)
+    for u, i in enumerate(first):
+        pz = (tuple(np.asarray(params[i], float).tolist()), tuple(np.asarray(zstars[i], float).tolist()))
+        if pz not in jac and np.all(np.isfinite(zstars[i])):
+            jac[pz] = np.asarray(field.eval_DF(np.asarray(zstars[i], float), params[i]), dtype=float)
+        c = linear_contraction(field, methods[i], zstars[i], params[i], hs[i], steps, options[i], _A=jac.get(pz))
+        drop[u] = c <= TRANSIENT_CONTRACTION
+    reading.algebraic[rows[drop[np.ravel(inverse)]]] = np.nan
     return reading
