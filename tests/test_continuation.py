@@ -922,3 +922,18 @@ def test_a_branch_point_exactly_at_the_end_of_a_branch_that_does_not_move_is_rea
     br = continuation(VectorField(g), "mu", 1.0, -1.0, start=[0.0, 0.0])
     assert br.ended == "range" and br.values[-1] == -1.0
     assert [(e.type, e.value) for e in br.events] == [("branch-point", -1.0)]
+
+
+@pytest.mark.parametrize("c, lo, hi", [(5e-9, 0.0, 1e-8), (2e-9, 0.0, 4e-9), (5e-9, 1e-8, 0.0), (0.3, 0.0, 1.0)])
+def test_a_hopf_point_in_a_range_narrower_than_the_spectrum_s_tolerance_is_located(c, lo, hi):
+    """A second trial's finding: the Hopf point of (mu - c) +- i (a normal form, l1 = -2) in mu = 0:1e-8 was missed,
+    "stability changes 1 time(s)" beside "no bifurcation located": the pair crossed within the spectrum's tolerance
+    (1e-9 |lambda|) over three steps, and the step where the test function changed sign had both ends on the
+    boundary.  The crossing is judged against the last spectrum off the boundary: located at c."""
+    x, y, mu = sp.symbols("x y mu", real=True)
+    r2 = x**2 + y**2
+    b = mu - sp.nsimplify(c)
+    g = Game([x], [y], sp.integrate(-(b * x - y - x * r2), x), sp.integrate(-(x + b * y - y * r2), y), hyper={mu: 0.0})
+    br = continuation(VectorField(g), "mu", lo, hi, start=[0.0, 0.0])
+    (ev,) = events(br, "hopf")
+    assert ev.value == pytest.approx(c, rel=1e-9, abs=1e-18) and ev.extra["lyapunov"] == pytest.approx(-2.0, rel=1e-6)

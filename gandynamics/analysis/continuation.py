@@ -731,8 +731,14 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
             x_new = xb
         tv_new, spec_new = tests(x_new, t_new)
         here = []
+        # (the last spectrum off the stability boundary before this step: a pair crossing within the spectrum's
+        # tolerance over several steps, a Hopf point in a range 1e-8 wide, changed its counts on the steps before and
+        # after the one where the test function changed sign, and was not located)
+        ref = specs[-1]
+        if spectrum_marginal(ref, discrete):
+            ref = next((sp_ for sp_ in reversed(specs) if not spectrum_marginal(sp_, discrete)), ref)
         for kind in kinds:
-            if kind in ("hopf", "neimark-sacker") and not _crosses(specs[-1], spec_new, discrete):
+            if kind in ("hopf", "neimark-sacker") and not _crosses(ref, spec_new, discrete):
                 continue  # a sign change of the test function at rounding level: a pair that stays critical
             if (tv[kind] * tv_new[kind] < 0 or (tv[kind] == 0.0 and last[kind] * tv_new[kind] < 0)
                     or (end and tv_new[kind] == 0.0 and tv[kind] != 0.0)
