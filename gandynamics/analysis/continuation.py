@@ -674,6 +674,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     last = dict(tv)
     xs, specs = [x.copy()], [spec]
     ended = "range"
+    definite = None if spectrum_marginal(spec, discrete) else spec  # the last spectrum off the stability boundary
     found: list[Event] = []
     while len(xs) < max_points:
         ds = min(ds, cap(x[n]))
@@ -734,9 +735,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         # (the last spectrum off the stability boundary before this step: a pair crossing within the spectrum's
         # tolerance over several steps, a Hopf point in a range 1e-8 wide, changed its counts on the steps before and
         # after the one where the test function changed sign, and was not located)
-        ref = specs[-1]
-        if spectrum_marginal(ref, discrete):
-            ref = next((sp_ for sp_ in reversed(specs) if not spectrum_marginal(sp_, discrete)), ref)
+        ref = specs[-1] if definite is None else definite
         for kind in kinds:
             if kind in ("hopf", "neimark-sacker") and not _crosses(ref, spec_new, discrete):
                 continue  # a sign change of the test function at rounding level: a pair that stays critical
@@ -758,8 +757,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                                          (x_new, spec_new, specs[-1]) if end else (None, None, None)):
             if xe is None or not spectrum_marginal(here_marginal, discrete) or spectrum_marginal(other, discrete):
                 continue
-            if any(abs(e.value - xe[n]) <= 1e-9 * max(1.0, abs(xe[n]))
-                   and np.linalg.norm(e.point - xe[:n]) <= 1e-9 * (1.0 + np.linalg.norm(xe[:n])) for e in here):
+            if any(_same_event(xe[n], xe[:n], e, 1e-9) for e in here):
                 continue
             ev = _event_at(prob, xe[:n].copy(), float(xe[n]), discrete, kinds)
             if ev is not None:
@@ -786,8 +784,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         # a fold at a branch point is the branch point; a branch point found twice (bordered determinant, multiplier +1)
         # is kept once: events at one parameter value AND one point (two branch points at mu = 0, x = -1 and x = +1,
         # were one: the second dropped)
-        near = lambda e, b: (abs(e.value - b.value) <= 1e-6 * max(1.0, abs(b.value))  # noqa: E731
-                             and np.linalg.norm(e.point - b.point) <= 1e-6 * (1.0 + np.linalg.norm(b.point)))
+        near = lambda e, b: _same_event(e.value, e.point, b, 1e-6)  # noqa: E731
         # (the bordered determinant's, refined on the extended system, first: a map's multiplier +1 at the same point
         # is the same branch point of the zeros of F, located less precisely, and nothing "not zeros of F" crosses)
         here.sort(key=lambda e: e.type == "branch-point" and "crossing" in e.extra)
@@ -802,6 +799,8 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         last = {k: v if v != 0.0 else last[k] for k, v in tv.items()}  # each test's last nonzero value
         xs.append(x.copy())
         specs.append(spec_new)
+        if not spectrum_marginal(spec_new, discrete):
+            definite = spec_new
         if end:
             break
         ds = min(ds * 1.5, ds_max) if its <= 3 else (ds / 1.5 if its > 6 else ds)
@@ -811,6 +810,13 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     return Branch(parameter=vary, method=method, step=prob.step, values=X[:, n], points=X[:, :n],
                   spectra=specs, stable=np.array([prob.stable_at(x[:n], float(x[n])) for x in X]), events=found,
                   params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary}, ended=ended)
+
+
+def _same_event(value: float, point, e: Event, tol: float) -> bool:
+    """Whether the event ``e`` lies at the parameter ``value`` and the point ``point`` to the relative ``tol``: both
+    (events at one value and different points are different: three branch points at mu = 0 were one)."""
+    return (abs(value - e.value) <= tol * max(1.0, abs(e.value))
+            and np.linalg.norm(np.asarray(point) - e.point) <= tol * (1.0 + np.linalg.norm(e.point)))
 
 
 def _turns_in(H, Hx, x0, t0, x1, t1, n: int, lo: float, hi: float) -> bool:

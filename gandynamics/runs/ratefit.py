@@ -133,6 +133,8 @@ def linear_contraction(field, method, zstar, params, h: float, steps: int, optio
         return float("nan")
     if m.continuous:
         return float(np.exp(steps * h * float(np.max((-lam).real))))
+    if "period" in m.extra:  # (a matrix per cycle of several steps, lookahead's: not a rate per step)
+        return float("nan")
     kw = {k: v for k, v in (options or {}).items() if k in m.option_names and v is not None}
     mult = None
     with np.errstate(all="ignore"):
@@ -147,8 +149,6 @@ def linear_contraction(field, method, zstar, params, h: float, steps: int, optio
     if mult is None:
         return float("nan")
     rho = float(np.max(np.abs(mult)))
-    if "period" in m.extra:  # (a matrix per cycle of several steps, lookahead's: the rate per step)
-        return float("nan")
     return rho ** steps if np.isfinite(rho) else float("nan")
 
 

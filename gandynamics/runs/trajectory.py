@@ -25,12 +25,12 @@ from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
 from ..provenance import provenance
-from ..verdict import BOUNDED_LABEL, CONVERGING, SETTLED_F, VERDICTS
+from ..verdict import BOUNDED_LABEL, SETTLED_F
 from .engine import Interrupted, Plan, choose_engine, run_rows
 from ..equilibrium import norm, zero_test
 from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
 from .module import kernel_module_source
-from .ratefit import RATE_FIT, RECORD_FLOOR, VERDICT_RULE, drop_transient_algebraic, mark_no_zstar, poly_cap, read
+from .ratefit import RATE_FIT, VERDICT_RULE, drop_transient_algebraic, mark_no_zstar, poly_cap, read
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
