@@ -854,6 +854,9 @@ def _speed_colorbar(ax, lines, handles, loc):
     else:
         plans = [(None, "full"), (None, "compact")]
     sizes, best, most, rooms = {}, None, -np.inf, []
+    # (a figure whose layout settles over extra passes, _RefittingLayout, settles a legend right of it too: as
+    # _legend_fits has it; without this a 2 x 2 grid of portraits with speed colorbars had every legend inside)
+    settles = isinstance(_root(ax.figure).get_layout_engine(), _RefittingLayout)
     for place, kind in plans:
         below = _colorbar_height(ax, kind) if kind else 0.0
         if place in ("right", "below") and (place, kind) not in sizes:
@@ -863,14 +866,12 @@ def _speed_colorbar(ax, lines, handles, loc):
         room = _room_beside(ax, r, place, sizes.get((place, kind)), (0.0, below))
         if room is None:
             continue
-        # (a figure whose layout settles over extra passes, _RefittingLayout, settles a legend right of it too: as
-        # _legend_fits has it; without this a 2 x 2 grid of portraits with speed colorbars had every legend inside)
-        settles = isinstance(_root(ax.figure).get_layout_engine(), _RefittingLayout)
         if place == "inside" and handles and _inside_cover(ax, r, {"handles": handles}, (0.0, below)) > INSIDE_MAX_COVER:
-            # (a legend that would cover much of the plot: beside it, on a smaller plot, where that keeps a quarter)
-            beside = [(pk, rm) for pk, rm in rooms if _usable(ax, *rm, share=OUTSIDE_MIN_SHARE)]
-            if beside:  # (the first in the plans' order: where the legend was asked, the labelled colorbar first)
-                best = beside[0][0]
+            # (a legend that would cover much of the plot: beside it, on a smaller plot, where that keeps a quarter; the
+            # first in the plans' order: where the legend was asked, the labelled colorbar first)
+            beside = _first_usable(ax, rooms)
+            if beside is not None:
+                best = beside
                 break
         if _usable(ax, *room) and not (place == "right" and not settles and _slow_to_settle(ax, *room)):
             best = (place, kind)
@@ -1051,13 +1052,29 @@ def _usable(ax, w: float, h: float, share: float = MIN_SHARE) -> bool:
     :data:`MIN_SHARE`) of the axes' cell (a fixed-aspect plot: its smaller side, of the cell's smaller side)."""
     cell = _cell(ax)
     if _square(ax):
-        a = _box_ratio(ax)
-        w = min(w, h / a)
-        h = a * w
+        w, h = _plot_in(ax, w, h)
         ok = min(w, h) >= share * min(cell.width, cell.height)
     else:
         ok = w >= share * cell.width and h >= share * cell.height
     return ok
+
+
+def _plot_in(ax, w: float, h: float) -> tuple[float, float]:
+    """The data area a plot of ``ax`` takes in a room of ``w`` x ``h`` (display units): the room itself, or for a
+    fixed-aspect plot the largest box of its ratio inside it (:func:`_box_ratio`)."""
+    if not _square(ax):
+        return w, h
+    a = _box_ratio(ax)
+    w = min(w, h / a)
+    return w, a * w
+
+
+def _first_usable(ax, rooms):
+    """The first of ``rooms`` (``(place, (w, h))`` pairs, in the order tried; a room None where the legend did not
+    fit) that keeps the plot :data:`OUTSIDE_MIN_SHARE` of its cell, or None: where a legend inside would cover more
+    than :data:`INSIDE_MAX_COVER` of the plot, it goes there instead."""
+    return next((place for place, room in rooms if room is not None and _usable(ax, *room, share=OUTSIDE_MIN_SHARE)),
+                None)
 
 
 #: a legend inside the axes may cover at most this share of the plot; a larger one (7 entries in a 2 x 2 grid of
@@ -1072,11 +1089,7 @@ def _inside_cover(ax, r, kw: dict, reserve=(0.0, 0.0)) -> float:
     leg = _make_legend(ax, "inside", dict(kw))
     size = leg.get_window_extent(r)
     leg.remove()
-    w, h = _data_room(ax, r, right=reserve[0], below=reserve[1])
-    if _square(ax):
-        a = _box_ratio(ax)
-        w = min(w, h / a)
-        h = a * w
+    w, h = _plot_in(ax, *_data_room(ax, r, right=reserve[0], below=reserve[1]))
     return float(min(size.width / max(w, 1.0), 1.0) * min(size.height / max(h, 1.0), 1.0))
 
 
@@ -1380,16 +1393,15 @@ def _legend_outside(ax, loc: str = "right", reserve=(0.0, 0.0), places=None, **k
     places = places or (loc, "right" if loc == "below" else "below", "inside")
     beside = []  # the places beside the plot tried, and the data room each leaves (a layout engine's figure)
     for k, place in enumerate(places):
+        instead = None
         if (place == "inside" and beside and _managed(ax)
                 and _inside_cover(ax, r, _legend_kw(ax, place, loc, kw), reserve) > INSIDE_MAX_COVER):
-            # (a legend that would cover much of the plot: beside it, on a smaller plot, where that keeps a quarter)
-            ok = [(p, rm) for p, rm in beside if rm is not None and _usable(ax, *rm, share=OUTSIDE_MIN_SHARE)]
-            if ok:  # (the first in the order of places: where the legend was asked)
-                place = ok[0][0]
-                leg = _make_legend(ax, place, _legend_kw(ax, place, loc, kw), reserve)
-                break
+            # (a legend that would cover much of the plot: beside it, on a smaller plot, where that keeps a quarter; the
+            # first in the order of places: where the legend was asked)
+            instead = _first_usable(ax, beside)
+            place = instead or place
         leg = _make_legend(ax, place, _legend_kw(ax, place, loc, kw), reserve)
-        if k == len(places) - 1 or _legend_fits(ax, leg, place, r, reserve):
+        if instead is not None or k == len(places) - 1 or _legend_fits(ax, leg, place, r, reserve):
             break
         if place in ("right", "below") and _managed(ax):
             beside.append((place, _room_beside(ax, r, place, leg.get_window_extent(r), reserve)))
