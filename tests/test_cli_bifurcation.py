@@ -278,8 +278,10 @@ def test_a_branch_that_turns_back_says_where_and_where_it_ends(capsys, tmp_path,
         assert "turns back" not in out and "branch-point    mu = 2" in out
         return
     line = re.search(r"The branch turns back (\d+) time\(s\), at mu = ([-+0-9.e, ]+?), covers mu in \[(\S+), (\S+)\] and "
-                     r"ends at mu = (\S+)\n", out)
+                     r"ends at mu = ([^,\s]+), (back at the start of the range|the end of the range)", out)
     assert line, out
+    start = float(rng.split(":")[0])  # (why it ended there: back at its start, or at the far end)
+    assert line.group(6) == ("back at the start of the range" if end == start else "the end of the range")
     assert int(line.group(1)) == len(turns)
     assert [float(v) for v in line.group(2).split(",")] == pytest.approx(turns, abs=1e-10)  # (printed to 12 digits)
     assert (float(line.group(3)), float(line.group(4))) == pytest.approx(cover, abs=1e-9)

@@ -23,7 +23,7 @@ def add_parser(sub):
                     "where the branch turns), flip (-1), neimark-sacker (a complex pair on the unit circle) and branch-point "
                     "(where two branches cross, and a multiplier +1 where the branch does not turn: fixed points of the "
                     "map that are not zeros of F cross it, as EG's at h = 1/lambda).  A branch that turns back in the parameter "
-                    "says where it turned, what it covered and where it ended.  "
+                    "says where it turned, what it covered and where it ended (back at its start, or at the far end).  "
                     "See docs/math/bifurcations.md.",
         epilog="examples: gandynamics continue dirac --reg r1 --vary gamma=0.5:-0.5 ;  "
                "gandynamics continue dirac --reg r1 --param gamma=0.5 --method gd --vary h=0.1:8 --json ;  "
@@ -154,7 +154,9 @@ def run(args) -> int:
         # (12 digits, as the events': at 6, a fold at 0.999999999 read "turns back at mu = 1, covers mu in [1, 1]")
         print(f"The branch turns back {len(turns)} time(s), at {name} = {', '.join(format(a, 'z.12g') for a in at)}"
               f"{'' if located else ' (sampled where no event is located)'}, covers {name} in "
-              f"[{min(float(v.min()), *at):z.12g}, {max(float(v.max()), *at):z.12g}] and ends at {name} = {end:z.12g}")
+              f"[{min(float(v.min()), *at):z.12g}, {max(float(v.max()), *at):z.12g}] and ends at {name} = {end:z.12g}"
+              + ("" if short else (", back at the start of the range: the rest of the range is not on this branch"
+                                   if end == lo else ", the end of the range")))
     if short:
         print(short[0].upper() + short[1:] + "; what follows is of the part followed")
     stab = br.stable

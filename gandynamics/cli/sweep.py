@@ -16,8 +16,10 @@ def add_parser(sub):
         "sweep", help=summary("sweep"),
         description="Run a method (or several) over the product of initial points and grid axes (or zipped "
                     "with --zip) and write one row per trajectory: final state, distance to the equilibrium, "
-                    "measured rate, verdict (converging, growing, bounded, not converging, diverged or stopped), diverged "
-                    "flag and step; then print how many trajectories have each verdict, with what it means.  Grid "
+                    "measured rate, algebraic (the exponent p of a decay like |z_k - z*| ~ k^p, which has no rate per "
+                    "step; empty for the others), verdict (converging, growing, bounded, not converging, diverged or "
+                    "stopped), diverged flag and step; then print how many trajectories have each verdict, with what "
+                    "it means, and how many decay like a power of k.  Grid "
                     "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta.",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
                "--grid step=0.01:1:100 --out table.csv")
@@ -196,9 +198,10 @@ def run(args) -> int:
         alg = np.asarray(res["algebraic"])
         has = alg[np.isfinite(alg)]
         if has.size:  # (a power law has no rate per step: the table's rate is the last half's average)
-            print(f"{has.size} of them decay like a power of k, |z_k - z*| ~ k^p with p from {has.min():z.3g} to "
-                  f"{has.max():z.3g} (the table's algebraic column): no rate per step, their rate is the last half's "
-                  "average", file=summary_to)
+            p = (f"p = {has.min():z.3g}" if format(has.min(), "z.3g") == format(has.max(), "z.3g") else
+                 f"p from {has.min():z.3g} to {has.max():z.3g}")  # (it read "from -0.5 to -0.5")
+            print(f"{has.size} of them decay like a power of k, |z_k - z*| ~ k^p with {p} (the table's algebraic "
+                  "column): no rate per step, their rate is the last half's average", file=summary_to)
         from ..runs.equilibria import MAX_FINAL_SEARCHES
         none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
         if none:
@@ -233,7 +236,7 @@ def verdict_meanings(steps: int, bound=None) -> dict:
     return {
         "converging": f"the distance to z* reached the rounding floor and stayed there, or fell (its last quarter at most "
                       f"{ENVELOPE_FACTOR:zg}x its first) and was still falling, at a fitted rate clearly < 1 or like "
-                      f"k^-p, p >= {-POW_MAX:zg} (or by {FALL_FACTOR:zg}x and still falling, not creeping onto a level nor moving on a "
+                      f"k^p, p <= {POW_MAX:zg} (or by {FALL_FACTOR:zg}x and still falling, not creeping onto a level nor moving on a "
                       "bounded motion, whatever the rate's scatter)",
         "diverged": f"a state not finite or {beyond}",
         "growing": f"within the bound, but its last quarter at least {1 / ENVELOPE_FACTOR:zg}x its first and still rising, "
