@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
+import dataclasses
 import importlib.util
 import inspect
 import os
@@ -272,7 +274,7 @@ def load_user_game(spec: str, params: dict | None = None):
     factory = vars(module)[name]
     params = dict(params or {})
     if isinstance(factory, (Game, GAN)):  # a game defined at the file's top level: no factory keywords to take
-        return factory, params
+        return _named(factory, name), params
     try:
         sig = inspect.signature(factory).parameters
     except (TypeError, ValueError):
@@ -299,9 +301,20 @@ def load_user_game(spec: str, params: dict | None = None):
     from .games import with_origin
     defaults = {k: p.default for k, p in sig.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
                 and p.default is not inspect.Parameter.empty}
-    game = with_origin(game, f"{file}:{name}", {**defaults, **kwargs})
+    game = with_origin(_named(game, name), f"{file}:{name}", {**defaults, **kwargs})
     rest = {k: v for k, v in params.items() if k not in kwargs}
     return game, rest
+
+
+def _named(game, name: str):
+    """``game`` named ``name`` (the factory's) when it was given no name of its own (its class's default, "game" or
+    "gan"): every header, title and table of a user's game read "game".  A name the game was given is kept."""
+    default = next((f.default for f in dataclasses.fields(game) if f.name == "name"), None)
+    if game.name != default:
+        return game
+    game = copy.copy(game)  # (shallow: a factory's shared game stays as it is)
+    object.__setattr__(game, "name", name)
+    return game
 
 
 def _module_name(path: Path) -> str:

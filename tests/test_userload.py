@@ -211,6 +211,7 @@ def test_the_names_listed_are_exactly_the_names_that_load(tmp_path, kinds):
     for name in listed:
         game, rest = load_user_game(f"{f}:{name}")
         assert isinstance(game, Game) and rest == {}
+        assert game.name == name  # (every kind's game has no name of its own: it is named after its factory)
     loads = []
     for name in runpy.run_path(str(f)):           # the file's namespace, read independently of userload
         try:
@@ -361,3 +362,24 @@ def test_what_a_game_file_prints_goes_to_stderr_not_into_the_result(tmp_path, ca
     out, err = capsys.readouterr()
     json.loads(out)  # the document alone
     assert "hello from the game file" in err and "hello from the factory" in err
+
+
+@pytest.mark.parametrize("source,name,expected", [
+    ("g = Game([x], [y], x * y, -x * y)", "g", "g"),
+    ("def bilinear(a=1.0):\n    return Game.zero_sum([x], [y], a * x * y)", "bilinear", "bilinear"),
+    ("def f():\n    return Game.zero_sum([x], [y], x * y, name='mine')", "f", "mine"),
+    ("from gandynamics.distributions import Atoms\nX = sp.Symbol('X')\n"
+     "def g():\n    return GAN([x], [y], [X], y * X, Atoms([1]), Atoms([x]))", "g", "g"),
+    ("from gandynamics.distributions import Atoms\nX = sp.Symbol('X')\n"
+     "def g():\n    return GAN([x], [y], [X], y * X, Atoms([1]), Atoms([x]), name='mygan')", "g", "mygan"),
+    ("def g():\n    return Game([x], [y], x * y, -x * y, name='game')", "g", "g"),
+])
+def test_a_game_without_a_name_of_its_own_is_named_after_its_factory(tmp_path, capsys, source, name, expected):
+    """Headers, titles and tables of a user's game read "game" (the class's default name) for every game file
+    that did not name its game; a name the game was given is kept (the default name given explicitly reads as none)."""
+    f = tmp_path / "mine.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import GAN, Game\nx, y = sp.symbols('x y')\n" + source + "\n")
+    game, _ = load_user_game(f"{f}:{name}")
+    assert game.name == expected
+    assert main(["analyze", "--game", f"{f}:{name}"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith(f"game: {expected} ")
