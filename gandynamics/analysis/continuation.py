@@ -757,7 +757,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                                          (x_new, spec_new, specs[-1]) if end else (None, None, None)):
             if xe is None or not spectrum_marginal(here_marginal, discrete) or spectrum_marginal(other, discrete):
                 continue
-            if any(_same_event(xe[n], xe[:n], e, 1e-9) for e in here):
+            if any(_same_event(xe[n], xe[:n], e, SAME_EVENT) for e in here):
                 continue
             ev = _event_at(prob, xe[:n].copy(), float(xe[n]), discrete, kinds)
             if ev is not None:
@@ -784,7 +784,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         # a fold at a branch point is the branch point; a branch point found twice (bordered determinant, multiplier +1)
         # is kept once: events at one parameter value AND one point (two branch points at mu = 0, x = -1 and x = +1,
         # were one: the second dropped)
-        near = lambda e, b: _same_event(e.value, e.point, b, 1e-6)  # noqa: E731
+        near = lambda e, b: _same_event(e.value, e.point, b, SAME_EVENT)  # noqa: E731
         # (the bordered determinant's, refined on the extended system, first: a map's multiplier +1 at the same point
         # is the same branch point of the zeros of F, located less precisely, and nothing "not zeros of F" crosses)
         here.sort(key=lambda e: e.type == "branch-point" and "crossing" in e.extra)
@@ -812,7 +812,12 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                   params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary}, ended=ended)
 
 
-def _same_event(value: float, point, e: Event, tol: float) -> bool:
+#: events within this relative distance in the parameter and in the point are one (:func:`_same_event`): the root
+#: finder stops about 1e-6 from a branch point, where the points near it are refused
+SAME_EVENT = 1e-6
+
+
+def _same_event(value: float, point, e: Event, tol: float = SAME_EVENT) -> bool:
     """Whether the event ``e`` lies at the parameter ``value`` and the point ``point`` to the relative ``tol``: both
     (events at one value and different points are different: three branch points at mu = 0 were one)."""
     return (abs(value - e.value) <= tol * max(1.0, abs(e.value))
