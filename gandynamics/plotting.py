@@ -1947,6 +1947,12 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
 
 
 # ---------------------------------------------------------------------------------------------- rate maps
+#: the rate maps' colour map, split at rho = 1 (a two-slope scale): blue where the method contracts, white at 1, red where it
+#: expands -- told apart by readers of every kind of colour vision (the red-yellow-green map it replaces was not: its
+#: stable and unstable sides differ by red against green)
+RATE_CMAP = "RdBu_r"
+
+
 def _clipped_cmap(name: str, values, vmin: float, vmax: float):
     """The colormap ``name`` with ``colorbar_extend`` set to the ends of ``[vmin, vmax]`` that ``values`` pass
     ("neither", "min", "max" or "both"; NaN ignored, +-inf counted): a colorbar made from a mappable with it shows
@@ -2065,7 +2071,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     mg = mh = mr = np.empty(0)
     if measured is not None:  # (each the measured rates' shape: a gamma or step given once applies to them all)
         mg, mh, mr = (np.broadcast_to(np.asarray(a, float), np.shape(measured[2])) for a in measured)
-    cmap = _clipped_cmap("RdYlGn_r", np.concatenate([np.ravel(R), np.ravel(mr)]), vmin, vmax)
+    cmap = _clipped_cmap(RATE_CMAP, np.concatenate([np.ravel(R), np.ravel(mr)]), vmin, vmax)
     if G.size > 1 and H.size > 1:
         pc = ax.pcolormesh(G, H, np.clip(R, vmin, vmax), cmap=cmap, norm=norm, shading="auto", zorder=1)
         xlim, ylim = (G.min(), G.max()), (H.min(), H.max())

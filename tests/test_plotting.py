@@ -1678,3 +1678,34 @@ def test_the_suggested_window_holds_the_run_as_printed(center, lim, far):
     A, B = float(f"{a:z.15g}") + center, float(f"{b:z.15g}") + center
     assert A <= lim[0] and B >= far
     assert _window((A, B), "xlim") == (A, B)
+
+
+# Machado, Oliveira & Fernandes (2009), "A physiologically-based model for simulation of color vision deficiency",
+# IEEE TVCG 15(6), Table 1 at severity 1.0: linear-RGB matrices of protanopia, deuteranopia and tritanopia
+_CVD = {"protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+        "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+        "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]]}
+
+
+def _seen(rgb, kind):
+    """An sRGB colour as a reader with ``kind`` of colour vision deficiency sees it (Machado et al. 2009), in sRGB."""
+    c = np.asarray(rgb, float)
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    lin = np.clip(np.asarray(_CVD[kind]) @ lin, 0.0, 1.0)
+    return np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
+
+
+@pytest.mark.parametrize("kind", sorted(_CVD))
+def test_the_rate_maps_two_sides_of_one_are_told_apart_in_every_kind_of_colour_vision(kind):
+    """The rate maps' colours at rates below 1 (contracting) and above (expanding), at equal distances from 1 on the
+    two-slope scale, differ by at least 0.15 of the sRGB cube's diagonal as readers with protanopia, deuteranopia or
+    tritanopia see them (the red-yellow-green map differed by red against green: 0.019 / 0.095 / 0.065 for
+    deuteranopia at 0.3 / 0.6 / 1 of the way; the red-blue map 0.16 / 0.29 / 0.21)."""
+    import matplotlib
+    from matplotlib.colors import TwoSlopeNorm
+    from gandynamics.plotting import RATE_CMAP
+    cmap, norm = matplotlib.colormaps[RATE_CMAP], TwoSlopeNorm(vmin=0.0, vcenter=1.0, vmax=1.5)
+    for s in (0.3, 0.6, 1.0):  # the share of each half's way from 1 to its end
+        below, above = cmap(norm(1.0 - s * 1.0))[:3], cmap(norm(1.0 + s * 0.5))[:3]
+        gap = np.linalg.norm(_seen(below, kind) - _seen(above, kind)) / np.sqrt(3)
+        assert gap >= 0.15, (kind, s, gap)

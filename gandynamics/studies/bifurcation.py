@@ -62,13 +62,15 @@ def study_boundaries(ctx):
               rate_grid=f"{GAMMA.size} x {STEP.size}")
     fig, axes = plt.subplots(1, 3, figsize=(15, 5.4), layout="constrained")
     all_curves = {}
+    kinds = set()
     for ax, m in zip(axes, METHODS):
         R = rate_grid(fld, m, GAMMA, STEP)
         rate_map(fld, m, GAMMA, STEP, rho=R, title=f"{m.upper()}: stability boundaries over ρ(γ, h)", ax=ax,
-                 colorbar=False)  # one colour scale for the three panels: one colorbar (three identical ones before)
+                 colorbar=False)  # one colour scale and one legend for the three panels (below)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
         curves = boundaries(fld, m)
         all_curves[m] = curves
-        kinds = set()
         for c, on, _ in curves:
             kinds.add(c.kind)
             col = COLORS[c.kind]
@@ -77,21 +79,24 @@ def study_boundaries(ctx):
             # (drawn over it, the contour the legend names was nowhere to be seen)
             ax.plot(c.a1, seg, color=col, lw=4.5, zorder=2.5)
             other = np.where(c.genuine & ~on, c.a2, np.nan)
-            ax.plot(c.a1, other, color=col, lw=1.2, ls=":", zorder=6)
-        handles = [Line2D([], [], color="black", lw=1.4, label="ρ = 1 (grid contour)")]
-        handles += [Line2D([], [], color=COLORS[k], lw=4.5, label=f"{NAMES.get(k, k)} (continuation)") for k in sorted(kinds)]
-        handles.append(Line2D([], [], color="gray", lw=1.2, ls=":", label="crossing inside the unstable region"))
+            # dotted in the curve's colour on a white line: on the unstable region's dark red the dots alone were
+            # nowhere to be seen (the figure review)
+            ax.plot(c.a1, other, color="white", lw=2.6, alpha=0.85, zorder=5.9, solid_capstyle="round")
+            ax.plot(c.a1, other, color=col, lw=1.4, ls=":", zorder=6)
         if m == "gd":
             gg = np.linspace(0.0, 2 * FP0, 12)  # (few: 40 circles covered the solid curve, which then read as dotted)
             ax.plot(gg, gg / FP0**2, ls="none", marker="o", ms=3.5, mfc="none", color="white", zorder=7)
-            handles.append(Line2D([], [], ls="none", marker="o", ms=3, mfc="none", color="k",
-                                  label="h = γ/f'(0)² (closed form)"))
-        # below the panel: inside (upper left) it covered the GD Neimark–Sacker line near its end at (1, 4)
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=7.5)
         for c, on, rho in curves:
             if on.any():
                 ctx.check(f"{m}: spectral radius on the {c.kind} boundary ({int(on.sum())} points) equals 1",
                           float(np.max(np.abs(rho[on] - 1))), 0.0, "rates.local_rate at the continued points", tol=1e-8)
+    # one legend below the three panels (one per panel, each wider than its panel, set the gaps between them)
+    handles = [Line2D([], [], color="black", lw=1.4, label="ρ = 1 (grid contour)")]
+    handles += [Line2D([], [], color=COLORS[k], lw=4.5, label=f"{NAMES.get(k, k)} (continuation)") for k in sorted(kinds)]
+    handles.append(Line2D([], [], color="gray", lw=1.4, ls=":", label="crossing inside the unstable region"))
+    handles.append(Line2D([], [], ls="none", marker="o", ms=3.5, mfc="none", color="k",
+                          label="GD: h = γ/f'(0)² (closed form)"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=3)
     rate_colorbar(axes)
     fig.suptitle("R1 Dirac-GAN: stability regions of GD, EG and EFTP bounded by continued Neimark–Sacker, flip "
                  "and multiplier +1 (branch point) curves (thick), over the exact local rate")
