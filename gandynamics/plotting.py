@@ -99,6 +99,8 @@ TRAJECTORY_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purp
 #: how a trajectory's start is drawn: white with a black edge, a colour no trajectory takes (red was also the fourth
 #: trajectory colour and the CLI's colour of gd: a new user read gd's start as part of its path)
 START_MARKER = {"marker": "o", "ms": 5.5, "mfc": "white", "mec": "black", "mew": 1.2, "ls": ""}
+#: how values a constraint forbids are shaded (WGAN weight clipping): grey hatching, no method's colour
+FORBIDDEN_STYLE = {"facecolor": "0.93", "edgecolor": "0.7", "hatch": "///", "lw": 0, "zorder": 0}
 #: the streamlines' colour (and the colour map when they are coloured by speed): greys only
 STREAM_COLOR = "0.6"
 STREAM_CMAP = "Greys"
@@ -575,10 +577,10 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
                     Line2D([], [], color="tab:olive", ls=":", label=f"nullcline d{symbol(names[1])}/dt = 0")]
     if clip is not None:
         c = float(clip)
-        kw = {"color": "tab:red", "alpha": 0.12, "lw": 0, "zorder": 0}
-        ax.axhspan(max(c, ylim[0]), max(ylim[1], c), **kw)
-        ax.axhspan(min(ylim[0], -c), min(-c, ylim[1]), **kw)
-        handles.append(matplotlib.patches.Patch(color="tab:red", alpha=0.25,
+        # grey hatching: a shade of a colour read as a method's (red is gd's, whose trajectories cross it)
+        ax.axhspan(max(c, ylim[0]), max(ylim[1], c), **FORBIDDEN_STYLE)
+        ax.axhspan(min(ylim[0], -c), min(-c, ylim[1]), **FORBIDDEN_STYLE)
+        handles.append(matplotlib.patches.Patch(**FORBIDDEN_STYLE,
                                                 label=f"forbidden |{symbol(names[1])}| > {c:zg} (clipping)"))
     others = [k for k in range(field.n) if k not in (i, j)]
     leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
@@ -2259,9 +2261,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         Predicted local rates ``rho``: the line ``d_k0 * rho^(k - k0)`` is drawn dashed in its run's colour,
         anchored on the curve at ``k0 = anchor * k_max`` (past the transient).  A mapping is looked up by the run's
         label as drawn, then as given (``{"gd": 0.97}`` applies to every run labelled ``gd``); a sequence gives
-        one rate per run, in the order of ``trajectories``.  When two predicted lines have equal rates (several runs
-        of one method given one rate), each run has one legend entry showing its curve and its dashed prediction
-        side by side (``gd, h = 0.2: predicted rho = 0.9747``), so that no entry is listed twice.
+        one rate per run, in the order of ``trajectories``.  A run with a rate has one legend entry showing its
+        curve and its dashed prediction side by side (``gd, h = 0.2: predicted rho = 0.9747``).
     floor : float
         Distances below this are not drawn (round-off).
     legend : str
@@ -2312,9 +2313,10 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     if rate_kind not in RATE_KINDS:
         raise GandynamicsError(f"rate_kind must be one of {', '.join(RATE_KINDS)}, got {rate_kind!r}")
     texts = [None if rho is None else RATE_KINDS[rate_kind].format(f"{float(rho):z.4f}") for rho in per_run]
-    # predicted lines of equal rates (several runs of one method given one rate; two methods of one rate) would be
-    # listed alike: each run's legend entry then shows its curve and its prediction side by side, in its colour
-    paired = any(t is not None and texts.count(t) > 1 for t in texts)
+    # each run's legend entry shows its curve and its prediction side by side, the rate in its words: listed apart,
+    # the predictions' dark dashes could not be told from one another (the figure review), and predictions of equal
+    # rates (several runs of one method given one rate; two methods of one rate) were listed alike
+    paired = any(t is not None for t in texts)
     drawn, k_end, empty, entries, shown, predicted = False, 0, [], [], [], []
     for (label, tr, color, style), rho, text in zip(items, per_run, texts):
         d = np.asarray(getattr(tr, "distance", tr), float)

@@ -358,11 +358,17 @@ def test_a_rate_given_by_method_applies_to_each_of_its_runs_once_in_the_legend(f
     assert len(texts) == len(set(texts)) == 2 and all("0.9700" in t for t in texts), texts
 
 
-def test_distinct_runs_keep_the_legend_of_a_curve_and_its_prediction(fld):
+def test_each_run_with_a_rate_has_one_legend_entry_of_its_curve_and_its_prediction(fld):
+    """One entry per run (its curve and its dashed prediction side by side, the rate in the text): listed apart, the
+    predictions' dark dashes could not be told from one another (the figure review); a run without a rate keeps its
+    curve's entry alone."""
     d = 2.0 * 0.9 ** np.arange(60)
-    ax = P.convergence([("m", d), ("n", 0.5 * d)], rates={"m": 0.9, "n": 0.8})
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["m", r"predicted $\rho$ = 0.9000", "n",
-                                                                   r"predicted $\rho$ = 0.8000"]
+    ax = P.convergence([("m", d), ("n", 0.5 * d), ("q", 0.25 * d)], rates={"m": 0.9, "n": 0.8})
+    leg = ax.get_legend()
+    assert [t.get_text() for t in leg.get_texts()] == [r"m: predicted $\rho$ = 0.9000", r"n: predicted $\rho$ = 0.8000",
+                                                       "q"]
+    dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() not in ("-", "None")]
+    assert len(dashed) == 2  # the two predictions, each in its entry beside its curve
 
 
 def test_runs_of_one_method_in_a_portrait_are_told_apart(fld):

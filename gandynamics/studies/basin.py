@@ -40,7 +40,7 @@ def study(ctx):
     from ..analysis.basin import basin, monotone_radius
     from ..field import VectorField
     from ..games import make_game
-    from ..plotting import convergence, interleave_dashes, phase_portrait
+    from ..plotting import METHOD_COLORS, convergence, interleave_dashes, phase_portrait
     from ..regularizers import Asymmetric, Tikhonov
     from ..simulate import simulate
     ctx.param(game="dirac (standard loss)", regularizer=f"asymmetric R-a: eps = {EPS}, gamma = {GAMMA}, anchor 0 "
@@ -84,7 +84,7 @@ def study(ctx):
                          "tab:orange"))
         phase_portrait(fld, xlim=(-lim, lim), ylim=(-lim, lim), n=31, density=0.6,
                        trajectories=[(lab or "_", tr, c) for lab, tr, c in trs + outs],
-                       title=f"{m}: h = {rep.step:z.4g}, certified rate {rep.rate:z.5f}", ax=ax, legend=False)
+                       title=f"{m.upper()}: h = {rep.step:z.4g}, certified ρ ≤ {rep.rate:z.4f}", ax=ax, legend=False)
         draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}", zorder=2.4)
         region = draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.6, zorder=2.2,
                            label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
@@ -102,12 +102,12 @@ def study(ctx):
         ax.set_aspect("equal")
         # below the panel, not over it: inside, it hid the start of an orange trajectory
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
-        lab = f"{m} (start in $B_r$)"
-        # eg and eftp coincide on the log scale: eg dotted and drawn last so that both show
-        conv.append((lab, trs[0][1], {"gd": "tab:blue", "eg": "tab:green", "eftp": "tab:red"}[m],
-                     (0, (1, 1.5)) if m == "eg" else "-"))
+        lab = f"{m.upper()} (start in $B_r$)"
+        # each method in its colour (METHOD_COLORS); eg and eftp coincide on the log scale: the one drawn last is
+        # marked on the other by convergence(), so that both show (a dotted eg under eftp's line was hidden)
+        conv.append((lab, trs[0][1], METHOD_COLORS[m]))
         rates[lab] = rep.rate
-    conv.sort(key=lambda item: item[0].startswith("eg"))
+    conv.sort(key=lambda item: item[0].startswith("EG"))
     fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from the starts (white circles) "
                  "inside the invariant ball in green, outside in orange")
     same_text = (f"; where it is the dashed ball, for {' and '.join(one_circle)}, one circle in alternating dashes of "

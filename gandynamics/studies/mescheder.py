@@ -65,9 +65,10 @@ def _local(fld, method, opts):
 def _figure1(ctx, method: str, stem: str, title: str):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-    from ..plotting import START_MARKER, phase_portrait
+    from ..plotting import FORBIDDEN_STYLE, METHOD_COLORS, START_MARKER, phase_portrait
     fig, axes = plt.subplots(2, 4, figsize=(13.2, 7.0), layout="constrained")
     results = {}
+    name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
     for ax, (label, loss, regs, opts) in zip(axes.ravel(), _panels()):
         fld = _field(loss, regs)
         tr = _run(fld, method, opts)
@@ -81,19 +82,18 @@ def _figure1(ctx, method: str, stem: str, title: str):
         outside = bool(np.any(np.abs(np.asarray(tr.states)) > 2.0))
         head = label if method == "altgd" else label.replace(", 5 D steps", "")
         phase_portrait(fld, plane=("theta", "psi"), xlim=(-2, 2), ylim=(-2, 2), n=10, streamlines=False,
-                       arrows=True, clip=opts.get("clip"), trajectories=[(method, tr, "tab:blue")],
+                       arrows=True, clip=opts.get("clip"), trajectories=[(name, tr, METHOD_COLORS[method])],
                        title=f"{head}: {note.replace(chr(10), ', ')}" if outside else head, legend=False, ax=ax)
         if not outside:  # (a legend without a handle, placed by matplotlib's "best")
             ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize=7.5,
                       framealpha=0.85, edgecolor="0.7", borderpad=0.4)
     import matplotlib.patches as mpatches
-    name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
-    handles = [Line2D([], [], color="tab:blue", label=f"{name} trajectory"),
-               Line2D([], [], color="tab:blue", marker="o", ms=3, ls="", label="its last iterate"),
+    handles = [Line2D([], [], color=METHOD_COLORS[method], label=f"{name} trajectory"),
+               Line2D([], [], color=METHOD_COLORS[method], marker="o", ms=3, ls="", label="its last iterate"),
                Line2D([], [], label="start (1, 1)", **START_MARKER),
                Line2D([], [], color="black", marker="*", ms=9, ls="", label="equilibrium (0, 0)"),
                Line2D([], [], color="0.4", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
-               mpatches.Patch(color="tab:red", alpha=0.25, label="forbidden |ψ| > 1 (WGAN clipping)")]
+               mpatches.Patch(**FORBIDDEN_STYLE, label="forbidden |ψ| > 1 (WGAN clipping)")]
     fig.legend(handles=handles, loc="outside lower center", ncol=6)
     fig.suptitle(title)
     ctx.save(fig, stem, title)
@@ -170,16 +170,16 @@ def fig2_data():
           "Mescheder et al. 2018, Figure 2 (a), (b)", needs=("gandynamics.simulate",), order=11)
 def fig2(ctx):
     import matplotlib.pyplot as plt
-    from ..plotting import phase_portrait
+    from ..plotting import METHOD_COLORS, phase_portrait
     fld, sim, alt, flow = fig2_data()
     ctx.param(game="dirac (standard loss)", start=START, step_h=STEP, steps=STEPS,
               flow="Dormand–Prince 5(4), rtol = atol = 1e-12, output every 0.2 (t = 0..100)")
     fig, axes = plt.subplots(1, 2, figsize=(9.6, 4.6), layout="constrained")
-    for ax, tr, lab, ttl in ((axes[0], sim, "simultaneous GD", "(a) simultaneous GD: outward spiral"),
-                             (axes[1], alt, "alternating GD", "(b) alternating GD: bounded orbit")):
+    for ax, tr, m, lab, ttl in ((axes[0], sim, "gd", "simultaneous GD", "(a) simultaneous GD: outward spiral"),
+                                (axes[1], alt, "altgd", "alternating GD", "(b) alternating GD: bounded orbit")):
         phase_portrait(fld, xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), n=41, density=0.8,
                        # the flow first: drawn over it, the alternating-GD orbit (near the circle) stays visible
-                       trajectories=[("continuous flow (circle)", flow, "black"), (lab, tr, "tab:blue")],
+                       trajectories=[("continuous flow (circle)", flow, "black"), (lab, tr, METHOD_COLORS[m])],
                        title=ttl, ax=ax, legend="below")
     for m in ("gd", "altgd"):
         ctx.provenance(fld, method=m, options={"step": STEP}, steps=STEPS, start=START)
