@@ -314,9 +314,10 @@ STALL_MIN_BOXES = 100
 
 @dataclass
 class Bracket:
-    """``lo <= constant <= hi``; ``witness`` the point of the region that gives the estimate side
-    (``lo`` for L, ``hi`` for mu), ``value`` the constant's local value there (a floating-point value).
-    The other side (``hi`` for L, ``lo`` for mu) is the certified one: ``certified`` names it."""
+    """``lo <= constant <= hi``; ``witness`` the point of the region (exactly, in rational arithmetic) that gives the
+    estimate side (``lo`` for L: a lower bound on ``||DF(witness)||_2``; ``hi`` for mu: an upper bound on
+    ``lambda_min(sym DF(witness))``; both in ball arithmetic), ``value`` the constant's local value there (a
+    floating-point value).  The other side (``hi`` for L, ``lo`` for mu) is the certified one: ``certified`` names it."""
 
     name: str
     lo: float
@@ -1232,11 +1233,73 @@ def _defined_at(fld, points, p) -> np.ndarray:
     return ok
 
 
-def _bracket(name, which, res) -> Bracket:
+def _bracket(name, which, res, fld, reg: Region, p) -> Bracket:
+    """The bracket of a branch and bound's result ``res``: its certified end, and on the other side a rigorous value at
+    a point of the region (:func:`_exactly_inside`): for L a lower bound on ``||DF(z)||_2``, for mu an upper bound on
+    ``lambda_min(sym DF(z))`` (:func:`_certified_witness`), so that the true constant lies in the bracket.  The
+    floating-point value at a witness the search projected into a ball could be outside it (by an ulp) and above the
+    constant (by rounding): mu's upper end at -0.8000000000000002 where mu = -0.7999999999999999889."""
     best, z, gub, boxes, secs, conv, _, improved = res
+    if not math.isfinite(best):  # no witness (every point on a switching set): the side stays open
+        return (Bracket(name, best, gub, z, best, boxes, secs, conv, "hi", improved) if which == "L" else
+                Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo", improved))
+    z = _exactly_inside(reg, z)
+    side = _certified_witness(fld, p, z, which)
+    if not math.isfinite(side):  # (ball arithmetic has no finite value there: x**2.0 at x < 0)
+        side = _witness_high_precision(fld, p, z, which)
     if which == "L":
-        return Bracket(name, best, gub, z, best, boxes, secs, conv, "hi", improved)
-    return Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo", improved)
+        lo = max(side, 0.0) if math.isfinite(side) else 0.0  # (L >= 0 whatever the witness)
+        return Bracket(name, lo, gub, z, best, boxes, secs, conv, "hi", improved)
+    hi = side if math.isfinite(side) else math.inf
+    return Bracket(name, -gub, hi, z, -best, boxes, secs, conv, "lo", improved)
+
+
+#: digits of :func:`_witness_high_precision`'s evaluation, and the relative margin its value is moved outward by
+WITNESS_DIGITS = 50
+WITNESS_MARGIN = 1e-30
+
+
+def _witness_high_precision(fld, p, z, which: str) -> float:
+    """:func:`_certified_witness`'s one-sided value where ball arithmetic has none: ``DF`` at the exact values of the
+    doubles ``z``, ``p`` evaluated to :data:`WITNESS_DIGITS` digits (sympy's ``evalf``, whose digits it guarantees),
+    the float singular or eigen-vector's ratio taken in that precision (a lower bound on ``||DF(z)||_2``, an upper
+    bound on ``lambda_min(sym DF(z))``, whatever the vector) and moved outward by :data:`WITNESS_MARGIN` relative, then
+    to the next double outward.  NaN where DF is not finite there."""
+    import mpmath
+    subs = {s: sp.Rational(float(v)) for s, v in zip(tuple(fld.z) + tuple(fld.hyper), list(z) + list(p))}
+    try:
+        with mpmath.workdps(WITNESS_DIGITS + 10):
+            D = [[mpmath.mpf(sp.Float(fld.DF[i, j].evalf(WITNESS_DIGITS, subs=subs), WITNESS_DIGITS))
+                  for j in range(fld.n)] for i in range(fld.n)]
+            Df = np.array([[float(x) for x in row] for row in D])
+            if not np.all(np.isfinite(Df)):
+                return math.nan
+            if which == "L":
+                v = [mpmath.mpf(float(t)) for t in np.linalg.svd(Df)[2][0]]
+                q = mpmath.sqrt(sum(sum(D[i][j] * v[j] for j in range(fld.n)) ** 2 for i in range(fld.n))
+                                / sum(t * t for t in v))
+                return math.nextafter(float(q * (1 - WITNESS_MARGIN)), -math.inf)
+            v = [mpmath.mpf(float(t)) for t in np.linalg.eigh((Df + Df.T) / 2)[1][:, 0]]
+            q = sum(v[i] * (D[i][j] + D[j][i]) / 2 * v[j] for i in range(fld.n) for j in range(fld.n)) / sum(t * t for t in v)
+            return math.nextafter(float(q + abs(q) * WITNESS_MARGIN), math.inf)
+    except (TypeError, ValueError, ArithmeticError):
+        return math.nan
+
+
+def _exactly_inside(reg: Region, z) -> np.ndarray:
+    """``z`` (a point of the region to rounding) moved into the region as exact arithmetic decides it: a box's
+    coordinates clipped to its ends; in a ball, moved towards the centre until ``sum (z_i - c_i)^2 <= r^2`` holds in
+    rational numbers (the float test and ``Region.project`` may leave it an ulp outside)."""
+    from fractions import Fraction
+    z = np.asarray(z, dtype=float)
+    if reg.kind == "box":
+        return np.clip(z, reg.lo, reg.hi)
+    c, r2 = reg.center, Fraction(reg.radius) ** 2
+    for k in range(64):
+        if sum((Fraction(float(a)) - Fraction(float(b))) ** 2 for a, b in zip(z, c)) <= r2:
+            return z
+        z = c + (z - c) * (1.0 - 2.0 ** (k - 52))
+    return c.copy()
 
 
 def _near_switches(fld, lo, hi, p) -> list | None:
@@ -1389,7 +1452,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
     asym = None
     if asymmetric and _find_asymmetric(fld) is not None:
         asym = asymmetric_local(fld, p)
-    return ConstantsReport(reg, hyper, _bracket("mu", "mu", resM), _bracket("lipschitz", "L", resL), tol, asym,
+    return ConstantsReport(reg, hyper, _bracket("mu", "mu", resM, fld, reg, p), _bracket("lipschitz", "L", resL, fld, reg, p), tol, asym,
                            order=order, engine=engine)
 
 
@@ -1630,7 +1693,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         tolerances["lipschitz"] = tl
         res = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], 0.0, 0.0, max_boxes, max_seconds,
                                 threshold=L_c + tl, **kw)
-        brL = _bracket("lipschitz", "L", res)
+        brL = _bracket("lipschitz", "L", res, fld, reg, p)
         # refuted first: a point where the claim certifiably fails is never covered by the tolerance (which is for
         # a claim equal to the true value, whose witness cannot fall beyond it)
         if brL.lo > L_c and _certified_witness(fld, p, brL.witness, "L") > L_c:
@@ -1649,7 +1712,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         tolerances["mu"] = tm
         res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
                                 threshold=-(mu_c - tm), **kw)
-        brM = _bracket("mu", "mu", res)
+        brM = _bracket("mu", "mu", res, fld, reg, p)
         if brM.hi < mu_c and _certified_witness(fld, p, brM.witness, "mu") < mu_c:  # refuted first (as L above)
             verdicts["mu"] = "refuted"
             counters["mu"] = {"claim": "mu", "claimed": mu_c, "point": brM.witness.tolist(), "value": brM.value,
@@ -1663,11 +1726,11 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     # the constant nobody claimed is bracketed too (to 1e-3, a smaller budget), for the report
     if brL is None:
         brL = _bracket("lipschitz", "L", _branch_and_bound(fld, reg, p, "L", est["lipschitz"], 1e-3, 1e-12,
-                                                             max_boxes, min(max_seconds, 10.0), **kw))
+                                                             max_boxes, min(max_seconds, 10.0), **kw), fld, reg, p)
     if brM is None:
         m0 = est["mu"]
         brM = _bracket("mu", "mu", _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 1e-3, 1e-12,
-                                                       max_boxes, min(max_seconds, 10.0), **kw))
+                                                       max_boxes, min(max_seconds, 10.0), **kw), fld, reg, p)
     vals = set(verdicts.values())
     status = "refuted" if "refuted" in vals else ("holds" if vals == {"holds"} else "undecided")
     claims = {"mu": mu_c, "lipschitz": L_c}

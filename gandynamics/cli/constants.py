@@ -131,8 +131,9 @@ def run(args) -> int:
             state += (f"; the certified end last moved at box {b.improved_at}" if b.improved_at else
                       "; the certified end never moved from the whole region's bound")
         dg = _digits(b)
+        # (the witness's end of the bracket, as the bracket prints it: the float value there could read beyond it)
         print(f"{name:>3} in [{bound(b.lo, 'lo', dg)}, {bound(b.hi, 'hi', dg)}]   gap {bound(b.gap, 'hi', 3)}   witness {_pt(b.witness)} gives {side} = "
-              f"{b.value:z.10g}   ({b.boxes} boxes, {b.seconds:z.2f} s, {state})")
+              f"{bound(getattr(b, side), side, dg)}   ({b.boxes} boxes, {b.seconds:z.2f} s, {state})")
     if rep.mu.stalled or rep.lipschitz.stalled:
         print(f"note: a certified end that stood still over the last 90 % of its boxes will not move soon with more "
               f"budget: branch and bound splits one side of a box at a time, {fld.n} sides here; a smaller region "
