@@ -17,6 +17,7 @@ expressions (which may depend on the players' parameters), so that an expectatio
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -99,6 +100,46 @@ class Distribution:
     def describe(self) -> str:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def exact_for(self, g) -> "Distribution":
+        """The distribution with a quadrature rule that integrates ``g`` (a function of the point, a tuple) exactly
+        when ``g`` is a polynomial in the point (of any symbolic coefficients): this one when its rule already does or
+        ``g`` is not a polynomial (:func:`expectation`).  A rule of ``n`` nodes per dimension is exact up to degree
+        ``2n - 1`` in each coordinate: ``E[x^10]`` under ``N(0, 1)`` by the 5 nodes of the default rule read 833.9, not
+        945 (a critic ``w x^6`` under R1 was 13 % off)."""
+        return self
+
+    def conditions(self) -> list[tuple[sp.Expr, bool, str]]:
+        """What the distribution's symbolic parameters must satisfy to be one: ``(expr, strict, what)``, ``expr >= 0``
+        (``> 0`` when ``strict``), ``what`` naming it (a variance, a weight, ``high - low``).  A numeric parameter is
+        checked when the distribution is built; a hyperparameter is checked where its value is set
+        (:meth:`gandynamics.VectorField.hyper_value`): ``Normal(0, s2)`` at ``s2 = -1`` gave NaN and a run "diverged
+        at step 1"."""
+        return []
+
+
+#: the most nodes per dimension :meth:`Distribution.exact_for` raises a rule to (degree 199)
+EXACT_ORDER_MAX = 100
+
+
+def _exact_order(g, dim: int, order: int):
+    """The nodes per dimension that make a Gauss rule exact for ``g`` of a ``dim``-point (``order`` when that does or
+    ``g`` is no polynomial in the point); the point as fresh symbols, the degree its total degree."""
+    xi = sp.symbols(f"_gd_xi0:{dim}", real=True)
+    try:
+        e = sp.sympify(g(tuple(xi)))
+        if not e.is_polynomial(*xi):
+            return order
+        deg = sp.Poly(e, *xi).total_degree()
+    except (sp.PolynomialError, TypeError, ValueError, sp.SympifyError):
+        return order
+    need = (deg + 2) // 2  # (2n - 1 >= deg)
+    return order if need <= order else min(need, EXACT_ORDER_MAX)
+
+
+def _symbolic(v) -> bool:
+    """Whether ``v`` is a sympy expression with free symbols (a parameter to check where its value is set)."""
+    return bool(getattr(sp.sympify(v), "free_symbols", None))
+
 
 @dataclass(frozen=True)
 class Atoms(Distribution):
@@ -124,6 +165,9 @@ class Atoms(Distribution):
 
     def describe(self):
         return f"atoms({len(list(self.points))})"
+
+    def conditions(self):
+        return [(sp.sympify(w), False, "an atom's weight") for w in (self.weights or []) if _symbolic(w)]
 
 
 def _tensor_rule(nodes_1d, weights_1d, dim):
@@ -249,6 +293,18 @@ class Normal(Distribution):
     def describe(self):
         return f"Normal(mean={self.mean}, cov={self.cov}; Gauss-Hermite order {self.order})"
 
+    def exact_for(self, g):
+        n = _exact_order(g, len(_as_point(self.mean)), self.order)
+        return self if n == self.order else dataclasses.replace(self, order=n)
+
+    def conditions(self):
+        cov = self.cov
+        if isinstance(cov, (list, tuple, np.ndarray, sp.Matrix)) and np.ndim(np.asarray(cov, dtype=object)) == 2:
+            return []  # (a covariance matrix is numeric, checked when built)
+        vs = list(cov) if isinstance(cov, (list, tuple, np.ndarray)) else [cov]
+        return [(sp.sympify(v), False, f"a variance of {self.describe().split(';')[0]})") for v in vs
+                if _symbolic(v)]
+
 
 @dataclass(frozen=True)
 class Uniform(Distribution):
@@ -278,6 +334,14 @@ class Uniform(Distribution):
     def describe(self):
         return f"Uniform({self.low}, {self.high}; Gauss-Legendre order {self.order})"
 
+    def exact_for(self, g):
+        n = _exact_order(g, len(_as_point(self.low)), self.order)
+        return self if n == self.order else dataclasses.replace(self, order=n)
+
+    def conditions(self):
+        return [(sp.sympify(b) - sp.sympify(a), True, f"high - low of Uniform({self.low}, {self.high})")
+                for a, b in zip(_as_point(self.low), _as_point(self.high)) if _symbolic(a) or _symbolic(b)]
+
 
 @dataclass(frozen=True)
 class Pushforward(Distribution):
@@ -293,6 +357,13 @@ class Pushforward(Distribution):
 
     def atoms(self):
         return [(w, _as_point(self.G(*z))) for w, z in self.latent.atoms()]
+
+    def conditions(self):
+        return self.latent.conditions()
+
+    def exact_for(self, g):
+        latent = self.latent.exact_for(lambda z: g(_as_point(self.G(*z))))
+        return self if latent is self.latent else dataclasses.replace(self, latent=latent)
 
     def describe(self):
         return f"{self.label}, z ~ {self.latent.describe()}"
@@ -322,6 +393,17 @@ class Convolution(Distribution):
     def describe(self):
         return f"{self.base.describe()} + {self.noise.describe()}"
 
+    def conditions(self):
+        return self.base.conditions() + self.noise.conditions()
+
+    def exact_for(self, g):
+        d = len(self.noise.atoms()[0][1])
+        u = sp.symbols(f"_gd_u0:{d}", real=True)  # the other's point, a symbolic coefficient
+        noise = self.noise.exact_for(lambda e: g(tuple(a + b for a, b in zip(u, e))))
+        base = self.base.exact_for(lambda x: g(tuple(a + b for a, b in zip(x, u))))
+        return self if (noise is self.noise and base is self.base) else \
+            dataclasses.replace(self, base=base, noise=noise)
+
 
 def convolve(base: Distribution, noise: Distribution) -> Convolution:
     """The distribution of ``x + eps``, ``x ~ base``, ``eps ~ noise`` independent."""
@@ -329,5 +411,7 @@ def convolve(base: Distribution, noise: Distribution) -> Convolution:
 
 
 def expectation(dist: Distribution, g) -> sp.Expr:
-    """``E_{x ~ dist}[g(x)] = sum_i w_i g(x_i)``; ``g`` takes the point as a tuple."""
-    return sp.Add(*[w * g(x) for w, x in dist.atoms()])
+    """``E_{x ~ dist}[g(x)] = sum_i w_i g(x_i)``; ``g`` takes the point as a tuple.  The rule has nodes enough to be
+    exact when ``g`` is a polynomial in the point (:meth:`Distribution.exact_for`); otherwise it is the distribution's
+    own (its ``order``)."""
+    return sp.Add(*[w * g(x) for w, x in dist.exact_for(g).atoms()])

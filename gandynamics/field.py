@@ -127,6 +127,17 @@ def _check_arguments(model, regularizers) -> None:
                                    f"make_regularizer('r1', gamma=0.3)), got {type(r).__name__} {r!r}")
 
 
+def _tighter(a: dict, b: dict) -> dict:
+    """The intersection of two sets of bounds (keywords of :func:`gandynamics.validate.real`: ``lo``, ``hi``,
+    ``lo_open``, ``hi_open``)."""
+    out = dict(a)
+    for end, inside in (("lo", lambda x, y: x > y), ("hi", lambda x, y: x < y)):
+        if end in b and (end not in out or inside(b[end], out[end])
+                         or (b[end] == out[end] and b.get(end + "_open", False))):
+            out[end], out[end + "_open"] = b[end], bool(b.get(end + "_open", False))
+    return out
+
+
 class VectorField:
     """The field of a game (or GAN) under a list of regularizers.
 
@@ -374,7 +385,39 @@ class VectorField:
         if name in strengths and not signed:  # a strength: the same rule as R1(gamma=...) / --reg r1:gamma=...
             return validate.strength(value, strengths[name])
         sign, bounds = self.hyper_sign(name)
+        why = self._hyper_conditions.get(name)
+        if why is not None:  # (the model's condition on it: a variance >= 0, high - low > 0)
+            merged = _tighter(bounds, why[0])
+            if merged != {k: v for k, v in bounds.items()}:
+                return validate.real(value, f"hyperparameter {name} ({why[1]})", **merged)
         return validate.real(value, f"hyperparameter {name}" + (f" (declared {sign})" if sign else ""), **bounds)
+
+    @cached_property
+    def _hyper_conditions(self) -> dict:
+        """``name -> (bounds, what)``: the bound each hyperparameter must keep for the model to be defined, from the
+        model's conditions of one hyperparameter, linear in it (a GAN's distributions: ``Normal(0, s2)``'s variance
+        ``s2 >= 0``; :meth:`gandynamics.GAN.conditions`), the tightest of several; ``what`` names the condition."""
+        from .game import GAN
+        model = self.model
+        gan = model if isinstance(model, GAN) else getattr(model, "structure", None)
+        out: dict = {}
+        if gan is None or not hasattr(gan, "conditions"):
+            return out
+        names = {s.name for s in self.hyper}
+        for expr, strict, what in gan.conditions():
+            syms = list(expr.free_symbols)
+            if len(syms) != 1 or syms[0].name not in names:
+                continue
+            x = syms[0]
+            c, k = expr.diff(x), expr.subs(x, 0)
+            if expr.diff(x, 2) != 0 or not (c.is_Number and k.is_Number) or c == 0:
+                continue
+            edge = float(-k / c)
+            b = {"lo": edge, "lo_open": bool(strict)} if c > 0 else {"hi": edge, "hi_open": bool(strict)}
+            old = out.get(x.name)
+            tight = _tighter(old[0], b) if old else b
+            out[x.name] = (tight, what if old is None or tight != old[0] else old[1])
+        return out
 
     def hyper_limits(self, name: str, signed: bool = False) -> tuple[float, float]:
         """The closed range ``[lo, hi]`` of doubles :meth:`hyper_value` accepts for ``name`` (an open end at 0 is the
@@ -383,6 +426,8 @@ class VectorField:
         if name in getattr(self, "_strengths", {}) and not signed:
             return 0.0, math.inf
         _, b = self.hyper_sign(name)
+        if name in self._hyper_conditions:
+            b = _tighter(b, self._hyper_conditions[name][0])
         lo, hi = b.get("lo", -math.inf), b.get("hi", math.inf)
         return (math.nextafter(lo, math.inf) if b.get("lo_open") else lo,
                 math.nextafter(hi, -math.inf) if b.get("hi_open") else hi)

@@ -346,6 +346,11 @@ class GAN:
                 gen(t) if gen is not None else sp.Symbol("_no_generator_")]
         return out
 
+    def conditions(self) -> list:
+        """What the hyperparameters in the data's and the generator's distributions must satisfy
+        (:meth:`gandynamics.distributions.Distribution.conditions`)."""
+        return self.real.conditions() + self.fake.conditions()
+
     def to_game(self) -> Game:
         """The game the GAN defines: ``L_G`` as above, ``L_D = -L + sum(penalties)``."""
         L = self.objective()

@@ -33,6 +33,7 @@ def test_no_panel_note_lies_on_its_trajectory():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from gandynamics.plotting import METHOD_COLORS
     from gandynamics.studies.mescheder import _figure1
 
     class Ctx:
@@ -49,7 +50,7 @@ def test_no_panel_note_lies_on_its_trajectory():
     r = fig.canvas.get_renderer()
     titled = 0
     for ax in fig.axes:
-        lines = [ln for ln in ax.get_lines() if ln.get_color() == "tab:blue" and len(ln.get_xdata()) > 10]
+        lines = [ln for ln in ax.get_lines() if ln.get_color() == METHOD_COLORS["gd"] and len(ln.get_xdata()) > 10]
         if not lines:
             continue
         leg = ax.get_legend()
