@@ -100,20 +100,33 @@ def notice(message: str) -> None:
     logger.info(message)
 
 
+#: the calling thread's count of running :func:`notice_if_slow` blocks that speak for what runs inside them
+_QUIET = threading.local()
+
+
 @contextlib.contextmanager
-def notice_if_slow(message: str, after: float | None = None, still=None):
+def notice_if_slow(message: str, after: float | None = None, still=None, quiet_inside: bool = False):
     """Log ``message`` at INFO level (see the module's text for a process that configured no logging) if the
     block is still running after ``after`` seconds (default :data:`NOTICE_AFTER`) and ``still()``, when given, is
-    true then (e.g. "the kernel has no compiled signature yet").  Costs a few microseconds when the block is
-    quick: no thread is started per use (one shared watch thread)."""
+    true then (e.g. "the kernel has no compiled signature yet").  With ``quiet_inside`` the notices of the blocks
+    the calling thread runs inside this one are not given: this one says what the wait is (the largest certified
+    ball of ``basin`` is a bisection of branch and bound searches, each one a notice of its own: six lines).
+    Costs a few microseconds when the block is quick: no thread is started per use (one shared watch thread)."""
     if after is None:
         after = NOTICE_AFTER
+    if getattr(_QUIET, "depth", 0):  # (an enclosing block speaks for this one)
+        yield
+        return
 
     def fire():
         if still is None or still():
             notice(message)
     entry = _WATCH.add(after, fire)
+    if quiet_inside:
+        _QUIET.depth = getattr(_QUIET, "depth", 0) + 1
     try:
         yield
     finally:
         _WATCH.cancel(entry)
+        if quiet_inside:
+            _QUIET.depth -= 1

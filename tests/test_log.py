@@ -186,3 +186,75 @@ def test_a_first_call_says_what_it_compiles_when_it_is_slow(caplog, monkeypatch)
     assert codegen.first_call_once("test-notice-quick", lambda: None, notice="compiling the quick one") is False
     time.sleep(0.2)
     assert _messages(caplog) == ["compiling the slow one"]
+
+
+def test_a_block_that_speaks_for_its_inside_silences_the_notices_within_it_in_its_thread_only(caplog):
+    """basin's largest certified ball is a bisection of branch-and-bound searches, each with a notice of its own: six
+    lines for one wait.  The outer block says what the wait is; the blocks inside it (in its thread) say nothing; other
+    threads' and later blocks' notices are given."""
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    other = threading.Thread(target=lambda: notice_if_slow_sleep("other thread", 0.3))
+    with notice_if_slow("outer", after=0.05, quiet_inside=True):
+        other.start()
+        for k in range(3):
+            with notice_if_slow(f"inner {k}", after=0.01):
+                time.sleep(0.1)
+        _wait_for("outer", caplog)
+        other.join()
+    with notice_if_slow("after", after=0.01):
+        _wait_for("after", caplog)
+    assert sorted(_messages(caplog)) == ["after", "other thread", "outer"]
+
+
+def notice_if_slow_sleep(message, seconds):
+    with notice_if_slow(message, after=0.01):
+        time.sleep(seconds)
+
+
+@pytest.mark.parametrize("call", ["certify", "check", "basin"])
+def test_every_certifying_search_says_what_it_is_when_it_is_slow(call, monkeypatch):
+    """A new user's finding: constants, check, rates and basin ran 15-26 s without a word (no terminal, no bar).  Each
+    branch and bound is guarded by a notice that says what it bounds, where and until when; basin's bisection by one
+    for all of its balls, which silences theirs (the guards are recorded here; their firing is tested above)."""
+    import contextlib
+
+    import gandynamics.log as glog
+    from gandynamics import VectorField, games
+    from gandynamics.analysis import basin, certify_constants, check_constants
+    from gandynamics.analysis.constants import Region
+    guards, open_quiet = [], [0]
+    real = glog.notice_if_slow
+
+    @contextlib.contextmanager
+    def spy(message, *a, **kw):
+        guards.append(("quiet-open" if kw.get("quiet_inside") else ("inside-quiet" if open_quiet[0] else "said"),
+                       message))
+        open_quiet[0] += bool(kw.get("quiet_inside"))
+        try:
+            with real(message, *a, **kw):
+                yield
+        finally:
+            open_quiet[0] -= bool(kw.get("quiet_inside"))
+
+    monkeypatch.setattr(glog, "notice_if_slow", spy)
+    fld = VectorField(games.make_game("quadratic", a=0.3, b=1.0, c=0.5))
+    reg = Region.ball([0.0, 0.0], 1.0)
+    if call == "certify":
+        certify_constants(fld, reg)
+    elif call == "check":
+        check_constants(fld, reg, mu=0.1)
+    else:  # (a game whose mu changes sign at |x| = 1/sqrt(3): a bisection of several balls)
+        import sympy as sp
+
+        from gandynamics import Game
+        x, y = sp.symbols("x y", real=True)
+        basin(VectorField(Game([x], [y], x**2 / 2 - x**4 / 4 + x * y, -x * y + y**2 / 2, equilibrium=(0, 0))), "gd",
+              max_seconds=1.0)
+    said = [m for k, m in guards if k in ("said", "quiet-open")]
+    if call == "basin":
+        assert any(m.startswith("finding the largest ball around z* on which mu > 0 is certified") for m in said), said
+        assert sum(m.startswith("bounding") for k, m in guards if k == "inside-quiet") >= 3, guards
+        assert not any(m.startswith("bounding") for k, m in guards if k == "said"), guards
+    else:
+        assert any(m.startswith("bounding the strong-monotonicity constant mu on the ball of radius 1 around (0, 0) by "
+                                "branch and bound") for m in said), said

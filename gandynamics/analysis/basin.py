@@ -289,6 +289,21 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
             cert(r)
         return jumps.get(r)
 
+    from ..log import notice_if_slow
+    with notice_if_slow(f"finding the largest ball around z* on which mu > {margin:zg} is certified (bisection on its "
+                        f"radius to {rtol:zg} relative, each ball a branch and bound of at most {max_seconds:zg} s) ...",
+                        quiet_inside=True):
+        rep, ok, fail = _bisect_radius(probe, cert, held, refused, r0, r_min, r_max, rtol, zstar, count, refusal)
+        if rep is None:
+            return ok  # (no ball: the _radius of the refusal)
+    if rep.mu.lo < lows[ok]:  # only a time budget cut short (under load) leaves it below: both bounds are certified
+        rep.mu = dataclasses.replace(rep.mu, lo=lows[ok])
+    return _radius((ok, fail, rep, zstar, count[0]), refusal(fail))
+
+
+def _bisect_radius(probe, cert, held, refused, r0, r_min, r_max, rtol, zstar, count, refusal):
+    """:func:`monotone_radius`'s search: ``(report, R, R_fail)`` at the largest radius certified, or ``(None,
+    _radius(...), None)`` when no ball is."""
     probe(min(max(r0, r_min), r_max))
     while True:
         ok, fail = max(held, default=None), min(refused, default=None)
@@ -296,7 +311,7 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
             probe(min(2 * ok, r_max))
         elif ok is None:                  # halving down from a refused one
             if fail / 2 < r_min:
-                return _radius((0.0, fail, None, zstar, count[0]), refusal(fail))
+                return None, _radius((0.0, fail, None, zstar, count[0]), refusal(fail)), None
             # (far above r_min, the geometric mean: from --r-max 1e300 halving took a thousand certificates)
             probe(math.sqrt(fail * r_min) if fail > WIDE * r_min else fail / 2)
         elif fail is not None and fail - ok > rtol * ok:  # bisection between the two
@@ -307,9 +322,7 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
                 break
             held.remove(ok)               # it met a jump the decision's boxes did not reach: refused after all
             refused.append(ok)
-    if rep.mu.lo < lows[ok]:  # only a time budget cut short (under load) leaves it below: both bounds are certified
-        rep.mu = dataclasses.replace(rep.mu, lo=lows[ok])
-    return _radius((ok, fail, rep, zstar, count[0]), refusal(fail))
+    return rep, ok, fail
 
 
 class _Radius(tuple):

@@ -787,6 +787,14 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     rounds = 0
     # the certified bound's last tightening (Bracket.improved_at): 0 while it is the whole region's first bound
     last_gub, improved_at = max(float(ub0[0]), pruned), 0
+    from ..log import notice_if_slow
+    what = ("the Lipschitz constant L" if which == "L" else "the strong-monotonicity constant mu")
+    stop = (f"until decided or {max_boxes} boxes or {max_seconds:zg} s" if threshold is not None else
+            f"until its bracket closes to {tol:zg} or {max_boxes} boxes or {max_seconds:zg} s")
+    # (a wait of more than 2 s says what it is: without a terminal there is no bar, and a search ran 15 s silent)
+    slow = notice_if_slow(f"bounding {what} on the {reg.describe()} by branch and bound ({stop}) ...",
+                          still=lambda: prog.bar is None)
+    slow.__enter__()
     try:
         while heap:
             gub = max(-heap[0][0], pruned)
@@ -841,6 +849,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
             if prog.bar is not None and rounds % 4 == 0:
                 prog.update(boxes, *bracket_now())
     finally:
+        slow.__exit__(None, None, None)
         prog.close()
     gub = max(-heap[0][0] if heap else -math.inf, pruned)
     if not heap and pruned == -math.inf:
