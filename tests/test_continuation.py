@@ -937,3 +937,25 @@ def test_a_hopf_point_in_a_range_narrower_than_the_spectrum_s_tolerance_is_locat
     br = continuation(VectorField(g), "mu", lo, hi, start=[0.0, 0.0])
     (ev,) = events(br, "hopf")
     assert ev.value == pytest.approx(c, rel=1e-9, abs=1e-18) and ev.extra["lyapunov"] == pytest.approx(-2.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("c", [1.0, 0.3, 2.5])
+def test_a_hopf_pair_crossing_with_an_eigenvalue_zero_is_a_zero_hopf_point_without_a_lyapunov_coefficient(c):
+    """A new user's finding: at a Hopf value where J also has an eigenvalue 0 (the WGAN with R1 at gamma = 0, a line
+    of equilibria) l1 was printed (2.8e7, "subcritical") from a formula that needs J invertible.  The flow
+    x' = mu x - c y - x r^2, y' = c x + mu y - y r^2, w' = mu w - w^3 has the pair mu +- i c and mu at mu = 0: a
+    zero-Hopf point; no l1, no criticality, and the reason."""
+    from gandynamics.analysis.continuation import first_lyapunov_coefficient
+    x, w, y, mu = sp.symbols("x w y mu", real=True)
+    r2 = x**2 + y**2
+    LG = -(mu * x**2 / 2 - c * y * x - x**4 / 4 - x**2 * y**2 / 2) - (mu * w**2 / 2 - w**4 / 4)
+    LD = -(c * x * y + mu * y**2 / 2 - y**4 / 4 - x**2 * y**2 / 2)
+    fld = VectorField(Game([x, w], [y], LG, LD, hyper={mu: 0.5}, equilibrium=(0, 0, 0)))
+    v = -np.array(fld.eval_F(np.array([0.3, 0.2, -0.1]), {"mu": 0.5}))
+    assert v == pytest.approx([0.5 * 0.3 - c * -0.1 - 0.3 * (0.09 + 0.01), 0.5 * 0.2 - 0.008,
+                               c * 0.3 + 0.5 * -0.1 + 0.1 * 0.1], rel=1e-12)
+    hopf = [e for e in continuation(fld, "mu", 0.5, -0.5, start=[0.0, 0.0, 0.0]).events if e.type == "hopf"]
+    assert len(hopf) == 1 and abs(hopf[0].value) < 1e-9
+    assert hopf[0].extra["lyapunov"] is None and hopf[0].extra["criticality"].startswith("not defined: a zero-Hopf")
+    with pytest.raises(GandynamicsError, match="zero-Hopf"):
+        first_lyapunov_coefficient(fld, [0.0, 0.0, 0.0], {"mu": 0.0})

@@ -429,6 +429,12 @@ def first_lyapunov_coefficient(fld, z, params=None):
                                f"{w[i].imag:z.6g}i (|Re| above {HOPF_TOL:zg} |lambda|); the first Lyapunov coefficient is "
                                "defined where a pair is purely imaginary (locate it with continuation)")
     omega = float(w[i].imag)
+    others = [k for k in range(w.size) if k != i and abs(w[k] - np.conj(w[i])) > COMPLEX_TOL * max(1.0, abs(w[i]))]
+    zero = [k for k in others if abs(w[k]) <= HOPF_TOL * max(1.0, abs(w[i]))]
+    if zero:  # A^{-1} below does not exist: the centre manifold is 3-dimensional
+        raise GandynamicsError(f"a zero-Hopf point (fold-Hopf, codimension two): J has the eigenvalue "
+                               f"{w[zero[0]].real:z.3g} besides the pair +-{omega:z.6g}i, so the first Lyapunov "
+                               "coefficient (which needs J invertible) is not defined and no criticality follows")
     # refine the eigenvector for exactly i omega (the point is a Hopf point up to rounding)
     q = vr[:, i] / np.linalg.norm(vr[:, i])
     pl = vl[:, i]                       # conj(pl)^T A = w_i conj(pl)^T, i.e. A^T conj? -> <pl, .> works
@@ -1054,6 +1060,9 @@ def _hopf_extra(prob, z, a, pair) -> dict:
         c1 = ly["c1"]
         return {"frequency": ly["frequency"], "lyapunov": ly["lyapunov"], "c1": c1,
                 "criticality": _criticality(ly["lyapunov"], abs(c1) / max(ly["frequency"], 1e-300))}
+    except GandynamicsError as exc:  # (a zero-Hopf point: no l1 exists)
+        return {"frequency": float(min(pair, key=lambda v: abs(v.real)).imag), "lyapunov": None,
+                "criticality": f"not defined: {exc}"}
     except Exception as exc:  # noqa: BLE001 - symbolic derivatives unavailable: report without l1
         return {"frequency": float(min(pair, key=lambda v: abs(v.real)).imag), "lyapunov": None,
                 "criticality": f"unknown ({type(exc).__name__})"}
