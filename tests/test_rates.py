@@ -775,3 +775,33 @@ def test_the_optimal_step_of_a_game_near_the_largest_double_ends(method, options
     h2, rho2 = optimal_step(method, A * 2.0 ** -1000, **options)
     if h is not None and h2 is not None:
         assert rho == pytest.approx(rho2, rel=1e-6)
+
+
+@pytest.mark.parametrize("radius", [1e7, 1e9, 1e12])
+def test_a_region_whose_start_lies_beyond_the_default_bound_keeps_every_column_that_does_not_depend_on_the_run(radius):
+    """A new user's finding: rates --region ball:1e9 blanked every column of every row (the measured run's start lay
+    beyond simulate's bound 1e6, the advice named a --bound that rates has not).  The measured runs' bound covers the
+    region (1000 times its extent); a run that cannot be made leaves the local rate and the steps, which do not depend
+    on it, and says why."""
+    from gandynamics.analysis.rates import rates
+    fld = VectorField(games.make_game("quadratic", a=0.3, b=1.0, c=0.5))
+    rows, _ = rates(fld, ["gd", "eg"], region=f"ball:{radius:g}", max_seconds=2.0)
+    A = fld.eval_DF(np.zeros(2))
+    for r in rows:
+        assert r.local_rate == pytest.approx(local_rate(r.method, A, r.step), rel=1e-12)
+        assert r.optimal_step is not None and r.largest_stable_step is not None
+        assert "--bound" not in (r.note or "")
+    # the linear game's runs contract from any start: measured like the local rate
+    assert all(r.measured_rate == pytest.approx(r.local_rate, rel=1e-3) for r in rows)
+
+
+def test_a_measured_run_that_does_not_converge_says_its_rate_is_no_convergence_rate():
+    """A new user's finding: eftp's 'measured 0.999996' beside a local 0.9916, from a start that went to another
+    attractor, had no note.  Alternating GD on the bilinear game runs on a bounded orbit (rho = 1): its measured rate
+    is said to be no rate of convergence; a converging run (eg) has no such note."""
+    from gandynamics.analysis.rates import rates
+    fld = VectorField(games.make_game("bilinear"))
+    rows, _ = rates(fld, ["altgd", "eg"], region="ball:1", step=0.3, max_seconds=2.0)
+    alt, eg = rows
+    assert alt.measured_rate is not None and "the measured run did not converge to z* (bounded, not converging" in alt.note
+    assert eg.measured_rate < 1 and "did not converge" not in (eg.note or "")

@@ -497,11 +497,12 @@ def _steps_for(rho: float, decades: float = 10.0) -> int:
 
 
 def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None = None, beta: float = 0.0,
-                  n_g: int = 1, n_d: int = 1, expected: float | None = None, equilibrium=None, **options):
+                  n_g: int = 1, n_d: int = 1, expected: float | None = None, equilibrium=None, bound: float = 1e6,
+                  **options):
     """Simulate ``method`` from ``z0`` with :func:`gandynamics.simulate.simulate` and return its
     Trajectory (``.rate`` the fitted rate, ``.diverged``/``.diverged_at``).  ``steps`` defaults to what
     shrinks the distance by ~10 decades at the ``expected`` rate (400–200000); ``options`` are the method's
-    other options (e.g. lookahead's ``base``, ``la_k``, ``la_alpha``)."""
+    other options (e.g. lookahead's ``base``, ``la_k``, ``la_alpha``); ``bound`` is simulate's."""
     from ..runs.trajectory import simulate  # lazy: it compiles kernels
     m, base = _resolve(method)
     zs = equilibrium if equilibrium is not None else fld.equilibrium
@@ -512,7 +513,7 @@ def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None
     opts = _kw(m, {**base, **options}, float(beta), int(n_g), int(n_d))
     if m.name == "flow":  # the flow itself, not an integrator's error: adaptive Dormand-Prince at tight tolerance
         opts = dict(opts, scheme="dopri5", rtol=1e-12, atol=1e-300)
-    return simulate(fld, m.name, z0, K, h, params, record_every=1, equilibrium=equilibrium, **opts)
+    return simulate(fld, m.name, z0, K, h, params, record_every=1, equilibrium=equilibrium, bound=bound, **opts)
 
 
 def sublinear_order(fld, trajectory, params=None) -> float:
@@ -664,6 +665,9 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     z0 = start_point(center, radius)
     if not reg.contains(z0):
         z0 = reg.project(z0)
+    # the measured runs' bound (simulate's divergence test): its default, or 1000 times the region's extent where that
+    # is larger (a start in a ball of radius 1e9 lay beyond the default 1e6: every column of every row was blank)
+    run_bound = max(1e6, 1e3 * float(np.max(np.abs(np.concatenate([reg.lo, reg.hi])))))
     rows = []
     nt = fld.n_theta
     for m in methods:
@@ -705,12 +709,17 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                 opts["spectral_abscissa"] = float(np.max(np.real(w_)))
                 opts["flow_reading"] = reading  # marginal: on the imaginary axis to rounding (a nilpotent J)
             b = theoretical_bound(m, h, mu, L)
-            meas = start = div = None
+            meas = start = div = tr = None
             ended = ""
             far = None  # the measured run's last distance to z*, against its first (it left the linear regime)
+            unmeasured = ""
             if measure:
-                tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=kw["beta"], n_g=kw["n_g"], n_d=kw["n_d"], expected=loc,
-                                   equilibrium=zstar, **mo)
+                try:  # (a run that cannot be made leaves the row's other columns: they do not depend on it)
+                    tr = measured_rate(fld, m, h, z0, pd, steps=steps, beta=kw["beta"], n_g=kw["n_g"], n_d=kw["n_d"],
+                                       expected=loc, equilibrium=zstar, bound=run_bound, **mo)
+                except GandynamicsError as exc:
+                    tr, unmeasured = None, f"not measured: {exc}"
+            if tr is not None:
                 meas = float(tr.rate) if np.isfinite(tr.rate) else None
                 start = z0.tolist()
                 div = tr.diverged_at
@@ -721,8 +730,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             holds = None
             if b.factor is not None and meas is not None:
                 holds = bool(meas <= b.factor * (1 + 1e-9))
-            note = ""
-            if measure and loc is not None and m != "flow" and (meas is None or meas > loc + 1e-2 or div is not None):
+            note = unmeasured
+            if tr is not None and loc is not None and m != "flow" and (meas is None or meas > loc + 1e-2 or div is not None):
                 T = iteration_matrix(m, A, h, **kw)
                 # (an iteration matrix that overflowed at a huge step has no SVD: its norm is beyond the doubles)
                 norm = float(np.linalg.norm(T, 2)) if np.all(np.isfinite(T)) else math.inf
@@ -733,13 +742,18 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                             f"{norm:z.3g} > 1 although rho = {loc:z.3g}, so the first steps grow and carry the start "
                             f"(|z0 - z*| = {float(np.linalg.norm(z0 - zstar)):z.3g}) beyond the linear regime; a "
                             "smaller --region gives a start where rho rules")
-            elif (measure and loc is not None and loc >= 1 and meas is not None and far is not None
+            elif (tr is not None and loc is not None and loc >= 1 and meas is not None and far is not None
                     and abs(meas - loc) > 1e-3 * loc and far[1] > 2 * far[0]):
                 # an unstable step's run moves away from z* and out of the linear regime, where rho no longer rules
                 # (gd at h = 0.2 on the Dirac-GAN: local 1.00499, measured 1.00026 over a run that reached 3.7)
                 note = (f"the measured rate is not the local one: the run moved away from z* (|z - z*| from "
                         f"{far[0]:z.3g} to {far[1]:z.3g}) and out of the linear regime, where rho no longer rules; "
                         "fewer --steps or a smaller --region measure the local rate")
+            if tr is not None and not tr.diverged and meas is not None and getattr(tr, "verdict", "") != "converging":
+                # a run that did not converge reads a rate near 1 (eftp at 0.999996 from a start that went to another
+                # attractor, without a word: a new user's finding)
+                note = ((note + "; ") if note else "") + (f"the measured run did not converge to z* ({tr.describe()}): "
+                                                          "its fitted rate is no rate of convergence")
             if m == "flow":  # the row is the exact flow; what simulate's default integrator does at this step
                 from ..methods.tableaux import RK4  # (w_: the eigenvalues of J = -A, flow_reading's above)
                 rk4 = float(np.max(np.abs(RK4.stability_function(h * np.asarray(w_))))) if np.size(w_) else math.nan
