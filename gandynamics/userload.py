@@ -291,6 +291,11 @@ def load_user_game(spec: str, params: dict | None = None):
                          else _number_or_text(v))
         elif takes_any:
             kwargs[k] = _number_or_text(v)
+    missing = [k for k, p in sig.items() if p.default is inspect.Parameter.empty and k not in kwargs
+               and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    if missing:  # (the factory's own TypeError named no way to give them)
+        raise GandynamicsError(f"{file}:{name} needs {', '.join(missing)}: give "
+                               + " ".join(f"--param {k}=VALUE" for k in missing))
     try:
         with _no_process_exit(), _prints_to_stderr():
             game = factory(**kwargs)

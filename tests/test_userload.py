@@ -383,3 +383,21 @@ def test_a_game_without_a_name_of_its_own_is_named_after_its_factory(tmp_path, c
     assert game.name == expected
     assert main(["analyze", "--game", f"{f}:{name}"]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith(f"game: {expected} ")
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["analyze", "mine.py:f"], "a game file is given with --game: --game mine.py:f;"),
+    (["analyze", "mine.py"], "--game mine.py:FACTORY (FACTORY: the function or game the file defines)"),
+    (["analyze", "--game", "mine.py:needs"], "mine.py:needs needs k, s: give --param k=VALUE --param s=VALUE"),
+])
+def test_a_game_file_in_the_wrong_place_or_without_its_factory_s_arguments_says_how_to_give_them(
+        tmp_path, monkeypatch, capsys, argv, says):
+    """New users' findings: 'analyze games38.py:shifted' was an unknown game with no word of --game; a factory's
+    keyword without a default was the factory's own TypeError, with no word of --param."""
+    (tmp_path / "mine.py").write_text("import sympy as sp\nfrom gandynamics import Game\nx, y = sp.symbols('x y')\n"
+                                      "def f():\n    return Game.zero_sum([x], [y], x * y)\n"
+                                      "def needs(k, s, t=1.0):\n    return Game.zero_sum([x], [y], k * s * t * x * y)\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("gandynamics: error: ") and "\n" not in err and says in err, err

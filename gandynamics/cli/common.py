@@ -151,6 +151,12 @@ def build_field(args):
         if not args.game:
             raise GandynamicsError(f"name a game ({', '.join(GAMES)}) or give --game FILE.py:FACTORY")
         if args.game not in GAMES:
+            file = args.game.rpartition(":")[0] or args.game
+            if file.endswith(".py"):  # a game file given where a built-in name goes: the option it needs
+                raise GandynamicsError(f"a game file is given with --game: --game {args.game}"
+                                       + ("" if ":" in args.game else ":FACTORY (FACTORY: the function or game the "
+                                                                        "file defines)")
+                                       + f"; the built-in games are {', '.join(GAMES)}")
             raise GandynamicsError(f"unknown game {args.game!r}; accepted: {', '.join(GAMES)} (or --game FILE.py:FACTORY)")
         spec = GAMES[args.game]
         gp = {k: v for k, v in params.items() if k in spec.params}
