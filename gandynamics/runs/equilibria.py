@@ -66,7 +66,10 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         wrong = not fld.regularizers and _at_defaults(fld, P[bad])
         (logger.debug if wrong else logger.info)(f"the declared equilibrium ({eq}) of {fld.name} is not "
                     f"a zero of F {where}: z* found by Newton's method there"
-                    + (f" (none found for {lost:,}: their distance and rate are NaN)" if lost else "")
+                    # (then a zero is searched for from where each such run ends: the run's own z*, or NaN)
+                    + ((" (none found there: one is searched for from where the run ends)" if B == 1 else
+                        f" (none found for {lost:,}: one is searched for from where each of their runs ends)")
+                       if lost else "")
                     + ("" if B == 1 else "; each row's z* is in the table's zstar_ columns"))
     return Z, False
 
