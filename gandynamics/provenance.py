@@ -124,9 +124,12 @@ def _game_record(field) -> dict:
     if game is not None and getattr(game, "nonsmooth", ""):
         rec["nonsmooth"] = game.nonsmooth
     origin = getattr(model, "origin", None) or getattr(game, "origin", None)
-    if origin:  # the factory and its arguments (bilinear's B, a --game file's keywords)
+    if origin:  # the factory and its arguments (bilinear's B, a --game file's keywords), a game file's path and digest
         rec["factory"] = origin.get("factory")
         rec["arguments"] = dict(origin.get("arguments", {}))
+        for k in ("file", "sha256"):
+            if k in origin:
+                rec[k] = origin[k]
     return rec
 
 

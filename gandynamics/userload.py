@@ -274,7 +274,8 @@ def load_user_game(spec: str, params: dict | None = None):
     factory = vars(module)[name]
     params = dict(params or {})
     if isinstance(factory, (Game, GAN)):  # a game defined at the file's top level: no factory keywords to take
-        return _named(factory, name), params
+        from .games import with_origin
+        return with_origin(_named(factory, name), f"{file}:{name}", {}, **_file_record(path)), params
     try:
         sig = inspect.signature(factory).parameters
     except (TypeError, ValueError):
@@ -306,9 +307,16 @@ def load_user_game(spec: str, params: dict | None = None):
     from .games import with_origin
     defaults = {k: p.default for k, p in sig.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
                 and p.default is not inspect.Parameter.empty}
-    game = with_origin(_named(game, name), f"{file}:{name}", {**defaults, **kwargs})
+    game = with_origin(_named(game, name), f"{file}:{name}", {**defaults, **kwargs}, **_file_record(path))
     rest = {k: v for k, v in params.items() if k not in kwargs}
     return game, rest
+
+
+def _file_record(path: Path) -> dict:
+    """What a result's provenance records of the game file it came from: its absolute path and the SHA-256 of its
+    bytes (a relative ``--game`` path alone named no file once the table moved, and no version of it)."""
+    import hashlib
+    return {"file": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
 def _named(game, name: str):

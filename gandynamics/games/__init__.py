@@ -126,14 +126,15 @@ def _same(a, b) -> bool:
         return a == b
 
 
-def with_origin(game, factory: str, arguments: dict):
+def with_origin(game, factory: str, arguments: dict, **extra):
     """``game`` marked with the factory and the arguments it was made with (its ``origin``: the provenance of every
-    result records them, so that a table can be made again; a game the factory returned with an origin keeps it)."""
+    result records them, so that a table can be made again; a game the factory returned with an origin keeps it);
+    ``extra`` entries are recorded too (a game file's path and digest)."""
     if getattr(game, "origin", None) or not hasattr(game, "origin"):
         return game
     import copy
     game = copy.copy(game)  # (a shallow copy: a factory that returns one shared game keeps it unmarked)
-    object.__setattr__(game, "origin", {"factory": factory, "arguments": dict(arguments)})
+    object.__setattr__(game, "origin", {"factory": factory, "arguments": dict(arguments), **extra})
     return game
 
 
