@@ -291,9 +291,14 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
         # the game's own claim does not hold (judged at the runs' 1e-10, not at a tighter tol asked here)
         _declared_is_wrong(fld, p, r0, sol.x if ok else None)
     if not ok:
+        big = 0.0
         if not math.isfinite(r0):  # Newton cannot start where F is not finite (hybr returns the start)
-            why = (f"F is not finite there (|F| = {r0:z.3g}: a derivative of the losses is undefined or infinite "
-                   "at that point, as that of sqrt(u) or |u| at u = 0)")
+            big = float(np.max(np.abs(np.concatenate([np.ravel(z0), np.ravel(p)])), initial=0.0))
+            why = (f"F is not finite there (|F| = {r0:z.3g}: "
+                   + (f"its values overflow the doubles, with a hyperparameter or coordinate of {big:z.3g}"
+                      if big > 1e100 else
+                      "a derivative of the losses is undefined or infinite at that point, as that of sqrt(u) or |u| "
+                      "at u = 0") + ")")
         elif not res < tol:
             why = f"residual ||F|| = {res:z.3g} (needs < {tol:zg})"
         else:
@@ -301,9 +306,10 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
         where = np.round(z0, 6).tolist()
         if start is None and fld.equilibrium is not None:
             where = f"{where} (the declared equilibrium of {fld.name})"
-        raise GandynamicsError(f"equilibrium search from {where} failed: {why}; give another start point (start=; "
-                               "on the command line --at or --start, where the command takes one) or check the "
-                               "regularizers")
+        advice = ("give smaller values" if big > 1e100 else
+                  "give another start point (start=; on the command line --at or --start, where the command takes "
+                  "one) or check the regularizers")
+        raise GandynamicsError(f"equilibrium search from {where} failed: {why}; {advice}")
     return sol.x, res
 
 

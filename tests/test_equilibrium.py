@@ -328,3 +328,19 @@ def test_an_equilibrium_where_f_s_terms_are_large_and_cancel_is_found(c):
     fld = VectorField(Game([x], [y], sp.integrate(sp.expand(dphi), x), y**2 / 2, hyper={mu: 0.0}))
     z, res = find_equilibrium(fld, {"mu": c - 9}, start=[4.7, 0.0])
     assert z[0] == pytest.approx(4.8, rel=1e-9 if c <= 1e3 else 1e-7) and abs(z[1]) <= 1e-12
+
+
+@pytest.mark.parametrize("value", [1e200, 1e308])
+def test_a_search_where_f_overflows_says_so_not_that_a_derivative_is_undefined(value):
+    """A new user's finding: --param m=1e308 (F overflowed at the declared point) was explained as 'a derivative of
+    the losses is undefined or infinite ..., as that of sqrt(u) or |u| at u = 0'."""
+    import sympy as sp
+
+    from gandynamics import Game, GandynamicsError, VectorField
+    from gandynamics.equilibrium import find_equilibrium
+    x, y, m = sp.symbols("x y m", real=True)
+    fld = VectorField(Game([x], [y], (x - m) ** 2 / 2 + x * y, -x * y + y**2 / 2 * m**2, hyper={m: 1.0},
+                           equilibrium=(1, 0)))
+    with pytest.raises(GandynamicsError, match=r"overflow the doubles, with a hyperparameter or coordinate of "
+                                               r"1e\+(200|308)\); give smaller values$"):
+        find_equilibrium(fld, {"m": value})
