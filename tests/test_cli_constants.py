@@ -463,3 +463,15 @@ def test_portrait_says_when_a_trajectory_has_no_state_inside_its_window(capsys, 
                  "--ylim=-0.5,0.5", "--out", str(tmp_path / "p.png")]) == 0
     notes = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("note:")]
     assert len(notes) == 1 and "at 21 of its 21 recorded points" in notes[0] and "no state of it is inside" in notes[0]
+
+
+@pytest.mark.parametrize("argv", [["constants", "--region", "ball:0.2"], ["check", "--region", "ball:0.2", "--mu", "0.01"],
+                                  ["analyze"]])
+def test_every_command_names_a_regularizer_strength_in_its_header_and_the_game_s_own_hyperparameters_below(argv, capsys):
+    """A new user's finding: for one field check printed 'hyperparameters: m=1.5' and constants 'm=1.5, gamma=0.5':
+    each command's first lines are the same (the strength in the header's regularizers, the game's own below)."""
+    from gandynamics.cli import main
+    assert main([argv[0], "lq-wgan", "--reg", "r1:gamma=0.5", *argv[1:]]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "regularizers: r1(gamma=0.5)" in lines[0]
+    assert lines[1].startswith("hyperparameters: ") and "gamma" not in lines[1], lines[:2]

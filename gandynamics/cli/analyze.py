@@ -82,10 +82,8 @@ def run(args) -> int:
     if args.json:
         print(dumps(d))
         return 0
-    from .common import game_header
-    print(game_header(fld, hyper) + ("" if fld.regularizers else "   regularizers: none"))
-    if d["hyperparameters"]:
-        print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in d["hyperparameters"].items()))
+    from .common import game_lines  # (a regularizer's strength in the header alone, as every command prints it)
+    print(game_lines(fld, hyper, "" if fld.regularizers else "   regularizers: none"))
     print("\nfield v = -F:")
     n = fld.n
     shown = n if full else min(n, ROWS)

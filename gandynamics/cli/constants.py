@@ -114,15 +114,15 @@ def run(args) -> int:
     rep = certify_constants(fld, region, hyper, tol=tol, max_boxes=max_boxes, max_seconds=max_seconds,
                             mean_value=args.mean_value, order=int(args.order), progress=True if args.progress else None)
     d = rep.to_dict()
-    from .common import game_header, game_record
+    from .common import game_lines, game_record
     d.update({k: v for k, v in game_record(fld, hyper).items() if k == "game" or k not in d})
     d["parameters"] = fld.names
     if args.json:
         print(dumps(d))
         return 0
-    print(f"{game_header(fld, hyper)}   region: {region.describe()}   parameters: ({', '.join(fld.names)})")
-    if d["hyperparameters"]:
-        print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in d["hyperparameters"].items()))
+    # (the game's lines as every command prints them: a regularizer's strength in the header alone; check printed
+    # "hyperparameters: m=1.5" where this printed "m=1.5, gamma=0.5" for one field)
+    print(game_lines(fld, hyper, f"   region: {region.describe()}   parameters: ({', '.join(fld.names)})"))
     from .._display import bound  # the ends rounded outward: still a bracket
     for name, b, side in (("mu", rep.mu, "hi"), ("L", rep.lipschitz, "lo")):
         state = "converged" if b.converged else ("budget exhausted" if math.isfinite(b.gap) else
