@@ -471,7 +471,7 @@ def test_every_command_names_a_regularizer_strength_in_its_header_and_the_game_s
     """A new user's finding: for one field check printed 'hyperparameters: m=1.5' and constants 'm=1.5, gamma=0.5':
     each command's first lines are the same (the strength in the header's regularizers, the game's own below)."""
     from gandynamics.cli import main
-    assert main([argv[0], "lq-wgan", "--reg", "r1:gamma=0.5", *argv[1:]]) == 0
+    assert main([argv[0], "lq-wgan", "--reg", "r1:gamma=0.5", *argv[1:]]) in (0, 1)  # (check: 1 when not held)
     lines = capsys.readouterr().out.splitlines()
     assert "regularizers: r1(gamma=0.5)" in lines[0]
     assert lines[1].startswith("hyperparameters: ") and "gamma" not in lines[1], lines[:2]
