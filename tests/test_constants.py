@@ -1312,8 +1312,12 @@ def test_the_certified_brackets_hold_the_exact_constants_where_the_extremum_is_o
     fld = VectorField(g)
     reg = Region.ball(z0, r) if kind == "ball" else Region.box(np.array(z0) - r, np.array(z0) + r)
     rep = certify_constants(fld, reg)
-    lo_edge = Fraction(reg.lo[0]) - Fraction(z0[0])  # the smallest u of the region (exact: -r up to the centre's rounding)
-    mu_exact = min(Fraction(a) + 2 * lo_edge, Fraction(c))
+    # mu of the field as built (its float coefficients, e.g. 2 x - 1.8 for a = 0.2, z0 = (1, 2), taken as the binary
+    # numbers they are), at the region's smallest x: exact rational arithmetic
+    exact = lambda e: e.replace(lambda t: t.is_Float, lambda t: sp.Rational(t))  # noqa: E731
+    left = (sp.Rational(z0[0]) - sp.Rational(r)) if kind == "ball" else sp.Rational(float(reg.lo[0]))  # (exactly)
+    d00 = exact(fld.DF[0, 0]).subs(x, left)
+    mu_exact = min(Fraction(str(sp.Rational(d00))), Fraction(str(sp.Rational(exact(fld.DF[1, 1])))))
     assert Fraction(rep.mu.lo) <= mu_exact <= Fraction(rep.mu.hi), (rep.mu.lo, float(mu_exact), rep.mu.hi)
     for br in (rep.mu, rep.lipschitz):
         zw = [Fraction(float(t)) for t in br.witness]

@@ -426,3 +426,25 @@ def test_matrix_bounds_batch_of_tiny_boxes_hold(mid, rad):
     assert L_hi >= exact[0] and mu_lo <= exact[1]
     assert L_hi >= top * (1 - 1e-6) and mu_lo <= bottom + 1e-6 * abs(bottom)   # the arb hull is 1e-9 wider
     assert L_hi <= 3 * top + 1e-299 and mu_lo >= bottom - 2 * (top - bottom) - 1e-299
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(-10**30, 10**30), st.integers(1, 10**30), st.integers(0, 5))
+def test_the_doubles_of_a_ball_s_ends_are_outward_and_tight(num, den, exact_kind):
+    """``upper``/``lower``: a double on the right side of the ball's exact end, the nearest such one (an end that is a
+    double is itself: a constant of exactly 0 read 5e-324)."""
+    from fractions import Fraction
+
+    from flint import arb
+    from gandynamics.analysis.intervals import upper
+    q = Fraction(num, den)
+    x = arb(num) / arb(den) if exact_kind else arb(float(q))  # (exact_kind 0: an exact double, radius 0)
+    hi, lo = upper(x), lower(x)
+    def exact(a):  # an exact arb (radius 0) as a fraction: mantissa * 2^exponent
+        m, e = a.man_exp()
+        return Fraction(int(m)) * (Fraction(2) ** int(e))
+    ub, lb = exact(x.upper()), exact(x.lower())
+    assert Fraction(hi) >= ub and Fraction(lo) <= lb
+    assert Fraction(math.nextafter(hi, -math.inf)) < ub and Fraction(math.nextafter(lo, math.inf)) > lb
+    if not exact_kind:
+        assert hi == lo == float(q)

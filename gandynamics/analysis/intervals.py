@@ -92,16 +92,20 @@ def upper(x: arb) -> float:
     """A double ``>= every value of x`` (``inf`` when x is not finite)."""
     if not x.is_finite():
         return _INF
-    u = float(x.upper())
-    return math.nextafter(u, _INF)
+    ub = x.upper()
+    u = float(ub)
+    # the next double up only where the conversion rounded below the exact end (an end exactly 0 stays 0: a bracket
+    # of a constant that is 0 read [.., 5e-324])
+    return u if math.isfinite(u) and arb(u) >= ub else math.nextafter(u, _INF)
 
 
 def lower(x: arb) -> float:
     """A double ``<= every value of x`` (``-inf`` when x is not finite)."""
     if not x.is_finite():
         return -_INF
-    v = float(x.lower())
-    return math.nextafter(v, -_INF)
+    lb = x.lower()
+    v = float(lb)
+    return v if math.isfinite(v) and arb(v) <= lb else math.nextafter(v, -_INF)
 
 
 def _hull_monotone(g, x: arb, increasing: bool = True) -> arb:
