@@ -1955,6 +1955,22 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
 RATE_CMAP = "RdBu_r"
 
 
+def _marker_side(ax, xs, ys, share: float = 0.6, least: float = 2.0) -> float:
+    """The side (points) of a marker at each of the points ``(xs, ys)`` of a grid drawn on ``ax`` (its limits set):
+    ``share`` of the smallest spacing, in display units, between their distinct positions along either axis (at
+    least ``least``; inf for a single point)."""
+    px = ax.transData.transform(np.column_stack([np.ravel(xs), np.ravel(ys)]))
+    gaps = []
+    for c in px.T:
+        u = np.unique(np.round(c[np.isfinite(c)], 3))
+        if u.size > 1:
+            gaps.append(float(np.min(np.diff(u))))
+    if not gaps:
+        return math.inf
+    points = min(gaps) * 72.0 / _root(ax.figure).dpi
+    return max(least, share * points)
+
+
 def _clipped_cmap(name: str, values, vmin: float, vmax: float):
     """The colormap ``name`` with ``colorbar_extend`` set to the ends of ``[vmin, vmax]`` that ``values`` pass
     ("neither", "min", "max" or "both"; NaN ignored, +-inf counted): a colorbar made from a mappable with it shows
@@ -2092,7 +2108,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     handles = []
     ax.rho_one = np.empty(0)
     if G.size > 1 and H.size > 1 and np.nanmin(R) < 1 < np.nanmax(R):  # (a contour needs two values each way)
-        ax.contour(G, H, R, levels=[1.0], colors="black", linewidths=1.4, zorder=3)
+        ax.contour(G, H, R, levels=[1.0], colors="black", linewidths=1.4, zorder=5)  # (over the measured squares)
         handles.append(Line2D([], [], color="black", lw=1.4, label=r"$\rho = 1$ (computed)"))
     elif (G.size == 1) != (H.size == 1):  # a strip: where rho crosses 1 along its varying axis (the contour's rule)
         along, name = (H, "h") if G.size == 1 else (G, _greek_text(_strength(field, parameter)))
@@ -2107,19 +2123,28 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         below = np.nanmax(R) < 1
         handles.append(Line2D([], [], ls="", label=(fr"$\rho < 1$ throughout (max {np.nanmax(R):z.3g})" if below
                                                     else fr"$\rho > 1$ throughout (min {np.nanmin(R):z.3g})")))
+    marks = []
     if measured is not None:
         some = ~np.isnan(mr)
-        ax.scatter(mg[some], mh[some], c=np.clip(mr[some], None, vmax), cmap=cmap, norm=norm, edgecolors="black",
-                   s=36, zorder=4, marker="s", clip_on=False)  # (whole on the map's edge, not cut in half)
+        marks.append(ax.scatter(mg[some], mh[some], c=np.clip(mr[some], None, vmax), cmap=cmap, norm=norm,
+                                edgecolors="black", s=36, zorder=4, marker="s", clip_on=False))  # (whole on the edge)
         handles.append(Line2D([], [], color="black", marker="s", ls="", mfc="white", label="measured rate"))
         if not some.all():  # no rate to colour by (a run that settled on a cycle): a pale fill of ~1 read as a
             # disagreement with the map's rho > 1 there
-            ax.scatter(mg[~some], mh[~some], color="black", marker="x", s=30, lw=1.2, zorder=4, clip_on=False)
+            marks.append(ax.scatter(mg[~some], mh[~some], color="black", marker="x", s=30, lw=1.2, zorder=4,
+                                    clip_on=False))
             handles.append(Line2D([], [], color="black", marker="x", ls="", label="no rate (bounded, not converging)"))
     ax.set_xlabel(symbol(_strength(field, parameter)))
     ax.set_ylabel("step $h$")
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
+    if marks:  # squares no wider than 60 % of the measured points' spacing: as dense as the map, 6 pt squares
+        # covered it whole (a new user's finding)
+        side = _marker_side(ax, mg, mh)
+        for sc, full in zip(marks, (36.0, 30.0)):
+            sc.set_sizes([min(full, side * side)])
+            if side < 6.0:  # (thinner edges on smaller squares: at a dense grid's size the edges were all one saw)
+                sc.set_linewidths([max(0.3, side / 6.0) * (1.2 if full == 30.0 else 1.0)])
     for v, axis in ((G, ax.xaxis), (H, ax.yaxis)):
         if v.size == 1:  # the one value's cell fills the axis: one tick, at the value (not a range of values)
             axis.set_ticks([v[0]], labels=[f"{v[0]:zg}"])

@@ -1709,3 +1709,26 @@ def test_the_rate_maps_two_sides_of_one_are_told_apart_in_every_kind_of_colour_v
         below, above = cmap(norm(1.0 - s * 1.0))[:3], cmap(norm(1.0 + s * 0.5))[:3]
         gap = np.linalg.norm(_seen(below, kind) - _seen(above, kind)) / np.sqrt(3)
         assert gap >= 0.15, (kind, s, gap)
+
+
+@pytest.mark.parametrize("k", [3, 10, 25, 60])
+def test_the_measured_squares_of_a_rate_map_never_cover_each_other_or_the_boundary(k):
+    """A new user's finding: measured rates on a grid as dense as the map drew 6 pt squares that covered the whole
+    map and the rho = 1 contour.  Each square is at most 60 % of the measured points' spacing on the page (6 pt at
+    most), and the contour is drawn over them."""
+    import matplotlib.pyplot as plt
+    from gandynamics import R1, VectorField, games
+    from gandynamics.plotting import rate_grid, rate_map
+    fld = VectorField(games.dirac(), [R1()])
+    G, H = np.linspace(0.05, 2, 30), np.linspace(0.05, 5, 30)
+    R = rate_grid(fld, "gd", G, H)
+    g, h = np.meshgrid(np.linspace(0.05, 2, k), np.linspace(0.05, 5, k))
+    ax = rate_map(fld, "gd", G, H, rho=R, measured=(g, h, rate_grid(fld, "gd", g[0], h[:, 0])))
+    sc = [c for c in ax.collections if c.get_offsets().shape[0] == k * k][0]
+    side = math.sqrt(float(sc.get_sizes()[0])) * ax.figure.dpi / 72.0  # pixels
+    px = ax.transData.transform(np.column_stack([g.ravel(), h.ravel()]))
+    spacing = min(np.min(np.diff(np.unique(np.round(px[:, 0], 3)))), np.min(np.diff(np.unique(np.round(px[:, 1], 3)))))
+    assert side <= 0.6 * spacing + 1e-9 or side <= 6.0 * ax.figure.dpi / 72.0 + 1e-9 and side < spacing
+    contour = [c for c in ax.collections if c.get_zorder() == 5]
+    assert contour and contour[0].get_zorder() > sc.get_zorder()
+    plt.close(ax.figure)
