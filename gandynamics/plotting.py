@@ -435,7 +435,8 @@ def slice_center(field, params=None, center=None, star=_SEARCH) -> np.ndarray:
 def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, ylim=None,
                    n: int = 41, streamlines: bool | None = None, arrows: bool = False, speed: bool = False,
                    nullclines: bool = False, trajectories=(), equilibrium=True, clip=None, density: float = 1.0,
-                   speed_range=None, colorbar: bool = True, title: str | None = None, legend: bool = True, ax=None):
+                   speed_range=None, colorbar: bool = True, title: str | None = None, legend: bool = True, ax=None,
+                   notes: str = "title"):
     r"""The direction field of ``v = -F`` on a plane, with trajectories overlaid.
 
     For games with more than two parameters the plane is the 2-D slice through ``center`` (default: the
@@ -497,6 +498,10 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         trajectory points (module docstring, "fitting to the figure").  Several runs given the same label (several
         Trajectory objects of one method) are named by what differs between them (``gd, h = 0.2``) and drawn in
         shades of the method's colour.
+    notes : {"title", "attribute"}
+        Where the notes on the trajectories go (one leaving the 2-D slice, going outside the window, run at other
+        hyperparameters): under the title (the default), or only into ``ax.portrait_notes`` (a list of str), for a
+        figure of several panels to say once, in its caption (five lines of notes over each panel shrank them).
     ax : matplotlib Axes, optional
         Default: a new figure's (4.6 x 4.2 inches, widened by the legend's width when it has one beside it).
         Drawn into as it is: its figure's layout engine (or none) is kept (a plain constrained layout becomes the
@@ -515,6 +520,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     """
     if not (isinstance(legend, (bool, np.bool_)) or (isinstance(legend, str) and legend == "below")):
         raise GandynamicsError(f"legend must be True, False or 'below'; got {legend!r}")
+    if notes not in ("title", "attribute"):
+        raise GandynamicsError(f"notes must be 'title' or 'attribute'; got {notes!r}")
     own = ax is None  # (a figure made here is widened for its legend)
     ax = _axes(ax)
     ax.speed_colorbar = None
@@ -639,24 +646,26 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         warnings.append(f"{_and(named)} {'has' if one else 'have'} no state inside the window" if wholly else
                         f"{_and(named)} {'goes' if one else 'go'} outside the window")
     head = _runs_title(field, params, trajectories) if title is None else title
-    notes = []
+    said = []
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
-        notes = [w for w in warnings if w not in {n for n, _, _ in leaving}]
+        said = [w for w in warnings if w not in {n for n, _, _ in leaving}]
         if len(leaving) > 1:  # one note for all of them, not the same sentence once per trajectory
             names = [lab for _, lab, _ in leaving]
             devs = [d for _, _, d in leaving]
             if max(devs) <= 10 * min(devs):
-                notes.append(f"{_and(names)} leave the slice (other coordinates move by up "
+                said.append(f"{_and(names)} leave the slice (other coordinates move by up "
                              f"to {max(devs):z.3g}): their projections are drawn over the slice's field")
             else:  # each its own: "gd and altgd ... up to 1.04e+07" read as both far off (gd moved by 0.01)
-                notes.append(f"{_and([f'{n} (by up to {d:z.3g})' for n, d in zip(names, devs)])} leave the slice "
+                said.append(f"{_and([f'{n} (by up to {d:z.3g})' for n, d in zip(names, devs)])} leave the slice "
                              "(other coordinates move): their projections are drawn over the slice's field")
         else:
-            notes += [n for n, _, _ in leaving]
+            said += [n for n, _, _ in leaving]
     loc = "below" if legend == "below" else "right"
     if own and legend and handles and loc == "right":
         _widen_for_legend(ax, handles)
-    _title_with_notes(ax, head, notes)  # (as it will be: its height counts in the room of a legend and colorbar)
+    ax.portrait_notes = said  # (the list itself: a note added below is in it too)
+    # (as it will be: its height counts in the room of a legend and colorbar)
+    _title_with_notes(ax, head, said if notes == "title" else [])
     beside, places, reserve = [], None, (0.0, 0.0)
     if getattr(ax, "speed_lines", None) is not None and colorbar:
         # below the axes: the legend takes the right side (a colorbar there was pushed past the legend, leaving the
@@ -668,13 +677,13 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             reserve = (0.0, _colorbar_height(ax, cb._gandynamics_kind))
         if note:
             warnings.append(note)
-            notes.append(note)
+            said.append(note)
         if _managed(ax):
             places = (where,)
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
         _legend_outside(ax, loc=loc, places=places, handles=handles, reserve=reserve)
-    _title_with_notes(ax, head, notes, beside=beside)
+    _title_with_notes(ax, head, said if notes == "title" else [], beside=beside)
     return ax
 
 

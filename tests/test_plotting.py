@@ -1732,3 +1732,18 @@ def test_the_measured_squares_of_a_rate_map_never_cover_each_other_or_the_bounda
     contour = [c for c in ax.collections if c.get_zorder() == 5]
     assert contour and contour[0].get_zorder() > sc.get_zorder()
     plt.close(ax.figure)
+
+
+def test_a_portrait_s_notes_go_to_its_title_or_only_to_its_axes_for_a_caption():
+    """The figure review: five lines of notes over each panel of r1_manifold_leave_line shrank the panels; with
+    notes="attribute" the title is the title alone and the notes are ``ax.portrait_notes`` (for the caption); any
+    other value is refused."""
+    fld = VectorField(games.dirac_nd(2), [])
+    S = np.array([[1.0, 0.0, 1.0, 0.0], [0.9, 0.3, 0.8, 0.0]])
+    a = phase_portrait(fld, n=9, trajectories=[("gd", S)], title="T")
+    b = phase_portrait(fld, n=9, trajectories=[("gd", S)], title="T", notes="attribute")
+    assert a.portrait_notes == b.portrait_notes and len(b.portrait_notes) == 1 and "leaves the slice" in b.portrait_notes[0]
+    assert b.get_title() == "T" and "leaves the slice" in " ".join(a.get_title().split())
+    with pytest.raises(GandynamicsError, match="notes must be 'title' or 'attribute'"):
+        phase_portrait(fld, n=9, notes="caption")
+    plt.close("all")

@@ -308,6 +308,7 @@ def _figure_leave_line(ctx, trs, flds):
     from ..plotting import METHOD_COLORS, START_MARKER, phase_portrait
     fld = flds["free3"]
     fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.7), layout="constrained")
+    said: dict = {}  # the panels' notes, each once, in order
     for ax, g in ((axes[0], 0.0), (axes[1], GAMMA)):
         reg = "no regularizer" if g == 0 else f"R1, γ = {g:zg}"
         phase_portrait(fld, {"gamma": g}, plane=("theta2", "psi2"), xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), n=31,
@@ -315,7 +316,8 @@ def _figure_leave_line(ctx, trs, flds):
                        trajectories=[(f"simultaneous GD, h = {STEP:zg}", trs["free3", "gd", g], METHOD_COLORS["gd"]),
                                      ("flow", trs["free3", "flow", g], METHOD_COLORS["flow"])],
                        title=f"(θ2, ψ2) plane, {reg}\n(streamlines: slice through θ1 = θ*, ψ1 = 0)", legend=False,
-                       ax=ax)
+                       ax=ax, notes="attribute")  # (the notes once, in the caption: five lines over each panel)
+        said.update({f"{reg}: {n}": None for n in ax.portrait_notes})
         ax.set_xlabel("θ2 (generated samples' distance from the data line)")
         ax.set_ylabel("ψ2 (D's slope across the line)")
     from matplotlib.lines import Line2D
@@ -342,7 +344,8 @@ def _figure_leave_line(ctx, trs, flds):
                  "the gradient across the data pushes them off")
     ctx.save(fig, "r1_manifold_leave_line",
              "A generator that can leave the data line: the orthogonal pair (θ2, ψ2) rotates like the Dirac-GAN "
-             "without a penalty (flow: closed orbit, GD: outward spiral) and spirals in with R1")
+             "without a penalty (flow: closed orbit, GD: outward spiral) and spirals in with R1"
+             + (f". Notes ({'; '.join(said)})" if said else ""))
 
 
 # ---------------------------------------------------------------------------------------------- the study
