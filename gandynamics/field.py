@@ -675,7 +675,10 @@ class VectorField:
         sub = dict(zip(self.z, self.point(z)))
         sub.update(zip(self.hyper, p))
         found = []
+        zs = set(self.z)
         for a in self._kink_atoms:
+            if not (a.free_symbols & zs):  # (a kink in the hyperparameters alone is a constant of F on the plane: F is
+                continue                   # as smooth in z there; Abs(sigma) of instance noise at sigma = 0)
             if isinstance(a, sp.Pow):
                 if not (a.exp.is_Rational and not a.exp.is_integer):
                     continue

@@ -199,3 +199,18 @@ def test_a_hyperparameter_declared_of_one_sign_is_refused_beyond_it_wherever_it_
         if not ok:
             with pytest.raises(GandynamicsError, match=rf"declared {sign}"):
                 continuation(fld, "s", fld.defaults["s"], v)
+
+
+@pytest.mark.parametrize("kink", ["Abs(s)", "sign(s)", "Heaviside(s)", "Max(s, 0)", "sqrt(s)"])
+def test_a_kink_in_a_hyperparameter_alone_is_no_kink_of_f_in_z(kink):
+    """A new user's finding: instance noise at sigma = 0 (its Abs(sigma)) was 'not differentiable here' for analyze,
+    rates and eigenvalue_locus, though F is the plain Dirac-GAN's there, smooth in z.  A kink whose argument holds no
+    coordinate of z is a constant of F on the plane; a kink in z at the same point is still one."""
+    import sympy as sp
+    x, y, s = sp.symbols("x y s", real=True)
+    k = sp.sympify(kink, locals={"s": s})
+    fld = VectorField(Game([x], [y], k * x**2 / 2 + x * y, -x * y + y**2 / 2, hyper={s: 1.0}, equilibrium=(0, 0)))
+    assert fld.nonsmooth_at([0.0, 0.0], {"s": 0.0}) == []
+    kinky = VectorField(Game([x], [y], k * x**2 / 2 + x * y + sp.Abs(x) * s**2, -x * y + y**2 / 2, hyper={s: 1.0},
+                             equilibrium=(0, 0)))
+    assert kinky.nonsmooth_at([0.0, 0.0], {"s": 1.0}) == ["sign(x)"]  # (F holds d|x|/dx = sign(x))
