@@ -404,7 +404,22 @@ def trajectory_items(trajectories, what: str) -> list:
         else:
             raise GandynamicsError(f"{what}: trajectories item {k} is {type(it).__name__}; accepted: a Trajectory "
                                    "(from simulate) or a tuple (label, states[, color[, linestyle]])")
-    return out
+    # a labelled run given no colour takes its method's (the run's, or the label's when it names one: tutorial 01's
+    # ("gd", run), ("altgd", run) drew gd blue and altgd orange, the colours other figures give altgd and momentum),
+    # where no other such run takes the same one (two runs of one method told apart by their labels keep the cycle's)
+    method_of = [(getattr(run, "method", None) if isinstance(run, Trajectory) else None) or label.strip().lower()
+                 if color is None else None for label, run, color, _ in out]
+    taken = [METHOD_COLORS.get(m) for m in method_of]
+    out = [(label, run, taken[k] if taken[k] is not None and taken.count(taken[k]) == 1 and
+            all(c != taken[k] for _, _, c, _ in out) else color, style)
+           for k, (label, run, color, style) in enumerate(out)]
+    # the others in the trajectory colours in turn, skipping those the runs above took (a run labelled "mine" drew
+    # in altgd's blue beside altgd's run)
+    from matplotlib.colors import to_hex
+    used = {to_hex(c) for _, _, c, _ in out if c is not None}
+    free = iter([c for c in TRAJECTORY_COLORS if to_hex(c) not in used] or TRAJECTORY_COLORS)
+    return [(label, run, color if color is not None else next(free, None), style)
+            for label, run, color, style in out]
 
 
 def equilibrium_point(field, params=None):

@@ -596,3 +596,21 @@ def test_portraits_in_grids_keep_their_legend_off_the_colorbar_and_the_equilibri
             assert leg.width * leg.height <= P.INSIDE_MAX_COVER * plot.width * plot.height * 1.05
             star = ax.transData.transform((0.0, 0.0))
             assert not leg.contains(*star)
+
+
+def test_a_run_labelled_with_a_method_s_name_takes_the_method_s_colour(fld):
+    """A new user's finding: tutorial 01's convergence([("gd", sim), ("altgd", alt)]) drew gd blue and altgd orange,
+    the colours other figures give altgd and momentum.  A labelled run given no colour takes its method's (the run's,
+    or the label's when it names one), unless another run takes the same one; a colour given is kept."""
+    a = simulate(fld, "gd", [1.0, 1.0], steps=40, step=0.2)
+    b = simulate(fld, "altgd", [1.0, 1.0], steps=40, step=0.2)
+    d = 2.0 * 0.9 ** np.arange(40)
+    ax = P.convergence([("gd", a), ("altgd", b), ("EG", d), ("mine", 0.5 * d)])
+    colours = [matplotlib.colors.to_hex(ln.get_color()) for ln in ax.get_lines()[:4]]
+    want = [matplotlib.colors.to_hex(P.METHOD_COLORS[m]) for m in ("gd", "altgd", "eg")]
+    assert colours[:3] == want and colours[3] not in want
+    ax = P.convergence([("first", a), ("second", simulate(fld, "gd", [1.0, 1.0], steps=40, step=0.3))])
+    c1, c2 = (matplotlib.colors.to_hex(ln.get_color()) for ln in ax.get_lines()[:2])
+    assert c1 != c2  # (two gd runs told apart by their labels: not both gd's red)
+    ax = P.convergence([("gd", a, "black")])
+    assert matplotlib.colors.to_hex(ax.get_lines()[0].get_color()) == "#000000"
