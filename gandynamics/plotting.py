@@ -641,7 +641,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     if equilibrium is not False and equilibrium is not None:
         e = star if equilibrium is True else np.asarray(equilibrium, float)
         if e is not None:
-            h, = ax.plot(e[i], e[j], "*", color="black", ms=9, zorder=6, label="equilibrium")
+            # (a white edge: on the flow's black path, which ends there, a black star was not to be seen)
+            h, = ax.plot(e[i], e[j], "*", color="black", ms=9, mec="white", mew=0.7, zorder=6, label="equilibrium")
             handles.append(h)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)

@@ -663,3 +663,26 @@ def test_a_sweep_gives_an_algebraic_decay_the_exponent_simulate_prints(capsys, t
     assert code == 0 and "power of k" not in out
     with open("g.csv") as fh:
         assert all(r["algebraic"] in ("", "nan") for r in csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+def test_a_portrait_given_a_title_keeps_it_alone_and_prints_its_notes(tmp_path, capsys, monkeypatch):
+    """A new user's finding: --title "Cubic Dirac-GAN + R1" still got three lines of notes under it (five on other
+    figures), leaving the plot 270 px of a 690 px figure.  A title given is the user's own; the notes are printed."""
+    import matplotlib.pyplot as plt
+
+    from gandynamics import plotting
+    seen = {}
+    real = plotting.phase_portrait
+
+    def spy(*a, **kw):
+        ax = real(*a, **kw)
+        seen["title"], seen["notes"] = ax.get_title(), list(ax.portrait_notes)
+        return ax
+    monkeypatch.setattr(plotting, "phase_portrait", spy)
+    out = tmp_path / "p.png"
+    assert main(["portrait", "dirac-nd", "--param", "d=2", "--methods", "gd", "--steps", "50", "--init", "1,0.5,1,0.3",
+                 "--title", "My title", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert seen["title"] == "My title" and seen["notes"], seen
+    assert all(f"note: {n}" in printed for n in seen["notes"] if "window" not in n), printed
+    plt.close("all")

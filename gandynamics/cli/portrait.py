@@ -42,7 +42,10 @@ def add_parser(sub):
     p.add_argument("--arrows", action="store_true", help="draw a quiver instead of streamlines")
     p.add_argument("--nullclines", action="store_true", help="draw the nullclines")
     p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v|")
-    p.add_argument("--title", default=None, help="figure title")
+    p.add_argument("--title", default=None,
+                   help="figure title (default: the game, methods and step, with the figure's notes under it -- a run "
+                        "leaving the window or the slice; with --title the notes are printed here instead, the title "
+                        "is yours alone)")
     p.add_argument("--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg)")
     p.add_argument("--animate", default=None, metavar="FILE.gif|FILE.mp4",
                    help="also write an animation: the trajectories growing on the phase plane beside the data space "
@@ -178,7 +181,12 @@ def run(args) -> int:
         phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=not args.arrows,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
                        clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step), ax=ax,
-                       equilibrium=star if star is not None else False)
+                       equilibrium=star if star is not None else False,
+                       notes="attribute" if args.title else "title")  # (a title given is the user's own)
+        if args.title:
+            for n in ax.portrait_notes:
+                if "outside the window" not in n and "inside the window" not in n:  # (those were said above)
+                    print(f"note: {n}")
         try:
             atomic_savefig(fig, out)
         except OSError as exc:
