@@ -628,7 +628,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         style = item[3] if len(item) > 3 else None
         line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, ls=style if style is not None else "-", label=label,
                         zorder=3)
-        paths.append((line, S[:, [i, j]], style is None))
+        # (a solid style given is no style that tells it apart: the first start's runs of a portrait of several starts
+        # are solid, and eg's hid under eftp's, a new user's finding)
+        paths.append((line, S[:, [i, j]], style is None or style in ("-", "solid")))
         rows = outside_rows(S[:, [i, j]], xlim, ylim)
         if rows.size:  # (the figure shows only the part inside: the note says there is more; or that none of it is:
             # "goes outside" was said of runs with no state inside)

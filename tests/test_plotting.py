@@ -1747,3 +1747,18 @@ def test_a_portrait_s_notes_go_to_its_title_or_only_to_its_axes_for_a_caption():
     with pytest.raises(GandynamicsError, match="notes must be 'title' or 'attribute'"):
         phase_portrait(fld, n=9, notes="caption")
     plt.close("all")
+
+
+def test_two_runs_given_the_solid_style_that_lie_on_one_another_are_interleaved_too():
+    """A new user's finding: a portrait of several starts draws the first start's runs solid (START_STYLES[0]), and
+    eg from (1, 1) was hidden under eftp's.  A solid style given is no style that tells runs apart; a dashed one is."""
+    from gandynamics import simulate
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    a = simulate(fld, "gd", [1.0, 1.0], 200, 0.2)
+    b = simulate(fld, "momentum", [1.0, 1.0], 200, 0.2, beta=0.0)  # (gd step for step)
+    for style, dashed in (("-", True), ("solid", True), ("--", False)):
+        ax = phase_portrait(fld, trajectories=[("first", a, "tab:red", style), ("second", b, "tab:orange", style)])
+        first, sec = _trajectory_lines(ax, ["first", "second"])
+        assert _dashed_apart([first, sec]) == dashed, style
+        plt.close(ax.figure)
