@@ -73,7 +73,7 @@ __all__ = ["VERDICTS", "ENVELOPE_FACTOR", "FALL_FACTOR", "FALL_TAIL", "FALL_END"
            "RISE_FACTOR", "FLOOR_REL",
            "FLOOR_ABS", "FLOOR_GROW", "FLOOR_NOISE", "POLY_MAX", "RATE_FIT", "VERDICT_RULE", "RunReading", "Reader",
            "read_runs", "poly_caps", "describe", "algebraic_exponent", "ALGEBRAIC_AGREE", "ALGEBRAIC_SLOWING",
-           "ALGEBRAIC_FIT"]
+           "ALGEBRAIC_FIT", "ALGEBRAIC_P_MIN"]
 
 #: at most this many samples (runs x recorded distances) are read in the interpreter (2-5 us per sample:
 #: under 0.2 s), more by the compiled reading (about 10 s to compile the first time)
@@ -291,7 +291,8 @@ class RunReading:
     tail_min, tail_max : float arrays  range of the distance over ``[T/2, T]``
     code : int8 array           index into :data:`VERDICTS`
     algebraic : float array     the exponent ``p`` of an algebraic decay ``|z_k - z*| ~ k^p`` of a converging run, or
-                                of a bounded one decaying slower than ``k^POW_MAX`` (:func:`algebraic_exponent`'s test,
+                                of a bounded one decaying slower than ``k^POW_MAX`` (but faster than
+                                ``k^ALGEBRAIC_P_MIN``; :func:`algebraic_exponent`'s test,
                                 from the reading's sums), NaN otherwise: such a run has no rate per step (``rate`` is
                                 then the last half's average).  (A bounded run with a steeper power law is refused by
                                 the other rules: falling to a level, c + a k^p, read "k^-0.64 ... slower than k^-0.3")
@@ -655,6 +656,9 @@ ALGEBRAIC_FIT = 0.25
 #: is p / (k + k0), two rates handing over level off at the slower one
 ALGEBRAIC_PIECES = 6
 ALGEBRAIC_LINE = 0.1
+#: ... and the exponent is below this: a decay like k^p with p in (-0.01, 0) falls by less than 1.4 % over [T/4, T],
+#: no decay to speak of (two runs standing still, their tail within 4e-6, read "decay like k^p, p = -1.3e-06")
+ALGEBRAIC_P_MIN = -0.01
 
 
 def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
@@ -1237,7 +1241,8 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
         out[6, r] = GROWING
     else:
         out[6, r] = BOUNDED
-    out[7, r] = alg if out[6, r] == CONVERGING or (out[6, r] == BOUNDED and alg > POW_MAX) else math.nan
+    out[7, r] = alg if alg < ALGEBRAIC_P_MIN and (out[6, r] == CONVERGING or (out[6, r] == BOUNDED and alg > POW_MAX)) \
+        else math.nan
 
 
 #: rows read together by :func:`_read_group` (lanes of its vector loops).  Each sum of a group lives in memory, one
@@ -1634,7 +1639,8 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, l
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
-        out[7, r] = alg[b] if out[6, r] == CONVERGING or (out[6, r] == BOUNDED and alg[b] > POW_MAX) else math.nan
+        out[7, r] = alg[b] if alg[b] < ALGEBRAIC_P_MIN and (out[6, r] == CONVERGING or (out[6, r] == BOUNDED
+                                                                                      and alg[b] > POW_MAX)) else math.nan
     return m
 
 

@@ -1412,3 +1412,20 @@ def test_a_power_law_whose_clock_is_offset_reads_algebraic_and_two_rates_do_not(
             assert np.all(np.isfinite(ref)) and np.allclose(ref, p[:, 0], rtol=0.06), np.sort(np.abs(ref / p[:, 0] - 1))
         else:
             assert np.all(np.isnan(ref)), ref[np.isfinite(ref)]
+
+
+@pytest.mark.parametrize("p", [-1e-6, -1e-4, -3e-3, -0.009])
+@pytest.mark.parametrize("level", [1.0, 2.3e-3, 7e4])
+def test_a_run_standing_still_is_no_algebraic_decay(p, level):
+    """A new user's finding: two sweep rows standing still (tail within 4e-6) were summed up as "decay like a power of
+    k ... p from -1.28e-06": a decay like k^p with p above ALGEBRAIC_P_MIN falls by under 1.4 % over [T/4, T].  Runs
+    c (k + 40)^p of such p, row by row and in groups: no algebraic exponent; p = -0.5 still read (the test can fail)."""
+    from gandynamics.verdict import ALGEBRAIC_P_MIN
+    T = 4000
+    k = np.unique(np.round(np.linspace(0, T, 65)).astype(np.int64))
+    rows = [level * (k + 40.0) ** q for q in (p, p, -0.5)]
+    d = np.array(rows * 60)  # (enough rows for the grouped reading)
+    r = read_runs(k, d, T)
+    alg = np.asarray(r.algebraic).reshape(60, 3)
+    assert np.all(np.isnan(alg[:, :2])), alg[:2]
+    assert ALGEBRAIC_P_MIN < p and np.allclose(alg[:, 2], -0.5, atol=0.02), alg[:2, 2]
