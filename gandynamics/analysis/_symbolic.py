@@ -105,6 +105,13 @@ class Derivatives:
         return fp[name]
 
     def _build(self):
+        from ..log import notice_if_slow
+        # (3 s for instance noise on the Dirac-GAN, silent: continuation's first Hopf point waited on it)
+        with notice_if_slow(f"deriving the second and third derivatives of F of {self.field.name} (the normal form "
+                            "at a bifurcation; once per field) ..."):
+            self._build_forms()
+
+    def _build_forms(self):
         n = self.field.n
         u = sp.symbols(f"_u0:{n}")
         w = sp.symbols(f"_w0:{n}")
