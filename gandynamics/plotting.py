@@ -2964,7 +2964,10 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
             for _, tr, _ in items:
                 S = _states(tr)
                 S = S[np.all(np.isfinite(S), axis=1)]
-                for z in (S[0], S[-1]):
+                # the states shown in the phase window (a diverged run's last finite state put its fakes at -4e12 and
+                # stretched the data axis until every other stem sat at 0: a new user's finding)
+                shown = S[(S[:, i] >= xlim[0]) & (S[:, i] <= xlim[1]) & (S[:, j] >= ylim[0]) & (S[:, j] <= ylim[1])]
+                for z in ((shown[0], shown[-1]) if len(shown) else S[:1]):
                     xs_all.extend(dspace["fake"](z)[1].tolist())
             lo, hi = min(xs_all), max(xs_all)
             pad = max(0.3 * (hi - lo), 1.0)

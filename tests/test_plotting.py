@@ -1762,3 +1762,22 @@ def test_two_runs_given_the_solid_style_that_lie_on_one_another_are_interleaved_
         first, sec = _trajectory_lines(ax, ["first", "second"])
         assert _dashed_apart([first, sec]) == dashed, style
         plt.close(ax.figure)
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+def test_an_animation_s_data_axis_spans_the_states_shown_not_a_diverged_run_s_last_one():
+    """A new user's finding: eg's diverged run put its generated samples at -4e12 and the data panel's axis spanned
+    them, every other stem and D(x) collapsed onto x = 0.  The axis spans the real data and the samples of the states
+    inside the phase window."""
+    from gandynamics import simulate
+    fld = VectorField(games.make_game("dirac", loss="wgan"), [])
+    ok = simulate(fld, "altgd", [1.0, 1.0], 100, 0.2)
+    bad = simulate(fld, "gd", [1.0, 1.0], 400, 0.5)  # (gd spirals out of the linear WGAN's centre: to the bound)
+    assert np.nanmax(np.abs(bad.states)) > 1e3
+    anim = animate(fld, trajectories=[("ok", ok), ("bad", bad)], frames=3, xlim=(-2, 2), ylim=(-2, 2))
+    lo, hi = anim.data_axes[0].get_xlim()
+    assert -10 < lo < hi < 10, (lo, hi)
+    plt.close(anim._fig)
+    import gc
+    del anim
+    gc.collect()  # (matplotlib warns when an animation never played is collected: here, under the filter)
