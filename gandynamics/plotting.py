@@ -174,10 +174,18 @@ def _greek_text(name: str) -> str:
     return table.get(name, name)
 
 
-def portrait_title(field, params=None, methods=(), step=None) -> str:
+def portrait_title(field, params=None, methods=(), step=None, options=None) -> str:
     """``<describe(field)>: gd, altgd, h = 0.2; flow`` — the step (a number, or a pair ``(h_G, h_D)``) is named only
-    for discrete methods (the continuous ``flow`` has none)."""
+    for discrete methods (the continuous ``flow`` has none); ``options``, one mapping per method (its options as
+    run), names each method's after it: ``momentum (β = -0.3, alternating)`` (a portrait of momentum at the command
+    line's beta = -0.5 said "momentum" alone)."""
     methods = list(methods)
+    if options is not None:
+        def named(m, o):
+            bits = [(_greek_text(k) if v is not True else k) + ("" if v is True else f" = {_short(v)}")
+                    for k, v in (o or {}).items() if k != "box" and v is not None and v is not False]
+            return f"{m} ({', '.join(bits)})" if bits else m
+        methods = [named(m, o) if m != "flow" else m for m, o in zip(methods, options)]
     discrete = [m for m in methods if m != "flow"]
     bits = []
     if isinstance(step, (tuple, list)):

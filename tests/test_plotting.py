@@ -1781,3 +1781,14 @@ def test_an_animation_s_data_axis_spans_the_states_shown_not_a_diverged_run_s_la
     import gc
     del anim
     gc.collect()  # (matplotlib warns when an animation never played is collected: here, under the filter)
+
+
+def test_a_portrait_title_names_each_method_s_options_as_run():
+    """A new user's finding: 'portrait --methods momentum,altgd --alternating --beta -0.3' was titled "momentum"
+    alone, and the command line's beta = -0.5 (the library's is 0) was nowhere on the figure."""
+    from gandynamics.plotting import portrait_title
+    fld = VectorField(games.bilinear(), [])
+    t = portrait_title(fld, None, ["momentum", "altgd", "flow"], 0.2,
+                       [{"beta": -0.3, "alternating": True, "box": None}, {"n_d": 5}, {}])
+    assert t.endswith(": momentum (β = -0.3, alternating), altgd (n_d = 5), h = 0.2; flow"), t
+    assert portrait_title(fld, None, ["gd"], 0.2).endswith(": gd, h = 0.2")

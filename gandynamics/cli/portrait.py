@@ -180,7 +180,7 @@ def run(args) -> int:
         fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
         phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=not args.arrows,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
-                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step), ax=ax,
+                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step, own), ax=ax,
                        equilibrium=star if star is not None else False,
                        notes="attribute" if args.title else "title")  # (a title given is the user's own)
         if args.title:
@@ -200,7 +200,7 @@ def run(args) -> int:
         with style():
             anim = animate(fld, params=hyper, trajectories=trs, frames=args.frames, plane=names, center=center,
                            xlim=xlim, ylim=ylim, step=args.step,
-                           title=args.title or portrait_title(fld, hyper, methods, args.step))
+                           title=args.title or portrait_title(fld, hyper, methods, args.step, own))
             from ..log import notice_if_slow
             with notice_if_slow(f"drawing the {args.frames} frames of {anim_out} ..."):
                 save_animation(anim, anim_out, fps=args.fps)
