@@ -2811,7 +2811,28 @@ def _data_space(field, params):
     def disc(xs, z):
         return np.asarray(D(xs, list(np.asarray(z, float)[n_th:])), float) * np.ones_like(xs)
 
-    return {"real": real, "fake": fake, "D": disc, "x": x.name}
+    out = {"real": real, "fake": fake, "D": disc, "x": x.name}
+    # a Normal's density, drawn as the curve it is (its quadrature atoms drew it as five stems of "probability
+    # weight": a new user's finding); the data's and the generator's both, else both stems
+    from .distributions import Normal
+    if all(isinstance(d, Normal) and np.ndim(np.asarray(d.cov, dtype=object)) == 0 and len(_as_tuple(d.mean)) == 1
+           for d in (gan.real, gan.fake)):
+        def law(d):
+            f = sp.lambdify([th], [sp.sympify(_as_tuple(d.mean)[0]).xreplace(sub), sp.sympify(d.cov).xreplace(sub)],
+                            "numpy")
+
+            def pdf(xs, z):
+                m, v = (float(u) for u in f(list(np.asarray(z, float)[:n_th])))
+                v = max(v, 1e-300)
+                return np.exp(-(np.asarray(xs, float) - m) ** 2 / (2 * v)) / math.sqrt(2 * math.pi * v)
+            return pdf
+        out["real_pdf"], out["fake_pdf"] = law(gan.real), law(gan.fake)
+    return out
+
+
+def _as_tuple(v) -> tuple:
+    """A distribution's mean as a tuple (a scalar as one entry)."""
+    return tuple(v) if isinstance(v, (list, tuple, np.ndarray)) else (v,)
 
 
 def check_animation_size(frames, path=None, dpi: int = 100, panels: int = 2) -> int:
@@ -2855,7 +2876,8 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     r"""An animation of training: the trajectory growing on the phase plane, beside the data space.
 
     Left: the direction field of ``v = -F`` (:func:`phase_portrait`) with each method's trajectory drawn up to
-    the current iterate.  Right, for a GAN on 1-D data: the real distribution (black stems), the generated
+    the current iterate.  Right, for a GAN on 1-D data: the real distribution (black stems, or its density where the data
+    and the generator are Normals), the generated
     one (stems in the method's colour) and the discriminator ``D(x)`` at the current iterate (M18's Dirac-GAN
     videos); for other games: the distance to the equilibrium and ``||F(z_k)||`` against ``k`` (log scale).
 
@@ -2981,8 +3003,16 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
             pad = max(0.3 * (hi - lo), 1.0)
             xs = np.linspace(lo - pad, hi + pad, 400)
             wr = np.array([w for w, _ in dspace["real"]])
-            ax2.vlines([x for _, x in dspace["real"]], 0, wr, color="black", lw=2.2, label="real data")
-            ax2.plot([x for _, x in dspace["real"]], wr, "o", color="black", ms=4)
+            dens = "fake_pdf" in dspace  # (densities: curves; atoms: stems)
+            if dens:
+                z0 = _states(items[0][1])[0]
+                pr = dspace["real_pdf"](xs, z0)
+                ax2.fill_between(xs, 0, pr, color="0.85", zorder=1)
+                ax2.plot(xs, pr, color="black", lw=1.6, label="real data (density)")
+                wr = np.array([float(pr.max())])
+            else:
+                ax2.vlines([x for _, x in dspace["real"]], 0, wr, color="black", lw=2.2, label="real data")
+                ax2.plot([x for _, x in dspace["real"]], wr, "o", color="black", ms=4)
             # D(x) on its own axis (right): its values and the atoms' weights have unrelated scales
             axd = ax2.twinx()
             axd.grid(False)
@@ -2992,7 +3022,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
                 S = S[np.all(np.isfinite(S), axis=1)]
                 for z in S[idx.clip(max=len(S) - 1)]:
                     dmax = max(dmax, float(np.nanmax(np.abs(dspace["D"](xs, z)))))
-                    wmax = max(wmax, float(np.max(dspace["fake"](z)[0])))
+                    wmax = max(wmax, float(np.max(dspace["fake_pdf"](xs, z) if dens else dspace["fake"](z)[0])))
             dlim = min(dmax, 10.0) * 1.05
             axd.set_ylim(-dlim, dlim)
             ax2.set_ylim(-1.05 * wmax, 1.05 * wmax)  # zero in the middle on both axes
@@ -3000,14 +3030,18 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
                 z = _states(tr)[0]
                 w, x = dspace["fake"](z)
                 # (in the run's own line style: two starts of one method in one colour had identical entries)
-                st = ax2.vlines(x, 0, w, color=col, lw=2.0, alpha=0.75, label=f"generated ({label})",
-                                linestyles=style if style is not None else "solid")
+                if dens:
+                    st, = ax2.plot(xs, dspace["fake_pdf"](xs, z), color=col, lw=1.6, label=f"generated ({label})",
+                                   ls=style if style is not None else "-")
+                else:
+                    st = ax2.vlines(x, 0, w, color=col, lw=2.0, alpha=0.75, label=f"generated ({label})",
+                                    linestyles=style if style is not None else "solid")
                 dl, = axd.plot(xs, dspace["D"](xs, z), color=col, ls=(0, (4, 2)), lw=1.1, label=f"D(x) ({label})")
                 dyn.append((st, dl))
             ax2.axhline(0, color="0.6", lw=0.8)
             ax2.set_xlim(xs[0], xs[-1])
             ax2.set_xlabel(f"data ${dspace['x']}$")
-            ax2.set_ylabel("probability weight (stems)")
+            ax2.set_ylabel("density" if dens else "probability weight (stems)")
             axd.set_ylabel("discriminator D(x) (dashed; fakeness logit)")
             ax2.set_title("data space: real, generated and D(x)")
             h1, l1 = ax2.get_legend_handles_labels()
@@ -3060,8 +3094,11 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
                 S = _states(tr)
                 z = S[min(k, S.shape[0] - 1)]
                 if np.all(np.isfinite(z)):
-                    w, x = dspace["fake"](z)
-                    st.set_segments([np.array([[xa, 0.0], [xa, wa]]) for xa, wa in zip(x, w)])
+                    if "fake_pdf" in dspace:
+                        st.set_ydata(dspace["fake_pdf"](st.get_xdata(), z))
+                    else:
+                        w, x = dspace["fake"](z)
+                        st.set_segments([np.array([[xa, 0.0], [xa, wa]]) for xa, wa in zip(x, w)])
                     dl.set_ydata(dspace["D"](dl.get_xdata(), z))
                 out += [st, dl]
         elif data_panel:

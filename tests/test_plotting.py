@@ -1792,3 +1792,31 @@ def test_a_portrait_title_names_each_method_s_options_as_run():
                        [{"beta": -0.3, "alternating": True, "box": None}, {"n_d": 5}, {}])
     assert t.endswith(": momentum (β = -0.3, alternating), altgd (n_d = 5), h = 0.2; flow"), t
     assert portrait_title(fld, None, ["gd"], 0.2).endswith(": gd, h = 0.2")
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+def test_an_animation_draws_normal_data_and_generator_as_densities():
+    """A new user's finding: a Normal was drawn as its five quadrature stems, labelled "probability weight".  Where the
+    data and the generator are 1-D Normals their densities are drawn (and move with theta); atoms stay stems."""
+    import sympy as sp
+
+    from gandynamics import GAN, Normal
+    t, w, X = sp.symbols("theta w x", real=True)
+    g = GAN(theta=[t], psi=[w], x=[X], discriminator=w * X, real=Normal(1.0, 1.0), fake=Normal(t, 0.5),
+            loss="standard", equilibrium=(1, 0))
+    fld = VectorField(g, [R1(gamma=0.5)])
+    anim = animate(fld, methods=("gd",), init=[2.5, 0.5], steps=60, step=0.3, frames=3)
+    ax2 = anim.data_axes[0]
+    assert ax2.get_ylabel() == "density"
+    lines = {ln.get_label(): ln for ln in ax2.get_lines()}
+    real, fake = lines["real data (density)"], lines["generated (gd)"]
+    x = real.get_xdata()
+    assert np.allclose(real.get_ydata(), np.exp(-(x - 1.0) ** 2 / 2) / np.sqrt(2 * np.pi), rtol=1e-12)
+    for f in (0, 2):
+        anim.update(f)
+        theta = anim.trajectories[0][1].states[anim.frame_indices[f], 0]
+        assert np.allclose(fake.get_ydata(), np.exp(-(x - theta) ** 2 / (2 * 0.5)) / np.sqrt(2 * np.pi * 0.5))
+    plt.close(anim._fig)
+    import gc
+    del anim
+    gc.collect()
