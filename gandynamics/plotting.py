@@ -3058,10 +3058,19 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
                 Fn = np.array([np.linalg.norm(mod.field(z, p, np.empty(field.n))) if np.all(np.isfinite(z)) else np.nan
                                for z in S])
                 t = times[items.index((label, tr, col))]
-                ld, = ax2.semilogy(t[:1], d[:1], color=col, lw=1.3, label=f"{label}: distance")
+                # |F| equal to the distance within a line's width at every k (a normal linear field: the bilinear game,
+                # the WGAN Dirac-GAN): one curve, so named (its dashed |F| lay on the distance and could not be seen)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    both = np.isfinite(d) & np.isfinite(Fn) & (d > 0) & (Fn > 0)
+                    same = bool(both.any()) and float(np.max(np.abs(np.log10(Fn[both] / d[both])))) < 0.01
+                ld, = ax2.semilogy(t[:1], d[:1], color=col, lw=1.3,
+                                   label=f"{label}: distance" + (" = ‖F‖" if same else ""))
                 from matplotlib import patheffects
                 lf, = ax2.semilogy(t[:1], Fn[:1], color=col, lw=0.9, ls=(0, (4, 2)), label=f"{label}: ‖F‖", zorder=4,
-                                   path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")])
+                                   path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")],
+                                   visible=not same)
+                if same:
+                    lf.set_label("_" + lf.get_label())  # (not in the legend: the distance's entry names it)
                 dyn.append((ld, lf, t, d, Fn))
                 pos = np.concatenate([d[np.isfinite(d) & (d > 0)], Fn[np.isfinite(Fn) & (Fn > 0)]])
                 if pos.size:

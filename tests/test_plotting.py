@@ -1820,3 +1820,19 @@ def test_an_animation_draws_normal_data_and_generator_as_densities():
     import gc
     del anim
     gc.collect()
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+@pytest.mark.parametrize("game, same", [("bilinear", True), ("quadratic", False)])
+def test_an_animation_names_a_norm_of_f_equal_to_the_distance_once(game, same):
+    """New users' findings: the animation's dashed |F| lay on the distance (the bilinear game's F is a rotation:
+    |F(z)| = |z - z*|) and the legend listed a curve that could not be seen.  Where they agree within a line's width
+    at every k there is one curve, "distance = |F|"; elsewhere both."""
+    fld = VectorField(games.make_game(game, **({"a": 0.3, "b": 1.0, "c": 0.5} if game == "quadratic" else {})), [])
+    anim = animate(fld, methods=("gd",), steps=60, step=0.2, frames=3)
+    texts = [t.get_text() for t in anim.data_axes[0].get_legend().get_texts()]
+    assert texts == (["gd: distance = ‖F‖"] if same else ["gd: distance", "gd: ‖F‖"]), texts
+    plt.close(anim._fig)
+    import gc
+    del anim
+    gc.collect()
