@@ -546,8 +546,8 @@ def test_animation_of_a_game_without_data_shows_distance_and_F():
     ax2 = anim._fig.axes[1]
     anim.update(4)
     tr = anim.trajectories[0][1]
-    dist = [ln for ln in ax2.get_lines() if ln.get_label() == "eg: distance"][0]
-    Fn = [ln for ln in ax2.get_lines() if ln.get_label() == "eg: ‖F‖"][0]
+    dist = [ln for ln in ax2.get_lines() if ln.get_label() == "eg: distance = ‖F‖"][0]  # (one curve: equal here)
+    Fn = [ln for ln in ax2.get_lines() if ln.get_label() == "_eg: ‖F‖"][0]
     np.testing.assert_allclose(dist.get_ydata(), np.linalg.norm(tr.states, axis=1), rtol=1e-12, atol=1e-15)
     # bilinear: F(x, y) = (y, -x), so |F| = |z|
     np.testing.assert_allclose(Fn.get_ydata(), np.linalg.norm(tr.states, axis=1), rtol=1e-12, atol=1e-15)
