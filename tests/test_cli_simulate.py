@@ -686,3 +686,14 @@ def test_a_portrait_given_a_title_keeps_it_alone_and_prints_its_notes(tmp_path, 
     assert seen["title"] == "My title" and seen["notes"], seen
     assert all(f"note: {n}" in printed for n in seen["notes"] if "window" not in n), printed
     plt.close("all")
+
+
+@pytest.mark.parametrize("second", ["1,1", "1.0,1", "1, 1e0"])
+def test_a_portrait_start_given_twice_is_refused_as_a_method_given_twice(second, tmp_path, capsys):
+    """A new user's finding: --init 1,1 --init 1,1 drew the same runs twice, printed their notes twice, and gd lost its
+    red (two runs of one method); --methods gd,gd is refused.  The same point however it is written is refused."""
+    out = tmp_path / "p.png"
+    assert main(["portrait", "dirac", "--init", "1,1", "--init", second, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"gandynamics: error: --init {second} given twice: each start is drawn once; give each start once"
+    assert not out.exists()

@@ -107,6 +107,9 @@ def run(args) -> int:
     for what, lim, typed in (("--xlim", xl, args.xlim), ("--ylim", yl, args.ylim)):
         _window(lim, what, typed)  # (the library's rule, in the option's words, before any work)
     inits = [parse_vector(s, fld.n, "--init", fld.names) for s in args.init]
+    twice = [s for k, s in enumerate(args.init) if any(np.array_equal(inits[k], inits[q]) for q in range(k))]
+    if twice:  # (as a method given twice: the same runs drawn twice, their notes printed twice, gd out of its red)
+        raise GandynamicsError(f"--init {twice[0]} given twice: each start is drawn once; give each start once")
     star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
     center = slice_center(fld, hyper, star=star)
     if star is None:  # (the star would just be missing: say why)
