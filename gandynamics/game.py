@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
+import numpy as np
 import sympy as sp
 from sympy.parsing.sympy_parser import TokenError
 
@@ -341,6 +342,9 @@ class GAN:
             out.append(sp.Symbol(label))
             for w, x in dist.atoms():
                 out += [sp.sympify(w), sp.Tuple(*x)]
+            # what the expectations use beyond the atoms (closed-form moments, a rule raised to a polynomial's degree):
+            # the distribution itself (two generators G = theta z and theta z^3 had the same atoms and one cache key)
+            out += _distribution_key(dist)
         gen = getattr(self.loss, "generator", None)
         out += [sp.Symbol("_loss_"), self.loss.f(t), sp.Integer(bool(self.loss.non_saturating)),
                 gen(t) if gen is not None else sp.Symbol("_no_generator_")]
@@ -357,3 +361,31 @@ class GAN:
         return Game(self.theta, self.psi, self.generator_loss(), -L + sp.Add(*self.penalties),
                     hyper=self.hyper, equilibrium=self.equilibrium, name=self.name,
                     nonsmooth=self.nonsmooth, structure=self, origin=self.origin)
+
+
+def _distribution_key(dist) -> list:
+    """Expressions that determine a distribution (its parameters, a pushforward's map on symbolic latent points), for
+    :meth:`GAN.definition`: the atoms of its own rule do not, where expectations take closed-form moments or more
+    nodes."""
+    from .distributions import Convolution, Pushforward
+    if isinstance(dist, Pushforward):
+        d = len(dist.latent.atoms()[0][1])
+        u = sp.symbols(f"_gd_latent0:{d}", real=True)
+        return [sp.Symbol("_push_"), sp.Tuple(*[sp.sympify(v) for v in _tuple(dist.G(*u))])] + _distribution_key(dist.latent)
+    if isinstance(dist, Convolution):
+        return [sp.Symbol("_conv_")] + _distribution_key(dist.base) + _distribution_key(dist.noise)
+    vals = []
+    for name in ("mean", "cov", "low", "high", "points", "weights", "order"):
+        v = getattr(dist, name, None)
+        if v is not None:
+            try:
+                vals.append(sp.sympify(np.asarray(v, dtype=object).tolist()))
+            except (sp.SympifyError, TypeError, ValueError):
+                vals.append(sp.Symbol(repr(v)))
+    def tup(x):  # (nested lists as nested Tuples: hashable, as the key's digest needs)
+        return sp.Tuple(*[tup(y) for y in x]) if isinstance(x, (list, tuple)) else sp.sympify(x)
+    return [sp.Symbol(f"_{type(dist).__name__}_")] + [tup(x) for x in vals]
+
+
+def _tuple(v) -> tuple:
+    return tuple(v) if isinstance(v, (list, tuple)) else (v,)

@@ -379,3 +379,24 @@ def test_expectations_of_polynomials_are_exact_at_any_degree(case, k):
         ref = integrate.quad(lambda x: x ** k * pdf(x), a, b, epsabs=0, epsrel=1e-13, limit=200)[0]
     got = float(sp.sympify(e).subs(c, 1))
     assert got == pytest.approx(ref, rel=1e-10, abs=1e-12), (case, k, got, ref)
+
+
+@pytest.mark.parametrize("a, b", [
+    (Pushforward(Normal(0, 1, order=2), lambda z: (sp.Symbol("theta", real=True) * z,)),
+     Pushforward(Normal(0, 1, order=2), lambda z: (sp.Symbol("theta", real=True) * z**3,))),
+    (Normal(sp.Symbol("theta", real=True), 1, order=1), Normal(sp.Symbol("theta", real=True), 4, order=1)),
+])
+def test_games_whose_distributions_differ_beyond_their_rules_atoms_have_different_cache_keys(a, b, tmp_path,
+                                                                                             monkeypatch):
+    """A reviewer's finding: expectations now use closed-form moments or more nodes than a distribution's own rule, and
+    the derivation cache keyed a GAN by its rule's atoms: G = theta z and theta z^3 under a 2-node latent rule (or
+    variances 1 and 4 under one node) had one key, and the second game ran the first one's compiled F."""
+    from gandynamics import GAN, VectorField
+    monkeypatch.setenv("GANDYNAMICS_CACHE_DIR", str(tmp_path))
+    th, ps, x = sp.symbols("theta psi x", real=True)
+    f1, f2 = (VectorField(GAN(theta=(th,), psi=(ps,), x=(x,), discriminator=ps * x**2, real=Atoms([0]), fake=d,
+                              loss="wgan")) for d in (a, b))
+    assert f1._definition_key != f2._definition_key
+    for f in (f1, f2):  # each one's compiled F is its own symbolic F
+        exact = [float(e.subs({th: 1.0, ps: 1.0})) for e in f.F]
+        assert np.allclose(f.eval_F(np.array([1.0, 1.0])), exact, rtol=1e-12)
