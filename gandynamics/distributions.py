@@ -195,7 +195,7 @@ class Atoms(Distribution):
         return f"atoms({len(list(self.points))})"
 
     def conditions(self):
-        return [(sp.sympify(w), False, "an atom's weight") for w in (self.weights or []) if _symbolic(w)]
+        return [(sp.sympify(w), False, "an atom's weight") for w in (self.weights if self.weights is not None else []) if _symbolic(w)]
 
 
 def _tensor_rule(nodes_1d, weights_1d, dim):

@@ -400,3 +400,14 @@ def test_games_whose_distributions_differ_beyond_their_rules_atoms_have_differen
     for f in (f1, f2):  # each one's compiled F is its own symbolic F
         exact = [float(e.subs({th: 1.0, ps: 1.0})) for e in f.F]
         assert np.allclose(f.eval_F(np.array([1.0, 1.0])), exact, rtol=1e-12)
+
+
+def test_atoms_with_numpy_weights_in_a_gan_with_a_hyperparameter_evaluate():
+    """A reviewer's finding: Atoms(..., weights=np.array(...)) made every evaluation raise numpy's 'truth value of an
+    array is ambiguous' (the conditions read the weights as a truth value)."""
+    from gandynamics import GAN, VectorField
+    t, w, X, a = sp.symbols("theta w x a", real=True)
+    g = GAN(theta=[t], psi=[w], x=[X], discriminator=w * X, real=Atoms([0, 1], weights=np.array([0.5, 0.5])),
+            fake=Normal(t, a), hyper={a: 1.0}, equilibrium=(0.5, 0))
+    f = VectorField(g)
+    assert np.all(np.isfinite(f.eval_F(np.array([0.2, 0.1]))))
