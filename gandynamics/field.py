@@ -388,7 +388,7 @@ class VectorField:
         why = self._hyper_conditions.get(name)
         if why is not None:  # (the model's condition on it: a variance >= 0, high - low > 0)
             merged = _tighter(bounds, why[0])
-            if merged != {k: v for k, v in bounds.items()}:
+            if merged != bounds:
                 return validate.real(value, f"hyperparameter {name} ({why[1]})", **merged)
         return validate.real(value, f"hyperparameter {name}" + (f" (declared {sign})" if sign else ""), **bounds)
 

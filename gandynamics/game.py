@@ -367,11 +367,11 @@ def _distribution_key(dist) -> list:
     """Expressions that determine a distribution (its parameters, a pushforward's map on symbolic latent points), for
     :meth:`GAN.definition`: the atoms of its own rule do not, where expectations take closed-form moments or more
     nodes."""
-    from .distributions import Convolution, Pushforward
+    from .distributions import Convolution, Pushforward, _as_point
     if isinstance(dist, Pushforward):
         d = len(dist.latent.atoms()[0][1])
         u = sp.symbols(f"_gd_latent0:{d}", real=True)
-        return [sp.Symbol("_push_"), sp.Tuple(*[sp.sympify(v) for v in _tuple(dist.G(*u))])] + _distribution_key(dist.latent)
+        return [sp.Symbol("_push_"), sp.Tuple(*_as_point(dist.G(*u)))] + _distribution_key(dist.latent)
     if isinstance(dist, Convolution):
         return [sp.Symbol("_conv_")] + _distribution_key(dist.base) + _distribution_key(dist.noise)
     vals = []
@@ -385,7 +385,3 @@ def _distribution_key(dist) -> list:
     def tup(x):  # (nested lists as nested Tuples: hashable, as the key's digest needs)
         return sp.Tuple(*[tup(y) for y in x]) if isinstance(x, (list, tuple)) else sp.sympify(x)
     return [sp.Symbol(f"_{type(dist).__name__}_")] + [tup(x) for x in vals]
-
-
-def _tuple(v) -> tuple:
-    return tuple(v) if isinstance(v, (list, tuple)) else (v,)

@@ -2814,11 +2814,11 @@ def _data_space(field, params):
     out = {"real": real, "fake": fake, "D": disc, "x": x.name}
     # a Normal's density, drawn as the curve it is (its quadrature atoms drew it as five stems of "probability
     # weight": a new user's finding); the data's and the generator's both, else both stems
-    from .distributions import Normal
-    if all(isinstance(d, Normal) and np.ndim(np.asarray(d.cov, dtype=object)) == 0 and len(_as_tuple(d.mean)) == 1
+    from .distributions import Normal, _as_point
+    if all(isinstance(d, Normal) and np.ndim(np.asarray(d.cov, dtype=object)) == 0 and len(_as_point(d.mean)) == 1
            for d in (gan.real, gan.fake)):
         def law(d):
-            f = sp.lambdify([th], [sp.sympify(_as_tuple(d.mean)[0]).xreplace(sub), sp.sympify(d.cov).xreplace(sub)],
+            f = sp.lambdify([th], [_as_point(d.mean)[0].xreplace(sub), sp.sympify(d.cov).xreplace(sub)],
                             "numpy")
 
             def pdf(xs, z):
@@ -2828,11 +2828,6 @@ def _data_space(field, params):
             return pdf
         out["real_pdf"], out["fake_pdf"] = law(gan.real), law(gan.fake)
     return out
-
-
-def _as_tuple(v) -> tuple:
-    """A distribution's mean as a tuple (a scalar as one entry)."""
-    return tuple(v) if isinstance(v, (list, tuple, np.ndarray)) else (v,)
 
 
 def check_animation_size(frames, path=None, dpi: int = 100, panels: int = 2) -> int:

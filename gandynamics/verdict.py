@@ -1042,6 +1042,16 @@ def _select(idx, dist, r, lo, hi, floor, sel):
     return n
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _algebraic_kept(code, alg):
+    """The reading's algebraic exponent of a run of verdict ``code`` whose decay test gave ``alg``: kept for a converging
+    run and a bounded one decaying slower than ``k^POW_MAX``, where it is below :data:`ALGEBRAIC_P_MIN`; NaN otherwise
+    (the one rule of :func:`_read_row` and :func:`_read_group`)."""
+    if alg < ALGEBRAIC_P_MIN and (code == CONVERGING or (code == BOUNDED and alg > POW_MAX)):
+        return alg
+    return math.nan
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     """The reading of row ``r``, one row at a time (every case: the reference of :func:`_read_group`).
@@ -1241,8 +1251,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
         out[6, r] = GROWING
     else:
         out[6, r] = BOUNDED
-    out[7, r] = alg if alg < ALGEBRAIC_P_MIN and (out[6, r] == CONVERGING or (out[6, r] == BOUNDED and alg > POW_MAX)) \
-        else math.nan
+    out[7, r] = _algebraic_kept(out[6, r], alg)
 
 
 #: rows read together by :func:`_read_group` (lanes of its vector loops).  Each sum of a group lives in memory, one
@@ -1639,8 +1648,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, l
             out[6, r] = GROWING
         else:
             out[6, r] = BOUNDED
-        out[7, r] = alg[b] if alg[b] < ALGEBRAIC_P_MIN and (out[6, r] == CONVERGING or (out[6, r] == BOUNDED
-                                                                                      and alg[b] > POW_MAX)) else math.nan
+        out[7, r] = _algebraic_kept(out[6, r], alg[b])
     return m
 
 
