@@ -352,7 +352,72 @@ class VectorField:
         out = np.empty(len(self.hyper))
         for i, s in enumerate(self.hyper):
             out[i] = self.hyper_value(s.name, params.get(s.name, self.defaults[s.name]), signed)
+        self.check_conditions(out)
         return out
+
+    def check_conditions(self, P) -> None:
+        """Refuse hyperparameter values that break a condition of the model no bound of one hyperparameter states
+        (:meth:`hyper_value` enforces those): one nonlinear in its hyperparameter (``Normal(0, 1 - s**2)`` at ``s = 2``
+        gave a NaN field) or of several (``Uniform(a, b)`` at ``a = 1, b = 0``), each ``expr >= 0`` (``> 0`` when
+        strict; :meth:`gandynamics.GAN.conditions`).  ``P`` is one hyperparameter vector ``(h,)`` or one per row
+        ``(m, h)`` (a sweep's rows: checked as arrays).  Raises GandynamicsError naming the condition, the first
+        offending values and the expression's value there."""
+        conds = self._joint_conditions
+        if not conds:
+            return
+        P = np.asarray(P, dtype=float)
+        rows = P.reshape(-1, P.shape[-1]) if P.size else P.reshape(0, len(self.hyper))
+        for fn, cols, expr, strict, what in conds:
+            with np.errstate(all="ignore"):
+                val = np.broadcast_to(np.asarray(fn(*(rows[:, c] for c in cols)), dtype=float), (len(rows),))
+            ok = val > 0 if strict else val >= 0  # (NaN: not defined there, refused)
+            if not ok.all():
+                i = int(np.flatnonzero(~ok)[0])
+                at = ", ".join(f"{self.hyper[c].name} = {rows[i, c]:zg}" for c in cols)
+                one = len(cols) == 1
+                raise GandynamicsError(f"hyperparameter{'' if one else 's'} {at} break{'s' if one else ''} the model's "
+                                       f"condition on {what}: {expr} must be {'>' if strict else '>='} 0, is "
+                                       f"{val[i]:zg} there")
+
+    @cached_property
+    def _joint_conditions(self) -> list:
+        """The model's conditions on its hyperparameters that :attr:`_hyper_conditions` does not turn into a bound of
+        one hyperparameter: ``(fn, cols, expr, strict, what)``, ``fn`` the expression as a numpy function of the
+        hyperparameters ``cols`` (indices into the hyperparameter vector); :meth:`check_conditions` evaluates them."""
+        names = [s.name for s in self.hyper]
+        out = []
+        for expr, strict, what, syms in self._model_conditions():
+            if syms is None or (len(syms) == 1 and self._linear_bound(expr, syms[0]) is not None):
+                continue
+            cols = [names.index(x.name) for x in syms]
+            out.append((sp.lambdify(syms, expr, modules="numpy"), cols, expr, strict, what))
+        return out
+
+    def _model_conditions(self) -> list:
+        """The model's conditions ``(expr, strict, what, syms)`` (:meth:`gandynamics.GAN.conditions`), ``syms`` the
+        hyperparameters ``expr`` depends on in a fixed order, or None when it depends on anything else."""
+        from .game import GAN
+        model = self.model
+        gan = model if isinstance(model, GAN) else getattr(model, "structure", None)
+        if gan is None or not hasattr(gan, "conditions"):
+            return []
+        names = {s.name for s in self.hyper}
+        out = []
+        for expr, strict, what in gan.conditions():
+            syms = sorted(expr.free_symbols, key=lambda x: x.name)
+            out.append((expr, strict, what, syms if syms and all(x.name in names for x in syms) else None))
+        return out
+
+    @staticmethod
+    def _linear_bound(expr, x) -> dict | None:
+        """The bound ``expr >= 0`` (or ``> 0``) puts on ``x`` when ``expr`` is linear in ``x`` with numeric
+        coefficients: the keywords ``lo`` or ``hi`` of :func:`gandynamics.validate.real` (its ``_open`` flag set by
+        the caller), else None."""
+        c, k = expr.diff(x), expr.subs(x, 0)
+        if expr.diff(x, 2) != 0 or not (c.is_Number and k.is_Number) or c == 0:
+            return None
+        edge = float(-k / c)
+        return {"lo": edge} if c > 0 else {"hi": edge}
 
     def factory_arguments_note(self, names) -> str:
         """Why the ``names`` that are no hyperparameters of this field cannot be varied, when they are arguments of the
@@ -396,24 +461,17 @@ class VectorField:
     def _hyper_conditions(self) -> dict:
         """``name -> (bounds, what)``: the bound each hyperparameter must keep for the model to be defined, from the
         model's conditions of one hyperparameter, linear in it (a GAN's distributions: ``Normal(0, s2)``'s variance
-        ``s2 >= 0``; :meth:`gandynamics.GAN.conditions`), the tightest of several; ``what`` names the condition."""
-        from .game import GAN
-        model = self.model
-        gan = model if isinstance(model, GAN) else getattr(model, "structure", None)
+        ``s2 >= 0``; :meth:`gandynamics.GAN.conditions`), the tightest of several; ``what`` names the condition.  The
+        others are checked where a whole vector of values is known (:meth:`check_conditions`)."""
         out: dict = {}
-        if gan is None or not hasattr(gan, "conditions"):
-            return out
-        names = {s.name for s in self.hyper}
-        for expr, strict, what in gan.conditions():
-            syms = list(expr.free_symbols)
-            if len(syms) != 1 or syms[0].name not in names:
+        for expr, strict, what, syms in self._model_conditions():
+            if syms is None or len(syms) != 1:
                 continue
             x = syms[0]
-            c, k = expr.diff(x), expr.subs(x, 0)
-            if expr.diff(x, 2) != 0 or not (c.is_Number and k.is_Number) or c == 0:
+            b = self._linear_bound(expr, x)
+            if b is None:
                 continue
-            edge = float(-k / c)
-            b = {"lo": edge, "lo_open": bool(strict)} if c > 0 else {"hi": edge, "hi_open": bool(strict)}
+            b[("lo" if "lo" in b else "hi") + "_open"] = bool(strict)
             old = out.get(x.name)
             tight = _tighter(old[0], b) if old else b
             out[x.name] = (tight, what if old is None or tight != old[0] else old[1])

@@ -427,6 +427,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     for j, name in enumerate(hyper_names):
         if name in axis_vals:
             P[:, j] = axis_vals[name]
+    field.check_conditions(P)  # (the model's conditions of several hyperparameters, or nonlinear: each row's values)
     P = per_method(P)
     H = np.empty((L, 2))
     H[:, 0] = axis_vals.get("step", axis_vals.get("step_g", hg0))
