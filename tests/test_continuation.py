@@ -605,7 +605,8 @@ def test_lyapunov_coefficient_against_the_planar_formula_and_refused_off_the_hop
 
 
 def test_gd_flip_normal_form_against_the_one_dimensional_closed_form_and_refused_elsewhere():
-    """GD on F = (x + q x^3, y): the map's x-part x -> x - h (x + q x^3) has the multiplier 1 - h = -1 at h = 2, where it
+    """GD on F = (x + q x^3, y/2) (y's multiplier 1 - h/2 off the unit circle: at F = (., y) both were -1 at h = 2, a
+    flip of multiplicity two, now refused): the map's x-part x -> x - h (x + q x^3) has the multiplier 1 - h = -1 at h = 2, where it
     is x -> -x - 2 q x^3: the coefficient c of eta -> -eta + c eta^3 is -2 q (random q), supercritical (a stable
     period-2 orbit) iff c > 0.  Away from h = 2, and for a Neimark-Sacker point that is not one, refused (a number
     came out)."""
@@ -614,7 +615,7 @@ def test_gd_flip_normal_form_against_the_one_dimensional_closed_form_and_refused
     rng = np.random.default_rng(2)
     for q in rng.uniform(-2, 2, 5):
         q = round(float(q), 3)
-        fld = VectorField(Game(theta=[x], psi=[y], loss_g=x**2 / 2 + sp.nsimplify(q) * x**4 / 4, loss_d=y**2 / 2,
+        fld = VectorField(Game(theta=[x], psi=[y], loss_g=x**2 / 2 + sp.nsimplify(q) * x**4 / 4, loss_d=y**2 / 4,
                                equilibrium=(0, 0), name="flip"))
         nf = map_normal_form(fld, "gd", "flip", [0.0, 0.0], h=2.0)
         assert nf["coefficient"] == pytest.approx(-2 * q, rel=1e-12, abs=1e-14)
@@ -624,10 +625,17 @@ def test_gd_flip_normal_form_against_the_one_dimensional_closed_form_and_refused
         for h in (1.9, 2.1):
             with pytest.raises(GandynamicsError, match="not a flip point"):
                 map_normal_form(fld, "gd", "flip", [0.0, 0.0], h=h)
-    rot = VectorField(games.quadratic())  # DF = [[1, 1], [-1, 1]]: GD multipliers 1 - h (1 +- i), |.| = 1 at h = 1
-    assert map_normal_form(rot, "gd", "neimark-sacker", [0.0, 0.0], h=1.0)["coefficient"] == pytest.approx(0.0, abs=1e-12)
+    rot = VectorField(games.quadratic())  # DF = [[1, 1], [-1, 1]]: GD multipliers 1 - h (1 +- i), |.| = 1 at h = 1,
+    # where they are -+i: the strong resonance 1:4, where the coefficient decides nothing
+    with pytest.raises(GandynamicsError, match="strong resonance 1:4"):
+        map_normal_form(rot, "gd", "neimark-sacker", [0.0, 0.0], h=1.0)
     with pytest.raises(GandynamicsError, match="not a Neimark-Sacker point"):
         map_normal_form(rot, "gd", "neimark-sacker", [0.0, 0.0], h=0.5)
+    # DF = [[1/2, 1], [-1, 1/2]]: multipliers 1 - h/2 -+ i h, on the circle at h = 4/5 (0.6 -+ 0.8i, no resonance);
+    # a linear map: the coefficient 0
+    x, y = sp.symbols("x y", real=True)
+    lin = VectorField(Game([x], [y], x**2 / 4 + x * y, -x * y + y**2 / 4, equilibrium=(0, 0), name="lin"))
+    assert map_normal_form(lin, "gd", "neimark-sacker", [0.0, 0.0], h=0.8)["coefficient"] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_a_two_parameter_curve_stays_where_a_hyperparameter_declared_positive_is_defined():
@@ -959,3 +967,76 @@ def test_a_hopf_pair_crossing_with_an_eigenvalue_zero_is_a_zero_hopf_point_witho
     assert hopf[0].extra["lyapunov"] is None and hopf[0].extra["criticality"].startswith("not defined: a zero-Hopf")
     with pytest.raises(GandynamicsError, match="zero-Hopf"):
         first_lyapunov_coefficient(fld, [0.0, 0.0, 0.0], {"mu": 0.0})
+
+
+def _blocks(critical, other, h=None):
+    """A game whose F is linear and block-diagonal plus cubic terms: the 2x2 block ``critical`` (DF's) on (x1, y1)
+    and, on further coordinates, ``other``: a number (DF's eigenvalue, on y2) or a 2x2 block (on x2, y2)."""
+    x1, y1, x2, y2 = sp.symbols("x1 y1 x2 y2", real=True)
+    (a, b), (c, d) = critical
+    LG = a * x1**2 / 2 + b * x1 * y1 + x1**4 / 4 + x1**2 * y1**2 / 2
+    LD = c * x1 * y1 + d * y1**2 / 2 + y1**4 / 4
+    theta, psi = [x1], [y1]
+    if np.ndim(other) == 0:
+        LD += sp.nsimplify(other) * y2**2 / 2 + y2**3 / 3 + x1 * y2**2 / 2
+        psi.append(y2)
+    else:
+        (e, f), (g, k) = other
+        LG += e * x2**2 / 2 + f * x2 * y2 + x2**4 / 4
+        LD += g * x2 * y2 + k * y2**2 / 2 + y1 * y2**2 / 2
+        theta.append(x2)
+        psi.append(y2)
+    return VectorField(Game(theta, psi, LG, LD, equilibrium=tuple([0] * (len(theta) + len(psi))), name="blocks"))
+
+
+def _rotation(lam):
+    """The 2x2 real block with the eigenvalues lam, conj(lam)."""
+    return [[lam.real, lam.imag], [-lam.imag, lam.real]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_normal_forms_at_points_of_codimension_two_are_refused_and_named(seed):
+    """A reviewer's finding: the zero-Hopf refusal was in the flow's l1 alone; gd's Neimark-Sacker coefficient at a
+    multiplier 1 besides the pair raised numpy's LinAlgError (a singular resolvent), and a flip with another multiplier
+    on the unit circle returned a number.  A generator: a critical block (a Hopf pair, a multiplier -1, a
+    Neimark-Sacker pair at a random angle) beside a second block placed on the critical set (eigenvalue 0, a second
+    pair, 2 i omega; multiplier 1, -1, a second pair) is refused, naming the point; beside a block off it (the
+    control), the coefficient is a number.  Strong resonances 1:3 and 1:4 are refused, 1:5 is not."""
+    from gandynamics.analysis.continuation import map_normal_form
+    rng = np.random.default_rng(seed)
+    om, om2 = rng.uniform(0.5, 2.0, 2)
+    # the flow: J = -DF, DF's block [[0, -om], [om, 0]] gives J the pair +- i om
+    crit = [[0.0, -om], [om, 0.0]]
+    for other, name in ((0.0, "zero-Hopf"), (_rotation(1j * om2), "double Hopf"), (_rotation(2j * om), "double Hopf"),
+                        (_rotation(1j * om), "double Hopf")):
+        with pytest.raises(GandynamicsError, match=f"{name} point .*codimension two.*not defined"):
+            first_lyapunov_coefficient(_blocks(crit, other), np.zeros(3 if np.ndim(other) == 0 else 4))
+    for other in (rng.uniform(0.2, 2.0), _rotation(complex(rng.uniform(0.2, 1), om2))):
+        assert math.isfinite(first_lyapunov_coefficient(_blocks(crit, other), np.zeros(3 if np.ndim(other) == 0
+                                                                                         else 4))["lyapunov"])
+    # gd's map z -> z - h F(z): a multiplier mu is DF's eigenvalue (1 - mu) / h
+    h = float(rng.uniform(0.1, 0.5))
+    lam = lambda mu: (1 - mu) / h  # noqa: E731
+    th, th2 = rng.uniform(0.3, 1.2), rng.uniform(1.3, 2.0)  # (no resonance 1:3, 1:4: 2.09, 1.57 rad are outside both)
+    ns = _rotation(lam(np.exp(1j * th)))
+    flip = [[lam(-1.0), 0.0], [0.0, lam(0.3)]]
+    z3, z4 = np.zeros(3), np.zeros(4)
+    for crit_, kind, other, name in (
+            (flip, "flip", lam(1.0), "fold-flip"), (flip, "flip", lam(-1.0), "flip point of multiplicity two"),
+            (flip, "flip", _rotation(lam(np.exp(1j * th2))), "flip-Neimark-Sacker"),
+            (ns, "neimark-sacker", lam(1.0), "fold-Neimark-Sacker"), (ns, "neimark-sacker", lam(-1.0),
+                                                                       "flip-Neimark-Sacker"),
+            (ns, "neimark-sacker", _rotation(lam(np.exp(1j * th2))), "double Neimark-Sacker"),
+            (ns, "neimark-sacker", _rotation(lam(np.exp(2j * th))), "double Neimark-Sacker")):
+        with pytest.raises(GandynamicsError, match=f"{name} .*codimension two.*not defined"):
+            map_normal_form(_blocks(crit_, other), "gd", kind, z3 if np.ndim(other) == 0 else z4, h=h)
+        control = lam(0.5) if np.ndim(other) == 0 else _rotation(lam(0.5 * np.exp(1j * th2)))
+        assert math.isfinite(map_normal_form(_blocks(crit_, control), "gd", kind, z3 if np.ndim(other) == 0 else z4,
+                                             h=h)["coefficient"])
+    for k, refused in ((3, True), (4, True), (5, False)):
+        fld = _blocks(_rotation(lam(np.exp(2j * np.pi / k))), lam(0.5))
+        if refused:
+            with pytest.raises(GandynamicsError, match=f"strong resonance 1:{k}"):
+                map_normal_form(fld, "gd", "neimark-sacker", z3, h=h)
+        else:
+            assert math.isfinite(map_normal_form(fld, "gd", "neimark-sacker", z3, h=h)["coefficient"])

@@ -430,11 +430,7 @@ def first_lyapunov_coefficient(fld, z, params=None):
                                "defined where a pair is purely imaginary (locate it with continuation)")
     omega = float(w[i].imag)
     others = [k for k in range(w.size) if k != i and abs(w[k] - np.conj(w[i])) > COMPLEX_TOL * max(1.0, abs(w[i]))]
-    zero = [k for k in others if abs(w[k]) <= HOPF_TOL * max(1.0, abs(w[i]))]
-    if zero:  # A^{-1} below does not exist: the centre manifold is 3-dimensional
-        raise GandynamicsError(f"a zero-Hopf point (fold-Hopf, codimension two): J has the eigenvalue "
-                               f"{w[zero[0]].real:z.3g} besides the pair +-{omega:z.6g}i, so the first Lyapunov "
-                               "coefficient (which needs J invertible) is not defined and no criticality follows")
+    _refuse_codimension_two(w, others, w[i], flow=True, what="the first Lyapunov coefficient")
     # refine the eigenvector for exactly i omega (the point is a Hopf point up to rounding)
     q = vr[:, i] / np.linalg.norm(vr[:, i])
     pl = vl[:, i]                       # conj(pl)^T A = w_i conj(pl)^T, i.e. A^T conj? -> <pl, .> works
@@ -448,6 +444,48 @@ def first_lyapunov_coefficient(fld, z, params=None):
     c1 = 0.5 * np.vdot(pl, C(q, q, qb) - 2 * B(q, a1) + B(qb, a2))
     l1 = float(c1.real / omega)
     return {"lyapunov": l1, "c1": complex(c1), "frequency": omega, "q": q, "p": pl}
+
+
+def _refuse_codimension_two(w, others, lam, flow: bool, what: str) -> None:
+    """Refuse a normal form at a point of codimension two: the formulas of :func:`first_lyapunov_coefficient` and
+    :func:`map_normal_form` reduce to a centre manifold spanned by the critical eigenvalue ``lam`` (and its conjugate)
+    alone, and their resolvents (``A^{-1}`` and ``(2 i omega I - A)^{-1}`` for a Hopf point, ``(A - I)^{-1}`` for a
+    flip, ``(I - A)^{-1}`` and ``(mu0^2 I - A)^{-1}`` for a Neimark-Sacker point) are singular exactly when another
+    eigenvalue lies at their point of the critical set (the imaginary axis of a flow, the unit circle of a map).  So
+    any other eigenvalue ``w[others]`` on the critical set (within :data:`HOPF_TOL`) makes a point of codimension
+    two, named as Kuznetsov (2004, ch. 8 and 9) names it (zero-Hopf, double Hopf, fold-flip, flip-Neimark-Sacker,
+    fold-Neimark-Sacker, double Neimark-Sacker); a Neimark-Sacker pair ``e^{+-i theta}`` with ``e^{i k theta} = 1``,
+    ``k = 3, 4`` is a strong resonance (Kuznetsov 2004, Theorem 4.6 excludes k = 1..4; k = 1, 2 are no complex pair).
+    Raises GandynamicsError saying which, with the eigenvalue, and that ``what`` is not defined there."""
+    scale = max(1.0, abs(lam))
+    on = [k for k in others if (abs(w[k].real) <= HOPF_TOL * max(1.0, abs(w[k])) if flow
+                                else abs(abs(w[k]) - 1.0) <= HOPF_TOL)]
+    pair = f"+-{abs(lam.imag):z.6g}i" if flow else (f"{lam.real:z.6g}" if abs(lam.imag) <= COMPLEX_TOL else
+                                                   f"{lam.real:z.6g} +- {abs(lam.imag):z.6g}i")
+    crit = "the pair " + pair if flow or abs(lam.imag) > COMPLEX_TOL else "the multiplier " + pair
+    if on:
+        v = w[on[0]]
+        real = abs(v.imag) <= COMPLEX_TOL * max(1.0, abs(v))
+        if flow:
+            name = ("a zero-Hopf point (fold-Hopf" if abs(v) <= HOPF_TOL * scale else
+                    "a double Hopf point (Hopf-Hopf")
+        elif abs(lam.imag) <= COMPLEX_TOL:  # a flip
+            name = ("a fold-flip point (" if real and v.real > 0 else "a flip point of multiplicity two (" if real
+                    else "a flip-Neimark-Sacker point (")
+        else:
+            name = ("a fold-Neimark-Sacker point (" if real and v.real > 0 else "a flip-Neimark-Sacker point (" if real
+                    else "a double Neimark-Sacker point (")
+        name = name + (", " if name.endswith(("Hopf", "Hopf-Hopf")) else "") + "codimension two)"
+        shown = f"{v.real:z.3g}" if real else f"{v.real:z.6g} {'+' if v.imag >= 0 else '-'} {abs(v.imag):z.6g}i"
+        raise GandynamicsError(f"{name}: {'J has the eigenvalue' if flow else 'the map has the multiplier'} {shown} "
+                               f"besides {crit}, so {what} (of a centre manifold of the critical eigenvalues alone) is "
+                               "not defined and no criticality follows")
+    if not flow and abs(lam.imag) > COMPLEX_TOL:
+        for k in (3, 4):
+            if abs(lam**k - 1.0) <= HOPF_TOL * k:
+                raise GandynamicsError(f"a strong resonance 1:{k} (codimension two): the multipliers {crit} are "
+                                       f"e^(+-2 pi i/{k}), where {what} does not decide the dynamics (resonant terms "
+                                       "of the same order) and no criticality follows")
 
 
 def _map_derivatives(fld, method, z, p, h):
@@ -510,6 +548,8 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
         if abs(w[i] + 1) > HOPF_TOL:
             raise GandynamicsError(f"not a flip point: the multiplier nearest -1 is {w[i].real:z.6g}{w[i].imag:+z.6g}i "
                                    f"(farther than {HOPF_TOL:zg}); the normal form is defined at a multiplier -1")
+        _refuse_codimension_two(w, [k for k in range(w.size) if k != i], w[i], flow=False,
+                                what="the flip's normal-form coefficient")
         q = vr[:, i].real
         q = q / np.linalg.norm(q)
         pl = vl[:, i].real
@@ -526,6 +566,8 @@ def map_normal_form(fld, method: str, kind: str, z, params=None, h: float = None
             raise GandynamicsError(f"not a Neimark-Sacker point: the complex multiplier nearest the unit circle has "
                                    f"modulus {abs(w[i]):z.9g}; the normal form is defined where a pair lies on it")
         mu0 = w[i]
+        _refuse_codimension_two(w, [k for k in range(w.size) if k != i and abs(w[k] - np.conj(mu0)) > COMPLEX_TOL],
+                                mu0, flow=False, what="the Neimark-Sacker normal-form coefficient")
         q = vr[:, i] / np.linalg.norm(vr[:, i])
         pl = vl[:, i]
         pl = pl / np.conj(np.vdot(pl, q))
@@ -1212,6 +1254,8 @@ def _locate(prob, kind, x0, t0, x1, t1, H, Hx, tests, discrete):
 def _map_nf(prob, kind, z, a):
     try:
         nf = map_normal_form(prob.fld, prob.method, kind, z, prob.pv(a), prob.h(a))
+    except GandynamicsError as exc:  # (a point of codimension two: no coefficient exists)
+        return {"normal_form": None, "criticality": f"not defined: {exc}"}
     except Exception as exc:  # noqa: BLE001 - symbolic derivatives unavailable: report the event without it
         return {"normal_form": None, "criticality": f"unknown ({type(exc).__name__})"}
     if nf is None:
