@@ -234,8 +234,8 @@ def _declared_is_wrong(fld, p, residual: float, found) -> None:
             if found is not None else "Newton's method found no zero from it either (runs read NaN distances)")
     warnings.warn(GandynamicsWarning(f"the declared equilibrium ({eq}) of {fld.name} is not a zero of F at the game's "
                                      f"own hyperparameters{at}: |F| = {residual:z.3g} there"
-                                     + ("" if math.isfinite(residual) else " (F is not finite there: a derivative "
-                                        "of the losses is undefined or infinite)")
+                                     + ("" if math.isfinite(residual) else
+                                        f" (F is not finite there: {fld.why_not_finite(fld.equilibrium, p)})")
                                      + f"; {then} (check the "
                                      "game's equilibrium=)"), stacklevel=3)
 
@@ -291,14 +291,11 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
         # the game's own claim does not hold (judged at the runs' 1e-10, not at a tighter tol asked here)
         _declared_is_wrong(fld, p, r0, sol.x if ok else None)
     if not ok:
-        big = 0.0
+        overflow = False
         if not math.isfinite(r0):  # Newton cannot start where F is not finite (hybr returns the start)
-            big = float(np.max(np.abs(np.concatenate([np.ravel(z0), np.ravel(p)])), initial=0.0))
-            why = (f"F is not finite there (|F| = {r0:z.3g}: "
-                   + (f"its values overflow the doubles, with a hyperparameter or coordinate of {big:z.3g}"
-                      if big > 1e100 else
-                      "a derivative of the losses is undefined or infinite at that point, as that of sqrt(u) or |u| "
-                      "at u = 0") + ")")
+            reason = fld.why_not_finite(z0, p)
+            overflow = "overflows the doubles" in reason
+            why = f"F is not finite there (|F| = {r0:z.3g}: {reason})"
         elif not res < tol:
             why = f"residual ||F|| = {res:z.3g} (needs < {tol:zg})"
         else:
@@ -306,7 +303,7 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
         where = np.round(z0, 6).tolist()
         if start is None and fld.equilibrium is not None:
             where = f"{where} (the declared equilibrium of {fld.name})"
-        advice = ("give smaller values" if big > 1e100 else
+        advice = ("give values at which F fits in the doubles (smaller hyperparameters or start)" if overflow else
                   "give another start point (start=; on the command line --at or --start, where the command takes "
                   "one) or check the regularizers")
         raise GandynamicsError(f"equilibrium search from {where} failed: {why}; {advice}")

@@ -701,6 +701,58 @@ class VectorField:
         sub.update(zip(self.hyper, [sp.Float(v) for v in p]))
         return self.DF.xreplace(sub)
 
+    #: the most operations of F (or DF) :meth:`why_not_finite` evaluates in high precision (a larger field gets the
+    #: general answer)
+    WHY_OPS_MAX = 20000
+
+    def why_not_finite(self, z, params=None, jacobian: bool = False) -> str:
+        """Why ``F`` (``DF`` with ``jacobian``) is not finite at ``z``, in words, from its exact value there (sympy at
+        50 digits, the point's and hyperparameters' doubles taken exactly): an entry whose exact value is a finite
+        number beyond the largest double overflows (``exp(m x)`` at ``m x = 800``: about 2.7e347); an entry that is
+        infinite, undefined or complex lies outside the losses' domain or at a point where a derivative is infinite
+        (``log(u)`` at ``u <= 0``, ``sqrt(u)``'s derivative at ``u = 0``).  A field of more than
+        :data:`WHY_OPS_MAX` operations, or an entry its exact evaluation cannot decide, gets the general answer
+        naming both causes.  The one text of every "not finite" refusal (an equilibrium search, a spectrum)."""
+        general = ("overflowing values, or a point outside the losses' domain or where a derivative of them is "
+                   "infinite (as exp of a large argument, log(u) at u <= 0, sqrt(u)'s derivative at u = 0)")
+        try:
+            z = self.point(z)
+            p = self._p(params)
+            M = self.DF if jacobian else self.F
+            if sp.count_ops(M) > self.WHY_OPS_MAX:
+                return general
+            sub = {s: sp.Float(float(v), 50) for s, v in zip(self.z + tuple(self.hyper), list(z) + list(p))}
+            what = "DF" if jacobian else "F"
+            exact = 0
+            for idx, e in enumerate(M):
+                val = sp.sympify(e).xreplace(sub).evalf(50)
+                where = f"{what}[{idx // self.n}, {idx % self.n}]" if jacobian else f"F[{idx}] ({self.names[idx]})"
+                if val.is_real and val.is_finite and val.is_Number:
+                    if abs(val) > sp.Float(np.finfo(float).max):
+                        import mpmath
+                        lg = mpmath.log10(abs(val._to_mpmath(80)))  # (the number itself has no double)
+                        sign = "" if val > 0 else "-"
+                        if lg < 1e6:
+                            e10 = int(mpmath.floor(lg))
+                            size = f"{sign}{float(mpmath.power(10, lg - e10)):z.3g}e+{e10}"
+                        else:  # (the mantissa is lost to the exponent's digits)
+                            size = f"{sign}10^({float(lg):z.3g})"
+                        return f"{where} overflows the doubles: its exact value there is about {size} (beyond 1.8e308)"
+                    exact += 1
+                    continue
+                if val.is_Number and val.is_real is False or val.has(sp.I):
+                    return (f"{where} is complex there: the point lies outside the losses' domain (as log(u) at u <= 0 "
+                            "or sqrt(u) at u < 0)")
+                if val in (sp.zoo, sp.oo, -sp.oo, sp.nan) or val.has(sp.zoo, sp.oo, sp.nan):
+                    return (f"{where} is undefined or infinite there: a derivative of the losses is infinite at that "
+                            "point, as that of sqrt(u) or |u| at u = 0, or the point lies outside their domain")
+            if exact == len(M):  # (every entry a double's worth, its floating-point value not: a product inf * 0)
+                return (f"an intermediate value of {what} overflows the doubles (its exact value there is finite and "
+                        "within them; a hyperparameter or coordinate squared or exponentiated beyond 1.8e308)")
+            return general
+        except Exception:  # noqa: BLE001 - an explanation only: never its own error
+            return general
+
     @cached_property
     def _kink_atoms(self) -> list:
         """The subexpressions of F at which it may fail to be differentiable (``Abs``, ``sign``,

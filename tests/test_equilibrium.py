@@ -330,17 +330,41 @@ def test_an_equilibrium_where_f_s_terms_are_large_and_cancel_is_found(c):
     assert z[0] == pytest.approx(4.8, rel=1e-9 if c <= 1e3 else 1e-7) and abs(z[1]) <= 1e-12
 
 
-@pytest.mark.parametrize("value", [1e200, 1e308])
-def test_a_search_where_f_overflows_says_so_not_that_a_derivative_is_undefined(value):
-    """A new user's finding: --param m=1e308 (F overflowed at the declared point) was explained as 'a derivative of
-    the losses is undefined or infinite ..., as that of sqrt(u) or |u| at u = 0'."""
+@pytest.mark.parametrize("case", ["square 1e200", "square 1e308", "exp 800", "exp -800", "cosh 720", "power 1e80",
+                                  "sqrt' at 0", "log at 0", "log below 0", "x^(3/2) below 0"])
+def test_a_search_where_f_is_not_finite_says_why_overflow_or_domain(case):
+    """New users' and a reviewer's findings: --param m=1e308 (F overflowed at the declared point) was explained as 'a
+    derivative of the losses is undefined or infinite ..., as that of sqrt(u) or |u| at u = 0', and so was exp(m x)
+    at m = 800 with moderate values (the old rule looked for a value above 1e100).  The reason is read from F's exact
+    value there (VectorField.why_not_finite): a generator of fields that overflow (a finite exact value beyond the
+    doubles) and of points outside the losses' domain or where a derivative is infinite; each is named as what it
+    is, with the offending entry."""
     import sympy as sp
 
     from gandynamics import Game, GandynamicsError, VectorField
     from gandynamics.equilibrium import find_equilibrium
     x, y, m = sp.symbols("x y m", real=True)
-    fld = VectorField(Game([x], [y], (x - m) ** 2 / 2 + x * y, -x * y + y**2 / 2 * m**2, hyper={m: 1.0},
-                           equilibrium=(1, 0)))
-    with pytest.raises(GandynamicsError, match=r"overflow the doubles, with a hyperparameter or coordinate of "
-                                               r"1e\+(200|308)\); give smaller values$"):
-        find_equilibrium(fld, {"m": value})
+    loss, value, start, kind = {
+        "square 1e200": ((x - m) ** 2 / 2, 1e200, 1.0, "intermediate"),
+        "square 1e308": ((x - m) ** 2 / 2 + x * m**2, 1e308, 1.0, "overflow"),
+        "exp 800": (sp.exp(m * x) / m, 800.0, 1.0, "overflow"),
+        "exp -800": (sp.exp(m * x) / m, -800.0, -1.0, "overflow"),
+        "cosh 720": (sp.cosh(m * x), 720.0, 1.0, "overflow"),
+        "power 1e80": (x**5 * m, 1.0, 1e80, "overflow"),
+        "sqrt' at 0": (sp.sqrt(x**2 + m - 1) ** 3 / 3 + sp.sqrt(sp.Abs(x)), 1.0, 0.0, "infinite"),
+        "log at 0": (x * sp.log(x) * m, 1.0, 0.0, "infinite"),
+        "log below 0": (x * sp.log(x) * m, 1.0, -2.0, "complex"),
+        "x^(3/2) below 0": (m * x ** sp.Rational(5, 2), 1.0, -2.0, "complex"),
+    }[case]
+    fld = VectorField(Game([x], [y], loss + x * y, -x * y + y**2 / 2 * m**2, hyper={m: 1.0}))
+    with pytest.raises(GandynamicsError) as err:
+        find_equilibrium(fld, {"m": value}, start=[start, 0.0])
+    msg = str(err.value)
+    assert "F[0] (x)" in msg or kind == "intermediate", msg
+    if kind == "intermediate":  # (y m^2 at y = 0: inf * 0 in the doubles, 0 exactly)
+        assert "an intermediate value of F overflows the doubles" in msg and "fits in the doubles" in msg, msg
+    elif kind == "overflow":
+        assert "overflows the doubles: its exact value there is about" in msg and "fits in the doubles" in msg, msg
+    else:
+        assert "overflow" not in msg and ("is complex there" if kind == "complex" else "undefined or infinite") in msg
+    assert "\n" not in msg

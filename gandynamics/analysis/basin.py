@@ -235,7 +235,8 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     zstar, _ = find_equilibrium(fld, pd)
     A = fld.eval_DF(zstar, p)
     if not np.all(np.isfinite(A)):
-        raise GandynamicsError("the Jacobian is not finite at the equilibrium")
+        raise GandynamicsError(f"the Jacobian is not finite at the equilibrium: "
+                               f"{fld.why_not_finite(zstar, p, jacobian=True)}")
     count = [0]
     jumps = {}   # radius -> the RegionMeetsJump that refused its ball
     mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0])

@@ -644,7 +644,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         raise GandynamicsError(f"the region does not contain the equilibrium {np.round(zstar, 6).tolist()}")
     A = fld.eval_DF(zstar, p)
     if not np.all(np.isfinite(A)):
-        raise GandynamicsError("the Jacobian is not finite at the equilibrium")
+        raise GandynamicsError(f"the Jacobian is not finite at the equilibrium: "
+                               f"{fld.why_not_finite(zstar, p, jacobian=True)}")
     bad = fld.nonsmooth_at(zstar, pd)
     if bad:
         from .nonsmooth import not_differentiable

@@ -140,9 +140,8 @@ def analysis_point(fld, params=None, at=None, tol: float = 1e-10, note: list | N
         z = fld.point(at)
         res = norm(fld.eval_F(z, params))
         if not math.isfinite(res):  # (the Jacobian there may be finite: log(x) y at x < 0 printed eigenvalues +-i)
-            raise GandynamicsError(f"F is not finite at ({', '.join(f'{v:zg}' for v in z)}) (|F| = {res:zg}): the point "
-                                   "lies outside the domain of the losses (as log(u) at u <= 0 or sqrt(u) at u < 0); "
-                                   "give a point where F is defined")
+            raise GandynamicsError(f"F is not finite at ({', '.join(f'{v:zg}' for v in z)}) (|F| = {res:zg}): "
+                                   f"{fld.why_not_finite(z, params)}; give a point where F is defined and finite")
         if tol < math.inf and not res < tol:
             try:
                 zr, rr = find_equilibrium(fld, params, start=z, tol=tol)
@@ -301,7 +300,7 @@ def _spectrum(fld, params, at, tol, k, which) -> SpectralReport:
         pv = fld.param_vector(params) if not isinstance(params, np.ndarray) else params
         eigs, J = _leading(fld, z, pv, k, which)
         if not np.all(np.isfinite(eigs)):
-            raise GandynamicsError(f"the Jacobian is not finite at the point")
+            raise GandynamicsError(f"the Jacobian is not finite at the point: {fld.why_not_finite(z, pv, jacobian=True)}")
         alpha = spectral_abscissa(eigs)
         if which != "LR":
             verdict = f"no verdict from the {k} eigenvalues of {WHICH[which]} (use which='LR')"
@@ -316,7 +315,8 @@ def _spectrum(fld, params, at, tol, k, which) -> SpectralReport:
                               note="; ".join(snapped))
     J = fld.eval_J(z, params)
     if not np.all(np.isfinite(J)):
-        raise GandynamicsError(f"the Jacobian is not finite at {z.tolist()}")
+        raise GandynamicsError(f"the Jacobian is not finite at {z.tolist()}: "
+                               f"{fld.why_not_finite(z, params, jacobian=True)}")
     eigs = _real_double_eigenvalues(J, np.linalg.eigvals(J))
     order = np.lexsort((-eigs.imag, -eigs.real))
     eigs = eigs[order]
