@@ -1330,3 +1330,32 @@ def test_the_certified_brackets_hold_the_exact_constants_where_the_extremum_is_o
         D = mpmath.matrix([[mpmath.mpf(a) + 2 * uw, b], [-b, c]])
         norm = max(mpmath.svd_r(D, compute_uv=False))
         assert mpmath.mpf(rep.lipschitz.lo) <= norm, (rep.lipschitz.lo, norm)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-300, 307.5), st.floats(-3, 3), st.floats(-1, 1), st.floats(0, 2), st.integers(0, 2**32 - 1))
+def test_a_region_contains_projects_and_samples_alike_at_every_scale(log_r, cx, u, far, seed):
+    """A reviewer's finding: numpy's norm squares its entries, so a ball of radius above ~1e154 said it did not contain
+    its own points and projected every outside point to its centre (rates over ball:1e306 lost their measured rate).
+    At every scale from 1e-300 to 1e307.5, for balls and boxes: the centre and the sampled points are inside, a point
+    at ``1 + far`` radii is inside exactly when ``far <= 1``, and its projection is inside, on the ray from the centre,
+    at the radius (a ball) or the clipped point (a box)."""
+    r = 10.0 ** log_r
+    c = np.array([cx, -cx]) * r / 4
+    rng = np.random.default_rng(seed)
+    ball, box = Region.ball(c, r), Region.box(c - r, c + r)
+    d = np.array([math.cos(u * math.pi), math.sin(u * math.pi)])
+    for reg in (ball, box):
+        assert reg.contains(c, slack=0.0)
+        pts = reg.sample(20, rng)
+        assert np.all(np.isfinite(pts)) and all(reg.contains(p) for p in pts)
+    z = c + d * r * far
+    assert ball.contains(z) == (far <= 1.0 + 1e-12)
+    pz = ball.project(z)
+    assert ball.contains(pz)
+    if far > 1.0:
+        assert math.hypot(*((pz - c) / r)) == pytest.approx(1.0, rel=1e-12)
+        assert np.allclose((pz - c) / r, d, rtol=1e-9, atol=1e-9)
+    else:
+        assert np.array_equal(pz, z)
+    assert np.array_equal(box.project(z), np.clip(z, c - r, c + r))

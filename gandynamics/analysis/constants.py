@@ -61,6 +61,7 @@ import sympy as sp
 from scipy import optimize
 
 from .._display import bound
+from ..equilibrium import norm
 from ..errors import GandynamicsError
 from ..validate import optional_flag, plain_float
 from .intervals import NE0, JacobianEnclosure, matrix_bounds
@@ -111,8 +112,8 @@ class Region:
     def contains(self, z, slack: float = 1e-12) -> bool:
         z = np.asarray(z, dtype=float)
         if self.kind == "ball":
-            return bool(np.linalg.norm(z - self.center) <= self.radius * (1 + slack))
-        w = slack * np.maximum(1.0, np.abs(self.hi - self.lo))
+            return bool(norm(z - self.center) <= self.radius * (1 + slack))  # (hypot: no overflow of squares)
+        w = 2 * slack * np.maximum(0.5, self.hi / 2 - self.lo / 2)  # (halves: 1e308 - (-1e308) overflows)
         return bool(np.all(z >= self.lo - w) and np.all(z <= self.hi + w))
 
     def meets(self, lo, hi) -> bool:
@@ -121,7 +122,7 @@ class Region:
         if self.kind == "box":
             return bool(np.all(hi >= self.lo) and np.all(lo <= self.hi))
         nearest = np.clip(self.center, lo, hi)
-        return bool(np.linalg.norm(nearest - self.center) <= self.radius * (1 + 1e-9))
+        return bool(norm(nearest - self.center) <= self.radius * (1 + 1e-9))
 
     def project(self, z) -> np.ndarray:
         """The nearest point of the region."""
@@ -129,7 +130,7 @@ class Region:
         if self.kind == "box":
             return np.clip(z, self.lo, self.hi)
         d = z - self.center
-        nd = float(np.linalg.norm(d))
+        nd = norm(d)  # (a ball of radius 1e306: numpy's norm overflowed to inf and every point projected to the centre)
         if nd <= self.radius:
             return z.copy()
         return self.center + d * (self.radius / nd) * (1 - 1e-15)
@@ -138,12 +139,13 @@ class Region:
         """``n`` points of the region: uniform inside, and for a ball half of them on its sphere."""
         d = self.dim
         if self.kind == "box":
-            pts = self.lo + (self.hi - self.lo) * rng.random((n, d))
+            t = rng.random((n, d))
+            pts = self.lo * (1 - t) + self.hi * t  # (not lo + (hi - lo) t: the width of [-1e308, 1e308] overflows)
             corners = np.array([[self.hi[i] if (k >> i) & 1 else self.lo[i] for i in range(d)]
                                 for k in range(min(2 ** d, 256))])
             return np.vstack([pts, corners, (self.lo + self.hi)[None] / 2])
         g = rng.standard_normal((n, d))
-        g /= np.linalg.norm(g, axis=1, keepdims=True)
+        g /= np.linalg.norm(g, axis=1, keepdims=True)  # (standard normal: no overflow)
         m = n // 2
         radii = np.concatenate([np.ones(m), rng.random(n - m) ** (1.0 / d)])
         pts = self.center + self.radius * (1 - 1e-15) * g * radii[:, None]
