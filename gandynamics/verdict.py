@@ -674,7 +674,9 @@ def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
     rate fitted over ``[T/2, T]`` (0.9987 at T = 1000, h = 0.1) predicts ``10^-8`` where a run 10 times longer is
     at ``10^-3``.  Where the per-step slopes fall as a power law's but the log-log slopes disagree, the decay may be
     one whose clock is offset, ``(k + k0)^p`` (a run started on a power law's tail): ``k0`` is found from the ratio of
-    the per-step slopes and the tests repeated against ``log(k + k0)`` (:func:`_offset_power`, the reading's)."""
+    the per-step slopes and the tests repeated against ``log(k + k0)`` (:func:`_offset_power`, the reading's).  An
+    exponent at or above :data:`ALGEBRAIC_P_MIN` (a fall of under 1.4 % over ``[T/4, T]``) is no decay: NaN, as the
+    reading keeps it."""
     idx, dist = np.asarray(idx, dtype=float), np.asarray(dist, dtype=float)
     T = float(life)
     ok = np.isfinite(dist) & (dist > floor) & (idx >= 1.0) & (idx <= T)
@@ -743,6 +745,8 @@ def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
     line = np.polyfit(c, u, 1)
     worst = float(np.max(np.abs(u - np.polyval(line, c))))
     if not (worst <= ALGEBRAIC_LINE * float(np.max(np.abs(u - u[0]))) and abs(line[0] * q2 - 1.0) <= ALGEBRAIC_AGREE):
+        return math.nan
+    if not q2 < ALGEBRAIC_P_MIN:  # (no decay to speak of: the reading's rule, _algebraic_kept)
         return math.nan
     return float(q2)
 

@@ -1429,3 +1429,7 @@ def test_a_run_standing_still_is_no_algebraic_decay(p, level):
     alg = np.asarray(r.algebraic).reshape(60, 3)
     assert np.all(np.isnan(alg[:, :2])), alg[:2]
     assert ALGEBRAIC_P_MIN < p and np.allclose(alg[:, 2], -0.5, atol=0.02), alg[:2, 2]
+    # the NumPy reference (a reviewer's finding: it returned p = -1e-06 where the reading read none)
+    from gandynamics.verdict import algebraic_exponent
+    assert math.isnan(algebraic_exponent(k, rows[0], T)) and algebraic_exponent(k, rows[2], T) == pytest.approx(
+        -0.5, abs=0.02)
