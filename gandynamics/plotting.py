@@ -54,7 +54,7 @@ from scipy import optimize  # noqa: E402
 from .errors import GandynamicsError  # noqa: E402
 
 __all__ = [
-    "STYLE", "METHOD_COLORS", "symbol", "style",
+    "STYLE", "METHOD_COLORS", "symbol", "style", "canvas", "text_scale", "text_sizes", "TEXT_WIDTH",
     "direction_field", "phase_portrait", "equilibrium_point", "slice_center",
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
@@ -112,6 +112,52 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eps", "zeta", "eta", "t
 def style():
     """A context manager applying :data:`STYLE` (``with style(): ...``)."""
     return plt.rc_context(STYLE)
+
+
+#: the widest canvas (inches) whose text keeps the sizes of the rcParams (:data:`STYLE`'s 8-9.5 pt): a wider figure's
+#: text is scaled by the square root of its width over this (:func:`text_scale`; 1.29 at 15 inches), so that shown at
+#: page width (a PNG of the gallery in a README or a paper, some 6-7 inches) it stays legible.  The widest figures of the
+#: gallery (14-15 inches, three or four panels) had their 8 pt tick labels shown at 3.5 pt (the figure review); text
+#: scaled with the width itself (1.67 at 15 inches), or its power 3/4, crowded them: a legend over an axis label, long
+#: axis labels into the next panel, a suptitle wider than the panels
+TEXT_WIDTH = 9.0
+#: the rcParams of text sizes that :func:`canvas` scales (named sizes, ``"small"``, follow ``font.size``)
+TEXT_SIZES = ("font.size", "axes.titlesize", "axes.labelsize", "legend.fontsize", "legend.title_fontsize",
+              "xtick.labelsize", "ytick.labelsize", "figure.titlesize", "figure.labelsize")
+
+
+def text_scale(width: float) -> float:
+    """The factor of a canvas ``width`` inches wide on the text sizes: ``max(1, width / TEXT_WIDTH) ** 0.5``."""
+    from .validate import positive
+    return max(1.0, positive(width, "width") / TEXT_WIDTH) ** 0.5
+
+
+def text_sizes(width: float) -> dict:
+    """The rcParams of :data:`TEXT_SIZES` scaled for a canvas ``width`` inches wide (:func:`text_scale`), from their
+    current values (named sizes are left as they are: relative to ``font.size``, they follow it)."""
+    k = text_scale(width)
+    out = {}
+    for key in TEXT_SIZES:
+        v = matplotlib.rcParams.get(key)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[key] = float(v) * k
+    return out
+
+
+from contextlib import contextmanager  # noqa: E402
+
+
+@contextmanager
+def canvas(nrows: int = 1, ncols: int = 1, *, figsize, **kw):
+    """``with canvas(1, 3, figsize=(15, 5)) as (fig, axes): ...``: :func:`matplotlib.pyplot.subplots` (with
+    ``layout="constrained"`` unless another is given) under the current rcParams' text sizes scaled for the figure's
+    width (:func:`text_sizes`: a 15-inch figure's text 1.29 times as large as a 9-inch one's), in force for what is drawn
+    and saved inside the block (matplotlib reads the sizes when it makes a text, and tick labels made at draw time
+    copy the first tick's).  Every figure of the gallery (:mod:`gandynamics.studies`) is made with it."""
+    kw.setdefault("layout", "constrained")
+    with plt.rc_context(text_sizes(figsize[0])):
+        fig, axes = plt.subplots(nrows, ncols, figsize=figsize, **kw)
+        yield fig, axes
 
 
 def symbol(name: str) -> str:

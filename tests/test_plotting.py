@@ -1836,3 +1836,58 @@ def test_an_animation_names_a_norm_of_f_equal_to_the_distance_once(game, same):
     import gc
     del anim
     gc.collect()
+
+
+# ---------------------------------------------------------------------------------------------- text and canvas width
+def _texts(fig):
+    """Every visible text of ``fig`` with its size in points, after a draw (tick labels, titles, labels, legends,
+    annotations, colorbars)."""
+    from matplotlib.text import Text
+    fig.canvas.draw()
+    return [(t.get_text(), t.get_fontsize()) for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("width", [4.0, 9.0, 12.0, 15.0])
+def test_text_scales_with_the_canvas_width(width):
+    # the gallery's 14-15 inch figures kept 8 pt tick labels: shown at page width they were 3.5 pt (the figure review)
+    from gandynamics.plotting import STYLE, TEXT_WIDTH, canvas, style, text_scale
+    k = text_scale(width)
+    assert k == pytest.approx(max(1.0, width / TEXT_WIDTH) ** 0.5)
+    with style():
+        with canvas(1, 3, figsize=(width, 3.5)) as (fig, axes):
+            for ax in axes:
+                ax.plot([0, 1], [0, 1], label="a line")
+                ax.set_title("title")
+                ax.set_xlabel("x label")
+                ax.legend()
+            cb = fig.colorbar(matplotlib.cm.ScalarMappable(), ax=axes[-1], label="colour")
+            fig.suptitle("suptitle")
+            texts = _texts(fig)
+        assert fig.get_layout_engine() is not None  # (constrained, as plt.subplots(..., layout="constrained"))
+        smallest = min(STYLE[k_] for k_ in ("legend.fontsize", "xtick.labelsize", "ytick.labelsize"))
+        assert min(size for _, size in texts) >= smallest * k - 1e-9
+        sizes = dict(texts)
+        assert sizes["x label"] == pytest.approx(STYLE["axes.labelsize"] * k)
+        assert sizes["a line"] == pytest.approx(STYLE["legend.fontsize"] * k)
+        assert cb.ax.yaxis.get_ticklabels()[0].get_fontsize() == pytest.approx(STYLE["ytick.labelsize"] * k)
+        assert matplotlib.rcParams["font.size"] == STYLE["font.size"]  # (the block's sizes end with it)
+        plt.close(fig)
+
+
+def test_text_sizes_follow_the_callers_rcparams():
+    from gandynamics.plotting import text_sizes
+    with matplotlib.rc_context({"font.size": 12.0, "xtick.labelsize": "small"}):
+        got = text_sizes(18.0)
+    assert got["font.size"] == pytest.approx(12.0 * 2 ** 0.5) and "xtick.labelsize" not in got  # (named: follows)
+    with pytest.raises(GandynamicsError):
+        text_sizes(-1.0)
+
+
+def test_every_study_figure_is_made_on_a_canvas():
+    # (a figure made with plt.subplots in a study would keep the unscaled text sizes)
+    import pathlib
+    import re
+    root = pathlib.Path(__file__).resolve().parents[1] / "gandynamics" / "studies"
+    bad = [f"{p.name}: {m.group(0)}" for p in sorted(root.glob("*.py"))
+           for m in re.finditer(r"plt\.(subplots|figure|subplot_mosaic)\(", p.read_text())]
+    assert not bad, bad

@@ -112,6 +112,7 @@ def _table(ctx, game_name, fields):
           needs=("gandynamics.simulate", "gandynamics.analysis.rates", "gandynamics.analysis.constants",
                  "game:lq-wgan"), order=60)
 def study(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from ..analysis import find_equilibrium, spectrum
     from ..analysis.rates import local_rate
@@ -144,18 +145,18 @@ def study(ctx):
                 ctx.check(f"{game_name}, {label}: measured EFTP rate vs local rate (h = {H})", tr.rate, rho,
                           "simulate vs rates.local_rate (docs/mathematics.md §5.4)", tol=3e-3)
         if game_name == "dirac":
-            fig, axes = plt.subplots(1, 4, figsize=(14.0, 3.9), layout="constrained")
-            for ax, (label, fld), (_, tr, col) in zip(axes, fields, trs):
-                phase_portrait(fld, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), n=31, density=0.7,
-                               trajectories=[("EFTP", tr, col)], title=label, ax=ax, legend=False)
-            fig.suptitle(f"Asymmetric regularization (reading R-a) on the Dirac-GAN: EFTP trajectories, h = {H}, start (1, 1) (white circle)")
-            ctx.save(fig, stem, "Dirac-GAN: streamlines of each regularized field with its EFTP trajectory")
-        fig, ax = plt.subplots(figsize=(8.8, 4.4), layout="constrained")
-        convergence(trs, rates=pred, ax=ax, legend="outside",
-                    title=f"{game_name}{' (assumed example)' if game_name == 'lq-wgan' else ''}, EFTP h = {H}: "
-                          "distance to each variant's own equilibrium; dashed: local rate")
-        ctx.save(fig, stem + "_convergence", f"{game_name}: distance to the equilibrium under EFTP without "
-                                             "regularization, Tikhonov only, R1 only and both; predicted local rates dashed")
+            with canvas(1, 4, figsize=(14.0, 3.9)) as (fig, axes):
+                for ax, (label, fld), (_, tr, col) in zip(axes, fields, trs):
+                    phase_portrait(fld, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), n=31, density=0.7,
+                                   trajectories=[("EFTP", tr, col)], title=label, ax=ax, legend=False)
+                fig.suptitle(f"Asymmetric regularization (reading R-a) on the Dirac-GAN: EFTP trajectories, h = {H}, start (1, 1) (white circle)")
+                ctx.save(fig, stem, "Dirac-GAN: streamlines of each regularized field with its EFTP trajectory")
+        with canvas(figsize=(8.8, 4.4)) as (fig, ax):
+            convergence(trs, rates=pred, ax=ax, legend="outside",
+                        title=f"{game_name}{' (assumed example)' if game_name == 'lq-wgan' else ''}, EFTP h = {H}: "
+                              "distance to each variant's own equilibrium; dashed: local rate")
+            ctx.save(fig, stem + "_convergence", f"{game_name}: distance to the equilibrium under EFTP without "
+                                                 "regularization, Tikhonov only, R1 only and both; predicted local rates dashed")
         tab = _table(ctx, game_name, fields)
         _rb_rows(ctx, game_name, model)
         if game_name == "dirac":

@@ -35,6 +35,7 @@ def draw_ball(ax, center, radius, plane=(0, 1), **kw):
           "docs/math/basin-and-pep.md (Gorbunov, Taylor & Gidel 2022; Taylor, Hendrickx & Glineur 2017; PEPit)",
           needs=("gandynamics.simulate", "gandynamics.analysis.basin"), order=65)
 def study(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from ..analysis import pep
     from ..analysis.basin import basin, monotone_radius
@@ -57,67 +58,67 @@ def study(ctx):
               2 * math.sqrt(EPS - MARGIN), "docs/mathematics.md §4.4", tol=2e-3, rel=True)
     reports = {m: basin(fld, m, margin=MARGIN, radius=radm, max_seconds=GUARD_SECONDS) for m in ("gd", "eg", "eftp")}
     lim = 1.6
-    fig, axes = plt.subplots(1, 3, figsize=(14.5, 5.9), layout="constrained")
-    angles_in = np.linspace(0, 2 * np.pi, 6, endpoint=False) + 0.3
-    conv = []
-    rates = {}
-    one_circle = []  # the methods whose invariant ball is the certified (dashed) ball
-    for ax, (m, rep) in zip(axes, reports.items()):
-        zs = rep.equilibrium
-        trs = []
-        worst = 0.0
-        holds = True
-        for a in angles_in:
-            z0 = zs + 0.98 * rep.radius * np.array([math.cos(a), math.sin(a)])
-            tr = simulate(fld, m, z0, 300, rep.step, equilibrium=zs)
-            k = tr.times
-            holds &= bool(np.all(tr.distance <= tr.distance[0] * rep.rate ** k * (1 + 1e-9) + 1e-15))
-            holds &= bool(np.all(tr.distance <= rep.radius * (1 + 1e-12)))
-            worst = max(worst, float(tr.rate))
-            trs.append(("inside" if not trs else None, tr, "tab:green"))
-        ctx.check(f"{m}: every iterate from 6 starts in B_r obeys |z_k - z*| <= rate^k |z_0 - z*| and stays in B_r "
-                  "(computed: worst measured rate)", worst, rep.rate, "analysis.basin (docs/math/basin-and-pep.md §1)", passed=holds)
-        outs = []
-        for a, rr in ((0.2, 1.5), (2.4, 1.45), (4.0, 1.4)):
-            z0 = zs + rr * np.array([math.cos(a), math.sin(a)])
-            outs.append(("outside" if not outs else None, simulate(fld, m, z0, 300, rep.step, equilibrium=zs),
-                         "tab:orange"))
-        phase_portrait(fld, xlim=(-lim, lim), ylim=(-lim, lim), n=31, density=0.6,
-                       trajectories=[(lab or "_", tr, c) for lab, tr, c in trs + outs],
-                       title=f"{m.upper()}: h = {rep.step:z.4g}, certified ρ ≤ {rep.rate:z.4f}", ax=ax, legend=False)
-        draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}", zorder=2.4)
-        region = draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.6, zorder=2.2,
-                           label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
-        same = math.isclose(rep.radius, rep.region_radius, rel_tol=1e-9)
-        # (its own colour: in the green of the runs from inside, the legend had two identical entries, a reviewer's
-        # finding)
-        ball = draw_ball(ax, zs, rep.radius, ls="-", color="tab:purple", lw=1.6, zorder=2,
-                         label=f"invariant starts: r = {rep.radius:z.4f}" + (" (the same ball)" if same else ""))
-        if same:  # (gd: the invariant ball is the whole certified ball) one circle in alternating dashes of both
-            # colours, as the portraits draw runs that lie on one another; the legend keeps each line's own style
-            interleave_dashes([region, ball])
-            one_circle.append(m.upper())
-        ax.set_xlim(-lim, lim)
-        ax.set_ylim(-lim, lim)
-        ax.set_aspect("equal")
-        # below the panel, not over it: inside, it hid the start of an orange trajectory
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
-        lab = f"{m.upper()} (start in $B_r$)"
-        # each method in its colour (METHOD_COLORS); eg and eftp coincide on the log scale: the one drawn last is
-        # marked on the other by convergence(), so that both show (a dotted eg under eftp's line was hidden)
-        conv.append((lab, trs[0][1], METHOD_COLORS[m]))
-        rates[lab] = rep.rate
-    conv.sort(key=lambda item: item[0].startswith("EG"))
-    fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from the starts (white circles) "
-                 "inside the invariant ball in green, outside in orange")
-    same_text = (f"; where it is the dashed ball, for {' and '.join(one_circle)}, one circle in alternating dashes of "
-                 "both colours" if one_circle else "")
-    ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
-             f"invariant ball of starts (solid{same_text}) of GD, EG and EFTP, with trajectories from inside and outside")
-    fig, ax = plt.subplots(figsize=(8.0, 4.2), layout="constrained")
-    convergence(conv, rates=rates, anchor=0.0, ax=ax, legend="outside", rate_kind="certified",
-                title="distance from a start on the invariant ball; dashed: certified rate (an upper bound)")
-    ctx.save(fig, "basin_dirac_convergence", "Distances of one trajectory per method against the certified rate")
+    with canvas(1, 3, figsize=(14.5, 5.9)) as (fig, axes):
+        angles_in = np.linspace(0, 2 * np.pi, 6, endpoint=False) + 0.3
+        conv = []
+        rates = {}
+        one_circle = []  # the methods whose invariant ball is the certified (dashed) ball
+        for ax, (m, rep) in zip(axes, reports.items()):
+            zs = rep.equilibrium
+            trs = []
+            worst = 0.0
+            holds = True
+            for a in angles_in:
+                z0 = zs + 0.98 * rep.radius * np.array([math.cos(a), math.sin(a)])
+                tr = simulate(fld, m, z0, 300, rep.step, equilibrium=zs)
+                k = tr.times
+                holds &= bool(np.all(tr.distance <= tr.distance[0] * rep.rate ** k * (1 + 1e-9) + 1e-15))
+                holds &= bool(np.all(tr.distance <= rep.radius * (1 + 1e-12)))
+                worst = max(worst, float(tr.rate))
+                trs.append(("inside" if not trs else None, tr, "tab:green"))
+            ctx.check(f"{m}: every iterate from 6 starts in B_r obeys |z_k - z*| <= rate^k |z_0 - z*| and stays in B_r "
+                      "(computed: worst measured rate)", worst, rep.rate, "analysis.basin (docs/math/basin-and-pep.md §1)", passed=holds)
+            outs = []
+            for a, rr in ((0.2, 1.5), (2.4, 1.45), (4.0, 1.4)):
+                z0 = zs + rr * np.array([math.cos(a), math.sin(a)])
+                outs.append(("outside" if not outs else None, simulate(fld, m, z0, 300, rep.step, equilibrium=zs),
+                             "tab:orange"))
+            phase_portrait(fld, xlim=(-lim, lim), ylim=(-lim, lim), n=31, density=0.6,
+                           trajectories=[(lab or "_", tr, c) for lab, tr, c in trs + outs],
+                           title=f"{m.upper()}: h = {rep.step:z.4g}, certified ρ ≤ {rep.rate:z.4f}", ax=ax, legend=False)
+            draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}", zorder=2.4)
+            region = draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.6, zorder=2.2,
+                               label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
+            same = math.isclose(rep.radius, rep.region_radius, rel_tol=1e-9)
+            # (its own colour: in the green of the runs from inside, the legend had two identical entries, a reviewer's
+            # finding)
+            ball = draw_ball(ax, zs, rep.radius, ls="-", color="tab:purple", lw=1.6, zorder=2,
+                             label=f"invariant starts: r = {rep.radius:z.4f}" + (" (the same ball)" if same else ""))
+            if same:  # (gd: the invariant ball is the whole certified ball) one circle in alternating dashes of both
+                # colours, as the portraits draw runs that lie on one another; the legend keeps each line's own style
+                interleave_dashes([region, ball])
+                one_circle.append(m.upper())
+            ax.set_xlim(-lim, lim)
+            ax.set_ylim(-lim, lim)
+            ax.set_aspect("equal")
+            # below the panel, not over it: inside, it hid the start of an orange trajectory
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize="small")
+            lab = f"{m.upper()} (start in $B_r$)"
+            # each method in its colour (METHOD_COLORS); eg and eftp coincide on the log scale: the one drawn last is
+            # marked on the other by convergence(), so that both show (a dotted eg under eftp's line was hidden)
+            conv.append((lab, trs[0][1], METHOD_COLORS[m]))
+            rates[lab] = rep.rate
+        conv.sort(key=lambda item: item[0].startswith("EG"))
+        fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from the starts (white circles) "
+                     "inside the invariant ball in green, outside in orange")
+        same_text = (f"; where it is the dashed ball, for {' and '.join(one_circle)}, one circle in alternating dashes of "
+                     "both colours" if one_circle else "")
+        ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
+                 f"invariant ball of starts (solid{same_text}) of GD, EG and EFTP, with trajectories from inside and outside")
+    with canvas(figsize=(8.0, 4.2)) as (fig, ax):
+        convergence(conv, rates=rates, anchor=0.0, ax=ax, legend="outside", rate_kind="certified",
+                    title="distance from a start on the invariant ball; dashed: certified rate (an upper bound)")
+        ctx.save(fig, "basin_dirac_convergence", "Distances of one trajectory per method against the certified rate")
 
     # the table: certified regions of several games, with the tight worst case of PEP beside the certified rate
     cases = [("dirac, R-a ε = 0.3, γ = 1", fld, {}),

@@ -50,6 +50,7 @@ def boundaries(fld, method):
           "Mescheder et al. 2017 lemma (docs/mathematics.md §1.9); docs/math/bifurcations.md §3 (Kuznetsov 2004; MatCont)",
           needs=("gandynamics.analysis.continuation", "gandynamics.analysis.rates"), order=72)
 def study_boundaries(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from ..field import VectorField
@@ -60,49 +61,49 @@ def study_boundaries(ctx):
     ctx.param(game="dirac (standard loss) + R1", seeds=f"continuation in h at gamma = {list(SEED_GAMMAS)}",
               box=f"gamma in [{GAMMA[0]:zg}, {GAMMA[-1]:zg}], h in [{STEP[0]:zg}, {STEP[-1]:zg}]",
               rate_grid=f"{GAMMA.size} x {STEP.size}")
-    fig, axes = plt.subplots(1, 3, figsize=(15, 5.4), layout="constrained")
-    all_curves = {}
-    kinds = set()
-    for ax, m in zip(axes, METHODS):
-        R = rate_grid(fld, m, GAMMA, STEP)
-        rate_map(fld, m, GAMMA, STEP, rho=R, title=f"{m.upper()}: stability boundaries over ρ(γ, h)", ax=ax,
-                 colorbar=False)  # one colour scale and one legend for the three panels (below)
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
-        curves = boundaries(fld, m)
-        all_curves[m] = curves
-        for c, on, _ in curves:
-            kinds.add(c.kind)
-            col = COLORS[c.kind]
-            seg = np.where(on, c.a2, np.nan)
-            # under the grid's black rho = 1 contour (zorder 3): the two agree, and the contour shows along the curve
-            # (drawn over it, the contour the legend names was nowhere to be seen)
-            ax.plot(c.a1, seg, color=col, lw=4.5, zorder=2.5)
-            other = np.where(c.genuine & ~on, c.a2, np.nan)
-            # dotted in the curve's colour on a white line: on the unstable region's dark red the dots alone were
-            # nowhere to be seen (the figure review)
-            ax.plot(c.a1, other, color="white", lw=2.6, alpha=0.85, zorder=5.9, solid_capstyle="round")
-            ax.plot(c.a1, other, color=col, lw=1.4, ls=":", zorder=6)
-        if m == "gd":
-            gg = np.linspace(0.0, 2 * FP0, 12)  # (few: 40 circles covered the solid curve, which then read as dotted)
-            ax.plot(gg, gg / FP0**2, ls="none", marker="o", ms=3.5, mfc="none", color="white", zorder=7)
-        for c, on, rho in curves:
-            if on.any():
-                ctx.check(f"{m}: spectral radius on the {c.kind} boundary ({int(on.sum())} points) equals 1",
-                          float(np.max(np.abs(rho[on] - 1))), 0.0, "rates.local_rate at the continued points", tol=1e-8)
-    # one legend below the three panels (one per panel, each wider than its panel, set the gaps between them)
-    handles = [Line2D([], [], color="black", lw=1.4, label="ρ = 1 (grid contour)")]
-    handles += [Line2D([], [], color=COLORS[k], lw=4.5, label=f"{NAMES.get(k, k)} (continuation)") for k in sorted(kinds)]
-    handles.append(Line2D([], [], color="gray", lw=1.4, ls=":", label="crossing inside the unstable region"))
-    handles.append(Line2D([], [], ls="none", marker="o", ms=3.5, mfc="none", color="k",
-                          label="GD: h = γ/f'(0)² (closed form)"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=3)
-    rate_colorbar(axes)
-    fig.suptitle("R1 Dirac-GAN: stability regions of GD, EG and EFTP bounded by continued Neimark–Sacker, flip "
-                 "and multiplier +1 (branch point) curves (thick), over the exact local rate")
-    ctx.save(fig, "stability_boundaries_dirac_r1",
-             "Stability boundaries in (γ, h) by two-parameter continuation (thick lines where they bound the "
-             "stable region, dotted where a multiplier crosses inside the unstable region) over the local-rate maps")
+    with canvas(1, 3, figsize=(15, 5.4)) as (fig, axes):
+        all_curves = {}
+        kinds = set()
+        for ax, m in zip(axes, METHODS):
+            R = rate_grid(fld, m, GAMMA, STEP)
+            rate_map(fld, m, GAMMA, STEP, rho=R, title=f"{m.upper()}: stability boundaries over ρ(γ, h)", ax=ax,
+                     colorbar=False)  # one colour scale and one legend for the three panels (below)
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            curves = boundaries(fld, m)
+            all_curves[m] = curves
+            for c, on, _ in curves:
+                kinds.add(c.kind)
+                col = COLORS[c.kind]
+                seg = np.where(on, c.a2, np.nan)
+                # under the grid's black rho = 1 contour (zorder 3): the two agree, and the contour shows along the curve
+                # (drawn over it, the contour the legend names was nowhere to be seen)
+                ax.plot(c.a1, seg, color=col, lw=4.5, zorder=2.5)
+                other = np.where(c.genuine & ~on, c.a2, np.nan)
+                # dotted in the curve's colour on a white line: on the unstable region's dark red the dots alone were
+                # nowhere to be seen (the figure review)
+                ax.plot(c.a1, other, color="white", lw=2.6, alpha=0.85, zorder=5.9, solid_capstyle="round")
+                ax.plot(c.a1, other, color=col, lw=1.4, ls=":", zorder=6)
+            if m == "gd":
+                gg = np.linspace(0.0, 2 * FP0, 12)  # (few: 40 circles covered the solid curve, which then read as dotted)
+                ax.plot(gg, gg / FP0**2, ls="none", marker="o", ms=3.5, mfc="none", color="white", zorder=7)
+            for c, on, rho in curves:
+                if on.any():
+                    ctx.check(f"{m}: spectral radius on the {c.kind} boundary ({int(on.sum())} points) equals 1",
+                              float(np.max(np.abs(rho[on] - 1))), 0.0, "rates.local_rate at the continued points", tol=1e-8)
+        # one legend below the three panels (one per panel, each wider than its panel, set the gaps between them)
+        handles = [Line2D([], [], color="black", lw=1.4, label="ρ = 1 (grid contour)")]
+        handles += [Line2D([], [], color=COLORS[k], lw=4.5, label=f"{NAMES.get(k, k)} (continuation)") for k in sorted(kinds)]
+        handles.append(Line2D([], [], color="gray", lw=1.4, ls=":", label="crossing inside the unstable region"))
+        handles.append(Line2D([], [], ls="none", marker="o", ms=3.5, mfc="none", color="k",
+                              label="GD: h = γ/f'(0)² (closed form)"))
+        fig.legend(handles=handles, loc="outside lower center", ncol=3)
+        rate_colorbar(axes)
+        fig.suptitle("R1 Dirac-GAN: stability regions of GD, EG and EFTP bounded by continued Neimark–Sacker, flip "
+                     "and multiplier +1 (branch point) curves (thick), over the exact local rate")
+        ctx.save(fig, "stability_boundaries_dirac_r1",
+                 "Stability boundaries in (γ, h) by two-parameter continuation (thick lines where they bound the "
+                 "stable region, dotted where a multiplier crosses inside the unstable region) over the local-rate maps")
     # closed forms for GD (M17 lemma, docs/mathematics.md §1.9)
     ns = [(c, on) for c, on, _ in all_curves["gd"] if c.kind == "neimark-sacker"]
     fl = [(c, on) for c, on, _ in all_curves["gd"] if c.kind == "flip"]
@@ -138,6 +139,7 @@ def study_boundaries(ctx):
           "Kuznetsov 2004 §3.4–3.5 (normal form, Lyapunov coefficient); docs/math/bifurcations.md §2, §4",
           needs=("gandynamics.analysis.cycles",), order=74)
 def study_hopf(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from ..analysis.continuation import continuation
     from ..analysis.cycles import continue_cycle, cycle_from_hopf, hopf_prediction
@@ -179,46 +181,46 @@ def study_hopf(ctx):
     ctx.check("non-trivial Floquet multiplier at γ = -0.005 vs exp(-2 Re λ(γ) T)", mu,
               math.exp(-2 * preds[0]["alpha"] * per[0]), "normal form r' = α r + Re c1 r³ linearised at the cycle",
               tol=2e-3, rel=True)
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), layout="constrained")
-    ax = axes[0]
-    # the equilibrium z* = 0 is stable for gamma > gamma_H (trace of J = -gamma), unstable below
-    ax.plot([H.value, br.values.max()], [0, 0], color="k", lw=2, label="equilibrium, stable")
-    ax.plot([br.values.min(), H.value], [0, 0], color="k", lw=1.5, ls="--", label="equilibrium, unstable")
-    ax.plot(g, amp, "o", color="tab:red", ms=4, label="limit cycle (shooting), stable")
-    gg = -np.geomspace(1e-5, abs(g.min()), 80)
-    ax.plot(gg, [hopf_prediction(fld, "gamma", H.value, gi)["amplitude"] for gi in gg], color="tab:blue", lw=1.3,
-            label="normal-form prediction")
-    ax.axvline(H.value, color="gray", lw=0.8, ls=":")
-    ax.annotate("Hopf, l₁ = −1/4", (H.value, 0), (0.03, 0.8), arrowprops={"arrowstyle": "->"})
-    ax.set_xlabel("R1 strength γ")
-    ax.set_ylabel("amplitude  max‖z(t) − z*‖")
-    ax.set_title("bifurcation diagram")
-    ax.legend(fontsize=8, loc="upper right")
-    ax = axes[1]
-    ax.plot(g, per, "o", color="tab:red", ms=4, label="period (shooting)")
-    ax.plot(g, pper, color="tab:blue", lw=1.3, label="normal form 2π/(ω(γ) + Im c₁|w|²)")
-    ax.axhline(2 * math.pi / FP0, color="gray", lw=0.8, ls=":", label="2π/ω at the Hopf point")
-    ax.set_xlabel("R1 strength γ")
-    ax.set_ylabel("period T")
-    ax.set_title("period of the cycle")
-    ax.legend(fontsize=8)
-    ax = axes[2]
-    cmap = plt.get_cmap("viridis")
-    for k, c in enumerate(cyc[::5]):
-        orb = np.vstack([c.orbit, c.orbit[:1]])
-        # (viridis up to 0.8: its yellow end was hard to read on white, a reviewer's finding)
-        ax.plot(orb[:, 0], orb[:, 1], color=cmap(0.8 * k / max(1, len(cyc[::5]) - 1)), lw=1.4,
-                label=f"γ = {c.params['gamma']:z.3g}, |μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):z.3f}")
-    ax.plot([0], [0], "*", color="black", ms=9, zorder=6, ls="",
-            label="equilibrium (0, 0), unstable for γ < 0")  # (the star of every portrait; a '+' here was read as a cycle's centre mark)
-    ax.set_aspect("equal")
-    ax.set_xlabel("θ")
-    ax.set_ylabel("ψ")
-    ax.set_title("cycles (non-trivial Floquet multiplier μ)")
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))  # beside: inside it hid the outer cycles
-    fig.suptitle("Non-saturating Dirac-GAN + R1: supercritical Hopf at γ = 0 and the stable limit cycle for γ < 0")
-    ctx.save(fig, "hopf_cycle_dirac_ns", "Bifurcation diagram (amplitude and period of the cycle vs γ, "
-                                         "shooting vs normal form) and the cycles in the (θ, ψ) plane")
+    with canvas(1, 3, figsize=(15, 4.4)) as (fig, axes):
+        ax = axes[0]
+        # the equilibrium z* = 0 is stable for gamma > gamma_H (trace of J = -gamma), unstable below
+        ax.plot([H.value, br.values.max()], [0, 0], color="k", lw=2, label="equilibrium, stable")
+        ax.plot([br.values.min(), H.value], [0, 0], color="k", lw=1.5, ls="--", label="equilibrium, unstable")
+        ax.plot(g, amp, "o", color="tab:red", ms=4, label="limit cycle (shooting), stable")
+        gg = -np.geomspace(1e-5, abs(g.min()), 80)
+        ax.plot(gg, [hopf_prediction(fld, "gamma", H.value, gi)["amplitude"] for gi in gg], color="tab:blue", lw=1.3,
+                label="normal-form prediction")
+        ax.axvline(H.value, color="gray", lw=0.8, ls=":")
+        ax.annotate("Hopf, l₁ = −1/4", (H.value, 0), (0.03, 0.8), arrowprops={"arrowstyle": "->"})
+        ax.set_xlabel("R1 strength γ")
+        ax.set_ylabel("amplitude  max‖z(t) − z*‖")
+        ax.set_title("bifurcation diagram")
+        ax.legend(fontsize="small", loc="upper right")
+        ax = axes[1]
+        ax.plot(g, per, "o", color="tab:red", ms=4, label="period (shooting)")
+        ax.plot(g, pper, color="tab:blue", lw=1.3, label="normal form 2π/(ω(γ) + Im c₁|w|²)")
+        ax.axhline(2 * math.pi / FP0, color="gray", lw=0.8, ls=":", label="2π/ω at the Hopf point")
+        ax.set_xlabel("R1 strength γ")
+        ax.set_ylabel("period T")
+        ax.set_title("period of the cycle")
+        ax.legend(fontsize="small")
+        ax = axes[2]
+        cmap = plt.get_cmap("viridis")
+        for k, c in enumerate(cyc[::5]):
+            orb = np.vstack([c.orbit, c.orbit[:1]])
+            # (viridis up to 0.8: its yellow end was hard to read on white, a reviewer's finding)
+            ax.plot(orb[:, 0], orb[:, 1], color=cmap(0.8 * k / max(1, len(cyc[::5]) - 1)), lw=1.4,
+                    label=f"γ = {c.params['gamma']:z.3g}, |μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):z.3f}")
+        ax.plot([0], [0], "*", color="black", ms=9, zorder=6, ls="",
+                label="equilibrium (0, 0), unstable for γ < 0")  # (the star of every portrait; a '+' here was read as a cycle's centre mark)
+        ax.set_aspect("equal")
+        ax.set_xlabel("θ")
+        ax.set_ylabel("ψ")
+        ax.set_title("cycles (non-trivial Floquet multiplier μ)")
+        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))  # beside: inside it hid the outer cycles
+        fig.suptitle("Non-saturating Dirac-GAN + R1: supercritical Hopf at γ = 0 and the stable limit cycle for γ < 0")
+        ctx.save(fig, "hopf_cycle_dirac_ns", "Bifurcation diagram (amplitude and period of the cycle vs γ, "
+                                             "shooting vs normal form) and the cycles in the (θ, ψ) plane")
     ctx.table("| γ | period (shooting) | period (normal form) | amplitude (shooting) | amplitude (normal form) |\n"
               "|---|---|---|---|---|\n" + "\n".join(
                   f"| {gi:z.3g} | {pi:z.6g} | {qi:z.6g} | {ai:z.6g} | {bi:z.6g} |"

@@ -35,6 +35,7 @@ def _methods():
           "Gidel et al. 2019 (VI-GAN; Negative Momentum); Daskalakis et al. 2018; docs/mathematics.md §5.5",
           needs=("gandynamics.simulate",), order=80)
 def study(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from ..analysis.rates import local_rate
     from ..field import VectorField
@@ -45,38 +46,38 @@ def study(ctx):
     A = fld.eval_DF(np.zeros(2))
     ctx.param(game="bilinear, B = 1 (min_x max_y x y)", start=START, steps=STEPS, step_h=H,
               momentum=f"alternating, h = {H_MOM}, β = {BETA}")
-    fig, axes = plt.subplots(2, 3, figsize=(12.0, 8.0), layout="constrained")
-    trs, pred = [], {}
-    for ax, (label, meth, h, opts, closed, src) in zip(axes.ravel(), _methods()):
-        tr = simulate(fld, meth, START, STEPS, h, **opts)
-        ctx.provenance(fld, method=meth, options={"step": h, **opts}, steps=STEPS, start=START)
-        key = "altmomentum" if opts.get("alternating") else meth
-        rho = local_rate(key, A, h, n_theta=1, beta=opts.get("beta", 0.0))
-        col = METHOD_COLORS.get("momentum" if meth == "momentum" else meth, None)
-        lab = f"{label} (h = {h:zg})"
-        trs.append((lab, tr, col))
-        pred[lab] = rho
-        phase_portrait(fld, xlim=(-3, 3), ylim=(-3, 3), n=31, density=0.7, trajectories=[(meth, tr, col)],
-                       title=f"{label}, h = {h:zg}: ρ = {rho:z.4f}", ax=ax, legend=False)
-        ctx.check(f"{label}: local rate (rates module) vs closed form", rho, closed, src, tol=1e-9)
-        if meth in ("eg", "eftp", "ogda", "momentum"):
-            ctx.check(f"{label}: measured rate vs predicted", tr.rate, rho, "simulate vs rates.local_rate", tol=2e-3)
-        if meth == "gd":
-            r = tr.distance
-            ctx.check("simultaneous GD: |z_k| = |z_0| (1 + h²)^(k/2) exactly (linear field)",
-                      float(np.max(np.abs(r / (r[0] * (1 + H * H) ** (np.arange(r.size) / 2)) - 1))), 0.0,
-                      "docs/mathematics.md §5.5", tol=1e-12)
-        if meth == "altgd":
-            x, y = tr.states.T
-            Q = x * x + y * y - h * x * y
-            ctx.check("alternating GD: Q = x² + y² - h x y conserved (max |Q - Q0|)", float(np.max(np.abs(Q - Q[0]))), 0.0,
-                      "derived: the altGD map [[1, -h], [h, 1 - h²]] has det 1 and preserves Q (verified in tests)",
-                      tol=1e-12)
-    fig.suptitle(r"Bilinear game $\min_x \max_y\, x y$ from (1, 1): six methods")
-    ctx.save(fig, "bilinear_methods", "Bilinear game: trajectories of six methods over the field v = (-y, x)")
-    fig, ax = plt.subplots(figsize=(8.4, 5.6), layout="constrained")
-    # the legend's six long entries below the plot (beside it they took 45 % of the width)
-    convergence(trs, rates=pred, ax=ax, title="Bilinear game: distance to 0 and predicted rates (dashed)",
-                legend="below")
-    ctx.save(fig, "bilinear_convergence", "Bilinear game: distance to the equilibrium against iteration; dashed: the "
-                                          "local rate ρ of each method")
+    with canvas(2, 3, figsize=(12.0, 8.0)) as (fig, axes):
+        trs, pred = [], {}
+        for ax, (label, meth, h, opts, closed, src) in zip(axes.ravel(), _methods()):
+            tr = simulate(fld, meth, START, STEPS, h, **opts)
+            ctx.provenance(fld, method=meth, options={"step": h, **opts}, steps=STEPS, start=START)
+            key = "altmomentum" if opts.get("alternating") else meth
+            rho = local_rate(key, A, h, n_theta=1, beta=opts.get("beta", 0.0))
+            col = METHOD_COLORS.get("momentum" if meth == "momentum" else meth, None)
+            lab = f"{label} (h = {h:zg})"
+            trs.append((lab, tr, col))
+            pred[lab] = rho
+            phase_portrait(fld, xlim=(-3, 3), ylim=(-3, 3), n=31, density=0.7, trajectories=[(meth, tr, col)],
+                           title=f"{label}, h = {h:zg}: ρ = {rho:z.4f}", ax=ax, legend=False)
+            ctx.check(f"{label}: local rate (rates module) vs closed form", rho, closed, src, tol=1e-9)
+            if meth in ("eg", "eftp", "ogda", "momentum"):
+                ctx.check(f"{label}: measured rate vs predicted", tr.rate, rho, "simulate vs rates.local_rate", tol=2e-3)
+            if meth == "gd":
+                r = tr.distance
+                ctx.check("simultaneous GD: |z_k| = |z_0| (1 + h²)^(k/2) exactly (linear field)",
+                          float(np.max(np.abs(r / (r[0] * (1 + H * H) ** (np.arange(r.size) / 2)) - 1))), 0.0,
+                          "docs/mathematics.md §5.5", tol=1e-12)
+            if meth == "altgd":
+                x, y = tr.states.T
+                Q = x * x + y * y - h * x * y
+                ctx.check("alternating GD: Q = x² + y² - h x y conserved (max |Q - Q0|)", float(np.max(np.abs(Q - Q[0]))), 0.0,
+                          "derived: the altGD map [[1, -h], [h, 1 - h²]] has det 1 and preserves Q (verified in tests)",
+                          tol=1e-12)
+        fig.suptitle(r"Bilinear game $\min_x \max_y\, x y$ from (1, 1): six methods")
+        ctx.save(fig, "bilinear_methods", "Bilinear game: trajectories of six methods over the field v = (-y, x)")
+    with canvas(figsize=(8.4, 5.6)) as (fig, ax):
+        # the legend's six long entries below the plot (beside it they took 45 % of the width)
+        convergence(trs, rates=pred, ax=ax, title="Bilinear game: distance to 0 and predicted rates (dashed)",
+                    legend="below")
+        ctx.save(fig, "bilinear_convergence", "Bilinear game: distance to the equilibrium against iteration; dashed: the "
+                                              "local rate ρ of each method")

@@ -63,40 +63,41 @@ def _local(fld, method, opts):
 
 
 def _figure1(ctx, method: str, stem: str, title: str):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from ..plotting import FORBIDDEN_STYLE, METHOD_COLORS, START_MARKER, phase_portrait
-    fig, axes = plt.subplots(2, 4, figsize=(13.2, 7.0), layout="constrained")
-    results = {}
-    name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
-    for ax, (label, loss, regs, opts) in zip(axes.ravel(), _panels()):
-        fld = _field(loss, regs)
-        tr = _run(fld, method, opts)
-        results[label] = (fld, tr, opts)
-        ctx.provenance(fld, method=method, options={"step": STEP, **{k: v for k, v in opts.items() if v is not None}},
-                       steps=STEPS, start=START, panel=label)
-        d = tr.distance
-        note = f"|z| {_from_to(d[0], d[-1])}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else "")
-        # a run that leaves the window crosses every corner of it: its note goes into the title (in the panel it sat
-        # on the orbit of (a), simultaneous GD spiralling out), the others' where the trajectory is not
-        outside = bool(np.any(np.abs(np.asarray(tr.states)) > 2.0))
-        head = label if method == "altgd" else label.replace(", 5 D steps", "")
-        phase_portrait(fld, plane=("theta", "psi"), xlim=(-2, 2), ylim=(-2, 2), n=10, streamlines=False,
-                       arrows=True, clip=opts.get("clip"), trajectories=[(name, tr, METHOD_COLORS[method])],
-                       title=f"{head}: {note.replace(chr(10), ', ')}" if outside else head, legend=False, ax=ax)
-        if not outside:  # (a legend without a handle, placed by matplotlib's "best")
-            ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize=7.5,
-                      framealpha=0.85, edgecolor="0.7", borderpad=0.4)
-    import matplotlib.patches as mpatches
-    handles = [Line2D([], [], color=METHOD_COLORS[method], label=f"{name} trajectory"),
-               Line2D([], [], color=METHOD_COLORS[method], marker="o", ms=3, ls="", label="its last iterate"),
-               Line2D([], [], label="start (1, 1)", **START_MARKER),
-               Line2D([], [], color="black", marker="*", ms=9, ls="", label="equilibrium (0, 0)"),
-               Line2D([], [], color="0.4", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
-               mpatches.Patch(**FORBIDDEN_STYLE, label="forbidden |ψ| > 1 (WGAN clipping)")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=6)
-    fig.suptitle(title)
-    ctx.save(fig, stem, title)
+    with canvas(2, 4, figsize=(13.2, 7.0)) as (fig, axes):
+        results = {}
+        name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
+        for ax, (label, loss, regs, opts) in zip(axes.ravel(), _panels()):
+            fld = _field(loss, regs)
+            tr = _run(fld, method, opts)
+            results[label] = (fld, tr, opts)
+            ctx.provenance(fld, method=method, options={"step": STEP, **{k: v for k, v in opts.items() if v is not None}},
+                           steps=STEPS, start=START, panel=label)
+            d = tr.distance
+            note = f"|z| {_from_to(d[0], d[-1])}" + (f"\ndiverged at {tr.diverged_at}" if tr.diverged else "")
+            # a run that leaves the window crosses every corner of it: its note goes into the title (in the panel it sat
+            # on the orbit of (a), simultaneous GD spiralling out), the others' where the trajectory is not
+            outside = bool(np.any(np.abs(np.asarray(tr.states)) > 2.0))
+            head = label if method == "altgd" else label.replace(", 5 D steps", "")
+            phase_portrait(fld, plane=("theta", "psi"), xlim=(-2, 2), ylim=(-2, 2), n=10, streamlines=False,
+                           arrows=True, clip=opts.get("clip"), trajectories=[(name, tr, METHOD_COLORS[method])],
+                           title=f"{head}: {note.replace(chr(10), ', ')}" if outside else head, legend=False, ax=ax)
+            if not outside:  # (a legend without a handle, placed by matplotlib's "best")
+                ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize="small",
+                          framealpha=0.85, edgecolor="0.7", borderpad=0.4)
+        import matplotlib.patches as mpatches
+        handles = [Line2D([], [], color=METHOD_COLORS[method], label=f"{name} trajectory"),
+                   Line2D([], [], color=METHOD_COLORS[method], marker="o", ms=3, ls="", label="its last iterate"),
+                   Line2D([], [], label="start (1, 1)", **START_MARKER),
+                   Line2D([], [], color="black", marker="*", ms=9, ls="", label="equilibrium (0, 0)"),
+                   Line2D([], [], color="0.4", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
+                   mpatches.Patch(**FORBIDDEN_STYLE, label="forbidden |ψ| > 1 (WGAN clipping)")]
+        fig.legend(handles=handles, loc="outside lower center", ncol=6)
+        fig.suptitle(title)
+        ctx.save(fig, stem, title)
     return results
 
 
@@ -169,25 +170,26 @@ def fig2_data():
 @register("m18-fig2", "Unregularized Dirac-GAN: simultaneous GD spirals outward, alternating GD orbits",
           "Mescheder et al. 2018, Figure 2 (a), (b)", needs=("gandynamics.simulate",), order=11)
 def fig2(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from ..plotting import METHOD_COLORS, phase_portrait
     fld, sim, alt, flow = fig2_data()
     ctx.param(game="dirac (standard loss)", start=START, step_h=STEP, steps=STEPS,
               flow="Dormand–Prince 5(4), rtol = atol = 1e-12, output every 0.2 (t = 0..100)")
-    fig, axes = plt.subplots(1, 2, figsize=(9.6, 4.6), layout="constrained")
-    for ax, tr, m, lab, ttl in ((axes[0], sim, "gd", "simultaneous GD", "(a) simultaneous GD: outward spiral"),
-                                (axes[1], alt, "altgd", "alternating GD", "(b) alternating GD: bounded orbit")):
-        phase_portrait(fld, xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), n=41, density=0.8,
-                       # the flow first: drawn over it, the alternating-GD orbit (near the circle) stays visible
-                       trajectories=[("continuous flow (circle)", flow, "black"), (lab, tr, METHOD_COLORS[m])],
-                       title=ttl, ax=ax, legend="below")
-    for m in ("gd", "altgd"):
-        ctx.provenance(fld, method=m, options={"step": STEP}, steps=STEPS, start=START)
-    ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-12, "atol": 1e-12, "step": STEP},
-                   steps=STEPS, start=START)
-    fig.suptitle("M18 Figure 2: unregularized Dirac-GAN, h = 0.2, 500 steps from (1, 1)")
-    ctx.save(fig, "m18_fig2", "M18 Figure 2: simultaneous GD (outward spiral) vs alternating GD (bounded orbit); "
-                              "the exact flow's circle for reference")
+    with canvas(1, 2, figsize=(9.6, 4.6)) as (fig, axes):
+        for ax, tr, m, lab, ttl in ((axes[0], sim, "gd", "simultaneous GD", "(a) simultaneous GD: outward spiral"),
+                                    (axes[1], alt, "altgd", "alternating GD", "(b) alternating GD: bounded orbit")):
+            phase_portrait(fld, xlim=(-3.5, 3.5), ylim=(-3.5, 3.5), n=41, density=0.8,
+                           # the flow first: drawn over it, the alternating-GD orbit (near the circle) stays visible
+                           trajectories=[("continuous flow (circle)", flow, "black"), (lab, tr, METHOD_COLORS[m])],
+                           title=ttl, ax=ax, legend="below")
+        for m in ("gd", "altgd"):
+            ctx.provenance(fld, method=m, options={"step": STEP}, steps=STEPS, start=START)
+        ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-12, "atol": 1e-12, "step": STEP},
+                       steps=STEPS, start=START)
+        fig.suptitle("M18 Figure 2: unregularized Dirac-GAN, h = 0.2, 500 steps from (1, 1)")
+        ctx.save(fig, "m18_fig2", "M18 Figure 2: simultaneous GD (outward spiral) vs alternating GD (bounded orbit); "
+                                  "the exact flow's circle for reference")
     # simultaneous GD: |z_{k+1}|^2 = |z_k|^2 (1 + h^2 f'(psi_k theta_k)^2)  (docs/mathematics.md §1.2)
     S = sim.states
     r2 = np.sum(S**2, axis=1)
@@ -245,24 +247,25 @@ def _from_to(a: float, b: float) -> str:
           "Mescheder et al. 2018, §4 lemma (eigenvalue path, notebook eigval_gradpen.png); §3 instance noise",
           order=12)
 def r1_locus(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from ..plotting import critical_strength, eigenvalue_locus
     fp, gam, f_r1, f_in, e_r1, e_in = r1_locus_data()
     ctx.param(game="dirac (standard loss)", gamma=f"41 values, 0 to 3 f'(0) = {3 * fp:zg}", f_prime_0=fp,
               instance_noise_sigma="sqrt(2 gamma)", point="equilibrium (0, 0)")
-    fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
-    eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), label="R1: eigenvalues of J (γ varies)", ax=ax,
-                     title="Dirac-GAN + R1: eigenvalues of J = Dv at (0, 0), γ from 0 to 3 f'(0)")
-    ctx.save(fig, "dirac_r1_eigenvalues", "Eigenvalues of the R1-regularized Dirac-GAN, γ from 0 to 3 f'(0) "
-                                         "(computed from the field); critical γ (minimal spectral abscissa) starred")
-    fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
-    eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), critical=False, label="R1, γ (coloured dots)", ax=ax, marker="o", size=60)
-    ax.scatter(e_in.real.ravel(), e_in.imag.ravel(), marker="x", s=28, color="tab:red", zorder=4,
-               label="instance noise, σ = √(2γ)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
-    ax.set_title("Dirac-GAN: R1 (γ) and instance noise (σ = √(2γ)) give the same J at (0, 0)")
-    ctx.save(fig, "dirac_r1_vs_instance_noise", "R1 locus (dots, coloured by γ) and instance-noise locus at σ = √(2γ) "
-                                                "(red crosses) coincide")
+    with canvas(figsize=(5.6, 4.6)) as (fig, ax):
+        eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), label="R1: eigenvalues of J (γ varies)", ax=ax,
+                         title="Dirac-GAN + R1: eigenvalues of J = Dv at (0, 0), γ from 0 to 3 f'(0)")
+        ctx.save(fig, "dirac_r1_eigenvalues", "Eigenvalues of the R1-regularized Dirac-GAN, γ from 0 to 3 f'(0) "
+                                             "(computed from the field); critical γ (minimal spectral abscissa) starred")
+    with canvas(figsize=(5.6, 4.6)) as (fig, ax):
+        eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), critical=False, label="R1, γ (coloured dots)", ax=ax, marker="o", size=60)
+        ax.scatter(e_in.real.ravel(), e_in.imag.ravel(), marker="x", s=28, color="tab:red", zorder=4,
+                   label="instance noise, σ = √(2γ)")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+        ax.set_title("Dirac-GAN: R1 (γ) and instance noise (σ = √(2γ)) give the same J at (0, 0)")
+        ctx.save(fig, "dirac_r1_vs_instance_noise", "R1 locus (dots, coloured by γ) and instance-noise locus at σ = √(2γ) "
+                                                    "(red crosses) coincide")
     # checks against the closed forms (docs/mathematics.md §1.6, §1.7)
     closed = np.array([[-g / 2 + np.sqrt(complex(g * g / 4 - fp * fp)), -g / 2 - np.sqrt(complex(g * g / 4 - fp * fp))]
                        for g in gam])

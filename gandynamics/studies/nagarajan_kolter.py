@@ -37,6 +37,7 @@ def hamiltonian(a, w):
           "Nagarajan & Kolter 2017, §4 illustration (streamline figure of the toy); docs/mathematics.md §2.3",
           needs=("gandynamics.simulate", "game:nk-scale"), order=20)
 def study(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from ..analysis import spectrum
     from ..plotting import phase_portrait
@@ -48,27 +49,27 @@ def study(ctx):
               starts=STARTS, flow=f"Dormand–Prince 5(4), rtol = atol = 1e-11, output every {H}, {STEPS} outputs (t = 0..{H * STEPS:zg})",
               eta=ETA)
     from ..plotting import direction_field
-    fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.9), layout="constrained")
-    out = {}
-    for label, loss, regs in cases:
-        out[label] = orbits(loss, regs)
-    box = {"xlim": (0.25, 1.95), "ylim": (-0.85, 0.85), "n": 41}
-    # one speed scale for the three panels (they compare the same quantity)
-    vmax = max(float(np.nanmax(np.hypot(*direction_field(fld, None, ("a", "w"), None, box["xlim"], box["ylim"],
-                                                          box["n"])[2:]))) for fld, _ in out.values())
-    for ax, (label, loss, regs) in zip(axes, cases):
-        fld, trs = out[label]
-        phase_portrait(fld, plane=("a", "w"), density=0.9, speed=True, speed_range=(0.0, vmax), colorbar=False,
-                       trajectories=[(f"flow from ({s[0]:zg}, {s[1]:zg})", tr, c)
-                                     for s, tr, c in zip(STARTS, trs, ("tab:blue", "tab:orange"))],
-                       title=label, ax=ax, legend=ax is axes[-1], **box)
-        ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-11, "atol": 1e-11, "step": H},
-                       steps=STEPS, starts=STARTS)
-    cb = fig.colorbar(axes[0].speed_lines, ax=list(axes), shrink=0.85, pad=0.01, location="bottom", aspect=50)
-    cb.set_label(r"speed $\|v\|$ in the plane (one scale for the three panels)")
-    fig.suptitle("Nagarajan & Kolter 2017, scale-learning toy G(z) = a z, D(x) = w x² — gradient flow")
-    ctx.save(fig, "nk17_scale", "NK17 toy: streamlines (coloured by speed) and flow trajectories; WGAN orbits close, "
-                                "the NK penalty makes them converge")
+    with canvas(1, 3, figsize=(14.0, 4.9)) as (fig, axes):
+        out = {}
+        for label, loss, regs in cases:
+            out[label] = orbits(loss, regs)
+        box = {"xlim": (0.25, 1.95), "ylim": (-0.85, 0.85), "n": 41}
+        # one speed scale for the three panels (they compare the same quantity)
+        vmax = max(float(np.nanmax(np.hypot(*direction_field(fld, None, ("a", "w"), None, box["xlim"], box["ylim"],
+                                                              box["n"])[2:]))) for fld, _ in out.values())
+        for ax, (label, loss, regs) in zip(axes, cases):
+            fld, trs = out[label]
+            phase_portrait(fld, plane=("a", "w"), density=0.9, speed=True, speed_range=(0.0, vmax), colorbar=False,
+                           trajectories=[(f"flow from ({s[0]:zg}, {s[1]:zg})", tr, c)
+                                         for s, tr, c in zip(STARTS, trs, ("tab:blue", "tab:orange"))],
+                           title=label, ax=ax, legend=ax is axes[-1], **box)
+            ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-11, "atol": 1e-11, "step": H},
+                           steps=STEPS, starts=STARTS)
+        cb = fig.colorbar(axes[0].speed_lines, ax=list(axes), shrink=0.85, pad=0.01, location="bottom", aspect=50)
+        cb.set_label(r"speed $\|v\|$ in the plane (one scale for the three panels)")
+        fig.suptitle("Nagarajan & Kolter 2017, scale-learning toy G(z) = a z, D(x) = w x² — gradient flow")
+        ctx.save(fig, "nk17_scale", "NK17 toy: streamlines (coloured by speed) and flow trajectories; WGAN orbits close, "
+                                    "the NK penalty makes them converge")
     fp, fpp, m2, m4 = 0.5, -0.25, 1 / 3, 1 / 5
     # closed forms of docs/mathematics.md §2.3 (written there in (w, a) order; the spectrum does not depend on it)
     ref = {

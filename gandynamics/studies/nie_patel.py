@@ -44,6 +44,7 @@ def closed_form_eigs(method: str, gamma: float, c=0.5, k=0.5, sigma=0.7, vnorm2=
           "Nie & Patel 2019 (JARE), §3 analysis of eq. (3) (phase and conditioning factors); docs/mathematics.md §3.2–3.4",
           needs=("game:jare-gaussian",), order=30)
 def study(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from ..field import VectorField
     from ..games import make_game
@@ -53,31 +54,31 @@ def study(ctx):
               gamma=f"{len(GAMMAS)} log-spaced values in [0.01, 10]", nk="eta = gamma/2 (docs/mathematics.md §0.3)",
               convergence=f"simultaneous GD at each method's optimal step, γ = {G_CURVES:zg}, start = equilibrium + (0.3, -0.2, 0.1, 0.2)")
     data = factor_data(game, _regs(), "gamma", GAMMAS)
-    fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.4), layout="constrained")
-    ax = axes[0]
-    i1 = int(np.argmin(np.abs(GAMMAS - 1.0)))
-    markers = {"SimGD (none)": "s", "consensus (γ)": "o", "Nagarajan–Kolter (η = γ/2)": "^", "JARE (γ)": "D"}
-    # sizes falling in the order drawn, each above the last: eigenvalues that (nearly) coincide across the methods
-    # (the four near -0.1 + 0i) show as nested markers, not one covering the others (the figure review)
-    sizes = (110, 70, 42, 20)
-    for k, ((label, d), col) in enumerate(zip(data.items(), COLORS)):
-        e = d["eigenvalues"][i1]
-        ax.scatter(e.real, e.imag, s=sizes[k % len(sizes)], marker=markers[label], edgecolors=col, label=label,
-                   alpha=0.85, facecolors="none" if label.startswith("SimGD") else col, zorder=3 + k)
-    ax.axhline(0, color="0.6", lw=0.8)
-    ax.axvline(0, color="0.6", lw=0.8)
-    ax.set_xlabel(r"Re $\lambda$")
-    ax.set_ylabel(r"Im $\lambda$")
-    ax.set_title(f"(a) eigenvalues of J at the equilibrium, γ = {GAMMAS[i1]:zg}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
-    factors(game, None, "gamma", GAMMAS, which="phase", data=data, ax=axes[1], title="(b) phase factor")
-    factors(game, None, "gamma", GAMMAS, which="singular", data=data, ax=axes[2],
-            title="(c) conditioning σ_max(J)/σ_min(J)")
-    for a in axes[1:]:
-        a.set_xscale("log")
-    fig.suptitle("Nie & Patel 2019, Gaussian example (v = (0, 2), σ = 0.7): SimGD, consensus, NK and JARE")
-    ctx.save(fig, "jare_factors", "JARE Gaussian example: eigenvalues (a), phase factor (b) and conditioning factor (c) "
-                                  "against the regularization strength γ")
+    with canvas(1, 3, figsize=(14.0, 4.4)) as (fig, axes):
+        ax = axes[0]
+        i1 = int(np.argmin(np.abs(GAMMAS - 1.0)))
+        markers = {"SimGD (none)": "s", "consensus (γ)": "o", "Nagarajan–Kolter (η = γ/2)": "^", "JARE (γ)": "D"}
+        # sizes falling in the order drawn, each above the last: eigenvalues that (nearly) coincide across the methods
+        # (the four near -0.1 + 0i) show as nested markers, not one covering the others (the figure review)
+        sizes = (110, 70, 42, 20)
+        for k, ((label, d), col) in enumerate(zip(data.items(), COLORS)):
+            e = d["eigenvalues"][i1]
+            ax.scatter(e.real, e.imag, s=sizes[k % len(sizes)], marker=markers[label], edgecolors=col, label=label,
+                       alpha=0.85, facecolors="none" if label.startswith("SimGD") else col, zorder=3 + k)
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.axvline(0, color="0.6", lw=0.8)
+        ax.set_xlabel(r"Re $\lambda$")
+        ax.set_ylabel(r"Im $\lambda$")
+        ax.set_title(f"(a) eigenvalues of J at the equilibrium, γ = {GAMMAS[i1]:zg}")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+        factors(game, None, "gamma", GAMMAS, which="phase", data=data, ax=axes[1], title="(b) phase factor")
+        factors(game, None, "gamma", GAMMAS, which="singular", data=data, ax=axes[2],
+                title="(c) conditioning σ_max(J)/σ_min(J)")
+        for a in axes[1:]:
+            a.set_xscale("log")
+        fig.suptitle("Nie & Patel 2019, Gaussian example (v = (0, 2), σ = 0.7): SimGD, consensus, NK and JARE")
+        ctx.save(fig, "jare_factors", "JARE Gaussian example: eigenvalues (a), phase factor (b) and conditioning factor (c) "
+                                      "against the regularization strength γ")
     # checks: eigenvalues vs closed-form characteristic polynomials (docs/mathematics.md §3.4) at gamma = 1 and 10
     for g in (1.0, 10.0):
         i = int(np.argmin(np.abs(GAMMAS - g)))
@@ -102,6 +103,7 @@ def study(ctx):
 
 
 def _curves(ctx, game):
+    from ..plotting import canvas
     from ..analysis.rates import local_rate, optimal_step
     from ..field import VectorField
     from ..plotting import convergence
@@ -126,8 +128,8 @@ def _curves(ctx, game):
         pred[lab] = local_rate("gd", A, h)
         ctx.check(f"{label}: measured GD rate vs predicted local rate at h*", tr.rate, pred[lab],
                   "simulate vs rates.local_rate (docs/mathematics.md §5.4)", tol=5e-3)
-    fig, ax = plt.subplots(figsize=(8.6, 4.2), layout="constrained")
-    convergence(trs, rates=pred, ax=ax,
-                title=f"Nie & Patel Gaussian example: simultaneous GD at the optimal step, γ = {G_CURVES:zg}")
-    ctx.save(fig, "jare_convergence", "Distance to the equilibrium under simultaneous GD at each method's optimal "
-                                      "step; dashed: predicted local rate")
+    with canvas(figsize=(8.6, 4.2)) as (fig, ax):
+        convergence(trs, rates=pred, ax=ax,
+                    title=f"Nie & Patel Gaussian example: simultaneous GD at the optimal step, γ = {G_CURVES:zg}")
+        ctx.save(fig, "jare_convergence", "Distance to the equilibrium under simultaneous GD at each method's optimal "
+                                          "step; dashed: predicted local rate")

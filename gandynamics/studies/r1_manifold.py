@@ -153,103 +153,106 @@ _ARROW = {"arrowstyle": "-|>", "mutation_scale": 9, "color": "0.25", "shrinkB": 
 
 
 def _figure_spectra(ctx, flds, fp, fpp):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     gam = np.linspace(0.0, 1.2, 31)  # avoids gamma = 3/4, where -gamma is also a tangential eigenvalue
-    fig, axes = plt.subplots(1, 2, figsize=(11.6, 4.9), layout="constrained")
-    data = {}
-    s = second_moment_sum()
-    for ax, key, ttl, orth_name in ((axes[0], "line3", "(a) generator on the line: J at (θ*, 0, 0)", "ψ2"),
-                                    (axes[1], "free3", "(b) generator free in the plane: J at (θ*, 0, 0, 0)", "(θ2, ψ2)")):
-        g, w, orth = data[key] = spectra_by_direction(flds[key], gam)
-        G = np.repeat(g[:, None], w.shape[1], axis=1)
-        # the tangential dots smaller and above the orthogonal diamonds: where the two families meet (panel (b): the
-        # tangential arc is the orthogonal one shifted by 1/3 in gamma) a dot shows inside its diamond, not under it
-        sc = ax.scatter(w.real[~orth], w.imag[~orth], c=G[~orth], marker="o", s=16, cmap="viridis", vmin=0,
-                        vmax=gam.max(), zorder=5)
-        ax.scatter(w.real[orth], w.imag[orth], c=G[orth], marker="D", s=44, cmap="viridis", vmin=0, vmax=gam.max(),
-                   edgecolors="tab:red", linewidths=0.8, zorder=4)
-        ax.axhline(0, color="0.6", lw=0.8, zorder=1)
-        ax.axvline(0, color="0.6", lw=0.8, zorder=1)
-        ax.set_xlabel(r"Re $\lambda$")
-        ax.set_ylabel(r"Im $\lambda$")
-        ax.set_title(ttl)
-        # room for the markers round every eigenvalue (a fixed -1.35 cut the leftmost, -1.33, in half)
-        ax.set_xlim(min(-1.35, float(w.real.min()) - 0.06), max(0.12, float(w.real.max()) + 0.06))
-        ax.set_ylim(min(-0.72, float(w.imag.min()) - 0.06), max(0.72, float(w.imag.max()) + 0.06))
-        ax.legend(handles=[Line2D([], [], marker="o", ls="", color="tab:blue", label="tangential pair (θ, ψ1)"),
-                           Line2D([], [], marker="D", ls="", color="tab:blue", mec="tab:red",
-                                  label=f"orthogonal direction {orth_name}")], loc="lower left")
-    cb = fig.colorbar(sc, ax=axes, shrink=0.85, pad=0.01)
-    cb.set_label("R1 weight γ")
-    axes[0].annotate("ψ2: eigenvalue 0 without R1\n(a line of equilibria), −γ with R1", xy=(0.0, 0.0),
-                     xytext=(-1.28, -0.42), fontsize=7.5,  # left of the lower arc, not over it
-                     arrowprops=_ARROW, zorder=6)
-    axes[0].annotate(f"γ = 0: already damped by the data's\nspread, Re λ = f''(0)·s/2 = {fpp * s / 2:z.3g}", xy=(fpp * s / 2, 0.4714),
-                     xytext=(-1.28, 0.58), fontsize=7.5, arrowprops=_ARROW, zorder=6)
-    # above the point, the arrow from the note's lower right corner: steep, its head clear of the arc's markers (from
-    # the left, along the arc, its head was lost among the diamonds)
-    axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
-                     xytext=(-0.08, fp + 0.1), ha="right", va="bottom", fontsize=7.5,
-                     arrowprops={**_ARROW, "relpos": (1.0, 0.0)}, zorder=6)
-    fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss; R1 weight γ = 0 … 1.2 "
-                 "(L_D += γ/2 E_pD |∇x D|²)")
-    ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2, "
-                                         "split by eigenvector: (a) generator on the line — the zero eigenvalue "
-                                         "along ψ2 moves to −γ; (b) generator free in the plane — the orthogonal "
-                                         "pair starts on the imaginary axis (the Dirac-GAN's rotation) and is "
-                                         "damped by R1")
+    with canvas(1, 2, figsize=(11.6, 4.9)) as (fig, axes):
+        data = {}
+        s = second_moment_sum()
+        for ax, key, ttl, orth_name in ((axes[0], "line3", "(a) generator on the line: J at (θ*, 0, 0)", "ψ2"),
+                                        (axes[1], "free3", "(b) generator free in the plane: J at (θ*, 0, 0, 0)", "(θ2, ψ2)")):
+            g, w, orth = data[key] = spectra_by_direction(flds[key], gam)
+            G = np.repeat(g[:, None], w.shape[1], axis=1)
+            # the tangential dots smaller and above the orthogonal diamonds: where the two families meet (panel (b): the
+            # tangential arc is the orthogonal one shifted by 1/3 in gamma) a dot shows inside its diamond, not under it
+            sc = ax.scatter(w.real[~orth], w.imag[~orth], c=G[~orth], marker="o", s=16, cmap="viridis", vmin=0,
+                            vmax=gam.max(), zorder=5)
+            ax.scatter(w.real[orth], w.imag[orth], c=G[orth], marker="D", s=44, cmap="viridis", vmin=0, vmax=gam.max(),
+                       edgecolors="tab:red", linewidths=0.8, zorder=4)
+            ax.axhline(0, color="0.6", lw=0.8, zorder=1)
+            ax.axvline(0, color="0.6", lw=0.8, zorder=1)
+            ax.set_xlabel(r"Re $\lambda$")
+            ax.set_ylabel(r"Im $\lambda$")
+            ax.set_title(ttl)
+            # room for the markers round every eigenvalue (a fixed -1.35 cut the leftmost, -1.33, in half)
+            ax.set_xlim(min(-1.35, float(w.real.min()) - 0.06), max(0.12, float(w.real.max()) + 0.06))
+            ax.set_ylim(min(-0.72, float(w.imag.min()) - 0.06), max(0.72, float(w.imag.max()) + 0.06))
+            ax.legend(handles=[Line2D([], [], marker="o", ls="", color="tab:blue", label="tangential pair (θ, ψ1)"),
+                               Line2D([], [], marker="D", ls="", color="tab:blue", mec="tab:red",
+                                      label=f"orthogonal direction {orth_name}")], loc="lower left")
+        cb = fig.colorbar(sc, ax=axes, shrink=0.85, pad=0.01)
+        cb.set_label("R1 weight γ")
+        axes[0].annotate("ψ2: eigenvalue 0 without R1\n(a line of equilibria), −γ with R1", xy=(0.0, 0.0),
+                         xytext=(-1.28, -0.42), fontsize="small",  # left of the lower arc, not over it
+                         arrowprops=_ARROW, zorder=6)
+        axes[0].annotate(f"γ = 0: already damped by the data's\nspread, Re λ = f''(0)·s/2 = {fpp * s / 2:z.3g}", xy=(fpp * s / 2, 0.4714),
+                         xytext=(-1.28, 0.58), fontsize="small", arrowprops=_ARROW, zorder=6)
+        # above the point, the arrow from the note's lower right corner: steep, its head clear of the arc's markers (from
+        # the left, along the arc, its head was lost among the diamonds)
+        axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
+                         xytext=(-0.08, fp + 0.1), ha="right", va="bottom", fontsize="small",
+                         arrowprops={**_ARROW, "relpos": (1.0, 0.0)}, zorder=6)
+        fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss; R1 weight γ = 0 … 1.2 "
+                     "(L_D += γ/2 E_pD |∇x D|²)")
+        ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2, "
+                                             "split by eigenvector: (a) generator on the line — the zero eigenvalue "
+                                             "along ψ2 moves to −γ; (b) generator free in the plane — the orthogonal "
+                                             "pair starts on the imaginary axis (the Dirac-GAN's rotation) and is "
+                                             "damped by R1")
     return data
 
 
 def _figure_trajectories(ctx, trs, fp):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from ..plotting import METHOD_COLORS, START_MARKER
-    fig, axes = plt.subplots(2, 4, figsize=(15.0, 7.9), layout="constrained")
-    for col, key, name in ((0, "line1", "one data atom at 0"), (2, "line3", "atoms at −1, 0, 1")):
-        for row, g in enumerate((0.0, GAMMA)):
-            reg = "no regularizer" if g == 0 else f"R1 γ = {g:zg}"
-            ax = axes[row, col]
-            for meth in ("gd", "flow"):  # (GD dashed here too, as the legend draws it: it was solid in these panels)
-                S = trs[key, meth, g].states
-                ax.plot(S[:, 0], S[:, 1], color=METHOD_COLORS[meth], lw=1.0 if meth == "flow" else 1.3,
-                        ls="-" if meth == "flow" else (0, (4, 3)))
-                ax.plot(S[-1, 0], S[-1, 1], "o", ms=3, color=METHOD_COLORS[meth])
-            ax.plot(*START_LINE[:2], zorder=5, **START_MARKER)
-            ax.plot(0, 0, "*", color="black", ms=10, zorder=6)
-            ax.set_xlabel("θ (generator's translation along the line)")
-            ax.set_ylabel("ψ1 (D's slope along the line)")
-            ax.set_title(f"{name}, {reg}\ntangential coordinates")
-            ax.set_xlim(-2.6, 2.6)
-            ax.set_ylim(-2.6, 2.6)
-            ax.set_aspect("equal", adjustable="box")
-            ax = axes[row, col + 1]
-            t = np.linspace(0, STEPS * STEP, 200)
-            ax.plot(t, START_LINE[2] * np.exp(-g * t), "-", color="tab:orange", lw=5, alpha=0.45, zorder=1)
-            for meth in ("gd", "flow"):
-                tr = trs[key, meth, g]
-                ax.plot(tr.times * STEP, tr.states[:, 2], color=METHOD_COLORS[meth], lw=1.0 if meth == "flow" else 1.6,
-                        ls="-" if meth == "flow" else (0, (4, 3)), zorder=2 if meth == "flow" else 3)
-            ax.set_ylim(-0.05, 1.0)
-            ax.set_xlabel("time t (GD: t = k h)")
-            ax.set_ylabel("ψ2 (D's slope across the line)")
-            ax.set_title(f"{name}, {reg}\northogonal coordinate: " + ("ψ2 stays" if g == 0 else "ψ2 decays"))
-    handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:zg}"),
-               Line2D([], [], color=METHOD_COLORS["flow"], label="flow (Dormand–Prince, rtol = atol = 1e-12)"),
-               Line2D([], [], color="tab:orange", lw=5, alpha=0.45, label="closed form ψ2(0) e^(−γt)"),
-               Line2D([], [], label=f"start (θ, ψ1) = {START_LINE[:2]}", **START_MARKER),
-               Line2D([], [], color="black", marker="*", ms=10, ls="", label="equilibrium θ* = 0, ψ1 = 0")]
-    fig.legend(handles=handles, loc="outside lower center", ncol=5)
-    fig.suptitle(f"Generator on the data line from (θ, ψ1, ψ2) = {START_LINE}: without a penalty the gradient across "
-                 f"the data (ψ2) never moves; with R1 (γ = {GAMMA:zg}) it decays like e^(−γt)")
-    ctx.save(fig, "r1_manifold_trajectories",
-             "Trajectories (simultaneous GD h = 0.1 and the flow, t = 0…60) in tangential coordinates (ψ1 vs θ) "
-             "and the orthogonal one (ψ2 vs t), without and with R1; one data atom (Dirac-GAN-like tangential "
-             "rotation) and three atoms (the spread damps the tangential pair, not ψ2)")
+    with canvas(2, 4, figsize=(15.0, 7.9)) as (fig, axes):
+        for col, key, name in ((0, "line1", "one data atom at 0"), (2, "line3", "atoms at −1, 0, 1")):
+            for row, g in enumerate((0.0, GAMMA)):
+                reg = "no regularizer" if g == 0 else f"R1 γ = {g:zg}"
+                ax = axes[row, col]
+                for meth in ("gd", "flow"):  # (GD dashed here too, as the legend draws it: it was solid in these panels)
+                    S = trs[key, meth, g].states
+                    ax.plot(S[:, 0], S[:, 1], color=METHOD_COLORS[meth], lw=1.0 if meth == "flow" else 1.3,
+                            ls="-" if meth == "flow" else (0, (4, 3)))
+                    ax.plot(S[-1, 0], S[-1, 1], "o", ms=3, color=METHOD_COLORS[meth])
+                ax.plot(*START_LINE[:2], zorder=5, **START_MARKER)
+                ax.plot(0, 0, "*", color="black", ms=10, zorder=6)
+                ax.set_xlabel("θ (generator's translation along the line)")
+                ax.set_ylabel("ψ1 (D's slope along the line)")
+                ax.set_title(f"{name}, {reg}\ntangential coordinates")
+                ax.set_xlim(-2.6, 2.6)
+                ax.set_ylim(-2.6, 2.6)
+                ax.set_aspect("equal", adjustable="box")
+                ax = axes[row, col + 1]
+                t = np.linspace(0, STEPS * STEP, 200)
+                ax.plot(t, START_LINE[2] * np.exp(-g * t), "-", color="tab:orange", lw=5, alpha=0.45, zorder=1)
+                for meth in ("gd", "flow"):
+                    tr = trs[key, meth, g]
+                    ax.plot(tr.times * STEP, tr.states[:, 2], color=METHOD_COLORS[meth], lw=1.0 if meth == "flow" else 1.6,
+                            ls="-" if meth == "flow" else (0, (4, 3)), zorder=2 if meth == "flow" else 3)
+                ax.set_ylim(-0.05, 1.0)
+                ax.set_xlabel("time t (GD: t = k h)")
+                ax.set_ylabel("ψ2 (D's slope across the line)")
+                ax.set_title(f"{name}, {reg}\northogonal coordinate: " + ("ψ2 stays" if g == 0 else "ψ2 decays"))
+        handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:zg}"),
+                   Line2D([], [], color=METHOD_COLORS["flow"], label="flow (Dormand–Prince, rtol = atol = 1e-12)"),
+                   Line2D([], [], color="tab:orange", lw=5, alpha=0.45, label="closed form ψ2(0) e^(−γt)"),
+                   Line2D([], [], label=f"start (θ, ψ1) = {START_LINE[:2]}", **START_MARKER),
+                   Line2D([], [], color="black", marker="*", ms=10, ls="", label="equilibrium θ* = 0, ψ1 = 0")]
+        fig.legend(handles=handles, loc="outside lower center", ncol=5)
+        fig.suptitle(f"Generator on the data line from (θ, ψ1, ψ2) = {START_LINE}: without a penalty the gradient across "
+                     f"the data (ψ2) never moves; with R1 (γ = {GAMMA:zg}) it decays like e^(−γt)")
+        ctx.save(fig, "r1_manifold_trajectories",
+                 "Trajectories (simultaneous GD h = 0.1 and the flow, t = 0…60) in tangential coordinates (ψ1 vs θ) "
+                 "and the orthogonal one (ψ2 vs t), without and with R1; one data atom (Dirac-GAN-like tangential "
+                 "rotation) and three atoms (the spread damps the tangential pair, not ψ2)")
 
 
 def _figure_discriminator(ctx, trs, flds):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     times = (0.0, 6.0, 60.0)
     rows = [("line3", 0.0, "generator on the line, no regularizer"),
@@ -259,93 +262,94 @@ def _figure_discriminator(ctx, trs, flds):
     x = np.linspace(-2, 2, 161)
     X1, X2 = np.meshgrid(x, x)
     vmax = 2.0
-    fig, axes = plt.subplots(len(rows), len(times), figsize=(10.4, 12.6), layout="constrained")
-    a = np.asarray(POSITIONS)
-    for r, (key, g, label) in enumerate(rows):
-        tr = trs[key, "flow", g]
-        free = key == "free3"
-        for c, t in enumerate(times):
-            k = round(t / STEP)
-            z = tr.states[np.searchsorted(tr.times, k)]
-            th1, th2 = (z[0], z[1]) if free else (z[0], 0.0)
-            p1, p2 = z[-2], z[-1]
-            D = p1 * X1 + p2 * X2
-            ax = axes[r, c]
-            # filled bands 0.25 wide, the middle one (white) centred on D = 0 so that a flat D shows one colour
-            im = ax.contourf(X1, X2, D, levels=np.linspace(-vmax - 0.125, vmax + 0.125, 18), cmap="RdBu_r",
-                             extend="both")
-            if np.ptp(D) > 0.5:  # contours of a (numerically) flat D would only draw round-off
-                ax.contour(X1, X2, D, levels=np.linspace(-3, 3, 13), colors="0.25", linewidths=0.5)
-            ax.axhline(0, color="black", lw=1.0, ls="--")
-            # clip_on=False: an atom on the frame (x1 = 2 at t = 0) is drawn whole, not cut in half
-            ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)",
-                    clip_on=False, zorder=5)
-            ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms",
-                    clip_on=False, zorder=6)
-            ax.set_title(f"{label}\nt = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize=8.5)
-            ax.set_aspect("equal")
-            ax.set_xlim(-2, 2)
-            ax.set_ylim(-2, 2)
-            if c == 0:
-                ax.set_ylabel("x2 (across the data)")
-            if r == len(rows) - 1:
-                ax.set_xlabel("x1 (along the data line)")
-    h, lab = axes[0, 0].get_legend_handles_labels()
-    fig.legend(h, lab, loc="outside lower center", ncol=2)
-    cb = fig.colorbar(im, ax=axes, shrink=0.5, pad=0.01)
-    cb.set_ticks([-2.0, -1.0, 0.0, 1.0, 2.0])
-    cb.set_label("D(x) = ψ1 x1 + ψ2 x2 (fakeness logit; bands of 0.25)")
-    fig.suptitle("The discriminator over the plane along the flow (dashed: the data line x2 = 0; contours every 0.5)")
-    ctx.save(fig, "r1_manifold_discriminator",
-             "D(x) over the plane at t = 0, 6, 60 along the flow.  Generator on the line: without R1, D ends "
-             "zero on the data but tilted across it (ψ2 stays 0.8); with R1 it flattens to 0.  Generator free: "
-             "without R1 the tilt pushes the generated atoms off the data line and they keep oscillating; with "
-             "R1 they return to the line and D flattens")
+    with canvas(len(rows), len(times), figsize=(10.4, 12.6)) as (fig, axes):
+        a = np.asarray(POSITIONS)
+        for r, (key, g, label) in enumerate(rows):
+            tr = trs[key, "flow", g]
+            free = key == "free3"
+            for c, t in enumerate(times):
+                k = round(t / STEP)
+                z = tr.states[np.searchsorted(tr.times, k)]
+                th1, th2 = (z[0], z[1]) if free else (z[0], 0.0)
+                p1, p2 = z[-2], z[-1]
+                D = p1 * X1 + p2 * X2
+                ax = axes[r, c]
+                # filled bands 0.25 wide, the middle one (white) centred on D = 0 so that a flat D shows one colour
+                im = ax.contourf(X1, X2, D, levels=np.linspace(-vmax - 0.125, vmax + 0.125, 18), cmap="RdBu_r",
+                                 extend="both")
+                if np.ptp(D) > 0.5:  # contours of a (numerically) flat D would only draw round-off
+                    ax.contour(X1, X2, D, levels=np.linspace(-3, 3, 13), colors="0.25", linewidths=0.5)
+                ax.axhline(0, color="black", lw=1.0, ls="--")
+                # clip_on=False: an atom on the frame (x1 = 2 at t = 0) is drawn whole, not cut in half
+                ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)",
+                        clip_on=False, zorder=5)
+                ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms",
+                        clip_on=False, zorder=6)
+                ax.set_title(f"{label}\nt = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize="medium")
+                ax.set_aspect("equal")
+                ax.set_xlim(-2, 2)
+                ax.set_ylim(-2, 2)
+                if c == 0:
+                    ax.set_ylabel("x2 (across the data)")
+                if r == len(rows) - 1:
+                    ax.set_xlabel("x1 (along the data line)")
+        h, lab = axes[0, 0].get_legend_handles_labels()
+        fig.legend(h, lab, loc="outside lower center", ncol=2)
+        cb = fig.colorbar(im, ax=axes, shrink=0.5, pad=0.01)
+        cb.set_ticks([-2.0, -1.0, 0.0, 1.0, 2.0])
+        cb.set_label("D(x) = ψ1 x1 + ψ2 x2 (fakeness logit; bands of 0.25)")
+        fig.suptitle("The discriminator over the plane along the flow (dashed: the data line x2 = 0; contours every 0.5)")
+        ctx.save(fig, "r1_manifold_discriminator",
+                 "D(x) over the plane at t = 0, 6, 60 along the flow.  Generator on the line: without R1, D ends "
+                 "zero on the data but tilted across it (ψ2 stays 0.8); with R1 it flattens to 0.  Generator free: "
+                 "without R1 the tilt pushes the generated atoms off the data line and they keep oscillating; with "
+                 "R1 they return to the line and D flattens")
 
 
 def _figure_leave_line(ctx, trs, flds):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from ..plotting import METHOD_COLORS, START_MARKER, phase_portrait
     fld = flds["free3"]
-    fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.7), layout="constrained")
-    said: dict = {}  # the panels' notes, each once, in order
-    for ax, g in ((axes[0], 0.0), (axes[1], GAMMA)):
-        reg = "no regularizer" if g == 0 else f"R1, γ = {g:zg}"
-        phase_portrait(fld, {"gamma": g}, plane=("theta2", "psi2"), xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), n=31,
-                       density=0.7,
-                       trajectories=[(f"simultaneous GD, h = {STEP:zg}", trs["free3", "gd", g], METHOD_COLORS["gd"]),
-                                     ("flow", trs["free3", "flow", g], METHOD_COLORS["flow"])],
-                       title=f"(θ2, ψ2) plane, {reg}\n(streamlines: slice through θ1 = θ*, ψ1 = 0)", legend=False,
-                       ax=ax, notes="attribute")  # (the notes once, in the caption: five lines over each panel)
-        said.update({f"{reg}: {n}": None for n in ax.portrait_notes})
-        ax.set_xlabel("θ2 (generated samples' distance from the data line)")
-        ax.set_ylabel("ψ2 (D's slope across the line)")
-    from matplotlib.lines import Line2D
-    h = axes[0].get_legend_handles_labels()[0]
-    h.append(Line2D([], [], label=f"start (θ2, ψ2) = ({START_FREE[1]:zg}, {START_FREE[3]:zg})", **START_MARKER))
-    fig.legend(handles=h, loc="outside lower center", ncol=4)
-    ax = axes[2]
-    for g, ls in ((0.0, "-"), (GAMMA, "--")):
-        for meth in ("gd", "flow"):
-            tr = trs["free3", meth, g]
-            E = tr.states[:, 1] ** 2 + tr.states[:, 3] ** 2
-            reg = "no reg." if g == 0 else f"R1 γ = {g:zg}"
-            ax.semilogy(tr.times * STEP, E, ls=ls, color=METHOD_COLORS[meth],
-                        label=f"{'GD' if meth == 'gd' else 'flow'}, {reg}")
-    ax.set_xlabel("time t (GD: k h)")
-    t = trs["free3", "flow", GAMMA].times * STEP
-    E0 = START_FREE[1] ** 2 + START_FREE[3] ** 2
-    ax.semilogy(t, E0 * np.exp(-GAMMA * t), color="tab:orange", lw=4, alpha=0.4, zorder=1,
-                label="closed form E(0) e^(−γt) (2 Re λ = −γ)")
-    ax.set_ylabel("θ2² + ψ2² (orthogonal energy)")
-    ax.set_title("Orthogonal energy: conserved by the flow without R1,\ngrows under GD, decays with R1")
-    ax.legend(loc="lower left")
-    fig.suptitle(f"Generator free to leave the line, start (θ1, θ2, ψ1, ψ2) = {START_FREE} (fakes start on the data): "
-                 "the gradient across the data pushes them off")
-    ctx.save(fig, "r1_manifold_leave_line",
-             "A generator that can leave the data line: the orthogonal pair (θ2, ψ2) rotates like the Dirac-GAN "
-             "without a penalty (flow: closed orbit, GD: outward spiral) and spirals in with R1"
-             + (f". Notes ({'; '.join(said)})" if said else ""))
+    with canvas(1, 3, figsize=(14.0, 4.7)) as (fig, axes):
+        said: dict = {}  # the panels' notes, each once, in order
+        for ax, g in ((axes[0], 0.0), (axes[1], GAMMA)):
+            reg = "no regularizer" if g == 0 else f"R1, γ = {g:zg}"
+            phase_portrait(fld, {"gamma": g}, plane=("theta2", "psi2"), xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), n=31,
+                           density=0.7,
+                           trajectories=[(f"simultaneous GD, h = {STEP:zg}", trs["free3", "gd", g], METHOD_COLORS["gd"]),
+                                         ("flow", trs["free3", "flow", g], METHOD_COLORS["flow"])],
+                           title=f"(θ2, ψ2) plane, {reg}\n(streamlines: slice through θ1 = θ*, ψ1 = 0)", legend=False,
+                           ax=ax, notes="attribute")  # (the notes once, in the caption: five lines over each panel)
+            said.update({f"{reg}: {n}": None for n in ax.portrait_notes})
+            ax.set_xlabel("θ2 (generated samples' distance from the data line)")
+            ax.set_ylabel("ψ2 (D's slope across the line)")
+        from matplotlib.lines import Line2D
+        h = axes[0].get_legend_handles_labels()[0]
+        h.append(Line2D([], [], label=f"start (θ2, ψ2) = ({START_FREE[1]:zg}, {START_FREE[3]:zg})", **START_MARKER))
+        fig.legend(handles=h, loc="outside lower center", ncol=4)
+        ax = axes[2]
+        for g, ls in ((0.0, "-"), (GAMMA, "--")):
+            for meth in ("gd", "flow"):
+                tr = trs["free3", meth, g]
+                E = tr.states[:, 1] ** 2 + tr.states[:, 3] ** 2
+                reg = "no reg." if g == 0 else f"R1 γ = {g:zg}"
+                ax.semilogy(tr.times * STEP, E, ls=ls, color=METHOD_COLORS[meth],
+                            label=f"{'GD' if meth == 'gd' else 'flow'}, {reg}")
+        ax.set_xlabel("time t (GD: k h)")
+        t = trs["free3", "flow", GAMMA].times * STEP
+        E0 = START_FREE[1] ** 2 + START_FREE[3] ** 2
+        ax.semilogy(t, E0 * np.exp(-GAMMA * t), color="tab:orange", lw=4, alpha=0.4, zorder=1,
+                    label="closed form E(0) e^(−γt) (2 Re λ = −γ)")
+        ax.set_ylabel("θ2² + ψ2² (orthogonal energy)")
+        ax.set_title("Orthogonal energy: conserved by the flow without R1,\ngrows under GD, decays with R1")
+        ax.legend(loc="lower left")
+        fig.suptitle(f"Generator free to leave the line, start (θ1, θ2, ψ1, ψ2) = {START_FREE} (fakes start on the data): "
+                     "the gradient across the data pushes them off")
+        ctx.save(fig, "r1_manifold_leave_line",
+                 "A generator that can leave the data line: the orthogonal pair (θ2, ψ2) rotates like the Dirac-GAN "
+                 "without a penalty (flow: closed orbit, GD: outward spiral) and spirals in with R1"
+                 + (f". Notes ({'; '.join(said)})" if said else ""))
 
 
 # ---------------------------------------------------------------------------------------------- the study

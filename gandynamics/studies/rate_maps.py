@@ -30,6 +30,7 @@ def contour_h(G, H, R, level=1.0):
           "Mescheder et al. 2017 lemma (step limit, docs/mathematics.md §1.9); docs/mathematics.md §5.4 (exact local rates)",
           needs=("gandynamics.simulate", "gandynamics.analysis.rates"), order=70)
 def study(ctx):
+    from ..plotting import canvas
     import matplotlib.pyplot as plt
     from scipy.optimize import brentq
     from ..analysis.rates import local_rate
@@ -42,44 +43,44 @@ def study(ctx):
     ctx.param(game="dirac (standard loss) + R1", gamma=f"{GAMMA.size} values in [{GAMMA[0]:zg}, {GAMMA[-1]:zg}]",
               step=f"{STEP.size} values in [{STEP[0]:zg}, {STEP[-1]:zg}]",
               sweep=f"gamma {SWEEP_GAMMA.tolist()} x h {SWEEP_STEP.tolist()}, start {SWEEP_START}, {SWEEP_STEPS} steps")
-    fig, axes = plt.subplots(1, 3, figsize=(14.5, 4.3), layout="constrained")
-    grids = {}
-    for ax, m in zip(axes, METHODS):
-        R = rate_grid(fld, m, GAMMA, STEP)
-        grids[m] = R
-        sw = sweep(fld, m, inits=np.array([SWEEP_START]), grid={"gamma": SWEEP_GAMMA, "step": SWEEP_STEP},
-                   steps=SWEEP_STEPS, progress=False)
-        ctx.provenance(fld, method=m, options={"grid": {"gamma": SWEEP_GAMMA, "step": SWEEP_STEP}},
-                       steps=SWEEP_STEPS, start=SWEEP_START, kind="sweep",
-                       per_row={"gamma": "gamma", "step_g": "step_g", "step_d": "step_d"})
-        g, h, r = np.asarray(sw["gamma"]), np.asarray(sw["step_g"]), np.asarray(sw["rate"], float)
-        div = np.asarray(sw["diverged"], bool)
-        r = np.where(div, np.inf, r)
-        # a run that neither converged nor diverged (settled on a cycle where rho > 1) has no rate to compare: a cross
-        shown = np.where(np.asarray(sw["verdict"]) == "bounded, not converging", np.nan, r)
-        rate_map(fld, m, GAMMA, STEP, rho=R, measured=(g, h, shown), title=f"{m.upper()}: local rate ρ(γ, h)", ax=ax,
-                 colorbar=False)  # one shared colour scale, one colorbar for the three panels
-        if m == "gd":
-            gg = np.linspace(0, 1.0, 50)
-            ln, = ax.plot(gg, gg / 0.25, ls=(0, (4, 2.5)), color="tab:cyan", lw=1.1, zorder=5,
-                          label="closed form h = γ/f'(0)²")
-            ax.legend(handles=list(ax.get_legend().legend_handles) + [ln], loc="upper center",
-                      bbox_to_anchor=(0.5, -0.16), ncol=2)
-        pred = np.array([local_rate(m, fld.eval_DF(np.zeros(2), {"gamma": gi}), hi) for gi, hi in zip(g, h)])
-        ok = (pred < 0.99) & ~div
-        err = float(np.max(np.abs(r[ok] - pred[ok]))) if np.any(ok) else np.nan
-        ctx.check(f"{m}: measured (sweep) vs local rate at the {int(ok.sum())} convergent sweep points with ρ < 0.99",
-                  err, 0.0, "simulate.sweep vs rates.local_rate", tol=5e-3)
-        dist = np.asarray(sw["distance"], float)
-        bad = pred > 1.01
-        conv = bad & ~div & (dist < 1e-2)
-        ctx.check(f"{m}: sweep points with ρ > 1.01 that converged (final distance < 1e-2; expected none)",
-                  int(np.sum(conv)), 0, "docs/mathematics.md §0.1 (ρ > 1: the equilibrium repels; the nonlinear run diverges "
-                                        "or settles on a cycle)", passed=bool(np.sum(conv) == 0))
-    rate_colorbar(axes)
-    fig.suptitle("Dirac-GAN + R1: exact local rate over (γ, h); black: ρ = 1; squares: rates measured by a sweep")
-    ctx.save(fig, "rate_maps_dirac_r1", "Local rate of GD, EG and EFTP over (γ, h) for the R1 Dirac-GAN; ρ = 1 "
-                                        "contour in black; measured sweep rates as squares (same colour scale)")
+    with canvas(1, 3, figsize=(14.5, 4.3)) as (fig, axes):
+        grids = {}
+        for ax, m in zip(axes, METHODS):
+            R = rate_grid(fld, m, GAMMA, STEP)
+            grids[m] = R
+            sw = sweep(fld, m, inits=np.array([SWEEP_START]), grid={"gamma": SWEEP_GAMMA, "step": SWEEP_STEP},
+                       steps=SWEEP_STEPS, progress=False)
+            ctx.provenance(fld, method=m, options={"grid": {"gamma": SWEEP_GAMMA, "step": SWEEP_STEP}},
+                           steps=SWEEP_STEPS, start=SWEEP_START, kind="sweep",
+                           per_row={"gamma": "gamma", "step_g": "step_g", "step_d": "step_d"})
+            g, h, r = np.asarray(sw["gamma"]), np.asarray(sw["step_g"]), np.asarray(sw["rate"], float)
+            div = np.asarray(sw["diverged"], bool)
+            r = np.where(div, np.inf, r)
+            # a run that neither converged nor diverged (settled on a cycle where rho > 1) has no rate to compare: a cross
+            shown = np.where(np.asarray(sw["verdict"]) == "bounded, not converging", np.nan, r)
+            rate_map(fld, m, GAMMA, STEP, rho=R, measured=(g, h, shown), title=f"{m.upper()}: local rate ρ(γ, h)", ax=ax,
+                     colorbar=False)  # one shared colour scale, one colorbar for the three panels
+            if m == "gd":
+                gg = np.linspace(0, 1.0, 50)
+                ln, = ax.plot(gg, gg / 0.25, ls=(0, (4, 2.5)), color="tab:cyan", lw=1.1, zorder=5,
+                              label="closed form h = γ/f'(0)²")
+                ax.legend(handles=list(ax.get_legend().legend_handles) + [ln], loc="upper center",
+                          bbox_to_anchor=(0.5, -0.16), ncol=2)
+            pred = np.array([local_rate(m, fld.eval_DF(np.zeros(2), {"gamma": gi}), hi) for gi, hi in zip(g, h)])
+            ok = (pred < 0.99) & ~div
+            err = float(np.max(np.abs(r[ok] - pred[ok]))) if np.any(ok) else np.nan
+            ctx.check(f"{m}: measured (sweep) vs local rate at the {int(ok.sum())} convergent sweep points with ρ < 0.99",
+                      err, 0.0, "simulate.sweep vs rates.local_rate", tol=5e-3)
+            dist = np.asarray(sw["distance"], float)
+            bad = pred > 1.01
+            conv = bad & ~div & (dist < 1e-2)
+            ctx.check(f"{m}: sweep points with ρ > 1.01 that converged (final distance < 1e-2; expected none)",
+                      int(np.sum(conv)), 0, "docs/mathematics.md §0.1 (ρ > 1: the equilibrium repels; the nonlinear run diverges "
+                                            "or settles on a cycle)", passed=bool(np.sum(conv) == 0))
+        rate_colorbar(axes)
+        fig.suptitle("Dirac-GAN + R1: exact local rate over (γ, h); black: ρ = 1; squares: rates measured by a sweep")
+        ctx.save(fig, "rate_maps_dirac_r1", "Local rate of GD, EG and EFTP over (γ, h) for the R1 Dirac-GAN; ρ = 1 "
+                                            "contour in black; measured sweep rates as squares (same colour scale)")
     # GD stability limit: closed form h = gamma / f'(0)^2 (gamma <= 2 f'(0) = 1)
     V = contour_h(GAMMA, STEP, grids["gd"])
     sel = (V[:, 0] <= 0.95) & (V[:, 0] >= 0.05)
