@@ -838,7 +838,7 @@ def test_titles_name_the_games_own_hyperparameters_as_used():
     import gandynamics as gd
     from gandynamics.plotting import describe, portrait_title
     hopf = gd.VectorField(gd.games.make_game("hopf"), [])
-    assert portrait_title(hopf, {"beta": -0.3}, ["gd"], 0.2) == "hopf (β = -0.3): gd, h = 0.2"
+    assert portrait_title(hopf, {"beta": -0.3}, ["gd"], 0.2) == "hopf (β = \u22120.3): gd, h = 0.2"  # (the minus sign, not a hyphen)
     assert describe(hopf) == "hopf (β = 0.25)"
     assert describe(gd.VectorField(gd.games.quadratic(), []), {"b": 3}) == "quadratic (a = 1, b = 3, c = 1)"
     assert describe(gd.VectorField(gd.games.dirac(loss="lsgan"), [gd.R1(gamma=0.3)])) == "dirac (lsgan) + R1(γ = 0.3)"
@@ -1790,7 +1790,7 @@ def test_a_portrait_title_names_each_method_s_options_as_run():
     fld = VectorField(games.bilinear(), [])
     t = portrait_title(fld, None, ["momentum", "altgd", "flow"], 0.2,
                        [{"beta": -0.3, "alternating": True, "box": None}, {"n_d": 5}, {}])
-    assert t.endswith(": momentum (β = -0.3, alternating), altgd (n_d = 5), h = 0.2; flow"), t
+    assert t.endswith(": momentum (β = \u22120.3, alternating), altgd (n_d = 5), h = 0.2; flow"), t
     assert portrait_title(fld, None, ["gd"], 0.2).endswith(": gd, h = 0.2")
 
 

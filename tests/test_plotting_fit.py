@@ -331,7 +331,7 @@ def test_runs_of_one_method_are_told_apart(fld):
     ax = P.convergence([a, b, c], rates=rho)
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert len(texts) == 3 and len(set(texts)) == 3, texts  # each run listed once, told apart
-    assert "h = 0.2" in texts[0] and "h = 0.4" in texts[1] and "(-1, 0.5)" in texts[2]
+    assert "h = 0.2" in texts[0] and "h = 0.4" in texts[1] and "(\u22121, 0.5)" in texts[2]
     runs = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-"]
     preds = [ln for ln in ax.get_lines() if ln.get_linestyle() != "-"]
     assert len(runs) == len(preds) == 3

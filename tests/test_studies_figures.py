@@ -1,5 +1,5 @@
 """gandynamics.studies: every figure of the gallery, as saved, walked for defects of a kind (the figure review):
-text too small for the canvas's width, ..."""
+text too small for the canvas's width, a hyphen-minus as a minus sign, ..."""
 
 import matplotlib
 
@@ -47,3 +47,24 @@ def test_no_text_is_smaller_than_the_style_scaled_for_its_canvas(gallery):
            for stem, fig in gallery.items() for _, text, size in fig["texts"]
            if size < smallest * text_scale(fig["width"]) * (1 - 1e-3)]
     assert not bad, bad
+
+
+#: a hyphen-minus used as a minus sign: before a digit (or ".5"), at the start or after a space, a bracket, "=", ",",
+#: ";", ":", "/" or "≤" (not the exponent of 1e-05, a range 0-1, nor a hyphenated word)
+_HYPHEN_MINUS = r"(?:^|(?<=[\s(\[=,;:/≤]))-(?=\.?\d)"
+
+
+def test_no_text_writes_a_negative_number_with_a_hyphen(gallery):
+    # "γ = -0.005" in hopf-cycle's legend, "β = -0.5" in bilinear-methods' title (the figure review)
+    import re
+    bad = [(stem, kind, text) for stem, fig in gallery.items() for kind, text, _ in fig["texts"]
+           if re.search(_HYPHEN_MINUS, text.replace("$", " "))]
+    assert not bad, bad
+
+
+def test_the_hyphen_rule_tells_minus_signs_from_hyphens():
+    import re
+    for text in ("β = -0.5", "(-1, 0)", "-3", "x ≤ -.5", "a, -2"):
+        assert re.search(_HYPHEN_MINUS, text), text
+    for text in ("1e-05", "0-1", "R1-locus", "non-saturating", "β = −0.5", "e^(−γt)", "k-th"):
+        assert not re.search(_HYPHEN_MINUS, text), text

@@ -139,7 +139,7 @@ def study_boundaries(ctx):
           "Kuznetsov 2004 §3.4–3.5 (normal form, Lyapunov coefficient); docs/math/bifurcations.md §2, §4",
           needs=("gandynamics.analysis.cycles",), order=74)
 def study_hopf(ctx):
-    from ..plotting import canvas
+    from ..plotting import canvas, number_text
     import matplotlib.pyplot as plt
     from ..analysis.continuation import continuation
     from ..analysis.cycles import continue_cycle, cycle_from_hopf, hopf_prediction
@@ -210,7 +210,7 @@ def study_hopf(ctx):
             orb = np.vstack([c.orbit, c.orbit[:1]])
             # (viridis up to 0.8: its yellow end was hard to read on white, a reviewer's finding)
             ax.plot(orb[:, 0], orb[:, 1], color=cmap(0.8 * k / max(1, len(cyc[::5]) - 1)), lw=1.4,
-                    label=f"γ = {c.params['gamma']:z.3g}, |μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):z.3f}")
+                    label=f"γ = {number_text(c.params['gamma'], '.3g')}, |μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):z.3f}")
         ax.plot([0], [0], "*", color="black", ms=9, zorder=6, ls="",
                 label="equilibrium (0, 0), unstable for γ < 0")  # (the star of every portrait; a '+' here was read as a cycle's centre mark)
         ax.set_aspect("equal")

@@ -19,6 +19,7 @@ STEPS = 300
 
 def _methods():
     """(label, method, step, options, closed-form rate or None, source)."""
+    from ..plotting import number_text  # (the label's β with the minus sign −)
     sq = math.sqrt
     return [
         ("simultaneous GD", "gd", H, {}, sq(1 + H * H), "docs/mathematics.md §5.5: sqrt(1 + h²)"),
@@ -26,7 +27,7 @@ def _methods():
         ("extragradient", "eg", H, {}, sq(1 - H * H + H**4), "docs/mathematics.md §5.5: sqrt(1 - h² + h⁴)"),
         ("EFTP", "eftp", H, {}, sq((1 + sq(1 - 4 * H * H)) / 2), "docs/mathematics.md §5.5: sqrt((1 + sqrt(1 - 4h²))/2)"),
         ("OGDA", "ogda", H, {}, sq((1 + sq(1 - 4 * H * H)) / 2), "docs/mathematics.md §5.3, §5.5 (same spectrum as EFTP)"),
-        (f"alt. GD + momentum β = {BETA}", "momentum", H_MOM, {"beta": BETA, "alternating": True}, 0.962543703197,
+        (f"alt. GD + momentum β = {number_text(BETA)}", "momentum", H_MOM, {"beta": BETA, "alternating": True}, 0.962543703197,
          "docs/mathematics.md §5.5 (h = 0.5, β = -0.5)"),
     ]
 

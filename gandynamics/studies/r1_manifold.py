@@ -107,8 +107,9 @@ def trajectories(flds=None) -> dict:
 
 
 def _num(v: float) -> str:
-    """Two decimals, without a minus sign on a value that rounds to zero."""
-    return f"{(0.0 if abs(v) < 0.005 else v):z.2f}"
+    """Two decimals, without a minus sign on a value that rounds to zero, a negative one with the minus sign −."""
+    from ..plotting import number_text
+    return number_text(0.0 if abs(v) < 0.005 else v, ".2f")
 
 
 def _fmt_eigs(e) -> str:
@@ -153,7 +154,7 @@ _ARROW = {"arrowstyle": "-|>", "mutation_scale": 9, "color": "0.25", "shrinkB": 
 
 
 def _figure_spectra(ctx, flds, fp, fpp):
-    from ..plotting import canvas
+    from ..plotting import canvas, number_text
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     gam = np.linspace(0.0, 1.2, 31)  # avoids gamma = 3/4, where -gamma is also a tangential eigenvalue
@@ -186,7 +187,7 @@ def _figure_spectra(ctx, flds, fp, fpp):
         axes[0].annotate("ψ2: eigenvalue 0 without R1\n(a line of equilibria), −γ with R1", xy=(0.0, 0.0),
                          xytext=(-1.28, -0.42), fontsize="small",  # left of the lower arc, not over it
                          arrowprops=_ARROW, zorder=6)
-        axes[0].annotate(f"γ = 0: already damped by the data's\nspread, Re λ = f''(0)·s/2 = {fpp * s / 2:z.3g}", xy=(fpp * s / 2, 0.4714),
+        axes[0].annotate(f"γ = 0: already damped by the data's\nspread, Re λ = f''(0)·s/2 = {number_text(fpp * s / 2, '.3g')}", xy=(fpp * s / 2, 0.4714),
                          xytext=(-1.28, 0.58), fontsize="small", arrowprops=_ARROW, zorder=6)
         # above the point, the arrow from the note's lower right corner: steep, its head clear of the arc's markers (from
         # the left, along the arc, its head was lost among the diamonds)
