@@ -205,19 +205,29 @@ def study_hopf(ctx):
         ax.set_title("period of the cycle")
         ax.legend(fontsize="small")
         ax = axes[2]
-        cmap = plt.get_cmap("viridis")
-        for k, c in enumerate(cyc[::5]):
+        # one quantity varies along the cycles: their γ on a colour bar, each drawn cycle's γ a tick with its
+        # non-trivial Floquet multiplier |μ| (a seven-entry legend for a gradient: the figure review)
+        from matplotlib.colors import LinearSegmentedColormap, Normalize
+        # (viridis up to 0.8: its yellow end was hard to read on white, a reviewer's finding)
+        cmap = LinearSegmentedColormap.from_list("viridis_08", plt.get_cmap("viridis")(np.linspace(0, 0.8, 256)))
+        drawn = cyc[::5]
+        gs = [c.params["gamma"] for c in drawn]
+        norm = Normalize(min(gs), max(gs))
+        for c in drawn:
             orb = np.vstack([c.orbit, c.orbit[:1]])
-            # (viridis up to 0.8: its yellow end was hard to read on white, a reviewer's finding)
-            ax.plot(orb[:, 0], orb[:, 1], color=cmap(0.8 * k / max(1, len(cyc[::5]) - 1)), lw=1.4,
-                    label=f"γ = {number_text(c.params['gamma'], '.3g')}, |μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):z.3f}")
+            ax.plot(orb[:, 0], orb[:, 1], color=cmap(norm(c.params["gamma"])), lw=1.4)
         ax.plot([0], [0], "*", color="black", ms=9, zorder=6, ls="",
                 label="equilibrium (0, 0), unstable for γ < 0")  # (the star of every portrait; a '+' here was read as a cycle's centre mark)
+        cb = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.02)
+        cb.set_ticks(gs, labels=[f"{number_text(g, '.3g')}  (|μ| = {abs(np.delete(c.multipliers, c.trivial_index)[0]):z.3f})"
+                                 for g, c in zip(gs, drawn)])
+        cb.set_label("R1 strength γ  (|μ|: the cycle's multiplier)")
+        cb.ax.minorticks_off()
         ax.set_aspect("equal")
         ax.set_xlabel("θ")
         ax.set_ylabel("ψ")
         ax.set_title("cycles (non-trivial Floquet multiplier μ)")
-        ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))  # beside: inside it hid the outer cycles
+        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.14))  # (below: inside it hid the outer cycles)
         fig.suptitle("Non-saturating Dirac-GAN + R1: supercritical Hopf at γ = 0 and the stable limit cycle for γ < 0")
         ctx.save(fig, "hopf_cycle_dirac_ns", "Bifurcation diagram (amplitude and period of the cycle vs γ, "
                                              "shooting vs normal form) and the cycles in the (θ, ψ) plane")
