@@ -147,6 +147,10 @@ def text_sizes(width: float) -> dict:
 from contextlib import contextmanager  # noqa: E402
 
 
+#: the most panels :func:`canvas` makes (a figure of 10**7 rows of panels ran out of memory instead of being refused)
+CANVAS_PANELS_MAX = 100
+
+
 @contextmanager
 def canvas(nrows: int = 1, ncols: int = 1, *, figsize, **kw):
     """``with canvas(1, 3, figsize=(15, 5)) as (fig, axes): ...``: :func:`matplotlib.pyplot.subplots` (with
@@ -154,6 +158,10 @@ def canvas(nrows: int = 1, ncols: int = 1, *, figsize, **kw):
     width (:func:`text_sizes`: a 15-inch figure's text 1.29 times as large as a 9-inch one's), in force for what is drawn
     and saved inside the block (matplotlib reads the sizes when it makes a text, and tick labels made at draw time
     copy the first tick's).  Every figure of the gallery (:mod:`gandynamics.studies`) is made with it."""
+    if not (isinstance(nrows, int) and isinstance(ncols, int) and nrows >= 1 and ncols >= 1
+            and nrows * ncols <= CANVAS_PANELS_MAX):
+        raise GandynamicsError(f"canvas: nrows and ncols must be whole numbers >= 1 with at most {CANVAS_PANELS_MAX} "
+                               f"panels in all, got {nrows!r} x {ncols!r}")
     kw.setdefault("layout", "constrained")
     with plt.rc_context(text_sizes(figsize[0])):
         fig, axes = plt.subplots(nrows, ncols, figsize=figsize, **kw)

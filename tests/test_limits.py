@@ -99,7 +99,8 @@ def _sized_calls():
 
 #: whole-number keywords of the public functions that are budgets, seeds, orders or strides, not sizes of
 #: what is kept (a budget stops the work; it allocates nothing in proportion)
-NOT_SIZES = {("estimate_constants", "seed"), ("estimate_constants", "refine"), ("certify_constants", "seed"),
+NOT_SIZES = {("canvas", "nrows"), ("canvas", "ncols"),  # (bounded by plotting.CANVAS_PANELS_MAX, tested there)
+             ("estimate_constants", "seed"), ("estimate_constants", "refine"), ("certify_constants", "seed"),
              ("certify_constants", "max_boxes"), ("certify_constants", "order"), ("check_constants", "seed"),
              ("check_constants", "max_boxes"), ("check_constants", "order"), ("basin", "max_boxes"),
              ("simulate", "record_every"), ("continuation", "max_points"), ("limit_cycle", "maxit"),

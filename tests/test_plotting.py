@@ -1891,3 +1891,16 @@ def test_every_study_figure_is_made_on_a_canvas():
     bad = [f"{p.name}: {m.group(0)}" for p in sorted(root.glob("*.py"))
            for m in re.finditer(r"plt\.(subplots|figure|subplot_mosaic)\(", p.read_text())]
     assert not bad, bad
+
+
+@pytest.mark.parametrize("rows, cols", [(10**7, 1), (1, 101), (0, 1), (2.0, 1), (-1, 3)])
+def test_a_canvas_of_too_many_or_no_panels_is_refused_before_drawing(rows, cols):
+    """A new user's finding: plotting.canvas(10**7, 1) ran out of memory instead of being refused (its counts were
+    the only unbounded ones of the public functions: tests/test_limits.py)."""
+    from gandynamics.plotting import CANVAS_PANELS_MAX, canvas
+    with pytest.raises(GandynamicsError, match=f"at most {CANVAS_PANELS_MAX} panels"):
+        with canvas(rows, cols, figsize=(4, 4)):
+            pass
+    with canvas(2, 3, figsize=(4, 4)) as (fig, axes):
+        assert axes.shape == (2, 3)
+    plt.close(fig)
