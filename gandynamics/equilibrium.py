@@ -293,8 +293,7 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
     if not ok:
         overflow = False
         if not math.isfinite(r0):  # Newton cannot start where F is not finite (hybr returns the start)
-            reason = fld.why_not_finite(z0, p)
-            overflow = "overflows the doubles" in reason
+            reason, overflow = fld._not_finite(z0, p)
             why = f"F is not finite there (|F| = {r0:z.3g}: {reason})"
         elif not res < tol:
             why = f"residual ||F|| = {res:z.3g} (needs < {tol:zg})"

@@ -365,8 +365,7 @@ class VectorField:
         conds = self._joint_conditions
         if not conds:
             return
-        P = np.asarray(P, dtype=float)
-        rows = P.reshape(-1, P.shape[-1]) if P.size else P.reshape(0, len(self.hyper))
+        rows = np.asarray(P, dtype=float).reshape(-1, len(self.hyper))
         for fn, cols, expr, strict, what in conds:
             with np.errstate(all="ignore"):
                 val = np.broadcast_to(np.asarray(fn(*(rows[:, c] for c in cols)), dtype=float), (len(rows),))
@@ -713,6 +712,11 @@ class VectorField:
         (``log(u)`` at ``u <= 0``, ``sqrt(u)``'s derivative at ``u = 0``).  A field of more than
         :data:`WHY_OPS_MAX` operations, or an entry its exact evaluation cannot decide, gets the general answer
         naming both causes.  The one text of every "not finite" refusal (an equilibrium search, a spectrum)."""
+        return self._not_finite(z, params, jacobian)[0]
+
+    def _not_finite(self, z, params=None, jacobian: bool = False) -> tuple[str, bool]:
+        """``(the text of why_not_finite, whether its cause is an overflow)``: an overflow asks for smaller values, the
+        other causes for another point."""
         general = ("overflowing values, or a point outside the losses' domain or where a derivative of them is "
                    "infinite (as exp of a large argument, log(u) at u <= 0, sqrt(u)'s derivative at u = 0)")
         try:
@@ -720,7 +724,7 @@ class VectorField:
             p = self._p(params)
             M = self.DF if jacobian else self.F
             if sp.count_ops(M) > self.WHY_OPS_MAX:
-                return general
+                return general, False
             sub = {s: sp.Float(float(v), 50) for s, v in zip(self.z + tuple(self.hyper), list(z) + list(p))}
             what = "DF" if jacobian else "F"
             exact = 0
@@ -737,21 +741,22 @@ class VectorField:
                             size = f"{sign}{float(mpmath.power(10, lg - e10)):z.3g}e+{e10}"
                         else:  # (the mantissa is lost to the exponent's digits)
                             size = f"{sign}10^({float(lg):z.3g})"
-                        return f"{where} overflows the doubles: its exact value there is about {size} (beyond 1.8e308)"
+                        return (f"{where} overflows the doubles: its exact value there is about {size} (beyond "
+                                "1.8e308)", True)
                     exact += 1
                     continue
                 if val.is_Number and val.is_real is False or val.has(sp.I):
                     return (f"{where} is complex there: the point lies outside the losses' domain (as log(u) at u <= 0 "
-                            "or sqrt(u) at u < 0)")
+                            "or sqrt(u) at u < 0)", False)
                 if val in (sp.zoo, sp.oo, -sp.oo, sp.nan) or val.has(sp.zoo, sp.oo, sp.nan):
                     return (f"{where} is undefined or infinite there: a derivative of the losses is infinite at that "
-                            "point, as that of sqrt(u) or |u| at u = 0, or the point lies outside their domain")
+                            "point, as that of sqrt(u) or |u| at u = 0, or the point lies outside their domain", False)
             if exact == len(M):  # (every entry a double's worth, its floating-point value not: a product inf * 0)
                 return (f"an intermediate value of {what} overflows the doubles (its exact value there is finite and "
-                        "within them; a hyperparameter or coordinate squared or exponentiated beyond 1.8e308)")
-            return general
+                        "within them; a hyperparameter or coordinate squared or exponentiated beyond 1.8e308)", True)
+            return general, False
         except Exception:  # noqa: BLE001 - an explanation only: never its own error
-            return general
+            return general, False
 
     @cached_property
     def _kink_atoms(self) -> list:

@@ -38,6 +38,7 @@ import math
 import os
 import re
 import sys
+from contextlib import contextmanager
 from typing import Mapping
 
 import matplotlib
@@ -142,9 +143,6 @@ def text_sizes(width: float) -> dict:
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             out[key] = float(v) * k
     return out
-
-
-from contextlib import contextmanager  # noqa: E402
 
 
 #: the most panels :func:`canvas` makes (a figure of 10**7 rows of panels ran out of memory instead of being refused)

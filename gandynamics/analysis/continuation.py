@@ -466,16 +466,16 @@ def _refuse_codimension_two(w, others, lam, flow: bool, what: str) -> None:
     if on:
         v = w[on[0]]
         real = abs(v.imag) <= COMPLEX_TOL * max(1.0, abs(v))
+        at_one, at_minus_one = real and v.real > 0, real and v.real < 0
         if flow:
-            name = ("a zero-Hopf point (fold-Hopf" if abs(v) <= HOPF_TOL * scale else
-                    "a double Hopf point (Hopf-Hopf")
+            name = "a zero-Hopf point (fold-Hopf, " if abs(v) <= HOPF_TOL * scale else "a double Hopf point (Hopf-Hopf, "
         elif abs(lam.imag) <= COMPLEX_TOL:  # a flip
-            name = ("a fold-flip point (" if real and v.real > 0 else "a flip point of multiplicity two (" if real
+            name = ("a fold-flip point (" if at_one else "a flip point of multiplicity two (" if at_minus_one
                     else "a flip-Neimark-Sacker point (")
         else:
-            name = ("a fold-Neimark-Sacker point (" if real and v.real > 0 else "a flip-Neimark-Sacker point (" if real
+            name = ("a fold-Neimark-Sacker point (" if at_one else "a flip-Neimark-Sacker point (" if at_minus_one
                     else "a double Neimark-Sacker point (")
-        name = name + (", " if name.endswith(("Hopf", "Hopf-Hopf")) else "") + "codimension two)"
+        name += "codimension two)"
         shown = f"{v.real:z.3g}" if real else f"{v.real:z.6g} {'+' if v.imag >= 0 else '-'} {abs(v.imag):z.6g}i"
         raise GandynamicsError(f"{name}: {'J has the eigenvalue' if flow else 'the map has the multiplier'} {shown} "
                                f"besides {crit}, so {what} (of a centre manifold of the critical eigenvalues alone) is "
