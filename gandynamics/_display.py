@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html as _html
 import math
+import sys
 from typing import Any, Iterable
 
 import numpy as np
@@ -77,6 +78,24 @@ def apart(value: float, claim: float, digits: int = 6) -> str:
         if (float(s) > c) == (v > c) and float(s) != c:
             return s
     return repr(v)
+
+
+def rounding_note(ends) -> str:
+    """A note for the certified ends that are subnormal doubles (``ends``: ``(name, value)`` pairs, e.g.
+    ``[("mu's lower end", -9.9e-324)]``): such an end is the outward rounding of an exact zero (:func:`bound` shows it as
+    ``-1e-323``, which a new user read as a computed value); "" when none is.  Exact zeros and normal doubles need no
+    note."""
+    odd = [(n, v) for n, v in ends if v is not None and v == v and v != 0 and abs(v) < sys.float_info.min]
+    if not odd:
+        return ""
+    what = ", ".join(f"{n} {bound(v, 'lo' if v < 0 else 'hi')}" for n, v in odd)
+    return (f"note: {what}: zero up to outward rounding (a subnormal double, the interval arithmetic's rounding of an "
+            "exact 0); the certificate holds for that end, not for 0 itself")
+
+
+def box_count(n: int) -> str:
+    """``'1 box'``, ``'175 boxes'``."""
+    return f"{n} box" if n == 1 else f"{n} boxes"
 
 
 def bound(x: Any, side: str, digits: int = 6) -> str:

@@ -475,3 +475,17 @@ def test_every_command_names_a_regularizer_strength_in_its_header_and_the_game_s
     lines = capsys.readouterr().out.splitlines()
     assert "regularizers: r1(gamma=0.5)" in lines[0]
     assert lines[1].startswith("hyperparameters: ") and "gamma" not in lines[1], lines[:2]
+
+
+def test_a_certified_end_at_zero_is_explained_where_brackets_print(capsys):
+    """The bilinear game's mu is exactly 0 (F = (y, -x): <DF v, v> = 0); its certified lower end is the outward
+    rounding of that zero, a subnormal double.  constants, check and rates each print the bracket and a note saying
+    so (a new user read '-1e-323' as a computed value), and a single box is '1 box'."""
+    for argv in (["constants", "bilinear", "--region", "ball:1"], ["check", "bilinear", "--region", "ball:1", "--mu", "0"],
+                 ["rates", "bilinear", "--region", "ball:1", "--methods", "eg"]):
+        main(argv)
+        out = capsys.readouterr().out
+        assert "mu in [-1e-323, 0]" in out or "bracket [-1e-323, 0]" in out, out
+        assert "note: mu's lower end -1e-323: zero up to outward rounding" in out, argv
+        assert "1 boxes" not in out
+        assert "mu's upper end" not in out  # (an exact 0 needs no note)

@@ -697,3 +697,28 @@ def test_a_portrait_start_given_twice_is_refused_as_a_method_given_twice(second,
     err = capsys.readouterr().err.strip()
     assert err == f"gandynamics: error: --init {second} given twice: each start is drawn once; give each start once"
     assert not out.exists()
+
+
+def test_text_output_states_the_options_that_ran(capsys, tmp_path):
+    """The command line's own defaults (momentum's beta, -0.5, where the library's is 0) and the options given are
+    in the text output of simulate and sweep, so that a reader can tell which method ran; ``list`` shows both
+    defaults.  Every method with options is tried with its command-line defaults."""
+    from gandynamics.methods import METHODS
+    assert main(["simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "momentum", "--steps", "50",
+                 "--step", "0.1"]) == 0
+    assert "method: momentum (beta=-0.5)" in capsys.readouterr().out
+    assert main(["simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "momentum", "--beta", "0.25",
+                 "--alternating", "--steps", "50", "--step", "0.1"]) == 0
+    assert "method: momentum (beta=0.25, alternating=True)" in capsys.readouterr().out
+    assert main(["simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "eg", "--steps", "50", "--step", "0.1"]) == 0
+    assert "method: eg   steps" in capsys.readouterr().out  # (no option given, none shown)
+    out = tmp_path / "s.csv"
+    assert main(["sweep", "dirac", "--reg", "r1", "--method", "momentum,gd", "--grid", "gamma=0.1,1", "--steps", "50",
+                 "--step", "0.1", "--out", str(out), "--no-progress"]) == 0
+    assert "(momentum (beta=-0.5), gd)" in capsys.readouterr().out
+    assert main(["list"]) == 0
+    listed = capsys.readouterr().out
+    with_cli = [(m.name, o) for m in METHODS.values() for o in m.options if o.cli_default is not None]
+    assert with_cli  # (momentum's beta at least)
+    for name, o in with_cli:
+        assert f"{o.name}={o.default} (command line: {o.cli_default})" in listed, (name, o.name)

@@ -468,3 +468,31 @@ def test_rounding_zeros_leaves_non_finite_entries_and_takes_its_scale_from_the_f
     assert out[0] == 1.0 and out[1] == np.inf and out[2] == 0.0 and np.isnan(out[3]) and out[4] == -2e-13
     assert list(rounding_zeros([1e-17, 1.0], np.inf)) == [1e-17, 1.0]
     assert list(rounding_zeros([np.inf, -np.inf])) == [np.inf, -np.inf]
+
+
+# ------------------------------------------------------------------------------------------ certified ends at zero
+def test_rounding_note_names_every_subnormal_end_and_only_those():
+    """Every subnormal double (the outward rounding of an exact zero, as the interval arithmetic gives it) gets the
+    note, with the text :func:`bound` shows for it; zeros, normal doubles, NaN and None never do.  The subnormals
+    are generated across their whole range (2^-1074 .. just below 2^-1022), both signs."""
+    tiny = sys_min = np.finfo(float).tiny  # 2^-1022, the smallest normal double
+    subnormals = [math.ldexp(1.0, -1074), math.ldexp(1.0, -1073), math.ldexp(3.0, -1060), sys_min / 2,
+                  np.nextafter(sys_min, 0.0)]
+    for v in subnormals:
+        for x in (v, -v):
+            note = D.rounding_note([("mu's lower end", x)])
+            assert note.startswith("note: mu's lower end ") and "zero up to outward rounding" in note
+            assert D.bound(x, "lo" if x < 0 else "hi") in note
+            # the number shown reads back on the bound's side of the double (still a bound)
+            shown = float(note.split("mu's lower end ")[1].split(":")[0])
+            assert (shown <= x) if x < 0 else (shown >= x)
+    for x in (0.0, -0.0, tiny, -tiny, 1e-300, 0.5, -2.0, float("nan"), None):
+        assert D.rounding_note([("L's upper end", x)]) == ""
+    both = D.rounding_note([("mu's lower end", -math.ldexp(1.0, -1074)), ("mu's upper end", 0.0),
+                            ("L's upper end", math.ldexp(1.0, -1073))])
+    assert "mu's lower end" in both and "L's upper end" in both and "mu's upper end" not in both
+
+
+@pytest.mark.parametrize("n, text", [(0, "0 boxes"), (1, "1 box"), (2, "2 boxes"), (175, "175 boxes")])
+def test_box_count(n, text):
+    assert D.box_count(n) == text

@@ -34,7 +34,7 @@ def run(args) -> int:
     from ..analysis.constants import check_constants, parse_region
     from ..errors import GandynamicsError
     from .common import build_field, dumps
-    from .._display import apart, bound, claim_text
+    from .._display import apart, bound, box_count, claim_text, rounding_note
     from .constants import number, refuse_engine_options
     if args.mu is None and args.lipschitz is None:
         raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
@@ -73,7 +73,10 @@ def run(args) -> int:
         # double, -1e-323 rather than -9.8813129168249309e-324)
         print(f"{label:>3} claimed {claim_text(claim)}: {v}{note}  "
               f"bracket [{bound(b.lo, 'lo', 17)}, {bound(b.hi, 'hi', 17)}]  "
-              f"({b.boxes} box{'' if b.boxes == 1 else 'es'}, {b.seconds:z.2f} s)")
+              f"({box_count(b.boxes)}, {b.seconds:z.2f} s)")
+        note = rounding_note([(f"{label}'s lower end", b.lo), (f"{label}'s upper end", b.hi)])
+        if note:
+            print("    " + note)
     for c in (res.counterexamples[k] for k in ("mu", "lipschitz") if k in res.counterexamples):  # (the claims' order)
         # one for every refuted claim; the value with the digits that put it on its side of the claim, the claim as
         # typed: "1.618033989 (claimed 1.61803)" read as no refutation

@@ -206,6 +206,20 @@ def game_label(fld) -> str:
     return label(fld)
 
 
+def method_label(name: str, options: dict) -> str:
+    """``name`` with the options in effect that the method declares, as the text output shows them:
+    ``'momentum (beta=-0.5)'`` (a new user could not tell from ``simulate --method momentum`` which beta ran: the
+    command line's -0.5, not the library's 0); ``name`` alone when none is given or the name is unknown."""
+    from ..methods import get_method
+    try:
+        declared = [o.name for o in get_method(name).options]
+    except Exception:  # (an alias or a name refused elsewhere: shown as given)
+        return name
+    shown = [f"{k}={options[k]:zg}" if isinstance(options[k], float) else f"{k}={options[k]}"
+             for k in declared if k in options and options[k] is not None]
+    return f"{name} ({', '.join(shown)})" if shown else name
+
+
 def game_record(fld, hyper) -> dict:
     """What game a command's output is about, for its JSON: ``game`` (the name, with the factory's arguments given),
     ``loss`` (a GAN's), ``regularizers`` (each with the strengths used) and ``hyperparameters`` (every one, as used).

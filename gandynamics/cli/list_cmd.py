@@ -26,6 +26,8 @@ def catalogue() -> dict:
                           "description": c.summary} for c in REGULARIZERS.values()],
         "methods": [{"name": m.name, "summary": m.summary, "formula": m.formula, "source": m.reference,
                      "options": {o.name: o.default for o in m.options},
+                     # the command line's own default where it differs (momentum's beta: -0.5 there, 0 in the library)
+                     "command_line": {o.name: o.cli_default for o in m.options if o.cli_default is not None} or None,
                      "iteration_matrix": m.iteration_matrix is not None,
                      "no_iteration_matrix": m.no_matrix or None} for m in METHODS.values()],
         # names that stand for a method with options (taken by rates and classify, which name a method's iteration
@@ -67,7 +69,8 @@ def run(args) -> int:
     print("\nMethods (simulate/sweep --method NAME [--option value ...]; rates --methods for those with an "
           "iteration matrix):")
     for m in cat["methods"]:
-        ps = ", ".join(f"{k}={v}" for k, v in m["options"].items())
+        cli = m["command_line"] or {}
+        ps = ", ".join(f"{k}={v}" + (f" (command line: {cli[k]})" if k in cli else "") for k, v in m["options"].items())
         print(f"  {m['name']:<{wm}}{m['summary']}")
         print(f"  {'':<{wm}}{m['formula']}")
         if ps:

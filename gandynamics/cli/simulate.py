@@ -216,7 +216,7 @@ def run(args) -> int:
     import numpy as np
 
     from ..simulate import simulate
-    from .common import build_field, dumps, game_label, parse_vector, rate_text
+    from .common import build_field, dumps, game_label, method_label, parse_vector, rate_text
     if args.csv:
         from ..io import check_output_path
         check_output_path(args.csv, "--csv", (".csv",), sidecar=True)  # before any computation (and its provenance)
@@ -258,7 +258,7 @@ def run(args) -> int:
         print(dumps(d))
         return 130 if tr.options.get("interrupted") else 0
     names = ", ".join(fld.names)
-    print(f"game: {game_label(fld)}   method: {tr.method}   steps: {tr.steps}   step: "
+    print(f"game: {game_label(fld)}   method: {method_label(tr.method, tr.options)}   steps: {tr.steps}   step: "
           + (f"{tr.step[0]:zg}" if tr.step[0] == tr.step[1] else f"h_G={tr.step[0]:zg}, h_D={tr.step[1]:zg}"))
     if tr.params:
         print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in tr.params.items()))

@@ -192,7 +192,8 @@ def run(args) -> int:
               file=summary_to)
     else:
         by = {m: res.verdict_counts(m) for m in methods} if len(methods) > 1 else None
-        print(summary_text(n, steps, methods, dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
+        from .common import method_label
+        print(summary_text(n, steps, [method_label(m, opts) for m in methods], dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
                            complete=res.complete), file=summary_to)
     if not args.json:
         alg = np.asarray(res["algebraic"])
