@@ -59,46 +59,52 @@ def _symbols(seq, what: str) -> tuple[sp.Symbol, ...]:
     return out
 
 
+def _label(name: str) -> str:
+    """How errors name a game: ``game 'tilted'``, or ``the game`` for one not named (the default name, ``"game"``: a
+    new user's factory ``tilted`` was reported as ``game 'game'``; ``--game FILE.py:FACTORY`` adds the factory)."""
+    return "the game" if name == "game" else f"game {name!r}"
+
+
 def _loss(value, what: str, game: str) -> sp.Expr:
     """A loss: a real sympy expression (or a number); anything else refused with what is accepted."""
     from sympy.logic.boolalg import Boolean
     if value is None or isinstance(value, (bytes, bool)):
-        raise GandynamicsError(f"game {game!r}: {what} must be a sympy expression of the parameters "
+        raise GandynamicsError(f"{_label(game)}: {what} must be a sympy expression of the parameters "
                                f"(e.g. x*y), got {value!r}")
     try:
         e = sp.sympify(value, strict=not isinstance(value, str))
     except (sp.SympifyError, TypeError, ValueError, SyntaxError, TokenError) as exc:
         if isinstance(value, str):  # a string that is no expression ("x*y +"): say so, not "got str"
-            raise GandynamicsError(f"game {game!r}: {what} {value!r} is not an expression in Python's syntax (a "
+            raise GandynamicsError(f"{_label(game)}: {what} {value!r} is not an expression in Python's syntax (a "
                                    "missing operand or '*', unbalanced brackets?); write it as in Python, e.g. "
                                    "'x*y - x**2/2'") from None
-        raise GandynamicsError(f"game {game!r}: {what} must be a sympy expression of the parameters "
+        raise GandynamicsError(f"{_label(game)}: {what} must be a sympy expression of the parameters "
                                f"(e.g. x*y), got {type(value).__name__}") from None
     if not isinstance(e, sp.Expr) or isinstance(e, Boolean) and not e.is_Symbol:
-        raise GandynamicsError(f"game {game!r}: {what} must be a real-valued expression, got {e} "
+        raise GandynamicsError(f"{_label(game)}: {what} must be a real-valued expression, got {e} "
                                f"({type(e).__name__})")
     try:
         e.free_symbols  # a malformed node (CosineTransform(x): one argument of three) raises inside sympy here
     except Exception as exc:  # noqa: BLE001 - whatever sympy raises, the expression cannot be used
-        raise GandynamicsError(f"game {game!r}: {what} is not a well-formed sympy expression (sympy raised "
+        raise GandynamicsError(f"{_label(game)}: {what} is not a well-formed sympy expression (sympy raised "
                                f"{type(exc).__name__}: {exc})") from None
     from sympy.core.function import AppliedUndef
     undefined = sorted({str(f.func) for f in e.atoms(AppliedUndef)})
     if undefined:  # sp.Function("foo")(x) or "foo(x)": refused later as "the function Derivative cannot be compiled"
-        raise GandynamicsError(f"game {game!r}: {what} calls {', '.join(undefined)}, "
+        raise GandynamicsError(f"{_label(game)}: {what} calls {', '.join(undefined)}, "
                                f"{'a function' if len(undefined) == 1 else 'functions'} with no definition (an undefined "
                                "sympy Function, or a misspelt name); use sympy's functions (exp, log, sqrt, tanh, ...) or "
                                "write the formula out")
     from sympy.matrices.expressions import MatrixExpr
     if e.has(MatrixExpr):  # Identity(2) * x: a matrix expression, printed as an undefined name 'I'
-        raise GandynamicsError(f"game {game!r}: {what} must be a real-valued (scalar) expression, got {e} "
+        raise GandynamicsError(f"{_label(game)}: {what} must be a real-valued (scalar) expression, got {e} "
                                f"(contains a matrix expression)")
     if e.is_commutative is False:  # a Quaternion or a non-commutative symbol: not a real number
-        raise GandynamicsError(f"game {game!r}: {what} must be a real-valued (scalar) expression, got {e} "
+        raise GandynamicsError(f"{_label(game)}: {what} must be a real-valued (scalar) expression, got {e} "
                                f"(non-commutative: e.g. a quaternion)")
     bad = [c for c in (sp.nan, sp.zoo, sp.oo, -sp.oo) if e.has(c)]
     if bad:  # oo*x*y: F was NaN everywhere ("equilibrium search failed"), nan*x*y differentiated to F = 0
-        raise GandynamicsError(f"game {game!r}: {what} contains the non-finite constant {bad[0]} ({e}); a loss "
+        raise GandynamicsError(f"{_label(game)}: {what} contains the non-finite constant {bad[0]} ({e}); a loss "
                                f"must be a finite expression of the parameters")
     if e.has(sp.I):
         try:
@@ -106,7 +112,7 @@ def _loss(value, what: str, game: str) -> sp.Expr:
         except Exception:  # pragma: no cover - simplify failures mean: not provably real
             imag_zero = False
         if not imag_zero:
-            raise GandynamicsError(f"game {game!r}: {what} is complex-valued ({e}); losses must be real-valued")
+            raise GandynamicsError(f"{_label(game)}: {what} is complex-valued ({e}); losses must be real-valued")
     return e
 
 
@@ -114,7 +120,7 @@ def check_game_size(n: int, game: str) -> None:
     """Refuse a game of ``n`` parameters whose analysis cannot fit in memory (every analysis evaluates the
     ``n x n`` Jacobian; :func:`gandynamics.limits.check_array`).  Factories call it before building."""
     from .limits import check_array
-    check_array((n, n), f"game {game!r} with {n} parameters: its Jacobian")
+    check_array((n, n), f"{_label(game)} with {n} parameters: its Jacobian")
 
 
 def _hyper(hyper) -> dict[sp.Symbol, float]:
@@ -187,7 +193,7 @@ class Game:
             raise GandynamicsError(f"parameter names must be distinct; repeated: {', '.join(dup)}")
         both = sorted({s.name for s in hyper} & set(names))
         if both:  # x in theta and in hyper made F use the default for x in some places and x in others
-            raise GandynamicsError(f"game {self.name!r}: {', '.join(both)} named both as parameter(s) (theta, psi) and "
+            raise GandynamicsError(f"{_label(self.name)}: {', '.join(both)} named both as parameter(s) (theta, psi) and "
                                    "as hyperparameter(s) (hyper); a symbol is one or the other")
         lg = stabilize(_loss(self.loss_g, "loss_g", self.name).xreplace(sub))
         ld = stabilize(_loss(self.loss_d, "loss_d", self.name).xreplace(sub))
@@ -199,7 +205,7 @@ class Game:
         unknown = sorted(s.name for s in (lg.free_symbols | ld.free_symbols) - known)
         if unknown:
             raise GandynamicsError(
-                f"game {self.name!r}: the losses contain symbols that are neither parameters nor hyperparameters: "
+                f"{_label(self.name)}: the losses contain symbols that are neither parameters nor hyperparameters: "
                 f"{', '.join(unknown)} (declare them in theta, psi or hyper)")
         object.__setattr__(self, "theta", theta)
         object.__setattr__(self, "psi", psi)
@@ -208,7 +214,7 @@ class Game:
         object.__setattr__(self, "loss_d", ld)
         if self.equilibrium is not None:
             from .validate import vector
-            eq = tuple(vector(self.equilibrium, f"game {self.name!r}: equilibrium").tolist())
+            eq = tuple(vector(self.equilibrium, f"{_label(self.name)}: equilibrium").tolist())
             if len(eq) != len(theta) + len(psi):
                 raise GandynamicsError(f"equilibrium has {len(eq)} entries, the game has {len(theta) + len(psi)} parameters")
             object.__setattr__(self, "equilibrium", eq)

@@ -20,7 +20,8 @@ Game or GAN, or is callable: a function or lambda, a ``functools.partial``, a ``
 of a class with ``__call__``, or a Game/GAN subclass (not a sympy object: ``sp.Lambda`` is callable, but an
 expression); a name that is none of these is refused with the list of the
 ones that are (one rule, :func:`_is_factory`, for both).  An error inside the user's file is reported as one line
-naming the file and line, never as a traceback from inside gandynamics.
+naming the file and line (and the factory, when it was running: ``g.py:5: in tilted(): the game: ...``), never as a
+traceback from inside gandynamics.
 """
 
 from __future__ import annotations
@@ -104,11 +105,12 @@ def _prints_to_stderr():
     return contextlib.redirect_stdout(sys.stderr)
 
 
-def _user_error(exc: BaseException, path: Path, shown: str) -> BaseException:
-    """The one-line error for an exception raised by the user's file (a Ctrl-C stays an interrupt)."""
+def _user_error(exc: BaseException, path: Path, shown: str, within: str | None = None) -> BaseException:
+    """The one-line error for an exception raised by the user's file (a Ctrl-C stays an interrupt); ``within``: the
+    factory that was running (``g.py:5: in tilted(): the game: ...``: the Game it builds has no name of its own yet)."""
     if isinstance(exc, KeyboardInterrupt):
         return exc
-    where = _where(exc, path, shown)
+    where = _where(exc, path, shown) + (f": in {within}()" if within else "")
     if isinstance(exc, GandynamicsError):
         return GandynamicsError(f"{where}: {exc}")
     if isinstance(exc, _ProcessExit):
@@ -301,7 +303,7 @@ def load_user_game(spec: str, params: dict | None = None):
         with _no_process_exit(), _prints_to_stderr():
             game = factory(**kwargs)
     except BaseException as exc:
-        raise _user_error(exc, path, file) from None
+        raise _user_error(exc, path, file, within=name) from None
     if not isinstance(game, (Game, GAN)):
         raise GandynamicsError(f"{file}:{name} returned {type(game).__name__}, expected a gandynamics Game or GAN")
     from .games import with_origin

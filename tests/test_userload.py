@@ -40,8 +40,8 @@ def test_cli_analyze_user_gan(capsys):
 
 
 @pytest.mark.parametrize("spec,where", [
-    ("user_games.py:broken", "user_games.py:30: ZeroDivisionError"),
-    ("user_games.py:bad_symbols", "user_games.py:39:"),
+    ("user_games.py:broken", "user_games.py:30: in broken(): ZeroDivisionError"),
+    ("user_games.py:bad_symbols", "user_games.py:39: in bad_symbols(): the game"),
     ("user_syntax_error.py:game", "user_syntax_error.py:4: SyntaxError"),
     ("user_import_error.py:game", "user_import_error.py:3: NameError"),
     ("user_games.py:not_a_game", "returned int"),
@@ -424,3 +424,35 @@ def test_a_result_s_provenance_names_the_game_file_by_its_absolute_path_and_dige
     assert rec["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
     tr = simulate(fld, "gd", [0.1, 0.1], 5, 0.1)
     assert tr.provenance["game"]["sha256"] == rec["sha256"]
+
+
+# every refusal of the Game constructor, raised inside a user's factory: (the body's line that builds the game, what
+# the message must say)
+_UNNAMED_GAME_ERRORS = [
+    ("Game([x], [y], x*y + c*x**2, -x*y)", "symbols that are neither parameters nor hyperparameters: c"),
+    ("Game([x], [y], x*y, -x*y, hyper={'x': 1.0})", "x named both as parameter(s)"),
+    ("Game([x], [y], 'x*y +', -x*y)", "is not an expression in Python's syntax"),
+    ("Game([x], [y], x*y, -x*y, equilibrium=('a', 0))", "equilibrium"),
+    ("Game([x], [y], x*y + sp.oo, -x*y)", "non-finite constant"),
+    ("Game([x], [y], sp.I*x*y, -x*y)", "complex-valued"),
+]
+
+
+@pytest.mark.parametrize("body, says", _UNNAMED_GAME_ERRORS)
+def test_a_factorys_game_errors_name_the_factory_not_a_default_name(tmp_path, capsys, body, says):
+    """The Game a factory builds has no name of its own until the loader names it after the factory: its refusals
+    say 'the game', and the loader adds the file, line and factory (a new user's factory ``tilted`` was reported as
+    "game 'game'"); a named game keeps its name."""
+    f = tmp_path / "g.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\n\ndef tilted(scale=1.0):\n"
+                 "    x, y, c = sp.symbols('x y c')\n"
+                 f"    return {body}\n")
+    assert main(["analyze", "--game", f"{f}:tilted"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"gandynamics: error: {f}:6: in tilted(): the game") and says in err, err
+    assert "'game'" not in err and len(err.splitlines()) == 1
+    named = body[:-1] + ", name='mine')"
+    with pytest.raises(GandynamicsError, match=r"game 'mine'"):
+        import sympy as sp
+        x, y, c = sp.symbols("x y c")
+        eval(named, {"Game": Game, "sp": sp, "x": x, "y": y, "c": c})
