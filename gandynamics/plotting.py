@@ -56,7 +56,7 @@ from .errors import GandynamicsError  # noqa: E402
 
 __all__ = [
     "STYLE", "METHOD_COLORS", "symbol", "style", "number_text", "canvas", "text_scale", "text_sizes", "TEXT_WIDTH",
-    "direction_field", "phase_portrait", "equilibrium_point", "slice_center",
+    "direction_field", "jump_mask", "phase_portrait", "equilibrium_point", "slice_center",
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
@@ -443,6 +443,47 @@ def direction_field(field, params=None, plane=None, center=None, xlim=None, ylim
     return X, Y, U, V
 
 
+def jump_mask(field, params, center, plane, X, Y, component: int) -> np.ndarray:
+    """The grid points (``X``, ``Y`` as :func:`direction_field` gives them, the other coordinates at ``center``) at a
+    corner of a grid cell that a switching set across which F's ``component`` may *jump* may pass through
+    (:func:`gandynamics.analysis.nonsmooth.switches`: ``Heaviside``, ``sign``, a discontinuous ``Piecewise``,
+    ``floor``, ...): the cells whose corners' switching functions differ in sign (or, for an integer set, in integer
+    part), or vanish at a corner.  A contour of that component at level 0 there traces where it changes sign by a jump,
+    not where it vanishes: :func:`phase_portrait` leaves those cells out of its nullclines (the hinge loss's Heaviside
+    drew its jump as a nullcline).  Kinks (``Abs``, ``Max``) are continuous and keep their cells.  (n, n) bool array,
+    all False for a field with no such jump."""
+    from .analysis.nonsmooth import INTEGER, switches
+    cache = field.__dict__.setdefault("_interval_cache", {})
+    key = ("jumps_of_F", component)
+    if key not in cache:
+        cache[key] = [s for s in switches([field.F[component]], field.z) if s.jump]
+    mask = np.zeros(X.shape, dtype=bool)
+    if not cache[key]:
+        return mask
+    names, i, j = plane_indices(field, plane)
+    p = _params(field, params)
+    import sympy as sp
+    values = {s: float(v) for s, v in zip(field.hyper, p)}
+    values.update({s: float(v) for k, (s, v) in enumerate(zip(field.z, center)) if k not in (i, j)})
+    xi, yj = field.z[i], field.z[j]
+    for sw in cache[key]:
+        u = sw.u.xreplace(values)
+        f = sp.lambdify((xi, yj), u, modules="numpy")
+        with np.errstate(all="ignore"):
+            val = np.broadcast_to(np.asarray(f(X, Y), dtype=float), X.shape)
+        side = np.floor(val) if sw.kind == INTEGER else np.sign(val)
+        # a cell may hold the set where its corners' sides differ, a corner lies on it, or a side is unknown (NaN)
+        c00, c01, c10, c11 = side[:-1, :-1], side[:-1, 1:], side[1:, :-1], side[1:, 1:]
+        cell = ~((c00 == c01) & (c00 == c10) & (c00 == c11))
+        if sw.kind != INTEGER:
+            cell |= (c00 == 0) | (c01 == 0) | (c10 == 0) | (c11 == 0)
+        mask[:-1, :-1] |= cell
+        mask[:-1, 1:] |= cell
+        mask[1:, :-1] |= cell
+        mask[1:, 1:] |= cell
+    return mask
+
+
 def _states(tr):
     s = getattr(tr, "states", tr)
     return np.asarray(s, dtype=float)
@@ -558,7 +599,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     colorbar : bool
         Draw the speed colorbar of this panel.
     nullclines : bool
-        Draw the curves where each plane component of v vanishes.
+        Draw the curves where each plane component of v vanishes (contours at level 0 on the grid), leaving out the
+        grid cells a switching set of a jump of that component may cross (:func:`jump_mask`: a component of a hinge
+        loss changes sign there by a jump, without vanishing).
     trajectories : sequence
         :class:`gandynamics.simulate.Trajectory` objects (labelled by their method), or items ``(label, states)``,
         ``(label, states, color)`` or ``(label, states, color, linestyle)``, where ``states`` is an array of shape
@@ -664,8 +707,13 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
                   width=0.004, zorder=2)
     handles = []
     if nullclines:
-        ax.contour(X, Y, np.where(ok, U, np.nan), levels=[0.0], colors="tab:cyan", linestyles="--", linewidths=1.0)
-        ax.contour(X, Y, np.where(ok, V, np.nan), levels=[0.0], colors="tab:olive", linestyles=":", linewidths=1.2)
+        # the zero sets of each component, without the cells where it may jump across 0 (jump_mask)
+        U0 = np.where(ok & ~jump_mask(field, params, c_slice, names, X, Y, i), U, np.nan)
+        V0 = np.where(ok & ~jump_mask(field, params, c_slice, names, X, Y, j), V, np.nan)
+        if np.isfinite(U0).any():  # (a component NaN everywhere: no contour; matplotlib warns of an empty one)
+            ax.contour(X, Y, U0, levels=[0.0], colors="tab:cyan", linestyles="--", linewidths=1.0)
+        if np.isfinite(V0).any():
+            ax.contour(X, Y, V0, levels=[0.0], colors="tab:olive", linestyles=":", linewidths=1.2)
         handles += [Line2D([], [], color="tab:cyan", ls="--", label=f"nullcline d{symbol(names[0])}/dt = 0"),
                     Line2D([], [], color="tab:olive", ls=":", label=f"nullcline d{symbol(names[1])}/dt = 0")]
     if clip is not None:

@@ -1904,3 +1904,69 @@ def test_a_canvas_of_too_many_or_no_panels_is_refused_before_drawing(rows, cols)
     with canvas(2, 3, figsize=(4, 4)) as (fig, axes):
         assert axes.shape == (2, 3)
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------ nullclines across jumps
+def _nullcline_segments(ax, color):
+    from matplotlib.contour import ContourSet
+    segs = []
+    for cs in ax.collections:
+        if isinstance(cs, ContourSet) and to_rgba(cs.get_edgecolor()[0]) == to_rgba(color):
+            segs += [s for level in cs.allsegs for s in level if len(s)]
+    return segs
+
+
+# F_x of each kind of jump across y = 0.3 (or the integers, for floor) that changes its sign without vanishing there,
+# and the lines it jumps on within the window [-1, 1]^2
+_JUMPS = [
+    ("Heaviside(y - 3/10) - 1/2", (0.3,)),
+    ("sign(y - 3/10)/2 + 1/10", (0.3,)),
+    ("Piecewise((1, y > 3/10), (-1, True))", (0.3,)),
+    ("floor(y) + 1/2", (0.0, 1.0)),  # (it jumps at every integer: at 0 across 0, at 1 from 1/2 to 3/2)
+]
+
+
+@pytest.mark.parametrize("fx, at", _JUMPS)
+def test_nullclines_leave_out_jumps_and_keep_true_zeros(fx, at):
+    """A component that changes sign by a jump has no nullcline there (a contour at level 0 drew the hinge loss's
+    Heaviside jump as one); the other component's true nullcline (F_y = y: the line y = 0) is still drawn, and so
+    are the zeros of a kink (Abs), checked against their closed forms."""
+    import sympy as sp
+    from gandynamics import Game
+    from gandynamics.plotting import jump_mask, phase_portrait
+    x, y = sp.symbols("x y", real=True)
+    g = Game([x], [y], x * sp.sympify(fx, locals={"x": x, "y": y}), y**2 / 2, name="jumpy")
+    fld = VectorField(g)
+    ax = phase_portrait(fld, nullclines=True, equilibrium=False, xlim=(-1, 1), ylim=(-1, 1), n=41)
+    try:
+        assert _nullcline_segments(ax, "tab:cyan") == []  # F_x never vanishes
+        ys = np.concatenate([s[:, 1] for s in _nullcline_segments(ax, "tab:olive")])
+        assert ys.size and np.all(np.abs(ys) < 1e-9)  # F_y = y: the line y = 0, whole
+    finally:
+        plt.close(ax.figure)
+    # the mask: the cells the jump's line crosses, no others (41 points on [-1, 1]: spacing 0.05)
+    X, Y = np.meshgrid(np.linspace(-1, 1, 41), np.linspace(-1, 1, 41))
+    m = jump_mask(fld, None, np.zeros(2), None, X, Y, 0)
+    rows = np.flatnonzero(m.any(axis=1))
+    near = np.min(np.abs(Y[rows, 0][:, None] - np.array(at)[None, :]), axis=1)
+    assert np.all(near <= 0.05 + 1e-12)
+    assert all(np.any(np.abs(Y[rows, 0] - a) <= 0.05 + 1e-12) for a in at)
+    assert not jump_mask(fld, None, np.zeros(2), None, X, Y, 1).any()  # F_y has no jump
+
+
+def test_nullclines_of_a_kink_are_kept():
+    import sympy as sp
+    from gandynamics import Game
+    from gandynamics.plotting import jump_mask, phase_portrait
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], x * (sp.Abs(y - sp.Rational(3, 10)) - sp.Rational(1, 5)), y**2 / 2, name="kinky"))
+    X, Y = np.meshgrid(np.linspace(-1, 1, 41), np.linspace(-1, 1, 41))
+    assert not jump_mask(fld, None, np.zeros(2), None, X, Y, 0).any()
+    ax = phase_portrait(fld, nullclines=True, equilibrium=False, xlim=(-1, 1), ylim=(-1, 1), n=41)
+    try:
+        ys = np.concatenate([s[:, 1] for s in _nullcline_segments(ax, "tab:cyan")])
+        # |y - 0.3| = 0.2: the lines y = 0.1 and y = 0.5 (linear interpolation on the grid is exact for a linear piece)
+        assert np.all(np.minimum(np.abs(ys - 0.1), np.abs(ys - 0.5)) < 1e-9)
+        assert np.any(np.abs(ys - 0.1) < 1e-9) and np.any(np.abs(ys - 0.5) < 1e-9)
+    finally:
+        plt.close(ax.figure)
