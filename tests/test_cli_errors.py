@@ -199,9 +199,9 @@ def test_user_game_file_faults(capsys, tmp_path):
     f = tmp_path / "g.py"
     f.write_text("import sys\n\ndef leaves():\n    sys.exit(3)\n\ndef raises(scale=1.0):\n    raise TypeError('no')\n")
     code, _, err = run(capsys, "analyze", "--game", f"{f}:leaves")
-    assert f"{f}:4: the game file called sys.exit(3)" in one_line_error(code, err)
+    assert f"{f}:4: in leaves(): the game file called sys.exit(3)" in one_line_error(code, err)
     code, _, err = run(capsys, "analyze", "--game", f"{f}:raises")
-    assert f"{f}:7: TypeError: no" in one_line_error(code, err)
+    assert f"{f}:7: in raises(): TypeError: no" in one_line_error(code, err)
     t = tmp_path / "g.txt"
     t.write_text("x = 1\n")
     code, _, err = run(capsys, "analyze", "--game", f"{t}:leaves")
@@ -217,7 +217,7 @@ def test_user_game_file_faults(capsys, tmp_path):
                      "def make2():\n    _exit(5)\n\ndef make3():\n    posix._exit(1)\n")
     for name, line, c in (("make", 6, 0), ("make2", 9, 5), ("make3", 12, 1)):
         code, _, err = run(capsys, "analyze", "--game", f"{quits}:{name}")
-        assert f"{quits}:{line}: the game file called os._exit({c})" in one_line_error(code, err)
+        assert f"{quits}:{line}: in {name}(): the game file called os._exit({c})" in one_line_error(code, err)
     at_top = tmp_path / "at_top.py"
     at_top.write_text("import os\nos._exit(0)\n")
     code, _, err = run(capsys, "analyze", "--game", f"{at_top}:make")

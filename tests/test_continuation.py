@@ -1040,3 +1040,38 @@ def test_normal_forms_at_points_of_codimension_two_are_refused_and_named(seed):
                 map_normal_form(fld, "gd", "neimark-sacker", z3, h=h)
         else:
             assert math.isfinite(map_normal_form(fld, "gd", "neimark-sacker", z3, h=h)["coefficient"])
+
+
+# (the kind of model condition, the hyperparameter varied, its range, the closed-form end of the condition on it)
+_CONDITION_ENDS = [
+    ("nonlinear variance", "a", (0.5, 2.0), 1.0),        # 1 - a**2 >= 0
+    ("nonlinear variance", "a", (-0.5, -3.0), -1.0),
+    ("uniform of two", "a", (0.5, 2.0), 1.0),            # b - a > 0 at b = 1
+    ("squared weight", "a", (0.5, 2.0), 1.0),            # 1 - a**2 >= 0
+    ("product of variances", "a", (0.5, -1.0), 0.0),     # a b >= 0 at b = 1
+    ("noise of two", "a", (0.5, 2.0), 1.0),              # b - a**3 >= 0 at b = 1
+]
+
+
+@pytest.mark.filterwarnings("ignore:the declared equilibrium")  # (the GANs of uniform and weights: z* moves off it)
+@pytest.mark.parametrize("where, vary, rng, at", _CONDITION_ENDS)
+def test_a_branch_ends_where_the_model_stops_being_defined(where, vary, rng, at):
+    """A reviewer's finding: the continuation ignored the model's conditions that no bound of one hyperparameter
+    states, ran into NaN at their end and raised "continuation stalled".  The branch now ends there (``ended`` is
+    "condition", ``condition`` names it), at the closed-form end of the condition, every point finite; a start that
+    breaks the condition is refused with it."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_distributions import _gan_with_joint
+    fld = VectorField(_gan_with_joint(where)[0])
+    br = continuation(fld, vary, *rng)
+    assert br.ended == "condition" and "the model's condition" in br.condition, (br.ended, br.condition)
+    assert abs(br.values[-1] - at) <= 1e-6 * abs(rng[1] - rng[0])
+    assert np.all(np.isfinite(br.points)) and np.all(np.isfinite(br.values))
+    assert min(br.values) >= min(rng[0], at) - 1e-12 and max(br.values) <= max(rng[0], at) + 1e-12
+    assert br.to_dict()["branch"]["condition"] == br.condition
+    with pytest.raises(GandynamicsError, match="breaks? the model's condition"):
+        continuation(fld, vary, rng[1], rng[0])
+    ok = continuation(fld, vary, rng[0], rng[0] + 0.5 * (at - rng[0]))  # (within the condition: the range, as before)
+    assert ok.ended == "range" and ok.condition == ""

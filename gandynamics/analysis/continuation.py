@@ -150,9 +150,12 @@ class Branch:
     stable: np.ndarray
     events: list
     params: dict = dfield(default_factory=dict)
-    #: why the branch ended: "range" (it left the range, at one of its ends), "max-points" (max_points used up) or
-    #: "singular" (Newton's method could not reach the range's end: a singular point at it or just before it)
+    #: why the branch ended: "range" (it left the range, at one of its ends), "max-points" (max_points used up),
+    #: "singular" (Newton's method could not reach the range's end: a singular point at it or just before it) or
+    #: "condition" (the varied hyperparameter reached the end of the model's condition: :attr:`condition` says which)
     ended: str = "range"
+    #: with ``ended == "condition"``: the condition of the model that ends the range there (its text), else ""
+    condition: str = ""
 
     def to_dict(self) -> dict:
         """The branch as built-in Python values (spectra as ``[re, im]`` pairs; :mod:`gandynamics.jsonio`), as
@@ -162,7 +165,7 @@ class Branch:
         return {"branch": plain({"parameter": self.parameter, "method": self.method or "flow", "step": self.step,
                                  "hyperparameters": self.params, "values": self.values, "points": self.points,
                                  key: [_pairs(s) for s in self.spectra], "stable": [bool(s) for s in self.stable],
-                                 "ended": self.ended}),
+                                 "ended": self.ended, "condition": self.condition or None}),
                 "events": [e.to_dict() for e in self.events]}
 
     from ..jsonio import as_dict_deprecated as as_dict
@@ -669,6 +672,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     if prob.ivary is not None:  # a hyperparameter declared of one sign (lq-wgan's s > 0): its range too; a strength
         for end in (lo, hi):    # may cross 0 here (signed: the Hopf point of a Dirac-GAN at gamma = 0)
             fld.hyper_value(vary, end, signed=True)
+        # the start within the model's other conditions (Normal(0, 1 - s**2) at s = 2 read as an overflow of F); the far
+        # end may break them: the branch then ends where they do (_condition_end)
+        fld.check_conditions(prob.pv(lo))
     discrete = method is not None
     accepted = MAP_EVENTS if discrete else FLOW_EVENTS
     if events is True:
@@ -694,10 +700,13 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         raise GandynamicsError(f"the parameter range {lo:zg}:{hi:zg} reaches beyond +-{PARAMETER_MAX:zg}, where the "
                                "arclength of the branch (a Euclidean norm of the points (z, parameter)) overflows; "
                                "give a narrower range")
+    cut = _condition_end(fld, prob, lo, hi)  # (the model defined only on part of the range: the branch ends there)
     sgn = 1.0 if hi > lo else -1.0
     ds_max = float(ds_max or span / 10)
     cap = _step_cap(span)
     ds = float(ds or min(span / 50, cap(lo)))
+    if cut is not None:
+        hi = cut[0]
     ds_min = lambda a: 1e-9 * min(span, cap(a))  # noqa: E731  (a step this small: the continuation stalled)
     pmin, pmax = min(lo, hi), max(lo, hi)
     x = np.append(z0, lo)
@@ -732,6 +741,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         except _NoConvergence:
             ds /= 2
             if ds < ds_min(x[n]):
+                if cut is not None and abs(x[n] - cut[0]) <= CONDITION_NEAR * span:  # (the model degenerates at the
+                    ended = "condition"  # end of its condition -- a variance 0 -- and Newton's method with it)
+                    break
                 raise GandynamicsError(f"continuation stalled at {vary} = {x[n]:z.10g} (step below "
                                        f"{ds_min(x[n]):z.2g})") from None
             continue
@@ -855,9 +867,66 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     else:
         ended = "max-points"
     X = np.array(xs)
+    condition = ""
+    if cut is not None and ended == "range" and X[-1, n] == hi:  # (it reached the cut, not the start's side again)
+        ended = "condition"
+    if ended == "condition":
+        condition = cut[1]
     return Branch(parameter=vary, method=method, step=prob.step, values=X[:, n], points=X[:, :n],
                   spectra=specs, stable=np.array([prob.stable_at(x[:n], float(x[n])) for x in X]), events=found,
-                  params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary}, ended=ended)
+                  params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary}, ended=ended,
+                  condition=condition)
+
+
+#: a branch that stalls within this fraction of its range of the end of the model's condition ends there (``ended`` is
+#: "condition"), where the model may degenerate (a variance reaching 0), instead of raising "continuation stalled"
+CONDITION_NEAR = 1e-6
+#: the model's conditions are sampled at this many values of the varied hyperparameter between the range's ends
+#: (:func:`_condition_end`), then the first end met is located by bisection
+CONDITION_SAMPLES = 4097
+
+
+def _condition_end(fld, prob, lo: float, hi: float):
+    """Where the varied hyperparameter, going from ``lo`` to ``hi`` with the others fixed, first breaks a condition of
+    the model that no bound of one hyperparameter states (:meth:`gandynamics.VectorField.check_conditions`:
+    ``Normal(0, 1 - s**2)`` needs ``|s| <= 1``; the branch ran into NaN there and stalled): ``(value, text)``, the last
+    value that keeps every condition (to the resolution of bisection, 60 halvings after :data:`CONDITION_SAMPLES`
+    samples) and the condition broken just beyond it; None when every sample keeps them all (``lo`` keeps them:
+    :func:`continuation` refused it before)."""
+    if prob.ivary is None or not fld._joint_conditions:
+        return None
+
+    def broken(a):
+        try:
+            fld.check_conditions(prob.pv(a))
+        except GandynamicsError as exc:
+            return str(exc)
+        return None
+
+    grid = np.linspace(lo, hi, CONDITION_SAMPLES)
+    P = np.repeat(prob.p[None, :], len(grid), axis=0)
+    P[:, prob.ivary] = grid
+    ok = np.ones(len(grid), dtype=bool)
+    for fn, cols, expr, strict, what in fld._joint_conditions:
+        with np.errstate(all="ignore"):
+            val = np.broadcast_to(np.asarray(fn(*(P[:, c] for c in cols)), dtype=float), (len(grid),))
+        ok &= (val > 0) if strict else (val >= 0)
+    if ok.all():
+        return None
+    k = int(np.flatnonzero(~ok)[0])
+    a, b = float(grid[k - 1]), float(grid[k])  # (k >= 1: lo keeps them)
+    for _ in range(60):
+        m = 0.5 * (a + b)
+        if m == a or m == b:
+            break
+        if broken(m) is None:
+            a = m
+        else:
+            b = m
+    why = broken(b) or ""
+    # "hyperparameter s = 1.0000001 breaks the model's condition on ...: ... must be >= 0, is ... there" -> its condition
+    text = why.split(" the model's condition ", 1)[-1].split(", is ")[0] if why else ""
+    return a, ("the model's condition " + text) if text else "a condition of the model"
 
 
 #: events within this relative distance in the parameter and in the point are one (:func:`_same_event`): the root

@@ -131,7 +131,10 @@ def run(args) -> int:
     # range it never reached: a new user's finding)
     end = float(br.values[-1])
     short = None
-    if br.ended == "singular":  # (it said "raise --max-points" of a branch stopped by a singular point at the range's end)
+    if br.ended == "condition":  # (it stalled there, "continuation stalled at a = 0.9999999986", or ran into NaN)
+        short = (f"the branch stops at {name} = {end:z.12g} after {len(br.values)} points: beyond it the game is not "
+                 f"defined ({br.condition}); the rest of [{min(lo, hi):zg}, {max(lo, hi):zg}] is not followed")
+    elif br.ended == "singular":  # (it said "raise --max-points" of a branch stopped by a singular point at the range's end)
         short = (f"the branch stops at {name} = {end:z.12g} after {len(br.values)} points: Newton's method could not "
                  f"reach the end of [{min(lo, hi):zg}, {max(lo, hi):zg}] from there (a singular point at the end or just "
                  "before it: a branch point or fold); a range ending a little before or after it is followed")
