@@ -711,7 +711,9 @@ class VectorField:
         infinite, undefined or complex lies outside the losses' domain or at a point where a derivative is infinite
         (``log(u)`` at ``u <= 0``, ``sqrt(u)``'s derivative at ``u = 0``).  A field of more than
         :data:`WHY_OPS_MAX` operations, or an entry its exact evaluation cannot decide, gets the general answer
-        naming both causes.  The one text of every "not finite" refusal (an equilibrium search, a spectrum)."""
+        naming both causes.  Hyperparameters that break a condition of the model (:meth:`hyper_value`,
+        :meth:`check_conditions`: a variance below 0) are named first.  The one text of every "not finite" refusal
+        (an equilibrium search, a spectrum)."""
         return self._not_finite(z, params, jacobian)[0]
 
     def _not_finite(self, z, params=None, jacobian: bool = False) -> tuple[str, bool]:
@@ -722,6 +724,12 @@ class VectorField:
         try:
             z = self.point(z)
             p = self._p(params)
+            try:  # values outside the model's own conditions first (Normal(0, 1 - s**2) at s = 2 was read as an overflow)
+                for s_, v in zip(self.hyper, p):
+                    self.hyper_value(s_.name, float(v), signed=True)
+                self.check_conditions(p)
+            except GandynamicsError as exc:
+                return f"the game is not defined at these hyperparameters: {exc}", False
             M = self.DF if jacobian else self.F
             if sp.count_ops(M) > self.WHY_OPS_MAX:
                 return general, False

@@ -555,3 +555,34 @@ def test_a_deep_critics_expectation_is_exact_and_taken_without_expanding_it():
     ref = integrate.quad(lambda t: f(t) * math.exp(-(t - 0.5) ** 2 / 0.5) / math.sqrt(0.5 * math.pi), -np.inf, np.inf,
                          epsabs=0, epsrel=1e-13, limit=400)[0]
     assert float(e.subs(vals)) == pytest.approx(ref, rel=1e-9, abs=1e-13)
+
+
+@pytest.mark.parametrize("where", ["nonlinear variance", "product of variances", "uniform of two", "squared weight",
+                                   "noise of two"])
+def test_why_f_is_not_finite_names_the_broken_condition_first(where):
+    """F at hyperparameters that break a condition of the model is NaN (a variance below 0); the reason every "not
+    finite" refusal gives (VectorField.why_not_finite) named an overflow of an intermediate value.  It names the condition, for joint and
+    nonlinear conditions, a linear one (a variance below 0) and a declared sign, and not for values that keep them."""
+    import gandynamics as gd
+    g, bad, good = _gan_with_joint(where)
+    fld = gd.VectorField(g)
+    names = [s.name for s in fld.hyper]
+    p = fld.param_vector(good)
+    for k, v in bad.items():
+        p[names.index(k)] = v
+    why = fld.why_not_finite(np.zeros(2), p)  # (F is NaN there for the variances; numbers of no meaning for the others)
+    assert why.startswith("the game is not defined at these hyperparameters: hyperparameter") and "condition" in why
+    assert "overflow" not in why
+    assert "not defined" not in fld.why_not_finite(np.zeros(2), fld.param_vector(good))
+
+
+def test_why_f_is_not_finite_names_a_linear_condition_and_a_declared_sign():
+    import gandynamics as gd
+    t, w, X = sp.symbols("theta w x", real=True)
+    s2, k = sp.Symbol("s2", real=True), sp.Symbol("k", positive=True)
+    g = gd.GAN(theta=[t], psi=[w], x=[X], discriminator=w * X + sp.log(k) * w**2, real=gd.Normal(0, s2),
+               fake=gd.Normal(t, 1.0), hyper={s2: 1.0, k: 1.0}, equilibrium=(0, 0))
+    fld = gd.VectorField(g)
+    for p, says in (([-1.0, 1.0], "s2"), ([1.0, -1.0], "k")):
+        why = fld.why_not_finite(np.zeros(2), np.array(p))
+        assert why.startswith("the game is not defined at these hyperparameters") and says in why, why
