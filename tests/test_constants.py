@@ -1359,3 +1359,27 @@ def test_a_region_contains_projects_and_samples_alike_at_every_scale(log_r, cx, 
     else:
         assert np.array_equal(pz, z)
     assert np.array_equal(box.project(z), np.clip(z, c - r, c + r))
+
+
+@pytest.mark.parametrize("scale", [1e-170, 1e-100, 1.0, 1e100, 1e150])
+def test_a_pairs_ratio_without_interval_arithmetic_is_right_at_any_scale(monkeypatch, scale):
+    """The double-precision fallback of a counterexample pair's ratio (F with no interval translation) took
+    ``dot(dz, dz)`` and ``numpy.linalg.norm``: a difference of 1e-170 underflowed its square to 0, one of 1e160
+    overflowed.  For the linear field F = A z, along e1, the ratios are closed forms at every scale: mu's
+    <A e1, e1> = A11, L's |A e1|."""
+    from gandynamics.analysis import constants as C
+    from gandynamics.analysis import intervals
+    x, y = sp.symbols("x y", real=True)
+    # F = (2x + y, 3y - x): L_G = x^2 + x y, L_D = 3 y^2 / 2 - x y
+    fld = VectorField(Game([x], [y], x**2 + x * y, sp.Rational(3, 2) * y**2 - x * y, name="linear"))
+
+    def none(*a, **k):
+        raise GandynamicsError("no interval translation (test)")
+    monkeypatch.setattr(intervals, "interval_field", none)
+    p = fld.param_vector(None)
+    z1 = np.array([0.0, 0.0])
+    z2 = np.array([scale, 0.0])
+    lo, hi, v = C._pair_ratio(fld, p, z1, z2, "mu")
+    assert lo == hi == v and v == pytest.approx(2.0, rel=1e-14)
+    lo, hi, v = C._pair_ratio(fld, p, z1, z2, "L")
+    assert v == pytest.approx(math.sqrt(5.0), rel=1e-14)

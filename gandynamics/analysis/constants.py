@@ -796,62 +796,61 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     # (a wait of more than 2 s says what it is: without a terminal there is no bar, and a search ran 15 s silent)
     slow = notice_if_slow(f"bounding {what} on the {reg.describe()} by branch and bound ({stop}) ...",
                           still=lambda: prog.bar is None)
-    slow.__enter__()
     try:
-        while heap:
-            gub = max(-heap[0][0], pruned)
-            if threshold is not None and (best > threshold or (math.isfinite(gub) and gub <= threshold)):
-                decided = True
-                break
-            if done(gub):
-                converged = True
-                break
-            if boxes >= max_boxes or time.perf_counter() - t0 > max_seconds:
-                break
-            k = min(batch, len(heap), max(1, (max_boxes - boxes + 1) // 2))
-            popped = [heapq.heappop(heap) for _ in range(k)]
-            LO, HI, PU = [], [], []
-            for neg_u, _, lo, hi in popped:
-                for clo, chi in _halves(lo, hi, *_widest(lo, hi), reg):
-                    LO.append(clo)
-                    HI.append(chi)
-                    PU.append(-neg_u)
-            if not LO:
-                continue
-            LO, HI = np.array(LO), np.array(HI)
-            ub, jumps = bound(LO, HI)
-            # the parent's bound holds on each child too: a child's own bound can be looser (the enclosures are not
-            # monotone in the box: Arb's midpoint-radius balls, the mean-value and vertex forms), so a refinement
-            # never loosens the bracket (on Abs(x) + ..., 20,001 boxes gave L <= 2.638 where the root box gave 2.618)
-            ub = np.minimum(np.asarray(ub, dtype=float), np.array(PU))
-            boxes += len(LO)
-            for i, jmp in enumerate(jumps):
-                if jmp is not None and float(np.max(HI[i] - LO[i])) <= 1e-9 * diam:
-                    raise _discontinuity_error(jmp, reg.project(0.5 * (LO[i] + HI[i])))
-            C = np.array([reg.project(0.5 * (a + b)) for a, b in zip(LO, HI)])
-            v = witnesses(C)
-            i = int(np.argmax(v))
-            if v[i] > best:
-                best, best_z = float(v[i]), C[i]
-            for i in range(len(LO)):
-                u = float(ub[i])
-                if u <= best:
-                    pruned = max(pruned, u)
-                else:
-                    counter += 1
-                    # the boxes that may meet a jump (bound inf) newest first: depth-first down to the 1e-9 box that
-                    # names the jump (or out of a box that only seemed to meet it); first in, first out, a jump along a
-                    # curve (atan2's cut) spread the search over ever more boxes across the curve until the budget
-                    heapq.heappush(heap, (-u, -counter if jumps[i] is not None else counter, LO[i], HI[i]))
-            rounds += 1
-            if heap:
-                now = max(-heap[0][0], pruned)
-                if now < last_gub:
-                    last_gub, improved_at = now, boxes
-            if prog.bar is not None and rounds % 4 == 0:
-                prog.update(boxes, *bracket_now())
+        with slow:
+            while heap:
+                gub = max(-heap[0][0], pruned)
+                if threshold is not None and (best > threshold or (math.isfinite(gub) and gub <= threshold)):
+                    decided = True
+                    break
+                if done(gub):
+                    converged = True
+                    break
+                if boxes >= max_boxes or time.perf_counter() - t0 > max_seconds:
+                    break
+                k = min(batch, len(heap), max(1, (max_boxes - boxes + 1) // 2))
+                popped = [heapq.heappop(heap) for _ in range(k)]
+                LO, HI, PU = [], [], []
+                for neg_u, _, lo, hi in popped:
+                    for clo, chi in _halves(lo, hi, *_widest(lo, hi), reg):
+                        LO.append(clo)
+                        HI.append(chi)
+                        PU.append(-neg_u)
+                if not LO:
+                    continue
+                LO, HI = np.array(LO), np.array(HI)
+                ub, jumps = bound(LO, HI)
+                # the parent's bound holds on each child too: a child's own bound can be looser (the enclosures are not
+                # monotone in the box: Arb's midpoint-radius balls, the mean-value and vertex forms), so a refinement
+                # never loosens the bracket (on Abs(x) + ..., 20,001 boxes gave L <= 2.638 where the root box gave 2.618)
+                ub = np.minimum(np.asarray(ub, dtype=float), np.array(PU))
+                boxes += len(LO)
+                for i, jmp in enumerate(jumps):
+                    if jmp is not None and float(np.max(HI[i] - LO[i])) <= 1e-9 * diam:
+                        raise _discontinuity_error(jmp, reg.project(0.5 * (LO[i] + HI[i])))
+                C = np.array([reg.project(0.5 * (a + b)) for a, b in zip(LO, HI)])
+                v = witnesses(C)
+                i = int(np.argmax(v))
+                if v[i] > best:
+                    best, best_z = float(v[i]), C[i]
+                for i in range(len(LO)):
+                    u = float(ub[i])
+                    if u <= best:
+                        pruned = max(pruned, u)
+                    else:
+                        counter += 1
+                        # the boxes that may meet a jump (bound inf) newest first: depth-first down to the 1e-9 box that
+                        # names the jump (or out of a box that only seemed to meet it); first in, first out, a jump along a
+                        # curve (atan2's cut) spread the search over ever more boxes across the curve until the budget
+                        heapq.heappush(heap, (-u, -counter if jumps[i] is not None else counter, LO[i], HI[i]))
+                rounds += 1
+                if heap:
+                    now = max(-heap[0][0], pruned)
+                    if now < last_gub:
+                        last_gub, improved_at = now, boxes
+                if prog.bar is not None and rounds % 4 == 0:
+                    prog.update(boxes, *bracket_now())
     finally:
-        slow.__exit__(None, None, None)
         prog.close()
     gub = max(-heap[0][0] if heap else -math.inf, pruned)
     if not heap and pruned == -math.inf:
@@ -1573,7 +1572,10 @@ def _pair_ratio(fld, p, z1, z2, which: str):
     finally:
         ctx.prec = old
     dz, dF = z2 - z1, fld.eval_F(z2, p) - fld.eval_F(z1, p)
-    r = float(np.dot(dF, dz) / np.dot(dz, dz)) if which == "mu" else float(np.linalg.norm(dF) / np.linalg.norm(dz))
+    # by norms without squares (equilibrium.norm: hypot): dz ~ 1e-170 made dot(dz, dz) underflow to 0, dF ~ 1e160 made
+    # its squares overflow, for a ratio of ordinary size
+    nz = norm(dz)
+    r = float(np.dot(dF, dz / nz) / nz) if which == "mu" else float(norm(dF) / nz)
     return r, r, r
 
 
@@ -1706,8 +1708,10 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
                                 threshold=L_c + tl, **kw)
         brL = _bracket("lipschitz", "L", res, fld, reg, p)
         # refuted first: a point where the claim certifiably fails is never covered by the tolerance (which is for
-        # a claim equal to the true value, whose witness cannot fall beyond it)
-        if brL.lo > L_c and _certified_witness(fld, p, brL.witness, "L") > L_c:
+        # a claim equal to the true value, whose witness cannot fall beyond it).  The bracket's lower end is that
+        # point's rigorous value (_bracket: _certified_witness at the witness, or its high-precision fallback; 0 where
+        # neither has one, and L >= 0 always): it was computed there, not again here
+        if brL.lo > L_c:
             verdicts["lipschitz"] = "refuted"
             counters["lipschitz"] = {"claim": "lipschitz", "claimed": L_c, "point": brL.witness.tolist(),
                                      "value": brL.value, "quantity": "||DF(z)||_2",
@@ -1724,7 +1728,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
                                 threshold=-(mu_c - tm), **kw)
         brM = _bracket("mu", "mu", res, fld, reg, p)
-        if brM.hi < mu_c and _certified_witness(fld, p, brM.witness, "mu") < mu_c:  # refuted first (as L above)
+        if brM.hi < mu_c:  # refuted first (as L above: the bracket's upper end is the witness's rigorous value)
             verdicts["mu"] = "refuted"
             counters["mu"] = {"claim": "mu", "claimed": mu_c, "point": brM.witness.tolist(), "value": brM.value,
                               "quantity": "lambda_min((DF(z) + DF(z)^T)/2)",
