@@ -183,7 +183,7 @@ def symbol(name: str) -> str:
 def describe(field, params=None) -> str:
     """The game with its loss, its own hyperparameters (all of a game of at most three, else those away from their
     defaults), regularizers and the strengths in use, for titles: ``dirac + R1(γ = 0.3)``,
-    ``dirac (lsgan) + consensus(γ = 0.2) + R1(γ = 1)``, ``quadratic (a = 1, b = 3, c = 1)``, ``hopf (β = −0.3)`` (negative numbers with the minus sign, :func:`_num`).
+    ``dirac (lsgan) + consensus(γ = 0.2) + R1(γ = 1)``, ``quadratic (a = 1, b = 3, c = 1)``, ``hopf (β = −0.3)`` (negative numbers with the minus sign, :func:`number_text`).
 
     Strength values are those of ``params`` (by hyperparameter name) over the regularizers' own values."""
     from .regularizers import strength_symbols
@@ -203,7 +203,7 @@ def describe(field, params=None) -> str:
     if len(own) > 3:
         own = [(k, v) for k, v in own if v != field.defaults[k]]
     inner = ([loss] if loss and loss != "standard" else []) + \
-        ([", ".join(f"{_greek_text(k)} = {_num(v, '.4g')}" for k, v in own)] if own else [])
+        ([", ".join(f"{_greek_text(k)} = {number_text(v, '.4g')}" for k, v in own)] if own else [])
     text = name + (f" ({'; '.join(inner)})" if inner else "")
     if not regs:
         return text
@@ -213,7 +213,7 @@ def describe(field, params=None) -> str:
         for r, part, sym in named:
             if r is reg:
                 for key, s_ in sym.items():
-                    items.append(f"{_greek_text(key)} = {_num(vals.get(s_.name, part.values[key]), '.4g')}")
+                    items.append(f"{_greek_text(key)} = {number_text(vals.get(s_.name, part.values[key]), '.4g')}")
         label = {"r1": "R1", "r2": "R2", "wgan-gp": "WGAN-GP", "jare": "JARE", "dragan": "DRAGAN",
                  "lecam": "LeCam", "nagarajan-kolter": "NK"}.get(reg.name, reg.name)
         parts.append(f"{label}({', '.join(items)})" if items else label)
@@ -227,8 +227,6 @@ def number_text(v, spec: str = "g") -> str:
     s = format(v, "z" + spec)
     return "\u2212" + s[1:] if s.startswith("-") else s
 
-
-_num = number_text
 
 
 def _greek_text(name: str) -> str:
@@ -253,9 +251,9 @@ def portrait_title(field, params=None, methods=(), step=None, options=None) -> s
     bits = []
     if isinstance(step, (tuple, list)):
         hg, hd = step
-        h = f"{_num(hg, 'g')}" if hg == hd else f"({_num(hg, 'g')}, {_num(hd, 'g')})"
+        h = f"{number_text(hg, 'g')}" if hg == hd else f"({number_text(hg, 'g')}, {number_text(hd, 'g')})"
     else:
-        h = None if step is None else f"{_num(step, 'g')}"
+        h = None if step is None else f"{number_text(step, 'g')}"
     if discrete:
         bits.append(", ".join(discrete) + (f", h = {h}" if h is not None else ""))
     if "flow" in methods:
@@ -722,7 +720,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         ax.axhspan(max(c, ylim[0]), max(ylim[1], c), **FORBIDDEN_STYLE)
         ax.axhspan(min(ylim[0], -c), min(-c, ylim[1]), **FORBIDDEN_STYLE)
         handles.append(matplotlib.patches.Patch(**FORBIDDEN_STYLE,
-                                                label=f"forbidden |{symbol(names[1])}| > {_num(c, 'g')} (clipping)"))
+                                                label=f"forbidden |{symbol(names[1])}| > {number_text(c, 'g')} (clipping)"))
     others = [k for k in range(field.n) if k not in (i, j)]
     leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
     outside = []  # the labels of the trajectories that leave the window
@@ -791,9 +789,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             devs = [d for _, _, d in leaving]
             if max(devs) <= 10 * min(devs):
                 said.append(f"{_and(names)} leave the slice (other coordinates move by up "
-                             f"to {_num(max(devs), '.3g')}): their projections are drawn over the slice's field")
+                             f"to {number_text(max(devs), '.3g')}): their projections are drawn over the slice's field")
             else:  # each its own: "gd and altgd ... up to 1.04e+07" read as both far off (gd moved by 0.01)
-                each = [n + " (by up to " + _num(d, ".3g") + ")" for n, d in zip(names, devs)]
+                each = [n + " (by up to " + number_text(d, ".3g") + ")" for n, d in zip(names, devs)]
                 said.append(f"{_and(each)} leave the slice "
                              "(other coordinates move): their projections are drawn over the slice's field")
         else:
@@ -840,8 +838,8 @@ def _other_field_warning(field, params, tr, label: str) -> str:
               if k in drawn and not math.isclose(float(v), drawn[k], rel_tol=1e-12, abs_tol=1e-15)]
     if not differ:
         return ""
-    at = ", ".join(f"{_greek_text(k)} = {_num(v, 'g')}" for k, v, _ in differ)
-    here = ", ".join(f"{_greek_text(k)} = {_num(d, 'g')}" for k, _, d in differ)
+    at = ", ".join(f"{_greek_text(k)} = {number_text(v, 'g')}" for k, v, _ in differ)
+    here = ", ".join(f"{_greek_text(k)} = {number_text(d, 'g')}" for k, _, d in differ)
     return f"{label} was run at {at}; the field drawn is at {here}"
 
 
@@ -987,7 +985,7 @@ def _speed_colorbar(ax, lines, handles, loc):
     compact colorbar: with a layout engine the colorbar is never left out)."""
     r = _renderer(ax)
     lo, hi = lines.norm.vmin, lines.norm.vmax
-    note = f"speed |v| from {_num(lo, '.3g')} (light) to {_num(hi, '.3g')} (dark grey): no room for its colorbar"
+    note = f"speed |v| from {number_text(lo, '.3g')} (light) to {number_text(hi, '.3g')} (dark grey): no room for its colorbar"
     if r is None:
         return _draw_speed_colorbar(ax, lines, "full"), loc, ""
     if not _managed(ax):
@@ -1047,7 +1045,7 @@ def _slice_warning(S, others, center, label) -> str:
         return ""
     dev = _slice_deviation(S, others, center)
     if dev > 1e-9 * max(1.0, float(np.max(np.abs(center)))):
-        return (f"{label} leaves the slice (other coordinates move by up to {_num(dev, '.3g')}): "
+        return (f"{label} leaves the slice (other coordinates move by up to {number_text(dev, '.3g')}): "
                 "its projection is drawn over the slice's field")
     return ""
 
@@ -1934,7 +1932,7 @@ def _readable_log(ax, axis: str = "y") -> None:
         return
     span = np.log10(hi) - np.log10(lo)
     if span < 3:
-        fmt = FuncFormatter(lambda v, _: f"{_num(v, 'g')}")
+        fmt = FuncFormatter(lambda v, _: f"{number_text(v, 'g')}")
         loc = LogLocator(base=10, subs=(1.0, 2.0, 5.0) if span < 1.5 else (1.0, 3.0))
         a.set_major_locator(loc)
         a.set_major_formatter(fmt)
@@ -2081,9 +2079,9 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
         # (a minimum at an end of the range is no critical strength: the abscissa keeps falling towards it; a new
         # user read "critical gamma = 2" and "= 6" for the ends of two ranges)
         ax.plot(e.real, e.imag, "*", color="tab:red", ms=12, zorder=5,
-                label=(f"critical {symbol(name)} = {_num(c['value'], '.4g')} (min. abscissa {_num(c['abscissa'], '.3g')})"
-                       if c["interior"] else f"no interior minimum: smallest abscissa {_num(c['abscissa'], '.3g')} at the "
-                       f"range's end, {symbol(name)} = {_num(c['value'], '.4g')}"))
+                label=(f"critical {symbol(name)} = {number_text(c['value'], '.4g')} (min. abscissa {number_text(c['abscissa'], '.3g')})"
+                       if c["interior"] else f"no interior minimum: smallest abscissa {number_text(c['abscissa'], '.3g')} at the "
+                       f"range's end, {symbol(name)} = {number_text(c['value'], '.4g')}"))
     ax.set_xlabel(r"Re $\lambda$")
     ax.set_ylabel(r"Im $\lambda$")
     ax.set_aspect("equal", adjustable="datalim")
@@ -2263,13 +2261,13 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         for c in ax.rho_one:
             (ax.axhline if G.size == 1 else ax.axvline)(c, color="black", lw=1.4, zorder=3)
         if ax.rho_one.size:
-            at = ", ".join(f"{_num(c, '.4g')}" for c in ax.rho_one[:4]) + (", ..." if ax.rho_one.size > 4 else "")
+            at = ", ".join(f"{number_text(c, '.4g')}" for c in ax.rho_one[:4]) + (", ..." if ax.rho_one.size > 4 else "")
             handles.append(Line2D([], [], color="black", lw=1.4, label=fr"$\rho = 1$ at {name} = {at} (computed)"))
     if not ax.rho_one.size and not handles and np.any(np.isfinite(R)) and (np.nanmax(R) < 1 or np.nanmin(R) > 1):
         # no boundary to draw: the legend says on which side of 1 the whole map lies
         below = np.nanmax(R) < 1
-        handles.append(Line2D([], [], ls="", label=(fr"$\rho < 1$ throughout (max {_num(np.nanmax(R), '.3g')})" if below
-                                                    else fr"$\rho > 1$ throughout (min {_num(np.nanmin(R), '.3g')})")))
+        handles.append(Line2D([], [], ls="", label=(fr"$\rho < 1$ throughout (max {number_text(np.nanmax(R), '.3g')})" if below
+                                                    else fr"$\rho > 1$ throughout (min {number_text(np.nanmin(R), '.3g')})")))
     marks = []
     if measured is not None:
         some = ~np.isnan(mr)
@@ -2294,7 +2292,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
                 sc.set_linewidths([max(0.3, side / 6.0) * (1.2 if full == 30.0 else 1.0)])
     for v, axis in ((G, ax.xaxis), (H, ax.yaxis)):
         if v.size == 1:  # the one value's cell fills the axis: one tick, at the value (not a range of values)
-            axis.set_ticks([v[0]], labels=[f"{_num(v[0], 'g')}"])
+            axis.set_ticks([v[0]], labels=[f"{number_text(v[0], 'g')}"])
     ax.grid(False)
     if title:
         _title_with_notes(ax, title, [])
@@ -2498,7 +2496,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         drawn, k_end = drawn or bool(np.any(ok)), max(k_end, int(k[-1]) if k.size else 0)
         # a run with nothing to draw says why in the legend: no distance above the floor (started at z*, or there at
         # once), or no finite one at all (a run that overflowed at once)
-        why = "" if np.any(ok) else (f" (all \u2264 {_num(floor, '.3g')})" if np.any(np.isfinite(d)) else " (no finite distance)")
+        why = "" if np.any(ok) else (f" (all \u2264 {number_text(floor, '.3g')})" if np.any(np.isfinite(d)) else " (no finite distance)")
         line, = ax.semilogy(k[ok], d[ok], color=color, ls=style if style is not None else "-", label=label + why)
         if np.any(ok):
             shown.append((line, k[ok], d[ok], style is None))
@@ -2540,7 +2538,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         ax.set_xlim(0, max(k_end, 1))
         lo = floor / 10 if floor > 0 else 1e-16
         ax.set_ylim(lo, max(1.0, 100 * lo))
-        ax.text(0.5, 0.5, f"every distance\n\u2264 {_num(floor, '.3g')}" if any("\u2264" in w for w in empty)
+        ax.text(0.5, 0.5, f"every distance\n\u2264 {number_text(floor, '.3g')}" if any("\u2264" in w for w in empty)
                 else "no finite distance",
                 transform=ax.transAxes, ha="center", va="center", color="0.35")
     _readable_log(ax, "y")
@@ -2744,11 +2742,11 @@ def _told_apart(items) -> list:
         if all(isinstance(t, Trajectory) for t in runs):
             def step(t):
                 h = tuple(np.atleast_1d(np.asarray(t.step, float)).tolist())
-                return f"h = {_num(h[0], 'g')}" if len(set(h)) == 1 else "h = (" + ", ".join(f"{_num(v, 'g')}" for v in h) + ")"
+                return f"h = {number_text(h[0], 'g')}" if len(set(h)) == 1 else "h = (" + ", ".join(f"{number_text(v, 'g')}" for v in h) + ")"
 
             def start(t):
                 z = np.asarray(t.states, float)[0] if len(t.states) else np.empty(0)
-                return "from (" + ", ".join(f"{_num(v, '.3g')}" for v in z[:4]) + (", ..." if z.size > 4 else "") + ")"
+                return "from (" + ", ".join(f"{number_text(v, '.3g')}" for v in z[:4]) + (", ..." if z.size > 4 else "") + ")"
             facets = [step, start, lambda t: t.params, lambda t: t.options, lambda t: t.steps]
             for facet in facets:
                 values = [facet(t) for t in runs]
@@ -2776,7 +2774,7 @@ def _told_apart(items) -> list:
 
 
 def _short(v) -> str:
-    return f"{_num(v, 'g')}" if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) else str(v)
+    return f"{number_text(v, 'g')}" if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) else str(v)
 
 
 def _shades(color, n: int) -> list:
@@ -3203,7 +3201,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
             head.set_data(S[kk:kk + 1, i], S[kk:kk + 1, j])
             out += [line, head]
         kmax = min(k, len(times[0]) - 1)
-        counter.set_text(f"k = {int(times[0][kmax])}" + (f"  (t = {_num(times[0][kmax] * step, 'g')})" if is_flow[0] else ""))
+        counter.set_text(f"k = {int(times[0][kmax])}" + (f"  (t = {number_text(times[0][kmax] * step, 'g')})" if is_flow[0] else ""))
         out.append(counter)
         if data_panel and dspace is not None:
             for (st, dl), (label, tr, col) in zip(dyn, items):
