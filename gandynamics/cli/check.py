@@ -60,6 +60,7 @@ def run(args) -> int:
         print(dumps(d))
         return EXIT[res.status]
     print(game_lines(fld, hyper, f"   region: {region.describe()}"))
+    ends = []  # (the certified ends, for one note on those that are zero up to rounding, below the claims)
     for key, label, claim in (("mu", "mu", mu), ("lipschitz", "L", L)):
         if claim is None:
             continue
@@ -74,9 +75,10 @@ def run(args) -> int:
         print(f"{label:>3} claimed {claim_text(claim)}: {v}{note}  "
               f"bracket [{bound(b.lo, 'lo', 17)}, {bound(b.hi, 'hi', 17)}]  "
               f"({box_count(b.boxes)}, {b.seconds:z.2f} s)")
-        note = rounding_note([(f"{label}'s lower end", b.lo), (f"{label}'s upper end", b.hi)])
-        if note:
-            print("    " + note)
+        ends += [(f"{label}'s lower end", b.lo), (f"{label}'s upper end", b.hi)]
+    note = rounding_note(ends)
+    if note:
+        print(note)
     for c in (res.counterexamples[k] for k in ("mu", "lipschitz") if k in res.counterexamples):  # (the claims' order)
         # one for every refuted claim; the value with the digits that put it on its side of the claim, the claim as
         # typed: "1.618033989 (claimed 1.61803)" read as no refutation
