@@ -48,7 +48,7 @@ def study(ctx):
     import matplotlib.pyplot as plt
     from ..field import VectorField
     from ..games import make_game
-    from ..plotting import factor_data, factors
+    from ..plotting import _legend_outside, factor_data, factors
     game = make_game("jare-gaussian")
     ctx.param(game="jare-gaussian: n = 2, v = (0, 2), σ = 0.7, standard loss (Gauss–Hermite order 3)",
               gamma=f"{len(GAMMAS)} log-spaced values in [0.01, 10]", nk="eta = gamma/2 (docs/mathematics.md §0.3)",
@@ -67,10 +67,20 @@ def study(ctx):
                        alpha=0.85, facecolors="none" if label.startswith("SimGD") else col, zorder=3 + k)
         ax.axhline(0, color="0.6", lw=0.8)
         ax.axvline(0, color="0.6", lw=0.8)
-        ax.set_xlabel(r"Re $\lambda$")
+        # Re λ on a symmetric log scale, linear within 0.5 of 0: consensus's eigenvalue near -7.7 stretched a linear
+        # axis so that the cluster near 0 (the four methods' eigenvalues within 0.5 of it) shrank to a tenth of the
+        # panel (the figure review)
+        ax.set_xscale("symlog", linthresh=0.5, linscale=1.5)
+        from ..plotting import number_text
+        left = min(float(np.min(d["eigenvalues"][i1].real)) for d in data.values())
+        ticks = [t for t in (-16, -8, -4, -2, -1, -0.5, -0.25, 0) if t >= 1.6 * left]
+        ax.set_xticks(ticks, [number_text(t, "g") for t in ticks])
+        ax.set_xlim(1.6 * left, 0.15)  # (room for the leftmost marker; nothing lies right of 0)
+        ax.set_xlabel(r"Re $\lambda$ (linear within 0.5 of 0, logarithmic beyond)")
         ax.set_ylabel(r"Im $\lambda$")
         ax.set_title(f"(a) eigenvalues of J at the equilibrium, γ = {GAMMAS[i1]:zg}")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+        # below the axes' label, as panels (b) and (c) place theirs (fixed at -0.14 of the axes it covered "Re λ")
+        _legend_outside(ax, loc="below", handles=ax.get_legend_handles_labels()[0])
         factors(game, None, "gamma", GAMMAS, which="phase", data=data, ax=axes[1], title="(b) phase factor")
         factors(game, None, "gamma", GAMMAS, which="singular", data=data, ax=axes[2],
                 title="(c) conditioning σ_max(J)/σ_min(J)")
