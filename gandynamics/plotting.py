@@ -228,7 +228,6 @@ def number_text(v, spec: str = "g") -> str:
     return "\u2212" + s[1:] if s.startswith("-") else s
 
 
-
 def _greek_text(name: str) -> str:
     table = {"gamma": "γ", "sigma": "σ", "eta": "η", "eps": "ε", "epsilon": "ε", "beta": "β", "alpha": "α",
              "lambda": "λ", "mu": "μ", "rho": "ρ", "theta": "θ", "psi": "ψ"}

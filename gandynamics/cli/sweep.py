@@ -193,7 +193,8 @@ def run(args) -> int:
     else:
         by = {m: res.verdict_counts(m) for m in methods} if len(methods) > 1 else None
         from .common import method_label
-        print(summary_text(n, steps, [method_label(m, opts) for m in methods], dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
+        labels = [method_label(m, opts) for m in methods]  # ("momentum (beta=-0.5)": the options that ran)
+        print(summary_text(n, steps, labels, dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
                            complete=res.complete), file=summary_to)
     if not args.json:
         alg = np.asarray(res["algebraic"])
