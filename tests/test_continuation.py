@@ -1075,3 +1075,27 @@ def test_a_branch_ends_where_the_model_stops_being_defined(where, vary, rng, at)
         continuation(fld, vary, rng[1], rng[0])
     ok = continuation(fld, vary, rng[0], rng[0] + 0.5 * (at - rng[0]))  # (within the condition: the range, as before)
     assert ok.ended == "range" and ok.condition == ""
+
+
+@pytest.mark.parametrize("where, box, bad", [
+    ("product of variances", ((-1.0, 1.0), (0.5, 1.0)), True),   # a b >= 0 fails for a < 0
+    ("product of variances", ((0.2, 1.0), (0.5, 1.0)), False),
+    ("uniform of two", ((-3.0, 0.5), (0.0, 1.0)), True),         # b - a > 0 fails at a = 0.5, b = 0
+    ("uniform of two", ((-3.0, -1.0), (0.0, 1.0)), False),
+    ("noise of two", ((0.0, 2.0), (0.5, 1.0)), True),            # b - a**3 >= 0 fails at a = 2
+])
+def test_a_box_of_two_hyperparameters_outside_the_models_conditions_is_refused(where, box, bad):
+    """The two-parameter curves (stability_boundaries) were traced into values where the model is not defined; a box
+    that reaches them is refused naming the condition, one within them is accepted."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_distributions import _gan_with_joint
+    from gandynamics.analysis.continuation import _refuse_box_outside_conditions, stability_boundaries
+    fld = VectorField(_gan_with_joint(where)[0])
+    if bad:
+        with pytest.raises(GandynamicsError, match=r"^the box reaches values where the game is not defined: "
+                                                   r"hyperparameters? .* the model's condition"):
+            stability_boundaries(fld, ("a", "b"), box)
+    else:
+        _refuse_box_outside_conditions(fld, ("a", "b"), box, None)

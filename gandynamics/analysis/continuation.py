@@ -906,11 +906,7 @@ def _condition_end(fld, prob, lo: float, hi: float):
     grid = np.linspace(lo, hi, CONDITION_SAMPLES)
     P = np.repeat(prob.p[None, :], len(grid), axis=0)
     P[:, prob.ivary] = grid
-    ok = np.ones(len(grid), dtype=bool)
-    for fn, cols, expr, strict, what in fld._joint_conditions:
-        with np.errstate(all="ignore"):
-            val = np.broadcast_to(np.asarray(fn(*(P[:, c] for c in cols)), dtype=float), (len(grid),))
-        ok &= (val > 0) if strict else (val >= 0)
+    ok = _conditions_hold(fld, P)
     if ok.all():
         return None
     k = int(np.flatnonzero(~ok)[0])
@@ -927,6 +923,40 @@ def _condition_end(fld, prob, lo: float, hi: float):
     # "hyperparameter s = 1.0000001 breaks the model's condition on ...: ... must be >= 0, is ... there" -> its condition
     text = why.split(" the model's condition ", 1)[-1].split(", is ")[0] if why else ""
     return a, ("the model's condition " + text) if text else "a condition of the model"
+
+
+def _conditions_hold(fld, P) -> np.ndarray:
+    """Whether each row of hyperparameter vectors ``P`` (m, h) keeps every condition of the model that no bound of one
+    hyperparameter states (:meth:`gandynamics.VectorField.check_conditions`, as arrays): (m,) bool."""
+    ok = np.ones(len(P), dtype=bool)
+    for fn, cols, expr, strict, what in fld._joint_conditions:
+        with np.errstate(all="ignore"):
+            val = np.broadcast_to(np.asarray(fn(*(P[:, c] for c in cols)), dtype=float), (len(P),))
+        ok &= (val > 0) if strict else (val >= 0)  # (NaN: not defined there)
+    return ok
+
+
+def _refuse_box_outside_conditions(fld, vary, box, params) -> None:
+    """Refuse a box of two hyperparameters (or one and the step h) that reaches values where the model is not defined
+    (:func:`_conditions_hold` on a 65 x 65 grid of it, the other hyperparameters at ``params``): a curve traced there
+    ran into NaN.  The error names the condition and the first such point."""
+    names = [s.name for s in fld.hyper]
+    if not fld._joint_conditions or vary[0] not in names:  # (a name that is none: refused by _Problem2)
+        return
+    p = fld.param_vector(params, signed=True)
+    g1, g2 = (np.linspace(lo_, hi_, 65) for lo_, hi_ in box)
+    A1, A2 = np.meshgrid(g1, g2, indexing="ij")
+    P = np.repeat(p[None, :], A1.size, axis=0)
+    P[:, names.index(vary[0])] = A1.ravel()
+    if vary[1] in names:
+        P[:, names.index(vary[1])] = A2.ravel()
+    ok = _conditions_hold(fld, P)
+    if not ok.all():
+        try:
+            fld.check_conditions(P[int(np.flatnonzero(~ok)[0])])
+        except GandynamicsError as exc:
+            raise GandynamicsError(f"the box reaches values where the game is not defined: {exc}; give a box within "
+                                   "the model's conditions") from None
 
 
 #: events within this relative distance in the parameter and in the point are one (:func:`_same_event`): the root
@@ -1680,6 +1710,7 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
         if lo_ < slo or hi_ > shi:
             raise GandynamicsError(f"the box's range of {name}, [{lo_:zg}, {hi_:zg}], leaves its domain: {name} is "
                                    f"declared {fld.hyper_sign(name)[0]} (give a range within it)")
+    _refuse_box_outside_conditions(fld, vary, ((lo1, hi1), (lo2, hi2)), params)
     ds = None if ds is None else positive(ds, "ds")
     if seeds is not None:  # NaN failed after the progress bar had started; a seed outside the box gave curves outside it
         from ..validate import vector
