@@ -118,6 +118,12 @@ class Distribution:
         distribution's exact moments), else None (:func:`expectation` then sums a quadrature rule)."""
         return None
 
+    def density(self, x: sp.Symbol) -> sp.Expr | None:
+        """The probability density at ``x`` of a distribution on the real line, as a sympy expression of ``x`` and the
+        distribution's parameters, or None where it has none to give (atoms, a pushforward, a convolution, or more
+        than one dimension).  Used to draw the data as the curve it is (:func:`gandynamics.plotting.animate`)."""
+        return None
+
     def conditions(self) -> list[tuple[sp.Expr, bool, str]]:
         """What the distribution's symbolic parameters must satisfy to be one: ``(expr, strict, what)``, ``expr >= 0``
         (``> 0`` when ``strict``), ``what`` naming it (a variance, a weight, ``high - low``).  A numeric parameter is
@@ -398,6 +404,13 @@ class Normal(Distribution):
             out.append((_weight(wi), tuple(pt)))
         return out
 
+    def density(self, x):
+        mean, cov = _as_point(self.mean), np.asarray(self.cov, dtype=object)
+        if len(mean) != 1 or cov.size != 1:  # (a variance given as [v] or [[v]] is one dimension too)
+            return None
+        m, v = sp.sympify(mean[0]), sp.sympify(cov.ravel()[0])
+        return sp.exp(-(x - m) ** 2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)
+
     def describe(self):
         return f"Normal(mean={self.mean}, cov={self.cov}; Gauss-Hermite order {self.order})"
 
@@ -452,6 +465,13 @@ class Uniform(Distribution):
             pt = tuple((a + b) / 2 + (b - a) / 2 * _node(c) for a, b, c in zip(lo, hi, u))
             out.append((_weight(wi), pt))
         return out
+
+    def density(self, x):
+        lo, hi = _as_point(self.low), _as_point(self.high)
+        if len(lo) != 1 or len(hi) != 1:
+            return None
+        a, b = sp.sympify(lo[0]), sp.sympify(hi[0])
+        return sp.Piecewise((1 / (b - a), (x >= a) & (x <= b)), (0, True))
 
     def describe(self):
         return f"Uniform({self.low}, {self.high}; Gauss-Legendre order {self.order})"

@@ -2921,21 +2921,21 @@ def _data_space(field, params):
         return np.asarray(D(xs, list(np.asarray(z, float)[n_th:])), float) * np.ones_like(xs)
 
     out = {"real": real, "fake": fake, "D": disc, "x": x.name}
-    # a Normal's density, drawn as the curve it is (its quadrature atoms drew it as five stems of "probability
-    # weight": a new user's finding); the data's and the generator's both, else both stems
-    from .distributions import Normal, _as_point
-    if all(isinstance(d, Normal) and np.ndim(np.asarray(d.cov, dtype=object)) == 0 and len(_as_point(d.mean)) == 1
-           for d in (gan.real, gan.fake)):
-        def law(d):
-            f = sp.lambdify([th], [_as_point(d.mean)[0].xreplace(sub), sp.sympify(d.cov).xreplace(sub)],
-                            "numpy")
+    # a density, drawn as the curve it is (a Normal's quadrature atoms drew it as five stems of "probability weight": a
+    # new user's finding), for every distribution that has one (Distribution.density: Normal, Uniform); the data's and
+    # the generator's both, else both stems
+    dens = [d.density(x) for d in (gan.real, gan.fake)]
+    if all(e is not None for e in dens):
+        def law(e):
+            f = sp.lambdify([x, th], sp.sympify(e).xreplace(sub), "numpy")
 
             def pdf(xs, z):
-                m, v = (float(u) for u in f(list(np.asarray(z, float)[:n_th])))
-                v = max(v, 1e-300)
-                return np.exp(-(np.asarray(xs, float) - m) ** 2 / (2 * v)) / math.sqrt(2 * math.pi * v)
+                xs = np.asarray(xs, float)
+                with np.errstate(all="ignore"):  # (a variance 0 has no density: 0 drawn, not NaN that hid the axes)
+                    y = np.asarray(f(xs, list(np.asarray(z, float)[:n_th])), float) * np.ones_like(xs)
+                return np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
             return pdf
-        out["real_pdf"], out["fake_pdf"] = law(gan.real), law(gan.fake)
+        out["real_pdf"], out["fake_pdf"] = law(dens[0]), law(dens[1])
     return out
 
 
@@ -2981,8 +2981,8 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
 
     Left: the direction field of ``v = -F`` (:func:`phase_portrait`) with each method's trajectory drawn up to
     the current iterate.  Right, for a GAN on 1-D data: the real distribution (black stems, or its density where the data
-    and the generator are Normals), the generated
-    one (stems in the method's colour) and the discriminator ``D(x)`` at the current iterate (M18's Dirac-GAN
+    and the generator both have one: :meth:`gandynamics.distributions.Distribution.density`, a Normal or a Uniform of
+    one dimension), the generated one (stems, or its density, in the method's colour) and the discriminator ``D(x)`` at the current iterate (M18's Dirac-GAN
     videos); for other games: the distance to the equilibrium and ``||F(z_k)||`` against ``k`` (log scale).
 
     Parameters

@@ -586,3 +586,49 @@ def test_why_f_is_not_finite_names_a_linear_condition_and_a_declared_sign():
     for p, says in (([-1.0, 1.0], "s2"), ([1.0, -1.0], "k")):
         why = fld.why_not_finite(np.zeros(2), np.array(p))
         assert why.startswith("the game is not defined at these hyperparameters") and says in why, why
+
+
+_DENSITIES = [
+    (lambda: Normal(0.3, 0.49), (-8.0, 8.0)),
+    (lambda: Normal([-1.0], [[2.0]]), (-15.0, 15.0)),
+    (lambda: Uniform(-0.5, 2.0), (-0.5, 2.0)),
+    (lambda: Uniform([1.0], [1.25]), (1.0, 1.25)),
+]
+
+
+@pytest.mark.parametrize("make, span", _DENSITIES)
+def test_a_density_integrates_to_one_with_the_distributions_own_moments(make, span):
+    """Distribution.density (drawn by animate) against independent computations: its integral over the line is 1
+    and its mean and second moment are the distribution's own (expectation: closed-form moments, or the quadrature
+    rule exact for them), by scipy's adaptive quadrature of the lambdified density."""
+    from scipy.integrate import quad
+    dist = make()
+    x = sp.Symbol("x", real=True)
+    f = sp.lambdify(x, dist.density(x), "math")
+    mass = quad(f, *span, limit=200)[0]
+    m1 = quad(lambda t: t * f(t), *span, limit=200)[0]
+    m2 = quad(lambda t: t * t * f(t), *span, limit=200)[0]
+    assert mass == pytest.approx(1.0, abs=1e-9)
+    assert m1 == pytest.approx(float(expectation(dist, lambda p: p[0])), abs=1e-9)
+    assert m2 == pytest.approx(float(expectation(dist, lambda p: p[0] ** 2)), abs=1e-9)
+
+
+def test_no_density_where_there_is_none():
+    x = sp.Symbol("x", real=True)
+    for dist in (Atoms([0.0, 1.0]), Normal([0.0, 0.0], [1.0, 1.0]), Uniform([0, 0], [1, 1])):
+        assert dist.density(x) is None
+
+
+def test_an_animated_gan_on_uniform_data_draws_its_density():
+    """The data panel of an animation drew densities only for Normal data: a GAN on Uniform data (and a Normal
+    generator) now draws both as curves, at the values of the closed forms."""
+    import gandynamics as gd
+    from gandynamics.plotting import _data_space
+    t, w, X = sp.symbols("theta w x", real=True)
+    g = gd.GAN(theta=[t], psi=[w], x=[X], discriminator=w * X, real=Uniform(-1, 2), fake=Normal(t, 0.25),
+               equilibrium=(0.5, 0))
+    d = _data_space(gd.VectorField(g), None)
+    xs = np.array([-2.0, -1.0, 0.0, 1.9, 2.5])
+    np.testing.assert_allclose(d["real_pdf"](xs, np.array([0.7, 0.0])), [0, 1 / 3, 1 / 3, 1 / 3, 0], rtol=1e-15)
+    np.testing.assert_allclose(d["fake_pdf"](xs, np.array([0.7, 0.0])),
+                               np.exp(-(xs - 0.7) ** 2 / 0.5) / np.sqrt(2 * np.pi * 0.25), rtol=1e-13)
