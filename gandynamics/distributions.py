@@ -270,6 +270,11 @@ class Atoms(Distribution):
     def describe(self):
         return f"atoms({len(list(self.points))})"
 
+    def polynomial_expectation(self, g):
+        # exact for every g: the weighted sum over the atoms is the expectation itself (a convolution's closed form
+        # needs its base's)
+        return sp.Add(*[w * g(x) for w, x in self.atoms()])
+
     def conditions(self):
         return [(sp.sympify(w), False, "an atom's weight") for w in (self.weights if self.weights is not None else []) if _symbolic(w)]
 
@@ -513,6 +518,11 @@ class Pushforward(Distribution):
         latent = self.latent.exact_for(lambda z: g(_as_point(self.G(*z))))
         return self if latent is self.latent else dataclasses.replace(self, latent=latent)
 
+    def polynomial_expectation(self, g):
+        # E[g(G(z))] is the latent's expectation of g o G: in closed form where that is a polynomial in z (a linear
+        # generator of a Normal latent and a polynomial critic), else None
+        return self.latent.polynomial_expectation(lambda z: g(_as_point(self.G(*z))))
+
     def describe(self):
         return f"{self.label}, z ~ {self.latent.describe()}"
 
@@ -552,6 +562,17 @@ class Convolution(Distribution):
         return self if (noise is self.noise and base is self.base) else \
             dataclasses.replace(self, base=base, noise=noise)
 
+    def polynomial_expectation(self, g):
+        # E[g(x + e)] = E_x[ E_e[g(x + e)] ]: the noise's closed form at a symbolic point u, then the base's of that in u
+        # (x and e independent); None unless both are closed forms
+        d = len(self.noise.atoms()[0][1])
+        u = tuple(sp.Dummy(f"c{i}", real=True) for i in range(d))  # (fresh: _moment_expectation's own are _gd_u0..)
+        inner = self.noise.polynomial_expectation(lambda e: g(tuple(a + b for a, b in zip(u, e))))
+        if inner is None:
+            return None
+        inner = sp.sympify(inner)
+        return self.base.polynomial_expectation(lambda x: inner.xreplace(dict(zip(u, x))))
+
 
 def convolve(base: Distribution, noise: Distribution) -> Convolution:
     """The distribution of ``x + eps``, ``x ~ base``, ``eps ~ noise`` independent."""
@@ -562,9 +583,10 @@ def expectation(dist: Distribution, g) -> sp.Expr:
     """``E_{x ~ dist}[g(x)]``; ``g`` takes the point as a tuple.  For a polynomial ``g`` of a Normal (scalar or
     diagonal covariance) or Uniform point, in closed form from the exact moments
     (:meth:`Distribution.polynomial_expectation`: a critic's field prints ``-theta*w2``, not the 5-node rule's
-    ``-0.99999999999999984*theta*w2``); otherwise ``sum_i w_i g(x_i)`` over the quadrature rule, with nodes enough to
-    be exact when ``g`` is a polynomial (:meth:`Distribution.exact_for`: a pushforward, a convolution, a full
-    covariance), else the distribution's own ``order``."""
+    ``-0.99999999999999984*theta*w2``), also through a pushforward (``g o G`` a polynomial of the latent) and a
+    convolution (both parts in closed form); otherwise ``sum_i w_i g(x_i)`` over the quadrature rule, with nodes
+    enough to be exact when ``g`` is a polynomial (:meth:`Distribution.exact_for`: a full covariance, a generator
+    that is no polynomial), else the distribution's own ``order``."""
     exact = dist.polynomial_expectation(g)
     if exact is not None:
         return exact
