@@ -2408,6 +2408,25 @@ RATE_KINDS = {"predicted": r"predicted $\rho$ = {}", "certified": r"certified $\
 #: a predicted line's colour: its run's times this (0.55 made a dark red dash on a red curve that the eye lost where
 #: the two coincide: the figure review of the JARE convergence figure)
 PREDICTED_SHADE = 0.3
+#: ... unless the run's colour is dark already (luminance below DARK) or a dark grey (no hue to tell the dashes from it:
+#: the unregularized run's "0.3" hid its black prediction, the figure review; chroma, max - min of its RGB, below
+#: GREY_CHROMA and luminance below GREY_DARK); then the colour moved LIGHT_SHADE of the way to white
+DARK = 0.22
+GREY_CHROMA = 0.15
+GREY_DARK = 0.5
+LIGHT_SHADE = 0.65
+
+
+def predicted_shade(color) -> tuple:
+    """The colour of a predicted rate's dashes over its run's line of ``color``: a darker shade of it
+    (:data:`PREDICTED_SHADE`), or for a dark colour or a dark grey a lighter one (:data:`LIGHT_SHADE` of the way to
+    white), so that the dashes show where the two lines coincide.  An RGB tuple."""
+    from matplotlib.colors import to_rgb
+    rgb = to_rgb(color)
+    lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+    if lum < DARK or (max(rgb) - min(rgb) < GREY_CHROMA and lum < GREY_DARK):
+        return tuple(c + LIGHT_SHADE * (1.0 - c) for c in rgb)
+    return tuple(PREDICTED_SHADE * c for c in rgb)
 
 
 def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2,
@@ -2511,9 +2530,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
             # dashed and thinner, above the measured curve, in a darker shade of its colour: visible where the two
             # coincide, with the measured line showing on both sides of it (a white halo wider than the measured line
             # made every measured curve look dashed where the prediction held: the figure review)
-            from matplotlib.colors import to_rgb
-            dark = tuple(PREDICTED_SHADE * c for c in to_rgb(line.get_color()))
-            p_line, = ax.semilogy(kk[keep], pred[keep], ls=(0, (4, 2.5)), color=dark, lw=1.0, zorder=4, label=text)
+            p_line, = ax.semilogy(kk[keep], pred[keep], ls=(0, (4, 2.5)), color=predicted_shade(line.get_color()),
+                                  lw=1.0, zorder=4, label=text)
             if np.any(keep):
                 predicted.append((p_line, kk[keep][0], kk[keep][-1], math.log10(pred[keep][0]), math.log10(rho)))
             if paired:

@@ -1970,3 +1970,22 @@ def test_nullclines_of_a_kink_are_kept():
         assert np.any(np.abs(ys - 0.1) < 1e-9) and np.any(np.abs(ys - 0.5) < 1e-9)
     finally:
         plt.close(ax.figure)
+
+
+def test_a_predicted_rates_dashes_stand_out_from_their_runs_line():
+    """The dashes of a predicted rate are drawn over the measured run where the two coincide: their colour differs
+    from the run's by luminance or by hue for every colour (a generator of random colours, the method and tab colours,
+    greys); black dashes over the unregularized run's dark grey "0.3" could not be seen (the figure review)."""
+    from matplotlib.colors import to_rgb
+    from gandynamics.plotting import METHOD_COLORS, predicted_shade
+    rng = np.random.default_rng(3)
+    colours = [tuple(c) for c in rng.random((300, 3))] + list(METHOD_COLORS.values()) + \
+        [f"tab:{c}" for c in ("blue", "orange", "green", "red", "purple", "brown", "pink", "gray", "olive", "cyan")] + \
+        [str(g) for g in np.linspace(0, 1, 21)]
+    lum = lambda c: 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]  # noqa: E731
+    for c in colours:
+        a, b = to_rgb(c), predicted_shade(c)
+        chroma = max(a) - min(a)
+        assert abs(lum(a) - lum(b)) >= 0.15 or (chroma >= 0.15 and max(abs(x - y) for x, y in zip(a, b)) >= 0.15), c
+    assert lum(predicted_shade("0.3")) > 0.6  # (a dark grey: light dashes)
+    assert predicted_shade("tab:red") == tuple(0.3 * x for x in to_rgb("tab:red"))  # (a colour: its dark shade, as before)
