@@ -216,9 +216,11 @@ def _figure_trajectories(ctx, trs, fp):
                 ax = axes[row, col]
                 for meth in ("gd", "flow"):  # (GD dashed here too, as the legend draws it: it was solid in these panels)
                     S = trs[key, meth, g].states
+                    # GD's dashes above the flow's solid line (drawn after it, they had been covered where the two
+                    # coincide: the figure review), as in the orthogonal panels
                     ax.plot(S[:, 0], S[:, 1], color=METHOD_COLORS[meth], lw=1.0 if meth == "flow" else 1.3,
-                            ls="-" if meth == "flow" else (0, (4, 3)))
-                    ax.plot(S[-1, 0], S[-1, 1], "o", ms=3, color=METHOD_COLORS[meth])
+                            ls="-" if meth == "flow" else (0, (4, 3)), zorder=2 if meth == "flow" else 3)
+                    ax.plot(S[-1, 0], S[-1, 1], "o", ms=3, color=METHOD_COLORS[meth], zorder=3)
                 ax.plot(*START_LINE[:2], zorder=5, **START_MARKER)
                 ax.plot(0, 0, "*", color="black", ms=10, zorder=6)
                 ax.set_xlabel("θ (generator's translation along the line)")
