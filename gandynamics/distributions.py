@@ -115,7 +115,8 @@ class Distribution:
 
     def polynomial_expectation(self, g):
         """``E[g(x)]`` in closed form when ``g`` is a polynomial in the point (its monomials replaced by the
-        distribution's exact moments), else None (:func:`expectation` then sums a quadrature rule)."""
+        distribution's exact moments), else None (:func:`expectation` then sums a quadrature rule).  :class:`Atoms`
+        give their exact weighted sum for every ``g``."""
         return None
 
     def density(self, x: sp.Symbol) -> sp.Expr | None:
