@@ -539,15 +539,17 @@ class Convolution(Distribution):
     def order(self):  # type: ignore[override]
         return self.noise.order
 
+    def _dim(self) -> int:
+        # the common dimension of data and noise; the one error every route (atoms, exact_for, the closed form) gives
+        db, dn = self.base.dim, self.noise.dim
+        if db != dn:
+            raise GandynamicsError(f"noise of dimension {dn} added to data of dimension {db}")
+        return dn
+
     def atoms(self):
-        out = []
+        self._dim()
         noise = self.noise.atoms()
-        for wb, xb in self.base.atoms():
-            for wn, xn in noise:
-                if len(xn) != len(xb):
-                    raise GandynamicsError(f"noise of dimension {len(xn)} added to data of dimension {len(xb)}")
-                out.append((wb * wn, tuple(a + b for a, b in zip(xb, xn))))
-        return out
+        return [(wb * wn, tuple(a + b for a, b in zip(xb, xn))) for wb, xb in self.base.atoms() for wn, xn in noise]
 
     def describe(self):
         return f"{self.base.describe()} + {self.noise.describe()}"
@@ -556,7 +558,7 @@ class Convolution(Distribution):
         return self.base.conditions() + self.noise.conditions()
 
     def exact_for(self, g):
-        d = len(self.noise.atoms()[0][1])
+        d = self._dim()
         u = sp.symbols(f"_gd_u0:{d}", real=True)  # the other's point, a symbolic coefficient
         noise = self.noise.exact_for(lambda e: g(tuple(a + b for a, b in zip(u, e))))
         base = self.base.exact_for(lambda x: g(tuple(a + b for a, b in zip(x, u))))
@@ -566,7 +568,7 @@ class Convolution(Distribution):
     def polynomial_expectation(self, g):
         # E[g(x + e)] = E_x[ E_e[g(x + e)] ]: the noise's closed form at a symbolic point u, then the base's of that in u
         # (x and e independent); None unless both are closed forms
-        d = len(self.noise.atoms()[0][1])
+        d = self._dim()
         u = tuple(sp.Dummy(f"c{i}", real=True) for i in range(d))  # (fresh: _moment_expectation's own are _gd_u0..)
         inner = self.noise.polynomial_expectation(lambda e: g(tuple(a + b for a, b in zip(u, e))))
         if inner is None:

@@ -135,6 +135,35 @@ def test_bad_input_is_a_one_line_error():
         convolve(Atoms([[0, 0]]), Normal(0, 1, order=2)).atoms()
 
 
+
+def _of_dim(kind, d):
+    # one distribution of each kind in d dimensions (a polynomial pushforward, so the closed form applies to it too)
+    if kind == "normal":
+        return Normal([0.0] * d, [1.0] * d) if d > 1 else Normal(0, 1)
+    if kind == "uniform":
+        return Uniform([-1.0] * d, [1.0] * d) if d > 1 else Uniform(-1, 1)
+    if kind == "atoms":
+        return Atoms([[0.5 * i] * d for i in range(2)])
+    return Pushforward(Normal(0, 1), lambda t: [2 * t] * d, label="G")
+
+
+@pytest.mark.parametrize("base_kind", ["normal", "uniform", "atoms", "pushforward"])
+@pytest.mark.parametrize("noise_kind", ["normal", "uniform", "atoms"])
+@pytest.mark.parametrize("dims", [(1, 2), (2, 1), (2, 3)])
+def test_a_convolution_of_mismatched_dimensions_is_refused_by_every_route(base_kind, noise_kind, dims):
+    # the closed form once returned an expression with the noise's stray symbolic point (data of 1 dimension,
+    # noise of 2) or an IndexError (the reverse): every route now names the two dimensions
+    db, dn = dims
+    c = convolve(_of_dim(base_kind, db), _of_dim(noise_kind, dn))
+    w = sp.Symbol("w")
+    routes = {"atoms": c.atoms,
+              "closed form": lambda: expectation(c, lambda x: w * x[0] ** 2 + x[-1]),
+              "quadrature": lambda: expectation(c, lambda x: sp.exp(w * x[0]))}
+    for name, route in routes.items():
+        with pytest.raises(GandynamicsError, match=f"noise of dimension {dn} added to data of dimension {db}"):
+            route()
+
+
 # ------------------------------------------------------------------------------------------------------
 # Invalid distributions are refused with the reason (generated members of each kind)
 from hypothesis import given, settings, strategies as st  # noqa: E402
