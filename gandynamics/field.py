@@ -723,8 +723,9 @@ class VectorField:
                    "infinite (as exp of a large argument, log(u) at u <= 0, sqrt(u)'s derivative at u = 0)")
         try:
             z = self.point(z)
-            p = self._p(params)
-            try:  # values outside the model's own conditions first (Normal(0, 1 - s**2) at s = 2 was read as an overflow)
+            try:  # values outside the model's own conditions first (Normal(0, 1 - s**2) at s = 2 was read as an overflow),
+                # however they are given (a mapping is checked as it is read, a vector below)
+                p = self._p(params)
                 for s_, v in zip(self.hyper, p):
                     self.hyper_value(s_.name, float(v), signed=True)
                 self.check_conditions(p)

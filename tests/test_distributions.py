@@ -599,10 +599,17 @@ def test_why_f_is_not_finite_names_the_broken_condition_first(where):
     p = fld.param_vector(good)
     for k, v in bad.items():
         p[names.index(k)] = v
-    why = fld.why_not_finite(np.zeros(2), p)  # (F is NaN there for the variances; numbers of no meaning for the others)
-    assert why.startswith("the game is not defined at these hyperparameters: hyperparameter") and "condition" in why
-    assert "overflow" not in why
-    assert "not defined" not in fld.why_not_finite(np.zeros(2), fld.param_vector(good))
+    mapping = {**good, **bad}
+    # the values as a vector and as a mapping (a mapping is checked as it is read: it gave the general text)
+    for given in (p, mapping):
+        why = fld.why_not_finite(np.zeros(2), given)  # (F is NaN there for the variances; no meaning for the others)
+        assert why.startswith("the game is not defined at these hyperparameters: hyperparameter") and "condition" in why
+        assert "overflow" not in why
+    for k in bad:  # a value that is no number, given by name
+        why = fld.why_not_finite(np.zeros(2), {**good, k: float("nan")})
+        assert why.startswith(f"the game is not defined at these hyperparameters: hyperparameter {k} must be"), why
+    for given in (fld.param_vector(good), good):
+        assert "not defined" not in fld.why_not_finite(np.zeros(2), given)
 
 
 def test_why_f_is_not_finite_names_a_linear_condition_and_a_declared_sign():
