@@ -291,3 +291,33 @@ def test_a_branch_that_turns_back_says_where_and_where_it_ends(capsys, tmp_path,
 def test_a_branch_that_does_not_turn_says_nothing_of_turning(capsys):
     code, out, _ = run(capsys, "continue", "dirac", "--reg", "r1", "--vary", "gamma=1:-1")
     assert code == 0 and "turns back" not in out
+
+
+_SHRINKING = """import sympy as sp
+import gandynamics as gd
+
+def shrinking():
+    t, w, x, a = sp.symbols("theta w x a", real=True)
+    return gd.GAN(theta=[t], psi=[w], x=[x], discriminator=w * x - w**2 / 2, real=gd.Normal(0, 1 - a**2),
+                  fake=gd.Normal(t, 1.0), hyper={a: 0.5}, equilibrium=(0, 0), name="shrinking")
+"""
+
+
+@pytest.mark.parametrize("rng", ["0.5:1", "0.9:50", "-0.5:-1e6"])
+def test_continue_stops_at_the_edge_of_where_the_game_is_defined(capsys, tmp_path, monkeypatch, rng):
+    """A reviewer's finding: a = 0.9:50 of Normal(0, 1 - a**2) printed a ZeroDivisionError traceback (the range cut at
+    a = 1 exactly, where the variance is 0 and the quadrature nodes' derivative in a infinite); 0.5:1 stalled.  Each
+    range ending on or past the edge now ends at it, in one note naming the condition; one starting there or past
+    it is one line of error."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "shrinking.py").write_text(_SHRINKING)
+    code, out, err = run(capsys, "continue", "--game", "shrinking.py:shrinking", "--vary", f"a={rng}")
+    assert code == 0, err
+    note = re.search(r"^The branch stops at a = (\S+) after \d+ points, at the edge of where the game is defined, where "
+                     r"the model degenerates \(the model's condition on a variance of Normal\(mean=0, cov=1 - a\*\*2\): "
+                     r"1 - a\*\*2 must be >= 0\); the rest of \[\S+, \S+\] is not followed", out, re.M)
+    assert note and "Traceback" not in err, (out, err)
+    assert abs(abs(float(note.group(1))) - 1.0) <= 1e-6
+    for bad in ("1:2", "2:3", "-1:-2"):
+        code, out, err = run(capsys, "continue", "--game", "shrinking.py:shrinking", "--vary", f"a={bad}")
+        assert code == 2 and err.startswith("gandynamics: error: ") and err.count("\n") == 1 and "1 - a**2" in err, err

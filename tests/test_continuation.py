@@ -1077,6 +1077,55 @@ def test_a_branch_ends_where_the_model_stops_being_defined(where, vary, rng, at)
     assert ok.ended == "range" and ok.condition == ""
 
 
+def _bounded_variance_gan():
+    # a variance that is a hyperparameter of its own: its condition s2 >= 0 is a bound of one hyperparameter
+    # (VectorField.hyper_value), not a joint condition; at s2 = 0 the quadrature's nodes sqrt(s2) x_i have an infinite
+    # derivative in s2
+    import gandynamics as gd
+    t, w, X, s2 = sp.symbols("theta w x a", real=True)
+    return gd.GAN(theta=[t], psi=[w], x=[X], discriminator=w * X - w**2 / 2, real=gd.Normal(0, s2),
+                  fake=gd.Normal(t, 1.0), hyper={s2: 1.0}, equilibrium=(0, 0))
+
+
+@pytest.mark.filterwarnings("ignore:the declared equilibrium")
+@pytest.mark.parametrize("where, vary, rng, at", _CONDITION_ENDS + [("bounded variance", "a", (1.0, -1.0), 0.0)])
+def test_ranges_that_reach_or_cross_the_edge_of_the_model_end_there(where, vary, rng, at):
+    """A reviewer's finding: a range far beyond the end of the model's condition (a = 0.9:50 of Normal(0, 1 - a**2)) put
+    the end exactly on the edge, a = 1, where the model degenerates (a variance 0) and the derivative in a of the
+    quadrature's nodes is infinite: a ZeroDivisionError traceback; a range ending on the edge stalled ("continuation
+    stalled"), a start on it crashed.  Generated: ranges of every width past the edge, one ending on it and one
+    starting on it either way, for joint conditions and a hyperparameter's own bound."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_distributions import _gan_with_joint
+    fld = VectorField(_bounded_variance_gan() if where == "bounded variance" else _gan_with_joint(where)[0])
+    lo = rng[0]
+    for k in (0.0, 1e-7, 1.0, 100.0, 1e5):  # the far end on the edge, just past it, ..., far past it
+        hi = at + k * (at - lo)
+        if where == "bounded variance" and k > 0:  # (a bound of the varied hyperparameter: a range past it is refused)
+            with pytest.raises(GandynamicsError, match="must be a finite number >= 0"):
+                continuation(fld, vary, lo, hi)
+            continue
+        br = continuation(fld, vary, lo, hi)
+        assert br.ended in ("condition", "range"), (k, br.ended)
+        assert br.ended == "condition" or k == 0.0
+        if br.ended == "condition":
+            assert "the model's condition" in br.condition
+        assert abs(br.values[-1] - at) <= 1e-6 * abs(at - lo), (k, br.values[-1])
+        assert np.all(np.isfinite(br.points)) and np.all(np.isfinite(br.values))
+    inward = lo  # a start on the edge: inward, a branch of finite points or the reason it cannot start; outward, refused
+    try:
+        br = continuation(fld, vary, at, inward)
+        assert np.all(np.isfinite(br.points)) and br.ended == "range"
+    except GandynamicsError as exc:  # (a strict condition, b - a > 0: the edge itself is refused)
+        assert (str(exc).startswith("a derivative of F is not finite at the branch's first point") and "edge" in str(exc)
+                or " the model's condition " in str(exc) and "must be > 0" in str(exc)), str(exc)
+    if where != "bounded variance":
+        with pytest.raises(GandynamicsError, match=r"^the model is defined only at|must be > 0"):
+            continuation(fld, vary, at, at + (at - lo))
+
+
 @pytest.mark.parametrize("where, box, bad", [
     ("product of variances", ((-1.0, 1.0), (0.5, 1.0)), True),   # a b >= 0 fails for a < 0
     ("product of variances", ((0.2, 1.0), (0.5, 1.0)), False),

@@ -326,7 +326,11 @@ class _Problem:
     def Fa(self, z, a):
         if self.ivary is None:
             return np.zeros(self.n)
-        return self._dfp(z, self.pv(a))
+        try:  # (interpreted: 0.0 ** -0.5 raises where the compiled F and DF give inf, as d/da sqrt(1 - a**2) at a = 1)
+            with np.errstate(all="ignore"):
+                return self._dfp(z, self.pv(a))
+        except ArithmeticError:
+            return np.full(self.n, np.nan)
 
     def spectrum(self, z, a):
         A = self.Fz(z, a)
@@ -363,6 +367,8 @@ def _bordered(Hx, t):
 
 
 def _tangent(Hx, t_prev):
+    if not np.all(np.isfinite(Hx)):
+        raise _NoConvergence("non-finite derivative")
     rhs = np.zeros(Hx.shape[0] + 1)
     rhs[-1] = 1.0
     try:
@@ -383,8 +389,10 @@ def _newton(H, Hx, x_pred, t, tol=1e-13, maxit=12):
         r = np.append(H(x), t @ (x - x_pred))
         if not np.all(np.isfinite(r)):
             raise _NoConvergence("non-finite residual")
+        A = Hx(x)
+        if not np.all(np.isfinite(A)):
+            raise _NoConvergence("non-finite derivative")
         try:
-            A = Hx(x)
             dx = np.linalg.solve(_bordered(A, t), -r)
         except np.linalg.LinAlgError:
             raise _NoConvergence("singular bordered Jacobian") from None
@@ -706,6 +714,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     cap = _step_cap(span)
     ds = float(ds or min(span / 50, cap(lo)))
     if cut is not None:
+        if cut[0] == lo:
+            raise GandynamicsError(f"the model is defined only at {vary} = {lo:zg} of the range {lo:zg}:{hi:zg} "
+                                   f"({cut[1]}); give a range within it")
         hi = cut[0]
     ds_min = lambda a: 1e-9 * min(span, cap(a))  # noqa: E731  (a step this small: the continuation stalled)
     pmin, pmax = min(lo, hi), max(lo, hi)
@@ -715,6 +726,12 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     try:
         t = _tangent(Hx(x), e)
     except _NoConvergence:
+        if not np.all(np.isfinite(Hx(x))):  # (a start on the edge of the model's domain: d/da sqrt(1 - a**2) at a = 1)
+            edge = _broken(fld, prob, lo - sgn * CONDITION_NEAR * span) if prob.ivary is not None else None
+            raise GandynamicsError(
+                f"a derivative of F is not finite at the branch's first point, {vary} = {lo:zg}"
+                + (f", on the edge of {_condition_text(edge)}" if edge else "")
+                + "; start inside") from None
         raise GandynamicsError(f"the branch is singular at {vary} = {lo:zg} (D_z F singular); start elsewhere") from None
 
     def tests(x, t):
@@ -781,7 +798,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
             if xb is None or np.linalg.norm(xb - pred) > 0.5 * np.linalg.norm(x_new - x):
                 ds /= 2
                 if ds < ds_min(x[n]):
-                    ended = "singular"  # (the bound cannot be reached: a singular point there, or just before it)
+                    # (the bound cannot be reached: a singular point there, or just before it; the edge of the model's
+                    # domain, a variance 0, where the derivatives may be infinite)
+                    ended = "condition" if cut is not None and bound == cut[0] else "singular"
                     break
                 continue
             xb[n] = bound
@@ -868,10 +887,12 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         ended = "max-points"
     X = np.array(xs)
     condition = ""
-    if cut is not None and ended == "range" and X[-1, n] == hi:  # (it reached the cut, not the start's side again)
-        ended = "condition"
+    if cut is not None and cut[2] and ended == "range" and X[-1, n] == hi:  # (it reached the cut, not the start's
+        ended = "condition"                                               # side again; a range ending on the edge: whole)
     if ended == "condition":
         condition = cut[1]
+        if not cut[2] and X[-1, n] == hi:  # (the edge of the range's end reached after all: the range is followed)
+            ended, condition = "range", ""
     return Branch(parameter=vary, method=method, step=prob.step, values=X[:, n], points=X[:, :n],
                   spectra=specs, stable=np.array([prob.stable_at(x[:n], float(x[n])) for x in X]), events=found,
                   params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary}, ended=ended,
@@ -889,40 +910,58 @@ CONDITION_SAMPLES = 4097
 def _condition_end(fld, prob, lo: float, hi: float):
     """Where the varied hyperparameter, going from ``lo`` to ``hi`` with the others fixed, first breaks a condition of
     the model that no bound of one hyperparameter states (:meth:`gandynamics.VectorField.check_conditions`:
-    ``Normal(0, 1 - s**2)`` needs ``|s| <= 1``; the branch ran into NaN there and stalled): ``(value, text)``, the last
-    value that keeps every condition (to the resolution of bisection, 60 halvings after :data:`CONDITION_SAMPLES`
-    samples) and the condition broken just beyond it; None when every sample keeps them all (``lo`` keeps them:
-    :func:`continuation` refused it before)."""
-    if prob.ivary is None or not fld._joint_conditions:
+    ``Normal(0, 1 - s**2)`` needs ``|s| <= 1``; the branch ran into NaN there and stalled), or the range ends on the
+    edge of a condition (of either kind: ``s2 = 0`` of ``Normal(0, s2)``, where the model degenerates and a derivative
+    of F may be infinite): ``(value, text, inside)``, the last value that keeps every condition (to the resolution of
+    bisection, 60 halvings after :data:`CONDITION_SAMPLES` samples) and the condition broken just beyond it; ``inside``
+    is True when that value cuts the range short, False when it is ``hi`` itself on the edge.  None when every sample
+    keeps them all and ``hi`` is no edge (``lo`` keeps them: :func:`continuation` refused it before)."""
+    if prob.ivary is None:
         return None
+    span = abs(hi - lo)
+    if fld._joint_conditions:
+        grid = np.linspace(lo, hi, CONDITION_SAMPLES)
+        P = np.repeat(prob.p[None, :], len(grid), axis=0)
+        P[:, prob.ivary] = grid
+        ok = _conditions_hold(fld, P)
+        if not ok.all():
+            k = max(int(np.flatnonzero(~ok)[0]), 1)  # (lo keeps them: checked by check_conditions before)
+            a, b = float(grid[k - 1]), float(grid[k])
+            for _ in range(60):
+                m = 0.5 * (a + b)
+                if m == a or m == b:
+                    break
+                if _broken(fld, prob, m) is None:
+                    a = m
+                else:
+                    b = m
+            return a, _condition_text(_broken(fld, prob, b)), True
+    beyond = _broken(fld, prob, hi + math.copysign(CONDITION_NEAR * span, hi - lo))
+    return None if beyond is None else (hi, _condition_text(beyond), False)
 
-    def broken(a):
-        try:
-            fld.check_conditions(prob.pv(a))
-        except GandynamicsError as exc:
-            return str(exc)
-        return None
 
-    grid = np.linspace(lo, hi, CONDITION_SAMPLES)
-    P = np.repeat(prob.p[None, :], len(grid), axis=0)
-    P[:, prob.ivary] = grid
-    ok = _conditions_hold(fld, P)
-    if ok.all():
-        return None
-    k = int(np.flatnonzero(~ok)[0])
-    a, b = float(grid[k - 1]), float(grid[k])  # (k >= 1: lo keeps them)
-    for _ in range(60):
-        m = 0.5 * (a + b)
-        if m == a or m == b:
-            break
-        if broken(m) is None:
-            a = m
-        else:
-            b = m
-    why = broken(b) or ""
-    # "hyperparameter s = 1.0000001 breaks the model's condition on ...: ... must be >= 0, is ... there" -> its condition
-    text = why.split(" the model's condition ", 1)[-1].split(", is ")[0] if why else ""
-    return a, ("the model's condition " + text) if text else "a condition of the model"
+def _broken(fld, prob, a: float) -> str | None:
+    """The error of the condition (a bound of the varied hyperparameter's own, or of the model jointly) that the
+    varied hyperparameter at ``a`` breaks, the others fixed; None where it keeps them all."""
+    try:
+        fld.hyper_value(prob.vary, a, signed=True)
+        fld.check_conditions(prob.pv(a))
+    except GandynamicsError as exc:
+        return str(exc)
+    return None
+
+
+def _condition_text(why: str | None) -> str:
+    """The condition named in :func:`_broken`'s error, without the offending values: "hyperparameter s = 1.0000001
+    breaks the model's condition on X: E must be >= 0, is -2e-07 there" -> "the model's condition on X: E must be >=
+    0"; "hyperparameter s2 (a variance of N) must be a finite number >= 0, got -1e-07" -> "the model's condition s2
+    (a variance of N) must be >= 0"."""
+    if not why:
+        return "a condition of the model"
+    if " the model's condition " in why:
+        return "the model's condition " + why.split(" the model's condition ", 1)[1].split(", is ")[0]
+    return "the model's condition " + why.removeprefix("hyperparameter ").rsplit(", got ", 1)[0].replace(
+        "a finite number ", "")
 
 
 def _conditions_hold(fld, P) -> np.ndarray:

@@ -132,8 +132,9 @@ def run(args) -> int:
     end = float(br.values[-1])
     short = None
     if br.ended == "condition":  # (it stalled there, "continuation stalled at a = 0.9999999986", or ran into NaN)
-        short = (f"the branch stops at {name} = {end:z.12g} after {len(br.values)} points: beyond it the game is not "
-                 f"defined ({br.condition}); the rest of [{min(lo, hi):zg}, {max(lo, hi):zg}] is not followed")
+        short = (f"the branch stops at {name} = {end:z.12g} after {len(br.values)} points, at the edge of where the game "
+                 f"is defined, where the model degenerates ({br.condition}); the rest of [{min(lo, hi):zg}, "
+                 f"{max(lo, hi):zg}] is not followed")
     elif br.ended == "singular":  # (it said "raise --max-points" of a branch stopped by a singular point at the range's end)
         short = (f"the branch stops at {name} = {end:z.12g} after {len(br.values)} points: Newton's method could not "
                  f"reach the end of [{min(lo, hi):zg}, {max(lo, hi):zg}] from there (a singular point at the end or just "
