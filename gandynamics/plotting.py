@@ -464,7 +464,9 @@ def jump_mask(field, params, center, plane, X, Y, component: int) -> np.ndarray:
     values.update({s: float(v) for k, (s, v) in enumerate(zip(field.z, center)) if k not in (i, j)})
     xi, yj = field.z[i], field.z[j]
     for sw in cache[key]:
-        u = sw.u.xreplace(values)
+        u = sp.sympify(sp.sympify(sw.u).xreplace(values))  # (z alone, replaced by a float: a float)
+        if not u.has(xi, yj):  # (constant on the plane, Heaviside(z) at z = 0 included: no jump within it; the plane
+            continue           # lying on its set masked every cell)
         f = sp.lambdify((xi, yj), u, modules="numpy")
         with np.errstate(all="ignore"):
             val = np.broadcast_to(np.asarray(f(X, Y), dtype=float), X.shape)
@@ -707,12 +709,14 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         # the zero sets of each component, without the cells where it may jump across 0 (jump_mask)
         U0 = np.where(ok & ~jump_mask(field, params, c_slice, names, X, Y, i), U, np.nan)
         V0 = np.where(ok & ~jump_mask(field, params, c_slice, names, X, Y, j), V, np.nan)
-        if np.isfinite(U0).any():  # (a component NaN everywhere: no contour; matplotlib warns of an empty one)
-            ax.contour(X, Y, U0, levels=[0.0], colors="tab:cyan", linestyles="--", linewidths=1.0)
-        if np.isfinite(V0).any():
-            ax.contour(X, Y, V0, levels=[0.0], colors="tab:olive", linestyles=":", linewidths=1.2)
-        handles += [Line2D([], [], color="tab:cyan", ls="--", label=f"nullcline d{symbol(names[0])}/dt = 0"),
-                    Line2D([], [], color="tab:olive", ls=":", label=f"nullcline d{symbol(names[1])}/dt = 0")]
+        for name, Z, color, ls, lw in ((names[0], U0, "tab:cyan", "--", 1.0), (names[1], V0, "tab:olive", ":", 1.2)):
+            # (a component NaN everywhere, or of one sign in the window: no contour, and no legend entry for a line
+            # that is not drawn; matplotlib warns of an empty one)
+            if not (np.isfinite(Z).any() and np.nanmin(Z) <= 0.0 <= np.nanmax(Z)):
+                continue
+            cs = ax.contour(X, Y, Z, levels=[0.0], colors=color, linestyles=ls, linewidths=lw)
+            if any(len(seg) for level in cs.allsegs for seg in level):
+                handles.append(Line2D([], [], color=color, ls=ls, label=f"nullcline d{symbol(name)}/dt = 0"))
     if clip is not None:
         c = float(clip)
         # grey hatching: a shade of a colour read as a method's (red is gd's, whose trajectories cross it)

@@ -1942,6 +1942,8 @@ def test_nullclines_leave_out_jumps_and_keep_true_zeros(fx, at):
         assert _nullcline_segments(ax, "tab:cyan") == []  # F_x never vanishes
         ys = np.concatenate([s[:, 1] for s in _nullcline_segments(ax, "tab:olive")])
         assert ys.size and np.all(np.abs(ys) < 1e-9)  # F_y = y: the line y = 0, whole
+        # the legend names the line drawn, not F_x's, which is not
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["nullcline d$y$/dt = 0"]
     finally:
         plt.close(ax.figure)
     # the mask: the cells the jump's line crosses, no others (41 points on [-1, 1]: spacing 0.05)
@@ -1952,6 +1954,32 @@ def test_nullclines_leave_out_jumps_and_keep_true_zeros(fx, at):
     assert np.all(near <= 0.05 + 1e-12)
     assert all(np.any(np.abs(Y[rows, 0] - a) <= 0.05 + 1e-12) for a in at)
     assert not jump_mask(fld, None, np.zeros(2), None, X, Y, 1).any()  # F_y has no jump
+
+
+@pytest.mark.parametrize("fx, at", _JUMPS)
+def test_a_jump_in_a_coordinate_off_the_plane_masks_nothing_in_it(fx, at):
+    """A reviewer's finding: F_x = y + Heaviside(z) on the plane (x, y) at z = 0, the plane lying on the jump's set,
+    masked every cell (no nullcline of F_x at all).  A switching function constant on the plane has one side there,
+    whatever the slice: F_x = y + c is continuous in the plane, its nullcline the line y = -c, drawn whole, at a slice
+    on the set (each kind's jump) and off it."""
+    import sympy as sp
+    from gandynamics import Game
+    from gandynamics.plotting import jump_mask, phase_portrait
+    x, y, z = sp.symbols("x y z", real=True)
+    jump = sp.sympify(fx, locals={"y": z}) / 4  # (the jump moved to z, scaled into the window)
+    g = Game([x], [y, z], x * (y + jump), z**2 / 2 - x * y, name="offplane")
+    fld = VectorField(g)
+    X, Y = np.meshgrid(np.linspace(-1, 1, 41), np.linspace(-1, 1, 41))
+    for zc in (*at, at[0] + 0.25):
+        assert not jump_mask(fld, None, np.array([0.0, 0.0, zc]), ("x", "y"), X, Y, 0).any(), zc
+        c = float(fld.eval_F(np.array([0.0, 0.0, zc]))[0])  # F_x = y + c, c the jump term's value at this slice
+        ax = phase_portrait(fld, plane=("x", "y"), center=[0.0, 0.0, zc], nullclines=True, equilibrium=False,
+                            xlim=(-1, 1), ylim=(-1, 1), n=41)
+        try:
+            ys = np.concatenate([s_[:, 1] for s_ in _nullcline_segments(ax, "tab:cyan")])
+            assert ys.size and np.all(np.abs(ys + c) < 1e-9), (zc, c)
+        finally:
+            plt.close(ax.figure)
 
 
 def test_nullclines_of_a_kink_are_kept():
