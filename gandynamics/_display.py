@@ -80,15 +80,21 @@ def apart(value: float, claim: float, digits: int = 6) -> str:
     return repr(v)
 
 
+def bracket_ends(name: str, lo, hi) -> list:
+    """The two ends of the bracket ``[lo, hi]`` of the constant ``name`` as :func:`rounding_note` takes them."""
+    return [(f"{name}'s lower end", lo, "lo"), (f"{name}'s upper end", hi, "hi")]
+
+
 def rounding_note(ends) -> str:
-    """A note for the certified ends that are subnormal doubles (``ends``: ``(name, value)`` pairs, e.g.
-    ``[("mu's lower end", -9.9e-324)]``): such an end is the outward rounding of an exact zero (:func:`bound` shows it as
-    ``-1e-323``, which a new user read as a computed value); "" when none is.  Exact zeros and normal doubles need no
-    note."""
-    odd = [(n, v) for n, v in ends if v is not None and v == v and v != 0 and abs(v) < sys.float_info.min]
+    """A note for the certified ends that are subnormal doubles (``ends``: ``(name, value, side)`` triples, ``side``
+    "lo" for a lower end and "hi" for an upper one, e.g. ``[("mu's lower end", -9.9e-324, "lo")]``,
+    :func:`bracket_ends`): such an end is the outward rounding of an exact zero (:func:`bound` shows it as ``-1e-323``,
+    which a new user read as a computed value); "" when none is.  Each end is shown as the bracket shows it, rounded
+    outward on its own side (a lower end +5e-324 is no upper bound).  Exact zeros and normal doubles need no note."""
+    odd = [(n, v, s) for n, v, s in ends if v is not None and v == v and v != 0 and abs(v) < sys.float_info.min]
     if not odd:
         return ""
-    what = ", ".join(f"{n} {bound(v, 'lo' if v < 0 else 'hi')}" for n, v in odd)
+    what = ", ".join(f"{n} {bound(v, s)}" for n, v, s in odd)
     return (f"note: {what}: zero up to outward rounding (a subnormal double, the interval arithmetic's rounding of an "
             "exact 0); the certificate holds for that end, not for 0 itself")
 

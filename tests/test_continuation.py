@@ -1148,3 +1148,24 @@ def test_a_box_of_two_hyperparameters_outside_the_models_conditions_is_refused(w
             stability_boundaries(fld, ("a", "b"), box)
     else:
         _refuse_box_outside_conditions(fld, ("a", "b"), box, None)
+
+
+@pytest.mark.parametrize("box, params, says", [
+    (((0.9, 2.0), (0.1, 1.0)), {"b": 0.5}, "not defined anywhere in the box at b = 0.5"),  # b - a**3 < 0 everywhere
+    (((0.0, 2.0), (0.1, 1.0)), {"b": 0.5}, "the box reaches values where the game is not defined"),  # part of it
+    (((0.9, 2.0), (0.1, 1.0)), {"b": 8.0}, None),                                          # all of it defined
+])
+def test_a_box_undefined_by_a_fixed_hyperparameter_says_so(box, params, says):
+    """A reviewer's finding: a box of (a, h) none of whose points is defined at the fixed b (b - a**3 >= 0 at b = 0.5)
+    was blamed on the box ("the box reaches values where ..."); it names the fixed values."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_distributions import _gan_with_joint
+    from gandynamics.analysis.continuation import _refuse_box_outside_conditions
+    fld = VectorField(_gan_with_joint("noise of two")[0])
+    if says is None:
+        _refuse_box_outside_conditions(fld, ("a", "h"), box, params)
+        return
+    with pytest.raises(GandynamicsError, match=says):
+        _refuse_box_outside_conditions(fld, ("a", "h"), box, params)

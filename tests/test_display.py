@@ -480,16 +480,19 @@ def test_rounding_note_names_every_subnormal_end_and_only_those():
                   np.nextafter(sys_min, 0.0)]
     for v in subnormals:
         for x in (v, -v):
-            note = D.rounding_note([("mu's lower end", x)])
-            assert note.startswith("note: mu's lower end ") and "zero up to outward rounding" in note
-            assert D.bound(x, "lo" if x < 0 else "hi") in note
-            # the number shown reads back on the bound's side of the double (still a bound)
-            shown = float(note.split("mu's lower end ")[1].split(":")[0])
-            assert (shown <= x) if x < 0 else (shown >= x)
+            for end, side in (("lower", "lo"), ("upper", "hi")):  # either end may be of either sign
+                name = f"mu's {end} end"
+                note = D.rounding_note([(name, x, side)])
+                assert note.startswith(f"note: {name} ") and "zero up to outward rounding" in note
+                # shown as the bracket shows it (rounded outward on the end's own side: a lower end +2^-1074 was
+                # shown rounded up, no lower bound), and the number reads back on that side of the double
+                assert D.bound(x, side) in note
+                shown = float(note.split(f"{name} ")[1].split(":")[0])
+                assert (shown <= x) if side == "lo" else (shown >= x)
     for x in (0.0, -0.0, tiny, -tiny, 1e-300, 0.5, -2.0, float("nan"), None):
-        assert D.rounding_note([("L's upper end", x)]) == ""
-    both = D.rounding_note([("mu's lower end", -math.ldexp(1.0, -1074)), ("mu's upper end", 0.0),
-                            ("L's upper end", math.ldexp(1.0, -1073))])
+        assert D.rounding_note([("L's upper end", x, "hi")]) == ""
+    both = D.rounding_note(D.bracket_ends("mu", -math.ldexp(1.0, -1074), 0.0)
+                           + D.bracket_ends("L", 1.0, math.ldexp(1.0, -1073)))
     assert "mu's lower end" in both and "L's upper end" in both and "mu's upper end" not in both
 
 

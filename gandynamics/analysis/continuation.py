@@ -994,6 +994,10 @@ def _refuse_box_outside_conditions(fld, vary, box, params) -> None:
         try:
             fld.check_conditions(P[int(np.flatnonzero(~ok)[0])])
         except GandynamicsError as exc:
+            fixed = [f"{s.name} = {v:zg}" for s, v in zip(fld.hyper, p) if s.name not in vary]
+            if not ok.any() and fixed:  # (no point of the box is defined: the fixed values break it, not the box)
+                raise GandynamicsError(f"the game is not defined anywhere in the box at {', '.join(fixed)}: {exc}; "
+                                       "give other values of those (params, --param) or another box") from None
             raise GandynamicsError(f"the box reaches values where the game is not defined: {exc}; give a box within "
                                    "the model's conditions") from None
 

@@ -34,7 +34,7 @@ def run(args) -> int:
     from ..analysis.constants import check_constants, parse_region
     from ..errors import GandynamicsError
     from .common import build_field, dumps
-    from .._display import apart, bound, box_count, claim_text, rounding_note
+    from .._display import apart, bound, box_count, bracket_ends, claim_text, rounding_note
     from .constants import number, refuse_engine_options
     if args.mu is None and args.lipschitz is None:
         raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
@@ -75,7 +75,7 @@ def run(args) -> int:
         print(f"{label:>3} claimed {claim_text(claim)}: {v}{note}  "
               f"bracket [{bound(b.lo, 'lo', 17)}, {bound(b.hi, 'hi', 17)}]  "
               f"({box_count(b.boxes)}, {b.seconds:z.2f} s)")
-        ends += [(f"{label}'s lower end", b.lo), (f"{label}'s upper end", b.hi)]
+        ends += bracket_ends(label, b.lo, b.hi)
     note = rounding_note(ends)
     if note:
         print(note)

@@ -123,7 +123,7 @@ def run(args) -> int:
     # (the game's lines as every command prints them: a regularizer's strength in the header alone; check printed
     # "hyperparameters: m=1.5" where this printed "m=1.5, gamma=0.5" for one field)
     print(game_lines(fld, hyper, f"   region: {region.describe()}   parameters: ({', '.join(fld.names)})"))
-    from .._display import bound, box_count, rounding_note  # the ends rounded outward: still a bracket
+    from .._display import bound, box_count, bracket_ends, rounding_note  # the ends rounded outward: still a bracket
     for name, b, side in (("mu", rep.mu, "hi"), ("L", rep.lipschitz, "lo")):
         state = "converged" if b.converged else ("budget exhausted" if math.isfinite(b.gap) else
                                                  "budget exhausted, not bounded yet")
@@ -134,8 +134,7 @@ def run(args) -> int:
         # (the witness's end of the bracket, as the bracket prints it: the float value there could read beyond it)
         print(f"{name:>3} in [{bound(b.lo, 'lo', dg)}, {bound(b.hi, 'hi', dg)}]   gap {bound(b.gap, 'hi', 3)}   witness {_pt(b.witness)} gives {side} = "
               f"{bound(getattr(b, side), side, dg)}   ({box_count(b.boxes)}, {b.seconds:z.2f} s, {state})")
-    note = rounding_note([("mu's lower end", rep.mu.lo), ("mu's upper end", rep.mu.hi), ("L's lower end", rep.lipschitz.lo),
-                          ("L's upper end", rep.lipschitz.hi)])
+    note = rounding_note(bracket_ends("mu", rep.mu.lo, rep.mu.hi) + bracket_ends("L", rep.lipschitz.lo, rep.lipschitz.hi))
     if note:
         print(note)
     if rep.mu.stalled or rep.lipschitz.stalled:

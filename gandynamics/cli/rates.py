@@ -138,12 +138,11 @@ def run(args) -> int:
         return 0
     print(game_lines(fld, hyper, f"   equilibrium ({', '.join(fld.names)}) = "
                                  f"({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})"))
-    from .._display import bound, rounding_note  # the ends rounded outward: still a bracket (-1e-323, not -9.88131e-324)
+    from .._display import bound, bracket_ends, rounding_note  # the ends rounded outward: still a bracket (-1e-323, not -9.88131e-324)
     from ..analysis.rates import NO_STABLE_STEP, STABLE_TOL
     print(f"region: {region.describe()}   mu in [{bound(mu['lo'], 'lo')}, {bound(mu['hi'], 'hi')}]   "
           f"L in [{bound(L['lo'], 'lo')}, {bound(L['hi'], 'hi')}]")
-    note = rounding_note([("mu's lower end", mu["lo"]), ("mu's upper end", mu["hi"]), ("L's lower end", L["lo"]),
-                          ("L's upper end", L["hi"])])
+    note = rounding_note(bracket_ends("mu", mu["lo"], mu["hi"]) + bracket_ends("L", L["lo"], L["hi"]))
     if note:
         print(note)
     print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies"
