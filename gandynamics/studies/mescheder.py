@@ -66,7 +66,7 @@ def _figure1(ctx, method: str, stem: str, title: str):
     from ..plotting import canvas
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-    from ..plotting import FORBIDDEN_STYLE, METHOD_COLORS, START_MARKER, phase_portrait
+    from ..plotting import FORBIDDEN_STYLE, METHOD_COLORS, START_MARKER, _make_legend, phase_portrait
     with canvas(2, 4, figsize=(13.2, 7.0)) as (fig, axes):
         results = {}
         name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
@@ -85,9 +85,11 @@ def _figure1(ctx, method: str, stem: str, title: str):
             phase_portrait(fld, plane=("theta", "psi"), xlim=(-2, 2), ylim=(-2, 2), n=10, streamlines=False,
                            arrows=True, clip=opts.get("clip"), trajectories=[(name, tr, METHOD_COLORS[method])],
                            title=f"{head}: {note.replace(chr(10), ', ')}" if outside else head, legend=False, ax=ax)
-            if not outside:  # (a legend without a handle, placed by matplotlib's "best")
-                ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize="small",
-                          framealpha=0.85, edgecolor="0.7", borderpad=0.4)
+            if not outside:  # (a legend without a handle, where it covers the fewest drawn points and never the
+                # equilibrium's star: matplotlib's "best" put it over the star of (d), inside WGAN-GP's limit cycle)
+                _make_legend(ax, "inside", dict(handles=[Line2D([], [], ls="")], labels=[note], handlelength=0,
+                                                handletextpad=0, fontsize="small", framealpha=0.85, edgecolor="0.7",
+                                                borderpad=0.4))
         import matplotlib.patches as mpatches
         handles = [Line2D([], [], color=METHOD_COLORS[method], label=f"{name} trajectory"),
                    Line2D([], [], color=METHOD_COLORS[method], marker="o", ms=3, ls="", label="its last iterate"),
