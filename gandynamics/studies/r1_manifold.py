@@ -184,18 +184,19 @@ def _figure_spectra(ctx, flds, fp, fpp):
                                       label=f"orthogonal direction {orth_name}")], loc="lower left")
         cb = fig.colorbar(sc, ax=axes, shrink=0.85, pad=0.01)
         cb.set_label("R1 weight γ")
-        axes[0].annotate("ψ2: eigenvalue 0 without R1\n(a line of equilibria), −γ with R1", xy=(0.0, 0.0),
-                         xytext=(-1.28, -0.42), fontsize="small",  # left of the lower arc, not over it
-                         arrowprops=_ARROW, zorder=6)
+        axes[0].annotate("ψ2: eigenvalue 0\nwithout R1 (a line\nof equilibria), −γ\nwith R1", xy=(0.0, 0.0),
+                         xytext=(-0.03, 0.09), ha="right", va="bottom", fontsize="small",  # (between the arcs, just
+                         arrowprops={**_ARROW, "relpos": (1.0, 0.0)}, zorder=6)  # above the point: a short arrow)
         axes[0].annotate(f"γ = 0: already damped by the data's\nspread, Re λ = f''(0)·s/2 = {number_text(fpp * s / 2, '.3g')}", xy=(fpp * s / 2, 0.4714),
-                         xytext=(-1.28, 0.58), fontsize="small", arrowprops=_ARROW, zorder=6)
+                         xytext=(-0.2, 0.56), ha="right", va="bottom", fontsize="small",  # (above the point: from the
+                         arrowprops={**_ARROW, "relpos": (1.0, 0.0)}, zorder=6)  # left, the arrow crossed half the panel
         # above the point, the arrow from the note's lower right corner: steep, its head clear of the arc's markers (from
         # the left, along the arc, its head was lost among the diamonds)
         axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
                          xytext=(-0.08, fp + 0.1), ha="right", va="bottom", fontsize="small",
                          arrowprops={**_ARROW, "relpos": (1.0, 0.0)}, zorder=6)
         fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss; R1 weight γ = 0 … 1.2 "
-                     "(L_D += γ/2 E_pD |∇x D|²)")
+                     r"(the penalty $\frac{\gamma}{2}\,E_{p_D}\,\|\nabla_x D\|^2$ added to $L_D$)")
         ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2, "
                                              "split by eigenvector: (a) generator on the line — the zero eigenvalue "
                                              "along ψ2 moves to −γ; (b) generator free in the plane — the orthogonal "
@@ -242,12 +243,12 @@ def _figure_trajectories(ctx, trs, fp):
                 ax.set_title(f"{name}, {reg}\northogonal coordinate: " + ("ψ2 stays" if g == 0 else "ψ2 decays"))
         handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:zg}"),
                    Line2D([], [], color=METHOD_COLORS["flow"], label="flow (Dormand–Prince, rtol = atol = 1e-12)"),
-                   Line2D([], [], color="tab:orange", lw=5, alpha=0.45, label="closed form ψ2(0) e^(−γt)"),
+                   Line2D([], [], color="tab:orange", lw=5, alpha=0.45, label=r"closed form ψ2(0) $e^{-\gamma t}$"),
                    Line2D([], [], label=f"start (θ, ψ1) = {START_LINE[:2]}", **START_MARKER),
                    Line2D([], [], color="black", marker="*", ms=10, ls="", label="equilibrium θ* = 0, ψ1 = 0")]
         fig.legend(handles=handles, loc="outside lower center", ncol=5)
         fig.suptitle(f"Generator on the data line from (θ, ψ1, ψ2) = {START_LINE}: without a penalty the gradient across "
-                     f"the data (ψ2) never moves; with R1 (γ = {GAMMA:zg}) it decays like e^(−γt)")
+                     f"the data (ψ2) never moves; with R1 (γ = {GAMMA:zg}) it decays like " r"$e^{-\gamma t}$")
         ctx.save(fig, "r1_manifold_trajectories",
                  "Trajectories (simultaneous GD h = 0.1 and the flow, t = 0…60) in tangential coordinates (ψ1 vs θ) "
                  "and the orthogonal one (ψ2 vs t), without and with R1; one data atom (Dirac-GAN-like tangential "
@@ -258,10 +259,11 @@ def _figure_discriminator(ctx, trs, flds):
     from ..plotting import canvas
     import matplotlib.pyplot as plt
     times = (0.0, 6.0, 60.0)
-    rows = [("line3", 0.0, "generator on the line, no regularizer"),
-            ("line3", GAMMA, f"generator on the line, R1 γ = {GAMMA:zg}"),
-            ("free3", 0.0, "generator free in the plane, no regularizer"),
-            ("free3", GAMMA, f"generator free in the plane, R1 γ = {GAMMA:zg}")]
+    # (each row's name heads its row, left of it: in every panel's title, the third column's ran under the colour bar)
+    rows = [("line3", 0.0, "generator on the line\nno regularizer"),
+            ("line3", GAMMA, f"generator on the line\nR1 γ = {GAMMA:zg}"),
+            ("free3", 0.0, "generator free in the plane\nno regularizer"),
+            ("free3", GAMMA, f"generator free in the plane\nR1 γ = {GAMMA:zg}")]
     x = np.linspace(-2, 2, 161)
     X1, X2 = np.meshgrid(x, x)
     vmax = 2.0
@@ -288,12 +290,12 @@ def _figure_discriminator(ctx, trs, flds):
                         clip_on=False, zorder=5)
                 ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms",
                         clip_on=False, zorder=6)
-                ax.set_title(f"{label}\nt = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize="medium")
+                ax.set_title(f"t = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize="medium")
                 ax.set_aspect("equal")
                 ax.set_xlim(-2, 2)
                 ax.set_ylim(-2, 2)
                 if c == 0:
-                    ax.set_ylabel("x2 (across the data)")
+                    ax.set_ylabel(f"{label}\n\nx2 (across the data)")
                 if r == len(rows) - 1:
                     ax.set_xlabel("x1 (along the data line)")
         h, lab = axes[0, 0].get_legend_handles_labels()
@@ -343,10 +345,12 @@ def _figure_leave_line(ctx, trs, flds):
         t = trs["free3", "flow", GAMMA].times * STEP
         E0 = START_FREE[1] ** 2 + START_FREE[3] ** 2
         ax.semilogy(t, E0 * np.exp(-GAMMA * t), color="tab:orange", lw=4, alpha=0.4, zorder=1,
-                    label="closed form E(0) e^(−γt) (2 Re λ = −γ)")
+                    label=r"closed form E(0) $e^{-\gamma t}$")
         ax.set_ylabel("θ2² + ψ2² (orthogonal energy)")
         ax.set_title("Orthogonal energy: conserved by the flow without R1,\ngrows under GD, decays with R1")
-        ax.legend(loc="lower left")
+        # room above the curves for the legend, which lay over the R1 curves in any corner of the panel
+        ax.set_ylim(top=1e6)
+        ax.legend(loc="upper center", ncol=2, fontsize="small")
         fig.suptitle(f"Generator free to leave the line, start (θ1, θ2, ψ1, ψ2) = {START_FREE} (fakes start on the data): "
                      "the gradient across the data pushes them off")
         ctx.save(fig, "r1_manifold_leave_line",
