@@ -26,7 +26,9 @@ STEP = np.linspace(0.02, 5.0, 84)
 METHODS = ("gd", "eg", "eftp")
 SEED_GAMMAS = (0.3, 0.8, 1.3, 1.9)
 FP0 = 0.5  # f'(0) of the standard loss
-COLORS = {"neimark-sacker": "tab:blue", "flip": "tab:purple", "fold": "tab:orange", "branch-point": "tab:orange"}
+#: the continued curves' colours: none of them in the rate map's red-blue scale (a blue Neimark-Sacker curve was lost on
+#: the stable region's blue)
+COLORS = {"neimark-sacker": "tab:green", "flip": "tab:purple", "fold": "tab:orange", "branch-point": "tab:orange"}
 #: the legend's name of each kind of curve (a map's branch point here: a multiplier +1 where z* does not turn, EG's
 #: spurious fixed points crossing it)
 NAMES = {"branch-point": "multiplier +1: branch point", "neimark-sacker": "Neimark–Sacker"}
@@ -92,12 +94,19 @@ def study_boundaries(ctx):
                     ctx.check(f"{m}: spectral radius on the {c.kind} boundary ({int(on.sum())} points) equals 1",
                               float(np.max(np.abs(rho[on] - 1))), 0.0, "rates.local_rate at the continued points", tol=1e-8)
         # one legend below the three panels (one per panel, each wider than its panel, set the gaps between them)
-        handles = [Line2D([], [], color="black", lw=1.4, label="ρ = 1 (grid contour)")]
-        handles += [Line2D([], [], color=COLORS[k], lw=4.5, label=f"{NAMES.get(k, k)} (continuation)") for k in sorted(kinds)]
-        handles.append(Line2D([], [], color="gray", lw=1.4, ls=":", label="crossing inside the unstable region"))
-        handles.append(Line2D([], [], ls="none", marker="o", ms=3.5, mfc="none", color="k",
-                              label="GD: h = γ/f'(0)² (closed form)"))
-        fig.legend(handles=handles, loc="outside lower center", ncol=3)
+        # each entry drawn as the panels draw it: a continued curve is its thick colour with the black contour along
+        # it (the swatches showed the colour alone, the panels a black line with coloured edges)
+        contour = Line2D([], [], color="black", lw=1.4)
+        handles = [Line2D([], [], color="black", lw=1.4)]
+        labels = ["ρ = 1 (grid contour)"]
+        for k in sorted(kinds):
+            handles.append((Line2D([], [], color=COLORS[k], lw=4.5), contour))
+            labels.append(f"{NAMES.get(k, k)} (continuation), with the contour along it")
+        handles.append((Line2D([], [], color="white", lw=2.6), Line2D([], [], color="0.3", lw=1.4, ls=":")))
+        labels.append("crossing inside the unstable region (dotted, in the curve's colour)")
+        handles.append(Line2D([], [], ls="none", marker="o", ms=3.5, mfc="none", color="k"))
+        labels.append("GD: h = γ/f'(0)² (closed form)")
+        fig.legend(handles=handles, labels=labels, loc="outside lower center", ncol=3)
         rate_colorbar(axes)
         fig.suptitle("R1 Dirac-GAN: stability regions of GD, EG and EFTP bounded by continued Neimark–Sacker, flip "
                      "and multiplier +1 (branch point) curves (thick), over the exact local rate")
