@@ -2854,6 +2854,20 @@ def factor_data(game, regularizers: Mapping, parameter: str, values, params=None
     return out
 
 
+#: triangles of :func:`factors` closer than this fraction of the strengths' span (in decades for positive strengths)
+#: are at one place
+_MARKER_NEAR = 0.02
+
+
+def _span(values) -> float:
+    """The span of the strengths ``values``: in decades when all are positive (a log axis), else as numbers."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size < 2:
+        return 1.0
+    return float(np.ptp(np.log10(v))) if np.all(v > 0) else float(np.ptp(v)) or 1.0
+
+
 def factors(game, regularizers: Mapping, parameter: str, values, params=None, *, which: str = "phase",
             data: dict | None = None, title: str | None = None, ax=None):
     r"""Phase factor ``max |Im lambda|/|Re lambda|``, conditioning factor ``max|lambda|/min|lambda|`` or
@@ -2878,6 +2892,9 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
     ax = _axes(ax, figsize=(4.6, 3.6))
     data = data if data is not None else factor_data(game, regularizers, parameter, values, params)
     real_from = False
+    shown = []  # (line, indices, values, free): curves that lie on an earlier one get markers (_mark_coinciding)
+    marks: list[float] = []  # the strengths already marked by a triangle: one at the same place goes above it
+    from matplotlib.transforms import offset_copy
     for label, d in data.items():
         y = np.where(np.isfinite(d[which]), d[which], np.nan)
         # a zero phase factor (every eigenvalue real) has no place on the log axis: the curve stops there and a
@@ -2890,11 +2907,21 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
                                 path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")])
         else:
             line, = ax.semilogy(d["values"], y, ls="-", label=label)
+        ok = np.isfinite(y) & (y > 0)
+        shown.append((line, np.flatnonzero(ok), y[ok], line.get_linestyle() == "-"))
         if zero.any():
-            ax.plot([np.asarray(d["values"])[np.argmax(zero)]], [0.0], marker="v", ms=7, ls="", clip_on=False,
-                    color=line.get_color(), mec="black", mew=0.6, zorder=6, transform=ax.get_xaxis_transform(),
-                    label="_real_from")
+            # (consensus and JARE turn real at the same strength: the second triangle hid under the first; a triangle
+            # within a marker's width of an earlier one is stacked above it)
+            x0 = float(np.asarray(d["values"])[np.argmax(zero)])
+            logs = bool(np.all(np.asarray(d["values"], dtype=float) > 0))
+            above = sum(1 for m in marks
+                        if abs(np.log10(x0 / m) if logs else x0 - m) <= _MARKER_NEAR * _span(d["values"]))
+            marks.append(x0)
+            ax.plot([x0], [0.0], marker="v", ms=7, ls="", clip_on=False, color=line.get_color(), mec="black", mew=0.6,
+                    zorder=6, label="_real_from",
+                    transform=offset_copy(ax.get_xaxis_transform(), fig=ax.figure, y=8.0 * above, units="points"))
             real_from = True
+    _mark_coinciding(shown)
     ax.set_xlabel(symbol(parameter) + " (regularization strength)")
     ax.set_ylabel({"phase": r"phase factor $\max|\mathrm{Im}\,\lambda|/|\mathrm{Re}\,\lambda|$",
                    "conditioning": r"conditioning $\max|\lambda|/\min|\lambda|$",

@@ -172,6 +172,38 @@ def test_factor_data_closed_forms():
         factors(games.dirac(), None, "gamma", g, data=d, which="nope")
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_factor_curves_and_triangles_that_coincide_are_both_seen(seed):
+    """The figure review of jare-factors: JARE's conditioning equals SimGD's (its line hid under the dashed reference),
+    and consensus and JARE turn real at the same strength (one triangle hid the other).  Generated: curves equal to
+    an earlier one get markers and no line; triangles at one strength are stacked, each above the last; curves and
+    triangles apart are drawn as before."""
+    from matplotlib.colors import to_rgba
+    rng = np.random.default_rng(seed)
+    g = np.logspace(-2, 1, 40)
+    base = 4.0 / (1.0 + g * rng.uniform(0.5, 2.0))
+    other = 4.0 / (1.0 + g * 7.0)
+    cut = int(rng.integers(20, 35))
+    real = lambda y: np.where(np.arange(g.size) >= cut, 0.0, y)  # noqa: E731  (a phase factor 0 from there on)
+    d = {"none": {"values": g, "phase": np.full(g.size, 4.0)},
+         "A": {"values": g, "phase": real(base)},
+         "B": {"values": g, "phase": real(base * (1 + 1e-6))},   # on A, turning real where A does
+         "C": {"values": g, "phase": other}}                      # apart, never real
+    ax = factors(games.dirac(), None, "gamma", g, data=d, which="phase")
+    try:
+        lines = {ln.get_label(): ln for ln in ax.get_lines()}
+        assert lines["B"].get_linestyle() == "None" and lines["B"].get_marker() not in (None, "None", "")
+        assert lines["A"].get_linestyle() == "-" and lines["C"].get_linestyle() == "-"
+        tri = [ln for ln in ax.get_lines() if ln.get_label() == "_real_from"]
+        assert len(tri) == 2 and tri[0].get_xdata()[0] == tri[1].get_xdata()[0] == g[cut]
+        # drawn at different heights in display space (the second above the first)
+        y0, y1 = (t.get_transform().transform((t.get_xdata()[0], 0.0))[1] for t in tri)
+        assert y1 > y0 + 4.0
+        assert to_rgba(tri[0].get_color()) != to_rgba(tri[1].get_color())
+    finally:
+        plt.close(ax.figure)
+
+
 def test_rate_grid_is_gd_spectral_radius(dirac_r1):
     G = np.array([0.3, 0.8, 1.6])
     H = np.array([0.1, 1.0, 3.0])

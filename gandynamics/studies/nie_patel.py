@@ -83,7 +83,7 @@ def study(ctx):
         _legend_outside(ax, loc="below", handles=ax.get_legend_handles_labels()[0])
         factors(game, None, "gamma", GAMMAS, which="phase", data=data, ax=axes[1], title="(b) phase factor")
         factors(game, None, "gamma", GAMMAS, which="singular", data=data, ax=axes[2],
-                title="(c) conditioning σ_max(J)/σ_min(J)")
+                title=r"(c) conditioning $\sigma_{\max}(J)/\sigma_{\min}(J)$")
         for a in axes[1:]:
             a.set_xscale("log")
         fig.suptitle("Nie & Patel 2019, Gaussian example (v = (0, 2), σ = 0.7): SimGD, consensus, NK and JARE")
