@@ -2132,8 +2132,49 @@ def _clipped_cmap(name: str, values, vmin: float, vmax: float):
     return cmap
 
 
+#: the ticks of a rate map's colorbar (those within its scale): closer below 1, where :func:`rate_norm` is finer
+RATE_TICKS = (0.0, 0.5, 0.8, 0.95, 1.0, 1.25, 1.5, 2.0, 3.0)
+
+
+def rate_norm(vmin: float = 0.0, vmax: float = 1.5):
+    """The rate maps' colour scale: a two-slope scale split at rho = 1 (half the colours each side), linear above 1 and
+    finer towards 1 below it, ``0.5 - 0.5 sqrt((1 - rho) / (1 - vmin))``: a step whose rate is 0.95 or 0.99 (most of
+    a stable region at small steps) takes a tenth and a twentieth of the way from white to the deepest blue on
+    a linear scale, and a third and a sixth here (the figure review: the stable regions were white).  Values
+    beyond the scale map below 0 and above 1 by the same formulas (the colormap's under and over colours; finite,
+    so that a colorbar's end arrows have a place); the attributes ``vmin``, ``vcenter`` (1) and ``vmax`` are
+    matplotlib's TwoSlopeNorm's."""
+    from matplotlib.colors import TwoSlopeNorm
+
+    class RateNorm(TwoSlopeNorm):
+        def __call__(self, value, clip=None):
+            result, is_scalar = self.process_value(value)
+            self.autoscale_None(result)
+            lo, c, hi = float(self.vmin), float(self.vcenter), float(self.vmax)
+            r = np.ma.getdata(result).astype(float)
+            with np.errstate(invalid="ignore"):
+                out = np.where(r < c, 0.5 - 0.5 * np.sqrt(np.clip((c - r) / (c - lo), 0.0, None)),
+                               0.5 + 0.5 * (r - c) / (hi - c))
+            out = np.ma.masked_array(out, mask=np.ma.getmask(result))
+            return out[0] if is_scalar else out
+
+        def inverse(self, value):
+            lo, c, hi = float(self.vmin), float(self.vcenter), float(self.vmax)
+            x = np.asarray(value, dtype=float)
+            return np.where(x < 0.5, c - (c - lo) * ((0.5 - x) / 0.5) ** 2, c + (x - 0.5) / 0.5 * (hi - c))
+
+    return RateNorm(vmin=vmin, vcenter=1.0, vmax=vmax)
+
+
+def _rate_ticks(cb) -> None:
+    """:data:`RATE_TICKS` within the colorbar ``cb``'s scale."""
+    lo, hi = float(cb.norm.vmin), float(cb.norm.vmax)
+    ticks = [t for t in RATE_TICKS if lo <= t <= hi]
+    cb.set_ticks(ticks, labels=[number_text(t, "g") for t in ticks])
+
+
 def _mark_split(cb) -> None:
-    """A line across the rate maps' colorbar ``cb`` at rho = 1, where its two-slope scale (``TwoSlopeNorm``: [vmin, 1]
+    """A line across the rate maps' colorbar ``cb`` at rho = 1, where its two-slope scale (:func:`rate_norm`: [vmin, 1]
     and [1, vmax] each take half the bar) changes slope (drawn without changing the bar's limits)."""
     horizontal = cb.orientation == "horizontal"
     lo, hi = cb.ax.get_xlim() if horizontal else cb.ax.get_ylim()
@@ -2164,6 +2205,7 @@ def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one 
     kw.setdefault("extend", "both" if len(ends) == 2 else ends.pop() if ends else "neither")
     cb = axes[0].figure.colorbar(meshes[0], ax=axes, **kw)
     cb.set_label(label)
+    _rate_ticks(cb)
     _mark_split(cb)
     # no longer than the bar (its label was cut at the figure's top on a short row of panels)
     if _renderer(axes[0]) is not None:
@@ -2199,8 +2241,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         the local rate.  A NaN rate (a run with no rate to compare: bounded, not converging, e.g. on a cycle) is
         drawn as a black cross.
     vmin, vmax : float
-        The colour scale, fixed (default 0 to 1.5, centred on rho = 1) so that panels of different methods
-        share it; rates beyond are shown saturated, and a colorbar made from ``ax.rate_mesh`` (this panel's, or
+        The colour scale, fixed (default 0 to 1.5, split at rho = 1, finer towards 1 below it: :func:`rate_norm`)
+        so that panels of different methods share it; rates beyond are shown saturated, and a colorbar made from ``ax.rate_mesh`` (this panel's, or
         one shared by several) has an arrow at each end the map's or the measured rates pass.
     colorbar : bool
         Draw this panel's colorbar (panels sharing the scale may draw one for all: ``ax.rate_mesh`` is the
@@ -2228,10 +2270,9 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     R = np.asarray(rho, float) if rho is not None else rate_grid(field, method, G, H, params, parameter=parameter, **options)
     if R.shape != (H.size, G.size):
         raise GandynamicsError(f"rate grid has shape {R.shape}; expected ({H.size}, {G.size})")
-    from matplotlib.colors import TwoSlopeNorm
     if not vmin < 1.0 < vmax:
         raise GandynamicsError(f"the colour scale must contain rho = 1: vmin < 1 < vmax, got {vmin}, {vmax}")
-    norm = TwoSlopeNorm(vmin=vmin, vcenter=1.0, vmax=vmax)
+    norm = rate_norm(vmin, vmax)
     # values beyond the scale are drawn in its end colours: the colormap carries the arrows that say so to every
     # colorbar made from this map, the shared one of several panels too (rho = inf, a diverged measurement, included)
     mg = mh = mr = np.empty(0)
@@ -2251,6 +2292,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     if colorbar:
         cb = ax.figure.colorbar(pc, ax=ax, pad=0.02)
         cb.set_label(r"local rate $\rho$ (spectral radius), scale split at 1")
+        _rate_ticks(cb)
         _mark_split(cb)
         beside.append(cb.ax)
     handles = []

@@ -450,6 +450,27 @@ def test_rate_maps_share_one_colour_scale(dirac_r1):
         rate_map(dirac_r1, "gd", G, H, vmin=1.2)
 
 
+@pytest.mark.parametrize("vmin, vmax", [(0.0, 1.5), (0.0, 3.0), (0.5, 1.2), (-1.0, 2.0)])
+def test_the_rate_scale_is_finer_towards_one_below_it(vmin, vmax):
+    """The figure review: on a linear scale the stable regions (rates 0.9 to 0.99 at small steps) were white.  Below 1
+    the scale is 0.5 - 0.5 sqrt((1 - rho) / (1 - vmin)), above it linear (closed forms), monotone, 1 at the middle,
+    the ends at 0 and 1, beyond them below 0 and above 1 (the colormap's under and over colours); inverse(norm(x)) =
+    x."""
+    from gandynamics.plotting import rate_norm
+    n = rate_norm(vmin, vmax)
+    assert (n.vmin, n.vcenter, n.vmax) == (vmin, 1.0, vmax)
+    x = np.linspace(vmin, vmax, 1001)
+    y = np.asarray(n(x))
+    assert np.all(np.diff(y) > 0) and y[0] == 0.0 and y[-1] == 1.0 and float(n(1.0)) == 0.5
+    ref = np.where(x < 1, 0.5 - 0.5 * np.sqrt(np.clip(1 - x, 0, None) / (1 - vmin)), 0.5 + 0.5 * (x - 1) / (vmax - 1))
+    np.testing.assert_allclose(y, ref, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(n.inverse(y), x, rtol=0, atol=1e-12)
+    assert float(n(vmin - 0.1)) < 0.0 and float(n(vmax + 0.1)) > 1.0  # (under and over: finite)
+    # finer near 1 than the linear two-slope scale: 0.95 is a third of the way to the deepest colour, not a tenth
+    if vmin == 0.0:
+        assert 0.5 - float(n(0.95)) > 3 * 0.5 * 0.05
+
+
 def _expected_extend(values, vmin, vmax):
     v = np.asarray(values, float)
     v = v[~np.isnan(v)]
@@ -1734,9 +1755,8 @@ def test_the_rate_maps_two_sides_of_one_are_told_apart_in_every_kind_of_colour_v
     tritanopia see them (the red-yellow-green map differed by red against green: 0.019 / 0.095 / 0.065 for
     deuteranopia at 0.3 / 0.6 / 1 of the way; the red-blue map 0.16 / 0.29 / 0.21)."""
     import matplotlib
-    from matplotlib.colors import TwoSlopeNorm
-    from gandynamics.plotting import RATE_CMAP
-    cmap, norm = matplotlib.colormaps[RATE_CMAP], TwoSlopeNorm(vmin=0.0, vcenter=1.0, vmax=1.5)
+    from gandynamics.plotting import RATE_CMAP, rate_norm
+    cmap, norm = matplotlib.colormaps[RATE_CMAP], rate_norm(0.0, 1.5)
     for s in (0.3, 0.6, 1.0):  # the share of each half's way from 1 to its end
         below, above = cmap(norm(1.0 - s * 1.0))[:3], cmap(norm(1.0 + s * 0.5))[:3]
         gap = np.linalg.norm(_seen(below, kind) - _seen(above, kind)) / np.sqrt(3)

@@ -62,13 +62,22 @@ def _local(fld, method, opts):
     return local_rate(method, A, STEP, n_theta=1, **kw)
 
 
+def _covers(ax, leg, states) -> bool:
+    """Whether the legend ``leg`` inside ``ax`` lies over any of the run's points ``states`` (m, 2), as drawn."""
+    r = ax.figure.canvas.get_renderer()
+    box = leg.get_window_extent(r)
+    pts = ax.transData.transform(np.asarray(states, dtype=float)[:, :2])
+    return bool(np.any((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)))
+
+
 def _figure1(ctx, method: str, stem: str, title: str):
     from ..plotting import canvas
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-    from ..plotting import FORBIDDEN_STYLE, METHOD_COLORS, START_MARKER, _make_legend, phase_portrait
+    from ..plotting import FORBIDDEN_STYLE, METHOD_COLORS, START_MARKER, _title_with_notes, phase_portrait
     with canvas(2, 4, figsize=(13.2, 7.0)) as (fig, axes):
         results = {}
+        notes = []  # (axes, the run's points, the title with the note): the notes inside, checked once laid out
         name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
         for ax, (label, loss, regs, opts) in zip(axes.ravel(), _panels()):
             fld = _field(loss, regs)
@@ -85,11 +94,17 @@ def _figure1(ctx, method: str, stem: str, title: str):
             phase_portrait(fld, plane=("theta", "psi"), xlim=(-2, 2), ylim=(-2, 2), n=10, streamlines=False,
                            arrows=True, clip=opts.get("clip"), trajectories=[(name, tr, METHOD_COLORS[method])],
                            title=f"{head}: {note.replace(chr(10), ', ')}" if outside else head, legend=False, ax=ax)
-            if not outside:  # (a legend without a handle, where it covers the fewest drawn points and never the
-                # equilibrium's star: matplotlib's "best" put it over the star of (d), inside WGAN-GP's limit cycle)
-                _make_legend(ax, "inside", dict(handles=[Line2D([], [], ls="")], labels=[note], handlelength=0,
-                                                handletextpad=0, fontsize="small", framealpha=0.85, edgecolor="0.7",
-                                                borderpad=0.4))
+            if not outside:  # (a legend without a handle, placed by matplotlib's "best" as the figure is drawn)
+                ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize="small",
+                          framealpha=0.85, edgecolor="0.7", borderpad=0.4)
+                notes.append((ax, tr.states, f"{head}: {note.replace(chr(10), ', ')}"))
+        # "best" counts the equilibrium's star as one point: where the run fills every other place (WGAN-GP's cycle in
+        # (d) of the simultaneous-GD figure) it put the note over the star; such a note goes into the title
+        fig.canvas.draw()
+        for ax, states, text in notes:
+            if _covers(ax, ax.get_legend(), np.vstack([states[:, :2], np.zeros((1, 2))])):
+                ax.get_legend().remove()
+                _title_with_notes(ax, text, [])
         import matplotlib.patches as mpatches
         handles = [Line2D([], [], color=METHOD_COLORS[method], label=f"{name} trajectory"),
                    Line2D([], [], color=METHOD_COLORS[method], marker="o", ms=3, ls="", label="its last iterate"),
