@@ -28,11 +28,12 @@ RADIUS = 0.02
 
 
 def _variants(anchor=0):
-    """The four variants of reading (R-a); the Tikhonov anchor is the generator's part of the unregularized
+    """The five variants: none, each half and both of reading (R-a), and reading (R-b); the Tikhonov anchor is the generator's part of the unregularized
     equilibrium (an oracle choice), so that the regularized equilibrium does not move (the limit of the
     proximal "Tikhonov step"; docs/mathematics.md §4.3)."""
     from ..regularizers import R1, Asymmetric, Tikhonov
-    return [("unregularized", [], "0.3"), (f"Tikhonov only (ε = {EPS}, oracle anchor)", [Tikhonov(eps=EPS, anchor=anchor)], "tab:orange"),
+    # (the unregularized run black: its dark grey "0.3" was lost among the portraits' grey streamlines)
+    return [("unregularized", [], "black"), (f"Tikhonov only (ε = {EPS}, oracle anchor)", [Tikhonov(eps=EPS, anchor=anchor)], "tab:orange"),
             (f"R1 only (γ = {GAMMA})", [R1(gamma=GAMMA)], "tab:blue"),
             (f"both, R-a (ε = {EPS}, γ = {GAMMA}, oracle anchor)",
              [Asymmetric(eps=EPS, gamma=GAMMA, anchor=anchor, reading="generator-tikhonov")], "tab:red"),
@@ -145,11 +146,13 @@ def study(ctx):
                 ctx.check(f"{game_name}, {label}: measured EFTP rate vs local rate (h = {H})", tr.rate, rho,
                           "simulate vs rates.local_rate (docs/mathematics.md §5.4)", tol=3e-3)
         if game_name == "dirac":
-            with canvas(1, 4, figsize=(14.0, 3.9)) as (fig, axes):
-                for ax, (label, fld), (_, tr, col) in zip(axes, fields, trs):
+            # one panel per variant (four axes dropped the fifth, reading R-b, from the zip)
+            with canvas(1, len(fields), figsize=(3.5 * len(fields), 4.1)) as (fig, axes):
+                for ax, (label, fld), (_, tr, col) in zip(axes, fields, trs, strict=True):
                     phase_portrait(fld, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), n=31, density=0.7,
                                    trajectories=[("EFTP", tr, col)], title=label, ax=ax, legend=False)
-                fig.suptitle(f"Asymmetric regularization (reading R-a) on the Dirac-GAN: EFTP trajectories, h = {H}, start (1, 1) (white circle)")
+                fig.suptitle(f"Asymmetric regularization (readings R-a and R-b) on the Dirac-GAN: EFTP trajectories, h = {H}, "
+                             "start (1, 1) (white circle)")
                 ctx.save(fig, stem, "Dirac-GAN: streamlines of each regularized field with its EFTP trajectory")
         with canvas(figsize=(8.8, 4.4)) as (fig, ax):
             convergence(trs, rates=pred, ax=ax, legend="outside",
