@@ -1630,6 +1630,34 @@ def _measure(ax, r, prop):
     return width
 
 
+#: a figure's suptitle is wrapped to this share of the figure's width (:func:`fit_suptitle`)
+SUPTITLE_SHARE = 0.94
+
+
+def fit_suptitle(fig) -> None:
+    """Wrap ``fig``'s suptitle, where it is wider than :data:`SUPTITLE_SHARE` of the figure, into balanced lines at
+    its spaces (never inside ``$...$``): the gallery's wide figures had suptitles from edge to edge, or cut at them
+    (the figure review).  A suptitle that fits, or none, is left as it is.  Every figure :mod:`gandynamics.reproduce`
+    saves goes through it."""
+    t = getattr(fig, "_suptitle", None)
+    if t is None or not t.get_text():
+        return
+    r = _layout_renderer(fig)
+    if r is None:
+        return
+    room = SUPTITLE_SHARE * fig.bbox.width
+    if t.get_window_extent(r).width <= room:
+        return
+    from matplotlib.text import Text
+    probe = Text(0, 0, "", fontproperties=t.get_fontproperties())
+    probe.set_figure(fig)
+
+    def width(text: str) -> float:
+        probe.set_text(text)
+        return probe.get_window_extent(r).width
+    t.set_text(_fill(t.get_text(), room, width, balanced=True))
+
+
 def _title_room(ax, r, beside=()) -> tuple[float, float]:
     """The width (display units) a title centred on ``ax`` may take within the axes' cell, and the same with a
     quarter inch of leeway at the figure's edges (where Text.set_wrap guards at draw time): twice the distance from

@@ -180,7 +180,9 @@ class Context:
         finished, where they changed (:func:`run_study`).  A file of that name that gandynamics did not write is never replaced
         (:class:`GandynamicsError`, raised here, before the study goes on)."""
         import matplotlib.pyplot as plt
+        from .plotting import fit_suptitle
         try:
+            fit_suptitle(fig)  # (a suptitle wider than the figure, wrapped)
             for fmt in self.formats:
                 path = self.out / f"{stem}.{fmt}"
                 refuse_foreign(path)

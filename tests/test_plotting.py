@@ -2069,3 +2069,32 @@ def test_a_predicted_rates_dashes_stand_out_from_their_runs_line():
         assert abs(lum(a) - lum(b)) >= 0.15 or (chroma >= 0.15 and max(abs(x - y) for x, y in zip(a, b)) >= 0.15), c
     assert lum(predicted_shade("0.3")) > 0.6  # (a dark grey: light dashes)
     assert predicted_shade("tab:red") == tuple(0.3 * x for x in to_rgb("tab:red"))  # (a colour: its dark shade, as before)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_suptitle_wider_than_its_figure_is_wrapped(seed):
+    """The figure review: the wide figures' suptitles ran from edge to edge or were cut.  Generated suptitles (words and
+    mathtext) on figures 4 to 16 inches wide: after fit_suptitle each line is within SUPTITLE_SHARE of the figure's
+    width, the words are the same in the same order, no $...$ is split, and a suptitle that fits is left alone."""
+    from gandynamics.plotting import SUPTITLE_SHARE, canvas, fit_suptitle
+    rng = np.random.default_rng(seed)
+    words = ["stability", "regions", "of", "GD,", "EG", "and", "EFTP", r"$\rho(\gamma, h)$", "bounded", "by",
+             r"$\frac{\gamma}{2}\,\|\nabla_x D\|^2$", "Neimark–Sacker", "curves", "(thick),", "over", "the", "rate"]
+    for width in (4.0, 7.5, 11.0, 16.0):
+        text = " ".join(rng.choice(words, size=int(rng.integers(3, 40))))
+        with canvas(1, 2, figsize=(width, 3.0)) as (fig, axes):
+            fig.suptitle(text)
+            fig.canvas.draw()
+            before = fig._suptitle.get_window_extent(fig.canvas.get_renderer()).width
+            fit_suptitle(fig)
+            out = fig._suptitle.get_text()
+            assert out.split() == text.split()
+            if before <= SUPTITLE_SHARE * fig.bbox.width:
+                assert out == text
+            for line in out.split("\n"):
+                assert line.count("$") % 2 == 0, line
+                probe = fig.text(0, 0, line, fontproperties=fig._suptitle.get_fontproperties())
+                w = probe.get_window_extent(fig.canvas.get_renderer()).width
+                probe.remove()
+                assert w <= SUPTITLE_SHARE * fig.bbox.width + 1.0 or len(line.split()) == 1, (width, line)
+            plt.close(fig)
