@@ -100,6 +100,24 @@ TRAJECTORY_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purp
 #: how a trajectory's start is drawn: white with a black edge, a colour no trajectory takes (red was also the fourth
 #: trajectory colour and the CLI's colour of gd: a new user read gd's start as part of its path)
 START_MARKER = {"marker": "o", "ms": 5.5, "mfc": "white", "mec": "black", "mew": 1.2, "ls": ""}
+#: a trajectory's last state in a phase portrait: a dot in the trajectory's colour
+LAST_MARKER = {"marker": "o", "ms": 3, "ls": ""}
+#: the equilibrium in a phase portrait (a white edge: on the flow's black path, which ends there, a black star was
+#: not to be seen)
+EQUILIBRIUM_MARKER = {"marker": "*", "color": "black", "ms": 9, "mec": "white", "mew": 0.7, "ls": "",
+                      "label": "equilibrium"}
+
+
+def portrait_handles(equilibrium: bool = True) -> list:
+    """The legend entries of a phase portrait's markers: the start (white circle), the last state (a dot, grey here:
+    each trajectory's is in its colour) and, with ``equilibrium``, the equilibrium's star.  For a figure of several
+    portraits drawn with ``legend=False`` and one legend for all (the bilinear game's six methods showed a dot no
+    legend named)."""
+    out = [Line2D([], [], label="start", **START_MARKER),
+           Line2D([], [], color="0.35", label="last state", **LAST_MARKER)]
+    if equilibrium:
+        out.append(Line2D([], [], **EQUILIBRIUM_MARKER))
+    return out
 #: how values a constraint forbids are shaded (WGAN weight clipping): grey hatching, no method's colour
 FORBIDDEN_STYLE = {"facecolor": "0.93", "edgecolor": "0.7", "hatch": "///", "lw": 0, "zorder": 0}
 #: the streamlines' colour (and the colour map when they are coloured by speed): greys only
@@ -755,16 +773,16 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         if rows.size:  # (the figure shows only the part inside: the note says there is more; or that none of it is:
             # "goes outside" was said of runs with no state inside)
             outside.append((label, rows.size == len(S)))
-        ax.plot(S[-1, i], S[-1, j], marker="o", ms=3, color=line.get_color(), zorder=4)
+        ax.plot(S[-1, i], S[-1, j], color=line.get_color(), zorder=4, **LAST_MARKER)
         ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
-    if trajectories:
-        handles.append(Line2D([], [], label="start", **START_MARKER))
+    if trajectories:  # (the start; the last state's dot is named in the key of a grid of portraits, portrait_handles)
+        handles.append(portrait_handles(equilibrium=False)[0])
     if equilibrium is not False and equilibrium is not None:
         e = star if equilibrium is True else np.asarray(equilibrium, float)
         if e is not None:
             # (a white edge: on the flow's black path, which ends there, a black star was not to be seen)
-            h, = ax.plot(e[i], e[j], "*", color="black", ms=9, mec="white", mew=0.7, zorder=6, label="equilibrium")
+            h, = ax.plot(e[i], e[j], zorder=6, **EQUILIBRIUM_MARKER)
             handles.append(h)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)

@@ -2098,3 +2098,24 @@ def test_a_suptitle_wider_than_its_figure_is_wrapped(seed):
                 probe.remove()
                 assert w <= SUPTITLE_SHARE * fig.bbox.width + 1.0 or len(line.split()) == 1, (width, line)
             plt.close(fig)
+
+
+def test_the_key_of_a_grid_of_portraits_draws_its_markers_as_the_portraits_do(dirac_r1):
+    """The bilinear game's six portraits (legend=False) showed each run's last state as a dot no legend named.
+    portrait_handles gives the key of such a grid: the start, the last state and the equilibrium, each with the
+    marker, size and face the portraits draw them with."""
+    from gandynamics.plotting import portrait_handles
+    tr = np.array([[1.0, 1.0], [0.5, 0.7], [0.2, 0.3]])
+    ax = phase_portrait(dirac_r1, n=9, trajectories=[("gd", tr, "tab:red")], legend=False)
+    try:
+        one = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 1]
+        key = {h.get_label(): h for h in portrait_handles()}
+        assert set(key) == {"start", "last state", "equilibrium"}
+        for label, at in (("start", (1.0, 1.0)), ("last state", (0.2, 0.3)), ("equilibrium", (0.0, 0.0))):
+            drawn = [ln for ln in one if (ln.get_xdata()[0], ln.get_ydata()[0]) == at]
+            assert drawn, label
+            h = key[label]
+            assert any((ln.get_marker(), ln.get_markersize(), ln.get_markerfacecolor() == h.get_markerfacecolor()
+                        or label == "last state") == (h.get_marker(), h.get_markersize(), True) for ln in drawn), label
+    finally:
+        plt.close(ax.figure)

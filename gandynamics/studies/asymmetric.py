@@ -151,8 +151,10 @@ def study(ctx):
                 for ax, (label, fld), (_, tr, col) in zip(axes, fields, trs, strict=True):
                     phase_portrait(fld, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), n=31, density=0.7,
                                    trajectories=[("EFTP", tr, col)], title=label, ax=ax, legend=False)
+                from ..plotting import portrait_handles
+                fig.legend(handles=portrait_handles(), loc="outside lower center", ncol=3)
                 fig.suptitle(f"Asymmetric regularization (readings R-a and R-b) on the Dirac-GAN: EFTP trajectories, h = {H}, "
-                             "start (1, 1) (white circle)")
+                             "start (1, 1)")
                 ctx.save(fig, stem, "Dirac-GAN: streamlines of each regularized field with its EFTP trajectory")
         with canvas(figsize=(8.8, 4.4)) as (fig, ax):
             convergence(trs, rates=pred, ax=ax, legend="outside",

@@ -74,6 +74,8 @@ def study(ctx):
                 ctx.check("alternating GD: Q = x² + y² - h x y conserved (max |Q - Q0|)", float(np.max(np.abs(Q - Q[0]))), 0.0,
                           "derived: the altGD map [[1, -h], [h, 1 - h²]] has det 1 and preserves Q (verified in tests)",
                           tol=1e-12)
+        from ..plotting import portrait_handles
+        fig.legend(handles=portrait_handles(), loc="outside lower center", ncol=3)  # (one key for the six panels)
         fig.suptitle(r"Bilinear game $\min_x \max_y\, x y$ from (1, 1): six methods")
         ctx.save(fig, "bilinear_methods", "Bilinear game: trajectories of six methods over the field v = (-y, x)")
     with canvas(figsize=(8.4, 5.6)) as (fig, ax):
