@@ -2996,7 +2996,8 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
         else:
             line, = ax.semilogy(d["values"], y, ls="-", label=label)
         ok = np.isfinite(y) & (y > 0)
-        shown.append((line, np.flatnonzero(ok), y[ok], line.get_linestyle() == "-"))
+        if np.count_nonzero(ok) >= 2:  # (a curve with no point on the log axis -- real from the start -- is none)
+            shown.append((line, np.flatnonzero(ok), y[ok], line.get_linestyle() == "-"))
         if zero.any():
             # (consensus and JARE turn real at the same strength: the second triangle hid under the first; a triangle
             # within a marker's width of an earlier one is stacked above it)

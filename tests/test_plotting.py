@@ -186,6 +186,7 @@ def test_factor_curves_and_triangles_that_coincide_are_both_seen(seed):
     cut = int(rng.integers(20, 35))
     real = lambda y: np.where(np.arange(g.size) >= cut, 0.0, y)  # noqa: E731  (a phase factor 0 from there on)
     d = {"none": {"values": g, "phase": np.full(g.size, 4.0)},
+         "real": {"values": g, "phase": np.zeros(g.size)},       # real throughout: no point on the log axis
          "A": {"values": g, "phase": real(base)},
          "B": {"values": g, "phase": real(base * (1 + 1e-6))},   # on A, turning real where A does
          "C": {"values": g, "phase": other}}                      # apart, never real
@@ -194,7 +195,7 @@ def test_factor_curves_and_triangles_that_coincide_are_both_seen(seed):
         lines = {ln.get_label(): ln for ln in ax.get_lines()}
         assert lines["B"].get_linestyle() == "None" and lines["B"].get_marker() not in (None, "None", "")
         assert lines["A"].get_linestyle() == "-" and lines["C"].get_linestyle() == "-"
-        tri = [ln for ln in ax.get_lines() if ln.get_label() == "_real_from"]
+        tri = [ln for ln in ax.get_lines() if ln.get_label() == "_real_from"][1:]  # (the first: "real", at g[0])
         assert len(tri) == 2 and tri[0].get_xdata()[0] == tri[1].get_xdata()[0] == g[cut]
         # drawn at different heights in display space (the second above the first)
         y0, y1 = (t.get_transform().transform((t.get_xdata()[0], 0.0))[1] for t in tri)
