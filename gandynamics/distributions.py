@@ -366,6 +366,10 @@ class Normal(Distribution):
     cov: object = 1
     order: int = 5
 
+    @property
+    def dim(self) -> int:  # (from the mean: without the order**d atoms, or their refusal where they are too many)
+        return len(_as_point(self.mean))
+
     def _checked(self):
         """``(mean, order, L, scales)`` checked (what :meth:`atoms` and :meth:`polynomial_expectation` share): the mean
         as a tuple, the nodes per dimension, the factor ``L`` of ``L L^T = cov`` (a sympy matrix) and the coordinates'
@@ -449,6 +453,10 @@ class Uniform(Distribution):
     high: object = 1
     order: int = 5
 
+    @property
+    def dim(self) -> int:  # (from the ends: without the order**d atoms, or their refusal where they are too many)
+        return len(_as_point(self.low))
+
     def _checked(self):
         """``(low, high, order)`` checked (what :meth:`atoms` and :meth:`polynomial_expectation` share): the ends as
         tuples of one dimension, ``high - low`` not known to be <= 0 (a symbolic one is checked where its value is set:
@@ -509,6 +517,10 @@ class Pushforward(Distribution):
     def order(self):  # type: ignore[override]
         return self.latent.order
 
+    @property
+    def dim(self) -> int:  # (G at one latent point, not at every atom)
+        return len(_as_point(self.G(*([sp.Integer(0)] * self.latent.dim))))
+
     def atoms(self):
         return [(w, _as_point(self.G(*z))) for w, z in self.latent.atoms()]
 
@@ -538,6 +550,10 @@ class Convolution(Distribution):
     @property
     def order(self):  # type: ignore[override]
         return self.noise.order
+
+    @property
+    def dim(self) -> int:
+        return self._dim()
 
     def _dim(self) -> int:
         # the common dimension of data and noise; the one error every route (atoms, exact_for, the closed form) gives

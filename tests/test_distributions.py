@@ -162,6 +162,10 @@ def test_a_convolution_of_mismatched_dimensions_is_refused_by_every_route(base_k
     for name, route in routes.items():
         with pytest.raises(GandynamicsError, match=f"noise of dimension {dn} added to data of dimension {db}"):
             route()
+    # each part's dim without its atoms (a Normal's from its mean, a Uniform's from its ends, a pushforward's from G at
+    # one point), and the same as its atoms'
+    for part, d in ((c.base, db), (c.noise, dn)):
+        assert part.dim == d == len(part.atoms()[0][1])
 
 
 # ------------------------------------------------------------------------------------------------------
