@@ -1637,7 +1637,8 @@ def _fill(text: str, width: float, measure, balanced: bool = False) -> str:
 
 
 def _measure(ax, r, prop):
-    """A function giving the width (display units) of a text in the font ``prop`` (the widest of its lines)."""
+    """A function giving the width (display units) of a text in the font ``prop`` (the widest of its lines), as drawn
+    in the figure of ``ax`` (an Axes, or a Figure itself)."""
     from matplotlib.text import Text
     probe = Text(0, 0, "", fontproperties=prop)
     probe.set_figure(_root(ax.figure))
@@ -1666,14 +1667,7 @@ def fit_suptitle(fig) -> None:
     room = SUPTITLE_SHARE * fig.bbox.width
     if t.get_window_extent(r).width <= room:
         return
-    from matplotlib.text import Text
-    probe = Text(0, 0, "", fontproperties=t.get_fontproperties())
-    probe.set_figure(fig)
-
-    def width(text: str) -> float:
-        probe.set_text(text)
-        return probe.get_window_extent(r).width
-    t.set_text(_fill(t.get_text(), room, width, balanced=True))
+    t.set_text(_fill(t.get_text(), room, _measure(fig, r, t.get_fontproperties()), balanced=True))
 
 
 def _title_room(ax, r, beside=()) -> tuple[float, float]:

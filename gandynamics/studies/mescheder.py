@@ -62,22 +62,15 @@ def _local(fld, method, opts):
     return local_rate(method, A, STEP, n_theta=1, **kw)
 
 
-def _covers(ax, leg, states) -> bool:
-    """Whether the legend ``leg`` inside ``ax`` lies over any of the run's points ``states`` (m, 2), as drawn."""
-    r = ax.figure.canvas.get_renderer()
-    box = leg.get_window_extent(r)
-    pts = ax.transData.transform(np.asarray(states, dtype=float)[:, :2])
-    return bool(np.any((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1)))
-
-
 def _figure1(ctx, method: str, stem: str, title: str):
     from ..plotting import canvas
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-    from ..plotting import FORBIDDEN_STYLE, METHOD_COLORS, START_MARKER, _title_with_notes, phase_portrait
+    from ..plotting import (EQUILIBRIUM_MARKER, FORBIDDEN_STYLE, LAST_MARKER, METHOD_COLORS, START_MARKER,
+                            _points_under, _title_with_notes, phase_portrait)
     with canvas(2, 4, figsize=(13.2, 7.0)) as (fig, axes):
         results = {}
-        notes = []  # (axes, the run's points, the title with the note): the notes inside, checked once laid out
+        notes = []  # (axes, the title with the note): the notes inside, checked once laid out
         name = {"altgd": "alternating GD", "gd": "simultaneous GD"}.get(method, method)
         for ax, (label, loss, regs, opts) in zip(axes.ravel(), _panels()):
             fld = _field(loss, regs)
@@ -97,19 +90,20 @@ def _figure1(ctx, method: str, stem: str, title: str):
             if not outside:  # (a legend without a handle, placed by matplotlib's "best" as the figure is drawn)
                 ax.legend([Line2D([], [], ls="")], [note], loc="best", handlelength=0, handletextpad=0, fontsize="small",
                           framealpha=0.85, edgecolor="0.7", borderpad=0.4)
-                notes.append((ax, tr.states, f"{head}: {note.replace(chr(10), ', ')}"))
+                notes.append((ax, f"{head}: {note.replace(chr(10), ', ')}"))
         # "best" counts the equilibrium's star as one point: where the run fills every other place (WGAN-GP's cycle in
         # (d) of the simultaneous-GD figure) it put the note over the star; such a note goes into the title
         fig.canvas.draw()
-        for ax, states, text in notes:
-            if _covers(ax, ax.get_legend(), np.vstack([states[:, :2], np.zeros((1, 2))])):
+        r = fig.canvas.get_renderer()
+        for ax, text in notes:
+            if _points_under(ax, ax.get_legend().get_window_extent(r)):  # (the run, its start and end, the star)
                 ax.get_legend().remove()
                 _title_with_notes(ax, text, [])
         import matplotlib.patches as mpatches
         handles = [Line2D([], [], color=METHOD_COLORS[method], label=f"{name} trajectory"),
-                   Line2D([], [], color=METHOD_COLORS[method], marker="o", ms=3, ls="", label="its last iterate"),
+                   Line2D([], [], color=METHOD_COLORS[method], label="its last iterate", **LAST_MARKER),
                    Line2D([], [], label="start (1, 1)", **START_MARKER),
-                   Line2D([], [], color="black", marker="*", ms=9, ls="", label="equilibrium (0, 0)"),
+                   Line2D([], [], **{**EQUILIBRIUM_MARKER, "label": "equilibrium (0, 0)"}),
                    Line2D([], [], color="0.4", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
                    mpatches.Patch(**FORBIDDEN_STYLE, label="forbidden |ψ| > 1 (WGAN clipping)")]
         fig.legend(handles=handles, loc="outside lower center", ncol=6)
