@@ -2936,18 +2936,21 @@ def factor_data(game, regularizers: Mapping, parameter: str, values, params=None
     return out
 
 
-#: triangles of :func:`factors` closer than this fraction of the strengths' span (in decades for positive strengths)
-#: are at one place
+#: triangles of :func:`factors` closer than this fraction of the strengths' span are at one place
 _MARKER_NEAR = 0.02
 
 
-def _span(values) -> float:
-    """The span of the strengths ``values``: in decades when all are positive (a log axis), else as numbers."""
+def _near_strengths(a: float, b: float, values) -> bool:
+    """Whether the strengths ``a`` and ``b`` lie within :data:`_MARKER_NEAR` of the span of ``values`` of each other on
+    a linear axis or, for positive strengths, on a log one: :func:`factors` draws a linear x axis that a caller may
+    make logarithmic (jare-factors does), and a triangle must not hide another on either."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if v.size < 2:
-        return 1.0
-    return float(np.ptp(np.log10(v))) if np.all(v > 0) else float(np.ptp(v)) or 1.0
+        return True
+    if abs(a - b) <= _MARKER_NEAR * (float(np.ptp(v)) or 1.0):
+        return True
+    return bool(np.all(v > 0)) and abs(np.log10(a / b)) <= _MARKER_NEAR * (float(np.ptp(np.log10(v))) or 1.0)
 
 
 def factors(game, regularizers: Mapping, parameter: str, values, params=None, *, which: str = "phase",
@@ -2996,9 +2999,7 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
             # (consensus and JARE turn real at the same strength: the second triangle hid under the first; a triangle
             # within a marker's width of an earlier one is stacked above it)
             x0 = float(np.asarray(d["values"])[np.argmax(zero)])
-            logs = bool(np.all(np.asarray(d["values"], dtype=float) > 0))
-            above = sum(1 for m in marks
-                        if abs(np.log10(x0 / m) if logs else x0 - m) <= _MARKER_NEAR * _span(d["values"]))
+            above = sum(1 for m in marks if _near_strengths(x0, m, d["values"]))
             marks.append(x0)
             ax.plot([x0], [0.0], marker="v", ms=7, ls="", clip_on=False, color=line.get_color(), mec="black", mew=0.6,
                     zorder=6, label="_real_from",

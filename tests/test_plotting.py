@@ -205,6 +205,30 @@ def test_factor_curves_and_triangles_that_coincide_are_both_seen(seed):
         plt.close(ax.figure)
 
 
+@pytest.mark.parametrize("scale", ["linear", "log"])
+def test_triangles_that_overlap_on_either_axis_scale_are_stacked(scale):
+    """A reviewer's finding: factors draws a linear x axis, but stacked triangles only within 2 % of the span in
+    decades: at 0.01 and 0.16 of 0.01..10 (1.2 decades apart, 5.5 pixels on the linear axis) one hid the other.
+    Whatever the caller makes of the axis, no two triangles overlap (drawn at least a marker apart, in pixels)."""
+    g = np.logspace(-2, 1, 40) if scale == "log" else np.linspace(0.01, 10, 40)
+    d = {"none": {"values": g, "phase": np.full(g.size, 4.0)}}
+    for k, cut in enumerate((0, 1, 2, 20, 39)):
+        d[f"m{k}"] = {"values": g, "phase": np.where(np.arange(g.size) >= cut, 0.0, 3.0 - 0.1 * k)}
+    ax = factors(games.dirac(), None, "gamma", g, data=d, which="phase")
+    try:
+        for axis_scale in ("linear", "log"):
+            ax.set_xscale(axis_scale)
+            ax.figure.canvas.draw()
+            tri = [ln for ln in ax.get_lines() if ln.get_label() == "_real_from"]
+            at = np.array([t.get_transform().transform((t.get_xdata()[0], 0.0)) for t in tri])
+            size = tri[0].get_markersize() * ax.figure.dpi / 72.0
+            for i in range(len(at)):
+                for j in range(i):
+                    assert np.max(np.abs(at[i] - at[j])) >= 0.8 * size, (axis_scale, i, j, at[i], at[j])
+    finally:
+        plt.close(ax.figure)
+
+
 def test_rate_grid_is_gd_spectral_radius(dirac_r1):
     G = np.array([0.3, 0.8, 1.6])
     H = np.array([0.1, 1.0, 3.0])
