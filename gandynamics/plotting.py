@@ -2206,11 +2206,21 @@ def rate_norm(vmin: float = 0.0, vmax: float = 1.5):
     return RateNorm(vmin=vmin, vcenter=1.0, vmax=vmax)
 
 
+#: ticks of a rate colorbar closer than this on its scale (a share of the bar) than one kept are dropped
+RATE_TICK_GAP = 0.06
+
+
 def _rate_ticks(cb) -> None:
-    """:data:`RATE_TICKS` within the colorbar ``cb``'s scale."""
+    """The colorbar ``cb``'s ticks: its two ends and 1, then :data:`RATE_TICKS` within its scale, each at least
+    :data:`RATE_TICK_GAP` of the bar from those kept (a scale of 0.5 to 1.2 had no tick above 1, one of -1 to 2 none
+    at -1: a reviewer's finding)."""
     lo, hi = float(cb.norm.vmin), float(cb.norm.vmax)
-    ticks = [t for t in RATE_TICKS if lo <= t <= hi]
-    cb.set_ticks(ticks, labels=[number_text(t, "g") for t in ticks])
+    kept: list[float] = []
+    for t in (lo, hi, 1.0, *RATE_TICKS):
+        if lo <= t <= hi and all(abs(float(cb.norm(t)) - float(cb.norm(k))) >= RATE_TICK_GAP for k in kept):
+            kept.append(t)
+    kept.sort()
+    cb.set_ticks(kept, labels=[number_text(t, "g") for t in kept])
 
 
 def _mark_split(cb) -> None:

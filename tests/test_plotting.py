@@ -496,6 +496,28 @@ def test_the_rate_scale_is_finer_towards_one_below_it(vmin, vmax):
         assert 0.5 - float(n(0.95)) > 3 * 0.5 * 0.05
 
 
+@pytest.mark.parametrize("vmin, vmax", [(0.0, 1.5), (0.5, 1.2), (0.9, 1.1), (-1.0, 2.0), (0.0, 3.0), (0.95, 1.01)])
+def test_a_rate_colorbar_labels_both_ends_and_one(dirac_r1, vmin, vmax):
+    """A reviewer's finding: the fixed ticks left a custom scale's end unlabelled (0.5 to 1.2: nothing above 1).  Every
+    rate colorbar has a tick at each end and at 1, labelled with its value, and no two ticks closer than
+    RATE_TICK_GAP of the bar."""
+    from gandynamics.plotting import RATE_TICK_GAP, rate_map
+    g, h = np.linspace(0.1, 1.5, 4), np.linspace(0.1, 3.0, 3)
+    ax = rate_map(dirac_r1, "gd", g, h, rho=np.full((3, 4), 0.9), vmin=vmin, vmax=vmax)
+    try:
+        cb = ax.figure.axes[-1]
+        ticks = list(cb.get_yticks())
+        labels = [t.get_text() for t in cb.get_yticklabels()]
+        for end in (vmin, 1.0, vmax):
+            assert any(abs(t - end) <= 1e-12 for t in ticks), (end, ticks)
+        assert [float(x.replace("\u2212", "-")) for x in labels] == pytest.approx(ticks)
+        norm = ax.rate_mesh.norm
+        pos = sorted(float(norm(t)) for t in ticks)
+        assert all(b - a >= RATE_TICK_GAP - 1e-12 for a, b in zip(pos, pos[1:])), (ticks, pos)
+    finally:
+        plt.close(ax.figure)
+
+
 def _expected_extend(values, vmin, vmax):
     v = np.asarray(values, float)
     v = v[~np.isnan(v)]
