@@ -328,32 +328,39 @@ class VectorField:
         for the analyses that follow a branch through zero (continuation, cycles: the Hopf point of the
         non-saturating Dirac-GAN is at gamma = 0); a hyperparameter declared of one sign keeps its rule
         (:meth:`hyper_value`)."""
+        self._check_params_form(params)
         if isinstance(params, np.ndarray):
-            if params.shape != (len(self.hyper),):
-                raise GandynamicsError(f"a hyperparameter vector must have {len(self.hyper)} entries "
-                                       f"({', '.join(self.defaults) or 'none'}), got shape {params.shape}")
             if not np.all(np.isfinite(params)):
                 raise GandynamicsError(f"a hyperparameter vector must be finite, got {params.tolist()}")
             # a vector is the internal form (made by this method, or by an analysis stepping a parameter):
             # the sign rule for strengths applies to values set by name
             return np.asarray(params, dtype=float).copy()
-        if params is not None and not isinstance(params, Mapping):
-            accepted = (f"accepted names: {', '.join(self.defaults)}; e.g. {{{next(iter(self.defaults))!r}: 1.0}}"
-                        if self.defaults else "this field has no hyperparameters")
-            raise GandynamicsError(f"hyperparameters must be a mapping name -> value ({accepted}) or None, got "
-                                   f"{type(params).__name__} {params!r}")
         params = dict(params or {})
-        unknown = set(params) - set(self.defaults)
-        if unknown:
-            acc = ", ".join(self.defaults) or "none"
-            note = self.factory_arguments_note(sorted(k for k in unknown if isinstance(k, str)))
-            raise GandynamicsError(f"unknown hyperparameter(s) {', '.join(sorted(repr(k) for k in unknown))} (keys are "
-                                   f"names, str); accepted: {acc}" + (f"; {note}" if note else ""))
         out = np.empty(len(self.hyper))
         for i, s in enumerate(self.hyper):
             out[i] = self.hyper_value(s.name, params.get(s.name, self.defaults[s.name]), signed)
         self.check_conditions(out)
         return out
+
+    def _check_params_form(self, params) -> None:
+        """Refuse hyperparameters of the wrong form, before any value is read (:meth:`param_vector`'s first step): a
+        vector of another length, anything but a numpy vector, a mapping or None, a mapping with unknown names."""
+        if isinstance(params, np.ndarray):
+            if params.shape != (len(self.hyper),):
+                raise GandynamicsError(f"a hyperparameter vector must have {len(self.hyper)} entries "
+                                       f"({', '.join(self.defaults) or 'none'}), got shape {params.shape}")
+            return
+        if params is not None and not isinstance(params, Mapping):
+            accepted = (f"accepted names: {', '.join(self.defaults)}; e.g. {{{next(iter(self.defaults))!r}: 1.0}}"
+                        if self.defaults else "this field has no hyperparameters")
+            raise GandynamicsError(f"hyperparameters must be a mapping name -> value ({accepted}) or None, got "
+                                   f"{type(params).__name__} {params!r}")
+        unknown = set(params or {}) - set(self.defaults)
+        if unknown:
+            acc = ", ".join(self.defaults) or "none"
+            note = self.factory_arguments_note(sorted(k for k in unknown if isinstance(k, str)))
+            raise GandynamicsError(f"unknown hyperparameter(s) {', '.join(sorted(repr(k) for k in unknown))} (keys are "
+                                   f"names, str); accepted: {acc}" + (f"; {note}" if note else ""))
 
     def check_conditions(self, P) -> None:
         """Refuse hyperparameter values that break a condition of the model no bound of one hyperparameter states
@@ -712,8 +719,9 @@ class VectorField:
         (``log(u)`` at ``u <= 0``, ``sqrt(u)``'s derivative at ``u = 0``).  A field of more than
         :data:`WHY_OPS_MAX` operations, or an entry its exact evaluation cannot decide, gets the general answer
         naming both causes.  Hyperparameters that break a condition of the model (:meth:`hyper_value`,
-        :meth:`check_conditions`: a variance below 0) are named first.  The one text of every "not finite" refusal
-        (an equilibrium search, a spectrum)."""
+        :meth:`check_conditions`: a variance below 0) are named first; hyperparameters of the wrong form (a vector of
+        another length, an unknown name) get their own error.  The one text of every "not finite" refusal (an
+        equilibrium search, a spectrum)."""
         return self._not_finite(z, params, jacobian)[0]
 
     def _not_finite(self, z, params=None, jacobian: bool = False) -> tuple[str, bool]:
@@ -723,6 +731,10 @@ class VectorField:
                    "infinite (as exp of a large argument, log(u) at u <= 0, sqrt(u)'s derivative at u = 0)")
         try:
             z = self.point(z)
+            try:  # hyperparameters of the wrong form: that is the answer (they were called "not defined" values)
+                self._check_params_form(params)
+            except GandynamicsError as exc:
+                return str(exc), False
             try:  # values outside the model's own conditions first (Normal(0, 1 - s**2) at s = 2 was read as an overflow),
                 # however they are given (a mapping is checked as it is read, a vector below)
                 p = self._p(params)

@@ -614,6 +614,13 @@ def test_why_f_is_not_finite_names_the_broken_condition_first(where):
         assert why.startswith(f"the game is not defined at these hyperparameters: hyperparameter {k} must be"), why
     for given in (fld.param_vector(good), good):
         assert "not defined" not in fld.why_not_finite(np.zeros(2), given)
+    # hyperparameters of the wrong form are no values the game is "not defined at": their own error (a reviewer's
+    # finding), the one param_vector gives
+    for given in (np.zeros(len(names) + 1), {"zz": 1.0}, [1.0]):
+        why = fld.why_not_finite(np.zeros(2), given)
+        with pytest.raises(GandynamicsError) as exc:
+            fld.param_vector(given)
+        assert why == str(exc.value) and "not defined" not in why
 
 
 def test_why_f_is_not_finite_names_a_linear_condition_and_a_declared_sign():
