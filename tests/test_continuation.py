@@ -1124,6 +1124,11 @@ def test_ranges_that_reach_or_cross_the_edge_of_the_model_end_there(where, vary,
     if where != "bounded variance":
         with pytest.raises(GandynamicsError, match=r"^the model is defined only at|must be > 0"):
             continuation(fld, vary, at, at + (at - lo))
+        # a start just inside the edge, outward: refused too (it gave a branch of one point)
+        for gap in (1e-13, 1e-11):  # (below the smallest step, 1e-9 of the range)
+            inside = at + gap * (lo - at) / abs(lo - at)
+            with pytest.raises(GandynamicsError, match=r"^the model is defined only up to"):
+                continuation(fld, vary, inside, at + (at - lo))
 
 
 @pytest.mark.parametrize("where, box, bad", [

@@ -713,12 +713,14 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     ds_max = float(ds_max or span / 10)
     cap = _step_cap(span)
     ds = float(ds or min(span / 50, cap(lo)))
-    if cut is not None:
-        if cut[0] == lo:
-            raise GandynamicsError(f"the model is defined only at {vary} = {lo:zg} of the range {lo:zg}:{hi:zg} "
-                                   f"({cut[1]}); give a range within it")
-        hi = cut[0]
     ds_min = lambda a: 1e-9 * min(span, cap(a))  # noqa: E731  (a step this small: the continuation stalled)
+    if cut is not None:
+        if abs(cut[0] - lo) <= ds_min(lo):  # (the start on the edge, or nearer it than the smallest step: a branch of
+            # one point, "stops ... after 1 points", the rest of the range "not followed"; a reviewer's finding)
+            where = f"at {vary} = {lo:zg}" if cut[0] == lo else f"up to {vary} = {cut[0]:z.12g}"
+            raise GandynamicsError(f"the model is defined only {where} of the range {lo:z.12g}:{hi:zg} ({cut[1]}); "
+                                   "give a range within it")
+        hi = cut[0]
     pmin, pmax = min(lo, hi), max(lo, hi)
     x = np.append(z0, lo)
     e = np.zeros(n + 1)
