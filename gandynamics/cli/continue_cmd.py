@@ -24,7 +24,9 @@ def add_parser(sub):
                     "(where two branches cross, and a multiplier +1 where the branch does not turn: fixed points of the "
                     "map that are not zeros of F cross it, as EG's at h = 1/lambda).  A branch that turns back in the parameter "
                     "says where it turned, what it covered and where it ended (back at its start, or at the far end).  "
-                    "See docs/math/bifurcations.md.",
+                    "A game defined on part of the range only (a variance 1 - a**2 that must stay >= 0) is followed to "
+                    "the edge of that part, and the output says where and which condition ends it; a start on the "
+                    "edge, or beyond it, is refused.  See docs/math/bifurcations.md.",
         epilog="examples: gandynamics continue dirac --reg r1 --vary gamma=0.5:-0.5 ;  "
                "gandynamics continue dirac --reg r1 --param gamma=0.5 --method gd --vary h=0.1:8 --json ;  "
                "gandynamics continue dirac --reg r1 --method gd --vary gamma=0.02:2 --vary2 h=0.02:5")
