@@ -5,7 +5,8 @@ bad kind, run in-process with a time limit; prints each outcome that breaks the 
     python studies/fuzz_bad_input.py [COMMAND ...] [--timeout S]
 
 Outcomes (one line each): TRACEBACK, STATUS (exit status other than 0/2), MULTILINE (error not one line),
-OK0 (exit 0 on a value of a bad kind: read and judge), TIMEOUT.  Exit 2 with one line is counted, not printed.
+OK0 (exit 0 on a value of a bad kind: read and judge), TIMEOUT.  Exit 2 with one line is counted, not printed, and so
+is VERDICT (``check``'s documented statuses 1 refuted, 3 undecided).
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ def run_one(argv, timeout):
         return "ERR", lines[0]
     if code == 0:
         return "OK0", (e.strip().splitlines() or [""])[-1] + " | " + (out.getvalue().strip().splitlines() or [""])[-1]
+    if argv and argv[0] == "check" and code in (1, 3):  # check's verdicts refuted / undecided (its --help)
+        return "VERDICT", f"{code}"
     return "STATUS", f"{code}: {e.strip()[-300:]}"
 
 
@@ -148,7 +151,7 @@ def main_(argv=None):
     for cmd, opt, argv in cases(a.commands):
         kind, text = run_one(argv, a.timeout)
         counts[kind] = counts.get(kind, 0) + 1
-        if kind != "ERR" or a.show_errors:
+        if kind not in ("ERR", "VERDICT") or a.show_errors:
             short = text.strip().replace("\n", " / ")[-400:]
             print(f"{kind:9s} {' '.join(repr(x) if (not x or ' ' in x) else x for x in argv[1:])}\n          {short}",
                   flush=True)

@@ -66,6 +66,18 @@ def test_check_exit_statuses_and_json(capsys):
     assert code == 3 and "undecided" in out
 
 
+def test_check_help_states_the_exit_statuses_the_command_returns(capsys):
+    """`check --help` said nothing of its exit statuses 1 and 3 (a fuzzer read them as stray statuses): the help
+    names each of check.EXIT's statuses with its code, and 2 for bad input."""
+    from gandynamics.cli.check import EXIT
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for status, code in EXIT.items():
+        assert f"{code} {status}" in text
+    assert "2 bad input" in text
+
+
 def test_rates_json_fields(capsys):
     code, out, _ = run(capsys, "rates", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd,eg,eftp", "--optimal", "--json")
     assert code == 0

@@ -165,6 +165,25 @@ def test_a_given_step_without_convergence_is_said(capsys, step, says):
     assert (f"local rate {abs(1 - step / 2):g} >= 1 at h = {step:g}: no convergence there (stable for h < 4)" in out) == says
 
 
+@pytest.mark.parametrize("step", [5e-324, 1e-300, 1e-13, 1e-12, 1.5e-12, 4 - 1e-12, 4 - 1.7e-12, 4 - 1e-13, 4.0, 4.0 + 1e-12,
+                                  1e-11, 4 - 1e-11, 0.3, 3.9])
+def test_a_step_within_rounding_of_no_contraction_is_said_to_converge_slowly(capsys, step):
+    """rates --step 1e-12 printed 1 - 5e-13 in the table and "local rate 1 >= 1 at h = 1e-12: no convergence there
+    (stable for h < 4)" below it.  By the closed form (gd on the R1 Dirac-GAN, gamma = 1: rate |1 - h/2|, stable for
+    0 < h < 4), a step in (0, 4) whose rate is within STABLE_TOL (1e-12) of 1 converges, too slowly for a run to show,
+    and only h >= 4 has no convergence; the note's step is told apart from h_max (3.999999999999 is not "4")."""
+    assert main(["rates", "dirac", "--reg", "r1", "--methods", "gd", "--step", repr(step), "--no-measure"]) == 0
+    out = capsys.readouterr().out
+    exact = abs(1 - step / 2)
+    slow = 0 < step < 4 and 1 - exact < 1e-12
+    assert ("it converges, too slowly for a run to show" in out) == slow
+    assert ("no convergence there" in out) == (step >= 4)
+    if slow or step > 4:
+        assert f"h = {float(f'{step:.6g}'):g}" in out or f"h = {step:.15g}" in out
+    if slow and f"{step:.6g}" == "4":
+        assert f"h = {step:.15g}," in out
+
+
 @pytest.mark.parametrize("step", ["1e10", "1e160", "1e300"])
 def test_rates_at_a_huge_step_is_a_table_not_a_traceback(capsys, step):
     """rates --step 1e300: altgd's and lookahead's iteration matrices overflow (h^2 A^2, inf - inf NaN beside it) and

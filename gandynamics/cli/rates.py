@@ -90,6 +90,27 @@ def _f(x, fmt="z.6g"):
     return format(x, fmt)
 
 
+def _unstable_note(r, tol: float) -> str:
+    """The note of a rates row whose step does not converge to within ``tol`` (:data:`STABLE_TOL`): a rate at or
+    above 1 says so and where the method is stable; a rate below 1 by less than ``tol``, or one that rounds to 1 at a
+    step inside the stable range ``h < h_max``, that it converges too slowly for a run to show (h = 1e-12 gave
+    "local rate 1 >= 1: no convergence there (stable for h < 1.2)" beside the table's 1 - 1.5e-13).  The step is
+    written with the digits that tell it from ``h_max`` (h = 3.999999999999 is not "h = 4" beside "h < 4")."""
+    from .common import rate_text
+    rate, h, hmax = r.local_rate, r.step, r.largest_stable_step
+    hs = f"{h:z.6g}"
+    if hmax is not None and hs == f"{hmax:z.6g}" and h != hmax:
+        hs = f"{h:z.15g}"
+    where = "" if hmax is None else f" (stable for h < {hmax:z.6g})"
+    if rate < 1.0:
+        return (f"local rate {rate_text(rate)} at h = {hs}, within {tol:z.0e} of 1: it converges, too slowly for a run "
+                f"to show{where}")
+    if rate == 1.0 and hmax is not None and 0 < h < hmax:
+        return (f"local rate 1 to rounding at h = {hs}, a step far inside the stable range h < {hmax:z.6g}: it "
+                "converges, too slowly for a run to show")
+    return f"local rate {rate_text(rate)} >= 1 at h = {hs}: no convergence there" + (
+        " (no step is stable)" if hmax is None else where)
+
 def run(args) -> int:
     from ..analysis.constants import parse_region
     from ..analysis.rates import CLI_BETA, RATE_METHODS, rates, refuse_methods, takes
@@ -191,9 +212,7 @@ def run(args) -> int:
                     extra.append("the equilibrium is not stable under the flow" + (
                         f" (spectral abscissa {a:z.6g} >= 0: local rate exp(h alpha) >= 1)" if a is not None else ""))
             else:
-                extra.append(f"local rate {r.local_rate:z.6g} >= 1 at h = {r.step:z.6g}: no convergence there ("
-                             + ("no step is stable" if r.largest_stable_step is None else
-                                f"stable for h < {r.largest_stable_step:z.6g}") + ")")
+                extra.append(_unstable_note(r, STABLE_TOL))
         if r.step is not None and r.step_rule not in ("given", "theorem", "optimal", "1/L"):  # why not the step asked for
             extra.append(f"step: {r.step_rule}")
         for text in extra:
