@@ -1668,6 +1668,27 @@ def fit_suptitle(fig) -> None:
     if t.get_window_extent(r).width <= room:
         return
     t.set_text(_fill(t.get_text(), room, _measure(fig, r, t.get_fontproperties()), balanced=True))
+    if fig.get_layout_engine() is None:
+        _below_suptitle(fig, t, r)
+
+
+def _below_suptitle(fig, t, r) -> None:
+    """On a figure without a layout engine, lower the subplots' top (``subplots_adjust``) until the highest
+    subplot's decorations (its title) end a few points below the suptitle ``t``: the wrapped suptitle grows down
+    from its place at the top of the figure, over the panels' titles, where a layout engine would make room."""
+    gap = 4.0 * fig.dpi / 72.0
+    axes = [ax for ax in fig.axes if ax.get_subplotspec() is not None and ax.get_visible()]
+    if not axes:
+        return
+    for _ in range(3):  # (the decorations move with the axes; ticks and titles keep their sizes: one step is enough)
+        low = t.get_window_extent(r).y0 - gap
+        high = max(ax.get_tightbbox(r).y1 for ax in axes)
+        if high <= low:
+            return
+        top = fig.subplotpars.top - (high - low) / fig.bbox.height
+        if top <= fig.subplotpars.bottom + 0.1:
+            return  # (no room left: the figure is too short for the suptitle)
+        fig.subplots_adjust(top=top)
 
 
 def _title_room(ax, r, beside=()) -> tuple[float, float]:

@@ -2147,6 +2147,30 @@ def test_a_suptitle_wider_than_its_figure_is_wrapped(seed):
             plt.close(fig)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_wrapped_suptitle_without_a_layout_engine_ends_above_the_panels(seed):
+    """On a figure without a layout engine the wrapped suptitle grew down from the top over the panels' titles (the
+    engine of the other figures makes room).  Generated grids, sizes and suptitles of 2 to 5 lines: after fit_suptitle
+    the suptitle's box ends above every panel's decorations, and the panels keep a height."""
+    from gandynamics.plotting import fit_suptitle
+    rng = np.random.default_rng(seed)
+    for _ in range(3):
+        nr, nc = int(rng.integers(1, 3)), int(rng.integers(1, 4))
+        fig, axes = plt.subplots(nr, nc, figsize=(float(rng.uniform(4, 10)), float(rng.uniform(4, 8))))
+        for ax in np.atleast_1d(axes).ravel():
+            ax.set_title("a panel's title")
+        fig.suptitle(" ".join(["a long suptitle of many words"] * int(rng.integers(3, 12))))
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        fit_suptitle(fig)
+        lines = fig._suptitle.get_text().count("\n") + 1
+        top = fig._suptitle.get_window_extent(r).y0
+        high = max(ax.get_tightbbox(r).y1 for ax in fig.axes)
+        assert lines == 1 or high <= top, (lines, high, top)
+        assert all(ax.get_position().height > 0.05 for ax in fig.axes)
+        plt.close(fig)
+
+
 def test_the_key_of_a_grid_of_portraits_draws_its_markers_as_the_portraits_do(dirac_r1):
     """The bilinear game's six portraits (legend=False) showed each run's last state as a dot no legend named.
     portrait_handles gives the key of such a grid: the start, the last state and the equilibrium, each with the
