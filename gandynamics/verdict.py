@@ -635,6 +635,10 @@ def describe(reading: dict, digits: int = 4) -> str:
             text += (f"; its envelope rose x{env:z.{digits}g}, at about {apart(rate, 1.0, digits)} per step: less than "
                      f"the x{GROW_FACTOR:zg} of 'growing' in this run (a longer run shows whether it levels off)")
         return text + ")"
+    still = reading.get("still_at")  # (a run that stands where F's rounding holds it: runs.ratefit.at_rounding_of_F)
+    if v == VERDICTS[CONVERGING] and still is not None:
+        return (f"{v} (it stands {still:z.2g} from z*, where the computed F is zero to rounding: the floor of this run, "
+                "its rate fitted above it)")
     p = reading.get("algebraic")
     if v == VERDICTS[CONVERGING] and p is not None and p == p:
         return (f"{v} algebraically (|z_k - z*| ~ k^{p:z.{min(digits, 2)}g} over the last three quarters of this run: no "

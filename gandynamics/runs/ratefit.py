@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..kernels import REASONS, STOPS
-from ..verdict import (BOUNDED, CONVERGING, INTERPRET_MAX_SAMPLES, POLY_MAX, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading,
+from ..verdict import (BOUNDED, CONVERGING, FLOOR_GROW, FLOOR_REL, INTERPRET_MAX_SAMPLES, POLY_MAX, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading,
                        read_runs)
 from .engine import threaded
 
@@ -178,3 +178,39 @@ def drop_transient_algebraic(reading: RunReading, rows, field, methods, zstars, 
         drop[u] = c <= TRANSIENT_CONTRACTION
     reading.algebraic[rows[drop[np.ravel(inverse)]]] = np.nan
     return reading
+
+
+#: the rounding floor of a run that stands where F's rounding holds it (:func:`rounding_floor_norm`): this many times
+#: the distance where it stands; there F's rounding error is about that distance times ||DF||, and a sample at this
+#: many times it is bent by about 1/ROUNDING_MARGIN of its step
+ROUNDING_MARGIN = 1024.0
+
+
+def at_rounding_of_F(field, p, zf, level: float, top: float, zn: float) -> bool:
+    """Whether a run that ended at ``zf`` (n,), its distances to ``z*`` over its end at most ``level``, reached ``z*``
+    to within the rounding of F's value: ``level`` at most ``FLOOR_REL max(|z*|, top)`` (:data:`FLOOR_REL`, the
+    relative floor of a run about ``z* != 0``; ``zn = |z*|``, ``top`` the run's largest distance), and at ``zf``
+    ``|F| <= ||DF||_2`` times that floor (what the linearisation allows there) with F passing the zero test of
+    :func:`gandynamics.equilibrium.zero_test` (a jump of F near ``z*`` does not).  Where F's terms are large beside
+    F, the computed F vanishes or drifts before the state reaches ``z*`` (``1 - 1/(1 + y)`` is 0 for ``|y| <
+    1.1e-16``) and the run stands there; about ``z* = 0`` the reading's floor is :data:`RECORD_FLOOR` only, and such
+    a run, 2.7e-17 from ``z*``, read "bounded, not converging" (a new user's game with ``y - log(1 + y)`` in a loss).
+    Such a run is read again with :func:`rounding_floor_norm` in place of ``|z*|``."""
+    import math
+
+    from ..equilibrium import norm, zero_test
+    floor = FLOOR_REL * max(zn, top)
+    if not (0.0 < level <= floor):
+        return False
+    fz, D = field.eval_F(zf, p), field.eval_DF(zf, p)
+    if not (np.all(np.isfinite(fz)) and np.all(np.isfinite(D))):
+        return False
+    return bool(norm(fz) <= float(np.linalg.norm(D, 2)) * floor and zero_test(field, zf, p, math.inf, F=fz, D=D)[1])
+
+
+def rounding_floor_norm(level: float, zn: float) -> float:
+    """The ``|z*|`` to read a run of :func:`at_rounding_of_F` with: its rounding floor ``FLOOR_REL |z*|`` then
+    :data:`ROUNDING_MARGIN` times ``level``, the largest distance where it stands (the samples just above that level
+    are bent by the rounding of F: with the floor at twice it, gd's rate on ``F = (y + x, -x + (1 - 1/(1 + y))/2)``
+    at h = 0.3 read 0.703 for the linearisation's 0.8276)."""
+    return max(zn, ROUNDING_MARGIN * level / FLOOR_REL)

@@ -25,12 +25,13 @@ from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
 from ..provenance import provenance
-from ..verdict import BOUNDED_LABEL, SETTLED_F
+from ..verdict import BOUNDED_LABEL, CONVERGING, SETTLED_F, VERDICTS
 from .engine import Interrupted, Plan, choose_engine, run_rows
 from ..equilibrium import norm, zero_test
 from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
 from .module import kernel_module_source
-from .ratefit import RATE_FIT, VERDICT_RULE, drop_transient_algebraic, mark_no_zstar, poly_cap, read
+from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar, poly_cap,
+                      read, rounding_floor_norm)
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
@@ -337,6 +338,15 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         row.pop("algebraic", None)  # (of the displacement: no decay to z*)
     # (a decay like k^p, converging or bounded, has no rate per step: its exponent is the reading's "algebraic", the
     # sweep's table's column of the same name; describe says it)
+    if reading.verdict[0] == BOUNDED_LABEL and div < 0 and missing is None:
+        tail = row_norms(res["rec"][0][(rec >= 0.75 * K) & (rec <= K)] - zref[0])
+        again = _read_at_rounding_of_F(field, p, res["final"][0], tail, rec[at], res["dist"][:, at], life, div,
+                                       res["reason"][:1], poly_cap(m, field, o), float(np.linalg.norm(zref[0])))
+        if again is not None:
+            reading, level = again
+            rate = float(reading.rate[0])
+            row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
+            row["still_at"] = level
     if reading.verdict[0] == BOUNDED_LABEL and div < 0:
         # a bounded run whose *states* stood still over its last half (not only its distance to z*: an orbit at a fixed
         # radius keeps that constant), and whether where it stands is a zero of F: it converged, to another stationary
@@ -371,3 +381,15 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                       provenance=provenance(field, method=m.name, options=dict(opts, step=[hg, hd],
                                             record_every=record_every, bound=bnd, engine=plan.engine), steps=K, params=pd,
                                             start=z.tolist()))
+
+
+def _read_at_rounding_of_F(field, p, zf, tail, idx, dist, life, div, reason, cap, zn: float):
+    """The reading of a run that ended within the rounding of F from ``z*`` (:func:`~gandynamics.runs.ratefit.
+    at_rounding_of_F`, ``tail`` its distances over the last quarter) with its rounding floor where it stands:
+    ``(reading, level)`` when that reading is "converging", else None."""
+    level = float(np.max(tail)) if tail.size else math.nan
+    top = float(np.nanmax(dist)) if np.any(np.isfinite(dist)) else math.nan
+    if not at_rounding_of_F(field, p, zf, level, top, zn):
+        return None
+    again = read(idx, dist, [life], [div], [rounding_floor_norm(level, zn)], reason, cap)
+    return (again, level) if again.verdict[0] == VERDICTS[CONVERGING] else None
