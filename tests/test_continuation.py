@@ -391,6 +391,38 @@ def test_double_hopf_of_the_symmetric_dirac_nd_is_found():
     assert h.extra["multiplicity"] == 2 and h.extra["frequency"] == pytest.approx(FP0, rel=1e-12, abs=0)
 
 
+@pytest.mark.parametrize("w1,w2", [(2.92, 0.68), (1.0, 3.0), (0.5, 0.7)])
+def test_two_distinct_pairs_crossing_together_are_named_a_double_hopf_point(capsys, w1, w2):
+    """A new user's game: two pairs +-2.92i and +-0.685i on the imaginary axis at one parameter value read
+    "multiplicity 2" (a repeated pair) in continue, "double Hopf" in cycle.  A generated linear game whose DF has the
+    eigenvalues a +- i w1, a +- i w2 (closed form): both pairs cross at a = 0, the event names a double Hopf point
+    with both frequencies, and `continue` prints them."""
+    x1, x2, y1, y2, a = sp.symbols("x1 x2 y1 y2 a", real=True)
+    g = Game([x1, x2], [y1, y2], w1 * x1 * y1 + w2 * x2 * y2 + a * (x1**2 + x2**2) / 2,
+             -w1 * x1 * y1 - w2 * x2 * y2 + a * (y1**2 + y2**2) / 2, hyper={a: 0.5}, equilibrium=(0, 0, 0, 0))
+    br = continuation(VectorField(g), "a", 0.5, -0.5)
+    (h,) = events(br, "hopf")
+    assert h.value == pytest.approx(0.0, rel=0, abs=1e-12)
+    assert h.extra["frequencies"] == pytest.approx(sorted([w1, w2], reverse=True), rel=1e-9)
+    assert "double Hopf point (Hopf-Hopf, codimension two)" in h.extra["criticality"]
+    from gandynamics.cli.continue_cmd import run  # noqa: F401  (the command's printing, through main)
+    from gandynamics.cli import main
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "g.py")
+        with open(path, "w") as fh:
+            fh.write("import sympy as sp\nfrom gandynamics import Game\n"
+                     "x1, x2, y1, y2, a = sp.symbols('x1 x2 y1 y2 a', real=True)\n"
+                     f"game = Game([x1, x2], [y1, y2], {w1} * x1 * y1 + {w2} * x2 * y2 + a * (x1**2 + x2**2) / 2, "
+                     f"-{w1} * x1 * y1 - {w2} * x2 * y2 + a * (y1**2 + y2**2) / 2, hyper={{a: 0.5}}, "
+                     "equilibrium=(0, 0, 0, 0))\n")
+        assert main(["continue", "--game", f"{path}:game", "--vary", "a=0.5:-0.5"]) == 0
+    out = capsys.readouterr().out
+    hi, lo = sorted([w1, w2], reverse=True)
+    assert f"frequencies {hi:g}, {lo:g}" in out and "double Hopf point" in out
+
+
 def test_transcritical_point_is_a_branch_point_not_a_fold():
     """F = (x (x - mu), y): the branches x = 0 and x = mu cross at mu = 0 (transcritical)."""
     x, y, mu = sp.symbols("x y mu", real=True)

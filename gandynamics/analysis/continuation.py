@@ -1224,8 +1224,17 @@ def _event_at(prob, z, a: float, discrete: bool, kinds):
         else:
             extra["frequency"] = float(upper[0].imag)
             extra["lyapunov"] = None
-            extra["criticality"] = (f"not computed (multiplicity {len(upper)}: the centre manifold has dimension "
-                                    f"{2 * len(upper)})")
+            freqs = sorted({round(float(v.imag), 9) for v in upper}, reverse=True)
+            if len(freqs) > 1:  # distinct pairs: a double Hopf point, as cycle and the normal forms name it (a new
+                # user read "multiplicity 2" of the pairs +-2.92i and +-0.685i as one repeated pair)
+                extra["frequencies"] = [float(v) for v in freqs]
+                extra["criticality"] = ("not computed (a double Hopf point (Hopf-Hopf, codimension two): the pairs "
+                                        + ", ".join(f"+-{v:z.6g}i" for v in freqs)
+                                        + f" on the imaginary axis together, a centre manifold of dimension "
+                                        f"{2 * len(upper)})")
+            else:
+                extra["criticality"] = (f"not computed (multiplicity {len(upper)}: the centre manifold has dimension "
+                                        f"{2 * len(upper)})")
     elif discrete and any(abs(v + 1) < 1e-6 for v in crit):
         kind, extra = "flip", {"multiplicity": sum(abs(v + 1) < 1e-6 for v in crit)}
         if extra["multiplicity"] == 1:  # (its normal form and criticality, as a located flip's)

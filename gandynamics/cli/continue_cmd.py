@@ -185,7 +185,8 @@ def run(args) -> int:
         print(f"  {'eigenvalues of J' if e.eigenvalues is not None else 'multipliers'}: {s}")
         if e.type == "hopf":
             l1 = e.extra.get("lyapunov")
-            print(f"  frequency {e.extra.get('frequency'):z.6g}   first Lyapunov coefficient "
+            fr = e.extra.get("frequencies") or [e.extra.get("frequency")]  # (two at a double Hopf point)
+            print(f"  frequenc{'ies' if len(fr) > 1 else 'y'} {', '.join(format(v, 'z.6g') for v in fr)}   first Lyapunov coefficient "
                   f"{'-' if l1 is None else format(l1, 'z.6g')}   {e.extra.get('criticality')}")
         if e.type == "neimark-sacker":
             print(f"  angle of the critical multiplier {e.extra['angle']:z.6g} rad")
