@@ -187,3 +187,32 @@ def test_every_analysis_records_its_game_regularizers_and_hyperparameters(capsys
             assert r["hyperparameters"] == {"gamma": float(gamma)}, r
         code, out, _ = run(capsys, cmd[0], "dirac", "--reg", f"r1:gamma={gamma}", *cmd[1:])
         assert f"regularizers: r1(gamma={gamma})" in out.splitlines()[0], out
+
+
+_CLASH = ("import sympy as sp, gandynamics as gd\n"
+          "x, y, {h}, t = sp.symbols('x y {h} t')\n"
+          "game = gd.GAN(theta=[x], psi=[y], x=[t], discriminator={h}*y*t, real=gd.Atoms([0]), fake=gd.Atoms([x]), "
+          "hyper={{{h}: 2.0}}, equilibrium=(0, 0), name='clash')\n")
+
+
+@pytest.mark.parametrize("reg, key", [("r1", "gamma"), ("r2", "gamma"), ("consensus", "gamma"), ("instance-noise", "sigma")])
+def test_a_games_hyperparameter_named_as_a_regularizers_strength_is_its_own(capsys, tmp_path, reg, key):
+    """A new user's GAN with a hyperparameter gamma and --reg r1: R1's strength is gamma_r1 in that field, but
+    `--reg r1:gamma=0.3 --param gamma=0.5` was refused as "gamma set twice", and analyze printed no hyperparameters
+    line (the game's gamma left out as if it were R1's).  Generated over regularizers whose strength shares the
+    name of the game's hyperparameter: both values are set and shown; the strength set twice under its field name
+    is refused, naming it."""
+    import json
+    from gandynamics.cli import main
+    path = tmp_path / "clash.py"
+    path.write_text(_CLASH.format(h=key))
+    game = f"{path}:game"
+    assert main(["analyze", "--game", game, "--reg", f"{reg}:{key}=0.3", "--param", f"{key}=0.5", "--json"]) == 0
+    hyper = json.loads(capsys.readouterr().out)["hyperparameters"]
+    strength = [k for k in hyper if k != key]
+    assert hyper[key] == 0.5 and len(strength) == 1 and hyper[strength[0]] == 0.3 and strength[0].startswith(f"{key}_")
+    assert main(["analyze", "--game", game, "--reg", reg, "--param", f"{key}=0.5"]) == 0
+    assert f"\nhyperparameters: {key}=0.5\n" in capsys.readouterr().out
+    assert main(["analyze", "--game", game, "--reg", f"{reg}:{key}=0.3", "--param", f"{strength[0]}=0.4"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"{strength[0]} set twice" in err and f"named {strength[0]} in this field" in err

@@ -237,6 +237,36 @@ def test_the_library_refuses_such_lists_too():
             call()
 
 
+#: grid axes whose values repeat (a new user: a=1:1:5 ran five identical rows, a=1:2:1 dropped its stop unsaid, a=1,1,2
+#: repeated a row), generated over the axes, counts and places of the repeat; continue's --vary 1:1 was refused already
+_REPEATS = ([(ax, f"{v}:{v}:{n}", "start and stop are both") for ax, v in (("gamma", "0.5"), ("step", "0.2"))
+             for n in (2, 5)]
+            + [(ax, f"{a}:{b}:1", "a count of 1 gives the start") for ax, a, b in (("gamma", "0", "1"), ("step", "0.3", "0.1"))]
+            + [(ax, vals, "appears 2 times") for ax in ("gamma", "step") for vals in ("0.1,0.1,0.2", "0.1,0.2,0.1",
+                                                                                    "0.2,0.3,0.3")])
+
+
+@pytest.mark.parametrize("axis, values, match", _REPEATS)
+def test_a_grid_axis_whose_values_repeat_is_refused(capsys, tmp_path, axis, values, match):
+    argv = ["sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "5", "--grid", f"{axis}={values}",
+            "--out", str(tmp_path / "s.csv")] + (["--step", "0.1"] if axis != "step" else [])
+    line = one_line_error(capsys, argv)
+    assert match in line and f"grid {axis}" in line
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_a_product_grid_axis_with_a_value_twice_is_refused_by_the_library_and_a_zipped_one_is_not():
+    """The rule is the library's (the command line adds the words of its range form): a product grid's axis holding a
+    value twice repeats rows exactly; zipped axes pair values row by row and may repeat them."""
+    from gandynamics import GandynamicsError, R1, VectorField, games, sweep
+    fld = VectorField(games.dirac(), [R1()])
+    with pytest.raises(GandynamicsError, match="grid gamma: the value 0.5 appears 3 times"):
+        sweep(fld, "gd", inits=[(1.0, 1.0)], grid={"gamma": [0.5, 0.1, 0.5, 0.5]}, step=0.1, steps=5, progress=False)
+    r = sweep(fld, "gd", inits=[(1.0, 1.0)], grid={"gamma": [0.5, 0.5], "step": [0.1, 0.2]}, steps=5, product=False,
+              progress=False)
+    assert list(r["gamma"]) == [0.5, 0.5] and list(r["step"]) == [0.1, 0.2]
+
+
 @pytest.mark.parametrize("argv", [
     ["sweep", "dirac", "--method", "gd", "--step", "0.1", "--steps", "1e308", "--out", "{tmp}/x.csv"],  # traceback
     ["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "1e19", "--record-every", "1e19"],

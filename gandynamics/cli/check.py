@@ -15,10 +15,10 @@ def add_parser(sub):
         description="Check the claims 'F is mu-strongly monotone' (inf lambda_min(sym DF) >= mu) and/or 'F is "
                     "L-Lipschitz' (sup ||DF||_2 <= L) on a region.  holds: certified by ball arithmetic; refuted: "
                     "a point of the region where the claim fails, with a pair of points violating the defining "
-                    "inequality; undecided: the budget ran out (the current brackets are shown).",
-        epilog="exit status: 0 holds (every claim certified), 1 refuted (a counterexample is shown), 3 undecided (the "
-               "budget ran out first), 2 bad input.  example: gandynamics check dirac --reg "
-               "asymmetric:eps=0.5,gamma=1,tikhonov_on=generator --region ball:0.5 --mu 0.4 --lipschitz 2")
+                    "inequality; undecided: the budget ran out (the current brackets are shown).  Exit status: 0 holds "
+                    "(every claim certified), 1 refuted (a counterexample is shown), 3 undecided (the budget ran out "
+                    "first), 2 bad input.",
+        epilog="example: gandynamics check dirac --reg asymmetric:eps=0.5,gamma=1,tikhonov_on=generator --region ball:0.5 --mu 0.4 --lipschitz 2")
     add_game_arguments(p)
     add_budget_arguments(p)
     p.add_argument("--mu", metavar="MU", help="claimed strong-monotonicity modulus")

@@ -171,11 +171,20 @@ def build_field(args):
             raise GandynamicsError(f"--reg {name} given twice ({named[name]!r} and {r!r}); give each regularizer once, "
                                    "its options set its strength")
         named[name] = r
-        twice = sorted(set(opts) & set(hyper))  # (the --param value silently won)
-        if twice:
-            raise GandynamicsError(f"{', '.join(twice)} set twice: in --reg {r} and by --param "
-                                   f"{', '.join(f'{k}={params[k]}' for k in twice)}; set it once")
         regs.append(make_regularizer(name, **opts))
+    if regs:  # a strength set in --reg and again by --param under the name it has in the field (the --param value
+        # silently won); a game's own hyperparameter of the same word is another one (R1's gamma of a game with a
+        # gamma is gamma_r1: --reg r1:gamma=0.3 --param gamma=0.5 was refused as "gamma set twice")
+        from ..regularizers import strength_symbols
+        for (text, reg) in zip(args.reg, regs):
+            opts = parse_reg(text)[1]
+            names = {k: sym.name for r_, _part, syms in strength_symbols(model, regs) if r_ is reg
+                     for k, sym in syms.items() if k in opts}
+            twice = sorted(n for n in names.values() if n in hyper)
+            if twice:
+                said = "".join(f" (its {k}, named {n} in this field)" for k, n in names.items() if n in twice and n != k)
+                raise GandynamicsError(f"{', '.join(twice)} set twice: in --reg {text}{said} and by --param "
+                                       f"{', '.join(f'{k}={params[k]}' for k in twice)}; set it once")
     field = VectorField(model, regs)
     # a user factory's arguments given, for the headers and titles (games.game_label; a built-in game's are read from
     # its origin): those that are also hyperparameters (shown with them) left out; the name stays the identifier
@@ -248,8 +257,11 @@ def game_lines(fld, hyper, rest: str = "") -> str:
     """A command's first lines: :func:`game_header` followed by ``rest`` (the command's own fields), then
     ``hyperparameters: a=1, c=0.5`` for the game's own hyperparameters when it has any (those of its regularizers are
     in the header)."""
-    own = {k: v for k, v in game_record(fld, hyper)["hyperparameters"].items()
-           if not any(k in r.params or k.startswith(tuple(f"{p}_" for p in r.params)) for r in fld.regularizers)}
+    from ..regularizers import strength_symbols
+    # (the strengths by the names they have in this field: a game's own gamma beside R1's gamma_r1 was left out as if
+    # it were R1's, and analyze showed no hyperparameter at all)
+    strengths = {sym.name for _, _, syms in strength_symbols(fld.model, fld.regularizers) for sym in syms.values()}
+    own = {k: v for k, v in game_record(fld, hyper)["hyperparameters"].items() if k not in strengths}
     return game_header(fld, hyper) + rest + (
         "\nhyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in own.items()) if own else "")
 

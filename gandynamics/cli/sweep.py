@@ -307,6 +307,12 @@ def grid_axis(spec: str) -> tuple[str, np.ndarray]:
         except GandynamicsError as exc:
             raise GandynamicsError(f"{exc} (a grid is name=start:stop:count or name=v1,v2,...)") from None
         check_array((count,), f"grid {name}")  # before allocating: a count of 1e10 is refused with the estimate
+        if count > 1 and a == b:  # (five rows of a = 1: continue's --vary 1:1 is refused alike)
+            raise GandynamicsError(f"grid {name}: start and stop are both {a:zg}, so its {count} values are one; give "
+                                   f"two different ends, or the one value ({name}={a:zg})")
+        if count == 1 and a != b:  # (linspace's one point is the start: the stop was dropped unsaid)
+            raise GandynamicsError(f"grid {name}: a count of 1 gives the start {a:zg} alone, not the range "
+                                   f"{a:zg}:{b:zg}; give a count >= 2, or the one value ({name}={a:zg})")
         vals = np.linspace(a, b, count)
     else:
         try:

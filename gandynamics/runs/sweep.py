@@ -417,6 +417,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
                     field.hyper_value(key, float(x))
         if name in _STEP_AXES and name.startswith("step") and np.any(v <= 0):
             raise GandynamicsError(f"grid {name}: step sizes must be positive")
+        if product and v.size > 1:
+            _refuse_repeated(v, name)
         axes.append((name, v))
     base_p = field.param_vector(params)
     check_step_sources(grid, step)
@@ -598,6 +600,18 @@ def hyper_axis_names(field) -> list:
             name = f"hyper_{name}"
         out.append(name)
     return out
+
+
+def _refuse_repeated(v: np.ndarray, name: str) -> None:
+    """Refuse an axis of a product grid that holds a value twice: its rows would repeat others exactly (the runs are
+    deterministic), and a range with equal ends (``a=1:1:5`` on the command line: five rows of a = 1) says nothing
+    of what was meant.  A zipped grid pairs values row by row and may repeat them."""
+    u, counts = np.unique(v, return_counts=True)
+    if u.size < v.size:
+        x = float(u[np.argmax(counts > 1)])
+        raise GandynamicsError(f"grid {name}: the value {x:zg} appears {int(counts.max())} times; an axis of a product "
+                               "grid takes each value once (its rows would repeat others exactly); zip the axes "
+                               "(product=False, --zip) to pair values row by row")
 
 
 def _axis_values(vals, what: str) -> np.ndarray:
