@@ -109,7 +109,7 @@ def test_shooting_from_a_guess_and_continuation(nf):
     amp, T, _ = closed_form(0.2)
     assert cyc.period == pytest.approx(T, rel=1e-9, abs=0)
     branch = continue_cycle(nf, "beta", np.linspace(0.25, 0.5, 6), cyc)
-    assert len(branch) == 7
+    assert len(branch) == 7 and branch.ended_at is None and branch.reason is None
     for c in branch:
         amp, T, _ = closed_form(c.params["beta"])
         assert c.period == pytest.approx(T, rel=1e-9, abs=0)
@@ -772,3 +772,37 @@ def test_a_guess_of_several_turns_gives_the_cycles_own_period_and_multiplier(ini
     assert c.amplitude == pytest.approx(math.sqrt(beta), rel=1e-6)
     smallest = min(abs(m) for m in c.multipliers)  # (the other is the trivial 1)
     assert smallest == pytest.approx(math.exp(-2 * beta * 2 * math.pi), rel=1e-5), c.multipliers
+
+
+def test_a_branch_that_ends_early_says_where_and_why(capsys, tmp_path):
+    """A new user's branch printed "4 of 6 cycles found" and no reason: F = (y + a x + x^3, -x + y/(2(1 + y))) has
+    a stable cycle born at a Hopf point (a = -0.5); continued towards a = -1.5 the cycle meets the saddle-node of
+    equilibria on it (near a = -1.2: the period grows, 7.9 -> 16.1) and the next shooting finds none.  The branch
+    says where it ended and why; the command prints it, with the period's growth, and --json has it."""
+    import json
+    import sympy as sp
+    from gandynamics import Game
+    from gandynamics.cli import main
+    x, y, a = sp.symbols("x y a", real=True)
+    src = ("import sympy as sp\nimport gandynamics as gd\nx, y, a = sp.symbols('x y a', real=True)\n"
+           "game = gd.Game(theta=[x], psi=[y], loss_g=x*y + a*x**2/2 + x**4/4, loss_d=-x*y + (y - sp.log(1 + y))/2, "
+           "hyper={a: 1.0}, equilibrium=(0, 0))\n")
+    (tmp_path / "g.py").write_text(src)
+    argv = ["cycle", "--game", f"{tmp_path / 'g.py'}:game", "--from-hopf", "a=-0.5:-0.7", "--continue-to", "-1.5",
+            "--points", "5"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "(4 of 6 cycles found)" in out
+    line = out.strip().splitlines()[-1]
+    assert line.startswith("the branch ended after a = -1.18: no cycle found at a = -1.34 (")
+    assert "the period grew x1.54" in line
+    assert main(argv + ["--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["branch_ended"]["at"] == pytest.approx(-1.34) and d["branch_ended"]["period_growth"] > 1.3
+    # the library's branch: the cycles found and the end
+    g = Game([x], [y], x * y + a * x**2 / 2 + x**4 / 4, -x * y + (y - sp.log(1 + y)) / 2, hyper={a: 1.0},
+             equilibrium=(0, 0))
+    fld = VectorField(g)
+    first = cycle_from_hopf(fld, "a", -0.5, -0.7)
+    br = continue_cycle(fld, "a", [-0.86, -1.02, -1.18, -1.34, -1.5], first)
+    assert len(br) == 4 and br.ended_at == -1.34 and "converges to the equilibrium" in br.reason

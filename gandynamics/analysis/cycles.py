@@ -44,7 +44,7 @@ SINGULAR_RTOL = 1e-5
 NOT_ISOLATED_TOL = 1e-4
 
 __all__ = ["Cycle", "MapCycle", "limit_cycle", "estimate_period", "hopf_prediction", "cycle_from_hopf",
-           "continue_cycle", "method_map", "map_cycle"]
+           "continue_cycle", "CycleBranch", "method_map", "map_cycle"]
 
 
 @dataclass
@@ -999,14 +999,30 @@ def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_p
                        center=pred["center"], **kw)
 
 
-def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> list:
+class CycleBranch(list):
+    """The cycles of :func:`continue_cycle`, in order (a list), and why the branch ended early: ``ended_at`` the value
+    of the parameter where no cycle was found (None when every value gave one), ``reason`` the failure there, and
+    ``period_growth`` the ratio of the last two periods (above :data:`PERIOD_BLOWUP`: the period growing without
+    bound, as it does near a homoclinic orbit or a saddle-node on the cycle)."""
+
+    ended_at: float | None = None
+    reason: str | None = None
+    period_growth: float | None = None
+
+
+#: the ratio of the last two periods of a branch that ended early above which the end is said to look like the
+#: period's blow-up (a new user's branch: periods 7.9, 8.7, 10.4, 16.1, then no cycle, with no word of why)
+PERIOD_BLOWUP = 1.3
+
+
+def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> CycleBranch:
     """Follow a cycle along ``values`` of a hyperparameter (natural-parameter continuation, secant
-    predictor of point and period from the two previous cycles).  Stops early (returning what it has) if
-    shooting fails or the cycle collapses.  The shootings' work is announced to
+    predictor of point and period from the two previous cycles).  Stops early (returning what it has, a
+    :class:`CycleBranch` that says where and why) if shooting fails or the cycle collapses.  The shootings' work is announced to
     :meth:`~gandynamics.field.VectorField.point_module` up front (``len(values)`` times one shooting's), so that a
     long branch compiles the field once instead of interpreting each of its hundreds of integrations."""
     from .spectrum import find_equilibrium
-    out = [first]
+    out = CycleBranch([first])
     base = dict(params or {})
     if hasattr(values, "__len__"):
         fld.point_module(calls=fld.SOLVER_CALLS * max(1, len(values)))  # (loads the module the shootings then use)
@@ -1024,7 +1040,10 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> list:
             pa = fld.param_vector({**base, vary: a}, signed=True)  # the branch may cross a strength's zero
             zc, _ = find_equilibrium(fld, pa, start=prev.center)
             cyc = limit_cycle(fld, x0, T0, pa, center=zc)
-        except GandynamicsError:
+        except GandynamicsError as exc:
+            out.ended_at, out.reason = float(a), str(exc)
+            if len(out) >= 2 and out[-2].period > 0:
+                out.period_growth = float(out[-1].period / out[-2].period)
             break
         out.append(cyc)
     return out

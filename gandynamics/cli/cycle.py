@@ -133,6 +133,8 @@ def run(args) -> int:
         d["branch"] = [{"parameter": c.params[name], "period": c.period, "amplitude": c.amplitude,
                         "stable": c.stable, "multipliers": pairs(c.multipliers)}
                        for c in branch]
+        d["branch_ended"] = (None if branch.ended_at is None else
+                             {"at": branch.ended_at, "reason": branch.reason, "period_growth": branch.period_growth})
     if args.json:
         print(dumps(d))
         return 0
@@ -153,7 +155,25 @@ def run(args) -> int:
         print(f"  {name:>12s} {'period':>14s} {'amplitude':>14s}  stable")
         for c in branch:
             print(f"  {c.params[name]:z12.6g} {c.period:z14.8g} {c.amplitude:z14.8g}  {'yes' if c.stable else 'no'}")
+        if branch.ended_at is not None:
+            print(_branch_end_text(branch, name))
     return 0
+
+
+def _branch_end_text(branch, name: str) -> str:
+    """Why a continued branch of cycles ended before its last value: where no cycle was found and the failure there,
+    and, when the period grew by more than PERIOD_BLOWUP over the last step, that this looks like the period's
+    blow-up (a homoclinic orbit or a saddle-node on the cycle), not a failure of the solver alone."""
+    from ..analysis.cycles import PERIOD_BLOWUP
+    last = branch[-1].params[name]
+    why = branch.reason.split("; ")[0].rstrip(".")  # (what failed; the advice after it is for a single shooting)
+    text = f"the branch ended after {name} = {last:z.6g}: no cycle found at {name} = {branch.ended_at:z.6g} ({why})"
+    g = branch.period_growth
+    if g is not None and g > PERIOD_BLOWUP:
+        text += (f"; the period grew x{g:z.3g} over the last step ({branch[-2].period:z.6g} -> {branch[-1].period:z.6g}): "
+                 "it may grow without bound before there, as near a homoclinic orbit or a saddle-node of equilibria on "
+                 "the cycle")
+    return text
 
 
 def _cycle_beta(args) -> float:
