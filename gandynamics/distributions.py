@@ -507,7 +507,10 @@ class Uniform(Distribution):
 
 @dataclass(frozen=True)
 class Pushforward(Distribution):
-    """The law of ``G(z)`` for ``z`` from ``latent``; ``G`` maps a tuple of sympy values to a point."""
+    """The law of ``G(z)`` for ``z`` from ``latent``: ``G`` is called with one sympy value per latent coordinate,
+    ``G(z1, ..., zk)``, and returns the point (a sympy value, or a sequence of them for a point of several
+    coordinates), e.g. ``Pushforward(Normal(0, 1), lambda z: theta * z)``.  An exception raised by ``G`` is a
+    GandynamicsError naming it (G is first called when a field is built from the game)."""
 
     latent: Distribution
     G: object
@@ -517,24 +520,40 @@ class Pushforward(Distribution):
     def order(self):  # type: ignore[override]
         return self.latent.order
 
+    def _point(self, z) -> tuple:
+        """``G(*z)`` as a point; an exception of G's own (a user's function) said as one, with how G is called (a
+        generator written for a tuple, ``lambda zz: (c * zz[0],)``, raised "'Float' object is not subscriptable" out
+        of the field's derivation: a traceback in the command line)."""
+        try:
+            return _as_point(self.G(*z))
+        except GandynamicsError:
+            raise
+        except Exception as exc:  # noqa: BLE001  (the user's function: any exception is its own)
+            name = getattr(self.G, "__name__", type(self.G).__name__)
+            k = len(z)
+            call = "G(z1)" if k == 1 else "G(z1, z2)" if k == 2 else f"G(z1, ..., z{k})"
+            raise GandynamicsError(f"the generator {name} of Pushforward raised {type(exc).__name__}: {exc} (it is "
+                                   f"called with one sympy value per latent coordinate, {call}, and returns the "
+                                   "point)") from None
+
     @property
     def dim(self) -> int:  # (G at one latent point, not at every atom)
-        return len(_as_point(self.G(*([sp.Integer(0)] * self.latent.dim))))
+        return len(self._point([sp.Integer(0)] * self.latent.dim))
 
     def atoms(self):
-        return [(w, _as_point(self.G(*z))) for w, z in self.latent.atoms()]
+        return [(w, self._point(z)) for w, z in self.latent.atoms()]
 
     def conditions(self):
         return self.latent.conditions()
 
     def exact_for(self, g):
-        latent = self.latent.exact_for(lambda z: g(_as_point(self.G(*z))))
+        latent = self.latent.exact_for(lambda z: g(self._point(z)))
         return self if latent is self.latent else dataclasses.replace(self, latent=latent)
 
     def polynomial_expectation(self, g):
         # E[g(G(z))] is the latent's expectation of g o G: in closed form where that is a polynomial in z (a linear
         # generator of a Normal latent and a polynomial critic), else None
-        return self.latent.polynomial_expectation(lambda z: g(_as_point(self.G(*z))))
+        return self.latent.polynomial_expectation(lambda z: g(self._point(z)))
 
     def describe(self):
         return f"{self.label}, z ~ {self.latent.describe()}"

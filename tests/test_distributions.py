@@ -718,3 +718,49 @@ def test_a_pushforwards_and_a_convolutions_closed_form_equals_the_exact_rule():
             checked += 1
         assert dist.polynomial_expectation(lambda p: sp.exp(p[0])) is None
     assert checked > 30
+
+
+
+def _raises(z):
+    raise ValueError("my generator is broken")
+
+
+@pytest.mark.parametrize("G, latent, words", [
+    (_raises, Normal(0, 1), "the generator _raises of Pushforward raised ValueError: my generator is broken"),
+    (lambda zz: (2 * zz[0],), Normal(0, 1), "object is not subscriptable (it is called with one sympy value per "
+                                             "latent coordinate, G(z1), and returns the point)"),
+    (lambda a: (a,), Uniform([0, 0], [1, 1]), "raised TypeError"),  # (two latent coordinates, one argument)
+    (lambda a, b, c: (a,), Uniform([0, 0], [1, 1]), "G(z1, z2)"),
+])
+@pytest.mark.parametrize("route", ["atoms", "dim", "field"])
+def test_a_generator_that_raises_is_one_error_naming_it(G, latent, words, route):
+    """A new user's generator written for a tuple (lambda zz: (c * zz[0],), as the docstring's "maps a tuple" read)
+    raised TypeError out of the field's derivation: a 46-line traceback in the command line.  Generated over
+    generators that raise and that take the wrong arguments, and over the routes that first call G."""
+    import sympy as sp
+    from gandynamics import GAN, VectorField
+    p = Pushforward(latent, G)
+    with pytest.raises(GandynamicsError) as e:
+        if route == "atoms":
+            p.atoms()
+        elif route == "dim":
+            p.dim
+        else:
+            th, ps, x = sp.symbols("theta psi x", real=True)
+            VectorField(GAN(theta=[th], psi=[ps], x=[x] if latent.dim == 1 else [x, sp.Symbol("x2", real=True)],
+                            discriminator=ps * x, real=Atoms([0] * latent.dim), fake=p, equilibrium=(0, 0)))
+    assert words in str(e.value)
+
+
+def test_a_generator_that_raises_is_one_line_in_the_command_line(tmp_path, capsys):
+    from gandynamics.cli import main
+    src = tmp_path / "g.py"
+    src.write_text("import sympy as sp, gandynamics as gd\n"
+                   "theta, psi, x = sp.symbols('theta psi x', real=True)\n"
+                   "def G(*z):\n    raise ValueError('my generator is broken')\n"
+                   "gan = gd.GAN(theta=[theta], psi=[psi], x=[x], discriminator=psi * x, real=gd.Atoms([0]),"
+                   " fake=gd.Pushforward(gd.Normal(0, 1), G), equilibrium=(0, 0))\n")
+    assert main(["analyze", "--game", f"{src}:gan"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("gandynamics: error: the generator G of Pushforward raised "
+                                                   "ValueError: my generator is broken")
