@@ -95,3 +95,27 @@ def test_a_run_that_stands_still_far_from_zstar_is_still_not_converging():
     assert not at_rounding_of_F(fld, p, np.array([1e-3, 0.0]), 1e-3, 0.36, 0.0)  # 1e-3 of 0.36 is not rounding
     assert at_rounding_of_F(fld, p, np.array([1e-17, -1e-17]), 1.5e-17, 0.36, 0.0)
     assert not at_rounding_of_F(fld, p, np.array([1e-17, -1e-17]), 1.5e-17, 1e-6, 0.0)  # a run that started there
+
+
+def test_simulate_and_sweep_read_each_such_run_alike_and_name_where_it_ended():
+    """A reviewer's run reached its floor late (2e-16 at k = 1700 of 2000): simulate read it converging, the sweep
+    "bounded" (it tested the last half's largest distance, simulate the last quarter's), and the description named
+    the distance at the start of the last quarter (1.7e-14) as where the run stands, not the final 8.5e-17.  Both now
+    test the final state and its distance: every row of a sweep reads as simulate reads the same run, and the
+    description names the final distance."""
+    from gandynamics.verdict import describe
+    x_, y_, a = sp.symbols("x y a", real=True)
+    g = gd.Game(theta=[x_], psi=[y_], loss_g=x_ * y_ + a * x_ ** 2 / 2 + x_ ** 4 / 4,
+                loss_d=-x_ * y_ + (y_ - sp.log(1 + y_)) / 2, hyper={a: 1.0}, equilibrium=(0, 0))
+    fld = VectorField(g)
+    r = gd.sweep(fld, "gd", inits=[(0.3, 0.2)], grid={"a": [0.0, 0.5, 1.0], "step": [0.1, 0.3]}, steps=2000,
+                 progress=False)
+    seen = set()
+    for av, h, v in zip(r["a"], r["step"], r["verdict"]):
+        t = gd.simulate(fld, "gd", (0.3, 0.2), 2000, float(h), params={"a": float(av)})
+        assert t.verdict == v, (av, h, t.verdict, v)
+        seen.add(v)
+        if "still_at" in t.reading:
+            assert t.reading["still_at"] == pytest.approx(float(t.distance[-1]), rel=1e-12)
+            assert f"it stands {t.distance[-1]:.2g} from z*" in describe({**t.reading, "verdict": t.verdict})
+    assert "converging" in seen

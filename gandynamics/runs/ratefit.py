@@ -186,21 +186,22 @@ def drop_transient_algebraic(reading: RunReading, rows, field, methods, zstars, 
 ROUNDING_MARGIN = 1024.0
 
 
-def at_rounding_of_F(field, p, zf, level: float, top: float, zn: float) -> bool:
-    """Whether a run that ended at ``zf`` (n,), its distances to ``z*`` over its end at most ``level``, reached ``z*``
-    to within the rounding of F's value: ``level`` at most ``FLOOR_REL max(|z*|, top)`` (:data:`FLOOR_REL`, the
-    relative floor of a run about ``z* != 0``; ``zn = |z*|``, ``top`` the run's largest distance), and at ``zf``
-    ``|F| <= ||DF||_2`` times that floor (what the linearisation allows there) with F passing the zero test of
-    :func:`gandynamics.equilibrium.zero_test` (a jump of F near ``z*`` does not).  Where F's terms are large beside
-    F, the computed F vanishes or drifts before the state reaches ``z*`` (``1 - 1/(1 + y)`` is 0 for ``|y| <
-    1.1e-16``) and the run stands there; about ``z* = 0`` the reading's floor is :data:`RECORD_FLOOR` only, and such
-    a run, 2.7e-17 from ``z*``, read "bounded, not converging" (a new user's game with ``y - log(1 + y)`` in a loss).
-    Such a run is read again with :func:`rounding_floor_norm` in place of ``|z*|``."""
+def at_rounding_of_F(field, p, zf, d_final: float, d_start: float, zn: float) -> bool:
+    """Whether a run that ended at ``zf`` (n,), ``d_final`` from ``z*``, reached ``z*`` to within the rounding of F's
+    value: ``d_final`` at most ``FLOOR_REL max(|z*|, d_start)`` (:data:`FLOOR_REL`, the relative floor of a run about
+    ``z* != 0``; ``zn = |z*|``, ``d_start`` the start's distance), and at ``zf`` ``|F| <= ||DF||_2`` times that floor
+    (what the linearisation allows there) with F passing the zero test of :func:`gandynamics.equilibrium.zero_test` (a
+    jump of F near ``z*`` does not).  Where F's terms are large beside F, the computed F vanishes or drifts before the
+    state reaches ``z*`` (``1 - 1/(1 + y)`` is 0 for ``|y| < 1.1e-16``) and the run stands there; about ``z* = 0``
+    the reading's floor is :data:`RECORD_FLOOR` only, and such a run, 2.7e-17 from ``z*``, read "bounded, not
+    converging" (a new user's game with ``y - log(1 + y)`` in a loss).  Such a run is read again with
+    :func:`rounding_floor_norm` in place of ``|z*|``: ``simulate`` and ``sweep`` alike, from the final state and the
+    distances of the end and the start, which both have."""
     import math
 
     from ..equilibrium import norm, zero_test
-    floor = FLOOR_REL * max(zn, top)
-    if not (0.0 < level <= floor):
+    floor = FLOOR_REL * max(zn, d_start)
+    if not (0.0 < d_final <= floor):
         return False
     fz, D = field.eval_F(zf, p), field.eval_DF(zf, p)
     if not (np.all(np.isfinite(fz)) and np.all(np.isfinite(D))):
@@ -208,9 +209,9 @@ def at_rounding_of_F(field, p, zf, level: float, top: float, zn: float) -> bool:
     return bool(norm(fz) <= float(np.linalg.norm(D, 2)) * floor and zero_test(field, zf, p, math.inf, F=fz, D=D)[1])
 
 
-def rounding_floor_norm(level: float, zn: float) -> float:
+def rounding_floor_norm(d_final: float, zn: float) -> float:
     """The ``|z*|`` to read a run of :func:`at_rounding_of_F` with: its rounding floor ``FLOOR_REL |z*|`` then
-    :data:`ROUNDING_MARGIN` times ``level``, the largest distance where it stands (the samples just above that level
-    are bent by the rounding of F: with the floor at twice it, gd's rate on ``F = (y + x, -x + (1 - 1/(1 + y))/2)``
-    at h = 0.3 read 0.703 for the linearisation's 0.8276)."""
-    return max(zn, ROUNDING_MARGIN * level / FLOOR_REL)
+    :data:`ROUNDING_MARGIN` times ``d_final``, the distance where it ended (the samples just above that level are bent
+    by the rounding of F: with the floor at twice it, gd's rate on ``F = (y + x, -x + (1 - 1/(1 + y))/2)`` at h = 0.3
+    read 0.703 for the linearisation's 0.8276)."""
+    return max(zn, ROUNDING_MARGIN * d_final / FLOOR_REL)

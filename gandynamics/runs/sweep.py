@@ -242,34 +242,32 @@ MAX_ROUNDING_TESTS = 5000
 
 def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, final, ZSTAR, missing, reading,
                                  evals) -> None:
-    """The rows read "bounded, not converging" that stand within the rounding of F from their z* at the end
-    (:func:`~gandynamics.runs.ratefit.at_rounding_of_F`: over the last half within ``FLOOR_REL max(|z*|, |z_0 -
-    z*|)`` of it, F there as small as that allows): run again (the same steps, bitwise) and read with their rounding
-    floor where they stand (:func:`~gandynamics.runs.ratefit.rounding_floor_norm`); the readings that are then
-    "converging" put in place in ``reading`` (at most :data:`MAX_ROUNDING_TESTS` rows tested).  A new user's game
-    with ``y - log(1 + y)`` in a loss: 11 rows of 25 stood 4e-17 to 1.3e-16 from z* = 0 and read "bounded"."""
+    """The rows read "bounded, not converging" that ended within the rounding of F from their z*
+    (:func:`~gandynamics.runs.ratefit.at_rounding_of_F`, as ``simulate`` tests a run): run again (the same steps,
+    bitwise) and read with their rounding floor where they ended (:func:`~gandynamics.runs.ratefit.
+    rounding_floor_norm`); the readings that are then "converging" put in place in ``reading`` (at most
+    :data:`MAX_ROUNDING_TESTS` rows tested).  A new user's game with ``y - log(1 + y)`` in a loss: 11 rows of 25
+    ended 4e-17 to 1.3e-16 from z* = 0 and read "bounded"."""
     rows = np.flatnonzero(reading.code == BOUNDED)
     if missing is not None:
         rows = rows[~missing[rows]]
     if rows.size == 0:
         return
     zn = row_norms(ZSTAR[rows])
-    top = np.maximum(zn, row_norms(plan.Z0[rows] - ZSTAR[rows]))
-    level = reading.tail_max[rows]
-    rows = rows[(level > 0.0) & (level <= FLOOR_REL * top)][:MAX_ROUNDING_TESTS]
-    if rows.size == 0:
-        return
-    zn = row_norms(ZSTAR[rows])
-    top = np.maximum(zn, row_norms(plan.Z0[rows] - ZSTAR[rows]))
-    ok = np.array([at_rounding_of_F(field, plan.P[r], final[r], float(reading.tail_max[r]), float(t), float(z))
-                   for r, t, z in zip(rows, top, zn)], dtype=bool)
-    rows, zn = rows[ok], zn[ok]
+    d0 = row_norms(plan.Z0[rows] - ZSTAR[rows])
+    df = row_norms(final[rows] - ZSTAR[rows])
+    near = (df > 0.0) & (df <= FLOOR_REL * np.maximum(zn, d0))
+    rows, zn, d0, df = rows[near][:MAX_ROUNDING_TESTS], zn[near][:MAX_ROUNDING_TESTS], d0[near][:MAX_ROUNDING_TESTS], \
+        df[near][:MAX_ROUNDING_TESTS]
+    ok = np.array([at_rounding_of_F(field, plan.P[r], final[r], float(f), float(s), float(z))
+                   for r, f, s, z in zip(rows, df, d0, zn)], dtype=bool)
+    rows, zn, df = rows[ok], zn[ok], df[ok]
     if rows.size == 0:
         return
     sub = dataclasses.replace(plan, method_index=plan.method_index[rows], Z0=plan.Z0[rows], P=plan.P[rows],
                               H=plan.H[rows], BETA=plan.BETA[rows], ZSTAR=ZSTAR[rows])
     out = alloc(sub, len(rows), dist=False)
-    floors = np.array([rounding_floor_norm(float(reading.tail_max[r]), float(z)) for r, z in zip(rows, zn)])
+    floors = np.array([rounding_floor_norm(float(f), float(z)) for f, z in zip(df, zn)])
     again, then, _ = row_reader(rec_idx, K, out["divat"], floors,
                                 poly_max if np.ndim(poly_max) == 0 else poly_max[rows])
     _, done, _ = _execute(sub, progress=False, evals=evals, out=out, then=then)

@@ -339,9 +339,10 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # (a decay like k^p, converging or bounded, has no rate per step: its exponent is the reading's "algebraic", the
     # sweep's table's column of the same name; describe says it)
     if reading.verdict[0] == BOUNDED_LABEL and div < 0 and missing is None:
-        tail = row_norms(res["rec"][0][(rec >= 0.75 * K) & (rec <= K)] - zref[0])
-        again = _read_at_rounding_of_F(field, p, res["final"][0], tail, rec[at], res["dist"][:, at], life, div,
-                                       res["reason"][:1], poly_cap(m, field, o), float(np.linalg.norm(zref[0])))
+        zf = res["final"][0]
+        again = _read_at_rounding_of_F(field, p, zf, norm(zf - zref[0]), norm(z - zref[0]), rec[at],
+                                       res["dist"][:, at], life, div, res["reason"][:1], poly_cap(m, field, o),
+                                       float(np.linalg.norm(zref[0])))
         if again is not None:
             reading, level = again
             rate = float(reading.rate[0])
@@ -383,13 +384,13 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                                             start=z.tolist()))
 
 
-def _read_at_rounding_of_F(field, p, zf, tail, idx, dist, life, div, reason, cap, zn: float):
+def _read_at_rounding_of_F(field, p, zf, d_final: float, d_start: float, idx, dist, life, div, reason, cap,
+                           zn: float):
     """The reading of a run that ended within the rounding of F from ``z*`` (:func:`~gandynamics.runs.ratefit.
-    at_rounding_of_F`, ``tail`` its distances over the last quarter) with its rounding floor where it stands:
-    ``(reading, level)`` when that reading is "converging", else None."""
-    level = float(np.max(tail)) if tail.size else math.nan
-    top = float(np.nanmax(dist)) if np.any(np.isfinite(dist)) else math.nan
-    if not at_rounding_of_F(field, p, zf, level, top, zn):
+    at_rounding_of_F`) with its rounding floor where it ended: ``(reading, d_final)`` when that reading is
+    "converging", else None.  The sweep's rows are read so too (:mod:`gandynamics.runs.sweep`), from the same
+    numbers: the final state, its distance and the start's."""
+    if not at_rounding_of_F(field, p, zf, d_final, d_start, zn):
         return None
-    again = read(idx, dist, [life], [div], [rounding_floor_norm(level, zn)], reason, cap)
-    return (again, level) if again.verdict[0] == VERDICTS[CONVERGING] else None
+    again = read(idx, dist, [life], [div], [rounding_floor_norm(d_final, zn)], reason, cap)
+    return (again, d_final) if again.verdict[0] == VERDICTS[CONVERGING] else None
