@@ -22,10 +22,10 @@ x, y = sp.symbols("x y", real=True)
 
 #: g(y) with g(0) = 0 and g'(0) > 0, computed with a cancellation near 0: the computed F is exactly 0, or drifts, within
 #: ~1e-16 of z*, and every run below stands there (``sqrt(1 + 2y) - 1`` is not among them: its runs go on falling at
-#: the rate of the computed map, not the linearisation's -- a cancellation the reading cannot see)
+#: the rate of the computed map, not the linearisation's -- a cancellation the reading cannot see; ``exp(y) - 1`` is
+#: not either: F computes it as expm1, test below)
 CANCELLING = {
     "1 - 1/(1+y)": 1 - 1 / (1 + y),
-    "exp(y) - 1": sp.exp(y) - 1,
     "tanh(y+1) - tanh(1)": sp.tanh(y + 1) - sp.tanh(1),
     "cosh(y) - 1 + y": sp.cosh(y) - 1 + y,
 }
@@ -119,3 +119,17 @@ def test_simulate_and_sweep_read_each_such_run_alike_and_name_where_it_ended():
             assert t.reading["still_at"] == pytest.approx(float(t.distance[-1]), rel=1e-12)
             assert f"it stands {t.distance[-1]:.2g} from z*" in describe({**t.reading, "verdict": t.verdict})
     assert "converging" in seen
+
+
+@pytest.mark.parametrize("c", [0.5, 1.0, -0.25])
+def test_an_exponential_minus_one_made_by_the_derivative_is_computed_as_expm1(c):
+    """A loss ``c (e^y - y)`` has no cancellation; its derivative ``c (e^y - 1)`` does, and the losses' rewrite to
+    expm1 (docs/math/stable_rewrites.md) had run on the losses only: the computed F was 0 within 1e-16 of y = 0 and
+    gd's runs stopped at 3e-17.  F is rewritten too: the run goes on to far below that, at the linearisation's rate
+    (numpy's spectral radius of I - h DF(0))."""
+    fld = VectorField(_game(1.0, c, sp.exp(y) - 1))
+    assert fld.F[1].has(gd.losses.expm1) and not any(t.has(sp.exp) and t.is_Add for t in fld.F[1].args)
+    exact = _gd_rate(1.0, c, 1.0, 0.3)
+    t = gd.simulate(fld, "gd", (0.3, 0.2), 600, 0.3)
+    assert t.verdict == "converging" and float(t.distance[-1]) < 1e-20  # (the stall was at ~3e-17)
+    assert abs(t.rate / exact - 1) < 1e-3, (t.rate, exact)
