@@ -183,7 +183,7 @@ def drop_transient_algebraic(reading: RunReading, rows, field, methods, zstars, 
 #: the rounding floor of a run that stands where F's rounding holds it (:func:`rounding_floor_norm`): this many times
 #: the distance where it stands; there F's rounding error is about that distance times ||DF||, and a sample at this
 #: many times it is bent by about 1/ROUNDING_MARGIN of its step
-ROUNDING_MARGIN = 1024.0
+ROUNDING_MARGIN = 2.0 ** 20
 
 
 def at_rounding_of_F(field, p, zf, d_final: float, d_start: float, zn: float) -> bool:
