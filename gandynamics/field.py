@@ -238,8 +238,8 @@ class VectorField:
                           + [self._diff.diff(game.loss_d, q) for q in game.psi])
             for reg, gamma in self._pending:
                 F = reg.transform(F, self.z, gamma)
-            if F.has(sp.exp):  # e^u - 1 made by the derivatives: expm1 (losses.use_expm1; stable_rewrites.md)
-                F = sp.Matrix(len(F), 1, use_expm1(list(F)))
+            # e^u - 1 and 1 - 1/(1 + u) made by the derivatives: expm1, u/(1 + u) (losses.use_expm1; stable_rewrites.md)
+            F = sp.Matrix(len(F), 1, use_expm1(list(F)))
             codegen.check_printable(F, f"game {self.name!r}: the field F (the gradient of the losses)")
         return F
 

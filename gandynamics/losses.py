@@ -779,8 +779,8 @@ def stabilize(expr: sp.Expr) -> sp.Expr:
 
 def use_expm1(exprs, memo: dict | None = None) -> list:
     """:func:`_use_expm1` on each of ``exprs`` with one memo (shared subexpressions rewritten once): the field F,
-    whose derivatives make such pairs where the losses had none (``d/dy (e^y - y) = e^y - 1``: the computed F was 0
-    within 1e-16 of ``y = 0``, and a run stopped there)."""
+    whose derivatives make such pairs where the losses had none (``d/dy (e^y - y) = e^y - 1``, ``d/dy (y - log(1 +
+    y)) = 1 - 1/(1 + y)``: the computed F was 0 within 1e-16 of ``y = 0``, and a run stopped there)."""
     memo = {} if memo is None else memo
     return [_use_expm1(e, memo) for e in exprs]
 
@@ -807,7 +807,9 @@ def _use_expm1(expr, memo: dict | None = None):
 
 
 def _expm1_pair(e):
-    """One sum of :func:`_use_expm1`."""
+    """One sum of :func:`_use_expm1`: ``c e^u - c -> c expm1(u)``, else ``k + c/(a0 + u) -> k u/(a0 + u)`` where
+    ``c = -k a0`` (``1/2 - 1/(2 (1 + y))``, the derivative of ``(y - log(1 + y))/2``, is 0 for ``|y| < 1.1e-16``; ``y/(2
+    (1 + y))`` keeps its relative accuracy)."""
     k = next((t for t in e.args if t.is_Number), None)
     if k is None or k == 0:
         return e
@@ -816,6 +818,14 @@ def _expm1_pair(e):
         if f.func is sp.exp and c == -k:
             rest = [a for a in e.args if a is not t and a is not k]
             return sp.Add(c * expm1(f.args[0]), *rest)
+    for t in e.args:
+        c, f = t.as_coeff_Mul()
+        if f.is_Pow and f.exp == -1 and f.base.is_Add:
+            a0 = next((a for a in f.base.args if a.is_Number), None)
+            if a0 is not None and a0 != 0 and c == -k * a0:
+                u = f.base - a0  # (the rest of the denominator: exact, no rounding)
+                rest = [a for a in e.args if a is not t and a is not k]
+                return sp.Add(k * u / f.base, *rest)
     return e
 
 

@@ -22,12 +22,12 @@ x, y = sp.symbols("x y", real=True)
 
 #: g(y) with g(0) = 0 and g'(0) > 0, computed with a cancellation near 0: the computed F is exactly 0, or drifts, within
 #: ~1e-16 of z*, and every run below stands there (``sqrt(1 + 2y) - 1`` is not among them: its runs go on falling at
-#: the rate of the computed map, not the linearisation's -- a cancellation the reading cannot see; ``exp(y) - 1`` is
-#: not either: F computes it as expm1, test below)
+#: the rate of the computed map, not the linearisation's -- a cancellation the reading cannot see; ``exp(y) - 1`` and
+#: ``1 - 1/(1 + y)`` are not either: F computes them as expm1(y) and y/(1 + y), tests below)
 CANCELLING = {
-    "1 - 1/(1+y)": 1 - 1 / (1 + y),
     "tanh(y+1) - tanh(1)": sp.tanh(y + 1) - sp.tanh(1),
     "cosh(y) - 1 + y": sp.cosh(y) - 1 + y,
+    "sin(y+1) - sin(1)": sp.sin(y + 1) - sp.sin(1),
 }
 
 
@@ -90,7 +90,7 @@ def test_a_run_that_stands_still_far_from_zstar_is_still_not_converging():
     """The control: a stationary point other than z* (F = (y + x (x - 1), -x)... a second zero at distance 1) keeps
     its reading: at_rounding_of_F asks for the run's end within FLOOR_REL of its scale from z*."""
     from gandynamics.runs.ratefit import at_rounding_of_F
-    fld = VectorField(_game(1.0, 0.5, CANCELLING["1 - 1/(1+y)"]))
+    fld = VectorField(_game(1.0, 0.5, CANCELLING["tanh(y+1) - tanh(1)"]))
     p = np.zeros(0)
     assert not at_rounding_of_F(fld, p, np.array([1e-3, 0.0]), 1e-3, 0.36, 0.0)  # 1e-3 of 0.36 is not rounding
     assert at_rounding_of_F(fld, p, np.array([1e-17, -1e-17]), 1.5e-17, 0.36, 0.0)
@@ -105,20 +105,22 @@ def test_simulate_and_sweep_read_each_such_run_alike_and_name_where_it_ended():
     description names the final distance."""
     from gandynamics.verdict import describe
     x_, y_, a = sp.symbols("x y a", real=True)
+    # (F_y = -x + (tanh(y + 1) - tanh(1))/2: zero to rounding within ~1e-16 of y = 0)
     g = gd.Game(theta=[x_], psi=[y_], loss_g=x_ * y_ + a * x_ ** 2 / 2 + x_ ** 4 / 4,
-                loss_d=-x_ * y_ + (y_ - sp.log(1 + y_)) / 2, hyper={a: 1.0}, equilibrium=(0, 0))
+                loss_d=-x_ * y_ + (sp.log(sp.cosh(y_ + 1)) - sp.tanh(1) * y_) / 2, hyper={a: 1.0}, equilibrium=(0, 0))
     fld = VectorField(g)
     r = gd.sweep(fld, "gd", inits=[(0.3, 0.2)], grid={"a": [0.0, 0.5, 1.0], "step": [0.1, 0.3]}, steps=2000,
                  progress=False)
-    seen = set()
+    seen, still = set(), 0
     for av, h, v in zip(r["a"], r["step"], r["verdict"]):
         t = gd.simulate(fld, "gd", (0.3, 0.2), 2000, float(h), params={"a": float(av)})
         assert t.verdict == v, (av, h, t.verdict, v)
         seen.add(v)
         if "still_at" in t.reading:
+            still += 1
             assert t.reading["still_at"] == pytest.approx(float(t.distance[-1]), rel=1e-12)
             assert f"it stands {t.distance[-1]:.2g} from z*" in describe({**t.reading, "verdict": t.verdict})
-    assert "converging" in seen
+    assert "converging" in seen and still >= 2
 
 
 @pytest.mark.parametrize("c", [0.5, 1.0, -0.25])
@@ -133,3 +135,21 @@ def test_an_exponential_minus_one_made_by_the_derivative_is_computed_as_expm1(c)
     t = gd.simulate(fld, "gd", (0.3, 0.2), 600, 0.3)
     assert t.verdict == "converging" and float(t.distance[-1]) < 1e-20  # (the stall was at ~3e-17)
     assert abs(t.rate / exact - 1) < 1e-3, (t.rate, exact)
+
+
+@pytest.mark.parametrize("k, a0", [(0.5, 1.0), (1.0, 2.0), (-0.25, 1.0), (2.0, 0.5)])
+def test_a_constant_less_its_reciprocal_made_by_the_derivative_is_computed_without_cancelling(k, a0):
+    """``d/dy k (y - a0 log(a0 + y))`` is ``k - k a0/(a0 + y)``: computed as it stands, 0 within ~1e-16 of y = 0 (the
+    new user's game with ``(y - log(1 + y))/2``: F had absolute accuracy 1e-16 and runs stopped at 2.7e-17).  F holds
+    ``k y/(a0 + y)``: its value keeps its relative accuracy (against the exact value at y = 1e-17, 1e-13) and a run
+    converges far below 1e-16 at the linearisation's rate (numpy's spectral radius of I - h DF(0))."""
+    g = 1 - a0 / (a0 + y)  # (its integral y - a0 log(a0 + y); slope 1/a0 at 0)
+    fld = VectorField(_game(1.0, k, g))
+    p = np.zeros(0)
+    for yy in (1e-17, 1e-13, 1e-6):
+        exact = k * yy / (a0 + yy)
+        assert fld.eval_F(np.array([0.0, yy]), p)[1] == pytest.approx(exact, rel=1e-14)
+    rho = _gd_rate(1.0, k, 1.0 / a0, 0.3)
+    t = gd.simulate(fld, "gd", (0.3, 0.2), 800, 0.3)
+    assert t.verdict == "converging" and float(t.distance[-1]) < 1e-20
+    assert abs(t.rate / rho - 1) < 1e-3, (t.rate, rho)

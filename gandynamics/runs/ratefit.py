@@ -192,7 +192,7 @@ def at_rounding_of_F(field, p, zf, d_final: float, d_start: float, zn: float) ->
     ``z* != 0``; ``zn = |z*|``, ``d_start`` the start's distance), and at ``zf`` ``|F| <= ||DF||_2`` times that floor
     (what the linearisation allows there) with F passing the zero test of :func:`gandynamics.equilibrium.zero_test` (a
     jump of F near ``z*`` does not).  Where F's terms are large beside F, the computed F vanishes or drifts before the
-    state reaches ``z*`` (``1 - 1/(1 + y)`` is 0 for ``|y| < 1.1e-16``) and the run stands there; about ``z* = 0``
+    state reaches ``z*`` (``tanh(1 + y) - tanh(1)`` is 0 for ``|y| < 1e-16``) and the run stands there; about ``z* = 0``
     the reading's floor is :data:`RECORD_FLOOR` only, and such a run, 2.7e-17 from ``z*``, read "bounded, not
     converging" (a new user's game with ``y - log(1 + y)`` in a loss).  Such a run is read again with
     :func:`rounding_floor_norm` in place of ``|z*|``: ``simulate`` and ``sweep`` alike, from the final state and the
@@ -212,6 +212,7 @@ def at_rounding_of_F(field, p, zf, d_final: float, d_start: float, zn: float) ->
 def rounding_floor_norm(d_final: float, zn: float) -> float:
     """The ``|z*|`` to read a run of :func:`at_rounding_of_F` with: its rounding floor ``FLOOR_REL |z*|`` then
     :data:`ROUNDING_MARGIN` times ``d_final``, the distance where it ended (the samples just above that level are bent
-    by the rounding of F: with the floor at twice it, gd's rate on ``F = (y + x, -x + (1 - 1/(1 + y))/2)`` at h = 0.3
+    by the rounding of F: with the floor at twice it, gd's rate on ``F = (y + x, -x + (1 - 1/(1 + y))/2)`` (as F was
+    computed before it became ``y/(2 (1 + y))``) at h = 0.3
     read 0.703 for the linearisation's 0.8276)."""
     return max(zn, ROUNDING_MARGIN * d_final / FLOOR_REL)
