@@ -653,7 +653,8 @@ def test_the_cli_says_what_the_orbit_does_in_one_line(capsys):
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in err
     assert re.match(r"^gandynamics: error: the orbit from \(0.5, 0.3, 0.1, 0.2\) spirals into the equilibrium "
-                    r"\(0, 0, 0, 0\) \(its distance falls by a factor \S+ per period guess 12, .*\): no stable cycle near "
+                    r"\(0, 0, 0, 0\) \(its distance falls by a factor \S+ per period guess 12( on average)?, .*\): no stable "
+                    r"cycle near "
                     r"this point, and shooting found no unstable one \(ran its period off to .*\); start elsewhere .*"
                     r"`gandynamics cycle --from-hopf`", lines[0]), lines[0]
     with pytest.raises(SystemExit):
@@ -806,3 +807,28 @@ def test_a_branch_that_ends_early_says_where_and_why(capsys, tmp_path):
     first = cycle_from_hopf(fld, "a", -0.5, -0.7)
     br = continue_cycle(fld, "a", [-0.86, -1.02, -1.18, -1.34, -1.5], first)
     assert len(br) == 4 and br.ended_at == -1.34 and "converges to the equilibrium" in br.reason
+
+
+@pytest.mark.parametrize("rate, w", [(-0.3, 1.0), (-0.05, 0.3), (-1.0, 3.0)])
+def test_the_factor_of_an_orbit_that_came_to_rest_is_its_average_fall(rate, w):
+    """A new user's message: "its distance falls by a factor 1.000015 per period guess 21.7, from 0.0618 to 6.93e-10"
+    (the factor taken over the last windows, where the orbit sat at rest near an equilibrium off the origin: a factor
+    of 1 said to fall).  Linear foci about (-0.7, -0.6), where the orbit comes to rest at the integration's accuracy:
+    the factor said is below 1 and is the closed form e^(rate T0) (its log to 15 %), and it agrees with the fall it
+    is printed beside."""
+    x, y = sp.symbols("x y", real=True)
+    M = np.array([[rate, -w], [w, rate]]) @ np.array([[1.0, 0.5], [0.0, 1.0]])
+    M = M @ np.linalg.inv(np.array([[1.0, 0.5], [0.0, 1.0]]))
+    u, v = x + 0.7, y + 0.6
+    vx, vy = M[0, 0] * u + M[0, 1] * v, M[1, 0] * u + M[1, 1] * v
+    fld = VectorField(Game(theta=[x], psi=[y], loss_g=-sp.integrate(vx, x), loss_d=-sp.integrate(vy, y),
+                           equilibrium=(-0.7, -0.6), name="shifted-focus"))
+    T0 = 2 * math.pi / w
+    msg = _no_cycle_error(fld, [-0.6, -0.55], T0, {}, 100_000)
+    m = re.search(r"falls by a factor (\S+) per period guess (\S+?)( on average)?, from (\S+) to (\S+) by t = (\S+?)\)", msg)
+    assert m, msg
+    q, T, a, b, t = (float(m.group(i)) for i in (1, 2, 4, 5, 6))
+    assert 0 < q < 1, msg
+    assert math.log(q) == pytest.approx(rate * T0, rel=0.15), msg
+    if m.group(3):
+        assert math.log(q) == pytest.approx(math.log(b / a) * T / t, rel=0.05)
