@@ -250,6 +250,8 @@ def load_user_game(spec: str, params: dict | None = None):
     if ":" not in spec:
         raise GandynamicsError(f"--game must be FILE.py:FACTORY, got {spec!r}")
     file, _, name = spec.rpartition(":")
+    if not file.strip():  # (Path("") is the working folder: "'' is a directory, not a file")
+        raise GandynamicsError(f"--game must be FILE.py:FACTORY, got {spec!r} (no file name before the colon)")
     path = Path(file).expanduser().resolve()
     if not path.is_file():
         raise GandynamicsError(f"--game: {file!r} is a directory, not a file" if path.is_dir() else
@@ -263,7 +265,7 @@ def load_user_game(spec: str, params: dict | None = None):
         mspec = importlib.util.spec_from_file_location(modname, path)
         module = importlib.util.module_from_spec(mspec)
         sys.modules[modname] = module
-        with _no_process_exit(), _prints_to_stderr():
+        with _no_process_exit(), _prints_to_stderr(), _folder_importable(path):
             mspec.loader.exec_module(module)
     except BaseException as exc:  # report the user's line, not ours
         sys.modules.pop(modname, None)
@@ -300,7 +302,7 @@ def load_user_game(spec: str, params: dict | None = None):
         raise GandynamicsError(f"{file}:{name} needs {', '.join(missing)}: give "
                                + " ".join(f"--param {k}=VALUE" for k in missing))
     try:
-        with _no_process_exit(), _prints_to_stderr():
+        with _no_process_exit(), _prints_to_stderr(), _folder_importable(path):
             game = factory(**kwargs)
     except BaseException as exc:
         raise _user_error(exc, path, file, within=name) from None
@@ -312,6 +314,22 @@ def load_user_game(spec: str, params: dict | None = None):
     game = with_origin(_named(game, name), f"{file}:{name}", {**defaults, **kwargs}, **_file_record(path))
     rest = {k: v for k, v in params.items() if k not in kwargs}
     return game, rest
+
+
+@contextlib.contextmanager
+def _folder_importable(path: Path):
+    """The game file's own folder first on ``sys.path`` while the file runs (and its factory), as ``python FILE.py``
+    has it: a game file importing a helper module beside it failed under the ``gandynamics`` command and worked
+    under ``python -m gandynamics`` from that folder (a new user).  Taken off again afterwards."""
+    folder = str(path.parent)
+    sys.path.insert(0, folder)
+    try:
+        yield
+    finally:
+        try:
+            sys.path.remove(folder)  # (the first occurrence: the one put there)
+        except ValueError:
+            pass
 
 
 def _file_record(path: Path) -> dict:

@@ -456,3 +456,35 @@ def test_a_factorys_game_errors_name_the_factory_not_a_default_name(tmp_path, ca
         import sympy as sp
         x, y, c = sp.symbols("x y c")
         eval(named, {"Game": Game, "sp": sp, "x": x, "y": y, "c": c})
+
+
+@pytest.mark.parametrize("where", ["same", "parent", "elsewhere"])
+def test_a_game_file_imports_a_helper_module_beside_it(tmp_path, monkeypatch, capsys, where):
+    """A new user split a game into two files (``from helper import coupling``): the ``gandynamics`` command said
+    "No module named 'helper'" while ``python -m gandynamics`` run in that folder worked.  The file's own folder is on
+    sys.path while it runs, as for ``python FILE.py``, from any working folder, and is taken off afterwards."""
+    import sys
+    from gandynamics.cli import main
+    folder = tmp_path / "sub dir"
+    folder.mkdir()
+    (folder / f"helper_{where}.py").write_text("def coupling(x, y):\n    return x * y\n")
+    (folder / "uses.py").write_text(f"import sympy as sp\nimport gandynamics as gd\nfrom helper_{where} import coupling\n"
+                                    "x, y = sp.symbols('x y', real=True)\n"
+                                    "game = gd.Game(theta=[x], psi=[y], loss_g=coupling(x, y) + x**2/2, "
+                                    "loss_d=-coupling(x, y) + y**2/2, equilibrium=(0, 0))\n")
+    run_in = {"same": folder, "parent": tmp_path, "elsewhere": tmp_path.parent}[where]
+    monkeypatch.chdir(run_in)
+    path = str((folder / "uses.py").relative_to(run_in)) if where != "elsewhere" else str(folder / "uses.py")
+    before = list(sys.path)
+    assert main(["analyze", "--game", f"{path}:game"]) == 0
+    assert "locally asymptotically stable" in capsys.readouterr().out
+    assert sys.path == before
+    sys.modules.pop(f"helper_{where}", None)
+
+
+@pytest.mark.parametrize("spec, words", [(":game", "no file name before the colon"), (" :game", "no file name")])
+def test_a_game_spec_without_a_file_name_says_so(capsys, spec, words):
+    from gandynamics.cli import main
+    assert main(["analyze", "--game", spec]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and "directory" not in err

@@ -73,7 +73,8 @@ def add_game_arguments(p: argparse.ArgumentParser) -> None:
                    help="a user-defined game: a Python file and FACTORY, a public name the file defines (not an "
                         "import) for a Game or GAN (every --param is then a hyperparameter), or for a callable that "
                         "returns one (its keyword parameters are --param values too): a function or lambda, a "
-                        "functools.partial or functools.cache function, a callable instance, a Game or GAN subclass")
+                        "functools.partial or functools.cache function, a callable instance, a Game or GAN subclass. "
+                        "The file runs as `python FILE.py` would: modules in its folder can be imported")
     from ..losses import LOSSES
     p.add_argument("--loss", metavar="NAME",
                    help="GAN loss (GAN games only; default: the game's own): "
