@@ -501,3 +501,33 @@ def test_a_certified_end_at_zero_is_explained_where_brackets_print(capsys):
         assert "note: mu's lower end -1e-323: zero up to outward rounding" in out, argv
         assert "1 boxes" not in out
         assert "mu's upper end" not in out  # (an exact 0 needs no note)
+
+
+def test_portrait_windows_are_offsets_from_the_equilibrium_and_its_note_says_so(capsys, tmp_path):
+    """A new user typed --ylim 1,3 for y in [1, 3] on a game whose equilibrium is (0, 2) and got y in [3, 5]: the
+    window is given as offsets from z* (the help says so now), and the note's suggestion says it is in offsets.
+    The bilinear game shifted to z* = (1, 2): gd spirals out (closed form |I - h J|^k with numpy); the absolute window
+    printed is z* plus the offsets typed, and the suggested offsets, added to z*, hold every state."""
+    h, K = 0.1, 300
+    src = tmp_path / "shifted.py"
+    src.write_text("import sympy as sp, gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+                   "game = gd.Game(theta=[x], psi=[y], loss_g=(x - 1)*(y - 2), loss_d=-(x - 1)*(y - 2), "
+                   "equilibrium=(1, 2))\n")
+    M = np.eye(2) - h * np.array([[0.0, 1.0], [-1.0, 0.0]])
+    z0 = np.array([2.0, 2.5])
+    states = np.array([np.array([1.0, 2.0]) + np.linalg.matrix_power(M, k) @ (z0 - [1.0, 2.0]) for k in range(K + 1)])
+    code, out, err = run(capsys, "portrait", "--game", f"{src}:game", "--methods", "gd", "--init", "2,2.5", "--step",
+                         str(h), "--steps", str(K), "--xlim", "-1,1", "--ylim", "-1,1", "--out", str(tmp_path / "p.png"))
+    assert code == 0, err
+    note = next(line for line in out.splitlines() if line.startswith("note:"))
+    assert "x in [0, 2], y in [1, 3]" in note and "(offsets from z*)" in note, note
+    xl, yl = ([float(v) for v in s_.split(",")] for s_ in re.findall(r"--[xy]lim=(\S+)", note))
+    assert 1 + xl[0] < states[:, 0].min() and states[:, 0].max() < 1 + xl[1]
+    assert 2 + yl[0] < states[:, 1].min() and states[:, 1].max() < 2 + yl[1]
+    code, out, err = run(capsys, "portrait", "--game", f"{src}:game", "--methods", "gd", "--init", "2,2.5", "--step",
+                         str(h), "--steps", str(K), "--xlim", f"{xl[0]},{xl[1]}", "--ylim", f"{yl[0]},{yl[1]}",
+                         "--out", str(tmp_path / "q.png"))
+    assert code == 0 and "note:" not in out
+    with pytest.raises(SystemExit):
+        run(capsys, "portrait", "--help")
+    assert "offsets from the equilibrium" in " ".join(capsys.readouterr().out.split())

@@ -37,8 +37,11 @@ def add_parser(sub):
     p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane (default: the first generator and the first "
                         "discriminator parameter)")
     window = f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}"
-    p.add_argument("--xlim", default=window, metavar="LO,HI", help=f"x range (default {window}; around the equilibrium)")
-    p.add_argument("--ylim", default=window, metavar="LO,HI", help=f"y range (default {window}; around the equilibrium)")
+    p.add_argument("--xlim", default=window, metavar="LO,HI",
+                   help=f"the window's x range as offsets from the equilibrium z* (default {window}): x from z*_x + LO "
+                        "to z*_x + HI (--init is a point, not an offset)")
+    p.add_argument("--ylim", default=window, metavar="LO,HI",
+                   help=f"the window's y range as offsets from the equilibrium z* (default {window}), as --xlim")
     p.add_argument("--arrows", action="store_true", help="draw a quiver instead of streamlines")
     p.add_argument("--nullclines", action="store_true", help="draw the nullclines")
     p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v|")
@@ -174,7 +177,8 @@ def run(args) -> int:
             wide = not np.isfinite(width) or width > 1e4 * max(xlim[1] - xlim[0], ylim[1] - ylim[0])
             # (to 15 digits: a window far from 0, 1234560 to 1234582, printed to 6 was 1.23458e+06, short of the run)
             hint = ("--xlim/--ylim widen the window" if wide else
-                    f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} would hold all of it")
+                    f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} (offsets from z*) would "
+                    "hold all of it")
             drawn = ("no state of it is inside" if rows.size == int(fin.sum()) else "it is drawn cut at the edge")
             print(f"note: {lab} leaves the window {names[0]} in [{xlim[0]:zg}, {xlim[1]:zg}], {names[1]} in "
                   f"[{ylim[0]:zg}, {ylim[1]:zg}] {where}: {drawn}; {hint}")
