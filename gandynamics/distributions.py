@@ -501,7 +501,9 @@ class Uniform(Distribution):
                                    [(b - a) / 2 for a, b in zip(lo, hi)], lambda k: 0 if k % 2 else sp.Rational(1, k + 1))
 
     def conditions(self):
-        return [(sp.sympify(b) - sp.sympify(a), True, f"high - low of Uniform({self.low}, {self.high})")
+        # (the difference written out: "w (high - low of Uniform(-w, w))" read as if w were high - low, which is 2*w)
+        return [(sp.sympify(b) - sp.sympify(a), True, f"high - low = {sp.sympify(b) - sp.sympify(a)} of "
+                 f"Uniform({self.low}, {self.high})")
                 for a, b in zip(_as_point(self.low), _as_point(self.high)) if _symbolic(a) or _symbolic(b)]
 
 

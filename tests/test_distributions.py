@@ -764,3 +764,18 @@ def test_a_generator_that_raises_is_one_line_in_the_command_line(tmp_path, capsy
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and err.startswith("gandynamics: error: the generator G of Pushforward raised "
                                                    "ValueError: my generator is broken")
+
+
+@pytest.mark.parametrize("low, high, bad", [("-w", "w", 0.0), ("0", "3*w", -1.0), ("w - 1", "2*w + 1", -2.5)])
+def test_a_uniform_refusal_writes_the_difference_it_needs_positive(low, high, bad):
+    """A new user's Uniform(-w, w) at w = 0: "hyperparameter w (high - low of Uniform(-w, w)) must be > 0" read as if
+    w were high - low (it is 2 w).  The refusal writes the difference out (sympy's high - low of the bounds given)."""
+    import sympy as sp
+    from gandynamics import GAN, VectorField
+    w, x, th, ps = sp.symbols("w x theta psi", real=True)
+    lo, hi = sp.sympify(low, locals={"w": w}), sp.sympify(high, locals={"w": w})
+    fld = VectorField(GAN(theta=[th], psi=[ps], x=[x], discriminator=ps * x, real=Uniform(lo, hi), fake=Atoms([th]),
+                          hyper={w: 1.0}, equilibrium=(0.0, 0.0)))
+    with pytest.raises(GandynamicsError) as e:
+        fld.param_vector({"w": bad})
+    assert f"high - low = {hi - lo} of Uniform({lo}, {hi})" in str(e.value)
