@@ -9,7 +9,7 @@ training operator, not the game, and is ignored here):
   ``grad_psi L_D = 0`` and each player's own Hessian ``H_G = d^2 L_G / d theta^2``,
   ``H_D = d^2 L_D / d psi^2`` positive definite (sufficient: True); a negative eigenvalue violates the
   necessary condition (False); positive semidefinite but singular is inconclusive (None);
-* **zero-sum** is decided symbolically: the game is zero-sum *up to each player's own regularizer terms*
+* **zero-sum** is decided symbolically: the game is zero-sum *up to terms in one player's own parameters* (a regularizer's, or the game's own)
   when ``d^2 (L_G + L_D) / d theta d psi = 0`` identically (then ``L_D = -L_G + r_G(theta) + r_D(psi)``
   and both players face the same strategic interaction as ``min_theta max_psi f`` with ``f`` having
   ``f_thth = d^2 L_G/d theta^2``, ``f_psps = -d^2 L_D/d psi^2``, ``f_thps = d^2 L_G/d theta d psi``);

@@ -69,7 +69,7 @@ def run(args) -> int:
         return 0
     print(game_lines(fld, hyper, f"   point ({', '.join(fld.names)}) = ({', '.join(f'{v:z.6g}' for v in c.point)})   "
                                  f"|F| = {c.residual:z.2g}"))
-    print(f"zero-sum (up to own regularizer terms): {'yes' if c.zero_sum else 'no'}")
+    print(f"zero-sum (up to terms in one player's own parameters): {'yes' if c.zero_sum else 'no'}")
     eg = ", ".join(f"{v:z.6g}" for v in c.hessians["eig_H_G"]) or "-"
     ed = ", ".join(f"{v:z.6g}" for v in c.hessians["eig_H_D"]) or "-"
     print(f"local Nash:                  {_b(c.local_nash)}   eig H_G = [{eg}], eig H_D = [{ed}]")
