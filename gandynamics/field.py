@@ -23,7 +23,7 @@ import sympy as sp
 from . import codegen, validate
 from ._jvp import JacobianOperator
 from .errors import GandynamicsError
-from .losses import use_expm1, vnorm
+from .losses import stabilize_all, vnorm
 from .regularizers import stage_regularizers
 from .symdiff import Differentiator
 
@@ -238,8 +238,9 @@ class VectorField:
                           + [self._diff.diff(game.loss_d, q) for q in game.psi])
             for reg, gamma in self._pending:
                 F = reg.transform(F, self.z, gamma)
-            # e^u - 1 and 1 - 1/(1 + u) made by the derivatives: expm1, u/(1 + u) (losses.use_expm1; stable_rewrites.md)
-            F = sp.Matrix(len(F), 1, use_expm1(list(F)))
+            # the stable forms of the losses again on F, whose derivatives make ratios of exponentials, e^u - 1 and
+            # 1 - 1/(1 + u) where the losses had none (losses.stabilize_all; docs/math/stable_rewrites.md)
+            F = sp.Matrix(len(F), 1, stabilize_all(list(F)))
             codegen.check_printable(F, f"game {self.name!r}: the field F (the gradient of the losses)")
         return F
 

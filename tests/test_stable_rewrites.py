@@ -353,3 +353,30 @@ def test_members_the_first_rewrites_broke_are_finite_and_real(T):
             assert abs(v.imag) < 1e-30 and got == pytest.approx(v.real, rel=1e-9, abs=1e-300), (T, z, got, v)
         tested += 1
     assert tested >= 3
+
+
+_T, _P = sp.symbols("theta psi", real=True)
+
+
+@pytest.mark.parametrize("term", [sp.atan(sp.exp(_T)), sp.sqrt(1 + sp.exp(_T)), sp.sqrt(1 + sp.exp(2 * _T)),
+                                  sp.log(1 + sp.exp(_T)) ** 2, sp.atan(sp.exp(-_T))])
+@pytest.mark.parametrize("t", [-800.0, -710.0, -30.0, 0.5, 30.0, 400.0, 710.0, 800.0])
+def test_the_field_of_a_stable_loss_is_stable_too(term, t):
+    """An adversarial reviewer: the losses were rewritten to stable forms but their derivatives were not, and F
+    was NaN or -inf where its exact value is finite (atan(e^t) has the derivative e^t / (1 + e^{2t}): inf/inf at t =
+    710; sqrt(1 + e^t): -inf for +1.8e86 in DF).  F is rewritten as the losses are.  Against mpmath at 60 digits on
+    sympy's own derivative of the loss: F and DF finite wherever the exact value is a finite double, and within
+    1e-12 relative (or 1e-300 absolute)."""
+    import mpmath
+    from gandynamics import Game, VectorField
+    fld = VectorField(Game([_T], [_P], term + _T * _P, _P ** 2 / 2 - _T * _P, equilibrium=(0.0, 0.0)))
+    z, p = np.array([t, 1.0]), np.zeros(0)
+    F, D = fld.eval_F(z, p), fld.eval_DF(z, p)
+    dF = sp.diff(term, _T) + _P
+    ddF = sp.diff(dF, _T)
+    with mpmath.workdps(60):
+        exact = [float(sp.N(e.subs({_T: sp.Float(t, 60), _P: 1}), 60)) for e in (dF, ddF)]
+    for got, want in ((F[0], exact[0]), (D[0, 0], exact[1])):
+        if math.isfinite(want):
+            assert math.isfinite(got), (term, t, got, want)
+            assert abs(got - want) <= 1e-12 * abs(want) + 1e-300, (term, t, got, want)
