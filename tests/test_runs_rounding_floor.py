@@ -153,3 +153,21 @@ def test_a_constant_less_its_reciprocal_made_by_the_derivative_is_computed_witho
     t = gd.simulate(fld, "gd", (0.3, 0.2), 800, 0.3)
     assert t.verdict == "converging" and float(t.distance[-1]) < 1e-20
     assert abs(t.rate / rho - 1) < 1e-3, (t.rate, rho)
+
+
+@pytest.mark.parametrize("a0, s", [(1.0, 2.0), (4.0, 1.0), (0.25, 0.5), (9.0, 3.0)])
+def test_a_square_root_less_its_value_at_zero_is_computed_without_cancelling(a0, s):
+    """``sqrt(a0 + s y) - sqrt(a0)`` was computed as it stands: 0 for tiny y, and gd's runs fell at the rate of that
+    computed map (0.5 for the linearisation's 0.707 with sqrt(1 + 2y) - 1), a misreading no floor can catch.  F holds
+    ``s y/(sqrt(a0 + s y) + sqrt(a0))``: exact to rounding near 0 (against the exact value), and the run's rate is
+    the spectral radius of I - h DF(0) (numpy)."""
+    g = (sp.sqrt(a0 + s * y) - sp.sqrt(a0)) * 2 * sp.sqrt(a0) / s  # (slope 1 at 0)
+    fld = VectorField(_game(1.0, 1.0, g))
+    for yy in (1e-17, 1e-12, 1e-5):
+        exact = float(sp.N((sp.sqrt(sp.Float(a0, 50) + s * sp.Float(yy, 50)) - sp.sqrt(sp.Float(a0, 50)))
+                           * 2 * sp.sqrt(a0) / s, 30))
+        assert fld.eval_F(np.array([0.0, yy]), np.zeros(0))[1] == pytest.approx(exact, rel=1e-13)
+    rho = _gd_rate(1.0, 1.0, 1.0, 0.5)
+    t = gd.simulate(fld, "gd", (0.3, 0.2), 300, 0.5)
+    assert t.verdict == "converging" and float(t.distance[-1]) < 1e-25
+    assert abs(t.rate / rho - 1) < 1e-3, (t.rate, rho)
