@@ -635,15 +635,21 @@ def describe(reading: dict, digits: int = 4) -> str:
             text += (f"; its envelope rose x{env:z.{digits}g}, at about {apart(rate, 1.0, digits)} per step: less than "
                      f"the x{GROW_FACTOR:zg} of 'growing' in this run (a longer run shows whether it levels off)")
         return text + ")"
+    text = v
     still = reading.get("still_at")  # (a run that stands where F's rounding holds it: runs.ratefit.at_rounding_of_F)
-    if v == VERDICTS[CONVERGING] and still is not None:
-        return (f"{v} (it stands {still:z.2g} from z*, where the computed F is zero to rounding: the floor of this run, "
-                "its rate fitted above it)")
     p = reading.get("algebraic")
-    if v == VERDICTS[CONVERGING] and p is not None and p == p:
-        return (f"{v} algebraically (|z_k - z*| ~ k^{p:z.{min(digits, 2)}g} over the last three quarters of this run: no "
+    if v == VERDICTS[CONVERGING] and still is not None:
+        text = (f"{v} (it stands {still:z.2g} from z*, where the computed F is zero to rounding: the floor of this run, "
+                "its rate fitted above it)")
+    elif v == VERDICTS[CONVERGING] and p is not None and p == p:
+        text = (f"{v} algebraically (|z_k - z*| ~ k^{p:z.{min(digits, 2)}g} over the last three quarters of this run: no "
                 "rate per step over it, the fitted one is the last half's average, which a longer run need not keep)")
-    return v
+    r = reading.get("limit_radius")  # (an adaptive method whose z* is unstable once its v has decayed)
+    if v == VERDICTS[CONVERGING] and r is not None:
+        text += (f"; in this run only: z* is not a stable fixed point of the update once its second-moment estimate "
+                 f"has decayed (v -> 0, steps h g / eps near z*: spectral radius {r:z.3g} there), so a longer run "
+                 "leaves z* again")
+    return text
 
 
 #: a converging run's decay is read as algebraic, ``|z_k - z*| ~ k^p`` (:func:`algebraic_exponent`), when the slopes

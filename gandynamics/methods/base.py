@@ -139,6 +139,11 @@ class Method:
     #: ``D(z) = DF(z)``; at a fixed point ``DG`` is :attr:`iteration_matrix` (period-k orbits of the map,
     #: :func:`gandynamics.analysis.cycles.map_cycle`)
     map: Callable | None = None
+    #: ``limit_matrix(A, hs, **opts) -> M``: for an adaptive method, the linearisation at ``z*`` of its update once
+    #: its second-moment estimate has decayed (``v -> 0``: steps ``h g / eps``), on its state (``z``, and Adam's ``m``),
+    #: ``A = DF(z*)``, ``hs`` the (n,) steps per coordinate.  A spectral radius above 1 makes ``z*`` an unstable fixed
+    #: point of the update in the long run, whatever a run shows first (:mod:`gandynamics.runs.trajectory`)
+    limit_matrix: Callable | None = None
     no_matrix: str = ""
     #: what a failed solve (``reason = "solve"``) means for this method, for the run's description
     solve_failure: str = ""

@@ -23,6 +23,13 @@ def kernel_step(z, f, a1, hs, pb, n, c0, c1, zero, nrt, USE_BOX, BOX, NW):
         _gk_project(z, BOX, zero, nrt, NW)
 
 
+def limit_matrix(A, hs, eps=1e-8, **opts):
+    """RMSprop's update linearised at ``z*`` once ``v`` has decayed (``v -> 0``): ``z <- z - (H/eps) A z``,
+    ``H = diag(hs)`` (see Adam's :func:`gandynamics.methods.adam.limit_matrix`)."""
+    import numpy as np
+    return np.eye(A.shape[0]) - np.diag(np.asarray(hs, float)) / eps @ A
+
+
 METHOD = Method(
     moves_by_hF=False, name="rmsprop", summary="RMSprop per player (torch.optim.RMSprop conventions)",
     formula="v <- alpha v + (1-alpha) g^2; z <- z - h g / (sqrt(v) + eps)",
@@ -30,4 +37,4 @@ METHOD = Method(
     rules=(Rule("rmsprop", "adaptive", kernel_step),),
     options=(Option("alpha", float, 0.99, "smoothing constant of the squared gradients", low=0.0, high=1.0, slot="c0"),
              Option("eps", float, 1e-8, "added to sqrt(v)", low=0.0, low_open=True, slot="c1")),
-    evaluations=lambda o: 1, no_matrix=no_matrix("v"))
+    evaluations=lambda o: 1, no_matrix=no_matrix("v"), limit_matrix=limit_matrix)

@@ -374,6 +374,10 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 hF, eps = max(hg, hd) * row["final_residual"], np.finfo(float).eps
                 if m.moves_by_hF and not row["final_zero"] and hF <= eps * scale < row["final_residual"]:
                     row["step_below_rounding"], row["state_size"] = hF, scale
+    if reading.verdict[0] == VERDICTS[CONVERGING] and m.limit_matrix is not None and missing is None:
+        r = _limit_radius(field, m, zref[0], p, hg, hd, o)
+        if r is not None:
+            row["limit_radius"] = r
     return Trajectory(states=states, times=ev, distance=dist, final=res["final"][0].copy(),
                       diverged=div >= 0, diverged_at=div if div >= 0 else None, reason=REASONS[int(res["reason"][0])],
                       rate=rate, rate_fit=RATE_FIT, method=m.name, step=(hg, hd), steps=K, params=pd,
@@ -394,3 +398,17 @@ def _read_at_rounding_of_F(field, p, zf, d_final: float, d_start: float, idx, di
         return None
     again = read(idx, dist, [life], [div], [rounding_floor_norm(d_final, zn)], reason, cap)
     return (again, d_final) if again.verdict[0] == VERDICTS[CONVERGING] else None
+
+
+def _limit_radius(field, m, zs, p, hg: float, hd: float, o: dict):
+    """The spectral radius of ``m``'s update linearised at ``zs`` once its adaptive state has decayed
+    (:attr:`gandynamics.methods.base.Method.limit_matrix`), when it is above 1 (``zs`` then unstable in the long
+    run: a converging run leaves it later), else None."""
+    A = field.eval_DF(zs, p)
+    if not np.all(np.isfinite(A)):
+        return None
+    hs = [hg] * field.n_theta + [hd] * (field.n - field.n_theta)
+    with np.errstate(over="ignore", invalid="ignore"):
+        M = m.limit_matrix(A, hs, **{k: v for k, v in o.items() if k not in ("box", "extra")})
+        r = float(np.max(np.abs(np.linalg.eigvals(M)))) if np.all(np.isfinite(M)) else math.inf
+    return r if r > 1.0 + 1e-9 else None
