@@ -775,6 +775,7 @@ def test_a_guess_of_several_turns_gives_the_cycles_own_period_and_multiplier(ini
     assert smallest == pytest.approx(math.exp(-2 * beta * 2 * math.pi), rel=1e-5), c.multipliers
 
 
+@pytest.mark.slow  # (a Hopf start and five shootings: 4.5 s on a cold cache)
 def test_a_branch_that_ends_early_says_where_and_why(capsys, tmp_path):
     """A new user's branch printed "4 of 6 cycles found" and no reason: F = (y + a x + x^3, -x + y/(2(1 + y))) has
     a stable cycle born at a Hopf point (a = -0.5); continued towards a = -1.5 the cycle meets the saddle-node of

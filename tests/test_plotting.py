@@ -2147,7 +2147,7 @@ def test_a_suptitle_wider_than_its_figure_is_wrapped(seed):
             plt.close(fig)
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", [0, 1] + [pytest.param(s, marks=pytest.mark.slow) for s in (2, 3)])
 def test_a_wrapped_suptitle_without_a_layout_engine_ends_above_the_panels(seed):
     """On a figure without a layout engine the wrapped suptitle grew down from the top over the panels' titles (the
     engine of the other figures makes room).  Generated grids, sizes and suptitles of 2 to 5 lines: after fit_suptitle

@@ -944,6 +944,7 @@ def test_the_limit_matrix_is_the_update_linearised_once_v_has_decayed(method):
         assert np.allclose(M, J, rtol=1e-12, atol=1e-12 * np.abs(J).max())
 
 
+@pytest.mark.slow  # (30,000 steps of the update written out in Python: 9 s on a cold cache)
 def test_an_adam_run_that_reads_converging_is_told_to_leave_zstar_later():
     """An adversarial reviewer: adam on the quadratic game (h = 0.01) read "converging, rate 0.9488" at 4,000 steps
     (distance 2.8e-92) and stood on an orbit of radius ~10 h at 20,000: once v has decayed, z* is unstable for the
@@ -951,7 +952,7 @@ def test_an_adam_run_that_reads_converging_is_told_to_leave_zstar_later():
     same start, is indeed back at ~h from z*."""
     from gandynamics.verdict import describe
     fld = VectorField(games.make_game("quadratic"))
-    p = np.zeros(len(fld.hyper))
+    p = fld.param_vector(None)
     z0 = np.array([0.12573022, -0.13210486])
     t = simulate(fld, "adam", z0, 4000, 0.01)
     assert t.verdict == "converging" and t.reading["limit_radius"] > 1
@@ -965,3 +966,17 @@ def test_an_adam_run_that_reads_converging_is_told_to_leave_zstar_later():
             far = max(far, float(np.linalg.norm(z)))
     assert far > 1e-3  # (back on an orbit of the step's scale, not at z*)
     assert describe({"verdict": "converging", "limit_radius": None}) == "converging"
+
+
+def test_an_adam_run_that_reads_converging_is_told_that_zstar_is_unstable_for_it():
+    """The default run's part of the test above: the 4,000-step run's reading and description (the limit radius is
+    max |eig| of limit_matrix at DF(0) of the quadratic game, computed here with numpy)."""
+    from gandynamics.methods import get_method
+    from gandynamics.verdict import describe
+    fld = VectorField(games.make_game("quadratic"))
+    p = fld.param_vector(None)
+    t = simulate(fld, "adam", np.array([0.12573022, -0.13210486]), 4000, 0.01)
+    M = get_method("adam").limit_matrix(fld.eval_DF(np.zeros(2), p), [0.01, 0.01], beta1=0.9, eps=1e-8)
+    assert t.verdict == "converging"
+    assert t.reading["limit_radius"] == pytest.approx(float(np.max(np.abs(np.linalg.eigvals(M)))), rel=1e-12)
+    assert "so a longer run leaves z* again" in describe({**t.reading, "verdict": t.verdict})
