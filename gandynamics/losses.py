@@ -781,22 +781,16 @@ def stabilize_all(exprs) -> list:
             memo[e] = r
         return r
 
-    return use_expm1([rec(sp.sympify(e)) for e in exprs])
+    cancel: dict = {}  # (the memo of the last pass, shared by the expressions as the first one's is)
+    return [_remove_cancellations(rec(sp.sympify(e)), cancel) for e in exprs]
 
 
-def use_expm1(exprs, memo: dict | None = None) -> list:
-    """:func:`_use_expm1` on each of ``exprs`` with one memo (shared subexpressions rewritten once): the field F,
-    whose derivatives make such pairs where the losses had none (``d/dy (e^y - y) = e^y - 1``, ``d/dy (y - log(1 +
-    y)) = 1 - 1/(1 + y)``: the computed F was 0 within 1e-16 of ``y = 0``, and a run stopped there)."""
-    memo = {} if memo is None else memo
-    return [_use_expm1(e, memo) for e in exprs]
-
-
-def _use_expm1(expr, memo: dict | None = None):
-    """``c e^u - c -> c expm1(u)`` in every sum that still holds such a pair after the other rules (which merge
-    ``(e^x - 1)/(e^x + 1)`` into sigmoids first): ``e^u - 1`` rounds to 0 where ``|u| < 1e-16``; ``expm1`` keeps its
-    relative accuracy (``1 - e^{-x} = -expm1(-x)`` is ``1e-20`` at ``x = 1e-20``)."""
-    memo = {} if memo is None else memo
+def _remove_cancellations(expr, memo: dict):
+    """The last pass of :func:`stabilize_all`: every sum that still holds a pair cancelling near a point
+    (:func:`_cancelling_pair`: ``c e^u - c``, ``k + c/(a0 + u)``, ``c sqrt(a0 + u) - c sqrt(a0)``) rewritten without
+    the cancellation, after the other rules (which merge ``(e^x - 1)/(e^x + 1)`` into sigmoids first).  ``e^u - 1``
+    rounds to 0 where ``|u| < 1e-16``; ``expm1`` keeps its relative accuracy (``1 - e^{-x} = -expm1(-x)`` is ``1e-20``
+    at ``x = 1e-20``).  ``memo`` maps each subexpression already seen to its rewrite."""
 
     def rec(e):
         if e.is_Atom:
@@ -806,15 +800,15 @@ def _use_expm1(expr, memo: dict | None = None):
             args = [rec(a) for a in e.args]
             r = e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e
             if r.is_Add:
-                r = _expm1_pair(r)
+                r = _cancelling_pair(r)
             memo[e] = r
         return r
 
     return rec(expr)
 
 
-def _expm1_pair(e):
-    """One sum of :func:`_use_expm1`: ``c e^u - c -> c expm1(u)``, else ``k + c/(a0 + u) -> k u/(a0 + u)`` where
+def _cancelling_pair(e):
+    """One sum of :func:`_remove_cancellations`: ``c e^u - c -> c expm1(u)``, else ``k + c/(a0 + u) -> k u/(a0 + u)`` where
     ``c = -k a0`` (``1/2 - 1/(2 (1 + y))``, the derivative of ``(y - log(1 + y))/2``, is 0 for ``|y| < 1.1e-16``; ``y/(2
     (1 + y))`` keeps its relative accuracy), else ``c sqrt(a0 + u) - c sqrt(a0) -> c u/(sqrt(a0 + u) + sqrt(a0))``
     (``sqrt(1 + 2y) - 1`` is 0 for ``|y| < 1.1e-16``, and gd's runs fell at the rate of that computed map, 0.5 for

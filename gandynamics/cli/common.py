@@ -173,19 +173,17 @@ def build_field(args):
                                    "its options set its strength")
         named[name] = r
         regs.append(make_regularizer(name, **opts))
-    if regs:  # a strength set in --reg and again by --param under the name it has in the field (the --param value
-        # silently won); a game's own hyperparameter of the same word is another one (R1's gamma of a game with a
-        # gamma is gamma_r1: --reg r1:gamma=0.3 --param gamma=0.5 was refused as "gamma set twice")
-        from ..regularizers import strength_symbols
-        for (text, reg) in zip(args.reg, regs):
-            opts = parse_reg(text)[1]
-            names = {k: sym.name for r_, _part, syms in strength_symbols(model, regs) if r_ is reg
-                     for k, sym in syms.items() if k in opts}
-            twice = sorted(n for n in names.values() if n in hyper)
-            if twice:
-                said = "".join(f" (its {k}, named {n} in this field)" for k, n in names.items() if n in twice and n != k)
-                raise GandynamicsError(f"{', '.join(twice)} set twice: in --reg {text}{said} and by --param "
-                                       f"{', '.join(f'{k}={params[k]}' for k in twice)}; set it once")
+    # a strength set in --reg and again by --param under the name it has in the field (the --param value silently
+    # won); a game's own hyperparameter of the same word is another one (R1's gamma of a game with a gamma is
+    # gamma_r1: --reg r1:gamma=0.3 --param gamma=0.5 was refused as "gamma set twice")
+    set_by_reg = reg_strengths(model, regs, args.reg)
+    clash = [n for n in set_by_reg if n in hyper]
+    if clash:  # (the first --reg that sets one, with each it sets)
+        text = set_by_reg[clash[0]][0]
+        twice = sorted(n for n in clash if set_by_reg[n][0] == text)
+        said = "".join(f" (its {k}, named {n} in this field)" for n in twice for t, k in [set_by_reg[n]] if n != k)
+        raise GandynamicsError(f"{', '.join(twice)} set twice: in --reg {text}{said} and by --param "
+                               f"{', '.join(f'{k}={params[k]}' for k in twice)}; set it once")
     field = VectorField(model, regs)
     # a user factory's arguments given, for the headers and titles (games.game_label; a built-in game's are read from
     # its origin): those that are also hyperparameters (shown with them) left out; the name stays the identifier
@@ -267,20 +265,30 @@ def game_lines(fld, hyper, rest: str = "") -> str:
         "\nhyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in own.items()) if own else "")
 
 
+def reg_strengths(model, regs, texts) -> dict:
+    """The strengths the ``--reg`` options ``texts`` set, by the names they have in the field of ``model`` with the
+    regularizers ``regs`` (made from ``texts``, in order): field name -> (the option's text, its key).  R1's gamma of
+    a game with a hyperparameter gamma is gamma_r1 (:func:`gandynamics.regularizers.strength_symbols`)."""
+    if not regs:
+        return {}
+    from ..regularizers import strength_symbols
+    named = strength_symbols(model, regs)
+    out = {}
+    for text, reg in zip(texts, regs):
+        opts = parse_reg(text)[1]
+        out.update({s.name: (text, k) for r, _part, syms in named if r is reg for k, s in syms.items() if k in opts})
+    return out
+
+
 def given_values(args, fld, flags=()) -> dict:
     """Every value the command line set explicitly: hyperparameter name -> the option that set it (``--param
     gamma=0.7``, or ``--reg r1:gamma=0.3`` under the name its strength got, e.g. ``gamma_co``), and each of ``flags``
     (``(name, dest)``, e.g. ``("h", "step")``) given a value.  A grid axis or a varied parameter that is one of
     these would silently replace it: :func:`refuse_set_twice`."""
-    from ..regularizers import strength_symbols
     out = {k: f"--param {k}={v}" for k, v in parse_kv(getattr(args, "param", None) or [], "--param").items()}
     regs = list(getattr(fld, "regularizers", []) or [])
-    named = strength_symbols(fld.model, regs) if regs else []
-    for text, reg in zip(getattr(args, "reg", None) or [], regs):
-        _, opts = parse_reg(text)
-        for r, _part, sym in named:
-            if r is reg:
-                out.update({s.name: f"--reg {text}" for k, s in sym.items() if k in opts})
+    out.update({n: f"--reg {text}" for n, (text, _) in reg_strengths(fld.model, regs, getattr(args, "reg", None) or [])
+                .items()})
     for name, dest in flags:
         v = getattr(args, dest, None)
         if v is not None:

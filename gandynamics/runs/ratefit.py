@@ -3,10 +3,13 @@ split over numba's threads for sweeps, or done block by block in the engine's th
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from ..equilibrium import norm, zero_test
 from ..kernels import REASONS, STOPS
-from ..verdict import (BOUNDED, CONVERGING, FLOOR_GROW, FLOOR_REL, INTERPRET_MAX_SAMPLES, POLY_MAX, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading,
+from ..verdict import (BOUNDED, CONVERGING, FLOOR_REL, INTERPRET_MAX_SAMPLES, POLY_MAX, RATE_FIT, STOPPED, VERDICT_RULE, VERDICTS, Reader, RunReading,
                        read_runs)
 from .engine import threaded
 
@@ -197,9 +200,6 @@ def at_rounding_of_F(field, p, zf, d_final: float, d_start: float, zn: float) ->
     converging" (a new user's game with ``y - log(1 + y)`` in a loss).  Such a run is read again with
     :func:`rounding_floor_norm` in place of ``|z*|``: ``simulate`` and ``sweep`` alike, from the final state and the
     distances of the end and the start, which both have."""
-    import math
-
-    from ..equilibrium import norm, zero_test
     floor = FLOOR_REL * max(zn, d_start)
     if not (0.0 < d_final <= floor):
         return False
@@ -209,10 +209,10 @@ def at_rounding_of_F(field, p, zf, d_final: float, d_start: float, zn: float) ->
     return bool(norm(fz) <= float(np.linalg.norm(D, 2)) * floor and zero_test(field, zf, p, math.inf, F=fz, D=D)[1])
 
 
-def rounding_floor_norm(d_final: float, zn: float) -> float:
-    """The ``|z*|`` to read a run of :func:`at_rounding_of_F` with: its rounding floor ``FLOOR_REL |z*|`` then
-    :data:`ROUNDING_MARGIN` times ``d_final``, the distance where it ended (the samples just above that level are bent
-    by the rounding of F: with the floor at twice it, gd's rate on ``F = (y + x, -x + (1 - 1/(1 + y))/2)`` (as F was
-    computed before it became ``y/(2 (1 + y))``) at h = 0.3
-    read 0.703 for the linearisation's 0.8276)."""
-    return max(zn, ROUNDING_MARGIN * d_final / FLOOR_REL)
+def rounding_floor_norm(d_final, zn):
+    """The ``|z*|`` to read a run of :func:`at_rounding_of_F` with (numbers, or arrays of one per run): its rounding
+    floor ``FLOOR_REL |z*|`` then :data:`ROUNDING_MARGIN` times ``d_final``, the distance where it ended (the samples
+    just above that level are bent by the rounding of F: with the floor at twice it, gd's rate on ``F = (y + x, -x +
+    (1 - 1/(1 + y))/2)`` (as F was computed before it became ``y/(2 (1 + y))``) at h = 0.3 read 0.703 for the
+    linearisation's 0.8276)."""
+    return np.maximum(zn, ROUNDING_MARGIN * np.asarray(d_final, dtype=float) / FLOOR_REL)

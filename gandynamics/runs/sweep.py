@@ -218,16 +218,9 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
                                                     interpreted=plan.engine == "interpreted")
     if found.size == 0:
         return ZSTAR, missing, False, unsearched
-    sub = dataclasses.replace(plan, method_index=plan.method_index[found], Z0=plan.Z0[found], P=plan.P[found],
-                              H=plan.H[found], BETA=plan.BETA[found], ZSTAR=zs)
-    out = alloc(sub, len(found), dist=False)
-    again, then, _ = row_reader(rec_idx, K, out["divat"], row_norms(zs), poly_max if np.ndim(poly_max) == 0 else
-                                poly_max[found])
-    _, done, info = _execute(sub, progress=False, evals=evals, out=out, then=then)
-    new = again.reading()
+    new, done, info = _run_again(plan, found, zs, row_norms(zs), K, rec_idx, poly_max, evals)
+    _put_readings(reading, found, new, done)
     found, zs = found[done], zs[done]  # (a Ctrl-C during this run: the rows it did not finish keep their first reading)
-    for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code", "algebraic"):
-        getattr(reading, name)[found] = getattr(new, name)[done]
     ZSTAR = ZSTAR.copy()
     ZSTAR[found] = zs
     missing = missing.copy()
@@ -251,30 +244,36 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     rows = np.flatnonzero(reading.code == BOUNDED)
     if missing is not None:
         rows = rows[~missing[rows]]
-    if rows.size == 0:
-        return
     zn = row_norms(ZSTAR[rows])
-    d0 = row_norms(plan.Z0[rows] - ZSTAR[rows])
     df = row_norms(final[rows] - ZSTAR[rows])
-    near = (df > 0.0) & (df <= FLOOR_REL * np.maximum(zn, d0))
-    rows, zn, d0, df = rows[near][:MAX_ROUNDING_TESTS], zn[near][:MAX_ROUNDING_TESTS], d0[near][:MAX_ROUNDING_TESTS], \
-        df[near][:MAX_ROUNDING_TESTS]
-    ok = np.array([at_rounding_of_F(field, plan.P[r], final[r], float(f), float(s), float(z))
-                   for r, f, s, z in zip(rows, df, d0, zn)], dtype=bool)
-    rows, zn, df = rows[ok], zn[ok], df[ok]
-    if rows.size == 0:
+    d0 = row_norms(plan.Z0[rows] - ZSTAR[rows])
+    near = np.flatnonzero((df > 0.0) & (df <= FLOOR_REL * np.maximum(zn, d0)))[:MAX_ROUNDING_TESTS]
+    ok = near[[at_rounding_of_F(field, plan.P[rows[i]], final[rows[i]], float(df[i]), float(d0[i]), float(zn[i]))
+               for i in near]] if near.size else near
+    if ok.size == 0:
         return
+    rows = rows[ok]
+    new, done, _ = _run_again(plan, rows, ZSTAR[rows], rounding_floor_norm(df[ok], zn[ok]), K, rec_idx, poly_max, evals)
+    _put_readings(reading, rows, new, done & (new.code == CONVERGING))
+
+
+def _run_again(plan: Plan, rows, zs, zstar_norm, K: int, rec_idx, poly_max, evals):
+    """Rows ``rows`` of ``plan`` run again with ``zs`` as their z* (the same steps, bitwise: only the distances recorded
+    change) and read with ``zstar_norm`` as their ``|z*|`` (their rounding floor): ``(reading, done, info)``, ``done``
+    the rows the run finished (all but after a Ctrl-C)."""
     sub = dataclasses.replace(plan, method_index=plan.method_index[rows], Z0=plan.Z0[rows], P=plan.P[rows],
-                              H=plan.H[rows], BETA=plan.BETA[rows], ZSTAR=ZSTAR[rows])
+                              H=plan.H[rows], BETA=plan.BETA[rows], ZSTAR=zs)
     out = alloc(sub, len(rows), dist=False)
-    floors = np.array([rounding_floor_norm(float(f), float(z)) for f, z in zip(df, zn)])
-    again, then, _ = row_reader(rec_idx, K, out["divat"], floors,
+    again, then, _ = row_reader(rec_idx, K, out["divat"], zstar_norm,
                                 poly_max if np.ndim(poly_max) == 0 else poly_max[rows])
-    _, done, _ = _execute(sub, progress=False, evals=evals, out=out, then=then)
-    new = again.reading()
-    keep = done & (new.code == CONVERGING)
-    for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code", "algebraic"):
-        getattr(reading, name)[rows[keep]] = getattr(new, name)[keep]
+    _, done, info = _execute(sub, progress=False, evals=evals, out=out, then=then)
+    return again.reading(), done, info
+
+
+def _put_readings(reading, rows, new, keep) -> None:
+    """``new``'s readings where ``keep`` in place of ``reading``'s rows ``rows`` (every field of the reading)."""
+    for f in dataclasses.fields(new):
+        getattr(reading, f.name)[rows[keep]] = getattr(new, f.name)[keep]
 
 
 def row_bytes(field, method_names) -> int:

@@ -339,15 +339,17 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # (a decay like k^p, converging or bounded, has no rate per step: its exponent is the reading's "algebraic", the
     # sweep's table's column of the same name; describe says it)
     if reading.verdict[0] == BOUNDED_LABEL and div < 0 and missing is None:
-        zf = res["final"][0]
-        again = _read_at_rounding_of_F(field, p, zf, norm(zf - zref[0]), norm(z - zref[0]), rec[at],
-                                       res["dist"][:, at], life, div, res["reason"][:1], poly_cap(m, field, o),
-                                       float(np.linalg.norm(zref[0])))
-        if again is not None:
-            reading, level = again
-            rate = float(reading.rate[0])
-            row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
-            row["still_at"] = level
+        # (a run standing where F's rounding holds it, within FLOOR_REL of its scale from z*: read with its floor there,
+        # as the sweep reads such rows)
+        zf, zn = res["final"][0], float(np.linalg.norm(zref[0]))
+        d_final = norm(zf - zref[0])
+        if at_rounding_of_F(field, p, zf, d_final, norm(z - zref[0]), zn):
+            again = read(rec[at], res["dist"][:, at], [life], [div], [rounding_floor_norm(d_final, zn)],
+                         res["reason"][:1], poly_cap(m, field, o))
+            if again.verdict[0] == VERDICTS[CONVERGING]:
+                reading, rate = again, float(again.rate[0])
+                row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
+                row["still_at"] = d_final
     if reading.verdict[0] == BOUNDED_LABEL and div < 0:
         # a bounded run whose *states* stood still over its last half (not only its distance to z*: an orbit at a fixed
         # radius keeps that constant), and whether where it stands is a zero of F: it converged, to another stationary
@@ -386,18 +388,6 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                       provenance=provenance(field, method=m.name, options=dict(opts, step=[hg, hd],
                                             record_every=record_every, bound=bnd, engine=plan.engine), steps=K, params=pd,
                                             start=z.tolist()))
-
-
-def _read_at_rounding_of_F(field, p, zf, d_final: float, d_start: float, idx, dist, life, div, reason, cap,
-                           zn: float):
-    """The reading of a run that ended within the rounding of F from ``z*`` (:func:`~gandynamics.runs.ratefit.
-    at_rounding_of_F`) with its rounding floor where it ended: ``(reading, d_final)`` when that reading is
-    "converging", else None.  The sweep's rows are read so too (:mod:`gandynamics.runs.sweep`), from the same
-    numbers: the final state, its distance and the start's."""
-    if not at_rounding_of_F(field, p, zf, d_final, d_start, zn):
-        return None
-    again = read(idx, dist, [life], [div], [rounding_floor_norm(d_final, zn)], reason, cap)
-    return (again, d_final) if again.verdict[0] == VERDICTS[CONVERGING] else None
 
 
 def _limit_radius(field, m, zs, p, hg: float, hd: float, o: dict):
