@@ -44,7 +44,9 @@ def add_parser(sub):
                                                 "as in every command)")
     p.add_argument("--continue-to", metavar="VALUE", default=None,
                    help="with --from-hopf: continue the cycle in NAME from AT to VALUE and report the branch "
-                        "(amplitude, period, stability per value: the bifurcation diagram)")
+                        "(amplitude, period, stability per value: the bifurcation diagram); a branch that ends "
+                        "before VALUE says where no cycle was found and why (and when its period was growing fast, "
+                        "as near a homoclinic orbit or a saddle-node on the cycle)")
     p.add_argument("--points", default="10", metavar="N",
                    help="continuation steps from the first cycle to --continue-to (default 10): the branch lists N + 1 "
                         "cycles, the first one included")
