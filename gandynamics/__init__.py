@@ -9,8 +9,8 @@ The public surface is what this module re-exports.
 
 Results.  Every result object a public function returns (``rates`` returns a list of them with a dict of what they
 share; ``stability_boundaries`` a list of ``Curve``) (``SpectralReport``, ``ConstantsReport``, ``CheckResult``,
-``RateRow``, ``BasinReport``, ``Classification``, ``Branch``, ``Curve``, ``Cycle``, ``MapCycle``, ``Trajectory``,
-``SweepResult``, and the parts they hold: ``Bracket``, ``Region``, ``Event``, ``Bound``) has the same three faces:
+``RateRow``, ``BasinReport``, ``Classification``, ``QuadratureCheck``, ``Branch``, ``Curve``, ``Cycle``, ``MapCycle``,
+``Trajectory``, ``SweepResult``, and the parts they hold: ``Bracket``, ``Region``, ``Event``, ``Bound``) has the same three faces:
 
 * ``result.to_dict()``: its content as built-in Python values (dict, list, str, int, float, bool, None; complex
   numbers as ``[re, im]`` pairs; NaN and infinities kept as floats).  ``gandynamics.jsonio.dumps(d)`` writes it as
@@ -38,7 +38,7 @@ _LAZY = {
     "SpectralReport": "analysis", "find_equilibrium": "analysis", "spectrum": "analysis", "Region": "analysis",
     "certify_constants": "analysis", "check_constants": "analysis", "estimate_constants": "analysis",
     "rates": "analysis", "basin": "analysis", "classify": "analysis", "continuation": "analysis",
-    "limit_cycle": "analysis", "stability_boundaries": "analysis",
+    "limit_cycle": "analysis", "stability_boundaries": "analysis", "quadrature_check": "analysis",
     "Atoms": "distributions", "Normal": "distributions", "Pushforward": "distributions", "Uniform": "distributions",
     "convolve": "distributions",
     "GandynamicsError": "errors", "VectorField": "field", "GAN": "game", "Game": "game", "interact": "interact",
@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from . import games
     from .analysis import SpectralReport, find_equilibrium, spectrum
     from .analysis import Region, certify_constants, check_constants, estimate_constants, rates
-    from .analysis import basin, classify, continuation, limit_cycle, stability_boundaries
+    from .analysis import basin, classify, continuation, limit_cycle, quadrature_check, stability_boundaries
     from .distributions import Atoms, Normal, Pushforward, Uniform, convolve
     from .errors import GandynamicsError
     from .field import VectorField
@@ -78,7 +78,7 @@ __all__ = [
     "Region", "estimate_constants", "certify_constants", "check_constants", "rates",
     "simulate", "sweep", "Trajectory", "SweepResult", "METHODS",
     "interact", "DRAGAN", "LeCam", "SGA",
-    "continuation", "stability_boundaries", "limit_cycle", "classify", "basin",
+    "continuation", "stability_boundaries", "limit_cycle", "classify", "basin", "quadrature_check",
 ]
 
 

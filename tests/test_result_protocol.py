@@ -76,6 +76,8 @@ def _build(name: str):
         return gd.limit_cycle(_field("hopf"), (0.5, 0.0), 12.0)
     if name == "MapCycle":
         return analysis.map_cycle(d, "gd", 0.5, 1, (0.1, 0.1))
+    if name == "QuadratureCheck":  # a GAN of a Gauss-Legendre rule: its Jacobian again with twice the nodes
+        return analysis.quadrature_check(_field("nk-scale"))
     if name == "Trajectory":  # a short run: interpreted, no kernel compiled
         return gd.simulate(d, "gd", (1.0, 1.0), 20, 0.1)
     if name == "SweepResult":
@@ -109,6 +111,7 @@ RESULTS = {
     "Curve": ("Curve", False, True),
     "Cycle": ("Cycle", True, True),
     "MapCycle": ("MapCycle", True, True),
+    "QuadratureCheck": ("QuadratureCheck", False, False),
     "Trajectory": ("Trajectory", True, False),
     "SweepResult": ("SweepResult", True, False),
     "Check": ("Check", False, True),

@@ -11,6 +11,7 @@ from .basin import BasinReport, basin
 from .continuation import continuation, stability_boundaries
 from .cycles import cycle_from_hopf, limit_cycle, map_cycle
 from .solution_concepts import classify
+from .quadrature import QuadratureCheck, quadrature_check
 
 __all__ = ["SpectralReport", "analysis_point", "conditioning_factor", "find_equilibrium", "phase_factor",
            "spectral_abscissa", "spectrum",
@@ -19,4 +20,4 @@ __all__ = ["SpectralReport", "analysis_point", "conditioning_factor", "find_equi
            "RATE_METHODS", "RateRow", "iteration_matrix", "spectral_radius", "local_rate", "optimal_step",
            "largest_stable_step", "theoretical_bound", "measured_rate", "rates",
            "basin", "BasinReport", "continuation", "stability_boundaries", "limit_cycle", "cycle_from_hopf",
-           "map_cycle", "classify"]
+           "map_cycle", "classify", "QuadratureCheck", "quadrature_check"]
