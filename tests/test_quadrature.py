@@ -175,3 +175,15 @@ def test_cli_analyze_prints_and_writes_the_check(tmp_path, capsys):
     # a game of atoms: no line, null in the JSON
     assert main(["analyze", "dirac", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["quadrature"] is None
+
+
+def test_a_regularizers_own_rule_is_refined_too():
+    """Instance noise integrates every point over its own Gauss-Hermite rule (order 8): doubled with the GAN's; at the
+    Dirac-GAN's equilibrium the noise's moments of degree <= 2 are all that enter J (docs/mathematics.md §1.6), so
+    both rules give the same J; away from it the sigmoid's integrand is not a polynomial and they differ."""
+    fld = gd.VectorField(gd.games.make_game("dirac"), [gd.InstanceNoise(sigma=0.7)])
+    q = quadrature_check(fld)
+    assert q.orders == (8,) and q.refined_orders == (16,) and q.atoms == 2 * 16
+    assert q.settled and q.jacobian_change < 1e-14
+    off = quadrature_check(fld, at=(2.0, 1.5))
+    assert 1e-14 < off.jacobian_change and off.residual > 0.1
