@@ -84,6 +84,7 @@ class QuadratureCheck:
     residual : float                        ``|F_2n|`` at the point (the point may be a zero of ``F_n`` alone)
     eigenvalues : (n,) complex array        of ``J_2n``, by real part (empty unless ``checked``)
     reason : str                            why the check was not made (empty when it was)
+    rules : tuple of str                    whose each rule is: ``"data"``, ``"generator"`` or a regularizer's name
     """
 
     orders: tuple
@@ -95,6 +96,7 @@ class QuadratureCheck:
     residual: float = math.nan
     eigenvalues: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, complex))
     reason: str = ""
+    rules: tuple = ()
 
     @property
     def settled(self) -> bool:
@@ -112,15 +114,31 @@ class QuadratureCheck:
         if self.settled:
             return head + ": the rule is fine enough here"
         return (head + f": NOT settled; the expectations of this GAN's non-polynomial integrands are sums over the "
-                f"rule, and these numbers are those of the {n}-node sum: raise the distributions' order= "
-                f"(to {2 * max(self.orders)} or more) until they settle")
+                f"rule, and these numbers are those of the {n}-node sum: raise the order until they settle: "
+                f"{self._whose()}")
+
+    def _whose(self) -> str:
+        """Where the orders are set (the distributions' ``order=``, a regularizer's ``order`` option), each with twice
+        its present value."""
+        out, dists = [], {}
+        for r, o in zip(self.rules, self.orders):
+            if r in ("data", "generator"):
+                dists[r] = max(dists.get(r, 0), 2 * o)
+            else:
+                out.append(f"--reg {r}:order={2 * o} or more")
+        if dists:
+            whose = " and the ".join(f"{r}'s" for r in dists)
+            plural = "s" if len(dists) > 1 else ""
+            out.insert(0, f"order={max(dists.values())} or more for the {whose} distribution{plural}")
+        return "; ".join(out)
 
     def to_dict(self) -> dict:
         """The check as built-in Python values (:mod:`gandynamics.jsonio`), as ``gandynamics analyze --json`` writes
         it under ``"quadrature"``."""
         from ..jsonio import pairs, plain
         return plain({"orders": list(self.orders), "refined_orders": list(self.refined_orders), "atoms": self.atoms,
-                      "checked": self.checked, "settled": self.settled, "jacobian_change": self.jacobian_change,
+                      "rules": list(self.rules), "checked": self.checked, "settled": self.settled,
+                      "jacobian_change": self.jacobian_change,
                       "eigenvalue_change": self.eigenvalue_change, "residual": self.residual,
                       "eigenvalues": pairs(self.eigenvalues), "reason": self.reason})
 
@@ -168,7 +186,9 @@ def quadrature_check(fld, params=None, at=None, factor: int = 2,
     if not isinstance(model, GAN):
         return None
     regs = [r for r in fld.regularizers if "order" in r.opts]  # their own rules (instance noise, DRAGAN, WGAN-GP)
-    orders = rule_orders(model.real) + rule_orders(model.fake) + tuple(int(r.opts["order"]) for r in regs)
+    own = (rule_orders(model.real), rule_orders(model.fake))
+    orders = own[0] + own[1] + tuple(int(r.opts["order"]) for r in regs)
+    rules = ("data",) * len(own[0]) + ("generator",) * len(own[1]) + tuple(r.name for r in regs)
     if not orders:
         return None
     f = int(factor)
@@ -180,7 +200,7 @@ def quadrature_check(fld, params=None, at=None, factor: int = 2,
     atoms = (_atom_count(finer.real) + _atom_count(finer.fake)) * math.prod(
         (int(r.opts["order"]) * f) ** len(model.x) for r in regs)
     if atoms > max_atoms:
-        return QuadratureCheck(orders, new_orders, atoms, False,
+        return QuadratureCheck(orders, new_orders, atoms, False, rules=rules,
                                reason=f"the doubled rules have {atoms} atoms, more than the {max_atoms} this check "
                                       "derives a field for")
     z, _ = analysis_point(fld, params, at)
@@ -205,7 +225,7 @@ def quadrature_check(fld, params=None, at=None, factor: int = 2,
     from ..equilibrium import norm
     res = norm(fine.eval_F(z, p2))
     l2 = l2[np.lexsort((-l2.imag, -l2.real))]
-    return QuadratureCheck(orders, new_orders, atoms, True, change, ev, res, l2)
+    return QuadratureCheck(orders, new_orders, atoms, True, change, ev, res, l2, rules=rules)
 
 
 def _atom_count(dist: Distribution) -> int:
