@@ -173,6 +173,13 @@ def test_cli_analyze_prints_and_writes_the_check(tmp_path, capsys):
     d = json.loads(capsys.readouterr().out)
     assert d["quadrature"]["settled"] is False and d["quadrature"]["orders"] == [5, 5]
     assert 0.02 < d["quadrature"]["jacobian_change"] < 0.04
+    # classify and rates, whose numbers all come from the same Jacobian: a note when the rule is not settled
+    assert main(["classify", *argv[1:]]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("note: quadrature: with 10 nodes")
+    assert main(["rates", *argv[1:], "--methods", "gd", "--no-measure"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("note: quadrature: with 10 nodes")
+    assert main(["rates", *argv[1:], "--methods", "gd", "--no-measure", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["quadrature"]["settled"] is False
     # a game of atoms: no line, null in the JSON
     assert main(["analyze", "dirac", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["quadrature"] is None

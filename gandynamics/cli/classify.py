@@ -17,7 +17,9 @@ def add_parser(sub):
                     "flow and under each method (at --step, or its largest stable step), and whether a stable "
                     "point is spurious (neither Nash nor minimax/Stackelberg; Mazumdar, Ratliff & Sastry 2020).  "
                     "Zero-sum means L_G + L_D has no mixed theta-psi term (each player's own regularizer "
-                    "terms allowed).",
+                    "terms allowed).  A GAN whose expectations are sums over a quadrature rule gets a note when "
+                    "the Jacobian moves by more than 1e-6 (relative) with twice the nodes (docs/mathematics.md "
+                    "§0.6).",
         epilog="example: gandynamics classify quadratic --param a=3 --param b=2 --param c=-1 --step 0.1 --json")
     add_game_arguments(p)
     p.add_argument("--at", metavar="v1,v2,...", help="classify this point instead of the equilibrium; a point within 1e-5 (relative) of a zero of F, as a zero's printed digits, is taken as that "
@@ -62,8 +64,9 @@ def run(args) -> int:
     if takes("beta", methods):
         beta = _num(args.beta, "--beta") if args.beta is not None else CLI_BETA
     c = classify(fld, hyper, at=at, step=step, methods=methods, **({} if beta is None else {"beta": beta}))
-    from .common import game_lines, game_record
+    from .common import game_lines, game_record, quadrature_note
     d = {**game_record(fld, hyper), **c.to_dict()}  # (its JSON named no game at all)
+    d["quadrature"], quad = quadrature_note(fld, hyper, c.point)
     if args.json:
         print(dumps(d))
         return 0
@@ -94,4 +97,6 @@ def run(args) -> int:
     print(f"spurious:                    {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
     for n in c.notes:
         print("note: " + n)
+    if quad:
+        print(quad)
     return 0

@@ -228,6 +228,17 @@ def method_label(name: str, options: dict) -> str:
     return f"{name} ({', '.join(shown)})" if shown else name
 
 
+def quadrature_note(fld, hyper, at) -> tuple[dict | None, str]:
+    """A GAN's quadrature checked at ``at`` (:func:`gandynamics.quadrature_check`): its dict for ``--json`` (None
+    without a rule) and a ``note: ...`` line when the rule is NOT settled there (else empty), for the commands whose
+    numbers all come from the Jacobian at one point (classify, rates); ``analyze`` prints the line in every case."""
+    from ..analysis import quadrature_check
+    q = quadrature_check(fld, hyper, at=at)
+    if q is None:
+        return None, ""
+    return q.to_dict(), ("" if q.settled or not q.checked else f"note: {q.text()}")
+
+
 def game_record(fld, hyper) -> dict:
     """What game a command's output is about, for its JSON: ``game`` (the name, with the factory's arguments given),
     ``loss`` (a GAN's), ``regularizers`` (each with the strengths used) and ``hyperparameters`` (every one, as used).

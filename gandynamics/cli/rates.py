@@ -30,7 +30,9 @@ def add_parser(sub):
                     "equilibrium; docs/mathematics.md §0.4, §5.4), the locally optimal step and its rate, the largest stable "
                     "step, the global bound of the theorem from certified (mu, L) on the region (docs/mathematics.md §5; none "
                     "where no theorem applies or mu <= 0) and the rate measured on a simulated trajectory started "
-                    "in the region.  Rates are per step, on the distance to the equilibrium.",
+                    "in the region.  Rates are per step, on the distance to the equilibrium.  A GAN whose "
+                    "expectations are sums over a quadrature rule gets a note when the Jacobian moves by more than "
+                    "1e-6 (relative) with twice the nodes (docs/mathematics.md §0.6).",
         epilog="example: gandynamics rates dirac --reg r1:gamma=0.3 --methods gd,eg,eftp --optimal")
     add_game_arguments(p)
     p.add_argument("--methods", default=DEFAULT_METHODS,
@@ -147,10 +149,11 @@ def run(args) -> int:
     if args.tight:
         from ..analysis.pep import tight_rate_column
         tight = tight_rate_column(rows, mu["lo"], L["hi"])
-    from .common import game_lines, game_record
+    from .common import game_lines, game_record, quadrature_note
+    qd, quad = quadrature_note(fld, hyper, info["equilibrium"])
     if args.json:
         game = game_record(fld, hyper)  # (each row says what game it is of, as a table's rows do)
-        out = [{**game, **r.to_dict()} for r in rows]
+        out = [{**game, **r.to_dict(), "quadrature": qd} for r in rows]
         if tight is not None:
             for d, t in zip(out, tight):
                 d["tight"] = t if isinstance(t, float) else None
@@ -224,4 +227,6 @@ def run(args) -> int:
     starts = {tuple(r.start) for r in rows if r.start}
     if starts:
         print(f"\nmeasured from z0 = ({', '.join(f'{v:z.6g}' for v in next(iter(starts)))})")
+    if quad:  # (the local rates, bounds and steps are those of the finite sum's Jacobian)
+        print(f"\n{quad}")
     return 0
