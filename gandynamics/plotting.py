@@ -1553,6 +1553,10 @@ def _legend_outside(ax, loc: str = "right", reserve=(0.0, 0.0), places=None, **k
     with ``loc="below"``; when that leaves too little (:func:`_legend_fits`) the other side, then inside the axes
     (:func:`_inside_loc`); ``places`` gives another order.  ``reserve`` is the room (display units: width right,
     height below) a colorbar beside the axes takes.  Returns the legend, or None when nothing is labelled."""
+    if kw.get("handles") and "labels" not in kw:
+        # (handles given: matplotlib lists them all, "_"-labelled ones too, which its own collection of an axes' artists
+        # leaves out: "_gd from (0.4, 1)" once per further start of a portrait of seven, each run drawn alike)
+        kw["handles"] = [h for h in kw["handles"] if not str(getattr(h, "get_label", lambda: "")()).startswith("_")]
     if not kw.get("handles") and not ax.get_legend_handles_labels()[0]:
         return None  # nothing labelled: no empty legend box (matplotlib warns "No artists with labels")
     r = _renderer(ax)
@@ -2826,37 +2830,92 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:
 
 
 def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
-    """Which of the paths ``paths`` (each ``(N, 2)``: a run's states in a plane, finite) lie on one another point by
-    point: returns a group index per path (the index of its group's first path; a path alone is its own group).  Two
-    paths coincide when every state of the shorter inside the window ``xlim`` x ``ylim`` (default: all) is within
-    ``tol`` of the other's state of the same index (the same run twice, momentum with beta = 0 and gd, two methods
-    whose steps agree on this game): drawn one over the other, the shorter is hidden, or hides the longer's start.  The
-    states compared are those inside and their neighbours (the ends of every segment drawn at least in part: two runs
-    from one start whose only state inside was that start were taken to coincide, and drawn dashed, though their
-    first segments part at once).  A path with no state in the window coincides with none."""
+    """Which of the paths ``paths`` (each ``(N, 2)``: a run's states in a plane, finite) lie on one another: returns a
+    group index per path (the index of its group's first path; a path alone is its own group).  A path lies on another
+    when every one of its states inside the window ``xlim`` x ``ylim`` (default: all) is within ``tol`` of the other's
+    polyline as drawn (:func:`_polyline_distance`), whatever the index of the states there: the same run twice,
+    momentum with beta = 0 and gd, and methods that trace one curve at different speeds (eg, eftp, ogda and proximal on
+    the Dirac-GAN: one spiral, three of them hidden under the last drawn, a figure review).  The states compared are
+    those inside and their neighbours (the ends of every segment drawn at least in part: two runs from one start whose
+    only state inside was that start were taken to coincide, and drawn dashed, though their first segments part at
+    once).  A path with no state in the window coincides with none."""
     paths = [np.asarray(P, float) for P in paths]
+    box = (xlim, ylim)
 
-    def inside(P):
+    def seen(P):
         ok = np.ones(len(P), dtype=bool)
-        if xlim is not None:
-            ok &= (P[:, 0] >= xlim[0]) & (P[:, 0] <= xlim[1])
-        if ylim is not None:
-            ok &= (P[:, 1] >= ylim[0]) & (P[:, 1] <= ylim[1])
-        return ok
+        for axis, lim in enumerate(box):
+            if lim is not None:
+                ok &= (P[:, axis] >= lim[0]) & (P[:, axis] <= lim[1])
+        if ok.any():
+            ok = ok | np.concatenate((ok[1:], [False])) | np.concatenate(([False], ok[:-1]))
+        return P[ok]
+
+    def lies_on(P, Q) -> bool:
+        pts = seen(P)
+        return pts.size > 0 and bool(np.all(_polyline_distance(pts, Q, tol, box) <= tol))
 
     group = list(range(len(paths)))
     for a in range(len(paths)):
         for b in range(a):
             if group[b] != b:
                 continue
-            P, Q = (paths[a], paths[b]) if len(paths[a]) <= len(paths[b]) else (paths[b], paths[a])
-            vis = inside(P)
-            if vis.any():
-                vis = vis | np.concatenate((vis[1:], [False])) | np.concatenate(([False], vis[:-1]))
-            if vis.any() and np.all(np.hypot(*(P[vis] - Q[:len(P)][vis]).T) <= tol):
+            if lies_on(paths[a], paths[b]) or lies_on(paths[b], paths[a]):
                 group[a] = b
                 break
     return group
+
+
+#: the polyline's samples per ``tol`` of its length in :func:`_polyline_distance` (the distance read is at most
+#: ``tol / (2 * POLYLINE_SAMPLES)`` above the true one), and the most samples it takes (a longer polyline inside the
+#: window: its vertices alone)
+POLYLINE_SAMPLES = 4
+POLYLINE_MAX_SAMPLES = 2_000_000
+
+
+def _polyline_distance(points, Q, tol: float, box=(None, None)) -> np.ndarray:
+    """The distance of each of ``points`` (M, 2) to the polyline through ``Q`` (N, 2), as far as it matters for a
+    comparison with ``tol``: the polyline's part within ``tol`` of the window ``box`` = (xlim, ylim) (either None: no
+    limit), sampled every ``tol / POLYLINE_SAMPLES`` of its length (each segment clipped to that window first: a run
+    leaving the window leaps far).  Distances above ``2 tol`` are returned as ``inf``."""
+    from scipy.spatial import cKDTree
+    Q = np.asarray(Q, float)
+    if len(Q) == 1:
+        segs = np.concatenate((Q, Q))[None]
+    else:
+        segs = np.stack((Q[:-1], Q[1:]), axis=1)  # (S, 2 ends, 2 coordinates)
+    # clip every segment to the window grown by tol (Liang-Barsky): t0, t1 the part of the segment inside
+    t0 = np.zeros(len(segs))
+    t1 = np.ones(len(segs))
+    d = segs[:, 1] - segs[:, 0]
+    for axis, lim in enumerate(box):
+        if lim is None:
+            continue
+        lo, hi = lim[0] - tol, lim[1] + tol
+        x0, dx = segs[:, 0, axis], d[:, axis]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ta, tb = (lo - x0) / dx, (hi - x0) / dx
+        enter, leave = np.minimum(ta, tb), np.maximum(ta, tb)
+        flat = dx == 0
+        inside = (x0 >= lo) & (x0 <= hi)
+        enter = np.where(flat, np.where(inside, -np.inf, np.inf), enter)
+        leave = np.where(flat, np.where(inside, np.inf, -np.inf), leave)
+        t0, t1 = np.maximum(t0, enter), np.minimum(t1, leave)
+    keep = t0 <= t1
+    if not keep.any():
+        return np.full(len(points), np.inf)
+    a = segs[keep, 0] + t0[keep, None] * d[keep]
+    b = segs[keep, 0] + t1[keep, None] * d[keep]
+    length = np.hypot(*(b - a).T)
+    step = tol / POLYLINE_SAMPLES
+    count = np.ceil(length / step).astype(np.int64) + 1
+    if count.sum() > POLYLINE_MAX_SAMPLES:
+        count[:] = 2
+    idx = np.repeat(np.arange(len(a)), count)
+    frac = (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)) / np.maximum(np.repeat(count, count) - 1, 1)
+    samples = a[idx] + frac[:, None] * (b - a)[idx]
+    dist, _ = cKDTree(samples).query(np.asarray(points, float), distance_upper_bound=2.0 * tol)
+    return dist
 
 
 def _told_apart(items) -> list:

@@ -1439,37 +1439,66 @@ def test_a_trajectory_drawn_over_another_identical_one_does_not_hide_it(second):
     gc.collect()  # (matplotlib warns when an animation never played is collected: here, under the filter)
 
 
+def _segment_distance(points, Q):
+    """Brute force: each point's distance to the polyline through Q (every segment, exactly)."""
+    A, B = Q[:-1], Q[1:]
+    d = B - A
+    L2 = np.maximum((d ** 2).sum(axis=1), 1e-300)
+    t = np.clip(((points[:, None, :] - A[None]) * d[None]).sum(axis=2) / L2[None], 0.0, 1.0)
+    near = A[None] + t[..., None] * d[None]
+    return np.hypot(*(points[:, None, :] - near).transpose(2, 0, 1)).min(axis=1)
+
+
 def test_coinciding_paths_are_those_within_the_width_inside_the_window():
     """The rule of the dashes against a brute-force reading of it: random paths and copies moved by less or more than
-    the width at one state, inside or outside the window; a shorter copy (a run of fewer steps) coincides with the start of the longer."""
+    the width at one state (the distance to the other's polyline computed exactly, segment by segment), inside or
+    outside the window; a shorter copy (a run of fewer steps) coincides with the start of the longer; a copy traced at
+    another speed (every second state) coincides with its original."""
     from gandynamics.plotting import _coinciding_paths
     rng = np.random.default_rng(3)
     tol = 0.01
-    for trial in range(40):
+    outcomes = []
+    for trial in range(60):
         P = np.cumsum(rng.normal(0, 0.05, (60, 2)), axis=0)
         Q = P.copy()
         k = int(rng.integers(60))
-        shift = float(rng.choice([0.3, 0.9, 1.1, 3.0])) * tol
-        Q[k] += shift * np.array([0.6, 0.8])
+        shift = float(rng.choice([0.3, 0.9, 1.1, 3.0, 10.0])) * tol
+        Q[k] += shift * rng.normal(size=2) / np.sqrt(2)
         lim = (-10.0, 10.0) if trial % 2 else (P[k, 0] + 1.0, P[k, 0] + 20.0)  # (odd: the moved state outside the window)
-        # (of equal lengths, the later path is read as the shorter: its states in the window count)
-        ins = (Q[:, 0] >= lim[0]) & (Q[:, 0] <= lim[1])
-        inside = bool(ins[max(k - 1, 0):k + 2].any())  # (the state or a neighbour inside: a segment drawn ends there)
-        far = Q + 5.0
-        expect = shift <= tol or not inside
-        visible = ((Q[:, 0] >= lim[0]) & (Q[:, 0] <= lim[1])).any()
-        got = _coinciding_paths([P, Q, far], tol, lim, None)
-        assert (got[1] == 0) == (expect and visible), (trial, shift, inside)
+
+        def seen(R):
+            ins = (R[:, 0] >= lim[0]) & (R[:, 0] <= lim[1])
+            return ins | np.concatenate((ins[1:], [False])) | np.concatenate(([False], ins[:-1]))
+        # the brute force: Q on P or P on Q, by exact distances of the states seen (with a margin of tol/8 either side:
+        # the rule samples the polyline every tol/4)
+        dq = _segment_distance(Q[seen(Q)], P) if seen(Q).any() else np.array([np.inf])
+        dp = _segment_distance(P[seen(P)], Q) if seen(P).any() else np.array([np.inf])
+        worst = min(dq.max(), dp.max())
+        if abs(worst - tol) < tol / 8:
+            continue  # (too close to call for a sampled polyline)
+        got = _coinciding_paths([P, Q, Q + 5.0], tol, lim, None)
+        assert (got[1] == 0) == (worst <= tol), (trial, shift, worst)
         assert got[2] == 2
+        outcomes.append(worst <= tol)
+    assert sum(outcomes) >= 10 and len(outcomes) - sum(outcomes) >= 10  # (both readings tried)
     P = np.cumsum(rng.normal(0, 0.05, (60, 2)), axis=0)
     assert _coinciding_paths([P, P[:20]], tol) == [0, 0]
     assert _coinciding_paths([P, P + 2 * tol], tol) == [0, 1]
+    # one curve at two speeds: the states of the slower halfway along the faster's segments
+    t = np.linspace(0, 6, 400)
+    spiral = np.c_[np.exp(-0.2 * t) * np.cos(t), np.exp(-0.2 * t) * np.sin(t)]
+    assert _coinciding_paths([spiral[::2], spiral], tol) == [0, 0]
+    assert _coinciding_paths([spiral[::2], 1.05 * spiral], tol) == [0, 1]
     # two runs from one start whose only state inside is that start part at their first segment: not one line (gd and
     # momentum at beta = -0.5 on the bilinear game were drawn dashed, a figure reviewer's finding)
     start = np.array([[0.5, 0.5]])
     A = np.concatenate((start, [[3.0, 0.5], [6.0, 0.5]]))
     B = np.concatenate((start, [[0.5, 3.0], [0.5, 6.0]]))
     assert _coinciding_paths([A, B], tol, (0.0, 1.0), (0.0, 1.0)) == [0, 1]
+    # a run leaping across the window (both ends far outside): its segment, clipped, is what a path inside lies on
+    C = np.array([[-100.0, 0.5], [100.0, 0.5]])
+    D = np.array([[0.2, 0.5], [0.4, 0.5], [0.6, 0.5]])
+    assert _coinciding_paths([C, D], tol, (0.0, 1.0), (0.0, 1.0)) == [0, 0]
 
 
 def test_a_line_style_given_with_a_trajectory_is_kept():
@@ -1658,8 +1687,11 @@ def test_more_starts_than_styles_or_colours_are_drawn_alike_under_one_entry_per_
 
     def spy(self, *a, **k):
         ax = self.axes[0]
-        seen["runs"] = [(ln.get_label(), to_rgba(ln.get_color()), str(ln.get_linestyle())) for ln in ax.get_lines()
-                        if len(ln.get_xdata()) > 2]
+        # (a run lying on another within a line's width, eg's from the start (1.4, 1) on gd's, is drawn in interleaved
+        # dashes of 3 points, _dash_coinciding_paths: read as such)
+        seen["runs"] = [(ln.get_label(), to_rgba(ln.get_color()),
+                         "interleaved" if tuple(ln._unscaled_dash_pattern[1] or ())[:1] == (3.0,) else
+                         str(ln.get_linestyle())) for ln in ax.get_lines() if len(ln.get_xdata()) > 2]
         seen["legend"] = [t.get_text() for t in ax.get_legend().get_texts()]
         return orig(self, *a, **k)
     plt.Figure.savefig = spy
@@ -1674,9 +1706,11 @@ def test_more_starts_than_styles_or_colours_are_drawn_alike_under_one_entry_per_
     names = methods.split(",")
     assert len(seen["runs"]) == starts * len(names)
     assert [e for e in seen["legend"] if " starts)" in e] == [f"{m} (from {starts} starts)" for m in names]
+    assert not [e for e in seen["legend"] if e.startswith("_")]  # (the hidden labels of the further starts: not listed)
     for m in names:
         mine = [(c, s) for lab, c, s in seen["runs"] if lab.lstrip("_").startswith(m + " ")]
-        assert len(mine) == starts and {c for c, _ in mine} == {to_rgba(METHOD_COLORS[m])} and len(set(mine)) == 1
+        assert len(mine) == starts and {c for c, _ in mine} == {to_rgba(METHOD_COLORS[m])}
+        assert len({st for _, st in mine if st != "interleaved"}) == 1
 
 
 def test_interleaved_lines_keep_their_own_pattern_in_the_legend_while_interleaved():
