@@ -789,6 +789,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     _portrait_aspect(ax, xlim, ylim)
     _dash_coinciding_paths(ax, paths, xlim, ylim)
     ax.set_xlabel(symbol(names[0]))
+    # (as many ticks as the labels' widths let the axis hold: a window of 0.02 ran "-0.0100-0.0075..." together)
+    ax.xaxis.set_major_locator(_FittingTicks(9, steps=[1, 2, 2.5, 5, 10]))
     ax.set_ylabel(symbol(names[1]))
     for wholly in (False, True):  # (labels starting with "_" are matplotlib's hidden ones: counted, not named)
         these = [lab for lab, w in outside if w == wholly]
@@ -961,20 +963,35 @@ class _BelowPlot:
 
 
 class _FittingTicks(matplotlib.ticker.MaxNLocator):
-    """At most ``most`` ticks on a horizontal axis, and no more than its length as drawn holds with one tick per 3.5
-    font sizes of its labels (a label like ``0.25`` and a gap): a colorbar under a small plot ("0.01.53.0" where the
-    bar was 50 pixels long)."""
+    """At most ``most`` ticks on a horizontal axis, and no more than its length as drawn holds: each tick's label (as
+    the axis's formatter writes it, at about 0.6 font sizes a character) and a gap of one font size.  A colorbar under
+    a small plot ("0.01.53.0" where the bar was 50 pixels long) and a portrait's window of 0.02 ("-0.0100-0.0075-0.0050"
+    run together along its whole x axis, a figure review) keep readable ticks."""
 
-    def __init__(self, most: int):
-        super().__init__(nbins=most)
+    def __init__(self, most: int, **kw):
+        super().__init__(nbins=most, **kw)
         self.most = most
 
     def __call__(self):
         ax = self.axis.axes
-        spacing = 3.5 * _font_points(matplotlib.rcParams["xtick.labelsize"]) * _root(ax.figure).dpi / 72.0
-        self.set_params(nbins=int(max(1, min(self.most, ax.get_window_extent().width // max(spacing, 1.0)))))
-        return super().__call__()
-
+        em = _font_points(matplotlib.rcParams["xtick.labelsize"]) * _root(ax.figure).dpi / 72.0
+        length = max(ax.get_window_extent().width, 1.0)
+        nbins = self.most
+        while True:
+            self.set_params(nbins=nbins)
+            locs = super().__call__()
+            if nbins <= 1 or self.axis is not ax.xaxis:
+                return locs
+            vmin, vmax = sorted(self.axis.get_view_interval())
+            shown = [v for v in locs if vmin - 1e-9 * abs(vmax - vmin) <= v <= vmax + 1e-9 * abs(vmax - vmin)]
+            try:
+                labels = self.axis.get_major_formatter().format_ticks(shown)
+            except Exception:  # noqa: BLE001  (a formatter that cannot say: the spacing alone)
+                labels = ["0.25"] * len(shown)
+            need = sum(0.6 * em * len(t) + em for t in labels)
+            if need <= length:
+                return locs
+            nbins -= 1
 
 def _draw_speed_colorbar(ax, lines, kind: str):
     """The speed colorbar under the axes: "full" (labelled "speed |v| in the plane") or "compact" (thinner, at
@@ -2627,6 +2644,12 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     # rates (several runs of one method given one rate; two methods of one rate) were listed alike
     paired = any(t is not None for t in texts)
     drawn, k_end, empty, entries, shown, predicted = False, 0, [], [], [], []
+    # the predictions stay within PREDICTION_HEADROOM of the largest distance drawn: a rate above 1 of a run that stays
+    # bounded (an iteration that is locally unstable but held by the nonlinearity) ran its dashes to 1e47 and set the
+    # axis, the runs squeezed into its bottom (a figure review)
+    tops = [float(np.max(dd[np.isfinite(dd) & (dd > floor)])) for dd in
+            (np.asarray(getattr(tr, "distance", tr), float) for _, tr, _, _ in items) if np.any(np.isfinite(dd) & (dd > floor))]
+    ceiling = PREDICTION_HEADROOM * max(tops) if tops else math.inf
     for (label, tr, color, style), rho, text in zip(items, per_run, texts):
         d = np.asarray(getattr(tr, "distance", tr), float)
         ev = int(getattr(tr, "record_every", every) or every)
@@ -2646,8 +2669,9 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
             idx = np.flatnonzero(ok)
             i0 = idx[min(len(idx) - 1, int(anchor * len(idx)))]
             kk = np.linspace(k[i0], k[idx[-1]], 50)
-            pred = d[i0] * rho ** (kk - k[i0])
-            keep = pred > floor
+            with np.errstate(over="ignore"):
+                pred = d[i0] * rho ** (kk - k[i0])
+            keep = (pred > floor) & (pred <= ceiling)
             # dashed and thinner, above the measured curve, in a darker shade of its colour: visible where the two
             # coincide, with the measured line showing on both sides of it (a white halo wider than the measured line
             # made every measured curve look dashed where the prediction held: the figure review)
@@ -2689,6 +2713,10 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     if title:
         _title_with_notes(ax, title, [])
     return ax
+
+
+#: how far above the largest distance drawn a predicted rate's dashes may go (:func:`convergence`)
+PREDICTION_HEADROOM = 10.0
 
 
 #: the markers of curves drawn on top of an earlier one (:func:`convergence`)

@@ -2224,3 +2224,49 @@ def test_the_key_of_a_grid_of_portraits_draws_its_markers_as_the_portraits_do(di
                         or label == "last state") == (h.get_marker(), h.get_markersize(), True) for ln in drawn), label
     finally:
         plt.close(ax.figure)
+
+
+def test_predictions_stay_near_the_distances_drawn():
+    """A rate above 1 of a run that stays bounded (gd at h = 3 on the R1 Dirac-GAN: rho = 1.53, the run held by the
+    sigmoid) and of a diverging one: the dashes end within PREDICTION_HEADROOM of the largest distance drawn, so that
+    the axis is the runs' (it went to 1e47); a prediction below 1 is drawn whole."""
+    from gandynamics import simulate
+    from gandynamics.analysis.rates import local_rate
+    from gandynamics.plotting import PREDICTION_HEADROOM
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    A = fld.eval_DF(np.zeros(2))
+    runs, rates = [], {}
+    for m, h in (("gd", 3.0), ("gd", 0.2), ("altgd", 5.0)):
+        lab = f"{m} h={h}"
+        runs.append((lab, simulate(fld, m, [1.0, 1.0], 300, h, equilibrium=np.zeros(2)), None))
+        rates[lab] = local_rate(m, A, h, n_theta=1)
+    assert rates["gd h=3.0"] > 1.5 and rates["gd h=0.2"] < 1
+    ax = convergence(runs, rates=rates)
+    top = max(np.nanmax(np.where(np.isfinite(tr.distance), tr.distance, np.nan)) for _, tr, _ in runs)
+    dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() != "-" and len(ln.get_ydata())]
+    assert len(dashed) == 3
+    for ln in dashed:
+        assert np.max(ln.get_ydata()) <= PREDICTION_HEADROOM * top * (1 + 1e-12)
+    assert ax.get_ylim()[1] < 1e3 * top
+    whole = [ln for ln in dashed if "0.9747" in str(ln.get_label())]
+    assert len(whole) == 1 and len(whole[0].get_ydata()) == 50
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("width", [2e-2] + [pytest.param(w, marks=pytest.mark.slow) for w in (3e-5, 0.7, 40.0, 5e4)])
+def test_portrait_x_tick_labels_never_run_together(width):
+    """Windows of any width and place (offsets from z*, the centre moved off 0 too): the x tick labels, measured as
+    drawn, do not overlap (a window of 0.02 ran "-0.0100-0.0075-0.0050" together, a figure review)."""
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    for lo in (-width / 2, 3 * width):
+        ax = phase_portrait(fld, xlim=(lo, lo + width), ylim=(-width / 2, width / 2), n=9)
+        fig = ax.figure
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        boxes = sorted((t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_visible() and t.get_text()),
+                       key=lambda b: b.x0)
+        assert len(boxes) >= 2
+        for a, b in zip(boxes, boxes[1:]):
+            assert a.x1 < b.x0, (width, lo, [t.get_text() for t in ax.get_xticklabels()])
+        plt.close(fig)
