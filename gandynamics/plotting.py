@@ -3111,6 +3111,12 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
         else:
             line, = ax.semilogy(d["values"], y, ls="-", label=label)
         ok = np.isfinite(y) & (y > 0)
+        if not ok.any():  # nothing of it on the log axis: its legend entry says so (it was listed as if drawn)
+            raw = np.asarray(d[which], float)
+            why = ("infinite throughout (eigenvalues on the imaginary axis)" if which == "phase" and np.all(raw == np.inf)
+                   else "infinite throughout" if np.all(raw == np.inf) else "0 throughout" if np.all(raw == 0)
+                   else "no finite positive value")
+            line.set_label(f"{label}: {why}, not drawn")
         if np.count_nonzero(ok) >= 2:  # (a curve with no point on the log axis -- real from the start -- is none)
             shown.append((line, np.flatnonzero(ok), y[ok], line.get_linestyle() == "-"))
         if zero.any():

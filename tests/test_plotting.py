@@ -2270,3 +2270,39 @@ def test_portrait_x_tick_labels_never_run_together(width):
         for a, b in zip(boxes, boxes[1:]):
             assert a.x1 < b.x0, (width, lo, [t.get_text() for t in ax.get_xticklabels()])
         plt.close(fig)
+
+
+def test_a_curve_with_nothing_on_the_log_axis_says_so_in_the_legend():
+    """factors' phase of the unregularized Dirac-GAN is infinite at every strength (eigenvalues ±i): not drawn, and its
+    legend entry says why (it was listed as if drawn, a figure review)."""
+    from gandynamics.plotting import factors
+    ax = factors("dirac", {"SimGD (none)": None, "R1": R1()}, "gamma", np.logspace(-2, 0, 8), which="phase")
+    texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
+    assert texts[0] == "SimGD (none): infinite throughout (eigenvalues on the imaginary axis), not drawn"
+    assert texts[1] == "R1"
+    plt.close(ax.figure)
+
+
+def test_cli_arrows_with_speed_draws_the_coloured_streamlines(tmp_path):
+    """portrait --arrows --speed: the speed colours the streamlines, drawn beside the quiver, with their colorbar (the
+    command line passed streamlines=False with --arrows and --speed was silently ignored, a figure review)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.quiver import Quiver
+
+    from gandynamics.cli import main
+    seen = {}
+    orig = plt.Figure.savefig
+
+    def spy(self, *a, **k):
+        ax = self.axes[0]
+        seen["quiver"] = any(isinstance(c, Quiver) for c in ax.collections)
+        seen["coloured"] = any(isinstance(c, LineCollection) and c.get_array() is not None for c in ax.collections)
+        seen["colorbar"] = getattr(ax, "speed_colorbar", None) is not None
+        return orig(self, *a, **k)
+    plt.Figure.savefig = spy
+    try:
+        assert main(["portrait", "dirac", "--reg", "r1:gamma=0.3", "--arrows", "--speed", "--out",
+                     str(tmp_path / "p.png")]) == 0
+    finally:
+        plt.Figure.savefig = orig
+    assert seen == {"quiver": True, "coloured": True, "colorbar": True}

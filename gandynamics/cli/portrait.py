@@ -44,7 +44,8 @@ def add_parser(sub):
                    help=f"the window's y range as offsets from the equilibrium z* (default {window}), as --xlim")
     p.add_argument("--arrows", action="store_true", help="draw a quiver instead of streamlines")
     p.add_argument("--nullclines", action="store_true", help="draw the nullclines")
-    p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v|")
+    p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v| (with --arrows too: the streamlines, coloured, "
+                   "are drawn beside the quiver)")
     p.add_argument("--title", default=None,
                    help="figure title (default: the game, methods and step, with the figure's notes under it -- a run "
                         "leaving the window or the slice; with --title the notes are printed here instead, the title "
@@ -185,7 +186,7 @@ def run(args) -> int:
     import matplotlib.pyplot as plt
     with style():
         fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
-        phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=not args.arrows,
+        phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=None,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
                        clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step, own), ax=ax,
                        equilibrium=star if star is not None else False,
