@@ -2405,6 +2405,9 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         below = np.nanmax(R) < 1
         handles.append(Line2D([], [], ls="", label=(fr"$\rho < 1$ throughout (max {number_text(np.nanmax(R), '.3g')})" if below
                                                     else fr"$\rho > 1$ throughout (min {number_text(np.nanmin(R), '.3g')})")))
+    said = _rate_options_said(method, options) if rho is None else ""
+    if said:  # the options the map was computed at (momentum's beta = 0, the library's default, is gd's map)
+        handles.append(Line2D([], [], ls="", label=said))
     marks = []
     if measured is not None:
         some = ~np.isnan(mr)
@@ -2444,6 +2447,27 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     if title:
         _title_with_notes(ax, title, [], beside=beside)
     return ax
+
+
+def _rate_options_said(method: str, options: dict) -> str:
+    """``"momentum at β = 0, alternating = False"``: the rate options ``method`` takes (beta, n_g and n_d,
+    lookahead's), each at its value in ``options`` or its default, for the legend of a map computed with them ("" when
+    it takes none)."""
+    from .analysis.rates import _resolve, rate_options
+    names = rate_options(method)
+    if not names:
+        return ""
+    m, _ = _resolve(method)
+    declared = {o.name: o.default for o in m.options}
+    base = {"beta": 0.0, "n_g": 1, "n_d": 1}  # (local_rate's own defaults)
+    parts = []
+    for name in names:
+        value = options[name] if name in options else base.get(name, declared.get(name))
+        if value is None:
+            continue
+        text = number_text(value, "g") if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        parts.append(f"{_greek_text(name)} = {text}")
+    return f"{method} at {', '.join(parts)}" if parts else ""
 
 
 def _length_room(ax, leg=None) -> float:
