@@ -710,7 +710,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             from matplotlib.colors import Normalize
             lo_hi = speed_range if speed_range is not None else (0.0, vmax)
             # the Greys map from light to dark grey: never white (invisible) nor black (the equilibrium's star)
-            cmap = matplotlib.colors.LinearSegmentedColormap.from_list("gd_speed", ["0.82", "0.25"])
+            cmap = matplotlib.colors.LinearSegmentedColormap.from_list("gd_speed", ["0.72", "0.2"])
             kw = {"color": spd, "cmap": cmap, "norm": Normalize(*lo_hi)}
         else:
             kw = {"color": STREAM_COLOR}
@@ -2149,7 +2149,10 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
     vals, eigs = data if data is not None else locus_data(fld, parameter, values, params)
     name = _strength(fld, parameter)
     V = np.repeat(vals[:, None], eigs.shape[1], axis=1)
-    sc = ax.scatter(eigs.real.ravel(), eigs.imag.ravel(), c=V.ravel(), cmap=cmap, marker=marker, s=size,
+    # strengths spaced geometrically over two decades or more (np.logspace) coloured on a log scale: on a linear one
+    # all but the last few shared the colour map's first shade (a figure review)
+    norm = matplotlib.colors.LogNorm(vals.min(), vals.max()) if _geometric(vals) else None
+    sc = ax.scatter(eigs.real.ravel(), eigs.imag.ravel(), c=V.ravel(), cmap=cmap, norm=norm, marker=marker, s=size,
                     label=label or f"eigenvalues ({symbol(name)} varies)", zorder=3)
     beside = []
     if colorbar:
@@ -2163,19 +2166,40 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
         e = c["eigenvalues"]
         # (a minimum at an end of the range is no critical strength: the abscissa keeps falling towards it; a new
         # user read "critical gamma = 2" and "= 6" for the ends of two ranges)
-        ax.plot(e.real, e.imag, "*", color="tab:red", ms=12, zorder=5,
+        # (open: the points under it stay visible, a locus over a small range lay wholly under the filled stars)
+        ax.plot(e.real, e.imag, "*", color="tab:red", mfc="none", mew=1.3, ms=12, zorder=5,
                 label=(f"critical {symbol(name)} = {number_text(c['value'], '.4g')} (min. abscissa {number_text(c['abscissa'], '.3g')})"
                        if c["interior"] else f"no interior minimum: smallest abscissa {number_text(c['abscissa'], '.3g')} at the "
                        f"range's end, {symbol(name)} = {number_text(c['value'], '.4g')}"))
     ax.set_xlabel(r"Re $\lambda$")
     ax.set_ylabel(r"Im $\lambda$")
-    ax.set_aspect("equal", adjustable="datalim")
+    # one scale for both axes (the complex plane as it is) unless the locus is far more elongated than LOCUS_ASPECT:
+    # then each axis its own (a small range of strengths moved the eigenvalues by 0.005 on an axis of 1: a dot)
+    fin = eigs[np.isfinite(eigs)]
+    w = float(np.ptp(np.append(fin.real, 0.0))) if fin.size else 0.0
+    h = float(np.ptp(np.append(fin.imag, 0.0))) if fin.size else 0.0
+    if w == 0 or h == 0 or 1.0 / LOCUS_ASPECT <= h / w <= LOCUS_ASPECT:
+        ax.set_aspect("equal", adjustable="datalim")
     if title:
         _title_with_notes(ax, title, [])
     _legend_outside(ax, loc="below", reserve=(_colorbar_width(ax, cb) if colorbar else 0.0, 0.0))
     if title:
         _title_with_notes(ax, title, [], beside=beside)
     return ax
+
+
+#: the most elongated eigenvalue locus (extent of the imaginary parts over that of the real parts, 0 included, or its
+#: inverse) drawn with one scale for both axes (:func:`eigenvalue_locus`)
+LOCUS_ASPECT = 20.0
+
+
+def _geometric(values) -> bool:
+    """Whether ``values`` (positive, increasing or not) span two decades or more in (nearly) geometric steps."""
+    v = np.sort(np.asarray(values, float))
+    if v.size < 3 or not v[0] > 0 or v[-1] / v[0] < 100.0:
+        return False
+    d = np.diff(np.log(v))
+    return bool(np.all(d > 0) and np.std(d) <= 0.05 * np.mean(d))
 
 
 # ---------------------------------------------------------------------------------------------- rate maps
@@ -2878,16 +2902,40 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:
         group = _coinciding_paths([P * scale for _, P in free], width, tuple(np.multiply(xlim, scale[0])),
                                   tuple(np.multiply(ylim, scale[1])))
     for g in sorted(set(group)):
-        interleave_dashes([line for (line, _), k in zip(free, group) if k == g])
+        members = [(line, P) for (line, P), k in zip(free, group) if k == g]
+        if len(members) < 2:
+            continue
+        interleave_dashes([line for line, _ in members])
+        # the member drawn longest inside the window stays solid, under the others: they lie on it, their dashes
+        # showing its colour in their gaps, and its own part elsewhere solid (a run from a start on another's path,
+        # the basin figure's, was dashed over its own first part, read as another kind of line)
+        host = max(members, key=lambda m: _drawn_length(m[1] * scale, xlim[0] * scale[0], xlim[1] * scale[0],
+                                                          ylim[0] * scale[1], ylim[1] * scale[1]))[0]
+        host.set_linestyle(host._gandynamics_own[0] if hasattr(host, "_gandynamics_own") else "-")
+        host.set_zorder(min(line.get_zorder() for line, _ in members) - 0.01)
+
+
+def _drawn_length(P, x0, x1, y0, y1) -> float:
+    """The length of the polyline through ``P`` (N, 2) inside the box ``[x0, x1] x [y0, y1]`` (its segments with both
+    ends inside; a path leaping across counts for nothing)."""
+    P = np.asarray(P, float)
+    if len(P) < 2:
+        return 0.0
+    ins = (P[:, 0] >= x0) & (P[:, 0] <= x1) & (P[:, 1] >= y0) & (P[:, 1] <= y1)
+    both = ins[:-1] & ins[1:]
+    with np.errstate(invalid="ignore", over="ignore"):
+        return float(np.sum(np.hypot(*(P[1:] - P[:-1])[both].T)))
 
 
 def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
     """Which of the paths ``paths`` (each ``(N, 2)``: a run's states in a plane, finite) lie on one another: returns a
-    group index per path (the index of its group's first path; a path alone is its own group).  A path lies on another
-    when every one of its states inside the window ``xlim`` x ``ylim`` (default: all) is within ``tol`` of the other's
-    polyline as drawn (:func:`_polyline_distance`), whatever the index of the states there: the same run twice,
-    momentum with beta = 0 and gd, and methods that trace one curve at different speeds (eg, eftp, ogda and proximal on
-    the Dirac-GAN: one spiral, three of them hidden under the last drawn, a figure review).  The states compared are
+    group index per path (the index of its group's first path; a path alone is its own group).  Two paths coincide when
+    every state of the shorter inside the window ``xlim`` x ``ylim`` (default: all) is within ``tol`` of the longer's
+    state of the same index (the same run twice, a run of fewer steps, momentum with beta = 0 and gd), or when one
+    lies on the other: every state of it inside the window within ``tol`` of the other's polyline as drawn
+    (:func:`_polyline_distance`), whatever the index of the states there (methods that trace one curve at different
+    speeds: eg, eftp, ogda and proximal on the Dirac-GAN, one spiral, three of them hidden under the last drawn, a
+    figure review; a run from a start on another's path).  The states compared are
     those inside and their neighbours (the ends of every segment drawn at least in part: two runs from one start whose
     only state inside was that start were taken to coincide, and drawn dashed, though their first segments part at
     once).  A path with no state in the window coincides with none."""
@@ -2907,12 +2955,24 @@ def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
         pts = seen(P)
         return pts.size > 0 and bool(np.all(_polyline_distance(pts, Q, tol, box) <= tol))
 
+    def step_by_step(P, Q) -> bool:  # the shorter's states on the longer's of the same index
+        P, Q = (P, Q) if len(P) <= len(Q) else (Q, P)
+        ok = np.ones(len(P), dtype=bool)
+        for axis, lim in enumerate(box):
+            if lim is not None:
+                ok &= (P[:, axis] >= lim[0]) & (P[:, axis] <= lim[1])
+        if not ok.any():
+            return False
+        ok = ok | np.concatenate((ok[1:], [False])) | np.concatenate(([False], ok[:-1]))
+        return bool(np.all(np.hypot(*(P[ok] - Q[:len(P)][ok]).T) <= tol))
+
     group = list(range(len(paths)))
     for a in range(len(paths)):
         for b in range(a):
             if group[b] != b:
                 continue
-            if lies_on(paths[a], paths[b]) or lies_on(paths[b], paths[a]):
+            P, Q = paths[a], paths[b]
+            if step_by_step(P, Q) or lies_on(P, Q) or lies_on(Q, P):
                 group[a] = b
                 break
     return group

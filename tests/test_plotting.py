@@ -1391,10 +1391,13 @@ def _trajectory_lines(ax, labels):
 
 
 def _dashed_apart(lines) -> bool:
-    """Whether ``lines`` are all dashed, with pairwise different dash offsets (each shows its colour in turn)."""
-    styles = [line.get_linestyle() for line in lines]
-    offsets = [line._unscaled_dash_pattern[0] for line in lines]
-    return all(s == "--" for s in styles) and len(set(offsets)) == len(lines)
+    """Whether ``lines`` are drawn apart: one solid (the one the others lie on) under the others, dashed with pairwise
+    different dash offsets, none at the solid one's 0 (each shows its colour in turn, the solid one in the gaps)."""
+    solid = [line for line in lines if line.get_linestyle() == "-"]
+    dashed = [line for line in lines if line.get_linestyle() == "--"]
+    offsets = [line._unscaled_dash_pattern[0] for line in dashed]
+    return (len(solid) == 1 and len(dashed) == len(lines) - 1 and len(set(offsets)) == len(dashed)
+            and 0.0 not in offsets and all(solid[0].get_zorder() < line.get_zorder() for line in dashed))
 
 
 @pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")  # (its lines are read, not played)
@@ -1470,10 +1473,12 @@ def test_coinciding_paths_are_those_within_the_width_inside_the_window():
             ins = (R[:, 0] >= lim[0]) & (R[:, 0] <= lim[1])
             return ins | np.concatenate((ins[1:], [False])) | np.concatenate(([False], ins[:-1]))
         # the brute force: Q on P or P on Q, by exact distances of the states seen (with a margin of tol/8 either side:
-        # the rule samples the polyline every tol/4)
+        # the rule samples the polyline every tol/4), or the states of one index within tol
         dq = _segment_distance(Q[seen(Q)], P) if seen(Q).any() else np.array([np.inf])
         dp = _segment_distance(P[seen(P)], Q) if seen(P).any() else np.array([np.inf])
-        worst = min(dq.max(), dp.max())
+        same = seen(Q)
+        index = np.hypot(*(Q[same] - P[same]).T).max() if same.any() else np.inf
+        worst = min(dq.max(), dp.max(), index)
         if abs(worst - tol) < tol / 8:
             continue  # (too close to call for a sampled polyline)
         got = _coinciding_paths([P, Q, Q + 5.0], tol, lim, None)
@@ -1489,16 +1494,22 @@ def test_coinciding_paths_are_those_within_the_width_inside_the_window():
     spiral = np.c_[np.exp(-0.2 * t) * np.cos(t), np.exp(-0.2 * t) * np.sin(t)]
     assert _coinciding_paths([spiral[::2], spiral], tol) == [0, 0]
     assert _coinciding_paths([spiral[::2], 1.05 * spiral], tol) == [0, 1]
+    # a run from a start on another's path lies on it (the other's first part does not lie on it): a pair
+    joined = np.concatenate((np.c_[np.linspace(-2, spiral[100, 0], 30), np.full(30, spiral[100, 1])], spiral[101:]))
+    assert _coinciding_paths([spiral[100:], joined], tol) == [0, 0]
     # two runs from one start whose only state inside is that start part at their first segment: not one line (gd and
     # momentum at beta = -0.5 on the bilinear game were drawn dashed, a figure reviewer's finding)
     start = np.array([[0.5, 0.5]])
     A = np.concatenate((start, [[3.0, 0.5], [6.0, 0.5]]))
     B = np.concatenate((start, [[0.5, 3.0], [0.5, 6.0]]))
     assert _coinciding_paths([A, B], tol, (0.0, 1.0), (0.0, 1.0)) == [0, 1]
-    # a run leaping across the window (both ends far outside): its segment, clipped, is what a path inside lies on
+    # a run leaping across the window (both ends far outside): its segment, clipped, is what the states inside are
+    # measured against
+    from gandynamics.plotting import _polyline_distance
     C = np.array([[-100.0, 0.5], [100.0, 0.5]])
-    D = np.array([[0.2, 0.5], [0.4, 0.5], [0.6, 0.5]])
-    assert _coinciding_paths([C, D], tol, (0.0, 1.0), (0.0, 1.0)) == [0, 0]
+    D = np.array([[0.2, 0.5], [0.4, 0.5 + tol / 2], [0.6, 0.5 + 3 * tol]])
+    got = _polyline_distance(D, C, tol, ((0.0, 1.0), (0.0, 1.0)))
+    assert got[0] <= tol / 8 and abs(got[1] - tol / 2) <= tol / 8 and got[2] == np.inf
 
 
 def test_a_line_style_given_with_a_trajectory_is_kept():
@@ -2322,3 +2333,43 @@ def test_rate_map_says_the_options_it_was_computed_at(method, options, said):
     texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
     assert [t for t in texts if t.startswith(method + " at")] == ([] if said is None else [said])
     plt.close(ax.figure)
+
+
+def test_a_run_lying_on_a_longer_one_is_dashed_over_it_and_the_longer_stays_solid():
+    """A run from a start on another's path (the basin figure's EFTP panel): the one it lies on, drawn longer in the
+    window, stays solid and under it; the run on it is dashed, showing the other's colour in its gaps."""
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    t = np.linspace(0, 6, 400)
+    spiral = np.c_[np.exp(-0.2 * t) * np.cos(t), np.exp(-0.2 * t) * np.sin(t)]
+    joined = np.concatenate((np.c_[np.linspace(-1.5, spiral[100, 0], 30), np.full(30, spiral[100, 1])], spiral[101:]))
+    ax = phase_portrait(fld, trajectories=[("joins", joined), ("on it", spiral[100:])], xlim=(-2, 2), ylim=(-2, 2), n=9)
+    host, on = _trajectory_lines(ax, ["joins", "on it"])
+    assert host.get_linestyle() == "-" and host.get_zorder() < on.get_zorder()
+    assert on.get_linestyle() != "-" and tuple(on._unscaled_dash_pattern[1]) == (3.0, 3.0)
+    plt.close(ax.figure)
+
+
+def test_eigenvalue_locus_keeps_a_small_locus_visible_and_colours_log_spaced_strengths_on_a_log_scale():
+    """R1 over gamma in [0.001, 0.01]: the eigenvalues -gamma/2 ± i sqrt(1 - gamma^2)/2 (f'(0) = 1/2;
+    docs/mathematics.md §1.7) move by 0.0045 on an axis of 1 -- each axis its own scale, the points spread over the plot, the critical stars open;
+    over np.logspace the colours on a log scale (LogNorm); over a linear range of gamma in [0, 3] one scale for both."""
+    from matplotlib.colors import LogNorm
+    tiny = eigenvalue_locus("dirac", R1(), "gamma", np.linspace(0.001, 0.01, 20))
+    assert tiny.get_aspect() == "auto"
+    xs = tiny.collections[0].get_offsets()[:, 0]
+    lo, hi = tiny.get_xlim()
+    assert np.ptp(xs) > 0.5 * (hi - lo)  # (equal scales left them a dot at one side)
+    g = np.linspace(0.001, 0.01, 20)
+    assert np.allclose(np.sort(xs), np.sort(np.repeat(-g / 2, 2)), rtol=1e-9, atol=1e-15)
+    ys = tiny.collections[0].get_offsets()[:, 1]
+    assert np.allclose(np.sort(ys), np.sort(np.concatenate([np.sqrt(1 - g ** 2) / 2, -np.sqrt(1 - g ** 2) / 2])))
+    star = [ln for ln in tiny.get_lines() if ln.get_marker() == "*"][0]
+    assert star.get_markerfacecolor() == "none"
+    plt.close(tiny.figure)
+    wide = eigenvalue_locus("dirac", R1(), "gamma", np.linspace(0, 3, 13))
+    assert wide.get_aspect() == 1.0 and not isinstance(wide.collections[0].norm, LogNorm)
+    plt.close(wide.figure)
+    logs = eigenvalue_locus("dirac", R1(), "gamma", np.logspace(-2, 1, 13))
+    assert isinstance(logs.collections[0].norm, LogNorm)
+    plt.close(logs.figure)
