@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
+from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 from ..distributions import Distribution
 from ..errors import GandynamicsError
 
@@ -67,7 +67,7 @@ def refined(dist: Distribution, factor: int = 2) -> Distribution:
     return dataclasses.replace(dist, **changes) if changes else dist
 
 
-@dataclass(frozen=True)
+@dataclass
 class QuadratureCheck:
     """The Jacobian at a point with the GAN's quadrature rules as given and with their nodes doubled.
 
