@@ -108,6 +108,8 @@ NOT_SIZES = {("canvas", "nrows"), ("canvas", "ncols"),  # (bounded by plotting.C
              ("sweep", "samples"),  # sizes what is kept; checked in gandynamics/runs (not here)
              ("interact", "steps"), ("interact", "n"),
              ("eigenvalue_locus", "size"),  # a marker size in points
+             ("quadrature_check", "max_atoms"),  # a budget: the doubled rules are derived only within it
+             ("quadrature_check", "factor"),  # bounded by max_atoms and by the limit of a rule's atoms (distributions)
              ("check_animation_size", "dpi"), ("check_animation_size", "panels")}  # (the check itself)  # (need the [notebook] extra; they call simulate/animate)
 
 

@@ -109,8 +109,8 @@ class QuadratureCheck:
         if not self.checked:
             return f"quadrature: {n} nodes per dimension; not checked ({self.reason})"
         head = (f"quadrature: with {_orders(self.refined_orders)} nodes per dimension in place of {n}, the Jacobian "
-                f"changes by {self.jacobian_change:.2g} (relative), its eigenvalues by up to "
-                f"{self.eigenvalue_change:.2g}")
+                f"changes by {self.jacobian_change:z.2g} (relative), its eigenvalues by up to "
+                f"{self.eigenvalue_change:z.2g}")
         if self.settled:
             return head + ": the rule is fine enough here"
         return (head + f": NOT settled; the expectations of this GAN's non-polynomial integrands are sums over the "
