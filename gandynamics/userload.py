@@ -248,7 +248,10 @@ def load_user_game(spec: str, params: dict | None = None):
     :class:`GandynamicsError` that lists the names this rule accepts.
     """
     if ":" not in spec:
-        raise GandynamicsError(f"--game must be FILE.py:FACTORY, got {spec!r}")
+        from .games import GAMES  # (a built-in game's name given to --game: say how it is given)
+        hint = (f"; {spec!r} is a built-in game: give its name as the GAME argument, without --game"
+                if spec in GAMES else "")
+        raise GandynamicsError(f"--game must be FILE.py:FACTORY, got {spec!r}{hint}")
     file, _, name = spec.rpartition(":")
     if not file.strip():  # (Path("") is the working folder: "'' is a directory, not a file")
         raise GandynamicsError(f"--game must be FILE.py:FACTORY, got {spec!r} (no file name before the colon)")

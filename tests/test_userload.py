@@ -57,6 +57,18 @@ def test_errors_name_the_users_file_and_line(spec, where, capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("name", ["bilinear", "dirac", "nk-scale"])
+def test_a_built_in_name_given_to_game_says_how_to_give_it(name, capsys):
+    """`--game bilinear` (a new user): the one-line error says it is a built-in game, given as the GAME argument;
+    a name that is none says only what --game takes."""
+    assert main(["simulate", "--game", name]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.strip().endswith(
+        f"got {name!r}; {name!r} is a built-in game: give its name as the GAME argument, without --game")
+    assert main(["simulate", "--game", name + "x"]) == 2
+    assert "built-in" not in capsys.readouterr().err
+
+
 def test_library_errors_from_the_users_call_are_located_too():
     with pytest.raises(GandynamicsError, match=r"user_games\.py:39: .*neither parameters nor hyperparameters: q"):
         load_user_game(f"{GAMES}:bad_symbols")
