@@ -61,11 +61,11 @@ def test_errors_name_the_users_file_and_line(spec, where, capsys):
 def test_a_built_in_name_given_to_game_says_how_to_give_it(name, capsys):
     """`--game bilinear` (a new user): the one-line error says it is a built-in game, given as the GAME argument;
     a name that is none says only what --game takes."""
-    assert main(["simulate", "--game", name]) == 2
+    assert main(["analyze", "--game", name]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.strip().endswith(
         f"got {name!r}; {name!r} is a built-in game: give its name as the GAME argument, without --game")
-    assert main(["simulate", "--game", name + "x"]) == 2
+    assert main(["analyze", "--game", name + "x"]) == 2
     assert "built-in" not in capsys.readouterr().err
 
 
