@@ -85,6 +85,7 @@ class QuadratureCheck:
     eigenvalues : (n,) complex array        of ``J_2n``, by real part (empty unless ``checked``)
     reason : str                            why the check was not made (empty when it was)
     rules : tuple of str                    whose each rule is: ``"data"``, ``"generator"`` or a regularizer's name
+    points : int                            the points compared (the changes are the largest over them)
     """
 
     orders: tuple
@@ -97,6 +98,7 @@ class QuadratureCheck:
     eigenvalues: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, complex))
     reason: str = ""
     rules: tuple = ()
+    points: int = 1
 
     @property
     def settled(self) -> bool:
@@ -108,9 +110,10 @@ class QuadratureCheck:
         n = _orders(self.orders)
         if not self.checked:
             return f"quadrature: {n} nodes per dimension; not checked ({self.reason})"
+        where = "" if self.points == 1 else f" (the largest over {self.points} points)"
         head = (f"quadrature: with {_orders(self.refined_orders)} nodes per dimension in place of {n}, the Jacobian "
                 f"changes by {self.jacobian_change:z.2g} (relative), its eigenvalues by up to "
-                f"{self.eigenvalue_change:z.2g}")
+                f"{self.eigenvalue_change:z.2g}{where}")
         if self.settled:
             return head + ": the rule is fine enough here"
         return (head + f": NOT settled; the expectations of this GAN's non-polynomial integrands are sums over the "
@@ -140,7 +143,7 @@ class QuadratureCheck:
                       "rules": list(self.rules), "checked": self.checked, "settled": self.settled,
                       "jacobian_change": self.jacobian_change,
                       "eigenvalue_change": self.eigenvalue_change, "residual": self.residual,
-                      "eigenvalues": pairs(self.eigenvalues), "reason": self.reason})
+                      "eigenvalues": pairs(self.eigenvalues), "reason": self.reason, "points": self.points})
 
     def __repr__(self) -> str:
         return self.text()
@@ -161,7 +164,8 @@ def quadrature_check(fld, params=None, at=None, factor: int = 2,
     fld : VectorField           a field built from a :class:`~gandynamics.game.GAN` (else: None, nothing to check); its
                                 regularizers with a rule of their own (an ``order`` option) are refined with it
     params : mapping or (n_p,) array, optional    hyperparameters (the field's defaults otherwise)
-    at : (n,) array, optional   the point (default: the equilibrium, as :func:`gandynamics.analysis.spectrum` takes it)
+    at : (n,) or (k, n) array, optional   the point (default: the equilibrium, as :func:`gandynamics.analysis.spectrum`
+                                takes it), or k points (a region's witnesses), the largest change over them reported
     factor : int                nodes per dimension multiplied by this (>= 2)
     max_atoms : int             derive the refined field only when its distributions have at most this many atoms
 
@@ -203,15 +207,29 @@ def quadrature_check(fld, params=None, at=None, factor: int = 2,
         return QuadratureCheck(orders, new_orders, atoms, False, rules=rules,
                                reason=f"the doubled rules have {atoms} atoms, more than the {max_atoms} this check "
                                       "derives a field for")
-    z, _ = analysis_point(fld, params, at)
+    several = at is not None and np.ndim(at) == 2
+    points = [fld.point(z) for z in at] if several else [analysis_point(fld, params, at)[0]]
+    if not points:
+        raise GandynamicsError("quadrature_check: no point given (at of shape (0, n))")
     pv = fld.param_vector(params) if not isinstance(params, np.ndarray) else np.asarray(params, float)
     p2 = {s.name: float(v) for s, v in zip(fld.hyper, pv)}
-    J1 = fld.eval_J(z, pv)
     from ..log import notice_if_slow
     with notice_if_slow(f"game {fld.name!r}: checking its quadrature, the field again with {_orders(new_orders)} nodes "
                         f"per dimension in place of {_orders(orders)} ({atoms} atoms) ...", quiet_inside=True):
         fine = VectorField(finer, finer_regs, name=fld.name)
-        J2 = fine.eval_J(z, p2)
+    worst = None
+    for z in points:  # (several: the largest change, with the eigenvalues and residual of its point)
+        one = _compare(fld, fine, z, pv, p2)
+        if worst is None or not one[0] <= worst[0]:
+            worst = one
+    change, ev, res, l2 = worst
+    return QuadratureCheck(orders, new_orders, atoms, True, change, ev, res, l2, rules=rules, points=len(points))
+
+
+def _compare(fld, fine, z, pv, p2) -> tuple:
+    """``(jacobian_change, eigenvalue_change, |F_2n(z)|, eigenvalues of J_2n)`` at one point."""
+    J1 = fld.eval_J(z, pv)
+    J2 = fine.eval_J(z, p2)
     if not (np.all(np.isfinite(J1)) and np.all(np.isfinite(J2))):
         raise GandynamicsError(f"the Jacobian is not finite at {z.tolist()}: "
                                f"{fld.why_not_finite(z, pv, jacobian=True)}")
@@ -224,8 +242,7 @@ def quadrature_check(fld, params=None, at=None, factor: int = 2,
     ev = float(cost[r, c].max()) / max(1.0, float(np.abs(l2).max())) if l2.size else 0.0
     from ..equilibrium import norm
     res = norm(fine.eval_F(z, p2))
-    l2 = l2[np.lexsort((-l2.imag, -l2.real))]
-    return QuadratureCheck(orders, new_orders, atoms, True, change, ev, res, l2, rules=rules)
+    return change, ev, res, l2[np.lexsort((-l2.imag, -l2.real))]
 
 
 def _atom_count(dist: Distribution) -> int:

@@ -89,9 +89,17 @@ def run(args) -> int:
             bar.set_postfix_str(f"certified R = {ok if ok is not None else '-'}, not at {fail if fail is not None else '-'}")
         rep = basin(fld, args.method, step=step, params=hyper, margin=margin, rtol=rtol, max_seconds=secs,
                     progress=progress, r0=r0, r_max=r_max)
-    from .common import game_lines, game_record
+    from .common import game_lines, game_record, quadrature_note
+    # a GAN's rule checked at z* and at the ball's ends along each axis: the certificates are of its finite sum
+    # (docs/mathematics.md §0.6)
+    import numpy as np
+    zs = np.asarray(rep.equilibrium, float)
+    pts = [zs]
+    if 0 < rep.region_radius < np.inf and zs.size <= 10:
+        pts += [zs + s * rep.region_radius * e for e in np.eye(zs.size) for s in (-1.0, 1.0)]
+    qd, quad = quadrature_note(fld, hyper, np.array(pts))
     if args.json:
-        print(dumps({**game_record(fld, hyper), **rep.to_dict()}))
+        print(dumps({**game_record(fld, hyper), **rep.to_dict(), "quadrature": qd}))
         return 0
     z = ", ".join(f"{v:z.6g}" for v in rep.equilibrium)
     print(game_lines(fld, hyper, f"   method: {rep.method}   equilibrium ({', '.join(fld.names)}) = ({z})"))
@@ -123,4 +131,6 @@ def run(args) -> int:
         print(f"why the ball is invariant: {rep.invariance}")
     if rep.note:
         print(f"note: {rep.note}")
+    if quad:
+        print(quad)
     return 0

@@ -58,6 +58,16 @@ def run(args) -> int:
     from .common import game_lines, game_record
     d.update({k: v for k, v in game_record(fld, hyper).items() if k == "game" or k not in d})
     d["region"] = region.to_dict()
+    # a GAN's rule checked at the brackets' witnesses and the counterexamples (docs/mathematics.md §0.6)
+    import numpy as np
+
+    from .common import quadrature_note
+    from .constants import _witnesses
+    pts = _witnesses(*(getattr(res, k) for k in ("mu", "lipschitz") if (mu if k == "mu" else L) is not None))
+    extra = [np.asarray(c["point"], float) for c in res.counterexamples.values()]
+    if extra:
+        pts = np.array(([] if pts is None else list(pts)) + extra)
+    d["quadrature"], quad = quadrature_note(fld, hyper, pts)
     if args.json:
         print(dumps(d))
         return EXIT[res.status]
@@ -93,4 +103,6 @@ def run(args) -> int:
                   f"{rel} = {apart(q['ratio'], c['claimed'], 10)}")
     print(f"status: {res.status}   (relative tolerance {res.rtol:zg}; the certified end is mu's lo and L's hi)")
     print(f"engine: {res.engine}")
+    if quad:
+        print(quad)
     return EXIT[res.status]

@@ -102,6 +102,15 @@ def _pt(z):
     return "(" + ", ".join(f"{v:z.6g}" for v in z) + ")"
 
 
+def _witnesses(*brackets):
+    """The brackets' witnesses that are points (k, n), or None when none is (the quadrature check then takes the
+    equilibrium)."""
+    import numpy as np
+    pts = [np.asarray(b.witness, float) for b in brackets if b is not None and np.size(b.witness)
+           and np.all(np.isfinite(b.witness))]
+    return np.array(pts) if pts else None
+
+
 def run(args) -> int:
     from ..analysis.constants import certify_constants, parse_region
     from .common import build_field, dumps
@@ -117,6 +126,9 @@ def run(args) -> int:
     from .common import game_lines, game_record
     d.update({k: v for k, v in game_record(fld, hyper).items() if k == "game" or k not in d})
     d["parameters"] = fld.names
+    # a GAN's rule checked at the witnesses: the brackets are those of its finite sum (docs/mathematics.md §0.6)
+    from .common import quadrature_note
+    d["quadrature"], quad = quadrature_note(fld, hyper, _witnesses(rep.mu, rep.lipschitz))
     if args.json:
         print(dumps(d))
         return 0
@@ -144,6 +156,8 @@ def run(args) -> int:
     print("certified: mu >= lo (mu's lower end) and L <= hi (L's upper end), by outward-rounded interval arithmetic "
           "(docs/math/certification.md)")
     print(f"engine: {rep.engine}")
+    if quad:
+        print(quad)
     if rep.asymmetric:
         a = rep.asymmetric
         print(f"\nasymmetric scheme ({a['reading']}, penalty {a['penalty']}, eps={a['eps']:zg}, gamma={a['gamma']:zg}) "
