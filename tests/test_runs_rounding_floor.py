@@ -94,9 +94,10 @@ def test_a_run_that_stands_still_far_from_zstar_is_still_not_converging():
     from gandynamics.runs.ratefit import at_rounding_of_F
     fld = VectorField(_game(1.0, 0.5, CANCELLING["tanh(y+1) - tanh(1)"]))
     p = np.zeros(0)
-    assert not at_rounding_of_F(fld, p, np.array([1e-3, 0.0]), 1e-3, 0.36, 0.0)  # 1e-3 of 0.36 is not rounding
-    assert at_rounding_of_F(fld, p, np.array([1e-17, -1e-17]), 1.5e-17, 0.36, 0.0)
-    assert not at_rounding_of_F(fld, p, np.array([1e-17, -1e-17]), 1.5e-17, 1e-6, 0.0)  # a run that started there
+    z0 = np.zeros(2)
+    assert not at_rounding_of_F(fld, p, np.array([1e-3, 0.0]), z0, 0.36)  # 1e-3 of 0.36 is not rounding
+    assert at_rounding_of_F(fld, p, np.array([1e-17, -1e-17]), z0, 0.36)
+    assert not at_rounding_of_F(fld, p, np.array([1e-17, -1e-17]), z0, 1e-6)  # a run that started there
 
 
 def test_simulate_and_sweep_read_each_such_run_alike_and_name_where_it_ended():
@@ -173,3 +174,30 @@ def test_a_square_root_less_its_value_at_zero_is_computed_without_cancelling(a0,
     t = gd.simulate(fld, "gd", (0.3, 0.2), 300, 0.5)
     assert t.verdict == "converging" and float(t.distance[-1]) < 1e-25
     assert abs(t.rate / rho - 1) < 1e-3, (t.rate, rho)
+
+
+@pytest.mark.parametrize("seed", [1] + [pytest.param(s, marks=pytest.mark.slow) for s in (0, *range(2, 8))])
+def test_a_run_passing_a_saddle_near_zstar_is_not_read_converging(seed):
+    """A generator of saddle passages (an adversarial review): gd on F = (a x, -b y) from (1, eps), eps so small that
+    the distance falls at 1 - h a to a minimum 1e-20 to 1e-140 from z* = 0 and then rises at 1 + h b (the exact
+    iteration, in NumPy).  F is computed there to every digit, not to its rounding: a run whose distance rose over
+    the last part of it is not "converging" (it read so, the rise hidden under a floor raised to the end's distance),
+    in simulate and in a sweep of the same runs alike."""
+    rng = np.random.default_rng(seed)
+    x_, y_ = sp.symbols("x y")
+    a, b = float(rng.uniform(0.5, 2.0)), float(rng.uniform(0.1, 1.0))
+    h = float(rng.uniform(0.02, 0.2))
+    T = 1000
+    g = gd.Game(theta=[x_], psi=[y_], loss_g=a * x_ ** 2 / 2, loss_d=-b * y_ ** 2 / 2, equilibrium=(0, 0))
+    fld = VectorField(g)
+    k = np.arange(T + 1)
+    # the turn at a random share of the run (0.6 to 0.95 of T): eps from the step where the two components meet
+    turn = float(rng.uniform(0.6, 0.95)) * T
+    eps = float(np.exp(turn * (np.log(1 - h * a) - np.log(1 + h * b))))
+    exact = np.hypot((1 - h * a) ** k, eps * (1 + h * b) ** k)
+    assert exact[-1] > 3 * exact.min() and exact.min() > 0  # (it rose over its end: the kind)
+    t = gd.simulate(fld, "gd", [1.0, eps], T, h)
+    assert np.allclose(t.distance, exact, rtol=1e-9, atol=0)
+    assert t.verdict != "converging", (a, b, h, turn, t.verdict)
+    r = gd.sweep(fld, "gd", inits=[(1.0, eps)], steps=T, step=h, progress=False)
+    assert r["verdict"][0] != "converging"

@@ -189,24 +189,39 @@ def drop_transient_algebraic(reading: RunReading, rows, field, methods, zstars, 
 ROUNDING_MARGIN = 2.0 ** 20
 
 
-def at_rounding_of_F(field, p, zf, d_final: float, d_start: float, zn: float) -> bool:
-    """Whether a run that ended at ``zf`` (n,), ``d_final`` from ``z*``, reached ``z*`` to within the rounding of F's
-    value: ``d_final`` at most ``FLOOR_REL max(|z*|, d_start)`` (:data:`FLOOR_REL`, the relative floor of a run about
-    ``z* != 0``; ``zn = |z*|``, ``d_start`` the start's distance), and at ``zf`` ``|F| <= ||DF||_2`` times that floor
-    (what the linearisation allows there) with F passing the zero test of :func:`gandynamics.equilibrium.zero_test` (a
-    jump of F near ``z*`` does not).  Where F's terms are large beside F, the computed F vanishes or drifts before the
-    state reaches ``z*`` (``tanh(1 + y) - tanh(1)`` is 0 for ``|y| < 1e-16``) and the run stands there; about ``z* = 0``
-    the reading's floor is :data:`RECORD_FLOOR` only, and such a run, 2.7e-17 from ``z*``, read "bounded, not
-    converging" (a new user's game with ``y - log(1 + y)`` in a loss).  Such a run is read again with
-    :func:`rounding_floor_norm` in place of ``|z*|``: ``simulate`` and ``sweep`` alike, from the final state and the
-    distances of the end and the start, which both have."""
-    floor = FLOOR_REL * max(zn, d_start)
+def at_rounding_of_F(field, p, zf, zs, d_start: float) -> bool:
+    """Whether a run that ended at ``zf`` (n,) reached ``zs`` (its z*, (n,)) to within the rounding of F's value: the
+    distance ``d = |zf - zs|`` at most ``FLOOR_REL max(|z*|, d_start)`` (:data:`FLOOR_REL`, the relative floor of a run
+    about ``z* != 0``; ``d_start`` the start's distance), and at ``zf`` ``|F| <= ||DF||_2`` times that floor (what the
+    linearisation allows there) with F passing the zero test of :func:`gandynamics.equilibrium.zero_test` (a jump of F
+    near ``z*`` does not), and the computed F *not* what the linearisation gives: ``|F(zf) - DF(zf) (zf - zs)|`` above
+    :data:`LINEAR_DEVIATION` times ``|DF(zf) (zf - zs)|``.  So close to ``z*`` a smooth F is its linearisation to many
+    digits unless rounding decides its value: where F's terms are large beside F, the computed F vanishes or drifts
+    before the state reaches ``z*`` (``tanh(1 + y) - tanh(1)`` is 0 for ``|y| < 1e-16``) and the run stands there;
+    about ``z* = 0`` the reading's floor is :data:`RECORD_FLOOR` only, and such a run, 2.7e-17 from ``z*``, read
+    "bounded, not converging" (a new user's game with ``y - log(1 + y)`` in a loss).  A run that passes a saddle 1e-26
+    from it, where F = (x, -y/10) is computed to every digit, is no such run (without the last test it read
+    "converging" while its distance rose 47-fold: an adversarial review).  Such a run is read again with
+    :func:`rounding_floor_norm` in place of ``|z*|``: ``simulate`` and ``sweep`` alike, from the final state, z* and
+    the start's distance, which both have."""
+    zf, zs = np.asarray(zf, float), np.asarray(zs, float)
+    d_final = norm(zf - zs)
+    floor = FLOOR_REL * max(norm(zs), d_start)
     if not (0.0 < d_final <= floor):
         return False
     fz, D = field.eval_F(zf, p), field.eval_DF(zf, p)
     if not (np.all(np.isfinite(fz)) and np.all(np.isfinite(D))):
         return False
-    return bool(norm(fz) <= float(np.linalg.norm(D, 2)) * floor and zero_test(field, zf, p, math.inf, F=fz, D=D)[1])
+    lin = D @ (zf - zs)
+    rounded = norm(fz - lin) > LINEAR_DEVIATION * norm(lin)
+    return bool(rounded and norm(fz) <= float(np.linalg.norm(D, 2)) * floor
+                and zero_test(field, zf, p, math.inf, F=fz, D=D)[1])
+
+
+#: how far the computed F at a run's end may stray from its linearisation about z* (relative) and still be read as
+#: F's value there, not its rounding (:func:`at_rounding_of_F`): within 1e-12 relative of z* the linearisation's error
+#: is that small for a smooth F, so a half of it is rounding's
+LINEAR_DEVIATION = 0.5
 
 
 def rounding_floor_norm(d_final, zn):

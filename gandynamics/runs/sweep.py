@@ -248,7 +248,7 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     df = row_norms(final[rows] - ZSTAR[rows])
     d0 = row_norms(plan.Z0[rows] - ZSTAR[rows])
     near = np.flatnonzero((df > 0.0) & (df <= FLOOR_REL * np.maximum(zn, d0)))[:MAX_ROUNDING_TESTS]
-    ok = near[[at_rounding_of_F(field, plan.P[rows[i]], final[rows[i]], float(df[i]), float(d0[i]), float(zn[i]))
+    ok = near[[at_rounding_of_F(field, plan.P[rows[i]], final[rows[i]], ZSTAR[rows[i]], float(d0[i]))
                for i in near]] if near.size else near
     if ok.size == 0:
         return

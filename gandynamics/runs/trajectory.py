@@ -343,7 +343,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         # as the sweep reads such rows)
         zf, zn = res["final"][0], float(np.linalg.norm(zref[0]))
         d_final = norm(zf - zref[0])
-        if at_rounding_of_F(field, p, zf, d_final, norm(z - zref[0]), zn):
+        if at_rounding_of_F(field, p, zf, zref[0], norm(z - zref[0])):
             again = read(rec[at], res["dist"][:, at], [life], [div], [rounding_floor_norm(d_final, zn)],
                          res["reason"][:1], poly_cap(m, field, o))
             if again.verdict[0] == VERDICTS[CONVERGING]:
