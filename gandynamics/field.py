@@ -303,6 +303,10 @@ class VectorField:
     def DF(self) -> sp.Matrix:
         """The exact Jacobian of F (sympy), derived on first use (memoised chain rule, gandynamics.symdiff)."""
         DF = self._diff.jacobian(list(self.F))
+        if self.n <= self.DENSE_MAX:  # (the dense Jacobian's entries, as F's: their derivatives make ratios too --
+            # -(1 - e^x) e^{x - e^x}, the second derivative of exp(-e^x), was -inf * 0 at x = 720: an adversarial review)
+            from .losses import stabilize_all
+            DF = sp.Matrix(DF.rows, DF.cols, stabilize_all(list(DF)))
         codegen.check_printable(DF, f"game {self.name!r}: the Jacobian DF")
         return DF
 

@@ -689,6 +689,15 @@ def _rewrite(e):
                 return _from_exponent(e.exp * L)
         return e
     if e.is_Add:
+        # 1 - tanh(v)^2 = cosh(v)^-2 (sympy's derivative of tanh): no cancellation where tanh rounds to 1, and a
+        # power of cosh that the product rule below merges with an exponential beside it (e^u (1 - tanh(e^u)^2),
+        # the derivative of tanh(e^u), was inf * 0 beyond u = 709.8: an adversarial review)
+        for c0 in [a for a in e.args if a.is_Number and a != 0]:  # (c - c tanh(v)^2 = c cosh(v)^-2 alike)
+            for t in e.args:
+                c, r = t.as_coeff_Mul()
+                if c == -c0 and r.is_Pow and r.exp == 2 and r.base.func is sp.tanh:
+                    rest = [a for a in e.args if a is not c0 and a is not t]
+                    return sp.Add(c0 * sp.cosh(r.base.args[0]) ** -2, *rest)
         # 1 - sigmoid(w) = sigmoid(-w)  (no cancellation where sigmoid(w) rounds to 1)
         if sp.S.One in e.args:
             for t in e.args:
@@ -697,6 +706,18 @@ def _rewrite(e):
                     return sp.Add(sigmoid(-t.args[1].args[0]), *rest)
         return e
     if e.is_Mul:
+        # sinh(u)^m cosh(u)^k with k < 0: tanh(u)^m cosh(u)^(k + m) (sympy's derivative of sech, -sinh/cosh^2, was
+        # inf/inf beyond |u| = 710: an adversarial review); finite wherever k + m <= 0
+        hyp = {}
+        for f in e.args:
+            b, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
+            if b.func in (sp.sinh, sp.cosh) and k.is_Number:
+                hyp.setdefault(b.args[0], {})[b.func] = (f, k)
+        for u, fs in hyp.items():
+            if sp.sinh in fs and sp.cosh in fs and fs[sp.cosh][1].is_negative:
+                (fsh, m), (fch, k) = fs[sp.sinh], fs[sp.cosh]
+                rest = [f for f in e.args if f is not fsh and f is not fch]
+                return _rewrite(sp.Mul(sp.tanh(u) ** m, sp.cosh(u) ** (k + m), *rest))
         if any(f.func is sp.exp for f in e.args):
             # erfc(u)^k e^v: erfcx(u)^k when v = k u^2 exactly (exp(x^2) erfc(x) is erfcx(x), finite where erfc
             # underflows); otherwise exp(v + k logerfc(u)), finite for every u: erfcx(u)^k e^{v - k u^2} was

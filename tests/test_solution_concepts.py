@@ -258,3 +258,19 @@ def test_classify_reads_a_game_and_the_same_game_times_s_alike(s):
         if nash:  # a local Nash point with the discriminator's Hessian definite is a differential Stackelberg one
             assert cl.differential_stackelberg is True, (a, b, c, s)
         assert cl.flow_stable is (a + c > 0), (a, b, c, s)
+
+
+@pytest.mark.parametrize("s", [1.0, 1e-6, 1e-11, 1e-14, 1e4])
+def test_a_game_and_the_same_game_times_s_read_alike(s):
+    """An adversarial review: L_G = s(-th^2/2 + 2 th ps), L_D = s(ps^2/2 + th ps) is general-sum for every s > 0 (the
+    mixed derivative of the sum is 3 s), but read zero-sum, with a local minimax, for s = 1e-11 (an absolute 1e-10);
+    the zero-sum game with d = -b reads zero-sum for every s."""
+    import sympy as sp
+    from gandynamics import Game, VectorField, classify
+    th, ps = sp.symbols("theta psi")
+    S = sp.Float(s)
+    general = Game([th], [ps], S * (-th ** 2 / 2 + 2 * th * ps), S * (ps ** 2 / 2 + th * ps), equilibrium=(0, 0))
+    r = classify(VectorField(general))
+    assert r.zero_sum is False and r.local_minimax is None and r.differential_stackelberg is False
+    zs = Game([th], [ps], S * (-th ** 2 / 2 + 2 * th * ps), S * (ps ** 2 / 2 - 2 * th * ps), equilibrium=(0, 0))
+    assert classify(VectorField(zs)).zero_sum is True
