@@ -274,3 +274,20 @@ def test_a_game_and_the_same_game_times_s_read_alike(s):
     assert r.zero_sum is False and r.local_minimax is None and r.differential_stackelberg is False
     zs = Game([th], [ps], S * (-th ** 2 / 2 + 2 * th * ps), S * (ps ** 2 / 2 - 2 * th * ps), equilibrium=(0, 0))
     assert classify(VectorField(zs)).zero_sum is True
+
+
+@pytest.mark.parametrize("eps, K", [(1.00001, 1e5), (0.99999, 1e5), (1.001, 1e7), (0.999, 1e7), (1.0001, 1e6),
+                                    (0.9999, 1e4)])
+def test_the_leaders_total_hessian_is_not_swamped_by_a_quartic_term(eps, K):
+    """An adversarial review: f = -eps th^2/2 + K th^4 + th ps - ps^2/2 (L_G = f, L_D = -f), psi*(th) = th, so the
+    leader's total objective is (1 - eps) th^2/2 + K th^4 and its Hessian at 0 exactly 1 - eps.  Central differences
+    of step 1e-5 read 1 - eps + 4e-5 for K = 1e5 (Stackelberg "yes" for -1e-5); extrapolated, the Hessian is 1 - eps
+    and the verdict agrees with local minimax (the Schur complement, exact), as they must for a zero-sum game."""
+    import sympy as sp
+    from gandynamics import Game, VectorField, classify
+    th, ps = sp.symbols("theta psi")
+    f = -sp.Float(eps) / 2 * th ** 2 + sp.Float(K) * th ** 4 + th * ps - ps ** 2 / 2
+    r = classify(VectorField(Game([th], [ps], f, -f, equilibrium=(0, 0))))
+    D2 = float(np.asarray(r.hessians["leader_total_hessian"]).ravel()[0])
+    assert abs(D2 - (1 - eps)) <= 1e-3 * abs(1 - eps)
+    assert r.differential_stackelberg is (1 - eps > 0) and r.local_minimax is (1 - eps > 0)
