@@ -286,7 +286,9 @@ class RunReading:
     ----------
     rate : float array          measured rate per step (see :data:`RATE_FIT`); NaN with < 2 usable samples
     poly_order : float array    fitted exponent ``c`` of the polynomial factor ``k^c`` (0 without the model)
-    log_rate_err : float array  uncertainty ``u`` of the geometric log-rate over ``[T/2, T]``
+    log_rate_err : float array  uncertainty ``u`` of the geometric log-rate over ``[T/2, T]``; where fewer than 4
+                                samples there lie above the rounding floor (a run that reached it before ``T/2``), the
+                                standard error of the fit that gave the rate (NaN with fewer than 3 samples)
     envelope_ratio : float array  max distance over the last quarter / max over the first quarter
     tail_min, tail_max : float arrays  range of the distance over ``[T/2, T]``
     code : int8 array           index into :data:`VERDICTS`
@@ -1108,6 +1110,10 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                 and idx[sel[ns - 1]] >= 0.75 * T and v <= POLY_SE * POLY_SE):
             rate = math.exp(b)
             poly = c
+    # the standard error of the fit that gave the rate where the decay test below has too few samples for its own
+    # (a run at the rounding floor before T/2: its log_rate_err was inf, a new user's "rate_err inf" beside a rate
+    # right to 1e-6); NaN with fewer than 3 samples (a line through 2 has no spread to show)
+    fit_err = math.nan
     if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
         nh = zero
         for j in range(ns):
@@ -1117,6 +1123,8 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
         if nh >= 2:
             b, s = _slope(idx, logd, sel, zero, nh)
             rate = math.exp(b)
+            if nh >= 3:
+                fit_err = s
             if b == b:  # sel[:nh] is then left as it is until the decay test
                 nt_c = nh
                 bt_c = b
@@ -1131,6 +1139,8 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
             lo = ns // 2 if ns >= 4 else zero
             b, s = _slope(idx, logd, sel, lo, ns)
             rate = math.exp(b)
+            if ns - lo >= 3:
+                fit_err = s
     out[0, r] = rate
     out[1, r] = poly
     # ---- envelopes and the tail range
@@ -1234,7 +1244,7 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                 if _slowing(pn, pmx, pmy, psxx, psxy, n2, mx2, my2, sxx2, sxy2):  # (the samples of [T/4, T] again:
                     # sel is free now)
                     alg = _offset_power(idx, logd, sel, _select(idx, dist, r, FIT_START * T, T, floor[r], sel), T)
-    out[2, r] = err
+    out[2, r] = err if err < math.inf else fit_err  # (the verdict below reads err itself)
     # ---- the verdict
     if div[r] >= 0:
         out[6, r] = DIVERGED

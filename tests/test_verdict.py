@@ -194,15 +194,16 @@ def test_envelope_is_the_first_quarter_not_the_whole_run():
     assert (r.tail_min[0], r.tail_max[0]) == (0.3, 5.0)
 
 
-@pytest.mark.parametrize("stride,T,expect_err", [(2, 14, 0.0), (3, 15, math.inf)])
-def test_the_decay_test_needs_four_samples_in_the_last_half(stride, T, expect_err):
+@pytest.mark.parametrize("stride,T,tested", [(2, 14, True), (3, 15, False)])
+def test_the_decay_test_needs_four_samples_in_the_last_half(stride, T, tested):
     # exact geometric decay 0.5^k sampled every `stride` steps: 4 samples in [T/2, T] (8, 10, 12, 14) give
-    # the two half-window slopes (equal: uncertainty 0) and 'converging'; 3 samples (9, 12, 15) give no test
+    # the two half-window slopes (equal: uncertainty 0) and 'converging'; 3 samples (9, 12, 15) give no test (the
+    # spread reported is then the rate's fit's standard error: 0 for an exact decay, where it was inf)
     k = np.arange(0, T + 1, stride, dtype=float)
     r = read_runs(k, 0.5 ** k, T)
-    assert r.log_rate_err[0] == pytest.approx(expect_err, rel=0, abs=1e-12)
+    assert r.log_rate_err[0] == pytest.approx(0.0, rel=0, abs=1e-12)
     assert r.rate[0] == pytest.approx(0.5, rel=1e-12, abs=0)
-    assert r.verdict == ["converging" if expect_err == 0 else "bounded, not converging"]
+    assert r.verdict == ["converging" if tested else "bounded, not converging"]
 
 
 def test_reader_refuses_blocks_that_do_not_fit():
@@ -1433,3 +1434,22 @@ def test_a_run_standing_still_is_no_algebraic_decay(p, level):
     from gandynamics.verdict import algebraic_exponent
     assert math.isnan(algebraic_exponent(k, rows[0], T)) and algebraic_exponent(k, rows[2], T) == pytest.approx(
         -0.5, abs=0.02)
+
+
+@pytest.mark.parametrize("m", [0.0, 1.0, 2.0, 40.0])
+def test_a_run_at_the_rounding_floor_before_the_last_half_has_a_finite_rate_spread(m):
+    """A new user: gd at h = 0.2 on F = (x - m + y, y - x) (z* = ((m)/2, (m)/2), J = [[1, 1], [-1, 1]], exact rate
+    |1 - 0.2 (1 + i)| = sqrt(0.68)) reaches the rounding floor of z* != 0 well before T/2: its rate right to 1e-6 and
+    its rate_err was inf (no sample above the floor in the last half).  It is the standard error of the fit that gave
+    the rate: finite, and the exact rate within a few of it."""
+    import sympy as sp
+    import gandynamics as gd
+    x, y, mm = sp.symbols("x y m", real=True)
+    g = gd.Game([x], [y], (x - mm) ** 2 / 2 + x * y, y ** 2 / 2 - x * y, hyper={mm: m},
+                equilibrium=(sp.nsimplify(m) / 2, sp.nsimplify(m) / 2))
+    r = gd.sweep(gd.VectorField(g), "gd", inits=[(3.0, -2.0)], steps=300, step=0.2, progress=False)
+    exact = math.sqrt(0.68)
+    assert r["verdict"][0] == "converging"
+    assert abs(r["rate"][0] - exact) < 1e-4
+    err = float(r["rate_err"][0])
+    assert math.isfinite(err) and err < 1e-2 and abs(r["rate"][0] - exact) <= 5 * err + 1e-9

@@ -173,7 +173,9 @@ class SweepResult:
     Newton's method, NaN where none was found), ``distance`` (final ``|z - z*|``), ``rate`` (see
     :data:`RATE_FIT`), ``rate_err`` (the rate's spread: the uncertainty of the geometric log-rate over the last half,
     the difference of its two half-window slopes plus its standard error, times the rate; from the sweep's 65
-    recorded distances a modulated run's rate may be off by about 1e-3, and this says by how much), ``algebraic`` (the
+    recorded distances a modulated run's rate may be off by about 1e-3, and this says by how much; for a run at the
+    rounding floor before the last half, the standard error of the fit that gave its rate, NaN from fewer than 3
+    samples), ``algebraic`` (the
     exponent ``p`` of a decay like ``|z_k - z*| ~ k^p`` in a converging or bounded row, NaN in the others: such a row has
     no rate per step, and its ``rate`` is only the last half's average; :func:`gandynamics.verdict.algebraic_exponent`),
     ``verdict`` (``converging``, ``diverged``, ``growing``, ``bounded, not converging``, ``stopped``, or ``not run``;
