@@ -764,8 +764,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         if w:
             warnings.append(w)
         style = item[3] if len(item) > 3 else None
-        line, = ax.plot(S[:, i], S[:, j], color=color, lw=1.2, ls=style if style is not None else "-", label=label,
-                        zorder=3)
+        line, = ax.plot(*_broken_outside(S[:, i], S[:, j], xlim, ylim), color=color, lw=1.2,
+                        ls=style if style is not None else "-", label=label, zorder=3)
         # (a solid style given is no style that tells it apart: the first start's runs of a portrait of several starts
         # are solid, and eg's hid under eftp's, a new user's finding)
         paths.append((line, S[:, [i, j]], style is None or style in ("-", "solid")))
@@ -844,6 +844,19 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         _legend_outside(ax, loc=loc, places=places, handles=handles, reserve=reserve)
     _title_with_notes(ax, head, said if notes == "title" else [], beside=beside)
     return ax
+
+
+def _broken_outside(x, y, xlim, ylim):
+    """``(x, y)`` of a run's states as drawn: the line broken (a NaN between them) where two consecutive states both
+    lie outside the window ``xlim`` x ``ylim`` -- the jumps of a diverging discrete run between far points crossed the
+    window as a fan of long straight strokes, read as motion inside it (a new user, a figure review); a run leaving
+    the window is drawn up to its edge, and back in from it, as before."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    out = (x < xlim[0]) | (x > xlim[1]) | (y < ylim[0]) | (y > ylim[1])
+    cut = np.flatnonzero(out[:-1] & out[1:]) + 1
+    if cut.size == 0:
+        return x, y
+    return np.insert(x, cut, np.nan), np.insert(y, cut, np.nan)
 
 
 def _other_field_warning(field, params, tr, label: str) -> str:

@@ -2373,3 +2373,24 @@ def test_eigenvalue_locus_keeps_a_small_locus_visible_and_colours_log_spaced_str
     logs = eigenvalue_locus("dirac", R1(), "gamma", np.logspace(-2, 1, 13))
     assert isinstance(logs.collections[0].norm, LogNorm)
     plt.close(logs.figure)
+
+
+def test_a_run_jumping_between_points_outside_the_window_is_not_drawn_across_it():
+    """A diverging discrete run's iterates jump between far points on either side of the window: the segments with
+    both ends outside are left out (a fan of long strokes across the window read as motion inside it, a new user);
+    a segment with an end inside is drawn (to the edge), and a run inside is one unbroken line."""
+    from gandynamics.plotting import _broken_outside, phase_portrait
+    x = np.array([0.0, 0.5, 5.0, -7.0, 9.0, 0.2, 0.1])
+    y = np.array([0.0, 0.1, 0.2, 0.3, -0.4, 0.0, 0.0])
+    bx, by = _broken_outside(x, y, (-1, 1), (-1, 1))
+    # (5, -7) and (-7, 9) both outside: a NaN after 5 and after -7; (0.5, 5) and (9, 0.2) have an end inside
+    assert np.array_equal(np.isnan(bx), [False, False, False, True, False, True, False, False, False])
+    assert np.array_equal(bx[~np.isnan(bx)], x) and np.array_equal(by[~np.isnan(by)], y)
+    inside = np.linspace(-0.5, 0.5, 9)
+    assert _broken_outside(inside, inside, (-1, 1), (-1, 1))[0] is not None
+    assert not np.isnan(_broken_outside(inside, inside, (-1, 1), (-1, 1))[0]).any()
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    ax = phase_portrait(fld, trajectories=[("jumps", np.c_[x, y])], xlim=(-1, 1), ylim=(-1, 1), n=9)
+    (line,) = _trajectory_lines(ax, ["jumps"])
+    assert np.isnan(line.get_xdata()).sum() == 2
+    plt.close(ax.figure)
