@@ -833,3 +833,24 @@ def test_the_factor_of_an_orbit_that_came_to_rest_is_its_average_fall(rate, w):
     assert math.log(q) == pytest.approx(rate * T0, rel=0.15), msg
     if m.group(3):
         assert math.log(q) == pytest.approx(math.log(b / a) * T / t, rel=0.05)
+
+
+@pytest.mark.parametrize("mu", [1.0] + [pytest.param(m, marks=pytest.mark.slow) for m in (3.0, 5.0)])
+def test_a_planar_cycles_second_multiplier_is_liouvilles(mu):
+    """A new user's Van der Pol game, v = (y, mu y - x - x^2 y): the second Floquet multiplier of its cycle is
+    exp(int_0^T div v dt) = exp(int (mu - x^2) dt) > 0, 7.7e-38 at mu = 5, where eig(M) gave -1.67e-16.  Against that
+    integral along the orbit, by scipy's DOP853 on the field written out here, to 1e-6 relative; the period against
+    the same integration's return to the start."""
+    from scipy.integrate import solve_ivp
+    x, y, m = sp.symbols("x y mu", real=True)
+    vdp = Game([x], [y], -x * y, -(m * y ** 2 / 2 - x * y - x ** 2 * y ** 2 / 2), hyper={m: mu}, equilibrium=(0, 0))
+    c = limit_cycle(VectorField(vdp), (1.0, 0.0), 6.0 + 1.2 * mu, {"mu": mu})
+
+    def rhs(t, s):
+        return [s[1], mu * s[1] - s[0] - s[0] ** 2 * s[1], mu - s[0] ** 2]
+    sol = solve_ivp(rhs, (0.0, c.period), [*c.point, 0.0], method="DOP853", rtol=1e-12, atol=1e-14)
+    assert np.linalg.norm(sol.y[:2, -1] - c.point) < 1e-6 * np.linalg.norm(c.point)
+    second = c.multipliers[np.argmax(np.abs(c.multipliers - 1))]
+    assert second.imag == 0 and second.real > 0
+    assert abs(second.real / math.exp(sol.y[2, -1]) - 1) < 1e-6
+    assert c.stable

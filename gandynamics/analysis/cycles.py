@@ -185,16 +185,19 @@ def _integrate(fld, p, x0, T, budget: _Budget, variational=True, dense=False, rt
         v = -m.field(z, p, np.empty(n))
         if not variational:
             return v
-        Phi = y[n:].reshape(n, n)
+        Phi = y[n:n + n * n].reshape(n, n)
         J = -m.jacobian(z, p, np.empty((n, n)))
-        return np.concatenate([v, (J @ Phi).ravel()])
+        # (and log det Phi, by Liouville's formula d/dt log det Phi = tr J: det M to relative precision where it is
+        # tiny -- a planar cycle's second multiplier, 1e-27 for Van der Pol at mu = 5, read -1.67e-16 from eig(M))
+        return np.concatenate([v, (J @ Phi).ravel(), [np.trace(J)]])
 
-    y0 = np.concatenate([x0, np.eye(n).ravel()]) if variational else np.asarray(x0, float)
+    y0 = np.concatenate([x0, np.eye(n).ravel(), [0.0]]) if variational else np.asarray(x0, float)
     sol = solve_ivp(rhs, (0.0, T), y0, method="DOP853", rtol=rtol, atol=atol, dense_output=dense)
     if not sol.success or not np.all(np.isfinite(sol.y[:, -1])):
         raise GandynamicsError(f"integration over one period failed ({sol.message})")
     yT = sol.y[:, -1]
-    M = yT[n:].reshape(n, n) if variational else None
+    M = yT[n:n + n * n].reshape(n, n) if variational else None
+    sol.log_det = float(yT[-1]) if variational else math.nan
     return yT[:n], M, sol
 
 
@@ -897,6 +900,11 @@ def _shoot(fld, m, p, x, T, budget, *, center, tol, maxit, samples) -> Cycle:
                 amp = _max_distance(sol, T, c, n)
             mult = np.linalg.eigvals(M)
             k = int(np.argmin(np.abs(mult - 1)))
+            if n == 2 and math.isfinite(sol.log_det):
+                # a planar cycle's second multiplier from det M = exp(int tr J dt) (Liouville) over the first:
+                # positive and to relative precision however small (eig(M) gives it only to |M| times rounding)
+                mult = mult.astype(complex)
+                mult[1 - k] = math.exp(sol.log_det) / mult[k].real
             others = np.delete(mult, k)
             # not isolated: two Floquet multipliers at 1 (a family's Jordan block, split by rounding into 1 +- sqrt(e);
             # at the converged orbits of the tests within 1e-6); a hyperbolic cycle keeps its other multipliers away
