@@ -531,3 +531,27 @@ def test_portrait_windows_are_offsets_from_the_equilibrium_and_its_note_says_so(
     with pytest.raises(SystemExit):
         run(capsys, "portrait", "--help")
     assert "offsets from the equilibrium" in " ".join(capsys.readouterr().out.split())
+
+
+_QUARTIC = __import__("pathlib").Path(__file__).parent / "data" / "quartic_monotone.py"
+
+
+def test_check_undecided_says_which_budget_ran_out_and_defaults_to_the_librarys(capsys):
+    """A new user's exact claim was "undecided" at the command line's 20,000 boxes, decided by Python's
+    check_constants at its 50,000, and nothing said which budget ran out: the default is the library's, and an
+    undecided check names the budget spent and how to give more."""
+    import inspect
+
+    from gandynamics.analysis.constants import check_constants
+    from gandynamics.cli import build_parser
+    args = build_parser().parse_args(["check", "dirac", "--region", "ball:1", "--mu", "0.1"])
+    assert int(args.max_boxes) == inspect.signature(check_constants).parameters["max_boxes"].default
+    # the quartic game's mu on the unit ball is 1/2, at the origin (sym DF = diag(1/2 + 3x^2, 1/2 + 3y^2)): a claim at
+    # the exact value with no tolerance is not decided by 20 boxes; a claim well below it is, with no note
+    game = ["--game", f"{_QUARTIC}:game"]
+    assert main(["check", *game, "--region", "ball:1", "--mu", "0.5", "--max-boxes", "20", "--max-seconds", "5",
+                 "--rtol", "0"]) == 3  # (no tolerance: the bracket's lower end stays below 0.5)
+    out = capsys.readouterr().out
+    assert "note: the budget ran out (mu after " in out and "--max-boxes 20, --max-seconds 5)" in out
+    assert main(["check", *game, "--region", "ball:1", "--mu", "0.1", "--max-boxes", "20", "--max-seconds", "5"]) == 0
+    assert "budget ran out" not in capsys.readouterr().out

@@ -20,7 +20,12 @@ def add_parser(sub):
                     "first), 2 bad input.",
         epilog="example: gandynamics check dirac --reg asymmetric:eps=0.5,gamma=1,tikhonov_on=generator --region ball:0.5 --mu 0.4 --lipschitz 2")
     add_game_arguments(p)
-    add_budget_arguments(p)
+    import inspect
+
+    from ..analysis.constants import check_constants
+    # (the library's own budget: the command line's 20,000 left "undecided" a claim at the exact value that Python's
+    # check_constants decided, a new user)
+    add_budget_arguments(p, inspect.signature(check_constants).parameters["max_boxes"].default)
     p.add_argument("--mu", metavar="MU", help="claimed strong-monotonicity modulus")
     p.add_argument("--lipschitz", metavar="L", help="claimed Lipschitz constant")
     p.add_argument("--rtol", default="1e-9", metavar="R",
@@ -102,6 +107,11 @@ def run(args) -> int:
             print(f"  pair z = ({', '.join(f'{v:z.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:z.9g}' for v in q['z2'])}): "
                   f"{rel} = {apart(q['ratio'], c['claimed'], 10)}")
     print(f"status: {res.status}   (relative tolerance {res.rtol:zg}; the certified end is mu's lo and L's hi)")
+    if res.status == "undecided":  # which budget ran out, and how to give more
+        spent = [f"{label} after {box_count(getattr(res, key).boxes)} and {getattr(res, key).seconds:z.1f} s"
+                 for key, label in (("mu", "mu"), ("lipschitz", "L")) if res.verdicts.get(key) == "undecided"]
+        print(f"note: the budget ran out ({'; '.join(spent)}; --max-boxes {max_boxes}, --max-seconds "
+              f"{max_seconds:zg}): a larger --max-boxes or --max-seconds, or a smaller --region, may decide it")
     print(f"engine: {res.engine}")
     if quad:
         print(quad)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import math
 
 
-def add_budget_arguments(p) -> None:
-    """``--region``, ``--tol``, ``--max-boxes``, ``--max-seconds`` (shared with ``check``)."""
+def add_budget_arguments(p, boxes: int = 20000) -> None:
+    """``--region``, ``--tol``, ``--max-boxes``, ``--max-seconds`` (shared with ``check``; ``boxes`` the default
+    budget, the library function's own: 20,000 for constants, 50,000 for check)."""
     p.add_argument("--region", required=True, metavar="ball:R | box:lo1:hi1,lo2:hi2,...",
                    help="a ball of radius R around the equilibrium, or a box (one lo:hi per parameter)")
-    p.add_argument("--max-boxes", type=str, default="20000", metavar="N", help="box budget per constant (default 20000)")
+    p.add_argument("--max-boxes", type=str, default=str(boxes), metavar="N",
+                   help=f"box budget per constant (default {boxes})")
     p.add_argument("--max-seconds", type=str, default="30", metavar="S", help="time budget per constant (default 30)")
     p.add_argument("--order", choices=("1", "2"), default="2",
                    help="2 (default): mean-value form of DF with interval second derivatives, many boxes per call; "
