@@ -219,9 +219,11 @@ def at_rounding_of_F(field, p, zf, zs, d_start: float) -> bool:
 
 
 #: how far the computed F at a run's end may stray from its linearisation about z* (relative) and still be read as
-#: F's value there, not its rounding (:func:`at_rounding_of_F`): within 1e-12 relative of z* the linearisation's error
-#: is that small for a smooth F, so a half of it is rounding's
-LINEAR_DEVIATION = 0.5
+#: F's value there, not its rounding (:func:`at_rounding_of_F`): within 1e-12 relative of z* a smooth F is its
+#: linearisation to about that and its value is computed to a few ulps, while F's rounding, where it holds a run, is
+#: of the order of the value itself (0.38 for tanh(y + 1) - tanh(1) at 1e-16, which rounded to 0; 1e-16 for the
+#: exact F = (x, -y/10) a saddle's run passed 1e-26 from z*)
+LINEAR_DEVIATION = 1e-6
 
 
 def rounding_floor_norm(d_final, zn):
