@@ -173,13 +173,9 @@ def test_cli_analyze_prints_and_writes_the_check(tmp_path, capsys):
     d = json.loads(capsys.readouterr().out)
     assert d["quadrature"]["settled"] is False and d["quadrature"]["orders"] == [5, 5]
     assert 0.02 < d["quadrature"]["jacobian_change"] < 0.04
-    # classify and rates, whose numbers all come from the same Jacobian: a note when the rule is not settled
+    # classify, whose numbers all come from the same Jacobian: a note when the rule is not settled (rates: below)
     assert main(["classify", *argv[1:]]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("note: quadrature: with 10 nodes")
-    assert main(["rates", *argv[1:], "--methods", "gd", "--no-measure"]) == 0
-    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("note: quadrature: with 10 nodes")
-    assert main(["rates", *argv[1:], "--methods", "gd", "--no-measure", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)[0]["quadrature"]["settled"] is False
     # a game of atoms: no line, null in the JSON
     assert main(["analyze", "dirac", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["quadrature"] is None
@@ -196,3 +192,22 @@ def test_a_regularizers_own_rule_is_refined_too():
     off = quadrature_check(fld, at=(2.0, 1.5))
     assert 1e-14 < off.jacobian_change and off.residual > 0.1
     assert off.rules == ("instance-noise",) and off.text().endswith("--reg instance-noise:order=16 or more")
+
+
+@pytest.mark.slow  # (rates certifies mu and L on a region of the 4-parameter GAN: 30 s on a cold cache)
+def test_cli_rates_says_so_too(tmp_path, capsys):
+    from gandynamics.cli import main
+    game = tmp_path / "tanhgan.py"
+    game.write_text(
+        "import sympy as sp, gandynamics as gd\n"
+        "c, d, w, v, x = sp.symbols('c d w v x', real=True)\n"
+        "def make(order=5):\n"
+        "    return gd.GAN(theta=[c, d], psi=[w, v], x=[x], discriminator=w * sp.tanh(2*x) + v * x**2,\n"
+        "                  real=gd.Uniform(-1, 1, order=order),\n"
+        "                  fake=gd.Pushforward(gd.Uniform(-1, 1, order=order), lambda u: c * u + d),\n"
+        "                  equilibrium=(1, 0, 0, 0), name='tanh-uniform')\n")
+    argv = ["rates", "--game", f"{game}:make", "--reg", "r1:gamma=0.5", "--methods", "gd", "--no-measure"]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("note: quadrature: with 10 nodes")
+    assert main(argv + ["--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["quadrature"]["settled"] is False

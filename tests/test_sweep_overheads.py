@@ -130,6 +130,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                     and idx[sel[ns - 1]] >= 0.75 * T and v <= POLY_SE * POLY_SE):
                 rate = math.exp(b)
                 poly = c
+        fit_err = math.nan  # the spread of the fit that gave the rate (3 samples or more), where the decay test has none
         if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
             nh = 0
             for j in range(ns):
@@ -139,12 +140,14 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
             if nh >= 2:
                 b, s = _slope(idx, logd, sel, 0, nh)
                 rate = math.exp(b)
+                fit_err = s if nh >= 3 else math.nan
         if rate != rate:  # too few samples in the window: whatever the life has, its second half
             ns = _select(idx, dist, r, -math.inf, T, floor[r], logd, sel)
             if ns >= 2:
                 lo = ns // 2 if ns >= 4 else 0
                 b, s = _slope(idx, logd, sel, lo, ns)
                 rate = math.exp(b)
+                fit_err = s if ns - lo >= 3 else math.nan
         out[0, r] = rate
         out[1, r] = poly
         # ---- envelopes and the tail range
@@ -212,7 +215,7 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
             if idx[sel[0]] >= 1.0:
                 pw, spw = _slope(logk, logd, sel, 0, nt)
                 perr = abs(_slope(logk, logd, sel, 0, h)[0] - _slope(logk, logd, sel, h, nt)[0]) + spw
-        out[2, r] = err
+        out[2, r] = err if err < math.inf else fit_err
         # ---- the verdict
         if div[r] >= 0:
             out[6, r] = DIVERGED
