@@ -154,8 +154,8 @@ def test_bad_factor_is_refused(factor):
         quadrature_check(fld, factor=factor)
 
 
-def test_cli_analyze_prints_and_writes_the_check(tmp_path, capsys):
-    from gandynamics.cli import main
+def _tanh_game_file(tmp_path):
+    """The new user's game as a file for --game FILE.py:make (the same GAN as :func:`_gan` at a = 2 on U[-1, 1])."""
     game = tmp_path / "tanhgan.py"
     game.write_text(
         "import sympy as sp, gandynamics as gd\n"
@@ -165,6 +165,12 @@ def test_cli_analyze_prints_and_writes_the_check(tmp_path, capsys):
         "                  real=gd.Uniform(-1, 1, order=order),\n"
         "                  fake=gd.Pushforward(gd.Uniform(-1, 1, order=order), lambda u: c * u + d),\n"
         "                  equilibrium=(1, 0, 0, 0), name='tanh-uniform')\n")
+    return game
+
+
+def test_cli_analyze_prints_and_writes_the_check(tmp_path, capsys):
+    from gandynamics.cli import main
+    game = _tanh_game_file(tmp_path)
     argv = ["analyze", "--game", f"{game}:make", "--reg", "r1:gamma=0.5"]
     assert main(argv) == 0
     line = capsys.readouterr().out.strip().splitlines()[-1]
@@ -197,15 +203,7 @@ def test_a_regularizers_own_rule_is_refined_too():
 @pytest.mark.slow  # (rates certifies mu and L on a region of the 4-parameter GAN: 30 s on a cold cache)
 def test_cli_rates_says_so_too(tmp_path, capsys):
     from gandynamics.cli import main
-    game = tmp_path / "tanhgan.py"
-    game.write_text(
-        "import sympy as sp, gandynamics as gd\n"
-        "c, d, w, v, x = sp.symbols('c d w v x', real=True)\n"
-        "def make(order=5):\n"
-        "    return gd.GAN(theta=[c, d], psi=[w, v], x=[x], discriminator=w * sp.tanh(2*x) + v * x**2,\n"
-        "                  real=gd.Uniform(-1, 1, order=order),\n"
-        "                  fake=gd.Pushforward(gd.Uniform(-1, 1, order=order), lambda u: c * u + d),\n"
-        "                  equilibrium=(1, 0, 0, 0), name='tanh-uniform')\n")
+    game = _tanh_game_file(tmp_path)
     argv = ["rates", "--game", f"{game}:make", "--reg", "r1:gamma=0.5", "--methods", "gd", "--no-measure"]
     assert main(argv) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("note: quadrature: with 10 nodes")
