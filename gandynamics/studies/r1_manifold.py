@@ -294,8 +294,11 @@ def _figure_discriminator(ctx, trs, flds):
                 ax.set_aspect("equal")
                 ax.set_xlim(-2, 2)
                 ax.set_ylim(-2, 2)
-                if c == 0:
-                    ax.set_ylabel(f"{label}\n\nx2 (across the data)")
+                if c == 0:  # (with the row's start: the two kinds of rows start from different points, and their
+                    # t = 0 columns were compared as if they did not, the figure review)
+                    z0 = tr.states[0]
+                    th = f"({_num(z0[0])}, {_num(z0[1])})" if free else _num(z0[0])
+                    ax.set_ylabel(f"{label}\nfrom θ = {th}, ψ = ({_num(z0[-2])}, {_num(z0[-1])})\n\nx2 (across the data)")
                 if r == len(rows) - 1:
                     ax.set_xlabel("x1 (along the data line)")
         h, lab = axes[0, 0].get_legend_handles_labels()
@@ -308,7 +311,8 @@ def _figure_discriminator(ctx, trs, flds):
                  "D(x) over the plane at t = 0, 6, 60 along the flow.  Generator on the line: without R1, D ends "
                  "zero on the data but tilted across it (ψ2 stays 0.8); with R1 it flattens to 0.  Generator free: "
                  "without R1 the tilt pushes the generated atoms off the data line and they keep oscillating; with "
-                 "R1 they return to the line and D flattens")
+                 "R1 they return to the line and D flattens.  The two kinds of rows start from different points (each "
+                 "row's label gives its start)")
 
 
 def _figure_leave_line(ctx, trs, flds):
