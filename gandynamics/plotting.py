@@ -2745,9 +2745,21 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
             else:
                 entries.append(([p_line], text))
     _mark_coinciding(shown)
+    # a curve drawn as markers on another's line says so in its entry (EG's circles on EFTP's line in the basin
+    # figure read as a missing curve: the figure review)
+    marked = False
+    for e, (h, t) in enumerate(entries):
+        on = getattr(h[0], "_gandynamics_on", None)
+        if on is not None:
+            said = f" (markers on the line of {on})"
+            entries[e] = (h, t.replace(": ", said + ": ", 1) if len(h) > 1 else t + said)
+            marked = True
     if shown:
         _interleave_coinciding(predicted, max(_line_decades(shown), math.log10(1.01)))
     legend_kw = {}
+    if marked and not paired:  # (the entries' words, the lines' own labels left as they are)
+        shown_entries = [(h[0], t) for h, t in entries if not t.startswith("_")]
+        legend_kw = {"handles": [h for h, _ in shown_entries], "labels": [t for _, t in shown_entries]}
     if paired:
         from matplotlib.legend_handler import HandlerTuple
         legend_kw = {"handles": [tuple(h) if len(h) > 1 else h[0] for h, _ in entries],
@@ -2804,6 +2816,8 @@ def _mark_coinciding(shown, share: float | None = None) -> None:
             shorter = min(k.size, shown[b][1].size)
             if common.size >= max(2, int(0.8 * shorter)) and \
                     np.all(np.abs(logs[a][i] - logs[b][j]) <= tol):
+                if not under:  # (the curve it lies on, for its legend entry: convergence)
+                    line._gandynamics_on = shown[b][0].get_label()
                 under += 1
         if under:
             gap = max(1, k.size // 12)

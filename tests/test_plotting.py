@@ -2394,3 +2394,18 @@ def test_a_run_jumping_between_points_outside_the_window_is_not_drawn_across_it(
     (line,) = _trajectory_lines(ax, ["jumps"])
     assert np.isnan(line.get_xdata()).sum() == 2
     plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("with_rates", [False, True])
+def test_a_curve_drawn_as_markers_on_another_says_so_in_the_legend(with_rates):
+    """Two runs whose distances coincide (EG on EFTP's line in the basin figure read as a missing curve, the figure
+    review): the later is drawn as markers and its legend entry says on whose line, with or without predicted rates."""
+    k = np.arange(200)
+    d = 0.9 ** k
+    runs = [("first", d), ("second", d * (1 + 1e-4)), ("apart", 0.8 ** k)]
+    ax = convergence(runs, rates={"first": 0.9, "second": 0.9, "apart": 0.8} if with_rates else None)
+    texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
+    second = [t for t in texts if t.startswith("second")]
+    assert len(second) == 1 and "(markers on the line of first)" in second[0], texts
+    assert not [t for t in texts if t.startswith(("first", "apart")) and "markers" in t]
+    plt.close(ax.figure)
