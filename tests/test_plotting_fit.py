@@ -579,8 +579,8 @@ def test_a_portrait_in_a_wide_short_figure_keeps_its_legend_and_colorbar_off_the
 
 
 @pytest.mark.parametrize("shape", [(1, 1, 3.0, 8.0), pytest.param((1, 3, 12.0, 4.0), marks=pytest.mark.slow),
-                                   (2, 2, 8.0, 8.0), (1, 1, 2.0, 6.0, "narrow"),
-                                   pytest.param((3, 1, 3.0, 9.0, "narrow"), marks=pytest.mark.slow)])  # (3.7-6.8 s: -m slow)
+                                   (2, 2, 8.0, 8.0), pytest.param((1, 1, 2.0, 6.0, "narrow"), marks=pytest.mark.slow),
+                                   pytest.param((3, 1, 3.0, 9.0, "narrow"), marks=pytest.mark.slow)])  # (2.4-6.8 s: -m slow)
 @pytest.mark.parametrize("legend", [True, "below"])
 def test_portraits_in_grids_keep_their_legend_off_the_colorbar_and_the_equilibrium(shape, legend, fld, runs):
     """Generator of the kind (a new user's grids of portraits with speed colorbars and nullclines: a legend below lay
