@@ -35,17 +35,25 @@ QUADRATURE_TOL = 1e-6
 CHECK_MAX_ATOMS = 400
 
 
+def _fields(dist) -> list:
+    """``(name, value)`` of each field of ``dist`` (a dataclass: Normal, Uniform, Pushforward, Convolution; none for
+    any other distribution), the walk that :func:`rule_orders`, :func:`refined` and :func:`_atom_count` share: a value
+    that is a :class:`Distribution` is a part, the field ``order`` (a whole number) a rule's nodes per dimension."""
+    return [(f.name, getattr(dist, f.name)) for f in dataclasses.fields(dist)] if dataclasses.is_dataclass(dist) else []
+
+
+def _is_order(name: str, value) -> bool:
+    return name == "order" and isinstance(value, int) and not isinstance(value, bool)
+
+
 def rule_orders(dist: Distribution) -> tuple[int, ...]:
     """The nodes per dimension of every quadrature rule inside ``dist`` (a pushforward's latent, a convolution's
     parts), in the order of its fields; empty for atoms."""
-    if not dataclasses.is_dataclass(dist):
-        return ()
     out: list[int] = []
-    for f in dataclasses.fields(dist):
-        v = getattr(dist, f.name)
+    for name, v in _fields(dist):
         if isinstance(v, Distribution):
             out += rule_orders(v)
-        elif f.name == "order" and isinstance(v, int) and not isinstance(v, bool):
+        elif _is_order(name, v):
             out.append(v)
     return tuple(out)
 
@@ -53,17 +61,14 @@ def rule_orders(dist: Distribution) -> tuple[int, ...]:
 def refined(dist: Distribution, factor: int = 2) -> Distribution:
     """``dist`` with every quadrature rule inside it of ``factor`` times the nodes per dimension (the same object
     when it has none)."""
-    if not dataclasses.is_dataclass(dist):
-        return dist
     changes = {}
-    for f in dataclasses.fields(dist):
-        v = getattr(dist, f.name)
+    for name, v in _fields(dist):
         if isinstance(v, Distribution):
             r = refined(v, factor)
             if r is not v:
-                changes[f.name] = r
-        elif f.name == "order" and isinstance(v, int) and not isinstance(v, bool):
-            changes["order"] = v * factor
+                changes[name] = r
+        elif _is_order(name, v):
+            changes[name] = v * factor
     return dataclasses.replace(dist, **changes) if changes else dist
 
 
@@ -211,7 +216,7 @@ def quadrature_check(fld, params=None, at=None, factor: int = 2,
     points = [fld.point(z) for z in at] if several else [analysis_point(fld, params, at)[0]]
     if not points:
         raise GandynamicsError("quadrature_check: no point given (at of shape (0, n))")
-    pv = fld.param_vector(params) if not isinstance(params, np.ndarray) else np.asarray(params, float)
+    pv = fld.param_vector(params)
     p2 = {s.name: float(v) for s, v in zip(fld.hyper, pv)}
     from ..log import notice_if_slow
     with notice_if_slow(f"game {fld.name!r}: checking its quadrature, the field again with {_orders(new_orders)} nodes "
@@ -248,12 +253,9 @@ def _compare(fld, fine, z, pv, p2) -> tuple:
 def _atom_count(dist: Distribution) -> int:
     """The atoms of ``dist`` without building them: ``order ** dim`` for a rule, the product of its parts' counts for a
     pushforward or a convolution, the atoms themselves otherwise."""
-    if dataclasses.is_dataclass(dist):
-        order = getattr(dist, "order", None)
-        if "order" in {f.name for f in dataclasses.fields(dist)} and isinstance(order, int):
-            return int(order) ** int(dist.dim)
-        parts = [getattr(dist, f.name) for f in dataclasses.fields(dist)
-                 if isinstance(getattr(dist, f.name), Distribution)]
-        if parts:
-            return math.prod(_atom_count(d) for d in parts)
-    return len(dist.atoms())
+    fields = _fields(dist)
+    order = next((v for name, v in fields if _is_order(name, v)), None)
+    if order is not None:
+        return order ** int(dist.dim)
+    parts = [v for _, v in fields if isinstance(v, Distribution)]
+    return math.prod(_atom_count(d) for d in parts) if parts else len(dist.atoms())
