@@ -209,3 +209,19 @@ def test_cli_rates_says_so_too(tmp_path, capsys):
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("note: quadrature: with 10 nodes")
     assert main(argv + ["--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["quadrature"]["settled"] is False
+
+
+def test_a_zero_jacobian_under_both_rules_is_settled():
+    """Two zero Jacobians (a point where every entry vanishes under both rules) compare as no change: their relative
+    change was 0 * inf = NaN, read "NOT settled".  The comparison itself on two stand-in fields whose J and F are 0."""
+    from gandynamics.analysis.quadrature import _compare
+
+    class Zero:
+        def eval_J(self, z, p):
+            return np.zeros((2, 2))
+
+        def eval_F(self, z, p):
+            return np.zeros(2)
+
+    change, ev, res, eigs = _compare(Zero(), Zero(), np.zeros(2), np.zeros(0), {})
+    assert (change, ev, res) == (0.0, 0.0, 0.0) and eigs.tolist() == [0j, 0j]

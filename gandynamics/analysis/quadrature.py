@@ -239,7 +239,8 @@ def _compare(fld, fine, z, pv, p2) -> tuple:
         raise GandynamicsError(f"the Jacobian is not finite at {z.tolist()}: "
                                f"{fld.why_not_finite(z, pv, jacobian=True)}")
     scale = float(np.linalg.norm(J2))
-    change = float(np.linalg.norm(J2 - J1)) / scale if scale > 0 else float(np.linalg.norm(J1) > 0) * math.inf
+    # (both zero: no change; 0 * inf had made it NaN, read "NOT settled")
+    change = float(np.linalg.norm(J2 - J1)) / scale if scale > 0 else (math.inf if np.any(J1 != 0) else 0.0)
     l1, l2 = np.linalg.eigvals(J1), np.linalg.eigvals(J2)
     from scipy.optimize import linear_sum_assignment
     cost = np.abs(l2[:, None] - l1[None, :])
