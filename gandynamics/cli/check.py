@@ -64,14 +64,10 @@ def run(args) -> int:
     d.update({k: v for k, v in game_record(fld, hyper).items() if k == "game" or k not in d})
     d["region"] = region.to_dict()
     # a GAN's rule checked at the brackets' witnesses and the counterexamples (docs/mathematics.md §0.6)
-    import numpy as np
-
     from .common import quadrature_note
     from .constants import _witnesses
-    pts = _witnesses(*(getattr(res, k) for k in ("mu", "lipschitz") if (mu if k == "mu" else L) is not None))
-    extra = [np.asarray(c["point"], float) for c in res.counterexamples.values()]
-    if extra:
-        pts = np.array(([] if pts is None else list(pts)) + extra)
+    pts = _witnesses(res.mu if mu is not None else None, res.lipschitz if L is not None else None,
+                     extra=[c["point"] for c in res.counterexamples.values()])  # (the claims' brackets only)
     d["quadrature"], quad = quadrature_note(fld, hyper, pts)
     if args.json:
         print(dumps(d))

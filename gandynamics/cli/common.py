@@ -229,9 +229,11 @@ def method_label(name: str, options: dict) -> str:
 
 
 def quadrature_note(fld, hyper, at) -> tuple[dict | None, str]:
-    """A GAN's quadrature checked at ``at`` (:func:`gandynamics.quadrature_check`): its dict for ``--json`` (None
-    without a rule) and a ``note: ...`` line when the rule is NOT settled there (else empty), for the commands whose
-    numbers all come from the Jacobian at one point (classify, rates); ``analyze`` prints the line in every case."""
+    """A GAN's quadrature checked at ``at`` ((n,), or (k, n): the largest change over the points; None: the
+    equilibrium; :func:`gandynamics.quadrature_check`): its dict for ``--json`` (None without a rule) and a
+    ``note: ...`` line when the rule is NOT settled there (else empty), for classify and rates (at the point) and for
+    constants, check and basin (at the certificates' witnesses, counterexamples and the ball's ends); ``analyze``
+    prints the check's line in every case."""
     from ..analysis import quadrature_check
     q = quadrature_check(fld, hyper, at=at)
     if q is None:

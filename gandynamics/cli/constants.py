@@ -104,12 +104,12 @@ def _pt(z):
     return "(" + ", ".join(f"{v:z.6g}" for v in z) + ")"
 
 
-def _witnesses(*brackets):
-    """The brackets' witnesses that are points (k, n), or None when none is (the quadrature check then takes the
-    equilibrium)."""
+def _witnesses(*brackets, extra=()):
+    """The brackets' witnesses that are points (None brackets skipped) and the points ``extra`` (a check's
+    counterexamples), as (k, n), or None when there is none (the quadrature check then takes the equilibrium)."""
     import numpy as np
     pts = [np.asarray(b.witness, float) for b in brackets if b is not None and np.size(b.witness)
-           and np.all(np.isfinite(b.witness))]
+           and np.all(np.isfinite(b.witness))] + [np.asarray(z, float) for z in extra]
     return np.array(pts) if pts else None
 
 
