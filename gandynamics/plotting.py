@@ -852,7 +852,8 @@ def _broken_outside(x, y, xlim, ylim):
     window as a fan of long straight strokes, read as motion inside it (a new user, a figure review); a run leaving
     the window is drawn up to its edge, and back in from it, as before."""
     x, y = np.asarray(x, float), np.asarray(y, float)
-    out = (x < xlim[0]) | (x > xlim[1]) | (y < ylim[0]) | (y > ylim[1])
+    out = np.zeros(x.size, dtype=bool)
+    out[outside_rows(np.c_[x, y], xlim, ylim)] = True
     cut = np.flatnonzero(out[:-1] & out[1:]) + 1
     if cut.size == 0:
         return x, y
@@ -2925,9 +2926,9 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:
     if not np.all(scale > 0):
         return
     width = free[0][0].get_linewidth() * _root(ax.figure).dpi / 72.0  # a line's width, in pixels
+    px, py = tuple(np.multiply(xlim, scale[0])), tuple(np.multiply(ylim, scale[1]))  # (the window in pixels)
     with np.errstate(over="ignore", invalid="ignore"):
-        group = _coinciding_paths([P * scale for _, P in free], width, tuple(np.multiply(xlim, scale[0])),
-                                  tuple(np.multiply(ylim, scale[1])))
+        group = _coinciding_paths([P * scale for _, P in free], width, px, py)
     for g in sorted(set(group)):
         members = [(line, P) for (line, P), k in zip(free, group) if k == g]
         if len(members) < 2:
@@ -2936,19 +2937,19 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:
         # the member drawn longest inside the window stays solid, under the others: they lie on it, their dashes
         # showing its colour in their gaps, and its own part elsewhere solid (a run from a start on another's path,
         # the basin figure's, was dashed over its own first part, read as another kind of line)
-        host = max(members, key=lambda m: _drawn_length(m[1] * scale, xlim[0] * scale[0], xlim[1] * scale[0],
-                                                          ylim[0] * scale[1], ylim[1] * scale[1]))[0]
+        host = max(members, key=lambda m: _drawn_length(m[1] * scale, px, py))[0]
         host.set_linestyle(host._gandynamics_own[0] if hasattr(host, "_gandynamics_own") else "-")
         host.set_zorder(min(line.get_zorder() for line, _ in members) - 0.01)
 
 
-def _drawn_length(P, x0, x1, y0, y1) -> float:
-    """The length of the polyline through ``P`` (N, 2) inside the box ``[x0, x1] x [y0, y1]`` (its segments with both
-    ends inside; a path leaping across counts for nothing)."""
+def _drawn_length(P, xlim, ylim) -> float:
+    """The length of the polyline through ``P`` (N, 2, finite) inside the window ``xlim`` x ``ylim`` (its segments with
+    both ends inside; a path leaping across counts for nothing)."""
     P = np.asarray(P, float)
     if len(P) < 2:
         return 0.0
-    ins = (P[:, 0] >= x0) & (P[:, 0] <= x1) & (P[:, 1] >= y0) & (P[:, 1] <= y1)
+    ins = np.ones(len(P), dtype=bool)
+    ins[outside_rows(P, xlim, ylim)] = False
     both = ins[:-1] & ins[1:]
     with np.errstate(invalid="ignore", over="ignore"):
         return float(np.sum(np.hypot(*(P[1:] - P[:-1])[both].T)))
@@ -2969,29 +2970,21 @@ def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
     paths = [np.asarray(P, float) for P in paths]
     box = (xlim, ylim)
 
-    def seen(P):
+    def seen(P):  # the states inside the window and their neighbours (the ends of every segment drawn in part)
         ok = np.ones(len(P), dtype=bool)
         for axis, lim in enumerate(box):
             if lim is not None:
                 ok &= (P[:, axis] >= lim[0]) & (P[:, axis] <= lim[1])
-        if ok.any():
-            ok = ok | np.concatenate((ok[1:], [False])) | np.concatenate(([False], ok[:-1]))
-        return P[ok]
+        return ok | np.concatenate((ok[1:], [False])) | np.concatenate(([False], ok[:-1]))
 
     def lies_on(P, Q) -> bool:
-        pts = seen(P)
+        pts = P[seen(P)]
         return pts.size > 0 and bool(np.all(_polyline_distance(pts, Q, tol, box) <= tol))
 
     def step_by_step(P, Q) -> bool:  # the shorter's states on the longer's of the same index
         P, Q = (P, Q) if len(P) <= len(Q) else (Q, P)
-        ok = np.ones(len(P), dtype=bool)
-        for axis, lim in enumerate(box):
-            if lim is not None:
-                ok &= (P[:, axis] >= lim[0]) & (P[:, axis] <= lim[1])
-        if not ok.any():
-            return False
-        ok = ok | np.concatenate((ok[1:], [False])) | np.concatenate(([False], ok[:-1]))
-        return bool(np.all(np.hypot(*(P[ok] - Q[:len(P)][ok]).T) <= tol))
+        ok = seen(P)
+        return bool(ok.any() and np.all(np.hypot(*(P[ok] - Q[:len(P)][ok]).T) <= tol))
 
     group = list(range(len(paths)))
     for a in range(len(paths)):
