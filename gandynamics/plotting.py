@@ -52,6 +52,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from scipy import optimize  # noqa: E402
 
+from ._palette import OKABE_ITO  # noqa: E402
 from .errors import GandynamicsError  # noqa: E402
 
 __all__ = [
@@ -60,7 +61,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
-    "describe", "portrait_title", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "OKABE_ITO", "describe", "portrait_title", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices",
 ]
 
@@ -81,22 +82,26 @@ STYLE = {
     "lines.linewidth": 1.4,
 }
 
-#: one colour per method, the same in every figure
+#: one colour per method, the same in every figure.  The seven methods figures compare most (gd and altgd, eg and
+#: eftp, ogda, momentum, the flow) take Okabe and Ito's colours (gd red and eg green were one colour to a
+#: deuteranope: a reviewer's finding); the rarer ones other colours, apart from those seven
 METHOD_COLORS = {
-    "gd": "tab:red", "simgd": "tab:red", "altgd": "tab:blue", "eg": "tab:green", "eftp": "tab:purple",
-    "ogda": "tab:brown", "momentum": "tab:orange", "altgd-momentum": "tab:orange", "flow": "black",
+    "gd": OKABE_ITO["vermillion"], "simgd": OKABE_ITO["vermillion"], "altgd": OKABE_ITO["blue"],
+    "eg": OKABE_ITO["bluish green"], "eftp": OKABE_ITO["reddish purple"], "ogda": OKABE_ITO["sky blue"],
+    "momentum": OKABE_ITO["orange"], "altgd-momentum": OKABE_ITO["orange"], "flow": OKABE_ITO["black"],
     # (every other method and alias too: a method without one took the colour cycle's, altgd's blue for the first)
-    "proximal": "tab:cyan", "eag": "tab:olive", "ftr": "tab:pink", "lookahead": "midnightblue", "adam": "goldenrod",
-    "rmsprop": "teal", "altmomentum": "indigo",
+    "proximal": "tab:brown", "eag": "tab:olive", "ftr": "tab:cyan", "lookahead": "midnightblue", "adam": "maroon",
+    "rmsprop": "deeppink", "altmomentum": "indigo",
 }
 #: the line styles that tell apart the starts of a figure with several methods and several starts (each method keeps
 #: its colour: ``portrait --methods gd,eg --init ... --init ...``); the last a long dash, not the dots ``(0, (1, 3))``
 #: that could not be told from ``":"`` at a legend's size.  More starts than styles: each method's runs drawn alike
 START_STYLES = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)), (0, (10, 3)))
 
-#: colours for trajectories without a method colour: saturated, never grey (streamlines are grey)
-TRAJECTORY_COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:pink",
-                     "tab:olive", "tab:cyan")
+#: colours for trajectories without a method colour: saturated, never grey (streamlines are grey), Okabe and Ito's first
+#: (yellow left out: on white it is hardly seen)
+TRAJECTORY_COLORS = tuple(OKABE_ITO[c] for c in ("blue", "orange", "bluish green", "vermillion", "reddish purple",
+                                                 "sky blue")) + ("tab:brown", "tab:olive", "tab:cyan")
 #: how a trajectory's start is drawn: white with a black edge, a colour no trajectory takes (red was also the fourth
 #: trajectory colour and the CLI's colour of gd: a new user read gd's start as part of its path)
 START_MARKER = {"marker": "o", "ms": 5.5, "mfc": "white", "mec": "black", "mew": 1.2, "ls": ""}
@@ -2181,7 +2186,7 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
         # (a minimum at an end of the range is no critical strength: the abscissa keeps falling towards it; a new
         # user read "critical gamma = 2" and "= 6" for the ends of two ranges)
         # (open: the points under it stay visible, a locus over a small range lay wholly under the filled stars)
-        ax.plot(e.real, e.imag, "*", color="tab:red", mfc="none", mew=1.3, ms=12, zorder=5,
+        ax.plot(e.real, e.imag, "*", color=OKABE_ITO["vermillion"], mfc="none", mew=1.3, ms=12, zorder=5,
                 label=(f"critical {symbol(name)} = {number_text(c['value'], '.4g')} (min. abscissa {number_text(c['abscissa'], '.3g')})"
                        if c["interior"] else f"no interior minimum: smallest abscissa {number_text(c['abscissa'], '.3g')} at the "
                        f"range's end, {symbol(name)} = {number_text(c['value'], '.4g')}"))

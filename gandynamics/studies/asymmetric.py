@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from .._display import bound
+from .._palette import OKABE_ITO
 from .base import GUARD_SECONDS, register
 
 EPS, GAMMA = 0.1, 1.0
@@ -33,12 +34,12 @@ def _variants(anchor=0):
     proximal "Tikhonov step"; docs/mathematics.md §4.3)."""
     from ..regularizers import R1, Asymmetric, Tikhonov
     # (the unregularized run black: its dark grey "0.3" was lost among the portraits' grey streamlines)
-    return [("unregularized", [], "black"), (f"Tikhonov only (ε = {EPS}, oracle anchor)", [Tikhonov(eps=EPS, anchor=anchor)], "tab:orange"),
-            (f"R1 only (γ = {GAMMA})", [R1(gamma=GAMMA)], "tab:blue"),
+    return [("unregularized", [], "black"), (f"Tikhonov only (ε = {EPS}, oracle anchor)", [Tikhonov(eps=EPS, anchor=anchor)], OKABE_ITO["orange"]),
+            (f"R1 only (γ = {GAMMA})", [R1(gamma=GAMMA)], OKABE_ITO["blue"]),
             (f"both, R-a (ε = {EPS}, γ = {GAMMA}, oracle anchor)",
-             [Asymmetric(eps=EPS, gamma=GAMMA, anchor=anchor, reading="generator-tikhonov")], "tab:red"),
+             [Asymmetric(eps=EPS, gamma=GAMMA, anchor=anchor, reading="generator-tikhonov")], OKABE_ITO["vermillion"]),
             (f"both, R-b discriminator-only (ε = {EPS}, γ = {GAMMA}; $\\mu_{{loc}}$ = 0)",
-             [Asymmetric(eps=EPS, gamma=GAMMA, reading="discriminator-only")], "tab:purple")]
+             [Asymmetric(eps=EPS, gamma=GAMMA, reading="discriminator-only")], OKABE_ITO["reddish purple"])]
 
 
 def _rb_rows(ctx, game_name, model):

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from .._palette import OKABE_ITO
 from .base import GUARD_SECONDS, register
 
 EPS, GAMMA, MARGIN = 0.3, 1.0, 0.1
@@ -75,24 +76,24 @@ def study(ctx):
                 holds &= bool(np.all(tr.distance <= tr.distance[0] * rep.rate ** k * (1 + 1e-9) + 1e-15))
                 holds &= bool(np.all(tr.distance <= rep.radius * (1 + 1e-12)))
                 worst = max(worst, float(tr.rate))
-                trs.append(("inside" if not trs else None, tr, "tab:green"))
+                trs.append(("inside" if not trs else None, tr, OKABE_ITO["bluish green"]))
             ctx.check(f"{m}: every iterate from 6 starts in B_r obeys |z_k - z*| <= rate^k |z_0 - z*| and stays in B_r "
                       "(computed: worst measured rate)", worst, rep.rate, "analysis.basin (docs/math/basin-and-pep.md §1)", passed=holds)
             outs = []
             for a, rr in ((0.2, 1.5), (2.4, 1.45), (4.0, 1.4)):
                 z0 = zs + rr * np.array([math.cos(a), math.sin(a)])
                 outs.append(("outside" if not outs else None, simulate(fld, m, z0, 300, rep.step, equilibrium=zs),
-                             "tab:orange"))
+                             OKABE_ITO["orange"]))
             phase_portrait(fld, xlim=(-lim, lim), ylim=(-lim, lim), n=31, density=0.6,
                            trajectories=[(lab or "_", tr, c) for lab, tr, c in trs + outs],
                            title=f"{m.upper()}: h = {rep.step:z.4g}, certified ρ ≤ {rep.rate:z.4f}", ax=ax, legend=False)
             draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}", zorder=2.4)
-            region = draw_ball(ax, zs, rep.region_radius, ls="--", color="tab:blue", lw=1.6, zorder=2.2,
+            region = draw_ball(ax, zs, rep.region_radius, ls="--", color=OKABE_ITO["blue"], lw=1.6, zorder=2.2,
                                label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
             same = math.isclose(rep.radius, rep.region_radius, rel_tol=1e-9)
             # (its own colour: in the green of the runs from inside, the legend had two identical entries, a reviewer's
             # finding)
-            ball = draw_ball(ax, zs, rep.radius, ls="-", color="tab:purple", lw=1.6, zorder=2,
+            ball = draw_ball(ax, zs, rep.radius, ls="-", color=OKABE_ITO["reddish purple"], lw=1.6, zorder=2,
                              label=f"invariant starts: r = {rep.radius:z.4f}" + (" (the same ball)" if same else ""))
             if same:  # (gd: the invariant ball is the whole certified ball) one circle in alternating dashes of both
                 # colours, as the portraits draw runs that lie on one another; the legend keeps each line's own style

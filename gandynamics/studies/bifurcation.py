@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from .._palette import OKABE_ITO
 from .base import register
 
 GAMMA = np.linspace(0.02, 2.0, 67)
@@ -28,7 +29,7 @@ SEED_GAMMAS = (0.3, 0.8, 1.3, 1.9)
 FP0 = 0.5  # f'(0) of the standard loss
 #: the continued curves' colours: none of them in the rate map's red-blue scale (a blue Neimark-Sacker curve was lost on
 #: the stable region's blue)
-COLORS = {"neimark-sacker": "tab:green", "flip": "tab:purple", "fold": "tab:orange", "branch-point": "tab:orange"}
+COLORS = {"neimark-sacker": OKABE_ITO["bluish green"], "flip": OKABE_ITO["reddish purple"], "fold": OKABE_ITO["orange"], "branch-point": OKABE_ITO["orange"]}
 #: the legend's name of each kind of curve (a map's branch point here: a multiplier +1 where z* does not turn, EG's
 #: spurious fixed points crossing it)
 NAMES = {"branch-point": "multiplier +1: branch point", "neimark-sacker": "Neimark–Sacker"}
@@ -195,9 +196,9 @@ def study_hopf(ctx):
         # the equilibrium z* = 0 is stable for gamma > gamma_H (trace of J = -gamma), unstable below
         ax.plot([H.value, br.values.max()], [0, 0], color="k", lw=2, label="equilibrium, stable")
         ax.plot([br.values.min(), H.value], [0, 0], color="k", lw=1.5, ls="--", label="equilibrium, unstable")
-        ax.plot(g, amp, "o", color="tab:red", ms=4, label="limit cycle (shooting), stable")
+        ax.plot(g, amp, "o", color=OKABE_ITO["vermillion"], ms=4, label="limit cycle (shooting), stable")
         gg = -np.geomspace(1e-5, abs(g.min()), 80)
-        ax.plot(gg, [hopf_prediction(fld, "gamma", H.value, gi)["amplitude"] for gi in gg], color="tab:blue", lw=1.3,
+        ax.plot(gg, [hopf_prediction(fld, "gamma", H.value, gi)["amplitude"] for gi in gg], color=OKABE_ITO["blue"], lw=1.3,
                 label="normal-form prediction")
         ax.axvline(H.value, color="gray", lw=0.8, ls=":")
         ax.annotate("Hopf, l₁ = −1/4", (H.value, 0), (0.03, 0.8), arrowprops={"arrowstyle": "->"})
@@ -206,8 +207,8 @@ def study_hopf(ctx):
         ax.set_title("bifurcation diagram")
         ax.legend(fontsize="small", loc="upper right")
         ax = axes[1]
-        ax.plot(g, per, "o", color="tab:red", ms=4, label="period (shooting)")
-        ax.plot(g, pper, color="tab:blue", lw=1.3, label="normal form 2π/(ω(γ) + Im c₁|w|²)")
+        ax.plot(g, per, "o", color=OKABE_ITO["vermillion"], ms=4, label="period (shooting)")
+        ax.plot(g, pper, color=OKABE_ITO["blue"], lw=1.3, label="normal form 2π/(ω(γ) + Im c₁|w|²)")
         ax.axhline(2 * math.pi / FP0, color="gray", lw=0.8, ls=":", label="2π/ω at the Hopf point")
         ax.set_xlabel("R1 strength γ")
         ax.set_ylabel("period T")

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from .._palette import OKABE_ITO
 from .base import register
 
 START = (1.0, 1.0)
@@ -271,7 +272,7 @@ def r1_locus(ctx):
                                              "(computed from the field); critical γ (minimal spectral abscissa) starred")
     with canvas(figsize=(5.6, 4.6)) as (fig, ax):
         eigenvalue_locus(f_r1, None, "gamma", gam, data=(gam, e_r1), critical=False, label="R1, γ (coloured dots)", ax=ax, marker="o", size=60)
-        ax.scatter(e_in.real.ravel(), e_in.imag.ravel(), marker="x", s=28, color="tab:red", zorder=4,
+        ax.scatter(e_in.real.ravel(), e_in.imag.ravel(), marker="x", s=28, color=OKABE_ITO["vermillion"], zorder=4,
                    label="instance noise, σ = √(2γ)")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
         ax.set_title("Dirac-GAN: R1 (γ) and instance noise (σ = √(2γ)) give the same J at (0, 0)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._palette import OKABE_ITO
 from .base import register
 
 STARTS = ((1.5, 0.0), (1.25, 0.25))
@@ -61,7 +62,7 @@ def study(ctx):
             fld, trs = out[label]
             phase_portrait(fld, plane=("a", "w"), density=0.9, speed=True, speed_range=(0.0, vmax), colorbar=False,
                            trajectories=[(f"flow from ({s[0]:zg}, {s[1]:zg})", tr, c)
-                                         for s, tr, c in zip(STARTS, trs, ("tab:blue", "tab:orange"))],
+                                         for s, tr, c in zip(STARTS, trs, (OKABE_ITO["blue"], OKABE_ITO["orange"]))],
                            title=label, ax=ax, legend=ax is axes[-1], **box)
             ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-11, "atol": 1e-11, "step": H},
                            steps=STEPS, starts=STARTS)

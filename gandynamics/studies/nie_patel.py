@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._palette import OKABE_ITO
 from .base import register
 
 GAMMAS = np.logspace(-2, 1, 31)
 G_CURVES = 1.0
 #: one colour per method in every panel (SimGD, consensus, NK, JARE)
-COLORS = ("tab:blue", "tab:orange", "tab:green", "tab:red")
+COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish green"], OKABE_ITO["vermillion"])
 
 
 def _regs(gamma=1.0):

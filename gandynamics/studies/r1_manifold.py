@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from .._palette import OKABE_ITO
 from .base import register
 
 #: R1 strength of the figures (M18's Figure 1 panel (g) uses the same value)
@@ -170,7 +171,7 @@ def _figure_spectra(ctx, flds, fp, fpp):
             sc = ax.scatter(w.real[~orth], w.imag[~orth], c=G[~orth], marker="o", s=16, cmap="viridis", vmin=0,
                             vmax=gam.max(), zorder=5)
             ax.scatter(w.real[orth], w.imag[orth], c=G[orth], marker="D", s=44, cmap="viridis", vmin=0, vmax=gam.max(),
-                       edgecolors="tab:red", linewidths=0.8, zorder=4)
+                       edgecolors=OKABE_ITO["vermillion"], linewidths=0.8, zorder=4)
             ax.axhline(0, color="0.6", lw=0.8, zorder=1)
             ax.axvline(0, color="0.6", lw=0.8, zorder=1)
             ax.set_xlabel(r"Re $\lambda$")
@@ -179,8 +180,8 @@ def _figure_spectra(ctx, flds, fp, fpp):
             # room for the markers round every eigenvalue (a fixed -1.35 cut the leftmost, -1.33, in half)
             ax.set_xlim(min(-1.35, float(w.real.min()) - 0.06), max(0.12, float(w.real.max()) + 0.06))
             ax.set_ylim(min(-0.72, float(w.imag.min()) - 0.06), max(0.72, float(w.imag.max()) + 0.06))
-            ax.legend(handles=[Line2D([], [], marker="o", ls="", color="tab:blue", label="tangential pair (θ, ψ1)"),
-                               Line2D([], [], marker="D", ls="", color="tab:blue", mec="tab:red",
+            ax.legend(handles=[Line2D([], [], marker="o", ls="", color=OKABE_ITO["blue"], label="tangential pair (θ, ψ1)"),
+                               Line2D([], [], marker="D", ls="", color=OKABE_ITO["blue"], mec=OKABE_ITO["vermillion"],
                                       label=f"orthogonal direction {orth_name}")], loc="lower left")
         cb = fig.colorbar(sc, ax=axes, shrink=0.85, pad=0.01)
         cb.set_label("R1 weight γ")
@@ -232,7 +233,7 @@ def _figure_trajectories(ctx, trs, fp):
                 ax.set_aspect("equal", adjustable="box")
                 ax = axes[row, col + 1]
                 t = np.linspace(0, STEPS * STEP, 200)
-                ax.plot(t, START_LINE[2] * np.exp(-g * t), "-", color="tab:orange", lw=5, alpha=0.45, zorder=1)
+                ax.plot(t, START_LINE[2] * np.exp(-g * t), "-", color=OKABE_ITO["orange"], lw=5, alpha=0.45, zorder=1)
                 for meth in ("gd", "flow"):
                     tr = trs[key, meth, g]
                     ax.plot(tr.times * STEP, tr.states[:, 2], color=METHOD_COLORS[meth], lw=1.0 if meth == "flow" else 1.6,
@@ -243,7 +244,7 @@ def _figure_trajectories(ctx, trs, fp):
                 ax.set_title(f"{name}, {reg}\northogonal coordinate: " + ("ψ2 stays" if g == 0 else "ψ2 decays"))
         handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:zg}"),
                    Line2D([], [], color=METHOD_COLORS["flow"], label="flow (Dormand–Prince, rtol = atol = 1e-12)"),
-                   Line2D([], [], color="tab:orange", lw=5, alpha=0.45, label=r"closed form ψ2(0) $e^{-\gamma t}$"),
+                   Line2D([], [], color=OKABE_ITO["orange"], lw=5, alpha=0.45, label=r"closed form ψ2(0) $e^{-\gamma t}$"),
                    Line2D([], [], label=f"start (θ, ψ1) = {START_LINE[:2]}", **START_MARKER),
                    Line2D([], [], color="black", marker="*", ms=10, ls="", label="equilibrium θ* = 0, ψ1 = 0")]
         fig.legend(handles=handles, loc="outside lower center", ncol=5)
@@ -288,7 +289,7 @@ def _figure_discriminator(ctx, trs, flds):
                 # clip_on=False: an atom on the frame (x1 = 2 at t = 0) is drawn whole, not cut in half
                 ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)",
                         clip_on=False, zorder=5)
-                ax.plot(a + th1, np.full_like(a, th2), "X", color="tab:orange", mec="black", ms=7, label="generated atoms",
+                ax.plot(a + th1, np.full_like(a, th2), "X", color=OKABE_ITO["orange"], mec="black", ms=7, label="generated atoms",
                         clip_on=False, zorder=6)
                 ax.set_title(f"t = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize="medium")
                 ax.set_aspect("equal")
@@ -348,7 +349,7 @@ def _figure_leave_line(ctx, trs, flds):
         ax.set_xlabel("time t (GD: k h)")
         t = trs["free3", "flow", GAMMA].times * STEP
         E0 = START_FREE[1] ** 2 + START_FREE[3] ** 2
-        ax.semilogy(t, E0 * np.exp(-GAMMA * t), color="tab:orange", lw=4, alpha=0.4, zorder=1,
+        ax.semilogy(t, E0 * np.exp(-GAMMA * t), color=OKABE_ITO["orange"], lw=4, alpha=0.4, zorder=1,
                     label=r"closed form E(0) $e^{-\gamma t}$")
         ax.set_ylabel("θ2² + ψ2² (orthogonal energy)")
         ax.set_title("Orthogonal energy: conserved by the flow without R1,\ngrows under GD, decays with R1")
