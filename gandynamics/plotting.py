@@ -62,7 +62,7 @@ __all__ = [
     "rate_grid", "rate_map", "rate_colorbar", "convergence",
     "factor_data", "factors",
     "OKABE_ITO", "describe", "portrait_title", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
-    "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices",
+    "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices", "default_plane",
 ]
 
 #: rcParams used by every figure of gandynamics (small, legible, no overlapping text)
@@ -84,14 +84,16 @@ STYLE = {
 
 #: one colour per method, the same in every figure.  The seven methods figures compare most (gd and altgd, eg and
 #: eftp, ogda, momentum, the flow) take Okabe and Ito's colours (gd red and eg green were one colour to a
-#: deuteranope: a reviewer's finding); the rarer ones other colours, apart from those seven
+#: deuteranope: a reviewer's finding); the rarer ones other colours
 METHOD_COLORS = {
     "gd": OKABE_ITO["vermillion"], "simgd": OKABE_ITO["vermillion"], "altgd": OKABE_ITO["blue"],
     "eg": OKABE_ITO["bluish green"], "eftp": OKABE_ITO["reddish purple"], "ogda": OKABE_ITO["sky blue"],
     "momentum": OKABE_ITO["orange"], "altgd-momentum": OKABE_ITO["orange"], "flow": OKABE_ITO["black"],
     # (every other method and alias too: a method without one took the colour cycle's, altgd's blue for the first)
-    "proximal": "tab:brown", "eag": "tab:olive", "ftr": "tab:cyan", "lookahead": "midnightblue", "adam": "maroon",
-    "rmsprop": "deeppink", "altmomentum": "indigo",
+    # (each its own hue, apart from the seven and from each other in normal vision: deep pink beside eftp's reddish
+    # purple, maroon beside gd's vermillion and navy beside altgd's blue were one colour in a figure of 13 methods)
+    "proximal": "#bcbd22", "eag": "#8c564b", "ftr": "#17becf", "lookahead": "#6a3d9a", "adam": "#33a02c",
+    "rmsprop": "#e7298a", "altmomentum": "#a6761d",
 }
 #: the line styles that tell apart the starts of a figure with several methods and several starts (each method keeps
 #: its colour: ``portrait --methods gd,eg --init ... --init ...``); the last a long dash, not the dots ``(0, (1, 3))``
@@ -368,9 +370,38 @@ def _params(field, params):
     return field.param_vector(params) if not isinstance(params, np.ndarray) else params
 
 
+def default_plane(field) -> tuple:
+    """The plane a figure of ``field`` is drawn in when none is given: the generator parameter and the discriminator
+    parameter most strongly coupled at the game's declared equilibrium (at 0 for a game that declares none), the
+    pair ``(i, j)`` with the largest ``|DF[i, j]| + |DF[j, i]|`` at the default hyperparameters (the first such pair;
+    the first generator and the first discriminator parameter when no pair is coupled or DF is not finite there).
+    A game of two players' single parameters is its own plane.  Along an uncoupled pair the field of a larger game
+    often has no component at all through the equilibrium (``mlp``'s generator scale and first hidden weight: an
+    empty figure whose field pointed out of its plane, a figure review), while the coupled pair carries the
+    rotation the figure is drawn to show.  Returns the two names."""
+    n, nt = field.n, field.n_theta
+    if nt >= n or nt == 0:
+        return field.names[0], field.names[1]
+    first = (field.names[0], field.names[nt])
+    if n == 2:
+        return first
+    z = field.equilibrium.copy() if field.equilibrium is not None else np.zeros(n)
+    try:
+        with np.errstate(all="ignore"):
+            J = np.asarray(field.point_module().jacobian(z, field.param_vector(None), np.empty((n, n))), float)
+    except (ArithmeticError, ValueError):  # (outside a loss's domain at that point: the first pair)
+        return first
+    C = np.abs(J[:nt, nt:]) + np.abs(J[nt:, :nt]).T
+    if not np.all(np.isfinite(C)) or not np.any(C > 0):
+        return first
+    i, j = np.unravel_index(int(np.argmax(C)), C.shape)
+    return field.names[i], field.names[nt + j]
+
+
 def plane_indices(field, plane=None) -> tuple:
     """``(names, i, j)``: the two coordinates spanning a figure's plane (``plane``, a pair of parameter names; default
-    the first generator and the first discriminator parameter) and their indices in ``field.names``.
+    :func:`default_plane`: the most strongly coupled generator and discriminator parameters) and their indices in
+    ``field.names``.
 
     Raises
     ------
@@ -379,7 +410,7 @@ def plane_indices(field, plane=None) -> tuple:
         before any work (the command line's portrait simulated its runs first).
     """
     if plane is None:
-        names = (field.names[0], field.names[field.n_theta] if field.n_theta < field.n else field.names[1])
+        names = default_plane(field)
     else:
         names = (plane,) if isinstance(plane, str) else tuple(plane)
         if len(names) != 2:
@@ -416,8 +447,8 @@ def direction_field(field, params=None, plane=None, center=None, xlim=None, ylim
     params : mapping or array, optional
         Hyperparameter values (defaults otherwise).
     plane : pair of str, optional
-        The two coordinates spanning the plane (default: the first generator and the first discriminator
-        parameter).  The other coordinates are held at ``center``.
+        The two coordinates spanning the plane (default: :func:`default_plane`, the most strongly coupled
+        generator and discriminator parameters).  The other coordinates are held at ``center``.
     center : array, optional
         The point the slice passes through (default: :func:`slice_center`: the zero of F that
         :func:`equilibrium_point` finds, else the declared equilibrium, else 0).
@@ -461,6 +492,25 @@ def direction_field(field, params=None, plane=None, center=None, xlim=None, ylim
                 if np.all(np.isfinite(F)):
                     U[a, b], V[a, b] = -F[i], -F[j]
     return X, Y, U, V
+
+
+def _speed_across(field, params, center, i: int, j: int, X, Y) -> float:
+    """The largest ``|v|`` of the coordinates other than ``i``, ``j`` at the corners and the centre of the grid
+    ``X, Y`` of a slice through ``center`` (0.0 where none is finite)."""
+    z, p = field.point(center).copy(), _params(field, params)
+    mod, out, top = field.point_module(calls=5), np.empty(field.n), 0.0
+    other = np.array([k not in (i, j) for k in range(field.n)])
+    a, b = X.shape[0] - 1, X.shape[1] - 1
+    for r, c in ((0, 0), (0, b), (a, 0), (a, b), (a // 2, b // 2)):
+        z[i], z[j] = X[r, c], Y[r, c]
+        try:
+            with np.errstate(all="ignore"):
+                F = np.asarray(mod.field(z, p, out), float)
+        except (ArithmeticError, ValueError):
+            continue
+        if np.all(np.isfinite(F[other])):
+            top = max(top, float(np.linalg.norm(F[other])))
+    return top
 
 
 def jump_mask(field, params, center, plane, X, Y, component: int) -> np.ndarray:
@@ -597,7 +647,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     params : mapping, optional
         Hyperparameter values.
     plane : pair of str, optional
-        x- and y-axis parameters (default: first generator, first discriminator parameter).
+        x- and y-axis parameters (default: :func:`default_plane`, the most strongly coupled generator and
+        discriminator parameters).
     center, n : see :func:`direction_field`.
     xlim, ylim : pairs of float, optional
         The window, in the coordinates' own values, ``lo < hi``, each end at most :data:`WINDOW_MAX` in
@@ -705,8 +756,14 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     if not np.any(ok):
         warnings.append("v is not finite anywhere on this plane")
     elif zero_field:
-        warnings.append(f"v = 0 identically on this plane ({symbol(names[0])}, {symbol(names[1])}): "
-                        "no streamlines to draw")
+        across = _speed_across(field, params, c_slice, i, j, X, Y) if field.n > 2 else 0.0
+        if across > 0.0:  # (the reviewer's mlp portrait said "v = 0" where v pointed out of the plane)
+            warnings.append(f"v has no component along ({symbol(names[0])}, {symbol(names[1])}) on this plane: it "
+                            f"points out of it (|v| up to {across:.2g} at the window's corners and centre); no "
+                            "streamlines to draw, another plane shows the motion")
+        else:
+            warnings.append(f"v = 0 identically on this plane ({symbol(names[0])}, {symbol(names[1])}): "
+                            "no streamlines to draw")
     if streamlines is None:  # (speed colours the streamlines: asked for, they are drawn beside the quiver)
         streamlines = not arrows or bool(speed)
     if streamlines and not zero_field and np.any(ok):
@@ -769,8 +826,11 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         if w:
             warnings.append(w)
         style = item[3] if len(item) > 3 else None
+        # the flow, the curve the methods are compared with, under them: drawn last in black it hid the methods that
+        # follow it closely (a figure review: altgd, eg and eftp under the flow on the R1 Dirac-GAN)
         line, = ax.plot(*_broken_outside(S[:, i], S[:, j], xlim, ylim), color=color, lw=1.2,
-                        ls=style if style is not None else "-", label=label, zorder=3)
+                        ls=style if style is not None else "-", label=label,
+                        zorder=2.9 if getattr(tr, "method", None) == "flow" else 3)
         # (a solid style given is no style that tells it apart: the first start's runs of a portrait of several starts
         # are solid, and eg's hid under eftp's, a new user's finding)
         paths.append((line, S[:, [i, j]], style is None or style in ("-", "solid")))

@@ -53,6 +53,13 @@ def test_first_trajectory_colours_apart(vision):
     assert worst >= APART
 
 
+def test_every_method_its_own_colour_in_normal_vision():
+    """All methods in one figure (a portrait of 13): every two colours of different methods apart (aliases share)."""
+    colours = sorted({to_rgb(c) for c in METHOD_COLORS.values()})
+    close = [(a, b) for a, b in itertools.combinations(colours, 2) if difference(a, b, "normal vision") < 20]
+    assert not close
+
+
 def test_the_check_finds_the_old_red_and_green():
     """The simulation tells gd's former red and eg's former green apart in normal vision, not in deuteranopia."""
     assert difference("tab:red", "tab:green", "normal vision") > 100

@@ -349,12 +349,59 @@ def test_zero_field_plane_is_said_on_the_figure():
     ax = phase_portrait(fld, n=11, xlim=(c[0] - 1, c[0] + 1), ylim=(c[2] - 1, c[2] + 1),
                         plane=(fld.names[0], fld.names[2]))
     X, Y, U, V = direction_field(fld, None, (fld.names[0], fld.names[2]), None, (c[0] - 1, c[0] + 1), (c[2] - 1, c[2] + 1), 11)
-    assert np.all(U == 0) and np.all(V == 0)  # the premise: v vanishes on this slice
-    assert any("v = 0 identically" in w for w in ax.warnings)
-    assert "v = 0 identically" in ax.get_title()
+    assert np.all(U == 0) and np.all(V == 0)  # the premise: v's components along the plane vanish on this slice
+    # but not v: b and w2 move at the window's corners (a figure review: "v = 0" was said of such a plane)
+    z = c.copy()
+    z[0], z[2] = c[0] + 1, c[2] + 1
+    Fz = fld.interpreted.field(z, fld.param_vector(None), np.empty(4))
+    across = float(np.hypot(Fz[1], Fz[3]))
+    assert across > 0.01
+    (note,) = [w for w in ax.warnings if "no component along" in w]
+    assert "points out of it" in note and "v = 0" not in ax.get_title()
     # a plane with a field says nothing
     ax2 = phase_portrait(VectorField(games.dirac(), []), n=9)
     assert ax2.warnings == []
+
+
+def test_a_field_zero_on_the_whole_slice_is_said_to_be_zero():
+    """A slice where every component of v vanishes: F = (s^2 w, 2 s u w, -s u) is 0 on the whole plane s = 0."""
+    import sympy as sp
+    from gandynamics import Game
+    u, s, w = sp.symbols("u s w")
+    g = Game([u, s], [w], s**2 * u * w, -s * u * w, name="flat-slice", equilibrium=[0.0, 0.0, 0.0])
+    fld = VectorField(g, [])
+    ax = phase_portrait(fld, n=9, plane=("u", "w"), center=np.zeros(3), xlim=(-1, 1), ylim=(-1, 1))
+    assert any("v = 0 identically" in w_ for w_ in ax.warnings)
+
+
+def _fd_coupling(fld):
+    """|DF_ij| + |DF_ji| between generator i and discriminator j, DF by central differences of F at the declared
+    equilibrium (independent of the generated Jacobian)."""
+    n, nt, z0 = fld.n, fld.n_theta, fld.equilibrium.astype(float)
+    p, out, h = fld.param_vector(None), np.empty(fld.n), 1e-6
+    J = np.empty((n, n))
+    for k in range(n):
+        e = np.zeros(n)
+        e[k] = h
+        J[:, k] = (np.array(fld.interpreted.field(z0 + e, p, out)) - np.array(fld.interpreted.field(z0 - e, p, out))) / (2 * h)
+    return np.abs(J[:nt, nt:]) + np.abs(J[nt:, :nt]).T
+
+
+@pytest.mark.parametrize("name", ["lq-wgan", "gaussian-mean", "dirac-nd", "data-line", "jare-gaussian",
+                                  pytest.param("mlp", marks=pytest.mark.slow)])
+def test_the_default_plane_is_the_most_coupled_pair_and_shows_motion(name):
+    """The default plane of a larger game: the generator and discriminator parameters most strongly coupled at the
+    equilibrium (mlp's first generator and first discriminator parameter have no field along them through its
+    equilibrium: an empty figure, a figure review)."""
+    from gandynamics.plotting import default_plane
+    fld = VectorField(games.make_game(name), [])
+    C = _fd_coupling(fld)
+    x, y = default_plane(fld)
+    i, j = fld.names.index(x), fld.names.index(y) - fld.n_theta
+    assert i < fld.n_theta <= fld.names.index(y)
+    assert C[i, j] >= C.max() * (1 - 1e-6)
+    X, Y, U, V = direction_field(fld, n=7)
+    assert np.nanmax(np.hypot(U, V)) > 1e-3
 
 
 def test_trajectories_leaving_the_slice_share_one_note():

@@ -34,8 +34,9 @@ def add_parser(sub):
     add_method_option_flags(p)  # every method option, as in simulate and sweep (--n-g, --alternating, ...)
     p.add_argument("--clip", default=None, metavar="C",
                    help="WGAN weight clipping |psi| <= C: projected updates and a shaded forbidden band")
-    p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane (default: the first generator and the first "
-                        "discriminator parameter)")
+    p.add_argument("--plane", default=None, metavar="X,Y", help="the two parameters spanning the plane (default: the generator and the "
+                        "discriminator parameter most strongly coupled at the game's equilibrium, |DF_ij| + |DF_ji|; "
+                        "the first of each when none is)")
     window = f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}"
     p.add_argument("--xlim", default=window, metavar="LO,HI",
                    help=f"the window's x range as offsets from the equilibrium z* (default {window}): x from z*_x + LO "
