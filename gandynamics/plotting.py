@@ -130,6 +130,8 @@ FORBIDDEN_STYLE = {"facecolor": "0.93", "edgecolor": "0.7", "hatch": "///", "lw"
 #: the streamlines' colour (and the colour map when they are coloured by speed): greys only
 STREAM_COLOR = "0.6"
 STREAM_CMAP = "Greys"
+#: with the speed shown, a streamline's width grows by this many points from the slowest to the fastest speed
+SPEED_WIDTH = 1.8
 
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eps", "zeta", "eta", "theta", "iota", "kappa", "lambda",
           "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
@@ -662,7 +664,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     arrows : bool
         Draw a quiver of v (M18's notebook draws a 10 x 10 quiver; docs/mathematics.md §1.11).
     speed : bool
-        Colour streamlines by ``|v|`` in the plane, in greys (trajectories keep the colours), with a labelled
+        Colour streamlines by ``|v|`` in the plane, in greys (trajectories keep the colours), and widen them with it
+        (:data:`SPEED_WIDTH`), with a labelled
         colorbar under the axes; on a plot too small for it (see the module's "fitting to the figure") a compact one
         (thinner, at most four ticks, ``|v|`` beside the bar), and in a figure without layout engine where even that
         would cross the plot's edges none, the title's note giving the speeds' range.
@@ -773,11 +776,15 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             lo_hi = speed_range if speed_range is not None else (0.0, vmax)
             # the Greys map from light to dark grey: never white (invisible) nor black (the equilibrium's star)
             cmap = matplotlib.colors.LinearSegmentedColormap.from_list("gd_speed", ["0.72", "0.2"])
-            kw = {"color": spd, "cmap": cmap, "norm": Normalize(*lo_hi)}
+            # and the width from 0.4 to 2.2 points with the speed: a grey scale alone was not read (a figure review:
+            # three panels of one grey), and the trajectories keep the colours
+            share = np.clip((spd - lo_hi[0]) / (lo_hi[1] - lo_hi[0]), 0.0, 1.0) if lo_hi[1] > lo_hi[0] else \
+                np.zeros_like(spd)
+            kw = {"color": spd, "cmap": cmap, "norm": Normalize(*lo_hi), "linewidth": 0.4 + SPEED_WIDTH * share}
         else:
-            kw = {"color": STREAM_COLOR}
+            kw = {"color": STREAM_COLOR, "linewidth": 0.7}
         sp = ax.streamplot(X[0], Y[:, 0], np.ma.masked_where(~ok, U), np.ma.masked_where(~ok, V),
-                           density=density, linewidth=0.7, arrowsize=0.8, zorder=1, **kw)
+                           density=density, arrowsize=0.8, zorder=1, **kw)
         if speed:
             ax.speed_lines = sp.lines
     if arrows:
@@ -1083,7 +1090,7 @@ def _draw_speed_colorbar(ax, lines, kind: str):
     cb._gandynamics_kind = kind  # (the height it takes under the axes: _colorbar_height)
     cb.locator = _FittingTicks(5 if kind == "full" else 3)
     if kind == "full":
-        cb.set_label(r"speed $\|v\|$ in the plane")
+        cb.set_label(r"speed $\|v\|$ in the plane (shade and width of the streamlines)")
     else:
         cb.ax.text(-0.03, 0.5, r"$\|v\|$", transform=cb.ax.transAxes, ha="right", va="center",
                    fontsize=matplotlib.rcParams["xtick.labelsize"])

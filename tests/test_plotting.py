@@ -97,6 +97,21 @@ def test_arrows_replace_the_streamlines_as_on_the_command_line(dirac, kw, quiver
     plt.close(ax.figure)
 
 
+def test_speed_widens_the_streamlines_with_the_speed(dirac):
+    """Shown speed is the streamlines' shade and width (a grey scale alone was not read): the segments' widths grow
+    with the speeds they are coloured by, which lie within the direction field's speeds."""
+    from matplotlib.collections import LineCollection
+    ax = phase_portrait(dirac, speed=True, n=21)
+    lc = ax.speed_lines
+    assert isinstance(lc, LineCollection)
+    widths, values = np.asarray(lc.get_linewidths(), float), np.asarray(lc.get_array(), float)
+    assert widths.size == values.size > 20
+    order = np.argsort(values)
+    assert np.all(np.diff(widths[order]) >= -1e-12) and widths.max() - widths.min() > 1.0
+    X, Y, U, V = direction_field(dirac, n=21)
+    assert values.max() <= np.hypot(U, V).max() + 1e-12 and values.min() >= 0.0
+
+
 def test_speed_colorbar_below_the_axes_and_legend_beside(dirac):
     # the colorbar was drawn right of the axes, where constrained layout pushed it past the outside legend and
     # squeezed the square axes between them

@@ -67,7 +67,7 @@ def study(ctx):
             ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-11, "atol": 1e-11, "step": H},
                            steps=STEPS, starts=STARTS)
         cb = fig.colorbar(axes[0].speed_lines, ax=list(axes), shrink=0.85, pad=0.01, location="bottom", aspect=50)
-        cb.set_label(r"speed $\|v\|$ in the plane (one scale for the three panels)")
+        cb.set_label(r"speed $\|v\|$ in the plane: shade and width of the streamlines (one scale for the three panels)")
         fig.suptitle("Nagarajan & Kolter 2017, scale-learning toy G(z) = a z, D(x) = w x² — gradient flow")
         ctx.save(fig, "nk17_scale", "NK17 toy: streamlines (coloured by speed) and flow trajectories; WGAN orbits close, "
                                     "the NK penalty makes them converge")
