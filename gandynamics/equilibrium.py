@@ -126,10 +126,68 @@ def zero_test(fld, z, p, tol: float = 1e-10, F=None, D=None) -> tuple[float, boo
     if r == 0.0:  # a zero, unless F and DF both underflowed to 0 where F is not 0 (exp(-745) is 0 in doubles)
         if fld.n > EXACT_MAX_N:
             return r, True
-        return r, not (not np.any(_jacobian(fld, z, p, D)) and _underflows(fld, z, p))
+        if not np.any(_jacobian(fld, z, p, D)) and _underflows(fld, z, p):
+            return r, False
+        return r, _exact_residual(fld, z, p, tol, D) is None
     if not newton_step(fld, z, p, F, D) <= ZERO_STEP:
         return r, False
-    return r, not _hidden_step(fld, z, p, F, D) > 0.0
+    if _hidden_step(fld, z, p, F, D) > 0.0:
+        return r, False
+    return r, _exact_residual(fld, z, p, tol, D) is None
+
+
+#: the exact residual at a zero of the doubles may be this many units in the last place of ``1 + |z|`` times
+#: ``||DF||_2`` (the distance of the double point ``z`` from the zero it rounds, carried by F) (:func:`_exact_residual`)
+EXACT_ULPS = 16.0
+
+
+def _exact_residual(fld, z, p, tol: float, D) -> float | None:
+    """``|F(z)|`` in 30-digit arithmetic (:func:`_exact_values`) where it refutes a zero that the doubles found: above
+    ``tol`` and above :data:`EXACT_ULPS` ulps of ``1 + |z|`` times ``||DF(z)||_2``, the most a double point next to a
+    zero can carry; None where it confirms it (or cannot tell: above :data:`EXACT_MAX_N` parameters, a function
+    sympy cannot evaluate, DF not finite).  The generated F of ``x y + sqrt(e^{2x-4} + 1) - e^{x-2}`` loses ``y``
+    beside two exponentials of 1e20 that cancel: it is exactly (0, 0) on the line y = x beyond x = 40, where the exact
+    F is (x, 0), and (44, 44) was "a verified zero", classified stable (an adversarial review)."""
+    if fld.n > EXACT_MAX_N or not math.isfinite(tol):
+        return None
+    exact = _exact_values(fld, z, p)
+    if exact is None:
+        return None
+    with np.errstate(over="ignore"):
+        r = norm([float(v) for v in exact])
+    if not r > tol:
+        return None
+    J = _jacobian(fld, z, p, D)
+    if not np.all(np.isfinite(J)):
+        return None
+    allowed = EXACT_ULPS * float(np.finfo(float).eps) * (1.0 + norm(z)) * float(np.linalg.norm(J, 2))
+    if not r > allowed:
+        return None
+    # a point the doubles can only place to the rounding of F's terms (terms of 1e7 cancelling to a zero at 4.8: the
+    # search stops 1e-10 from it, where F is 1.7e-9 exactly) is a zero when Newton's correction from the exact F and
+    # DF is within ZERO_STEP (the doubles' DF is no measure there: -131072 for an exact -3.6e-22 beside the fake zero)
+    Jx = _exact_jacobian(fld, z, p)
+    if Jx is None:
+        return None
+    Fx = np.array([float(v) for v in exact])
+    d = np.linalg.lstsq(Jx, -Fx, rcond=STEP_RCOND)[0]
+    return r if float(np.max(np.abs(d) / (1.0 + np.abs(z)))) > ZERO_STEP else None
+
+
+def _exact_jacobian(fld, z, p):
+    """DF at the double point ``z`` (hyperparameters ``p``) in 30-digit arithmetic (sympy's ``evalf``), as doubles
+    (n, n); None above the dense Jacobian's :attr:`~gandynamics.VectorField.DENSE_MAX` parameters or where an entry
+    is not a finite real number."""
+    import sympy as sp
+    if fld.n > fld.DENSE_MAX:
+        return None
+    vals = {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
+    try:
+        with np.errstate(over="ignore"):
+            J = np.array([[float(sp.N(fld.DF[i, j].subs(vals), 30)) for j in range(fld.n)] for i in range(fld.n)])
+    except Exception:  # noqa: BLE001 -- a function sympy cannot evaluate there
+        return None
+    return J if np.all(np.isfinite(J)) else None
 
 
 def _hidden_step(fld, z, p, F, D) -> float:
@@ -192,8 +250,12 @@ def why_not_zero(fld, z, p, res: float, tol: float) -> str:
         return f"|F| = {res:z.3g} >= {tol:zg}"
     pv = fld._p(p)
     z = np.asarray(z, dtype=float)
-    if res == 0.0:
+    if res == 0.0 and not np.any(fld.eval_DF(z, pv)) and _underflows(fld, z, pv):
         return "F and DF underflow to 0 in doubles here, but F is not 0 (30-digit arithmetic)"
+    exact = _exact_residual(fld, z, pv, tol, None)
+    if exact is not None:
+        return (f"|F| = {res:z.3g} in doubles, but {exact:z.3g} in 30-digit arithmetic: the compiled F loses it to "
+                "cancellation here (terms that cancel each other to many digits)")
     F = fld.eval_F(z, pv)
     step = max(newton_step(fld, z, pv, F), _hidden_step(fld, z, pv, F, None))  # (the cut's hidden step, when real)
     return (f"|F| = {res:z.3g}, but F is only flat here: Newton's method would move a coordinate by "

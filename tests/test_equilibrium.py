@@ -368,3 +368,41 @@ def test_a_search_where_f_is_not_finite_says_why_overflow_or_domain(case):
     else:
         assert "overflow" not in msg and ("is complex there" if kind == "complex" else "undefined or infinite") in msg
     assert "\n" not in msg
+
+
+#: losses whose derivative is a difference of large exponentials that cancel to something small (an adversarial
+#: review's identities): the generated F loses the coupling y beside them
+_CANCELLING = {
+    "sqrt(e^2u + 1) - e^u": lambda u: sp.sqrt(sp.exp(2 * u) + 1) - sp.exp(u),
+    "cosh u - sinh u": lambda u: sp.cosh(u) - sp.sinh(u),
+    "e^u - e^u/(1 + e^-u)": lambda u: sp.exp(u) - sp.exp(u) / (1 + sp.exp(-u)),
+}
+
+
+@pytest.mark.parametrize("family, seed", [(f, s) for f in _CANCELLING for s in (0,)]
+                         + [pytest.param(f, s, marks=pytest.mark.slow) for f in _CANCELLING for s in (1, 2, 3)])
+def test_no_zero_where_the_doubles_lose_f_to_cancellation(family, seed):
+    """An adversarial review: L_G = x y + g(x), L_D = -x y + y^2/2 with g' a difference of exponentials of 1e20 that
+    cancel; the compiled F_theta = y + g'(x) lost y and read 0 along y = x, and (44, 44) was "a verified zero",
+    classified stable.  Wherever zero_test accepts a point, F there in 50-digit arithmetic (mpmath, on the loss as
+    written) is within Newton's tolerance of a zero; on the line y = x the exact F_theta is about x, far from it."""
+    import mpmath
+    rng = np.random.default_rng(seed)
+    a, b = float(rng.uniform(0.5, 2.0)), float(rng.uniform(-3.0, 3.0))
+    x, y = sp.symbols("x y")
+    u = sp.Float(a) * x + sp.Float(b)
+    LG = x * y + _CANCELLING[family](u)
+    fld = VectorField(Game([x], [y], LG, -x * y + y**2 / 2, equilibrium=None))
+    p = fld.param_vector()
+    dLG = sp.lambdify((x, y), sp.diff(LG, x), "mpmath")
+    lost = 0
+    for t in np.linspace(40.0, 600.0, 15):
+        xv = (t - b) / a
+        z = np.array([xv, xv])
+        F = fld.eval_F(z, p)
+        with mpmath.workdps(400):
+            exact = float(dLG(mpmath.mpf(xv), mpmath.mpf(xv)))
+        lost += bool(np.all(np.isfinite(F)) and abs(F[0] - exact) > 0.5 * abs(exact))
+        assert abs(exact) > 1.0  # the premise: no zero on this line
+        assert not zero_test(fld, z, p)[1], (family, t, F, exact)
+    assert lost  # (the premise of the kind: the doubles lose F somewhere on the line)
