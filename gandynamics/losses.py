@@ -636,6 +636,26 @@ def _log_expdiff(a):
     return lp + log1mexp(lp - lq)
 
 
+def _log_one_plus_odd(a):
+    """``log(k + s k f(u))`` for a number ``k > 0``, a sign ``s`` and ``f`` = erf or tanh, which reach 1 in magnitude
+    (None otherwise): ``k (1 + s erf u) = k erfc(-s u)`` -> ``log k + logerfc(-s u)``; ``k (1 + s tanh u) =
+    2 k sigmoid(2 s u)`` -> ``log 2k - softplus(-2 s u)``.  Typed with erf instead of erfc, ``log(1 - erf x)`` was
+    -inf at x = 8 (exact -15.6), and ``log(1 + tanh x)`` NaN at x = -400, 2 % off at 17 (an adversarial review)."""
+    if not (a.is_Add and len(a.args) == 2):
+        return None
+    k = next((t for t in a.args if t.is_Number), None)
+    if k is None or not k > 0:
+        return None
+    (t,) = [t for t in a.args if t is not k]
+    c, f = t.as_coeff_Mul()
+    if abs(c) != k or f.func not in (sp.erf, sp.tanh, tanhs):
+        return None
+    u = f.args[0] if c > 0 else -f.args[0]  # (erf and tanh are odd: k - k f(u) = k + k f(-u))
+    if f.func is sp.erf:
+        return sp.log(k) + logerfc(-u)
+    return sp.log(2 * k) - softplus(-2 * u)
+
+
 def _rewrite(e):
     """One node of :func:`stabilize` (its arguments already rewritten)."""
     if e.func is sp.log:
@@ -646,6 +666,9 @@ def _rewrite(e):
         if L is not None:
             return L
         L = _log_expdiff(a)
+        if L is not None:
+            return L
+        L = _log_one_plus_odd(a)
         if L is not None:
             return L
         if a.is_Add and len(a.args) == 2 and sp.Integer(2) in a.args:
