@@ -1090,7 +1090,7 @@ def _draw_speed_colorbar(ax, lines, kind: str):
     cb._gandynamics_kind = kind  # (the height it takes under the axes: _colorbar_height)
     cb.locator = _FittingTicks(5 if kind == "full" else 3)
     if kind == "full":
-        cb.set_label(r"speed $\|v\|$ in the plane (shade and width of the streamlines)")
+        cb.set_label(r"speed $\|v\|$ in the plane")
     else:
         cb.ax.text(-0.03, 0.5, r"$\|v\|$", transform=cb.ax.transAxes, ha="right", va="center",
                    fontsize=matplotlib.rcParams["xtick.labelsize"])
@@ -2701,6 +2701,17 @@ def predicted_shade(color) -> tuple:
     return tuple(PREDICTED_SHADE * c for c in rgb)
 
 
+def _measured_rate(tr) -> str:
+    """The measured rate per step of a :class:`gandynamics.simulate.Trajectory` that converged at a rate (its fit), to
+    four decimals; "" for anything else (an array of distances, a run without a rate, an algebraic decay)."""
+    rate = getattr(tr, "rate", None)
+    if not isinstance(rate, (float, np.floating)) or not math.isfinite(rate) or not 0.0 < rate:
+        return ""
+    if getattr(tr, "verdict", "") != "converging" or (getattr(tr, "reading", None) or {}).get("algebraic"):
+        return ""
+    return f"{float(rate):z.4f}"
+
+
 def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2,
                 floor: float = 1e-14, title: str | None = None, legend: str = "auto", ax=None,
                 rate_kind: str = "predicted"):
@@ -2722,7 +2733,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         anchored on the curve at ``k0 = anchor * k_max`` (past the transient).  A mapping is looked up by the run's
         label as drawn, then as given (``{"gd": 0.97}`` applies to every run labelled ``gd``); a sequence gives
         one rate per run, in the order of ``trajectories``.  A run with a rate has one legend entry showing its
-        curve and its dashed prediction side by side (``gd, h = 0.2: predicted rho = 0.9747``).
+        curve and its dashed prediction side by side (``gd, h = 0.2: predicted rho = 0.9747``), followed by the rate
+        measured on the run where it is a converging Trajectory (``, measured 0.9747``).
     floor : float
         Distances below this are not drawn (round-off).
     legend : str
@@ -2773,6 +2785,10 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     if rate_kind not in RATE_KINDS:
         raise GandynamicsError(f"rate_kind must be one of {', '.join(RATE_KINDS)}, got {rate_kind!r}")
     texts = [None if rho is None else RATE_KINDS[rate_kind].format(f"{float(rho):z.4f}") for rho in per_run]
+    # beside it the rate measured on the run (a Trajectory's fit), so that curves of close rates drawn on one another
+    # can be checked by their numbers (three variants within 0.01 of each other, a figure review)
+    texts = [t if t is None or not _measured_rate(tr) else f"{t}, measured {_measured_rate(tr)}"
+             for t, (_, tr, _, _) in zip(texts, items)]
     # each run's legend entry shows its curve and its prediction side by side, the rate in its words: listed apart,
     # the predictions' dark dashes could not be told from one another (the figure review), and predictions of equal
     # rates (several runs of one method given one rate; two methods of one rate) were listed alike

@@ -2472,3 +2472,23 @@ def test_a_curve_drawn_as_markers_on_another_says_so_in_the_legend(with_rates):
     assert len(second) == 1 and "(markers on the line of first)" in second[0], texts
     assert not [t for t in texts if t.startswith(("first", "apart")) and "markers" in t]
     plt.close(ax.figure)
+
+
+def test_the_legend_gives_the_measured_rate_beside_the_predicted_one():
+    """Curves of close rates lie on one another (three variants within 0.01, a figure review): each legend entry gives
+    the rate measured on its run too.  F = (x + y, y - x): gd's iteration matrix I - h A has the spectral radius
+    sqrt((1 - h)^2 + h^2) (numpy here), which the measured rate matches to its four decimals; a run given as bare
+    distances has no measured rate to show."""
+    import sympy as sp
+    from gandynamics import Game, simulate
+    x, y = sp.symbols("x y")
+    fld = VectorField(Game([x], [y], x**2 / 2 + x * y, y**2 / 2 - x * y, equilibrium=(0, 0)))
+    h = 0.2
+    rho = float(max(abs(np.linalg.eigvals(np.eye(2) - h * np.array([[1.0, 1.0], [-1.0, 1.0]])))))
+    tr = simulate(fld, "gd", [1.0, 1.0], 150, h)
+    ax = convergence([tr, ("bare", tr.distance)], rates=[rho, rho])
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    (mine,) = [t for t in texts if t.startswith("gd")]
+    assert f"measured {rho:.4f}" in mine and f"predicted $\\rho$ = {rho:.4f}" in mine
+    (bare,) = [t for t in texts if t.startswith("bare")]
+    assert "measured" not in bare
