@@ -50,3 +50,14 @@ def test_study_runs_and_every_check_passes(tmp_path):
         assert (tmp_path / f"{s}.png").stat().st_size > 20000
     data = json.loads((tmp_path / "r1-manifold.json").read_text())
     assert data["ok"] and data["params"]["r1_gamma"] == rm.GAMMA
+
+
+@pytest.mark.slow  # builds the study's free-generator field
+def test_both_complex_pairs_lie_on_one_circle():
+    """The spectra figure's note: while complex, the tangential and the orthogonal pairs of the free generator lie on
+    |lambda| = f'(0) (a complex pair's modulus squared is its product, f'(0)^2 for both): checked on the computed
+    spectra against f'(0) = 1/2 of the standard loss, written here."""
+    g, w, orth = rm.spectra_by_direction(rm.fields()["free3"], np.linspace(0.0, 1.2, 31))
+    cx = np.abs(w.imag) > 1e-9
+    assert np.any(cx & orth) and np.any(cx & ~orth)
+    np.testing.assert_allclose(np.abs(w[cx]), 0.5, rtol=1e-12)

@@ -170,8 +170,12 @@ def _figure_spectra(ctx, flds, fp, fpp):
             # tangential arc is the orthogonal one shifted by 1/3 in gamma) a dot shows inside its diamond, not under it
             sc = ax.scatter(w.real[~orth], w.imag[~orth], c=G[~orth], marker="o", s=16, cmap="viridis", vmin=0,
                             vmax=gam.max(), zorder=5)
-            ax.scatter(w.real[orth], w.imag[orth], c=G[orth], marker="D", s=44, cmap="viridis", vmin=0, vmax=gam.max(),
-                       edgecolors=OKABE_ITO["vermillion"], linewidths=0.8, zorder=4)
+            # the orthogonal ones hollow, their edge in gamma's colour: filled, each diamond covered a dot of another
+            # gamma on the same circle |lambda| = f'(0) and read as a clash of colours (a figure review)
+            import matplotlib as mpl
+            edge = mpl.colormaps["viridis"](mpl.colors.Normalize(0, gam.max())(G[orth]))
+            ax.scatter(w.real[orth], w.imag[orth], marker="D", s=48, facecolors="none", edgecolors=edge,
+                       linewidths=1.3, zorder=4)
             ax.axhline(0, color="0.6", lw=0.8, zorder=1)
             ax.axvline(0, color="0.6", lw=0.8, zorder=1)
             ax.set_xlabel(r"Re $\lambda$")
@@ -181,8 +185,8 @@ def _figure_spectra(ctx, flds, fp, fpp):
             ax.set_xlim(min(-1.35, float(w.real.min()) - 0.06), max(0.12, float(w.real.max()) + 0.06))
             ax.set_ylim(min(-0.72, float(w.imag.min()) - 0.06), max(0.72, float(w.imag.max()) + 0.06))
             ax.legend(handles=[Line2D([], [], marker="o", ls="", color=OKABE_ITO["blue"], label="tangential pair (θ, ψ1)"),
-                               Line2D([], [], marker="D", ls="", color=OKABE_ITO["blue"], mec=OKABE_ITO["vermillion"],
-                                      label=f"orthogonal direction {orth_name}")], loc="lower left")
+                               Line2D([], [], marker="D", ls="", mfc="none", mec=OKABE_ITO["blue"], mew=1.3,
+                                      label=f"orthogonal direction {orth_name} (hollow)")], loc="lower left")
         cb = fig.colorbar(sc, ax=axes, shrink=0.85, pad=0.01)
         cb.set_label("R1 weight γ")
         axes[0].annotate("ψ2: eigenvalue 0\nwithout R1 (a line\nof equilibria), −γ\nwith R1", xy=(0.0, 0.0),
@@ -196,6 +200,9 @@ def _figure_spectra(ctx, flds, fp, fpp):
         axes[1].annotate("γ = 0: orthogonal pair at ± i f'(0)\n(the Dirac-GAN's undamped rotation)", xy=(0.0, fp),
                          xytext=(-0.08, fp + 0.1), ha="right", va="bottom", fontsize="small",
                          arrowprops={**_ARROW, "relpos": (1.0, 0.0)}, zorder=6)
+        # (a complex pair's product is its modulus squared, f'(0)^2 for both: the two families share one circle)
+        axes[1].text(0.98, 0.03, f"while complex, both pairs lie on |λ| = f'(0) = {number_text(fp, '.3g')}",
+                     transform=axes[1].transAxes, ha="right", va="bottom", fontsize="small", color="0.25")
         fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss; R1 weight γ = 0 … 1.2 "
                      r"(the penalty $\frac{\gamma}{2}\,E_{p_D}\,\|\nabla_x D\|^2$ added to $L_D$)")
         ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2, "
