@@ -29,7 +29,8 @@ from typing import Iterable
 from .errors import GandynamicsError
 
 __all__ = ["atomic_open", "atomic_files", "atomic_write_text", "atomic_write_bytes", "atomic_savefig", "check_output_path",
-           "check_output_dir", "resolve_target", "sidecar_path", "check_sidecar"]
+           "check_output_dir", "resolve_target", "sidecar_path", "check_sidecar", "written_by_gandynamics",
+           "check_not_foreign", "FIGURE_METADATA"]
 
 
 def _umask() -> int:
@@ -145,13 +146,72 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     return Path(path)
 
 
+#: what a figure gandynamics writes says of its maker (recognised by :func:`written_by_gandynamics`)
+FIGURE_METADATA = {"png": {"Software": "gandynamics"}, "pdf": {"Creator": "gandynamics"},
+                   "svg": {"Creator": "gandynamics"}}
+#: a GIF comment extension naming gandynamics, inserted before a written GIF's trailer
+GIF_COMMENT = b"\x21\xfe\x0bgandynamics\x00"
+
+
 def atomic_savefig(fig, path, **kwargs) -> Path:
-    """``fig.savefig(path, **kwargs)`` through :func:`atomic_open` (the format is the file's extension)."""
+    """``fig.savefig(path, **kwargs)`` through :func:`atomic_open` (the format is the file's extension), with
+    :data:`FIGURE_METADATA` naming gandynamics as its maker (so that a later run may replace it)."""
     path = Path(path)
     kwargs.setdefault("format", path.suffix.lstrip(".").lower() or None)
+    if kwargs["format"] in FIGURE_METADATA:
+        kwargs.setdefault("metadata", FIGURE_METADATA[kwargs["format"]])
     with atomic_open(path, "wb") as fh:
         fig.savefig(fh, **kwargs)
     return path
+
+
+def written_by_gandynamics(path) -> bool:
+    """Whether the existing file ``path`` was written by gandynamics, so that a new run may replace it: a table with
+    its provenance (a CSV's sidecar ``FILE.csv.json``, the ``_meta`` of an ``.npz``, the ``meta`` of a ``.json``, the
+    attributes of a ``.nc``: each naming gandynamics' version), a figure with :data:`FIGURE_METADATA`, a GIF with
+    :data:`GIF_COMMENT`, an MP4 with gandynamics in its metadata.  Anything else, or a file that cannot be read, is
+    not (a new user's ``precious,data`` was replaced by ``simulate --csv`` without a word)."""
+    p = Path(os.path.expanduser(str(path)))
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".csv":
+            import json
+            side = json.loads(sidecar_path(p).read_text(encoding="utf-8"))
+            if not isinstance(side, dict):
+                return False
+            prov = side.get("provenance") if isinstance(side.get("provenance"), dict) else side  # (sweep, simulate)
+            return isinstance(prov.get("versions"), dict) and "gandynamics" in prov["versions"]
+        with open(p, "rb") as fh:
+            head = fh.read(1 << 20)
+            if suffix in (".gif", ".mp4"):
+                fh.seek(max(0, p.stat().st_size - (1 << 16)))
+                head += fh.read()
+    except (OSError, ValueError):
+        return False
+    if suffix == ".png":
+        return b"Software\x00gandynamics" in head
+    if suffix in (".pdf", ".svg", ".json", ".nc", ".npz", ".mp4"):
+        if suffix == ".npz":  # (a zip: the provenance is the compressed or stored _meta member)
+            import zipfile
+            try:
+                with zipfile.ZipFile(p) as z:
+                    meta = z.read("_meta.npy") if "_meta.npy" in z.namelist() else b""
+                    return b"gandynamics" in meta or "gandynamics".encode("utf-32-le") in meta  # (a str array)
+            except (OSError, zipfile.BadZipFile, KeyError):
+                return False
+        return b"gandynamics" in head
+    if suffix == ".gif":
+        return GIF_COMMENT in head
+    return False
+
+
+def check_not_foreign(path, head: str) -> None:
+    """Refuse to replace an existing file that gandynamics did not write (:func:`written_by_gandynamics`): what a
+    user keeps under a name a command is given is never lost.  ``head`` starts the one-line GandynamicsError."""
+    p = Path(os.path.expanduser(str(path)))
+    if p.is_file() and not written_by_gandynamics(p):
+        raise GandynamicsError(f"{head} exists and was not written by gandynamics; refusing to replace it (move or "
+                               "delete it, or give another file name)")
 
 
 def resolve_target(path, what: str | None = None) -> Path:
@@ -237,6 +297,7 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), s
     check_replaceable(p, f"{what} {str(path)!r}")
     if sidecar:
         check_sidecar(p, f"{what} {str(path)!r}")
+    check_not_foreign(p, f"{what} {str(path)!r}")
     return p
 
 

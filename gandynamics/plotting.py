@@ -3705,6 +3705,8 @@ def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
     if suffix not in (".gif", ".mp4"):
         raise GandynamicsError(f"an animation is written as .gif or .mp4, got {str(path)!r}")
     out = resolve_target(path)  # ~ expanded, a link followed, a device or pipe refused (as every other output)
+    from .io import check_not_foreign
+    check_not_foreign(out, repr(str(path)))  # (a file gandynamics did not write is never replaced)
     if not out.parent.is_dir():
         raise GandynamicsError(f"the folder of {str(path)!r} does not exist")
     if getattr(anim, "frame_indices", None) is not None:
@@ -3713,12 +3715,17 @@ def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
         if not mpl_anim.writers.is_available("ffmpeg"):
             raise GandynamicsError("writing .mp4 needs ffmpeg, which was not found on PATH (matplotlib's "
                                    "animation.ffmpeg_path); install ffmpeg or write a .gif")
-        writer = mpl_anim.FFMpegWriter(fps=fps)
+        writer = mpl_anim.FFMpegWriter(fps=fps, metadata={"comment": "gandynamics"})
     else:
         writer = mpl_anim.PillowWriter(fps=fps)
     tmp = out.with_name(f".{out.stem}.tmp{os.getpid()}{suffix}")
     try:
         anim.save(tmp, writer=writer, dpi=dpi)
+        if suffix == ".gif":  # (a comment extension before the trailer names its maker: written_by_gandynamics)
+            from .io import GIF_COMMENT
+            data = tmp.read_bytes()
+            if data.endswith(b"\x3b"):
+                tmp.write_bytes(data[:-1] + GIF_COMMENT + b"\x3b")
         os.replace(tmp, out)
     finally:
         if tmp.exists():

@@ -260,8 +260,6 @@ def written_by_gandynamics(path) -> bool:
     if suffix == ".md":
         text = head.decode("utf-8", "replace")
         return MARKER in text or text.splitlines()[0].strip() in _LEGACY_TITLES if text else False
-    if suffix == ".png":
-        return b"Software\x00gandynamics" in head
     if suffix == ".pdf":
         try:
             data = path.read_bytes()
@@ -274,7 +272,8 @@ def written_by_gandynamics(path) -> bool:
         except (OSError, ValueError):
             return False
         return isinstance(d, dict) and {"name", "checks", "ok"} <= set(d)
-    return False
+    from .io import written_by_gandynamics as written  # (a figure or table of the commands)
+    return written(path)
 
 
 def refuse_foreign(path) -> None:

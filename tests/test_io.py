@@ -311,3 +311,66 @@ def test_a_table_and_its_sidecar_are_replaced_together_or_not_at_all(tmp_path, w
         shutil.copy(keep, tmp_path / "t.csv.json")
         with pytest.raises(GandynamicsError, match="is not the file its provenance .* describes"):
             SweepResult.load(out)
+
+
+# ------------------------------------------------------------------------------- files gandynamics did not write
+#: every writer of the command line: (argv before the output, the option, the file's extension)
+_WRITERS = [
+    (["simulate", "dirac", "--method", "gd", "--step", "0.1", "--steps", "5"], "--csv", ".csv"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "5", "--grid", "step=0.1:0.2:2", "--no-progress"], "--out", ".csv"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "5", "--grid", "step=0.1:0.2:2", "--no-progress"], "--out", ".npz"),
+    (["sweep", "dirac", "--method", "gd", "--steps", "5", "--grid", "step=0.1:0.2:2", "--no-progress"], "--out", ".json"),
+    (["portrait", "dirac", "--methods", "gd", "--steps", "5"], "--out", ".png"),
+    (["portrait", "dirac", "--methods", "gd", "--steps", "5"], "--out", ".pdf"),
+    (["portrait", "dirac", "--methods", "gd", "--steps", "5"], "--out", ".svg"),
+    (["portrait", "dirac", "--methods", "gd", "--steps", "4", "--frames", "3", "--out", "{tmp}/a.png"], "--animate", ".gif"),
+]
+
+
+@pytest.mark.parametrize("argv, option, ext", _WRITERS, ids=[f"{w[0][0]}{w[2]}" for w in _WRITERS])
+def test_no_writer_replaces_a_file_gandynamics_did_not_write(tmp_path, capsys, argv, option, ext):
+    """A new user's "precious,data" was replaced by simulate --csv without a word (sweep --out and portrait --out
+    alike): a file of that name that gandynamics did not write is refused before any work, exit 2 and one line, and
+    left as it was; the command's own file of a first run is replaced by a second run."""
+    from gandynamics.cli import main
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    out = tmp_path / f"r{ext}"
+    out.write_bytes(b"precious,data\n")
+    assert main([*argv, option, str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "was not written by gandynamics" in err
+    assert out.read_bytes() == b"precious,data\n"
+    out.unlink()
+    assert main([*argv, option, str(out)]) == 0  # its own file, written ...
+    capsys.readouterr()
+    assert main([*argv, option, str(out)]) == 0  # ... and replaced
+    from gandynamics.io import written_by_gandynamics
+    assert written_by_gandynamics(out)
+
+
+def test_an_interrupted_sweep_does_not_replace_a_finished_table(tmp_path, capsys, monkeypatch):
+    """A new user's Ctrl-C replaced a finished 56-row table by rows that all read "not run": an unfinished table goes
+    beside an existing --out (STEM.partial.EXT), the finished one kept byte for byte; without an existing file it is
+    written under the name given."""
+    import sys
+    from gandynamics.cli import main
+    S = sys.modules["gandynamics.simulate"]
+    argv = ["sweep", "dirac", "--method", "gd", "--steps", "50", "--grid", "step=0.05:0.5:40", "--no-progress"]
+    out = tmp_path / "t.csv"
+    assert main([*argv, "--out", str(out)]) == 0
+    kept = out.read_bytes(), (tmp_path / "t.csv.json").read_bytes()
+    real = S.sweep
+
+    def interrupted(*a, **k):
+        def progress(done, total):
+            raise KeyboardInterrupt
+        k["progress"] = progress
+        k["chunk_size"] = 8
+        return real(*a, **k)
+    monkeypatch.setattr(S, "sweep", interrupted)
+    assert main([*argv, "--out", str(out)]) == 130
+    assert (out.read_bytes(), (tmp_path / "t.csv.json").read_bytes()) == kept
+    part = tmp_path / "t.partial.csv"
+    assert part.exists() and "t.partial.csv" in capsys.readouterr().out
+    assert main([*argv, "--out", str(tmp_path / "new.csv")]) == 130  # (no file of that name: written there)
+    assert (tmp_path / "new.csv").exists()

@@ -176,6 +176,8 @@ def run(args) -> int:
         res.write_csv(sys.stdout)
         summary_to = sys.stderr
     else:
+        if not res.complete:  # (an interrupted table never replaces a finished one: it goes beside it)
+            out = _partial_name(out)
         try:
             res.save(out)
         except OSError as exc:
@@ -219,10 +221,28 @@ def run(args) -> int:
               f"the quarters of a run and fit at least 6 samples, so most runs read 'bounded, not converging'; the "
               f"default is 65", file=summary_to)
     if not res.complete:
-        print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)",
-              file=summary_to)
+        print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)"
+              + (f"; the table went to {out} (an existing --out is not replaced by an unfinished table)"
+                 if out != args.out and out != "-" else ""), file=summary_to)
         return 130
     return 0
+
+
+def _partial_name(out: str) -> str:
+    """Where an interrupted sweep's table goes: ``out`` itself when no file has that name, else ``STEM.partial.EXT``
+    beside it (``STEM.partial-2.EXT``, ... where that is taken by a file gandynamics did not write): a new user's
+    Ctrl-C replaced a finished table of 56 rows by 80 rows that read "not run"."""
+    from pathlib import Path
+    from ..io import written_by_gandynamics
+    p = Path(out)
+    if not p.exists():
+        return out
+    k = 1
+    while True:
+        q = p.with_name(f"{p.stem}.partial{'' if k == 1 else f'-{k}'}{p.suffix}")
+        if not q.exists() or written_by_gandynamics(q):
+            return str(q)
+        k += 1
 
 
 #: fewer samples per run than this (four quarters of four) are too few for the verdicts' rules: the summary says so
