@@ -247,3 +247,36 @@ def test_lapack_giving_up_is_a_gandynamics_error(monkeypatch):
     monkeypatch.setattr(np.linalg, "svd", fails)
     with pytest.raises(GandynamicsError, match=r"linear algebra of the Jacobian failed \(SVD did not converge\)"):
         spectrum(VectorField(games.make_game("quadratic")))
+
+
+def _rotations(m, eps=0.05):
+    """m rotation blocks (theta_i, psi_i), each damped by eps: eigenvalues of J exactly -eps +- i a_i, a_i = 1 + i/m,
+    every one of real part -eps (the cluster ARPACK's "LR" cannot separate)."""
+    th, ps = sp.symbols(f"t0:{m}"), sp.symbols(f"p0:{m}")
+    a = [1 + sp.Rational(i, m) for i in range(m)]
+    L = sum(ai * t * p for ai, t, p in zip(a, th, ps))
+    reg = sp.Rational(1, 2) * sp.Float(eps) * sum(t**2 for t in th)
+    regd = sp.Rational(1, 2) * sp.Float(eps) * sum(p**2 for p in ps)
+    g = Game(list(th), list(ps), L + reg, -L + regd, equilibrium=(0,) * (2 * m))
+    return VectorField(g), np.array([-eps + 1j * float(ai) for ai in a])
+
+
+def test_arnoldi_that_does_not_converge_falls_back_to_the_dense_spectrum(monkeypatch):
+    """A new user's 300-parameter game, all eigenvalues of real part -0.05: spectrum(k=4, which="LR") raised scipy's
+    ArpackNoConvergence.  Where ARPACK gives up, a game of at most DENSE_FALLBACK_MAX parameters is solved densely from
+    its Jacobian-vector products (here ARPACK is made to give up; the eigenvalues against the closed form); above it,
+    one GandynamicsError line."""
+    import sys
+    import scipy.sparse.linalg as sla
+    S = sys.modules["gandynamics.analysis.spectrum"]
+
+    def gives_up(*a, **k):
+        raise sla.ArpackNoConvergence("no convergence", np.array([]), np.array([]))
+    monkeypatch.setattr(sla, "eigs", gives_up)
+    fld, exact = _rotations(35)
+    rep = spectrum(fld, k=4, which="LI")
+    want = exact[np.argsort(-exact.imag)][:4]
+    np.testing.assert_allclose(rep.eigenvalues, want, rtol=0, atol=1e-12)
+    monkeypatch.setattr(S, "DENSE_FALLBACK_MAX", 60)
+    with pytest.raises(GandynamicsError, match="did not converge.*cluster"):
+        spectrum(fld, k=4, which="LR")

@@ -174,11 +174,17 @@ WHICH = {"LR": "largest real part", "LM": "largest modulus", "SR": "smallest rea
          "LI": "largest imaginary part"}
 
 
+#: where Arnoldi iteration does not converge, a game of at most this many parameters has J formed from its Jacobian-vector
+#: products and solved densely (3000: 72 MB and a few seconds)
+DENSE_FALLBACK_MAX = 3000
+
+
 def _leading(fld, z, params, k: int, which: str) -> tuple[np.ndarray, np.ndarray | None]:
     """The ``k`` eigenvalues of ``J = -DF(z)`` selected by ``which``, by implicitly restarted Arnoldi
     (ARPACK through :func:`scipy.sparse.linalg.eigs`) on Jacobian-vector products
-    (:meth:`gandynamics.VectorField.jacobian_operator`); small problems are solved densely.  Returns ``(eigenvalues
-    (k,), J (n, n) where it was formed densely, else None)``."""
+    (:meth:`gandynamics.VectorField.jacobian_operator`); small problems are solved densely, and so is one of at most
+    :data:`DENSE_FALLBACK_MAX` parameters where ARPACK does not converge (a GandynamicsError above).  Returns
+    ``(eigenvalues (k,), J (n, n) where it was formed densely, else None)``."""
     from scipy.sparse.linalg import LinearOperator, eigs
     n = fld.n
     if which not in WHICH:
@@ -190,10 +196,24 @@ def _leading(fld, z, params, k: int, which: str) -> tuple[np.ndarray, np.ndarray
         J = -fld.eval_DF(z, params)
         eigs_all = np.linalg.eigvals(J)
     else:
+        from scipy.sparse.linalg import ArpackNoConvergence
         op = fld.jacobian_operator(z, params)
         Jop = LinearOperator((n, n), matvec=lambda v: -op.matvec(v), dtype=float)
-        eigs_all = eigs(Jop, k=k, which=which, tol=1e-12, ncv=min(n, max(2 * k + 1, 40)),
-                        v0=np.random.default_rng(0).standard_normal(n), return_eigenvectors=False)
+        try:
+            eigs_all = eigs(Jop, k=k, which=which, tol=1e-12, ncv=min(n, max(2 * k + 1, 40)),
+                            v0=np.random.default_rng(0).standard_normal(n), return_eigenvectors=False)
+        except ArpackNoConvergence as exc:
+            # a cluster ARPACK cannot separate (300 eigenvalues of one real part, which="LR": a new user's game
+            # raised scipy's exception): J formed from n products and solved densely, up to DENSE_FALLBACK_MAX
+            if n > DENSE_FALLBACK_MAX:
+                got = len(getattr(exc, "eigenvalues", ()) or ())
+                raise GandynamicsError(
+                    f"Arnoldi iteration (ARPACK) did not converge for the {k} eigenvalues of J with which={which!r} "
+                    f"({got} of {k} converged): their selection is probably a cluster (many eigenvalues of nearly "
+                    f"one {'real part' if which in ('LR', 'SR') else 'size'}); try which='LM', another k, or a game "
+                    f"of at most {DENSE_FALLBACK_MAX} parameters (solved densely)") from None
+            J = -np.column_stack([np.asarray(op.matvec(e), float) for e in np.eye(n)])
+            eigs_all = np.linalg.eigvals(J)
     key = {"LR": -eigs_all.real, "LM": -np.abs(eigs_all), "SR": eigs_all.real, "SM": np.abs(eigs_all),
            "LI": -eigs_all.imag}[which]
     return eigs_all[np.argsort(key, kind="stable")][:k], J
