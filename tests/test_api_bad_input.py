@@ -312,3 +312,14 @@ def test_a_point_must_be_one_vector(fld, shape):
         with pytest.raises(GandynamicsError, match=r"a point must be one vector of 2 numbers \(theta, psi\), got an "
                                                    rf"array of shape \({shape[0]}, "):
             call()
+
+
+def test_options_as_a_dict_to_simulate_says_to_give_keywords():
+    """A new user passed simulate(..., options={"beta": -0.5}) as rates takes it: the refusal says what simulate and
+    sweep take instead (it read "unknown option(s) options for momentum")."""
+    import gandynamics as gd
+    fld = gd.VectorField(gd.games.make_game("dirac"))
+    for call in (lambda: gd.simulate(fld, "momentum", [1, 1], 5, 0.1, options={"beta": -0.5}),
+                 lambda: gd.sweep(fld, "momentum", steps=5, step=0.1, options={"beta": -0.5})):
+        with pytest.raises(gd.GandynamicsError, match=r"as keywords \(simulate\(\.\.\., beta=-0\.5\)\)"):
+            call()

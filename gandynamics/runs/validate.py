@@ -105,6 +105,10 @@ def unknown_options(unknown, m) -> str:
     own = sorted(set(m.option_names) | ({"box"} if m.projection else set()))
     hints = []
     for k in sorted(unknown):
+        if k == "options":  # (rates and classify take a dict options=; simulate and sweep keywords: a new user's trial)
+            hints.append("options: simulate and sweep take a method's options as keywords (simulate(..., beta=-0.5)), "
+                         "not as a dict options={...} (which rates and classify take)")
+            continue
         mine = difflib.get_close_matches(k, own, n=1, cutoff=0.6)  # (beta3 to adam: beta1, its own, before beta)
         if mine:
             hints.append(f"{k}: did you mean {mine[0]}?")
