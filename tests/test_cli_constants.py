@@ -555,3 +555,22 @@ def test_check_undecided_says_which_budget_ran_out_and_defaults_to_the_librarys(
     assert "note: the budget ran out (mu after " in out and "--max-boxes 20, --max-seconds 5)" in out
     assert main(["check", *game, "--region", "ball:1", "--mu", "0.1", "--max-boxes", "20", "--max-seconds", "5"]) == 0
     assert "budget ran out" not in capsys.readouterr().out
+
+
+def test_check_says_why_a_claim_equal_to_the_true_value_is_undecided_at_rtol_0(capsys, tmp_path):
+    """A new user claimed the exact mu = 0.0705 of r' = r(beta + r^2 - r^4) on the ball 0.1 at --rtol 0 (beta = -0.1;
+    lambda_min(sym DF) on |z| = r is -beta - 3 r^2 + 5 r^4, least at r = 0.1): the search stopped at once at a point
+    where mu is the claim to rounding, and the note said "the budget ran out after 1 box and 0.0 s".  The note now
+    names that point and value; the budget note is kept for a search that spent its budget."""
+    from gandynamics.cli import main
+    assert 0.1 - 3 * 0.01 + 5 * 0.0001 == pytest.approx(0.0705, abs=1e-15)
+    f = tmp_path / "bautin.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef make():\n"
+                 "    x, y, b = sp.symbols('x y beta_b', real=True)\n    r2 = x**2 + y**2\n"
+                 "    return Game([x], [y], -b * x**2 / 2 - r2**2 / 4 + r2**3 / 6 + x * y,\n"
+                 "                -b * y**2 / 2 - r2**2 / 4 + r2**3 / 6 - x * y, hyper={b: -0.1}, equilibrium=(0, 0))\n")
+    code = main(["check", "--game", f"{f}:make", "--region", "ball:0.1", "--mu", "0.0705", "--rtol", "0",
+                 "--max-boxes", "20000"])
+    out = capsys.readouterr().out
+    assert code == 3 and "undecided" in out
+    assert "budget ran out" not in out and "the claim to rounding" in out

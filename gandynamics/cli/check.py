@@ -30,8 +30,9 @@ def add_parser(sub):
     p.add_argument("--lipschitz", metavar="L", help="claimed Lipschitz constant")
     p.add_argument("--rtol", default="1e-9", metavar="R",
                    help="relative tolerance of 'holds' (default 1e-9): L <= claim (1 + R) and mu >= claim - (R |claim| + "
-                        "min(R, 2^-40) L) are certified, L the sampled scale of DF; a claim equal to the true value holds "
-                        "(rounding keeps every certified end a few ulps on the safe side).  0 demands the claim itself")
+                        "min(R, 2^-40) L) are certified, L the sampled scale of DF; a claim equal to the true value holds, "
+                        "given enough boxes (rounding keeps every certified end a few ulps on the safe side; where the "
+                        "extremum is attained on a whole curve the bracket closes slowly).  0 demands the claim itself")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
     return p
@@ -103,11 +104,24 @@ def run(args) -> int:
             print(f"  pair z = ({', '.join(f'{v:z.9g}' for v in q['z'])}), z2 = ({', '.join(f'{v:z.9g}' for v in q['z2'])}): "
                   f"{rel} = {apart(q['ratio'], c['claimed'], 10)}")
     print(f"status: {res.status}   (relative tolerance {res.rtol:zg}; the certified end is mu's lo and L's hi)")
-    if res.status == "undecided":  # which budget ran out, and how to give more
-        spent = [f"{label} after {box_count(getattr(res, key).boxes)} and {getattr(res, key).seconds:z.1f} s"
-                 for key, label in (("mu", "mu"), ("lipschitz", "L")) if res.verdicts.get(key) == "undecided"]
-        print(f"note: the budget ran out ({'; '.join(spent)}; --max-boxes {max_boxes}, --max-seconds "
-              f"{max_seconds:zg}): a larger --max-boxes or --max-seconds, or a smaller --region, may decide it")
+    if res.status == "undecided":  # which budget ran out, and how to give more; or why none would decide it
+        undecided = [(key, label, getattr(res, key)) for key, label in (("mu", "mu"), ("lipschitz", "L"))
+                     if res.verdicts.get(key) == "undecided"]
+        ran_out = [(key, label, b) for key, label, b in undecided
+                   if b.boxes >= max_boxes or b.seconds >= 0.95 * max_seconds]
+        spent = [f"{label} after {box_count(b.boxes)} and {b.seconds:z.1f} s" for _, label, b in ran_out]
+        if spent:
+            print(f"note: the budget ran out ({'; '.join(spent)}; --max-boxes {max_boxes}, --max-seconds "
+                  f"{max_seconds:zg}): a larger --max-boxes or --max-seconds, or a smaller --region, may decide it")
+        for key, label, b in undecided:
+            if (key, label, b) in ran_out:
+                continue
+            # (the search stopped at a point whose value is the claim to rounding, before any budget ran out: "the
+            # budget ran out after 1 box and 0.0 s" was said of the exact mu, claimed at --rtol 0, a new user's trial)
+            at = ", ".join(f"{v:z.6g}" for v in b.witness)
+            print(f"note: {label} is {claim_text(b.value)} at z = ({at}), the claim to rounding (its "
+                  f"certified bracket [{b.lo!r}, {b.hi!r}] holds the claim): a claim equal to the true value to its "
+                  "last digits is neither refuted nor certified at --rtol 0; with a positive --rtol it can hold")
     print(f"engine: {res.engine}")
     if quad:
         print(quad)
