@@ -790,7 +790,8 @@ def _method_verdict(v) -> str:
     if "spectral_radius" in v:
         return f"{num(v.get('stable'))} at h = {num(v.get('step'))} (rho = {num(v['spectral_radius'])})"
     h = v.get("largest_stable_step")
-    return "for no step" if h is None else "for every step h > 0" if h == math.inf else f"for h < {num(h)}"
+    none = "for no step with rho < 1 (undetermined)" if v.get("stable", False) is None else "for no step"
+    return none if h is None else "for every step h > 0" if h == math.inf else f"for h < {num(h)}"
 
 
 def classification_text(c) -> str:

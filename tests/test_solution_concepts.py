@@ -323,3 +323,24 @@ def test_the_leaders_total_hessian_is_exact_with_a_curved_best_response_and_fast
     D2 = float(np.asarray(r.hessians["leader_total_hessian"]).ravel()[0])
     assert D2 == pytest.approx(want, rel=1e-6, abs=1e-9)
     assert r.differential_stackelberg is (want > 0)
+
+
+def test_a_marginal_point_of_a_nonlinear_game_is_undetermined_not_unstable(capsys):
+    """A new user's singular game: F = (1.5 x^3, y), DF(0) = diag(0, 1).  The flow x' = -1.5 x^3 and gd (x - 1.5 h x^3,
+    iterated here in numpy) converge to 0, algebraically: "stable under the flow: no" and "gd h=0.1: no (rho = 1)" were
+    false.  The linearisation cannot decide: None, printed "undetermined"; the same at a centre of an affine F (the
+    linearisation is F) stays False (the other tests of this module)."""
+    import sympy as sp
+    from gandynamics.cli import main
+    x, y = sp.symbols("x y")
+    fld = VectorField(Game([x], [y], sp.Rational(3, 8) * x**4, y**2 / 2, equilibrium=(0, 0)))
+    z = 0.5
+    for _ in range(20000):
+        z -= 0.1 * 1.5 * z**3
+    assert 0 < z < 0.05  # (the premise: gd converges, like k^-1/2)
+    c = classify(fld, step=0.1, methods=("gd",))
+    assert c.flow_stable is None and c.methods["gd"]["stable"] is None and c.spurious is None
+    c2 = classify(fld, methods=("gd",))
+    assert c2.methods["gd"]["largest_stable_step"] is None and c2.methods["gd"]["stable"] is None
+    f = sp.Rational(3, 8) * x**4
+    assert f.diff(x, 2).subs(x, 0) == 0  # (H_G = 0: Nash undetermined too)

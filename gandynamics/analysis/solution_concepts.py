@@ -21,7 +21,8 @@ training operator, not the game, and is ignored here):
   ``H_D > 0``, the leader's total derivative ``D f1 = grad_theta L_G + Dpsi*^T grad_psi L_G = 0`` and its
   total second derivative ``D^2 f1 > 0`` (exact: the third derivatives of L_D give the best response's second
   derivative, :func:`_leader_hessian`; for a zero-sum game at an equilibrium it equals the Schur complement above);
-* **stable**: under the flow (``max Re lambda(J) < 0`` beyond the spectrum's tolerance, as
+* **stable**: None where the linearisation cannot decide (eigenvalues on the imaginary axis, a multiplier on the unit
+  circle) unless F is affine (then False); under the flow (``max Re lambda(J) < 0`` beyond the spectrum's tolerance, as
   :func:`gandynamics.spectrum` reads it: a marginal point is not stable) and under each discrete method at a step h
   (spectral radius of its iteration matrix < 1, :func:`gandynamics.analysis.rates.local_rate`);
 * **spurious** (Mazumdar, Ratliff & Sastry 2020; Wang, Zhang & Ba 2020): stable for the flow or a method
@@ -362,7 +363,12 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         stack = False if kD == "not-psd" else None
     from .eigbounds import flow_reading
     reading, lam, _ = flow_reading(-A)  # each eigenvalue with its radius of rounding (a nilpotent J is marginal)
-    flow = reading == "stable"
+    # stable, unstable, or None where the linearisation cannot decide (eigenvalues on the imaginary axis: a centre
+    # manifold's x' = -1.5 x^3 converges, "no" was printed; a new user's singular game)
+    flow = {"stable": True, "unstable": False}.get(reading)
+    affine = is_affine(fld)  # (where F is affine the linearisation is F: a centre is no asymptotically stable point)
+    if flow is None and affine:
+        flow = False
     meth = {}
     from .rates import takes
     for m in methods:
@@ -373,23 +379,45 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
                 # stable when the rate is below 1 with every multiplier's radius of rounding (rate_upper): I - h A
                 # of a nilpotent A has rho = 1 exactly, computed 1 - 3e-18 h
                 up = rate_upper(m, A, float(step), n_theta=fld.n_theta, **kb)
-                meth[m] = {"step": float(step), "spectral_radius": rho, "stable": bool(up < 1 - STABLE_TOL), **kb}
+                # None where rho is 1 within its radius of rounding (a multiplier on the unit circle: the
+                # linearisation cannot decide, as the flow's marginal reading)
+                on_circle = up >= 1 - STABLE_TOL and rho <= 1 + STABLE_TOL + (up - rho)
+                meth[m] = {"step": float(step), "spectral_radius": rho,
+                           "stable": None if on_circle and not affine else bool(up < 1 - STABLE_TOL), **kb}
             else:
                 hmax = largest_stable_step(m, A, n_theta=fld.n_theta, **kb)
-                meth[m] = {"largest_stable_step": hmax, "stable": hmax is not None, **kb}
+                meth[m] = {"largest_stable_step": hmax,
+                           "stable": True if hmax is not None else
+                           (None if reading == "marginal" and not affine else False), **kb}
         except GandynamicsError as exc:
             why = str(exc)
             meth[m] = {"undefined": why[len(m) + 2:] if why.startswith(m + ": ") else why, "stable": None, **kb}
-    stable_any = flow or any(v["stable"] for v in meth.values())
+    stable_any = bool(flow) or any(v["stable"] for v in meth.values())
+    undecided_stability = flow is None or any(v["stable"] is None and "undefined" not in v for v in meth.values())
     solution = nash if not zs else (True if (nash or minimax) else (None if (nash is None or minimax is None) else False))
     if not zs:
         solution = True if (nash or stack) else (None if (nash is None or stack is None) else False)
-    spurious = (not solution) if (stable_any and solution is not None) else (False if not stable_any else None)
+    if solution is True:  # (a solution is never spurious, stable or not)
+        spurious = False
+    elif stable_any:
+        spurious = None if solution is None else True
+    else:
+        spurious = None if undecided_stability else False
     H["eig_H_G"], H["eig_H_D"], H["eig_J"] = wG, wD, lam
     H = {k: (v if not np.iscomplexobj(v) else np.stack([v.real, v.imag], -1)) for k, v in H.items()}
     return Classification(point=z, residual=res, zero_sum=zs, local_nash=nash, local_minimax=minimax,
                           differential_stackelberg=stack, flow_stable=flow, flow_reading=reading, methods=meth,
                           spurious=spurious, hessians=H, notes=notes)
+
+
+def is_affine(fld) -> bool:
+    """Whether F is affine in the state (DF free of it, symbolically): then its linearisation is F itself, and
+    eigenvalues on the imaginary axis decide (a centre is not asymptotically stable).  False for a game of more than
+    :attr:`~gandynamics.VectorField.DENSE_MAX` parameters (no dense DF to read)."""
+    if fld.n > fld.DENSE_MAX:
+        return False
+    zs = set(fld.z)
+    return not any(e.free_symbols & zs for e in fld.DF)
 
 
 def _field_regs(fld):

@@ -79,7 +79,7 @@ def run(args) -> int:
     print(f"local minimax:               {'n/a (general-sum)' if c.local_minimax is None and not c.zero_sum else _b(c.local_minimax)}")
     print(f"differential Stackelberg:    {_b(c.differential_stackelberg)}   (generator leading)")
     marginal = c.flow_reading == "marginal"  # as spectrum reads it: each eigenvalue with its radius of rounding
-    flow = ("no (marginal: eigenvalues on the imaginary axis, no conclusion from the linearisation)" if marginal
+    flow = ("undetermined (marginal: eigenvalues on the imaginary axis, the linearisation cannot decide)" if marginal
             else ("yes" if c.flow_stable else "no"))
     print(f"stable under the flow:       {flow}")
     for m, v in c.methods.items():  # the labels padded to the 29 columns of the lines above
@@ -89,10 +89,15 @@ def run(args) -> int:
             print(f"{('stable under ' + m + ':').ljust(28)} undefined ({v['undefined']})")
         elif "spectral_radius" in v:
             label = f"stable under {m} h={v['step']:zg}:"
-            print(f"{label.ljust(28)} {'yes' if v['stable'] else 'no'} (rho = {v['spectral_radius']:z.6g})")
+            verdict = "undetermined" if v["stable"] is None else ("yes" if v["stable"] else "no")
+            print(f"{label.ljust(28)} {verdict} (rho = {v['spectral_radius']:z.6g}"
+                  + (": a multiplier on the unit circle, the linearisation cannot decide)" if v["stable"] is None
+                     else ")"))
         else:
             h = v["largest_stable_step"]
-            print(f"{('stable under ' + m + ':').ljust(28)} " + ("for no step" if h is None else "for every step h > 0"
+            none = ("for no step with rho < 1 (eigenvalues on the imaginary axis: the linearisation cannot decide)"
+                    if v["stable"] is None else "for no step")
+            print(f"{('stable under ' + m + ':').ljust(28)} " + (none if h is None else "for every step h > 0"
                                                         if h == float("inf") else f"for h < {h:z.6g}"))
     print(f"spurious:                    {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
     for n in c.notes:

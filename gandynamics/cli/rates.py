@@ -164,6 +164,7 @@ def run(args) -> int:
                                  f"({', '.join(f'{v:z.6g}' for v in info['equilibrium'])})"))
     from .._display import bound, bracket_ends, rounding_note  # the ends rounded outward: still a bracket (-1e-323, not -9.88131e-324)
     from ..analysis.rates import NO_STABLE_STEP, STABLE_TOL
+    from ..analysis.solution_concepts import is_affine
     print(f"region: {region.describe()}   mu in [{bound(mu['lo'], 'lo')}, {bound(mu['hi'], 'hi')}]   "
           f"L in [{bound(L['lo'], 'lo')}, {bound(L['hi'], 'hi')}]")
     note = rounding_note(bracket_ends("mu", mu["lo"], mu["hi"]) + bracket_ends("L", L["lo"], L["hi"]))
@@ -202,7 +203,11 @@ def run(args) -> int:
                 f"the measured trajectory {r.ended or f'ended at step {r.diverged_at}'} (rate fitted before it)"
         if r.step is None and r.step_rule != "undefined":  # (an undefined method's note says why)
             flat = r.optimal_rate is not None and abs(r.optimal_rate - 1) <= STABLE_TOL
-            notes[r.method] = f"{NO_STABLE_STEP}" + (" (rho_opt is 1 to rounding)" if flat else "") + "; nothing measured"
+            # (of a nonlinear F the linearisation cannot decide there: a centre manifold's x' = -1.5 x^3 converges)
+            undecided = flat and not is_affine(fld)
+            notes[r.method] = f"{NO_STABLE_STEP}" + (" (rho_opt is 1 to rounding" + (
+                ": a multiplier on the unit circle, the linearisation cannot decide whether it converges)" if undecided
+                else ")") if flat else "") + "; nothing measured"
         extra = [r.note] if r.note and r.note not in notes.get(r.method, "") else []  # (said once)
         if r.step is not None and r.local_rate is not None and not r.local_rate < 1 - STABLE_TOL:
             # a step that does not converge (given, or the flow's at an unstable point): the table showed it unsaid
