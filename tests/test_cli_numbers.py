@@ -175,3 +175,19 @@ def test_a_step_pair_may_be_written_in_brackets_like_every_vector(capsys):
     assert main(["simulate", "dirac", "--method", "gd", "--steps", "10", "--step", "[0.1, 0.2]", "--json"]) == 0
     import json
     assert json.loads(capsys.readouterr().out)["step"] == [0.1, 0.2]
+
+
+def test_grid_points_that_are_short_decimals_are_written_as_them():
+    """--grid beta=-0.2:0.1:7 wrote 2.775558e-17 for its point 0 (a new user's table).  Generator: ends i/100, j/100
+    and counts that make every point a multiple of 1/100; each point is the double nearest its decimal (from exact
+    fractions), and an end-point is kept as given."""
+    from fractions import Fraction
+    from gandynamics.cli.sweep import grid_axis
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        i, gaps = int(rng.integers(-300, 300)), int(rng.integers(1, 12))
+        step = int(rng.integers(1, 40))
+        j = i + gaps * step
+        _, vals = grid_axis(f"g={i / 100}:{j / 100}:{gaps + 1}")
+        want = [float(Fraction(i + k * step, 100)) for k in range(gaps + 1)]
+        assert vals.tolist() == want, (i, j, gaps + 1)

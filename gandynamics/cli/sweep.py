@@ -307,6 +307,26 @@ def summary_text(rows: int, steps: int, methods, seconds: float, tally: dict, bo
 WIDTH = 100
 
 
+def _round_grid(vals, a: float, b: float):
+    """The points of ``linspace(a, b, n)`` each replaced by the shortest decimal within 4 ulps of the grid's scale
+    ``max(|a|, |b|)`` of it: ``-0.2:0.1:7`` wrote 2.775558e-17 for its point 0 (and 0.15000000000000002 for 0.15),
+    a new user's table.  The ends stay as given."""
+    import numpy as np
+    tol = 4 * np.finfo(float).eps * max(abs(a), abs(b))
+    out = vals.copy()
+    for i in range(1, len(vals) - 1):
+        v = float(vals[i])
+        if abs(v) <= tol:
+            out[i] = 0.0
+            continue
+        for d in range(1, 17):
+            c = float(f"{v:.{d}g}")
+            if abs(c - v) <= tol:
+                out[i] = c
+                break
+    return out
+
+
 def grid_axis(spec: str) -> tuple[str, np.ndarray]:
     """Parse ``name=start:stop:count`` (inclusive linspace) or ``name=v1,v2,...``."""
     import numpy as np
@@ -333,7 +353,7 @@ def grid_axis(spec: str) -> tuple[str, np.ndarray]:
         if count == 1 and a != b:  # (linspace's one point is the start: the stop was dropped unsaid)
             raise GandynamicsError(f"grid {name}: a count of 1 gives the start {a:zg} alone, not the range "
                                    f"{a:zg}:{b:zg}; give a count >= 2, or the one value ({name}={a:zg})")
-        vals = np.linspace(a, b, count)
+        vals = _round_grid(np.linspace(a, b, count), a, b)
     else:
         try:
             vals = vector(rhs, f"grid {name}")
