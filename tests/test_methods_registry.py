@@ -214,3 +214,21 @@ def test_methods_sharing_an_option_each_get_it_where_it_applies():
         sweep(fld, "lookahead", inits=[[0.5, 0.5]], grid={"beta": [0.0, 0.5]}, steps=5, step=0.1, progress=False)
     sweep(fld, "lookahead", inits=[[0.5, 0.5]], grid={"beta": [0.0, 0.5]}, steps=5, step=0.1, base="momentum",
           progress=False)
+
+
+def test_ftr_on_a_general_sum_game_warns_once_and_not_on_a_zero_sum_one():
+    """A new user ran ftr, whose guarantees are for zero-sum games, on a general-sum game without a word (it diverged
+    where the flow converged): one GandynamicsWarning per field; none on the Dirac-GAN (zero-sum)."""
+    import warnings
+    import sympy as sp
+    import gandynamics as gd
+    x, y = sp.symbols("x y")
+    general = gd.VectorField(gd.Game([x], [y], x**2 / 2 + x * y, y**2 / 2 - 2 * x * y, equilibrium=(0, 0)))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        gd.simulate(general, "ftr", [0.3, 0.1], 5, 0.1)
+        gd.simulate(general, "ftr", [0.3, 0.2], 5, 0.1)
+        gd.simulate(gd.VectorField(gd.games.make_game("dirac")), "ftr", [1.0, 1.0], 5, 0.1)
+    from gandynamics.errors import GandynamicsWarning
+    told = [m for m in w if issubclass(m.category, GandynamicsWarning) and "ftr" in str(m.message)]
+    assert len(told) == 1 and "general-sum" in str(told[0].message)

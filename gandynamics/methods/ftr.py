@@ -72,6 +72,16 @@ def iteration_matrix(A, h, n_theta=None, **opts):
 def _validate(fld, o):
     if fld is not None and fld.n_theta in (0, fld.n):
         raise GandynamicsError("ftr needs both players (a generator and a discriminator)")
+    if fld is not None and not fld.__dict__.get("_ftr_told"):
+        fld.__dict__["_ftr_told"] = True  # (said once per field: a sweep validates every chunk)
+        from ..analysis.solution_concepts import is_zero_sum
+        if not is_zero_sum(fld):
+            import warnings
+            from ..errors import GandynamicsWarning
+            warnings.warn(GandynamicsWarning(
+                f"ftr on {fld.name}, a general-sum game: Follow-the-Ridge's guarantees (Wang, Zhang & Ba 2020) are "
+                "for zero-sum games; here it follows the ridge of the discriminator's own loss L_D, which need not "
+                "be where the generator's leads"), stacklevel=4)
 
 
 METHOD = Method(
