@@ -523,3 +523,18 @@ def test_a_linear_game_not_strongly_monotone_has_no_ball_at_any_radius(a, b, d, 
     rep = basin(strong, "eg", r0=r0, margin=0.5)
     assert not rep.certified and rep.failed_radius == 0.0
     assert "mu > 0.5 fails at the equilibrium and on every ball" in rep.note and "not strongly monotone" not in rep.note
+
+
+def test_a_radius_refused_for_want_of_boxes_says_so_and_more_boxes_certify_more():
+    """A new user's ball was refused at 0.15 when the branch and bound ran out of boxes, the true radius 0.25, and the
+    output read as if certification failed there.  The Dirac-GAN with the asymmetric scheme, mu(r) = eps - r^2/4 > 0
+    for r < 2 sqrt(eps) (closed form): with a budget of 4 boxes per radius the refusal is undecided and the note says
+    the budget ran out; with the default one the search reaches the closed form and the note names no budget."""
+    eps = 0.3
+    fld = VectorField(games.dirac(), [Asymmetric(eps=eps, gamma=1.0, reading="generator-tikhonov")])
+    small = basin(fld, "eg", max_boxes=4, max_seconds=60.0)
+    assert small.region_radius <= 2 * math.sqrt(eps)  # (never wrong)
+    assert "undecided" in small.note and "max_boxes" in small.note
+    full = basin(fld, "eg", max_seconds=60.0)
+    assert full.region_radius == pytest.approx(2 * math.sqrt(eps), rel=2e-3) and full.region_radius > small.region_radius
+    assert "undecided" not in full.note

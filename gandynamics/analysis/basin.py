@@ -269,11 +269,15 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     lows = {}     # radius -> the certified lower bound on mu over B_r of the search that decided there
     held, refused = [], []   # the radii where mu > margin was certified, and where it was not
 
+    why = {}      # radius -> how its refusal came about (mu_certified_above's detail: witness, closed, budget)
+
     def probe(r):  # decide "mu > margin" on B_r by the mu search alone (constants.mu_certified_above: the
         count[0] += 1  # answer of the whole certificate's mu bracket, found sooner); no report here
         try:
             with np.errstate(over="ignore"):
-                lows[r] = mu_certified_above(fld, Region.ball(zstar, r), p, margin, **ball)
+                lows[r], why[r], b, sec = mu_certified_above(fld, Region.ball(zstar, r), p, margin, detail=True, **ball)
+                if why[r] == "budget":
+                    why[r] = f"budget:{b}:{sec}"
         except RegionMeetsJump as exc:
             jumps[r] = exc
         if r in lows and lows[r] > margin:
@@ -299,7 +303,10 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
             return ok  # (no ball: the _radius of the refusal)
     if rep.mu.lo < lows[ok]:  # only a time budget cut short (under load) leaves it below: both bounds are certified
         rep.mu = dataclasses.replace(rep.mu, lo=lows[ok])
-    return _radius((ok, fail, rep, zstar, count[0]), refusal(fail))
+    out = _radius((ok, fail, rep, zstar, count[0]), refusal(fail))
+    out.why = why.get(fail, "") if fail is not None else ""
+    out.budget = (max_boxes, max_seconds)
+    return out
 
 
 def _bisect_radius(probe, cert, held, refused, r0, r_min, r_max, rtol, zstar, count, refusal):
@@ -332,6 +339,9 @@ class _Radius(tuple):
     the certificate failed there for another reason)."""
 
     jump = None
+    #: how the certificate failed at ``R_fail`` when no jump did (mu_certified_above's detail; "budget:BOXES:SECONDS")
+    why = ""
+    budget = (0, 0.0)
 
 
 def _radius(values, jump=None) -> _Radius:
@@ -342,11 +352,25 @@ def _radius(values, jump=None) -> _Radius:
 
 def _jump_note(radius) -> str:
     """``"; the ball of radius R_fail meets ..."`` when a jump of F refused that ball (what stopped the search
-    there), else ``""``."""
+    there), else what did: a point with mu <= margin found in it, or the search's budget spent (then R is a lower
+    bound that more boxes may raise: a new user's ball was refused at 0.15 for want of boxes, its true radius 0.25),
+    else ``""``."""
     from .constants import RegionLeavesDomain, _fmt_point
     exc, R_fail = getattr(radius, "jump", None), radius[1]
     if exc is None:
-        return ""
+        why = getattr(radius, "why", "")
+        if R_fail is None or not why:
+            return ""
+        if why == "witness":
+            return f"; at radius {R_fail:z.6g} a point with mu <= the margin was found (refused)"
+        if why == "closed":
+            return f"; at radius {R_fail:z.6g} mu's bracket closed about the margin (mu is the margin there, to the search's gap)"
+        _, boxes, secs = why.split(":")
+        limit, limit_s = getattr(radius, "budget", (0, 0.0))
+        spent = (f"its {int(boxes)} boxes (max_boxes, --max-boxes {limit})" if int(boxes) >= limit else
+                 f"its {float(secs):z.2g} s (max_seconds, --max-seconds {limit_s:zg})")
+        return (f"; at radius {R_fail:z.6g} the certificate was undecided: the branch and bound spent {spent} "
+                "before deciding, so the true radius may be larger (give a larger budget)")
     if isinstance(exc, RegionLeavesDomain):  # (a RegionMeetsJump too, so that the search stops there)
         verb = "leaves" if exc.certain else "may leave (not proven inside)"
         return (f"; the ball of radius {R_fail:z.6g} {verb} the domain of F ({exc.switch.describe()}, "

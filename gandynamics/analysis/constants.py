@@ -1480,7 +1480,7 @@ def _prepare(fld, region, params, order: int, mean_value: bool = False):
 
 def mu_certified_above(fld, region, p, margin: float, tol: float = 1e-3, atol: float = 1e-12,
                        max_boxes: int = 20000, max_seconds: float = 30.0, samples: int = 1000, seed: int = 0,
-                       order: int = 2, batch: int | None = None) -> float:
+                       order: int = 2, batch: int | None = None, detail: bool = False):
     """A certified lower bound on mu over ``region`` that is above ``margin`` exactly when the lower end of
     :func:`certify_constants`'s mu bracket is (the same search: same start, same boxes, same stop at the gap ``tol``
     / ``atol`` or the budget), found without the Lipschitz search and stopping as soon as that is decided: as soon
@@ -1489,6 +1489,10 @@ def mu_certified_above(fld, region, p, margin: float, tol: float = 1e-3, atol: f
     its ``max_seconds``).  Used by :func:`gandynamics.analysis.basin.monotone_radius` for each radius it tries (the whole
     report is computed once, at the radius found).  ``p`` is the hyperparameter vector (shape (n_p,)); the other
     keywords are :func:`certify_constants`'s, with the same defaults (the same search only with the same ones).
+
+    With ``detail``, ``(bound, why, boxes, seconds)``: ``why`` says how a bound not above ``margin`` came about:
+    ``"witness"`` (a point with ``lambda_min <= margin`` was found: refuted), ``"closed"`` (the bracket closed to its
+    gap about ``margin``) or ``"budget"`` (the boxes or seconds ran out first); ``""`` when the bound is above.
 
     Raises the errors of :func:`certify_constants` (a jump of F or a point outside its domain in the region)."""
     _check_tol(tol, atol, max_boxes, max_seconds)
@@ -1500,7 +1504,13 @@ def mu_certified_above(fld, region, p, margin: float, tol: float = 1e-3, atol: f
     threshold = float(np.nextafter(-float(margin), -math.inf))
     res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), tol, atol, max_boxes, max_seconds,
                             threshold=threshold, order=order, batch=batch)
-    return float(-res[2])
+    lo = float(-res[2])
+    if not detail:
+        return lo
+    best, _, _, boxes, secs, converged, decided, _ = res
+    why = "" if lo > margin else ("witness" if decided and -float(best) <= margin else
+                                  ("closed" if converged else "budget"))
+    return lo, why, int(boxes), float(secs)
 
 
 def _claim(value, name):

@@ -38,6 +38,10 @@ def add_parser(sub):
     p.add_argument("--max-seconds", default="5", metavar="S",
                    help="time budget of the search on each radius tried, and of the certificate at the radius "
                         "found (default 5): per radius, not in all (the bisection tries about 10 to 30 radii)")
+    p.add_argument("--max-boxes", default="20000", metavar="N",
+                   help="box budget of the branch and bound on each radius tried (default 20000): where it runs out "
+                        "the radius is refused undecided, the note says so, and a larger budget may certify a larger "
+                        "ball")
     p.add_argument("--json", action="store_true",
                    help="print JSON: radius, mu, L, step, rate, certified (and the details)")
     p.set_defaults(run=run)
@@ -71,6 +75,8 @@ def run(args) -> int:
         raise GandynamicsError(f"--margin must be >= 0, got {args.margin!r}")
     rtol = number(args.rtol, "--rtol", positive=True)
     secs = number(args.max_seconds, "--max-seconds", positive=True)
+    from ..validate import whole
+    boxes = whole(args.max_boxes, "--max-boxes", lo=1)
     from ..errors import GandynamicsError
     r_max = number(args.r_max, "--r-max", positive=True)
     if not r_max > R_MIN:
@@ -88,7 +94,7 @@ def run(args) -> int:
             bar.update(1)
             bar.set_postfix_str(f"certified R = {ok if ok is not None else '-'}, not at {fail if fail is not None else '-'}")
         rep = basin(fld, args.method, step=step, params=hyper, margin=margin, rtol=rtol, max_seconds=secs,
-                    progress=progress, r0=r0, r_max=r_max)
+                    progress=progress, r0=r0, r_max=r_max, max_boxes=boxes)
     from .common import game_lines, game_record, quadrature_note
     # a GAN's rule checked at z* and at the ball's ends along each axis: the certificates are of its finite sum
     # (docs/mathematics.md §0.6)
