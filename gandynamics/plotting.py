@@ -261,9 +261,10 @@ def _greek_text(name: str) -> str:
     return table.get(name, name)
 
 
-def portrait_title(field, params=None, methods=(), step=None, options=None) -> str:
-    """``<describe(field)>: gd, altgd, h = 0.2; flow`` — the step (a number, or a pair ``(h_G, h_D)``) is named only
-    for discrete methods (the continuous ``flow`` has none); ``options``, one mapping per method (its options as
+def portrait_title(field, params=None, methods=(), step=None, options=None, horizon=None) -> str:
+    """``<describe(field)>: gd, altgd, h = 0.2; flow, t ≤ 40`` — the step (a number, or a pair ``(h_G, h_D)``) is
+    named only for discrete methods (the continuous ``flow`` has none), the flow's time ``horizon`` when given (its
+    title said "flow" alone, with no time: a figure review); ``options``, one mapping per method (its options as
     run), names each method's after it: ``momentum (β = −0.3, alternating)`` (a portrait of momentum at the command
     line's beta = -0.5 said "momentum" alone)."""
     methods = list(methods)
@@ -283,7 +284,7 @@ def portrait_title(field, params=None, methods=(), step=None, options=None) -> s
     if discrete:
         bits.append(", ".join(discrete) + (f", h = {h}" if h is not None else ""))
     if "flow" in methods:
-        bits.append("flow")
+        bits.append("flow" + (f", t ≤ {number_text(horizon, 'g')}" if horizon is not None else ""))
     head = describe(field, params)
     return head + (": " + "; ".join(bits) if bits else "")
 
@@ -2387,7 +2388,8 @@ def _mark_split(cb) -> None:
         (cb.ax.set_xlim if horizontal else cb.ax.set_ylim)(lo, hi)
 
 
-def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one scale for all panels, split at 1",
+def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one scale for all panels, split at 1 "
+                                     r"($\sqrt{\ }$ scale below)",
                   **kw):
     """One colorbar for the rate maps drawn on ``axes`` (:func:`rate_map` with ``colorbar=False``; they share its
     fixed scale), beside all of them, with an arrow at each end of the scale that any of them passes; ``label``
@@ -2411,7 +2413,8 @@ def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one 
     _mark_split(cb)
     # no longer than the bar (its label was cut at the figure's top on a short row of panels)
     if _renderer(axes[0]) is not None:
-        _shorten(cb.ax.yaxis.label, (r"local rate $\rho$, one scale for all panels, split at 1",
+        _shorten(cb.ax.yaxis.label, (r"local rate $\rho$, one scale for all panels, split at 1 ($\sqrt{\ }$ below)",
+                                     r"local rate $\rho$, one scale for all panels, split at 1",
                                      r"local rate $\rho$ (one scale, split at 1)", r"rate $\rho$ (split at 1)",
                                      r"rate $\rho$"), kw["shrink"] * _length_room(axes[0]), cb.set_label)
     return cb
@@ -2493,7 +2496,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     beside = []
     if colorbar:
         cb = ax.figure.colorbar(pc, ax=ax, pad=0.02)
-        cb.set_label(r"local rate $\rho$ (spectral radius), scale split at 1")
+        cb.set_label(r"local rate $\rho$ (spectral radius), scale split at 1 ($\sqrt{\ }$ scale below)")
         _rate_ticks(cb)
         _mark_split(cb)
         beside.append(cb.ax)

@@ -355,7 +355,14 @@ def test_portrait_cli_title_and_flow(tmp_path):
                      "--out", str(tmp_path / "f.png")]) == 0
     finally:
         plt.Figure.savefig = orig
-    assert seen["title"] == "dirac + R1(γ = 0.3): flow"
+    assert seen["title"] == "dirac + R1(γ = 0.3): flow, t ≤ 4"
+    # the horizon is the flow's: 20 records 0.2 apart end at t = 4 (solve_ivp on the same F here)
+    from scipy.integrate import solve_ivp
+    from gandynamics import R1, simulate
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    tr = simulate(fld, "flow", [1.0, 1.0], 20, 0.2)
+    ref = solve_ivp(lambda t, z: -fld.eval_F(z), (0.0, 4.0), [1.0, 1.0], rtol=1e-11, atol=1e-12).y[:, -1]
+    np.testing.assert_allclose(tr.final, ref, rtol=1e-5, atol=1e-7)  # (the flow's own tolerance; t = 2 is 0.3 away)
 
 
 def test_zero_field_plane_is_said_on_the_figure():

@@ -189,7 +189,7 @@ def run(args) -> int:
         fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
         phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=None,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
-                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step, own), ax=ax,
+                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)), ax=ax,
                        equilibrium=star if star is not None else False,
                        notes="attribute" if args.title else "title")  # (a title given is the user's own)
         if args.title:
@@ -209,10 +209,18 @@ def run(args) -> int:
         with style():
             anim = animate(fld, params=hyper, trajectories=trs, frames=args.frames, plane=names, center=center,
                            xlim=xlim, ylim=ylim, step=args.step,
-                           title=args.title or portrait_title(fld, hyper, methods, args.step, own))
+                           title=args.title or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)))
             from ..log import notice_if_slow
             with notice_if_slow(f"drawing the {args.frames} frames of {anim_out} ..."):
                 save_animation(anim, anim_out, fps=args.fps)
             plt.close(anim._fig)
         print(f"wrote {anim_out} ({args.frames} frames)")
     return 0
+
+
+def _horizon(args):
+    """The flow's time span in a portrait: ``--steps`` records ``--step`` apart (t = k h), None for a pair of steps."""
+    step = args.step
+    if isinstance(step, (tuple, list)):
+        return None if step[0] != step[1] else float(step[0]) * args.steps
+    return None if step is None else float(step) * args.steps

@@ -111,7 +111,7 @@ def study(ctx):
             rates[lab] = rep.rate
         conv.sort(key=lambda item: item[0].startswith("EG"))
         fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from the starts (white circles) "
-                     "inside the invariant ball in green, outside in orange")
+                     "inside the invariant ball in green, outside in orange; a run on another's path in alternating dashes of both")
         same_text = (f"; where it is the dashed ball, for {' and '.join(one_circle)}, one circle in alternating dashes of "
                      "both colours" if one_circle else "")
         ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
