@@ -201,8 +201,8 @@ def _figure_spectra(ctx, flds, fp, fpp):
                          xytext=(-0.08, fp + 0.1), ha="right", va="bottom", fontsize="small",
                          arrowprops={**_ARROW, "relpos": (1.0, 0.0)}, zorder=6)
         # (a complex pair's product is its modulus squared, f'(0)^2 for both: the two families share one circle)
-        axes[1].text(0.98, 0.03, f"while complex, both pairs lie on |λ| = f'(0) = {number_text(fp, '.3g')}",
-                     transform=axes[1].transAxes, ha="right", va="bottom", fontsize="small", color="0.25")
+        axes[1].text(0.02, 0.97, f"while complex, both pairs lie\non |λ| = f'(0) = {number_text(fp, '.3g')}",
+                     transform=axes[1].transAxes, ha="left", va="top", fontsize="small", color="0.25")
         fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss; R1 weight γ = 0 … 1.2 "
                      r"(the penalty $\frac{\gamma}{2}\,E_{p_D}\,\|\nabla_x D\|^2$ added to $L_D$)")
         ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2, "
