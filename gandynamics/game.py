@@ -116,6 +116,30 @@ def _loss(value, what: str, game: str) -> sp.Expr:
     return e
 
 
+def zero_sum_symbolic(game) -> tuple:
+    """Whether ``d^2 (L_G + L_D) / d theta d psi`` of ``game`` (a Game or GAN with its losses) vanishes identically, as
+    far as sympy can tell: ``(True, [])`` when every entry simplifies to 0, ``(False, [])`` when one is a nonzero
+    number (however small: ``s (3 theta psi)`` at ``s = 1e-11`` is no zero), else ``(None, undecided)``: the entries
+    sympy could not reduce, each ``(entry, d^2 L_G/d theta d psi, d^2 L_D/d theta d psi)``, for a numerical test
+    (:func:`gandynamics.analysis.solution_concepts.is_zero_sum`)."""
+    S = game.loss_g + game.loss_d
+    undecided = []
+    for t in game.theta:
+        for q in game.psi:
+            e = sp.diff(S, t, q)
+            if e == 0:
+                continue
+            try:
+                e2 = sp.simplify(e) if sp.count_ops(e) < 200 else e
+            except Exception:  # noqa: BLE001 - simplification failing only means "check numerically"
+                e2 = e
+            if e2.is_Number and e2 != 0:
+                return False, []
+            if e2 != 0:
+                undecided.append((e2, sp.diff(game.loss_g, t, q), sp.diff(game.loss_d, t, q)))
+    return (True, []) if not undecided else (None, undecided)
+
+
 def check_game_size(n: int, game: str) -> None:
     """Refuse a game of ``n`` parameters whose analysis cannot fit in memory (every analysis evaluates the
     ``n x n`` Jacobian; :func:`gandynamics.limits.check_array`).  Factories call it before building."""

@@ -763,7 +763,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         across = _speed_across(field, params, c_slice, i, j, X, Y) if field.n > 2 else 0.0
         if across > 0.0:  # (the reviewer's mlp portrait said "v = 0" where v pointed out of the plane)
             warnings.append(f"v has no component along ({symbol(names[0])}, {symbol(names[1])}) on this plane: it "
-                            f"points out of it (|v| up to {across:.2g} at the window's corners and centre); no "
+                            f"points out of it (|v| up to {across:z.2g} at the window's corners and centre); no "
                             "streamlines to draw, another plane shows the motion")
         else:
             warnings.append(f"v = 0 identically on this plane ({symbol(names[0])}, {symbol(names[1])}): "

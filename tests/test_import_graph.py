@@ -18,7 +18,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(gandynamics.__file__)))
 LAYERS = [
     ["gandynamics.errors", "gandynamics._numeric", "gandynamics._equality", "gandynamics._bisect", "gandynamics.jsonio", "gandynamics.validate", "gandynamics.io",
      "gandynamics.log",
-     "gandynamics.limits", "gandynamics._interpreted", "gandynamics._display", "gandynamics._version"],
+     "gandynamics.limits", "gandynamics._interpreted", "gandynamics._display", "gandynamics._version",
+     "gandynamics._palette"],
     ["gandynamics.losses", "gandynamics.distributions", "gandynamics.symdiff", "gandynamics._jvp",
      "gandynamics.codegen"],
     ["gandynamics.game", "gandynamics.regularizers", "gandynamics.field", "gandynamics.games",

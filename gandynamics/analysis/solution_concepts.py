@@ -144,24 +144,10 @@ def is_zero_sum(fld) -> bool:
     zero-sum, an adversarial review); expressions sympy cannot reduce are checked at 20 random points, each mixed
     derivative of the sum against the sizes of the players' own (at most 1e-10 of ``|d^2 L_G| + |d^2 L_D|``, so that
     a game and the same game times any ``s > 0`` read alike)."""
-    g = fld.game
-    S = g.loss_g + g.loss_d
-    pairs = [(t, q) for t in g.theta for q in g.psi]
-    undecided = []
-    for t, q in pairs:
-        e = sp.diff(S, t, q)
-        if e == 0:
-            continue
-        try:
-            e2 = sp.simplify(e) if sp.count_ops(e) < 200 else e
-        except Exception:  # noqa: BLE001 - simplification failing only means "check numerically"
-            e2 = e
-        if e2.is_Number and e2 != 0:
-            return False
-        if e2 != 0:
-            undecided.append((e2, sp.diff(g.loss_g, t, q), sp.diff(g.loss_d, t, q)))
-    if not undecided:
-        return True
+    from ..game import zero_sum_symbolic
+    decided, undecided = zero_sum_symbolic(fld.game)
+    if decided is not None:
+        return decided
     f = _lamb(fld, [e for e, _, _ in undecided])
     scale = _lamb(fld, [a for _, a, _ in undecided] + [b for _, _, b in undecided])
     rng = np.random.default_rng(0)

@@ -320,7 +320,7 @@ def _round_grid(vals, a: float, b: float):
             out[i] = 0.0
             continue
         for d in range(1, 17):
-            c = float(f"{v:.{d}g}")
+            c = float(f"{v:z.{d}g}")
             if abs(c - v) <= tol:
                 out[i] = c
                 break

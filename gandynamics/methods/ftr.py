@@ -74,8 +74,8 @@ def _validate(fld, o):
         raise GandynamicsError("ftr needs both players (a generator and a discriminator)")
     if fld is not None and not fld.__dict__.get("_ftr_told"):
         fld.__dict__["_ftr_told"] = True  # (said once per field: a sweep validates every chunk)
-        from ..analysis.solution_concepts import is_zero_sum
-        if not is_zero_sum(fld):
+        from ..game import zero_sum_symbolic
+        if zero_sum_symbolic(fld.game)[0] is False:  # (what sympy decides; an undecided game is not warned of)
             import warnings
             from ..errors import GandynamicsWarning
             warnings.warn(GandynamicsWarning(
