@@ -136,6 +136,21 @@ def zero_test(fld, z, p, tol: float = 1e-10, F=None, D=None) -> tuple[float, boo
     return r, _exact_residual(fld, z, p, tol, D) is None
 
 
+#: a zero of the doubles is confirmed in 30-digit arithmetic (:func:`_exact_residual`) for a field F of at most this many
+#: operations (sympy's count): evalf takes 0.1-0.5 s a point on larger ones (mlp's 1,818), which a search's every
+#: accepted zero would pay (the suite's 120 zeros of mlp: 50 s)
+EXACT_MAX_OPS = 1000
+
+
+def _ops(fld) -> int:
+    """The operations of F (sympy's count_ops), once per field."""
+    n = fld.__dict__.get("_F_ops")
+    if n is None:
+        import sympy as sp
+        n = fld.__dict__["_F_ops"] = int(sum(sp.count_ops(e) for e in fld.F))
+    return n
+
+
 #: the exact residual at a zero of the doubles may be this many units in the last place of ``1 + |z|`` times
 #: ``||DF||_2`` (the distance of the double point ``z`` from the zero it rounds, carried by F) (:func:`_exact_residual`)
 EXACT_ULPS = 16.0
@@ -144,11 +159,11 @@ EXACT_ULPS = 16.0
 def _exact_residual(fld, z, p, tol: float, D) -> float | None:
     """``|F(z)|`` in 30-digit arithmetic (:func:`_exact_values`) where it refutes a zero that the doubles found: above
     ``tol`` and above :data:`EXACT_ULPS` ulps of ``1 + |z|`` times ``||DF(z)||_2``, the most a double point next to a
-    zero can carry; None where it confirms it (or cannot tell: above :data:`EXACT_MAX_N` parameters, a function
-    sympy cannot evaluate, DF not finite).  The generated F of ``x y + sqrt(e^{2x-4} + 1) - e^{x-2}`` loses ``y``
-    beside two exponentials of 1e20 that cancel: it is exactly (0, 0) on the line y = x beyond x = 40, where the exact
+    zero can carry; None where it confirms it (or cannot tell: above :data:`EXACT_MAX_N` parameters or
+    :data:`EXACT_MAX_OPS` operations of F, a function sympy cannot evaluate, DF not finite).  The generated F of
+    ``x y + sqrt(e^{2x-4} + 1) - e^{x-2}`` loses ``y`` beside two exponentials of 1e20 that cancel: it is exactly (0, 0) on the line y = x beyond x = 40, where the exact
     F is (x, 0), and (44, 44) was "a verified zero", classified stable (an adversarial review)."""
-    if fld.n > EXACT_MAX_N or not math.isfinite(tol):
+    if fld.n > EXACT_MAX_N or not math.isfinite(tol) or _ops(fld) > EXACT_MAX_OPS:
         return None
     exact = _exact_values(fld, z, p)
     if exact is None:
@@ -235,12 +250,25 @@ def _exact_values(fld, z, p):
     exponent (sympy's ``evalf``, each function its own): a list of sympy numbers, None when some component does not
     evaluate to a real number (:func:`_underflows`, :func:`_hidden_step`)."""
     import sympy as sp
+    z, p = np.asarray(z, float), np.asarray(p, float)
+    key = (getattr(fld, "_definition_key", id(fld)), z.tobytes(), p.tobytes())
+    if key in _EXACT_SEEN:  # (one definition's point evaluated once per process: a GAN's F takes 0.1-0.5 s here)
+        return _EXACT_SEEN[key]
     vals = {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
     try:
         out = [sp.N(e.subs(vals), 30) for e in fld.F]
     except Exception:  # noqa: BLE001 -- a function sympy cannot evaluate there
-        return None
-    return out if all(bool(v.is_number and v.is_real) for v in out) else None
+        out = None
+    if out is not None and not all(bool(v.is_number and v.is_real) for v in out):
+        out = None
+    if len(_EXACT_SEEN) >= 512:
+        _EXACT_SEEN.clear()
+    _EXACT_SEEN[key] = out
+    return out
+
+
+#: :func:`_exact_values` of the points seen in this process, by the field's definition and the point's bits
+_EXACT_SEEN: dict = {}
 
 
 def why_not_zero(fld, z, p, res: float, tol: float) -> str:

@@ -584,6 +584,11 @@ def _compile_reading_once(idx) -> None:
         raise KeyboardInterrupt  # a Ctrl-C during the compile, honoured once it is finished
 
 
+#: a bounded run whose envelope fell to at most this fraction (at a fitted rate below 1) is said to have fallen
+#: (:func:`describe`)
+FELL = 0.1
+
+
 def describe(reading: dict, digits: int = 4) -> str:
     """A one-line description of one run's reading (a dict from :meth:`RunReading.row`): for a bounded or growing
     run the distance range over the last half and, for a growing run (or a bounded one whose envelope rose by 2 or
@@ -636,6 +641,13 @@ def describe(reading: dict, digits: int = 4) -> str:
             from ._display import apart
             text += (f"; its envelope rose x{env:z.{digits}g}, at about {apart(rate, 1.0, digits)} per step: less than "
                      f"the x{GROW_FACTOR:zg} of 'growing' in this run (a longer run shows whether it levels off)")
+        elif v == BOUNDED_LABEL and what == "distance" and env == env and env <= FELL and rate < 1.0:
+            # a run that fell many-fold at a rate below 1, the rate's tests not holding over this run (a decay modulated
+            # by a complex pair: the half-windows' slopes disagree); "not converging" alone contradicted its numbers
+            # (a new user's eg run fell 70-fold at the predicted rate)
+            text += (f"; its envelope fell x{1.0 / env:z.{digits}g}, at about {rate:z.{digits}g} per step, but the tests "
+                     "of a rate did not hold over this run (a modulated decay); a longer run decides whether it "
+                     "converges")
         return text + ")"
     text = v
     still = reading.get("still_at")  # (a run that stands where F's rounding holds it: runs.ratefit.at_rounding_of_F)

@@ -854,3 +854,28 @@ def test_a_planar_cycles_second_multiplier_is_liouvilles(mu):
     assert second.imag == 0 and second.real > 0
     assert abs(second.real / math.exp(sol.y[2, -1]) - 1) < 1e-6
     assert c.stable
+
+
+def test_a_branch_that_ends_at_a_fold_of_cycles_says_so():
+    """A new user's r' = r(beta + r^2 - r^4), phi' = 1: the stable cycle r^2 = s = (1 + sqrt(1 + 4 beta))/2 meets the
+    unstable one at beta = -1/4 (a fold of cycles) and none exists beyond; the branch followed from beta = -0.1 down
+    to -0.3 stopped "no cycle found" with no word of the fold.  Its nontrivial multiplier exp(2 pi (2s - 4s^2)) (closed
+    form, here) moves to 1 there, and the branch says so."""
+    x, y, b = sp.symbols("x y beta_b", real=True)
+    r2 = x**2 + y**2
+    fld = VectorField(Game([x], [y], -b * x**2 / 2 - r2**2 / 4 + r2**3 / 6 + x * y,
+                           -b * y**2 / 2 - r2**2 / 4 + r2**3 / 6 - x * y, hyper={b: -0.1}, equilibrium=(0, 0)))
+    s = (1 + math.sqrt(1 - 0.4)) / 2
+    first = limit_cycle(fld, [math.sqrt(s), 0.0], 2 * math.pi, {"beta_b": -0.1})
+    mult = lambda s: math.exp(2 * math.pi * (2 * s - 4 * s * s))  # noqa: E731
+    nontrivial = sorted(np.abs(first.multipliers), key=lambda m: abs(m - 1))[1]
+    assert nontrivial == pytest.approx(mult(s), rel=1e-6)
+    branch = continue_cycle(fld, "beta_b", np.linspace(-0.125, -0.3, 8), first)
+    assert branch.ended_at is not None and branch.ended_at <= -0.25 + 1e-12
+    last = branch[-1].params["beta_b"]
+    s_last = (1 + math.sqrt(1 + 4 * last)) / 2
+    assert branch.fold_multipliers is not None
+    assert min(branch.fold_multipliers[1], 1 / branch.fold_multipliers[1]) == pytest.approx(
+        min(mult(s_last), 1 / mult(s_last)), rel=1e-5)
+    from gandynamics.cli.cycle import _branch_end_text
+    assert "fold of cycles" in _branch_end_text(branch, "beta_b")

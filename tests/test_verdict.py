@@ -1453,3 +1453,16 @@ def test_a_run_at_the_rounding_floor_before_the_last_half_has_a_finite_rate_spre
     assert abs(r["rate"][0] - exact) < 1e-4
     err = float(r["rate_err"][0])
     assert math.isfinite(err) and err < 1e-2 and abs(r["rate"][0] - exact) <= 5 * err + 1e-9
+
+
+def test_a_bounded_run_that_fell_many_fold_says_so():
+    """A new user's eg run fell 70-fold at the predicted rate and read "bounded, not converging (distance 0.0099 to
+    0.05 over the last half)" alone, as if it had not fallen: the description says by how much its envelope fell and
+    at what rate, and that the tests of a rate did not hold over this run; a run that did not fall says nothing of it."""
+    from gandynamics.verdict import describe
+    base = {"verdict": "bounded, not converging", "tail_min": 0.009915, "tail_max": 0.04975, "rate": 0.98821,
+            "poly_order": 0.0}
+    fell = describe({**base, "envelope_ratio": 1 / 27.0})
+    assert "fell x27" in fell and "0.9882 per step" in fell and "a longer run decides" in fell
+    level = describe({**base, "envelope_ratio": 0.9, "rate": 0.9995})
+    assert "fell" not in level

@@ -1020,6 +1020,28 @@ class CycleBranch(list):
     ended_at: float | None = None
     reason: str | None = None
     period_growth: float | None = None
+    #: ``(|mu| before, |mu| last)`` of the nontrivial Floquet multiplier nearest 1 over the branch's last two cycles,
+    #: when it was moving towards 1 and within :data:`FOLD_NEAR` of it (in ``|log |mu||``): the branch ended near a fold
+    #: of cycles, where it turns back (None otherwise)
+    fold_multipliers: tuple | None = None
+
+
+#: ``|log |mu||`` of the nontrivial multiplier nearest 1 below which a branch that ended with it moving towards 1 is
+#: said to end near a fold of cycles (a new user's branch of r' = r(beta + r^2 - r^4) stopped before beta = -1/4, where
+#: its stable and unstable cycles meet, with no word of why)
+FOLD_NEAR = 0.5
+
+
+def _nontrivial_nearest_one(cycle) -> float:
+    """``|log |mu||`` of the Floquet multiplier nearest 1 once the trivial one (the nearest of all) is left out; inf
+    when there is no other."""
+    mu = np.asarray(cycle.multipliers, complex)
+    if mu.size < 2:
+        return math.inf
+    d = np.abs(np.log(np.abs(mu) + 1e-300))
+    order = np.argsort(np.abs(mu - 1.0))
+    rest = d[order[1:]]
+    return float(np.min(rest))
 
 
 #: the ratio of the last two periods of a branch that ended early above which the end is said to look like the
@@ -1056,6 +1078,10 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> CycleBr
             out.ended_at, out.reason = float(a), str(exc)
             if len(out) >= 2 and out[-2].period > 0:
                 out.period_growth = float(out[-1].period / out[-2].period)
+            if len(out) >= 2:
+                m1, m2 = _nontrivial_nearest_one(out[-2]), _nontrivial_nearest_one(out[-1])
+                if m2 < m1 and m2 < FOLD_NEAR:
+                    out.fold_multipliers = (math.exp(m1), math.exp(m2))
             break
         out.append(cyc)
     return out

@@ -175,6 +175,12 @@ def _branch_end_text(branch, name: str) -> str:
         text += (f"; the period grew x{g:z.3g} over the last step ({branch[-2].period:z.6g} -> {branch[-1].period:z.6g}): "
                  "it may grow without bound before there, as near a homoclinic orbit or a saddle-node of equilibria on "
                  "the cycle")
+    fold = branch.fold_multipliers
+    if fold is not None:
+        text += (f"; a nontrivial Floquet multiplier moved towards 1 (|mu| or 1/|mu| {fold[0]:z.4g} -> {fold[1]:z.4g}): "
+                 "the branch may end at a fold of cycles (a saddle-node of cycles), where it meets another branch of "
+                 "cycles (of the other stability) and turns back; stepping the parameter cannot follow it round the "
+                 "turn")
     return text
 
 
