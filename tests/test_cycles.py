@@ -856,6 +856,7 @@ def test_a_planar_cycles_second_multiplier_is_liouvilles(mu):
     assert c.stable
 
 
+@pytest.mark.slow  # (shootings of a new field, compiled cold)
 def test_a_branch_that_ends_at_a_fold_of_cycles_says_so():
     """A new user's r' = r(beta + r^2 - r^4), phi' = 1: the stable cycle r^2 = s = (1 + sqrt(1 + 4 beta))/2 meets the
     unstable one at beta = -1/4 (a fold of cycles) and none exists beyond; the branch followed from beta = -0.1 down

@@ -226,9 +226,9 @@ def test_ftr_on_a_general_sum_game_warns_once_and_not_on_a_zero_sum_one():
     general = gd.VectorField(gd.Game([x], [y], x**2 / 2 + x * y, y**2 / 2 - 2 * x * y, equilibrium=(0, 0)))
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
-        gd.simulate(general, "ftr", [0.3, 0.1], 5, 0.1)
-        gd.simulate(general, "ftr", [0.3, 0.2], 5, 0.1)
-        gd.simulate(gd.VectorField(gd.games.make_game("dirac")), "ftr", [1.0, 1.0], 5, 0.1)
+        gd.simulate(general, "ftr", [0.3, 0.1], 5, 0.1, engine="interpreted")
+        gd.simulate(general, "ftr", [0.3, 0.2], 5, 0.1, engine="interpreted")
+        gd.simulate(gd.VectorField(gd.games.make_game("dirac")), "ftr", [1.0, 1.0], 5, 0.1, engine="interpreted")
     from gandynamics.errors import GandynamicsWarning
     told = [m for m in w if issubclass(m.category, GandynamicsWarning) and "ftr" in str(m.message)]
     assert len(told) == 1 and "general-sum" in str(told[0].message)

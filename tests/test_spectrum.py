@@ -261,6 +261,7 @@ def _rotations(m, eps=0.05):
     return VectorField(g), np.array([-eps + 1j * float(ai) for ai in a])
 
 
+@pytest.mark.slow  # (a 70-parameter game's Jacobian-vector products compiled cold)
 def test_arnoldi_that_does_not_converge_falls_back_to_the_dense_spectrum(monkeypatch):
     """A new user's 300-parameter game, all eigenvalues of real part -0.05: spectrum(k=4, which="LR") raised scipy's
     ArpackNoConvergence.  Where ARPACK gives up, a game of at most DENSE_FALLBACK_MAX parameters is solved densely from
