@@ -196,7 +196,7 @@ def _exact_jacobian(fld, z, p):
     import sympy as sp
     if fld.n > fld.DENSE_MAX:
         return None
-    vals = {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
+    vals = _exact_point(fld, z, p)
     try:
         with np.errstate(over="ignore"):
             J = np.array([[float(sp.N(fld.DF[i, j].subs(vals), 30)) for j in range(fld.n)] for i in range(fld.n)])
@@ -245,6 +245,13 @@ def _hidden_step(fld, z, p, F, D) -> float:
     return step if norm(F - Fx) <= 1e-6 * norm(Fx) else 0.0
 
 
+def _exact_point(fld, z, p) -> dict:
+    """The substitution of the double point ``z`` and hyperparameters ``p`` as 30-digit sympy Floats (their exact
+    binary values), for :func:`_exact_values` and :func:`_exact_jacobian`."""
+    import sympy as sp
+    return {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
+
+
 def _exact_values(fld, z, p):
     """F's components at the double point ``z`` (hyperparameters ``p``) in 30-digit arithmetic with an unbounded
     exponent (sympy's ``evalf``, each function its own): a list of sympy numbers, None when some component does not
@@ -254,7 +261,7 @@ def _exact_values(fld, z, p):
     key = (getattr(fld, "_definition_key", id(fld)), z.tobytes(), p.tobytes())
     if key in _EXACT_SEEN:  # (one definition's point evaluated once per process: a GAN's F takes 0.1-0.5 s here)
         return _EXACT_SEEN[key]
-    vals = {s: sp.Float(float(v), 30) for s, v in zip(list(fld.z) + list(fld.hyper), list(z) + list(p))}
+    vals = _exact_point(fld, z, p)
     try:
         out = [sp.N(e.subs(vals), 30) for e in fld.F]
     except Exception:  # noqa: BLE001 -- a function sympy cannot evaluate there

@@ -183,7 +183,7 @@ def written_by_gandynamics(path) -> bool:
             return isinstance(prov.get("versions"), dict) and "gandynamics" in prov["versions"]
         with open(p, "rb") as fh:
             head = fh.read(1 << 20)
-            if suffix in (".gif", ".mp4"):
+            if suffix in (".gif", ".mp4", ".pdf"):  # (their maker may be written at the end: a PDF's Info, a GIF's comment)
                 fh.seek(max(0, p.stat().st_size - (1 << 16)))
                 head += fh.read()
     except (OSError, ValueError):

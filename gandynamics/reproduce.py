@@ -247,9 +247,10 @@ _LEGACY_TITLES = ("# Figures reproduced by gandynamics", "# Spectra of the built
 def written_by_gandynamics(path) -> bool:
     """Whether the existing file ``path`` was written by gandynamics (so a new run may replace it).
 
-    Recognised by content: a markdown file with :data:`MARKER` (or the first line of an earlier gallery),
-    a PNG with the text chunk ``Software: gandynamics``, a PDF whose creator is gandynamics, a JSON object
-    with a study result's fields (``name``, ``checks``, ``ok``)."""
+    Recognised by content: a markdown file with :data:`MARKER` (or the first line of an earlier gallery), a JSON
+    object with a study result's fields (``name``, ``checks``, ``ok``), and the figures and tables of every command
+    as :func:`gandynamics.io.written_by_gandynamics` recognises them (a PNG's ``Software: gandynamics``, a PDF's
+    creator, ...)."""
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -260,12 +261,6 @@ def written_by_gandynamics(path) -> bool:
     if suffix == ".md":
         text = head.decode("utf-8", "replace")
         return MARKER in text or text.splitlines()[0].strip() in _LEGACY_TITLES if text else False
-    if suffix == ".pdf":
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return False
-        return b"(gandynamics)" in data
     if suffix == ".json":
         try:
             d = json.loads(path.read_text(encoding="utf-8"))

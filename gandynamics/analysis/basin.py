@@ -269,15 +269,13 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     lows = {}     # radius -> the certified lower bound on mu over B_r of the search that decided there
     held, refused = [], []   # the radii where mu > margin was certified, and where it was not
 
-    why = {}      # radius -> how its refusal came about (mu_certified_above's detail: witness, closed, budget)
+    why = {}      # radius -> [how its refusal came about (witness, closed, budget), boxes, seconds] (mu_certified_above)
 
     def probe(r):  # decide "mu > margin" on B_r by the mu search alone (constants.mu_certified_above: the
         count[0] += 1  # answer of the whole certificate's mu bracket, found sooner); no report here
         try:
             with np.errstate(over="ignore"):
-                lows[r], why[r], b, sec = mu_certified_above(fld, Region.ball(zstar, r), p, margin, detail=True, **ball)
-                if why[r] == "budget":
-                    why[r] = f"budget:{b}:{sec}"
+                lows[r], *why[r] = mu_certified_above(fld, Region.ball(zstar, r), p, margin, detail=True, **ball)
         except RegionMeetsJump as exc:
             jumps[r] = exc
         if r in lows and lows[r] > margin:
@@ -304,7 +302,7 @@ def monotone_radius(fld, params=None, margin: float = 0.0, rtol: float = 1e-3, r
     if rep.mu.lo < lows[ok]:  # only a time budget cut short (under load) leaves it below: both bounds are certified
         rep.mu = dataclasses.replace(rep.mu, lo=lows[ok])
     out = _radius((ok, fail, rep, zstar, count[0]), refusal(fail))
-    out.why = why.get(fail, "") if fail is not None else ""
+    out.why = tuple(why.get(fail, ())) if fail is not None else ()
     out.budget = (max_boxes, max_seconds)
     return out
 
@@ -339,8 +337,8 @@ class _Radius(tuple):
     the certificate failed there for another reason)."""
 
     jump = None
-    #: how the certificate failed at ``R_fail`` when no jump did (mu_certified_above's detail; "budget:BOXES:SECONDS")
-    why = ""
+    #: how the certificate failed at ``R_fail`` when no jump did: mu_certified_above's detail ``(why, boxes, seconds)``
+    why = ()
     budget = (0, 0.0)
 
 
@@ -358,14 +356,13 @@ def _jump_note(radius) -> str:
     from .constants import RegionLeavesDomain, _fmt_point
     exc, R_fail = getattr(radius, "jump", None), radius[1]
     if exc is None:
-        why = getattr(radius, "why", "")
+        why, boxes, secs = getattr(radius, "why", ()) or ("", 0, 0.0)
         if R_fail is None or not why:
             return ""
         if why == "witness":
             return f"; at radius {R_fail:z.6g} a point with mu <= the margin was found (refused)"
         if why == "closed":
             return f"; at radius {R_fail:z.6g} mu's bracket closed about the margin (mu is the margin there, to the search's gap)"
-        _, boxes, secs = why.split(":")
         limit, limit_s = getattr(radius, "budget", (0, 0.0))
         spent = (f"its {int(boxes)} boxes (max_boxes, --max-boxes {limit})" if int(boxes) >= limit else
                  f"its {float(secs):z.2g} s (max_seconds, --max-seconds {limit_s:zg})")

@@ -206,7 +206,7 @@ def _leading(fld, z, params, k: int, which: str) -> tuple[np.ndarray, np.ndarray
             # a cluster ARPACK cannot separate (300 eigenvalues of one real part, which="LR": a new user's game
             # raised scipy's exception): J formed from n products and solved densely, up to DENSE_FALLBACK_MAX
             if n > DENSE_FALLBACK_MAX:
-                got = len(np.atleast_1d(getattr(exc, "eigenvalues", None) if getattr(exc, "eigenvalues", None) is not None else []))
+                got = np.size(exc.eigenvalues) if getattr(exc, "eigenvalues", None) is not None else 0
                 raise GandynamicsError(
                     f"Arnoldi iteration (ARPACK) did not converge for the {k} eigenvalues of J with which={which!r} "
                     f"({got} of {k} converged): their selection is probably a cluster (many eigenvalues of nearly "
