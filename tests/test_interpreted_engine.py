@@ -252,6 +252,7 @@ def test_a_long_interpreted_sweep_runs_in_chunks_with_a_bar_and_keeps_its_chunks
     whole = sweep(fld, "gd", **kw)
     assert whole.meta["chunks"] == 1 and whole.meta["engine"] == "interpreted"
     monkeypatch.setattr(E, "_SECONDS_PER_EVAL", 2e-3)
+    monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 50)  # (chunks of rows alone: a range of 1.3 s runs its steps whole)
     made = []
     orig_bar = S._bar
     monkeypatch.setattr(S, "_bar", lambda total, done, fn=None, auto=False: made.append((total, done))

@@ -577,6 +577,7 @@ def test_a_ctrl_c_within_long_rows_keeps_the_finished_ranges(monkeypatch):
     (the interrupted range's rows are not run), the table marked interrupted."""
     E = importlib.import_module("gandynamics.runs.engine")
     monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
+    monkeypatch.setattr(S, "STEP_CHUNK_SECONDS", None)  # (chunks of the first chunk's steps: counted below)
     monkeypatch.setattr(S, "CHUNK_WORK", 3000.0)
     whole = _long_rows_sweep(progress=False)
     real = E._run_range
@@ -611,6 +612,7 @@ def test_the_long_rows_bar_counts_whole_rows(monkeypatch):
     """The bar of a sweep whose steps run in chunks advances within a range of rows, in whole rows (it showed
     '84.48/300'), and ends at every row."""
     monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
+    monkeypatch.setattr(S, "STEP_CHUNK_SECONDS", None)  # (chunks of the first chunk's steps: counted below)
     monkeypatch.setattr(S, "CHUNK_WORK", 3000.0)
     seen = []
 
@@ -648,6 +650,7 @@ def test_the_bar_of_one_long_row_moves_in_parts_of_the_row(monkeypatch):
     """One row of very many steps (sweep --steps 1e12 stood at '0/1' for days, no word of how long): the bar moves in
     parts of the row, from 0 to 1, with each chunk of steps."""
     monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
+    monkeypatch.setattr(S, "STEP_CHUNK_SECONDS", None)  # (chunks of the first chunk's steps: counted below)
     monkeypatch.setattr(S, "CHUNK_WORK", 3000.0)
     seen, made = [], []
     monkeypatch.setattr(S, "_bar", _RecordingBar.make(seen, made))
@@ -774,6 +777,7 @@ def test_a_long_sweep_says_how_long_it_will_take_and_the_estimate_holds(monkeypa
     import logging
     import gandynamics.log as L
     monkeypatch.setattr(S, "LONG_ROWS_FACTOR", 0.0)
+    monkeypatch.setattr(S, "STEP_CHUNK_SECONDS", None)  # (chunks of the first chunk's steps: counted below)
     monkeypatch.setattr(S, "CHUNK_WORK", 2e5)
     monkeypatch.setattr(L, "NOTICE_AFTER", 0.15)  # (the first chunk carries the threads' start: ~0.03 s)
     monkeypatch.setattr(S, "PACE_NOTICE_LEFT", 0.0)

@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import GandynamicsError, install_hint
 from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_method
-from .engine import (INTERPRETED_NB, Interrupted, Plan, alloc, choose_engine, interpreted_eval_seconds,
+from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, alloc, choose_engine, interpreted_eval_seconds,
                      run_rows, warm)
 from .equilibria import (equilibria_shared, reference_points, row_distances_recorded, row_norms,
                          zeros_from_final_states, zstar_norms)
@@ -638,8 +638,14 @@ CHUNK_SECONDS = 0.1
 #: a sweep of at most this many CHUNK_WORKs (~0.25 s on 2 cores) runs as one chunk: the barrier at the end of a chunk
 #: (the threads' last ranges finish unevenly) cost 2 ms of a 75 ms sweep of 100,000 rows x 1,000 gd steps on 2 threads
 ONE_CHUNK_FACTOR = 2.5
-#: a chunk of the fewest rows (whole kernel blocks) more than this many CHUNK_WORKs also runs its steps in chunks
-LONG_ROWS_FACTOR = 50
+#: a chunk of the fewest rows (whole kernel blocks) estimated at more than this many CHUNK_WORKs (~0.5 s) also runs its
+#: steps in chunks (at 50, a field costlier than its estimate -- 8 parameters and tanh, 15x -- ran 87 s unchunked
+#: before a Ctrl-C was honoured)
+LONG_ROWS_FACTOR = 5
+#: ... chunks of steps of about this many seconds each, timed (:class:`~gandynamics.runs.engine.StepChunks`: the first
+#: of CHUNK_WORK by the estimate, the next ones from the pace of the one before): the bar moves and a Ctrl-C stops
+#: within about this time, whatever the field costs; None: every chunk the first one's steps
+STEP_CHUNK_SECONDS = 0.25
 
 
 def _bar(total: int, done: int, fn=None, fractions: bool = False, auto: bool = False):
@@ -753,11 +759,12 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     # within a chunk of steps instead of after the whole range
     step_chunk = None
     if ranges and (ranges[0][1] - ranges[0][0]) * row_work > LONG_ROWS_FACTOR * CHUNK_WORK:
-        step_chunk = max(1, int(CHUNK_WORK / max(1.0, (ranges[0][1] - ranges[0][0]) * step_work)))
-        info["step_chunk"] = step_chunk
+        first = max(1, int(CHUNK_WORK / max(1.0, (ranges[0][1] - ranges[0][0]) * step_work)))
+        info["step_chunk"] = first
+        step_chunk = StepChunks(first, STEP_CHUNK_SECONDS)  # (one for every range: each starts at the pace learnt)
         # the bar moves in whole rows ('84/300'), or in parts of a row when whole rows would stand still from one
         # chunk of steps to the next (one row of 10^12 steps stood at '0/1' for days): '0.31/1'
-        fractions = ranges[0][1] - ranges[0][0] < -(-plan.K // step_chunk)
+        fractions = ranges[0][1] - ranges[0][0] < -(-plan.K // first)
         if progress is not False:
             bar = _bar(B, 0, fn, fractions=fractions, auto=progress is None)
     elif progress is True and len(ranges) == 1:  # forced: a bar made after a first chunk of several never comes

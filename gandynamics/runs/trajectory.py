@@ -26,7 +26,7 @@ from ..methods import get_method
 from ..limits import check_array
 from ..provenance import provenance
 from ..verdict import BOUNDED_LABEL, CONVERGING, SETTLED_F, VERDICTS
-from .engine import Interrupted, Plan, choose_engine, run_rows
+from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows
 from ..equilibrium import norm, zero_test
 from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
 from .module import kernel_module_source
@@ -44,6 +44,9 @@ from .._equality import dataclass  # (dataclasses.dataclass with an == that comp
 #: every step's on longer ones (65, a sweep's default, measured the R1 Dirac-GAN's gd rate 0.92221 for the closed form
 #: 0.92195 over 2,000 steps: 2.8e-4 off); ``sweep(samples=1025)`` reads a row as this reads the run
 READ_SAMPLES = 1025
+#: after the first chunk of a long run's steps, each chunk takes about this many seconds (timed:
+#: :class:`~gandynamics.runs.engine.StepChunks`), so that its bar moves and a Ctrl-C stops it within about as long
+STEP_CHUNK_SECONDS = 0.5
 #: a bounded run whose recorded states over its last half lie within this (relative to the state's and the distance's
 #: size) of its final state has stood still: its description then says whether it stands at a zero of F
 #: (gandynamics.verdict.SETTLED_F), another stationary point
@@ -216,7 +219,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     progress : bool, None or callable
         A tqdm bar of the steps on stderr: True always, False never, None (default) for a long run (about 2e8
         field evaluations or more) when stderr is a terminal; or a function ``progress(done, total)`` called with
-        the steps done after each chunk of steps (about 2e6 field evaluations), as :func:`gandynamics.sweep`'s.
+        the steps done after each chunk of steps (about 2e6 field evaluations, then about
+        :data:`STEP_CHUNK_SECONDS` each), as :func:`gandynamics.sweep`'s.
     **options
         ``beta``, ``alternating`` (momentum); ``n_g``, ``n_d``, ``order`` (altgd; order also for alternating
         momentum); ``scheme`` ("rk4"/"dopri5"), ``rtol``, ``atol`` (flow); ``box`` (projection bounds,
@@ -268,11 +272,14 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     evals = m.evaluations(o) + m.jacobians(o) * field.n
     check_step_work(evals, m.name, o)
     plan.engine = choose_engine(engine, plan.source, 1, K, evals)
-    # chunks of about 2e6 field evaluations (a DF counting as n); measured on the Dirac-GAN: 0.3 s (gd) and 0.6 s
-    # (ftr) per 2e6 steps
-    # so a Ctrl-C stops the run within about a second, keeping the
-    # steps that finished (the trajectory then ends there, marked interrupted)
-    chunk = max(1, int(2e6 / max(1, m.evaluations(o) + m.jacobians(o) * field.n) / max(1.0, field.n / 2)))
+    # chunks of steps: the first of about 2e6 field evaluations (a DF counting as n; measured on the Dirac-GAN: 0.3 s
+    # (gd) and 0.6 s (ftr) per 2e6 steps), the next ones of about STEP_CHUNK_SECONDS each at the pace of the one
+    # before (a field costlier than the count would keep a Ctrl-C waiting for its error), so a Ctrl-C stops the run
+    # within about a second, keeping the steps that finished (the trajectory then ends there, marked interrupted)
+    # (interpreted: the first chunk as many steps as are estimated to take STEP_CHUNK_SECONDS, not 2e6 evaluations)
+    first = (STEP_CHUNK_SECONDS / max(1, evals) / interpreted_eval_seconds(plan.source) if plan.engine == "interpreted"
+             else 2e6 / max(1, evals) / max(1.0, field.n / 2))
+    chunk = StepChunks(max(1, int(first)), STEP_CHUNK_SECONDS)
     interrupted = False
     from .progress import progress_option
     show = progress_option(progress)

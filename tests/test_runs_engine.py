@@ -1,0 +1,122 @@
+"""gandynamics.runs.engine's chunks of steps (StepChunks): sized by the time they take, so that a Ctrl-C is honoured
+within about a chunk's seconds whatever the field costs (a field 15x costlier than the work estimate ran a sweep 87 s
+past a Ctrl-C); the sizes never change a number (every update rule, chunks of random sizes, bitwise)."""
+
+import dataclasses
+import importlib
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from gandynamics import VectorField, games
+from gandynamics.regularizers import R1
+from gandynamics.runs.engine import StepChunks, run_rows
+from gandynamics.simulate import sweep
+
+from conftest import sweep_plan  # noqa: E402 (the engine's Plan of a sweep)
+from test_interpreted_engine import CASES, FIELDS, _opts  # noqa: E402 (every update rule, the kernel tests' fields)
+
+E = importlib.import_module("gandynamics.runs.engine")
+S = importlib.import_module("gandynamics.runs.sweep")
+
+
+@settings(max_examples=200, deadline=None)
+@given(cost=st.floats(1e-9, 1.0), first=st.integers(1, 10**7), seconds=st.floats(1e-3, 2.0))
+def test_chunks_after_the_first_take_about_their_seconds_whatever_a_step_costs(cost, first, seconds):
+    """At a constant cost per step, each chunk after the first takes at most ``seconds`` (up to the rounding of one
+    step); it grows at most GROWTH-fold from one chunk to the next; once grown to its size it takes at least half of
+    ``seconds`` (or is one step, when one step takes longer)."""
+    c = StepChunks(first, seconds)
+    prev = c.size
+    for j in range(40):
+        took = c.size * cost
+        c.after(c.size, took)
+        assert 1 <= c.size <= StepChunks.GROWTH * prev
+        assert c.size * cost <= seconds + cost or c.size == 1
+        prev = c.size
+    assert c.size == 1 and cost >= seconds / 2 or c.size * cost >= seconds / 2
+
+
+def test_chunks_without_seconds_keep_their_size():
+    c = StepChunks(37)
+    for took in (1e-9, 1.0, 1e3):
+        c.after(37, took)
+        assert c.size == 37
+    assert StepChunks(0).size == 1  # (at least one step)
+
+
+class _RandomChunks(StepChunks):
+    """Chunks of random sizes (1 to 20 steps): the sizes a timed schedule may take, drawn instead of timed."""
+
+    def __init__(self, seed):
+        super().__init__(3, None)
+        self.rng = np.random.default_rng(seed)
+
+    def after(self, steps, elapsed):
+        self.size = int(self.rng.integers(1, 21))
+
+
+@pytest.mark.parametrize("case", range(len(CASES)), ids=[f"{m}-{sorted(o)}" for m, o in CASES])
+def test_a_run_in_chunks_of_varying_sizes_is_the_run_in_one_call(case):
+    """Every update rule (the state each carries between chunks: OGDA's last field, momentum, Adam's moments,
+    lookahead's anchor, the flow's step size), chunks of 1-20 steps drawn at random, on the interpreted engine (the
+    kernel source the compiled one runs): the finals, distances, divergence steps and reasons of the one-call run,
+    bitwise, on rows that converge, that keep moving, and (for most rules) that diverge."""
+    method, opts = CASES[case]
+    fld = FIELDS["game4"]
+    plan = sweep_plan(fld, method, inits=[[0.3] * fld.n, [2.0] * fld.n, [2.0] * fld.n],
+                      grid={"step": [0.05, 0.9, 4.0]}, steps=90,
+                      samples=9, product=False, bound=40.0, **_opts(fld, opts))
+    plan = dataclasses.replace(plan, engine="interpreted")
+    whole = run_rows(plan, 0, plan.rows)
+    for seed in (0, 1):
+        parts = run_rows(plan, 0, plan.rows, step_chunk=_RandomChunks(seed))
+        for key in ("final", "dist", "divat", "reason"):
+            np.testing.assert_array_equal(parts[key], whole[key], err_msg=f"{method} {opts} {key} seed {seed}")
+
+
+def test_run_rows_sizes_its_chunks_by_their_time(monkeypatch):
+    """run_rows with a StepChunks: a field 15 times costlier than the first chunk's estimate (a fake clock: each
+    step costs 1.5 ms where the first chunk of 100 steps was sized for 10 ms) gives one chunk of 150 ms, then chunks
+    of at most ``seconds`` (20 ms) each: a Ctrl-C then waits at most one of them."""
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), "gd", inits=[[0.5, 0.5]], step=0.1, steps=3000, samples=9)
+    plan = dataclasses.replace(plan, engine="interpreted")
+    clock = {"t": 0.0}
+    chunks = []
+
+    def fake_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
+        clock["t"] += 1.5e-3 * (k1 - k0)
+        chunks.append(k1 - k0)
+
+    monkeypatch.setattr(E, "_run_range", fake_range)
+    monkeypatch.setattr(E.time, "perf_counter", lambda: clock["t"])
+    run_rows(plan, 0, 1, step_chunk=StepChunks(100, 0.02))
+    assert chunks[0] == 100 and sum(chunks) == 3000
+    assert all(k * 1.5e-3 <= 0.02 + 1e-12 for k in chunks[1:]), chunks
+    assert max(chunks[1:-1]) == 13  # (0.02 / 1.5e-3 = 13.3 steps)
+
+
+def test_a_sweep_of_long_rows_of_a_costly_field_runs_its_steps_in_timed_chunks(monkeypatch):
+    """The new user's sweep (80 rows x 5e6 steps of a field costlier than its estimate) ran as one piece, estimated
+    below LONG_ROWS_FACTOR (then 50) chunks' work, and a Ctrl-C waited 87 s.  A range estimated at more than
+    LONG_ROWS_FACTOR (5) chunks' work runs its steps in chunks timed to STEP_CHUNK_SECONDS: here (80 rows x 5e7 steps
+    of the R1 Dirac-GAN, 50 chunks' work) a Ctrl-C in the second chunk of steps ends the sweep at once, nothing run
+    kept as a result."""
+    fld = VectorField(games.dirac(), [R1()])
+    seen = []
+    real = E._run_range
+
+    def ctrl_c_in_the_second_chunk(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
+        if plan.rows > 1:  # (not the one-row compile run of warm())
+            seen.append((k0, k1))
+            if k0 > 0:
+                raise KeyboardInterrupt
+        return real(mod, plan, lo, hi, res, off, state, k0, k1, last, then)
+
+    monkeypatch.setattr(E, "_run_range", ctrl_c_in_the_second_chunk)
+    res = sweep(fld, "gd", inits=np.full((80, 2), 0.5), step=0.01, steps=50_000_000, progress=False,
+                engine="compiled")
+    assert res.meta["interrupted"] and not res["finished"].any()
+    assert res.meta["step_chunk"] == seen[0][1] < 50_000_000 and len(seen) == 2, seen
+    assert set(res["verdict"]) == {"not run"}
