@@ -516,6 +516,35 @@ def _speed_across(field, params, center, i: int, j: int, X, Y) -> float:
     return top
 
 
+#: the nullclines' colour, a grey no method or trajectory takes (cyan and olive were ftr's and proximal's: a figure
+#: review read the proximal run as part of the olive nullcline), told apart by their dashes
+NULLCLINE_COLOR = "0.3"
+#: (line style, width) of the first and the second coordinate's nullcline
+NULLCLINE_STYLES = (((0, (5, 2.5)), 1.1), ((0, (1.2, 1.8)), 1.5))
+
+
+def zero_plateau(Z: np.ndarray) -> np.ndarray:
+    """The grid points where ``Z`` (a component of v on a grid) is exactly 0 with no sign change across them: no
+    strictly positive and strictly negative value among their eight neighbours.  Such zeros are where the
+    component underflowed (the R1 Dirac-GAN's ``sigmoid(-theta psi)`` is 0 for ``theta psi > 745``) or vanishes on a
+    whole region; a contour at level 0 traced the region's edge as a nullcline.  A zero on a true nullcline (a grid
+    point on the line ``psi = 0``) has values of both signs beside it and is kept.  (n, m) bool array; NaN is neither
+    sign."""
+    Z = np.asarray(Z, float)
+    pos = np.pad(Z > 0.0, 1)
+    neg = np.pad(Z < 0.0, 1)
+    a, b = Z.shape
+    near_pos = np.zeros(Z.shape, dtype=bool)
+    near_neg = np.zeros(Z.shape, dtype=bool)
+    for di in (0, 1, 2):
+        for dj in (0, 1, 2):
+            if di == dj == 1:
+                continue
+            near_pos |= pos[di:di + a, dj:dj + b]
+            near_neg |= neg[di:di + a, dj:dj + b]
+    return (Z == 0.0) & ~(near_pos & near_neg)
+
+
 def jump_mask(field, params, center, plane, X, Y, component: int) -> np.ndarray:
     """The grid points (``X``, ``Y`` as :func:`direction_field` gives them, the other coordinates at ``center``) at a
     corner of a grid cell that a switching set across which F's ``component`` may *jump* may pass through
@@ -795,16 +824,20 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     handles = []
     if nullclines:
         # the zero sets of each component, without the cells where it may jump across 0 (jump_mask)
-        U0 = np.where(ok & ~jump_mask(field, params, c_slice, names, X, Y, i), U, np.nan)
-        V0 = np.where(ok & ~jump_mask(field, params, c_slice, names, X, Y, j), V, np.nan)
-        for name, Z, color, ls, lw in ((names[0], U0, "tab:cyan", "--", 1.0), (names[1], V0, "tab:olive", ":", 1.2)):
+        # and without the zeros that no sign change crosses (a component that underflowed to 0: the R1 Dirac-GAN's
+        # sigmoid beyond theta psi = 745 drew a jagged "nullcline" along that curve: zero_plateau)
+        U0 = np.where(ok & ~jump_mask(field, params, c_slice, names, X, Y, i) & ~zero_plateau(U), U, np.nan)
+        V0 = np.where(ok & ~jump_mask(field, params, c_slice, names, X, Y, j) & ~zero_plateau(V), V, np.nan)
+        for name, Z, (ls, lw) in ((names[0], U0, NULLCLINE_STYLES[0]), (names[1], V0, NULLCLINE_STYLES[1])):
+            color = NULLCLINE_COLOR
             # (a component NaN everywhere, or of one sign in the window: no contour, and no legend entry for a line
             # that is not drawn; matplotlib warns of an empty one)
             if not (np.isfinite(Z).any() and np.nanmin(Z) <= 0.0 <= np.nanmax(Z)):
                 continue
-            cs = ax.contour(X, Y, Z, levels=[0.0], colors=color, linestyles=ls, linewidths=lw)
+            cs = ax.contour(X, Y, Z, levels=[0.0], colors=color, linestyles=[ls], linewidths=lw)
+            cs.nullcline_of = name  # (which coordinate's: the two share a colour)
             if any(len(seg) for level in cs.allsegs for seg in level):
-                handles.append(Line2D([], [], color=color, ls=ls, label=f"nullcline d{symbol(name)}/dt = 0"))
+                handles.append(Line2D([], [], color=color, ls=ls, lw=lw, label=f"nullcline d{symbol(name)}/dt = 0"))
     if clip is not None:
         c = float(clip)
         # grey hatching: a shade of a colour read as a method's (red is gd's, whose trajectories cross it)

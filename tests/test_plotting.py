@@ -2122,11 +2122,12 @@ def test_a_canvas_of_too_many_or_no_panels_is_refused_before_drawing(rows, cols)
 
 
 # ------------------------------------------------------------------------------------------ nullclines across jumps
-def _nullcline_segments(ax, color):
+def _nullcline_segments(ax, name):
+    """The segments of the nullcline of coordinate ``name`` drawn in ``ax``."""
     from matplotlib.contour import ContourSet
     segs = []
     for cs in ax.collections:
-        if isinstance(cs, ContourSet) and to_rgba(cs.get_edgecolor()[0]) == to_rgba(color):
+        if isinstance(cs, ContourSet) and getattr(cs, "nullcline_of", None) == name:
             segs += [s for level in cs.allsegs for s in level if len(s)]
     return segs
 
@@ -2154,8 +2155,8 @@ def test_nullclines_leave_out_jumps_and_keep_true_zeros(fx, at):
     fld = VectorField(g)
     ax = phase_portrait(fld, nullclines=True, equilibrium=False, xlim=(-1, 1), ylim=(-1, 1), n=41)
     try:
-        assert _nullcline_segments(ax, "tab:cyan") == []  # F_x never vanishes
-        ys = np.concatenate([s[:, 1] for s in _nullcline_segments(ax, "tab:olive")])
+        assert _nullcline_segments(ax, "x") == []  # F_x never vanishes
+        ys = np.concatenate([s[:, 1] for s in _nullcline_segments(ax, "y")])
         assert ys.size and np.all(np.abs(ys) < 1e-9)  # F_y = y: the line y = 0, whole
         # the legend names the line drawn, not F_x's, which is not
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["nullcline d$y$/dt = 0"]
@@ -2191,7 +2192,7 @@ def test_a_jump_in_a_coordinate_off_the_plane_masks_nothing_in_it(fx, at):
         ax = phase_portrait(fld, plane=("x", "y"), center=[0.0, 0.0, zc], nullclines=True, equilibrium=False,
                             xlim=(-1, 1), ylim=(-1, 1), n=41)
         try:
-            ys = np.concatenate([s_[:, 1] for s_ in _nullcline_segments(ax, "tab:cyan")])
+            ys = np.concatenate([s_[:, 1] for s_ in _nullcline_segments(ax, "x")])
             assert ys.size and np.all(np.abs(ys + c) < 1e-9), (zc, c)
         finally:
             plt.close(ax.figure)
@@ -2207,7 +2208,7 @@ def test_nullclines_of_a_kink_are_kept():
     assert not jump_mask(fld, None, np.zeros(2), None, X, Y, 0).any()
     ax = phase_portrait(fld, nullclines=True, equilibrium=False, xlim=(-1, 1), ylim=(-1, 1), n=41)
     try:
-        ys = np.concatenate([s[:, 1] for s in _nullcline_segments(ax, "tab:cyan")])
+        ys = np.concatenate([s[:, 1] for s in _nullcline_segments(ax, "x")])
         # |y - 0.3| = 0.2: the lines y = 0.1 and y = 0.5 (linear interpolation on the grid is exact for a linear piece)
         assert np.all(np.minimum(np.abs(ys - 0.1), np.abs(ys - 0.5)) < 1e-9)
         assert np.any(np.abs(ys - 0.1) < 1e-9) and np.any(np.abs(ys - 0.5) < 1e-9)
@@ -2498,3 +2499,43 @@ def test_the_legend_gives_the_measured_rate_beside_the_predicted_one():
     assert f"measured {rho:.4f}" in mine and f"predicted $\\rho$ = {rho:.4f}" in mine
     (bare,) = [t for t in texts if t.startswith("bare")]
     assert "measured" not in bare
+
+
+@pytest.mark.parametrize("k, half", [(1.0, 50.0), (4.0, 30.0), (0.05, 200.0), (1e4, 1.0)])
+def test_nullclines_leave_out_zeros_by_underflow(k, half):
+    """A component that underflows to 0 on a region (``y exp(-k x^2)`` beyond ``k x^2 = 745``; the R1 Dirac-GAN's
+    ``sigmoid(-theta psi)`` beyond ``theta psi = 745``, a figure review's wide window) has no nullcline along the
+    region's edge: its contour lies on the true zero set alone (the line y = 0), which is still drawn."""
+    import sympy as sp
+    from gandynamics import Game
+    from gandynamics.plotting import phase_portrait, zero_plateau
+    x, y = sp.symbols("x y", real=True)
+    kk = sp.nsimplify(k)
+    g = Game([x], [y], y * sp.sqrt(sp.pi) / (2 * sp.sqrt(kk)) * sp.erf(sp.sqrt(kk) * x), y**2 / 2 + x, name="under")
+    fld = VectorField(g)
+    xs = np.linspace(-half, half, 41)
+    assert np.any(k * xs**2 > 745)  # (the window reaches the underflow)
+    ax = phase_portrait(fld, nullclines=True, equilibrium=False, xlim=(-half, half), ylim=(-half, half), n=41)
+    try:
+        ys = np.concatenate([s[:, 1] for s in _nullcline_segments(ax, "x")])
+        assert ys.size and np.all(np.abs(ys) < 1e-9 * half), np.abs(ys).max()
+    finally:
+        plt.close(ax.figure)
+    # the mask itself: zeros amid one sign are left out, zeros with both signs beside them kept
+    Z = np.array([[1.0, 0.0, 0.0], [2.0, 0.0, 0.0], [1e-300, 0.0, 0.0]])
+    assert zero_plateau(Z).tolist() == [[False, True, True]] * 3
+    Z = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]])
+    assert not zero_plateau(Z).any()
+
+
+def test_the_dirac_gans_wide_window_has_no_nullcline_of_underflow():
+    """The figure review's case: ``portrait dirac --reg r1:gamma=0.3 --xlim -50,50 --ylim -50,50 --nullclines``
+    drew a jagged d(theta)/dt = 0 curve along theta psi = 745; the theta-nullcline is the line psi = 0."""
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    ax = phase_portrait(fld, nullclines=True, xlim=(-50, 50), ylim=(-50, 50), n=41)
+    try:
+        ps = np.concatenate([s[:, 1] for s in _nullcline_segments(ax, "theta")])
+        assert ps.size and np.all(np.abs(ps) < 1e-9), np.abs(ps).max()
+    finally:
+        plt.close(ax.figure)
