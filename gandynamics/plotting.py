@@ -115,16 +115,24 @@ EQUILIBRIUM_MARKER = {"marker": "*", "color": "black", "ms": 9, "mec": "white", 
                       "label": "equilibrium"}
 
 
-def portrait_handles(equilibrium: bool = True) -> list:
+#: a last state within this fraction of the window's width and height from the equilibrium lies under its star
+LAST_UNDER_STAR = 0.025
+
+
+def portrait_handles(equilibrium: bool = True, last: bool = True) -> list:
     """The legend entries of a phase portrait's markers: the start (white circle), the last state (a dot, grey here:
     each trajectory's is in its colour) and, with ``equilibrium``, the equilibrium's star.  For a figure of several
     portraits drawn with ``legend=False`` and one legend for all (the bilinear game's six methods showed a dot no
-    legend named)."""
-    out = [Line2D([], [], label="start", **START_MARKER),
-           Line2D([], [], color="0.35", label="last state", **LAST_MARKER)]
+    legend named); ``last=False`` leaves the dot out where no panel shows one (each portrait's ``ax.last_state_shown``:
+    a last state inside the window and not under the equilibrium's star)."""
+    out = [Line2D([], [], label="start", **START_MARKER)]
+    if last:  # (False where no panel shows a last state's dot: ``any(ax.last_state_shown for ax in axes)``)
+        out.append(Line2D([], [], color="0.35", label="last state", **LAST_MARKER))
     if equilibrium:
         out.append(Line2D([], [], **EQUILIBRIUM_MARKER))
     return out
+
+
 #: how values a constraint forbids are shaded (WGAN weight clipping): grey hatching, no method's colour
 FORBIDDEN_STYLE = {"facecolor": "0.93", "edgecolor": "0.7", "hatch": "///", "lw": 0, "zorder": 0}
 #: the streamlines' colour (and the colour map when they are coloured by speed): greys only
@@ -850,6 +858,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     outside = []  # the labels of the trajectories that leave the window
     trajectories = _told_apart(trajectory_items(trajectories, "phase_portrait"))
     paths = []  # (line, its points in the plane, whether its style is free) of each trajectory drawn
+    lasts = []  # each trajectory's last state in the plane
+    starts_in = False  # whether some trajectory's start is drawn (inside the window)
     for t_index, item in enumerate(trajectories):
         label, tr, color = item[0], item[1], item[2]
         if color is None:
@@ -877,19 +887,32 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         paths.append((line, S[:, [i, j]], style is None or style in ("-", "solid")))
         rows = outside_rows(S[:, [i, j]], xlim, ylim)
         if rows.size:  # (the figure shows only the part inside: the note says there is more; or that none of it is:
-            # "goes outside" was said of runs with no state inside)
-            outside.append((label, rows.size == len(S)))
+            # "goes outside" was said of runs with no state inside, and of runs that start outside and stay out of it)
+            kind = "none" if rows.size == len(S) else "start" if rows[0] == 0 else "leaves"
+            outside.append((label, kind, (S[0, i], S[0, j])))
+        if rows.size == 0 or rows[0] != 0:
+            starts_in = True
         ax.plot(S[-1, i], S[-1, j], color=line.get_color(), zorder=4, **LAST_MARKER)
+        lasts.append((S[-1, i], S[-1, j]))
         ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
-    if trajectories:  # (the start; the last state's dot is named in the key of a grid of portraits, portrait_handles)
+    if trajectories and starts_in:  # (the start, when one is drawn inside the window; the last state's dot is named in
+        # the key of a grid of portraits, portrait_handles)
         handles.append(portrait_handles(equilibrium=False)[0])
+    e = None
     if equilibrium is not False and equilibrium is not None:
         e = star if equilibrium is True else np.asarray(equilibrium, float)
         if e is not None:
             # (a white edge: on the flow's black path, which ends there, a black star was not to be seen)
             h, = ax.plot(e[i], e[j], zorder=6, **EQUILIBRIUM_MARKER)
             handles.append(h)
+    # whether a last state's dot can be seen: inside the window and not under the equilibrium's star (within
+    # LAST_UNDER_STAR of the window's size; the asymmetric-regularization figure's key named a dot no panel showed)
+    ax.last_state_shown = any(
+        outside_rows([p_], xlim, ylim).size == 0
+        and (e is None or not np.hypot((p_[0] - e[i]) / (xlim[1] - xlim[0]), (p_[1] - e[j]) / (ylim[1] - ylim[0]))
+             <= LAST_UNDER_STAR)
+        for p_ in lasts if np.all(np.isfinite(p_)))
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     _portrait_aspect(ax, xlim, ylim)
@@ -898,17 +921,23 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     # (as many ticks as the labels' widths let the axis hold: a window of 0.02 ran "-0.0100-0.0075..." together)
     ax.xaxis.set_major_locator(_FittingTicks(9, steps=[1, 2, 2.5, 5, 10]))
     ax.set_ylabel(symbol(names[1]))
-    for wholly in (False, True):  # (labels starting with "_" are matplotlib's hidden ones: counted, not named)
-        these = [lab for lab, w in outside if w == wholly]
+    for kind in ("leaves", "start", "none"):  # (labels starting with "_" are matplotlib's hidden ones: counted, not named)
+        these = [(lab, z0) for lab, k, z0 in outside if k == kind]
         if not these:
             continue
-        named = [lab for lab in these if not lab.startswith("_")]
+        named = [lab for lab, _ in these if not lab.startswith("_")]
         hidden = len(these) - len(named)
         if hidden:
             named.append(f"{hidden} unlabelled trajector{'y' if hidden == 1 else 'ies'}")
         one = len(these) == 1
-        warnings.append(f"{_and(named)} {'has' if one else 'have'} no state inside the window" if wholly else
-                        f"{_and(named)} {'goes' if one else 'go'} outside the window")
+        if kind == "none":
+            warnings.append(f"{_and(named)} {'has' if one else 'have'} no state inside the window")
+        elif kind == "leaves":
+            warnings.append(f"{_and(named)} {'goes' if one else 'go'} outside the window")
+        else:  # (their start is not drawn: it lies beyond the window)
+            starts = list(dict.fromkeys(f"({number_text(float(a), '.3g')}, {number_text(float(b), '.3g')})"
+                                        for _, (a, b) in these))
+            warnings.append(f"{_and(named)} {'starts' if one else 'start'} outside the window, at {_and(starts)}")
     head = _runs_title(field, params, trajectories) if title is None else title
     said = []
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
@@ -3300,7 +3329,7 @@ def _near_strengths(a: float, b: float, values) -> bool:
 
 
 def factors(game, regularizers: Mapping, parameter: str, values, params=None, *, which: str = "phase",
-            data: dict | None = None, title: str | None = None, ax=None):
+            data: dict | None = None, title: str | None = None, colors=None, ax=None):
     r"""Phase factor ``max |Im lambda|/|Re lambda|``, conditioning factor ``max|lambda|/min|lambda|`` or
     singular-value condition number of ``J`` against the regularization strength, one curve per regularizer (Nie & Patel 2019, §3; docs/mathematics.md
     §3.3–3.4).
@@ -3313,6 +3342,10 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
         The output of :func:`factor_data` (to avoid recomputing).
     title, ax : the title (wrapped to the width the axes' cell gives it) and the axes to draw into; the legend goes
         under the axes, or where the figure has room (the module's "fitting to the figure").
+    colors : sequence of matplotlib colours, optional
+        One per curve, in the order of ``regularizers`` (or ``data``): the colours the same regularizers have in the
+        figure's other panels.  Default :data:`TRAJECTORY_COLORS` in order (Okabe and Ito's: matplotlib's default
+        cycle put a green beside a red, which deuteranopes do not tell apart).
 
     Returns
     -------
@@ -3326,7 +3359,11 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
     shown = []  # (line, indices, values, free): curves that lie on an earlier one get markers (_mark_coinciding)
     marks: list[float] = []  # the strengths already marked by a triangle: one at the same place goes above it
     from matplotlib.transforms import offset_copy
-    for label, d in data.items():
+    palette = list(colors) if colors is not None else list(TRAJECTORY_COLORS)
+    if not palette:
+        raise GandynamicsError("colors must name at least one colour (one per curve)")
+    for k, (label, d) in enumerate(data.items()):
+        color = palette[k % len(palette)]
         y = np.where(np.isfinite(d[which]), d[which], np.nan)
         # a zero phase factor (every eigenvalue real) has no place on the log axis: the curve stops there and a
         # triangle on the axis marks the first such strength (it was drawn as a vertical drop off the axes)
@@ -3334,10 +3371,10 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
         y = np.where(zero, np.nan, y)
         if label.lower().startswith(("simgd", "none", "unreg")):  # the reference: dashed, on top, with a halo
             from matplotlib import patheffects
-            line, = ax.semilogy(d["values"], y, ls=(0, (4, 2.5)), lw=1.1, zorder=4, label=label,
+            line, = ax.semilogy(d["values"], y, ls=(0, (4, 2.5)), lw=1.1, zorder=4, label=label, color=color,
                                 path_effects=[patheffects.withStroke(linewidth=2.6, foreground="white")])
         else:
-            line, = ax.semilogy(d["values"], y, ls="-", label=label)
+            line, = ax.semilogy(d["values"], y, ls="-", label=label, color=color)
         ok = np.isfinite(y) & (y > 0)
         if not ok.any():  # nothing of it on the log axis: its legend entry says so (it was listed as if drawn)
             raw = np.asarray(d[which], float)

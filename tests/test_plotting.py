@@ -2539,3 +2539,63 @@ def test_the_dirac_gans_wide_window_has_no_nullcline_of_underflow():
         assert ps.size and np.all(np.abs(ps) < 1e-9), np.abs(ps).max()
     finally:
         plt.close(ax.figure)
+
+
+def test_factors_curves_take_the_colours_given_and_okabe_ito_by_default():
+    """jare_factors' panels (b) and (c) drew the regularizers in matplotlib's default cycle (a green beside a red)
+    while panel (a) gave each its Okabe-Ito colour: the colours given are the curves', one per regularizer in order,
+    and the default is TRAJECTORY_COLORS (Okabe and Ito's), each curve its own."""
+    regs = {"SimGD (none)": None, "R1": R1(), "consensus": Consensus(), "NK": NagarajanKolter()}
+    g = np.linspace(0.1, 2, 5)
+    d = factor_data(games.dirac(), regs, "gamma", g)
+    want = ["#000000", "#E69F00", "#56B4E9", "#009E73"]
+    for colors, expect in ((want, want), (None, list(TRAJECTORY_COLORS[:4]))):
+        ax = factors(games.dirac(), regs, "gamma", g, data=d, which="singular", colors=colors)
+        try:
+            got = {ln.get_label(): to_rgba(ln.get_color()) for ln in ax.get_lines() if not ln.get_label().startswith("_")}
+            assert [got[k] for k in regs] == [to_rgba(c) for c in expect]
+        finally:
+            plt.close(ax.figure)
+    with pytest.raises(GandynamicsError, match="colors must name at least one colour"):
+        factors(games.dirac(), regs, "gamma", g, data=d, colors=[])
+
+
+def test_a_start_outside_the_window_is_said_and_not_keyed():
+    """A run that starts outside the window (and stays out of it or comes in) was said to "go outside the window",
+    and the key listed a start no one could see: the note says where it starts, the key has no start, and a run
+    that starts inside and leaves still "goes outside"."""
+    from gandynamics import simulate
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    far = simulate(fld, "gd", [3.0, 3.0], 300, 0.2, engine="interpreted")
+    ax = phase_portrait(fld, trajectories=[("gd", far)], xlim=(-2, 2), ylim=(-2, 2), n=21)
+    try:
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert "start" not in labels and any("gd starts outside the window, at (3, 3)" in w for w in ax.warnings)
+        assert not any("goes outside" in w for w in ax.warnings)
+    finally:
+        plt.close(ax.figure)
+    near = simulate(fld, "gd", [1.0, 1.0], 60, 0.2, engine="interpreted")
+    ax = phase_portrait(fld, trajectories=[("gd", near), ("far", far)], xlim=(-1.2, 1.2), ylim=(-1.2, 1.2), n=21)
+    try:
+        assert "start" in [t.get_text() for t in ax.get_legend().get_texts()]
+        assert any("far starts outside the window" in w for w in ax.warnings)
+    finally:
+        plt.close(ax.figure)
+
+
+def test_the_last_state_is_shown_unless_under_the_star_or_outside():
+    """ax.last_state_shown (what a grid of portraits keys its "last state" dot by): False where every run ends under
+    the equilibrium's star (the asymmetric-regularization figure named a dot no panel showed) or outside the window."""
+    from gandynamics import simulate
+    from gandynamics.plotting import phase_portrait, portrait_handles
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    for steps, xlim, shown in ((2000, (-1.5, 1.5), False), (5, (-1.5, 1.5), True), (5, (-0.2, 0.2), False)):
+        tr = simulate(fld, "gd", [1.0, 1.0], steps, 0.2, engine="interpreted")
+        ax = phase_portrait(fld, trajectories=[("gd", tr)], xlim=xlim, ylim=xlim, n=21)
+        try:
+            assert ax.last_state_shown is shown, (steps, xlim)
+        finally:
+            plt.close(ax.figure)
+    assert [h.get_label() for h in portrait_handles(last=False)] == ["start", "equilibrium"]
+    assert [h.get_label() for h in portrait_handles()] == ["start", "last state", "equilibrium"]

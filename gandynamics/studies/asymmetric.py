@@ -38,7 +38,7 @@ def _variants(anchor=0):
             (f"R1 only (γ = {GAMMA})", [R1(gamma=GAMMA)], OKABE_ITO["blue"]),
             (f"both, R-a (ε = {EPS}, γ = {GAMMA}, oracle anchor)",
              [Asymmetric(eps=EPS, gamma=GAMMA, anchor=anchor, reading="generator-tikhonov")], OKABE_ITO["vermillion"]),
-            (f"both, R-b discriminator-only (ε = {EPS}, γ = {GAMMA}; $\\mu_{{loc}}$ = 0)",
+            (f"both, R-b discriminator-only (ε = {EPS}, γ = {GAMMA}; $\\mu_{{\\rm loc}}$ = 0)",
              [Asymmetric(eps=EPS, gamma=GAMMA, reading="discriminator-only")], OKABE_ITO["reddish purple"])]
 
 
@@ -149,13 +149,16 @@ def study(ctx):
         if game_name == "dirac":
             # one panel per variant (four axes dropped the fifth, reading R-b, from the zip)
             with canvas(1, len(fields), figsize=(3.5 * len(fields), 4.1)) as (fig, axes):
+                shown = []
                 for ax, (label, fld), (_, tr, col) in zip(axes, fields, trs, strict=True):
                     phase_portrait(fld, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), n=31, density=0.7,
                                    trajectories=[("EFTP", tr, col)], title=label, ax=ax, legend=False)
+                    shown.append(ax.last_state_shown)
                 from ..plotting import portrait_handles
-                fig.legend(handles=portrait_handles(), loc="outside lower center", ncol=3)
+                # (no "last state" entry: every panel's lies under the star)
+                fig.legend(handles=portrait_handles(last=any(shown)), loc="outside lower center", ncol=3)
                 fig.suptitle(f"Asymmetric regularization (readings R-a and R-b) on the Dirac-GAN: EFTP trajectories, h = {H}, "
-                             "start (1, 1)")
+                             "start (1, 1); the colours tell the regularizations apart (every run is EFTP)")
                 ctx.save(fig, stem, "Dirac-GAN: streamlines of each regularized field with its EFTP trajectory")
         with canvas(figsize=(8.8, 4.4)) as (fig, ax):
             convergence(trs, rates=pred, ax=ax, legend="outside",

@@ -49,6 +49,7 @@ def study(ctx):
               momentum=f"alternating, h = {H_MOM}, β = {BETA}")
     with canvas(2, 3, figsize=(12.0, 8.0)) as (fig, axes):
         trs, pred = [], {}
+        shown = []  # (each panel's last state seen, or under the star)
         for ax, (label, meth, h, opts, closed, src) in zip(axes.ravel(), _methods()):
             tr = simulate(fld, meth, START, STEPS, h, **opts)
             ctx.provenance(fld, method=meth, options={"step": h, **opts}, steps=STEPS, start=START)
@@ -60,6 +61,7 @@ def study(ctx):
             pred[lab] = rho
             phase_portrait(fld, xlim=(-3, 3), ylim=(-3, 3), n=31, density=0.7, trajectories=[(meth, tr, col)],
                            title=f"{label}, h = {h:zg}: ρ = {rho:z.4f}", ax=ax, legend=False)
+            shown.append(ax.last_state_shown)
             ctx.check(f"{label}: local rate (rates module) vs closed form", rho, closed, src, tol=1e-9)
             if meth in ("eg", "eftp", "ogda", "momentum"):
                 ctx.check(f"{label}: measured rate vs predicted", tr.rate, rho, "simulate vs rates.local_rate", tol=2e-3)
@@ -75,7 +77,8 @@ def study(ctx):
                           "derived: the altGD map [[1, -h], [h, 1 - h²]] has det 1 and preserves Q (verified in tests)",
                           tol=1e-12)
         from ..plotting import portrait_handles
-        fig.legend(handles=portrait_handles(), loc="outside lower center", ncol=3)  # (one key for the six panels)
+        fig.legend(handles=portrait_handles(last=any(shown)), loc="outside lower center", ncol=3)  # (one key for the six
+        # panels; a last state's dot where one is seen)
         fig.suptitle(r"Bilinear game $\min_x \max_y\, x y$ from (1, 1): six methods")
         ctx.save(fig, "bilinear_methods", "Bilinear game: trajectories of six methods over the field v = (-y, x)")
     with canvas(figsize=(8.4, 5.6)) as (fig, ax):

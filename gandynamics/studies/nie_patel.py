@@ -41,7 +41,8 @@ def closed_form_eigs(method: str, gamma: float, c=0.5, k=0.5, sigma=0.7, vnorm2=
     return np.sort_complex(np.array(out, dtype=complex))
 
 
-@register("jare-factors", "Nie & Patel's Gaussian example: eigenvalues, phase and conditioning factors vs γ; GD convergence",
+@register("jare-factors", "Nie & Patel's Gaussian example: eigenvalues, phase factor and condition number vs γ; GD "
+          "convergence",
           "Nie & Patel 2019 (JARE), §3 analysis of eq. (3) (phase and conditioning factors); docs/mathematics.md §3.2–3.4",
           needs=("game:jare-gaussian",), order=30)
 def study(ctx):
@@ -82,14 +83,15 @@ def study(ctx):
         ax.set_title(f"(a) eigenvalues of J at the equilibrium, γ = {GAMMAS[i1]:zg}")
         # below the axes' label, as panels (b) and (c) place theirs (fixed at -0.14 of the axes it covered "Re λ")
         _legend_outside(ax, loc="below", handles=ax.get_legend_handles_labels()[0])
-        factors(game, None, "gamma", GAMMAS, which="phase", data=data, ax=axes[1], title="(b) phase factor")
-        factors(game, None, "gamma", GAMMAS, which="singular", data=data, ax=axes[2],
-                title=r"(c) conditioning $\sigma_{\max}(J)/\sigma_{\min}(J)$")
+        factors(game, None, "gamma", GAMMAS, which="phase", data=data, ax=axes[1], title="(b) phase factor",
+                colors=COLORS)
+        factors(game, None, "gamma", GAMMAS, which="singular", data=data, ax=axes[2], colors=COLORS,
+                title=r"(c) singular-value condition number $\sigma_{\max}(J)/\sigma_{\min}(J)$")
         for a in axes[1:]:
             a.set_xscale("log")
         fig.suptitle("Nie & Patel 2019, Gaussian example (v = (0, 2), σ = 0.7): SimGD, consensus, NK and JARE")
-        ctx.save(fig, "jare_factors", "JARE Gaussian example: eigenvalues (a), phase factor (b) and conditioning factor (c) "
-                                      "against the regularization strength γ")
+        ctx.save(fig, "jare_factors", "JARE Gaussian example: eigenvalues (a), phase factor (b) and singular-value condition "
+                                      "number σ_max(J)/σ_min(J) (c) against the regularization strength γ")
     # checks: eigenvalues vs closed-form characteristic polynomials (docs/mathematics.md §3.4) at gamma = 1 and 10
     for g in (1.0, 10.0):
         i = int(np.argmin(np.abs(GAMMAS - g)))
