@@ -2599,3 +2599,31 @@ def test_the_last_state_is_shown_unless_under_the_star_or_outside():
             plt.close(ax.figure)
     assert [h.get_label() for h in portrait_handles(last=False)] == ["start", "equilibrium"]
     assert [h.get_label() for h in portrait_handles()] == ["start", "last state", "equilibrium"]
+
+
+@pytest.mark.parametrize("h, scheme", [(0.45, "rk4"), (0.2, "rk4"), (0.45, "dopri5")])
+def test_the_flow_is_drawn_as_its_curve_not_a_polygon(h, scheme):
+    """The flow recorded every h drew a polygon with corners at its samples (a figure review read it as one more
+    discrete method): on the bilinear game (v = (-y, x), a rotation: the exact flow keeps |z|) the points drawn lie
+    on the circle to the interpolant's O(h^4), where the polygon's chords cut inside it by r (1 - cos(h/2)); the
+    recorded states are among them, and a discrete method's polygon is drawn as it is."""
+    from gandynamics import simulate
+    from gandynamics.plotting import flow_curve, phase_portrait
+    fld = VectorField(games.bilinear())
+    tr = simulate(fld, "flow", [1.0, 0.5], int(round(12 / h)), h, engine="interpreted", scheme=scheme)
+    r = np.hypot(*tr.states.T)
+    assert np.ptp(r) < 2e-3 * r[0]  # (the integrator keeps the radius, to its own error)
+    ax = phase_portrait(fld, trajectories=[tr], xlim=(-2, 2), ylim=(-2, 2), n=21)
+    try:
+        line = [ln for ln in ax.get_lines() if ln.get_label() == "flow"][0]
+        x, y = (np.asarray(a, float) for a in line.get_data())
+        ok = np.isfinite(x)
+        assert ok.sum() > 4 * len(tr.states)  # points between the samples
+        rd = np.hypot(x[ok], y[ok])
+        assert r.min() * (1 - 1e-3) <= rd.min() and rd.max() <= r.max() * (1 + 1e-3) and 1e-3 < (1 - np.cos(h / 2)) / 4
+    finally:
+        plt.close(ax.figure)
+    S = flow_curve(fld, tr, tr.states)
+    assert all(any(np.array_equal(s, t) for t in S) for s in tr.states)  # every recorded state drawn, exactly
+    gd = simulate(fld, "altgd", [1.0, 0.5], 30, h, engine="interpreted")
+    assert flow_curve(fld, gd, gd.states) is gd.states
