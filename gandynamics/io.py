@@ -29,7 +29,9 @@ from typing import Iterable
 from .errors import GandynamicsError
 
 __all__ = ["atomic_open", "atomic_files", "atomic_write_text", "atomic_write_bytes", "atomic_savefig", "check_output_path",
-           "check_output_dir", "resolve_target", "sidecar_path", "check_sidecar", "written_by_gandynamics",
+           "check_output_dir", "resolve_target", "sidecar_path", "check_sidecar", "check_sidecar_not_foreign",
+           "is_provenance_sidecar",
+           "written_by_gandynamics",
            "check_not_foreign", "FIGURE_METADATA"]
 
 
@@ -173,14 +175,9 @@ def written_by_gandynamics(path) -> bool:
     not (a new user's ``precious,data`` was replaced by ``simulate --csv`` without a word)."""
     p = Path(os.path.expanduser(str(path)))
     suffix = p.suffix.lower()
+    if suffix == ".csv":
+        return is_provenance_sidecar(sidecar_path(p))
     try:
-        if suffix == ".csv":
-            import json
-            side = json.loads(sidecar_path(p).read_text(encoding="utf-8"))
-            if not isinstance(side, dict):
-                return False
-            prov = side.get("provenance") if isinstance(side.get("provenance"), dict) else side  # (sweep, simulate)
-            return isinstance(prov.get("versions"), dict) and "gandynamics" in prov["versions"]
         with open(p, "rb") as fh:
             head = fh.read(1 << 20)
             if suffix in (".gif", ".mp4", ".pdf"):  # (their maker may be written at the end: a PDF's Info, a GIF's comment)
@@ -203,6 +200,19 @@ def written_by_gandynamics(path) -> bool:
     if suffix == ".gif":
         return GIF_COMMENT in head
     return False
+
+
+def is_provenance_sidecar(side: Path) -> bool:
+    """Whether ``side`` is a table's provenance sidecar as gandynamics writes it (JSON naming gandynamics' version)."""
+    import json
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict):
+        return False
+    prov = data.get("provenance") if isinstance(data.get("provenance"), dict) else data  # (sweep, simulate)
+    return isinstance(prov.get("versions"), dict) and "gandynamics" in prov["versions"]
 
 
 def check_not_foreign(path, head: str) -> None:
@@ -298,6 +308,8 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), s
     if sidecar:
         check_sidecar(p, f"{what} {str(path)!r}")
     check_not_foreign(p, f"{what} {str(path)!r}")
+    if sidecar:
+        check_sidecar_not_foreign(p, f"{what} {str(path)!r}")
     return p
 
 
@@ -333,6 +345,16 @@ def check_sidecar(path, head: str | None = None) -> None:
                                "another file name")
     resolve_target(str(side), f"{head}: its provenance file")  # a device, pipe or socket is refused
     check_replaceable(side, f"{head}: its provenance file {str(side)!r}")
+
+
+def check_sidecar_not_foreign(path, head: str) -> None:
+    """Refuse to replace a file of the sidecar's name (``FILE.csv.json``) that is no provenance gandynamics wrote:
+    notes a user kept beside a table were replaced by ``simulate --csv`` and ``sweep --out`` (a new user's finding),
+    which refuse a foreign ``FILE.csv`` itself (:func:`check_not_foreign`)."""
+    side = sidecar_path(Path(os.path.expanduser(str(path))))
+    if side.is_file() and not is_provenance_sidecar(side):
+        raise GandynamicsError(f"{head}: its provenance goes to {str(side)!r}, which exists and was not written by "
+                               "gandynamics; refusing to replace it (move or delete it, or give another file name)")
 
 
 def check_output_dir(path, what: str = "--out") -> Path:

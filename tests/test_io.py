@@ -374,3 +374,38 @@ def test_an_interrupted_sweep_does_not_replace_a_finished_table(tmp_path, capsys
     assert part.exists() and "t.partial.csv" in capsys.readouterr().out
     assert main([*argv, "--out", str(tmp_path / "new.csv")]) == 130  # (no file of that name: written there)
     assert (tmp_path / "new.csv").exists()
+
+
+_CSV_WRITERS = [w for w in _WRITERS if w[2] == ".csv"]
+
+
+@pytest.mark.parametrize("argv, option, ext", _CSV_WRITERS, ids=[w[0][0] for w in _CSV_WRITERS])
+@pytest.mark.parametrize("foreign", [b'{"my notes": "important"}', b"plain text notes\n", b"[1, 2]",
+                                     b'{"provenance": {"versions": {"numpy": "2"}}}'])
+def test_no_writer_replaces_a_sidecar_gandynamics_did_not_write(tmp_path, capsys, argv, option, ext, foreign):
+    """A new user's FILE.csv.json (notes kept beside a table) was replaced by simulate --csv FILE.csv and sweep --out
+    FILE.csv, which refused a foreign FILE.csv itself: a file of the sidecar's name that is no provenance of
+    gandynamics' is refused before any work, exit 2 and one line, and left as it was (JSON of other content, text,
+    a list, a provenance of something else); the command's own sidecar of a first run is replaced by a second."""
+    from gandynamics.cli import main
+    out = tmp_path / "r.csv"
+    side = tmp_path / "r.csv.json"
+    side.write_bytes(foreign)
+    assert main([*argv, option, str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "r.csv.json" in err and "was not written by gandynamics" in err, err
+    assert side.read_bytes() == foreign and not out.exists()
+    side.unlink()
+    assert main([*argv, option, str(out)]) == 0 and main([*argv, option, str(out)]) == 0
+    capsys.readouterr()
+    from gandynamics.io import is_provenance_sidecar
+    assert is_provenance_sidecar(side)
+
+
+def test_an_interrupted_sweeps_table_avoids_a_foreign_sidecar(tmp_path):
+    """The name an interrupted sweep writes beside a finished table (STEM.partial.csv) is not one whose sidecar is
+    a user's file."""
+    from gandynamics.cli.sweep import _partial_name
+    (tmp_path / "t.csv").write_text("x\n")
+    (tmp_path / "t.partial.csv.json").write_text("my notes\n")
+    assert _partial_name(str(tmp_path / "t.csv")) == str(tmp_path / "t.partial-2.csv")

@@ -233,14 +233,16 @@ def _partial_name(out: str) -> str:
     beside it (``STEM.partial-2.EXT``, ... where that is taken by a file gandynamics did not write): a new user's
     Ctrl-C replaced a finished table of 56 rows by 80 rows that read "not run"."""
     from pathlib import Path
-    from ..io import written_by_gandynamics
+    from ..io import is_provenance_sidecar, sidecar_path, written_by_gandynamics
     p = Path(out)
     if not p.exists():
         return out
     k = 1
     while True:
         q = p.with_name(f"{p.stem}.partial{'' if k == 1 else f'-{k}'}{p.suffix}")
-        if not q.exists() or written_by_gandynamics(q):
+        side = sidecar_path(q)  # (a CSV's provenance beside it: not a file of the user's either)
+        if ((not q.exists() or written_by_gandynamics(q))
+                and (q.suffix.lower() != ".csv" or not side.exists() or is_provenance_sidecar(side))):
             return str(q)
         k += 1
 
