@@ -541,3 +541,38 @@ def test_a_radius_refused_for_want_of_boxes_says_so_and_more_boxes_certify_more(
     full = basin(fld, "eg", max_seconds=60.0)
     assert full.region_radius == pytest.approx(2 * math.sqrt(eps), rel=2e-3) and full.region_radius > small.region_radius
     assert "undecided" not in full.note
+
+
+@settings(max_examples=300, deadline=None)
+@given(lmu=st.floats(-308, 0), lL=st.floats(-3, 300), frac=st.floats(1e-3, 1.0), method=st.sampled_from(["gd", "eg", "eftp"]))
+def test_the_certified_rate_never_fails_at_extreme_constants(lmu, lL, frac, method):
+    """Constants of extreme magnitude (mu down to 1e-308, L up to 1e300: a ball where mu decays like exp(-R)) made
+    h mu underflow, and eftp's factor divided by zero: at any step of the theorem's range the rate is a number in
+    [0, 1] (1 where the contraction is below a double's resolution), never an exception."""
+    mu, L = 10.0 ** lmu, 10.0 ** lL
+    mu = min(mu, L)  # (mu <= L always)
+    lo, hi, _ = step_range(method, mu, L)
+    h = hi * frac
+    if not h > 0:
+        return
+    r = certified_rate(method, h, mu, L)
+    assert r is None or 0.0 <= r <= 1.0  # (0: gd at h = 1/L with mu = L lands on z*)
+
+
+def test_a_ball_whose_constants_certify_no_contraction_says_so():
+    """A new user's game whose mu on B_R decays like exp(-R) (F = (e^x - 1 + y, sigmoid(y) - 1/2 - x)): the search
+    grew the ball until mu = 1.5e-302 against L = 3e150; the theorem's step underflowed, and basin raised a
+    ZeroDivisionError (eftp) or refused a step "0 < h < 0" the user had not given (gd).  Now a report, not
+    certified, whose note says why and what to do, for each method."""
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], sp.exp(x) - x + x * y, sp.log(1 + sp.exp(y)) - y / 2 - x * y,
+                           equilibrium=(0, 0), name="explog"))
+    rad = monotone_radius(fld)
+    assert rad[0] > 100 and rad[2].mu.lo < 1e-100  # (the ball the search finds: mu tiny against L)
+    for method in ("gd", "eg", "eftp"):
+        rep = basin(fld, method, radius=rad)
+        assert not rep.certified and "nothing contracts in double precision" in rep.note, (method, rep.note)
+        assert rep.rate is None or rep.rate == 1.0
+    # a smaller ball certifies a rate below 1, checked against sampled steps of the method
+    rep = basin(fld, "gd", r_max=3.0)
+    assert rep.certified and rep.rate < 1 and "nothing contracts" not in rep.note

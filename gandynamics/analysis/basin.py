@@ -127,7 +127,7 @@ def step_range(method: str, mu: float, L: float) -> tuple:
     if not (mu > 0 and L > 0 and math.isfinite(L)):
         return (0.0, 0.0, False)
     if method == "gd":
-        return (0.0, 2 * mu / L**2, False)
+        return (0.0, 2 * mu / (L * L), False)
     if method == "eg":
         # 1/(sqrt(mu^2 + L^2) + mu) = (sqrt(mu^2 + L^2) - mu)/L^2, rounded down to the largest double that meets the
         # theorem's condition as theoretical_bound evaluates it: the closed range's end is a step the theorem takes
@@ -151,8 +151,8 @@ def certified_rate(method: str, h: float, mu: float, L: float) -> float | None:
     lo, hi, _ = step_range(method, mu, L)
     if not (0 < h <= hi * (1 + 1e-12)) or not h * L < 1 / 3:
         return None
-    t = min(1.0, (1 - 3 * h * L) / (2 * h * mu * (1 + h * L)))
-    return 1 / math.sqrt(1 + t * h * mu)
+    from ..methods.eftp import potential_factor
+    return potential_factor(h, mu, L)
 
 
 def _inner_radius(method: str, R: float, h: float, L: float) -> float:
@@ -451,6 +451,16 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     h = theory_step(method, mu, L) if step is None else step
     # one test: a step is taken iff the rate of the argument (module docstring) is defined there
     rate = None if h is None else certified_rate(method, h, mu, L)
+    q = (mu / L) ** 2 if mu > 0 and L > 0 else 0.0
+    q = f"{q:z.3g}" if q > 0 else (f"10^{2 * (math.log10(mu) - math.log10(L)):.0f}" if mu > 0 and L > 0 else "0")
+    vacuous = (f"on this ball mu = {mu:z.3g} and L = {L:z.3g}: the theorem's contraction per step, about (mu/L)^2 = "
+               f"{q}, is below what a double resolves from 1, so nothing contracts in double precision; a smaller "
+               "ball (r_max=, --r-max) certifies a rate below 1")
+    if step is None and (h is None or not h > 0 or not rng[1] > 0):  # (the theorem's step underflowed to 0: the
+        # ball the search found is as large as mu > margin allows, its mu tiny against L; a new user's game whose mu
+        # decays like exp(-R) gave "0 < h < 0" for a step they had not given, and eftp a ZeroDivisionError)
+        return BasinReport(method, zstar, 0.0, R, R_fail, mu, L, None, rng, None, None, False, inv, margin, rtol, lin,
+                           vacuous, n_eval, rep)
     if rate is None:
         raise GandynamicsError(f"the step {h!r} is outside the range of the {method} theorem on this ball: "
                                f"0 < h {'<=' if rng[2] else '<'} {rng[1]:z.6g} (mu = {mu:z.6g}, L = {L:z.6g})")
@@ -463,6 +473,8 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
         note = f"capped: mu > {margin:zg} certified on the largest ball tried (r_max = {r_max:zg})"
     else:
         note = _jump_note(radius).lstrip("; ")
+    if rate is not None and not rate < 1:  # (h mu underflowed in the factor: it rounds to 1)
+        note = f"{note}; {vacuous}" if note else vacuous
     certified = bool(rate is not None and rate < 1 and r > 0)
     return BasinReport(method, zstar, r, R, R_fail, mu, L, h, rng, rate, thm, certified, inv, margin, rtol, lin,
                        note, n_eval, rep)

@@ -60,6 +60,15 @@ def method_map(F, D, h, n, **opts):
     return G, DG, 2 * n
 
 
+def potential_factor(h: float, mu: float, L: float) -> float:
+    """The per-step factor ``(1 + t h mu)^(-1/2)``, ``t = min(1, (1 - 3hL) / (2 h mu (1 + hL)))``, derived from EFTP's
+    potential in docs/math/basin-and-pep.md §1.4 (for ``0 < h``, ``h L < 1/3``): 1.0 where ``h mu`` underflows to 0
+    (``t = 1``; the factor rounds to 1 there: a ball whose mu is 1e-302 against L = 3e150 divided by zero)."""
+    den = 2 * h * mu * (1 + h * L)
+    t = 1.0 if den == 0 else min(1.0, (1 - 3 * h * L) / den)
+    return 1 / math.sqrt(1 + t * h * mu)
+
+
 def bound(h, mu, L, proved_for: str = "", **opts):
     """The recalled theorem's squared factor ``1 - h mu`` for ``h <= 1/(4L)`` (docs/mathematics.md §5.3), with a
     note giving the factor derived in docs/math/basin-and-pep.md §1.4 from its potential,
@@ -69,8 +78,7 @@ def bound(h, mu, L, proved_for: str = "", **opts):
     cond = f"h <= 1/(4L) = {1 / (4 * L):z.6g}"
     if h > 1 / (4 * L) * (1 + 1e-12):
         return None, cond, "step outside the theorem's condition"
-    t = min(1.0, (1 - 3 * h * L) / (2 * h * mu * (1 + h * L)))
-    proved = 1 / math.sqrt(1 + t * h * mu)
+    proved = potential_factor(h, mu, L)
     whose = f" {proved_for}" if proved_for else ""
     certified = "" if proved_for else "; gandynamics basin certifies it"
     return 1 - h * mu, cond, (f"bound: the recalled theorem's factor sqrt(1 - h mu) (docs/mathematics.md §5.3); the "

@@ -35,8 +35,8 @@ def method_map(F, D, h, n, **opts):
 
 
 def bound(h, mu, L, **opts):
-    cond = f"0 < h < 2 mu/L^2 = {2 * mu / L**2:z.6g}"
-    if not h < 2 * mu / L**2:
+    cond = f"0 < h < 2 mu/L^2 = {2 * mu / (L * L):z.6g}"
+    if not h < 2 * mu / (L * L):
         return None, cond, "step outside the theorem's condition"
     return 1 - 2 * h * mu + h * h * L * L, cond, ""
 
@@ -47,6 +47,6 @@ METHOD = Method(
     rules=(Rule("gd", "discrete", kernel_step, formula="z <- z - h F(z)", own_loop=True),),
     evaluations=lambda o: 1, iteration_matrix=iteration_matrix, multipliers=multipliers, map=method_map, bound=bound,
     bound_reference="docs/mathematics.md §5.1 (Facchinei & Pang 2003): 1 - 2 h mu + h^2 L^2 for 0 < h < 2 mu/L^2",
-    theory_step=lambda mu, L: mu / L**2)
+    theory_step=lambda mu, L: mu / (L * L))
 
 del math
