@@ -1388,3 +1388,46 @@ def test_a_pairs_ratio_without_interval_arithmetic_is_right_at_any_scale(monkeyp
     assert lo == hi == v and v == pytest.approx(2.0, rel=1e-14)
     lo, hi, v = C._pair_ratio(fld, p, z1, z2, "L")
     assert v == pytest.approx(math.sqrt(5.0), rel=1e-14)
+
+
+def _separable_member(seed):
+    """A separable game whose mu sits where DF is small while DF is huge elsewhere in a wide box: F = (a (x - x0)^3/3
+    + m x, b y + c y^3) on [x0 - w1, x0 + w2] x [-1, 1], widths 10^U(0, 7); mu = min(m, b) exactly (at x = x0),
+    L = a max(w1, w2)^2 + m; the claim mu + U(0.05, 0.5) 2^-40 L lies above the truth by far more than DF's rounding
+    at the minimiser, max(m, b + 3c) 2^-40."""
+    rng = np.random.default_rng(seed)
+    x, y = sp.symbols("x y", real=True)
+    a = sp.Rational(int(rng.integers(1, 10)), int(rng.integers(1, 4)))
+    m = sp.Rational(int(rng.integers(0, 5)), int(rng.integers(1, 5)))
+    x0 = sp.Rational(int(rng.integers(-9, 10)), 4)
+    b, c = sp.Rational(int(rng.integers(1, 10)), 2), sp.Rational(int(rng.integers(0, 3)), 3)
+    w1, w2 = 10 ** rng.uniform(0, 7), 10 ** rng.uniform(0, 7)
+    fld = VectorField(Game([x], [y], a * (x - x0) ** 4 / 12 + m * x**2 / 2, b * y**2 / 2 + c * y**4 / 4))
+    mu = float(min(m, b))
+    L = max(float(a) * max(w1, w2) ** 2 + float(m), float(b + 3 * c))
+    claim = mu + rng.uniform(0.05, 0.5) * 2.0**-40 * L
+    local = max(float(m), float(b + 3 * c))
+    return fld, Region.box([float(x0) - w1, -1.0], [float(x0) + w2, 1.0]), mu, claim, local
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_false_mu_claim_never_holds_within_a_slack_of_the_regions_largest_df(seed):
+    """A trust review: check's slack for a mu claim scaled with the largest ||DF|| sampled in the region, so on a wide
+    box "mu >= 1" held for F = (x^3, 3y) (mu = 0) within 10.9, and 43 of 100 members of this family held a claim above
+    the truth by up to 1e13 ulps of DF at the minimiser.  The slack is now the rounding of DF's entries on the boxes
+    below the claim: no member holds a claim beyond the truth by more than 4096 ulps of DF there (the closed form)."""
+    fld, region, mu, claim, local = _separable_member(seed)
+    r = check_constants(fld, region, mu=claim, max_seconds=5)
+    assert not (r.status == "holds" and claim > mu + 1e-9 * abs(mu) + 4096 * 2.0**-52 * local), (r.status, mu, claim)
+    assert r.mu.lo <= mu <= r.mu.hi  # (the bracket holds the closed form)
+
+
+def test_the_cubic_on_a_wide_box_refutes_mu_one_and_holds_mu_zero():
+    """The review's case through the command line's function: F = (x^3, 3y) on [-1e6, 2e6] x [-1, 1], mu = 0 at x = 0:
+    "mu >= 1" is refuted (it held within 10.9), "mu >= 0" holds (the claim equal to the truth, within DF's rounding
+    there, a slack of about 2^-40 x 3)."""
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], x**4 / 4, 3 * y**2 / 2))
+    assert check_constants(fld, "box:-1e6:2e6,-1:1", mu=1.0).status == "refuted"
+    r = check_constants(fld, "box:-1e6:2e6,-1:1", mu=0.0)
+    assert r.status == "holds" and r.tolerances["mu"] <= 2.0**-40 * 10

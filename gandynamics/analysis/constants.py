@@ -732,7 +732,7 @@ def _kinks_bound(fld, lo, hi, p, n: int, which: str, cap: float = math.inf) -> f
 
 def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: float, max_boxes: int,
                       max_seconds: float, threshold: float | None = None, mean_value: bool = False,
-                      order: int = 2, batch: int | None = None, progress=False):
+                      order: int = 2, batch: int | None = None, progress=False, keep: list | None = None):
     """Best-first branch-and-bound for ``g = ||DF||`` (which="L") or ``g = -lambda_min(sym DF)``
     (which="mu"), maximised over the region.
 
@@ -747,7 +747,8 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     ``global_ub``.  With ``threshold`` the search stops as soon as ``global_ub <= threshold`` or ``best >
     threshold`` (``decided``), or, undecided, when the gap closes to ``tol`` / ``atol`` as without it (0 and 0: only
     by the decision); ``converged`` then says whether the gap closed.  ``improved_at``: the number of boxes bounded
-    when the certified bound last tightened.
+    when the certified bound last tightened.  ``keep`` (a list): the boxes left unsettled at the end are appended to
+    it as ``(ub, lo, hi)`` (their bound on g and corners).
     """
     t0 = time.perf_counter()
     bound = _make_bounder(fld, p, which, order, mean_value, reg)
@@ -853,6 +854,8 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     finally:
         prog.close()
     gub = max(-heap[0][0] if heap else -math.inf, pruned)
+    if keep is not None:
+        keep.extend((-u, lo, hi) for u, _, lo, hi in heap)
     if not heap and pruned == -math.inf:
         gub = math.inf  # pragma: no cover - no box left and none recorded: claim nothing
     if not converged:
@@ -1639,6 +1642,33 @@ def _certified_witness(fld, p, z, which: str) -> float:
 ROUNDING_REL = 2.0 ** -40
 
 
+def _rounding_covers(fld, p, boxes: list, mu_c: float, tr: float, rtol: float) -> tuple[bool, float]:
+    """Whether every box the search left unsettled (``boxes``: ``(ub, lo, hi)`` as :func:`_branch_and_bound` keeps them,
+    ``ub`` bounding ``-lambda_min``) whose lower bound on mu lies below the claim ``mu_c`` does so by
+    no more than ``tr`` plus the rounding of DF's entries *on that box*: ``min(rtol, ROUNDING_REL)`` times the
+    Frobenius norm of the entries' smallest magnitudes there (their mignitudes: 0 for an entry whose enclosure holds
+    0, so a box still wide around the minimiser of mu is covered by nothing but ``tr``).  Returns ``(covered,
+    least)``, ``least`` the smallest such norm (inf when no box lies below the claim).  A box's rounding is that
+    of the values DF takes on it, not of DF's largest size in the region, which let a false claim hold (F = (x^3,
+    3y) on a box of width 3e6: mu = 0, "mu >= 1" within a slack of 10.9)."""
+    below = [(-ub, lo, hi) for ub, lo, hi in boxes if -ub < mu_c]  # (ub bounds g = -lambda_min: -ub bounds mu below)
+    if not below:
+        return True, math.inf
+    from .boxeval import df_enclosure
+    LB = np.array([b[0] for b in below])
+    LO, HI = np.array([b[1] for b in below]), np.array([b[2] for b in below])
+    try:
+        with np.errstate(all="ignore"):
+            dlo, dhi = df_enclosure(fld, p, LO, HI)
+        mig = np.where(dlo > 0, dlo, np.where(dhi < 0, -dhi, 0.0))
+        size = np.sqrt(np.sum(mig * mig, axis=(1, 2)))
+        size = np.where(np.isfinite(size), size, 0.0)
+    except Exception:  # noqa: BLE001  (no enclosure of this kind for the field: no slack beyond tr)
+        size = np.zeros(len(below))
+    slack = tr + min(rtol, ROUNDING_REL) * size
+    return bool(np.all(mu_c - LB <= slack)), float(size.min())
+
+
 def _widest(lo, hi) -> tuple[int, float]:
     """The widest coordinate of the box ``[lo, hi]`` and its midpoint (where the branch and bound and the domain
     proof split a box)."""
@@ -1665,10 +1695,14 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     Returns a :class:`CheckResult` with ``status``:
 
     * ``"holds"`` — every claim is certified up to the relative tolerance ``rtol``: ``L_hi <= L (1 +
-      rtol)`` and ``mu_lo >= mu - (rtol |mu| + min(rtol, ROUNDING_REL) L_est)`` by outward-rounded interval
-      arithmetic (``L_est`` the sampled Lipschitz estimate, the scale of DF, whose entries' rounding is what the
-      second term covers: :data:`ROUNDING_REL` = 2^-40 of it, a slack of about 4,000 ulps, not ``rtol`` of it,
-      which let "mu >= 500" hold for a field of mu = -0.001 and L = 1e12).  ``exact[claim]`` says whether it is
+      rtol)``, and for mu every box of the search whose certified lower bound lies below ``mu`` lies below it by at
+      most ``rtol |mu| + min(rtol, ROUNDING_REL) |DF|_box`` (:func:`_rounding_covers`: ``|DF|_box`` the Frobenius
+      norm of the smallest magnitudes DF's entries take on that box), all by outward-rounded interval arithmetic:
+      the second term is the rounding of DF's entries where mu is taken, :data:`ROUNDING_REL` = 2^-40 of them, a
+      slack of about 4,000 ulps, not ``rtol`` of them (which let "mu >= 500" hold for a field of mu = -0.001 and
+      L = 1e12), nor of DF's largest size in the region (which let "mu >= 1" hold for F = (x^3, 3y), mu = 0, on a
+      box of width 3e6).  ``tolerances["mu"]`` reports the slack at the box below the claim with the smallest
+      entries.  ``exact[claim]`` says whether it is
       certified without the tolerance.  The tolerance lets a claim *equal* to the true value hold: rounding
       keeps every certified end a few ulps on the safe side of the exact value
       (docs/math/certification.md §6);
@@ -1733,17 +1767,34 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
             verdicts["lipschitz"] = "undecided"
     if mu_c is not None:
         m0 = est["mu"]
-        tm = rtol * abs(mu_c) + min(rtol, ROUNDING_REL) * scale
-        tolerances["mu"] = tm
+        # the slack for the rounding of DF's entries is taken at the size of DF where mu is smallest: first a search
+        # of the claim with the relative tolerance alone (a budget of MU_SCALE_BOXES), which refines the boxes where
+        # lambda_min is least and ends at a witness there (or decides the claim); the slack then scales with ||DF||
+        # at that witness (and at the sampled minimiser: the smaller).  The largest ||DF|| sampled anywhere in the
+        # region (4e12 on a box of width 3e6 where F = (x^3, 3y)) let "mu >= 1" hold for a field of mu = 0: the
+        # first box's lower bound, 0, was within that slack of the claim (a trust review; 43 of 100 false claims)
+        tr = rtol * abs(mu_c)
+        tm = tr + min(rtol, ROUNDING_REL) * scale  # the most the slack may be (DF's largest size sampled)
+        boxes_left: list = []
         res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
-                                threshold=-(mu_c - tm), **kw)
+                                threshold=-(mu_c - tm), keep=boxes_left, **kw)
         brM = _bracket("mu", "mu", res, fld, reg, p)
+        covered, least = _rounding_covers(fld, p, boxes_left, mu_c, tr, rtol)
+        if not (brM.hi < mu_c or brM.lo >= mu_c or covered):
+            # the slack at DF's size in the boxes below the claim is smaller: search again down to it
+            tm = tr + min(rtol, ROUNDING_REL) * min(least, scale)
+            boxes_left = []
+            res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
+                                    threshold=-(mu_c - tm), keep=boxes_left, **kw)
+            brM = _bracket("mu", "mu", res, fld, reg, p)
+            covered, least = _rounding_covers(fld, p, boxes_left, mu_c, tr, rtol)
+        tolerances["mu"] = tr + min(rtol, ROUNDING_REL) * min(least, scale)
         if brM.hi < mu_c:  # refuted first (as L above: the bracket's upper end is the witness's rigorous value)
             verdicts["mu"] = "refuted"
             counters["mu"] = {"claim": "mu", "claimed": mu_c, "point": brM.witness.tolist(), "value": brM.value,
                               "quantity": "lambda_min((DF(z) + DF(z)^T)/2)",
                               "pair": _pair_monotone(fld, p, reg, brM.witness, mu_c)}
-        elif brM.lo >= mu_c - tm:
+        elif brM.lo >= mu_c or covered:
             verdicts["mu"] = "holds"
             exact["mu"] = brM.lo >= mu_c
         else:

@@ -30,7 +30,8 @@ def add_parser(sub):
     p.add_argument("--lipschitz", metavar="L", help="claimed Lipschitz constant")
     p.add_argument("--rtol", default="1e-9", metavar="R",
                    help="relative tolerance of 'holds' (default 1e-9): L <= claim (1 + R) and mu >= claim - (R |claim| + "
-                        "min(R, 2^-40) L) are certified, L the sampled scale of DF; a claim equal to the true value holds, "
+                        "min(R, 2^-40) |DF|) are certified, |DF| the size of DF's entries where mu is least (on each box "
+                        "the search leaves below the claim); a claim equal to the true value holds, "
                         "given enough boxes (rounding keeps every certified end a few ulps on the safe side; where the "
                         "extremum is attained on a whole curve the bracket closes slowly).  0 demands the claim itself")
     p.add_argument("--json", action="store_true", help="print one JSON object")
