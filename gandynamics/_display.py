@@ -789,9 +789,24 @@ def _method_verdict(v) -> str:
         return f"undefined ({v['undefined']})"
     if "spectral_radius" in v:
         return f"{num(v.get('stable'))} at h = {num(v.get('step'))} (rho = {num(v['spectral_radius'])})"
+    return stable_steps_text(v)
+
+
+def stable_steps_text(v: dict) -> str:
+    """The steps a method is stable for at a point, from :func:`gandynamics.classify`'s entry ``v`` of a method
+    (``largest_stable_step``, ``smallest_stable_step``, ``stable``, ``unstable_at_every_step``): "for h < b", "for
+    h in (a, b)" where the small steps are unstable, "for every step h > 0", or why for none."""
     h = v.get("largest_stable_step")
-    none = "for no step with rho < 1 (undetermined)" if v.get("stable", False) is None else "for no step"
-    return none if h is None else "for every step h > 0" if h == math.inf else f"for h < {num(h)}"
+    if h is None:
+        if v.get("stable", False) is None:
+            return "for no step with rho < 1 (eigenvalues on the imaginary axis: the linearisation cannot decide)"
+        if v.get("unstable_at_every_step"):
+            return "for no step (rho > 1 at every step, 1 only in the limit h -> 0: unstable)"
+        return "for no step"
+    lo = v.get("smallest_stable_step") or 0.0
+    if h == math.inf:
+        return "for every step h > 0" if lo == 0 else f"for every step h > {num(lo)}"
+    return f"for h < {num(h)}" if lo == 0 else f"for h in ({num(lo)}, {num(h)}) (smaller steps are unstable)"
 
 
 def classification_text(c) -> str:

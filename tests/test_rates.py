@@ -11,7 +11,7 @@ from hypothesis import assume, example, given, settings, strategies as st
 from gandynamics import GandynamicsError, R1, VectorField, games
 from gandynamics.analysis.rates import (RATE_METHODS, iteration_matrix, largest_stable_step, local_rate,
                                         measured_rate, optimal_step, rates, spectral_radius, theoretical_bound,
-                                        theory_step)
+                                        theory_step, smallest_stable_step, unstable_at_every_step)
 
 from conftest import cubic_quadratic  # the kernel tests' polynomial game (one compiled module)
 
@@ -805,3 +805,52 @@ def test_a_measured_run_that_does_not_converge_says_its_rate_is_no_convergence_r
     alt, eg = rows
     assert alt.measured_rate is not None and "the measured run did not converge to z* (bounded, not converging" in alt.note
     assert eg.measured_rate < 1 and "did not converge" not in (eg.note or "")
+
+
+def _own_matrices(A):
+    """The iteration matrices of gd, eg, eftp and ogda at J = A (written here from the update rules, not the module's)."""
+    n = A.shape[0]
+    I, Z = np.eye(n), np.zeros((n, n))
+    return {"gd": lambda h: I - h * A, "eg": lambda h: I - h * A + h * h * A @ A,
+            "eftp": lambda h: np.block([[I - h * A, h * h * A @ A], [I, -h * A]]),
+            "ogda": lambda h: np.block([[I - 2 * h * A, h * A], [I, Z]])}
+
+
+@settings(max_examples=12, deadline=None)
+@given(a=st.floats(-0.5, 0.5), b=st.floats(0.3, 3.0), c=st.floats(0.2, 2.0))
+def test_the_stable_steps_are_the_interval_a_dense_grid_finds(a, b, c):
+    """A spiral J = [[-a, b], [-c, -a]] (eigenvalues -a +- i sqrt(bc)): where v spirals out (a > 0) extragradient,
+    EFTP and OGDA are stable only on an interval away from 0 (classify had said "for h < 0.73375" of EG stable for
+    0.230 < h < 0.734), gd on none (rho = |1 - h lambda| > 1 at every step); where it spirals in, from 0.  The ends
+    against the spectral radii of this file's own iteration matrices on a grid of 3,000 steps."""
+    assume(abs(a) > 0.02)
+    A = np.array([[-a, b], [-c, -a]])
+    hs = np.linspace(1e-4, 6.0 / math.sqrt(b * c), 3000)
+    dh = hs[1] - hs[0]
+    for m, M in _own_matrices(A).items():
+        ok = np.max(np.abs(np.linalg.eigvals(np.array([M(h) for h in hs]))), axis=1) < 1 - 1e-9
+        hi = largest_stable_step(m, A)
+        if not ok.any():
+            assert hi is None or hi < 2 * dh, (m, hi)
+            if m == "gd" and a > 0:
+                assert unstable_at_every_step(m, A)
+            continue
+        lo = smallest_stable_step(m, A)
+        assert hi is not None and lo is not None, m
+        first, last = hs[ok][0], hs[ok][-1]
+        assert abs(hi - last) <= 2 * dh, (m, hi, last)
+        if first <= 2 * dh:  # (stable from the smallest steps on)
+            assert lo == 0.0, (m, lo)
+        else:
+            assert abs(lo - first) <= 2 * dh, (m, lo, first)
+        assert not unstable_at_every_step(m, A)
+
+
+def test_marginal_steps_are_stable_from_zero_and_undecided_ones_stay_undecided():
+    """The bilinear game (eigenvalues +-i): EG is stable for 0 < h < 1 (rho^2 = 1 - h^2 + h^4), whose rate reaches 1
+    only to rounding as h -> 0: the lower end is 0, not the step where 1 - h^2/2 rounds to 1; gd is unstable at every
+    step (sqrt(1 + h^2) > 1); altgd's rate is 1 exactly for h < 2 (a multiplier on the circle): not 'unstable'."""
+    A = np.array([[0.0, 1.0], [-1.0, 0.0]])
+    assert smallest_stable_step("eg", A) == 0.0 and largest_stable_step("eg", A) == pytest.approx(1.0, rel=1e-9)
+    assert unstable_at_every_step("gd", A) and largest_stable_step("gd", A) is None
+    assert not unstable_at_every_step("altgd", A, n_theta=1)

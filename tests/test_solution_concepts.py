@@ -344,3 +344,26 @@ def test_a_marginal_point_of_a_nonlinear_game_is_undetermined_not_unstable(capsy
     assert c2.methods["gd"]["largest_stable_step"] is None and c2.methods["gd"]["stable"] is None
     f = sp.Rational(3, 8) * x**4
     assert f.diff(x, 2).subs(x, 0) == 0  # (H_G = 0: Nash undetermined too)
+
+
+def test_classify_gives_the_interval_of_stable_steps_and_decides_gd_unstable():
+    """A new user's general-sum game with J = [[-0.1, 1], [-1, -0.1]] at 0 (v spirals out): classify said "stable under
+    eg: for h < 0.73375" (EG is stable for 0.2300 < h < 0.7337 only) and that gd's linearisation "cannot decide"
+    (rho = |1 - h lambda| > 1 at every step).  Now the interval, from the closed form |1 - h l + h^2 l^2| = 1 of
+    EG's multiplier (l = -0.1 + i), and gd not stable, decided; the text says both."""
+    import sympy as sp
+    from gandynamics import Game, classify
+    from gandynamics._display import stable_steps_text
+    x, y, b = sp.symbols("x y b", real=True)
+    g = Game([x], [y], -b * x**2 / 2 + x * y + x**4 / 4, -b * y**2 / 2 - x * y + y**4 / 4, hyper={b: 0.1},
+             equilibrium=(0, 0), name="hopfgs")
+    c = classify(VectorField(g), methods=("gd", "eg"))
+    lam = complex(-0.1, 1.0)
+    roots = [h for h in np.linspace(0.01, 1.5, 150001) if abs(1 - h * lam + h * h * lam * lam) < 1]
+    eg = c.methods["eg"]
+    assert eg["smallest_stable_step"] == pytest.approx(roots[0], abs=2e-5)
+    assert eg["largest_stable_step"] == pytest.approx(roots[-1], abs=2e-5)
+    assert stable_steps_text(eg).startswith("for h in (0.229")
+    gd_ = c.methods["gd"]
+    assert gd_["stable"] is False and gd_["unstable_at_every_step"]
+    assert "unstable" in stable_steps_text(gd_)

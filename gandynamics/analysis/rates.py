@@ -33,6 +33,11 @@ smallest rho found is still returned).  At a defective optimum (a Jordan block, 
 game at h = 1/2) the distance decays like ``k rho^k``, so a measured rate approaches rho only slowly.  **Largest stable step** (:func:`largest_stable_step`): from the optimal step upward on a
 log grid to the first ``h`` with ``rho(h) >= 1``, then bisection on ``rho(h) = 1`` to a relative width of
 ``1e-12`` (``inf`` when no unstable step is met up to ``1e6 / max|lambda|``; None when no step is stable).
+**Smallest stable step** (:func:`smallest_stable_step`): the lower end of that interval, 0 where every smaller step
+is stable (a stable flow), else found downward from the optimal step and bisected: at an equilibrium the flow leaves
+(``v`` spiralling out), extragradient, EFTP and OGDA are stable on an interval away from 0.  A method with no stable
+step is **unstable at every step** (:func:`unstable_at_every_step`) where ``rho > 1`` beyond rounding at each
+step tried (gd at eigenvalues on the imaginary axis), and undecided only where ``rho`` is 1 to rounding.
 
 **Theoretical global bounds** (:func:`theoretical_bound`) for F mu-strongly monotone and L-Lipschitz on a
 region (docs/mathematics.md §5; constants from :mod:`gandynamics.analysis.constants`, certified ``mu_lo``, ``L_hi``,
@@ -71,7 +76,8 @@ from .._equality import dataclass  # (dataclasses.dataclass with an == that comp
 
 __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate",
            "rate_upper", "upper_rate_function", "optimal_step",
-           "largest_stable_step", "theoretical_bound", "theory_step", "Bound", "measured_rate", "start_point",
+           "largest_stable_step", "smallest_stable_step", "unstable_at_every_step", "theoretical_bound", "theory_step",
+           "Bound", "measured_rate", "start_point",
            "RateRow", "rates", "sublinear_order", "RATE_ALIASES", "rate_options"]
 
 #: a step is stable when rho < 1 - STABLE_TOL (rho = 1 up to rounding, e.g. altgd on the bilinear game,
@@ -424,6 +430,72 @@ def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: in
     return last_holding(lambda h: f(h) < 1 - STABLE_TOL, h_opt, grid, rtol)
 
 
+def smallest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+                         h_opt: float | None = None, rtol: float = 1e-12, **options) -> float | None:
+    """The lower end of the interval of stable steps (``rho(h) < 1``) that holds the optimal step: 0.0 when every
+    smaller step is stable too (a stable flow: ``Re lambda(A) > 0`` with each eigenvalue's radius of rounding, or the
+    rate within rounding of 1 from below as ``h -> 0``), else the edge, by bisection to ``rtol`` (the smallest step
+    known stable); None when no step is stable.  The stable steps of a method at an unstable equilibrium form an
+    interval away from 0: extragradient at ``lambda = -0.1 +- i`` (``v`` spiralling out) is stable only for
+    ``0.2300 < h < 0.7337``, where "for h < 0.73375" had been said (a new user's finding).  The flow: 0.0 (its
+    RK4 integrator's stability region holds a neighbourhood of 0 of every stable spectrum)."""
+    if method == "flow":
+        return 0.0 if largest_stable_step(method, A, n_theta, beta, n_g, n_d, **options) is not None else None
+    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d, **options)  # noqa: E731
+    if h_opt is None:
+        h_opt, _ = optimal_step(method, A, n_theta, beta, n_g, n_d, **options)
+    if h_opt is None:
+        return None
+    if math.isinf(h_opt):  # rho falls for every step: every step is stable
+        return 0.0
+    if not f(h_opt) < 1 - STABLE_TOL:
+        return None
+    from .eigbounds import eigen_radii
+    w, r = eigen_radii(np.asarray(A, dtype=float))
+    if np.all(w.real - r > 0):  # a stable flow: every consistent method is stable for all small steps
+        return 0.0
+    ok = h_opt
+    for h in h_opt * np.logspace(0.0, -12.0, 481)[1:]:  # down from the optimal step, ~6 % apart
+        v = f(h)
+        if v < 1 - STABLE_TOL:
+            ok = float(h)
+            continue
+        if v <= 1 + STABLE_TOL:  # the rate reaches 1 only to rounding: the small steps are stable, their rate 1 - O(h^p)
+            return 0.0
+        bad = float(h)  # (a multiplier clearly outside the circle below here: the edge lies in (bad, ok))
+        while ok - bad > rtol * ok:
+            mid = 0.5 * (bad + ok)
+            if not bad < mid < ok:
+                break
+            if f(mid) < 1 - STABLE_TOL:
+                ok = mid
+            else:
+                bad = mid
+        return ok
+    return 0.0
+
+
+def unstable_at_every_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+                           **options) -> bool:
+    """Whether the method's linearisation has a multiplier outside the unit circle (``rho(h) > 1`` beyond rounding
+    and :data:`STABLE_TOL`) at every step of :func:`optimal_step`'s grid: the equilibrium is then unstable under the
+    method at every step (a multiplier outside the circle decides instability of the nonlinear map), its least rate
+    1 only in the limit ``h -> 0`` (gd where ``v`` has eigenvalues on the imaginary axis or spirals out: ``rho =
+    |1 - h lambda| > 1``).  False where some step's rate is 1 to rounding (a multiplier on the circle: the
+    linearisation cannot decide) or below."""
+    if method == "flow":
+        return False
+    s = _scale(A)
+    if s == 0.0:
+        return False
+    up = upper_rate_function(method, A, n_theta, beta, n_g, n_d, **options)
+    for h in np.logspace(-4, math.log10(30.0), 120) / s:
+        v = local_rate(method, A, float(h), n_theta, beta, n_g, n_d, **options)
+        if not 2 * v - up(float(h)) > 1 + STABLE_TOL:  # (its lower end, the radius of rounding taken off)
+            return False
+    return True
+
+
 # --------------------------------------------------------------------------- theoretical bounds
 @dataclass
 class Bound:
@@ -559,11 +631,17 @@ class RateRow:
     #: how the measured trajectory ended before its last step (:meth:`Trajectory.describe`: "diverged at step k
     #: (reason)" or "stopped at step k: why"); empty when it ran to the end or nothing was measured
     ended: str = ""
+    #: the lower end of the interval of stable steps that holds the optimal one (:func:`smallest_stable_step`: 0.0
+    #: where every smaller step is stable too; None where no step is)
+    smallest_stable_step: float | None = None
+    #: no stable step, and a multiplier outside the unit circle at every step (:func:`unstable_at_every_step`)
+    unstable_at_every_step: bool = False
 
     def to_dict(self) -> dict:
         return {"method": self.method, "step": self.step, "step_rule": self.step_rule, "local_rate": self.local_rate,
                 "optimal_step": self.optimal_step, "optimal_rate": self.optimal_rate,
-                "largest_stable_step": self.largest_stable_step, "measured_rate": self.measured_rate,
+                "largest_stable_step": self.largest_stable_step, "smallest_stable_step": self.smallest_stable_step,
+                "unstable_at_every_step": self.unstable_at_every_step, "measured_rate": self.measured_rate,
                 "start": self.start, "bound": self.bound, "bound_holds": self.bound_holds,
                 "bound_info": self.bound_info, "diverged_at": self.diverged_at, "ended": self.ended,
                 "options": self.options,
@@ -701,7 +779,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                     rule = f"{rule}, as {why}"
             if h is None:
                 rows.append(RateRow(m, None, None, h_opt, r_opt, h_max, None, None, None,
-                                    {"note": NO_STABLE_STEP}, None, None, opts, rule))
+                                    {"note": NO_STABLE_STEP}, None, None, opts, rule,
+                                    unstable_at_every_step=h_max is None and unstable_at_every_step(m, A, **kw)))
                 continue
             loc = local_rate(m, A, h, **kw)
             if m == "flow":
@@ -764,7 +843,10 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                     f"{rk4:z.6g}" if h_max is not None else "the exact flow over a time h (measured with adaptive "
                     "Dormand-Prince)")
             rows.append(RateRow(m, h, loc, h_opt, r_opt, h_max, meas, start, b.factor, b.to_dict(), holds, div, opts,
-                                rule, note, ended))
+                                rule, note, ended,
+                                smallest_stable_step=smallest_stable_step(m, A, h_opt=h_opt, **kw)
+                                if h_max is not None else None,
+                                unstable_at_every_step=h_max is None and unstable_at_every_step(m, A, **kw)))
         except GandynamicsError as exc:
             rows.append(RateRow(m, None, None, None, None, None, None, None, None, {"note": str(exc)}, None, None,
                                 opts, "undefined", str(exc)))

@@ -296,7 +296,8 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     from ..validate import field as _as_field
     fld = _as_field(fld, "classify")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import finite, name_list, positive
-    from .rates import STABLE_TOL, largest_stable_step, local_rate, rate_upper
+    from .rates import (STABLE_TOL, largest_stable_step, local_rate, rate_upper, smallest_stable_step,
+                        unstable_at_every_step)
     from ..equilibrium import why_not_zero
     from .spectrum import analysis_point, is_equilibrium
     step = None if step is None else positive(step, "step")  # a negative step was tested as given
@@ -372,9 +373,15 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
                            "stable": None if on_circle and not affine else bool(up < 1 - STABLE_TOL), **kb}
             else:
                 hmax = largest_stable_step(m, A, n_theta=fld.n_theta, **kb)
-                meth[m] = {"largest_stable_step": hmax,
+                hmin = smallest_stable_step(m, A, n_theta=fld.n_theta, **kb) if hmax is not None else None
+                # no stable step: undetermined only where some step's rate is 1 to rounding (a multiplier on the
+                # circle); a multiplier outside it at every step decides: unstable (gd at eigenvalues on the imaginary
+                # axis, |1 - h lambda| > 1, was "the linearisation cannot decide")
+                never = hmax is None and unstable_at_every_step(m, A, n_theta=fld.n_theta, **kb)
+                meth[m] = {"largest_stable_step": hmax, "smallest_stable_step": hmin,
                            "stable": True if hmax is not None else
-                           (None if reading == "marginal" and not affine else False), **kb}
+                           (None if reading == "marginal" and not affine and not never else False),
+                           "unstable_at_every_step": bool(never), **kb}
         except GandynamicsError as exc:
             why = str(exc)
             meth[m] = {"undefined": why[len(m) + 2:] if why.startswith(m + ": ") else why, "stable": None, **kb}

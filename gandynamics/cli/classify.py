@@ -94,11 +94,8 @@ def run(args) -> int:
                   + (": a multiplier on the unit circle, the linearisation cannot decide)" if v["stable"] is None
                      else ")"))
         else:
-            h = v["largest_stable_step"]
-            none = ("for no step with rho < 1 (eigenvalues on the imaginary axis: the linearisation cannot decide)"
-                    if v["stable"] is None else "for no step")
-            print(f"{('stable under ' + m + ':').ljust(28)} " + (none if h is None else "for every step h > 0"
-                                                        if h == float("inf") else f"for h < {h:z.6g}"))
+            from .._display import stable_steps_text
+            print(f"{('stable under ' + m + ':').ljust(28)} " + stable_steps_text(v))
     print(f"spurious:                    {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
     for n in c.notes:
         print("note: " + n)

@@ -205,9 +205,17 @@ def run(args) -> int:
             flat = r.optimal_rate is not None and abs(r.optimal_rate - 1) <= STABLE_TOL
             # (of a nonlinear F the linearisation cannot decide there: a centre manifold's x' = -1.5 x^3 converges)
             undecided = flat and not is_affine(fld)
-            notes[r.method] = f"{NO_STABLE_STEP}" + (" (rho_opt is 1 to rounding" + (
-                ": a multiplier on the unit circle, the linearisation cannot decide whether it converges)" if undecided
-                else ")") if flat else "") + "; nothing measured"
+            if r.unstable_at_every_step:  # (rho > 1 at every step: decided, whatever F is)
+                notes[r.method] = (f"{NO_STABLE_STEP}: rho > 1 at every step, 1 only in the limit h -> 0 (a multiplier "
+                                   "outside the unit circle: unstable for every step); nothing measured")
+            else:
+                notes[r.method] = f"{NO_STABLE_STEP}" + (" (rho_opt is 1 to rounding" + (
+                    ": a multiplier on the unit circle, the linearisation cannot decide whether it converges)"
+                    if undecided else ")") if flat else "") + "; nothing measured"
+        elif r.smallest_stable_step:  # (the small steps unstable: the column h_max alone read as "stable below it")
+            notes[r.method] = (notes.get(r.method, "") + "; " if r.method in notes else "") + (
+                f"stable only for h in ({r.smallest_stable_step:z.6g}, {r.largest_stable_step:z.6g}): smaller steps "
+                "are unstable")
         extra = [r.note] if r.note and r.note not in notes.get(r.method, "") else []  # (said once)
         if r.step is not None and r.local_rate is not None and not r.local_rate < 1 - STABLE_TOL:
             # a step that does not converge (given, or the flow's at an unstable point): the table showed it unsaid
