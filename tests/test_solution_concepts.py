@@ -367,3 +367,19 @@ def test_classify_gives_the_interval_of_stable_steps_and_decides_gd_unstable():
     gd_ = c.methods["gd"]
     assert gd_["stable"] is False and gd_["unstable_at_every_step"]
     assert "unstable" in stable_steps_text(gd_)
+
+
+@pytest.mark.parametrize("s", [1.0, 1e-3, 1e-6, 1e-8, 1e-10, 1e-14, 1e6])
+def test_the_stackelberg_verdict_does_not_depend_on_the_losses_scale(s):
+    """A trust review: L_G = s (x^2/2 + x y + y), L_D = s (y^2/2 - x y): the best response is psi*(x) = x, so
+    f1(x) = s (3x^2/2 + x) and Df1(0) = s != 0 (the closed form): not a differential Stackelberg point at any s.
+    A fixed threshold on |Df1| called it one for s <= 1e-8; nash and minimax were already read relative to the
+    scale.  A zero-sum game scaled alike stays one."""
+    x, y = sp.symbols("x y", real=True)
+    S = sp.Float(s)
+    g = Game([x], [y], S * (x**2 / 2 + x * y + y), S * (y**2 / 2 - x * y), equilibrium=(0, 0), name="scaled")
+    c = classify(VectorField(g), methods=("gd",))
+    assert c.differential_stackelberg is False, s
+    Lg = S * (x**2 / 2 + x * y - y**2 / 2)
+    zs = classify(VectorField(Game([x], [y], Lg, -Lg, equilibrium=(0, 0), name="zs")), methods=("gd",))
+    assert zs.differential_stackelberg is True and zs.local_nash is True, s

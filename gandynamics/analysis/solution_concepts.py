@@ -227,6 +227,10 @@ def _leader_hessian(fld, z, p) -> np.ndarray:
     return 0.5 * (D2 + D2.T)
 
 
+#: the leader's total gradient counts as zero below this fraction of the game's scale at the point times (1 + |z|)
+STACKELBERG_GRAD_REL = 1e-7
+
+
 def _stackelberg(fld, z, p, tol, scale=1.0):
     """(verdict, D^2 f1, |D f1|) for the generator leading (module docstring); ``scale`` the game's at the point (the
     definiteness of D^2 f1 is read relative to it, as the Hessian blocks' are)."""
@@ -258,7 +262,10 @@ def _stackelberg(fld, z, p, tol, scale=1.0):
     D2 = _leader_hessian(fld, np.concatenate([th0, best_response(th0, ps0)]), p)
     kind, _ = _definiteness(D2, tol, scale=scale)
     first = float(np.linalg.norm(g1))
-    if first > 1e-7 * (1 + np.linalg.norm(z)):
+    # the total gradient zero relative to the game's scale at the point (its Jacobian's and Hessian blocks' size),
+    # as the definiteness is read: a fixed 1e-7 made every general-sum point a Stackelberg one once its losses were
+    # scaled by 1e-8 (Df1 = s there; a trust review's generator: 11 of 200 quadratic games)
+    if first > STACKELBERG_GRAD_REL * scale * (1 + np.linalg.norm(z)):
         return False, D2, first
     return _tri(kind), D2, first
 
