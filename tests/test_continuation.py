@@ -1206,3 +1206,31 @@ def test_a_box_undefined_by_a_fixed_hyperparameter_says_so(box, params, says):
         return
     with pytest.raises(GandynamicsError, match=says):
         _refuse_box_outside_conditions(fld, ("a", "h"), box, params)
+
+
+def _hopf_beside_a_neutral_saddle(g1, d, k, c1, c2):
+    """J = -DF(0) = [[t/2, 1], [q, t/2]], t = (g - g1)(g - g1 - d), q = g - g1 - k d/10, plus cubic terms: eigenvalues
+    t/2 +- sqrt(q): at g1 a Hopf point (the pair +- i sqrt(-q) crosses), at g1 + k d/10 an eigenvalue 0 (a branch
+    point), at g1 + d a neutral saddle (+- sqrt(q) real: the Hopf test function's second zero, no event)."""
+    x, y, g = sp.symbols("x y g", real=True)
+    t, q = (g - g1) * (g - g1 - d), g - g1 - d * sp.Rational(k, 10)
+    A = sp.Matrix([[t / 2, 1], [q, t / 2]])
+    F = -(A * sp.Matrix([x, y])) + sp.Matrix([c1 * x**3 + x * y**2, c2 * y**3 + x**2 * y])
+    return VectorField(Game([x], [y], sp.integrate(F[0], x), sp.integrate(F[1], y), hyper={g: -2.0},
+                            equilibrium=(0, 0)))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_hopf_point_beside_a_neutral_saddle_in_the_same_step_is_located(seed):
+    """A trust review: the Hopf test function (the bialternate product) also vanishes at a neutral saddle; with both
+    zeros in one continuation step its sign did not change and the Hopf point was lost (28 of 40 members of this
+    family; the branch point between them was reported, so the output looked complete).  The step is now searched on
+    a finer subdivision when a pair crossed and no event was found: exactly one Hopf point, at g1 (the closed form)."""
+    rng = np.random.default_rng(seed)
+    g1 = sp.Rational(int(rng.integers(-120, 120)), 100)
+    d = sp.Rational(int(round(10 ** rng.uniform(-2.5, -0.3) * 10000)) or 1, 10000)
+    k = int(rng.integers(1, 10))
+    c1, c2 = [sp.Rational(int(rng.integers(-3, 4)), 2) for _ in range(2)]
+    br = continuation(_hopf_beside_a_neutral_saddle(g1, d, k, c1, c2), "g", -2.0, 2.0)
+    hopfs = [e.value for e in br.events if e.type == "hopf"]
+    assert len(hopfs) == 1 and abs(hopfs[0] - float(g1)) < 1e-8, (float(g1), float(d), [(e.type, e.value) for e in br.events])

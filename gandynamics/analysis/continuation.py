@@ -830,6 +830,13 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                 ev = _locate(prob, kind, x, t, x_new, t_new, H, Hx, tests, discrete)
                 if ev is not None:
                     here.append(ev)
+            if kind in ("hopf", "neimark-sacker") and not any(e.type == kind for e in here):
+                # a pair crossed (the counts say so) and no event was found: a second zero of the test function in the
+                # same step (a neutral saddle, a real pair of product 1) cancelled the sign change, or was the zero
+                # located; found on a finer subdivision of the step (a trust review: 28 of 40 Hopf points beside a
+                # neutral saddle were lost)
+                here.extend(_hidden_crossings(prob, kind, x, t, tv[kind], specs[-1], x_new, t_new, tv_new[kind],
+                                              spec_new, H, Hx, tests, discrete))
         # a crossing exactly at the range's start or end, reached from the stable side: the test function is zero to
         # rounding there, not of the other sign (gd's flip at h = 2 ending h = 0.5:2, a Hopf point at the start of
         # mu = 1:-1 were "on the stability boundary" with no event); where the end point is marginal and its
@@ -1367,6 +1374,65 @@ def _as_branch_point(prob, H, Hx, e: Event) -> Event:
     spec = prob.spectrum(x[:n], float(x[n]))
     extra = {k: v for k, v in e.extra.items() if k != "crossing"}
     return dataclasses.replace(e, value=float(x[n]), point=x[:n].copy(), multipliers=spec, extra=extra)
+
+
+#: the pieces a step is cut into to find a pair's crossing hidden by a second zero of its test function in the same
+#: step, and how many times a piece where the pair still crosses unseen is cut again (17^3 pieces at most)
+HIDDEN_PIECES = 16
+HIDDEN_DEPTH = 3
+#: a piece's end whose test function is below this fraction of the largest at the pieces' ends (and whose spectrum is
+#: on the axis / circle to rounding) is the crossing itself
+HIDDEN_ZERO = 1e-9
+
+
+def _hidden_crossings(prob, kind, x0, t0, g0, spec0, x1, t1, g1, spec1, H, Hx, tests, discrete, depth=HIDDEN_DEPTH):
+    """The Hopf or Neimark-Sacker events (``kind``) between two points of a branch where a complex pair crossed the
+    imaginary axis / unit circle (:func:`_crosses`) but the test function has the same sign at both ends: another
+    zero of it lies in the same step (the bialternate product also vanishes at a neutral saddle, ``lambda, -lambda``
+    real; ``det(M (.) M - I)`` at a real pair of product 1).  The step is cut into :data:`HIDDEN_PIECES` pieces on
+    the branch (Hermite predictor, Newton corrector), each sign change between pieces located by :func:`_locate`
+    (which names a neutral saddle's zero no event), and a piece where the pair still crosses unseen cut again, up
+    to ``depth`` times.  Events found, in the order of the branch."""
+    out = []
+    pts = [(x0, t0, g0, spec0)]
+    n = prob.n
+    for sv in np.linspace(0.0, 1.0, HIDDEN_PIECES + 1)[1:-1]:
+        xp, dp = _hermite(x0, t0, x1, t1, float(sv))
+        tp = dp / max(float(np.linalg.norm(dp)), 1e-300)
+        try:
+            xs, _ = _newton(H, Hx, xp, tp)
+            ts = _tangent(Hx(xs), tp)
+            tvs, specs_ = tests(xs, ts)
+        except (_NoConvergence, np.linalg.LinAlgError, FloatingPointError, ValueError):
+            continue
+        pts.append((xs, ts, tvs[kind], specs_))
+    pts.append((x1, t1, g1, spec1))
+    gmax = max(abs(float(q[2])) for q in pts)
+    for (xa, ta, ga, sa), (xb, tb, gb, sb) in zip(pts[:-1], pts[1:]):
+        if not _crosses(sa, sb, discrete):
+            continue
+        before = len(out)
+        if ga * gb < 0:
+            ev = _locate(prob, kind, xa, ta, xb, tb, H, Hx, tests, discrete)
+            if ev is not None:
+                out.append(ev)
+                continue
+        # a piece's end on the crossing itself (its spectrum on the axis / circle to rounding, the other end's not,
+        # and its test function 0 against the others': the pieces' grid, or the step's own end, met the point; a
+        # spectrum merely within its tolerance of the axis, its test function 2e-9 where the pieces' are 1e-8, is no
+        # crossing: a Hopf point in a range 1e-8 wide was placed at the first such piece, 1e-9 off)
+        for xe, ge, se, so in ((xa, ga, sa, sb), (xb, gb, sb, sa)):
+            if ((ge == 0.0 or (spectrum_marginal(se, discrete) and abs(ge) <= HIDDEN_ZERO * gmax))
+                    and not spectrum_marginal(so, discrete)):
+                ev = _event_at(prob, xe[:n].copy(), float(xe[n]), discrete, (kind,))
+                if ev is not None and not any(_same_event(ev.value, ev.point, e) for e in out):
+                    out.append(ev)
+        if len(out) > before:
+            continue
+        if depth > 1:
+            out.extend(_hidden_crossings(prob, kind, xa, ta, ga, sa, xb, tb, gb, sb, H, Hx, tests, discrete,
+                                         depth - 1))
+    return out
 
 
 def _locate(prob, kind, x0, t0, x1, t1, H, Hx, tests, discrete):
