@@ -234,8 +234,8 @@ RATE_FIT = (f"least-squares fit of log|z_k - z*| = a + k log(rho) + c log(k) ove
             f"eigenvalue) and the least-squares standard error of c, sqrt(s^2 [(X^T X)^-1]_cc) with "
             f"X = [1, k, log k] and s^2 = residual sum of squares / (n - 3), is at most {POLY_SE:zg} (an oscillation "
             f"leaves c undetermined); otherwise the plain fit a + k log(rho) over [T/{1 / TEST_START:zg}, T] (fewer than 2 "
-            f"samples there: over the later half of the usable samples up to T, all of them when fewer than 4; none "
-            f"below 2: NaN); rate = rho")
+            f"samples there, or the floor reached before 3T/4 and fewer there than in the later half of the usable "
+            f"samples up to T: over that later half, all of them when fewer than 4; none below 2: NaN); rate = rho")
 VERDICT_RULE = ("converging: the distance reached the rounding floor and, once there within [T/2, T], stayed at or "
                 f"below it, the largest in the last quarter at most {FLOOR_GROW:zg} times the largest in the first quarter "
                 f"(or at most {FLOOR_NOISE:zg} of the floor: rounding noise), or the largest "
@@ -1126,6 +1126,13 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
     # (a run at the rounding floor before T/2: its log_rate_err was inf, a new user's "rate_err inf" beside a rate
     # right to 1e-6); NaN with fewer than 3 samples (a line through 2 has no spread to show)
     fit_err = math.nan
+    # the rounding floor cut the window before its last quarter: the plain fit over [T/2, T] has few samples left (two
+    # of a rotating decay gave 0.934 for the linearisation's 0.8588: a new user's finding), and the later half of
+    # every usable sample of the run, below, is taken where it has more
+    cut = ns >= 1 and idx[sel[ns - 1]] < 0.75 * T
+    nh_cut = zero
+    rate_cut = math.nan
+    err_cut = math.nan
     if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
         nh = zero
         for j in range(ns):
@@ -1141,18 +1148,30 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                 nt_c = nh
                 bt_c = b
                 st_c = s
+        if cut and rate == rate:  # (compared with the later half of the run's usable samples below)
+            nh_cut = nh
+            rate_cut = rate
+            err_cut = fit_err
+            rate = math.nan
+            fit_err = math.nan
     if rate != rate:  # too few samples in the window: whatever the life has, its second half
         for j in range(R):
             d = dist[j, r]
             if idx[j] < FIT_START * T and d > floor[r] and d < math.inf:
                 logd[j] = log_pos(d)
-        ns = _select(idx, dist, r, -math.inf, T, floor[r], sel)
-        if ns >= 2:
-            lo = ns // 2 if ns >= 4 else zero
-            b, s = _slope(idx, logd, sel, lo, ns)
-            rate = math.exp(b)
-            if ns - lo >= 3:
-                fit_err = s
+        na = _select(idx, dist, r, -math.inf, T, floor[r], sel)
+        if na >= 2:
+            lo = na // 2 if na >= 4 else zero
+            if na - lo > nh_cut:
+                b, s = _slope(idx, logd, sel, lo, na)
+                rate = math.exp(b)
+                if na - lo >= 3:
+                    fit_err = s
+        if rate != rate:  # ([T/2, T]'s fit, where it has at least as many samples)
+            rate = rate_cut
+            fit_err = err_cut
+        if nt_c > 0:  # (the decay test below reads sel[:nt_c], the samples of [T/2, T]: selected again)
+            _select(idx, dist, r, TEST_START * T, T, floor[r], sel)
     out[0, r] = rate
     out[1, r] = poly
     # ---- envelopes and the tail range

@@ -984,3 +984,20 @@ def test_an_adam_run_that_reads_converging_is_told_that_zstar_is_unstable_for_it
     assert t.verdict == "converging"
     assert t.reading["limit_radius"] == pytest.approx(float(np.max(np.abs(np.linalg.eigvals(M)))), rel=1e-12)
     assert "so a longer run leaves z* again" in describe({**t.reading, "verdict": t.verdict})
+
+
+@pytest.mark.parametrize("steps", [270, 285, 300, 600])
+def test_a_run_cut_by_its_rounding_floor_reads_the_linear_rate(steps):
+    """A new user's game F = (e^x - 1 + y, sigmoid(y) - 1/2 - x) under gd at h = 0.3: the run reaches the rounding of F
+    near step 160 and is read above its floor there; the plain fit over [T/2, T] kept two samples of the rotating
+    decay and read 0.934 at 300 steps.  The later half of the run's usable samples reads the linearisation's rate
+    |1 - h lambda|, lambda = 0.625 +- i sqrt(3.4375)/2 the eigenvalues of DF(0) = [[1, 1], [-1, 1/4]] (closed form)."""
+    import sympy as sp
+    from gandynamics import Game
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], sp.exp(x) - x + x * y, sp.log(1 + sp.exp(y)) - y / 2 - x * y,
+                           equilibrium=(0, 0), name="explog"))
+    lam = complex(0.625, math.sqrt(3.4375) / 2)
+    rho = abs(1 - 0.3 * lam)
+    tr = simulate(fld, "gd", [0.5, -0.4], steps, 0.3, engine="interpreted")
+    assert tr.verdict == "converging" and abs(tr.rate - rho) < 2e-3, (tr.rate, rho)

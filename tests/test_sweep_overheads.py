@@ -131,6 +131,10 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                 rate = math.exp(b)
                 poly = c
         fit_err = math.nan  # the spread of the fit that gave the rate (3 samples or more), where the decay test has none
+        # (since session 45: where the floor cut [T/4, T] before 3T/4, the later half of every usable sample of the
+        # run when it holds more samples than [T/2, T])
+        cut = ns >= 1 and idx[sel[ns - 1]] < 0.75 * T
+        half = None  # [T/2, T]'s fit and its samples, when cut
         if rate != rate:  # the plain geometric fit over the last half [T/2, T] (transients have faded there)
             nh = 0
             for j in range(ns):
@@ -141,13 +145,17 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1):
                 b, s = _slope(idx, logd, sel, 0, nh)
                 rate = math.exp(b)
                 fit_err = s if nh >= 3 else math.nan
+                if cut:
+                    half, rate, fit_err = (rate, fit_err, nh), math.nan, math.nan
         if rate != rate:  # too few samples in the window: whatever the life has, its second half
             ns = _select(idx, dist, r, -math.inf, T, floor[r], logd, sel)
-            if ns >= 2:
-                lo = ns // 2 if ns >= 4 else 0
+            lo = ns // 2 if ns >= 4 else 0
+            if ns >= 2 and (half is None or ns - lo > half[2]):
                 b, s = _slope(idx, logd, sel, lo, ns)
                 rate = math.exp(b)
                 fit_err = s if ns - lo >= 3 else math.nan
+            elif half is not None:
+                rate, fit_err = half[0], half[1]
         out[0, r] = rate
         out[1, r] = poly
         # ---- envelopes and the tail range
