@@ -345,8 +345,9 @@ class Asymmetric(Regularizer):
     term is 0 unless given (a number or a comma-separated list); an anchor placed at the equilibrium is an
     oracle choice (it needs z*; a fixed anchor elsewhere moves the equilibrium, docs/mathematics.md §4.3)."""
 
-    summary = ("Tikhonov + zero-centred penalty (Giagtzoglou et al. 2026; docs/mathematics.md §4.3); "
-               "reading=discriminator-only (default) | generator-tikhonov | nk, penalty=r1|r2|r1+r2")
+    summary = ("Tikhonov + zero-centred penalty (after Giagtzoglou et al. 2026, whose body was not available: a "
+               "reconstruction, docs/mathematics.md §4.3); reading=discriminator-only (default) | generator-tikhonov | "
+               "nk, penalty=r1|r2|r1+r2")
 
     name = "asymmetric"
     stage = "composite"
