@@ -115,6 +115,16 @@ EQUILIBRIUM_MARKER = {"marker": "*", "color": "black", "ms": 9, "mec": "white", 
                       "label": "equilibrium"}
 
 
+#: the quiver's arrows (``phase_portrait(arrows=True)``): a blue-grey, apart from the streamlines' greys
+QUIVER_COLOR = "#4a6078"
+
+
+def quiver_handle():
+    """The key's entry for a portrait's quiver of ``v = -F``: an arrow in :data:`QUIVER_COLOR`, each drawn at the
+    field's direction, its length the field's size relative to the others."""
+    return Line2D([], [], color=QUIVER_COLOR, marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)")
+
+
 #: a last state within this fraction of the window's width and height from the equilibrium lies under its star
 LAST_UNDER_STAR = 0.025
 
@@ -881,11 +891,13 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
                            density=density, arrowsize=0.8, zorder=1, **kw)
         if speed:
             ax.speed_lines = sp.lines
+    handles = []
     if arrows:
         k = max(1, n // 10)
-        ax.quiver(X[::k, ::k], Y[::k, ::k], Um[::k, ::k], Vm[::k, ::k], color="0.4", angles="xy",
+        ax.quiver(X[::k, ::k], Y[::k, ::k], Um[::k, ::k], Vm[::k, ::k], color=QUIVER_COLOR, angles="xy",
                   width=0.004, zorder=2)
-    handles = []
+        # (named in the key: beside streamlines, whose greys tell the speed, a grey arrow of fixed length read as one)
+        handles.append(quiver_handle())
     if nullclines:
         # the zero sets of each component, without the cells where it may jump across 0 (jump_mask)
         # and without the zeros that no sign change crosses (a component that underflowed to 0: the R1 Dirac-GAN's
@@ -2564,7 +2576,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         ``(gammas, steps, rates)`` measured from simulated trajectories, drawn as black-edged squares filled with
         the measured rate's colour on the map's scale: a square whose fill matches the map around it agrees with
         the local rate.  A NaN rate (a run with no rate to compare: bounded, not converging, e.g. on a cycle) is
-        drawn as a black cross.
+        drawn as a black cross, an infinite one (a run that diverged) as a black triangle.
     vmin, vmax : float
         The colour scale, fixed (default 0 to 1.5, split at rho = 1, finer towards 1 below it: :func:`rate_norm`)
         so that panels of different methods share it; rates beyond are shown saturated, and a colorbar made from ``ax.rate_mesh`` (this panel's, or
@@ -2641,17 +2653,24 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     said = _rate_options_said(method, options) if rho is None else ""
     if said:  # the options the map was computed at (momentum's beta = 0, the library's default, is gd's map)
         handles.append(Line2D([], [], ls="", label=said))
-    marks = []
+    marks = []  # (scatter, its full size)
     if measured is not None:
-        some = ~np.isnan(mr)
-        marks.append(ax.scatter(mg[some], mh[some], c=np.clip(mr[some], None, vmax), cmap=cmap, norm=norm,
-                                edgecolors="black", s=36, zorder=4, marker="s", clip_on=False))  # (whole on the edge)
-        handles.append(Line2D([], [], color="black", marker="s", ls="", mfc="white", label="measured rate"))
-        if not some.all():  # no rate to colour by (a run that settled on a cycle): a pale fill of ~1 read as a
+        gone = np.isposinf(mr)  # (a run that diverged: no rate; its fill of the scale's top read as a measured rate)
+        some = ~np.isnan(mr) & ~gone
+        if some.any():
+            marks.append((ax.scatter(mg[some], mh[some], c=np.clip(mr[some], None, vmax), cmap=cmap, norm=norm,
+                                     edgecolors="black", s=36, zorder=4, marker="s", clip_on=False), 36.0))
+            handles.append(Line2D([], [], color="black", marker="s", ls="", mfc="white", label="measured rate"))
+        if np.isnan(mr).any():  # no rate to colour by (a run that settled on a cycle): a pale fill of ~1 read as a
             # disagreement with the map's rho > 1 there
-            marks.append(ax.scatter(mg[~some], mh[~some], color="black", marker="x", s=30, lw=1.2, zorder=4,
-                                    clip_on=False))
+            nan = np.isnan(mr)
+            marks.append((ax.scatter(mg[nan], mh[nan], color="black", marker="x", s=30, lw=1.2, zorder=4,
+                                     clip_on=False), 30.0))
             handles.append(Line2D([], [], color="black", marker="x", ls="", label="no rate (bounded, not converging)"))
+        if gone.any():
+            marks.append((ax.scatter(mg[gone], mh[gone], color="black", marker="^", s=30, zorder=4, clip_on=False),
+                          30.0))
+            handles.append(Line2D([], [], color="black", marker="^", ls="", label="diverged (no rate)"))
     ax.set_xlabel(symbol(_strength(field, parameter)))
     ax.set_ylabel("step $h$")
     ax.set_xlim(*xlim)
@@ -2659,7 +2678,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     if marks:  # squares no wider than 60 % of the measured points' spacing: as dense as the map, 6 pt squares
         # covered it whole (a new user's finding)
         side = _marker_side(ax, mg, mh)
-        for sc, full in zip(marks, (36.0, 30.0)):
+        for sc, full in marks:
             sc.set_sizes([min(full, side * side)])
             if side < 6.0:  # (thinner edges on smaller squares: at a dense grid's size the edges were all one saw)
                 sc.set_linewidths([max(0.3, side / 6.0) * (1.2 if full == 30.0 else 1.0)])

@@ -2627,3 +2627,39 @@ def test_the_flow_is_drawn_as_its_curve_not_a_polygon(h, scheme):
     assert all(any(np.array_equal(s, t) for t in S) for s in tr.states)  # every recorded state drawn, exactly
     gd = simulate(fld, "altgd", [1.0, 0.5], 30, h, engine="interpreted")
     assert flow_curve(fld, gd, gd.states) is gd.states
+
+
+def test_a_quiver_is_named_in_the_key_in_a_colour_apart_from_the_streamlines():
+    """A figure review: the quiver's arrows (portrait --arrows) had no entry in the key, and their fixed grey read as a
+    speed on the streamlines' grey scale (--speed): named "v = -F (quiver)", drawn in QUIVER_COLOR, which no
+    streamline grey is."""
+    from matplotlib.colors import to_rgb
+    from gandynamics.plotting import QUIVER_COLOR
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    for speed in (False, True):
+        ax = phase_portrait(fld, arrows=True, speed=speed, n=21)
+        try:
+            assert "v = -F (quiver)" in [t.get_text() for t in ax.get_legend().get_texts()]
+            q = [c for c in ax.collections if type(c).__name__ == "Quiver"][0]
+            assert to_rgb(q.get_facecolor()[0]) == pytest.approx(to_rgb(QUIVER_COLOR))
+            r, g, b = to_rgb(QUIVER_COLOR)
+            assert max(r, g, b) - min(r, g, b) > 0.1  # (not a grey)
+        finally:
+            plt.close(ax.figure)
+
+
+def test_a_rate_map_marks_diverged_runs_apart_from_measured_rates():
+    """A figure review: sweep runs that diverged (rate inf) were squares filled with the scale's top colour and keyed
+    "measured rate": a black triangle keyed "diverged (no rate)", the squares only for finite rates, the crosses for
+    NaN."""
+    G, H = np.linspace(0.1, 2, 6), np.linspace(0.1, 3, 5)
+    ax = rate_map(VectorField(games.dirac(), [R1()]), "gd", G, H,
+                  measured=([0.5, 1.0, 1.5], [0.5, 1.0, 2.5], [0.9, np.nan, np.inf]))
+    try:
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert {"measured rate", "no rate (bounded, not converging)", "diverged (no rate)"} <= set(labels)
+        offs = {tuple(np.round(c.get_offsets()[0], 6)) for c in ax.collections
+                if type(c).__name__ == "PathCollection" and len(c.get_offsets()) == 1}
+        assert {(0.5, 0.5), (1.0, 1.0), (1.5, 2.5)} <= offs
+    finally:
+        plt.close(ax.figure)

@@ -68,7 +68,7 @@ def _figure1(ctx, method: str, stem: str, title: str):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from ..plotting import (EQUILIBRIUM_MARKER, FORBIDDEN_STYLE, LAST_MARKER, METHOD_COLORS, START_MARKER,
-                            _points_under, _title_with_notes, phase_portrait)
+                            _points_under, _title_with_notes, phase_portrait, quiver_handle)
     with canvas(2, 4, figsize=(13.2, 7.0)) as (fig, axes):
         results = {}
         notes = []  # (axes, the title with the note): the notes inside, checked once laid out
@@ -105,7 +105,7 @@ def _figure1(ctx, method: str, stem: str, title: str):
                    Line2D([], [], color=METHOD_COLORS[method], label="its last iterate", **LAST_MARKER),
                    Line2D([], [], label="start (1, 1)", **START_MARKER),
                    Line2D([], [], **{**EQUILIBRIUM_MARKER, "label": "equilibrium (0, 0)"}),
-                   Line2D([], [], color="0.4", marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)"),
+                   quiver_handle(),
                    mpatches.Patch(**FORBIDDEN_STYLE, label="forbidden |ψ| > 1 (WGAN clipping)")]
         fig.legend(handles=handles, loc="outside lower center", ncol=6)
         fig.suptitle(title)
