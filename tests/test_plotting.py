@@ -1335,7 +1335,9 @@ def test_a_measured_run_with_no_rate_is_a_cross_not_a_pale_square(dirac_r1):
     ax = rate_map(dirac_r1, "gd", G, H, measured=([0.3, 0.7, 1.2], [1.0, 3.0, 2.0], [0.9, np.nan, np.inf]))
     from matplotlib.collections import PathCollection
     points = [np.asarray(c.get_offsets()).tolist() for c in ax.collections if isinstance(c, PathCollection)]
-    assert [[0.3, 1.0], [1.2, 2.0]] in points and [[0.7, 3.0]] in points  # squares coloured; the cross alone
+    # the square coloured, the cross alone, the diverged run (rate inf) its own triangle (since session 45: it was a
+    # square of the scale's top colour keyed "measured rate")
+    assert [[0.3, 1.0]] in points and [[0.7, 3.0]] in points and [[1.2, 2.0]] in points
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "no rate (bounded, not converging)" in labels and "measured rate" in labels
     plt.close(ax.figure)
