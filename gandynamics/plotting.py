@@ -115,13 +115,19 @@ EQUILIBRIUM_MARKER = {"marker": "*", "color": "black", "ms": 9, "mec": "white", 
                       "label": "equilibrium"}
 
 
-#: the quiver's arrows (``phase_portrait(arrows=True)``): a blue-grey, apart from the streamlines' greys
-QUIVER_COLOR = "#4a6078"
+#: the quiver's arrows (``phase_portrait(arrows=True)``) without the speed shown; with it they take its grey scale
+QUIVER_COLOR = "0.4"
+
+
+def speed_cmap():
+    """The speed's colour map of streamlines and quiver arrows: light to dark grey, never white (invisible) nor black
+    (the equilibrium's star)."""
+    return matplotlib.colors.LinearSegmentedColormap.from_list("gd_speed", ["0.72", "0.2"])
 
 
 def quiver_handle():
-    """The key's entry for a portrait's quiver of ``v = -F``: an arrow in :data:`QUIVER_COLOR`, each drawn at the
-    field's direction, its length the field's size relative to the others."""
+    """The key's entry for a portrait's quiver of ``v = -F``: an arrow, each drawn at the field's direction, its
+    length the field's size relative to the others (a quiver with no key entry was a figure review's finding)."""
     return Line2D([], [], color=QUIVER_COLOR, marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)")
 
 
@@ -878,8 +884,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         if speed:
             from matplotlib.colors import Normalize
             lo_hi = speed_range if speed_range is not None else (0.0, vmax)
-            # the Greys map from light to dark grey: never white (invisible) nor black (the equilibrium's star)
-            cmap = matplotlib.colors.LinearSegmentedColormap.from_list("gd_speed", ["0.72", "0.2"])
+            cmap = speed_cmap()
             # and the width from 0.4 to 2.2 points with the speed: a grey scale alone was not read (a figure review:
             # three panels of one grey), and the trajectories keep the colours
             share = np.clip((spd - lo_hi[0]) / (lo_hi[1] - lo_hi[0]), 0.0, 1.0) if lo_hi[1] > lo_hi[0] else \
@@ -894,8 +899,14 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     handles = []
     if arrows:
         k = max(1, n // 10)
-        ax.quiver(X[::k, ::k], Y[::k, ::k], Um[::k, ::k], Vm[::k, ::k], color=QUIVER_COLOR, angles="xy",
-                  width=0.004, zorder=2)
+        sl = (slice(None, None, k), slice(None, None, k))
+        if speed:  # (coloured by the speed as the streamlines are: a grey of fixed shade read as a speed on its scale)
+            from matplotlib.colors import Normalize
+            lo_hi = speed_range if speed_range is not None else (0.0, vmax)
+            ax.quiver(X[sl], Y[sl], Um[sl], Vm[sl], spd[sl], cmap=speed_cmap(), norm=Normalize(*lo_hi), angles="xy",
+                      width=0.004, zorder=2)
+        else:
+            ax.quiver(X[sl], Y[sl], Um[sl], Vm[sl], color=QUIVER_COLOR, angles="xy", width=0.004, zorder=2)
         # (named in the key: beside streamlines, whose greys tell the speed, a grey arrow of fixed length read as one)
         handles.append(quiver_handle())
     if nullclines:
