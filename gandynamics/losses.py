@@ -721,12 +721,23 @@ def _rewrite(e):
                 if c == -c0 and r.is_Pow and r.exp == 2 and r.base.func is sp.tanh:
                     rest = [a for a in e.args if a is not c0 and a is not t]
                     return sp.Add(c0 * sp.cosh(r.base.args[0]) ** -2, *rest)
-        # 1 - sigmoid(w) = sigmoid(-w)  (no cancellation where sigmoid(w) rounds to 1)
-        if sp.S.One in e.args:
+        # 1 - sigmoid(w) = sigmoid(-w)  (no cancellation where sigmoid(w) rounds to 1), and of any constant k and
+        # sigmoid terms c_i sigmoid(w_i) of the opposite sign: k + c sigmoid(w) = (k + c) - c sigmoid(-w) while
+        # |c| <= |k| is left (10 - sigmoid(x) - 9 sigmoid(3x) = sigmoid(-x) + 9 sigmoid(-3x): the derivative of a
+        # product of logistic factors typed by hand, 3 e^{10x}/((e^x + 1)(e^{3x} + 1)^3), canceled to 0 or the wrong
+        # sign once distributed over its exponential, a trust review's 47 of 60 members)
+        k = next((a for a in e.args if a.is_Number and a != 0), None)
+        if k is not None:
+            left, new, used = k, [], []
             for t in e.args:
-                if t.is_Mul and len(t.args) == 2 and t.args[0] == -1 and t.args[1].func is sigmoid:
-                    rest = [a for a in e.args if a is not sp.S.One and a is not t]
-                    return sp.Add(sigmoid(-t.args[1].args[0]), *rest)
+                c, f = t.as_coeff_Mul()
+                if f.func is sigmoid and c.is_Number and c * left < 0 and abs(c) <= abs(left):
+                    left = left + c
+                    new.append(-c * sigmoid(-f.args[0]))
+                    used.append(t)
+            if used:
+                rest = [a for a in e.args if a is not k and not any(a is u for u in used)]
+                return sp.Add(left, *new, *rest)
         return e
     if e.is_Mul:
         # sinh(u)^m cosh(u)^k with k < 0: tanh(u)^m cosh(u)^(k + m) (sympy's derivative of sech, -sinh/cosh^2, was
