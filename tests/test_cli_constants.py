@@ -574,3 +574,17 @@ def test_check_says_why_a_claim_equal_to_the_true_value_is_undecided_at_rtol_0(c
     out = capsys.readouterr().out
     assert code == 3 and "undecided" in out
     assert "budget ran out" not in out and "the claim to rounding" in out
+
+
+def test_check_at_rtol_zero_on_an_affine_field_says_no_budget_decides(capsys):
+    """A new user: check of mu = 0.3 exactly on a linear game at --rtol 0 said "a larger --max-boxes or --max-seconds,
+    or a smaller --region, may decide it"; on an affine F every box has the same bounds and none would.  A nonlinear
+    field keeps the budget note."""
+    from gandynamics.cli import main
+    assert main(["check", "quadratic", "--region", "ball:1", "--mu", "1", "--rtol", "0", "--max-boxes", "300"]) == 3
+    out = capsys.readouterr().out
+    assert "as any would: DF is constant (F is affine)" in out and "may decide it" not in out
+    assert main(["check", "dirac", "--reg", "r1", "--region", "ball:1", "--mu", "-0.26", "--rtol", "0",
+                 "--max-boxes", "40"]) == 3
+    out = capsys.readouterr().out
+    assert "may decide it" in out and "F is affine" not in out

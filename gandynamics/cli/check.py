@@ -111,7 +111,12 @@ def run(args) -> int:
         ran_out = [(key, label, b) for key, label, b in undecided
                    if b.boxes >= max_boxes or b.seconds >= 0.95 * max_seconds]
         spent = [f"{label} after {box_count(b.boxes)} and {b.seconds:z.1f} s" for _, label, b in ran_out]
-        if spent:
+        from ..analysis.solution_concepts import is_affine
+        if spent and res.rtol == 0 and is_affine(fld):  # (every box has the same bounds: no budget closes them)
+            print(f"note: the budget ran out ({'; '.join(spent)}), as any would: DF is constant (F is affine), so "
+                  "every box of the search has the same bounds, a few ulps on the safe side of the true value; a "
+                  "claim equal to it is neither refuted nor certified at --rtol 0; with a positive --rtol it can hold")
+        elif spent:
             print(f"note: the budget ran out ({'; '.join(spent)}; --max-boxes {max_boxes}, --max-seconds "
                   f"{max_seconds:zg}): a larger --max-boxes or --max-seconds, or a smaller --region, may decide it")
         for key, label, b in undecided:
