@@ -452,7 +452,7 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     # one test: a step is taken iff the rate of the argument (module docstring) is defined there
     rate = None if h is None else certified_rate(method, h, mu, L)
     q = (mu / L) ** 2 if mu > 0 and L > 0 else 0.0
-    q = f"{q:z.3g}" if q > 0 else (f"10^{2 * (math.log10(mu) - math.log10(L)):.0f}" if mu > 0 and L > 0 else "0")
+    q = f"{q:z.3g}" if q > 0 else (f"10^{2 * (math.log10(mu) - math.log10(L)):z.0f}" if mu > 0 and L > 0 else "0")
     vacuous = (f"on this ball mu = {mu:z.3g} and L = {L:z.3g}: the theorem's contraction per step, about (mu/L)^2 = "
                f"{q}, is below what a double resolves from 1, so nothing contracts in double precision; a smaller "
                "ball (r_max=, --r-max) certifies a rate below 1")
