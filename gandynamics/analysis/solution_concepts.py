@@ -303,7 +303,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     from ..validate import field as _as_field
     fld = _as_field(fld, "classify")  # a Game, a name or None: what it takes, not an AttributeError
     from ..validate import finite, name_list, positive
-    from .rates import (STABLE_TOL, largest_stable_step, local_rate, rate_upper, smallest_stable_step,
+    from .rates import (STABLE_TOL, largest_stable_step, local_rate, optimal_step, rate_upper, smallest_stable_step,
                         unstable_at_every_step)
     from ..equilibrium import why_not_zero
     from .spectrum import analysis_point, is_equilibrium
@@ -379,8 +379,10 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
                 meth[m] = {"step": float(step), "spectral_radius": rho,
                            "stable": None if on_circle and not affine else bool(up < 1 - STABLE_TOL), **kb}
             else:
-                hmax = largest_stable_step(m, A, n_theta=fld.n_theta, **kb)
-                hmin = smallest_stable_step(m, A, n_theta=fld.n_theta, **kb) if hmax is not None else None
+                h_opt = None if m == "flow" else optimal_step(m, A, n_theta=fld.n_theta, **kb)[0]  # (once for both)
+                hmax = largest_stable_step(m, A, n_theta=fld.n_theta, h_opt=h_opt, **kb)
+                hmin = (smallest_stable_step(m, A, n_theta=fld.n_theta, h_opt=h_opt, **kb) if hmax is not None
+                        else None)
                 # no stable step: undetermined only where some step's rate is 1 to rounding (a multiplier on the
                 # circle); a multiplier outside it at every step decides: unstable (gd at eigenvalues on the imaginary
                 # axis, |1 - h lambda| > 1, was "the linearisation cannot decide")
