@@ -95,6 +95,7 @@ def test_list(capsys):
     assert d["aliases"] == [{"name": "altmomentum", "method": "momentum", "options": {"alternating": True}}]
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_a_large_game_is_summarised_and_full_prints_everything(capsys):
     # a new user's analyze of jare-gaussian printed lines of 1,300 characters; of a 200-parameter game 3 MB
     from gandynamics.cli.analyze import ROWS
@@ -123,6 +124,7 @@ def test_a_large_game_is_summarised_and_full_prints_everything(capsys):
     assert "more" not in full
 
 
+@pytest.mark.slow  # (1-4.5 s: CI's default pass is kept under 3 minutes, session 45)
 def test_rounding_noise_is_shown_as_zero_in_the_text_and_kept_in_the_json(capsys):
     # mlp's zero eigenvalues computed as +3.8e-17 read as a positive spectral abscissa beside "marginal" (a new user)
     import numpy as np

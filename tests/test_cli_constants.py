@@ -420,6 +420,7 @@ def test_a_bracket_narrower_than_ten_digits_is_printed_with_the_digits_that_show
     assert plo <= lo and phi >= hi and phi - plo < 1e-13, line  # outward, and about the gap
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_portrait_says_when_a_trajectory_leaves_its_window(capsys, tmp_path):
     """gd on the bilinear game spirals out (|I - h J| = sqrt(1 + h^2) per step: from |(1, 0.5)| = 1.118 to 1.118 x
     1.005^300 = 5.0 in 300 steps at h = 0.1, computed here with numpy), off the default window [-2, 2]^2: the portrait

@@ -505,6 +505,7 @@ def test_an_interrupted_sweeps_summary_does_not_read_like_a_finished_one():
     assert summary_text(1, 10, ["gd"], 0.5, {"converging": 1}, 1e6, "t.csv").splitlines()[0].endswith("in 0.50 s; table written to t.csv")
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_a_rate_too_fast_to_read_says_why(capsys):
     """simulate --steps 1e7 of a run that reaches the rounding floor within ~7,000 steps (R1 at the critical gamma = 1,
     rate 0.95) printed "rate per step: -" with no reason (a new user): its read steps are ~9,766 apart, the second

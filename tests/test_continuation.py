@@ -821,6 +821,7 @@ def test_events_on_a_branch_that_turns_through_them_are_at_their_closed_form_on_
             assert np.linalg.norm(fld.eval_v(ev.point, {"a": ev.value})) <= 1e-12, (method, ev)
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_two_branches_crossing_away_from_a_symmetry_are_located_to_rounding():
     """Generator of the kind: F = ((x^2 - (a - a0) - r)(x^2 + (a - a0) - r), y + e x), whose equilibria on the parabolas
     x^2 = r + (a - a0) and x^2 = r - (a - a0) cross at a = a0, x = sqrt(r) (random a0 up to 1000, r, e, and the first

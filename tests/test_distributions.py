@@ -537,6 +537,7 @@ def _random_tree(rng, xs, params, depth):
     return parts[0] ** int(rng.integers(2, 4))
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_the_degree_and_the_term_bound_read_from_the_tree_match_the_expansion():
     """:func:`_degree` (the degree a rule needs, read without expanding) equals the total degree of the expanded
     polynomial wherever no terms cancel (an upper bound always) and is None exactly where sympy says the expression is
@@ -565,6 +566,7 @@ def test_the_degree_and_the_term_bound_read_from_the_tree_match_the_expansion():
     assert seen_poly > 100 and seen_not > 20
 
 
+@pytest.mark.slow  # (1-4.5 s: CI's default pass is kept under 3 minutes, session 45)
 def test_a_deep_critics_expectation_is_exact_and_taken_without_expanding_it():
     """A reviewer's finding: the closed-form moments expanded a deep polynomial critic (a width-2 network of depth 4
     with squared units, degree 16 in x) for two minutes into 11 times the operations of the rule.  Beyond

@@ -285,6 +285,7 @@ def test_a_field_that_vanishes_only_at_infinity_has_no_zero_where_the_cut_hid_ne
         assert moved == pytest.approx(exact_step, rel=2e-3), why  # (printed to 3 digits)
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_points_of_a_manifold_of_equilibria_stay_zeros_through_the_cut():
     """The cut is kept where it is rounding: points of the mlp game's manifold of equilibria (module docstring of
     gandynamics.games.mlp) perturbed by 1e-15 to 5e-11, where DF's smallest singular values are rounding (1e-19,

@@ -268,6 +268,7 @@ def test_atomic_files_replace_all_or_none(tmp_path, fail_at):
 
 
 @pytest.mark.parametrize("writer", ["sweep", pytest.param("simulate", marks=pytest.mark.slow)])  # (4 s each)
+@pytest.mark.slow  # (1-4.5 s: CI's default pass is kept under 3 minutes, session 45)
 def test_a_table_and_its_sidecar_are_replaced_together_or_not_at_all(tmp_path, writer):
     """The kind: every CSV written with a provenance sidecar (sweep --out, simulate --csv).  Under a file-size limit
     that the new table passes and its sidecar does not (a new user's trial: the new table was left beside the old
@@ -328,6 +329,7 @@ _WRITERS = [
 
 
 @pytest.mark.parametrize("argv, option, ext", _WRITERS, ids=[f"{w[0][0]}{w[2]}" for w in _WRITERS])
+@pytest.mark.slow  # (1-4.5 s: CI's default pass is kept under 3 minutes, session 45)
 def test_no_writer_replaces_a_file_gandynamics_did_not_write(tmp_path, capsys, argv, option, ext):
     """A new user's "precious,data" was replaced by simulate --csv without a word (sweep --out and portrait --out
     alike): a file of that name that gandynamics did not write is refused before any work, exit 2 and one line, and

@@ -1208,6 +1208,7 @@ def test_the_slice_of_a_larger_game_passes_through_the_starred_zero():
 
 
 @pytest.mark.parametrize("shift", [(3.0, -1.0), (-40.0, 25.0), (0.0, 0.0)])
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_the_default_window_is_centred_on_the_zero(shift):
     """The kind: every plane whose window is not given (direction_field, phase_portrait with the star or without it,
     the explorer) is HALF_WIDTH on each side of the zero (the library kept (-2, 2) while the CLI centred: a portrait
@@ -1439,6 +1440,7 @@ def test_a_start_is_drawn_in_no_trajectory_colour(dirac_r1):
     plt.close(ax.figure)
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_a_portrait_in_the_users_axes_is_titled_with_its_runs_methods_and_step():
     """phase_portrait(ax=...) titled the game alone (a new user); the default title is the command line's: the game,
     the methods of the Trajectory objects drawn, and their step when they share one (a two-timescale pair as such)."""
@@ -1681,6 +1683,7 @@ def test_titles_of_a_grid_of_panels_without_layout_stay_off_the_panels_above(row
     plt.close(fig)
 
 
+@pytest.mark.slow  # (1-4.5 s: CI's default pass is kept under 3 minutes, session 45)
 def test_an_inside_title_goes_to_the_bottom_where_the_runs_fill_the_top():
     """No room above the panel (a short figure), the runs across the top of the plot: the title inside at the bottom,
     and a legend inside kept off it."""
@@ -2238,6 +2241,7 @@ def test_a_predicted_rates_dashes_stand_out_from_their_runs_line():
 
 
 @pytest.mark.parametrize("seed", range(6))
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_a_suptitle_wider_than_its_figure_is_wrapped(seed):
     """The figure review: the wide figures' suptitles ran from edge to edge or were cut.  Generated suptitles (words and
     mathtext) on figures 4 to 16 inches wide: after fit_suptitle each line is within SUPTITLE_SHARE of the figure's
@@ -2504,6 +2508,7 @@ def test_the_legend_gives_the_measured_rate_beside_the_predicted_one():
 
 
 @pytest.mark.parametrize("k, half", [(1.0, 50.0), (4.0, 30.0), (0.05, 200.0), (1e4, 1.0)])
+@pytest.mark.slow  # (1-4.5 s: CI's default pass is kept under 3 minutes, session 45)
 def test_nullclines_leave_out_zeros_by_underflow(k, half):
     """A component that underflows to 0 on a region (``y exp(-k x^2)`` beyond ``k x^2 = 745``; the R1 Dirac-GAN's
     ``sigmoid(-theta psi)`` beyond ``theta psi = 745``, a figure review's wide window) has no nullcline along the

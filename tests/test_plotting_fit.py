@@ -148,6 +148,7 @@ def test_a_plot_in_the_users_axes_without_layout_engine_keeps_title_and_legend_o
 
 @pytest.mark.parametrize("size", [(7.0, 2.5), (6.0, 2.2), (5.0, 2.0)])
 @pytest.mark.parametrize("kind", ["note", "speed"])
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_a_title_moved_inside_a_short_panel_stays_within_it_and_the_legend_keeps_off_it(kind, size, fld, runs, rates_grid,
                                                                                       fld4):
     """A panel of a short two-panel figure without layout engine has no room above it for a title with notes: the
@@ -234,6 +235,7 @@ def test_a_title_is_wrapped_at_its_spaces_never_inside_mathtext():
 
 # ---------------------------------------------------------------------------------------------- item 3: speed colorbar
 @pytest.mark.parametrize("size", [(3.0, 2.5), (2.5, 2.5), (4.0, 3.2), (2.5, 4.0)])
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_speed_colorbar_on_a_small_figure_leaves_the_plot_usable(size, fld, runs):
     # (3, 2.5) in: the colorbar below and the legend beside left the plot 1.25 in with the legend past the right
     # edge; (2.5, 2.5): 0.59 in
@@ -245,6 +247,7 @@ def test_speed_colorbar_on_a_small_figure_leaves_the_plot_usable(size, fld, runs
     assert min(pos.width, pos.height) >= 0.36 * min(fig.bbox.width, fig.bbox.height)  # 0.9 MIN_SHARE
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_speed_colorbar_is_labelled_where_there_is_room(fld, runs):
     fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
     P.phase_portrait(fld, speed=True, ax=ax, trajectories=[("gd", runs[0])], n=9)
@@ -558,6 +561,7 @@ def test_a_small_square_portrait_with_a_colorbar_a_legend_below_and_a_title_fits
 
 @pytest.mark.parametrize("size", [(6.0, 2.0), (8.0, 2.5), (5.0, 1.8), (9.0, 3.0)])
 @pytest.mark.parametrize("extras", [{"speed": True}, {"speed": True, "nullclines": True}, {"nullclines": True}])
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_a_portrait_in_a_wide_short_figure_keeps_its_legend_and_colorbar_off_the_plot(size, extras, fld, runs):
     """Generator of the kind (a new user's 6 x 2 in portrait: the legend, one column taller than the figure, covered
     the plot; the speed colorbar spanned the cell, wider than the square plot; its tick labels ran together): the
@@ -582,6 +586,7 @@ def test_a_portrait_in_a_wide_short_figure_keeps_its_legend_and_colorbar_off_the
                                    (2, 2, 8.0, 8.0), pytest.param((1, 1, 2.0, 6.0, "narrow"), marks=pytest.mark.slow),
                                    pytest.param((3, 1, 3.0, 9.0, "narrow"), marks=pytest.mark.slow)])  # (2.4-6.8 s: -m slow)
 @pytest.mark.parametrize("legend", [True, "below"])
+@pytest.mark.slow  # (1-4.5 s: CI's default pass is kept under 3 minutes, session 45)
 def test_portraits_in_grids_keep_their_legend_off_the_colorbar_and_the_equilibrium(shape, legend, fld, runs):
     """Generator of the kind (a new user's grids of portraits with speed colorbars and nullclines: a legend below lay
     over the colorbar, hiding its ticks; a legend inside covered half of each plot and the equilibrium's star): the

@@ -168,6 +168,7 @@ def _tanh_game_file(tmp_path):
     return game
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_cli_analyze_prints_and_writes_the_check(tmp_path, capsys):
     from gandynamics.cli import main
     game = _tanh_game_file(tmp_path)

@@ -818,6 +818,7 @@ def _own_matrices(A):
 
 @settings(max_examples=12, deadline=None)
 @given(a=st.floats(-0.5, 0.5), b=st.floats(0.3, 3.0), c=st.floats(0.2, 2.0))
+@pytest.mark.slow  # (1-4.5 s: CI's default pass is kept under 3 minutes, session 45)
 def test_the_stable_steps_are_the_interval_a_dense_grid_finds(a, b, c):
     """A spiral J = [[-a, b], [-c, -a]] (eigenvalues -a +- i sqrt(bc)): where v spirals out (a > 0) extragradient,
     EFTP and OGDA are stable only on an interval away from 0 (classify had said "for h < 0.73375" of EG stable for

@@ -97,6 +97,7 @@ def test_run_rows_sizes_its_chunks_by_their_time(monkeypatch):
     assert max(chunks[1:-1]) == 13  # (0.02 / 1.5e-3 = 13.3 steps)
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_a_sweep_of_long_rows_of_a_costly_field_runs_its_steps_in_timed_chunks(monkeypatch):
     """The new user's sweep (80 rows x 5e6 steps of a field costlier than its estimate) ran as one piece, estimated
     below LONG_ROWS_FACTOR (then 50) chunks' work, and a Ctrl-C waited 87 s.  A range estimated at more than

@@ -26,6 +26,7 @@ def test_a_change_is_shown_with_the_digits_that_tell_its_ends_apart(seed):
     assert _from_to(1.41421, 1.7e-11) == "1.41 → 1.70e-11"
 
 
+@pytest.mark.slow  # (1.3-8 s: CI's default pass is kept under 3 minutes, session 45)
 def test_no_panel_note_lies_on_its_trajectory():
     """The |z| note of each panel of m18-fig1 (simultaneous GD: panel (a) spirals out of the window) lies where its
     trajectory and the equilibrium's star are not, or, for a run that leaves the window or fills every other place
