@@ -1377,7 +1377,7 @@ def _as_branch_point(prob, H, Hx, e: Event) -> Event:
 
 
 #: the pieces a step is cut into to find a pair's crossing hidden by a second zero of its test function in the same
-#: step, and how many times a piece where the pair still crosses unseen is cut again (17^3 pieces at most)
+#: step, and how many times a piece where the pair still crosses unseen is cut again (16^3 pieces at most)
 HIDDEN_PIECES = 16
 HIDDEN_DEPTH = 3
 #: a piece's end whose test function is below this fraction of the largest at the pieces' ends (and whose spectrum is
@@ -1387,9 +1387,9 @@ HIDDEN_ZERO = 1e-9
 
 def _hidden_crossings(prob, kind, x0, t0, g0, spec0, x1, t1, g1, spec1, H, Hx, tests, discrete, depth=HIDDEN_DEPTH):
     """The Hopf or Neimark-Sacker events (``kind``) between two points of a branch where a complex pair crossed the
-    imaginary axis / unit circle (:func:`_crosses`) but the test function has the same sign at both ends: another
-    zero of it lies in the same step (the bialternate product also vanishes at a neutral saddle, ``lambda, -lambda``
-    real; ``det(M (.) M - I)`` at a real pair of product 1).  The step is cut into :data:`HIDDEN_PIECES` pieces on
+    imaginary axis / unit circle (:func:`_crosses`) and no event was found: another zero of the test function lies in
+    the same step, which cancelled its sign change or was the zero located (the bialternate product also vanishes at
+    a neutral saddle, ``lambda, -lambda`` real; ``det(M (.) M - I)`` at a real pair of product 1).  The step is cut into :data:`HIDDEN_PIECES` pieces on
     the branch (Hermite predictor, Newton corrector), each sign change between pieces located by :func:`_locate`
     (which names a neutral saddle's zero no event), and a piece where the pair still crosses unseen cut again, up
     to ``depth`` times.  Events found, in the order of the branch."""

@@ -48,7 +48,6 @@ class StepChunks:
 
     def __init__(self, first: int, seconds: float | None = None):
         self.size = max(1, int(first))
-        self.first = self.size
         self.seconds = seconds
 
     def after(self, steps: int, elapsed: float) -> None:
