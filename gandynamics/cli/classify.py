@@ -14,7 +14,8 @@ def add_parser(sub):
                     "positive definite; None when only semidefinite), local minimax for zero-sum games (Jin, "
                     "Netrapalli & Jordan 2020: the follower's Hessian and the Schur complement), differential "
                     "Stackelberg with the generator leading (Fiez, Chasnov & Ratliff 2020), stability under the "
-                    "flow and under each method (at --step, or its largest stable step), and whether a stable "
+                    "flow and under each method (at --step, or the interval of stable steps: 'for h < b', or 'for h in (a, b)' "
+                    "where the small steps are unstable, or 'unstable' where rho > 1 at every step), and whether a stable "
                     "point is spurious (neither Nash nor minimax/Stackelberg; Mazumdar, Ratliff & Sastry 2020).  "
                     "Zero-sum means L_G + L_D has no mixed theta-psi term (each player's own regularizer "
                     "terms allowed).  A GAN whose expectations are sums over a quadrature rule gets a note when "
@@ -25,7 +26,7 @@ def add_parser(sub):
     p.add_argument("--at", metavar="v1,v2,...", help="classify this point instead of the equilibrium; a point within 1e-5 (relative) of a zero of F, as a zero's printed digits, is taken as that "
                    "zero, with a note; F must be finite there")
     p.add_argument("--step", metavar="H", default=None, help="test the methods at this step (default: report "
-                                                             "each method's largest stable step)")
+                                                             "each method's interval of stable steps)")
     from ..analysis.rates import RATE_METHODS
     p.add_argument("--methods", default="gd,eg,eftp,ogda",
                    help=f"comma-separated methods to test, from {', '.join(m for m in RATE_METHODS if m != 'flow')} "

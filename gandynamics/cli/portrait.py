@@ -43,8 +43,8 @@ def add_parser(sub):
                         "to z*_x + HI (--init is a point, not an offset)")
     p.add_argument("--ylim", default=window, metavar="LO,HI",
                    help=f"the window's y range as offsets from the equilibrium z* (default {window}), as --xlim")
-    p.add_argument("--arrows", action="store_true", help="draw a quiver instead of streamlines")
-    p.add_argument("--nullclines", action="store_true", help="draw the nullclines")
+    p.add_argument("--arrows", action="store_true", help="draw a quiver of v = -F (instead of the streamlines, unless --speed asks for them)")
+    p.add_argument("--nullclines", action="store_true", help="draw the nullclines: the curves where each coordinate's component of v is 0 (dashed grey)")
     p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v| (with --arrows too: the streamlines, coloured, "
                    "are drawn beside the quiver)")
     p.add_argument("--title", default=None,

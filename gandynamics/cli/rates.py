@@ -28,7 +28,7 @@ def add_parser(sub):
         "rates", help=summary("rates"),
         description="For each method: the exact local rate (spectral radius of the iteration matrix at the "
                     "equilibrium; docs/mathematics.md §0.4, §5.4), the locally optimal step and its rate, the largest stable "
-                    "step, the global bound of the theorem from certified (mu, L) on the region (docs/mathematics.md §5; none "
+                    "step (h_max; where the small steps are unstable too, a note gives the interval of stable steps), the global bound of the theorem from certified (mu, L) on the region (docs/mathematics.md §5; none "
                     "where no theorem applies or mu <= 0) and the rate measured on a simulated trajectory started "
                     "in the region.  Rates are per step, on the distance to the equilibrium.  A GAN whose "
                     "expectations are sums over a quadrature rule gets a note when the Jacobian moves by more than "
