@@ -504,6 +504,7 @@ def test_a_certified_end_at_zero_is_explained_where_brackets_print(capsys):
         assert "mu's upper end" not in out  # (an exact 0 needs no note)
 
 
+@pytest.mark.slow  # (about 1 s a case: CI's default pass is kept under 3 minutes, session 45)
 def test_portrait_windows_are_offsets_from_the_equilibrium_and_its_note_says_so(capsys, tmp_path):
     """A new user typed --ylim 1,3 for y in [1, 3] on a game whose equilibrium is (0, 2) and got y in [3, 5]: the
     window is given as offsets from z* (the help says so now), and the note's suggestion says it is in offsets.

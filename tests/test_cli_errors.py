@@ -289,6 +289,7 @@ def test_reproduce_refuses_foreign_readme(capsys, tmp_path):
     ["sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "5", "--step", "0.1", "--grid", "gamma=0:1:100000",
      "--grid", "step=0.1:0.2:100000", "--out", "/tmp/gd_robust_x.csv"],
 ])
+@pytest.mark.slow  # (about 1 s a case: CI's default pass is kept under 3 minutes, session 45)
 def test_library_sized_requests_refused_before_running(capsys, argv):
     code, _, err = run(capsys, *argv)
     line = one_line_error(code, err)

@@ -617,6 +617,7 @@ def test_a_cycle_found_after_the_orbit_was_read_on_the_way(f, turns):  # (turns:
     assert cyc.amplitude == pytest.approx(r * np.linalg.norm(TMAT, 2), rel=1e-9, abs=0)
 
 
+@pytest.mark.slow  # (about 1 s a case: CI's default pass is kept under 3 minutes, session 45)
 def test_no_cycle_is_returned_near_a_weak_focus_or_an_unstable_focus(linear_plane):
     """Two starts from which shooting returned a cycle where there is none.  Near the weak focus r' = -r^3 (beta = 0)
     Newton slid from r = 0.12 onto an orbit of amplitude 0.001 that closes to the tolerance (returned as a periodic

@@ -695,6 +695,7 @@ def _pushforwards_and_convolutions():
     ]
 
 
+@pytest.mark.slow  # (about 1 s a case: CI's default pass is kept under 3 minutes, session 45)
 def test_a_pushforwards_and_a_convolutions_closed_form_equals_the_exact_rule():
     """Pushforward and Convolution expectations of a polynomial in closed form (the latent's moments of g o G; the
     noise's closed form at a symbolic point, then the base's), against the Gauss rule raised to the polynomial's degree

@@ -172,6 +172,7 @@ def test_jare_gaussian_three_dims_and_order_two_is_exact():
     assert np.abs(J_at_eq(fld, compiled=False) - jare_closed_form(v, 0.4, 0.5, 0.5)).max() < TOL
 
 
+@pytest.mark.slow  # (about 1 s a case: CI's default pass is kept under 3 minutes, session 45)
 def test_jare_regularizer_on_its_own_example():
     """docs/mathematics.md §3.4: J_JARE = (I - gamma J_off^T) J, JARE's singular values all scale by sqrt(1 + gamma^2 c^2)."""
     gamma = 0.8

@@ -1726,6 +1726,7 @@ def test_every_method_has_its_own_colour():
         assert n == "flow" or max(c) - min(c) > 0.15, (n, c)  # (flow is black; no other grey)
 
 
+@pytest.mark.slow  # (about 1 s a case: CI's default pass is kept under 3 minutes, session 45)
 def test_a_portrait_of_several_methods_from_several_starts_keeps_the_methods_colours(tmp_path):
     """portrait --methods gd,eg,adam --init A --init B: each run in its method's colour (METHOD_COLORS, as in every
     figure), the two starts in two line styles, every (colour, style) pair once (16 runs of 8 methods had shared 9

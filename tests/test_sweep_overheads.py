@@ -896,6 +896,7 @@ def test_groups_of_fractional_sample_steps_are_bitwise_the_reference(top):
 
 
 @pytest.mark.parametrize("K", [1000, 997, 203])
+@pytest.mark.slow  # (about 1 s a case: CI's default pass is kept under 3 minutes, session 45)
 def test_a_spike_at_either_end_of_each_band_is_read_as_the_reference(K):
     """The envelopes of a group come from the largest and smallest distance of each of the six bands the verdict's
     tests cut [0, T] into (k <= T/4, T/4 < k < T/2, T/2 <= k < 5T/8, 5T/8 <= k < 3T/4, 3T/4 <= k < 7T/8, 7T/8 <= k
@@ -929,6 +930,7 @@ def test_a_spike_at_either_end_of_each_band_is_read_as_the_reference(K):
 
 
 @pytest.mark.parametrize("K", [1000, 20000])
+@pytest.mark.slow  # (about 1 s a case: CI's default pass is kept under 3 minutes, session 45)
 def test_algebraic_exponents_are_read_by_both_paths_as_numpy_fits_them(K):
     """The sweep's ``algebraic`` column (the exponent p of |z_k - z*| ~ k^p) from the reading's least-squares sums, in
     groups and one by one (bitwise), against NumPy's polyfit on the samples (verdict.algebraic_exponent): power laws
