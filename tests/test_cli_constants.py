@@ -590,3 +590,23 @@ def test_check_at_rtol_zero_on_an_affine_field_says_no_budget_decides(capsys):
                  "--max-boxes", "40"]) == 3
     out = capsys.readouterr().out
     assert "may decide it" in out and "F is affine" not in out
+
+
+@pytest.mark.parametrize("power", [2, 3])
+def test_check_where_df_is_not_finite_says_no_budget_decides(capsys, tmp_path, power):
+    """log(1 + x^2) (and x^3's square) overflow an intermediate value of DF beyond |x| = 1.3e154: every point of a box
+    there has a non-finite DF, so the bracket is [-inf, inf] whatever the budget; the note said "a larger
+    --max-boxes or --max-seconds ... may decide it".  It now says why none will, from the exact value at the
+    search's witness (an overflow of an intermediate value, the exact value finite)."""
+    f = tmp_path / "rat.py"
+    f.write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef make():\n"
+                 "    x, y = sp.symbols('x y', real=True)\n"
+                 f"    L = sp.log(1 + x**{2 * power - 2}) + x * y - sp.log(1 + y**2)\n"
+                 "    return Game([x], [y], L, -L, equilibrium=(0, 0))\n")
+    assert 1e155 * 1e155 == math.inf  # (the overflow the note explains)
+    code = main(["check", "--game", f"{f}:make", "--region", "box:1e155:2e155,-1:1", "--lipschitz", "10", "--mu",
+                 "0.1", "--max-boxes", "300", "-q"])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "DF is not finite at any point the search for mu or L evaluated" in out and "overflows" in out
+    assert "may decide it" not in out

@@ -40,6 +40,7 @@ def add_parser(sub):
 
 
 def run(args) -> int:
+    import math
     from ..analysis.constants import check_constants, parse_region
     from ..errors import GandynamicsError
     from .common import build_field, dumps
@@ -108,8 +109,18 @@ def run(args) -> int:
     if res.status == "undecided":  # which budget ran out, and how to give more; or why none would decide it
         undecided = [(key, label, getattr(res, key)) for key, label in (("mu", "mu"), ("lipschitz", "L"))
                      if res.verdicts.get(key) == "undecided"]
-        ran_out = [(key, label, b) for key, label, b in undecided
-                   if b.boxes >= max_boxes or b.seconds >= 0.95 * max_seconds]
+        # a claim whose sampled side is not finite (no point the search evaluated had a finite DF: an intermediate
+        # value overflowing, u^2 beyond 1.3e154) is decided by no budget: said with the reason, not "a larger budget"
+        blind = [(key, label, b) for key, label, b in undecided
+                 if (key == "lipschitz" and not b.lo > -math.inf) or (key == "mu" and not b.hi < math.inf)]
+        if blind:
+            w = blind[0][2].witness
+            at = ", ".join(f"{v:z.6g}" for v in w)
+            print(f"note: DF is not finite at any point the search for {' or '.join(x[1] for x in blind)} evaluated "
+                  f"(at z = ({at}): {fld.why_not_finite(w, hyper, jacobian=True)}): no budget decides "
+                  f"{'these claims' if len(blind) > 1 else 'the claim'} there; take a region where DF is finite")
+        ran_out = [(key, label, b) for key, label, b in undecided if (key, label, b) not in blind
+                   and (b.boxes >= max_boxes or b.seconds >= 0.95 * max_seconds)]
         spent = [f"{label} after {box_count(b.boxes)} and {b.seconds:z.1f} s" for _, label, b in ran_out]
         from ..analysis.solution_concepts import is_affine
         if spent and res.rtol == 0 and is_affine(fld):  # (every box has the same bounds: no budget closes them)
@@ -120,7 +131,7 @@ def run(args) -> int:
             print(f"note: the budget ran out ({'; '.join(spent)}; --max-boxes {max_boxes}, --max-seconds "
                   f"{max_seconds:zg}): a larger --max-boxes or --max-seconds, or a smaller --region, may decide it")
         for key, label, b in undecided:
-            if (key, label, b) in ran_out:
+            if (key, label, b) in ran_out or (key, label, b) in blind:
                 continue
             # (the search stopped at a point whose value is the claim to rounding, before any budget ran out: "the
             # budget ran out after 1 box and 0.0 s" was said of the exact mu, claimed at --rtol 0, a new user's trial)
