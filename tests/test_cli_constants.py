@@ -610,3 +610,8 @@ def test_check_where_df_is_not_finite_says_no_budget_decides(capsys, tmp_path, p
     assert code == 3
     assert "DF is not finite at any point the search for mu or L evaluated" in out and "overflows" in out
     assert "may decide it" not in out
+    assert main(["constants", "--game", f"{f}:make", "--region", "box:1e155:2e155,-1:1", "--max-boxes", "300",
+                 "-q"]) == 0
+    out = capsys.readouterr().out
+    assert "DF is not finite at any point the search for mu or L evaluated" in out
+    assert "a smaller region" not in out  # (the stalled-end note's advice: no region there helps)

@@ -40,12 +40,11 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    import math
     from ..analysis.constants import check_constants, parse_region
     from ..errors import GandynamicsError
     from .common import build_field, dumps
     from .._display import apart, bound, box_count, bracket_ends, claim_text, rounding_note
-    from .constants import number, refuse_engine_options
+    from .constants import not_finite_note, number, refuse_engine_options, sampled_side_not_finite
     if args.mu is None and args.lipschitz is None:
         raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
     mu = number(args.mu, "--mu") if args.mu is not None else None
@@ -109,16 +108,12 @@ def run(args) -> int:
     if res.status == "undecided":  # which budget ran out, and how to give more; or why none would decide it
         undecided = [(key, label, getattr(res, key)) for key, label in (("mu", "mu"), ("lipschitz", "L"))
                      if res.verdicts.get(key) == "undecided"]
-        # a claim whose sampled side is not finite (no point the search evaluated had a finite DF: an intermediate
-        # value overflowing, u^2 beyond 1.3e154) is decided by no budget: said with the reason, not "a larger budget"
+        # a claim whose sampled side is not finite (no point the search evaluated had a finite DF) is decided by no
+        # budget: said with the reason, not "a larger budget may decide it"
         blind = [(key, label, b) for key, label, b in undecided
-                 if (key == "lipschitz" and not b.lo > -math.inf) or (key == "mu" and not b.hi < math.inf)]
+                 if sampled_side_not_finite(label, b)]
         if blind:
-            w = blind[0][2].witness
-            at = ", ".join(f"{v:z.6g}" for v in w)
-            print(f"note: DF is not finite at any point the search for {' or '.join(x[1] for x in blind)} evaluated "
-                  f"(at z = ({at}): {fld.why_not_finite(w, hyper, jacobian=True)}): no budget decides "
-                  f"{'these claims' if len(blind) > 1 else 'the claim'} there; take a region where DF is finite")
+            print(not_finite_note(fld, hyper, [(label, b) for _, label, b in blind]))
         ran_out = [(key, label, b) for key, label, b in undecided if (key, label, b) not in blind
                    and (b.boxes >= max_boxes or b.seconds >= 0.95 * max_seconds)]
         spent = [f"{label} after {box_count(b.boxes)} and {b.seconds:z.1f} s" for _, label, b in ran_out]

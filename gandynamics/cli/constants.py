@@ -104,6 +104,25 @@ def _pt(z):
     return "(" + ", ".join(f"{v:z.6g}" for v in z) + ")"
 
 
+def sampled_side_not_finite(label: str, b) -> bool:
+    """Whether the sampled side of a bracket (mu's upper end, L's lower end: values at points) is not finite."""
+    return not b.hi < math.inf if label == "mu" else not b.lo > -math.inf
+
+
+def not_finite_note(fld, hyper, brackets) -> str | None:
+    """The note for the brackets (pairs ``(label, bracket)`` of mu and L) whose sampled side is not finite: no point
+    the search evaluated had a finite DF (an intermediate value overflowing: ``u^2`` beyond 1.3e154), so no budget
+    or smaller box there decides them; the reason from the exact value at the first one's witness.  None when every
+    sampled side is finite."""
+    blind = [(label, b) for label, b in brackets if sampled_side_not_finite(label, b)]
+    if not blind:
+        return None
+    w = blind[0][1].witness
+    return (f"note: DF is not finite at any point the search for {' or '.join(x[0] for x in blind)} evaluated "
+            f"(at z = {_pt(w)}: {fld.why_not_finite(w, hyper, jacobian=True)}): no budget narrows "
+            f"{'these brackets' if len(blind) > 1 else 'its bracket'} there; take a region where DF is finite")
+
+
 def _witnesses(*brackets, extra=()):
     """The brackets' witnesses that are points (None brackets skipped) and the points ``extra`` (a check's
     counterexamples), as (k, n), or None when there is none (the quadrature check then takes the equilibrium)."""
@@ -151,7 +170,10 @@ def run(args) -> int:
     note = rounding_note(bracket_ends("mu", rep.mu.lo, rep.mu.hi) + bracket_ends("L", rep.lipschitz.lo, rep.lipschitz.hi))
     if note:
         print(note)
-    if rep.mu.stalled or rep.lipschitz.stalled:
+    blind = not_finite_note(fld, hyper, (("mu", rep.mu), ("L", rep.lipschitz)))
+    if blind:
+        print(blind)
+    elif rep.mu.stalled or rep.lipschitz.stalled:
         print(f"note: a certified end that stood still over the last 90 % of its boxes will not move soon with more "
               f"budget: branch and bound splits one side of a box at a time, {fld.n} sides here; a smaller region "
               "(--region ball:R with a smaller R, or a box) narrows it")
