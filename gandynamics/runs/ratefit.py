@@ -189,6 +189,16 @@ def drop_transient_algebraic(reading: RunReading, rows, field, methods, zstars, 
 ROUNDING_MARGIN = 2.0 ** 20
 
 
+def may_stand_at_rounding(code, d_final, tail_min):
+    """Which readings (codes, with the final distances and ``tail_min``; arrays or numbers) :func:`at_rounding_of_F`
+    is asked about: "bounded, not converging", and "converging" where the last distance is not the smallest of
+    ``[T/2, T]`` (the run stopped falling before its end).  A run that reached the rounding of F only in its last
+    quarter read "converging" at once, and its rate was fitted through the samples bent by that rounding (1.3 %
+    off at 250-265 steps of a new user's game, the linearisation's rate read at 270 and beyond)."""
+    code = np.asarray(code)
+    return (code == BOUNDED) | ((code == CONVERGING) & (np.asarray(d_final) > np.asarray(tail_min)))
+
+
 def at_rounding_of_F(field, p, zf, zs, d_start: float) -> bool:
     """Whether a run that ended at ``zf`` (n,) reached ``zs`` (its z*, (n,)) to within the rounding of F's value: the
     distance ``d = |zf - zs|`` at most ``FLOOR_REL max(|z*|, d_start)`` (:data:`FLOOR_REL`, the relative floor of a run

@@ -27,7 +27,7 @@ from .equilibria import (equilibria_shared, reference_points, row_distances_reco
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
-                      mark_no_zstar, mark_stopped, poly_cap, rounding_floor_norm, row_reader)  # noqa: F401 (fit_rate: re-exported)
+                      mark_no_zstar, mark_stopped, may_stand_at_rounding, poly_cap, rounding_floor_norm, row_reader)  # noqa: F401 (fit_rate: re-exported)
 from ..verdict import BOUNDED, CONVERGING, FLOOR_REL
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, Columns, SweepResult
@@ -228,24 +228,27 @@ def _read_again_from_zeros(field, plan: Plan, K: int, rec_idx, poly_max, final, 
     return ZSTAR, (missing if missing.any() else None), bool(info.get("interrupted")), unsearched
 
 
-#: at most this many bounded rows near their z* are tested by at_rounding_of_F in a sweep (each an evaluation of F and
+#: at most this many bounded (or stalled converging) rows near their z* are tested by at_rounding_of_F in a sweep (each an evaluation of F and
 #: DF at its final state and a zero test)
 MAX_ROUNDING_TESTS = 5000
 
 
 def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, final, ZSTAR, missing, reading,
                                  evals) -> None:
-    """The rows read "bounded, not converging" that ended within the rounding of F from their z*
+    """The rows read "bounded, not converging" (and "converging" ones that stopped falling before their end:
+    :func:`~gandynamics.runs.ratefit.may_stand_at_rounding`) that ended within the rounding of F from their z*
     (:func:`~gandynamics.runs.ratefit.at_rounding_of_F`, as ``simulate`` tests a run): run again (the same steps,
     bitwise) and read with their rounding floor where they ended (:func:`~gandynamics.runs.ratefit.
     rounding_floor_norm`); the readings that are then "converging" put in place in ``reading`` (at most
     :data:`MAX_ROUNDING_TESTS` rows tested).  A new user's game with ``y - log(1 + y)`` in a loss: 11 rows of 25
     ended 4e-17 to 1.3e-16 from z* = 0 and read "bounded"."""
-    rows = np.flatnonzero(reading.code == BOUNDED)
+    rows = np.flatnonzero((reading.code == BOUNDED) | (reading.code == CONVERGING))
     if missing is not None:
         rows = rows[~missing[rows]]
-    zn = row_norms(ZSTAR[rows])
     df = row_norms(final[rows] - ZSTAR[rows])
+    keep = may_stand_at_rounding(reading.code[rows], df, reading.tail_min[rows])
+    rows, df = rows[keep], df[keep]
+    zn = row_norms(ZSTAR[rows])
     d0 = row_norms(plan.Z0[rows] - ZSTAR[rows])
     near = np.flatnonzero((df > 0.0) & (df <= FLOOR_REL * np.maximum(zn, d0)))[:MAX_ROUNDING_TESTS]
     ok = near[[at_rounding_of_F(field, plan.P[rows[i]], final[rows[i]], ZSTAR[rows[i]], float(d0[i]))

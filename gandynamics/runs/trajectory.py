@@ -30,8 +30,8 @@ from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_ev
 from ..equilibrium import norm, zero_test
 from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
 from .module import kernel_module_source
-from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar, poly_cap,
-                      read, rounding_floor_norm)
+from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar,
+                      may_stand_at_rounding, poly_cap, read, rounding_floor_norm)
 from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
@@ -345,10 +345,12 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         row.pop("algebraic", None)  # (of the displacement: no decay to z*)
     # (a decay like k^p, converging or bounded, has no rate per step: its exponent is the reading's "algebraic", the
     # sweep's table's column of the same name; describe says it)
-    if reading.verdict[0] == BOUNDED_LABEL and div < 0 and missing is None:
+    zf = res["final"][0]
+    if (div < 0 and missing is None
+            and may_stand_at_rounding(reading.code[0], norm(zf - zref[0]), reading.tail_min[0])):
         # (a run standing where F's rounding holds it, within FLOOR_REL of its scale from z*: read with its floor there,
-        # as the sweep reads such rows)
-        zf, zn = res["final"][0], float(np.linalg.norm(zref[0]))
+        # as the sweep reads such rows; a "converging" one too, whose rate the samples bent by that rounding had moved)
+        zn = float(np.linalg.norm(zref[0]))
         d_final = norm(zf - zref[0])
         if at_rounding_of_F(field, p, zf, zref[0], norm(z - zref[0])):
             again = read(rec[at], res["dist"][:, at], [life], [div], [rounding_floor_norm(d_final, zn)],
