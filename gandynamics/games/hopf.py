@@ -6,9 +6,9 @@ Bifurcation Theory, §3.4–3.5) is
 .. math:: \dot w = (\beta + i\omega) w + (\sigma + i b) w |w|^2 ,
 
 i.e. ``r' = beta r + sigma r^3``, ``phi' = omega + b r^2``.  For ``sigma < 0`` a stable limit cycle of
-radius ``sqrt(-beta / sigma)`` and period ``2 pi / (omega - b beta / sigma)`` exists for ``beta > 0``
+radius ``sqrt(-beta / sigma)`` and period ``P = 2 pi / (omega - b beta / sigma)`` exists for ``beta > 0``
 (supercritical Hopf at ``beta = 0``); for ``sigma > 0`` an unstable one exists for ``beta < 0``
-(subcritical).  Its non-trivial Floquet multiplier is ``exp(-2 beta T)`` (the radial equation linearised
+(subcritical).  Its non-trivial Floquet multiplier is ``exp(-2 beta P)`` (the radial equation linearised
 at the cycle, ``d/dr (beta r + sigma r^3) = -2 beta``).
 
 The state is ``z = (theta, psi) = T w`` with ``T = [[1, shear], [0, 1]]`` (a shear, so that the game is not
