@@ -543,8 +543,12 @@ def _speed_across(field, params, center, i: int, j: int, X, Y) -> float:
 #: the nullclines' colour, a grey no method or trajectory takes (cyan and olive were ftr's and proximal's: a figure
 #: review read the proximal run as part of the olive nullcline), told apart by their dashes
 NULLCLINE_COLOR = "0.3"
-#: (line style, width) of the first and the second coordinate's nullcline
-NULLCLINE_STYLES = (((0, (5, 2.5)), 1.1), ((0, (1.2, 1.8)), 1.5))
+#: (line style, width) of the first and the second coordinate's nullcline: wide translucent bands (NULLCLINE_ALPHA),
+#: solid and dotted, a kind of line no trajectory draws (a trajectory's dashes, START_STYLES, are thin and opaque:
+#: "nullcline" and "flow from (2, 2)" were both dark dashes in one key, a figure reviewer's finding) and wider than
+#: the thin streamlines
+NULLCLINE_STYLES = (("-", 2.6), ((0, (0.5, 1.3)), 3.0))
+NULLCLINE_ALPHA = 0.45
 
 
 def zero_plateau(Z: np.ndarray) -> np.ndarray:
@@ -921,10 +925,12 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             # that is not drawn; matplotlib warns of an empty one)
             if not (np.isfinite(Z).any() and np.nanmin(Z) <= 0.0 <= np.nanmax(Z)):
                 continue
-            cs = ax.contour(X, Y, Z, levels=[0.0], colors=color, linestyles=[ls], linewidths=lw)
+            cs = ax.contour(X, Y, Z, levels=[0.0], colors=color, linestyles=[ls], linewidths=lw, alpha=NULLCLINE_ALPHA)
+            cs.set_capstyle("round")  # (round dots)
             cs.nullcline_of = name  # (which coordinate's: the two share a colour)
             if any(len(seg) for level in cs.allsegs for seg in level):
-                handles.append(Line2D([], [], color=color, ls=ls, lw=lw, label=f"nullcline d{symbol(name)}/dt = 0"))
+                handles.append(Line2D([], [], color=color, ls=ls, lw=lw, alpha=NULLCLINE_ALPHA, dash_capstyle="round",
+                                      label=f"nullcline d{symbol(name)}/dt = 0"))
     if clip is not None:
         c = float(clip)
         # grey hatching: a shade of a colour read as a method's (red is gd's, whose trajectories cross it)

@@ -208,6 +208,47 @@ def test_portrait_cli_says_stopped_for_a_run_whose_method_could_not_take_its_ste
     assert "ftr: stopped at step 1" in out and "diverged at" not in out
 
 
+
+def test_a_portrait_names_the_verdict_of_a_run_that_does_not_converge(tmp_path, capsys, monkeypatch):
+    """A figure reviewer: eftp at h = 0.3 on jare-gaussian (JARE, gamma = 1) zig-zags into a cluster beside z* and
+    looked converged; simulate reads it "bounded, not converging", 0.48 from z* (the legend and the printed line say
+    so now); gd, converging, keeps its plain label.  The legend's texts read from the figure as drawn."""
+    import matplotlib.figure
+    from gandynamics.cli import main
+    labels = []
+    real = matplotlib.figure.Figure.savefig
+
+    def keep(fig, *a, **k):
+        for ax in fig.axes:
+            for leg in [ax.get_legend()] + list(getattr(fig, "legends", [])):
+                if leg is not None:
+                    labels.extend(t.get_text() for t in leg.get_texts())
+        return real(fig, *a, **k)
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", keep)
+    assert main(["portrait", "jare-gaussian", "--reg", "jare:gamma=1", "--methods", "gd,eftp", "--step", "0.3",
+                 "--out", str(tmp_path / "p.png")]) == 0
+    out = capsys.readouterr().out
+    assert "eftp: bounded, not converging" in out and "gd:" not in out
+    assert "gd" in labels and any(t.startswith("eftp (bounded, not converging, ends 0.48 from z*)") for t in labels)
+
+
+def test_the_default_portrait_window_holds_the_starts_near_its_edge():
+    """``--init 2,2`` sat on the corner of the default window z* +- 2, its circle cut to a quarter (a figure reviewer):
+    each side of the default window is widened to hold such starts with a margin; a start far outside is not (the
+    note on runs leaving the window covers it); the window never shrinks."""
+    from gandynamics.cli.portrait import START_ROOM, _room_for_starts
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        lim = (-2.0, 2.0)
+        vals = list(rng.uniform(-5, 5, rng.integers(1, 4)))
+        lo, hi = _room_for_starts(lim, vals)
+        assert lo <= -2.0 and hi >= 2.0
+        for v in vals:
+            if -4.0 <= v <= 4.0:
+                assert lo + START_ROOM * 4.0 - 1e-12 <= v <= hi - START_ROOM * 4.0 + 1e-12
+        if all(abs(v) > 4.0 for v in vals):
+            assert (lo, hi) == lim
+
 # ---- the sweep's summary says how many of how many have each verdict, and what each verdict means (review of
 # session 13: "18 converging, 6 bounded, not converging, 1 diverged" -- commas inside a name inside a
 # comma-separated list, and no word on what "bounded, not converging" claims)

@@ -2671,3 +2671,21 @@ def test_a_rate_map_marks_diverged_runs_apart_from_measured_rates():
         assert {(0.5, 0.5), (1.0, 1.0), (1.5, 2.5)} <= offs
     finally:
         plt.close(ax.figure)
+
+
+def test_nullclines_are_drawn_in_a_kind_of_line_no_trajectory_draws():
+    """A figure reviewer: "nullcline dtheta/dt = 0" and "flow from (2, 2)" were both dark dashes in one key (the
+    nullclines' dashes were among the starts' styles).  Nullclines are wide translucent bands, wider than any
+    trajectory's line, solid and dotted; the key's handles as drawn."""
+    from gandynamics import VectorField, games
+    from gandynamics.plotting import NULLCLINE_ALPHA, NULLCLINE_STYLES, phase_portrait, style
+    fld = VectorField(games.make_game("hopf"))
+    with style():
+        fig, ax = plt.subplots()
+        phase_portrait(fld, nullclines=True, trajectories=[("gd", np.array([[0.1, 0.0], [0.2, 0.1]]))], ax=ax)
+        hs = {t.get_text(): h for t, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
+        plt.close(fig)
+    nulls = [h for t, h in hs.items() if t.startswith("nullcline")]
+    assert len(nulls) == 2 and all(h.get_alpha() == NULLCLINE_ALPHA < 0.6 for h in nulls)
+    assert min(h.get_linewidth() for h in nulls) == min(lw for _, lw in NULLCLINE_STYLES) > 1.5 * hs["gd"].get_linewidth()
+    assert hs["gd"].get_alpha() in (None, 1.0)

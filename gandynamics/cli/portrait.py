@@ -44,7 +44,7 @@ def add_parser(sub):
     p.add_argument("--ylim", default=window, metavar="LO,HI",
                    help=f"the window's y range as offsets from the equilibrium z* (default {window}), as --xlim")
     p.add_argument("--arrows", action="store_true", help="draw a quiver of v = -F (instead of the streamlines, unless --speed asks for them)")
-    p.add_argument("--nullclines", action="store_true", help="draw the nullclines: the curves where each coordinate's component of v is 0 (dashed grey)")
+    p.add_argument("--nullclines", action="store_true", help="draw the nullclines: the curves where each coordinate's component of v is 0 (wide translucent grey bands, solid and dotted)")
     p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v| (with --arrows too: the streamlines, coloured, "
                    "are drawn beside the quiver)")
     p.add_argument("--title", default=None,
@@ -120,6 +120,10 @@ def run(args) -> int:
     if star is None:  # (the star would just be missing: say why)
         print("no zero of F found (from the declared equilibrium, or 0): nothing starred")
     xlim, ylim = tuple(xl + center[i]), tuple(yl + center[j])
+    # the default window widened to hold the starts near its edge with room for their circles (--init 2,2 drew a
+    # quarter of its circle in the corner, a figure reviewer's finding); a start far outside is said to be, below
+    xlim = _room_for_starts(xlim, [z[i] for z in inits]) if args.xlim == f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}" else xlim
+    ylim = _room_for_starts(ylim, [z[j] for z in inits]) if args.ylim == f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}" else ylim
     if not inits:
         z = center.copy()
         z[i] += 1.0
@@ -149,6 +153,11 @@ def run(args) -> int:
             elif tr.diverged:
                 lab += f" (diverged at step {tr.diverged_at})"
                 print(f"{m}: diverged at step {tr.diverged_at} ({tr.reason})")
+            elif tr.verdict != "converging":  # (a run that settles beside z*, or circles, looked converged in the
+                # picture: eftp at h = 0.3 on jare-gaussian ends 0.48 from z*, bounded, a figure reviewer's finding)
+                d = tr.final_distance
+                print(f"{lab}: {tr.describe()}")
+                lab += f" ({tr.verdict}{f', ends {d:z.2g} from z*' if np.isfinite(d) else ''})"
             # each method its colour (METHOD_COLORS, as in every figure), the starts told apart by line style; one
             # method from several starts: a colour per start (16 runs of 8 methods from 2 starts had shared 9 colours).
             # More starts than styles (or than colours) cannot be told apart: each method's runs are then drawn alike,
@@ -216,6 +225,24 @@ def run(args) -> int:
             plt.close(anim._fig)
         print(f"wrote {anim_out} ({args.frames} frames)")
     return 0
+
+
+#: a start within this fraction of the default window's width from its edge (or outside it by up to half the width)
+#: widens that window to hold it with this margin
+START_ROOM = 0.05
+
+
+def _room_for_starts(lim, values) -> tuple:
+    """The default window ``lim`` widened, each side by itself, to hold the starts' ``values`` near or just beyond
+    that side with a margin of :data:`START_ROOM` of the width (starts farther out than half the width are left to
+    the note on runs leaving the window)."""
+    lo, hi = float(lim[0]), float(lim[1])
+    w = hi - lo
+    near = [v for v in values if lo - w / 2 <= v <= hi + w / 2]
+    if near:
+        lo = min(lo, min(near) - START_ROOM * w)
+        hi = max(hi, max(near) + START_ROOM * w)
+    return lo, hi
 
 
 def _horizon(args):
