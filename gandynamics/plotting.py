@@ -983,16 +983,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         lasts.append((S[-1, i], S[-1, j]))
         ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
-    if trajectories and starts_in:  # (the start, when one is drawn inside the window; the last state's dot is named in
-        # the key of a grid of portraits, portrait_handles)
-        handles.append(portrait_handles(equilibrium=False)[0])
     e = None
     if equilibrium is not False and equilibrium is not None:
         e = star if equilibrium is True else np.asarray(equilibrium, float)
-        if e is not None:
-            # (a white edge: on the flow's black path, which ends there, a black star was not to be seen)
-            h, = ax.plot(e[i], e[j], zorder=6, **EQUILIBRIUM_MARKER)
-            handles.append(h)
     # whether a last state's dot can be seen: inside the window and not under the equilibrium's star (within
     # LAST_UNDER_STAR of the window's size; the asymmetric-regularization figure's key named a dot no panel showed)
     ax.last_state_shown = any(
@@ -1000,6 +993,16 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         and (e is None or not np.hypot((p_[0] - e[i]) / (xlim[1] - xlim[0]), (p_[1] - e[j]) / (ylim[1] - ylim[0]))
              <= LAST_UNDER_STAR)
         for p_ in lasts if np.all(np.isfinite(p_)))
+    # the start, when one is drawn inside the window, and the last state's dot where one is seen (a single portrait's
+    # key named neither dot: m18_fig2's flow ended in a dot read as a second start, a figure reviewer's finding; the
+    # key of a grid of portraits has them from portrait_handles)
+    if trajectories and (starts_in or ax.last_state_shown):
+        marks = portrait_handles(equilibrium=False, last=ax.last_state_shown)
+        handles.extend(marks if starts_in else marks[1:])
+    if e is not None:
+        # (a white edge: on the flow's black path, which ends there, a black star was not to be seen)
+        h, = ax.plot(e[i], e[j], zorder=6, **EQUILIBRIUM_MARKER)
+        handles.append(h)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     _portrait_aspect(ax, xlim, ylim)
@@ -2562,9 +2565,11 @@ def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one 
     _mark_split(cb)
     # no longer than the bar (its label was cut at the figure's top on a short row of panels)
     if _renderer(axes[0]) is not None:
+        # (the scale's kind kept as long as any words are: "split at 1" alone hid that 0.95 -> 1 takes as much of the
+        # bar as 0.8 -> 0.95, a figure reviewer's finding)
         _shorten(cb.ax.yaxis.label, (r"local rate $\rho$, one scale for all panels, split at 1 ($\sqrt{\ }$ below)",
-                                     r"local rate $\rho$, one scale for all panels, split at 1",
-                                     r"local rate $\rho$ (one scale, split at 1)", r"rate $\rho$ (split at 1)",
+                                     r"local rate $\rho$ (one scale, split at 1, $\sqrt{\ }$ below)",
+                                     r"rate $\rho$ (split at 1, $\sqrt{\ }$ below)", r"rate $\rho$ ($\sqrt{\ }$ below 1)",
                                      r"rate $\rho$"), kw["shrink"] * _length_room(axes[0]), cb.set_label)
     return cb
 
@@ -2710,8 +2715,9 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     if handles:  # under the map: any place inside would cover rates
         leg = _legend_outside(ax, loc="below", reserve=reserve, handles=handles, ncol=len(handles))
     if colorbar:
-        shorter = (r"local rate $\rho$" + "\n" + "(scale split at 1)", r"rate $\rho$ (split at 1)", r"rate $\rho$",
-                   r"$\rho$")
+        shorter = (r"local rate $\rho$" + "\n" + r"(scale split at 1, $\sqrt{\ }$ below)",
+                   r"rate $\rho$" + "\n" + r"(split at 1, $\sqrt{\ }$ below)", r"rate $\rho$ ($\sqrt{\ }$ below 1)",
+                   r"rate $\rho$", r"$\rho$")
         _fit_colorbar_label(ax, cb, shorter, leg)
     if title:
         _title_with_notes(ax, title, [], beside=beside)
