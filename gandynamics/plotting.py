@@ -2686,13 +2686,18 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         if np.isnan(mr).any():  # no rate to colour by (a run that settled on a cycle): a pale fill of ~1 read as a
             # disagreement with the map's rho > 1 there
             nan = np.isnan(mr)
-            marks.append((ax.scatter(mg[nan], mh[nan], color="black", marker="x", s=30, lw=1.2, zorder=4,
-                                     clip_on=False), 30.0))
+            # (black on the scale's darkest red was hardly seen, a figure reviewer: a white halo around the cross, the
+            # triangle filled white)
+            import matplotlib.patheffects
+            halo = [matplotlib.patheffects.withStroke(linewidth=3.0, foreground="white")]
+            sc = ax.scatter(mg[nan], mh[nan], color="black", marker="x", s=30, lw=1.2, zorder=4, clip_on=False)
+            sc.set_path_effects(halo)
+            marks.append((sc, 30.0))
             handles.append(Line2D([], [], color="black", marker="x", ls="", label="no rate (bounded, not converging)"))
         if gone.any():
-            marks.append((ax.scatter(mg[gone], mh[gone], color="black", marker="^", s=30, zorder=4, clip_on=False),
-                          30.0))
-            handles.append(Line2D([], [], color="black", marker="^", ls="", label="diverged (no rate)"))
+            marks.append((ax.scatter(mg[gone], mh[gone], facecolors="white", edgecolors="black", linewidths=1.0,
+                                     marker="^", s=30, zorder=4, clip_on=False), 30.0))
+            handles.append(Line2D([], [], color="black", mfc="white", marker="^", ls="", label="diverged (no rate)"))
     ax.set_xlabel(symbol(_strength(field, parameter)))
     ax.set_ylabel("step $h$")
     ax.set_xlim(*xlim)

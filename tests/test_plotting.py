@@ -2671,6 +2671,12 @@ def test_a_rate_map_marks_diverged_runs_apart_from_measured_rates():
         offs = {tuple(np.round(c.get_offsets()[0], 6)) for c in ax.collections
                 if type(c).__name__ == "PathCollection" and len(c.get_offsets()) == 1}
         assert {(0.5, 0.5), (1.0, 1.0), (1.5, 2.5)} <= offs
+        # seen on the scale's darkest red (a figure reviewer): the triangle white inside, the cross haloed in white
+        from matplotlib.colors import to_hex
+        by = {tuple(np.round(c.get_offsets()[0], 6)): c for c in ax.collections
+              if type(c).__name__ == "PathCollection" and len(c.get_offsets()) == 1}
+        assert to_hex(by[(1.5, 2.5)].get_facecolor()[0]) == "#ffffff"
+        assert by[(1.0, 1.0)].get_path_effects()
     finally:
         plt.close(ax.figure)
 
