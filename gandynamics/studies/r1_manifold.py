@@ -291,7 +291,10 @@ def _figure_discriminator(ctx, trs, flds):
                 im = ax.contourf(X1, X2, D, levels=np.linspace(-vmax - 0.125, vmax + 0.125, 18), cmap="RdBu_r",
                                  extend="both")
                 if np.ptp(D) > 0.5:  # contours of a (numerically) flat D would only draw round-off
-                    ax.contour(X1, X2, D, levels=np.linspace(-3, 3, 13), colors="0.25", linewidths=0.5)
+                    # (solid below 0 too: matplotlib dashes negative levels, which read as the dashed data line, a
+                    # figure reviewer's finding)
+                    ax.contour(X1, X2, D, levels=np.linspace(-3, 3, 13), colors="0.25", linewidths=0.5,
+                               negative_linestyles="solid")
                 ax.axhline(0, color="black", lw=1.0, ls="--")
                 # clip_on=False: an atom on the frame (x1 = 2 at t = 0) is drawn whole, not cut in half
                 ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)",
