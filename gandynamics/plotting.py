@@ -157,6 +157,7 @@ STREAM_CMAP = "Greys"
 #: with the speed shown, a streamline's width grows by this many points from the slowest to the fastest speed
 SPEED_WIDTH = 1.8
 
+
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "eps", "zeta", "eta", "theta", "iota", "kappa", "lambda",
           "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega"}
 
@@ -901,14 +902,18 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         if speed:
             ax.speed_lines = sp.lines
     handles = []
+    if arrows and streamlines and not zero_field and np.any(ok):  # (both kinds of line named in the key: it named the
+        # quiver alone)
+        handles.append(Line2D([], [], color=STREAM_COLOR, lw=1.0, label="streamlines of v"))
     if arrows:
         k = max(1, n // 10)
         sl = (slice(None, None, k), slice(None, None, k))
         if speed:  # (coloured by the speed as the streamlines are: a grey of fixed shade read as a speed on its scale)
             from matplotlib.colors import Normalize
             lo_hi = speed_range if speed_range is not None else (0.0, vmax)
+            # (edged in black: grey arrows on grey streamlines of the same scale were lost among them, a reviewer)
             ax.quiver(X[sl], Y[sl], Um[sl], Vm[sl], spd[sl], cmap=speed_cmap(), norm=Normalize(*lo_hi), angles="xy",
-                      width=0.004, zorder=2)
+                      width=0.004, zorder=2, edgecolor="black", linewidth=0.5)
         else:
             ax.quiver(X[sl], Y[sl], Um[sl], Vm[sl], color=QUIVER_COLOR, angles="xy", width=0.004, zorder=2)
         # (named in the key: beside streamlines, whose greys tell the speed, a grey arrow of fixed length read as one)

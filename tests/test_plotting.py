@@ -2715,3 +2715,26 @@ def test_a_single_portraits_key_names_the_last_state_where_its_dot_is_seen():
             plt.close(fig)
     assert "last state" in texts["away"] and "start" in texts["away"]
     assert "last state" not in texts["on star"] and "start" in texts["on star"]
+
+
+def test_a_quiver_beside_speed_coloured_streamlines_is_edged_and_both_are_keyed():
+    """``--arrows --speed``: grey arrows on grey streamlines of the same scale were lost among them and the key named
+    the quiver alone (the last session's read of the figures).  The arrows are edged in black and the key names both;
+    a quiver alone keeps one entry."""
+    from matplotlib.colors import to_hex
+    from matplotlib.quiver import Quiver
+    from gandynamics import VectorField, games
+    from gandynamics.plotting import phase_portrait, style
+    fld = VectorField(games.make_game("hopf"))
+    for speed in (True, False):
+        with style():
+            fig, ax = plt.subplots()
+            phase_portrait(fld, arrows=True, speed=speed, ax=ax, n=21)
+            texts = [t.get_text() for t in ax.get_legend().get_texts()]
+            (q,) = [c for c in ax.collections if isinstance(c, Quiver)]
+            edge = [to_hex(c) for c in q.get_edgecolor()]
+            plt.close(fig)
+        assert "v = -F (quiver)" in texts
+        assert ("streamlines of v" in texts) == speed
+        if speed:
+            assert edge and set(edge) == {"#000000"}
