@@ -3058,15 +3058,18 @@ PREDICTION_HEADROOM = 10.0
 
 #: the markers of curves drawn on top of an earlier one (:func:`convergence`)
 COINCIDE_MARKERS = ("o", "s", "^", "D", "v")
+#: a curve within this many line widths of an earlier solid one (over 80 % of their common points) is dashed
+NEAR_WIDTHS = 4.0
 
 
-def _mark_coinciding(shown, share: float | None = None) -> None:
+def _mark_coinciding(shown, share: float | None = None, near: bool = False) -> None:
     """Give open markers to each curve of ``shown`` (``(line, k, d, free)``: a drawn log-scale curve and whether its
     style is free) that lies on an earlier one -- within ``share`` of the decades the curves span (default: a line's
     width over the plot's height, at least 0.5 %), or a factor 1.01, at every iteration both have, over at least 80 % of the
     shorter one's points, so that one line hides the other (EFTP under OGDA on the bilinear game: one rate, a factor
     1.11 apart over 13 decades) -- drawn as markers only, each such curve its own marker, their positions
-    staggered."""
+    staggered.  With ``near``, a free curve beside an earlier solid one (within :data:`NEAR_WIDTHS` line widths) is
+    dashed (not in :func:`convergence`, whose dashes are the predictions)."""
     if len(shown) < 2:
         return
     logs = [np.log10(d) for _, _, d, _ in shown]
@@ -3089,6 +3092,18 @@ def _mark_coinciding(shown, share: float | None = None) -> None:
             # covering curve's markers a fifth of the gap further along than the previous one's
             line.set(marker=COINCIDE_MARKERS[(under - 1) % len(COINCIDE_MARKERS)], mfc="none", ms=5, ls="none",
                      markevery=(min(k.size - 1, (gap * under) // (len(COINCIDE_MARKERS) + 1)), gap))
+            continue
+        if not near:
+            continue
+        # beside an earlier solid curve, within NEAR_WIDTHS line widths over most of their common points but not on
+        # it: dashed, so that two solid lines of near colours are not read as one (consensus and JARE's phase
+        # factors, 0-5 % apart in orange and vermillion, a figure reviewer's finding)
+        for b in range(a):
+            common, i, j = np.intersect1d(k, shown[b][1], assume_unique=True, return_indices=True)
+            if (shown[b][0].get_linestyle() == "-" and common.size >= max(2, int(0.8 * min(k.size, shown[b][1].size)))
+                    and np.mean(np.abs(logs[a][i] - logs[b][j]) <= NEAR_WIDTHS * tol) >= 0.8):
+                line.set_linestyle((0, (5, 2)))
+                break
 
 
 def _line_decades(shown, share: float | None = None) -> float:
@@ -3504,7 +3519,7 @@ def factors(game, regularizers: Mapping, parameter: str, values, params=None, *,
                     zorder=6, label="_real_from",
                     transform=offset_copy(ax.get_xaxis_transform(), fig=ax.figure, y=8.0 * above, units="points"))
             real_from = True
-    _mark_coinciding(shown)
+    _mark_coinciding(shown, near=True)
     ax.set_xlabel(symbol(parameter) + " (regularization strength)")
     ax.set_ylabel({"phase": r"phase factor $\max|\mathrm{Im}\,\lambda|/|\mathrm{Re}\,\lambda|$",
                    "conditioning": r"conditioning $\max|\lambda|/\min|\lambda|$",

@@ -2738,3 +2738,21 @@ def test_a_quiver_beside_speed_coloured_streamlines_is_edged_and_both_are_keyed(
         assert ("streamlines of v" in texts) == speed
         if speed:
             assert edge and set(edge) == {"#000000"}
+
+
+def test_a_curve_beside_another_solid_one_is_dashed_in_factor_plots_only():
+    """jare_factors (b): consensus and JARE's phase factors, 0-5 % apart, were two solid lines of near colours (orange,
+    vermillion; a figure reviewer).  A curve within NEAR_WIDTHS line widths of an earlier solid one is dashed where
+    asked (factors); one far from it, or any in a convergence plot (whose dashes are predictions), stays solid."""
+    from gandynamics.plotting import _mark_coinciding
+    x = np.linspace(0.0, 1.0, 60)
+    base = 10.0 ** (-3 * x)
+    for near, factor, dashed in ((True, 1.1, True), (True, 3.0, False), (False, 1.1, False)):
+        fig, ax = plt.subplots()
+        a, = ax.semilogy(x, base, ls="-")
+        b, = ax.semilogy(x, factor * base, ls="-")
+        k = np.arange(x.size)
+        _mark_coinciding([(a, k, base, True), (b, k, factor * base, True)], near=near)
+        assert (b.get_linestyle() == "--") == dashed, (near, factor, b.get_linestyle())
+        assert a.get_linestyle() == "-" and b.get_marker() in ("None", None, "")
+        plt.close(fig)
