@@ -971,9 +971,12 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         style = item[3] if len(item) > 3 else None
         # the flow, the curve the methods are compared with, under them: drawn last in black it hid the methods that
         # follow it closely (a figure review: altgd, eg and eftp under the flow on the R1 Dirac-GAN)
+        # a run that converges over one that does not (a short path into z* drawn under a long tangle was lost: eg
+        # under adam's 400 steps at h = 0.6, a figure reviewer's finding)
         line, = ax.plot(*_broken_outside(S[:, i], S[:, j], xlim, ylim), color=color, lw=1.2,
                         ls=style if style is not None else "-", label=label,
-                        zorder=2.9 if getattr(tr, "method", None) == "flow" else 3)
+                        zorder=(2.9 if getattr(tr, "method", None) == "flow" else
+                                3.2 if getattr(tr, "verdict", None) == "converging" else 3))
         # (a solid style given is no style that tells it apart: the first start's runs of a portrait of several starts
         # are solid, and eg's hid under eftp's, a new user's finding)
         paths.append((line, S[:, [i, j]], style is None or style in ("-", "solid")))

@@ -2756,3 +2756,20 @@ def test_a_curve_beside_another_solid_one_is_dashed_in_factor_plots_only():
         assert (b.get_linestyle() == "--") == dashed, (near, factor, b.get_linestyle())
         assert a.get_linestyle() == "-" and b.get_marker() in ("None", None, "")
         plt.close(fig)
+
+
+def test_a_converging_run_is_drawn_over_one_that_does_not_converge():
+    """A figure reviewer: eg's short converging path lay under adam's 400-step tangle (drawn after it) and could not
+    be found.  Converging runs are drawn above the others, whatever the order they are given in."""
+    from gandynamics import R1, VectorField, games, simulate
+    from gandynamics.plotting import phase_portrait, style
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    good = simulate(fld, "gd", [1.0, 1.0], 300, 0.2)
+    bad = simulate(fld, "gd", [1.0, 1.0], 300, 3.0)
+    assert good.verdict == "converging" and bad.verdict != "converging"
+    with style():
+        fig, ax = plt.subplots()
+        phase_portrait(fld, trajectories=[("good", good), ("bad", bad)], ax=ax)
+        z = {ln.get_label(): ln.get_zorder() for ln in ax.get_lines()}
+        plt.close(fig)
+    assert z["good"] > z["bad"]
