@@ -99,7 +99,9 @@ def study_boundaries(ctx):
         # it (the swatches showed the colour alone, the panels a black line with coloured edges)
         contour = Line2D([], [], color="black", lw=1.4)
         handles = [Line2D([], [], color="black", lw=1.4)]
-        labels = ["ρ = 1 (grid contour)"]
+        # (the contour of a grid 67 x 84 runs within a cell of the continued curves, with the grid's kinks: EFTP's flip
+        # curve read as a disagreement of the two, a figure reviewer's finding)
+        labels = ["ρ = 1 (grid contour, to a grid cell)"]
         for k in sorted(kinds):
             handles.append((Line2D([], [], color=COLORS[k], lw=4.5), contour))
             labels.append(f"{NAMES.get(k, k)} (continuation), with the contour along it")
