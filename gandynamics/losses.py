@@ -728,6 +728,18 @@ def _rewrite(e):
         # sign once distributed over its exponential, a trust review's 47 of 60 members)
         k = next((a for a in e.args if a.is_Number and a != 0), None)
         if k is not None:
+            # the Gaussian CDF's complements: k - (k/2) erfc(u) = (k/2) erfc(-u) and k + s k erf(u) = k erfc(-s u)
+            # (sympy keeps erfc(-u) as 2 - erfc(u), so Phi(u) = erfc(-u/sqrt 2)/2 typed by hand is 1 - erfc(u/sqrt 2)/2,
+            # 0 by cancellation below u = -8.5 and its ratios inf or NaN: a trust review's probit loss), written
+            # (k/2) exp(logerfc(-u)), finite and without the cancellation, which rule (2) merges with exponentials
+            for t in e.args:
+                c, f = t.as_coeff_Mul()
+                if f.func is sp.erfc and c == -k / 2:
+                    rest = [a for a in e.args if a is not k and a is not t]
+                    return sp.Add(k / 2 * sp.exp(logerfc(-f.args[0])), *rest)
+                if f.func is sp.erf and abs(c) == abs(k):
+                    rest = [a for a in e.args if a is not k and a is not t]
+                    return sp.Add(k * sp.exp(logerfc(-(c / k) * f.args[0])), *rest)
             left, new, used = k, [], []
             for t in e.args:
                 c, f = t.as_coeff_Mul()
