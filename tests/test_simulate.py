@@ -1006,6 +1006,23 @@ def test_a_run_cut_by_its_rounding_floor_reads_the_linear_rate(steps):
         assert tr.reading["still_at"] < 1e-16
 
 
+@pytest.mark.parametrize("steps", [192, 205])
+def test_a_converging_run_still_falling_near_zstar_keeps_its_first_reading(steps):
+    """A review of the change above: gd at h = 0.3 from (0.5, -0.4) at 205 steps ends 9.5e-15 from z*, still falling at
+    the linear rate (its plateau, 4.3e-17, is reached near step 245); math.hypot's final distance differed from the
+    recorded one by an ulp, the run was taken for one that had stopped and read again ("it stands 9.5e-15 from z*"),
+    its rate 6.8e-4 off where the first reading was 2.8e-4.  It keeps its first reading (F there is its
+    linearisation to 1e-4, not rounding's)."""
+    import sympy as sp
+    from gandynamics import Game
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], sp.exp(x) - x + x * y, sp.log(1 + sp.exp(y)) - y / 2 - x * y,
+                           equilibrium=(0, 0), name="explog"))
+    rho = abs(1 - 0.3 * complex(0.625, math.sqrt(3.4375) / 2))
+    tr = simulate(fld, "gd", [0.5, -0.4], steps, 0.3, engine="interpreted")
+    assert tr.verdict == "converging" and "still_at" not in tr.reading and abs(tr.rate / rho - 1) < 5e-4
+
+
 @pytest.mark.parametrize("steps", [250, 265])
 def test_a_sweep_row_that_stalls_at_the_rounding_of_F_in_its_last_quarter_reads_the_linear_rate(steps):
     """The sweep's part of the test above (its rows read as simulate reads a run; the compiled kernel's rounding is not

@@ -346,13 +346,16 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # (a decay like k^p, converging or bounded, has no rate per step: its exponent is the reading's "algebraic", the
     # sweep's table's column of the same name; describe says it)
     zf = res["final"][0]
+    converging = reading.verdict[0] == VERDICTS[CONVERGING]
+    # (the last distance as the kernels recorded it, as the sweep's row_norms computes it: math.hypot's differed by an
+    # ulp, a review of the change)
     if (div < 0 and missing is None
-            and may_stand_at_rounding(reading.code[0], norm(zf - zref[0]), reading.tail_min[0])):
+            and may_stand_at_rounding(reading.code[0], row_norms(zf[None, :] - zref[:1])[0], reading.tail_min[0])):
         # (a run standing where F's rounding holds it, within FLOOR_REL of its scale from z*: read with its floor there,
         # as the sweep reads such rows; a "converging" one too, whose rate the samples bent by that rounding had moved)
         zn = float(np.linalg.norm(zref[0]))
         d_final = norm(zf - zref[0])
-        if at_rounding_of_F(field, p, zf, zref[0], norm(z - zref[0])):
+        if at_rounding_of_F(field, p, zf, zref[0], norm(z - zref[0]), converging=converging):
             again = read(rec[at], res["dist"][:, at], [life], [div], [rounding_floor_norm(d_final, zn)],
                          res["reason"][:1], poly_cap(m, field, o))
             if again.verdict[0] == VERDICTS[CONVERGING]:
