@@ -609,9 +609,28 @@ def test_check_where_df_is_not_finite_says_no_budget_decides(capsys, tmp_path, p
     out = capsys.readouterr().out
     assert code == 3
     assert "DF is not finite at any point the search for mu or L evaluated" in out and "overflows" in out
-    assert "may decide it" not in out
+    assert "may decide it" not in out and "--order 1 encloses DF's entries directly" in out
+    # (the first-order engine encloses the entries themselves: it decides the claim there, as the note says it may)
+    assert main(["check", "--game", f"{f}:make", "--region", "box:1e155:2e155,-1:1", "--lipschitz", "10",
+                 "--max-boxes", "300", "--order", "1", "-q"]) == 0
+    capsys.readouterr()
     assert main(["constants", "--game", f"{f}:make", "--region", "box:1e155:2e155,-1:1", "--max-boxes", "300",
                  "-q"]) == 0
     out = capsys.readouterr().out
     assert "DF is not finite at any point the search for mu or L evaluated" in out
     assert "a smaller region" not in out  # (the stalled-end note's advice: no region there helps)
+
+
+def test_the_not_finite_note_is_not_given_where_df_is_finite():
+    """A review: on a region on the switching set of |x| x (the box 0:0 x 0:0), DF = [[0, 1], [-1, 0]] is finite, yet
+    the sampled side is left open (every point on the switching set) and the note said "DF is not finite ... an
+    intermediate value overflows".  The reason is given only where DF at the witness is not finite."""
+    import sympy as sp
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis.constants import check_constants, parse_region
+    from gandynamics.cli.constants import not_finite_note
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], sp.Abs(x) * x / 3 + x * y, -x * y - sp.Abs(y) * y / 3, equilibrium=(0, 0)))
+    res = check_constants(fld, parse_region("box:0:0,0:0", fld), mu=0.1, L=10, max_boxes=200)
+    assert np.all(np.isfinite(fld.eval_DF(res.lipschitz.witness)))
+    assert not_finite_note(fld, None, [("mu", res.mu), ("L", res.lipschitz)]) is None

@@ -110,10 +110,10 @@ def run(args) -> int:
                      if res.verdicts.get(key) == "undecided"]
         # a claim whose sampled side is not finite (no point the search evaluated had a finite DF) is decided by no
         # budget: said with the reason, not "a larger budget may decide it"
-        blind = [(key, label, b) for key, label, b in undecided
-                 if sampled_side_not_finite(label, b)]
-        if blind:
-            print(not_finite_note(fld, hyper, [(label, b) for _, label, b in blind]))
+        note = not_finite_note(fld, hyper, [(label, b) for _, label, b in undecided], int(args.order))
+        blind = [(key, label, b) for key, label, b in undecided if note and sampled_side_not_finite(label, b)]
+        if note:
+            print(note)
         ran_out = [(key, label, b) for key, label, b in undecided if (key, label, b) not in blind
                    and (b.boxes >= max_boxes or b.seconds >= 0.95 * max_seconds)]
         spent = [f"{label} after {box_count(b.boxes)} and {b.seconds:z.1f} s" for _, label, b in ran_out]

@@ -109,18 +109,28 @@ def sampled_side_not_finite(label: str, b) -> bool:
     return not b.hi < math.inf if label == "mu" else not b.lo > -math.inf
 
 
-def not_finite_note(fld, hyper, brackets) -> str | None:
-    """The note for the brackets (pairs ``(label, bracket)`` of mu and L) whose sampled side is not finite: no point
-    the search evaluated had a finite DF (an intermediate value overflowing: ``u^2`` beyond 1.3e154), so no budget
-    or smaller box there decides them; the reason from the exact value at the first one's witness.  None when every
-    sampled side is finite."""
+def not_finite_note(fld, hyper, brackets, order: int = 2) -> str | None:
+    """The note for the brackets (pairs ``(label, bracket)`` of mu and L) whose sampled side is not finite because DF
+    is not finite at the points the search evaluated (an intermediate value overflowing: ``u^2`` beyond 1.3e154), with
+    the reason from the exact value at the first one's witness: no budget of the second-order engine narrows them
+    there (its enclosures rest on DF at points); the first-order one (``--order 1``) encloses DF's entries directly
+    and may.  None when every sampled side is finite, or DF is finite at the witness (a region on a switching set,
+    where the sampled side is left open for another reason: "not finite" was said of ``|x| x`` at the origin, DF
+    finite there; a review)."""
     blind = [(label, b) for label, b in brackets if sampled_side_not_finite(label, b)]
     if not blind:
         return None
     w = blind[0][1].witness
+    import numpy as np
+    with np.errstate(all="ignore"):
+        if np.all(np.isfinite(fld.eval_DF(w, hyper))):
+            return None
+    advice = ("take a region where DF is finite" if order == 1 else
+              "--order 1 encloses DF's entries directly and may, or take a region where DF is finite")
     return (f"note: DF is not finite at any point the search for {' or '.join(x[0] for x in blind)} evaluated "
-            f"(at z = {_pt(w)}: {fld.why_not_finite(w, hyper, jacobian=True)}): no budget narrows "
-            f"{'these brackets' if len(blind) > 1 else 'its bracket'} there; take a region where DF is finite")
+            f"(at z = {_pt(w)}: {fld.why_not_finite(w, hyper, jacobian=True)}): no budget "
+            f"{'of this engine ' if order != 1 else ''}narrows {'these brackets' if len(blind) > 1 else 'its bracket'} "
+            f"there; {advice}")
 
 
 def _witnesses(*brackets, extra=()):
@@ -170,10 +180,11 @@ def run(args) -> int:
     note = rounding_note(bracket_ends("mu", rep.mu.lo, rep.mu.hi) + bracket_ends("L", rep.lipschitz.lo, rep.lipschitz.hi))
     if note:
         print(note)
-    blind = not_finite_note(fld, hyper, (("mu", rep.mu), ("L", rep.lipschitz)))
+    blind = not_finite_note(fld, hyper, (("mu", rep.mu), ("L", rep.lipschitz)), int(args.order))
     if blind:
         print(blind)
-    elif rep.mu.stalled or rep.lipschitz.stalled:
+    # (a stalled end of a bracket whose sampled side is finite keeps its note beside the other's: a review)
+    if any(b.stalled and not (blind and sampled_side_not_finite(k, b)) for k, b in (("mu", rep.mu), ("L", rep.lipschitz))):
         print(f"note: a certified end that stood still over the last 90 % of its boxes will not move soon with more "
               f"budget: branch and bound splits one side of a box at a time, {fld.n} sides here; a smaller region "
               "(--region ball:R with a smaller R, or a box) narrows it")
