@@ -164,8 +164,12 @@ def test_the_portrait_window_default_is_the_librarys():
     from gandynamics.cli import portrait
 
     assert portrait.HALF_WIDTH == plotting.HALF_WIDTH
-    args = build_parser().parse_args(["portrait", "dirac", "--out", "p.png"])  # (parsed only: nothing is drawn)
-    assert args.xlim == args.ylim == f"{-plotting.HALF_WIDTH:zg},{plotting.HALF_WIDTH:zg}"
+    p = build_parser()
+    args = p.parse_args(["portrait", "dirac", "--out", "p.png"])  # (parsed only: nothing is drawn)
+    assert args.xlim is None and args.ylim is None  # (None: the default window, which may widen for the starts)
+    sub = next(a for a in p._subparsers._group_actions[0].choices.values() if a.prog.endswith("portrait"))
+    help_text = sub.format_help()
+    assert f"(default {-plotting.HALF_WIDTH:zg},{plotting.HALF_WIDTH:zg})" in " ".join(help_text.split())
 
 
 @pytest.mark.parametrize("before, after, level", [([], [], "INFO"), (["-q"], [], "WARNING"), ([], ["-q"], "WARNING"),

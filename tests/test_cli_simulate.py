@@ -764,3 +764,24 @@ def test_text_output_states_the_options_that_ran(capsys, tmp_path):
     assert with_cli  # (momentum's beta at least)
     for name, o in with_cli:
         assert f"{o.name}={o.default} (command line: {o.cli_default})" in listed, (name, o.name)
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_a_typed_portrait_window_is_kept_and_the_default_one_holds_the_starts(typed, tmp_path, monkeypatch):
+    """``--init 2,2`` on the default window z* +- 2 widens it (the start's circle had been cut to a quarter); the same
+    values typed as ``--xlim -2,2 --ylim -2,2`` are the user's window and are kept (a review of the change)."""
+    import gandynamics.plotting as plotting
+    from gandynamics.cli import main
+    seen = {}
+    real = plotting.phase_portrait
+
+    def spy(*a, **k):
+        seen.update(xlim=k["xlim"], ylim=k["ylim"])
+        return real(*a, **k)
+    monkeypatch.setattr(plotting, "phase_portrait", spy)
+    argv = ["portrait", "hopf", "--methods", "gd", "--init", "2,2", "--steps", "20", "--out", str(tmp_path / "p.png")]
+    assert main(argv + (["--xlim", "-2,2", "--ylim", "-2,2"] if typed else [])) == 0
+    if typed:
+        assert tuple(seen["xlim"]) == (-2.0, 2.0) and tuple(seen["ylim"]) == (-2.0, 2.0)
+    else:
+        assert seen["xlim"][1] > 2.0 and seen["ylim"][1] > 2.0 and seen["xlim"][0] == -2.0

@@ -38,10 +38,10 @@ def add_parser(sub):
                         "discriminator parameter most strongly coupled at the game's equilibrium, |DF_ij| + |DF_ji|; "
                         "the first of each when none is)")
     window = f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}"
-    p.add_argument("--xlim", default=window, metavar="LO,HI",
+    p.add_argument("--xlim", default=None, metavar="LO,HI",
                    help=f"the window's x range as offsets from the equilibrium z* (default {window}): x from z*_x + LO "
                         "to z*_x + HI (--init is a point, not an offset)")
-    p.add_argument("--ylim", default=window, metavar="LO,HI",
+    p.add_argument("--ylim", default=None, metavar="LO,HI",
                    help=f"the window's y range as offsets from the equilibrium z* (default {window}), as --xlim")
     p.add_argument("--arrows", action="store_true", help="draw a quiver of v = -F (instead of the streamlines, unless --speed asks for them)")
     p.add_argument("--nullclines", action="store_true", help="draw the nullclines: the curves where each coordinate's component of v is 0 (wide translucent grey bands, solid and dotted)")
@@ -104,6 +104,11 @@ def run(args) -> int:
     except GandynamicsError as exc:
         raise GandynamicsError(f"--plane: {exc}") from None
     # every value checked before any work (the search for the zero printed its note, then --xlim 3,-3 was refused)
+    # (None: the default window, which widens to hold starts near its edge; a window typed is kept as typed, even
+    # the default's values: a review)
+    window = f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}"
+    typed_x, typed_y = args.xlim is not None, args.ylim is not None
+    args.xlim, args.ylim = args.xlim or window, args.ylim or window
     xl = parse_vector(args.xlim, 2, "--xlim")
     yl = parse_vector(args.ylim, 2, "--ylim")
     from ..limits import check_array
@@ -122,8 +127,8 @@ def run(args) -> int:
     xlim, ylim = tuple(xl + center[i]), tuple(yl + center[j])
     # the default window widened to hold the starts near its edge with room for their circles (--init 2,2 drew a
     # quarter of its circle in the corner, a figure reviewer's finding); a start far outside is said to be, below
-    xlim = _room_for_starts(xlim, [z[i] for z in inits]) if args.xlim == f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}" else xlim
-    ylim = _room_for_starts(ylim, [z[j] for z in inits]) if args.ylim == f"{-HALF_WIDTH:zg},{HALF_WIDTH:zg}" else ylim
+    xlim = xlim if typed_x else _room_for_starts(xlim, [z[i] for z in inits])
+    ylim = ylim if typed_y else _room_for_starts(ylim, [z[j] for z in inits])
     if not inits:
         z = center.copy()
         z[i] += 1.0
