@@ -213,6 +213,8 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
             code = CODES[kname]
             width = getattr(mod, "NB", DEFAULT_NB)
             run = (lambda u0, u1, args, code=code, fn=fn: fn(code, u0, u1, *args))
+        if plan.engine != "interpreted":  # (subnormals flushed to zero while a compiled kernel runs: _fpenv)
+            run = _flushing(run)
         rows = stop - start
         nb = width
         if group != "dopri5" and plan.engine != "interpreted":
@@ -257,6 +259,18 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
             if ctrl_c:  # a Ctrl-C during the compile: honoured now that this chunk's steps are done
                 raise KeyboardInterrupt
         start = stop
+
+
+def _flushing(run):
+    """``run`` (a kernel call ``run(u0, u1, args)``) made with subnormal numbers flushed to zero in the calling thread
+    (:func:`gandynamics._fpenv.flushing_subnormals`): a converging run's state sinks into them and each step then took
+    10-30 times as long."""
+    from .._fpenv import flushing_subnormals
+
+    def call(u0, u1, args):
+        with flushing_subnormals():
+            return run(u0, u1, args)
+    return call
 
 
 def unit_width(rows: int, nb: int, lanes: int, nt: int | None = None) -> int:
