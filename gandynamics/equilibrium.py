@@ -329,12 +329,14 @@ def _declared_is_wrong(fld, p, residual: float, found) -> None:
     at = f" ({', '.join(f'{s.name}={v:zg}' for s, v in zip(fld.hyper, p))})" if len(p) else ""
     then = (f"the zero Newton's method found from it, ({', '.join(f'{v:z.6g}' for v in found)}), is used instead"
             if found is not None else "Newton's method found no zero from it either (runs read NaN distances)")
-    warnings.warn(GandynamicsWarning(f"the declared equilibrium ({eq}) of {fld.name} is not a zero of F at the game's "
+    given = getattr(fld, "equilibrium_given", None)  # (a point typed by the user: --equilibrium)
+    what = f"the point {given} ({eq})" if given else f"the declared equilibrium ({eq}) of {fld.name}"
+    warnings.warn(GandynamicsWarning(f"{what} is not a zero of F at the game's "
                                      f"own hyperparameters{at}: |F| = {residual:z.3g} there"
                                      + ("" if math.isfinite(residual) else
                                         f" (F is not finite there: {fld.why_not_finite(fld.equilibrium, p)})")
-                                     + f"; {then} (check the "
-                                     "game's equilibrium=)"), stacklevel=3)
+                                     + f"; {then}" + ("" if given else " (check the game's equilibrium=)")),
+                  stacklevel=3)
 
 
 def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):

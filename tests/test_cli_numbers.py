@@ -6,6 +6,7 @@ text report equals the same value rounded to the digits printed (relative 5e-p f
 of certified brackets are rounded outward (within one unit of the last digit, on their safe side)."""
 
 import json
+import math
 import re
 
 import numpy as np
@@ -191,3 +192,36 @@ def test_grid_points_that_are_short_decimals_are_written_as_them():
         _, vals = grid_axis(f"g={i / 100}:{j / 100}:{gaps + 1}")
         want = [float(Fraction(i + k * step, 100)) for k in range(gaps + 1)]
         assert vals.tolist() == want, (i, j, gaps + 1)
+
+
+def test_equilibrium_option_studies_another_zero_of_a_game_with_several(tmp_path, capsys):
+    """A new user's game with three equilibria, f = (x^2 - 1)^2/4 + x y/2 - y^2/2 (zero-sum): rates, basin, simulate
+    and the rest could only look at the declared one, the saddle (0, 0).  ``--equilibrium`` studies another: at
+    x = sqrt(3)/2, y = x/2 the Jacobian DF = [[5/4, 1/2], [-1/2, 1]] has the eigenvalues 9/8 +- i sqrt(15)/8, so gd's
+    local rate at h = 3/4 is |1 - 3/4 lambda| = sqrt(5/32) (closed form); a point typed to a few digits is refined
+    to the zero (with a warning naming the option)."""
+    import json
+    import warnings
+    from gandynamics.cli import main
+    f = tmp_path / "multi.py"
+    f.write_text("import sympy as sp\nimport gandynamics as gd\n\n\ndef make():\n    x, y = sp.symbols('x y', real=True)\n"
+                 "    f = (x**2 - 1)**2 / 4 + x * y / 2 - y**2 / 2\n"
+                 "    return gd.Game(theta=[x], psi=[y], loss_g=f, loss_d=-f, name='multi', equilibrium=(0, 0))\n")
+    lam = complex(9 / 8, math.sqrt(15) / 8)
+    assert abs(1 - 0.75 * lam) == pytest.approx(math.sqrt(5 / 32), rel=1e-15)
+    for typed in ("0.8660254037844386,0.4330127018922193", "0.866,0.433"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert main(["rates", "--game", f"{f}:make", "--methods", "gd", "--step", "0.75", "--no-measure",
+                         "--equilibrium", typed, "--json"]) == 0
+        out, err = capsys.readouterr()
+        row = json.loads(out)[0]
+        assert row["local_rate"] == pytest.approx(math.sqrt(5 / 32), rel=1e-12)
+    assert main(["rates", "--game", f"{f}:make", "--methods", "gd", "--step", "0.75", "--no-measure", "--json"]) == 0
+    assert json.loads(capsys.readouterr()[0])[0]["local_rate"] != pytest.approx(math.sqrt(5 / 32), rel=1e-3)
+    assert main(["simulate", "--game", f"{f}:make", "--method", "gd", "--equilibrium", "1,0", "--steps", "5",
+                 "--step", "0.1"]) == 0
+    _, err = capsys.readouterr()
+    assert "the point given by --equilibrium (1, 0) is not a zero of F" in err and "check the game's" not in err
+    assert main(["rates", "--game", f"{f}:make", "--equilibrium", "1,2,3"]) == 2  # (bad input: one line, status 2)
+    assert "--equilibrium" in capsys.readouterr()[1]
