@@ -2492,8 +2492,9 @@ RATE_TICKS = (0.0, 0.5, 0.8, 0.95, 1.0, 1.25, 1.5, 2.0, 3.0)
 def rate_norm(vmin: float = 0.0, vmax: float = 1.5):
     """The rate maps' colour scale: a two-slope scale split at rho = 1 (half the colours each side), linear above 1 and
     finer towards 1 below it, ``0.5 - 0.5 sqrt((1 - rho) / (1 - vmin))``: a step whose rate is 0.95 or 0.99 (most of
-    a stable region at small steps) takes a tenth and a twentieth of the way from white to the deepest blue on
-    a linear scale, and a third and a sixth here (the figure review: the stable regions were white).  Values
+    a stable region at small steps) takes a twentieth and a hundredth of the way from white to the deepest blue on
+    a linear scale (vmin = 0), and sqrt(0.05) = 0.22 and sqrt(0.01) = 0.10 of it here (the figure review: the
+    stable regions were white).  Values
     beyond the scale map below 0 and above 1 by the same formulas (the colormap's under and over colours; finite,
     so that a colorbar's end arrows have a place); the attributes ``vmin``, ``vcenter`` (1) and ``vmax`` are
     matplotlib's TwoSlopeNorm's."""
