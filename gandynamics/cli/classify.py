@@ -30,7 +30,7 @@ def add_parser(sub):
     from ..analysis.rates import RATE_METHODS
     p.add_argument("--methods", default="gd,eg,eftp,ogda",
                    help=f"comma-separated methods to test, from {', '.join(m for m in RATE_METHODS if m != 'flow')} "
-                        "(default gd,eg,eftp,ogda)")
+                        "(altmomentum: momentum with alternating updates; default gd,eg,eftp,ogda)")
     p.add_argument("--beta", default=None, metavar="X",
                    help="momentum coefficient for momentum/altmomentum (default -0.5, as in `gandynamics rates`)")
     p.add_argument("--json", action="store_true",

@@ -36,7 +36,8 @@ def add_parser(sub):
         epilog="example: gandynamics rates dirac --reg r1:gamma=0.3 --methods gd,eg,eftp --optimal")
     add_game_arguments(p)
     p.add_argument("--methods", default=DEFAULT_METHODS,
-                   help=f"comma-separated, from {', '.join(_rate_methods())} (default {DEFAULT_METHODS})")
+                   help=f"comma-separated, from {', '.join(_rate_methods())} (altmomentum: momentum with alternating "
+                        f"updates, as --alternating; default {DEFAULT_METHODS})")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--step", metavar="H", help="one step size for every method, or the word optimal or theory "
                                            "(the same as --optimal, --theory-step)")

@@ -17,8 +17,8 @@ def add_parser(sub):
         description="Run a method (or several) over the product of initial points and grid axes (or zipped "
                     "with --zip) and write one row per trajectory: final state, distance to the equilibrium, "
                     "measured rate, algebraic (the exponent p of a decay like |z_k - z*| ~ k^p, which has no rate per "
-                    "step; empty for the others), verdict (converging, growing, bounded, not converging, diverged or "
-                    "stopped), diverged flag and step; then print how many trajectories have each verdict, with what "
+                    "step; empty for the others), verdict ('converging', 'growing', 'bounded, not converging', 'diverged' "
+                    "or 'stopped'), diverged flag and step; then print how many trajectories have each verdict, with what "
                     "it means, and how many decay like a power of k.  Grid "
                     "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta.",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
