@@ -435,11 +435,13 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
 
 
 def _skip_reading(self, lo, hi, dist, life, div):
-    """``Reader.read_sample_major`` doing nothing but marking the rows read (code 0, no algebraic exponent): the sweep
-    without its reading.  (Without the NaN, the algebraic column held whatever the memory held, and the sweep tested
-    each such row's linearisation: 28 Mts/s.)"""
+    """``Reader.read_sample_major`` doing nothing but marking the rows read (code 0, no algebraic exponent, no tails):
+    the sweep without its reading.  (Without the NaN, the algebraic column held whatever the memory held, and the
+    sweep tested each such row's linearisation: 28 Mts/s; likewise tail_min since converging rows whose last distance
+    is not their smallest are tested for standing at the rounding of F, session 46.)"""
     self._read[lo:hi] = True
     self._out[6, lo:hi] = 0.0
+    self._out[4, lo:hi] = float("nan")
     self._out[7, lo:hi] = float("nan")
 
 
