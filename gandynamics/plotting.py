@@ -113,6 +113,9 @@ LAST_MARKER = {"marker": "o", "ms": 3, "ls": ""}
 #: not to be seen)
 EQUILIBRIUM_MARKER = {"marker": "*", "color": "black", "ms": 9, "mec": "white", "mew": 0.7, "ls": "",
                       "label": "equilibrium"}
+#: another zero of F, where a run stands still (its reading's ``final_zero``): the equilibrium's star, hollow
+OTHER_ZERO_MARKER = {"marker": "*", "color": "black", "mfc": "white", "ms": 9, "mew": 1.0, "ls": "",
+                     "label": "another zero of F (a run ends there)"}
 
 
 #: the quiver's arrows (``phase_portrait(arrows=True)``) without the speed shown; with it they take its grey scale
@@ -950,6 +953,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     paths = []  # (line, its points in the plane, whether its style is free) of each trajectory drawn
     lasts = []  # each trajectory's last state in the plane
     starts_in = False  # whether some trajectory's start is drawn (inside the window)
+    other_zeros = []  # the last states of runs that stand still at another zero of F
     for t_index, item in enumerate(trajectories):
         label, tr, color = item[0], item[1], item[2]
         if color is None:
@@ -989,6 +993,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             starts_in = True
         ax.plot(S[-1, i], S[-1, j], color=line.get_color(), zorder=4, **LAST_MARKER)
         lasts.append((S[-1, i], S[-1, j]))
+        if (getattr(tr, "reading", None) or {}).get("final_zero"):  # (a run that converged to another zero than the
+            # starred one: a plain dot there, with no key entry, in a new user's game with three equilibria)
+            other_zeros.append((S[-1, i], S[-1, j]))
         ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
     e = None
@@ -1010,6 +1017,10 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     if e is not None:
         # (a white edge: on the flow's black path, which ends there, a black star was not to be seen)
         h, = ax.plot(e[i], e[j], zorder=6, **EQUILIBRIUM_MARKER)
+        handles.append(h)
+    seen = [p_ for p_ in other_zeros if outside_rows([p_], xlim, ylim).size == 0]
+    if seen:
+        h, = ax.plot([p_[0] for p_ in seen], [p_[1] for p_ in seen], zorder=6, **OTHER_ZERO_MARKER)
         handles.append(h)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)

@@ -2773,3 +2773,26 @@ def test_a_converging_run_is_drawn_over_one_that_does_not_converge():
         z = {ln.get_label(): ln.get_zorder() for ln in ax.get_lines()}
         plt.close(fig)
     assert z["good"] > z["bad"]
+
+
+def test_a_run_ending_at_another_zero_of_f_is_marked_and_keyed():
+    """A new user's game with three zeros of F, f = (x^2 - 1)^2/4 + x y/2 - y^2/2 (declared (0, 0), a saddle): its
+    runs end at (+-sqrt(3)/2, +-sqrt(3)/4), drawn as plain dots no key named.  A run standing still at a zero of F
+    other than z* (its reading's final_zero) gets a hollow star there, keyed "another zero of F"."""
+    import sympy as sp
+    from gandynamics import Game, VectorField, simulate
+    from gandynamics.plotting import OTHER_ZERO_MARKER, phase_portrait, style
+    x, y = sp.symbols("x y", real=True)
+    f = (x**2 - 1)**2 / 4 + x * y / 2 - y**2 / 2
+    fld = VectorField(Game([x], [y], f, -f, equilibrium=(0, 0), name="multi"))
+    tr = simulate(fld, "gd", [1.5, 1.0], 300, 0.3)
+    assert tr.reading.get("final_zero")
+    with style():
+        fig, ax = plt.subplots()
+        phase_portrait(fld, trajectories=[tr], ax=ax)
+        texts = [" ".join(t.get_text().split()) for t in ax.get_legend().get_texts()]  # (wrapped to fit)
+        stars = [ln for ln in ax.get_lines() if ln.get_label() == OTHER_ZERO_MARKER["label"]]
+        plt.close(fig)
+    assert OTHER_ZERO_MARKER["label"] in texts and len(stars) == 1
+    assert np.allclose(np.c_[stars[0].get_xdata(), stars[0].get_ydata()], [[math.sqrt(3) / 2, math.sqrt(3) / 4]],
+                       atol=1e-9)
