@@ -107,14 +107,16 @@ TRAJECTORY_COLORS = tuple(OKABE_ITO[c] for c in ("blue", "orange", "bluish green
 #: how a trajectory's start is drawn: white with a black edge, a colour no trajectory takes (red was also the fourth
 #: trajectory colour and the CLI's colour of gd: a new user read gd's start as part of its path)
 START_MARKER = {"marker": "o", "ms": 5.5, "mfc": "white", "mec": "black", "mew": 1.2, "ls": ""}
-#: a trajectory's last state in a phase portrait: a dot in the trajectory's colour
-LAST_MARKER = {"marker": "o", "ms": 3, "ls": ""}
+#: a trajectory's last state in a phase portrait: a dot in the trajectory's colour, edged in white (on its own path's
+#: zig-zag a plain dot of 3 pt was not to be found, a figure reviewer's finding)
+LAST_MARKER = {"marker": "o", "ms": 4, "mec": "white", "mew": 0.6, "ls": ""}
 #: the equilibrium in a phase portrait (a white edge: on the flow's black path, which ends there, a black star was
 #: not to be seen)
 EQUILIBRIUM_MARKER = {"marker": "*", "color": "black", "ms": 9, "mec": "white", "mew": 0.7, "ls": "",
                       "label": "equilibrium"}
-#: another zero of F, where a run stands still (its reading's ``final_zero``): the equilibrium's star, hollow
-OTHER_ZERO_MARKER = {"marker": "*", "color": "black", "mfc": "white", "ms": 9, "mew": 1.0, "ls": "",
+#: another zero of F, where a run stands still (its reading's ``final_zero``): a white diamond edged in black (a hollow
+#: star was read as the equilibrium's, whose white edge a thick path around it makes look hollow too)
+OTHER_ZERO_MARKER = {"marker": "D", "color": "black", "mfc": "white", "ms": 6, "mew": 1.2, "ls": "",
                      "label": "another zero of F (a run ends there)"}
 
 
@@ -548,10 +550,11 @@ def _speed_across(field, params, center, i: int, j: int, X, Y) -> float:
 #: review read the proximal run as part of the olive nullcline), told apart by their dashes
 NULLCLINE_COLOR = "0.3"
 #: (line style, width) of the first and the second coordinate's nullcline: wide translucent bands (NULLCLINE_ALPHA),
-#: solid and dotted, a kind of line no trajectory draws (a trajectory's dashes, START_STYLES, are thin and opaque:
+#: long-dashed and dotted, a kind of line no trajectory draws (a trajectory's dashes, START_STYLES, are thin and opaque:
 #: "nullcline" and "flow from (2, 2)" were both dark dashes in one key, a figure reviewer's finding) and wider than
 #: the thin streamlines
-NULLCLINE_STYLES = (("-", 2.6), ((0, (0.5, 1.3)), 3.0))
+NULLCLINE_STYLES = (((0, (4, 1.5)), 2.6), ((0, (0.5, 1.3)), 3.0))  # (long dashes: a solid band read as a heavier
+# streamline, a figure reviewer)
 NULLCLINE_ALPHA = 0.45
 
 

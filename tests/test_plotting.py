@@ -2684,7 +2684,7 @@ def test_a_rate_map_marks_diverged_runs_apart_from_measured_rates():
 def test_nullclines_are_drawn_in_a_kind_of_line_no_trajectory_draws():
     """A figure reviewer: "nullcline dtheta/dt = 0" and "flow from (2, 2)" were both dark dashes in one key (the
     nullclines' dashes were among the starts' styles).  Nullclines are wide translucent bands, wider than any
-    trajectory's line, solid and dotted; the key's handles as drawn."""
+    trajectory's line, long-dashed and dotted; the key's handles as drawn."""
     from gandynamics import VectorField, games
     from gandynamics.plotting import NULLCLINE_ALPHA, NULLCLINE_STYLES, phase_portrait, style
     fld = VectorField(games.make_game("hopf"))

@@ -44,7 +44,7 @@ def add_parser(sub):
     p.add_argument("--ylim", default=None, metavar="LO,HI",
                    help=f"the window's y range as offsets from the equilibrium z* (default {window}), as --xlim")
     p.add_argument("--arrows", action="store_true", help="draw a quiver of v = -F (instead of the streamlines, unless --speed asks for them)")
-    p.add_argument("--nullclines", action="store_true", help="draw the nullclines: the curves where each coordinate's component of v is 0 (wide translucent grey bands, solid and dotted)")
+    p.add_argument("--nullclines", action="store_true", help="draw the nullclines: the curves where each coordinate's component of v is 0 (wide translucent grey bands, dashed and dotted)")
     p.add_argument("--speed", action="store_true", help="colour streamlines by speed |v| (with --arrows too: the streamlines, coloured, "
                    "are drawn beside the quiver)")
     p.add_argument("--title", default=None,
