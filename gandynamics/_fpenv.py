@@ -14,6 +14,7 @@ other processors (no MXCSR) nothing is changed.
 from __future__ import annotations
 
 import platform
+import threading
 from contextlib import contextmanager
 
 __all__ = ["flushing_subnormals", "FTZ_DAZ", "X86"]
@@ -68,14 +69,24 @@ def _build():
     return get_mxcsr, set_mxcsr
 
 
+_lock = threading.Lock()
+
+
 def mxcsr_functions():
-    """The ``(get, set)`` pair of :func:`_build`, built once per process; None off x86-64."""
+    """The ``(get, set)`` pair of :func:`_build`, built once per process (under a lock: the sweep's threads call it at
+    once); None off x86-64, or where they cannot be built (numba's JIT disabled: the kernels then run as they are)."""
     global _functions
     if not X86:
         return None
-    if _functions is None:
-        _functions = _build()
-    return _functions
+    with _lock:
+        if _functions is None:
+            try:
+                get, put = _build()
+                get()  # (compiled here: a failure is known now, not in a kernel call)
+                _functions = (get, put)
+            except Exception:  # noqa: BLE001  (no MXCSR access: nothing is flushed)
+                _functions = False
+    return _functions or None
 
 
 @contextmanager
@@ -88,8 +99,8 @@ def flushing_subnormals():
         return
     get, put = fns
     old = int(get())
-    put(old | FTZ_DAZ)
-    try:
+    try:  # (the set inside: a Ctrl-C just after it would otherwise leave the process flushing)
+        put(old | FTZ_DAZ)
         yield
     finally:
         put(old)

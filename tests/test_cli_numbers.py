@@ -225,3 +225,14 @@ def test_equilibrium_option_studies_another_zero_of_a_game_with_several(tmp_path
     assert "the point given by --equilibrium (1, 0) is not a zero of F" in err and "check the game's" not in err
     assert main(["rates", "--game", f"{f}:make", "--equilibrium", "1,2,3"]) == 2  # (bad input: one line, status 2)
     assert "--equilibrium" in capsys.readouterr()[1]
+    # with a hyperparameter set by --param (or a regularizer), a point typed that is no zero is said to be replaced too
+    # (a review: it was taken silently, and Newton's method reached the saddle (0, 0), not the zero typed near)
+    g = tmp_path / "multia.py"
+    g.write_text("import sympy as sp\nimport gandynamics as gd\n\n\ndef make():\n"
+                 "    x, y, a = sp.symbols('x y a', real=True)\n    f = (x**2 - a)**2 / 4 + x * y / 2 - y**2 / 2\n"
+                 "    return gd.Game(theta=[x], psi=[y], loss_g=f, loss_d=-f, hyper={a: 1.0}, equilibrium=(0, 0))\n")
+    for extra in (["--param", "a=1.2"], ["--reg", "jare:gamma=0.01"]):
+        assert main(["rates", "--game", f"{g}:make", "--methods", "gd", "--step", "0.3", "--no-measure",
+                     "--equilibrium", "0.45,0.22"] + extra) == 0
+        err = capsys.readouterr()[1]
+        assert "the point given by --equilibrium (0.45, 0.22) is not a zero of F at the hyperparameters" in err

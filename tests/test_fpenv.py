@@ -40,3 +40,16 @@ def test_a_compiled_run_sinking_below_the_normal_numbers_is_flushed_to_zero_and_
     first = int(np.argmin(normal))  # the first step with a subnormal coordinate
     assert first > 1000 and np.array_equal(c.states[:first], i.states[:first])
     assert c.verdict == i.verdict == "converging" and c.rate == pytest.approx(i.rate, rel=1e-12)
+
+
+def test_where_the_register_functions_cannot_be_built_nothing_is_flushed(monkeypatch):
+    """A review: a failure to build the MXCSR functions (numba's JIT disabled) made every compiled kernel call fail.
+    It now leaves the arithmetic as it is, once, whatever the threads."""
+    monkeypatch.setattr(_fpenv, "_functions", None)
+
+    def fail():
+        raise NotImplementedError("no JIT")
+    monkeypatch.setattr(_fpenv, "_build", fail)
+    assert _fpenv.mxcsr_functions() is None
+    with _fpenv.flushing_subnormals():
+        assert np.float64(1e-310) * 1.0 > 0.0  # (IEEE: a subnormal product is kept)

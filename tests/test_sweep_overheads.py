@@ -959,3 +959,34 @@ def test_algebraic_exponents_are_read_by_both_paths_as_numpy_fits_them(K):
     power = (kind[:, 0] == 0) & (p[:, 0] >= 0.35)
     assert np.all(np.isfinite(alg[power])) and np.allclose(alg[power], -p[power, 0], rtol=0.05)
     assert np.all(np.isnan(alg[kind[:, 0] == 2])) and np.all(np.isnan(alg[kind[:, 0] == 4]))
+
+
+def test_rows_whose_zstar_was_found_from_their_end_are_tested_for_stalling_on_their_distance_to_it(monkeypatch):
+    """A review: rows with no z* when they ran (F = (log(x/2), y): none declared, none found from 0) are read again
+    from a zero found where they ended; their recorded last distances are from their start, and every converging row
+    was taken for one whose last distance is not its smallest and tested (20 of 20, where the rule marks 1).  The
+    rows tested are those the rule gives on the distances to the zero found (the table's)."""
+    import sympy as sp
+    import gandynamics as gd
+    import importlib
+    S = importlib.import_module("gandynamics.runs.sweep")  # (the module: the package's `sweep` is the function)
+    from gandynamics.runs.ratefit import STALL_REL
+    from gandynamics.verdict import FLOOR_REL
+    x, y = sp.symbols("x y", real=True)
+    fld = gd.VectorField(gd.Game(theta=[x], psi=[y], loss_g=x * sp.log(x / 2) - x, loss_d=y**2 / 2, name="logzero"))
+    tested = []
+    real = S.at_rounding_of_F
+
+    def spy(*a, **k):
+        if k.get("converging"):
+            tested.append(1)
+        return real(*a, **k)
+    monkeypatch.setattr(S, "at_rounding_of_F", spy)
+    inits = np.column_stack([np.linspace(1.2, 2.8, 20), np.linspace(-0.5, 0.5, 20)])
+    r = gd.sweep(fld, "gd", inits=inits, steps=300, step=0.5, engine="interpreted", progress=False)
+    c = r.columns
+    z = np.column_stack([c["zstar_x"], c["zstar_y"]])
+    d0 = np.hypot(inits[:, 0] - z[:, 0], inits[:, 1] - z[:, 1])
+    expect = ((c["verdict"] == "converging") & (c["distance"] > (1 + STALL_REL) * c["tail_min"])
+              & (c["distance"] > 0) & (c["distance"] <= FLOOR_REL * np.maximum(np.hypot(z[:, 0], z[:, 1]), d0)))
+    assert np.all(np.isfinite(z)) and len(tested) == int(expect.sum()) < 20

@@ -123,7 +123,8 @@ def run(args) -> int:
     star = equilibrium_point(fld, hyper)  # (the zero analyze and simulate use, also for a game that declares none)
     center = slice_center(fld, hyper, star=star)
     if star is None:  # (the star would just be missing: say why)
-        print("no zero of F found (from the declared equilibrium, or 0): nothing starred")
+        print(f"no zero of F found (from {'the point given by --equilibrium' if args.equilibrium else 'the declared equilibrium'}, "
+              "or 0): nothing starred")
     xlim, ylim = tuple(xl + center[i]), tuple(yl + center[j])
     # the default window widened to hold the starts near its edge with room for their circles (--init 2,2 drew a
     # quarter of its circle in the corner, a figure reviewer's finding); a start far outside is said to be, below

@@ -64,7 +64,9 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         eq = ", ".join(f"{v:zg}" for v in fld.equilibrium)
         # (find_equilibrium warned of a wrong declaration of the game itself, once per field: not said again here)
         wrong = not fld.regularizers and _at_defaults(fld, P[bad])
-        (logger.debug if wrong else logger.info)(f"the declared equilibrium ({eq}) of {fld.name} is not "
+        what = (f"the point {fld.equilibrium_given} ({eq})" if getattr(fld, "equilibrium_given", None) else
+                f"the declared equilibrium ({eq}) of {fld.name}")
+        (logger.debug if wrong else logger.info)(f"{what} is not "
                     f"a zero of F {where}: z* found by Newton's method there"
                     # (then a zero is searched for from where each such run ends: the run's own z*, or NaN)
                     + ((" (none found there: one is searched for from where the run ends)" if B == 1 else

@@ -124,7 +124,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
             info["zstar_unsearched"] = unsearched
     if every:  # (not after a Ctrl-C: the sweep stops there)
         _read_again_at_rounding_of_F(field, plan, K, rec_idx, poly_max, res["final"], ZSTAR, missing, reading, evals,
-                                     last)
+                                     last, without_zstar)
     reading = mark_no_zstar(reading, missing)
     alg = np.flatnonzero(np.isfinite(reading.algebraic))  # (a power law's reading where the linearisation contracts the
     if alg.size:  # run is a transient's: simulate's test, on the few rows read algebraic)
@@ -235,7 +235,7 @@ MAX_ROUNDING_TESTS = 5000
 
 
 def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, final, ZSTAR, missing, reading,
-                                 evals, last) -> None:
+                                 evals, last, redo=None) -> None:
     """The rows read "bounded, not converging" (and "converging" ones that stopped falling before their end:
     :func:`~gandynamics.runs.ratefit.may_stand_at_rounding`) that ended within the rounding of F from their z*
     (:func:`~gandynamics.runs.ratefit.at_rounding_of_F`, as ``simulate`` tests a run): run again (the same steps,
@@ -249,6 +249,11 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     # first over the whole arrays, without norms: the norms of every converging row took 11 ms of a 100,000-row
     # sweep's 90)
     code = reading.code
+    if redo is not None and redo.any():  # (rows that had no z* when they ran: their recorded distances are from their
+        # start, and a zero found from where they ended is their z* now; their last distance to it computed here)
+        r = np.flatnonzero(redo)
+        last = last.copy()
+        last[r] = row_norms(final[r] - ZSTAR[r])
     with np.errstate(invalid="ignore"):
         stalled = may_stand_at_rounding(code, last, reading.tail_min) & (code == CONVERGING)
     rows = np.concatenate([np.flatnonzero(code == BOUNDED), np.flatnonzero(stalled)])
