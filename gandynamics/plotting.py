@@ -2564,7 +2564,7 @@ def _mark_split(cb) -> None:
 
 
 def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one scale for all panels, split at 1 "
-                                     r"($\sqrt{\ }$ scale below)",
+                                     r"($\sqrt{1-\rho}$ scale below)",
                   **kw):
     """One colorbar for the rate maps drawn on ``axes`` (:func:`rate_map` with ``colorbar=False``; they share its
     fixed scale), beside all of them, with an arrow at each end of the scale that any of them passes; ``label``
@@ -2590,9 +2590,9 @@ def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one 
     if _renderer(axes[0]) is not None:
         # (the scale's kind kept as long as any words are: "split at 1" alone hid that 0.95 -> 1 takes as much of the
         # bar as 0.8 -> 0.95, a figure reviewer's finding)
-        _shorten(cb.ax.yaxis.label, (r"local rate $\rho$, one scale for all panels, split at 1 ($\sqrt{\ }$ below)",
-                                     r"local rate $\rho$ (one scale, split at 1, $\sqrt{\ }$ below)",
-                                     r"rate $\rho$ (split at 1, $\sqrt{\ }$ below)", r"rate $\rho$ ($\sqrt{\ }$ below 1)",
+        _shorten(cb.ax.yaxis.label, (r"local rate $\rho$, one scale for all panels, split at 1 ($\sqrt{1-\rho}$ below)",
+                                     r"local rate $\rho$ (one scale, split at 1, $\sqrt{1-\rho}$ below)",
+                                     r"rate $\rho$ (split at 1, $\sqrt{1-\rho}$ below)", r"rate $\rho$ ($\sqrt{1-\rho}$ below 1)",
                                      r"rate $\rho$"), kw["shrink"] * _length_room(axes[0]), cb.set_label)
     return cb
 
@@ -2673,7 +2673,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     beside = []
     if colorbar:
         cb = ax.figure.colorbar(pc, ax=ax, pad=0.02)
-        cb.set_label(r"local rate $\rho$ (spectral radius), scale split at 1 ($\sqrt{\ }$ scale below)")
+        cb.set_label(r"local rate $\rho$ (spectral radius), scale split at 1 ($\sqrt{1-\rho}$ scale below)")
         _rate_ticks(cb)
         _mark_split(cb)
         beside.append(cb.ax)
@@ -2743,8 +2743,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     if handles:  # under the map: any place inside would cover rates
         leg = _legend_outside(ax, loc="below", reserve=reserve, handles=handles, ncol=len(handles))
     if colorbar:
-        shorter = (r"local rate $\rho$" + "\n" + r"(scale split at 1, $\sqrt{\ }$ below)",
-                   r"rate $\rho$" + "\n" + r"(split at 1, $\sqrt{\ }$ below)", r"rate $\rho$ ($\sqrt{\ }$ below 1)",
+        shorter = (r"local rate $\rho$" + "\n" + r"(scale split at 1, $\sqrt{1-\rho}$ below)",
+                   r"rate $\rho$" + "\n" + r"(split at 1, $\sqrt{1-\rho}$ below)", r"rate $\rho$ ($\sqrt{1-\rho}$ below 1)",
                    r"rate $\rho$", r"$\rho$")
         _fit_colorbar_label(ax, cb, shorter, leg)
     if title:
