@@ -143,6 +143,7 @@ def run(args) -> int:
     for m in methods:
         get_method(m)
     trs = []
+    plain = {}
     from ..runs.validate import shared_options
     own = shared_options(fld, methods, given)  # (each method its own options, those that apply to it)
     for m, mine in zip(methods, own):
@@ -153,6 +154,7 @@ def run(args) -> int:
         for k, z0 in enumerate(inits):
             tr = simulate(fld, m, z0, args.steps, args.step, hyper, **kw)
             lab = m if len(inits) == 1 else f"{m} from ({', '.join(f'{v:zg}' for v in z0)})"
+            plain[id(tr)] = lab  # (the run's name in the notes below, without what the key adds)
             if tr.stopped:  # the method could not take its next step (kernels.STOPS): not a divergence
                 lab += f" (stopped at step {tr.diverged_at})"
                 print(f"{m}: {tr.describe()}")
@@ -178,7 +180,7 @@ def run(args) -> int:
             trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 or several else None,
                         START_STYLES[k % len(START_STYLES)] if several else None))
     for lab, tr, *_ in trs:  # a trajectory that leaves the window is drawn cut at its edge: say so (a new user's
-        lab = lab.lstrip("_")  # (a run not named in the legend: named here)
+        lab = plain.get(id(tr), lab.lstrip("_"))  # (a run not named in the legend: named here)
         # trial: gd on the bilinear game ended 4.97 from z*, off the default -2,2 window, its end marker not drawn)
         S = np.asarray(tr.states, float)[:, [i, j]]
         rows = outside_rows(S, xlim, ylim)
