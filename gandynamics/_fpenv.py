@@ -78,14 +78,15 @@ def mxcsr_functions():
     global _functions
     if not X86:
         return None
-    with _lock:
-        if _functions is None:
-            try:
-                get, put = _build()
-                get()  # (compiled here: a failure is known now, not in a kernel call)
-                _functions = (get, put)
-            except Exception:  # noqa: BLE001  (no MXCSR access: nothing is flushed)
-                _functions = False
+    if _functions is None:  # (the lock only until they are built: this runs at every kernel call)
+        with _lock:
+            if _functions is None:
+                try:
+                    get, put = _build()
+                    get()  # (compiled here: a failure is known now, not in a kernel call)
+                    _functions = (get, put)
+                except Exception:  # noqa: BLE001  (no MXCSR access: nothing is flushed)
+                    _functions = False
     return _functions or None
 
 

@@ -319,7 +319,7 @@ def _declared_is_wrong(fld, p, residual: float, found) -> None:
     and an analysis asks for a start).  At other hyperparameters (a sweep, a continuation), or under regularizers (the
     declaration is the game's: Tikhonov's anchor, an asymmetric term move the zero of the regularised F), the point
     moved with them: nothing is said here."""
-    given = getattr(fld, "equilibrium_given", None)  # (a point typed by the user: --equilibrium)
+    given = fld.equilibrium_given  # (a point typed by the user: --equilibrium)
     if fld in _WARNED or (not given and (getattr(fld, "regularizers", None)
                                          or not np.array_equal(np.asarray(p, float), fld.param_vector()))):
         return  # (a point the user typed is said to be moved however the field was set up: a review found the
@@ -332,8 +332,8 @@ def _declared_is_wrong(fld, p, residual: float, found) -> None:
     then = (f"the zero Newton's method found from it, ({', '.join(f'{v:z.6g}' for v in found)}), is used instead"
             if found is not None else "Newton's method found no zero from it either (runs read NaN distances)")
     what = f"the point {given} ({eq})" if given else f"the declared equilibrium ({eq}) of {fld.name}"
-    warnings.warn(GandynamicsWarning(f"{what} is not a zero of F at the "
-                                     f"{'' if given else 'game' + chr(39) + 's own '}hyperparameters{at}: "
+    own = "" if given else "game's own "
+    warnings.warn(GandynamicsWarning(f"{what} is not a zero of F at the {own}hyperparameters{at}: "
                                      f"|F| = {residual:z.3g} there"
                                      + ("" if math.isfinite(residual) else
                                         f" (F is not finite there: {fld.why_not_finite(fld.equilibrium, p)})")
@@ -402,7 +402,7 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
             why = f"at {np.round(sol.x, 6).tolist()}, {why_not_zero(fld, sol.x, p, res, tol)}"
         where = np.round(z0, 6).tolist()
         if start is None and fld.equilibrium is not None:
-            given = getattr(fld, "equilibrium_given", None)
+            given = fld.equilibrium_given
             where = f"{where} ({f'the point {given}' if given else f'the declared equilibrium of {fld.name}'})"
         advice = ("give values at which F fits in the doubles (smaller hyperparameters or start)" if overflow else
                   "give another start point (start=; on the command line --at or --start, where the command takes "

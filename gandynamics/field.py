@@ -190,6 +190,9 @@ class VectorField:
         self.name = name or obj.name
         #: the name as texts and figures show it when it is not the name (gandynamics.games.game_label)
         self.label = None
+        #: where the declared equilibrium came from when the user gave it in place of the game's (the command line's
+        #: ``--equilibrium``: "given by --equilibrium"), for the messages that name it; None for the game's own
+        self.equilibrium_given = None
         self.z = tuple(theta) + tuple(psi)
         self._n_theta = len(theta)
         self.hyper = tuple(hyper)

@@ -3096,32 +3096,28 @@ def _mark_coinciding(shown, share: float | None = None, near: bool = False) -> N
         if not free:  # (a style given tells the curves apart already)
             continue
         under = 0
+        beside = False  # (near: within NEAR_WIDTHS line widths of an earlier solid curve over most common points)
         for b in range(a):
             common, i, j = np.intersect1d(k, shown[b][1], assume_unique=True, return_indices=True)
-            shorter = min(k.size, shown[b][1].size)
-            if common.size >= max(2, int(0.8 * shorter)) and \
-                    np.all(np.abs(logs[a][i] - logs[b][j]) <= tol):
+            if common.size < max(2, int(0.8 * min(k.size, shown[b][1].size))):
+                continue
+            apart = np.abs(logs[a][i] - logs[b][j])
+            if np.all(apart <= tol):
                 if not under:  # (the curve it lies on, for its legend entry: convergence)
                     line._gandynamics_on = shown[b][0].get_label()
                 under += 1
+            elif near and shown[b][0].get_linestyle() == "-" and np.mean(apart <= NEAR_WIDTHS * tol) >= 0.8:
+                beside = True
         if under:
             gap = max(1, k.size // 12)
             # markers alone: its line would cover the earlier one, which they follow within a line's width; each
             # covering curve's markers a fifth of the gap further along than the previous one's
             line.set(marker=COINCIDE_MARKERS[(under - 1) % len(COINCIDE_MARKERS)], mfc="none", ms=5, ls="none",
                      markevery=(min(k.size - 1, (gap * under) // (len(COINCIDE_MARKERS) + 1)), gap))
-            continue
-        if not near:
-            continue
-        # beside an earlier solid curve, within NEAR_WIDTHS line widths over most of their common points but not on
-        # it: dashed, so that two solid lines of near colours are not read as one (consensus and JARE's phase
-        # factors, 0-5 % apart in orange and vermillion, a figure reviewer's finding)
-        for b in range(a):
-            common, i, j = np.intersect1d(k, shown[b][1], assume_unique=True, return_indices=True)
-            if (shown[b][0].get_linestyle() == "-" and common.size >= max(2, int(0.8 * min(k.size, shown[b][1].size)))
-                    and np.mean(np.abs(logs[a][i] - logs[b][j]) <= NEAR_WIDTHS * tol) >= 0.8):
-                line.set_linestyle((0, (5, 2)))
-                break
+        elif beside:
+            # beside an earlier solid curve but not on it: dashed, so that two solid lines of near colours are not read
+            # as one (consensus and JARE's phase factors, 0-5 % apart in orange and vermillion, a figure reviewer)
+            line.set_linestyle((0, (5, 2)))
 
 
 def _line_decades(shown, share: float | None = None) -> float:

@@ -189,15 +189,16 @@ def build_field(args):
         said = "".join(f" (its {k}, named {n} in this field)" for n in twice for t, k in [set_by_reg[n]] if n != k)
         raise GandynamicsError(f"{', '.join(twice)} set twice: in --reg {text}{said} and by --param "
                                f"{', '.join(f'{k}={params[k]}' for k in twice)}; set it once")
-    if getattr(args, "equilibrium", None) is not None:  # (the declared point replaced: every command studies this one;
-        # rates and basin could only look at the declared saddle of a new user's game with three equilibria)
+    typed = getattr(args, "equilibrium", None)
+    if typed is not None:  # (the declared point replaced: every command studies this one; rates and basin could only
+        # look at the declared saddle of a new user's game with three equilibria)
         from dataclasses import replace
         syms = list(model.theta) + list(model.psi)
-        point = parse_vector(args.equilibrium, len(syms), "--equilibrium", [s.name for s in syms])
+        point = parse_vector(typed, len(syms), "--equilibrium", [s.name for s in syms])
         model = replace(model, equilibrium=tuple(float(v) for v in point))
     field = VectorField(model, regs)
-    if getattr(args, "equilibrium", None) is not None:
-        field.equilibrium_given = "given by --equilibrium"  # (the warning on a point that is no zero names it so)
+    if typed is not None:
+        field.equilibrium_given = "given by --equilibrium"  # (the messages on a point that is no zero name it so)
     # a user factory's arguments given, for the headers and titles (games.game_label; a built-in game's are read from
     # its origin): those that are also hyperparameters (shown with them) left out; the name stays the identifier
     shown = {k: v for k, v in given.items() if k not in field.defaults}

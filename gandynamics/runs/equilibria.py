@@ -64,7 +64,7 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray,
         eq = ", ".join(f"{v:zg}" for v in fld.equilibrium)
         # (find_equilibrium warned of a wrong declaration of the game itself, once per field: not said again here)
         wrong = not fld.regularizers and _at_defaults(fld, P[bad])
-        what = (f"the point {fld.equilibrium_given} ({eq})" if getattr(fld, "equilibrium_given", None) else
+        what = (f"the point {fld.equilibrium_given} ({eq})" if fld.equilibrium_given else
                 f"the declared equilibrium ({eq}) of {fld.name}")
         (logger.debug if wrong else logger.info)(f"{what} is not "
                     f"a zero of F {where}: z* found by Newton's method there"
