@@ -995,10 +995,11 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         if rows.size == 0 or rows[0] != 0:
             starts_in = True
         ax.plot(S[-1, i], S[-1, j], color=line.get_color(), zorder=4, **LAST_MARKER)
-        lasts.append((S[-1, i], S[-1, j]))
         if (getattr(tr, "reading", None) or {}).get("final_zero"):  # (a run that converged to another zero than the
             # starred one: a plain dot there, with no key entry, in a new user's game with three equilibria)
-            other_zeros.append((S[-1, i], S[-1, j]))
+            other_zeros.append((S[-1, i], S[-1, j]))  # (its dot under that zero's diamond: no "last state" for it)
+        else:
+            lasts.append((S[-1, i], S[-1, j]))
         ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
     e = None

@@ -165,7 +165,7 @@ def run(args) -> int:
                 # picture: eftp at h = 0.3 on jare-gaussian ends 0.48 from z*, bounded, a figure reviewer's finding)
                 d = tr.final_distance
                 print(f"{lab}: {tr.describe()}")
-                lab += (" (converges to another zero of F)" if tr.reading.get("final_zero") else
+                lab += (f" ({tr.verdict}: ends at another zero of F)" if tr.reading.get("final_zero") else
                         f" ({tr.verdict}{f', ends {d:z.2g} from z*' if np.isfinite(d) else ''})")
             # each method its colour (METHOD_COLORS, as in every figure), the starts told apart by line style; one
             # method from several starts: a colour per start (16 runs of 8 methods from 2 starts had shared 9 colours).
