@@ -125,8 +125,12 @@ def not_finite_note(fld, hyper, brackets, order: int = 2) -> str | None:
     with np.errstate(all="ignore"):
         if np.all(np.isfinite(fld.eval_DF(w, hyper))):
             return None
-    advice = ("take a region where DF is finite" if order == 1 else
-              "--order 1 encloses DF's entries directly and may, or take a region where DF is finite")
+    # (the advice in double precision's terms: "a region where DF is finite" was read against the exact value the
+    # same note calls finite, a new user's reading; no point value there can refute a false claim, whatever the engine)
+    advice = ("no point value there can refute a claim either; take a region where DF computes to finite doubles"
+              if order == 1 else "--order 1 encloses DF's entries directly and may certify a true claim (none can "
+              "refute a false one there: no point value is finite), or take a region where DF computes to finite "
+              "doubles")
     return (f"note: DF is not finite at any point the search for {' or '.join(x[0] for x in blind)} evaluated "
             f"(at z = {_pt(w)}: {fld.why_not_finite(w, hyper, jacobian=True)}): no budget "
             f"{'of this engine ' if order != 1 else ''}narrows {'these brackets' if len(blind) > 1 else 'its bracket'} "
