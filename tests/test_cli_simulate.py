@@ -436,6 +436,28 @@ def test_runs_with_no_zstar_say_so_in_simulate_and_sweep(capsys, tmp_path):
     assert "2 growing:" in text and "2 of 2 rows have no z* (no zero of F found" in text
 
 
+def test_the_sweep_summary_counts_rows_that_settled_at_another_zero_of_F(capsys, tmp_path):
+    """The two-equilibria game (a saddle declared at the origin, wells at (+-0.995, +-0.0995)): each of the three
+    starts ends in a well, read "bounded, not converging"; the summary says that they converged elsewhere, and the
+    table's final_zero column flags them (checked: F at each final state by its closed form)."""
+    (tmp_path / "two.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef two():\n"
+                                     "    x, y = sp.symbols('x y', real=True)\n"
+                                     "    return Game([x], [y], (x**2 - 1)**2 / 4 + x*y / 10, y**2 / 2 - x*y / 10,"
+                                     " equilibrium=(0, 0))\n")
+    out_csv = tmp_path / "t.csv"
+    code, out, err = run(capsys, "sweep", "--game", f"{tmp_path / 'two.py'}:two", "--method", "gd", "--steps", "500",
+                         "--step", "0.1", "--init", "-0.5,0.3", "--init", "0.7,-0.2", "--init", "1.5,1",
+                         "--out", str(out_csv))
+    assert code == 0, err
+    assert ("3 of the 3 'bounded, not converging' rows stand still at a zero of F other than their z* (the table's "
+            "final_zero column)") in out + err
+    import csv
+    rows = list(csv.DictReader(open(out_csv)))
+    for r in rows:
+        xf, yf = float(r["final_x"]), float(r["final_y"])
+        assert r["final_zero"] == "1" and abs(xf**3 - xf + yf / 10) < 1e-12 and abs(yf - xf / 10) < 1e-12
+
+
 def test_a_portrait_of_a_game_with_no_zero_says_why_nothing_is_starred(tmp_path, monkeypatch, capsys):
     """F = (1, w) has no zero (u moves at unit speed): the star was silently missing (a reviewer)."""
     from gandynamics.cli import main

@@ -698,6 +698,39 @@ def test_a_run_that_settles_at_another_zero_of_F_says_so():
     assert "converged to a stationary point" not in text and "stands still, but not at a zero of F" in text, text
 
 
+def test_a_sweeps_rows_that_settle_at_another_zero_of_F_are_flagged_as_simulate_says():
+    """The sweep read the rows of the two-equilibria game that settled at (+-0.995, +-0.0995) "bounded, not converging"
+    with nothing in the table to say where they stood (simulate's description says "converged to a stationary point
+    other than z*").  Its column final_zero now says it, from the same test (runs.equilibria.settled_at_zero), for
+    every row simulate says it of (checked: F at the final state by the closed form, in plain arithmetic); the rows
+    that keep moving at a constant distance (alternating GD's orbits, the flow's centre) or stand at a box's wall are
+    not flagged.  The CLI's summary counts them."""
+    import sympy as sp
+
+    from gandynamics import Game
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], (x**2 - 1) ** 2 / 4 + x * y / 10, y**2 / 2 - x * y / 10, equilibrium=(0, 0)))
+    rng = np.random.default_rng(7)
+    inits = rng.uniform(-1.6, 1.6, size=(24, 2))
+    res = sweep(fld, "gd", inits=inits, steps=500, step=0.1, progress=False, engine="interpreted")
+    flags = np.asarray(res["final_zero"])
+    for i, z0 in enumerate(inits):
+        tr = simulate(fld, "gd", z0, 500, 0.1, engine="interpreted")
+        assert bool(tr.reading.get("final_zero", False)) == flags[i], (z0, tr.describe(), flags[i])
+        xf, yf = res["final_x"][i], res["final_y"][i]
+        at_zero = abs(xf**3 - xf + yf / 10) < 1e-12 and abs(yf - xf / 10) < 1e-12 and abs(xf) > 0.5  # by hand
+        assert flags[i] == (at_zero and res["verdict"][i] == "bounded, not converging"), (z0, xf, yf)
+    assert flags.sum() >= 10  # (the member: most starts of this box fall into the two other wells)
+    moving = [sweep(VectorField(games.bilinear()), "altgd", inits=[[1.0, 0.5], [0.2, -0.7]], steps=2000, step=0.1,
+                    progress=False, engine="interpreted"),
+              sweep(VectorField(games.bilinear()), "flow", inits=[[1.0, 0.5]], steps=600, step=0.01, progress=False,
+                    engine="interpreted"),
+              sweep(BILIN, "gd", inits=[[0.3, 0.3]], steps=400, step=0.1, box=[[0.2, 1.0], [-1.0, 1.0]],
+                    progress=False, engine="interpreted")]
+    for r in moving:
+        assert set(r["verdict"]) == {"bounded, not converging"} and not np.any(r["final_zero"]), r["verdict"]
+
+
 def test_a_start_beyond_the_bound_is_said_not_reported_as_a_divergence():
     """simulate from (1e7, 0) under the default bound 1e6 printed "diverged at step 1 (bound)", as if the dynamics
     had left: the kernels test the states after each step.  simulate refuses such a start (the one run would

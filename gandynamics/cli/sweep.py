@@ -206,6 +206,16 @@ def run(args) -> int:
                  f"p from {has.min():z.3g} to {has.max():z.3g}")  # (it read "from -0.5 to -0.5")
             print(f"{has.size} of them decay like a power of k, |z_k - z*| ~ k^p with {p} (the table's algebraic "
                   "column): no rate per step, their rate is the last half's average", file=summary_to)
+        settled = int(np.count_nonzero(res["final_zero"])) if "final_zero" in res.columns else 0
+        if settled:  # (simulate's description says it of one run: "converged to a stationary point other than z*")
+            nb = int(np.count_nonzero(np.asarray(res["verdict"]) == "bounded, not converging"))
+            print(f"{settled} of the {nb} 'bounded, not converging' rows stand still at a zero of F other than their z* (the "
+                  "table's final_zero column): they converged, to another stationary point", file=summary_to)
+        left = res.meta.get("final_zero_untested", 0)
+        if left:
+            from ..runs.sweep import MAX_ROUNDING_TESTS
+            print(f"{left} rows that stood still were not tested for standing at another zero of F (the cap of "
+                  f"{MAX_ROUNDING_TESTS} tests per sweep): final_zero is 0 for them", file=summary_to)
         from ..runs.equilibria import MAX_FINAL_SEARCHES
         none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
         if none:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..equilibrium import find_equilibrium, norm, zero_test
@@ -11,7 +13,7 @@ from .module import kernel_module
 
 __all__ = ["equilibria", "equilibria_shared", "reference_points", "residual_squares", "row_norms", "row_distances",
            "row_distances_recorded",
-           "zeros_from_final_states", "zstar_norms"]
+           "settled_at_zero", "zeros_from_final_states", "zstar_norms"]
 
 #: up to this many rows are checked by the point evaluator (about 50 us a row), more by the compiled residual_rows
 INTERPRET_MAX_ROWS = 256
@@ -148,6 +150,28 @@ def zeros_from_final_states(fld, P: np.ndarray, Zf: np.ndarray, Z0: np.ndarray, 
         found.append(r)
         Z.append(z)
     return np.array(found, dtype=np.int64), (np.array(Z) if Z else np.empty((0, n))), unsearched
+
+
+#: a bounded run whose recorded states over its last half lie within this (relative to the state's and the distance's
+#: size) of its final state has stood still (a sweep's row: its distance to z*, which is what it records): its
+#: description then says whether it stands at a zero of F (:func:`settled_at_zero`), another stationary point
+SETTLED_RTOL = 1e-6
+
+
+def settled_at_zero(fld, z, p, scale: float) -> tuple[bool, float, float]:
+    """Whether the point ``z`` (n,) where a run stands still (its last half within
+    :data:`SETTLED_RTOL` of it) is a zero of F at the hyperparameters ``p``: ``(is_zero,
+    |F(z)|, ||DF(z)||_2 scale)``, ``scale`` the run's size there (its state's norm, or its distance to z* if larger).
+    A zero when ``|F(z)| <= SETTLED_F ||DF(z)||_2 scale`` (a zero of F to rounding, relative to the game's scale there)
+    and it passes the zero test of :func:`gandynamics.equilibrium.zero_test` (not merely flat there: gd on the
+    Dirac-GAN at h = 8 stands still where F and DF underflow to 0).  ``(False, NaN, NaN)`` where F or DF is not
+    finite at ``z``.  The one test of ``simulate`` (a run's ``final_zero``) and of ``sweep`` (its column ``final_zero``)."""
+    from ..verdict import SETTLED_F
+    fz, D = fld.eval_F(z, p), fld.eval_DF(z, p)
+    if not (np.all(np.isfinite(fz)) and np.all(np.isfinite(D))):
+        return False, math.nan, math.nan
+    res, res_scale = norm(fz), float(np.linalg.norm(D, 2)) * scale
+    return bool(res <= SETTLED_F * res_scale and zero_test(fld, z, p, math.inf, F=fz, D=D)[1]), res, res_scale
 
 
 def _declared_holds(fld) -> bool:

@@ -180,7 +180,9 @@ class SweepResult:
     no rate per step, and its ``rate`` is only the last half's average; :func:`gandynamics.verdict.algebraic_exponent`),
     ``verdict`` (``converging``, ``diverged``, ``growing``, ``bounded, not converging``, ``stopped``, or ``not run``;
     :data:`gandynamics.verdict.VERDICT_RULE`), ``tail_min``/``tail_max`` (range of the distance over the last
-    half), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows
+    half), ``final_zero`` (True where a row read ``bounded, not converging`` stood still over its last half at a zero
+    of F other than its z*: it converged, to another stationary point; simulate's description says it of one run,
+    :func:`gandynamics.runs.equilibria.settled_at_zero`), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows
     not run because the sweep was interrupted).  ``dims`` lists the grid axes ``(name, values)`` in row-major
     order when the sweep was a product (``method``, ``init``, then the grid), else ``(method, row)``.  The text
     columns (``method``, ``verdict``, ``reason``) are numpy string arrays as wide as their longest entry, as
@@ -356,7 +358,7 @@ class SweepResult:
                 cols = {k: _column([r[j] for r in body], k) for j, k in enumerate(keys)}
                 head = read_sidecar(p)
                 head.setdefault("meta", {})["provenance"] = head.get("provenance", {})
-            for k in ("diverged", "finished"):
+            for k in ("diverged", "finished", "final_zero"):
                 if k in cols:
                     cols[k] = np.asarray(cols[k]).astype(bool)
             dims = [(n, np.asarray(v)) for n, v in head["dims"]]

@@ -25,10 +25,10 @@ from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
 from ..provenance import provenance
-from ..verdict import BOUNDED_LABEL, CONVERGING, SETTLED_F, VERDICTS
+from ..verdict import BOUNDED_LABEL, CONVERGING, VERDICTS
 from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows
-from ..equilibrium import norm, zero_test
-from .equilibria import equilibria, reference_points, row_norms, zeros_from_final_states
+from ..equilibrium import norm
+from .equilibria import SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, zeros_from_final_states
 from .module import kernel_module_source
 from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar,
                       may_stand_at_rounding, poly_cap, read, rounding_floor_norm)
@@ -47,10 +47,6 @@ READ_SAMPLES = 1025
 #: after the first chunk of a long run's steps, each chunk takes about this many seconds (timed:
 #: :class:`~gandynamics.runs.engine.StepChunks`), so that its bar moves and a Ctrl-C stops it within about as long
 STEP_CHUNK_SECONDS = 0.5
-#: a bounded run whose recorded states over its last half lie within this (relative to the state's and the distance's
-#: size) of its final state has stood still: its description then says whether it stands at a zero of F
-#: (gandynamics.verdict.SETTLED_F), another stationary point
-SETTLED_RTOL = 1e-6
 
 __all__ = ["Trajectory", "simulate"]
 
@@ -372,16 +368,12 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         scale = max(norm(zf), float(row.get("tail_max", 0.0)))
         moved = float(np.max(row_norms(late - zf))) if late.size else math.inf
         if scale > 0.0 and moved <= SETTLED_RTOL * scale:
-            fz, D = field.eval_F(zf, p), field.eval_DF(zf, p)
-            if np.all(np.isfinite(fz)) and np.all(np.isfinite(D)):
-                # |F| relative to the game's scale there: ||DF|| times the state's (a zero of F to rounding), and
-                # not merely flat there (the zero test of gandynamics.equilibrium, without its absolute tolerance:
-                # the relative one stands for it): gd on the Dirac-GAN at h = 8 stands still where F and DF
-                # underflow to 0, which read "converged to a stationary point other than z*"
-                row["final_residual"] = norm(fz)
-                row["final_residual_scale"] = float(np.linalg.norm(D, 2)) * scale
-                row["final_zero"] = bool(row["final_residual"] <= SETTLED_F * row["final_residual_scale"]
-                                         and zero_test(field, zf, p, math.inf, F=fz, D=D)[1])
+            # (|F| relative to the game's scale there, and not merely flat there: settled_at_zero)
+            zero, res_f, res_scale = settled_at_zero(field, zf, p, scale)
+            if res_f == res_f:
+                row["final_residual"] = res_f
+                row["final_residual_scale"] = res_scale
+                row["final_zero"] = zero
                 # ... or because its step cannot move it: h |F| below the rounding of the state (h = 1e-20 from a
                 # start near z* read "stands still, but not at a zero of F", the step not named as the cause)
                 # (not where F itself is negligible against the state: a flat F, not the step, holds it there)
