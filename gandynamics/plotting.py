@@ -91,8 +91,9 @@ METHOD_COLORS = {
     "momentum": OKABE_ITO["orange"], "altgd-momentum": OKABE_ITO["orange"], "flow": OKABE_ITO["black"],
     # (every other method and alias too: a method without one took the colour cycle's, altgd's blue for the first)
     # (each its own hue, apart from the seven and from each other in normal vision: deep pink beside eftp's reddish
-    # purple, maroon beside gd's vermillion and navy beside altgd's blue were one colour in a figure of 13 methods)
-    "proximal": "#bcbd22", "eag": "#8c564b", "ftr": "#17becf", "lookahead": "#6a3d9a", "adam": "#33a02c",
+    # purple, maroon beside gd's vermillion and navy beside altgd's blue were one colour in a figure of 13 methods;
+    # adam's green beside eg's bluish green, a figure review: Tol's wine)
+    "proximal": "#bcbd22", "eag": "#8c564b", "ftr": "#17becf", "lookahead": "#6a3d9a", "adam": "#882255",
     "rmsprop": "#e7298a", "altmomentum": "#a6761d",
 }
 #: the line styles that tell apart the starts of a figure with several methods and several starts (each method keeps
@@ -107,9 +108,10 @@ TRAJECTORY_COLORS = tuple(OKABE_ITO[c] for c in ("blue", "orange", "bluish green
 #: how a trajectory's start is drawn: white with a black edge, a colour no trajectory takes (red was also the fourth
 #: trajectory colour and the CLI's colour of gd: a new user read gd's start as part of its path)
 START_MARKER = {"marker": "o", "ms": 5.5, "mfc": "white", "mec": "black", "mew": 1.2, "ls": ""}
-#: a trajectory's last state in a phase portrait: a dot in the trajectory's colour, edged in white (on its own path's
-#: zig-zag a plain dot of 3 pt was not to be found, a figure reviewer's finding)
-LAST_MARKER = {"marker": "o", "ms": 4, "mec": "white", "mew": 0.6, "ls": ""}
+#: a trajectory's last state in a phase portrait: a dot in the trajectory's colour, edged in black, as large as the
+#: start's circle (on its own path's zig-zag a plain dot of 3 pt was not to be found, and a 4 pt one edged in white was
+#: lost on dense and closed orbits: figure reviews)
+LAST_MARKER = {"marker": "o", "ms": 5.5, "mec": "black", "mew": 0.8, "ls": ""}
 #: the equilibrium in a phase portrait (a white edge: on the flow's black path, which ends there, a black star was
 #: not to be seen)
 EQUILIBRIUM_MARKER = {"marker": "*", "color": "black", "ms": 9, "mec": "white", "mew": 0.7, "ls": "",
@@ -136,7 +138,8 @@ def quiver_handle():
     return Line2D([], [], color=QUIVER_COLOR, marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)")
 
 
-#: a last state within this fraction of the window's width and height from the equilibrium lies under its star
+#: a last state within this fraction of the window's width and height from the equilibrium lies under its star (from its own
+#: start, under the start's circle)
 LAST_UNDER_STAR = 0.025
 
 
@@ -823,7 +826,11 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         figure has room; where it has not, on the other side, else inside the axes where it covers the fewest
         trajectory points (module docstring, "fitting to the figure").  Several runs given the same label (several
         Trajectory objects of one method) are named by what differs between them (``gd, h = 0.2``) and drawn in
-        shades of the method's colour.
+        shades of the method's colour.  A key that would name more than :data:`KEY_FACTOR_MIN` runs drawn one per
+        pair of a colour and a line style (several methods from several starts) is factored
+        (:func:`factored_key`): an entry per colour, named by the words its runs' labels begin with (``gd`` of
+        ``gd from (1, 1)``, ``gd from (2, 0)``), and one per line style, in grey, named by the words they end with
+        (``from (1, 1)``).
     notes : {"title", "attribute"}
         Where the notes on the trajectories go (one leaving the 2-D slice, going outside the window, run at other
         hyperparameters): under the title (the default), or only into ``ax.portrait_notes`` (a list of str), for a
@@ -999,18 +1006,23 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             # starred one: a plain dot there, with no key entry, in a new user's game with three equilibria)
             other_zeros.append((S[-1, i], S[-1, j]))  # (its dot under that zero's diamond: no "last state" for it)
         else:
-            lasts.append((S[-1, i], S[-1, j]))
+            lasts.append((S[-1, i], S[-1, j], S[0, i], S[0, j]))
         ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
+    handles, groups = _factored(handles, [p_[0] for p_ in paths])
     e = None
     if equilibrium is not False and equilibrium is not None:
         e = star if equilibrium is True else np.asarray(equilibrium, float)
     # whether a last state's dot can be seen: inside the window and not under the equilibrium's star (within
     # LAST_UNDER_STAR of the window's size; the asymmetric-regularization figure's key named a dot no panel showed)
+    # (nor under its own start's circle: the flow's closed orbit in m18_fig2 ended where it began, its dot hidden
+    # there and keyed, a figure review)
+    def under(p_, q):
+        return bool(np.hypot((p_[0] - q[0]) / (xlim[1] - xlim[0]), (p_[1] - q[1]) / (ylim[1] - ylim[0]))
+                    <= LAST_UNDER_STAR)
     ax.last_state_shown = any(
-        outside_rows([p_], xlim, ylim).size == 0
-        and (e is None or not np.hypot((p_[0] - e[i]) / (xlim[1] - xlim[0]), (p_[1] - e[j]) / (ylim[1] - ylim[0]))
-             <= LAST_UNDER_STAR)
+        outside_rows([p_[:2]], xlim, ylim).size == 0 and (e is None or not under(p_, (e[i], e[j])))
+        and not under(p_, p_[2:])
         for p_ in lasts if np.all(np.isfinite(p_)))
     # the start, when one is drawn inside the window, and the last state's dot where one is seen (a single portrait's
     # key named neither dot: m18_fig2's flow ended in a dot read as a second start, a figure reviewer's finding; the
@@ -1040,6 +1052,11 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             continue
         named = [lab for lab, _ in these if not lab.startswith("_")]
         hidden = len(these) - len(named)
+        for g, labs in groups.items():  # (a factored key's runs of one colour, all of them: said as one)
+            if len(labs) > 1 and set(labs) <= set(named):
+                at = named.index(labs[0])
+                named = [lab for lab in named if lab not in labs]
+                named.insert(min(at, len(named)), f"the {len(labs)} runs of {g}")
         if hidden:
             named.append(f"{hidden} unlabelled trajector{'y' if hidden == 1 else 'ies'}")
         one = len(these) == 1
@@ -1092,6 +1109,79 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         _legend_outside(ax, loc=loc, places=places, handles=handles, reserve=reserve)
     _title_with_notes(ax, head, said if notes == "title" else [], beside=beside)
     return ax
+
+
+#: a portrait's key naming more runs than this, one per pair of a colour and a line style, is factored (factored_key):
+#: 5 methods from 4 starts named 20 runs, with a verdict each, and the key covered the whole plot (a figure review)
+KEY_FACTOR_MIN = 8
+
+
+def factored_key(handles: list, among=None) -> list:
+    """See :func:`_factored`: the handles alone."""
+    return _factored(handles, among)[0]
+
+
+def _factored(handles: list, among=None) -> tuple[list, dict]:
+    """The key entries ``handles`` (matplotlib artists) with the runs' lines factored where they form a grid: when
+    more than :data:`KEY_FACTOR_MIN` of them are named, in at least two colours and two line styles, each pair of a
+    colour and a style at most once, the lines are replaced by one entry per colour (a solid line, named by the
+    words the labels of its runs begin with) and one per line style (grey, named by the words they end with), in the
+    order they first appear; the words every style's name begins with are left out of the colours' names (``gd`` and
+    ``from (1, 1)``, not ``gd from`` and ``from (1, 1)``).  Anything else, or labels that share no words, is returned
+    as it was.  ``among``: the lines that may be factored (a portrait's runs, not its nullclines), default every line
+    of ``handles``.  The other entries (patches, markers, lines not among them) keep their places, after the factored ones.  Returns ``(handles,
+    groups)``, ``groups`` ``{colour's name: [labels of its runs]}`` (empty when nothing was factored)."""
+    from matplotlib.colors import to_hex
+    lines = [h for h in handles if isinstance(h, Line2D) and h.get_linestyle() not in ("None", "", " ")
+             and not h.get_label().startswith("_") and (among is None or any(h is x for x in among))]
+    if len(lines) <= KEY_FACTOR_MIN:
+        return handles, {}
+    colors, styles, pairs = {}, {}, set()
+    for h in lines:
+        c, s_ = to_hex(h.get_color()), _dash_key(h)
+        colors.setdefault(c, []).append(h)
+        styles.setdefault(s_, []).append(h)
+        pairs.add((c, s_))
+    if len(pairs) != len(lines) or len(colors) < 2 or len(styles) < 2:
+        return handles, {}
+    words = {id(h): h.get_label().split() for h in lines}
+
+    def common(lists, end: bool) -> list:
+        out = []
+        for ws in zip(*[(w[::-1] if end else w) for w in lists]):
+            if len(set(ws)) != 1:
+                break
+            out.append(ws[0])
+        return out[::-1] if end else out
+    cname = {c: common([words[id(h)] for h in hs], False) for c, hs in colors.items()}
+    sname = {s_: common([words[id(h)] for h in hs], True) for s_, hs in styles.items()}
+    lead = common(list(sname.values()), False)  # ("from": every start's name begins with it)
+    if lead:
+        cname = {c: (w[:-len(lead)] if w[-len(lead):] == lead else w) for c, w in cname.items()}
+    if not all(cname.values()) or not all(sname.values()):
+        return handles, {}
+
+    def entry(like, color, label, solid=False):  # (a copy of a run's line: its width and its dash pattern)
+        k = Line2D([], [])
+        k.update_from(like)
+        k.set_color(color)
+        k.set_label(label)
+        if solid:
+            k.set_linestyle("-")
+        return k
+    keyed = [entry(hs[0], c, " ".join(cname[c]), solid=True) for c, hs in colors.items()]
+    keyed += [entry(hs[0], "0.35", " ".join(sname[s_])) for s_, hs in styles.items()]
+    first = next(k for k, h in enumerate(handles) if h is lines[0])
+    rest = [h for h in handles if not any(h is x for x in lines)]
+    groups = {" ".join(cname[c]): [h.get_label() for h in hs] for c, hs in colors.items()}
+    return rest[:first] + keyed + rest[first:], groups
+
+
+def _dash_key(line) -> tuple:
+    """A line's style as a hashable key: its style name and its dash pattern (the offset and the on-off sequence)."""
+    # (get_linestyle() says "--" of every custom pattern: START_STYLES' fifth and sixth were one style)
+    seq = getattr(line, "_unscaled_dash_pattern", (0, None))[1]
+    return (line.get_linestyle(), tuple(seq) if seq is not None else None)
 
 
 def _broken_outside(x, y, xlim, ylim):

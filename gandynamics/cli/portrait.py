@@ -62,6 +62,16 @@ def add_parser(sub):
     return p
 
 
+def _verdict_tally(runs) -> str:
+    """The verdicts of one method's runs from several starts other than "converging", said once for a factored key:
+    ``""`` when every run converges, else `` (bounded, not converging: 4 of 4)``, ``(diverged: 1 of 4; stopped: 1 of
+    4)`` (a run that diverged or stopped by its own word, the others by their verdict)."""
+    from collections import Counter
+    said = Counter("stopped" if tr.stopped else "diverged" if tr.diverged else tr.verdict for tr in runs)
+    said.pop("converging", None)
+    return f" ({'; '.join(f'{v}: {c} of {len(runs)}' for v, c in said.items())})" if said else ""
+
+
 def methods_list(args) -> list[str]:
     from ..validate import name_list
     return name_list(args.methods, "--methods")
@@ -137,8 +147,8 @@ def run(args) -> int:
         inits = [z]
     methods = methods_list(args)
     from ..methods import get_method
-    from ..plotting import (METHOD_COLORS, START_STYLES, TRAJECTORY_COLORS, outside_rows, phase_portrait, portrait_title,
-                            style, window_holding)
+    from ..plotting import (KEY_FACTOR_MIN, METHOD_COLORS, START_STYLES, TRAJECTORY_COLORS, outside_rows, phase_portrait,
+                            portrait_title, style, window_holding)
     from ..simulate import simulate
     for m in methods:
         get_method(m)
@@ -151,11 +161,20 @@ def run(args) -> int:
         if args.clip is not None:
             kw["box"] = {fld.names[k]: (-args.clip, args.clip) for k in range(fld.n_theta, fld.n)}
         kw.update(mine)
-        for k, z0 in enumerate(inits):
-            tr = simulate(fld, m, z0, args.steps, args.step, hyper, **kw)
-            lab = m if len(inits) == 1 else f"{m} from ({', '.join(f'{v:zg}' for v in z0)})"
-            plain[id(tr)] = lab  # (the run's name in the notes below, without what the key adds)
-            if tr.stopped:  # the method could not take its next step (kernels.STOPS): not a divergence
+        runs = [simulate(fld, m, z0, args.steps, args.step, hyper, **kw) for z0 in inits]
+        # several methods from several starts, more runs than a key names one by one: the key is factored (a colour
+        # per method, a line style per start: plotting.factored_key), each method's verdicts said once in its name
+        several = len(inits) > 1 and len(methods) > 1
+        factored = several and len(inits) <= len(START_STYLES) and len(inits) * len(methods) > KEY_FACTOR_MIN
+        tally = _verdict_tally(runs) if factored else ""
+        for k, (z0, tr) in enumerate(zip(inits, runs)):
+            lab = m if len(inits) == 1 else f"{m}{tally} from ({', '.join(f'{v:zg}' for v in z0)})"
+            plain[id(tr)] = lab if not tally else f"{m} from ({', '.join(f'{v:zg}' for v in z0)})"  # (the run's
+            # name in the notes below, without what the key adds)
+            if factored:
+                if tr.verdict != "converging" or tr.diverged:
+                    print(f"{plain[id(tr)]}: {tr.describe()}")
+            elif tr.stopped:  # the method could not take its next step (kernels.STOPS): not a divergence
                 lab += f" (stopped at step {tr.diverged_at})"
                 print(f"{m}: {tr.describe()}")
             elif tr.diverged:
@@ -171,7 +190,6 @@ def run(args) -> int:
             # method from several starts: a colour per start (16 runs of 8 methods from 2 starts had shared 9 colours).
             # More starts than styles (or than colours) cannot be told apart: each method's runs are then drawn alike,
             # one legend entry per method (the 7th start took the 1st one's style, a reviewer's finding)
-            several = len(inits) > 1 and len(methods) > 1
             crowd = len(inits) > (len(START_STYLES) if several else len(TRAJECTORY_COLORS))
             if crowd:
                 trs.append((f"{m} (from {len(inits)} starts)" if k == 0 else "_" + lab,
@@ -204,12 +222,14 @@ def run(args) -> int:
                   f"[{ylim[0]:zg}, {ylim[1]:zg}] {where}: {drawn}; {hint}")
     import matplotlib.pyplot as plt
     with style():
-        fig, ax = plt.subplots(figsize=(5.2, 5.0), layout="constrained")
-        phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=None,
+        # (the library's own figure: widened by its key's width, the plot keeping its size; a figure of fixed size
+        # shrank the plot to a third of it beside the key of five methods from four starts)
+        ax = phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=None,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
-                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)), ax=ax,
+                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)),
                        equilibrium=star if star is not None else False,
                        notes="attribute" if args.title else "title")  # (a title given is the user's own)
+        fig = ax.figure
         if args.title:
             for n in ax.portrait_notes:
                 if "outside the window" not in n and "inside the window" not in n:  # (those were said above)

@@ -63,9 +63,15 @@ def study(ctx):
             phase_portrait(fld, plane=("a", "w"), density=0.9, speed=True, speed_range=(0.0, vmax), colorbar=False,
                            trajectories=[(f"flow from ({s[0]:zg}, {s[1]:zg})", tr, c)
                                          for s, tr, c in zip(STARTS, trs, (OKABE_ITO["blue"], OKABE_ITO["orange"]))],
-                           title=label, ax=ax, legend=ax is axes[-1], **box)
+                           title=label, ax=ax, legend=False, **box)
             ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-11, "atol": 1e-11, "step": H},
                            steps=STEPS, starts=STARTS)
+        # one key for the three panels, beside the last: its runs (the same starts in every panel) and the markers,
+        # "last state" where a panel shows one ((c)'s lie under the star; (a)'s and (b)'s do not: a figure review)
+        from ..plotting import portrait_handles
+        runs = [h for h in axes[-1].get_legend_handles_labels()[0] if h.get_linestyle() not in ("None", "")]
+        fig.legend(handles=runs + portrait_handles(last=any(ax.last_state_shown for ax in axes)),
+                   loc="outside right upper")
         cb = fig.colorbar(axes[0].speed_lines, ax=list(axes), shrink=0.85, pad=0.01, location="bottom", aspect=50)
         cb.set_label(r"speed $\|v\|$ in the plane: shade and width of the streamlines (one scale for the three panels)")
         fig.suptitle("Nagarajan & Kolter 2017, scale-learning toy G(z) = a z, D(x) = w x² — gradient flow")
