@@ -227,6 +227,9 @@ class tanhs(_Stable):
 
     _imp_ = staticmethod(lambda x: math.tanh(x))
 
+    def _sympystr(self, printer):  # (the text a user reads is tanh's: "tanhs" is the library's name for its derivative)
+        return f"tanh({printer._print(self.args[0])})"
+
     _mp = staticmethod(lambda x: mpmath.tanh(x))  # (the original, in mpmath)
 
     @classmethod

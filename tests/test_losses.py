@@ -293,3 +293,19 @@ def test_a_log_cosh_game_converges_to_the_rounding_floor():
     tr = gd.simulate(fld, "gd", (1.0, 1.0), 5000, 0.1)
     assert tr.verdict == "converging" and tr.final_distance < 1e-150
     assert tr.rate == pytest.approx(math.sqrt(0.82), rel=1e-3)
+
+
+def test_the_field_a_user_reads_names_tanh_not_the_librarys_tanhs():
+    """log(cosh(v)) in a loss differentiates to the library's tanhs (tanh with an accurate derivative): analyze
+    printed 'dv/dt = -w - tanhs(v)', a name no user wrote nor the docs define (a new user).  It prints as tanh; the
+    generated code and the derivation cache key (srepr) keep the function itself."""
+    import sympy as sp
+
+    from gandynamics import Game, VectorField
+    from gandynamics.losses import tanhs
+    u, v, w = sp.symbols("u v w", real=True)
+    fld = VectorField(Game([u, v], [w], w * (u + v) + u**2 / 2 + sp.log(sp.cosh(v)), -w * (u + v) + w**2 / 2))
+    text = fld.v_strings()
+    assert text[1] == "-w - tanh(v)" and not any("tanhs" in t for t in text + fld.v_strings(limit=40)), text
+    assert fld.v[1].has(tanhs) and "tanhs" in sp.srepr(fld.v[1])
+    assert abs(float(fld.eval_F([0.1, 0.7, 0.2])[1]) - (0.2 + float(sp.tanh(0.7)))) < 1e-15  # F = -v, by hand

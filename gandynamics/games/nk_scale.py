@@ -7,7 +7,7 @@ generator ``G_a(z) = a z``, quadratic discriminator ``D_w(x) = w x^2`` (a *realn
 
     V(w, a) = E_x f(w x^2) + E_z f(-w a^2 z^2),
 
-the discriminator ascends V, the generator descends it.  Equilibrium ``(w, a) = (0, 1)``.
+the discriminator ascends V, the generator descends it.  Equilibrium ``(a, w) = (1, 0)`` (the state is ``(a, w)``, generator first).
 
 Sign convention.  gandynamics' GAN objective (M18 eq. 1) uses a *fakeness* logit ``D``:
 ``L = E_fake f(D) + E_real f(-D)``.  With ``D(x) = -w x^2`` this is exactly NK17's V, so the state

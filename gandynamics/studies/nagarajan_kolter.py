@@ -78,7 +78,7 @@ def study(ctx):
         ctx.save(fig, "nk17_scale", "NK17 toy: streamlines (coloured by speed) and flow trajectories; WGAN orbits close, "
                                     "the NK penalty makes them converge")
     fp, fpp, m2, m4 = 0.5, -0.25, 1 / 3, 1 / 5
-    # closed forms of docs/mathematics.md §2.3 (written there in (w, a) order; the spectrum does not depend on it)
+    # closed forms of docs/mathematics.md §2.3 (in the state order (a, w), generator first)
     ref = {
         cases[0][0]: np.roots([1, -2 * fpp * m4, (2 * fp * m2) ** 2]),
         cases[1][0]: np.array([2j / 3, -2j / 3]),
