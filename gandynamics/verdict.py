@@ -529,6 +529,13 @@ class Reader:
         else:  # a row never read holds no number yet
             code = np.where(self._read, o[6], BOUNDED).astype(np.int8)
         alg = o[7] if self._read.all() else np.where(self._read, o[7], np.nan)
+        # a run that diverged with too few samples before it to tell its rate's spread (the halves of [T/2, T] a
+        # sample or none each): no rate.  Read from 3 samples before step 29 of 500, a row of a new user's sweep said
+        # "diverged" with rate 0.98874 (every step read: 1.334), a contraction in a table
+        bad = np.flatnonzero(code == DIVERGED)
+        if bad.size:
+            bad = bad[~np.isfinite(o[2][bad])]
+            o[0][bad] = np.nan
         return RunReading(rate=o[0], poly_order=o[1], log_rate_err=o[2], envelope_ratio=o[3], tail_min=o[4],
                           tail_max=o[5], code=code, algebraic=alg)
 

@@ -168,3 +168,30 @@ def test_the_cap_of_the_fitted_exponent_is_the_state_size_less_one():
     p = S._prepare(fld, ["gd", "eftp", "eag"], np.zeros((4, 2)) + 0.5, None, 10, 0.1, None, True, 1e6, None, 65,
                    "auto", {})
     np.testing.assert_array_equal(p.poly_max, [1.0] * 4 + [3.0] * 4 + [3.0] * 4)
+
+
+@pytest.mark.slow  # (about 1 s: a GAN's field and 18 rows)
+def test_a_run_that_diverged_between_few_samples_has_no_rate_rather_than_a_contraction():
+    """A new user's sweep row "diverged at step 29" (of 500, 65 samples: 3 before it) read rate 0.98874, a contraction,
+    where every step reads 1.334: the run's distance wandered between 1.4 and 3.2 for 27 steps, then left between two
+    samples.  Their game (a WGAN with a quadratic critic, R1, extragradient) over a grid of steps and gammas: a diverged
+    row with too few samples before its divergence to tell the fit's spread has no rate (NaN); one that has a rate
+    says it with a spread that reaches above 1 (a rate below 1 there is within 3 rate_err of a growth)."""
+    import gandynamics as gd
+    from gandynamics.regularizers import R1
+    a, b, w1, w2, x, m = sp.symbols("a b w1 w2 x m", real=True)
+    g = gd.GAN(theta=[a, b], psi=[w1, w2], x=[x], discriminator=w1 * x + w2 * x**2, real=gd.Normal(m, 1.0),
+               fake=gd.Pushforward(gd.Normal(0, 1), lambda z: a * z + b), loss="wgan", hyper={m: 1.0},
+               equilibrium=(1, 1, 0, 0), name="wgan-quad")
+    fld = VectorField(g, [R1()])
+    res = sweep(fld, "eg", inits=[[2, 2, 1, 1]], grid={"gamma": [0.0, 0.2], "step": np.linspace(0.3, 0.5, 9)},
+                steps=500, progress=False)
+    div = np.flatnonzero(res["diverged"])
+    assert div.size >= 10
+    for i in div:
+        r, e = res["rate"][i], res["rate_err"][i]
+        assert math.isnan(r) or (np.isfinite(e) and r + 3 * e > 1.0), (res["gamma"][i], res["step"][i], r, e)
+    row = np.flatnonzero((res["gamma"] == 0.0) & (res["step"] == 0.4))[0]  # the user's row
+    assert res["diverged_at"][row] == 29 and math.isnan(res["rate"][row])
+    tr = simulate(fld, "eg", [2, 2, 1, 1], 500, 0.4, {"gamma": 0.0})  # every step read: a rate, of a growth
+    assert tr.diverged_at == 29 and tr.rate > 1.2

@@ -277,6 +277,11 @@ def run(args) -> int:
             gap = max(1, round(tr.steps / (READ_SAMPLES - 1)))
             why = (f"   (the distance fell to the rounding floor before the second of the steps it is read at, one "
                    f"about every {gap:,}: nothing to fit; fewer --steps measure it)")
+        if not tr.rate == tr.rate and tr.diverged:  # (verdict.Reader.reading: no rate without its spread)
+            from ..runs.trajectory import READ_SAMPLES
+            gap = max(1, round(tr.steps / (READ_SAMPLES - 1)))
+            why = (f"   (too few distances recorded before it diverged, one about every {gap:,} steps, to fit a rate and "
+                   "its spread)")
         if "algebraic" in tr.reading:  # (a decay like k^p: the rate fitted over the last half holds for no longer run)
             print(f"rate per step: none (an algebraic decay, see the verdict; the last half's average, "
                   f"{rate_text(tr.rate)}, holds for no longer run)")
