@@ -577,3 +577,24 @@ def test_a_ball_whose_constants_certify_no_contraction_says_so():
     # a smaller ball certifies a rate below 1, checked against sampled steps of the method
     rep = basin(fld, "gd", r_max=3.0)
     assert rep.certified and rep.rate < 1 and "nothing contracts" not in rep.note
+
+
+@pytest.mark.slow  # (two searches of the radius: about 10 s)
+def test_where_the_largest_ball_certifies_nothing_basin_certifies_the_largest_ball_that_does():
+    """The same game searched by basin itself: the largest ball of mu > 0 (R > 100, mu ~ 1e-300) certified no rate
+    below 1, and `gandynamics basin` said "certified: no" where `--r-max 3` certified one (a new user).  basin then
+    takes the largest ball of mu > RESOLVE_MU L: certified, its note says why, and its rate holds for runs of the method
+    from starts on the sphere of radius r (checked step by step against the simulated distances)."""
+    from gandynamics.analysis.basin import RESOLVE_MU
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game([x], [y], sp.exp(x) - x + x * y, sp.log(1 + sp.exp(y)) - y / 2 - x * y,
+                           equilibrium=(0, 0), name="explog"))
+    rep = basin(fld, "eftp")
+    assert rep.certified and rep.rate < 1.0 and 0 < rep.radius < rep.region_radius < 100, rep
+    assert rep.mu > RESOLVE_MU * rep.L / 2 and "the largest ball of certified mu > 0" in rep.note, rep.note
+    for t in np.linspace(0, 2 * np.pi, 8, endpoint=False):
+        z0 = 0.999 * rep.radius * np.array([np.cos(t), np.sin(t)])
+        tr = simulate(fld, "eftp", z0, 200, rep.step, engine="interpreted")
+        d = np.asarray(tr.distance)
+        k = np.arange(d.size)
+        assert np.all(d <= rep.rate ** k * d[0] * (1 + 1e-12)), t

@@ -417,6 +417,7 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
     if step is not None:
         from ..validate import positive
         step = positive(step, "the step")  # (True is not 1)
+    searched = radius is None
     if radius is None:
         radius = monotone_radius(fld, params, margin, rtol, r0=r0, r_max=r_max, tol=tol, max_seconds=max_seconds,
                                  progress=progress, max_boxes=max_boxes)
@@ -424,6 +425,50 @@ def basin(fld, method: str = "eftp", step: float | None = None, params=None, mar
         raise GandynamicsError(f"radius must be the tuple monotone_radius(fld, ...) returned for this field (R, "
                                f"R_fail, report, z*, evaluations), or None; got {radius!r} (the ball's radius is "
                                "found by the search: r0 and r_max bound it)")
+    first = _basin_report(fld, method, step, params, margin, rtol, r_max, radius)
+    vacuous = (first.mu > 0.0 and first.L > 0.0 and not first.certified and first.radius == first.radius
+               and (first.rate is None or not first.rate < 1.0))  # (mu > 0 certified; the rate rounds to 1)
+    if not (searched and margin == 0.0 and vacuous):
+        return first
+    # the largest ball of mu > 0 certifies nothing in double precision (mu tiny against L at its edge: a new user's
+    # game whose mu decays like exp(-R) gave R = 173, mu = 5.9e-302, "certified: no", where --r-max 3 certified a
+    # rate of 0.9993): the largest ball of mu > RESOLVE_MU L_ref instead, L_ref the norm of DF(z*) at first, then the
+    # L of the ball found while that ball certifies nothing (L falls as the balls shrink, and mu >= RESOLVE_MU L_ref
+    # >= RESOLVE_MU L certifies a rate once L_ref bounds the ball's L: two or three searches)
+    A = fld.eval_DF(first.equilibrium, fld._p(params))
+    L_ref = float(np.linalg.norm(A, 2)) if np.all(np.isfinite(A)) else math.nan
+    r_top, best, m_best = first.region_radius, first, 0.0
+    for _ in range(RESOLVE_SEARCHES):
+        if not (L_ref > 0.0 and L_ref < math.inf):
+            break
+        m2 = RESOLVE_MU * L_ref
+        radius2 = monotone_radius(fld, params, m2, rtol, r0=min(r0, r_top), r_max=r_top, tol=tol,
+                                  max_seconds=max_seconds, progress=progress, max_boxes=max_boxes)
+        second = _basin_report(fld, method, step, params, m2, rtol, r_top, radius2)
+        if second.certified:
+            best, m_best = second, m2
+            if second.mu >= RESOLVE_MU * second.L:  # (its rate resolved from 1: done)
+                break
+        if not (second.L > L_ref and second.region_radius > 0.0):  # (no ball, or its L no larger: nothing to gain)
+            break
+        L_ref, r_top = second.L, second.region_radius
+    if best is first:
+        return first
+    why = (f"the largest ball of certified mu > 0 (R = {first.region_radius:z.6g}) has mu = {first.mu:z.3g} against "
+           f"L = {first.L:z.3g}, a contraction below what a double resolves from 1: this is the largest ball of mu > "
+           f"{m_best:z.3g} ({RESOLVE_MU:z.0e} times an L; a larger --margin trades the ball's size for a faster rate)")
+    return dataclasses.replace(best, note=f"{why}; {best.note}" if best.note else why)
+
+
+#: where the largest ball of certified mu > 0 certifies no rate below 1 in double precision, :func:`basin` takes the
+#: largest ball of ``mu > RESOLVE_MU L_ref`` (``L_ref`` bounding the ball's L: its theorem's contraction, of order
+#: (mu/L)^2, is then resolved from 1), in at most RESOLVE_SEARCHES searches
+RESOLVE_MU = 1e-6
+RESOLVE_SEARCHES = 3
+
+
+def _basin_report(fld, method, step, params, margin, rtol, r_max, radius) -> BasinReport:
+    """:func:`basin`'s report on the ball ``radius`` (:func:`monotone_radius`'s result for ``margin``)."""
     R, R_fail, rep, zstar, n_eval = radius
     lin = _is_linear(fld)
     inv = _INVARIANCE[method]
