@@ -155,6 +155,21 @@ def test_bilinear_optimal_and_largest_steps():
     assert largest_stable_step("altgd", ROT, n_theta=1) is None                    # marginal, never < 1
 
 
+@pytest.mark.slow  # (about 3 s a scale: five optimal-step searches)
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 7.0, 1e4])
+def test_methods_with_no_stable_step_have_rho_opt_exactly_their_infimum_1(scale):
+    """On the bilinear game (a rotation s J) no step of gd, alternating GD or negative momentum contracts: their
+    least rates over h > 0 are 1 (closed forms: gd sqrt(1 + h^2 s^2) -> 1 as h -> 0; alternating GD's multipliers on the
+    unit circle, det = 1, for every h s < 2; heavy ball with beta < 0, the roots of z^2 - (1 + beta - h lambda) z + beta
+    outside the circle, -> 1 as h -> 0).  rho_opt read 1 - 9.99e-16 (alternating GD: a barely contracting optimum)
+    and 1 + 7.41e-10 (momentum: Brent's search stopped above the grid's first step), a reviewer.  Now exactly 1."""
+    A = scale * ROT
+    for method, kw in (("gd", {}), ("altgd", {"n_theta": 1}), ("momentum", {"beta": -0.5}), ("momentum", {"beta": -0.2}),
+                       ("altgd", {"n_theta": 1, "n_d": 3})):
+        h, r = optimal_step(method, A, **kw)
+        assert h is None and r == 1.0, (method, kw, scale, h, r)
+
+
 @pytest.mark.parametrize("gamma", [0.3, 0.8])
 def test_r1_dirac_gd_optimal_step_and_limit(gamma):
     # docs/mathematics.md §1.9: h* = gamma/(2 f'^2), rho(h*) = sqrt(1 - gamma^2/(4 f'^2)), stable iff h < gamma/f'^2
