@@ -592,18 +592,45 @@ def _nonneg_norm2_upper_batch(R):
     the squares of entries below 1.5e-154 underflowed to 0 (entries 1e-200 gave ``||R|| <= 1e-300``)."""
     n = R.shape[1]
     finite = np.all(np.isfinite(R), axis=(1, 2))
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore", under="ignore"):
         top = np.where(finite, R.max(axis=(1, 2)), 1.0)
-        k = np.where((top > 0) & (top < 1.0), -np.frexp(np.where(top > 0, top, 1.0))[1], 0)
+        # (and one above 2^500 scaled down likewise: its squares overflowed, entries 1e300 gave inf; the entries
+        # that scaling down rounds, below 2^-1074 after it, move the sums by far less than the absolute 2^-1000 added
+        # below before scaling back, so the bound stays above the exact norm)
+        k = np.where(((top > 0) & (top < 1.0)) | (top > BIG), -np.frexp(np.where(top > 0, top, 1.0))[1], 0)
         Rs = np.ldexp(np.where(finite[:, None, None], R, 0.0), k[:, None, None])   # exact: scaled upwards
         c1 = Rs.sum(axis=1).max(axis=1)
         ci = Rs.sum(axis=2).max(axis=1)
         fro = np.sqrt((Rs * Rs).sum(axis=(1, 2)))
         b = np.minimum(np.sqrt(c1 * ci), fro)
     b = b * (1.0 + (n * n + 4) * 2.0 ** -52) + 2.0 ** -1000
-    b = np.where(k > 0, np.nextafter(np.ldexp(b, -k), _INF), b)
+    b = np.where(k != 0, np.nextafter(np.ldexp(b, -k), _INF), b)
     b = np.where(top > 0, b, 0.0) + 1e-300          # (the absolute term callers may rely on, as before)
     return np.where(finite, b, _INF)
+
+
+#: matrices with an entry above this are bounded scaled down by an exact power of two (:func:`_scaled_down`): the
+#: squares of the Lipschitz constant's tests overflowed, and F = 1e300 (x + y, y - x) kept L in [1.41e300, inf]
+#: after 20,001 boxes (a reviewer)
+BIG = 2.0 ** 500
+
+
+def _scaled_down(lo, hi):
+    """``(lo', hi', e)``: the interval matrices ``[lo, hi]`` (B x n x n) whose largest finite entry exceeds
+    :data:`BIG` or lies below its inverse scaled by ``2^-e`` into ``[1/2, 1)`` (``e = 0`` for the others), each end widened outwards by the
+    least subnormal (the scaling rounds the entries it takes below ``2^-1022``); ``||M||_2`` of the originals is at
+    most ``2^e`` times that of the scaled ones.  None when no matrix has such an entry."""
+    with np.errstate(invalid="ignore"):
+        top = np.maximum(np.abs(lo), np.abs(hi))
+        top = np.where(np.isfinite(top), top, 0.0).max(axis=(1, 2))
+    far = (top > BIG) | ((top > 0.0) & (top < 1.0 / BIG))  # (tiny ones scaled up: the absolute 1e-300 of the tests,
+    if not np.any(far):                                       # against entries of 1e-300, doubled the bound)
+        return None
+    e = np.where(far, np.frexp(np.where(far, top, 1.0))[1], 0)
+    with np.errstate(under="ignore"):
+        los = np.ldexp(lo, -e[:, None, None]) - np.where(e[:, None, None] != 0, _SUB, 0.0)
+        his = np.ldexp(hi, -e[:, None, None]) + np.where(e[:, None, None] != 0, _SUB, 0.0)
+    return los, his, e
 
 
 _FRACS = np.array([0.02, 0.08, 0.2, 0.45, 0.75, 1.05])
@@ -621,6 +648,13 @@ def matrix_bounds_batch(lo, hi, want: str, fractions=None):
     certified one is kept.  The fallbacks need no test: ``|| |M| ||`` by the 1/inf/Frobenius norms for L,
     Gershgorin's discs for mu."""
     B, n, _ = lo.shape
+    if want == "L":  # (matrices of entries above BIG, scaled down: their squares overflowed; below 1/BIG, up)
+        big = _scaled_down(lo, hi)
+        if big is not None:
+            los, his, e = big
+            out = matrix_bounds_batch(los, his, want, fractions)
+            with np.errstate(over="ignore"):
+                return np.where(e != 0, np.nextafter(np.ldexp(out, e), _INF), out)
     fr = _FRACS if fractions is None else np.asarray(fractions, float)
     finite = np.all(np.isfinite(lo) & np.isfinite(hi), axis=(1, 2))
     lo = np.where(finite[:, None, None], lo, 0.0)
