@@ -55,7 +55,7 @@ def test_check_exit_statuses_and_json(capsys):
     code, out, _ = run(capsys, *base, "--mu", "0.25", "--json")
     d = json.loads(out)
     assert code == 1 and d["status"] == "refuted"
-    assert {"lo", "hi", "witness"} <= set(d["lipschitz"]) and d["claims"]["lipschitz"] is None  # unclaimed, still bracketed
+    assert d["lipschitz"] is None and d["claims"]["lipschitz"] is None  # unclaimed: not bracketed (null)
     c = d["counterexample"]
     assert c["value"] < 0.25 and math.hypot(*c["point"]) <= 0.5 * (1 + 1e-12)
     code, out, _ = run(capsys, *base, "--lipschitz", "0.9", "--max-boxes", "2")
@@ -64,6 +64,31 @@ def test_check_exit_statuses_and_json(capsys):
     code, out, _ = run(capsys, "check", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1",
                        "--lipschitz", "1.0245", "--max-boxes", "3")          # L(B_1) = 1.02399...
     assert code == 3 and "undecided" in out
+
+
+@pytest.mark.parametrize("claim, claimed, unclaimed", [("--mu", "mu", "lipschitz"), ("--lipschitz", "L", "mu")])
+def test_check_brackets_only_the_claimed_constants(capsys, monkeypatch, claim, claimed, unclaimed):
+    """`check --mu 0.3` also ran a branch and bound for L (3x the wall time, a new user), a number its text never
+    printed: only the claimed constant is searched for, the other's bracket is null in --json, and the text and
+    --help say so."""
+    from gandynamics.analysis import constants as C
+    searched = []
+    real = C._branch_and_bound
+
+    def spy(fld, reg, p, which, *a, **kw):
+        searched.append(which)
+        return real(fld, reg, p, which, *a, **kw)
+    monkeypatch.setattr(C, "_branch_and_bound", spy)
+    base = ("check", "dirac", "--reg", "r1:gamma=0.3", "--region", "ball:1", claim, "0.3")
+    code, out, _ = run(capsys, *base, "--json")
+    d = json.loads(out)
+    assert set(searched) == {claimed} and d[unclaimed] is None and d[{"L": "lipschitz"}.get(claimed, claimed)]
+    searched.clear()
+    code, out, _ = run(capsys, *base)
+    assert set(searched) == {claimed} and "not bracketed" in out
+    from gandynamics.cli import build_parser
+    sub = next(a for a in build_parser()._actions if hasattr(a, "choices") and a.choices and "check" in a.choices)
+    assert "Only the claimed constants are bracketed" in " ".join(sub.choices["check"].format_help().split())
 
 
 def test_check_help_states_the_exit_statuses_the_command_returns(capsys):

@@ -17,7 +17,9 @@ def add_parser(sub):
                     "a point of the region where the claim fails, with a pair of points violating the defining "
                     "inequality; undecided: the budget ran out (the current brackets are shown).  Exit status: 0 holds "
                     "(every claim certified), 1 refuted (a counterexample is shown), 3 undecided (the budget ran out "
-                    "first), 2 bad input.",
+                    "first), 2 bad input.  Only the claimed constants are bracketed: with --mu alone L is not "
+                    "computed (nor mu with --lipschitz alone), and --json gives null for the unclaimed one; "
+                    "'gandynamics constants' brackets both.",
         epilog="example: gandynamics check dirac --reg asymmetric:eps=0.5,gamma=1,tikhonov_on=generator --region ball:0.5 --mu 0.4 --lipschitz 2")
     add_game_arguments(p)
     import inspect
@@ -68,7 +70,7 @@ def run(args) -> int:
     # a GAN's rule checked at the brackets' witnesses and the counterexamples (docs/mathematics.md §0.6)
     from .common import quadrature_note
     from .constants import _witnesses
-    pts = _witnesses(res.mu if mu is not None else None, res.lipschitz if L is not None else None,
+    pts = _witnesses(res.mu, res.lipschitz,  # (None for a constant not claimed: not bracketed)
                      extra=[c["point"] for c in res.counterexamples.values()])  # (the claims' brackets only)
     d["quadrature"], quad = quadrature_note(fld, hyper, pts)
     if args.json:
@@ -77,7 +79,9 @@ def run(args) -> int:
     print(game_lines(fld, hyper, f"   region: {region.describe()}"))
     ends = []  # (the certified ends, for one note on those that are zero up to rounding, below the claims)
     for key, label, claim in (("mu", "mu", mu), ("lipschitz", "L", L)):
-        if claim is None:
+        if claim is None:  # (not bracketed: a second branch and bound tripled the wait for a number never printed)
+            print(f"{label:>3} not bracketed: no {'--mu' if key == 'mu' else '--lipschitz'} given "
+                  "('gandynamics constants' brackets both)")
             continue
         b = getattr(res, key)
         v = res.verdicts[key]
