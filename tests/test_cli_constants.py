@@ -91,6 +91,46 @@ def test_check_brackets_only_the_claimed_constants(capsys, monkeypatch, claim, c
     assert "Only the claimed constants are bracketed" in " ".join(sub.choices["check"].format_help().split())
 
 
+def test_rates_says_what_it_does_once_the_command_has_been_silent_for_the_delay(capsys, monkeypatch):
+    """rates sat 4.7 s silent: two branch-and-bound searches, each under the 2-s delay of its own notice (a new
+    user).  Every command counts the delay from its own start (gandynamics.log.silence_clock): here on a fake clock
+    on which each search starts after 1.9 s of other work, so the first is named within the grace."""
+    import heapq
+
+    from gandynamics import log
+    from gandynamics.analysis import constants as C
+    clock, heap, said = [0.0], [], []
+
+    class Watch:  # deadlines on the fake clock, fired when it passes them
+        def add(self, delay, fire, entry=None):
+            entry = [fire, True] if entry is None else entry
+            heapq.heappush(heap, (clock[0] + delay, id(entry), entry))
+            return entry
+        cancel = staticmethod(lambda entry: entry.__setitem__(1, False))
+
+    def advance(dt):
+        clock[0] += dt
+        while heap and heap[0][0] <= clock[0]:
+            entry = heapq.heappop(heap)[2]
+            if entry[1]:
+                entry[0]()
+    monkeypatch.setattr(log, "_clock", lambda: clock[0])
+    monkeypatch.setattr(log, "_WATCH", Watch())
+    monkeypatch.setattr(log, "notice", lambda m: (said.append(m), log._spoke()))
+    real = C._branch_and_bound
+
+    def search(*a, **kw):  # (1.9 s of other work before it, 1 s inside it: the old notice's 2 s never passed)
+        advance(1.9)
+        with log.notice_if_slow("bounding (spy)"):  # (the real search's own notice is armed inside it, below)
+            out = real(*a, **kw)
+            advance(1.0)
+        return out
+    monkeypatch.setattr(C, "_branch_and_bound", search)
+    code, out, _ = run(capsys, "rates", "dirac", "--reg", "r1:gamma=0.3", "--methods", "gd", "--step", "0.1")
+    assert code == 0 and said and all(m == "bounding (spy)" for m in said), said
+    assert log._SILENCE["since"] is None  # (the command's clock ended with it)
+
+
 def test_check_help_states_the_exit_statuses_the_command_returns(capsys):
     """`check --help` said nothing of its exit statuses 1 and 3 (a fuzzer read them as stray statuses): the help
     names each of check.EXIT's statuses with its code, and 2 for bad input."""

@@ -258,3 +258,115 @@ def test_every_certifying_search_says_what_it_is_when_it_is_slow(call, monkeypat
     else:
         assert any(m.startswith("bounding the strong-monotonicity constant mu on the ball of radius 1 around (0, 0) by "
                                 "branch and bound") for m in said), said
+
+
+class _FakeWatch:
+    """A watch whose deadlines are kept on the fake clock and fired by :meth:`advance` (no thread, no real time)."""
+
+    def __init__(self, clock):
+        self.clock, self.heap, self.seq = clock, [], 0
+
+    def add(self, delay, fire, entry=None):
+        import heapq
+        entry = [fire, True] if entry is None else entry
+        self.seq += 1
+        heapq.heappush(self.heap, (self.clock[0] + delay, self.seq, entry))
+        return entry
+
+    cancel = staticmethod(lambda entry: entry.__setitem__(1, False))
+
+    def advance(self, to):
+        import heapq
+        while self.heap and self.heap[0][0] <= to:
+            deadline, _, entry = heapq.heappop(self.heap)
+            self.clock[0] = max(self.clock[0], deadline)
+            if entry[1]:
+                entry[0]()
+        self.clock[0] = to
+
+
+@pytest.fixture
+def fake_time(monkeypatch, caplog):
+    """The silence clock and the watch on a fake clock: ``(clock, watch, said)``, ``said`` the (time, message) of
+    every notice."""
+    from gandynamics import log
+    clock = [0.0]
+    watch = _FakeWatch(clock)
+    said = []
+    monkeypatch.setattr(log, "_clock", lambda: clock[0])
+    monkeypatch.setattr(log, "_WATCH", watch)
+    real = log.notice
+    monkeypatch.setattr(log, "notice", lambda m: (said.append((clock[0], m)), real(m)))
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    return clock, watch, said
+
+
+def _blocks(watch, clock, durations, after=2.0):
+    """Run guarded blocks back to back for ``durations`` (fake) seconds each."""
+    for k, d in enumerate(durations):
+        with notice_if_slow(f"block {k}", after=after):
+            watch.advance(clock[0] + d)
+
+
+def test_a_command_of_blocks_each_under_the_delay_says_what_it_does_once_its_silence_passes_it(fake_time):
+    """rates sat 4.7 s silent through two branch-and-bound searches of about 2 s each (a new user): within a
+    silence clock (each command's) the delay counts from the command's start or its last notice."""
+    from gandynamics.log import NOTICE_GRACE, silence_clock
+    clock, watch, said = fake_time
+    _blocks(watch, clock, [1.9, 1.9])  # outside a command: each block counts its own wait
+    assert said == []
+    clock[0] = 10.0
+    with silence_clock():
+        _blocks(watch, clock, [1.5, 1.9])
+    assert said == [(12.0, "block 1")]  # 2 s into the command's silence, 0.5 s into the second block
+    said.clear()
+    clock[0] = 20.0
+    with silence_clock():
+        _blocks(watch, clock, [1.9, 1.9])
+    assert said == [(20.0 + 1.9 + NOTICE_GRACE, "block 1")]  # (at least the grace into a block)
+    said.clear()
+    with silence_clock():
+        watch.advance(clock[0] + 3.0)  # (a silent wait outside any block)
+        t0 = clock[0]
+        _blocks(watch, clock, [0.1, 1.0])  # the first too quick to be named, the second after the grace
+    assert said == [(t0 + 0.1 + NOTICE_GRACE, "block 1")]
+
+
+def test_a_notice_due_after_another_was_given_waits_for_a_delay_of_silence_from_it(fake_time):
+    from gandynamics.log import silence_clock
+    clock, watch, said = fake_time
+    with silence_clock():
+        with notice_if_slow("outer"):           # due at 2.0
+            watch.advance(1.0)
+            with notice_if_slow("inner"):       # due at 2.0 too: the outer's notice speaks for that silence
+                watch.advance(4.5)
+    assert said == [(2.0, "outer"), (4.0, "inner")]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_no_command_of_guarded_blocks_is_silent_longer_than_the_delay_and_the_grace(fake_time, seed):
+    """The kind: any run of guarded blocks, each longer than the grace and shorter than the delay (a block longer
+    than the delay says what it is itself, once), says something within every NOTICE_AFTER + NOTICE_GRACE seconds
+    of the command."""
+    import random
+
+    from gandynamics.log import NOTICE_AFTER, NOTICE_GRACE, silence_clock
+    clock, watch, said = fake_time
+    rng = random.Random(seed)
+    durations = [rng.uniform(NOTICE_GRACE * 1.01, NOTICE_AFTER * 0.99) for _ in range(rng.randint(2, 12))]
+    with silence_clock():
+        _blocks(watch, clock, durations, after=NOTICE_AFTER)
+    times = [0.0] + [t for t, _ in said] + [clock[0]]
+    assert max(b - a for a, b in zip(times, times[1:])) <= NOTICE_AFTER + NOTICE_GRACE + 1e-9, (durations, said)
+    assert len(said) >= int(sum(durations) // (NOTICE_AFTER + NOTICE_GRACE))
+
+
+def test_the_silence_clock_ends_with_its_command_and_keeps_an_outer_one():
+    from gandynamics import log
+    assert log._SILENCE["since"] is None
+    with log.silence_clock():
+        start = log._SILENCE["since"]
+        with log.silence_clock():
+            assert log._SILENCE["since"] == start
+        assert log._SILENCE["since"] == start
+    assert log._SILENCE["since"] is None
