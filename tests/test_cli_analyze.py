@@ -218,3 +218,52 @@ def test_a_games_hyperparameter_named_as_a_regularizers_strength_is_its_own(caps
     assert main(["analyze", "--game", game, "--reg", f"{reg}:{key}=0.3", "--param", f"{strength[0]}=0.4"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and f"{strength[0]} set twice" in err and f"named {strength[0]} in this field" in err
+
+
+def _kinked_game(tmp_path, k):
+    """A game whose F has k non-smooth terms sign(x + i y + y^3/i) at its equilibrium (0, 0)."""
+    f = tmp_path / f"kinks{k}.py"
+    f.write_text("import sympy as sp\nimport gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+                 f"g = gd.Game(theta=[x], psi=[y], loss_g=x*y + sum(sp.Abs(x + i*y + y**3/i) for i in range(1, {k + 1}))"
+                 "/1000, loss_d=-x*y + y**2/2, equilibrium=(0, 0), name='kinks')\n")
+    return f"{f}:g"
+
+
+@pytest.mark.slow  # (1.5-3 s a case: five commands on a new game; the message's rule is tests/test_nonsmooth.py's)
+@pytest.mark.parametrize("k", [1, 4, 40])
+def test_a_point_with_many_kinks_is_summarised_and_full_and_json_list_them_all(capsys, tmp_path, k):
+    """analyze printed 'F is not differentiable here (...)' with 75 sign(...) terms on one line of 7 KB (WGAN-GP on a
+    GAN with a quadrature rule, a new user); classify, rates and basin printed the same list.  The shared message
+    (analysis.nonsmooth.not_differentiable) lists the first terms within a line, counts the rest and the commands
+    say where all of them are; --full and --json keep every one."""
+    import re
+
+    from gandynamics.analysis.nonsmooth import KINK_CHARS
+    game = _kinked_game(tmp_path, k)
+    terms = {f"sign({'x + y**3 + y' if i == 1 else f'x + y**3/{i} + {i}*y'})" for i in range(1, k + 1)}
+
+    def check_summary(line):
+        assert len(line) <= KINK_CHARS + 400, line
+        m = re.search(r"and (\d+) more non-smooth terms, (\d+) in all", line)
+        shown = set(re.findall(r"sign\([^()]*\)", line.split(" and ")[0] if m else line))
+        assert shown <= terms and (len(shown) + int(m.group(1)) if m else len(shown)) == k, line
+        assert (m is None) == (len(", ".join(terms)) <= KINK_CHARS) and (m is None or int(m.group(2)) == k)
+        return m is not None
+
+    code, out, _ = run(capsys, "analyze", "--game", game)
+    line = next(t for t in out.splitlines() if t.startswith("F is not differentiable"))
+    assert code == 0 and check_summary(line) == (f"(all {k} non-smooth terms: --full or --json)" in out)
+    code, out, _ = run(capsys, "analyze", "--game", game, "--full")
+    listed = out.split("non-smooth terms of F at the point")[1].splitlines()[1:]
+    assert {t.strip() for t in listed} == terms
+    code, out, _ = run(capsys, "analyze", "--game", game, "--json")
+    assert set(json.loads(out)["nonsmooth"]) == terms
+    for cmd in (["classify"], ["rates", "--methods", "gd", "--step", "0.1", "--no-measure"]):
+        code, out, err = run(capsys, *cmd, "--game", game)
+        assert code == 2 and err.count("\n") == 1 and err.startswith("gandynamics: error: F is not differentiable")
+        assert check_summary(err) == (f"(all {k} non-smooth terms: gandynamics analyze --full" in err)
+    code, out, _ = run(capsys, "basin", "--game", game, "--max-seconds", "2")
+    line = next(t for t in out.splitlines() if t.startswith("note: F is not differentiable"))
+    assert check_summary(line) == (f"(all {k} non-smooth terms: --json, or gandynamics analyze --full)" in out)
+    code, out, _ = run(capsys, "basin", "--game", game, "--max-seconds", "2", "--json")
+    assert set(json.loads(out)["nonsmooth"]) == terms

@@ -287,3 +287,27 @@ def test_every_analysis_says_a_kink_at_the_equilibrium_in_the_same_words(capsys,
         assert "F is not differentiable " in text and f"({atom})" in text, (cmd, text)
         assert "lambda_min" not in text, (cmd, text)
     assert outs["rates"][0] == 2 and outs["classify"][0] == 2 and outs["analyze"][0] == 0 and outs["basin"][0] == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 10 ** 12), min_size=1, max_size=120, unique=True), st.sampled_from([None, 40, 240]))
+def test_the_not_differentiable_message_lists_what_fits_and_counts_the_rest(coeffs, limit):
+    """WGAN-GP on a GAN with a quadrature rule has 75 sign(...) terms at its equilibrium: analyze, classify, rates and
+    basin printed all of them on one line of 7 KB (a new user).  The shared message lists the terms within ``limit``
+    characters (at least one), counts the others, and lists every one with ``limit`` None."""
+    import re
+
+    from gandynamics.analysis.nonsmooth import kinks_shown, not_differentiable
+    x, y = sp.symbols("x y", real=True)
+    atoms = [sp.sign(x + c * y) for c in coeffs]
+    text = not_differentiable(atoms, "here", limit) if limit else not_differentiable(atoms, "here", None)
+    k = kinks_shown(atoms, limit)
+    listed = re.findall(r"sign\([^()]*\)", text)
+    assert listed == [str(a) for a in atoms[:k]] and k >= 1
+    m = re.search(r" and (\d+) more non-smooth terms, (\d+) in all\)$", text)
+    if limit is None or k == len(atoms):
+        assert m is None and k == len(atoms)
+    else:
+        assert (int(m.group(1)), int(m.group(2))) == (len(atoms) - k, len(atoms))
+        assert len(", ".join(listed)) <= limit or k == 1  # (a first term is shown whatever its length)
+        assert len(", ".join(str(a) for a in atoms[:k + 1])) > limit  # (no term that fits is left out)

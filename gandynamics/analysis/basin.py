@@ -96,6 +96,8 @@ class BasinReport:
     note: str = ""
     evaluations: int = 0
     constants: object = field(default=None, repr=False)
+    #: the non-smooth terms of F at the equilibrium, where it has no derivative there (the note lists the first few)
+    nonsmooth: list = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict:
         """The report as built-in Python values (:mod:`gandynamics.jsonio`), as ``gandynamics basin --json`` writes
@@ -106,7 +108,7 @@ class BasinReport:
                       "failed_radius": self.failed_radius, "step_range": list(self.step_range),
                       "theorem_rate": self.theorem_rate, "equilibrium": np.asarray(self.equilibrium),
                       "margin": self.margin, "rtol": self.rtol, "linear": self.linear, "invariance": self.invariance,
-                      "note": self.note})
+                      "note": self.note, **({"nonsmooth": list(self.nonsmooth)} if self.nonsmooth else {})})
 
     def __repr__(self) -> str:
         from .._display import basin_text
@@ -478,7 +480,7 @@ def _basin_report(fld, method, step, params, margin, rtol, r_max, radius) -> Bas
         note = (f"{not_differentiable(bad, 'at the equilibrium')}: no linearisation there, and no ball around it was "
                 "certified strongly monotone") + _jump_note(radius)
         return BasinReport(method, zstar, 0.0, 0.0, 0.0, math.nan, math.nan, None, (0.0, 0.0, False), None, None,
-                           False, inv, margin, rtol, lin, note, n_eval, None)
+                           False, inv, margin, rtol, lin, note, n_eval, None, nonsmooth=list(bad))
     if rep is None:
         A = fld.eval_DF(zstar, fld._p(params))
         mu0 = float(np.linalg.eigvalsh((A + A.T) / 2)[0]) + 0.0   # no -0

@@ -696,9 +696,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     z0, _ = find_equilibrium(fld, prob.pv(lo), start=start)
     bad = fld.nonsmooth_at(z0, prob.pv(lo))
     if bad:  # (its eigenvalues were a convention's DF there: "stable at the start: yes" of WGAN-GP's kink)
-        from .nonsmooth import not_differentiable
-        raise GandynamicsError(f"{not_differentiable(bad, 'at the branch' + chr(39) + 's first point')}, {vary} = "
-                               f"{lo:zg}: no linearisation, no eigenvalues to follow")
+        from .nonsmooth import NotDifferentiable, not_differentiable
+        raise NotDifferentiable(f"{not_differentiable(bad, 'at the branch' + chr(39) + 's first point')}, {vary} = "
+                                f"{lo:zg}: no linearisation, no eigenvalues to follow", bad)
     n = prob.n
     H = lambda x: prob.F(x[:n], x[n])
     Hx = lambda x: np.column_stack([prob.Fz(x[:n], x[n]), prob.Fa(x[:n], x[n])])

@@ -36,8 +36,10 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
+from ..errors import GandynamicsError
+
 __all__ = ["Switch", "switches", "field_switches", "straddles", "vanishes_on", "piecewise_derivative", "ZERO",
-           "INTEGER", "not_differentiable"]
+           "INTEGER", "not_differentiable", "kinks_shown", "NotDifferentiable", "KINK_CHARS"]
 
 #: switching set {u = 0}
 ZERO = "zero"
@@ -63,12 +65,51 @@ class Switch:
         return f"{self.node} {what} where {where}"
 
 
-def not_differentiable(atoms, where: str = "here") -> str:
+#: the characters of non-smooth terms :func:`not_differentiable` lists at most (the rest counted): WGAN-GP on a GAN
+#: whose expectations are a quadrature rule has a ``sign(...)`` per node, 75 of them, a line of 7 KB (a new user)
+KINK_CHARS = 240
+
+
+def kinks_shown(atoms, limit: int | None = KINK_CHARS) -> int:
+    """How many of ``atoms`` :func:`not_differentiable` lists within ``limit`` characters (at least one; all with
+    ``limit`` None): the text of the message and the commands' "--full lists them" count alike."""
+    atoms = list(atoms)
+    if limit is None:
+        return len(atoms)
+    used, k = 0, 0
+    for a in atoms:
+        used += len(str(a)) + 2 * (k > 0)
+        if k and used > limit:
+            break
+        k += 1
+    return k
+
+
+def not_differentiable(atoms, where: str = "here", limit: int | None = KINK_CHARS) -> str:
     """The words every analysis uses for a point where F has no derivative (``atoms``: what
     :meth:`gandynamics.field.VectorField.nonsmooth_at` found there): ``"F is not differentiable <where> (sign(x))"``;
     each analysis adds what it cannot then give (a linearisation, a local rate, a classification, a ball).  The commands
-    had said it four ways, two without naming the atom."""
-    return f"F is not differentiable {where} ({', '.join(map(str, atoms))})"
+    had said it four ways, two without naming the atom.  The terms are listed within ``limit`` characters
+    (:func:`kinks_shown`; a first term longer than that is cut, :func:`gandynamics._display.expr_text`), the rest
+    counted: ``"(sign(a), sign(b) and 73 more non-smooth terms, 75 in all)"``; ``limit`` None lists every one.  The
+    whole list is the analysis' own (``SpectralReport.nonsmooth``, :class:`NotDifferentiable`'s ``atoms``)."""
+    atoms = list(atoms)
+    k = kinks_shown(atoms, limit)
+    if k == len(atoms):
+        return f"F is not differentiable {where} ({', '.join(map(str, atoms))})"
+    from .._display import expr_text
+    first = [expr_text(a, limit) if limit is not None and len(str(a)) > limit else str(a) for a in atoms[:k]]
+    return (f"F is not differentiable {where} ({', '.join(first)} and {len(atoms) - k} more non-smooth terms, "
+            f"{len(atoms)} in all)")
+
+
+class NotDifferentiable(GandynamicsError):
+    """An analysis that needs DF at a point where F has none (its message from :func:`not_differentiable`, the
+    terms listed within :data:`KINK_CHARS`); ``atoms``: every non-smooth term found there."""
+
+    def __init__(self, message: str, atoms=()):
+        super().__init__(message)
+        self.atoms = list(atoms)
 
 
 def straddles(kind: str, lo, hi):

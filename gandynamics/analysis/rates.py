@@ -730,8 +730,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
                                f"{fld.why_not_finite(zstar, p, jacobian=True)}")
     bad = fld.nonsmooth_at(zstar, pd)
     if bad:
-        from .nonsmooth import not_differentiable
-        raise GandynamicsError(f"{not_differentiable(bad, 'at the equilibrium')}: no linearisation, no local rate")
+        from .nonsmooth import NotDifferentiable, not_differentiable
+        raise NotDifferentiable(f"{not_differentiable(bad, 'at the equilibrium')}: no linearisation, no local rate", bad)
     if constants is None:
         constants = certify_constants(fld, reg, p, tol=tol, max_seconds=max_seconds, asymmetric=False)
     mu, L = constants.mu.lo, constants.lipschitz.hi

@@ -321,9 +321,9 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
                                "stability are defined at equilibria")
     nonsmooth = fld.nonsmooth_at(z, p)
     if nonsmooth:
-        from .nonsmooth import not_differentiable
-        raise GandynamicsError(f"{not_differentiable(nonsmooth, 'at this point')}: no second-order classification "
-                               "exists")
+        from .nonsmooth import NotDifferentiable, not_differentiable
+        raise NotDifferentiable(f"{not_differentiable(nonsmooth, 'at this point')}: no second-order classification "
+                                "exists", nonsmooth)
     if any(r.stage == "field" for r in _field_regs(fld)):
         notes.append("a field transform (e.g. consensus) changes the training operator, not the game: "
                      "Nash/minimax use the losses, stability uses the transformed field")

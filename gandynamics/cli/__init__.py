@@ -284,7 +284,12 @@ def main(argv=None) -> int:
                 sys.stdout.flush()
             return code
         except GandynamicsError as exc:
-            sys.stderr.write(f"gandynamics: error: {exc}\n")
+            from .common import kinks_left_out
+            # (a point where F has no derivative: the message lists the first non-smooth terms; 75 of them made an
+            # error line of 7 KB, a new user)
+            more = kinks_left_out(getattr(exc, "atoms", ()), "gandynamics analyze --full, with --at for a point "
+                                  "other than the equilibrium")
+            sys.stderr.write(f"gandynamics: error: {exc}{' ' + more if more else ''}\n")
             return 2
         except KeyboardInterrupt:
             sys.stderr.write("gandynamics: interrupted\n")

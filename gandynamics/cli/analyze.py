@@ -34,7 +34,8 @@ def add_parser(sub):
                         f"line each, a repeated one as often as it occurs (by default a formula is cut after about "
                         f"{FORMULA_CHARS} characters, at most {ROWS} components are listed, and a game of more than "
                         f"{ROWS} parameters has its eigenvalues in {ROWS} lines, conjugate pairs and repeated values "
-                        f"once, and its Jacobian left out)")
+                        f"once, and its Jacobian left out); at a point where F is not differentiable, every "
+                        f"non-smooth term there, one a line (by default those that fit in a line, the rest counted)")
     p.set_defaults(run=run)
     return p
 
@@ -106,6 +107,15 @@ def run(args) -> int:
         print(f"note: {rep.note}")
     if not rep.differentiable:
         print(f"\n{rep.verdict}")
+        if args.full:  # (the verdict lists the first terms within a line's width; here every one, one a line)
+            print(f"non-smooth terms of F at the point ({len(rep.nonsmooth)}):")
+            for a in rep.nonsmooth:
+                print(f"  {a}")
+        else:
+            from .common import kinks_left_out
+            more = kinks_left_out(rep.nonsmooth, "--full or --json")
+            if more:
+                print(more)
         return 0
     # numbers at rounding level shown as 0 (3.8e-17 read as a positive eigenvalue beside the verdict "marginal"); the
     # JSON keeps them as computed

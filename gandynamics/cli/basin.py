@@ -116,6 +116,10 @@ def run(args) -> int:
               "monotone)")
         if rep.note:
             print(f"note: {rep.note}")
+        from .common import kinks_left_out
+        more = kinks_left_out(rep.nonsmooth, "--json, or gandynamics analyze --full")
+        if more:
+            print(more)
         return 0
     fail = "" if not rep.failed_radius else f"  (not certified at {_f(rep.failed_radius)})"
     # what is certified is shown on its safe side (_display.bound: exact when short, else rounded outward): the

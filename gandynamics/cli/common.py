@@ -333,3 +333,14 @@ def refuse_set_twice(given: dict, names, by: str) -> None:
 
 
 from ..jsonio import dumps  # noqa: E402,F401  (strict JSON: one writer for the library and the CLI)
+
+
+def kinks_left_out(atoms, where: str) -> str:
+    """What lists the non-smooth terms a message of :func:`gandynamics.analysis.nonsmooth.not_differentiable` left
+    out (``where``: the option or command that lists them all, e.g. "--full or --json"), or "" when it listed every
+    one: ``analyze`` printed 75 ``sign(...)`` terms on one line of 7 KB (a new user); the message lists the first,
+    and this says how to see the rest."""
+    from ..analysis.nonsmooth import kinks_shown
+    atoms = list(atoms or ())
+    left = len(atoms) - kinks_shown(atoms)
+    return f"(all {len(atoms)} non-smooth terms: {where})" if left > 0 else ""
