@@ -31,7 +31,7 @@ from .errors import GandynamicsError
 __all__ = ["atomic_open", "atomic_files", "atomic_write_text", "atomic_write_bytes", "atomic_savefig", "check_output_path",
            "check_output_dir", "resolve_target", "sidecar_path", "check_sidecar", "check_sidecar_not_foreign",
            "is_provenance_sidecar",
-           "written_by_gandynamics",
+           "written_by_gandynamics", "file_kind", "KINDS",
            "check_not_foreign", "FIGURE_METADATA"]
 
 
@@ -215,13 +215,66 @@ def is_provenance_sidecar(side: Path) -> bool:
     return isinstance(prov.get("versions"), dict) and "gandynamics" in prov["versions"]
 
 
-def check_not_foreign(path, head: str) -> None:
-    """Refuse to replace an existing file that gandynamics did not write (:func:`written_by_gandynamics`): what a
-    user keeps under a name a command is given is never lost.  ``head`` starts the one-line GandynamicsError."""
+#: the kinds of file the commands write (:func:`file_kind`): a sweep's table (``sweep --out``: .csv with its sidecar,
+#: .npz, .json, .nc), a trajectory's states (``simulate --csv``: .csv with its sidecar), a table's provenance sidecar
+#: (``FILE.csv.json``), a figure (``portrait --out``) and an animation (``portrait --animate``)
+KINDS = ("sweep table", "trajectory table", "provenance file", "figure", "animation")
+
+
+def _json_file(p: Path):
+    import json
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def file_kind(path) -> str | None:
+    """The kind (one of :data:`KINDS`) of the existing file ``path`` that gandynamics wrote, by what it holds: a CSV
+    by its sidecar (a sweep's has the table's ``dims``, a trajectory's is the provenance itself), an ``.npz`` or
+    ``.nc`` is a sweep's table, a ``.json`` a sweep's table (``columns`` and ``dims``) or a table's provenance
+    sidecar, a figure or an animation by its extension.  None when gandynamics did not write it
+    (:func:`written_by_gandynamics`) or it is of no kind a command writes (a JSON that only mentions gandynamics)."""
     p = Path(os.path.expanduser(str(path)))
-    if p.is_file() and not written_by_gandynamics(p):
+    if not p.is_file() or not written_by_gandynamics(p):
+        return None
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        side = _json_file(sidecar_path(p))
+        return "sweep table" if isinstance(side, dict) and "dims" in side else "trajectory table"
+    if suffix in (".npz", ".nc"):
+        return "sweep table"
+    if suffix == ".json":
+        data = _json_file(p)
+        if isinstance(data, dict) and "columns" in data and "dims" in data:
+            return "sweep table"
+        return "provenance file" if is_provenance_sidecar(p) else None
+    return {".png": "figure", ".pdf": "figure", ".svg": "figure", ".gif": "animation", ".mp4": "animation"}.get(suffix)
+
+
+def check_not_foreign(path, head: str, kind: str | None = None) -> None:
+    """Refuse to replace an existing file that gandynamics did not write (:func:`written_by_gandynamics`): what a
+    user keeps under a name a command is given is never lost.  With ``kind`` (one of :data:`KINDS`: what the
+    command writes there), refuse also a file gandynamics wrote of another kind (:func:`file_kind`):
+    ``simulate --csv sweep1.csv`` replaced a sweep's table of 150 rows by a trajectory's states without a word (a new
+    user).  ``head`` starts the one-line GandynamicsError."""
+    p = Path(os.path.expanduser(str(path)))
+    if not p.is_file():
+        return
+    if not written_by_gandynamics(p):
         raise GandynamicsError(f"{head} exists and was not written by gandynamics; refusing to replace it (move or "
                                "delete it, or give another file name)")
+    if kind is None:
+        return
+    if kind not in KINDS:
+        raise ValueError(f"check_not_foreign: kind must be one of {KINDS}, got {kind!r}")
+    found = file_kind(p)
+    if found != kind:
+        side = sidecar_path(p)
+        also = f" and its provenance {str(side)!r}" if p.suffix.lower() == ".csv" and side.is_file() else ""
+        what = f"a {found}" if found else "a file of another kind"
+        raise GandynamicsError(f"{head} is {what} that gandynamics wrote, not a {kind}; refusing to replace it with "
+                               f"one (give another file name, or remove it{also} first)")
 
 
 def resolve_target(path, what: str | None = None) -> Path:
@@ -268,7 +321,8 @@ def _writable_dir(d: Path) -> bool:
     return True
 
 
-def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), sidecar: bool = False) -> Path:
+def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), sidecar: bool = False,
+                      kind: str | None = None) -> Path:
     """Validate an output *file* path before any computation.
 
     Accepted: a path whose folder exists and is writable, that is not itself a folder, and whose extension is one
@@ -278,7 +332,9 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), s
     socket is refused
     (:func:`resolve_target`).  With ``sidecar`` (a CSV written with its provenance in ``FILE.csv.json``,
     :func:`gandynamics.provenance.write_sidecar`) the sidecar's path is checked the same way: a folder of that name
-    had stopped a sweep after its computation, its table written without provenance.
+    had stopped a sweep after its computation, its table written without provenance.  An existing file gandynamics
+    did not write is refused, and with ``kind`` (one of :data:`KINDS`) one it wrote of another kind
+    (:func:`check_not_foreign`).
 
     Raises
     ------
@@ -307,7 +363,7 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), s
     check_replaceable(p, f"{what} {str(path)!r}")
     if sidecar:
         check_sidecar(p, f"{what} {str(path)!r}")
-    check_not_foreign(p, f"{what} {str(path)!r}")
+    check_not_foreign(p, f"{what} {str(path)!r}", kind)
     if sidecar:
         check_sidecar_not_foreign(p, f"{what} {str(path)!r}")
     return p

@@ -411,3 +411,67 @@ def test_an_interrupted_sweeps_table_avoids_a_foreign_sidecar(tmp_path):
     (tmp_path / "t.csv").write_text("x\n")
     (tmp_path / "t.partial.csv.json").write_text("my notes\n")
     assert _partial_name(str(tmp_path / "t.csv")) == str(tmp_path / "t.partial-2.csv")
+
+
+#: the kind each writer of _WRITERS writes (gandynamics.io.KINDS)
+def _writer_kind(argv, ext):
+    return {".gif": "animation", ".png": "figure", ".pdf": "figure", ".svg": "figure"}.get(
+        ext, "trajectory table" if argv[0] == "simulate" else "sweep table")
+
+
+@pytest.mark.slow  # (about 10 s: every writer once, then every other writer onto its files)
+def test_no_writer_replaces_a_gandynamics_file_of_another_kind(tmp_path, capsys):
+    """simulate --csv sweep1.csv replaced a sweep's table of 150 rows by a trajectory's states without a word (a new
+    user): the rule "replace only files gandynamics wrote" did not ask which kind.  Every file each writer leaves
+    (its table or figure, a CSV's provenance sidecar) is refused by every writer of another kind whose extension it
+    has, exit 2 and one line naming both kinds and how to proceed, the file left as it was; a writer of its kind
+    replaces it (test_no_writer_replaces_a_file_gandynamics_did_not_write)."""
+    from gandynamics.cli import main
+    from gandynamics.io import KINDS, file_kind
+    tried = set()
+    for i, (argv_a, option_a, ext_a) in enumerate(_WRITERS):
+        d = tmp_path / f"w{i}"
+        d.mkdir()
+        argv_a = [a.replace("{tmp}", str(d)) for a in argv_a]
+        assert main([*argv_a, option_a, str(d / f"r{ext_a}")]) == 0
+        capsys.readouterr()
+        files = {f: file_kind(f) for f in d.iterdir() if f.is_file()}
+        assert files[d / f"r{ext_a}"] == _writer_kind(argv_a, ext_a) and set(files.values()) <= set(KINDS), files
+        for argv_b, option_b, ext_b in _WRITERS:
+            kind_b = _writer_kind(argv_b, ext_b)
+            for f, kind in files.items():
+                if not f.name.endswith(ext_b) or kind == kind_b:
+                    continue
+                tried.add((kind, kind_b))
+                before = {g: g.read_bytes() for g in files}
+                argv = [a.replace("{tmp}", str(d)) for a in argv_b]
+                assert main([*argv, option_b, str(f)]) == 2, (argv_b, f)
+                err = capsys.readouterr().err
+                assert err.count("\n") == 1 and f"is a {kind} that gandynamics wrote, not a {kind_b}" in err, err
+                assert "another file name, or remove it" in err
+                assert {g: g.read_bytes() for g in files} == before
+    # (the pairs that can meet: a CSV of either table, and a sweep's .json over a CSV's provenance sidecar)
+    assert {("sweep table", "trajectory table"), ("trajectory table", "sweep table"),
+            ("provenance file", "sweep table")} <= tried, tried
+
+
+def test_file_kind_tells_each_kind_gandynamics_writes(tmp_path):
+    """The kinds behind check_not_foreign's refusal, from the files the library writes (a sweep's table in each of
+    its formats, a trajectory's CSV and the sidecars of both), and none for a file gandynamics did not write."""
+    import gandynamics as gd
+    from gandynamics.io import check_not_foreign, file_kind
+    fld = gd.VectorField(gd.games.make_game("quadratic"))
+    gd.simulate(fld, "gd", [1.0, 1.0], 5, 0.1, engine="interpreted").to_csv(tmp_path / "t.csv")
+    res = gd.sweep(fld, "gd", inits=[[1.0, 1.0]], grid={"step": [0.1, 0.2]}, steps=5, engine="interpreted", progress=False)
+    for ext in (".csv", ".npz", ".json"):
+        res.save(tmp_path / f"s{ext}")
+    (tmp_path / "mine.csv").write_text("a,b\n")
+    kinds = {f.name: file_kind(f) for f in tmp_path.iterdir()}
+    assert kinds == {"t.csv": "trajectory table", "t.csv.json": "provenance file", "s.csv": "sweep table",
+                     "s.csv.json": "provenance file", "s.npz": "sweep table", "s.json": "sweep table", "mine.csv": None}
+    check_not_foreign(tmp_path / "s.csv", "x", "sweep table")  # (its own kind: replaced)
+    with pytest.raises(gd.GandynamicsError, match=r"^x is a sweep table that gandynamics wrote, not a trajectory "
+                                                  r"table; .*remove it and its provenance '.*s\.csv\.json' first\)$"):
+        check_not_foreign(tmp_path / "s.csv", "x", "trajectory table")
+    with pytest.raises(gd.GandynamicsError, match="was not written by gandynamics"):
+        check_not_foreign(tmp_path / "mine.csv", "x", "trajectory table")

@@ -51,7 +51,8 @@ def add_parser(sub):
                    help="figure title (default: the game, methods and step, with the figure's notes under it -- a run "
                         "leaving the window or the slice; with --title the notes are printed here instead, the title "
                         "is yours alone)")
-    p.add_argument("--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg)")
+    p.add_argument("--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg); an existing file is replaced only if it is a "
+                   "figure gandynamics wrote")
     p.add_argument("--animate", default=None, metavar="FILE.gif|FILE.mp4",
                    help="also write an animation: the trajectories growing on the phase plane beside the data space "
                         "(real and generated distributions and D(x) for GANs on 1-D data; distance and |F| against "
@@ -86,7 +87,7 @@ def run(args) -> int:
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [(o, args.animate is not None, "with --animate FILE.gif|FILE.mp4")
                                for o in ("frames", "fps")])
-    out = check_output_path(args.out, "--out", (".png", ".pdf", ".svg"))  # before any computation
+    out = check_output_path(args.out, "--out", (".png", ".pdf", ".svg"), kind="figure")  # before any computation
     args.steps = whole(args.steps, "--steps")
     args.step = positive(args.step, "--step")
     if args.clip is not None:
@@ -95,7 +96,7 @@ def run(args) -> int:
     anim_out = None
     if args.animate is not None:  # check the animation's path (and ffmpeg) before computing anything
         import matplotlib.animation as mpl_anim
-        anim_out = check_output_path(args.animate, "--animate", (".gif", ".mp4"))
+        anim_out = check_output_path(args.animate, "--animate", (".gif", ".mp4"), kind="animation")
         if anim_out.suffix.lower() == ".mp4" and not mpl_anim.writers.is_available("ffmpeg"):
             raise GandynamicsError("--animate FILE.mp4 needs ffmpeg, which was not found on PATH; install ffmpeg "
                                    "or write a .gif")

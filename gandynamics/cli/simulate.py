@@ -207,7 +207,9 @@ def add_parser(sub):
     p.add_argument("--record-every", default="1", metavar="N", help="keep every N-th state (default 1; the last one "
                    "always; the verdict and rate do not depend on N)")
     p.add_argument("--json", action="store_true", help="print one JSON object (with the recorded states)")
-    p.add_argument("--csv", metavar="FILE.csv", help="write the recorded states to FILE.csv (k, parameters, distance)")
+    p.add_argument("--csv", metavar="FILE.csv", help="write the recorded states to FILE.csv (k, parameters, distance; provenance in "
+                   "FILE.csv.json).  An existing file is replaced only if it is a trajectory table gandynamics wrote "
+                   "(another file, or a sweep's table, is refused: give another name or remove it)")
     p.set_defaults(run=run)
     return p
 
@@ -219,7 +221,7 @@ def run(args) -> int:
     from .common import build_field, dumps, game_label, method_label, parse_vector, rate_text
     if args.csv:
         from ..io import check_output_path
-        check_output_path(args.csv, "--csv", (".csv",), sidecar=True)  # before any computation (and its provenance)
+        check_output_path(args.csv, "--csv", (".csv",), sidecar=True, kind="trajectory table")  # before any computation (and its provenance)
     refuse_unused_method_options(args, [args.method.strip()])
     bound = _bound(args.bound)  # (before the game is built)
     fld, hyper = build_field(args)

@@ -45,7 +45,9 @@ def add_parser(sub):
     p.add_argument("--out", required=True, metavar="FILE",
                    help="output table: .csv (provenance in the sidecar FILE.csv.json), .npz, .json or .nc (NetCDF "
                         "via xarray); '-' writes CSV to standard output, the provenance as leading '#' lines "
-                        "(pandas.read_csv(..., comment='#') skips them) and the summary to standard error")
+                        "(pandas.read_csv(..., comment='#') skips them) and the summary to standard error.  An existing "
+                        "file is replaced only if it is a sweep table gandynamics wrote (another file, or a "
+                        "trajectory's table of simulate --csv, is refused: give another name or remove it)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON (counts by verdict, time, file)")
     p.add_argument("--no-progress", action="store_true",
                    help="never show a progress bar, nor the estimate of how long a long sweep will take (a sweep "
@@ -117,7 +119,7 @@ def run(args) -> int:
     out = args.out
     if out != "-":
         check_output_path(out, "--out", (".csv", ".npz", ".json", ".nc"),  # before any computation
-                          sidecar=out.lower().endswith(".csv"))
+                          sidecar=out.lower().endswith(".csv"), kind="sweep table")
         from ..runs.results import check_table_modules
         check_table_modules(out, "--out")  # (.nc needs xarray)
     from ..validate import name_list, whole
@@ -243,7 +245,7 @@ def _partial_name(out: str) -> str:
     beside it (``STEM.partial-2.EXT``, ... where that is taken by a file gandynamics did not write): a new user's
     Ctrl-C replaced a finished table of 56 rows by 80 rows that read "not run"."""
     from pathlib import Path
-    from ..io import is_provenance_sidecar, sidecar_path, written_by_gandynamics
+    from ..io import file_kind, is_provenance_sidecar, sidecar_path
     p = Path(out)
     if not p.exists():
         return out
@@ -251,7 +253,8 @@ def _partial_name(out: str) -> str:
     while True:
         q = p.with_name(f"{p.stem}.partial{'' if k == 1 else f'-{k}'}{p.suffix}")
         side = sidecar_path(q)  # (a CSV's provenance beside it: not a file of the user's either)
-        if ((not q.exists() or written_by_gandynamics(q))
+        # (a sweep's table only: a file of another kind gandynamics wrote is not replaced either, as check_not_foreign)
+        if ((not q.exists() or file_kind(q) == "sweep table")
                 and (q.suffix.lower() != ".csv" or not side.exists() or is_provenance_sidecar(side))):
             return str(q)
         k += 1
