@@ -2985,6 +2985,39 @@ def predicted_shade(color) -> tuple:
     return tuple(PREDICTED_SHADE * c for c in rgb)
 
 
+#: a certified rate's dashes (an upper bound, above its run's line but for its start): the run's colour CERTIFIED_TINT of
+#: the way to white, so that each bound shows its method's hue (predicted_shade's dark shades made the basin figure's
+#: three certified lines all near-black, EG's 0.9911 and EFTP's 0.9913 drawn on one another: a figure review); a light
+#: colour (luminance above LIGHT) its predicted shade instead, a tint of it being lost on the white axes
+CERTIFIED_TINT = 0.35
+LIGHT = 0.7
+
+
+def certified_tint(color) -> tuple:
+    """The colour of a certified rate's dashes over its run's line of ``color``: a tint of it (:data:`CERTIFIED_TINT`
+    of the way to white: the same hue, lighter), or for a light colour (luminance above :data:`LIGHT`) its
+    :func:`predicted_shade`.  An RGB tuple."""
+    from matplotlib.colors import to_rgb
+    rgb = to_rgb(color)
+    if 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2] > LIGHT:
+        return predicted_shade(rgb)
+    return tuple(c + CERTIFIED_TINT * (1.0 - c) for c in rgb)
+
+
+#: the words for the markers of a curve drawn on another's line (:data:`COINCIDE_MARKERS`), in its legend entry
+MARKER_WORDS = {"o": "circles", "s": "squares", "^": "triangles", "D": "diamonds", "v": "down-pointing triangles"}
+
+
+def short_label(label: str, labels) -> str:
+    """``label`` up to its first `` (`` or ``, `` (``"EFTP"`` of ``"EFTP (h = 0.3)"``), where no other of ``labels``
+    shortens alike; else the whole label.  For a legend entry naming another curve without nesting its parentheses in
+    its own (``"OGDA (h = 0.3) (markers on the line of EFTP (h = 0.3))"``, a figure review)."""
+    def cut(t):
+        return re.split(r" \(|, ", t, maxsplit=1)[0].strip() or t
+    short = cut(label)
+    return short if sum(1 for t in labels if cut(t) == short) <= 1 else label
+
+
 def _measured_rate(tr) -> str:
     """The measured rate per step of a :class:`gandynamics.simulate.Trajectory` that converged at a rate (its fit), to
     four decimals; "" for anything else (an array of distances, a run without a rate, an algebraic decay)."""
@@ -3007,7 +3040,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         :class:`gandynamics.simulate.Trajectory` objects (labelled by their method), or items ``(label, distances)``,
         ``(label, distances, color)`` or ``(label, distances, color, linestyle)``
         (a linestyle tells apart curves that coincide; without one, a curve that would hide an earlier one is drawn
-        as open markers on it, so that both show); ``distances`` is an array or an
+        as open markers on it, so that both show, its legend entry ending in ``(circles on EFTP's line)``); ``distances`` is an array or an
         object with ``.distance`` (a :class:`gandynamics.simulate.Trajectory`, recorded every ``every``
         steps; its ``record_every`` is used when present).  Runs that would be labelled alike (several runs of one
         method) are told apart by what differs between them (``gd, h = 0.2`` and ``gd, h = 0.4``; the step, the
@@ -3031,7 +3064,9 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         shorter than it.)
     rate_kind : {"predicted", "certified"}
         What the rates are, in the legend (:data:`RATE_KINDS`): ``predicted rho = ...`` (local rates, the default) or
-        ``certified rho <= ...`` (upper bounds, as a certified ball's rate).
+        ``certified rho <= ...`` (upper bounds, as a certified ball's rate), whose dashes take a tint of their run's
+        colour (:func:`certified_tint`: each bound in its method's hue) where predictions take a dark shade of it
+        (:func:`predicted_shade`: they lie on the run).
 
     Returns
     -------
@@ -3109,8 +3144,9 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
             # dashed and thinner, above the measured curve, in a darker shade of its colour: visible where the two
             # coincide, with the measured line showing on both sides of it (a white halo wider than the measured line
             # made every measured curve look dashed where the prediction held: the figure review)
-            p_line, = ax.semilogy(kk[keep], pred[keep], ls=(0, (4, 2.5)), color=predicted_shade(line.get_color()),
-                                  lw=1.0, zorder=4, label=text)
+            shade = certified_tint if rate_kind == "certified" else predicted_shade
+            p_line, = ax.semilogy(kk[keep], pred[keep], ls=(0, (4, 2.5)), color=shade(line.get_color()),
+                                  lw=1.3 if rate_kind == "certified" else 1.0, zorder=4, label=text)
             if np.any(keep):
                 predicted.append((p_line, kk[keep][0], kk[keep][-1], math.log10(pred[keep][0]), math.log10(rho)))
             if paired:
@@ -3118,14 +3154,16 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
             else:
                 entries.append(([p_line], text))
     _mark_coinciding(shown)
-    # a curve drawn as markers on another's line says so in its entry (EG's circles on EFTP's line in the basin
-    # figure read as a missing curve: the figure review)
+    # a curve drawn as markers on another's line says so at the end of its entry, naming the markers and the other
+    # curve by its short name (EG's circles on EFTP's line in the basin figure read as a missing curve: the figure
+    # review; "EG (start in B_r) (markers on the line of EFTP (start in B_r))" nested parentheses: the next one)
     marked = False
+    names = [ln.get_label() for ln, _, _, _ in shown]
     for e, (h, t) in enumerate(entries):
         on = getattr(h[0], "_gandynamics_on", None)
         if on is not None:
-            said = f" (markers on the line of {on})"
-            entries[e] = (h, t.replace(": ", said + ": ", 1) if len(h) > 1 else t + said)
+            words = MARKER_WORDS.get(h[0].get_marker(), "markers")
+            entries[e] = (h, f"{t} ({words} on {short_label(on, names)}'s line)")
             marked = True
     if shown:
         _interleave_coinciding(predicted, max(_line_decades(shown), math.log10(1.01)))

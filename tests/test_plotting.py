@@ -2487,8 +2487,72 @@ def test_a_curve_drawn_as_markers_on_another_says_so_in_the_legend(with_rates):
     ax = convergence(runs, rates={"first": 0.9, "second": 0.9, "apart": 0.8} if with_rates else None)
     texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
     second = [t for t in texts if t.startswith("second")]
-    assert len(second) == 1 and "(markers on the line of first)" in second[0], texts
-    assert not [t for t in texts if t.startswith(("first", "apart")) and "markers" in t]
+    assert len(second) == 1 and second[0].endswith("(circles on first's line)"), texts
+    assert not [t for t in texts if t.startswith(("first", "apart")) and "line)" in t]
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_marked_curves_entry_names_the_other_curve_without_nested_parentheses(seed):
+    """"EG (start in B_r) (markers on the line of EFTP (start in B_r)): certified ..." (a figure review): labels with
+    parentheses and commas (generated), two or three coinciding curves: each marked entry ends in "(<markers> on
+    <name>'s line)", names the other curve by its short name where that is unique among the curves (else in full),
+    and nests no parentheses its labels did not."""
+    from gandynamics import plotting as P
+    rng = np.random.default_rng(seed)
+    k = np.arange(150)
+    heads = rng.choice(["EG", "EFTP", "OGDA", "GD", "alt. GD + momentum"], size=3, replace=False)
+    tails = [" (h = 0.3)", ", start in $B_r$", " (start in $B_r$)", ""]
+    labels = [f"{h}{tails[rng.integers(len(tails))]}" for h in heads]
+    n_on = int(rng.integers(2, 4))
+    runs = [(lab, 0.9 ** k * (1 + 1e-4 * j) if j < n_on else 0.7 ** k) for j, lab in enumerate(labels)]
+    rates = {lab: 0.9 for lab in labels} if seed % 2 else None
+    ax = convergence(runs, rates=rates, rate_kind="certified" if seed % 2 else "predicted")
+    texts = [t.get_text().replace("\n", " ") for t in ax.get_legend().get_texts()]
+    depth = lambda t: max(np.cumsum([{"(": 1, ")": -1}.get(c, 0) for c in t]))  # noqa: E731
+    for j in range(1, n_on):
+        entry = [t for t in texts if t.startswith(labels[j])][0]
+        assert entry.endswith(f"({P.MARKER_WORDS[P.COINCIDE_MARKERS[j - 1]]} on {heads[0]}'s line)"), entry
+        assert depth(entry) <= 1, entry
+    assert sum(t.endswith("line)") for t in texts) == n_on - 1, texts
+    plt.close(ax.figure)
+
+
+def test_a_short_label_is_kept_whole_where_it_would_be_ambiguous():
+    from gandynamics import plotting as P
+    assert P.short_label("EFTP (h = 0.3)", ["EFTP (h = 0.3)", "OGDA (h = 0.3)"]) == "EFTP"
+    assert P.short_label("gd, h = 0.2", ["gd, h = 0.2", "gd, h = 0.4"]) == "gd, h = 0.2"
+    assert P.short_label("mine", ["mine"]) == "mine"
+
+
+def test_certified_rates_are_drawn_in_a_tint_of_their_runs_colour():
+    """The basin figure's three certified rates were drawn near-black (predicted_shade: 0.3 of each colour), two of them
+    on one another (a figure review): a certified bound's dashes keep its run's hue, lighter (random colours, the
+    method colours); a light colour takes its dark shade instead (a tint of it is lost on white); and in a plot of
+    runs of distinct colours the bounds' colours are distinct too."""
+    import colorsys
+    from matplotlib.colors import to_rgb
+    from gandynamics import plotting as P
+    rng = np.random.default_rng(5)
+    lum = lambda c: 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]  # noqa: E731
+    for c in [tuple(x) for x in rng.random((300, 3))] + list(P.METHOD_COLORS.values()):
+        a, b = to_rgb(c), P.certified_tint(c)
+        if lum(a) > P.LIGHT:
+            assert b == P.predicted_shade(a)
+            continue
+        ha, sa, _ = colorsys.rgb_to_hsv(*a)
+        hb, _, _ = colorsys.rgb_to_hsv(*b)
+        if sa > 0.05:  # (a grey has no hue to keep)
+            assert min(abs(ha - hb), 1 - abs(ha - hb)) < 1e-9, c
+        assert lum(b) > lum(a) + 0.05 or lum(a) > 0.85, c  # lighter: not the near-black of a dark shade
+    k = np.arange(100)
+    cols = [P.METHOD_COLORS[m] for m in ("gd", "eg", "eftp")]
+    runs = [(m, 0.95 ** k * (1 + 0.3 * j), c) for j, (m, c) in enumerate(zip(("GD", "EG", "EFTP"), cols))]
+    ax = convergence(runs, rates=[0.99, 0.9911, 0.9913], anchor=0.0, rate_kind="certified")
+    dashed = [ln for ln in ax.get_lines() if ln.get_label().startswith("certified")]
+    assert len(dashed) == 3
+    assert [to_rgb(ln.get_color()) for ln in dashed] == [P.certified_tint(c) for c in cols]
+    assert len({to_rgb(ln.get_color()) for ln in dashed}) == 3
     plt.close(ax.figure)
 
 

@@ -16,10 +16,11 @@ import math
 
 import numpy as np
 
-from .._palette import OKABE_ITO
 from .base import GUARD_SECONDS, register
 
 EPS, GAMMA, MARGIN = 0.3, 1.0, 0.1
+#: the shade of the invariant ball of starts in the figure: a light grey under the streamlines, no method's colour
+INVARIANT_FILL = "0.87"
 
 
 def draw_ball(ax, center, radius, plane=(0, 1), **kw):
@@ -42,7 +43,7 @@ def study(ctx):
     from ..analysis.basin import basin, monotone_radius
     from ..field import VectorField
     from ..games import make_game
-    from ..plotting import METHOD_COLORS, convergence, interleave_dashes, phase_portrait
+    from ..plotting import METHOD_COLORS, convergence, phase_portrait
     from ..regularizers import Asymmetric, Tikhonov
     from ..simulate import simulate
     ctx.param(game="dirac (standard loss)", regularizer=f"asymmetric R-a: eps = {EPS}, gamma = {GAMMA}, anchor 0 "
@@ -59,11 +60,15 @@ def study(ctx):
               2 * math.sqrt(EPS - MARGIN), "docs/mathematics.md §4.4", tol=2e-3, rel=True)
     reports = {m: basin(fld, m, margin=MARGIN, radius=radm, max_seconds=GUARD_SECONDS) for m in ("gd", "eg", "eftp")}
     lim = 1.6
+    # neutral greys and line styles for the runs and the balls: in the method colours, green and orange runs and a pink
+    # ball here meant other things than the green EG and pink EFTP of the convergence figure below (a figure review)
+    inside_style, outside_style = ("0.1", "-"), ("0.1", (0, (4, 2.2)))
+    ball_grey = "0.35"
     with canvas(1, 3, figsize=(14.5, 5.9)) as (fig, axes):
         angles_in = np.linspace(0, 2 * np.pi, 6, endpoint=False) + 0.3
         conv = []
         rates = {}
-        one_circle = []  # the methods whose invariant ball is the certified (dashed) ball
+        shown = []
         for ax, (m, rep) in zip(axes, reports.items()):
             zs = rep.equilibrium
             trs = []
@@ -76,50 +81,63 @@ def study(ctx):
                 holds &= bool(np.all(tr.distance <= tr.distance[0] * rep.rate ** k * (1 + 1e-9) + 1e-15))
                 holds &= bool(np.all(tr.distance <= rep.radius * (1 + 1e-12)))
                 worst = max(worst, float(tr.rate))
-                trs.append(("inside" if not trs else None, tr, OKABE_ITO["bluish green"]))
+                trs.append(("inside", tr) + inside_style)
             ctx.check(f"{m}: every iterate from 6 starts in B_r obeys |z_k - z*| <= rate^k |z_0 - z*| and stays in B_r "
                       "(computed: worst measured rate)", worst, rep.rate, "analysis.basin (docs/math/basin-and-pep.md §1)", passed=holds)
             outs = []
             for a, rr in ((0.2, 1.5), (2.4, 1.45), (4.0, 1.4)):
                 z0 = zs + rr * np.array([math.cos(a), math.sin(a)])
-                outs.append(("outside" if not outs else None, simulate(fld, m, z0, 300, rep.step, equilibrium=zs),
-                             OKABE_ITO["orange"]))
+                outs.append(("outside", simulate(fld, m, z0, 300, rep.step, equilibrium=zs)) + outside_style)
             phase_portrait(fld, xlim=(-lim, lim), ylim=(-lim, lim), n=31, density=0.6,
-                           trajectories=[(lab or "_", tr, c) for lab, tr, c in trs + outs],
-                           title=f"{m.upper()}: h = {rep.step:z.4g}, certified ρ ≤ {rep.rate:z.4f}", ax=ax, legend=False)
-            draw_ball(ax, zs, rad0[0], ls=":", color="k", lw=1.2, label=f"μ > 0 certified: R = {rad0[0]:z.4f}", zorder=2.4)
-            region = draw_ball(ax, zs, rep.region_radius, ls="--", color=OKABE_ITO["blue"], lw=1.6, zorder=2.2,
-                               label=f"μ > {MARGIN} certified: R = {rep.region_radius:z.4f}")
-            same = math.isclose(rep.radius, rep.region_radius, rel_tol=1e-9)
-            # (its own colour: in the green of the runs from inside, the legend had two identical entries, a reviewer's
-            # finding)
-            ball = draw_ball(ax, zs, rep.radius, ls="-", color=OKABE_ITO["reddish purple"], lw=1.6, zorder=2,
-                             label=f"invariant starts: r = {rep.radius:z.4f}" + (" (the same ball)" if same else ""))
-            if same:  # (gd: the invariant ball is the whole certified ball) one circle in alternating dashes of both
-                # colours, as the portraits draw runs that lie on one another; the legend keeps each line's own style
-                interleave_dashes([region, ball])
-                one_circle.append(m.upper())
+                           # (each its own hidden label: runs of one label and colour are drawn in shades of it)
+                           trajectories=[(f"_{lab} {k}", tr, c, ls) for k, (lab, tr, c, ls) in enumerate(trs + outs)],
+                           title=f"{m.upper()}: h = {rep.step:z.4g}, r = {rep.radius:z.4f}\ncertified ρ ≤ {rep.rate:z.4f}",
+                           ax=ax, legend=False)
+            shown.append(ax.last_state_shown)
+            draw_ball(ax, zs, rad0[0], ls=":", color=ball_grey, lw=1.5, zorder=2.4)
+            draw_ball(ax, zs, rep.region_radius, ls="-.", color=ball_grey, lw=1.5, zorder=2.2)
+            # the invariant ball shaded, under the streamlines: where it is the whole μ > 0.1 ball (gd) the dash-dotted
+            # circle is its edge, no second circle to interleave with it
+            ax.add_patch(plt.Circle(tuple(zs[:2]), rep.radius, facecolor=INVARIANT_FILL, edgecolor="none", zorder=0.5))
             ax.set_xlim(-lim, lim)
             ax.set_ylim(-lim, lim)
             ax.set_aspect("equal")
-            # below the panel, not over it: inside, it hid the start of an orange trajectory
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize="small")
-            lab = f"{m.upper()} (start in $B_r$)"
+            lab = f"{m.upper()}, start in $B_r$"
             # each method in its colour (METHOD_COLORS); eg and eftp coincide on the log scale: the one drawn last is
             # marked on the other by convergence(), so that both show (a dotted eg under eftp's line was hidden)
             conv.append((lab, trs[0][1], METHOD_COLORS[m]))
             rates[lab] = rep.rate
         conv.sort(key=lambda item: item[0].startswith("EG"))
-        fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from the starts (white circles) "
-                     "inside the invariant ball in green, outside in orange; a run on another's path in alternating dashes of both")
-        same_text = (f"; where it is the dashed ball, for {' and '.join(one_circle)}, one circle in alternating dashes of "
-                     "both colours" if one_circle else "")
-        ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dashed: μ > 0.1) and the "
-                 f"invariant ball of starts (solid{same_text}) of GD, EG and EFTP, with trajectories from inside and outside")
+        # one key for the three panels (each had its own, alike but for the invariant ball's radius: a figure review)
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        from ..plotting import portrait_handles
+
+        def radii(values):
+            v = {f"{x:z.4f}" for x in values}
+            return v.pop() if len(v) == 1 else ", ".join(f"{x:z.4f} ({mm.upper()})" for mm, x in zip(reports, values))
+        handles = [Line2D([], [], color=inside_style[0], ls=inside_style[1], lw=1.5, label="run from inside $B_r$"),
+                   Line2D([], [], color=outside_style[0], ls=outside_style[1], lw=1.5, label="run from outside"),
+                   *portrait_handles(last=any(shown)),
+                   Line2D([], [], ls=":", color=ball_grey, lw=1.5, label=f"μ > 0 certified: R = {rad0[0]:z.4f}"),
+                   Line2D([], [], ls="-.", color=ball_grey, lw=1.5,
+                          label=f"μ > {MARGIN} certified: R = {radii([r.region_radius for r in reports.values()])}"),
+                   Patch(facecolor=INVARIANT_FILL, edgecolor="none",
+                         label="invariant ball $B_r$ of starts: r = " + radii([r.radius for r in reports.values()]))]
+        fig.legend(handles=handles, loc="outside lower center", ncol=4)
+        fig.suptitle(f"Dirac-GAN, asymmetric R-a (ε = {EPS}, γ = {GAMMA}): certified balls; trajectories from starts "
+                     "inside the invariant ball (shaded) solid, from outside dashed")
+        same = [m.upper() for m, rep in reports.items() if math.isclose(rep.radius, rep.region_radius, rel_tol=1e-9)]
+        same_text = f"; for {' and '.join(same)} the whole μ > 0.1 ball" if same else ""
+        ctx.save(fig, "basin_dirac", "Certified strongly monotone balls (dotted: μ > 0; dash-dotted: μ > 0.1) and the "
+                 f"invariant ball of starts (shaded{same_text}) of GD, EG and EFTP, with trajectories from inside (solid) "
+                 "and outside (dashed)")
     with canvas(figsize=(8.0, 4.2)) as (fig, ax):
         convergence(conv, rates=rates, anchor=0.0, ax=ax, legend="outside", rate_kind="certified",
-                    title="distance from a start on the invariant ball; dashed: certified rate (an upper bound)")
-        ctx.save(fig, "basin_dirac_convergence", "Distances of one trajectory per method against the certified rate")
+                    title="distance from a start on the invariant ball; dashed, in a tint of each method's colour: "
+                          "certified rate (an upper bound)")
+        ctx.save(fig, "basin_dirac_convergence", "Distances of one trajectory per method against the certified rate "
+                 "(dashed, in a tint of the method's colour)")
 
     # the table: certified regions of several games, with the tight worst case of PEP beside the certified rate
     cases = [("dirac, R-a ε = 0.3, γ = 1", fld, {}),
