@@ -2577,15 +2577,33 @@ def _marker_side(ax, xs, ys, share: float = 0.6, least: float = 2.0) -> float:
     return max(least, share * points)
 
 
-def _clipped_cmap(name: str, values, vmin: float, vmax: float):
-    """The colormap ``name`` with ``colorbar_extend`` set to the ends of ``[vmin, vmax]`` that ``values`` pass
+def faded_cmap(name, fade: float, span=(0.0, 1.0)):
+    """The colormap ``name`` (a name or a Colormap) over ``span`` of its range, each colour moved ``fade`` of the way to
+    white: a paler map under curves drawn over it (the stability boundaries' flip and branch-point curves were lost on
+    the full red and blue of the rate map: a figure review).  ``0 <= fade < 1``, ``0 <= span[0] < span[1] <= 1``;
+    else a GandynamicsError."""
+    from matplotlib.colors import Colormap, ListedColormap
+    if not 0.0 <= fade < 1.0 or not 0.0 <= span[0] < span[1] <= 1.0:
+        raise GandynamicsError(f"faded_cmap: fade must lie in [0, 1) and span within [0, 1], increasing; got "
+                               f"fade = {fade}, span = {tuple(span)}")
+    base = name if isinstance(name, Colormap) else matplotlib.colormaps[name]
+    rgba = base(np.linspace(span[0], span[1], 256))
+    rgba[:, :3] = rgba[:, :3] + fade * (1.0 - rgba[:, :3])
+    lo, hi = (base(span[0]), base(span[1])) if tuple(span) != (0.0, 1.0) else (base.get_under(), base.get_over())
+    faded = [tuple(np.append(np.asarray(c[:3]) + fade * (1.0 - np.asarray(c[:3])), c[3])) for c in (lo, hi)]
+    return ListedColormap(rgba, name=f"{base.name}_faded").with_extremes(under=faded[0], over=faded[1])
+
+
+def _clipped_cmap(name, values, vmin: float, vmax: float):
+    """The colormap ``name`` (a name or a Colormap) with ``colorbar_extend`` set to the ends of ``[vmin, vmax]`` that ``values`` pass
     ("neither", "min", "max" or "both"; NaN ignored, +-inf counted): a colorbar made from a mappable with it shows
     an arrow at each clipped end (matplotlib reads ``cmap.colorbar_extend`` when ``extend`` is not given)."""
     import matplotlib
     v = np.asarray(values, float)
     v = v[~np.isnan(v)]
     low, high = bool(np.any(v < vmin)), bool(np.any(v > vmax))
-    cmap = matplotlib.colormaps[name].copy()
+    from matplotlib.colors import Colormap
+    cmap = (name if isinstance(name, Colormap) else matplotlib.colormaps[name]).copy()
     cmap.colorbar_extend = {(False, False): "neither", (True, False): "min", (False, True): "max"}.get((low, high), "both")
     return cmap
 
@@ -2690,7 +2708,7 @@ def rate_colorbar(axes, label: str = r"local rate $\rho$ (spectral radius), one 
 
 def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "gamma", rho=None, measured=None,
              vmin: float = 0.0, vmax: float = 1.5, colorbar: bool = True, title: str | None = None, ax=None,
-             **options):
+             cmap=RATE_CMAP, **options):
     r"""The exact local rate ``rho`` (spectral radius of the linearised iteration, docs/mathematics.md §5.4) over a
     (strength, step) grid, with the ``rho = 1`` contour and optional measured rates on top.
 
@@ -2722,6 +2740,9 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         mesh to pass to ``fig.colorbar``).
     title : str, optional
         Wrapped to the width the axes' cell gives it.
+    cmap : str or Colormap
+        The colour map (default :data:`RATE_CMAP`, white at 1 under :func:`rate_norm`); :func:`faded_cmap` gives a
+        paler one for curves drawn over the map.
     options : passed to the rate function (``n_g``, ``n_d``, ``beta``).
 
     Returns
@@ -2751,7 +2772,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
     mg = mh = mr = np.empty(0)
     if measured is not None:  # (each the measured rates' shape: a gamma or step given once applies to them all)
         mg, mh, mr = (np.broadcast_to(np.asarray(a, float), np.shape(measured[2])) for a in measured)
-    cmap = _clipped_cmap(RATE_CMAP, np.concatenate([np.ravel(R), np.ravel(mr)]), vmin, vmax)
+    cmap = _clipped_cmap(cmap, np.concatenate([np.ravel(R), np.ravel(mr)]), vmin, vmax)
     if G.size > 1 and H.size > 1:
         pc = ax.pcolormesh(G, H, np.clip(R, vmin, vmax), cmap=cmap, norm=norm, shading="auto", zorder=1)
         xlim, ylim = (G.min(), G.max()), (H.min(), H.max())

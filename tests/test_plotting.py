@@ -2861,3 +2861,49 @@ def test_a_run_ending_at_another_zero_of_f_is_marked_and_keyed():
     assert "last state" not in texts  # (its dot lies under the diamond: a figure reviewer found the key naming it)
     assert np.allclose(np.c_[stars[0].get_xdata(), stars[0].get_ydata()], [[math.sqrt(3) / 2, math.sqrt(3) / 4]],
                        atol=1e-9)
+
+
+def test_a_faded_colour_map_is_the_map_moved_towards_white():
+    """plotting.faded_cmap (the stability boundaries' paler rate map: its flip and branch-point curves were lost on the
+    full red and blue, a figure review), against a hand-written blend: each colour of the span moved ``fade`` of the
+    way to white, the ends' colours for under and over; a rate map drawn with it uses it, and keeps the arrows of its
+    clipped ends (the colormap carries them)."""
+    import matplotlib
+    from gandynamics.plotting import RATE_CMAP, faded_cmap
+    base = matplotlib.colormaps[RATE_CMAP]
+    for fade, span in ((0.0, (0.0, 1.0)), (0.45, (0.15, 0.85)), (0.8, (0.3, 0.6))):
+        cm = faded_cmap(RATE_CMAP, fade, span)
+        for x in np.linspace(0.0, 1.0, 11):
+            want = np.array(base(span[0] + x * (span[1] - span[0]))[:3])
+            want = want + fade * (1.0 - want)
+            assert np.abs(np.array(cm(float(x))[:3]) - want).max() < 2.5 / 255, (fade, span, x)
+        lo = np.array(base(span[0])[:3]) if span != (0.0, 1.0) else np.array(base.get_under()[:3])
+        assert np.allclose(cm.get_under()[:3], lo + fade * (1 - lo))
+    for bad in ((1.0, (0, 1)), (-0.1, (0, 1)), (0.3, (0.6, 0.4)), (0.3, (0.0, 1.2))):
+        with pytest.raises(GandynamicsError, match="faded_cmap"):
+            faded_cmap(RATE_CMAP, *bad)
+    fld = VectorField(games.dirac(), [R1()])
+    R = np.array([[0.5, 0.9, 1.2], [0.8, 1.1, 3.0]])
+    cm = faded_cmap(RATE_CMAP, 0.45, (0.15, 0.85))
+    ax = rate_map(fld, "gd", [0.2, 0.5, 1.0], [0.5, 1.0], rho=R, cmap=cm, colorbar=False)
+    mesh = ax.rate_mesh.get_cmap()
+    assert np.allclose(mesh(0.3), cm(0.3)) and mesh.colorbar_extend == "max"
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("kind", sorted(_CVD))
+def test_the_stability_boundaries_faded_map_still_tells_its_two_sides_apart(kind):
+    """The stability boundaries' paler map (gandynamics.studies.bifurcation: MAP_FADE, MAP_SPAN) keeps the contracting
+    and the expanding side apart in every kind of colour vision (at least 0.1 of the sRGB cube's diagonal half-way
+    from 1 and at the ends), and its curve kinds differ in line style, not only in colour (pink flip and orange branch
+    point curves read alike to colour-blind readers: a figure review)."""
+    from gandynamics.plotting import RATE_CMAP, faded_cmap, rate_norm
+    from gandynamics.studies import bifurcation as B
+    cmap, norm = faded_cmap(RATE_CMAP, B.MAP_FADE, B.MAP_SPAN), rate_norm(0.0, 1.5)
+    for s in (0.6, 1.0):
+        below, above = cmap(norm(1.0 - s * 1.0))[:3], cmap(norm(1.0 + s * 0.5))[:3]
+        gap = np.linalg.norm(_seen(below, kind) - _seen(above, kind)) / np.sqrt(3)
+        assert gap >= 0.1, (kind, s, gap)
+    kinds = ("neimark-sacker", "flip", "branch-point")
+    assert len({str(B.STYLES[k]) for k in kinds}) == len(kinds)
+    assert all(B.STYLES[k] in B.STYLE_WORDS for k in kinds)

@@ -30,6 +30,16 @@ FP0 = 0.5  # f'(0) of the standard loss
 #: the continued curves' colours: none of them in the rate map's red-blue scale (a blue Neimark-Sacker curve was lost on
 #: the stable region's blue)
 COLORS = {"neimark-sacker": OKABE_ITO["bluish green"], "flip": OKABE_ITO["reddish purple"], "fold": OKABE_ITO["orange"], "branch-point": OKABE_ITO["orange"]}
+#: and each kind its line style, so that the kinds are told apart without their colours (pink flip and orange branch
+#: point curves read alike to colour-blind readers: a figure review)
+STYLES = {"neimark-sacker": "-", "flip": (0, (2.2, 1.1)), "fold": (0, (2.2, 0.8, 0.5, 0.8)),
+          "branch-point": (0, (2.2, 0.8, 0.5, 0.8))}
+#: the rate maps under the curves faded this much towards white, over this span of the map's colours (the curves were
+#: lost on the full red and blue: a figure review)
+MAP_FADE, MAP_SPAN = 0.45, (0.15, 0.85)
+#: the continued curves' width (points)
+CURVE_WIDTH = 5.0
+STYLE_WORDS = {"-": "solid", (0, (2.2, 1.1)): "dashed", (0, (2.2, 0.8, 0.5, 0.8)): "dash-dotted"}
 #: the legend's name of each kind of curve (a map's branch point here: a multiplier +1 where z* does not turn, EG's
 #: spurious fixed points crossing it)
 NAMES = {"branch-point": "multiplier +1: branch point", "neimark-sacker": "Neimark–Sacker"}
@@ -58,8 +68,9 @@ def study_boundaries(ctx):
     from matplotlib.lines import Line2D
     from ..field import VectorField
     from ..games import dirac
-    from ..plotting import rate_colorbar, rate_grid, rate_map
+    from ..plotting import RATE_CMAP, faded_cmap, rate_colorbar, rate_grid, rate_map
     from ..regularizers import R1
+    from matplotlib import patheffects
     fld = VectorField(dirac(), [R1()])
     ctx.param(game="dirac (standard loss) + R1", seeds=f"continuation in h at gamma = {list(SEED_GAMMAS)}",
               box=f"gamma in [{GAMMA[0]:zg}, {GAMMA[-1]:zg}], h in [{STEP[0]:zg}, {STEP[-1]:zg}]",
@@ -70,7 +81,7 @@ def study_boundaries(ctx):
         for ax, m in zip(axes, METHODS):
             R = rate_grid(fld, m, GAMMA, STEP)
             rate_map(fld, m, GAMMA, STEP, rho=R, title=f"{m.upper()}: stability boundaries over ρ(γ, h)", ax=ax,
-                     colorbar=False)  # one colour scale and one legend for the three panels (below)
+                     colorbar=False, cmap=faded_cmap(RATE_CMAP, MAP_FADE, MAP_SPAN))  # one colour scale and one legend for the three panels (below)
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
             curves = boundaries(fld, m)
@@ -81,7 +92,9 @@ def study_boundaries(ctx):
                 seg = np.where(on, c.a2, np.nan)
                 # under the grid's black rho = 1 contour (zorder 3): the two agree, and the contour shows along the curve
                 # (drawn over it, the contour the legend names was nowhere to be seen)
-                ax.plot(c.a1, seg, color=col, lw=4.5, zorder=2.5)
+                # (edged in white: the dashes show on either side of the contour, on the pale map's red and blue)
+                ax.plot(c.a1, seg, color=col, lw=CURVE_WIDTH, ls=STYLES.get(c.kind, "-"), zorder=2.5,
+                        path_effects=[patheffects.withStroke(linewidth=CURVE_WIDTH + 1.6, foreground="white")])
                 other = np.where(c.genuine & ~on, c.a2, np.nan)
                 # dotted in the curve's colour on a white line: on the unstable region's dark red the dots alone were
                 # nowhere to be seen (the figure review)
@@ -103,19 +116,20 @@ def study_boundaries(ctx):
         # curve read as a disagreement of the two, a figure reviewer's finding)
         labels = ["ρ = 1 (grid contour, to a grid cell)"]
         for k in sorted(kinds):
-            handles.append((Line2D([], [], color=COLORS[k], lw=4.5), contour))
-            labels.append(f"{NAMES.get(k, k)} (continuation), with the contour along it")
+            handles.append((Line2D([], [], color=COLORS[k], lw=CURVE_WIDTH, ls=STYLES.get(k, "-")), contour))
+            labels.append(f"{NAMES.get(k, k)} (continuation, {STYLE_WORDS[STYLES.get(k, '-')]}), with the contour along it")
         handles.append((Line2D([], [], color="white", lw=2.6), Line2D([], [], color="0.3", lw=1.4, ls=":")))
         labels.append("crossing inside the unstable region (dotted, in the curve's colour)")
         handles.append(Line2D([], [], ls="none", marker="o", ms=3.5, mfc="none", color="k"))
         labels.append("GD: h = γ/f'(0)² (closed form)")
-        fig.legend(handles=handles, labels=labels, loc="outside lower center", ncol=3)
+        fig.legend(handles=handles, labels=labels, loc="outside lower center", ncol=3, handlelength=4.0)
         rate_colorbar(axes)
         fig.suptitle("R1 Dirac-GAN: stability regions of GD, EG and EFTP bounded by continued Neimark–Sacker, flip "
                      "and multiplier +1 (branch point) curves (thick), over the exact local rate")
         ctx.save(fig, "stability_boundaries_dirac_r1",
                  "Stability boundaries in (γ, h) by two-parameter continuation (thick lines where they bound the "
-                 "stable region, dotted where a multiplier crosses inside the unstable region) over the local-rate maps")
+                 "stable region: Neimark–Sacker solid, flip dashed, branch point dash-dotted; dotted where a multiplier "
+                 "crosses inside the unstable region) over the local-rate maps, faded towards white")
     # closed forms for GD (M17 lemma, docs/mathematics.md §1.9)
     ns = [(c, on) for c, on, _ in all_curves["gd"] if c.kind == "neimark-sacker"]
     fl = [(c, on) for c, on, _ in all_curves["gd"] if c.kind == "flip"]
