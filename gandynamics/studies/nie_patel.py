@@ -16,6 +16,8 @@ GAMMAS = np.logspace(-2, 1, 31)
 G_CURVES = 1.0
 #: one colour per method in every panel (SimGD, consensus, NK, JARE)
 COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish green"], OKABE_ITO["vermillion"])
+#: panel (a)'s rows of real eigenvalues: each method's this many points above the next one's, the four centred on Im = 0
+REAL_ROWS = 7.0
 
 
 def _regs(gamma=1.0):
@@ -60,13 +62,23 @@ def study(ctx):
         ax = axes[0]
         i1 = int(np.argmin(np.abs(GAMMAS - 1.0)))
         markers = {"SimGD (none)": "s", "consensus (γ)": "o", "Nagarajan–Kolter (η = γ/2)": "^", "JARE (γ)": "D"}
-        # sizes falling in the order drawn, each above the last: eigenvalues that (nearly) coincide across the methods
-        # (the four near -0.1 + 0i) show as nested markers, not one covering the others (the figure review)
-        sizes = (110, 70, 42, 20)
+        # the real eigenvalues in a row per method, REAL_ROWS points apart on the page (four methods' near -0.12 and
+        # three near -2.2 lay on one another, nested markers of sizes falling in the order drawn hid the small ones:
+        # the figure review); consensus filled and JARE hollow (orange and vermillion are near)
+        from matplotlib.transforms import offset_copy
         for k, ((label, d), col) in enumerate(zip(data.items(), COLORS)):
             e = d["eigenvalues"][i1]
-            ax.scatter(e.real, e.imag, s=sizes[k % len(sizes)], marker=markers[label], edgecolors=col, label=label,
-                       alpha=0.85, facecolors="none" if label.startswith("SimGD") else col, zorder=3 + k)
+            real = np.abs(e.imag) <= 1e-12 * np.maximum(1.0, np.abs(e))
+            hollow = label.startswith(("SimGD", "JARE"))
+            style = dict(s=46, marker=markers[label], edgecolors=col, linewidths=1.4 if hollow else 0.8,
+                         facecolors="none" if hollow else col, zorder=3 + k)
+            ax.scatter(e.real[~real], e.imag[~real], label=label, **style)
+            up = REAL_ROWS * (1.5 - k)
+            row = offset_copy(ax.transData, fig=fig, y=up, units="points")
+            ax.scatter(e.real[real], e.imag[real], transform=row, clip_on=False, **style)
+            for x in e.real[real]:  # (a stem from Im = 0 to its row: the rows are not values of Im λ)
+                ax.annotate("", xy=(x, 0.0), xytext=(0.0, up), textcoords="offset points", zorder=2,
+                            arrowprops={"arrowstyle": "-", "color": col, "lw": 0.8, "shrinkA": 0, "shrinkB": 0})
         ax.axhline(0, color="0.6", lw=0.8)
         ax.axvline(0, color="0.6", lw=0.8)
         # Re λ on a symmetric log scale, linear within 0.5 of 0: consensus's eigenvalue near -7.7 stretched a linear
@@ -80,7 +92,7 @@ def study(ctx):
         ax.set_xlim(1.6 * left, 0.15)  # (room for the leftmost marker; nothing lies right of 0)
         ax.set_xlabel(r"Re $\lambda$ (linear within 0.5 of 0, logarithmic beyond)")
         ax.set_ylabel(r"Im $\lambda$")
-        ax.set_title(f"(a) eigenvalues of J at the equilibrium, γ = {GAMMAS[i1]:zg}")
+        ax.set_title(f"(a) eigenvalues of J at the equilibrium, γ = {GAMMAS[i1]:zg}\n(the real ones in a row per method)")
         # below the axes' label, as panels (b) and (c) place theirs (fixed at -0.14 of the axes it covered "Re λ")
         _legend_outside(ax, loc="below", handles=ax.get_legend_handles_labels()[0])
         factors(game, None, "gamma", GAMMAS, which="phase", data=data, ax=axes[1], title="(b) phase factor",
@@ -90,8 +102,9 @@ def study(ctx):
         for a in axes[1:]:
             a.set_xscale("log")
         fig.suptitle("Nie & Patel 2019, Gaussian example (v = (0, 2), σ = 0.7): SimGD, consensus, NK and JARE")
-        ctx.save(fig, "jare_factors", "JARE Gaussian example: eigenvalues (a), phase factor (b) and singular-value condition "
-                                      "number σ_max(J)/σ_min(J) (c) against the regularization strength γ")
+        ctx.save(fig, "jare_factors", "JARE Gaussian example: eigenvalues of J at γ = 1 (a; the real ones drawn in a row "
+                                      "per method, a few points apart), and the phase factor (b) and singular-value "
+                                      "condition number σ_max(J)/σ_min(J) (c) against the regularization strength γ")
     # checks: eigenvalues vs closed-form characteristic polynomials (docs/mathematics.md §3.4) at gamma = 1 and 10
     for g in (1.0, 10.0):
         i = int(np.argmin(np.abs(GAMMAS - g)))
