@@ -149,6 +149,15 @@ def spectra_by_direction(fld, gammas):
     return np.asarray(gammas, float), np.array(vals), np.array(flags)
 
 
+#: the orthogonal eigenvalues' diamonds of the spectra figure are drawn at every this many-th gamma
+ORTH_EVERY = 2
+
+
+def _every(k: int) -> str:
+    """"every γ", "every second γ", ...: the gammas at which every k-th is drawn."""
+    return "every γ" if k == 1 else f"every {({2: 'second', 3: 'third'}.get(k, f'{k}th'))} γ"
+
+
 #: the notes' arrows end on the point they name, above the markers (shrunk by 2 points and under them, the arrow of
 #: panel (b) seemed to end at the gamma = 0.17 diamond), with a filled head (an open one was lost among the markers)
 _ARROW = {"arrowstyle": "-|>", "mutation_scale": 9, "color": "0.25", "shrinkB": 0}
@@ -173,9 +182,14 @@ def _figure_spectra(ctx, flds, fp, fpp):
             # the orthogonal ones hollow, their edge in gamma's colour: filled, each diamond covered a dot of another
             # gamma on the same circle |lambda| = f'(0) and read as a clash of colours (a figure review)
             import matplotlib as mpl
-            edge = mpl.colormaps["viridis"](mpl.colors.Normalize(0, gam.max())(G[orth]))
-            ax.scatter(w.real[orth], w.imag[orth], marker="D", s=48, facecolors="none", edgecolors=edge,
-                       linewidths=1.3, zorder=4)
+            # at every ORTH_EVERY-th gamma, smaller: at every gamma the diamonds overlapped one another where the
+            # eigenvalues move slowly (panel (b)'s pair near ± i f'(0)) and covered the dots (a figure review)
+            every = np.zeros_like(orth)
+            every[::ORTH_EVERY] = True
+            sel = orth & every
+            edge = mpl.colormaps["viridis"](mpl.colors.Normalize(0, gam.max())(G[sel]))
+            ax.scatter(w.real[sel], w.imag[sel], marker="D", s=34, facecolors="none", edgecolors=edge,
+                       linewidths=1.1, zorder=4)
             ax.axhline(0, color="0.6", lw=0.8, zorder=1)
             ax.axvline(0, color="0.6", lw=0.8, zorder=1)
             ax.set_xlabel(r"Re $\lambda$")
@@ -184,9 +198,11 @@ def _figure_spectra(ctx, flds, fp, fpp):
             # room for the markers round every eigenvalue (a fixed -1.35 cut the leftmost, -1.33, in half)
             ax.set_xlim(min(-1.35, float(w.real.min()) - 0.06), max(0.12, float(w.real.max()) + 0.06))
             ax.set_ylim(min(-0.72, float(w.imag.min()) - 0.06), max(0.72, float(w.imag.max()) + 0.06))
-            ax.legend(handles=[Line2D([], [], marker="o", ls="", color=OKABE_ITO["blue"], label="tangential pair (θ, ψ1)"),
-                               Line2D([], [], marker="D", ls="", mfc="none", mec=OKABE_ITO["blue"], mew=1.3,
-                                      label=f"orthogonal direction {orth_name} (hollow)")], loc="lower left")
+            # (the key's markers neutral: in blue they read as one value of the colour bar's gamma, a figure review)
+            ax.legend(handles=[Line2D([], [], marker="o", ls="", ms=5, color="0.3", label="tangential pair (θ, ψ1)"),
+                               Line2D([], [], marker="D", ls="", ms=6, mfc="none", mec="0.3", mew=1.1,
+                                      label=f"orthogonal direction {orth_name} (hollow; {_every(ORTH_EVERY)})")],
+                      loc="lower left")
         cb = fig.colorbar(sc, ax=axes, shrink=0.85, pad=0.01)
         cb.set_label("R1 weight γ")
         axes[0].annotate("ψ2: eigenvalue 0\nwithout R1 (a line\nof equilibria), −γ\nwith R1", xy=(0.0, 0.0),
@@ -206,7 +222,8 @@ def _figure_spectra(ctx, flds, fp, fpp):
         fig.suptitle("Data atoms at x1 = −1, 0, 1 on the line x2 = 0, D(x) = ψ·x, standard loss; R1 weight γ = 0 … 1.2 "
                      r"(the penalty $\frac{\gamma}{2}\,E_{p_D}\,\|\nabla_x D\|^2$ added to $L_D$)")
         ctx.save(fig, "r1_manifold_spectra", "Eigenvalues of J at the equilibrium as the R1 weight γ goes 0 → 1.2, "
-                                             "split by eigenvector: (a) generator on the line — the zero eigenvalue "
+                                             f"split by eigenvector (the orthogonal ones, hollow, at "
+                                             f"{_every(ORTH_EVERY)}): (a) generator on the line — the zero eigenvalue "
                                              "along ψ2 moves to −γ; (b) generator free in the plane — the orthogonal "
                                              "pair starts on the imaginary axis (the Dirac-GAN's rotation) and is "
                                              "damped by R1")
@@ -273,7 +290,10 @@ def _figure_discriminator(ctx, trs, flds):
             ("line3", GAMMA, f"generator on the line\nR1 γ = {GAMMA:zg}"),
             ("free3", 0.0, "generator free in the plane\nno regularizer"),
             ("free3", GAMMA, f"generator free in the plane\nR1 γ = {GAMMA:zg}")]
-    x = np.linspace(-2, 2, 161)
+    # the window a little wider than the atoms' reach (the generated atom at x1 = 2 at t = 0 sat on the frame, half
+    # outside: a figure review)
+    lim = 2.25
+    x = np.linspace(-lim, lim, 181)
     X1, X2 = np.meshgrid(x, x)
     vmax = 2.0
     with canvas(len(rows), len(times), figsize=(10.4, 12.6)) as (fig, axes):
@@ -304,8 +324,10 @@ def _figure_discriminator(ctx, trs, flds):
                         clip_on=False, zorder=6)
                 ax.set_title(f"t = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize="medium")
                 ax.set_aspect("equal")
-                ax.set_xlim(-2, 2)
-                ax.set_ylim(-2, 2)
+                ax.set_xlim(-lim, lim)
+                ax.set_ylim(-lim, lim)
+                ax.set_xticks([-2, -1, 0, 1, 2])
+                ax.set_yticks([-2, -1, 0, 1, 2])
                 if c == 0:  # (with the row's start: the two kinds of rows start from different points, and their
                     # t = 0 columns were compared as if they did not, the figure review)
                     z0 = tr.states[0]
@@ -330,7 +352,7 @@ def _figure_discriminator(ctx, trs, flds):
 def _figure_leave_line(ctx, trs, flds):
     from ..plotting import canvas
     import matplotlib.pyplot as plt
-    from ..plotting import LAST_MARKER, METHOD_COLORS, START_MARKER, phase_portrait
+    from ..plotting import LAST_MARKER, METHOD_COLORS, START_MARKER, number_text, phase_portrait, slice_center
     fld = flds["free3"]
     with canvas(1, 3, figsize=(14.0, 4.7)) as (fig, axes):
         said: dict = {}  # the panels' notes, each once, in order
@@ -342,7 +364,9 @@ def _figure_leave_line(ctx, trs, flds):
                                          ("flow", trs["free3", "flow", g], METHOD_COLORS["flow"])],
                            title=f"(θ2, ψ2) plane, {reg}\n(streamlines: slice through θ1 = θ*, ψ1 = 0)", legend=False,
                            ax=ax, notes="attribute")  # (the notes once, in the caption: five lines over each panel)
-            said.update({f"{reg}: {n}": None for n in ax.portrait_notes})
+            # (the portraits' notes that the runs leave the slice said once for both, below: in each panel's words, the
+            # caption said it twice, "up to 0.523" and "up to 0.5", a figure review)
+            said.update({f"{reg}: {n}": None for n in ax.portrait_notes if "the slice" not in n})
             ax.set_xlabel("θ2 (generated samples' distance from the data line)")
             ax.set_ylabel("ψ2 (D's slope across the line)")
         from matplotlib.lines import Line2D
@@ -370,12 +394,21 @@ def _figure_leave_line(ctx, trs, flds):
         # axis to 1e6 for data below 3 left four empty decades: a figure review)
         ax.set_ylim(top=30.0)
         ax.legend(loc="lower left", ncol=1, fontsize="small")
+        # how far the runs move off the portraits' slice (θ1 = θ*, ψ1 = 0 through the equilibrium), in each panel
+        others = [k for k, name in enumerate(fld.names) if name not in ("theta2", "psi2")]
+        moved = {}
+        for g in (0.0, GAMMA):
+            c = slice_center(fld, {"gamma": g})
+            moved[g] = max(float(np.max(np.abs(trs["free3", m, g].states[:, others] - c[others]))) for m in ("gd", "flow"))
+        off = (f"In both panels GD and the flow leave the slice θ1 = θ*, ψ1 = 0 (the other coordinates move by up to "
+               f"{number_text(moved[0.0], '.3g')} without a penalty, {number_text(moved[GAMMA], '.3g')} with R1): "
+               "their projections are drawn over the slice's field." if any(v > 1e-9 for v in moved.values()) else "")
         fig.suptitle(f"Generator free to leave the line, start (θ1, θ2, ψ1, ψ2) = {START_FREE} (fakes start on the data): "
                      "the gradient across the data pushes them off")
         ctx.save(fig, "r1_manifold_leave_line",
                  "A generator that can leave the data line: the orthogonal pair (θ2, ψ2) rotates like the Dirac-GAN "
-                 "without a penalty (flow: closed orbit, GD: outward spiral) and spirals in with R1"
-                 + (f". Notes ({'; '.join(said)})" if said else ""))
+                 "without a penalty (flow: closed orbit, GD: outward spiral) and spirals in with R1. " + off
+                 + (f" Notes: {'; '.join(said)}." if said else ""))
 
 
 # ---------------------------------------------------------------------------------------------- the study
