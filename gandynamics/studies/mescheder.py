@@ -277,7 +277,7 @@ def r1_locus(ctx):
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
         ax.set_title("Dirac-GAN: R1 (γ) and instance noise (σ = √(2γ)) give the same J at (0, 0)")
         ctx.save(fig, "dirac_r1_vs_instance_noise", "R1 locus (dots, coloured by γ) and instance-noise locus at σ = √(2γ) "
-                                                    "(red crosses) coincide")
+                                                    "(vermillion crosses) coincide")
     # checks against the closed forms (docs/mathematics.md §1.6, §1.7)
     closed = np.array([[-g / 2 + np.sqrt(complex(g * g / 4 - fp * fp)), -g / 2 - np.sqrt(complex(g * g / 4 - fp * fp))]
                        for g in gam])
