@@ -59,7 +59,7 @@ __all__ = [
     "STYLE", "METHOD_COLORS", "symbol", "style", "number_text", "canvas", "text_scale", "text_sizes", "TEXT_WIDTH",
     "direction_field", "jump_mask", "phase_portrait", "equilibrium_point", "slice_center",
     "locus_data", "critical_strength", "eigenvalue_locus",
-    "rate_grid", "rate_map", "rate_colorbar", "convergence",
+    "rate_grid", "rate_map", "rate_colorbar", "faded_cmap", "convergence",
     "factor_data", "factors",
     "OKABE_ITO", "describe", "portrait_title", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices", "default_plane",
