@@ -2505,7 +2505,11 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
     # all but the last few shared the colour map's first shade (a figure review)
     norm = matplotlib.colors.LogNorm(vals.min(), vals.max()) if _geometric(vals) else None
     sc = ax.scatter(eigs.real.ravel(), eigs.imag.ravel(), c=V.ravel(), cmap=cmap, norm=norm, marker=marker, s=size,
-                    label=label or f"eigenvalues ({symbol(name)} varies)", zorder=3)
+                    label="_locus", zorder=3)
+    # the key's marker a neutral grey, on an empty line of its own (a study's legend made anew takes it too): the
+    # scatter's own showed the colour map's first shade, read as one strength of the colour bar (a figure review)
+    ax.plot([], [], ls="", marker=marker, ms=math.sqrt(size), color=LOCUS_KEY_COLOR,
+            label=label or f"eigenvalues ({symbol(name)} varies)")
     beside = []
     if colorbar:
         cb = ax.figure.colorbar(sc, ax=ax, shrink=0.85, pad=0.02)
@@ -2539,6 +2543,9 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
         _title_with_notes(ax, title, [], beside=beside)
     return ax
 
+
+#: the key's marker of an eigenvalue locus coloured by its strength (:func:`eigenvalue_locus`): no colour of the map
+LOCUS_KEY_COLOR = "0.3"
 
 #: the most elongated eigenvalue locus (extent of the imaginary parts over that of the real parts, 0 included, or its
 #: inverse) drawn with one scale for both axes (:func:`eigenvalue_locus`)

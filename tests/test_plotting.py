@@ -2907,3 +2907,20 @@ def test_the_stability_boundaries_faded_map_still_tells_its_two_sides_apart(kind
     kinds = ("neimark-sacker", "flip", "branch-point")
     assert len({str(B.STYLES[k]) for k in kinds}) == len(kinds)
     assert all(B.STYLES[k] in B.STYLE_WORDS for k in kinds)
+
+
+@pytest.mark.parametrize("cmap", ["viridis", "plasma", "cividis"])
+def test_an_eigenvalue_locus_keys_its_points_in_a_neutral_grey(cmap):
+    """The key of a locus coloured by its strength showed the colour map's first shade (dark purple), read as one
+    strength of the colour bar (dirac_r1_vs_instance_noise, r1_manifold_spectra: a figure review): its marker is
+    grey, also in a legend a study makes anew."""
+    from matplotlib.colors import to_rgb
+    from gandynamics.plotting import LOCUS_KEY_COLOR
+    ax = eigenvalue_locus("dirac", R1(), "gamma", np.linspace(0.0, 1.5, 7), critical=False, cmap=cmap,
+                          label="R1 locus")
+    for leg in (ax.get_legend(), ax.legend()):
+        h = [hd for hd, t in zip(leg.legend_handles, leg.get_texts()) if t.get_text() == "R1 locus"]
+        assert len(h) == 1
+        assert to_rgb(h[0].get_markerfacecolor()) == to_rgb(LOCUS_KEY_COLOR)
+    assert len(ax.collections[0].get_offsets()) == 14  # (the points themselves still coloured, by the scatter)
+    plt.close(ax.figure)
