@@ -322,6 +322,12 @@ class _Printer(PythonCodePrinter):
     def _print_logerfc(self, e):
         return f"_logerfc({self._print(e.args[0])})"
 
+    def _print_erfcx_d(self, e):  # (the order an integer literal: numba compiles one routine for int64 orders)
+        return f"_erfcx_d({self._print(e.args[0])}, {self._print(e.args[1])})"
+
+    def _print_rerfcx_d(self, e):
+        return f"_rerfcx_d({self._print(e.args[0])}, {self._print(e.args[1])})"
+
     def _print_tanhs(self, e):
         return f"math.tanh({self._print(e.args[0])})"
 
@@ -404,7 +410,8 @@ import numpy as np
 from numba import njit, prange
 from gandynamics._numeric import sigmoid as _sigmoid, softplus as _softplus, sign as _sign, safe_div as _safe_div
 from gandynamics._numeric import (logcosh as _logcosh, logsinh as _logsinh, log1mexp as _log1mexp, invexpm1 as _invexpm1,
-                                  erfcx as _erfcx, rerfcx as _rerfcx, logerfc as _logerfc)
+                                  erfcx as _erfcx, rerfcx as _rerfcx, logerfc as _logerfc, erfcx_d as _erfcx_d,
+                                  rerfcx_d as _rerfcx_d)
 
 NZ = {nz}
 NP = {np_}
@@ -1029,7 +1036,7 @@ _NOT_IN_NUMBA = ("math.factorial",)
 #: our own printable functions, besides the printer's ``known_functions`` (math.*)
 _OWN_FUNCTIONS = ("sigmoid", "softplus", "sign", "Heaviside", "DiracDelta", "Piecewise", "vnorm", "safediv")
 # (the stable functions that losses.stabilize writes -- tanhs, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx,
-# logerfc, expm1 -- print too (the _print_* methods above; check_printable probes the printer), but are not
+# logerfc, expm1, and the derivatives erfcx_d, rerfcx_d -- print too (the _print_* methods above; check_printable probes the printer), but are not
 # functions a user writes: they are the rewritten forms of log(cosh(u)), exp(u) - 1, ... that are listed)
 
 

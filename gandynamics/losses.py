@@ -32,7 +32,7 @@ import sympy as sp
 from .errors import GandynamicsError
 
 __all__ = ["sigmoid", "softplus", "vnorm", "safediv", "expm1", "tanhs", "logcosh", "logsinh", "log1mexp", "invexpm1",
-           "erfcx", "rerfcx", "logerfc", "STABLE_FUNCTIONS", "Loss", "LOSSES", "get_loss", "stabilize"]
+           "erfcx", "rerfcx", "logerfc", "erfcx_d", "rerfcx_d", "STABLE_FUNCTIONS", "STABLE_DERIVATIVES", "Loss", "LOSSES", "get_loss", "stabilize"]
 
 
 class sigmoid(sp.Function):
@@ -364,7 +364,8 @@ _TWO_RSQRTPI = 2 / sp.sqrt(sp.pi)
 
 class erfcx(_Stable):
     """The scaled complementary error function ``exp(x^2) erfc(x)`` (finite for every ``x > -26.6``; ``exp(x^2)``
-    and ``erfc(x)`` alone overflow and underflow beyond 26.6); derivative ``2 x erfcx(x) - 2/sqrt(pi)``."""
+    and ``erfc(x)`` alone overflow and underflow beyond 26.6); derivative :class:`erfcx_d` ``(1, x)``
+    ``= 2 x erfcx(x) - 2/sqrt(pi)``, evaluated without that difference."""
 
     _imp_ = _float_imp("erfcx")
 
@@ -377,8 +378,9 @@ class erfcx(_Stable):
         return None
 
     def fdiff(self, argindex=1):
-        x = self.args[0]
-        return 2 * x * erfcx(x) - _TWO_RSQRTPI
+        # (not 2 x erfcx(x) - 2/sqrt(pi): that difference cancels to -1/(sqrt(pi) x^2), relative error eps x^2, and a
+        # stable equilibrium at x = 1e6 read unstable -- an adversarial review; erfcx_d has no cancellation)
+        return erfcx_d(1, self.args[0])
 
     def _eval_rewrite_as_erfc(self, x, **kwargs):
         return sp.exp(x**2) * sp.erfc(x)
@@ -393,17 +395,15 @@ class erfcx(_Stable):
 
 class rerfcx(_Stable):
     """``1/erfcx(x) = exp(-x^2)/erfc(x)`` (0 below ``x = -26.6``, ``sqrt(pi) x`` for large x); derivative
-    ``-2 x r + (2/sqrt(pi)) r^2`` in ``r = rerfcx(x)`` itself (finite wherever r is; ``1/erfcx`` differentiated as a
-    quotient would be ``inf/inf`` where erfcx overflows)."""
+    :class:`rerfcx_d` ``(1, x) = -2 x r + (2/sqrt(pi)) r^2`` in ``r = rerfcx(x)`` (finite wherever r is; ``1/erfcx``
+    differentiated as a quotient would be ``inf/inf`` where erfcx overflows), evaluated without that difference."""
 
     _imp_ = _float_imp("rerfcx")
 
     _mp = staticmethod(lambda x: 1 / (mpmath.exp(x * x) * mpmath.erfc(x)))  # (the original, in mpmath)
 
     def fdiff(self, argindex=1):
-        x = self.args[0]
-        r = rerfcx(x)
-        return -2 * x * r + _TWO_RSQRTPI * r**2
+        return rerfcx_d(1, self.args[0])  # (-2 x r + (2/sqrt(pi)) r^2 cancels for large x, as erfcx's derivative)
 
     def _eval_rewrite_as_erfc(self, x, **kwargs):
         return sp.exp(-x**2) / sp.erfc(x)
@@ -414,6 +414,112 @@ class rerfcx(_Stable):
     @classmethod
     def _interval_form(cls, x):
         return sp.exp(-x**2) / (1 - sp.erf(x))
+
+
+
+def _riccati_derivative(k, x, f):
+    """``d^k/dx^k f(x)`` for ``f`` = :class:`erfcx` or :class:`rerfcx`, written in ``x`` and ``f(x)`` only (``erfcx' =
+    2x erfcx - 2/sqrt(pi)``, ``rerfcx' = -2x r + (2/sqrt(pi)) r^2``, differentiated k - 1 times more): the
+    derivatives' interval form.  Exact; it cancels for large x, so an enclosure of it is sound but wide there."""
+    t = sp.Dummy("t")
+    y = sp.Function("y")(t)
+    dy = 2 * t * y - _TWO_RSQRTPI if f is erfcx else -2 * t * y + _TWO_RSQRTPI * y**2
+    e = y
+    for _ in range(int(k)):
+        e = sp.expand(sp.diff(e, t).subs(sp.Derivative(y, t), dy))
+    return e.subs(y, f(t)).subs(t, x)
+
+
+class _StableDerivative(sp.Function):
+    """``D(k, x)``: the k-th derivative (``k >= 0`` an integer) of a stable function, printed to its own routine of
+    :mod:`gandynamics._numeric` (``D(0, x)`` is the function itself, ``fdiff`` gives ``D(k + 1, x)``)."""
+
+    nargs = 2
+    _base = None
+
+    @classmethod
+    def eval(cls, k, x):
+        if k.is_number and not (k.is_Integer and k >= 0):
+            raise TypeError(f"{cls.__name__}: the order must be an integer >= 0, got {k}")
+        if k.is_zero:
+            return cls._base(x)
+        return None
+
+    def fdiff(self, argindex=2):
+        if argindex != 2:
+            raise sp.ArgumentIndexError(self, argindex)
+        k, x = self.args
+        return type(self)(k + 1, x)
+
+    def _eval_evalf(self, prec):
+        return _mp_evalf(self, prec, type(self)._mp)
+
+    def _eval_is_real(self):
+        return self.args[1].is_real
+
+    def _sympystr(self, printer):  # (what a user reads: the derivative of the function he knows)
+        k, x = self.args
+        primes = "'" * int(k) if k.is_Integer and k <= 3 else f"^({printer._print(k)})"
+        return f"{self._base.__name__}{primes}({printer._print(x)})"
+
+    @classmethod
+    def _interval_form(cls, k, x):
+        return _riccati_derivative(k, x, cls._base)
+
+
+def _mp_riccati(f0, k, x):
+    """``d^k/dx^k`` of erfcx (``f0 = erfcx``) or rerfcx at ``x`` in mpmath, by the Riccati recurrences of
+    :func:`_riccati_derivative` at a working precision raised over their cancellation (``2k log2 |x|`` bits and
+    guard bits; mpmath's ``erfc`` is correct to the working precision)."""
+    k = int(k)
+    extra = int(4 * k * mpmath.log(abs(x) + 2, 2)) + 30
+    with mpmath.workprec(mpmath.mp.prec + extra):
+        x = mpmath.mpf(x)
+        y = mpmath.exp(x * x) * mpmath.erfc(x)
+        c = 2 / mpmath.sqrt(mpmath.pi)
+        if f0 is erfcx:  # the forward recurrence y_k = 2x y_(k-1) + 2(k-1) y_(k-2)
+            ys = [y, 2 * x * y - c]
+            for j in range(2, k + 1):
+                ys.append(2 * x * ys[-1] + 2 * (j - 1) * ys[-2])
+            v = ys[k]
+        else:  # Taylor coefficients of 1/erfcx from the Riccati equation r' = -2x r + c r^2
+            s = [1 / y]
+            for m in range(k):
+                t = c * mpmath.fsum(s[j] * s[m - j] for j in range(m + 1)) - 2 * x * s[m] - (2 * s[m - 1] if m else 0)
+                s.append(t / (m + 1))
+            v = s[k] * mpmath.factorial(k)
+    return +v
+
+
+
+def _float_imp_k(name):
+    def imp(k, x):
+        from ._interpreted import static_module
+        return getattr(static_module("gandynamics._numeric"), name)(int(k), float(x))
+    imp.__name__ = name
+    return staticmethod(imp)
+
+
+class erfcx_d(_StableDerivative):
+    """``erfcx_d(k, x)``: the k-th derivative of :class:`erfcx`, ``(-2)^k k! exp(x^2) i^k erfc(x)`` (DLMF 7.18.8), of
+    sign ``(-1)^k`` and monotone on the whole line; evaluated by ``gandynamics._numeric.erfcx_d`` within a few ulps for
+    every x (the forward recurrence below 1, the differentiated continued fraction above).  Its interval form is the
+    equal ``P_k(x) erfcx(x) + Q_k(x)`` (sound, wide for large x)."""
+
+    _base = erfcx
+    _imp_ = _float_imp_k("erfcx_d")
+    _mp = staticmethod(lambda k, x: _mp_riccati(erfcx, k, x))
+
+
+class rerfcx_d(_StableDerivative):
+    """``rerfcx_d(k, x)``: the k-th derivative of :class:`rerfcx` ``= 1/erfcx``; evaluated by
+    ``gandynamics._numeric.rerfcx_d`` (the Riccati recurrence below 1, ``sqrt(pi) (x + rho_1)`` differentiated above),
+    within 1e-14 relative away from its zeros.  Interval form: the polynomial in x and ``rerfcx(x)`` of the Riccati
+    equation (sound, wide for large x)."""
+
+    _base = rerfcx
+    _imp_ = _float_imp_k("rerfcx_d")
+    _mp = staticmethod(lambda k, x: _mp_riccati(rerfcx, k, x))
 
 
 class logerfc(_Stable):
@@ -443,6 +549,9 @@ class logerfc(_Stable):
 
 #: the functions of the stable rewrites beyond sigmoid and softplus (docs/math/stable_rewrites.md, rules 6-8)
 STABLE_FUNCTIONS = (expm1, tanhs, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx, logerfc)
+#: the derivatives of every order of erfcx and rerfcx, functions ``(k, x)`` of an order k (the cancelling forms of
+#: their derivatives made a stable equilibrium read unstable)
+STABLE_DERIVATIVES = (erfcx_d, rerfcx_d)
 
 
 def _positive_constant(f) -> bool:

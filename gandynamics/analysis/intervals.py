@@ -335,6 +335,34 @@ def _rerfcx(x):
     return _hull_monotone(lambda t: 1 / _erfcx_pt(t), x)
 
 
+def _erfcx_d_pt(k: int, t):
+    """The k-th derivative of erfcx at the exact point ``t``, a ball: the forward recurrence ``y_k = 2t y_(k-1) +
+    2(k-1) y_(k-2)``, ``y_1 = 2t erfcx(t) - 2/sqrt(pi)``, exact in ball arithmetic (sound at any precision), at a
+    precision raised over its cancellation (``x^(2k)`` for large t: 4k log2 |t| bits and guard bits) so that the ball
+    stays tight."""
+    from flint import ctx
+    old = ctx.prec
+    try:
+        ctx.prec = old + 4 * k * max(0, int(abs(float(t.mid())) + 2).bit_length()) + 30
+        y0 = _erfcx_pt(t)
+        y1 = 2 * t * y0 - 2 / arb.pi().sqrt()
+        for j in range(2, k + 1):
+            y0, y1 = y1, 2 * t * y1 + 2 * (j - 1) * y0
+        return y1 + 0  # (rounded to the working precision below)
+    finally:
+        ctx.prec = old
+
+
+def _erfcx_d(k: int, x):
+    """``d^k/dx^k erfcx``, monotone on the whole line (``erfcx^(k)(x) = (2/sqrt(pi)) int_0^inf (-2s)^k e^(-s^2 - 2xs)
+    ds``, whose derivative has the sign ``(-1)^(k+1)`` everywhere)."""
+    if not x.is_finite():
+        return arb.nan()
+    if k == 0:
+        return _erfcx(x)
+    return _hull_monotone(lambda t: _erfcx_d_pt(k, t), x)
+
+
 def _logerfc(x):
     """``log erfc(x)``, decreasing on the whole line."""
     if not x.is_finite():
@@ -435,7 +463,7 @@ _ENV = {
     "_atan": _increasing("atan"), "_tanh": _increasing("tanh"), "_sinh": _increasing("sinh"),
     "_erf": _increasing("erf"), "_asinh": _increasing("asinh"),
     "_expm1": _increasing("expm1"), "_logcosh": _logcosh, "_logsinh": _logsinh, "_log1mexp": _log1mexp,
-    "_invexpm1": _invexpm1, "_erfcx": _erfcx, "_rerfcx": _rerfcx, "_logerfc": _logerfc,
+    "_invexpm1": _invexpm1, "_erfcx": _erfcx, "_rerfcx": _rerfcx, "_logerfc": _logerfc, "_erfcx_d": _erfcx_d,
 }
 
 #: monotone functions (increasing), enclosed from their end points
@@ -451,7 +479,7 @@ _ARB_METHODS = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan"}
 SUPPORTED = ("+, -, *, /, powers, exp, log, sqrt, sigmoid, softplus, Abs, sign, Heaviside, DiracDelta, Max, Min, "
              "Piecewise (relational conditions with And/Or/Not), floor, ceiling, frac, Mod, "
              "sin, cos, tan, atan, sinh, cosh, tanh, asinh, erf, "
-             "expm1, tanhs, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx, logerfc")
+             "expm1, tanhs, logcosh, logsinh, log1mexp, invexpm1, erfcx, rerfcx, logerfc, erfcx_d, rerfcx_d")
 
 _RELOPS = {sp.StrictGreaterThan: ">", sp.GreaterThan: ">=", sp.StrictLessThan: "<", sp.LessThan: "<=",
            sp.Equality: "==", sp.Unequality: "!="}
@@ -717,6 +745,8 @@ class IntervalPrinter:
     functions themselves (``_ipow``, ``_rat_pow``, ``_piecewise``, ``_mod``, ...) are each engine's own."""
 
     FUNCS: dict = {}
+    #: the order-k derivatives of :data:`gandynamics.losses.STABLE_DERIVATIVES` enclosed by a function ``name(k, x)``
+    DERIVATIVES: dict = {}
 
     def constant(self, e: sp.Expr) -> str | None:
         raise NotImplementedError
@@ -791,6 +821,14 @@ class IntervalPrinter:
             return ("_max(" if f is sp.Max else "_min(") + ", ".join(self(a) for a in e.args) + ")"
         if f in self.FUNCS:
             return self.call(f, self(e.args[0]))
+        if f in _L.STABLE_DERIVATIVES:
+            # erfcx_d(k, x), rerfcx_d(k, x): an engine's own enclosure of the order-k derivative where it has one
+            # (the arb engine's monotone erfcx_d), else the equal form in x and the function (sound, wide at large x)
+            k, x = e.args
+            name = self.DERIVATIVES.get(f)
+            if name is not None and k.is_Integer:
+                return f"{name}({int(k)}, {self(x)})"
+            return self(f._interval_form(k, x))
         form = getattr(f, "_interval_form", None)
         if form is not None and f in _STABLE:
             # a stable function of losses.stabilize that this engine has no enclosure of: its equal expression in
@@ -807,6 +845,7 @@ class _Translator(IntervalPrinter):
     FUNCS = {**_MONOTONE, **_STABLE, **{f: None for f in _ARB_METHODS}, sp.exp: "_exp", sp.log: "_log", _Sigmoid: "_sigmoid",
              _Softplus: "_softplus", sp.Abs: "_abs", sp.sign: "_sign", sp.Heaviside: "_heaviside",
              sp.DiracDelta: "_dirac", sp.floor: "_floor", sp.ceiling: "_ceiling"}
+    DERIVATIVES = {_L.erfcx_d: "_erfcx_d"}
 
     def __init__(self, names: dict):
         self.names = names
