@@ -593,11 +593,36 @@ def _log_expsum(a):
         if w is None:
             return None
         (consts if t.is_number else exps).append(w)
-    ws = exps + consts
+    ws = _cosh_pairs(exps) + consts
     acc = ws[0]
     for w in ws[1:]:
         acc = w + softplus(acc - w)
     return acc
+
+
+def _cosh_pairs(ws):
+    """The exponents ``ws`` of a sum of exponentials with each pair ``e^a + e^b`` whose half sum ``s = (a + b)/2`` and
+    half difference ``d = (a - b)/2`` share no variable (``e^x + e^-x``, ``e^{y+x} + e^{y-x}``) taken as one term,
+    ``e^s 2 cosh d``, exponent ``s + log 2 + logcosh(d)``.  The log-sum-exp chain of the two, ``b + softplus(a - b)``,
+    has the derivative ``b' + sigmoid(a - b) (a' - b')``, the difference of two terms where the exact value is 0
+    (``log(1 + e^x + e^-x)``: F(0, 0) = 1.1e-16 for 0, and gd stalled at 4.7e-17; an adversarial review); the
+    derivatives of ``s + logcosh(d)`` are ``s'`` and ``tanh(d) d'``, each in variables the other lacks, and exact
+    near ``d = 0``.  (Not for a pair sharing variables: ``e^x + e^y`` as ``(x + y)/2 + logcosh((x - y)/2)`` has the
+    derivative ``(1 + tanh((x - y)/2))/2``, 0 by cancellation where ``sigmoid(x - y)`` is tiny.)"""
+    ws = list(ws)
+    out = []
+    while ws:
+        a = ws.pop(0)
+        for j, b in enumerate(ws):
+            d = sp.expand((a - b) / 2)
+            s_ = sp.expand((a + b) / 2)
+            if d.free_symbols and not (d.free_symbols & s_.free_symbols):
+                out.append(s_ + sp.log(2) + logcosh(d))
+                del ws[j]
+                break
+        else:
+            out.append(a)
+    return out
 
 
 def _as_exp_power(f):
@@ -679,6 +704,16 @@ def _from_exponent(E):
     """``exp(E)``, as a sigmoid where ``E`` is ``w - softplus(w)`` (``sigmoid(w)``) or ``-softplus(w)``
     (``sigmoid(-w)``)."""
     terms = E.args if E.is_Add else (E,)
+    for t in terms:
+        # exp(+-(w^2 + logerfc(w)) + c) = e^c erfcx(w) or e^c rerfcx(w) (a number c): e^{-u^2}/erfc(-u) typed by hand
+        # is exp(-u^2 - logerfc(-u)) by rules (2) and (10), whose derivative -(2u + (2/sqrt(pi)) rerfcx(-u)) e^{...}
+        # cancels for u -> -inf (1e-12 relative in DF at u = -6); rerfcx's derivative rerfcx_d does not
+        c, f = t.as_coeff_Mul()
+        if f.func is logerfc and c in (1, -1):
+            w = f.args[0]
+            rest = sp.expand(E - c * (w**2 + f))
+            if rest.is_number:
+                return sp.exp(rest) * (erfcx(w) if c == 1 else rerfcx(w))
     for t in terms:
         if t.is_Mul and len(t.args) == 2 and t.args[0] == -1 and t.args[1].func is softplus:
             w = t.args[1].args[0]
@@ -813,6 +848,10 @@ def _rewrite(e):
             exps.append(ep[0])
         return sp.Add(*exps)
     if e.is_Pow:
+        if e.base.func is erfcx and e.exp.is_Number and e.exp.is_negative:
+            # erfcx(u)^-k = rerfcx(u)^k (e^{-u^2}/erfc(u)): 1/erfcx differentiated as a quotient is inf/inf where erfcx
+            # overflows (u < -26.6), rerfcx's derivative is finite there
+            return rerfcx(e.base.args[0]) ** (-e.exp)
         if e.exp == -1 and e.base.is_Add and len(e.base.args) == 2 and sp.S.One in e.base.args:
             (t,) = [t for t in e.base.args if t is not sp.S.One]
             if t.func is sp.exp:
@@ -895,7 +934,7 @@ def _rewrite(e):
                 m = sp.Mul(*new)  # (sympy merges the exponentials: no exp left when v = k u^2)
                 if any(f.func is sp.exp for f in (m.args if m.is_Mul else (m,))):
                     m = sp.Mul(*alt)
-                return _rewrite(m) if m.is_Mul else m
+                return _rewrite(m) if m.is_Mul or m.is_Pow else m  # (erfcx(u)^-1: rerfcx(u))
         powers, rest, sums, special = [], [], [], 0
         for f in e.args:
             ep = _as_exp_power(f)
