@@ -226,3 +226,18 @@ def test_a_zero_jacobian_under_both_rules_is_settled():
 
     change, ev, res, eigs = _compare(Zero(), Zero(), np.zeros(2), np.zeros(0), {})
     assert (change, ev, res) == (0.0, 0.0, 0.0) and eigs.tolist() == [0j, 0j]
+
+
+def test_exact_expectations_are_said_to_be_exact_not_a_rule_fine_enough():
+    """A WGAN with a quadratic critic on Normal data and a linear generator: every expectation is a polynomial's, in
+    closed form, and the check read "with 10 nodes per dimension in place of 5, the Jacobian changes by 0 ...: the rule
+    is fine enough here", as if a 5-node rule had been summed (a new user).  Bitwise the same Jacobian: it says the
+    expectations are exact.  A tanh critic's are not (its change is not 0, its text the rule's)."""
+    a, b, w1, w2, x, m = sp.symbols("a b w1 w2 x m", real=True)
+    g = gd.GAN(theta=[a, b], psi=[w1, w2], x=[x], discriminator=w1 * x + w2 * x**2, real=gd.Normal(m, 1.0),
+               fake=gd.Pushforward(gd.Normal(0, 1), lambda z: a * z + b), loss="wgan", hyper={m: 1.0},
+               equilibrium=(1, 1, 0, 0))
+    q = quadrature_check(gd.VectorField(g))
+    assert q.checked and q.jacobian_change == 0.0 and "these expectations are exact here" in q.text(), q.text()
+    q5, _ = _member(2.0, 5, "uniform")  # (the tanh critic of the test above: a rule's sum)
+    assert q5.checked and q5.jacobian_change > 0.0 and "exact here" not in q5.text(), q5.text()
