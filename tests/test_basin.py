@@ -529,6 +529,7 @@ def test_a_linear_game_not_strongly_monotone_has_no_ball_at_any_radius(a, b, d, 
     assert "mu > 0.5 fails at the equilibrium and on every ball" in rep.note and "not strongly monotone" not in rep.note
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 def test_a_radius_refused_for_want_of_boxes_says_so_and_more_boxes_certify_more():
     """A new user's ball was refused at 0.15 when the branch and bound ran out of boxes, the true radius 0.25, and the
     output read as if certification failed there.  The Dirac-GAN with the asymmetric scheme, mu(r) = eps - r^2/4 > 0

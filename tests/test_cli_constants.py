@@ -278,6 +278,7 @@ def test_constants_order_1_and_2_bracket_the_same_closed_form(capsys):
         assert d["mu"]["hi"] - d["mu"]["lo"] <= 1.001e-3 * 0.25
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 def test_rates_tight_column_sits_between_measured_and_bound(capsys):
     """rates --tight (PEPit): on a mu-strongly monotone quadratic game at the theorem's steps, measured <= tight
     <= bound; for one GD step the performance-estimation worst case is exactly sqrt(1 - 2 h mu + h^2 L^2), the

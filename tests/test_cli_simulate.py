@@ -209,6 +209,7 @@ def test_portrait_cli_says_stopped_for_a_run_whose_method_could_not_take_its_ste
 
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 def test_a_portrait_names_the_verdict_of_a_run_that_does_not_converge(tmp_path, capsys, monkeypatch):
     """A figure reviewer: eftp at h = 0.3 on jare-gaussian (JARE, gamma = 1) zig-zags into a cluster beside z* and
     looked converged; simulate reads it "bounded, not converging", 0.48 from z* (the legend and the printed line say

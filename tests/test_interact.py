@@ -80,6 +80,7 @@ def test_sliders_drive_the_redraw_without_recompiling(fld):
     assert _generated() == before
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 def test_method_checkboxes_and_click(fld):
     ex = gandynamics.interact(fld, methods=("gd",), steps=20, step=0.1)
     ex.checkboxes["altgd"].value = True

@@ -197,6 +197,7 @@ def test_compiling_once_under_the_lock_compiles_the_signature_the_run_uses():
     np.testing.assert_allclose(eval(last), ref.states[-1], rtol=1e-13, atol=0)
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 def test_a_ctrl_c_during_an_interpreted_chunk_is_honoured_at_the_chunk_end():
     """The interpreted kernels run Python bytecode, where a Ctrl-C (KeyboardInterrupt) would stop a chunk mid-way:
     Interrupted named the chunk's end while the state and later distances were half-written (a simulate printed

@@ -974,6 +974,7 @@ def test_portrait_takes_every_method_option_that_simulate_and_sweep_take(tmp_pat
     np.testing.assert_array_equal(next(iter(seen.values())).states, ref.states)
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 def test_plots_take_trajectories_as_simulate_returns_them_and_refuse_other_items_by_name():
     """phase_portrait(fld, trajectories=[tr]) and convergence([tr]) failed with "'Trajectory' object is not
     subscriptable" (the documented items were (label, tr) tuples; a Trajectory is the obvious first try).  Now a

@@ -301,6 +301,7 @@ def test_interrupt_keeps_finished_rows(monkeypatch):
     assert set(res["reason"][2 * c:].tolist()) == {""}
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 def test_a_ctrl_c_during_an_interpreted_simulation_keeps_whole_chunks():
     """A Ctrl-C inside an interpreted simulation (Python bytecode, where it would stop a chunk mid-way: `gandynamics
     simulate dirac --engine interpreted ... ^C` printed "final (theta, psi) = (4.64e-310, 0)" and "converging" for a

@@ -176,6 +176,7 @@ def test_verdicts_and_phase_factors_do_not_depend_on_the_games_scale():
     assert np.allclose(sorted(rep.eigenvalues.imag), [-s, s], rtol=1e-9, atol=0)
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 def test_a_zero_given_by_its_rounded_digits_is_analysed_as_the_zero():
     """The kind: a zero of F printed to 6 digits and pasted back as the point (analyze --at, classify --at): it was
     "not stationary (||F|| = 8.65e-07)".  Members: the zeros of games F = (x^2 - a + b y, c y - d x) at random

@@ -846,6 +846,7 @@ def _modulated_decay(rng, k, K):
     return np.sqrt(((P @ U) ** 2).sum(0))
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 @pytest.mark.parametrize("K, samples", [(500, 65), (3000, 65), (3000, 1025)])
 def test_a_fall_by_orders_of_magnitude_onto_an_orbit_is_not_convergence_nor_its_mirror_growth(K, samples):
     """A reviewer's generator: after a fall by orders of magnitude onto a bounded motion (an orbit seen through unequal
@@ -1384,6 +1385,7 @@ def test_a_bounded_run_is_said_to_fall_like_a_power_only_slower_than_converging_
             assert ("slower than" in text) == (r.algebraic[i] == r.algebraic[i]), text
 
 
+@pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 @pytest.mark.parametrize("T", [300, 1000, 20000])
 def test_a_power_law_whose_clock_is_offset_reads_algebraic_and_two_rates_do_not(T):
     """A new user's finding: gd on F = (x^2, y) from x = 0.038 falls like 1/(26.3 + 0.1 k), (k + 263)^-1, and read
