@@ -3783,12 +3783,33 @@ def check_animation_size(frames, path=None, dpi: int = 100, panels: int = 2) -> 
 
 
 def animation_data(trajectories, frames: int) -> np.ndarray:
-    """The state index shown at each frame: ``round(f (k - 1) / (frames - 1))`` for the longest recorded
-    trajectory of ``k`` states (frame 0 shows the start, the last frame the whole trajectory)."""
+    """The state index shown at each frame (``frames`` of them, non-decreasing, the first 0 and the last ``k - 1``
+    for the longest recorded trajectory of ``k`` states), paced by the motion: frame ``f`` is the first index where
+    ``s_j = (j / (k - 1) + P_j) / 2`` reaches ``f / (frames - 1)``, ``P_j`` the mean over the trajectories of the
+    fraction of each one's path length (in the state space, finite states only) travelled by its state ``j``.  Half
+    the frames follow the steps, half the motion: frames spaced evenly in the steps showed a run that converged by step
+    30 of 500 in 2 of 20 frames, the other 18 alike (a new user).  The counter in the frame says the step."""
     if not isinstance(frames, (int, np.integer)) or frames < 2:
         raise GandynamicsError(f"an animation needs frames >= 2, got {frames!r}")
     k = max(_states(tr).shape[0] for _, tr, *_ in trajectories)
-    return np.round(np.linspace(0, k - 1, int(frames))).astype(int)
+    if k <= 1:
+        return np.zeros(int(frames), dtype=int)
+    paths = []
+    for _, tr, *_ in trajectories:
+        S = _states(tr)
+        with np.errstate(invalid="ignore", over="ignore"):
+            step = np.linalg.norm(np.diff(S, axis=0), axis=1) if S.shape[0] > 1 else np.zeros(0)
+        step = np.where(np.isfinite(step), step, 0.0)
+        c = np.concatenate(([0.0], np.cumsum(step)))
+        c = np.concatenate((c, np.full(k - c.size, c[-1])))  # (a shorter run stands at its end)
+        if c[-1] > 0.0 and np.isfinite(c[-1]):
+            paths.append(c / c[-1])
+    P = np.mean(paths, axis=0) if paths else np.linspace(0.0, 1.0, k)
+    s_ = 0.5 * (np.arange(k) / (k - 1) + P)
+    idx = np.searchsorted(s_, np.linspace(0.0, 1.0, int(frames)) * s_[-1] - 1e-12, side="left")
+    idx = np.clip(idx, 0, k - 1)
+    idx[0], idx[-1] = 0, k - 1
+    return np.maximum.accumulate(idx).astype(int)
 
 
 def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0.1, params=None, *,
@@ -3901,7 +3922,10 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
         if w:
             notes.append(w)
     ax.warnings = notes
-    ax.legend(handles=[a[0] for a in artists], **_right_of(ax))
+    # (the markers named too: the animated key had the runs alone, no start nor equilibrium, a new user)
+    current = Line2D([], [], marker="o", ls="", color="0.35", ms=5, mec="white", label="current iterate")
+    ax.legend(handles=[a[0] for a in artists] + [current] + portrait_handles(equilibrium=star is not None, last=False),
+              **_right_of(ax))
     _title_with_notes(ax, "phase plane: " + ", ".join(lab for lab, _, _ in items), notes)
     counter = ax.text(0.02, 0.98, "", transform=ax.transAxes, ha="left", va="top", fontsize=8,
                       bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.85}, zorder=7)

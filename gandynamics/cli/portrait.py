@@ -57,7 +57,7 @@ def add_parser(sub):
                    help="also write an animation: the trajectories growing on the phase plane beside the data space "
                         "(real and generated distributions and D(x) for GANs on 1-D data; distance and |F| against "
                         "k otherwise); .gif via Pillow, .mp4 needs ffmpeg")
-    p.add_argument("--frames", default=60, help="frames of the animation (default 60, >= 2)")
+    p.add_argument("--frames", default=60, help="frames of the animation (default 60, >= 2), paced half by the steps and half by the motion (a run that converges early gets frames while it moves; each frame says its step k)")
     p.add_argument("--fps", default=15, help="frames per second of the animation (default 15)")
     p.set_defaults(run=run)
     return p
