@@ -1125,10 +1125,11 @@ def _factored(handles: list, among=None) -> tuple[list, dict]:
     """The key entries ``handles`` (matplotlib artists) with the runs' lines factored where they form a grid: when
     more than :data:`KEY_FACTOR_MIN` of them are named, in at least two colours and two line styles, each pair of a
     colour and a style at most once, the lines are replaced by one entry per colour (a solid line, named by the
-    words the labels of its runs begin with) and one per line style (grey, named by the words they end with), in the
-    order they first appear; the words every style's name begins with are left out of the colours' names (``gd`` and
-    ``from (1, 1)``, not ``gd from`` and ``from (1, 1)``).  Anything else, or labels that share no words, is returned
-    as it was.  ``among``: the lines that may be factored (a portrait's runs, not its nullclines), default every line
+    words the labels of its runs begin with, up to a point outside brackets) and one per line style (grey, named by the
+    rest of its runs' labels, which must be the same for each), in the order they first appear, so that a colour's
+    name and a style's name make the label of their run; the words every colour's name would end with go to the
+    styles' names (``gd`` and ``from (1, 1)``, not ``gd from`` and ``(1, 1)``).  Anything else, or labels that do not
+    split so, is returned as it was.  ``among``: the lines that may be factored (a portrait's runs, not its nullclines), default every line
     of ``handles``.  The other entries (patches, markers, lines not among them) keep their places, after the factored ones.  Returns ``(handles,
     groups)``, ``groups`` ``{colour's name: [labels of its runs]}`` (empty when nothing was factored)."""
     from matplotlib.colors import to_hex
@@ -1153,11 +1154,31 @@ def _factored(handles: list, among=None) -> tuple[list, dict]:
                 break
             out.append(ws[0])
         return out[::-1] if end else out
-    cname = {c: common([words[id(h)] for h in hs], False) for c, hs in colors.items()}
-    sname = {s_: common([words[id(h)] for h in hs], True) for s_, hs in styles.items()}
-    lead = common(list(sname.values()), False)  # ("from": every start's name begins with it)
-    if lead:
-        cname = {c: (w[:-len(lead)] if w[-len(lead):] == lead else w) for c, w in cname.items()}
+    def depth(ws) -> int:  # (brackets open after these words: a name never ends inside a bracket)
+        t = " ".join(ws)
+        return t.count("(") + t.count("[") - t.count(")") - t.count("]")
+
+    # each label is its colour's words, then its style's: the colour's name the longest prefix its runs share that
+    # ends outside brackets, less the words every colour's name ends with ("from" of "gd from (1, 1)"), as long as the
+    # cut stays outside brackets: a method's verdicts "(bounded, not converging: 2 of 5)" ended in the words of another
+    # method's "(...: 3 of 5)", and the cut fell inside them (a new user's key read "gd (bounded, not converging: 2")
+    cut = {}
+    for c, hs in colors.items():
+        n = len(common([words[id(h)] for h in hs], False))
+        while n > 0 and any(depth(words[id(h)][:n]) for h in hs):
+            n -= 1
+        cut[c] = n
+    lead = common([words[id(hs[0])][:cut[c]] for c, hs in colors.items()], True)
+    for m in range(len(lead), 0, -1):  # (the longest common ending whose removal leaves every cut outside brackets)
+        if all(not depth(words[id(h)][:cut[c] - m]) for c, hs in colors.items() for h in hs):
+            cut = {c: n - m for c, n in cut.items()}
+            break
+    cname = {c: words[id(hs[0])][:cut[c]] for c, hs in colors.items()}
+    sname = {}
+    for c, hs in colors.items():
+        for h in hs:  # (the rest of each label: the same for every run of its style, or the labels do not factor)
+            if sname.setdefault(_dash_key(h), words[id(h)][cut[c]:]) != words[id(h)][cut[c]:]:
+                return handles, {}
     if not all(cname.values()) or not all(sname.values()):
         return handles, {}
 

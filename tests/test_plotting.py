@@ -2950,3 +2950,42 @@ def test_animation_frames_follow_the_motion_as_well_as_the_steps():
         t = f / 19 * s_[-1]
         assert j == 0 or s_[j] >= t - 1e-9 and s_[j - 1] < t + 1e-9, (f, j)
     assert idx[0] == 0 and idx[-1] == 500 and np.sum(idx < 100) >= 10, idx
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_factored_key_names_make_up_each_runs_label(data):
+    """The key of several methods from several starts is factored (plotting.factored_key): a colour's name and a
+    style's name must make up the label of their run.  A method's verdicts "(bounded, not converging: 2 of 5)" ended in
+    the words of another's "(...: 3 of 5)", and the key read "gd (bounded, not converging: 2" and "of 5) from (1.5, 1)"
+    (a new user).  Generated grids of labels: methods with or without tallies sharing words, starts as points or as
+    "h = x"; every factored key rebuilds each label exactly, and none of its names ends inside a bracket."""
+    from matplotlib.lines import Line2D
+
+    from gandynamics.plotting import START_STYLES, factored_key
+    n_m = data.draw(st.integers(2, 5))
+    n_s = data.draw(st.integers(2, 5))
+    if n_m * n_s <= 8:
+        n_s = 5
+        n_m = max(n_m, 2)
+    tallies = [data.draw(st.sampled_from(["", " (bounded, not converging: 2 of 5)", " (bounded, not converging: 3 of 5)",
+                                          " (diverged: 1 of 5; bounded, not converging: 1 of 5)"])) for _ in range(n_m)]
+    form = data.draw(st.sampled_from(["from ({:g}, {:g})", "h = {:g} ({:g})"]))
+    starts = [form.format(1.5 - k, 0.5 * k) for k in range(n_s)]
+    colours = ["C%d" % k for k in range(n_m)]
+    handles = []
+    labels = {}
+    for m in range(n_m):
+        for k in range(n_s):
+            lab = f"m{m}{tallies[m]} {starts[k]}"
+            h = Line2D([], [], color=colours[m], ls=START_STYLES[k], label=lab)
+            labels[(m, k)] = lab
+            handles.append(h)
+    keyed = factored_key(handles)
+    assert len(keyed) == n_m + n_s, [h.get_label() for h in keyed]
+    cnames = [h.get_label() for h in keyed[:n_m]]
+    snames = [h.get_label() for h in keyed[n_m:]]
+    for (m, k), lab in labels.items():
+        assert f"{cnames[m]} {snames[k]}" == lab, (cnames, snames, lab)
+    for name in cnames + snames:
+        assert name.count("(") == name.count(")"), name
