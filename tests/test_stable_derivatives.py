@@ -51,7 +51,9 @@ def _points(rng, n=60):
 #: every order; rerfcx_d 2 EPS at order 0 and 1, 45 EPS at order 2 and 190 EPS at order 3 (the Riccati recurrence
 #: just below 1); the bound allows twice that, plus the condition of the value |x f^(k+1)| EPS (the zeros of
 #: rerfcx''' at -0.70 and rerfcx'''' near 0)
-TOL = {"erfcx_d": (8, 8, 8, 8), "rerfcx_d": (8, 8, 96, 384)}
+#: ulps of |f| + |x f'| (the forward recurrence kept where it loses at most ~3e-14, for speed: _numeric._erfcxd_split;
+#: measured worst 6, 26, 92 for erfcx_d of orders 1-3 and 18 for rerfcx_d' = -erfcx' r^2)
+TOL = {"erfcx_d": (8, 16, 64, 256), "rerfcx_d": (8, 32, 96, 384)}
 
 
 @pytest.mark.parametrize("name", ["erfcx_d", "rerfcx_d"])
