@@ -176,3 +176,42 @@ def test_field_derivatives_of_erfc_losses(engine):
                 for got, ex, what in ((F[0], fx, "F_x"), (DF[0, 0], fxx, "DF_xx")):
                     assert abs(mp.mpf(float(got)) - ex) <= 1e-13 * abs(ex) + 1e-300, (
                         f"{engine} {T} at ({xv}, {yv}): {what} = {got!r}, exact {mp.nstr(ex, 20)}")
+
+
+class _Erfc(sp.Function):
+    """erfc as the reference takes it: no rewriting of erfc(-x) as 2 - erfc(x), which is 0 at 60 digits for x = 40."""
+
+    def fdiff(self, argindex=1):
+        return -2 / sp.sqrt(sp.pi) * sp.exp(-self.args[0] ** 2)
+
+
+@pytest.mark.slow  # (about 3 s: 48 typings x 8 points at 60 digits)
+@pytest.mark.parametrize("shift", [0, 1, 2])
+def test_mills_ratio_typings_with_factors_and_shifts_stay_accurate(shift):
+    """c e^{-u^2}/erfc(u) with a factor c other than 1 kept c/erfcx(u), whose derivatives divide by erfcx^2 (NaN below
+    u = -26.6, the wrong sign at u = 1e8), and e^{v - u^2}/erfc(u) with v in other variables cancelled (F 0.5 for 3.42
+    at x = 1e8): a review.  The kind: factors (-1, 2, a hyperparameter, sqrt(2/pi)), arguments (x, x/sqrt 2, 3x, -x),
+    shifts (none, y, y^2 / 2) in the exponent; F and DF against 50-digit values of the typed expression."""
+    g = sp.Symbol("g", real=True)
+    v = (0, y, y**2 / 2)[shift]
+    worst = 0.0
+    for c in (-1, 2, g, sp.sqrt(2 / sp.pi)):
+        for a in (1, 1 / sp.sqrt(2), 3, -1):
+            u = a * x
+            lg = c * sp.exp(v - u**2) / sp.erfc(u) + x**2 / 2 + x * y
+            fld = gd.VectorField(gd.Game([x], [y], lg, y**2 / 2 - x * y, hyper={g: 0.7}))
+            ref = c * sp.exp(v - u**2) / _Erfc(u) + x**2 / 2 + x * y  # (erfc(-x) kept, not sympy's 2 - erfc(x))
+            exact = [sp.lambdify((x, y, g), e, [{"_Erfc": mp.erfc}, "mpmath"])
+                     for e in (sp.diff(ref, x), sp.diff(ref, x, 2), sp.diff(ref, x, y))]
+            for X in (-40.0, -27.0, -3.0, 0.4, 2.5, 1e3, 1e6, 1e8):
+                if a == 3 and X < -9:  # (u = 3x below -26.6: erfcx overflows, e^{-u^2}/erfc(u) ~ 0 exactly there)
+                    continue
+                F, D = fld.eval_F([X, 0.5]), fld.eval_DF([X, 0.5])
+                for got, ex in zip((F[0], D[0, 0], D[0, 1]), exact):
+                    with mp.workdps(60):
+                        t = float(ex(mp.mpf(X), mp.mpf(0.5), mp.mpf(0.7)))
+                    assert math.isfinite(got), (c, a, v, X, got, t)
+                    err = abs(got - t) / max(abs(t), 1e-300)
+                    worst = max(worst, err)
+                    assert err < 1e-12, (c, a, v, X, got, t)
+    assert worst < 1e-12
