@@ -808,3 +808,13 @@ def test_a_typed_portrait_window_is_kept_and_the_default_one_holds_the_starts(ty
         assert tuple(seen["xlim"]) == (-2.0, 2.0) and tuple(seen["ylim"]) == (-2.0, 2.0)
     else:
         assert seen["xlim"][1] > 2.0 and seen["ylim"][1] > 2.0 and seen["xlim"][0] == -2.0
+
+
+def test_a_run_that_diverged_before_its_rate_could_be_read_says_why_it_has_none(capsys):
+    """gd on the bilinear game at h = 3000 leaves the bound at step 2 (|z| grows by sqrt(1 + h^2) a step, by hand:
+    1.4 -> 4243 -> 1.3e7): two distances, no spread, no rate; the line says why rather than a bare '-'."""
+    code, out, _ = run(capsys, "simulate", "bilinear", "--method", "gd", "--step", "3000", "--steps", "100",
+                       "--init", "1,1")
+    assert code == 0
+    assert ("rate per step: -   (too few distances recorded before it diverged at step 2, every step, to fit a rate "
+            "and its spread)") in out, out

@@ -282,8 +282,10 @@ def run(args) -> int:
         if not tr.rate == tr.rate and tr.diverged:  # (verdict.Reader.reading: no rate without its spread)
             from ..runs.trajectory import READ_SAMPLES
             gap = max(1, round(tr.steps / (READ_SAMPLES - 1)))
-            why = (f"   (too few distances recorded before it diverged, one about every {gap:,} steps, to fit a rate and "
-                   "its spread)")
+            ended = "stopped" if tr.stopped else "diverged"
+            every = "every step" if gap == 1 else f"one about every {gap:,} steps"
+            why = (f"   (too few distances recorded before it {ended} at step {tr.diverged_at}, {every}, to fit a rate and "
+                   "its spread" + ("" if gap == 1 else "; fewer --steps record more of them") + ")")
         if "algebraic" in tr.reading:  # (a decay like k^p: the rate fitted over the last half holds for no longer run)
             print(f"rate per step: none (an algebraic decay, see the verdict; the last half's average, "
                   f"{rate_text(tr.rate)}, holds for no longer run)")
