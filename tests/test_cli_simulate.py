@@ -452,6 +452,12 @@ def test_the_sweep_summary_counts_rows_that_settled_at_another_zero_of_F(capsys,
     assert code == 0, err
     assert ("3 of the 3 'bounded, not converging' rows stand still at a zero of F other than their z* (the table's "
             "final_zero column)") in out + err
+    # which zeros, with their counts: the wells at x = +-sqrt(0.99), y = x/10 (by hand: x^3 - x + y/10 = 0, y = x/10)
+    w = np.sqrt(0.99)
+    points = re.findall(r"(\d+) at \(([-\d.e]+), ([-\d.e]+)\)", out + err)
+    assert points and sum(int(n) for n, _, _ in points) == 3, out + err
+    for _, a, b in points:
+        assert abs(abs(float(a)) - w) < 1e-3 and abs(float(b) - float(a) / 10) < 1e-3, (a, b)
     import csv
     rows = list(csv.DictReader(open(out_csv)))
     for r in rows:

@@ -211,8 +211,17 @@ def run(args) -> int:
         settled = int(np.count_nonzero(res["final_zero"])) if "final_zero" in res.columns else 0
         if settled:  # (simulate's description says it of one run: "converged to a stationary point other than z*")
             nb = int(np.count_nonzero(np.asarray(res["verdict"]) == "bounded, not converging"))
+            # (which zeros, and how many rows each: a new user read the table to find 13 rows at one well, 7 at the
+            # other; the final states to 4 digits, the 3 commonest)
+            fz = np.column_stack([res[f"final_{v}"] for v in res.names])[np.asarray(res["final_zero"], dtype=bool)]
+            keys, counts = np.unique(np.array([[float(f"{v:.4g}") for v in row] for row in fz]), axis=0,
+                                     return_counts=True)
+            order = np.argsort(-counts, kind="stable")
+            where = "; ".join(f"{int(counts[i])} at ({', '.join(f'{v:zg}' for v in keys[i])})" for i in order[:3])
+            more = f"; {len(keys) - 3} more points" if len(keys) > 3 else ""
             print(f"{settled} of the {nb} 'bounded, not converging' rows stand still at a zero of F other than their z* (the "
-                  "table's final_zero column): they converged, to another stationary point", file=summary_to)
+                  f"table's final_zero column): they converged, to another stationary point: {where}{more}",
+                  file=summary_to)
         left = res.meta.get("final_zero_untested", 0)
         if left:
             from ..runs.sweep import MAX_ROUNDING_TESTS
