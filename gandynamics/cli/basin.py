@@ -18,8 +18,10 @@ def add_parser(sub):
                     "every start in it: gd r = R; eg r = R/(1 + hL) (the extrapolated point stays in B_R); eftp "
                     "r = R(1 - hL) (a potential argument, docs/math/basin-and-pep.md §1.4).  R is a certified lower "
                     "bound on the true radius.  Where mu decays towards 0 so that that ball certifies no rate below 1 "
-                    "in double precision (mu 1e-302 against L), the largest ball of mu > 1e-6 L that does (a larger "
-                    "--margin trades its size for a faster rate; docs/math/basin-and-pep.md §1.1).",
+                    "in double precision (mu 1e-302 against L), a smaller ball that does: the largest of mu > 1e-6 L_ref, L_ref "
+                    "at least that ball's L (not the largest ball certifying some rate: --margin and --r-max choose "
+                    "others, a larger --margin trading the ball's size for a faster rate; docs/math/basin-and-pep.md "
+                    "§1.1).",
         epilog="example: gandynamics basin dirac --reg asymmetric:eps=0.3,gamma=1,reading=generator-tikhonov --method eg --json")
     add_game_arguments(p)
     p.add_argument("--method", default="eftp", choices=("eg", "eftp", "gd"),
