@@ -617,8 +617,11 @@ def describe(reading: dict, digits: int = 4) -> str:
         if v == GROWING_LABEL:
             pass
         elif res == res and (zero if zero is not None else res <= SETTLED_F * reading.get("final_residual_scale", 1.0)):
-            text += (f"; it stands still at a zero of F (|F| = {res:z.2g} at the final state): converged to a stationary "
-                     + ("point the search for z* did not find" if what != "distance" else "point other than z*"))
+            at = reading.get("final_point")
+            at = "" if at is None else " (" + ", ".join(f"{v:z.6g}" for v in at) + ")"
+            text += (f"; it stands still at a zero of F{at} (|F| = {res:z.2g} at the final state): converged to a "
+                     + ("stationary point the search for z* did not find" if what != "distance" else
+                        "stationary point other than z*"))
         elif res == res:
             why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
                    "F and DF underflow to 0 at the final state, F's exact value does not")

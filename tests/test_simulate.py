@@ -692,6 +692,7 @@ def test_a_run_that_settles_at_another_zero_of_F_says_so():
         assert abs(xf**3 - xf + yf / 10) < 1e-12 and abs(yf - xf / 10) < 1e-12  # F(final) = 0, by hand
         text = tr.describe()
         assert tr.verdict == "bounded, not converging" and "converged to a stationary point other than z*" in text, text
+        assert f"stands still at a zero of F ({xf:z.6g}, {yf:z.6g})" in text, text  # (which one: the final state)
     orbit = simulate(VectorField(games.bilinear()), "altgd", (1.0, 0.5), 2000, 0.1, engine="interpreted")
     assert orbit.verdict == "bounded, not converging" and "stands still" not in orbit.describe()
     wall = simulate(BILIN, "gd", (0.3, 0.3), 400, 0.1, box=[[0.2, 1.0], [-1.0, 1.0]], engine="interpreted")

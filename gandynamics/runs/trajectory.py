@@ -374,6 +374,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 row["final_residual"] = res_f
                 row["final_residual_scale"] = res_scale
                 row["final_zero"] = zero
+                if zero:  # (where: a new user read "converged to a stationary point other than z*" and not which)
+                    row["final_point"] = [float(v) for v in zf]
                 # ... or because its step cannot move it: h |F| below the rounding of the state (h = 1e-20 from a
                 # start near z* read "stands still, but not at a zero of F", the step not named as the cause)
                 # (not where F itself is negligible against the state: a flat F, not the step, holds it there)
