@@ -626,6 +626,10 @@ def describe(reading: dict, digits: int = 4) -> str:
             why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
                    "F and DF underflow to 0 at the final state, F's exact value does not")
             text += f"; it stands still, but not at a zero of F ({why})"
+            ext = reading.get("extrapolation_zero")
+            if ext is not None:  # (extragradient's spurious fixed point: its extrapolated point is the zero)
+                text += (": a spurious fixed point of extragradient, whose extrapolated point z - hF(z) = ("
+                         + ", ".join(f"{v:z.6g}" for v in ext) + ") is a zero of F (docs/math/bifurcations.md)")
             hF = reading.get("step_below_rounding")
             if hF is not None:  # the step is why: h |F| is below the rounding of the state
                 text += (f": its steps move it by h |F| = {hF:z.2g}, below the rounding of a state of size "

@@ -1070,3 +1070,25 @@ def test_a_sweep_row_that_stalls_at_the_rounding_of_F_in_its_last_quarter_reads_
     rho = abs(1 - 0.3 * complex(0.625, math.sqrt(3.4375) / 2))
     r = sweep(fld, "gd", inits=[[0.5, -0.4]], grid={"step": [0.3]}, steps=steps, progress=False)
     assert r.columns["verdict"][0] == "converging" and abs(r.columns["rate"][0] / rho - 1) < 2.5e-3
+
+
+def test_a_run_at_a_spurious_fixed_point_of_extragradient_says_so():
+    """Extragradient's map has fixed points that are no zeros of F: where z - hF(z) is one (docs/math/bifurcations.md).
+    On the two-wells game at h = 0.3, eg from (1.5, 1) stood still at (2.08, -0.089) with |F| = 6.95, described "not
+    at a zero of F" alone (a new user).  It now names the spurious fixed point and its extrapolated point; checked by
+    hand: F of the game at the final state in plain arithmetic, z - hF(z) within 1e-12 of the saddle (0, 0)."""
+    import sympy as sp
+
+    from gandynamics import Game, VectorField
+    x, y = sp.symbols("x y", real=True)
+    w = float(np.sqrt(0.99))
+    fld = VectorField(Game([x], [y], (x**2 - 1) ** 2 / 4 + x * y / 10, y**2 / 2 - x * y / 10, equilibrium=(w, w / 10)))
+    tr = simulate(fld, "eg", (1.5, 1.0), 300, 0.3, engine="interpreted")
+    xf, yf = tr.final
+    F = np.array([xf**3 - xf + yf / 10, yf - xf / 10])  # by hand
+    zt = np.array([xf, yf]) - 0.3 * F
+    assert np.linalg.norm(F) > 1 and np.linalg.norm(zt) < 1e-12
+    text = tr.describe()
+    assert "a spurious fixed point of extragradient, whose extrapolated point z - hF(z) = (" in text, text
+    gd_run = simulate(fld, "gd", (1.5, 1.0), 300, 0.3, engine="interpreted")  # (gd has no such points)
+    assert "spurious" not in gd_run.describe()

@@ -382,6 +382,13 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 hF, eps = max(hg, hd) * row["final_residual"], np.finfo(float).eps
                 if m.moves_by_hF and not row["final_zero"] and hF <= eps * scale < row["final_residual"]:
                     row["step_below_rounding"], row["state_size"] = hF, scale
+                elif m.name == "eg" and not zero and hg == hd:
+                    # ... or at a spurious fixed point of extragradient: z - hF(z) a zero of F, so its update
+                    # z - hF(z - hF(z)) = z (docs/math/bifurcations.md §1; a new user's run stood still with |F| = 6.95
+                    # at (2.08, -0.089), its extrapolated point the saddle (0, 0), read "not at a zero of F" alone)
+                    zt = zf - hg * np.asarray(field.eval_F(zf, p), dtype=float)
+                    if np.all(np.isfinite(zt)) and settled_at_zero(field, zt, p, max(norm(zt), scale))[0]:
+                        row["extrapolation_zero"] = [float(v) for v in zt]
     if reading.verdict[0] == VERDICTS[CONVERGING] and m.limit_matrix is not None and missing is None:
         r = _limit_radius(field, m, zref[0], p, hg, hd, o)
         if r is not None:
