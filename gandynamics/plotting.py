@@ -1010,6 +1010,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         ax.plot(S[0, i], S[0, j], zorder=5, **START_MARKER)
         handles.append(line)
     handles, groups = _factored(handles, [p_[0] for p_ in paths])
+    # (a factored key's grey line styles drawn long enough to show their patterns: at the default length the fifth and
+    # sixth starts' styles looked solid, a new user)
+    extra = {"handlelength": 3.2} if groups else {}
     e = None
     if equilibrium is not False and equilibrium is not None:
         e = star if equilibrium is True else np.asarray(equilibrium, float)
@@ -1086,7 +1089,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             said += [n for n, _, _ in leaving]
     loc = "below" if legend == "below" else "right"
     if own and legend and handles and loc == "right":
-        _widen_for_legend(ax, handles)
+        _widen_for_legend(ax, handles, **extra)
     ax.portrait_notes = said  # (the list itself: a note added below is in it too)
     # (as it will be: its height counts in the room of a legend and colorbar)
     _title_with_notes(ax, head, said if notes == "title" else [])
@@ -1106,7 +1109,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             places = (where,)
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
-        _legend_outside(ax, loc=loc, places=places, handles=handles, reserve=reserve)
+        _legend_outside(ax, loc=loc, places=places, handles=handles, reserve=reserve, **extra)
     _title_with_notes(ax, head, said if notes == "title" else [], beside=beside)
     return ax
 
@@ -1283,14 +1286,14 @@ def _and(labels) -> str:
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
-def _widen_for_legend(ax, handles) -> None:
+def _widen_for_legend(ax, handles, **kw) -> None:
     """Widen the figure of ``ax`` (one made by the drawing itself) by the width of a legend of ``handles`` right of
     the axes: the plot keeps its size and the legend its place beside it (a new user's default portrait had its
     legend inside, over a trajectory's start)."""
     r = _renderer(ax)
     if r is None:
         return
-    probe = ax.legend(handles=handles, **_right_of(ax))
+    probe = ax.legend(handles=handles, **_right_of(ax), **kw)
     fig = _root(ax.figure)
     width = probe.get_window_extent(r).width / fig.dpi
     probe.remove()
