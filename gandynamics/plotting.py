@@ -132,10 +132,19 @@ def speed_cmap():
     return matplotlib.colors.LinearSegmentedColormap.from_list("gd_speed", ["0.72", "0.2"])
 
 
-def quiver_handle():
+#: a phase portrait's arrows are drawn at most this many times the median speed of its arrows (longer ones capped
+#: there, their direction kept, the capped length one grid cell, and the key says so)
+QUIVER_CAP = 3.0
+#: ... when its fastest arrow is more than this many times that median (a cubic field across a wide window; the
+#: Dirac-GAN's, within a factor of a few, keep the lengths M18's figures give them)
+QUIVER_SPREAD = 10.0
+
+
+def quiver_handle(capped: bool = False):
     """The key's entry for a portrait's quiver of ``v = -F``: an arrow, each drawn at the field's direction, its
     length the field's size relative to the others (a quiver with no key entry was a figure review's finding)."""
-    return Line2D([], [], color=QUIVER_COLOR, marker=r"$\rightarrow$", ms=10, ls="", label="v = -F (quiver)")
+    return Line2D([], [], color=QUIVER_COLOR, marker=r"$\rightarrow$", ms=10, ls="",
+                  label="v = -F (quiver)" + (f"; arrows beyond {QUIVER_CAP:zg}x the median speed capped" if capped else ""))
 
 
 #: a last state within this fraction of the window's width and height from the equilibrium lies under its star (from its own
@@ -921,16 +930,36 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     if arrows:
         k = max(1, n // 10)
         sl = (slice(None, None, k), slice(None, None, k))
+        # arrows of a field whose speed varies over orders across the window (a cubic one) drawn no longer than
+        # QUIVER_CAP times the speed most arrows have, in their direction: matplotlib scales them to the mean, and
+        # those at the edge ran off the axes while the middle ones were dots (a new user); the key says so
+        Us, Vs = Um[sl], Vm[sl]
+        mag = np.hypot(Us, Vs)
+        capped = False
+        if np.isfinite(mag).any():
+            cap = QUIVER_CAP * float(np.nanmedian(mag))
+            if cap > 0.0 and float(np.nanmax(mag)) > QUIVER_SPREAD / QUIVER_CAP * cap:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    f = np.where(mag > cap, cap / mag, 1.0)
+                Us, Vs, capped = Us * f, Vs * f, True
+        Um, Vm = Um.copy(), Vm.copy()
+        Um[sl], Vm[sl] = Us, Vs
+        qkw = {}
+        if capped:  # (the capped length one grid cell of the arrows: matplotlib's scale to the mean made it several)
+            xs, ys = np.unique(X[sl]), np.unique(Y[sl])
+            cell = min(np.diff(xs).min() if xs.size > 1 else np.inf, np.diff(ys).min() if ys.size > 1 else np.inf)
+            if np.isfinite(cell) and cell > 0:
+                qkw = {"scale_units": "xy", "scale": cap / (0.9 * cell)}
         if speed:  # (coloured by the speed as the streamlines are: a grey of fixed shade read as a speed on its scale)
             from matplotlib.colors import Normalize
             lo_hi = speed_range if speed_range is not None else (0.0, vmax)
             # (edged in black: grey arrows on grey streamlines of the same scale were lost among them, a reviewer)
             ax.quiver(X[sl], Y[sl], Um[sl], Vm[sl], spd[sl], cmap=speed_cmap(), norm=Normalize(*lo_hi), angles="xy",
-                      width=0.004, zorder=2, edgecolor="black", linewidth=0.5)
+                      width=0.004, zorder=2, edgecolor="black", linewidth=0.5, **qkw)
         else:
-            ax.quiver(X[sl], Y[sl], Um[sl], Vm[sl], color=QUIVER_COLOR, angles="xy", width=0.004, zorder=2)
+            ax.quiver(X[sl], Y[sl], Um[sl], Vm[sl], color=QUIVER_COLOR, angles="xy", width=0.004, zorder=2, **qkw)
         # (named in the key: beside streamlines, whose greys tell the speed, a grey arrow of fixed length read as one)
-        handles.append(quiver_handle())
+        handles.append(quiver_handle(capped=capped))
     if nullclines:
         # the zero sets of each component, without the cells where it may jump across 0 (jump_mask)
         # and without the zeros that no sign change crosses (a component that underflowed to 0: the R1 Dirac-GAN's

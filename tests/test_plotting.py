@@ -2989,3 +2989,37 @@ def test_a_factored_key_names_make_up_each_runs_label(data):
         assert f"{cnames[m]} {snames[k]}" == lab, (cnames, snames, lab)
     for name in cnames + snames:
         assert name.count("(") == name.count(")"), name
+
+
+def test_quiver_arrows_of_a_field_whose_speed_varies_by_orders_are_capped_and_said_so():
+    """A cubic field's arrows ran off the axes at the window's edge while the middle ones were dots (matplotlib scales
+    them to the mean; a new user).  Arrows are drawn at most QUIVER_CAP times their median speed, in their own
+    direction, and the key says so; a linear field's (bilinear: speeds within a factor of 2 of each other) are drawn as
+    they are, and its key says nothing of a cap."""
+    import matplotlib.pyplot as plt
+    import sympy as sp
+    from matplotlib.quiver import Quiver
+
+    from gandynamics import Game
+    from gandynamics.plotting import QUIVER_CAP, QUIVER_SPREAD, phase_portrait
+    x, y = sp.symbols("x y", real=True)
+    cubic = VectorField(Game([x], [y], (x**2 - 1) ** 2 / 4 + x * y / 10, y**2 / 2 - x * y / 10, equilibrium=(0, 0)))
+    for fld, capped in ((cubic, True), (VectorField(games.bilinear()), False)):
+        fig, ax = plt.subplots()
+        try:
+            # (the new user's window: off the centre, where the cubic term grows)
+            phase_portrait(fld, ax=ax, xlim=(-3, 1), ylim=(-2, 2), arrows=True, streamlines=False)
+            q = [c for c in ax.collections if isinstance(c, Quiver)][0]
+            mag = np.hypot(q.U, q.V)
+            X, Y = q.X, q.Y
+            exact = np.array([np.hypot(a**3 - a + b / 10, b - a / 10) if capped else np.hypot(b, a) for a, b in zip(X, Y)])
+            med = np.median(exact)
+            assert np.all(mag <= QUIVER_CAP * med * (1 + 1e-12)) or not capped
+            assert (exact.max() > QUIVER_SPREAD * med) == capped
+            keep = (exact <= QUIVER_CAP * med) | (not capped)
+            np.testing.assert_allclose(mag[keep], exact[keep], rtol=1e-12)  # (the others: capped, direction kept)
+            assert (mag.max() < exact.max()) == capped
+            labels = [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []
+            assert any("capped" in t for t in labels) == capped, labels
+        finally:
+            plt.close(fig)
