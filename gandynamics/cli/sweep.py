@@ -214,7 +214,7 @@ def run(args) -> int:
             # (which zeros, and how many rows each: a new user read the table to find 13 rows at one well, 7 at the
             # other; the final states to 4 digits, the 3 commonest)
             fz = np.column_stack([res[f"final_{v}"] for v in res.names])[np.asarray(res["final_zero"], dtype=bool)]
-            keys, counts = np.unique(np.array([[float(f"{v:.4g}") for v in row] for row in fz]), axis=0,
+            keys, counts = np.unique(np.array([[float(f"{v:z.4g}") for v in row] for row in fz]), axis=0,
                                      return_counts=True)
             order = np.argsort(-counts, kind="stable")
             where = "; ".join(f"{int(counts[i])} at ({', '.join(f'{v:zg}' for v in keys[i])})" for i in order[:3])
