@@ -311,3 +311,19 @@ def test_the_not_differentiable_message_lists_what_fits_and_counts_the_rest(coef
         assert (int(m.group(1)), int(m.group(2))) == (len(atoms) - k, len(atoms))
         assert len(", ".join(listed)) <= limit or k == 1  # (a first term is shown whatever its length)
         assert len(", ".join(str(a) for a in atoms[:k + 1])) > limit  # (no term that fits is left out)
+
+
+def test_a_point_where_F_itself_jumps_is_said_to_be_one_not_only_a_kink():
+    """WGAN-GP at a zero critic: "|F| = 0 ... not differentiable" where F jumps between -1 and 1 (a new user).  F of
+    |x| + x y jumps across x = 0 (sign(x) + y, by 2): its report says so; F of x|x|/2 + x y is |x| + y, continuous
+    with a kink: its report says it is not differentiable and nothing of a jump (checked by hand: F at +-1e-9)."""
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis import spectrum
+    x, y = sp.symbols("x y", real=True)
+    jumping = VectorField(Game([x], [y], sp.Abs(x) + x * y, y**2 / 2 - x * y, equilibrium=(0, 0)))
+    kinked = VectorField(Game([x], [y], x * sp.Abs(x) / 2 + x * y, y**2 / 2 - x * y, equilibrium=(0, 0)))
+    assert abs(jumping.eval_F([1e-9, 0.0])[0] - jumping.eval_F([-1e-9, 0.0])[0]) > 1.9  # (sign(x): by 2)
+    assert abs(kinked.eval_F([1e-9, 0.0])[0] - kinked.eval_F([-1e-9, 0.0])[0]) < 1e-8
+    rj, rk = spectrum(jumping, at=[0.0, 0.0]), spectrum(kinked, at=[0.0, 0.0])
+    assert "F itself jumps here (by 2 across the point along x)" in rj.verdict, rj.verdict
+    assert "not differentiable" in rk.verdict and "jumps" not in rk.verdict, rk.verdict

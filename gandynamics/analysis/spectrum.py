@@ -313,9 +313,12 @@ def _spectrum(fld, params, at, tol, k, which) -> SpectralReport:
     zero = at is None or is_equilibrium(fld, z, params, res, tol)
     bad = fld.nonsmooth_at(z, params)
     if bad:
-        from .nonsmooth import not_differentiable
+        from .nonsmooth import jump_at, not_differentiable
+        j_ = jump_at(fld, z, params)
+        jump = ("" if j_ is None else f"; F itself jumps here (by {j_[1]:z.2g} across the point along {j_[0]}): its value "
+                f"there, |F| = {res:z.2g}, is a convention's (the sign of 0 taken as 0), not a limit of F")
         return SpectralReport(point=z, residual=res, differentiable=False, nonsmooth=bad,
-                              verdict=f"{not_differentiable(bad)}: no linearisation exists", note="; ".join(snapped))
+                              verdict=f"{not_differentiable(bad)}{jump}: no linearisation exists", note="; ".join(snapped))
     if k is not None:
         pv = fld.param_vector(params) if not isinstance(params, np.ndarray) else params
         eigs, J = _leading(fld, z, pv, k, which)
