@@ -157,21 +157,27 @@ def run(args) -> int:
     plain = {}
     from ..runs.validate import shared_options
     own = shared_options(fld, methods, given)  # (each method its own options, those that apply to it)
+    # several methods from several starts, more runs than a key names one by one: the key is factored (a colour per
+    # method, a line style per start: plotting.factored_key), each method's verdicts said once in its name.  Each
+    # method its colour (METHOD_COLORS, as in every figure), the starts told apart by line style; one method from
+    # several starts: a colour per start (16 runs of 8 methods from 2 starts had shared 9 colours).  More starts than
+    # styles (or than colours) cannot be told apart: each method's runs are then drawn alike, one legend entry per
+    # method (the 7th start took the 1st one's style, a reviewer's finding)
+    several = len(inits) > 1 and len(methods) > 1
+    factored = several and len(inits) <= len(START_STYLES) and len(inits) * len(methods) > KEY_FACTOR_MIN
+    crowd = len(inits) > (len(START_STYLES) if several else len(TRAJECTORY_COLORS))
+    starts = [f"({', '.join(f'{v:zg}' for v in z0)})" for z0 in inits]
     for m, mine in zip(methods, own):
         kw = {}
         if args.clip is not None:
             kw["box"] = {fld.names[k]: (-args.clip, args.clip) for k in range(fld.n_theta, fld.n)}
         kw.update(mine)
         runs = [simulate(fld, m, z0, args.steps, args.step, hyper, **kw) for z0 in inits]
-        # several methods from several starts, more runs than a key names one by one: the key is factored (a colour
-        # per method, a line style per start: plotting.factored_key), each method's verdicts said once in its name
-        several = len(inits) > 1 and len(methods) > 1
-        factored = several and len(inits) <= len(START_STYLES) and len(inits) * len(methods) > KEY_FACTOR_MIN
         tally = _verdict_tally(runs) if factored else ""
-        for k, (z0, tr) in enumerate(zip(inits, runs)):
-            lab = m if len(inits) == 1 else f"{m}{tally} from ({', '.join(f'{v:zg}' for v in z0)})"
-            plain[id(tr)] = lab if not tally else f"{m} from ({', '.join(f'{v:zg}' for v in z0)})"  # (the run's
-            # name in the notes below, without what the key adds)
+        for k, tr in enumerate(runs):
+            lab = m if len(inits) == 1 else f"{m}{tally} from {starts[k]}"
+            plain[id(tr)] = lab if not tally else f"{m} from {starts[k]}"  # (the run's name in the notes below,
+            # without what the key adds)
             if factored:
                 if tr.verdict != "converging" or tr.diverged:
                     print(f"{plain[id(tr)]}: {tr.describe()}")
@@ -187,11 +193,6 @@ def run(args) -> int:
                 print(f"{lab}: {tr.describe()}")
                 lab += (f" ({tr.verdict}: ends at another zero of F)" if tr.reading.get("final_zero") else
                         f" ({tr.verdict}{f', ends {d:z.2g} from z*' if np.isfinite(d) else ''})")
-            # each method its colour (METHOD_COLORS, as in every figure), the starts told apart by line style; one
-            # method from several starts: a colour per start (16 runs of 8 methods from 2 starts had shared 9 colours).
-            # More starts than styles (or than colours) cannot be told apart: each method's runs are then drawn alike,
-            # one legend entry per method (the 7th start took the 1st one's style, a reviewer's finding)
-            crowd = len(inits) > (len(START_STYLES) if several else len(TRAJECTORY_COLORS))
             if crowd:
                 trs.append((f"{m} (from {len(inits)} starts)" if k == 0 else "_" + lab,
                             tr, METHOD_COLORS.get(m, TRAJECTORY_COLORS[0]), "-"))

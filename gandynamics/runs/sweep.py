@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..equilibrium import norm
 from ..errors import GandynamicsError, install_hint
 from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_method
@@ -292,14 +293,13 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
     lo, hi = reading.tail_min[rows], reading.tail_max[rows]
     with np.errstate(invalid="ignore"):
         rows = rows[alive[rows] & (lo > 0.0) & (hi - lo <= SETTLED_RTOL * hi)]
-    hi = reading.tail_max
     if missing is not None:
         rows = rows[~missing[rows]]
     rows = rows[np.all(np.isfinite(final[rows]), axis=1)]
     for r in rows[:MAX_ROUNDING_TESTS]:
-        zf = final[r]
-        # (the state's own size, or its distance to z* if larger: as simulate's test)
-        out[r] = settled_at_zero(field, zf, plan.P[r], max(float(row_norms(zf[None, :])[0]), float(hi[r])))[0]
+        # (the state's own size, or its distance to z* if larger: simulate's scale, by the same norm)
+        scale = max(norm(final[r]), float(reading.tail_max[r]))
+        out[r] = settled_at_zero(field, final[r], plan.P[r], scale)[0]
     return max(rows.size - MAX_ROUNDING_TESTS, 0)
 
 
