@@ -18,7 +18,8 @@ def add_parser(sub):
                     "with --zip) and write one row per trajectory: final state, distance to the equilibrium, "
                     "measured rate, algebraic (the exponent p of a decay like |z_k - z*| ~ k^p, which has no rate per "
                     "step; empty for the others), verdict ('converging', 'growing', 'bounded, not converging', 'diverged' "
-                    "or 'stopped'), diverged flag and step; then print how many trajectories have each verdict, with what "
+                    "or 'stopped'), final_zero (1 where a 'bounded, not converging' row stood still at another zero of F than its "
+                    "z*: it converged there), diverged flag and step; then print how many trajectories have each verdict, with what "
                     "it means, and how many decay like a power of k.  Grid "
                     "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta.",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
