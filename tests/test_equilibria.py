@@ -425,16 +425,26 @@ def test_rows_left_unsearched_by_the_cap_are_counted_and_said(monkeypatch, capsy
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_a_sweeps_distance_column_is_row_distances_of_its_final_states(seed):
+def test_a_sweeps_distance_column_is_row_distances_of_its_final_states(seed, monkeypatch):
     """The table's distance is row_distances(final, z*) bitwise, computed from the final states and the zstar columns
     (independently of the distances the kernels recorded, which the sweep takes where they are the same number:
     row_distances_recorded), over every method and random rows: starts at z* itself, 1e-200 .. 1e-150 from it
     (squares that underflow), 1e140 .. 1e160 under an infinite bound (squares that overflow), runs that diverge,
     rows with no z* (a drift) and rows whose z* was found from where they ended (tanh(x - 20)); a sweep interrupted
     (rows not run) has NaN there."""
+    import importlib
+
     import gandynamics as gd
     from gandynamics.methods import METHODS
-    from gandynamics.runs.equilibria import row_distances
+    from gandynamics.runs.equilibria import PLAIN_DISTANCES, row_distances
+    S = importlib.import_module("gandynamics.runs.sweep")
+    kept = []  # (each sweep's recorded first and last distances: the start's is taken where it is row_norms' number)
+    real = S.row_reader
+
+    def spy(*a, **k):
+        kept.append(real(*a, **k))
+        return kept[-1]
+    monkeypatch.setattr(S, "row_reader", spy)
     rng = np.random.default_rng(seed)
     cases = [(gd.VectorField(gd.games.bilinear(), []), (0.0, 0.0)), (_tanh20(), (20.0, 0.0)), (_drift(1.0, 0.5), None)]
     for fld, z in cases:
@@ -447,3 +457,36 @@ def test_a_sweeps_distance_column_is_row_distances_of_its_final_states(seed):
                            step=float(rng.choice([0.05, 0.5, 3.0])), bound=np.inf, product=False, progress=False)
             zs = np.column_stack([res[f"zstar_{k}"] for k in fld.names])
             np.testing.assert_array_equal(res["distance"], row_distances(res.final, zs), err_msg=f"{fld.name} {method}")
+            first = kept[0][2][0]  # (the first run's start distances; a second run reads rows whose z* was found)
+            kept.clear()
+            if fld.equilibrium is not None:  # (z* known when the rows ran: their start distances recorded from it)
+                d0 = row_distances(inits, zs)
+                plain = (d0 >= PLAIN_DISTANCES[0]) & (d0 <= PLAIN_DISTANCES[1])
+                assert plain.sum() >= 5
+                np.testing.assert_array_equal(first[plain], d0[plain], err_msg=f"{fld.name} {method}")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_row_distances_recorded_at_some_rows_is_row_distances_there(seed):
+    """row_distances_recorded(..., rows=r) (a sweep's candidates for the rounding test: their start and final
+    distances) is row_distances(a[r], b[r]) bitwise, taking the recorded numbers only within PLAIN_DISTANCES and not
+    at the rows of redo (recorded there: garbage), and leaves the recorded array as it was."""
+    from gandynamics.runs.equilibria import PLAIN_DISTANCES, row_distances, row_distances_recorded
+    rng = np.random.default_rng(seed)
+    B = int(rng.integers(1, 400))
+    a = rng.normal(size=(B, 3)) * (10.0 ** rng.choice([0, -150, -170, 140, 160, 1], B))[:, None]
+    b = np.where(rng.random((B, 1)) < 0.3, a, rng.normal(size=(B, 3)) * 1e-3)  # (some rows at distance 0)
+    exact = row_distances(a, b)
+    lo, hi = PLAIN_DISTANCES
+    inside = (exact >= lo) & (exact <= hi)
+    redo = rng.random(B) < 0.2
+    # (outside the range the kernels' own numbers are themselves outside it; at the rows of redo anything)
+    recorded = np.where(inside, exact, rng.choice([0.0, np.nan, np.inf, 1e-200, 1e200], B))
+    recorded[redo] = rng.choice([0.0, np.nan, 1.0, 2.5], int(redo.sum()))
+    before = recorded.copy()
+    rows = np.sort(rng.choice(B, int(rng.integers(0, B + 1)), replace=False))
+    for r in (redo, None):
+        got = row_distances_recorded(a, b, recorded, redo=r, rows=rows)
+        np.testing.assert_array_equal(got, exact[rows]) if r is not None else \
+            np.testing.assert_array_equal(got[~redo[rows]], exact[rows][~redo[rows]])
+        np.testing.assert_array_equal(recorded, before)

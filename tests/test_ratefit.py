@@ -68,6 +68,7 @@ def test_reading_in_the_kernels_threads_is_the_reading_afterwards(scratch, monke
     from gandynamics import R1, games
     from gandynamics.runs import engine
     from gandynamics.runs.engine import alloc, run_rows
+    from gandynamics.runs.equilibria import row_norms
     from gandynamics.runs.ratefit import mark_stopped, row_reader
 
     from conftest import sweep_plan
@@ -89,7 +90,7 @@ def test_reading_in_the_kernels_threads_is_the_reading_afterwards(scratch, monke
         numba.set_num_threads(min(threads, nt))
         try:
             out = alloc(plan, B, dist=False)
-            reader, then, last = row_reader(plan.rec_idx, plan.K, out["divat"], zn)
+            reader, then, ends = row_reader(plan.rec_idx, plan.K, out["divat"], zn)
             run_rows(plan, 0, B, out, then=then)
         finally:
             numba.set_num_threads(nt)
@@ -97,7 +98,9 @@ def test_reading_in_the_kernels_threads_is_the_reading_afterwards(scratch, monke
         for name in ("rate", "poly_order", "log_rate_err", "envelope_ratio", "tail_min", "tail_max", "code"):
             np.testing.assert_array_equal(getattr(got, name), getattr(ref, name), err_msg=name)
         np.testing.assert_array_equal(out["final"], after["final"])
-        np.testing.assert_array_equal(last, after["dist"][:, -1])  # (the last samples kept, NaN where a run died)
+        np.testing.assert_array_equal(ends[1], after["dist"][:, -1])  # (the last samples kept, NaN where a run died)
+        np.testing.assert_array_equal(ends[0], after["dist"][:, 0])  # (and the first: the start's distance)
+        np.testing.assert_array_equal(ends[0], row_norms(plan.Z0 - plan.ZSTAR))  # (row_norms' own number)
 
 
 # ---- found by the adversarial review of session 5 (each failed before its fix)
@@ -195,3 +198,27 @@ def test_a_run_that_diverged_between_few_samples_has_no_rate_rather_than_a_contr
     assert res["diverged_at"][row] == 29 and math.isnan(res["rate"][row])
     tr = simulate(fld, "eg", [2, 2, 1, 1], 500, 0.4, {"gamma": 0.0})  # every step read: a rate, of a growth
     assert tr.diverged_at == 29 and tr.rate > 1.2
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rounding_candidates_are_the_rule_over_whole_arrays(seed):
+    """ratefit.rounding_candidates (a sweep's blocked pass) gives the rows of may_stand_at_rounding (the rule as
+    simulate applies it to one run), bounded ones first, then the stalled converging ones, each in row order: random
+    codes of every verdict, distances with NaN, inf, zeros and values on the margin's edge, blocks that do not divide
+    the rows."""
+    from gandynamics.runs.ratefit import STALL_REL, may_stand_at_rounding, rounding_candidates
+    from gandynamics.verdict import BOUNDED, CONVERGING, VERDICTS
+    rng = np.random.default_rng(seed)
+    B = int(rng.integers(1, 3000))
+    code = rng.integers(0, len(VERDICTS), B).astype(np.int8)
+    tail = rng.choice([0.0, 1e-300, 1.0, 3.5, np.nan, np.inf], B) * rng.uniform(0.5, 2, B)
+    last = np.where(rng.random(B) < 0.3, tail * (1 + STALL_REL), tail * rng.choice([0.5, 1.0, 1.0 + 2 * STALL_REL], B))
+    last[rng.random(B) < 0.05] = np.nan
+    rule = may_stand_at_rounding(code, last, tail)
+    want_b = np.flatnonzero(rule & (code == BOUNDED))
+    want_s = np.flatnonzero(rule & (code == CONVERGING))
+    assert want_s.size and want_b.size and want_s.size < np.count_nonzero(code == CONVERGING)
+    for block in (1, 7, 512, 8192):
+        got_b, got_s = rounding_candidates(code, last, tail, block=block)
+        np.testing.assert_array_equal(got_b, want_b)
+        np.testing.assert_array_equal(got_s, want_s)

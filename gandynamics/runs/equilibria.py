@@ -275,21 +275,28 @@ def row_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 PLAIN_DISTANCES = (1e-144, 1e150)
 
 
-def row_distances_recorded(a: np.ndarray, b: np.ndarray, recorded: np.ndarray, redo=None) -> np.ndarray:
+def row_distances_recorded(a: np.ndarray, b: np.ndarray, recorded: np.ndarray, redo=None, rows=None) -> np.ndarray:
     """:func:`row_distances` ``(a, b)`` (B,), bitwise, taking ``recorded`` (B,) where it holds the same number: the
-    distances the kernels recorded at the runs' last step (:func:`gandynamics.runs.ratefit.row_reader`'s ``last``)
+    distances the kernels recorded at the runs' last step (:func:`gandynamics.runs.ratefit.row_reader`'s ``ends``)
     within :data:`PLAIN_DISTANCES`, whose sums of squares are formed as row_norms forms them; the other rows (NaN: a
     run that diverged; inf; tiny or huge, scaled differently) and the rows of ``redo`` ((B,) bool: rows whose
     recorded distance was measured from another point) are computed by :func:`row_distances`.  ``recorded`` is
-    overwritten and returned (a sweep's 100,000 distances computed again: 0.7 ms of its serial time)."""
+    overwritten and returned (a sweep's 100,000 distances computed again: 0.7 ms of its serial time).  With ``rows``
+    (an index array) only those rows: a new array of ``len(rows)`` distances, ``recorded`` untouched, and ``a``, ``b``
+    indexed only at the rows computed (a gather of 10,000 rows of a (B, 2) array costs 0.17 ms, of the recorded
+    (B,) numbers 0.013)."""
     lo, hi = PLAIN_DISTANCES
+    if rows is not None:
+        recorded = recorded[rows]
+        redo = None if redo is None else redo[rows]
     with np.errstate(invalid="ignore"):
         bad = ~((recorded >= lo) & (recorded <= hi))
     if redo is not None:
         bad |= redo
-    rows = np.flatnonzero(bad)
-    if rows.size:
-        recorded[rows] = row_distances(a[rows], b[rows])
+    at = np.flatnonzero(bad)
+    if at.size:
+        src = at if rows is None else rows[at]
+        recorded[at] = row_distances(a[src], b[src])
     return recorded
 
 

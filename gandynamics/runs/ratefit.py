@@ -70,26 +70,28 @@ def poly_cap(method, field, opts: dict) -> int:
 
 def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None, poly_max=None):
     """The reading of a sweep's ``B = len(divat)`` rows done as their kernels finish them: returns ``(reader,
-    then, last)``, ``then(r0, r1, dist)`` a callback for :func:`gandynamics.runs.engine.run_rows` that reads rows
+    then, ends)``, ``then(r0, r1, dist)`` a callback for :func:`gandynamics.runs.engine.run_rows` that reads rows
     ``[r0, r1)`` from their distances (``dist``, (R, r1 - r0), sample-major) and the kernels' ``divat`` (already written for
     those rows; a run's life is ``steps``, or the step before it diverged), ``reader`` the
     :class:`~gandynamics.verdict.Reader` that holds the readings (``reader.reading()`` once every row is read),
-    ``last`` (B,) each row's distance as the kernel recorded it at the last recording step, ``idx[-1]`` (NaN where a
-    run died before it; :func:`gandynamics.runs.equilibria.row_distances_recorded` takes a final distance from it);
+    ``ends`` (2, B) each row's distances as the kernel recorded them at the first and the last recording step,
+    ``idx[0]`` (the start) and ``idx[-1]`` (NaN where a run died before it;
+    :func:`gandynamics.runs.equilibria.row_distances_recorded` takes a start's or a final distance from them);
     ``poly_max`` the cap of the fitted polynomial exponent, one for every row or (B,) (:func:`poly_cap`)."""
     idx = np.asarray(idx)
     B = len(divat)
     reader = Reader(idx, B, zstar_norm, interpret=B * len(idx) <= INTERPRET_MAX_SAMPLES, floor_abs=RECORD_FLOOR,
                     poly_max=poly_max)
     K = int(steps)
-    last = np.empty(B)  # (written by the threads that read, first touch there)
+    ends = np.empty((2, B))  # (written by the threads that read, first touch there)
 
     def then(r0, r1, dist):
         dv = divat[r0:r1]
-        last[r0:r1] = dist[-1]
+        ends[0, r0:r1] = dist[0]
+        ends[1, r0:r1] = dist[-1]
         reader.read_sample_major(r0, r1, dist, np.where(dv >= 0, dv - 1, K), dv)
 
-    return reader, then, last
+    return reader, then, ends
 
 
 def fit_rate(idx, dist, life, zstar_norm=None):
@@ -207,6 +209,31 @@ def may_stand_at_rounding(code, d_final, tail_min):
 
 #: see :func:`may_stand_at_rounding`
 STALL_REL = 2.0 ** -20
+
+
+def rounding_candidates(code, d_final, tail_min, block: int = 8192):
+    """:func:`may_stand_at_rounding` over a sweep's ``(B,)`` arrays, as two index arrays: ``(bounded, stalled)``, the
+    rows read "bounded, not converging" and the "converging" rows whose last distance is not their smallest (the
+    same rows, in order).  In blocks of ``block`` rows through small reused buffers: the test's temporaries over
+    the whole arrays (a float array and three boolean ones of B entries) cost more in page faults than the
+    comparisons (0.4 of the 2.3 ms a 100,000-row sweep spent on this test and the distances after it)."""
+    code = np.asarray(code)
+    bounded = np.flatnonzero(code == BOUNDED)
+    B = code.shape[0]
+    buf, hit, conv = np.empty(min(B, block)), np.empty(min(B, block), bool), np.empty(min(B, block), bool)
+    parts = []
+    with np.errstate(invalid="ignore"):
+        for a in range(0, B, block):
+            b = min(B, a + block)
+            f, h, c = buf[:b - a], hit[:b - a], conv[:b - a]
+            np.multiply(tail_min[a:b], 1.0 + STALL_REL, out=f)
+            np.greater(d_final[a:b], f, out=h)
+            np.equal(code[a:b], CONVERGING, out=c)
+            h &= c
+            if h.any():
+                parts.append(np.flatnonzero(h) + a)
+    stalled = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
+    return bounded, stalled
 
 
 def at_rounding_of_F(field, p, zf, zs, d_start: float, converging: bool = False) -> bool:

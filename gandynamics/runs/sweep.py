@@ -28,7 +28,7 @@ from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
-                      mark_no_zstar, mark_stopped, may_stand_at_rounding, poly_cap, rounding_floor_norm, row_reader)  # noqa: F401 (fit_rate: re-exported)
+                      mark_no_zstar, mark_stopped, poly_cap, rounding_candidates, rounding_floor_norm, row_reader)  # noqa: F401 (fit_rate: re-exported)
 from ..verdict import BOUNDED, CONVERGING, FLOOR_REL
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, Columns, SweepResult
@@ -102,7 +102,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
     out = alloc(plan, B, dist=False, unset=True)  # (divat: the rows not run are set below)
     # (plan.ZSTAR: each row's z*, its start for a row with none; reference_points)
-    reader, then, last = row_reader(rec_idx, K, out["divat"], zstar_norms(plan.ZSTAR, zstar_shared), poly_max)
+    zn = zstar_norms(plan.ZSTAR, zstar_shared)
+    reader, then, ends = row_reader(rec_idx, K, out["divat"], zn, poly_max)
     without_zstar = missing  # (the rows read from their start: their recorded distances are not from z*)
     res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
                                    out=out, then=then)
@@ -125,7 +126,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
             info["zstar_unsearched"] = unsearched
     if every:  # (not after a Ctrl-C: the sweep stops there)
         _read_again_at_rounding_of_F(field, plan, K, rec_idx, poly_max, res["final"], ZSTAR, missing, reading, evals,
-                                     last, without_zstar)
+                                     ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
     reading = mark_no_zstar(reading, missing)
     final_zero = np.zeros(B, dtype=bool)
     if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*)
@@ -156,7 +157,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     final = res["final"]
     if not every:
         final[~finished] = np.nan
-    distance = row_distances_recorded(final, ZSTAR, last, redo=without_zstar)
+    distance = row_distances_recorded(final, ZSTAR, ends[1], redo=without_zstar)
     if not every:
         distance[~finished] = np.nan
     cols = {"method": None}  # (its place: Columns puts the coded column there)
@@ -242,33 +243,37 @@ MAX_ROUNDING_TESTS = 5000
 
 
 def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, final, ZSTAR, missing, reading,
-                                 evals, last, redo=None) -> None:
+                                 evals, ends, redo=None, zstar_norm=None) -> None:
     """The rows read "bounded, not converging" (and "converging" ones that stopped falling before their end:
     :func:`~gandynamics.runs.ratefit.may_stand_at_rounding`) that ended within the rounding of F from their z*
     (:func:`~gandynamics.runs.ratefit.at_rounding_of_F`, as ``simulate`` tests a run): run again (the same steps,
     bitwise) and read with their rounding floor where they ended (:func:`~gandynamics.runs.ratefit.
     rounding_floor_norm`); the readings that are then "converging" put in place in ``reading`` (at most
     :data:`MAX_ROUNDING_TESTS` rows tested).  A new user's game with ``y - log(1 + y)`` in a loss: 11 rows of 25
-    ended 4e-17 to 1.3e-16 from z* = 0 and read "bounded"."""
+    ended 4e-17 to 1.3e-16 from z* = 0 and read "bounded".  ``ends`` (2, B): the distances the kernels recorded at
+    the rows' first and last recording steps (:func:`~gandynamics.runs.ratefit.row_reader`), from which the
+    candidates' start and final distances are taken where they are :func:`row_norms`' own numbers
+    (:func:`row_distances_recorded`; the rows of ``redo``, which had no z* when they ran, computed);
+    ``zstar_norm`` the one ``|z*|`` of rows that share their z* (None: computed per row)."""
     # (the bounded rows first, which the budget of tests was written for: a converging row is only re-read for its rate;
     # in row order the converging ones could crowd out a bounded row whose verdict was wrong, a review of the change)
-    # (the converging rows whose last distance, as the kernels recorded it (``last``, (B,)), is not their smallest:
-    # first over the whole arrays, without norms: the norms of every converging row took 11 ms of a 100,000-row
-    # sweep's 90)
+    # (the converging rows whose last distance, as the kernels recorded it, is not their smallest: over the whole
+    # arrays in blocks, without norms; the candidates' distances from the recorded ones: the norms of every converging
+    # row took 11 ms of a 100,000-row sweep's 90, those of the candidates 1.5 ms of its serial 6)
     code = reading.code
+    first, last = ends
     if redo is not None and redo.any():  # (rows that had no z* when they ran: their recorded distances are from their
         # start, and a zero found from where they ended is their z* now; their last distance to it computed here)
         r = np.flatnonzero(redo)
         last = last.copy()
         last[r] = row_norms(final[r] - ZSTAR[r])
-    with np.errstate(invalid="ignore"):
-        stalled = may_stand_at_rounding(code, last, reading.tail_min) & (code == CONVERGING)
-    rows = np.concatenate([np.flatnonzero(code == BOUNDED), np.flatnonzero(stalled)])
+    bounded, stalled = rounding_candidates(code, last, reading.tail_min)
+    rows = np.concatenate([bounded, stalled])
     if missing is not None:
         rows = rows[~missing[rows]]
-    df = row_norms(final[rows] - ZSTAR[rows])
-    zn = row_norms(ZSTAR[rows])
-    d0 = row_norms(plan.Z0[rows] - ZSTAR[rows])
+    df = row_distances_recorded(final, ZSTAR, last, redo=redo, rows=rows)
+    d0 = row_distances_recorded(plan.Z0, ZSTAR, first, redo=redo, rows=rows)
+    zn = row_norms(ZSTAR[rows]) if zstar_norm is None else np.full(rows.size, float(zstar_norm))
     close = (df > 0.0) & (df <= FLOOR_REL * np.maximum(zn, d0))
     rows, df, zn, d0 = rows[close], df[close], zn[close], d0[close]
     near = np.arange(min(rows.size, MAX_ROUNDING_TESTS))
