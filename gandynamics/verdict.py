@@ -439,6 +439,7 @@ class Reader:
         self._out = np.empty((8, B + 1))
         self.out = self._out[:, :B]
         self._read = np.zeros(B, dtype=bool)  # the rows read: the others get the code BOUNDED in reading()
+        self._same = {}  # (the floors' and caps' arrays of one value, by value: _of_runs)
         self.interpreted = bool(interpret)
         if self.interpreted:
             from ._interpreted import quiet, static_module
@@ -484,6 +485,14 @@ class Reader:
             raise GandynamicsError("Reader.read: div holds the steps at which runs diverged (whole numbers, -1 for "
                                    f"none); got {d[d != np.round(d)][:3].tolist()}")
         div = np.require(d, dtype=np.int64, requirements=("C", "W"))
+        self.read_checked(lo, hi, dist, life, div)
+
+    def read_checked(self, lo: int, hi: int, dist: np.ndarray, life: np.ndarray, div: np.ndarray) -> None:
+        """:meth:`read_sample_major` without its checks, for a caller whose arrays are known to fit: ``dist`` (R,
+        hi - lo) C-contiguous float64, ``life`` (hi - lo,) C-contiguous float64, ``div`` (hi - lo,) C-contiguous
+        int64, ``0 <= lo <= hi <= B`` (a sweep's reading of each scratch block, :func:`gandynamics.runs.ratefit.
+        row_reader`: the checks and conversions were 15 of the 30 us of Python around each block's reading).  The
+        compiled reading does not check its indices: arrays that do not fit are undefined behaviour."""
         if hi == lo:  # (an empty block of out would be contiguous: another compiled signature)
             return
         self._rows(self.idx, dist, life, div, self.floors(lo, hi), self.caps(lo, hi), self._out[:, lo:hi], 0, hi - lo,
@@ -492,12 +501,12 @@ class Reader:
 
     def floors(self, lo: int, hi: int) -> np.ndarray:
         """The rounding floors ``max(floor_abs, FLOOR_REL |z*|)`` of runs ``[lo, hi)``: (hi - lo,) float array."""
-        return _of_runs(self.floor, lo, hi)
+        return _of_runs(self.floor, lo, hi, self._same)
 
     def caps(self, lo: int, hi: int) -> np.ndarray:
         """The caps of the fitted polynomial exponent of runs ``[lo, hi)`` (:func:`poly_caps`): (hi - lo,) float
         array."""
-        return _of_runs(self.cmax, lo, hi)
+        return _of_runs(self.cmax, lo, hi, self._same)
 
     def _fits(self, lo, hi, dist, life, div, sample_major: bool) -> np.ndarray:
         """``dist`` as an array when rows ``[lo, hi)`` and the arrays fit (``dist`` (hi - lo, R), or (R, hi - lo)
@@ -540,9 +549,20 @@ class Reader:
                           tail_max=o[5], code=code, algebraic=alg)
 
 
-def _of_runs(v, lo: int, hi: int) -> np.ndarray:
-    """Runs ``[lo, hi)`` of ``v``, a (B,) array or one float for every run: a C-contiguous float array."""
-    return v[lo:hi] if isinstance(v, np.ndarray) else np.full(hi - lo, v)
+def _of_runs(v, lo: int, hi: int, same: dict | None = None) -> np.ndarray:
+    """Runs ``[lo, hi)`` of ``v``, a (B,) array or one float for every run: a C-contiguous float array (not to be
+    written; with ``same``, a dict, the arrays of one float are kept there by value and reused: a block's reading
+    took two new arrays of its rows' size; writable all the same, as a read-only array is another type to numba and
+    would compile the reading a second time)."""
+    if isinstance(v, np.ndarray):
+        return v[lo:hi]
+    if same is None:
+        return np.full(hi - lo, v)
+    a = same.get(v)
+    if a is None or a.shape[0] < hi - lo:
+        a = np.full(hi - lo, v)
+        same[v] = a  # (a race between threads only makes an array twice)
+    return a[:hi - lo]
 
 
 def poly_caps(poly_max, B: int) -> np.ndarray:

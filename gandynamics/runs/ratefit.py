@@ -89,7 +89,8 @@ def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None, poly_max=Non
         dv = divat[r0:r1]
         ends[0, r0:r1] = dist[0]
         ends[1, r0:r1] = dist[-1]
-        reader.read_sample_major(r0, r1, dist, np.where(dv >= 0, dv - 1, K), dv)
+        # (the engine's scratch block and divat are the compiled reading's types: no checks; life as float64)
+        reader.read_checked(r0, r1, dist, np.where(dv >= 0, dv - 1.0, float(K)), dv)
 
     return reader, then, ends
 
