@@ -409,15 +409,15 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
                                         for c_ in ("rate", "tail_min", "tail_max", "verdict"))
                     # the whole call with its reading skipped (every row marked read, code 0): what the sweep costs
                     # beyond the steps when no row gets a rate fit or a verdict (the floor of the whole call)
-                    read = verdict.Reader.read_sample_major
-                    verdict.Reader.read_sample_major = _skip_reading
+                    read = verdict.Reader.read_checked  # (what the sweep's reading of each block calls)
+                    verdict.Reader.read_checked = _skip_reading
                     try:
                         c = time.process_time()
                         sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False,
                               progress=False)
                         t["sweep1_noread_cpu"].append(time.process_time() - c)
                     finally:
-                        verdict.Reader.read_sample_major = read
+                        verdict.Reader.read_checked = read
                 finally:
                     numba.set_num_threads(nt)
                 a, c = time.perf_counter(), time.process_time()
@@ -435,7 +435,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
 
 
 def _skip_reading(self, lo, hi, dist, life, div):
-    """``Reader.read_sample_major`` doing nothing but marking the rows read (code 0, no algebraic exponent, no tails):
+    """``Reader.read_checked`` (the sweep's reading of each block) doing nothing but marking the rows read (code 0, no algebraic exponent, no tails):
     the sweep without its reading.  (Without the NaN, the algebraic column held whatever the memory held, and the
     sweep tested each such row's linearisation: 28 Mts/s; likewise tail_min since converging rows whose last distance
     is not their smallest are tested for standing at the rounding of F, session 46.)"""
