@@ -61,7 +61,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "faded_cmap", "convergence",
     "factor_data", "factors",
-    "OKABE_ITO", "describe", "portrait_title", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "OKABE_ITO", "describe", "portrait_title", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices", "default_plane",
 ]
 
@@ -989,7 +989,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     leaving = []  # (note, label, deviation) of each trajectory that leaves the slice
     outside = []  # the labels of the trajectories that leave the window
     trajectories = _told_apart(trajectory_items(trajectories, "phase_portrait"))
-    paths = []  # (line, its points in the plane, whether its style is free) of each trajectory drawn
+    paths = []  # (line, its points in the plane) of each trajectory drawn
     lasts = []  # each trajectory's last state in the plane
     starts_in = False  # whether some trajectory's start is drawn (inside the window)
     other_zeros = []  # the last states of runs that stand still at another zero of F
@@ -1020,9 +1020,10 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
                         ls=style if style is not None else "-", label=label,
                         zorder=(2.9 if getattr(tr, "method", None) == "flow" else
                                 3.2 if getattr(tr, "verdict", None) == "converging" else 3))
-        # (a solid style given is no style that tells it apart: the first start's runs of a portrait of several starts
-        # are solid, and eg's hid under eftp's, a new user's finding)
-        paths.append((line, S[:, [i, j]], style is None or style in ("-", "solid")))
+        # (a style given tells a run apart from runs of other styles only: the first start's runs of a portrait of
+        # several starts are solid, and eg's hid under eftp's, a new user's finding; the other starts' dashed runs
+        # alike, the figure review)
+        paths.append((line, S[:, [i, j]]))
         rows = outside_rows(S[:, [i, j]], xlim, ylim)
         if rows.size:  # (the figure shows only the part inside: the note says there is more; or that none of it is:
             # "goes outside" was said of runs with no state inside, and of runs that start outside and stay out of it)
@@ -1073,7 +1074,14 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     _portrait_aspect(ax, xlim, ylim)
-    _dash_coinciding_paths(ax, paths, xlim, ylim)
+    # (a factored key's runs named as it names them: a colour's name, without the verdicts it ends with in brackets,
+    # then a style's)
+    parts = {lab: (re.sub(r"\s+\(.*\)$", "", g) or g, lab[len(g):].strip())
+             for g, labs in groups.items() for lab in labs if lab.startswith(g)}
+    coinciding = _dash_coinciding_paths(ax, paths, xlim, ylim)
+    note = _coinciding_note(coinciding, parts) if groups else ""
+    if note:  # (a factored key names the runs' colours and styles apart: what the alternating dashes are, said once)
+        warnings.append(note)
     ax.set_xlabel(symbol(names[0]))
     # (as many ticks as the labels' widths let the axis hold: a window of 0.02 ran "-0.0100-0.0075..." together)
     ax.xaxis.set_major_locator(_FittingTicks(9, steps=[1, 2, 2.5, 5, 10]))
@@ -3147,11 +3155,16 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         What the rates are, in the legend (:data:`RATE_KINDS`): ``predicted rho = ...`` (local rates, the default) or
         ``certified rho <= ...`` (upper bounds, as a certified ball's rate), whose dashes take a tint of their run's
         colour (:func:`certified_tint`: each bound in its method's hue) where predictions take a dark shade of it
-        (:func:`predicted_shade`: they lie on the run).
+        (:func:`predicted_shade`: they lie on the run).  Rates whose lines lie on one another (within a line's width:
+        EG's 0.9911 and EFTP's 0.9913 from one start) are drawn as one line of interleaved dashes in their colours,
+        and the key says so in an entry of its own showing that line (``EG and EFTP: certified rates 0.9911 and
+        0.9913, one line at this scale, its dashes alternating``).
 
     Returns
     -------
     ax : matplotlib Axes
+        With ``ax.coinciding_rates``: a ``(runs, words)`` per line of several rates, ``runs`` their ``(label, rho)``
+        and ``words`` the key's entry for it (for a caption to say too).
 
     Raises
     ------
@@ -3193,7 +3206,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     # the predictions' dark dashes could not be told from one another (the figure review), and predictions of equal
     # rates (several runs of one method given one rate; two methods of one rate) were listed alike
     paired = any(t is not None for t in texts)
-    drawn, k_end, empty, entries, shown, predicted = False, 0, [], [], [], []
+    drawn, k_end, empty, entries, shown, predicted, pred_runs = False, 0, [], [], [], [], []
     # the predictions stay within PREDICTION_HEADROOM of the largest distance drawn: a rate above 1 of a run that stays
     # bounded (an iteration that is locally unstable but held by the nonlinearity) ran its dashes to 1e47 and set the
     # axis, the runs squeezed into its bottom (a figure review)
@@ -3230,6 +3243,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
                                   lw=1.3 if rate_kind == "certified" else 1.0, zorder=4, label=text)
             if np.any(keep):
                 predicted.append((p_line, kk[keep][0], kk[keep][-1], math.log10(pred[keep][0]), math.log10(rho)))
+                pred_runs.append((label, rho))
             if paired:
                 entries[-1] = ([line, p_line], f"{label}{why}: {text}")
             else:
@@ -3246,16 +3260,27 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
             words = MARKER_WORDS.get(h[0].get_marker(), "markers")
             entries[e] = (h, f"{t} ({words} on {short_label(on, names)}'s line)")
             marked = True
+    ax.coinciding_rates = []
     if shown:
-        _interleave_coinciding(predicted, max(_line_decades(shown), math.log10(1.01)))
+        for g in _interleave_coinciding(predicted, max(_line_decades(shown), math.log10(1.01))):
+            # one line on the plot of its runs' rates, its dashes alternating in their colours: said in a key entry of
+            # its own, drawn as it is (EG's and EFTP's certified lines in the basin study, 0.9911 and 0.9913, were
+            # one line of alternating dashes that no entry named: the figure review)
+            members = [predicted[i][0] for i in g]
+            runs = [pred_runs[i] for i in g]
+            said = _coinciding_rates_text(runs, [lab for lab, _ in pred_runs], rate_kind)
+            ax.coinciding_rates.append((runs, said))
+            entries.append((_Overlaid(_drawn_copy(line) for line in members), said))
     legend_kw = {}
     if marked and not paired:  # (the entries' words, the lines' own labels left as they are)
         shown_entries = [(h[0], t) for h, t in entries if not t.startswith("_")]
         legend_kw = {"handles": [h for h, _ in shown_entries], "labels": [t for _, t in shown_entries]}
     if paired:
         from matplotlib.legend_handler import HandlerTuple
-        legend_kw = {"handles": [tuple(h) if len(h) > 1 else h[0] for h, _ in entries],
-                     "labels": [t for _, t in entries], "handler_map": {tuple: HandlerTuple(ndivide=None, pad=0.6)},
+        legend_kw = {"handles": [h if isinstance(h, _Overlaid) else tuple(h) if len(h) > 1 else h[0]
+                                 for h, _ in entries],
+                     "labels": [t for _, t in entries], "handler_map": {tuple: HandlerTuple(ndivide=None, pad=0.6),
+                                                                         _Overlaid: HandlerTuple(ndivide=1, pad=0.0)},
                      "handlelength": 3.2}
     ax.set_xlabel("iteration $k$")
     ax.set_ylabel(r"distance to equilibrium $\|z_k - z^*\|$")
@@ -3344,13 +3369,48 @@ def _line_decades(shown, share: float | None = None) -> float:
     return share * span
 
 
-def _interleave_coinciding(predicted, tol: float) -> None:
+class _Overlaid(tuple):
+    """Legend handles drawn on one another in one entry (a line of interleaved dashes: each member's dashes as drawn)."""
+
+
+def _drawn_copy(line) -> Line2D:
+    """A plain line in the style ``line`` is drawn with (its colour, width and dash pattern as drawn: an
+    interleaving's, not the own style its legend entry shows), for a legend entry of what the plot shows."""
+    copy = Line2D([], [], color=line.get_color(), lw=line.get_linewidth(), alpha=line.get_alpha())
+    offset, seq = line._unscaled_dash_pattern
+    copy.set_linestyle((offset, tuple(seq)) if seq else line.get_linestyle())
+    return copy
+
+
+#: the words of :func:`convergence`'s key entry for rates drawn as one line, by ``rate_kind``: runs of one rate (to the
+#: four decimals shown), and runs of different rates
+#: (plain text, no mathtext: a caption may repeat them)
+COINCIDING_RATES = {"predicted": ("{names}: the same predicted rate, \u03c1 = {rate}: one line, its dashes alternating",
+                                  "{names}: predicted rates {rates}, one line at this scale, its dashes alternating"),
+                    "certified": ("{names} certify the same rate, \u03c1 \u2264 {rate}: one line, its dashes alternating",
+                                  "{names}: certified rates {rates}, one line at this scale, its dashes alternating")}
+
+
+def _coinciding_rates_text(runs, labels, rate_kind: str) -> str:
+    """The key's words for the rates of ``runs`` (``(label, rho)``, drawn as one line), naming each run by its short
+    label among ``labels`` (:func:`short_label`): ``EG and EFTP: certified rates 0.9911 and 0.9913, one line at this
+    scale, its dashes alternating``."""
+    names = _and(short_label(lab, labels) for lab, _ in runs)
+    rates = [f"{float(rho):z.4f}" for _, rho in runs]
+    same, apart = COINCIDING_RATES[rate_kind]
+    if len(set(rates)) == 1:
+        return same.format(names=names, rate=rates[0])
+    return apart.format(names=names, rates=_and(rates))
+
+
+def _interleave_coinciding(predicted, tol: float) -> list:
     """Draw predicted lines that lie on one another with interleaved dashes, so that each shows its colour: the
     ``m`` lines of a group of coinciding ones (``(line, k0, k1, log10 d at k0, log10 rho)``: straight on the log
     scale) get dashes 3 points long, ``3 (m - 1)`` apart, each offset by 3 points from the previous (EFTP's
     prediction under EG's on the basin study's Dirac-GAN: rates 0.9913 and 0.9911 from one start).  Two lines
     coincide when they are within ``tol`` decades of each other (:func:`_line_decades`: a line's width) at both ends of
-    the iterations they share, over at least half of the shorter one's."""
+    the iterations they share, over at least half of the shorter one's.  Returns the groups of two lines or more (lists of
+    indices into ``predicted``)."""
     group = list(range(len(predicted)))
     for a, (_, a0, a1, la, ra) in enumerate(predicted):
         for b in range(a):
@@ -3361,8 +3421,13 @@ def _interleave_coinciding(predicted, tol: float) -> None:
             if all(abs((la + ra * (k - a0)) - (lb + rb * (k - b0))) <= tol for k in (lo, hi)):
                 group[a] = group[b]
                 break
-    for g in set(group):
-        interleave_dashes([predicted[i][0] for i in range(len(predicted)) if group[i] == g])
+    out = []
+    for g in sorted(set(group)):
+        members = [i for i in range(len(predicted)) if group[i] == g]
+        interleave_dashes([predicted[i][0] for i in members])
+        if len(members) > 1:
+            out.append(members)
+    return out
 
 
 class _InterleavedLine(Line2D):
@@ -3403,45 +3468,126 @@ def interleave_dashes(members) -> None:
     members = [line for line in members if line.get_linestyle() not in ("None", "", " ")]
     if len(members) > 1:
         for t, line in enumerate(members):
-            own = (line.get_linestyle(), (line._unscaled_dash_pattern[0], line._unscaled_dash_pattern[1]))
-            line.set_linestyle((3.0 * t, (3.0, 3.0 * (len(members) - 1))))
-            if type(line) is Line2D or isinstance(line, _InterleavedLine):  # (another class keeps it)
-                if not isinstance(line, _InterleavedLine):
-                    line._gandynamics_own = own + (tuple(line._unscaled_dash_pattern[1]),)
-                    line.__class__ = _InterleavedLine  # (the same object, drawn the same: only its legend entry differs)
-                else:  # (interleaved again: its own style is the one it had first)
-                    line._gandynamics_own = line._gandynamics_own[:2] + (tuple(line._unscaled_dash_pattern[1]),)
+            _set_interleaved(line, (3.0 * t, (3.0, 3.0 * (len(members) - 1))))
 
 
-def _dash_coinciding_paths(ax, paths, xlim, ylim) -> None:
-    """Interleave the dashes (:func:`interleave_dashes`) of the phase portrait's trajectories that lie on one
-    another, so that none hides another (momentum with beta = 0 drew exactly over gd, which then was not seen):
-    ``paths`` holds ``(line, points (N, 2), free)`` per trajectory drawn, ``free`` False for a line given its own
-    style (which tells it apart already).  Two paths coincide when each state of the shorter inside the window lies
-    within a line's width of the other's state of the same index (:func:`_coinciding_paths`), the width measured in the
-    axes' pixels as they are now (each axis its own scale: a window too elongated for one scale, _portrait_aspect)."""
-    free = [(line, P) for line, P, is_free in paths if is_free]
-    if len(free) < 2:
+def _set_interleaved(line, dashes) -> None:
+    """Draw ``line`` with the dash pattern ``dashes`` (offset, sequence) of an interleaving, its legend entry keeping
+    the style it had (:class:`_InterleavedLine`; a line of another class shows the dashes)."""
+    own = (line.get_linestyle(), (line._unscaled_dash_pattern[0], line._unscaled_dash_pattern[1]))
+    line.set_linestyle(dashes)
+    if type(line) is Line2D or isinstance(line, _InterleavedLine):  # (another class keeps it)
+        if not isinstance(line, _InterleavedLine):
+            line._gandynamics_own = own + (tuple(line._unscaled_dash_pattern[1]),)
+            line.__class__ = _InterleavedLine  # (the same object, drawn the same: only its legend entry differs)
+        else:  # (interleaved again: its own style is the one it had first)
+            line._gandynamics_own = line._gandynamics_own[:2] + (tuple(line._unscaled_dash_pattern[1]),)
+
+
+#: the least length, in line widths as a dash pattern's, of the part one run draws of its pattern in
+#: :func:`interleave_pattern` (whole periods of it: a dotted run's dots alternate two by two, a dashed one's dash by dash)
+PATTERN_BLOCK = 4.0
+
+
+def interleave_pattern(host, others) -> None:
+    """Draw the lines ``others``, which lie on ``host`` in its dash pattern (a start's style, ``"--"`` or ``":"``),
+    each with that pattern in turn: the ``m`` lines (``host`` first) take blocks of whole periods of the pattern (at
+    least :data:`PATTERN_BLOCK` long) one after another along the line, so that where they lie on one another the line
+    shows the pattern (the style its key names) with its dashes in each line's colour in turn; ``host`` keeps the whole
+    pattern (drawn under them: its colour shows in its blocks and wherever the others are not).  A solid ``host`` is
+    :func:`interleave_dashes`' case.  Legend entries keep each line's own style, as there."""
+    others = [line for line in others if line.get_linestyle() not in ("None", "", " ")]
+    offset, seq = host._unscaled_dash_pattern
+    if not others or not seq:
         return
+    seq = tuple(float(x) for x in seq)
+    period = sum(seq)
+    block = period * max(1, math.ceil(PATTERN_BLOCK / period))
+    m = len(others) + 1
+    repeated = list(seq * int(round(block / period)))
+    repeated[-1] += (m - 1) * block  # (one block on, the others' blocks off)
+    for t, line in enumerate(others, start=1):
+        _set_interleaved(line, ((float(offset) - t * block) % (m * block), tuple(repeated)))
+
+
+def _dash_coinciding_paths(ax, paths, xlim, ylim) -> list:
+    """Draw the phase portrait's trajectories that lie on one another so that none hides another (momentum with beta = 0
+    drew exactly over gd, which then was not seen; eg under eftp from each start of a portrait of several starts, whose
+    runs share the start's dashes, a figure review): ``paths`` holds ``(line, points (N, 2))`` per trajectory drawn.
+    Runs of one line style (the default solid one, or a start's) that coincide take turns: solid ones interleaved
+    dashes (:func:`interleave_dashes`) over the one drawn longest inside the window, left solid; dashed or dotted ones
+    the pattern itself, block by block (:func:`interleave_pattern`), so that the line still shows the style the key
+    names.  Runs of different styles are told apart by them.  Two paths coincide when each state of the shorter
+    inside the window lies within a line's width of the other's state of the same index (:func:`_coinciding_paths`),
+    the width measured in the axes' pixels as they are now (each axis its own scale: a window too elongated for one
+    scale, _portrait_aspect).  Returns the groups of coinciding lines (each a list, in the order drawn)."""
+    styles = {}
+    for line, P in paths:
+        if line.get_linestyle() not in ("None", "", " "):
+            styles.setdefault(_dash_key(line), []).append((line, P))
+    if not any(len(runs) > 1 for runs in styles.values()):
+        return []
     box = ax.get_window_extent()
     scale = np.array([box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0])])  # pixels per data unit
     if not np.all(scale > 0):
-        return
-    width = free[0][0].get_linewidth() * _root(ax.figure).dpi / 72.0  # a line's width, in pixels
+        return []
     px, py = tuple(np.multiply(xlim, scale[0])), tuple(np.multiply(ylim, scale[1]))  # (the window in pixels)
-    with np.errstate(over="ignore", invalid="ignore"):
-        group = _coinciding_paths([P * scale for _, P in free], width, px, py)
-    for g in sorted(set(group)):
-        members = [(line, P) for (line, P), k in zip(free, group) if k == g]
-        if len(members) < 2:
+    out = []
+    for runs in styles.values():
+        if len(runs) < 2:
             continue
-        interleave_dashes([line for line, _ in members])
-        # the member drawn longest inside the window stays solid, under the others: they lie on it, their dashes
-        # showing its colour in their gaps, and its own part elsewhere solid (a run from a start on another's path,
-        # the basin figure's, was dashed over its own first part, read as another kind of line)
-        host = max(members, key=lambda m: _drawn_length(m[1] * scale, px, py))[0]
-        host.set_linestyle(host._gandynamics_own[0] if hasattr(host, "_gandynamics_own") else "-")
-        host.set_zorder(min(line.get_zorder() for line, _ in members) - 0.01)
+        width = runs[0][0].get_linewidth() * _root(ax.figure).dpi / 72.0  # a line's width, in pixels
+        with np.errstate(over="ignore", invalid="ignore"):
+            group = _coinciding_paths([P * scale for _, P in runs], width, px, py)
+        for g in sorted(set(group)):
+            members = [(line, P) for (line, P), k in zip(runs, group) if k == g]
+            if len(members) < 2:
+                continue
+            # the member drawn longest inside the window under the others, whole: they lie on it, and its own part
+            # elsewhere is drawn in its style (a run from a start on another's path, the basin figure's, was dashed
+            # over its own first part, read as another kind of line)
+            host = max(members, key=lambda m: _drawn_length(m[1] * scale, px, py))[0]
+            others = [line for line, _ in members if line is not host]
+            if host.get_linestyle() == "-":
+                interleave_dashes([line for line, _ in members])
+                host.set_linestyle(host._gandynamics_own[0] if hasattr(host, "_gandynamics_own") else "-")
+            else:
+                interleave_pattern(host, others)
+            host.set_zorder(min(line.get_zorder() for line, _ in members) - 0.01)
+            out.append([line for line, _ in members])
+    return out
+
+
+def _coinciding_note(groups, parts=None) -> str:
+    """The portrait's note on its runs that lie on one another (:func:`_dash_coinciding_paths`' ``groups``), which the
+    key cannot say: ``eg and eftp from (1, 1) and from (1.5, 0) lie on one another: their colours alternate along the
+    line`` -- a factored key's names of each run's colour and style (``parts``: label -> (colour's name, style's
+    name)), else the words the labels of a group end alike with, said after their other words; groups of the same
+    runs so joined.  Groups of one colour (nothing to tell apart by colour) and runs with hidden labels are left out;
+    "" when nothing is left."""
+    from matplotlib.colors import to_hex
+    parts = parts or {}
+    said = {}  # the runs' leading words -> the endings they share, in order
+    for lines in groups:
+        named = [ln for ln in lines if not ln.get_label().startswith("_")]
+        if len(named) < 2 or len({to_hex(ln.get_color()) for ln in named}) < 2:
+            continue
+        split = [parts.get(ln.get_label()) for ln in named]
+        if all(split) and len({end for _, end in split}) == 1:
+            said.setdefault(tuple(lead for lead, _ in split), []).append(split[0][1])
+            continue
+        words = [ln.get_label().split() for ln in named]
+        n = 0  # (the longest common ending that leaves each label's leading words outside brackets)
+        while n < min(len(w) for w in words) - 1 and len({w[-1 - n] for w in words}) == 1:
+            n += 1
+        while n > 0 and any(" ".join(w[:-n]).count("(") != " ".join(w[:-n]).count(")") for w in words):
+            n -= 1
+        lead = tuple(" ".join(w[:len(w) - n]) for w in words)
+        said.setdefault(lead, []).append(" ".join(words[0][len(words[0]) - n:]) if n else "")
+    if not said:
+        return ""
+    parts = [_and(lead) + (" " + _and(ends) if all(ends) else "") for lead, ends in said.items()]
+    return "; ".join(parts) + " lie on one another: their colours alternate along the line"
 
 
 def _drawn_length(P, xlim, ylim) -> float:
@@ -3965,7 +4111,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
         head, = ax.plot(S[:1, i], S[:1, j], "o", color=col, ms=5, mec="white", zorder=5)
         ax.plot(S[0, i], S[0, j], zorder=4, **START_MARKER)
         artists.append((line, head))
-        paths.append((line, S[np.all(np.isfinite(S), axis=1)][:, [i, j]], style is None))
+        paths.append((line, S[np.all(np.isfinite(S), axis=1)][:, [i, j]]))
     _dash_coinciding_paths(ax, paths, xlim, ylim)  # (as the portrait: a run drawn over an equal one hid it)
     notes = list(getattr(ax, "warnings", []))
     others = [k for k in range(field.n) if k not in (i, j)]

@@ -1368,6 +1368,46 @@ def test_a_run_of_another_field_is_noted_on_the_portrait():
     plt.close(ax.figure)
 
 
+@pytest.mark.parametrize("kind", ["certified", "predicted"])
+def test_coinciding_rates_are_one_line_the_key_names_as_drawn(kind):
+    """The figure review of the basin study: EG's and EFTP's certified lines (0.9911, 0.9913 from one start) were one
+    line of alternating dashes, and neither key nor caption said so.  Rates whose lines lie on one another get a key
+    entry of their own showing the line as drawn (each member's interleaved dashes, in its colour, on one another) and
+    naming the runs and rates (ax.coinciding_rates, for a caption); rates of the same four decimals are said to be
+    the same; a rate apart (gd) and lines apart (without the fast run) get none."""
+    k = np.arange(300.0)
+    runs = [("eftp", 0.7 * 0.9913 ** k), ("eg", 0.7 * 0.9911 ** k), ("gd", 0.9 * 0.9975 ** k), ("fast", 0.7 * 0.9 ** k)]
+    rates = {"eftp": 0.9913, "eg": 0.9911, "gd": 0.9975}
+    ax = convergence(runs, rates=rates, anchor=0.0, rate_kind=kind, legend="lower left")
+    bound = "\u2264" if kind == "certified" else "="
+    words = f"eftp and eg: {kind} rates 0.9913 and 0.9911, one line at this scale, its dashes alternating"
+    assert [(r, w) for r, w in ax.coinciding_rates] == [([("eftp", 0.9913), ("eg", 0.9911)], words)]
+    leg = ax.get_legend()
+    texts = [" ".join(t.get_text().split()) for t in leg.get_texts()]  # (a long entry is wrapped to the key's width)
+    assert words in texts and sum("one line" in t for t in texts) == 1
+    pred = {ln.get_label(): ln for ln in ax.get_lines() if ln.get_label().startswith(kind)}
+    drawn = [pred[next(t for t in pred if t.endswith(r))] for r in ("0.9913", "0.9911")]
+    from matplotlib.colors import to_rgba
+    key_lines = [h for h in leg.findobj(matplotlib.lines.Line2D) if h.get_xydata().size and
+                 to_rgba(h.get_color()) in {to_rgba(d.get_color()) for d in drawn} and h.get_linestyle() == "--"]
+    patterns = {(to_rgba(h.get_color()), h._unscaled_dash_pattern[0], tuple(h._unscaled_dash_pattern[1]))
+                for h in key_lines}
+    for d in drawn:  # each member as drawn: its colour, its interleaved offset and dashes
+        assert (to_rgba(d.get_color()), d._unscaled_dash_pattern[0], tuple(d._unscaled_dash_pattern[1])) in patterns
+    assert drawn[0]._unscaled_dash_pattern[0] != drawn[1]._unscaled_dash_pattern[0]
+    plt.close(ax.figure)
+    ax = convergence(runs, rates={"eftp": 0.99131, "eg": 0.99129, "gd": 0.9975}, anchor=0.0, rate_kind=kind,
+                     legend="lower left")
+    same = ("eftp and eg certify the same rate, \u03c1 \u2264 0.9913" if kind == "certified" else
+            "eftp and eg: the same predicted rate, \u03c1 = 0.9913")
+    assert [w for _, w in ax.coinciding_rates] == [same + ": one line, its dashes alternating"]
+    assert bound in same
+    plt.close(ax.figure)
+    ax = convergence(runs[:3], rates=rates, anchor=0.0, rate_kind=kind, legend="lower left")
+    assert ax.coinciding_rates == [] and not any("one line" in t.get_text() for t in ax.get_legend().get_texts())
+    plt.close(ax.figure)
+
+
 def test_coinciding_predictions_are_drawn_with_interleaved_dashes():
     """Predicted lines that lie on one another (two methods of nearly one rate from one start: EFTP's under EG's in
     the basin study) get dashes of the same length at different offsets, so both colours show; a prediction apart
@@ -1976,17 +2016,126 @@ def test_a_portrait_s_notes_go_to_its_title_or_only_to_its_axes_for_a_caption():
 
 def test_two_runs_given_the_solid_style_that_lie_on_one_another_are_interleaved_too():
     """A new user's finding: a portrait of several starts draws the first start's runs solid (START_STYLES[0]), and
-    eg from (1, 1) was hidden under eftp's.  A solid style given is no style that tells runs apart; a dashed one is."""
+    eg from (1, 1) was hidden under eftp's.  A solid style given is no style that tells runs apart (nor is a dashed
+    one given to both: test_runs_given_one_dashed_style_that_lie_on_one_another_all_show); two styles are."""
     from gandynamics import simulate
     from gandynamics.plotting import phase_portrait
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
     a = simulate(fld, "gd", [1.0, 1.0], 200, 0.2)
     b = simulate(fld, "momentum", [1.0, 1.0], 200, 0.2, beta=0.0)  # (gd step for step)
-    for style, dashed in (("-", True), ("solid", True), ("--", False)):
-        ax = phase_portrait(fld, trajectories=[("first", a, "tab:red", style), ("second", b, "tab:orange", style)])
+    for style, dashed in (("-", True), ("solid", True), (("-", "--"), False)):
+        s1, s2 = style if isinstance(style, tuple) else (style, style)
+        ax = phase_portrait(fld, trajectories=[("first", a, "tab:red", s1), ("second", b, "tab:orange", s2)])
         first, sec = _trajectory_lines(ax, ["first", "second"])
         assert _dashed_apart([first, sec]) == dashed, style
+        if not dashed:  # (each in its own style, as given)
+            assert first.get_linestyle() == "-" and tuple(sec._unscaled_dash_pattern[1]) == (3.7, 1.6)
         plt.close(ax.figure)
+
+
+def _colour_pixels(ax, colors, tol=0.08) -> list:
+    """How many pixels of the axes' figure, drawn, are each of ``colors`` (within ``tol`` in every RGB channel)."""
+    from matplotlib.colors import to_rgb
+    fig = ax.figure
+    fig.canvas.draw()
+    img = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float) / 255.0
+    return [int((np.abs(img - np.array(to_rgb(c))).max(axis=2) < tol).sum()) for c in colors]
+
+
+def _pattern_on(line, s, own=False) -> np.ndarray:
+    """Whether ``line`` draws ink at the positions ``s`` along it (in its unscaled dash units), by its dash pattern as
+    drawn (``own``: the pattern it had before an interleaving, as its legend entry shows it)."""
+    if own:
+        offset, seq = line._gandynamics_own[1]
+    else:
+        offset, seq = line._unscaled_dash_pattern
+    if not seq:
+        return np.ones(len(s), dtype=bool)
+    ends = np.cumsum(seq)
+    pos = (np.asarray(s, float) + offset) % ends[-1]
+    return np.searchsorted(ends, pos, side="right") % 2 == 0
+
+
+@pytest.mark.parametrize("style", ["--", ":", (0, (6, 2, 1, 2, 1, 2))])
+def test_runs_given_one_dashed_style_that_lie_on_one_another_all_show(dirac, style):
+    """The figure review: in a factored key (a colour per method, a line style per start) eg's run from a dashed
+    start was hidden exactly under eftp's (one curve, the same dashes at the same places).  Runs of one style that lie on
+    one another take turns along the line in blocks of that pattern: each colour shows (counted in the picture), the
+    union of what they draw is the pattern itself (the style the key names), the legend shows each in that style,
+    and the portrait notes which runs lie on one another.  A third run of the style, apart, keeps the plain pattern."""
+    from gandynamics import simulate
+    from gandynamics.plotting import phase_portrait
+    eg = simulate(dirac, "eg", [1.5, 0.0], 200, 0.2)
+    eftp = simulate(dirac, "eftp", [1.5, 0.0], 200, 0.2)
+    gd = simulate(dirac, "gd", [-1.0, 0.5], 60, 0.2)
+    colors = ("#009e73", "#cc79a7", "#d55e00")
+    ax = phase_portrait(dirac, trajectories=[("eg from (1.5, 0)", eg, colors[0], style),
+                                             ("eftp from (1.5, 0)", eftp, colors[1], style),
+                                             ("gd from (-1, 0.5)", gd, colors[2], style)], streamlines=False)
+    a, b, c = _trajectory_lines(ax, ["eg from (1.5, 0)", "eftp from (1.5, 0)", "gd from (-1, 0.5)"])
+    n_eg, n_eftp, _ = _colour_pixels(ax, colors)
+    assert min(n_eg, n_eftp) > 0.25 * max(n_eg, n_eftp), (n_eg, n_eftp)
+    own = a._gandynamics_own[1] if hasattr(a, "_gandynamics_own") else b._gandynamics_own[1]
+    period = float(sum(own[1]))
+    s = np.linspace(0.0, 40 * period, 40001) + 1.234e-4  # (no sample on a dash's end: its rounding either way)
+    host, other = (a, b) if not hasattr(a, "_gandynamics_own") else (b, a)
+    want = _pattern_on(host, s)
+    assert np.array_equal(want, _pattern_on(other, s, own=True))  # (the host keeps the style given)
+    assert not np.any(_pattern_on(other, s) & ~want)  # the other draws only in the pattern's dashes, some of them
+    assert 0.2 < np.mean(_pattern_on(other, s)[want]) < 0.8
+    assert host.get_zorder() < other.get_zorder()
+    assert not hasattr(c, "_gandynamics_own") and c.get_linestyle() == ax.plot([0], [0], ls=style)[0].get_linestyle()
+    leg = ax.get_legend()
+    entries = {t.get_text(): h for t, h in zip(leg.get_texts(), leg.legend_handles)}
+    for line in (a, b):
+        assert tuple(entries[line.get_label()]._unscaled_dash_pattern[1]) == tuple(own[1])
+    assert not any("lie on one another" in w for w in ax.warnings), ax.warnings  # (a key of one entry per run: no note)
+    plt.close(ax.figure)
+    # a factored key (a colour per run's method, a style per start, test_a_factored_portrait_...) names them by its
+    # names, in a note: the colours' names without the verdicts in brackets, then the styles'
+    from gandynamics.plotting import _coinciding_note
+    fig, ax = plt.subplots()
+    lines = {(m, st): ax.plot([0, 1], [0, 1], color=col, label=f"{m}{v} from ({st})")[0]
+             for m, col, v in (("eg", "C0", ""), ("eftp", "C1", " (bounded: 1 of 2)")) for st in ("1, 1", "2, 0")}
+    parts = {ln.get_label(): (m, f"from ({st})") for (m, st), ln in lines.items()}
+    groups = [[lines["eg", st], lines["eftp", st]] for st in ("1, 1", "2, 0")]
+    assert _coinciding_note(groups, parts) == ("eg and eftp from (1, 1) and from (2, 0) lie on one another: their "
+                                               "colours alternate along the line")
+    assert _coinciding_note([[lines["eg", "1, 1"], ax.plot([0], [0], color="C0", label="x")[0]]], parts) == ""
+
+
+@pytest.mark.slow  # (0.9 s: the command's runs and two draws)
+def test_a_factored_portrait_of_several_starts_shows_every_run(tmp_path):
+    """The figure review's case: portrait dirac --methods gd,altgd,eg,eftp from three starts (a factored key) drew eg's
+    runs from the dashed and dotted starts exactly under eftp's (eg's colour on 0.35 as many pixels as eftp's).  eg's
+    and eftp's runs, which lie on one another, show their colours about as much (the same length each), and the title
+    says which runs lie on one another."""
+    from gandynamics.cli import main
+    from gandynamics.plotting import METHOD_COLORS
+    seen = {}
+    orig = plt.Figure.savefig
+
+    def spy(self, *a, **k):
+        ax = self.axes[0]
+        runs = [ln for ln in ax.get_lines() if " from (" in ln.get_label()]
+        seen["factored"] = "from (1.5, 0)" in [t.get_text() for t in ax.get_legend().get_texts()]
+        seen["pixels"] = dict(zip(("eg", "eftp"), _colour_pixels(ax, [METHOD_COLORS["eg"], METHOD_COLORS["eftp"]])))
+        seen["styles"] = {ln.get_label(): _dash_of(ln) for ln in runs}
+        seen["title"] = " ".join(ax.get_title().split())
+        return orig(self, *a, **k)
+    plt.Figure.savefig = spy
+    try:
+        assert main(["portrait", "dirac", "--methods", "gd,altgd,eg,eftp", "--init", "1,1", "--init", "1.5,0",
+                     "--init", "-1,0.5", "-q", "--out", str(tmp_path / "f.png")]) == 0
+    finally:
+        plt.Figure.savefig = orig
+    assert seen["factored"]
+    assert seen["pixels"]["eg"] > 0.7 * seen["pixels"]["eftp"], seen["pixels"]
+    assert "eg and eftp from (1, 1), from (1.5, 0) and from (-1, 0.5) lie on one another" in seen["title"], seen["title"]
+
+
+def _dash_of(line):
+    return tuple(line._unscaled_dash_pattern[1] or ())
 
 
 @pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
@@ -2570,7 +2719,8 @@ def test_the_legend_gives_the_measured_rate_beside_the_predicted_one():
     tr = simulate(fld, "gd", [1.0, 1.0], 150, h, {"a": 1.0, "b": 1.0, "c": 1.0}, engine="interpreted")
     ax = convergence([tr, ("bare", tr.distance)], rates=[rho, rho])
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
-    (mine,) = [t for t in texts if t.startswith("gd")]
+    # (and an entry for the two predictions, one line: test_coinciding_rates_are_one_line_the_key_names_as_drawn)
+    (mine,) = [t for t in texts if t.startswith("gd") and "one line" not in t]
     assert f"measured {rho:.4f}" in mine and f"predicted $\\rho$ = {rho:.4f}" in mine
     (bare,) = [t for t in texts if t.startswith("bare")]
     assert "measured" not in bare
