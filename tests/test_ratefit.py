@@ -222,3 +222,18 @@ def test_rounding_candidates_are_the_rule_over_whole_arrays(seed):
         got_b, got_s = rounding_candidates(code, last, tail, block=block)
         np.testing.assert_array_equal(got_b, want_b)
         np.testing.assert_array_equal(got_s, want_s)
+
+
+def test_a_sweeps_distance_column_holds_its_own_numbers_only():
+    """The table's distance column is taken in place from the kernels' last recorded distances (row_reader's
+    ``ends``); it must not keep the first recorded distances alive with it (a view of the (2, B) ``ends``: 8 bytes a
+    row held for the table's life, outside row_bytes' count; found by review)."""
+    import gandynamics as gd
+    fld = gd.VectorField(gd.games.bilinear(), [])
+    r = gd.sweep(fld, "gd", inits=np.random.default_rng(0).normal(size=(300, 2)), grid={"step": [0.1]}, steps=50,
+                 product=False, progress=False)
+    d = np.asarray(r["distance"])
+    base = d
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    assert base.size == d.size, base.shape

@@ -1468,3 +1468,22 @@ def test_a_bounded_run_that_fell_many_fold_says_so():
     assert "fell x27" in fell and "0.9882 per step" in fell and "a longer run decides" in fell
     level = describe({**base, "envelope_ratio": 0.9, "rate": 0.9995})
     assert "fell" not in level
+
+
+def test_floors_and_caps_handed_to_a_caller_are_its_own():
+    """Reader.floors()/caps() of one value for every run (the usual sweep) reuse one array per Reader for the reading
+    of each block (_of_runs' ``same``); an array handed to a caller that writes into it must not become the floors of
+    every later reading of that Reader (found by review: all rates read NaN after ``floors(0, B)[:] = 1e300``)."""
+    from gandynamics.verdict import Reader
+    idx = np.arange(0, 65, dtype=float)
+    B = 5
+    dist = np.ascontiguousarray(np.exp(-0.05 * idx)[:, None] * np.linspace(0.5, 2.0, B)[None, :])
+    life, div = np.full(B, 64.0), np.full(B, -1, dtype=np.int64)
+    ref = Reader(idx, B, 1e6, interpret=True)
+    ref.read_sample_major(0, B, dist, life, div)
+    r = Reader(idx, B, 1e6, interpret=True)
+    r.floors(0, B)[:] = 1e300
+    r.caps(0, B)[:] = -1.0
+    r.read_sample_major(0, B, dist, life, div)
+    np.testing.assert_array_equal(r.reading().rate, ref.reading().rate)
+    np.testing.assert_array_equal(r.floors(0, B), ref.floors(0, B))
