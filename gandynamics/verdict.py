@@ -495,18 +495,20 @@ class Reader:
         compiled reading does not check its indices: arrays that do not fit are undefined behaviour."""
         if hi == lo:  # (an empty block of out would be contiguous: another compiled signature)
             return
-        self._rows(self.idx, dist, life, div, self.floors(lo, hi), self.caps(lo, hi), self._out[:, lo:hi], 0, hi - lo,
-                   _VECTOR)
+        # (the floors' and caps' arrays of one value reused from block to block: _of_runs' same; a caller of
+        # floors() or caps() gets its own)
+        self._rows(self.idx, dist, life, div, _of_runs(self.floor, lo, hi, self._same),
+                   _of_runs(self.cmax, lo, hi, self._same), self._out[:, lo:hi], 0, hi - lo, _VECTOR)
         self._read[lo:hi] = True
 
     def floors(self, lo: int, hi: int) -> np.ndarray:
         """The rounding floors ``max(floor_abs, FLOOR_REL |z*|)`` of runs ``[lo, hi)``: (hi - lo,) float array."""
-        return _of_runs(self.floor, lo, hi, self._same)
+        return _of_runs(self.floor, lo, hi)
 
     def caps(self, lo: int, hi: int) -> np.ndarray:
         """The caps of the fitted polynomial exponent of runs ``[lo, hi)`` (:func:`poly_caps`): (hi - lo,) float
         array."""
-        return _of_runs(self.cmax, lo, hi, self._same)
+        return _of_runs(self.cmax, lo, hi)
 
     def _fits(self, lo, hi, dist, life, div, sample_major: bool) -> np.ndarray:
         """``dist`` as an array when rows ``[lo, hi)`` and the arrays fit (``dist`` (hi - lo, R), or (R, hi - lo)

@@ -237,3 +237,15 @@ def test_a_sweeps_distance_column_holds_its_own_numbers_only():
     while isinstance(base.base, np.ndarray):
         base = base.base
     assert base.size == d.size, base.shape
+
+
+def test_row_reader_refuses_a_divat_the_reading_cannot_read_as_it_is():
+    """row_reader reads each block's divat in place (Reader.read_checked, no conversion): a divat of another dtype or
+    layout is refused when the reader is made, not read as int64 memory or compiled into a second signature of the
+    reading (a review: an int32 divat compiled the reading again, 6 s)."""
+    from gandynamics.runs.ratefit import row_reader
+    idx = np.arange(0, 11, dtype=float)
+    for bad in (np.zeros(4, dtype=np.int32), np.zeros(8, dtype=np.int64)[::2], np.zeros(4), [0, 0, 0, 0]):
+        with pytest.raises(ValueError, match="divat must be the kernels'"):
+            row_reader(idx, 10, bad)
+    row_reader(idx, 10, np.zeros(4, dtype=np.int64))  # (the kernels' own array: taken)

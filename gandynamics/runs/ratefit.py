@@ -74,23 +74,29 @@ def row_reader(idx, steps: int, divat: np.ndarray, zstar_norm=None, poly_max=Non
     ``[r0, r1)`` from their distances (``dist``, (R, r1 - r0), sample-major) and the kernels' ``divat`` (already written for
     those rows; a run's life is ``steps``, or the step before it diverged), ``reader`` the
     :class:`~gandynamics.verdict.Reader` that holds the readings (``reader.reading()`` once every row is read),
-    ``ends`` (2, B) each row's distances as the kernel recorded them at the first and the last recording step,
-    ``idx[0]`` (the start) and ``idx[-1]`` (NaN where a run died before it;
-    :func:`gandynamics.runs.equilibria.row_distances_recorded` takes a start's or a final distance from them);
+    ``ends`` a pair ``(first, last)`` of (B,) arrays, each row's distances as the kernel recorded them at the first
+    and the last recording step, ``idx[0]`` (the start) and ``idx[-1]`` (NaN where a run died before it;
+    :func:`gandynamics.runs.equilibria.row_distances_recorded` takes a start's or a final distance from them; two
+    arrays, so that the table's distance column, made in place of ``last``, keeps no other numbers alive);
     ``poly_max`` the cap of the fitted polynomial exponent, one for every row or (B,) (:func:`poly_cap`)."""
     idx = np.asarray(idx)
     B = len(divat)
     reader = Reader(idx, B, zstar_norm, interpret=B * len(idx) <= INTERPRET_MAX_SAMPLES, floor_abs=RECORD_FLOOR,
                     poly_max=poly_max)
     K = int(steps)
-    ends = np.empty((2, B))  # (written by the threads that read, first touch there)
+    if not (isinstance(divat, np.ndarray) and divat.dtype == np.int64 and divat.ndim == 1
+            and divat.flags.c_contiguous):  # (the kernels' own array, read as it is: Reader.read_checked)
+        raise ValueError("row_reader: divat must be the kernels' (B,) C-contiguous int64 array "
+                         f"(engine.alloc); got {getattr(divat, 'dtype', type(divat).__name__)} of shape {np.shape(divat)}")
+    ends = (np.empty(B), np.empty(B))  # (written by the threads that read, first touch there)
 
     def then(r0, r1, dist):
         dv = divat[r0:r1]
-        ends[0, r0:r1] = dist[0]
-        ends[1, r0:r1] = dist[-1]
-        # (the engine's scratch block and divat are the compiled reading's types: no checks; life as float64)
-        reader.read_checked(r0, r1, dist, np.where(dv >= 0, dv - 1.0, float(K)), dv)
+        ends[0][r0:r1] = dist[0]
+        ends[1][r0:r1] = dist[-1]
+        # (the engine's scratch block and divat are the compiled reading's types: no checks; life as float64, the
+        # last step's number rounded as the integer's)
+        reader.read_checked(r0, r1, dist, np.where(dv >= 0, dv - 1, K).astype(np.float64), dv)
 
     return reader, then, ends
 

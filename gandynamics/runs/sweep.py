@@ -250,7 +250,7 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     bitwise) and read with their rounding floor where they ended (:func:`~gandynamics.runs.ratefit.
     rounding_floor_norm`); the readings that are then "converging" put in place in ``reading`` (at most
     :data:`MAX_ROUNDING_TESTS` rows tested).  A new user's game with ``y - log(1 + y)`` in a loss: 11 rows of 25
-    ended 4e-17 to 1.3e-16 from z* = 0 and read "bounded".  ``ends`` (2, B): the distances the kernels recorded at
+    ended 4e-17 to 1.3e-16 from z* = 0 and read "bounded".  ``ends`` (first, last), two (B,) arrays: the distances the kernels recorded at
     the rows' first and last recording steps (:func:`~gandynamics.runs.ratefit.row_reader`), from which the
     candidates' start and final distances are taken where they are :func:`row_norms`' own numbers
     (:func:`row_distances_recorded`; the rows of ``redo``, which had no z* when they ran, computed);
