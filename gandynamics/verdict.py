@@ -648,10 +648,13 @@ def describe(reading: dict, digits: int = 4) -> str:
             why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
                    "F and DF underflow to 0 at the final state, F's exact value does not")
             text += f"; it stands still, but not at a zero of F ({why})"
-            ext = reading.get("extrapolation_zero")
-            if ext is not None:  # (extragradient's spurious fixed point: its extrapolated point is the zero)
-                text += (": a spurious fixed point of extragradient, whose extrapolated point z - hF(z) = ("
-                         + ", ".join(f"{v:z.6g}" for v in ext) + ") is a zero of F (docs/math/bifurcations.md)")
+            ext = reading.get("extrapolated_point")
+            if reading.get("spurious_fixed_point") and ext is not None:  # (a point where the method's update evaluates
+                # F is a zero of F, so the update moves by nothing: Method.extrapolated_points)
+                text += (f": a spurious fixed point of {reading.get('spurious_of', 'its method')}: its "
+                         f"{reading.get('extrapolated_label', 'extrapolated point')} = ("
+                         + ", ".join(f"{v:z.6g}" for v in ext) + ") is a zero of F, so its update moves by nothing "
+                         "(docs/math/bifurcations.md §1)")
             hF = reading.get("step_below_rounding")
             if hF is not None:  # the step is why: h |F| is below the rounding of the state
                 text += (f": its steps move it by h |F| = {hF:z.2g}, below the rounding of a state of size "

@@ -1089,6 +1089,6 @@ def test_a_run_at_a_spurious_fixed_point_of_extragradient_says_so():
     zt = np.array([xf, yf]) - 0.3 * F
     assert np.linalg.norm(F) > 1 and np.linalg.norm(zt) < 1e-12
     text = tr.describe()
-    assert "a spurious fixed point of extragradient, whose extrapolated point z - hF(z) = (" in text, text
+    assert "a spurious fixed point of eg: its extrapolated point z - H F(z) = (" in text, text
     gd_run = simulate(fld, "gd", (1.5, 1.0), 300, 0.3, engine="interpreted")  # (gd has no such points)
     assert "spurious" not in gd_run.describe()

@@ -159,6 +159,15 @@ class Method:
     #: which move it by about ``h`` whatever ``|F|``): a run that stands still because ``h |F|`` is below the rounding
     #: of its state says so (:mod:`gandynamics.runs.trajectory`)
     moves_by_hF: bool = True
+    #: ``extrapolated_points(F, z, hs, **opts) -> ((label, w), ...)``: the points other than ``z`` at which one update
+    #: from a fixed point ``z`` evaluates F and by whose F alone it moves (``F`` a point evaluator, ``hs`` the (n,) steps
+    #: per coordinate, ``H = diag(hs)``): extragradient's extrapolated point ``w = z - H F(z)``, its update
+    #: ``z - H F(w)``.  ``z`` is then a fixed point exactly when ``F(w) = 0``: where ``F(z) != 0`` a *spurious* fixed
+    #: point of the method, which a run standing still there is said to be at
+    #: (:func:`gandynamics.runs.equilibria.spurious_fixed_point`: simulate's reading and description, the sweep's
+    #: column ``spurious_fixed_point``).  None for the methods whose fixed points are the zeros of F (gd, eftp, ogda,
+    #: momentum, proximal, ftr, adam, rmsprop; docs/math/bifurcations.md §1)
+    extrapolated_points: Callable | None = None
     extra: dict = field(default_factory=dict)
 
     @property

@@ -38,6 +38,14 @@ def method_map(F, D, h, n, **opts):
     return G, DG, n
 
 
+def extrapolated_points(F, z, hs, **opts):
+    """The extrapolated point ``w = z - H F(z)``, ``H = diag(hs)``: a fixed point ``z`` of the update
+    ``z - H F(w)`` has ``F(w) = 0`` (``H`` invertible), so one with ``F(z) != 0`` is a spurious fixed point whose
+    extrapolated point is a zero of F (docs/math/bifurcations.md §1)."""
+    z = np.asarray(z, dtype=float)
+    return (("extrapolated point z - H F(z)", z - np.asarray(hs, dtype=float) * np.asarray(F(z), dtype=float)),)
+
+
 def bound(h, mu, L, **opts):
     cond = "1 - h^2 L^2 - 2 h mu >= 0"
     if 1 - h * h * L * L - 2 * h * mu < 0:
@@ -50,5 +58,6 @@ METHOD = Method(
     reference="extragradient, Korpelevich 1976; Gidel et al. 2019",
     rules=(Rule("eg", "discrete", kernel_step),), evaluations=lambda o: 2,
     iteration_matrix=iteration_matrix, multipliers=multipliers, map=method_map, bound=bound,
+    extrapolated_points=extrapolated_points,
     bound_reference="docs/mathematics.md §5.2 (Korpelevich 1976; Tseng 1995): 1 - h mu when 1 - h^2 L^2 - 2 h mu >= 0",
     theory_step=lambda mu, L: 1 / (4 * L))

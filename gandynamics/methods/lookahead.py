@@ -57,6 +57,18 @@ def iteration_matrix(A, h, n_theta=None, base="gd", la_k=5, la_alpha=0.5, **opts
     return Mk + (1.0 - la_alpha) * E @ (np.eye(d) - Mk)
 
 
+def extrapolated_points(F, z, hs, base="gd", **opts):
+    """The base method's extrapolated points (:attr:`~gandynamics.methods.base.Method.extrapolated_points`; none for a
+    base that declares none): a fixed point of the base is one of every cycle, so a spurious fixed point of the base
+    (extragradient's) is one of lookahead over it.  (Lookahead's other fixed points that are no zeros of F, the
+    orbits of period dividing ``la_k`` of the base, are not explained so: no point where F is evaluated is a zero.)"""
+    bm = BASES[base]
+    if bm.extrapolated_points is None:
+        return ()
+    return tuple((f"base {base}'s {label}", w) for label, w in
+                 bm.extrapolated_points(F, z, hs, **{k: v for k, v in opts.items() if k in bm.option_names}))
+
+
 def _slots(fld, o):
     bm = BASES[o["base"]]
     iopt, fopt, beta = bm.slots(fld, {k: o[k] for k in bm.option_names})
@@ -84,5 +96,5 @@ METHOD = Method(
     evaluations=lambda o: BASES[o["base"]].evaluations(o),
     jacobians=lambda o: BASES[o["base"]].jacobians(o),
     rule=lambda o: BASES[o["base"]].select(o),
-    iteration_matrix=iteration_matrix, validate=_validate,
+    iteration_matrix=iteration_matrix, validate=_validate, extrapolated_points=extrapolated_points,
     extra={"slots_fn": _slots, "period": lambda o: int(o.get("la_k", 5)), "rate_options": ("base", "la_k", "la_alpha")})

@@ -174,6 +174,32 @@ def settled_at_zero(fld, z, p, scale: float) -> tuple[bool, float, float]:
     return bool(res <= SETTLED_F * res_scale and zero_test(fld, z, p, math.inf, F=fz, D=D)[1]), res, res_scale
 
 
+def spurious_fixed_point(fld, method, opts: dict, z, p, hs, scale: float, box=None):
+    """Whether the point ``z`` (n,) where a run of ``method`` stands still, no zero of F, is a spurious fixed point of
+    the method: one of the points where its update evaluates F
+    (:attr:`gandynamics.methods.base.Method.extrapolated_points`, for the normalised options ``opts``; each projected
+    on ``box`` (n, 2) when given, as the update projects it) is a zero of F (:func:`settled_at_zero`, relative to the
+    larger of its own size and ``scale``), so the update moves by nothing.  ``hs`` the (n,) steps per coordinate
+    (``h_G`` on the generator's, ``h_D`` on the discriminator's).  Returns ``(label, w)`` for the first such point, else
+    None (always for a method that declares no extrapolated points).  The one test of ``simulate`` (a run's reading
+    ``spurious_fixed_point``) and of ``sweep`` (its column ``spurious_fixed_point``)."""
+    from ..methods import get_method
+    m = get_method(method)
+    if m.extrapolated_points is None:
+        return None
+    F = lambda u: np.asarray(fld.eval_F(u, p), dtype=float)  # noqa: E731
+    with np.errstate(all="ignore"):
+        points = m.extrapolated_points(F, np.asarray(z, dtype=float), np.asarray(hs, dtype=float),
+                                       **{k: v for k, v in opts.items() if k not in ("box", "extra")})
+    for label, w in points:
+        w = np.asarray(w, dtype=float)
+        if box is not None:
+            w = np.clip(w, box[:, 0], box[:, 1])
+        if np.all(np.isfinite(w)) and settled_at_zero(fld, w, p, max(norm(w), scale))[0]:
+            return label, w
+    return None
+
+
 def _declared_holds(fld) -> bool:
     """Whether the game's declared equilibrium passes the zero test at the field's own hyperparameters when its
     residual there is below 1e-10 (:func:`gandynamics.equilibrium.zero_test`; a larger residual is judged row by

@@ -28,7 +28,8 @@ from ..provenance import provenance
 from ..verdict import BOUNDED_LABEL, CONVERGING, VERDICTS
 from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows
 from ..equilibrium import norm
-from .equilibria import SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, zeros_from_final_states
+from .equilibria import (SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, spurious_fixed_point,
+                         zeros_from_final_states)
 from .module import kernel_module_source
 from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar,
                       may_stand_at_rounding, poly_cap, read, rounding_floor_norm)
@@ -382,13 +383,17 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 hF, eps = max(hg, hd) * row["final_residual"], np.finfo(float).eps
                 if m.moves_by_hF and not row["final_zero"] and hF <= eps * scale < row["final_residual"]:
                     row["step_below_rounding"], row["state_size"] = hF, scale
-                elif m.name == "eg" and not zero and hg == hd:
-                    # ... or at a spurious fixed point of extragradient: z - hF(z) a zero of F, so its update
-                    # z - hF(z - hF(z)) = z (docs/math/bifurcations.md §1; a new user's run stood still with |F| = 6.95
-                    # at (2.08, -0.089), its extrapolated point the saddle (0, 0), read "not at a zero of F" alone)
-                    zt = zf - hg * np.asarray(field.eval_F(zf, p), dtype=float)
-                    if np.all(np.isfinite(zt)) and settled_at_zero(field, zt, p, max(norm(zt), scale))[0]:
-                        row["extrapolation_zero"] = [float(v) for v in zt]
+                elif not zero and m.extrapolated_points is not None:
+                    # ... or at a spurious fixed point of its method: a point where its update evaluates F is a zero of
+                    # F (Method.extrapolated_points: extragradient's w = z - H F(z), so its update z - H F(w) = z;
+                    # docs/math/bifurcations.md §1; a new user's run stood still with |F| = 6.95 at (2.08, -0.089), its
+                    # extrapolated point the saddle (0, 0), read "not at a zero of F" alone; per-player steps too)
+                    hs = np.array([hg] * field.n_theta + [hd] * (field.n - field.n_theta))
+                    found = spurious_fixed_point(field, m, o, zf, p, hs, scale, box=box)
+                    if found is not None:
+                        row["spurious_fixed_point"], row["spurious_of"] = True, m.name
+                        row["extrapolated_point"] = [float(v) for v in found[1]]
+                        row["extrapolated_label"] = found[0]
     if reading.verdict[0] == VERDICTS[CONVERGING] and m.limit_matrix is not None and missing is None:
         r = _limit_radius(field, m, zref[0], p, hg, hd, o)
         if r is not None:
