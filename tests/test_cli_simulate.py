@@ -465,6 +465,31 @@ def test_the_sweep_summary_counts_rows_that_settled_at_another_zero_of_F(capsys,
         assert r["final_zero"] == "1" and abs(xf**3 - xf + yf / 10) < 1e-12 and abs(yf - xf / 10) < 1e-12
 
 
+def test_the_sweep_summary_counts_rows_at_a_spurious_fixed_point_of_their_method(capsys, tmp_path):
+    """Extragradient on the two-wells game at (h_G, h_D) = (0.3, 0.2): the starts (1.5, 1) and (-1.5, 1) stand still
+    at its spurious fixed points (x^2 = (1 + h_G + h_G h_D / (100 (1 - h_D))) / h_G, y = -h_D x / (10 (1 - h_D)), by
+    hand: their extrapolated point z - H F(z) is the saddle), (0.5, 0.2) converges.  The summary counts the two, and
+    the table's spurious_fixed_point column flags them."""
+    (tmp_path / "two.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef two():\n"
+                                     "    x, y = sp.symbols('x y', real=True)\n"
+                                     "    return Game([x], [y], (x**2 - 1)**2 / 4 + x*y / 10, y**2 / 2 - x*y / 10,"
+                                     " equilibrium=(0.99498743710662, 0.099498743710662))\n")
+    out_csv = tmp_path / "t.csv"
+    code, out, err = run(capsys, "sweep", "--game", f"{tmp_path / 'two.py'}:two", "--method", "eg", "--steps", "300",
+                         "--grid", "step_g=0.3", "--grid", "step_d=0.2", "--init", "1.5,1", "--init", "-1.5,1",
+                         "--init", "0.5,0.2", "--out", str(out_csv))
+    assert code == 0, err
+    assert ("2 'bounded, not converging' rows stand still at a spurious fixed point of their method, not a zero of F "
+            "(the table's spurious_fixed_point column)") in out + err, out + err
+    import csv
+    rows = list(csv.DictReader(open(out_csv)))
+    x = np.sqrt((1 + 0.3 + 0.3 * 0.2 / 80) / 0.3)
+    for r, flag in zip(rows, ("1", "1", "0")):
+        assert r["spurious_fixed_point"] == flag and r["final_zero"] == "0", r
+        if flag == "1":
+            assert abs(abs(float(r["final_x"])) - x) < 1e-10 and abs(float(r["final_y"]) + 0.2 * float(r["final_x"]) / 8) < 1e-10
+
+
 def test_a_portrait_of_a_game_with_no_zero_says_why_nothing_is_starred(tmp_path, monkeypatch, capsys):
     """F = (1, w) has no zero (u moves at unit speed): the star was silently missing (a reviewer)."""
     from gandynamics.cli import main

@@ -19,7 +19,9 @@ def add_parser(sub):
                     "measured rate, algebraic (the exponent p of a decay like |z_k - z*| ~ k^p, which has no rate per "
                     "step; empty for the others), verdict ('converging', 'growing', 'bounded, not converging', 'diverged' "
                     "or 'stopped'), final_zero (1 where a 'bounded, not converging' row stood still at another zero of F than its "
-                    "z*: it converged there), diverged flag and step; then print how many trajectories have each verdict, with what "
+                    "z*: it converged there), spurious_fixed_point (1 where such a row stood still at a spurious fixed point of its "
+                    "method, not a zero of F: a point where its update evaluates F is one, extragradient's z - H F(z)), "
+                    "diverged flag and step; then print how many trajectories have each verdict, with what "
                     "it means, and how many decay like a power of k.  Grid "
                     "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta.",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
@@ -223,11 +225,17 @@ def run(args) -> int:
             print(f"{settled} of the {nb} 'bounded, not converging' rows stand still at a zero of F other than their z* (the "
                   f"table's final_zero column): they converged, to another stationary point: {where}{more}",
                   file=summary_to)
+        spur = int(np.count_nonzero(res["spurious_fixed_point"])) if "spurious_fixed_point" in res.columns else 0
+        if spur:  # (simulate's description says it of one run: "a spurious fixed point of eg: its extrapolated point")
+            print(f"{spur} 'bounded, not converging' rows stand still at a spurious fixed point of their method, not a "
+                  "zero of F (the table's spurious_fixed_point column): a point where the update evaluates F "
+                  "(extragradient's z - H F(z)) is a zero of F, so the update moves by nothing", file=summary_to)
         left = res.meta.get("final_zero_untested", 0)
         if left:
             from ..runs.sweep import MAX_ROUNDING_TESTS
-            print(f"{left} rows that stood still were not tested for standing at another zero of F (the cap of "
-                  f"{MAX_ROUNDING_TESTS} tests per sweep): final_zero is 0 for them", file=summary_to)
+            print(f"{left} rows that stood still were not tested for standing at another zero of F or at a spurious "
+                  f"fixed point (the cap of {MAX_ROUNDING_TESTS} tests per sweep): final_zero and spurious_fixed_point "
+                  "are 0 for them", file=summary_to)
         from ..runs.equilibria import MAX_FINAL_SEARCHES
         none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
         if none:

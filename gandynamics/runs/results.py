@@ -184,7 +184,10 @@ class SweepResult:
     :data:`gandynamics.verdict.VERDICT_RULE`), ``tail_min``/``tail_max`` (range of the distance over the last
     half), ``final_zero`` (True where a row read ``bounded, not converging`` stood still over its last half at a zero
     of F other than its z*: it converged, to another stationary point; simulate's description says it of one run,
-    :func:`gandynamics.runs.equilibria.settled_at_zero`), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows
+    :func:`gandynamics.runs.equilibria.settled_at_zero`), ``spurious_fixed_point`` (True where such a row stood still, not at a
+    zero of F, at a spurious fixed point of its method: a point where its update evaluates F is a zero of F, so the
+    update moves by nothing, extragradient's ``z - H F(z)``; :attr:`gandynamics.methods.base.Method.extrapolated_points`,
+    :func:`gandynamics.runs.equilibria.spurious_fixed_point`), ``diverged``, ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows
     not run because the sweep was interrupted).  ``dims`` lists the grid axes ``(name, values)`` in row-major
     order when the sweep was a product (``method``, ``init``, then the grid), else ``(method, row)``.  The text
     columns (``method``, ``verdict``, ``reason``) are numpy string arrays as wide as their longest entry, as
@@ -360,7 +363,7 @@ class SweepResult:
                 cols = {k: _column([r[j] for r in body], k) for j, k in enumerate(keys)}
                 head = read_sidecar(p)
                 head.setdefault("meta", {})["provenance"] = head.get("provenance", {})
-            for k in ("diverged", "finished", "final_zero"):
+            for k in ("diverged", "finished", "final_zero", "spurious_fixed_point"):
                 if k in cols:
                     cols[k] = np.asarray(cols[k]).astype(bool)
             dims = [(n, np.asarray(v)) for n, v in head["dims"]]

@@ -24,7 +24,7 @@ from ..methods import METHODS, get_method
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, alloc, choose_engine, interpreted_eval_seconds,
                      run_rows, warm)
 from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_distances_recorded, row_norms,
-                         settled_at_zero, zeros_from_final_states, zstar_norms)
+                         settled_at_zero, spurious_fixed_point, zeros_from_final_states, zstar_norms)
 from .module import kernel_module_source
 from ..provenance import provenance
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
@@ -128,9 +128,11 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
         _read_again_at_rounding_of_F(field, plan, K, rec_idx, poly_max, res["final"], ZSTAR, missing, reading, evals,
                                      ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
     reading = mark_no_zstar(reading, missing)
-    final_zero = np.zeros(B, dtype=bool)
-    if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*)
-        untested = _mark_other_zeros(field, plan, res["final"], ZSTAR, missing, reading, ~div, final_zero)
+    final_zero, spurious = np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
+    if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*; or at
+        # a spurious fixed point of their method)
+        untested = _mark_other_zeros(field, plan, res["final"], ZSTAR, missing, reading, ~div, final_zero,
+                                     (spurious, ms, options))
         if untested:
             info["final_zero_untested"] = untested
     alg = np.flatnonzero(np.isfinite(reading.algebraic))  # (a power law's reading where the linearisation contracts the
@@ -190,6 +192,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     cols["tail_min"] = run_column(reading.tail_min)
     cols["tail_max"] = run_column(reading.tail_max)
     cols["final_zero"] = final_zero
+    cols["spurious_fixed_point"] = spurious
     cols["diverged"] = div
     cols["diverged_at"] = diverged_at
     names = tuple(REASONS[c] for c in sorted(REASONS)) + ("",)  # "" for the rows not run
@@ -287,13 +290,16 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     _put_readings(reading, rows, new, done & (new.code == CONVERGING))
 
 
-def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, out) -> int:
+def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, out, spurious=None) -> int:
     """Set ``out[r]`` (B,) bool for the rows ``r`` read "bounded, not converging" that stand still at a zero of F
     other than their z* (:func:`~gandynamics.runs.equilibria.settled_at_zero`, the test of ``simulate``'s
     ``final_zero``): their distance to z* over the last half within
     :data:`~gandynamics.runs.equilibria.SETTLED_RTOL` of its size (an orbit at a fixed radius also keeps it: F's zero
     test tells them apart).  A sweep records distances, not states: the distance standing still is what it sees of a
-    state standing still.  At most :data:`MAX_ROUNDING_TESTS` rows are tested, the others counted (returned)."""
+    state standing still.  ``spurious``: ``(flags, methods, options)``, ``flags[r]`` (B,) bool set for those of the rows
+    not at a zero of F that stand still at a spurious fixed point of their method
+    (:func:`~gandynamics.runs.equilibria.spurious_fixed_point`, simulate's test; ``methods`` per method index, the
+    sweep's ``options``).  At most :data:`MAX_ROUNDING_TESTS` rows are tested, the others counted (returned)."""
     rows = np.flatnonzero(reading.code == BOUNDED)  # (the few bounded rows first: no pass over the whole arrays)
     lo, hi = reading.tail_min[rows], reading.tail_max[rows]
     with np.errstate(invalid="ignore"):
@@ -301,10 +307,20 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
     if missing is not None:
         rows = rows[~missing[rows]]
     rows = rows[np.all(np.isfinite(final[rows]), axis=1)]
+    opts = {}  # (the normalised options of each method met, once)
     for r in rows[:MAX_ROUNDING_TESTS]:
         # (the state's own size, or its distance to z* if larger: simulate's scale, by the same norm)
         scale = max(norm(final[r]), float(reading.tail_max[r]))
         out[r] = settled_at_zero(field, final[r], plan.P[r], scale)[0]
+        m = None if spurious is None or out[r] else spurious[1][plan.method_index[r]]
+        if m is not None and m.extrapolated_points is not None:  # (eg, lookahead over it: Method.extrapolated_points)
+            if m.name not in opts:
+                opts[m.name] = method_options(field, m.name, spurious[2], check_when=False)
+            o = dict(opts[m.name])
+            o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
+            hs = np.where(np.arange(field.n) < field.n_theta, plan.H[r, 0], plan.H[r, 1])
+            spurious[0][r] = spurious_fixed_point(field, m, o, final[r], plan.P[r], hs, scale,
+                                                  box=plan.box if plan.use_box else None) is not None
     return max(rows.size - MAX_ROUNDING_TESTS, 0)
 
 
@@ -331,11 +347,11 @@ def row_bytes(field, method_names) -> int:
     """Bytes a sweep of ``field`` holds per row, its table and its working arrays together (the largest they can be):
     the table's numbers (``init_``, ``final_``, ``zstar_`` per coordinate, the hyperparameters, ``step``, ``step_g``,
     ``step_d``, ``beta``, ``distance``, ``rate``, ``rate_err``, ``algebraic``, ``tail_min``, ``tail_max``, ``diverged_at``), its flags
-    (``final_zero``, ``diverged``, ``finished``) and text (``method``, ``verdict``, ``reason``: 4 bytes a character), and the plan and reading (the rows' starts,
+    (``final_zero``, ``spurious_fixed_point``, ``diverged``, ``finished``) and text (``method``, ``verdict``, ``reason``: 4 bytes a character), and the plan and reading (the rows' starts,
     hyperparameters, steps, z* and reference points, final states, the reading's eight numbers, the kernels' stop
     records).  What :func:`sweep` checks against :func:`gandynamics.limits.memory_limit` before it allocates."""
     n, h = field.n, len(field.defaults)
-    table = 8 * (3 * n + h + 11) + 3 + 4 * (max(map(len, method_names), default=0)
+    table = 8 * (3 * n + h + 11) + 4 + 4 * (max(map(len, method_names), default=0)
                                             + max(map(len, ROW_VERDICTS)) + max(map(len, REASONS.values())))
     work = 8 * (4 * n + h + 3 + 8 + 3)
     return int(table + work)
@@ -574,7 +590,7 @@ def _per_row(values: list, method_index: np.ndarray):
 _OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "rate_err", "algebraic",
                 "verdict",
                 "tail_min",
-                "tail_max", "final_zero", "diverged", "diverged_at", "reason", "finished")
+                "tail_max", "final_zero", "spurious_fixed_point", "diverged", "diverged_at", "reason", "finished")
 
 
 def check_step_sources(grid_names, step, cli: bool = False) -> None:
