@@ -76,7 +76,11 @@ class Trajectory:
                                  converging run whose distance falls like ``k^p``: ``p``, and no rate per step;
                                  :func:`gandynamics.verdict.algebraic_exponent`); with no z* the same
                                  numbers of the displacement ``|z_t - z_0|`` from the start, which the verdict was
-                                 read on, and ``no_zstar`` True (docs/math/runs.md)
+                                 read on, and ``no_zstar`` True (docs/math/runs.md); a bounded run that stood
+                                 still: ``final_zero`` (at a zero of F), or ``spurious_fixed_point`` True at a
+                                 spurious fixed point of its method (``spurious_of``, ``extrapolated_label``,
+                                 ``extrapolated_point``: the point where its update evaluates F that is a zero of F;
+                                 :attr:`gandynamics.methods.base.Method.extrapolated_points`)
     method, step, steps, params, equilibrium, names, options
     """
 
