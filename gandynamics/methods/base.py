@@ -165,8 +165,9 @@ class Method:
     #: ``z - H F(w)``.  ``z`` is then a fixed point exactly when ``F(w) = 0``: where ``F(z) != 0`` a *spurious* fixed
     #: point of the method, which a run standing still there is said to be at
     #: (:func:`gandynamics.runs.equilibria.spurious_fixed_point`: simulate's reading and description, the sweep's
-    #: column ``spurious_fixed_point``).  None for the methods whose fixed points are the zeros of F (gd, eftp, ogda,
-    #: momentum, proximal, ftr, adam, rmsprop; docs/math/bifurcations.md §1)
+    #: column ``spurious_fixed_point``).  None for the others: the methods whose fixed points are the zeros of F (gd,
+    #: eftp, ogda, momentum, proximal, ftr, adam, rmsprop) and those whose spurious fixed points no such point explains
+    #: (altgd with n_g or n_d above 1, rk4; eag's map changes with k; docs/math/bifurcations.md §1)
     extrapolated_points: Callable | None = None
     extra: dict = field(default_factory=dict)
 
