@@ -437,16 +437,22 @@ def test_runs_with_no_zstar_say_so_in_simulate_and_sweep(capsys, tmp_path):
     assert "2 growing:" in text and "2 of 2 rows have no z* (no zero of F found" in text
 
 
+def _two_wells(tmp_path, equilibrium: str) -> str:
+    """A game file of the two-wells game (a saddle at the origin, wells at (+-0.995, +-0.0995)) declaring
+    ``equilibrium``: its ``--game`` argument."""
+    (tmp_path / "two.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef two():\n"
+                                     "    x, y = sp.symbols('x y', real=True)\n"
+                                     "    return Game([x], [y], (x**2 - 1)**2 / 4 + x*y / 10, y**2 / 2 - x*y / 10,"
+                                     f" equilibrium={equilibrium})\n")
+    return f"{tmp_path / 'two.py'}:two"
+
+
 def test_the_sweep_summary_counts_rows_that_settled_at_another_zero_of_F(capsys, tmp_path):
     """The two-equilibria game (a saddle declared at the origin, wells at (+-0.995, +-0.0995)): each of the three
     starts ends in a well, read "bounded, not converging"; the summary says that they converged elsewhere, and the
     table's final_zero column flags them (checked: F at each final state by its closed form)."""
-    (tmp_path / "two.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef two():\n"
-                                     "    x, y = sp.symbols('x y', real=True)\n"
-                                     "    return Game([x], [y], (x**2 - 1)**2 / 4 + x*y / 10, y**2 / 2 - x*y / 10,"
-                                     " equilibrium=(0, 0))\n")
     out_csv = tmp_path / "t.csv"
-    code, out, err = run(capsys, "sweep", "--game", f"{tmp_path / 'two.py'}:two", "--method", "gd", "--steps", "500",
+    code, out, err = run(capsys, "sweep", "--game", _two_wells(tmp_path, "(0, 0)"), "--method", "gd", "--steps", "500",
                          "--step", "0.1", "--init", "-0.5,0.3", "--init", "0.7,-0.2", "--init", "1.5,1",
                          "--out", str(out_csv))
     assert code == 0, err
@@ -470,12 +476,9 @@ def test_the_sweep_summary_counts_rows_at_a_spurious_fixed_point_of_their_method
     at its spurious fixed points (x^2 = (1 + h_G + h_G h_D / (100 (1 - h_D))) / h_G, y = -h_D x / (10 (1 - h_D)), by
     hand: their extrapolated point z - H F(z) is the saddle), (0.5, 0.2) converges.  The summary counts the two, and
     the table's spurious_fixed_point column flags them."""
-    (tmp_path / "two.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef two():\n"
-                                     "    x, y = sp.symbols('x y', real=True)\n"
-                                     "    return Game([x], [y], (x**2 - 1)**2 / 4 + x*y / 10, y**2 / 2 - x*y / 10,"
-                                     " equilibrium=(0.99498743710662, 0.099498743710662))\n")
     out_csv = tmp_path / "t.csv"
-    code, out, err = run(capsys, "sweep", "--game", f"{tmp_path / 'two.py'}:two", "--method", "eg", "--steps", "300",
+    code, out, err = run(capsys, "sweep", "--game", _two_wells(tmp_path, "(0.99498743710662, 0.099498743710662)"),
+                         "--method", "eg", "--steps", "300",
                          "--grid", "step_g=0.3", "--grid", "step_d=0.2", "--init", "1.5,1", "--init", "-1.5,1",
                          "--init", "0.5,0.2", "--out", str(out_csv))
     assert code == 0, err
