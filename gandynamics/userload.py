@@ -237,6 +237,22 @@ def _not_a_factory(module, file: str, name: str, defined: set, imported: set) ->
     return GandynamicsError(f"{file}: no factory named {name!r}; {offer}")
 
 
+def _run_file(path: Path, file: str):
+    """The module of the game file at ``path`` (``file`` as the user gave it), its code run once: a GandynamicsError
+    naming the user's own line where it fails."""
+    modname = _module_name(path)
+    try:
+        mspec = importlib.util.spec_from_file_location(modname, path)
+        module = importlib.util.module_from_spec(mspec)
+        sys.modules[modname] = module
+        with _no_process_exit(), _prints_to_stderr(), _folder_importable(path):
+            mspec.loader.exec_module(module)
+    except BaseException as exc:  # report the user's line, not ours
+        sys.modules.pop(modname, None)
+        raise _user_error(exc, path, file) from None
+    return module
+
+
 def load_user_game(spec: str, params: dict | None = None):
     """``"file.py:factory"`` -> ``(game, rest)``: the Game/GAN the factory returns (the ``params`` it names passed
     as keywords) and the remaining ``params``; or, when ``factory`` names a Game/GAN, that game and every
@@ -251,6 +267,11 @@ def load_user_game(spec: str, params: dict | None = None):
         from .games import GAMES  # (a built-in game's name given to --game: say how it is given)
         hint = (f"; {spec!r} is a built-in game: give its name as the GAME argument, without --game"
                 if spec in GAMES else "")
+        whole = Path(spec).expanduser()
+        if not hint and whole.suffix == ".py" and whole.is_file():  # (a game file without its factory: which it has)
+            module = _run_file(whole.resolve(), spec)
+            offer = _factories_text(module, _file_names(whole.resolve())[0])
+            hint = f" (no FACTORY after the file name); {offer}"
         raise GandynamicsError(f"--game must be FILE.py:FACTORY, got {spec!r}{hint}")
     file, _, name = spec.rpartition(":")
     if not file.strip():  # (Path("") is the working folder: "'' is a directory, not a file")
@@ -263,16 +284,7 @@ def load_user_game(spec: str, params: dict | None = None):
         raise GandynamicsError(f"--game: {file!r} is not a Python file; expected FILE.py:FACTORY")
     if not name.isidentifier():
         raise GandynamicsError(f"--game: {name!r} is not a function name; expected FILE.py:FACTORY")
-    modname = _module_name(path)
-    try:
-        mspec = importlib.util.spec_from_file_location(modname, path)
-        module = importlib.util.module_from_spec(mspec)
-        sys.modules[modname] = module
-        with _no_process_exit(), _prints_to_stderr(), _folder_importable(path):
-            mspec.loader.exec_module(module)
-    except BaseException as exc:  # report the user's line, not ours
-        sys.modules.pop(modname, None)
-        raise _user_error(exc, path, file) from None
+    module = _run_file(path, file)
     # one rule (_is_factory) for what is called here and what the errors list; a dunder name is the module object's
     # own attribute (__class__ is ModuleType: calling it blamed the user's file), an import is another module's
     defined, imported = _file_names(path)

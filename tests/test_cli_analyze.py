@@ -267,3 +267,18 @@ def test_a_point_with_many_kinks_is_summarised_and_full_and_json_list_them_all(c
     assert check_summary(line) == (f"(all {k} non-smooth terms: --json, or gandynamics analyze --full)" in out)
     code, out, _ = run(capsys, "basin", "--game", game, "--max-seconds", "2", "--json")
     assert set(json.loads(out)["nonsmooth"]) == terms
+
+
+def test_classify_names_its_spurious_stable_point_apart_from_a_methods_spurious_fixed_point(capsys, tmp_path):
+    """classify's line says which "spurious" it means (a stable point that is no solution: Mazumdar, Ratliff & Sastry
+    2020), not the sweep's spurious_fixed_point (a method standing still where F is not zero; a new user read the two
+    as one): f = 3/2 x^2 + 2xy + 1/2 y^2, DF = [[3, 2], [-2, -1]] (trace 2 > 0, det 1 > 0: stable) while the max
+    player sits at a minimum of f in y (f_yy = 1 > 0), and the R1 Dirac-GAN's equilibrium, a stable solution."""
+    (tmp_path / "q.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef q():\n"
+                                   "    x, y = sp.symbols('x y', real=True)\n"
+                                   "    f = sp.Rational(3, 2) * x**2 + 2 * x * y + y**2 / 2\n"
+                                   "    return Game([x], [y], f, -f, equilibrium=(0, 0))\n")
+    for argv, word in ((["--game", f"{tmp_path / 'q.py'}:q"], "yes"), (["dirac", "--reg", "r1"], "no")):
+        code, out, _ = run(capsys, "classify", *argv)
+        line = next(t for t in out.splitlines() if t.startswith("spurious"))
+        assert code == 0 and line.split() == ["spurious", "stable", "point:", word], line

@@ -699,3 +699,11 @@ def test_a_misspelt_option_is_named_with_its_near_miss(capsys, argv, hint):
     err = capsys.readouterr().err
     assert err.startswith("gandynamics: error: unrecognized arguments: ") and err.rstrip().endswith(hint), err
     assert err.count("\n") == 1
+
+
+def test_a_pair_of_steps_given_to_portrait_says_it_takes_one(capsys, tmp_path):
+    """`portrait --step 0.3,0.5` (a new user, after simulate and sweep took the pair h_G,h_D): refused with what a
+    portrait takes and which commands take a pair, not only "must be a finite number > 0"."""
+    line = one_line_error(capsys, ["portrait", "dirac", "--step", "0.3,0.5", "--out", str(tmp_path / "p.png")])
+    assert "a portrait takes one step h for both players" in line and "taken by simulate and sweep" in line, line
+    assert not (tmp_path / "p.png").exists()

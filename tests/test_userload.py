@@ -500,3 +500,21 @@ def test_a_game_spec_without_a_file_name_says_so(capsys, spec, words):
     assert main(["analyze", "--game", spec]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err and "directory" not in err
+
+
+def test_a_game_file_given_without_its_factory_lists_the_files_games(tmp_path, capsys):
+    """`--game mygames.py` (no :NAME, a new user): the one-line error lists the games the file defines, as
+    `--game mygames.py:nosuch` does; a file that defines none says so."""
+    (tmp_path / "mygames.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\n"
+                                         "def bilin():\n    x, y = sp.symbols('x y', real=True)\n"
+                                         "    return Game([x], [y], x * y, -x * y)\n\n\n"
+                                         "def cubic(c=1.0):\n    x, y = sp.symbols('x y', real=True)\n"
+                                         "    return Game([x], [y], x**3 / 3 - c * x + x * y, y**2 / 2 - x * y)\n")
+    (tmp_path / "empty.py").write_text("a = 1\n")
+    for spec, tail in ((tmp_path / "mygames.py", "(no FACTORY after the file name); the file defines bilin, cubic"),
+                       (tmp_path / "empty.py", "the file defines no game: define a Game or GAN, or a public function "
+                                               "that returns one")):
+        assert main(["analyze", "--game", str(spec)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("gandynamics: error: --game must be FILE.py:FACTORY"), err
+        assert err.strip().endswith(tail), err

@@ -97,7 +97,9 @@ def run(args) -> int:
         else:
             from .._display import stable_steps_text
             print(f"{('stable under ' + m + ':').ljust(28)} " + stable_steps_text(v))
-    print(f"spurious:                    {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
+    # (spurious in the solution-concept sense: stable, yet neither Nash nor minimax/Stackelberg -- not the sweep's
+    # spurious_fixed_point, a fixed point of a method where F is not zero; a new user read the two as one)
+    print(f"{'spurious stable point:':28} {_b(c.spurious) if c.spurious is not None else 'undetermined'}")
     for n in c.notes:
         print("note: " + n)
     if quad:

@@ -89,6 +89,9 @@ def run(args) -> int:
                                for o in ("frames", "fps")])
     out = check_output_path(args.out, "--out", (".png", ".pdf", ".svg"), kind="figure")  # before any computation
     args.steps = whole(args.steps, "--steps")
+    if isinstance(args.step, str) and "," in args.step:  # (simulate and sweep take a pair h_G,h_D; a portrait one h)
+        raise GandynamicsError(f"--step: a portrait takes one step h for both players, e.g. --step 0.2; got "
+                               f"{args.step!r} (a pair of steps h_G,h_D is taken by simulate and sweep)")
     args.step = positive(args.step, "--step")
     if args.clip is not None:
         args.clip = positive(args.clip, "--clip")
