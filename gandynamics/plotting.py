@@ -3456,10 +3456,11 @@ from matplotlib.legend_handler import HandlerLine2D  # noqa: E402
 Legend.update_default_handler_map({_InterleavedLine: HandlerLine2D(update_func=_own_style_in_legend)})
 
 
-def interleave_dashes(members) -> None:
+def interleave_dashes(members, length: float = 3.0) -> None:
     """Draw the ``m`` matplotlib lines ``members`` (which lie on one another, of one line width) with interleaved
-    dashes, so that each shows its colour: dashes 3 line widths long, ``3 (m - 1)`` apart, each line's offset by 3
-    from the previous one's (one line: left as it is; a line drawn without a line, markers only, is left out).  The
+    dashes, so that each shows its colour: dashes ``length`` line widths long (default 3), ``length (m - 1)`` apart,
+    each line's offset by ``length`` from the previous one's (one line: left as it is; a line drawn without a line,
+    markers only, is left out).  The
     legend entries of plain :class:`~matplotlib.lines.Line2D` lines, in any legend of their axes, keep each line's
     own style, dash pattern included, while it is drawn with these dashes (:class:`_InterleavedLine`); a line of
     another class (``axline``) shows the dashes in its legend entry.  The portraits, animations and convergence plots
@@ -3468,7 +3469,7 @@ def interleave_dashes(members) -> None:
     members = [line for line in members if line.get_linestyle() not in ("None", "", " ")]
     if len(members) > 1:
         for t, line in enumerate(members):
-            _set_interleaved(line, (3.0 * t, (3.0, 3.0 * (len(members) - 1))))
+            _set_interleaved(line, (length * t, (length, length * (len(members) - 1))))
 
 
 def _set_interleaved(line, dashes) -> None:
@@ -3484,6 +3485,10 @@ def _set_interleaved(line, dashes) -> None:
             line._gandynamics_own = line._gandynamics_own[:2] + (tuple(line._unscaled_dash_pattern[1]),)
 
 
+#: the length, in line widths, of each colour's part of a solid line that coinciding runs share in a portrait whose
+#: other runs are told apart by dashed or dotted styles (:func:`_dash_coinciding_paths`): several times a dash, so
+#: that the shared solid line reads as one line changing colour, not as another dashed one
+SOLID_BLOCK = 12.0
 #: the least length, in line widths as a dash pattern's, of the part one run draws of its pattern in
 #: :func:`interleave_pattern` (whole periods of it: a dotted run's dots alternate two by two, a dashed one's dash by dash)
 PATTERN_BLOCK = 4.0
@@ -3549,7 +3554,9 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> list:
             host = max(members, key=lambda m: _drawn_length(m[1] * scale, px, py))[0]
             others = [line for line, _ in members if line is not host]
             if host.get_linestyle() == "-":
-                interleave_dashes([line for line, _ in members])
+                # (where other runs are told apart by dashed or dotted styles, a solid line's colours alternate in
+                # long blocks: in short ones it read as one more dashed line, a new user's finding)
+                interleave_dashes([line for line, _ in members], SOLID_BLOCK if len(styles) > 1 else 3.0)
                 host.set_linestyle(host._gandynamics_own[0] if hasattr(host, "_gandynamics_own") else "-")
             else:
                 interleave_pattern(host, others)

@@ -3173,3 +3173,25 @@ def test_quiver_arrows_of_a_field_whose_speed_varies_by_orders_are_capped_and_sa
             assert any("capped" in t for t in labels) == capped, labels
         finally:
             plt.close(fig)
+
+
+def test_a_solid_line_shared_by_runs_beside_dashed_starts_changes_colour_in_long_blocks(dirac):
+    """A new user's finding: in a portrait whose starts are told apart by line style (solid, dashed), runs that lie on
+    one another from the solid start alternated their colours in dashes 3 line widths long, and the solid line read as
+    one more dashed one.  Beside other styles the shared solid line changes colour in blocks of SOLID_BLOCK line widths
+    (each a dash SOLID_BLOCK long, SOLID_BLOCK (m - 1) apart, the host solid under them); alone in its style, with no
+    dashed runs to be confused with, in the short dashes as before."""
+    from gandynamics import simulate
+    from gandynamics.plotting import SOLID_BLOCK, phase_portrait
+    eg = simulate(dirac, "eg", [1.5, 0.0], 200, 0.2)
+    eftp = simulate(dirac, "eftp", [1.5, 0.0], 200, 0.2)
+    gd = simulate(dirac, "gd", [-1.0, 0.5], 60, 0.2)
+    for third_style, length in (("--", SOLID_BLOCK), ("-", 3.0)):
+        ax = phase_portrait(dirac, trajectories=[("eg", eg, "#009e73", "-"), ("eftp", eftp, "#cc79a7", "-"),
+                                                 ("gd", gd, "#d55e00", third_style)], streamlines=False)
+        a, b = _trajectory_lines(ax, ["eg", "eftp"])
+        dashed = [ln for ln in (a, b) if ln.get_linestyle() != "-"]
+        assert len(dashed) == 1, [ln.get_linestyle() for ln in (a, b)]  # (one over the host, which stays solid)
+        seq = tuple(dashed[0]._unscaled_dash_pattern[1])
+        assert seq == (length, length), (third_style, seq)
+        plt.close(ax.figure)
