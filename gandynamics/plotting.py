@@ -1092,22 +1092,28 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             continue
         named = [lab for lab, _ in these if not lab.startswith("_")]
         hidden = len(these) - len(named)
-        for g, labs in groups.items():  # (a factored key's runs of one colour, all of them: said as one)
-            if len(labs) > 1 and set(labs) <= set(named):
-                at = named.index(labs[0])
-                named = [lab for lab in named if lab not in labs]
-                named.insert(min(at, len(named)), f"the {len(labs)} runs of {g}")
+        factored = _factored_names(named, parts) if groups and len(named) > 1 else None
+        if factored is not None:  # (a factored key's runs named by its colours and styles: "gd and eg from (1, 1)")
+            who = "; ".join(factored)
+        else:
+            for g, labs in groups.items():  # (a factored key's runs of one colour, all of them: said as one)
+                if len(labs) > 1 and set(labs) <= set(named):
+                    at = named.index(labs[0])
+                    named = [lab for lab in named if lab not in labs]
+                    named.insert(min(at, len(named)), f"the {len(labs)} runs of {g}")
+            who = _and(named) if named else ""
         if hidden:
-            named.append(f"{hidden} unlabelled trajector{'y' if hidden == 1 else 'ies'}")
+            who += ("; " if factored is not None else " and " if who else "") + \
+                f"{hidden} unlabelled trajector{'y' if hidden == 1 else 'ies'}"
         one = len(these) == 1
         if kind == "none":
-            warnings.append(f"{_and(named)} {'has' if one else 'have'} no state inside the window")
+            warnings.append(f"{who} {'has' if one else 'have'} no state inside the window")
         elif kind == "leaves":
-            warnings.append(f"{_and(named)} {'goes' if one else 'go'} outside the window")
+            warnings.append(f"{who} {'goes' if one else 'go'} outside the window")
         else:  # (their start is not drawn: it lies beyond the window)
             starts = list(dict.fromkeys(f"({number_text(float(a), '.3g')}, {number_text(float(b), '.3g')})"
                                         for _, (a, b) in these))
-            warnings.append(f"{_and(named)} {'starts' if one else 'start'} outside the window, at {_and(starts)}")
+            warnings.append(f"{who} {'starts' if one else 'start'} outside the window, at {_and(starts)}")
     head = _runs_title(field, params, trajectories) if title is None else title
     said = []
     if warnings:  # in the title: on the figure, never over the data, and the layout makes room for it
@@ -3563,6 +3569,24 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> list:
             host.set_zorder(min(line.get_zorder() for line, _ in members) - 0.01)
             out.append([line for line, _ in members])
     return out
+
+
+def _factored_names(labels, parts) -> list | None:
+    """The runs ``labels`` named as a factored key names them (``parts``: label -> (colour's name, style's name), as
+    :func:`_coinciding_note` takes them): the colours that share each set of styles, ``["gd, altgd and eg from (-1, 1)
+    and from (1.5, -1)", "gd from (1, 1)"]`` for seven runs; None when a label has no parts.  A portrait's note on
+    its runs outside the window named each of twelve runs ("gd from (-1, 1), gd from (1.5, -1), altgd from ..."), a
+    new user's finding."""
+    if not labels or not all(lab in parts for lab in labels):
+        return None
+    by_style = {}
+    for lab in labels:
+        lead, end = parts[lab]
+        by_style.setdefault(end, []).append(lead)
+    joined = {}
+    for end, leads in by_style.items():
+        joined.setdefault(tuple(leads), []).append(end)
+    return [_and(list(leads)) + (" " + _and(ends) if all(ends) else "") for leads, ends in joined.items()]
 
 
 def _coinciding_note(groups, parts=None) -> str:

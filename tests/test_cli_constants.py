@@ -520,6 +520,31 @@ def test_portrait_says_when_a_trajectory_leaves_its_window(capsys, tmp_path):
     assert code == 0 and len(notes) == 1 and notes[0].endswith("--xlim/--ylim widen the window"), out
 
 
+def test_portrait_says_in_one_note_when_many_trajectories_leave_its_window(capsys, tmp_path):
+    """A zoom on four methods from three starts printed twelve notes, one per run cut at the window's edge (a new
+    user's finding): more than CUT_NOTES runs leaving get one note naming them all, and a window that holds every one
+    of them (gd on the bilinear game from four starts, each spiralling out by sqrt(1 + h^2) a step, computed here with
+    numpy), which is then quiet."""
+    from gandynamics.cli.portrait import CUT_NOTES
+    h, K = 0.1, 300
+    M = np.eye(2) - h * np.array([[0.0, 1.0], [-1.0, 0.0]])
+    starts = [(1.0, 0.5), (-1.0, 0.5), (0.5, -1.0), (-0.5, -1.0)]
+    assert len(starts) > CUT_NOTES
+    states = np.array([np.linalg.matrix_power(M, k) @ np.array(z) for z in starts for k in range(K + 1)])
+    out_png = tmp_path / "p.png"
+    argv = ["portrait", "bilinear", "--methods", "gd", "--step", str(h), "--steps", str(K), "--out", str(out_png)]
+    for z in starts:
+        argv += ["--init", f"{z[0]},{z[1]}"]
+    code, out, err = run(capsys, *argv)
+    notes = [line for line in out.splitlines() if line.startswith("note:")]
+    assert code == 0 and len(notes) == 1 and notes[0].startswith("note: 4 of the 4 runs leave the window"), out
+    xl, yl = (s_.split(",") for s_ in re.findall(r"--[xy]lim=(\S+)", notes[0]))
+    assert float(xl[0]) < states[:, 0].min() and states[:, 0].max() < float(xl[1])
+    assert float(yl[0]) < states[:, 1].min() and states[:, 1].max() < float(yl[1])
+    code, out, err = run(capsys, *argv, f"--xlim={','.join(xl)}", f"--ylim={','.join(yl)}")
+    assert code == 0 and "note:" not in out
+
+
 @pytest.mark.slow  # (4 s: a portrait and a GIF; the notice's mechanism is tests/test_log.py's)
 def test_writing_an_animation_says_what_it_draws_when_it_is_slow(capsys, monkeypatch, tmp_path):
     """A GIF of 60 frames took 36 s after "wrote p.png" with nothing printed (a new user's trial): a wait longer than

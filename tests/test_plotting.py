@@ -3195,3 +3195,14 @@ def test_a_solid_line_shared_by_runs_beside_dashed_starts_changes_colour_in_long
         seq = tuple(dashed[0]._unscaled_dash_pattern[1])
         assert seq == (length, length), (third_style, seq)
         plt.close(ax.figure)
+
+
+def test_runs_outside_the_window_are_named_as_a_factored_key_names_them():
+    """A zoom's title named each of eight runs starting outside the window ("gd from (-1, 1), gd from (1.5, -1),
+    altgd from (-1, 1), ..."; a new user's finding): a factored key's runs are named by the colours that share each
+    set of styles (_factored_names), and a label the key does not factor leaves the plain list."""
+    from gandynamics.plotting import _factored_names
+    parts = {f"{m} from ({s})": (m, f"from ({s})") for m in ("gd", "altgd", "eg") for s in ("1, 1", "-1, 1", "2, 0")}
+    labels = [f"{m} from ({s})" for m in ("gd", "altgd", "eg") for s in ("-1, 1", "2, 0")] + ["gd from (1, 1)"]
+    assert _factored_names(labels, parts) == ["gd, altgd and eg from (-1, 1) and from (2, 0)", "gd from (1, 1)"]
+    assert _factored_names(labels + ["adam"], parts) is None and _factored_names([], parts) is None

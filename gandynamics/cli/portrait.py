@@ -202,29 +202,29 @@ def run(args) -> int:
                 continue
             trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 or several else None,
                         START_STYLES[k % len(START_STYLES)] if several else None))
+    cut = []  # (label, rows outside, finite rows, last step outside, last point outside, window holding it)
     for lab, tr, *_ in trs:  # a trajectory that leaves the window is drawn cut at its edge: say so (a new user's
         lab = plain.get(id(tr), lab.lstrip("_"))  # (a run not named in the legend: named here)
         # trial: gd on the bilinear game ended 4.97 from z*, off the default -2,2 window, its end marker not drawn)
         S = np.asarray(tr.states, float)[:, [i, j]]
         rows = outside_rows(S, xlim, ylim)
         if rows.size:
-            far, at = S[rows[-1]], int(np.asarray(tr.times)[rows[-1]])
-            fin = np.all(np.isfinite(S), axis=1)
-            where = (f"at {rows.size:,} of its {int(fin.sum()):,} recorded points, the last at step {at:,}, "
-                     f"({far[0]:z.4g}, {far[1]:z.4g})")
-            wx = window_holding(S[:, 0], xlim, center[i])
-            wy = window_holding(S[:, 1], ylim, center[j])
-            # (a suggestion only while it is a window worth looking at: a run that left for 1e300 has none)
-            with np.errstate(over="ignore", invalid="ignore"):
-                width = max(wx[1] - wx[0], wy[1] - wy[0])
-            wide = not np.isfinite(width) or width > 1e4 * max(xlim[1] - xlim[0], ylim[1] - ylim[0])
-            # (to 15 digits: a window far from 0, 1234560 to 1234582, printed to 6 was 1.23458e+06, short of the run)
-            hint = ("--xlim/--ylim widen the window" if wide else
-                    f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} (offsets from z*) would "
-                    "hold all of it")
-            drawn = ("no state of it is inside" if rows.size == int(fin.sum()) else "it is drawn cut at the edge")
-            print(f"note: {lab} leaves the window {names[0]} in [{xlim[0]:zg}, {xlim[1]:zg}], {names[1]} in "
-                  f"[{ylim[0]:zg}, {ylim[1]:zg}] {where}: {drawn}; {hint}")
+            fin = int(np.all(np.isfinite(S), axis=1).sum())
+            cut.append((lab, rows.size, fin, int(np.asarray(tr.times)[rows[-1]]), S[rows[-1]],
+                        window_holding(S[:, 0], xlim, center[i]), window_holding(S[:, 1], ylim, center[j])))
+    window = f"{names[0]} in [{xlim[0]:zg}, {xlim[1]:zg}], {names[1]} in [{ylim[0]:zg}, {ylim[1]:zg}]"
+    if len(cut) > CUT_NOTES:  # (one line for them all: a zoom on four methods from three starts printed twelve)
+        wx = (min(c[5][0] for c in cut), max(c[5][1] for c in cut))
+        wy = (min(c[6][0] for c in cut), max(c[6][1] for c in cut))
+        none = sum(1 for c in cut if c[1] == c[2])
+        print(f"note: {len(cut)} of the {len(trs)} runs leave the window {window} ({', '.join(c[0] for c in cut)})"
+              f": drawn cut at its edges{f', {none} of them with no state inside' if none else ''}; "
+              f"{_window_hint(wx, wy, xlim, ylim, 'all of them')}")
+    else:
+        for lab, n_out, fin, at, far, wx, wy in cut:
+            where = f"at {n_out:,} of its {fin:,} recorded points, the last at step {at:,}, ({far[0]:z.4g}, {far[1]:z.4g})"
+            drawn = "no state of it is inside" if n_out == fin else "it is drawn cut at the edge"
+            print(f"note: {lab} leaves the window {window} {where}: {drawn}; {_window_hint(wx, wy, xlim, ylim, 'all of it')}")
     import matplotlib.pyplot as plt
     with style():
         # (the library's own figure: widened by its key's width, the plot keeping its size; a figure of fixed size
@@ -277,6 +277,22 @@ def _room_for_starts(lim, values) -> tuple:
         lo = min(lo, min(near) - START_ROOM * w)
         hi = max(hi, max(near) + START_ROOM * w)
     return lo, hi
+
+
+#: at most this many runs leaving a portrait's window get a note each on the terminal; more get one note for all
+CUT_NOTES = 3
+
+
+def _window_hint(wx, wy, xlim, ylim, what: str) -> str:
+    """The --xlim/--ylim that would hold ``what`` (the window ``wx`` x ``wy``, offsets from z*), while it is a window
+    worth looking at (a run that left for 1e300 has none: "--xlim/--ylim widen the window")."""
+    import numpy as np
+    with np.errstate(over="ignore", invalid="ignore"):
+        width = max(wx[1] - wx[0], wy[1] - wy[0])
+    if not np.isfinite(width) or width > 1e4 * max(xlim[1] - xlim[0], ylim[1] - ylim[0]):
+        return "--xlim/--ylim widen the window"
+    # (to 15 digits: a window far from 0, 1234560 to 1234582, printed to 6 was 1.23458e+06, short of the run)
+    return f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} (offsets from z*) would hold {what}"
 
 
 def _horizon(args):
