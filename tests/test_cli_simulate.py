@@ -852,3 +852,29 @@ def test_a_run_that_diverged_before_its_rate_could_be_read_says_why_it_has_none(
     assert code == 0
     assert ("rate per step: -   (too few distances recorded before it diverged at step 2, every step, to fit a rate "
             "and its spread)") in out, out
+
+
+def test_a_rate_read_before_an_early_rounding_floor_says_so(capsys, tmp_path):
+    """A new user's run: F = (x^2 - 1, y) from (4, 0.2) under gd at (h_G, h_D) = (0.3, 0.5) reads 0.457493 for the
+    linearisation's 0.5 (y's mode, dominant from step ~12), its fit cut by the floor 1e-12 |z*| (z* = (1, 0)) while
+    the faster x mode's transient still shaped it.  The rate's line now gives its spread and the steps it was read
+    over, the floor's step computed here by a plain NumPy iteration; a rate read to its last digits (the bilinear
+    game's eg at h = 0.1: no floor, a clean geometric decay) prints as before."""
+    (tmp_path / "c.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef cubic():\n"
+                                   "    x, y = sp.symbols('x y', real=True)\n"
+                                   "    return Game([x], [y], x**3 / 3 - x, y**2 / 2, equilibrium=(1, 0))\n")
+    z, k_floor = np.array([4.0, 0.2]), None
+    for k in range(1, 401):
+        z = z - np.array([0.3, 0.5]) * np.array([z[0] ** 2 - 1, z[1]])
+        if k_floor is None and np.hypot(z[0] - 1, z[1]) <= 1e-12:
+            k_floor = k
+    assert k_floor is not None and k_floor < 300
+    code, out, err = run(capsys, "simulate", "--game", f"{tmp_path / 'c.py'}:cubic", "--method", "gd", "--step",
+                         "0.3,0.5", "--steps", "400", "--init", "4,0.2")
+    line = next(t for t in out.splitlines() if t.startswith("rate per step:"))
+    rate, spread = (float(v) for v in re.match(r"rate per step: (\S+) \+- (\S+)", line).groups())
+    assert code == 0 and 0.4 < rate < 0.5 and spread > 1e-3, line
+    assert f"rounding floor 1e-12 |z*| at step {k_floor} of 400, from about step {k_floor // 2}" in line, line
+    code, out, err = run(capsys, "simulate", "bilinear", "--method", "eg", "--step", "0.1", "--steps", "300")
+    line = next(t for t in out.splitlines() if t.startswith("rate per step:"))
+    assert code == 0 and "+-" not in line and "floor" not in line, line

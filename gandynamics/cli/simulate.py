@@ -290,8 +290,9 @@ def run(args) -> int:
             print(f"rate per step: none (an algebraic decay, see the verdict; the last half's average, "
                   f"{rate_text(tr.rate)}, holds for no longer run)")
         else:
-            print(f"rate per step: {rate_text(tr.rate)}" + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
-                                                       if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else "") + why)
+            print(f"rate per step: {rate_text(tr.rate)}" + _spread_text(tr)
+                  + (f"   (polynomial factor k^{tr.reading['poly_order']:z.2g} fitted)"
+                     if abs(tr.reading.get("poly_order", 0.0)) > 0.5 else "") + why)
     print(f"verdict: {tr.describe()}")
     if order is not None:
         print(f"order of |F(z_k)| in k: {order['measured']:z.4g} measured (theorem: {order['theorem']:zg}, "
@@ -303,3 +304,35 @@ def run(args) -> int:
         sys.stderr.write(f"gandynamics: interrupted after {tr.steps} steps; the steps that finished are kept above\n")
         return 130
     return 0
+
+
+#: a measured rate's spread is printed beside it (``0.457493 +- 0.00435``) when it is at least this fraction of the
+#: rate: the six digits printed then claim more than the fit knows
+SPREAD_SHOWN = 1e-6
+
+
+def _spread_text(tr) -> str:
+    """`` +- s`` after a measured rate whose spread ``s`` (the table's ``rate_err``: the two half-window slopes'
+    difference plus the standard error, times the rate; docs/math/runs.md) is at least :data:`SPREAD_SHOWN` of it, and,
+    where the distance reached its rounding floor ``1e-12 |z*|`` before the last quarter of the run, the steps the rate
+    was read over: a new user's run read 0.457493 for the linearisation's 0.5, its fit cut at step 37 of 400 by the
+    floor while a faster mode's transient still shaped it ("" otherwise)."""
+    import math
+
+    import numpy as np
+
+    from ..verdict import FLOOR_REL, TEST_START
+    from .common import rate_text
+    rate, lre = tr.rate, tr.reading.get("log_rate_err", math.nan)
+    if not (rate == rate and lre == lre and rate > 0) or rate * lre < SPREAD_SHOWN * rate:
+        return ""
+    text = f" +- {rate * lre:z.3g}"
+    zn = float(np.linalg.norm(tr.equilibrium))
+    d, k = np.asarray(tr.distance, float), np.asarray(tr.times, float)
+    below = np.flatnonzero(d <= FLOOR_REL * zn) if zn > 0 else np.zeros(0, dtype=int)
+    if below.size and k[below[0]] < 0.75 * tr.steps:
+        at = int(k[below[0]])
+        text += (f"   (read over the steps before the distance reached the rounding floor 1e-12 |z*| at step {at:,} "
+                 f"of {tr.steps:,}, from about step {int(TEST_START * at):,}: a transient may still shape it; about "
+                 "z* = 0 there is no such floor)")
+    return text
