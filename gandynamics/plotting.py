@@ -919,8 +919,11 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             kw = {"color": spd, "cmap": cmap, "norm": Normalize(*lo_hi), "linewidth": 0.4 + SPEED_WIDTH * share}
         else:
             kw = {"color": STREAM_COLOR, "linewidth": 0.7}
-        sp = ax.streamplot(X[0], Y[:, 0], np.ma.masked_where(~ok, U), np.ma.masked_where(~ok, V),
-                           density=density, arrowsize=0.8, zorder=1, **kw)
+        # (matplotlib's streamline integrator divides by its step's error estimate, which is 0 where the field is
+        # uniform: an overflow warning from inside matplotlib, for a wide window of the R1 Dirac-GAN, a new user's call)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            sp = ax.streamplot(X[0], Y[:, 0], np.ma.masked_where(~ok, U), np.ma.masked_where(~ok, V),
+                               density=density, arrowsize=0.8, zorder=1, **kw)
         if speed:
             ax.speed_lines = sp.lines
     handles = []

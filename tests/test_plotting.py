@@ -3206,3 +3206,16 @@ def test_runs_outside_the_window_are_named_as_a_factored_key_names_them():
     labels = [f"{m} from ({s})" for m in ("gd", "altgd", "eg") for s in ("-1, 1", "2, 0")] + ["gd from (1, 1)"]
     assert _factored_names(labels, parts) == ["gd, altgd and eg from (-1, 1) and from (2, 0)", "gd from (1, 1)"]
     assert _factored_names(labels + ["adam"], parts) is None and _factored_names([], parts) is None
+
+
+def test_a_wide_portrait_leaks_no_warning_from_matplotlibs_streamlines():
+    """phase_portrait of the R1 Dirac-GAN over [-50, 50]^2 with nullclines (a new user's call) leaked matplotlib's
+    "overflow encountered in scalar divide" from its streamline integrator, whose step's error estimate is 0 where
+    the field is uniform: none now, with every warning turned into an error."""
+    import warnings
+
+    from gandynamics.plotting import phase_portrait
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = phase_portrait(VectorField(games.dirac(), [R1()]), xlim=(-50, 50), ylim=(-50, 50), nullclines=True)
+    plt.close(ax.figure)
