@@ -878,3 +878,29 @@ def test_a_rate_read_before_an_early_rounding_floor_says_so(capsys, tmp_path):
     code, out, err = run(capsys, "simulate", "bilinear", "--method", "eg", "--step", "0.1", "--steps", "300")
     line = next(t for t in out.splitlines() if t.startswith("rate per step:"))
     assert code == 0 and "+-" not in line and "floor" not in line, line
+
+
+def test_a_portraits_key_names_a_run_at_a_spurious_fixed_point(capsys, monkeypatch, tmp_path):
+    """A new user's finding: the key named extragradient's run standing at its spurious fixed point only "bounded, not
+    converging" (the terminal said why).  On the two-wells game at h = 0.3 from (1.5, 1), eg stands still where
+    z - h F(z) is the saddle (0, 0) (x^2 = (1 + h + h^2/(100 (1 - h)))/h, by hand); gd converges and is named as
+    before."""
+    import matplotlib.pyplot as plt
+
+    from gandynamics import plotting
+    seen = {}
+    real = plotting.phase_portrait
+
+    def spy(*a, **kw):
+        seen["labels"] = [t[0] for t in kw["trajectories"]]
+        return real(*a, **kw)
+    monkeypatch.setattr(plotting, "phase_portrait", spy)
+    assert main(["portrait", "--game", _two_wells(tmp_path, "(0.99498743710662, 0.099498743710662)"), "--methods",
+                 "eg,gd", "--init", "1.5,1", "--step", "0.3", "--steps", "300", "--out", str(tmp_path / "p.png")]) == 0
+    out = capsys.readouterr().out
+    x = np.sqrt((1 + 0.3 + 0.09 / 70) / 0.3)
+    d = np.hypot(x - 0.99498743710662, -0.3 * x / 7 - 0.099498743710662)  # (its distance to the declared z*)
+    assert "a spurious fixed point of eg" in out and f"distance {d:.4g} to {d:.4g}" in out, (d, out)
+    assert seen["labels"][0] == "eg (bounded, not converging: stands at a spurious fixed point)", seen
+    assert "spurious" not in seen["labels"][1], seen
+    plt.close("all")

@@ -195,7 +195,8 @@ def run(args) -> int:
                 d = tr.final_distance
                 print(f"{lab}: {tr.describe()}")
                 lab += (f" ({tr.verdict}: ends at another zero of F)" if tr.reading.get("final_zero") else
-                        f" ({tr.verdict}{f', ends {d:z.2g} from z*' if np.isfinite(d) else ''})")
+                        f" ({tr.verdict}: stands at a spurious fixed point)" if tr.reading.get("spurious_fixed_point")
+                        else f" ({tr.verdict}{f', ends {d:z.2g} from z*' if np.isfinite(d) else ''})")
             if crowd:
                 trs.append((f"{m} (from {len(inits)} starts)" if k == 0 else "_" + lab,
                             tr, METHOD_COLORS.get(m, TRAJECTORY_COLORS[0]), "-"))
