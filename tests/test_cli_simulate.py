@@ -854,12 +854,13 @@ def test_a_run_that_diverged_before_its_rate_could_be_read_says_why_it_has_none(
             "and its spread)") in out, out
 
 
-def test_a_rate_read_before_an_early_rounding_floor_says_so(capsys, tmp_path):
+def test_a_rate_read_before_an_early_rounding_floor_gives_its_spread(capsys, tmp_path):
     """A new user's run: F = (x^2 - 1, y) from (4, 0.2) under gd at (h_G, h_D) = (0.3, 0.5) reads 0.457493 for the
-    linearisation's 0.5 (y's mode, dominant from step ~12), its fit cut by the floor 1e-12 |z*| (z* = (1, 0)) while
-    the faster x mode's transient still shaped it.  The rate's line now gives its spread and the steps it was read
-    over, the floor's step computed here by a plain NumPy iteration; a rate read to its last digits (the bilinear
-    game's eg at h = 0.1: no floor, a clean geometric decay) prints as before."""
+    linearisation's 0.5 (y's mode, dominant from step ~12), its fit cut by the floor 1e-12 |z*| (z* = (1, 0), reached
+    at step 38, a plain NumPy iteration here) while the faster x mode's transient still shaped it.  The rate's line
+    gives its spread, which holds the difference to a few times over; a rate read to its last digits (the bilinear
+    game's eg at h = 0.1: a clean geometric decay) prints as before.  No step of the fit's window is claimed (an
+    adversarial review: the first printed sample below the floor is not the reading's, and a run may rise again)."""
     (tmp_path / "c.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef cubic():\n"
                                    "    x, y = sp.symbols('x y', real=True)\n"
                                    "    return Game([x], [y], x**3 / 3 - x, y**2 / 2, equilibrium=(1, 0))\n")
@@ -868,16 +869,15 @@ def test_a_rate_read_before_an_early_rounding_floor_says_so(capsys, tmp_path):
         z = z - np.array([0.3, 0.5]) * np.array([z[0] ** 2 - 1, z[1]])
         if k_floor is None and np.hypot(z[0] - 1, z[1]) <= 1e-12:
             k_floor = k
-    assert k_floor is not None and k_floor < 300
+    assert k_floor == 38
     code, out, err = run(capsys, "simulate", "--game", f"{tmp_path / 'c.py'}:cubic", "--method", "gd", "--step",
                          "0.3,0.5", "--steps", "400", "--init", "4,0.2")
     line = next(t for t in out.splitlines() if t.startswith("rate per step:"))
-    rate, spread = (float(v) for v in re.match(r"rate per step: (\S+) \+- (\S+)", line).groups())
-    assert code == 0 and 0.4 < rate < 0.5 and spread > 1e-3, line
-    assert f"rounding floor 1e-12 |z*| at step {k_floor} of 400, from about step {k_floor // 2}" in line, line
+    rate, spread = (float(v) for v in re.match(r"rate per step: (\S+) \+- (\S+)$", line).groups())
+    assert code == 0 and 0.4 < rate < 0.5 and 1e-3 < spread and 0.5 - rate < 15 * spread, line
     code, out, err = run(capsys, "simulate", "bilinear", "--method", "eg", "--step", "0.1", "--steps", "300")
     line = next(t for t in out.splitlines() if t.startswith("rate per step:"))
-    assert code == 0 and "+-" not in line and "floor" not in line, line
+    assert code == 0 and "+-" not in line, line
 
 
 def test_a_portraits_key_names_a_run_at_a_spurious_fixed_point(capsys, monkeypatch, tmp_path):

@@ -21,23 +21,21 @@ def _rate_line(out):
     return next(t for t in out.splitlines() if t.startswith("rate per step:"))
 
 
-def test_the_floor_step_is_the_step_the_reading_saw_not_the_first_printed_sample(capsys, tmp_path):
+def test_the_rate_line_claims_no_window_the_reading_did_not_report(capsys, tmp_path):
     """The commit's own game (F = (x^2 - 1, y), gd at (0.3, 0.5) from (4, 0.2)) reaches 1e-12 |z*| at step 38 (plain
-    NumPy); the rate is read on every step whatever --record-every, but the text names the first *printed* sample below
-    the floor: step 50 (and 'from about step 25') with --record-every 50."""
+    NumPy); the rate is read on every step whatever --record-every, but the text named the first *printed* sample below
+    the floor: step 50 (and 'from about step 25') with --record-every 50.  The line now gives the rate and its spread
+    alone, the same with any --record-every."""
     (tmp_path / "c.py").write_text("import sympy as sp\nfrom gandynamics import Game\n\n\ndef cubic():\n"
                                    "    x, y = sp.symbols('x y', real=True)\n"
                                    "    return Game([x], [y], x**3 / 3 - x, y**2 / 2, equilibrium=(1, 0))\n")
-    z, k_floor = np.array([4.0, 0.2]), None
-    for k in range(1, 401):
-        z = z - np.array([0.3, 0.5]) * np.array([z[0] ** 2 - 1, z[1]])
-        if k_floor is None and np.hypot(z[0] - 1, z[1]) <= 1e-12:
-            k_floor = k
-    assert k_floor == 38
-    code, out = _run(capsys, "simulate", "--game", f"{tmp_path / 'c.py'}:cubic", "--method", "gd", "--step", "0.3,0.5",
-                     "--steps", "400", "--init", "4,0.2", "--record-every", "50")
-    line = _rate_line(out)
-    assert code == 0 and f"at step {k_floor} of 400" in line, line
+    lines = []
+    for every in ("1", "7", "50"):
+        code, out = _run(capsys, "simulate", "--game", f"{tmp_path / 'c.py'}:cubic", "--method", "gd", "--step",
+                         "0.3,0.5", "--steps", "400", "--init", "4,0.2", "--record-every", every)
+        lines.append(_rate_line(out))
+        assert code == 0 and re.fullmatch(r"rate per step: \S+ \+- \S+", lines[-1]), lines[-1]
+    assert len(set(lines)) == 1, lines
 
 
 def test_a_growing_rate_is_not_said_to_be_read_before_the_floor(capsys, tmp_path):
@@ -80,3 +78,14 @@ def test_eag_started_at_a_spurious_fixed_point_of_eg_stands_there():
     tr = simulate(g, "eag", tuple(zs), 300, h, engine="interpreted")
     assert np.allclose(tr.final, zs, atol=1e-12)
     assert tr.reading.get("spurious_fixed_point") is True, tr.describe()
+
+
+def test_a_projected_extrapolated_point_is_named_as_the_projection():
+    """F = (4 (x - 1), y) in the box x in [0, 1], eg at h = 0.5 from (0, 0): z - H F(z) = (2, 0), its projection (1, 0)
+    a zero of F, so projected extragradient stands still at (0, 0) where |F| = 4 (by hand).  The text printed
+    "z - H F(z) = (1, 0)", the projection under the name of the point it projects; it is named as the projection."""
+    g = VectorField(Game([X], [Y], 2 * (X - 1) ** 2, Y**2 / 2, equilibrium=(1, 0)))
+    tr = simulate(g, "eg", (0.0, 0.0), 100, 0.5, box=[[0, 1], [-1, 1]], engine="interpreted")
+    assert np.array_equal(tr.final, [0.0, 0.0]) and tr.reading.get("spurious_fixed_point") is True
+    assert tr.reading["extrapolated_point"] == [1.0, 0.0]
+    assert "z - H F(z) projected on the box = (1, 0) is a zero of F" in tr.describe(), tr.describe()

@@ -215,8 +215,10 @@ def run(args) -> int:
                         window_holding(S[:, 0], xlim, center[i]), window_holding(S[:, 1], ylim, center[j])))
     window = f"{names[0]} in [{xlim[0]:zg}, {xlim[1]:zg}], {names[1]} in [{ylim[0]:zg}, {ylim[1]:zg}]"
     if len(cut) > CUT_NOTES:  # (one line for them all: a zoom on four methods from three starts printed twelve)
-        wx = (min(c[5][0] for c in cut), max(c[5][1] for c in cut))
-        wy = (min(c[6][0] for c in cut), max(c[6][1] for c in cut))
+        # (NaN propagated: a run with no window worth suggesting makes the hint "widen the window"; Python's min and
+        # max would pass over a NaN that is not first, an adversarial review)
+        wx = (float(np.min([c[5][0] for c in cut])), float(np.max([c[5][1] for c in cut])))
+        wy = (float(np.min([c[6][0] for c in cut])), float(np.max([c[6][1] for c in cut])))
         none = sum(1 for c in cut if c[1] == c[2])
         print(f"note: {len(cut)} of the {len(trs)} runs leave the window {window} ({', '.join(c[0] for c in cut)})"
               f": drawn cut at its edges{f', {none} of them with no state inside' if none else ''}; "

@@ -12,6 +12,7 @@ import math
 
 from ..kernels.stubs import _gk_project, field_block
 from .base import Method, Rule
+from .eg import extrapolated_points as _eg_points
 
 
 def kernel_init(z, a1, n, NW):
@@ -52,6 +53,9 @@ METHOD = Method(
     rules=(Rule("eag", "adaptive", kernel_step, kernel_init),), evaluations=lambda o: 2,
     no_matrix="time-varying: the anchor weight 1/(k+2) changes every step (no fixed linear map); see "
               "sublinear_order and the O(1/k) bound of Theorem 2",
+    # (a run stands still only at its start z_0, where the anchor term vanishes and the update is extragradient's: its
+    # fixed points there are eg's, spurious ones included -- an adversarial review started eag at one)
+    extrapolated_points=lambda F, z, hs, **opts: _eg_points(F, z, hs),
     extra={"order_bound": order_bound, "theory_order": -1.0})
 
 del math

@@ -174,12 +174,17 @@ def settled_at_zero(fld, z, p, scale: float) -> tuple[bool, float, float]:
     return bool(res <= SETTLED_F * res_scale and zero_test(fld, z, p, math.inf, F=fz, D=D)[1]), res, res_scale
 
 
-def spurious_fixed_point(fld, method, opts: dict, z, p, hs, scale: float, box=None):
+def spurious_fixed_point(fld, method, opts: dict, z, p, hs, scale: float, box=None, steps: int | None = None):
     """Whether the point ``z`` (n,) where a run of ``method`` stands still, no zero of F, is a spurious fixed point of
     the method: one of the points where its update evaluates F
     (:attr:`gandynamics.methods.base.Method.extrapolated_points`, for the normalised options ``opts``; each projected
     on ``box`` (n, 2) when given, as the update projects it) is a zero of F (:func:`settled_at_zero`, relative to the
-    larger of its own size and ``scale``), so the update moves by nothing.  ``hs`` the (n,) steps per coordinate
+    larger of its own size and ``scale``), so the update moves by nothing -- coordinate by coordinate: the step
+    ``H F(w)`` the update takes from ``z`` (projected on ``box``), times half the run's ``steps`` when given (its last
+    half at that pace), at most :data:`SETTLED_RTOL` of each coordinate's size (plus ``SETTLED_RTOL * SETTLED_TINY
+    * scale`` for a coordinate at 0).  Without that, a point 5e-8 from a zero in a coordinate of size 1, beside one of
+    size 1000, was "a zero of F" relative to the state's norm, and a run still moving there (by 2.5e-4 over its last
+    half) was read as standing at a spurious fixed point (an adversarial review).  ``hs`` the (n,) steps per coordinate
     (``h_G`` on the generator's, ``h_D`` on the discriminator's).  Returns ``(label, w)`` for the first such point, else
     None (always for a method that declares no extrapolated points).  The one test of ``simulate`` (a run's reading
     ``spurious_fixed_point``) and of ``sweep`` (its column ``spurious_fixed_point``)."""
@@ -191,13 +196,31 @@ def spurious_fixed_point(fld, method, opts: dict, z, p, hs, scale: float, box=No
     with np.errstate(all="ignore"):
         points = m.extrapolated_points(F, np.asarray(z, dtype=float), np.asarray(hs, dtype=float),
                                        **{k: v for k, v in opts.items() if k not in ("box", "extra")})
+    z = np.asarray(z, dtype=float)
+    hs = np.asarray(hs, dtype=float)
+    allowed = SETTLED_RTOL * (np.abs(z) + SETTLED_TINY * scale)  # (what standing still allows each coordinate)
+    pace = max(1.0, 0.5 * steps) if steps else 1.0
     for label, w in points:
         w = np.asarray(w, dtype=float)
         if box is not None:
-            w = np.clip(w, box[:, 0], box[:, 1])
-        if np.all(np.isfinite(w)) and settled_at_zero(fld, w, p, max(norm(w), scale))[0]:
+            at = np.clip(w, box[:, 0], box[:, 1])
+            if not np.array_equal(at, w):  # (the point the update evaluates F at is the projection: named so)
+                label, w = f"{label} projected on the box", at
+        if not (np.all(np.isfinite(w)) and settled_at_zero(fld, w, p, max(norm(w), scale))[0]):
+            continue
+        with np.errstate(all="ignore"):
+            to = z - hs * F(w)
+            if box is not None:
+                to = np.clip(to, box[:, 0], box[:, 1])
+            moves = np.abs(to - z) * pace
+        if np.all(moves <= allowed):
             return label, w
     return None
+
+
+#: a coordinate at 0 may move by :data:`SETTLED_RTOL` times this fraction of the state's size and still stand still
+#: (:func:`spurious_fixed_point`'s test coordinate by coordinate)
+SETTLED_TINY = 1e-6
 
 
 def _declared_holds(fld) -> bool:

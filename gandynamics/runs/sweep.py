@@ -320,7 +320,7 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
             o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
             hs = np.where(np.arange(field.n) < field.n_theta, plan.H[r, 0], plan.H[r, 1])
             spurious[0][r] = spurious_fixed_point(field, m, o, final[r], plan.P[r], hs, scale,
-                                                  box=plan.box if plan.use_box else None) is not None
+                                                  box=plan.box if plan.use_box else None, steps=plan.K) is not None
     return max(rows.size - MAX_ROUNDING_TESTS, 0)
 
 

@@ -393,7 +393,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                     # docs/math/bifurcations.md §1; a new user's run stood still with |F| = 6.95 at (2.08, -0.089), its
                     # extrapolated point the saddle (0, 0), read "not at a zero of F" alone; per-player steps too)
                     hs = np.array([hg] * field.n_theta + [hd] * (field.n - field.n_theta))
-                    found = spurious_fixed_point(field, m, o, zf, p, hs, scale, box=box)
+                    found = spurious_fixed_point(field, m, o, zf, p, hs, scale, box=box, steps=K)
                     if found is not None:
                         row["spurious_fixed_point"], row["spurious_of"] = True, m.name
                         row["extrapolated_point"] = [float(v) for v in found[1]]
