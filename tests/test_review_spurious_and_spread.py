@@ -89,3 +89,27 @@ def test_a_projected_extrapolated_point_is_named_as_the_projection():
     assert np.array_equal(tr.final, [0.0, 0.0]) and tr.reading.get("spurious_fixed_point") is True
     assert tr.reading["extrapolated_point"] == [1.0, 0.0]
     assert "z - H F(z) projected on the box = (1, 0) is a zero of F" in tr.describe(), tr.describe()
+
+
+def test_a_small_coordinate_creeping_beside_a_large_one_does_not_stand_still():
+    """F = (x^2 + x, y - 1000), z* = (-1, 1000) declared, gd at (h_G, h_D) = (1e-7, 0.5) from (0.5, 1000): x creeps
+    toward the other zero 0 by 3.7e-4 over the last half (a plain NumPy iteration here), which is 1e-6 of the state's
+    norm (1000) but not of x's own size.  simulate said "it stands still, but not at a zero of F"; standing still is now
+    judged coordinate by coordinate (runs.equilibria.stands_still)."""
+    from gandynamics.runs.equilibria import SETTLED_RTOL, SETTLED_TINY, stands_still
+    g = VectorField(Game([X], [Y], X**3 / 3 + X**2 / 2, (Y - 1000) ** 2 / 2, equilibrium=(-1, 1000)))
+    z = np.array([0.5, 1000.0])
+    half = None
+    for k in range(10000):
+        z = z - np.array([1e-7, 0.5]) * np.array([z[0] ** 2 + z[0], z[1] - 1000])
+        if k + 1 == 5000:
+            half = z.copy()
+    moved = abs(half[0] - z[0])
+    assert 1e-4 < moved < SETTLED_RTOL * np.linalg.norm(z)  # (still under the whole norm's tolerance)
+    tr = simulate(g, "gd", (0.5, 1000.0), 10000, (1e-7, 0.5), engine="interpreted")
+    assert np.allclose(tr.final, z, rtol=1e-12) and "stands still" not in tr.describe(), tr.describe()
+    # the rule itself: each coordinate against its own size, a coordinate at 0 against SETTLED_TINY of the state's
+    assert not stands_still([moved, 0.0], z, 1000.0)
+    assert stands_still([0.9 * SETTLED_RTOL * 0.5, 0.0], [0.5, 1000.0], 1000.0)
+    assert stands_still([0.9 * SETTLED_RTOL * SETTLED_TINY * 1000, 0.0], [0.0, 1000.0], 1000.0)
+    assert not stands_still([1.1 * SETTLED_RTOL * SETTLED_TINY * 1000, 0.0], [0.0, 1000.0], 1000.0)

@@ -311,14 +311,16 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
     for r in rows[:MAX_ROUNDING_TESTS]:
         # (the state's own size, or its distance to z* if larger: simulate's scale, by the same norm)
         scale = max(norm(final[r]), float(reading.tail_max[r]))
-        out[r] = settled_at_zero(field, final[r], plan.P[r], scale)[0]
+        hs = np.where(np.arange(field.n) < field.n_theta, plan.H[r, 0], plan.H[r, 1])
+        # (a sweep sees the distance stand still, not the state: the step H F repeated over the last half must too,
+        # coordinate by coordinate, as simulate's states do)
+        out[r] = settled_at_zero(field, final[r], plan.P[r], scale, hs=hs, steps=plan.K)[0]
         m = None if spurious is None or out[r] else spurious[1][plan.method_index[r]]
         if m is not None and m.extrapolated_points is not None:  # (eg, lookahead over it: Method.extrapolated_points)
             if m.name not in opts:
                 opts[m.name] = method_options(field, m.name, spurious[2], check_when=False)
             o = dict(opts[m.name])
             o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
-            hs = np.where(np.arange(field.n) < field.n_theta, plan.H[r, 0], plan.H[r, 1])
             spurious[0][r] = spurious_fixed_point(field, m, o, final[r], plan.P[r], hs, scale,
                                                   box=plan.box if plan.use_box else None, steps=plan.K) is not None
     return max(rows.size - MAX_ROUNDING_TESTS, 0)

@@ -29,7 +29,7 @@ from ..verdict import BOUNDED_LABEL, CONVERGING, VERDICTS
 from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows
 from ..equilibrium import norm
 from .equilibria import (SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, spurious_fixed_point,
-                         zeros_from_final_states)
+                         stands_still, zeros_from_final_states)
 from .module import kernel_module_source
 from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar,
                       may_stand_at_rounding, poly_cap, read, rounding_floor_norm)
@@ -372,7 +372,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         # (norms without underflow: numpy's norm of (6e-253, 2e-253) is 0, which read as a zero of F)
         scale = max(norm(zf), float(row.get("tail_max", 0.0)))
         moved = float(np.max(row_norms(late - zf))) if late.size else math.inf
-        if scale > 0.0 and moved <= SETTLED_RTOL * scale:
+        # (and coordinate by coordinate: a coordinate of size 1 creeping by 2.5e-4 beside one of 1000 stood still)
+        if scale > 0.0 and moved <= SETTLED_RTOL * scale and stands_still(np.max(np.abs(late - zf), axis=0), zf, scale):
             # (|F| relative to the game's scale there, and not merely flat there: settled_at_zero)
             zero, res_f, res_scale = settled_at_zero(field, zf, p, scale)
             if res_f == res_f:
