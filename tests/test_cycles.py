@@ -677,6 +677,9 @@ _start = st.tuples(st.floats(-1.0, 0.5), st.floats(0.0, 2 * math.pi)).map(
 # (a factor printed as 6e-08, no decimals: the pattern of the test had wanted some; CI, session 33)
 @example(kind="node", u=-0.99999, u2=0.16990414899931672, w=1.0, shape=(0.0, 1.0), f=1.844210733859748,
          z0=[-0.2700205816528927, 0.9628545505338973])
+# (a fall by e^-10 a unit of time over a period guess of 316: the factor e^-3162 underflowed and printed "0", CI,
+# session 48)
+@example(kind="node", u=1.0, u2=0.0, w=1.0, shape=(0.0, 1.0), f=2.0, z0=[1.0, 0.0])
 def test_every_linear_start_near_no_cycle_fails_fast_with_what_its_orbit_does(linear_plane, kind, u, u2, w, shape, f,
                                                                                z0):
     """Members of the kind in the plane: stable foci with decay rates 1e-3 to 10 (the factor per guess their closed
@@ -881,3 +884,17 @@ def test_a_branch_that_ends_at_a_fold_of_cycles_says_so():
         min(mult(s_last), 1 / mult(s_last)), rel=1e-5)
     from gandynamics.cli.cycle import _branch_end_text
     assert "fold of cycles" in _branch_end_text(branch, "beta_b")
+
+
+def test_a_factor_per_period_that_underflows_is_printed_by_its_exponent():
+    """A factor per period guess given by its logarithm (analysis.cycles._fmt_log_factor): e^-3162 (a node falling at
+    rate 10 over a guess of 316) underflows to 0 as a double and is printed by its decimal exponent, -3162 / ln 10 =
+    -1373.2 (by hand: 10^-1373.2 = 6.3e-1374); normal factors as before."""
+    from gandynamics.analysis.cycles import _fmt_factor, _fmt_log_factor
+    assert math.exp(-3162.0) == 0.0
+    text = _fmt_log_factor(-3162.0)
+    mant, exp10 = text.split("e")
+    assert int(exp10) == math.floor(-3162.0 / math.log(10)) == -1374
+    assert float(mant) == pytest.approx(10 ** (-3162.0 / math.log(10) + 1374), rel=1e-2)
+    assert _fmt_log_factor(math.log(0.5)) == _fmt_factor(0.5) == "0.5"
+    assert _fmt_log_factor(-math.inf) == _fmt_factor(0.0)

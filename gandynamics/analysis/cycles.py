@@ -332,6 +332,16 @@ def _fmt_factor(q: float) -> str:
     return f"{q:z.{2 + max(1, math.ceil(-math.log10(abs(q - 1) or 1e-16)))}g}"
 
 
+def _fmt_log_factor(lq: float) -> str:
+    """A factor per period guess given by its natural logarithm ``lq``: :func:`_fmt_factor` of ``e^lq`` where that is
+    a normal double, else its decimal mantissa and exponent (``3.16e-1374``: the factor itself underflows to 0)."""
+    if not math.isfinite(lq) or lq > -700.0:
+        return _fmt_factor(math.exp(lq) if math.isfinite(lq) else (0.0 if lq == -math.inf else math.nan))
+    e10 = lq / math.log(10.0)
+    k = math.floor(e10)
+    return f"{10.0 ** (e10 - k):z.3g}e{k}"
+
+
 def _rest_point(fld, m, p, starts, budget):
     """An equilibrium (``F = 0``) by Newton's method (least squares: a continuum of equilibria has a singular DF) from
     the first of ``starts`` it converges from, with ``DF`` there; None when it converges from none.  Where Newton stops
@@ -480,12 +490,14 @@ def _orbit_fate(fld, m, p, x0, T0, budget, declared=None, size=None) -> dict:
     if rest or (d0 > 0 and d_end <= 1e-6 * d0) or (falling and env[-1] < env[0] and linear_rules()):
         # the factor of the last windows, unless they sat where the orbit came to rest (a factor of 1 or more there
         # read "falls by a factor 1.000015" beside a fall from 0.0618 to 6.9e-10: a new user); then the average
-        avg = (last_d / first_d) ** (W / t) if 0 < last_d < first_d and t > 0 else math.nan
-        q, word = ((q_obs, "") if math.isfinite(q_obs) and 0 < q_obs < 1 and not rest and d_end > 1e-6 * d0 else
-                   (avg ** (T0 / W), " on average") if math.isfinite(avg) else (math.exp(alpha * T0), ""))
+        # (as logarithms: a fall by e^-10 per unit time over a period guess of 316 is e^-3162, which underflowed to a
+        # factor "0", CI, session 48)
+        log_avg = math.log(last_d / first_d) * T0 / t if 0 < last_d < first_d and t > 0 else math.nan
+        lq, word = ((math.log(q_obs), "") if math.isfinite(q_obs) and 0 < q_obs < 1 and not rest and d_end > 1e-6 * d0
+                    else (log_avg, " on average") if math.isfinite(log_avg) else (alpha * T0, ""))
         return {**out, "kind": "attracted", "certain": True,
                 "what": f"the orbit from {pt} {into} the equilibrium {eq} (its distance falls by a factor "
-                        f"{_fmt_factor(q)} per period guess {T0:z.6g}{word}, {travel})"}
+                        f"{_fmt_log_factor(lq)} per period guess {T0:z.6g}{word}, {travel})"}
     if K < 8:
         return out
     steps = np.diff(env)
