@@ -898,3 +898,5 @@ def test_a_factor_per_period_that_underflows_is_printed_by_its_exponent():
     assert float(mant) == pytest.approx(10 ** (-3162.0 / math.log(10) + 1374), rel=1e-2)
     assert _fmt_log_factor(math.log(0.5)) == _fmt_factor(0.5) == "0.5"
     assert _fmt_log_factor(-math.inf) == _fmt_factor(0.0)
+    big = _fmt_log_factor(1000.0)  # (e^1000 = 10^434.29: overflows a double)
+    assert big.startswith("1.97e+434"), big

@@ -334,12 +334,13 @@ def _fmt_factor(q: float) -> str:
 
 def _fmt_log_factor(lq: float) -> str:
     """A factor per period guess given by its natural logarithm ``lq``: :func:`_fmt_factor` of ``e^lq`` where that is
-    a normal double, else its decimal mantissa and exponent (``3.16e-1374``: the factor itself underflows to 0)."""
-    if not math.isfinite(lq) or lq > -700.0:
+    a normal double, else its decimal mantissa and exponent (``3.16e-1374``: the factor itself underflows to 0, or
+    ``2e+400``: it overflows)."""
+    if not math.isfinite(lq) or -700.0 < lq < 700.0:
         return _fmt_factor(math.exp(lq) if math.isfinite(lq) else (0.0 if lq == -math.inf else math.nan))
     e10 = lq / math.log(10.0)
     k = math.floor(e10)
-    return f"{10.0 ** (e10 - k):z.3g}e{k}"
+    return f"{10.0 ** (e10 - k):z.3g}e{k:+d}"
 
 
 def _rest_point(fld, m, p, starts, budget):
@@ -466,9 +467,11 @@ def _orbit_fate(fld, m, p, x0, T0, budget, declared=None, size=None) -> dict:
         return math.log(env[j] / env[i]) / ((j - i) * mult) if env[i] > 0 and env[j] > 0 else math.nan
 
     if K >= 2:   # over the last quarter of the windows (at least 4)
-        q_obs = math.exp(rate(K - 1 - min(max(4, K // 4), K - 1), K - 1))
+        lq_obs = rate(K - 1 - min(max(4, K // 4), K - 1), K - 1)
     else:
-        q_obs = (d_end / d0) ** (T0 / t) if d0 > 0 and d_end > 0 and t > 0 else math.nan
+        lq_obs = math.log(d_end / d0) * T0 / t if d0 > 0 and d_end > 0 and t > 0 else math.nan
+    # (its logarithm kept: a fall of e^-3162 per guess underflows to 0 as a factor; a rise past e^709 overflows)
+    q_obs = math.exp(min(lq_obs, 709.0)) if lq_obs == lq_obs else math.nan
     spiral = any(abs(e.imag) > tol for e in lam if e.real >= alpha - tol)
     eq = _fmt_point(zs, max(scale, d0))
     # (the largest distances over the first and the last window: a start on an eccentric orbit may be nearer z*
@@ -493,7 +496,7 @@ def _orbit_fate(fld, m, p, x0, T0, budget, declared=None, size=None) -> dict:
         # (as logarithms: a fall by e^-10 per unit time over a period guess of 316 is e^-3162, which underflowed to a
         # factor "0", CI, session 48)
         log_avg = math.log(last_d / first_d) * T0 / t if 0 < last_d < first_d and t > 0 else math.nan
-        lq, word = ((math.log(q_obs), "") if math.isfinite(q_obs) and 0 < q_obs < 1 and not rest and d_end > 1e-6 * d0
+        lq, word = ((lq_obs, "") if math.isfinite(q_obs) and 0 < q_obs < 1 and not rest and d_end > 1e-6 * d0
                     else (log_avg, " on average") if math.isfinite(log_avg) else (alpha * T0, ""))
         return {**out, "kind": "attracted", "certain": True,
                 "what": f"the orbit from {pt} {into} the equilibrium {eq} (its distance falls by a factor "
@@ -503,10 +506,10 @@ def _orbit_fate(fld, m, p, x0, T0, budget, declared=None, size=None) -> dict:
     steps = np.diff(env)
     if alpha <= tol and np.mean(steps < 0) >= 0.9 and np.all(steps[-4:] < 0) and env[-1] <= 0.9 * env[0]:
         if alpha < -tol:   # a stable equilibrium: its distance falls at the end at half its linear rate or faster
-            if -math.log(q_obs) >= 0.5 * abs(alpha) * T0:
+            if -lq_obs >= 0.5 * abs(alpha) * T0:
                 return {**out, "kind": "drifts",
                         "what": f"the orbit from {pt} {into} the equilibrium {eq} (its distance falls by a factor "
-                                f"{_fmt_factor(q_obs)} per period guess {T0:z.6g}, {travel})"}
+                                f"{_fmt_log_factor(lq_obs)} per period guess {T0:z.6g}, {travel})"}
             return out
         gap = K // 8
         a, b, c = env[K - 1 - 2 * gap], env[K - 1 - gap], env[K - 1]
@@ -515,13 +518,13 @@ def _orbit_fate(fld, m, p, x0, T0, budget, declared=None, size=None) -> dict:
         eigs = ", ".join(f"{e.real:z.3g}{e.imag:+z.3g}i" for e in lam[np.abs(lam.real) <= tol][:4])
         return {**out, "kind": "drifts",
                 "what": f"the orbit from {pt} drifts toward the equilibrium {eq} ever more slowly (its distance falls "
-                        f"{travel}, by a factor {_fmt_factor(q_obs)} per period guess {T0:z.6g} at the end; not "
+                        f"{travel}, by a factor {_fmt_log_factor(lq_obs)} per period guess {T0:z.6g} at the end; not "
                         f"hyperbolic: J there has the eigenvalues {eigs} on the imaginary axis)"}
     if np.mean(steps > 0) >= 0.9 and np.all(steps[-4:] > 0) and env[-1] >= 1.1 * env[0] and \
             rate(K - 1 - K // 8, K - 1) >= 0.5 * rate(0, K // 8):
         return {**out, "kind": "repelled",
                 "what": f"the orbit from {pt} {'spirals' if spiral else 'moves'} away from the equilibrium {eq} without "
-                        f"levelling off (its distance grows by a factor {_fmt_factor(q_obs)} per period guess "
+                        f"levelling off (its distance grows by a factor {_fmt_log_factor(lq_obs)} per period guess "
                         f"{T0:z.6g}, {travel})"}
     return out
 
