@@ -167,7 +167,8 @@ class Method:
     #: (:func:`gandynamics.runs.equilibria.spurious_fixed_point`: simulate's reading and description, the sweep's
     #: column ``spurious_fixed_point``).  None for the others: the methods whose fixed points are the zeros of F (gd,
     #: eftp, ogda, momentum, proximal, ftr, adam, rmsprop) and those whose spurious fixed points no such point explains
-    #: (altgd with n_g or n_d above 1, rk4; eag's map changes with k; docs/math/bifurcations.md §1)
+    #: (altgd with n_g or n_d above 1, rk4; docs/math/bifurcations.md §1).  eag declares eg's: it stands still only at
+    #: its start, where its update is extragradient's
     extrapolated_points: Callable | None = None
     extra: dict = field(default_factory=dict)
 

@@ -158,14 +158,16 @@ def zeros_from_final_states(fld, P: np.ndarray, Zf: np.ndarray, Z0: np.ndarray, 
 SETTLED_RTOL = 1e-6
 
 
-def stands_still(moves, z, scale: float) -> bool:
+def stands_still(moves, z, scale: float, steps: int | None = None) -> bool:
     """Whether a run at ``z`` (n,) that moves by ``moves`` (n,) per coordinate over its last half stands still: each
     coordinate within :data:`SETTLED_RTOL` of its own size, plus ``SETTLED_RTOL * SETTLED_TINY * scale`` for one at 0
-    (``scale`` the run's size).  Relative to the whole state's norm alone, a coordinate of size 1 creeping by 2.5e-4
-    beside one of 1000 stood still (an adversarial review)."""
+    (``scale`` the run's size).  With ``steps`` (the run's length), ``moves`` is one step's, repeated over the last
+    half.  Relative to the whole state's norm alone, a coordinate of size 1 creeping by 2.5e-4 beside one of 1000
+    stood still (an adversarial review)."""
     z = np.abs(np.asarray(z, dtype=float))
     with np.errstate(invalid="ignore", over="ignore"):
-        return bool(np.all(np.asarray(moves, dtype=float) <= SETTLED_RTOL * (z + SETTLED_TINY * scale)))
+        moves = np.asarray(moves, dtype=float) * (max(1.0, 0.5 * steps) if steps else 1.0)
+        return bool(np.all(moves <= SETTLED_RTOL * (z + SETTLED_TINY * scale)))
 
 
 def settled_at_zero(fld, z, p, scale: float, hs=None, steps: int | None = None) -> tuple[bool, float, float]:
@@ -187,8 +189,7 @@ def settled_at_zero(fld, z, p, scale: float, hs=None, steps: int | None = None) 
     zero = bool(res <= SETTLED_F * res_scale and zero_test(fld, z, p, math.inf, F=fz, D=D)[1])
     if zero and hs is not None:
         with np.errstate(over="ignore", invalid="ignore"):
-            moves = np.abs(np.asarray(hs, dtype=float) * np.asarray(fz, dtype=float)) * max(1.0, 0.5 * (steps or 2))
-        zero = stands_still(moves, z, scale)
+            zero = stands_still(np.abs(np.asarray(hs, dtype=float) * np.asarray(fz, dtype=float)), z, scale, steps)
     return zero, res, res_scale
 
 
@@ -216,7 +217,6 @@ def spurious_fixed_point(fld, method, opts: dict, z, p, hs, scale: float, box=No
                                        **{k: v for k, v in opts.items() if k not in ("box", "extra")})
     z = np.asarray(z, dtype=float)
     hs = np.asarray(hs, dtype=float)
-    pace = max(1.0, 0.5 * steps) if steps else 1.0
     for label, w in points:
         w = np.asarray(w, dtype=float)
         if box is not None:
@@ -229,8 +229,7 @@ def spurious_fixed_point(fld, method, opts: dict, z, p, hs, scale: float, box=No
             to = z - hs * F(w)
             if box is not None:
                 to = np.clip(to, box[:, 0], box[:, 1])
-            moves = np.abs(to - z) * pace
-        if stands_still(moves, z, scale):
+        if stands_still(np.abs(to - z), z, scale, steps):
             return label, w
     return None
 

@@ -32,8 +32,8 @@ from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_t
 from ..verdict import BOUNDED, CONVERGING, FLOOR_REL
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, Columns, SweepResult
-from .validate import (bound_value, check_step_work, int_option, method_options, sample_steps, shared_options, step_pair,
-                       steps_count)
+from .validate import (bound_value, check_step_work, coordinate_steps, int_option, method_options, sample_steps,
+                       shared_options, step_pair, steps_count)
 
 __all__ = ["sweep", "sweep_plan", "hyper_axis_names"]
 
@@ -311,7 +311,7 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
     for r in rows[:MAX_ROUNDING_TESTS]:
         # (the state's own size, or its distance to z* if larger: simulate's scale, by the same norm)
         scale = max(norm(final[r]), float(reading.tail_max[r]))
-        hs = np.where(np.arange(field.n) < field.n_theta, plan.H[r, 0], plan.H[r, 1])
+        hs = coordinate_steps(field, plan.H[r, 0], plan.H[r, 1])
         # (a sweep sees the distance stand still, not the state: the step H F repeated over the last half must too,
         # coordinate by coordinate, as simulate's states do)
         out[r] = settled_at_zero(field, final[r], plan.P[r], scale, hs=hs, steps=plan.K)[0]

@@ -33,7 +33,8 @@ from .equilibria import (SETTLED_RTOL, equilibria, reference_points, row_norms, 
 from .module import kernel_module_source
 from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar,
                       may_stand_at_rounding, poly_cap, read, rounding_floor_norm)
-from .validate import bound_value, check_step_work, method_options, sample_steps, step_index, step_pair, steps_count
+from .validate import (bound_value, check_step_work, coordinate_steps, method_options, sample_steps, step_index, step_pair,
+                       steps_count)
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 #: the distances a trajectory's verdict and rate are read from (recorded besides the states asked for), one in each of
@@ -393,8 +394,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                     # F (Method.extrapolated_points: extragradient's w = z - H F(z), so its update z - H F(w) = z;
                     # docs/math/bifurcations.md §1; a new user's run stood still with |F| = 6.95 at (2.08, -0.089), its
                     # extrapolated point the saddle (0, 0), read "not at a zero of F" alone; per-player steps too)
-                    hs = np.array([hg] * field.n_theta + [hd] * (field.n - field.n_theta))
-                    found = spurious_fixed_point(field, m, o, zf, p, hs, scale, box=box, steps=K)
+                    found = spurious_fixed_point(field, m, o, zf, p, coordinate_steps(field, hg, hd), scale, box=box,
+                                                 steps=K)
                     if found is not None:
                         row["spurious_fixed_point"], row["spurious_of"] = True, m.name
                         row["extrapolated_point"] = [float(v) for v in found[1]]
@@ -420,8 +421,7 @@ def _limit_radius(field, m, zs, p, hg: float, hd: float, o: dict):
     A = field.eval_DF(zs, p)
     if not np.all(np.isfinite(A)):
         return None
-    hs = [hg] * field.n_theta + [hd] * (field.n - field.n_theta)
     with np.errstate(over="ignore", invalid="ignore"):
-        M = m.limit_matrix(A, hs, **{k: v for k, v in o.items() if k not in ("box", "extra")})
+        M = m.limit_matrix(A, list(coordinate_steps(field, hg, hd)), **{k: v for k, v in o.items() if k not in ("box", "extra")})
         r = float(np.max(np.abs(np.linalg.eigvals(M)))) if np.all(np.isfinite(M)) else math.inf
     return r if r > 1.0 + 1e-9 else None

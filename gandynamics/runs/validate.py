@@ -48,6 +48,12 @@ def positive(v, what) -> float:
     return _positive(v, what)
 
 
+def coordinate_steps(field, hg: float, hd: float) -> np.ndarray:
+    """The (n,) steps per coordinate of ``field``'s state: ``h_G`` on the generator's ``n_theta`` parameters, ``h_D``
+    on the discriminator's (the diagonal of ``H``)."""
+    return np.where(np.arange(field.n) < field.n_theta, float(hg), float(hd))
+
+
 def step_pair(step) -> tuple[float, float]:
     """``h`` or ``(h_G, h_D)`` -> ``(h_G, h_D)``, both positive and finite."""
     if step is None:
