@@ -904,3 +904,20 @@ def test_a_portraits_key_names_a_run_at_a_spurious_fixed_point(capsys, monkeypat
     assert seen["labels"][0] == "eg (bounded, not converging: stands at a spurious fixed point)", seen
     assert "spurious" not in seen["labels"][1], seen
     plt.close("all")
+
+
+def test_simulate_help_names_the_rates_spread_and_spurious_fixed_points_and_the_summary_counts_one_row(capsys, tmp_path):
+    """A new user found neither from `simulate --help`: when the rate is printed with its spread, and that a run can
+    stand at a spurious fixed point (the sweep's help said it).  And a sweep with one such row said "1 ... rows stand
+    still"."""
+    from gandynamics.cli.simulate import SPREAD_SHOWN
+    with pytest.raises(SystemExit):
+        main(["simulate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "'rate +- spread'" in text and f"at least {SPREAD_SHOWN:g} of the rate" in text, text
+    assert "spurious fixed point of its method" in text, text
+    code, out, err = run(capsys, "sweep", "--game", _two_wells(tmp_path, "(0.99498743710662, 0.099498743710662)"),
+                         "--method", "eg", "--steps", "300", "--grid", "step_g=0.3", "--grid", "step_d=0.2",
+                         "--init", "1.5,1", "--init", "0.5,0.2", "--out", str(tmp_path / "t.csv"))
+    assert code == 0 and "1 'bounded, not converging' row stands still at a spurious fixed point of its method, not a " \
+        "zero of F" in out + err, out + err

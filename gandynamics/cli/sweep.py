@@ -227,8 +227,10 @@ def run(args) -> int:
                   file=summary_to)
         spur = int(np.count_nonzero(res["spurious_fixed_point"])) if "spurious_fixed_point" in res.columns else 0
         if spur:  # (simulate's description says it of one run: "a spurious fixed point of eg: its extrapolated point")
-            print(f"{spur} 'bounded, not converging' rows stand still at a spurious fixed point of their method, not a "
-                  "zero of F (the table's spurious_fixed_point column): a point where the update evaluates F "
+            print(f"{spur} 'bounded, not converging' " + ("row stands still at a spurious fixed point of its method"
+                                                          if spur == 1 else
+                                                          "rows stand still at a spurious fixed point of their method")
+                  + ", not a zero of F (the table's spurious_fixed_point column): a point where the update evaluates F "
                   "(extragradient's z - H F(z)) is a zero of F, so the update moves by nothing", file=summary_to)
         left = res.meta.get("final_zero_untested", 0)
         if left:
