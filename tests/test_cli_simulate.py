@@ -914,7 +914,7 @@ def test_simulate_help_names_the_rates_spread_and_spurious_fixed_points_and_the_
     with pytest.raises(SystemExit):
         main(["simulate", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert "'rate +- spread'" in text and f"at least {SPREAD_SHOWN:g} of the rate" in text, text
+    assert "'rate +- spread'" in text and f"at least {SPREAD_SHOWN:zg} of the rate" in text, text
     assert "spurious fixed point of its method" in text, text
     code, out, err = run(capsys, "sweep", "--game", _two_wells(tmp_path, "(0.99498743710662, 0.099498743710662)"),
                          "--method", "eg", "--steps", "300", "--grid", "step_g=0.3", "--grid", "step_d=0.2",

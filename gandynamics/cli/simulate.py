@@ -197,7 +197,7 @@ def add_parser(sub):
                     "run, or over its last three quarters with a log k term when the decay is k^m rho^k; "
                     "docs/mathematics.md §5.6; none for a decay like a power of k, said to converge algebraically "
                     "with its exponent: docs/math/runs.md; printed as 'rate +- spread' when the fit's spread, the two "
-                    f"half-window slopes' difference plus its standard error, is at least {SPREAD_SHOWN:g} of the rate) and the verdict: 'converging', 'growing' (within the bound), 'bounded, not converging', "
+                    f"half-window slopes' difference plus its standard error, is at least {SPREAD_SHOWN:zg} of the rate) and the verdict: 'converging', 'growing' (within the bound), 'bounded, not converging', "
                     "'diverged' (NaN, overflow, or max-norm above --bound) or 'stopped' (the method could not take its "
                     "next step); a bounded run whose state stands still is said to stand at another zero of F or at a "
                     "spurious fixed point of its method (extragradient's z - H F(z) a zero of F: docs/math/bifurcations.md "
