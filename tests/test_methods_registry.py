@@ -100,9 +100,9 @@ def test_simulate_keeps_the_finished_steps_on_ctrl_c(monkeypatch):
     real = E._run_range
     calls = {"n": 0}
 
-    def flaky(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
+    def flaky(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None, meanwhile=None):
         calls["n"] += 1
-        real(mod, plan, lo, hi, res, off, state, k0, k1, last, then)
+        real(mod, plan, lo, hi, res, off, state, k0, k1, last, then, meanwhile)
         if calls["n"] == 3:  # Ctrl-C arrives while the third chunk runs: the chunk completes (nogil call)
             raise KeyboardInterrupt
 

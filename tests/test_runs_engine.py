@@ -85,7 +85,7 @@ def test_run_rows_sizes_its_chunks_by_their_time(monkeypatch):
     clock = {"t": 0.0}
     chunks = []
 
-    def fake_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
+    def fake_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None, meanwhile=None):
         clock["t"] += 1.5e-3 * (k1 - k0)
         chunks.append(k1 - k0)
 
@@ -108,12 +108,12 @@ def test_a_sweep_of_long_rows_of_a_costly_field_runs_its_steps_in_timed_chunks(m
     seen = []
     real = E._run_range
 
-    def ctrl_c_in_the_second_chunk(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None):
+    def ctrl_c_in_the_second_chunk(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None, meanwhile=None):
         if plan.rows > 1:  # (not the one-row compile run of warm())
             seen.append((k0, k1))
             if k0 > 0:
                 raise KeyboardInterrupt
-        return real(mod, plan, lo, hi, res, off, state, k0, k1, last, then)
+        return real(mod, plan, lo, hi, res, off, state, k0, k1, last, then, meanwhile)
 
     monkeypatch.setattr(E, "_run_range", ctrl_c_in_the_second_chunk)
     res = sweep(fld, "gd", inits=np.full((80, 2), 0.5), step=0.01, steps=50_000_000, progress=False,
@@ -121,3 +121,88 @@ def test_a_sweep_of_long_rows_of_a_costly_field_runs_its_steps_in_timed_chunks(m
     assert res.meta["interrupted"] and not res["finished"].any()
     assert res.meta["step_chunk"] == seen[0][1] < 50_000_000 and len(seen) == 2, seen
     assert set(res["verdict"]) == {"not run"}
+
+
+def _two_threads():
+    import numba
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("one numba thread: nothing runs beside the calling thread")
+    old = numba.get_num_threads()
+    numba.set_num_threads(2)
+    return old
+
+
+def test_threaded_runs_meanwhile_in_the_calling_thread_while_the_ranges_run():
+    """``threaded(call, units, meanwhile)``: the caller's own work runs once, in the calling thread, *during* the
+    ranges (each range here waits until it has started: had it run after them, every range would have timed out),
+    and every unit is run exactly once."""
+    import threading
+    import numba
+    old = _two_threads()
+    try:
+        started, seen, ran = threading.Event(), [], []
+        caller = threading.get_ident()
+
+        def call(u0, u1):
+            seen.append(started.wait(10.0))
+            ran.extend(range(u0, u1))
+
+        def meanwhile():
+            assert threading.get_ident() == caller
+            ran.append("meanwhile")
+            started.set()
+
+        E.threaded(call, 9, meanwhile)
+    finally:
+        numba.set_num_threads(old)
+    assert all(seen) and seen
+    assert ran.count("meanwhile") == 1 and sorted(u for u in ran if u != "meanwhile") == list(range(9))
+
+
+def test_an_error_of_meanwhile_is_raised_once_the_running_ranges_are_done():
+    """The ranges write into the caller's arrays: an exception of ``meanwhile`` (a Ctrl-C) is raised only after every
+    range submitted has finished, so nothing writes into them after ``threaded`` returns."""
+    import threading
+    import time as _time
+    import numba
+    old = _two_threads()
+    done = []
+    try:
+        gate = threading.Event()
+
+        def call(u0, u1):
+            gate.wait(10.0)
+            _time.sleep(0.01)
+            done.extend(range(u0, u1))
+
+        def meanwhile():
+            gate.set()
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            E.threaded(call, 6, meanwhile)
+        assert sorted(done) == list(range(6))
+    finally:
+        numba.set_num_threads(old)
+
+
+@pytest.mark.parametrize("engine", ["interpreted", "compiled"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_run_rows_runs_meanwhile_once_on_every_engine_and_thread_count(engine, threads):
+    """``run_rows(meanwhile=...)`` runs it exactly once whatever runs the rows: the interpreted engine (no thread
+    pool), one thread, two, a plan of several methods (several pools' calls), chunks of steps."""
+    import numba
+    old = numba.get_num_threads()
+    if threads > numba.config.NUMBA_NUM_THREADS:
+        pytest.skip("fewer numba threads")
+    numba.set_num_threads(threads)
+    try:
+        plan = sweep_plan(VectorField(games.dirac(), [R1()]), ["gd", "eg"], inits=np.full((40, 2), 0.5), step=0.1,
+                          steps=30, samples=5)
+        plan = dataclasses.replace(plan, engine=engine)
+        for chunk in (None, 7):
+            calls = []
+            run_rows(plan, 0, plan.rows, step_chunk=chunk, meanwhile=lambda: calls.append(1))
+            assert calls == [1], (chunk, calls)
+    finally:
+        numba.set_num_threads(old)

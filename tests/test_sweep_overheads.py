@@ -992,3 +992,42 @@ def test_rows_whose_zstar_was_found_from_their_end_are_tested_for_stalling_on_th
     expect = ((c["verdict"] == "converging") & (c["distance"] > (1 + STALL_REL) * c["tail_min"])
               & (c["distance"] > 0) & (c["distance"] <= FLOOR_REL * np.maximum(np.hypot(z[:, 0], z[:, 1]), d0)))
     assert np.all(np.isfinite(z)) and len(tested) == int(expect.sum()) < 20
+
+
+def test_the_given_columns_and_the_record_are_the_same_however_the_rows_ran(monkeypatch):
+    """A sweep makes the table's columns of what it was given (starts, grid values, steps) and its provenance record
+    while the kernels run (``engine.threaded``'s ``meanwhile``): on two threads, one thread, an Executor client (made
+    after the rows are gathered) and after a Ctrl-C before any row ran (made then), the same columns and record
+    (but the record's date), in the same order."""
+    import concurrent.futures
+    import importlib
+    import numba
+    E = importlib.import_module("gandynamics.runs.engine")
+    rng = np.random.default_rng(5)
+    kw = dict(inits=rng.uniform(-1, 1, (30, 2)), grid={"gamma": rng.uniform(0.1, 1, 30), "step": rng.uniform(0.05, 0.2, 30)},
+              steps=40, product=False, progress=False, engine="compiled")
+    given = [k for k in sweep(FLD, ["gd", "eg"], **kw).columns if k.startswith("init_")] + [
+        "gamma", "step", "step_g", "step_d", "beta"]
+
+    def part(res):
+        rec = dict(res.meta["provenance"])
+        rec.pop("date")
+        return [k for k in res.columns], {k: np.asarray(res[k]).tolist() for k in given}, rec
+
+    ref = part(sweep(FLD, ["gd", "eg"], **kw))
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        assert part(sweep(FLD, ["gd", "eg"], **kw)) == ref
+    finally:
+        numba.set_num_threads(old)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        assert part(sweep(FLD, ["gd", "eg"], client=pool, **kw)) == ref
+
+    def ctrl_c(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(E, "_run_range", ctrl_c)
+    res = sweep(FLD, ["gd", "eg"], **kw)
+    assert res.meta["interrupted"] and not res["finished"].any()
+    assert part(res) == ref

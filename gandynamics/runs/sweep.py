@@ -105,8 +105,38 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     zn = zstar_norms(plan.ZSTAR, zstar_shared)
     reader, then, ends = row_reader(rec_idx, K, out["divat"], zn, poly_max)
     without_zstar = missing  # (the rows read from their start: their recorded distances are not from z*)
+    given = {}  # the table's columns of what was given, and the provenance record: made while the kernels run
+
+    def make_given():
+        cols = {}
+        for j, name in enumerate(field.names):
+            cols[f"init_{name}"] = Z0[:, j]
+        for name, _ in axes:
+            if name in hyper_names or name in ("step_g", "step_d", "beta"):
+                continue
+            cols[name] = np.tile(axis_vals[name], nm)  # (a copy: no two columns share their memory)
+        for j, name in enumerate(hyper_names):
+            cols[name] = P[:, j]
+        if "step" not in cols:  # (a grid axis step gives it above) the step of both players, NaN where they differ:
+            # every table has it, however the step was given (a new user's script read r["step"] of a sweep at a
+            # fixed --step)
+            cols["step"] = np.where(H[:, 0] == H[:, 1], H[:, 0], np.nan)
+        cols["step_g"], cols["step_d"], cols["beta"] = H[:, 0], H[:, 1], BETA
+        record = provenance(field, method=",".join(m.name for m in ms),
+                            options={"grid": {name: _axis_record(v) for name, v in axes},
+                                     "step": [hg0, hd0], "bound": bnd, "samples": int(len(rec_idx)),
+                                     "product": bool(product),
+                                     "inits": inits.tolist() if len(inits) <= 16 else
+                                     {"count": len(inits), "first": inits[:4].tolist()},
+                                     **{k: v for k, v in options.items() if v is not None}},
+                            steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)},
+                            per_row=_per_row_columns(field, hyper_names, [name for name, _ in axes]))
+        given.update(cols=cols, provenance=record)
+
     res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
-                                   out=out, then=then)
+                                   out=out, then=then, meanwhile=make_given)
+    if not given:  # (a Ctrl-C came first)
+        make_given()
     info["engine"] = plan.engine
     # table
     divat = res["divat"]
@@ -126,7 +156,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
             info["zstar_unsearched"] = unsearched
     if every:  # (not after a Ctrl-C: the sweep stops there)
         _read_again_at_rounding_of_F(field, plan, K, rec_idx, poly_max, res["final"], ZSTAR, missing, reading, evals,
-                                     ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
+                                     ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None,
+                                     compiled=not reader.interpreted)
     reading = mark_no_zstar(reading, missing)
     final_zero, spurious = np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
     if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*; or at
@@ -162,19 +193,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     distance = row_distances_recorded(final, ZSTAR, ends[1], redo=without_zstar)
     if not every:
         distance[~finished] = np.nan
-    cols = {"method": None}  # (its place: Columns puts the coded column there)
-    for j, name in enumerate(field.names):
-        cols[f"init_{name}"] = Z0[:, j]
-    for name, _ in axes:
-        if name in hyper_names or name in ("step_g", "step_d", "beta"):
-            continue
-        cols[name] = np.tile(axis_vals[name], nm)  # (a copy: no two columns share their memory)
-    for j, name in enumerate(hyper_names):
-        cols[name] = P[:, j]
-    if "step" not in cols:  # (a grid axis step gives it above) the step of both players, NaN where they differ: every
-        # table has it, however the step was given (a new user's script read r["step"] of a sweep at a fixed --step)
-        cols["step"] = np.where(H[:, 0] == H[:, 1], H[:, 0], np.nan)
-    cols["step_g"], cols["step_d"], cols["beta"] = H[:, 0], H[:, 1], BETA
+    cols = {"method": None, **given["cols"]}  # (method's place: Columns puts the coded column there)
     for j, name in enumerate(field.names):
         cols[f"final_{name}"] = final[:, j]
     for j, name in enumerate(field.names):  # the point each row's distance and rate are measured from
@@ -207,15 +226,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     all_dims = [("method", np.array([m.name for m in ms]))] + dims
     meta = dict(info, rate_fit=RATE_FIT, verdict_rule=VERDICT_RULE, samples=int(len(rec_idx)), bound=bnd,
                 methods=[m.name for m in ms])
-    meta["provenance"] = provenance(field, method=",".join(m.name for m in ms),
-                                    options={"grid": {name: _axis_record(v) for name, v in axes},
-                                             "step": [hg0, hd0], "bound": bnd, "samples": int(len(rec_idx)),
-                                             "product": bool(product),
-                                             "inits": inits.tolist() if len(inits) <= 16 else
-                                             {"count": len(inits), "first": inits[:4].tolist()},
-                                             **{k: v for k, v in options.items() if v is not None}},
-                                    steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)},
-                                    per_row=_per_row_columns(field, hyper_names, [name for name, _ in axes]))
+    meta["provenance"] = given["provenance"]
     return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
 
 
@@ -246,7 +257,7 @@ MAX_ROUNDING_TESTS = 5000
 
 
 def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, final, ZSTAR, missing, reading,
-                                 evals, ends, redo=None, zstar_norm=None) -> None:
+                                 evals, ends, redo=None, zstar_norm=None, compiled: bool = False) -> None:
     """The rows read "bounded, not converging" (and "converging" ones that stopped falling before their end:
     :func:`~gandynamics.runs.ratefit.may_stand_at_rounding`) that ended within the rounding of F from their z*
     (:func:`~gandynamics.runs.ratefit.at_rounding_of_F`, as ``simulate`` tests a run): run again (the same steps,
@@ -257,7 +268,8 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     the rows' first and last recording steps (:func:`~gandynamics.runs.ratefit.row_reader`), from which the
     candidates' start and final distances are taken where they are :func:`row_norms`' own numbers
     (:func:`row_distances_recorded`; the rows of ``redo``, which had no z* when they ran, computed);
-    ``zstar_norm`` the one ``|z*|`` of rows that share their z* (None: computed per row)."""
+    ``zstar_norm`` the one ``|z*|`` of rows that share their z* (None: computed per row); ``compiled``: the candidates
+    found by compiled code (:func:`~gandynamics.runs.ratefit.rounding_candidates`; a sweep whose reading is)."""
     # (the bounded rows first, which the budget of tests was written for: a converging row is only re-read for its rate;
     # in row order the converging ones could crowd out a bounded row whose verdict was wrong, a review of the change)
     # (the converging rows whose last distance, as the kernels recorded it, is not their smallest: over the whole
@@ -270,7 +282,7 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
         r = np.flatnonzero(redo)
         last = last.copy()
         last[r] = row_norms(final[r] - ZSTAR[r])
-    bounded, stalled = rounding_candidates(code, last, reading.tail_min)
+    bounded, stalled = rounding_candidates(code, last, reading.tail_min, compiled=compiled)
     rows = np.concatenate([bounded, stalled])
     if missing is not None:
         rows = rows[~missing[rows]]
@@ -760,11 +772,13 @@ class _Pace:
 
 
 
-def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, out=None, then=None):
+def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, out=None, then=None, meanwhile=None):
     """Run all rows of ``plan``: returns (columns, finished mask, info).  ``out``: the result arrays
     (:func:`~gandynamics.runs.engine.alloc`; default allocated here); ``then``: the reading of each range of
     rows as it finishes (:func:`~gandynamics.runs.engine.run_rows`; rows run elsewhere are handed to it as they
-    are gathered)."""
+    are gathered); ``meanwhile``: the caller's work that does not depend on the rows, run once by this thread while
+    the first chunk's kernels run (:func:`~gandynamics.runs.engine.threaded`), or at the end where none runs here
+    (Dask, no rows); not after a Ctrl-C that came first."""
     B = plan.rows
     step_work = evals * max(1.0, plan.n / 2)  # the work of one row's step (CHUNK_WORK's unit)
     block = block_width(plan.source)  # rows of a kernel block (the module's NB): chunks hold whole blocks
@@ -812,6 +826,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                 then(lo, hi, np.ascontiguousarray(part["dist"].T))  # sample-major, as run_rows hands them
             finished[lo:hi] = True
         info["seconds"] = time.perf_counter() - t0
+        if meanwhile is not None and not info["interrupted"]:
+            meanwhile()
         return out, finished, info
     out = alloc(plan, B) if out is None else out
     fn = progress if callable(progress) else None  # a function: called as a bar would be updated, always
@@ -841,7 +857,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     try:
         for j, (lo, hi) in enumerate(ranges):
             if step_chunk is None:
-                run_rows(plan, lo, hi, out, then=then)
+                run_rows(plan, lo, hi, out, then=then, meanwhile=meanwhile)
+                meanwhile = None
             else:
                 def report(k, K, lo=lo, hi=hi):
                     done = lo + ((hi - lo) * k / max(K, 1) if fractions else (hi - lo) * k // max(K, 1))
@@ -849,7 +866,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                         bar.to(done)
                     if pace is not None:
                         pace.at(done)
-                part = run_rows(plan, lo, hi, step_chunk=step_chunk, progress=report)
+                part = run_rows(plan, lo, hi, step_chunk=step_chunk, progress=report, meanwhile=meanwhile)
+                meanwhile = None
                 for key in ("final", "divat", "reason"):
                     out[key][lo:hi] = part[key]
                 if then is not None:
@@ -867,6 +885,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                     bar = _bar(B, hi, fn, auto=progress is None)
             elif bar is not None:
                 bar.update(hi - lo)
+        if meanwhile is not None:  # (no rows)
+            meanwhile()
     except (KeyboardInterrupt, Interrupted):  # Interrupted: run_rows's form of a Ctrl-C that came while it ran
         info["interrupted"] = True
     finally:
