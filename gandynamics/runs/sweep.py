@@ -163,7 +163,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*; or at
         # a spurious fixed point of their method)
         untested = _mark_other_zeros(field, plan, res["final"], ZSTAR, missing, reading, ~div, final_zero,
-                                     (spurious, ms, options))
+                                     spurious=spurious, methods=ms, options=options)
         if untested:
             info["final_zero_untested"] = untested
     alg = np.flatnonzero(np.isfinite(reading.algebraic))  # (a power law's reading where the linearisation contracts the
@@ -286,7 +286,7 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     rows = np.concatenate([bounded, stalled])
     if missing is not None:
         rows = rows[~missing[rows]]
-    df = row_distances_recorded(final, ZSTAR, last, redo=redo, rows=rows)
+    df = row_distances_recorded(final, ZSTAR, last, rows=rows)  # (redo's rows: their distance in last, just made)
     d0 = row_distances_recorded(plan.Z0, ZSTAR, first, redo=redo, rows=rows)
     zn = row_norms(ZSTAR[rows]) if zstar_norm is None else np.full(rows.size, float(zstar_norm))
     close = (df > 0.0) & (df <= FLOOR_REL * np.maximum(zn, d0))
@@ -302,16 +302,16 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     _put_readings(reading, rows, new, done & (new.code == CONVERGING))
 
 
-def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, out, spurious=None) -> int:
+def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, out, spurious=None, methods=(),
+                      options=None) -> int:
     """Set ``out[r]`` (B,) bool for the rows ``r`` read "bounded, not converging" that stand still at a zero of F
     other than their z* (:func:`~gandynamics.runs.equilibria.settled_at_zero`, the test of ``simulate``'s
     ``final_zero``): their distance to z* over the last half within
     :data:`~gandynamics.runs.equilibria.SETTLED_RTOL` of its size (an orbit at a fixed radius also keeps it: F's zero
     test tells them apart).  A sweep records distances, not states: the distance standing still is what it sees of a
-    state standing still.  ``spurious``: ``(flags, methods, options)``, ``flags[r]`` (B,) bool set for those of the rows
-    not at a zero of F that stand still at a spurious fixed point of their method
-    (:func:`~gandynamics.runs.equilibria.spurious_fixed_point`, simulate's test; ``methods`` per method index, the
-    sweep's ``options``).  At most :data:`MAX_ROUNDING_TESTS` rows are tested, the others counted (returned)."""
+    state standing still.  ``spurious`` (B,) bool, optional: set for those of the rows not at a zero of F that stand
+    still at a spurious fixed point of their method (:func:`~gandynamics.runs.equilibria.spurious_fixed_point`,
+    simulate's test; ``methods`` the plan's methods by method index, ``options`` the sweep's).  At most :data:`MAX_ROUNDING_TESTS` rows are tested, the others counted (returned)."""
     rows = np.flatnonzero(reading.code == BOUNDED)  # (the few bounded rows first: no pass over the whole arrays)
     lo, hi = reading.tail_min[rows], reading.tail_max[rows]
     with np.errstate(invalid="ignore"):
@@ -327,13 +327,13 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
         # (a sweep sees the distance stand still, not the state: the step H F repeated over the last half must too,
         # coordinate by coordinate, as simulate's states do)
         out[r] = settled_at_zero(field, final[r], plan.P[r], scale, hs=hs, steps=plan.K)[0]
-        m = None if spurious is None or out[r] else spurious[1][plan.method_index[r]]
+        m = None if spurious is None or out[r] else methods[plan.method_index[r]]
         if m is not None and m.extrapolated_points is not None:  # (eg, lookahead over it: Method.extrapolated_points)
             if m.name not in opts:
-                opts[m.name] = method_options(field, m.name, spurious[2], check_when=False)
+                opts[m.name] = method_options(field, m.name, options or {}, check_when=False)
             o = dict(opts[m.name])
             o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
-            spurious[0][r] = spurious_fixed_point(field, m, o, final[r], plan.P[r], hs, scale,
+            spurious[r] = spurious_fixed_point(field, m, o, final[r], plan.P[r], hs, scale,
                                                   box=plan.box if plan.use_box else None, steps=plan.K) is not None
     return max(rows.size - MAX_ROUNDING_TESTS, 0)
 
