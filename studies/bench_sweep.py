@@ -445,6 +445,70 @@ def _skip_reading(self, lo, hi, dist, life, div):
     self._out[7, lo:hi] = float("nan")
 
 
+def scaling(fld, inits, gam, h, K, repeat, nt):
+    """The whole ``sweep`` call on ``nt`` threads over one thread (issue #16's target: at least 1.8x on an idle
+    machine), the two alternating with nothing else between (:func:`versus_c` runs the C kernels between them), in
+    two states of memory: *reused*, each call's previous result dropped before it (its arrays come from memory the
+    allocator holds, as the C kernel's buffers are allocated once: few page faults), then *fresh*, every result kept
+    until the end (each call's arrays are new memory: ~3,800 page faults, about 1.7 us each on this project's
+    virtual machine, 1,600 of them in the serial preparation of the rows, the rest where the threads first write).
+    ``repeat`` rounds of each; the best and the median of each side, and the median page faults of a call (minor
+    faults of this process, ``getrusage``).  Returns one dict per method."""
+    import resource
+
+    import numba
+
+    from gandynamics import sweep
+
+    def faults():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+    rows = []
+    w = len(inits) * K / 1e6
+    for m in ("gd", "eg", "eftp"):
+        t, f = {}, {}
+        for state in ("reused", "fresh"):
+            kept = []
+            r = sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False, progress=False)
+            for _ in range(repeat):
+                for threads in (nt, 1):
+                    numba.set_num_threads(threads)
+                    try:
+                        if state == "reused":
+                            r = None  # (freed before the call: its memory is the next call's)
+                        f0, a = faults(), time.perf_counter()
+                        r = sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False,
+                                  progress=False)
+                        t.setdefault((state, threads), []).append(time.perf_counter() - a)
+                        f.setdefault((state, threads), []).append(faults() - f0)
+                        if state == "fresh":
+                            kept.append(r)
+                    finally:
+                        numba.set_num_threads(nt)
+            del kept, r
+        v = {"method": m}
+        for state in ("reused", "fresh"):
+            a, b = np.array(t[(state, nt)]), np.array(t[(state, 1)])
+            v[state] = (w / a.min(), w / b.min(), b.min() / a.min(), float(np.median(b) / np.median(a)),
+                        float(np.median(f[(state, nt)])), float(np.median(f[(state, 1)])))
+        rows.append(v)
+        print(v, flush=True)
+    return rows
+
+
+def scaling_table(rows, nt, repeat):
+    out = [f"**The whole call, {nt} threads over 1** (sweeps alone, alternating, {repeat} rounds; Mts/s of the best; "
+           "'reused': each call's previous result dropped before it, as the C kernel's buffers above are reused; "
+           "'fresh': every result kept, each call's arrays new memory; the median page faults of a call; see scaling):",
+           "", f"| method | reused: {nt} thr | 1 thr | ratio of bests | of medians | faults | fresh: {nt} thr | 1 thr | "
+           "ratio of bests | of medians | faults |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for v in rows:
+        a, b = v["reused"], v["fresh"]
+        out.append(f"| {v['method']} | {a[0]:.0f} | {a[1]:.0f} | {a[2]:.2f}x | {a[3]:.2f}x | {a[4]:.0f}, {a[5]:.0f} | "
+                   f"{b[0]:.0f} | {b[1]:.0f} | {b[2]:.2f}x | {b[3]:.2f}x | {b[4]:.0f}, {b[5]:.0f} |")
+    return out
+
+
 def c_table(rows, nt, repeat):
     out = [f"best of {repeat} alternating repetitions (see versus_c); Mts/s = million trajectory-steps per second; 'kernel' = the "
            "engine's kernels alone as the sweep runs them (run_rows on the sweep's plan, distances into the reading's scratch "
@@ -529,7 +593,9 @@ def main(argv=None):
         sweep(fld, ["gd", "eg", "eftp"], inits=inits[:1024], grid={"gamma": gam[:1024], "step": h[:1024]}, steps=5,
               product=False)
         nt = numba.get_num_threads()
-        out = "\n".join(lines + [""] + c_table(versus_c(fld, inits, gam, h, K, args.c_repeat, nt), nt, args.c_repeat))
+        out = "\n".join(lines + [""] + c_table(versus_c(fld, inits, gam, h, K, args.c_repeat, nt), nt, args.c_repeat)
+                        + [""] + scaling_table(scaling(fld, inits, gam, h, K, args.c_repeat + 2, nt), nt,
+                                               args.c_repeat + 2))
         print()
         print(out)
         if args.write:
@@ -604,7 +670,8 @@ def main(argv=None):
     crow = versus_c(fld, inits, gam, h, K, args.c_repeat, nt)
     out = "\n".join(lines + ["", "million trajectory-steps per second (wall time of the whole sweep call, best of "
                                  f"{args.repeat}):", ""] + table + ["", comp, "", "against the C kernel (SIMD limit):"]
-                     + c_table(crow, nt, args.c_repeat))
+                     + c_table(crow, nt, args.c_repeat) + [""]
+                     + scaling_table(scaling(fld, inits, gam, h, K, args.c_repeat + 2, nt), nt, args.c_repeat + 2))
     if have_jax:
         out += "\nJAX compile (first call, per method): " + ", ".join(f"{r['method']} {r['jax_compile']:.2f} s" for r in rows)
     print()
