@@ -871,7 +871,7 @@ def test_a_small_sweep_runs_on_every_thread_with_the_same_numbers(rows, monkeypa
     kw = dict(inits=inits, grid=grid, steps=300, product=False, engine="compiled", progress=False)
     seen = []
     real = E.threaded
-    monkeypatch.setattr(E, "threaded", lambda call, units: seen.append(units) or real(call, units))
+    monkeypatch.setattr(E, "threaded", lambda call, units, meanwhile=None: seen.append(units) or real(call, units, meanwhile))
     shared = sweep(DIRAC_R1, ["gd", "eftp"], **kw)
     plan = sweep_plan(DIRAC_R1, "eg", inits=inits, grid=grid, steps=300, product=False)
     plan = dataclasses.replace(plan, engine="compiled")
