@@ -3531,10 +3531,11 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> list:
     Runs of one line style (the default solid one, or a start's) that coincide take turns: solid ones interleaved
     dashes (:func:`interleave_dashes`) over the one drawn longest inside the window, left solid; dashed or dotted ones
     the pattern itself, block by block (:func:`interleave_pattern`), so that the line still shows the style the key
-    names.  Runs of different styles are told apart by them.  Two paths coincide when each state of the shorter
-    inside the window lies within a line's width of the other's state of the same index (:func:`_coinciding_paths`),
-    the width measured in the axes' pixels as they are now (each axis its own scale: a window too elongated for one
-    scale, _portrait_aspect).  Returns the groups of coinciding lines (each a list, in the order drawn)."""
+    names.  Runs of different styles are told apart by them.  A run is drawn so when its path lies on another's, or
+    another's on it: each of its states inside the window within a line's width of the other's path
+    (:func:`_lying_on`, :func:`_coinciding_paths`), the width measured in the axes' pixels as they are now (each axis
+    its own scale: a window too elongated for one scale, _portrait_aspect).  Returns the groups of lines so drawn
+    (each a :class:`_Coinciding` list, in the order drawn, with which of its lines lie on which)."""
     styles = {}
     for line, P in paths:
         if line.get_linestyle() not in ("None", "", " "):
@@ -3552,9 +3553,11 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> list:
             continue
         width = runs[0][0].get_linewidth() * _root(ax.figure).dpi / 72.0  # a line's width, in pixels
         with np.errstate(over="ignore", invalid="ignore"):
-            group = _coinciding_paths([P * scale for _, P in runs], width, px, py)
+            on = _lying_on([P * scale for _, P in runs], width, px, py)
+        group = _components(on)
         for g in sorted(set(group)):
-            members = [(line, P) for (line, P), k in zip(runs, group) if k == g]
+            index = [k for k in range(len(runs)) if group[k] == g]
+            members = [runs[k] for k in index]
             if len(members) < 2:
                 continue
             # the member drawn longest inside the window under the others, whole: they lie on it, and its own part
@@ -3570,8 +3573,35 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> list:
             else:
                 interleave_pattern(host, others)
             host.set_zorder(min(line.get_zorder() for line, _ in members) - 0.01)
-            out.append([line for line, _ in members])
+            lines = _Coinciding(line for line, _ in members)
+            lines.lies_on = {id(runs[a][0]): {id(runs[b][0]) for b in index if b != a and on[a, b]} for a in index}
+            out.append(lines)
     return out
+
+
+class _Coinciding(list):
+    """A group of lines drawn as one (:func:`_dash_coinciding_paths`), with ``lies_on``: the ids of the lines of the
+    group each line's path lies on (:func:`_lying_on`), by the line's id.  A plain list is a group whose lines all
+    lie on one another."""
+    lies_on = None
+
+
+def _components(on) -> list:
+    """The groups of the relation ``on`` (n x n booleans), taken either way and through others: a group index per
+    item (the index of its group's first item)."""
+    n = len(on)
+    group = list(range(n))
+
+    def root(a):
+        while group[a] != a:
+            a = group[a]
+        return a
+    for a in range(n):
+        for b in range(a):
+            if on[a][b] or on[b][a]:
+                ra, rb = root(a), root(b)
+                group[max(ra, rb)] = min(ra, rb)
+    return [root(a) for a in range(n)]
 
 
 def _factored_names(labels, parts) -> list | None:
@@ -3593,35 +3623,73 @@ def _factored_names(labels, parts) -> list | None:
 
 
 def _coinciding_note(groups, parts=None) -> str:
-    """The portrait's note on its runs that lie on one another (:func:`_dash_coinciding_paths`' ``groups``), which the
-    key cannot say: ``eg and eftp from (1, 1) and from (1.5, 0) lie on one another: their colours alternate along the
+    """The portrait's note on its runs drawn as one line (:func:`_dash_coinciding_paths`' ``groups``), which the key
+    cannot say: ``eg and eftp from (1, 1) and from (1.5, 0) lie on one another: their colours alternate along the
     line`` -- a factored key's names of each run's colour and style (``parts``: label -> (colour's name, style's
     name)), else the words the labels of a group end alike with, said after their other words; groups of the same
-    runs so joined.  Groups of one colour (nothing to tell apart by colour) and runs with hidden labels are left out;
-    "" when nothing is left."""
+    runs so joined.  Only what holds is said (a group's ``lies_on``, :class:`_Coinciding`): runs lie on one another
+    when each lies on each other's path; a run whose path lies on another's that does not lie on it is said to lie on
+    that path (``eg and eftp from (1, 1) lie on one another and on gd's path``: gd pulls away from them for part of
+    its path, and was said to lie on them, a figure review).  Claims whose runs are all of one colour (nothing to tell
+    apart by colour) and runs with hidden labels are left out; "" when nothing is left."""
     from matplotlib.colors import to_hex
     parts = parts or {}
-    said = {}  # the runs' leading words -> the endings they share, in order
+    said = {}  # (the runs' leading words, the leading words of the paths they lie on) -> the endings they share
+    partial = False  # (whether some run lies on a path that does not lie on it)
     for lines in groups:
         named = [ln for ln in lines if not ln.get_label().startswith("_")]
         if len(named) < 2 or len({to_hex(ln.get_color()) for ln in named}) < 2:
             continue
+        lies_on = getattr(lines, "lies_on", None)
+
+        def on(x, y):  # (a plain list: its lines all lie on one another)
+            return lies_on is None or id(y) in lies_on.get(id(x), ())
         split = [parts.get(ln.get_label()) for ln in named]
         if all(split) and len({end for _, end in split}) == 1:
-            said.setdefault(tuple(lead for lead, _ in split), []).append(split[0][1])
-            continue
-        words = [ln.get_label().split() for ln in named]
-        n = 0  # (the longest common ending that leaves each label's leading words outside brackets)
-        while n < min(len(w) for w in words) - 1 and len({w[-1 - n] for w in words}) == 1:
-            n += 1
-        while n > 0 and any(" ".join(w[:-n]).count("(") != " ".join(w[:-n]).count(")") for w in words):
-            n -= 1
-        lead = tuple(" ".join(w[:len(w) - n]) for w in words)
-        said.setdefault(lead, []).append(" ".join(words[0][len(words[0]) - n:]) if n else "")
+            leads, end = [lead for lead, _ in split], split[0][1]
+        else:
+            words = [ln.get_label().split() for ln in named]
+            n = 0  # (the longest common ending that leaves each label's leading words outside brackets)
+            while n < min(len(w) for w in words) - 1 and len({w[-1 - n] for w in words}) == 1:
+                n += 1
+            while n > 0 and any(" ".join(w[:-n]).count("(") != " ".join(w[:-n]).count(")") for w in words):
+                n -= 1
+            leads = [" ".join(w[:len(w) - n]) for w in words]
+            end = " ".join(words[0][len(words[0]) - n:]) if n else ""
+        cliques = []  # runs that lie on one another, each on each (the first clique each run can join, in order)
+        for k, ln in enumerate(named):
+            for c in cliques:
+                if all(on(ln, named[j]) and on(named[j], ln) for j in c):
+                    c.append(k)
+                    break
+            else:
+                cliques.append([k])
+        for c in cliques:
+            over = [d for d in cliques if d is not c and all(on(named[i], named[j]) for i in c for j in d)]
+            involved = c + [j for d in over for j in d]
+            if (len(c) < 2 and not over) or len({to_hex(named[j].get_color()) for j in involved}) < 2:
+                continue
+            partial = partial or bool(over)
+            key = (tuple(leads[i] for i in c), tuple(tuple(leads[j] for j in d) for d in over))
+            said.setdefault(key, []).append(end)
     if not said:
         return ""
-    parts = [_and(lead) + (" " + _and(ends) if all(ends) else "") for lead, ends in said.items()]
-    return "; ".join(parts) + " lie on one another: their colours alternate along the line"
+    out = []
+    for (subject, over), ends in said.items():
+        plural = len(subject) > 1 or len(ends) > 1
+        verb = "lie on one another" if len(subject) > 1 else "lie" if plural else "lies"
+        if over:
+            paths = [_path_of(_and(list(d)), len(d)) for d in over]
+            verb += (" and on " if len(subject) > 1 else " on ") + _and(paths)
+        out.append(_and(list(subject)) + (" " + _and(ends) if all(ends) else "") + " " + verb)
+    return "; ".join(out) + (": their colours alternate along the line" if not partial else
+                             ": their colours alternate where they share a line")
+
+
+def _path_of(name: str, runs: int = 1) -> str:
+    """``gd's path``, ``the path of momentum (β = −0.5)`` (a name of several words), ``the path of gd and altgd``
+    (``runs`` that lie on one another: one path)."""
+    return f"{name}'s path" if runs == 1 and re.fullmatch(r"[\w.+-]+", name) else f"the path of {name}"
 
 
 def _drawn_length(P, xlim, ylim) -> float:
@@ -3638,17 +3706,26 @@ def _drawn_length(P, xlim, ylim) -> float:
 
 
 def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
-    """Which of the paths ``paths`` (each ``(N, 2)``: a run's states in a plane, finite) lie on one another: returns a
-    group index per path (the index of its group's first path; a path alone is its own group).  Two paths coincide when
-    every state of the shorter inside the window ``xlim`` x ``ylim`` (default: all) is within ``tol`` of the longer's
-    state of the same index (the same run twice, a run of fewer steps, momentum with beta = 0 and gd), or when one
-    lies on the other: every state of it inside the window within ``tol`` of the other's polyline as drawn
-    (:func:`_polyline_distance`), whatever the index of the states there (methods that trace one curve at different
-    speeds: eg, eftp, ogda and proximal on the Dirac-GAN, one spiral, three of them hidden under the last drawn, a
-    figure review; a run from a start on another's path).  The states compared are
-    those inside and their neighbours (the ends of every segment drawn at least in part: two runs from one start whose
-    only state inside was that start were taken to coincide, and drawn dashed, though their first segments part at
-    once).  A path with no state in the window coincides with none."""
+    """Which of the paths ``paths`` (each ``(N, 2)``: a run's states in a plane, finite) are drawn as one line: returns
+    a group index per path (the index of its group's first path; a path alone is its own group).  A group holds the
+    paths joined by :func:`_lying_on` either way, directly or through others of the group (a run that lies on part of
+    another's path is drawn on it, with the other runs that lie there): not all of them lie on one another
+    (:func:`_coinciding_note` says which do).  A path with no state in the window is in no group but its own."""
+    return _components(_lying_on(paths, tol, xlim, ylim))
+
+
+def _lying_on(paths, tol: float, xlim=None, ylim=None) -> np.ndarray:
+    """Which of the paths ``paths`` (each ``(N, 2)``: a run's states in a plane, finite) lie on which: ``on[a, b]``
+    is True when every state of path ``a`` inside the window ``xlim`` x ``ylim`` (default: all) is within ``tol`` of
+    path ``b`` as drawn: of ``b``'s state of the same index, ``a`` being no longer (the same run twice, a run of fewer
+    steps, momentum with beta = 0 and gd), or of ``b``'s polyline (:func:`_polyline_distance`), whatever the index of
+    the states there (methods that trace one curve at different speeds: eg, eftp, ogda and proximal on the Dirac-GAN,
+    one spiral, three of them hidden under the last drawn, a figure review; a run from a start on another's path).
+    The relation is neither symmetric (a run of 20 steps lies on the same run of 500, not the other way) nor
+    transitive: two paths coincide only when each lies on the other.  The states compared are those inside and their
+    neighbours (the ends of every segment drawn at least in part: two runs from one start whose only state inside was
+    that start were taken to coincide, and drawn dashed, though their first segments part at once).  A path with no
+    state in the window lies on none (the diagonal is True)."""
     paths = [np.asarray(P, float) for P in paths]
     box = (xlim, ylim)
 
@@ -3659,25 +3736,22 @@ def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
                 ok &= (P[:, axis] >= lim[0]) & (P[:, axis] <= lim[1])
         return ok | np.concatenate((ok[1:], [False])) | np.concatenate(([False], ok[:-1]))
 
-    def lies_on(P, Q) -> bool:
-        pts = P[seen(P)]
-        return pts.size > 0 and bool(np.all(_polyline_distance(pts, Q, tol, box) <= tol))
+    shown = [seen(P) for P in paths]
 
-    def step_by_step(P, Q) -> bool:  # the shorter's states on the longer's of the same index
-        P, Q = (P, Q) if len(P) <= len(Q) else (Q, P)
-        ok = seen(P)
-        return bool(ok.any() and np.all(np.hypot(*(P[ok] - Q[:len(P)][ok]).T) <= tol))
+    def lies_on(a, b) -> bool:
+        P, Q, ok = paths[a], paths[b], shown[a]
+        if not ok.any():
+            return False
+        if len(P) <= len(Q) and np.all(np.hypot(*(P[ok] - Q[:len(P)][ok]).T) <= tol):  # (state by state)
+            return True
+        return bool(np.all(_polyline_distance(P[ok], Q, tol, box) <= tol))
 
-    group = list(range(len(paths)))
+    on = np.eye(len(paths), dtype=bool)
     for a in range(len(paths)):
-        for b in range(a):
-            if group[b] != b:
-                continue
-            P, Q = paths[a], paths[b]
-            if step_by_step(P, Q) or lies_on(P, Q) or lies_on(Q, P):
-                group[a] = b
-                break
-    return group
+        for b in range(len(paths)):
+            if a != b:
+                on[a, b] = lies_on(a, b)
+    return on
 
 
 #: the polyline's samples per ``tol`` of its length in :func:`_polyline_distance` (the distance read is at most

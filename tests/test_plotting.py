@@ -1631,6 +1631,95 @@ def test_coinciding_paths_are_those_within_the_width_inside_the_window():
     assert got[0] <= tol / 8 and abs(got[1] - tol / 2) <= tol / 8 and got[2] == np.inf
 
 
+def _note_claims(note, names):
+    """The claims of a portrait's note on coinciding runs (plotting._coinciding_note, runs named ``names``, one style's
+    words after them): ``[(subjects, kind, objects)]``, kind "mutual" (they lie on one another) or "on" (the subjects
+    lie on the objects' paths)."""
+    import re
+    out = []
+    for claim in note.split(": their colours")[0].split("; "):
+        subject, _, rest = claim.partition(" from (s) ")
+        subjects = re.findall(r"\bm\d+\b", subject)
+        assert subjects and set(subjects) <= set(names), claim
+        objects = re.findall(r"\bm\d+\b", rest)
+        if rest.startswith("lie on one another"):
+            out.append((subjects, "mutual", []))
+        else:
+            assert rest.startswith(("lies on ", "lie on ")) and len(subjects) == 1, claim
+        if objects:
+            out.append((subjects, "on", objects))
+    return out
+
+
+def test_a_portrait_note_says_runs_lie_on_one_another_only_where_each_lies_on_each():
+    """The figure review's case: gd from (1, 1) was said to lie on one another with altgd, eg and eftp, whose paths
+    lie on part of gd's while gd pulls away from them for the rest (a run was grouped with every run that lay on the
+    group's first path, either way).  Configurations of identical paths, a sub-path of another (a run of fewer steps),
+    a path that lies on another for its first half then leaves, and copies moved by less or more than a line's width,
+    drawn by the portrait's rule (_dash_coinciding_paths) and noted (_coinciding_note): every pair said to lie on one
+    another does so both ways, every run said to lie on a path does, by a brute-force distance to the polyline (a
+    margin of tol/8: the rule samples it every tol/4); and runs of which one lies on the other are drawn as one line
+    (one group: interleaved dashes)."""
+    from gandynamics.plotting import _coinciding_note, _dash_coinciding_paths
+    rng = np.random.default_rng(7)
+    kinds = {"same", "sub", "half", "moved", "apart"}
+    claimed = {"mutual": 0, "on": 0}
+    for trial in range(40):
+        fig, ax = plt.subplots(figsize=(4, 4), dpi=100)
+        ax.set_xlim(-3, 3)
+        ax.set_ylim(-3, 3)
+        fig.canvas.draw()
+        box = ax.get_window_extent()
+        scale = np.array([box.width / 6.0, box.height / 6.0])
+        tol = 1.2 * fig.dpi / 72.0  # (a line's width in pixels, the rule's)
+        base = np.cumsum(rng.normal(0, 0.08, (80, 2)), axis=0)
+        base -= base.mean(axis=0)
+        paths = [base]
+        for kind in rng.choice(sorted(kinds), size=int(rng.integers(2, 5))):
+            if kind == "same":
+                P = base.copy()
+            elif kind == "sub":
+                P = base[:int(rng.integers(10, 60))].copy()
+            elif kind == "half":  # (on the base for its first half, then its own way)
+                k = int(rng.integers(20, 60))
+                P = np.concatenate((base[:k], base[k - 1] + np.cumsum(rng.normal(0.1, 0.08, (40, 2)), axis=0)))
+            elif kind == "moved":
+                P = base + float(rng.choice([0.3, 3.0])) * tol / scale * rng.normal(size=2) / np.sqrt(2)
+            else:
+                P = np.cumsum(rng.normal(0, 0.08, (60, 2)), axis=0)
+            paths.append(P)
+        names = [f"m{k}" for k in range(len(paths))]
+        lines = [ax.plot(*P.T, color=f"C{k}", lw=1.2, label=f"{n} from (s)")[0] for k, (n, P) in enumerate(zip(names, paths))]
+        parts = {ln.get_label(): (n, "from (s)") for n, ln in zip(names, lines)}
+        groups = _dash_coinciding_paths(ax, list(zip(lines, paths)), (-3, 3), (-3, 3))
+        note = _coinciding_note(groups, parts)
+        px = [P * scale for P in paths]
+
+        def lies_on(a, b):  # (every state within the width of the other's polyline, brute force)
+            return _segment_distance(px[a], px[b]).max() if len(px[b]) > 1 else np.inf
+
+        def group_of(a):
+            return next((k for k, g in enumerate(groups) if lines[a] in g), None)
+        for subjects, kind, objects in (_note_claims(note, names) if note else []):
+            idx = [names.index(n) for n in subjects]
+            if kind == "mutual":
+                for a in idx:
+                    for b in idx:
+                        if a != b:
+                            assert lies_on(a, b) <= tol * 9 / 8, (trial, note, subjects, a, b, lies_on(a, b) / tol)
+            else:
+                for a in idx:
+                    for b in (names.index(n) for n in objects):
+                        assert lies_on(a, b) <= tol * 9 / 8, (trial, note, a, b)
+            claimed[kind] += 1
+        for a in range(len(paths)):
+            for b in range(len(paths)):
+                if a != b and lies_on(a, b) <= tol * 7 / 8:
+                    assert group_of(a) is not None and group_of(a) == group_of(b), (trial, a, b)
+        plt.close(fig)
+    assert claimed["mutual"] >= 5 and claimed["on"] >= 5, claimed  # (both kinds of claim made and checked)
+
+
 def test_a_line_style_given_with_a_trajectory_is_kept():
     """(label, states, color, linestyle): the style given is drawn and not replaced by the dashes of coinciding
     paths (it tells the runs apart already)."""
