@@ -3083,6 +3083,28 @@ def predicted_shade(color) -> tuple:
     return tuple(PREDICTED_SHADE * c for c in rgb)
 
 
+#: a predicted rate's dashes interleaved with other predictions' (:func:`interleaved_shade`): its run's colour times
+#: this, a lighter shade than :data:`PREDICTED_SHADE`'s (whose 0.3 of the colour left EFTP's and OGDA's alternating
+#: dashes on the bilinear figure near-black both, their alternation not to be seen: a figure review), dark enough to
+#: show on the run's line
+INTERLEAVED_SHADE = 0.6
+#: ... and their width, in points (a certified line's: at a predicted one's 1.0 the alternation was not to be seen)
+INTERLEAVED_WIDTH = 1.3
+
+
+def interleaved_shade(color) -> tuple:
+    """The colour of a predicted rate's dashes where they alternate with those of other predictions on one line
+    (:func:`convergence`: rates whose lines lie on one another): a darker shade of ``color``
+    (:data:`INTERLEAVED_SHADE`: the colours of the runs told apart by their shades about as well as by the runs' own
+    colours, each shade standing out from its run's line), or for a dark colour or a dark grey its
+    :func:`predicted_shade` (a lighter one).  An RGB tuple."""
+    from matplotlib.colors import to_rgb
+    rgb = to_rgb(color)
+    if predicted_shade(rgb) != tuple(PREDICTED_SHADE * c for c in rgb):
+        return predicted_shade(rgb)
+    return tuple(INTERLEAVED_SHADE * c for c in rgb)
+
+
 #: a certified rate's dashes (an upper bound, above its run's line but for its start): the run's colour CERTIFIED_TINT of
 #: the way to white, so that each bound shows its method's hue (predicted_shade's dark shades made the basin figure's
 #: three certified lines all near-black, EG's 0.9911 and EFTP's 0.9913 drawn on one another: a figure review); a light
@@ -3165,7 +3187,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         ``certified rho <= ...`` (upper bounds, as a certified ball's rate), whose dashes take a tint of their run's
         colour (:func:`certified_tint`: each bound in its method's hue) where predictions take a dark shade of it
         (:func:`predicted_shade`: they lie on the run).  Rates whose lines lie on one another (within a line's width:
-        EG's 0.9911 and EFTP's 0.9913 from one start) are drawn as one line of interleaved dashes in their colours,
+        EG's 0.9911 and EFTP's 0.9913 from one start) are drawn as one line of interleaved dashes in their colours
+        (predictions in :func:`interleaved_shade`: a lighter shade of each one's colour than a lone prediction's),
         and the key says so in an entry of its own showing that line (``EG and EFTP: certified rates 0.9911 and
         0.9913, one line at this scale, its dashes alternating``).
 
@@ -3215,7 +3238,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     # the predictions' dark dashes could not be told from one another (the figure review), and predictions of equal
     # rates (several runs of one method given one rate; two methods of one rate) were listed alike
     paired = any(t is not None for t in texts)
-    drawn, k_end, empty, entries, shown, predicted, pred_runs = False, 0, [], [], [], [], []
+    drawn, k_end, empty, entries, shown, predicted, pred_runs, run_colors = False, 0, [], [], [], [], [], []
     # the predictions stay within PREDICTION_HEADROOM of the largest distance drawn: a rate above 1 of a run that stays
     # bounded (an iteration that is locally unstable but held by the nonlinearity) ran its dashes to 1e47 and set the
     # axis, the runs squeezed into its bottom (a figure review)
@@ -3253,6 +3276,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
             if np.any(keep):
                 predicted.append((p_line, kk[keep][0], kk[keep][-1], math.log10(pred[keep][0]), math.log10(rho)))
                 pred_runs.append((label, rho))
+                run_colors.append(line.get_color())
             if paired:
                 entries[-1] = ([line, p_line], f"{label}{why}: {text}")
             else:
@@ -3276,6 +3300,11 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
             # its own, drawn as it is (EG's and EFTP's certified lines in the basin study, 0.9911 and 0.9913, were
             # one line of alternating dashes that no entry named: the figure review)
             members = [predicted[i][0] for i in g]
+            if rate_kind == "predicted":  # (each its hue, not the near-black of predicted_shade, and as wide as a
+                # certified line's: at a predicted line's width the alternation was not to be seen, a figure review)
+                for i in g:
+                    predicted[i][0].set_color(interleaved_shade(run_colors[i]))
+                    predicted[i][0].set_linewidth(max(predicted[i][0].get_linewidth(), INTERLEAVED_WIDTH))
             runs = [pred_runs[i] for i in g]
             said = _coinciding_rates_text(runs, [lab for lab, _ in pred_runs], rate_kind)
             ax.coinciding_rates.append((runs, said))

@@ -1434,6 +1434,45 @@ def test_coinciding_predictions_are_drawn_with_interleaved_dashes():
     plt.close(ax.figure)
 
 
+def test_coinciding_predictions_alternate_in_colours_told_apart():
+    """The figure review of the bilinear figure: EFTP's and OGDA's predictions, one line of alternating dashes, were
+    drawn in predicted_shade's 0.3 of each colour, both near-black, the alternation not to be seen.  Interleaved
+    predictions are drawn in shades told apart about as well as their runs' colours (at least half the runs' largest
+    difference of a channel), each standing out from its run's line (as test_a_predicted_rates_dashes_stand_out_...),
+    for every pair of method colours and random colours that are not dark (a dark one, or a dark grey, takes the light
+    shade of its predicted_shade, as a lone prediction); a prediction apart from them keeps its predicted shade."""
+    import itertools
+
+    from matplotlib.colors import to_rgb
+    from gandynamics.plotting import METHOD_COLORS, interleaved_shade, predicted_shade
+    rng = np.random.default_rng(5)
+    lum = lambda c: 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]  # noqa: E731
+    colours = [c for c in [tuple(c) for c in rng.random((60, 3))] + list(dict.fromkeys(METHOD_COLORS.values())) + ["0.6"]
+               if predicted_shade(c) == tuple(0.3 * x for x in to_rgb(c))]  # (not dark: a shade of it)
+    assert len(colours) > 40
+    assert interleaved_shade("0.3") == predicted_shade("0.3") and interleaved_shade("k") == predicted_shade("k")
+    for ca, cb in itertools.combinations(colours, 2):
+        ra, rb = to_rgb(ca), to_rgb(cb)
+        sa, sb = interleaved_shade(ca), interleaved_shade(cb)
+        assert max(abs(x - y) for x, y in zip(sa, sb)) >= 0.5 * max(abs(x - y) for x, y in zip(ra, rb)) - 1e-9, (ca, cb)
+    for r in map(to_rgb, colours):
+        c = interleaved_shade(r)
+        assert abs(lum(r) - lum(c)) >= 0.15 or (max(r) - min(r) >= 0.15 and max(abs(x - y) for x, y in zip(r, c)) >= 0.15), r
+    # as drawn: EFTP's and OGDA's predictions of one rate, one line, in those shades and wider than a lone prediction
+    k = np.arange(300.0)
+    ca, cb = METHOD_COLORS["eftp"], METHOD_COLORS["ogda"]
+    runs = [("a", 0.7 * 0.9487 ** k, ca), ("b", 0.7 * 0.9487 ** k, cb, ":"), ("c", 0.9 * 0.9975 ** k, ca)]
+    ax = convergence(runs, rates={"a": 0.9487, "b": 0.9487, "c": 0.9975}, anchor=0.0)
+    pred = [ln for ln in ax.get_lines() if ln.get_label().startswith("predicted")]
+    (pa, pb), pc = [ln for ln in pred if "0.9487" in ln.get_label()], next(ln for ln in pred if "0.9975" in ln.get_label())
+    assert len(ax.coinciding_rates) == 1
+    assert to_rgb(pa.get_color()) == interleaved_shade(ca) and to_rgb(pb.get_color()) == interleaved_shade(cb)
+    assert max(abs(x - y) for x, y in zip(to_rgb(pa.get_color()), to_rgb(pb.get_color()))) >= 0.15  # (0.09 before)
+    assert pa.get_linewidth() > 1.0 and pb.get_linewidth() > 1.0
+    assert to_rgb(pc.get_color()) == predicted_shade(ca) and pc.get_linewidth() == 1.0
+    plt.close(ax.figure)
+
+
 def test_rate_colorbars_say_and_show_where_their_two_slope_scale_splits(dirac_r1):
     """A rate map's colour scale has one slope below rho = 1 and another above it (TwoSlopeNorm): its colorbar, its
     own or the one shared by several panels, says so in its label and draws a line across at 1, without changing
