@@ -61,7 +61,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "faded_cmap", "convergence",
     "factor_data", "factors",
-    "OKABE_ITO", "describe", "portrait_title", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "OKABE_ITO", "describe", "portrait_title", "steps_text", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices", "default_plane",
 ]
 
@@ -329,6 +329,27 @@ def portrait_title(field, params=None, methods=(), step=None, options=None, hori
         bits.append("flow" + (f", t ≤ {number_text(horizon, 'g')}" if horizon is not None else ""))
     head = describe(field, params)
     return head + (": " + "; ".join(bits) if bits else "")
+
+
+def steps_text(steps, spec: str = "g") -> str:
+    """The step size of runs for a title, in :func:`portrait_title`'s words: ``h = 0.3`` for one step (a number, or a
+    mapping of the runs' names to steps that are all equal), else each step after the runs that take it, in their
+    order: ``GD h = 0.04998; EG and EFTP h = 0.1766``; a step given as a pair ``(h_G, h_D)`` as portrait_title
+    writes it; each number formatted by ``spec`` (:func:`number_text`).  A convergence figure's title names its game (:func:`describe`) and this (the basin figure's named
+    neither, a figure review)."""
+    def one(h):
+        if isinstance(h, (tuple, list)):
+            hg, hd = h
+            return number_text(hg, spec) if hg == hd else f"({number_text(hg, spec)}, {number_text(hd, spec)})"
+        return number_text(h, spec)
+    if not isinstance(steps, Mapping):
+        return f"h = {one(steps)}"
+    by = {}
+    for name, h in steps.items():
+        by.setdefault(one(h), []).append(name)
+    if len(by) == 1:
+        return f"h = {next(iter(by))}"
+    return "; ".join(f"{_and(names)} h = {h}" for h, names in by.items())
 
 
 def _runs_title(field, params, items) -> str:

@@ -2285,6 +2285,17 @@ def test_an_animation_s_data_axis_spans_the_states_shown_not_a_diverged_run_s_la
     gc.collect()  # (matplotlib warns when an animation never played is collected: here, under the filter)
 
 
+def test_steps_text_names_each_step_after_the_runs_that_take_it():
+    """A convergence figure's title names its step (the basin figure's named none, a figure review): one step, or each
+    after the runs taking it, in their order, with the minus sign and the project's number format."""
+    from gandynamics.plotting import steps_text
+    assert steps_text(0.2) == "h = 0.2"
+    assert steps_text({"GD": 0.3, "EG": 0.3}) == "h = 0.3"
+    assert steps_text({"GD": 0.0499797, "EG": 0.176633, "EFTP": 0.176633}, ".4g") == "GD h = 0.04998; EG and EFTP h = 0.1766"
+    assert steps_text({"a": (0.2, 0.1), "b": 0.5}) == "a h = (0.2, 0.1); b h = 0.5"
+    assert steps_text((0.2, 0.2)) == "h = 0.2" and steps_text(-0.0) == "h = 0"
+
+
 def test_a_portrait_title_names_each_method_s_options_as_run():
     """A new user's finding: 'portrait --methods momentum,altgd --alternating --beta -0.3' was titled "momentum"
     alone, and the command line's beta = -0.5 (the library's is 0) was nowhere on the figure."""

@@ -26,7 +26,8 @@ def gallery(tmp_path_factory):
         legends = {id(t) for lg in fig.findobj(Legend) for t in lg.get_texts()}
         seen[stem] = {"width": fig.get_figwidth(),
                       "texts": [("legend" if id(t) in legends else "text", t.get_text(), t.get_fontsize())
-                                for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]}
+                                for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()],
+                      "titles": [" ".join(ax.get_title().split()) for ax in fig.axes if ax.get_title().strip()]}
         return save(self, fig, stem, caption)
 
     mp = pytest.MonkeyPatch()
@@ -60,6 +61,25 @@ def test_no_text_writes_a_negative_number_with_a_hyphen(gallery):
     bad = [(stem, kind, text) for stem, fig in gallery.items() for kind, text, _ in fig["texts"]
            if re.search(_HYPHEN_MINUS, text.replace("$", " "))]
     assert not bad, bad
+
+
+#: the game each convergence figure is of, as its title names it (plotting.describe's name, or the paper's example)
+_CONVERGENCE_GAMES = {"basin_dirac_convergence": "dirac", "bilinear_convergence": "bilinear",
+                      "asym_dirac_convergence": "dirac", "asym_lq_wgan_convergence": "lq-wgan",
+                      "jare_convergence": "Nie & Patel Gaussian example"}
+
+
+def test_every_convergence_figure_s_title_names_its_game_and_step(gallery):
+    """The figure review: basin_dirac_convergence's title named neither the game nor the steps (each method's step the
+    theorem's).  Every convergence figure's title names its game and its step: ``h = <number>`` (plotting.steps_text),
+    or the optimal step ``h*`` whose values the key gives."""
+    import re
+    stems = [stem for stem in gallery if stem.endswith("_convergence")]
+    assert set(stems) == set(_CONVERGENCE_GAMES), stems  # (a new convergence figure: name its game here)
+    for stem in stems:
+        titles = gallery[stem]["titles"]
+        assert any(_CONVERGENCE_GAMES[stem] in t and (re.search(r"\bh = \(?\d", t) or "optimal step" in t)
+                   for t in titles), (stem, titles)
 
 
 def test_the_hyphen_rule_tells_minus_signs_from_hyphens():

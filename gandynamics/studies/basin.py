@@ -43,7 +43,7 @@ def study(ctx):
     from ..analysis.basin import basin, monotone_radius
     from ..field import VectorField
     from ..games import make_game
-    from ..plotting import METHOD_COLORS, convergence, phase_portrait
+    from ..plotting import METHOD_COLORS, convergence, describe, phase_portrait, steps_text
     from ..regularizers import Asymmetric, Tikhonov
     from ..simulate import simulate
     ctx.param(game="dirac (standard loss)", regularizer=f"asymmetric R-a: eps = {EPS}, gamma = {GAMMA}, anchor 0 "
@@ -133,9 +133,11 @@ def study(ctx):
                  f"invariant ball of starts (shaded{same_text}) of GD, EG and EFTP, with trajectories from inside (solid) "
                  "and outside (dashed)")
     with canvas(figsize=(8.0, 4.2)) as (fig, ax):
+        # (the game and the steps in the title, as every convergence figure's: it named neither, a figure review)
+        steps = {m.upper(): float(rep.step) for m, rep in reports.items()}
         convergence(conv, rates=rates, anchor=0.0, ax=ax, legend="outside", rate_kind="certified",
-                    title="distance from a start on the invariant ball; dashed, in a tint of each method's colour: "
-                          "certified rate (an upper bound)")
+                    title=f"{describe(fld)}, {steps_text(steps, '.4g')} (the theorem's steps): distance from a start on the "
+                          "invariant ball; dashed, in a tint of each method's colour: certified rate (an upper bound)")
         # (certified lines that lie on one another are one line of alternating dashes: the key's words for it, here
         # too; the caption said nothing of EG's and EFTP's, a figure review)
         shared = "".join(f"; {words}" for _, words in ax.coinciding_rates)

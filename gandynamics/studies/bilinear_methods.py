@@ -41,7 +41,7 @@ def study(ctx):
     from ..analysis.rates import local_rate
     from ..field import VectorField
     from ..games import bilinear
-    from ..plotting import METHOD_COLORS, convergence, phase_portrait
+    from ..plotting import METHOD_COLORS, convergence, describe, phase_portrait, steps_text
     from ..simulate import simulate
     fld = VectorField(bilinear(1.0), [])
     A = fld.eval_DF(np.zeros(2))
@@ -83,7 +83,11 @@ def study(ctx):
         ctx.save(fig, "bilinear_methods", "Bilinear game: trajectories of six methods over the field v = (-y, x)")
     with canvas(figsize=(8.4, 5.6)) as (fig, ax):
         # the legend's six long entries below the plot (beside it they took 45 % of the width)
-        convergence(trs, rates=pred, ax=ax, title="Bilinear game: distance to 0 and predicted rates (dashed)",
+        # (the game and the steps in the title, as every convergence figure's: a figure review)
+        steps = {short: h for (_, _, h, _, _, _), short in zip(_methods(), ("GD", "alt. GD", "EG", "EFTP", "OGDA",
+                                                                             "alt. GD + momentum"))}
+        convergence(trs, rates=pred, ax=ax, title=f"{describe(fld)} game " + r"$\min_x \max_y\, x y$" +
+                    f", {steps_text(steps)}: distance to 0 and predicted rates (dashed)",
                     legend="below")
         ctx.save(fig, "bilinear_convergence", "Bilinear game: distance to the equilibrium against iteration; dashed: the "
                                               "local rate ρ of each method")
