@@ -2285,6 +2285,66 @@ def test_an_animation_s_data_axis_spans_the_states_shown_not_a_diverged_run_s_la
     gc.collect()  # (matplotlib warns when an animation never played is collected: here, under the filter)
 
 
+def test_title_parts_wrap_at_the_head_s_colon_and_leave_no_word_alone():
+    """The wrap of a title's parts (the default pass's member of test_a_portrait_title_wraps_into_sensible_lines):
+    the head broken after its game's ": " where that takes no more lines, a note's last line never one word."""
+    from gandynamics.plotting import _fill_title, _head_break, _note_lines
+    head = "dirac + R1(γ = 0.3): gd, altgd, eg, eftp, ogda, h = 0.2"
+    assert _fill_title(head, 36, len) == "dirac + R1(γ = 0.3):\ngd, altgd, eg, eftp, ogda, h = 0.2"
+    assert _fill_title(head, 80, len) == head
+    assert _head_break("hopf (a: b): x") == 11 and _head_break("$a: b$ x") is None and _head_break("x y") is None
+    note = "note: gd, altgd, eg, eftp and momentum go outside the window"
+    assert _note_lines(note, 52) == "note: gd, altgd, eg, eftp and\nmomentum go outside the window"
+
+
+@pytest.mark.slow  # (6 s: ten portraits drawn and laid out)
+def test_a_portrait_title_wraps_into_sensible_lines():
+    """The figure review: a zoomed portrait's title of several methods ran to short cramped lines, broken inside the
+    list of methods (``dirac + R1(γ = 0.3): gd,`` over the rest) and a note's last word alone (``window``).  Generated
+    portraits (methods, zooms, figure sizes, with and without a layout engine): every part of the title (the head,
+    each note) wrapped over several lines ends in a line of two words or more, and a head of two lines breaks after
+    its game's ``": "`` where the runs after it fit the widest line."""
+    from matplotlib.text import Text
+    from gandynamics import simulate
+    from gandynamics.plotting import _words
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    runs = {m: simulate(fld, m, [1.0, 1.0], 200, 0.2) for m in ("gd", "altgd", "eg", "eftp", "ogda")}
+    runs["momentum"] = simulate(fld, "momentum", [1.0, 1.0], 200, 0.2, beta=-0.5)
+    rng = np.random.default_rng(11)
+    wrapped = 0
+    for trial in range(10):
+        methods = list(rng.choice(sorted(runs), size=int(rng.integers(3, 7)), replace=False))
+        w = float(rng.choice([0.05, 0.1, 0.2]))
+        figsize = tuple(float(x) for x in rng.choice([(3.2, 3.0), (4.6, 4.2), (6.0, 4.0)]))
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained" if trial % 3 else None)
+        phase_portrait(fld, trajectories=[runs[m] for m in methods], xlim=(1.0 - w, 1.0 + w / 2),
+                       ylim=(1.0 - w, 1.0 + w / 2), ax=ax)
+        fig.canvas.draw()
+        probe = Text(0, 0, "", fontproperties=ax.title.get_fontproperties())
+        probe.set_figure(fig)
+        r = fig.canvas.get_renderer()
+
+        def width(text):
+            probe.set_text(text)
+            return probe.get_window_extent(r).width
+        parts = []
+        for line in ax.get_title().split("\n"):
+            if line.startswith("note: ") or not parts:
+                parts.append([line])
+            else:
+                parts[-1].append(line)
+        for part in parts:
+            if len(part) > 1:
+                wrapped += 1
+                assert len(_words(part[-1])) >= 2, (trial, part)
+        head = parts[0]
+        if len(head) == 2 and ": " in " ".join(head):
+            after = " ".join(head).split(": ", 1)[1]
+            assert head[0].endswith(":") or width(after) > max(map(width, head)) + 1.0, (trial, head)
+        plt.close(fig)
+    assert wrapped >= 5  # (titles of several lines met)
+
+
 def test_steps_text_names_each_step_after_the_runs_that_take_it():
     """A convergence figure's title names its step (the basin figure's named none, a figure review): one step, or each
     after the runs taking it, in their order, with the minus sign and the project's number format."""
