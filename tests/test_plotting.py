@@ -2259,7 +2259,38 @@ def test_a_factored_portrait_of_several_starts_shows_every_run(tmp_path):
         plt.Figure.savefig = orig
     assert seen["factored"]
     assert seen["pixels"]["eg"] > 0.7 * seen["pixels"]["eftp"], seen["pixels"]
-    assert "eg and eftp from (1, 1), from (1.5, 0) and from (-1, 0.5) lie on one another" in seen["title"], seen["title"]
+    assert "eg and eftp from (1, 1), from (1.5, 0) and from (\u22121, 0.5) lie on one another" in seen["title"], seen["title"]
+
+
+@pytest.mark.parametrize("extra", [["--xlim", "0.5,1.3", "--ylim", "0.5,1.3", "--step", "0.1"],
+                                   ["--methods", "gd,momentum,eg", "--xlim", "-1.5,-0.5", "--ylim", "-0.3,1.2"]])
+def test_no_portrait_title_writes_the_minus_sign_two_ways(tmp_path, extra):
+    """The figure review: a zoomed portrait's title read "gd, altgd, eg and eftp from (1.5, -1) start outside the
+    window, at (1.5, \u22121)": the command line's start labels with a hyphen-minus, plotting's notes with the minus
+    sign.  Portraits from negative starts, zoomed so that notes name runs and starts, with momentum's negative beta:
+    neither the title nor the key writes a negative number with a hyphen-minus, and the title uses one sign."""
+    import re
+    from gandynamics.cli import main
+    hyphen = r"(?:^|(?<=[\s(\[=,;:/\u2264]))-(?=\.?\d)"  # (test_studies_figures' rule)
+    seen = {}
+    orig = plt.Figure.savefig
+
+    def spy(self, *a, **k):
+        ax = self.axes[0]
+        seen["title"] = ax.get_title()
+        seen["key"] = [t.get_text() for t in ax.get_legend().get_texts()] if ax.get_legend() else []
+        return orig(self, *a, **k)
+    plt.Figure.savefig = spy
+    methods = [] if "--methods" in extra else ["--methods", "gd,altgd,eg,eftp"]
+    try:
+        assert main(["portrait", "dirac", "--reg", "r1:gamma=0.3", *methods, "--init", "1,1", "--init", "-1,1",
+                     "--init", "1.5,-1", "-q", *extra, "--out", str(tmp_path / "f.png")]) == 0
+    finally:
+        plt.Figure.savefig = orig
+    title = seen["title"].replace("\n", " ")
+    assert "\u2212" in title, title  # (a negative number is written: the case is met)
+    assert not re.search(hyphen, title), title
+    assert not [t for t in seen["key"] if re.search(hyphen, t)], seen["key"]
 
 
 def _dash_of(line):

@@ -151,8 +151,8 @@ def run(args) -> int:
         inits = [z]
     methods = methods_list(args)
     from ..methods import get_method
-    from ..plotting import (KEY_FACTOR_MIN, METHOD_COLORS, START_STYLES, TRAJECTORY_COLORS, outside_rows, phase_portrait,
-                            portrait_title, style, window_holding)
+    from ..plotting import (KEY_FACTOR_MIN, METHOD_COLORS, START_STYLES, TRAJECTORY_COLORS, number_text, outside_rows,
+                            phase_portrait, portrait_title, style, window_holding)
     from ..simulate import simulate
     for m in methods:
         get_method(m)
@@ -169,7 +169,10 @@ def run(args) -> int:
     several = len(inits) > 1 and len(methods) > 1
     factored = several and len(inits) <= len(START_STYLES) and len(inits) * len(methods) > KEY_FACTOR_MIN
     crowd = len(inits) > (len(START_STYLES) if several else len(TRAJECTORY_COLORS))
-    starts = [f"({', '.join(f'{v:zg}' for v in z0)})" for z0 in inits]
+    starts = [f"({', '.join(f'{v:zg}' for v in z0)})" for z0 in inits]  # (as typed: the terminal's notes)
+    # (in the figure with the minus sign, as every number plotting writes into it: a title read "gd from (1.5, -1)
+    # starts outside the window, at (1.5, −1)", two signs in one line, a figure review)
+    drawn = [f"({', '.join(number_text(float(v), 'g') for v in z0)})" for z0 in inits]
     for m, mine in zip(methods, own):
         kw = {}
         if args.clip is not None:
@@ -178,8 +181,8 @@ def run(args) -> int:
         runs = [simulate(fld, m, z0, args.steps, args.step, hyper, **kw) for z0 in inits]
         tally = _verdict_tally(runs) if factored else ""
         for k, tr in enumerate(runs):
-            lab = m if len(inits) == 1 else f"{m}{tally} from {starts[k]}"
-            plain[id(tr)] = lab if not tally else f"{m} from {starts[k]}"  # (the run's name in the notes below,
+            lab = m if len(inits) == 1 else f"{m}{tally} from {drawn[k]}"
+            plain[id(tr)] = m if len(inits) == 1 else f"{m} from {starts[k]}"  # (the run's name in the notes below,
             # without what the key adds)
             if factored:
                 if tr.verdict != "converging" or tr.diverged:
@@ -193,7 +196,7 @@ def run(args) -> int:
             elif tr.verdict != "converging":  # (a run that settles beside z*, or circles, looked converged in the
                 # picture: eftp at h = 0.3 on jare-gaussian ends 0.48 from z*, bounded, a figure reviewer's finding)
                 d = tr.final_distance
-                print(f"{lab}: {tr.describe()}")
+                print(f"{plain[id(tr)]}: {tr.describe()}")
                 lab += (f" ({tr.verdict}: ends at another zero of F)" if tr.reading.get("final_zero") else
                         f" ({tr.verdict}: stands at a spurious fixed point)" if tr.reading.get("spurious_fixed_point")
                         else f" ({tr.verdict}{f', ends {d:z.2g} from z*' if np.isfinite(d) else ''})")
