@@ -782,8 +782,34 @@ def test_a_portrait_given_a_title_keeps_it_alone_and_prints_its_notes(tmp_path, 
     assert main(["portrait", "dirac-nd", "--param", "d=2", "--methods", "gd", "--steps", "50", "--init", "1,0.5,1,0.3",
                  "--title", "My title", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert seen["title"] == "My title" and seen["notes"], seen
+    assert seen["title"] == "My title\nh = 0.2 (the default step)" and seen["notes"], seen  # (the step: below)
     assert all(f"note: {n}" in printed for n in seen["notes"] if "window" not in n), printed
+    plt.close("all")
+
+
+@pytest.mark.parametrize("argv, line", [([], "h = 0.2 (the default step)"), (["--step", "0.1"], "h = 0.1"),
+                                        (["--step", "0.1", "--title", "M18 (b), h = 0.1"], None),
+                                        (["--methods", "flow"], None)])
+def test_a_portrait_given_a_title_says_the_step_its_methods_ran_at(argv, line, tmp_path, monkeypatch):
+    """The figure review: a portrait of M18's figure (b) under a title of its own ran at the default step h = 0.2,
+    which the figure nowhere said.  Under a title given, a line names the step (the default said to be one), unless
+    the title names it or no method takes one (the flow)."""
+    import matplotlib.pyplot as plt
+
+    from gandynamics import plotting
+    seen = {}
+    real = plotting.phase_portrait
+
+    def spy(*a, **kw):
+        ax = real(*a, **kw)
+        seen["title"] = ax.get_title()
+        return ax
+    monkeypatch.setattr(plotting, "phase_portrait", spy)
+    title = [] if "--title" in argv else ["--title", "M18 figure 1 (b)"]
+    assert main(["portrait", "dirac", "--loss", "non-saturating", "--methods", "altgd", "--steps", "100", "-q", *title,
+                 *argv, "--out", str(tmp_path / "p.png")]) == 0
+    given = argv[argv.index("--title") + 1] if "--title" in argv else "M18 figure 1 (b)"
+    assert seen["title"] == (given if line is None else f"{given}\n{line}"), seen
     plt.close("all")
 
 

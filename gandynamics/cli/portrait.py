@@ -3,6 +3,8 @@ over :func:`gandynamics.plotting.phase_portrait` and :func:`gandynamics.simulate
 
 from __future__ import annotations
 
+import re
+
 #: the default window's half-width around the equilibrium: gandynamics.plotting.HALF_WIDTH, the library's default
 #: (not imported from there: plotting imports matplotlib, which ``--help`` does not need; tests/test_cli_help.py checks
 #: that they agree)
@@ -29,7 +31,7 @@ def add_parser(sub):
                    help="a start point (all parameters), repeatable; default: the equilibrium + 1 in the plane (the start "
                         "of simulate and sweep too, for a game of two parameters)")
     p.add_argument("--steps", default="500", metavar="K", help="iterations per trajectory (default 500)")
-    p.add_argument("--step", default="0.2", metavar="H", help="step size h (default 0.2)")
+    p.add_argument("--step", default=None, metavar="H", help="step size h (default 0.2)")
     from .simulate import add_method_option_flags
     add_method_option_flags(p)  # every method option, as in simulate and sweep (--n-g, --alternating, ...)
     p.add_argument("--clip", default=None, metavar="C",
@@ -50,7 +52,7 @@ def add_parser(sub):
     p.add_argument("--title", default=None,
                    help="figure title (default: the game, methods and step, with the figure's notes under it -- a run "
                         "leaving the window or the slice; with --title the notes are printed here instead, the title "
-                        "is yours alone)")
+                        "is yours, with the step h of the methods under it unless it names one: h = ...)")
     p.add_argument("--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg); an existing file is replaced only if it is a "
                    "figure gandynamics wrote")
     p.add_argument("--animate", default=None, metavar="FILE.gif|FILE.mp4",
@@ -92,7 +94,8 @@ def run(args) -> int:
     if isinstance(args.step, str) and "," in args.step:  # (simulate and sweep take a pair h_G,h_D; a portrait one h)
         raise GandynamicsError(f"--step: a portrait takes one step h for both players, e.g. --step 0.2; got "
                                f"{args.step!r} (a pair of steps h_G,h_D is taken by simulate and sweep)")
-    args.step = positive(args.step, "--step")
+    step_given = args.step is not None
+    args.step = positive(args.step if step_given else "0.2", "--step")
     if args.clip is not None:
         args.clip = positive(args.clip, "--clip")
     from .simulate import method_option_values, refuse_unused_method_options, with_cli_defaults
@@ -237,7 +240,7 @@ def run(args) -> int:
         # shrank the plot to a third of it beside the key of five methods from four starts)
         ax = phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=None,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
-                       clip=args.clip, title=args.title or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)),
+                       clip=args.clip, title=_titled(args, methods, step_given) or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)),
                        equilibrium=star if star is not None else False,
                        notes="attribute" if args.title else "title")  # (a title given is the user's own)
         fig = ax.figure
@@ -258,7 +261,7 @@ def run(args) -> int:
         with style():
             anim = animate(fld, params=hyper, trajectories=trs, frames=args.frames, plane=names, center=center,
                            xlim=xlim, ylim=ylim, step=args.step,
-                           title=args.title or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)))
+                           title=_titled(args, methods, step_given) or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)))
             from ..log import notice_if_slow
             with notice_if_slow(f"drawing the {args.frames} frames of {anim_out} ..."):
                 save_animation(anim, anim_out, fps=args.fps)
@@ -299,6 +302,18 @@ def _window_hint(wx, wy, xlim, ylim, what: str) -> str:
         return "--xlim/--ylim widen the window"
     # (to 15 digits: a window far from 0, 1234560 to 1234582, printed to 6 was 1.23458e+06, short of the run)
     return f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} (offsets from z*) would hold {what}"
+
+
+def _titled(args, methods, step_given: bool) -> str | None:
+    """The user's --title (None without one), with the step its discrete methods ran at in a line under it unless it
+    names one (``h = ...``): ``h = 0.2 (the default step)``.  A portrait of M18's figure (b) under a title of its own
+    ran at the default step, which the figure nowhere said (a figure review)."""
+    if not args.title:
+        return None
+    if all(m == "flow" for m in methods) or re.search(r"(?<![A-Za-z_])h\s*=", args.title):
+        return args.title
+    from ..plotting import number_text
+    return f"{args.title}\nh = {number_text(args.step, 'g')}" + ("" if step_given else " (the default step)")
 
 
 def _horizon(args):
