@@ -2100,6 +2100,11 @@ def _fill(text: str, width: float, measure, balanced: bool = False) -> str:
     return "\n".join(out)
 
 
+#: a title's head broken after its ": " (:func:`_fill_title`) may be this much wider than in balanced lines broken
+#: anywhere
+TITLE_BREAK_WIDER = 1.2
+
+
 def _head_break(text: str) -> int | None:
     """The index of the first ``": "`` of ``text`` outside brackets and ``$...$``: where a title's head
     (:func:`portrait_title`: the game described, then its runs) breaks best; None without one."""
@@ -2119,14 +2124,21 @@ def _head_break(text: str) -> int | None:
 def _fill_title(text: str, width: float, measure) -> str:
     """A title's part ``text`` wrapped into balanced lines at most ``width`` wide (:func:`_fill`), broken after its
     head's ``": "`` (:func:`_head_break`) where that takes no more lines: ``dirac + R1(γ = 0.3):`` over ``gd, altgd,
-    eg, eftp, ogda, h = 0.2``, not ``dirac + R1(γ = 0.3): gd,`` over the other methods (a zoomed portrait's title)."""
+    eg, eftp, ogda, h = 0.2``, not ``dirac + R1(γ = 0.3): gd,`` over the other methods (a zoomed portrait's title),
+    where its lines are at most :data:`TITLE_BREAK_WIDER` times as wide as the balanced ones."""
     plain = _fill(text, width, measure, balanced=True)
     at = _head_break(text)
     if "\n" not in plain or "\n" in text or at is None:
         return plain
     split = _fill(text[:at + 1], width, measure, balanced=True) + "\n" + \
         _fill(text[at + 2:], width, measure, balanced=True)
-    return split if split.count("\n") <= plain.count("\n") else plain
+
+    def widest(t):
+        return max(measure(line) for line in t.split("\n"))
+    # (no more lines, and not much wider than the balanced ones: a panel's "alt. GD + momentum β = −0.5, h = 0.5:"
+    # over its rate ran to the figure's edge where the balanced lines had room)
+    ok = split.count("\n") <= plain.count("\n") and widest(split) <= TITLE_BREAK_WIDER * widest(plain)
+    return split if ok else plain
 
 
 def _note_lines(note: str, chars: int) -> str:

@@ -2319,10 +2319,13 @@ def test_an_animation_s_data_axis_spans_the_states_shown_not_a_diverged_run_s_la
 def test_title_parts_wrap_at_the_head_s_colon_and_leave_no_word_alone():
     """The wrap of a title's parts (the default pass's member of test_a_portrait_title_wraps_into_sensible_lines):
     the head broken after its game's ": " where that takes no more lines, a note's last line never one word."""
-    from gandynamics.plotting import _fill_title, _head_break, _note_lines
+    from gandynamics.plotting import _fill, _fill_title, _head_break, _note_lines
     head = "dirac + R1(γ = 0.3): gd, altgd, eg, eftp, ogda, h = 0.2"
     assert _fill_title(head, 36, len) == "dirac + R1(γ = 0.3):\ngd, altgd, eg, eftp, ogda, h = 0.2"
     assert _fill_title(head, 80, len) == head
+    # (not where the break makes a line much wider than balanced ones: it ran to a grid's edge, bilinear_methods)
+    panel = "alt. GD + momentum β = −0.5, h = 0.5: ρ = 0.9625"
+    assert _fill_title(panel, 40, len) == _fill(panel, 40, len, balanced=True) and ":\n" not in _fill_title(panel, 40, len)
     assert _head_break("hopf (a: b): x") == 11 and _head_break("$a: b$ x") is None and _head_break("x y") is None
     note = "note: gd, altgd, eg, eftp and momentum go outside the window"
     assert _note_lines(note, 52) == "note: gd, altgd, eg, eftp and\nmomentum go outside the window"
