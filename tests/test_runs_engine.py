@@ -206,3 +206,43 @@ def test_run_rows_runs_meanwhile_once_on_every_engine_and_thread_count(engine, t
             assert calls == [1], (chunk, calls)
     finally:
         numba.set_num_threads(old)
+
+
+def test_a_second_ctrl_c_while_threaded_waits_for_its_ranges_still_waits_for_them(monkeypatch):
+    """A first Ctrl-C (here raised by ``meanwhile``) makes ``threaded`` wait for the running ranges before raising it;
+    a second one that comes during that wait does not cut it short: the ranges write into the caller's arrays, which
+    run_rows then marks (NaN distances) and the sweep reads (raised out of the wait, the ranges went on writing after
+    ``threaded`` had returned)."""
+    import concurrent.futures
+    import threading
+    import time as _time
+    import numba
+    old = _two_threads()
+    real_wait = concurrent.futures.wait
+    waits = []
+
+    def second_ctrl_c(fs, *a, **k):
+        waits.append(len(fs))
+        if len(waits) == 1:  # the second Ctrl-C, as the calling thread starts waiting for the ranges
+            raise KeyboardInterrupt
+        return real_wait(fs, *a, **k)
+
+    monkeypatch.setattr(concurrent.futures, "wait", second_ctrl_c)
+    done = []
+    try:
+        gate = threading.Event()
+
+        def call(u0, u1):
+            gate.wait(10.0)
+            _time.sleep(0.05)
+            done.extend(range(u0, u1))
+
+        def meanwhile():
+            gate.set()
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            E.threaded(call, 6, meanwhile)
+        assert sorted(done) == list(range(6)) and len(waits) == 2
+    finally:
+        numba.set_num_threads(old)

@@ -509,7 +509,7 @@ def threaded(call, units: int, meanwhile=None) -> None:
     (after them on one thread).  The caller's work that does not depend on them then shares the cores with the
     kernels instead of waiting for them or they for it: a sweep's table columns and provenance record, 0.7 ms of
     a 40 ms call on 2 threads run alone, cost the call about half that.  An exception it raises (a Ctrl-C) is
-    raised once the running ranges have finished."""
+    raised once the running ranges have finished, however many more Ctrl-Cs come while they finish."""
     from concurrent.futures import wait
 
     import numba
@@ -531,8 +531,14 @@ def threaded(call, units: int, meanwhile=None) -> None:
         for f in futs:
             f.result()  # (an exception of a range, raised here)
     except BaseException:  # a Ctrl-C, or meanwhile's own error: let the running ranges finish (they write into the
-        # caller's arrays), then raise it
-        wait(futs)
+        # caller's arrays), then raise it; a second Ctrl-C meanwhile waits too (as whole() does: raised out of the wait,
+        # the caller would read and mark arrays that the ranges still write)
+        while True:
+            try:
+                wait(futs)
+                break
+            except KeyboardInterrupt:
+                continue
         raise
 
 
