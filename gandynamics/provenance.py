@@ -32,7 +32,7 @@ import numpy as np
 
 from .errors import GandynamicsError
 
-__all__ = ["PER_ROW", "per_row_text", "provenance", "environment", "to_json", "attach", "sidecar_path", "write_sidecar", "write_with_sidecar", "read_sidecar", "TABLE_HASH", "comment_header",
+__all__ = ["PER_ROW", "per_row_text", "provenance", "provenance_date", "environment", "to_json", "attach", "sidecar_path", "write_sidecar", "write_with_sidecar", "read_sidecar", "TABLE_HASH", "comment_header",
            "read_comment_header"]
 
 #: the version of the record's layout (bumped when keys change meaning; 2: a value that differs from row to row
@@ -104,8 +104,13 @@ def _installed_versions() -> dict:
 
 def environment() -> dict:
     """``versions``, ``date`` (UTC, ISO 8601) and ``host``: the part of a record that needs no field."""
-    return {"versions": _versions(), "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "host": platform.platform(terse=True)}
+    return {"versions": _versions(), "date": provenance_date(), "host": platform.platform(terse=True)}
+
+
+def provenance_date() -> str:
+    """The record's ``date``: now, UTC, ISO 8601 to the second (a sweep makes its record while its rows run and
+    dates it when they have run)."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _game_record(field) -> dict:

@@ -202,8 +202,8 @@ def test_a_run_that_diverged_between_few_samples_has_no_rate_rather_than_a_contr
 
 @pytest.mark.parametrize("seed", range(4))
 def test_rounding_candidates_are_the_rule_over_whole_arrays(seed):
-    """ratefit.rounding_candidates (a sweep's blocked pass, and its compiled pass) gives the rows of
-    may_stand_at_rounding (the rule as simulate applies it to one run), bounded ones first, then the stalled converging ones, each in row order: random
+    """ratefit.rounding_candidates (a sweep's blocked pass) gives the rows of may_stand_at_rounding (the rule as
+    simulate applies it to one run), bounded ones first, then the stalled converging ones, each in row order: random
     codes of every verdict, distances with NaN, inf, zeros and values on the margin's edge, blocks that do not divide
     the rows."""
     from gandynamics.runs.ratefit import STALL_REL, may_stand_at_rounding, rounding_candidates
@@ -222,9 +222,6 @@ def test_rounding_candidates_are_the_rule_over_whole_arrays(seed):
         got_b, got_s = rounding_candidates(code, last, tail, block=block)
         np.testing.assert_array_equal(got_b, want_b)
         np.testing.assert_array_equal(got_s, want_s)
-    got_b, got_s = rounding_candidates(code, last, tail, compiled=True)  # (the compiled pass: the same rows)
-    np.testing.assert_array_equal(got_b, want_b)
-    np.testing.assert_array_equal(got_s, want_s)
 
 
 def test_a_sweeps_distance_column_holds_its_own_numbers_only():

@@ -1031,3 +1031,22 @@ def test_the_given_columns_and_the_record_are_the_same_however_the_rows_ran(monk
     res = sweep(FLD, ["gd", "eg"], **kw)
     assert res.meta["interrupted"] and not res["finished"].any()
     assert part(res) == ref
+
+
+def test_a_sweeps_record_is_dated_when_its_rows_have_run(monkeypatch):
+    """The record is made while the rows run; its date is taken after them (a sweep of hours was dated at its
+    start: a review), as simulate's is."""
+    import importlib
+    S = importlib.import_module("gandynamics.runs.sweep")
+    E = importlib.import_module("gandynamics.runs.engine")
+    ran = []
+    real = E._run_range
+
+    def spy(*a, **k):
+        ran.append(True)
+        return real(*a, **k)
+
+    monkeypatch.setattr(E, "_run_range", spy)
+    monkeypatch.setattr(S, "provenance_date", lambda: "after" if ran else "before")
+    res = sweep(FLD, "gd", inits=[[0.5, 0.5]], steps=20, step=0.1, progress=False, engine="compiled")
+    assert ran and res.meta["provenance"]["date"] == "after"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from ..equilibrium import norm, zero_test
 from ..kernels import REASONS, STOPS
@@ -219,20 +218,15 @@ def may_stand_at_rounding(code, d_final, tail_min):
 STALL_REL = 2.0 ** -20
 
 
-def rounding_candidates(code, d_final, tail_min, block: int = 8192, compiled: bool = False):
+def rounding_candidates(code, d_final, tail_min, block: int = 8192):
     """:func:`may_stand_at_rounding` over a sweep's ``(B,)`` arrays, as two index arrays: ``(bounded, stalled)``, the
     rows read "bounded, not converging" and the "converging" rows whose last distance is not their smallest (the
     same rows, in order).  In blocks of ``block`` rows through small reused buffers: the test's temporaries over
     the whole arrays (a float array and three boolean ones of B entries) cost more in page faults than the
-    comparisons (0.4 of the 2.3 ms a 100,000-row sweep spent on this test and the distances after it).
-    ``compiled``: by :func:`_candidates_compiled` (two passes over the rows, no temporaries: 0.17-0.25 -> 0.09 ms
-    for 100,000 rows; the same rows, the same comparisons), for a sweep whose reading is compiled (nothing more to
-    compile for a few rows: a sweep that interprets its reading keeps NumPy's)."""
+    comparisons (0.4 of the 2.3 ms a 100,000-row sweep spent on this test and the distances after it).  (A
+    compiled pass, 0.09 ms against NumPy's 0.17-0.25, was tried: loading it from numba's disk cache cost the first
+    sweep of each process 3.4-5.7 ms, a review of session 49.)"""
     code = np.asarray(code)
-    if compiled and code.dtype == np.int8 and code.ndim == 1:
-        d_final, tail_min = np.asarray(d_final, dtype=np.float64), np.asarray(tail_min, dtype=np.float64)
-        if d_final.shape == tail_min.shape == code.shape:
-            return _candidates_compiled(code, d_final, tail_min, 1.0 + STALL_REL)
     bounded = np.flatnonzero(code == BOUNDED)
     B = code.shape[0]
     buf, hit, conv = np.empty(min(B, block)), np.empty(min(B, block), bool), np.empty(min(B, block), bool)
@@ -249,33 +243,6 @@ def rounding_candidates(code, d_final, tail_min, block: int = 8192, compiled: bo
                 parts.append(np.flatnonzero(h) + a)
     stalled = np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)
     return bounded, stalled
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _candidates_compiled(code, d_final, tail_min, stall):
-    """:func:`rounding_candidates`' rows, compiled: ``code`` (B,) int8, ``d_final`` and ``tail_min`` (B,) float64,
-    ``stall`` = ``1 + STALL_REL``; the stalled rows' test ``d_final > tail_min * stall`` as NumPy computes it (one
-    product rounded, then the comparison: NaN compares false).  Without branches (each row's index written, the
-    count moved on by the test's 0 or 1): with branches, rows of mixed verdicts cost more in mispredictions than
-    NumPy's pass (0.40 against 0.17 ms for 100,000 rows; branch-free 0.09)."""
-    B = code.shape[0]
-    nb = 0
-    ns = 0
-    for r in range(B):
-        c = code[r]
-        nb += c == BOUNDED
-        ns += (c == CONVERGING) & (d_final[r] > tail_min[r] * stall)
-    bounded = np.empty(nb + 1, dtype=np.intp)  # (+ 1: the slot written after the last row counted)
-    stalled = np.empty(ns + 1, dtype=np.intp)
-    nb = 0
-    ns = 0
-    for r in range(B):
-        c = code[r]
-        bounded[nb] = r
-        nb += c == BOUNDED
-        stalled[ns] = r
-        ns += (c == CONVERGING) & (d_final[r] > tail_min[r] * stall)
-    return bounded[:nb], stalled[:ns]
 
 
 def at_rounding_of_F(field, p, zf, zs, d_start: float, converging: bool = False) -> bool:

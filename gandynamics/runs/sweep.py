@@ -26,7 +26,7 @@ from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, alloc, choos
 from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_distances_recorded, row_norms,
                          settled_at_zero, spurious_fixed_point, zeros_from_final_states, zstar_norms)
 from .module import kernel_module_source
-from ..provenance import provenance
+from ..provenance import provenance, provenance_date
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
                       mark_no_zstar, mark_stopped, poly_cap, rounding_candidates, rounding_floor_norm, row_reader)  # noqa: F401 (fit_rate: re-exported)
 from ..verdict import BOUNDED, CONVERGING, FLOOR_REL
@@ -156,8 +156,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
             info["zstar_unsearched"] = unsearched
     if every:  # (not after a Ctrl-C: the sweep stops there)
         _read_again_at_rounding_of_F(field, plan, K, rec_idx, poly_max, res["final"], ZSTAR, missing, reading, evals,
-                                     ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None,
-                                     compiled=not reader.interpreted)
+                                     ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
     reading = mark_no_zstar(reading, missing)
     final_zero, spurious = np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
     if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*; or at
@@ -226,7 +225,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     all_dims = [("method", np.array([m.name for m in ms]))] + dims
     meta = dict(info, rate_fit=RATE_FIT, verdict_rule=VERDICT_RULE, samples=int(len(rec_idx)), bound=bnd,
                 methods=[m.name for m in ms])
-    meta["provenance"] = given["provenance"]
+    meta["provenance"] = {**given["provenance"], "date": provenance_date()}  # (made while the rows ran: dated now)
     return SweepResult(columns=cols, dims=all_dims, product=bool(product), steps=K, names=list(field.names), meta=meta)
 
 
@@ -257,7 +256,7 @@ MAX_ROUNDING_TESTS = 5000
 
 
 def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, final, ZSTAR, missing, reading,
-                                 evals, ends, redo=None, zstar_norm=None, compiled: bool = False) -> None:
+                                 evals, ends, redo=None, zstar_norm=None) -> None:
     """The rows read "bounded, not converging" (and "converging" ones that stopped falling before their end:
     :func:`~gandynamics.runs.ratefit.may_stand_at_rounding`) that ended within the rounding of F from their z*
     (:func:`~gandynamics.runs.ratefit.at_rounding_of_F`, as ``simulate`` tests a run): run again (the same steps,
@@ -268,8 +267,7 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     the rows' first and last recording steps (:func:`~gandynamics.runs.ratefit.row_reader`), from which the
     candidates' start and final distances are taken where they are :func:`row_norms`' own numbers
     (:func:`row_distances_recorded`; the rows of ``redo``, which had no z* when they ran, computed);
-    ``zstar_norm`` the one ``|z*|`` of rows that share their z* (None: computed per row); ``compiled``: the candidates
-    found by compiled code (:func:`~gandynamics.runs.ratefit.rounding_candidates`; a sweep whose reading is)."""
+    ``zstar_norm`` the one ``|z*|`` of rows that share their z* (None: computed per row)."""
     # (the bounded rows first, which the budget of tests was written for: a converging row is only re-read for its rate;
     # in row order the converging ones could crowd out a bounded row whose verdict was wrong, a review of the change)
     # (the converging rows whose last distance, as the kernels recorded it, is not their smallest: over the whole
@@ -282,7 +280,7 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
         r = np.flatnonzero(redo)
         last = last.copy()
         last[r] = row_norms(final[r] - ZSTAR[r])
-    bounded, stalled = rounding_candidates(code, last, reading.tail_min, compiled=compiled)
+    bounded, stalled = rounding_candidates(code, last, reading.tail_min)
     rows = np.concatenate([bounded, stalled])
     if missing is not None:
         rows = rows[~missing[rows]]
