@@ -335,8 +335,8 @@ def steps_text(steps, spec: str = "g") -> str:
     """The step size of runs for a title, in :func:`portrait_title`'s words: ``h = 0.3`` for one step (a number, or a
     mapping of the runs' names to steps that are all equal), else each step after the runs that take it, in their
     order: ``GD h = 0.04998; EG and EFTP h = 0.1766``; a step given as a pair ``(h_G, h_D)`` as portrait_title
-    writes it; each number formatted by ``spec`` (:func:`number_text`).  A convergence figure's title names its game (:func:`describe`) and this (the basin figure's named
-    neither, a figure review)."""
+    writes it; each number formatted by ``spec`` (:func:`number_text`).  A convergence figure's title names its game
+    (:func:`describe`) and this (the basin figure's named neither, a figure review)."""
     def one(h):
         if isinstance(h, (tuple, list)):
             hg, hd = h
@@ -2051,7 +2051,8 @@ def _legend_outside(ax, loc: str = "right", reserve=(0.0, 0.0), places=None, **k
 
 def _words(text: str) -> list[str]:
     """The words of one line of ``text``: split at its spaces, never inside a ``$...$`` (mathtext) nor around an
-    ``=`` standing alone (``gamma = 0.3`` is one word)."""
+    ``=`` standing alone (``gamma = 0.3`` is one word), nor after a short abbreviation (a word of at most four
+    characters ending in ``.``, not a number: ``alt. GD`` is one word; a title broke it over two lines)."""
     words, cur, math = [], [], False
     for i, ch in enumerate(text):
         if ch == "$" and (i == 0 or text[i - 1] != "\\"):
@@ -2064,11 +2065,19 @@ def _words(text: str) -> list[str]:
     words.append("".join(cur))
     out = []
     for w in (w for w in words if w):  # "gamma = 0.3" stays on one line
-        if out and (w == "=" or out[-1].endswith(" =") or out[-1] == "="):
+        if out and (w == "=" or out[-1].endswith(" =") or out[-1] == "=" or _abbreviation(out[-1])):
             out[-1] += " " + w
         else:
             out.append(w)
     return out
+
+
+def _abbreviation(word: str) -> bool:
+    """Whether ``word`` ends in a short abbreviation that the next word stays with (``alt.``, ``e.g.``): its last
+    part after a space at most four characters ending in ``.``, with a letter and no digit."""
+    last = word.rsplit(" ", 1)[-1]
+    return (len(last) <= 4 and last.endswith(".") and any(c.isalpha() for c in last)
+            and not any(c.isdigit() for c in last))
 
 
 def _fill(text: str, width: float, measure, balanced: bool = False) -> str:
