@@ -816,11 +816,16 @@ def load_module(text: str, prefix: str = "field"):
     (and of the static helpers it calls) are discarded before the first call (:func:`_heal_numba_cache`).
     """
     global _HEALED_STATIC
+    known = _LOADED.get((prefix, text))  # (the same text object: its str hash is cached, no sha256 of it again)
+    if known is not None and sys.modules.get(known[0]) is known[1]:
+        return known[1]
     from .io import atomic_write_text
+    source = text
     h = source_hash(text)
     text = text.replace("{hash}", h)
     modname = f"gandynamics_gen_{prefix}_{h}"
     if modname in sys.modules:
+        _remember(prefix, source, modname, sys.modules[modname])
         return sys.modules[modname]
     path = cache_dir() / f"{modname}.py"
     try:
@@ -843,7 +848,22 @@ def load_module(text: str, prefix: str = "field"):
         sys.modules.pop(modname, None)
         raise
     _heal_numba_cache(module)
+    _remember(prefix, source, modname, module)
     return module
+
+
+#: (prefix, text) -> (module name, module) of :func:`load_module`: a text seen before (the same string object, whose
+#: hash Python keeps) skips the sha256 of its 60 KB and the copy that names its hash (about 60 us; three loads a
+#: sweep); used only while ``sys.modules`` still holds that module
+_LOADED: dict = {}
+#: ... and at most this many texts (a process that makes many fields)
+_LOADED_MAX = 64
+
+
+def _remember(prefix: str, text: str, modname: str, module) -> None:
+    if len(_LOADED) >= _LOADED_MAX:
+        _LOADED.clear()
+    _LOADED[(prefix, text)] = (modname, module)
 
 
 def load_interpreted(text: str, overrides: dict | None = None):

@@ -674,3 +674,22 @@ def test_loop_interleave_leaves_an_llvm_it_was_not_measured_with_alone(monkeypat
     with codegen.loop_interleave(4):
         pass
     assert [c[1] for c in calls] == ["-force-vector-interleave=4", "-force-vector-interleave=0"]
+
+
+def test_a_module_text_loaded_before_is_not_hashed_again_and_a_dropped_one_is_reloaded(tmp_path, monkeypatch):
+    """codegen.load_module: the same text again gives the same module without the sha256 of its text (three loads
+    of a 60 KB source per sweep, 60 us each); a module dropped from sys.modules since is loaded again, not the old
+    object handed out."""
+    from gandynamics import codegen
+    monkeypatch.setenv("GANDYNAMICS_CACHE_DIR", str(tmp_path))
+    text = "# {hash}\nVALUE = 41 + 1\n"
+    first = codegen.load_module(text, prefix="probe")
+    hashed = []
+    real = codegen.source_hash
+    monkeypatch.setattr(codegen, "source_hash", lambda t: hashed.append(1) or real(t))
+    assert codegen.load_module(text, prefix="probe") is first and not hashed
+    sys.modules.pop(first.__name__)
+    again = codegen.load_module(text, prefix="probe")
+    assert again is not first and again.VALUE == 42 and hashed
+    assert codegen.load_module(text, prefix="probe") is again
+    sys.modules.pop(again.__name__)
