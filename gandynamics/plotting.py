@@ -2051,7 +2051,7 @@ def _legend_outside(ax, loc: str = "right", reserve=(0.0, 0.0), places=None, **k
 
 def _words(text: str) -> list[str]:
     """The words of one line of ``text``: split at its spaces, never inside a ``$...$`` (mathtext) nor around an
-    ``=`` standing alone (``gamma = 0.3`` is one word), nor after a short abbreviation (a word of at most four
+    ``=`` or a ``+`` standing alone (``gamma = 0.3``, ``dirac + R1`` are one word), nor after a short abbreviation (a word of at most four
     characters ending in ``.``, not a number: ``alt. GD`` is one word; a title broke it over two lines)."""
     words, cur, math = [], [], False
     for i, ch in enumerate(text):
@@ -2064,8 +2064,9 @@ def _words(text: str) -> list[str]:
             cur.append(ch)
     words.append("".join(cur))
     out = []
-    for w in (w for w in words if w):  # "gamma = 0.3" stays on one line
-        if out and (w == "=" or out[-1].endswith(" =") or out[-1] == "=" or _abbreviation(out[-1])):
+    for w in (w for w in words if w):  # "gamma = 0.3", "alt. GD + momentum" stay on one line
+        if out and (w in ("=", "+") or out[-1].endswith((" =", " +")) or out[-1] in ("=", "+")
+                    or _abbreviation(out[-1])):
             out[-1] += " " + w
         else:
             out.append(w)
