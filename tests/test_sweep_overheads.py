@@ -1050,3 +1050,45 @@ def test_a_sweeps_record_is_dated_when_its_rows_have_run(monkeypatch):
     monkeypatch.setattr(S, "provenance_date", lambda: "after" if ran else "before")
     res = sweep(FLD, "gd", inits=[[0.5, 0.5]], steps=20, step=0.1, progress=False, engine="compiled")
     assert ran and res.meta["provenance"]["date"] == "after"
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_the_rows_arrays_are_the_same_filled_on_the_threads_in_any_ranges(case, monkeypatch):
+    """sweep._fill_rows fills the plan's rows (starts, hyperparameters, steps, beta, method index) and writes and
+    checks the declared z* range by range on the engine's threads for a large sweep: ranges of any size, crossing
+    the methods' blocks, give the arrays of one pass, bitwise (product and zipped sweeps, one start for every row,
+    a beta axis, several methods, rows where the declared z* does not hold)."""
+    import importlib
+    import sys
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    from test_equilibria import _affine_game
+    S = importlib.import_module("gandynamics.runs.sweep")
+    rng = np.random.default_rng(case)
+    if case < 3:
+        fld = FLD
+        n = int(rng.integers(300, 900))
+        inits = rng.uniform(-2, 2, (1 if case == 1 else n, 2))
+        methods = [["momentum"], ["gd", "eg", "momentum"], ["momentum", "lookahead"]][case]
+        kw = dict(inits=inits, grid={"gamma": rng.uniform(0, 1, n), "beta": rng.uniform(-0.5, 0.5, n)}, step=0.1,
+                  product=False)
+    elif case < 5:
+        fld = FLD
+        methods = ["gd", "altgd"][: case - 2]
+        kw = dict(inits=rng.uniform(-2, 2, (7, 2)), grid={"gamma": np.linspace(0, 1, 11), "step_g": [0.05, 0.1],
+                                                          "step_d": [0.1, 0.2, 0.3]}, product=True)
+    else:  # the declared z* holds at s = 1 only
+        g, zstar, *_ = _affine_game(rng, np.zeros(4))
+        fld = VectorField(g, [])
+        n = 700
+        kw = dict(inits=zstar + rng.normal(size=(n, 4)), grid={"s": np.where(rng.random(n) < 0.8, 1.0, 2.0)},
+                  step=0.05, product=False)
+        methods = ["gd", "eg"]
+    monkeypatch.setattr(S, "FILL_ROWS", 10**9)  # one pass in this thread
+    one = S.sweep_plan(fld, methods, steps=10, **kw)
+    for size in (1, 7, 64, 333):
+        monkeypatch.setattr(S, "FILL_ROWS", size)
+        got = S.sweep_plan(fld, methods, steps=10, **kw)
+        for name in ("Z0", "P", "H", "BETA", "ZSTAR", "method_index"):
+            a, b = getattr(one, name), getattr(got, name)
+            assert a.dtype == b.dtype and a.flags.c_contiguous and b.flags.c_contiguous, name
+            np.testing.assert_array_equal(a, b, err_msg=f"{name}, ranges of {size}")

@@ -89,12 +89,12 @@ def _gk_check(z, alive, n, BOUND, code):
             code[b] = c
 
 
-@njit(cache=True, error_model="numpy", fastmath=False)
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=False)
 def residual_rows(Z, P, OUT):
     """``OUT[r] = |F(Z[r]; P[r])|^2`` for every row, the squares added left to right (no fused multiply-add: the
     numbers of squaring and adding in NumPy), through ``field_block`` (used to verify equilibria).  F's rows are
     never stored: a sweep's 100,000 rows of a 2-parameter game 1.6 -> 0.5 ms against F in blocks of rows squared by
-    NumPy (2026-12-03)."""
+    NumPy (2026-12-03).  Without the GIL: a sweep checks ranges of its rows on several threads at once."""
     B = Z.shape[0]
     npar = P.shape[1]
     zb = np.empty((NZ, NB))

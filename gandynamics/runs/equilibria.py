@@ -24,28 +24,37 @@ def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
     return equilibria_shared(fld, P, equilibrium)[0]
 
 
-def equilibria_shared(fld, P: np.ndarray, equilibrium=None) -> tuple[np.ndarray, bool]:
+def equilibria_shared(fld, P: np.ndarray, equilibrium=None, split=None) -> tuple[np.ndarray, bool]:
     """:func:`equilibria`, and whether every row holds the same point (the one given, or the declared equilibrium
-    verified at every row's hyperparameters): then ``|z*|`` is one number (:func:`zstar_norms`)."""
+    verified at every row's hyperparameters): then ``|z*|`` is one number (:func:`zstar_norms`).  ``split``: a
+    function that runs ``fn(lo, hi)`` over ranges of the rows (a sweep's threads, ``sweep._fill_rows``): the
+    declared point's rows written and checked range by range (the same numbers)."""
     B = P.shape[0]
     if equilibrium is not None:
         zs = fld.point(equilibrium)
         return np.ascontiguousarray(np.broadcast_to(zs, (B, fld.n))), True
     if fld.equilibrium is not None and B:
         Z = np.empty((B, fld.n))
-        for j, v in enumerate(fld.equilibrium):  # (column by column: Z[:] = point runs numpy's inner loop over the n
-            Z[:, j] = v                          # entries of each row, 0.75 vs 0.1 ms for 100,000 rows of 2)
         # |F| < 1e-10 as |F|^2 < 1e-20: no sqrt, no scaling (an overflowing square is inf, not below; an
         # underflowing one is).  Where F is merely flat at the declared point (a point of the Dirac-GAN's saturated
         # region declared its equilibrium: |F| < 1e-10, no zero there) the whole declaration is refused, by the zero
         # test of gandynamics.equilibrium at the game's own hyperparameters (once: the test costs a Jacobian, the
         # rows' residuals a field evaluation each); its rows' z* are then searched as for any other row.  A point
         # flat at some rows' hyperparameters and not at the game's own is not caught (docs/mathematics.md §0.1)
-        if not _declared_holds(fld):
-            Z[:] = np.nan
-            bad = np.ones(B, dtype=bool)
-        else:
-            bad = ~(residual_squares(fld, Z, P) < 1e-20)
+        holds = _declared_holds(fld)
+        bad = np.ones(B, dtype=bool)
+        rows = None if B <= INTERPRET_MAX_ROWS else kernel_module(fld).residual_rows  # (the whole sweep's choice)
+
+        def check(lo, hi):
+            for j, v in enumerate(fld.equilibrium):  # (column by column: Z[:] = point runs numpy's inner loop over
+                Z[lo:hi, j] = v if holds else np.nan  # the n entries of each row, 0.75 vs 0.1 ms for 100,000 rows)
+            if holds:
+                res = (residual_squares(fld, Z[lo:hi], P[lo:hi]) if rows is None else
+                       rows(Z[lo:hi], np.ascontiguousarray(P[lo:hi]), np.empty(hi - lo)))
+                np.less(res, 1e-20, out=bad[lo:hi])
+                np.logical_not(bad[lo:hi], out=bad[lo:hi])
+
+        (split or (lambda fn: fn(0, B)))(check)
     else:
         Z = np.full((B, fld.n), np.nan)
         bad = np.ones(B, dtype=bool)

@@ -22,7 +22,7 @@ from ..errors import GandynamicsError, install_hint
 from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_method
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, alloc, choose_engine, interpreted_eval_seconds,
-                     run_rows, warm)
+                     run_rows, threaded, warm)
 from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_distances_recorded, row_norms,
                          settled_at_zero, spurious_fixed_point, zeros_from_final_states, zstar_norms)
 from .module import kernel_module_source
@@ -540,32 +540,38 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
         dims = [("row", np.arange(L))]
     nm = len(ms)
     B = nm * L
-    def per_method(a):  # the L rows of one method, repeated for each (no copy for one method)
-        return np.ascontiguousarray(a if nm == 1 else np.tile(a, (nm, 1)))
-
-    if init_i is not None:
-        Z0 = inits[init_i]
-    else:  # a zip sweep: one initial point per row (a copy, not a gather), or one point for every row
-        Z0 = inits.copy() if len(inits) == L else np.repeat(inits, L, axis=0)
-    Z0 = per_method(Z0)
-    P = np.tile(base_p, (L, 1))
-    for j, name in enumerate(hyper_names):
-        if name in axis_vals:
-            P[:, j] = axis_vals[name]
-    field.check_conditions(P)  # (the model's conditions of several hyperparameters, or nonlinear: each row's values)
-    P = per_method(P)
-    H = np.empty((L, 2))
-    H[:, 0] = axis_vals.get("step", axis_vals.get("step_g", hg0))
-    H[:, 1] = axis_vals.get("step", axis_vals.get("step_d", hd0))
-    H = per_method(H)
     slots = [m.slots(field, o) for m, o in zip(ms, per)]
-    BETA = np.empty(B)
-    for k, (_, _, beta) in enumerate(slots):
-        BETA[k * L:(k + 1) * L] = axis_vals["beta"] if "beta" in axis_vals else beta
-    ZSTAR, shared = equilibria_shared(field, P, equilibrium)
+    # the rows' arrays, method by method (the L rows of one method repeated for each), filled range by range of
+    # rows: on the engine's threads for a large sweep, where their first touch (a page fault per 4 KB of new
+    # memory, ~1.7 us on a virtual machine: 1,900 of them for 100,000 rows) and the check of the declared z* are
+    # shared by the cores (_fill_rows)
+    Z0, P, H = np.empty((B, field.n)), np.empty((B, len(base_p))), np.empty((B, 2))
+    BETA, method_index = np.empty(B), np.empty(B, dtype=np.int64)
+    hyper_cols = [(j, axis_vals[name]) for j, name in enumerate(hyper_names) if name in axis_vals]
+    h_cols = [axis_vals.get("step", axis_vals.get("step_g", hg0)), axis_vals.get("step", axis_vals.get("step_d", hd0))]
+
+    def fill(lo, hi):  # plan rows [lo, hi)
+        for k in range(lo // L, (hi - 1) // L + 1):
+            r0, r1 = max(lo, k * L), min(hi, (k + 1) * L)
+            a, b = r0 - k * L, r1 - k * L  # (the rows of one method)
+            if init_i is not None:
+                Z0[r0:r1] = inits[init_i[a:b]]
+            else:  # a zip sweep: one initial point per row, or one point for every row
+                Z0[r0:r1] = inits[a:b] if len(inits) == L else inits[0]
+            P[r0:r1] = base_p
+            for j, v in hyper_cols:
+                P[r0:r1, j] = v[a:b]
+            for c, v in enumerate(h_cols):
+                H[r0:r1, c] = v[a:b] if np.ndim(v) else v
+            BETA[r0:r1] = axis_vals["beta"][a:b] if "beta" in axis_vals else slots[k][2]
+            method_index[r0:r1] = k
+
+    _fill_rows(fill, B)
+    field.check_conditions(P[:L])  # (the model's conditions of several hyperparameters, or nonlinear: each row's values;
+    # the first method's rows hold every row's)
+    ZSTAR, shared = equilibria_shared(field, P, equilibrium, split=lambda f: _fill_rows(f, B))
     # (rows sharing the declared z*, verified at every row: none is without one)
     ZREF, missing = (ZSTAR, None) if shared and np.all(np.isfinite(ZSTAR[:1])) else reference_points(ZSTAR, Z0)
-    method_index = np.repeat(np.arange(nm, dtype=np.int64), L)
     kernels = [m.select(o).name for m, o in zip(ms, per)]
     iopt = np.vstack([s_[0] for s_ in slots])
     fopt = np.vstack([s_[1] for s_ in slots])
@@ -586,6 +592,24 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
                      hd0=hd0, bnd=bnd, base_p=base_p, inits=inits, zstar_shared=shared,
                      poly_max=_per_row([float(poly_cap(m, field, o)) for m, o in zip(ms, per)], method_index),
                      missing=missing)
+
+
+#: a sweep of at least this many rows fills its rows' arrays on the engine's threads (:func:`_fill_rows`), in ranges of
+#: this many rows (a pool thread idle for a while takes ~0.25 ms to wake on a virtual machine: a few thousand rows
+#: are filled sooner by the calling thread alone)
+FILL_ROWS = 16384
+
+
+def _fill_rows(fill, B: int) -> None:
+    """``fill(lo, hi)`` over the rows ``[0, B)``: in ranges of :data:`FILL_ROWS` rows on the engine's threads
+    (:func:`~gandynamics.runs.engine.threaded`; NumPy's copies release the GIL) when there are at least two, else
+    at once in this thread.  ``fill`` writes each row's numbers from its own row's inputs only: the split changes
+    none."""
+    units = B // FILL_ROWS
+    if units < 2:
+        fill(0, B)
+        return
+    threaded(lambda u0, u1: fill(u0 * FILL_ROWS, B if u1 == units else u1 * FILL_ROWS), units)
 
 
 def _per_row(values: list, method_index: np.ndarray):
