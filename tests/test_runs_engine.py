@@ -162,28 +162,33 @@ def test_threaded_runs_meanwhile_in_the_calling_thread_while_the_ranges_run():
 def test_an_error_of_meanwhile_is_raised_once_the_running_ranges_are_done():
     """The ranges write into the caller's arrays: an exception of ``meanwhile`` (a Ctrl-C) is raised only after every
     range submitted has finished, so nothing writes into them after ``threaded`` returns."""
-    import threading
-    import time as _time
     import numba
     old = _two_threads()
-    done = []
     try:
-        gate = threading.Event()
-
-        def call(u0, u1):
-            gate.wait(10.0)
-            _time.sleep(0.01)
-            done.extend(range(u0, u1))
-
-        def meanwhile():
-            gate.set()
-            raise KeyboardInterrupt
-
+        call, meanwhile, done = _ranges_and_a_ctrl_c(0.01)
         with pytest.raises(KeyboardInterrupt):
             E.threaded(call, 6, meanwhile)
         assert sorted(done) == list(range(6))
     finally:
         numba.set_num_threads(old)
+
+
+def _ranges_and_a_ctrl_c(seconds: float):
+    """``(call, meanwhile, done)`` for ``threaded``: ranges that start once ``meanwhile`` has run, take ``seconds``
+    and list their units in ``done``; ``meanwhile`` raises a Ctrl-C (KeyboardInterrupt)."""
+    import threading
+    import time as _time
+    gate, done = threading.Event(), []
+
+    def call(u0, u1):
+        gate.wait(10.0)
+        _time.sleep(seconds)
+        done.extend(range(u0, u1))
+
+    def meanwhile():
+        gate.set()
+        raise KeyboardInterrupt
+    return call, meanwhile, done
 
 
 @pytest.mark.parametrize("engine", ["interpreted", "compiled"])
@@ -214,8 +219,6 @@ def test_a_second_ctrl_c_while_threaded_waits_for_its_ranges_still_waits_for_the
     run_rows then marks (NaN distances) and the sweep reads (raised out of the wait, the ranges went on writing after
     ``threaded`` had returned)."""
     import concurrent.futures
-    import threading
-    import time as _time
     import numba
     old = _two_threads()
     real_wait = concurrent.futures.wait
@@ -228,19 +231,8 @@ def test_a_second_ctrl_c_while_threaded_waits_for_its_ranges_still_waits_for_the
         return real_wait(fs, *a, **k)
 
     monkeypatch.setattr(concurrent.futures, "wait", second_ctrl_c)
-    done = []
     try:
-        gate = threading.Event()
-
-        def call(u0, u1):
-            gate.wait(10.0)
-            _time.sleep(0.05)
-            done.extend(range(u0, u1))
-
-        def meanwhile():
-            gate.set()
-            raise KeyboardInterrupt
-
+        call, meanwhile, done = _ranges_and_a_ctrl_c(0.05)
         with pytest.raises(KeyboardInterrupt):
             E.threaded(call, 6, meanwhile)
         assert sorted(done) == list(range(6)) and len(waits) == 2
