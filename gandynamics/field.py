@@ -547,15 +547,19 @@ class VectorField:
         return -self.DF
 
     def v_strings(self, simplify_below: int = 80, limit: int | None = None, more: str = "") -> list[str]:
-        """The components of v as strings, simplified when that is cheap.  With ``limit``, each one within about
-        ``limit`` characters (:func:`gandynamics._display.expr_text`: its leading terms, then how many more, and
-        ``more``), without printing the rest (a long formula's text costs seconds)."""
+        """The components of v as strings, simplified when that is cheap: a rational function of the parameters and
+        hyperparameters of at most ``simplify_below`` operations (sympy's ``simplify`` of a transcendental one tries
+        trigsimp and its kin: 13 s for a 62-operation component of a new user's tanh discriminator with R1, which
+        ``analyze`` waited for, silently, on every run).  With ``limit``, each one within about ``limit`` characters
+        (:func:`gandynamics._display.expr_text`: its leading terms, then how many more, and ``more``), without
+        printing the rest (a long formula's text costs seconds)."""
         from ._display import _nodes_at_most, expr_text
         out = []
         for e in self.v:
             # (count_ops walks the whole tree: only on a small one, whose operations may be few enough)
             small = _nodes_at_most(e, 8 * simplify_below) <= 8 * simplify_below
-            if small and sp.count_ops(e) <= simplify_below and not e.has(sp.Abs, sp.sign):
+            if (small and sp.count_ops(e) <= simplify_below and not e.has(sp.Abs, sp.sign)
+                    and e.is_rational_function()):
                 try:
                     e = sp.simplify(e)
                 except Exception:  # pragma: no cover - simplification is cosmetic

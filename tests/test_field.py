@@ -214,3 +214,23 @@ def test_a_kink_in_a_hyperparameter_alone_is_no_kink_of_f_in_z(kink):
     kinky = VectorField(Game([x], [y], k * x**2 / 2 + x * y + sp.Abs(x) * s**2, -x * y + y**2 / 2, hyper={s: 1.0},
                              equilibrium=(0, 0)))
     assert kinky.nonsmooth_at([0.0, 0.0], {"s": 1.0}) == ["sign(x)"]  # (F holds d|x|/dx = sign(x))
+
+
+def test_v_strings_simplify_rational_components_only(monkeypatch):
+    """VectorField.v_strings: sympy's simplify runs on small rational components (their printed form is simplified)
+    and never on transcendental ones, where it tries trigsimp and its kin (13 s for a 62-operation component of a new
+    user's tanh discriminator with R1: analyze waited for it, silently, on every run)."""
+    import sympy as sp
+    import gandynamics as gd
+    t, p, xx = sp.symbols("t p xx", real=True)
+    gan = gd.GAN(theta=[t], psi=[p], x=[xx], discriminator=sp.tanh(p * xx), real=gd.Atoms([-1, 1]),
+                 fake=gd.Atoms([t - 1, t + 1]), loss="standard", equilibrium=(0, 0), name="tanh-atoms")
+    called = []
+    real = sp.simplify
+    monkeypatch.setattr(sp, "simplify", lambda e, *a, **k: called.append(e) or real(e, *a, **k))
+    VectorField(gan, [gd.R1(gamma=0.5)]).v_strings()
+    assert called == []
+    x, y = sp.symbols("x y", real=True)
+    g = gd.Game.zero_sum([x], [y], x * y + (x**2 - 1) * (x + 1) / (x + 1) / 2)
+    VectorField(g, []).v_strings()
+    assert len(called) == 2
