@@ -208,6 +208,16 @@ def test_portrait_cli_says_stopped_for_a_run_whose_method_could_not_take_its_ste
     assert "ftr: stopped at step 1" in out and "diverged at" not in out
 
 
+def test_portrait_names_the_start_of_each_run_that_diverges_or_stops(tmp_path, capsys):
+    """Of a method's runs from several starts, each one that diverges (or stops) is named with its start on the
+    terminal, as the other runs are ('gd: diverged at step 7' twice told the starts apart by nothing: a new user)."""
+    assert main(["portrait", "bilinear", "--methods", "gd,ftr", "--init", "1,1", "--init", "-1,0.5", "--steps", "400",
+                 "--step", "0.5", "--out", str(tmp_path / "p.png")]) == 0
+    out = capsys.readouterr().out
+    assert "gd from (1, 1): diverged at step" in out and "gd from (-1, 0.5): diverged at step" in out, out
+    assert "ftr from (1, 1): stopped at step 1" in out and "ftr from (-1, 0.5): stopped at step 1" in out, out
+
+
 
 @pytest.mark.slow  # (moved to -m slow: the default pass over 3 min on CI, session 47)
 def test_a_portrait_names_the_verdict_of_a_run_that_does_not_converge(tmp_path, capsys, monkeypatch):

@@ -192,10 +192,10 @@ def run(args) -> int:
                     print(f"{plain[id(tr)]}: {tr.describe()}")
             elif tr.stopped:  # the method could not take its next step (kernels.STOPS): not a divergence
                 lab += f" (stopped at step {tr.diverged_at})"
-                print(f"{m}: {tr.describe()}")
-            elif tr.diverged:
+                print(f"{plain[id(tr)]}: {tr.describe()}")  # (named with its start: two diverging runs of one
+            elif tr.diverged:                                 # method from two starts were told apart by nothing)
                 lab += f" (diverged at step {tr.diverged_at})"
-                print(f"{m}: diverged at step {tr.diverged_at} ({tr.reason})")
+                print(f"{plain[id(tr)]}: diverged at step {tr.diverged_at} ({tr.reason})")
             elif tr.verdict != "converging":  # (a run that settles beside z*, or circles, looked converged in the
                 # picture: eftp at h = 0.3 on jare-gaussian ends 0.48 from z*, bounded, a figure reviewer's finding)
                 d = tr.final_distance
