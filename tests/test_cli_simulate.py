@@ -957,3 +957,15 @@ def test_simulate_help_names_the_rates_spread_and_spurious_fixed_points_and_the_
                          "--init", "1.5,1", "--init", "0.5,0.2", "--out", str(tmp_path / "t.csv"))
     assert code == 0 and "1 'bounded, not converging' row stands still at a spurious fixed point of its method, not a " \
         "zero of F" in out + err, out + err
+
+
+def test_simulates_header_names_the_regularizers_and_their_strengths(capsys):
+    """simulate's first line names the game as every command's header does: its loss and its regularizers with their
+    strengths ('game: dirac   method: eg' and 'hyperparameters: gamma=0.3' did not say of what: a new user); the
+    game's own hyperparameters follow on their line."""
+    assert main(["simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "eg", "--steps", "20", "--step", "0.1"]) == 0
+    first, second = capsys.readouterr().out.splitlines()[:2]
+    assert first.startswith("game: dirac   loss: standard   regularizers: r1(gamma=0.3)   method: eg"), first
+    assert not second.startswith("hyperparameters"), second
+    assert main(["simulate", "quadratic", "--param", "a=2", "--method", "gd", "--steps", "5", "--step", "0.1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "hyperparameters: a=2, b=1, c=1"

@@ -221,7 +221,7 @@ def run(args) -> int:
     import numpy as np
 
     from ..simulate import simulate
-    from .common import build_field, dumps, game_label, method_label, parse_vector, rate_text
+    from .common import build_field, dumps, game_lines, method_label, parse_vector, rate_text
     if args.csv:
         from ..io import check_output_path
         check_output_path(args.csv, "--csv", (".csv",), sidecar=True, kind="trajectory table")  # before any computation (and its provenance)
@@ -263,10 +263,10 @@ def run(args) -> int:
         print(dumps(d))
         return 130 if tr.options.get("interrupted") else 0
     names = ", ".join(fld.names)
-    print(f"game: {game_label(fld)}   method: {method_label(tr.method, tr.options)}   steps: {tr.steps}   step: "
-          + (f"{tr.step[0]:zg}" if tr.step[0] == tr.step[1] else f"h_G={tr.step[0]:zg}, h_D={tr.step[1]:zg}"))
-    if tr.params:
-        print("hyperparameters: " + ", ".join(f"{k}={v:zg}" for k, v in tr.params.items()))
+    # (the game as every command's header names it: its loss and regularizers with their strengths; simulate's named
+    # the game alone, and "hyperparameters: gamma=0.3" did not say of what: a new user)
+    print(game_lines(fld, tr.params, f"   method: {method_label(tr.method, tr.options)}   steps: {tr.steps}   step: "
+          + (f"{tr.step[0]:zg}" if tr.step[0] == tr.step[1] else f"h_G={tr.step[0]:zg}, h_D={tr.step[1]:zg}")))
     print(f"init  ({names}) = ({', '.join(f'{v:z.6g}' for v in z0)})")
     print(f"final ({names}) = ({', '.join(f'{v:z.6g}' for v in tr.final)})")
     if tr.reading.get("no_zstar"):  # (no zero of F found: no distance nor rate; the verdict read on |z_k - z_0|)
