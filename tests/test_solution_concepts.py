@@ -383,3 +383,26 @@ def test_the_stackelberg_verdict_does_not_depend_on_the_losses_scale(s):
     Lg = S * (x**2 / 2 + x * y - y**2 / 2)
     zs = classify(VectorField(Game([x], [y], Lg, -Lg, equilibrium=(0, 0), name="zs")), methods=("gd",))
     assert zs.differential_stackelberg is True and zs.local_nash is True, s
+
+
+def test_a_general_sum_pair_with_a_zero_sum_field_says_why_it_is_no_stackelberg_point():
+    """L_G = xy + x^3/3 - x, L_D = -xy + a y^2/2 has the field of the zero-sum f = xy + x^3/3 - x - a y^2/2 (classify
+    says "zero-sum up to own terms"); at z* = (g, g), g the golden ratio's inverse, its twin is a differential
+    Stackelberg point and it is not: the leader's total derivative is D_x L_G(x, y*(x)) = y + x^2 - 1 + x * dy*/dx =
+    0 + x * (1/a) = g, not zero.  classify says so in a note with that number (a new user saw yes for one, no for the
+    other, and no reason); the twin gets no such note."""
+    import sympy as sp
+    import gandynamics as gd
+    from gandynamics.analysis.solution_concepts import classify
+    x, y, a = sp.symbols("x y a", real=True)
+    g = (np.sqrt(5) - 1) / 2
+    pair = gd.Game(theta=[x], psi=[y], loss_g=x * y + x**3 / 3 - x, loss_d=-x * y + a * y**2 / 2, hyper={a: 1.0})
+    f = x * y + x**3 / 3 - x - a * y**2 / 2
+    twin = gd.Game.zero_sum([x], [y], f, hyper={a: 1.0})
+    c = classify(VectorField(pair, []), at=[g, g], methods=("gd",))
+    assert c.zero_sum and c.local_nash and c.differential_stackelberg is False
+    assert abs(c.hessians["leader_total_gradient"] - g) < 1e-12
+    (note,) = [n for n in c.notes if "Stackelberg" in n]
+    assert f"is {g:.3g} here" in note and "not a zero-sum pair" in note
+    t = classify(VectorField(twin, []), at=[g, g], methods=("gd",))
+    assert t.differential_stackelberg is True and not any("Stackelberg" in n for n in t.notes)
