@@ -405,8 +405,8 @@ def find_equilibrium(fld, params=None, start=None, tol: float = 1e-10):
             given = fld.equilibrium_given
             where = f"{where} ({f'the point {given}' if given else f'the declared equilibrium of {fld.name}'})"
         advice = ("give values at which F fits in the doubles (smaller hyperparameters or start)" if overflow else
-                  "give another start point (start=; on the command line --at or --start, where the command takes "
-                  "one) or check the regularizers")
+                  "give another start point (start=; on the command line --equilibrium, the point the search "
+                  "starts from, or --start where the command takes one) or check the regularizers")
         raise GandynamicsError(f"equilibrium search from {where} failed: {why}; {advice}")
     return sol.x, res
 

@@ -144,7 +144,7 @@ def quiver_handle(capped: bool = False):
     """The key's entry for a portrait's quiver of ``v = -F``: an arrow, each drawn at the field's direction, its
     length the field's size relative to the others (a quiver with no key entry was a figure review's finding)."""
     return Line2D([], [], color=QUIVER_COLOR, marker=r"$\rightarrow$", ms=10, ls="",
-                  label="v = -F (quiver)" + (f"; arrows beyond {QUIVER_CAP:zg}x the median speed capped" if capped else ""))
+                  label="v = \N{MINUS SIGN}F (quiver)" + (f"; arrows beyond {QUIVER_CAP:zg}x the median speed capped" if capped else ""))
 
 
 #: a last state within this fraction of the window's width and height from the equilibrium lies under its star (from its own

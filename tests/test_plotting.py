@@ -3096,7 +3096,7 @@ def test_a_quiver_is_named_in_the_key_and_coloured_by_the_speed_when_that_is_sho
     for speed in (False, True):
         ax = phase_portrait(fld, arrows=True, speed=speed, n=21)
         try:
-            assert "v = -F (quiver)" in [t.get_text() for t in ax.get_legend().get_texts()]
+            assert "v = \N{MINUS SIGN}F (quiver)" in [t.get_text() for t in ax.get_legend().get_texts()]
             q = [c for c in ax.collections if type(c).__name__ == "Quiver"][0]
             arr = q.get_array()
             if speed:
@@ -3183,7 +3183,7 @@ def test_a_quiver_beside_speed_coloured_streamlines_is_edged_and_both_are_keyed(
             (q,) = [c for c in ax.collections if isinstance(c, Quiver)]
             edge = [to_hex(c) for c in q.get_edgecolor()]
             plt.close(fig)
-        assert "v = -F (quiver)" in texts
+        assert "v = \N{MINUS SIGN}F (quiver)" in texts
         assert ("streamlines of v" in texts) == speed
         if speed:
             assert edge and set(edge) == {"#000000"}

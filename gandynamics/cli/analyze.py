@@ -102,7 +102,7 @@ def run(args) -> int:
     names, point = fld.names[:shown], _rounding_zeros(pt, max(1.0, *np.abs(pt)))[:shown]
     cut = ", …" if shown < n else ""
     print(f"\npoint ({', '.join(names)}{cut}) = ({', '.join(f'{v:z.6g}' for v in point)}{cut})   |F| = "
-          f"{d['residual']:z.2g}" + (f"   ({n - shown} more coordinates; {_more('them')})" if cut else ""))
+          f"{d['residual']:z.3g}" + (f"   ({n - shown} more coordinates; {_more('them')})" if cut else ""))
     if rep.note:  # (--at given as a zero's rounded digits: analysed at the zero itself)
         print(f"note: {rep.note}")
     if not rep.differentiable:
