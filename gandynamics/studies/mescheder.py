@@ -125,7 +125,7 @@ def fig1(ctx):
     alt = _figure1(ctx, "altgd", "m18_fig1_altgd",
                    "M18 Figure 1: Dirac-GAN, alternating GD (h = 0.2, 500 steps, start (1, 1) as a white circle)")
     sim = _figure1(ctx, "gd", "m18_fig1_simgd",
-                   "M18 Figure 1, simultaneous-GD version (h = 0.2, 500 steps, start (1, 1) as a white circle)")
+                   "M18 Figure 1, simultaneous-GD version: Dirac-GAN (h = 0.2, 500 steps, start (1, 1) as a white circle)")
     fp = 0.5  # f'(0) of the standard loss, docs/mathematics.md §1.1
     # (g) R1 0.3, alternating GD: complex pair, det = 1 - h gamma -> rho = sqrt(1 - h gamma) (docs/mathematics.md §1.9)
     fld, tr, opts = alt["(g) R1 gradient penalty, γ = 0.3"]
