@@ -2052,7 +2052,8 @@ def _legend_outside(ax, loc: str = "right", reserve=(0.0, 0.0), places=None, **k
 def _words(text: str) -> list[str]:
     """The words of one line of ``text``: split at its spaces, never inside a ``$...$`` (mathtext) nor around an
     ``=`` or a ``+`` standing alone (``gamma = 0.3``, ``dirac + R1`` are one word), nor after a short abbreviation (a word of at most four
-    characters ending in ``.``, not a number: ``alt. GD`` is one word; a title broke it over two lines)."""
+    characters ending in ``.``, not a number: ``alt. GD`` is one word; a title broke it over two lines), nor inside a
+    short bracket (:func:`_short_brackets`: ``(−1, 0.5)`` is one word)."""
     words, cur, math = [], [], False
     for i, ch in enumerate(text):
         if ch == "$" and (i == 0 or text[i - 1] != "\\"):
@@ -2064,12 +2065,38 @@ def _words(text: str) -> list[str]:
             cur.append(ch)
     words.append("".join(cur))
     out = []
-    for w in (w for w in words if w):  # "gamma = 0.3", "alt. GD + momentum" stay on one line
+    for w in _short_brackets([w for w in words if w]):  # "gamma = 0.3", "alt. GD + momentum" stay on one line
         if out and (w in ("=", "+") or out[-1].endswith((" =", " +")) or out[-1] in ("=", "+")
                     or _abbreviation(out[-1])):
             out[-1] += " " + w
         else:
             out.append(w)
+    return out
+
+
+#: a bracket of at most this many characters stays on one line of a wrapped title or note ("(−1, 0.5)", "(diverged
+#: at step 7)" were broken inside: a new user)
+BRACKET_KEEP = 24
+
+
+def _short_brackets(words: list[str]) -> list[str]:
+    """``words`` with each bracket ``( ... )`` that spans several of them and is at most :data:`BRACKET_KEEP`
+    characters long joined into one word (a longer bracket is left to break)."""
+    out, k = [], 0
+    while k < len(words):
+        w = words[k]
+        if w.count("(") > w.count(")"):
+            depth, m = w.count("(") - w.count(")"), k
+            while depth > 0 and m + 1 < len(words):
+                m += 1
+                depth += words[m].count("(") - words[m].count(")")
+            group = " ".join(words[k:m + 1])
+            if depth <= 0 and m > k and len(group) - group.find("(") <= BRACKET_KEEP:
+                out.append(group)
+                k = m + 1
+                continue
+        out.append(w)
+        k += 1
     return out
 
 

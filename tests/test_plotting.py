@@ -3459,10 +3459,13 @@ def test_a_wide_portrait_leaks_no_warning_from_matplotlibs_streamlines():
     ("alt. GD + momentum h = 0.5: distance", ["alt. GD + momentum", "h = 0.5:", "distance"]),
     ("e.g. a run; it ends at 0.5. Then", ["e.g. a", "run;", "it", "ends", "at", "0.5.", "Then"]),
     ("$x.$ y", ["$x.$", "y"]),
+    ("gd from (\u22121, 0.5) (diverged at step 7) ends", ["gd", "from", "(\u22121, 0.5)", "(diverged at step 7)", "ends"]),
+    ("a (very long bracket that goes on and on) b", ["a", "(very", "long", "bracket", "that", "goes", "on", "and", "on)",
+                                                     "b"]),
 ])
 def test_a_titles_words_keep_a_short_abbreviation_with_the_next_word(text, words):
-    """plotting._words: a title wrapped at its spaces never breaks after a short abbreviation nor around a '+'
-    standing alone (the bilinear convergence figure's title broke 'alt.' from 'GD', then began a line with '+
+    """plotting._words: a title wrapped at its spaces never breaks after a short abbreviation, inside a short bracket
+    ('(−1,' over '0.5)': a new user), nor around a '+' standing alone (the bilinear convergence figure's title broke 'alt.' from 'GD', then began a line with '+
     momentum'); a number ending a sentence is no abbreviation."""
     from gandynamics.plotting import _words
     assert _words(text) == words
