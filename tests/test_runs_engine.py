@@ -238,3 +238,18 @@ def test_a_second_ctrl_c_while_threaded_waits_for_its_ranges_still_waits_for_the
         assert sorted(done) == list(range(6)) and len(waits) == 2
     finally:
         numba.set_num_threads(old)
+
+
+def test_the_compile_notice_says_which_kind_of_run_it_compiles_for(monkeypatch):
+    """A sweep and a run that records its states (simulate's) call a kernel with different array types, each compiled
+    once: the notice names which ("first time only" said twice, for a sweep and then for a long simulate, read as
+    if the first compile had been lost: a new user)."""
+    import contextlib
+    said = []
+    monkeypatch.setattr(E, "notice_if_slow", lambda text, **k: said.append(text) or contextlib.nullcontext())
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), "gd", inits=np.full((4, 2), 0.5), step=0.1, steps=5,
+                      samples=3)
+    plan = dataclasses.replace(plan, engine="compiled")
+    run_rows(plan, 0, plan.rows)
+    run_rows(dataclasses.replace(plan, record=True), 0, plan.rows)
+    assert "first time only for sweeps" in said[0] and "first time only for runs that record their states" in said[-1]

@@ -257,8 +257,12 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None, mean
             continue
         during, meanwhile = meanwhile, None
         # a first call compiles (or loads from the disk cache): say so if that takes more than 2 s
-        with notice_if_slow(f"compiling the {kname} kernel for this field (first time only; cached on disk "
-                            "afterwards) ...", still=lambda kernel=fn: not getattr(kernel, "signatures", True)):
+        # (a run that records its states, simulate's, calls the kernel with other array types than a sweep: a
+        # second compile of the same kernel, which said "first time only" again, as if the first had been lost: a
+        # new user)
+        kind = "runs that record their states (simulate)" if plan.record else "sweeps"
+        with notice_if_slow(f"compiling the {kname} kernel for this field (first time only for {kind}; cached on "
+                            "disk afterwards) ...", still=lambda kernel=fn: not getattr(kernel, "signatures", True)):
             ctrl_c = not getattr(fn, "signatures", True) and _compile_once(
                 plan.source, group, fn, (code,) if group != "dopri5" else (),
                 args_for(0, 1, np.empty((1, len(plan.rec_idx)))),  # one row: the types of every call
