@@ -3182,10 +3182,16 @@ def predicted_shade(color) -> tuple:
     white), so that the dashes show where the two lines coincide.  An RGB tuple."""
     from matplotlib.colors import to_rgb
     rgb = to_rgb(color)
-    lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
-    if lum < DARK or (max(rgb) - min(rgb) < GREY_CHROMA and lum < GREY_DARK):
+    if _dark(rgb):
         return tuple(c + LIGHT_SHADE * (1.0 - c) for c in rgb)
     return tuple(PREDICTED_SHADE * c for c in rgb)
+
+
+def _dark(rgb) -> bool:
+    """Whether the colour ``rgb`` is dark, or a dark grey: its shades for a prediction's dashes are lighter ones
+    (:func:`predicted_shade`, :func:`interleaved_shade`)."""
+    lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+    return lum < DARK or (max(rgb) - min(rgb) < GREY_CHROMA and lum < GREY_DARK)
 
 
 #: a predicted rate's dashes interleaved with other predictions' (:func:`interleaved_shade`): its run's colour times
@@ -3205,7 +3211,7 @@ def interleaved_shade(color) -> tuple:
     :func:`predicted_shade` (a lighter one).  An RGB tuple."""
     from matplotlib.colors import to_rgb
     rgb = to_rgb(color)
-    if predicted_shade(rgb) != tuple(PREDICTED_SHADE * c for c in rgb):
+    if _dark(rgb):
         return predicted_shade(rgb)
     return tuple(INTERLEAVED_SHADE * c for c in rgb)
 

@@ -312,8 +312,8 @@ def _titled(args, methods, step_given: bool) -> str | None:
         return None
     if all(m == "flow" for m in methods) or re.search(r"(?<![A-Za-z_])h\s*=", args.title):
         return args.title
-    from ..plotting import number_text
-    return f"{args.title}\nh = {number_text(args.step, 'g')}" + ("" if step_given else " (the default step)")
+    from ..plotting import steps_text
+    return f"{args.title}\n{steps_text(args.step)}" + ("" if step_given else " (the default step)")
 
 
 def _horizon(args):

@@ -135,7 +135,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
 
     res, finished, info = _execute(plan, client=client, chunk_size=chunk_size, progress=progress, evals=evals,
                                    out=out, then=then, meanwhile=make_given)
-    if not given:  # (a Ctrl-C came first)
+    if not given:  # (no rows run here -- Dask, or none at all -- or a Ctrl-C came first)
         make_given()
     info["engine"] = plan.engine
     # table
@@ -309,7 +309,8 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
     test tells them apart).  A sweep records distances, not states: the distance standing still is what it sees of a
     state standing still.  ``spurious`` (B,) bool, optional: set for those of the rows not at a zero of F that stand
     still at a spurious fixed point of their method (:func:`~gandynamics.runs.equilibria.spurious_fixed_point`,
-    simulate's test; ``methods`` the plan's methods by method index, ``options`` the sweep's).  At most :data:`MAX_ROUNDING_TESTS` rows are tested, the others counted (returned)."""
+    simulate's test; ``methods`` the plan's methods by method index, ``options`` the sweep's).  At most
+    :data:`MAX_ROUNDING_TESTS` rows are tested, the others counted (returned)."""
     rows = np.flatnonzero(reading.code == BOUNDED)  # (the few bounded rows first: no pass over the whole arrays)
     lo, hi = reading.tail_min[rows], reading.tail_max[rows]
     with np.errstate(invalid="ignore"):
@@ -799,8 +800,8 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     (:func:`~gandynamics.runs.engine.alloc`; default allocated here); ``then``: the reading of each range of
     rows as it finishes (:func:`~gandynamics.runs.engine.run_rows`; rows run elsewhere are handed to it as they
     are gathered); ``meanwhile``: the caller's work that does not depend on the rows, run once by this thread while
-    the first chunk's kernels run (:func:`~gandynamics.runs.engine.threaded`), or at the end where none runs here
-    (Dask, no rows); not after a Ctrl-C that came first."""
+    the first chunk's kernels run (:func:`~gandynamics.runs.engine.run_rows`); not where no rows run here (Dask, no
+    rows) nor after a Ctrl-C that came first: the caller makes it then."""
     B = plan.rows
     step_work = evals * max(1.0, plan.n / 2)  # the work of one row's step (CHUNK_WORK's unit)
     block = block_width(plan.source)  # rows of a kernel block (the module's NB): chunks hold whole blocks
@@ -848,8 +849,6 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                 then(lo, hi, np.ascontiguousarray(part["dist"].T))  # sample-major, as run_rows hands them
             finished[lo:hi] = True
         info["seconds"] = time.perf_counter() - t0
-        if meanwhile is not None and not info["interrupted"]:
-            meanwhile()
         return out, finished, info
     out = alloc(plan, B) if out is None else out
     fn = progress if callable(progress) else None  # a function: called as a bar would be updated, always
@@ -907,8 +906,6 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                     bar = _bar(B, hi, fn, auto=progress is None)
             elif bar is not None:
                 bar.update(hi - lo)
-        if meanwhile is not None:  # (no rows)
-            meanwhile()
     except (KeyboardInterrupt, Interrupted):  # Interrupted: run_rows's form of a Ctrl-C that came while it ran
         info["interrupted"] = True
     finally:
