@@ -1090,7 +1090,8 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     if e is not None:
         # (a white edge: on the flow's black path, which ends there, a black star was not to be seen)
         h, = ax.plot(e[i], e[j], zorder=6, **EQUILIBRIUM_MARKER)
-        handles.append(h)
+        if outside_rows([(e[i], e[j])], xlim, ylim).size == 0:  # (keyed where it is seen, as the starts and the other
+            handles.append(h)                                    # zeros: a zoom away from it keyed a star not drawn)
     seen = [p_ for p_ in other_zeros if outside_rows([p_], xlim, ylim).size == 0]
     if seen:
         h, = ax.plot([p_[0] for p_ in seen], [p_[1] for p_ in seen], zorder=6, **OTHER_ZERO_MARKER)

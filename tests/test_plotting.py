@@ -3469,3 +3469,19 @@ def test_a_titles_words_keep_a_short_abbreviation_with_the_next_word(text, words
     momentum'); a number ending a sentence is no abbreviation."""
     from gandynamics.plotting import _words
     assert _words(text) == words
+
+
+def test_the_equilibrium_is_keyed_only_where_the_window_shows_it():
+    """A portrait zoomed away from the equilibrium keyed its star though none was drawn in the window (a figure
+    review); inside the window it is keyed."""
+    import matplotlib.pyplot as plt
+    from gandynamics import R1, VectorField, games
+    from gandynamics.plotting import phase_portrait
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    for lim, keyed in (((0.5, 1.3), False), ((-1.0, 1.0), True)):
+        fig, ax = plt.subplots()
+        phase_portrait(fld, xlim=lim, ylim=lim, ax=ax)
+        legend = ax.get_legend()
+        texts = [t.get_text() for t in legend.get_texts()] if legend is not None else []
+        assert ("equilibrium" in texts) is keyed, (lim, texts)
+        plt.close(fig)
