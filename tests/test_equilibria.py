@@ -105,6 +105,38 @@ def test_rows_share_their_equilibrium_exactly_when_every_row_is_the_declared_or_
         assert shared and (Z == [1.0, 0.0, 0.0, 0.0]).all()
 
 
+def test_split_fills_the_rows_once_before_they_are_read_in_every_case():
+    """``equilibria_shared(split=)``: a sweep fills its rows' hyperparameters inside ``split`` (each range, then its
+    declared z* checked by the same thread).  So ``split`` is called exactly once, before ``P`` is read, whether the
+    point is given, declared (then each range is handed to the check; it fails at some rows) or searched for (no
+    declared point); the result is the one of a ``P`` filled before the call, bitwise, in ranges of any size."""
+    from gandynamics import Game, VectorField
+    from gandynamics.runs.equilibria import equilibria_shared
+    rng = np.random.default_rng(3)
+    g = _affine_game(rng, np.zeros(4))[0]
+    declared = VectorField(g, [])
+    searched = VectorField(Game(g.theta, g.psi, g.loss_g, g.loss_d, hyper=g.hyper, name="affine, none declared"), [])
+    assert declared.equilibrium is not None and searched.equilibrium is None
+    for fld, given in ((declared, None), (declared, [1.0, 0.0, 0.0, 0.0]), (searched, None)):
+        for B in (10, 3000):  # the point evaluator and the compiled rows
+            full = np.where(rng.random((B, 1)) < 0.02, 2.0, 1.0)  # (s = 2: the declared point fails there)
+            want = equilibria_shared(fld, full.copy(), given)
+            for size in (1, 7, 1000):
+                P, calls = np.full_like(full, np.nan), []
+
+                def split(fn, P=P, size=size, calls=calls, B=B, full=full):
+                    calls.append(1)
+                    for lo in range(0, B, size):
+                        hi = min(B, lo + size)
+                        P[lo:hi] = full[lo:hi]  # (the rows filled here, as the sweep's threads do)
+                        fn(lo, hi)
+
+                got = equilibria_shared(fld, P, given, split=split)
+                assert calls == [1], (fld.name, given, B, size)
+                assert got[1] == want[1]
+                np.testing.assert_array_equal(got[0], want[0])
+
+
 def test_the_declared_equilibrium_is_checked_in_every_block_of_rows():
     """equilibria checks the field's declared equilibrium on more than INTERPRET_MAX_ROWS rows with the compiled
     residual_rows in blocks of the kernels' width: rows of every block whose hyperparameters move the equilibrium get

@@ -159,6 +159,28 @@ def test_threaded_runs_meanwhile_in_the_calling_thread_while_the_ranges_run():
     assert ran.count("meanwhile") == 1 and sorted(u for u in ran if u != "meanwhile") == list(range(9))
 
 
+def test_threaded_starts_meanwhile_once_every_thread_has_taken_a_range():
+    """The caller's own work holds the GIL, which a waking thread needs to reach its kernel: ``meanwhile`` starts once
+    each of the threads has begun a range (a sweep's threads started when its 0.7 ms of table columns had ended)."""
+    import threading
+    import time as _time
+    import numba
+    old = _two_threads()
+    try:
+        begun, seen = [], []
+
+        def call(u0, u1):
+            begun.append(threading.get_ident())
+            _time.sleep(0.02)
+
+        E.threaded(lambda u0, u1: None, 8)  # (the pool's threads made, now idle: a new thread starts in submit)
+        _time.sleep(0.05)
+        E.threaded(call, 8, lambda: seen.append(len(set(begun))))
+    finally:
+        numba.set_num_threads(old)
+    assert seen == [2], seen
+
+
 def test_an_error_of_meanwhile_is_raised_once_the_running_ranges_are_done():
     """The ranges write into the caller's arrays: an exception of ``meanwhile`` (a Ctrl-C) is raised only after every
     range submitted has finished, so nothing writes into them after ``threaded`` returns."""

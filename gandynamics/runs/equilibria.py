@@ -27,13 +27,17 @@ def equilibria(fld, P: np.ndarray, equilibrium=None) -> np.ndarray:
 def equilibria_shared(fld, P: np.ndarray, equilibrium=None, split=None) -> tuple[np.ndarray, bool]:
     """:func:`equilibria`, and whether every row holds the same point (the one given, or the declared equilibrium
     verified at every row's hyperparameters): then ``|z*|`` is one number (:func:`zstar_norms`).  ``split``: a
-    function that runs ``fn(lo, hi)`` over ranges of the rows (a sweep's threads, ``sweep._fill_rows``): the
-    declared point's rows written and checked range by range (the same numbers)."""
+    function that runs ``fn(lo, hi)`` over ranges of the rows, called once, before ``P`` is read (a sweep's: its
+    rows' arrays, ``P`` among them, filled range by range on its threads, each range's declared z* written and
+    checked by the same thread right after it, ``sweep._prepare``): the same numbers as one pass."""
     B = P.shape[0]
+    declared = equilibrium is None and fld.equilibrium is not None and B > 0
+    if split is not None and not declared:  # (nothing of the rows' own to do: P filled)
+        split(lambda lo, hi: None)
     if equilibrium is not None:
         zs = fld.point(equilibrium)
         return np.ascontiguousarray(np.broadcast_to(zs, (B, fld.n))), True
-    if fld.equilibrium is not None and B:
+    if declared:
         Z = np.empty((B, fld.n))
         # |F| < 1e-10 as |F|^2 < 1e-20: no sqrt, no scaling (an overflowing square is inf, not below; an
         # underflowing one is).  Where F is merely flat at the declared point (a point of the Dirac-GAN's saturated
@@ -60,7 +64,6 @@ def equilibria_shared(fld, P: np.ndarray, equilibrium=None, split=None) -> tuple
         bad = np.ones(B, dtype=bool)
     if not bad.any():
         return Z, fld.equilibrium is not None
-    declared = fld.equilibrium is not None and B > 0
     uniq, inv = np.unique(P[bad], axis=0, return_inverse=True)
     Zu = np.full((uniq.shape[0], fld.n), np.nan)
     for j in range(min(len(uniq), 1000)):  # searches are cheap but not free; beyond 1000: NaN

@@ -567,10 +567,14 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
             BETA[r0:r1] = axis_vals["beta"][a:b] if "beta" in axis_vals else slots[k][2]
             method_index[r0:r1] = k
 
-    _fill_rows(fill, B)
-    field.check_conditions(P[:L])  # (the model's conditions of several hyperparameters, or nonlinear: each row's values;
-    # the first method's rows hold every row's)
-    ZSTAR, shared = equilibria_shared(field, P, equilibrium, split=lambda f: _fill_rows(f, B))
+    def split(check):  # the rows filled, each range's declared z* written and checked right after it by the same
+        # thread: one wake of the engine's pool (a pool thread idle for a while takes ~0.25 ms to wake on a virtual
+        # machine; two passes, the second woke them again and handed them the GIL twice more)
+        _fill_rows(lambda lo, hi: (fill(lo, hi), check(lo, hi)), B)
+        field.check_conditions(P[:L])  # (the model's conditions of several hyperparameters, or nonlinear: each row's
+        # values; the first method's rows hold every row's.  Before any search for z* or run)
+
+    ZSTAR, shared = equilibria_shared(field, P, equilibrium, split=split)
     # (rows sharing the declared z*, verified at every row: none is without one)
     ZREF, missing = (ZSTAR, None) if shared and np.all(np.isfinite(ZSTAR[:1])) else reference_points(ZSTAR, Z0)
     kernels = [m.select(o).name for m, o in zip(ms, per)]
