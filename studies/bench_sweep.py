@@ -344,7 +344,7 @@ def sweep_plan(fld, m, inits, gam, h, K):
     S = importlib.import_module("gandynamics.runs.sweep")
     return S.sweep_plan(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False)
 
-def versus_c(fld, inits, gam, h, K, repeat, nt):
+def versus_c(fld, inits, gam, h, K, repeat, nt, cks=None):
     """Sweep and C kernel alternately, ``repeat`` times per method: the best Mts/s of each (the shortest time), on
     ``nt`` threads (wall) and on one thread (wall and CPU-seconds of this process), for the whole ``sweep`` call and
     for the kernels alone (``run_rows`` on the sweep's plan, as the sweep runs them: distances into the scratch
@@ -360,7 +360,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt):
     w = B * K / 1e6
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        cks = c_kernels(tmp)
+        cks = c_kernels(tmp) if cks is None else cks
         if not cks:
             return rows
         fm = "C -O3 -ffast-math"
@@ -445,7 +445,7 @@ def _skip_reading(self, lo, hi, dist, life, div):
     self._out[7, lo:hi] = float("nan")
 
 
-def scaling(fld, inits, gam, h, K, repeat, nt):
+def scaling(fld, inits, gam, h, K, repeat, nt, c=None):
     """The whole ``sweep`` call on ``nt`` threads over one thread (issue #16's target: at least 1.8x on an idle
     machine), the two alternating with nothing else between (:func:`versus_c` runs the C kernels between them), in
     two states of memory: *reused*, each call's previous result dropped before it (its arrays come from memory the
@@ -453,7 +453,15 @@ def scaling(fld, inits, gam, h, K, repeat, nt):
     until the end (each call's arrays are new memory: ~3,800 page faults, about 1.7 us each on this project's
     virtual machine, 1,600 of them in the serial preparation of the rows, the rest where the threads first write).
     ``repeat`` rounds of each; the best and the median of each side, and the median page faults of a call (minor
-    faults of this process, ``getrusage``).  Returns one dict per method."""
+    faults of this process, ``getrusage``).
+
+    ``c``, the C kernel (``-O3 -ffast-math``, :func:`c_kernels`), is the control: in each round of the reused state
+    it also runs on ``nt`` threads and on one, after the two sweeps and followed by a pause (a sweep timed right
+    after it runs ~5 % slower), so that its own scaling is measured in the same minutes as the sweep's.  On this
+    project's virtual machine the two vCPUs are not always two cores' worth: in some minutes an eg sweep on 2
+    threads took 96-101 ms against 60 in the next (its 1-thread runs unchanged), and the C kernel's scaling falls with
+    it; the ratio of the two ratios is the sweep's scaling against what the machine gave.  Returns one dict per
+    method."""
     import resource
 
     import numba
@@ -463,6 +471,7 @@ def scaling(fld, inits, gam, h, K, repeat, nt):
     def faults():
         return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
+    rec = np.unique(np.round(np.linspace(0, K, 65)).astype(np.int64))  # (the sweep's default recording steps)
     rows = []
     w = len(inits) * K / 1e6
     for m in ("gd", "eg", "eftp"):
@@ -485,27 +494,42 @@ def scaling(fld, inits, gam, h, K, repeat, nt):
                             kept.append(r)
                     finally:
                         numba.set_num_threads(nt)
+                if c is not None and state == "reused":
+                    for threads in (nt, 1):
+                        a = time.perf_counter()
+                        c(m, inits, gam, h, K, rec, threads)
+                        t.setdefault(("C", threads), []).append(time.perf_counter() - a)
+                    time.sleep(0.2)
             del kept, r
         v = {"method": m}
         for state in ("reused", "fresh"):
             a, b = np.array(t[(state, nt)]), np.array(t[(state, 1)])
             v[state] = (w / a.min(), w / b.min(), b.min() / a.min(), float(np.median(b) / np.median(a)),
                         float(np.median(f[(state, nt)])), float(np.median(f[(state, 1)])))
+        if c is not None:
+            a, b = np.array(t[("C", nt)]), np.array(t[("C", 1)])
+            v["C"] = (b.min() / a.min(), float(np.median(b) / np.median(a)))
         rows.append(v)
         print(v, flush=True)
     return rows
 
 
 def scaling_table(rows, nt, repeat):
+    control = all("C" in v for v in rows)
     out = [f"**The whole call, {nt} threads over 1** (sweeps alone, alternating, {repeat} rounds; Mts/s of the best; "
            "'reused': each call's previous result dropped before it, as the C kernel's buffers above are reused; "
-           "'fresh': every result kept, each call's arrays new memory; the median page faults of a call; see scaling):",
-           "", f"| method | reused: {nt} thr | 1 thr | ratio of bests | of medians | faults | fresh: {nt} thr | 1 thr | "
-           "ratio of bests | of medians | faults |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+           "'fresh': every result kept, each call's arrays new memory; the median page faults of a call"
+           + ("; 'C': the C kernel's own ratio in the same rounds of the reused state, the control; 'sweep / C': the "
+              "sweep's ratio of bests over C's" if control else "") + "; see scaling):",
+           "", f"| method | reused: {nt} thr | 1 thr | ratio of bests | of medians | faults | "
+           + ("C: ratio of bests | of medians | sweep / C | " if control else "")
+           + f"fresh: {nt} thr | 1 thr | ratio of bests | of medians | faults |",
+           "|---|---|---|---|---|---|" + ("---|---|---|" if control else "") + "---|---|---|---|---|"]
     for v in rows:
         a, b = v["reused"], v["fresh"]
         out.append(f"| {v['method']} | {a[0]:.0f} | {a[1]:.0f} | {a[2]:.2f}x | {a[3]:.2f}x | {a[4]:.0f}, {a[5]:.0f} | "
-                   f"{b[0]:.0f} | {b[1]:.0f} | {b[2]:.2f}x | {b[3]:.2f}x | {b[4]:.0f}, {b[5]:.0f} |")
+                   + (f"{v['C'][0]:.2f}x | {v['C'][1]:.2f}x | {a[2] / v['C'][0]:.2f} | " if control else "")
+                   + f"{b[0]:.0f} | {b[1]:.0f} | {b[2]:.2f}x | {b[3]:.2f}x | {b[4]:.0f}, {b[5]:.0f} |")
     return out
 
 
@@ -593,9 +617,12 @@ def main(argv=None):
         sweep(fld, ["gd", "eg", "eftp"], inits=inits[:1024], grid={"gamma": gam[:1024], "step": h[:1024]}, steps=5,
               product=False)
         nt = numba.get_num_threads()
-        out = "\n".join(lines + [""] + c_table(versus_c(fld, inits, gam, h, K, args.c_repeat, nt), nt, args.c_repeat)
-                        + [""] + scaling_table(scaling(fld, inits, gam, h, K, args.c_repeat + 2, nt), nt,
-                                               args.c_repeat + 2))
+        with tempfile.TemporaryDirectory() as tmp:
+            cks = c_kernels(tmp)
+            out = "\n".join(lines + [""] + c_table(versus_c(fld, inits, gam, h, K, args.c_repeat, nt, cks), nt,
+                                                   args.c_repeat)
+                            + [""] + scaling_table(scaling(fld, inits, gam, h, K, args.c_repeat + 2, nt,
+                                                           cks.get("C -O3 -ffast-math")), nt, args.c_repeat + 2))
         print()
         print(out)
         if args.write:
@@ -667,11 +694,13 @@ def main(argv=None):
                    + (f"{r['jax_cpu']:.1f} |" if have_jax else "- |"))
     table += ["", "the same runs per CPU-second of this process (Mts per CPU-s; less sensitive to other load on the "
                   "machine; NumPy runs on one core):", ""] + cpu
-    crow = versus_c(fld, inits, gam, h, K, args.c_repeat, nt)
+    with tempfile.TemporaryDirectory() as tmp:
+        cks = c_kernels(tmp)
+        crow = versus_c(fld, inits, gam, h, K, args.c_repeat, nt, cks)
+        srow = scaling(fld, inits, gam, h, K, args.c_repeat + 2, nt, cks.get("C -O3 -ffast-math"))
     out = "\n".join(lines + ["", "million trajectory-steps per second (wall time of the whole sweep call, best of "
                                  f"{args.repeat}):", ""] + table + ["", comp, "", "against the C kernel (SIMD limit):"]
-                     + c_table(crow, nt, args.c_repeat) + [""]
-                     + scaling_table(scaling(fld, inits, gam, h, K, args.c_repeat + 2, nt), nt, args.c_repeat + 2))
+                     + c_table(crow, nt, args.c_repeat) + [""] + scaling_table(srow, nt, args.c_repeat + 2))
     if have_jax:
         out += "\nJAX compile (first call, per method): " + ", ".join(f"{r['method']} {r['jax_compile']:.2f} s" for r in rows)
     print()
