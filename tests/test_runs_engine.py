@@ -132,85 +132,116 @@ def _two_threads():
     return old
 
 
-def test_threaded_runs_meanwhile_in_the_calling_thread_while_the_ranges_run():
-    """``threaded(call, units, meanwhile)``: the caller's own work runs once, in the calling thread, *during* the
-    ranges (each range here waits until it has started: had it run after them, every range would have timed out),
-    and every unit is run exactly once."""
+def test_threaded_runs_ranges_and_meanwhile_in_the_calling_thread_while_the_pool_runs_its_ranges():
+    """``threaded(call, units, meanwhile)``: the calling thread takes the first range itself (it starts at once, a pool
+    thread idle for a while takes up to milliseconds to wake on a virtual machine), then runs ``meanwhile``, once,
+    *while* the pool's thread runs ranges (each of the pool's ranges here waits until ``meanwhile`` has run: had it
+    run after them, they would have timed out), then takes more ranges; every unit is run exactly once."""
     import threading
+    import time as _time
     import numba
     old = _two_threads()
     try:
-        started, seen, ran = threading.Event(), [], []
+        for units in (2, 3, 9, 40):
+            started, seen, ran, by = threading.Event(), [], [], []
+            caller = threading.get_ident()
+
+            def call(u0, u1):
+                by.append((u0, threading.get_ident() == caller))
+                if threading.get_ident() != caller:
+                    seen.append(started.wait(10.0))
+                _time.sleep(0.005)
+                ran.extend(range(u0, u1))
+
+            def meanwhile():
+                assert threading.get_ident() == caller
+                ran.append("meanwhile")
+                started.set()
+
+            E.threaded(call, units, meanwhile)
+            assert all(seen) and (seen or units < 9), units  # (the pool's thread ran ranges, each during or after
+            # meanwhile; of two or three short ranges the calling thread may run every one before it wakes)
+            assert (0, True) in by, by  # the first range, the calling thread's
+            assert ran.index("meanwhile") > 0 and ran.count("meanwhile") == 1
+            assert sorted(u for u in ran if u != "meanwhile") == list(range(units))
+    finally:
+        numba.set_num_threads(old)
+
+
+def test_an_error_in_threaded_is_raised_once_the_ranges_handed_out_have_finished():
+    """The ranges write into the caller's arrays: an exception of ``meanwhile`` or of a range in the calling thread is
+    raised only after every range handed out to the pool has finished (no more are handed out), so nothing writes
+    into them after ``threaded`` returns."""
+    import threading
+    import time as _time
+    import numba
+    old = _two_threads()
+    try:
+        for where in ("meanwhile", "range"):
+            caller = threading.get_ident()
+            begun, done = [], []
+
+            def call(u0, u1):
+                begun.append(u0)
+                if threading.get_ident() == caller and where == "range" and u0 > 0:
+                    raise ValueError("a range's error")
+                _time.sleep(0.02)
+                done.append(u0)
+
+            def meanwhile():
+                if where == "meanwhile":
+                    raise KeyboardInterrupt
+
+            with pytest.raises(KeyboardInterrupt if where == "meanwhile" else ValueError):
+                E.threaded(call, 12, meanwhile)
+            finished = sorted(done)
+            _time.sleep(0.1)
+            assert sorted(done) == finished, where  # (nothing ran on after the raise)
+            assert set(begun) - set(done) <= ({u for u in begun if u > 0} if where == "range" else set()), where
+            assert len(begun) < len(E.guided_cuts(12, 2)) - 1, where  # (no more ranges handed out after the error)
+    finally:
+        numba.set_num_threads(old)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_ctrl_c_while_threaded_runs_is_held_until_every_range_has_run(threads):
+    """A Ctrl-C (SIGINT, here sent to this process twice while the calling thread runs a range) is held until every
+    range has run, then raised once as KeyboardInterrupt: a range of a sweep is a kernel and the reading of its rows,
+    and the calling thread runs ranges; stopped half-way, its rows would hold a kernel's numbers and no reading.
+    SIGINT's handler is Python's own again afterwards; outside ``threaded`` a Ctrl-C is raised at once."""
+    import os
+    import signal
+    import threading
+    import time as _time
+    import numba
+    old_threads = numba.get_num_threads()
+    numba.set_num_threads(threads) if threads == 1 else _two_threads()
+    # (Python's own handler, even where the test process was started with SIGINT ignored: a background job)
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
         caller = threading.get_ident()
+        done, sent = [], []
 
         def call(u0, u1):
-            seen.append(started.wait(10.0))
-            ran.extend(range(u0, u1))
+            if threading.get_ident() == caller and not sent:
+                sent.append(1)
+                os.kill(os.getpid(), signal.SIGINT)
+                os.kill(os.getpid(), signal.SIGINT)
+            _time.sleep(0.01)
+            for _ in range(1000):  # (bytecode after the signal: where Python would raise it)
+                pass
+            done.extend(range(u0, u1))
 
-        def meanwhile():
-            assert threading.get_ident() == caller
-            ran.append("meanwhile")
-            started.set()
-
-        E.threaded(call, 9, meanwhile)
-    finally:
-        numba.set_num_threads(old)
-    assert all(seen) and seen
-    assert ran.count("meanwhile") == 1 and sorted(u for u in ran if u != "meanwhile") == list(range(9))
-
-
-def test_threaded_starts_meanwhile_once_every_thread_has_taken_a_range():
-    """The caller's own work holds the GIL, which a waking thread needs to reach its kernel: ``meanwhile`` starts once
-    each of the threads has begun a range (a sweep's threads started when its 0.7 ms of table columns had ended)."""
-    import threading
-    import time as _time
-    import numba
-    old = _two_threads()
-    try:
-        begun, seen = [], []
-
-        def call(u0, u1):
-            begun.append(threading.get_ident())
-            _time.sleep(0.02)
-
-        E.threaded(lambda u0, u1: None, 8)  # (the pool's threads made, now idle: a new thread starts in submit)
-        _time.sleep(0.05)
-        E.threaded(call, 8, lambda: seen.append(len(set(begun))))
-    finally:
-        numba.set_num_threads(old)
-    assert seen == [2], seen
-
-
-def test_an_error_of_meanwhile_is_raised_once_the_running_ranges_are_done():
-    """The ranges write into the caller's arrays: an exception of ``meanwhile`` (a Ctrl-C) is raised only after every
-    range submitted has finished, so nothing writes into them after ``threaded`` returns."""
-    import numba
-    old = _two_threads()
-    try:
-        call, meanwhile, done = _ranges_and_a_ctrl_c(0.01)
         with pytest.raises(KeyboardInterrupt):
-            E.threaded(call, 6, meanwhile)
-        assert sorted(done) == list(range(6))
+            E.threaded(call, 8)
+        assert sorted(done) == list(range(8)) and sent
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            _time.sleep(1.0)
     finally:
-        numba.set_num_threads(old)
-
-
-def _ranges_and_a_ctrl_c(seconds: float):
-    """``(call, meanwhile, done)`` for ``threaded``: ranges that start once ``meanwhile`` has run, take ``seconds``
-    and list their units in ``done``; ``meanwhile`` raises a Ctrl-C (KeyboardInterrupt)."""
-    import threading
-    import time as _time
-    gate, done = threading.Event(), []
-
-    def call(u0, u1):
-        gate.wait(10.0)
-        _time.sleep(seconds)
-        done.extend(range(u0, u1))
-
-    def meanwhile():
-        gate.set()
-        raise KeyboardInterrupt
-    return call, meanwhile, done
+        signal.signal(signal.SIGINT, old)
+        numba.set_num_threads(old_threads)
 
 
 @pytest.mark.parametrize("engine", ["interpreted", "compiled"])
@@ -231,33 +262,6 @@ def test_run_rows_runs_meanwhile_once_on_every_engine_and_thread_count(engine, t
             calls = []
             run_rows(plan, 0, plan.rows, step_chunk=chunk, meanwhile=lambda: calls.append(1))
             assert calls == [1], (chunk, calls)
-    finally:
-        numba.set_num_threads(old)
-
-
-def test_a_second_ctrl_c_while_threaded_waits_for_its_ranges_still_waits_for_them(monkeypatch):
-    """A first Ctrl-C (here raised by ``meanwhile``) makes ``threaded`` wait for the running ranges before raising it;
-    a second one that comes during that wait does not cut it short: the ranges write into the caller's arrays, which
-    run_rows then marks (NaN distances) and the sweep reads (raised out of the wait, the ranges went on writing after
-    ``threaded`` had returned)."""
-    import concurrent.futures
-    import numba
-    old = _two_threads()
-    real_wait = concurrent.futures.wait
-    waits = []
-
-    def second_ctrl_c(fs, *a, **k):
-        waits.append(len(fs))
-        if len(waits) == 1:  # the second Ctrl-C, as the calling thread starts waiting for the ranges
-            raise KeyboardInterrupt
-        return real_wait(fs, *a, **k)
-
-    monkeypatch.setattr(concurrent.futures, "wait", second_ctrl_c)
-    try:
-        call, meanwhile, done = _ranges_and_a_ctrl_c(0.05)
-        with pytest.raises(KeyboardInterrupt):
-            E.threaded(call, 6, meanwhile)
-        assert sorted(done) == list(range(6)) and len(waits) == 2
     finally:
         numba.set_num_threads(old)
 

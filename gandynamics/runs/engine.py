@@ -506,70 +506,116 @@ def _pool(key, size: int):
 
 def threaded(call, units: int, meanwhile=None) -> None:
     """Run ``call(u0, u1)`` over ``[0, units)`` split into contiguous ranges (:func:`guided_cuts`) on
-    ``numba.get_num_threads()`` threads of the calling thread (the kernels release the GIL).  Each unit's result
-    depends only on its own rows, so the split does not change any number.
+    ``numba.get_num_threads()`` threads: the calling thread and a pool of the others (the kernels release the GIL).
+    Each unit's result depends only on its own rows, so the split does not change any number.
 
-    ``meanwhile`` (a function of no arguments, optional): run by the calling thread while the pool runs the ranges
-    (after them on one thread).  The caller's work that does not depend on them then shares the cores with the
-    kernels instead of waiting for them or they for it: a sweep's table columns and provenance record, 0.7 ms of
-    a 40 ms call on 2 threads run alone, cost the call about half that.  An exception it raises (a Ctrl-C) is
-    raised once the running ranges have finished, however many more Ctrl-Cs come while they finish."""
+    The calling thread takes ranges too, as OpenMP's master thread does: it starts at once, where a pool thread
+    idle since the last call takes 0.2-3 ms to wake on a virtual machine (a sweep's second thread started its
+    first range ~3 ms late in one call of ten, and the whole call's 2 threads over 1 moved by a tenth from call to
+    call); the ranges are handed out in order to whichever thread is free, so a thread that starts late takes fewer.
+
+    ``meanwhile`` (a function of no arguments, optional): the caller's work that does not depend on the ranges, run
+    by the calling thread after its first range, while the pool's threads run theirs (at the end on one thread):
+    a sweep's table columns and provenance record.  Run before it, it held the GIL a waking thread needs to reach
+    its kernel.
+
+    A Ctrl-C in the calling thread (the main thread, with Python's handlers) is held until every range has run,
+    then delivered (:class:`_HeldCtrlC`): the ranges write into the caller's arrays, a chunk of a sweep is whole or
+    not run.  An exception of ``meanwhile`` or of a range is raised once the other threads' ranges have finished."""
     from concurrent.futures import wait
 
     import numba
     nt = max(1, min(int(numba.get_num_threads()), units))
     if nt == 1:
-        call(0, units)
-        if meanwhile is not None:
-            meanwhile()
+        with _HeldCtrlC():
+            call(0, units)
+            if meanwhile is not None:
+                meanwhile()
         return
-    pool = _pool(nt, nt)  # one pool per size
-    cuts = guided_cuts(units, nt)  # (the pool balances uneven rows: early divergence)
-    started = None
-    if meanwhile is not None:  # run once every thread has its first range: a waking thread needs the GIL to reach
-        # its kernel, and the caller's work holds it (a sweep's threads started when its 0.7 ms of table columns
-        # had ended)
-        started = _Started(nt)
-        call = started.wrap(call)
-    futs = [pool.submit(call, a, b) for a, b in zip(cuts[:-1], cuts[1:])]
-    try:
-        if started is not None:
-            started.wait()
-            meanwhile()
+    ranges = _Ranges(guided_cuts(units, nt))  # (handed out in order: the pool balances uneven rows, early divergence)
+    pool = _pool(nt - 1, nt - 1)  # (the others: one pool per size)
+    futs = [pool.submit(ranges.run, call) for _ in range(nt - 1)]
+    with _HeldCtrlC():
+        try:
+            first = ranges.take()
+            if first is not None:
+                call(*first)
+            if meanwhile is not None:
+                meanwhile()
+            ranges.run(call)
+        except BaseException:  # (an error here: the others' running ranges write into the caller's arrays)
+            ranges.stop()
+            wait(futs)
+            raise
         # (one wake-up when the last range ends: waiting on each range's result in turn woke this thread at each of
         # the ~20 ranges' ends, 0.5 ms of its CPU taken from the kernels' cores in a 40 ms sweep)
         wait(futs)
-        for f in futs:
-            f.result()  # (an exception of a range, raised here)
-    except BaseException:  # a Ctrl-C, or meanwhile's own error: let the running ranges finish (they write into the
-        # caller's arrays), then raise it; a second Ctrl-C meanwhile waits too (as whole() does: raised out of the wait,
-        # the caller would read and mark arrays that the ranges still write)
+    for f in futs:
+        f.result()  # (an exception of a range, raised here)
+
+
+class _Ranges:
+    """The ranges ``[c_i, c_(i+1))`` of the cuts ``c``, handed out in order, each once, to the threads that ask
+    (:func:`threaded`)."""
+
+    def __init__(self, cuts: list):
+        self._cuts, self._next, self._lock = cuts, 0, threading.Lock()
+
+    def take(self):
+        """The next range ``(u0, u1)``, or None when every range has been handed out."""
+        with self._lock:
+            i = self._next
+            if i >= len(self._cuts) - 1:
+                return None
+            self._next = i + 1
+        return self._cuts[i], self._cuts[i + 1]
+
+    def run(self, call) -> None:
+        """``call(u0, u1)`` over the ranges left, one after another, until none is."""
         while True:
-            try:
-                wait(futs)
-                break
-            except KeyboardInterrupt:
-                continue
-        raise
+            r = self.take()
+            if r is None:
+                return
+            call(*r)
+
+    def stop(self) -> None:
+        """Hand out no more ranges (an error in one thread: the others end with the range they run)."""
+        with self._lock:
+            self._next = len(self._cuts)
 
 
-class _Started:
-    """Whether ``n`` calls of a function have begun (:func:`threaded`: each of its ``n`` threads has taken a range)."""
+class _HeldCtrlC:
+    """A context in which a Ctrl-C (SIGINT) reaching the main thread is held, then delivered on leaving it, to the
+    handler that was there before (``signal.raise_signal``): Python's raises KeyboardInterrupt.  A range of
+    :func:`threaded` run by the calling thread is a kernel and the reading of its rows; stopped half-way, the
+    rows would hold a kernel's numbers and no reading, in a chunk that was to be whole.  Nothing is held outside the
+    main thread (no signal reaches it) nor where SIGINT's handler was not installed by Python (``getsignal`` None:
+    it could not be put back)."""
 
-    def __init__(self, n: int):
-        self._left, self._lock, self._event = n, threading.Lock(), threading.Event()
+    def __enter__(self):
+        import signal
+        self._old = None
+        self.held = False
+        if threading.current_thread() is threading.main_thread():
+            old = signal.getsignal(signal.SIGINT)
+            if old is not None:
+                self._old = old
+                signal.signal(signal.SIGINT, self._hold)
+        return self
 
-    def wrap(self, call):
-        def counted(*args):
-            with self._lock:
-                self._left -= 1
-                if self._left == 0:
-                    self._event.set()
-            return call(*args)
-        return counted
+    def _hold(self, signum, frame) -> None:
+        self.held = True
 
-    def wait(self) -> None:
-        self._event.wait()
+    def __exit__(self, *exc) -> bool:
+        import signal
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+            if self.held and exc[0] is None:
+                signal.raise_signal(signal.SIGINT)  # (the handler runs here: Python's raises KeyboardInterrupt)
+            elif self.held and exc[0] is not None and not issubclass(exc[0], KeyboardInterrupt):
+                signal.raise_signal(signal.SIGINT)  # (a Ctrl-C and an error: the Ctrl-C, as it came first or
+                # would have stopped the error's clean-up; the error chained to it)
+        return False
 
 
 def warm(plan: Plan) -> None:
