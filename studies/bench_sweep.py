@@ -344,6 +344,11 @@ def sweep_plan(fld, m, inits, gam, h, K):
     S = importlib.import_module("gandynamics.runs.sweep")
     return S.sweep_plan(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False)
 
+#: seconds of pause after each C kernel call before the next measurement: a sweep timed right after a C call (AVX-512
+#: on both cores) ran ~5 % slower (its 2 threads over 1: 1.64-1.77x where alone 1.87-1.90x, 2026-12-06)
+C_PAUSE = 0.2
+
+
 def versus_c(fld, inits, gam, h, K, repeat, nt, cks=None):
     """Sweep and C kernel alternately, ``repeat`` times per method: the best Mts/s of each (the shortest time), on
     ``nt`` threads (wall) and on one thread (wall and CPU-seconds of this process), for the whole ``sweep`` call and
@@ -376,6 +381,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt, cks=None):
                 a = time.perf_counter()
                 dist_c, final_c = cks[fm](m, inits, gam, h, K, rec, nt)
                 t["fm"].append(time.perf_counter() - a)
+                time.sleep(C_PAUSE)
                 a = time.perf_counter()
                 r = sweep(fld, m, inits=inits, grid={"gamma": gam, "step": h}, steps=K, product=False, progress=False)
                 t["sweep"].append(time.perf_counter() - a)
@@ -386,6 +392,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt, cks=None):
                 a = time.perf_counter()
                 cks["C -O3"](m, inits, gam, h, K, rec, nt)
                 t["nofm"].append(time.perf_counter() - a)
+                time.sleep(C_PAUSE)
                 numba.set_num_threads(1)
                 try:
                     a, c = time.perf_counter(), time.process_time()
@@ -424,6 +431,7 @@ def versus_c(fld, inits, gam, h, K, repeat, nt, cks=None):
                 cks[fm](m, inits, gam, h, K, rec, 1)
                 t["fm1"].append(time.perf_counter() - a)
                 t["fm1_cpu"].append(time.process_time() - c)
+                time.sleep(C_PAUSE)
             load1 = os.getloadavg()[0]
             fin = np.column_stack([r.columns[f"final_{n}"] for n in r.names])
             agree = float(np.max(np.abs(fin - final_c)))
@@ -499,7 +507,7 @@ def scaling(fld, inits, gam, h, K, repeat, nt, c=None):
                         a = time.perf_counter()
                         c(m, inits, gam, h, K, rec, threads)
                         t.setdefault(("C", threads), []).append(time.perf_counter() - a)
-                    time.sleep(0.2)
+                    time.sleep(C_PAUSE)
             del kept, r
         v = {"method": m}
         for state in ("reused", "fresh"):
@@ -540,7 +548,8 @@ def c_table(rows, nt, repeat):
            "rate fit and verdicts, table, provenance); 'sweep, reading skipped' = the whole call with no row read (the "
            "floor of the whole call: the steps, the table, no rate fit or verdict); 'sweep, reading row by row' = the whole call with the rows "
            "read one by one (gandynamics.verdict._VECTOR = False, the reading before sweep3; the same numbers); C on the same "
-           "thread count, its output arrays allocated once, OpenMP's idle threads "
+           f"thread count, each of its calls followed by a pause of {C_PAUSE} s, its output arrays allocated once, "
+           "OpenMP's idle threads "
            f"{os.environ.get('OMP_WAIT_POLICY', 'spinning').lower()} (OMP_WAIT_POLICY; see c_kernels)", "",
            f"**{nt} threads, wall clock** (meaningful only on an idle machine):", "",
            f"| method | C -O3 -ffast-math | kernel | kernel / C | sweep | sweep / C | C -O3 | kernel / C -O3 | "
