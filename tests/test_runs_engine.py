@@ -168,6 +168,32 @@ def test_threaded_runs_ranges_and_meanwhile_in_the_calling_thread_while_the_pool
         numba.set_num_threads(old)
 
 
+def test_threaded_called_inside_a_range_does_not_wait_for_its_own_pool_thread():
+    """A range that calls ``threaded`` itself (on the pool's thread, whose pool has no other) runs the inner ranges
+    itself and does not wait for the pool's share that cannot begin before it returns: a share not yet begun is
+    cancelled once no range is left.  (No range of the project does this today; a deadlock would hang a sweep.)"""
+    import threading
+    import numba
+    old = _two_threads()
+    try:
+        cuts = E.guided_cuts(12, 2)
+        for nested in cuts[1:-1]:  # (each later range in turn: run by the pool's thread or by the caller)
+            done, inner = [], []
+
+            def call(u0, u1, nested=nested, done=done, inner=inner):
+                if u0 == nested:
+                    E.threaded(lambda a, b: inner.extend(range(a, b)), 5)
+                done.append(u0)
+
+            t = threading.Thread(target=E.threaded, args=(call, 12), daemon=True)
+            t.start()
+            t.join(20.0)
+            assert not t.is_alive(), f"threaded inside the range at {nested} waited for its own pool thread"
+            assert sorted(inner) == list(range(5)) and sorted(done) == cuts[:-1], nested
+    finally:
+        numba.set_num_threads(old)
+
+
 def test_an_error_in_threaded_is_raised_once_the_ranges_handed_out_have_finished():
     """The ranges write into the caller's arrays: an exception of ``meanwhile`` or of a range in the calling thread is
     raised only after every range handed out to the pool has finished (no more are handed out), so nothing writes

@@ -545,13 +545,25 @@ def threaded(call, units: int, meanwhile=None) -> None:
             ranges.run(call)
         except BaseException:  # (an error here: the others' running ranges write into the caller's arrays)
             ranges.stop()
+            _cancel_waiting(futs)
             wait(futs)
             raise
+        # (a pool thread that has not begun finds no range left: not woken for nothing, nor waited for behind other
+        # work of the pool -- another caller's, or this one's if a range ever called threaded itself)
+        _cancel_waiting(futs)
         # (one wake-up when the last range ends: waiting on each range's result in turn woke this thread at each of
         # the ~20 ranges' ends, 0.5 ms of its CPU taken from the kernels' cores in a 40 ms sweep)
         wait(futs)
     for f in futs:
-        f.result()  # (an exception of a range, raised here)
+        if not f.cancelled():
+            f.result()  # (an exception of a range, raised here)
+
+
+def _cancel_waiting(futs) -> None:
+    """Cancel the futures of ``futs`` whose work has not begun (a pool thread's share of :func:`threaded` with no
+    range left)."""
+    for f in futs:
+        f.cancel()
 
 
 class _Ranges:
