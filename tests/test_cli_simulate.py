@@ -478,7 +478,7 @@ def test_the_sweep_summary_counts_rows_that_settled_at_another_zero_of_F(capsys,
     rows = list(csv.DictReader(open(out_csv)))
     for r in rows:
         xf, yf = float(r["final_x"]), float(r["final_y"])
-        assert r["final_zero"] == "1" and abs(xf**3 - xf + yf / 10) < 1e-12 and abs(yf - xf / 10) < 1e-12
+        assert r["final_zero"] == "True" and abs(xf**3 - xf + yf / 10) < 1e-12 and abs(yf - xf / 10) < 1e-12
 
 
 def test_the_sweep_summary_counts_rows_at_a_spurious_fixed_point_of_their_method(capsys, tmp_path):
@@ -497,9 +497,9 @@ def test_the_sweep_summary_counts_rows_at_a_spurious_fixed_point_of_their_method
     import csv
     rows = list(csv.DictReader(open(out_csv)))
     x = np.sqrt((1 + 0.3 + 0.3 * 0.2 / 80) / 0.3)
-    for r, flag in zip(rows, ("1", "1", "0")):
-        assert r["spurious_fixed_point"] == flag and r["final_zero"] == "0", r
-        if flag == "1":
+    for r, flag in zip(rows, ("True", "True", "False")):
+        assert r["spurious_fixed_point"] == flag and r["final_zero"] == "False", r
+        if flag == "True":
             assert abs(abs(float(r["final_x"])) - x) < 1e-10 and abs(float(r["final_y"]) + 0.2 * float(r["final_x"]) / 8) < 1e-10
 
 

@@ -266,3 +266,36 @@ def test_no_two_columns_of_a_sweep_share_their_memory():
             for b in cols:
                 if a < b:
                     assert not np.shares_memory(cols[a], cols[b]), (a, b)
+
+
+# ---- boolean columns in a CSV file (a new user's trial, session 50: pandas.read_csv gave finished, diverged, final_zero
+# and spurious_fixed_point as 0/1 integers; only SweepResult.load made them booleans again)
+@pytest.mark.parametrize("kind", ["product", "zip"])
+def test_every_boolean_column_of_a_csv_table_reads_as_booleans_in_pandas(tables, tmp_path, kind):
+    pd = pytest.importorskip("pandas")
+    res = tables[kind]
+    flags = [k for k in res.columns if np.asarray(res.columns[k]).dtype == bool]
+    assert {"diverged", "finished", "final_zero", "spurious_fixed_point"} <= set(flags)
+    df = pd.read_csv(res.save(tmp_path / "t.csv"))
+    for k in flags:
+        assert df[k].dtype == bool, (k, df[k].dtype)
+        assert df[k].tolist() == np.asarray(res.columns[k]).tolist(), k
+    assert [k for k in df.columns if df[k].dtype == bool] == flags  # (no other column read as booleans)
+
+
+@pytest.mark.parametrize("kind", ["product", "zip"])
+def test_a_csv_table_with_its_flags_as_0_and_1_still_loads_them_as_booleans(tables, tmp_path, kind, monkeypatch):
+    """A table written before the flags were the words True/False (as 0/1) loads as before: SweepResult.load reads
+    both, the same table."""
+    import gandynamics.runs.results as results
+    res = tables[kind]
+    cell = results._cell
+    monkeypatch.setattr(results, "_cell", lambda v: int(v) if isinstance(v, (bool, np.bool_)) else cell(v))
+    path = res.save(tmp_path / "old.csv")
+    monkeypatch.undo()
+    body = open(path).read().splitlines()[1:]
+    assert body and not any("True" in r or "False" in r for r in body)  # (written as the old writer did)
+    back = SweepResult.load(path)
+    for k in ("diverged", "finished", "final_zero", "spurious_fixed_point"):
+        assert back.columns[k].dtype == bool, k
+    _same(res, back)

@@ -363,7 +363,7 @@ class SweepResult:
                 cols = {k: _column([r[j] for r in body], k) for j, k in enumerate(keys)}
                 head = read_sidecar(p)
                 head.setdefault("meta", {})["provenance"] = head.get("provenance", {})
-            for k in ("diverged", "finished", "final_zero", "spurious_fixed_point"):
+            for k in _FLAGS:  # (a CSV written before the words True/False has them as 0/1)
                 if k in cols:
                     cols[k] = np.asarray(cols[k]).astype(bool)
             dims = [(n, np.asarray(v)) for n, v in head["dims"]]
@@ -458,6 +458,13 @@ class SweepResult:
 
 _TEXT = ("method", "reason", "verdict")
 
+#: the flag columns of a sweep's table: read back as booleans from every format, also from a CSV file that wrote them
+#: as 0/1 (before they were written as the words True and False)
+_FLAGS = ("diverged", "finished", "final_zero", "spurious_fixed_point")
+
+#: a CSV cell of a boolean column: the words that ``pandas.read_csv`` reads as a boolean column
+_WORDS = {"True": True, "False": False}
+
 
 def _json_column(values, key):
     """A JSON column back to an array: text columns stay text; a number column with ``null`` or ``"inf"``/``"-inf"``
@@ -474,9 +481,12 @@ def _json_column(values, key):
 
 
 def _column(values, key):
-    """A CSV column back to an array: text columns stay text, the rest are numbers."""
+    """A CSV column back to an array: text columns stay text, a column of the words True and False is boolean, the
+    rest are numbers."""
     if key in _TEXT:
         return np.asarray(values, dtype=str)
+    if values and all(v in _WORDS for v in values):
+        return np.array([_WORDS[v] for v in values], dtype=bool)
     out = np.asarray([float(v) if v != "" else np.nan for v in values])
     if key in ("diverged_at",):
         return out.astype(np.int64)
@@ -486,8 +496,8 @@ def _column(values, key):
 def _cell(v):
     if isinstance(v, (float, np.floating)):
         return repr(float(v))
-    if isinstance(v, (np.bool_, bool)):
-        return int(v)
+    if isinstance(v, (np.bool_, bool)):  # the words, not 0/1: pandas.read_csv reads a column of them as booleans
+        return str(bool(v))
     if isinstance(v, np.integer):
         return int(v)
     return v
