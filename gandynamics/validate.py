@@ -294,7 +294,13 @@ def choice(value, what: str, options: Iterable[str]) -> str:
     options = list(options)
     if isinstance(value, str) and value.strip() in options:
         return value.strip()
-    raise GandynamicsError(f"{what} must be one of {', '.join(options)}; got {_got(value)}")
+    raise GandynamicsError(choice_refusal(value, what, options))
+
+
+def choice_refusal(value, what: str, options: Iterable) -> str:
+    """The one line refusing ``value`` for ``what``, which takes one of ``options`` (:func:`choice`; the command
+    line's options with a fixed set of values, ``--engine``, ``--order``, refuse a value with it too)."""
+    return f"{what} must be one of {', '.join(map(str, options))}; got {_got(value)}"
 
 
 def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[str]:

@@ -454,8 +454,8 @@ def test_cache_with_an_unknown_action_names_the_actions(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["cache", "foo"])
     assert exc.value.code == 2
-    assert capsys.readouterr().err == ("gandynamics: error: argument {info,clear}: invalid choice: 'foo' "
-                                       "(choose from 'info', 'clear')\n")
+    assert capsys.readouterr().err == ("gandynamics: error: the action of gandynamics cache must be one of info, clear; "
+                                       "got 'foo'\n")
 
 
 @pytest.mark.parametrize("argv", [
@@ -707,3 +707,74 @@ def test_a_pair_of_steps_given_to_portrait_says_it_takes_one(capsys, tmp_path):
     line = one_line_error(capsys, ["portrait", "dirac", "--step", "0.3,0.5", "--out", str(tmp_path / "p.png")])
     assert "a portrait takes one step h for both players" in line and "taken by simulate and sweep" in line, line
     assert not (tmp_path / "p.png").exists()
+
+
+# ---- a method name refused alike by every command (a new user's trial, session 50: `basin --method ...` was refused
+# in argparse's words, "argument --method: invalid choice: 'x' (choose from 'eg', 'eftp', 'gd')", continue said
+# "unknown method 'x' for continuation", cycle listed every method of simulate, most of which it then refused)
+def _method_options():
+    sub = [a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction"][0]
+    return sorted((cmd, a.option_strings[-1]) for cmd, sp in sub.choices.items() for a in sp._actions
+                  if a.option_strings and "method" in a.dest)
+
+
+METHOD_OPTIONS = _method_options()
+
+
+def test_the_generator_sees_every_method_option():
+    assert {c for c, _ in METHOD_OPTIONS} == {"simulate", "sweep", "rates", "basin", "portrait", "continue", "cycle",
+                                              "classify"}
+
+
+def _accepted(line):
+    """The names after ``accepted: `` (and ``or none (the flow)``'s word none)."""
+    return [n.removeprefix("or ").split(" (")[0] for n in line.split("; accepted: ", 1)[1].split(", ")]
+
+
+@pytest.mark.parametrize("cmd, opt", METHOD_OPTIONS, ids=[f"{c} {o}" for c, o in METHOD_OPTIONS])
+def test_an_unknown_method_is_refused_in_one_wording_by_every_command(capsys, tmp_path, cmd, opt):
+    from gandynamics.methods import ALIASES, METHODS
+    line = one_line_error(capsys, _argv(cmd, opt, "sgd", tmp_path))
+    assert line.startswith("gandynamics: error: unknown method 'sgd'; accepted: "), line
+    accepted = _accepted(line)
+    assert accepted and set(accepted) <= set(METHODS) | set(ALIASES) | {"none"}, line
+    assert "invalid choice" not in line and "choose from" not in line
+
+
+@pytest.mark.parametrize("cmd, opt", METHOD_OPTIONS, ids=[f"{c} {o}" for c, o in METHOD_OPTIONS])
+def test_a_known_method_a_command_cannot_take_is_refused_with_its_reason(capsys, tmp_path, cmd, opt):
+    """Every method of the registry (and alias) that a command does not list as accepted is refused naming it, not
+    as unknown, with why, and with the same list of what is accepted; every one it lists is taken (not refused as
+    unknown or not accepted)."""
+    from gandynamics.methods import ALIASES, METHODS
+    accepted = _accepted(one_line_error(capsys, _argv(cmd, opt, "sgd", tmp_path)))
+    for m in [*METHODS, *ALIASES]:
+        if m in accepted:
+            continue
+        line = one_line_error(capsys, _argv(cmd, opt, m, tmp_path))
+        assert line.startswith(f"gandynamics: error: {m} is not accepted here ("), line
+        assert _accepted(line) == accepted, line
+
+
+def test_every_option_with_a_fixed_set_of_values_refuses_another_in_one_line(capsys, tmp_path):
+    """--engine jit, --order 3, cache foo and an unknown command were refused in argparse's words ("argument
+    --engine: invalid choice: 'jit' (choose from 'auto', ...)"): every option, positional and command of the parser
+    with a fixed set of values now says what was given and what is accepted, as every other refusal."""
+    import argparse
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    seen = 0
+    for cmd, sp in sub.choices.items():
+        for a in sp._actions:
+            if a.choices is None or isinstance(a, argparse._SubParsersAction):
+                continue
+            seen += 1
+            what = a.option_strings[-1] if a.option_strings else f"the {a.dest} of gandynamics {cmd}"
+            argv = (_argv(cmd, a.option_strings[-1], "nonsense", tmp_path) if a.option_strings else
+                    [cmd if t == BASE[cmd][1] else t for t in BASE[cmd][:1]] + ["nonsense"])
+            line = one_line_error(capsys, argv)
+            assert line == (f"gandynamics: error: {what} must be one of {', '.join(map(str, a.choices))}; "
+                            "got 'nonsense'"), line
+    assert seen >= 4  # (simulate and sweep --engine, constants and check --order, cache's action)
+    line = one_line_error(capsys, ["simulat", "dirac"])
+    assert line == (f"gandynamics: error: unknown command 'simulat'; accepted: {', '.join(sub.choices)} "
+                    "(did you mean simulate?)")

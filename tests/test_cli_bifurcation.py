@@ -99,8 +99,9 @@ def test_classify_keys(capsys):
      "--n-g applies to altgd, lookahead over altgd, not to gd"),
     # an unknown method was refused with every method of simulate (adam, eag, flow...), which continue then refused
     (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "egg"],
-     "unknown method 'egg' for continuation; accepted: none (the flow), gd, altgd, eg, eftp, ogda, momentum, proximal"),
-    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "adam"], "adam: no iteration matrix"),
+     "unknown method 'egg'; accepted: gd, altgd, eg, eftp, ogda, momentum, proximal, ftr, lookahead, or none (the flow)"),
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "adam"],
+     "adam is not accepted here (no iteration matrix at a fixed point"),
 ])
 def test_errors_are_one_line(capsys, argv, msg):
     code, out, err = run(capsys, *argv)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gandynamics.analysis.basin import BASIN_METHODS
 from gandynamics.analysis.continuation import DISCRETE_METHODS
 from gandynamics.analysis.cycles import MAP_METHODS
 from gandynamics.analysis.rates import RATE_METHODS
@@ -30,6 +31,7 @@ ACCEPTED = {
     ("classify", "methods"): [m for m in RATE_METHODS if m != "flow"],
     ("continue", "method"): list(DISCRETE_METHODS),
     ("cycle", "method"): list(MAP_METHODS),
+    ("basin", "method"): list(BASIN_METHODS),
 }
 
 
@@ -62,8 +64,17 @@ def test_the_accepted_lists_are_what_validation_accepts():
     from gandynamics.errors import GandynamicsError
     x, y = sp.symbols("x y")
     fld = VectorField(Game([x], [y], x * y, -x * y, equilibrium=(0, 0)))
-    with pytest.raises(GandynamicsError, match="accepted: none \\(the flow\\), " + ", ".join(DISCRETE_METHODS)):
+    with pytest.raises(GandynamicsError, match="accepted: " + ", ".join(DISCRETE_METHODS) + ", or none \\(the flow\\)$"):
         continuation(fld, "h", 0.1, 0.2, method="no-such-method", step=0.1)
+
+
+@pytest.mark.parametrize("cmd,dest", sorted(ACCEPTED))
+def test_the_command_refuses_an_unknown_method_listing_what_its_help_names(capsys, tmp_path, cmd, dest):
+    """The list a command's refusal of an unknown method gives is the list its help names (cycle listed every method
+    of simulate, then refused most of them)."""
+    from test_cli_bad_input import _accepted, _argv, one_line_error
+    line = one_line_error(capsys, _argv(cmd, f"--{dest}", "no-such-method", tmp_path))
+    assert [m for m in _accepted(line) if m != "none"] == ACCEPTED[(cmd, dest)], line
 
 
 def test_every_command_shows_an_example_that_parses():

@@ -203,7 +203,7 @@ def test_a_method_undefined_at_the_point_is_an_entry_not_an_abort(capsys):
     assert c.methods["eg"]["largest_stable_step"] == pytest.approx(1.0, rel=1e-9)
     assert main(["classify", "bilinear", "--methods", "ftr,eg"]) == 0
     assert "stable under ftr:            undefined (the discriminator's Hessian block" in capsys.readouterr().out
-    with pytest.raises(GandynamicsError, match=r"^unknown method\(s\) foo; accepted: "):
+    with pytest.raises(GandynamicsError, match=r"^unknown method 'foo'; accepted: "):
         classify(F, methods=("foo",))
 
 

@@ -177,8 +177,11 @@ _INVARIANCE = {
 
 
 def _check_method(method):
-    if method not in BASIN_METHODS:
-        raise GandynamicsError(f"unknown method {method!r} for the convergence region; accepted: {', '.join(BASIN_METHODS)}")
+    """Refuse a method with no certified convergence region: an unknown name, or a method of the registry whose
+    region is not implemented (:data:`BASIN_METHODS` have their theorems: docs/math/basin-and-pep.md §1)."""
+    from ..methods import ALIASES, METHODS, refuse_methods
+    why = "no theorem of a certified convergence region is implemented for it: docs/math/basin-and-pep.md §1"
+    refuse_methods([method], BASIN_METHODS, reasons={m: why for m in [*METHODS, *ALIASES] if m not in BASIN_METHODS})
 
 
 # --------------------------------------------------------------------------- the radius

@@ -226,14 +226,17 @@ class Curve:
 # --------------------------------------------------------------------------- spectra and test functions
 def refusal(method: str) -> GandynamicsError:
     """The error for a method that cannot be continued: unknown, the flow given by name, or one without an
-    iteration matrix (its own reason)."""
-    acc = f"none (the flow), {', '.join(DISCRETE_METHODS)}"
-    if not isinstance(method, str) or method not in METHODS:
-        return GandynamicsError(f"unknown method {method!r} for continuation; accepted: {acc}")
-    m = METHODS[method]
-    why = ("the flow's equilibria are continued without a method (method=None; no --method)" if m.continuous else
-           f"no iteration matrix at a fixed point ({m.no_matrix})" if m.no_matrix else "no iteration matrix")
-    return GandynamicsError(f"{method}: {why}; accepted: {acc}")
+    iteration matrix (its own reason), worded as every refusal of a method name
+    (:func:`gandynamics.methods.refuse_methods`)."""
+    from ..methods import refuse_methods
+    reasons = {m.name: ("the flow's equilibria are continued without a method: method=None, no --method"
+                        if m.continuous else f"no iteration matrix at a fixed point ({m.no_matrix})" if m.no_matrix
+                        else "no iteration matrix") for m in METHODS.values() if m.name not in DISCRETE_METHODS}
+    try:
+        refuse_methods([method], DISCRETE_METHODS, reasons, also="or none (the flow)")
+    except GandynamicsError as exc:
+        return exc
+    raise ValueError(f"{method!r} can be continued")  # pragma: no cover - called for a refused method only
 
 
 def map_multipliers(method: str, A, h: float, n_theta: int | None = None, beta: float = 0.0) -> np.ndarray:

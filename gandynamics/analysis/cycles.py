@@ -1107,6 +1107,16 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> CycleBr
 MAP_METHODS = tuple(name for name, m in METHODS.items() if m.map is not None)
 
 
+def check_map_method(method) -> None:
+    """Refuse a method without a map (:attr:`gandynamics.methods.base.Method.map`): an unknown name, or a method of
+    the registry that declares none (the flow: its cycles are found without a method), worded as every refusal of a
+    method name (:func:`gandynamics.methods.refuse_methods`)."""
+    from ..methods import refuse_methods
+    reasons = {m.name: ("the flow's cycles are found without a method: no --method" if m.continuous else
+                        "it declares no map: Method.map") for m in METHODS.values() if m.name not in MAP_METHODS}
+    refuse_methods([method], MAP_METHODS, reasons)
+
+
 def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
     """The map ``G`` of a discrete method and its exact Jacobian ``DG``, as the method declares them
     (:attr:`gandynamics.methods.base.Method.map`), on the interpreted or compiled F and DF
@@ -1119,9 +1129,7 @@ def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
     -------
     (G, DG, N) with ``G(x) -> x_next`` and ``DG(x) -> (N, N)``, N the state dimension.
     """
-    if method not in MAP_METHODS:
-        what = (f"{method} declares no map (Method.map)" if method in METHODS else f"unknown method {method!r}")
-        raise GandynamicsError(f"{what}; the methods with a map: {', '.join(MAP_METHODS)}")
+    check_map_method(method)
     p = fld.param_vector(params, signed=True)
     m = fld.point_module(calls=fld.SOLVER_CALLS)
     n = fld.n

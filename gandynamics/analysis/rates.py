@@ -118,19 +118,13 @@ def refuse_methods(methods, accepted=RATE_METHODS, what: str = "method", reasons
     """One GandynamicsError naming every name of ``methods`` not in ``accepted``, each with its reason (from
     ``reasons``, else, for a method of the registry, why it has no iteration matrix: ``Method.no_matrix``), and
     what is accepted; nothing when all are accepted (the CLI's ``rates`` and ``classify`` refuse their
-    ``--methods`` with it)."""
-    bad = [m for m in methods if m not in accepted]
-    if not bad:
-        return
+    ``--methods`` with it; :func:`gandynamics.methods.refuse_methods` words it, as for every method name)."""
+    from ..methods import refuse_methods as refuse
     reasons = dict(reasons or {})
-    for m in bad:
-        if m not in reasons and m in METHODS and METHODS[m].no_matrix:
+    for m in methods:
+        if m not in accepted and m not in reasons and m in METHODS and METHODS[m].no_matrix:
             reasons[m] = f"has no iteration matrix: {METHODS[m].no_matrix}"
-    known = [m for m in bad if m in reasons or m in METHODS]
-    unknown = [m for m in bad if m not in known]
-    parts = ([f"unknown {what}(s) {', '.join(unknown)}"] if unknown else []) + \
-        [f"{m} is not accepted here ({reasons[m]})" if m in reasons else f"{m} is not accepted here" for m in known]
-    raise GandynamicsError(f"{'; '.join(parts)}; accepted: {', '.join(accepted)}")
+    refuse(methods, accepted, reasons, what=what)
 
 
 def _check_method(method: str) -> str:

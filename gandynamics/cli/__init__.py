@@ -95,6 +95,21 @@ class _Parser(argparse.ArgumentParser):
                     self.error(f"{action.option_strings[-1]} needs a value ({expected}), got an empty string")
         return super()._get_values(action, arg_strings)
 
+    def _check_value(self, action, value):
+        # a value outside an option's fixed set (--engine jit, --order 3, cache foo, an unknown command) in the
+        # project's words, as every other refusal, not argparse's "invalid choice: 'jit' (choose from 'auto', ...)"
+        if action.choices is None or value in action.choices:
+            return
+        choices = list(action.choices)
+        if isinstance(action, argparse._SubParsersAction):
+            import difflib
+            near = difflib.get_close_matches(str(value), choices, n=1)
+            self.error(f"unknown command {value!r}; accepted: {', '.join(choices)}"
+                       + (f" (did you mean {near[0]}?)" if near else ""))
+        from ..validate import choice_refusal
+        self.error(choice_refusal(value, action.option_strings[-1] if action.option_strings else
+                                  f"the {action.dest} of {self.prog}", choices))
+
     def parse_known_args(self, args=None, namespace=None):
         outer, self._given = getattr(self, "_given", None), set()
         try:

@@ -24,8 +24,10 @@ def add_parser(sub):
                     "§1.1).",
         epilog="example: gandynamics basin dirac --reg asymmetric:eps=0.3,gamma=1,reading=generator-tikhonov --method eg --json")
     add_game_arguments(p)
-    p.add_argument("--method", default="eftp", choices=("eg", "eftp", "gd"),
-                   help="the method whose convergence region is certified (default eftp)")
+    from ..analysis.basin import BASIN_METHODS
+    p.add_argument("--method", default="eftp", metavar="M",
+                   help=f"the method whose convergence region is certified: one of {', '.join(BASIN_METHODS)} "
+                        "(default eftp)")
     p.add_argument("--step", metavar="H", default=None,
                    help="the step; default the theorem's step (gd mu/L^2, eg and eftp 1/(4L)); must lie in the "
                         "theorem's range, which is printed")
@@ -69,9 +71,10 @@ def _b(x, side):
 
 
 def run(args) -> int:
-    from ..analysis.basin import R_MIN, basin
+    from ..analysis.basin import R_MIN, _check_method, basin
     from .common import build_field, dumps, rate_text
     from .constants import number
+    _check_method(args.method)  # (as every command refuses a method name: gandynamics.methods.refuse_methods)
     step = number(args.step, "--step", positive=True) if args.step is not None else None
     margin = number(args.margin, "--margin")
     if margin < 0:

@@ -62,6 +62,9 @@ def run(args) -> int:
     from .common import build_field, dumps, parse_vector
     from .continue_cmd import _num
     from .common import refuse_inapplicable
+    if args.method is not None:  # (before its options are read: an unknown name was refused with every method)
+        from ..analysis.cycles import check_map_method
+        check_map_method(args.method)
     flow_init = args.method is None and args.init is not None
     refuse_inapplicable(args, [
         ("period", flow_init, "with --init and no --method (a cycle of the flow; --from-hopf predicts its own)"),

@@ -26,7 +26,7 @@ from ._common import ORDERS
 from .base import Method, Option, Rule
 from .flow import SCHEMES
 
-__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS", "ALIASES"]
+__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "refuse_methods", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS", "ALIASES"]
 
 #: the registry, in display order (adding a method: a module declaring METHOD, plus one entry here)
 _MODULES = [gd, altgd, eg, eftp, ogda, momentum, flow, proximal, eag, ftr, lookahead, adam, rmsprop]
@@ -48,17 +48,43 @@ KERNELS = {r.name: (r.formula or m.formula) for m in METHODS.values() for r in m
 ALIASES = {"altmomentum": ("momentum", {"alternating": True})}
 
 
+def alias_text(alias: str) -> str:
+    """What the name ``alias`` of :data:`ALIASES` stands for: ``the name rates and classify give to momentum with
+    alternating=True``."""
+    base, opts = ALIASES[alias]
+    return f"the name rates and classify give to {base} with {', '.join(f'{k}={v}' for k, v in opts.items())}"
+
+
+def refuse_methods(methods, accepted, reasons: dict | None = None, also: str = "", what: str = "method") -> None:
+    """Refuse the names of ``methods`` not in ``accepted``, or do nothing when all are: one GandynamicsError of one
+    line naming the unknown ones (``unknown method 'sgd'``), each known one refused with its reason from ``reasons``
+    (``ogda is not accepted here (its reason)``; an alias of :data:`ALIASES` by default with what it stands for), and what is accepted (``accepted: gd, eg, eftp`` and ``also``, e.g.
+    ``"or none (the flow)"``).  Every refusal of a method name by a function or a command goes through it (the
+    commands' method options had four wordings, basin's argparse's "invalid choice")."""
+    methods = list(methods)
+    accepted = list(accepted)
+    bad = [m for m in methods if m not in accepted]
+    if not bad:
+        return
+    reasons = {**{a: alias_text(a) for a in ALIASES}, **(reasons or {})}
+    known = [m for m in bad if isinstance(m, str) and (m in reasons or m in METHODS or m in ALIASES)]
+    unknown = [m for m in bad if m not in known]
+    parts = ([f"unknown {what}{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"] if unknown else []) + \
+        [f"{m} is not accepted here ({reasons[m]})" if m in reasons else f"{m} is not accepted here" for m in known]
+    raise GandynamicsError(f"{'; '.join(parts)}; accepted: {', '.join(accepted)}" + (f", {also}" if also else ""))
+
+
 def get_method(name) -> Method:
     """The method called ``name`` or a one-line error listing the accepted names (for an alias of
     :data:`ALIASES`, the method and options it stands for)."""
     if isinstance(name, Method):
         return name
-    if isinstance(name, str) and name in ALIASES:
-        base, opts = ALIASES[name]
+    if isinstance(name, str) and name in METHODS:
+        return METHODS[name]
+    reasons = {}
+    for alias, (base, opts) in ALIASES.items():
         flags = " ".join(f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {v}" for k, v in opts.items())
-        raise GandynamicsError(f"{name} is the name rates and classify give to {base} with "
-                               f"{', '.join(f'{k}={v}' for k, v in opts.items())}: run method {base!r} with those "
-                               f"options (CLI: --method {base} {flags}); accepted: {', '.join(METHODS)}")
-    if not isinstance(name, str) or name not in METHODS:
-        raise GandynamicsError(f"unknown method {name!r}; accepted: {', '.join(METHODS)}")
-    return METHODS[name]
+        reasons[alias] = (f"{alias_text(alias)}: run method {base!r} with those options, on the command line "
+                          f"--method {base} {flags}")
+    refuse_methods([name], METHODS, reasons)
+    raise AssertionError(name)  # pragma: no cover - refuse_methods refused it
