@@ -388,6 +388,53 @@ def _cut(text: str, limit: int) -> str:
     return head[:at + 1 if at > limit // 2 else limit].rstrip()
 
 
+class Unprinted(str):
+    """The text :func:`expr_text` gives a formula too long to print at all, not even its first term: a ``str`` that
+    also holds the formula's size, ``nodes`` (its operations and symbols; None for more than 100,000), so that a
+    listing of many such formulas says so in one line (:func:`formula_lines`)."""
+
+    def __new__(cls, text: str, nodes: int | None):
+        self = super().__new__(cls, text)
+        self.nodes = nodes
+        return self
+
+
+def formula_lines(labels, texts, rows: int, more: str, what: str = "component") -> list[str]:
+    """The lines ``label = text`` of a listing of formulas (``analyze``'s field without --full): at most ``rows`` of
+    those that print, in order, then one line for all those left out -- the formulas too long to print here
+    (:class:`Unprinted`, by their first labels and their size) and those beyond ``rows`` -- ending in ``more`` (how
+    to see them).  A game of 1,000 parameters printed a line "… (a formula of about 2,005 operations and symbols, too
+    long to print here ...)" for each component shown (a new user's trial)."""
+    lines, long, beyond = [], [], 0
+    for label, text in zip(labels, texts):
+        if isinstance(text, Unprinted):
+            long.append((label, text))
+        elif len(lines) < rows:
+            lines.append(f"{label} = {text}")
+        else:
+            beyond += 1
+    parts = []
+    if beyond:
+        parts.append(f"{beyond} more {what}{'s' if beyond > 1 else ''}")
+    if long:
+        k = len(long)
+        names = ", ".join(label for label, _ in long[:3]) + (", …" if k > 3 else "")
+        sizes = [t.nodes for _, t in long]
+        known = [n for n in sizes if n is not None]
+        if not known:
+            size = "more than 100,000"
+        elif min(known) == max(known):
+            size = f"about {known[0]:,}" + (" or more than 100,000" if len(known) < k else "")
+        else:
+            size = f"about {min(known):,} to {max(known):,}" + (" or more than 100,000" if len(known) < k else "")
+        each = " each" if k > 1 else ""
+        parts.append(f"{'and ' if beyond else ''}{k} {what}{'s' if k > 1 and not beyond else ''} too long to print "
+                     f"here ({names}: {size} operations and symbols{each})")
+    if parts:
+        lines.append(f"… ({', '.join(parts)}; {more})")
+    return lines
+
+
 def expr_text(expr, limit: int = FORMULA_CHARS, more: str = "") -> str:
     """``str(expr)`` when it has at most ``limit`` characters; else its leading terms in the printed order
     (``expr.as_ordered_terms()``, joined with `` + `` / `` - `` as sympy prints a sum) within ``limit``
@@ -418,7 +465,8 @@ def expr_text(expr, limit: int = FORMULA_CHARS, more: str = "") -> str:
         n = _nodes_at_most(expr, 10 ** 5)  # (a count for the text only: walking a million nodes took seconds)
         size = f"about {n:,}" if n <= 10 ** 5 else "more than 100,000"
         what = f"a sum of {len(terms)} terms" if len(terms) > 1 else "a formula"
-        return f"… ({what} of {size} operations and symbols, too long to print here{more})"
+        return Unprinted(f"… ({what} of {size} operations and symbols, too long to print here{more})",
+                         n if n <= 10 ** 5 else None)
     rest = len(terms) - shown
     return out + f" + … ({rest} more term{'s' if rest > 1 else ''} of {len(terms)}{more})"
 

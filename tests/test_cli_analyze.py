@@ -282,3 +282,25 @@ def test_classify_names_its_spurious_stable_point_apart_from_a_methods_spurious_
         code, out, _ = run(capsys, "classify", *argv)
         line = next(t for t in out.splitlines() if t.startswith("spurious"))
         assert code == 0 and line.split() == ["spurious", "stable", "point:", word], line
+
+
+@pytest.mark.parametrize("d, chars", [(3, 3), (20, 20)])  # (within the listing's rows, and beyond them)
+def test_formulas_too_long_to_print_are_counted_in_one_line(capsys, monkeypatch, d, chars):
+    """A game of 1,000 parameters (dirac-nd, d = 500) printed one line "… (a formula of about 2,005 operations and
+    symbols, too long to print here; ...)" for each component shown (a new user's trial): every such formula is now
+    counted in one line with the components beyond the listing's rows, with how to see them.  (Formulas are made too
+    long by a small FORMULA_CHARS: the same path as 2,005 operations under the default 240 characters.)"""
+    import gandynamics._display as display
+    from gandynamics.cli.analyze import ROWS
+    monkeypatch.setattr(display, "FORMULA_CHARS", chars)
+    code, out, err = run(capsys, "analyze", "dirac-nd", "--param", f"d={d}")
+    assert code == 0, err
+    lines = out.splitlines()
+    at = lines.index("field v = -F:")
+    listing = lines[at + 1:lines.index("", at)]
+    assert [ln for ln in out.splitlines() if "too long to print" in ln] == listing and len(listing) == 1, out
+    assert listing[0].startswith(f"  … ({2 * d} components too long to print here (dtheta1/dt, dtheta2/dt, dtheta3/dt")
+    assert listing[0].endswith("operations and symbols each); --full or --json prints them)")
+    assert 2 * d <= ROWS or "more components" not in out  # (every component left out is counted in that one line)
+    code, full, _ = run(capsys, "analyze", "dirac-nd", "--param", f"d={d}", "--full")
+    assert "too long" not in full and sum("/dt = " in ln for ln in full.splitlines()) == 2 * d

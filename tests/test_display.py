@@ -499,3 +499,48 @@ def test_rounding_note_names_every_subnormal_end_and_only_those():
 @pytest.mark.parametrize("n, text", [(0, "0 boxes"), (1, "1 box"), (2, "2 boxes"), (175, "175 boxes")])
 def test_box_count(n, text):
     assert D.box_count(n) == text
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_listing_of_formulas_says_once_what_it_leaves_out(seed):
+    """formula_lines (analyze's field): of any mix of formulas that print and formulas too long to print (Unprinted),
+    at most `rows` print, in order, and one line counts every one left out -- too long, or beyond the rows -- with
+    the first labels of those too long and their sizes, and how to see them (a game of 1,000 parameters printed a
+    "too long to print here" line per component shown)."""
+    from gandynamics._display import Unprinted, formula_lines
+    rng = np.random.default_rng(seed)
+    n, rows = int(rng.integers(0, 40)), int(rng.integers(1, 15))
+    long = rng.random(n) < rng.random()
+    sizes = [int(s) if rng.random() < 0.9 else None for s in rng.integers(500, 3000, n)]
+    texts = [Unprinted(f"… (a formula of about {s}, too long to print here)", s) if t else f"x{i} + 1"
+             for i, (t, s) in enumerate(zip(long, sizes))]
+    labels = [f"dz{i}/dt" for i in range(n)]
+    lines = formula_lines(labels, texts, rows, "--full prints them")
+    printed = [f"{lab} = {t}" for lab, t, x in zip(labels, texts, long) if not x][:rows]
+    assert lines[:len(printed)] == printed
+    rest = lines[len(printed):]
+    k, beyond = int(long.sum()), int((~long).sum()) - len(printed)
+    if not k and not beyond:
+        assert rest == []
+        return
+    assert len(rest) == 1 and rest[0].startswith("… (") and rest[0].endswith("; --full prints them)"), rest
+    assert "too long to print here" not in "".join(lines[:len(printed)])
+    if beyond:
+        assert rest[0].startswith(f"… ({beyond} more component")
+    if k:
+        first = [lab for lab, x in zip(labels, long) if x][:3]
+        assert f"{k} component" in rest[0] and f"too long to print here ({', '.join(first)}" in rest[0]
+        known = [s for s, x in zip(sizes, long) if x and s is not None]
+        if known:
+            assert f"about {min(known):,}" in rest[0]
+        if len(known) < k:
+            assert "more than 100,000" in rest[0]
+
+
+def test_expr_text_of_a_formula_too_long_to_print_says_its_size():
+    import sympy as sp
+    from gandynamics._display import Unprinted, expr_text
+    x = sp.symbols("x1:200")
+    got = expr_text(sp.tanh(sum(xi ** 2 for xi in x)) * sp.exp(sum(x)), 100)
+    assert isinstance(got, Unprinted) and f"about {got.nodes:,} operations" in got and got.nodes > 400
+    assert not isinstance(expr_text(sp.Symbol("y") + 1, 100), Unprinted)

@@ -32,7 +32,8 @@ def add_parser(sub):
     out.add_argument("--full", action="store_true",
                    help=f"print every component of the field in full, the whole Jacobian and every eigenvalue, one "
                         f"line each, a repeated one as often as it occurs (by default a formula is cut after about "
-                        f"{FORMULA_CHARS} characters, at most {ROWS} components are listed, and a game of more than "
+                        f"{FORMULA_CHARS} characters, at most {ROWS} components are listed, those left out -- beyond "
+                        f"them, or too long to print at all -- counted in one line, and a game of more than "
                         f"{ROWS} parameters has its eigenvalues in {ROWS} lines, conjugate pairs and repeated values "
                         f"once, and its Jacobian left out); at a point where F is not differentiable, every "
                         f"non-smooth term there, one a line (by default those that fit in a line, the rest counted)")
@@ -94,10 +95,11 @@ def run(args) -> int:
     print("\nfield v = -F:")
     n = fld.n
     shown = n if full else min(n, ROWS)
-    for name, comp in zip(fld.names[:shown], d["field"]):
-        print(f"  d{name}/dt = {comp}")
-    if shown < n:
-        print(f"  … ({n - shown} more components; {_more('them')})")
+    # (the formulas too long to print counted in one line with those beyond ROWS: one line each said so for a game of
+    # 1,000 parameters, a new user's trial)
+    from .._display import formula_lines
+    for line in formula_lines([f"d{name}/dt" for name in fld.names], d["field"], shown, _more("them")):
+        print(f"  {line}")
     pt = np.asarray(d["point"], float)
     names, point = fld.names[:shown], _rounding_zeros(pt, max(1.0, *np.abs(pt)))[:shown]
     cut = ", …" if shown < n else ""
