@@ -969,3 +969,24 @@ def test_simulates_header_names_the_regularizers_and_their_strengths(capsys):
     assert not second.startswith("hyperparameters"), second
     assert main(["simulate", "quadratic", "--param", "a=2", "--method", "gd", "--steps", "5", "--step", "0.1"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "hyperparameters: a=2, b=1, c=1"
+
+
+def test_the_points_of_a_game_of_many_parameters_are_cut_with_one_line_saying_so(capsys):
+    """A game of 1,000 parameters printed init, final and z* in full, lines of 11,000 characters (a new user's trial):
+    their first coordinates, as analyze shows its point, and one line saying how many more and how to get them."""
+    from gandynamics.cli.analyze import ROWS
+    argv = ["simulate", "dirac-nd", "--param", "d=20", "--method", "gd", "--steps", "10", "--step", "0.1",
+            "--engine", "interpreted"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    lines = out.splitlines()
+    points = [ln for ln in lines if ln.startswith(("init ", "final ", "distance to z* ="))]
+    assert len(points) == 3 and all(ln.split(" = (")[1].split(")")[0].endswith(", …") for ln in points), points
+    assert all(ln.split(" = (")[1].count(",") == ROWS for ln in points), points
+    assert [ln for ln in lines if "more coordinates" in ln] == [
+        f"  ({40 - ROWS} more coordinates of each point here: --json prints them all, --csv FILE.csv writes the "
+        "recorded states)"]
+    code, out, err = run(capsys, *argv, "--json")
+    assert len(json.loads(out)["final"]) == 40
+    code, out, err = run(capsys, *argv[:2], "--param", f"d={ROWS // 2}", *argv[4:])
+    assert "more coordinates" not in out and "…" not in out.split("distance to z*")[0]

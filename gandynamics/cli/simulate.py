@@ -262,18 +262,28 @@ def run(args) -> int:
             d["order_of_F"] = order
         print(dumps(d))
         return 130 if tr.options.get("interrupted") else 0
-    names = ", ".join(fld.names)
+    # a game of many parameters: its first ROWS coordinates of each point, as analyze shows its point, and one line
+    # saying how many more and where they are (a game of 1,000 printed lines of 11,000 characters: a new user's trial)
+    from .analyze import ROWS
+    cut = fld.n > ROWS
+    names = ", ".join(fld.names[:ROWS]) + (", …" if cut else "")
+
+    def point(z):
+        return ", ".join(f"{v:z.6g}" for v in np.asarray(z, float)[:ROWS]) + (", …" if cut else "")
     # (the game as every command's header names it: its loss and regularizers with their strengths; simulate's named
     # the game alone, and "hyperparameters: gamma=0.3" did not say of what: a new user)
     print(game_lines(fld, tr.params, f"   method: {method_label(tr.method, tr.options)}   steps: {tr.steps}   step: "
           + (f"{tr.step[0]:zg}" if tr.step[0] == tr.step[1] else f"h_G={tr.step[0]:zg}, h_D={tr.step[1]:zg}")))
-    print(f"init  ({names}) = ({', '.join(f'{v:z.6g}' for v in z0)})")
-    print(f"final ({names}) = ({', '.join(f'{v:z.6g}' for v in tr.final)})")
+    print(f"init  ({names}) = ({point(z0)})")
+    print(f"final ({names}) = ({point(tr.final)})")
+    if cut:
+        print(f"  ({fld.n - ROWS:,} more coordinates of each point here: --json prints them all, --csv FILE.csv "
+              "writes the recorded states)")
     if tr.reading.get("no_zstar"):  # (no zero of F found: no distance nor rate; the verdict read on |z_k - z_0|)
         print("distance to z*: none (no zero of F found)")
         print("rate per step: - (no z* to measure it from)")
     else:
-        print(f"distance to z* = ({', '.join(f'{v:z.6g}' for v in tr.equilibrium)}): {tr.final_distance:z.6g}")
+        print(f"distance to z* = ({point(tr.equilibrium)}): {tr.final_distance:z.6g}")
         why = ""
         if not tr.rate == tr.rate and not tr.diverged and tr.verdict == "converging":
             # (the rate is fitted on the read samples above the rounding floor, and is undefined with fewer than two:
