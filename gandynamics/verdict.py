@@ -684,7 +684,8 @@ def describe(reading: dict, digits: int = 4) -> str:
             # a run that fell many-fold at a rate below 1, the rate's tests not holding over this run (a decay modulated
             # by a complex pair: the half-windows' slopes disagree); "not converging" alone contradicted its numbers
             # (a new user's eg run fell 70-fold at the predicted rate)
-            text += (f"; its envelope fell x{1.0 / env:z.{digits}g}, at about {rate:z.{digits}g} per step, but the tests "
+            fell = "to 0" if env == 0.0 else f"x{1.0 / env:z.{digits}g}"  # (its last samples exactly z*)
+            text += (f"; its envelope fell {fell}, at about {rate:z.{digits}g} per step, but the tests "
                      "of a rate did not hold over this run (a modulated decay); a longer run decides whether it "
                      "converges")
         return text + ")"

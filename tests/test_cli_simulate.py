@@ -145,10 +145,13 @@ def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
     # ("gandynamics: interrupted"), one before Python installed its handler kills the child (-SIGINT); for both the
     # loop tries again with a longer wait
     wait = 3.0  # the steps start about 2 s after launch on an idle machine (imports, loading the kernel)
+    # (eg converges on the bilinear game: every one of its 1e11 steps costs a step; gd diverged after 2.7e7 steps and
+    # ran the rest in a few chunks of no work, so on a fast machine it had finished all 1e11 before the signal came:
+    # exit 0, two runs in six, 2026-12-06)
     for _ in range(4):  # a signal before the steps start (imports are slow on a loaded machine): wait longer
         # SIGINT at its default in the child, so that Python installs its handler there even where this test
         # process was started with SIGINT ignored (a background job inherits SIG_IGN across exec)
-        p = subprocess.Popen([sys.executable, "-m", "gandynamics", "simulate", "bilinear", "--method", "gd", "--step",
+        p = subprocess.Popen([sys.executable, "-m", "gandynamics", "simulate", "bilinear", "--method", "eg", "--step",
                               "0.001", "--steps", "1e11", "--record-every", "1e9"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))

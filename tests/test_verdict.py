@@ -1487,3 +1487,24 @@ def test_floors_and_caps_handed_to_a_caller_are_its_own():
     r.read_sample_major(0, B, dist, life, div)
     np.testing.assert_array_equal(r.reading().rate, ref.reading().rate)
     np.testing.assert_array_equal(r.floors(0, B), ref.floors(0, B))
+
+
+def test_describe_words_every_reading_of_edge_values_without_an_error():
+    """describe() of a reading whose numbers sit at their edges (0, subnormal, 1, huge, inf, NaN: the envelope ratio,
+    the rate, the tails, |F| at the end, the exponents) gives a line of text, never an exception: an eg run on the
+    bilinear game interrupted by a Ctrl-C read "bounded" with an envelope ratio of 0, and the command line died on
+    ``1.0 / env`` (ZeroDivisionError, a traceback) after its steps had run."""
+    import itertools
+
+    from gandynamics.verdict import BOUNDED_LABEL, GROWING_LABEL, describe
+    edges = [0.0, 5e-324, 1e-300, 0.5, 1.0, 1.5, 1e300, math.inf, math.nan]
+    labels = [BOUNDED_LABEL, GROWING_LABEL, "converging", "diverged"]
+    tails = [(0.0, 0.0), (0.5, 1.0), (1e-300, 1e300), (0.0, math.inf)]
+    for v, env, rate, (lo, hi), alg, no_zstar, res in itertools.product(labels, edges, edges, tails, [-0.5, math.nan],
+                                                                     [False, True], [0.0, 1e-20, math.nan]):
+        reading = {"verdict": v, "tail_min": lo, "tail_max": hi, "envelope_ratio": env, "rate": rate,
+                   "final_residual": res, "poly_order": 1.0 if alg == alg else 0.0, "algebraic": alg}
+        if no_zstar:
+            reading["no_zstar"] = True
+        text = describe(reading)
+        assert isinstance(text, str) and text.startswith(v), (reading, text)
