@@ -303,12 +303,13 @@ def _greek_text(name: str) -> str:
     return table.get(name, name)
 
 
-def portrait_title(field, params=None, methods=(), step=None, options=None, horizon=None) -> str:
+def portrait_title(field, params=None, methods=(), step=None, options=None, horizon=None, step_note: str = "") -> str:
     """``<describe(field)>: gd, altgd, h = 0.2; flow, t ≤ 40`` — the step (a number, or a pair ``(h_G, h_D)``) is
     named only for discrete methods (the continuous ``flow`` has none), the flow's time ``horizon`` when given (its
     title said "flow" alone, with no time: a figure review); ``options``, one mapping per method (its options as
     run), names each method's after it: ``momentum (β = −0.3, alternating)`` (a portrait of momentum at the command
-    line's beta = -0.5 said "momentum" alone)."""
+    line's beta = -0.5 said "momentum" alone); ``step_note`` follows the step where it is named (``" (the default
+    step)"``)."""
     methods = list(methods)
     if options is not None:
         def named(m, o):
@@ -324,7 +325,7 @@ def portrait_title(field, params=None, methods=(), step=None, options=None, hori
     else:
         h = None if step is None else f"{number_text(step, 'g')}"
     if discrete:
-        bits.append(", ".join(discrete) + (f", h = {h}" if h is not None else ""))
+        bits.append(", ".join(discrete) + (f", h = {h}{step_note}" if h is not None else ""))
     if "flow" in methods:
         bits.append("flow" + (f", t ≤ {number_text(horizon, 'g')}" if horizon is not None else ""))
     head = describe(field, params)
@@ -2164,9 +2165,11 @@ def _fill_title(text: str, width: float, measure) -> str:
     head's ``": "`` (:func:`_head_break`) where that takes no more lines: ``dirac + R1(γ = 0.3):`` over ``gd, altgd,
     eg, eftp, ogda, h = 0.2``, not ``dirac + R1(γ = 0.3): gd,`` over the other methods (a zoomed portrait's title),
     where its lines are at most :data:`TITLE_BREAK_WIDER` times as wide as the balanced ones."""
+    if "\n" in text:  # each line of its own (a portrait's description under a user's title was not broken after
+        return "\n".join(_fill_title(line, width, measure) for line in text.split("\n"))  # its head's ": ")
     plain = _fill(text, width, measure, balanced=True)
     at = _head_break(text)
-    if "\n" not in plain or "\n" in text or at is None:
+    if "\n" not in plain or at is None:
         return plain
     split = _fill(text[:at + 1], width, measure, balanced=True) + "\n" + \
         _fill(text[at + 2:], width, measure, balanced=True)

@@ -777,7 +777,7 @@ def test_a_sweep_gives_an_algebraic_decay_the_exponent_simulate_prints(capsys, t
         assert all(r["algebraic"] in ("", "nan") for r in csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
-def test_a_portrait_given_a_title_keeps_it_alone_and_prints_its_notes(tmp_path, capsys, monkeypatch):
+def test_a_portrait_given_a_title_prints_its_notes_instead_of_showing_them(tmp_path, capsys, monkeypatch):
     """A new user's finding: --title "Cubic Dirac-GAN + R1" still got three lines of notes under it (five on other
     figures), leaving the plot 270 px of a 690 px figure.  A title given is the user's own; the notes are printed."""
     import matplotlib.pyplot as plt
@@ -795,18 +795,19 @@ def test_a_portrait_given_a_title_keeps_it_alone_and_prints_its_notes(tmp_path, 
     assert main(["portrait", "dirac-nd", "--param", "d=2", "--methods", "gd", "--steps", "50", "--init", "1,0.5,1,0.3",
                  "--title", "My title", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert seen["title"] == "My title\nh = 0.2 (the default step)" and seen["notes"], seen  # (the step: below)
+    # (the game and the step under it)
+    assert seen["title"] == "My title\ndirac-nd: gd, h = 0.2 (the default step)" and seen["notes"], seen
     assert all(f"note: {n}" in printed for n in seen["notes"] if "window" not in n), printed
     plt.close("all")
 
 
-@pytest.mark.parametrize("argv, line", [([], "h = 0.2 (the default step)"), (["--step", "0.1"], "h = 0.1"),
-                                        (["--step", "0.1", "--title", "M18 (b), h = 0.1"], None),
-                                        (["--methods", "flow"], None)])
+@pytest.mark.parametrize("argv, line", [([], "altgd, h = 0.2 (the default step)"), (["--step", "0.1"], "altgd, h = 0.1"),
+                                        (["--step", "0.1", "--title", "M18 (b), h = 0.1"], "altgd"),
+                                        (["--methods", "flow"], "flow, t ≤ 20")])
 def test_a_portrait_given_a_title_says_the_step_its_methods_ran_at(argv, line, tmp_path, monkeypatch):
     """The figure review: a portrait of M18's figure (b) under a title of its own ran at the default step h = 0.2,
-    which the figure nowhere said.  Under a title given, a line names the step (the default said to be one), unless
-    the title names it or no method takes one (the flow)."""
+    which the figure nowhere said.  Under a title given, the game's line names the step (the default said to be
+    one), unless the title names it or no method takes one (the flow)."""
     import matplotlib.pyplot as plt
 
     from gandynamics import plotting
@@ -822,7 +823,40 @@ def test_a_portrait_given_a_title_says_the_step_its_methods_ran_at(argv, line, t
     assert main(["portrait", "dirac", "--loss", "non-saturating", "--methods", "altgd", "--steps", "100", "-q", *title,
                  *argv, "--out", str(tmp_path / "p.png")]) == 0
     given = argv[argv.index("--title") + 1] if "--title" in argv else "M18 figure 1 (b)"
-    assert seen["title"] == (given if line is None else f"{given}\n{line}"), seen
+    assert seen["title"] == f"{given}\ndirac (non-saturating): {line}", seen
+    plt.close("all")
+
+
+@pytest.mark.parametrize("game, methods, title", [
+    (["dirac", "--reg", "r1:gamma=0.3"], "gd", "M18 figure 1 (b)"),
+    (["dirac", "--loss", "wgan", "--reg", "r1:gamma=0.5", "--reg", "consensus:gamma=0.2"], "eg,momentum", "Mine"),
+    (["hopf", "--param", "beta=-0.3"], "altgd,flow", "two lines\nof my own"),
+    (["bilinear"], "ogda", "Bilinear, h = 0.1"),
+    (["quadratic", "--param", "b=3"], "eftp,momentum", "Q"),
+])
+def test_a_portrait_given_a_title_still_names_its_game_and_methods(game, methods, title, tmp_path, monkeypatch):
+    """The figure review: --title "M18 figure 1 (b)" replaced the game's description, and a figure of dirac + R1
+    said only "M18 figure 1 (b)".  The user's title is the head; under it the game with its loss, hyperparameters
+    and regularizers (plotting.describe) and every method with its options (momentum its beta), as without a title."""
+    import matplotlib.pyplot as plt
+
+    from gandynamics import plotting
+    seen = {}
+    real = plotting.phase_portrait
+
+    def spy(fld, hyper, **kw):
+        ax = real(fld, hyper, **kw)
+        seen["title"], seen["game"] = ax.get_title(), plotting.describe(fld, hyper)
+        return ax
+    monkeypatch.setattr(plotting, "phase_portrait", spy)
+    assert main(["portrait", *game, "--methods", methods, "--steps", "100", "-q", "--title", title,
+                 "--out", str(tmp_path / "p.png")]) == 0
+    got = seen["title"]
+    assert got.startswith(title + "\n"), got
+    under = " ".join(got[len(title) + 1:].split())  # (the lines under it as one, however they were wrapped)
+    assert under.startswith(seen["game"] + ": "), (under, seen["game"])
+    assert all(m in under for m in methods.split(",")), under
+    assert ("β = −0.5" in under) == ("momentum" in methods), under
     plt.close("all")
 
 

@@ -2329,6 +2329,9 @@ def test_title_parts_wrap_at_the_head_s_colon_and_leave_no_word_alone():
     assert _head_break("hopf (a: b): x") == 11 and _head_break("$a: b$ x") is None and _head_break("x y") is None
     note = "note: gd, altgd, eg, eftp and momentum go outside the window"
     assert _note_lines(note, 52) == "note: gd, altgd, eg, eftp and\nmomentum go outside the window"
+    # a user's title over the head (a portrait given --title): each line by itself, the head still broken after ": "
+    for mine in ("M18 figure 1 (b)", "My own", "a title of the user's that is long"):
+        assert _fill_title(f"{mine}\n{head}", 36, len) == f"{mine}\ndirac + R1(γ = 0.3):\ngd, altgd, eg, eftp, ogda, h = 0.2"
 
 
 @pytest.mark.slow  # (6 s: ten portraits drawn and laid out)

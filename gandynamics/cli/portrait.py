@@ -51,8 +51,9 @@ def add_parser(sub):
                    "are drawn beside the quiver)")
     p.add_argument("--title", default=None,
                    help="figure title (default: the game, methods and step, with the figure's notes under it -- a run "
-                        "leaving the window or the slice; with --title the notes are printed here instead, the title "
-                        "is yours, with the step h of the methods under it unless it names one: h = ...)")
+                        "leaving the window or the slice; with --title the notes are printed here instead, and the "
+                        "title is yours, over a line naming the game, its methods and their step h (the step left out "
+                        "when your title names one: h = ...)")
     p.add_argument("--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg); an existing file is replaced only if it is a "
                    "figure gandynamics wrote")
     p.add_argument("--animate", default=None, metavar="FILE.gif|FILE.mp4",
@@ -240,7 +241,7 @@ def run(args) -> int:
         # shrank the plot to a third of it beside the key of five methods from four starts)
         ax = phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=None,
                        arrows=args.arrows, speed=args.speed, nullclines=args.nullclines, trajectories=trs,
-                       clip=args.clip, title=_titled(args, methods, step_given) or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)),
+                       clip=args.clip, title=_titled(args, methods, step_given, fld, hyper, own),
                        equilibrium=star if star is not None else False,
                        notes="attribute" if args.title else "title")  # (a title given is the user's own)
         fig = ax.figure
@@ -261,7 +262,7 @@ def run(args) -> int:
         with style():
             anim = animate(fld, params=hyper, trajectories=trs, frames=args.frames, plane=names, center=center,
                            xlim=xlim, ylim=ylim, step=args.step,
-                           title=_titled(args, methods, step_given) or portrait_title(fld, hyper, methods, args.step, own, horizon=_horizon(args)))
+                           title=_titled(args, methods, step_given, fld, hyper, own))
             from ..log import notice_if_slow
             with notice_if_slow(f"drawing the {args.frames} frames of {anim_out} ..."):
                 save_animation(anim, anim_out, fps=args.fps)
@@ -304,16 +305,17 @@ def _window_hint(wx, wy, xlim, ylim, what: str) -> str:
     return f"--xlim={wx[0]:z.15g},{wx[1]:z.15g} --ylim={wy[0]:z.15g},{wy[1]:z.15g} (offsets from z*) would hold {what}"
 
 
-def _titled(args, methods, step_given: bool) -> str | None:
-    """The user's --title (None without one), with the step its discrete methods ran at in a line under it unless it
-    names one (``h = ...``): ``h = 0.2 (the default step)``.  A portrait of M18's figure (b) under a title of its own
-    ran at the default step, which the figure nowhere said (a figure review)."""
-    if not args.title:
-        return None
-    if all(m == "flow" for m in methods) or re.search(r"(?<![A-Za-z_])h\s*=", args.title):
-        return args.title
-    from ..plotting import steps_text
-    return f"{args.title}\n{steps_text(args.step)}" + ("" if step_given else " (the default step)")
+def _titled(args, methods, step_given: bool, fld, hyper, own) -> str:
+    """The portrait's title: :func:`gandynamics.plotting.portrait_title` (the game with its regularizers, the methods
+    with their options, the step h of the discrete ones), or under the user's --title as its head: a title of one's
+    own had replaced the game's description (a portrait of dirac + R1 said only "M18 figure 1 (b)", a figure review).
+    The step is said to be the default one when --step was not given (M18's figure (b) ran at the default step, which
+    the figure nowhere said), and left out when the user's title names one (``h = ...``)."""
+    from ..plotting import portrait_title
+    named = bool(args.title) and re.search(r"(?<![A-Za-z_])h\s*=", args.title) is not None
+    line = portrait_title(fld, hyper, methods, None if named else args.step, own, horizon=_horizon(args),
+                          step_note=" (the default step)" if args.title and not step_given else "")
+    return f"{args.title}\n{line}" if args.title else line
 
 
 def _horizon(args):
