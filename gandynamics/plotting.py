@@ -61,7 +61,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "faded_cmap", "convergence",
     "factor_data", "factors",
-    "OKABE_ITO", "describe", "portrait_title", "steps_text", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "OKABE_ITO", "describe", "portrait_title", "method_text", "steps_text", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices", "default_plane",
 ]
 
@@ -312,11 +312,7 @@ def portrait_title(field, params=None, methods=(), step=None, options=None, hori
     step)"``)."""
     methods = list(methods)
     if options is not None:
-        def named(m, o):
-            bits = [(_greek_text(k) if v is not True else k) + ("" if v is True else f" = {_short(v)}")
-                    for k, v in (o or {}).items() if k != "box" and v is not None and v is not False]
-            return f"{m} ({', '.join(bits)})" if bits else m
-        methods = [named(m, o) if m != "flow" else m for m, o in zip(methods, options)]
+        methods = [method_text(m, o) for m, o in zip(methods, options)]
     discrete = [m for m in methods if m != "flow"]
     bits = []
     if isinstance(step, (tuple, list)):
@@ -330,6 +326,14 @@ def portrait_title(field, params=None, methods=(), step=None, options=None, hori
         bits.append("flow" + (f", t ≤ {number_text(horizon, 'g')}" if horizon is not None else ""))
     head = describe(field, params)
     return head + (": " + "; ".join(bits) if bits else "")
+
+
+def method_text(method: str, options=None) -> str:
+    """A method named with its options as run, for a title or a key: ``momentum (β = −0.5)``, ``momentum
+    (alternating, β = −0.3)``, ``altgd (n_g = 2)``, ``gd`` (none; the flow's are not named, nor a box)."""
+    bits = [(_greek_text(k) if v is not True else k) + ("" if v is True else f" = {_short(v)}")
+            for k, v in (options or {}).items() if k != "box" and v is not None and v is not False]
+    return f"{method} ({', '.join(bits)})" if bits and method != "flow" else method
 
 
 def steps_text(steps, spec: str = "g") -> str:

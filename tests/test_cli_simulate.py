@@ -860,6 +860,40 @@ def test_a_portrait_given_a_title_still_names_its_game_and_methods(game, methods
     plt.close("all")
 
 
+@pytest.mark.parametrize("methods, options, said", [
+    ("momentum,gd", [], {"momentum": ["β = −0.5"]}),
+    ("gd,momentum,eg", ["--beta", "0.3"], {"momentum": ["β = 0.3"]}),
+    ("momentum,altgd", ["--beta", "-0.25", "--alternating", "--n-g", "2"],
+     {"momentum": ["β = −0.25", "alternating"], "altgd": ["n_g = 2"]}),
+    ("momentum", ["--beta", "0.1"], {"momentum": ["β = 0.1"]}),
+])
+@pytest.mark.parametrize("starts", [1, 2, 5, 7])  # (one start; a key per run; a factored key; more starts than styles)
+def test_a_portrait_s_key_names_each_method_s_options(methods, options, said, starts, tmp_path, monkeypatch):
+    """The figure review: momentum's beta was missing from a multi-start portrait's key (the title named it).  Every
+    key entry of a method's runs names its options, whatever the key's form (one entry per run, factored into a
+    colour per method and a style per start, or one entry per method of many starts)."""
+    import matplotlib.pyplot as plt
+
+    from gandynamics import plotting
+    seen = {}
+    real = plotting.phase_portrait
+
+    def spy(*a, **kw):
+        ax = real(*a, **kw)
+        seen["key"] = [t.get_text() for t in ax.get_legend().get_texts()]
+        return ax
+    monkeypatch.setattr(plotting, "phase_portrait", spy)
+    inits = [a for k in range(starts) for a in ("--init", f"{1 - 0.3 * k:g},1")]
+    assert main(["portrait", "dirac", "--reg", "r1:gamma=0.3", "--methods", methods, *options, *inits, "--steps", "60",
+                 "-q", "--out", str(tmp_path / "p.png")]) == 0
+    for m in methods.split(","):
+        entries = [e for e in seen["key"] if e.split(" ")[0] == m]
+        assert entries, (m, seen["key"])
+        for e in entries:
+            assert all(w in e for w in said.get(m, [])), (m, e, seen["key"])
+    plt.close("all")
+
+
 @pytest.mark.parametrize("second", ["1,1", "1.0,1", "1, 1e0"])
 def test_a_portrait_start_given_twice_is_refused_as_a_method_given_twice(second, tmp_path, capsys):
     """A new user's finding: --init 1,1 --init 1,1 drew the same runs twice, printed their notes twice, and gd lost its

@@ -155,8 +155,8 @@ def run(args) -> int:
         inits = [z]
     methods = methods_list(args)
     from ..methods import get_method
-    from ..plotting import (KEY_FACTOR_MIN, METHOD_COLORS, START_STYLES, TRAJECTORY_COLORS, number_text, outside_rows,
-                            phase_portrait, portrait_title, style, window_holding)
+    from ..plotting import (KEY_FACTOR_MIN, METHOD_COLORS, START_STYLES, TRAJECTORY_COLORS, method_text, number_text,
+                            outside_rows, phase_portrait, style, window_holding)
     from ..simulate import simulate
     for m in methods:
         get_method(m)
@@ -184,8 +184,9 @@ def run(args) -> int:
         kw.update(mine)
         runs = [simulate(fld, m, z0, args.steps, args.step, hyper, **kw) for z0 in inits]
         tally = _verdict_tally(runs) if factored else ""
-        for k, tr in enumerate(runs):
-            lab = m if len(inits) == 1 else f"{m}{tally} from {drawn[k]}"
+        keyed = method_text(m, mine)  # (the key names each method's options, as the title: momentum's beta was
+        for k, tr in enumerate(runs):  # missing from a multi-start portrait's key, a figure review)
+            lab = keyed if len(inits) == 1 else f"{keyed}{tally} from {drawn[k]}"
             plain[id(tr)] = m if len(inits) == 1 else f"{m} from {starts[k]}"  # (the run's name in the notes below,
             # without what the key adds)
             if factored:
@@ -205,7 +206,7 @@ def run(args) -> int:
                         f" ({tr.verdict}: stands at a spurious fixed point)" if tr.reading.get("spurious_fixed_point")
                         else f" ({tr.verdict}{f', ends {d:z.2g} from z*' if np.isfinite(d) else ''})")
             if crowd:
-                trs.append((f"{m} (from {len(inits)} starts)" if k == 0 else "_" + lab,
+                trs.append((f"{keyed} (from {len(inits)} starts)" if k == 0 else "_" + lab,
                             tr, METHOD_COLORS.get(m, TRAJECTORY_COLORS[0]), "-"))
                 continue
             trs.append((lab, tr, METHOD_COLORS.get(m) if len(inits) == 1 or several else None,
