@@ -3681,8 +3681,8 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> list:
     the pattern itself, block by block (:func:`interleave_pattern`), so that the line still shows the style the key
     names.  Runs of different styles are told apart by them.  A run is drawn so when its path lies on another's, or
     another's on it: each of its states inside the window within a line's width of the other's path
-    (:func:`_lying_on`, :func:`_coinciding_paths`), the width measured in the axes' pixels as they are now (each axis
-    its own scale: a window too elongated for one scale, _portrait_aspect).  Returns the groups of lines so drawn
+    (:func:`_lying_on`, :func:`_coinciding_paths`), the width measured in the axes' pixels as they are now, their
+    aspect applied (each axis its own scale: a window too elongated for one scale, _portrait_aspect).  Returns the groups of lines so drawn
     (each a :class:`_Coinciding` list, in the order drawn, with which of its lines lie on which)."""
     styles = {}
     for line, P in paths:
@@ -3690,8 +3690,7 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> list:
             styles.setdefault(_dash_key(line), []).append((line, P))
     if not any(len(runs) > 1 for runs in styles.values()):
         return []
-    box = ax.get_window_extent()
-    scale = np.array([box.width / (xlim[1] - xlim[0]), box.height / (ylim[1] - ylim[0])])  # pixels per data unit
+    scale = _drawn_scale(ax, xlim, ylim)  # pixels per data unit
     if not np.all(scale > 0):
         return []
     px, py = tuple(np.multiply(xlim, scale[0])), tuple(np.multiply(ylim, scale[1]))  # (the window in pixels)
@@ -3725,6 +3724,24 @@ def _dash_coinciding_paths(ax, paths, xlim, ylim) -> list:
             lines.lies_on = {id(runs[a][0]): {id(runs[b][0]) for b in index if b != a and on[a, b]} for a in index}
             out.append(lines)
     return out
+
+
+def _drawn_scale(ax, xlim, ylim) -> np.ndarray:
+    """Pixels per data unit of each axis of ``ax`` showing the window ``xlim`` x ``ylim``, as drawn: its aspect
+    applied to its box as it is now (:func:`_portrait_aspect`'s one scale, or a square box), without applying it (the
+    constrained layout places the axes after: applied here, a portrait's axes were drawn across the figure's edge).
+    Read from the box alone, a window twice as wide as tall drawn at one scale counted each pixel of height as two,
+    and runs a line's width apart were told apart by half of it (a zoomed portrait, a figure review)."""
+    box = ax.get_window_extent()
+    w, h = box.width, box.height
+    dx, dy = xlim[1] - xlim[0], ylim[1] - ylim[0]
+    if ax.get_aspect() == 1.0 and ax.get_adjustable() == "box":  # (one scale: the box shrunk on one side to hold it)
+        s_ = min(w / dx, h / dy)
+        return np.array([s_, s_])
+    ratio = ax.get_box_aspect()
+    if ratio is not None:  # (a box of this height / width, shrunk on one side to hold it)
+        w, h = min(w, h / ratio), min(h, w * ratio)
+    return np.array([w / dx, h / dy])
 
 
 class _Coinciding(list):
@@ -3864,16 +3881,23 @@ def _coinciding_paths(paths, tol: float, xlim=None, ylim=None) -> list:
 
 def _lying_on(paths, tol: float, xlim=None, ylim=None) -> np.ndarray:
     """Which of the paths ``paths`` (each ``(N, 2)``: a run's states in a plane, finite) lie on which: ``on[a, b]``
-    is True when every state of path ``a`` inside the window ``xlim`` x ``ylim`` (default: all) is within ``tol`` of
-    path ``b`` as drawn: of ``b``'s state of the same index, ``a`` being no longer (the same run twice, a run of fewer
-    steps, momentum with beta = 0 and gd), or of ``b``'s polyline (:func:`_polyline_distance`), whatever the index of
-    the states there (methods that trace one curve at different speeds: eg, eftp, ogda and proximal on the Dirac-GAN,
-    one spiral, three of them hidden under the last drawn, a figure review; a run from a start on another's path).
-    The relation is neither symmetric (a run of 20 steps lies on the same run of 500, not the other way) nor
-    transitive: two paths coincide only when each lies on the other.  The states compared are those inside and their
-    neighbours (the ends of every segment drawn at least in part: two runs from one start whose only state inside was
-    that start were taken to coincide, and drawn dashed, though their first segments part at once).  A path with no
-    state in the window lies on none (the diagonal is True)."""
+    is True when path ``a`` as drawn in the window ``xlim`` x ``ylim`` (default: all) lies within ``tol`` of path
+    ``b``: its states of the segments drawn at least in part each within ``tol`` of ``b``'s state of the same index,
+    ``a`` being no longer (the same run twice, a run of fewer steps, momentum with beta = 0 and gd: the segments
+    between them are then within ``tol`` too), or every point of its polyline drawn inside the window (its segments
+    clipped to it, sampled every ``tol /`` :data:`POLYLINE_SAMPLES` of their length, :func:`_drawn_samples`) within
+    ``tol`` of ``b``'s polyline (:func:`_polyline_distance`), whatever the index of the states there (methods that
+    trace one curve at different speeds: eg, eftp, ogda and proximal on the Dirac-GAN, one spiral, three of them
+    hidden under the last drawn, a figure review; a run from a start on another's path).  The polyline, not its
+    states alone: in a zoomed window a run's few states there each lay on another's path while its straight segments
+    between them cut the other's corners by several line widths (a note said "eg and eftp from (1, 1) lie on altgd's
+    path" where altgd's line was seen apart, a figure review); and what is drawn of it, not the states beyond the
+    edge that end its segments (measured against the other's path clipped to the window, a run leaving the window
+    along another's path was taken apart from it).  A path drawn shorter than :data:`LYING_MIN_LENGTH` widths in the
+    window lies on none: two runs from one start whose only state inside is that start, their first segments parting
+    at once, had been drawn dashed and said to lie on one another.  The relation is neither symmetric (a run of 20
+    steps lies on the same run of 500, not the other way) nor transitive: two paths coincide only when each lies on
+    the other (the diagonal is True)."""
     paths = [np.asarray(P, float) for P in paths]
     box = (xlim, ylim)
 
@@ -3885,14 +3909,18 @@ def _lying_on(paths, tol: float, xlim=None, ylim=None) -> np.ndarray:
         return ok | np.concatenate((ok[1:], [False])) | np.concatenate(([False], ok[:-1]))
 
     shown = [seen(P) for P in paths]
+    segments = [_drawn_segments(P, box) for P in paths]
+    with np.errstate(over="ignore", invalid="ignore"):
+        long = [np.sum(np.hypot(*(b_ - a_).T)) >= LYING_MIN_LENGTH * tol for a_, b_ in segments]
+    drawn = [_segment_samples(a_, b_, tol / POLYLINE_SAMPLES) for a_, b_ in segments]
 
     def lies_on(a, b) -> bool:
         P, Q, ok = paths[a], paths[b], shown[a]
-        if not ok.any():
+        if not long[a]:
             return False
         if len(P) <= len(Q) and np.all(np.hypot(*(P[ok] - Q[:len(P)][ok]).T) <= tol):  # (state by state)
             return True
-        return bool(np.all(_polyline_distance(P[ok], Q, tol, box) <= tol))
+        return bool(np.all(_polyline_distance(drawn[a], Q, tol, box) <= tol))
 
     on = np.eye(len(paths), dtype=bool)
     for a in range(len(paths)):
@@ -3902,32 +3930,41 @@ def _lying_on(paths, tol: float, xlim=None, ylim=None) -> np.ndarray:
     return on
 
 
-#: the polyline's samples per ``tol`` of its length in :func:`_polyline_distance` (the distance read is at most
-#: ``tol / (2 * POLYLINE_SAMPLES)`` above the true one), and the most samples it takes (a longer polyline inside the
-#: window: its vertices alone)
+#: a path drawn in the window no longer than this many line widths lies on no other in :func:`_lying_on` (it hardly
+#: shows beyond its start's circle)
+LYING_MIN_LENGTH = 10.0
+#: the polyline's samples per ``tol`` of its length in :func:`_polyline_distance` and :func:`_drawn_samples` (the
+#: distance read is at most ``tol / (2 * POLYLINE_SAMPLES)`` above the true one), and the most samples it takes (a
+#: longer polyline inside the window: its vertices alone)
 POLYLINE_SAMPLES = 4
 POLYLINE_MAX_SAMPLES = 2_000_000
 
 
-def _polyline_distance(points, Q, tol: float, box=(None, None)) -> np.ndarray:
-    """The distance of each of ``points`` (M, 2) to the polyline through ``Q`` (N, 2), as far as it matters for a
-    comparison with ``tol``: the polyline's part within ``tol`` of the window ``box`` = (xlim, ylim) (either None: no
-    limit), sampled every ``tol / POLYLINE_SAMPLES`` of its length (each segment clipped to that window first: a run
-    leaving the window leaps far).  Distances above ``2 tol`` are returned as ``inf``."""
-    from scipy.spatial import cKDTree
+def _clipped_segments(Q, box=(None, None), grow: float = 0.0):
+    """The segments of the polyline through ``Q`` (N, 2; one point: a segment of length 0) clipped to the window
+    ``box`` = (xlim, ylim) grown by ``grow`` on every side (either None: no limit; Liang-Barsky): ``(a, b)``, the ends
+    of the part of each segment inside, segments wholly outside left out."""
     Q = np.asarray(Q, float)
+    if len(Q) == 0:
+        return np.empty((0, 2)), np.empty((0, 2))
     if len(Q) == 1:
         segs = np.concatenate((Q, Q))[None]
     else:
         segs = np.stack((Q[:-1], Q[1:]), axis=1)  # (S, 2 ends, 2 coordinates)
-    # clip every segment to the window grown by tol (Liang-Barsky): t0, t1 the part of the segment inside
+    return _clipped(segs, box, grow)
+
+
+def _clipped(segs, box=(None, None), grow: float = 0.0):
+    """:func:`_clipped_segments` of the segments ``segs`` (S, 2 ends, 2 coordinates)."""
+    if not len(segs):
+        return np.empty((0, 2)), np.empty((0, 2))
     t0 = np.zeros(len(segs))
     t1 = np.ones(len(segs))
     d = segs[:, 1] - segs[:, 0]
     for axis, lim in enumerate(box):
         if lim is None:
             continue
-        lo, hi = lim[0] - tol, lim[1] + tol
+        lo, hi = lim[0] - grow, lim[1] + grow
         x0, dx = segs[:, 0, axis], d[:, axis]
         with np.errstate(divide="ignore", invalid="ignore"):
             ta, tb = (lo - x0) / dx, (hi - x0) / dx
@@ -3938,18 +3975,55 @@ def _polyline_distance(points, Q, tol: float, box=(None, None)) -> np.ndarray:
         leave = np.where(flat, np.where(inside, np.inf, -np.inf), leave)
         t0, t1 = np.maximum(t0, enter), np.minimum(t1, leave)
     keep = t0 <= t1
-    if not keep.any():
-        return np.full(len(points), np.inf)
-    a = segs[keep, 0] + t0[keep, None] * d[keep]
-    b = segs[keep, 0] + t1[keep, None] * d[keep]
-    length = np.hypot(*(b - a).T)
-    step = tol / POLYLINE_SAMPLES
-    count = np.ceil(length / step).astype(np.int64) + 1
-    if count.sum() > POLYLINE_MAX_SAMPLES:
+    return segs[keep, 0] + t0[keep, None] * d[keep], segs[keep, 0] + t1[keep, None] * d[keep]
+
+
+def _segment_samples(a, b, step: float) -> np.ndarray:
+    """Points along the segments from ``a`` to ``b`` (each (S, 2)), both ends of each and points every ``step`` of its
+    length between them; the ends alone when that would take more than :data:`POLYLINE_MAX_SAMPLES`."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        length = np.hypot(*(b - a).T)
+    count = np.ceil(length / step).astype(np.int64) + 1 if len(a) else np.zeros(0, np.int64)
+    if count.sum() > POLYLINE_MAX_SAMPLES or not np.all(np.isfinite(length)):
         count[:] = 2
     idx = np.repeat(np.arange(len(a)), count)
     frac = (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)) / np.maximum(np.repeat(count, count) - 1, 1)
-    samples = a[idx] + frac[:, None] * (b - a)[idx]
+    return a[idx] + frac[:, None] * (b - a)[idx]
+
+
+def _drawn_samples(P, step: float, box=(None, None)) -> np.ndarray:
+    """Points along the polyline through ``P`` (N, 2) as a portrait draws it in the window ``box`` = (xlim, ylim)
+    (:func:`_drawn_segments`), sampled every ``step`` of its length; none when no state is inside."""
+    return _segment_samples(*_drawn_segments(P, box), step)
+
+
+def _drawn_segments(P, box=(None, None)):
+    """The segments of the polyline through ``P`` (N, 2) as a portrait draws them in the window ``box`` = (xlim,
+    ylim), ``(a, b)`` their ends: those with an end inside (one with both ends outside is not drawn,
+    :func:`_broken_outside`) clipped to the window (:func:`_clipped_segments`)."""
+    P = np.asarray(P, float)
+    ins = np.ones(len(P), dtype=bool)
+    for axis, lim in enumerate(box):
+        if lim is not None:
+            ins &= (P[:, axis] >= lim[0]) & (P[:, axis] <= lim[1])
+    if len(P) > 1:
+        drawn = np.flatnonzero(ins[:-1] | ins[1:])  # (the segments drawn)
+        a, b = _clipped(np.stack((P[drawn], P[drawn + 1]), axis=1), box)
+    else:
+        a, b = _clipped_segments(P[ins], box)
+    return a, b
+
+
+def _polyline_distance(points, Q, tol: float, box=(None, None)) -> np.ndarray:
+    """The distance of each of ``points`` (M, 2) to the polyline through ``Q`` (N, 2), as far as it matters for a
+    comparison with ``tol``: the polyline's part within ``tol`` of the window ``box`` = (xlim, ylim) (either None: no
+    limit), sampled every ``tol / POLYLINE_SAMPLES`` of its length (each segment clipped to that window first: a run
+    leaving the window leaps far).  Distances above ``2 tol`` are returned as ``inf``."""
+    from scipy.spatial import cKDTree
+    a, b = _clipped_segments(Q, box, tol)
+    if not len(a):
+        return np.full(len(points), np.inf)
+    samples = _segment_samples(a, b, tol / POLYLINE_SAMPLES)
     dist, _ = cKDTree(samples).query(np.asarray(points, float), distance_upper_bound=2.0 * tol)
     return dist
 

@@ -1612,9 +1612,10 @@ def _segment_distance(points, Q):
 
 def test_coinciding_paths_are_those_within_the_width_inside_the_window():
     """The rule of the dashes against a brute-force reading of it: random paths and copies moved by less or more than
-    the width at one state (the distance to the other's polyline computed exactly, segment by segment), inside or
-    outside the window; a shorter copy (a run of fewer steps) coincides with the start of the longer; a copy traced at
-    another speed (every second state) coincides with its original."""
+    the width at one state (the distance of every point of one's polyline drawn in the window to the other's polyline
+    computed exactly, segment by segment), inside or outside the window; a shorter copy (a
+    run of fewer steps) coincides with the start of the longer; a copy traced at another speed (every second state)
+    coincides with its original."""
     from gandynamics.plotting import _coinciding_paths
     rng = np.random.default_rng(3)
     tol = 0.01
@@ -1630,10 +1631,17 @@ def test_coinciding_paths_are_those_within_the_width_inside_the_window():
         def seen(R):
             ins = (R[:, 0] >= lim[0]) & (R[:, 0] <= lim[1])
             return ins | np.concatenate((ins[1:], [False])) | np.concatenate(([False], ins[:-1]))
-        # the brute force: Q on P or P on Q, by exact distances of the states seen (with a margin of tol/8 either side:
-        # the rule samples the polyline every tol/4), or the states of one index within tol
-        dq = _segment_distance(Q[seen(Q)], P) if seen(Q).any() else np.array([np.inf])
-        dp = _segment_distance(P[seen(P)], Q) if seen(P).any() else np.array([np.inf])
+
+        def drawn(R):  # the polyline as drawn: its segments with an end inside, densely, the points inside
+            ins = (R[:, 0] >= lim[0]) & (R[:, 0] <= lim[1])
+            j = np.flatnonzero(ins[:-1] | ins[1:])
+            t = np.linspace(0.0, 1.0, 400)[None, :, None]
+            pts = (R[j][:, None] + t * (R[j + 1] - R[j])[:, None]).reshape(-1, 2)
+            return pts[(pts[:, 0] >= lim[0]) & (pts[:, 0] <= lim[1])]
+        # the brute force: Q on P or P on Q, by exact distances of the points of the polyline drawn (with a margin of
+        # tol/8 either side: the rule samples the polylines every tol/4), or the states of one index within tol
+        dq = _segment_distance(drawn(Q), P) if seen(Q).any() else np.array([np.inf])
+        dp = _segment_distance(drawn(P), Q) if seen(P).any() else np.array([np.inf])
         same = seen(Q)
         index = np.hypot(*(Q[same] - P[same]).T).max() if same.any() else np.inf
         worst = min(dq.max(), dp.max(), index)
@@ -1668,6 +1676,82 @@ def test_coinciding_paths_are_those_within_the_width_inside_the_window():
     D = np.array([[0.2, 0.5], [0.4, 0.5 + tol / 2], [0.6, 0.5 + 3 * tol]])
     got = _polyline_distance(D, C, tol, ((0.0, 1.0), (0.0, 1.0)))
     assert got[0] <= tol / 8 and abs(got[1] - tol / 2) <= tol / 8 and got[2] == np.inf
+
+
+@pytest.mark.parametrize("sides", [5, 8, 13, 24, 40])
+@pytest.mark.parametrize("cut", [0.3, 0.8, 1.5, 3.0, 8.0])  # (how far a's segments pass the corners, in widths)
+def test_a_path_lies_on_another_only_where_its_segments_do_not_only_its_states(sides, cut):
+    """The figure review: a zoomed portrait's note said "eg and eftp from (1, 1) lie on altgd's path" where altgd's
+    line was seen apart over part of the window: in a zoom a run has few states in the window, each of them on the
+    other's path, while its straight segments between them cut the other's corners.  A path ``a`` through the
+    midpoints of the sides of a polygon ``b`` (every state of ``a`` on ``b``'s polyline, its segments passing the
+    corners ``cut`` widths inside) lies on ``b`` exactly when ``cut`` is within the width; in windows that hold it
+    all, or a part of it."""
+    from gandynamics.plotting import LYING_MIN_LENGTH, _lying_on
+    tol = 1.5  # (a line's width, in pixels: the paths are in pixels)
+    half = np.pi / sides  # (half the angle of a side: a's segments pass the corners R sin^2(half) inside)
+    R = cut * tol / np.sin(half) ** 2
+    angles = np.linspace(0.0, 2 * np.pi * 0.8, int(0.8 * sides) + 1)
+    b = R * np.c_[np.cos(angles), np.sin(angles)]
+    a = (b[:-1] + b[1:]) / 2  # (on b's sides)
+    assert np.max(_segment_distance(a, b)) <= 1e-9 * R
+    expected = cut <= 1.0
+    for xlim, ylim in [(None, None), ((-1.1 * R, 1.1 * R), (-1.1 * R, 1.1 * R)), ((0.0, 1.1 * R), (0.0, 1.1 * R)),
+                       ((-0.2 * R, 1.1 * R), (-1.1 * R, 0.5 * R))]:
+        t = np.linspace(0.0, 1.0, 200)[None, :, None]
+        dense = (a[:-1, None] + t * (a[1:] - a[:-1])[:, None]).reshape(-1, 2)
+        if xlim is not None:
+            dense = dense[(dense[:, 0] >= xlim[0]) & (dense[:, 0] <= xlim[1]) & (dense[:, 1] >= ylim[0])
+                          & (dense[:, 1] <= ylim[1])]
+        if np.sum(np.hypot(*np.diff(dense, axis=0).T).clip(max=tol)) < 2 * LYING_MIN_LENGTH * tol:
+            continue  # (too little of it drawn there to be said to lie on anything)
+        on = _lying_on([a, b], tol, xlim, ylim)
+        assert on[0, 1] == expected, (sides, cut, xlim, ylim)
+        assert not on[1, 0], (sides, cut, xlim, ylim)  # (b's first and last half sides reach beyond a's ends)
+    # a path drawn shorter than LYING_MIN_LENGTH widths in the window lies on none, even a copy of the other
+    stub = np.array([[0.0, 0.0], [100.0, 0.0]])
+    assert not _lying_on([stub, stub.copy()], tol, (99.0 - LYING_MIN_LENGTH * tol / 2, 200.0), (-1.0, 1.0))[0, 1]
+    assert _lying_on([stub, stub.copy()], tol, (99.0 - 2 * LYING_MIN_LENGTH * tol, 200.0), (-1.0, 1.0))[0, 1]
+
+
+@pytest.mark.parametrize("ratio", [0.2, 0.4, 0.5, 1.0, 2.0, 2.5, 5.0])  # (the window's height over its width)
+@pytest.mark.parametrize("apart", [0.6, 2.0])  # (in line widths, across the runs' direction)
+def test_runs_a_line_s_width_apart_coincide_in_a_window_of_any_shape(ratio, apart):
+    """The figure review of a zoomed portrait: the width the runs are compared by is a line's width in the window's
+    data units, along either axis.  A window of one scale for both axes that is wider than tall was measured by the
+    axes' box before its aspect was applied, each pixel of height counted as two: runs 0.6 widths apart vertically
+    were told apart.  Two horizontal (and two vertical) runs ``apart`` widths apart, as drawn, coincide exactly when
+    that is within a width, in windows of one scale and in too elongated ones (a square box)."""
+    import matplotlib.pyplot as plt
+
+    from gandynamics.plotting import _dash_coinciding_paths, _portrait_aspect
+    for across in (0, 1):  # (0: the runs horizontal, apart in y; 1: vertical, apart in x)
+        fig, ax = plt.subplots(figsize=(4.6, 4.2))
+        xlim, ylim = (0.0, 1.0), (0.0, ratio)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        _portrait_aspect(ax, xlim, ylim)
+        ax.apply_aspect()
+        box = ax.get_window_extent()  # (as drawn: its aspect applied)
+        per = (box.width / 1.0, box.height / ratio)  # (pixels per data unit of each axis)
+        if 1 / 3 <= ratio <= 3:
+            assert abs(per[0] - per[1]) < 1e-6 * per[0]  # (one scale)
+        gap = apart * 1.2 * fig.dpi / 72.0 / per[1 - across]
+        t = np.linspace(0.05, 0.95, 40)
+        mid = (0.5 * ratio) if across == 0 else 0.5
+        if across == 0:
+            P, Q = np.c_[t, np.full_like(t, mid)], np.c_[t[::-1], np.full_like(t, mid + gap)]
+        else:
+            P, Q = np.c_[np.full_like(t, mid), t * ratio], np.c_[np.full_like(t, mid + gap), t[::-1] * ratio]
+        fig2, ax2 = plt.subplots(figsize=(4.6, 4.2))  # (a fresh figure: its axes' aspect not yet applied)
+        ax2.set_xlim(*xlim)
+        ax2.set_ylim(*ylim)
+        _portrait_aspect(ax2, xlim, ylim)
+        lines2 = [ax2.plot(*R.T, lw=1.2, color=c, label=n)[0] for R, c, n in ((P, "C0", "a"), (Q, "C1", "b"))]
+        groups = _dash_coinciding_paths(ax2, list(zip(lines2, (P, Q))), xlim, ylim)
+        assert bool(groups) == (apart <= 1.0), (ratio, apart, across)
+        plt.close(fig)
+        plt.close(fig2)
 
 
 def _note_claims(note, names):
