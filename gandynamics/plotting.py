@@ -341,7 +341,8 @@ def steps_text(steps, spec: str = "g") -> str:
     mapping of the runs' names to steps that are all equal), else each step after the runs that take it, in their
     order: ``GD h = 0.04998; EG and EFTP h = 0.1766``; a step given as a pair ``(h_G, h_D)`` as portrait_title
     writes it; each number formatted by ``spec`` (:func:`number_text`).  A convergence figure's title names its game
-    (:func:`describe`) and this (the basin figure's named neither, a figure review)."""
+    (:func:`describe`) and this (the basin figure's named neither, a figure review).  The words of each group are
+    joined by no-break spaces (:data:`NBSP`): a title wrapped keeps them on one line (:data:`STEPS_GROUP_KEEP`)."""
     def one(h):
         if isinstance(h, (tuple, list)):
             hg, hd = h
@@ -354,7 +355,23 @@ def steps_text(steps, spec: str = "g") -> str:
         by.setdefault(one(h), []).append(name)
     if len(by) == 1:
         return f"h = {next(iter(by))}"
-    return "; ".join(f"{_and(names)} h = {h}" for h, names in by.items())
+    # (each group unbroken by a title's wrap, its words joined by no-break spaces: the step belongs with the runs it
+    # applies to, and basin_dirac_convergence's title broke between "EG and EFTP" and "h = 0.1766", a figure review;
+    # a group too long for one line keeps its last name with the step)
+    def group(names, h):
+        text = f"{_and(names)} h = {h}"
+        if len(text) <= STEPS_GROUP_KEEP:
+            return text.replace(" ", NBSP)
+        said = _and(names)
+        return said[:len(said) - len(names[-1])] + f"{names[-1]} h = {h}".replace(" ", NBSP)
+    return "; ".join(group(names, h) for h, names in by.items())
+
+
+#: the no-break space, which a title's wrap (:func:`_words`) does not break at
+NBSP = "\u00a0"
+#: a group of runs and their step in :func:`steps_text` at most this many characters long is never broken over two
+#: lines; a longer one keeps its last run's name with the step
+STEPS_GROUP_KEEP = 40
 
 
 def _runs_title(field, params, items) -> str:

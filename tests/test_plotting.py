@@ -2472,9 +2472,35 @@ def test_steps_text_names_each_step_after_the_runs_that_take_it():
     from gandynamics.plotting import steps_text
     assert steps_text(0.2) == "h = 0.2"
     assert steps_text({"GD": 0.3, "EG": 0.3}) == "h = 0.3"
-    assert steps_text({"GD": 0.0499797, "EG": 0.176633, "EFTP": 0.176633}, ".4g") == "GD h = 0.04998; EG and EFTP h = 0.1766"
-    assert steps_text({"a": (0.2, 0.1), "b": 0.5}) == "a h = (0.2, 0.1); b h = 0.5"
+    from gandynamics.plotting import NBSP
+    said = steps_text({"GD": 0.0499797, "EG": 0.176633, "EFTP": 0.176633}, ".4g")
+    assert said.replace(NBSP, " ") == "GD h = 0.04998; EG and EFTP h = 0.1766"
+    assert steps_text({"a": (0.2, 0.1), "b": 0.5}).replace(NBSP, " ") == "a h = (0.2, 0.1); b h = 0.5"
     assert steps_text((0.2, 0.2)) == "h = 0.2" and steps_text(-0.0) == "h = 0"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_title_s_steps_stay_with_the_runs_they_apply_to(seed):
+    """The figure review: basin_dirac_convergence's title broke between "EG and EFTP" and their step "h = 0.1766".
+    Generated step mappings in titles wrapped at every width: no line break falls inside a group of runs and their
+    step (a group too long for one line: none between its last run and the step)."""
+    from gandynamics.plotting import NBSP, STEPS_GROUP_KEEP, _fill_title, steps_text
+    rng = np.random.default_rng(seed)
+    pool = ["GD", "EG", "EFTP", "OGDA", "alt. GD", "momentum (β = −0.5)", "simultaneous GD", "extragradient"]
+    names = list(rng.choice(pool, size=int(rng.integers(2, 6)), replace=False))
+    steps = {n: float(rng.choice([0.05, 0.1766, 0.3])) for n in names}
+    text = steps_text(steps, ".4g")
+    title = f"dirac + R1(γ = 0.3), {text}: distance from a start on the invariant ball, and its predicted rate"
+    groups = text.split("; ") if ";" in text else []
+    assert groups, text  # (every seed draws two steps or more)
+    for width in range(12, 130, 3):
+        lines = _fill_title(title, width, len).split("\n")
+        for g in groups:
+            plain = g.replace(NBSP, " ")
+            before = plain[:plain.rindex(" h = ")]
+            last = max((n for n in names if before.endswith(n)), key=len)
+            kept = plain if len(plain) <= STEPS_GROUP_KEEP else plain[len(before) - len(last):]
+            assert any(kept in line.replace(NBSP, " ") for line in lines), (width, kept, lines)
 
 
 def test_a_portrait_title_names_each_method_s_options_as_run():
