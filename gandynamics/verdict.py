@@ -647,6 +647,9 @@ def describe(reading: dict, digits: int = 4) -> str:
         elif res == res:
             why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
                    "F and DF underflow to 0 at the final state, F's exact value does not")
+            if reading.get("flat_F") and res > 0:  # (a number that reads as a zero: said why it is not one)
+                why += (f": F is flat there, below the rounding of a state of size "
+                        f"{reading.get('state_size', math.nan):z.3g}, but has no zero there")
             text += f"; it stands still, but not at a zero of F ({why})"
             ext = reading.get("extrapolated_point")
             if reading.get("spurious_fixed_point") and ext is not None:  # (a point where the method's update evaluates

@@ -1094,3 +1094,28 @@ def test_a_run_at_a_spurious_fixed_point_of_extragradient_says_so():
     assert "a spurious fixed point of eg: its extrapolated point z - H F(z) = (" in text, text
     gd_run = simulate(fld, "gd", (1.5, 1.0), 300, 0.3, engine="interpreted")  # (gd has no such points)
     assert "spurious" not in gd_run.describe()
+
+
+def test_a_run_held_where_f_is_flat_but_not_zero_is_said_so():
+    """A run standing still where F is below the rounding of the state but has no zero (the Dirac-GAN's saturated
+    sigmoid far out: dirac-nd's runs at |z| = 10 with |F| ~ 1e-21 at d = 50) was read "stands still, but not at a zero
+    of F (|F| = 1.93e-21 ...)", a number a new user read as a zero: the reading marks it (``flat_F``, the state's size)
+    and the text says F is flat there with no zero.  Over starts ever further out on the Dirac-GAN: not marked where
+    |F| is above that rounding (|F| ~ 1e-10 from (5, 5)), nor where the step is the cause (from (6, 6): h |F| below
+    the rounding, |F| not), marked from (7, 7) on, until F underflows to 0 (a text of its own)."""
+    from gandynamics import VectorField, games, simulate
+    fld = VectorField(games.dirac())
+    marked = []
+    for s_ in (5, 6, 7, 8, 10, 15, 20, 30):
+        tr = simulate(fld, "gd", [s_, s_], 1000, 0.1)
+        r = tr.reading
+        res = r.get("final_residual")
+        flat = (res is not None and res > 0 and not r.get("final_zero") and r.get("step_below_rounding") is None
+                and res <= np.finfo(float).eps * max(np.linalg.norm(tr.final), r["tail_max"]))
+        assert bool(r.get("flat_F")) == flat, (s_, r)
+        text = tr.describe()
+        assert ("F is flat there" in text) == flat, (s_, text)
+        if flat:
+            assert r["state_size"] > 0 and "but has no zero there" in text and "not at a zero of F" in text, text
+        marked.append(flat)
+    assert marked[:2] == [False, False] and all(marked[2:7]), marked

@@ -389,6 +389,11 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 hF, eps = max(hg, hd) * row["final_residual"], np.finfo(float).eps
                 if m.moves_by_hF and not row["final_zero"] and hF <= eps * scale < row["final_residual"]:
                     row["step_below_rounding"], row["state_size"] = hF, scale
+                elif not zero and 0.0 < row["final_residual"] <= eps * scale:  # (0: F underflows, said so)
+                    # ... or because F is flat there, below the rounding of the state, with no zero (the Dirac-GAN's
+                    # saturated sigmoid far out: |F| = 2.25e-216 at |z| = 31.6 of dirac-nd at d = 500 read "not at a
+                    # zero of F" beside a number that reads as one, a new user)
+                    row["flat_F"], row["state_size"] = True, scale
                 elif not zero and m.extrapolated_points is not None:
                     # ... or at a spurious fixed point of its method: a point where its update evaluates F is a zero of
                     # F (Method.extrapolated_points: extragradient's w = z - H F(z), so its update z - H F(w) = z;
