@@ -52,7 +52,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from scipy import optimize  # noqa: E402
 
-from ._palette import OKABE_ITO  # noqa: E402
+from ._palette import OKABE_ITO, TOL  # noqa: E402
 from .errors import GandynamicsError  # noqa: E402
 
 __all__ = [
@@ -83,18 +83,22 @@ STYLE = {
 }
 
 #: one colour per method, the same in every figure.  The seven methods figures compare most (gd and altgd, eg and
-#: eftp, ogda, momentum, the flow) take Okabe and Ito's colours (gd red and eg green were one colour to a
-#: deuteranope: a reviewer's finding); the rarer ones other colours
+#: eftp, ogda, momentum, the flow) take Okabe and Ito's colours and two of Paul Tol's (gd red and eg green were one
+#: colour to a deuteranope: a reviewer's finding; altgd's blue and ogda's sky blue, gd's vermillion and momentum's
+#: orange, CIEDE2000 22 apart, were hard to tell apart in the bilinear figures: a figure review), every two of them
+#: at least 25 apart; the rarer ones Tol's colours and Okabe and Ito's sky blue, every two methods at least 15 apart
+#: (about the most that the colours of those palettes legible on white allow for 14 methods beside the seven:
+#: tests/test_palette.py).  An alias keeps its method's colour (simgd is gd, altgd-momentum is momentum)
 METHOD_COLORS = {
     "gd": OKABE_ITO["vermillion"], "simgd": OKABE_ITO["vermillion"], "altgd": OKABE_ITO["blue"],
-    "eg": OKABE_ITO["bluish green"], "eftp": OKABE_ITO["reddish purple"], "ogda": OKABE_ITO["sky blue"],
-    "momentum": OKABE_ITO["orange"], "altgd-momentum": OKABE_ITO["orange"], "flow": OKABE_ITO["black"],
+    "eg": OKABE_ITO["bluish green"], "eftp": OKABE_ITO["reddish purple"], "ogda": TOL["bright yellow"],
+    "momentum": TOL["muted indigo"], "altgd-momentum": TOL["muted indigo"], "flow": OKABE_ITO["black"],
     # (every other method and alias too: a method without one took the colour cycle's, altgd's blue for the first)
-    # (each its own hue, apart from the seven and from each other in normal vision: deep pink beside eftp's reddish
-    # purple, maroon beside gd's vermillion and navy beside altgd's blue were one colour in a figure of 13 methods;
-    # adam's green beside eg's bluish green, a figure review: Tol's wine)
-    "proximal": "#bcbd22", "eag": "#8c564b", "ftr": "#17becf", "lookahead": "#6a3d9a", "adam": "#882255",
-    "rmsprop": "#e7298a", "altmomentum": "#a6761d",
+    # (adam's green beside eg's bluish green, deep pink beside eftp's reddish purple, maroon beside gd's vermillion
+    # and navy beside altgd's blue were one colour in a figure of 13 methods: figure reviews)
+    "proximal": TOL["dark-scheme dark yellow"], "eag": TOL["dark-scheme dark red"], "ftr": OKABE_ITO["sky blue"],
+    "lookahead": TOL["muted purple"], "adam": TOL["high-contrast red"], "rmsprop": TOL["muted green"],
+    "altmomentum": TOL["medium-contrast dark yellow"],
 }
 #: the line styles that tell apart the starts of a figure with several methods and several starts (each method keeps
 #: its colour: ``portrait --methods gd,eg --init ... --init ...``); the last a long dash, not the dots ``(0, (1, 3))``

@@ -2,7 +2,8 @@
 
 Independent of the palette's own claim: each colour is passed through Machado, Oliveira and Fernandes' simulation of
 protanopia, deuteranopia and tritanopia (IEEE TVCG 15(6), 2009, severity 1, applied to linear sRGB) and the
-simulated colours are compared by their CIE 1976 colour difference in CIELAB (D65 white).
+simulated colours are compared by their CIE 1976 colour difference in CIELAB (D65 white).  Every two methods are
+also compared by CIEDE2000 (Sharma, Wu and Dalal, Color Res. Appl. 30(1), 2005), a difference closer to what is seen.
 """
 import itertools
 
@@ -38,6 +39,58 @@ def difference(a, b, vision):
     return float(np.linalg.norm(_lab(a, vision) - _lab(b, vision)))
 
 
+def ciede2000(lab1, lab2):
+    """The CIEDE2000 difference of two CIELAB colours (k_L = k_C = k_H = 1), as Sharma, Wu and Dalal (2005) write it."""
+    (L1, a1, b1), (L2, a2, b2) = lab1, lab2
+    c_mean = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - np.sqrt(c_mean ** 7 / (c_mean ** 7 + 25.0 ** 7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = np.hypot(a1, b1), np.hypot(a2, b2)
+    h1 = np.degrees(np.arctan2(b1, a1)) % 360 if c1 else 0.0
+    h2 = np.degrees(np.arctan2(b2, a2)) % 360 if c2 else 0.0
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    dH = 2 * np.sqrt(c1 * c2) * np.sin(np.radians(dh / 2))
+    L, C = (L1 + L2) / 2, (c1 + c2) / 2
+    if c1 * c2 == 0:
+        H = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        H = (h1 + h2) / 2
+    else:
+        H = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    T = (1 - 0.17 * np.cos(np.radians(H - 30)) + 0.24 * np.cos(np.radians(2 * H)) + 0.32 * np.cos(np.radians(3 * H + 6))
+         - 0.20 * np.cos(np.radians(4 * H - 63)))
+    rc = 2 * np.sqrt(C ** 7 / (C ** 7 + 25.0 ** 7))
+    rt = -np.sin(np.radians(60 * np.exp(-(((H - 275) / 25) ** 2)))) * rc
+    sl = 1 + 0.015 * (L - 50) ** 2 / np.sqrt(20 + (L - 50) ** 2)
+    sc, sh = 1 + 0.045 * C, 1 + 0.015 * C * T
+    dl, dc, dh_ = (L2 - L1) / sl, (c2 - c1) / sc, dH / sh
+    return float(np.sqrt(dl ** 2 + dc ** 2 + dh_ ** 2 + rt * dc * dh_))
+
+
+def seen_apart(a, b):
+    """The CIEDE2000 difference of two sRGB colours in normal vision."""
+    return ciede2000(_lab(a, "normal vision"), _lab(b, "normal vision"))
+
+
+#: every two methods that may be drawn in one figure (a portrait of all of them): CIEDE2000 at least this far apart
+#: (gd and simgd, momentum and altgd-momentum are one method under two names and share a colour).  About the most
+#: that 14 colours legible on white allow beside the seven below (rmsprop's deep pink and eftp's reddish purple, ftr's
+#: cyan and ogda's sky blue were 13.5 and 13.7 apart)
+METHODS_APART = 15.0
+#: the methods figures compare most (the bilinear figures and M18's Figure 1 draw six or eight of them): further apart
+#: (altgd's blue and ogda's sky blue, gd's vermillion and momentum's orange were 22 apart and hard to tell apart in
+#: bilinear_methods.png: a figure review)
+COMPARED_APART = 25.0
+#: one method under two names: one colour
+ALIASES = {"simgd": "gd", "altgd-momentum": "momentum"}
+
+
+def _methods():
+    from gandynamics.analysis.rates import RATE_ALIASES
+    from gandynamics.methods import METHODS
+    return list(METHODS) + list(RATE_ALIASES)
+
+
 @pytest.mark.parametrize("vision", sorted(SIMULATION))
 def test_compared_methods_apart(vision):
     pairs = {(a, b): difference(METHOD_COLORS[a], METHOD_COLORS[b], vision)
@@ -58,6 +111,51 @@ def test_every_method_its_own_colour_in_normal_vision():
     colours = sorted({to_rgb(c) for c in METHOD_COLORS.values()})
     close = [(a, b) for a, b in itertools.combinations(colours, 2) if difference(a, b, "normal vision") < 20]
     assert not close
+
+
+@pytest.mark.parametrize("a,b,want", [
+    ((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425), ((50, 0, 0), (50, -1, 2), 2.3669),
+    ((50, 2.5, 0), (73, 25, -18), 27.1492), ((50, 2.5, 0), (61, -5, 29), 22.8977), ((50, 2.5, 0), (56, -27, -3), 31.9030),
+    ((50, 2.5, 0), (58, 24, 15), 19.4535), ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),
+    ((50, 0, 0), (50, 0, 0), 0.0)])
+def test_ciede2000_of_sharma_wu_dalal_pairs(a, b, want):
+    """Pairs of the test data of Sharma, Wu and Dalal (2005), both ways round."""
+    assert ciede2000(a, b) == pytest.approx(want, abs=5e-5)
+    assert ciede2000(b, a) == pytest.approx(want, abs=5e-5)
+
+
+def test_every_two_methods_apart():
+    """The kind: every two methods (every registered one and rates alias) that a figure may draw together are at
+    least METHODS_APART apart in CIEDE2000, the methods figures compare most at least COMPARED_APART."""
+    names = _methods()
+    assert set(COMPARED) <= set(names)
+    gaps = {(a, b): seen_apart(METHOD_COLORS[a], METHOD_COLORS[b]) for a, b in itertools.combinations(names, 2)}
+    close = {p: round(d, 1) for p, d in gaps.items() if d < (COMPARED_APART if set(p) <= set(COMPARED) else METHODS_APART)}
+    assert not close, f"method colours hard to tell apart (CIEDE2000): {close}"
+
+
+def test_every_method_colour_seen_on_white():
+    """A method's line is seen on the white of the axes: its colour at least as far from white as Okabe and Ito's sky
+    blue (a lighter yellow or cyan, as far from the others as it may be, is a faint thin line)."""
+    from gandynamics.plotting import OKABE_ITO
+    floor = seen_apart(OKABE_ITO["sky blue"], "white")
+    gaps = {m: seen_apart(METHOD_COLORS[m], "white") for m in METHOD_COLORS}
+    assert {m: round(d, 1) for m, d in gaps.items() if d < floor - 1e-9} == {}
+
+
+def test_the_aliases_keep_their_methods_colour():
+    for alias, method in ALIASES.items():
+        assert to_rgb(METHOD_COLORS[alias]) == to_rgb(METHOD_COLORS[method])
+    assert set(METHOD_COLORS) == set(_methods()) | set(ALIASES)
+
+
+def test_the_check_finds_the_old_close_colours():
+    """CIEDE2000 finds the pairs the figure review saw as one colour (Okabe and Ito's blue and sky blue, vermillion and
+    orange) closer than COMPARED_APART, and Okabe and Ito's colours of eg and altgd far apart."""
+    from gandynamics.plotting import OKABE_ITO
+    assert seen_apart(OKABE_ITO["blue"], OKABE_ITO["sky blue"]) < COMPARED_APART
+    assert seen_apart(OKABE_ITO["vermillion"], OKABE_ITO["orange"]) < COMPARED_APART
+    assert seen_apart(OKABE_ITO["bluish green"], OKABE_ITO["blue"]) > COMPARED_APART
 
 
 def test_the_check_finds_the_old_red_and_green():
