@@ -294,11 +294,12 @@ def describe(field, params=None) -> str:
 
 
 def number_text(v, spec: str = "g") -> str:
-    """``v`` formatted by ``spec`` (without a negative zero) for a figure's text, a negative number with the minus sign
-    U+2212 ``−`` (matplotlib's ``axes.unicode_minus`` covers its tick labels only: a legend's ``β = -0.5`` and a
-    title's ``hopf (β = -0.3)`` had a hyphen; the figure review).  The exponent's sign of ``1e-05`` is left as it is."""
-    s = format(v, "z" + spec)
-    return "\u2212" + s[1:] if s.startswith("-") else s
+    """``v`` formatted by ``spec`` (without a negative zero) for a figure's text, every minus sign the minus sign U+2212
+    ``−``, the number's and its exponent's: ``−2.64e−06`` (matplotlib's ``axes.unicode_minus`` covers its tick labels
+    only: a legend's ``β = -0.5`` and a title's ``hopf (β = -0.3)`` had a hyphen, and the |z| boxes of M18's Figure 1
+    wrote ``2.64e-06`` beside ticks with ``−``: figure reviews).  For a figure only: text a user may paste into a
+    command line or a JSON file keeps the hyphen-minus (``format(v, "zg")``).  ``spec`` has no fill character "-"."""
+    return format(v, "z" + spec).replace("-", "\u2212")
 
 
 def _greek_text(name: str) -> str:

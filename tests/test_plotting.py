@@ -2346,6 +2346,37 @@ def test_a_factored_portrait_of_several_starts_shows_every_run(tmp_path):
     assert "eg and eftp from (1, 1), from (1.5, 0) and from (\u22121, 0.5) lie on one another" in seen["title"], seen["title"]
 
 
+def test_number_text_writes_every_minus_sign_as_u2212():
+    """The kind: number_text wrote a negative number with U+2212 but its exponent with a hyphen-minus ("2.64e-06" in
+    the |z| boxes of M18's Figure 1 beside ticks with \u2212: a figure review).  Over a generated family (signs,
+    mantissas, exponents from subnormal to huge, inf, nan, Python and numpy numbers, the specs figures use): no
+    hyphen-minus is left, every one the format wrote is U+2212 and nothing else changes; no negative zero."""
+    import itertools
+    import re
+
+    from gandynamics.plotting import number_text
+    rng = np.random.default_rng(7)
+    mantissas = [1.0, 2.64, 9.999, 5.0000001, 1 / 3] + list(rng.uniform(1, 10, 6))
+    exponents = [-320, -308, -100, -16, -6, -5, -4, -1, 0, 1, 4, 5, 6, 16, 100, 300]
+    values = [sign * m * 10.0 ** e for sign, m, e in itertools.product((1, -1), mantissas, exponents)]
+    values += [0.0, -0.0, 5e-324, -5e-324, float("inf"), -float("inf"), float("nan"), 7, -7, -(10 ** 20)]
+    values += [np.float64(-2.64e-06), np.float32(-3.5e-8), np.int64(-12), np.float64(-0.0)]
+    specs = ["g", ".3g", ".4g", "#.3g", "#.8g", ".2f", ".3f", "e", ".2e", ".0e", ".3E", "G", ".1%", ""]
+    seen_exponent = False
+    for v, spec in itertools.product(values, specs):
+        if spec == "" and isinstance(v, (int, np.integer)):
+            continue  # ("z" is for floats)
+        plain = format(v, "z" + spec)
+        text = number_text(v, spec)
+        assert "-" not in text, (v, spec, text)
+        assert text.replace("\u2212", "-") == plain, (v, spec, text, plain)
+        assert text.count("\u2212") == plain.count("-")
+        assert not re.fullmatch(r"\u22120*\.?0*(e[+\u2212]?0+)?%?", text, re.IGNORECASE), (v, spec, text)
+        seen_exponent |= bool(re.search(r"[eE]\u2212\d", text))
+    assert seen_exponent and number_text(-2.64e-06, ".3g") == "\u22122.64e\u221206"
+    assert number_text(2.64e-06, "#.3g") == "2.64e\u221206"
+
+
 @pytest.mark.parametrize("extra", [["--xlim", "0.5,1.3", "--ylim", "0.5,1.3", "--step", "0.1"],
                                    ["--methods", "gd,momentum,eg", "--xlim", "-1.5,-0.5", "--ylim", "-0.3,1.2"]])
 def test_no_portrait_title_writes_the_minus_sign_two_ways(tmp_path, extra):

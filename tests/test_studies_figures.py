@@ -51,12 +51,14 @@ def test_no_text_is_smaller_than_the_style_scaled_for_its_canvas(gallery):
 
 
 #: a hyphen-minus used as a minus sign: before a digit (or ".5"), at the start or after a space, a bracket, "=", ",",
-#: ";", ":", "/" or "≤" (not the exponent of 1e-05, a range 0-1, nor a hyphenated word)
-_HYPHEN_MINUS = r"(?:^|(?<=[\s(\[=,;:/≤]))-(?=\.?\d)"
+#: ";", ":", "/" or "≤", or an exponent's sign (1e-05, 2.64E-06; the |z| boxes of M18's Figure 1 wrote "2.64e-06"
+#: beside ticks with −, a figure review); not a range 0-1 nor a hyphenated word
+_HYPHEN_MINUS = r"(?:^|(?<=[\s(\[=,;:/≤])|(?<=\d[eE]))-(?=\.?\d)"
 
 
 def test_no_text_writes_a_negative_number_with_a_hyphen(gallery):
-    # "γ = -0.005" in hopf-cycle's legend, "β = -0.5" in bilinear-methods' title (the figure review)
+    # "γ = -0.005" in hopf-cycle's legend, "β = -0.5" in bilinear-methods' title, "e-06" in m18_fig1's |z| boxes
+    # (figure reviews)
     import re
     bad = [(stem, kind, text) for stem, fig in gallery.items() for kind, text, _ in fig["texts"]
            if re.search(_HYPHEN_MINUS, text.replace("$", " "))]
@@ -84,9 +86,9 @@ def test_every_convergence_figure_s_title_names_its_game_and_step(gallery):
 
 def test_the_hyphen_rule_tells_minus_signs_from_hyphens():
     import re
-    for text in ("β = -0.5", "(-1, 0)", "-3", "x ≤ -.5", "a, -2"):
+    for text in ("β = -0.5", "(-1, 0)", "-3", "x ≤ -.5", "a, -2", "1e-05", "|z| 1.41 → 2.64e-06", "3.0E-7"):
         assert re.search(_HYPHEN_MINUS, text), text
-    for text in ("1e-05", "0-1", "R1-locus", "non-saturating", "β = −0.5", "e^(−γt)", "k-th"):
+    for text in ("1e−05", "0-1", "R1-locus", "non-saturating", "β = −0.5", "e^(−γt)", "k-th", "one-e-5", "type-2"):
         assert not re.search(_HYPHEN_MINUS, text), text
 
 

@@ -248,8 +248,9 @@ def r1_locus_data(gmax_factor: float = 3.0, m: int = 41):
 def _from_to(a: float, b: float) -> str:
     """``a → b`` with 3 significant digits, more (up to 8) while the two read the same but differ: an orbit whose
     distance went from 1.41421 to 1.40498 read "1.41 → 1.4" (two digits shown, as if it fell in the second)."""
+    from ..plotting import number_text  # (the figure's minus sign −, the exponent's too: "2.64e−06")
     for digits in range(3, 9):
-        sa, sb = f"{a:z#.{digits}g}", f"{b:z#.{digits}g}"  # (#: 1.40, not 1.4)
+        sa, sb = number_text(a, f"#.{digits}g"), number_text(b, f"#.{digits}g")  # (#: 1.40, not 1.4)
         if sa != sb or a == b:
             break
     return f"{sa} → {sb}"

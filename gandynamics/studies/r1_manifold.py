@@ -234,7 +234,7 @@ def _figure_trajectories(ctx, trs, fp):
     from ..plotting import canvas
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-    from ..plotting import LAST_MARKER, METHOD_COLORS, START_MARKER
+    from ..plotting import LAST_MARKER, METHOD_COLORS, START_MARKER, number_text
     with canvas(2, 4, figsize=(15.0, 7.9)) as (fig, axes):
         for col, key, name in ((0, "line1", "one data atom at 0"), (2, "line3", "atoms at −1, 0, 1")):
             for row, g in enumerate((0.0, GAMMA)):
@@ -267,7 +267,7 @@ def _figure_trajectories(ctx, trs, fp):
                 ax.set_ylabel("ψ2 (D's slope across the line)")
                 ax.set_title(f"{name}, {reg}\northogonal coordinate: " + ("ψ2 stays" if g == 0 else "ψ2 decays"))
         handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:zg}"),
-                   Line2D([], [], color=METHOD_COLORS["flow"], label="flow (Dormand–Prince, rtol = atol = 1e-12)"),
+                   Line2D([], [], color=METHOD_COLORS["flow"], label=f"flow (Dormand–Prince, rtol = atol = {number_text(FLOW['rtol'])})"),
                    Line2D([], [], color=OKABE_ITO["orange"], lw=5, alpha=0.45, label=r"closed form ψ2(0) $e^{-\gamma t}$"),
                    Line2D([], [], label=f"start (θ, ψ1) = {START_LINE[:2]}", **START_MARKER),
                    Line2D([], [], color="0.35", label="last state", **LAST_MARKER),
