@@ -84,6 +84,23 @@ def test_every_convergence_figure_s_title_names_its_game_and_step(gallery):
                    for t in titles), (stem, titles)
 
 
+def test_a_note_names_each_run_as_its_figure_does(gallery):
+    """A note on runs leaving the window names them as the figure's key or titles do: bilinear_methods' panel titled
+    "simultaneous GD" said "note: gd goes outside the window" (its runs were labelled by their methods' short names,
+    a figure review)."""
+    import re
+    bad = []
+    for stem, fig in gallery.items():
+        texts = [t for _, t, _ in fig["texts"]]
+        for t in texts:
+            for who in re.findall(r"(?:note: |; )([^;:\n]+?) (?:goes|go|starts|start) outside the window", t):
+                others = [" ".join(x.split()) for x in texts]
+                others = [re.sub(r"(?:note: |; )[^;\n]*outside the window[^;\n]*", "", x) for x in others]
+                names = [w.strip() for w in re.split(r", | and ", who) if w.strip()]
+                bad += [(stem, name) for name in names if not any(name in x for x in others)]
+    assert not bad, bad
+
+
 def test_the_hyphen_rule_tells_minus_signs_from_hyphens():
     import re
     for text in ("β = -0.5", "(-1, 0)", "-3", "x ≤ -.5", "a, -2", "1e-05", "|z| 1.41 → 2.64e-06", "3.0E-7"):

@@ -59,7 +59,7 @@ def study(ctx):
             lab = f"{label} (h = {h:zg})"
             trs.append((lab, tr, col))
             pred[lab] = rho
-            phase_portrait(fld, xlim=(-3, 3), ylim=(-3, 3), n=31, density=0.7, trajectories=[(meth, tr, col)],
+            phase_portrait(fld, xlim=(-3, 3), ylim=(-3, 3), n=31, density=0.7, trajectories=[(label, tr, col)],
                            title=f"{label}, h = {h:zg}: ρ = {rho:z.4f}", ax=ax, legend=False)
             shown.append(ax.last_state_shown)
             ctx.check(f"{label}: local rate (rates module) vs closed form", rho, closed, src, tol=1e-9)
