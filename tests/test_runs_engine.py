@@ -194,6 +194,30 @@ def test_threaded_called_inside_a_range_does_not_wait_for_its_own_pool_thread():
         numba.set_num_threads(old)
 
 
+def test_threaded_does_not_wait_for_other_work_of_its_pool_once_every_range_has_run():
+    """The pool's thread busy with other work (another caller's ranges: several threads run sweeps at once): the
+    calling thread runs every range itself and returns, its share in the pool's queue cancelled and not waited for
+    (a cancelled future counts as done for ``concurrent.futures.wait`` only once a pool thread has taken it from the
+    queue: the call waited until the other work ended)."""
+    import threading
+    import time as _time
+    import numba
+    old = _two_threads()
+    release = threading.Event()
+    try:
+        busy = E._pool(1, 1).submit(release.wait, 20.0)  # (the pool of threaded on 2 threads: its one thread busy)
+        ran = []
+        t0 = _time.perf_counter()
+        E.threaded(lambda u0, u1: ran.extend(range(u0, u1)), 6)
+        took = _time.perf_counter() - t0
+        assert sorted(ran) == list(range(6))
+        assert took < 5.0, f"threaded waited {took:.1f} s for the pool's other work"
+    finally:
+        release.set()
+        busy.result()
+        numba.set_num_threads(old)
+
+
 def test_an_error_in_threaded_is_raised_once_the_ranges_handed_out_have_finished():
     """The ranges write into the caller's arrays: an exception of ``meanwhile`` or of a range in the calling thread is
     raised only after every range handed out to the pool has finished (no more are handed out), so nothing writes

@@ -545,25 +545,26 @@ def threaded(call, units: int, meanwhile=None) -> None:
             ranges.run(call)
         except BaseException:  # (an error here: the others' running ranges write into the caller's arrays)
             ranges.stop()
-            _cancel_waiting(futs)
-            wait(futs)
+            wait(_cancel_waiting(futs))
             raise
         # (a pool thread that has not begun finds no range left: not woken for nothing, nor waited for behind other
         # work of the pool -- another caller's, or this one's if a range ever called threaded itself)
-        _cancel_waiting(futs)
+        running = _cancel_waiting(futs)
         # (one wake-up when the last range ends: waiting on each range's result in turn woke this thread at each of
         # the ~20 ranges' ends, 0.5 ms of its CPU taken from the kernels' cores in a 40 ms sweep)
-        wait(futs)
+        wait(running)
     for f in futs:
         if not f.cancelled():
             f.result()  # (an exception of a range, raised here)
 
 
-def _cancel_waiting(futs) -> None:
+def _cancel_waiting(futs) -> list:
     """Cancel the futures of ``futs`` whose work has not begun (a pool thread's share of :func:`threaded` with no
-    range left)."""
-    for f in futs:
-        f.cancel()
+    range left) and return the others (begun: they end once no range is left).  Only those may be waited for: a
+    cancelled future counts as done for ``concurrent.futures.wait`` only once a pool thread has taken it from the
+    queue, so waiting for it waited for the pool's work before it -- for ever, where that work was the waiting
+    thread's own (``threaded`` called inside a range run by a pool thread)."""
+    return [f for f in futs if not f.cancel()]
 
 
 class _Ranges:
