@@ -468,6 +468,32 @@ def _gan_with_joint(where):
     return g, bad, good
 
 
+@pytest.mark.parametrize("where", ["uniform of two", "noise of two"])
+def test_a_sweep_row_breaking_a_model_condition_is_refused_before_any_rows_z_star_is_checked(where, monkeypatch):
+    """A sweep's rows' declared z* is checked by the field's residual (its compiled kernel for more than a few rows,
+    compiled on its first use): a row that breaks a condition of the model is refused before any of that, as at once
+    as before (the check had come first: refused after a compile of the residual kernel, 1.5 s)."""
+    import gandynamics as gd
+    from gandynamics.runs import equilibria
+    g, bad, good = _gan_with_joint(where)
+    fld = gd.VectorField(g)
+    names = sorted(bad)
+
+    def refuse(*a, **k):
+        raise AssertionError("a row's residual computed before the model's conditions were checked")
+
+    monkeypatch.setattr(equilibria, "kernel_module", refuse)
+    monkeypatch.setattr(equilibria, "residual_squares", refuse)
+    for rows in (10, 1000):  # (the point evaluator, the compiled kernel)
+        grid = {n: [good.get(n, 0.5)] * (rows - 1) + [bad[n]] for n in names}
+        with pytest.raises(gd.GandynamicsError, match="the model's condition"):
+            gd.sweep(fld, ["gd", "eg"], inits=[[0.1, 0.1]], grid=grid, steps=5, step=0.1, product=False,
+                     progress=False)
+    with pytest.raises(gd.GandynamicsError, match="the model's condition"):  # (a product: the bad row among others)
+        gd.sweep(fld, "gd", inits=[[0.1, 0.1]] * 30, grid={n: [good.get(n, 0.5), bad[n]] for n in names}, steps=5,
+                 step=0.1, progress=False)
+
+
 @pytest.mark.parametrize("where", ["nonlinear variance", "product of variances", "uniform of two", "squared weight",
                                    "noise of two"])
 def test_a_condition_of_several_hyperparameters_or_nonlinear_in_one_is_refused_wherever_values_are_set(where, tmp_path,

@@ -567,12 +567,19 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
             BETA[r0:r1] = axis_vals["beta"][a:b] if "beta" in axis_vals else slots[k][2]
             method_index[r0:r1] = k
 
+    # the model's conditions of several hyperparameters, or nonlinear: each row's values (the first method's rows
+    # hold every row's), refused before any row's z* is checked (the check runs the field's residual kernel, compiled
+    # on its first use: a sweep with one bad row was refused after that compile, 1.5 s for a 2-parameter GAN, where
+    # it had been at once); only for a model with such conditions, whose first method's rows are then filled here
+    # first (the same numbers written again below)
+    if L and field._joint_conditions:
+        fill(0, L)
+        field.check_conditions(P[:L])
+
     def split(check):  # the rows filled, each range's declared z* written and checked right after it by the same
         # thread: one wake of the engine's pool (a pool thread idle for a while takes ~0.25 ms to wake on a virtual
         # machine; two passes, the second woke them again and handed them the GIL twice more)
         _fill_rows(lambda lo, hi: (fill(lo, hi), check(lo, hi)), B)
-        field.check_conditions(P[:L])  # (the model's conditions of several hyperparameters, or nonlinear: each row's
-        # values; the first method's rows hold every row's.  Before any search for z* or run)
 
     ZSTAR, shared = equilibria_shared(field, P, equilibrium, split=split)
     # (rows sharing the declared z*, verified at every row: none is without one)
