@@ -253,6 +253,52 @@ def test_an_error_in_threaded_is_raised_once_the_ranges_handed_out_have_finished
         numba.set_num_threads(old)
 
 
+def test_a_ctrl_c_as_threaded_hands_the_pool_its_share_is_held_too(monkeypatch):
+    """A Ctrl-C that comes while ``threaded`` hands the pool its share (here sent by the pool's ``submit`` itself,
+    once the share is queued) is held like one during the ranges: raised once every range has run.  Raised there,
+    before the hold began, it left ``threaded`` while the pool's thread went on writing into the caller's arrays.  A
+    range's error with it is chained to it."""
+    import os
+    import signal
+    import threading
+    import time as _time
+    import numba
+    old_threads = _two_threads()
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    real = E._pool(1, 1)
+
+    class Signalling:
+        def submit(self, *a):
+            f = real.submit(*a)
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # (bytecode after the signal: where Python would raise it)
+                pass
+            return f
+
+    monkeypatch.setattr(E, "_pool", lambda key, size: Signalling())
+    try:
+        for fail in (False, True):
+            done, caller = [], threading.get_ident()
+
+            def call(u0, u1):
+                _time.sleep(0.05)
+                if fail and threading.get_ident() != caller:
+                    raise ValueError("a range's error")
+                done.extend(range(u0, u1))
+
+            with pytest.raises(KeyboardInterrupt) as exc:
+                E.threaded(call, 8)
+            assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+            finished = sorted(done)
+            _time.sleep(0.2)
+            assert sorted(done) == finished  # nothing written after threaded raised
+            assert fail or finished == list(range(8))
+            assert isinstance(exc.value.__context__, ValueError) == fail
+    finally:
+        signal.signal(signal.SIGINT, old)
+        numba.set_num_threads(old_threads)
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_a_ctrl_c_while_threaded_runs_is_held_until_every_range_has_run(threads):
     """A Ctrl-C (SIGINT, here sent to this process twice while the calling thread runs a range) is held until every

@@ -534,9 +534,12 @@ def threaded(call, units: int, meanwhile=None) -> None:
         return
     ranges = _Ranges(guided_cuts(units, nt))  # (handed out in order: the pool balances uneven rows, early divergence)
     pool = _pool(nt - 1, nt - 1)  # (the others: one pool per size)
-    futs = [pool.submit(ranges.run, call) for _ in range(nt - 1)]
-    with _HeldCtrlC():
+    futs = []
+    with _HeldCtrlC():  # (from before the pool is handed its share: a Ctrl-C raised between the two left threaded
+        # while the pool's thread wrote into the caller's arrays)
         try:
+            for _ in range(nt - 1):
+                futs.append(pool.submit(ranges.run, call))
             first = ranges.take()
             if first is not None:
                 call(*first)
@@ -553,9 +556,8 @@ def threaded(call, units: int, meanwhile=None) -> None:
         # (one wake-up when the last range ends: waiting on each range's result in turn woke this thread at each of
         # the ~20 ranges' ends, 0.5 ms of its CPU taken from the kernels' cores in a 40 ms sweep)
         wait(running)
-    for f in futs:
-        if not f.cancelled():
-            f.result()  # (an exception of a range, raised here)
+        for f in running:
+            f.result()  # (an exception of a range, raised here: a Ctrl-C held meanwhile is raised with it chained)
 
 
 def _cancel_waiting(futs) -> list:
