@@ -137,9 +137,9 @@ def run_rows(plan: Plan, lo: int, hi: int, out: dict | None = None, step_chunk: 
     With ``progress`` (a callable ``progress(k_done, K)``) the steps done are reported before each chunk of
     ``step_chunk`` steps and once at the end.
     With ``meanwhile`` (a function of no arguments: the caller's work that does not depend on these rows) the
-    calling thread runs it once while the threads run the first range of kernel blocks (:func:`threaded`), or after
-    the rows where no thread pool runs them (one thread, the interpreted engine); not when an exception (a Ctrl-C)
-    ends the call first.
+    calling thread runs it once, after its first range of kernel blocks while the pool's threads run theirs
+    (:func:`threaded`), or after the rows where no thread pool runs them (the interpreted engine); not when an
+    exception ends the call first (a Ctrl-C does not: it is held until the chunk's ranges have run).
     """
     if then is not None and step_chunk:
         raise ValueError("run_rows: then= reads whole runs; it cannot be combined with step_chunk")
