@@ -296,7 +296,7 @@ def describe(field, params=None) -> str:
 def number_text(v, spec: str = "g") -> str:
     """``v`` formatted by ``spec`` (without a negative zero) for a figure's text, every minus sign the minus sign U+2212
     ``−``, the number's and its exponent's: ``−2.64e−06`` (matplotlib's ``axes.unicode_minus`` covers its tick labels
-    only: a legend's ``β = -0.5`` and a title's ``hopf (β = -0.3)`` had a hyphen, and the |z| boxes of M18's Figure 1
+    only: a legend's ``β = -0.5`` and a title's ``hopf (β = -0.3)`` had a hyphen, and the ``|z|`` boxes of M18's Figure 1
     wrote ``2.64e-06`` beside ticks with ``−``: figure reviews).  For a figure only: text a user may paste into a
     command line or a JSON file keeps the hyphen-minus (``format(v, "zg")``).  ``spec`` has no fill character "-"."""
     return format(v, "z" + spec).replace("-", "\u2212")
