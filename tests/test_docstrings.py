@@ -1,0 +1,88 @@
+"""Every docstring the API reference renders (docs/_ext/gd_docs.py: each name of ``gandynamics.__all__``, its public
+members, and the :mod:`gandynamics.plotting` module) is reStructuredText without an error once napoleon has read its
+numpy-style sections: ``|z|`` in plain text is a substitution reference, and the documentation build (``sphinx -W``,
+in CI only: it takes minutes) failed on one (``plotting.number_text``, 2026-12-06).  Checked here with docutils
+alone, Sphinx's own roles and directives standing in as plain literals."""
+
+from __future__ import annotations
+
+import inspect
+import io
+
+import pytest
+
+docutils = pytest.importorskip("docutils")
+napoleon = pytest.importorskip("sphinx.ext.napoleon")
+
+
+def _documented():
+    import gandynamics
+    import gandynamics.plotting
+    out = []
+
+    def members(owner, prefix):
+        for name, v in vars(owner).items():
+            if name.startswith("_"):
+                continue
+            if inspect.ismodule(owner) and getattr(v, "__module__", None) != owner.__name__:
+                continue
+            if inspect.isfunction(v) or inspect.isclass(v) or isinstance(v, property):
+                out.append((f"{prefix}.{name}", v))
+                if inspect.isclass(v):
+                    members(v, f"{prefix}.{name}")
+
+    for name in gandynamics.__all__:
+        obj = getattr(gandynamics, name)
+        if inspect.ismodule(obj):
+            out.append((f"gandynamics.{name}", obj))
+            members(obj, f"gandynamics.{name}")
+        elif inspect.isfunction(obj) or inspect.isclass(obj):
+            out.append((f"gandynamics.{name}", obj))
+            if inspect.isclass(obj):
+                members(obj, f"gandynamics.{name}")
+    out.append(("gandynamics.plotting", gandynamics.plotting))
+    members(gandynamics.plotting, "gandynamics.plotting")
+    return out
+
+
+def _rst_errors(doc: str) -> str:
+    from docutils.core import publish_doctree
+    from docutils.parsers.rst import Directive, directives, nodes, roles
+    from docutils.utils import Reporter
+    from sphinx.ext.napoleon import Config
+    from sphinx.ext.napoleon.docstring import NumpyDocstring
+
+    class _Any(Directive):  # (Sphinx's directives: their content is not checked here)
+        has_content, optional_arguments, final_argument_whitespace = True, 10, True
+        option_spec = {"type": directives.unchanged, "noindex": directives.flag, "value": directives.unchanged}
+
+        def run(self):
+            return []
+
+    for r in ("func", "meth", "class", "data", "attr", "mod", "obj", "exc", "ref", "doc", "term", "math"):
+        roles.register_generic_role(r, nodes.literal)
+    for d in ("attribute", "method", "function", "class", "data", "rubric", "deprecated", "versionadded", "seealso"):
+        directives.register_directive(d, _Any)
+    text = str(NumpyDocstring(doc, Config(napoleon_use_param=True, napoleon_use_rtype=True)))
+    err = io.StringIO()
+    publish_doctree(text, settings_overrides={"warning_stream": err, "report_level": Reporter.ERROR_LEVEL,
+                                              "halt_level": 5})
+    return err.getvalue().strip()
+
+
+def test_every_rendered_docstring_is_restructuredtext_without_an_error():
+    objs = _documented()
+    assert len(objs) > 100, len(objs)
+    bad = []
+    for qual, obj in objs:
+        doc = inspect.getdoc(obj)
+        if doc:
+            e = _rst_errors(doc)
+            if e:
+                bad.append((qual, e.splitlines()[0][:160]))
+    assert not bad, bad
+
+
+def test_the_check_finds_a_substitution_reference():
+    assert "Undefined substitution" in _rst_errors("the |z| boxes of a figure")
+    assert _rst_errors("the ``|z|`` boxes of a figure, :func:`f` and :data:`D`") == ""
