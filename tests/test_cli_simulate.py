@@ -860,14 +860,21 @@ def test_a_portrait_given_a_title_still_names_its_game_and_methods(game, methods
     plt.close("all")
 
 
-@pytest.mark.parametrize("methods, options, said", [
+_KEY_OPTIONS = [
     ("momentum,gd", [], {"momentum": ["β = −0.5"]}),
     ("gd,momentum,eg", ["--beta", "0.3"], {"momentum": ["β = 0.3"]}),
     ("momentum,altgd", ["--beta", "-0.25", "--alternating", "--n-g", "2"],
      {"momentum": ["β = −0.25", "alternating"], "altgd": ["n_g = 2"]}),
     ("momentum", ["--beta", "0.1"], {"momentum": ["β = 0.1"]}),
-])
-@pytest.mark.parametrize("starts", [1, 2, 5, 7])  # (one start; a key per run; a factored key; more starts than styles)
+]
+_KEY_STARTS = [1, 2, 5, 7]  # (one start; a key per run; a factored key; more starts than styles)
+
+
+@pytest.mark.parametrize("methods, options, said, starts", [
+    # every set of methods with every kind of key: one of each pair in the default pass (each set and each kind once,
+    # ~0.5 s a portrait), the others in the slow one
+    pytest.param(*m, starts, marks=() if i == j else pytest.mark.slow)
+    for i, m in enumerate(_KEY_OPTIONS) for j, starts in enumerate(_KEY_STARTS)])
 def test_a_portrait_s_key_names_each_method_s_options(methods, options, said, starts, tmp_path, monkeypatch):
     """The figure review: momentum's beta was missing from a multi-start portrait's key (the title named it).  Every
     key entry of a method's runs names its options, whatever the key's form (one entry per run, factored into a
