@@ -1068,3 +1068,15 @@ def test_the_points_of_a_game_of_many_parameters_are_cut_with_one_line_saying_so
     assert len(json.loads(out)["final"]) == 40
     code, out, err = run(capsys, *argv[:2], "--param", f"d={ROWS // 2}", *argv[4:])
     assert "more coordinates" not in out and "…" not in out.split("distance to z*")[0]
+
+
+def test_the_sweep_summary_names_the_flag_of_the_rows_not_run_as_the_table_writes_it():
+    """The table's boolean columns are written as the words True/False (a plain pandas.read_csv reads them as
+    booleans): the summary of an interrupted sweep and the meaning of 'not run' name the flag so
+    ("finished=0" was the CSV's old spelling)."""
+    import inspect
+
+    from gandynamics.cli import sweep as cli_sweep
+    text = inspect.getsource(cli_sweep)
+    assert "finished=0" not in text and "finished = 0" not in text
+    assert "finished=False" in text and cli_sweep.verdict_meanings(10)["not run"].endswith("(finished = False)")

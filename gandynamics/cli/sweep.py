@@ -253,7 +253,7 @@ def run(args) -> int:
               f"the quarters of a run and fit at least 6 samples, so most runs read 'bounded, not converging'; the "
               f"default is 65", file=summary_to)
     if not res.complete:
-        print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=0)"
+        print(f"interrupted: {int(np.sum(res['finished']))} of {n} rows finished (the others are marked finished=False)"
               + (f"; the table went to {out} (an existing --out is not replaced by an unfinished table)"
                  if out != args.out and out != "-" else ""), file=summary_to)
         return 130
@@ -303,7 +303,7 @@ def verdict_meanings(steps: int, bound=None) -> dict:
                                    "growth too slow to show (range over the last half: tail_min, tail_max)",
         "stopped": "the method could not take its next step (a singular linear solve, an adaptive step size that "
                    "underflowed)",
-        "not run": "the sweep was interrupted before these rows (finished = 0)",
+        "not run": "the sweep was interrupted before these rows (finished = False)",
     }
 
 
