@@ -625,11 +625,10 @@ class _HeldCtrlC:
         import signal
         if self._old is not None:
             signal.signal(signal.SIGINT, self._old)
-            if self.held and exc[0] is None:
-                signal.raise_signal(signal.SIGINT)  # (the handler runs here: Python's raises KeyboardInterrupt)
-            elif self.held and exc[0] is not None and not issubclass(exc[0], KeyboardInterrupt):
-                signal.raise_signal(signal.SIGINT)  # (a Ctrl-C and an error: the Ctrl-C, as it came first or
-                # would have stopped the error's clean-up; the error chained to it)
+            # (the handler runs here: Python's raises KeyboardInterrupt; with an error, the Ctrl-C, as it came first or
+            # would have stopped the error's clean-up, the error chained to it; not a second KeyboardInterrupt)
+            if self.held and (exc[0] is None or not issubclass(exc[0], KeyboardInterrupt)):
+                signal.raise_signal(signal.SIGINT)
         return False
 
 
