@@ -538,9 +538,9 @@ def threaded(call, units: int, meanwhile=None) -> None:
     with _HeldCtrlC():  # (from before the pool is handed its share: a Ctrl-C raised between the two left threaded
         # while the pool's thread wrote into the caller's arrays)
         try:
+            first = ranges.take()  # (the caller's, taken before the pool is woken: the largest range, begun at once)
             for _ in range(nt - 1):
                 futs.append(pool.submit(ranges.run, call))
-            first = ranges.take()
             if first is not None:
                 call(*first)
             if meanwhile is not None:
