@@ -200,3 +200,19 @@ def test_quiet_and_verbose_work_before_or_after_the_command(capsys, before, afte
         assert info.value.code == 2 and err.count("\n") == 1 and "not allowed with" in err, err
     else:
         assert main(before + ["list"] + after) == 0 and logger.level == getattr(logging, level)
+
+
+def test_sweep_help_describes_the_flags_as_the_table_writes_them(tmp_path):
+    """The table writes its flags as the words True/False and an absent algebraic exponent as nan: sweep's help said
+    "1 where ..." and "empty" (a new user), and left out the verdict 'not run'.  Checked against a table written."""
+    import csv
+
+    from gandynamics.cli import build_parser, main
+    text = " ".join(build_parser()._subparsers._group_actions[0].choices["sweep"].format_help().split())
+    out = tmp_path / "t.csv"
+    assert main(["sweep", "dirac", "--method", "gd", "--steps", "20", "--step", "0.1", "--out", str(out), "-q"]) == 0
+    with open(out) as fh:
+        row = next(csv.DictReader(line for line in fh if not line.startswith("#")))
+    assert row["final_zero"] in ("True", "False") and row["finished"] == "True"
+    assert "final_zero (True where" in text and "(1 where" not in text and "'not run'" in text
+    assert "NaN for the others" in text and row["algebraic"].lower() == "nan"
