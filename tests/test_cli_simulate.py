@@ -803,11 +803,16 @@ def test_a_portrait_given_a_title_prints_its_notes_instead_of_showing_them(tmp_p
 
 @pytest.mark.parametrize("argv, line", [([], "altgd, h = 0.2 (the default step)"), (["--step", "0.1"], "altgd, h = 0.1"),
                                         (["--step", "0.1", "--title", "M18 (b), h = 0.1"], "altgd"),
+                                        (["--step", "0.1", "--title", "M18 (b), h = .1"], "altgd"),
+                                        # (a title naming another step: the step run is said, a new user's "EG at
+                                        # h = 0.5" over runs at h = 0.3 hid it)
+                                        (["--step", "0.1", "--title", "altgd at h = 0.5"], "altgd, h = 0.1"),
+                                        (["--title", "altgd at h = 0.1"], "altgd, h = 0.2 (the default step)"),
                                         (["--methods", "flow"], "flow, t ≤ 20")])
 def test_a_portrait_given_a_title_says_the_step_its_methods_ran_at(argv, line, tmp_path, monkeypatch):
     """The figure review: a portrait of M18's figure (b) under a title of its own ran at the default step h = 0.2,
     which the figure nowhere said.  Under a title given, the game's line names the step (the default said to be
-    one), unless the title names it or no method takes one (the flow)."""
+    one), unless the title names that step (not another) or no method takes one (the flow)."""
     import matplotlib.pyplot as plt
 
     from gandynamics import plotting

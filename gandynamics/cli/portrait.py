@@ -53,7 +53,7 @@ def add_parser(sub):
                    help="figure title (default: the game, methods and step, with the figure's notes under it -- a run "
                         "leaving the window or the slice; with --title the notes are printed here instead, and the "
                         "title is yours, over a line naming the game, its methods and their step h (the step left out "
-                        "when your title names one: h = ...)")
+                        "when your title names it: h = ...)")
     p.add_argument("--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg); an existing file is replaced only if it is a "
                    "figure gandynamics wrote")
     p.add_argument("--animate", default=None, metavar="FILE.gif|FILE.mp4",
@@ -311,9 +311,14 @@ def _titled(args, methods, step_given: bool, fld, hyper, own) -> str:
     with their options, the step h of the discrete ones), or under the user's --title as its head: a title of one's
     own had replaced the game's description (a portrait of dirac + R1 said only "M18 figure 1 (b)", a figure review).
     The step is said to be the default one when --step was not given (M18's figure (b) ran at the default step, which
-    the figure nowhere said), and left out when the user's title names one (``h = ...``)."""
+    the figure nowhere said), and left out when the user's title names it (``h = 0.3``: the step run, not another --
+    "EG at h = 0.5" over runs at h = 0.3 hid the step run, a new user)."""
+    import numpy as np
+
     from ..plotting import portrait_title
-    named = bool(args.title) and re.search(r"(?<![A-Za-z_])h\s*=", args.title) is not None
+    said = re.search(r"(?<![A-Za-z_])h\s*=\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)", args.title or "")
+    step = args.step
+    named = said is not None and step is not None and np.ndim(step) == 0 and float(said.group(1)) == float(step)
     line = portrait_title(fld, hyper, methods, None if named else args.step, own, horizon=_horizon(args),
                           step_note=" (the default step)" if args.title and not step_given else "")
     return f"{args.title}\n{line}" if args.title else line
