@@ -21,8 +21,8 @@ from ..equilibrium import norm
 from ..errors import GandynamicsError, install_hint
 from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_method
-from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, alloc, choose_engine, interpreted_eval_seconds,
-                     run_rows, threaded, warm)
+from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, alloc, choose_engine,
+                     interpreted_eval_seconds, run_rows, threaded, warm)
 from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_distances_recorded, row_norms,
                          settled_at_zero, spurious_fixed_point, zeros_from_final_states, zstar_norms)
 from .module import kernel_module_source
@@ -889,7 +889,13 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
     try:
         for j, (lo, hi) in enumerate(ranges):
             if step_chunk is None:
-                run_rows(plan, lo, hi, out, then=then, meanwhile=meanwhile)
+                # a chunk is whole or not run: a Ctrl-C during it is held until every method's rows of it have run and
+                # been read, then raised with the chunk counted as finished (raised as its first method's ranges ended,
+                # a new user's interrupted sweep put "not run" on a chunk of rows whose numbers were all there, and a
+                # chunk of two methods could end with the second not run)
+                with _HeldCtrlC():
+                    run_rows(plan, lo, hi, out, then=then, meanwhile=meanwhile)
+                    finished[lo:hi] = True
                 meanwhile = None
             else:
                 def report(k, K, lo=lo, hi=hi):
@@ -906,7 +912,7 @@ def _execute(plan: Plan, client=None, chunk_size=None, progress=None, evals=1, o
                     then(lo, hi, np.ascontiguousarray(part["dist"].T))
                 else:
                     out["dist"][lo:hi] = part["dist"]
-            finished[lo:hi] = True
+                finished[lo:hi] = True
             if pace is not None:
                 pace.at(hi)
             if step_chunk is not None:
