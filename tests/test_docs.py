@@ -448,3 +448,118 @@ def test_pages_list_the_stop_reasons_under_stopped_not_diverged():
             assert not [r for r in STOPS if f"`{r}`" in body], f"{name}: a stop reason listed under diverged: {body}"
         for r in STOPS:
             assert any(f"`{r}`" in body for body in stopped), f"{name}: `{r}` is not listed under stopped"
+
+
+# ------------------------------------------------------------------------------------------ command lines in the docs
+def _doc_texts() -> list[tuple[str, str]]:
+    """``(name, text)`` of README.md and every page under docs/ (the generated pages are the parser's own help)."""
+    return [("README.md", (ROOT / "README.md").read_text(encoding="utf-8"))] + \
+        [(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")) for p in _pages()]
+
+
+def _subcommands() -> dict:
+    import argparse
+    from gandynamics.cli import build_parser
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    top = {o for a in parser._actions for o in a.option_strings}
+    return {name: {o for a in p._actions for o in a.option_strings} | top for name, p in sub.items()}
+
+
+_COMMAND = re.compile(r"gandynamics +([a-z][a-z-]*)\b([^`\n]*)")
+_FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)")
+_INLINE = re.compile(r"(?<!`)`(--[a-z][^`\n]*)`(?!`)")
+
+
+def unknown_options(text: str, commands: dict) -> list[str]:
+    """The options a page names that the command line does not have: on a line ``gandynamics CMD ...`` (in a
+    code block or an inline code span) each ``--flag`` must be one of CMD's options; an inline code span that is
+    an option (`` `--frames` ``, `` `--rtol 0` ``) must be an option of some command."""
+    bad = []
+    for m in _COMMAND.finditer(text):
+        cmd, rest = m.group(1), m.group(2).split("#", 1)[0]
+        if cmd not in commands:
+            continue
+        bad += [f"gandynamics {cmd} {f}" for f in _FLAG.findall(rest) if f not in commands[cmd]]
+    every = set().union(*commands.values())
+    bad += [m.group(1).split()[0] for m in _INLINE.finditer(text) if m.group(1).split()[0] not in every]
+    return bad
+
+
+def test_unknown_options_finds_a_misspelt_flag():
+    commands = {"analyze": {"--reg", "--at"}, "check": {"--mu"}}
+    assert unknown_options("`gandynamics analyze dirac --reg r1 --at 0,0`, `--mu`", commands) == []
+    assert unknown_options("$ gandynamics analyze dirac --regs r1   # comment --ignored\n", commands) == \
+        ["gandynamics analyze --regs"]
+    assert unknown_options("give `--lipschitz 2`", commands) == ["--lipschitz"]
+
+
+def test_every_option_the_docs_name_exists():
+    """A renamed or removed option leaves command lines in the pages that the parser refuses (or, inline, names an
+    option a reader looks for in vain): every ``--flag`` on a ``gandynamics CMD`` line of README.md and docs/ is
+    one of CMD's options, and every option written alone in code (`` `--fps` ``) is one of some command's."""
+    commands = _subcommands()
+    bad = {name: found for name, text in _doc_texts() if (found := unknown_options(text, commands))}
+    assert not bad, f"options named in the docs that the command line does not have: {bad}"
+
+
+_BLOCK = re.compile(r"^(`{3,})[a-z]*\s*\n(.*?)^\1\s*$", re.S | re.M)
+
+
+def shown_outputs(text: str) -> list[tuple[str, list[str]]]:
+    """``(command, shown lines)`` for each ``$ gandynamics ...`` line of a code block that is followed by its
+    output (lines not starting with ``$``) in the same block."""
+    out = []
+    for m in _BLOCK.finditer(text):
+        cmd, lines = None, []
+        for line in m.group(2).splitlines() + ["$"]:
+            if line.startswith("$"):
+                if cmd and any(s.strip() for s in lines):
+                    out.append((cmd, lines))
+                cmd = line[1:].split("#", 1)[0].strip() if line.startswith("$ gandynamics ") else None
+                lines = []
+            elif cmd:
+                lines.append(line)
+    return out
+
+
+def test_shown_outputs_parser():
+    page = "```text\n$ gandynamics analyze dirac   # a note\nverdict  stable\n$ gandynamics list\n```\n"
+    assert shown_outputs(page) == [("gandynamics analyze dirac", ["verdict  stable"])]
+
+
+def test_command_outputs_shown_in_the_docs_are_what_the_commands_print(tmp_path, monkeypatch, capsys):
+    """A page that shows a command with its output claims what the command prints: run it and find every line
+    shown, in order, among the lines printed (a page may show an excerpt; blank lines are skipped)."""
+    import shlex
+    from gandynamics.cli import main
+    monkeypatch.chdir(tmp_path)
+    shown = [(name, cmd, lines) for name, text in _doc_texts() for cmd, lines in shown_outputs(text)]
+    assert any(name == "docs/getting-started.md" for name, _, _ in shown), "the getting-started page shows no output"
+    printed: dict[str, list[str]] = {}
+    for name, cmd, lines in shown:
+        if cmd not in printed:
+            capsys.readouterr()
+            assert main(shlex.split(cmd)[1:]) == 0, cmd
+            printed[cmd] = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
+        rest = iter(printed[cmd])
+        missing = [line for line in (s.rstrip() for s in lines if s.strip()) if line not in rest]
+        assert not missing, f"{name}: `{cmd}` no longer prints {missing} (in that order); it prints:\n" + \
+            "\n".join(printed[cmd])
+
+
+_REF = re.compile(r"\{ref\}`§\s*([^<`]*?)\s*<math-([0-9.]+)>`")
+
+
+def test_section_links_point_at_the_section_they_show():
+    """{ref}`§1.7 <math-1.7>`: the number a reader sees is the section the link opens (getting-started showed §0.1
+    and opened §0); a range shows its first section (`§5.1–5.3 <math-5>` opens the chapter's §5), and a link may
+    open a labelled paragraph inside the section shown (`§0.5 <math-0.5.1>`)."""
+    def ok(shown: str, label: str) -> bool:
+        first = re.match(r"[0-9.]*[0-9]", shown).group(0)
+        ranged = bool(re.search(r"[–-]", shown))
+        return label == first or label.startswith(first + ".") or (ranged and first.startswith(label + "."))
+    assert ok("1.7", "1.7") and ok("5.1–5.3", "5") and ok("0.5", "0.5.1") and not ok("0.1", "0")
+    bad = [f"{name}: §{m.group(1)} -> math-{m.group(2)}" for name, text in _doc_texts() for m in _REF.finditer(text)
+           if not ok(m.group(1), m.group(2))]
+    assert not bad, bad
