@@ -563,3 +563,21 @@ def test_section_links_point_at_the_section_they_show():
     bad = [f"{name}: §{m.group(1)} -> math-{m.group(2)}" for name, text in _doc_texts() for m in _REF.finditer(text)
            if not ok(m.group(1), m.group(2))]
     assert not bad, bad
+
+
+_REPO_PATH = re.compile(r"(?<![\w/.-])((?:gandynamics|tests|studies|figures|docs)/[A-Za-z0-9_./-]*[A-Za-z0-9_-]\.(?:py|md|json|png|toml))")
+
+
+def missing_repo_paths(text: str) -> list[str]:
+    """Files of the repository a page names (``tests/test_x.py``, ``gandynamics/methods/eg.py``) that do not exist,
+    from the root or, as the README's table of modules writes them, from the package (``studies/base.py``);
+    placeholders in capitals (``docs/tutorials/NAME.md``) are not names."""
+    return [p for p in _REPO_PATH.findall(text)
+            if not re.search(r"/[A-Z_]+\.\w+$", p) and not (ROOT / p).exists() and not (ROOT / "gandynamics" / p).exists()]
+
+
+def test_files_the_docs_name_exist():
+    assert missing_repo_paths("see `tests/test_docs.py` and studies/base.py, docs/tutorials/NAME.md") == []
+    assert missing_repo_paths("see tests/test_no_such_file.py") == ["tests/test_no_such_file.py"]
+    bad = {name: found for name, text in _doc_texts() if (found := missing_repo_paths(text))}
+    assert not bad, f"files named in the docs that the repository does not have: {bad}"
