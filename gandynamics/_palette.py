@@ -7,8 +7,13 @@ OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bl
              "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7"}
 
 #: the colours taken from Paul Tol's qualitative schemes (P. Tol, "Colour schemes", SRON technical note
-#: SRON/EPS/TN/09-002, 2021), each named by its scheme (bright, muted, high-contrast, medium-contrast, dark) and its
-#: name there: the methods' colours beyond Okabe and Ito's
-TOL = {"bright yellow": "#CCBB44", "muted indigo": "#332288", "muted purple": "#AA4499", "muted green": "#117733",
-       "high-contrast red": "#BB5566", "medium-contrast dark yellow": "#997700", "dark-scheme dark yellow": "#666633",
-       "dark-scheme dark red": "#663333"}
+#: SRON/EPS/TN/09-002, 2021), each named by its scheme (muted, high-contrast, dark) and its name there: the methods'
+#: colours beyond Okabe and Ito's
+TOL = {"muted indigo": "#332288", "muted purple": "#AA4499", "muted olive": "#999933",
+       "high-contrast red": "#BB5566", "dark-scheme dark yellow": "#666633", "dark-scheme dark red": "#663333",
+       "dark-scheme dark cyan": "#225555", "dark-scheme dark green": "#225522"}
+
+#: the colour taken from Cynthia Brewer's qualitative scheme Set1 (M. Harrower, C. A. Brewer, "ColorBrewer.org: an
+#: online tool for selecting colour schemes for maps", The Cartographic Journal 40(1), 2003): a red as dark as the
+#: methods' colours must be (at least 3:1 against white) and apart from Tol's and Okabe and Ito's reds
+BREWER = {"Set1 red": "#E41A1C"}

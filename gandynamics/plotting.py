@@ -52,7 +52,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from scipy import optimize  # noqa: E402
 
-from ._palette import OKABE_ITO, TOL  # noqa: E402
+from ._palette import BREWER, OKABE_ITO, TOL  # noqa: E402
 from .errors import GandynamicsError  # noqa: E402
 
 __all__ = [
@@ -82,23 +82,27 @@ STYLE = {
     "lines.linewidth": 1.4,
 }
 
-#: one colour per method, the same in every figure.  The seven methods figures compare most (gd and altgd, eg and
-#: eftp, ogda, momentum, the flow) take Okabe and Ito's colours and two of Paul Tol's (gd red and eg green were one
-#: colour to a deuteranope: a reviewer's finding; altgd's blue and ogda's sky blue, gd's vermillion and momentum's
-#: orange, CIEDE2000 22 apart, were hard to tell apart in the bilinear figures: a figure review), every two of them
-#: at least 25 apart; the rarer ones Tol's colours and Okabe and Ito's sky blue, every two methods at least 15 apart
-#: (about the most that the colours of those palettes legible on white allow for 14 methods beside the seven:
-#: tests/test_palette.py).  An alias keeps its method's colour (simgd is gd, altgd-momentum is momentum)
+#: one colour per method, the same in every figure, chosen together (tests/test_palette.py) from Okabe and Ito's, Paul
+#: Tol's and Brewer's qualitative palettes (:mod:`gandynamics._palette`):
+#: * every colour at least 3:1 against the axes' white (:data:`MIN_CONTRAST`, WCAG 2's least contrast of a graphical
+#:   object: ogda's Tol bright yellow, 1.95:1, and ftr's Okabe-Ito sky blue, 2.3:1, were faint thin lines, a figure
+#:   review; darker yellows and cyans were too near altmomentum's and proximal's colours);
+#: * every two methods at least 15 apart by CIEDE2000, the seven methods figures compare most (gd and altgd, eg and
+#:   eftp, ogda, momentum, the flow) at least 25 apart and still about 12 apart to a protanope, deuteranope or
+#:   tritanope (gd red and eg green were one colour to a deuteranope: a reviewer's finding; altgd's blue and ogda's
+#:   sky blue, gd's vermillion and momentum's orange, 22 apart, were hard to tell apart: a figure review).  The
+#:   fourteen colours of those palettes with 3:1 allow no more: the seven others are dark or muted.
+#: An alias keeps its method's colour (simgd is gd, altgd-momentum is momentum)
 METHOD_COLORS = {
     "gd": OKABE_ITO["vermillion"], "simgd": OKABE_ITO["vermillion"], "altgd": OKABE_ITO["blue"],
-    "eg": OKABE_ITO["bluish green"], "eftp": OKABE_ITO["reddish purple"], "ogda": TOL["bright yellow"],
+    "eg": OKABE_ITO["bluish green"], "eftp": OKABE_ITO["reddish purple"], "ogda": TOL["dark-scheme dark red"],
     "momentum": TOL["muted indigo"], "altgd-momentum": TOL["muted indigo"], "flow": OKABE_ITO["black"],
     # (every other method and alias too: a method without one took the colour cycle's, altgd's blue for the first)
     # (adam's green beside eg's bluish green, deep pink beside eftp's reddish purple, maroon beside gd's vermillion
     # and navy beside altgd's blue were one colour in a figure of 13 methods: figure reviews)
-    "proximal": TOL["dark-scheme dark yellow"], "eag": TOL["dark-scheme dark red"], "ftr": OKABE_ITO["sky blue"],
-    "lookahead": TOL["muted purple"], "adam": TOL["high-contrast red"], "rmsprop": TOL["muted green"],
-    "altmomentum": TOL["medium-contrast dark yellow"],
+    "proximal": TOL["dark-scheme dark yellow"], "eag": BREWER["Set1 red"], "ftr": TOL["dark-scheme dark cyan"],
+    "lookahead": TOL["muted purple"], "adam": TOL["high-contrast red"], "rmsprop": TOL["dark-scheme dark green"],
+    "altmomentum": TOL["muted olive"],
 }
 #: the line styles that tell apart the starts of a figure with several methods and several starts (each method keeps
 #: its colour: ``portrait --methods gd,eg --init ... --init ...``); the last a long dash, not the dots ``(0, (1, 3))``
@@ -3197,31 +3201,96 @@ RATE_KINDS = {"predicted": r"predicted $\rho$ = {}", "certified": r"certified $\
 #: a predicted line's colour: its run's times this (0.55 made a dark red dash on a red curve that the eye lost where
 #: the two coincide: the figure review of the JARE convergence figure)
 PREDICTED_SHADE = 0.3
-#: ... unless the run's colour is dark already (luminance below DARK) or a dark grey (no hue to tell the dashes from it:
-#: the unregularized run's "0.3" hid its black prediction, the figure review; chroma, max - min of its RGB, below
-#: GREY_CHROMA and luminance below GREY_DARK); then the colour moved LIGHT_SHADE of the way to white
-DARK = 0.22
+#: ... unless the run's colour is dark already (at least DARK_CONTRAST against white, WCAG 2's enhanced contrast of
+#: text: room above 3:1 for a lighter shade to stand out; 0.3 of such a colour was near-black, ogda's dark red's and
+#: ftr's dark cyan's among them) or a dark grey (no hue to tell the dashes from it: the unregularized run's "0.3" hid
+#: its black prediction, the figure review; chroma, max - min of its RGB, below GREY_CHROMA and luminance below
+#: GREY_DARK); then the colour moved LIGHT_SHADE of the way to white, or less: as far as keeps :data:`MIN_CONTRAST`
+#: (momentum's dark indigo moved 0.65 of the way was a lavender of 1.9:1 on the white axes, a figure review)
+DARK_CONTRAST = 7.0
 GREY_CHROMA = 0.15
 GREY_DARK = 0.5
 LIGHT_SHADE = 0.65
+#: the least contrast against the axes' white of every line colour of a figure and of every shade of it drawn as a line
+#: (a predicted or certified rate's dashes): WCAG 2's for a graphical object (success criterion 1.4.11, non-text
+#: contrast, the ratio of the relative luminances plus 0.05)
+MIN_CONTRAST = 3.0
+
+
+def relative_luminance(color) -> float:
+    """WCAG 2's relative luminance of a colour: its sRGB channels made linear, weighted 0.2126, 0.7152, 0.0722."""
+    from matplotlib.colors import to_rgb
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_on_white(color) -> float:
+    """WCAG 2's contrast ratio of a colour against white, from 1 (white) to 21 (black)."""
+    return 1.05 / (relative_luminance(color) + 0.05)
+
+
+def _legible(mix, lo: float, hi: float) -> tuple:
+    """``mix(t)`` for the ``t`` of ``[lo, hi]`` nearest ``hi`` whose colour keeps :data:`MIN_CONTRAST` on white,
+    ``mix(lo)`` if none (a bisection; ``mix(lo)`` keeps it, the contrast is monotone in ``t``)."""
+    if contrast_on_white(mix(hi)) >= MIN_CONTRAST * 1.001:
+        return mix(hi)
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if contrast_on_white(mix(mid)) >= MIN_CONTRAST * 1.001 else (lo, mid)
+    return mix(lo)
+
+
+def _lighter(rgb, fraction: float) -> tuple:
+    """``rgb`` moved ``fraction`` of the way to white, or less: as far as keeps :data:`MIN_CONTRAST` on white (not at
+    all if it is below already)."""
+    return _legible(lambda t: tuple(c + t * (1.0 - c) for c in rgb), 0.0, fraction)
+
+
+def _darker(rgb, factor: float) -> tuple:
+    """``rgb`` times ``factor``, or darker: times as much less as brings it to :data:`MIN_CONTRAST` on white (a light
+    colour's 0.6 of it, white's a grey of 2.9:1, is not)."""
+    return _legible(lambda t: tuple((factor - t) * c for c in rgb), factor, 0.0) if factor > 0 else tuple(0.0 for _ in rgb)
+
+
+def _room(rgb) -> float:
+    """How far of the way to white ``rgb`` may move and keep :data:`MIN_CONTRAST` on white (0 for one below it)."""
+    light = _lighter(rgb, 1.0)
+    moved = [(x - c) / (1.0 - c) for c, x in zip(rgb, light) if c < 1.0]
+    return max(moved) if moved else 0.0
 
 
 def predicted_shade(color) -> tuple:
     """The colour of a predicted rate's dashes over its run's line of ``color``: a darker shade of it
     (:data:`PREDICTED_SHADE`), or for a dark colour or a dark grey a lighter one (:data:`LIGHT_SHADE` of the way to
-    white), so that the dashes show where the two lines coincide.  An RGB tuple."""
+    white, or as far as keeps :data:`MIN_CONTRAST`), so that the dashes show where the two lines coincide; never
+    below :data:`MIN_CONTRAST` on white.  An RGB tuple."""
     from matplotlib.colors import to_rgb
     rgb = to_rgb(color)
     if _dark(rgb):
-        return tuple(c + LIGHT_SHADE * (1.0 - c) for c in rgb)
-    return tuple(PREDICTED_SHADE * c for c in rgb)
+        light = _lighter(rgb, LIGHT_SHADE)
+        if _stands_out(light, rgb):  # (a mid grey has too little room above 3:1: its dark shade)
+            return light
+    return _darker(rgb, PREDICTED_SHADE)
+
+
+#: a shade stands out from its run's line (:func:`_stands_out`) by this much luminance, or, the line having a hue, of a
+#: channel
+STAND_OUT = 0.15
+
+
+def _stands_out(shade, rgb) -> bool:
+    """Whether ``shade`` is told from the line of colour ``rgb`` it is drawn on: their luminances (of the sRGB values)
+    :data:`STAND_OUT` apart, or ``rgb`` having a hue (chroma at least STAND_OUT) and a channel that far apart."""
+    lum = lambda c: 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]  # noqa: E731
+    return (abs(lum(shade) - lum(rgb)) >= STAND_OUT
+            or (max(rgb) - min(rgb) >= STAND_OUT and max(abs(x - y) for x, y in zip(shade, rgb)) >= STAND_OUT))
 
 
 def _dark(rgb) -> bool:
     """Whether the colour ``rgb`` is dark, or a dark grey: its shades for a prediction's dashes are lighter ones
     (:func:`predicted_shade`, :func:`interleaved_shade`)."""
     lum = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
-    return lum < DARK or (max(rgb) - min(rgb) < GREY_CHROMA and lum < GREY_DARK)
+    return contrast_on_white(rgb) >= DARK_CONTRAST or (max(rgb) - min(rgb) < GREY_CHROMA and lum < GREY_DARK)
 
 
 #: a predicted rate's dashes interleaved with other predictions' (:func:`interleaved_shade`): its run's colour times
@@ -3236,33 +3305,43 @@ INTERLEAVED_WIDTH = 1.3
 def interleaved_shade(color) -> tuple:
     """The colour of a predicted rate's dashes where they alternate with those of other predictions on one line
     (:func:`convergence`: rates whose lines lie on one another): a darker shade of ``color``
-    (:data:`INTERLEAVED_SHADE`: the colours of the runs told apart by their shades about as well as by the runs' own
-    colours, each shade standing out from its run's line), or for a dark colour or a dark grey its
-    :func:`predicted_shade` (a lighter one).  An RGB tuple."""
+    (:data:`INTERLEAVED_SHADE`, or darker where that is below :data:`MIN_CONTRAST` on white: the colours of the runs
+    told apart by their shades about as well as by the runs' own colours, each shade standing out from its run's
+    line), or for a dark colour or a dark grey, or a colour whose 0.6 does not stand out from it
+    (:func:`_stands_out`), its :func:`predicted_shade`.  An RGB tuple."""
     from matplotlib.colors import to_rgb
     rgb = to_rgb(color)
     if _dark(rgb):
         return predicted_shade(rgb)
-    return tuple(INTERLEAVED_SHADE * c for c in rgb)
+    dark = _darker(rgb, INTERLEAVED_SHADE)
+    # (a dark colour of less than DARK_CONTRAST: 0.6 of it hardly apart from it, its predicted shade)
+    return dark if _stands_out(dark, rgb) else predicted_shade(rgb)
 
 
 #: a certified rate's dashes (an upper bound, above its run's line but for its start): the run's colour CERTIFIED_TINT of
 #: the way to white, so that each bound shows its method's hue (predicted_shade's dark shades made the basin figure's
-#: three certified lines all near-black, EG's 0.9911 and EFTP's 0.9913 drawn on one another: a figure review); a light
-#: colour (luminance above LIGHT) its predicted shade instead, a tint of it being lost on the white axes
+#: three certified lines all near-black, EG's 0.9911 and EFTP's 0.9913 drawn on one another: a figure review), or less:
+#: as far as keeps :data:`MIN_CONTRAST` on white; a colour with less room than MIN_TINT of the way (gd's, eg's and
+#: eftp's, near 3:1 themselves: the tint was their own colour, or fainter than 3:1 before) takes CERTIFIED_SHADE of it
+#: instead, a darker shade of its hue; a light colour (luminance above LIGHT) its predicted shade
 CERTIFIED_TINT = 0.35
+MIN_TINT = 0.2
+CERTIFIED_SHADE = 0.6
 LIGHT = 0.7
 
 
 def certified_tint(color) -> tuple:
     """The colour of a certified rate's dashes over its run's line of ``color``: a tint of it (:data:`CERTIFIED_TINT`
-    of the way to white: the same hue, lighter), or for a light colour (luminance above :data:`LIGHT`) its
-    :func:`predicted_shade`.  An RGB tuple."""
+    of the way to white, the same hue, lighter, or as far as keeps :data:`MIN_CONTRAST` on white), or where that is
+    less than :data:`MIN_TINT` of the way a darker shade (:data:`CERTIFIED_SHADE` of it, or darker where that is below
+    MIN_CONTRAST), or for a light colour (luminance above :data:`LIGHT`) its :func:`predicted_shade`.  An RGB tuple."""
     from matplotlib.colors import to_rgb
     rgb = to_rgb(color)
     if 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2] > LIGHT:
         return predicted_shade(rgb)
-    return tuple(c + CERTIFIED_TINT * (1.0 - c) for c in rgb)
+    if _room(rgb) < MIN_TINT:
+        return _darker(rgb, CERTIFIED_SHADE)
+    return _lighter(rgb, CERTIFIED_TINT)
 
 
 #: the words for the markers of a curve drawn on another's line (:data:`COINCIDE_MARKERS`), in its legend entry
@@ -4102,14 +4181,22 @@ def _short(v) -> str:
     return f"{number_text(v, 'g')}" if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) else str(v)
 
 
+#: the least difference of a channel between two shades of one colour (:func:`_shades`)
+SHADES_APART = 0.12
+
+
 def _shades(color, n: int) -> list:
     """``n`` colours telling apart runs of one colour: the colour itself, then darker and lighter shades of it
-    (mixed with black or white), then, past five, the trajectory colours (:data:`TRAJECTORY_COLORS`)."""
+    (mixed with black or white; a lighter one no further than keeps :data:`MIN_CONTRAST` on white, and left out where
+    that leaves it within :data:`SHADES_APART` of a shade before it), then the trajectory colours
+    (:data:`TRAJECTORY_COLORS`)."""
     from matplotlib.colors import to_rgb
     c = np.array(to_rgb(color))
     out = [tuple(c)]
     for f in (-0.45, 0.45, -0.7, 0.7):
-        out.append(tuple(c * (1 + f) if f < 0 else c + (1 - c) * f))
+        shade = np.array(tuple(c * (1 + f)) if f < 0 else _lighter(tuple(c), f))
+        if all(np.abs(shade - np.array(o)).max() >= SHADES_APART for o in out):
+            out.append(tuple(shade))
     others = [to_rgb(t) for t in TRAJECTORY_COLORS if np.abs(np.array(to_rgb(t)) - c).max() > 0.05]
     out += others
     return [out[k % len(out)] for k in range(n)]

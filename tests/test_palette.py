@@ -167,3 +167,111 @@ def test_the_check_finds_the_old_red_and_green():
 def test_lab_of_white_and_black():
     assert np.allclose(_lab("white", "normal vision"), [100, 0, 0], atol=0.05)
     assert np.allclose(_lab("black", "normal vision"), [0, 0, 0], atol=1e-9)
+
+
+# ------------------------------------------------------------------------------------- legible on white (WCAG 2)
+#: WCAG 2's least contrast of a graphical object against what is next to it (success criterion 1.4.11, non-text
+#: contrast): every method colour and every shade of it drawn as a line, against the axes' white
+WCAG_NON_TEXT = 3.0
+#: every two methods under each colour-vision deficiency, CIEDE2000: the methods figures compare most at least this
+#: far apart (12.2: altgd's blue and eftp's reddish purple to a protanope) ...
+COMPARED_APART_SIMULATED = 12.0
+#: ... and every two at least this (3.6: gd's vermillion and eag's red to a deuteranope).  Fourteen colours of those
+#: palettes at 3:1 and at the normal-vision thresholds above allow no more than about 4.5 (an exhaustive search of
+#: Okabe and Ito's, Tol's and Brewer's Set1, Dark2 and Paired): the rarer methods are told apart by their keys too
+METHODS_APART_SIMULATED = 3.5
+#: a shade drawn over its method's line (a predicted or certified rate's dashes) at least this far from it, CIEDE2000
+SHADE_APART = 12.0
+
+
+def wcag_contrast_on_white(colour):
+    """WCAG 2's contrast ratio against white, computed here from its definition (relative luminance of linear sRGB)."""
+    c = np.asarray(to_rgb(colour))
+    linear = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return 1.05 / (float(linear @ [0.2126, 0.7152, 0.0722]) + 0.05)
+
+
+def _shade_functions():
+    from gandynamics import plotting as P
+    return {"predicted_shade": P.predicted_shade, "interleaved_shade": P.interleaved_shade,
+            "certified_tint": P.certified_tint}
+
+
+def _distinct_colours():
+    return sorted(dict.fromkeys(METHOD_COLORS[m] for m in _methods() if m not in ALIASES))
+
+
+@pytest.mark.parametrize("method", sorted(METHOD_COLORS))
+def test_every_method_colour_has_3_to_1_on_white(method):
+    """OGDA's Tol bright yellow (1.95:1) and ftr's sky blue (2.3:1) were faint thin lines on white: a figure review."""
+    assert wcag_contrast_on_white(METHOD_COLORS[method]) >= WCAG_NON_TEXT
+
+
+@pytest.mark.parametrize("shade", sorted(_shade_functions()))
+@pytest.mark.parametrize("method", sorted(METHOD_COLORS))
+def test_every_shade_of_a_method_colour_has_3_to_1_and_stands_out_from_its_line(method, shade):
+    """The dashes of a predicted rate, of interleaved predictions and of a certified bound, drawn over their method's
+    line: at least 3:1 on white (momentum's light predicted shade was a lavender of 1.9:1, a figure review) and at
+    least SHADE_APART from the method's own colour."""
+    colour = METHOD_COLORS[method]
+    s = _shade_functions()[shade](colour)
+    assert wcag_contrast_on_white(s) >= WCAG_NON_TEXT, (method, shade, s)
+    assert seen_apart(s, colour) >= SHADE_APART, (method, shade, s)
+
+
+@pytest.mark.parametrize("shade", sorted(_shade_functions()))
+def test_every_shade_of_any_colour_has_3_to_1(shade):
+    """The kind: a shade of any colour a run may take (random colours, greys from black to white, Okabe and Ito's and
+    matplotlib's, light ones below 3:1 themselves) is drawn at 3:1 at least."""
+    from gandynamics.plotting import OKABE_ITO, TRAJECTORY_COLORS
+    rng = np.random.default_rng(11)
+    colours = ([tuple(c) for c in rng.random((400, 3))] + [str(g) for g in np.linspace(0, 1, 41)]
+               + list(OKABE_ITO.values()) + list(TRAJECTORY_COLORS) + [f"C{k}" for k in range(10)])
+    f = _shade_functions()[shade]
+    low = {str(c): round(wcag_contrast_on_white(f(c)), 3) for c in colours if wcag_contrast_on_white(f(c)) < WCAG_NON_TEXT}
+    assert not low
+
+
+def test_the_shades_of_runs_of_one_colour_have_3_to_1():
+    """Runs of one method drawn in shades of its colour (plotting._shades): a lighter shade no fainter than 3:1 on
+    white (gd's 0.7 of the way to white was a pale orange of 1.5:1), at least the colour and two shades of it, every
+    two of them told apart."""
+    from gandynamics.plotting import TRAJECTORY_COLORS, _shades
+    others = {to_rgb(t) for t in TRAJECTORY_COLORS}
+    for colour in _distinct_colours():
+        shades = _shades(colour, 5)
+        own = [s for s in shades if to_rgb(s) not in others or to_rgb(s) == to_rgb(colour)]
+        assert len(own) >= 3, colour
+        for s in own:
+            assert wcag_contrast_on_white(s) >= WCAG_NON_TEXT, (colour, s)
+        for x, y in itertools.combinations(shades, 2):
+            assert np.abs(np.subtract(to_rgb(x), to_rgb(y))).max() >= 0.1, (colour, x, y)
+
+
+@pytest.mark.parametrize("vision", sorted(set(SIMULATION) - {"normal vision"}))
+def test_every_two_methods_apart_under_each_deficiency(vision):
+    """Every two methods by CIEDE2000 under each simulated deficiency: the methods figures compare most at least
+    COMPARED_APART_SIMULATED apart, every two at least METHODS_APART_SIMULATED (gd's vermillion and altmomentum's
+    dark yellow were 2.2 apart to a protanope, proximal's and rmsprop's colours 0.8 to a deuteranope)."""
+    names = [m for m in _methods() if m not in ALIASES]
+    gaps = {(a, b): ciede2000(_lab(METHOD_COLORS[a], vision), _lab(METHOD_COLORS[b], vision))
+            for a, b in itertools.combinations(names, 2)}
+    close = {p: round(d, 1) for p, d in gaps.items()
+             if d < (COMPARED_APART_SIMULATED if set(p) <= set(COMPARED) else METHODS_APART_SIMULATED)}
+    assert not close, f"method colours hard to tell apart under {vision} (CIEDE2000): {close}"
+
+
+def test_wcag_contrast_of_known_colours():
+    """The contrast as WCAG's examples and tools give it: black 21:1, white 1:1, #777777 4.48:1, Tol's bright yellow
+    1.95:1."""
+    assert wcag_contrast_on_white("black") == pytest.approx(21.0)
+    assert wcag_contrast_on_white("white") == pytest.approx(1.0)
+    assert wcag_contrast_on_white("#777777") == pytest.approx(4.48, abs=0.01)
+    assert wcag_contrast_on_white("#CCBB44") == pytest.approx(1.95, abs=0.01)
+
+
+def test_the_library_computes_the_contrast_as_wcag():
+    from gandynamics.plotting import contrast_on_white
+    rng = np.random.default_rng(2)
+    for c in [tuple(c) for c in rng.random((50, 3))] + ["black", "white", "0.5"]:
+        assert contrast_on_white(c) == pytest.approx(wcag_contrast_on_white(c), rel=1e-3)
