@@ -2083,9 +2083,11 @@ def _legend_outside(ax, loc: str = "right", reserve=(0.0, 0.0), places=None, **k
 
 def _words(text: str) -> list[str]:
     """The words of one line of ``text``: split at its spaces, never inside a ``$...$`` (mathtext) nor around an
-    ``=`` or a ``+`` standing alone (``gamma = 0.3``, ``dirac + R1`` are one word), nor after a short abbreviation (a word of at most four
-    characters ending in ``.``, not a number: ``alt. GD`` is one word; a title broke it over two lines), nor inside a
-    short bracket (:func:`_short_brackets`: ``(−1, 0.5)`` is one word)."""
+    ``=``, a ``+`` or another relation standing alone (:data:`GLUED_SIGNS`: ``gamma = 0.3``, ``dirac + R1``,
+    ``ρ ≤ 0.9975`` are one word), nor after a short abbreviation (a word of at most four characters ending in ``.``,
+    not a number: ``alt. GD`` is one word; a title broke it over two lines), nor inside a
+    short bracket (:func:`_short_brackets`: ``(−1, 0.5)`` is one word), nor before a short bracket that follows a word
+    (:data:`NAMED_BRACKET_KEEP`: ``momentum (β = −0.5)``), nor after a short word (:data:`GLUED_WORDS`: ``in a tint``)."""
     words, cur, math = [], [], False
     for i, ch in enumerate(text):
         if ch == "$" and (i == 0 or text[i - 1] != "\\"):
@@ -2098,12 +2100,25 @@ def _words(text: str) -> list[str]:
     words.append("".join(cur))
     out = []
     for w in _short_brackets([w for w in words if w]):  # "gamma = 0.3", "alt. GD + momentum" stay on one line
-        if out and (w in ("=", "+") or out[-1].endswith((" =", " +")) or out[-1] in ("=", "+")
-                    or _abbreviation(out[-1])):
+        if out and (w in GLUED_SIGNS or out[-1].endswith(tuple(" " + c for c in GLUED_SIGNS)) or out[-1] in GLUED_SIGNS
+                    or _abbreviation(out[-1]) or out[-1].rsplit(" ", 1)[-1] in GLUED_WORDS
+                    or (w.startswith("(") and w.rstrip(",;:.").endswith(")") and not out[-1].endswith(")")
+                        and len(out[-1]) + 1 + len(w) <= NAMED_BRACKET_KEEP)):
             out[-1] += " " + w
         else:
             out.append(w)
     return out
+
+
+#: a relation or a plus standing alone stays with the words on both sides (``γ = 0.3``, ``dirac + R1``, ``ρ ≤ 0.9975``:
+#: a key broke "certified ρ ≤" from its rate)
+GLUED_SIGNS = ("=", "+", "\u2264", "\u2265", "<", ">", "\u2248", "\u2260")
+#: short words a wrapped title or note never ends a line with: each stays with the word after it (basin_dirac_
+#: convergence's title broke "in a" from "tint", a figure review)
+GLUED_WORDS = frozenset({"a", "an", "the", "in", "of", "on", "at", "by", "to", "as", "is", "or"})
+#: a short bracket (:data:`BRACKET_KEEP`) stays with the word before it when the two are at most this many characters
+#: long: a method and its options, ``momentum (β = −0.5)``, are never broken apart (a title broke before "(β")
+NAMED_BRACKET_KEEP = 36
 
 
 #: a bracket of at most this many characters stays on one line of a wrapped title or note ("(−1, 0.5)", "(diverged
@@ -3196,8 +3211,10 @@ def rate_grid(field, method: str, gamma, step, params=None, *, parameter: str = 
 
 
 # ---------------------------------------------------------------------------------------------- convergence
-#: the legend's words for the rates of :func:`convergence`: a prediction (a local rate) or a certified upper bound
-RATE_KINDS = {"predicted": r"predicted $\rho$ = {}", "certified": r"certified $\rho \leq$ {}"}
+#: the legend's words for the rates of :func:`convergence`: a prediction (a local rate) or a certified upper bound; the
+#: relation outside the mathtext, spaced as the equals sign (mathtext spaces a relation only between two operands:
+#: ``$\rho \leq$ 0.9975`` was drawn "ρ≤ 0.9975", a figure review)
+RATE_KINDS = {"predicted": r"predicted $\rho$ = {}", "certified": r"certified $\rho$ ≤ {}"}
 #: a predicted line's colour: its run's times this (0.55 made a dark red dash on a red curve that the eye lost where
 #: the two coincide: the figure review of the JARE convergence figure)
 PREDICTED_SHADE = 0.3

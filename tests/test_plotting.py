@@ -285,7 +285,7 @@ def test_a_certified_rate_is_named_a_bound_and_an_unknown_kind_refused():
     d = 2.0 * 0.9 ** np.arange(50)
     ax = convergence([("m", d)], rates={"m": 0.95}, rate_kind="certified")
     labels = [ln.get_label() for ln in ax.get_lines()]
-    assert r"certified $\rho \leq$ 0.9500" in labels and not any("predicted" in lab for lab in labels)
+    assert "certified $\\rho$ \u2264 0.9500" in labels and not any("predicted" in lab for lab in labels)
     with pytest.raises(GandynamicsError, match="rate_kind must be one of predicted, certified"):
         convergence([("m", d)], rates={"m": 0.95}, rate_kind="bound")
 
@@ -3606,10 +3606,12 @@ def test_a_wide_portrait_leaks_no_warning_from_matplotlibs_streamlines():
 @pytest.mark.parametrize("text,words", [
     ("GD, alt. GD, EG and OGDA h = 0.3", ["GD,", "alt. GD,", "EG", "and", "OGDA", "h = 0.3"]),
     ("alt. GD + momentum h = 0.5: distance", ["alt. GD + momentum", "h = 0.5:", "distance"]),
-    ("e.g. a run; it ends at 0.5. Then", ["e.g. a", "run;", "it", "ends", "at", "0.5.", "Then"]),
+    ("e.g. a run; it ends at 0.5. Then", ["e.g. a run;", "it", "ends", "at 0.5.", "Then"]),
     ("$x.$ y", ["$x.$", "y"]),
-    ("gd from (\u22121, 0.5) (diverged at step 7) ends", ["gd", "from", "(\u22121, 0.5)", "(diverged at step 7)", "ends"]),
-    ("a (very long bracket that goes on and on) b", ["a", "(very", "long", "bracket", "that", "goes", "on", "and", "on)",
+    ("gd from (\u22121, 0.5) (diverged at step 7) ends", ["gd", "from (\u22121, 0.5)", "(diverged at step 7)", "ends"]),
+    ("dashed, in a tint of each method's colour", ["dashed,", "in a tint", "of each", "method's", "colour"]),
+    ("GD, momentum (\u03b2 = \u22120.5), EG", ["GD,", "momentum (\u03b2 = \u22120.5),", "EG"]),
+    ("a (very long bracket that goes on and on) b", ["a (very", "long", "bracket", "that", "goes", "on and", "on)",
                                                      "b"]),
 ])
 def test_a_titles_words_keep_a_short_abbreviation_with_the_next_word(text, words):
@@ -3634,3 +3636,72 @@ def test_the_equilibrium_is_keyed_only_where_the_window_shows_it():
         texts = [t.get_text() for t in legend.get_texts()] if legend is not None else []
         assert ("equilibrium" in texts) is keyed, (lim, texts)
         plt.close(fig)
+
+
+def test_a_wrapped_title_never_breaks_a_short_phrase_nor_a_method_from_its_options():
+    """The kind (basin_dirac_convergence's title broke "in a" over "tint", a figure review; a title may break
+    "momentum" from its "(β = −0.5)"): generated titles of a game, methods with and without their options, steps and
+    words, wrapped at every width from 16 to 70 characters, never end a line with a short word (plotting.GLUED_WORDS)
+    nor break inside a method named with its options (plotting.method_text)."""
+    from gandynamics.plotting import GLUED_WORDS, _fill, method_text
+    rng = np.random.default_rng(4)
+    named = [method_text("momentum", {"beta": -0.5}), method_text("altgd", {"n_g": 2}),
+             method_text("momentum", {"alternating": True, "beta": -0.3}), "alt. GD + momentum (\u03b2 = \u22120.5)"]
+    phrases = ["in a tint of each method's colour", "distance from a start on the invariant ball", "as an upper bound",
+               "dashed: certified rate", "to the equilibrium", "the theorem's steps", "one line at this scale"]
+    for trial in range(60):
+        bits = ["dirac + R1(\u03b3 = 0.3):"] + list(rng.choice(named, size=2, replace=False)) + \
+            [f"h = {rng.choice([0.1, 0.25, 0.5])};"] + list(rng.choice(phrases, size=3, replace=False))
+        order = [bits[0]] + [bits[k] for k in rng.permutation(range(1, len(bits)))]
+        title = " ".join(order)
+        for width in range(16, 71, 3):
+            lines = _fill(title, width, len).split("\n")
+            assert " ".join(lines) == title
+            for line in lines[:-1]:
+                assert line.rsplit(" ", 1)[-1] not in GLUED_WORDS, (title, width, lines)
+            for name in (n for n in named if n in title):
+                assert any(name in line for line in lines), (name, width, lines)
+
+
+RELATIONS = ("=", "\u2264", "\u2265", "<", ">", "\u2248", "\u2260")
+
+
+def relations_spaced(text: str) -> bool:
+    """Whether every relation of ``text`` is spaced on both sides as drawn: outside mathtext a space before and after
+    it; inside a ``$...$`` span never as its first or last symbol (mathtext spaces a relation only between two
+    operands: ``$\\rho \\leq$ 0.9`` is drawn "ρ≤ 0.9")."""
+    import re
+    parts = re.split(r"(?<!\\)\$", text)
+    for k, part in enumerate(parts):
+        if k % 2:  # (mathtext)
+            if re.search(r"^\s*(\\(leq|geq|le|ge|neq|approx|lt|gt)\b|[=<>])|(\\(leq|geq|le|ge|neq|approx|lt|gt)|[=<>])\s*$", part):
+                return False
+            continue
+        padded = (" " if k else "") + part + (" " if k + 1 < len(parts) else "")
+        for i, ch in enumerate(padded):
+            if ch in RELATIONS and (i == 0 or i + 1 == len(padded) or padded[i - 1] != " " or padded[i + 1] != " "):
+                return False
+    return True
+
+
+@pytest.mark.parametrize("kind", ["predicted", "certified"])
+def test_a_rates_key_spaces_its_relation_as_the_other_keys(kind):
+    """A key read "certified ρ≤ 0.9975" (a figure review) where the predicted rate's read "predicted ρ = 0.9975": every
+    entry of a convergence figure's key, a lone rate's and that of rates drawn as one line, measured rates beside,
+    spaces its relations alike."""
+    from gandynamics.plotting import RATE_KINDS
+    k = np.arange(200.0)
+    runs = [("GD", 0.7 * 0.9487 ** k), ("EG", 0.7 * 0.9487 ** k), ("EFTP", 0.9 * 0.9975 ** k)]
+    ax = convergence(runs, rates={"GD": 0.9487, "EG": 0.9487, "EFTP": 0.9975}, rate_kind=kind, anchor=0.0)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()] + [w for _, w in ax.coinciding_rates]
+    assert any(kind in t for t in texts)
+    assert all(relations_spaced(t) for t in texts), texts
+    assert all(relations_spaced(v.format("0.9975")) for v in RATE_KINDS.values())
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("text,spaced", [
+    ("certified $\\rho \\leq$ 0.9975", False), ("certified $\\rho$ \u2264 0.9975", True), ("ρ≤ 0.9", False),
+    ("$\\rho = 0.9$", True), ("h = 0.3, t \u2264 40", True), ("$\\mu_{\\rm loc}$ = 0", True), ("a=b", False)])
+def test_the_check_of_relations_spacing(text, spaced):
+    assert relations_spaced(text) is spaced
