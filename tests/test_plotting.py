@@ -3679,7 +3679,8 @@ def relations_spaced(text: str) -> bool:
             continue
         padded = (" " if k else "") + part + (" " if k + 1 < len(parts) else "")
         for i, ch in enumerate(padded):
-            if ch in RELATIONS and (i == 0 or i + 1 == len(padded) or padded[i - 1] != " " or padded[i + 1] != " "):
+            if ch in RELATIONS and (i == 0 or i + 1 == len(padded) or padded[i - 1] not in " \u00a0"
+                                    or padded[i + 1] not in " \u00a0"):
                 return False
     return True
 

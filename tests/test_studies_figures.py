@@ -131,3 +131,34 @@ def test_the_basin_study_names_its_coinciding_certified_rates_in_key_and_caption
     caption, key = seen["basin_dirac_convergence"]
     words = "EFTP and EG: certified rates 0.9913 and 0.9911, one line at this scale, its dashes alternating"
     assert words in key and caption.endswith("; " + words), (caption, key)
+
+
+#: how a method is named in a figure, short or long: a key's run named so is named so in its title too
+_METHOD_WORDS = ("GD", "EG", "EFTP", "OGDA", "extragradient", "momentum")
+
+
+def test_a_convergence_figure_names_its_methods_in_title_and_key_alike(gallery):
+    """bilinear_convergence's title said "GD, alt. GD, EG" where its key said "simultaneous GD", "alternating GD",
+    "extragradient" (a figure review): in every convergence figure, each run of a method its key names (the entry's
+    words before its step, start or rate) is named so in the title."""
+    import re
+    bad = []
+    for stem in (s for s in gallery if s.endswith("_convergence")):
+        title = " ".join(gallery[stem]["titles"])
+        keys = [t for kind, t, _ in gallery[stem]["texts"] if kind == "legend"]
+        for key in (k for k in keys if "one line" not in k):  # (not the key's entry of rates drawn as one line)
+            name = re.split(r",? h = |, start|: | \(|, measured", " ".join(key.split()), maxsplit=1)[0].strip()
+            if any(w in name for w in _METHOD_WORDS) and name not in title:
+                bad.append((stem, name))
+    # (open: jare_convergence's key names its unregularized curve "SimGD (none)", as nie_patel's panels and data do,
+    # its title "simultaneous GD")
+    assert set(bad) <= {("jare_convergence", "SimGD")}, bad
+
+
+def test_every_text_spaces_its_relations(gallery):
+    """A key read "certified ρ≤ 0.9975" (a figure review): every text of every figure spaces its relations (=, ≤, ≥,
+    <, >) on both sides as drawn (test_plotting.relations_spaced)."""
+    from test_plotting import relations_spaced
+    bad = [(stem, text) for stem, fig in gallery.items() for _, text, _ in fig["texts"]
+           if not all(relations_spaced(line) for line in text.split("\n"))]
+    assert not bad, bad

@@ -137,12 +137,12 @@ def study(ctx):
         steps = {m.upper(): float(rep.step) for m, rep in reports.items()}
         convergence(conv, rates=rates, anchor=0.0, ax=ax, legend="outside", rate_kind="certified",
                     title=f"{describe(fld)}, {steps_text(steps, '.4g')} (the theorem's steps): distance from a start on the "
-                          "invariant ball; dashed, in a tint of each method's colour: certified rate (an upper bound)")
+                          "invariant ball; dashed, in a shade of each method's colour: certified rate (an upper bound)")
         # (certified lines that lie on one another are one line of alternating dashes: the key's words for it, here
         # too; the caption said nothing of EG's and EFTP's, a figure review)
         shared = "".join(f"; {words}" for _, words in ax.coinciding_rates)
         ctx.save(fig, "basin_dirac_convergence", "Distances of one trajectory per method against the certified rate "
-                 f"(dashed, in a tint of the method's colour){shared}")
+                 f"(dashed, in a shade of the method's colour){shared}")
 
     # the table: certified regions of several games, with the tight worst case of PEP beside the certified rate
     cases = [("dirac, R-a ε = 0.3, γ = 1", fld, {}),

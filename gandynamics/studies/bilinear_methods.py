@@ -19,7 +19,7 @@ STEPS = 300
 
 def _methods():
     """(label, method, step, options, closed-form rate or None, source)."""
-    from ..plotting import number_text  # (the label's β with the minus sign −)
+    from ..plotting import method_text  # (the label's β with the minus sign −, as every title and key names options)
     sq = math.sqrt
     return [
         ("simultaneous GD", "gd", H, {}, sq(1 + H * H), "docs/mathematics.md §5.5: sqrt(1 + h²)"),
@@ -27,7 +27,7 @@ def _methods():
         ("extragradient", "eg", H, {}, sq(1 - H * H + H**4), "docs/mathematics.md §5.5: sqrt(1 - h² + h⁴)"),
         ("EFTP", "eftp", H, {}, sq((1 + sq(1 - 4 * H * H)) / 2), "docs/mathematics.md §5.5: sqrt((1 + sqrt(1 - 4h²))/2)"),
         ("OGDA", "ogda", H, {}, sq((1 + sq(1 - 4 * H * H)) / 2), "docs/mathematics.md §5.3, §5.5 (same spectrum as EFTP)"),
-        (f"alt. GD + momentum β = {number_text(BETA)}", "momentum", H_MOM, {"beta": BETA, "alternating": True}, 0.962543703197,
+        (method_text("alt. GD + momentum", {"beta": BETA}), "momentum", H_MOM, {"beta": BETA, "alternating": True}, 0.962543703197,
          "docs/mathematics.md §5.5 (h = 0.5, β = -0.5)"),
     ]
 
@@ -56,7 +56,7 @@ def study(ctx):
             key = "altmomentum" if opts.get("alternating") else meth
             rho = local_rate(key, A, h, n_theta=1, beta=opts.get("beta", 0.0))
             col = METHOD_COLORS.get("momentum" if meth == "momentum" else meth, None)
-            lab = f"{label} (h = {h:zg})"
+            lab = f"{label}, h = {h:zg}"  # (the title's names, the key's: the title said "GD, alt. GD, EG", a review)
             trs.append((lab, tr, col))
             pred[lab] = rho
             phase_portrait(fld, xlim=(-3, 3), ylim=(-3, 3), n=31, density=0.7, trajectories=[(label, tr, col)],
@@ -84,8 +84,7 @@ def study(ctx):
     with canvas(figsize=(8.4, 5.6)) as (fig, ax):
         # the legend's six long entries below the plot (beside it they took 45 % of the width)
         # (the game and the steps in the title, as every convergence figure's: a figure review)
-        steps = {short: h for (_, _, h, _, _, _), short in zip(_methods(), ("GD", "alt. GD", "EG", "EFTP", "OGDA",
-                                                                             "alt. GD + momentum"))}
+        steps = {label: h for label, _, h, _, _, _ in _methods()}
         convergence(trs, rates=pred, ax=ax, title=f"{describe(fld)} game " + r"$\min_x \max_y\, x y$" +
                     f", {steps_text(steps)}: distance to 0 and predicted rates (dashed)",
                     legend="below")
