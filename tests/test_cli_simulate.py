@@ -174,6 +174,67 @@ def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
     assert "final (x, y)" in out
 
 
+@pytest.mark.slow  # a child process signalled mid-sweep, ~5-15 s: in CI's `-m slow` run
+def test_ctrl_c_ends_sweep_with_one_line_on_standard_error_and_130(tmp_path):
+    """A Ctrl-C in `gandynamics sweep` printed "interrupted: 0 of 8 rows finished (...)" as the last line of its
+    summary, on standard output (a new user's trial): it is one line on standard error, ``gandynamics: interrupted:
+    ...``, as simulate's and every other command's, and the status is 130; the summary stays on standard output."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    wait = 3.0
+    for _ in range(4):  # (a signal before the rows start: see the test of simulate above)
+        out_file = tmp_path / "t.csv"
+        p = subprocess.Popen([sys.executable, "-m", "gandynamics", "sweep", "dirac", "--method", "gd", "--steps", "1e10",
+                              "--grid", "step=0.001:0.002:8", "--out", str(out_file), "--no-progress"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        try:
+            time.sleep(wait)
+            p.send_signal(signal.SIGINT)
+            out, err = p.communicate(timeout=120)
+        finally:  # (never leave a 1e10-step child running)
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        if p.returncode == -signal.SIGINT:
+            wait *= 2
+            continue
+        assert p.returncode == 130, err
+        if "rows finished" in err:
+            break
+        wait *= 2
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("gandynamics: interrupted: ") and "of 8 rows finished" in last, err
+    assert "rows finished" not in out, out  # (the summary's first line says when it was interrupted)
+    assert "not run" in out and out_file.exists()
+
+
+def test_an_interrupted_sweep_says_so_on_standard_error(tmp_path, capsys, monkeypatch):
+    """The same in-process (a Ctrl-C raised in the sweep's progress callback), with --json and without: the line on
+    standard error, not on standard output, and the status 130, as simulate (``gandynamics: interrupted after K
+    steps``) and every command ended by Ctrl-C (``gandynamics: interrupted``)."""
+    import importlib
+    S = importlib.import_module("gandynamics.simulate")
+    real = S.sweep
+
+    def interrupted(*a, **k):
+        def progress(done, total):
+            raise KeyboardInterrupt
+        k["progress"], k["chunk_size"] = progress, 8
+        return real(*a, **k)
+    monkeypatch.setattr(S, "sweep", interrupted)
+    for extra in ([], ["--json"]):
+        capsys.readouterr()
+        assert main(["sweep", "dirac", "--method", "gd", "--steps", "50", "--grid", "step=0.05:0.5:40", "--no-progress",
+                     "--out", str(tmp_path / f"t{len(extra)}.csv"), *extra]) == 130
+        out, err = capsys.readouterr()
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("gandynamics: interrupted: ") and "rows finished" in lines[0], err
+        assert "rows finished" not in out, out
+
+
 @pytest.mark.parametrize("engine", ["interpreted", "compiled"])
 def test_engine_option_runs_the_library_engine(capsys, engine):
     """--engine reaches simulate: the states are the library's on that engine, bitwise."""
