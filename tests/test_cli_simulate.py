@@ -177,8 +177,8 @@ def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
 @pytest.mark.slow  # a child process signalled mid-sweep, ~5-15 s: in CI's `-m slow` run
 def test_ctrl_c_ends_sweep_with_one_line_on_standard_error_and_130(tmp_path):
     """A Ctrl-C in `gandynamics sweep` printed "interrupted: 0 of 8 rows finished (...)" as the last line of its
-    summary, on standard output (a new user's trial): it is one line on standard error, ``gandynamics: interrupted:
-    ...``, as simulate's and every other command's, and the status is 130; the summary stays on standard output."""
+    summary, on standard output (a new user's trial): it is one line on standard error, ``gandynamics: interrupted
+    after K of N rows; ...``, as simulate's and every other command's, and the status is 130; the summary stays on standard output."""
     import signal
     import subprocess
     import sys
@@ -202,12 +202,12 @@ def test_ctrl_c_ends_sweep_with_one_line_on_standard_error_and_130(tmp_path):
             wait *= 2
             continue
         assert p.returncode == 130, err
-        if "rows finished" in err:
+        if " rows; " in err:
             break
         wait *= 2
     last = err.strip().splitlines()[-1]
-    assert last.startswith("gandynamics: interrupted: ") and "of 8 rows finished" in last, err
-    assert "rows finished" not in out, out  # (the summary's first line says when it was interrupted)
+    assert last.startswith("gandynamics: interrupted after ") and " of 8 rows; " in last, err
+    assert " rows; " not in out, out  # (the summary's first line says when it was interrupted)
     assert "not run" in out and out_file.exists()
 
 
@@ -231,8 +231,8 @@ def test_an_interrupted_sweep_says_so_on_standard_error(tmp_path, capsys, monkey
                      "--out", str(tmp_path / f"t{len(extra)}.csv"), *extra]) == 130
         out, err = capsys.readouterr()
         lines = err.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("gandynamics: interrupted: ") and "rows finished" in lines[0], err
-        assert "rows finished" not in out, out
+        assert len(lines) == 1 and lines[0].startswith("gandynamics: interrupted after ") and " rows; " in lines[0], err
+        assert " rows; " not in out, out
 
 
 @pytest.mark.parametrize("engine", ["interpreted", "compiled"])

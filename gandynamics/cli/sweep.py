@@ -253,8 +253,8 @@ def run(args) -> int:
               f"the quarters of a run and fit at least 6 samples, so most runs read 'bounded, not converging'; the "
               f"default is 65", file=summary_to)
     if not res.complete:  # (on standard error, as every command's Ctrl-C: it was the summary's last line, on stdout)
-        sys.stderr.write(f"gandynamics: interrupted: {int(np.sum(res['finished']))} of {n} rows finished, the others "
-                         "are marked finished=False"
+        sys.stderr.write(f"gandynamics: interrupted after {int(np.sum(res['finished']))} of {n} rows; the rows not "
+                         "run are in the table, marked finished=False"
                          + (f"; the table went to {out}, as an existing --out is not replaced by an unfinished table"
                             if out != args.out and out != "-" else "") + "\n")
         return 130
