@@ -1131,4 +1131,5 @@ def get_loss(loss) -> Loss:
         return Loss("custom", sp.Lambda(loss.variables, stabilize(loss.expr)), False, str(loss))
     if isinstance(loss, str) and loss in LOSSES:
         return LOSSES[loss]
-    raise GandynamicsError(f"unknown loss {loss!r}; accepted: {', '.join(LOSSES)} or a sympy Lambda")
+    from .validate import choice_refusal
+    raise GandynamicsError(choice_refusal(loss, "loss", LOSSES, also="or a sympy Lambda"))

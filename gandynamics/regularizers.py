@@ -406,7 +406,8 @@ def make_regularizer(name: str, **params) -> Regularizer:
     """A regularizer by its CLI name (``r1``, ``r2``, ``wgan-gp``, ``instance-noise``, ``consensus``,
     ``nagarajan-kolter``, ``jare``, ``tikhonov``, ``asymmetric``)."""
     if name not in REGULARIZERS:
-        raise GandynamicsError(f"unknown regularizer {name!r}; accepted: {', '.join(REGULARIZERS)}")
+        from .validate import choice_refusal
+        raise GandynamicsError(choice_refusal(name, "regularizer", REGULARIZERS))
     return REGULARIZERS[name](**params)
 
 

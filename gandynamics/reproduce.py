@@ -483,7 +483,9 @@ def run(names: Sequence[str] | None = None, out="figures", pdf: bool = False, pr
     names = list(names) if names else list(reg)
     unknown = [n for n in names if n not in reg]
     if unknown:
-        raise GandynamicsError(f"unknown figure(s) {', '.join(unknown)}; accepted: {', '.join(reg)}")
+        from .validate import accepted_text
+        raise GandynamicsError(f"unknown figure{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
+                               + accepted_text(reg, near=unknown[0] if len(unknown) == 1 else None))
     if jobs is not None:
         from .validate import whole
         jobs = whole(jobs, "jobs")

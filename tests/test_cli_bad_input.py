@@ -385,7 +385,7 @@ def test_a_method_without_an_iteration_matrix_is_refused_with_the_reason(capsys,
     refuse through analysis.rates.refuse_methods, for every method of the registry without an iteration matrix."""
     from gandynamics.methods import METHODS
     err = one_line_error(capsys, [cmd, "dirac", "--reg", "r1", "--methods", f"gd,{method}"])
-    assert f"{method} is not accepted here (has no iteration matrix: {METHODS[method].no_matrix})" in err
+    assert f"{method} is not accepted here: it has no iteration matrix, since {METHODS[method].no_matrix}; " in err
     assert "gd" in err.split("accepted: ")[1].split(", ")
 
 
@@ -454,8 +454,7 @@ def test_cache_with_an_unknown_action_names_the_actions(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["cache", "foo"])
     assert exc.value.code == 2
-    assert capsys.readouterr().err == ("gandynamics: error: the action of gandynamics cache must be one of info, clear; "
-                                       "got 'foo'\n")
+    assert capsys.readouterr().err == "gandynamics: error: unknown cache action 'foo'; accepted: info, clear\n"
 
 
 @pytest.mark.parametrize("argv", [
@@ -574,7 +573,8 @@ def test_an_unknown_loss_lists_the_names_a_command_line_can_give(capsys):
     """``--loss nonsat``: the accepted names, not the library's "or a sympy Lambda" (no command line can give one)."""
     from gandynamics.losses import LOSSES
     line = one_line_error(capsys, ["analyze", "dirac", "--loss", "nonsat"])
-    assert line == f"gandynamics: error: unknown --loss 'nonsat'; accepted: {', '.join(LOSSES)}"
+    assert line == (f"gandynamics: error: unknown --loss 'nonsat'; accepted: {', '.join(LOSSES)} "
+                    "(did you mean non-saturating?)")
 
 
 @pytest.mark.parametrize("axis, other, whose", [("step_g", "step_d", "discriminator"), ("step_d", "step_g", "generator")])
@@ -752,29 +752,117 @@ def test_a_known_method_a_command_cannot_take_is_refused_with_its_reason(capsys,
         if m in accepted:
             continue
         line = one_line_error(capsys, _argv(cmd, opt, m, tmp_path))
-        assert line.startswith(f"gandynamics: error: {m} is not accepted here ("), line
+        assert line.startswith(f"gandynamics: error: {m} is not accepted here: "), line
         assert _accepted(line) == accepted, line
 
 
-def test_every_option_with_a_fixed_set_of_values_refuses_another_in_one_line(capsys, tmp_path):
-    """--engine jit, --order 3, cache foo and an unknown command were refused in argparse's words ("argument
-    --engine: invalid choice: 'jit' (choose from 'auto', ...)"): every option, positional and command of the parser
-    with a fixed set of values now says what was given and what is accepted, as every other refusal."""
+def _depth(text: str) -> int:
+    """The deepest nesting of parentheses in ``text``."""
+    d = deepest = 0
+    for ch in text:
+        d += (ch == "(") - (ch == ")")
+        deepest = max(deepest, d)
+    return deepest
+
+
+def _choice_cases():
+    """(command, argv builder, the option as the refusal names it, the values it accepts) for every option of every
+    command that takes a value from a fixed set: argparse's choices (--engine, --order, cache's action, the command
+    itself), the methods' options with choices (--base, --scheme, altgd's --order: with a method that takes them),
+    the method options, the game, --loss, --reg's name and reproduce's figures."""
     import argparse
+    from gandynamics.games import GAMES
+    from gandynamics.losses import LOSSES
+    from gandynamics.methods import ALIASES, METHODS
+    from gandynamics.regularizers import REGULARIZERS
+    from gandynamics.reproduce import studies
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    seen = 0
+    cases = [("gandynamics", lambda v, tmp: [v, "dirac"], "command", list(sub.choices))]
     for cmd, sp in sub.choices.items():
+        flags = {o for a in sp._actions for o in a.option_strings}
         for a in sp._actions:
-            if a.choices is None or isinstance(a, argparse._SubParsersAction):
+            if a.choices is not None and not isinstance(a, argparse._SubParsersAction):
+                if a.option_strings:
+                    cases.append((cmd, lambda v, tmp, c=cmd, o=a.option_strings[-1]: _argv(c, o, v, tmp),
+                                  a.option_strings[-1], list(a.choices)))
+                else:
+                    cases.append((cmd, lambda v, tmp, c=cmd: [c, v], f"{cmd} {a.dest}", list(a.choices)))
+        method_flag = next((f for f in ("--method", "--methods") if f in flags), None)
+        for m in METHODS.values():
+            for o in m.options:
+                flag = "--" + o.name.replace("_", "-")
+                if o.choices and flag in flags and method_flag:
+                    cases.append((cmd, lambda v, tmp, c=cmd, mf=method_flag, mn=m.name, f=flag:
+                                  [*_argv(c, mf, mn, tmp), f, v], flag, list(o.choices)))
+        if method_flag:
+            cases.append((cmd, lambda v, tmp, c=cmd, mf=method_flag: _argv(c, mf, v, tmp), "method", [*METHODS, *ALIASES]))
+        if "--loss" in flags:
+            cases.append((cmd, lambda v, tmp, c=cmd: _argv(c, "--loss", v, tmp), "--loss", list(LOSSES)))
+            cases.append((cmd, lambda v, tmp, c=cmd: _argv(c, "--reg", v, tmp), "regularizer", list(REGULARIZERS)))
+            cases.append((cmd, lambda v, tmp, c=cmd: [c, v, *[t.replace("{tmp}", str(tmp)) for t in BASE[c][2:]]],
+                          "game", list(GAMES)))
+        if cmd == "reproduce":
+            cases.append((cmd, lambda v, tmp: ["reproduce", v], "figure", list(studies())))
+    return cases
+
+
+CHOICE_CASES = _choice_cases()
+
+
+def test_the_choice_generator_sees_every_kind():
+    kinds = {(c, w) for c, _, w, _ in CHOICE_CASES}
+    for want in [("simulate", "--engine"), ("sweep", "--base"), ("rates", "--base"), ("portrait", "--scheme"),
+                 ("simulate", "--order"), ("constants", "--order"), ("cache", "cache action"), ("gandynamics", "command"),
+                 ("basin", "method"), ("analyze", "game"), ("classify", "--loss"), ("reproduce", "figure"),
+                 ("continue", "regularizer")]:
+        assert want in kinds, want
+
+
+@pytest.mark.parametrize("cmd, build, what, accepted", CHOICE_CASES,
+                         ids=[f"{c} {w} {i}" for i, (c, _, w, _) in enumerate(CHOICE_CASES)])
+def test_every_choice_of_every_command_is_refused_in_one_form(capsys, tmp_path, cmd, build, what, accepted):
+    """Every option of every command with a fixed set of values refuses another in one form: one line
+    ``gandynamics: error: unknown WHAT 'VALUE'; accepted: a, b, c``, exit status 2, no parentheses within
+    parentheses, and the accepted one nearest to a near miss named (``(did you mean auto?)``).  --engine said "must
+    be one of ...; got", --base "must be one of ..., got", a game "unknown game ...; accepted: ...", rates --base
+    "unknown method", and continue's refusal of adam nested three deep (a new user)."""
+    line = one_line_error(capsys, build("nonsense", tmp_path))
+    m = re.match(r"^gandynamics: error: unknown (.+?) 'nonsense'; accepted: (.+)$", line)
+    assert m and m.group(1) == what, line
+    listed = [n.split(" (")[0] for n in m.group(2).split(", ")]
+    assert listed and set(listed) - {"or none", "or --game FILE.py:FACTORY", "or a sympy Lambda"} <= set(accepted), line
+    assert _depth(line) <= 1 and "must be one of" not in line and "invalid choice" not in line, line
+    near = accepted[0] + "x"  # (a typo of an accepted value)
+    line = one_line_error(capsys, build(near, tmp_path))
+    assert line.startswith(f"gandynamics: error: unknown {what} '{near}'; accepted: "), line
+    assert line.endswith("?)") and "(did you mean " in line and _depth(line) <= 1, line
+
+
+def test_a_known_name_refused_with_its_reason_nests_no_parentheses(capsys, tmp_path):
+    """A method or base a command knows but cannot take is refused with its reason after a colon: the reasons have
+    parentheses of their own (adam's "sqrt(v)", "(m, v)"), and continue's "adam is not accepted here (no iteration
+    matrix at a fixed point (the update divides by sqrt(v) ... (m, v) ...))" nested them three deep (a new user)."""
+    from gandynamics.methods import ALIASES, METHODS
+    seen = 0
+    for cmd, opt in METHOD_OPTIONS:
+        for m in [*METHODS, *ALIASES]:
+            code, line = _error(capsys, _argv(cmd, opt, m, tmp_path))
+            if code == 0 or " is not accepted here" not in line:  # (taken; or refused later, for another reason)
                 continue
+            assert code == 2 and line.startswith(f"gandynamics: error: {m} is not accepted here: "), line
+            assert _depth(line) <= 1, line
             seen += 1
-            what = a.option_strings[-1] if a.option_strings else f"the {a.dest} of gandynamics {cmd}"
-            argv = (_argv(cmd, a.option_strings[-1], "nonsense", tmp_path) if a.option_strings else
-                    [cmd if t == BASE[cmd][1] else t for t in BASE[cmd][:1]] + ["nonsense"])
-            line = one_line_error(capsys, argv)
-            assert line == (f"gandynamics: error: {what} must be one of {', '.join(map(str, a.choices))}; "
-                            "got 'nonsense'"), line
-    assert seen >= 4  # (simulate and sweep --engine, constants and check --order, cache's action)
-    line = one_line_error(capsys, ["simulat", "dirac"])
-    assert line == (f"gandynamics: error: unknown command 'simulat'; accepted: {', '.join(sub.choices)} "
-                    "(did you mean simulate?)")
+    for base in ("adam", "rmsprop", "ftr", "flow"):
+        line = one_line_error(capsys, _argv("rates", "--methods", "lookahead", tmp_path) + ["--base", base])
+        assert line.startswith(f"gandynamics: error: --base {base} is not accepted here: ") and _depth(line) <= 1, line
+        assert line.endswith("; accepted: gd, altgd, eg, eftp, ogda, momentum, proximal"), line
+    assert seen > 20
+
+
+def _error(capsys, argv):
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, err.strip()

@@ -101,7 +101,7 @@ def test_classify_keys(capsys):
     (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "egg"],
      "unknown method 'egg'; accepted: gd, altgd, eg, eftp, ogda, momentum, proximal, ftr, lookahead, or none (the flow)"),
     (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--method", "adam"],
-     "adam is not accepted here (no iteration matrix at a fixed point"),
+     "adam is not accepted here: it has no iteration matrix at a fixed point, since the update divides"),
 ])
 def test_errors_are_one_line(capsys, argv, msg):
     code, out, err = run(capsys, *argv)

@@ -259,7 +259,7 @@ def test_unknown_engine_is_one_line_exit_2(capsys):
     with pytest.raises(SystemExit) as exc:  # argparse's choices
         main(["simulate", "dirac", "--method", "gd", "--step", "0.2", "--steps", "5", "--engine", "jit"])
     err = capsys.readouterr().err
-    assert exc.value.code == 2 and err == "gandynamics: error: --engine must be one of auto, compiled, interpreted; got 'jit'\n"
+    assert exc.value.code == 2 and err == "gandynamics: error: unknown --engine 'jit'; accepted: auto, compiled, interpreted\n"
 
 
 # ---- found by the adversarial review of session 5 (each failed before its fix)

@@ -441,10 +441,10 @@ def test_continuation_says_why_a_known_method_cannot_be_continued(name):
     with pytest.raises(GandynamicsError) as e:
         continuation(fld, "h", 0.1, 1.0, method=name, params={"gamma": 0.3})
     msg = str(e.value)
-    assert "unknown" not in msg and f"{name} is not accepted here (" in msg and ", ".join(DISCRETE_METHODS) in msg
+    assert "unknown" not in msg and f"{name} is not accepted here: " in msg and ", ".join(DISCRETE_METHODS) in msg
     with pytest.raises(GandynamicsError) as e:
         boundary_curve(fld, "flip", ("gamma", "h"), (0.3, 1.0), method=name, step=1.0)
-    assert "unknown" not in str(e.value) and f"{name} is not accepted here (" in str(e.value)
+    assert "unknown" not in str(e.value) and f"{name} is not accepted here: " in str(e.value)
     with pytest.raises(GandynamicsError, match="unknown method 'sgd'"):
         continuation(fld, "h", 0.1, 1.0, method="sgd", params={"gamma": 0.3})
 

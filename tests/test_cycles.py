@@ -346,8 +346,8 @@ def test_a_known_method_without_a_declared_map_is_not_called_unknown(dirac_r1, n
     from gandynamics.analysis.cycles import MAP_METHODS, method_map
     with pytest.raises(GandynamicsError) as e:
         method_map(dirac_r1, name, 0.1)
-    assert "unknown" not in str(e.value) and f"{name} is not accepted here (" in str(e.value)
-    assert ("without a method" if name == "flow" else "declares no map") in str(e.value)
+    assert "unknown" not in str(e.value) and f"{name} is not accepted here: " in str(e.value)
+    assert ("with no method given" if name == "flow" else "is not declared as a map") in str(e.value)
     assert ", ".join(MAP_METHODS) in str(e.value)
     with pytest.raises(GandynamicsError, match="unknown method 'sgd'"):
         method_map(dirac_r1, "sgd", 0.1)

@@ -157,7 +157,7 @@ def test_an_alias_of_the_rate_analyses_is_explained_where_it_is_not_a_method(ali
     from gandynamics.methods import ALIASES
     base, opts = ALIASES[alias]
     F = VectorField(games.dirac(), [R1()])
-    with pytest.raises(GandynamicsError, match=rf"^{alias} is not accepted here \(the name rates and classify give to {base} with "):
+    with pytest.raises(GandynamicsError, match=rf"^{alias} is not accepted here: the name rates and classify give to {base} with "):
         simulate(F, alias, [0.5, 0.5], 10, 0.1)
     A = np.array([[1.0, 0.5], [-0.5, 0.0]])
     assert local_rate(alias, A, 0.3, n_theta=1, beta=-0.3) == local_rate(base, A, 0.3, n_theta=1, beta=-0.3, **opts)

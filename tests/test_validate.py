@@ -118,7 +118,7 @@ def test_matrix_refused(text):
 
 def test_choice():
     assert validate.choice(" gd ", "--method", ["gd", "eg"]) == "gd"
-    with pytest.raises(GandynamicsError, match="--method must be one of gd, eg; got 'sgd'"):
+    with pytest.raises(GandynamicsError, match=r"^unknown --method 'sgd'; accepted: gd, eg \(did you mean gd\?\)$"):
         validate.choice("sgd", "--method", ["gd", "eg"])
 
 

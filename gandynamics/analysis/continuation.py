@@ -229,9 +229,10 @@ def refusal(method: str) -> GandynamicsError:
     iteration matrix (its own reason), worded as every refusal of a method name
     (:func:`gandynamics.methods.refuse_methods`)."""
     from ..methods import refuse_methods
-    reasons = {m.name: ("the flow's equilibria are continued without a method: method=None, no --method"
-                        if m.continuous else f"no iteration matrix at a fixed point ({m.no_matrix})" if m.no_matrix
-                        else "no iteration matrix") for m in METHODS.values() if m.name not in DISCRETE_METHODS}
+    reasons = {m.name: ("the flow's equilibria are continued with no method given: no --method, method=None in Python"
+                        if m.continuous else f"it has no iteration matrix at a fixed point, since {m.no_matrix}"
+                        if m.no_matrix else "it has no iteration matrix") for m in METHODS.values()
+               if m.name not in DISCRETE_METHODS}
     try:
         refuse_methods([method], DISCRETE_METHODS, reasons, also="or none (the flow)")
     except GandynamicsError as exc:

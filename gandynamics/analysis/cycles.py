@@ -1112,8 +1112,10 @@ def check_map_method(method) -> None:
     the registry that declares none (the flow: its cycles are found without a method), worded as every refusal of a
     method name (:func:`gandynamics.methods.refuse_methods`)."""
     from ..methods import refuse_methods
-    reasons = {m.name: ("the flow's cycles are found without a method: no --method" if m.continuous else
-                        "it declares no map: Method.map") for m in METHODS.values() if m.name not in MAP_METHODS}
+    reasons = {m.name: ("the flow's cycles are found with no method given: no --method, method=None in Python"
+                        if m.continuous else "its update is not declared as a map of the state, with its Jacobian, "
+                        "which the search for periodic orbits needs") for m in METHODS.values()
+               if m.name not in MAP_METHODS}
     refuse_methods([method], MAP_METHODS, reasons)
 
 

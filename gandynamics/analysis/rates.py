@@ -123,7 +123,7 @@ def refuse_methods(methods, accepted=RATE_METHODS, what: str = "method", reasons
     reasons = dict(reasons or {})
     for m in methods:
         if m not in accepted and m not in reasons and m in METHODS and METHODS[m].no_matrix:
-            reasons[m] = f"has no iteration matrix: {METHODS[m].no_matrix}"
+            reasons[m] = f"it has no iteration matrix, since {METHODS[m].no_matrix}"
     refuse(methods, accepted, reasons, what=what)
 
 
@@ -157,9 +157,24 @@ def rate_options(method: str) -> tuple:
     return tuple(m.extra.get("rate_options", ()))
 
 
+def refuse_base(base, what: str = "base") -> None:
+    """Refuse a base method of lookahead that rates cannot analyse (``what``: the option as the user named it,
+    ``--base`` on the command line): an unknown name, a name lookahead does not take as its base, or a base with no
+    iteration matrix (adam, rmsprop), each with its reason.  ``rates --base x`` said "unknown method 'x'" with the
+    rate methods as the accepted ones, naming neither the option nor the bases (a new user's trial)."""
+    from ..methods.lookahead import BASES
+    bases = [b for b, m in BASES.items() if m.iteration_matrix is not None]
+    reasons = {m: f"it has no iteration matrix, since {BASES[m].no_matrix}" for m in BASES if m not in bases}
+    reasons.update({m: "lookahead does not take it as its base" for m in [*METHODS, *METHOD_ALIASES]
+                    if m not in BASES})
+    refuse_methods([base], bases, what=what, reasons=reasons)
+
+
 def takes(name: str, methods, base=None) -> bool:
     """Whether one of ``methods`` takes the rate option ``name`` (``beta``, ``n_g``, ``n_d``, ...): its own, or
     lookahead's base method's (``base``, default gd)."""
+    if base is not None and "lookahead" in methods:
+        refuse_base(base)
     return any(name in rate_options(m) or (m == "lookahead" and name in rate_options(base or "gd")) for m in methods)
 
 

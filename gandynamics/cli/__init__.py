@@ -100,15 +100,10 @@ class _Parser(argparse.ArgumentParser):
         # project's words, as every other refusal, not argparse's "invalid choice: 'jit' (choose from 'auto', ...)"
         if action.choices is None or value in action.choices:
             return
-        choices = list(action.choices)
-        if isinstance(action, argparse._SubParsersAction):
-            import difflib
-            near = difflib.get_close_matches(str(value), choices, n=1)
-            self.error(f"unknown command {value!r}; accepted: {', '.join(choices)}"
-                       + (f" (did you mean {near[0]}?)" if near else ""))
         from ..validate import choice_refusal
-        self.error(choice_refusal(value, action.option_strings[-1] if action.option_strings else
-                                  f"the {action.dest} of {self.prog}", choices))
+        what = ("command" if isinstance(action, argparse._SubParsersAction) else action.option_strings[-1]
+                if action.option_strings else f"{self.prog.removeprefix('gandynamics ')} {action.dest}")
+        self.error(choice_refusal(value, what, list(action.choices)))
 
     def parse_known_args(self, args=None, namespace=None):
         outer, self._given = getattr(self, "_given", None), set()

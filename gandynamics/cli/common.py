@@ -142,7 +142,8 @@ def build_field(args):
     if args.loss is not None:  # (the library's message also offers a sympy Lambda, which a command line cannot give)
         from ..losses import LOSSES
         if args.loss not in LOSSES:
-            raise GandynamicsError(f"unknown --loss {args.loss!r}; accepted: {', '.join(LOSSES)}")
+            from ..validate import choice_refusal
+            raise GandynamicsError(choice_refusal(args.loss, "--loss", LOSSES))
     if getattr(args, "game_file", None):
         if args.game:
             raise GandynamicsError("give either a built-in GAME or --game FILE.py:FACTORY, not both")
@@ -163,7 +164,8 @@ def build_field(args):
                                        + ("" if ":" in args.game else ":FACTORY (FACTORY: the function or game the "
                                                                         "file defines)")
                                        + f"; the built-in games are {', '.join(GAMES)}")
-            raise GandynamicsError(f"unknown game {args.game!r}; accepted: {', '.join(GAMES)} (or --game FILE.py:FACTORY)")
+            from ..validate import choice_refusal
+            raise GandynamicsError(choice_refusal(args.game, "game", GAMES, also="or --game FILE.py:FACTORY"))
         spec = GAMES[args.game]
         gp = {k: v for k, v in params.items() if k in spec.params}
         hyper = {k: v for k, v in params.items() if k not in spec.params}

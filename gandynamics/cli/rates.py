@@ -125,6 +125,9 @@ def run(args) -> int:
     refuse_inapplicable(args, [("steps", not args.no_measure, "to the measured trajectories (not with --no-measure)")])
     methods = name_list(args.methods, "--methods")  # at least one, no empty item
     refuse_methods(methods)
+    if getattr(args, "base", None) is not None:  # (before any use of it: named as the option it is)
+        from ..analysis.rates import refuse_base
+        refuse_base(args.base, "--base")
     _refuse_unused_flags(args, methods)
     step = "optimal"
     if args.step is not None and args.step.strip() in ("optimal", "theory"):  # the API's words, exactly as there

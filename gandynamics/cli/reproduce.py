@@ -48,7 +48,9 @@ def run(args) -> int:
     from ..errors import GandynamicsError
     unknown = [n for n in args.names if n not in reg]
     if unknown:
-        raise GandynamicsError(f"unknown figure(s) {', '.join(unknown)}; accepted: {', '.join(reg)} (see --list)")
+        from ..validate import accepted_text  # (the form of every refusal of a name; --list says what each draws)
+        raise GandynamicsError(f"unknown figure{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
+                               + accepted_text(reg, near=unknown[0] if len(unknown) == 1 else None))
     from ..validate import whole
     jobs = None if args.jobs is None else whole(args.jobs, "--jobs")  # as every whole number: 1e3 accepted
     reproduce.check_out(args.out, args.names or list(reg))  # before any work: a folder, nothing foreign replaced

@@ -70,7 +70,8 @@ def _coerce(default, value, key, game, kind=None):
 def make_game(name: str, loss: str | None = None, **params):
     """Build a registered game by name (``dirac``, ``dirac-nd``, ``bilinear``, ...)."""
     if name not in GAMES:
-        raise GandynamicsError(f"unknown game {name!r}; accepted: {', '.join(GAMES)} (or --game FILE.py:factory)")
+        from ..validate import choice_refusal
+        raise GandynamicsError(choice_refusal(name, "game", GAMES, also="or --game FILE.py:FACTORY"))
     spec = GAMES[name]
     unknown = set(params) - set(spec.params)
     if unknown:

@@ -58,9 +58,15 @@ def alias_text(alias: str) -> str:
 def refuse_methods(methods, accepted, reasons: dict | None = None, also: str = "", what: str = "method") -> None:
     """Refuse the names of ``methods`` not in ``accepted``, or do nothing when all are: one GandynamicsError of one
     line naming the unknown ones (``unknown method 'sgd'``), each known one refused with its reason from ``reasons``
-    (``ogda is not accepted here (its reason)``; an alias of :data:`ALIASES` by default with what it stands for), and what is accepted (``accepted: gd, eg, eftp`` and ``also``, e.g.
-    ``"or none (the flow)"``).  Every refusal of a method name by a function or a command goes through it (the
-    commands' method options had four wordings, basin's argparse's "invalid choice")."""
+    (``ogda is not accepted here: its reason``; an alias of :data:`ALIASES` by default with what it stands for), and
+    what is accepted (``; accepted: gd, eg, eftp`` and ``also``, e.g. ``"or none (the flow)"``, with the nearest
+    accepted name to an unknown one: :func:`gandynamics.validate.accepted_text`, the end of every refusal of a name).
+    ``what`` names the option (``--base``: ``unknown --base 'x'``, ``--base adam is not accepted here: ...``).  Every
+    refusal of a method name by a function or a command goes through it (the commands' method options had four
+    wordings, basin's argparse's "invalid choice").  A reason follows a colon, not in parentheses: a reason with
+    parentheses of its own nested them, ``adam is not accepted here (no iteration matrix at a fixed point (the update
+    ... (m, v) ...))`` (a new user)."""
+    from ..validate import accepted_text
     methods = list(methods)
     accepted = list(accepted)
     bad = [m for m in methods if m not in accepted]
@@ -69,9 +75,12 @@ def refuse_methods(methods, accepted, reasons: dict | None = None, also: str = "
     reasons = {**{a: alias_text(a) for a in ALIASES}, **(reasons or {})}
     known = [m for m in bad if isinstance(m, str) and (m in reasons or m in METHODS or m in ALIASES)]
     unknown = [m for m in bad if m not in known]
-    parts = ([f"unknown {what}{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"] if unknown else []) + \
-        [f"{m} is not accepted here ({reasons[m]})" if m in reasons else f"{m} is not accepted here" for m in known]
-    raise GandynamicsError(f"{'; '.join(parts)}; accepted: {', '.join(accepted)}" + (f", {also}" if also else ""))
+    named = "" if what == "method" else f"{what} "
+    parts = ([f"unknown {what}{'s' if len(unknown) > 1 and what == 'method' else ''} {', '.join(map(repr, unknown))}"]
+             if unknown else []) + \
+        [f"{named}{m} is not accepted here: {reasons[m]}" if m in reasons else f"{named}{m} is not accepted here"
+         for m in known]
+    raise GandynamicsError("; ".join(parts) + accepted_text(accepted, also, unknown[0] if len(unknown) == 1 else None))
 
 
 def get_method(name) -> Method:

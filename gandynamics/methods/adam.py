@@ -18,8 +18,8 @@ from .base import Method, Option, Rule
 
 def no_matrix(history: str) -> str:
     """Why an adaptive method has no iteration matrix; ``history`` names its state beyond z."""
-    return ("the update divides by sqrt(v), which tends to 0 at an equilibrium: not differentiable there, "
-            f"and its linearisation depends on the history ({history}), not on z alone")
+    return ("the update divides by sqrt(v), which tends to 0 at an equilibrium and leaves the update not "
+            f"differentiable there, and its linearisation depends on the history ({history}), not on z alone")
 
 
 NO_MATRIX = no_matrix("m, v")  # adam's state beyond z: both moment estimates

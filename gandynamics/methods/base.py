@@ -67,7 +67,8 @@ class Option:
             return boolean(value, what)
         if self.kind is str:
             if self.choices and value not in self.choices:
-                raise GandynamicsError(f"{name} must be one of {', '.join(self.choices)}, got {value!r}")
+                from ..validate import choice_refusal
+                raise GandynamicsError(choice_refusal(value, name, self.choices))
             return value
         # numbers as the package reads them (gandynamics.validate): True is not 1, NaN and inf are refused, and
         # a whole number fits int64 (--n-g 1e30 was an OverflowError in the kernel call)

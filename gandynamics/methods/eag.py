@@ -51,8 +51,8 @@ METHOD = Method(
     reference="Yoon & Ryu 2021, Accelerated algorithms for smooth convex-concave minimax problems with O(1/k^2) "
               "rate on squared gradient norm, ICML (EAG-C, Theorem 2)",
     rules=(Rule("eag", "adaptive", kernel_step, kernel_init),), evaluations=lambda o: 2,
-    no_matrix="time-varying: the anchor weight 1/(k+2) changes every step (no fixed linear map); see "
-              "sublinear_order and the O(1/k) bound of Theorem 2",
+    no_matrix="its update changes with the step count k through the anchor weight 1/(k+2), so no one linear map "
+              "describes it: its guarantee is the O(1/k) bound of Theorem 2 on |F(z_k)|, whose order simulate measures",
     # (a run stands still only at its start z_0, where the anchor term vanishes and the update is extragradient's: its
     # fixed points there are eg's, spurious ones included -- an adversarial review started eag at one)
     extrapolated_points=lambda F, z, hs, **opts: _eg_points(F, z, hs),

@@ -48,7 +48,7 @@ def iteration_matrix(A, h, n_theta=None, base="gd", la_k=5, la_alpha=0.5, **opts
     bm = BASES[base]
     if bm.iteration_matrix is None:
         from ..errors import GandynamicsError
-        raise GandynamicsError(f"lookahead over {base}: the base has no iteration matrix ({bm.no_matrix})")
+        raise GandynamicsError(f"lookahead over {base}: the base has no iteration matrix, since {bm.no_matrix}")
     M = bm.iteration_matrix(A, h, n_theta=n_theta, **{k: v for k, v in opts.items() if k in bm.option_names})
     n, d = A.shape[0], M.shape[0]
     Mk = np.linalg.matrix_power(M, int(la_k))

@@ -394,12 +394,14 @@ def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float)
     import os
     if engine not in ENGINES:
         from ..errors import GandynamicsError
-        raise GandynamicsError(f"engine must be one of {', '.join(ENGINES)}; got {engine!r}")
+        from ..validate import choice_refusal
+        raise GandynamicsError(choice_refusal(engine, "engine", ENGINES))
     if engine == "auto":
         engine = os.environ.get("GANDYNAMICS_ENGINE", "auto").strip().lower() or "auto"
         if engine not in ENGINES:
             from ..errors import GandynamicsError
-            raise GandynamicsError(f"GANDYNAMICS_ENGINE must be one of {', '.join(ENGINES)}; got {engine!r}")
+            from ..validate import choice_refusal
+            raise GandynamicsError(choice_refusal(engine, "GANDYNAMICS_ENGINE", ENGINES))
     if engine != "auto":
         return engine
     cost = rows * steps * max(1.0, evals) * interpreted_eval_seconds(source)
