@@ -613,6 +613,9 @@ def _compile_reading_once(idx) -> None:
         raise KeyboardInterrupt  # a Ctrl-C during the compile, honoured once it is finished
 
 
+#: the spacing of doubles next to 1: a state of size s records no change below about EPS * s (:func:`describe`)
+EPS = float(np.finfo(float).eps)
+
 #: a bounded run whose envelope fell to at most this fraction (at a fitted rate below 1) is said to have fallen
 #: (:func:`describe`)
 FELL = 0.1
@@ -630,8 +633,10 @@ def describe(reading: dict, digits: int = 4) -> str:
         # a run with no z* (no zero of F found) was read on its displacement from its start: the same rules, said of it
         what = "|z_k - z_0|" if reading.get("no_zstar") else "distance"
         if not (lo == lo and hi == hi):
-            return f"{v} (no {what} recorded over the last half)"
-        text = f"{v} ({'no zero of F found, read on the displacement from the start: ' if what != 'distance' else ''}{what} " \
+            return f"{v}: no {what} recorded over the last half"
+        # (the details after a colon, not in parentheses: they have parentheses of their own, a point, a k^p, and
+        # nested them two deep, "... (|F| = ... (...))", a new user)
+        text = f"{v}: {'no zero of F found, read on the displacement from the start, ' if what != 'distance' else ''}{what} " \
                f"{lo:z.{digits}g} to {hi:z.{digits}g} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         res = reading.get("final_residual", math.nan)
@@ -641,30 +646,40 @@ def describe(reading: dict, digits: int = 4) -> str:
         elif res == res and (zero if zero is not None else res <= SETTLED_F * reading.get("final_residual_scale", 1.0)):
             at = reading.get("final_point")
             at = "" if at is None else " (" + ", ".join(f"{v:z.6g}" for v in at) + ")"
-            text += (f"; it stands still at a zero of F{at} (|F| = {res:z.2g} at the final state): converged to a "
+            text += (f"; it stands still at a zero of F{at}, |F| = {res:z.2g} at the final state: converged to a "
                      + ("stationary point the search for z* did not find" if what != "distance" else
                         "stationary point other than z*"))
         elif res == res:
-            why = (f"|F| = {res:z.3g} at the final state" if res > 0 else
-                   "F and DF underflow to 0 at the final state, F's exact value does not")
-            if reading.get("flat_F") and res > 0:  # (a number that reads as a zero: said why it is not one)
-                why += (f": F is flat there, below the rounding of a state of size "
-                        f"{reading.get('state_size', math.nan):z.3g}, but has no zero there")
-            text += f"; it stands still, but not at a zero of F ({why})"
+            # a run that stands still where F has no zero: stuck, not converged; what holds it, in a student's words,
+            # with what to try ("F is flat there, below the rounding of a state of size 14.1, but has no zero there",
+            # inside two levels of parentheses, read as jargon: a new user)
+            size = reading.get("state_size", math.nan)
+            hF = reading.get("step_below_rounding")
+            stuck = "; stuck, not converged: it stands still, but not at a zero of F"
+            if res == 0.0 or (reading.get("flat_F") and res > 0):
+                # F too small to move the state at any usual step: the Dirac-GAN's sigmoid saturated far out
+                how = ("so small that it computes as 0 (F and DF underflow to 0), though its exact value is not 0"
+                       if res == 0.0 else f"|F| = {res:z.3g} against {EPS * size:z.3g}, the smallest change a state "
+                                          f"of size {size:z.3g} can record")
+                return (text + f"{stuck}: the gradient F there is too small for a step to change the state, {how}, as "
+                        "happens where a loss saturates far from the equilibrium; try a start nearer the equilibrium, "
+                        "or a loss that does not saturate there")
+            if hF is not None:  # the step is why: h |F| is below the rounding of the state
+                return (text + f"{stuck}, |F| = {res:z.3g}: each step moves it by h |F| = {hF:z.2g}, less than the "
+                        f"smallest change a state of size {size:z.2g} can record; a larger step moves it")
+            text += f"; it stands still, but not at a zero of F: |F| = {res:z.3g} at the final state"
             ext = reading.get("extrapolated_point")
             if reading.get("spurious_fixed_point") and ext is not None:  # (a point where the method's update evaluates
                 # F is a zero of F, so the update moves by nothing: Method.extrapolated_points)
-                text += (f": a spurious fixed point of {reading.get('spurious_of', 'its method')}: its "
+                text += (f"; stuck at a spurious fixed point of {reading.get('spurious_of', 'its method')}: its "
                          f"{reading.get('extrapolated_label', 'extrapolated point')} = ("
                          + ", ".join(f"{v:z.6g}" for v in ext) + ") is a zero of F, so its update moves by nothing "
                          "(docs/math/bifurcations.md §1)")
-            hF = reading.get("step_below_rounding")
-            if hF is not None:  # the step is why: h |F| is below the rounding of the state
-                text += (f": its steps move it by h |F| = {hF:z.2g}, below the rounding of a state of size "
-                         f"{reading.get('state_size', math.nan):z.2g} (a larger step moves it)")
         poly = reading.get("poly_order", 0.0)
         if v == GROWING_LABEL or (env >= GROW_FACTOR and rate > 1.0):
-            word = "the envelope" if v == GROWING_LABEL else "rising, not steadily: the envelope"
+            # (the envelope: the largest distance in a quarter of the run, from the first quarter to the last)
+            word = ("its largest distance per quarter" if v == GROWING_LABEL else
+                    "rising, not steadily: its largest distance per quarter")
             # (a rate fitted with a polynomial factor k^c may be below 1 while the run grows: a Jordan block's
             # transient c k^(c-1) rho^k rises for k < c / |log rho|, and a linear growth fits c ~ 1, rho ~ 1)
             from ._display import apart  # (the digits that tell the rate from 1: "1^k" for 1.0000015 read as no rate)
@@ -672,8 +687,8 @@ def describe(reading: dict, digits: int = 4) -> str:
             how = f"like k^{poly:z.2g} times {r}^k" if poly == poly and poly > 0 else f"at about {r} per step"
             if what != "distance":  # (no z*: no rate is claimed; the displacement's own fit is not one)
                 how = ""
-            text += f"; {word} rose x{env:z.{digits}g}{', ' + how if how else ''} " \
-                    "(a longer run shows whether it levels off, onto an orbit, or leaves the bound)"
+            text += f"; {word} rose x{env:z.{digits}g}{', ' + how if how else ''}" \
+                    "; a longer run shows whether it levels off, onto an orbit, or leaves the bound"
         elif v == BOUNDED_LABEL and reading.get("algebraic", math.nan) < 0.0:  # (NaN: none)
             text += (f"; falling like k^{reading['algebraic']:z.2g} over the last three quarters, slower than the "
                      f"k^{POW_MAX:zg} of 'converging': a power law, with no rate per step")
@@ -681,17 +696,18 @@ def describe(reading: dict, digits: int = 4) -> str:
             # a slow rise (unregularized gd on the Dirac-GAN: x1.16 over 3000 steps): "bounded" read as a claim that it
             # stays so; it is the label of what neither converged nor grew by GROW_FACTOR in this run
             from ._display import apart
-            text += (f"; its envelope rose x{env:z.{digits}g}, at about {apart(rate, 1.0, digits)} per step: less than "
-                     f"the x{GROW_FACTOR:zg} of 'growing' in this run (a longer run shows whether it levels off)")
+            text += (f"; its largest distance per quarter rose x{env:z.{digits}g} from the first quarter to the last, at "
+                     f"about {apart(rate, 1.0, digits)} per step: less than the x{GROW_FACTOR:zg} that 'growing' needs; a "
+                     "longer run shows whether it levels off")
         elif v == BOUNDED_LABEL and what == "distance" and env == env and env <= FELL and rate < 1.0:
             # a run that fell many-fold at a rate below 1, the rate's tests not holding over this run (a decay modulated
             # by a complex pair: the half-windows' slopes disagree); "not converging" alone contradicted its numbers
             # (a new user's eg run fell 70-fold at the predicted rate)
             fell = "to 0" if env == 0.0 else f"x{1.0 / env:z.{digits}g}"  # (its last samples exactly z*)
-            text += (f"; its envelope fell {fell}, at about {rate:z.{digits}g} per step, but the tests "
-                     "of a rate did not hold over this run (a modulated decay); a longer run decides whether it "
-                     "converges")
-        return text + ")"
+            text += (f"; its largest distance per quarter fell {fell} from the first quarter to the last, at about "
+                     f"{rate:z.{digits}g} per step, but the tests of a steady rate did not hold over this run, a decay "
+                     "that speeds up and slows down; a longer run decides whether it converges")
+        return text
     text = v
     still = reading.get("still_at")  # (a run that stands where F's rounding holds it: runs.ratefit.at_rounding_of_F)
     p = reading.get("algebraic")

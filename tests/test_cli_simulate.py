@@ -502,7 +502,7 @@ def test_runs_with_no_zstar_say_so_in_simulate_and_sweep(capsys, tmp_path):
                      "--init", "1,1")
     assert code == 0
     assert "distance to z*: none (no zero of F found)" in out and "rate per step: - (no z*" in out
-    assert ("verdict: growing (no zero of F found, read on the displacement from the start: |z_k - z_0| 100 to 200 over "
+    assert ("verdict: growing: no zero of F found, read on the displacement from the start, |z_k - z_0| 100 to 200 over "
             "the last half") in out
     code, out, err = run(capsys, "sweep", "--game", game, "--method", "gd", "--steps", "500",
                      "--init", "1,1", "--grid", "step=0.05,0.1", "--out", str(tmp_path / "t.csv"))
@@ -1146,3 +1146,32 @@ def test_the_sweep_summary_names_the_flag_of_the_rows_not_run_as_the_table_write
     text = inspect.getsource(cli_sweep)
     assert "finished=0" not in text and "finished = 0" not in text
     assert "finished=False" in text and cli_sweep.verdict_meanings(10)["not run"].endswith("(finished = False)")
+
+
+def test_a_run_stuck_where_the_loss_saturates_is_said_so_in_plain_words(capsys, tmp_path):
+    """gd on the Dirac-GAN from (10, 10): the sigmoid saturates, |F| = 5.3e-43, and the state stands still.  simulate
+    said "... not at a zero of F (|F| = 5.26e-43 at the final state: F is flat there, below the rounding of a state of
+    size 14.1, but has no zero there))", nested and in jargon (a new user): it says the run is stuck, not converged,
+    why in plain words with the numbers, and what to try; simulate --help, sweep --help, the sweep's legend and the
+    table's documentation name the case."""
+    from gandynamics.runs.results import SweepResult
+    code, out, _ = run(capsys, "simulate", "dirac", "--method", "gd", "--steps", "1000", "--step", "0.1", "--init", "10,10")
+    line = next(ln for ln in out.splitlines() if ln.startswith("verdict: "))
+    assert code == 0 and "stuck, not converged" in line and "too small for a step to change the state" in line, line
+    assert "|F| = 5.26e-43" in line and "state of size 14.1" in line and "saturates" in line, line
+    assert "try a start nearer the equilibrium" in line and "rounding" not in line and "flat" not in line, line
+    depth = deepest = 0
+    for ch in line:
+        depth += (ch == "(") - (ch == ")")
+        deepest = max(deepest, depth)
+    assert deepest <= 1, line
+    for cmd in ("simulate", "sweep"):
+        with pytest.raises(SystemExit):
+            main([cmd, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "stuck, not converged" in text and "too small for a step to change the state" in text, (cmd, text)
+    assert "stuck, not converged" in " ".join(SweepResult.__doc__.split())
+    code, out, _ = run(capsys, "sweep", "dirac", "--method", "gd", "--steps", "1000", "--step", "0.1", "--init", "10,10",
+                       "--out", str(tmp_path / "t.csv"))
+    legend = " ".join(out.split())
+    assert code == 0 and "1 bounded, not converging:" in legend and "a run stuck where F is too small" in legend, out

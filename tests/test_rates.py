@@ -818,7 +818,8 @@ def test_a_measured_run_that_does_not_converge_says_its_rate_is_no_convergence_r
     fld = VectorField(games.make_game("bilinear"))
     rows, _ = rates(fld, ["altgd", "eg"], region="ball:1", step=0.3, max_seconds=2.0)
     alt, eg = rows
-    assert alt.measured_rate is not None and "the measured run did not converge to z* (bounded, not converging" in alt.note
+    assert alt.measured_rate is not None and ("the measured run did not converge to z*, so its fitted rate is no rate of "
+                                              "convergence: bounded, not converging") in alt.note
     assert eg.measured_rate < 1 and "did not converge" not in (eg.note or "")
 
 

@@ -61,8 +61,8 @@ def test_extragradient_with_two_timescales_stands_at_a_spurious_fixed_point_and_
     assert tr.reading.get("spurious_fixed_point") is True and tr.reading["spurious_of"] == "eg"
     assert np.allclose(tr.reading["extrapolated_point"], 0.0, rtol=0, atol=1e-12)
     text = tr.describe()
-    assert ("it stands still, but not at a zero of F (|F| = 6.95 at the final state): a spurious fixed point of eg: its "
-            "extrapolated point z - H F(z) = (") in text, text
+    assert ("it stands still, but not at a zero of F: |F| = 6.95 at the final state; stuck at a spurious fixed point of "
+            "eg: its extrapolated point z - H F(z) = (") in text, text
     assert "is a zero of F, so its update moves by nothing" in text, text
     # lookahead over extragradient has the same fixed point (a fixed point of its base is one of every cycle)
     la = simulate(TWO, "lookahead", (1.5, 1.0), 600, (hg, hd), base="eg", engine="interpreted")

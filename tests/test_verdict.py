@@ -1092,7 +1092,7 @@ def test_growing_runs_of_the_methods_read_growing_at_the_closed_form_rate():
         assert tr.final[0] == pytest.approx(h * 1000, rel=1e-12) and tr.final[1] == 1.0
         assert round(tr.reading["poly_order"]) == 1 and tr.rate == pytest.approx(1.0, abs=1e-4)
         text = tr.describe()
-        assert text.startswith("growing (distance ")
+        assert text.startswith("growing: distance ")
         shown = float(text.split(" times ")[1].split("^k")[0])  # the rate printed with the digits that tell it from 1
         assert shown != 1.0 and (shown > 1.0) == (tr.rate > 1.0), text
 
@@ -1291,8 +1291,8 @@ def test_a_bounded_run_that_rose_slowly_says_so(h):
     d = np.asarray(tr.distance)
     assert np.all(np.diff(d) > 0)  # (it rises at every step)
     text = tr.describe()
-    assert text.startswith("bounded, not converging") and "its envelope rose x" in text, text
-    env = float(text.split("its envelope rose x")[1].split(",")[0])
+    assert text.startswith("bounded, not converging") and "its largest distance per quarter rose x" in text, text
+    env = float(text.split("its largest distance per quarter rose x")[1].split(" ")[0])
     K = len(d) - 1
     ratio = d[3 * K // 4:].max() / d[:K // 4 + 1].max()
     assert env == pytest.approx(ratio, rel=2e-3), (env, ratio)
@@ -1508,3 +1508,52 @@ def test_describe_words_every_reading_of_edge_values_without_an_error():
             reading["no_zstar"] = True
         text = describe(reading)
         assert isinstance(text, str) and text.startswith(v), (reading, text)
+
+
+def _depth(text: str) -> int:
+    d = deepest = 0
+    for ch in text:
+        d += (ch == "(") - (ch == ")")
+        deepest = max(deepest, d)
+    return deepest
+
+
+def _readings():
+    """A reading of every kind describe() words: bounded or growing, with or without z*, standing still at a zero, at
+    a spurious fixed point, stuck by its step, by a flat F, by an F that underflows, rising, falling, algebraic, and
+    the converging kinds."""
+    base = {"tail_min": 1.0, "tail_max": 1.0, "envelope_ratio": 1.0, "rate": 1.0, "poly_order": 0.0}
+    still = {"final_residual_scale": 1.0, "state_size": 14.1}
+    out = []
+    for v in ("bounded, not converging", "growing"):
+        for no_zstar in (False, True):
+            b = dict(base, verdict=v, no_zstar=no_zstar)
+            out += [b, dict(b, tail_min=float("nan"), tail_max=float("nan")),
+                    dict(b, final_residual=1e-17, final_zero=True, final_point=[1.0, 2.0], **still),
+                    dict(b, final_residual=6.95, final_zero=False, spurious_fixed_point=True, spurious_of="eg",
+                         extrapolated_point=[0.0, 0.0], extrapolated_label="extrapolated point z - H F(z)", **still),
+                    dict(b, final_residual=0.38, final_zero=False, step_below_rounding=3.8e-21, **still),
+                    dict(b, final_residual=5.26e-43, final_zero=False, flat_F=True, **still),
+                    dict(b, final_residual=0.0, final_zero=False, **still),
+                    dict(b, final_residual=0.5, final_zero=False, **still),
+                    dict(b, envelope_ratio=2.5, rate=1.01), dict(b, envelope_ratio=3.0, rate=1.0001, poly_order=1.0),
+                    dict(b, envelope_ratio=1.2, rate=1.001), dict(b, envelope_ratio=0.01, rate=0.99),
+                    dict(b, algebraic=-0.2)]
+    out += [{"verdict": "converging", "still_at": 1e-15}, {"verdict": "converging", "algebraic": -1.0},
+            {"verdict": "converging", "limit_radius": 1.2}, {"verdict": "converging"}, {"verdict": "diverged"}]
+    return out
+
+
+@pytest.mark.parametrize("reading", _readings())
+def test_no_verdict_text_nests_parentheses(reading):
+    """Every description of a run, of every kind, reads without parentheses within parentheses: the details of a
+    bounded or growing run follow a colon (they were in parentheses, around points, k^p and asides of their own:
+    "bounded, not converging (distance ...; it stands still, but not at a zero of F (|F| = ...: F is flat there, ...))",
+    a new user), and a run that stands still where F has no zero is said to be stuck, not converged."""
+    from gandynamics.verdict import describe
+    text = describe(reading)
+    assert _depth(text) <= 1 and text.count("(") == text.count(")"), text
+    if reading["verdict"] == "bounded, not converging" and reading.get("final_zero") is False and \
+            not reading.get("spurious_fixed_point") and \
+            (reading.get("flat_F") or reading.get("step_below_rounding") or reading.get("final_residual") == 0.0):
+        assert "stuck, not converged" in text and "rounding" not in text and "flat" not in text, text

@@ -845,8 +845,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             if tr is not None and not tr.diverged and meas is not None and getattr(tr, "verdict", "") != "converging":
                 # a run that did not converge reads a rate near 1 (eftp at 0.999996 from a start that went to another
                 # attractor, without a word: a new user's finding)
-                note = ((note + "; ") if note else "") + (f"the measured run did not converge to z* ({tr.describe()}): "
-                                                          "its fitted rate is no rate of convergence")
+                note = ((note + "; ") if note else "") + (f"the measured run did not converge to z*, so its fitted rate is "
+                                                          f"no rate of convergence: {tr.describe()}")
             if m == "flow":  # the row is the exact flow; what simulate's default integrator does at this step
                 from ..methods.tableaux import RK4  # (w_: the eigenvalues of J = -A, flow_reading's above)
                 rk4 = float(np.max(np.abs(RK4.stability_function(h * np.asarray(w_))))) if np.size(w_) else math.nan

@@ -199,9 +199,12 @@ def add_parser(sub):
                     "with its exponent: docs/math/runs.md; printed as 'rate +- spread' when the fit's spread, the two "
                     f"half-window slopes' difference plus its standard error, is at least {SPREAD_SHOWN:zg} of the rate) and the verdict: 'converging', 'growing' (within the bound), 'bounded, not converging', "
                     "'diverged' (NaN, overflow, or max-norm above --bound) or 'stopped' (the method could not take its "
-                    "next step); a bounded run whose state stands still is said to stand at another zero of F or at a "
-                    "spurious fixed point of its method (extragradient's z - H F(z) a zero of F: docs/math/bifurcations.md "
-                    "§1).",
+                    "next step).  A bounded run whose state stands still is said to stand at another zero of F (it "
+                    "converged there), at a spurious fixed point of its method, where the point its update evaluates F "
+                    "at, extragradient's z - H F(z), is a zero of F (docs/math/bifurcations.md §1), or to be stuck, not "
+                    "converged: F is not 0 there, but too small for a step to change the state, as where a loss "
+                    "saturates far from the equilibrium (the sigmoid's gradient underflows) or where the step is too "
+                    "small; the verdict gives the numbers and what to try.",
         epilog="example: gandynamics simulate dirac --reg r1:gamma=0.3 --method altgd --step 0.2 --steps 500 --init 1,1")
     add_game_arguments(p)
     add_method_arguments(p)

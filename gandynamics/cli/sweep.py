@@ -22,7 +22,11 @@ def add_parser(sub):
                     "still at another zero of F than its z*: it converged there), spurious_fixed_point (True where such a row "
                     "stood still at a spurious fixed point of its method, not a zero of F: a point where its update evaluates "
                     "F is one, extragradient's z - H F(z)), the flags diverged and finished (True/False) and step; then print how many trajectories have each verdict, with what "
-                    "it means, and how many decay like a power of k.  Grid "
+                    "it means, and how many decay like a power of k.  A 'bounded, not converging' row with tail_min = "
+                    "tail_max, final_zero and spurious_fixed_point False may be stuck, not converged: it stood still "
+                    "where F is not 0 but too small for a step to change the state, as where a loss saturates far "
+                    "from the equilibrium (the sigmoid's gradient underflows); simulate from its start says why, with "
+                    "the numbers and what to try.  Grid "
                     "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta.",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
                "--grid step=0.01:1:100 --out table.csv")
@@ -300,8 +304,10 @@ def verdict_meanings(steps: int, bound=None) -> dict:
         "growing": f"within the bound, but its last quarter at least {1 / ENVELOPE_FACTOR:zg}x its first and still rising, "
                    f"at a fitted rate clearly > 1 or like k^p, p >= {-POW_MAX:zg}, or accelerating (or by {RISE_FACTOR:zg}x, whatever "
                    "the rate's scatter; a longer run shows whether it levels off or leaves the bound)",
-        "bounded, not converging": f"none of these, in {steps} steps: an orbit, a limit cycle, or a convergence or "
-                                   "growth too slow to show (range over the last half: tail_min, tail_max)",
+        "bounded, not converging": f"none of these, in {steps} steps: an orbit, a limit cycle, a convergence or "
+                                   "growth too slow to show, or a run stuck where F is too small for a step to change "
+                                   "the state, as where a loss saturates far from the equilibrium: not converged "
+                                   "(range over the last half: tail_min, tail_max, equal for a run that stood still)",
         "stopped": "the method could not take its next step (a singular linear solve, an adaptive step size that "
                    "underflowed)",
         "not run": "the sweep was interrupted before these rows (finished = False)",
