@@ -866,3 +866,24 @@ def _error(capsys, argv):
         code = exc.code
     out, err = capsys.readouterr()
     return code, err.strip()
+
+
+def _required_cases():
+    import argparse
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    out = []
+    for cmd, sp in sub.choices.items():
+        # (a positional that takes any number, reproduce's names, is no required one: reproduce alone runs them all)
+        if any(a.required and a.nargs not in ("*", "?") for a in sp._actions) or \
+                any(g.required for g in sp._mutually_exclusive_groups):
+            out.append([cmd] + (["dirac"] if any(a.dest == "game" for a in sp._actions) else []))
+    return out
+
+
+@pytest.mark.parametrize("argv", _required_cases(), ids=lambda a: a[0])
+def test_a_required_option_left_out_is_named_with_an_example(capsys, argv):
+    """A first run with defaults (`gandynamics simulate dirac`) said "the following arguments are required: --method,
+    --steps, --step" and nothing of what they take (a new user's trial): every command with a required option or
+    argument adds its first example, in one line, exit status 2."""
+    line = one_line_error(capsys, argv)
+    assert "required" in line and f"; e.g. gandynamics {argv[0]}" in line, line

@@ -136,6 +136,10 @@ class _Parser(argparse.ArgumentParser):
         return ns
 
     def error(self, message):  # one line, exit status 2 (argparse's own convention too)
+        if "required" in message and (self.epilog or "").startswith("example"):
+            # a required option left out: argparse named it alone, with no word of a value it takes (a new user's first
+            # `gandynamics simulate dirac`); the command's first example shows one
+            message += f"; e.g. {self.epilog.split(':', 1)[1].split(';')[0].strip()}"
         sys.stderr.write(f"gandynamics: error: {message}\n")
         raise SystemExit(2)
 
