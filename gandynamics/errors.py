@@ -6,7 +6,10 @@ wrong and what is accepted. The CLI prints it as ``gandynamics: error: <message>
 
 from __future__ import annotations
 
-__all__ = ["GandynamicsError", "GandynamicsWarning", "require", "EXTRAS", "install_hint"]
+from typing import Iterable
+
+__all__ = ["GandynamicsError", "GandynamicsWarning", "require", "EXTRAS", "install_hint", "choice_refusal",
+           "accepted_text", "quoted"]
 
 
 class GandynamicsError(ValueError):
@@ -37,3 +40,29 @@ def install_hint(extra: str) -> str:
     if extra not in EXTRAS:
         raise ValueError(f"no extra {extra!r}; the extras: {', '.join(EXTRAS)}")
     return f'pip install -e ".[{extra}]" from the project\'s directory'
+
+
+def quoted(value) -> str:
+    """A refused value as a refusal quotes it: ``repr``, a text stripped of its outer spaces first."""
+    return repr(value.strip()) if isinstance(value, str) else repr(value)
+
+
+def choice_refusal(value, what: str, options: Iterable, also: str = "") -> str:
+    """The one line refusing ``value`` for ``what``, which takes one of ``options``: ``unknown <what> '<value>';
+    accepted: a, b, c`` (and ``also``, e.g. ``or --game FILE.py:FACTORY``), with the accepted one nearest to it when one
+    is near (``(did you mean dirac?)``).  Every refusal of a value outside a fixed set has this form
+    (:func:`gandynamics.validate.choice`;
+    the command line's options with a fixed set of values, ``--engine``, ``--order``, ``--base``, a game, a loss, a
+    regularizer, a command; :func:`gandynamics.methods.refuse_methods` for method names): ``--engine`` said "must be
+    one of ...; got", ``--base`` "must be one of ..., got", a game "unknown game ...; accepted: ..." (a new user)."""
+    return f"unknown {what} {quoted(value)}{accepted_text(options, also, value)}"
+
+
+def accepted_text(options: Iterable, also: str = "", near=None) -> str:
+    """The end of a refusal of a name (:func:`choice_refusal`): ``; accepted: a, b, c`` and ``also`` (``, or none``),
+    then ``(did you mean b?)`` when ``near`` (the name refused) is close to one of ``options``."""
+    import difflib
+    opts = [str(o) for o in options]
+    text = f"; accepted: {', '.join(opts) or 'none'}" + (f", {also}" if also else "")
+    close = (difflib.get_close_matches(near.strip(), opts, n=1) if isinstance(near, str) and near.strip() else [])
+    return text + (f" (did you mean {close[0]}?)" if close else "")

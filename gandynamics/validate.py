@@ -31,14 +31,13 @@ from typing import Iterable
 
 import numpy as np
 
-from .errors import GandynamicsError
+from .errors import GandynamicsError, accepted_text, choice_refusal, quoted  # noqa: F401 (re-exported)
 
 __all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean", "optional_flag", "field",
            "vector", "matrix", "choice", "choice_refusal", "accepted_text", "name_list", "like_default", "describe_default"]
 
 
-def _got(value) -> str:
-    return repr(value.strip()) if isinstance(value, str) else repr(value)
+_got = quoted  # (the value refused, as refusals quote it)
 
 
 def plain_float(text) -> float:
@@ -295,26 +294,6 @@ def choice(value, what: str, options: Iterable[str]) -> str:
     if isinstance(value, str) and value.strip() in options:
         return value.strip()
     raise GandynamicsError(choice_refusal(value, what, options))
-
-
-def choice_refusal(value, what: str, options: Iterable, also: str = "") -> str:
-    """The one line refusing ``value`` for ``what``, which takes one of ``options``: ``unknown <what> '<value>';
-    accepted: a, b, c`` (and ``also``, e.g. ``or --game FILE.py:FACTORY``), with the accepted one nearest to it when one
-    is near (``(did you mean dirac?)``).  Every refusal of a value outside a fixed set has this form (:func:`choice`;
-    the command line's options with a fixed set of values, ``--engine``, ``--order``, ``--base``, a game, a loss, a
-    regularizer, a command; :func:`gandynamics.methods.refuse_methods` for method names): ``--engine`` said "must be
-    one of ...; got", ``--base`` "must be one of ..., got", a game "unknown game ...; accepted: ..." (a new user)."""
-    return f"unknown {what} {_got(value)}{accepted_text(options, also, value)}"
-
-
-def accepted_text(options: Iterable, also: str = "", near=None) -> str:
-    """The end of a refusal of a name (:func:`choice_refusal`): ``; accepted: a, b, c`` and ``also`` (``, or none``),
-    then ``(did you mean b?)`` when ``near`` (the name refused) is close to one of ``options``."""
-    import difflib
-    opts = [str(o) for o in options]
-    text = f"; accepted: {', '.join(opts) or 'none'}" + (f", {also}" if also else "")
-    close = (difflib.get_close_matches(near.strip(), opts, n=1) if isinstance(near, str) and near.strip() else [])
-    return text + (f" (did you mean {close[0]}?)" if close else "")
 
 
 def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[str]:

@@ -100,7 +100,7 @@ class _Parser(argparse.ArgumentParser):
         # project's words, as every other refusal, not argparse's "invalid choice: 'jit' (choose from 'auto', ...)"
         if action.choices is None or value in action.choices:
             return
-        from ..validate import choice_refusal
+        from ..errors import choice_refusal  # (not numpy's import: the top-level help and a mistyped command need none)
         what = ("command" if isinstance(action, argparse._SubParsersAction) else action.option_strings[-1]
                 if action.option_strings else f"{self.prog.removeprefix('gandynamics ')} {action.dest}")
         self.error(choice_refusal(value, what, list(action.choices)))
