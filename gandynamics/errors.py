@@ -60,9 +60,13 @@ def choice_refusal(value, what: str, options: Iterable, also: str = "") -> str:
 
 def accepted_text(options: Iterable, also: str = "", near=None) -> str:
     """The end of a refusal of a name (:func:`choice_refusal`): ``; accepted: a, b, c`` and ``also`` (``, or none``),
-    then ``(did you mean b?)`` when ``near`` (the name refused) is close to one of ``options``."""
+    then ``(did you mean b?)`` when ``near`` (the name refused) is close to one of ``options``, letter case aside
+    (``which='lr'`` is near ``LR``)."""
     import difflib
     opts = [str(o) for o in options]
     text = f"; accepted: {', '.join(opts) or 'none'}" + (f", {also}" if also else "")
-    close = (difflib.get_close_matches(near.strip(), opts, n=1) if isinstance(near, str) and near.strip() else [])
+    close = []
+    if isinstance(near, str) and near.strip():
+        low = {o.lower(): o for o in reversed(opts)}  # (the first of options differing only in case)
+        close = [low[k] for k in difflib.get_close_matches(near.strip().lower(), list(low), n=1)]
     return text + (f" (did you mean {close[0]}?)" if close else "")

@@ -324,3 +324,24 @@ def test_options_as_a_dict_to_simulate_says_to_give_keywords():
                  lambda: gd.sweep(fld, "momentum", steps=5, step=0.1, options={"beta": -0.5})):
         with pytest.raises(gd.GandynamicsError, match=r"as keywords \(simulate\(\.\.\., beta=-0\.5\)\)"):
             call()
+
+
+# (the library's options with a fixed set of values: refused in the one form of every refusal of a name,
+# gandynamics.errors.choice_refusal, as the command line's are; "which must be one of ..., got" was another)
+def _library_choices():
+    from gandynamics.analysis import pep
+    yield "which", lambda v: gd.spectrum(VectorField(games.dirac(), [R1()]), k=1, which=v), ("LR", "LM", "SR"), "lr"
+    if pep.available():
+        yield "measure", lambda v: pep.worst_case("eg", 0.1, 0.5, 1.0, measure=v), ("distance",), "distanse"
+        yield "operator", lambda v: pep.worst_case("eg", 0.1, 0.5, 1.0, operator=v), ("cheap", "expensive"), "cheep"
+
+
+@pytest.mark.parametrize("name, call, accepted, near", list(_library_choices()), ids=lambda x: x if isinstance(x, str) else "")
+def test_library_choices_are_refused_in_the_one_form(name, call, accepted, near):
+    for bad in ("nonsense", near):
+        with pytest.raises(GandynamicsError) as exc:
+            call(bad)
+        msg = str(exc.value)
+        assert msg.startswith(f"unknown {name} {bad!r}; accepted: "), msg
+        assert all(a in msg for a in accepted) and "\n" not in msg, msg
+        assert ("(did you mean " in msg) == (bad == near), msg

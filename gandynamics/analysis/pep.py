@@ -180,9 +180,11 @@ def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measur
     cvxpy = _require()
     step, mu, L = _check(method, step, mu, L, n)
     if measure not in _MEASURES:
-        raise GandynamicsError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
+        from ..errors import choice_refusal
+        raise GandynamicsError(choice_refusal(measure, "measure", _MEASURES))
     if operator not in ("cheap", "expensive"):
-        raise GandynamicsError(f"operator must be 'cheap' or 'expensive', got {operator!r}")
+        from ..errors import choice_refusal
+        raise GandynamicsError(choice_refusal(operator, "operator", ("cheap", "expensive")))
     if constrained and method == "proximal":
         raise GandynamicsError("constrained=True is for the explicit methods (gd, eg, eftp, ogda)")
     s = solver or _default_solver(cvxpy)

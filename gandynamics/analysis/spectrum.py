@@ -174,6 +174,13 @@ WHICH = {"LR": "largest real part", "LM": "largest modulus", "SR": "smallest rea
          "LI": "largest imaginary part"}
 
 
+def which_refusal(which) -> str:
+    """The refusal of a ``which`` not in :data:`WHICH`, in the form of every refusal of a name
+    (:func:`gandynamics.errors.choice_refusal`), each accepted one's meaning after it."""
+    from ..errors import choice_refusal
+    return choice_refusal(which, "which", WHICH) + "; " + ", ".join(f"{a}: {b}" for a, b in WHICH.items())
+
+
 #: where Arnoldi iteration does not converge, a game of at most this many parameters has J formed from its Jacobian-vector
 #: products and solved densely (3000: 72 MB and a few seconds)
 DENSE_FALLBACK_MAX = 3000
@@ -188,7 +195,7 @@ def _leading(fld, z, params, k: int, which: str) -> tuple[np.ndarray, np.ndarray
     from scipy.sparse.linalg import LinearOperator, eigs
     n = fld.n
     if which not in WHICH:
-        raise GandynamicsError(f"which must be one of {', '.join(WHICH)} ({'; '.join(f'{a}: {b}' for a, b in WHICH.items())}), got {which!r}")
+        raise GandynamicsError(which_refusal(which))
     if not (isinstance(k, (int, np.integer)) and 1 <= k <= n):
         raise GandynamicsError(f"k must be a whole number from 1 to the number of parameters ({n}), got {k!r}")
     J = None
@@ -301,7 +308,7 @@ def _spectrum(fld, params, at, tol, k, which) -> SpectralReport:
     from ..validate import field
     fld = field(fld, "spectrum")
     if not isinstance(which, str) or which not in WHICH:
-        raise GandynamicsError(f"which must be one of {', '.join(WHICH)}, got {which!r}")
+        raise GandynamicsError(which_refusal(which))
     if which != "LR" and k is None:  # it was ignored: every eigenvalue is computed without k
         raise GandynamicsError(f"which={which!r} selects the k leading eigenvalues; give k too, or leave out which")
     if isinstance(k, (bool, np.bool_)):
