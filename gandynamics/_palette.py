@@ -11,9 +11,14 @@ OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "bl
 #: colours beyond Okabe and Ito's
 TOL = {"muted indigo": "#332288", "muted purple": "#AA4499", "muted olive": "#999933",
        "high-contrast red": "#BB5566", "dark-scheme dark yellow": "#666633", "dark-scheme dark red": "#663333",
-       "dark-scheme dark cyan": "#225555", "dark-scheme dark green": "#225522"}
+       "dark-scheme dark cyan": "#225555", "dark-scheme dark green": "#225522", "muted wine": "#882255"}
 
 #: the colour taken from Cynthia Brewer's qualitative scheme Set1 (M. Harrower, C. A. Brewer, "ColorBrewer.org: an
 #: online tool for selecting colour schemes for maps", The Cartographic Journal 40(1), 2003): a red as dark as the
 #: methods' colours must be (at least 3:1 against white) and apart from Tol's and Okabe and Ito's reds
 BREWER = {"Set1 red": "#E41A1C"}
+
+#: matplotlib's tab:cyan (#17BECF, 2.26:1 against white: a faint thin line) darkened to 3.5:1, its hue kept: the one
+#: colour of the figures' lines that is none of the palettes' (they have no cyan of 3:1 apart from Okabe and Ito's blue
+#: and bluish green)
+CYAN = "#1297A4"

@@ -180,7 +180,7 @@ class Explorer:
 
     def redraw(self) -> None:
         """Recompute and redraw the three panels."""
-        from .plotting import METHOD_COLORS, OKABE_ITO, describe, phase_portrait
+        from .plotting import METHOD_COLORS, OKABE_ITO, ZERO_LINE_COLOR, describe, phase_portrait
         try:
             d = self.compute()
         except GandynamicsError as exc:
@@ -196,8 +196,8 @@ class Explorer:
                        n=self.n, trajectories=trs, density=0.8, legend="below", ax=ax0,
                        title=f"phase plane, h = {d['step']:z.3g}")
         e = d["eigenvalues"]
-        ax1.axhline(0, color="0.6", lw=0.8)
-        ax1.axvline(0, color="0.6", lw=0.8)
+        ax1.axhline(0, color=ZERO_LINE_COLOR, lw=0.8)
+        ax1.axvline(0, color=ZERO_LINE_COLOR, lw=0.8)
         if e.size:
             ax1.plot(e.real, e.imag, "o", color=OKABE_ITO["blue"], ms=6)
             r = max(1e-9, float(np.max(np.abs(e)))) * 1.25

@@ -52,7 +52,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from scipy import optimize  # noqa: E402
 
-from ._palette import BREWER, OKABE_ITO, TOL  # noqa: E402
+from ._palette import BREWER, CYAN, OKABE_ITO, TOL  # noqa: E402
 from .errors import GandynamicsError  # noqa: E402
 
 __all__ = [
@@ -61,7 +61,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "faded_cmap", "convergence",
     "factor_data", "factors",
-    "OKABE_ITO", "describe", "portrait_title", "method_text", "steps_text", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "OKABE_ITO", "ZERO_LINE_COLOR", "legible_cmap", "contrast_on_white", "MIN_CONTRAST", "describe", "portrait_title", "method_text", "steps_text", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices", "default_plane",
 ]
 
@@ -109,10 +109,18 @@ METHOD_COLORS = {
 #: that could not be told from ``":"`` at a legend's size.  More starts than styles: each method's runs drawn alike
 START_STYLES = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)), (0, (10, 3)))
 
-#: colours for trajectories without a method colour: saturated, never grey (streamlines are grey), Okabe and Ito's first
-#: (yellow left out: on white it is hardly seen)
-TRAJECTORY_COLORS = tuple(OKABE_ITO[c] for c in ("blue", "orange", "bluish green", "vermillion", "reddish purple",
-                                                 "sky blue")) + ("tab:brown", "tab:olive", "tab:cyan")
+#: colours for trajectories without a method colour (and the curves of :func:`factors`): saturated, never grey
+#: (streamlines are grey), every one at least :data:`MIN_CONTRAST` on white and every two at least 20 apart by CIEDE2000,
+#: the first six 15 apart (CIE76) under each colour-vision deficiency (tests/test_palette.py).  Okabe and Ito's orange
+#: (2.25:1) and sky blue (2.31:1), matplotlib's tab:olive (2.0:1) and tab:cyan (2.26:1) were faint thin lines on
+#: white (a figure review); an orange or sky blue dark enough for 3:1 was too near vermillion or blue to a protanope
+#: or deuteranope, so Tol's dark yellow and muted wine take their places, tab:cyan darkened to 3.5:1 and Tol's muted
+#: indigo the last two
+TRAJECTORY_COLORS = (OKABE_ITO["blue"], TOL["dark-scheme dark yellow"], OKABE_ITO["bluish green"], OKABE_ITO["vermillion"],
+                     OKABE_ITO["reddish purple"], TOL["muted wine"], "tab:brown", CYAN, TOL["muted indigo"])
+#: the colour of the lines at zero of an eigenvalue plane or a plot (a reference, drawn thin): the grey nearest the
+#: streamlines' 0.6 with :data:`MIN_CONTRAST` on white (0.6 is 2.85:1)
+ZERO_LINE_COLOR = "0.55"
 #: how a trajectory's start is drawn: white with a black edge, a colour no trajectory takes (red was also the fourth
 #: trajectory colour and the CLI's colour of gd: a new user read gd's start as part of its path)
 START_MARKER = {"marker": "o", "ms": 5.5, "mfc": "white", "mec": "black", "mew": 1.2, "ls": ""}
@@ -619,7 +627,7 @@ NULLCLINE_COLOR = "0.3"
 #: the thin streamlines
 NULLCLINE_STYLES = (((0, (4, 1.5)), 2.6), ((0, (0.5, 1.3)), 3.0))  # (long dashes: a solid band read as a heavier
 # streamline, a figure reviewer)
-NULLCLINE_ALPHA = 0.45
+NULLCLINE_ALPHA = 0.62  # (0.45 of NULLCLINE_COLOR was 2.2:1 on white: 0.62 keeps MIN_CONTRAST, 3.2:1)
 
 
 def zero_plateau(Z: np.ndarray) -> np.ndarray:
@@ -973,9 +981,12 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             kw = {"color": STREAM_COLOR, "linewidth": 0.7}
         # (matplotlib's streamline integrator divides by its step's error estimate, which is 0 where the field is
         # uniform: an overflow warning from inside matplotlib, for a wide window of the R1 Dirac-GAN, a new user's call)
+        before = len(ax.patches)
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             sp = ax.streamplot(X[0], Y[:, 0], np.ma.masked_where(~ok, U), np.ma.masked_where(~ok, V),
                                density=density, arrowsize=0.8, zorder=1, **kw)
+        for a in [sp.lines] + list(ax.patches[before:]):  # (the field's grey texture under the runs, its arrows: told
+            a.set_gid("streamlines")                          # from the runs' lines by tests)
         if speed:
             ax.speed_lines = sp.lines
     handles = []
@@ -1130,9 +1141,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     _portrait_aspect(ax, xlim, ylim)
-    # (a factored key's runs named as it names them: a colour's name, without the verdicts it ends with in brackets,
-    # then a style's)
-    parts = {lab: (re.sub(r"\s+\(.*\)$", "", g) or g, lab[len(g):].strip())
+    # (a factored key's runs named as it names them: a colour's name, without the tally of verdicts it ends with in
+    # brackets, "(bounded, not converging: 6 of 6)", but with its options, "momentum (β = −0.5)", then a style's)
+    parts = {lab: (re.sub(r"\s+\([^()]*\b\d+ of \d+\)$", "", g) or g, lab[len(g):].strip())
              for g, labs in groups.items() for lab in labs if lab.startswith(g)}
     coinciding = _dash_coinciding_paths(ax, paths, xlim, ylim)
     note = _coinciding_note(coinciding, parts) if groups else ""
@@ -1271,6 +1282,10 @@ def _factored(handles: list, among=None) -> tuple[list, dict]:
             n -= 1
         cut[c] = n
     lead = common([words[id(hs[0])][:cut[c]] for c, hs in colors.items()], True)
+    # (never a bracket: a method's own words, its options or the verdicts of its runs "(bounded, not converging: 6 of
+    # 6)", stay in its name though every method's end alike; moved to the styles, they were said once per start, in the
+    # key and in the title's note, a new user's 6 starts x 3 methods)
+    lead = lead[len(lead) - next((k for k, w in enumerate(reversed(lead)) if re.search(r"[()\[\]]", w)), len(lead)):]
     for m in range(len(lead), 0, -1):  # (the longest common ending whose removal leaves every cut outside brackets)
         if all(not depth(words[id(h)][:cut[c] - m]) for c, hs in colors.items() for h in hs):
             cut = {c: n - m for c, n in cut.items()}
@@ -2712,7 +2727,8 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
         field on ``[min(values), max(values)]``.
     data : tuple, optional
         ``(values, eigenvalues)`` from :func:`locus_data` (to avoid recomputing).
-    label, marker, size, cmap, colorbar, title, ax : drawing options; points are coloured by the strength.  The
+    label, marker, size, cmap, colorbar, title, ax : drawing options; points are coloured by the strength, in the
+        part of ``cmap`` whose colours keep :data:`MIN_CONTRAST` on white (:func:`legible_cmap`).  The
         title is wrapped to the width the axes' cell gives it; the legend goes under the axes (right of them or
         inside where the figure has no room there: the module's "fitting to the figure").
 
@@ -2728,7 +2744,8 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
     # strengths spaced geometrically over two decades or more (np.logspace) coloured on a log scale: on a linear one
     # all but the last few shared the colour map's first shade (a figure review)
     norm = matplotlib.colors.LogNorm(vals.min(), vals.max()) if _geometric(vals) else None
-    sc = ax.scatter(eigs.real.ravel(), eigs.imag.ravel(), c=V.ravel(), cmap=cmap, norm=norm, marker=marker, s=size,
+    # (the part of the map whose colours keep MIN_CONTRAST on white: viridis' yellow end was a faint dot, a figure review)
+    sc = ax.scatter(eigs.real.ravel(), eigs.imag.ravel(), c=V.ravel(), cmap=legible_cmap(cmap), norm=norm, marker=marker, s=size,
                     label="_locus", zorder=3)
     # the key's marker a neutral grey, on an empty line of its own (a study's legend made anew takes it too): the
     # scatter's own showed the colour map's first shade, read as one strength of the colour bar (a figure review)
@@ -2739,8 +2756,8 @@ def eigenvalue_locus(game, regularizer, parameter: str, values, params=None, *, 
         cb = ax.figure.colorbar(sc, ax=ax, shrink=0.85, pad=0.02)
         cb.set_label(symbol(name))
         beside.append(cb.ax)
-    ax.axhline(0, color="0.6", lw=0.8, zorder=1)
-    ax.axvline(0, color="0.6", lw=0.8, zorder=1)
+    ax.axhline(0, color=ZERO_LINE_COLOR, lw=0.8, zorder=1)
+    ax.axvline(0, color=ZERO_LINE_COLOR, lw=0.8, zorder=1)
     if critical:
         c = critical_strength(fld, parameter, (float(vals.min()), float(vals.max())), params)
         e = c["eigenvalues"]
@@ -3232,6 +3249,23 @@ LIGHT_SHADE = 0.65
 #: (a predicted or certified rate's dashes): WCAG 2's for a graphical object (success criterion 1.4.11, non-text
 #: contrast, the ratio of the relative luminances plus 0.05)
 MIN_CONTRAST = 3.0
+
+
+def legible_cmap(cmap, span=(0.0, 1.0)):
+    """The part of the colour map ``cmap`` (a name or a Colormap) over ``span`` whose colours keep :data:`MIN_CONTRAST`
+    on white (the longest such run of it, in its order), for lines and markers coloured by a value: viridis' green and
+    yellow end, from 0.6 on, are fainter than 3:1 (the limit cycles of the Hopf figure, the eigenvalues of the
+    R1-manifold figure and of eigenvalue loci were drawn in them, a figure review).  A colour map named
+    ``<name>_legible``; one with no colour of 3:1 is refused (GandynamicsError)."""
+    from matplotlib.colors import LinearSegmentedColormap
+    cm = plt.get_cmap(cmap) if isinstance(cmap, str) else cmap
+    t = np.linspace(span[0], span[1], 1001)
+    ok = np.array([contrast_on_white(cm(x)[:3]) >= MIN_CONTRAST * 1.001 for x in t] + [False])
+    if not ok.any():
+        raise GandynamicsError(f"legible_cmap: no colour of {cm.name} is {MIN_CONTRAST}:1 on white")
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], ok]).astype(int)))  # (starts and ends of the runs)
+    start, end = max(zip(edges[::2], edges[1::2]), key=lambda r: r[1] - r[0])
+    return LinearSegmentedColormap.from_list(f"{cm.name}_legible", cm(np.linspace(t[start], t[end - 1], 256)))
 
 
 def relative_luminance(color) -> float:
@@ -4206,7 +4240,7 @@ def _shades(color, n: int) -> list:
     """``n`` colours telling apart runs of one colour: the colour itself, then darker and lighter shades of it
     (mixed with black or white; a lighter one no further than keeps :data:`MIN_CONTRAST` on white, and left out where
     that leaves it within :data:`SHADES_APART` of a shade before it), then the trajectory colours
-    (:data:`TRAJECTORY_COLORS`)."""
+    (:data:`TRAJECTORY_COLORS`) not within SHADES_APART of one before."""
     from matplotlib.colors import to_rgb
     c = np.array(to_rgb(color))
     out = [tuple(c)]
@@ -4214,8 +4248,10 @@ def _shades(color, n: int) -> list:
         shade = np.array(tuple(c * (1 + f)) if f < 0 else _lighter(tuple(c), f))
         if all(np.abs(shade - np.array(o)).max() >= SHADES_APART for o in out):
             out.append(tuple(shade))
-    others = [to_rgb(t) for t in TRAJECTORY_COLORS if np.abs(np.array(to_rgb(t)) - c).max() > 0.05]
-    out += others
+    # (the trajectory colours too near a shade before them left out: altmomentum's olive's dark shade was within 0.1
+    # of Tol's dark yellow, a trajectory colour)
+    out += [to_rgb(t) for t in TRAJECTORY_COLORS if all(np.abs(np.array(to_rgb(t)) - np.array(o)).max() >= SHADES_APART
+                                                        for o in out)]
     return [out[k % len(out)] for k in range(n)]
 
 
@@ -4639,7 +4675,7 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
                                     linestyles=style if style is not None else "solid")
                 dl, = axd.plot(xs, dspace["D"](xs, z), color=col, ls=(0, (4, 2)), lw=1.1, label=f"D(x) ({label})")
                 dyn.append((st, dl))
-            ax2.axhline(0, color="0.6", lw=0.8)
+            ax2.axhline(0, color=ZERO_LINE_COLOR, lw=0.8)
             ax2.set_xlim(xs[0], xs[-1])
             ax2.set_xlabel(f"data ${dspace['x']}$")
             ax2.set_ylabel("density" if dens else "probability weight (stems)")

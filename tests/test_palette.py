@@ -275,3 +275,51 @@ def test_the_library_computes_the_contrast_as_wcag():
     rng = np.random.default_rng(2)
     for c in [tuple(c) for c in rng.random((50, 3))] + ["black", "white", "0.5"]:
         assert contrast_on_white(c) == pytest.approx(wcag_contrast_on_white(c), rel=1e-3)
+
+
+# ------------------------------------------------------------------------ the other colours figures draw lines in
+#: every two trajectory colours at least this far apart, CIEDE2000 (a figure of nine runs without method colours)
+TRAJECTORIES_APART = 20.0
+
+
+def _declared_colours():
+    """``{table: [colours]}``: every colour table of the library and the studies a line or marker is drawn in where
+    no method colour applies (each table's colours drawn together in one figure)."""
+    from gandynamics import plotting
+    from gandynamics._palette import CYAN
+    from gandynamics.studies import asymmetric, bifurcation, nie_patel, r1_manifold
+    return {"TRAJECTORY_COLORS": list(TRAJECTORY_COLORS),
+            "asymmetric variants": [c for _, _, c in asymmetric._variants()],
+            "bifurcation curves": sorted(set(bifurcation.COLORS.values())),
+            "nie_patel methods": list(nie_patel.COLORS),
+            "r1_manifold closed form": [r1_manifold.CLOSED_FORM_COLOR, "black", METHOD_COLORS["gd"]],
+            "rate_maps closed form": [CYAN],
+            "zero lines": [plotting.ZERO_LINE_COLOR],
+            "nullclines": [to_rgb(plotting.NULLCLINE_COLOR) + (plotting.NULLCLINE_ALPHA,)]}
+
+
+def _over_white(colour):
+    from matplotlib.colors import to_rgba
+    r, g, b, a = to_rgba(colour)
+    return tuple(c * a + 1 - a for c in (r, g, b))
+
+
+@pytest.mark.parametrize("table", sorted(_declared_colours()))
+def test_every_declared_line_colour_has_3_to_1_and_its_table_is_told_apart(table):
+    """Okabe and Ito's orange (2.25:1) and sky blue (2.31:1), tab:olive (2.0:1) and tab:cyan (2.26:1) were trajectory
+    colours; the asym figures' "Tikhonov only", JARE's consensus, the fold curves drew orange; the nullclines were
+    2.2:1 (a figure review).  Every colour of every table at least 3:1 on white as drawn (with its alpha), every two
+    of one table at least METHODS_APART apart by CIEDE2000."""
+    colours = [_over_white(c) for c in _declared_colours()[table]]
+    low = {str(c): round(wcag_contrast_on_white(c), 2) for c in colours if wcag_contrast_on_white(c) < WCAG_NON_TEXT}
+    assert not low
+    close = {(str(a), str(b)): round(seen_apart(a, b), 1) for a, b in itertools.combinations(colours, 2)
+             if seen_apart(a, b) < METHODS_APART}
+    assert not close
+
+
+def test_every_two_trajectory_colours_apart():
+    """Nine runs without a method colour in one portrait: every two trajectory colours TRAJECTORIES_APART apart."""
+    gaps = {(a, b): round(seen_apart(a, b), 1) for a, b in itertools.combinations(TRAJECTORY_COLORS, 2)}
+    assert {p: d for p, d in gaps.items() if d < TRAJECTORIES_APART} == {}
+    assert len(set(map(to_rgb, TRAJECTORY_COLORS))) == len(TRAJECTORY_COLORS) == 9

@@ -3663,6 +3663,91 @@ def test_a_wrapped_title_never_breaks_a_short_phrase_nor_a_method_from_its_optio
                 assert any(name in line for line in lines), (name, width, lines)
 
 
+#: WCAG 2's least contrast of a graphical object on white (success criterion 1.4.11): every line and marker a figure
+#: draws (plotting.MIN_CONTRAST)
+LEGIBLE = 3.0
+
+
+def _on_white(colour, alpha=None):
+    """A colour drawn over white, as seen: its RGB mixed with white by its alpha."""
+    from matplotlib.colors import to_rgba
+    r, g, b, a = to_rgba(colour, alpha)
+    return tuple(c * a + 1 - a for c in (r, g, b))
+
+
+def _contrast(colour, alpha=None):
+    """WCAG 2's contrast on white of a colour as drawn (independent of plotting.contrast_on_white)."""
+    c = np.asarray(_on_white(colour, alpha))
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return 1.05 / (float(linear @ [0.2126, 0.7152, 0.0722]) + 0.05)
+
+
+def _white(colour) -> bool:
+    from matplotlib.colors import to_rgba
+    return not (isinstance(colour, str) and colour == "none") and np.allclose(to_rgba(colour)[:3], 1.0)
+
+
+def faint_drawn(fig) -> list:
+    """Every line and marker ``fig`` draws fainter than 3:1 on white, as ``(axes title, what, label, contrast)``.
+
+    The kind of the figure review's faint lines: a line (of a Line2D, a LineCollection, a contour, an annotation's
+    arrow) in its colour and alpha; a marker by its fill, or, hollow or white, by its edge (a white edge is a halo
+    round a filled marker: the equilibrium's star); a point of a colour-mapped scatter by its fill or its edge (its
+    value read on the colour bar, the edge making it seen).  White lines are halos drawn under others; the
+    streamlines of a portrait (gid "streamlines") are the field's grey texture under the runs, left out."""
+    from matplotlib.collections import LineCollection, PathCollection
+    from matplotlib.contour import ContourSet
+    from matplotlib.patches import FancyArrowPatch
+    fig.canvas.draw()  # (a colour-mapped scatter's colours are set when drawn)
+    out = []
+    none = (None, "None", "none", "", " ")
+    for ax in fig.axes:
+        where = ax.get_title() or ax.get_label()
+        for ln in ax.get_lines():
+            if not ln.get_visible() or len(ln.get_xdata()) == 0:
+                continue
+            a = ln.get_alpha()
+            if ln.get_linestyle() not in none and ln.get_linewidth() > 0 and not _white(ln.get_color()):
+                if _contrast(ln.get_color(), a) < LEGIBLE:
+                    out.append((where, "line", ln.get_label(), round(_contrast(ln.get_color(), a), 2)))
+            if ln.get_marker() not in none:
+                face, edge = ln.get_markerfacecolor(), ln.get_markeredgecolor()
+                filled = not (isinstance(face, str) and face == "none") and not _white(face)
+                seen = face if filled else edge
+                if _contrast(seen, a) < LEGIBLE:
+                    out.append((where, "marker " + ("fill" if filled else "edge"), ln.get_label(),
+                                round(_contrast(seen, a), 2)))
+        for col in ax.collections:
+            if not col.get_visible() or col.get_gid() == "streamlines":
+                continue
+            if isinstance(col, ContourSet) and col.filled:
+                continue
+            if isinstance(col, (LineCollection, ContourSet)):
+                for c in col.get_edgecolor():
+                    if not _white(c) and _contrast(c) < LEGIBLE:
+                        out.append((where, type(col).__name__, col.get_label(), round(_contrast(c), 2)))
+                        break
+            elif isinstance(col, PathCollection) and len(col.get_offsets()):
+                faces, edges = col.get_facecolor(), col.get_edgecolor()
+                widths = np.atleast_1d(col.get_linewidth())
+                mapped = col.get_array() is not None
+                for k in range(len(col.get_offsets())):
+                    face = faces[k % len(faces)] if len(faces) else None
+                    edge = edges[k % len(edges)] if len(edges) and widths[k % len(widths)] > 0 else None
+                    filled = face is not None and face[3] > 0 and not _white(face)
+                    ok = ((filled and _contrast(face) >= LEGIBLE)
+                          or ((mapped or not filled) and edge is not None and _contrast(edge) >= LEGIBLE))
+                    if not ok:
+                        out.append((where, "scatter", col.get_label(),
+                                    round(_contrast(face if filled else (edge if edge is not None else "white")), 2)))
+                        break
+        for p in list(ax.patches) + [t.arrow_patch for t in ax.texts if getattr(t, "arrow_patch", None) is not None]:
+            if (isinstance(p, FancyArrowPatch) and p.get_visible() and p.get_gid() != "streamlines"
+                    and _contrast(p.get_edgecolor()) < LEGIBLE):
+                out.append((where, "arrow", p.get_label(), round(_contrast(p.get_edgecolor()), 2)))
+    return out
+
+
 RELATIONS = ("=", "\u2264", "\u2265", "<", ">", "\u2248", "\u2260")
 
 
@@ -3706,3 +3791,80 @@ def test_a_rates_key_spaces_its_relation_as_the_other_keys(kind):
     ("$\\rho = 0.9$", True), ("h = 0.3, t \u2264 40", True), ("$\\mu_{\\rm loc}$ = 0", True), ("a=b", False)])
 def test_the_check_of_relations_spacing(text, spaced):
     assert relations_spaced(text) is spaced
+
+
+def test_every_line_a_library_figure_draws_in_its_own_colours_has_3_to_1(dirac):
+    """The kind of the faint trajectory colours: a portrait of nine runs given no colour (the trajectory colours in
+    turn: Okabe and Ito's orange and sky blue, tab:olive and tab:cyan were 2.0:1 to 2.3:1), with nullclines (0.3 at
+    alpha 0.45, 2.2:1), factors and convergence curves in their default colours, and an eigenvalue locus: every line
+    and marker at least 3:1 on white (faint_drawn)."""
+    from gandynamics.simulate import simulate
+    from gandynamics.plotting import TRAJECTORY_COLORS, convergence
+    runs = [(f"run {k}", simulate(dirac, "gd", (0.3 + 0.15 * k, 0.4), 30, 0.2).states) for k in range(9)]
+    ax = phase_portrait(dirac, trajectories=runs, nullclines=True, xlim=(-2, 2), ylim=(-2, 2), n=21)
+    assert {tuple(np.round(_on_white(ln.get_color()), 6)) for ln in ax.get_lines() if ln.get_label().startswith("run")} \
+        >= {tuple(np.round(_on_white(c), 6)) for c in TRAJECTORY_COLORS}
+    assert faint_drawn(ax.figure) == []
+    regs = {"SimGD (none)": None, "R1": R1(), "consensus": Consensus(), "NK": NagarajanKolter()}
+    ax = factors(games.dirac(), regs, "gamma", np.linspace(0.1, 2, 5), which="phase")
+    assert faint_drawn(ax.figure) == []
+    trs = [(f"run {k}", simulate(dirac, "gd", (0.3 + 0.1 * k, 0.4), 40, 0.2)) for k in range(9)]
+    ax = convergence(trs)
+    assert faint_drawn(ax.figure) == []
+    ax = eigenvalue_locus(games.dirac(), "r1", "gamma", np.linspace(0.0, 1.0, 11))
+    assert faint_drawn(ax.figure) == []
+
+
+def test_faint_drawn_finds_faint_lines_markers_and_scatter():
+    """The check finds what the figure review saw: a line of Okabe and Ito's orange, a band at alpha 0.4, a marker
+    filled in sky blue, viridis' yellow dots; not a white halo, a black-edged white marker, streamlines."""
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], color="#E69F00", label="orange")
+    ax.plot([0, 1], [1, 0], color="black", lw=5, alpha=0.4, label="band")
+    ax.plot([0.5], [0.5], "o", mfc="#56B4E9", mec="black", label="sky")
+    ax.scatter([0.2, 0.4], [0.2, 0.4], c=[0.0, 1.0], cmap="viridis", label="dots")
+    ax.plot([0, 1], [0.5, 0.5], color="white", lw=3, label="halo")
+    ax.plot([0.3], [0.3], "o", mfc="white", mec="black", label="start")
+    ax.plot([0.3], [0.6], "*", color="black", mec="white", label="star")
+    fig.canvas.draw()
+    assert sorted(label for _, _, label, _ in faint_drawn(fig)) == ["band", "dots", "orange", "sky"]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("name", ["viridis", "plasma", "Greys", "Blues", "cividis", "turbo", "RdBu_r"])
+def test_a_legible_colour_map_keeps_3_to_1_throughout(name):
+    """legible_cmap: the longest part of a map whose colours keep 3:1 on white (viridis' green and yellow end, from
+    0.6 on, were faint cycles and dots: a figure review), in the map's order."""
+    from gandynamics.plotting import legible_cmap
+    cm = legible_cmap(name)
+    assert min(_contrast(cm(x)) for x in np.linspace(0.0, 1.0, 257)) >= LEGIBLE
+    full = plt.get_cmap(name)
+    assert np.allclose(cm(0.0), full(min(x for x in np.linspace(0, 1, 1001) if _contrast(full(x)) >= LEGIBLE * 1.001)),
+                       atol=0.02) or name in ("turbo", "RdBu_r")  # (maps legible in two runs: the longer one)
+
+
+def _grid_runs(field, methods, starts, tally=" (bounded, not converging: {n} of {n})", steps=200, step=0.1):
+    """Runs labelled as the command line labels a portrait of several methods from several starts."""
+    from gandynamics.simulate import simulate
+    from gandynamics.plotting import METHOD_COLORS, START_STYLES
+    return [(f"{m}{tally.format(n=len(starts))} from ({z[0]:zg}, {z[1]:zg})", simulate(field, m, z, steps, step).states,
+             METHOD_COLORS[m], START_STYLES[k % len(START_STYLES)])
+            for m in methods for k, z in enumerate(starts)]
+
+
+STARTS6 = [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0), (0.5, 0.8), (0.8, -0.3)]
+
+
+def test_a_factored_key_says_a_method_s_verdicts_on_its_entry_once(dirac):
+    """6 starts x 3 methods, every run bounded, not converging: the tally "(bounded, not converging: 6 of 6)" ended
+    every method's label alike, went to the starts' entries ("(bounded, not converging: 6 of 6) from (1, 1)", six
+    times) and into the title's note once per start (a new user).  It is on each method's entry, once; the starts'
+    entries and the note do not say it."""
+    ax = phase_portrait(dirac, trajectories=_grid_runs(dirac, ("gd", "eg", "eftp"), STARTS6), xlim=(-2, 2),
+                        ylim=(-2, 2), n=21)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[:3] == [f"{m} (bounded, not converging: 6 of 6)" for m in ("gd", "eg", "eftp")], texts
+    assert texts[3:9] == [f"from ({z[0]:zg}, {z[1]:zg})".replace("-", "\u2212") for z in STARTS6] or \
+        texts[3:9] == [f"from ({z[0]:zg}, {z[1]:zg})" for z in STARTS6], texts
+    title = " ".join(ax.get_title().split())
+    assert "of 6" not in title and "eg and eftp from (1, 1)" in title, title

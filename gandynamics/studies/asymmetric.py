@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from .._display import bound
-from .._palette import OKABE_ITO
+from .._palette import OKABE_ITO, TOL
 from .base import GUARD_SECONDS, register
 
 EPS, GAMMA = 0.1, 1.0
@@ -34,7 +34,8 @@ def _variants(anchor=0):
     proximal "Tikhonov step"; docs/mathematics.md §4.3)."""
     from ..regularizers import R1, Asymmetric, Tikhonov
     # (the unregularized run black: its dark grey "0.3" was lost among the portraits' grey streamlines)
-    return [("unregularized", [], "black"), (f"Tikhonov only (ε = {EPS}, oracle anchor)", [Tikhonov(eps=EPS, anchor=anchor)], OKABE_ITO["orange"]),
+    return [("unregularized", [], "black"), (f"Tikhonov only (ε = {EPS}, oracle anchor)", [Tikhonov(eps=EPS, anchor=anchor)],
+             TOL["dark-scheme dark yellow"]),  # (Okabe and Ito's orange was 2.25:1 on white: a faint line)
             (f"R1 only (γ = {GAMMA})", [R1(gamma=GAMMA)], OKABE_ITO["blue"]),
             (f"both, R-a (ε = {EPS}, γ = {GAMMA}, oracle anchor)",
              [Asymmetric(eps=EPS, gamma=GAMMA, anchor=anchor, reading="generator-tikhonov")], OKABE_ITO["vermillion"]),

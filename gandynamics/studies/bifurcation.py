@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from .._palette import OKABE_ITO
+from .._palette import OKABE_ITO, TOL
 from .base import register
 
 GAMMA = np.linspace(0.02, 2.0, 67)
@@ -29,7 +29,8 @@ SEED_GAMMAS = (0.3, 0.8, 1.3, 1.9)
 FP0 = 0.5  # f'(0) of the standard loss
 #: the continued curves' colours: none of them in the rate map's red-blue scale (a blue Neimark-Sacker curve was lost on
 #: the stable region's blue)
-COLORS = {"neimark-sacker": OKABE_ITO["bluish green"], "flip": OKABE_ITO["reddish purple"], "fold": OKABE_ITO["orange"], "branch-point": OKABE_ITO["orange"]}
+COLORS = {"neimark-sacker": OKABE_ITO["bluish green"], "flip": OKABE_ITO["reddish purple"], "fold": TOL["dark-scheme dark yellow"],
+          "branch-point": TOL["dark-scheme dark yellow"]}  # (not Okabe and Ito's orange: 2.25:1 on white, faint)
 #: and each kind its line style, so that the kinds are told apart without their colours (pink flip and orange branch
 #: point curves read alike to colour-blind readers: a figure review)
 STYLES = {"neimark-sacker": "-", "flip": (0, (2.2, 1.1)), "fold": (0, (2.2, 0.8, 0.5, 0.8)),
@@ -102,7 +103,9 @@ def study_boundaries(ctx):
                 ax.plot(c.a1, other, color=col, lw=1.4, ls=":", zorder=6)
             if m == "gd":
                 gg = np.linspace(0.0, 2 * FP0, 12)  # (few: 40 circles covered the solid curve, which then read as dotted)
-                ax.plot(gg, gg / FP0**2, ls="none", marker="o", ms=3.5, mfc="none", color="white", zorder=7)
+                # (white, edged in black as the key draws them: white circles were keyed black, and on white alone
+                # they were not to be seen, a figure review)
+                ax.plot(gg, gg / FP0**2, ls="none", marker="o", ms=3.5, mfc="white", mec="black", mew=0.8, zorder=7)
             for c, on, rho in curves:
                 if on.any():
                     ctx.check(f"{m}: spectral radius on the {c.kind} boundary ({int(on.sum())} points) equals 1",
@@ -120,7 +123,7 @@ def study_boundaries(ctx):
             labels.append(f"{NAMES.get(k, k)} (continuation, {STYLE_WORDS[STYLES.get(k, '-')]}), with the contour along it")
         handles.append((Line2D([], [], color="white", lw=2.6), Line2D([], [], color="0.3", lw=1.4, ls=":")))
         labels.append("crossing inside the unstable region (dotted, in the curve's colour)")
-        handles.append(Line2D([], [], ls="none", marker="o", ms=3.5, mfc="none", color="k"))
+        handles.append(Line2D([], [], ls="none", marker="o", ms=3.5, mfc="white", mec="black", mew=0.8))
         labels.append("GD: h = γ/f'(0)² (closed form)")
         fig.legend(handles=handles, labels=labels, loc="outside lower center", ncol=3, handlelength=4.0)
         rate_colorbar(axes)
@@ -165,7 +168,7 @@ def study_boundaries(ctx):
           "Kuznetsov 2004 §3.4–3.5 (normal form, Lyapunov coefficient); docs/math/bifurcations.md §2, §4",
           needs=("gandynamics.analysis.cycles",), order=74)
 def study_hopf(ctx):
-    from ..plotting import canvas, number_text
+    from ..plotting import canvas, legible_cmap, number_text
     import matplotlib.pyplot as plt
     from ..analysis.continuation import continuation
     from ..analysis.cycles import continue_cycle, cycle_from_hopf, hopf_prediction
@@ -233,9 +236,10 @@ def study_hopf(ctx):
         ax = axes[2]
         # one quantity varies along the cycles: their γ on a colour bar, each drawn cycle's γ a tick with its
         # non-trivial Floquet multiplier |μ| (a seven-entry legend for a gradient: the figure review)
-        from matplotlib.colors import LinearSegmentedColormap, Normalize
-        # (viridis up to 0.8: its yellow end was hard to read on white, a reviewer's finding)
-        cmap = LinearSegmentedColormap.from_list("viridis_08", plt.get_cmap("viridis")(np.linspace(0, 0.8, 256)))
+        from matplotlib.colors import Normalize
+        # (viridis as far as its colours keep 3:1 on white, about 0.6: its yellow end was hard to read on white, a
+        # reviewer's finding, and its green from 0.6 to 0.8, 3.0:1 to 1.9:1, was faint too, a figure review)
+        cmap = legible_cmap("viridis")
         drawn = cyc[::5]
         gs = [c.params["gamma"] for c in drawn]
         norm = Normalize(min(gs), max(gs))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._palette import OKABE_ITO
+from .._palette import OKABE_ITO, TOL
 from .base import register
 
 STARTS = ((1.5, 0.0), (1.25, 0.25))
@@ -62,7 +62,7 @@ def study(ctx):
             fld, trs = out[label]
             phase_portrait(fld, plane=("a", "w"), density=0.9, speed=True, speed_range=(0.0, vmax), colorbar=False,
                            trajectories=[(f"flow from ({s[0]:zg}, {s[1]:zg})", tr, c)
-                                         for s, tr, c in zip(STARTS, trs, (OKABE_ITO["blue"], OKABE_ITO["orange"]))],
+                                         for s, tr, c in zip(STARTS, trs, (OKABE_ITO["blue"], TOL["dark-scheme dark yellow"]))],
                            title=label, ax=ax, legend=False, **box)
             ctx.provenance(fld, method="flow", options={"scheme": "dopri5", "rtol": 1e-11, "atol": 1e-11, "step": H},
                            steps=STEPS, starts=STARTS)

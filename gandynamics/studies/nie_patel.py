@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._palette import OKABE_ITO
+from .._palette import OKABE_ITO, TOL
 from .base import register
 
 GAMMAS = np.logspace(-2, 1, 31)
 G_CURVES = 1.0
-#: one colour per method in every panel (SimGD, consensus, NK, JARE)
-COLORS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish green"], OKABE_ITO["vermillion"])
+#: one colour per method in every panel (SimGD, consensus, NK, JARE); consensus Tol's dark yellow (Okabe and Ito's
+#: orange was 2.25:1 on white, a faint line: a figure review)
+COLORS = (OKABE_ITO["blue"], TOL["dark-scheme dark yellow"], OKABE_ITO["bluish green"], OKABE_ITO["vermillion"])
+#: the convergence figure's names of the curves whose short names the factor panels use
+CURVE_NAMES = {"SimGD (none)": "simultaneous GD (no regularizer)"}
 #: panel (a)'s rows of real eigenvalues: each method's this many points above the next one's, the four centred on Im = 0
 REAL_ROWS = 7.0
 
@@ -52,7 +55,7 @@ def study(ctx):
     import matplotlib.pyplot as plt
     from ..field import VectorField
     from ..games import make_game
-    from ..plotting import _legend_outside, factor_data, factors
+    from ..plotting import ZERO_LINE_COLOR, _legend_outside, factor_data, factors
     game = make_game("jare-gaussian")
     ctx.param(game="jare-gaussian: n = 2, v = (0, 2), σ = 0.7, standard loss (Gauss–Hermite order 3)",
               gamma=f"{len(GAMMAS)} log-spaced values in [0.01, 10]", nk="eta = gamma/2 (docs/mathematics.md §0.3)",
@@ -79,8 +82,8 @@ def study(ctx):
             for x in e.real[real]:  # (a stem from Im = 0 to its row: the rows are not values of Im λ)
                 ax.annotate("", xy=(x, 0.0), xytext=(0.0, up), textcoords="offset points", zorder=2,
                             arrowprops={"arrowstyle": "-", "color": col, "lw": 0.8, "shrinkA": 0, "shrinkB": 0})
-        ax.axhline(0, color="0.6", lw=0.8)
-        ax.axvline(0, color="0.6", lw=0.8)
+        ax.axhline(0, color=ZERO_LINE_COLOR, lw=0.8)
+        ax.axvline(0, color=ZERO_LINE_COLOR, lw=0.8)
         # Re λ on a symmetric log scale, linear within 0.5 of 0: consensus's eigenvalue near -7.7 stretched a linear
         # axis so that the cluster near 0 (the four methods' eigenvalues within 0.5 of it) shrank to a tenth of the
         # panel (the figure review)
@@ -149,7 +152,9 @@ def _curves(ctx, game):
         h, rho = optimal_step("gd", A)
         tr = simulate(fld, "gd", z0, 600, h)
         ctx.provenance(fld, method="gd", options={"step": float(h)}, steps=600, start=z0, curve=label)
-        lab = f"{label}, h* = {h:z.3g}"
+        # (the unregularized run named as the title names the method: its key said "SimGD (none)" under a title of
+        # "simultaneous GD", a figure review; the panels of jare_factors keep their short name)
+        lab = f"{CURVE_NAMES.get(label, label)}, h* = {h:z.3g}"
         trs.append((lab, tr, col))
         pred[lab] = local_rate("gd", A, h)
         ctx.check(f"{label}: measured GD rate vs predicted local rate at h*", tr.rate, pred[lab],

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from .._palette import OKABE_ITO
+from .._palette import OKABE_ITO, TOL
 from .base import register
 
 #: R1 strength of the figures (M18's Figure 1 panel (g) uses the same value)
@@ -163,8 +163,36 @@ def _every(k: int) -> str:
 _ARROW = {"arrowstyle": "-|>", "mutation_scale": 9, "color": "0.25", "shrinkB": 0}
 
 
+#: a closed form the runs are drawn on: a tube, two thin lines of this colour (Tol's dark yellow, 6:1 on white) with the
+#: runs between them.  It was a broad band of Okabe and Ito's orange at alpha 0.4, 1.4:1 on white, under the runs (a
+#: figure review: every line a figure draws at least 3:1, plotting.MIN_CONTRAST); the generated atoms take it too
+CLOSED_FORM_COLOR = TOL["dark-scheme dark yellow"]
+#: the tube's width and its white inside, in points
+CLOSED_FORM_WIDTH, CLOSED_FORM_INSIDE = 6.0, 3.6
+
+
+def _tube_effects():
+    from matplotlib import patheffects
+    return [patheffects.Stroke(linewidth=CLOSED_FORM_WIDTH, foreground=CLOSED_FORM_COLOR),
+            patheffects.Stroke(linewidth=CLOSED_FORM_INSIDE, foreground="white")]
+
+
+def closed_form_tube(ax, t, y, label: str = "_closed_form"):
+    """Draw the closed form ``y(t)`` as a tube under the runs (:data:`CLOSED_FORM_COLOR`, white inside); its line."""
+    line, = ax.plot(t, y, "-", color=CLOSED_FORM_COLOR, lw=CLOSED_FORM_WIDTH, zorder=1, label=label,
+                    solid_capstyle="butt", path_effects=_tube_effects())
+    return line
+
+
+def closed_form_handle(label: str):
+    """The key's handle of a :func:`closed_form_tube`."""
+    from matplotlib.lines import Line2D
+    return Line2D([], [], color=CLOSED_FORM_COLOR, lw=CLOSED_FORM_WIDTH, label=label, solid_capstyle="butt",
+                  path_effects=_tube_effects())
+
+
 def _figure_spectra(ctx, flds, fp, fpp):
-    from ..plotting import canvas, number_text
+    from ..plotting import ZERO_LINE_COLOR, canvas, legible_cmap, number_text
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     gam = np.linspace(0.0, 1.2, 31)  # avoids gamma = 3/4, where -gamma is also a tangential eigenvalue
@@ -177,7 +205,9 @@ def _figure_spectra(ctx, flds, fp, fpp):
             G = np.repeat(g[:, None], w.shape[1], axis=1)
             # the tangential dots smaller and above the orthogonal diamonds: where the two families meet (panel (b): the
             # tangential arc is the orthogonal one shifted by 1/3 in gamma) a dot shows inside its diamond, not under it
-            sc = ax.scatter(w.real[~orth], w.imag[~orth], c=G[~orth], marker="o", s=16, cmap="viridis", vmin=0,
+            # (viridis as far as its colours keep 3:1 on white: its green and yellow end, 3.0:1 to 1.3:1, were faint
+            # dots on white, a figure review)
+            sc = ax.scatter(w.real[~orth], w.imag[~orth], c=G[~orth], marker="o", s=16, cmap=legible_cmap("viridis"), vmin=0,
                             vmax=gam.max(), zorder=5)
             # the orthogonal ones hollow, their edge in gamma's colour: filled, each diamond covered a dot of another
             # gamma on the same circle |lambda| = f'(0) and read as a clash of colours (a figure review)
@@ -187,11 +217,11 @@ def _figure_spectra(ctx, flds, fp, fpp):
             every = np.zeros_like(orth)
             every[::ORTH_EVERY] = True
             sel = orth & every
-            edge = mpl.colormaps["viridis"](mpl.colors.Normalize(0, gam.max())(G[sel]))
+            edge = sc.get_cmap()(mpl.colors.Normalize(0, gam.max())(G[sel]))
             ax.scatter(w.real[sel], w.imag[sel], marker="D", s=34, facecolors="none", edgecolors=edge,
                        linewidths=1.1, zorder=4)
-            ax.axhline(0, color="0.6", lw=0.8, zorder=1)
-            ax.axvline(0, color="0.6", lw=0.8, zorder=1)
+            ax.axhline(0, color=ZERO_LINE_COLOR, lw=0.8, zorder=1)
+            ax.axvline(0, color=ZERO_LINE_COLOR, lw=0.8, zorder=1)
             ax.set_xlabel(r"Re $\lambda$")
             ax.set_ylabel(r"Im $\lambda$")
             ax.set_title(ttl)
@@ -257,7 +287,7 @@ def _figure_trajectories(ctx, trs, fp):
                 ax.set_aspect("equal", adjustable="box")
                 ax = axes[row, col + 1]
                 t = np.linspace(0, STEPS * STEP, 200)
-                ax.plot(t, START_LINE[2] * np.exp(-g * t), "-", color=OKABE_ITO["orange"], lw=5, alpha=0.45, zorder=1)
+                closed_form_tube(ax, t, START_LINE[2] * np.exp(-g * t))
                 for meth in ("gd", "flow"):
                     tr = trs[key, meth, g]
                     ax.plot(tr.times * STEP, tr.states[:, 2], color=METHOD_COLORS[meth], lw=1.0 if meth == "flow" else 1.6,
@@ -268,7 +298,7 @@ def _figure_trajectories(ctx, trs, fp):
                 ax.set_title(f"{name}, {reg}\northogonal coordinate: " + ("ψ2 stays" if g == 0 else "ψ2 decays"))
         handles = [Line2D([], [], color=METHOD_COLORS["gd"], ls=(0, (4, 3)), label=f"simultaneous GD, h = {STEP:zg}"),
                    Line2D([], [], color=METHOD_COLORS["flow"], label=f"flow (Dormand–Prince, rtol = atol = {number_text(FLOW['rtol'])})"),
-                   Line2D([], [], color=OKABE_ITO["orange"], lw=5, alpha=0.45, label=r"closed form ψ2(0) $e^{-\gamma t}$"),
+                   closed_form_handle(r"closed form ψ2(0) $e^{-\gamma t}$"),
                    Line2D([], [], label=f"start (θ, ψ1) = {START_LINE[:2]}", **START_MARKER),
                    Line2D([], [], color="0.35", label="last state", **LAST_MARKER),
                    Line2D([], [], color="black", marker="*", ms=10, ls="", label="equilibrium θ* = 0, ψ1 = 0")]
@@ -320,7 +350,7 @@ def _figure_discriminator(ctx, trs, flds):
                 # clip_on=False: an atom on the frame (x1 = 2 at t = 0) is drawn whole, not cut in half
                 ax.plot(a, np.zeros_like(a), "o", mfc="white", mec="black", ms=8, label="data atoms (on x2 = 0)",
                         clip_on=False, zorder=5)
-                ax.plot(a + th1, np.full_like(a, th2), "X", color=OKABE_ITO["orange"], mec="black", ms=7, label="generated atoms",
+                ax.plot(a + th1, np.full_like(a, th2), "X", color=CLOSED_FORM_COLOR, mec="black", ms=7, label="generated atoms",
                         clip_on=False, zorder=6)
                 ax.set_title(f"t = {t:zg}: ψ = ({_num(p1)}, {_num(p2)})", fontsize="medium")
                 ax.set_aspect("equal")
@@ -386,8 +416,7 @@ def _figure_leave_line(ctx, trs, flds):
         ax.set_xlabel("time t (GD: k h)")
         t = trs["free3", "flow", GAMMA].times * STEP
         E0 = START_FREE[1] ** 2 + START_FREE[3] ** 2
-        ax.semilogy(t, E0 * np.exp(-GAMMA * t), color=OKABE_ITO["orange"], lw=4, alpha=0.4, zorder=1,
-                    label=r"closed form E(0) $e^{-\gamma t}$")
+        closed_form_tube(ax, t, E0 * np.exp(-GAMMA * t), label=r"closed form E(0) $e^{-\gamma t}$")
         ax.set_ylabel("θ2² + ψ2² (orthogonal energy)")
         ax.set_title("Orthogonal energy: conserved by the flow without R1,\ngrows under GD, decays with R1")
         # the legend in the lower left, below the decaying R1 curves' start and left of their end (above them, a y
