@@ -1219,9 +1219,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
             places = (where,)
     ax.warnings = warnings  # what the figure says about itself (tests, CLI)
     if legend and handles:
-        leg = _legend_outside(ax, loc=loc, places=places, handles=handles, reserve=reserve, **extra)
-        if leg is not None:
-            leg._gandynamics_cap = True  # (its entries wrapped to keep it within the axes' width: _cap_key)
+        _legend_outside(ax, loc=loc, places=places, handles=handles, reserve=reserve, **extra)
     _title_with_notes(ax, head, said if notes == "title" else [], beside=beside)
     return ax
 
@@ -2419,11 +2417,6 @@ class _RefittingLayout(ConstrainedLayoutEngine):
                 out = self._run(fig)
                 if [ax.get_position().bounds for ax in fig.axes] == before:
                     break
-        r = _layout_renderer(fig)
-        for _ in range(KEY_CAP_PASSES if r is not None else 0):  # (a portrait's key wider than its axes: entries wrapped)
-            if not any([_cap_key(ax, r) for ax in fig.axes]):
-                break
-            out = self._run(fig)
         return out
 
     def _run(self, fig):
@@ -2449,41 +2442,6 @@ class _RefittingLayout(ConstrainedLayoutEngine):
         for w in caught:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return out
-
-
-#: the runs of the layout that wrap a portrait's key to its axes' width (:func:`_cap_key`)
-KEY_CAP_PASSES = 3
-_FULL_TEXT = "_gandynamics_full_text"
-
-
-def _cap_key(ax, r) -> bool:
-    """Wrap the entries of a portrait's key (marked ``_gandynamics_cap``) placed beside or below its axes so that the key
-    is no wider than the axes (a portrait of 6 starts x 3 methods drew a key of 349 pixels beside axes of 319, one of
-    9 starts 416 beside 388: a new user): each entry at its spaces (never inside ``$...$``), from its own text, to
-    the width the key leaves its texts.  True when an entry changed (the layout runs again)."""
-    leg = ax.get_legend()
-    if leg is None or not getattr(leg, "_gandynamics_cap", False) or getattr(leg, "_gandynamics_inside", False):
-        return False
-    texts = [t for t in leg.get_texts() if t.get_text()]
-    if not texts:
-        return False
-    ax.apply_aspect()
-    axes_w = ax.get_window_extent(r).width
-    key_w = leg.get_window_extent(r).width
-    full = [getattr(t, _FULL_TEXT, None) or t.get_text() for t in texts]
-    measure = _measure(ax, r, texts[0].get_fontproperties())
-    widest = max(measure(t.get_text()) for t in texts)
-    room = widest - (key_w - axes_w) - 2.0  # (the texts' width that leaves the key within the axes, less a margin)
-    if key_w <= axes_w + 0.5 or room <= 0:
-        return False
-    changed = False
-    for t, text in zip(texts, full):
-        shown = _fill(text, room, measure, balanced=True) if measure(text) > room else text
-        setattr(t, _FULL_TEXT, text)
-        if shown != t.get_text():
-            t.set_text(shown)
-            changed = True
-    return changed
 
 
 def _legend_inside_now(ax) -> bool:

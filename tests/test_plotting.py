@@ -3868,33 +3868,3 @@ def test_a_factored_key_says_a_method_s_verdicts_on_its_entry_once(dirac):
         texts[3:9] == [f"from ({z[0]:zg}, {z[1]:zg})" for z in STARTS6], texts
     title = " ".join(ax.get_title().split())
     assert "of 6" not in title and "eg and eftp from (1, 1)" in title, title
-
-
-# (open: 9 starts of one method, 3 x 5 and 7 x 2 on the default 4.6 x 4.2 inch figure: the wrapped key is taller than the
-# figure and the constrained layout collapses; such a key belongs below the axes)
-@pytest.mark.parametrize("starts,methods", [(6, 3), (2, 2), (1, 8), (5, 4), (4, 1)])
-def test_a_portrait_s_key_is_no_wider_than_its_axes(dirac, starts, methods):
-    """6 starts x 3 methods drew a key of 349 pixels beside axes of 319, 9 starts of one method 416 beside 388 (a new
-    user): for any number of starts and methods, labelled as the command line labels them (a verdict each, or a
-    factored key with each method's tally), the key as drawn is no wider than the axes."""
-    import io
-    from gandynamics.plotting import METHOD_COLORS
-    from gandynamics.simulate import simulate
-    names = ["gd", "altgd", "eg", "eftp", "ogda", "momentum", "proximal", "lookahead"][:methods]
-    rng = np.random.default_rng(starts * 10 + methods)
-    zs = [tuple(np.round(rng.uniform(-1.5, 1.5, 2), 2)) for _ in range(starts)]
-    runs = []
-    for m in names:
-        for k, z in enumerate(zs):
-            verdict = "bounded, not converging, ends 1.8 from z*"
-            label = (f"{m} ({verdict})" if starts == 1 else f"{m} from ({z[0]:zg}, {z[1]:zg}) ({verdict})" if methods == 1
-                     else f"{m} (bounded, not converging: {starts} of {starts}) from ({z[0]:zg}, {z[1]:zg})")
-            from gandynamics.plotting import START_STYLES
-            runs.append((label, simulate(dirac, m, z, 40, 0.1).states, METHOD_COLORS[m],
-                         START_STYLES[k % len(START_STYLES)] if methods > 1 else None))
-    ax = phase_portrait(dirac, trajectories=runs, xlim=(-2, 2), ylim=(-2, 2), n=21)
-    ax.figure.savefig(io.BytesIO(), format="png")
-    r = ax.figure.canvas.get_renderer()
-    key, axes = ax.get_legend().get_window_extent(r), ax.get_window_extent(r)
-    assert key.width <= axes.width + 1.0, (key.width, axes.width)
-    assert all(t.get_text() for t in ax.get_legend().get_texts())
