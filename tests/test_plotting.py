@@ -3292,7 +3292,12 @@ def test_nullclines_are_drawn_in_a_kind_of_line_no_trajectory_draws():
         hs = {t.get_text(): h for t, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
         plt.close(fig)
     nulls = [h for t, h in hs.items() if t.startswith("nullcline")]
-    assert len(nulls) == 2 and all(h.get_alpha() == NULLCLINE_ALPHA < 0.6 for h in nulls)
+    assert len(nulls) == 2 and all(h.get_alpha() == NULLCLINE_ALPHA < 1.0 for h in nulls)
+    # (translucent, yet at least 3:1 on the white axes as drawn: NULLCLINE_COLOR blended over white by its alpha)
+    from matplotlib.colors import to_rgb
+    from gandynamics.plotting import MIN_CONTRAST, NULLCLINE_COLOR, contrast_on_white
+    seen = tuple(NULLCLINE_ALPHA * c + (1 - NULLCLINE_ALPHA) for c in to_rgb(NULLCLINE_COLOR))
+    assert contrast_on_white(seen) >= MIN_CONTRAST
     assert min(h.get_linewidth() for h in nulls) == min(lw for _, lw in NULLCLINE_STYLES) > 1.5 * hs["gd"].get_linewidth()
     assert hs["gd"].get_alpha() in (None, 1.0)
 
