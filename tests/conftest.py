@@ -177,3 +177,12 @@ def stopped_sweep():
     res = sweep(fld, "proximal", inits=[[1.0, 1.0]], grid={"step": [1.0, 2.0]}, steps=50, progress=False)
     assert list(res["verdict"]) == ["stopped", "bounded, not converging"]
     return fld, res
+
+
+def paren_depth(text: str) -> int:
+    """The deepest nesting of parentheses in ``text`` (a message or a verdict nests none: tests of their wording)."""
+    d = deepest = 0
+    for ch in text:
+        d += (ch == "(") - (ch == ")")
+        deepest = max(deepest, d)
+    return deepest

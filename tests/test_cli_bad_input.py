@@ -756,13 +756,7 @@ def test_a_known_method_a_command_cannot_take_is_refused_with_its_reason(capsys,
         assert _accepted(line) == accepted, line
 
 
-def _depth(text: str) -> int:
-    """The deepest nesting of parentheses in ``text``."""
-    d = deepest = 0
-    for ch in text:
-        d += (ch == "(") - (ch == ")")
-        deepest = max(deepest, d)
-    return deepest
+from conftest import paren_depth as _depth  # noqa: E402
 
 
 def _choice_cases():

@@ -1510,12 +1510,7 @@ def test_describe_words_every_reading_of_edge_values_without_an_error():
         assert isinstance(text, str) and text.startswith(v), (reading, text)
 
 
-def _depth(text: str) -> int:
-    d = deepest = 0
-    for ch in text:
-        d += (ch == "(") - (ch == ")")
-        deepest = max(deepest, d)
-    return deepest
+from conftest import paren_depth as _depth  # noqa: E402
 
 
 def _readings():
