@@ -134,42 +134,49 @@ def test_new_methods_through_the_cli(capsys):
     np.testing.assert_allclose(d["final"], ref.final, rtol=0, atol=0)
 
 
-@pytest.mark.slow  # a child process signalled mid-run, ~9 s: in CI's `-m slow` run
-def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
+def _interrupted_child(argv: list, done: str) -> tuple:
+    """``python -m gandynamics *argv`` sent a Ctrl-C (SIGINT) once its work has begun: ``(stdout, stderr)`` of a child
+    that ended with status 130 and says ``done`` on standard error.  No warm-up run: a signal during the first
+    compile lets the compile and the chunk's steps finish, then ends the run (codegen.first_call_once); one during
+    the imports ends it before any step ("gandynamics: interrupted"), one before Python installed its handler kills
+    the child (-SIGINT); for both the loop tries again with a longer wait (the work starts about 2 s after launch
+    on an idle machine: imports, loading the kernel; imports are slow on a loaded one)."""
     import signal
     import subprocess
     import sys
     import time
-    # no warm-up run: a signal during the first compile lets the compile and the chunk's steps finish, then ends the
-    # run ("interrupted after K steps", codegen.first_call_once); one during the imports ends it before any step
-    # ("gandynamics: interrupted"), one before Python installed its handler kills the child (-SIGINT); for both the
-    # loop tries again with a longer wait
-    wait = 3.0  # the steps start about 2 s after launch on an idle machine (imports, loading the kernel)
-    # (eg converges on the bilinear game: every one of its 1e11 steps costs a step; gd diverged after 2.7e7 steps and
-    # ran the rest in a few chunks of no work, so on a fast machine it had finished all 1e11 before the signal came:
-    # exit 0, two runs in six, 2026-12-06)
-    for _ in range(4):  # a signal before the steps start (imports are slow on a loaded machine): wait longer
+    wait = 3.0
+    for _ in range(4):
         # SIGINT at its default in the child, so that Python installs its handler there even where this test
         # process was started with SIGINT ignored (a background job inherits SIG_IGN across exec)
-        p = subprocess.Popen([sys.executable, "-m", "gandynamics", "simulate", "bilinear", "--method", "eg", "--step",
-                              "0.001", "--steps", "1e11", "--record-every", "1e9"], stdout=subprocess.PIPE,
+        p = subprocess.Popen([sys.executable, "-m", "gandynamics", *argv], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True,
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             time.sleep(wait)
             p.send_signal(signal.SIGINT)
             out, err = p.communicate(timeout=120)
-        finally:  # never leave a 1e11-step child running (a failed run would keep both cores busy for hours)
+        finally:  # never leave a long child running (a failed run would keep both cores busy for hours)
             if p.poll() is None:
                 p.kill()
                 p.communicate()
-        if p.returncode == -signal.SIGINT:  # the signal came before Python installed its handler (a loaded machine)
+        if p.returncode == -signal.SIGINT:
             wait *= 2
             continue
         assert p.returncode == 130, err
-        if "interrupted after " in err:
+        if done in err:
             break
         wait *= 2
+    return out, err
+
+
+@pytest.mark.slow  # a child process signalled mid-run, ~9 s: in CI's `-m slow` run
+def test_ctrl_c_ends_simulate_with_130_keeping_the_finished_steps():
+    # (eg converges on the bilinear game: every one of its 1e11 steps costs a step; gd diverged after 2.7e7 steps and
+    # ran the rest in a few chunks of no work, so on a fast machine it had finished all 1e11 before the signal came:
+    # exit 0, two runs in six, 2026-12-06)
+    out, err = _interrupted_child(["simulate", "bilinear", "--method", "eg", "--step", "0.001", "--steps", "1e11",
+                                   "--record-every", "1e9"], "interrupted after ")
     assert err.strip().splitlines()[-1].startswith("gandynamics: interrupted after ")
     assert "final (x, y)" in out
 
@@ -179,32 +186,9 @@ def test_ctrl_c_ends_sweep_with_one_line_on_standard_error_and_130(tmp_path):
     """A Ctrl-C in `gandynamics sweep` printed "interrupted: 0 of 8 rows finished (...)" as the last line of its
     summary, on standard output (a new user's trial): it is one line on standard error, ``gandynamics: interrupted
     after K of N rows; ...``, as simulate's and every other command's, and the status is 130; the summary stays on standard output."""
-    import signal
-    import subprocess
-    import sys
-    import time
-    wait = 3.0
-    for _ in range(4):  # (a signal before the rows start: see the test of simulate above)
-        out_file = tmp_path / "t.csv"
-        p = subprocess.Popen([sys.executable, "-m", "gandynamics", "sweep", "dirac", "--method", "gd", "--steps", "1e10",
-                              "--grid", "step=0.001:0.002:8", "--out", str(out_file), "--no-progress"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-        try:
-            time.sleep(wait)
-            p.send_signal(signal.SIGINT)
-            out, err = p.communicate(timeout=120)
-        finally:  # (never leave a 1e10-step child running)
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-        if p.returncode == -signal.SIGINT:
-            wait *= 2
-            continue
-        assert p.returncode == 130, err
-        if " rows; " in err:
-            break
-        wait *= 2
+    out_file = tmp_path / "t.csv"
+    out, err = _interrupted_child(["sweep", "dirac", "--method", "gd", "--steps", "1e10", "--grid",
+                                   "step=0.001:0.002:8", "--out", str(out_file), "--no-progress"], " rows; ")
     last = err.strip().splitlines()[-1]
     assert last.startswith("gandynamics: interrupted after ") and " of 8 rows; " in last, err
     assert " rows; " not in out, out  # (the summary's first line says when it was interrupted)
