@@ -713,7 +713,8 @@ def test_a_rate_falling_for_ever_reports_its_infimum(monkeypatch, limit, p):
     to 0).  Synthetic rates rho(h) = limit + (1 - limit) / (1 + h)^p."""
     import importlib
     R = importlib.import_module("gandynamics.analysis.rates")  # (the package exports a function of that name)
-    monkeypatch.setattr(R, "local_rate", lambda method, A, h, *a, **k: limit + (1.0 - limit) / (1.0 + h) ** p)
+    # (the searches read the rate through rate_function: the eigenvalues of A once for every step tried)
+    monkeypatch.setattr(R, "rate_function", lambda method, A, *a, **k: lambda h: limit + (1.0 - limit) / (1.0 + h) ** p)
     h, rho = R.optimal_step("proximal", np.eye(2))
     assert h == math.inf
     if p >= 1.0 and limit == 0.0:
@@ -871,3 +872,42 @@ def test_marginal_steps_are_stable_from_zero_and_undecided_ones_stay_undecided()
     assert smallest_stable_step("eg", A) == 0.0 and largest_stable_step("eg", A) == pytest.approx(1.0, rel=1e-9)
     assert unstable_at_every_step("gd", A) and largest_stable_step("gd", A) is None
     assert not unstable_at_every_step("altgd", A, n_theta=1)
+
+
+def test_step_searches_decompose_the_matrix_once(monkeypatch):
+    """The step searches ask for the rate at about a thousand steps; the eigenvalues of A are computed once for all
+    of them (rate_function; eigbounds.memo), where each step decomposed A again (an hour of LAPACK for n = 1,000);
+    the rates equal those of the iteration matrices."""
+    import importlib
+    from gandynamics.analysis import eigbounds
+    R = importlib.import_module("gandynamics.analysis.rates")  # (the package exports a function of that name)
+    rng = np.random.default_rng(5)
+    A = rng.normal(size=(7, 7)) + 3.0 * np.eye(7)
+    eigbounds._MEMO.clear()
+    calls = []
+    real = np.linalg.eigvals
+    monkeypatch.setattr(np.linalg, "eigvals", lambda M: calls.append(np.shape(M)) or real(M))
+    steps = {}
+    for m in ("gd", "eg", "eftp", "ogda"):
+        h_opt, rho = R.optimal_step(m, A)
+        assert R.largest_stable_step(m, A, h_opt=h_opt) is not None
+        R.smallest_stable_step(m, A, h_opt=h_opt)
+        R.unstable_at_every_step(m, A)
+        steps[m] = h_opt
+    assert calls == [(7, 7)]
+    for m, h_opt in steps.items():
+        for h in (0.3 * h_opt, h_opt):
+            assert R.local_rate(m, A, h) == pytest.approx(R.spectral_radius(R.iteration_matrix(m, A, h)), rel=1e-9)
+
+
+def test_the_memo_of_eigenvalues_hands_out_copies():
+    from gandynamics.analysis.eigbounds import eigen_radii
+    A = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    w, r = eigen_radii(A)
+    w[:] = 0.0
+    r[:] = 9.0
+    w2, r2 = eigen_radii(A)
+    np.testing.assert_allclose(np.sort_complex(w2), np.sort_complex(np.linalg.eigvals(A)))
+    assert np.all(r2 < 1e-6)
+    A[0, 0] = 5.0  # (contents, not identity: the changed matrix is decomposed again)
+    np.testing.assert_allclose(np.sort_complex(eigen_radii(A)[0]), np.sort_complex(np.linalg.eigvals(A)))

@@ -43,6 +43,28 @@ BACKWARD = 16.0
 _EPS = float(np.finfo(float).eps)
 
 
+#: how many matrices' results :func:`memo` keeps (most recent first out)
+MEMO_SIZE = 8
+_MEMO: dict = {}
+
+
+def memo(kind: str, A, compute):
+    """``compute(A)``, remembered for the last :data:`MEMO_SIZE` matrices by their exact contents (shape, dtype and
+    a BLAKE2 digest of the bytes: ``O(n^2)``, microseconds where the eigen-decomposition is ``O(n^3)``).  The step
+    searches of :mod:`gandynamics.analysis.rates` ask for the eigenvalues of one ``A`` at every step they try
+    (several thousand LAPACK calls per ``classify``, an hour for ``n = 1,000``); results are returned as copies."""
+    import hashlib
+    a = np.ascontiguousarray(A)
+    key = (kind, a.shape, a.dtype.str, hashlib.blake2b(a.tobytes(), digest_size=20).digest())
+    hit = _MEMO.pop(key, None)
+    if hit is None:
+        hit = compute(a)
+        while len(_MEMO) >= MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = hit
+    return tuple(np.copy(x) for x in hit) if isinstance(hit, tuple) else np.copy(hit)
+
+
 def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     """The eigenvalues ``w`` (n,) complex of the square matrix ``A`` and radii ``r`` (n,) >= 0: the exact eigenvalues
     of ``A`` and of every matrix within ``BACKWARD n eps ||A||_2`` of it lie within ``r_i`` of ``w_i``, to the first
@@ -53,14 +75,18 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     ``m`` the smallest size >= 2 with ``m`` eigenvalues within ``2 cap(m)`` of it, grown while a larger cap holds more,
     then raised to the size of every ill-conditioned eigenvalue's cluster whose disc ``2 cap`` contains it.  ``inf`` where an eigenvector pair is orthogonal (``y^H x = 0``).  Raises
     ValueError for a matrix that is not finite."""
-    from scipy import linalg
     A = np.asarray(A)
-    n = A.shape[0]
-    if n == 0:
+    if A.shape[0] == 0:
         return np.zeros(0, complex), np.zeros(0)
     if not np.all(np.isfinite(A)):
         raise ValueError("eigen_radii: the matrix is not finite")
-    norm = float(np.linalg.norm(A, 2))
+    return memo("eigen_radii", A, _eigen_radii)
+
+
+def _eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
+    from scipy import linalg
+    n = A.shape[0]
+    norm = float(memo("norm2", A, lambda a: np.array(np.linalg.norm(a, 2))))
     if norm == 0.0:
         return np.zeros(n, complex), np.zeros(n)
     # eigenvalues of A / ||A|| (then scaled back): LAPACK's eigenvector path overflows inside for entries near

@@ -267,21 +267,36 @@ def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: i
     eigenvalues of the companion matrix are ill-conditioned); the iteration matrix gives the same numbers
     (tested).  ``options``: the method's other rate options (its ``rate_options``, e.g. lookahead's ``base``,
     ``la_k``, ``la_alpha``)."""
+    return rate_function(method, A, n_theta, beta, n_g, n_d, **options)(h)
+
+
+def rate_function(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1, **options):
+    """``h -> local_rate(method, A, h, ...)`` with the eigenvalues of ``A`` computed once (``O(n^3)``), so that a
+    step search costs ``O(n)`` per step tried where the method has per-eigenvalue multipliers (the searches of
+    :func:`optimal_step` and :func:`largest_stable_step` try about a thousand steps: each an eigen-decomposition of
+    ``A`` took an hour for ``n = 1,000``); methods without them form and decompose the iteration matrix per step."""
     if method == "flow":
         _kw(_resolve(method)[0], options, beta, n_g, n_d)  # (flow takes none of them)
-        alpha = float(np.max(np.real(np.linalg.eigvals(-np.asarray(A, dtype=float)))))
-        return math.exp(h * alpha)
+        alpha = float(np.max(np.real(-_eigenvalues(A))))
+        return lambda h: math.exp(h * alpha)
     m, base = _resolve(method)
     if m.multipliers is not None and not base:
-        with np.errstate(divide="ignore", invalid="ignore"):  # 1 / (1 + h lam) = inf where the step is undefined
-            mult = m.multipliers(np.linalg.eigvals(np.asarray(A, dtype=float)).astype(complex), h,
-                                 **_kw(m, options, beta, n_g, n_d))
-        if mult is not None:
-            return float(np.max(np.abs(mult)))
-    rho = spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d, **options))
-    if "period" in m.extra:  # a matrix per cycle of several steps (lookahead): the rate per step
-        rho = rho ** (1.0 / m.extra["period"](_kw(m, {**base, **options}, beta, n_g, n_d)))
-    return rho
+        lam = _eigenvalues(A).astype(complex)
+        kw = _kw(m, options, beta, n_g, n_d)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            probe = m.multipliers(lam, 1.0, **kw)
+        if probe is not None:
+            def closed(h):
+                with np.errstate(divide="ignore", invalid="ignore"):  # 1 / (1 + h lam) = inf where the step is undefined
+                    return float(np.max(np.abs(m.multipliers(lam, h, **kw))))
+            return closed
+
+    def matrix(h):
+        rho = spectral_radius(iteration_matrix(method, A, h, n_theta, beta, n_g, n_d, **options))
+        if "period" in m.extra:  # a matrix per cycle of several steps (lookahead): the rate per step
+            rho = rho ** (1.0 / m.extra["period"](_kw(m, {**base, **options}, beta, n_g, n_d)))
+        return rho
+    return matrix
 
 
 #: angles at which each eigenvalue's disc of rounding is sampled by :func:`rate_upper` (its boundary: the
@@ -332,12 +347,20 @@ def rate_upper(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: i
     return upper_rate_function(method, A, n_theta, beta, n_g, n_d, **options)(h)
 
 
+def _eigenvalues(A) -> np.ndarray:
+    """The eigenvalues of ``A`` (n, n) (LAPACK, remembered by contents: :func:`gandynamics.analysis.eigbounds.memo`;
+    the step searches ask for them at every step tried)."""
+    from .eigbounds import memo
+    return memo("eigvals", np.asarray(A, dtype=float), np.linalg.eigvals)
+
+
 def _scale(A) -> float:
     """The spectrum's scale for the step grids: ``max |lambda(A)|``, or ``||A||_2`` when that is zero to rounding (a
     nilpotent A: its eigenvalues compute as 1e-17, which put the grid's steps at 1e18)."""
     from .eigbounds import REAL_TOL
-    s = float(np.max(np.abs(np.linalg.eigvals(np.asarray(A, dtype=float)))))
-    norm = float(np.linalg.norm(A, 2))
+    s = float(np.max(np.abs(_eigenvalues(A))))
+    from .eigbounds import memo
+    norm = float(memo("norm2", np.asarray(A, dtype=float), lambda a: np.array(np.linalg.norm(a, 2))))
     if s <= REAL_TOL * norm:
         s = norm
     return s
@@ -355,7 +378,7 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
     if s == 0.0:
         return None, None
     grid = np.logspace(-4, math.log10(30.0), 400) / s
-    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d, **options)  # noqa: E731
+    f = rate_function(method, A, n_theta, beta, n_g, n_d, **options)
     vals = np.array([f(h) for h in grid])
     k = int(np.argmin(vals))
     if k == len(grid) - 1 and vals[-1] < 1 - STABLE_TOL:
@@ -417,7 +440,7 @@ def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: in
     """The largest ``h`` with ``rho(h) < 1`` above the optimal step (bisection, see the module docstring);
     for the flow (exact for every h) the stability limit of its RK4 integrator (``Tableau.stability_limit``),
     None when no step is stable."""
-    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d, **options)  # noqa: E731
+    f = rate_function(method, A, n_theta, beta, n_g, n_d, **options)
     if method == "flow":  # the exact flow is stable for every h; the RK4 integrator only up to its limit
         from ..methods.tableaux import RK4
         from .eigbounds import eigen_radii
@@ -454,7 +477,7 @@ def smallest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: i
     RK4 integrator's stability region holds a neighbourhood of 0 of every stable spectrum)."""
     if method == "flow":
         return 0.0 if largest_stable_step(method, A, n_theta, beta, n_g, n_d, **options) is not None else None
-    f = lambda h: local_rate(method, A, h, n_theta, beta, n_g, n_d, **options)  # noqa: E731
+    f = rate_function(method, A, n_theta, beta, n_g, n_d, **options)
     if h_opt is None:
         h_opt, _ = optimal_step(method, A, n_theta, beta, n_g, n_d, **options)
     if h_opt is None:
@@ -502,8 +525,9 @@ def unstable_at_every_step(method: str, A, n_theta=None, beta: float = 0.0, n_g:
     if s == 0.0:
         return False
     up = upper_rate_function(method, A, n_theta, beta, n_g, n_d, **options)
+    rate = rate_function(method, A, n_theta, beta, n_g, n_d, **options)
     for h in np.logspace(-4, math.log10(30.0), 120) / s:
-        v = local_rate(method, A, float(h), n_theta, beta, n_g, n_d, **options)
+        v = rate(float(h))
         if not 2 * v - up(float(h)) > 1 + STABLE_TOL:  # (its lower end, the radius of rounding taken off)
             return False
     return True
