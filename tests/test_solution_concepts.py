@@ -406,3 +406,152 @@ def test_a_general_sum_pair_with_a_zero_sum_field_says_why_it_is_no_stackelberg_
     assert f"is {g:.3g} here" in note and "not a zero-sum pair" in note
     t = classify(VectorField(twin, []), at=[g, g], methods=("gd",))
     assert t.differential_stackelberg is True and not any("Stackelberg" in n for n in t.notes)
+
+
+# --------------------------------------------------------------------------- large games: blocks read from DF
+def _quadratic_blocks(nt, npsi, seed=0):
+    """A zero-sum quadratic game f = theta'P theta/2 + theta'C psi - psi'R psi/2 (L_G = f, L_D = -f) whose blocks
+    are chosen: P with one negative eigenvalue (-0.5: no local Nash), R > 0 and C large enough that the Schur complement
+    P + C R^-1 C' is positive definite (a strict local minimax, Jin, Netrapalli & Jordan 2020)."""
+    rng = np.random.default_rng(seed)
+    Qp, _ = np.linalg.qr(rng.normal(size=(nt, nt)))
+    P = Qp @ np.diag(np.r_[-0.5, np.linspace(1.0, 2.0, nt - 1)]) @ Qp.T
+    Qr, _ = np.linalg.qr(rng.normal(size=(npsi, npsi)))
+    R = Qr @ np.diag(np.linspace(0.5, 3.0, npsi)) @ Qr.T
+    C = np.hstack([2.0 * np.eye(nt), np.zeros((nt, npsi - nt))]) + 0.1 * rng.normal(size=(nt, npsi))
+    P, R = (P + P.T) / 2, (R + R.T) / 2
+    th = sp.symbols(f"t0:{nt}", real=True)
+    ps = sp.symbols(f"q0:{npsi}", real=True)
+    T, S = sp.Matrix(th), sp.Matrix(ps)
+    f = ((T.T * sp.Matrix(P) * T)[0] / 2 + (T.T * sp.Matrix(C) * S)[0] - (S.T * sp.Matrix(R) * S)[0] / 2)
+    return Game(list(th), list(ps), f, -f, equilibrium=(0,) * (nt + npsi), name="quadratic-blocks"), P, R, C
+
+
+def test_large_game_blocks_come_from_the_jacobian_and_match_the_closed_form():
+    """16 parameters (> DENSE_MAX): the blocks are read from DF, not lambdified; every number against the closed
+    form: eig H_G = eig P, eig H_D = eig R, the Schur complement P + C R^-1 C' (local minimax, not Nash), the leader's
+    total Hessian (the Schur complement: zero-sum at an equilibrium), and the flow's eigenvalues those of -DF."""
+    game, P, R, C = _quadratic_blocks(6, 10)
+    fld = VectorField(game)
+    assert fld.n > fld.DENSE_MAX
+    c = classify(fld, step=0.05)
+    assert "_bif_parts" not in fld.__dict__  # (the sympy route: n^2 lambdified expressions)
+    schur = P + C @ np.linalg.solve(R, C.T)
+    np.testing.assert_allclose(c.hessians["eig_H_G"], np.linalg.eigvalsh(P), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(c.hessians["eig_H_D"], np.linalg.eigvalsh(R), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(c.hessians["schur"], schur, rtol=0, atol=1e-11)
+    np.testing.assert_allclose(c.hessians["leader_total_hessian"], schur, rtol=0, atol=1e-11)
+    np.testing.assert_allclose(c.hessians["G_psps"], -R, rtol=0, atol=1e-12)
+    DF = np.block([[P, C], [-C.T, R]])  # F = (grad_theta f, -grad_psi f)
+    lam = np.sort_complex(np.linalg.eigvals(-DF))
+    got = c.hessians["eig_J"]
+    np.testing.assert_allclose(np.sort_complex(got[:, 0] + 1j * got[:, 1]), lam, rtol=0, atol=1e-10)
+    assert c.zero_sum and c.local_nash is False and c.local_minimax is True and c.differential_stackelberg is True
+    assert c.spurious is False
+
+
+def _general_sum_game(nt=5, npsi=9):
+    """A general-sum game with cubic and transcendental terms (third derivatives of L_D not zero, the leader's
+    psi-gradient not zero), with a consensus field transform, at a point that is not a zero of F."""
+    th = sp.symbols(f"t0:{nt}", real=True)
+    ps = sp.symbols(f"q0:{npsi}", real=True)
+    LG = (sum((i + 1) * t**2 for i, t in enumerate(th)) / 2 + sum(sp.sin(t * q) for t, q in zip(th, ps))
+          + sum(q**2 * th[0] for q in ps) / 3 + sp.tanh(sum(ps)) * th[-1])
+    LD = (sum((j + 2) * q**2 for j, q in enumerate(ps)) / 2 + sum(t * q for t, q in zip(th, ps[1:]))
+          + sum(q**3 for q in ps) / 6 + sp.log(1 + sp.exp(sum(th) - ps[0])))
+    return Game(list(th), list(ps), LG, LD, name="general-sum")
+
+
+def test_numeric_blocks_equal_the_sympy_blocks_and_finite_differences():
+    """Every block of the large-game route (14 parameters) against the sympy route (lambdify of each Hessian) and
+    against central differences of plain NumPy gradients, at a point that is no equilibrium; G_psps and grad_psi L_G
+    come from the field of L_G alone (L_G + L_D depends on psi here), and a consensus transform of F is ignored."""
+    from gandynamics import Consensus
+    from gandynamics.analysis.solution_concepts import _NumericParts, _parts, _symbolic_parts
+    fld = VectorField(_general_sum_game(), [Consensus(gamma=0.7)])
+    P = _parts(fld)
+    assert isinstance(P, _NumericParts)
+    S = _symbolic_parts(fld)
+    rng = np.random.default_rng(3)
+    z = 0.4 * rng.normal(size=fld.n)
+    p = fld.param_vector()
+    for key in S:
+        np.testing.assert_allclose(P[key](z, p), S[key](z, p).ravel(), rtol=1e-12, atol=1e-12, err_msg=key)
+    # plain NumPy: the gradients of the losses by lambdify, their Jacobian by central differences
+    from gandynamics.analysis._symbolic import _MODULES
+    g = fld.game
+    grad = sp.lambdify([list(fld.z)], [sp.diff(g.loss_g, v) for v in fld.z] + [sp.diff(g.loss_d, v) for v in fld.z],
+                       modules=_MODULES)
+    n, nt = fld.n, fld.n_theta
+    h = 1e-6
+    Hfd = np.empty((2 * n, n))
+    for j in range(n):
+        e = np.zeros(n)
+        e[j] = h
+        Hfd[:, j] = (np.array(grad(z + e)) - np.array(grad(z - e))) / (2 * h)
+    HG, HD = Hfd[:n], Hfd[n:]
+    H = own_hessians(fld, z)
+    for key, ref in (("H_G", HG[:nt, :nt]), ("G_thps", HG[:nt, nt:]), ("G_psps", HG[nt:, nt:]),
+                     ("H_D", HD[nt:, nt:]), ("D_psth", HD[nt:, :nt])):
+        np.testing.assert_allclose(H[key], ref, rtol=0, atol=1e-7, err_msg=key)
+
+
+def test_large_route_classifies_as_the_sympy_route(monkeypatch):
+    """classify of a 14-parameter general-sum game at an equilibrium: the verdicts, the eigenvalues and the leader's
+    total Hessian (third derivatives included: the leader's psi-gradient is not zero there) of the large-game route
+    equal those of the sympy route."""
+    from gandynamics.analysis import solution_concepts as sc
+    from gandynamics.equilibrium import find_equilibrium
+    fld = VectorField(_general_sum_game())
+    z, _ = find_equilibrium(fld, start=np.zeros(fld.n))
+    fast = classify(fld, at=z)
+    assert "_bif_parts" not in fld.__dict__
+    assert np.linalg.norm(fast.hessians["leader_total_hessian"]) > 0
+    monkeypatch.setattr(sc, "_parts", sc._symbolic_parts)
+    ref = classify(VectorField(_general_sum_game()), at=z)
+    assert verdicts(fast) == verdicts(ref) and fast.zero_sum == ref.zero_sum
+    for key in ("eig_H_G", "eig_H_D", "leader_total_hessian", "H_G", "H_D", "G_thps", "D_psth", "G_psps"):
+        np.testing.assert_allclose(fast.hessians[key], ref.hessians[key], rtol=1e-10, atol=1e-11, err_msg=key)
+    for m in fast.methods:
+        for k, v in fast.methods[m].items():
+            if isinstance(v, float):
+                assert v == pytest.approx(ref.methods[m][k], rel=1e-9), (m, k)
+            else:
+                assert v == ref.methods[m][k], (m, k)
+
+
+def test_stackelberg_undecided_beyond_the_symbolic_third_derivatives(monkeypatch):
+    """Above THIRD_SYMBOLIC_MAX parameters the third derivatives of L_D are not derived: where the leader's total
+    gradient is zero but its psi-gradient is not (L_G linear in q3, which L_D does not couple to theta), the
+    Stackelberg verdict is None with a note saying why, not a guess; within the limit it is decided."""
+    from gandynamics.analysis import solution_concepts as sc
+    t0, t1 = sp.symbols("t0 t1", real=True)
+    q = sp.symbols("q0:4", real=True)
+    LG = (t0**2 + t1**2) / 2 + q[3] / 2
+    LD = sum((j + 1) * qj**2 / 2 for j, qj in enumerate(q)) + t0 * q[0] + t1 * q[1] + q[0]**2 * q[3] + t0 * t1 * q[2]
+    game = Game([t0, t1], list(q), LG, LD, equilibrium=(0, 0, 0, 0, 0, 0))
+    decided = classify(VectorField(game))
+    assert decided.differential_stackelberg in (True, False) and "leader_total_hessian" in decided.hessians
+    monkeypatch.setattr(sc, "THIRD_SYMBOLIC_MAX", 4)
+    fld = VectorField(game)
+    c = classify(fld)
+    assert c.differential_stackelberg is None and "leader_total_hessian" not in c.hessians
+    assert any("third derivatives" in n for n in c.notes)
+    assert "_third_parts" not in fld.__dict__
+
+
+def test_mlp_of_100_parameters_is_classified_from_the_jacobian():
+    """The 100-parameter mlp (its sympy blocks took more than 11 minutes to lambdify): the blocks from DF, which
+    central differences of F confirm, and the equilibrium manifold's zero eigenvalues read as semidefinite."""
+    fld = VectorField(games.mlp(k=49))
+    c = classify(fld, methods=("gd",))
+    assert "_bif_parts" not in fld.__dict__
+    z, p = c.point, fld.param_vector()
+    n, nt, h = fld.n, fld.n_theta, 1e-6
+    cols = [(fld.eval_F(z + h * e, p) - fld.eval_F(z - h * e, p)) / (2 * h) for e in np.eye(n)]
+    DF = np.array(cols).T
+    np.testing.assert_allclose(c.hessians["H_D"], DF[nt:, nt:], rtol=0, atol=1e-7)
+    np.testing.assert_allclose(c.hessians["H_G"], DF[:nt, :nt], rtol=0, atol=1e-7)
+    np.testing.assert_allclose(c.hessians["eig_H_D"], np.linalg.eigvalsh((DF[nt:, nt:] + DF[nt:, nt:].T) / 2),
+                               rtol=0, atol=1e-7)
+    assert c.zero_sum and c.local_nash is None and c.local_minimax is None

@@ -119,6 +119,22 @@ def _lamb(fld, exprs):
 
 
 def _parts(fld):
+    """The derivatives classify reads, each a function ``(z (n,), p (n_p,)) -> array`` (flattened, row-major):
+    the players' gradients and the Hessian blocks of their losses.  Up to :attr:`~gandynamics.VectorField.DENSE_MAX`
+    parameters each block is a sympy Hessian compiled by lambdify (its entries exact expressions); above, they are
+    read from the dense Jacobian of F at the point (:class:`_NumericParts`), whose symbolic cost is linear in the
+    game's size (lambdify of the blocks grows like ``n^2`` expressions: the 100-parameter mlp took more than 11
+    minutes)."""
+    if fld.n > fld.DENSE_MAX:
+        d = fld.__dict__.get("_numeric_parts")
+        if d is None:
+            d = fld.__dict__["_numeric_parts"] = _NumericParts(fld)
+        return d
+    return _symbolic_parts(fld)
+
+
+def _symbolic_parts(fld):
+    """:func:`_parts` by sympy: each block's Hessian derived and compiled by lambdify (``O(n^2)`` expressions)."""
     d = fld.__dict__.get("_bif_parts")
     if d is None:
         g = fld.game
@@ -136,6 +152,97 @@ def _parts(fld):
         }
         fld.__dict__["_bif_parts"] = d
     return d
+
+
+class _NumericParts(dict):
+    r"""The blocks of :func:`_parts` for a large game, evaluated numerically at the point.
+
+    ``F = (grad_theta L_G, grad_psi L_D)`` and its Jacobian
+
+    .. math::
+
+        DF = \begin{pmatrix} \partial^2_{\theta\theta} L_G & \partial^2_{\theta\psi} L_G \\
+                              \partial^2_{\psi\theta} L_D & \partial^2_{\psi\psi} L_D \end{pmatrix}
+
+    hold the gradients ``gradG_th``, ``gradD_ps`` and the blocks ``G_thth``, ``G_thps``, ``D_psth``, ``D_psps``
+    (:meth:`gandynamics.VectorField.eval_DF`: for more than ``DENSE_MAX`` parameters the forward-mode program of F
+    solved for the ``n`` unit directions, :class:`gandynamics._jvp.JacobianOperator`: generated code and work linear
+    in the size of F's program per direction, memory ``n^2`` doubles).  ``gradG_ps`` and ``G_psps``, which F does
+    not contain, come the same way from the field of the leader's loss alone, ``(grad_theta L_G, grad_psi L_G)``,
+    derived (and cached on disk) on first use.  The last point's matrices are kept, so the blocks of one point cost
+    one dense Jacobian."""
+
+    def __init__(self, fld):
+        super().__init__()
+        self._fld = fld
+        self._memo = {}
+        nt = fld.n_theta
+        self.update({
+            "gradG_th": lambda z, p: self._F("F", z, p)[:nt],
+            "gradD_ps": lambda z, p: self._F("F", z, p)[nt:],
+            "G_thth": lambda z, p: self._DF("F", z, p)[:nt, :nt].ravel(),
+            "G_thps": lambda z, p: self._DF("F", z, p)[:nt, nt:].ravel(),
+            "D_psps": lambda z, p: self._DF("F", z, p)[nt:, nt:].ravel(),
+            "D_psth": lambda z, p: self._DF("F", z, p)[nt:, :nt].ravel(),
+            "gradG_ps": lambda z, p: (-self._F("F", z, p)[nt:] if self._psi_free_sum() else self._F("G", z, p)[nt:]),
+            "G_psps": lambda z, p: (-self._DF("F", z, p)[nt:, nt:].ravel() if self._psi_free_sum()
+                                    else self._DF("G", z, p)[nt:, nt:].ravel()),
+        })
+
+    def _psi_free_sum(self) -> bool:
+        """Whether ``L_G + L_D`` is free of psi (a zero-sum game, ``L_D = -L_G`` up to terms in theta): then
+        ``grad_psi L_G = -grad_psi L_D`` and ``d^2 L_G/d psi^2 = -d^2 L_D/d psi^2`` exactly, read from F."""
+        if self._fld._pending:
+            return False
+        v = self.__dict__.get("_psi_free")
+        if v is None:
+            g = self._fld.game
+            v = self.__dict__["_psi_free"] = not ((g.loss_g + g.loss_d).free_symbols & set(g.psi))
+        return v
+
+    def jacobian(self, z, p):
+        """``DF`` of the field itself (its field-stage transforms included: what stability reads), shape ``(n, n)``,
+        shared with the blocks when the field has no such transform."""
+        fld = self._fld
+        if self._field("F") is fld:
+            return self._DF("F", z, p).copy()
+        return np.asarray(fld.eval_DF(z, p), dtype=float)
+
+    def _field(self, which):
+        if which == "F":  # the game's own F: a field-stage transform (consensus) changes F, not the losses
+            if not self._fld._pending:
+                return self._fld
+            gf = self._fld.__dict__.get("_game_field")
+            if gf is None:
+                from ..field import VectorField
+                gf = self._fld.__dict__["_game_field"] = VectorField(self._fld.game, name=self._fld.name)
+            return gf
+        lf = self._fld.__dict__.get("_leader_field")
+        if lf is None:
+            from ..field import VectorField
+            from ..game import Game
+            g = self._fld.game
+            lf = VectorField(Game(theta=g.theta, psi=g.psi, loss_g=g.loss_g, loss_d=g.loss_g, hyper=dict(g.hyper),
+                                  name=f"{self._fld.name} (the generator's loss alone)"))
+            self._fld.__dict__["_leader_field"] = lf
+        return lf
+
+    def _key(self, what, which, z, p):
+        return (what, which, np.asarray(z, float).tobytes(), np.asarray(p, float).tobytes())
+
+    def _F(self, which, z, p):
+        k = self._key("F", which, z, p)
+        if k not in self._memo:
+            self._memo = {kk: v for kk, v in self._memo.items() if kk[2:] == k[2:]}  # (one point at a time)
+            self._memo[k] = np.asarray(self._field(which).eval_F(np.asarray(z, float), p), dtype=float)
+        return self._memo[k]
+
+    def _DF(self, which, z, p):
+        k = self._key("DF", which, z, p)
+        if k not in self._memo:
+            self._memo = {kk: v for kk, v in self._memo.items() if kk[2:] == k[2:]}
+            self._memo[k] = np.asarray(self._field(which).eval_DF(np.asarray(z, float), p), dtype=float)
+        return self._memo[k]
 
 
 def is_zero_sum(fld) -> bool:
@@ -164,8 +271,12 @@ def is_zero_sum(fld) -> bool:
 
 
 def own_hessians(fld, z, params=None) -> dict:
-    """``H_G = d^2 L_G/d theta^2`` and ``H_D = d^2 L_D/d psi^2`` at z (exact, sympy), with the mixed blocks
-    ``G_thps = d^2 L_G/d theta d psi`` and ``D_psth = d^2 L_D/d psi d theta``."""
+    """``H_G = d^2 L_G/d theta^2`` (n_theta, n_theta) and ``H_D = d^2 L_D/d psi^2`` (n_psi, n_psi) at z, with the
+    mixed blocks ``G_thps = d^2 L_G/d theta d psi`` (n_theta, n_psi), ``D_psth = d^2 L_D/d psi d theta`` (n_psi,
+    n_theta) and ``G_psps = d^2 L_G/d psi^2`` (n_psi, n_psi).  Up to :attr:`~gandynamics.VectorField.DENSE_MAX`
+    parameters from sympy's Hessians of the losses; above, from the dense Jacobian of F at z (its blocks are the
+    first four: :class:`_NumericParts`), ``G_psps`` from the Jacobian of the generator's gradient (or ``-H_D`` when
+    ``L_G + L_D`` is free of psi), each to rounding of the generated code's evaluation."""
     P = _parts(fld)
     p = fld.param_vector(params)
     nt, npsi = fld.n_theta, fld.n - fld.n_theta
@@ -211,20 +322,34 @@ def _leader_hessian(fld, z, p) -> np.ndarray:
     A = P["D_psps"](z, p).reshape(npsi, npsi)
     B = P["D_psth"](z, p).reshape(npsi, nt)
     r1 = -np.linalg.solve(A, B)                                           # (npsi, nt)
-    T = _third_parts(fld)(z, p).reshape(npsi, n, n)                      # d psi_a d z_b d z_c of L_D
-    # the total derivative along the best response of each second derivative d psi_a d z_b: T . (I; r') over c
-    E = np.vstack([np.eye(nt), r1])                                       # (n, nt): dz/d theta
-    dT = T @ E                                                           # (npsi, n, nt): d/d theta_i of L_D's psi_a z_b
-    dA, dB = dT[:, nt:, :], dT[:, :nt, :]                                # (npsi, npsi, nt), (npsi, nt, nt)
-    R = np.empty((npsi, nt, nt))
-    for i in range(nt):
-        R[:, :, i] = -np.linalg.solve(A, dB[:, :, i] + dA[:, :, i] @ r1)
     Gthth = P["G_thth"](z, p).reshape(nt, nt)
     Gthps = P["G_thps"](z, p).reshape(nt, npsi)
     Gpsps = P["G_psps"](z, p).reshape(npsi, npsi)
     gps = P["gradG_ps"](z, p).reshape(npsi)
-    D2 = Gthth + Gthps @ r1 + r1.T @ Gthps.T + r1.T @ Gpsps @ r1 + np.einsum("k,kji->ji", gps, R)
+    D2 = Gthth + Gthps @ r1 + r1.T @ Gthps.T + r1.T @ Gpsps @ r1
+    if np.any(gps != 0):  # (the third-derivative term carries d L_G/d psi: exactly 0 where that gradient is 0)
+        if n > THIRD_SYMBOLIC_MAX:
+            raise _NoThirdDerivatives(n)
+        T = _third_parts(fld)(z, p).reshape(npsi, n, n)                  # d psi_a d z_b d z_c of L_D
+        # the total derivative along the best response of each second derivative d psi_a d z_b: T . (I; r') over c
+        E = np.vstack([np.eye(nt), r1])                                   # (n, nt): dz/d theta
+        dT = T @ E                                                       # (npsi, n, nt): d/d theta_i of L_D's psi_a z_b
+        dA, dB = dT[:, nt:, :], dT[:, :nt, :]                            # (npsi, npsi, nt), (npsi, nt, nt)
+        R = np.empty((npsi, nt, nt))
+        for i in range(nt):
+            R[:, :, i] = -np.linalg.solve(A, dB[:, :, i] + dA[:, :, i] @ r1)
+        D2 = D2 + np.einsum("k,kji->ji", gps, R)
     return 0.5 * (D2 + D2.T)
+
+
+#: the most parameters for which the third derivatives of L_D (``n_psi n (n + 1) / 2`` sympy expressions) are derived
+#: for the leader's total second derivative; a larger game whose leader's loss has a nonzero psi-gradient at the point
+#: gets no Stackelberg verdict (None, with a note)
+THIRD_SYMBOLIC_MAX = 40
+
+
+class _NoThirdDerivatives(Exception):
+    """The leader's total second derivative needs third derivatives not derived for a game this large."""
 
 
 #: the leader's total gradient counts as zero below this fraction of the game's scale at the point times (1 + |z|)
@@ -259,9 +384,14 @@ def _stackelberg(fld, z, p, tol, scale=1.0):
 
     th0, ps0 = z[:nt], z[nt:]
     g1 = total_grad(th0, ps0)
-    D2 = _leader_hessian(fld, np.concatenate([th0, best_response(th0, ps0)]), p)
-    kind, _ = _definiteness(D2, tol, scale=scale)
     first = float(np.linalg.norm(g1))
+    try:
+        D2 = _leader_hessian(fld, np.concatenate([th0, best_response(th0, ps0)]), p)
+    except _NoThirdDerivatives:
+        if first > STACKELBERG_GRAD_REL * scale * (1 + np.linalg.norm(z)):
+            return False, None, first
+        return None, None, first
+    kind, _ = _definiteness(D2, tol, scale=scale)
     # the total gradient zero relative to the game's scale at the point (its Jacobian's and Hessian blocks' size),
     # as the definiteness is read: a fixed 1e-7 made every general-sum point a Stackelberg one once its losses were
     # scaled by 1e-8 (Df1 = s there; a trust review's generator: 11 of 200 quadratic games)
@@ -293,6 +423,16 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     Returns
     -------
     Classification
+
+    Notes
+    -----
+    Cost: for more than :attr:`~gandynamics.VectorField.DENSE_MAX` parameters the Hessian blocks are read from the
+    dense Jacobian of F at the point (forward mode over F's program, linear in the game's size per direction:
+    :func:`own_hessians`), and every verdict is dense LAPACK on ``n x n`` matrices: symmetric eigenvalues of the
+    own Hessians and the Schur complement, one nonsymmetric eigen-decomposition of the Jacobian with its left and
+    right eigenvectors (:func:`gandynamics.analysis.eigbounds.eigen_radii`), shared by the flow and every method's
+    step search (:func:`gandynamics.analysis.rates.rate_function`).  ``O(n^3)`` time and ``O(n^2)`` memory: meant
+    for games of up to a few thousand parameters (n = 1,000: seconds; studies/bench_classify.py).
 
     Raises
     ------
@@ -329,9 +469,11 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
                      "Nash/minimax use the losses, stability uses the transformed field")
     H = own_hessians(fld, z, p)
     # the game's scale at the point: what "zero to rounding" is relative to (the Jacobian and the Hessian blocks)
-    A = fld.eval_DF(z, p)
-    scale = max([float(np.linalg.norm(A, 2))] +
-                [float(np.linalg.norm(np.atleast_2d(v), 2)) for v in H.values() if np.size(v)])
+    P = _parts(fld)
+    A = P.jacobian(z, p) if isinstance(P, _NumericParts) else fld.eval_DF(z, p)
+    from .eigbounds import memo
+    scale = max(float(memo("norm2", np.atleast_2d(np.asarray(v, dtype=float)), lambda a: np.array(np.linalg.norm(a, 2))))
+                for v in [A] + [v for v in H.values() if np.size(v)])
     kG, wG = _definiteness(H["H_G"], scale=scale)
     kD, wD = _definiteness(H["H_D"], scale=scale)
     nash = True if (kG == "pd" and kD == "pd") else (False if "not-psd" in (kG, kD) else None)
@@ -352,7 +494,12 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
                 minimax = None
     if kD == "pd":
         stack, D2, first = _stackelberg(fld, z, p, tol, scale)
-        H["leader_total_hessian"] = D2
+        if D2 is not None:
+            H["leader_total_hessian"] = D2
+        elif stack is None:
+            notes.append(f"differential Stackelberg undecided: the leader's total second derivative needs the third "
+                         f"derivatives of L_D (the generator's loss has a nonzero psi-gradient here), derived only for "
+                         f"games of at most {THIRD_SYMBOLIC_MAX} parameters")
         # the norm of the leader's total derivative D_theta L_G(theta, psi*(theta)) at the point: a "no" for it not
         # zero is a property of the losses, not of F (a general-sum pair whose F is a zero-sum game's: F's zero-sum
         # twin is a Stackelberg point where this pair is not, which classify then says, a new user's question)
