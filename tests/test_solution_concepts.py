@@ -555,3 +555,16 @@ def test_mlp_of_100_parameters_is_classified_from_the_jacobian():
     np.testing.assert_allclose(c.hessians["eig_H_D"], np.linalg.eigvalsh((DF[nt:, nt:] + DF[nt:, nt:].T) / 2),
                                rtol=0, atol=1e-7)
     assert c.zero_sum and c.local_nash is None and c.local_minimax is None
+
+
+def test_a_game_seen_before_is_classified_without_building_its_losses():
+    """The facts of the losses classify reads (zero-sum, L_G + L_D free of psi) are kept beside the derivation cache:
+    a second process (a second field of the same definition here) builds no losses (seconds for a large GAN), and
+    reads the same verdicts and numbers."""
+    first = classify(VectorField(games.mlp(k=32)), methods=("gd",))  # (66 > EXACT_MAX_N: no 30-digit residual)
+    fld = VectorField(games.mlp(k=32))
+    again = classify(fld, methods=("gd",))
+    assert "game" not in fld.__dict__ and "F" not in fld.__dict__
+    assert verdicts(again) == verdicts(first) and again.zero_sum == first.zero_sum
+    for key in ("eig_H_G", "eig_H_D", "eig_J", "G_psps"):
+        np.testing.assert_array_equal(again.hessians[key], first.hessians[key])

@@ -43,7 +43,7 @@ BACKWARD = 16.0
 _EPS = float(np.finfo(float).eps)
 
 
-#: how many matrices' results :func:`memo` keeps (most recent first out)
+#: how many matrices' results :func:`memo` keeps (the least recently used is dropped first)
 MEMO_SIZE = 8
 _MEMO: dict = {}
 
@@ -53,16 +53,42 @@ def memo(kind: str, A, compute):
     a BLAKE2 digest of the bytes: ``O(n^2)``, microseconds where the eigen-decomposition is ``O(n^3)``).  The step
     searches of :mod:`gandynamics.analysis.rates` ask for the eigenvalues of one ``A`` at every step they try
     (several thousand LAPACK calls per ``classify``, an hour for ``n = 1,000``); results are returned as copies."""
-    import hashlib
     a = np.ascontiguousarray(A)
-    key = (kind, a.shape, a.dtype.str, hashlib.blake2b(a.tobytes(), digest_size=20).digest())
+    if MEMO_SIZE <= 0:  # (remembering nothing)
+        return compute(a)
+    key = _key(kind, a)
     hit = _MEMO.pop(key, None)
     if hit is None:
         hit = compute(a)
-        while len(_MEMO) >= MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[key] = hit
+    _store(key, hit)
+    return _copy(hit)
+
+
+def _key(kind, a):
+    import hashlib
+    return (kind, a.shape, a.dtype.str, hashlib.blake2b(np.ascontiguousarray(a).tobytes(), digest_size=20).digest())
+
+
+def _store(key, value):
+    _MEMO.pop(key, None)
+    while len(_MEMO) >= MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = value
+
+
+def _copy(hit):
     return tuple(np.copy(x) for x in hit) if isinstance(hit, tuple) else np.copy(hit)
+
+
+def norm2(A) -> float:
+    """``||A||_2`` (the largest singular value: an SVD, ``O(n^3)``), remembered by contents for ``A`` and ``-A``."""
+    A = np.asarray(A, dtype=float)
+    v = memo("norm2", A, lambda a: np.array(np.linalg.norm(a, 2)))
+    if MEMO_SIZE > 0:
+        neg = _key("norm2", -A)
+        if neg not in _MEMO:
+            _store(neg, np.copy(v))
+    return float(v)
 
 
 def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
@@ -80,13 +106,18 @@ def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, complex), np.zeros(0)
     if not np.all(np.isfinite(A)):
         raise ValueError("eigen_radii: the matrix is not finite")
-    return memo("eigen_radii", A, _eigen_radii)
+    w, r = memo("eigen_radii", A, _eigen_radii)
+    if MEMO_SIZE > 0:  # -A has the eigenvalues -w, each as well conditioned: the flow reads J = -DF, the methods DF
+        neg = _key("eigen_radii", -np.asarray(A))
+        if neg not in _MEMO:
+            _store(neg, (-w, r.copy()))
+    return w, r
 
 
 def _eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     from scipy import linalg
     n = A.shape[0]
-    norm = float(memo("norm2", A, lambda a: np.array(np.linalg.norm(a, 2))))
+    norm = norm2(A)
     if norm == 0.0:
         return np.zeros(n, complex), np.zeros(n)
     # eigenvalues of A / ||A|| (then scaled back): LAPACK's eigenvector path overflows inside for entries near

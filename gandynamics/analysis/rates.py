@@ -287,7 +287,8 @@ def rate_function(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1,
             probe = m.multipliers(lam, 1.0, **kw)
         if probe is not None:
             def closed(h):
-                with np.errstate(divide="ignore", invalid="ignore"):  # 1 / (1 + h lam) = inf where the step is undefined
+                # (1 / (1 + h lam) = inf where the step is undefined)
+                with np.errstate(divide="ignore", invalid="ignore"):
                     return float(np.max(np.abs(m.multipliers(lam, h, **kw))))
             return closed
 
@@ -351,6 +352,8 @@ def _eigenvalues(A) -> np.ndarray:
     """The eigenvalues of ``A`` (n, n) (LAPACK, remembered by contents: :func:`gandynamics.analysis.eigbounds.memo`;
     the step searches ask for them at every step tried)."""
     from .eigbounds import memo
+    # (not those of eigen_radii, computed with the eigenvectors of A / ||A||: at a defective eigenvalue they differ by
+    # ~sqrt(eps), and the R1 Dirac-GAN's momentum limit h = 2 read 1.99999998)
     return memo("eigvals", np.asarray(A, dtype=float), np.linalg.eigvals)
 
 
@@ -359,8 +362,8 @@ def _scale(A) -> float:
     nilpotent A: its eigenvalues compute as 1e-17, which put the grid's steps at 1e18)."""
     from .eigbounds import REAL_TOL
     s = float(np.max(np.abs(_eigenvalues(A))))
-    from .eigbounds import memo
-    norm = float(memo("norm2", np.asarray(A, dtype=float), lambda a: np.array(np.linalg.norm(a, 2))))
+    from .eigbounds import norm2
+    norm = norm2(A)
     if s <= REAL_TOL * norm:
         s = norm
     return s

@@ -191,14 +191,12 @@ class _NumericParts(dict):
 
     def _psi_free_sum(self) -> bool:
         """Whether ``L_G + L_D`` is free of psi (a zero-sum game, ``L_D = -L_G`` up to terms in theta): then
-        ``grad_psi L_G = -grad_psi L_D`` and ``d^2 L_G/d psi^2 = -d^2 L_D/d psi^2`` exactly, read from F."""
-        if self._fld._pending:
-            return False
-        v = self.__dict__.get("_psi_free")
-        if v is None:
+        ``grad_psi L_G = -grad_psi L_D`` and ``d^2 L_G/d psi^2 = -d^2 L_D/d psi^2`` exactly, read from the game's F."""
+        def psi_free():
             g = self._fld.game
-            v = self.__dict__["_psi_free"] = not ((g.loss_g + g.loss_d).free_symbols & set(g.psi))
-        return v
+            return not ((g.loss_g + g.loss_d).free_symbols & set(g.psi))
+        return _game_fact(self._fld, "psi_free", psi_free)
+
 
     def jacobian(self, z, p):
         """``DF`` of the field itself (its field-stage transforms included: what stability reads), shape ``(n, n)``,
@@ -240,10 +238,45 @@ class _NumericParts(dict):
     def _DF(self, which, z, p):
         k = self._key("DF", which, z, p)
         if k not in self._memo:
+            from ..log import notice_if_slow
             self._memo = {kk: v for kk, v in self._memo.items() if kk[2:] == k[2:]}
-            self._memo[k] = np.asarray(self._field(which).eval_DF(np.asarray(z, float), p), dtype=float)
+            f = self._field(which)
+            what = "the Jacobian of F" if which == "F" else "the Hessian of the generator's loss"
+            with notice_if_slow(f"classify: evaluating {what} at the point ({f.n} x {f.n}, forward mode over the "
+                                f"program of {'F' if which == 'F' else 'its gradient'}, {f.n} directions) ..."):
+                self._memo[k] = np.asarray(f.eval_DF(np.asarray(z, float), p), dtype=float)
         return self._memo[k]
 
+
+def _game_fact(fld, name: str, compute) -> bool:
+    """A fact of the game's losses (``zero_sum``, ``psi_free``), remembered on disk beside the derivation cache
+    (keyed on the game's definition, :attr:`gandynamics.VectorField._definition_key`): a process that finds F's program
+    in the cache need not build the losses for it (seconds at 100 parameters, growing with the game)."""
+    import hashlib
+    import json
+    from .. import codegen
+    facts = fld.__dict__.get("_classify_facts")
+    path = None
+    try:
+        # (named as the derivation cache's files, which `gandynamics cache clear` removes)
+        name_ = hashlib.sha256((fld._definition_key + "|classify").encode()).hexdigest()[:24]
+        path = codegen.cache_dir() / f"source_{name_}.txt"
+    except Exception:  # noqa: BLE001 - no cache: compute
+        pass
+    if facts is None:
+        facts = {}
+        text = codegen.read_cached_text(path) if path is not None else None
+        if text is not None:
+            try:
+                facts = {k: v for k, v in json.loads(text).items() if isinstance(v, bool)}
+            except (ValueError, AttributeError):
+                facts = {}
+        fld.__dict__["_classify_facts"] = facts
+    if name not in facts:
+        facts[name] = bool(compute())
+        if path is not None:
+            codegen.write_cached_text(path, json.dumps(facts, sort_keys=True))
+    return facts[name]
 
 def is_zero_sum(fld) -> bool:
     """True when ``d^2 (L_G + L_D) / d theta d psi`` vanishes identically (module docstring): symbolic
@@ -251,6 +284,10 @@ def is_zero_sum(fld) -> bool:
     zero-sum, an adversarial review); expressions sympy cannot reduce are checked at 20 random points, each mixed
     derivative of the sum against the sizes of the players' own (at most 1e-10 of ``|d^2 L_G| + |d^2 L_D|``, so that
     a game and the same game times any ``s > 0`` read alike)."""
+    return _game_fact(fld, "zero_sum", lambda: _is_zero_sum(fld))
+
+
+def _is_zero_sum(fld) -> bool:
     from ..game import zero_sum_symbolic
     decided, undecided = zero_sum_symbolic(fld.game)
     if decided is not None:
@@ -471,9 +508,11 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     # the game's scale at the point: what "zero to rounding" is relative to (the Jacobian and the Hessian blocks)
     P = _parts(fld)
     A = P.jacobian(z, p) if isinstance(P, _NumericParts) else fld.eval_DF(z, p)
-    from .eigbounds import memo
-    scale = max(float(memo("norm2", np.atleast_2d(np.asarray(v, dtype=float)), lambda a: np.array(np.linalg.norm(a, 2))))
-                for v in [A] + [v for v in H.values() if np.size(v)])
+    from .eigbounds import norm2  # (remembered: eigen_radii reads ||A||_2 too)
+    blocks = [v for k, v in H.items() if np.size(v)]
+    if isinstance(P, _NumericParts) and not fld._pending:  # H_G, G_thps, D_psth, H_D are blocks of A: ||.|| <= ||A||
+        blocks = [H["G_psps"]] if np.size(H["G_psps"]) and not P._psi_free_sum() else []
+    scale = max(norm2(np.atleast_2d(np.asarray(v, dtype=float))) for v in [A] + blocks)
     kG, wG = _definiteness(H["H_G"], scale=scale)
     kD, wD = _definiteness(H["H_D"], scale=scale)
     nash = True if (kG == "pd" and kD == "pd") else (False if "not-psd" in (kG, kD) else None)
@@ -512,44 +551,49 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     else:
         stack = False if kD == "not-psd" else None
     from .eigbounds import flow_reading
-    reading, lam, _ = flow_reading(-A)  # each eigenvalue with its radius of rounding (a nilpotent J is marginal)
-    # stable, unstable, or None where the linearisation cannot decide (eigenvalues on the imaginary axis: a centre
-    # manifold's x' = -1.5 x^3 converges, "no" was printed; a new user's singular game)
-    flow = {"stable": True, "unstable": False}.get(reading)
-    affine = is_affine(fld)  # (where F is affine the linearisation is F: a centre is no asymptotically stable point)
-    if flow is None and affine:
-        flow = False
-    meth = {}
-    from .rates import takes
-    for m in methods:
-        kb = {"beta": beta} if takes("beta", [m]) else {}  # (beta is momentum's: the others are refused a beta)
-        try:  # a method undefined at this point (ftr at a singular DF_psipsi) gets an entry saying why, as in rates
-            if step is not None:
-                rho = local_rate(m, A, float(step), n_theta=fld.n_theta, **kb)
-                # stable when the rate is below 1 with every multiplier's radius of rounding (rate_upper): I - h A
-                # of a nilpotent A has rho = 1 exactly, computed 1 - 3e-18 h
-                up = rate_upper(m, A, float(step), n_theta=fld.n_theta, **kb)
-                # None where rho is 1 within its radius of rounding (a multiplier on the unit circle: the
-                # linearisation cannot decide, as the flow's marginal reading)
-                on_circle = up >= 1 - STABLE_TOL and rho <= 1 + STABLE_TOL + (up - rho)
-                meth[m] = {"step": float(step), "spectral_radius": rho,
-                           "stable": None if on_circle and not affine else bool(up < 1 - STABLE_TOL), **kb}
-            else:
-                h_opt = None if m == "flow" else optimal_step(m, A, n_theta=fld.n_theta, **kb)[0]  # (once for both)
-                hmax = largest_stable_step(m, A, n_theta=fld.n_theta, h_opt=h_opt, **kb)
-                hmin = (smallest_stable_step(m, A, n_theta=fld.n_theta, h_opt=h_opt, **kb) if hmax is not None
-                        else None)
-                # no stable step: undetermined only where some step's rate is 1 to rounding (a multiplier on the
-                # circle); a multiplier outside it at every step decides: unstable (gd at eigenvalues on the imaginary
-                # axis, |1 - h lambda| > 1, was "the linearisation cannot decide")
-                never = hmax is None and unstable_at_every_step(m, A, n_theta=fld.n_theta, **kb)
-                meth[m] = {"largest_stable_step": hmax, "smallest_stable_step": hmin,
-                           "stable": True if hmax is not None else
-                           (None if reading == "marginal" and not affine and not never else False),
-                           "unstable_at_every_step": bool(never), **kb}
-        except GandynamicsError as exc:
-            why = str(exc)
-            meth[m] = {"undefined": why[len(m) + 2:] if why.startswith(m + ": ") else why, "stable": None, **kb}
+    from ..log import notice_if_slow
+    with notice_if_slow(f"classify: eigenvalues of the {fld.n} x {fld.n} Jacobian with their condition numbers "
+                        f"(LAPACK, left and right eigenvectors), then the stable steps of "
+                        f"{', '.join(methods) or 'no method'} ...", quiet_inside=True):
+        reading, lam, _ = flow_reading(-A)  # each eigenvalue with its radius of rounding (a nilpotent J is marginal)
+        # stable, unstable, or None where the linearisation cannot decide (eigenvalues on the imaginary axis: a centre
+        # manifold's x' = -1.5 x^3 converges, "no" was printed; a new user's singular game)
+        flow = {"stable": True, "unstable": False}.get(reading)
+        # (where F is affine the linearisation is F: a centre is no asymptotically stable point)
+        affine = is_affine(fld)
+        if flow is None and affine:
+            flow = False
+        meth = {}
+        from .rates import takes
+        for m in methods:
+            kb = {"beta": beta} if takes("beta", [m]) else {}  # (beta is momentum's: the others are refused a beta)
+            try:  # a method undefined at this point (ftr at a singular DF_psipsi) gets an entry saying why, as in rates
+                if step is not None:
+                    rho = local_rate(m, A, float(step), n_theta=fld.n_theta, **kb)
+                    # stable when the rate is below 1 with every multiplier's radius of rounding (rate_upper): I - h A
+                    # of a nilpotent A has rho = 1 exactly, computed 1 - 3e-18 h
+                    up = rate_upper(m, A, float(step), n_theta=fld.n_theta, **kb)
+                    # None where rho is 1 within its radius of rounding (a multiplier on the unit circle: the
+                    # linearisation cannot decide, as the flow's marginal reading)
+                    on_circle = up >= 1 - STABLE_TOL and rho <= 1 + STABLE_TOL + (up - rho)
+                    meth[m] = {"step": float(step), "spectral_radius": rho,
+                               "stable": None if on_circle and not affine else bool(up < 1 - STABLE_TOL), **kb}
+                else:
+                    h_opt = None if m == "flow" else optimal_step(m, A, n_theta=fld.n_theta, **kb)[0]  # (once for both)
+                    hmax = largest_stable_step(m, A, n_theta=fld.n_theta, h_opt=h_opt, **kb)
+                    hmin = (smallest_stable_step(m, A, n_theta=fld.n_theta, h_opt=h_opt, **kb) if hmax is not None
+                            else None)
+                    # no stable step: undetermined only where some step's rate is 1 to rounding (a multiplier on the
+                    # circle); a multiplier outside it at every step decides: unstable (gd at eigenvalues on the
+                    # imaginary axis, |1 - h lambda| > 1, was "the linearisation cannot decide")
+                    never = hmax is None and unstable_at_every_step(m, A, n_theta=fld.n_theta, **kb)
+                    meth[m] = {"largest_stable_step": hmax, "smallest_stable_step": hmin,
+                               "stable": True if hmax is not None else
+                               (None if reading == "marginal" and not affine and not never else False),
+                               "unstable_at_every_step": bool(never), **kb}
+            except GandynamicsError as exc:
+                why = str(exc)
+                meth[m] = {"undefined": why[len(m) + 2:] if why.startswith(m + ": ") else why, "stable": None, **kb}
     stable_any = bool(flow) or any(v["stable"] for v in meth.values())
     undecided_stability = flow is None or any(v["stable"] is None and "undefined" not in v for v in meth.values())
     solution = nash if not zs else (True if (nash or minimax) else (None if (nash is None or minimax is None) else False))
