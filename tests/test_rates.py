@@ -911,3 +911,28 @@ def test_the_memo_of_eigenvalues_hands_out_copies():
     assert np.all(r2 < 1e-6)
     A[0, 0] = 5.0  # (contents, not identity: the changed matrix is decomposed again)
     np.testing.assert_allclose(np.sort_complex(eigen_radii(A)[0]), np.sort_complex(np.linalg.eigvals(A)))
+
+
+def test_a_large_matrix_decomposed_for_its_radii_is_not_decomposed_again(monkeypatch):
+    """From SHARED_EIGEN_MIN on, the step searches read the eigenvalues eigen_radii computed (classify reads the flow's
+    -A first): no eigvals call, and the same steps as with eigvals to rounding."""
+    import importlib
+    from gandynamics.analysis import eigbounds
+    R = importlib.import_module("gandynamics.analysis.rates")
+    rng = np.random.default_rng(9)
+    n = R.SHARED_EIGEN_MIN + 5
+    A = rng.normal(size=(n, n)) / np.sqrt(n) + 2.0 * np.eye(n)
+    eigbounds._MEMO.clear()
+    eigbounds.eigen_radii(-A)
+    calls = []
+    real = np.linalg.eigvals
+    monkeypatch.setattr(np.linalg, "eigvals", lambda M: calls.append(np.shape(M)) or real(M))
+    shared = {m: (R.optimal_step(m, A), R.largest_stable_step(m, A)) for m in ("gd", "eg", "ogda")}
+    assert calls == []
+    eigbounds._MEMO.clear()
+    monkeypatch.setattr(R, "SHARED_EIGEN_MIN", 10 ** 9)
+    for m, ((h, rho), hmax) in shared.items():
+        (h2, rho2), hmax2 = R.optimal_step(m, A), R.largest_stable_step(m, A)
+        assert h == pytest.approx(h2, rel=1e-6) and rho == pytest.approx(rho2, rel=1e-9)
+        assert hmax == pytest.approx(hmax2, rel=1e-9)
+    assert calls

@@ -91,6 +91,14 @@ def norm2(A) -> float:
     return float(v)
 
 
+def peek(kind: str, A):
+    """What :func:`memo` remembers of ``kind`` for ``A`` (copies), or None."""
+    if MEMO_SIZE <= 0:
+        return None
+    hit = _MEMO.get(_key(kind, np.asarray(A)))
+    return None if hit is None else _copy(hit)
+
+
 def eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     """The eigenvalues ``w`` (n,) complex of the square matrix ``A`` and radii ``r`` (n,) >= 0: the exact eigenvalues
     of ``A`` and of every matrix within ``BACKWARD n eps ||A||_2`` of it lie within ``r_i`` of ``w_i``, to the first

@@ -248,21 +248,26 @@ class _NumericParts(dict):
         return self._memo[k]
 
 
+def _facts_path(fld):
+    """The cache file of :func:`_game_fact` (None without a cache), named as the derivation cache's files, which
+    ``gandynamics cache clear`` removes."""
+    import hashlib
+    from .. import codegen
+    try:
+        name = hashlib.sha256((fld._definition_key + "|classify").encode()).hexdigest()[:24]
+        return codegen.cache_dir() / f"source_{name}.txt"
+    except Exception:  # noqa: BLE001 - no cache: computed each time
+        return None
+
+
 def _game_fact(fld, name: str, compute) -> bool:
     """A fact of the game's losses (``zero_sum``, ``psi_free``), remembered on disk beside the derivation cache
     (keyed on the game's definition, :attr:`gandynamics.VectorField._definition_key`): a process that finds F's program
     in the cache need not build the losses for it (seconds at 100 parameters, growing with the game)."""
-    import hashlib
     import json
     from .. import codegen
     facts = fld.__dict__.get("_classify_facts")
-    path = None
-    try:
-        # (named as the derivation cache's files, which `gandynamics cache clear` removes)
-        name_ = hashlib.sha256((fld._definition_key + "|classify").encode()).hexdigest()[:24]
-        path = codegen.cache_dir() / f"source_{name_}.txt"
-    except Exception:  # noqa: BLE001 - no cache: compute
-        pass
+    path = _facts_path(fld)
     if facts is None:
         facts = {}
         text = codegen.read_cached_text(path) if path is not None else None
