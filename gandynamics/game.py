@@ -124,8 +124,15 @@ def zero_sum_symbolic(game) -> tuple:
     (:func:`gandynamics.analysis.solution_concepts.is_zero_sum`)."""
     S = game.loss_g + game.loss_d
     undecided = []
-    for t in game.theta:
-        for q in game.psi:
+    # only the terms of the sum that hold both players' parameters have mixed derivatives: the others (a regularizer's
+    # ||grad_x D||^2 in psi alone, a generator's own penalty) are passed over, and the pairs (theta_i, psi_j) that no
+    # such term holds are 0 without differentiating (250,000 derivatives of the whole sum for dirac-nd at n = 1,000)
+    th, ps = set(game.theta), set(game.psi)
+    mixed = [a for a in sp.Add.make_args(S) if (a.free_symbols & th) and (a.free_symbols & ps)]
+    S = sp.Add(*mixed)
+    free = S.free_symbols
+    for t in [t for t in game.theta if t in free]:
+        for q in [q for q in game.psi if q in free]:
             e = sp.diff(S, t, q)
             if e == 0:
                 continue

@@ -568,3 +568,21 @@ def test_a_game_seen_before_is_classified_without_building_its_losses():
     assert verdicts(again) == verdicts(first) and again.zero_sum == first.zero_sum
     for key in ("eig_H_G", "eig_H_D", "eig_J", "G_psps"):
         np.testing.assert_array_equal(again.hessians[key], first.hessians[key])
+
+
+def test_the_zero_sum_test_differentiates_only_the_terms_holding_both_players(monkeypatch):
+    """L_G + L_D of a zero-sum game with a penalty in psi alone has no term holding theta and psi: zero-sum without a
+    derivative (the 250,000 mixed derivatives of the whole sum took minutes for dirac-nd at n = 1,000); a term that
+    holds both is still found (and decided) as before."""
+    from gandynamics.game import zero_sum_symbolic
+    th = sp.symbols("t0:30", real=True)
+    ps = sp.symbols("q0:30", real=True)
+    f = sum(t * q for t, q in zip(th, ps)) + sum(sp.tanh(t) for t in th)
+    penalty = sum(q**2 for q in ps) / 2
+    calls = []
+    real = sp.diff
+    monkeypatch.setattr(sp, "diff", lambda *a, **k: calls.append(a[1:]) or real(*a, **k))
+    assert zero_sum_symbolic(Game(list(th), list(ps), f, -f + penalty)) == (True, [])
+    assert calls == []
+    assert zero_sum_symbolic(Game(list(th), list(ps), f, -f + penalty + th[3] * ps[7] / 2)) == (False, [])
+    assert calls == [(th[3], ps[7])]
