@@ -187,7 +187,8 @@ def _eigen_radii(A) -> tuple[np.ndarray, np.ndarray]:
     # eigenvalue that relative errors of REAL_TOL in A's entries move less: REAL_TOL |y|^T |A| |x| / |y^H x|, its
     # componentwise condition (Geurts 1982; Higham 2002, §7.6).  The stiff diag(-1, -1e10) read marginal: its -1,
     # which no relative error of the entries moves by more than 1e-9, had the floor 10 of the eigenvalue -1e10
-    comp = np.einsum("ji,jk,ki->i", np.abs(vl), np.abs(A / norm), np.abs(vr)) * norm
+    # (|y|^T |A| |x| for every pair at once through BLAS: the einsum of the three took 1.9 s at n = 1,000)
+    comp = np.sum(np.abs(vl) * (np.abs(A / norm) @ np.abs(vr)), axis=0) * norm
     with np.errstate(divide="ignore", invalid="ignore"):
         comp = np.where(dots > 0.0, comp / np.where(dots > 0.0, dots, 1.0), math.inf)
     return w, np.maximum(r, REAL_TOL * np.minimum(comp, float(np.max(np.abs(w)))))
