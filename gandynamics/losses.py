@@ -24,6 +24,8 @@ finite wherever the exact value is finite.
 from __future__ import annotations
 
 import math
+import zlib
+from collections import Counter
 from dataclasses import dataclass
 
 import mpmath
@@ -719,12 +721,99 @@ def _from_exponent(E):
     for t in terms:
         if t.is_Mul and len(t.args) == 2 and t.args[0] == -1 and t.args[1].func is softplus:
             w = t.args[1].args[0]
-            r = E - t
-            if r == 0:
+            rest = [u for u in terms if u is not t]  # (E - t: E's other terms, no new sum of them built)
+            if not rest:
                 return sigmoid(-w)
-            if sp.expand(r - w) == 0:
+            ws = sp.Add.make_args(w)
+            # E - t = w: term by term; else a value far from 0 says it is not (no sums built, nothing expanded: the
+            # differences of a 1,000-parameter mlp's field, each 500 terms, were the quadratic part of its
+            # derivation); else expanded, the exact decision
+            if Counter(rest) == Counter(ws) or (not _nonzero_somewhere(rest, ws)
+                                                 and sp.expand(sp.Add(*rest) - w) == 0):
                 return sigmoid(w)
     return sp.exp(E)
+
+
+def _nonzero_somewhere(plus, minus=(), memo: dict | None = None) -> bool:
+    """Whether ``d``, the sum of the terms ``plus`` less those of ``minus`` (iterables of expressions; an expression
+    alone is its terms), is certainly not identically 0: its value at a point of its free symbols
+    (each at a fixed number of (0.6, 1.5)), computed in 30-digit arithmetic, is a finite real number far from 0
+    beside the sizes of its terms there.  False says nothing (a value near 0, a symbol with assumptions a point
+    could break, a function this evaluation does not know, a value not a real number): the caller then decides by
+    expanding.  ``memo`` (a dict; by default :data:`_VALUES`) keeps the values of subexpressions between calls (the
+    differences of one field share their terms).  ``sp.expand(d) == 0`` over the
+    field of a width-50 mlp took 4.2 of its 7.7 s (expanding every tanh's argument, 490 times; no difference was
+    ever 0), growing like n^2.3 with the game's size n."""
+    if memo is None:
+        memo = _VALUES
+        if len(memo) > _VALUES_MAX:
+            memo.clear()
+    try:
+        with mpmath.workdps(30):
+            terms = lambda x: sp.Add.make_args(x) if isinstance(x, sp.Basic) else x  # noqa: E731
+            vals = [_value_at(t, memo) for t in terms(plus)] + [-_value_at(t, memo) for t in terms(minus)]
+    except (_NoValue, TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return False
+    if any(not isinstance(v, mpmath.mpf) or not mpmath.isfinite(v) for v in vals):
+        return False
+    return abs(mpmath.fsum(vals)) > mpmath.mpf(10) ** -12 * mpmath.fsum(abs(v) for v in vals)
+
+
+#: the values of subexpressions at the point of :func:`_nonzero_somewhere` (a cache: each a function of its
+#: expression alone), emptied beyond _VALUES_MAX entries
+_VALUES: dict = {}
+_VALUES_MAX = 200_000
+
+
+class _NoValue(Exception):
+    """A subexpression :func:`_value_at` does not evaluate."""
+
+
+#: the functions :func:`_value_at` evaluates, by sympy's class, as mpmath's
+_MP = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.tanh: mpmath.tanh, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh,
+       sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.atan: mpmath.atan, sp.erf: mpmath.erf, sp.erfc: mpmath.erfc,
+       sp.Abs: abs}
+
+
+def _value_at(e, memo: dict):
+    """``e`` at the point of :func:`_nonzero_somewhere` (mpmath numbers, the working precision the caller's)."""
+    v = memo.get(e)
+    if v is not None:
+        return v
+    if e.is_Symbol:
+        if e.is_integer or e.is_rational or e.is_nonpositive:  # (a point in (0.6, 1.5) would break its assumptions)
+            raise _NoValue(e)
+        v = mpmath.mpf(0.6) + mpmath.mpf(0.9) * mpmath.frac(zlib.crc32(e.name.encode()) * mpmath.phi)
+    elif e.is_Number:
+        if not e.is_real:
+            raise _NoValue(e)
+        v = mpmath.mpf(e.p) / e.q if e.is_Rational else mpmath.mpf(str(e))
+    elif e.is_Add:
+        v = mpmath.fsum(_value_at(t, memo) for t in e.args)
+    elif e.is_Mul:
+        v = mpmath.fprod(_value_at(t, memo) for t in e.args)
+    elif e.is_Pow:
+        b, x = _value_at(e.base, memo), _value_at(e.exp, memo)
+        if b <= 0 and not e.exp.is_integer:
+            raise _NoValue(e)
+        v = b ** x
+    elif e.func in _MP:
+        args = [_value_at(a, memo) for a in e.args]
+        if e.func is sp.log and args[0] <= 0:
+            raise _NoValue(e)
+        v = _MP[e.func](*args)
+    elif isinstance(e, sp.Function):  # (the module's own functions, logcosh, softplus, erfcx...: their evalf, at the
+        # arguments' values)
+        f = sp.N(e.func(*[sp.Float(_value_at(a, memo), 30) for a in e.args]), 30)
+        if not f.is_Float:
+            raise _NoValue(e)
+        v = mpmath.mpf(f)
+    else:
+        raise _NoValue(e)
+    if not isinstance(v, mpmath.mpf):
+        raise _NoValue(e)
+    memo[e] = v
+    return v
 
 
 def _log_special(f):
@@ -1002,15 +1091,28 @@ def stabilize_all(exprs) -> list:
         return r
 
     cancel: dict = {}  # (the memo of the last pass, shared by the expressions as the first one's is)
-    return [_reciprocal_erfcx(_remove_cancellations(rec(sp.sympify(e)), cancel)) for e in exprs]
+    held: dict = {}  # (whether each subexpression holds an erfcx: shared)
+    return [_reciprocal_erfcx(_remove_cancellations(rec(sp.sympify(e)), cancel), held) for e in exprs]
 
 
-def _reciprocal_erfcx(expr):
+def _holds(expr, func, memo: dict) -> bool:
+    """Whether ``func`` is applied anywhere in ``expr``, each shared subexpression looked at once (``memo``, its
+    answers by subexpression, shared by the calls on one field: ``has`` walks the tree, every shared subexpression
+    again; 3.8 s of a 300-parameter mlp's derivation)."""
+    if expr.is_Atom:
+        return False
+    r = memo.get(expr)
+    if r is None:
+        r = memo[expr] = expr.func is func or any(_holds(a, func, memo) for a in expr.args)
+    return r
+
+
+def _reciprocal_erfcx(expr, memo: dict | None = None):
     """Every ``erfcx(u)^-k`` left in ``expr`` as ``rerfcx(u)^k``, whatever multiplies it: the rule of
     :func:`_rewrite` saw the power alone, and ``c e^{-u^2}/erfc(u)`` (a constant c: the inverse Mills ratio as
     typed, ``sqrt(2/pi) e^{-x^2/2}/erfc(x/sqrt 2)``) kept ``c/erfcx(u)``, whose derivatives are quotients by erfcx^2:
     NaN below u = -26.6 and of the wrong sign at u = 1e8 (a review)."""
-    if not expr.has(erfcx):
+    if not _holds(expr, erfcx, {} if memo is None else memo):
         return expr
     return expr.replace(lambda t: t.is_Pow and t.base.func is erfcx and t.exp.is_Number and t.exp.is_negative,
                         lambda t: rerfcx(t.base.args[0]) ** (-t.exp))
