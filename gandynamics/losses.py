@@ -736,29 +736,30 @@ def _from_exponent(E):
 
 def _nonzero_somewhere(plus, minus=(), memo: dict | None = None) -> bool:
     """Whether ``d``, the sum of the terms ``plus`` less those of ``minus`` (iterables of expressions; an expression
-    alone is its terms), is certainly not identically 0: its value at a point of its free symbols
-    (each at a fixed number of (0.6, 1.5)), computed in 30-digit arithmetic, is a finite real number far from 0
-    beside the sizes of its terms there.  False says nothing (a value near 0, a symbol with assumptions a point
-    could break, a function this evaluation does not know, a value not a real number): the caller then decides by
-    expanding.  ``memo`` (a dict; by default :data:`_VALUES`) keeps the values of subexpressions between calls (the
-    differences of one field share their terms).  ``sp.expand(d) == 0`` over the
-    field of a width-50 mlp took 4.2 of its 7.7 s (expanding every tanh's argument, 490 times; no difference was
-    ever 0), growing like n^2.3 with the game's size n."""
+    alone is its terms), is certainly not identically 0: its value at a point of its free symbols (each at a fixed
+    number of (0.6, 1.5); double precision, the sums exactly rounded) is a finite real number further from 0 than
+    :data:`NONZERO_REL` times the sum of its terms' sizes there, far beyond the rounding of a value that is 0.
+    False says nothing (a value near 0, a symbol with assumptions a point could break, a function this evaluation
+    does not know, a value not a real number): the caller then decides by expanding.  ``memo`` (a dict; by default
+    :data:`_VALUES`) keeps the values of subexpressions between calls (the differences of one field share their
+    terms).  ``sp.expand(d) == 0`` over the field of a width-50 mlp took 4.2 of its 7.7 s (expanding every tanh's
+    argument, 490 times; no difference was ever 0), growing like n^2.3 with the game's size n; 30-digit mpmath
+    numbers in place of doubles took 8 of a 600-parameter mlp's 33 s."""
     if memo is None:
         memo = _VALUES
         if len(memo) > _VALUES_MAX:
             memo.clear()
+    terms = lambda x: sp.Add.make_args(x) if isinstance(x, sp.Basic) else x  # noqa: E731
     try:
-        with mpmath.workdps(30):
-            terms = lambda x: sp.Add.make_args(x) if isinstance(x, sp.Basic) else x  # noqa: E731
-            vals = [_value_at(t, memo) for t in terms(plus)] + [-_value_at(t, memo) for t in terms(minus)]
+        vals = [_value_at(t, memo) for t in terms(plus)] + [-_value_at(t, memo) for t in terms(minus)]
     except (_NoValue, TypeError, ValueError, ZeroDivisionError, OverflowError):
         return False
-    if any(not isinstance(v, mpmath.mpf) or not mpmath.isfinite(v) for v in vals):
-        return False
-    return abs(mpmath.fsum(vals)) > mpmath.mpf(10) ** -12 * mpmath.fsum(abs(v) for v in vals)
+    return abs(math.fsum(vals)) > NONZERO_REL * math.fsum(map(abs, vals))
 
 
+#: the relative size beyond which :func:`_nonzero_somewhere` calls a value not 0 (each term's value within a few
+#: units of 1e-16 of its own size: a difference that is 0 is computed within about 1e-15 of the terms' sizes)
+NONZERO_REL = 1e-9
 #: the values of subexpressions at the point of :func:`_nonzero_somewhere` (a cache: each a function of its
 #: expression alone), emptied beyond _VALUES_MAX entries
 _VALUES: dict = {}
@@ -769,48 +770,44 @@ class _NoValue(Exception):
     """A subexpression :func:`_value_at` does not evaluate."""
 
 
-#: the functions :func:`_value_at` evaluates, by sympy's class, as mpmath's
-_MP = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.tanh: mpmath.tanh, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh,
-       sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.atan: mpmath.atan, sp.erf: mpmath.erf, sp.erfc: mpmath.erfc,
-       sp.Abs: abs}
+#: the functions :func:`_value_at` evaluates, by sympy's class
+_MATH = {sp.exp: math.exp, sp.log: math.log, sp.tanh: math.tanh, sp.sinh: math.sinh, sp.cosh: math.cosh,
+         sp.sin: math.sin, sp.cos: math.cos, sp.atan: math.atan, sp.erf: math.erf, sp.erfc: math.erfc, sp.Abs: abs}
 
 
-def _value_at(e, memo: dict):
-    """``e`` at the point of :func:`_nonzero_somewhere` (mpmath numbers, the working precision the caller's)."""
+def _value_at(e, memo: dict) -> float:
+    """``e`` at the point of :func:`_nonzero_somewhere`, a finite float (:class:`_NoValue` where it has none)."""
     v = memo.get(e)
     if v is not None:
         return v
     if e.is_Symbol:
         if e.is_integer or e.is_rational or e.is_nonpositive:  # (a point in (0.6, 1.5) would break its assumptions)
             raise _NoValue(e)
-        v = mpmath.mpf(0.6) + mpmath.mpf(0.9) * mpmath.frac(zlib.crc32(e.name.encode()) * mpmath.phi)
+        v = 0.6 + 0.9 * ((zlib.crc32(e.name.encode()) * 0.6180339887498949) % 1.0)
     elif e.is_Number:
         if not e.is_real:
             raise _NoValue(e)
-        v = mpmath.mpf(e.p) / e.q if e.is_Rational else mpmath.mpf(str(e))
+        v = float(e)
     elif e.is_Add:
-        v = mpmath.fsum(_value_at(t, memo) for t in e.args)
+        v = math.fsum(_value_at(t, memo) for t in e.args)
     elif e.is_Mul:
-        v = mpmath.fprod(_value_at(t, memo) for t in e.args)
+        v = math.prod(_value_at(t, memo) for t in e.args)
     elif e.is_Pow:
         b, x = _value_at(e.base, memo), _value_at(e.exp, memo)
         if b <= 0 and not e.exp.is_integer:
             raise _NoValue(e)
         v = b ** x
-    elif e.func in _MP:
-        args = [_value_at(a, memo) for a in e.args]
-        if e.func is sp.log and args[0] <= 0:
-            raise _NoValue(e)
-        v = _MP[e.func](*args)
+    elif e.func in _MATH:
+        v = _MATH[e.func](*[_value_at(a, memo) for a in e.args])
     elif isinstance(e, sp.Function):  # (the module's own functions, logcosh, softplus, erfcx...: their evalf, at the
         # arguments' values)
-        f = sp.N(e.func(*[sp.Float(_value_at(a, memo), 30) for a in e.args]), 30)
+        f = sp.N(e.func(*[sp.Float(_value_at(a, memo), 17) for a in e.args]), 17)
         if not f.is_Float:
             raise _NoValue(e)
-        v = mpmath.mpf(f)
+        v = float(f)
     else:
         raise _NoValue(e)
-    if not isinstance(v, mpmath.mpf):
+    if not isinstance(v, float) or not math.isfinite(v):
         raise _NoValue(e)
     memo[e] = v
     return v
