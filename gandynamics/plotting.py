@@ -1198,16 +1198,19 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         else:
             said += [n for n, _, _ in leaving]
     loc = "below" if legend == "below" else "right"
-    if own and legend and handles and loc == "right":
-        _widen_for_legend(ax, handles, **extra)
     ax.portrait_notes = said  # (the list itself: a note added below is in it too)
-    # (as it will be: its height counts in the room of a legend and colorbar)
-    _title_with_notes(ax, head, said if notes == "title" else [])
+
+    def retitle():  # (as it will be: its height counts in the room of a legend and colorbar)
+        _title_with_notes(ax, head, said if notes == "title" else [])
+    if own and legend and handles:  # (the key's place, columns and lines decided from its size, the figure made for it)
+        handles = [h for h in handles if not str(h.get_label()).startswith("_")]  # (as the key lists them)
+        loc, extra = _key_of_own_figure(ax, handles, loc, extra, retitle)
+    retitle()
     beside, places, reserve = [], None, (0.0, 0.0)
     if getattr(ax, "speed_lines", None) is not None and colorbar:
         # below the axes: the legend takes the right side (a colorbar there was pushed past the legend, leaving the
         # square axes small between them); compact or left out where it would leave the plot too small
-        cb, where, note = _speed_colorbar(ax, ax.speed_lines, handles if legend else [], loc)
+        cb, where, note = _speed_colorbar(ax, ax.speed_lines, handles if legend else [], loc, extra)
         ax.speed_colorbar = cb
         if cb is not None:
             beside.append(cb.ax)
@@ -1415,6 +1418,90 @@ def _widen_for_legend(ax, handles, **kw) -> None:
     fig.set_size_inches(w + width + 0.15, h)
 
 
+#: the most columns of a key below a portrait of its own figure (:func:`_key_of_own_figure`)
+KEY_BELOW_COLUMNS = 4
+#: the gap (points) a key below a portrait of its own figure leaves under the plot's x label, and twice under itself
+KEY_BELOW_GAP = 6.0
+
+
+def _key_of_own_figure(ax, handles, loc: str, kw: dict, retitle=lambda: None) -> tuple[str, dict]:
+    """The place of the key of ``handles`` in a portrait's own figure, and its options; the figure made for it.  Right
+    of the plot where the key is no wider than the plot (the figure widened by it, :func:`_widen_for_legend`), else
+    below it (and where asked there): in as many columns as fit the plot's width, each entry wrapped at its spaces
+    (balanced lines) when one column is wider, the figure made taller by the key so that the plot keeps its size.  A
+    key right of the plot was wider than it (6 starts x 3 methods: 349 pixels beside 319, 9 starts of one method 416
+    beside 388, a new user); wrapped there by the layout it grew taller than the figure, and the layout collapsed the
+    plot.  ``retitle`` sets the title as it will be (wrapped to the figure's width: its height counts in the plot's).
+    Returns ``(place, options)`` (``labels`` and ``ncol`` added for a key below)."""
+    r = _renderer(ax)
+    handles = [h for h in handles if not str(getattr(h, "get_label", lambda: "")()).startswith("_")]
+    if r is None or not handles:
+        if loc == "right":
+            _widen_for_legend(ax, handles, **kw)
+        return loc, kw
+    fig = _root(ax.figure)
+    size_before = fig.get_size_inches().copy()
+    if loc == "right":  # (the figure widened, the title wrapped to it: the plot's width beside the key)
+        probe = ax.legend(handles=handles, **_right_of(ax), **kw)
+        key = probe.get_window_extent(r)
+        probe.remove()
+        _widen_for_legend(ax, handles, **kw)
+        retitle()
+        if key.width <= _plot_in(ax, *_data_room(ax, r, right=key.width + _px(ax, RIGHT_GAP)))[0] + 0.5:
+            return loc, kw
+        fig.set_size_inches(size_before)
+    retitle()
+    # the plot as it would be in the figure of its default height under a title of one line (a title of nine lines,
+    # the notes of runs that lie on one another, left it 180 pixels of a 4.2 inch figure), the key under it, the
+    # figure as tall as they and the title as it is in that figure are (set smaller in a short one: measured again)
+    line = _px(ax, 1.25 * _font_points(ax.title.get_fontsize()) + matplotlib.rcParams["axes.titlepad"])
+    for _ in range(5):
+        room = _data_room(ax, r)
+        _, bottom, title = _decorations(ax, r)
+        around = _cell(ax).height - room[1] - title  # (the x axis's labels, the layout's paddings)
+        side = _plot_in(ax, room[0], size_before[1] * fig.dpi - around - line)
+        labels, ncol, height = _key_below(ax, r, handles, [h.get_label() for h in handles], kw, side[0])
+        # (the key hangs under the x label as _below hangs it: 0.16 of the data room's height under the plot, or just
+        # under the label)
+        hang = max(0.16 * room[1], 1.25 * (bottom + _px(ax, 4.0)))
+        need = (around - bottom + title + side[1] + hang + height + 2 * _px(ax, KEY_BELOW_GAP)) / fig.dpi
+        if abs(need - fig.get_size_inches()[1]) < 0.02:
+            break
+        fig.set_size_inches(size_before[0], max(need, size_before[1]))
+        retitle()
+    return "below", {**kw, "labels": labels, "ncol": ncol}
+
+
+def _key_below(ax, r, handles, labels, kw, width: float) -> tuple[list, int, float]:
+    """The key of ``handles`` below the plot of ``ax`` with the fewest rows in 1 to :data:`KEY_BELOW_COLUMNS` columns
+    no wider than the plot (``width``, display units): its ``labels`` as they are, else each wrapped (balanced lines,
+    at its spaces) to the width a column leaves its text.  Returns ``(labels as shown, columns, height)`` (display
+    units)."""
+    from matplotlib.font_manager import FontProperties
+    where = {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0)}
+
+    def probe_size(shown, ncol):
+        leg = ax.legend(handles=handles, labels=shown, ncol=ncol, **where, **kw)
+        size = leg.get_window_extent(r)
+        leg.remove()
+        return size
+    measure = _measure(ax, r, FontProperties(size=kw.get("fontsize", matplotlib.rcParams["legend.fontsize"])))
+    best = None
+    for ncol in range(1, min(len(handles), KEY_BELOW_COLUMNS) + 1):
+        frame = probe_size(["M"] * len(handles), ncol).width - ncol * measure("M")  # (handles, paddings, spacing)
+        room = (width - frame) / ncol - 2.0
+        if ncol > 1 and room < measure("M" * 10):
+            break
+        shown = [_fill(t, room, measure, balanced=True) if measure(t) > room else t for t in labels]
+        size = probe_size(shown, ncol)
+        if size.width <= width + 0.5 and (best is None or size.height < best[2] - 0.5):
+            best = (shown, ncol, size.height)
+    if best is None:  # (no room even for one column of short lines: one column, a word a line)
+        shown = [t.replace(" ", "\n") for t in labels]
+        best = (shown, 1, probe_size(shown, 1).height)
+    return best
+
+
 def _font_points(size) -> float:
     from matplotlib.font_manager import FontProperties
     return FontProperties(size=size).get_size_in_points()
@@ -1501,7 +1588,7 @@ def _draw_speed_colorbar(ax, lines, kind: str):
     return cb
 
 
-def _speed_colorbar(ax, lines, handles, loc):
+def _speed_colorbar(ax, lines, handles, loc, key=None):
     """The speed colorbar of a portrait and the legend's place, fitted to the figure: ``(colorbar or None, place,
     note)``.
 
@@ -1535,7 +1622,7 @@ def _speed_colorbar(ax, lines, handles, loc):
     for place, kind in plans:
         below = _colorbar_height(ax, kind) if kind else 0.0
         if place in ("right", "below") and (place, kind) not in sizes:
-            leg = _make_legend(ax, place, _legend_kw(ax, place, loc, {"handles": handles}), (0.0, below))
+            leg = _make_legend(ax, place, _legend_kw(ax, place, loc, {"handles": handles, **(key or {})}), (0.0, below))
             sizes[place, kind] = leg.get_window_extent(r)
             leg.remove()
         room = _room_beside(ax, r, place, sizes.get((place, kind)), (0.0, below))

@@ -3873,3 +3873,58 @@ def test_a_factored_key_says_a_method_s_verdicts_on_its_entry_once(dirac):
         texts[3:9] == [f"from ({z[0]:zg}, {z[1]:zg})" for z in STARTS6], texts
     title = " ".join(ax.get_title().split())
     assert "of 6" not in title and "eg and eftp from (1, 1)" in title, title
+
+
+def _cli_like_runs(field, starts: int, methods: int, labels: str = "verdicts"):
+    """Runs of ``methods`` methods from ``starts`` starts labelled as the command line's portrait labels them: a
+    verdict each, a factored key with each method's tally (several methods from several starts, more runs than
+    KEY_FACTOR_MIN), or one entry per method for more starts than line styles."""
+    from gandynamics.plotting import KEY_FACTOR_MIN, METHOD_COLORS, START_STYLES, TRAJECTORY_COLORS
+    from gandynamics.simulate import simulate
+    names = ["gd", "altgd", "eg", "eftp", "ogda", "momentum", "proximal", "lookahead"][:methods]
+    rng = np.random.default_rng(starts * 10 + methods)
+    zs = [tuple(np.round(rng.uniform(-1.5, 1.5, 2), 2)) for _ in range(starts)]
+    several = starts > 1 and methods > 1
+    factored = several and starts <= len(START_STYLES) and starts * methods > KEY_FACTOR_MIN
+    crowd = starts > (len(START_STYLES) if several else len(TRAJECTORY_COLORS))
+    verdict = "bounded, not converging, ends 1.8 from z*"
+    runs = []
+    for m in names:
+        for k, z in enumerate(zs):
+            at = f"({z[0]:zg}, {z[1]:zg})".replace("-", "\u2212")
+            lab = (f"{m} ({verdict})" if starts == 1 else f"{m} (bounded, not converging: {starts} of {starts}) from {at}"
+                   if factored else f"{m} from {at} ({verdict})")
+            if crowd:
+                lab = f"{m} (from {starts} starts)" if k == 0 else "_" + lab
+            runs.append((lab, simulate(field, m, z, 40, 0.1).states, METHOD_COLORS[m] if starts == 1 or several else None,
+                         START_STYLES[k % len(START_STYLES)] if several and not crowd else "-" if crowd else None))
+    return runs
+
+
+#: every count of starts and methods a portrait's key is tried with (one member in the default pass, the others -m slow)
+_KEY_COUNTS = [(s, m) for s in range(1, 10) for m in range(1, 6)]
+
+
+@pytest.mark.parametrize("starts,methods", [(6, 3)] + [pytest.param(s, m, marks=_SLOW) for s, m in _KEY_COUNTS
+                                                        if (s, m) != (6, 3)])
+def test_a_portrait_s_key_is_no_wider_than_its_plot_and_within_its_figure(dirac, starts, methods):
+    """Generator over the counts of starts (1 to 9) and methods (1 to 5) of a portrait on its own figure, labelled as
+    the command line labels them: 6 starts x 3 methods drew a key of 349 pixels beside a plot of 319, 9 starts of one
+    method 416 beside 388 (a new user); wrapped inside the layout, such a key grew taller than the figure and the
+    layout collapsed the plot (9 x 1, 3 x 5, 7 x 2).  The key as drawn is no wider than the plot, within the figure,
+    off the plot; the layout does not give up; the plot keeps a fair share of the figure (a fifth of its area, and
+    its default size's side: MIN_SHARE of the 4.6 x 4.2 inch figure's height at the least)."""
+    from gandynamics.plotting import MIN_SHARE
+    ax, warned = _drawn_without_layout_warning(lambda: phase_portrait(
+        dirac, trajectories=_cli_like_runs(dirac, starts, methods), xlim=(-2, 2), ylim=(-2, 2), n=21))
+    assert not warned, warned
+    r = ax.figure.canvas.get_renderer()
+    leg = ax.get_legend()
+    key, plot, fig = leg.get_window_extent(r), ax.get_window_extent(r), ax.figure.bbox
+    assert not getattr(leg, "_gandynamics_inside", False)
+    assert key.width <= plot.width + 1.0, (key.width, plot.width)
+    assert fig.x0 - 1 <= key.x0 and key.x1 <= fig.x1 + 1 and fig.y0 - 1 <= key.y0 and key.y1 <= fig.y1 + 1, (key, fig)
+    assert not key.overlaps(plot), (key.extents, plot.extents)
+    assert plot.width * plot.height >= 0.2 * fig.width * fig.height, (plot.bounds, fig.bounds)
+    assert min(plot.width, plot.height) >= MIN_SHARE * 4.2 * ax.figure.dpi, plot.bounds
+    assert all(t.get_text() for t in leg.get_texts())
