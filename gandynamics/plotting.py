@@ -905,7 +905,9 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
         hyperparameters): under the title (the default), or only into ``ax.portrait_notes`` (a list of str), for a
         figure of several panels to say once, in its caption (five lines of notes over each panel shrank them).
     ax : matplotlib Axes, optional
-        Default: a new figure's (4.6 x 4.2 inches, widened by the legend's width when it has one beside it).
+        Default: a new figure's (4.6 x 4.2 inches, widened by the legend's width when it has one beside it; a legend
+        wider than the plot goes below it, in as many columns as fit the plot's width, its entries wrapped, and the
+        figure is made taller for it: :func:`_key_of_own_figure`).
         Drawn into as it is: its figure's layout engine (or none) is kept (a plain constrained layout becomes the
         one that shows a title the draw-time wrap splits in two lines, with the same parameters:
         ``_RefittingLayout``).
