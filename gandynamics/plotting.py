@@ -61,7 +61,7 @@ __all__ = [
     "locus_data", "critical_strength", "eigenvalue_locus",
     "rate_grid", "rate_map", "rate_colorbar", "faded_cmap", "convergence",
     "factor_data", "factors",
-    "OKABE_ITO", "ZERO_LINE_COLOR", "legible_cmap", "contrast_on_white", "MIN_CONTRAST", "describe", "portrait_title", "method_text", "steps_text", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
+    "OKABE_ITO", "ZERO_LINE_COLOR", "legible_cmap", "contrast_on_white", "MIN_CONTRAST", "describe", "portrait_title", "method_text", "run_text", "steps_text", "START_STYLES", "last_outside", "outside_rows", "window_holding", "interleave_dashes", "interleave_pattern", "TRAJECTORY_COLORS", "animate", "animation_data", "save_animation",
     "check_animation_size", "MIN_SHARE", "START_MARKER", "plane_indices", "default_plane",
 ]
 
@@ -353,6 +353,13 @@ def method_text(method: str, options=None) -> str:
     return f"{method} ({', '.join(bits)})" if bits and method != "flow" else method
 
 
+def run_text(tr) -> str:
+    """A :class:`gandynamics.simulate.Trajectory`'s method with the options it was run with (:func:`method_text`), as
+    the command line's portrait names a run in its key and title: ``momentum (β = −0.5)``; not the record that it was
+    interrupted."""
+    return method_text(tr.method, {k: v for k, v in (tr.options or {}).items() if k != "interrupted"})
+
+
 def steps_text(steps, spec: str = "g") -> str:
     """The step size of runs for a title, in :func:`portrait_title`'s words: ``h = 0.3`` for one step (a number, or a
     mapping of the runs' names to steps that are all equal), else each step after the runs that take it, in their
@@ -397,7 +404,7 @@ def _runs_title(field, params, items) -> str:
     title; the library's named the game alone)."""
     from .runs.trajectory import Trajectory
     runs = [it[1] for it in items if isinstance(it[1], Trajectory)]
-    methods = list(dict.fromkeys(t.method for t in runs))
+    methods = list(dict.fromkeys(run_text(t) for t in runs))  # (each with its options, as the key names it)
     steps = {tuple(t.step) for t in runs if t.method != "flow"}
     return portrait_title(field, params, methods, next(iter(steps)) if len(steps) == 1 else None)
 
@@ -775,8 +782,8 @@ def trajectory_items(trajectories, what: str) -> list:
                                f"tuples, got {type(trajectories).__name__}") from None
     out = []
     for k, it in enumerate(items):
-        if isinstance(it, Trajectory):
-            out.append((it.method, it, METHOD_COLORS.get(it.method), None))
+        if isinstance(it, Trajectory):  # (named with its options as the command line names it: momentum's beta was
+            out.append((run_text(it), it, METHOD_COLORS.get(it.method), None))  # missing from the library's key)
         elif isinstance(it, (tuple, list)) and 2 <= len(it) <= 4:
             it = tuple(it) + (None, None)[len(it) - 2:]
             out.append((str(it[0]), it[1], it[2], it[3]))

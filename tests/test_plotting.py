@@ -3928,3 +3928,21 @@ def test_a_portrait_s_key_is_no_wider_than_its_plot_and_within_its_figure(dirac,
     assert plot.width * plot.height >= 0.2 * fig.width * fig.height, (plot.bounds, fig.bounds)
     assert min(plot.width, plot.height) >= MIN_SHARE * 4.2 * ax.figure.dpi, plot.bounds
     assert all(t.get_text() for t in leg.get_texts())
+
+
+def test_a_trajectory_drawn_by_the_library_is_named_with_its_options_as_the_command_line_names_it(dirac):
+    """phase_portrait(trajectories=[Trajectory, ...]) keyed and titled momentum run at beta = -0.5 "momentum" alone,
+    where the command line's portrait says "momentum (β = −0.5)" (plotting.method_text): a Trajectory's key entry and
+    the default title name its method with its options, as run; a method run without options is named alone; the
+    convergence figure's key as well."""
+    from gandynamics.simulate import simulate
+    runs = [simulate(dirac, "momentum", (1.0, 1.0), 40, 0.1, beta=-0.5), simulate(dirac, "gd", (1.0, 1.0), 40, 0.1),
+            simulate(dirac, "altgd", (1.0, 1.0), 40, 0.1, n_g=2)]
+    ax = phase_portrait(dirac, trajectories=runs, n=11)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[:3] == ["momentum (\u03b2 = \u22120.5)", "gd", "altgd (n_g = 2)"], texts
+    title = " ".join(ax.get_title().split())
+    assert "momentum (\u03b2 = \u22120.5)" in title and "altgd (n_g = 2)" in title, title
+    ax = convergence(runs[:2])
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("momentum (\u03b2 = \u22120.5)") for t in texts), texts
