@@ -1158,6 +1158,10 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     note = _coinciding_note(coinciding, parts) if groups else ""
     if note:  # (a factored key names the runs' colours and styles apart: what the alternating dashes are, said once)
         warnings.append(note)
+    if not groups:  # (a key naming each run: the runs drawn as one line said so there, after the runs' entries)
+        said_one = [Line2D([], [], color="none", label=text) for text in _one_line_entries(coinciding)]
+        at = max((k + 1 for k, h in enumerate(handles) if any(h is p_[0] for p_ in paths)), default=len(handles))
+        handles[at:at] = said_one
     ax.set_xlabel(symbol(names[0]))
     # (as many ticks as the labels' widths let the axis hold: a window of 0.02 ran "-0.0100-0.0075..." together)
     ax.xaxis.set_major_locator(_FittingTicks(9, steps=[1, 2, 2.5, 5, 10]))
@@ -4097,6 +4101,36 @@ def _coinciding_note(groups, parts=None) -> str:
         out.append(_and(list(subject)) + (" " + _and(ends) if all(ends) else "") + " " + verb)
     return "; ".join(out) + (": their colours alternate along the line" if not partial else
                              ": their colours alternate where they share a line")
+
+
+def _one_line_entries(groups) -> list[str]:
+    """The key's words for the runs of a portrait drawn as one line (:func:`_dash_coinciding_paths`' ``groups``), a
+    key entry each set of runs that lie on one another: ``gd and momentum (β = 0): one line, its colours alternating``,
+    or where they share a colour too (nothing then tells them apart: the same method twice, two runs given one colour)
+    ``a and b: one line``.  Runs with hidden labels are left out."""
+    from matplotlib.colors import to_hex
+    out = []
+    for lines in groups:
+        named = [ln for ln in lines if not ln.get_label().startswith("_")]
+        lies_on = getattr(lines, "lies_on", None)
+
+        def on(x, y):
+            return lies_on is None or id(y) in lies_on.get(id(x), ())
+        cliques = []  # (runs that lie on one another, each on each, as _coinciding_note groups them)
+        for ln in named:
+            for c in cliques:
+                if all(on(ln, m) and on(m, ln) for m in c):
+                    c.append(ln)
+                    break
+            else:
+                cliques.append([ln])
+        for c in cliques:
+            if len(c) < 2:
+                continue
+            colours = len({to_hex(ln.get_color()) for ln in c})
+            out.append(_and([ln.get_label() for ln in c]) + ": one line" +
+                       (", its colours alternating" if colours > 1 else ""))
+    return out
 
 
 def _path_of(name: str, runs: int = 1) -> str:
