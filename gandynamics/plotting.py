@@ -1158,7 +1158,7 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     note = _coinciding_note(coinciding, parts) if groups else ""
     if note:  # (a factored key names the runs' colours and styles apart: what the alternating dashes are, said once)
         warnings.append(note)
-    if not groups:  # (a key naming each run: the runs drawn as one line said so there, after the runs' entries)
+    if not groups:  # (a key naming each run: runs of one colour drawn as one line said so there, after the runs')
         said_one = [Line2D([], [], color="none", label=text) for text in _one_line_entries(coinciding)]
         at = max((k + 1 for k, h in enumerate(handles) if any(h is p_[0] for p_ in paths)), default=len(handles))
         handles[at:at] = said_one
@@ -4104,10 +4104,11 @@ def _coinciding_note(groups, parts=None) -> str:
 
 
 def _one_line_entries(groups) -> list[str]:
-    """The key's words for the runs of a portrait drawn as one line (:func:`_dash_coinciding_paths`' ``groups``), a
-    key entry each set of runs that lie on one another: ``gd and momentum (β = 0): one line, its colours alternating``,
-    or where they share a colour too (nothing then tells them apart: the same method twice, two runs given one colour)
-    ``a and b: one line``.  Runs with hidden labels are left out."""
+    """The key's words for the runs of a portrait drawn as one line (:func:`_dash_coinciding_paths`' ``groups``) that
+    share a colour as well as a line style, which nothing then tells apart (two runs given one colour: one hid the
+    other), a key entry each set of runs that lie on one another: ``a and b: one line``.  Runs of different colours
+    are told apart by their alternating dashes (gd and momentum at beta = 0; one method twice, in shades of its
+    colour): nothing is added for them.  Runs with hidden labels are left out."""
     from matplotlib.colors import to_hex
     out = []
     for lines in groups:
@@ -4125,11 +4126,9 @@ def _one_line_entries(groups) -> list[str]:
             else:
                 cliques.append([ln])
         for c in cliques:
-            if len(c) < 2:
-                continue
-            colours = len({to_hex(ln.get_color()) for ln in c})
-            out.append(_and([ln.get_label() for ln in c]) + ": one line" +
-                       (", its colours alternating" if colours > 1 else ""))
+            colours = [to_hex(ln.get_color()) for ln in c]
+            if len(set(colours)) < len(colours):  # (runs of one colour among them: nothing shows them apart)
+                out.append(_and([ln.get_label() for ln in c]) + ": one line")
     return out
 
 

@@ -3948,22 +3948,22 @@ def test_a_trajectory_drawn_by_the_library_is_named_with_its_options_as_the_comm
     assert any(t.startswith("momentum (\u03b2 = \u22120.5)") for t in texts), texts
 
 
-def test_runs_drawn_as_one_line_are_said_to_be_in_the_key(dirac):
-    """Runs that lie on one another were drawn as one line with nothing in a key that names each run to say so: gd and
-    momentum at beta = 0 (one path, its colours alternating), the same method twice (shades of one colour), two runs
-    given one colour and style (one hides the other).  The key says which runs are one line, after the runs' entries,
-    and whether its colours alternate; runs apart get no such entry."""
+def test_runs_of_one_colour_drawn_as_one_line_are_said_to_be_in_the_key(dirac):
+    """Runs that lie on one another in one colour and line style were drawn as one line, one hiding the other, with
+    nothing in a key that names each run to say so (two runs given one colour).  The key says which runs are one
+    line, after the runs' entries; runs of different colours on one path (gd and momentum at beta = 0, gd twice in
+    shades of its colour), told apart by their alternating dashes, and runs apart get no such entry."""
     from gandynamics.simulate import simulate
     gd = simulate(dirac, "gd", (1.0, 1.0), 50, 0.1)
     eg = simulate(dirac, "eg", (1.0, 1.0), 50, 0.1)
-    cases = [([gd, simulate(dirac, "momentum", (1.0, 1.0), 50, 0.1, beta=0.0), eg],
-              "gd and momentum (\u03b2 = 0): one line, its colours alternating", 3),
-             ([gd, gd], "gd (1) and gd (2): one line, its colours alternating", 2),
-             ([("a", gd, "C0"), ("b", gd.states, "C0"), ("c", eg, "C1")], "a and b: one line", 3)]
-    for runs, said, after in cases:
+    for runs, said, after in [([("a", gd, "C0"), ("b", gd.states, "C0"), ("c", eg, "C1")], "a and b: one line", 3),
+                              ([("a", gd, "C0", ":"), ("c", eg, "C1"), ("b", gd.states[::2], "C0", ":")],
+                               "a and b: one line", 3)]:
         ax = phase_portrait(dirac, trajectories=runs, n=11)
         texts = [" ".join(t.get_text().split()) for t in ax.get_legend().get_texts()]
         assert texts[after] == said and texts.count(said) == 1, texts
         plt.close(ax.figure)
-    ax = phase_portrait(dirac, trajectories=[gd, eg], n=11)
-    assert not any("one line" in t.get_text() for t in ax.get_legend().get_texts())
+    for runs in ([gd, simulate(dirac, "momentum", (1.0, 1.0), 50, 0.1, beta=0.0), eg], [gd, gd], [gd, eg]):
+        ax = phase_portrait(dirac, trajectories=runs, n=11)
+        assert not any("one line" in t.get_text() for t in ax.get_legend().get_texts())
+        plt.close(ax.figure)
