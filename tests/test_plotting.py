@@ -3892,11 +3892,13 @@ def _cli_like_runs(field, starts: int, methods: int, labels: str = "verdicts"):
     for m in names:
         for k, z in enumerate(zs):
             at = f"({z[0]:zg}, {z[1]:zg})".replace("-", "\u2212")
-            lab = (f"{m} ({verdict})" if starts == 1 else f"{m} (bounded, not converging: {starts} of {starts}) from {at}"
-                   if factored else f"{m} from {at} ({verdict})")
+            tally = f"(bounded, not converging: {starts} of {starts})"
+            lab = (f"{m} ({verdict})" if starts == 1 else f"{m} {tally} from {at}" if factored
+                   else f"{m} from {at} ({verdict})")
             if crowd:
                 lab = f"{m} (from {starts} starts)" if k == 0 else "_" + lab
-            runs.append((lab, simulate(field, m, z, 40, 0.1).states, METHOD_COLORS[m] if starts == 1 or several else None,
+            runs.append((lab, simulate(field, m, z, 40, 0.1).states,
+                         METHOD_COLORS[m] if starts == 1 or several else None,
                          START_STYLES[k % len(START_STYLES)] if several and not crowd else "-" if crowd else None))
     return runs
 
