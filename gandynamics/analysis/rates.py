@@ -284,12 +284,12 @@ def rate_function(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1,
     if m.multipliers is not None and not base:
         lam = _eigenvalues(A).astype(complex)
         kw = _kw(m, options, beta, n_g, n_d)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             probe = m.multipliers(lam, 1.0, **kw)
         if probe is not None:
             def closed(h):
                 # (1 / (1 + h lam) = inf where the step is undefined)
-                with np.errstate(divide="ignore", invalid="ignore"):
+                with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                     return float(np.max(np.abs(m.multipliers(lam, h, **kw))))
             return closed
 
