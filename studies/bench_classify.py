@@ -40,6 +40,9 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_scaling import run_json, slope  # noqa: E402 (the studies' folder)
+
 STAGES = ["field", "point", "blocks", "zero-sum", "eig", "methods", "classify", "total"]
 
 
@@ -109,18 +112,12 @@ def one(k: int, before: bool, forget: bool = False) -> dict:
 
 
 def child(k, cache, before, timeout, forget=False):
-    env = dict(os.environ, GANDYNAMICS_CACHE_DIR=cache)
     cmd = ([sys.executable, __file__, "--child", str(k)] + (["--before"] if before else [])
            + (["--forget"] if forget else []))
     t = time.perf_counter()
-    try:
-        r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"timeout": timeout}
-    if r.returncode != 0:
-        return {"error": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}"}
-    out = json.loads(r.stdout.strip().splitlines()[-1])
-    out["wall"] = time.perf_counter() - t
+    out = run_json(cmd, cache, timeout)
+    if "timeout" not in out and "error" not in out:
+        out["wall"] = time.perf_counter() - t
     return out
 
 
@@ -130,14 +127,6 @@ def cli(k, cache, timeout):
     r = subprocess.run([sys.executable, "-m", "gandynamics", "-q", "classify", "mlp", "--param", f"k={k}"], env=env,
                        capture_output=True, text=True, timeout=timeout)
     return time.perf_counter() - t, r.returncode, r.stdout
-
-
-def slope(ns, ts):
-    ns, ts = np.asarray(ns, float), np.asarray(ts, float)
-    ok = np.isfinite(ts) & (ts > 0)
-    if ok.sum() < 2:
-        return float("nan")
-    return float(np.polyfit(np.log(ns[ok]), np.log(ts[ok]), 1)[0])
 
 
 def row(label, r):

@@ -104,9 +104,10 @@ def one(game: str, size: int, ref: bool, warm: bool) -> dict:
     return out
 
 
-def child(game, size, cache, ref, warm, timeout):
+def run_json(cmd, cache, timeout) -> dict:
+    """Run ``cmd`` (a child process of a benchmark) with ``cache`` as its GANDYNAMICS_CACHE_DIR: the JSON object of its
+    last line of output, ``{"timeout": timeout}`` or ``{"error": its last line of standard error}``."""
     env = dict(os.environ, GANDYNAMICS_CACHE_DIR=cache)
-    cmd = [sys.executable, __file__, "--child", game, str(size)] + (["--ref"] if ref else []) + (["--warm"] if warm else [])
     try:
         r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -114,6 +115,11 @@ def child(game, size, cache, ref, warm, timeout):
     if r.returncode != 0:
         return {"error": r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"exit {r.returncode}"}
     return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def child(game, size, cache, ref, warm, timeout):
+    return run_json([sys.executable, __file__, "--child", game, str(size)] + (["--ref"] if ref else [])
+                    + (["--warm"] if warm else []), cache, timeout)
 
 
 def slope(ns, ts):
