@@ -84,6 +84,7 @@ STYLE = {
 
 #: one colour per method, the same in every figure, chosen together (tests/test_palette.py) from Okabe and Ito's, Paul
 #: Tol's and Brewer's qualitative palettes (:mod:`gandynamics._palette`):
+#:
 #: * every colour at least 3:1 against the axes' white (:data:`MIN_CONTRAST`, WCAG 2's least contrast of a graphical
 #:   object: ogda's Tol bright yellow, 1.95:1, and ftr's Okabe-Ito sky blue, 2.3:1, were faint thin lines, a figure
 #:   review; darker yellows and cyans were too near altmomentum's and proximal's colours);
@@ -92,6 +93,7 @@ STYLE = {
 #:   tritanope (gd red and eg green were one colour to a deuteranope: a reviewer's finding; altgd's blue and ogda's
 #:   sky blue, gd's vermillion and momentum's orange, 22 apart, were hard to tell apart: a figure review).  The
 #:   fourteen colours of those palettes with 3:1 allow no more: the seven others are dark or muted.
+#:
 #: An alias keeps its method's colour (simgd is gd, altgd-momentum is momentum)
 METHOD_COLORS = {
     "gd": OKABE_ITO["vermillion"], "simgd": OKABE_ITO["vermillion"], "altgd": OKABE_ITO["blue"],
@@ -2228,8 +2230,8 @@ def _words(text: str) -> list[str]:
 #: a relation or a plus standing alone stays with the words on both sides (``γ = 0.3``, ``dirac + R1``, ``ρ ≤ 0.9975``:
 #: a key broke "certified ρ ≤" from its rate)
 GLUED_SIGNS = ("=", "+", "\u2264", "\u2265", "<", ">", "\u2248", "\u2260")
-#: short words a wrapped title or note never ends a line with: each stays with the word after it (basin_dirac_
-#: convergence's title broke "in a" from "tint", a figure review)
+#: short words a wrapped title or note never ends a line with: each stays with the word after it (the title of
+#: ``basin_dirac_convergence`` broke "in a" from "tint", a figure review)
 GLUED_WORDS = frozenset({"a", "an", "the", "in", "of", "on", "at", "by", "to", "as", "is", "or"})
 #: a short bracket (:data:`BRACKET_KEEP`) stays with the word before it when the two are at most this many characters
 #: long: a method and its options, ``momentum (β = −0.5)``, are never broken apart (a title broke before "(β")

@@ -86,3 +86,26 @@ def test_every_rendered_docstring_is_restructuredtext_without_an_error():
 def test_the_check_finds_a_substitution_reference():
     assert "Undefined substitution" in _rst_errors("the |z| boxes of a figure")
     assert _rst_errors("the ``|z|`` boxes of a figure, :func:`f` and :data:`D`") == ""
+
+
+def test_every_documented_module_attribute_is_restructuredtext_without_an_error():
+    """A module's public names documented by ``#:`` comments are rendered too (``plotting.METHOD_COLORS``' bullet list,
+    with no blank line before it, failed the documentation build: 2026-12-06): each comment, as Sphinx reads it."""
+    from sphinx.pycode import ModuleAnalyzer
+    mods = {obj.__name__ for _, obj in _documented() if inspect.ismodule(obj)}
+    assert "gandynamics.plotting" in mods
+    bad, seen = [], 0
+    for mod in sorted(mods):
+        for (ns, name), lines in ModuleAnalyzer.for_module(mod).find_attr_docs().items():
+            if ns or name.startswith("_"):
+                continue
+            seen += 1
+            e = _rst_errors("\n".join(lines))
+            if e:
+                bad.append((f"{mod}.{name}", e.splitlines()[0][:160]))
+    assert seen > 20, seen
+    assert not bad, bad
+
+
+def test_the_attribute_check_finds_a_list_without_a_blank_line_before_it():
+    assert "Unexpected indentation" in _rst_errors("colours chosen together:\n* one\n  two\n* three")
