@@ -832,6 +832,7 @@ def test_every_choice_of_every_command_is_refused_in_one_form(capsys, tmp_path, 
     assert line.endswith("?)") and "(did you mean " in line and _depth(line) <= 1, line
 
 
+@pytest.mark.slow  # (every known method through every command that refuses some: 7.4 s; CI's -m slow pass)
 def test_a_known_name_refused_with_its_reason_nests_no_parentheses(capsys, tmp_path):
     """A method or base a command knows but cannot take is refused with its reason after a colon: the reasons have
     parentheses of their own (adam's "sqrt(v)", "(m, v)"), and continue's "adam is not accepted here (no iteration
