@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from .errors import GandynamicsError
+from .errors import GandynamicsError, choice_refusal
 
 __all__ = ["sigmoid", "softplus", "vnorm", "safediv", "expm1", "tanhs", "logcosh", "logsinh", "log1mexp", "invexpm1",
            "erfcx", "rerfcx", "logerfc", "erfcx_d", "rerfcx_d", "STABLE_FUNCTIONS", "STABLE_DERIVATIVES", "Loss", "LOSSES", "get_loss", "stabilize"]
@@ -1230,5 +1230,4 @@ def get_loss(loss) -> Loss:
         return Loss("custom", sp.Lambda(loss.variables, stabilize(loss.expr)), False, str(loss))
     if isinstance(loss, str) and loss in LOSSES:
         return LOSSES[loss]
-    from .validate import choice_refusal
     raise GandynamicsError(choice_refusal(loss, "loss", LOSSES, also="or a sympy Lambda"))

@@ -26,7 +26,7 @@ from typing import ClassVar
 import sympy as sp
 
 from .distributions import Normal, Uniform, convolve, expectation
-from .errors import GandynamicsError
+from .errors import GandynamicsError, choice_refusal
 from .game import GAN, Game
 from .losses import vnorm
 
@@ -406,7 +406,6 @@ def make_regularizer(name: str, **params) -> Regularizer:
     """A regularizer by its CLI name (``r1``, ``r2``, ``wgan-gp``, ``instance-noise``, ``consensus``,
     ``nagarajan-kolter``, ``jare``, ``tikhonov``, ``asymmetric``)."""
     if name not in REGULARIZERS:
-        from .validate import choice_refusal
         raise GandynamicsError(choice_refusal(name, "regularizer", REGULARIZERS))
     return REGULARIZERS[name](**params)
 

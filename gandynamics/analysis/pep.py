@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from ..errors import GandynamicsError, GandynamicsWarning, install_hint
+from ..errors import GandynamicsError, GandynamicsWarning, choice_refusal, install_hint
 
 __all__ = ["PEP_METHODS", "INSTALL_HINT", "available", "worst_case", "tight_rate", "tight_rate_column"]
 
@@ -180,10 +180,8 @@ def worst_case(method: str, step: float, mu: float, L: float, n: int = 1, measur
     cvxpy = _require()
     step, mu, L = _check(method, step, mu, L, n)
     if measure not in _MEASURES:
-        from ..errors import choice_refusal
         raise GandynamicsError(choice_refusal(measure, "measure", _MEASURES))
     if operator not in ("cheap", "expensive"):
-        from ..errors import choice_refusal
         raise GandynamicsError(choice_refusal(operator, "operator", ("cheap", "expensive")))
     if constrained and method == "proximal":
         raise GandynamicsError("constrained=True is for the explicit methods (gd, eg, eftp, ogda)")

@@ -373,9 +373,8 @@ SHARED_EIGEN_MIN = 65
 def _scale(A) -> float:
     """The spectrum's scale for the step grids: ``max |lambda(A)|``, or ``||A||_2`` when that is zero to rounding (a
     nilpotent A: its eigenvalues compute as 1e-17, which put the grid's steps at 1e18)."""
-    from .eigbounds import REAL_TOL
+    from .eigbounds import REAL_TOL, norm2
     s = float(np.max(np.abs(_eigenvalues(A))))
-    from .eigbounds import norm2
     norm = norm2(A)
     if s <= REAL_TOL * norm:
         s = norm

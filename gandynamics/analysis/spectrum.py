@@ -18,7 +18,7 @@ from dataclasses import field
 import numpy as np
 
 from ..equilibrium import find_equilibrium, norm, why_not_zero, zero_test  # noqa: F401  (find_equilibrium: moved there; re-exported)
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, choice_refusal
 from .eigbounds import REAL_TOL, flow_reading  # noqa: F401  (REAL_TOL re-exported: continuation's tolerances)
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
@@ -177,7 +177,6 @@ WHICH = {"LR": "largest real part", "LM": "largest modulus", "SR": "smallest rea
 def which_refusal(which) -> str:
     """The refusal of a ``which`` not in :data:`WHICH`, in the form of every refusal of a name
     (:func:`gandynamics.errors.choice_refusal`), each accepted one's meaning after it."""
-    from ..errors import choice_refusal
     return choice_refusal(which, "which", WHICH) + "; " + ", ".join(f"{a}: {b}" for a, b in WHICH.items())
 
 

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, choice_refusal
 
 __all__ = ["add_game_arguments", "parse_kv", "parse_reg", "parse_vector", "build_field", "dumps", "rate_text",
            "given", "refuse_inapplicable"]
@@ -142,7 +142,6 @@ def build_field(args):
     if args.loss is not None:  # (the library's message also offers a sympy Lambda, which a command line cannot give)
         from ..losses import LOSSES
         if args.loss not in LOSSES:
-            from ..validate import choice_refusal
             raise GandynamicsError(choice_refusal(args.loss, "--loss", LOSSES))
     if getattr(args, "game_file", None):
         if args.game:
@@ -164,7 +163,6 @@ def build_field(args):
                                        + ("" if ":" in args.game else ":FACTORY (FACTORY: the function or game the "
                                                                         "file defines)")
                                        + f"; the built-in games are {', '.join(GAMES)}")
-            from ..validate import choice_refusal
             raise GandynamicsError(choice_refusal(args.game, "game", GAMES, also="or --game FILE.py:FACTORY"))
         spec = GAMES[args.game]
         gp = {k: v for k, v in params.items() if k in spec.params}

@@ -48,7 +48,7 @@ def run(args) -> int:
     from ..errors import GandynamicsError
     unknown = [n for n in args.names if n not in reg]
     if unknown:
-        from ..validate import accepted_text  # (the form of every refusal of a name; --list says what each draws)
+        from ..errors import accepted_text  # (the form of every refusal of a name; --list says what each draws)
         raise GandynamicsError(f"unknown figure{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
                                + accepted_text(reg, near=unknown[0] if len(unknown) == 1 else None))
     from ..validate import whole

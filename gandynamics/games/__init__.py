@@ -12,7 +12,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, choice_refusal
 from .bilinear import bilinear
 from .data_line import data_line
 from .dirac import dirac, dirac_nd
@@ -70,7 +70,6 @@ def _coerce(default, value, key, game, kind=None):
 def make_game(name: str, loss: str | None = None, **params):
     """Build a registered game by name (``dirac``, ``dirac-nd``, ``bilinear``, ...)."""
     if name not in GAMES:
-        from ..validate import choice_refusal
         raise GandynamicsError(choice_refusal(name, "game", GAMES, also="or --game FILE.py:FACTORY"))
     spec = GAMES[name]
     unknown = set(params) - set(spec.params)

@@ -19,7 +19,7 @@ projected.
 
 from __future__ import annotations
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, accepted_text
 from ..kernels import codes
 from . import adam, altgd, eag, eftp, eg, flow, ftr, gd, lookahead, momentum, ogda, proximal, rmsprop
 from ._common import ORDERS
@@ -60,13 +60,12 @@ def refuse_methods(methods, accepted, reasons: dict | None = None, also: str = "
     line naming the unknown ones (``unknown method 'sgd'``), each known one refused with its reason from ``reasons``
     (``ogda is not accepted here: its reason``; an alias of :data:`ALIASES` by default with what it stands for), and
     what is accepted (``; accepted: gd, eg, eftp`` and ``also``, e.g. ``"or none (the flow)"``, with the nearest
-    accepted name to an unknown one: :func:`gandynamics.validate.accepted_text`, the end of every refusal of a name).
+    accepted name to an unknown one: :func:`gandynamics.errors.accepted_text`, the end of every refusal of a name).
     ``what`` names the option (``--base``: ``unknown --base 'x'``, ``--base adam is not accepted here: ...``).  Every
     refusal of a method name by a function or a command goes through it (the commands' method options had four
     wordings, basin's argparse's "invalid choice").  A reason follows a colon, not in parentheses: a reason with
     parentheses of its own nested them, ``adam is not accepted here (no iteration matrix at a fixed point (the update
     ... (m, v) ...))`` (a new user)."""
-    from ..validate import accepted_text
     methods = list(methods)
     accepted = list(accepted)
     bad = [m for m in methods if m not in accepted]

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..errors import GandynamicsError
+from ..errors import GandynamicsError, choice_refusal
 
 __all__ = ["Option", "Rule", "Method", "IOPT_SLOTS", "FOPT_SLOTS", "selector"]
 
@@ -67,7 +67,6 @@ class Option:
             return boolean(value, what)
         if self.kind is str:
             if self.choices and value not in self.choices:
-                from ..validate import choice_refusal
                 raise GandynamicsError(choice_refusal(value, name, self.choices))
             return value
         # numbers as the package reads them (gandynamics.validate): True is not 1, NaN and inf are refused, and

@@ -393,14 +393,12 @@ def choose_engine(engine: str, source: str, rows: int, steps: int, evals: float)
     """
     import os
     if engine not in ENGINES:
-        from ..errors import GandynamicsError
-        from ..validate import choice_refusal
+        from ..errors import GandynamicsError, choice_refusal
         raise GandynamicsError(choice_refusal(engine, "engine", ENGINES))
     if engine == "auto":
         engine = os.environ.get("GANDYNAMICS_ENGINE", "auto").strip().lower() or "auto"
         if engine not in ENGINES:
-            from ..errors import GandynamicsError
-            from ..validate import choice_refusal
+            from ..errors import GandynamicsError, choice_refusal
             raise GandynamicsError(choice_refusal(engine, "GANDYNAMICS_ENGINE", ENGINES))
     if engine != "auto":
         return engine
