@@ -1,7 +1,7 @@
 """sympy -> Python source -> Numba, cached on disk by a hash of the source.
 
-The expressions of F and DF are reduced with :func:`sympy.cse`, printed into a real ``.py`` module in a
-cache directory (:func:`cache_dir`: ``$GANDYNAMICS_CACHE_DIR``, else the platform's user cache folder,
+The expressions of F and DF are reduced by :func:`gandynamics._cse.cse` (sympy's cse, with a choice of signs in
+linear time), printed into a real ``.py`` module in a cache directory (:func:`cache_dir`: ``$GANDYNAMICS_CACHE_DIR``, else the platform's user cache folder,
 ``$XDG_CACHE_HOME/gandynamics`` or ``~/.cache/gandynamics`` on Linux) named by the SHA-256 of its source, imported, and compiled with ``@njit(cache=True)`` so that a second process loads the machine
 code instead of recompiling (numba cannot cache ``njit(lambdify(...))``: numba #5128/#3501).
 
@@ -35,6 +35,7 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from ._cse import cse
 from ._interpreted import deep_recursion
 from .errors import GandynamicsError, GandynamicsWarning
 from .log import notice_if_slow
@@ -42,7 +43,7 @@ from .log import notice_if_slow
 __all__ = ["cache_dir", "cache_location", "generate_source", "load_module", "CODEGEN_VERSION",
            "read_cached_text", "write_cached_text", "check_printable", "SUPPORTED_FUNCTIONS"]
 
-CODEGEN_VERSION = "4"
+CODEGEN_VERSION = "5"
 
 #: cache folders already checked in this process (path -> the folder to use)
 _CHECKED: dict = {}
@@ -577,7 +578,7 @@ def _large_program(f_exprs, zs, ps, loads) -> str:
     from .symdiff import Differentiator
 
     nz = len(zs)
-    reps, reduced = sp.cse(f_exprs, symbols=sp.numbered_symbols("t_"), order="none")
+    reps, reduced = cse(f_exprs, sp.numbered_symbols("t_"))
     state = ({}, sp.numbered_symbols("a_", real=True))
     reps = _atomize(list(reps), state)
     node = {s: i for i, s in enumerate(zs)}
@@ -744,7 +745,7 @@ def generate_source(F: sp.Matrix, DF: sp.Matrix, z, p, kernels: str = "") -> str
     f_exprs = rename(F, sub)
 
     def function(name, exprs, targets, prelude=""):
-        reps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("t_"), order="none")
+        reps, reduced = cse(exprs, sp.numbered_symbols("t_"))
         text, _ = _emit(name, "z, p, out", list(reps) + list(zip(targets, reduced)), loads, prelude=prelude)
         return text
 
@@ -966,7 +967,7 @@ def generate_block_source(F: sp.Matrix, z, p, name: str = "field_block") -> str:
     sub = dict(zip(z, zs))
     sub.update(zip(p, ps))
     exprs = rename(F, sub)
-    reps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("t_"), order="none")
+    reps, reduced = cse(exprs, sp.numbered_symbols("t_"))
     used = set().union(*[e.free_symbols for e in exprs]) if exprs else set()
     ind = "        "
     # fastmath={"contract"} only lets LLVM fuse a*b+c into one FMA (one rounding instead of two; +20%

@@ -20,7 +20,7 @@ LAYERS = [
      "gandynamics.log",
      "gandynamics.limits", "gandynamics._interpreted", "gandynamics._display", "gandynamics._version",
      "gandynamics._palette"],
-    ["gandynamics.losses", "gandynamics.distributions", "gandynamics.symdiff", "gandynamics._jvp",
+    ["gandynamics.losses", "gandynamics.distributions", "gandynamics.symdiff", "gandynamics._jvp", "gandynamics._cse",
      "gandynamics.codegen"],
     ["gandynamics.game", "gandynamics.regularizers", "gandynamics.field", "gandynamics.games",
      "gandynamics.userload", "gandynamics.provenance"],

@@ -12,6 +12,7 @@ from collections import OrderedDict
 import numpy as np
 import sympy as sp
 
+from .._cse import cse
 from ..errors import GandynamicsError
 
 __all__ = ["Derivatives"]
@@ -99,7 +100,7 @@ class Derivatives:
             if sym is None:
                 raise GandynamicsError(f"unknown hyperparameter {name!r}; accepted: {', '.join(self.field.defaults) or 'none'}")
             expr = [sp.diff(e, sym) for e in self.field.F]
-            f = sp.lambdify(self._args, expr, modules=_MODULES, cse=True)
+            f = sp.lambdify(self._args, expr, modules=_MODULES, cse=cse)
             n = self.field.n
             fp[name] = lambda z, p: np.asarray(f(*np.asarray(z, float), *np.asarray(p, float)), dtype=float).reshape(n)
         return fp[name]
@@ -120,8 +121,8 @@ class Derivatives:
         Du = [sum((DF[i, j] * u[j] for j in range(n)), sp.S.Zero) for i in range(n)]
         Bexpr = [sum((sp.diff(Du[i], self.field.z[k]) * w[k] for k in range(n)), sp.S.Zero) for i in range(n)]
         Cexpr = [sum((sp.diff(Bexpr[i], self.field.z[k]) * y[k] for k in range(n)), sp.S.Zero) for i in range(n)]
-        self._forms.C = sp.lambdify(self._args + list(u) + list(w) + list(y), Cexpr, modules=_MODULES, cse=True)
-        self._forms.B = sp.lambdify(self._args + list(u) + list(w), Bexpr, modules=_MODULES, cse=True)
+        self._forms.C = sp.lambdify(self._args + list(u) + list(w) + list(y), Cexpr, modules=_MODULES, cse=cse)
+        self._forms.B = sp.lambdify(self._args + list(u) + list(w), Bexpr, modules=_MODULES, cse=cse)
 
     def B(self, z, p, u, w) -> np.ndarray:
         """Second derivative of F at z applied to (u, w) (complex directions allowed), shape ``(n,)``."""

@@ -36,6 +36,7 @@ import math
 import numpy as np
 import sympy as sp
 
+from .._cse import cse
 from ..errors import GandynamicsError
 from ..losses import sigmoid as _Sigmoid, softplus as _Softplus
 from .intervals import IntervalPrinter, resolve_step_derivatives
@@ -506,7 +507,7 @@ class BoxFunction:
         names = {s: f"z[{i}]" for i, s in enumerate(self.z)}
         names.update({s: f"p[{j}]" for j, s in enumerate(self.hyper)})
         tr = _Translator(names)
-        reps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_t"), order="none")
+        reps, reduced = cse(exprs, sp.numbered_symbols("_t"))
         lines = ["def _f(z, p):"]
         for sym, val in reps:
             tr.names[sym] = str(sym)

@@ -63,6 +63,7 @@ import numpy as np
 import sympy as sp
 from flint import arb
 
+from .._cse import cse
 from ..errors import GandynamicsError
 from .. import losses as _L
 from ..losses import sigmoid as _Sigmoid, softplus as _Softplus
@@ -942,7 +943,7 @@ def compile_interval(exprs, z, hyper=()) -> IntervalFunction:
     extra = set().union(*[e.free_symbols for e in exprs]) - known if exprs else set()
     if extra:
         raise GandynamicsError(f"expressions contain unknown symbols {sorted(map(str, extra))}")
-    reps, reduced = sp.cse(list(exprs), symbols=sp.numbered_symbols("_t"), order="none")
+    reps, reduced = cse(list(exprs), sp.numbered_symbols("_t"))
     lines = ["def _f(z, p):"]
     for sym, val in reps:
         tr.names[sym] = str(sym)
