@@ -616,9 +616,10 @@ def _compile_reading_once(idx) -> None:
 #: the spacing of doubles next to 1: a state of size s records no change below about EPS * s (:func:`describe`)
 EPS = float(np.finfo(float).eps)
 
-#: a bounded run whose envelope fell to at most this fraction (at a fitted rate below 1) is said to have fallen
-#: (:func:`describe`)
-FELL = 0.1
+#: a bounded run whose envelope fell to at most this fraction (at a fitted rate below 1) is said to have fallen though
+#: the tests of a steady rate did not hold; one that fell less, by at least 1 - 1/SLOW_RISE, that it fell too little
+#: for 'converging' (:func:`describe`)
+FELL = ENVELOPE_FACTOR
 
 
 def describe(reading: dict, digits: int = 4) -> str:
@@ -636,8 +637,11 @@ def describe(reading: dict, digits: int = 4) -> str:
             return f"{v}: no {what} recorded over the last half"
         # (the details after a colon, not in parentheses: they have parentheses of their own, a point, a k^p, and
         # nested them two deep, "... (|F| = ... (...))", a new user)
+        # ("distance 2.648 to 3.097" read as where the run started and ended, a new user: it is the range)
+        span = f"{lo:z.{digits}g}" if f"{lo:z.{digits}g}" == f"{hi:z.{digits}g}" else \
+            f"between {lo:z.{digits}g} and {hi:z.{digits}g}"
         text = f"{v}: {'no zero of F found, read on the displacement from the start, ' if what != 'distance' else ''}{what} " \
-               f"{lo:z.{digits}g} to {hi:z.{digits}g} over the last half"
+               f"{span} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         res = reading.get("final_residual", math.nan)
         zero = reading.get("final_zero")  # (the zero test of the run; a reading without it: the residual's test)
@@ -699,6 +703,14 @@ def describe(reading: dict, digits: int = 4) -> str:
             text += (f"; its largest distance per quarter rose x{env:z.{digits}g} from the first quarter to the last, at "
                      f"about {apart(rate, 1.0, digits)} per step: less than the x{GROW_FACTOR:zg} that 'growing' needs; a "
                      "longer run shows whether it levels off")
+        elif v == BOUNDED_LABEL and what == "distance" and env == env and FELL < env <= 1.0 / SLOW_RISE and rate < 1.0:
+            # a slow fall, the mirror of the slow rise (eg on the Dirac-GAN at h = 0.1 for 200 steps: x0.79 at 0.9988
+            # per step, printed above it; "bounded, not converging" beside a rate below 1 read as a contradiction, a
+            # new user)
+            from ._display import apart
+            text += (f"; its largest distance per quarter fell x{1.0 / env:z.{digits}g} from the first quarter to the "
+                     f"last, at about {apart(rate, 1.0, digits)} per step: less than the x{1.0 / ENVELOPE_FACTOR:zg} "
+                     "fall that 'converging' needs; a longer run shows whether it converges")
         elif v == BOUNDED_LABEL and what == "distance" and env == env and env <= FELL and rate < 1.0:
             # a run that fell many-fold at a rate below 1, the rate's tests not holding over this run (a decay modulated
             # by a complex pair: the half-windows' slopes disagree); "not converging" alone contradicted its numbers

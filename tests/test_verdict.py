@@ -1466,8 +1466,51 @@ def test_a_bounded_run_that_fell_many_fold_says_so():
             "poly_order": 0.0}
     fell = describe({**base, "envelope_ratio": 1 / 27.0})
     assert "fell x27" in fell and "0.9882 per step" in fell and "a longer run decides" in fell
-    level = describe({**base, "envelope_ratio": 0.9, "rate": 0.9995})
+    level = describe({**base, "envelope_ratio": 0.97, "rate": 0.9995})  # (within SLOW_RISE: no fall to speak of)
     assert "fell" not in level
+    halved = describe({**base, "envelope_ratio": 0.4})  # (fell by more than 'converging' needs: the rate's tests failed)
+    assert "fell x2.5" in halved and "a longer run decides" in halved and "less than" not in halved
+
+
+def test_a_bounded_run_that_fell_too_little_says_so():
+    """eg on the Dirac-GAN at h = 0.1 for 200 steps printed "rate per step: 0.998834" above "bounded, not converging",
+    read as a contradiction (a new user): a run whose envelope fell by at least 1 - 1/SLOW_RISE but by less than
+    'converging' needs says by how much, at what rate, and what 'converging' needs; the same run (plain NumPy) fell
+    x1.18 over its quarters."""
+    from gandynamics import VectorField, games, simulate
+    from gandynamics.verdict import ENVELOPE_FACTOR, SLOW_RISE, describe
+    tr = simulate(VectorField(games.dirac()), "eg", [1.0, 1.0], 200, 0.1)
+    S = np.asarray(tr.states, float)
+    d = np.hypot(S[:, 0], S[:, 1])  # (z* = 0)
+    q = len(d) // 4
+    env = d[-q:].max() / d[:q].max()
+    assert 1.0 / SLOW_RISE >= env > ENVELOPE_FACTOR
+    text = tr.describe()
+    assert tr.verdict == "bounded, not converging" and tr.rate < 1.0, text
+    import re
+    said = float(re.search(r"fell x([0-9.]+) from the first quarter", text).group(1))
+    assert abs(said - 1.0 / env) <= 0.01 * said and f"less than the x{1.0 / ENVELOPE_FACTOR:g} fall" in text, text
+    for e in (0.6, 0.9, 1.0 / SLOW_RISE):
+        assert "less than the x2 fall" in describe({"verdict": "bounded, not converging", "tail_min": 1.0,
+                                                    "tail_max": 1.2, "rate": 0.999, "poly_order": 0.0,
+                                                    "envelope_ratio": e})
+    assert "fell" not in describe({"verdict": "bounded, not converging", "tail_min": 1.0, "tail_max": 1.2,
+                                   "rate": 1.0001, "poly_order": 0.0, "envelope_ratio": 0.9})  # (a rate above 1)
+
+
+@pytest.mark.parametrize("no_zstar", [False, True])
+@pytest.mark.parametrize("lo, hi", [(2.648, 3.097), (0.009915, 0.04975), (1.0, 1.0), (1e-300, 1e300), (2.0, 2.00001)])
+def test_the_distance_over_the_last_half_reads_as_a_range(lo, hi, no_zstar):
+    """"distance 2.648 to 3.097 over the last half" read as where the run started and where it ended (a new user):
+    the range says "between ... and ...", and a range whose ends print alike is one number."""
+    from gandynamics.verdict import describe
+    text = describe({"verdict": "bounded, not converging", "tail_min": lo, "tail_max": hi, "envelope_ratio": 1.0,
+                     "rate": 1.0, "poly_order": 0.0, "no_zstar": no_zstar})
+    what = "|z_k - z_0|" if no_zstar else "distance"
+    a, b = f"{lo:.4g}", f"{hi:.4g}"
+    said = f"{what} {a} over the last half" if a == b else f"{what} between {a} and {b} over the last half"
+    assert said in text, text
+    assert " to " not in text.split("over the last half")[0], text
 
 
 def test_floors_and_caps_handed_to_a_caller_are_its_own():
