@@ -486,7 +486,7 @@ def test_runs_with_no_zstar_say_so_in_simulate_and_sweep(capsys, tmp_path):
                      "--init", "1,1")
     assert code == 0
     assert "distance to z*: none (no zero of F found)" in out and "rate per step: - (no z*" in out
-    assert ("verdict: growing: no zero of F found, read on the displacement from the start, |z_k - z_0| 100 to 200 over "
+    assert ("verdict: growing: no zero of F found, read on the displacement from the start, |z_k - z_0| between 100 and 200 over "
             "the last half") in out
     code, out, err = run(capsys, "sweep", "--game", game, "--method", "gd", "--steps", "500",
                      "--init", "1,1", "--grid", "step=0.05,0.1", "--out", str(tmp_path / "t.csv"))
@@ -1064,7 +1064,7 @@ def test_a_portraits_key_names_a_run_at_a_spurious_fixed_point(capsys, monkeypat
     out = capsys.readouterr().out
     x = np.sqrt((1 + 0.3 + 0.09 / 70) / 0.3)
     d = np.hypot(x - 0.99498743710662, -0.3 * x / 7 - 0.099498743710662)  # (its distance to the declared z*)
-    assert "a spurious fixed point of eg" in out and f"distance {d:.4g} to {d:.4g}" in out, (d, out)
+    assert "a spurious fixed point of eg" in out and f"distance {d:.4g} over the last half" in out, (d, out)
     assert seen["labels"][0] == "eg (bounded, not converging: stands at a spurious fixed point)", seen
     assert "spurious" not in seen["labels"][1], seen
     plt.close("all")
