@@ -728,16 +728,19 @@ def _from_exponent(E):
             # E - t = w: term by term; else a value far from 0 says it is not (no sums built, nothing expanded: the
             # differences of a 1,000-parameter mlp's field, each 500 terms, were the quadratic part of its
             # derivation); else expanded, the exact decision
-            if Counter(rest) == Counter(ws) or (not _nonzero_somewhere(rest, ws)
-                                                 and sp.expand(sp.Add(*rest) - w) == 0):
+            # (w, a sum of a width-1,000 mlp's units, evaluated once as a whole and remembered: term by term, 10
+            # million lookups for a 2,000-parameter mlp's 10,000 exponentials, n^2)
+            if (len(rest) == len(ws) and Counter(rest) == Counter(ws)) or (not _nonzero_somewhere(rest, w)
+                                                                          and sp.expand(sp.Add(*rest) - w) == 0):
                 return sigmoid(w)
     return sp.exp(E)
 
 
 def _nonzero_somewhere(plus, minus=(), memo: dict | None = None) -> bool:
     """Whether ``d``, the sum of the terms ``plus`` less those of ``minus`` (iterables of expressions; an expression
-    alone is its terms), is certainly not identically 0: its value at a point of its free symbols (each at a fixed
-    number of (0.6, 1.5); double precision, the sums exactly rounded) is a finite real number further from 0 than
+    alone is a sum of its terms, its value and size remembered as a whole), is certainly not identically 0: its value
+    at a point of its free symbols (each at a fixed number of (0.6, 1.5); double precision, the sums exactly rounded;
+    a sum passed whole rounded once more) is a finite real number further from 0 than
     :data:`NONZERO_REL` times the sum of its terms' sizes there, far beyond the rounding of a value that is 0.
     False says nothing (a value near 0, a symbol with assumptions a point could break, a function this evaluation
     does not know, a value not a real number): the caller then decides by expanding.  ``memo`` (a dict; by default
@@ -749,12 +752,36 @@ def _nonzero_somewhere(plus, minus=(), memo: dict | None = None) -> bool:
         memo = _VALUES
         if len(memo) > _VALUES_MAX:
             memo.clear()
-    terms = lambda x: sp.Add.make_args(x) if isinstance(x, sp.Basic) else x  # noqa: E731
     try:
-        vals = [_value_at(t, memo) for t in terms(plus)] + [-_value_at(t, memo) for t in terms(minus)]
+        vals, sizes = [], []
+        for side, sign in ((plus, 1.0), (minus, -1.0)):
+            each = [_sum_at(side, memo)] if isinstance(side, sp.Basic) else [_term_at(t, memo) for t in side]
+            for v, size in each:
+                vals.append(sign * v)
+                sizes.append(size)
     except (_NoValue, TypeError, ValueError, ZeroDivisionError, OverflowError):
         return False
-    return abs(math.fsum(vals)) > NONZERO_REL * math.fsum(map(abs, vals))
+    return abs(math.fsum(vals)) > NONZERO_REL * math.fsum(sizes)
+
+
+def _term_at(t, memo: dict) -> tuple[float, float]:
+    """A term's value at the point of :func:`_nonzero_somewhere` and its size there."""
+    v = _value_at(t, memo)
+    return v, abs(v)
+
+
+def _sum_at(e, memo: dict) -> tuple[float, float]:
+    """A sum's value (its terms' exactly rounded sum) and its size (the sum of its terms' sizes) at the point of
+    :func:`_nonzero_somewhere`, remembered in ``memo`` (a sum passed whole is evaluated once however often it is
+    asked)."""
+    if not e.is_Add:
+        return _term_at(e, memo)
+    key = ("sum", e)
+    got = memo.get(key)
+    if got is None:
+        vals = [_value_at(t, memo) for t in e.args]
+        got = memo[key] = (math.fsum(vals), math.fsum(map(abs, vals)))
+    return got
 
 
 #: the relative size beyond which :func:`_nonzero_somewhere` calls a value not 0 (each term's value within a few

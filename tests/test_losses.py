@@ -370,6 +370,33 @@ def test_the_numeric_test_of_a_difference(d, nonzero):
     assert _nonzero_somewhere(d, memo={}) is nonzero
 
 
+def test_a_sum_passed_whole_is_evaluated_once_however_often_it_is_asked(monkeypatch):
+    """The sigmoid rule asks, for each exponential ``exp(c - softplus(w))``, whether ``c - w`` is 0, and ``w`` (a
+    width-1,000 mlp's sum of units) is the same for thousands of them: term by term that was 10 million lookups for a
+    2,000-parameter mlp (n^2).  Passed whole, a sum's terms are evaluated once; the decision is the term-by-term one
+    (checked here against it for sums that are and are not 0)."""
+    from gandynamics import losses
+    xs = sp.symbols("u0:300", real=True)
+    w = sp.Add(*[sp.tanh(x) * (j + 1) for j, x in enumerate(xs)])
+    calls = [0]
+    real = losses._value_at
+
+    def counted(e, memo):
+        calls[0] += 1
+        return real(e, memo)
+    monkeypatch.setattr(losses, "_value_at", counted)
+    memo = {}
+    for c in range(100):  # (each c is not w: nonzero; each c a different expression)
+        assert _nonzero_somewhere([sp.tanh(xs[0]) + c], w, memo)
+    assert calls[0] < 3 * len(xs) + 100 * 6, calls[0]
+    same = list(w.args)
+    assert not _nonzero_somewhere(same, w, memo) and not _nonzero_somewhere(same, same, {})
+    near = same[:-1] + [same[-1] * (1 + sp.Rational(1, 10**20))]  # (within rounding of w: undecided either way)
+    assert _nonzero_somewhere(near, w, memo) is _nonzero_somewhere(near, same, {}) is False
+    off = same[:-1]  # (w less one term: not 0, both ways)
+    assert _nonzero_somewhere(off, w, memo) is _nonzero_somewhere(off, same, {}) is True
+
+
 def test_the_sigmoid_rule_still_finds_an_exponent_written_another_way():
     """A hand-typed sigmoid ``e^{x (1 + y)} / (1 + e^{x + x y})`` is ``sigmoid(x y + x)``: its exponent's rest,
     ``x (1 + y)`` beside the softplus of ``x y + x``, is 0 only once expanded; the numeric test finds it near 0 and the
