@@ -216,3 +216,21 @@ def test_sweep_help_describes_the_flags_as_the_table_writes_them(tmp_path):
     assert row["final_zero"] in ("True", "False") and row["finished"] == "True"
     assert "final_zero (True where" in text and "(1 where" not in text and "'not run'" in text
     assert "NaN for the others" in text and row["algebraic"].lower() == "nan"
+
+
+def test_every_option_named_out_has_the_short_form_o():
+    """``-o FILE`` for ``--out FILE`` (a new user typed ``portrait ... -o p.png`` and was told --out was missing):
+    every command with an option --out takes -o alike, to the same destination."""
+    from gandynamics.cli import COMMANDS, build_parser
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    with_out = []
+    for name in COMMANDS:
+        for action in sub.choices[name]._actions:
+            if "--out" in action.option_strings:
+                with_out.append(name)
+                assert "-o" in action.option_strings, name
+    assert {"portrait", "sweep", "reproduce"} <= set(with_out)
+    a = parser.parse_args(["portrait", "dirac", "--methods", "gd", "--step", "0.2", "-o", "p.png"])
+    b = parser.parse_args(["portrait", "dirac", "--methods", "gd", "--step", "0.2", "--out", "p.png"])
+    assert a.out == b.out == "p.png"

@@ -54,7 +54,7 @@ def add_parser(sub):
                         "leaving the window or the slice; with --title the notes are printed here instead, and the "
                         "title is yours, over a line naming the game, its methods and their step h (the step left out "
                         "when your title names it: h = ...)")
-    p.add_argument("--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg); an existing file is replaced only if it is a "
+    p.add_argument("-o", "--out", required=True, metavar="FILE.png", help="output image (.png, .pdf or .svg); an existing file is replaced only if it is a "
                    "figure gandynamics wrote")
     p.add_argument("--animate", default=None, metavar="FILE.gif|FILE.mp4",
                    help="also write an animation: the trajectories growing on the phase plane beside the data space "

@@ -19,7 +19,7 @@ def add_parser(sub):
         epilog="examples: gandynamics reproduce;  gandynamics reproduce --list;  gandynamics reproduce m18-fig2 --out /tmp/f")
     p.add_argument("names", nargs="*", metavar="NAME", help="figures to regenerate (default: all; see --list)")
     p.add_argument("--list", action="store_true", help="list the figures and exit")
-    p.add_argument("--out", default="figures", metavar="DIR",
+    p.add_argument("-o", "--out", default="figures", metavar="DIR",
                    help="output folder (default: figures); created if missing. Files in it are replaced only when "
                         "gandynamics wrote them; an existing file (not a folder) is refused before any work")
     p.add_argument("--pdf", action="store_true", help="also write PDF files")
