@@ -665,8 +665,10 @@ def describe(reading: dict, digits: int = 4) -> str:
                 how = ("so small that it computes as 0 (F and DF underflow to 0), though its exact value is not 0"
                        if res == 0.0 else f"|F| = {res:z.3g} against {EPS * size:z.3g}, the smallest change a state "
                                           f"of size {size:z.3g} can record")
-                return (text + f"{stuck}: the gradient F there is too small for a step to change the state, {how}, as "
-                        "happens where a loss saturates far from the equilibrium; try a start nearer the equilibrium, "
+                # (said once, not three ways: "it stands still, but not at a zero of F: the gradient F there is too
+                # small ..., as happens where ...", 380 characters, a new user)
+                return (text + f"; stuck, not converged: F is not 0 there but too small for a step to change the state, "
+                        f"{how}, as where a loss saturates far from the equilibrium; try a start nearer the equilibrium, "
                         "or a loss that does not saturate there")
             if hF is not None:  # the step is why: h |F| is below the rounding of the state
                 return (text + f"{stuck}, |F| = {res:z.3g}: each step moves it by h |F| = {hF:z.2g}, less than the "

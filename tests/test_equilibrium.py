@@ -199,7 +199,7 @@ def test_a_run_that_stands_still_where_F_is_flat_has_not_converged():
     assert 0.0 < norm(F) < 1e-200
     assert tr.reading["final_residual"] == pytest.approx(norm(F), rel=1e-10)
     text = tr.describe() if hasattr(tr, "describe") else ""
-    assert "stuck, not converged: it stands still, but not at a zero of F" in text and "converged to" not in text, text
+    assert "stuck, not converged: F is not 0 there but too small" in text and "converged to" not in text, text
     # (in a student's words, with what it means and what to try; no parentheses within parentheses)
     assert "too small for a step to change the state" in text and "try a start nearer the equilibrium" in text, text
 
@@ -220,7 +220,7 @@ def test_a_run_that_stands_still_because_its_step_is_too_small_says_so(start):
     assert f"each step moves it by h |F| = {hF:.2g}, less than the smallest change a state of size" in text, text
     assert "stuck, not converged" in text and "a larger step moves it" in text, text
     flat = simulate(DIRAC, "gd", [1.0, 1.0], 1000, 5.0).describe()
-    assert "stands still, but not at a zero of F" in flat and "each step moves it" not in flat, flat
+    assert "stuck, not converged: F is not 0 there" in flat and "each step moves it" not in flat, flat
     # a step normalised per coordinate (Adam) moves the state by about h, not h |F|: not said of it
     adam = simulate(DIRAC, "adam", [start, start], 100, 1e-20, engine="interpreted").describe()
     assert "its steps move it" not in adam, adam
@@ -261,7 +261,7 @@ def test_a_run_that_stands_still_where_F_underflows_has_not_converged():
     tr = simulate(DIRAC, "gd", [1.0, 3.0], 1000, 8.0)
     assert not np.any(DIRAC.eval_F(tr.final, DIRAC.param_vector()))
     text = tr.describe()
-    assert "stands still, but not at a zero of F: " in text and "F and DF underflow to 0" in text, text
+    assert "stuck, not converged: F is not 0 there but too small" in text and "F and DF underflow to 0" in text, text
     assert "stuck, not converged" in text and "converged to" not in text, text
 
 
