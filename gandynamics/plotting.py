@@ -364,11 +364,12 @@ def run_text(tr) -> str:
 
 def steps_text(steps, spec: str = "g") -> str:
     """The step size of runs for a title, in :func:`portrait_title`'s words: ``h = 0.3`` for one step (a number, or a
-    mapping of the runs' names to steps that are all equal), else each step after the runs that take it, in their
-    order: ``GD h = 0.04998; EG and EFTP h = 0.1766``; a step given as a pair ``(h_G, h_D)`` as portrait_title
+    mapping of the runs' names to steps that are all equal), else each step before the runs that take it, in their
+    order: ``h = 0.04998 for GD; h = 0.1766 for EG and EFTP``; a step given as a pair ``(h_G, h_D)`` as portrait_title
     writes it; each number formatted by ``spec`` (:func:`number_text`).  A convergence figure's title names its game
     (:func:`describe`) and this (the basin figure's named neither, a figure review).  The words of each group are
-    joined by no-break spaces (:data:`NBSP`): a title wrapped keeps them on one line (:data:`STEPS_GROUP_KEEP`)."""
+    joined by no-break spaces (:data:`NBSP`): a title wrapped keeps them on one line (:data:`STEPS_GROUP_KEEP`; a
+    longer group keeps its step with its first run)."""
     def one(h):
         if isinstance(h, (tuple, list)):
             hg, hd = h
@@ -384,12 +385,14 @@ def steps_text(steps, spec: str = "g") -> str:
     # (each group unbroken by a title's wrap, its words joined by no-break spaces: the step belongs with the runs it
     # applies to, and basin_dirac_convergence's title broke between "EG and EFTP" and "h = 0.1766", a figure review;
     # a group too long for one line keeps its last name with the step)
+    # the step first, then the runs taking it: "simultaneous GD, alternating GD, extragradient, EFTP and OGDA h = 0.3"
+    # read as OGDA's step alone (a new user)
     def group(names, h):
-        text = f"{_and(names)} h = {h}"
+        text = f"h = {h} for {_and(names)}"
         if len(text) <= STEPS_GROUP_KEEP:
             return text.replace(" ", NBSP)
         said = _and(names)
-        return said[:len(said) - len(names[-1])] + f"{names[-1]} h = {h}".replace(" ", NBSP)
+        return f"h = {h} for {names[0]}".replace(" ", NBSP) + said[len(names[0]):]
     return "; ".join(group(names, h) for h, names in by.items())
 
 

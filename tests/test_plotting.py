@@ -2497,16 +2497,17 @@ def test_a_portrait_title_wraps_into_sensible_lines():
     assert wrapped >= 5  # (titles of several lines met)
 
 
-def test_steps_text_names_each_step_after_the_runs_that_take_it():
+def test_steps_text_names_each_step_before_the_runs_that_take_it():
     """A convergence figure's title names its step (the basin figure's named none, a figure review): one step, or each
-    after the runs taking it, in their order, with the minus sign and the project's number format."""
+    before the runs taking it ("A, B and C h = 0.3" read as C's step alone, a new user), in their order, with the
+    minus sign and the project's number format."""
     from gandynamics.plotting import steps_text
     assert steps_text(0.2) == "h = 0.2"
     assert steps_text({"GD": 0.3, "EG": 0.3}) == "h = 0.3"
     from gandynamics.plotting import NBSP
     said = steps_text({"GD": 0.0499797, "EG": 0.176633, "EFTP": 0.176633}, ".4g")
-    assert said.replace(NBSP, " ") == "GD h = 0.04998; EG and EFTP h = 0.1766"
-    assert steps_text({"a": (0.2, 0.1), "b": 0.5}).replace(NBSP, " ") == "a h = (0.2, 0.1); b h = 0.5"
+    assert said.replace(NBSP, " ") == "h = 0.04998 for GD; h = 0.1766 for EG and EFTP"
+    assert steps_text({"a": (0.2, 0.1), "b": 0.5}).replace(NBSP, " ") == "h = (0.2, 0.1) for a; h = 0.5 for b"
     assert steps_text((0.2, 0.2)) == "h = 0.2" and steps_text(-0.0) == "h = 0"
 
 
@@ -2514,7 +2515,7 @@ def test_steps_text_names_each_step_after_the_runs_that_take_it():
 def test_a_title_s_steps_stay_with_the_runs_they_apply_to(seed):
     """The figure review: basin_dirac_convergence's title broke between "EG and EFTP" and their step "h = 0.1766".
     Generated step mappings in titles wrapped at every width: no line break falls inside a group of runs and their
-    step (a group too long for one line: none between its last run and the step)."""
+    step (a group too long for one line: none between the step and its first run)."""
     from gandynamics.plotting import NBSP, STEPS_GROUP_KEEP, _fill_title, steps_text
     rng = np.random.default_rng(seed)
     pool = ["GD", "EG", "EFTP", "OGDA", "alt. GD", "momentum (β = −0.5)", "simultaneous GD", "extragradient"]
@@ -2528,9 +2529,9 @@ def test_a_title_s_steps_stay_with_the_runs_they_apply_to(seed):
         lines = _fill_title(title, width, len).split("\n")
         for g in groups:
             plain = g.replace(NBSP, " ")
-            before = plain[:plain.rindex(" h = ")]
-            last = max((n for n in names if before.endswith(n)), key=len)
-            kept = plain if len(plain) <= STEPS_GROUP_KEEP else plain[len(before) - len(last):]
+            after = plain[plain.index(" for ") + len(" for "):]
+            first = max((n for n in names if after.startswith(n)), key=len)
+            kept = plain if len(plain) <= STEPS_GROUP_KEEP else plain[:plain.index(" for ") + len(" for ") + len(first)]
             assert any(kept in line.replace(NBSP, " ") for line in lines), (width, kept, lines)
 
 
