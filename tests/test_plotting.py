@@ -1109,6 +1109,29 @@ def test_convergence_mixed_runs_name_only_the_empty_one():
     assert not any("every distance" in t.get_text() for t in ax.texts)
 
 
+@pytest.mark.parametrize("every", [1, 3])
+def test_a_run_that_falls_below_the_floor_before_its_end_says_after_which_step(every):
+    """EG and EFTP ended at k = 289 of 300 in basin_dirac_convergence, their lines stopping with nothing said (a new
+    user): a run whose distances fall below the floor and stay there says in its key after which step (the last one
+    drawn, found here by a plain loop); one that rises above it again, or overflows, or never falls below, says
+    nothing of it."""
+    k = np.arange(61)
+    runs = {"falls": 0.5 ** k, "dips": np.where((k > 30) & (k < 40), 1e-20, 1.0),
+            "overflows": np.where(k < 50, 0.5 ** k, np.inf), "stays": 0.9 ** k}
+    d = {name: v[::every] for name, v in runs.items()}
+    ax = _no_warnings(lambda: convergence(list(d.items()), rates={"falls": 0.5}, floor=1e-14, every=every))
+    labels = ax.get_legend_handles_labels()[1]
+    last = None
+    for i, v in enumerate(d["falls"]):
+        if v > 1e-14:
+            last = i * every
+    said = [t for t in labels if t.startswith("falls")]
+    from gandynamics.plotting import number_text
+    assert said and all(f"(\u2264 {number_text(1e-14, '.3g')} after k = {last})" in t for t in said), (last, labels)
+    for name in ("dips", "overflows", "stays"):
+        assert not any(t.startswith(name) and "after k" in t for t in labels), labels
+
+
 def test_convergence_of_no_run_is_refused_before_a_figure_is_made():
     n = len(plt.get_fignums())
     with pytest.raises(GandynamicsError, match="no trajectories"):

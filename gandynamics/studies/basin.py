@@ -102,7 +102,7 @@ def study(ctx):
             ax.set_xlim(-lim, lim)
             ax.set_ylim(-lim, lim)
             ax.set_aspect("equal")
-            lab = f"{m.upper()}, start in $B_r$"
+            lab = m.upper()  # (the title says where it starts: "start in $B_r$" here was undefined, a new user)
             # each method in its colour (METHOD_COLORS); eg and eftp coincide on the log scale: the one drawn last is
             # marked on the other by convergence(), so that both show (a dotted eg under eftp's line was hidden)
             conv.append((lab, trs[0][1], METHOD_COLORS[m]))
