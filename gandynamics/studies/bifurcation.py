@@ -121,7 +121,12 @@ def study_boundaries(ctx):
         for k in sorted(kinds):
             handles.append((Line2D([], [], color=COLORS[k], lw=CURVE_WIDTH, ls=STYLES.get(k, "-")), contour))
             labels.append(f"{NAMES.get(k, k)} (continuation, {STYLE_WORDS[STYLES.get(k, '-')]}), with the contour along it")
-        handles.append((Line2D([], [], color="white", lw=2.6), Line2D([], [], color="0.3", lw=1.4, ls=":")))
+        # (on a swatch of the unstable region's red, as the panels show it: a grey dotted line on the key's white did
+        # not look like the white-edged dots on red it names, a new user)
+        from matplotlib.patches import Patch
+        unstable = faded_cmap(RATE_CMAP, MAP_FADE, MAP_SPAN)(1.0)
+        handles.append((Patch(facecolor=unstable, edgecolor="none"), Line2D([], [], color="white", lw=2.6, alpha=0.85),
+                        Line2D([], [], color="0.3", lw=1.4, ls=":")))
         labels.append("crossing inside the unstable region (dotted, in the curve's colour)")
         handles.append(Line2D([], [], ls="none", marker="o", ms=3.5, mfc="white", mec="black", mew=0.8))
         labels.append("GD: h = γ/f'(0)² (closed form)")
