@@ -216,3 +216,17 @@ def test_a_flow_step_far_longer_than_the_solutions_scale_stops_instead_of_runnin
     # a step within the solution's scale is integrated as before (the flow's exact decay, docs/mathematics.md §1.9)
     ok = simulate(fld, "flow", [1.0, 1.0], 3, 1.0, scheme="dopri5", rtol=1e-12, atol=1e-300, engine="compiled")
     assert not ok.diverged
+
+
+@pytest.mark.parametrize("base", ["x", "adam", "lookahead", "GD", 3])
+def test_a_bad_base_is_refused_where_the_options_are_read_and_takes_only_answers(base):
+    """``takes`` is a question (does one of these methods take this option?), never a check with a refusal as its
+    side effect; a base lookahead cannot take is refused where rates and local_rate read their options, naming
+    lookahead's bases, and by the command line's --base."""
+    from gandynamics.analysis.rates import local_rate, takes
+    for name in ("beta", "n_g", "n_d", "la_k"):
+        assert takes(name, ["lookahead"], base) in (True, False)
+    with pytest.raises(GandynamicsError, match="base"):
+        rates(FLD, ["lookahead"], step=0.4, options={"base": base}, measure=False)
+    with pytest.raises(GandynamicsError, match="base"):
+        local_rate("lookahead", np.array([[0.3, 1.0], [-1.0, 0.3]]), 0.1, 1, base=base)

@@ -137,6 +137,8 @@ def _kw(m, base: dict, beta, n_g, n_d) -> dict:
     ``beta``, ``n_g`` and ``n_d`` where it takes them.  A value other than the default (beta 0, n_g = n_d = 1) of
     one it does not take (:func:`takes`) is refused: it would be ignored (``local_rate("gd", A, h, beta=0.5)``
     gave gd's rate)."""
+    if m.name == "lookahead" and base.get("base") is not None:  # (where lookahead's options are read)
+        refuse_base(base["base"])
     for name, value, default in (("beta", beta, 0.0), ("n_g", n_g, 1), ("n_d", n_d, 1)):
         if value != default and not takes(name, [m.name], base.get("base")):
             raise GandynamicsError(f"{m.name} takes no {name} (given {value!r}; {_users(name)})")
@@ -172,10 +174,17 @@ def refuse_base(base, what: str = "base") -> None:
 
 def takes(name: str, methods, base=None) -> bool:
     """Whether one of ``methods`` takes the rate option ``name`` (``beta``, ``n_g``, ``n_d``, ...): its own, or
-    lookahead's base method's (``base``, default gd)."""
-    if base is not None and "lookahead" in methods:
-        refuse_base(base)
-    return any(name in rate_options(m) or (m == "lookahead" and name in rate_options(base or "gd")) for m in methods)
+    lookahead's base method's (``base``, default gd; a question, not a check: a base is refused where the options
+    are read, :func:`refuse_base`)."""
+    return any(name in rate_options(m) or (m == "lookahead" and name in _base_options(base or "gd")) for m in methods)
+
+
+def _base_options(base) -> tuple:
+    """The rate options of lookahead's ``base``, none for a name lookahead does not take as its base (refused where
+    the options are read)."""
+    from ..methods.lookahead import BASES
+    ok = isinstance(base, str) and base in BASES and BASES[base].iteration_matrix is not None
+    return rate_options(base) if ok else ()
 
 
 def _users(name: str) -> str:
@@ -751,6 +760,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         raise GandynamicsError(f"constants must be a ConstantsReport (from certify_constants on the same region) or "
                                f"None; got {type(constants).__name__}")
     given = dict(options or {})
+    if "lookahead" in methods and given.get("base") is not None:  # (once, where the options are read)
+        refuse_base(given["base"])
     for name, value in (("beta", beta), ("n_g", n_g), ("n_d", n_d)):
         if value is not None and not takes(name, methods, given.get("base")):
             raise GandynamicsError(f"{name} applies to none of {', '.join(methods)} ({_users(name)})")
