@@ -170,6 +170,11 @@ def quiver_handle(capped: bool = False):
 LAST_UNDER_STAR = 0.025
 
 
+#: the key's words for the dot at a run's last state, drawn grey in the key and in its run's colour on the plot (a grey
+#: "last state" beside blue and olive dots read as a third kind of point, a new user)
+LAST_STATE_LABEL = "last state (in its run's colour)"
+
+
 def portrait_handles(equilibrium: bool = True, last: bool = True) -> list:
     """The legend entries of a phase portrait's markers: the start (white circle), the last state (a dot, grey here:
     each trajectory's is in its colour) and, with ``equilibrium``, the equilibrium's star.  For a figure of several
@@ -178,7 +183,7 @@ def portrait_handles(equilibrium: bool = True, last: bool = True) -> list:
     a last state inside the window and not under the equilibrium's star)."""
     out = [Line2D([], [], label="start", **START_MARKER)]
     if last:  # (False where no panel shows a last state's dot: ``any(ax.last_state_shown for ax in axes)``)
-        out.append(Line2D([], [], color="0.35", label="last state", **LAST_MARKER))
+        out.append(Line2D([], [], color="0.35", label=LAST_STATE_LABEL, **LAST_MARKER))
     if equilibrium:
         out.append(Line2D([], [], **EQUILIBRIUM_MARKER))
     return out

@@ -264,7 +264,7 @@ def _figure_trajectories(ctx, trs, fp):
     from ..plotting import canvas
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-    from ..plotting import LAST_MARKER, METHOD_COLORS, START_MARKER, number_text
+    from ..plotting import LAST_MARKER, LAST_STATE_LABEL, METHOD_COLORS, START_MARKER, number_text
     with canvas(2, 4, figsize=(15.0, 7.9)) as (fig, axes):
         for col, key, name in ((0, "line1", "one data atom at 0"), (2, "line3", "atoms at −1, 0, 1")):
             for row, g in enumerate((0.0, GAMMA)):
@@ -300,7 +300,7 @@ def _figure_trajectories(ctx, trs, fp):
                    Line2D([], [], color=METHOD_COLORS["flow"], label=f"flow (Dormand–Prince, rtol = atol = {number_text(FLOW['rtol'])})"),
                    closed_form_handle(r"closed form ψ2(0) $e^{-\gamma t}$"),
                    Line2D([], [], label=f"start (θ, ψ1) = {START_LINE[:2]}", **START_MARKER),
-                   Line2D([], [], color="0.35", label="last state", **LAST_MARKER),
+                   Line2D([], [], color="0.35", label=LAST_STATE_LABEL, **LAST_MARKER),
                    Line2D([], [], color="black", marker="*", ms=10, ls="", label="equilibrium θ* = 0, ψ1 = 0")]
         fig.legend(handles=handles, loc="outside lower center", ncol=5)
         fig.suptitle(f"Generator on the data line from (θ, ψ1, ψ2) = {START_LINE}: without a penalty the gradient across "
@@ -382,7 +382,7 @@ def _figure_discriminator(ctx, trs, flds):
 def _figure_leave_line(ctx, trs, flds):
     from ..plotting import canvas
     import matplotlib.pyplot as plt
-    from ..plotting import LAST_MARKER, METHOD_COLORS, START_MARKER, number_text, phase_portrait, slice_center
+    from ..plotting import LAST_MARKER, LAST_STATE_LABEL, METHOD_COLORS, START_MARKER, number_text, phase_portrait, slice_center
     fld = flds["free3"]
     with canvas(1, 3, figsize=(14.0, 4.7)) as (fig, axes):
         said: dict = {}  # the panels' notes, each once, in order
@@ -403,7 +403,7 @@ def _figure_leave_line(ctx, trs, flds):
         h = axes[0].get_legend_handles_labels()[0]
         h.append(Line2D([], [], label=f"start (θ2, ψ2) = ({START_FREE[1]:zg}, {START_FREE[3]:zg})", **START_MARKER))
         if axes[0].last_state_shown or axes[1].last_state_shown:  # (the runs' end dots: named, a figure review)
-            h.append(Line2D([], [], color="0.35", label="last state", **LAST_MARKER))
+            h.append(Line2D([], [], color="0.35", label=LAST_STATE_LABEL, **LAST_MARKER))
         fig.legend(handles=h, loc="outside lower center", ncol=4)
         ax = axes[2]
         for g, ls in ((0.0, "-"), (GAMMA, "--")):
