@@ -1633,6 +1633,7 @@ def _segment_distance(points, Q):
     return np.hypot(*(points[:, None, :] - near).transpose(2, 0, 1)).min(axis=1)
 
 
+@pytest.mark.slow  # (4 s: the default pass took 2:57 on CI, session 52)
 def test_coinciding_paths_are_those_within_the_width_inside_the_window():
     """The rule of the dashes against a brute-force reading of it: random paths and copies moved by less or more than
     the width at one state (the distance of every point of one's polyline drawn in the window to the other's polyline

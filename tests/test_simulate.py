@@ -1009,6 +1009,7 @@ def test_an_adam_run_that_reads_converging_is_told_to_leave_zstar_later():
     assert describe({"verdict": "converging", "limit_radius": None}) == "converging"
 
 
+@pytest.mark.slow  # (3.8-7.1 s cold, each compiling what no other default test needs: the default pass took 2:57 on CI, session 52)
 def test_an_adam_run_that_reads_converging_is_told_that_zstar_is_unstable_for_it():
     """The default run's part of the test above: the 4,000-step run's reading and description (the limit radius is
     max |eig| of limit_matrix at DF(0) of the quadratic game, computed here with numpy)."""
@@ -1060,6 +1061,7 @@ def test_a_converging_run_still_falling_near_zstar_keeps_its_first_reading(steps
     assert tr.verdict == "converging" and "still_at" not in tr.reading and abs(tr.rate / rho - 1) < 5e-4
 
 
+@pytest.mark.slow  # (3.8-7.1 s cold, each compiling what no other default test needs: the default pass took 2:57 on CI, session 52)
 @pytest.mark.parametrize("steps", [250, 265])
 def test_a_sweep_row_that_stalls_at_the_rounding_of_F_in_its_last_quarter_reads_the_linear_rate(steps):
     """The sweep's part of the test above (its rows read as simulate reads a run; the compiled kernel's rounding is not
@@ -1096,6 +1098,7 @@ def test_a_run_at_a_spurious_fixed_point_of_extragradient_says_so():
     assert "spurious" not in gd_run.describe()
 
 
+@pytest.mark.slow  # (3.8-7.1 s cold, each compiling what no other default test needs: the default pass took 2:57 on CI, session 52)
 def test_a_run_held_where_f_is_flat_but_not_zero_is_said_so():
     """A run standing still where F is below the rounding of the state but has no zero (the Dirac-GAN's saturated
     sigmoid far out: dirac-nd's runs at |z| = 10 with |F| ~ 1e-21 at d = 50) was read "stands still, but not at a zero
