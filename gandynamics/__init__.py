@@ -24,9 +24,18 @@ records (``gandynamics.reproduce``: ``Check``, ``StudyResult``) keep the encodin
 write (complex numbers as text ``"a + bi"``, NaN as ``"nan"``), so that those files stay as they were.
 """
 
+import os as _os
 import sys as _sys
 import types as _types
 from typing import TYPE_CHECKING
+
+#: the size of sympy's memo of constructed expressions, set before sympy is first imported (``SYMPY_CACHE_SIZE``, read
+#: once by sympy, 1,000 entries by default; a value the user set is kept).  With 1,000, the derivation of a large
+#: game's field outgrew the memo, and each expression built again was a new copy that sympy then compared term by term
+#: with the first one: deriving F of the 2,000-parameter mlp took 56 s, 24 s with this memo (studies/RESULTS_scaling.md,
+#: session 52).  Imported after sympy, gandynamics leaves sympy's memo as it is (processes it starts inherit the value).
+_SYMPY_MEMO = 200_000
+_os.environ.setdefault("SYMPY_CACHE_SIZE", str(_SYMPY_MEMO))
 
 from ._version import __version__
 

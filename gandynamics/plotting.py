@@ -3555,7 +3555,7 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         measured on the run where it is a converging Trajectory (``, measured 0.9747``).
     floor : float
         Distances below this are not drawn (round-off); a run whose distances fall below it before its end says in
-        its key after which step (``gd (≤ 1e-14 after k = 289)``).
+        its key after which step (``gd (below 1e-14 after k = 289)``).
     legend : str
         ``"auto"``/``"outside"``: beside the axes on the right (never over the data), or where the figure has no
         room there (a figure without layout engine, a small one) below them or inside (see :data:`MIN_SHARE`);
@@ -3639,7 +3639,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         if np.any(ok) and not ok[-1] and np.all(np.isfinite(d[np.flatnonzero(ok)[-1]:])):
             # a run that fell below the floor before its end: its line stops there, and says so (EG and EFTP ended at k
             # = 289 of 300 in basin_dirac_convergence, unexplained, a new user)
-            why = f" (\u2264 {number_text(floor, '.3g')} after k = {int(k[np.flatnonzero(ok)[-1]]):,})"
+            # (words, not "(≤ ...": a relation is spaced on both sides in every text of a figure)
+            why = f" (below {number_text(floor, '.3g')} after k = {int(k[np.flatnonzero(ok)[-1]]):,})"
         line, = ax.semilogy(k[ok], d[ok], color=color, ls=style if style is not None else "-", label=label + why)
         if np.any(ok):
             shown.append((line, k[ok], d[ok], style is None))

@@ -1127,7 +1127,8 @@ def test_a_run_that_falls_below_the_floor_before_its_end_says_after_which_step(e
             last = i * every
     said = [t for t in labels if t.startswith("falls")]
     from gandynamics.plotting import number_text
-    assert said and all(f"(\u2264 {number_text(1e-14, '.3g')} after k = {last})" in t for t in said), (last, labels)
+    assert said and all(f"(below {number_text(1e-14, '.3g')} after k = {last})" in t for t in said), (last, labels)
+    assert all(relations_spaced(t) for t in labels), labels
     for name in ("dips", "overflows", "stays"):
         assert not any(t.startswith(name) and "after k" in t for t in labels), labels
 

@@ -116,3 +116,22 @@ def test_source_cache_skips_generation(monkeypatch, tmp_path):
     # a different game (different F) is a different entry
     with pytest.raises(AssertionError, match="warm process"):
         VectorField(games.quadratic_sga().with_losses(loss_g=games.quadratic().loss_g * 2))._base_source
+
+
+def test_sympy_s_memo_is_sized_for_large_games_unless_the_user_set_it():
+    """sympy memoises constructed expressions in caches of SYMPY_CACHE_SIZE entries, read once when sympy is first
+    imported: gandynamics, imported first, sets a size that holds a large game's derivation (with sympy's 1,000, F of
+    the 2,000-parameter mlp took 56 s instead of 24 s: each expression built again was a copy compared term by term),
+    and keeps a size the user set.  In fresh processes, read from sympy itself."""
+    import os
+    import subprocess
+    import sys
+
+    import gandynamics
+    code = "import gandynamics, sympy.core.cache as c; print(c.SYMPY_CACHE_SIZE)"
+    env = {k: v for k, v in os.environ.items() if k != "SYMPY_CACHE_SIZE"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert int(out) == gandynamics._SYMPY_MEMO > 1000
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "SYMPY_CACHE_SIZE": "77"}, capture_output=True,
+                         text=True, check=True).stdout
+    assert int(out) == 77
