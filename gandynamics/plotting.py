@@ -175,15 +175,15 @@ LAST_UNDER_STAR = 0.025
 LAST_STATE_LABEL = "last state (in its run's colour)"
 
 
-def portrait_handles(equilibrium: bool = True, last: bool = True) -> list:
+def portrait_handles(equilibrium: bool = True, last: bool = True, last_label: str = LAST_STATE_LABEL) -> list:
     """The legend entries of a phase portrait's markers: the start (white circle), the last state (a dot, grey here:
-    each trajectory's is in its colour) and, with ``equilibrium``, the equilibrium's star.  For a figure of several
+    each trajectory's is in its colour; ``last_label`` its words) and, with ``equilibrium``, the equilibrium's star.  For a figure of several
     portraits drawn with ``legend=False`` and one legend for all (the bilinear game's six methods showed a dot no
     legend named); ``last=False`` leaves the dot out where no panel shows one (each portrait's ``ax.last_state_shown``:
     a last state inside the window and not under the equilibrium's star)."""
     out = [Line2D([], [], label="start", **START_MARKER)]
     if last:  # (False where no panel shows a last state's dot: ``any(ax.last_state_shown for ax in axes)``)
-        out.append(Line2D([], [], color="0.35", label=LAST_STATE_LABEL, **LAST_MARKER))
+        out.append(Line2D([], [], color="0.35", label=last_label, **LAST_MARKER))
     if equilibrium:
         out.append(Line2D([], [], **EQUILIBRIUM_MARKER))
     return out
@@ -1146,7 +1146,10 @@ def phase_portrait(field, params=None, *, plane=None, center=None, xlim=None, yl
     # key named neither dot: m18_fig2's flow ended in a dot read as a second start, a figure reviewer's finding; the
     # key of a grid of portraits has them from portrait_handles)
     if trajectories and (starts_in or ax.last_state_shown):
-        marks = portrait_handles(equilibrium=False, last=ax.last_state_shown)
+        # (the words on its colour in the key of a figure made here, sized for its key; in a user's small panel the
+        # longer entry pushed the key over a title moved inside: "last state" alone there)
+        marks = portrait_handles(equilibrium=False, last=ax.last_state_shown,
+                                 last_label=LAST_STATE_LABEL if own else "last state")
         handles.extend(marks if starts_in else marks[1:])
     if e is not None:
         # (a white edge: on the flow's black path, which ends there, a black star was not to be seen)

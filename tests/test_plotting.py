@@ -3344,8 +3344,13 @@ def test_a_single_portraits_key_names_the_last_state_where_its_dot_is_seen():
             phase_portrait(fld, trajectories=[("gd", np.array([[1.0, 1.0], end]))], ax=ax)
             texts[name] = [t.get_text() for t in ax.get_legend().get_texts()]
             plt.close(fig)
+    assert "last state" in texts["away"] and "start" in texts["away"]  # (on a user's axes: the short words)
     from gandynamics.plotting import LAST_STATE_LABEL
-    assert LAST_STATE_LABEL in texts["away"] and "start" in texts["away"]
+    with style():  # (a figure made by the library, its key sized for it: the dot's colour said)
+        ax = phase_portrait(fld, trajectories=[("gd", np.array([[1.0, 1.0], [0.5, 0.4]]))])
+        own = [" ".join(t.get_text().split()) for t in ax.get_legend().get_texts()]
+        plt.close(ax.figure)
+    assert LAST_STATE_LABEL in own, own
     assert not any(t.startswith("last state") for t in texts["on star"]) and "start" in texts["on star"]
 
 
