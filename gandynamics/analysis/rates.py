@@ -165,7 +165,7 @@ def refuse_base(base, what: str = "base") -> None:
     iteration matrix (adam, rmsprop), each with its reason.  ``rates --base x`` said "unknown method 'x'" with the
     rate methods as the accepted ones, naming neither the option nor the bases (a new user's trial)."""
     from ..methods.lookahead import BASES
-    bases = [b for b, m in BASES.items() if m.iteration_matrix is not None]
+    bases = _rate_bases()
     reasons = {m: f"it has no iteration matrix, since {BASES[m].no_matrix}" for m in BASES if m not in bases}
     reasons.update({m: "lookahead does not take it as its base" for m in [*METHODS, *METHOD_ALIASES]
                     if m not in BASES})
@@ -182,9 +182,13 @@ def takes(name: str, methods, base=None) -> bool:
 def _base_options(base) -> tuple:
     """The rate options of lookahead's ``base``, none for a name lookahead does not take as its base (refused where
     the options are read)."""
+    return rate_options(base) if isinstance(base, str) and base in _rate_bases() else ()
+
+
+def _rate_bases() -> list:
+    """The base methods of lookahead that rates can analyse (those with an iteration matrix)."""
     from ..methods.lookahead import BASES
-    ok = isinstance(base, str) and base in BASES and BASES[base].iteration_matrix is not None
-    return rate_options(base) if ok else ()
+    return [b for b, m in BASES.items() if m.iteration_matrix is not None]
 
 
 def _users(name: str) -> str:
