@@ -39,6 +39,7 @@ class Differentiator:
         self._deps: dict = {}
         self._fd: dict = {}
         self._d: dict = {}
+        self._by: dict = {}
 
     def deps(self, e) -> frozenset:
         """The differentiation variables ``e`` depends on."""
@@ -52,6 +53,24 @@ class Differentiator:
                 r = frozenset().union(*[self.deps(a) for a in e.args])
             self._deps[e] = r
         return r
+
+    def _args_with(self, e, v) -> list:
+        """The positions of ``e``'s arguments that depend on ``v``.  A node with many arguments (a sum over a
+        network's units) is indexed once, variable -> positions, so that differentiating it by each of n variables
+        costs what it depends on, not n times its length: scanning every argument for every variable made the
+        gradient of a width-k mlp's loss O(n k), 12 million ``deps`` lookups at n = 2,000 and 25 times that at
+        n = 10,000."""
+        args = e.args
+        if len(args) <= 8:
+            return [i for i, a in enumerate(args) if v in self.deps(a)]
+        idx = self._by.get(e)
+        if idx is None:
+            idx = {}
+            for i, a in enumerate(args):
+                for w in self.deps(a):
+                    idx.setdefault(w, []).append(i)
+            self._by[e] = idx
+        return idx.get(v, ())
 
     def _fdiff(self, e, i):
         key = (e, i)
@@ -72,15 +91,15 @@ class Differentiator:
         if r is not None:
             return r
         if e.is_Add:
-            r = sp.Add(*[self.diff(a, v) for a in e.args if v in self.deps(a)])
+            args = e.args
+            r = sp.Add(*[self.diff(args[i], v) for i in self._args_with(e, v)])
         elif e.is_Mul:
             args = e.args
             terms = []
-            for i, a in enumerate(args):
-                if v in self.deps(a):
-                    da = self.diff(a, v)
-                    if da != 0:
-                        terms.append(sp.Mul(*(args[:i] + (da,) + args[i + 1:])))
+            for i in self._args_with(e, v):
+                da = self.diff(args[i], v)
+                if da != 0:
+                    terms.append(sp.Mul(*(args[:i] + (da,) + args[i + 1:])))
             r = sp.Add(*terms)
         elif e.is_Pow:
             b, x = e.args

@@ -44,6 +44,52 @@ def test_symdiff_equals_sympy_diff(e):
     assert D.diff(e, a) == 0 or a in e.free_symbols   # a is not a variable: never differentiated
 
 
+def _wide(rng, m, vs):
+    """A sum (or product) of ``m`` random terms, each in one to three of the variables ``vs``: the shape of a sum
+    over a network's units, wider than the 8 arguments below which :class:`Differentiator` scans its arguments."""
+    fs = (sp.tanh, sigmoid, sp.sin, lambda u: u**2, softplus)
+    terms = []
+    for _ in range(m):
+        pick = [vs[j] for j in rng.choice(len(vs), size=int(rng.integers(1, 4)), replace=False)]
+        u = sum(sp.Integer(int(rng.integers(1, 4))) * p for p in pick)
+        terms.append(sp.Float(rng.uniform(0.5, 1.5), 3) * fs[int(rng.integers(len(fs)))](u) + a)
+    return sp.Add(*terms) if rng.random() < 0.6 else sp.Mul(*terms[: max(9, m // 8)])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_symdiff_of_wide_sums_and_products_equals_sympy_diff(seed):
+    rng = np.random.default_rng(seed)
+    vs = sp.symbols(f"v0:{12}", real=True)
+    e = softplus(_wide(rng, 40, vs)) * _wide(rng, 12, vs)
+    D = Differentiator(vs)
+    pt = {v: sp.Float(rng.uniform(-1, 1)) for v in vs} | {a: sp.Float(0.3)}
+    for v in vs:
+        u = complex(sp.N(D.diff(e, v).xreplace(pt).rewrite(sp.exp), 20))
+        w = complex(sp.N(sp.diff(e, v).xreplace(pt).rewrite(sp.exp), 20))
+        assert abs(u - w) < 1e-12 * max(1, abs(w)), (seed, v)
+
+
+def test_gradient_of_a_sum_over_units_costs_its_size_not_n_times_it(monkeypatch):
+    """The gradient of sum_i w_i tanh(v_i x) by its 2m parameters looks up which variables each term holds about
+    once per term; scanning the m terms for each of the 2m variables was O(m^2) (4 m^2 lookups)."""
+    m = 200
+    w, v = sp.symbols(f"w0:{m}", real=True), sp.symbols(f"v0:{m}", real=True)
+    loss = softplus(sp.Add(*[w[i] * sp.tanh(v[i] * x) for i in range(m)]))
+    calls = [0]
+    deps = Differentiator.deps
+
+    def counted(self, e):
+        calls[0] += 1
+        return deps(self, e)
+
+    monkeypatch.setattr(Differentiator, "deps", counted)
+    g = gradient(loss, w + v)
+    assert calls[0] < 40 * m, calls[0]
+    s = sp.Add(*[w[i] * sp.tanh(v[i] * x) for i in range(m)])
+    assert sp.simplify(g[3] - sigmoid(s) * sp.tanh(v[3] * x)) == 0
+    assert sp.simplify(g[m + 5] - sigmoid(s) * w[5] * x * (1 - sp.tanh(v[5] * x) ** 2)) == 0
+
+
 def test_gradient_and_jacobian_helpers():
     f = x**2 * y + sp.tanh(z)
     assert [sp.simplify(g - h) for g, h in zip(gradient(f, (x, y, z)), [2 * x * y, x**2, 1 - sp.tanh(z) ** 2])] == [0, 0, 0]
