@@ -10,6 +10,13 @@ DAG), whose size grows exponentially with the depth of sharing.  For the field o
 comparison was 98 % of code generation: 6 s at 600 parameters, 262 s at 1,000 (a cliff, not a power law).  Here
 the tie is left as it is (the Add is kept as written), and the other sign rules are sympy's, with each inner
 Add's answer remembered.
+
+The matching of common arguments (partial sums and products shared by several Adds or Muls) is sympy's
+``match_common_args``, restated in :func:`_match_common_args` with one change of cost, not of result: the Adds
+or Muls that hold a given set of common arguments are looked for among the candidates already found, not by
+copying the whole list of functions that hold its first argument for each match (in a field where one argument,
+a discriminator's ``sigmoid(D(x))``, stands in every entry that was O(n) per match, n^2 in all: the 10,000-parameter
+mlp's code generation ran for hours).
 """
 
 from __future__ import annotations
@@ -91,6 +98,59 @@ def _opt_subs(exprs) -> dict:
             opt_subs[m] = m.func(*nc) if c == [] else m.func(m.func(*c), m.func(*nc), evaluate=False)
         if len(c) > 1:
             commutative[m.func(*c)] = None
-    cse_main.match_common_args(sp.Add, list(adds), opt_subs)
-    cse_main.match_common_args(sp.Mul, list(commutative), opt_subs)
+    _match_common_args(sp.Add, list(adds), opt_subs)
+    _match_common_args(sp.Mul, list(commutative), opt_subs)
     return opt_subs
+
+
+class _Tracker(cse_main.FuncArgTracker):
+    """sympy's tracker of which functions hold which arguments, with a cheaper search for the functions that hold
+    a whole set of arguments."""
+
+    def get_subset_candidates(self, argset, restrict_to_funcset=None):
+        """The functions (numbers) that hold every argument of ``argset``, among ``restrict_to_funcset`` if given:
+        the smallest of those sets filtered by membership in the others (sympy copies the set of the first
+        argument and intersects, O(its size) whatever the restriction).  In an order that differs from sympy's,
+        which the caller does not depend on (each function found is rewritten on its own)."""
+        sets = [self.arg_to_funcset[a] for a in argset]
+        if restrict_to_funcset is not None:
+            sets.append(restrict_to_funcset)
+        sets.sort(key=len)
+        first, rest = sets[0], sets[1:]
+        return [f for f in first if all(f in s for s in rest)]
+
+
+def _match_common_args(func_class, funcs, opt_subs) -> None:
+    """sympy's ``cse_main.match_common_args`` (same steps, same substitutions into ``opt_subs``), with
+    :class:`_Tracker`'s search for the functions holding a set of common arguments."""
+    OrderedSet = cse_main.OrderedSet
+    Unevaluated = cse_main.Unevaluated
+    funcs = sorted(funcs, key=lambda f: len(f.args))  # (whole-function subexpressions before those that use them)
+    tracker = _Tracker(funcs)
+    changed = OrderedSet()
+    for i in range(len(funcs)):
+        counts = tracker.get_common_arg_candidates(tracker.func_to_argset[i], min_func_i=i + 1)
+        candidates = OrderedSet(sorted(counts.keys(), key=lambda k: (counts[k], k)))  # (smaller matches first)
+        while candidates:
+            j = candidates.pop(last=False)
+            com_args = tracker.func_to_argset[i].intersection(tracker.func_to_argset[j])
+            if len(com_args) <= 1:  # (combined already in an earlier step)
+                continue
+            diff_i = tracker.func_to_argset[i].difference(com_args)
+            if diff_i:  # the common part as a new (unevaluated, to match again) function of the same class
+                com_func = Unevaluated(func_class, tracker.get_args_in_value_order(com_args))
+                com_number = tracker.get_or_add_value_number(com_func)
+                tracker.update_func_argset(i, diff_i | OrderedSet([com_number]))
+                changed.add(i)
+            else:  # funcs[i] whole is the common part (an evaluated one: tree_cse counts it as seen again)
+                com_number = tracker.get_or_add_value_number(funcs[i])
+            diff_j = tracker.func_to_argset[j].difference(com_args)
+            tracker.update_func_argset(j, diff_j | OrderedSet([com_number]))
+            changed.add(j)
+            for k in tracker.get_subset_candidates(com_args, candidates):
+                diff_k = tracker.func_to_argset[k].difference(com_args)
+                tracker.update_func_argset(k, diff_k | OrderedSet([com_number]))
+                changed.add(k)
+        if i in changed:
+            opt_subs[funcs[i]] = Unevaluated(func_class, tracker.get_args_in_value_order(tracker.func_to_argset[i]))
+        tracker.stop_arg_tracking(i)

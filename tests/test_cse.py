@@ -127,3 +127,49 @@ def _dag_nodes(e) -> set:
             seen.add(a)
             stack.extend(a.args)
     return seen
+
+
+def _chain(m, shared=sp.Symbol("A")):
+    """m products each sharing two arguments with the next: ``shared`` (in all of them, and first in each) and
+    one symbol of its neighbour's."""
+    b = sp.symbols(f"b0:{m + 1}")
+    return [sp.cos(shared * b[i] * b[i + 1]) for i in range(m)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_common_argument_matching_gives_sympys_result(seed, monkeypatch):
+    """The matching of common partial sums and products (``_match_common_args``) finds what sympy's
+    ``match_common_args`` finds: the whole result the same, on random expression sets and on chains of products."""
+    from sympy.simplify import cse_main
+
+    from gandynamics import _cse
+    exprs = random_exprs(random.Random(seed), count=6) + (_chain(10 + seed) if seed % 2 else [])
+    ours = cse(exprs, sp.numbered_symbols("t_"))
+    monkeypatch.setattr(_cse, "_match_common_args", cse_main.match_common_args)
+    assert cse(exprs, sp.numbered_symbols("t_")) == ours
+
+
+def test_common_argument_matching_linear_where_sympys_copies_sets(monkeypatch):
+    """Products each sharing two arguments with the next, one of them in all: sympy's matching copies the set of
+    functions holding that argument for each match (m^2 / 2 elements copied); the count here stays a small
+    multiple of m."""
+    from sympy.simplify import cse_main
+
+    from gandynamics import _cse
+    copied = [0]
+    init = cse_main.OrderedSet.__init__
+
+    def counted(self, iterable=None):
+        if iterable is not None:
+            iterable = list(iterable)
+            copied[0] += len(iterable)
+        init(self, iterable)
+    monkeypatch.setattr(cse_main.OrderedSet, "__init__", counted)
+    m = 400
+    reps, reduced = cse(_chain(m))
+    assert copied[0] <= 20 * m, copied[0]
+    assert len(reps) == m // 2
+    copied[0] = 0
+    monkeypatch.setattr(_cse, "_match_common_args", cse_main.match_common_args)
+    cse(_chain(m))
+    assert copied[0] > 100 * m  # (sympy's own: so that the count above would catch a return to it)
