@@ -97,7 +97,9 @@ def _opt_subs(exprs) -> dict:
         if nc:  # (a game's symbols commute; kept as sympy does it for completeness)
             opt_subs[m] = m.func(*nc) if c == [] else m.func(m.func(*c), m.func(*nc), evaluate=False)
         if len(c) > 1:
-            commutative[m.func(*c)] = None
+            # (a product of commuting factors is its own commutative part: sympy rebuilds it, evaluating the
+            # product and asking each factor's assumptions again, 15 of the 52 s of a 2,000-parameter mlp's code)
+            commutative[m if not nc else m.func(*c)] = None
     _match_common_args(sp.Add, list(adds), opt_subs)
     _match_common_args(sp.Mul, list(commutative), opt_subs)
     return opt_subs

@@ -43,7 +43,7 @@ from .log import notice_if_slow
 __all__ = ["cache_dir", "cache_location", "generate_source", "load_module", "CODEGEN_VERSION",
            "read_cached_text", "write_cached_text", "check_printable", "SUPPORTED_FUNCTIONS"]
 
-CODEGEN_VERSION = "5"
+CODEGEN_VERSION = "6"
 
 #: cache folders already checked in this process (path -> the folder to use)
 _CHECKED: dict = {}
