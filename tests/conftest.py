@@ -16,6 +16,24 @@ def compiled_engine(monkeypatch):
     monkeypatch.setenv("GANDYNAMICS_ENGINE", "compiled")
 
 
+@pytest.fixture
+def count_calls(monkeypatch):
+    """``count_calls(owner, name, when=None)``: replaces ``owner.name`` (a function of a module, or a method of a
+    class) for the test by one that counts its calls (those for whose arguments ``when`` is true) and returns the
+    one-element list holding the count.  The tests of costs count operations with it, not seconds."""
+    def count(owner, name, when=None):
+        calls = [0]
+        real = getattr(owner, name)
+
+        def counted(*args, **kw):
+            if when is None or when(*args, **kw):
+                calls[0] += 1
+            return real(*args, **kw)
+        monkeypatch.setattr(owner, name, counted)
+        return calls
+    return count
+
+
 @functools.lru_cache(maxsize=None)
 def cubic_quadratic(a: float = 0.0, b: float = 0.0, c: float = 0.0, d: float = 0.0):
     """The one 2-parameter polynomial game of the kernel tests, as a VectorField whose hyperparameters

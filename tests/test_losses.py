@@ -370,7 +370,7 @@ def test_the_numeric_test_of_a_difference(d, nonzero):
     assert _nonzero_somewhere(d, memo={}) is nonzero
 
 
-def test_a_sum_passed_whole_is_evaluated_once_however_often_it_is_asked(monkeypatch):
+def test_a_sum_passed_whole_is_evaluated_once_however_often_it_is_asked(count_calls):
     """The sigmoid rule asks, for each exponential ``exp(c - softplus(w))``, whether ``c - w`` is 0, and ``w`` (a
     width-1,000 mlp's sum of units) is the same for thousands of them: term by term that was 10 million lookups for a
     2,000-parameter mlp (n^2).  Passed whole, a sum's terms are evaluated once; the decision is the term-by-term one
@@ -378,13 +378,7 @@ def test_a_sum_passed_whole_is_evaluated_once_however_often_it_is_asked(monkeypa
     from gandynamics import losses
     xs = sp.symbols("u0:300", real=True)
     w = sp.Add(*[sp.tanh(x) * (j + 1) for j, x in enumerate(xs)])
-    calls = [0]
-    real = losses._value_at
-
-    def counted(e, memo):
-        calls[0] += 1
-        return real(e, memo)
-    monkeypatch.setattr(losses, "_value_at", counted)
+    calls = count_calls(losses, "_value_at")
     memo = {}
     for c in range(100):  # (each c is not w: nonzero; each c a different expression)
         assert _nonzero_somewhere([sp.tanh(xs[0]) + c], w, memo)
@@ -438,7 +432,7 @@ def test_building_a_function_of_a_wide_sum_asks_nothing_of_the_sum(cls):
     assert dict(D._assumptions) == before
 
 
-def test_a_shared_sigmoid_factor_is_turned_into_its_exponent_once(monkeypatch):
+def test_a_shared_sigmoid_factor_is_turned_into_its_exponent_once(monkeypatch, count_calls):
     """``sigmoid(D)`` in m products (a discriminator's output in every entry of F): the stabilising rewrite negates
     ``D`` for ``softplus(-D)`` once, not once per product (O(n k) for a width-k mlp with n parameters, where sympy's
     memo no longer held the negation: 130 of the 520 s of the 10,000-parameter mlp's derivation)."""
@@ -446,15 +440,7 @@ def test_a_shared_sigmoid_factor_is_turned_into_its_exponent_once(monkeypatch):
     D = _wide_sum("shared", 40)
     vs = sp.symbols("u0:25", real=True)
     exprs = [sigmoid(D) * sp.exp(u) for u in vs]
-    negated = [0]
-    neg = sp.Add.__neg__
-
-    def counted(self):
-        if self == D:
-            negated[0] += 1
-        return neg(self)
-
-    monkeypatch.setattr(sp.Add, "__neg__", counted)
+    negated = count_calls(sp.Add, "__neg__", when=lambda self: self == D)
     out = losses.stabilize_all(exprs)
     monkeypatch.undo()
     assert negated[0] <= 2, negated[0]
