@@ -29,6 +29,10 @@ logger = logging.getLogger("gandynamics")
 #: a wait says what it is once it has lasted this many seconds
 NOTICE_AFTER = 2.0
 
+#: a block still running this many seconds after its notice says so again, then after twice as long, and so on
+#: (60, 120, 240 s ...): the code generation of a 10,000-parameter game runs six minutes behind one notice
+NOTICE_AGAIN = 60.0
+
 #: the least a block runs before its notice is given when it starts after a silence already as long as its delay
 #: (within :func:`silence_clock`): a block of microseconds (a cache hit) then says nothing
 NOTICE_GRACE = 0.25
@@ -152,8 +156,16 @@ def notice(message: str) -> None:
 _QUIET = threading.local()
 
 
+def _still(message: str, seconds: float) -> str:
+    """The notice again, for a block still running ``seconds`` after it started: ``"<message>: still at it, 2 min
+    so far"`` (the message's closing dots dropped)."""
+    took = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    return f"{message.rstrip(' .')}: still at it, {took} so far"
+
+
 @contextlib.contextmanager
-def notice_if_slow(message: str, after: float | None = None, still=None, quiet_inside: bool = False):
+def notice_if_slow(message: str, after: float | None = None, still=None, quiet_inside: bool = False,
+                   again: float | None = None):
     """Log ``message`` at INFO level (see the module's text for a process that configured no logging) if the
     block is still running after ``after`` seconds (default :data:`NOTICE_AFTER`) and ``still()``, when given, is
     true then (e.g. "the kernel has no compiled signature yet").  Within :func:`silence_clock` the delay runs
@@ -162,16 +174,28 @@ def notice_if_slow(message: str, after: float | None = None, still=None, quiet_i
     delay of silence).  With ``quiet_inside`` the notices of the blocks
     the calling thread runs inside this one are not given: this one says what the wait is (the largest certified
     ball of ``basin`` is a bisection of branch and bound searches, each one a notice of its own: six lines).
+    A block still running ``again`` seconds after its notice (default :data:`NOTICE_AGAIN`) says so
+    (:func:`_still`), then again after twice as long each time; ``again=0`` never.
     Costs a few microseconds when the block is quick: no thread is started per use (one shared watch thread)."""
     if after is None:
         after = NOTICE_AFTER
+    if again is None:
+        again = NOTICE_AGAIN
     if getattr(_QUIET, "depth", 0):  # (an enclosing block speaks for this one)
         yield
         return
 
     entry = [None, True]  # (armed below: fire re-arms this entry, which the block's exit cancels)
+    started = time.monotonic()
+    said = [0.0]  # (0 until the notice is given; then the delay before it is given again)
 
     def fire():
+        if said[0]:  # the block outlived its notice by ``said[0]`` seconds: say so, and again after twice as long
+            if still is None or still():
+                notice(_still(message, time.monotonic() - started))
+            said[0] *= 2
+            _WATCH.add(said[0], fire, entry)
+            return
         since = _SILENCE["since"]
         if since is not None and after == after:
             left = since + after - _clock()
@@ -180,6 +204,9 @@ def notice_if_slow(message: str, after: float | None = None, still=None, quiet_i
                 return
         if still is None or still():
             notice(message)
+            if again > 0 and again == again:
+                said[0] = again
+                _WATCH.add(again, fire, entry)
     entry[0] = fire
     _WATCH.add(_delay(after), fire, entry)
     if quiet_inside:

@@ -370,3 +370,33 @@ def test_the_silence_clock_ends_with_its_command_and_keeps_an_outer_one():
             assert log._SILENCE["since"] == start
         assert log._SILENCE["since"] == start
     assert log._SILENCE["since"] is None
+
+
+def test_a_block_that_outlives_its_notice_says_so_again_at_doubling_intervals(caplog):
+    """A wait of minutes (a 10,000-parameter game's code generation) is not left behind one line: the notice is
+    given again ``again`` seconds after it, then after twice as long (here at 0.05 s, 0.25 s, 0.65 s: the doubling
+    read as a lower bound on the time the third line took, which a loaded machine only lengthens), each saying how
+    long so far, and nothing once the block has ended."""
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("generating code for G ...", after=0.05, again=0.2):
+        t0 = time.monotonic()
+        while len(_messages(caplog)) < 3 and time.monotonic() - t0 < 10.0:
+            time.sleep(0.005)
+        waited = time.monotonic() - t0
+    got = _messages(caplog)
+    assert got[0] == "generating code for G ..."
+    assert len(got) == 3 and all(m.startswith("generating code for G: still at it, ") and m.endswith(" s so far")
+                                 for m in got[1:]), got
+    assert waited >= 0.6, waited  # (0.05 + 0.2 + 0.4: repeated every 0.2 s it would be 0.45)
+    time.sleep(1.0)
+    assert len(_messages(caplog)) == 3
+
+
+def test_again_zero_never_repeats_and_the_text_says_minutes_past_ninety_seconds(caplog):
+    from gandynamics.log import _still
+    caplog.set_level(logging.INFO, logger="gandynamics")
+    with notice_if_slow("once", after=0.05, again=0):
+        time.sleep(0.5)
+    assert _messages(caplog) == ["once"]
+    assert _still("compiling X ...", 75.2) == "compiling X: still at it, 75 s so far"
+    assert _still("compiling X ...", 250.0) == "compiling X: still at it, 4 min so far"
