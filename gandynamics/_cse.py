@@ -16,7 +16,7 @@ The matching of common arguments (partial sums and products shared by several Ad
 or Muls that hold a given set of common arguments are looked for among the candidates already found, not by
 copying the whole list of functions that hold its first argument for each match (in a field where one argument,
 a discriminator's ``sigmoid(D(x))``, stands in every entry that was O(n) per match, n^2 in all: the 10,000-parameter
-mlp's code generation ran for hours).
+mlp's code generation had not ended after 26 minutes; with this it takes under 6).
 """
 
 from __future__ import annotations
