@@ -450,38 +450,3 @@ def test_a_shared_sigmoid_factor_is_turned_into_its_exponent_once(monkeypatch, c
     for e, r in zip(exprs, out):
         a, b = (complex(sp.N(q.xreplace(pt).rewrite(sp.exp), 20)) for q in (e, r))
         assert abs(a - b) < 1e-12 * abs(a)
-
-
-def test_exp_built_without_evaluation_is_sympys_exp():
-    """``losses._exp(E)`` equals ``sympy.exp(E)`` for every exponent (it skips sympy's evaluation only where that
-    changes nothing): sums and products drawn from terms that evaluation does change (numbers, logarithms, sums of
-    logarithms, multiples of i pi, fractional powers) and terms it does not."""
-    import random
-
-    from gandynamics.losses import _exp
-    u, v = sp.symbols("u v", real=True)
-    n = sp.Symbol("n", integer=True)
-    plain = [u, -2 * v, softplus(u - v), sp.Float(0.5) * sigmoid(v) * u, u**2, sp.tanh(u) / v]
-    special = [sp.log(u), 3 * sp.log(v), sp.Float(1.5), sp.Integer(2), sp.I * sp.pi, sp.I * sp.pi * n,
-               sp.log(u) + sp.log(v), (u + v) * sp.log(u), sp.sqrt(u), u * sp.log(v) ** 2, sp.Rational(1, 3) * sp.pi]
-    rng = random.Random(0)
-    for _ in range(300):
-        pool = plain + (special if rng.random() < 0.5 else [])
-        ts = [rng.choice(pool) for _ in range(rng.randint(1, 4))]
-        E = sp.Add(*ts) if rng.random() < 0.6 else sp.Mul(*ts)
-        assert _exp(E) == sp.exp(E), E
-
-
-def test_exp_of_a_shared_discriminator_output_asks_nothing_of_it():
-    """The exponent ``u - softplus(-D)`` (D a sum over a network's units) becomes ``exp`` without sympy's evaluation
-    looking into D (its assumptions, or a walk of it by logcombine)."""
-    from gandynamics.losses import _exp
-    D = _wide_sum("expo", 30)
-    u = sp.Symbol("u_expo", real=True)
-    sp_ = softplus(-D)
-    def known():  # (what sympy has worked out about D and softplus(-D); commutativity comes with any product)
-        return {k for k in D._assumptions} | {k for k in sp_._assumptions if k != "commutative"}
-    before = known()
-    e = _exp(u - sp_)
-    assert e.func is sp.exp and e.args[0] == u - sp_
-    assert known() == before
