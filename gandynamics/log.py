@@ -159,7 +159,7 @@ _QUIET = threading.local()
 def _still(message: str, seconds: float) -> str:
     """The notice again, for a block still running ``seconds`` after it started: ``"<message>: still at it, 2 min
     so far"`` (the message's closing dots dropped)."""
-    took = f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+    took = f"{seconds:z.0f} s" if seconds < 90 else f"{seconds / 60:z.0f} min"
     return f"{message.rstrip(' .')}: still at it, {took} so far"
 
 
