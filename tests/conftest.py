@@ -165,7 +165,7 @@ def _compile_shared_code_once_per_worker_share(request):
 def pytest_runtest_setup(item):
     """With ``GANDYNAMICS_TEST_DEADLINE`` set (seconds since the epoch), a test not started by then is skipped, saying
     why: CI (``.ci/run``) runs the tests marked slow in what is left of its 20 minutes, as many as fit on the machine
-    at hand (on a machine twice as slow as the one they were sized on, all of them took 20 minutes alone)."""
+    at hand (on a machine half as fast as the one they were sized on, they alone took 17.5 minutes)."""
     deadline = os.environ.get("GANDYNAMICS_TEST_DEADLINE")
     if deadline and time.time() > float(deadline):
         pytest.skip("left out: the time CI gives this pass was spent (GANDYNAMICS_TEST_DEADLINE)")
