@@ -98,8 +98,10 @@ def _opt_subs(exprs) -> dict:
             opt_subs[m] = m.func(*nc) if c == [] else m.func(m.func(*c), m.func(*nc), evaluate=False)
         if len(c) > 1:
             # (a product of commuting factors is its own commutative part: sympy rebuilds it, evaluating the
-            # product and asking each factor's assumptions again, 15 of the 52 s of a 2,000-parameter mlp's code)
-            commutative[m if not nc else m.func(*c)] = None
+            # product and asking each factor's assumptions again, 15 of the 52 s of a 2,000-parameter mlp's code;
+            # rebuilt still where a factor repeats, as in an unevaluated x*x*y: the matching keeps each function's
+            # arguments as a set, so x*x*y would be matched as x*y)
+            commutative[m if not nc and len(set(c)) == len(c) else m.func(*c)] = None
     _match_common_args(sp.Add, list(adds), opt_subs)
     _match_common_args(sp.Mul, list(commutative), opt_subs)
     return opt_subs

@@ -197,3 +197,15 @@ def test_products_are_not_rebuilt_to_find_their_commutative_part(monkeypatch):
     assert built[0] == 0
     products = {e.args[0] for e in exprs}
     assert len(products & set(subs)) >= 20  # (rewritten over the shared partial products)
+
+
+def test_an_unevaluated_product_with_a_repeated_factor_is_matched_as_what_it_is():
+    """The matching keeps each product's arguments as a set: an unevaluated ``x*x*y`` taken as it stands was matched
+    as ``x*y`` (its partial product with ``x*y*z`` written ``x**2*y``, ``x*y*z`` then off by a factor of x: a
+    review); such a product is rebuilt (``x**2*y``) before the matching, as sympy's cse does."""
+    w = sp.Symbol("w")
+    exprs = [sp.Mul(x, x, y, evaluate=False), x * y * z, x * y * w]
+    back = rebuilt(*cse(exprs))
+    pt = {x: 1.3, y: -0.7, z: 2.1, w: 0.4}
+    for e, b in zip(exprs, back):
+        assert abs(float(e.subs(pt)) - float(b.subs(pt))) < 1e-12, (e, b)
