@@ -642,9 +642,12 @@ def _as_exp_power(f):
     ``exp(u)``, ``sigmoid(w)^k`` (``= exp(-k softplus(-w))``), ``cosh(u)^k`` (``= exp(k logcosh(u))``) and ``A^k`` for
     a positive sum of exponentials ``A`` (``= exp(k log A)``, the log as log-sum-exp); None for any other factor.
 
-    Remembered (a bounded memo): a factor ``sigmoid(w)`` of a discriminator's output ``w``, a sum over its units,
-    stands in every entry of the field, and building ``-w`` once per entry was O(n k) for a width-k mlp with n
-    parameters (130 of the 520 s of the 10,000-parameter mlp's derivation)."""
+    Remembered (a bounded memo, emptied when :func:`stabilize_all` returns, so that it holds no expression past the
+    rewrite it serves): a factor ``sigmoid(w)`` of a discriminator's output ``w``, a sum over its units, stands in
+    every entry of the field, and building ``-w`` once per entry was O(n k) for a width-k mlp with n parameters
+    (130 of the 520 s of the 10,000-parameter mlp's derivation). Keys compare as sympy does: since sympy 1.13
+    ``Float(2) != 2``, so a Float exponent never gets the answer built for an Integer one (the reason for the
+    ``sympy>=1.13`` requirement)."""
     if f.func is sp.exp:
         return f.args[0], False
     base, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
@@ -1130,7 +1133,10 @@ def stabilize_all(exprs) -> list:
 
     cancel: dict = {}  # (the memo of the last pass, shared by the expressions as the first one's is)
     held: dict = {}  # (whether each subexpression holds an erfcx: shared)
-    return [_reciprocal_erfcx(_remove_cancellations(rec(sp.sympify(e)), cancel), held) for e in exprs]
+    try:
+        return [_reciprocal_erfcx(_remove_cancellations(rec(sp.sympify(e)), cancel), held) for e in exprs]
+    finally:
+        _as_exp_power.cache_clear()  # (its memo serves one rewrite: nothing of this one is kept alive after it)
 
 
 def _holds(expr, func, memo: dict) -> bool:

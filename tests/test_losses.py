@@ -450,3 +450,25 @@ def test_a_shared_sigmoid_factor_is_turned_into_its_exponent_once(monkeypatch, c
     for e, r in zip(exprs, out):
         a, b = (complex(sp.N(q.xreplace(pt).rewrite(sp.exp), 20)) for q in (e, r))
         assert abs(a - b) < 1e-12 * abs(a)
+
+
+def test_the_exponent_memo_lives_for_one_rewrite_and_tells_float_from_exact_exponents():
+    """The memo of ``_as_exp_power`` is emptied when ``stabilize_all`` returns (it keeps no expression of a finished
+    rewrite alive), also when the rewrite raises; within one rewrite ``sigmoid(w)**2`` and ``sigmoid(w)**2.0`` are
+    different keys (sympy >= 1.13: ``Float(2) != 2``), so each gets an exponent of its own type."""
+    from gandynamics import losses
+    x, y = sp.symbols("x y", real=True)
+    exact, floating = sigmoid(x) ** sp.Integer(2) * sp.exp(y), sigmoid(x) ** sp.Float(2.0) * sp.exp(y)
+    assert sp.Float(2.0) != sp.Integer(2)  # (the premise: sympy's own comparison; pyproject requires sympy>=1.13)
+    out = losses.stabilize_all([exact, floating])
+    assert losses._as_exp_power.cache_info().currsize == 0
+    k = [[c for c in r.atoms(sp.Number) if float(abs(c)) == 2.0] for r in out]
+    assert k[0] and all(isinstance(c, sp.Integer) for c in k[0]), out[0]
+    assert k[1] and all(isinstance(c, sp.Float) for c in k[1]), out[1]
+    for e, r in zip((exact, floating), out):
+        v = {x: 0.3, y: -0.7}
+        assert abs(float(e.subs(v).rewrite(sp.exp)) - float(r.subs(v).rewrite(sp.exp))) < 1e-14
+    losses._as_exp_power(sigmoid(x))
+    with pytest.raises(sp.SympifyError):
+        losses.stabilize_all([object()])
+    assert losses._as_exp_power.cache_info().currsize == 0
