@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 __all__ = ["GandynamicsError", "GandynamicsWarning", "require", "EXTRAS", "install_hint", "choice_refusal",
-           "accepted_text", "quoted"]
+           "accepted_text", "names_refusal", "refused_names", "quoted"]
 
 
 class GandynamicsError(ValueError):
@@ -59,14 +59,57 @@ def choice_refusal(value, what: str, options: Iterable, also: str = "") -> str:
 
 
 def accepted_text(options: Iterable, also: str = "", near=None) -> str:
-    """The end of a refusal of a name (:func:`choice_refusal`): ``; accepted: a, b, c`` and ``also`` (``, or none``),
-    then ``(did you mean b?)`` when ``near`` (the name refused) is close to one of ``options``, letter case aside
-    (``which='lr'`` is near ``LR``)."""
-    import difflib
+    """The end of a refusal of a name (:func:`choice_refusal`, :func:`names_refusal`): ``; accepted: a, b, c`` and
+    ``also`` (``, or none``), then the accepted name nearest to the refused one, letter case aside (``which='lr'`` is
+    near ``LR``), when one is near: ``near`` one refused name (``(did you mean b?)``) or a list of several, each with
+    its own (``(did you mean beta for 'bta', gamma for 'gama'?)``; names near none are left out)."""
     opts = [str(o) for o in options]
     text = f"; accepted: {', '.join(opts) or 'none'}" + (f", {also}" if also else "")
-    close = []
-    if isinstance(near, str) and near.strip():
-        low = {o.lower(): o for o in reversed(opts)}  # (the first of options differing only in case)
-        close = [low[k] for k in difflib.get_close_matches(near.strip().lower(), list(low), n=1)]
-    return text + (f" (did you mean {close[0]}?)" if close else "")
+    if isinstance(near, (list, tuple)):
+        pairs = [(n, c) for n in near for c in [_nearest(n, opts)] if c is not None]
+        if len(near) == 1 and pairs:
+            return text + f" (did you mean {pairs[0][1]}?)"
+        return text + (f" (did you mean {', '.join(f'{c} for {quoted(n)}' for n, c in pairs)}?)" if pairs else "")
+    close = _nearest(near, opts)
+    return text + (f" (did you mean {close}?)" if close is not None else "")
+
+
+def _nearest(name, opts: list) -> str | None:
+    """The one of ``opts`` nearest to ``name`` (difflib's ratio at least 0.6, letter case aside), or None."""
+    import difflib
+    if not (isinstance(name, str) and name.strip()):
+        return None
+    low = {o.lower(): o for o in reversed(opts)}  # (the first of options differing only in case)
+    close = difflib.get_close_matches(name.strip().lower(), list(low), n=1)
+    return low[close[0]] if close else None
+
+
+def names_refusal(values, what: str, options: Iterable, also: str = "", plural: str | None = None,
+                  near: bool = True, of: str = "", head: str = "unknown") -> str:
+    """The one line refusing one or several names for ``what``: one name exactly as :func:`choice_refusal` says it
+    (``unknown parameter 'gama'; accepted: gamma, beta (did you mean gamma?)``), several in the same shape, each
+    quoted, in sorted order, each with its nearest accepted name (``unknown parameters 'bta', 'gama'; accepted:
+    gamma, beta (did you mean beta for 'bta', gamma for 'gama'?)``).  ``plural`` the plural of ``what`` (default
+    ``what + 's'``); ``of`` follows the names (``for gd``: ``unknown option 'betta' for gd``); ``head`` replaces
+    ``unknown`` (``gd takes no``: ``gd takes no options 'n_d', 'n_g'; accepted: box``); ``near=False`` leaves the
+    suggestions to the caller (who knows better ones).  Every refusal of several names at once has this form (they
+    said ``unknown parameter(s) bta, gama``, unquoted, with no suggestion)."""
+    vals = _sorted_names(values)
+    return refused_names(vals, what, plural, of, head) + accepted_text(options, also, vals if near else None)
+
+
+def refused_names(values, what: str, plural: str | None = None, of: str = "", head: str = "unknown") -> str:
+    """The head of :func:`names_refusal` without its end (``unknown parameters 'bta', 'gama'``), for a refusal that
+    says more between the two (:func:`gandynamics.methods.refuse_methods`: known methods not accepted here, each
+    with its reason)."""
+    vals = _sorted_names(values)
+    word = what if len(vals) == 1 else (plural or what + "s")
+    return f"{head} {word} {', '.join(quoted(v) for v in vals)}" + (f" {of}" if of else "")
+
+
+def _sorted_names(values) -> list:
+    # (each once, by its quoted form: a refused value may be unhashable, a list given as a method's name)
+    vals = sorted({quoted(v): v for v in values}.values(), key=lambda v: (not isinstance(v, str), str(v)))
+    if not vals:
+        raise ValueError("names_refusal: no name to refuse")
+    return vals

@@ -22,7 +22,7 @@ import sympy as sp
 
 from . import codegen, validate
 from ._jvp import JacobianOperator
-from .errors import GandynamicsError
+from .errors import GandynamicsError, names_refusal
 from .losses import stabilize_all, vnorm
 from .regularizers import stage_regularizers
 from .symdiff import Differentiator
@@ -369,8 +369,10 @@ class VectorField:
         if unknown:
             acc = ", ".join(self.defaults) or "none"
             note = self.factory_arguments_note(sorted(k for k in unknown if isinstance(k, str)))
-            raise GandynamicsError(f"unknown hyperparameter(s) {', '.join(sorted(repr(k) for k in unknown))} (keys are "
-                                   f"names, str); accepted: {acc}" + (f"; {note}" if note else ""))
+            odd = any(not isinstance(k, str) for k in unknown)
+            raise GandynamicsError(names_refusal(unknown, "hyperparameter", self.defaults,
+                                                 of="(keys are names, str)" if odd else "")
+                                   + (f"; {note}" if note else ""))
 
     def check_conditions(self, P) -> None:
         """Refuse hyperparameter values that break a condition of the model no bound of one hyperparameter states

@@ -20,7 +20,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .errors import GandynamicsError, install_hint
+from .errors import GandynamicsError, install_hint, names_refusal
 
 __all__ = ["interact", "Explorer"]
 
@@ -82,8 +82,8 @@ class Explorer:
         unknown = set(ranges) - set(field.defaults)
         if unknown:
             note = field.factory_arguments_note(sorted(k for k in unknown if isinstance(k, str)))
-            raise GandynamicsError(f"ranges: unknown hyperparameter(s) {', '.join(sorted(unknown))}; "
-                                   f"accepted: {', '.join(field.defaults) or 'none'}" + (f"; {note}" if note else ""))
+            raise GandynamicsError("ranges: " + names_refusal(unknown, "hyperparameter", field.defaults)
+                                   + (f"; {note}" if note else ""))
         self.sliders = {}
         for name, v in zip(field.defaults, p0.tolist()):
             lo, hi = ranges.get(name, _default_range(name, v))

@@ -26,7 +26,7 @@ from typing import ClassVar
 import sympy as sp
 
 from .distributions import Normal, Uniform, convolve, expectation
-from .errors import GandynamicsError, choice_refusal
+from .errors import GandynamicsError, choice_refusal, names_refusal
 from .game import GAN, Game
 from .losses import vnorm
 
@@ -61,8 +61,7 @@ class Regularizer:
     def __init__(self, **params):
         unknown = set(params) - set(self.defaults) - set(self.options)
         if unknown:
-            accepted = ", ".join(list(self.defaults) + list(self.options)) or "none"
-            raise GandynamicsError(f"{self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; accepted: {accepted}")
+            raise GandynamicsError(f"{self.name}: " + names_refusal(unknown, "parameter", [*self.defaults, *self.options]))
         self.values = {k: _check_strength(self.name, k, params.get(k, d)) for k, d in self.defaults.items()}
         self.opts = {k: params.get(k, d) for k, d in self.options.items()}
         self._validate()

@@ -45,7 +45,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .errors import GandynamicsError, accepted_text
+from .errors import GandynamicsError, names_refusal
 from .io import atomic_write_bytes, atomic_write_text, check_output_dir
 from .studies.base import STUDIES, Study, register
 from ._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
@@ -483,8 +483,7 @@ def run(names: Sequence[str] | None = None, out="figures", pdf: bool = False, pr
     names = list(names) if names else list(reg)
     unknown = [n for n in names if n not in reg]
     if unknown:
-        raise GandynamicsError(f"unknown figure{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
-                               + accepted_text(reg, near=unknown[0] if len(unknown) == 1 else None))
+        raise GandynamicsError(names_refusal(unknown, "figure", reg))
     if jobs is not None:
         from .validate import whole
         jobs = whole(jobs, "jobs")

@@ -120,9 +120,10 @@ def test_an_unknown_option_names_the_method_s_own_and_the_near_miss():
     fld = VectorField(games.dirac())
     with pytest.raises(GandynamicsError) as e:
         simulate(fld, "gd", [1.0, 1.0], 10, 0.1, betta=1)
-    assert str(e.value) == ("unknown option(s) betta for gd; gd takes box; betta: did you mean beta (lookahead, "
+    assert str(e.value) == ("unknown option 'betta' for gd; accepted: box; betta: did you mean beta (lookahead, "
                             "momentum take it)?")
-    with pytest.raises(GandynamicsError, match=r"adam takes beta1, beta2, box, eps; beta3: did you mean beta2\?$"):
+    with pytest.raises(GandynamicsError, match=r"^unknown option 'beta3' for adam; accepted: beta1, beta2, box, eps; "
+                                               r"beta3: did you mean beta2\?$"):
         simulate(fld, "adam", [1.0, 1.0], 10, 0.1, beta3=1)
 
 

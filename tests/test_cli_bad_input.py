@@ -484,7 +484,7 @@ def test_a_strength_given_without_its_regularizer_names_the_regularizers_that_ha
     owners = [n for n, cls in REGULARIZERS.items() if "gamma" in cls.defaults]
     assert len(owners) >= 5 and all(o in err for o in owners) and "--reg r1:gamma=VALUE" in err, err
     assert main(["analyze", "dirac", "--param", "foo=1"]) == 2
-    assert capsys.readouterr().err == "gandynamics: error: unknown parameter(s) foo; accepted: none\n"
+    assert capsys.readouterr().err == "gandynamics: error: unknown parameter 'foo'; accepted: none\n"
 
 
 def test_no_progress_bar_is_written_into_a_file(capsys):

@@ -515,10 +515,10 @@ def test_the_sweep_summary_counts_rows_that_settled_at_another_zero_of_F(capsys,
                          "--out", str(out_csv))
     assert code == 0, err
     assert ("3 of the 3 'bounded, not converging' rows stand still at a zero of F other than their z* (the table's "
-            "final_zero column)") in out + err
+            "final_zero column)") in " ".join((out + err).split())
     # which zeros, with their counts: the wells at x = +-sqrt(0.99), y = x/10 (by hand: x^3 - x + y/10 = 0, y = x/10)
     w = np.sqrt(0.99)
-    points = re.findall(r"(\d+) at \(([-\d.e]+), ([-\d.e]+)\)", out + err)
+    points = re.findall(r"(\d+) at \(([-\d.e]+), ([-\d.e]+)\)", " ".join((out + err).split()))
     assert points and sum(int(n) for n, _, _ in points) == 3, out + err
     for _, a, b in points:
         assert abs(abs(float(a)) - w) < 1e-3 and abs(float(b) - float(a) / 10) < 1e-3, (a, b)
@@ -541,7 +541,7 @@ def test_the_sweep_summary_counts_rows_at_a_spurious_fixed_point_of_their_method
                          "--init", "0.5,0.2", "--out", str(out_csv))
     assert code == 0, err
     assert ("2 'bounded, not converging' rows stand still at a spurious fixed point of their method, not a zero of F "
-            "(the table's spurious_fixed_point column)") in out + err, out + err
+            "(the table's spurious_fixed_point column)") in " ".join((out + err).split()), out + err
     import csv
     rows = list(csv.DictReader(open(out_csv)))
     x = np.sqrt((1 + 0.3 + 0.3 * 0.2 / 80) / 0.3)
@@ -1084,7 +1084,8 @@ def test_simulate_help_names_the_rates_spread_and_spurious_fixed_points_and_the_
                          "--method", "eg", "--steps", "300", "--grid", "step_g=0.3", "--grid", "step_d=0.2",
                          "--init", "1.5,1", "--init", "0.5,0.2", "--out", str(tmp_path / "t.csv"))
     assert code == 0 and "1 'bounded, not converging' row stands still at a spurious fixed point of its method, not a " \
-        "zero of F" in out + err, out + err
+        "zero of F" in " ".join((out + err).split()), out + err
+    assert max(len(line) for line in (out + err).splitlines()[1:]) <= 100, out + err  # (the notes wrapped as the legend)
 
 
 def test_simulates_header_names_the_regularizers_and_their_strengths(capsys):

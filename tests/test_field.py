@@ -59,7 +59,7 @@ def test_param_vector_validation():
         fld.param_vector({"sigma": 1})
     # a sympy Symbol as the key (a natural mistake): the message, not a TypeError from sorting Symbols with str
     gamma = next(iter(fld.hyper))
-    with pytest.raises(GandynamicsError, match=r"unknown hyperparameter\(s\) 'sigma', gamma \(keys are names, "
+    with pytest.raises(GandynamicsError, match=r"^unknown hyperparameters 'sigma', gamma \(keys are names, "
                                                r"str\); accepted: gamma"):
         fld.param_vector({gamma: 1.0, "sigma": 1})
     with pytest.raises(GandynamicsError, match="must be a finite number"):

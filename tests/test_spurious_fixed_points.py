@@ -182,3 +182,64 @@ def test_a_wall_of_the_box_is_no_spurious_fixed_point():
     r = sweep(TWO, "eg", inits=[[1.5, 0.5]], steps=300, grid={"step_g": [0.1], "step_d": [0.2]},
               box=box, progress=False, engine="interpreted")
     assert not np.any(r["spurious_fixed_point"])
+
+
+def _dirac_F(z):
+    """The Dirac-GAN's F (standard loss, no regularizer), by hand: s = sigmoid(-theta psi), F = (s psi, -s theta)
+    (checked against the field at a point below)."""
+    th, ps = z
+    s = 1.0 / (1.0 + np.exp(th * ps))
+    return np.array([s * ps, -s * th])
+
+
+def gd_np(F, z, h, K):
+    """K steps of gd in plain NumPy: the final state and whether it stood exactly still over the last half."""
+    z = np.array(z, dtype=float)
+    still = True
+    with np.errstate(all="ignore"):
+        for k in range(K):
+            nz = z - h * F(z)
+            if k + 1 > K // 2 and not np.array_equal(nz, z):
+                still = False
+            z = nz
+    return z, still
+
+
+def test_the_sweeps_column_stuck_flags_the_rows_that_stand_still_where_F_is_not_zero():
+    """A 'bounded, not converging' row that stands still where F is not 0 (the loss saturated far out: F too small, or
+    computed as 0, for a step to move the state) is stuck, not converged; the sweep's table had no column for it (the
+    reader had to compare tail_min with tail_max, and rule out final_zero and spurious_fixed_point).  Its column
+    ``stuck`` flags exactly the rows where the plain NumPy iteration of gd stands still away from the one zero of F,
+    and simulate's description of each flagged row says "stuck, not converged"; the rows at a zero of F other than
+    z* (final_zero) or at a spurious fixed point of eg are not stuck."""
+    from gandynamics import games
+    dirac = VectorField(games.dirac())
+    assert np.allclose(dirac.eval_F(np.array([0.7, -1.3]), dirac.param_vector()), _dirac_F([0.7, -1.3]), rtol=1e-14)
+    rng = np.random.default_rng(7)
+    inits = np.vstack([[[10.0, 10.0], [1.0, 1.0], [1.0, 3.0], [0.5, 0.2]], rng.uniform(-12, 12, size=(40, 2))])
+    steps = np.concatenate([[0.1, 5.0, 8.0, 0.1], rng.choice([0.1, 1.0, 5.0], size=40)])
+    K = 1000
+    r = sweep(dirac, "gd", inits=inits, grid={"step": steps}, product=False, steps=K, progress=False)
+    stuck = np.asarray(r["stuck"])
+    assert stuck.dtype == bool
+    for i in range(len(inits)):
+        z, still = gd_np(_dirac_F, inits[i], steps[i], K)
+        expected = bool(still and np.linalg.norm(z) > 1e-3)  # (the one zero of F is the origin)
+        assert stuck[i] == expected, (inits[i], steps[i], z, r["verdict"][i])
+        if expected:
+            assert r["verdict"][i] == "bounded, not converging" and not r["final_zero"][i]
+            text = simulate(dirac, "gd", inits[i], K, steps[i]).describe()
+            assert "stuck, not converged" in text, text
+    assert stuck[:3].all() and not stuck[3] and 5 <= stuck.sum() <= len(inits) - 5, stuck.sum()
+    # rows at a spurious fixed point of eg (the two-wells game above), or at the other well: flagged there, not stuck
+    inits2 = np.array([[1.5, 1.0], [-1.5, 1.0], [0.5, 0.2]])
+    r2 = sweep(TWO, "eg", inits=inits2, grid={"step_g": [0.3] * 3, "step_d": [0.2] * 3}, product=False, steps=300,
+               progress=False, engine="interpreted")
+    assert np.asarray(r2["spurious_fixed_point"])[:2].all() and not np.asarray(r2["stuck"]).any()
+    r3 = sweep(TWO, "gd", inits=[[-1.5, 0.0]], steps=2000, step=0.1, progress=False, engine="interpreted")
+    assert r3["final_zero"][0] and not r3["stuck"][0], r3["verdict"][0]
+    # an orbit whose distance to z* keeps still is not stuck: alternating gd on the bilinear game at h = 2 from (1, 1)
+    # goes (1, 1) -> (-1, -1) -> (1, 1) (by hand: x' = x - 2y, y' = y + 2x'), its distance sqrt(2) every step
+    r4 = sweep(VectorField(games.bilinear()), "altgd", inits=[[1.0, 1.0]], steps=200, step=2.0, progress=False,
+               engine="interpreted")
+    assert r4["tail_min"][0] == r4["tail_max"][0] == pytest.approx(np.sqrt(2), rel=1e-15) and not r4["stuck"][0]

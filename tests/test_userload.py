@@ -359,7 +359,7 @@ def test_factory_keywords_without_defaults_get_numbers_and_are_listed_as_accepte
     assert rest == {} and {k: game.origin[k] for k in ("factory", "arguments")} == {
         "factory": f"{f}:make", "arguments": {"c": 2, "kind": "bilinear"}}
     assert main(["analyze", "--game", f"{f}:make", "--param", "c=2", "--param", "d=3"]) == 2
-    assert "unknown parameter(s) d; accepted: c, kind" in capsys.readouterr().err
+    assert "unknown parameter 'd'; accepted: c, kind" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv", [["analyze", "--json"], ["classify", "--json"]])

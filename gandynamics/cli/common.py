@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..errors import GandynamicsError, choice_refusal
+from ..errors import GandynamicsError, choice_refusal, names_refusal
 
 __all__ = ["add_game_arguments", "parse_kv", "parse_reg", "parse_vector", "build_field", "dumps", "rate_text",
            "given", "refuse_inapplicable"]
@@ -209,14 +209,13 @@ def build_field(args):
         from ..userload import factory_parameters
         gp_names = (list(GAMES[args.game].params) if not getattr(args, "game_file", None)
                     else factory_parameters(args.game_file))
-        acc = ", ".join(dict.fromkeys(gp_names + list(field.defaults))) or "none"  # (a game's parameter once)
+        acc = list(dict.fromkeys(gp_names + list(field.defaults)))  # (a game's parameter once)
         # a regularizer's strength given without its regularizer (--param gamma=0.3 without --reg r1): say whose it is
         from ..regularizers import REGULARIZERS
         owners = {k: [n for n, cls in REGULARIZERS.items() if k in cls.defaults and n not in named] for k in unknown}
         hint = "; ".join(f"{k} is a parameter of the regularizer{'s' if len(o) > 1 else ''} {', '.join(o)} "
                          f"(add e.g. --reg {o[0]}:{k}=VALUE)" for k, o in sorted(owners.items()) if o)
-        raise GandynamicsError(f"unknown parameter(s) {', '.join(sorted(unknown))}; accepted: {acc}"
-                               + (f"; {hint}" if hint else ""))
+        raise GandynamicsError(names_refusal(unknown, "parameter", acc) + (f"; {hint}" if hint else ""))
     field.param_vector(hyper)  # validates values
     return field, {k: float(v) for k, v in hyper.items()}
 

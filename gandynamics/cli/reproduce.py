@@ -48,9 +48,8 @@ def run(args) -> int:
     from ..errors import GandynamicsError
     unknown = [n for n in args.names if n not in reg]
     if unknown:
-        from ..errors import accepted_text  # (the form of every refusal of a name; --list says what each draws)
-        raise GandynamicsError(f"unknown figure{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
-                               + accepted_text(reg, near=unknown[0] if len(unknown) == 1 else None))
+        from ..errors import names_refusal  # (the form of every refusal of names; --list says what each draws)
+        raise GandynamicsError(names_refusal(unknown, "figure", reg))
     from ..validate import whole
     jobs = None if args.jobs is None else whole(args.jobs, "--jobs")  # as every whole number: 1e3 accepted
     reproduce.check_out(args.out, args.names or list(reg))  # before any work: a folder, nothing foreign replaced

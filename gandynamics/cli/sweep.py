@@ -21,12 +21,12 @@ def add_parser(sub):
                     "'stopped', or 'not run' after a Ctrl-C), final_zero (True where a 'bounded, not converging' row stood "
                     "still at another zero of F than its z*: it converged there), spurious_fixed_point (True where such a row "
                     "stood still at a spurious fixed point of its method, not a zero of F: a point where its update evaluates "
-                    "F is one, extragradient's z - H F(z)), the flags diverged and finished (True/False) and step; then print how many trajectories have each verdict, with what "
-                    "it means, and how many decay like a power of k.  A 'bounded, not converging' row with tail_min = "
-                    "tail_max, final_zero and spurious_fixed_point False may be stuck, not converged: it stood still "
-                    "where F is not 0 but too small for a step to change the state, as where a loss saturates far "
-                    "from the equilibrium (the sigmoid's gradient underflows); simulate from its start says why, with "
-                    "the numbers and what to try.  Grid "
+                    "F is one, extragradient's z - H F(z)), stuck (True where such a row stood still at neither: stuck, not "
+                    "converged, where F is not 0 but too small for a step to change the state, as where a loss "
+                    "saturates far from the equilibrium and the sigmoid's gradient underflows; simulate from its start "
+                    "says why, with the numbers and what to try), the flags diverged and finished (True/False) and "
+                    "step; then print how many trajectories have each verdict, with what it means, and how many decay "
+                    "like a power of k.  Grid "
                     "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta.",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
                "--grid step=0.01:1:100 --out table.csv")
@@ -207,14 +207,18 @@ def run(args) -> int:
         labels = [method_label(m, opts) for m in methods]  # ("momentum (beta=-0.5)": the options that ran)
         print(summary_text(n, steps, labels, dt, tally, res.meta.get("bound"), None if out == "-" else out, by,
                            complete=res.complete), file=summary_to)
+    def say(text):  # (the notes after the summary, wrapped to its width as its legend is: one had 250 characters)
+        import textwrap
+        print(textwrap.fill(text, width=WIDTH, break_long_words=False, break_on_hyphens=False), file=summary_to)
+
     if not args.json:
         alg = np.asarray(res["algebraic"])
         has = alg[np.isfinite(alg)]
         if has.size:  # (a power law has no rate per step: the table's rate is the last half's average)
             p = (f"p = {has.min():z.3g}" if format(has.min(), "z.3g") == format(has.max(), "z.3g") else
                  f"p from {has.min():z.3g} to {has.max():z.3g}")  # (it read "from -0.5 to -0.5")
-            print(f"{has.size} of them decay like a power of k, |z_k - z*| ~ k^p with {p} (the table's algebraic "
-                  "column): no rate per step, their rate is the last half's average", file=summary_to)
+            say(f"{has.size} of them decay like a power of k, |z_k - z*| ~ k^p with {p} (the table's algebraic "
+                  "column): no rate per step, their rate is the last half's average")
         settled = int(np.count_nonzero(res["final_zero"])) if "final_zero" in res.columns else 0
         if settled:  # (simulate's description says it of one run: "converged to a stationary point other than z*")
             nb = int(np.count_nonzero(np.asarray(res["verdict"]) == "bounded, not converging"))
@@ -226,36 +230,40 @@ def run(args) -> int:
             order = np.argsort(-counts, kind="stable")
             where = "; ".join(f"{int(counts[i])} at ({', '.join(f'{v:zg}' for v in keys[i])})" for i in order[:3])
             more = f"; {len(keys) - 3} more points" if len(keys) > 3 else ""
-            print(f"{settled} of the {nb} 'bounded, not converging' rows stand still at a zero of F other than their z* (the "
-                  f"table's final_zero column): they converged, to another stationary point: {where}{more}",
-                  file=summary_to)
+            say(f"{settled} of the {nb} 'bounded, not converging' rows stand still at a zero of F other than their z* (the "
+                  f"table's final_zero column): they converged, to another stationary point: {where}{more}")
         spur = int(np.count_nonzero(res["spurious_fixed_point"])) if "spurious_fixed_point" in res.columns else 0
         if spur:  # (simulate's description says it of one run: "a spurious fixed point of eg: its extrapolated point")
-            print(f"{spur} 'bounded, not converging' " + ("row stands still at a spurious fixed point of its method"
+            say(f"{spur} 'bounded, not converging' " + ("row stands still at a spurious fixed point of its method"
                                                           if spur == 1 else
                                                           "rows stand still at a spurious fixed point of their method")
                   + ", not a zero of F (the table's spurious_fixed_point column): a point where the update evaluates F "
-                  "(extragradient's z - H F(z)) is a zero of F, so the update moves by nothing", file=summary_to)
+                  "(extragradient's z - H F(z)) is a zero of F, so the update moves by nothing")
+        stuck = int(np.count_nonzero(res["stuck"])) if "stuck" in res.columns else 0
+        if stuck:  # (simulate's description says it of one run, with the numbers and what to try)
+            say(f"{stuck} 'bounded, not converging' " + ("row stands" if stuck == 1 else "rows stand")
+                  + " still where F is not 0 (the table's stuck column): stuck, not converged: F is too small there for "
+                  "a step to change the state, as where a loss saturates far from the equilibrium; simulate from "
+                  + ("its start says why" if stuck == 1 else "a start of one says why"))
         left = res.meta.get("final_zero_untested", 0)
         if left:
             from ..runs.sweep import MAX_ROUNDING_TESTS
-            print(f"{left} rows that stood still were not tested for standing at another zero of F or at a spurious "
-                  f"fixed point (the cap of {MAX_ROUNDING_TESTS} tests per sweep): final_zero and spurious_fixed_point "
-                  "are 0 for them", file=summary_to)
+            say(f"{left} rows that stood still were not tested for standing at another zero of F or at a spurious "
+                  f"fixed point (the cap of {MAX_ROUNDING_TESTS} tests per sweep): final_zero, spurious_fixed_point "
+                  "and stuck are 0 for them")
         from ..runs.equilibria import MAX_FINAL_SEARCHES
         none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
         if none:
             left = res.meta.get("zstar_unsearched", 0)
-            print(f"{none} of {n} rows have no z* (no zero of F found at their hyperparameters"
+            say(f"{none} of {n} rows have no z* (no zero of F found at their hyperparameters"
                   + (f"; {left} of them not searched from where they ended: the cap of {MAX_FINAL_SEARCHES} searches "
                      "per sweep" if left else "")
-                  + "): read on their displacement |z_k - z_0| from their start, their distance, rate and tails NaN",
-                  file=summary_to)
+                  + "): read on their displacement |z_k - z_0| from their start, their distance, rate and tails NaN")
     read = int(res.meta.get("samples", samples))
     if not args.json and read < FEW_SAMPLES and read == samples:  # (not a short run's every step: its own choice)
-        print(f"note: each run was read on {read} samples (--samples): too few for the verdicts' rules, which compare "
+        say(f"note: each run was read on {read} samples (--samples): too few for the verdicts' rules, which compare "
               f"the quarters of a run and fit at least 6 samples, so most runs read 'bounded, not converging'; the "
-              f"default is 65", file=summary_to)
+              f"default is 65")
     if not res.complete:  # (on standard error, as every command's Ctrl-C: it was the summary's last line, on stdout)
         sys.stderr.write(f"gandynamics: interrupted after {int(np.sum(res['finished']))} of {n} rows; the rows not "
                          "run are in the table, marked finished=False"

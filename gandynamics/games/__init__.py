@@ -12,7 +12,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..errors import GandynamicsError, choice_refusal
+from ..errors import GandynamicsError, choice_refusal, names_refusal
 from .bilinear import bilinear
 from .data_line import data_line
 from .dirac import dirac, dirac_nd
@@ -74,8 +74,9 @@ def make_game(name: str, loss: str | None = None, **params):
     spec = GAMES[name]
     unknown = set(params) - set(spec.params)
     if unknown:
-        acc = ", ".join(f"{k}={v}" for k, v in spec.params.items()) or "none"
-        raise GandynamicsError(f"{name}: unknown parameter(s) {', '.join(sorted(unknown))}; accepted: {acc}")
+        raise GandynamicsError(f"{name}: " + names_refusal(unknown, "parameter", spec.params)
+                               + (f"; defaults: {', '.join(f'{k}={v}' for k, v in spec.params.items())}"
+                                  if spec.params else ""))
     kinds = getattr(spec.factory, "param_kinds", {})
     kwargs = {k: _coerce(spec.params[k], v, k, name, kinds.get(k)) for k, v in params.items()}
     if loss is not None:

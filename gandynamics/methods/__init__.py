@@ -19,14 +19,14 @@ projected.
 
 from __future__ import annotations
 
-from ..errors import GandynamicsError, accepted_text
+from ..errors import GandynamicsError, accepted_text, refused_names
 from ..kernels import codes
 from . import adam, altgd, eag, eftp, eg, flow, ftr, gd, lookahead, momentum, ogda, proximal, rmsprop
 from ._common import ORDERS
 from .base import Method, Option, Rule
 from .flow import SCHEMES
 
-__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "refuse_methods", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS", "ALIASES"]
+__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "get_methods", "refuse_methods", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS", "ALIASES"]
 
 #: the registry, in display order (adding a method: a module declaring METHOD, plus one entry here)
 _MODULES = [gd, altgd, eg, eftp, ogda, momentum, flow, proximal, eag, ftr, lookahead, adam, rmsprop]
@@ -75,24 +75,30 @@ def refuse_methods(methods, accepted, reasons: dict | None = None, also: str = "
     known = [m for m in bad if isinstance(m, str) and (m in reasons or m in METHODS or m in ALIASES)]
     unknown = [m for m in bad if m not in known]
     named = "" if what == "method" else f"{what} "
-    parts = ([f"unknown {what}{'s' if len(unknown) > 1 and what == 'method' else ''} {', '.join(map(repr, unknown))}"]
-             if unknown else []) + \
+    parts = ([refused_names(unknown, what, plural=what + "s" if what == "method" else what)] if unknown else []) + \
         [f"{named}{m} is not accepted here: {reasons[m]}" if m in reasons else f"{named}{m} is not accepted here"
          for m in known]
-    raise GandynamicsError("; ".join(parts) + accepted_text(accepted, also, unknown[0] if len(unknown) == 1 else None))
+    raise GandynamicsError("; ".join(parts) + accepted_text(accepted, also, unknown))
 
 
 def get_method(name) -> Method:
     """The method called ``name`` or a one-line error listing the accepted names (for an alias of
     :data:`ALIASES`, the method and options it stands for)."""
-    if isinstance(name, Method):
-        return name
-    if isinstance(name, str) and name in METHODS:
-        return METHODS[name]
-    reasons = {}
-    for alias, (base, opts) in ALIASES.items():
-        flags = " ".join(f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {v}" for k, v in opts.items())
-        reasons[alias] = (f"{alias_text(alias)}: run method {base!r} with those options, on the command line "
-                          f"--method {base} {flags}")
-    refuse_methods([name], METHODS, reasons)
-    raise AssertionError(name)  # pragma: no cover - refuse_methods refused it
+    return get_methods([name])[0]
+
+
+def get_methods(names) -> list[Method]:
+    """The methods called ``names`` (names or :class:`Method` objects), or one one-line error naming every name that
+    is none (a sweep of ``["gdx", "egg"]`` had named the first alone), with the accepted names and, for an alias of
+    :data:`ALIASES`, the method and options it stands for (:func:`refuse_methods`)."""
+    names = list(names)
+    bad = [n for n in names if not isinstance(n, Method) and not (isinstance(n, str) and n in METHODS)]
+    if bad:
+        reasons = {}
+        for alias, (base, opts) in ALIASES.items():
+            flags = " ".join(f"--{k.replace('_', '-')}" if v is True else f"--{k.replace('_', '-')} {v}"
+                             for k, v in opts.items())
+            reasons[alias] = (f"{alias_text(alias)}: run method {base!r} with those options, on the command line "
+                              f"--method {base} {flags}")
+        refuse_methods(bad, METHODS, reasons)
+    return [n if isinstance(n, Method) else METHODS[n] for n in names]

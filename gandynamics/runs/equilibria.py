@@ -13,7 +13,7 @@ from .module import kernel_module
 
 __all__ = ["equilibria", "equilibria_shared", "reference_points", "residual_squares", "row_norms", "row_distances",
            "row_distances_recorded",
-           "settled_at_zero", "zeros_from_final_states", "zstar_norms"]
+           "settled_at_zero", "stuck_reason", "zeros_from_final_states", "zstar_norms"]
 
 #: up to this many rows are checked by the point evaluator (about 50 us a row), more by the compiled residual_rows
 INTERPRET_MAX_ROWS = 256
@@ -203,6 +203,22 @@ def settled_at_zero(fld, z, p, scale: float, hs=None, steps: int | None = None) 
         with np.errstate(over="ignore", invalid="ignore"):
             zero = stands_still(np.abs(np.asarray(hs, dtype=float) * np.asarray(fz, dtype=float)), z, scale, steps)
     return zero, res, res_scale
+
+
+def stuck_reason(residual: float, scale: float, h: float, moves_by_hF: bool) -> str | None:
+    """Why a run that stands still where F is not zero (:func:`settled_at_zero` said no) cannot move, from ``residual``
+    = |F| at its final state, ``scale`` its size there and ``h`` its largest step: ``"step"`` when its method moves it
+    by ``h F`` and ``h |F|`` is below the rounding of a state of that size while ``|F|`` is not (a larger step moves
+    it); ``"flat"`` when ``0 < |F| <= eps scale`` (F itself below the state's rounding: a loss saturated far from the
+    equilibrium); ``"underflow"`` when F computes as 0 there; None for neither (something else holds it: a spurious
+    fixed point of its method, :func:`spurious_fixed_point`, or an orbit whose distance to z* keeps still).  The one
+    test of ``simulate``'s description ("stuck, not converged") and of the sweep's column ``stuck``."""
+    eps = float(np.finfo(float).eps)
+    if moves_by_hF and h * residual <= eps * scale < residual:
+        return "step"
+    if 0.0 < residual <= eps * scale:
+        return "flat"
+    return "underflow" if residual == 0.0 else None
 
 
 def spurious_fixed_point(fld, method, opts: dict, z, p, hs, scale: float, box=None, steps: int | None = None):

@@ -187,12 +187,14 @@ class SweepResult:
     :func:`gandynamics.runs.equilibria.settled_at_zero`), ``spurious_fixed_point`` (True where such a row stood still, not at a
     zero of F, at a spurious fixed point of its method: a point where its update evaluates F is a zero of F, so the
     update moves by nothing, extragradient's ``z - H F(z)``; :attr:`gandynamics.methods.base.Method.extrapolated_points`,
-    :func:`gandynamics.runs.equilibria.spurious_fixed_point`; a ``bounded, not converging`` row with ``tail_min ==
-    tail_max`` and neither flag may be stuck, not converged: it stood still where F is not 0 but too small for a step to
-    change the state, as where a loss saturates far from the equilibrium, the sigmoid's gradient underflowing;
-    :meth:`gandynamics.runs.trajectory.Trajectory.describe` of a ``simulate`` from its start says so), ``diverged``,
+    :func:`gandynamics.runs.equilibria.spurious_fixed_point`), ``stuck`` (True where such a row stood still at
+    neither: stuck, not converged, where F is not 0 but too small for a step to change the state, as where a loss
+    saturates far from the equilibrium, the sigmoid's gradient underflowing;
+    :meth:`gandynamics.runs.trajectory.Trajectory.describe` of a ``simulate`` from its start says why, with the
+    numbers), ``diverged``,
     ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows not run because the sweep was interrupted:
-    in those rows the measured numbers are NaN, ``diverged``, ``final_zero`` and ``spurious_fixed_point`` False and
+    in those rows the measured numbers are NaN, ``diverged``, ``final_zero``, ``spurious_fixed_point`` and ``stuck``
+    False and
     ``diverged_at`` -1, nothing having been seen).  ``dims`` lists the grid axes ``(name, values)`` in row-major
     order when the sweep was a product (``method``, ``init``, then the grid), else ``(method, row)``.  The text
     columns (``method``, ``verdict``, ``reason``) are numpy string arrays as wide as their longest entry, as
@@ -465,7 +467,7 @@ _TEXT = ("method", "reason", "verdict")
 
 #: the flag columns of a sweep's table: read back as booleans from every format, also from a CSV file that wrote them
 #: as 0/1 (before they were written as the words True and False)
-_FLAGS = ("diverged", "finished", "final_zero", "spurious_fixed_point")
+_FLAGS = ("diverged", "finished", "final_zero", "spurious_fixed_point", "stuck")
 
 #: a CSV cell of a boolean column: the words that ``pandas.read_csv`` reads as a boolean column
 _WORDS = {"True": True, "False": False}

@@ -20,11 +20,11 @@ import numpy as np
 from ..equilibrium import norm
 from ..errors import GandynamicsError, install_hint
 from ..kernels import REASONS, block_width
-from ..methods import METHODS, get_method
+from ..methods import METHODS, get_methods
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, alloc, choose_engine,
                      interpreted_eval_seconds, run_rows, threaded, warm)
 from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_distances_recorded, row_norms,
-                         settled_at_zero, spurious_fixed_point, zeros_from_final_states, zstar_norms)
+                         settled_at_zero, spurious_fixed_point, stuck_reason, zeros_from_final_states, zstar_norms)
 from .module import kernel_module_source
 from ..provenance import provenance, provenance_date
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
@@ -158,11 +158,11 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
         _read_again_at_rounding_of_F(field, plan, K, rec_idx, poly_max, res["final"], ZSTAR, missing, reading, evals,
                                      ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
     reading = mark_no_zstar(reading, missing)
-    final_zero, spurious = np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
+    final_zero, spurious, stuck = np.zeros(B, dtype=bool), np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
     if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*; or at
         # a spurious fixed point of their method)
         untested = _mark_other_zeros(field, plan, res["final"], ZSTAR, missing, reading, ~div, final_zero,
-                                     spurious=spurious, methods=ms, options=options)
+                                     spurious=spurious, methods=ms, options=options, stuck=stuck)
         if untested:
             info["final_zero_untested"] = untested
     alg = np.flatnonzero(np.isfinite(reading.algebraic))  # (a power law's reading where the linearisation contracts the
@@ -211,6 +211,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     cols["tail_max"] = run_column(reading.tail_max)
     cols["final_zero"] = final_zero
     cols["spurious_fixed_point"] = spurious
+    cols["stuck"] = stuck
     cols["diverged"] = div
     cols["diverged_at"] = diverged_at
     names = tuple(REASONS[c] for c in sorted(REASONS)) + ("",)  # "" for the rows not run
@@ -301,7 +302,7 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
 
 
 def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, out, spurious=None, methods=(),
-                      options=None) -> int:
+                      options=None, stuck=None) -> int:
     """Set ``out[r]`` (B,) bool for the rows ``r`` read "bounded, not converging" that stand still at a zero of F
     other than their z* (:func:`~gandynamics.runs.equilibria.settled_at_zero`, the test of ``simulate``'s
     ``final_zero``): their distance to z* over the last half within
@@ -309,8 +310,11 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
     test tells them apart).  A sweep records distances, not states: the distance standing still is what it sees of a
     state standing still.  ``spurious`` (B,) bool, optional: set for those of the rows not at a zero of F that stand
     still at a spurious fixed point of their method (:func:`~gandynamics.runs.equilibria.spurious_fixed_point`,
-    simulate's test; ``methods`` the plan's methods by method index, ``options`` the sweep's).  At most
-    :data:`MAX_ROUNDING_TESTS` rows are tested, the others counted (returned)."""
+    simulate's test; ``methods`` the plan's methods by method index, ``options`` the sweep's).  ``stuck`` (B,) bool,
+    optional: set for the rows that stand still neither at a zero of F nor at a spurious fixed point where F is too
+    small for a step to change the state (stuck, not converged: :func:`~gandynamics.runs.equilibria.stuck_reason`, the
+    test of simulate's description; an orbit whose distance to z* keeps still is not).
+    At most :data:`MAX_ROUNDING_TESTS` rows are tested, the others counted (returned)."""
     rows = np.flatnonzero(reading.code == BOUNDED)  # (the few bounded rows first: no pass over the whole arrays)
     lo, hi = reading.tail_min[rows], reading.tail_max[rows]
     with np.errstate(invalid="ignore"):
@@ -325,7 +329,7 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
         hs = coordinate_steps(field, plan.H[r, 0], plan.H[r, 1])
         # (a sweep sees the distance stand still, not the state: the step H F repeated over the last half must too,
         # coordinate by coordinate, as simulate's states do)
-        out[r] = settled_at_zero(field, final[r], plan.P[r], scale, hs=hs, steps=plan.K)[0]
+        out[r], res = settled_at_zero(field, final[r], plan.P[r], scale, hs=hs, steps=plan.K)[:2]
         m = None if spurious is None or out[r] else methods[plan.method_index[r]]
         if m is not None and m.extrapolated_points is not None:  # (eg, lookahead over it: Method.extrapolated_points)
             if m.name not in opts:
@@ -334,6 +338,8 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
             o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
             spurious[r] = spurious_fixed_point(field, m, o, final[r], plan.P[r], hs, scale,
                                                   box=plan.box if plan.use_box else None, steps=plan.K) is not None
+        if stuck is not None and not out[r] and not (spurious is not None and spurious[r]):
+            stuck[r] = stuck_reason(res, scale, float(max(plan.H[r])), methods[plan.method_index[r]].moves_by_hF) is not None
     return max(rows.size - MAX_ROUNDING_TESTS, 0)
 
 
@@ -360,11 +366,11 @@ def row_bytes(field, method_names) -> int:
     """Bytes a sweep of ``field`` holds per row, its table and its working arrays together (the largest they can be):
     the table's numbers (``init_``, ``final_``, ``zstar_`` per coordinate, the hyperparameters, ``step``, ``step_g``,
     ``step_d``, ``beta``, ``distance``, ``rate``, ``rate_err``, ``algebraic``, ``tail_min``, ``tail_max``, ``diverged_at``), its flags
-    (``final_zero``, ``spurious_fixed_point``, ``diverged``, ``finished``) and text (``method``, ``verdict``, ``reason``: 4 bytes a character), and the plan and reading (the rows' starts,
+    (``final_zero``, ``spurious_fixed_point``, ``stuck``, ``diverged``, ``finished``) and text (``method``, ``verdict``, ``reason``: 4 bytes a character), and the plan and reading (the rows' starts,
     hyperparameters, steps, z* and reference points, final states, the reading's eight numbers, the kernels' stop
     records).  What :func:`sweep` checks against :func:`gandynamics.limits.memory_limit` before it allocates."""
     n, h = field.n, len(field.defaults)
-    table = 8 * (3 * n + h + 11) + 4 + 4 * (max(map(len, method_names), default=0)
+    table = 8 * (3 * n + h + 11) + 5 + 4 * (max(map(len, method_names), default=0)
                                             + max(map(len, ROW_VERDICTS)) + max(map(len, REASONS.values())))
     work = 8 * (4 * n + h + 3 + 8 + 3)
     return int(table + work)
@@ -429,7 +435,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     methods = [method] if isinstance(method, str) or not isinstance(method, (list, tuple)) else list(method)
     if not methods:
         raise GandynamicsError(f"give at least one method; accepted: {', '.join(METHODS)}")
-    ms = [get_method(m) for m in methods]
+    ms = get_methods(methods)
     twice = sorted({m.name for m in ms if sum(x.name == m.name for x in ms) > 1})
     if twice:
         raise GandynamicsError(f"method(s) {', '.join(twice)} given twice: each method's rows are the same for every "
@@ -638,7 +644,7 @@ def _per_row(values: list, method_index: np.ndarray):
 _OWN_COLUMNS = ("method", "row", "init", "step", "step_g", "step_d", "beta", "distance", "rate", "rate_err", "algebraic",
                 "verdict",
                 "tail_min",
-                "tail_max", "final_zero", "spurious_fixed_point", "diverged", "diverged_at", "reason", "finished")
+                "tail_max", "final_zero", "spurious_fixed_point", "stuck", "diverged", "diverged_at", "reason", "finished")
 
 
 def check_step_sources(grid_names, step, cli: bool = False) -> None:

@@ -20,7 +20,7 @@ from dataclasses import field as dc_field
 
 import numpy as np
 
-from ..errors import GandynamicsError, install_hint
+from ..errors import GandynamicsError, install_hint, names_refusal
 from ..kernels import REASONS
 from ..methods import get_method
 from ..limits import check_array
@@ -29,7 +29,7 @@ from ..verdict import BOUNDED_LABEL, CONVERGING, VERDICTS
 from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows
 from ..equilibrium import norm
 from .equilibria import (SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, spurious_fixed_point,
-                         stands_still, zeros_from_final_states)
+                         stands_still, stuck_reason, zeros_from_final_states)
 from .module import kernel_module_source
 from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar,
                       may_stand_at_rounding, poly_cap, read, rounding_floor_norm)
@@ -242,8 +242,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     o = method_options(field, m.name, options)
     if o["extra"]:
         accepted = m.option_names + (("box",) if m.projection else ())
-        raise GandynamicsError(f"{m.name} takes no option(s) {', '.join(sorted(o['extra']))}; accepted: "
-                               f"{', '.join(accepted) or 'none'}")
+        raise GandynamicsError(names_refusal(o["extra"], "option", accepted, head=f"{m.name} takes no", near=False))
     z = field.point(z0)
     p = field.param_vector(params)
     from ..validate import whole
@@ -386,10 +385,10 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 # ... or because its step cannot move it: h |F| below the rounding of the state (h = 1e-20 from a
                 # start near z* read "stands still, but not at a zero of F", the step not named as the cause)
                 # (not where F itself is negligible against the state: a flat F, not the step, holds it there)
-                hF, eps = max(hg, hd) * row["final_residual"], np.finfo(float).eps
-                if m.moves_by_hF and not row["final_zero"] and hF <= eps * scale < row["final_residual"]:
-                    row["step_below_rounding"], row["state_size"] = hF, scale
-                elif not zero and 0.0 < row["final_residual"] <= eps * scale:  # (0: F underflows, said so)
+                why = None if zero else stuck_reason(res_f, scale, max(hg, hd), m.moves_by_hF)
+                if why == "step":
+                    row["step_below_rounding"], row["state_size"] = max(hg, hd) * res_f, scale
+                elif why == "flat":  # ("underflow", |F| computed as 0: said so by the description)
                     # ... or because F is flat there, below the rounding of the state, with no zero (the Dirac-GAN's
                     # saturated sigmoid far out: |F| = 2.25e-216 at |z| = 31.6 of dirac-nd at d = 500 read "not at a
                     # zero of F" beside a number that reads as one, a new user)

@@ -9,8 +9,8 @@ from typing import Mapping
 
 import numpy as np
 
-from ..errors import GandynamicsError
-from ..methods import METHODS, get_method
+from ..errors import GandynamicsError, names_refusal
+from ..methods import METHODS, get_method, get_methods
 
 __all__ = ["MAX_STEP_EVALUATIONS", "check_step_work", "steps_count", "step_pair", "int_option", "box_bounds", "method_options", "bound_value", "step_index",
            "OPTION_NAMES"]
@@ -123,9 +123,7 @@ def unknown_options(unknown, m) -> str:
             users = sorted(x.name for x in METHODS.values() if near in x.option_names or near == "box" and x.projection)
             hints.append(f"{k}: did you mean {near} ({', '.join(users) if len(users) <= 4 else 'the discrete methods'}"
                          f"{' take' if len(users) > 1 else ' takes'} it)?")
-    takes = f"{m.name} takes {', '.join(own)}" if own else f"{m.name} takes no options"
-    return f"unknown option(s) {', '.join(sorted(unknown))} for {m.name}; {takes}" + \
-        (f"; {' '.join(hints)}" if hints else "")
+    return names_refusal(unknown, "option", own, of=f"for {m.name}", near=False) + (f"; {' '.join(hints)}" if hints else "")
 
 
 def method_options(fld, method, options: dict, strict: bool = True, check_when: bool = True) -> dict:
@@ -155,7 +153,7 @@ def shared_options(fld, methods, options: dict) -> list[dict]:
     momentum and lookahead with one ``beta``, a portrait of several methods): those it declares and that apply to it
     (:attr:`~gandynamics.methods.base.Option.when`); an option given that applies to none of them is refused in one
     line (it would do nothing).  Options no method declares are left to the caller's own refusal."""
-    ms = [get_method(m) for m in methods]
+    ms = get_methods(methods)
     given = [k for k, v in options.items() if v is not None]
     out, why = [], {}
     for m in ms:

@@ -1,0 +1,115 @@
+"""gandynamics.errors: the one form of every refusal of a name or of several names at once.
+
+The kind tested: every entry point that refuses names not in a fixed set (a regularizer's or a game's parameters, a
+field's hyperparameters, a method's options, the figures of ``reproduce``, method names, ``--param`` on the command
+line) says it in one line, ``[prefix: ]unknown <what|whats> 'a', 'b'[ of]; accepted: ...``, each name quoted, the
+plural when there are several, with the nearest accepted name of each near miss.  They had said ``unknown
+parameter(s) bta, gama; accepted: ...``, unquoted and with no suggestion, each in its own words."""
+
+import re
+import string
+
+import hypothesis.strategies as st
+import pytest
+from hypothesis import given, settings
+
+import gandynamics as gd
+from gandynamics import GandynamicsError, R1, VectorField, games
+from gandynamics.errors import accepted_text, choice_refusal, names_refusal
+
+
+def test_one_name_is_refused_as_choice_refusal_refuses_it():
+    for value, options in (("gama", ("gamma", "beta")), ("zzz", ("a", "b")), (" lr ", ("LR", "SR")), (3, ("x",))):
+        assert names_refusal([value], "parameter", options) == choice_refusal(value, "parameter", options)
+
+
+def test_several_names_are_quoted_sorted_plural_and_each_near_miss_named():
+    msg = names_refusal(["gama", "zzz", "bta"], "parameter", ["gamma", "beta"])
+    assert msg == ("unknown parameters 'bta', 'gama', 'zzz'; accepted: gamma, beta "
+                   "(did you mean beta for 'bta', gamma for 'gama'?)")
+    assert names_refusal(["q", "zz"], "option", ["box"]) == "unknown options 'q', 'zz'; accepted: box"
+    assert names_refusal({"b", "a"}, "entry", (), plural="entries", of="of the table", near=False) == \
+        "unknown entries 'a', 'b' of the table; accepted: none"
+    assert names_refusal(["n_g", "n_d"], "option", ["box"], head="gd takes no", near=False) == \
+        "gd takes no options 'n_d', 'n_g'; accepted: box"
+    assert names_refusal(["a", "a"], "x", ["b"]) == "unknown x 'a'; accepted: b"  # (a name given twice, once)
+    assert names_refusal([["gd"], "a"], "method", ["gd"]) == "unknown methods 'a', ['gd']; accepted: gd"  # (unhashable)
+    with pytest.raises(ValueError):
+        names_refusal([], "x", ["b"])
+
+
+def test_accepted_text_names_each_near_miss_of_a_list():
+    assert accepted_text(["LR", "SR"], near=["lr"]) == "; accepted: LR, SR (did you mean LR?)"
+    assert accepted_text(["LR", "SR"], near=["lr", "sr"]) == "; accepted: LR, SR (did you mean LR for 'lr', SR for 'sr'?)"
+    assert accepted_text(["LR", "SR"], near=[]) == accepted_text(["LR", "SR"], near=["qqqq"]) == "; accepted: LR, SR"
+
+
+_word = st.text(string.ascii_lowercase + "_", min_size=1, max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(options=st.lists(_word, min_size=0, max_size=6, unique=True), refused=st.lists(_word, min_size=1, max_size=5),
+       plural=st.booleans())
+def test_a_refusal_of_any_names_has_the_one_form(options, refused, plural):
+    """Generated names and accepted sets: one line; the word in the singular for one name and the plural for several;
+    every refused name quoted once, in sorted order; every accepted name listed; each suggestion an accepted name,
+    for a refused one."""
+    refused = [r for r in dict.fromkeys(refused) if r not in options] or ["zz_not_an_option"]
+    msg = names_refusal(refused, "thing", options, plural="thingz" if plural else None)
+    word = "thing" if len(refused) == 1 else ("thingz" if plural else "things")
+    head = f"unknown {word} {', '.join(repr(r) for r in sorted(refused))}; accepted: {', '.join(options) or 'none'}"
+    assert msg.startswith(head) and "\n" not in msg, msg
+    rest = msg[len(head):]
+    if rest:
+        inner = re.fullmatch(r" \(did you mean (.*)\?\)", rest).group(1)
+        if len(refused) == 1:
+            assert inner in options, msg
+        else:
+            for pair in inner.split(", "):
+                name, target = pair.split(" for ")
+                assert name in options and eval(target) in refused, msg  # (target is a repr of a str)
+
+
+def _sites():
+    """Every entry point that refuses several names at once: (id, call with the names, prefix, word, plural,
+    accepted names).  Each is called with a near miss of an accepted name and a name near none."""
+    fld = VectorField(games.dirac(), [R1()])
+    yield ("regularizer", lambda bad: R1(**{b: 1.0 for b in bad}), "r1: ", "parameter", "parameters", ["gamma"])
+    yield ("game", lambda bad: games.make_game("dirac-nd", **{b: 1 for b in bad}), "dirac-nd: ", "parameter",
+           "parameters", list(games.GAMES["dirac-nd"].params))
+    yield ("field", lambda bad: fld.param_vector({b: 1.0 for b in bad}), "", "hyperparameter", "hyperparameters",
+           ["gamma"])
+    yield ("method options", lambda bad: gd.simulate(fld, "adam", [1.0, 1.0], 5, 0.1, **{b: 1 for b in bad}), "",
+           "option", "options", ["eps", "beta1", "beta2", "box"])
+    yield ("methods", lambda bad: gd.sweep(fld, bad, inits=[[1.0, 1.0]], steps=5, step=0.1), "", "method", "methods",
+           ["gd", "eg", "eftp"])
+    from gandynamics import reproduce
+    yield ("figures", lambda bad: reproduce.run(bad, out="/nonexistent/never-written"), "", "figure", "figures",
+           list(reproduce.studies()))
+
+
+def _miss(name):
+    return name[:-1] if len(name) > 3 else name + "x"
+
+
+@pytest.mark.parametrize("site", list(_sites()), ids=lambda s: s[0])
+def test_every_refusal_of_several_names_has_the_one_form(site):
+    _, call, prefix, word, plural, accepted = site
+    near = _miss(accepted[0])
+    for bad in ([near], ["qqqqzz", near], ["qqqqzz", "zzqqqq"]):
+        with pytest.raises(GandynamicsError) as exc:
+            call(bad)
+        msg = str(exc.value)
+        w = word if len(bad) == 1 else plural
+        assert msg.startswith(f"{prefix}unknown {w} {', '.join(repr(b) for b in sorted(bad))}"), msg
+        assert "\n" not in msg and all(a in msg for a in accepted), msg
+        if near in bad:  # (the nearest accepted name suggested, in the one form or in the site's own richer hint)
+            assert re.search(rf"did you mean {re.escape(accepted[0])}\b", msg), msg
+
+
+def test_the_command_line_refuses_several_parameters_in_the_one_form(capsys):
+    from gandynamics.cli import main
+    assert main(["analyze", "dirac", "--reg", "r1", "--param", "gama=1", "--param", "zzqq=2"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("gandynamics: error: unknown parameters 'gama', 'zzqq'; accepted: gamma "
+                   "(did you mean gamma for 'gama'?)\n"), err
