@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 __all__ = ["GandynamicsError", "GandynamicsWarning", "require", "EXTRAS", "install_hint", "choice_refusal",
-           "accepted_text", "names_refusal", "refused_names", "quoted"]
+           "accepted_text", "names_refusal", "refused_names", "names_phrase", "quoted"]
 
 
 class GandynamicsError(ValueError):
@@ -102,9 +102,16 @@ def refused_names(values, what: str, plural: str | None = None, of: str = "", he
     """The head of :func:`names_refusal` without its end (``unknown parameters 'bta', 'gama'``), for a refusal that
     says more between the two (:func:`gandynamics.methods.refuse_methods`: known methods not accepted here, each
     with its reason)."""
+    return f"{head} {names_phrase(values, what, plural)}" + (f" {of}" if of else "")
+
+
+def names_phrase(values, what: str, plural: str | None = None) -> str:
+    """``what`` and the ``values``, each once, quoted, sorted, in the singular for one (``method 'gd'``) and the plural
+    for several (``methods 'eg', 'gd'``): the names of every refusal of names (:func:`refused_names`; "given twice",
+    "applies to none of" said ``method(s) gd``, ``option(s) la_k apply``)."""
     vals = _sorted_names(values)
     word = what if len(vals) == 1 else (plural or what + "s")
-    return f"{head} {word} {', '.join(quoted(v) for v in vals)}" + (f" {of}" if of else "")
+    return f"{word} {', '.join(quoted(v) for v in vals)}"
 
 
 def _sorted_names(values) -> list:

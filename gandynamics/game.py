@@ -224,8 +224,11 @@ class Game:
             raise GandynamicsError(f"parameter names must be distinct; repeated: {', '.join(dup)}")
         both = sorted({s.name for s in hyper} & set(names))
         if both:  # x in theta and in hyper made F use the default for x in some places and x in others
-            raise GandynamicsError(f"{_label(self.name)}: {', '.join(both)} named both as parameter(s) (theta, psi) and "
-                                   "as hyperparameter(s) (hyper); a symbol is one or the other")
+            one = len(both) == 1
+            raise GandynamicsError(f"{_label(self.name)}: {', '.join(both)} named both as "
+                                   f"{'a parameter' if one else 'parameters'} (theta, psi) and as "
+                                   f"{'a hyperparameter' if one else 'hyperparameters'} (hyper); a symbol is one or the "
+                                   "other")
         lg = stabilize(_loss(self.loss_g, "loss_g", self.name).xreplace(sub))
         ld = stabilize(_loss(self.loss_d, "loss_d", self.name).xreplace(sub))
         known = set(theta) | set(psi) | set(hyper)

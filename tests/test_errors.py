@@ -38,6 +38,23 @@ def test_several_names_are_quoted_sorted_plural_and_each_near_miss_named():
         names_refusal([], "x", ["b"])
 
 
+def test_names_in_other_refusals_agree_in_number():
+    """Refusals that are not "unknown" (given twice, applies to none of) name their names in the same way, and a
+    sweep and rates say them in the singular or the plural (they said "method(s) gd", "option(s) la_k apply")."""
+    from gandynamics.errors import names_phrase
+    assert names_phrase(["gd"], "method") == "method 'gd'"
+    assert names_phrase(["gd", "eg", "gd"], "method") == "methods 'eg', 'gd'"
+    fld = VectorField(games.dirac(), [R1()])
+    for ms, said in ((["gd", "eg", "gd"], "method 'gd' given twice"), (["gd", "eg", "gd", "eg"], "methods 'eg', 'gd' given twice")):
+        with pytest.raises(GandynamicsError, match=f"^{said}"):
+            gd.sweep(fld, ms, inits=[[1.0, 1.0]], steps=5, step=0.1)
+    for opts, said in (({"la_k": 3}, "option 'la_k' applies"), ({"la_k": 3, "la_alpha": 0.5}, "options 'la_alpha', 'la_k' apply")):
+        with pytest.raises(GandynamicsError, match=f"^{said} to none of gd, eg"):
+            gd.sweep(fld, ["gd", "eg"], inits=[[1.0, 1.0]], steps=5, step=0.1, **opts)
+        with pytest.raises(GandynamicsError, match=f"^{said} to none of gd, eg"):
+            gd.rates(fld, ["gd", "eg"], options=opts, measure=False, max_seconds=1)
+
+
 def test_accepted_text_names_each_near_miss_of_a_list():
     assert accepted_text(["LR", "SR"], near=["lr"]) == "; accepted: LR, SR (did you mean LR?)"
     assert accepted_text(["LR", "SR"], near=["lr", "sr"]) == "; accepted: LR, SR (did you mean LR for 'lr', SR for 'sr'?)"

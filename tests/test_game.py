@@ -64,9 +64,12 @@ def test_a_symbol_is_a_parameter_or_a_hyperparameter_not_both():
     # hyper={x: 1.0} with x in theta was accepted; the analysis then failed with "equilibrium search ... failed:
     # residual ||F|| = 1" at the true equilibrium
     x, y = sp.symbols("x y")
-    with pytest.raises(GandynamicsError, match=r"^game 'g': x named both as parameter\(s\) \(theta, psi\) and as "
-                                               r"hyperparameter\(s\) \(hyper\); a symbol is one or the other$"):
+    with pytest.raises(GandynamicsError, match=r"^game 'g': x named both as a parameter \(theta, psi\) and as "
+                                               r"a hyperparameter \(hyper\); a symbol is one or the other$"):
         Game(theta=[x], psi=[y], loss_g=x * y + x**2, loss_d=-x * y, hyper={x: 1.0}, name="g")
+    with pytest.raises(GandynamicsError, match=r"^game 'g': x, y named both as parameters \(theta, psi\) and as "
+                                               r"hyperparameters \(hyper\);"):
+        Game(theta=[x], psi=[y], loss_g=x * y + x**2, loss_d=-x * y, hyper={x: 1.0, y: 2.0}, name="g")
     with pytest.raises(GandynamicsError, match=r"^game 'g': y named both"):
         Game(theta=[x], psi=[y], loss_g=x * y, loss_d=-x * y, hyper={"y": 2.0}, name="g")
 

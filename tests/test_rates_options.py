@@ -35,7 +35,7 @@ def test_lookahead_options_reach_the_local_and_the_measured_rate(base, k, alpha)
 
 
 def test_options_no_method_takes_are_refused_and_values_are_checked():
-    with pytest.raises(GandynamicsError, match="la_k apply to none of gd, eg"):
+    with pytest.raises(GandynamicsError, match="^option 'la_k' applies to none of gd, eg"):
         rates(FLD, ["gd", "eg"], options={"la_k": 3}, measure=False, max_seconds=1)
     with pytest.raises(GandynamicsError, match="la_k must be a whole number"):
         rates(FLD, ["lookahead"], options={"la_k": 0}, measure=False, max_seconds=1)

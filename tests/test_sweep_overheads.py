@@ -763,7 +763,7 @@ def test_text_columns_are_the_labels_of_their_codes_as_wide_as_the_longest_prese
 
 
 @pytest.mark.parametrize("kw, msg", [
-    (dict(method=["gd", "eg", "gd"]), r"method\(s\) gd given twice"),
+    (dict(method=["gd", "eg", "gd"]), r"^method 'gd' given twice"),
     (dict(method="gd", product="no"), r"product is True .* or False .*; got 'no'"),
     (dict(method="gd", product=1), r"product is True"),
     (dict(method=["gd", "eg"], grid={"beta": [0.1, 0.5]}), r"grid beta applies to none of gd, eg: it is an option of .*momentum"),

@@ -442,7 +442,7 @@ def test_a_result_s_provenance_names_the_game_file_by_its_absolute_path_and_dige
 # the message must say)
 _UNNAMED_GAME_ERRORS = [
     ("Game([x], [y], x*y + c*x**2, -x*y)", "symbols that are neither parameters nor hyperparameters: c"),
-    ("Game([x], [y], x*y, -x*y, hyper={'x': 1.0})", "x named both as parameter(s)"),
+    ("Game([x], [y], x*y, -x*y, hyper={'x': 1.0})", "x named both as a parameter"),
     ("Game([x], [y], 'x*y +', -x*y)", "is not an expression in Python's syntax"),
     ("Game([x], [y], x*y, -x*y, equilibrium=('a', 0))", "equilibrium"),
     ("Game([x], [y], x*y + sp.oo, -x*y)", "non-finite constant"),

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..equilibrium import norm
-from ..errors import GandynamicsError, install_hint
+from ..errors import GandynamicsError, install_hint, names_phrase
 from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_methods
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, alloc, choose_engine,
@@ -438,7 +438,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     ms = get_methods(methods)
     twice = sorted({m.name for m in ms if sum(x.name == m.name for x in ms) > 1})
     if twice:
-        raise GandynamicsError(f"method(s) {', '.join(twice)} given twice: each method's rows are the same for every "
+        raise GandynamicsError(f"{names_phrase(twice, 'method')} given twice: each method's rows are the same for every "
                                "mention; give each method once")
     if not isinstance(product, (bool, np.bool_)):
         raise GandynamicsError(f"product is True (every combination) or False (zipped rows); got {product!r}")
@@ -523,7 +523,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     allowed = set().union(*[set(m.option_names) for m in ms]) | {"box"}
     stray = {k for k, v in options.items() if v is not None} - allowed
     if stray:
-        raise GandynamicsError(f"option(s) {', '.join(sorted(stray))} apply to none of {', '.join(m.name for m in ms)}")
+        raise GandynamicsError(f"{names_phrase(stray, 'option')} appl{'ies' if len(stray) == 1 else 'y'} to none of "
+                               f"{', '.join(m.name for m in ms)}")
     # rows (per method)
     if product:
         shape = (len(inits),) + tuple(len(v) for _, v in axes)
