@@ -243,3 +243,30 @@ def test_the_sweeps_column_stuck_flags_the_rows_that_stand_still_where_F_is_not_
     r4 = sweep(VectorField(games.bilinear()), "altgd", inits=[[1.0, 1.0]], steps=200, step=2.0, progress=False,
                engine="interpreted")
     assert r4["tail_min"][0] == r4["tail_max"][0] == pytest.approx(np.sqrt(2), rel=1e-15) and not r4["stuck"][0]
+
+
+def test_a_row_whose_small_coordinate_still_creeps_is_not_stuck():
+    """F = (x (x - 1000) / 1e6, 1e-10 y), z* declared at the origin: gd at h = 1000 from (1000, 1e-3) stands at x =
+    1000 (a zero of F_x) while y decays by the factor 1 - 1e-7 a step (by hand: y_k = 1e-3 (1 - 1e-7)^k), 0.5 % over
+    the last half of 100,000 steps.  Its distance to z* keeps still to 1e-12 and |F| is below the rounding of the
+    state, yet the state moves: not stuck (it read stuck from the norms alone; an adversarial review)."""
+    c = sp.Rational(1, 10**10)
+    slow = VectorField(Game([X], [Y], X**3 / 3_000_000 - X**2 / 2000, c * Y**2 / 2, equilibrium=(0, 0), name="slow"))
+    K, h = 100_000, 1000.0
+    r = sweep(slow, "gd", inits=[[1000.0, 1e-3]], steps=K, step=h, progress=False, engine="interpreted")
+    y = lambda k: 1e-3 * (1 - 1e-7) ** k  # noqa: E731
+    assert abs(r["final_y"][0] - y(K)) < 1e-9 * y(K) and (y(K // 2) - y(K)) / y(K) > 4e-3
+    assert r["verdict"][0] == "bounded, not converging" and not r["stuck"][0] and not r["final_zero"][0]
+
+
+def test_a_row_with_no_z_star_can_be_stuck():
+    """loss_g = log(1 + e^x), loss_d = y^2 / 2: F = (sigmoid(x), y) has no zero; gd at h = 0.5 from (-40, 1) stands at
+    x = -40 (by hand: the step 0.5 sigmoid(-40) = 2.1e-18 is below half the spacing of doubles at 40, 3.6e-15) while
+    y halves every step.  No z* is found, the row is read on its displacement from the start, and it is stuck, as
+    simulate's description says (the row was left out of the test for having no z*)."""
+    g = VectorField(Game([X], [Y], sp.log(1 + sp.exp(X)), Y**2 / 2, name="nozero"))
+    z, _ = gd_np(lambda z: np.array([1 / (1 + np.exp(-z[0])), z[1]]), [-40.0, 1.0], 0.5, 400)
+    assert z[0] == -40.0 - 0.5 / (1 + np.exp(40.0)) == -40.0 and 0.0 < z[1] < 1e-120
+    r = sweep(g, "gd", inits=[[-40.0, 1.0]], steps=400, step=0.5, progress=False, engine="interpreted")
+    assert np.isnan(r["zstar_x"][0]) and r["stuck"][0] and not r["final_zero"][0], r["verdict"][0]
+    assert "stuck, not converged" in simulate(g, "gd", [-40.0, 1.0], 400, 0.5, engine="interpreted").describe()

@@ -24,7 +24,8 @@ from ..methods import METHODS, get_methods
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, alloc, choose_engine,
                      interpreted_eval_seconds, run_rows, threaded, warm)
 from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_distances_recorded, row_norms,
-                         settled_at_zero, spurious_fixed_point, stuck_reason, zeros_from_final_states, zstar_norms)
+                         settled_at_zero, spurious_fixed_point, stands_still, stuck_reason, zeros_from_final_states,
+                         zstar_norms)
 from .module import kernel_module_source
 from ..provenance import provenance, provenance_date
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
@@ -311,15 +312,17 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
     state standing still.  ``spurious`` (B,) bool, optional: set for those of the rows not at a zero of F that stand
     still at a spurious fixed point of their method (:func:`~gandynamics.runs.equilibria.spurious_fixed_point`,
     simulate's test; ``methods`` the plan's methods by method index, ``options`` the sweep's).  ``stuck`` (B,) bool,
-    optional: set for the rows that stand still neither at a zero of F nor at a spurious fixed point where F is too
-    small for a step to change the state (stuck, not converged: :func:`~gandynamics.runs.equilibria.stuck_reason`, the
-    test of simulate's description; an orbit whose distance to z* keeps still is not).
-    At most :data:`MAX_ROUNDING_TESTS` rows are tested, the others counted (returned)."""
+    optional: set for the rows, those with no z* included, that stand still where F is not 0 but too small for a step
+    to change the state (stuck, not converged: :func:`~gandynamics.runs.equilibria.stuck_reason`, the test of
+    simulate's description, tested before the spurious fixed point as simulate tests it), the step ``H F`` repeated
+    over the last half standing still coordinate by coordinate (an orbit whose distance to z* keeps still is not
+    stuck, nor a state creeping along a small coordinate).  At most :data:`MAX_ROUNDING_TESTS` rows are tested, the
+    others counted (returned)."""
     rows = np.flatnonzero(reading.code == BOUNDED)  # (the few bounded rows first: no pass over the whole arrays)
     lo, hi = reading.tail_min[rows], reading.tail_max[rows]
     with np.errstate(invalid="ignore"):
         rows = rows[alive[rows] & (lo > 0.0) & (hi - lo <= SETTLED_RTOL * hi)]
-    if missing is not None:
+    if missing is not None and stuck is None:
         rows = rows[~missing[rows]]
     rows = rows[np.all(np.isfinite(final[rows]), axis=1)]
     opts = {}  # (the normalised options of each method met, once)
@@ -327,19 +330,30 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
         # (the state's own size, or its distance to z* if larger: simulate's scale, by the same norm)
         scale = max(norm(final[r]), float(reading.tail_max[r]))
         hs = coordinate_steps(field, plan.H[r, 0], plan.H[r, 1])
+        lost = missing is not None and bool(missing[r])  # (no z*: read on its displacement from its start; only the
+        # stuck test is made: a row standing at a zero of F had it found from its final state)
         # (a sweep sees the distance stand still, not the state: the step H F repeated over the last half must too,
         # coordinate by coordinate, as simulate's states do)
-        out[r], res = settled_at_zero(field, final[r], plan.P[r], scale, hs=hs, steps=plan.K)[:2]
-        m = None if spurious is None or out[r] else methods[plan.method_index[r]]
-        if m is not None and m.extrapolated_points is not None:  # (eg, lookahead over it: Method.extrapolated_points)
+        zero, res = settled_at_zero(field, final[r], plan.P[r], scale, hs=hs, steps=plan.K)[:2]
+        if not lost:
+            out[r] = zero
+        if zero or res != res:
+            continue
+        m = methods[plan.method_index[r]] if len(methods) else None
+        why = None if m is None else stuck_reason(res, scale, float(max(plan.H[r])), m.moves_by_hF)
+        if why is not None:  # (F too small to move it: simulate's description says "stuck, not converged" first)
+            if stuck is not None:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    moves = np.abs(np.asarray(hs, dtype=float) * field.eval_F(final[r], plan.P[r]))
+                stuck[r] = stands_still(moves, final[r], scale, plan.K)
+            continue
+        if spurious is not None and not lost and m.extrapolated_points is not None:  # (eg, lookahead over it)
             if m.name not in opts:
                 opts[m.name] = method_options(field, m.name, options or {}, check_when=False)
             o = dict(opts[m.name])
             o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
             spurious[r] = spurious_fixed_point(field, m, o, final[r], plan.P[r], hs, scale,
                                                   box=plan.box if plan.use_box else None, steps=plan.K) is not None
-        if stuck is not None and not out[r] and not (spurious is not None and spurious[r]):
-            stuck[r] = stuck_reason(res, scale, float(max(plan.H[r])), methods[plan.method_index[r]].moves_by_hF) is not None
     return max(rows.size - MAX_ROUNDING_TESTS, 0)
 
 

@@ -393,7 +393,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                     # saturated sigmoid far out: |F| = 2.25e-216 at |z| = 31.6 of dirac-nd at d = 500 read "not at a
                     # zero of F" beside a number that reads as one, a new user)
                     row["flat_F"], row["state_size"] = True, scale
-                elif not zero and m.extrapolated_points is not None:
+                elif why is None and m.extrapolated_points is not None:
                     # ... or at a spurious fixed point of its method: a point where its update evaluates F is a zero of
                     # F (Method.extrapolated_points: extragradient's w = z - H F(z), so its update z - H F(w) = z;
                     # docs/math/bifurcations.md §1; a new user's run stood still with |F| = 6.95 at (2.08, -0.089), its
