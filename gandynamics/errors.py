@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 __all__ = ["GandynamicsError", "GandynamicsWarning", "require", "EXTRAS", "install_hint", "choice_refusal",
-           "accepted_text", "names_refusal", "refused_names", "names_phrase", "quoted"]
+           "accepted_text", "names_refusal", "refused_names", "names_phrase", "applies_to_none", "quoted"]
 
 
 class GandynamicsError(ValueError):
@@ -58,18 +58,21 @@ def choice_refusal(value, what: str, options: Iterable, also: str = "") -> str:
     return f"unknown {what} {quoted(value)}{accepted_text(options, also, value)}"
 
 
-def accepted_text(options: Iterable, also: str = "", near=None) -> str:
+def accepted_text(options: Iterable, also: str = "", near=None, nears=None) -> str:
     """The end of a refusal of a name (:func:`choice_refusal`, :func:`names_refusal`): ``; accepted: a, b, c`` and
     ``also`` (``, or none``), then the accepted name nearest to the refused one, letter case aside (``which='lr'`` is
-    near ``LR``), when one is near: ``near`` one refused name (``(did you mean b?)``) or a list of several, each with
-    its own (``(did you mean beta for 'bta', gamma for 'gama'?)``; names near none are left out)."""
+    near ``LR``), when one is near: ``near`` the one refused value (``(did you mean b?)``; a value that is itself a
+    tuple is one value), or ``nears`` several refused names, each with its own, in the order of the refusal's names
+    (``(did you mean beta for 'bta', gamma for 'gama'?)``; names near none are left out, one name as ``near``)."""
     opts = [str(o) for o in options]
     text = f"; accepted: {', '.join(opts) or 'none'}" + (f", {also}" if also else "")
-    if isinstance(near, (list, tuple)):
-        pairs = [(n, c) for n in near for c in [_nearest(n, opts)] if c is not None]
-        if len(near) == 1 and pairs:
-            return text + f" (did you mean {pairs[0][1]}?)"
-        return text + (f" (did you mean {', '.join(f'{c} for {quoted(n)}' for n, c in pairs)}?)" if pairs else "")
+    if nears is not None:
+        vals = _sorted_names(nears) if nears else []
+        if len(vals) == 1:
+            near = vals[0]
+        else:
+            pairs = [(n, c) for n in vals for c in [_nearest(n, opts)] if c is not None]
+            return text + (f" (did you mean {', '.join(f'{c} for {n!r}' for n, c in pairs)}?)" if pairs else "")
     close = _nearest(near, opts)
     return text + (f" (did you mean {close}?)" if close is not None else "")
 
@@ -86,16 +89,17 @@ def _nearest(name, opts: list) -> str | None:
 
 def names_refusal(values, what: str, options: Iterable, also: str = "", plural: str | None = None,
                   near: bool = True, of: str = "", head: str = "unknown") -> str:
-    """The one line refusing one or several names for ``what``: one name exactly as :func:`choice_refusal` says it
-    (``unknown parameter 'gama'; accepted: gamma, beta (did you mean gamma?)``), several in the same shape, each
-    quoted, in sorted order, each with its nearest accepted name (``unknown parameters 'bta', 'gama'; accepted:
+    """The one line refusing one or several names for ``what``: one name as :func:`choice_refusal` says it
+    (``unknown parameter 'gama'; accepted: gamma, beta (did you mean gamma?)``; but as ``repr`` shows it, spaces
+    kept, for these names are matched as given), several in the same shape, each quoted, in sorted order, each with
+    its nearest accepted name (``unknown parameters 'bta', 'gama'; accepted:
     gamma, beta (did you mean beta for 'bta', gamma for 'gama'?)``).  ``plural`` the plural of ``what`` (default
     ``what + 's'``); ``of`` follows the names (``for gd``: ``unknown option 'betta' for gd``); ``head`` replaces
     ``unknown`` (``gd takes no``: ``gd takes no options 'n_d', 'n_g'; accepted: box``); ``near=False`` leaves the
     suggestions to the caller (who knows better ones).  Every refusal of several names at once has this form (they
     said ``unknown parameter(s) bta, gama``, unquoted, with no suggestion)."""
     vals = _sorted_names(values)
-    return refused_names(vals, what, plural, of, head) + accepted_text(options, also, vals if near else None)
+    return refused_names(vals, what, plural, of, head) + accepted_text(options, also, nears=vals if near else None)
 
 
 def refused_names(values, what: str, plural: str | None = None, of: str = "", head: str = "unknown") -> str:
@@ -106,17 +110,27 @@ def refused_names(values, what: str, plural: str | None = None, of: str = "", he
 
 
 def names_phrase(values, what: str, plural: str | None = None) -> str:
-    """``what`` and the ``values``, each once, quoted, sorted, in the singular for one (``method 'gd'``) and the plural
-    for several (``methods 'eg', 'gd'``): the names of every refusal of names (:func:`refused_names`; "given twice",
-    "applies to none of" said ``method(s) gd``, ``option(s) la_k apply``)."""
+    """``what`` and the ``values``, each once, as ``repr`` shows them (``'gamma '`` with its space: these names are
+    matched as given), sorted, in the singular for one (``method 'gd'``) and the plural for several (``methods 'eg',
+    'gd'``): the names of every refusal of names (:func:`refused_names`; "given twice", "applies to none of" said
+    ``method(s) gd``, ``option(s) la_k apply``)."""
     vals = _sorted_names(values)
     word = what if len(vals) == 1 else (plural or what + "s")
-    return f"{word} {', '.join(quoted(v) for v in vals)}"
+    return f"{word} {', '.join(repr(v) for v in vals)}"
+
+
+def applies_to_none(values, what: str, among) -> str:
+    """``option 'la_k' applies to none of gd, eg`` / ``options 'a', 'b' apply to none of ...``: the refusal of names
+    that no one of ``among`` takes (a sweep's and rates' options)."""
+    vals = _sorted_names(values)
+    return f"{names_phrase(vals, what)} appl{'ies' if len(vals) == 1 else 'y'} to none of {', '.join(map(str, among))}"
 
 
 def _sorted_names(values) -> list:
-    # (each once, by its quoted form: a refused value may be unhashable, a list given as a method's name)
-    vals = sorted({quoted(v): v for v in values}.values(), key=lambda v: (not isinstance(v, str), str(v)))
+    if isinstance(values, str):  # (one name, not its letters)
+        values = [values]
+    # (each once, by its repr: a refused value may be unhashable, a list given as a method's name)
+    vals = sorted({repr(v): v for v in values}.values(), key=lambda v: (not isinstance(v, str), str(v)))
     if not vals:
         raise ValueError("names_refusal: no name to refuse")
     return vals

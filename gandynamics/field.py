@@ -367,7 +367,6 @@ class VectorField:
                                    f"{type(params).__name__} {params!r}")
         unknown = set(params or {}) - set(self.defaults)
         if unknown:
-            acc = ", ".join(self.defaults) or "none"
             note = self.factory_arguments_note(sorted(k for k in unknown if isinstance(k, str)))
             odd = any(not isinstance(k, str) for k in unknown)
             raise GandynamicsError(names_refusal(unknown, "hyperparameter", self.defaults,

@@ -71,9 +71,9 @@ class Explorer:
         offered = list(methods_offered or [m for m in ("gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow")
                                            if m in METHODS])
         methods = [methods] if isinstance(methods, str) else list(methods)
-        for m in methods:
-            if m not in offered:
-                raise GandynamicsError(f"unknown method {m!r}; accepted: {', '.join(offered)}")
+        bad = [m for m in methods if m not in offered]
+        if bad:
+            raise GandynamicsError(names_refusal(bad, "method", offered))
         self.plane, i, j = plane_indices(field, plane)
         self.ij = (i, j)
         self.n = int(n)

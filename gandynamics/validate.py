@@ -31,7 +31,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .errors import GandynamicsError, accepted_text, choice_refusal, quoted  # noqa: F401 (re-exported)
+from .errors import GandynamicsError, accepted_text, choice_refusal, names_refusal, quoted  # noqa: F401 (re-exported)
 
 __all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean", "optional_flag", "field",
            "vector", "matrix", "choice", "choice_refusal", "accepted_text", "name_list", "like_default", "describe_default"]
@@ -319,7 +319,7 @@ def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[s
     if acc is not None:
         bad = [t for t in items if t not in acc]
         if bad:
-            raise GandynamicsError(f"{what}: unknown {', '.join(map(repr, bad))}; accepted: {', '.join(acc)}")
+            raise GandynamicsError(f"{what}: " + names_refusal(bad, "name", acc))
     twice = sorted({t for t in items if items.count(t) > 1})
     if twice:  # ``--methods gd,gd`` printed the same row twice (rates, classify, portrait); sweep refused it alone
         raise GandynamicsError(f"{what}: {', '.join(map(repr, twice))} given twice; give each name once")

@@ -6,8 +6,10 @@ line) says it in one line, ``[prefix: ]unknown <what|whats> 'a', 'b'[ of]; accep
 plural when there are several, with the nearest accepted name of each near miss.  They had said ``unknown
 parameter(s) bta, gama; accepted: ...``, unquoted and with no suggestion, each in its own words."""
 
+import os
 import re
 import string
+import tempfile
 
 import hypothesis.strategies as st
 import pytest
@@ -19,8 +21,15 @@ from gandynamics.errors import accepted_text, choice_refusal, names_refusal
 
 
 def test_one_name_is_refused_as_choice_refusal_refuses_it():
-    for value, options in (("gama", ("gamma", "beta")), ("zzz", ("a", "b")), (" lr ", ("LR", "SR")), (3, ("x",))):
+    for value, options in (("gama", ("gamma", "beta")), ("zzz", ("a", "b")), ("lr", ("LR", "SR")), (3, ("x",))):
         assert names_refusal([value], "parameter", options) == choice_refusal(value, "parameter", options)
+    # (but as given: these names are matched with their spaces, so a refusal of 'gamma ' must show the space; a
+    # choice is stripped before it is matched, and refused stripped)
+    assert names_refusal(["gamma "], "hyperparameter", ["gamma"]) == \
+        "unknown hyperparameter 'gamma '; accepted: gamma (did you mean gamma?)"
+    assert choice_refusal(("numbx", "autox"), "engine", ("numba", "auto")) == \
+        "unknown engine ('numbx', 'autox'); accepted: numba, auto"  # (a tuple given is one value, not two names)
+    assert names_refusal("gdx", "method", ["gd"]) == "unknown method 'gdx'; accepted: gd (did you mean gd?)"
 
 
 def test_several_names_are_quoted_sorted_plural_and_each_near_miss_named():
@@ -56,16 +65,18 @@ def test_names_in_other_refusals_agree_in_number():
 
 
 def test_accepted_text_names_each_near_miss_of_a_list():
-    assert accepted_text(["LR", "SR"], near=["lr"]) == "; accepted: LR, SR (did you mean LR?)"
-    assert accepted_text(["LR", "SR"], near=["lr", "sr"]) == "; accepted: LR, SR (did you mean LR for 'lr', SR for 'sr'?)"
-    assert accepted_text(["LR", "SR"], near=[]) == accepted_text(["LR", "SR"], near=["qqqq"]) == "; accepted: LR, SR"
+    assert accepted_text(["LR", "SR"], nears=["lr"]) == "; accepted: LR, SR (did you mean LR?)"
+    assert accepted_text(["LR", "SR"], nears=["sr", "lr", "sr"]) == \
+        "; accepted: LR, SR (did you mean LR for 'lr', SR for 'sr'?)"  # (sorted, each once: the refusal's order)
+    assert accepted_text(["LR", "SR"], nears=[]) == accepted_text(["LR", "SR"], nears=["qqqq"]) == "; accepted: LR, SR"
 
 
-_word = st.text(string.ascii_lowercase + "_", min_size=1, max_size=10)
+_name = st.text(string.ascii_lowercase + "_", min_size=1, max_size=10)
+_word = st.text(string.ascii_lowercase + "_ ", min_size=1, max_size=10)  # (a refused name may hold spaces)
 
 
 @settings(max_examples=200, deadline=None)
-@given(options=st.lists(_word, min_size=0, max_size=6, unique=True), refused=st.lists(_word, min_size=1, max_size=5),
+@given(options=st.lists(_name, min_size=0, max_size=6, unique=True), refused=st.lists(_word, min_size=1, max_size=5),
        plural=st.booleans())
 def test_a_refusal_of_any_names_has_the_one_form(options, refused, plural):
     """Generated names and accepted sets: one line; the word in the singular for one name and the plural for several;
@@ -82,8 +93,8 @@ def test_a_refusal_of_any_names_has_the_one_form(options, refused, plural):
         if len(refused) == 1:
             assert inner in options, msg
         else:
-            for pair in inner.split(", "):
-                name, target = pair.split(" for ")
+            for pair in re.findall(r"(\S+) for ('(?:[^'\\]|\\.)*')", inner):
+                name, target = pair
                 assert name in options and eval(target) in refused, msg  # (target is a repr of a str)
 
 
@@ -91,6 +102,28 @@ def _sites():
     """Every entry point that refuses several names at once: (id, call with the names, prefix, word, plural,
     accepted names).  Each is called with a near miss of an accepted name and a name near none."""
     fld = VectorField(games.dirac(), [R1()])
+    from gandynamics.cli import main as cli
+
+    def command(argv):  # (a command line's refusal: its one line, raised here as the library's would be)
+        import contextlib
+        import io
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = cli(argv)
+        line = err.getvalue().strip()
+        assert code == 2 and line.count("\n") == 0 and line.startswith("gandynamics: error: "), (code, line)
+        raise GandynamicsError(line[len("gandynamics: error: "):])
+
+    yield ("sweep --method", lambda bad: command(["sweep", "dirac", *sum((["--method", b] for b in bad), []),
+                                                   "--init", "1,1", "--steps", "5", "--step", "0.1", "--out", "-"]),
+           "", "method", "methods", ["gd", "eg", "eftp"])
+    yield ("portrait --methods", lambda bad: command(["portrait", "dirac", "--methods", ",".join(bad), "--steps", "5",
+                                                      "--step", "0.1", "--out", os.path.join(tempfile.gettempdir(),
+                                                                                     "gandynamics-never-drawn.png")]),
+           "", "method", "methods", ["gd", "eg", "eftp"])
+    from gandynamics.validate import name_list
+    yield ("name list", lambda bad: name_list(bad, "--methods", ["gd", "eg", "eftp"]), "--methods: ",
+           "name", "names", ["gd", "eg", "eftp"])
     yield ("regularizer", lambda bad: R1(**{b: 1.0 for b in bad}), "r1: ", "parameter", "parameters", ["gamma"])
     yield ("game", lambda bad: games.make_game("dirac-nd", **{b: 1 for b in bad}), "dirac-nd: ", "parameter",
            "parameters", list(games.GAMES["dirac-nd"].params))

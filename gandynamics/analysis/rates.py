@@ -70,7 +70,7 @@ from dataclasses import field
 import numpy as np
 from scipy import optimize
 
-from ..errors import GandynamicsError, names_phrase
+from ..errors import GandynamicsError, applies_to_none
 from ..methods import ALIASES as METHOD_ALIASES, METHODS
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
@@ -779,8 +779,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
             raise GandynamicsError(f"{', '.join(own)}: give {' and '.join(own)} as rates({', '.join(k + '=...' for k in own)}),"
                                    f" not in options; options accepted for {', '.join(methods)}: "
                                    f"{', '.join(sorted(allowed)) or 'none'}")
-        raise GandynamicsError(f"{names_phrase(stray, 'option')} appl{'ies' if len(stray) == 1 else 'y'} to none of "
-                               f"{', '.join(methods)}; accepted: "
+        raise GandynamicsError(applies_to_none(stray, "option", methods) + "; accepted: "
                                f"{', '.join(sorted(allowed)) or 'none'} (beta, n_g and n_d are rates' own arguments)")
     p = fld.param_vector(params)
     pd = _pdict(fld, p)

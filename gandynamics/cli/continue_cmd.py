@@ -158,7 +158,7 @@ def run(args) -> int:
         at = [a for a, _ in turns]
         located = all(ev for _, ev in turns)
         # (12 digits, as the events': at 6, a fold at 0.999999999 read "turns back at mu = 1, covers mu in [1, 1]")
-        print(f"The branch turns back {len(turns)} time(s), at {name} = {', '.join(format(a, 'z.12g') for a in at)}"
+        print(f"The branch turns back {len(turns)} time{'' if len(turns) == 1 else 's'}, at {name} = {', '.join(format(a, 'z.12g') for a in at)}"
               f"{'' if located else ' (sampled where no event is located)'}, covers {name} in "
               f"[{min(float(v.min()), *at):z.12g}, {max(float(v.max()), *at):z.12g}] and ends at {name} = {end:z.12g}"
               + ("" if short else (", back at the start of the range: the rest of the range is not on this branch"
@@ -174,7 +174,7 @@ def run(args) -> int:
                and not (i == 1 and edge[0]) and not (i == len(stab) - 1 and edge[1])]
     start = "yes" if stab[0] else ("marginal (on the stability boundary: the range starts at a bifurcation)" if edge[0]
                                    else "no")
-    print(f"stable at the start: {start}; stability changes {len(changes)} time(s)"
+    print(f"stable at the start: {start}; stability changes {len(changes)} time{'' if len(changes) == 1 else 's'}"
           + ("; the range ends on the stability boundary" if edge[1] and not stab[-1] else ""))
     if not br.events:
         print("no bifurcation located in the range" + (" followed" if short else ""))

@@ -154,12 +154,11 @@ def run(args) -> int:
         z[j] += 1.0
         inits = [z]
     methods = methods_list(args)
-    from ..methods import get_method
+    from ..methods import get_methods
     from ..plotting import (KEY_FACTOR_MIN, METHOD_COLORS, START_STYLES, TRAJECTORY_COLORS, method_text, number_text,
                             outside_rows, phase_portrait, style, window_holding)
     from ..simulate import simulate
-    for m in methods:
-        get_method(m)
+    get_methods(methods)  # (every unknown name refused at once)
     trs = []
     plain = {}
     from ..runs.validate import shared_options

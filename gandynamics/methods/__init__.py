@@ -78,7 +78,7 @@ def refuse_methods(methods, accepted, reasons: dict | None = None, also: str = "
     parts = ([refused_names(unknown, what, plural=what + "s" if what == "method" else what)] if unknown else []) + \
         [f"{named}{m} is not accepted here: {reasons[m]}" if m in reasons else f"{named}{m} is not accepted here"
          for m in known]
-    raise GandynamicsError("; ".join(parts) + accepted_text(accepted, also, unknown))
+    raise GandynamicsError("; ".join(parts) + accepted_text(accepted, also, nears=unknown))
 
 
 def get_method(name) -> Method:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..equilibrium import norm
-from ..errors import GandynamicsError, install_hint, names_phrase
+from ..errors import GandynamicsError, applies_to_none, install_hint, names_phrase
 from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_methods
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, alloc, choose_engine,
@@ -537,8 +537,7 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     allowed = set().union(*[set(m.option_names) for m in ms]) | {"box"}
     stray = {k for k, v in options.items() if v is not None} - allowed
     if stray:
-        raise GandynamicsError(f"{names_phrase(stray, 'option')} appl{'ies' if len(stray) == 1 else 'y'} to none of "
-                               f"{', '.join(m.name for m in ms)}")
+        raise GandynamicsError(applies_to_none(stray, "option", [m.name for m in ms]))
     # rows (per method)
     if product:
         shape = (len(inits),) + tuple(len(v) for _, v in axes)
