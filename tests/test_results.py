@@ -299,3 +299,19 @@ def test_a_csv_table_with_its_flags_as_0_and_1_still_loads_them_as_booleans(tabl
     for k in ("diverged", "finished", "final_zero", "spurious_fixed_point"):
         assert back.columns[k].dtype == bool, k
     _same(res, back)
+
+
+def test_a_table_of_before_the_stuck_flag_keeps_a_number_column_of_that_name(tables, tmp_path):
+    """A table written before the sweep had its flag ``stuck`` may hold a column of that name of other numbers (a
+    hyperparameter called stuck): it loads as the numbers it holds, not cast to booleans as a flag written as 0/1
+    is."""
+    import dataclasses
+    res = tables["zip"]
+    cols = {k: v for k, v in res.columns.items() if k != "stuck"}
+    cols["stuck"] = np.linspace(0.25, 2.0, len(res))
+    old = dataclasses.replace(res, columns=cols)
+    back = SweepResult.load(old.save(tmp_path / "old.csv"))
+    np.testing.assert_array_equal(back.columns["stuck"], cols["stuck"])
+    cols["stuck"] = np.arange(len(res)) % 2  # (a 0/1 column of that name: a flag, as the old writer wrote flags)
+    back = SweepResult.load(dataclasses.replace(res, columns=cols).save(tmp_path / "flag.csv"))
+    assert back.columns["stuck"].dtype == bool and back.columns["stuck"].tolist() == (cols["stuck"] == 1).tolist()

@@ -370,9 +370,11 @@ class SweepResult:
                 cols = {k: _column([r[j] for r in body], k) for j, k in enumerate(keys)}
                 head = read_sidecar(p)
                 head.setdefault("meta", {})["provenance"] = head.get("provenance", {})
-            for k in _FLAGS:  # (a CSV written before the words True/False has them as 0/1)
-                if k in cols:
-                    cols[k] = np.asarray(cols[k]).astype(bool)
+            for k in _FLAGS:  # (a CSV written before the words True/False has them as 0/1; a column of other
+                # numbers is no flag: a hyperparameter called stuck in a table written before the flag was)
+                v = np.asarray(cols[k]) if k in cols else None
+                if v is not None and (v.dtype == bool or v.dtype.kind in "iuf" and np.isin(v, (0, 1)).all()):
+                    cols[k] = v.astype(bool)
             dims = [(n, np.asarray(v)) for n, v in head["dims"]]
             return cls(columns=cols, dims=dims, product=bool(head["product"]), steps=int(head["steps"]),
                        names=list(head["parameters"]), meta=dict(head.get("meta", {})))
