@@ -861,7 +861,8 @@ def test_a_hyperparameter_named_like_a_column_of_the_table_is_the_axis_hyper_nam
         tr = simulate(fld, "momentum", z0, 80, 0.05, params={"beta": 0.25}, beta=b, engine="interpreted")
         np.testing.assert_array_equal(res.final[i], tr.final)
     res = sweep(fld, "gd", inits=[z0], grid={"hyper_beta": [0.1, -0.2]}, step=0.05, steps=80, engine="interpreted")
-    assert res["beta"].tolist() == [0.0, 0.0] and res["hyper_beta"].tolist() == [0.1, -0.2]
+    # (gd has no beta: its rows' beta column is NaN, the hyperparameter's column its own)
+    assert np.isnan(res["beta"]).all() and res["hyper_beta"].tolist() == [0.1, -0.2]
     for i, b in enumerate((0.1, -0.2)):
         np.testing.assert_array_equal(res.final[i], simulate(fld, "gd", z0, 80, 0.05, params={"beta": b},
                                                              engine="interpreted").final)
@@ -1012,7 +1013,8 @@ def test_the_given_columns_and_the_record_are_the_same_however_the_rows_ran(monk
     def part(res):
         rec = dict(res.meta["provenance"])
         rec.pop("date")
-        return [k for k in res.columns], {k: np.asarray(res[k]).tolist() for k in given}, rec
+        return [k for k in res.columns], {k: [None if v != v else v for v in np.asarray(res[k]).tolist()]
+                                          for k in given}, rec  # (NaN as None: the beta of gd and eg)
 
     ref = part(sweep(FLD, ["gd", "eg"], **kw))
     old = numba.get_num_threads()
@@ -1092,3 +1094,24 @@ def test_the_rows_arrays_are_the_same_filled_on_the_threads_in_any_ranges(case, 
             a, b = getattr(one, name), getattr(got, name)
             assert a.dtype == b.dtype and a.flags.c_contiguous and b.flags.c_contiguous, name
             np.testing.assert_array_equal(a, b, err_msg=f"{name}, ranges of {size}")
+
+
+def test_the_beta_column_is_nan_on_the_rows_of_a_method_without_one():
+    """A sweep of gd and momentum over a grid of beta: momentum's rows hold each beta and run with it, gd's rows hold
+    NaN (they read the grid's values as if beta had acted on gd, and 0 in a sweep without the axis: a new user), and
+    gd's rows are the same run whatever the grid's beta (checked against simulate); lookahead over gd, whose beta
+    applies only over a base that takes one, NaN too; adam's rows its beta1 (the slot a grid's beta sets)."""
+    from gandynamics import simulate
+    z0 = [0.6, -0.4]
+    res = sweep(FLD, ["gd", "momentum"], inits=[z0], grid={"beta": [-0.5, 0.0, 0.3]}, step=0.1, steps=50,
+                engine="interpreted")
+    gd_rows, mom_rows = np.asarray(res["method"]) == "gd", np.asarray(res["method"]) == "momentum"
+    assert np.isnan(res["beta"][gd_rows]).all() and res["beta"][mom_rows].tolist() == [-0.5, 0.0, 0.3]
+    ref = simulate(FLD, "gd", z0, 50, 0.1, engine="interpreted").final
+    for i in np.flatnonzero(gd_rows):
+        np.testing.assert_array_equal(res.final[i], ref)
+    for i, b in zip(np.flatnonzero(mom_rows), (-0.5, 0.0, 0.3)):
+        np.testing.assert_array_equal(res.final[i], simulate(FLD, "momentum", z0, 50, 0.1, beta=b,
+                                                             engine="interpreted").final)
+    res = sweep(FLD, ["lookahead", "adam", "momentum"], inits=[z0], step=0.1, steps=20, beta=-0.3, engine="interpreted")
+    assert np.isnan(res["beta"][0]) and res["beta"][1] == 0.9 and res["beta"][2] == -0.3, res["beta"]

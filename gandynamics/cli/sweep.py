@@ -27,7 +27,8 @@ def add_parser(sub):
                     "says why, with the numbers and what to try), the flags diverged and finished (True/False) and "
                     "step; then print how many trajectories have each verdict, with what it means, and how many decay "
                     "like a power of k.  Grid "
-                    "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta.",
+                    "axes: the game's hyperparameters (e.g. gamma), step, step_g, step_d, beta (the beta column is NaN in "
+                    "the rows of a method that has none).",
         epilog="example: gandynamics sweep dirac --reg r1 --method gd --steps 1000 --grid gamma=0:2:101 "
                "--grid step=0.01:1:100 --out table.csv")
     add_game_arguments(p)

@@ -168,7 +168,8 @@ class SweepResult:
     ``hyper_<name>`` where the hyperparameter's name is one of these columns: the Hopf game's ``beta``),
     ``step`` (both players' step size; NaN in a row where ``step_g`` and ``step_d`` differ: group such a table by
     ``step_g`` and ``step_d``, pandas' ``groupby`` leaves out NaN keys), ``step_g``, ``step_d``,
-    ``beta``, ``final_<name>``, ``zstar_<name>`` (the equilibrium ``z*`` the row is measured
+    ``beta`` (the method's momentum, momentum's ``beta``, adam's ``beta1``, lookahead's base's; NaN in the rows of a
+    method that has none), ``final_<name>``, ``zstar_<name>`` (the equilibrium ``z*`` the row is measured
     from: the game's declared one, or where that is not a zero of F at the row's hyperparameters the one found by
     Newton's method, NaN where none was found), ``distance`` (final ``|z - z*|``), ``rate`` (see
     :data:`RATE_FIT`; NaN for a row that diverged with too few recorded distances before it to tell the rate's

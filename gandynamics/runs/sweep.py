@@ -97,7 +97,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     """
     progress = progress_option(progress)
     (plan, B, K, rec_idx, ZSTAR, evals, ms, L, Z0, axes, hyper_names, axis_vals, nm, P, H, BETA, dims, hg0, hd0, bnd,
-     base_p, inits, zstar_shared, poly_max, missing) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
+     base_p, inits, zstar_shared, poly_max, missing, uses_beta) = _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples,
                                engine, options)  # a _Prepared, unpacked
     # each range of rows is read (rate fit, verdict) by the thread that ran it, right after its kernel (filling the
     # table's run columns there too was measured 8 % slower on 2 threads: numpy calls on small ranges hold the GIL)
@@ -193,6 +193,9 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     distance = row_distances_recorded(final, ZSTAR, ends[1], redo=without_zstar)
     if not every:
         distance[~finished] = np.nan
+    if not uses_beta.all():  # the beta column NaN on the rows of a method that has none (gd's rows read beta 0, or
+        # the grid's values, as if it had acted: a new user), in place, every re-run of rows done
+        BETA[~uses_beta[plan.method_index]] = np.nan
     cols = {"method": None, **given["cols"]}  # (method's place: Columns puts the coded column there)
     for j, name in enumerate(field.names):
         cols[f"final_{name}"] = final[:, j]
@@ -440,6 +443,7 @@ class _Prepared(NamedTuple):
     poly_max: float | np.ndarray  # the cap of the rows' fitted polynomial exponent (ratefit.poly_cap of their method):
     # one number when every method has the same, else (B,)
     missing: np.ndarray | None  # (B,) the rows with no z* (read on |z_k - z_0|: reference_points), or None
+    uses_beta: np.ndarray  # (number of methods,) bool: whether each method's kernel reads the row's beta
 
 
 def _prepare(field, method, inits, grid, steps, step, params, product, bound, equilibrium, samples, engine, options):
@@ -623,7 +627,9 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
                      hyper_names=hyper_names, axis_vals=axis_vals, nm=nm, P=P, H=H, BETA=BETA, dims=dims, hg0=hg0,
                      hd0=hd0, bnd=bnd, base_p=base_p, inits=inits, zstar_shared=shared,
                      poly_max=_per_row([float(poly_cap(m, field, o)) for m, o in zip(ms, per)], method_index),
-                     missing=missing)
+                     missing=missing,
+                     uses_beta=np.array([any(o.slot == "beta" and (o.when is None or o.when(o_)) for o in m.options)
+                                         for m, o_ in zip(ms, per)], dtype=bool))
 
 
 #: a sweep of at least this many rows fills its rows' arrays on the engine's threads (:func:`_fill_rows`), in ranges of
