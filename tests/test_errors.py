@@ -163,3 +163,20 @@ def test_the_command_line_refuses_several_parameters_in_the_one_form(capsys):
     err = capsys.readouterr().err
     assert err == ("gandynamics: error: unknown parameters 'gama', 'zzqq'; accepted: gamma "
                    "(did you mean gamma for 'gama'?)\n"), err
+
+
+def test_several_methods_where_one_is_run_are_refused_as_such(capsys):
+    """simulate given two methods (a list, or names joined by a comma on the command line) said "unknown method
+    'gd,eg'" or "unknown method ['gd', 'eg']": it says that one method is run there, and what takes several."""
+    from gandynamics.cli import main
+    fld = VectorField(games.dirac(), [R1()])
+    for several in (["gd", "eg"], ("gd", "eg"), "gd,eg", "gd, eg"):
+        with pytest.raises(GandynamicsError, match=r"^one method is run here, not several \('gd', 'eg'\): sweep, "
+                                                   r"portrait, rates and classify take several$"):
+            gd.simulate(fld, several, [1.0, 1.0], 5, 0.1)
+    with pytest.raises(GandynamicsError, match=r"^unknown method \['gd'\]"):  # (a list of one: refused as before)
+        gd.simulate(fld, ["gd"], [1.0, 1.0], 5, 0.1)
+    assert main(["simulate", "dirac", "--method", "gd,eg", "--step", "0.1", "--steps", "5", "--init", "1,1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gandynamics: error: one method is run here, not several ('gd', 'eg')") and \
+        err.count("\n") == 1, err

@@ -58,9 +58,13 @@ def with_cli_defaults(opts: dict, methods, skip=()) -> dict:
     with a ``cli_default`` (:class:`~gandynamics.methods.base.Option`: momentum's beta, -0.5), unless it is in
     ``skip`` (a sweep's grid axis); the same value in every command (simulate, sweep and portrait ran momentum at the
     library's 0, which is gd, where rates and classify used -0.5)."""
-    from ..methods import get_methods
+    from ..methods import get_method, get_methods
     out = dict(opts)
-    for method in get_methods([str(m).strip() for m in methods]):  # (every unknown name refused at once)
+    names = [str(m).strip() for m in methods]
+    for m in names:
+        if "," in m:  # (simulate --method gd,eg: one method is run there, said so; not "unknown method 'gd,eg'")
+            get_method(m)
+    for method in get_methods(names):  # (every unknown name refused at once)
         for o in method.options:
             if o.cli_default is None or out.get(o.name) is not None or o.name in skip:
                 continue

@@ -83,7 +83,16 @@ def refuse_methods(methods, accepted, reasons: dict | None = None, also: str = "
 
 def get_method(name) -> Method:
     """The method called ``name`` or a one-line error listing the accepted names (for an alias of
-    :data:`ALIASES`, the method and options it stands for)."""
+    :data:`ALIASES`, the method and options it stands for).  Several methods where one is taken (a list, or names
+    joined by commas: ``simulate(..., ["gd", "eg"])``, ``simulate --method gd,eg``) are refused as such, with the
+    functions that take several (it read "unknown method 'gd,eg'")."""
+    several = list(name) if isinstance(name, (list, tuple)) else \
+        [t.strip() for t in name.split(",")] if isinstance(name, str) and "," in name else None
+    if several is not None and len(several) != 1 and all(isinstance(t, (str, Method)) for t in several):
+        from ..errors import GandynamicsError
+        shown = ", ".join(t.name if isinstance(t, Method) else repr(t) for t in several)
+        raise GandynamicsError(f"one method is run here, not several ({shown}): sweep, portrait, rates and classify "
+                               "take several")
     return get_methods([name])[0]
 
 
