@@ -4914,6 +4914,27 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     return anim
 
 
+#: the most frames per second a GIF plays: its frame delay is a whole number of hundredths of a second, and browsers
+#: play a delay below 2/100 s as 10/100 s (a GIF written at 100,000 fps played slower than one at the default 15)
+GIF_MAX_FPS = 50
+
+
+def check_fps(fps, path, what: str = "fps") -> int:
+    """``fps`` as a whole number of frames per second for an animation written to ``path``: at least 1, and for a
+    ``.gif`` at most :data:`GIF_MAX_FPS` (the refusal says why, and that an ``.mp4`` plays more).  ``what`` names the
+    option in the refusal (``--fps``)."""
+    from pathlib import Path
+
+    from .validate import whole
+    gif = Path(str(path)).suffix.lower() == ".gif"
+    v = whole(fps, what, lo=1)
+    if gif and v > GIF_MAX_FPS:
+        raise GandynamicsError(f"{what} {v} is more than a GIF plays: at most {GIF_MAX_FPS} (its frame delay is a "
+                               "whole number of hundredths of a second, and browsers play a delay under 2/100 s as "
+                               "10/100 s); write an .mp4 for more")
+    return v
+
+
 def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
     """Write an animation as GIF (Pillow) or MP4 (ffmpeg), atomically.
 
@@ -4927,8 +4948,8 @@ def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
     Raises
     ------
     GandynamicsError
-        For another suffix, a missing folder, or ``.mp4`` when ffmpeg is not installed (the message says
-        to install it or to write a ``.gif``).
+        For another suffix, a missing folder, ``.mp4`` when ffmpeg is not installed (the message says
+        to install it or to write a ``.gif``), or a ``.gif`` at more than :data:`GIF_MAX_FPS` frames per second.
     """
     from pathlib import Path
     import matplotlib.animation as mpl_anim
@@ -4936,6 +4957,8 @@ def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
     suffix = Path(path).suffix.lower()
     if suffix not in (".gif", ".mp4"):
         raise GandynamicsError(f"an animation is written as .gif or .mp4, got {str(path)!r}")
+    fps = check_fps(fps, path)
+
     out = resolve_target(path)  # ~ expanded, a link followed, a device or pipe refused (as every other output)
     from .io import check_not_foreign
     check_not_foreign(out, repr(str(path)))  # (a file gandynamics did not write is never replaced)

@@ -358,3 +358,15 @@ def test_a_jacobian_near_the_largest_double_gets_its_spectrum(capsys):
     assert main(["analyze", "quadratic", "--param", "a=1e308", "--param", "c=1e308"]) == 0
     out = capsys.readouterr().out
     assert "-1e+308" in out and "verdict" in out
+
+
+def test_a_gif_faster_than_it_can_play_is_refused_before_drawing(capsys, tmp_path):
+    """portrait --animate x.gif --fps 100000 wrote frame delays of 0, which browsers play at 10 fps (slower than the
+    default 15): refused in one line, before anything is computed or written; an .mp4 takes it."""
+    from gandynamics.cli import main
+    code = main(["portrait", "dirac", "--out", str(tmp_path / "p.png"), "--animate", str(tmp_path / "p.gif"),
+                 "--fps", "100000"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("gandynamics: error: --fps 100000 is more than a GIF plays: at most 50") and \
+        err.count("\n") == 1, err
+    assert not list(tmp_path.iterdir())

@@ -734,6 +734,14 @@ def test_animation_bad_input(tmp_path):
     anim = animate(fld, ["gd"], steps=5, frames=2)
     with pytest.raises(GandynamicsError, match=".gif or .mp4"):
         save_animation(anim, tmp_path / "a.avi")
+    # a GIF's frame delay is whole hundredths of a second: more than 50 fps is refused (100,000 fps wrote 0 delays,
+    # which browsers play at 10 fps); before anything is written
+    from gandynamics.plotting import GIF_MAX_FPS
+    for fps, said in ((GIF_MAX_FPS + 1, r"^fps 51 is more than a GIF plays: at most 50 .*write an \.mp4 for more$"),
+                      (0, r"^fps must be a whole number >= 1, got 0"), (2.5, "whole number")):
+        with pytest.raises(GandynamicsError, match=said):
+            save_animation(anim, tmp_path / "f.gif", fps=fps)
+    assert not list(tmp_path.iterdir())
     os.mkfifo(tmp_path / "p.gif")   # the rename used to replace the pipe by a regular file
     with pytest.raises(GandynamicsError, match=r"p.gif' is a named pipe, not a regular file"):
         save_animation(anim, tmp_path / "p.gif")

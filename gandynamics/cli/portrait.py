@@ -61,7 +61,7 @@ def add_parser(sub):
                         "(real and generated distributions and D(x) for GANs on 1-D data; distance and |F| against "
                         "k otherwise); .gif via Pillow, .mp4 needs ffmpeg")
     p.add_argument("--frames", default=60, help="frames of the animation (default 60, >= 2), paced half by the steps and half by the motion (a run that converges early gets frames while it moves; each frame says its step k)")
-    p.add_argument("--fps", default=15, help="frames per second of the animation (default 15)")
+    p.add_argument("--fps", default=15, help="frames per second of the animation (default 15; a GIF plays at most 50)")
     p.set_defaults(run=run)
     return p
 
@@ -110,7 +110,8 @@ def run(args) -> int:
         args.frames = whole(args.frames, "--frames", lo=2)
         from ..plotting import check_animation_size
         check_animation_size(args.frames, anim_out)  # before any computation (--frames 1e9 drew for minutes)
-        args.fps = whole(args.fps, "--fps")
+        from ..plotting import check_fps
+        args.fps = check_fps(args.fps, anim_out, "--fps")  # (before any computation)
     chosen = methods_list(args)
     refuse_unused_method_options(args, chosen)  # an option no chosen method takes would be ignored
     # (checked above by the chosen methods' declarations, with the flags' names; momentum's beta -0.5 when not given)
