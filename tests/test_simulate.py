@@ -219,7 +219,7 @@ def test_sweep_zip_and_two_timescale_axes():
     assert res["step_g"].tolist() == [0.1, 0.2, 0.3] and res["step_d"].tolist() == [0.05] * 3
     tr = simulate(DIRAC_R1, "gd", [0.2, 0.1], 50, (0.3, 0.05))
     np.testing.assert_array_equal(res.final[2], tr.final)
-    with pytest.raises(GandynamicsError, match="same length"):
+    with pytest.raises(GandynamicsError, match=r"same length \(or 1\); got inits 2, gamma 3$"):  # (each named)
         sweep(DIRAC_R1, "gd", inits=[[1, 1], [2, 2]], grid={"gamma": [0.1, 0.2, 0.3]}, step=0.1, steps=5, product=False)
 
 

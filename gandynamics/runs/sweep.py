@@ -549,8 +549,9 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     else:
         lens = {len(inits)} | {len(v) for _, v in axes}
         lens.discard(1)
-        if len(lens) > 1:
-            raise GandynamicsError(f"zip sweep: inits and every grid axis must have the same length (or 1); got {sorted(lens)}")
+        if len(lens) > 1:  # (each length named by its axis: "got [2, 3]" did not say which was which, a new user)
+            got = ", ".join([f"inits {len(inits)}"] + [f"{name} {len(v)}" for name, v in axes])
+            raise GandynamicsError(f"zip sweep: inits and every grid axis must have the same length (or 1); got {got}")
         L = lens.pop() if lens else 1
     # before any array of the rows (a product of 10^5 x 10^5 points was a MemoryError from np.indices)
     check_rows(field, [m.name for m in ms], len(ms) * L)
