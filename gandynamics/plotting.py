@@ -4919,16 +4919,18 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
 GIF_MAX_FPS = 50
 
 
-def check_fps(fps, path, what: str = "fps") -> int:
-    """``fps`` as a whole number of frames per second for an animation written to ``path``: at least 1, and for a
-    ``.gif`` at most :data:`GIF_MAX_FPS` (the refusal says why, and that an ``.mp4`` plays more).  ``what`` names the
+def check_fps(fps, path, what: str = "fps") -> float:
+    """``fps``, the frames per second of an animation written to ``path``: for a ``.gif`` a whole number from 1 to
+    :data:`GIF_MAX_FPS` (the refusal says why, and that an ``.mp4`` plays more), for an ``.mp4`` any positive number.  ``what`` names the
     option in the refusal (``--fps``)."""
     from pathlib import Path
 
-    from .validate import whole
+    from .validate import positive, whole
     gif = Path(str(path)).suffix.lower() == ".gif"
+    if not gif:  # (a video's frame rate may be a fraction: 29.97)
+        return positive(fps, what)
     v = whole(fps, what, lo=1)
-    if gif and v > GIF_MAX_FPS:
+    if v > GIF_MAX_FPS:
         raise GandynamicsError(f"{what} {v} is more than a GIF plays: at most {GIF_MAX_FPS} (its frame delay is a "
                                "whole number of hundredths of a second, and browsers play a delay under 2/100 s as "
                                "10/100 s); write an .mp4 for more")

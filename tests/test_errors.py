@@ -93,8 +93,9 @@ def test_a_refusal_of_any_names_has_the_one_form(options, refused, plural):
         if len(refused) == 1:
             assert inner in options, msg
         else:
-            for pair in re.findall(r"(\S+) for ('(?:[^'\\]|\\.)*')", inner):
-                name, target = pair
+            pairs = re.findall(r"(\S+) for ('(?:[^'\\]|\\.)*')", inner)
+            assert ", ".join(f"{n} for {t}" for n, t in pairs) == inner, msg  # (every suggestion in that form)
+            for name, target in pairs:
                 assert name in options and eval(target) in refused, msg  # (target is a repr of a str)
 
 
@@ -172,10 +173,13 @@ def test_several_methods_where_one_is_run_are_refused_as_such(capsys):
     fld = VectorField(games.dirac(), [R1()])
     for several in (["gd", "eg"], ("gd", "eg"), "gd,eg", "gd, eg"):
         with pytest.raises(GandynamicsError, match=r"^one method is run here, not several \('gd', 'eg'\): sweep, "
-                                                   r"portrait, rates and classify take several$"):
+                                                   r"portrait, rates and classify take several, as a list of names$"):
             gd.simulate(fld, several, [1.0, 1.0], 5, 0.1)
     with pytest.raises(GandynamicsError, match=r"^unknown method \['gd'\]"):  # (a list of one: refused as before)
         gd.simulate(fld, ["gd"], [1.0, 1.0], 5, 0.1)
+    for typo in ([], (), "gd,", ",", ["gd", ""]):  # (an empty list or item is no second method: refused as unknown)
+        with pytest.raises(GandynamicsError, match=r"^unknown method "):
+            gd.simulate(fld, typo, [1.0, 1.0], 5, 0.1)
     assert main(["simulate", "dirac", "--method", "gd,eg", "--step", "0.1", "--steps", "5", "--init", "1,1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("gandynamics: error: one method is run here, not several ('gd', 'eg')") and \

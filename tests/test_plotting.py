@@ -742,6 +742,10 @@ def test_animation_bad_input(tmp_path):
         with pytest.raises(GandynamicsError, match=said):
             save_animation(anim, tmp_path / "f.gif", fps=fps)
     assert not list(tmp_path.iterdir())
+    from gandynamics.plotting import check_fps
+    assert check_fps(29.97, "a.mp4") == 29.97 and check_fps(240, "a.mp4") == 240  # (a video's rate may be a fraction)
+    with pytest.raises(GandynamicsError, match="fps must be"):
+        check_fps(0, "a.mp4")
     os.mkfifo(tmp_path / "p.gif")   # the rename used to replace the pipe by a regular file
     with pytest.raises(GandynamicsError, match=r"p.gif' is a named pipe, not a regular file"):
         save_animation(anim, tmp_path / "p.gif")

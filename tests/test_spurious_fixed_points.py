@@ -270,3 +270,10 @@ def test_a_row_with_no_z_star_can_be_stuck():
     r = sweep(g, "gd", inits=[[-40.0, 1.0]], steps=400, step=0.5, progress=False, engine="interpreted")
     assert np.isnan(r["zstar_x"][0]) and r["stuck"][0] and not r["final_zero"][0], r["verdict"][0]
     assert "stuck, not converged" in simulate(g, "gd", [-40.0, 1.0], 400, 0.5, engine="interpreted").describe()
+    # stuck from its first step, its displacement from the start 0 throughout (a review: the row was left out)
+    g2 = VectorField(Game([X], [Y], sp.log(1 + sp.exp(X)), sp.log(1 + sp.exp(Y)), name="nozero2"))
+    z, still = gd_np(lambda z: 1 / (1 + np.exp(-z)), [-40.0, -40.0], 0.5, 400)
+    assert still and z.tolist() == [-40.0, -40.0]
+    r = sweep(g2, "gd", inits=[[-40.0, -40.0]], steps=400, step=0.5, progress=False, engine="interpreted")
+    assert np.isnan(r["zstar_x"][0]) and r["stuck"][0], r["verdict"][0]
+    assert "stuck, not converged" in simulate(g2, "gd", [-40.0, -40.0], 400, 0.5, engine="interpreted").describe()

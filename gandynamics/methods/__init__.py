@@ -88,11 +88,12 @@ def get_method(name) -> Method:
     functions that take several (it read "unknown method 'gd,eg'")."""
     several = list(name) if isinstance(name, (list, tuple)) else \
         [t.strip() for t in name.split(",")] if isinstance(name, str) and "," in name else None
-    if several is not None and len(several) != 1 and all(isinstance(t, (str, Method)) for t in several):
+    if several is not None and len(several) > 1 and \
+            all(isinstance(t, Method) or isinstance(t, str) and t.strip() for t in several):  # (not "gd," nor [])
         from ..errors import GandynamicsError
         shown = ", ".join(t.name if isinstance(t, Method) else repr(t) for t in several)
         raise GandynamicsError(f"one method is run here, not several ({shown}): sweep, portrait, rates and classify "
-                               "take several")
+                               "take several, as a list of names")
     return get_methods([name])[0]
 
 

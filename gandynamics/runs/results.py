@@ -420,7 +420,16 @@ class SweepResult:
         data = {}
         state = {f"{w}_{n}" for w in ("init", "final") for n in self.names}
         for k, v in self.columns.items():  # every column that is neither a grid coordinate nor a state
-            if k in state or (k in coords and k != "row"):
+            if k in state:
+                continue
+            if k in coords and k != "row":
+                # a grid coordinate's column is the coordinate repeated along the other axes, unless it differs from
+                # that (the beta column, NaN in the rows of a method that has no beta): then kept whole, as a variable
+                ax = names.index(k)
+                grid = np.broadcast_to(coords[k].reshape([-1 if i == ax else 1 for i in range(len(shape))]), shape)
+                col = np.asarray(v).reshape(shape)
+                if not np.array_equal(col, grid, equal_nan=col.dtype.kind == "f" and grid.dtype.kind == "f"):
+                    data[_KEPT + k] = (names, col)
                 continue
             data[k] = (names, np.asarray(v).reshape(shape))
         data["final"] = (names + ["parameter"], self.final.reshape(shape + (len(self.names),)))
@@ -451,6 +460,8 @@ class SweepResult:
             elif w in ("init", "final") and par in head["parameters"]:
                 var = ds["initial" if w == "init" else "final"]
                 cols[k] = np.asarray(var.sel(parameter=par).values).reshape(-1)
+            elif _KEPT + k in ds.data_vars:  # (a grid coordinate's column that is not the coordinate repeated)
+                cols[k] = np.asarray(ds[_KEPT + k].values).reshape(-1)
             elif k in names:  # a grid coordinate, repeated along the other axes as in the table
                 ax = names.index(k)
                 cols[k] = np.broadcast_to(np.asarray(dims[ax][1]).reshape([-1 if i == ax else 1 for i in range(len(shape))]),
@@ -467,6 +478,8 @@ class SweepResult:
 
 
 _TEXT = ("method", "reason", "verdict")
+#: the name in a Dataset of a grid coordinate's column kept whole (:meth:`SweepResult.to_xarray`)
+_KEPT = "table_column_"
 
 #: the flag columns of a sweep's table: read back as booleans from every format, also from a CSV file that wrote them
 #: as 0/1 (before they were written as the words True and False)
