@@ -769,6 +769,21 @@ def test_momentum_without_beta_runs_at_one_coefficient_in_every_command(capsys, 
     assert any(abs(e["value"] - h_max) <= 1e-3 * h_max for e in events), (events, h_max)
 
 
+def test_momentum_without_beta_is_the_same_run_in_the_library():
+    """The library ran momentum at beta = 0 (gd: simulate(fld, "momentum", ...) returned gd's states) where every
+    command ran -0.5 (a new user's trial): one default now.  Checked against a plain NumPy heavy ball,
+    z_{k+1} = z_k - h F(z_k) + beta (z_k - z_{k-1}), on the bilinear game F = (y, -x)."""
+    from gandynamics import VectorField, games, simulate
+    fld = VectorField(games.bilinear())
+    z, prev, h = np.array([1.0, 0.5]), None, 0.1
+    for _ in range(40):
+        nxt = z - h * np.array([z[1], -z[0]]) + (-0.5 * (z - prev) if prev is not None else 0.0)
+        prev, z = z, nxt
+    tr = simulate(fld, "momentum", [1.0, 0.5], 40, h, engine="interpreted")
+    np.testing.assert_allclose(tr.final, z, rtol=1e-13, atol=1e-15)
+    assert np.abs(tr.final - simulate(fld, "gd", [1.0, 0.5], 40, h, engine="interpreted").final).max() > 1e-3
+
+
 def test_an_algebraic_decay_prints_no_rate_per_step(capsys, tmp_path):
     """gd on F = (x^2, y) falls like 1/(h k): simulate printed "rate per step: 0.998661" and "converging", a rate
     that predicts 1e-8 after ten times the steps where the run is at 1e-3 (a new user's finding).  It now says the

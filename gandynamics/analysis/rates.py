@@ -109,8 +109,8 @@ def _resolve(method: str):
     return METHODS[method], {}
 
 
-#: the momentum coefficient of every command when none is given (negative momentum, Gidel et al. 2019: at beta = 0
-#: momentum is gd, a row that says nothing new): momentum's declaration (``Option.cli_default``)
+#: the momentum coefficient when none is given (negative momentum, Gidel et al. 2019: at beta = 0 momentum is gd, a
+#: row that says nothing new): momentum's declaration, its default in the library as in every command
 CLI_BETA = METHODS["momentum"].options[METHODS["momentum"].option_names.index("beta")].cli_default
 
 

@@ -229,8 +229,8 @@ def game_label(fld) -> str:
 
 def method_label(name: str, options: dict) -> str:
     """``name`` with the options in effect that the method declares, as the text output shows them:
-    ``'momentum (beta=-0.5)'`` (a new user could not tell from ``simulate --method momentum`` which beta ran: the
-    command line's -0.5, not the library's 0); ``name`` alone when none is given or the name is unknown."""
+    ``'momentum (beta=-0.5)'`` (a new user could not tell from ``simulate --method momentum`` which beta ran);
+    ``name`` alone when none is given or the name is unknown."""
     from ..methods import get_method
     try:
         declared = [o.name for o in get_method(name).options]

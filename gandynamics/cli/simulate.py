@@ -28,7 +28,8 @@ def add_method_option_flags(p) -> None:
         defaults = {d.default for d in decl}
         cli = {d.cli_default for d in decl} - {None}
         dflt = (f" (default {cli.pop():zg} on the command line, as in every command; the library's {defaults.pop()})"
-                if len(cli) == 1 and len(defaults) == 1 else f" (default {defaults.pop()})" if len(defaults) == 1 else "")
+                if len(cli) == 1 and len(defaults) == 1 and cli != defaults else
+                f" (default {defaults.pop()})" if len(defaults) == 1 else "")
         choices = f" [{' | '.join(o.choices)}]" if o.choices else ""
         text = f"{', '.join(users)}: {o.help}{choices}{dflt}"
         if o.kind is bool:
@@ -56,8 +57,8 @@ def method_option_values(args) -> dict:
 def with_cli_defaults(opts: dict, methods, skip=()) -> dict:
     """``opts`` with the command line's default of each option none was given for that one of ``methods`` declares
     with a ``cli_default`` (:class:`~gandynamics.methods.base.Option`: momentum's beta, -0.5), unless it is in
-    ``skip`` (a sweep's grid axis); the same value in every command (simulate, sweep and portrait ran momentum at the
-    library's 0, which is gd, where rates and classify used -0.5)."""
+    ``skip`` (a sweep's grid axis); the same value in every command (simulate, sweep and portrait had run momentum at
+    0, which is gd, where rates and classify used -0.5; momentum's beta now has -0.5 as its own default)."""
     from ..methods import get_method, get_methods
     out = dict(opts)
     names = [str(m).strip() for m in methods]

@@ -51,8 +51,8 @@ class Option:
     #: is refused (:meth:`Method.normalise`: it had been accepted and ignored).  ``when_text`` says when, for the error
     when: Callable | None = None
     when_text: str = ""
-    #: the command line's value when none is given, where it differs from ``default`` (momentum's beta: -0.5, negative
-    #: momentum, in every command; at the library's 0 momentum is gd, and `continue --method momentum` continued gd)
+    #: the command line's value when none is given, filled in by every command so that its text and keys name it
+    #: (momentum's beta: -0.5, its default too: it had been 0 in the library, where momentum then ran gd)
     cli_default: Any = None
 
     def coerce(self, value, method: str, name: str | None = None):

@@ -86,7 +86,9 @@ METHOD = Method(
     formula="z_{k+1} = z_k - h F(z_k) + beta (z_k - z_{k-1})",
     reference="heavy ball, Polyak 1964; negative momentum, Gidel et al. 2019 (alternating)",
     rules=(Rule("momentum", "discrete", kernel_step, kernel_init),),
-    options=(Option("beta", float, 0.0, "momentum coefficient (negative allowed)", slot="beta", cli_default=-0.5),
+    # (beta's default -0.5, negative momentum, Gidel et al. 2019, in the library as on the command line: at 0
+    # momentum is gd, and simulate(fld, "momentum", ...) ran gd where every command ran -0.5: a new user's trial)
+    options=(Option("beta", float, -0.5, "momentum coefficient (negative allowed)", slot="beta", cli_default=-0.5),
              Option("alternating", bool, False, "alternating: generator first, then discriminator with the new "
                     "generator", slot="alternating"), ORDER),
     evaluations=lambda o: 2 if o["alternating"] else 1, iteration_matrix=iteration_matrix,
