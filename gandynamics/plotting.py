@@ -3169,7 +3169,7 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         handles.append(Line2D([], [], ls="", label=(fr"$\rho < 1$ throughout (max {number_text(np.nanmax(R), '.3g')})" if below
                                                     else fr"$\rho > 1$ throughout (min {number_text(np.nanmin(R), '.3g')})")))
     said = _rate_options_said(method, options) if rho is None else ""
-    if said:  # the options the map was computed at (momentum's beta = 0, the library's default, is gd's map)
+    if said:  # the options the map was computed at (momentum's beta: -0.5 by default; at 0 the map is gd's)
         handles.append(Line2D([], [], ls="", label=said))
     marks = []  # (scatter, its full size)
     if measured is not None:
