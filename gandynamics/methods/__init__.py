@@ -90,7 +90,6 @@ def get_method(name) -> Method:
         [t.strip() for t in name.split(",")] if isinstance(name, str) and "," in name else None
     if several is not None and len(several) > 1 and \
             all(isinstance(t, Method) or isinstance(t, str) and t.strip() for t in several):  # (not "gd," nor [])
-        from ..errors import GandynamicsError
         shown = ", ".join(t.name if isinstance(t, Method) else repr(t) for t in several)
         raise GandynamicsError(f"one method is run here, not several ({shown}): sweep, portrait, rates and classify "
                                "take several, as a list of names")

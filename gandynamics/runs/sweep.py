@@ -323,11 +323,11 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
     others counted (returned)."""
     rows = np.flatnonzero(reading.code == BOUNDED)  # (the few bounded rows first: no pass over the whole arrays)
     lo, hi = reading.tail_min[rows], reading.tail_max[rows]
-    lost = np.zeros(rows.size, dtype=bool) if missing is None else missing[rows]
+    no_zstar = np.zeros(rows.size, dtype=bool) if missing is None else missing[rows]
     with np.errstate(invalid="ignore"):
         # (a row with no z* is read on its displacement from its start, 0 for one that never moved: stuck from its
         # first step, the saturated loss's case)
-        rows = rows[alive[rows] & ((lo > 0.0) | lost & (lo == 0.0)) & (hi - lo <= SETTLED_RTOL * hi)]
+        rows = rows[alive[rows] & ((lo > 0.0) | no_zstar & (lo == 0.0)) & (hi - lo <= SETTLED_RTOL * hi)]
     if missing is not None:  # (the rows with a z* first, for the cap; those with none only for the stuck test)
         rows = rows[~missing[rows]] if stuck is None else np.concatenate([rows[~missing[rows]], rows[missing[rows]]])
     rows = rows[np.all(np.isfinite(final[rows]), axis=1)]
