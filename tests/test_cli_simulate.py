@@ -1175,3 +1175,33 @@ def test_a_run_stuck_where_the_loss_saturates_is_said_so_in_plain_words(capsys, 
                        "--out", str(tmp_path / "t.csv"))
     legend = " ".join(out.split())
     assert code == 0 and "1 bounded, not converging:" in legend and "a run stuck where F is too small" in legend, out
+
+
+def test_the_sweep_summary_counts_the_stuck_rows(capsys, tmp_path):
+    """The summary's count of stuck rows, against a plain NumPy gd on the Dirac-GAN (F = (s psi, -s theta), s =
+    sigmoid(-theta psi)): from (10, 10) and (9, 11) at h = 0.1 the state stands exactly still over the last half away
+    from the origin, the one zero of F (stuck); from (0.5, 0.2) it moves on towards the origin."""
+    import csv
+
+    def stands_still_away(z, h=0.1, K=1000):
+        z = np.array(z, dtype=float)
+        still = True
+        for k in range(K):
+            s = 1.0 / (1.0 + np.exp(z[0] * z[1]))
+            nz = z - h * np.array([s * z[1], -s * z[0]])
+            still = still and (k + 1 <= K // 2 or np.array_equal(nz, z))
+            z = nz
+        return still and np.linalg.norm(z) > 1e-3
+
+    starts = [(10.0, 10.0), (9.0, 11.0), (0.5, 0.2)]
+    expected = sum(stands_still_away(z) for z in starts)
+    assert expected == 2
+    out_csv = tmp_path / "t.csv"
+    code, out, err = run(capsys, "sweep", "dirac", "--method", "gd", "--steps", "1000", "--step", "0.1",
+                         *sum((["--init", f"{a},{b}"] for a, b in starts), []), "--out", str(out_csv))
+    assert code == 0, err
+    flat = " ".join((out + err).split())
+    assert f"{expected} 'bounded, not converging' rows stand still where F is not 0 (the table's stuck column)" in flat, flat
+    with open(out_csv) as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    assert [r["stuck"] for r in rows] == ["True", "True", "False"]
