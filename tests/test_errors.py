@@ -134,6 +134,12 @@ def _sites():
            "option", "options", ["eps", "beta1", "beta2", "box"])
     yield ("methods", lambda bad: gd.sweep(fld, bad, inits=[[1.0, 1.0]], steps=5, step=0.1), "", "method", "methods",
            ["gd", "eg", "eftp"])
+    yield ("grid axes", lambda bad: gd.sweep(fld, "gd", inits=[[1.0, 1.0]], steps=5, step=0.1,
+                                             grid={b: [0.1] for b in bad}), "", "grid axis", "grid axes",
+           ["gamma", "step", "step_g", "step_d", "beta"])
+    yield ("--grid", lambda bad: command(["sweep", "dirac", "--reg", "r1", "--method", "gd", *sum((["--grid", f"{b}=0.1,0.2"] for b in bad), []),
+                                          "--init", "1,1", "--steps", "5", "--step", "0.1", "--out", "-"]),
+           "", "grid axis", "grid axes", ["gamma", "step", "step_g", "step_d", "beta"])
     from gandynamics import reproduce
     yield ("figures", lambda bad: reproduce.run(bad, out="/nonexistent/never-written"), "", "figure", "figures",
            list(reproduce.studies()))

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..equilibrium import norm
-from ..errors import GandynamicsError, applies_to_none, install_hint, names_phrase
+from ..errors import GandynamicsError, applies_to_none, install_hint, names_phrase, names_refusal
 from ..kernels import REASONS, block_width
 from ..methods import METHODS, get_methods
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, alloc, choose_engine,
@@ -509,8 +509,8 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     hyper_names = hyper_axis_names(field)  # (the hyperparameters' names as grid axes and table columns)
     symbol_of = dict(zip(hyper_names, field.defaults))
     axes = []
+    check_grid_axes(field, list(grid))  # (every unknown axis at once, before any axis's values)
     for name, vals in grid.items():
-        check_grid_axes(field, [name])
         v = _axis_values(vals, f"grid {name}")  # an array, a sequence, or text "v1,v2,..."
         key = symbol_of.get(name)
         if key is not None:  # a strength (>= 0), a hyperparameter declared of one sign: the one rule however it is
@@ -701,21 +701,27 @@ def check_grid_axes(field, names) -> None:
     """Refuse a grid axis that is not one of ``field``'s (its hyperparameters as :func:`hyper_axis_names` names
     them, ``step``, ``step_g``, ``step_d``, ``beta``): GandynamicsError naming the accepted ones, and what the name
     is when it is something else (an argument of the game's factory; the strength of a regularizer the field does
-    not have).  The command line checks its ``--grid`` axes with it before any other option."""
+    not have).  The command line checks its ``--grid`` axes with it before any other option.  Several unknown axes
+    are refused at once (:func:`gandynamics.errors.names_refusal`; the first alone was named)."""
     hyper_names = hyper_axis_names(field)
-    for name in names:
-        if name in hyper_names or name in _STEP_AXES:
-            continue
-        accepted = ", ".join(hyper_names + list(_STEP_AXES))
+    accepted = hyper_names + list(_STEP_AXES)
+    bad = [name for name in names if name not in accepted]
+    for name in bad:
         note = field.factory_arguments_note([name])
         if note:  # fixed when the game was made: not a grid axis
-            raise GandynamicsError(f"grid axis {note}; accepted axes: {accepted}")
+            raise GandynamicsError(f"grid axis {note}; accepted axes: {', '.join(accepted)}")
+    if bad:
         from ..regularizers import REGULARIZERS
-        owners = [n for n, cls in REGULARIZERS.items() if name in cls.defaults]
-        hint = (f"; {name} is the strength of the regularizer{'s' if len(owners) > 1 else ''} {', '.join(owners)}, "
-                f"which this field does not have (regularize it first: --reg {owners[0]} on the command line, "
-                f"VectorField(game, [{REGULARIZERS[owners[0]].__name__}()]) in Python)") if owners else ""
-        raise GandynamicsError(f"unknown grid axis {name!r}; accepted: {accepted}{hint}")
+        hints = []
+        for name in sorted(set(bad)):
+            owners = [n for n, cls in REGULARIZERS.items() if name in cls.defaults]
+            if owners:
+                hints.append(f"{name} is the strength of the regularizer{'s' if len(owners) > 1 else ''} "
+                             f"{', '.join(owners)}, which this field does not have (regularize it first: --reg "
+                             f"{owners[0]} on the command line, VectorField(game, [{REGULARIZERS[owners[0]].__name__}()]) "
+                             "in Python)")
+        raise GandynamicsError(names_refusal(bad, "grid axis", accepted, plural="grid axes")
+                               + "".join(f"; {h}" for h in hints))
 
 
 def _per_row_columns(field, hyper_names, axis_names) -> dict:
