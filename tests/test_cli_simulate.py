@@ -1205,3 +1205,9 @@ def test_the_sweep_summary_counts_the_stuck_rows(capsys, tmp_path):
     with open(out_csv) as fh:
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     assert [r["stuck"] for r in rows] == ["True", "True", "False"]
+    # a step too small (h = 1e-20, |F| = 1.12 on the bilinear game from (1, 0.5)) is named as a cause beside F
+    code, out, err = run(capsys, "sweep", "bilinear", "--method", "gd", "--steps", "100", "--step", "1e-20", "--init",
+                         "1,0.5", "--out", str(tmp_path / "b.csv"))
+    flat = " ".join((out + err).split())
+    assert code == 0 and "1 'bounded, not converging' row stands still where F is not 0" in flat, flat
+    assert "because F is (as where a loss saturates far from the equilibrium) or the step is" in flat, flat

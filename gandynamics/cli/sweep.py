@@ -23,8 +23,8 @@ def add_parser(sub):
                     "stood still at a spurious fixed point of its method, not a zero of F: a point where its update evaluates "
                     "F is one, extragradient's z - H F(z)), stuck (True where such a row stood still at neither: stuck, not "
                     "converged, where F is not 0 but too small for a step to change the state, as where a loss "
-                    "saturates far from the equilibrium and the sigmoid's gradient underflows; simulate from its start "
-                    "says why, with the numbers and what to try), the flags diverged and finished (True/False; finished "
+                    "saturates far from the equilibrium and the sigmoid's gradient underflows, or where the step is too "
+                    "small; simulate from its start says which, with the numbers and what to try), the flags diverged and finished (True/False; finished "
                     "is False only for the rows a Ctrl-C left not run, a diverged row is finished) and "
                     "step; then print how many trajectories have each verdict, with what it means, and how many decay "
                     "like a power of k.  Grid "
@@ -244,9 +244,9 @@ def run(args) -> int:
         stuck = int(np.count_nonzero(res["stuck"])) if "stuck" in res.columns else 0
         if stuck:  # (simulate's description says it of one run, with the numbers and what to try)
             say(f"{stuck} 'bounded, not converging' " + ("row stands" if stuck == 1 else "rows stand")
-                  + " still where F is not 0 (the table's stuck column): stuck, not converged: F is too small there for "
-                  "a step to change the state, as where a loss saturates far from the equilibrium; simulate from "
-                  + ("its start says why" if stuck == 1 else "a start of one says why"))
+                  + " still where F is not 0 (the table's stuck column): stuck, not converged: a step there, h F, is too "
+                  "small to change the state, because F is (as where a loss saturates far from the equilibrium) or the "
+                  "step is; simulate from " + ("its start says which" if stuck == 1 else "a start of one says which"))
         left = res.meta.get("final_zero_untested", 0)
         if left:
             from ..runs.sweep import MAX_ROUNDING_TESTS

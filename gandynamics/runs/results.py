@@ -190,7 +190,7 @@ class SweepResult:
     update moves by nothing, extragradient's ``z - H F(z)``; :attr:`gandynamics.methods.base.Method.extrapolated_points`,
     :func:`gandynamics.runs.equilibria.spurious_fixed_point`), ``stuck`` (True where such a row stood still at
     neither: stuck, not converged, where F is not 0 but too small for a step to change the state, as where a loss
-    saturates far from the equilibrium, the sigmoid's gradient underflowing;
+    saturates far from the equilibrium, the sigmoid's gradient underflowing, or where the step itself is too small;
     :meth:`gandynamics.runs.trajectory.Trajectory.describe` of a ``simulate`` from its start says why, with the
     numbers), ``diverged``,
     ``diverged_at`` (-1 if not), ``reason``, ``finished`` (False for rows not run because the sweep was interrupted:
