@@ -1115,3 +1115,22 @@ def test_the_beta_column_is_nan_on_the_rows_of_a_method_without_one():
                                                              engine="interpreted").final)
     res = sweep(FLD, ["lookahead", "adam", "momentum"], inits=[z0], step=0.1, steps=20, beta=-0.3, engine="interpreted")
     assert np.isnan(res["beta"][0]) and res["beta"][1] == 0.9 and res["beta"][2] == -0.3, res["beta"]
+
+
+def test_a_grid_of_beta_is_checked_by_each_method_s_own_rule():
+    """The grid's beta is adam's beta1 (its beta slot), whose rule is 0 <= beta1 < 1: a grid with -0.5 ran adam at
+    beta1 = -0.5 where beta1=-0.5 is refused (a new user's check); refused now, in the rule's words, for the value at
+    either end of the axis, in a zip sweep as in a product; momentum takes the same values."""
+    z0 = [[0.6, -0.4]]
+    with pytest.raises(GandynamicsError, match=r"beta1"):  # (the keyword's own refusal, for comparison)
+        sweep(FLD, "adam", inits=z0, step=0.1, steps=5, beta1=-0.5, engine="interpreted")
+    for grid in ({"beta": [0.2, -0.5]}, {"beta": [0.2, 1.0]}):
+        with pytest.raises(GandynamicsError, match=r"^grid beta \(adam's beta1\) must be a number >= 0 and < 1, got "):
+            sweep(FLD, ["momentum", "adam"], inits=z0, grid=grid, step=0.1, steps=5, engine="interpreted")
+    with pytest.raises(GandynamicsError, match=r"^grid beta \(adam's beta1\)"):
+        sweep(FLD, "adam", inits=z0 * 2, grid={"beta": [0.3, -0.1]}, step=0.1, steps=5, product=False,
+              engine="interpreted")
+    res = sweep(FLD, ["momentum", "adam"], inits=z0, grid={"beta": [0.0, 0.5]}, step=0.1, steps=5, engine="interpreted")
+    assert res["beta"].tolist() == [0.0, 0.5, 0.0, 0.5]
+    assert len(sweep(FLD, "momentum", inits=z0, grid={"beta": [-0.5, 0.3]}, step=0.1, steps=5,
+                     engine="interpreted")) == 2

@@ -556,6 +556,16 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
             got = ", ".join([f"inits {len(inits)}"] + [f"{name} {len(v)}" for name, v in axes])
             raise GandynamicsError(f"zip sweep: inits and every grid axis must have the same length (or 1); got {got}")
         L = lens.pop() if lens else 1
+    # the grid's beta is each method's beta slot (momentum's beta, adam's beta1, lookahead's base's): its values
+    # checked by that option's own rule, at their extremes (the rules are ranges; adam ran at beta1 = -0.5 from a grid
+    # where --beta1 -0.5 is refused: a new user's check)
+    for name, v in axes:
+        if name == "beta" and v.size:
+            for m, o_ in zip(ms, per):
+                for o in m.options:
+                    if o.slot == "beta" and (o.when is None or o.when(o_)):
+                        for x in (float(v.min()), float(v.max())):
+                            o.coerce(x, m.name, f"grid beta ({m.name}'s {o.name})")
     # before any array of the rows (a product of 10^5 x 10^5 points was a MemoryError from np.indices)
     check_rows(field, [m.name for m in ms], len(ms) * L)
     if product:
