@@ -70,7 +70,8 @@ class Explorer:
             raise GandynamicsError(f"steps must be >= 1, got {steps!r}")
         offered = list(methods_offered or [m for m in ("gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow")
                                            if m in METHODS])
-        methods = [methods] if isinstance(methods, str) else list(methods)
+        from .validate import name_list
+        methods = name_list(methods, "methods") if isinstance(methods, str) else list(methods)  # ("gd,eg" too)
         bad = [m for m in methods if m not in offered]
         if bad:
             raise GandynamicsError(names_refusal(bad, "method", offered))
@@ -242,8 +243,8 @@ def interact(field, methods: Sequence[str] = ("gd",), init=None, steps: int = 20
     Parameters
     ----------
     field : VectorField
-    methods : sequence of str
-        Methods checked at the start (all of gd, altgd, eg, eftp, ogda, momentum, flow are offered).
+    methods : str or sequence of str
+        Methods checked at the start (text ``"gd,eg"`` or a list) (all of gd, altgd, eg, eftp, ogda, momentum, flow are offered).
     init : sequence of float, optional
         The start point (default: the equilibrium + 1 in the plane).
     steps : int

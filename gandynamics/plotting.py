@@ -4666,8 +4666,9 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     Parameters
     ----------
     field : VectorField
-    methods : sequence of str
-        Methods to run (:data:`gandynamics.methods.METHODS`); ignored when ``trajectories`` is given.
+    methods : str or sequence of str
+        Methods to run (:data:`gandynamics.methods.METHODS`; text ``"gd,eg"`` or a list); ignored when
+        ``trajectories`` is given.
     init : sequence of float, optional
         The start (default: the equilibrium + 1 in the plane).
     steps, step : int, float
@@ -4706,7 +4707,8 @@ def animate(field, methods=("gd",), init=None, steps: int = 200, step: float = 0
     star = equilibrium_point(field, params)  # (found once: the slice's centre and the star)
     c = slice_center(field, params, center, star=star)
     if trajectories is None:
-        methods = [m.strip() for m in ([methods] if isinstance(methods, str) else methods)]
+        from .validate import name_list
+        methods = name_list(methods, "methods") if isinstance(methods, str) else [m.strip() for m in methods]
         if not methods:
             raise GandynamicsError("animate needs at least one method")
         if init is None:

@@ -125,3 +125,13 @@ def test_the_explorer_of_a_larger_game_slices_through_the_starred_zero():
     from gandynamics.plotting import HALF_WIDTH
     np.testing.assert_allclose(ex.xlim, (1.0 - HALF_WIDTH, 1.0 + HALF_WIDTH), atol=1e-12)
     np.testing.assert_allclose(ex.axes[0].get_ylim(), (1.0 - HALF_WIDTH, 1.0 + HALF_WIDTH), atol=1e-12)
+
+
+def test_methods_joined_by_commas_are_the_list_of_them(fld):
+    """``methods="gd,eg"`` (as sweep, rates and classify take it) checks both boxes; it said "unknown method"."""
+    by_text = gandynamics.interact(fld, methods="gd,eg", steps=20, step=0.1)
+    by_list = gandynamics.interact(fld, methods=["gd", "eg"], steps=20, step=0.1)
+    assert by_text.data["methods"] == by_list.data["methods"] == ["gd", "eg"]
+    np.testing.assert_array_equal(by_text.data["trajectories"]["eg"], by_list.data["trajectories"]["eg"])
+    with pytest.raises(GandynamicsError, match="no empty ones"):
+        gandynamics.interact(fld, methods="gd,")

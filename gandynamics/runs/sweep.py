@@ -51,7 +51,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     ----------
     field : VectorField
     method : str or list of str
-        Method name(s) (rows are ordered method first).
+        Method name(s) of :data:`gandynamics.methods.METHODS`: one name, names joined by commas (``"gd,eg"``, as on
+        the command line) or a list (rows are ordered method first).
     inits : array (m, n) or (n,), optional
         Initial points (default: the equilibrium + 1 in every coordinate, the start of :func:`simulate`'s command
         line, ``sweep`` and ``portrait``: ``equilibrium`` when given, else
@@ -453,7 +454,10 @@ def _prepare(field, method, inits, grid, steps, step, params, product, bound, eq
     """Check a sweep's arguments and build its plan: returns the plan and what the table needs (see :func:`sweep`)."""
     from ..validate import field as _as_field
     field = _as_field(field, "sweep")  # a Game, a name or None: what it takes, not an AttributeError
-    methods = [method] if isinstance(method, str) or not isinstance(method, (list, tuple)) else list(method)
+    from ..validate import name_list
+    # text "gd,eg" as on the command line (and as rates and classify take it; it read "unknown method 'gd,eg'")
+    methods = name_list(method, "method") if isinstance(method, str) else \
+        list(method) if isinstance(method, (list, tuple)) else [method]
     if not methods:
         raise GandynamicsError(f"give at least one method; accepted: {', '.join(METHODS)}")
     ms = get_methods(methods)

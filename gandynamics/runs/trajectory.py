@@ -197,7 +197,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     ----------
     field : VectorField
     method : str
-        One of :data:`gandynamics.methods.METHODS` (gd, altgd, eg, eftp, ogda, momentum, flow).
+        One name of :data:`gandynamics.methods.METHODS` (``gandynamics list`` prints them with their options
+        and formulas).
     z0 : sequence of float
         Initial state ``(theta, psi)``.
     steps : int
