@@ -232,3 +232,68 @@ def test_ftr_on_a_general_sum_game_warns_once_and_not_on_a_zero_sum_one():
     from gandynamics.errors import GandynamicsWarning
     told = [m for m in w if issubclass(m.category, GandynamicsWarning) and "ftr" in str(m.message)]
     assert len(told) == 1 and "general-sum" in str(told[0].message)
+
+
+def _listed_methods(doc: str, names) -> list[set]:
+    """The lists of method names a docstring gives in parentheses or braces (``(gd, eg, eftp)``, ``{"gd", "eg"}``),
+    of three names or more and not marked as examples (``e.g.``, ``...``)."""
+    import re
+    out = []
+    for group in re.findall(r"[({]([^(){}]*)[)}]", doc):
+        if "e.g." in group or "..." in group:
+            continue
+        listed = {w.strip(" \"'`:.;") for w in re.split(r"[,\s]+", group)} & set(names)
+        if len(listed) >= 3:
+            out.append(listed)
+    return out
+
+
+def _accepted(call) -> set:
+    """The method names a call's own refusal of an unknown name lists as accepted."""
+    with pytest.raises(GandynamicsError) as exc:
+        call()
+    text = str(exc.value)
+    assert "; accepted: " in text, text
+    return {w.strip() for w in text.split("; accepted: ", 1)[1].split(" (")[0].split(",")}
+
+
+def test_the_methods_a_docstring_lists_are_those_its_function_accepts():
+    """A function's docstring that lists the methods it takes lists all of them: classify's named 7 of the 11 it
+    accepts, simulate's 7 of the 13 (a new user's check).  Each list is compared with the function's own refusal of an
+    unknown name (what it accepts), for every public function that takes methods."""
+    import gandynamics as gd
+    from gandynamics import R1, games
+    from gandynamics.analysis.pep import worst_case
+    from gandynamics.methods import ALIASES
+    fld = VectorField(games.dirac(), [R1()])
+    names = set(METHODS) | set(ALIASES)
+    calls = {
+        gd.simulate: lambda m: gd.simulate(fld, m, [1.0, 1.0], 5, 0.1),
+        gd.sweep: lambda m: gd.sweep(fld, m, inits=[[1.0, 1.0]], steps=5, step=0.1),
+        gd.rates: lambda m: gd.rates(fld, [m], step=0.1),
+        gd.classify: lambda m: gd.classify(fld, methods=[m], step=0.1),
+        gd.basin: lambda m: gd.basin(fld, m),
+        worst_case: lambda m: worst_case(m, mu=0.1, L=1.0, step=0.1),
+        gd.plotting.animate: lambda m: gd.plotting.animate(fld, [m], steps=5, frames=2),
+    }
+    try:
+        import ipywidgets  # noqa: F401
+        calls[gd.interact] = lambda m: gd.interact(fld, methods=[m])
+    except ImportError:
+        pass
+    checked = 0
+    for fn, call in calls.items():
+        accepted = _accepted(lambda: call("zzq"))
+        assert accepted and accepted <= names | {"none"}, (fn.__name__, accepted)
+        for listed in _listed_methods(fn.__doc__ or "", names):
+            assert listed == accepted, (fn.__name__, sorted(accepted - listed), sorted(listed - accepted))
+            checked += 1
+    assert checked >= 3  # (basin's, the PEP's and interact's lists at least: the check reads them)
+
+
+def test_the_docstring_check_finds_a_list_short_of_what_is_accepted():
+    names = set(METHODS)
+    assert _listed_methods("methods : sequence of str\n    Methods to test (gd, eg, eftp, ogda).", names) == \
+        [{"gd", "eg", "eftp", "ogda"}]
+    assert _listed_methods("(gd, altgd, eg, eftp, ...)", names) == []  # (an example, not the list)
+    assert _listed_methods('method : {"gd", "eg", "eftp"}', names) == [{"gd", "eg", "eftp"}]

@@ -457,7 +457,9 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         The step h at which the discrete ``methods`` are tested; without it each method reports its
         largest stable step instead (:func:`gandynamics.analysis.rates.largest_stable_step`).
     methods : sequence of str
-        Discrete methods to test (gd, eg, eftp, ogda, momentum, altgd, altmomentum).
+        Methods to test, those with an iteration matrix at a fixed point
+        (:data:`gandynamics.analysis.rates.RATE_METHODS`: gd, altgd, eg, eftp, ogda, momentum, flow, proximal, ftr,
+        lookahead, altmomentum); text ``"gd,eg"`` or a list.
     beta : float
         The momentum coefficient of the methods that take one (momentum, altmomentum; recorded in their entry of
         ``methods``); the others are tested without (``gandynamics classify`` and ``rates`` use -0.5 by default).
