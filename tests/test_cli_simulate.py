@@ -784,6 +784,51 @@ def test_momentum_without_beta_is_the_same_run_in_the_library():
     assert np.abs(tr.final - simulate(fld, "gd", [1.0, 0.5], 40, h, engine="interpreted").final).max() > 1e-3
 
 
+def _named_cases():
+    """Every method with an option declared with a value named with a run (Option.cli_default), and lookahead over
+    each base that has one: (method, options given, the names expected in the record)."""
+    from gandynamics.methods import METHODS
+    from gandynamics.methods.lookahead import BASES
+    out = []
+    for name, m in METHODS.items():
+        named = [o.name for o in m.options if o.cli_default is not None and o.when is None]
+        if named:
+            out.append((name, {}, named))
+    for base, b in BASES.items():
+        named = [o.name for o in b.options if o.cli_default is not None]
+        if named:
+            out.append(("lookahead", {"base": base}, named))
+    return out
+
+
+@pytest.mark.parametrize("method, given, named", _named_cases())
+def test_a_python_run_records_the_defaults_a_command_line_run_records(capsys, method, given, named):
+    """A Python run of momentum recorded no beta (``options == {}``) where the same run from the command line recorded
+    -0.5 (a new user's check): simulate's options and sweep's provenance name each default a run names
+    (:func:`gandynamics.methods.named_defaults`), as the command line's records do; a value given or a grid axis is
+    not replaced."""
+    import json
+
+    import gandynamics as gd
+    from gandynamics import R1, VectorField, games
+    fld = VectorField(games.dirac(), [R1()])
+    tr = gd.simulate(fld, method, [1.0, 1.0], 5, 0.1, engine="interpreted", **given)
+    flags = [a for k, v in given.items() for a in (f"--{k.replace('_', '-')}", str(v))]
+    assert main(["simulate", "dirac", "--reg", "r1", "--method", method, *flags, "--steps", "5", "--step", "0.1",
+                 "--init", "1,1", "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert tr.options == cli["options"] and set(named) <= set(tr.options), (tr.options, cli["options"])
+    assert tr.provenance["options"]["beta"] == cli["provenance"]["options"]["beta"]
+    np.testing.assert_allclose(tr.final, cli["final"], rtol=1e-12, atol=1e-15)
+    r = gd.sweep(fld, method, inits=[[1.0, 1.0]], steps=5, step=0.1, engine="interpreted", **given)
+    assert all(r.meta["provenance"]["options"][k] == tr.options[k] for k in named)
+    own = gd.simulate(fld, method, [1.0, 1.0], 5, 0.1, engine="interpreted", **given, **{k: 0.25 for k in named})
+    assert all(own.options[k] == 0.25 for k in named)  # (a value given is recorded as given)
+    grid = gd.sweep(fld, method, inits=[[1.0, 1.0]], grid={k: [0.1, 0.2] for k in named}, steps=5, step=0.1,
+                    engine="interpreted", **given)
+    assert not set(named) & set(grid.meta["provenance"]["options"])  # (a grid axis: each row's column says)
+
+
 def test_an_algebraic_decay_prints_no_rate_per_step(capsys, tmp_path):
     """gd on F = (x^2, y) falls like 1/(h k): simulate printed "rate per step: 0.998661" and "converging", a rate
     that predicts 1e-8 after ten times the steps where the run is at 1e-3 (a new user's finding).  It now says the

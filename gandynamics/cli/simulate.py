@@ -59,25 +59,12 @@ def with_cli_defaults(opts: dict, methods, skip=()) -> dict:
     with a ``cli_default`` (:class:`~gandynamics.methods.base.Option`: momentum's beta, -0.5), unless it is in
     ``skip`` (a sweep's grid axis); the same value in every command (simulate, sweep and portrait had run momentum at
     0, which is gd, where rates and classify used -0.5; momentum's beta now has -0.5 as its own default)."""
-    from ..methods import get_method, get_methods
-    out = dict(opts)
+    from ..methods import get_method, named_defaults
     names = [str(m).strip() for m in methods]
     for m in names:
         if "," in m:  # (simulate --method gd,eg: one method is run there, said so; not "unknown method 'gd,eg'")
             get_method(m)
-    for method in get_methods(names):  # (every unknown name refused at once)
-        for o in method.options:
-            if o.cli_default is None or out.get(o.name) is not None or o.name in skip:
-                continue
-            if o.when is not None:  # (lookahead's pass-through beta: only over a base method that takes it)
-                try:
-                    applies = bool(o.when({**{d.name: d.default for d in method.options}, **out}))
-                except (KeyError, TypeError):
-                    applies = False
-                if not applies:
-                    continue
-            out[o.name] = o.cli_default
-    return out
+    return named_defaults(opts, names, skip)  # (every unknown name refused at once)
 
 
 def add_method_arguments(p, several: bool = False) -> None:

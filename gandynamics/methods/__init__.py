@@ -26,7 +26,7 @@ from ._common import ORDERS
 from .base import Method, Option, Rule
 from .flow import SCHEMES
 
-__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "get_methods", "refuse_methods", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS", "ALIASES"]
+__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "get_methods", "refuse_methods", "named_defaults", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS", "ALIASES"]
 
 #: the registry, in display order (adding a method: a module declaring METHOD, plus one entry here)
 _MODULES = [gd, altgd, eg, eftp, ogda, momentum, flow, proximal, eag, ftr, lookahead, adam, rmsprop]
@@ -111,3 +111,26 @@ def get_methods(names) -> list[Method]:
                               f"--method {base} {flags}")
         refuse_methods(bad, METHODS, reasons)
     return [n if isinstance(n, Method) else METHODS[n] for n in names]
+
+
+def named_defaults(opts: dict, methods, skip=()) -> dict:
+    """``opts`` with the value of each option of ``methods`` (names or :class:`Method` objects) that none was given for
+    and that is declared with a ``cli_default`` (:class:`~gandynamics.methods.base.Option`: momentum's beta, -0.5),
+    unless its name is in ``skip`` (a sweep's grid axis) or it does nothing for these options (lookahead's
+    pass-through beta over a base that takes none).  What a run records and its text names: every command fills them
+    in, and ``simulate`` and ``sweep`` record them (a Python run of momentum recorded no beta where the command line's
+    recorded -0.5)."""
+    out = dict(opts)
+    for method in get_methods(methods):
+        for o in method.options:
+            if o.cli_default is None or out.get(o.name) is not None or o.name in skip:
+                continue
+            if o.when is not None:  # (lookahead's pass-through beta: only over a base method that takes it)
+                try:
+                    applies = bool(o.when({**{d.name: d.default for d in method.options}, **out}))
+                except (KeyError, TypeError):
+                    applies = False
+                if not applies:
+                    continue
+            out[o.name] = o.cli_default
+    return out

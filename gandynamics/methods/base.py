@@ -51,7 +51,8 @@ class Option:
     #: is refused (:meth:`Method.normalise`: it had been accepted and ignored).  ``when_text`` says when, for the error
     when: Callable | None = None
     when_text: str = ""
-    #: the command line's value when none is given, filled in by every command so that its text and keys name it
+    #: the value named with a run when none is given (:func:`gandynamics.methods.named_defaults`): filled in by every
+    #: command and recorded in a run's options by ``simulate`` and ``sweep``, so that texts, keys and records name it
     #: (momentum's beta: -0.5, its default too: it had been 0 in the library, where momentum then ran gd)
     cli_default: Any = None
 

@@ -20,7 +20,7 @@ import numpy as np
 from ..equilibrium import norm
 from ..errors import GandynamicsError, applies_to_none, install_hint, names_phrase, names_refusal
 from ..kernels import REASONS, block_width
-from ..methods import METHODS, get_methods
+from ..methods import METHODS, get_methods, named_defaults
 from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, alloc, choose_engine,
                      interpreted_eval_seconds, run_rows, threaded, warm)
 from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_distances_recorded, row_norms,
@@ -130,7 +130,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
                                      "product": bool(product),
                                      "inits": inits.tolist() if len(inits) <= 16 else
                                      {"count": len(inits), "first": inits[:4].tolist()},
-                                     **{k: v for k, v in options.items() if v is not None}},
+                                     **named_defaults({k: v for k, v in options.items() if v is not None}, ms,
+                                                      skip=[name for name, _ in axes])},
                             steps=K, params={s_.name: float(v) for s_, v in zip(field.hyper, base_p)},
                             per_row=_per_row_columns(field, hyper_names, [name for name, _ in axes]))
         given.update(cols=cols, provenance=record)

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import GandynamicsError, install_hint, names_refusal
 from ..kernels import REASONS
-from ..methods import get_method
+from ..methods import get_method, named_defaults
 from ..limits import check_array
 from ..provenance import provenance
 from ..verdict import BOUNDED_LABEL, CONVERGING, VERDICTS
@@ -336,7 +336,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     dist = res["dist"][0][asked] if missing is None else np.full(int(np.count_nonzero(asked)), np.nan)
     ev = rec[asked]
     pd = {s.name: float(v) for s, v in zip(field.hyper, p)}
-    opts = {k: v for k, v in options.items() if v is not None and k != "box"}
+    # the options given, and the defaults a run names (momentum's beta: the command line recorded it, a Python run not)
+    opts = named_defaults({k: v for k, v in options.items() if v is not None and k != "box"}, [m])
     if interrupted:
         opts["interrupted"] = True
     if box is not None:
