@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 
-__all__ = ["logger", "notice", "notice_if_slow", "silence_clock"]
+__all__ = ["logger", "notice", "notice_if_slow", "silence_clock", "notices_shown", "bars_wanted"]
 
 logger = logging.getLogger("gandynamics")
 
@@ -131,6 +131,25 @@ class _Watch:
 _WATCH = _Watch()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_WATCH._after_fork)
+
+
+def notices_shown() -> bool:
+    """Whether a notice (:func:`notice`) would be shown: not under ``logging.disable(INFO)`` nor with the package
+    logger set above INFO (the command line's ``-q``, a script's ``logger.setLevel(logging.WARNING)``)."""
+    if logging.root.manager.disable >= logging.INFO:
+        return False
+    if logger.level == logging.NOTSET and not logger.hasHandlers():
+        return True
+    return logger.isEnabledFor(logging.INFO)
+
+
+def bars_wanted() -> bool:
+    """The rule of every progress bar left to itself (``progress=None``): drawn where one can be seen (standard error a
+    terminal, or a notebook, whose standard error is no terminal; not a log file, which filled with its redrawn
+    frames) and where notices are shown (:func:`notices_shown`: ``-q`` promised errors and warnings alone on standard
+    error, and a bar was drawn there)."""
+    seen = bool(getattr(sys.stderr, "isatty", lambda: False)()) or "ipykernel" in sys.modules
+    return seen and notices_shown()
 
 
 def notice(message: str) -> None:

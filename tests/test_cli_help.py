@@ -2,6 +2,7 @@
 from the registry the command validates against, so a new loss or method cannot be left out of it."""
 
 import argparse
+import sys
 
 import pytest
 from hypothesis import given
@@ -234,3 +235,33 @@ def test_every_option_named_out_has_the_short_form_o():
     a = parser.parse_args(["portrait", "dirac", "--methods", "gd", "--step", "0.2", "-o", "p.png"])
     b = parser.parse_args(["portrait", "dirac", "--methods", "gd", "--step", "0.2", "--out", "p.png"])
     assert a.out == b.out == "p.png"
+
+
+def _stderr_of(capsys, monkeypatch, argv, tty: bool) -> str:
+    """Standard error of ``gandynamics argv`` run in this process, its stream a terminal or not."""
+    from gandynamics.cli import main
+    capsys.readouterr()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty, raising=False)
+    assert main(argv) == 0, argv
+    return capsys.readouterr().err
+
+
+# what each command writes on standard error that is neither an error nor a warning: a summary moved there by
+# `--out -`, a note beside --json output, a progress bar (on a terminal)
+_CHATTER = [
+    (["sweep", "dirac", "--method", "gd", "--steps", "20", "--step", "0.1", "--out", "-"], False),
+    (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--max-points", "3", "--json"], False),
+    (["basin", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1,reading=generator-tikhonov", "--method", "eg", "--json"],
+     True),
+]
+
+
+@pytest.mark.parametrize("argv, tty", _CHATTER, ids=lambda a: a[0] if isinstance(a, list) else str(a))
+def test_quiet_leaves_errors_and_warnings_alone_on_standard_error(capsys, monkeypatch, argv, tty):
+    """-q promises "only errors and warnings on standard error"; `sweep --out - -q` still printed its summary there
+    (a new user's check), `continue --json` its note, and a bar was drawn on a terminal.  Each such output is
+    there without -q (so the check can fail) and gone with it (cli.common.quiet, bars, auto_progress)."""
+    loud = _stderr_of(capsys, monkeypatch, argv, tty)
+    assert loud.strip(), argv
+    quiet = _stderr_of(capsys, monkeypatch, argv + ["-q"], tty)
+    assert all(line.startswith(("gandynamics: error:", "gandynamics: warning:")) for line in quiet.splitlines()), quiet

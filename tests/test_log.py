@@ -163,14 +163,17 @@ _WAIT = ("import time\nfrom gandynamics.log import notice_if_slow\n{setup}\n"
          "with notice_if_slow('compiling X (first time only)', after=0.05):\n    time.sleep(0.5)\n")
 
 
-@pytest.mark.parametrize("setup, shown", [
+_SETUPS = [
     ("", "gandynamics: compiling X (first time only)\n"),  # nothing configured: a script's or a notebook's default
     ("import logging\nlogging.basicConfig(level=logging.WARNING)", ""),  # configured: logging decides (INFO hidden)
     ("import logging\nlogging.basicConfig(level=logging.INFO, format='%(levelname)s %(message)s')",
      "INFO compiling X (first time only)\n"),
     ("import logging\nlogging.getLogger('gandynamics').setLevel(logging.WARNING)", ""),  # the level set: silence
     ("import logging\nlogging.disable(logging.INFO)", ""),  # logging switched off: silence too
-])
+]
+
+
+@pytest.mark.parametrize("setup, shown", _SETUPS)
 def test_a_process_that_configured_no_logging_still_sees_the_notice_once(setup, shown):
     # a user's script or notebook configures no logging: INFO records went nowhere and a first compile of 10-20 s
     # passed in silence (a new user's trial); configured logging keeps the say
@@ -400,3 +403,16 @@ def test_again_zero_never_repeats_and_the_text_says_minutes_past_ninety_seconds(
     assert _messages(caplog) == ["once"]
     assert _still("compiling X ...", 75.2) == "compiling X: still at it, 75 s so far"
     assert _still("compiling X ...", 250.0) == "compiling X: still at it, 4 min so far"
+
+
+@pytest.mark.parametrize("setup, shown", _SETUPS)
+def test_a_bar_left_to_itself_is_drawn_where_a_notice_is_shown(setup, shown):
+    """``-q`` promised errors and warnings alone on standard error, yet a bar left to itself (``progress=None``) was
+    drawn there on a terminal (constants' branch and bound under ``basin -q``).  One rule now
+    (gandynamics.log.bars_wanted): a terminal or a notebook, and where a notice is shown -- the same answer as the
+    notice's own, for each way of configuring logging above."""
+    code = ("import sys\n{setup}\nsys.stderr.isatty = lambda: True\nfrom gandynamics.log import bars_wanted, "
+            "notices_shown\nprint(notices_shown(), bars_wanted())\nsys.stderr.isatty = lambda: False\n"
+            "print(bars_wanted())\n")
+    out, _ = _run_python(code.format(setup=setup))
+    assert out.split() == [str(bool(shown)), str(bool(shown)), "False"], (setup, out)

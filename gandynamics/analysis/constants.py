@@ -518,14 +518,15 @@ def _estimate(fld, reg: Region, p, samples: int, seed: int, refine: int, which=(
 
 # --------------------------------------------------------------------------- branch and bound
 class _Progress:
-    """tqdm bar on stderr (only when asked, or when stderr is a terminal with ``progress=None``): boxes
+    """tqdm bar on stderr (only when asked, or by :func:`gandynamics.log.bars_wanted` with ``progress=None``): boxes
     evaluated, the current bracket and relative gap, and an estimate of the boxes still needed, from the
     rate at which the gap has been shrinking (a log-log fit of gap against boxes over the run so far)."""
 
     def __init__(self, enabled, label, total, target):
         import sys
-        if enabled is None:
-            enabled = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        if enabled is None:  # (where a bar can be seen, not with -q: gandynamics.log.bars_wanted)
+            from ..log import bars_wanted
+            enabled = bars_wanted()
         self.bar = None
         self.target = target
         self.hist: list = []

@@ -72,7 +72,7 @@ def _b(x, side):
 
 def run(args) -> int:
     from ..analysis.basin import R_MIN, _check_method, basin
-    from .common import build_field, dumps, rate_text
+    from .common import bars, build_field, dumps, rate_text
     from .constants import number
     _check_method(args.method)  # (as every command refuses a method name: gandynamics.methods.refuse_methods)
     step = number(args.step, "--step", positive=True) if args.step is not None else None
@@ -96,7 +96,7 @@ def run(args) -> int:
 
     from tqdm import tqdm
     with tqdm(desc="basin: certifying balls", unit="ball", file=sys.stderr, leave=False,
-              disable=not sys.stderr.isatty()) as bar:
+              disable=not bars(args)) as bar:
         def progress(ok, fail):
             bar.update(1)
             bar.set_postfix_str(f"certified R = {ok if ok is not None else '-'}, not at {fail if fail is not None else '-'}")

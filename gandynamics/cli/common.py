@@ -35,6 +35,19 @@ def given(args, dest: str) -> bool:
     return dest in rec if rec is not None else getattr(args, dest, None) not in (None, False, [], "")
 
 
+def quiet(args) -> bool:
+    """Whether the command was given ``-q``: standard error then carries errors and warnings alone (no progress
+    notices, bars, notes or a summary moved there by ``--out -``)."""
+    return bool(getattr(args, "quiet", False))
+
+
+def bars(args) -> bool:
+    """Whether the command draws a progress bar of its own: the library's rule for a bar left to itself
+    (:func:`gandynamics.log.bars_wanted`: on a terminal, not with ``-q``, which sets the package logger to WARNING)."""
+    from ..log import bars_wanted
+    return bars_wanted() and not quiet(args)
+
+
 def refuse_inapplicable(args, rules) -> None:
     """Refuse an option that would do nothing in the mode asked for (the project's rule: no silent
     acceptance of an option that does nothing), before any computation.

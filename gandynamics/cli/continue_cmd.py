@@ -94,7 +94,7 @@ def _num(text, what, positive=False):
 def run(args) -> int:
     from ..analysis.continuation import continuation
     from ..errors import GandynamicsError
-    from .common import build_field, dumps, game_label, parse_vector
+    from .common import build_field, dumps, game_label, parse_vector, quiet
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [("seeds", args.vary2 is not None, "with --vary2 NAME=LO:HI (two-parameter mode)")])
     name, lo, hi = parse_vary(args.vary)
@@ -146,7 +146,7 @@ def run(args) -> int:
                  f"of [{min(lo, hi):zg}, {max(lo, hi):zg}] is not followed; raise --max-points or --max-step")
     if args.json:
         print(dumps(d))
-        if short:
+        if short and not quiet(args):
             print(f"gandynamics: note: {short}", file=sys.stderr)
         return 0
     what = "equilibria of the flow" if args.method is None else f"fixed points of {args.method}" + (
@@ -225,7 +225,7 @@ def _turns(br) -> list:
 def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
     from ..analysis.continuation import stability_boundaries
     from ..errors import GandynamicsError
-    from .common import dumps, game_label
+    from .common import bars, dumps, game_label
     name2, lo2, hi2 = parse_vary(args.vary2, "--vary2")
     if name2 == name:
         raise GandynamicsError("--vary and --vary2 must name two different parameters")
@@ -238,7 +238,7 @@ def _two_parameter(args, fld, hyper, name, lo, hi, step) -> int:
     import sys
     curves = stability_boundaries(fld, (name, name2), box, method=args.method, step=step, params=hyper,
                                   beta=_num(args.beta, "--beta"), seeds=seeds,
-                                  progress=not args.json and sys.stderr.isatty())  # (no bar into a log file)
+                                  progress=not args.json and bars(args))  # (no bar into a log file, nor with -q)
     if args.json:
         print(dumps({"curves": [c.to_dict() for c in curves]}))
         return 0

@@ -33,7 +33,7 @@ def run(args) -> int:
     from .. import reproduce
     from ..reproduce import _print_result, missing_needs, name_width, studies
     reg = studies()
-    from .common import refuse_inapplicable
+    from .common import bars, refuse_inapplicable
     refuse_inapplicable(args, [(o, not args.list, "when regenerating figures (not with --list)")
                                for o in ("out", "pdf", "jobs")])
     if args.list and args.names:
@@ -55,7 +55,7 @@ def run(args) -> int:
     reproduce.check_out(args.out, args.names or list(reg))  # before any work: a folder, nothing foreign replaced
     from tqdm import tqdm
     bar = lambda it, total=None: tqdm(it, total=total, desc="reproduce", unit="figure", file=sys.stderr, leave=True,
-                                      disable=not sys.stderr.isatty())  # (no redrawn frames in a log file)
+                                      disable=not bars(args))  # (no redrawn frames in a log file, nor with -q)
     try:
         results = reproduce.run(args.names or None, out=args.out, pdf=args.pdf, progress=bar, jobs=jobs)
     except KeyboardInterrupt as exc:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 from ..errors import GandynamicsError, install_hint
@@ -122,7 +123,7 @@ def run(args) -> int:
 
     from ..runs.sweep import check_grid_axes, check_step_sources
     from ..simulate import sweep
-    from .common import build_field, parse_vector
+    from .common import build_field, parse_vector, quiet
     from .simulate import _bound, method_options, parse_step, parse_steps, with_cli_defaults
     from ..io import check_output_path
     out = args.out
@@ -185,7 +186,7 @@ def run(args) -> int:
         from ..provenance import comment_header
         sys.stdout.write(comment_header(res.meta.get("provenance", {})))
         res.write_csv(sys.stdout)
-        summary_to = sys.stderr
+        summary_to = sys.stderr if not quiet(args) else io.StringIO()  # (-q: errors and warnings alone there)
     else:
         if not res.complete:  # (an interrupted table never replaces a finished one: it goes beside it)
             out = _partial_name(out)

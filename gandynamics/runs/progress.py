@@ -5,7 +5,6 @@ One mechanism for the local sweep (:mod:`gandynamics.runs.sweep`) and the distri
 """
 from __future__ import annotations
 
-import sys
 
 __all__ = ["Progress", "progress_option"]
 
@@ -29,8 +28,9 @@ class Progress:
 
     def __init__(self, progress, total, unit: str = "chunk", done: int = 0, fractions: bool = False):
         self.total, self.done, self.bar, self.callback, self.unit = total, done, None, None, unit
-        if progress is None:  # where a bar can be seen: a terminal, or a notebook (its stderr is no terminal)
-            progress = bool(getattr(sys.stderr, "isatty", lambda: False)()) or "ipykernel" in sys.modules
+        if progress is None:  # where a bar can be seen, not with -q (gandynamics.log.bars_wanted)
+            from ..log import bars_wanted
+            progress = bars_wanted()
         if callable(progress) and not isinstance(progress, bool):
             self.callback = progress
             if done:

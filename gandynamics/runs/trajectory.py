@@ -290,10 +290,11 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     # a bar on stderr for a long run (about 2e8 field evaluations, tens of seconds): its steps are done in chunks,
     # and nothing was shown while a run of --steps 1e12 went on
     bar = None
-    if show or (show is None and K * max(1, evals) > 2e8):
+    from ..log import bars_wanted
+    if show or (show is None and K * max(1, evals) > 2e8 and bars_wanted()):
         from tqdm import tqdm
         bar = tqdm(total=K, desc=f"{m.name} steps", unit="step", unit_scale=True, file=sys.stderr, leave=False,
-                   disable=None if show is None else False, mininterval=0.5)
+                   mininterval=0.5)
 
     def report(k, _K):
         if bar is not None:
