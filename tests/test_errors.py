@@ -220,3 +220,24 @@ def test_every_function_of_several_methods_takes_them_as_text_joined_by_commas()
             gd.sweep(fld, bad, inits=[[1.0, 1.0]], steps=5, step=0.1)
     with pytest.raises(GandynamicsError, match=r"^unknown methods 'egg', 'gdx'; accepted: gd, .*did you mean"):
         gd.sweep(fld, "gdx,egg", inits=[[1.0, 1.0]], steps=5, step=0.1)
+
+
+@pytest.mark.parametrize("mistakes", [m for k in range(1, 5) for m in __import__("itertools").combinations(
+    ("game", "loss", "reg1", "reg2"), k)], ids=lambda m: "+".join(m))
+def test_every_wrong_name_of_a_field_is_refused_in_one_line(capsys, mistakes):
+    """`gandynamics analyze dirx --reg r11 --reg r22` was refused one mistake at a time (three runs to learn of three):
+    the game's, the loss's and every regularizer's name are checked together, each unknown one named in one line
+    with its suggestion, whatever the mix."""
+    from gandynamics.cli import main
+    argv = ["analyze", "dirx" if "game" in mistakes else "dirac", "--loss",
+            "stdd" if "loss" in mistakes else "standard", "--reg", "r11" if "reg1" in mistakes else "r1",
+            "--reg", "r22" if "reg2" in mistakes else "r2"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gandynamics: error: ") and err.count("\n") == 1, err
+    for kind, word in (("game", "dirx"), ("loss", "stdd"), ("reg1", "r11"), ("reg2", "r22")):
+        assert (f"'{word}'" in err) == (kind in mistakes), (kind, err)
+    if "game" in mistakes:
+        assert "did you mean dirac?" in err
+    if "reg1" in mistakes and "reg2" in mistakes:
+        assert "unknown regularizers 'r11', 'r22'" in err and "r1 for 'r11', r2 for 'r22'" in err
