@@ -265,3 +265,22 @@ def test_quiet_leaves_errors_and_warnings_alone_on_standard_error(capsys, monkey
     assert loud.strip(), argv
     quiet = _stderr_of(capsys, monkeypatch, argv + ["-q"], tty)
     assert all(line.startswith(("gandynamics: error:", "gandynamics: warning:")) for line in quiet.splitlines()), quiet
+
+
+@pytest.mark.parametrize("cmd,dest", sorted(ACCEPTED))
+def test_a_wrong_game_regularizer_and_method_are_refused_together(capsys, tmp_path, cmd, dest):
+    """`gandynamics simulate dirx --reg r11 --method gdx` was refused one mistake at a time (and some commands
+    named the method first, others the game): every command that takes methods names every unknown name of its
+    game, regularizers and methods in one line (cli.common.check_names, with the command's own method refusal and
+    accepted list), before any work."""
+    from test_cli_bad_input import _argv, one_line_error
+    argv = _argv(cmd, f"--{dest}", "no-such-method", tmp_path)
+    argv[1] = "dirx"
+    argv += ["--reg", "r11"]
+    line = one_line_error(capsys, argv)
+    assert "unknown game 'dirx'" in line and "did you mean dirac?" in line, line
+    assert "unknown regularizer 'r11'" in line, line
+    assert "unknown method 'no-such-method'" in line, line
+    # the method's part is the command's own refusal, alone the same as before
+    alone = one_line_error(capsys, _argv(cmd, f"--{dest}", "no-such-method", tmp_path))
+    assert line.endswith(alone[len("gandynamics: error: "):]), (line, alone)

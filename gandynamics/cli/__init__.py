@@ -226,6 +226,8 @@ def _run(argv) -> int:
     _configure_logging(args)
     with Held() as held:  # warnings wait until the command shows something: an error stays one line
         try:
+            from .common import check_names
+            check_names(args)  # (every unknown name of the game, loss, regularizers and methods at once)
             code = int(args.run(args) or 0)
         except (GandynamicsError, MemoryError):
             if getattr(args, "verbose", False):

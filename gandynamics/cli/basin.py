@@ -50,7 +50,7 @@ def add_parser(sub):
                         "ball")
     p.add_argument("--json", action="store_true",
                    help="print JSON: radius, mu, L, step, rate, certified (and the details)")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, check_methods=check_methods)
     return p
 
 
@@ -70,11 +70,18 @@ def _b(x, side):
     return bound(x, side)
 
 
+
+def check_methods(args) -> None:
+    """Refuse a --method with no certified region (:func:`gandynamics.cli.common.check_names`)."""
+    from ..analysis.basin import _check_method
+    _check_method(args.method)  # (as every command refuses a method name: gandynamics.methods.refuse_methods)
+
+
 def run(args) -> int:
-    from ..analysis.basin import R_MIN, _check_method, basin
+    from ..analysis.basin import R_MIN, basin
     from .common import bars, build_field, dumps, rate_text
     from .constants import number
-    _check_method(args.method)  # (as every command refuses a method name: gandynamics.methods.refuse_methods)
+    check_methods(args)
     step = number(args.step, "--step", positive=True) if args.step is not None else None
     margin = number(args.margin, "--margin")
     if margin < 0:

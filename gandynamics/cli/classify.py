@@ -37,7 +37,7 @@ def add_parser(sub):
                    help="print one JSON object with local_nash, local_minimax (null for a general-sum game), "
                         "differential_stackelberg, flow_stable, flow_reading (stable, unstable or marginal: each "
                         "eigenvalue with its radius of rounding), spurious, methods, hessians")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, check_methods=check_methods)
     return p
 
 
@@ -45,17 +45,25 @@ def _b(v):
     return "inconclusive (semidefinite)" if v is None else ("yes" if v else "no")
 
 
+
+def check_methods(args) -> None:
+    """Refuse every name of --methods classify does not test (:func:`gandynamics.cli.common.check_names`)."""
+    from ..analysis.rates import RATE_METHODS, refuse_methods
+    from ..validate import name_list
+    refuse_methods(name_list(args.methods, "--methods"), tuple(m for m in RATE_METHODS if m != "flow"),
+                   reasons={"flow": "the flow is always reported, as 'stable under the flow'"})
+
+
 def run(args) -> int:
     import numpy as np
 
-    from ..analysis.rates import CLI_BETA, RATE_METHODS, refuse_methods, takes
+    from ..analysis.rates import CLI_BETA, takes
     from ..analysis.solution_concepts import classify
     from ..validate import name_list
     from .common import build_field, dumps, parse_vector
     from .continue_cmd import _num
+    check_methods(args)
     methods = name_list(args.methods, "--methods")
-    refuse_methods(methods, tuple(m for m in RATE_METHODS if m != "flow"),
-                   reasons={"flow": "the flow is always reported, as 'stable under the flow'"})
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
     step = _num(args.step, "--step", positive=True) if args.step is not None else None

@@ -144,16 +144,11 @@ def parse_vector(text: str, n: int, what: str, names=None) -> np.ndarray:
     return vector(text, what, n, names)
 
 
-def build_field(args):
-    """The VectorField and hyperparameter overrides the common arguments describe."""
-    from ..field import VectorField
-    from ..games import GAMES, make_game
-    from ..regularizers import make_regularizer
-    from ..userload import load_user_game
-
-    params = parse_kv(args.param, "--param")
-    # the names of the game, its loss and its regularizers, checked together: every unknown one in one line (a new
-    # user's `dirx --reg r11 --reg r22` was refused one mistake at a time, three runs to learn of three)
+def _field_name_problems(args) -> list[str]:
+    """The refusal of each unknown name among a command line's game, loss and regularizers (the names of the game,
+    its loss and its regularizers are checked together: a new user's `dirx --reg r11 --reg r22` was refused one
+    mistake at a time, three runs to learn of three)."""
+    from ..games import GAMES
     from ..regularizers import REGULARIZERS
     wrong = []
     if args.loss is not None:  # (the library's message also offers a sympy Lambda, which a command line cannot give)
@@ -168,12 +163,41 @@ def build_field(args):
                          + f"; the built-in games are {', '.join(GAMES)}")
         else:
             wrong.append(choice_refusal(args.game, "game", GAMES, also="or --game FILE.py:FACTORY"))
-    parsed = [(r, *parse_reg(r)) for r in args.reg]
-    unknown_regs = [name for _, name, _ in parsed if name not in REGULARIZERS]
-    if unknown_regs:
-        wrong.append(names_refusal(list(dict.fromkeys(unknown_regs)), "regularizer", REGULARIZERS))
+    unknown = [parse_reg(r)[0] for r in args.reg]
+    unknown = [name for name in unknown if name not in REGULARIZERS]
+    if unknown:
+        wrong.append(names_refusal(list(dict.fromkeys(unknown)), "regularizer", REGULARIZERS))
+    return wrong
+
+
+def check_names(args) -> None:
+    """Refuse, in one line, every unknown name a command line gives: its game's, loss's and regularizers'
+    (:func:`build_field` checks them again) and its methods' (the command's ``check_methods(args)``, declared with
+    its parser: each command's own refusal, with its own accepted list).  Run before the command (``cli._run``): a
+    new user's `dirx --reg r11 --reg r22 --method gdx` was refused one mistake at a time."""
+    wrong = _field_name_problems(args) if hasattr(args, "game") else []
+    check = getattr(args, "check_methods", None)
+    if check is not None:
+        try:
+            check(args)
+        except GandynamicsError as exc:
+            wrong.append(str(exc))
     if wrong:
         raise GandynamicsError("; ".join(wrong))
+
+
+def build_field(args):
+    """The VectorField and hyperparameter overrides the common arguments describe."""
+    from ..field import VectorField
+    from ..games import GAMES, make_game
+    from ..regularizers import make_regularizer
+    from ..userload import load_user_game
+
+    params = parse_kv(args.param, "--param")
+    wrong = _field_name_problems(args)
+    if wrong:
+        raise GandynamicsError("; ".join(wrong))
+    parsed = [(r, *parse_reg(r)) for r in args.reg]
     if getattr(args, "game_file", None):
         if args.game:
             raise GandynamicsError("give either a built-in GAME or --game FILE.py:FACTORY, not both")

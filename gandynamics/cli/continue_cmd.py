@@ -58,7 +58,7 @@ def add_parser(sub):
     p.add_argument("--json", action="store_true",
                    help='print {"branch": {...}, "events": [{"type", "parameter", "value", "point", '
                         '"eigenvalues" | "multipliers", ...}]}')
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, check_methods=check_methods)
     return p
 
 
@@ -91,6 +91,14 @@ def _num(text, what, positive=False):
     return v
 
 
+
+def check_methods(args) -> None:
+    """Refuse a --method with no branch of fixed points to follow (:func:`gandynamics.cli.common.check_names`)."""
+    from ..analysis.continuation import DISCRETE_METHODS, refusal
+    if args.method is not None and args.method not in DISCRETE_METHODS:  # (before the methods' defaults: an unknown
+        raise refusal(args.method)  # name was refused with every method of simulate, which continue then refused)
+
+
 def run(args) -> int:
     from ..analysis.continuation import continuation
     from ..errors import GandynamicsError
@@ -98,9 +106,7 @@ def run(args) -> int:
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [("seeds", args.vary2 is not None, "with --vary2 NAME=LO:HI (two-parameter mode)")])
     name, lo, hi = parse_vary(args.vary)
-    from ..analysis.continuation import DISCRETE_METHODS, refusal
-    if args.method is not None and args.method not in DISCRETE_METHODS:  # (before the methods' defaults: an unknown
-        raise refusal(args.method)  # name was refused with every method of simulate, which continue then refused)
+    check_methods(args)
     if args.beta is not None and args.method != "momentum":  # it was ignored
         raise GandynamicsError(f"--beta applies to --method momentum only, not to "
                                f"{'the flow' if args.method is None else args.method}")

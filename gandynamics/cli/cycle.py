@@ -51,8 +51,16 @@ def add_parser(sub):
                    help="continuation steps from the first cycle to --continue-to (default 10): the branch lists N + 1 "
                         "cycles, the first one included")
     p.add_argument("--json", action="store_true", help="print one JSON object with period, multipliers, stable")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, check_methods=check_methods)
     return p
+
+
+
+def check_methods(args) -> None:
+    """Refuse a --method without a map (:func:`gandynamics.cli.common.check_names`)."""
+    if args.method is not None:  # (before its options are read: an unknown name was refused with every method)
+        from ..analysis.cycles import check_map_method
+        check_map_method(args.method)
 
 
 def run(args) -> int:
@@ -62,9 +70,7 @@ def run(args) -> int:
     from .common import build_field, dumps, parse_vector
     from .continue_cmd import _num
     from .common import refuse_inapplicable
-    if args.method is not None:  # (before its options are read: an unknown name was refused with every method)
-        from ..analysis.cycles import check_map_method
-        check_map_method(args.method)
+    check_methods(args)
     flow_init = args.method is None and args.init is not None
     refuse_inapplicable(args, [
         ("period", flow_init, "with --init and no --method (a cycle of the flow; --from-hopf predicts its own)"),

@@ -62,7 +62,7 @@ def add_parser(sub):
                         "k otherwise); .gif via Pillow, .mp4 needs ffmpeg")
     p.add_argument("--frames", default=60, help="frames of the animation (default 60, >= 2), paced half by the steps and half by the motion (a run that converges early gets frames while it moves; each frame says its step k)")
     p.add_argument("--fps", default=15, help="frames per second of the animation (default 15; a GIF plays at most 50)")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, check_methods=check_methods)
     return p
 
 
@@ -79,6 +79,13 @@ def _verdict_tally(runs) -> str:
 def methods_list(args) -> list[str]:
     from ..validate import name_list
     return name_list(args.methods, "--methods")
+
+
+
+def check_methods(args) -> None:
+    """Refuse every unknown name among --methods (:func:`gandynamics.cli.common.check_names`)."""
+    from ..methods import get_methods
+    get_methods(methods_list(args))
 
 
 def run(args) -> int:

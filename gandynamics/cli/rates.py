@@ -65,7 +65,7 @@ def add_parser(sub):
                         f"by performance estimation (PEPit: {install_hint('pep')}); measured <= tight <= bound "
                         "where the theorem's conditions hold")
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per method")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, check_methods=check_methods)
     return p
 
 
@@ -114,17 +114,25 @@ def _unstable_note(r, tol: float) -> str:
     return f"local rate {rate_text(rate)} >= 1 at h = {hs}: no convergence there" + (
         " (no step is stable)" if hmax is None else where)
 
+
+def check_methods(args) -> None:
+    """Refuse every name of --methods without a rate (:func:`gandynamics.cli.common.check_names`)."""
+    from ..analysis.rates import refuse_methods
+    from ..validate import name_list
+    refuse_methods(name_list(args.methods, "--methods"))  # at least one, no empty item
+
+
 def run(args) -> int:
     from ..analysis.constants import parse_region
-    from ..analysis.rates import CLI_BETA, RATE_METHODS, rates, refuse_methods, takes
+    from ..analysis.rates import CLI_BETA, rates, takes
     from ..errors import GandynamicsError
     from .common import build_field, dumps, rate_text
     from .constants import number
     from ..validate import name_list
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [("steps", not args.no_measure, "to the measured trajectories (not with --no-measure)")])
-    methods = name_list(args.methods, "--methods")  # at least one, no empty item
-    refuse_methods(methods)
+    check_methods(args)
+    methods = name_list(args.methods, "--methods")
     if getattr(args, "base", None) is not None:  # (before any use of it: named as the option it is)
         from ..analysis.rates import refuse_base
         refuse_base(args.base, "--base")

@@ -207,8 +207,15 @@ def add_parser(sub):
     p.add_argument("--csv", metavar="FILE.csv", help="write the recorded states to FILE.csv (k, parameters, distance; provenance in "
                    "FILE.csv.json).  An existing file is replaced only if it is a trajectory table gandynamics wrote "
                    "(another file, or a sweep's table, is refused: give another name or remove it)")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, check_methods=check_methods)
     return p
+
+
+
+def check_methods(args) -> None:
+    """Refuse an unknown --method (one method, the library's refusal: :func:`gandynamics.cli.common.check_names`)."""
+    from ..methods import get_method
+    get_method(args.method)
 
 
 def run(args) -> int:

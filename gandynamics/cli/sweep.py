@@ -69,7 +69,7 @@ def add_parser(sub):
     p.add_argument("--workers", metavar="N",
                    help="start a local Dask cluster of N worker processes for this command "
                         f"(needs Dask: {install_hint('distributed')})")
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, check_methods=check_methods)
     return p
 
 
@@ -114,6 +114,14 @@ def _check_rows(args, grid, fld, methods) -> None:
     # zipped, the inits and the axes are the rows side by side (each of one length, or 1); else their product
     rows = max([n_init] + sizes) if args.zip else n_init * math.prod(sizes)
     check_rows(fld, methods, len(methods) * rows)
+
+
+
+def check_methods(args) -> None:
+    """Refuse every unknown name among the --method options (:func:`gandynamics.cli.common.check_names`)."""
+    from ..methods import get_methods
+    from ..validate import name_list
+    get_methods([n for m in args.method or [] for n in name_list(m, "--method")])
 
 
 def run(args) -> int:
