@@ -165,6 +165,8 @@ def test_the_cli_finds_the_cycle_from_a_far_start_and_says_when_an_orbit_settles
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("gandynamics: error: the orbit from --init settles at the point ("), err
+    # (a new user at a strength of the wrong sign was not told of the start that finds the cycle where it exists)
+    assert "--from-hopf NAME=VALUE_H:AT" in err and "gandynamics continue" in err, err
 
 
 # ---- a relaxation oscillator: the Van der Pol field v = (y, mu (1 - x^2) y - x), its cycle measured apart from the

@@ -285,8 +285,10 @@ def estimate_period(fld, z0, params=None) -> tuple:
     size = float(np.max(np.linalg.norm(sol(np.linspace(0.0, t_end, 4097)).T - zs[:, -1], axis=1)))
     if float(np.max(np.ptp(zs, axis=1))) <= SETTLED * size:
         raise GandynamicsError(f"the orbit from --init settles at the point ({', '.join(f'{v:z.6g}' for v in zs[:, -1])}) "
-                               f"by t = {t_end / 2:z.6g}: no limit cycle there (for these hyperparameters); start elsewhere, or give "
-                               "--period to shoot from --init itself")
+                               f"by t = {t_end / 2:z.6g}: no limit cycle there (for these hyperparameters); start elsewhere, "
+                               "give --period to shoot from --init itself, or start from a Hopf point's prediction, "
+                               "--from-hopf NAME=VALUE_H:AT (the cycle born there, at a value AT on its side: "
+                               "`gandynamics continue` finds Hopf points)")
     x = zs[0]
     x = x - x.mean()
     up = np.where((x[:-1] < 0) & (x[1:] >= 0))[0]
