@@ -757,11 +757,18 @@ _RATE_COLUMNS = [("method", "method"), ("step", "step"), ("local rate", "local_r
                  ("theorem bound", "bound")]
 
 
+def _method_cell(row) -> str:
+    """A rate row's method with the momentum coefficient it ran at, where it takes one (``momentum (beta=-0.5)``: a
+    row of momentum at 0 is gd's, and the table did not say which it was, a new user's finding)."""
+    beta = (getattr(row, "options", None) or {}).get("beta")
+    return f"{row.method} (beta={num(beta)})" if beta is not None else str(row.method)
+
+
 def _rate_cells(row) -> list[str]:
     out = []
     for _, attr in _RATE_COLUMNS:
         v = getattr(row, attr, None)
-        out.append(str(v) if attr == "method" else num(v))
+        out.append(_method_cell(row) if attr == "method" else num(v))
     if getattr(row, "bound", None) is None:
         note = (getattr(row, "bound_info", {}) or {}).get("note")
         if note:

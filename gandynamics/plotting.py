@@ -3235,7 +3235,9 @@ def _rate_options_said(method: str, options: dict) -> str:
         return ""
     m, _ = _resolve(method)
     declared = {o.name: o.default for o in m.options}
-    base = {"beta": 0.0, "n_g": 1, "n_d": 1}  # (local_rate's own defaults)
+    from .methods import beta_for
+    # (local_rate's own defaults: beta the method's declared one, momentum's -0.5, as the map was computed at)
+    base = {"beta": beta_for(method, None, options.get("base")), "n_g": 1, "n_d": 1}
     parts = []
     for name in names:
         value = options[name] if name in options else base.get(name, declared.get(name))

@@ -2968,13 +2968,13 @@ def test_cli_arrows_with_speed_draws_the_coloured_streamlines(tmp_path):
 
 
 @pytest.mark.parametrize("method, options, said", [
-    ("momentum", {}, "momentum at β = 0, alternating = False"),
+    ("momentum", {}, "momentum at β = −0.5, alternating = False"),  # (its declared default, as on the command line)
     ("momentum", {"beta": -0.5}, "momentum at β = −0.5, alternating = False"),
     ("altgd", {"n_d": 2}, "altgd at n_g = 1, n_d = 2"),
     ("gd", {}, None)])
 def test_rate_map_says_the_options_it_was_computed_at(method, options, said):
-    """A rate map of a method with rate options names their values (momentum at the library's beta = 0 is gd's map,
-    and nothing said so: a figure review); gd has none to name."""
+    """A rate map of a method with rate options names their values (momentum at beta = 0 is gd's map, and nothing
+    said so: a figure review); gd has none to name."""
     from gandynamics.plotting import rate_map
     fld = VectorField(games.dirac(), [R1(gamma=0.3)])
     ax = rate_map(fld, method, np.linspace(0, 2, 5), np.linspace(0.05, 1, 6), **options)

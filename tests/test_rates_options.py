@@ -230,3 +230,47 @@ def test_a_bad_base_is_refused_where_the_options_are_read_and_takes_only_answers
         rates(FLD, ["lookahead"], step=0.4, options={"base": base}, measure=False)
     with pytest.raises(GandynamicsError, match="base"):
         local_rate("lookahead", np.array([[0.3, 1.0], [-1.0, 0.3]]), 0.1, 1, base=base)
+
+
+def _momentum_rho(A, h, beta):
+    """The spectral radius of heavy ball's iteration matrix [[(1 + beta) I - h A, -beta I], [I, 0]], in plain NumPy."""
+    n = A.shape[0]
+    M = np.block([[(1 + beta) * np.eye(n) - h * A, -beta * np.eye(n)], [np.eye(n), np.zeros((n, n))]])
+    return float(np.max(np.abs(np.linalg.eigvals(M))))
+
+
+def test_every_analysis_runs_momentum_at_its_declared_beta_unless_given():
+    """The library's rate analyses ran momentum at beta = 0 (which is gd) where simulate, sweep and every command ran
+    its declared -0.5 (a new user's finding: rates(field, ("momentum",)) printed gd's rate 0.953939, the command line
+    0.824427).  Each function with a beta=None argument, called without it, gives what it gives at beta = -0.5 and
+    not what it gives at 0; the rates against a plain NumPy heavy-ball matrix."""
+    import gandynamics as gd
+    from gandynamics import R1, VectorField, games
+    import importlib
+    R = importlib.import_module("gandynamics.analysis.rates")
+    from gandynamics.analysis.continuation import continuation
+    from gandynamics.analysis.cycles import method_map
+    from gandynamics.methods import METHODS, beta_for
+    from gandynamics.plotting import rate_grid
+    declared = METHODS["momentum"].options[METHODS["momentum"].option_names.index("beta")].default
+    assert declared == -0.5 and beta_for("momentum") == beta_for("altmomentum") == declared
+    assert beta_for("gd") == 0.0 and beta_for("lookahead") == 0.0 and beta_for("lookahead", base="momentum") == declared
+    assert beta_for("momentum", 0.3) == 0.3
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    A = fld.eval_DF(np.zeros(2), fld.param_vector(None))
+    h = 0.7
+    assert R.local_rate("momentum", A, h) == pytest.approx(_momentum_rho(A, h, -0.5), rel=1e-12)
+    assert R.local_rate("momentum", A, h) != pytest.approx(_momentum_rho(A, h, 0.0), rel=1e-6)
+    for fn in (lambda **kw: R.local_rate("momentum", A, h, **kw), lambda **kw: R.optimal_step("momentum", A, **kw),
+               lambda **kw: R.largest_stable_step("momentum", A, **kw),
+               lambda **kw: R.iteration_matrix("momentum", A, h, **kw).tolist(),
+               lambda **kw: gd.rates(fld, ("momentum",), measure=False, **kw)[0][0].optimal_rate,
+               lambda **kw: gd.classify(fld, methods="momentum", step=h, **kw).methods["momentum"]["spectral_radius"],
+               lambda **kw: [round(e.value, 9) for e in continuation(fld, "gamma", 0.01, 0.5, method="momentum",
+                                                                     step=2.7, **kw).events],
+               lambda **kw: method_map(fld, "momentum", h, **kw)[0](np.array([0.3, 0.2, 0.1, 0.4])).tolist(),
+               lambda **kw: rate_grid(fld, "momentum", [0.2, 0.5], [0.3, 0.9], **kw).tolist()):
+        assert fn() == fn(beta=-0.5) != fn(beta=0.0)
+    row = gd.rates(fld, ("momentum", "gd"), measure=False)[0]
+    assert row[0].options["beta"] == -0.5 and "beta" not in row[1].options  # (the value run, recorded)
+    assert "momentum (beta=-0.5)" in repr(row[0])

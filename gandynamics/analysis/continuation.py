@@ -40,7 +40,7 @@ import numpy as np
 from scipy import linalg
 
 from ..errors import GandynamicsError
-from ..methods import METHODS
+from ..methods import METHODS, beta_for
 from ._symbolic import derivatives
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
@@ -240,7 +240,7 @@ def refusal(method: str) -> GandynamicsError:
     raise ValueError(f"{method!r} can be continued")  # pragma: no cover - called for a refused method only
 
 
-def map_multipliers(method: str, A, h: float, n_theta: int | None = None, beta: float = 0.0) -> np.ndarray:
+def map_multipliers(method: str, A, h: float, n_theta: int | None = None, beta: float | None = None) -> np.ndarray:
     """The multipliers of ``method``'s map at a fixed point with ``A = DF(z*)`` and step ``h``: the
     eigenvalues of :func:`gandynamics.analysis.rates.iteration_matrix` (computed from the eigenvalues of A
     by :func:`gandynamics.analysis.rates.multipliers` where the method declares them in closed form)."""
@@ -280,7 +280,9 @@ class _Problem:
         if method is not None and (not isinstance(method, str) or method not in DISCRETE_METHODS):
             raise refusal(method)
         from ..validate import finite
-        self.fld, self.method, self.beta = fld, method, finite(beta, "beta")
+        # (None: the method's declared default, momentum's -0.5, as on the command line: gandynamics.methods.beta_for)
+        self.fld, self.method = fld, method
+        self.beta = beta_for(method, None if beta is None else finite(beta, "beta"))
         self.p = fld.param_vector(params, signed=True)
         self.vary = vary
         if vary in STEP_NAMES:
@@ -618,7 +620,7 @@ def _step_cap(span: float):
 
 
 def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: str | None = None,
-                 step: float | None = None, beta: float = 0.0, start=None, ds: float | None = None,
+                 step: float | None = None, beta: float | None = None, start=None, ds: float | None = None,
                  ds_max: float | None = None, max_points: int = 2000, events=True) -> Branch:
     """Pseudo-arclength continuation of equilibria (``method=None``) or of a method's fixed points.
 
@@ -640,8 +642,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         None for the flow; else one of :data:`DISCRETE_METHODS` (multipliers of its map).
     step : float
         The step h of a discrete method (unless h varies).
-    beta : float
-        Momentum coefficient (momentum only).
+    beta : float, optional
+        Momentum coefficient (momentum only; default its declared -0.5, as on the command line:
+        :func:`gandynamics.methods.beta_for`).
     start : sequence, optional
         A guess of the equilibrium at ``lo`` (default: the game's known equilibrium, else 0).
     ds, ds_max : float, optional
@@ -1508,7 +1511,7 @@ class _Problem2:
         names = [s.name for s in fld.hyper]
         if a1 not in names:
             raise GandynamicsError(f"the first parameter must be a hyperparameter ({', '.join(names) or 'none'}), got {a1!r}")
-        self.fld, self.method, self.beta = fld, method, float(beta)
+        self.fld, self.method, self.beta = fld, method, beta_for(method, beta)
         self.p = fld.param_vector(params, signed=True)
         self.i1 = names.index(a1)
         if a2 in STEP_NAMES:
@@ -1554,7 +1557,7 @@ def _sign_limits(fld, name: str) -> tuple[float, float]:
 
 
 def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, method: str | None = None,
-                   step: float | None = None, beta: float = 0.0, box=None, ds: float = 0.02,
+                   step: float | None = None, beta: float | None = None, box=None, ds: float = 0.02,
                    ds_max: float | None = None, max_points: int = 800, z_start=None,
                    both_directions: bool = True, boundary: bool = False, hold: int = 0) -> Curve:
     """Two-parameter continuation of a codimension-one event (``fold``, ``hopf`` for the flow; ``fold``,
@@ -1703,7 +1706,7 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
             if kind == "fold":
                 return True
             return any(abs(v.real) < 1e-6 * max(1.0, abs(v)) and abs(v.imag) > COMPLEX_TOL for v in spec)
-        spec = map_multipliers(method, A, prob.h2(a1_, a2_), fld.n_theta, beta)
+        spec = map_multipliers(method, A, prob.h2(a1_, a2_), fld.n_theta, prob.beta)
         if kind == "neimark-sacker":
             return any(abs(abs(v) - 1) < 1e-6 and abs(v.imag) > COMPLEX_TOL for v in spec)
         target = 1.0 if kind in ("fold", "branch-point") else -1.0
@@ -1715,7 +1718,7 @@ def boundary_curve(fld, kind: str, vary: tuple, start: tuple, *, params=None, me
         if method is None:
             return abs(float(np.max(np.linalg.eigvals(-A).real))) <= 1e-8
         from .rates import local_rate
-        return abs(local_rate(method, A, prob.h2(a1_, a2_), n_theta=fld.n_theta, beta=beta) - 1) <= 1e-8
+        return abs(local_rate(method, A, prob.h2(a1_, a2_), n_theta=fld.n_theta, beta=prob.beta) - 1) <= 1e-8
 
     def key(x):
         return (bool(genuine(x)), bool(on_boundary(x))) if boundary else (bool(genuine(x)),)
@@ -1783,7 +1786,7 @@ def _near_curve(curve, kind, a1, a2, w1, w2, tol=0.01) -> bool:
 
 
 def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, step: float | None = None,
-                         params=None, beta: float = 0.0, seeds=None, ds: float | None = None,
+                         params=None, beta: float | None = None, seeds=None, ds: float | None = None,
                          progress: bool = False) -> list:
     """The codimension-one curves that bound the stable region in a parameter plane.
 

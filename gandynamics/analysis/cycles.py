@@ -1121,7 +1121,7 @@ def check_map_method(method) -> None:
     refuse_methods([method], MAP_METHODS, reasons)
 
 
-def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
+def method_map(fld, method: str, h: float, params=None, beta: float | None = None):
     """The map ``G`` of a discrete method and its exact Jacobian ``DG``, as the method declares them
     (:attr:`gandynamics.methods.base.Method.map`), on the interpreted or compiled F and DF
     (:meth:`gandynamics.field.VectorField.point_module`).
@@ -1139,10 +1139,11 @@ def method_map(fld, method: str, h: float, params=None, beta: float = 0.0):
     n = fld.n
     F = lambda z: m.field(np.asarray(z, float), p, np.empty(n))  # noqa: E731
     D = lambda z: m.jacobian(np.asarray(z, float), p, np.empty((n, n)))  # noqa: E731
-    return METHODS[method].map(F, D, float(h), n, beta=beta)
+    from ..methods import beta_for  # (None: the method's declared default, momentum's -0.5, as on the command line)
+    return METHODS[method].map(F, D, float(h), n, beta=beta_for(method, beta))
 
 
-def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: float = 0.0, tol: float = 1e-12,
+def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: float | None = None, tol: float = 1e-12,
               maxit: int = 50) -> MapCycle:
     """A period-``k`` orbit of ``method``'s map by Newton on ``G^k(x) - x`` from ``init`` (a point z, or a
     full state for two-state methods; ``z`` alone is doubled to ``(z, z)``).

@@ -71,7 +71,7 @@ import numpy as np
 from scipy import optimize
 
 from ..errors import GandynamicsError, applies_to_none
-from ..methods import ALIASES as METHOD_ALIASES, METHODS
+from ..methods import ALIASES as METHOD_ALIASES, METHODS, beta_for
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate",
@@ -134,19 +134,20 @@ def _check_method(method: str) -> str:
 
 def _kw(m, base: dict, beta, n_g, n_d) -> dict:
     """The keyword options of method ``m``'s iteration matrix or multipliers: ``base`` (its other options) with
-    ``beta``, ``n_g`` and ``n_d`` where it takes them.  A value other than the default (beta 0, n_g = n_d = 1) of
-    one it does not take (:func:`takes`) is refused: it would be ignored (``local_rate("gd", A, h, beta=0.5)``
+    ``beta``, ``n_g`` and ``n_d`` where it takes them (``beta=None``: its declared default,
+    :func:`gandynamics.methods.beta_for`, momentum's -0.5).  A value other than the default (beta None or 0,
+    n_g = n_d = 1) of one it does not take (:func:`takes`) is refused: it would be ignored (``local_rate("gd", A, h, beta=0.5)``
     gave gd's rate)."""
     if m.name == "lookahead" and base.get("base") is not None:  # (where lookahead's options are read)
         refuse_base(base["base"])
     for name, value, default in (("beta", beta, 0.0), ("n_g", n_g, 1), ("n_d", n_d, 1)):
-        if value != default and not takes(name, [m.name], base.get("base")):
+        if value is not None and value != default and not takes(name, [m.name], base.get("base")):
             raise GandynamicsError(f"{m.name} takes no {name} (given {value!r}; {_users(name)})")
     names = m.option_names
     kw = dict(base)
     # (lookahead declares its bases' options: each only where its base takes it, as Option.when requires)
     if "beta" in names and takes("beta", [m.name], base.get("base")):
-        kw.setdefault("beta", beta)
+        kw.setdefault("beta", beta_for(m.name, beta, base.get("base")))  # (None: the method's own, momentum's -0.5)
     if "n_g" in names and takes("n_g", [m.name], base.get("base")):
         kw.setdefault("n_g", n_g)
         kw.setdefault("n_d", n_d)
@@ -221,7 +222,7 @@ def _check_step(h) -> float:
 
 
 # --------------------------------------------------------------------------- iteration matrices
-def iteration_matrix(method: str, A, h: float, n_theta: int | None = None, beta: float = 0.0, n_g: int = 1,
+def iteration_matrix(method: str, A, h: float, n_theta: int | None = None, beta: float | None = None, n_g: int = 1,
                      n_d: int = 1, **options) -> np.ndarray:
     """The iteration matrix of ``method`` for ``F(z) = A z`` with step ``h`` (declared by the method's
     module in :mod:`gandynamics.methods`; table in the module docstring; docs/mathematics.md §0.4).
@@ -256,7 +257,7 @@ def spectral_radius(M) -> float:
     return float(np.max(np.abs(matrix_eigenvalues(M))))
 
 
-def multipliers(method: str, lam, h: float, beta: float = 0.0) -> np.ndarray:
+def multipliers(method: str, lam, h: float, beta: float | None = None) -> np.ndarray:
     """The multipliers of the iteration matrix per eigenvalue ``lam`` of A (docs/mathematics.md §0.4 table, §5.4):
     gd ``1 - h lam``; eg ``1 - h lam + h^2 lam^2``; eftp/ogda the roots of ``m^2 - (1 - 2 h lam) m - h lam``;
     momentum the roots of ``m^2 - (1 + beta - h lam) m + beta``.  Exact for every A: the blocks of these
@@ -271,7 +272,7 @@ def multipliers(method: str, lam, h: float, beta: float = 0.0) -> np.ndarray:
     return out
 
 
-def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+def local_rate(method: str, A, h: float, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1,
                **options) -> float:
     """The exact local rate: ``rho`` of the iteration matrix (flow: ``exp(h max Re lambda(-A))``).
 
@@ -283,7 +284,7 @@ def local_rate(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: i
     return rate_function(method, A, n_theta, beta, n_g, n_d, **options)(h)
 
 
-def rate_function(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1, **options):
+def rate_function(method: str, A, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1, **options):
     """``h -> local_rate(method, A, h, ...)`` with the eigenvalues of ``A`` computed once (``O(n^3)``), so that a
     step search costs ``O(n)`` per step tried where the method has per-eigenvalue multipliers (the searches of
     :func:`optimal_step` and :func:`largest_stable_step` try about a thousand steps, each an eigen-decomposition of
@@ -319,7 +320,7 @@ def rate_function(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1,
 _DISC = np.exp(2j * np.pi * np.arange(32) / 32)
 
 
-def upper_rate_function(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1, **options):
+def upper_rate_function(method: str, A, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1, **options):
     """``h -> rate_upper(method, A, h, ...)`` with the eigenvalues of ``A`` and their radii computed once."""
     from .eigbounds import eigen_radii, rho_upper
     m, base = _resolve(method) if method != "flow" else (None, {})
@@ -350,7 +351,7 @@ def upper_rate_function(method: str, A, n_theta=None, beta: float = 0.0, n_g: in
     return closed or matrix
 
 
-def rate_upper(method: str, A, h: float, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+def rate_upper(method: str, A, h: float, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1,
                **options) -> float:
     """An upper estimate of :func:`local_rate` that rounding cannot undercut: the largest ``|multiplier|`` over each
     eigenvalue of ``A``'s disc of rounding (:func:`gandynamics.analysis.eigbounds.eigen_radii`, sampled on its
@@ -394,7 +395,7 @@ def _scale(A) -> float:
     return s
 
 
-def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1, **options):
+def optimal_step(method: str, A, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1, **options):
     """``(h*, rho(h*))`` minimising the local rate over ``h > 0`` (grid + bounded Brent, see the module
     docstring).  ``(None, None)`` for the flow or a zero operator.  When ``rho`` still decreases at the top
     of the grid and on to ``1e12 / max|lambda|`` (e.g. the proximal point method on a monotone game, whose
@@ -463,7 +464,7 @@ def optimal_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, 
     return best_h, best
 
 
-def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+def largest_stable_step(method: str, A, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1,
                         h_opt: float | None = None, rtol: float = 1e-12, **options):
     """The largest ``h`` with ``rho(h) < 1`` above the optimal step (bisection, see the module docstring);
     for the flow (exact for every h) the stability limit of its RK4 integrator (``Tableau.stability_limit``),
@@ -494,7 +495,7 @@ def largest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: in
     return last_holding(lambda h: f(h) < 1 - STABLE_TOL, h_opt, grid, rtol)
 
 
-def smallest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+def smallest_stable_step(method: str, A, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1,
                          h_opt: float | None = None, rtol: float = 1e-12, **options) -> float | None:
     """The lower end of the interval of stable steps (``rho(h) < 1``) that holds the optimal step: 0.0 when every
     smaller step is stable too (a stable flow: ``Re lambda(A) > 0`` with each eigenvalue's radius of rounding, or the
@@ -539,7 +540,7 @@ def smallest_stable_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: i
     return 0.0
 
 
-def unstable_at_every_step(method: str, A, n_theta=None, beta: float = 0.0, n_g: int = 1, n_d: int = 1,
+def unstable_at_every_step(method: str, A, n_theta=None, beta: float | None = None, n_g: int = 1, n_d: int = 1,
                            **options) -> bool:
     """Whether the method's linearisation has a multiplier outside the unit circle (``rho(h) > 1`` beyond rounding
     and :data:`STABLE_TOL`) at every step of :func:`optimal_step`'s grid: the equilibrium is then unstable under the
@@ -633,7 +634,7 @@ def _steps_for(rho: float, decades: float = 10.0) -> int:
     return int(min(200000, max(400, math.ceil(decades * math.log(10) / -math.log(rho)))))
 
 
-def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None = None, beta: float = 0.0,
+def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None = None, beta: float | None = None,
                   n_g: int = 1, n_d: int = 1, expected: float | None = None, equilibrium=None, bound: float = 1e6,
                   **options):
     """Simulate ``method`` from ``z0`` with :func:`gandynamics.simulate.simulate` and return its
@@ -647,7 +648,7 @@ def measured_rate(fld, method: str, h: float, z0, params=None, steps: int | None
     # can go on to 1e-150, and a longer run shrinks the lower-order terms a fit cannot model (a k rho^k + b rho^k)
     decades = 150.0 if zs is not None and not np.any(np.asarray(zs, dtype=float)) else 10.0
     K = steps if steps is not None else _steps_for(expected if expected is not None else 0.9, decades)
-    opts = _kw(m, {**base, **options}, float(beta), int(n_g), int(n_d))
+    opts = _kw(m, {**base, **options}, None if beta is None else float(beta), int(n_g), int(n_d))
     if m.name == "flow":  # the flow itself, not an integrator's error: adaptive Dormand-Prince at tight tolerance
         opts = dict(opts, scheme="dopri5", rtol=1e-12, atol=1e-300)
     return simulate(fld, m.name, z0, K, h, params, record_every=1, equilibrium=equilibrium, bound=bound, **opts)
@@ -736,7 +737,8 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     region : Region or str             the region of the constants (mu, L) and of the start point
     constants : ConstantsReport, optional   precomputed constants for the region
     beta, n_g, n_d, options : the methods' rate options (:func:`rate_options`): ``beta`` for momentum and
-        altmomentum (default 0), ``n_g``/``n_d`` for altgd (default 1), each also for lookahead over such a base;
+        altmomentum (default None: their declared -0.5, :func:`gandynamics.methods.beta_for`, as on the command line;
+        the row's ``options`` records the value run), ``n_g``/``n_d`` for altgd (default 1), each also for lookahead over such a base;
         ``options`` any other (e.g. ``{"base": "eg", "la_k": 10}`` for lookahead); each method takes the ones it
         declares.  ``beta``, ``n_g`` or ``n_d`` given when none of ``methods`` takes it is refused (it would be
         ignored).
@@ -769,7 +771,7 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
     for name, value in (("beta", beta), ("n_g", n_g), ("n_d", n_d)):
         if value is not None and not takes(name, methods, given.get("base")):
             raise GandynamicsError(f"{name} applies to none of {', '.join(methods)} ({_users(name)})")
-    beta = 0.0 if beta is None else finite(beta, "beta")
+    beta = None if beta is None else finite(beta, "beta")  # (None: each method's own default, momentum's -0.5)
     n_g, n_d = (1 if n_g is None else whole(n_g, "n_g")), (1 if n_d is None else whole(n_d, "n_d"))
     allowed = set().union(*[rate_options(m) for m in methods]) - {"beta", "n_g", "n_d"}
     stray = sorted(set(given) - allowed)
@@ -820,9 +822,10 @@ def rates(fld, methods=("gd", "eg", "eftp"), step="optimal", params=None, region
         mo = _method_rate_options(fld, m, given)
         # beta, n_g and n_d where the method (or lookahead's base) takes them (takes), their defaults elsewhere
         tb, tg = takes("beta", [m], mo.get("base")), takes("n_g", [m], mo.get("base"))
-        kw = dict(n_theta=nt, beta=beta if tb else 0.0, n_g=n_g if tg else 1, n_d=n_d if tg else 1)
+        mb = beta_for(m, beta, mo.get("base")) if tb else 0.0  # (the beta it runs at, recorded in its row)
+        kw = dict(n_theta=nt, beta=mb, n_g=n_g if tg else 1, n_d=n_d if tg else 1)
         kw.update(mo)
-        opts = {k: v for k, v in (("beta", beta), ("n_g", n_g), ("n_d", n_d)) if (tb if k == "beta" else tg)}
+        opts = {k: v for k, v in (("beta", mb), ("n_g", n_g), ("n_d", n_d)) if (tb if k == "beta" else tg)}
         opts.update(mo)
         try:  # a method undefined at this equilibrium or step (a singular implicit system) gets a row saying so
             h_opt, r_opt = optimal_step(m, A, **kw)

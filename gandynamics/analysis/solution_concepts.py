@@ -443,7 +443,7 @@ def _stackelberg(fld, z, p, tol, scale=1.0):
 
 
 def classify(fld, params=None, at=None, *, step: float | None = None, methods=("gd", "eg", "eftp", "ogda"),
-             beta: float = 0.0, tol: float = 1e-10) -> Classification:
+             beta: float | None = None, tol: float = 1e-10) -> Classification:
     """Classify a point of a game (module docstring).
 
     Parameters
@@ -460,9 +460,10 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         Methods to test, those with an iteration matrix at a fixed point
         (:data:`gandynamics.analysis.rates.RATE_METHODS`: gd, altgd, eg, eftp, ogda, momentum, flow, proximal, ftr,
         lookahead, altmomentum); text ``"gd,eg"`` or a list.
-    beta : float
+    beta : float, optional
         The momentum coefficient of the methods that take one (momentum, altmomentum; recorded in their entry of
-        ``methods``); the others are tested without (``gandynamics classify`` and ``rates`` use -0.5 by default).
+        ``methods``; default their declared -0.5, as ``gandynamics classify`` and ``rates``:
+        :func:`gandynamics.methods.beta_for`); the others are tested without.
 
     Returns
     -------
@@ -492,7 +493,7 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
     from ..equilibrium import why_not_zero
     from .spectrum import analysis_point, is_equilibrium
     step = None if step is None else positive(step, "step")  # a negative step was tested as given
-    beta = finite(beta, "beta")
+    beta = None if beta is None else finite(beta, "beta")
     methods = name_list(methods, "methods")  # "gd,eg" as on the command line, or a list
     from .rates import RATE_METHODS, refuse_methods
     refuse_methods(methods, RATE_METHODS)  # up front: a method undefined at the point is an entry, a bad name is not
@@ -573,7 +574,9 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
         meth = {}
         from .rates import takes
         for m in methods:
-            kb = {"beta": beta} if takes("beta", [m]) else {}  # (beta is momentum's: the others are refused a beta)
+            # (beta is momentum's: the others are refused a beta; None: its declared default, -0.5)
+            from ..methods import beta_for
+            kb = {"beta": beta_for(m, beta)} if takes("beta", [m]) else {}
             try:  # a method undefined at this point (ftr at a singular DF_psipsi) gets an entry saying why, as in rates
                 if step is not None:
                     rho = local_rate(m, A, float(step), n_theta=fld.n_theta, **kb)

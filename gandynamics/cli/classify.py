@@ -57,7 +57,7 @@ def check_methods(args) -> None:
 def run(args) -> int:
     import numpy as np
 
-    from ..analysis.rates import CLI_BETA, takes
+
     from ..analysis.solution_concepts import classify
     from ..validate import name_list
     from .common import build_field, dumps, parse_vector
@@ -69,10 +69,8 @@ def run(args) -> int:
     step = _num(args.step, "--step", positive=True) if args.step is not None else None
     from .rates import _refuse_unused_flags
     _refuse_unused_flags(args, methods)  # (--beta with no method that takes it: the refusal of rates)
-    beta = None
-    if takes("beta", methods):
-        beta = _num(args.beta, "--beta") if args.beta is not None else CLI_BETA
-    c = classify(fld, hyper, at=at, step=step, methods=methods, **({} if beta is None else {"beta": beta}))
+    beta = _num(args.beta, "--beta") if args.beta is not None else None  # (None: the library's default, -0.5)
+    c = classify(fld, hyper, at=at, step=step, methods=methods, beta=beta)
     from .common import game_lines, game_record, quadrature_note
     d = {**game_record(fld, hyper), **c.to_dict()}  # (its JSON named no game at all)
     d["quadrature"], quad = quadrature_note(fld, hyper, c.point)
@@ -92,8 +90,8 @@ def run(args) -> int:
             else ("yes" if c.flow_stable else "no"))
     print(f"stable under the flow:       {flow}")
     for m, v in c.methods.items():  # the labels padded to the 29 columns of the lines above
-        if beta is not None and takes("beta", [m]):
-            m = f"{m} (beta={beta:zg})"
+        if v.get("beta") is not None:  # (the beta it ran at, from the library's entry)
+            m = f"{m} (beta={v['beta']:zg})"
         if "undefined" in v:
             print(f"{('stable under ' + m + ':').ljust(28)} undefined ({v['undefined']})")
         elif "spectral_radius" in v:

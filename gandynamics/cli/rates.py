@@ -124,7 +124,7 @@ def check_methods(args) -> None:
 
 def run(args) -> int:
     from ..analysis.constants import parse_region
-    from ..analysis.rates import CLI_BETA, rates, takes
+    from ..analysis.rates import rates
     from ..errors import GandynamicsError
     from .common import build_field, dumps, rate_text
     from .constants import number
@@ -146,8 +146,7 @@ def run(args) -> int:
     elif args.theory_step:
         step = "theory"
     # an option none of --methods takes would be ignored: rates() refuses it (analysis.rates.takes)
-    base = getattr(args, "base", None) or "gd"
-    beta = number(args.beta, "--beta") if args.beta is not None else (CLI_BETA if takes("beta", methods, base) else None)
+    beta = number(args.beta, "--beta") if args.beta is not None else None  # (None: each method's own, -0.5)
     n_g = number(args.n_g, "--n-g", integer=True) if args.n_g is not None else None
     n_d = number(args.n_d, "--n-d", integer=True) if args.n_d is not None else None
     steps = number(args.steps, "--steps", integer=True) if args.steps is not None else None

@@ -26,7 +26,8 @@ from ._common import ORDERS
 from .base import Method, Option, Rule
 from .flow import SCHEMES
 
-__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "get_methods", "refuse_methods", "named_defaults", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS", "ALIASES"]
+__all__ = ["Method", "Option", "Rule", "METHODS", "get_method", "get_methods", "refuse_methods", "named_defaults",
+           "beta_for", "ORDERS", "SCHEMES", "RULES", "CODES", "GROUPS", "KERNELS", "ALIASES"]
 
 #: the registry, in display order (adding a method: a module declaring METHOD, plus one entry here)
 _MODULES = [gd, altgd, eg, eftp, ogda, momentum, flow, proximal, eag, ftr, lookahead, adam, rmsprop]
@@ -134,3 +135,21 @@ def named_defaults(opts: dict, methods, skip=()) -> dict:
                     continue
             out[o.name] = o.cli_default
     return out
+
+
+def beta_for(method, beta=None, base=None) -> float:
+    """The momentum coefficient ``method`` (a name of :data:`METHODS` or :data:`ALIASES`, or a :class:`Method`) runs
+    at: ``beta`` when given, else the default its declaration gives (momentum's and altmomentum's -0.5; lookahead's
+    over a ``base`` that takes one), 0.0 for a method that takes none.  Every function with a ``beta=None`` argument
+    reads it here, so that the library runs momentum where the command line does (the rate analyses had run it at 0,
+    which is gd, a new user's finding)."""
+    if beta is not None:
+        return float(beta)
+    name = method.name if isinstance(method, Method) else str(method)
+    name = ALIASES[name][0] if name in ALIASES else name
+    if name == "lookahead":
+        name = base if isinstance(base, str) and base in METHODS and base != "lookahead" else "gd"
+    m = METHODS.get(name)
+    if m is None or "beta" not in m.option_names:
+        return 0.0
+    return float(m.options[m.option_names.index("beta")].default)
