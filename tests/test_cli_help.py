@@ -273,14 +273,35 @@ def test_a_wrong_game_regularizer_and_method_are_refused_together(capsys, tmp_pa
     named the method first, others the game): every command that takes methods names every unknown name of its
     game, regularizers and methods in one line (cli.common.check_names, with the command's own method refusal and
     accepted list), before any work."""
-    from test_cli_bad_input import _argv, one_line_error
+    from test_cli_bad_input import _accepted, _argv, one_line_error
     argv = _argv(cmd, f"--{dest}", "no-such-method", tmp_path)
     argv[1] = "dirx"
     argv += ["--reg", "r11"]
     line = one_line_error(capsys, argv)
     assert "unknown game 'dirx'" in line and "did you mean dirac?" in line, line
     assert "unknown regularizer 'r11'" in line, line
-    assert "unknown method 'no-such-method'" in line, line
-    # the method's part is the command's own refusal, alone the same as before
-    alone = one_line_error(capsys, _argv(cmd, f"--{dest}", "no-such-method", tmp_path))
-    assert line.endswith(alone[len("gandynamics: error: "):]), (line, alone)
+    # the method's part is the command's own refusal, with the list its help names (the table above)
+    part = line[line.index("unknown method 'no-such-method'"):]
+    assert [m for m in _accepted(part) if m != "none"] == ACCEPTED[(cmd, dest)], line
+
+
+@pytest.mark.parametrize("cmd, dest", [("simulate", "method"), ("sweep", "method"), ("portrait", "methods"),
+                                       ("rates", "methods")])
+def test_a_malformed_regularizer_and_a_wrong_base_are_named_with_the_other_mistakes(capsys, tmp_path, cmd, dest):
+    """A malformed --reg hid every other mistake, and a wrong --base (lookahead's base method, a method name too) was
+    named on a later run (a review): both join the one line."""
+    from test_cli_bad_input import _argv, one_line_error
+    argv = _argv(cmd, f"--{dest}", "lookahead", tmp_path)
+    argv[1] = "dirx"
+    argv += ["--reg", "r1:gamma", "--base", "gdx"]
+    line = one_line_error(capsys, argv)
+    assert "unknown game 'dirx'" in line and "malformed --reg r1 option 'gamma'" in line, line
+    assert "unknown --base 'gdx'" in line and "did you mean gd?" in line, line
+
+
+def test_quiet_keeps_the_json_summary_asked_for(capsys, monkeypatch):
+    """`sweep --out - --json -q`: -q silences the summary moved to standard error, but --json asked for it (a review
+    found it thrown away): the JSON stays, the only output there."""
+    import json
+    err = _stderr_of(capsys, monkeypatch, _CHATTER[0][0] + ["--json", "-q"], False)
+    assert json.loads(err)["rows"] == 1

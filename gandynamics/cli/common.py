@@ -163,11 +163,29 @@ def _field_name_problems(args) -> list[str]:
                          + f"; the built-in games are {', '.join(GAMES)}")
         else:
             wrong.append(choice_refusal(args.game, "game", GAMES, also="or --game FILE.py:FACTORY"))
-    unknown = [parse_reg(r)[0] for r in args.reg]
+    unknown = []
+    for r in args.reg:  # (a malformed one named with the others: it hid every other mistake, a review)
+        try:
+            unknown.append(parse_reg(r)[0])
+        except GandynamicsError as exc:
+            wrong.append(str(exc))
     unknown = [name for name in unknown if name not in REGULARIZERS]
     if unknown:
         wrong.append(names_refusal(list(dict.fromkeys(unknown)), "regularizer", REGULARIZERS))
     return wrong
+
+
+def refuse_all(*checks) -> None:
+    """Run each of ``checks`` (functions of no arguments that raise GandynamicsError) and refuse every failure in one
+    line, in order (a command line's mistakes named at once, not one run at a time)."""
+    wrong = []
+    for check in checks:
+        try:
+            check()
+        except GandynamicsError as exc:
+            wrong.append(str(exc))
+    if wrong:
+        raise GandynamicsError("; ".join(wrong))
 
 
 def check_names(args) -> None:

@@ -85,7 +85,9 @@ def methods_list(args) -> list[str]:
 def check_methods(args) -> None:
     """Refuse every unknown name among --methods (:func:`gandynamics.cli.common.check_names`)."""
     from ..methods import get_methods
-    get_methods(methods_list(args))
+    from .common import refuse_all
+    from .simulate import check_base
+    refuse_all(lambda: get_methods(methods_list(args)), lambda: check_base(args))
 
 
 def run(args) -> int:

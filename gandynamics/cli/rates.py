@@ -117,9 +117,11 @@ def _unstable_note(r, tol: float) -> str:
 
 def check_methods(args) -> None:
     """Refuse every name of --methods without a rate (:func:`gandynamics.cli.common.check_names`)."""
-    from ..analysis.rates import refuse_methods
+    from ..analysis.rates import refuse_base, refuse_methods
     from ..validate import name_list
-    refuse_methods(name_list(args.methods, "--methods"))  # at least one, no empty item
+    from .common import refuse_all
+    refuse_all(lambda: refuse_methods(name_list(args.methods, "--methods")),  # at least one, no empty item
+               lambda: args.base is None or refuse_base(args.base, "--base"))
 
 
 def run(args) -> int:

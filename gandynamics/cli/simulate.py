@@ -212,10 +212,22 @@ def add_parser(sub):
 
 
 
+def check_base(args) -> None:
+    """Refuse a --base that is not one of lookahead's base methods (its declaration's choices), as a method name is
+    refused: with the others (:func:`gandynamics.cli.common.check_names`; a review found it named on a later run)."""
+    base = getattr(args, "base", None)
+    if base is not None:
+        from ..methods import METHODS
+        spec = METHODS["lookahead"]
+        spec.options[spec.option_names.index("base")].coerce(base, "lookahead", name="--base")
+
+
 def check_methods(args) -> None:
-    """Refuse an unknown --method (one method, the library's refusal: :func:`gandynamics.cli.common.check_names`)."""
+    """Refuse an unknown --method (one method, the library's refusal) and --base
+    (:func:`gandynamics.cli.common.check_names`)."""
     from ..methods import get_method
-    get_method(args.method)
+    from .common import refuse_all
+    refuse_all(lambda: get_method(args.method), lambda: check_base(args))
 
 
 def run(args) -> int:

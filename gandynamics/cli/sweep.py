@@ -121,7 +121,10 @@ def check_methods(args) -> None:
     """Refuse every unknown name among the --method options (:func:`gandynamics.cli.common.check_names`)."""
     from ..methods import get_methods
     from ..validate import name_list
-    get_methods([n for m in args.method or [] for n in name_list(m, "--method")])
+    from .common import refuse_all
+    from .simulate import check_base
+    refuse_all(lambda: get_methods([n for m in args.method or [] for n in name_list(m, "--method")]),
+               lambda: check_base(args))
 
 
 def run(args) -> int:
@@ -194,7 +197,8 @@ def run(args) -> int:
         from ..provenance import comment_header
         sys.stdout.write(comment_header(res.meta.get("provenance", {})))
         res.write_csv(sys.stdout)
-        summary_to = sys.stderr if not quiet(args) else io.StringIO()  # (-q: errors and warnings alone there)
+        # (-q: errors and warnings alone there, but --json's summary was asked for: it stays, a review)
+        summary_to = sys.stderr if not quiet(args) or args.json else io.StringIO()
     else:
         if not res.complete:  # (an interrupted table never replaces a finished one: it goes beside it)
             out = _partial_name(out)
