@@ -87,7 +87,7 @@ def check_methods(args) -> None:
     from ..methods import get_methods
     from .common import refuse_all
     from .simulate import check_base
-    refuse_all(lambda: get_methods(methods_list(args)), lambda: check_base(args))
+    refuse_all(lambda: get_methods(methods_list(args)), lambda: check_base(args, str(args.methods).split(",")))
 
 
 def run(args) -> int:

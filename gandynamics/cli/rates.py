@@ -121,7 +121,7 @@ def check_methods(args) -> None:
     from ..validate import name_list
     from .common import refuse_all
     refuse_all(lambda: refuse_methods(name_list(args.methods, "--methods")),  # at least one, no empty item
-               lambda: args.base is None or refuse_base(args.base, "--base"))
+               lambda: args.base is None or "lookahead" not in str(args.methods) or refuse_base(args.base, "--base"))
 
 
 def run(args) -> int:

@@ -212,11 +212,12 @@ def add_parser(sub):
 
 
 
-def check_base(args) -> None:
-    """Refuse a --base that is not one of lookahead's base methods (its declaration's choices), as a method name is
-    refused: with the others (:func:`gandynamics.cli.common.check_names`; a review found it named on a later run)."""
+def check_base(args, methods) -> None:
+    """Refuse a --base that is not one of lookahead's base methods (its declaration's choices) where lookahead is
+    among ``methods``, as a method name is refused: with the others (:func:`gandynamics.cli.common.check_names`; a
+    review found it named on a later run).  Given without lookahead it is refused later, as doing nothing."""
     base = getattr(args, "base", None)
-    if base is not None:
+    if base is not None and "lookahead" in [str(m).strip() for m in methods]:
         from ..methods import METHODS
         spec = METHODS["lookahead"]
         spec.options[spec.option_names.index("base")].coerce(base, "lookahead", name="--base")
@@ -227,7 +228,7 @@ def check_methods(args) -> None:
     (:func:`gandynamics.cli.common.check_names`)."""
     from ..methods import get_method
     from .common import refuse_all
-    refuse_all(lambda: get_method(args.method), lambda: check_base(args))
+    refuse_all(lambda: get_method(args.method), lambda: check_base(args, [args.method]))
 
 
 def run(args) -> int:
