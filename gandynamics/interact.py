@@ -68,10 +68,12 @@ class Explorer:
         self.steps = int(steps)
         if self.steps < 1:
             raise GandynamicsError(f"steps must be >= 1, got {steps!r}")
+        from .validate import name_list
+        if isinstance(methods_offered, str):  # ("gd,eg": it read the letters as names, a review)
+            methods_offered = name_list(methods_offered, "methods_offered")
         offered = list(methods_offered or [m for m in ("gd", "altgd", "eg", "eftp", "ogda", "momentum", "flow")
                                            if m in METHODS])
-        from .validate import name_list
-        methods = name_list(methods, "methods") if isinstance(methods, str) else list(methods)  # ("gd,eg" too)
+        methods = name_list(methods, "methods") if isinstance(methods, str) else [str(m).strip() for m in methods]
         bad = [m for m in methods if m not in offered]
         if bad:
             raise GandynamicsError(names_refusal(bad, "method", offered))
@@ -244,7 +246,8 @@ def interact(field, methods: Sequence[str] = ("gd",), init=None, steps: int = 20
     ----------
     field : VectorField
     methods : str or sequence of str
-        Methods checked at the start (text ``"gd,eg"`` or a list) (all of gd, altgd, eg, eftp, ogda, momentum, flow are offered).
+        Methods checked at the start, text ``"gd,eg"`` or a list (all of gd, altgd, eg, eftp, ogda, momentum, flow are
+        offered).
     init : sequence of float, optional
         The start point (default: the equilibrium + 1 in the plane).
     steps : int

@@ -242,3 +242,19 @@ def test_every_wrong_name_of_a_field_is_refused_in_one_line(capsys, mistakes):
         assert "did you mean dirac?" in err
     if "reg1" in mistakes and "reg2" in mistakes:
         assert "unknown regularizers 'r11', 'r22'" in err and "r1 for 'r11', r2 for 'r22'" in err
+
+
+def test_a_string_of_method_names_is_never_read_letter_by_letter():
+    """get_methods("gd") said "unknown methods 'd', 'g'", named_defaults({}, "momentum") named six letters,
+    portrait_title(methods="gd,eg") titled "g, d, ,, e, g" (a review): text is names joined by commas everywhere."""
+    from gandynamics.interact import Explorer
+    from gandynamics.methods import get_methods, named_defaults
+    from gandynamics.plotting import portrait_title
+    assert [m.name for m in get_methods("gd")] == ["gd"] and [m.name for m in get_methods(" gd, eg ")] == ["gd", "eg"]
+    assert named_defaults({}, "momentum") == named_defaults({}, ["momentum"]) == {"beta": -0.5}
+    fld = VectorField(games.dirac(), [R1()])
+    assert portrait_title(fld, methods="gd, eg", step=0.1) == portrait_title(fld, methods=["gd", "eg"], step=0.1)
+    assert portrait_title(fld, methods="gd", step=0.1).endswith(": gd, h = 0.1")
+    pytest.importorskip("ipywidgets")
+    ex = Explorer(fld, methods=" gd ", methods_offered="gd,eg", steps=5)
+    assert list(ex.checkboxes) == ["gd", "eg"] and ex.data["methods"] == ["gd"]

@@ -101,7 +101,8 @@ def get_methods(names) -> list[Method]:
     """The methods called ``names`` (names or :class:`Method` objects), or one one-line error naming every name that
     is none (a sweep of ``["gdx", "egg"]`` had named the first alone), with the accepted names and, for an alias of
     :data:`ALIASES`, the method and options it stands for (:func:`refuse_methods`)."""
-    names = list(names)
+    # (text "gd,eg" is its names: a string was read letter by letter, "unknown methods 'd', 'g'", a review)
+    names = [t.strip() for t in names.split(",")] if isinstance(names, str) else list(names)
     bad = [n for n in names if not isinstance(n, Method) and not (isinstance(n, str) and n in METHODS)]
     if bad:
         reasons = {}
