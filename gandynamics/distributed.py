@@ -260,7 +260,8 @@ def map_chunks(client, plan, ranges: Sequence[tuple[int, int]], progress=None, *
     ranges : sequence of (lo, hi)
         Usually :func:`chunk_ranges`.
     progress : bool or callable, optional
-        ``True``: a tqdm bar over chunks (``None``: when stderr is a terminal); a callable: called as
+        ``True``: a tqdm bar over chunks (``None``: :func:`gandynamics.log.bars_wanted`, a terminal or a notebook,
+        not with ``-q``); a callable: called as
         ``progress(done, total)`` after each chunk.
     fn : callable, optional
         Module-level (picklable by reference); default :func:`gandynamics.runs.engine.run_rows`.

@@ -146,15 +146,17 @@ def notices_shown() -> bool:
 def bars_wanted() -> bool:
     """The rule of every progress bar left to itself (``progress=None``): drawn where one can be seen (standard error a
     terminal, or a notebook, whose standard error is no terminal; not a log file, which filled with its redrawn
-    frames) and where notices are shown (:func:`notices_shown`: ``-q`` promised errors and warnings alone on standard
-    error, and a bar was drawn there)."""
+    frames), unless the package logger's own level is set above INFO (the command line's ``-q``, which promised
+    errors and warnings alone on standard error, where a bar was drawn; a script's
+    ``logging.getLogger("gandynamics").setLevel(logging.WARNING)``).  A bar is no log record: the root logger's
+    configuration (``logging.basicConfig()``) leaves it be."""
     seen = bool(getattr(sys.stderr, "isatty", lambda: False)()) or "ipykernel" in sys.modules
-    return seen and notices_shown()
+    return seen and not logger.level > logging.INFO
 
 
 def notice(message: str) -> None:
     """``message`` as an INFO record, or on standard error when no logging is configured (see the module's text)."""
-    if logging.root.manager.disable >= logging.INFO:  # logging.disable(INFO): silence, as for every record
+    if not notices_shown():  # (logging.disable(INFO), or the package logger above INFO: -q; the silence goes on)
         return
     if logger.level == logging.NOTSET and not logger.hasHandlers():
         stream = sys.stderr
@@ -166,8 +168,7 @@ def notice(message: str) -> None:
                 pass
             _spoke()
         return
-    if logger.isEnabledFor(logging.INFO):  # (-q: nothing is said, and the silence goes on)
-        _spoke()
+    _spoke()
     logger.info(message)
 
 

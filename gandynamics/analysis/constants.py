@@ -1429,7 +1429,7 @@ def certify_constants(fld, region, params=None, tol: float = 1e-3, atol: float =
         Boxes split per round (``order=2``; default 64).
     progress : bool or None
         A tqdm bar on stderr with the bracket and an estimate of the boxes still needed; ``None`` shows it
-        when stderr is a terminal.
+        where a bar can be seen (:func:`gandynamics.log.bars_wanted`: a terminal or a notebook, not with ``-q``).
 
     Returns
     -------

@@ -169,8 +169,9 @@ def _verbosity(parser, default) -> None:
     """The options -q and -v (one or the other) on ``parser``, with ``default`` (SUPPRESS on a command's parser)."""
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", default=default,
-                           help="only errors and warnings on standard error (no progress notices, bars or notes, nor sweep's summary "
-                                "with --out -: without -q, a command that has "
+                           help="only errors and warnings on standard error (no progress notices, notes or bars, unless --progress "
+                                "asks for one, nor sweep's summary with --out -, unless --json asks for it: without -q, "
+                                "a command that has "
                                 "said nothing for 2 s names what it is doing)")
     verbosity.add_argument("-v", "--verbose", action="store_true", default=default,
                            help="also debugging messages of the library, and the warnings of a command that fails "

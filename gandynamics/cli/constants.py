@@ -22,7 +22,8 @@ def add_budget_arguments(p, boxes: int = 20000) -> None:
                         "DF (the second-order forms are not valid across a kink), so --order 2 is refused there and "
                         "--order 1 asks for what runs; the output's 'engine' line says which engine ran")
     p.add_argument("--progress", action="store_true",
-                   help="show a progress bar on stderr (shown anyway when stderr is a terminal) with the bracket "
+                   help="show a progress bar on stderr (shown anyway when stderr is a terminal, unless -q; asked for "
+                        "here, it is shown with -q too) with the bracket "
                         "and an estimate of the boxes still needed")
 
 

@@ -22,7 +22,8 @@ def progress_option(progress):
 
 
 class Progress:
-    """A tqdm bar (``progress=True``; ``None``: when stderr is a terminal or in a notebook), a callback ``progress(done, total)``, or
+    """A tqdm bar (``progress=True``; ``None``: :func:`gandynamics.log.bars_wanted`, a terminal or a notebook, not
+    with ``-q``), a callback ``progress(done, total)``, or
     nothing (``False``), counting chunks (``unit="chunk"``) or rows (``unit="row"``: the bar in trajectories).
     ``done`` rows (or chunks) already finished when it is made; a callback is told of them at once."""
 

@@ -77,7 +77,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
         2.5 times that unless ``progress=True``; with ``client`` sized from the row cost measured on the workers,
         :func:`gandynamics.distributed.auto_chunk_size`).
     progress : bool, callable or None, optional
-        Force the tqdm bar on/off (default ``None``: on when the sweep is estimated to take more than ~2 s), or a
+        Force the tqdm bar on/off (default ``None``: on when the sweep is estimated to take more than ~2 s, where a
+        bar can be seen: :func:`gandynamics.log.bars_wanted`), or a
         function ``progress(done, total)`` called with the rows finished and the rows in all as a bar would move
         (the same counts with ``client``); any other value is refused before any work.  Unless ``False``, a local
         sweep with more than :data:`PACE_NOTICE_LEFT` seconds to go after :data:`gandynamics.log.NOTICE_AFTER`

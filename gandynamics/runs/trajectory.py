@@ -221,7 +221,8 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         enough to finish within about a second without compiling, and compiles a longer one.
     progress : bool, None or callable
         A tqdm bar of the steps on stderr: True always, False never, None (default) for a long run (about 2e8
-        field evaluations or more) when stderr is a terminal; or a function ``progress(done, total)`` called with
+        field evaluations or more) where a bar can be seen (:func:`gandynamics.log.bars_wanted`: a terminal or a
+        notebook, not with ``-q``); or a function ``progress(done, total)`` called with
         the steps done after each chunk of steps (about 2e6 field evaluations, then about
         :data:`STEP_CHUNK_SECONDS` each), as :func:`gandynamics.sweep`'s.
     **options
