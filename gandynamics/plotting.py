@@ -3554,7 +3554,9 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     rates : mapping label -> float, or sequence of float or None, optional
         Predicted local rates ``rho``: the line ``d_k0 * rho^(k - k0)`` is drawn dashed in its run's colour,
         anchored on the curve at ``k0 = anchor * k_max`` (past the transient).  A mapping is looked up by the run's
-        label as drawn, then as given (``{"gd": 0.97}`` applies to every run labelled ``gd``); a sequence gives
+        label as drawn, then as given, then by its method (``{"gd": 0.97}`` applies to every run labelled ``gd`` or
+        of gd; ``{"momentum": 0.82}`` to a run drawn as ``momentum (β = −0.5)``); a key that names no run is refused
+        with the labels and methods it may name; a sequence gives
         one rate per run, in the order of ``trajectories``.  A run with a rate has one legend entry showing its
         curve and its dashed prediction side by side (``gd, h = 0.2: predicted rho = 0.9747``), followed by the rate
         measured on the run where it is a converging Trajectory (``, measured 0.9747``).
@@ -3588,7 +3590,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     Raises
     ------
     GandynamicsError
-        No runs, an unknown ``rate_kind``, a rate that is not a number > 0, a sequence of rates of another length than the runs, a negative
+        No runs, an unknown ``rate_kind``, a rate that is not a number > 0, a key of ``rates`` that names no run, a
+        sequence of rates of another length than the runs, a negative
         floor, an anchor outside [0, 1], or ``every`` not a whole number >= 1.
     """
     raw = trajectory_items(trajectories, "convergence")
@@ -3600,7 +3603,15 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
     if rates is None or isinstance(rates, Mapping):
         given = dict(rates or {})
         rates = {k: (None if v is None else positive(v, f"rates[{k!r}]")) for k, v in given.items()}
-        per_run = [rates.get(new[0], rates.get(old[0])) for new, old in zip(items, raw)]
+        # by the label drawn, as given, then the run's method (``{"momentum": 0.95}`` for a run labelled ``momentum
+        # (β = −0.5)``: it drew nothing, and a key that matched no run was ignored, a new user's finding)
+        names = [(new[0], old[0], getattr(old[1], "method", None)) for new, old in zip(items, raw)]
+        per_run = [next((rates[k] for k in keys if k in rates), None) for keys in names]
+        known = list(dict.fromkeys(k for keys in names for k in keys if k is not None))
+        unmatched = [k for k in rates if k not in known]
+        if unmatched:
+            from .errors import names_refusal
+            raise GandynamicsError("convergence: " + names_refusal(unmatched, "rates key", known))
     else:
         try:
             per_run = list(rates)

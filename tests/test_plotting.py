@@ -4015,3 +4015,24 @@ def test_runs_of_one_colour_drawn_as_one_line_are_said_to_be_in_the_key(dirac):
         ax = phase_portrait(dirac, trajectories=runs, n=11)
         assert not any("one line" in t.get_text() for t in ax.get_legend().get_texts())
         plt.close(ax.figure)
+
+
+def test_convergence_takes_a_rate_by_its_run_s_method_and_refuses_a_key_naming_no_run():
+    """``convergence(runs, rates={"momentum": 0.9545})`` drew nothing for a run drawn as ``momentum (β = −0.5)``, and a
+    key naming no run (``"gdd"``) was ignored, silently (a new user's finding): a key is a label as drawn, as given, or
+    a run's method; another is refused with those it may name.  The dashed line is ``d_k0 rho^(k - k0)``."""
+    from gandynamics import simulate
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    runs = [simulate(fld, m, [1.0, 1.0], 100, 0.5, engine="interpreted") for m in ("gd", "momentum")]
+    ax = convergence(runs, rates={"momentum": 0.9545})
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("momentum (β = −0.5): predicted") and "0.9545" in t for t in texts), texts
+    assert not any(t.startswith("gd") and "predicted" in t for t in texts), texts
+    dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--" and len(ln.get_xdata()) > 1]
+    assert len(dashed) == 1
+    k, d = np.asarray(dashed[0].get_xdata(), float), np.asarray(dashed[0].get_ydata(), float)
+    np.testing.assert_allclose(d[1:] / d[:-1], 0.9545 ** np.diff(k), rtol=1e-9)
+    with pytest.raises(GandynamicsError, match=r"^convergence: unknown rates key 'gdd'; accepted: gd, "
+                                               r"momentum \(β = −0\.5\), momentum \(did you mean gd\?\)$"):
+        convergence(runs, rates={"gdd": 0.9})
+    plt.close("all")
