@@ -376,6 +376,17 @@ def sidecar_path(path) -> Path:
     return p.with_name(p.name + ".json")
 
 
+def check_target(path, kind: str) -> None:
+    """Refuse, before a library writer writes ``path``, to replace a file that is write-protected
+    (:func:`check_replaceable`), that gandynamics did not write, or that it wrote of another ``kind`` (one of
+    :data:`KINDS`; :func:`check_not_foreign`): the rule of the command line's outputs (:func:`check_output_path`) for
+    ``SweepResult.save`` and ``Trajectory.to_csv`` too (``save("notmine.csv")`` replaced a user's file, a new user's
+    finding).  One-line GandynamicsError."""
+    head = repr(str(path))
+    check_replaceable(path, head)
+    check_not_foreign(path, head, kind)
+
+
 def check_replaceable(path, head: str) -> None:
     """Refuse to replace a file its owner write-protected (no write permission bit, or none for this user): the atomic
     rename needs only the folder's permission, and a protected file was silently overwritten (also as root, for whom

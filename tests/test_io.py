@@ -475,3 +475,36 @@ def test_file_kind_tells_each_kind_gandynamics_writes(tmp_path):
         check_not_foreign(tmp_path / "s.csv", "x", "trajectory table")
     with pytest.raises(gd.GandynamicsError, match="was not written by gandynamics"):
         check_not_foreign(tmp_path / "mine.csv", "x", "trajectory table")
+
+
+@pytest.mark.parametrize("writer", ["save.csv", "save.npz", "save.json", "save.nc", "to_csv", "to_npz", "to_json",
+                                    "trajectory.csv"])
+def test_a_library_writer_never_replaces_a_file_it_did_not_write(tmp_path, writer):
+    """``SweepResult.save("notmine.csv")`` replaced a user's file where the command line refuses (a new user's
+    finding): every library writer refuses a file gandynamics did not write and one of another kind, keeping it
+    byte for byte, and replaces its own kind."""
+    import gandynamics as gd
+    from gandynamics import R1, VectorField, games
+    if writer == "save.nc":
+        pytest.importorskip("xarray")
+    fld = VectorField(games.dirac(), [R1()])
+    res = gd.sweep(fld, "gd", inits=[[1.0, 1.0]], steps=5, step=0.1, engine="interpreted")
+    tr = gd.simulate(fld, "gd", [1.0, 1.0], 5, 0.1, engine="interpreted")
+    how, ext = writer.split(".") if "." in writer else (writer, {"to_csv": "csv", "to_npz": "npz", "to_json": "json"}[writer])
+    write = (lambda p: tr.to_csv(p)) if how == "trajectory" else \
+        (lambda p: res.save(p)) if how == "save" else (lambda p: getattr(res, how)(p))
+    mine = tmp_path / f"mine.{ext}"
+    mine.write_bytes(b"precious,data\n1,2\n")
+    with pytest.raises(GandynamicsError, match="was not written by gandynamics; refusing to replace it"):
+        write(mine)
+    assert mine.read_bytes() == b"precious,data\n1,2\n"
+    own = tmp_path / f"own.{ext}"
+    write(own)
+    write(own)  # (its own kind: replaced)
+    if ext == "csv":  # (the other kind of CSV table: refused, kept)
+        other = tmp_path / "other.csv"
+        (res.save if how == "trajectory" else tr.to_csv)(other)
+        before = other.read_bytes()
+        with pytest.raises(GandynamicsError, match="that gandynamics wrote, not a"):
+            write(other)
+        assert other.read_bytes() == before

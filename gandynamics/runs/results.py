@@ -11,6 +11,7 @@ from dataclasses import field as dc_field
 import numpy as np
 
 from ..errors import GandynamicsError, install_hint
+from ..io import check_target
 from ..jsonio import dumps, write_text_atomic
 from .ratefit import RATE_FIT, VERDICTS
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
@@ -266,6 +267,8 @@ class SweepResult:
                 "steps": self.steps, "parameters": self.names, "meta": self.meta}
 
     def to_json(self, path) -> None:
+        """The whole table as one JSON object (columns, dimensions, steps, meta with the provenance), atomically."""
+        check_target(path, "sweep table")
         write_text_atomic(path, dumps(self.to_dict()))
 
     def _header(self) -> dict:
@@ -279,6 +282,7 @@ class SweepResult:
         (:func:`gandynamics.provenance.write_with_sidecar`); :meth:`load` refuses a table that is not the one its
         sidecar describes."""
         from ..provenance import check_sidecar, write_with_sidecar
+        check_target(path, "sweep table")
         check_sidecar(path)  # before the table: a table is never left without its provenance
         head = self._header()  # (the provenance once, at the top, where read_sidecar and load look: not in meta too)
         head["meta"] = {k: v for k, v in self.meta.items() if k != "provenance"}
@@ -297,6 +301,7 @@ class SweepResult:
     def to_npz(self, path) -> None:
         """The columns as arrays and the header as JSON (``_meta``), written atomically."""
         from ..io import atomic_open
+        check_target(path, "sweep table")
         with atomic_open(path, "wb") as fh:
             np.savez(fh, **self.columns, _meta=dumps(self._header()))
 
@@ -305,12 +310,15 @@ class SweepResult:
         enough), atomically; the provenance is the attribute ``provenance`` (JSON)."""
         from ..io import atomic_open
         check_table_modules(path, "the output file")
+        check_target(path, "sweep table")
         ds = self.to_xarray()
         with atomic_open(path, "wb") as fh:
             fh.write(ds.to_netcdf())
 
     def save(self, path) -> str:
-        """Write by extension: ``.csv``, ``.npz``, ``.json`` or ``.nc``."""
+        """Write by extension: ``.csv``, ``.npz``, ``.json`` or ``.nc``, atomically.  An existing file is replaced only
+        if it is a sweep table gandynamics wrote (:func:`gandynamics.io.check_target`: a user's file of that name is never lost, as
+        on the command line; ``save("notmine.csv")`` had replaced a user's file)."""
         p = str(path)
         if p.endswith(".csv"):
             self.to_csv(p)

@@ -176,8 +176,11 @@ class Trajectory:
     def to_csv(self, path) -> None:
         """Recorded states as CSV: ``k, <parameter names>, distance``, with the provenance in the sidecar
         ``path + ".json"`` (:mod:`gandynamics.provenance`), both replaced together or neither
-        (:func:`gandynamics.provenance.write_with_sidecar`)."""
+        (:func:`gandynamics.provenance.write_with_sidecar`); an existing file is replaced only if it is a trajectory's
+        table gandynamics wrote."""
         from ..provenance import check_sidecar, write_with_sidecar
+        from ..io import check_target
+        check_target(path, "trajectory table")  # (a user's file, or a sweep's table, is never replaced)
         check_sidecar(path)  # before the table: a table is never left without its provenance
 
         def rows(fh):
