@@ -882,3 +882,36 @@ def test_a_required_option_left_out_is_named_with_an_example(capsys, argv):
     argument adds its first example, in one line, exit status 2."""
     line = one_line_error(capsys, argv)
     assert "required" in line and f"; e.g. gandynamics {argv[0]}" in line, line
+
+
+def _one_value_options():
+    """(command, flag, a value it accepts to parse) of every option that takes one value (not a list: --reg, --grid,
+    --init of sweep and --method of sweep are given several times)."""
+    import argparse
+    p = build_parser()
+    sub = [a for a in p._actions if a.__class__.__name__ == "_SubParsersAction"][0]
+    for cmd, sp in sub.choices.items():
+        for a in sp._actions:
+            if a.option_strings and isinstance(a, argparse._StoreAction):
+                yield cmd, a.option_strings[-1], (str(list(a.choices)[0]) if a.choices else "true" if a.nargs == "?"
+                                                  else "1")
+
+
+ONE_VALUE = sorted(set(_one_value_options()))
+
+
+def test_the_generator_sees_the_one_value_options():
+    assert len(ONE_VALUE) > 100 and ("simulate", "--method", "1") in ONE_VALUE and ("sweep", "--out", "1") in ONE_VALUE
+    assert not any(o in ("--reg", "--grid", "--param") for _, o, _ in ONE_VALUE)
+
+
+@pytest.mark.parametrize("cmd, opt, value", ONE_VALUE, ids=[f"{c} {o}" for c, o, _ in ONE_VALUE])
+def test_an_option_of_one_value_given_twice_is_refused(capsys, tmp_path, cmd, opt, value):
+    """`simulate --method gd --method eg` ran eg alone, without a word (the last value won; a new user comparing two
+    methods lost one): every option that takes one value, typed twice, is refused in one line naming both."""
+    argv = [t.replace("{tmp}", str(tmp_path)) for t in BASE[cmd]]
+    if (cmd, opt) == ("cycle", "--init"):  # (its base command line starts from --from-hopf, exclusive with --init)
+        argv = ["cycle", "hopf"]
+    first = argv[argv.index(opt) + 1] if opt in argv else value  # (the command line's own value first)
+    line = one_line_error(capsys, argv + ([opt, value] if opt in argv else [opt, value, opt, value]))
+    assert f"{opt} given twice ({opt} {first} and {opt} {value}): it takes one value; give it once" in line, line

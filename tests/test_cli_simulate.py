@@ -930,7 +930,8 @@ def test_a_portrait_given_a_title_says_the_step_its_methods_ran_at(argv, line, t
         return ax
     monkeypatch.setattr(plotting, "phase_portrait", spy)
     title = [] if "--title" in argv else ["--title", "M18 figure 1 (b)"]
-    assert main(["portrait", "dirac", "--loss", "non-saturating", "--methods", "altgd", "--steps", "100", "-q", *title,
+    methods = [] if "--methods" in argv else ["--methods", "altgd"]  # (an option given twice is refused)
+    assert main(["portrait", "dirac", "--loss", "non-saturating", *methods, "--steps", "100", "-q", *title,
                  *argv, "--out", str(tmp_path / "p.png")]) == 0
     given = argv[argv.index("--title") + 1] if "--title" in argv else "M18 figure 1 (b)"
     assert seen["title"] == f"{given}\ndirac (non-saturating): {line}", seen

@@ -85,6 +85,16 @@ class _Parser(argparse.ArgumentParser):
         # every option the user typed is recorded (``args.given_options``, read by common.given): an option
         # that does not apply to what was asked is refused by name, also when it has a default value
         if action.option_strings:
+            # an option of one value typed twice (``--method gd --method eg``, ``--step 0.1 --step 0.3``): the last
+            # silently won, and a run of one method was taken for a comparison of two (a new user's finding)
+            if isinstance(action, argparse._StoreAction) and action.dest in self._typed:
+                flag = action.option_strings[-1]
+                first, now = " ".join(self._typed[action.dest]), " ".join(map(str, arg_strings))
+                more = ("; one method is run here: sweep --method and portrait, rates and classify --methods take "
+                        "several" if action.dest == "method" else "")
+                self.error(f"{flag} given twice ({flag} {first} and {flag} {now}): it takes one value; give it "
+                           f"once{more}")
+            self._typed[action.dest] = [str(s) for s in arg_strings]
             self._given.add(action.dest)
             # an empty value (``--init ''``, ``--csv=``) was taken as "not given" by the commands' truthiness
             # tests and silently ignored; it is never a meaningful value of a gandynamics option
@@ -107,12 +117,14 @@ class _Parser(argparse.ArgumentParser):
 
     def parse_known_args(self, args=None, namespace=None):
         outer, self._given = getattr(self, "_given", None), set()
+        outer_typed, self._typed = getattr(self, "_typed", None), {}
         try:
             ns, extras = super().parse_known_args(args, namespace)
             ns.given_options = set(getattr(ns, "given_options", set())) | self._given
             return ns, extras
         finally:
             self._given = outer if outer is not None else set()
+            self._typed = outer_typed if outer_typed is not None else {}
 
     def parse_args(self, args=None, namespace=None):
         ns, extras = self.parse_known_args(args, namespace)
