@@ -177,10 +177,18 @@ def test_several_methods_where_one_is_run_are_refused_as_such(capsys):
     'gd,eg'" or "unknown method ['gd', 'eg']": it says that one method is run there, and what takes several."""
     from gandynamics.cli import main
     fld = VectorField(games.dirac(), [R1()])
+    import numpy as np
+    A = np.array([[0.0, 1.0], [-1.0, 0.3]])
     for several in (["gd", "eg"], ("gd", "eg"), "gd,eg", "gd, eg"):
-        with pytest.raises(GandynamicsError, match=r"^one method is run here, not several \('gd', 'eg'\): sweep, "
-                                                   r"portrait, rates and classify take several, as a list of names$"):
-            gd.simulate(fld, several, [1.0, 1.0], 5, 0.1)
+        for call in (lambda: gd.simulate(fld, several, [1.0, 1.0], 5, 0.1),  # (and the analyses of one method: the
+                     lambda: gd.plotting.rate_map(fld, several, [0.1, 0.5], [0.1, 0.2]),  # rate map said "unknown
+                     lambda: gd.plotting.rate_grid(fld, several, [0.1, 0.5], [0.1, 0.2])):  # method 'gd,eg'")
+            with pytest.raises(GandynamicsError, match=r"^one method is run here, not several \('gd', 'eg'\): sweep, "
+                                                       r"portrait, rates and classify take several, as a list of names$"):
+                call()
+        from gandynamics.analysis.rates import local_rate
+        with pytest.raises(GandynamicsError, match=r"^one method is run here, not several"):
+            local_rate(several, A, 0.1)
     with pytest.raises(GandynamicsError, match=r"^unknown method \['gd'\]"):  # (a list of one: refused as before)
         gd.simulate(fld, ["gd"], [1.0, 1.0], 5, 0.1)
     for typo in ([], (), "gd,", ",", ["gd", ""]):  # (an empty list or item is no second method: refused as unknown)

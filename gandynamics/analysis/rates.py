@@ -100,7 +100,11 @@ RATE_METHODS = _rate_methods()
 
 
 def _resolve(method: str):
-    """``(Method, options)`` for a rate method name (an alias adds its options)."""
+    """``(Method, options)`` for a rate method name (an alias adds its options).  Several where one is taken
+    (``rate_map(field, "gd,eg", ...)``) are refused as such, as :func:`gandynamics.methods.get_method` words it."""
+    if isinstance(method, (list, tuple)) or (isinstance(method, str) and "," in method):
+        from ..methods import get_method
+        get_method(method)  # ("one method is run here, not several ('gd', 'eg')": it said "unknown method 'gd,eg'")
     if method in RATE_ALIASES:
         name, extra = RATE_ALIASES[method]
         return METHODS[name], dict(extra)
