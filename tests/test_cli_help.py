@@ -253,6 +253,7 @@ _CHATTER = [
     (["continue", "dirac", "--reg", "r1", "--vary", "gamma=0:1", "--max-points", "3", "--json"], False),
     (["basin", "dirac", "--reg", "asymmetric:eps=0.3,gamma=1,reading=generator-tikhonov", "--method", "eg", "--json"],
      True),
+    (["continue", "dirac", "--reg", "r1", "--method", "gd", "--vary", "gamma=0.02:2", "--vary2", "h=0.02:5"], True),
 ]
 
 

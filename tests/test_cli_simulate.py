@@ -818,6 +818,7 @@ def test_a_python_run_records_the_defaults_a_command_line_run_records(capsys, me
                  "--init", "1,1", "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert tr.options == cli["options"] and set(named) <= set(tr.options), (tr.options, cli["options"])
+    assert all(tr.options[k] == -0.5 for k in named)  # (momentum's coefficient: the documented default, as a number)
     assert tr.provenance["options"]["beta"] == cli["provenance"]["options"]["beta"]
     np.testing.assert_allclose(tr.final, cli["final"], rtol=1e-12, atol=1e-15)
     r = gd.sweep(fld, method, inits=[[1.0, 1.0]], steps=5, step=0.1, engine="interpreted", **given)
