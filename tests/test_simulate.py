@@ -1127,3 +1127,28 @@ def test_a_run_held_where_f_is_flat_but_not_zero_is_said_so():
             assert "rounding" not in text and "flat" not in text, text
         marked.append(flat)
     assert marked[:2] == [False, False] and all(marked[2:7]), marked
+
+
+def test_a_bounded_run_says_when_z_star_is_unstable_for_its_method_at_its_step():
+    """gd at h = 1.5 on the R1 Dirac-GAN (gamma = 0.3) falls onto its invariant circle, and its verdict said "a longer
+    run shows whether it converges", though z* repels gd at that step (a new user's finding): the reading carries the
+    local rate at z* when it exceeds 1, checked against plain NumPy's spectral radius of I - h A with the closed-form
+    Jacobian A = [[0, 1/2], [-1/2, gamma]] (docs/mathematics.md §1.7), and the verdict says the run cannot converge."""
+    import numpy as np
+    from gandynamics import R1, VectorField, games, simulate
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    A = np.array([[0.0, 0.5], [-0.5, 0.3]])
+    for h, steps in ((1.5, 300), (0.45, 12)):
+        rho = float(np.max(np.abs(np.linalg.eigvals(np.eye(2) - h * A))))
+        tr = simulate(fld, "gd", [1.0, 1.0], steps, h, engine="interpreted")
+        assert tr.verdict == "bounded, not converging", (h, tr.verdict)
+        text = tr.describe()
+        if rho > 1:  # (h = 1.5: rho = 1.0548)
+            assert tr.reading["zstar_local_rate"] == pytest.approx(rho, rel=1e-12)
+            assert "it cannot converge to z*: z* is unstable for this method at this step, its local rate there " \
+                   f"{rho:.4g} > 1" in text, text
+            assert "a longer run shows whether it converges" not in text, text
+        else:  # (h = 0.45: rho = 0.957 < 1, 12 steps: a longer run may converge, as it says)
+            assert "zstar_local_rate" not in tr.reading and "cannot converge" not in text, text
+    # a method with no iteration matrix (adam) and a run with no z* say nothing of it
+    assert "zstar_local_rate" not in simulate(fld, "adam", [1.0, 1.0], 50, 0.1, engine="interpreted").reading

@@ -25,7 +25,7 @@ from ..kernels import REASONS
 from ..methods import get_method, named_defaults
 from ..limits import check_array
 from ..provenance import provenance
-from ..verdict import BOUNDED_LABEL, CONVERGING, VERDICTS
+from ..verdict import BOUNDED_LABEL, CONVERGING, GROWING_LABEL, VERDICTS
 from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows
 from ..equilibrium import norm
 from .equilibria import (SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, spurious_fixed_point,
@@ -411,6 +411,13 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                         row["spurious_fixed_point"], row["spurious_of"] = True, m.name
                         row["extrapolated_point"] = [float(v) for v in found[1]]
                         row["extrapolated_label"] = found[0]
+    if reading.verdict[0] in (BOUNDED_LABEL, GROWING_LABEL) and div < 0 and missing is None and hg == hd:
+        # z* unstable for the method at this step: the run cannot converge to it (gd at h = 1.5 on the R1 Dirac-GAN,
+        # local rate 1.0548, falling onto its invariant circle read "a longer run shows whether it converges", a new
+        # user's finding)
+        r = zstar_unstable_rate(field, m, zref[0], p, hg, o)
+        if r is not None:
+            row["zstar_local_rate"] = r
     if reading.verdict[0] == VERDICTS[CONVERGING] and m.limit_matrix is not None and missing is None:
         r = _limit_radius(field, m, zref[0], p, hg, hd, o)
         if r is not None:
@@ -423,6 +430,34 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                       provenance=provenance(field, method=m.name, options=dict(opts, step=[hg, hd],
                                             record_every=record_every, bound=bnd, engine=plan.engine), steps=K, params=pd,
                                             start=z.tolist()))
+
+
+#: the largest game whose z* is tested for instability after a bounded run (an eigen-decomposition of its Jacobian)
+UNSTABLE_TEST_MAX_N = 400
+
+#: a local rate is said to exceed 1 beyond this margin only (the rate's own rounding, and a step at the boundary)
+UNSTABLE_MARGIN = 1e-6
+
+
+def zstar_unstable_rate(field, m, zs, p, h: float, o: dict) -> float | None:
+    """The local rate of ``m`` at step ``h`` at ``zs`` (:func:`gandynamics.analysis.rates.local_rate`: the spectral
+    radius of its iteration matrix at ``A = DF(zs)``) when it exceeds ``1 + UNSTABLE_MARGIN``: ``zs`` is then
+    unstable for the method at this step and no run converges to it.  None otherwise, or where it is not computed (a
+    method without an iteration matrix, a game of more than :data:`UNSTABLE_TEST_MAX_N` parameters, a Jacobian that
+    is not finite there)."""
+    if m.iteration_matrix is None or field.n > UNSTABLE_TEST_MAX_N:
+        return None
+    from ..analysis.rates import local_rate, rate_options
+    A = field.eval_DF(zs, p)
+    if not np.all(np.isfinite(A)):
+        return None
+    kw = {k: o[k] for k in rate_options(m.name) if k in o}
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            r = float(local_rate(m.name, A, float(h), n_theta=field.n_theta, **kw))
+    except (GandynamicsError, np.linalg.LinAlgError, ValueError):
+        return None
+    return r if r > 1.0 + UNSTABLE_MARGIN and math.isfinite(r) else None
 
 
 def _limit_radius(field, m, zs, p, hg: float, hd: float, o: dict):
