@@ -3100,7 +3100,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         Draw this panel's colorbar (panels sharing the scale may draw one for all: ``ax.rate_mesh`` is the
         mesh to pass to ``fig.colorbar``).
     title : str, optional
-        Wrapped to the width the axes' cell gives it.
+        Wrapped to the width the axes' cell gives it (default: the method's name and what is drawn, ``gd: local rate
+        ρ``: panels of three methods side by side could not be told apart, a new user; ``""`` for none).
     cmap : str or Colormap
         The colour map (default :data:`RATE_CMAP`, white at 1 under :func:`rate_norm`); :func:`faded_cmap` gives a
         paler one for curves drawn over the map.
@@ -3209,6 +3210,8 @@ def rate_map(field, method: str, gamma, step, params=None, *, parameter: str = "
         if v.size == 1:  # the one value's cell fills the axis: one tick, at the value (not a range of values)
             axis.set_ticks([v[0]], labels=[f"{number_text(v[0], 'g')}"])
     ax.grid(False)
+    if title is None:
+        title = f"{method}: local rate ρ"
     if title:
         _title_with_notes(ax, title, [])
     reserve = (_colorbar_width(ax, cb) if colorbar else 0.0, 0.0)

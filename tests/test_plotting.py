@@ -4036,3 +4036,16 @@ def test_convergence_takes_a_rate_by_its_run_s_method_and_refuses_a_key_naming_n
                                                r"momentum \(β = −0\.5\), momentum \(did you mean gd\?\)$"):
         convergence(runs, rates={"gdd": 0.9})
     plt.close("all")
+
+
+def test_a_rate_map_names_its_method_unless_told_otherwise():
+    """Three rate maps side by side (gd, eg, eftp) had nothing naming their method (a new user): the default title
+    names it; a title given replaces it, and "" leaves none."""
+    from gandynamics.plotting import rate_map
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    g, h = np.linspace(0, 2, 4), np.linspace(0.05, 1, 5)
+    for m in ("gd", "eg", "eftp"):
+        assert rate_map(fld, m, g, h).get_title() == f"{m}: local rate ρ"
+    assert rate_map(fld, "gd", g, h, title="mine").get_title() == "mine"
+    assert rate_map(fld, "gd", g, h, title="").get_title() == ""
+    plt.close("all")
