@@ -92,8 +92,8 @@ class _Parser(argparse.ArgumentParser):
                 first, now = " ".join(self._typed[action.dest]), " ".join(map(str, arg_strings))
                 more = ("; one method is run here: sweep --method and portrait, rates and classify --methods take "
                         "several" if action.dest == "method" else "")
-                self.error(f"{flag} given twice ({flag} {first} and {flag} {now}): it takes one value; give it "
-                           f"once{more}")
+                self.error(f"{flag} given twice ({f'{flag} {first}'.strip()} and {f'{flag} {now}'.strip()}): it takes "
+                           f"one value; give it once{more}")
             self._typed[action.dest] = [str(s) for s in arg_strings]
             self._given.add(action.dest)
             # an empty value (``--init ''``, ``--csv=``) was taken as "not given" by the commands' truthiness
