@@ -723,8 +723,9 @@ def describe(reading: dict, digits: int = 4) -> str:
                      f"{rate:z.{digits}g} per step, but the tests of a steady rate did not hold over this run, a decay "
                      "that speeds up and slows down" + ("" if unstable else "; a longer run decides whether it converges"))
         if unstable:  # (what no length of run changes: z* repels this method at this step)
+            from ._display import apart  # (the digits that tell it from 1: gd at h = 0.01 printed "1 > 1", a review)
             text += (f"; it cannot converge to z*: z* is unstable for this method at this step, its local rate there "
-                     f"{unstable:z.{digits}g} > 1 (it may approach an orbit around z*)")
+                     f"{apart(unstable, 1.0, digits)} > 1 (it may approach an orbit around z*)")
         return text
     text = v
     still = reading.get("still_at")  # (a run that stands where F's rounding holds it: runs.ratefit.at_rounding_of_F)

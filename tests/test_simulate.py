@@ -1152,3 +1152,28 @@ def test_a_bounded_run_says_when_z_star_is_unstable_for_its_method_at_its_step()
             assert "zstar_local_rate" not in tr.reading and "cannot converge" not in text, text
     # a method with no iteration matrix (adam) and a run with no z* say nothing of it
     assert "zstar_local_rate" not in simulate(fld, "adam", [1.0, 1.0], 50, 0.1, engine="interpreted").reading
+
+
+def test_the_unstable_z_star_claim_reads_every_option_of_the_run_and_not_rounding():
+    """A review: lookahead over altgd with n_d = 2 was said unable to converge (the rate of n_d = 1, 6.356, its base's
+    options dropped) though the same run converges over 400 steps at the rate of n_d = 2; lookahead over momentum at
+    beta = 0.3 (rate 1.099) was not said unstable; and a nilpotent Jacobian's exact rate 1, computed a hair above,
+    must not count as unstable."""
+    import numpy as np
+    import sympy as sp
+    from gandynamics import Game, R1, VectorField, games, simulate
+    from gandynamics.methods import METHODS
+    from gandynamics.runs.trajectory import zstar_unstable_rate
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    short = simulate(fld, "lookahead", [0.1, 0.1], 12, 5.5, base="altgd", n_d=2, engine="interpreted")
+    assert short.verdict == "bounded, not converging" and "zstar_local_rate" not in short.reading
+    assert "cannot converge" not in short.describe()
+    long = simulate(fld, "lookahead", [0.1, 0.1], 400, 5.5, base="altgd", n_d=2, engine="interpreted")
+    assert long.verdict == "converging" and long.rate < 1  # (it does converge: no claim could have held)
+    over = simulate(fld, "lookahead", [1.0, 1.0], 300, 1.5, base="momentum", beta=0.3, engine="interpreted")
+    assert over.reading["zstar_local_rate"] > 1.09 and "cannot converge to z*" in over.describe()
+    x, y = sp.symbols("x y")  # F = (x + y, -x - y): DF = [[1, 1], [-1, -1]], nilpotent, every rate exactly 1
+    nil = VectorField(Game([x], [y], x ** 2 / 2 + x * y, -x * y - y ** 2 / 2, equilibrium=(0, 0)))
+    for h in (0.5, 2.0, 7.0):
+        for m in ("gd", "eg"):
+            assert zstar_unstable_rate(nil, METHODS[m], np.zeros(2), nil.param_vector(None), h, {}) is None

@@ -435,29 +435,31 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
 #: the largest game whose z* is tested for instability after a bounded run (an eigen-decomposition of its Jacobian)
 UNSTABLE_TEST_MAX_N = 400
 
-#: a local rate is said to exceed 1 beyond this margin only (the rate's own rounding, and a step at the boundary)
-UNSTABLE_MARGIN = 1e-6
-
-
 def zstar_unstable_rate(field, m, zs, p, h: float, o: dict) -> float | None:
     """The local rate of ``m`` at step ``h`` at ``zs`` (:func:`gandynamics.analysis.rates.local_rate`: the spectral
-    radius of its iteration matrix at ``A = DF(zs)``) when it exceeds ``1 + UNSTABLE_MARGIN``: ``zs`` is then
-    unstable for the method at this step and no run converges to it.  None otherwise, or where it is not computed (a
-    method without an iteration matrix, a game of more than :data:`UNSTABLE_TEST_MAX_N` parameters, a Jacobian that
-    is not finite there)."""
+    radius of its iteration matrix at ``A = DF(zs)``, with every option of the run that applies: lookahead's base and
+    the base's own, altgd's n_d) when it exceeds 1 beyond its rounding (its lower estimate ``2 rho - rho_up``, with
+    :func:`~gandynamics.analysis.rates.rate_upper`'s ``rho_up``, above ``1 + STABLE_TOL``, the test of
+    :func:`~gandynamics.analysis.rates.unstable_at_every_step`: a nilpotent block's exact 1 computed as 1.0000022 is
+    no instability): ``zs`` is then unstable for the method at this step and no run converges to it.  None otherwise,
+    or where it is not computed (a method without an iteration matrix, a game of more than
+    :data:`UNSTABLE_TEST_MAX_N` parameters, a Jacobian that is not finite there)."""
     if m.iteration_matrix is None or field.n > UNSTABLE_TEST_MAX_N:
         return None
-    from ..analysis.rates import local_rate, rate_options
+    from ..analysis.rates import STABLE_TOL, local_rate, rate_upper
     A = field.eval_DF(zs, p)
     if not np.all(np.isfinite(A)):
         return None
-    kw = {k: o[k] for k in rate_options(m.name) if k in o}
+    applies = [k for k in m.option_names if k in o and k not in ("box", "extra")]
+    off = {k for k, _ in m.inapplicable(o, applies)}  # (lookahead's pass-through options its base does not take)
+    kw = {k: o[k] for k in applies if k not in off}
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             r = float(local_rate(m.name, A, float(h), n_theta=field.n_theta, **kw))
-    except (GandynamicsError, np.linalg.LinAlgError, ValueError):
+            up = float(rate_upper(m.name, A, float(h), n_theta=field.n_theta, **kw))
+    except (GandynamicsError, np.linalg.LinAlgError, ValueError, TypeError):
         return None
-    return r if r > 1.0 + UNSTABLE_MARGIN and math.isfinite(r) else None
+    return r if math.isfinite(r) and 2.0 * r - up > 1.0 + STABLE_TOL else None
 
 
 def _limit_radius(field, m, zs, p, hg: float, hd: float, o: dict):
