@@ -274,3 +274,17 @@ def test_every_analysis_runs_momentum_at_its_declared_beta_unless_given():
     row = gd.rates(fld, ("momentum", "gd"), measure=False)[0]
     assert row[0].options["beta"] == -0.5 and "beta" not in row[1].options  # (the value run, recorded)
     assert "momentum (beta=-0.5)" in repr(row[0])
+
+
+def test_the_rates_command_names_the_beta_momentum_ran_at(capsys):
+    """`gandynamics rates` said "momentum coefficient beta = -0.5 (the default of rates; --beta sets it)"; once the
+    library chose the default, the command passed None and the clause was lost (a review): it is read from the rows."""
+    from gandynamics.cli import main
+    game = ["rates", "dirac", "--reg", "r1:gamma=0.3", "--no-measure"]
+    assert main(game + ["--methods", "gd,momentum"]) == 0
+    assert "; momentum coefficient beta = -0.5 (the default of rates; --beta sets it)" in capsys.readouterr().out
+    assert main(game + ["--methods", "momentum", "--beta", "0.2"]) == 0
+    out = capsys.readouterr().out
+    assert "; momentum coefficient beta = 0.2\n" in out and "the default" not in out
+    assert main(game + ["--methods", "gd"]) == 0
+    assert "momentum coefficient" not in capsys.readouterr().out

@@ -183,8 +183,9 @@ def run(args) -> int:
     note = rounding_note(bracket_ends("mu", mu["lo"], mu["hi"]) + bracket_ends("L", L["lo"], L["hi"]))
     if note:
         print(note)
+    ran = next((r.options["beta"] for r in rows if (r.options or {}).get("beta") is not None), None)  # (as run)
     print("rates per step on |z_k - z*|; bound from certified (mu_lo, L_hi) where a theorem applies"
-          + ("" if beta is None else f"; momentum coefficient beta = {beta:zg}"
+          + ("" if ran is None else f"; momentum coefficient beta = {ran:zg}"
              + ("" if args.beta is not None else " (the default of rates; --beta sets it)")) + "\n")
     head = ["method", "step", "local", "measured", "bound"] + (["tight"] if tight is not None else []) + \
         ["holds", "h_opt", "rho_opt", "h_max"]
