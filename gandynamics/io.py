@@ -379,12 +379,16 @@ def sidecar_path(path) -> Path:
 def check_target(path, kind: str) -> None:
     """Refuse, before a library writer writes ``path``, to replace a file that is write-protected
     (:func:`check_replaceable`), that gandynamics did not write, or that it wrote of another ``kind`` (one of
-    :data:`KINDS`; :func:`check_not_foreign`): the rule of the command line's outputs (:func:`check_output_path`) for
-    ``SweepResult.save`` and ``Trajectory.to_csv`` too (``save("notmine.csv")`` replaced a user's file, a new user's
+    :data:`KINDS`; :func:`check_not_foreign`), and for a ``.csv`` its provenance sidecar ``FILE.csv.json`` likewise:
+    the rule of the command line's outputs (:func:`check_output_path`) for ``SweepResult.save`` and
+    ``Trajectory.to_csv`` too (``save("notmine.csv")`` replaced a user's file, a new user's
     finding).  One-line GandynamicsError."""
     head = repr(str(path))
     check_replaceable(path, head)
     check_not_foreign(path, head, kind)
+    if str(path).lower().endswith(".csv"):  # (its provenance sidecar too: a user's FILE.csv.json was replaced)
+        check_sidecar_not_foreign(path, head)
+        check_replaceable(sidecar_path(path), repr(str(sidecar_path(path))))
 
 
 def check_replaceable(path, head: str) -> None:

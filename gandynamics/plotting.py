@@ -4980,8 +4980,8 @@ def save_animation(anim, path, fps: int = 15, dpi: int = 100) -> "os.PathLike":
     fps = check_fps(fps, path)
 
     out = resolve_target(path)  # ~ expanded, a link followed, a device or pipe refused (as every other output)
-    from .io import check_not_foreign
-    check_not_foreign(out, repr(str(path)))  # (a file gandynamics did not write is never replaced)
+    from .io import check_target
+    check_target(out, "animation")  # (a file gandynamics did not write, one of another kind or write-protected: kept)
     if not out.parent.is_dir():
         raise GandynamicsError(f"the folder of {str(path)!r} does not exist")
     if getattr(anim, "frame_indices", None) is not None:

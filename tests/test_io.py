@@ -508,3 +508,38 @@ def test_a_library_writer_never_replaces_a_file_it_did_not_write(tmp_path, write
         with pytest.raises(GandynamicsError, match="that gandynamics wrote, not a"):
             write(other)
         assert other.read_bytes() == before
+
+
+def test_a_library_writer_keeps_a_users_sidecar_and_replaces_a_table_it_made_by_hand(tmp_path):
+    """A review: save("notes.csv") replaced a user's notes.csv.json (the table's sidecar name); a SweepResult made with
+    meta={} wrote no word of gandynamics, so its own next save refused to replace it; save_animation replaced a
+    write-protected GIF."""
+    import numpy as np
+
+    import gandynamics as gd
+    from gandynamics import R1, SweepResult, VectorField, games
+    fld = VectorField(games.dirac(), [R1()])
+    res = gd.sweep(fld, "gd", inits=[[1.0, 1.0]], steps=5, step=0.1, engine="interpreted")
+    tr = gd.simulate(fld, "gd", [1.0, 1.0], 5, 0.1, engine="interpreted")
+    for write, name in ((res.save, "notes.csv"), (tr.to_csv, "t.csv")):
+        side = tmp_path / (name + ".json")
+        side.write_text('{"mine": 1}')
+        with pytest.raises(GandynamicsError, match="its provenance goes to .* not written by gandynamics"):
+            write(tmp_path / name)
+        assert side.read_text() == '{"mine": 1}' and not (tmp_path / name).exists()
+    bare = SweepResult(columns=res.columns, dims=res.dims, product=res.product, steps=res.steps, names=res.names,
+                       meta={})
+    for ext in ("csv", "npz", "json"):
+        bare.save(tmp_path / f"bare.{ext}")
+        bare.save(tmp_path / f"bare.{ext}")  # (its own table: replaced)
+        np.testing.assert_array_equal(SweepResult.load(tmp_path / f"bare.{ext}").columns["distance"],
+                                      res.columns["distance"])
+    anim = gd.plotting.animate(fld, "gd", steps=5, frames=2, data_panel=False)
+    gif = tmp_path / "a.gif"
+    gd.plotting.save_animation(anim, gif, fps=5)
+    gif.chmod(0o444)
+    with pytest.raises(GandynamicsError, match="write-protected"):
+        gd.plotting.save_animation(anim, gif, fps=5)
+    assert oct(gif.stat().st_mode & 0o777) == "0o444"
+    import matplotlib.pyplot as plt
+    plt.close("all")

@@ -11,6 +11,7 @@ from dataclasses import field as dc_field
 import numpy as np
 
 from ..errors import GandynamicsError, install_hint
+from .._version import __version__
 from ..io import check_target
 from ..jsonio import dumps, write_text_atomic
 from .ratefit import RATE_FIT, VERDICTS
@@ -161,6 +162,11 @@ class Columns(dict):
         return (Columns, (list(dict.items(self)),))
 
 
+#: what every saved table says of its writer, whatever its meta holds (a SweepResult made with meta={} wrote no word
+#: of gandynamics, and its own next save refused to replace it, a review: gandynamics.io.written_by_gandynamics)
+_WRITER = f"gandynamics {__version__}"
+
+
 @dataclass
 class SweepResult:
     """The table of a sweep: one row per trajectory, columns as named 1-D arrays.
@@ -264,7 +270,7 @@ class SweepResult:
     def to_dict(self) -> dict:
         return {"columns": {k: v.tolist() for k, v in self.columns.items()},
                 "dims": [[n, np.asarray(v).tolist()] for n, v in self.dims], "product": self.product,
-                "steps": self.steps, "parameters": self.names, "meta": self.meta}
+                "steps": self.steps, "parameters": self.names, "meta": self.meta, "written_by": _WRITER}
 
     def to_json(self, path) -> None:
         """The whole table as one JSON object (columns, dimensions, steps, meta with the provenance), atomically."""
@@ -274,7 +280,7 @@ class SweepResult:
     def _header(self) -> dict:
         """Everything but the columns: dims, product, steps, parameter names, meta (with the provenance)."""
         return {"dims": [[n, np.asarray(v).tolist()] for n, v in self.dims], "product": self.product,
-                "steps": self.steps, "parameters": self.names, "meta": self.meta}
+                "steps": self.steps, "parameters": self.names, "meta": self.meta, "written_by": _WRITER}
 
     def to_csv(self, path) -> None:
         """The table as CSV; the provenance and the table's dimensions go to the sidecar ``path + ".json"``
@@ -287,7 +293,9 @@ class SweepResult:
         head = self._header()  # (the provenance once, at the top, where read_sidecar and load look: not in meta too)
         head["meta"] = {k: v for k, v in self.meta.items() if k != "provenance"}
         # (the table and its sidecar replaced together, or neither: write_with_sidecar)
-        write_with_sidecar(path, self.write_csv, json.loads(dumps(dict(head, provenance=self.meta.get("provenance", {})))))
+        prov = self.meta.get("provenance") or {"versions": {"gandynamics": __version__}}  # (a table made by hand: its
+        # sidecar names gandynamics still, so that a later save may replace what this one wrote, a review)
+        write_with_sidecar(path, self.write_csv, json.loads(dumps(dict(head, provenance=prov))))
 
     def write_csv(self, fh) -> None:
         """The table as CSV rows on an open text stream (header row first)."""
