@@ -3559,7 +3559,8 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         anchored on the curve at ``k0 = anchor * k_max`` (past the transient).  A mapping is looked up by the run's
         label as drawn, then as given, then by its method (``{"gd": 0.97}`` applies to every run labelled ``gd`` or
         of gd; ``{"momentum": 0.82}`` to a run drawn as ``momentum (β = −0.5)``); a key that names no run is refused
-        with the labels and methods it may name; a sequence gives
+        with the labels and methods it may name, and a method's name for runs of it at different options (two
+        betas: key each by its label); a sequence gives
         one rate per run, in the order of ``trajectories``.  A run with a rate has one legend entry showing its
         curve and its dashed prediction side by side (``gd, h = 0.2: predicted rho = 0.9747``), followed by the rate
         measured on the run where it is a converging Trajectory (``, measured 0.9747``).
@@ -3615,6 +3616,11 @@ def convergence(trajectories, *, rates=None, every: int = 1, anchor: float = 0.2
         if unmatched:
             from .errors import names_refusal
             raise GandynamicsError("convergence: " + names_refusal(unmatched, "rates key", known))
+        for k in rates:  # a method's name for runs of it at different options (momentum at two betas): not one rate
+            runs = list(dict.fromkeys(old for new, old, m in names if m == k and k not in (new, old)))
+            if len(runs) > 1:
+                raise GandynamicsError(f"convergence: rates key {k!r} names runs of {k} at different options "
+                                       f"({', '.join(runs)}), whose rates differ; key each by its label")
     else:
         try:
             per_run = list(rates)

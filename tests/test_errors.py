@@ -259,6 +259,13 @@ def test_a_string_of_method_names_is_never_read_letter_by_letter():
     from gandynamics.methods import get_methods, named_defaults
     from gandynamics.plotting import portrait_title
     assert [m.name for m in get_methods("gd")] == ["gd"] and [m.name for m in get_methods(" gd, eg ")] == ["gd", "eg"]
+    from gandynamics.analysis.rates import refuse_methods as refuse_rates, takes
+    from gandynamics.methods import refuse_methods
+    with pytest.raises(GandynamicsError, match=r"^eg is not accepted here; accepted: gd$"):
+        refuse_methods("gd,eg", ["gd"])
+    with pytest.raises(GandynamicsError, match=r"^adam is not accepted here: it has no iteration matrix"):
+        refuse_rates("gd, adam")
+    assert takes("beta", "momentum") and takes("beta", "gd,momentum") and not takes("beta", "gd,eg")
     assert named_defaults({}, "momentum") == named_defaults({}, ["momentum"]) == {"beta": -0.5}
     fld = VectorField(games.dirac(), [R1()])
     assert portrait_title(fld, methods="gd, eg", step=0.1) == portrait_title(fld, methods=["gd", "eg"], step=0.1)

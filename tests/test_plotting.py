@@ -4035,6 +4035,11 @@ def test_convergence_takes_a_rate_by_its_run_s_method_and_refuses_a_key_naming_n
     with pytest.raises(GandynamicsError, match=r"^convergence: unknown rates key 'gdd'; accepted: gd, "
                                                r"momentum \(β = −0\.5\), momentum \(did you mean gd\?\)$"):
         convergence(runs, rates={"gdd": 0.9})
+    two = [runs[1], simulate(fld, "momentum", [1.0, 1.0], 100, 0.5, engine="interpreted", beta=0.0)]
+    with pytest.raises(GandynamicsError, match=r"rates key 'momentum' names runs of momentum at different options "
+                                               r"\(momentum \(β = −0\.5\), momentum \(β = 0\)\)"):
+        convergence(two, rates={"momentum": 0.9})  # (a review: one rate drawn on both betas' runs)
+    convergence(two, rates={"momentum (β = −0.5)": 0.9545})  # (each by its label: taken)
     plt.close("all")
 
 

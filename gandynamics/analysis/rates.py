@@ -103,8 +103,11 @@ def _resolve(method: str):
     """``(Method, options)`` for a rate method name (an alias adds its options).  Several where one is taken
     (``rate_map(field, "gd,eg", ...)``) are refused as such, as :func:`gandynamics.methods.get_method` words it."""
     if isinstance(method, (list, tuple)) or (isinstance(method, str) and "," in method):
-        from ..methods import get_method
-        get_method(method)  # ("one method is run here, not several ('gd', 'eg')": it said "unknown method 'gd,eg'")
+        items = list(method) if isinstance(method, (list, tuple)) else [t.strip() for t in method.split(",")]
+        if len(items) > 1 and all(isinstance(t, str) and t for t in items):
+            from ..methods import get_method
+            get_method(method)  # ("one method is run here, not several ('gd', 'eg')": it said "unknown method 'gd,eg'")
+        refuse_methods([method])  # (["gd"], "gd,": unknown, with the rate methods as the accepted ones)
     if method in RATE_ALIASES:
         name, extra = RATE_ALIASES[method]
         return METHODS[name], dict(extra)
@@ -124,9 +127,10 @@ def refuse_methods(methods, accepted=RATE_METHODS, what: str = "method", reasons
     what is accepted; nothing when all are accepted (the CLI's ``rates`` and ``classify`` refuse their
     ``--methods`` with it; :func:`gandynamics.methods.refuse_methods` words it, as for every method name)."""
     from ..methods import refuse_methods as refuse
+    methods = [t.strip() for t in methods.split(",")] if isinstance(methods, str) else list(methods)  # ("gd,eg")
     reasons = dict(reasons or {})
     for m in methods:
-        if m not in accepted and m not in reasons and m in METHODS and METHODS[m].no_matrix:
+        if isinstance(m, str) and m not in accepted and m not in reasons and m in METHODS and METHODS[m].no_matrix:
             reasons[m] = f"it has no iteration matrix, since {METHODS[m].no_matrix}"
     refuse(methods, accepted, reasons, what=what)
 
@@ -181,6 +185,7 @@ def takes(name: str, methods, base=None) -> bool:
     """Whether one of ``methods`` takes the rate option ``name`` (``beta``, ``n_g``, ``n_d``, ...): its own, or
     lookahead's base method's (``base``, default gd; a question, not a check: a base is refused where the options
     are read, :func:`refuse_base`)."""
+    methods = [t.strip() for t in methods.split(",")] if isinstance(methods, str) else methods  # (not letter by letter)
     return any(name in rate_options(m) or (m == "lookahead" and name in _base_options(base or "gd")) for m in methods)
 
 

@@ -67,7 +67,7 @@ def refuse_methods(methods, accepted, reasons: dict | None = None, also: str = "
     wordings, basin's argparse's "invalid choice").  A reason follows a colon, not in parentheses: a reason with
     parentheses of its own nested them, ``adam is not accepted here (no iteration matrix at a fixed point (the update
     ... (m, v) ...))`` (a new user)."""
-    methods = list(methods)
+    methods = [t.strip() for t in methods.split(",")] if isinstance(methods, str) else list(methods)  # ("gd,eg")
     accepted = list(accepted)
     bad = [m for m in methods if m not in accepted]
     if not bad:
