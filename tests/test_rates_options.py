@@ -271,6 +271,9 @@ def test_every_analysis_runs_momentum_at_its_declared_beta_unless_given():
                lambda **kw: method_map(fld, "momentum", h, **kw)[0](np.array([0.3, 0.2, 0.1, 0.4])).tolist(),
                lambda **kw: rate_grid(fld, "momentum", [0.2, 0.5], [0.3, 0.9], **kw).tolist()):
         assert fn() == fn(beta=-0.5) != fn(beta=0.0)
+    branch = continuation(fld, "gamma", 0.01, 0.5, method="momentum", step=2.7)
+    assert branch.options == {"beta": -0.5} and branch.to_dict()["branch"]["options"] == {"beta": -0.5}
+    assert continuation(fld, "gamma", 0.01, 0.5, method="gd", step=0.5).options == {}  # (the beta it ran at, recorded)
     row = gd.rates(fld, ("momentum", "gd"), measure=False)[0]
     assert row[0].options["beta"] == -0.5 and "beta" not in row[1].options  # (the value run, recorded)
     assert "momentum (beta=-0.5)" in repr(row[0])

@@ -156,6 +156,8 @@ class Branch:
     ended: str = "range"
     #: with ``ended == "condition"``: the condition of the model that ends the range there (its text), else ""
     condition: str = ""
+    #: the method's options that shape its map (momentum's ``{"beta": -0.5}``; empty for the flow and the others)
+    options: dict = dfield(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The branch as built-in Python values (spectra as ``[re, im]`` pairs; :mod:`gandynamics.jsonio`), as
@@ -163,7 +165,7 @@ class Branch:
         from ..jsonio import plain
         key = "eigenvalues" if self.method is None else "multipliers"
         return {"branch": plain({"parameter": self.parameter, "method": self.method or "flow", "step": self.step,
-                                 "hyperparameters": self.params, "values": self.values, "points": self.points,
+                                 "options": self.options, "hyperparameters": self.params, "values": self.values, "points": self.points,
                                  key: [_pairs(s) for s in self.spectra], "stable": [bool(s) for s in self.stable],
                                  "ended": self.ended, "condition": self.condition or None}),
                 "events": [e.to_dict() for e in self.events]}
@@ -238,6 +240,13 @@ def refusal(method: str) -> GandynamicsError:
     except GandynamicsError as exc:
         return exc
     raise ValueError(f"{method!r} can be continued")  # pragma: no cover - called for a refused method only
+
+
+def map_options(method, beta: float) -> dict:
+    """The options a method's map was built with, for its record: ``{"beta": beta}`` for a method that takes a
+    momentum coefficient (its default, -0.5, when none was given: :func:`gandynamics.methods.beta_for`), else
+    empty (the flow, gd, eg, ...)."""
+    return {"beta": float(beta)} if method in METHODS and "beta" in METHODS[method].option_names else {}
 
 
 def map_multipliers(method: str, A, h: float, n_theta: int | None = None, beta: float | None = None) -> np.ndarray:
@@ -912,7 +921,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     return Branch(parameter=vary, method=method, step=prob.step, values=X[:, n], points=X[:, :n],
                   spectra=specs, stable=np.array([prob.stable_at(x[:n], float(x[n])) for x in X]), events=found,
                   params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary}, ended=ended,
-                  condition=condition)
+                  condition=condition, options=map_options(method, prob.beta))
 
 
 #: a branch that stalls within this fraction of its range of the end of the model's condition ends there (``ended`` is

@@ -115,11 +115,15 @@ class MapCycle:
     stable: bool
     residual: float
     params: dict = dfield(default_factory=dict)
+    #: the options of the method's map (momentum's ``{"beta": -0.5}``: :func:`gandynamics.analysis.continuation.
+    #: map_options`)
+    options: dict = dfield(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The orbit as built-in Python values (multipliers as ``[re, im]`` pairs; :mod:`gandynamics.jsonio`)."""
         from ..jsonio import pairs, plain
-        return plain({"method": self.method, "step": self.step, "period": self.k, "points": self.points,
+        return plain({"method": self.method, "step": self.step, "options": self.options, "period": self.k,
+                      "points": self.points,
                       "multipliers": pairs(self.multipliers), "stable": bool(self.stable), "residual": self.residual,
                       "hyperparameters": self.params})
 
@@ -1143,6 +1147,13 @@ def method_map(fld, method: str, h: float, params=None, beta: float | None = Non
     return METHODS[method].map(F, D, float(h), n, beta=beta_for(method, beta))
 
 
+def _map_options(method: str, beta) -> dict:
+    """The record of the options a map cycle's method ran with (:func:`gandynamics.analysis.continuation.map_options`)."""
+    from ..methods import beta_for
+    from .continuation import map_options
+    return map_options(method, beta_for(method, beta))
+
+
 def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: float | None = None, tol: float = 1e-12,
               maxit: int = 50) -> MapCycle:
     """A period-``k`` orbit of ``method``'s map by Newton on ``G^k(x) - x`` from ``init`` (a point z, or a
@@ -1218,4 +1229,5 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
     mult = np.linalg.eigvals(P)
     return MapCycle(method=method, step=float(h), k=k, points=pts, multipliers=mult,
                     stable=bool(np.max(np.abs(mult)) < 1 - 1e-12), residual=float(np.linalg.norm(G(pts[-1]) - pts[0]) if k > 1 else np.linalg.norm(G(pts[0]) - pts[0])),
-                    params={s.name: float(v) for s, v in zip(fld.hyper, fld.param_vector(params, signed=True))})
+                    params={s.name: float(v) for s, v in zip(fld.hyper, fld.param_vector(params, signed=True))},
+                    options=_map_options(method, beta))
