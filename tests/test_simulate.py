@@ -1171,6 +1171,10 @@ def test_the_unstable_z_star_claim_reads_every_option_of_the_run_and_not_roundin
     long = simulate(fld, "lookahead", [0.1, 0.1], 400, 5.5, base="altgd", n_d=2, engine="interpreted")
     assert long.verdict == "converging" and long.rate < 1  # (it does converge: no claim could have held)
     over = simulate(fld, "lookahead", [1.0, 1.0], 300, 1.5, base="momentum", beta=0.3, engine="interpreted")
+    from gandynamics.analysis.rates import local_rate  # (per step: the k-th root of its k-step matrix's radius)
+    A = fld.eval_DF(np.zeros(2), fld.param_vector(None))
+    assert over.reading["zstar_local_rate"] == pytest.approx(
+        local_rate("lookahead", A, 1.5, n_theta=1, base="momentum", beta=0.3), rel=1e-9)
     assert over.reading["zstar_local_rate"] > 1.09 and "cannot converge to z*" in over.describe()
     x, y = sp.symbols("x y")  # F = (x + y, -x - y): DF = [[1, 1], [-1, -1]], nilpotent, every rate exactly 1
     nil = VectorField(Game([x], [y], x ** 2 / 2 + x * y, -x * y - y ** 2 / 2, equilibrium=(0, 0)))

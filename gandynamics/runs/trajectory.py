@@ -436,30 +436,40 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
 UNSTABLE_TEST_MAX_N = 400
 
 def zstar_unstable_rate(field, m, zs, p, h: float, o: dict) -> float | None:
-    """The local rate of ``m`` at step ``h`` at ``zs`` (:func:`gandynamics.analysis.rates.local_rate`: the spectral
-    radius of its iteration matrix at ``A = DF(zs)``, with every option of the run that applies: lookahead's base and
-    the base's own, altgd's n_d) when it exceeds 1 beyond its rounding (its lower estimate ``2 rho - rho_up``, with
-    :func:`~gandynamics.analysis.rates.rate_upper`'s ``rho_up``, above ``1 + STABLE_TOL``, the test of
-    :func:`~gandynamics.analysis.rates.unstable_at_every_step`: a nilpotent block's exact 1 computed as 1.0000022 is
-    no instability): ``zs`` is then unstable for the method at this step and no run converges to it.  None otherwise,
-    or where it is not computed (a method without an iteration matrix, a game of more than
-    :data:`UNSTABLE_TEST_MAX_N` parameters, a Jacobian that is not finite there)."""
+    """The local rate per step of ``m`` at step ``h`` at ``zs``: the spectral radius of its iteration matrix there (its
+    linearisation at ``A = DF(zs)``, :attr:`gandynamics.methods.base.Method.iteration_matrix`, with every option of
+    the run that applies: lookahead's base and the base's own, altgd's n_d; lookahead's k-th root, its matrix spanning
+    k steps), when an eigenvalue lies outside the unit circle beyond
+    its rounding: ``|mu_i| - r_i > 1 + 1e-12`` with ``r_i = n eps ||M||_F / s_i``, ``s_i = |y_i^H x_i|`` the
+    eigenvalue's condition (unit left and right eigenvectors; the first-order bound of a backward-stable eigensolver).
+    ``zs`` is then unstable for the method at this step and no run converges to it.  A defective eigenvalue (a
+    Jordan block: a nilpotent Jacobian's exact rate 1, computed a hair above) has ``s_i`` near 0 and so no claim.
+    None otherwise, or where it is not computed (a method without an iteration matrix, a game of more than
+    :data:`UNSTABLE_TEST_MAX_N` parameters, a matrix that is not finite)."""
     if m.iteration_matrix is None or field.n > UNSTABLE_TEST_MAX_N:
         return None
-    from ..analysis.rates import STABLE_TOL, local_rate, rate_upper
     A = field.eval_DF(zs, p)
     if not np.all(np.isfinite(A)):
         return None
     applies = [k for k in m.option_names if k in o and k not in ("box", "extra")]
     off = {k for k, _ in m.inapplicable(o, applies)}  # (lookahead's pass-through options its base does not take)
-    kw = {k: o[k] for k in applies if k not in off}
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            r = float(local_rate(m.name, A, float(h), n_theta=field.n_theta, **kw))
-            up = float(rate_upper(m.name, A, float(h), n_theta=field.n_theta, **kw))
+            M = np.asarray(m.iteration_matrix(A, float(h), n_theta=field.n_theta,
+                                              **{k: o[k] for k in applies if k not in off}), dtype=float)
     except (GandynamicsError, np.linalg.LinAlgError, ValueError, TypeError):
         return None
-    return r if math.isfinite(r) and 2.0 * r - up > 1.0 + STABLE_TOL else None
+    if not np.all(np.isfinite(M)):
+        return None
+    from scipy import linalg
+    w, vl, vr = linalg.eig(M, left=True, right=True)
+    s = np.abs(np.sum(np.conj(vl) * vr, axis=0))
+    with np.errstate(divide="ignore"):
+        r = M.shape[0] * np.finfo(float).eps * float(np.linalg.norm(M)) / s
+    if not np.any(np.abs(w) - r > 1.0 + 1e-12):
+        return None
+    period = m.extra.get("period")  # (lookahead's matrix spans its k inner steps: the rate per step is its k-th root)
+    return float(np.max(np.abs(w))) ** (1.0 / (period(o) if period is not None else 1))
 
 
 def _limit_radius(field, m, zs, p, hg: float, hd: float, o: dict):
