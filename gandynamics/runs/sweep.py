@@ -59,7 +59,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
         :func:`gandynamics.equilibrium.reference_point` at ``params``, plus 1).
     grid : dict name -> 1-D array, optional
         Axes over hyperparameters of the field (``gamma``, ``sigma``, ...), ``step`` (both players),
-        ``step_g``/``step_d`` (per player) and ``beta``.
+        ``step_g``/``step_d`` (per player) and ``beta`` (the methods that take a momentum coefficient; a method of
+        the same sweep that takes none has a row per value all the same, the same run, its ``beta`` column NaN).
     steps : int
         Iterations per trajectory.
     step : float or (h_G, h_D), optional
