@@ -81,7 +81,6 @@ def run(args) -> int:
     from ..analysis.basin import R_MIN, basin
     from .common import bars, build_field, dumps, rate_text
     from .constants import number
-    check_methods(args)
     step = number(args.step, "--step", positive=True) if args.step is not None else None
     margin = number(args.margin, "--margin")
     if margin < 0:

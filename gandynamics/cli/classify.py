@@ -62,7 +62,6 @@ def run(args) -> int:
     from ..validate import name_list
     from .common import build_field, dumps, parse_vector
     from .continue_cmd import _num
-    check_methods(args)
     methods = name_list(args.methods, "--methods")
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None

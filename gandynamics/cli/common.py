@@ -191,8 +191,9 @@ def refuse_all(*checks) -> None:
 def check_names(args) -> None:
     """Refuse, in one line, every unknown name a command line gives: its game's, loss's and regularizers'
     (:func:`build_field` checks them again) and its methods' (the command's ``check_methods(args)``, declared with
-    its parser: each command's own refusal, with its own accepted list).  Run before the command (``cli._run``): a
-    new user's `dirx --reg r11 --reg r22 --method gdx` was refused one mistake at a time."""
+    its parser: each command's own refusal, with its own accepted list).  Run before the command (``cli._run``), once:
+    the commands' ``run`` functions do not check their method names again.  A new user's `dirx --reg r11 --reg r22
+    --method gdx` was refused one mistake at a time."""
     wrong = _field_name_problems(args) if hasattr(args, "game") else []
     check = getattr(args, "check_methods", None)
     if check is not None:

@@ -106,7 +106,6 @@ def run(args) -> int:
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [("seeds", args.vary2 is not None, "with --vary2 NAME=LO:HI (two-parameter mode)")])
     name, lo, hi = parse_vary(args.vary)
-    check_methods(args)
     if args.beta is not None and args.method != "momentum":  # it was ignored
         raise GandynamicsError(f"--beta applies to --method momentum only, not to "
                                f"{'the flow' if args.method is None else args.method}")

@@ -70,7 +70,6 @@ def run(args) -> int:
     from .common import build_field, dumps, parse_vector
     from .continue_cmd import _num
     from .common import refuse_inapplicable
-    check_methods(args)
     flow_init = args.method is None and args.init is not None
     refuse_inapplicable(args, [
         ("period", flow_init, "with --init and no --method (a cycle of the flow; --from-hopf predicts its own)"),

@@ -133,7 +133,6 @@ def run(args) -> int:
     from ..validate import name_list
     from .common import refuse_inapplicable
     refuse_inapplicable(args, [("steps", not args.no_measure, "to the measured trajectories (not with --no-measure)")])
-    check_methods(args)
     methods = name_list(args.methods, "--methods")
     if getattr(args, "base", None) is not None:  # (before any use of it: named as the option it is)
         from ..analysis.rates import refuse_base
