@@ -297,7 +297,7 @@ def choice(value, what: str, options: Iterable[str]) -> str:
 
 
 def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[str]:
-    """A list of names: text ``"gd,eg"`` or a sequence of strings.  An empty list and an empty item (``"gd,"``,
+    """A list of names: text ``"gd,eg"`` or a sequence of strings (each of which may hold names joined by commas).  An empty list and an empty item (``"gd,"``,
     ``","``, ``""``) are refused (they were dropped silently, so ``--methods ,`` ran the default methods or
     none), so is a name given twice; with ``accepted``, so is a name not in it.
 
@@ -311,7 +311,8 @@ def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[s
     if isinstance(value, str):
         items = [t.strip() for t in value.split(",")]
     elif isinstance(value, Iterable) and all(isinstance(t, str) for t in value):
-        items = [t.strip() for t in value]
+        # (an item of names joined by commas is those names: ("gd,eg",) was refused as one method, a new user)
+        items = [t.strip() for x in value for t in x.split(",")]
     else:
         raise GandynamicsError(f"{what} must be comma-separated names{from_}, got {_got(value)}")
     if not items or not all(items):

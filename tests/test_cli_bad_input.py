@@ -915,3 +915,34 @@ def test_an_option_of_one_value_given_twice_is_refused(capsys, tmp_path, cmd, op
     first = argv[argv.index(opt) + 1] if opt in argv else value  # (the command line's own value first)
     line = one_line_error(capsys, argv + ([opt, value] if opt in argv else [opt, value, opt, value]))
     assert f"{opt} given twice ({opt} {first} and {opt} {value}): it takes one value; give it once" in line, line
+
+
+def _required_options():
+    """(command, flag) of every required option of every command."""
+    p = build_parser()
+    sub = [a for a in p._actions if a.__class__.__name__ == "_SubParsersAction"][0]
+    return sorted((cmd, a.option_strings[-1]) for cmd, sp in sub.choices.items() for a in sp._actions
+                  if a.option_strings and a.required)
+
+
+REQUIRED = _required_options()
+
+
+def test_the_generator_sees_the_required_options():
+    assert ("simulate", "--method") in REQUIRED and ("sweep", "--out") in REQUIRED and len(REQUIRED) >= 6
+
+
+@pytest.mark.parametrize("cmd, opt", REQUIRED, ids=[f"{c} {o}" for c, o in REQUIRED])
+def test_a_mistyped_required_option_is_named_with_its_near_miss(capsys, tmp_path, cmd, opt):
+    """`simulate --methd eg` said only "the following arguments are required: --method": the user who typed it was
+    told they had left it out (a new user's finding).  The typo is named first, with the option it is near, then
+    what is missing, in one line."""
+    argv = [t.replace("{tmp}", str(tmp_path)) for t in BASE[cmd]]
+    if opt not in argv:
+        pytest.skip(f"{cmd}'s base command line does not give {opt}")
+    name = opt[2:]  # (two letters swapped, --method -> --mtehod: a shortening would be an abbreviation argparse takes)
+    typo = "--" + name[0] + name[2] + name[1] + name[3:]
+    argv[argv.index(opt)] = typo
+    line = one_line_error(capsys, argv)
+    assert f"unrecognized arguments: {typo} ({typo}: did you mean {opt}?); the following arguments are required: " \
+           in line and opt in line.split("required: ", 1)[1], line

@@ -266,6 +266,18 @@ def test_a_string_of_method_names_is_never_read_letter_by_letter():
     with pytest.raises(GandynamicsError, match=r"^adam is not accepted here: it has no iteration matrix"):
         refuse_rates("gd, adam")
     assert takes("beta", "momentum") and takes("beta", "gd,momentum") and not takes("beta", "gd,eg")
+    # an item of a list holding names joined by commas is those names (rates(methods=("gd,eg",)) was refused as
+    # "one method is run here", naming rates among those that take several: a new user)
+    assert [m.name for m in get_methods(["gd, eg", "eftp"])] == ["gd", "eg", "eftp"]
+    fld0 = VectorField(games.dirac(), [R1()])
+    assert [r.method for r in gd.rates(fld0, ("gd,eg",), step=0.1, measure=False)[0]] == ["gd", "eg"]
+    with pytest.raises(GandynamicsError, match=r"^one method is run here, not several \('gd', 'eg'\)"):
+        gd.simulate(fld0, ["gd,eg"], [1.0, 1.0], 5, 0.1)
+    with pytest.raises(GandynamicsError, match=r"^unknown method 'gd,'"):  # (an empty name: refused as typed)
+        get_methods(["gd,"])
+    res = gd.sweep(fld0, "gd", inits=[[1.0, 1.0]], steps=5, step=0.1, engine="interpreted")
+    with pytest.raises(GandynamicsError, match=r"^write_csv writes to an open text stream .* use to_csv\(path\)"):
+        res.write_csv("x.csv")  # (a path: a TypeError from the csv module, a new user)
     assert named_defaults({}, "momentum") == named_defaults({}, ["momentum"]) == {"beta": -0.5}
     fld = VectorField(games.dirac(), [R1()])
     assert portrait_title(fld, methods="gd, eg", step=0.1) == portrait_title(fld, methods=["gd", "eg"], step=0.1)

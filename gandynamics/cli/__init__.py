@@ -70,6 +70,19 @@ Start with `gandynamics list`, then e.g. `gandynamics analyze dirac --reg r1:gam
 NEGATIVE_NUMBER = re.compile(r"^-(?:\d+\.?\d*|\.\d+|inf)(?:[eE][-+]?\d+)?(?:[,:;].*)?$", re.IGNORECASE)
 
 
+def _unrecognized(extras, options) -> str:
+    """argparse's "unrecognized arguments: ..." with the near miss of each mistyped option among ``options``
+    (``--betta: did you mean --beta?``)."""
+    import difflib
+    hints = []
+    for e in extras:
+        if e.startswith("--"):
+            near = difflib.get_close_matches(e.split("=", 1)[0], options, n=1, cutoff=0.7)
+            if near:
+                hints.append(f"{e.split('=', 1)[0]}: did you mean {near[0]}?")
+    return f"unrecognized arguments: {' '.join(extras)}" + (f" ({' '.join(hints)})" if hints else "")
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors and negative-number values (``--init -1,1``) taken as typed.
 
@@ -116,6 +129,7 @@ class _Parser(argparse.ArgumentParser):
         self.error(choice_refusal(value, what, list(action.choices)))
 
     def parse_known_args(self, args=None, namespace=None):
+        self._argv = list(args) if args is not None else sys.argv[1:]  # (for error(): an option mistyped)
         outer, self._given = getattr(self, "_given", None), set()
         outer_typed, self._typed = getattr(self, "_typed", None), {}
         try:
@@ -129,7 +143,6 @@ class _Parser(argparse.ArgumentParser):
     def parse_args(self, args=None, namespace=None):
         ns, extras = self.parse_known_args(args, namespace)
         if extras:  # (argparse's message, with the near misses among the command's own options: --betta -> --beta)
-            import difflib
             options = []
             sub = getattr(self, "_subparsers", None)
             chosen = getattr(ns, "command", None)
@@ -138,16 +151,18 @@ class _Parser(argparse.ArgumentParser):
                                                                              dict) else None
                 if p is not None:
                     options = [o for a in p._actions for o in a.option_strings if o.startswith("--")]
-            hints = []
-            for e in extras:
-                if e.startswith("--"):
-                    near = difflib.get_close_matches(e.split("=", 1)[0], options, n=1, cutoff=0.7)
-                    if near:
-                        hints.append(f"{e.split('=', 1)[0]}: did you mean {near[0]}?")
-            self.error(f"unrecognized arguments: {' '.join(extras)}" + (f" ({' '.join(hints)})" if hints else ""))
+            self.error(_unrecognized(extras, options))
         return ns
 
     def error(self, message):  # one line, exit status 2 (argparse's own convention too)
+        if message.startswith("the following arguments are required"):
+            # an option mistyped (--methd eg): argparse said the option was left out, not that --methd is none; both
+            # now, the typo first, with its near miss
+            options = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
+            typed = [t for t in getattr(self, "_argv", []) if isinstance(t, str) and t.startswith("--")
+                     and t.split("=", 1)[0] not in options]
+            if typed:
+                message = f"{_unrecognized(typed, options)}; {message}"
         if "required" in message and (self.epilog or "").startswith("example"):
             # a required option left out: argparse named it alone, with no word of a value it takes (a new user's first
             # `gandynamics simulate dirac`); the command's first example shows one

@@ -87,7 +87,8 @@ def get_method(name) -> Method:
     :data:`ALIASES`, the method and options it stands for).  Several methods where one is taken (a list, or names
     joined by commas: ``simulate(..., ["gd", "eg"])``, ``simulate --method gd,eg``) are refused as such, with the
     functions that take several (it read "unknown method 'gd,eg'")."""
-    several = list(name) if isinstance(name, (list, tuple)) else \
+    several = [t for x in name for t in ([s.strip() for s in x.split(",")] if isinstance(x, str) else [x])] \
+        if isinstance(name, (list, tuple)) else \
         [t.strip() for t in name.split(",")] if isinstance(name, str) and "," in name else None
     if several is not None and len(several) > 1 and \
             all(isinstance(t, Method) or isinstance(t, str) and t.strip() for t in several):  # (not "gd," nor [])
@@ -97,12 +98,21 @@ def get_method(name) -> Method:
     return get_methods([name])[0]
 
 
+def _split(text: str) -> list:
+    """Names joined by commas, each stripped; the text whole where a name is empty (``"gd,"``: refused as it was
+    typed, not as an empty name)."""
+    parts = [s.strip() for s in text.split(",")]
+    return parts if all(parts) else [text]
+
+
 def get_methods(names) -> list[Method]:
     """The methods called ``names`` (names or :class:`Method` objects), or one one-line error naming every name that
     is none (a sweep of ``["gdx", "egg"]`` had named the first alone), with the accepted names and, for an alias of
     :data:`ALIASES`, the method and options it stands for (:func:`refuse_methods`)."""
     # (text "gd,eg" is its names: a string was read letter by letter, "unknown methods 'd', 'g'", a review)
-    names = [t.strip() for t in names.split(",")] if isinstance(names, str) else list(names)
+    names = [names] if isinstance(names, str) else list(names)
+    # (an item of names joined by commas is those names: sweep(field, ["gd,eg"]) said "unknown method 'gd,eg'")
+    names = [t for n in names for t in (_split(n) if isinstance(n, str) else [n])]
     bad = [n for n in names if not isinstance(n, Method) and not (isinstance(n, str) and n in METHODS)]
     if bad:
         reasons = {}

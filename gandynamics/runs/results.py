@@ -298,7 +298,10 @@ class SweepResult:
         write_with_sidecar(path, self.write_csv, json.loads(dumps(dict(head, provenance=prov))))
 
     def write_csv(self, fh) -> None:
-        """The table as CSV rows on an open text stream (header row first)."""
+        """The table as CSV rows on an open text stream (header row first); a file by its path: :meth:`to_csv`."""
+        if not hasattr(fh, "write"):  # (a path given: a TypeError from the csv module, a new user)
+            raise GandynamicsError(f"write_csv writes to an open text stream (e.g. sys.stdout), got "
+                                   f"{type(fh).__name__}; to write the file {fh!r} use to_csv(path) or save(path)")
         keys = list(self.columns)
         w = csv.writer(fh)
         w.writerow(keys)
