@@ -946,3 +946,15 @@ def test_a_mistyped_required_option_is_named_with_its_near_miss(capsys, tmp_path
     line = one_line_error(capsys, argv)
     assert f"unrecognized arguments: {typo} ({typo}: did you mean {opt}?); the following arguments are required: " \
            in line and opt in line.split("required: ", 1)[1], line
+    p = build_parser()
+    sub = [a for a in p._actions if a.__class__.__name__ == "_SubParsersAction"][0].choices[cmd]
+    flags = [o for a in sub._actions for o in a.option_strings]
+    if len(opt) > 5 and [o for o in flags if o.startswith(opt[:-1])] == [opt]:
+        # (an abbreviation argparse takes, --metho for --method, is no typo: only what is missing is named)
+        argv[argv.index(typo)] = opt[:-1]
+        other = next((o for c, o in REQUIRED if c == cmd and o != opt and o in argv), None)
+        if other is not None:
+            i = argv.index(other)
+            del argv[i:i + 2]
+            line = one_line_error(capsys, argv)
+            assert line.startswith("gandynamics: error: the following arguments are required: "), line

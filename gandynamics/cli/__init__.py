@@ -159,8 +159,9 @@ class _Parser(argparse.ArgumentParser):
             # an option mistyped (--methd eg): argparse said the option was left out, not that --methd is none; both
             # now, the typo first, with its near miss
             options = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
-            typed = [t for t in getattr(self, "_argv", []) if isinstance(t, str) and t.startswith("--")
-                     and t.split("=", 1)[0] not in options]
+            # (not "--" itself, nor an abbreviation argparse took: --meth for --method)
+            typed = [t for t in getattr(self, "_argv", []) if isinstance(t, str) and t.startswith("--") and t != "--"
+                     and not any(o.startswith(t.split("=", 1)[0]) for o in options)]
             if typed:
                 message = f"{_unrecognized(typed, options)}; {message}"
         if "required" in message and (self.epilog or "").startswith("example"):
