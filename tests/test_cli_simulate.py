@@ -1258,3 +1258,33 @@ def test_the_sweep_summary_counts_the_stuck_rows(capsys, tmp_path):
     flat = " ".join((out + err).split())
     assert code == 0 and "1 'bounded, not converging' row stands still where F is not 0" in flat, flat
     assert "because F is (as where a loss saturates far from the equilibrium) or the step is" in flat, flat
+
+
+def test_simulate_writes_its_states_to_standard_output_with_csv_dash(capsys):
+    """`simulate --csv -` was refused ("the extension must be .csv") where `sweep --out -` writes its table to standard
+    output (a new user): the states as CSV on standard output, the provenance as leading '#' lines, the summary on
+    standard error (none with -q); the rows equal the library's run and a plain NumPy gd on the R1 Dirac-GAN."""
+    import io
+
+    import pandas as pd
+    import gandynamics as gd
+    from gandynamics import R1, VectorField, games
+    from gandynamics.provenance import read_comment_header
+    argv = ["simulate", "dirac", "--reg", "r1:gamma=0.3", "--method", "gd", "--steps", "20", "--step", "0.1",
+            "--init", "1,1", "--csv", "-"]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    table = pd.read_csv(io.StringIO(out), comment="#")
+    assert list(table.columns) == ["k", "theta", "psi", "distance"] and len(table) == 21
+    tr = gd.simulate(VectorField(games.dirac(), [R1(gamma=0.3)]), "gd", [1.0, 1.0], 20, 0.1)
+    np.testing.assert_array_equal(table[["theta", "psi"]].to_numpy(), tr.states)
+    s = lambda t: 1 / (1 + np.exp(-t))
+    z = np.array([1.0, 1.0])
+    for _ in range(20):
+        z = z - 0.1 * np.array([z[1] * s(-z[0] * z[1]), -z[0] * s(-z[0] * z[1]) + 0.3 * z[1]])
+    np.testing.assert_allclose(table[["theta", "psi"]].to_numpy()[-1], z, rtol=1e-13, atol=1e-15)
+    assert read_comment_header(out)["method"] == "gd"
+    assert err.startswith("game: dirac") and "verdict: " in err and "states written" not in err
+    assert main(argv + ["-q"]) == 0 and capsys.readouterr().err == ""
+    assert main(argv + ["--json"]) == 2
+    assert "--csv - and --json both write to standard output" in capsys.readouterr().err

@@ -206,7 +206,9 @@ def add_parser(sub):
     p.add_argument("--json", action="store_true", help="print one JSON object (with the recorded states)")
     p.add_argument("--csv", metavar="FILE.csv", help="write the recorded states to FILE.csv (k, parameters, distance; provenance in "
                    "FILE.csv.json).  An existing file is replaced only if it is a trajectory table gandynamics wrote "
-                   "(another file, or a sweep's table, is refused: give another name or remove it)")
+                   "(another file, or a sweep's table, is refused: give another name or remove it).  '-' writes the CSV "
+                   "to standard output, the provenance as leading '#' lines (pandas.read_csv(..., comment='#') skips "
+                   "them) and the summary to standard error (none with -q), as sweep --out - does")
     p.set_defaults(run=run, check_methods=check_methods)
     return p
 
@@ -232,11 +234,11 @@ def check_methods(args) -> None:
 
 
 def run(args) -> int:
-    import numpy as np
-
     from ..simulate import simulate
-    from .common import build_field, dumps, game_lines, method_label, parse_vector, rate_text
-    if args.csv:
+    from .common import build_field, parse_vector
+    if args.csv == "-" and args.json:  # (both on standard output)
+        raise GandynamicsError("--csv - and --json both write to standard output; give one of them")
+    if args.csv and args.csv != "-":
         from ..io import check_output_path
         check_output_path(args.csv, "--csv", (".csv",), sidecar=True, kind="trajectory table")  # before any computation (and its provenance)
     refuse_unused_method_options(args, [args.method.strip()])
@@ -256,12 +258,31 @@ def run(args) -> int:
     opts = with_cli_defaults(method_options(args, fld), [args.method])
     tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=every,
                   bound=bound, engine=args.engine, **opts)
+    if args.csv == "-":  # the table on standard output, what is printed below on standard error (as sweep --out -)
+        import contextlib
+        import io
+        import sys
+
+        from ..provenance import comment_header
+        from .common import quiet
+        sys.stdout.write(comment_header(tr.provenance))
+        tr.write_csv(sys.stdout)
+        with contextlib.redirect_stdout(sys.stderr if not quiet(args) else io.StringIO()):
+            return _print_run(args, fld, tr, z0)
     if args.csv:
         try:
             tr.to_csv(args.csv)
         except OSError as exc:
             from ..io import describe_oserror  # (the file that failed: the table or its sidecar)
             raise GandynamicsError(describe_oserror(exc, args.csv)) from None
+    return _print_run(args, fld, tr, z0)
+
+
+def _print_run(args, fld, tr, z0) -> int:
+    """What simulate prints of a run (or its JSON with --json); the exit status (130 for a run interrupted)."""
+    import numpy as np
+
+    from .common import dumps, game_lines, method_label, rate_text
     order = None
     from ..methods import get_method
     m = get_method(tr.method)
@@ -324,7 +345,7 @@ def run(args) -> int:
     if order is not None:
         print(f"order of |F(z_k)| in k: {order['measured']:z.4g} measured (theorem: {order['theorem']:zg}, "
               f"O(1/k) for monotone F when h <= 1/(8L))")
-    if args.csv:
+    if args.csv and args.csv != "-":
         print(f"states written to {args.csv} (provenance in {args.csv}.json)")
     if tr.options.get("interrupted"):
         import sys

@@ -182,13 +182,18 @@ class Trajectory:
         from ..io import check_target
         check_target(path, "trajectory table")  # (a user's file, or a sweep's table, is never replaced)
         check_sidecar(path)  # before the table: a table is never left without its provenance
+        write_with_sidecar(path, self.write_csv, self.provenance)  # (both replaced, or neither)
 
-        def rows(fh):
-            w = csv.writer(fh)
-            w.writerow(["k"] + self.names + ["distance"])
-            for t, z, d in zip(self.times, self.states, self.distance):
-                w.writerow([int(t)] + [repr(float(v)) for v in z] + [repr(float(d))])
-        write_with_sidecar(path, rows, self.provenance)  # (both replaced, or neither)
+    def write_csv(self, fh) -> None:
+        """The recorded states as CSV rows (``k, <parameter names>, distance``, header row first) on an open text
+        stream; a file with its provenance: :meth:`to_csv`."""
+        if not hasattr(fh, "write"):
+            raise GandynamicsError(f"write_csv writes to an open text stream (e.g. sys.stdout), got "
+                                   f"{type(fh).__name__}; to write the file {fh!r} use to_csv(path)")
+        w = csv.writer(fh)
+        w.writerow(["k"] + self.names + ["distance"])
+        for t, z, d in zip(self.times, self.states, self.distance):
+            w.writerow([int(t)] + [repr(float(v)) for v in z] + [repr(float(d))])
 
 
 
