@@ -334,7 +334,8 @@ def portrait_title(field, params=None, methods=(), step=None, options=None, hori
     run), names each method's after it: ``momentum (β = −0.3, alternating)`` (a portrait of momentum at the command
     line's beta = -0.5 said "momentum" alone); ``step_note`` follows the step where it is named (``" (the default
     step)"``)."""
-    methods = [t.strip() for t in methods.split(",")] if isinstance(methods, str) else list(methods)  # ("gd,eg")
+    from .validate import split_names
+    methods = split_names(methods)  # ("gd,eg")
     if options is not None:
         methods = [method_text(m, o) for m, o in zip(methods, options)]
     discrete = [m for m in methods if m != "flow"]

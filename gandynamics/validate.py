@@ -34,7 +34,7 @@ import numpy as np
 from .errors import GandynamicsError, accepted_text, choice_refusal, names_refusal, quoted  # noqa: F401 (re-exported)
 
 __all__ = ["whole", "real", "finite", "positive", "nonnegative", "probability", "strength", "boolean", "optional_flag", "field",
-           "vector", "matrix", "choice", "choice_refusal", "accepted_text", "name_list", "like_default", "describe_default"]
+           "vector", "matrix", "choice", "choice_refusal", "accepted_text", "name_list", "split_names", "like_default", "describe_default"]
 
 
 _got = quoted  # (the value refused, as refusals quote it)
@@ -294,6 +294,18 @@ def choice(value, what: str, options: Iterable[str]) -> str:
     if isinstance(value, str) and value.strip() in options:
         return value.strip()
     raise GandynamicsError(choice_refusal(value, what, options))
+
+
+def split_names(value) -> list:
+    """Names as given: text ``"gd,eg"`` (and each text item of a list, ``["gd,eg", "eftp"]``) split at its commas and
+    stripped; an item that is not text (a :class:`~gandynamics.methods.base.Method`, a list) kept as it is, and a text
+    with an empty name (``"gd,"``) kept whole, to be refused as it was typed.  No check: the callers refuse what they
+    do not accept (:func:`name_list` refuses empty names and repeats)."""
+    def split(text):
+        parts = [t.strip() for t in text.split(",")]
+        return parts if all(parts) else [text]
+    items = [value] if isinstance(value, str) else list(value)
+    return [t for x in items for t in (split(x) if isinstance(x, str) else [x])]
 
 
 def name_list(value, what: str, accepted: Iterable[str] | None = None) -> list[str]:

@@ -242,11 +242,11 @@ def refusal(method: str) -> GandynamicsError:
     raise ValueError(f"{method!r} can be continued")  # pragma: no cover - called for a refused method only
 
 
-def map_options(method, beta: float) -> dict:
+def map_options(method, beta: float | None) -> dict:
     """The options a method's map was built with, for its record: ``{"beta": beta}`` for a method that takes a
-    momentum coefficient (its default, -0.5, when none was given: :func:`gandynamics.methods.beta_for`), else
+    momentum coefficient (its default, -0.5, when ``beta`` is None: :func:`gandynamics.methods.beta_for`), else
     empty (the flow, gd, eg, ...)."""
-    return {"beta": float(beta)} if method in METHODS and "beta" in METHODS[method].option_names else {}
+    return {"beta": beta_for(method, beta)} if method in METHODS and "beta" in METHODS[method].option_names else {}
 
 
 def map_multipliers(method: str, A, h: float, n_theta: int | None = None, beta: float | None = None) -> np.ndarray:

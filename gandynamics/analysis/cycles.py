@@ -1147,13 +1147,6 @@ def method_map(fld, method: str, h: float, params=None, beta: float | None = Non
     return METHODS[method].map(F, D, float(h), n, beta=beta_for(method, beta))
 
 
-def _map_options(method: str, beta) -> dict:
-    """The record of the options a map cycle's method ran with (:func:`gandynamics.analysis.continuation.map_options`)."""
-    from ..methods import beta_for
-    from .continuation import map_options
-    return map_options(method, beta_for(method, beta))
-
-
 def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: float | None = None, tol: float = 1e-12,
               maxit: int = 50) -> MapCycle:
     """A period-``k`` orbit of ``method``'s map by Newton on ``G^k(x) - x`` from ``init`` (a point z, or a
@@ -1172,6 +1165,7 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
     """
     from ..limits import check_array
     from ..validate import whole
+    from .continuation import map_options
     k = whole(k, "the period k")
     G, DG, N = method_map(fld, method, float(h), params, beta)
     x = np.asarray(init, float).reshape(-1)
@@ -1230,4 +1224,4 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
     return MapCycle(method=method, step=float(h), k=k, points=pts, multipliers=mult,
                     stable=bool(np.max(np.abs(mult)) < 1 - 1e-12), residual=float(np.linalg.norm(G(pts[-1]) - pts[0]) if k > 1 else np.linalg.norm(G(pts[0]) - pts[0])),
                     params={s.name: float(v) for s, v in zip(fld.hyper, fld.param_vector(params, signed=True))},
-                    options=_map_options(method, beta))
+                    options=map_options(method, beta))

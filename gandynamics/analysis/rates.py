@@ -72,6 +72,7 @@ from scipy import optimize
 
 from ..errors import GandynamicsError, applies_to_none
 from ..methods import ALIASES as METHOD_ALIASES, METHODS, beta_for
+from ..validate import split_names
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
 
 __all__ = ["RATE_METHODS", "STABLE_TOL", "iteration_matrix", "multipliers", "spectral_radius", "local_rate",
@@ -103,7 +104,7 @@ def _resolve(method: str):
     """``(Method, options)`` for a rate method name (an alias adds its options).  Several where one is taken
     (``rate_map(field, "gd,eg", ...)``) are refused as such, as :func:`gandynamics.methods.get_method` words it."""
     if isinstance(method, (list, tuple)) or (isinstance(method, str) and "," in method):
-        items = list(method) if isinstance(method, (list, tuple)) else [t.strip() for t in method.split(",")]
+        items = split_names(method)
         if len(items) > 1 and all(isinstance(t, str) and t for t in items):
             from ..methods import get_method
             get_method(method)  # ("one method is run here, not several ('gd', 'eg')": it said "unknown method 'gd,eg'")
@@ -127,7 +128,7 @@ def refuse_methods(methods, accepted=RATE_METHODS, what: str = "method", reasons
     what is accepted; nothing when all are accepted (the CLI's ``rates`` and ``classify`` refuse their
     ``--methods`` with it; :func:`gandynamics.methods.refuse_methods` words it, as for every method name)."""
     from ..methods import refuse_methods as refuse
-    methods = [t.strip() for t in methods.split(",")] if isinstance(methods, str) else list(methods)  # ("gd,eg")
+    methods = split_names(methods)  # ("gd,eg": not letter by letter)
     reasons = dict(reasons or {})
     for m in methods:
         if isinstance(m, str) and m not in accepted and m not in reasons and m in METHODS and METHODS[m].no_matrix:
@@ -185,7 +186,7 @@ def takes(name: str, methods, base=None) -> bool:
     """Whether one of ``methods`` takes the rate option ``name`` (``beta``, ``n_g``, ``n_d``, ...): its own, or
     lookahead's base method's (``base``, default gd; a question, not a check: a base is refused where the options
     are read, :func:`refuse_base`)."""
-    methods = [t.strip() for t in methods.split(",")] if isinstance(methods, str) else methods  # (not letter by letter)
+    methods = split_names(methods)  # ("gd,eg": not letter by letter)
     return any(name in rate_options(m) or (m == "lookahead" and name in _base_options(base or "gd")) for m in methods)
 
 

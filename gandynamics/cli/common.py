@@ -175,10 +175,11 @@ def _field_name_problems(args) -> list[str]:
     return wrong
 
 
-def refuse_all(*checks) -> None:
+def refuse_all(*checks, found=()) -> None:
     """Run each of ``checks`` (functions of no arguments that raise GandynamicsError) and refuse every failure in one
-    line, in order (a command line's mistakes named at once, not one run at a time)."""
-    wrong = []
+    line, in order, after the refusals ``found`` already (a command line's mistakes named at once, not one run at a
+    time)."""
+    wrong = list(found)
     for check in checks:
         try:
             check()
@@ -194,15 +195,9 @@ def check_names(args) -> None:
     its parser: each command's own refusal, with its own accepted list).  Run before the command (``cli._run``), once:
     the commands' ``run`` functions do not check their method names again.  A new user's `dirx --reg r11 --reg r22
     --method gdx` was refused one mistake at a time."""
-    wrong = _field_name_problems(args) if hasattr(args, "game") else []
     check = getattr(args, "check_methods", None)
-    if check is not None:
-        try:
-            check(args)
-        except GandynamicsError as exc:
-            wrong.append(str(exc))
-    if wrong:
-        raise GandynamicsError("; ".join(wrong))
+    refuse_all(*([lambda: check(args)] if check is not None else []),
+               found=_field_name_problems(args) if hasattr(args, "game") else ())
 
 
 def build_field(args):
@@ -213,9 +208,7 @@ def build_field(args):
     from ..userload import load_user_game
 
     params = parse_kv(args.param, "--param")
-    wrong = _field_name_problems(args)
-    if wrong:
-        raise GandynamicsError("; ".join(wrong))
+    refuse_all(found=_field_name_problems(args))
     parsed = [(r, *parse_reg(r)) for r in args.reg]
     if getattr(args, "game_file", None):
         if args.game:

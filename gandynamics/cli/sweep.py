@@ -123,9 +123,8 @@ def check_methods(args) -> None:
     from ..validate import name_list
     from .common import refuse_all
     from .simulate import check_base
-    names = [m for m in args.method or [] if m.strip()]  # (an empty item: name_list's own refusal, below)
     refuse_all(lambda: get_methods([n for m in args.method or [] for n in name_list(m, "--method")]),
-               lambda: check_base(args, [t for m in names for t in m.split(",")]))
+               lambda: check_base(args, [t for m in args.method or [] for t in m.split(",")]))
 
 
 def run(args) -> int:

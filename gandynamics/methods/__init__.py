@@ -67,7 +67,8 @@ def refuse_methods(methods, accepted, reasons: dict | None = None, also: str = "
     wordings, basin's argparse's "invalid choice").  A reason follows a colon, not in parentheses: a reason with
     parentheses of its own nested them, ``adam is not accepted here (no iteration matrix at a fixed point (the update
     ... (m, v) ...))`` (a new user)."""
-    methods = [t.strip() for t in methods.split(",")] if isinstance(methods, str) else list(methods)  # ("gd,eg")
+    from ..validate import split_names
+    methods = split_names(methods)  # ("gd,eg": it was read letter by letter)
     accepted = list(accepted)
     bad = [m for m in methods if m not in accepted]
     if not bad:
@@ -87,9 +88,8 @@ def get_method(name) -> Method:
     :data:`ALIASES`, the method and options it stands for).  Several methods where one is taken (a list, or names
     joined by commas: ``simulate(..., ["gd", "eg"])``, ``simulate --method gd,eg``) are refused as such, with the
     functions that take several (it read "unknown method 'gd,eg'")."""
-    several = [t for x in name for t in ([s.strip() for s in x.split(",")] if isinstance(x, str) else [x])] \
-        if isinstance(name, (list, tuple)) else \
-        [t.strip() for t in name.split(",")] if isinstance(name, str) and "," in name else None
+    from ..validate import split_names
+    several = split_names(name) if isinstance(name, (list, tuple)) or isinstance(name, str) and "," in name else None
     if several is not None and len(several) > 1 and \
             all(isinstance(t, Method) or isinstance(t, str) and t.strip() for t in several):  # (not "gd," nor [])
         shown = ", ".join(t.name if isinstance(t, Method) else repr(t) for t in several)
@@ -98,21 +98,14 @@ def get_method(name) -> Method:
     return get_methods([name])[0]
 
 
-def _split(text: str) -> list:
-    """Names joined by commas, each stripped; the text whole where a name is empty (``"gd,"``: refused as it was
-    typed, not as an empty name)."""
-    parts = [s.strip() for s in text.split(",")]
-    return parts if all(parts) else [text]
-
-
 def get_methods(names) -> list[Method]:
     """The methods called ``names`` (names or :class:`Method` objects), or one one-line error naming every name that
     is none (a sweep of ``["gdx", "egg"]`` had named the first alone), with the accepted names and, for an alias of
     :data:`ALIASES`, the method and options it stands for (:func:`refuse_methods`)."""
-    # (text "gd,eg" is its names: a string was read letter by letter, "unknown methods 'd', 'g'", a review)
-    names = [names] if isinstance(names, str) else list(names)
-    # (an item of names joined by commas is those names: sweep(field, ["gd,eg"]) said "unknown method 'gd,eg'")
-    names = [t for n in names for t in (_split(n) if isinstance(n, str) else [n])]
+    # (text "gd,eg" is its names: a string was read letter by letter, "unknown methods 'd', 'g'", a review; an item
+    # of names joined by commas is those names: sweep(field, ["gd,eg"]) said "unknown method 'gd,eg'")
+    from ..validate import split_names
+    names = split_names(names)
     bad = [n for n in names if not isinstance(n, Method) and not (isinstance(n, str) and n in METHODS)]
     if bad:
         reasons = {}
