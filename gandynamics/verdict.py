@@ -644,6 +644,11 @@ def describe(reading: dict, digits: int = 4) -> str:
                f"{span} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         unstable = reading.get("zstar_local_rate") if what == "distance" else None  # (> 1: runs.trajectory)
+        # (a run falling toward a z* that has a stable manifold may be on it: the saddle F = (e x, -y) from (1, 0), y
+        # staying 0, converges at 1 - h e per step, and "it cannot converge to z*" was false of it, a review)
+        may_still = bool(unstable and reading.get("zstar_stable_manifold") and rate == rate and rate < 1.0
+                         and env == env and env < 1.0)
+        cannot = bool(unstable) and not may_still
         res = reading.get("final_residual", math.nan)
         zero = reading.get("final_zero")  # (the zero test of the run; a reading without it: the residual's test)
         if v == GROWING_LABEL:
@@ -713,7 +718,7 @@ def describe(reading: dict, digits: int = 4) -> str:
             from ._display import apart
             text += (f"; its largest distance per quarter fell x{1.0 / env:z.{digits}g} from the first quarter to the "
                      f"last, at about {apart(rate, 1.0, digits)} per step: less than the x{1.0 / ENVELOPE_FACTOR:zg} "
-                     "fall that 'converging' needs" + ("" if unstable else "; a longer run shows whether it converges"))
+                     "fall that 'converging' needs" + ("" if cannot else "; a longer run shows whether it converges"))
         elif v == BOUNDED_LABEL and what == "distance" and env == env and env <= FELL and rate < 1.0:
             # a run that fell many-fold at a rate below 1, the rate's tests not holding over this run (a decay modulated
             # by a complex pair: the half-windows' slopes disagree); "not converging" alone contradicted its numbers
@@ -721,11 +726,16 @@ def describe(reading: dict, digits: int = 4) -> str:
             fell = "to 0" if env == 0.0 else f"x{1.0 / env:z.{digits}g}"  # (its last samples exactly z*)
             text += (f"; its largest distance per quarter fell {fell} from the first quarter to the last, at about "
                      f"{rate:z.{digits}g} per step, but the tests of a steady rate did not hold over this run, a decay "
-                     "that speeds up and slows down" + ("" if unstable else "; a longer run decides whether it converges"))
-        if unstable:  # (what no length of run changes: z* repels this method at this step)
+                     "that speeds up and slows down" + ("" if cannot else "; a longer run decides whether it converges"))
+        if cannot:  # (what no length of run changes: z* repels this method at this step)
             from ._display import apart  # (the digits that tell it from 1: gd at h = 0.01 printed "1 > 1", a review)
             text += (f"; it cannot converge to z*: z* is unstable for this method at this step, its local rate there "
                      f"{apart(unstable, 1.0, digits)} > 1 (it may approach an orbit around z*)")
+        elif may_still:
+            from ._display import apart
+            text += (f"; z* is unstable for this method at this step, its local rate there {apart(unstable, 1.0, digits)}"
+                     " > 1: a run converges to it only along its stable manifold, with no part along its unstable "
+                     "directions")
         return text
     text = v
     still = reading.get("still_at")  # (a run that stands where F's rounding holds it: runs.ratefit.at_rounding_of_F)

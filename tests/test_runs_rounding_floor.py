@@ -201,3 +201,81 @@ def test_a_run_passing_a_saddle_near_zstar_is_not_read_converging(seed):
     assert t.verdict != "converging", (a, b, h, turn, t.verdict)
     r = gd.sweep(fld, "gd", inits=[(1.0, eps)], steps=T, step=h, progress=False)
     assert r["verdict"][0] != "converging"
+
+
+# --- orbits under the rounding floor (runs.ratefit.moving_below_floor) ---------------------------------------------
+
+s_, b_, k_ = sp.symbols("s beta K", real=True)
+
+
+def _hopf_about(s: float, beta: float, K: float) -> gd.Game:
+    """The Hopf normal form about z* = (s, 0): the flow v = -F = (b u - y - K u r^2, u + b y - K y r^2), u = x - s, r^2 =
+    u^2 + y^2; for b > 0 its z* repels and a limit cycle of radius sqrt(b / K) surrounds it (docs/math/bifurcations.md),
+    for b < 0 z* attracts.  DF(z*) = -[[b, -1], [1, b]], so gd's iteration matrix I - h DF has eigenvalues
+    1 + h b +- i h."""
+    u = x - s_
+    lg = -(b_ * u ** 2 / 2 - y * u - k_ * (u ** 4 / 4 + u ** 2 * y ** 2 / 2))
+    ld = -(b_ * y ** 2 / 2 + u * y - k_ * (y ** 4 / 4 + u ** 2 * y ** 2 / 2))
+    return gd.Game(theta=[x], psi=[y], loss_g=lg, loss_d=ld, hyper={s_: s, b_: beta, k_: K}, equilibrium=(s, 0),
+                   name="hopf-about")
+
+
+# (|z*|, cycle radius): every cycle lies under the floor 1e-12 |z*| and well above the state's rounding (64 ulps)
+ORBITS_UNDER_THE_FLOOR = [(1e5, 1e-8), (1e5, 3e-9), (5e5, 5e-8), (3e4, 1e-8)]
+
+
+@pytest.mark.parametrize("s,radius", ORBITS_UNDER_THE_FLOOR)
+def test_an_orbit_under_the_rounding_floor_about_an_unstable_zstar_is_not_read_converging(s, radius):
+    """An adversarial review: a limit cycle of radius 1e-8 about z* = (1e5, 0), under the rounding floor 1e-12 |z*| =
+    1e-7, read "converging" (simulate and sweep) from a start on it, though z* repels gd at 1.006 per step.  Members of
+    the kind: cycles of several radii about several z*, each below its floor.  Every run is read "bounded, not
+    converging", its distances over the last half on gd's invariant circle, of the closed-form radius r with
+    |1 + h (b - K r^2) + i h| = 1 (in w = u + i y the map is w (1 + h (b - K |w|^2) + i h)), within 2 % (the states
+    are doubles of size |z*|: the circle is drawn to their last place), and simulate says it cannot converge to z*, at the local rate |1 + h b + i h| computed here."""
+    beta, h = 0.1, 0.05
+    K = beta / radius ** 2
+    fld = VectorField(_hopf_about(s, beta, K))
+    start = [s + 2 * radius, 0.0]
+    tr = gd.simulate(fld, "gd", start, 3000, h)
+    assert tr.verdict == "bounded, not converging", (s, radius, tr.describe())
+    lo, hi = tr.reading["tail_min"], tr.reading["tail_max"]
+    r_gd = np.sqrt((beta + (1 - np.sqrt(1 - h ** 2)) / h) / K)  # (1.118 times the flow's sqrt(b / K) at h = 0.05)
+    assert r_gd * 0.98 < lo <= hi < r_gd * 1.02, (lo, hi, r_gd)
+    rho = abs(complex(1 + h * beta, h))
+    assert tr.reading["zstar_local_rate"] == pytest.approx(rho, rel=1e-9)
+    assert tr.reading["zstar_stable_manifold"] is False  # (both eigenvalues outside: no run converges to z*)
+    text = tr.describe()
+    assert "it cannot converge to z*" in text and "stands still" not in text, text
+    r = gd.sweep(fld, ["gd", "eg"], inits=np.array([start, [s + radius / 2, 0.0]]), steps=3000, step=h)
+    assert list(r["verdict"]) == ["bounded, not converging"] * 4, r["verdict"]
+
+
+@pytest.mark.parametrize("s,radius", ORBITS_UNDER_THE_FLOOR)
+def test_a_run_under_the_rounding_floor_about_a_stable_zstar_still_converges(s, radius):
+    """The counterpart: the same fields with b < 0 (z* attracts: gd's local rate |1 - h |b| + i h| < 1 for h = 0.05) and
+    no cycle; a start under the floor converges, and stays read "converging" by simulate and sweep alike."""
+    fld = VectorField(_hopf_about(s, -0.1, 0.1 / radius ** 2))
+    start = [s + radius, 0.0]
+    assert gd.simulate(fld, "gd", start, 3000, 0.05).verdict == "converging"
+    r = gd.sweep(fld, ["gd", "eg"], inits=np.array([start]), steps=3000, step=0.05)
+    assert list(r["verdict"]) == ["converging"] * 2, r["verdict"]
+
+
+@pytest.mark.parametrize("e,h", [(1e-3, 0.1), (1e-4, 0.5), (2e-3, 0.05)])
+def test_a_run_on_the_stable_manifold_of_an_unstable_zstar_is_not_said_unable_to_converge(e, h):
+    """A review: the saddle F = (e x, -y) from (1, 0) stays on z*'s stable manifold (y = 0 exactly) and converges at
+    1 - h e per step, yet read "it cannot converge to z*" because z* is unstable for gd (rate 1 + h).  A run falling
+    towards a z* with a stable manifold now says that it converges only along that manifold, and that a longer run
+    shows; the local rate is 1 + h, computed here.  Off the manifold the same field repels every start."""
+    fld = VectorField(gd.Game(theta=[x], psi=[y], loss_g=e * x ** 2 / 2, loss_d=-y ** 2 / 2, equilibrium=(0, 0)))
+    tr = gd.simulate(fld, "gd", [1.0, 0.0], 2000, h)
+    assert np.all(tr.states[:, 1] == 0.0) and tr.final[0] == pytest.approx((1 - h * e) ** 2000, rel=1e-9)
+    text = tr.describe()
+    if tr.verdict == "bounded, not converging":  # (a slow fall: 0.82 over 2000 steps at e = 1e-3, h = 0.1)
+        assert tr.reading["zstar_local_rate"] == pytest.approx(1 + h, rel=1e-12)
+        assert tr.reading["zstar_stable_manifold"] is True
+        assert "cannot converge" not in text and "only along its stable manifold" in text, text
+        assert "a longer run shows whether it converges" in text, text
+    else:
+        assert tr.verdict == "converging", text
+    assert gd.simulate(fld, "gd", [1.0, 1e-3], 2000, h).diverged

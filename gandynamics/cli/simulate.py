@@ -204,7 +204,7 @@ def add_parser(sub):
     p.add_argument("--record-every", default="1", metavar="N", help="keep every N-th state (default 1; the last one "
                    "always; the verdict and rate do not depend on N)")
     p.add_argument("--json", action="store_true", help="print one JSON object (with the recorded states)")
-    p.add_argument("--csv", metavar="FILE.csv", help="write the recorded states to FILE.csv (k, parameters, distance; provenance in "
+    p.add_argument("--csv", metavar="FILE.csv|-", help="write the recorded states to FILE.csv (k, parameters, distance; provenance in "
                    "FILE.csv.json).  An existing file is replaced only if it is a trajectory table gandynamics wrote "
                    "(another file, or a sweep's table, is refused: give another name or remove it).  '-' writes the CSV "
                    "to standard output, the provenance as leading '#' lines (pandas.read_csv(..., comment='#') skips "

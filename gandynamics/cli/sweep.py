@@ -52,7 +52,7 @@ def add_parser(sub):
                         "simulate reads 1025: --samples 1025 reads a run as simulate does (a run that diverges early "
                         "has few of the 65 before its divergence, and its rate is read from those)")
     p.add_argument("--zip", action="store_true", help="zip the axes (equal lengths) instead of their product")
-    p.add_argument("-o", "--out", required=True, metavar="FILE",
+    p.add_argument("-o", "--out", required=True, metavar="FILE|-",
                    help="output table: .csv (provenance in the sidecar FILE.csv.json), .npz, .json or .nc (NetCDF "
                         "via xarray); '-' writes CSV to standard output, the provenance as leading '#' lines "
                         "(pandas.read_csv(..., comment='#') skips them) and the summary to standard error.  An existing "

@@ -413,3 +413,57 @@ def _row_squares(x: np.ndarray) -> np.ndarray:
 
 #: rows per block of :func:`_row_squares`
 _BLOCK = 8192
+
+
+#: the largest game whose z* is tested for instability after a bounded run (an eigen-decomposition of its Jacobian)
+UNSTABLE_TEST_MAX_N = 400
+
+
+def zstar_instability(field, m, zs, p, h: float, o: dict) -> tuple[float, bool] | None:
+    """Whether ``zs`` is unstable for method ``m`` at step ``h`` (both players), from the spectral radius of its
+    iteration matrix there (its linearisation at ``A = DF(zs)``, :attr:`gandynamics.methods.base.Method.
+    iteration_matrix`, with every option of the run that applies: lookahead's base and the base's own, altgd's n_d;
+    lookahead's matrix spans its k inner steps).  An eigenvalue counts as outside the unit circle when it lies there
+    beyond its rounding: ``|mu_i| - r_i > 1 + 1e-12`` with ``r_i = n eps ||M||_F / s_i``, ``s_i = |y_i^H x_i|`` the
+    eigenvalue's condition (unit left and right eigenvectors; the first-order bound of a backward-stable eigensolver),
+    so that a defective eigenvalue (a Jordan block: a nilpotent Jacobian's exact rate 1, computed a hair above) has
+    ``s_i`` near 0 and makes no claim.
+
+    Returns ``(rate, manifold)`` when one eigenvalue is outside: ``rate`` the local rate per step (the largest
+    ``|mu_i|``; lookahead's k-th root), and ``manifold`` True when some other eigenvalue is not outside, so that z*
+    has a stable (or centre-stable) manifold along which a run may still converge to it (a start with no part along
+    the unstable directions: the saddle F = (e x, -y) from (1, 0)); False when every eigenvalue is outside, so that no
+    run other than one landing on z* exactly converges to it.  None otherwise, or where it is not computed (a method
+    without an iteration matrix, a game of more than :data:`UNSTABLE_TEST_MAX_N` parameters, a matrix that is not
+    finite)."""
+    if m.iteration_matrix is None or field.n > UNSTABLE_TEST_MAX_N:
+        return None
+    A = field.eval_DF(zs, p)
+    if not np.all(np.isfinite(A)):
+        return None
+    applies = [k for k in m.option_names if k in o and k not in ("box", "extra")]
+    off = {k for k, _ in m.inapplicable(o, applies)}  # (lookahead's pass-through options its base does not take)
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            M = np.asarray(m.iteration_matrix(A, float(h), n_theta=field.n_theta,
+                                              **{k: o[k] for k in applies if k not in off}), dtype=float)
+    except (GandynamicsError, np.linalg.LinAlgError, ValueError, TypeError):
+        return None
+    if not np.all(np.isfinite(M)):
+        return None
+    from scipy import linalg
+    w, vl, vr = linalg.eig(M, left=True, right=True)
+    s = np.abs(np.sum(np.conj(vl) * vr, axis=0))
+    with np.errstate(divide="ignore"):
+        r = M.shape[0] * np.finfo(float).eps * float(np.linalg.norm(M)) / s
+    outside = np.abs(w) - r > 1.0 + 1e-12
+    if not np.any(outside):
+        return None
+    period = m.extra.get("period")  # (lookahead's matrix spans its k inner steps: the rate per step is its k-th root)
+    return float(np.max(np.abs(w))) ** (1.0 / (period(o) if period is not None else 1)), bool(not np.all(outside))
+
+
+def zstar_unstable_rate(field, m, zs, p, h: float, o: dict) -> float | None:
+    """The local rate of :func:`zstar_instability` when ``zs`` is unstable for ``m`` at step ``h``, else None."""
+    found = zstar_instability(field, m, zs, p, h, o)
+    return None if found is None else found[0]

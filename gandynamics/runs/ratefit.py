@@ -217,6 +217,33 @@ def may_stand_at_rounding(code, d_final, tail_min):
 #: see :func:`may_stand_at_rounding`
 STALL_REL = 2.0 ** -20
 
+#: a run that stays within this many units of the last place of ``|z*|`` from z* stands at the rounding of the state
+#: itself: no double lies much nearer z* (:func:`moving_below_floor`)
+STATE_ROUNDING = 64
+
+
+def moving_below_floor(code, tail_min, tail_max, zn):
+    """Which readings (codes, with ``tail_min``, ``tail_max`` and ``|z*|``; arrays or numbers) are "converging" only by
+    the rounding floor: the whole last half of the run at or below ``FLOOR_REL |z*|`` (:data:`FLOOR_REL`, about 4,500
+    units of the last place of ``|z*|``), where the reading fits nothing, while the run still moved there (its
+    distance not constant over the last half: a run standing at a computed zero of F keeps it) above the rounding of
+    the state (``STATE_ROUNDING eps |z*|``, :data:`STATE_ROUNDING`).  Such a run is converging if z* attracts it, and
+    on an orbit below the floor if not: an adversarial review's limit cycle of radius 1e-8 about z* = (1e5, 0), z*
+    unstable for gd at local rate 1.006, read "converging" from a start 3e-8 away.  ``simulate`` and ``sweep`` test
+    z* there (:func:`gandynamics.runs.equilibria.zstar_instability`) and read an unstable one's runs again with the
+    floor at the state's rounding (:func:`state_rounding_norm`)."""
+    zn = np.asarray(zn, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return ((np.asarray(code) == CONVERGING) & (np.asarray(tail_max) <= FLOOR_REL * zn)
+                & (np.asarray(tail_max) > np.asarray(tail_min))
+                & (np.asarray(tail_min) > STATE_ROUNDING * np.finfo(float).eps * zn))
+
+
+def state_rounding_norm(zn):
+    """The ``|z*|`` to read a run of :func:`moving_below_floor` with: its floor at the state's rounding,
+    ``STATE_ROUNDING eps |z*|`` in place of ``FLOOR_REL |z*|``."""
+    return np.asarray(zn, dtype=float) * (STATE_ROUNDING * np.finfo(float).eps / FLOOR_REL)
+
 
 def rounding_candidates(code, d_final, tail_min, block: int = 8192):
     """:func:`may_stand_at_rounding` over a sweep's ``(B,)`` arrays, as two index arrays: ``(bounded, stalled)``, the

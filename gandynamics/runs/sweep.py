@@ -25,11 +25,12 @@ from .engine import (INTERPRETED_NB, Interrupted, Plan, StepChunks, _HeldCtrlC, 
                      interpreted_eval_seconds, run_rows, threaded, warm)
 from .equilibria import (SETTLED_RTOL, equilibria_shared, reference_points, row_distances_recorded, row_norms,
                          settled_at_zero, spurious_fixed_point, stands_still, stuck_reason, zeros_from_final_states,
-                         zstar_norms)
+                         zstar_instability, zstar_norms)
 from .module import kernel_module_source
 from ..provenance import provenance, provenance_date
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
-                      mark_no_zstar, mark_stopped, poly_cap, rounding_candidates, rounding_floor_norm, row_reader)  # noqa: F401 (fit_rate: re-exported)
+                      mark_no_zstar, mark_stopped, moving_below_floor, poly_cap, rounding_candidates, rounding_floor_norm,
+                      row_reader, state_rounding_norm)  # noqa: F401 (fit_rate: re-exported)
 from ..verdict import BOUNDED, CONVERGING, FLOOR_REL
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, Columns, SweepResult
@@ -162,6 +163,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     if every:  # (not after a Ctrl-C: the sweep stops there)
         _read_again_at_rounding_of_F(field, plan, K, rec_idx, poly_max, res["final"], ZSTAR, missing, reading, evals,
                                      ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
+        _read_again_below_floor(field, plan, K, rec_idx, poly_max, ZSTAR, missing, reading, evals, ms, options,
+                                zn if np.ndim(zn) == 0 and without_zstar is None else None)
     reading = mark_no_zstar(reading, missing)
     final_zero, spurious, stuck = np.zeros(B, dtype=bool), np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
     if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*; or at
@@ -307,6 +310,41 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     rows = rows[ok]
     new, done, _ = _run_again(plan, rows, ZSTAR[rows], rounding_floor_norm(df[ok], zn[ok]), K, rec_idx, poly_max, evals)
     _put_readings(reading, rows, new, done & (new.code == CONVERGING))
+
+
+def _read_again_below_floor(field, plan: Plan, K: int, rec_idx, poly_max, ZSTAR, missing, reading, evals, methods,
+                            options, zstar_norm=None) -> None:
+    """The rows read "converging" by the rounding floor alone, moving under it
+    (:func:`~gandynamics.runs.ratefit.moving_below_floor`), whose z* is unstable for their method at their step
+    (:func:`~gandynamics.runs.equilibria.zstar_instability`; rows whose players' steps differ are not tested), as
+    ``simulate`` tests a run: run again (the same steps, bitwise) and read with the floor at the state's rounding
+    (:func:`~gandynamics.runs.ratefit.state_rounding_norm`); the readings that are then not "converging" put in place
+    in ``reading`` (at most :data:`MAX_ROUNDING_TESTS` rows tested).  A sweep about z* = 0 has none: its floor is
+    absolute.  ``zstar_norm`` the one ``|z*|`` of rows that share their z* (None: computed per row)."""
+    if zstar_norm is not None and not zstar_norm > 0.0:
+        return
+    # (the rows' |z*|, each by the norm the reading's floor took)
+    zn = row_norms(ZSTAR) if zstar_norm is None else np.broadcast_to(float(zstar_norm), (ZSTAR.shape[0],))
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero(reading.tail_max <= FLOOR_REL * zn)  # (the few under their floor first)
+    rows = rows[moving_below_floor(reading.code[rows], reading.tail_min[rows], reading.tail_max[rows], zn[rows])]
+    if missing is not None:
+        rows = rows[~missing[rows]]
+    rows = rows[plan.H[rows, 0] == plan.H[rows, 1]][:MAX_ROUNDING_TESTS]
+    opts, unstable = {}, []  # (the normalised options of each method met, once)
+    for r in rows:
+        m = methods[plan.method_index[r]]
+        if m.name not in opts:
+            opts[m.name] = method_options(field, m.name, options or {}, check_when=False)
+        o = dict(opts[m.name])
+        o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
+        if zstar_instability(field, m, ZSTAR[r], plan.P[r], float(plan.H[r, 0]), o) is not None:
+            unstable.append(r)
+    if not unstable:
+        return
+    rows = np.asarray(unstable)
+    new, done, _ = _run_again(plan, rows, ZSTAR[rows], state_rounding_norm(zn[rows]), K, rec_idx, poly_max, evals)
+    _put_readings(reading, rows, new, done & (new.code != CONVERGING))
 
 
 def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, out, spurious=None, methods=(),

@@ -29,10 +29,11 @@ from ..verdict import BOUNDED_LABEL, CONVERGING, GROWING_LABEL, VERDICTS
 from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows
 from ..equilibrium import norm
 from .equilibria import (SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, spurious_fixed_point,
-                         stands_still, stuck_reason, zeros_from_final_states)
+                         stands_still, stuck_reason, zeros_from_final_states, zstar_instability)
 from .module import kernel_module_source
 from .ratefit import (RATE_FIT, VERDICT_RULE, at_rounding_of_F, drop_transient_algebraic, mark_no_zstar,
-                      may_stand_at_rounding, poly_cap, read, rounding_floor_norm)
+                      may_stand_at_rounding, moving_below_floor, poly_cap, read, rounding_floor_norm,
+                      state_rounding_norm)
 from .validate import (bound_value, check_step_work, coordinate_steps, method_options, sample_steps, step_index, step_pair,
                        steps_count)
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
@@ -375,6 +376,16 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                 reading, rate = again, float(again.rate[0])
                 row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
                 row["still_at"] = d_final
+    if (div < 0 and missing is None and hg == hd
+            and moving_below_floor(reading.code[0], reading.tail_min[0], reading.tail_max[0], norm(zref[0]))
+            and zstar_instability(field, m, zref[0], p, hg, o) is not None):
+        # "converging" by the rounding floor alone, moving under it, z* unstable for the method: read again with the
+        # floor at the state's rounding (an orbit of radius 1e-8 about z* = (1e5, 0) read "converging", a review)
+        again = read(rec[at], res["dist"][:, at], [life], [div], [state_rounding_norm(norm(zref[0]))],
+                     res["reason"][:1], poly_cap(m, field, o))
+        if again.verdict[0] != VERDICTS[CONVERGING]:
+            reading, rate = again, float(again.rate[0])
+            row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
     if reading.verdict[0] == BOUNDED_LABEL and div < 0:
         # a bounded run whose *states* stood still over its last half (not only its distance to z*: an orbit at a fixed
         # radius keeps that constant), and whether where it stands is a zero of F: it converged, to another stationary
@@ -385,7 +396,11 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         scale = max(norm(zf), float(row.get("tail_max", 0.0)))
         moved = float(np.max(row_norms(late - zf))) if late.size else math.inf
         # (and coordinate by coordinate: a coordinate of size 1 creeping by 2.5e-4 beside one of 1000 stood still)
-        if scale > 0.0 and moved <= SETTLED_RTOL * scale and stands_still(np.max(np.abs(late - zf), axis=0), zf, scale):
+        # (and by little beside its distance from z*, as a sweep's rows are tested on that distance: an orbit of radius
+        # 1e-8 about z* = (1e5, 0) moved by 2e-8, nothing beside the state's size, and read "stands still at a zero of
+        # F, a stationary point other than z*", a review)
+        if (scale > 0.0 and moved <= SETTLED_RTOL * min(scale, float(row.get("tail_min", math.nan)))
+                and stands_still(np.max(np.abs(late - zf), axis=0), zf, scale)):
             # (|F| relative to the game's scale there, and not merely flat there: settled_at_zero)
             zero, res_f, res_scale = settled_at_zero(field, zf, p, scale)
             if res_f == res_f:
@@ -420,9 +435,10 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         # z* unstable for the method at this step: the run cannot converge to it (gd at h = 1.5 on the R1 Dirac-GAN,
         # local rate 1.0548, falling onto its invariant circle read "a longer run shows whether it converges", a new
         # user's finding)
-        r = zstar_unstable_rate(field, m, zref[0], p, hg, o)
-        if r is not None:
-            row["zstar_local_rate"] = r
+        found = zstar_instability(field, m, zref[0], p, hg, o)
+        if found is not None:
+            row["zstar_local_rate"] = found[0]
+            row["zstar_stable_manifold"] = found[1]
     if reading.verdict[0] == VERDICTS[CONVERGING] and m.limit_matrix is not None and missing is None:
         r = _limit_radius(field, m, zref[0], p, hg, hd, o)
         if r is not None:
@@ -435,46 +451,6 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                       provenance=provenance(field, method=m.name, options=dict(opts, step=[hg, hd],
                                             record_every=record_every, bound=bnd, engine=plan.engine), steps=K, params=pd,
                                             start=z.tolist()))
-
-
-#: the largest game whose z* is tested for instability after a bounded run (an eigen-decomposition of its Jacobian)
-UNSTABLE_TEST_MAX_N = 400
-
-def zstar_unstable_rate(field, m, zs, p, h: float, o: dict) -> float | None:
-    """The local rate per step of ``m`` at step ``h`` at ``zs``: the spectral radius of its iteration matrix there (its
-    linearisation at ``A = DF(zs)``, :attr:`gandynamics.methods.base.Method.iteration_matrix`, with every option of
-    the run that applies: lookahead's base and the base's own, altgd's n_d; lookahead's k-th root, its matrix spanning
-    k steps), when an eigenvalue lies outside the unit circle beyond
-    its rounding: ``|mu_i| - r_i > 1 + 1e-12`` with ``r_i = n eps ||M||_F / s_i``, ``s_i = |y_i^H x_i|`` the
-    eigenvalue's condition (unit left and right eigenvectors; the first-order bound of a backward-stable eigensolver).
-    ``zs`` is then unstable for the method at this step and no run converges to it.  A defective eigenvalue (a
-    Jordan block: a nilpotent Jacobian's exact rate 1, computed a hair above) has ``s_i`` near 0 and so no claim.
-    None otherwise, or where it is not computed (a method without an iteration matrix, a game of more than
-    :data:`UNSTABLE_TEST_MAX_N` parameters, a matrix that is not finite)."""
-    if m.iteration_matrix is None or field.n > UNSTABLE_TEST_MAX_N:
-        return None
-    A = field.eval_DF(zs, p)
-    if not np.all(np.isfinite(A)):
-        return None
-    applies = [k for k in m.option_names if k in o and k not in ("box", "extra")]
-    off = {k for k, _ in m.inapplicable(o, applies)}  # (lookahead's pass-through options its base does not take)
-    try:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            M = np.asarray(m.iteration_matrix(A, float(h), n_theta=field.n_theta,
-                                              **{k: o[k] for k in applies if k not in off}), dtype=float)
-    except (GandynamicsError, np.linalg.LinAlgError, ValueError, TypeError):
-        return None
-    if not np.all(np.isfinite(M)):
-        return None
-    from scipy import linalg
-    w, vl, vr = linalg.eig(M, left=True, right=True)
-    s = np.abs(np.sum(np.conj(vl) * vr, axis=0))
-    with np.errstate(divide="ignore"):
-        r = M.shape[0] * np.finfo(float).eps * float(np.linalg.norm(M)) / s
-    if not np.any(np.abs(w) - r > 1.0 + 1e-12):
-        return None
-    period = m.extra.get("period")  # (lookahead's matrix spans its k inner steps: the rate per step is its k-th root)
-    return float(np.max(np.abs(w))) ** (1.0 / (period(o) if period is not None else 1))
 
 
 def _limit_radius(field, m, zs, p, hg: float, hd: float, o: dict):
