@@ -327,3 +327,23 @@ def test_a_point_where_F_itself_jumps_is_said_to_be_one_not_only_a_kink():
     rj, rk = spectrum(jumping, at=[0.0, 0.0]), spectrum(kinked, at=[0.0, 0.0])
     assert "F itself jumps here (by 2 across the point along x)" in rj.verdict, rj.verdict
     assert "not differentiable" in rk.verdict and "jumps" not in rk.verdict, rk.verdict
+
+
+@pytest.mark.parametrize("p", [sp.Rational(1, 3), sp.Rational(1, 5), sp.Rational(1, 2), sp.Rational(1, 10)])
+def test_a_continuous_cusp_of_F_is_not_said_to_jump(p):
+    """A review: |x|^(4/3) in a loss gives F = |x|^(1/3) sign(x) + ..., continuous at 0 with an infinite slope; its
+    report said "F itself jumps here (by 0.0027)", the difference of F at +-1e-9, which goes to 0 with the step.  Cusps
+    |x|^p sign(x) of several exponents p (F's difference across 0 at step d is 2 d^p, computed here) are said not
+    differentiable, never jumping; a jump of each size s (s sign(x)) is said to jump by 2 s."""
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis import spectrum
+    x, y = sp.symbols("x y", real=True)
+    cusp = VectorField(Game([x], [y], sp.Abs(x) ** (1 + p) / (1 + p) + x * y, y ** 2 / 2 - x * y, equilibrium=(0, 0)))
+    d = 1e-9
+    assert abs(cusp.eval_F([d, 0.0])[0] - cusp.eval_F([-d, 0.0])[0]) == pytest.approx(2 * d ** float(p), rel=1e-6)
+    r = spectrum(cusp, at=[0.0, 0.0])
+    assert "not differentiable" in r.verdict and "jumps" not in r.verdict, r.verdict
+    s = float(p) * 10  # (a jump of another size for each member)
+    jumping = VectorField(Game([x], [y], s * sp.Abs(x) + x * y, y ** 2 / 2 - x * y, equilibrium=(0, 0)))
+    rj = spectrum(jumping, at=[0.0, 0.0])
+    assert f"F itself jumps here (by {2 * s:z.2g} across the point along x)" in rj.verdict, rj.verdict
