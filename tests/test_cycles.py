@@ -901,3 +901,37 @@ def test_a_factor_per_period_that_underflows_is_printed_by_its_exponent():
     assert _fmt_log_factor(-math.inf) == _fmt_factor(0.0)
     big = _fmt_log_factor(1000.0)  # (e^1000 = 10^434.29: overflows a double)
     assert big.startswith("1.97e+434"), big
+
+
+@pytest.mark.parametrize("b,c,frac", [(0.1, 1.0, 0.2), (0.2, 1.0, 0.2), (0.1, 2.0, 0.25), (0.3, 0.5, 0.15)])
+def test_cycle_from_hopf_follows_the_cycle_from_nearer_the_hopf_point_where_the_prediction_is_too_far(b, c, frac):
+    """A review: on f = x y + a x^2/2 - b y^2/2 + c x^3/3 (zero-sum), a subcritical Hopf point at a = -b, `cycle
+    --from-hopf a=-0.1:-0.08` failed ("spirals into the equilibrium ... use cycle --from-hopf"), the normal form's
+    point (amplitude 0.47) lying inside the unstable cycle (0.64).  For each member the shooting from the prediction
+    fails, as it did, and cycle_from_hopf finds the cycle by following it from nearer the Hopf point; its period is
+    checked against the reversed flow's (dz/dt = F, on which the unstable cycle of this plane game attracts),
+    integrated here with scipy and timed between successive upward crossings of y = 0."""
+    import sympy as sp
+    from scipy.integrate import solve_ivp
+    from gandynamics import Game, GandynamicsError, VectorField
+    from gandynamics.analysis.cycles import cycle_from_hopf, hopf_prediction, limit_cycle
+    x, y, a, B, C = sp.symbols("x y a b c", real=True)
+    f = x * y + a * x ** 2 / 2 - B * y ** 2 / 2 + C * x ** 3 / 3
+    fld = VectorField(Game([x], [y], f, -f, hyper={a: 0.3, B: b, C: c}, equilibrium=(0, 0)))
+    at, params = -b + frac * b, {"b": b, "c": c}
+    pred = hopf_prediction(fld, "a", -b, at, params)
+    assert pred["exists"] and pred["criticality"] == "subcritical"
+    with pytest.raises(GandynamicsError):
+        limit_cycle(fld, pred["point"], pred["period"], {**params, "a": at})
+    cyc = cycle_from_hopf(fld, "a", -b, at, params)
+    assert cyc.params["a"] == pytest.approx(at, abs=1e-15) and not cyc.stable
+
+    def reversed_flow(t, z):  # F = (y + a x + c x^2, -x + b y)
+        return [z[1] + at * z[0] + c * z[0] ** 2, -z[0] + b * z[1]]
+
+    def upward(t, z):
+        return z[1]
+    upward.direction = 1
+    settle = solve_ivp(reversed_flow, (0, 2000), [0.05, 0.0], rtol=1e-12, atol=1e-13)
+    ring = solve_ivp(reversed_flow, (0, 60), settle.y[:, -1], rtol=1e-12, atol=1e-13, events=upward)
+    assert cyc.period == pytest.approx(np.diff(ring.t_events[0])[-1], rel=1e-6)

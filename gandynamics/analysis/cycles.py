@@ -1017,8 +1017,22 @@ def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_p
             "criticality": crit}
 
 
+#: the fractions of the way from the Hopf point to ``at`` where :func:`cycle_from_hopf` looks for a first cycle when
+#: shooting from the normal form's prediction at ``at`` fails (nearer the Hopf point the prediction is closer)
+HOPF_APPROACH = (0.5, 0.25, 0.125, 0.0625)
+#: ... and the steps of the continuation from there to ``at`` per halving of the distance
+HOPF_CONTINUATION_STEPS = 4
+
+
 def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_point=None, **kw) -> Cycle:
-    """Shooting started from :func:`hopf_prediction` at ``vary = at``."""
+    """The cycle born at the Hopf point ``vary = value``, at ``vary = at``: shooting (:func:`limit_cycle`) started from
+    :func:`hopf_prediction` there.  The normal form is accurate to first order in ``at - value``, and farther out its
+    point may lie off the cycle by more than shooting mends (a subcritical Hopf point's unstable cycle at 0.47 of
+    amplitude predicted, 0.64 found: the orbit from the prediction spiralled into the equilibrium, a review); shooting
+    then starts nearer the Hopf point, at the fractions :data:`HOPF_APPROACH` of the way, and the first cycle found
+    there is continued to ``at`` (:func:`continue_cycle`, :data:`HOPF_CONTINUATION_STEPS` steps per halving), the
+    standard start of a cycle's continuation from a Hopf point (docs/math/bifurcations.md §4.1).  Raises
+    GandynamicsError when the normal form predicts no cycle at ``at``, or when no start finds one."""
     pred = hopf_prediction(fld, vary, value, at, params, hopf_point)
     if pred["criticality"] == "degenerate":
         raise GandynamicsError(f"the Hopf point at {vary} = {value:zg} is degenerate (first Lyapunov coefficient "
@@ -1028,8 +1042,42 @@ def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_p
     if not pred["exists"]:
         raise GandynamicsError(f"the normal form predicts no cycle at {vary} = {at:zg} (the Hopf point at "
                                f"{value:zg} is {pred['criticality']}: the cycle exists on the other side)")
-    return limit_cycle(fld, pred["point"], pred["period"], {**dict(params or {}), vary: at},
-                       center=pred["center"], **kw)
+    base = dict(params or {})
+    try:
+        return limit_cycle(fld, pred["point"], pred["period"], {**base, vary: at}, center=pred["center"], **kw)
+    except GandynamicsError:
+        pass  # (what that orbit did is said below in the words of this search, not of a start from --init)
+    value, at = float(value), float(at)
+    for t in HOPF_APPROACH:
+        a = value + t * (at - value)
+        try:
+            near = hopf_prediction(fld, vary, value, a, params, hopf_point)
+            if not near["exists"]:
+                continue
+            cyc = limit_cycle(fld, near["point"], near["period"], {**base, vary: a}, center=near["center"], **kw)
+        except GandynamicsError:
+            continue
+        n = HOPF_CONTINUATION_STEPS * max(1, round(math.log2(1.0 / t)))
+        branch = continue_cycle(fld, vary, [a + (at - a) * k / n for k in range(1, n + 1)], cyc, base)
+        if branch.ended_at is None:
+            found = branch[-1]
+            found.evaluations = sum(getattr(c, "evaluations", 0) or 0 for c in branch)
+            return found
+        why = ("; its period was growing fast, as near a homoclinic orbit or a saddle-node on the cycle"
+               if (branch.period_growth or 0.0) > PERIOD_BLOWUP else
+               "; a Floquet multiplier was nearing 1, as near a fold of cycles" if branch.fold_multipliers else "")
+        raise GandynamicsError(
+            f"no cycle found at {vary} = {at:zg} from the Hopf point at {value:zg}: shooting from the normal form's "
+            f"prediction there (amplitude {pred['amplitude']:z.3g}, period {pred['period']:z.4g}) failed, and the "
+            f"cycle found at {vary} = {a:zg}, nearer the Hopf point, could be followed only to {vary} = "
+            f"{branch[-1].params[vary]:zg}, not to {branch.ended_at:zg}{why}; the cycle may end before {at:zg}: "
+            f"choose {vary} nearer {value:zg} (`gandynamics cycle --continue-to` draws the branch), or start from a "
+            "point of the orbit (--init with --period)") from None
+    raise GandynamicsError(
+        f"no cycle found at {vary} = {at:zg} from the Hopf point at {value:zg}: shooting from the normal form's "
+        f"prediction there (amplitude {pred['amplitude']:z.3g}, period {pred['period']:z.4g}) failed, "
+        f"and so did shooting at {len(HOPF_APPROACH)} values nearer the Hopf point; start from a point of the orbit "
+        "(--init with --period)") from None
 
 
 class CycleBranch(list):
