@@ -241,3 +241,28 @@ def test_exact_expectations_are_said_to_be_exact_not_a_rule_fine_enough():
     assert q.checked and q.jacobian_change == 0.0 and "these expectations are exact here" in q.text(), q.text()
     q5, _ = _member(2.0, 5, "uniform")  # (the tanh critic of the test above: a rule's sum)
     assert q5.checked and q5.jacobian_change > 0.0 and "exact here" not in q5.text(), q5.text()
+
+
+@pytest.mark.slow  # (5-10 s: three fields derived, at orders 5, 15 and their doubles)
+def test_check_decides_nothing_of_a_gan_whose_rule_is_not_settled(tmp_path, capsys):
+    """A new user: `check --mu -0.6052` held (exit 0) for a GAN whose expectations were a 5-node rule's sum NOT settled
+    there, while adaptive quadrature (scipy) put lambda_min at -0.605422: the certificate was the sum's.  The status is
+    now undecided for the GAN (exit 3; the JSON keeps the sum's own as status_of_the_quadrature_sum) wherever the
+    rule is not settled, and the claim decided where it is (order 15: settled, exit 0)."""
+    from gandynamics.cli import main
+    game = _tanh_game_file(tmp_path)
+    region = "box:0.9:1.1,-0.1:0.1,-0.1:0.1,-0.1:0.1"
+    argv = ["check", "--game", f"{game}:make", "--reg", "r1:gamma=0.5", "--region", region, "--mu", "-100", "-q"]
+    assert main(argv) == 3
+    out = capsys.readouterr().out
+    assert "status: undecided for this GAN's expectations: the claims hold for their sum" in out, out
+    assert "NOT settled" in out.strip().splitlines()[-1]
+    assert main(argv + ["--json"]) == 3
+    d = json.loads(capsys.readouterr().out)
+    assert d["status"] == "undecided" and d["status_of_the_quadrature_sum"] == "holds"
+    assert d["quadrature"]["settled"] is False
+    settled = ["check", "--game", f"{game}:make", "--param", "order=15", "--reg", "r1:gamma=0.5", "--region", region, "--mu",
+               "-100", "-q", "--json"]
+    assert main(settled) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["status"] == "holds" and "status_of_the_quadrature_sum" not in d and d["quadrature"]["settled"] is True
