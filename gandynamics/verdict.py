@@ -746,6 +746,12 @@ def describe(reading: dict, digits: int = 4) -> str:
     elif v == VERDICTS[CONVERGING] and p is not None and p == p:
         text = (f"{v} algebraically (|z_k - z*| ~ k^{p:z.{min(digits, 2)}g} over the last three quarters of this run: no "
                 "rate per step over it, the fitted one is the last half's average, which a longer run need not keep)")
+    unstable = reading.get("zstar_local_rate")  # (> 1: runs.trajectory)
+    if v == VERDICTS[CONVERGING] and unstable:
+        from ._display import apart
+        text += (f"; z* is unstable for this method at this step (local rate there {apart(unstable, 1.0, digits)} > 1): "
+                 "a run converges to it only along its stable manifold, and one off it by as little as rounding leaves "
+                 "it again in a longer run")
     r = reading.get("limit_radius")  # (an adaptive method whose z* is unstable once its v has decayed)
     if v == VERDICTS[CONVERGING] and r is not None:
         text += (f"; in this run only: z* is not a stable fixed point of the update once its second-moment estimate "

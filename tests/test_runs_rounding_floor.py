@@ -279,3 +279,18 @@ def test_a_run_on_the_stable_manifold_of_an_unstable_zstar_is_not_said_unable_to
     else:
         assert tr.verdict == "converging", text
     assert gd.simulate(fld, "gd", [1.0, 1e-3], 2000, h).diverged
+
+
+@pytest.mark.parametrize("h,K", [(0.1, 300), (0.05, 500), (0.2, 150)])
+def test_a_converging_run_to_an_unstable_zstar_says_it_converges_only_along_its_stable_manifold(h, K):
+    """A review: the saddle F = (x, -y) from (1, 1e-30) reads "converging" at K steps (x falls as (1 - h)^k, y rises
+    from 1e-30 as (1 + h)^k, computed here, still below x at the end) with no word that z* repels gd (local rate 1 +
+    h); a longer run diverges.  The description now says so, with the rate."""
+    fld = VectorField(gd.Game(theta=[x], psi=[y], loss_g=x ** 2 / 2, loss_d=-y ** 2 / 2, equilibrium=(0, 0)))
+    assert (1 + h) ** K * 1e-30 < (1 - h) ** K  # (y still below x at the end: the distance fell all along)
+    tr = gd.simulate(fld, "gd", [1.0, 1e-30], K, h)
+    assert tr.verdict == "converging" and tr.reading["zstar_local_rate"] == pytest.approx(1 + h, rel=1e-12)
+    text = tr.describe()
+    assert f"z* is unstable for this method at this step (local rate there {1 + h:.4g} > 1)" in text, text
+    assert "only along its stable manifold" in text, text
+    assert gd.simulate(fld, "gd", [1.0, 1e-30], 20 * K, h).diverged

@@ -431,10 +431,13 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                         row["spurious_fixed_point"], row["spurious_of"] = True, m.name
                         row["extrapolated_point"] = [float(v) for v in found[1]]
                         row["extrapolated_label"] = found[0]
-    if reading.verdict[0] in (BOUNDED_LABEL, GROWING_LABEL) and div < 0 and missing is None and hg == hd:
+    if reading.verdict[0] in (BOUNDED_LABEL, GROWING_LABEL, VERDICTS[CONVERGING]) and div < 0 and missing is None \
+            and hg == hd:
         # z* unstable for the method at this step: the run cannot converge to it (gd at h = 1.5 on the R1 Dirac-GAN,
         # local rate 1.0548, falling onto its invariant circle read "a longer run shows whether it converges", a new
-        # user's finding)
+        # user's finding); or, read converging, converges in this run only, along z*'s stable manifold (the saddle
+        # F = (x, -y) from (1, 1e-30): its y grows 1.1-fold a step from 1e-30 and reads "converging" at 300 steps, a
+        # review)
         found = zstar_instability(field, m, zref[0], p, hg, o)
         if found is not None:
             row["zstar_local_rate"] = found[0]
