@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -167,16 +168,52 @@ def atomic_savefig(fig, path, **kwargs) -> Path:
     return path
 
 
+#: what marks a file of each format as gandynamics' own (:func:`written_by_gandynamics`), as its writers put it: the
+#: figures' metadata (:data:`FIGURE_METADATA`, as matplotlib writes it), an MP4's comment (ffmpeg's ``\xa9cmt``
+#: atom), a NetCDF table's header attribute (its ``written_by`` or its provenance's versions, JSON text).  The word
+#: "gandynamics" anywhere in a file was taken for them: a user's SVG or PDF that mentioned it was replaced by a
+#: portrait (an adversarial review)
+OWN_MARKERS = {
+    ".png": re.compile(rb"Software\x00gandynamics"),
+    ".pdf": re.compile(rb"/Creator \(gandynamics\)"),
+    ".svg": re.compile(rb"<dc:creator>\s*<cc:Agent>\s*<dc:title>gandynamics</dc:title>"),
+    ".mp4": re.compile(rb"\xa9cmt.{0,40}?gandynamics", re.DOTALL),
+    ".nc": re.compile(rb'"written_by": "gandynamics |"versions": \{"gandynamics": "'),
+}
+
+
+def names_gandynamics(record) -> bool:
+    """Whether a table's JSON header (a ``.json`` table, an ``.npz``'s ``_meta``) or a provenance record names
+    gandynamics as its writer: ``written_by`` (every table saved since it was added), or gandynamics among the
+    ``versions`` of its provenance (the record itself, its ``provenance``, or its ``meta``'s)."""
+    if not isinstance(record, dict):
+        return False
+    if isinstance(record.get("written_by"), str) and record["written_by"].startswith("gandynamics"):
+        return True
+    for prov in (record, record.get("provenance"), (record.get("meta") or {}).get("provenance")
+                 if isinstance(record.get("meta"), dict) else None):
+        if isinstance(prov, dict) and isinstance(prov.get("versions"), dict) and "gandynamics" in prov["versions"]:
+            return True
+    return False
+
+
 def written_by_gandynamics(path) -> bool:
     """Whether the existing file ``path`` was written by gandynamics, so that a new run may replace it: a table with
-    its provenance (a CSV's sidecar ``FILE.csv.json``, the ``_meta`` of an ``.npz``, the ``meta`` of a ``.json``, the
-    attributes of a ``.nc``: each naming gandynamics' version), a figure with :data:`FIGURE_METADATA`, a GIF with
-    :data:`GIF_COMMENT`, an MP4 with gandynamics in its metadata.  Anything else, or a file that cannot be read, is
-    not (a new user's ``precious,data`` was replaced by ``simulate --csv`` without a word)."""
+    its provenance (a CSV's sidecar ``FILE.csv.json``, whose recorded hash the CSV must still match; the ``_meta`` of
+    an ``.npz`` and a ``.json`` table, :func:`names_gandynamics`; the attributes of a ``.nc``), a figure with
+    :data:`FIGURE_METADATA`, a GIF with :data:`GIF_COMMENT`, an MP4 with gandynamics as its comment
+    (:data:`OWN_MARKERS`).  Anything else, or a file that cannot be read, is not (a new user's ``precious,data`` was
+    replaced by ``simulate --csv`` without a word; a CSV put beside a copied sidecar, or a table edited since it was
+    written, by a rerun: an adversarial review)."""
     p = Path(os.path.expanduser(str(path)))
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        return is_provenance_sidecar(sidecar_path(p))
+        side = sidecar_path(p)
+        if not is_provenance_sidecar(side):
+            return False
+        record = _json_file(side)
+        want = record.get("table_sha256") if isinstance(record, dict) else None
+        return want is None or _sha256(p) == want
     try:
         with open(p, "rb") as fh:
             head = fh.read(1 << 20)
@@ -185,21 +222,39 @@ def written_by_gandynamics(path) -> bool:
                 head += fh.read()
     except (OSError, ValueError):
         return False
-    if suffix == ".png":
-        return b"Software\x00gandynamics" in head
-    if suffix in (".pdf", ".svg", ".json", ".nc", ".npz", ".mp4"):
-        if suffix == ".npz":  # (a zip: the provenance is the compressed or stored _meta member)
-            import zipfile
-            try:
-                with zipfile.ZipFile(p) as z:
-                    meta = z.read("_meta.npy") if "_meta.npy" in z.namelist() else b""
-                    return b"gandynamics" in meta or "gandynamics".encode("utf-32-le") in meta  # (a str array)
-            except (OSError, zipfile.BadZipFile, KeyError):
-                return False
-        return b"gandynamics" in head
+    if suffix in OWN_MARKERS:
+        return OWN_MARKERS[suffix].search(head) is not None
+    if suffix == ".json":
+        return names_gandynamics(_json_file(p))
+    if suffix == ".npz":  # (a zip: the header is the compressed or stored _meta member, a str array of JSON)
+        import io as _io
+        import json
+        import zipfile
+
+        import numpy as np
+        try:
+            with zipfile.ZipFile(p) as z:
+                if "_meta.npy" not in z.namelist():
+                    return False
+                meta = np.load(_io.BytesIO(z.read("_meta.npy")), allow_pickle=False)
+            return names_gandynamics(json.loads(str(meta)))
+        except (OSError, ValueError, zipfile.BadZipFile, KeyError):
+            return False
     if suffix == ".gif":
         return GIF_COMMENT in head
     return False
+
+
+def _sha256(p: Path) -> str | None:
+    import hashlib
+    h = hashlib.sha256()
+    try:
+        with open(p, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def is_provenance_sidecar(side: Path) -> bool:
@@ -262,6 +317,11 @@ def check_not_foreign(path, head: str, kind: str | None = None) -> None:
     if not p.is_file():
         return
     if not written_by_gandynamics(p):
+        side = sidecar_path(p)
+        if p.suffix.lower() == ".csv" and is_provenance_sidecar(side):  # (its sidecar is ours, its hash not the CSV's)
+            raise GandynamicsError(f"{head} was changed since gandynamics wrote it (it no longer matches the hash its "
+                                   f"provenance {str(side)!r} records), or is not the table that provenance describes; "
+                                   "refusing to replace it (move or delete it, or give another file name)")
         raise GandynamicsError(f"{head} exists and was not written by gandynamics; refusing to replace it (move or "
                                "delete it, or give another file name)")
     if kind is None:
@@ -346,7 +406,55 @@ def check_output_path(path, what: str = "--out", suffixes: Iterable[str] = (), s
         raise ValueError("check_output_path: give the accepted extensions (suffixes=)")
     if path is None or str(path).strip() == "":
         raise GandynamicsError(f"{what} needs a file name")
+    with path_refusals(f"{what} {str(path)!r}"):
+        return _check_output_path(path, what, suffixes, sidecar, kind)
+
+
+@contextlib.contextmanager
+def path_refusals(head: str):
+    """An OSError raised while a path is checked (a name longer than the file system takes, a loop of symbolic links,
+    a folder that cannot be searched) as the one-line GandynamicsError ``HEAD: <the system's reason>``: ``Path.is_dir``
+    raised "File name too long" as a traceback from every command's output check (an adversarial review)."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise GandynamicsError(f"{head}: {reason[0].lower() + reason[1:] if reason else 'cannot be read'}") from None
+
+
+#: bytes beyond a file's name that the names gandynamics derives from it take: the temporary file of an atomic write
+#: (``.NAME.xxxxxxxx.tmp``, :func:`atomic_files`) and, for a table with provenance, its sidecar (``NAME.json``)
+TEMP_NAME_EXTRA = 14
+SIDECAR_NAME_EXTRA = 5
+
+
+def check_name_length(p: Path, head: str, sidecar: bool = False) -> None:
+    """Refuse, before any computation, a path with a name longer than its file system takes (``PC_NAME_MAX`` of the
+    nearest existing folder, else 255 bytes), the file's own name counted with the temporary file beside it and, with
+    ``sidecar``, its provenance sidecar's (:data:`TEMP_NAME_EXTRA`, :data:`SIDECAR_NAME_EXTRA`): a name of 250 bytes
+    passed every check and its table could not be written after the sweep."""
+    anc = p.absolute().parent
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    try:
+        name_max = int(os.pathconf(anc, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # (no pathconf, or no such limit: the common one)
+        name_max = 255
+    for part in p.parts[:-1]:
+        if len(os.fsencode(part)) > name_max:
+            raise GandynamicsError(f"{head}: the folder name {part[:40]!r}... is {len(os.fsencode(part))} bytes long, "
+                                   f"more than the {name_max} this file system takes")
+    extra = TEMP_NAME_EXTRA + (SIDECAR_NAME_EXTRA if sidecar else 0)
+    n = len(os.fsencode(p.name))
+    if n + extra > name_max:
+        raise GandynamicsError(f"{head}: the file name is {n} bytes long; at most {name_max - extra} are accepted here "
+                               f"(the file system's {name_max}, less {extra} for the temporary file of its atomic write"
+                               + (" and its provenance sidecar FILE.json" if sidecar else "") + ")")
+
+
+def _check_output_path(path, what, suffixes, sidecar, kind) -> Path:
     p = Path(os.path.expanduser(str(path)))
+    check_name_length(p, f"{what} {str(path)!r}", sidecar)
     if p.is_dir():
         raise GandynamicsError(f"{what} {str(path)!r} is a folder; give a file name inside it")
     resolve_target(path, what)  # an existing device, pipe or socket is refused
@@ -384,11 +492,14 @@ def check_target(path, kind: str) -> None:
     ``Trajectory.to_csv`` too (``save("notmine.csv")`` replaced a user's file, a new user's
     finding).  One-line GandynamicsError."""
     head = repr(str(path))
-    check_replaceable(path, head)
-    check_not_foreign(path, head, kind)
-    if str(path).lower().endswith(".csv"):  # (its provenance sidecar too: a user's FILE.csv.json was replaced)
-        check_sidecar_not_foreign(path, head)
-        check_replaceable(sidecar_path(path), repr(str(sidecar_path(path))))
+    csv = str(path).lower().endswith(".csv")
+    with path_refusals(head):
+        check_name_length(Path(os.path.expanduser(str(path))), head, sidecar=csv)
+        check_replaceable(path, head)
+        check_not_foreign(path, head, kind)
+        if csv:  # (its provenance sidecar too: a user's FILE.csv.json was replaced)
+            check_sidecar_not_foreign(path, head)
+            check_replaceable(sidecar_path(path), repr(str(sidecar_path(path))))
 
 
 def check_replaceable(path, head: str) -> None:
@@ -424,8 +535,11 @@ def check_sidecar_not_foreign(path, head: str) -> None:
     which refuse a foreign ``FILE.csv`` itself (:func:`check_not_foreign`)."""
     side = sidecar_path(Path(os.path.expanduser(str(path))))
     if side.is_file() and not is_provenance_sidecar(side):
-        raise GandynamicsError(f"{head}: its provenance goes to {str(side)!r}, which exists and was not written by "
-                               "gandynamics; refusing to replace it (move or delete it, or give another file name)")
+        kind = file_kind(side)  # (a sweep's JSON table of that name was said "not written by gandynamics", a review)
+        what = f"which is a {kind} gandynamics wrote, not a provenance file" if kind else \
+            "which exists and was not written by gandynamics"
+        raise GandynamicsError(f"{head}: its provenance goes to {str(side)!r}, {what}; refusing to replace it (move "
+                               "or delete it, or give another file name)")
 
 
 def check_output_dir(path, what: str = "--out") -> Path:
@@ -434,7 +548,13 @@ def check_output_dir(path, what: str = "--out") -> Path:
     existing *file* is refused."""
     if path is None or str(path).strip() == "":
         raise GandynamicsError(f"{what} needs a folder name")
+    with path_refusals(f"{what} {str(path)!r}"):
+        return _check_output_dir(path, what)
+
+
+def _check_output_dir(path, what: str) -> Path:
     p = Path(os.path.expanduser(str(path)))
+    check_name_length(p / "x", f"{what} {str(path)!r}")  # (its folders' names; the files' own are short)
     if p.exists():
         if not p.is_dir():
             raise GandynamicsError(f"{what} {str(path)!r} is an existing file, not a folder; give a folder")

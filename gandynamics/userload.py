@@ -268,7 +268,10 @@ def load_user_game(spec: str, params: dict | None = None):
         hint = (f"; {spec!r} is a built-in game: give its name as the GAME argument, without --game"
                 if spec in GAMES else "")
         whole = Path(spec).expanduser()
-        if not hint and whole.suffix == ".py" and whole.is_file():  # (a game file without its factory: which it has)
+        from .io import path_refusals
+        with path_refusals(f"--game {spec!r}"):
+            whole_is_file = whole.is_file()
+        if not hint and whole.suffix == ".py" and whole_is_file:  # (a game file without its factory: which it has)
             module = _run_file(whole.resolve(), spec)
             offer = _factories_text(module, _file_names(whole.resolve())[0])
             hint = f" (no FACTORY after the file name); {offer}"
@@ -276,9 +279,12 @@ def load_user_game(spec: str, params: dict | None = None):
     file, _, name = spec.rpartition(":")
     if not file.strip():  # (Path("") is the working folder: "'' is a directory, not a file")
         raise GandynamicsError(f"--game must be FILE.py:FACTORY, got {spec!r} (no file name before the colon)")
-    path = Path(file).expanduser().resolve()
-    if not path.is_file():
-        raise GandynamicsError(f"--game: {file!r} is a directory, not a file" if path.is_dir() else
+    from .io import path_refusals
+    with path_refusals(f"--game {file!r}"):  # (a name too long for the file system: a traceback, a review)
+        path = Path(file).expanduser().resolve()
+        is_file, is_dir = path.is_file(), path.is_dir()
+    if not is_file:
+        raise GandynamicsError(f"--game: {file!r} is a directory, not a file" if is_dir else
                                f"--game: no such file {file!r}")
     if path.suffix != ".py":
         raise GandynamicsError(f"--game: {file!r} is not a Python file; expected FILE.py:FACTORY")

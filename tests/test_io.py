@@ -543,3 +543,120 @@ def test_a_library_writer_keeps_a_users_sidecar_and_replaces_a_table_it_made_by_
     assert oct(gif.stat().st_mode & 0o777) == "0o444"
     import matplotlib.pyplot as plt
     plt.close("all")
+
+
+# ------------------------------------------------------------------ names too long, and what marks a file as ours
+def _name_max(folder) -> int:
+    return int(os.pathconf(folder, "PC_NAME_MAX"))
+
+
+@pytest.mark.parametrize("sidecar", [False, True])
+def test_a_name_the_file_system_cannot_take_is_refused_before_any_work_and_the_longest_accepted_is_written(
+        tmp_path, sidecar):
+    """An adversarial review: a --csv name of 300 bytes was a 23-line OSError ("File name too long") from every
+    output check, and one of 250 bytes passed the check while its temporary file and sidecar could not be written.
+    The longest name accepted (the file system's PC_NAME_MAX less the temporary file's 14 bytes and, for a table with
+    provenance, its sidecar's 5) is written, both files; one byte more is refused in one line naming the limit."""
+    import gandynamics as gd
+    from gandynamics import R1, VectorField, games
+    from gandynamics.io import check_output_path
+    n = _name_max(tmp_path) - 14 - (5 if sidecar else 0)
+    ext = ".csv" if sidecar else ".png"
+    ok = tmp_path / ("a" * (n - len(ext)) + ext)
+    check_output_path(ok, "--out", ext, sidecar=sidecar)
+    if sidecar:  # (written: the table, its temporary file and its sidecar all fit)
+        tr = gd.simulate(VectorField(games.dirac(), [R1()]), "gd", [1.0, 1.0], 5, 0.1, engine="interpreted")
+        tr.to_csv(ok)
+        assert ok.is_file() and (tmp_path / (ok.name + ".json")).is_file()
+    else:
+        import matplotlib.pyplot as plt
+        fig = plt.figure()
+        atomic_savefig(fig, ok)
+        plt.close(fig)
+        assert ok.is_file()
+    for name in ("b" * (n - len(ext) + 1) + ext, "c" * 300 + ext, "d" * 300 + "/x" + ext):
+        with pytest.raises(GandynamicsError) as e:
+            check_output_path(tmp_path / name, "--out", ext, sidecar=sidecar)
+        assert "\n" not in str(e.value) and ("bytes long" in str(e.value) or "too long" in str(e.value)), e.value
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "--csv", "{long}.csv"],
+    ["sweep", "dirac", "--method", "gd", "--steps", "5", "--step", "0.1", "-o", "{long}.npz"],
+    ["portrait", "dirac", "--steps", "5", "-o", "{long}.png"],
+    ["portrait", "dirac", "--steps", "5", "-o", "{tmp}/a.png", "--animate", "{long}.gif"],
+    ["reproduce", "-o", "{long}/figs"],
+    ["analyze", "--game", "{long}.py:make"],
+    ["analyze", "--game", "{long}.py"],
+])
+def test_every_path_option_refuses_a_name_too_long_in_one_line(tmp_path, capsys, argv):
+    from gandynamics.cli import main
+    long = str(tmp_path / ("z" * 300))
+    assert main([a.replace("{long}", long).replace("{tmp}", str(tmp_path)) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("gandynamics: error: ") and "long" in err, err
+    assert os.listdir(tmp_path) == []
+
+
+def test_only_a_files_own_marker_makes_it_gandynamics(tmp_path):
+    """An adversarial review: a user's SVG or PDF that mentioned "gandynamics" anywhere was replaced by a portrait,
+    a user's JSON with columns and dims by a sweep, a user's CSV put beside a copied sidecar, and a table edited since
+    it was written, by a rerun.  Only the marker each writer puts counts (the figure's metadata, a table's writer or
+    provenance, a CSV's recorded hash); every file gandynamics writes still has it."""
+    import json
+
+    import matplotlib.pyplot as plt
+
+    import gandynamics as gd
+    from gandynamics import R1, VectorField, games
+    from gandynamics.io import check_not_foreign, written_by_gandynamics
+    fld = VectorField(games.dirac(), [R1()])
+    res = gd.sweep(fld, "gd", inits=[[1.0, 1.0]], steps=5, step=0.1, engine="interpreted")
+    tr = gd.simulate(fld, "gd", [1.0, 1.0], 5, 0.1, engine="interpreted")
+    fig = plt.figure()
+    own = []
+    for ext in (".png", ".pdf", ".svg"):
+        atomic_savefig(fig, tmp_path / f"own{ext}")
+        own.append(tmp_path / f"own{ext}")
+    plt.close(fig)
+    for ext in (".csv", ".npz", ".json"):
+        res.save(tmp_path / f"table{ext}")
+        own.append(tmp_path / f"table{ext}")
+    tr.to_csv(tmp_path / "traj.csv")
+    own.append(tmp_path / "traj.csv")
+    assert all(written_by_gandynamics(p) for p in own), [p.name for p in own if not written_by_gandynamics(p)]
+    users = {
+        "diagram.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><text>the gandynamics pipeline</text></svg>',
+        "thesis.pdf": b"%PDF-1.4\n1 0 obj << /Title (On gandynamics) /Creator (LaTeX) >> endobj\n%%EOF\n",
+        "notes.json": json.dumps({"columns": {"a": [1]}, "dims": [], "note": "made with gandynamics"}).encode(),
+        "clip.mp4": b"\x00\x00\x00\x18ftypmp42 gandynamics in the title",
+        "data.nc": b"CDF\x01 a dataset about gandynamics",
+    }
+    for name, data in users.items():
+        (tmp_path / name).write_bytes(data)
+        assert not written_by_gandynamics(tmp_path / name), name
+    # a user's CSV beside a sidecar copied from a table gandynamics wrote
+    (tmp_path / "mine.csv").write_text("user,own,data\n")
+    (tmp_path / "mine.csv.json").write_bytes((tmp_path / "traj.csv.json").read_bytes())
+    with pytest.raises(GandynamicsError, match="was changed since gandynamics wrote it"):
+        check_not_foreign(tmp_path / "mine.csv", "x", "trajectory table")
+    # a table edited since it was written: kept
+    with open(tmp_path / "traj.csv", "a") as fh:
+        fh.write("my,own,row\n")
+    assert not written_by_gandynamics(tmp_path / "traj.csv")
+    with pytest.raises(GandynamicsError, match="was changed since gandynamics wrote it"):
+        tr.to_csv(tmp_path / "traj.csv")
+    assert (tmp_path / "traj.csv").read_text().endswith("my,own,row\n")
+
+
+def test_a_sidecar_name_taken_by_a_table_of_another_kind_is_named_as_such(tmp_path):
+    """A review: `sweep -o q.csv` where q.csv.json was a sweep's JSON table said the file was not written by
+    gandynamics; it says which kind it is."""
+    import gandynamics as gd
+    from gandynamics import R1, VectorField, games
+    fld = VectorField(games.dirac(), [R1()])
+    res = gd.sweep(fld, "gd", inits=[[1.0, 1.0]], steps=5, step=0.1, engine="interpreted")
+    res.save(tmp_path / "q.csv.json")
+    with pytest.raises(GandynamicsError, match=r"q\.csv\.json', which is a sweep table gandynamics wrote, not a "
+                                               r"provenance file; refusing"):
+        res.save(tmp_path / "q.csv")
