@@ -306,3 +306,15 @@ def test_quiet_keeps_the_json_summary_asked_for(capsys, monkeypatch):
     import json
     err = _stderr_of(capsys, monkeypatch, _CHATTER[0][0] + ["--json", "-q"], False)
     assert json.loads(err)["rows"] == 1
+
+
+@pytest.mark.parametrize("argv", [[], ["-q"], ["-v"]])
+def test_no_command_lists_the_commands_and_says_what_is_wrong_in_one_line(capsys, argv):
+    """An adversarial review: `gandynamics` alone printed the help on standard output and nothing on standard error,
+    with exit status 2 (an error said nowhere).  The help stays on standard output; one error line goes to standard
+    error."""
+    from gandynamics.cli import COMMANDS, main
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert all(name in out for name in COMMANDS)
+    assert err.count("\n") == 1 and err.startswith("gandynamics: error: no command given"), err

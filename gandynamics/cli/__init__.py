@@ -247,8 +247,11 @@ def _run(argv) -> int:
     for key, value in vars(args).items():  # a command never holds the parser's own default lists
         if isinstance(value, (list, dict, set)):
             setattr(args, key, type(value)(value))
-    if not getattr(args, "command", None):
+    if not getattr(args, "command", None):  # the commands on standard output, what was wrong on standard error
         parser.print_help()
+        sys.stdout.flush()
+        sys.stderr.write("gandynamics: error: no command given; give one of the commands listed above, e.g. "
+                         "gandynamics list\n")
         return 2
     if getattr(args, "quiet", False) and getattr(args, "verbose", False):  # (one before the command, one after it)
         parser.error("argument -v/--verbose: not allowed with argument -q/--quiet")
