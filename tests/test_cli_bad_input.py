@@ -958,3 +958,53 @@ def test_a_mistyped_required_option_is_named_with_its_near_miss(capsys, tmp_path
             del argv[i:i + 2]
             line = one_line_error(capsys, argv)
             assert line.startswith("gandynamics: error: the following arguments are required: "), line
+
+
+#: per command: its valid command line, then mistakes of value (option, bad value, what the refusal names) that need
+#: no game, gathered into one line (cli.common.gathered)
+_VALUE_MISTAKES = {
+    "simulate": (["simulate", "dirac", "--method", "gd", "--steps", "10", "--step", "0.1"],
+                 [("--steps", "0", "--steps"), ("--step", "-1", "--step"), ("--bound", "-1", "--bound"),
+                  ("--record-every", "0", "--record-every")]),
+    "sweep": (["sweep", "dirac", "--reg", "r1", "--method", "gd", "--steps", "10", "--grid", "step=0.1:0.2:2",
+               "-o", "{tmp}/t.csv"],
+              [("--steps", "x", "--steps"), ("--bound", "nan", "--bound"), ("--samples", "1", "--samples"),
+               ("-o", "{tmp}/t.txt", "the extension must be")]),
+    "check": (["check", "dirac", "--reg", "r1", "--region", "ball:0.5", "--mu", "0.1"],
+              [("--mu", "abc", "--mu"), ("--lipschitz", "-1", "--lipschitz"), ("--rtol", "-1", "--rtol"),
+               ("--max-seconds", "0", "--max-seconds")]),
+    "constants": (["constants", "dirac", "--reg", "r1", "--region", "ball:0.5"],
+                  [("--tol", "0", "--tol"), ("--max-boxes", "x", "--max-boxes"), ("--max-seconds", "-1",
+                                                                                  "--max-seconds")]),
+    "basin": (["basin", "dirac", "--reg", "r1", "--method", "gd"],
+              [("--step", "-1", "--step"), ("--margin", "-1", "--margin"), ("--rtol", "0", "--rtol"),
+               ("--max-boxes", "0", "--max-boxes"), ("--r-max", "0", "--r-max")]),
+    "rates": (["rates", "dirac", "--reg", "r1"],
+              [("--step", "-1", "--step"), ("--steps", "0", "--steps"), ("--n-g", "x", "--n-g")]),
+    "classify": (["classify", "dirac", "--reg", "r1"], [("--step", "-2", "--step"), ("--beta", "y", "--beta")]),
+}
+
+
+@pytest.mark.parametrize("command", sorted(_VALUE_MISTAKES))
+def test_several_mistakes_of_value_are_named_in_one_line(tmp_path, capsys, command):
+    """An adversarial review: `simulate dirac --method gd --steps 0 --step -1 --bound -1 --record-every 0` named only
+    --bound, and so one mistake per run in check, constants, basin, rates and sweep.  Generator: every subset of two
+    or more of each command's mistakes of value; each is named, in one line, exit 2, nothing written."""
+    import itertools
+    from gandynamics.cli import main
+    base, mistakes = _VALUE_MISTAKES[command]
+    fill = lambda a: a.replace("{tmp}", str(tmp_path))  # noqa: E731
+    for k in range(2, len(mistakes) + 1):
+        for chosen in itertools.combinations(mistakes, k):
+            argv = [fill(a) for a in base]
+            for option, value, _ in chosen:
+                if option in argv:  # (the valid value replaced)
+                    argv[argv.index(option) + 1] = fill(value)
+                else:
+                    argv += [option, fill(value)]
+            assert main(argv) == 2, argv
+            err = capsys.readouterr().err
+            assert err.count("\n") == 1 and err.startswith("gandynamics: error: "), err
+            for _, _, named in chosen:
+                assert named in err, (argv, err)
+            assert not any(p.name.startswith("t.") for p in tmp_path.iterdir())

@@ -81,22 +81,24 @@ def run(args) -> int:
     from ..analysis.basin import R_MIN, basin
     from .common import bars, build_field, dumps, rate_text
     from .constants import number
-    step = number(args.step, "--step", positive=True) if args.step is not None else None
-    margin = number(args.margin, "--margin")
-    if margin < 0:
-        from ..errors import GandynamicsError
-        raise GandynamicsError(f"--margin must be >= 0, got {args.margin!r}")
-    rtol = number(args.rtol, "--rtol", positive=True)
-    secs = number(args.max_seconds, "--max-seconds", positive=True)
     from ..validate import whole
-    boxes = whole(args.max_boxes, "--max-boxes", lo=1)
-    from ..errors import GandynamicsError
-    r_max = number(args.r_max, "--r-max", positive=True)
-    if not r_max > R_MIN:
-        raise GandynamicsError(f"--r-max must be above {R_MIN:zg} (the smallest radius searched), got {args.r_max!r}")
-    r0 = number(args.r0, "--r0", positive=True) if args.r0 is not None else min(0.5, r_max)
-    if r0 > r_max:
-        raise GandynamicsError(f"--r0 must be at most --r-max, got {args.r0!r} > {args.r_max!r}")
+    from .common import gathered, refuse
+    with gathered() as check:  # (every value that needs no game, refused together)
+        step = check(number, args.step, "--step", positive=True) if args.step is not None else None
+        margin = check(number, args.margin, "--margin")
+        if margin is not None and margin < 0:
+            check(refuse, f"--margin must be >= 0, got {args.margin!r}")
+        rtol = check(number, args.rtol, "--rtol", positive=True)
+        secs = check(number, args.max_seconds, "--max-seconds", positive=True)
+        boxes = check(whole, args.max_boxes, "--max-boxes", lo=1)
+        r_max = check(number, args.r_max, "--r-max", positive=True)
+        if r_max is not None and not r_max > R_MIN:
+            check(refuse, f"--r-max must be above {R_MIN:zg} (the smallest radius searched), got {args.r_max!r}")
+        r0 = check(number, args.r0, "--r0", positive=True) if args.r0 is not None else None
+        if r0 is not None and r_max is not None and r0 > r_max:
+            check(refuse, f"--r0 must be at most --r-max, got {args.r0!r} > {args.r_max!r}")
+    if r0 is None:
+        r0 = min(0.5, r_max)
     fld, hyper = build_field(args)
     import sys
 

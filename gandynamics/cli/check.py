@@ -49,18 +49,20 @@ def run(args) -> int:
     from .constants import not_finite_note, number, refuse_engine_options, sampled_side_not_finite
     if args.mu is None and args.lipschitz is None:
         raise GandynamicsError("nothing to check: give --mu and/or --lipschitz")
-    mu = number(args.mu, "--mu") if args.mu is not None else None
-    L = number(args.lipschitz, "--lipschitz") if args.lipschitz is not None else None
-    if L is not None and not L >= 0:  # (the library's refusal echoed the claim as a float: "got the claim -1.0")
-        raise GandynamicsError(f"--lipschitz must be a number >= 0 (a Lipschitz constant), got {args.lipschitz!r}")
-    max_boxes = number(args.max_boxes, "--max-boxes", integer=True)
-    max_seconds = number(args.max_seconds, "--max-seconds", positive=True)
+    from .common import gathered, refuse
+    with gathered() as check:  # (every value that needs no game, refused together)
+        mu = check(number, args.mu, "--mu") if args.mu is not None else None
+        L = check(number, args.lipschitz, "--lipschitz") if args.lipschitz is not None else None
+        if L is not None and not L >= 0:  # (the library's refusal echoed the claim as a float: "got the claim -1.0")
+            check(refuse, f"--lipschitz must be a number >= 0 (a Lipschitz constant), got {args.lipschitz!r}")
+        max_boxes = check(number, args.max_boxes, "--max-boxes", integer=True)
+        max_seconds = check(number, args.max_seconds, "--max-seconds", positive=True)
+        rtol = check(number, args.rtol, "--rtol")
+        if rtol is not None and not 0 <= rtol < 1e-2:
+            check(refuse, f"--rtol must be in [0, 0.01), got {args.rtol!r}")
     fld, hyper = build_field(args)
     region = parse_region(args.region, fld, hyper)
     refuse_engine_options(args, fld, region, hyper)
-    rtol = number(args.rtol, "--rtol")
-    if not 0 <= rtol < 1e-2:
-        raise GandynamicsError(f"--rtol must be in [0, 0.01), got {args.rtol!r}")
     res = check_constants(fld, region, hyper, mu=mu, L=L, max_boxes=max_boxes, max_seconds=max_seconds, rtol=rtol,
                           order=int(args.order), progress=True if args.progress else None)
     d = res.to_dict()

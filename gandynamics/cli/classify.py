@@ -63,12 +63,14 @@ def run(args) -> int:
     from .common import build_field, dumps, parse_vector
     from .continue_cmd import _num
     methods = name_list(args.methods, "--methods")
+    from .common import gathered
+    from .rates import _refuse_unused_flags
+    with gathered() as check:  # (every value that needs no game, refused together)
+        step = check(_num, args.step, "--step", positive=True) if args.step is not None else None
+        check(_refuse_unused_flags, args, methods)  # (--beta with no method that takes it: the refusal of rates)
+        beta = check(_num, args.beta, "--beta") if args.beta is not None else None  # (None: the library's default)
     fld, hyper = build_field(args)
     at = parse_vector(args.at, fld.n, "--at", fld.names) if args.at else None
-    step = _num(args.step, "--step", positive=True) if args.step is not None else None
-    from .rates import _refuse_unused_flags
-    _refuse_unused_flags(args, methods)  # (--beta with no method that takes it: the refusal of rates)
-    beta = _num(args.beta, "--beta") if args.beta is not None else None  # (None: the library's default, -0.5)
     c = classify(fld, hyper, at=at, step=step, methods=methods, beta=beta)
     from .common import game_lines, game_record, quadrature_note
     d = {**game_record(fld, hyper), **c.to_dict()}  # (its JSON named no game at all)

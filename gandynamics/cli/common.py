@@ -189,6 +189,38 @@ def refuse_all(*checks, found=()) -> None:
         raise GandynamicsError("; ".join(wrong))
 
 
+def refuse(message: str):
+    """Raise ``message`` as a command line's GandynamicsError (a refusal among :class:`gathered` checks)."""
+    raise GandynamicsError(message)
+
+
+class gathered:
+    """The values of a command line checked together: inside ``with gathered() as check:``, ``v = check(fn, *a,
+    **k)`` runs one check (a function that returns the value or raises GandynamicsError), keeping a refusal and
+    giving None for it; leaving the block refuses every one in one line, in order (as :func:`refuse_all`), and a
+    command's own GandynamicsError raised inside the block joins them.  Only checks belong inside: a value is used
+    after the block, where every one is good.  A new user's ``simulate --steps 0 --step -1 --bound -1`` was refused
+    one mistake at a time (an adversarial review), as names had been before :func:`check_names`."""
+
+    def __init__(self):
+        self.found = []
+
+    def __call__(self, fn, *a, **k):
+        try:
+            return fn(*a, **k)
+        except GandynamicsError as exc:
+            self.found.append(str(exc))
+            return None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if self.found and (kind is None or issubclass(kind, GandynamicsError)):
+            raise GandynamicsError("; ".join(self.found + ([str(exc)] if exc is not None else []))) from None
+        return False
+
+
 def check_names(args) -> None:
     """Refuse, in one line, every unknown name a command line gives: its game's, loss's and regularizers'
     (:func:`build_field` checks them again) and its methods' (the command's ``check_methods(args)``, declared with

@@ -149,10 +149,11 @@ def _witnesses(*brackets, extra=()):
 
 def run(args) -> int:
     from ..analysis.constants import certify_constants, parse_region
-    from .common import build_field, dumps
-    tol = number(args.tol, "--tol", positive=True)
-    max_boxes = number(args.max_boxes, "--max-boxes", integer=True)
-    max_seconds = number(args.max_seconds, "--max-seconds", positive=True)
+    from .common import build_field, dumps, gathered
+    with gathered() as check:  # (every value that needs no game, refused together)
+        tol = check(number, args.tol, "--tol", positive=True)
+        max_boxes = check(number, args.max_boxes, "--max-boxes", integer=True)
+        max_seconds = check(number, args.max_seconds, "--max-seconds", positive=True)
     fld, hyper = build_field(args)
     region = parse_region(args.region, fld, hyper)
     refuse_engine_options(args, fld, region, hyper)

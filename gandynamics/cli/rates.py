@@ -139,18 +139,21 @@ def run(args) -> int:
         refuse_base(args.base, "--base")
     _refuse_unused_flags(args, methods)
     step = "optimal"
-    if args.step is not None and args.step.strip() in ("optimal", "theory"):  # the API's words, exactly as there
-        step = args.step.strip()  # (names are exact everywhere: --method GD is refused as gd.simulate's "GD" is)
-    elif args.step is not None:
-        step = number(args.step, "--step", positive=True,
-                      accepted="a positive number, or the word optimal or theory (the same as --optimal, --theory-step)")
-    elif args.theory_step:
-        step = "theory"
-    # an option none of --methods takes would be ignored: rates() refuses it (analysis.rates.takes)
-    beta = number(args.beta, "--beta") if args.beta is not None else None  # (None: each method's own, -0.5)
-    n_g = number(args.n_g, "--n-g", integer=True) if args.n_g is not None else None
-    n_d = number(args.n_d, "--n-d", integer=True) if args.n_d is not None else None
-    steps = number(args.steps, "--steps", integer=True) if args.steps is not None else None
+    from .common import gathered
+    with gathered() as check:  # (every value that needs no game, refused together)
+        if args.step is not None and args.step.strip() in ("optimal", "theory"):  # the API's words, exactly as there
+            step = args.step.strip()  # (names are exact everywhere: --method GD is refused as gd.simulate's "GD" is)
+        elif args.step is not None:
+            step = check(number, args.step, "--step", positive=True,
+                         accepted="a positive number, or the word optimal or theory (the same as --optimal, "
+                                  "--theory-step)")
+        elif args.theory_step:
+            step = "theory"
+        # an option none of --methods takes would be ignored: rates() refuses it (analysis.rates.takes)
+        beta = check(number, args.beta, "--beta") if args.beta is not None else None  # (None: each method's own)
+        n_g = check(number, args.n_g, "--n-g", integer=True) if args.n_g is not None else None
+        n_d = check(number, args.n_d, "--n-d", integer=True) if args.n_d is not None else None
+        steps = check(number, args.steps, "--steps", integer=True) if args.steps is not None else None
     fld, hyper = build_field(args)
     region = parse_region(args.region, fld, hyper, need_equilibrium=True)
     extra = {name: getattr(args, name) for name in _extra_rate_options() if getattr(args, name, None) is not None}

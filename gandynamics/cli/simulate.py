@@ -235,27 +235,29 @@ def check_methods(args) -> None:
 
 def run(args) -> int:
     from ..simulate import simulate
-    from .common import build_field, parse_vector
-    if args.csv == "-" and args.json:  # (both on standard output)
-        raise GandynamicsError("--csv - and --json both write to standard output; give one of them")
-    if args.csv and args.csv != "-":
-        from ..io import check_output_path
-        check_output_path(args.csv, "--csv", (".csv",), sidecar=True, kind="trajectory table")  # before any computation (and its provenance)
-    refuse_unused_method_options(args, [args.method.strip()])
-    bound = _bound(args.bound)  # (before the game is built)
+    from ..validate import whole
+    from .common import build_field, gathered, parse_vector, refuse
+    with gathered() as check:  # (the values that need no game, before the game is built, refused together)
+        if args.csv == "-" and args.json:  # (both on standard output)
+            check(refuse, "--csv - and --json both write to standard output; give one of them")
+        if args.csv and args.csv != "-":
+            from ..io import check_output_path
+            check(check_output_path, args.csv, "--csv", (".csv",), sidecar=True, kind="trajectory table")  # before any computation (and its provenance)
+        check(refuse_unused_method_options, args, [args.method.strip()])
+        bound = check(_bound, args.bound)
+        steps = check(parse_steps, args.steps)
+        every = check(whole, args.record_every, "--record-every")
+        step = check(parse_step, args.step)  # (required by the parser)
     fld, hyper = build_field(args)
-    if args.init:
-        z0 = parse_vector(args.init, fld.n, "--init", fld.names)
-    else:  # the equilibrium + 1, the start portrait and sweep take too
+    with gathered() as check:  # (the values read with the game's size and options)
+        z0 = check(parse_vector, args.init, fld.n, "--init", fld.names) if args.init else None
+        opts = check(method_options, args, fld)
+    if z0 is None:  # the equilibrium + 1, the start portrait and sweep take too
         from ..equilibrium import reference_point
         z0 = reference_point(fld, hyper) + 1.0
-    steps = parse_steps(args.steps)
     from ..limits import check_array
-    from ..validate import whole
-    every = whole(args.record_every, "--record-every")
     check_array((steps // every + 2, fld.n + 2), "the recorded states (--steps / --record-every)")
-    step = parse_step(args.step)  # (required by the parser)
-    opts = with_cli_defaults(method_options(args, fld), [args.method])
+    opts = with_cli_defaults(opts, [args.method])
     tr = simulate(fld, args.method, z0, steps, step, hyper, record_every=every,
                   bound=bound, engine=args.engine, **opts)
     if args.csv == "-":  # the table on standard output, what is printed below on standard error (as sweep --out -)

@@ -134,33 +134,39 @@ def run(args) -> int:
 
     from ..runs.sweep import check_grid_axes, check_step_sources
     from ..simulate import sweep
-    from .common import build_field, parse_vector, quiet
+    from .common import build_field, gathered, parse_vector, quiet, refuse
     from .simulate import _bound, method_options, parse_step, parse_steps, with_cli_defaults
     from ..io import check_output_path
     out = args.out
-    if out != "-":
-        check_output_path(out, "--out", (".csv", ".npz", ".json", ".nc"),  # before any computation
-                          sidecar=out.lower().endswith(".csv"), kind="sweep table")
-        from ..runs.results import check_table_modules
-        check_table_modules(out, "--out")  # (.nc needs xarray)
     from ..validate import name_list, whole
-    whole(args.seed, "--seed", lo=0)
-    samples = whole(args.samples, "--samples", lo=2)
     from .common import refuse_inapplicable
-    refuse_inapplicable(args, [("seed", args.random_inits is not None, "with --random-inits N:LO:HI")])
-    fld, hyper = build_field(args)
+    from .simulate import refuse_unused_method_options
     methods = []
     for m in args.method or []:
         methods += name_list(m, "--method")
-    from .simulate import refuse_unused_method_options
-    refuse_unused_method_options(args, methods)
-    bound = _bound(args.bound)  # (before a cluster is started or reached)
     grid = {}
-    for g in args.grid:
-        name, count, build = grid_axis_spec(g)
-        if name in grid:
-            raise GandynamicsError(f"grid axis {name!r} given twice")
-        grid[name] = (count, build)
+    with gathered() as check:  # (every value that needs no game, refused together, before the game is built)
+        if out != "-":
+            check(check_output_path, out, "--out", (".csv", ".npz", ".json", ".nc"),  # before any computation
+                  sidecar=out.lower().endswith(".csv"), kind="sweep table")
+            from ..runs.results import check_table_modules
+            check(check_table_modules, out, "--out")  # (.nc needs xarray)
+        check(whole, args.seed, "--seed", lo=0)
+        samples = check(whole, args.samples, "--samples", lo=2)
+        check(refuse_inapplicable, args, [("seed", args.random_inits is not None, "with --random-inits N:LO:HI")])
+        check(refuse_unused_method_options, args, methods)
+        bound = check(_bound, args.bound)  # (before a cluster is started or reached)
+        steps = check(parse_steps, args.steps)
+        step = check(parse_step, args.step)
+        for g in args.grid:
+            spec = check(grid_axis_spec, g)
+            if spec is None:
+                continue
+            name, count, build = spec
+            if name in grid:
+                check(refuse, f"grid axis {name!r} given twice")
+            grid[name] = (count, build)
+    fld, hyper = build_field(args)
     from .common import given_values, refuse_set_twice
     # a grid axis over a value the command line set already (--reg r1:gamma=0.5 with --grid gamma, --beta with
     # --grid beta): the grid had silently replaced it (--step with --grid step is refused below, with its own words)
@@ -175,8 +181,6 @@ def run(args) -> int:
     if args.random_inits:
         inits += list(_random_inits(args.random_inits, fld.n, args.seed))
     inits = np.array(inits) if inits else None  # (none given: the library's default, the equilibrium + 1)
-    steps = parse_steps(args.steps)
-    step = parse_step(args.step)
     check_step_sources(grid, step, cli=True)  # (the library's rule, in the command line's words)
     opts = with_cli_defaults(method_options(args, fld), methods, skip=grid)  # (momentum's beta: -0.5)
     from ..distributed import cluster_client, parse_workers
