@@ -319,3 +319,20 @@ def test_a_table_of_before_the_stuck_flag_keeps_a_number_column_of_that_name(tab
     cols["stuck"] = np.arange(len(res)) % 2  # (a 0/1 column of that name: a flag, as the old writer wrote flags)
     back = SweepResult.load(dataclasses.replace(res, columns=cols).save(tmp_path / "flag.csv"))
     assert back.columns["stuck"].dtype == bool and back.columns["stuck"].tolist() == (cols["stuck"] == 1).tolist()
+
+
+@pytest.mark.parametrize("ext", [".CSV", ".Npz", ".JSON", ".Csv"])
+def test_an_extension_in_capitals_is_saved_and_loaded_as_its_format(tmp_path, ext):
+    """An adversarial review: `sweep -o x.CSV` passed the command line's check (extensions compared in lower case) and
+    the sweep ran, then SaveResult.save refused the name ("the extension must be .csv, ..."): the result was lost.
+    save and load read the extension in any case, as the check does."""
+    import numpy as np
+
+    import gandynamics as gd
+    from gandynamics import R1, VectorField, games
+    res = gd.sweep(VectorField(games.dirac(), [R1()]), "gd", inits=[[1.0, 1.0]], steps=5, step=0.1,
+                   engine="interpreted")
+    p = tmp_path / f"t{ext}"
+    res.save(p)
+    back = gd.SweepResult.load(p)
+    assert np.array_equal(back["final_theta"], res["final_theta"])

@@ -331,13 +331,14 @@ class SweepResult:
         if it is a sweep table gandynamics wrote (:func:`gandynamics.io.check_target`: a user's file of that name is never lost, as
         on the command line; ``save("notmine.csv")`` had replaced a user's file)."""
         p = str(path)
-        if p.endswith(".csv"):
+        ext = os.path.splitext(p)[1].lower()  # (x.CSV passed the command line's check and was refused after the sweep)
+        if ext == ".csv":
             self.to_csv(p)
-        elif p.endswith(".npz"):
+        elif ext == ".npz":
             self.to_npz(p)
-        elif p.endswith(".json"):
+        elif ext == ".json":
             self.to_json(p)
-        elif p.endswith(".nc"):
+        elif ext == ".nc":
             self.to_netcdf(p)
         else:
             raise GandynamicsError(f"output file {p!r}: the extension must be .csv, .npz, .json or .nc")
@@ -348,13 +349,14 @@ class SweepResult:
         """Read a table written by :meth:`save` back (``.csv`` with its sidecar, ``.npz``, ``.json``, ``.nc``
         with the extra ``[tables]``); the columns, dimensions, steps and provenance are restored."""
         p = str(path)
-        if not p.endswith((".json", ".npz", ".csv", ".nc")):
+        ext = os.path.splitext(p)[1].lower()
+        if ext not in (".json", ".npz", ".csv", ".nc"):
             raise GandynamicsError(f"{p!r}: SweepResult.load reads .csv (with its .csv.json sidecar), .npz, .json "
                                    "or .nc")
         if not os.path.isfile(p):  # (it said "is not a sweep table written by gandynamics")
             what = "a directory, not a file" if os.path.isdir(p) else "no such file"
             raise GandynamicsError(f"{p!r}: {what}")
-        if p.endswith(".nc"):
+        if ext == ".nc":
             try:
                 import xarray as xr
             except ImportError:
@@ -365,11 +367,11 @@ class SweepResult:
             except (OSError, ValueError, KeyError) as exc:
                 raise GandynamicsError(f"{p!r} is not a sweep table written by gandynamics: {exc}") from None
         try:
-            if p.endswith(".json"):
+            if ext == ".json":
                 d = json.loads(open(p).read())
                 cols = {k: _json_column(v, k) for k, v in d["columns"].items()}
                 head = d
-            elif p.endswith(".npz"):
+            elif ext == ".npz":
                 with open(p, "rb") as fh:  # (numpy takes any file that is neither a zip nor an .npy for a pickle)
                     if fh.read(4) != b"PK\x03\x04":
                         raise ValueError("it is not an NPZ archive (not a zip file)")
@@ -378,7 +380,7 @@ class SweepResult:
                         raise KeyError("_meta")
                     head = json.loads(str(z["_meta"]))
                     cols = {k: z[k] for k in z.files if k != "_meta"}
-            elif p.endswith(".csv"):
+            elif ext == ".csv":
                 from ..provenance import read_sidecar
                 with open(p, newline="") as fh:
                     rows = list(csv.reader(fh))
