@@ -440,6 +440,8 @@ def test_registry_names_and_docs():
     ({"method": "flow", "box": {"psi": (-1, 1)}}, "box"),
     ({"method": "gd", "box": {"phi": (-1, 1)}}, "unknown parameter 'phi'"),
     ({"method": "gd", "box": {"psi": (1, -1)}}, "lo <= hi"),
+    ({"method": "gd", "box": {"psi": (float("nan"), 1)}}, "a bound is NaN"),  # (was said as "lo <= hi": a review)
+    ({"method": "gd", "box": [[0, 1], [-1, float("nan")]]}, "a bound is NaN"),
     ({"method": "momentum", "beta": float("nan")}, "beta must be a finite number"),
 ])
 def test_bad_options(kw, msg):

@@ -98,7 +98,9 @@ def box_bounds(fld, box) -> np.ndarray | None:
         if arr.shape != (fld.n, 2):
             raise GandynamicsError(f"box must have shape ({fld.n}, 2) (one (lo, hi) per parameter), got {arr.shape}")
         out[:] = arr
-    if np.any(np.isnan(out)) or np.any(out[:, 0] > out[:, 1]):
+    if np.any(np.isnan(out)):  # (said as "lo <= hi" before: a review)
+        raise GandynamicsError("box: a bound is NaN; each bound is a number, -inf or inf (no bound)")
+    if np.any(out[:, 0] > out[:, 1]):
         raise GandynamicsError("box: each bound pair must satisfy lo <= hi (use -inf/inf for no bound)")
     return out
 
