@@ -89,11 +89,87 @@ def _node(x: float) -> sp.Expr:
     return _float(x)
 
 
+#: what a distribution is, as refusals of another value say it
+DISTRIBUTIONS_TEXT = "a Distribution (Atoms, Normal, Uniform, Pushforward or convolve(...))"
+
+
+def check_distribution(value, what: str) -> "Distribution":
+    """``value`` when it is a :class:`Distribution`; otherwise a GandynamicsError naming ``what`` (the argument, e.g.
+    ``"Pushforward: latent"``, ``"GAN: real"``) and what is accepted.  Every argument that takes a distribution goes
+    through it when the object holding it is built: ``Pushforward(3, G)`` and ``convolve(1, 2)`` were accepted and
+    ended in an AttributeError ('int' object has no attribute 'atoms') when a field was derived from the GAN."""
+    if not isinstance(value, Distribution):
+        hint = (f" (for a point mass at {value!r}: Atoms([{value!r}]))"
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) else "")
+        raise GandynamicsError(f"{what} must be {DISTRIBUTIONS_TEXT}, got {type(value).__name__} {value!r}{hint}")
+    return value
+
+
+def _check_value(v, what: str) -> sp.Expr:
+    """A distribution's parameter (a mean, a variance, an end, an atom's coordinate or weight): a number or a sympy
+    expression (a parameter's symbol), sympified; anything else (None, a dict, a nested list) refused naming ``what``
+    (it reached sympy's arithmetic: AttributeError 'NoneType' object has no attribute 'has')."""
+    if v is None or isinstance(v, (bool, np.bool_, dict, set, frozenset, bytes)):
+        raise GandynamicsError(f"{what} must be a number or a sympy expression, got {v!r}")
+    try:
+        e = sp.sympify(v)
+    except (sp.SympifyError, TypeError, ValueError, SyntaxError):
+        raise GandynamicsError(f"{what} must be a number or a sympy expression, got {v!r}") from None
+    if not isinstance(e, sp.Expr):
+        raise GandynamicsError(f"{what} must be a number or a sympy expression, got {v!r}")
+    return e
+
+
+def _check_point(p, what: str) -> tuple:
+    """A point: a number or expression, or a flat sequence of them (:func:`_check_value` for each coordinate)."""
+    if isinstance(p, (list, tuple, np.ndarray, sp.Matrix)):
+        coords = list(p) if not isinstance(p, np.ndarray) else list(p.reshape(-1)) if p.ndim <= 1 else None
+        if coords is None or (isinstance(p, sp.Matrix) and min(p.shape) > 1):
+            raise GandynamicsError(f"{what} must be a number or a flat sequence of numbers, got {p!r}")
+        return tuple(_check_value(c, what) for c in coords)
+    return (_check_value(p, what),)
+
+
+def _sequence(value, what: str, example: str) -> list:
+    """A sequence of values (a list, tuple, range, array of at least one dimension); anything else (a number, text, a
+    mapping, None) refused naming ``what``."""
+    if (isinstance(value, (Sequence, sp.Matrix)) and not isinstance(value, (str, bytes))) or \
+            (isinstance(value, np.ndarray) and value.ndim >= 1):
+        return list(value)
+    raise GandynamicsError(f"{what} must be a sequence (a list, e.g. {example}), got {type(value).__name__} {value!r}")
+
+
 class Distribution:
-    """A probability distribution represented by weighted atoms (see module docstring)."""
+    """A probability distribution represented by weighted atoms (see module docstring).
+
+    Every argument of a distribution that takes another distribution (a pushforward's ``latent``, a convolution's
+    ``base`` and ``noise``) and the kind of every other argument is checked when it is built
+    (:meth:`__post_init__`); the values themselves (a variance >= 0, weights summing to 1, the quadrature order) where
+    the atoms are made, since a symbolic value is checked where its hyperparameter is set."""
 
     #: nodes per dimension of the quadrature rule (``None`` for exact atoms)
     order: int | None = None
+    #: how a refusal names the constructor (``convolve`` for :class:`Convolution`)
+    _called: "str | None" = None
+
+    def __post_init__(self):
+        """Check every field annotated ``Distribution`` (:func:`check_distribution`), then the subclass's own
+        arguments (:meth:`_check_arguments`).
+
+        Raises
+        ------
+        GandynamicsError
+            an argument that takes a distribution given something else (``Pushforward(3, G)``, ``convolve(1, 2)``),
+            or another argument of the wrong kind.
+        """
+        who = self._called or type(self).__name__
+        for f in dataclasses.fields(self):
+            if f.type in ("Distribution", Distribution):
+                check_distribution(getattr(self, f.name), f"{who}: {f.name}")
+        self._check_arguments(who)
+
+    def _check_arguments(self, who: str) -> None:
+        """The subclass's own arguments, by kind (``who`` names the constructor in a refusal)."""
 
     def atoms(self) -> list[tuple[sp.Expr, tuple]]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -248,10 +324,24 @@ def _symbolic(v) -> bool:
 
 @dataclass(frozen=True)
 class Atoms(Distribution):
-    """Weighted Dirac masses at ``points`` (scalars or vectors; sympy expressions allowed)."""
+    """Weighted Dirac masses at ``points`` (scalars or vectors; sympy expressions allowed).
+
+    Raises
+    ------
+    GandynamicsError
+        when built: ``points`` (or ``weights``) not a sequence, a coordinate or weight that is no number or sympy
+        expression; where the atoms are made: points of different dimensions, weights below 0 or not summing to 1.
+    """
 
     points: Sequence
     weights: Sequence | None = None
+
+    def _check_arguments(self, who):
+        for p in _sequence(self.points, f"{who}: points", "Atoms([0.0]) or Atoms([[0, 1], [1, 0]])"):
+            _check_point(p, f"{who}: a point")
+        if self.weights is not None:
+            for w in _sequence(self.weights, f"{who}: weights", "[0.5, 0.5]"):
+                _check_value(w, f"{who}: a weight")
 
     def atoms(self):
         pts = [_as_point(p) for p in self.points]
@@ -337,7 +427,7 @@ def _check_order(order, dim: int = 1, what: str = "quadrature order") -> int:
 
 def _real_number(v, what: str):
     """A sympy value that, if it is a number, is real and finite."""
-    v = sp.sympify(v)
+    v = _check_value(v, what)
     if v.has(sp.I) or v.is_real is False:
         raise GandynamicsError(f"{what} must be real, got {v}")
     if v.is_Number and not v.is_finite:
@@ -360,11 +450,27 @@ class Normal(Distribution):
 
     ``mean`` a scalar or vector (sympy allowed); ``cov`` a scalar variance, a vector of variances
     (diagonal) or a full matrix (numeric, factorised by Cholesky).
+
+    Raises
+    ------
+    GandynamicsError
+        when built: a mean or variance that is no number or sympy expression (None, a mapping); where the atoms are
+        made: a variance below 0, a covariance matrix of the wrong shape or not positive definite, a bad ``order``.
     """
 
     mean: object = 0
     cov: object = 1
     order: int = 5
+
+    def _check_arguments(self, who):
+        _check_point(self.mean, f"{who}: the mean")
+        cov = self.cov
+        if isinstance(cov, (list, tuple, np.ndarray, sp.Matrix)):
+            if np.ndim(np.asarray(cov, dtype=object)) == 2:
+                return  # (a covariance matrix: numeric, checked where the atoms are made)
+            _check_point(cov, f"{who}: a variance")
+        else:
+            _check_value(cov, f"{who}: a variance")
 
     @property
     def dim(self) -> int:  # (from the mean: without the order**d atoms, or their refusal where they are too many)
@@ -447,11 +553,22 @@ class Normal(Distribution):
 @dataclass(frozen=True)
 class Uniform(Distribution):
     """``U[low, high]`` (per dimension) by Gauss–Legendre quadrature of ``order`` nodes per dimension (a polynomial
-    integrand: its closed-form moments, or the nodes its degree needs; :func:`expectation`)."""
+    integrand: its closed-form moments, or the nodes its degree needs; :func:`expectation`).
+
+    Raises
+    ------
+    GandynamicsError
+        when built: an end that is no number or sympy expression; where the atoms are made: ``low`` not below
+        ``high``, ends of different dimensions, a bad ``order``.
+    """
 
     low: object = -1
     high: object = 1
     order: int = 5
+
+    def _check_arguments(self, who):
+        _check_point(self.low, f"{who}: low")
+        _check_point(self.high, f"{who}: high")
 
     @property
     def dim(self) -> int:  # (from the ends: without the order**d atoms, or their refusal where they are too many)
@@ -512,11 +629,24 @@ class Pushforward(Distribution):
     """The law of ``G(z)`` for ``z`` from ``latent``: ``G`` is called with one sympy value per latent coordinate,
     ``G(z1, ..., zk)``, and returns the point (a sympy value, or a sequence of them for a point of several
     coordinates), e.g. ``Pushforward(Normal(0, 1), lambda z: theta * z)``.  An exception raised by ``G`` is a
-    GandynamicsError naming it (G is first called when a field is built from the game)."""
+    GandynamicsError naming it (G is first called when a field is built from the game).
+
+    Raises
+    ------
+    GandynamicsError
+        when built: ``latent`` not a :class:`Distribution`, ``G`` not callable, ``label`` not text.
+    """
 
     latent: Distribution
     G: object
     label: str = "G(z)"
+
+    def _check_arguments(self, who):
+        if not callable(self.G):
+            raise GandynamicsError(f"{who}: G must be a function of the latent coordinates, G(z1, ..., zk) -> the point "
+                                   f"(e.g. lambda z: theta * z), got {type(self.G).__name__} {self.G!r}")
+        if not isinstance(self.label, str):
+            raise GandynamicsError(f"{who}: label must be text (how reports name G, e.g. 'G(z)'), got {self.label!r}")
 
     @property
     def order(self):  # type: ignore[override]
@@ -563,10 +693,12 @@ class Pushforward(Distribution):
 
 @dataclass(frozen=True)
 class Convolution(Distribution):
-    """The law of ``x + eps`` with ``x ~ base`` and independent ``eps ~ noise`` (instance noise)."""
+    """The law of ``x + eps`` with ``x ~ base`` and independent ``eps ~ noise`` (instance noise); made by
+    :func:`convolve`, whose refusals it says."""
 
     base: Distribution
     noise: Distribution
+    _called = "convolve"
 
     @property
     def order(self):  # type: ignore[override]
@@ -615,7 +747,14 @@ class Convolution(Distribution):
 
 
 def convolve(base: Distribution, noise: Distribution) -> Convolution:
-    """The distribution of ``x + eps``, ``x ~ base``, ``eps ~ noise`` independent."""
+    """The distribution of ``x + eps``, ``x ~ base``, ``eps ~ noise`` independent.
+
+    Raises
+    ------
+    GandynamicsError
+        ``base`` or ``noise`` not a :class:`Distribution` (:func:`check_distribution`).  Data and noise of different
+        dimensions are refused where the atoms or an expectation are made.
+    """
     return Convolution(base, noise)
 
 
@@ -626,7 +765,14 @@ def expectation(dist: Distribution, g) -> sp.Expr:
     ``-0.99999999999999984*theta*w2``), also through a pushforward (``g o G`` a polynomial of the latent) and a
     convolution (both parts in closed form); otherwise ``sum_i w_i g(x_i)`` over the quadrature rule, with nodes
     enough to be exact when ``g`` is a polynomial (:meth:`Distribution.exact_for`: a full covariance, a generator
-    that is no polynomial), else the distribution's own ``order``."""
+    that is no polynomial), else the distribution's own ``order``.
+
+    Raises
+    ------
+    GandynamicsError
+        ``dist`` not a :class:`Distribution`, or a distribution whose values are not one (a variance below 0, ...).
+    """
+    check_distribution(dist, "expectation: dist")
     exact = dist.polynomial_expectation(g)
     if exact is not None:
         return exact

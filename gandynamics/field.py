@@ -22,7 +22,7 @@ import sympy as sp
 
 from . import codegen, validate
 from ._jvp import JacobianOperator
-from .errors import GandynamicsError, names_refusal
+from .errors import GandynamicsError, names_refusal, quoted
 from .losses import stabilize_all, vnorm
 from .regularizers import stage_regularizers
 from .symdiff import Differentiator
@@ -106,8 +106,9 @@ def _vanishes(coefficient, values: dict) -> bool:
         return False
 
 
-def _check_arguments(model, regularizers) -> None:
-    """``VectorField(model, regularizers)``: a Game or GAN and a list of Regularizers, or one line saying so."""
+def _check_arguments(model, regularizers, name=None) -> None:
+    """``VectorField(model, regularizers, name)``: a Game or GAN, a list of Regularizers (none given twice) and a name
+    (text or None), or one line saying so."""
     from .game import GAN, Game
     from .regularizers import Regularizer
     if not isinstance(model, (Game, GAN)):
@@ -125,6 +126,10 @@ def _check_arguments(model, regularizers) -> None:
         if not isinstance(r, Regularizer):
             raise GandynamicsError(f"VectorField: regularizers must be Regularizer objects (R1(gamma=0.3), "
                                    f"make_regularizer('r1', gamma=0.3)), got {type(r).__name__} {r!r}")
+    from .regularizers import refuse_duplicates
+    refuse_duplicates(regularizers, "VectorField")
+    if name is not None and not (isinstance(name, str) and name.strip()):  # (name=3 was taken, and printed as a game)
+        raise GandynamicsError(f"VectorField: name must be non-empty text or None (the game's own name), got {name!r}")
 
 
 def _tighter(a: dict, b: dict) -> dict:
@@ -156,10 +161,17 @@ class VectorField:
     hyper : tuple of Symbol  the hyperparameters, in the order of the parameter vector ``p``
     defaults : dict        name -> default value
     F, DF : sympy.Matrix   the operator and its Jacobian
+
+    Raises
+    ------
+    GandynamicsError
+        ``model`` not a Game or GAN; ``regularizers`` not a list of Regularizers, or one given twice (two of one class
+        with the same options: :func:`gandynamics.regularizers.refuse_duplicates`); ``name`` not text; a field that
+        cannot be derived or compiled.
     """
 
     def __init__(self, model, regularizers: Sequence = (), name: str | None = None):
-        _check_arguments(model, regularizers)
+        _check_arguments(model, regularizers, name)
         self.model = model
         self.regularizers = list(regularizers)
         from .game import GAN
@@ -521,11 +533,32 @@ class VectorField:
         return "", {}
 
     def point(self, z) -> np.ndarray:
-        """Validate a state vector (length and finiteness)."""
+        """A state vector checked: a sequence (list, tuple, 1-D array) of ``n`` finite numbers, as a float array.  The
+        one reading of a point every analysis and run takes (``simulate``'s start, ``spectrum``'s ``at``, ...).
+
+        Raises
+        ------
+        GandynamicsError
+            ``z`` not a sequence (None, a number, text, a mapping: "got None", not "got 1 entries" as a None read as
+            one NaN said), entries that are not numbers (None, text, True), of another length, of more than one
+            dimension, or not finite.
+        """
+        names = ", ".join(self.names)
+        if not (isinstance(z, np.ndarray) and z.dtype.kind in "fiu" and z.ndim >= 1):
+            if z is None or isinstance(z, (str, bytes, Mapping, set, frozenset)) or not np.iterable(z):
+                raise GandynamicsError(f"a point must be a sequence of {self.n} numbers ({names}), got {quoted(z)}")
+            try:
+                arr = np.asarray(z, dtype=object)
+            except (TypeError, ValueError):  # pragma: no cover - asarray(object) takes nearly anything
+                arr = None
+            if arr is not None and arr.ndim == 1 and any(
+                    v is None or isinstance(v, (str, bytes, bool, np.bool_)) for v in arr):
+                # (a None entry was read as NaN, "1" as 1.0, True as 1.0)
+                raise GandynamicsError(f"a point must be {self.n} numbers ({names}), got {quoted(z)}")
         try:
             arr = np.asarray(z, dtype=float)
         except (TypeError, ValueError):
-            raise GandynamicsError(f"a point must be {self.n} numbers ({', '.join(self.names)}), got {z!r}") from None
+            raise GandynamicsError(f"a point must be {self.n} numbers ({names}), got {z!r}") from None
         if arr.ndim > 1:  # ([[1, 1]] was flattened and taken: a list of points given where one is asked)
             raise GandynamicsError(f"a point must be one vector of {self.n} numbers ({', '.join(self.names)}), got an "
                                    f"array of shape {arr.shape}")
@@ -821,7 +854,14 @@ class VectorField:
         """The non-differentiable atoms of F whose argument vanishes at z (``Abs``, ``sign``, ``sqrt(0)``,
         ``Heaviside``, a Euclidean ``vnorm`` at the origin, ``Max``/``Min`` ties, a ``Piecewise`` whose
         condition holds with equality, ``floor``/``ceiling``/``frac``/``Mod`` at an integer): where any exists,
-        no linearisation is meaningful, and every analysis reports the point the same way."""
+        no linearisation is meaningful, and every analysis reports the point the same way.
+
+        Raises
+        ------
+        GandynamicsError
+            a bad point (:meth:`point`) or hyperparameters (:meth:`param_vector`), ``tol`` not a finite number >= 0.
+        """
+        tol = validate.nonnegative(tol, "nonsmooth_at: tol")  # (tol="x" was taken, and compared only at a tie)
         p = self.param_vector(params)
         sub = dict(zip(self.z, self.point(z)))
         sub.update(zip(self.hyper, p))

@@ -33,7 +33,7 @@ import numpy as np
 import sympy as sp
 from sympy.parsing.sympy_parser import TokenError
 
-from .distributions import Distribution, expectation
+from .distributions import Distribution, check_distribution, expectation
 from .errors import GandynamicsError
 from .losses import get_loss, stabilize
 
@@ -116,6 +116,33 @@ def _loss(value, what: str, game: str) -> sp.Expr:
     return e
 
 
+def _text(value, what: str, game: str, empty: bool = False) -> str:
+    """A game's ``name`` or ``nonsmooth`` note: text (non-empty unless ``empty``); name=3 or nonsmooth=[...] were taken
+    and printed as they were."""
+    if not isinstance(value, str) or not (empty or value.strip()):
+        raise GandynamicsError(f"{_label(game)}: {what} must be "
+                               f"{'text' if empty else 'non-empty text'}, got {value!r}")
+    return value
+
+
+def _penalties(value, game: str) -> tuple:
+    """A GAN's ``penalties``: a tuple (or list) of sympy expressions, the terms regularizers add to L_D."""
+    if not isinstance(value, (tuple, list)):
+        raise GandynamicsError(f"{_label(game)}: penalties must be a tuple of sympy expressions (terms added to the "
+                               f"discriminator's loss), got {type(value).__name__} {value!r}")
+    out = []
+    for p in value:
+        try:
+            e = sp.sympify(p, strict=True)
+        except (sp.SympifyError, TypeError, ValueError):
+            e = None
+        if not isinstance(e, sp.Expr):
+            raise GandynamicsError(f"{_label(game)}: penalties must be sympy expressions (terms added to the "
+                                   f"discriminator's loss), got {p!r}")
+        out.append(e)
+    return tuple(out)
+
+
 def zero_sum_symbolic(game) -> tuple:
     """Whether ``d^2 (L_G + L_D) / d theta d psi`` of ``game`` (a Game or GAN with its losses) vanishes identically, as
     far as sympy can tell: ``(True, [])`` when every entry simplifies to 0, ``(False, [])`` when one is a nonzero
@@ -155,9 +182,22 @@ def check_game_size(n: int, game: str) -> None:
 
 
 def _hyper(hyper) -> dict[sp.Symbol, float]:
+    """Hyperparameters as ``{Symbol: default}``: a mapping (or None) of names or Symbols to finite numbers; anything
+    else refused in one line (``hyper=3`` and ``hyper="gamma"`` ended in dict()'s TypeError/ValueError, a GAN's
+    ``hyper=None`` in a TypeError from the regularizers)."""
+    from collections.abc import Mapping as _Mapping
+    if hyper is None:
+        return {}
+    if not isinstance(hyper, _Mapping):
+        raise GandynamicsError(f"hyper must be a mapping of hyperparameter names (or Symbols) to default values, e.g. "
+                               f"{{'gamma': 0.3}}, got {type(hyper).__name__} {hyper!r}")
     out = {}
-    for k, v in dict(hyper or {}).items():
+    for k, v in hyper.items():
+        if not (isinstance(k, sp.Symbol) or (isinstance(k, str) and k.strip())):
+            raise GandynamicsError(f"hyper: a hyperparameter's name must be a name or a sympy Symbol, got {k!r}")
         s = sp.Symbol(k, real=True) if isinstance(k, str) else k
+        if isinstance(v, (bool, np.bool_)):  # (True was read as 1.0)
+            raise GandynamicsError(f"hyperparameter {s} needs a numeric default, got {v!r}")
         try:
             out[s] = float(v)
         except (TypeError, ValueError):
@@ -189,6 +229,13 @@ class Game:
     nonsmooth : str, optional
         A note when the field is known not to be differentiable somewhere that matters.
 
+    Raises
+    ------
+    GandynamicsError
+        an argument of the wrong kind or value: ``theta``/``psi`` not sympy Symbols, a loss that is no real scalar
+        expression of the parameters and hyperparameters, ``hyper`` not a mapping of names to finite numbers, an
+        ``equilibrium`` that is not one finite number per parameter, ``name``/``nonsmooth`` not text.
+
     Examples
     --------
     >>> import sympy as sp
@@ -210,6 +257,8 @@ class Game:
     origin: Mapping = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
+        _text(self.name, "name", "game")
+        _text(self.nonsmooth, "nonsmooth", self.name, empty=True)
         theta = _symbols(self.theta, "theta")
         psi = _symbols(self.psi, "psi")
         check_game_size(len(theta) + len(psi), self.name)
@@ -297,6 +346,13 @@ class GAN:
     hyper, equilibrium, name, nonsmooth : as in :class:`Game`.
     penalties : tuple of sympy expressions
         Terms added to the discriminator's loss (set by regularizers such as R1).
+
+    Raises
+    ------
+    GandynamicsError
+        an argument of the wrong kind: as :class:`Game`; ``real``/``fake`` not a Distribution
+        (:func:`gandynamics.distributions.check_distribution`), ``loss`` none of :data:`gandynamics.losses.LOSSES`, a
+        :class:`~gandynamics.losses.Loss` or a one-variable sympy Lambda, ``penalties`` not sympy expressions.
     """
 
     theta: tuple
@@ -314,14 +370,19 @@ class GAN:
     origin: Mapping = field(default_factory=dict, compare=False, repr=False)  # as in Game
 
     def __post_init__(self):
+        _text(self.name, "name", "game")
+        _text(self.nonsmooth, "nonsmooth", self.name, empty=True)
+        _hyper(self.hyper)  # (checked here: hyper=None or 3 ended in a TypeError from the regularizers)
+        object.__setattr__(self, "hyper", {} if self.hyper is None else self.hyper)
+        object.__setattr__(self, "penalties", _penalties(self.penalties, self.name))
         object.__setattr__(self, "theta", _symbols(self.theta, "theta"))
         object.__setattr__(self, "psi", _symbols(self.psi, "psi"))
         check_game_size(len(self.theta) + len(self.psi), self.name)
         object.__setattr__(self, "x", _symbols(self.x, "x (data variables)"))
         object.__setattr__(self, "loss", get_loss(self.loss))
         object.__setattr__(self, "discriminator", _loss(self.discriminator, "the discriminator", self.name))
-        if not isinstance(self.real, Distribution) or not isinstance(self.fake, Distribution):
-            raise GandynamicsError("real and fake must be Distributions (Atoms, Normal, Uniform, Pushforward)")
+        check_distribution(self.real, "GAN: real")
+        check_distribution(self.fake, "GAN: fake")
 
     @property
     def params(self) -> tuple:

@@ -38,6 +38,15 @@ __all__ = ["sigmoid", "softplus", "vnorm", "safediv", "expm1", "tanhs", "logcosh
            "erfcx", "rerfcx", "logerfc", "erfcx_d", "rerfcx_d", "STABLE_FUNCTIONS", "STABLE_DERIVATIVES", "Loss", "LOSSES", "get_loss", "stabilize"]
 
 
+def _check_args(cls, args) -> None:
+    """The arguments of one of this module's functions (:class:`sigmoid`, :class:`softplus`, ...): numbers or sympy
+    expressions; anything else (None, a list) refused naming the function (it ended in AttributeError "'NoneType' object
+    has no attribute 'is_number'", as sympy's own functions do)."""
+    for x in args:
+        if not isinstance(x, sp.Expr):
+            raise GandynamicsError(f"{cls.__name__} takes numbers or sympy expressions, got {x!r}")
+
+
 def _zero(x) -> bool:
     """Whether ``x`` is the number 0: the test of the functions' ``eval`` below.  Not sympy's ``x.is_zero``, which on
     a sum over a network's units asks each term's assumptions (each ``tanh``'s real and imaginary parts, about 2 ms
@@ -47,12 +56,19 @@ def _zero(x) -> bool:
 
 
 class sigmoid(sp.Function):
-    """The logistic function ``1 / (1 + exp(-x))``, with derivative ``sigmoid(x) (1 - sigmoid(x))``."""
+    """The logistic function ``1 / (1 + exp(-x))``, with derivative ``sigmoid(x) (1 - sigmoid(x))``.
+
+    Raises
+    ------
+    GandynamicsError
+        ``x`` not a number or a sympy expression (None, a list).
+    """
 
     nargs = 1
 
     @classmethod
     def eval(cls, x):
+        _check_args(cls, (x,))
         if _zero(x):
             return sp.S.Half
         if x is sp.oo:
@@ -79,12 +95,19 @@ class sigmoid(sp.Function):
 
 
 class softplus(sp.Function):
-    """``log(1 + exp(x))``, with derivative :class:`sigmoid`."""
+    """``log(1 + exp(x))``, with derivative :class:`sigmoid`.
+
+    Raises
+    ------
+    GandynamicsError
+        ``x`` not a number or a sympy expression (None, a list).
+    """
 
     nargs = 1
 
     @classmethod
     def eval(cls, x):
+        _check_args(cls, (x,))
         if _zero(x):
             return sp.log(2)
         if x is sp.oo:
@@ -117,6 +140,7 @@ class safediv(sp.Function):
 
     @classmethod
     def eval(cls, a, b):
+        _check_args(cls, (a, b))
         if _zero(b):
             return sp.S.Zero
         if _zero(a):
@@ -141,6 +165,7 @@ class vnorm(sp.Function):
 
     @classmethod
     def eval(cls, *args):
+        _check_args(cls, args)
         if all(_zero(a) for a in args):
             return sp.S.Zero
         return None
@@ -216,6 +241,7 @@ class expm1(_Stable):
 
     @classmethod
     def eval(cls, x):
+        _check_args(cls, (x,))
         if _zero(x):
             return sp.S.Zero
         return None
@@ -245,6 +271,7 @@ class tanhs(_Stable):
 
     @classmethod
     def eval(cls, x):
+        _check_args(cls, (x,))
         if _zero(x):
             return sp.S.Zero
         if x.could_extract_minus_sign():
@@ -273,6 +300,7 @@ class logcosh(_Stable):
 
     @classmethod
     def eval(cls, x):
+        _check_args(cls, (x,))
         if _zero(x):
             return sp.S.Zero
         if x.could_extract_minus_sign():
@@ -384,6 +412,7 @@ class erfcx(_Stable):
 
     @classmethod
     def eval(cls, x):
+        _check_args(cls, (x,))
         if _zero(x):
             return sp.S.One
         return None
@@ -450,6 +479,7 @@ class _StableDerivative(sp.Function):
 
     @classmethod
     def eval(cls, k, x):
+        _check_args(cls, (k, x))
         if k.is_number and not (k.is_Integer and k >= 0):
             raise TypeError(f"{cls.__name__}: the order must be an integer >= 0, got {k}")
         if _zero(k):
@@ -543,6 +573,7 @@ class logerfc(_Stable):
 
     @classmethod
     def eval(cls, x):
+        _check_args(cls, (x,))
         if _zero(x):
             return sp.S.Zero
         return None
@@ -1214,10 +1245,27 @@ def _cancelling_pair(e):
     return e
 
 
+def _check_lambda(f, what: str, or_none: bool = False) -> None:
+    """``f`` a sympy Lambda of one variable (a loss's ``f`` or ``generator``), or a GandynamicsError naming ``what``."""
+    if isinstance(f, sp.Lambda) and len(f.variables) == 1:
+        return
+    got = (f"a Lambda of {len(f.variables)} variables" if isinstance(f, sp.Lambda)
+           else f"{type(f).__name__} {f!r}")
+    raise GandynamicsError(f"{what} must be a sympy Lambda of one variable{' (or None)' if or_none else ''}, e.g. "
+                           f"sp.Lambda(t, -sp.log(1 + sp.exp(-t))), got {got}")
+
+
 @dataclass(frozen=True)
 class Loss:
     """A GAN loss: the scalar function ``f`` of M18 eq. (1) and whether the generator uses the
-    non-saturating form ``-E f(-D(G(z)))``."""
+    non-saturating form ``-E f(-D(G(z)))``.
+
+    Raises
+    ------
+    GandynamicsError
+        when made with an argument of the wrong kind: ``f`` (or ``generator``) not a sympy Lambda of one variable,
+        ``name`` not text, ``non_saturating`` not True or False.
+    """
 
     name: str
     f: sp.Lambda
@@ -1228,6 +1276,28 @@ class Loss:
     generator: sp.Lambda | None = None
     #: where the loss is defined (author, year, venue, equation)
     source: str = ""
+
+    def __post_init__(self):
+        """Each argument checked by kind when the loss is made (``Loss('x', 3)`` was accepted and raised "'int' object
+        is not callable" from inside a GAN's field, naming nothing).
+
+        Raises
+        ------
+        GandynamicsError
+            ``name`` not non-empty text; ``f`` (or ``generator``, when given) not a sympy Lambda of one variable;
+            ``non_saturating`` not True or False; ``description`` or ``source`` not text.
+        """
+        from .validate import boolean
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise GandynamicsError(f"Loss: name must be non-empty text (how reports name the loss, e.g. 'custom'), "
+                                   f"got {self.name!r}")
+        _check_lambda(self.f, "Loss: f")
+        if self.generator is not None:
+            _check_lambda(self.generator, "Loss: generator", or_none=True)
+        object.__setattr__(self, "non_saturating", boolean(self.non_saturating, "Loss: non_saturating"))
+        for key in ("description", "source"):
+            if not isinstance(getattr(self, key), str):
+                raise GandynamicsError(f"Loss: {key} must be text, got {getattr(self, key)!r}")
 
     def __call__(self, t):
         return self.f(t)

@@ -23,6 +23,7 @@ import math
 import numbers
 from typing import ClassVar
 
+import numpy as np
 import sympy as sp
 
 from .distributions import Normal, Uniform, convolve, expectation
@@ -33,6 +34,7 @@ from .losses import vnorm
 __all__ = [
     "Regularizer", "R1", "R2", "WGANGP", "InstanceNoise", "Consensus", "NagarajanKolter", "JARE",
     "Tikhonov", "Asymmetric", "REGULARIZERS", "make_regularizer", "apply_regularizers", "strength_symbols",
+    "refuse_duplicates",
 ]
 
 
@@ -48,7 +50,16 @@ def _check_strength(name: str, key: str, value) -> float:
 
 class Regularizer:
     """Base class. Subclasses set ``name``, ``stage``, ``defaults`` (strength name -> default value)
-    and implement ``apply(obj, sym)`` where ``sym`` maps each strength name to its sympy symbol."""
+    and implement ``apply(obj, sym)`` where ``sym`` maps each strength name to its sympy symbol.
+
+    A regularizer takes its parameters by name (``R1(gamma=0.3)``).
+
+    Raises
+    ------
+    GandynamicsError
+        a parameter given by position, a parameter the regularizer does not take, a strength that is not a finite
+        number >= 0, an option of a value it does not accept.
+    """
 
     name: ClassVar[str] = ""
     #: one line for `gandynamics list`
@@ -58,7 +69,13 @@ class Regularizer:
     #: options that are not numeric strengths (strings, orders); never symbols
     options: ClassVar[dict] = {}
 
-    def __init__(self, **params):
+    def __init__(self, *args, **params):
+        if args:  # (R1(0.3): Python's TypeError "takes 1 positional argument but 2 were given", naming no parameter)
+            cls, names = type(self).__name__, [*self.defaults, *self.options]
+            example = f"{cls}({names[0]}={args[0]!r})" if names else f"{cls}()"
+            raise GandynamicsError(f"{cls} takes its parameters by name ({', '.join(names) or 'none'}), e.g. {example}; "
+                                   f"got {len(args)} positional argument{'s' if len(args) > 1 else ''} "
+                                   f"{', '.join(map(repr, args))}")
         unknown = set(params) - set(self.defaults) - set(self.options)
         if unknown:
             raise GandynamicsError(f"{self.name}: " + names_refusal(unknown, "parameter", [*self.defaults, *self.options]))
@@ -361,6 +378,8 @@ class Asymmetric(Regularizer):
         if o["penalty"] not in (None, "r1", "r2", "r1+r2", "nk"):
             raise GandynamicsError(f"asymmetric: penalty must be r1, r2, r1+r2 or nk, got {o['penalty']!r}")
         reading = o["reading"]
+        if reading is not None and not isinstance(reading, str):  # (a list: "unhashable type" from the alias lookup)
+            raise GandynamicsError(f"asymmetric: reading must be one of {names}, got {reading!r}")
         if reading is not None:
             reading = _READING_ALIAS.get(reading, reading)
             if reading not in ASYMMETRIC_READINGS:
@@ -396,6 +415,43 @@ class Asymmetric(Regularizer):
         return [p, tik]
 
 
+def _option_key(value):
+    """An option's value as a comparable key: numbers however they are written (an anchor ``1``, ``1.0``, ``[1.0]``,
+    ``"1"``, ``"(1)"`` or an array is one anchor; an order ``3`` or ``"3"`` one order), other text stripped."""
+    from .validate import vector
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return value
+    try:
+        return ("numbers", tuple(vector(value, "option").tolist()))
+    except GandynamicsError:
+        return value.strip() if isinstance(value, str) else repr(value)
+
+
+def refuse_duplicates(regularizers, what: str = "VectorField") -> None:
+    """Refuse a regularizer given twice: two of one class with the same options (they differ at most in their
+    strengths), whose term would be added twice (``[R1(gamma=0.3), R1(gamma=0.5)]`` was R1 of strength 0.8, silently,
+    with two symbols ``gamma`` and ``gamma_r1``; the command line refused ``--reg r1 --reg r1``).  Two of one class
+    with different options are two terms and are taken: ``[Tikhonov(eps=0.2), Tikhonov(eps=0.4,
+    on="discriminator")]`` regularizes each player; so is a regularizer beside a composition holding one of its class
+    (``[R1(), Asymmetric()]``), which is asked for by name.
+
+    Raises
+    ------
+    GandynamicsError
+        ``"<what>: R1 given twice (R1(gamma=0.3) and R1(gamma=0.5)): its term would be added twice; give one R1 with
+        the strength wanted"``.
+    """
+    seen: dict = {}
+    for r in regularizers:
+        key = (type(r), tuple(sorted((k, _option_key(v)) for k, v in r.opts.items())))
+        first = seen.get(key)
+        if first is not None:
+            cls = type(r).__name__
+            raise GandynamicsError(f"{what}: {cls} given twice ({first!r} and {r!r}): its term would be added twice; "
+                                   f"give one {cls} with the strength wanted")
+        seen[key] = r
+
+
 REGULARIZERS: dict[str, type[Regularizer]] = {
     cls.name: cls for cls in (R1, R2, WGANGP, InstanceNoise, Consensus, NagarajanKolter, JARE, Tikhonov, Asymmetric)
 }
@@ -403,8 +459,15 @@ REGULARIZERS: dict[str, type[Regularizer]] = {
 
 def make_regularizer(name: str, **params) -> Regularizer:
     """A regularizer by its CLI name (``r1``, ``r2``, ``wgan-gp``, ``instance-noise``, ``consensus``,
-    ``nagarajan-kolter``, ``jare``, ``tikhonov``, ``asymmetric``)."""
-    if name not in REGULARIZERS:
+    ``nagarajan-kolter``, ``jare``, ``tikhonov``, ``asymmetric``).
+
+    Raises
+    ------
+    GandynamicsError
+        ``name`` not one of :data:`REGULARIZERS` (any value that is no such name, text or not); a parameter the
+        regularizer does not take, or of a value it does not accept.
+    """
+    if not isinstance(name, str) or name not in REGULARIZERS:  # (a list: "unhashable type" from the lookup)
         raise GandynamicsError(choice_refusal(name, "regularizer", REGULARIZERS))
     return REGULARIZERS[name](**params)
 
@@ -599,11 +662,13 @@ class SGA(Regularizer):
     def _validate(self):
         a = self.opts["align"]
         if isinstance(a, str):
-            if a.lower() not in ("0", "1", "true", "false", "yes", "no"):
+            if a.strip().lower() not in ("0", "1", "true", "false", "yes", "no"):
                 raise GandynamicsError(f"sga: align must be true or false, got {a!r}")
-            self.opts["align"] = a.lower() in ("1", "true", "yes")
-        else:
+            self.opts["align"] = a.strip().lower() in ("1", "true", "yes")
+        elif isinstance(a, (bool, np.bool_)) or (isinstance(a, (int, np.integer)) and a in (0, 1)):
             self.opts["align"] = bool(a)
+        else:  # (read by its truth: align=None was False, align=nan and align=[] ... True or False, silently)
+            raise GandynamicsError(f"sga: align must be true or false, got {a!r}")
         try:
             eps = float(self.opts["eps"])
         except (TypeError, ValueError):

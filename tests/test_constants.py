@@ -1432,3 +1432,51 @@ def test_the_cubic_on_a_wide_box_refutes_mu_one_and_holds_mu_zero():
     assert check_constants(fld, "box:-1e6:2e6,-1:1", mu=1.0).status == "refuted"
     r = check_constants(fld, "box:-1e6:2e6,-1:1", mu=0.0)
     assert r.status == "holds" and r.tolerances["mu"] <= 2.0**-40 * 10
+
+
+# ---- a Region is checked by one rule however it is made (an adversarial tester: Region('x', lo, hi) ended in
+# "TypeError: NoneType * float"; Region('box', ones, zeros) and Region('ball', ..., radius=-1) were taken, and their
+# report was meaningless: "ball of radius -1", mu in [-inf, -0.25])
+def _bad_regions():
+    """``(what the refusal says, make)`` for members of each kind: a bad kind, lo/hi/center that are no finite
+    vectors, lengths that differ, lo > hi, a radius that is no finite number > 0, a box given a ball's parts and the
+    reverse, a ball whose lo/hi are not its centre -/+ radius; each by the plain constructor and, where it has the
+    argument, by Region.ball / Region.box."""
+    z, o = np.zeros(2), np.ones(2)
+    for kind in ("x", "Box", "", None, 3, ["box"]):
+        yield r"^unknown region kind ", lambda k=kind: Region(k, z, o)
+    for bad in (None, "a,b", [1.0, np.nan], [1.0, np.inf], [[0.0, 1.0]], {"lo": 0}, 3j, []):
+        yield r"^Region: lo must ", lambda v=bad: Region("box", v, o)
+        yield r"^Region: lo must ", lambda v=bad: Region.box(v, o)
+        center = r"^Region: center must " if bad is not None else r"^Region: a ball needs a center and a radius"
+        yield center, lambda v=bad: Region("ball", None, None, v, 1.0)
+        yield center, lambda v=bad: Region.ball(v, 1.0)
+    yield r"^Region: hi must have 2 entries", lambda: Region("box", z, np.ones(3))
+    for lo, hi in ((o, z), ([0.0, 1.0], [1.0, 0.5]), ([1e300, 0], [-1e300, 0])):
+        yield r"^Region: a box needs lo <= hi in every coordinate", lambda a=lo, b=hi: Region("box", a, b)
+        yield r"^Region: a box needs lo <= hi in every coordinate", lambda a=lo, b=hi: Region.box(a, b)
+    for r in (-1, 0, -0.0, np.nan, np.inf, "x", True, [1.0]):
+        yield r"^Region: radius must be a finite number > 0", lambda v=r: Region("ball", z - 1, z + 1, z, v)
+        yield r"^Region: radius must be a finite number > 0", lambda v=r: Region.ball(z, v)
+    yield r"^Region: a ball needs a center and a radius", lambda: Region("ball", z - 1, z + 1, radius=-1)
+    yield r"^Region: a ball needs a center and a radius", lambda: Region("ball", z - 1, z + 1, z)
+    yield r"^Region: a box takes lo and hi, not a center or radius", lambda: Region("box", z, o, radius=1.0)
+    yield r"^Region: a box takes lo and hi, not a center or radius", lambda: Region("box", z, o, center=z)
+    yield r"^Region: a ball's lo is center - radius", lambda: Region("ball", z, z + 1, z, 1.0)
+    yield r"^Region: a ball's hi is center \+ radius", lambda: Region("ball", z - 1, z + 2, z, 1.0)
+
+
+@pytest.mark.parametrize("match, make", list(_bad_regions()), ids=lambda m: m if isinstance(m, str) else "")
+def test_a_region_is_checked_by_one_rule_however_it_is_made(match, make):
+    with pytest.raises(GandynamicsError, match=match) as e:
+        make()
+    assert "\n" not in str(e.value)
+
+
+def test_a_region_made_directly_is_the_one_its_constructor_makes():
+    c = np.array([0.5, -1.0])
+    assert Region("ball", None, None, c, 0.25) == Region.ball(c, 0.25) == Region("ball", c - 0.25, c + 0.25, c, 0.25)
+    assert Region("box", [0, 1], [1, 2]) == Region.box(np.array([0.0, 1.0]), (1, 2))
+    assert Region.box([1.0, 1.0], [1.0, 1.0]).dim == 2  # (a box of one point: lo == hi is a box)
+    reg = Region("box", [-1, -1], [1, 1])
+    assert isinstance(reg.lo, np.ndarray) and reg.lo.dtype == float and reg.describe() == "box [-1, 1] x [-1, 1]"

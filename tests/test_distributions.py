@@ -808,3 +808,83 @@ def test_a_uniform_refusal_writes_the_difference_it_needs_positive(low, high, ba
     with pytest.raises(GandynamicsError) as e:
         fld.param_vector({"w": bad})
     assert f"high - low = {hi - lo} of Uniform({lo}, {hi})" in str(e.value)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Every argument that takes a distribution (and every other argument of a distribution, by kind) is checked when the
+# object holding it is built: an adversarial tester's Pushforward(3, G) was accepted and, used in a GAN, ended in
+# AttributeError "'int' object has no attribute 'atoms'"; convolve(1, 2) in "... no attribute 'dim'".
+#: values that are no distribution, of each kind a user might pass
+_NOT_DISTRIBUTIONS = [3, 0.5, None, "normal", [0.0, 1.0], {"mean": 0}, float("nan"), np.zeros(2), sp.Symbol("t"),
+                      Normal]  # (the class, not an instance)
+
+
+def _distribution_arguments():
+    """``(name, build)`` for every public argument that takes a distribution: ``build(value)`` makes the object with
+    ``value`` in that place (the others valid)."""
+    t, x, p = sp.symbols("t x p", real=True)
+    gan = dict(theta=[t], psi=[p], x=[x], discriminator=p * x, real=Atoms([0]), fake=Atoms([t]))
+    import gandynamics as gd
+    yield "Pushforward: latent", lambda v: Pushforward(v, lambda z: t * z)
+    yield "convolve: base", lambda v: convolve(v, Normal(0, 1))
+    yield "convolve: noise", lambda v: convolve(Atoms([0]), v)
+    yield "GAN: real", lambda v: gd.GAN(**{**gan, "real": v})
+    yield "GAN: fake", lambda v: gd.GAN(**{**gan, "fake": v})
+    yield "expectation: dist", lambda v: expectation(v, lambda pt: pt[0] ** 2)
+
+
+@pytest.mark.parametrize("bad", _NOT_DISTRIBUTIONS, ids=repr)
+@pytest.mark.parametrize("name, build", list(_distribution_arguments()), ids=lambda a: a if isinstance(a, str) else "")
+def test_every_argument_taking_a_distribution_refuses_anything_else_when_built(name, build, bad):
+    with pytest.raises(GandynamicsError, match=rf"^{name} must be a Distribution \(Atoms, Normal, Uniform, Pushforward "
+                                               rf"or convolve\(\.\.\.\)\), got ") as e:
+        build(bad)
+    assert "\n" not in str(e.value)
+
+
+def _other_arguments():
+    """``(what the refusal names, build)`` for every other argument of a distribution, each with values of the wrong
+    kind (None, a mapping, a non-callable G, ...)."""
+    t = sp.Symbol("t", real=True)
+    for bad in (None, {"a": 1}, {1, 2}, True):
+        yield "Normal: the mean", lambda v=bad: Normal(v, 1)
+        yield "Normal: a variance", lambda v=bad: Normal(0, v)
+        yield "Uniform: low", lambda v=bad: Uniform(v, 1)
+        yield "Uniform: high", lambda v=bad: Uniform(0, v)
+        yield "Atoms: a point", lambda v=bad: Atoms([0, v])
+        yield "Atoms: a weight", lambda v=bad: Atoms([0, 1], [0.5, v])
+    yield "Normal: the mean", lambda: Normal([[0, 1], [1, 0]], 1)  # (a matrix is no point)
+    for bad in (3, None, float("nan"), "0,1"):
+        yield "Atoms: points", lambda v=bad: Atoms(v)
+    for bad in (3, float("nan"), "0.5,0.5"):
+        yield "Atoms: weights", lambda v=bad: Atoms([0, 1], v)
+    for bad in (3, None, "theta*z", [1, 2]):
+        yield "Pushforward: G", lambda v=bad: Pushforward(Normal(0, 1), v)
+    for bad in (3, None, ["G"]):
+        yield "Pushforward: label", lambda v=bad: Pushforward(Normal(0, 1), lambda z: t * z, v)
+
+
+@pytest.mark.parametrize("name, build", list(_other_arguments()), ids=lambda a: a if isinstance(a, str) else "")
+def test_every_other_argument_of_a_distribution_is_checked_by_kind_when_built(name, build):
+    with pytest.raises(GandynamicsError, match=rf"^{name} must be ") as e:
+        build()
+    assert "\n" not in str(e.value)
+
+
+def test_the_checks_at_construction_refuse_the_wrong_kind_and_take_what_was_taken():
+    """What every distribution of the package is built from still builds (symbols, arrays, ranges, nested
+    distributions), and values are still checked where the atoms are made (a symbolic one where it is set); the
+    adversarial tester's two members are refused where they are written."""
+    with pytest.raises(GandynamicsError, match=r"^Pushforward: latent must be a Distribution .*, got int 3 \(for a "
+                                               r"point mass at 3: Atoms\(\[3\]\)\)$"):
+        Pushforward(3, lambda z: z)
+    with pytest.raises(GandynamicsError, match=r"^convolve: base must be a Distribution .*, got int 1"):
+        convolve(1, 2)
+    t = sp.Symbol("t", real=True)
+    ok = [Atoms(range(3)), Atoms(np.array([[0.0, 1.0], [1.0, 0.0]])), Atoms([t, 1 - t], [sp.Rational(1, 2)] * 2),
+          Normal([0, t], [1, t**2]), Normal([0, 0], np.eye(2)), Uniform(-t, t), Normal("t", 1),
+          convolve(Pushforward(Uniform(-1, 1), lambda z: t * z), Normal(0, 1)), Pushforward(Atoms([0]), sp.Lambda(t, t))]
+    assert all(d.atoms() for d in ok)
+    Normal(0, -1)  # (a bad value: refused where the atoms are made, as before)
+    with pytest.raises(GandynamicsError, match="a variance must be >= 0"):
+        Normal(0, -1).atoms()

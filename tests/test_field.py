@@ -234,3 +234,63 @@ def test_v_strings_simplify_rational_components_only(monkeypatch):
     g = gd.Game.zero_sum([x], [y], x * y + (x**2 - 1) * (x + 1) / (x + 1) / 2)
     VectorField(g, []).v_strings()
     assert len(called) == 2
+
+
+# ---- the one reading of a point (VectorField.point), for every caller: simulate(F, 'gd', None, 10, 0.1) said the
+# point "got 1" entries (None read as one NaN); "12" was read as the number 12, [1, None] as [1, nan], [True, 1] as
+# [1, 1]
+def _point_callers():
+    import gandynamics as gd
+    fld = VectorField(games.dirac(), [make_regularizer("r1", gamma=0.3)])
+    return {"simulate": lambda z: gd.simulate(fld, "gd", z, 10, 0.1), "spectrum": lambda z: gd.spectrum(fld, at=z),
+            "find_equilibrium": lambda z: gd.find_equilibrium(fld, start=z), "classify": lambda z: gd.classify(fld, at=z),
+            "eval_F": fld.eval_F, "eval_J": fld.eval_J, "nonsmooth_at": fld.nonsmooth_at, "point": fld.point}
+
+
+_CALLERS = _point_callers()
+
+
+_NOT_POINTS = [
+    (None, r"a point must be a sequence of 2 numbers \(theta, psi\), got None$"),
+    (3, r"a point must be a sequence of 2 numbers \(theta, psi\), got 3$"),
+    (np.float64(0.5), r"a point must be a sequence of 2 numbers \(theta, psi\), got np\.float64\(0\.5\)$|got 0\.5$"),
+    ("12", r"a point must be a sequence of 2 numbers \(theta, psi\), got '12'$"),
+    ({"theta": 1, "psi": 1}, r"a point must be a sequence of 2 numbers \(theta, psi\), got \{'theta': 1, 'psi': 1\}$"),
+    (np.array(1.0), r"a point must be a sequence of 2 numbers \(theta, psi\), got array\(1\.\)$"),
+    ([1.0, None], r"a point must be 2 numbers \(theta, psi\), got \[1\.0, None\]$"),
+    ([True, 1.0], r"a point must be 2 numbers \(theta, psi\), got \[True, 1\.0\]$"),
+    (("1", "2"), r"a point must be 2 numbers \(theta, psi\), got \('1', '2'\)$"),
+    (np.array([True, False]), r"a point must be 2 numbers \(theta, psi\), got array\(\[ True, False\]\)$"),
+]
+
+
+@pytest.mark.parametrize("caller, z, said", [(c, z, said) for c in sorted(_CALLERS) for z, said in _NOT_POINTS
+                                             # (at=None, start=None: the default point)
+                                             if not (z is None and c in ("spectrum", "find_equilibrium", "classify"))],
+                         ids=repr)
+def test_a_point_that_is_no_sequence_of_numbers_is_said_as_given(caller, z, said):
+    with pytest.raises(GandynamicsError, match="^" + said):
+        _CALLERS[caller](z)
+
+
+def test_a_point_of_numbers_is_read_as_before_and_none_is_said_as_none():
+    fld = VectorField(games.dirac(), [])
+    with pytest.raises(GandynamicsError, match=r"^a point must be a sequence of 2 numbers \(theta, psi\), got None$"):
+        fld.point(None)
+    for z in ([1, 2], (1.0, 2.0), np.array([1, 2]), np.array([1.0, 2.0], np.float32), [np.float64(1), sp.Float(2)]):
+        np.testing.assert_array_equal(fld.point(z), [1.0, 2.0])
+    with pytest.raises(GandynamicsError, match=r"a point must have 2 entries \(theta, psi\), got 1"):
+        fld.point([1.0])
+
+
+@pytest.mark.parametrize("name", [3, ["dirac"], "", "  ", {"a": 1}, float("nan")], ids=repr)
+def test_a_field_name_must_be_text(name):
+    with pytest.raises(GandynamicsError, match=r"^VectorField: name must be non-empty text or None"):
+        VectorField(games.dirac(), [], name=name)
+    assert VectorField(games.dirac(), [], name=None).name == "dirac"
+
+
+@pytest.mark.parametrize("tol", [-1, float("nan"), "x", None, [1e-9]], ids=repr)
+def test_nonsmooth_at_refuses_a_bad_tolerance(tol):
+    with pytest.raises(GandynamicsError, match=r"^nonsmooth_at: tol must be a finite number >= 0"):
+        VectorField(games.dirac(), []).nonsmooth_at([0.0, 0.0], tol=tol)

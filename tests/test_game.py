@@ -111,3 +111,51 @@ def test_a_loss_that_is_not_a_finite_real_scalar_is_refused_at_construction(loss
         with pytest.raises(GandynamicsError, match=why) as e:
             Game([x], [y], lg, ld)
         assert "\n" not in str(e.value)
+
+
+# ---- the other arguments of Game and GAN, by kind (generated members): hyper=3 or "gamma" ended in dict()'s
+# TypeError/ValueError, a GAN's hyper=None in a TypeError from the regularizers, penalties=None in a TypeError from the
+# field's derivation, name=3 was taken
+def _bad_arguments():
+    x, y, z = sp.symbols("x y z", real=True)
+    game = dict(theta=[x], psi=[y], loss_g=x * y, loss_d=-x * y)
+    gan = dict(theta=[x], psi=[y], x=[z], discriminator=y * z, real=Atoms([0]), fake=Atoms([x]))
+    for kind, base in (("Game", game), ("GAN", gan)):
+        make = Game if kind == "Game" else GAN
+        for bad in (3, "gamma", [("gamma", 0.3)], float("nan"), {1, 2}):
+            yield kind, "hyper", r"hyper must be a mapping of hyperparameter names", lambda m=make, b=base, v=bad: \
+                VectorField(m(**b, hyper=v), [])
+        for bad in ({3: 0.3}, {None: 0.3}, {"": 0.3}):
+            yield kind, "hyper key", r"hyper: a hyperparameter's name must be a name or a sympy Symbol", \
+                lambda m=make, b=base, v=bad: VectorField(m(**b, hyper=v), [])
+        for bad in (True, np.bool_(False)):  # (read as 1.0 and 0.0)
+            yield kind, "hyper value", r"^hyperparameter gamma needs a numeric default", \
+                lambda m=make, b=base, v=bad: VectorField(m(**b, hyper={"gamma": v}), [])
+        for bad in (3, None, ["g"], "", float("nan")):
+            yield kind, "name", r"^the game: name must be non-empty text", \
+                lambda m=make, b=base, v=bad: VectorField(m(**b, name=v), [])
+        for bad in (3, None, ["kink"]):
+            yield kind, "nonsmooth", r"nonsmooth must be text", \
+                lambda m=make, b=base, v=bad: VectorField(m(**b, name="g", nonsmooth=v), [])
+    for bad in (3, None, x * y, "x*y", {"p": x}):
+        yield "GAN", "penalties", r"^game 'g': penalties must be a tuple of sympy expressions", \
+            lambda v=bad: VectorField(GAN(**gan, name="g", penalties=v), [])
+    for bad in ([None], ("x**2",), [[x]], [{"a": 1}]):
+        yield "GAN", "penalties", r"^game 'g': penalties must be sympy expressions", \
+            lambda v=bad: VectorField(GAN(**gan, name="g", penalties=v), [])
+
+
+@pytest.mark.parametrize("kind, arg, match, make", list(_bad_arguments()),
+                         ids=lambda a: a if isinstance(a, str) and not a.startswith(("^", "hyper", "nonsmooth")) else "")
+def test_game_and_gan_arguments_of_the_wrong_kind_are_refused(kind, arg, match, make):
+    with pytest.raises(GandynamicsError, match=match) as e:
+        make()
+    assert "\n" not in str(e.value)
+
+
+def test_a_gan_without_hyperparameters_may_say_none():
+    x, y, z = sp.symbols("x y z", real=True)
+    gan = GAN([x], [y], [z], y * z, Atoms([0]), Atoms([x]), hyper=None, penalties=[x**2])
+    assert gan.hyper == {} and gan.penalties == (x**2,)
+    from gandynamics import R1
+    assert VectorField(gan, [R1(gamma=0.3)]).defaults == {"gamma": 0.3}

@@ -431,3 +431,24 @@ def test_a_figures_title_names_the_factorys_arguments_beyond_their_defaults():
     assert game_label(VectorField(make_game("dirac-nd", d=2))) == "dirac-nd"  # (its default)
     assert game_label(VectorField(make_game("bilinear", B="1,0;0,2"))) == "bilinear(B=[[1, 0], [0, 2]])"
     assert game_label(VectorField(make_game("quadratic", a=2.0))) == "quadratic"  # (a: a hyperparameter too)
+
+
+@pytest.mark.parametrize("name", [["dirac"], {"dirac": 1}, [], {}], ids=repr)
+def test_a_game_name_that_is_no_text_is_refused_as_an_unknown_game(name):
+    """make_game(["dirac"]) ended in "unhashable type: 'list'"."""
+    with pytest.raises(GandynamicsError, match=r"^unknown game .*; accepted: "):
+        games.make_game(name)
+
+
+@pytest.mark.parametrize("arg, bad, match", [
+    *[("k", v, r"^mlp_equilibrium: k must be a whole number >= 1") for v in (None, "x", [2], 0, 2.5, float("nan"))],
+    *[("dim", v, r"^mlp_equilibrium: dim must be 1 or 2") for v in (3, None, "1", [1], True, float("nan"))],
+    *[("bias", v, r"^mlp_equilibrium: bias must be true or false") for v in (None, "no", 2)],
+], ids=repr)
+def test_mlp_equilibrium_checks_its_arguments_as_mlp_does(arg, bad, match):
+    """mlp_equilibrium(dim=3) was a KeyError, k=None a TypeError: the one check of mlp's arguments."""
+    from gandynamics.games import mlp, mlp_equilibrium
+    with pytest.raises(GandynamicsError, match=match):
+        mlp_equilibrium(**{arg: bad})
+    with pytest.raises(GandynamicsError, match=match.replace("mlp_equilibrium", "mlp")):
+        mlp(**{arg: bad})

@@ -472,3 +472,52 @@ def test_the_exponent_memo_lives_for_one_rewrite_and_tells_float_from_exact_expo
     with pytest.raises(sp.SympifyError):
         losses.stabilize_all([object()])
     assert losses._as_exp_power.cache_info().currsize == 0
+
+
+# ---- a Loss is checked by kind when it is made (an adversarial tester's Loss('x', 3), used in a GAN, raised
+# TypeError "'int' object is not callable" from inside game.py, naming nothing)
+def _bad_loss_arguments():
+    from gandynamics import Loss
+    t, u = sp.symbols("t u", real=True)
+    f = sp.Lambda(t, -softplus(-t))
+    for bad in (3, None, "t**2", [1, 2], {"t": 1}, float("nan"), lambda s: s, sp.Lambda((t, u), t * u), t**2):
+        yield "f", bad, lambda v=bad: Loss("mine", v)
+    for bad in (3, "t", [1], sp.Lambda((t, u), t), t):
+        yield "generator", bad, lambda v=bad: Loss("mine", f, generator=v)
+    for bad in (None, 3, "", "  ", ["mine"]):
+        yield "name", bad, lambda v=bad: Loss(v, f)
+    for bad in (None, "no", 2, float("nan"), [True]):
+        yield "non_saturating", bad, lambda v=bad: Loss("mine", f, v)
+    for key in ("description", "source"):
+        for bad in (None, 3, ["x"]):
+            yield key, bad, lambda v=bad, k=key: Loss("mine", f, **{k: v})
+
+
+@pytest.mark.parametrize("arg, bad, build", list(_bad_loss_arguments()),
+                         ids=lambda a: a if isinstance(a, str) else repr(a)[:20] if not callable(a) else "")
+def test_a_loss_refuses_an_argument_of_the_wrong_kind_when_made(arg, bad, build):
+    with pytest.raises(GandynamicsError, match=rf"^Loss: {arg} must be ") as e:
+        build()
+    assert "\n" not in str(e.value)
+
+
+def test_a_loss_made_of_its_parts_works_in_a_gan_and_one_of_an_int_is_refused():
+    import gandynamics as gd
+    t, x, y = sp.symbols("t x y", real=True)
+    with pytest.raises(GandynamicsError, match=r"^Loss: f must be a sympy Lambda of one variable, e\.g\. "
+                                               r"sp\.Lambda\(t, -sp\.log\(1 \+ sp\.exp\(-t\)\)\), got int 3$"):
+        gd.Loss("x", 3)
+    mine = gd.Loss("mine", sp.Lambda(t, -t**2 / 2), True, generator=sp.Lambda(t, t))
+    fld = gd.VectorField(gd.GAN([x], [y], [sp.Symbol("z", real=True)], y * sp.Symbol("z", real=True), gd.Atoms([0]),
+                                gd.Atoms([x]), loss=mine), [])
+    assert fld.eval_F([1.0, 2.0]).shape == (2,)
+    assert all(isinstance(v, gd.Loss) for v in LOSSES.values())
+
+
+@pytest.mark.parametrize("fn", [sigmoid, softplus], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("bad", [None, [1, 2], {"a": 1}, (1, 2)], ids=repr)
+def test_the_stable_functions_refuse_what_is_no_expression(fn, bad):
+    """sigmoid(None) ended in AttributeError "'NoneType' object has no attribute 'is_number'" (as sympy's own exp
+    does): every function of the module checks its arguments in one place (losses._check_args)."""
+    with pytest.raises(GandynamicsError, match=rf"^{fn.__name__} takes numbers or sympy expressions, got "):
+        fn(bad)

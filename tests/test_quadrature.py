@@ -266,3 +266,12 @@ def test_check_decides_nothing_of_a_gan_whose_rule_is_not_settled(tmp_path, caps
     assert main(settled) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["status"] == "holds" and "status_of_the_quadrature_sum" not in d and d["quadrature"]["settled"] is True
+
+
+@pytest.mark.parametrize("max_atoms", [-1, 0, 2.5, float("nan"), float("inf"), True, None, "many", [400]], ids=repr)
+def test_bad_max_atoms_is_refused(max_atoms):
+    """max_atoms=-1 was taken (every check then "not checked"), None and text ended in a TypeError from a comparison:
+    a whole number >= 1 (validate.whole), refused before the field is looked at (a Game's field too)."""
+    for fld in (gd.VectorField(_gan(2.0, 3, "uniform"), []), gd.VectorField(gd.games.make_game("dirac"), [])):
+        with pytest.raises(GandynamicsError, match=r"^quadrature_check: max_atoms must be a whole number >= 1, got "):
+            quadrature_check(fld, max_atoms=max_atoms)

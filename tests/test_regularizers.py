@@ -1,11 +1,13 @@
 """Each regularizer against the closed forms of docs/mathematics.md (Dirac-GAN, §1) and general matrix identities."""
 
+import re
+
 import numpy as np
 import pytest
 import sympy as sp
 
-from gandynamics import (JARE, R1, R2, WGANGP, Asymmetric, Consensus, Game, GandynamicsError, InstanceNoise,
-                         NagarajanKolter, Tikhonov, VectorField, games, make_regularizer)
+from gandynamics import (JARE, R1, R2, REGULARIZERS, WGANGP, Asymmetric, Consensus, Game, GandynamicsError,
+                         InstanceNoise, NagarajanKolter, Tikhonov, VectorField, games, make_regularizer)
 from gandynamics.analysis import find_equilibrium
 
 FP, FPP = 0.5, -0.25  # f'(0), f''(0) of the standard loss
@@ -335,3 +337,65 @@ def test_chapter_4_3_names_the_readings_and_the_default_the_regularizer_has():
         if "the `asymmetric` default" in body or "`asymmetric` default" in body:
             defaults.append(letter)
     assert defaults == [Asymmetric().letter]
+
+
+# ---- a regularizer given twice (an adversarial tester: VectorField(g, [R1(gamma=0.3), R1(gamma=0.5)]) added the
+# penalty twice, silently, as gamma and gamma_r1; the command line refused --reg r1 --reg r1)
+def _same_twice():
+    """Pairs of one class with the same options (strengths aside), for every regularizer, options written alike or
+    differently (an anchor 1 and "1", an order 3 and "3")."""
+    for name, cls in REGULARIZERS.items():
+        strengths = list(cls.defaults)
+        first = {strengths[0]: 0.3} if strengths else {}
+        second = {strengths[0]: 0.5} if strengths else {}
+        yield name, cls(**first), cls(**second)
+        same = cls(**first)
+        yield name + " (one instance twice)", same, same
+    yield "tikhonov (an anchor written two ways)", Tikhonov(eps=0.1, anchor=1), Tikhonov(eps=0.2, anchor="1")
+    yield "tikhonov (an anchor as a list)", Tikhonov(anchor=[0.5, 0.5]), Tikhonov(anchor=np.array([0.5, 0.5]))
+    yield "wgan-gp (an order written two ways)", WGANGP(order=3), WGANGP(gamma=2, order="3")
+    yield "asymmetric (a reading by its letter)", Asymmetric(reading="R-b"), Asymmetric(reading="discriminator-only")
+
+
+@pytest.mark.parametrize("case, a, b", list(_same_twice()), ids=lambda x: x if isinstance(x, str) else "")
+def test_a_regularizer_given_twice_is_refused(case, a, b):
+    cls = type(a).__name__
+    other = JARE(gamma=0.1) if not isinstance(a, JARE) else Consensus(gamma=0.1)
+    for regs in ([a, b], [a, other, b]):
+        with pytest.raises(GandynamicsError, match=rf"^VectorField: {cls} given twice \({re.escape(repr(a))} and "
+                                                   rf"{re.escape(repr(b))}\): its term would be added twice; give one "
+                                                   rf"{cls} with the strength wanted$"):
+            VectorField(games.dirac(), regs)
+
+
+def test_two_of_one_class_in_different_roles_are_taken():
+    """Two of one class with different options are two terms (each player's Tikhonov term, tests/test_basin.py), and
+    a regularizer beside a composition holding one of its class is asked for by name (tests/test_asymmetric.py)."""
+    f = VectorField(games.bilinear(), [Tikhonov(eps=0.2), Tikhonov(eps=0.4, on="discriminator")])
+    np.testing.assert_allclose(f.eval_DF((0.0, 0.0)), [[0.2, 1.0], [-1.0, 0.4]], atol=1e-15)
+    assert set(VectorField(games.dirac(), [R1(gamma=0.2), Asymmetric()]).defaults) == {"gamma", "gamma_r1", "eps"}
+    VectorField(games.dirac(), [Tikhonov(anchor=1.0), Tikhonov(anchor=2.0)])  # (two anchors: two terms)
+    with pytest.raises(GandynamicsError, match=r"^VectorField: Tikhonov given twice"):  # (one role twice: refused)
+        VectorField(games.bilinear(), [Tikhonov(eps=0.2), Tikhonov(eps=0.4, on="generator")])
+
+
+@pytest.mark.parametrize("name", sorted(REGULARIZERS))
+@pytest.mark.parametrize("args", [(0.3,), ("0.3",), (0.3, "generator")], ids=repr)
+def test_a_regularizer_takes_its_parameters_by_name(name, args):
+    """R1(0.3) was Python's TypeError "takes 1 positional argument but 2 were given", naming no parameter."""
+    cls = REGULARIZERS[name]
+    with pytest.raises(GandynamicsError, match=rf"^{cls.__name__} takes its parameters by name \("):
+        cls(*args)
+
+
+@pytest.mark.parametrize("make, match", [
+    *[(lambda v=v: make_regularizer(v), r"^unknown regularizer ") for v in (["r1"], {"r1": 1}, [])],
+    *[(lambda v=v: make_regularizer("sga", align=v), r"^sga: align must be true or false, got ")
+      for v in (None, [], [True], {}, float("nan"), 2)],
+    *[(lambda v=v: Asymmetric(reading=v), r"^asymmetric: reading must be one of ") for v in (["nk"], {"nk": 1}, 3)],
+])
+def test_options_of_the_wrong_kind_are_refused(make, match):
+    """make_regularizer(["r1"]) and Asymmetric(reading=["nk"]) ended in "unhashable type"; SGA's align=None, [] or nan
+    was read by its truth."""
+    with pytest.raises(GandynamicsError, match=match):
+        make()

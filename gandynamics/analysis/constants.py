@@ -74,7 +74,20 @@ __all__ = ["Region", "parse_region", "Bracket", "ConstantsReport", "CheckResult"
 # --------------------------------------------------------------------------- regions
 @dataclass(frozen=True)
 class Region:
-    """A ball ``||z - center|| <= radius`` or a box ``lo <= z <= hi`` (both convex)."""
+    """A ball ``||z - center|| <= radius`` or a box ``lo <= z <= hi`` (both convex).
+
+    Made by :meth:`ball` or :meth:`box`, or directly as ``Region("box", lo, hi)`` /
+    ``Region("ball", lo, hi, center, radius)`` (a ball's ``lo`` and ``hi`` are ``center - radius`` and
+    ``center + radius``, and may be given as None); every way is checked by the one rule of :meth:`__post_init__`.
+
+    Raises
+    ------
+    GandynamicsError
+        ``kind`` not ``"box"`` or ``"ball"``; a box whose ``lo``/``hi`` are not vectors of finite numbers of one length
+        with ``lo <= hi`` in every coordinate, or that is given a centre or radius; a ball without a finite ``center``
+        vector and a finite ``radius > 0`` (a zero radius leaves no region to certify anything on), or whose ``lo``/
+        ``hi`` are not ``center -/+ radius``.
+    """
 
     kind: str
     lo: np.ndarray
@@ -82,27 +95,64 @@ class Region:
     center: np.ndarray | None = None
     radius: float | None = None
 
+    def __post_init__(self):
+        """The one check of a region however it is made (``Region(...)``, :meth:`ball`, :meth:`box`): the plain
+        constructor took any kind, ``lo > hi`` and a radius of -1, and the report of such a region was meaningless
+        (a "ball of radius -1", mu in [-inf, -0.25]) or a TypeError from inside."""
+        from ..validate import choice, positive, vector
+        kind = choice(self.kind, "region kind", ("box", "ball"))
+        if kind == "ball":
+            if self.center is None or self.radius is None:
+                raise GandynamicsError("Region: a ball needs a center and a radius, Region('ball', None, None, center, "
+                                       f"radius) or Region.ball(center, radius); got center={self.center!r}, "
+                                       f"radius={self.radius!r}")
+            c = vector(self.center, "Region: center")
+            r = positive(self.radius, "Region: radius")
+            lo, hi = c - r, c + r
+            for name, given, want in (("lo", self.lo, lo), ("hi", self.hi, hi)):
+                if given is None:
+                    continue
+                g = vector(given, f"Region: {name}", n=c.size)
+                if not np.allclose(g, want, rtol=1e-12, atol=1e-12 * r):
+                    raise GandynamicsError(f"Region: a ball's {name} is center {'-' if name == 'lo' else '+'} radius "
+                                           f"= {want.tolist()}, got {g.tolist()} (give None, or make it with "
+                                           "Region.ball(center, radius))")
+            object.__setattr__(self, "center", c)
+            object.__setattr__(self, "radius", r)
+        else:
+            if self.center is not None or self.radius is not None:
+                raise GandynamicsError(f"Region: a box takes lo and hi, not a center or radius (got center="
+                                       f"{self.center!r}, radius={self.radius!r}); for a ball: Region.ball(center, "
+                                       "radius)")
+            lo = vector(self.lo, "Region: lo")
+            hi = vector(self.hi, "Region: hi", n=lo.size)
+            if np.any(lo > hi):
+                raise GandynamicsError(f"Region: a box needs lo <= hi in every coordinate, got lo={lo.tolist()} "
+                                       f"hi={hi.tolist()}")
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "lo", lo)
+        object.__setattr__(self, "hi", hi)
+
     @classmethod
     def ball(cls, center, radius) -> "Region":
-        c = np.asarray(center, dtype=float).reshape(-1)
-        try:
-            r = float(radius)
-        except (TypeError, ValueError):
-            raise GandynamicsError(f"the radius of a ball must be a number, got {radius!r}") from None
-        if not math.isfinite(r) or r <= 0:
-            raise GandynamicsError(f"the radius of a ball must be a finite number > 0, got {radius!r}")
-        if not np.all(np.isfinite(c)):
-            raise GandynamicsError("the centre of a ball must be finite")
-        return cls("ball", c - r, c + r, c, r)
+        """The ball ``||z - center|| <= radius``.
+
+        Raises
+        ------
+        GandynamicsError
+            ``center`` not a vector of finite numbers, ``radius`` not a finite number > 0.
+        """
+        return cls("ball", None, None, center, radius)
 
     @classmethod
     def box(cls, lo, hi) -> "Region":
-        lo = np.asarray(lo, dtype=float).reshape(-1)
-        hi = np.asarray(hi, dtype=float).reshape(-1)
-        if lo.shape != hi.shape or not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
-            raise GandynamicsError("a box needs finite lower and upper bounds, one pair per parameter")
-        if np.any(lo > hi):
-            raise GandynamicsError(f"a box needs lo <= hi in every coordinate, got lo={lo.tolist()} hi={hi.tolist()}")
+        """The box ``lo <= z <= hi``.
+
+        Raises
+        ------
+        GandynamicsError
+            ``lo`` and ``hi`` not vectors of finite numbers of one length, or ``lo > hi`` in a coordinate.
+        """
         return cls("box", lo, hi)
 
     @property

@@ -187,7 +187,8 @@ def quadrature_check(fld, params=None, at=None, factor: int = 2,
     Raises
     ------
     GandynamicsError
-        bad ``factor``; as :func:`gandynamics.analysis.spectrum` for the point; a Jacobian not finite there.
+        bad ``factor`` or ``max_atoms`` (a whole number >= 1); as :func:`gandynamics.analysis.spectrum` for the point;
+        a Jacobian not finite there.
     """
     from ..field import VectorField
     from ..game import GAN
@@ -197,6 +198,8 @@ def quadrature_check(fld, params=None, at=None, factor: int = 2,
     if isinstance(factor, bool) or not isinstance(factor, (int, np.integer)) or factor < 2:
         raise GandynamicsError(f"factor must be a whole number >= 2 (nodes per dimension multiplied by it), got "
                                f"{factor!r}")
+    from ..validate import whole
+    max_atoms = whole(max_atoms, "quadrature_check: max_atoms")  # (-1 was taken: every check "not checked")
     model = fld.model
     if not isinstance(model, GAN):
         return None

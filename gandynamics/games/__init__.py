@@ -68,8 +68,15 @@ def _coerce(default, value, key, game, kind=None):
 
 
 def make_game(name: str, loss: str | None = None, **params):
-    """Build a registered game by name (``dirac``, ``dirac-nd``, ``bilinear``, ...)."""
-    if name not in GAMES:
+    """Build a registered game by name (``dirac``, ``dirac-nd``, ``bilinear``, ...).
+
+    Raises
+    ------
+    GandynamicsError
+        ``name`` not the name of a registered game (any value that is none, text or not), a parameter the game does
+        not take, or one of a value it does not accept.
+    """
+    if not isinstance(name, str) or name not in GAMES:  # (a list: "unhashable type" from the lookup)
         raise GandynamicsError(choice_refusal(name, "game", GAMES, also="or --game FILE.py:FACTORY"))
     spec = GAMES[name]
     unknown = set(params) - set(spec.params)

@@ -52,9 +52,26 @@ def _hidden(k: int, dim: int, bias: bool):
     return w, c
 
 
+def _arguments(k, dim, bias, who: str) -> tuple:
+    """``(k, dim, bias)`` of :func:`mlp` and :func:`mlp_equilibrium` checked by one rule (``mlp_equilibrium(dim=3)``
+    was a KeyError, ``k=None`` a TypeError)."""
+    k = whole(k, f"{who}: k")
+    bias = boolean(bias, f"{who}: bias")  # ('false' built the model with biases: a non-empty text is truthy)
+    if isinstance(dim, bool) or dim not in (1, 2):
+        raise GandynamicsError(f"{who}: dim must be 1 or 2, got {dim!r}")
+    return k, int(dim), bias
+
+
 def mlp_equilibrium(k: int = 4, dim: int = 1, bias: bool = False) -> tuple:
     """The equilibrium point reported by :func:`mlp` (generator ``A*, b*``, hidden weights as documented,
-    ``u = 0``), in the state order ``(A row-major, b, w, c, u)``."""
+    ``u = 0``), in the state order ``(A row-major, b, w, c, u)``.
+
+    Raises
+    ------
+    GandynamicsError
+        as :func:`mlp` for ``k``, ``dim`` and ``bias``.
+    """
+    k, dim, bias = _arguments(k, dim, bias, "mlp_equilibrium")
     w, c = _hidden(k, dim, bias)
     A = [v for row in _A_STAR[dim] for v in row]
     return tuple(A) + _B_STAR[dim] + tuple(v for wj in w for v in wj) + tuple(c) + (0.0,) * k
@@ -73,11 +90,13 @@ def mlp(k: int = 4, dim: int = 1, bias: bool = False, loss="standard") -> GAN:
         Whether hidden units have biases ``c_j``.
     loss : str
         ``"standard"`` (default), ``"non-saturating"`` or ``"wgan"``.
+
+    Raises
+    ------
+    GandynamicsError
+        ``k`` not a whole number >= 1, ``dim`` not 1 or 2, ``bias`` not True or False, a game too large to analyse.
     """
-    k = whole(k, "mlp: k")
-    bias = boolean(bias, "mlp: bias")  # ('false' built the model with biases: a non-empty text is truthy)
-    if dim not in (1, 2):
-        raise GandynamicsError(f"mlp: dim must be 1 or 2, got {dim!r}")
+    k, dim, bias = _arguments(k, dim, bias, "mlp")
     # refused before building k tanh units (sympy takes minutes for k = 1e5): dim^2 + dim generator parameters,
     # k dim weights, k biases (if any) and k output weights
     check_game_size(dim * dim + dim + k * dim + (k if bias else 0) + k, "mlp")
