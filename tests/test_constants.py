@@ -1480,3 +1480,29 @@ def test_a_region_made_directly_is_the_one_its_constructor_makes():
     assert Region.box([1.0, 1.0], [1.0, 1.0]).dim == 2  # (a box of one point: lo == hi is a box)
     reg = Region("box", [-1, -1], [1, 1])
     assert isinstance(reg.lo, np.ndarray) and reg.lo.dtype == float and reg.describe() == "box [-1, 1] x [-1, 1]"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_constant_that_is_exactly_zero_is_certified_within_the_rounding_of_zero(seed):
+    """An adversarial review: "mu >= 0" and "L <= 0" of F = 0 ran the whole budget (50,001 boxes) and stayed
+    undecided, the certified ends [-1e-323, 0] and [0, 1e-300] being the outward rounding of an exact 0 and a
+    relative tolerance of 0 being 0.  With rtol > 0 the tolerance has an absolute part, ZERO_SLACK = 1e-290: mu = 0
+    holds for skew-symmetric linear fields (sym DF = 0 exactly: random entries, computed here) and L = 0 for F = 0,
+    while a claim above it by more than the slack (1e-250) is still refuted, and at rtol = 0 nothing changes."""
+    import sympy as sp
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis.constants import Region, check_constants
+    rng = np.random.default_rng(seed)
+    a = float(rng.uniform(0.1, 3.0))
+    x, y = sp.symbols("x y", real=True)
+    # F = (a y, -a x): DF = [[0, a], [-a, 0]], skew: lambda_min(sym DF) = 0, ||DF|| = a
+    skew = VectorField(Game([x], [y], a * x * y, -a * x * y, equilibrium=(0, 0)))
+    assert np.allclose(skew.eval_DF([0.3, -0.2]), [[0.0, a], [-a, 0.0]])
+    region = Region.ball([0.0, 0.0], 1.0)
+    assert check_constants(skew, region, mu=0.0, max_seconds=5).status == "holds"
+    assert check_constants(skew, region, mu=1e-250, max_seconds=5).status == "refuted"
+    zero = VectorField(Game([x], [y], 0 * x, 0 * y, equilibrium=(0, 0)))
+    r = check_constants(zero, region, mu=0.0, L=0.0, max_seconds=5)
+    assert r.status == "holds" and r.tolerances["lipschitz"] == pytest.approx(1e-290)
+    assert check_constants(zero, region, mu=1e-250, max_seconds=5).status == "refuted"
+    assert check_constants(zero, region, mu=0.0, L=0.0, rtol=0.0, max_boxes=50, max_seconds=5).status == "undecided"

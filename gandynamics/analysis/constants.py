@@ -1692,6 +1692,11 @@ def _certified_witness(fld, p, z, which: str) -> float:
 #: the part of ``check``'s slack for a monotonicity claim that scales with DF's size ``L_est``, relative to it: the
 #: rounding of DF's entries (a few thousand ulps), not a tolerance on the claim (that is ``rtol |mu|``)
 ROUNDING_REL = 2.0 ** -40
+#: the absolute part of ``check``'s tolerance (with ``rtol > 0``): the outward rounding of an exact 0, the ends a
+#: certified bracket of a constant that is exactly 0 keeps (``[-1e-323, 0]`` for mu, ``[0, 1e-300]`` for L: the norm
+#: bound's absolute term, :func:`gandynamics.analysis.boxeval`): "mu >= 0" and "L <= 0" of F = 0 ran the whole budget
+#: and stayed undecided, a relative tolerance of 0 being 0 (an adversarial review)
+ZERO_SLACK = 1e-290
 
 
 def _rounding_covers(fld, p, boxes: list, mu_c: float, tr: float, rtol: float) -> tuple[bool, float]:
@@ -1747,8 +1752,9 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     Returns a :class:`CheckResult` with ``status``:
 
     * ``"holds"`` — every claim is certified up to the relative tolerance ``rtol``: ``L_hi <= L (1 +
-      rtol)``, and for mu every box of the search whose certified lower bound lies below ``mu`` lies below it by at
-      most ``rtol |mu| + min(rtol, ROUNDING_REL) |DF|_box`` (:func:`_rounding_covers`: ``|DF|_box`` the Frobenius
+      rtol) + z``, and for mu every box of the search whose certified lower bound lies below ``mu`` lies below it by at
+      most ``rtol |mu| + z + min(rtol, ROUNDING_REL) |DF|_box`` (``z`` = :data:`ZERO_SLACK`, the rounding of an exact
+      0, when ``rtol > 0``) (:func:`_rounding_covers`: ``|DF|_box`` the Frobenius
       norm of the smallest magnitudes DF's entries take on that box), all by outward-rounded interval arithmetic:
       the second term is the rounding of DF's entries where mu is taken, :data:`ROUNDING_REL` = 2^-40 of them, a
       slack of about 4,000 ulps, not ``rtol`` of them (which let "mu >= 500" hold for a field of mu = -0.001 and
@@ -1800,7 +1806,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
     verdicts, exact, counters, tolerances = {}, {}, {}, {}
     brL = brM = None
     if L_c is not None:
-        tl = rtol * abs(L_c)
+        tl = rtol * abs(L_c) + (ZERO_SLACK if rtol > 0 else 0.0)
         tolerances["lipschitz"] = tl
         res = _branch_and_bound(fld, reg, p, "L", est["lipschitz"], 0.0, 0.0, max_boxes, max_seconds,
                                 threshold=L_c + tl, **kw)
@@ -1826,7 +1832,7 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         # where that does not cover the claim, again down to the slack of the boxes below it.  The largest ||DF|| of
         # the region alone (4e12 on a box of width 3e6 where F = (x^3, 3y)) let "mu >= 1" hold for a field of mu = 0
         # (a trust review; 43 of 100 false claims)
-        tr = rtol * abs(mu_c)
+        tr = rtol * abs(mu_c) + (ZERO_SLACK if rtol > 0 else 0.0)
         slack = lambda size: tr + min(rtol, ROUNDING_REL) * size  # noqa: E731
         tm = slack(scale)
         for _ in range(2):
