@@ -132,6 +132,20 @@ def _check_arguments(model, regularizers, name=None) -> None:
         raise GandynamicsError(f"VectorField: name must be non-empty text or None (the game's own name), got {name!r}")
 
 
+def _warn_idle_players(game) -> None:
+    """A GandynamicsWarning for each player whose loss does not depend on its own parameters: its part of F is 0
+    everywhere and it never moves, so every analysis reads a game of the other player alone (a review: ``loss_g = 0``
+    gave F = 0 without a word, and simulate said it "converged to a stationary point other than z*" at its start)."""
+    import warnings
+
+    from .errors import GandynamicsWarning
+    for who, loss, own in (("generator", game.loss_g, game.theta), ("discriminator", game.loss_d, game.psi)):
+        if own and not (loss.free_symbols & set(own)):
+            warnings.warn(f"game {game.name!r}: the {who}'s loss does not depend on its parameters "
+                          f"({', '.join(s.name for s in own)}), so its part of F is 0 everywhere and it never moves; "
+                          f"is a loss given to the wrong player?", GandynamicsWarning, stacklevel=4)
+
+
 def _tighter(a: dict, b: dict) -> dict:
     """The intersection of two sets of bounds (keywords of :func:`gandynamics.validate.real`: ``lo``, ``hi``,
     ``lo_open``, ``hi_open``)."""
@@ -199,6 +213,8 @@ class VectorField:
                 game = game.with_losses(hyper={s_: v})
             self.__dict__["game"] = game
             theta, psi, hyper, eq = game.theta, game.psi, game.hyper, game.equilibrium
+            if not self.regularizers:  # (a regularizer may add a player's own term: none here)
+                _warn_idle_players(game)
         self.name = name or obj.name
         #: the name as texts and figures show it when it is not the name (gandynamics.games.game_label)
         self.label = None

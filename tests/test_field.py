@@ -294,3 +294,28 @@ def test_a_field_name_must_be_text(name):
 def test_nonsmooth_at_refuses_a_bad_tolerance(tol):
     with pytest.raises(GandynamicsError, match=r"^nonsmooth_at: tol must be a finite number >= 0"):
         VectorField(games.dirac(), []).nonsmooth_at([0.0, 0.0], tol=tol)
+
+
+def test_a_player_whose_loss_ignores_its_own_parameters_is_warned_of():
+    """A review: loss_g = 0 (or a loss given to the wrong player) made F's part of that player 0 everywhere without a
+    word, and simulate said the run "converged to a stationary point other than z*" at its start.  Each such player
+    is warned of by name; no built-in game, and no game with a regularizer (which may add the player's own term),
+    is."""
+    import warnings
+
+    import sympy as sp
+    from gandynamics import R1, Game, VectorField, games
+    from gandynamics.errors import GandynamicsWarning
+    w, u = sp.symbols("w u", real=True)
+    for lg, ld, idle in ((0 * w, -w * u + u ** 2, ["generator"]), (u ** 2, w ** 2, ["generator", "discriminator"]),
+                         (w * u, u * 0 + w ** 2, ["discriminator"]), (w * u, -w * u, [])):
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            VectorField(Game([w], [u], lg, ld, equilibrium=(0, 0)))
+        said = [str(x.message) for x in got if issubclass(x.category, GandynamicsWarning)]
+        assert [s.split("the ")[1].split("'s loss")[0] for s in said] == idle, said
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GandynamicsWarning)
+        for name in games.GAMES:
+            VectorField(games.make_game(name))
+        VectorField(games.make_game("dirac"), [R1()])
