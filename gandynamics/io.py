@@ -178,7 +178,7 @@ OWN_MARKERS = {
     ".pdf": re.compile(rb"/Creator \(gandynamics\)"),
     ".svg": re.compile(rb"<dc:creator>\s*<cc:Agent>\s*<dc:title>gandynamics</dc:title>"),
     ".mp4": re.compile(rb"\xa9cmt.{0,40}?gandynamics", re.DOTALL),
-    ".nc": re.compile(rb'"written_by": "gandynamics |"versions": \{"gandynamics": "'),
+    ".nc": re.compile(rb'"written_by": "gandynamics |"versions": \{"gandynamics": ["n]'),
 }
 
 
@@ -212,13 +212,16 @@ def written_by_gandynamics(path) -> bool:
         if not is_provenance_sidecar(side):
             return False
         record = _json_file(side)
-        want = record.get("table_sha256") if isinstance(record, dict) else None
-        return want is None or _sha256(p) == want
+        want = record.get(TABLE_HASH) if isinstance(record, dict) else None
+        return want is None or file_sha256(p) == want
     try:
         with open(p, "rb") as fh:
             head = fh.read(1 << 20)
             if suffix in (".gif", ".mp4", ".pdf"):  # (their maker may be written at the end: a PDF's Info, a GIF's comment)
                 fh.seek(max(0, p.stat().st_size - (1 << 16)))
+                head += fh.read()
+            elif suffix == ".nc":  # (the table's header attribute may lie past the data: the whole file, a review found
+                # a 19 MB table of its own that a rerun could not replace)
                 head += fh.read()
     except (OSError, ValueError):
         return False
@@ -245,7 +248,14 @@ def written_by_gandynamics(path) -> bool:
     return False
 
 
-def _sha256(p: Path) -> str | None:
+#: the sidecar's entry holding the SHA-256 of the data file it describes
+#: (:func:`gandynamics.provenance.write_with_sidecar`; read by :func:`written_by_gandynamics` and
+#: :func:`gandynamics.provenance.read_sidecar`)
+TABLE_HASH = "table_sha256"
+
+
+def file_sha256(p) -> str | None:
+    """The SHA-256 of the file ``p`` (hex), read in blocks; None when it cannot be read."""
     import hashlib
     h = hashlib.sha256()
     try:
@@ -373,7 +383,9 @@ def _writable_dir(d: Path) -> bool:
         return False
     try:
         fd, probe = tempfile.mkstemp(dir=d, prefix=".gandynamics-probe-")
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # (a path near PATH_MAX was said "not writable": path_refusals says it)
+            raise
         return False
     os.close(fd)
     with contextlib.suppress(OSError):
@@ -445,6 +457,15 @@ def check_name_length(p: Path, head: str, sidecar: bool = False) -> None:
             raise GandynamicsError(f"{head}: the folder name {part[:40]!r}... is {len(os.fsencode(part))} bytes long, "
                                    f"more than the {name_max} this file system takes")
     extra = TEMP_NAME_EXTRA + (SIDECAR_NAME_EXTRA if sidecar else 0)
+    try:
+        path_max = int(os.pathconf(anc, "PC_PATH_MAX"))
+    except (OSError, ValueError, AttributeError):
+        path_max = 4096
+    whole = len(os.fsencode(str(p.absolute())))
+    if whole + extra >= path_max:  # (a folder path near PATH_MAX was said "not writable", a review)
+        raise GandynamicsError(f"{head}: the path is {whole} bytes long; at most {path_max - extra - 1} are accepted "
+                               f"here (the file system's {path_max}, less {extra} for the temporary file"
+                               + (" and the provenance sidecar" if sidecar else "") + ")")
     n = len(os.fsencode(p.name))
     if n + extra > name_max:
         raise GandynamicsError(f"{head}: the file name is {n} bytes long; at most {name_max - extra} are accepted here "

@@ -261,8 +261,7 @@ def attach(result: dict, record: Mapping) -> dict:
 from .io import check_sidecar, sidecar_path  # noqa: E402,F401  (the sidecar's name and its check live with the writes)
 
 
-#: the sidecar's entry holding the SHA-256 of the data file it describes (:func:`write_with_sidecar`)
-TABLE_HASH = "table_sha256"
+from .io import TABLE_HASH, file_sha256  # noqa: E402  (the sidecar's hash entry, and the one hash of a file)
 
 
 def write_sidecar(path, record: Mapping) -> Path:
@@ -316,7 +315,6 @@ def read_sidecar(path) -> dict:
     ------
     GandynamicsError
         No sidecar, not a provenance record, or a data file that is not the one the sidecar describes."""
-    import hashlib
     p = Path(path)
     side = p if p.suffix == ".json" and p.exists() else sidecar_path(p)
     try:
@@ -327,7 +325,7 @@ def read_sidecar(path) -> dict:
         raise GandynamicsError(f"{str(side)!r} is not a provenance record: {exc}") from None
     want = record.pop(TABLE_HASH, None) if isinstance(record, dict) else None
     data = Path(str(side)[:-len(".json")])
-    if want is not None and data.is_file() and hashlib.sha256(data.read_bytes()).hexdigest() != want:
+    if want is not None and data.is_file() and file_sha256(data) != want:
         raise GandynamicsError(f"{str(data)!r} is not the file its provenance {str(side)!r} describes (they come from "
                                "different writes, or the table was edited): write the table again")
     return record

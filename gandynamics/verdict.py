@@ -644,10 +644,13 @@ def describe(reading: dict, digits: int = 4) -> str:
                f"{span} over the last half"
         env, rate = reading.get("envelope_ratio", float("nan")), reading.get("rate", float("nan"))
         unstable = reading.get("zstar_local_rate") if what == "distance" else None  # (> 1: runs.trajectory)
-        # (a run falling toward a z* that has a stable manifold may be on it: the saddle F = (e x, -y) from (1, 0), y
-        # staying 0, converges at 1 - h e per step, and "it cannot converge to z*" was false of it, a review)
-        may_still = bool(unstable and reading.get("zstar_stable_manifold") and rate == rate and rate < 1.0
-                         and env == env and env < 1.0)
+        # (a run still falling steadily toward a z* that has a stable manifold may be on it: the saddle F = (e x, -y)
+        # from (1, 0), y staying 0, converges at 1 - h e per step, and "it cannot converge to z*" was false of it, a
+        # review; steadily: the last half's log-rate below 0 by three times its uncertainty, as 'converging' asks, so
+        # that a run falling onto an orbit, levelling off, keeps the claim, a review of that)
+        err = reading.get("log_rate_err", math.nan)
+        may_still = bool(unstable and reading.get("zstar_stable_manifold") and rate == rate and 0.0 < rate < 1.0
+                         and env == env and env < 1.0 and err == err and -math.log(rate) > 3.0 * err)
         cannot = bool(unstable) and not may_still
         res = reading.get("final_residual", math.nan)
         zero = reading.get("final_zero")  # (the zero test of the run; a reading without it: the residual's test)
@@ -749,9 +752,11 @@ def describe(reading: dict, digits: int = 4) -> str:
     unstable = reading.get("zstar_local_rate")  # (> 1: runs.trajectory)
     if v == VERDICTS[CONVERGING] and unstable:
         from ._display import apart
-        text += (f"; z* is unstable for this method at this step (local rate there {apart(unstable, 1.0, digits)} > 1): "
-                 "a run converges to it only along its stable manifold, and one off it by as little as rounding leaves "
-                 "it again in a longer run")
+        text += (f"; z* is unstable for this method at this step (local rate there {apart(unstable, 1.0, digits)} > 1"
+                 + ("): a run converges to it only along its stable manifold, and one off it by as little as rounding "
+                    "leaves it again in a longer run" if reading.get("zstar_stable_manifold") else
+                    " in every direction): no run approaches it, and this one ended within its rounding floor, where "
+                    "the step cannot move it; any run off z* by more leaves it"))
     r = reading.get("limit_radius")  # (an adaptive method whose z* is unstable once its v has decayed)
     if v == VERDICTS[CONVERGING] and r is not None:
         text += (f"; in this run only: z* is not a stable fixed point of the update once its second-moment estimate "

@@ -660,3 +660,31 @@ def test_a_sidecar_name_taken_by_a_table_of_another_kind_is_named_as_such(tmp_pa
     with pytest.raises(GandynamicsError, match=r"q\.csv\.json', which is a sweep table gandynamics wrote, not a "
                                                r"provenance file; refusing"):
         res.save(tmp_path / "q.csv")
+
+
+def test_a_netcdf_tables_marker_is_found_anywhere_in_it_and_with_no_version(tmp_path):
+    """A review: the .nc marker was searched in the first MB only (a 19 MB table's header attribute lies past its
+    data) and needed a version string (a source checkout records "gandynamics": null), so gandynamics' own table
+    could not be replaced by a rerun; a user's NetCDF that merely mentions gandynamics still is not its own."""
+    from gandynamics.io import written_by_gandynamics
+    pad = b"\0" * (3 << 20)
+    for i, marker in enumerate((b'"written_by": "gandynamics 0.1.0"', b'"versions": {"gandynamics": null, "numpy"',
+                                b'"versions": {"gandynamics": "0.1.0"')):
+        (tmp_path / f"own{i}.nc").write_bytes(b"CDF\x01" + pad + marker + pad[:1000])
+        assert written_by_gandynamics(tmp_path / f"own{i}.nc"), marker
+    (tmp_path / "user.nc").write_bytes(b"CDF\x01" + pad + b"a dataset about gandynamics, versions: gandynamics")
+    assert not written_by_gandynamics(tmp_path / "user.nc")
+
+
+def test_a_folder_path_near_the_systems_limit_is_refused_as_too_long_not_as_not_writable(tmp_path):
+    """A review: under a folder path of about 4,076 bytes the writable-folder probe's own name hit ENAMETOOLONG and the
+    path was refused as "not writable"; the whole path's length is checked, with the temporary file's."""
+    from gandynamics.io import check_output_path
+    d = tmp_path
+    while len(os.fsencode(str(d))) < 3890:
+        d = d / ("d" * 50)
+    d.mkdir(parents=True)
+    name = "e" * (4090 - len(os.fsencode(str(d))) - 1 - 4)  # (a path of 4090 bytes: its temporary file's is over 4096)
+    with pytest.raises(GandynamicsError) as e:
+        check_output_path(d / (name + ".png"), "--out", ".png")
+    assert "not writable" not in str(e.value) and ("long" in str(e.value)), e.value

@@ -294,3 +294,42 @@ def test_a_converging_run_to_an_unstable_zstar_says_it_converges_only_along_its_
     assert f"z* is unstable for this method at this step (local rate there {1 + h:.4g} > 1)" in text, text
     assert "only along its stable manifold" in text, text
     assert gd.simulate(fld, "gd", [1.0, 1e-30], 20 * K, h).diverged
+
+
+def test_the_sweep_tests_each_linearisation_once_and_counts_those_the_cap_leaves(monkeypatch):
+    """A review: the re-reading under the floor tested z* row by row under the cap of MAX_ROUNDING_TESTS, so that the
+    rows beyond it, identical runs, read "converging" without a word.  Each distinct linearisation (method, step, beta,
+    hyperparameters, z*) is tested once and every row of an unstable one re-read; with more distinct ones than the
+    cap (here 2: three z* offsets), the rows of the others are counted in the table's meta."""
+    import importlib
+    runs_sweep = importlib.import_module("gandynamics.runs.sweep")  # (the module: gandynamics.runs.sweep is the function)
+    monkeypatch.setattr(runs_sweep, "MAX_ROUNDING_TESTS", 2)
+    s, radius, beta = 1e5, 1e-8, 0.1
+    fld = VectorField(_hopf_about(s, beta, beta / radius ** 2))
+    starts = np.array([[s + radius * (1.5 + k / 10), 0.0] for k in range(8)])
+    r = gd.sweep(fld, "gd", inits=starts, steps=2000, step=0.05, product=False)
+    assert list(r["verdict"]) == ["bounded, not converging"] * 8 and "below_floor_untested" not in r.meta
+    shifted = np.array([[s + k + 1.6 * radius, 0.0] for k in range(3)])
+    r = gd.sweep(fld, "gd", inits=shifted, grid={"s": [s, s + 1.0, s + 2.0]}, steps=2000, step=0.05,
+                 product=False)  # (three z*, one per row: one more linearisation than the cap)
+    assert list(r["verdict"]).count("bounded, not converging") == 2 and r.meta["below_floor_untested"] == 1
+
+
+@pytest.mark.parametrize("start", [(4.0, 1.0, 0.0), (0.2, 0.0, 1.0), (3.0, -2.0, 0.5)])
+def test_a_run_falling_onto_an_orbit_about_a_saddle_focus_still_cannot_converge(start):
+    """A review of the stable-manifold hedge: the Hopf normal form (b = 0.1, K = 0.1: a cycle of radius 1 about an
+    unstable focus) beside a contracting coordinate w (F_w = w) has a stable manifold, the w axis, yet a run that falls
+    (or rises) onto the cycle, its distance levelling off at the cycle's, cannot converge to z*; the hedge ("only along
+    its stable manifold") is for runs still falling steadily.  gd's cycle radius is the closed form of the plane game
+    (the w part decays), computed here."""
+    w = sp.symbols("w", real=True)
+    b, K, h = 0.1, 0.1, 0.05
+    lg = -(b * x ** 2 / 2 - y * x - K * (x ** 4 / 4 + x ** 2 * y ** 2 / 2)) + w ** 2 / 2
+    ld = -(b * y ** 2 / 2 + x * y - K * (y ** 4 / 4 + x ** 2 * y ** 2 / 2))
+    fld = VectorField(gd.Game(theta=[x, w], psi=[y], loss_g=lg, loss_d=ld, equilibrium=(0, 0, 0)))
+    tr = gd.simulate(fld, "gd", list(start), 3000, h)
+    r_gd = np.sqrt((b + (1 - np.sqrt(1 - h ** 2)) / h) / K)
+    assert tr.verdict == "bounded, not converging" and abs(tr.reading["tail_max"] - r_gd) < 0.02 * r_gd
+    assert tr.reading["zstar_stable_manifold"] is True
+    text = tr.describe()
+    assert "it cannot converge to z*" in text and "only along its stable manifold" not in text, text

@@ -1696,7 +1696,7 @@ ROUNDING_REL = 2.0 ** -40
 #: certified bracket of a constant that is exactly 0 keeps (``[-1e-323, 0]`` for mu, ``[0, 1e-300]`` for L: the norm
 #: bound's absolute term, :func:`gandynamics.analysis.boxeval`): "mu >= 0" and "L <= 0" of F = 0 ran the whole budget
 #: and stayed undecided, a relative tolerance of 0 being 0 (an adversarial review)
-ZERO_SLACK = 1e-290
+ZERO_SLACK = 2e-300
 
 
 def _rounding_covers(fld, p, boxes: list, mu_c: float, tr: float, rtol: float) -> tuple[bool, float]:

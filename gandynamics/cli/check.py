@@ -74,7 +74,7 @@ def run(args) -> int:
     from .constants import _witnesses
     pts = _witnesses(res.mu, res.lipschitz,  # (None for a constant not claimed: not bracketed)
                      extra=[c["point"] for c in res.counterexamples.values()])  # (the claims' brackets only)
-    d["quadrature"], quad = quadrature_note(fld, hyper, pts)
+    d["quadrature"], quad = quadrature_note(fld, hyper, pts, unchecked=True)
     # a GAN's expectations summed over a rule that is NOT settled at these points: the certificate (or the counterexample)
     # is the rule's sum's, and of the GAN as written nothing is decided (a new user's claim mu >= -0.6052 held for the
     # 5-node sum, exit 0, while the adaptive quadrature's lambda_min was -0.605422)
@@ -118,10 +118,13 @@ def run(args) -> int:
                   f"{rel} = {apart(q['ratio'], c['claimed'], 10)}")
     if status != res.status:  # (the claims decided for the rule's sum only: the note at the end says why)
         print(f"status: undecided for this GAN's expectations: the claims {'hold' if res.status == 'holds' else 'are refuted'}"
-              " for their sum over the quadrature rule, which is NOT settled (the note below); a higher order of the "
-              "distributions may decide them")
+              " for their sum over the quadrature rule, which is NOT settled or could not be checked (the note below); "
+              "a higher order of the distributions may decide them")
     else:
-        print(f"status: {res.status}   (relative tolerance {res.rtol:zg}; the certified end is mu's lo and L's hi)")
+        from ..analysis.constants import ZERO_SLACK
+        absolute = f", absolute {ZERO_SLACK:zg}" if res.rtol > 0 else ""
+        print(f"status: {res.status}   (relative tolerance {res.rtol:zg}{absolute}; the certified end is mu's lo and "
+              "L's hi)")
     if res.status == "undecided":  # which budget ran out, and how to give more; or why none would decide it
         undecided = [(key, label, getattr(res, key)) for key, label in (("mu", "mu"), ("lipschitz", "L"))
                      if res.verdicts.get(key) == "undecided"]

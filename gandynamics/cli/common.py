@@ -179,14 +179,10 @@ def refuse_all(*checks, found=()) -> None:
     """Run each of ``checks`` (functions of no arguments that raise GandynamicsError) and refuse every failure in one
     line, in order, after the refusals ``found`` already (a command line's mistakes named at once, not one run at a
     time)."""
-    wrong = list(found)
-    for check in checks:
-        try:
-            check()
-        except GandynamicsError as exc:
-            wrong.append(str(exc))
-    if wrong:
-        raise GandynamicsError("; ".join(wrong))
+    with gathered() as check:
+        check.found.extend(found)
+        for c in checks:
+            check(c)
 
 
 def refuse(message: str):
@@ -331,17 +327,18 @@ def method_label(name: str, options: dict) -> str:
     return f"{name} ({', '.join(shown)})" if shown else name
 
 
-def quadrature_note(fld, hyper, at) -> tuple[dict | None, str]:
+def quadrature_note(fld, hyper, at, unchecked: bool = False) -> tuple[dict | None, str]:
     """A GAN's quadrature checked at ``at`` ((n,), or (k, n): the largest change over the points; None: the
     equilibrium; :func:`gandynamics.quadrature_check`): its dict for ``--json`` (None without a rule) and a
     ``note: ...`` line when the rule is NOT settled there (else empty), for classify and rates (at the point) and for
-    constants, check and basin (at the certificates' witnesses, counterexamples and the ball's ends); ``analyze``
-    prints the check's line in every case."""
+    constants, check and basin (at the certificates' witnesses, counterexamples and the ball's ends), and with
+    ``unchecked`` also when the rule could not be checked (check: its claims are then undecided for the GAN);
+    ``analyze`` prints the check's line in every case."""
     from ..analysis import quadrature_check
     q = quadrature_check(fld, hyper, at=at)
     if q is None:
         return None, ""
-    return q.to_dict(), ("" if q.settled or not q.checked else f"note: {q.text()}")
+    return q.to_dict(), ("" if q.settled or not (q.checked or unchecked) else f"note: {q.text()}")
 
 
 def game_record(fld, hyper) -> dict:

@@ -131,16 +131,16 @@ def run(args) -> int:
     from .common import build_field, dumps, rate_text
     from .constants import number
     from ..validate import name_list
-    from .common import refuse_inapplicable
-    refuse_inapplicable(args, [("steps", not args.no_measure, "to the measured trajectories (not with --no-measure)")])
+    from .common import gathered, refuse_inapplicable
     methods = name_list(args.methods, "--methods")
     if getattr(args, "base", None) is not None:  # (before any use of it: named as the option it is)
         from ..analysis.rates import refuse_base
         refuse_base(args.base, "--base")
-    _refuse_unused_flags(args, methods)
     step = "optimal"
-    from .common import gathered
     with gathered() as check:  # (every value that needs no game, refused together)
+        check(refuse_inapplicable, args, [("steps", not args.no_measure,
+                                           "to the measured trajectories (not with --no-measure)")])
+        check(_refuse_unused_flags, args, methods)
         if args.step is not None and args.step.strip() in ("optimal", "theory"):  # the API's words, exactly as there
             step = args.step.strip()  # (names are exact everywhere: --method GD is refused as gd.simulate's "GD" is)
         elif args.step is not None:

@@ -271,6 +271,12 @@ def run(args) -> int:
             say(f"{left} rows that stood still were not tested for standing at another zero of F or at a spurious "
                   f"fixed point (the cap of {MAX_ROUNDING_TESTS} tests per sweep): final_zero, spurious_fixed_point "
                   "and stuck are 0 for them")
+        left = res.meta.get("below_floor_untested", 0)
+        if left:
+            from ..runs.sweep import MAX_ROUNDING_TESTS
+            say(f"{left} 'converging' rows that moved under their rounding floor were not tested for an unstable z* "
+                f"(the cap of {MAX_ROUNDING_TESTS} linearisations per sweep): read 'converging' by the floor alone, "
+                "as an orbit below it would be (docs/howto/verdicts.md)")
         from ..runs.equilibria import MAX_FINAL_SEARCHES
         none = int(np.count_nonzero(np.isnan(np.column_stack([res[f"zstar_{v}"] for v in res.names])).any(axis=1)))
         if none:

@@ -163,8 +163,10 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
     if every:  # (not after a Ctrl-C: the sweep stops there)
         _read_again_at_rounding_of_F(field, plan, K, rec_idx, poly_max, res["final"], ZSTAR, missing, reading, evals,
                                      ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
-        _read_again_below_floor(field, plan, K, rec_idx, poly_max, ZSTAR, missing, reading, evals, ms, options,
-                                zn if np.ndim(zn) == 0 and without_zstar is None else None)
+        below = _read_again_below_floor(field, plan, K, rec_idx, poly_max, ZSTAR, missing, reading, evals, ms, options,
+                                        zn if np.ndim(zn) == 0 and without_zstar is None else None)
+        if below:  # (rows under their floor whose linearisation the cap on tests left: read by the floor alone)
+            info["below_floor_untested"] = below
     reading = mark_no_zstar(reading, missing)
     final_zero, spurious, stuck = np.zeros(B, dtype=bool), np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
     if every:  # (rows read "bounded" that stand still at another zero of F: converged, to another point than z*; or at
@@ -313,16 +315,19 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
 
 
 def _read_again_below_floor(field, plan: Plan, K: int, rec_idx, poly_max, ZSTAR, missing, reading, evals, methods,
-                            options, zstar_norm=None) -> None:
+                            options, zstar_norm=None) -> int:
     """The rows read "converging" by the rounding floor alone, moving under it
     (:func:`~gandynamics.runs.ratefit.moving_below_floor`), whose z* is unstable for their method at their step
-    (:func:`~gandynamics.runs.equilibria.zstar_instability`; rows whose players' steps differ are not tested), as
-    ``simulate`` tests a run: run again (the same steps, bitwise) and read with the floor at the state's rounding
-    (:func:`~gandynamics.runs.ratefit.state_rounding_norm`); the readings that are then not "converging" put in place
-    in ``reading`` (at most :data:`MAX_ROUNDING_TESTS` rows tested).  A sweep about z* = 0 has none: its floor is
-    absolute.  ``zstar_norm`` the one ``|z*|`` of rows that share their z* (None: computed per row)."""
-    if zstar_norm is not None and not zstar_norm > 0.0:
-        return
+    (:func:`~gandynamics.runs.equilibria.zstar_instability`, tested once per method, step, beta, hyperparameters and
+    z*; rows whose players' steps differ, and a sweep with a box, whose projection the linearisation does not see,
+    are not tested), as ``simulate`` tests a run: run again (the same steps, bitwise) and read with the floor at the
+    state's rounding (:func:`~gandynamics.runs.ratefit.state_rounding_norm`); the readings that are then not
+    "converging" put in place in ``reading``.  At most :data:`MAX_ROUNDING_TESTS` distinct linearisations are tested;
+    the rows of the others are counted (returned: the sweep's ``info["below_floor_untested"]``).  A sweep about
+    z* = 0 has none: its floor is absolute.  ``zstar_norm`` the one ``|z*|`` of rows that share their z* (None:
+    computed per row)."""
+    if (zstar_norm is not None and not zstar_norm > 0.0) or plan.use_box:
+        return 0
     # (the rows' |z*|, each by the norm the reading's floor took)
     zn = row_norms(ZSTAR) if zstar_norm is None else np.broadcast_to(float(zstar_norm), (ZSTAR.shape[0],))
     with np.errstate(invalid="ignore"):
@@ -330,21 +335,28 @@ def _read_again_below_floor(field, plan: Plan, K: int, rec_idx, poly_max, ZSTAR,
     rows = rows[moving_below_floor(reading.code[rows], reading.tail_min[rows], reading.tail_max[rows], zn[rows])]
     if missing is not None:
         rows = rows[~missing[rows]]
-    rows = rows[plan.H[rows, 0] == plan.H[rows, 1]][:MAX_ROUNDING_TESTS]
-    opts, unstable = {}, []  # (the normalised options of each method met, once)
+    rows = rows[plan.H[rows, 0] == plan.H[rows, 1]]
+    opts, tested, unstable, untested = {}, {}, [], 0  # (the normalised options of each method met, once)
     for r in rows:
-        m = methods[plan.method_index[r]]
-        if m.name not in opts:
-            opts[m.name] = method_options(field, m.name, options or {}, check_when=False)
-        o = dict(opts[m.name])
-        o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
-        if zstar_instability(field, m, ZSTAR[r], plan.P[r], float(plan.H[r, 0]), o) is not None:
+        key = (int(plan.method_index[r]), float(plan.H[r, 0]), float(plan.BETA[r]), plan.P[r].tobytes(),
+               ZSTAR[r].tobytes())
+        if key not in tested:
+            if len(tested) >= MAX_ROUNDING_TESTS:
+                untested += 1
+                continue
+            m = methods[plan.method_index[r]]
+            if m.name not in opts:
+                opts[m.name] = method_options(field, m.name, options or {}, check_when=False)
+            o = dict(opts[m.name])
+            o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
+            tested[key] = zstar_instability(field, m, ZSTAR[r], plan.P[r], float(plan.H[r, 0]), o) is not None
+        if tested[key]:
             unstable.append(r)
-    if not unstable:
-        return
-    rows = np.asarray(unstable)
-    new, done, _ = _run_again(plan, rows, ZSTAR[rows], state_rounding_norm(zn[rows]), K, rec_idx, poly_max, evals)
-    _put_readings(reading, rows, new, done & (new.code != CONVERGING))
+    if unstable:
+        rows = np.asarray(unstable)
+        new, done, _ = _run_again(plan, rows, ZSTAR[rows], state_rounding_norm(zn[rows]), K, rec_idx, poly_max, evals)
+        _put_readings(reading, rows, new, done & (new.code != CONVERGING))
+    return untested
 
 
 def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, out, spurious=None, methods=(),
