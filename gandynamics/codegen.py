@@ -188,12 +188,49 @@ def loop_interleave(count: int):
                 llvm.set_option("gandynamics", f"{_INTERLEAVE_OPTION}=0")
 
 
+#: numba compilations running now in this process (numba's ``"numba:compile"`` events, which a load from its disk cache
+#: does not raise), and first calls waiting for the lock of another process's compile (:func:`first_call_once`)
+_COMPILES = {"running": 0, "waiting": 0, "listening": False}
+_COMPILES_LOCK = threading.Lock()
+
+
+def _compiling_now() -> bool:
+    return _COMPILES["running"] > 0 or _COMPILES["waiting"] > 0
+
+
+def watch_compiles():
+    """``compiling()``: whether numba is compiling in this process now, or a first call here waits for another
+    process's compile of the same code (:func:`first_call_once`) -- the ``still`` of a "compiling ..." notice
+    (:func:`gandynamics.log.notice_if_slow`), so that it is given when numba compiles and not when it loads the code
+    from its disk cache.  A first call after a silent wait (a portrait's 17 s of recording, a long simulate's
+    setup) has only the notice's grace of 0.25 s before it speaks, and loading a cached kernel takes longer: "compiling
+    the eg kernel ... (first time only ...)" was said on every run, the kernel cached on disk (a review).  Listens to
+    numba's compile events from the first call on (a compile that began before is not seen)."""
+    with _COMPILES_LOCK:
+        if not _COMPILES["listening"]:
+            from numba.core import event as ev
+
+            class _Count(ev.Listener):  # (nested compiles -- a kernel's inner functions -- each start and end)
+                def on_start(self, event):
+                    with _COMPILES_LOCK:
+                        _COMPILES["running"] += 1
+
+                def on_end(self, event):
+                    with _COMPILES_LOCK:
+                        _COMPILES["running"] = max(0, _COMPILES["running"] - 1)
+
+            ev.register("numba:compile", _Count())
+            _COMPILES["listening"] = True
+    return _compiling_now
+
+
 def first_call_once(name: str, call, notice: str | None = None) -> bool:
     """Run ``call()`` -- a first call of a numba function, which compiles it or loads it from the disk cache --
     holding the lock file ``name`` (:func:`lock_path`): processes that need the same code at the same time
     compile it once, the others then find it in numba's disk cache.  Without a usable lock file (a read-only
     cache) the call runs unlocked.  ``notice``: what is being compiled, said if the wait (for the lock and the
-    call) lasts more than 2 s (:func:`gandynamics.log.notice_if_slow`).
+    call) lasts more than 2 s (:func:`gandynamics.log.notice_if_slow`) while numba compiles, or this process waits for
+    another's compile (:func:`watch_compiles`): not while the call loads the code from numba's disk cache.
 
     The call runs in a thread of its own and is always finished: a Ctrl-C that arrives meanwhile would otherwise
     cut numba's compiler short and leave its state half-built (a later compile of the module then fails).
@@ -202,11 +239,13 @@ def first_call_once(name: str, call, notice: str | None = None) -> bool:
     err = []
     finished = threading.Event()
 
+    compiling = watch_compiles() if notice else None  # (listening before the call starts)
+
     def locked():
         try:
             try:
                 lock = FileLock(str(lock_path(name)))
-                lock.acquire()
+                _acquire(lock)
             except OSError:
                 lock = None  # the call runs unlocked
             try:
@@ -222,7 +261,7 @@ def first_call_once(name: str, call, notice: str | None = None) -> bool:
 
     threading.Thread(target=locked, name="gandynamics-compile", daemon=True).start()
     interrupted = False
-    with notice_if_slow(notice) if notice else contextlib.nullcontext():
+    with notice_if_slow(notice, still=compiling) if notice else contextlib.nullcontext():
         # an Event, not Thread.join: a KeyboardInterrupt inside join() can make is_alive() false too early
         while not finished.is_set():
             try:
@@ -232,6 +271,24 @@ def first_call_once(name: str, call, notice: str | None = None) -> bool:
     if err:
         raise err[0]
     return interrupted
+
+
+def _acquire(lock) -> None:
+    """Acquire the file ``lock``, counted as waiting for another process's compile (:func:`watch_compiles`) while
+    another holds it."""
+    from filelock import Timeout
+    try:
+        lock.acquire(timeout=0)
+        return
+    except Timeout:
+        pass
+    with _COMPILES_LOCK:
+        _COMPILES["waiting"] += 1
+    try:
+        lock.acquire()
+    finally:
+        with _COMPILES_LOCK:
+            _COMPILES["waiting"] -= 1
 
 
 def row_copy(a, rows: int = 1):

@@ -37,6 +37,10 @@ NOTICE_AGAIN = 60.0
 #: (within :func:`silence_clock`): a block of microseconds (a cache hit) then says nothing
 NOTICE_GRACE = 0.25
 
+#: a block whose ``still()`` is false at its deadline asks it again every this many seconds while it runs (a first
+#: call that loads a kernel from the disk cache, then compiles what the cache did not hold)
+STILL_POLL = 0.25
+
 #: the clock of the silence (:func:`silence_clock`; a test may replace it)
 _clock = time.monotonic
 
@@ -149,9 +153,21 @@ def bars_wanted() -> bool:
     frames), unless the package logger's own level is set above INFO (the command line's ``-q``, which promised
     errors and warnings alone on standard error, where a bar was drawn; a script's
     ``logging.getLogger("gandynamics").setLevel(logging.WARNING)``).  A bar is no log record: the root logger's
-    configuration (``logging.basicConfig()``) leaves it be."""
-    seen = bool(getattr(sys.stderr, "isatty", lambda: False)()) or "ipykernel" in sys.modules
+    configuration (``logging.basicConfig()``) leaves it be.  A terminal that says it is 0 columns wide shows no bar
+    (tqdm cuts it to nothing): the notices speak there instead."""
+    seen = ((bool(getattr(sys.stderr, "isatty", lambda: False)()) and not _no_columns(sys.stderr))
+            or "ipykernel" in sys.modules)
     return seen and not logger.level > logging.INFO
+
+
+def _no_columns(stream) -> bool:
+    """Whether ``stream`` is a terminal that says it is 0 columns wide (a pseudo-terminal whose size was never set, as a
+    program driving another through a pty makes): tqdm draws its bar there cut to nothing, and a simulation of 7 s
+    passed with no bar and, a bar being drawn, no notice (a tester).  Where its size cannot be read: False."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns == 0
+    except (AttributeError, ValueError, OSError, TypeError):
+        return False
 
 
 def notice(message: str) -> None:
@@ -188,7 +204,8 @@ def notice_if_slow(message: str, after: float | None = None, still=None, quiet_i
                    again: float | None = None):
     """Log ``message`` at INFO level (see the module's text for a process that configured no logging) if the
     block is still running after ``after`` seconds (default :data:`NOTICE_AFTER`) and ``still()``, when given, is
-    true then (e.g. "the kernel has no compiled signature yet").  Within :func:`silence_clock` the delay runs
+    true then (e.g. "numba is compiling", not loading from its disk cache; while it is false it is asked again every
+    :data:`STILL_POLL` seconds, and the notice given once it is true).  Within :func:`silence_clock` the delay runs
     from the command's last notice (or its start) rather than the block's start, at least :data:`NOTICE_GRACE` into
     the block; a notice due after another was given meanwhile waits for the delay from that one (one notice per
     delay of silence).  With ``quiet_inside`` the notices of the blocks
@@ -227,6 +244,8 @@ def notice_if_slow(message: str, after: float | None = None, still=None, quiet_i
             if again > 0 and again == again:
                 said[0] = again
                 _WATCH.add(again, fire, entry)
+        else:  # not yet (a kernel loading from the disk cache, which then compiles after all): asked again shortly
+            _WATCH.add(STILL_POLL, fire, entry)
     entry[0] = fire
     _WATCH.add(_delay(after), fire, entry)
     if quiet_inside:

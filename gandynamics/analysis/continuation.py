@@ -40,6 +40,7 @@ import numpy as np
 from scipy import linalg
 
 from ..errors import GandynamicsError
+from ..limits import _count
 from ..methods import METHODS, beta_for
 from ._symbolic import derivatives
 from .._equality import dataclass  # (dataclasses.dataclass with an == that compares arrays)
@@ -630,7 +631,7 @@ def _step_cap(span: float):
 
 def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: str | None = None,
                  step: float | None = None, beta: float | None = None, start=None, ds: float | None = None,
-                 ds_max: float | None = None, max_points: int = 2000, events=True) -> Branch:
+                 ds_max: float | None = None, max_points: int = 2000, events=True, progress=None) -> Branch:
     """Pseudo-arclength continuation of equilibria (``method=None``) or of a method's fixed points.
 
     Parameters
@@ -661,6 +662,11 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         ``|hi - lo| / 10``).
     events : bool or sequence of str
         Which events to locate (True: all of :data:`FLOW_EVENTS` or :data:`MAP_EVENTS`).
+    progress : bool, None or callable
+        A bar of the points found of at most ``max_points``: True always, False never, None (default) where a bar
+        can be seen once the continuation is long; or ``progress(done, total)``
+        (:func:`gandynamics.runs.progress.counted`).  A continuation still going after a few seconds with no bar
+        drawn says what it follows (a notice); Ctrl-C stops it (KeyboardInterrupt).
 
     Returns
     -------
@@ -671,7 +677,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     ------
     GandynamicsError
         Unknown parameter or method, no equilibrium at ``lo``, a singular start (D_z F singular with
-        D_a F in its range), or a continuation that cannot proceed.
+        D_a F in its range), a continuation that cannot proceed, or a branch whose points (as many as
+        ``max_points``, or as the range needs at steps of at most ``ds_max``: :func:`_check_branch_memory`) would not
+        fit in memory.
     """
     from ..validate import field as _as_field
     fld = _as_field(fld, "continuation")  # a Game, a name or None: what it takes, not an AttributeError
@@ -690,6 +698,8 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     ds = None if ds is None else positive(ds, "ds")              # a negative ds gave a branch standing still
     ds_max = None if ds_max is None else positive(ds_max, "ds_max")
     max_points = whole(max_points, "max_points", lo=2)
+    from ..runs.progress import progress_option
+    progress = progress_option(progress)
     prob = _Problem(fld, vary, params, method, step, beta)
     if prob.ivary is None and min(lo, hi) <= 0:
         raise GandynamicsError(f"the step range must be positive, got {lo}:{hi}")
@@ -727,6 +737,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     cut = _condition_end(fld, prob, lo, hi)  # (the model defined only on part of the range: the branch ends there)
     sgn = 1.0 if hi > lo else -1.0
     ds_max = float(ds_max or span / 10)
+    _check_branch_memory(max_points, span / ds_max, n, vary)
     cap = _step_cap(span)
     ds = float(ds or min(span / 50, cap(lo)))
     ds_min = lambda a: 1e-9 * min(span, cap(a))  # noqa: E731  (a step this small: the continuation stalled)
@@ -765,151 +776,161 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     tv, spec = tests(x, t)
     last = dict(tv)
     xs, specs = [x.copy()], [spec]
+    stab = [prob.stable_at(x[:n], float(x[n]))]
     ended = "range"
     definite = None if spectrum_marginal(spec, discrete) else spec  # the last spectrum off the stability boundary
     found: list[Event] = []
-    while len(xs) < max_points:
-        ds = min(ds, cap(x[n]))
-        try:
-            x_new, its = _newton(H, Hx, x + ds * t, t)
-            t_new = _tangent(Hx(x_new), t)
-        except _NoConvergence:
-            ds /= 2
-            if ds < ds_min(x[n]):
-                if cut is not None and abs(x[n] - cut[0]) <= CONDITION_NEAR * span:  # (the model degenerates at the
-                    ended = "condition"  # end of its condition -- a variance 0 -- and Newton's method with it)
-                    break
-                raise GandynamicsError(f"continuation stalled at {vary} = {x[n]:z.10g} (step below "
-                                       f"{ds_min(x[n]):z.2g})") from None
-            continue
-        # a step must not jump across a fold unnoticed or reverse: keep steps small relative to curvature
-        if t_new @ t < 0.9 and ds > 4 * ds_min(x[n]):
-            ds /= 2
-            continue
-        # a step that turns back in the parameter beyond the range's end (a fold just past it) left the range within the
-        # step: shorter steps end the branch at the bound instead (it read a fold at 6.5e-40 in mu = 1:1e-6); one that
-        # turns and leaves the range is shortened too, so that the end is placed on a step that does not turn (from
-        # a start at the bound, mu = 1e-4 with a fold at 0, the end was placed back on the start)
-        if (t[n] * t_new[n] < 0 and ds > 4 * ds_min(x[n])
-                and (not pmin <= x_new[n] <= pmax or not _turns_in(H, Hx, x, t, x_new, t_new, n, pmin, pmax))):
-            ds /= 2
-            continue
-        end = not (pmin <= x_new[n] <= pmax)
-        if end:  # land exactly on the end of the range: natural-parameter correction at the bound
-            bound = pmax if x_new[n] > pmax else pmin
-            frac = (bound - x[n]) / (x_new[n] - x[n])
-            eb = np.zeros(n + 1)
-            eb[n] = 1.0
-            pred = x + frac * (x_new - x)
-            pred[n] = bound
+    # a long branch says what it follows, with a bar of its points where one can be seen (--max-points 1e9 --max-step
+    # 1e-9 ran for hours without a word: a tester); Ctrl-C stops it (KeyboardInterrupt)
+    from ..runs.progress import counted
+    what = "equilibria of the flow" if method is None else f"fixed points of {method}"
+    with counted(f"continuation: following the {what} in {vary} from {lo:zg} to {hi:zg} (at most {_count(max_points)} "
+                 "points; Ctrl-C stops it) ...", max_points, desc=f"branch points ({vary})", unit="point",
+                 progress=progress) as bar:
+        while len(xs) < max_points:
+            ds = min(ds, cap(x[n]))
             try:
-                xb, _ = _newton(H, Hx, pred, eb)
-            except _NoConvergence:  # (a singular point at the bound: Newton converges linearly there)
-                xb, ok = _newton_last(H, Hx, pred, eb)
-                if not ok:
-                    # the predictor itself a zero of F to rounding (a branch that does not move, x = 0, meeting a
-                    # branch point exactly at the bound, where D_x H is 0 and Newton cannot start: it stopped short)
-                    scale = (1.0 + np.linalg.norm(pred)) * max(1.0, float(np.linalg.norm(Hx(pred))))
-                    xb = pred if np.linalg.norm(H(pred)) <= 1e-12 * scale else None
-            # the point at the bound on this step's arc, not another zero on that hyperplane (a branch that turned at a
-            # fold within the step was corrected back onto its start: two points, both the start)
-            if xb is None or np.linalg.norm(xb - pred) > 0.5 * np.linalg.norm(x_new - x):
+                x_new, its = _newton(H, Hx, x + ds * t, t)
+                t_new = _tangent(Hx(x_new), t)
+            except _NoConvergence:
                 ds /= 2
                 if ds < ds_min(x[n]):
-                    # (the bound cannot be reached: a singular point there, or just before it; the edge of the model's
-                    # domain, a variance 0, where the derivatives may be infinite)
-                    ended = "condition" if cut is not None and bound == cut[0] else "singular"
-                    break
+                    if cut is not None and abs(x[n] - cut[0]) <= CONDITION_NEAR * span:  # (the model degenerates at the
+                        ended = "condition"  # end of its condition -- a variance 0 -- and Newton's method with it)
+                        break
+                    raise GandynamicsError(f"continuation stalled at {vary} = {x[n]:z.10g} (step below "
+                                           f"{ds_min(x[n]):z.2g})") from None
                 continue
-            xb[n] = bound
-            try:
-                t_new = _tangent(Hx(xb), t)
-            except _NoConvergence:
-                t_new = t  # (exactly singular at the bound: its tangent is undefined; the last one is kept)
-            x_new = xb
-        tv_new, spec_new = tests(x_new, t_new)
-        here = []
-        # (the last spectrum off the stability boundary before this step: a pair crossing within the spectrum's
-        # tolerance over several steps, a Hopf point in a range 1e-8 wide, changed its counts on the steps before and
-        # after the one where the test function changed sign, and was not located)
-        ref = specs[-1] if definite is None else definite
-        for kind in kinds:
-            if kind in ("hopf", "neimark-sacker") and not _crosses(ref, spec_new, discrete):
-                continue  # a sign change of the test function at rounding level: a pair that stays critical
-            if (tv[kind] * tv_new[kind] < 0 or (tv[kind] == 0.0 and last[kind] * tv_new[kind] < 0)
-                    or (end and tv_new[kind] == 0.0 and tv[kind] != 0.0)
-                    or (len(xs) == 1 and tv[kind] == 0.0 and tv_new[kind] != 0.0)):
-                # (a point landed exactly on a zero of the test function: the sign before it, last[kind], against
-                # the one after; the zero itself is at this interval's start, where the root finder finds it; the
-                # range's end or start exactly on a zero (a flip at h = 1 ending h = 0.1:1, the R1 Dirac-GAN's Hopf
-                # point at gamma = 0 ending gamma = 1:0) is the zero of its last or first interval)
-                ev = _locate(prob, kind, x, t, x_new, t_new, H, Hx, tests, discrete)
+            # a step must not jump across a fold unnoticed or reverse: keep steps small relative to curvature
+            if t_new @ t < 0.9 and ds > 4 * ds_min(x[n]):
+                ds /= 2
+                continue
+            # a step that turns back in the parameter beyond the range's end (a fold just past it) left the range within the
+            # step: shorter steps end the branch at the bound instead (it read a fold at 6.5e-40 in mu = 1:1e-6); one that
+            # turns and leaves the range is shortened too, so that the end is placed on a step that does not turn (from
+            # a start at the bound, mu = 1e-4 with a fold at 0, the end was placed back on the start)
+            if (t[n] * t_new[n] < 0 and ds > 4 * ds_min(x[n])
+                    and (not pmin <= x_new[n] <= pmax or not _turns_in(H, Hx, x, t, x_new, t_new, n, pmin, pmax))):
+                ds /= 2
+                continue
+            end = not (pmin <= x_new[n] <= pmax)
+            if end:  # land exactly on the end of the range: natural-parameter correction at the bound
+                bound = pmax if x_new[n] > pmax else pmin
+                frac = (bound - x[n]) / (x_new[n] - x[n])
+                eb = np.zeros(n + 1)
+                eb[n] = 1.0
+                pred = x + frac * (x_new - x)
+                pred[n] = bound
+                try:
+                    xb, _ = _newton(H, Hx, pred, eb)
+                except _NoConvergence:  # (a singular point at the bound: Newton converges linearly there)
+                    xb, ok = _newton_last(H, Hx, pred, eb)
+                    if not ok:
+                        # the predictor itself a zero of F to rounding (a branch that does not move, x = 0, meeting a
+                        # branch point exactly at the bound, where D_x H is 0 and Newton cannot start: it stopped short)
+                        scale = (1.0 + np.linalg.norm(pred)) * max(1.0, float(np.linalg.norm(Hx(pred))))
+                        xb = pred if np.linalg.norm(H(pred)) <= 1e-12 * scale else None
+                # the point at the bound on this step's arc, not another zero on that hyperplane (a branch that turned at a
+                # fold within the step was corrected back onto its start: two points, both the start)
+                if xb is None or np.linalg.norm(xb - pred) > 0.5 * np.linalg.norm(x_new - x):
+                    ds /= 2
+                    if ds < ds_min(x[n]):
+                        # (the bound cannot be reached: a singular point there, or just before it; the edge of the model's
+                        # domain, a variance 0, where the derivatives may be infinite)
+                        ended = "condition" if cut is not None and bound == cut[0] else "singular"
+                        break
+                    continue
+                xb[n] = bound
+                try:
+                    t_new = _tangent(Hx(xb), t)
+                except _NoConvergence:
+                    t_new = t  # (exactly singular at the bound: its tangent is undefined; the last one is kept)
+                x_new = xb
+            tv_new, spec_new = tests(x_new, t_new)
+            here = []
+            # (the last spectrum off the stability boundary before this step: a pair crossing within the spectrum's
+            # tolerance over several steps, a Hopf point in a range 1e-8 wide, changed its counts on the steps before and
+            # after the one where the test function changed sign, and was not located)
+            ref = specs[-1] if definite is None else definite
+            for kind in kinds:
+                if kind in ("hopf", "neimark-sacker") and not _crosses(ref, spec_new, discrete):
+                    continue  # a sign change of the test function at rounding level: a pair that stays critical
+                if (tv[kind] * tv_new[kind] < 0 or (tv[kind] == 0.0 and last[kind] * tv_new[kind] < 0)
+                        or (end and tv_new[kind] == 0.0 and tv[kind] != 0.0)
+                        or (len(xs) == 1 and tv[kind] == 0.0 and tv_new[kind] != 0.0)):
+                    # (a point landed exactly on a zero of the test function: the sign before it, last[kind], against
+                    # the one after; the zero itself is at this interval's start, where the root finder finds it; the
+                    # range's end or start exactly on a zero (a flip at h = 1 ending h = 0.1:1, the R1 Dirac-GAN's Hopf
+                    # point at gamma = 0 ending gamma = 1:0) is the zero of its last or first interval)
+                    ev = _locate(prob, kind, x, t, x_new, t_new, H, Hx, tests, discrete)
+                    if ev is not None:
+                        here.append(ev)
+                if kind in ("hopf", "neimark-sacker") and not any(e.type == kind for e in here):
+                    # a pair crossed (the counts say so) and no event was found: a second zero of the test function in the
+                    # same step (a neutral saddle, a real pair of product 1) cancelled the sign change, or was the zero
+                    # located; found on a finer subdivision of the step (a trust review: 28 of 40 Hopf points beside a
+                    # neutral saddle were lost)
+                    here.extend(_hidden_crossings(prob, kind, x, t, tv[kind], specs[-1], x_new, t_new, tv_new[kind],
+                                                  spec_new, H, Hx, tests, discrete))
+            # a crossing exactly at the range's start or end, reached from the stable side: the test function is zero to
+            # rounding there, not of the other sign (gd's flip at h = 2 ending h = 0.5:2, a Hopf point at the start of
+            # mu = 1:-1 were "on the stability boundary" with no event); where the end point is marginal and its
+            # neighbour is not, the event is at the end point, named by its critical eigenvalues
+            for xe, here_marginal, other in ((x, specs[-1], spec_new) if len(xs) == 1 else (None, None, None),
+                                             (x_new, spec_new, specs[-1]) if end else (None, None, None)):
+                if xe is None or not spectrum_marginal(here_marginal, discrete) or spectrum_marginal(other, discrete):
+                    continue
+                if any(_same_event(xe[n], xe[:n], e, SAME_EVENT) for e in here):
+                    continue
+                ev = _event_at(prob, xe[:n].copy(), float(xe[n]), discrete, kinds)
                 if ev is not None:
                     here.append(ev)
-            if kind in ("hopf", "neimark-sacker") and not any(e.type == kind for e in here):
-                # a pair crossed (the counts say so) and no event was found: a second zero of the test function in the
-                # same step (a neutral saddle, a real pair of product 1) cancelled the sign change, or was the zero
-                # located; found on a finer subdivision of the step (a trust review: 28 of 40 Hopf points beside a
-                # neutral saddle were lost)
-                here.extend(_hidden_crossings(prob, kind, x, t, tv[kind], specs[-1], x_new, t_new, tv_new[kind],
-                                              spec_new, H, Hx, tests, discrete))
-        # a crossing exactly at the range's start or end, reached from the stable side: the test function is zero to
-        # rounding there, not of the other sign (gd's flip at h = 2 ending h = 0.5:2, a Hopf point at the start of
-        # mu = 1:-1 were "on the stability boundary" with no event); where the end point is marginal and its
-        # neighbour is not, the event is at the end point, named by its critical eigenvalues
-        for xe, here_marginal, other in ((x, specs[-1], spec_new) if len(xs) == 1 else (None, None, None),
-                                         (x_new, spec_new, specs[-1]) if end else (None, None, None)):
-            if xe is None or not spectrum_marginal(here_marginal, discrete) or spectrum_marginal(other, discrete):
-                continue
-            if any(_same_event(xe[n], xe[:n], e, SAME_EVENT) for e in here):
-                continue
-            ev = _event_at(prob, xe[:n].copy(), float(xe[n]), discrete, kinds)
-            if ev is not None:
-                here.append(ev)
-        c0, c1 = _n_unstable(specs[-1], discrete), _n_unstable(spec_new, discrete)
-        if c0 != c1 and not any(e.type in ("hopf", "neimark-sacker", "flip", "fold", "branch-point") for e in here):
-            # an even number of simultaneous crossings (e.g. a Hopf pair of multiplicity 2 in a symmetric
-            # game) leaves the product test functions unchanged: locate the crossing eigenvalue directly
-            ev = _locate_crossing(prob, x, t, x_new, t_new, H, Hx, discrete, min(c0, c1), kinds)
-            if ev is not None:
-                here.append(ev)
-        if discrete:  # a multiplier +1 (det(M - I) = 0) where the curve of zeros of F does not turn back (its tangent's
-            # parameter component keeps its sign) is a branch point, not a fold: fixed points of the map that are not
-            # zeros of F (spurious ones: EG's at h = 1/lambda) cross the branch there, as at a transcritical point
-            turned = t[n] * t_new[n] <= 0
-            here = [dataclasses.replace(e, type="branch-point", extra={
-                        **e.extra, "crossing": "fixed points of the map that are not zeros of F cross the branch "
-                                               "(a multiplier +1 where the branch does not turn)"})
-                    if e.type == "fold" and not turned else e for e in here]
-            # a multiplier +1 that is a branch point of the zeros of F (the extended system converges from it) is placed
-            # there: the bordered determinant's, found in the same step, is then the same point (it was listed twice,
-            # 1e-6 apart: the root finder stops where the points near a branch point are refused)
-            here = [_as_branch_point(prob, H, Hx, e) if "crossing" in e.extra else e for e in here]
-        # a fold at a branch point is the branch point; a branch point found twice (bordered determinant, multiplier +1)
-        # is kept once: events at one parameter value AND one point (two branch points at mu = 0, x = -1 and x = +1,
-        # were one: the second dropped)
-        near = lambda e, b: _same_event(e.value, e.point, b, SAME_EVENT)  # noqa: E731
-        # (the bordered determinant's, refined on the extended system, first: a map's multiplier +1 at the same point
-        # is the same branch point of the zeros of F, located less precisely, and nothing "not zeros of F" crosses)
-        here.sort(key=lambda e: e.type == "branch-point" and "crossing" in e.extra)
-        bps = [e for e in here if e.type == "branch-point"]
-        here = [e for k, e in enumerate(here)
-                if not (e.type == "fold" and any(near(e, b) for b in bps)
-                        or e.type == "branch-point" and any(near(e, b) for b in here[:k] if b.type == "branch-point"))]
-        # an event at a point the branch landed on exactly is seen from both of its intervals (by the crossing count
-        # arriving, by the test function's sign leaving): kept once
-        found.extend(e for e in here if not any(f.type == e.type and near(e, f) for f in found[-4:]))
-        x, t, tv = x_new, t_new, tv_new
-        last = {k: v if v != 0.0 else last[k] for k, v in tv.items()}  # each test's last nonzero value
-        xs.append(x.copy())
-        specs.append(spec_new)
-        if not spectrum_marginal(spec_new, discrete):
-            definite = spec_new
-        if end:
-            break
-        ds = min(ds * 1.5, ds_max) if its <= 3 else (ds / 1.5 if its > 6 else ds)
-    else:
-        ended = "max-points"
+            c0, c1 = _n_unstable(specs[-1], discrete), _n_unstable(spec_new, discrete)
+            if c0 != c1 and not any(e.type in ("hopf", "neimark-sacker", "flip", "fold", "branch-point") for e in here):
+                # an even number of simultaneous crossings (e.g. a Hopf pair of multiplicity 2 in a symmetric
+                # game) leaves the product test functions unchanged: locate the crossing eigenvalue directly
+                ev = _locate_crossing(prob, x, t, x_new, t_new, H, Hx, discrete, min(c0, c1), kinds)
+                if ev is not None:
+                    here.append(ev)
+            if discrete:  # a multiplier +1 (det(M - I) = 0) where the curve of zeros of F does not turn back (its tangent's
+                # parameter component keeps its sign) is a branch point, not a fold: fixed points of the map that are not
+                # zeros of F (spurious ones: EG's at h = 1/lambda) cross the branch there, as at a transcritical point
+                turned = t[n] * t_new[n] <= 0
+                here = [dataclasses.replace(e, type="branch-point", extra={
+                            **e.extra, "crossing": "fixed points of the map that are not zeros of F cross the branch "
+                                                   "(a multiplier +1 where the branch does not turn)"})
+                        if e.type == "fold" and not turned else e for e in here]
+                # a multiplier +1 that is a branch point of the zeros of F (the extended system converges from it) is placed
+                # there: the bordered determinant's, found in the same step, is then the same point (it was listed twice,
+                # 1e-6 apart: the root finder stops where the points near a branch point are refused)
+                here = [_as_branch_point(prob, H, Hx, e) if "crossing" in e.extra else e for e in here]
+            # a fold at a branch point is the branch point; a branch point found twice (bordered determinant, multiplier +1)
+            # is kept once: events at one parameter value AND one point (two branch points at mu = 0, x = -1 and x = +1,
+            # were one: the second dropped)
+            near = lambda e, b: _same_event(e.value, e.point, b, SAME_EVENT)  # noqa: E731
+            # (the bordered determinant's, refined on the extended system, first: a map's multiplier +1 at the same point
+            # is the same branch point of the zeros of F, located less precisely, and nothing "not zeros of F" crosses)
+            here.sort(key=lambda e: e.type == "branch-point" and "crossing" in e.extra)
+            bps = [e for e in here if e.type == "branch-point"]
+            here = [e for k, e in enumerate(here)
+                    if not (e.type == "fold" and any(near(e, b) for b in bps)
+                            or e.type == "branch-point" and any(near(e, b) for b in here[:k] if b.type == "branch-point"))]
+            # an event at a point the branch landed on exactly is seen from both of its intervals (by the crossing count
+            # arriving, by the test function's sign leaving): kept once
+            found.extend(e for e in here if not any(f.type == e.type and near(e, f) for f in found[-4:]))
+            x, t, tv = x_new, t_new, tv_new
+            last = {k: v if v != 0.0 else last[k] for k, v in tv.items()}  # each test's last nonzero value
+            xs.append(x.copy())
+            specs.append(spec_new)
+            stab.append(prob.stable_at(x[:n], float(x[n])))  # (here, not in a pass after the loop: under its notice)
+            bar.to(len(xs), desc=f"branch points ({vary} = {x[n]:z.6g})" if bar.bar is not None else None)
+            if not spectrum_marginal(spec_new, discrete):
+                definite = spec_new
+            if end:
+                break
+            ds = min(ds * 1.5, ds_max) if its <= 3 else (ds / 1.5 if its > 6 else ds)
+        else:
+            ended = "max-points"
     X = np.array(xs)
     condition = ""
     if cut is not None and cut[2] and ended == "range" and X[-1, n] == hi:  # (it reached the cut, not the start's
@@ -919,7 +940,7 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
         if not cut[2] and X[-1, n] == hi:  # (the edge of the range's end reached after all: the range is followed)
             ended, condition = "range", ""
     return Branch(parameter=vary, method=method, step=prob.step, values=X[:, n], points=X[:, :n],
-                  spectra=specs, stable=np.array([prob.stable_at(x[:n], float(x[n])) for x in X]), events=found,
+                  spectra=specs, stable=np.array(stab, dtype=bool), events=found,
                   params={s.name: float(v) for s, v in zip(fld.hyper, prob.p) if s.name != vary}, ended=ended,
                   condition=condition, options=map_options(method, prob.beta))
 
@@ -930,6 +951,25 @@ CONDITION_NEAR = 1e-6
 #: the model's conditions are sampled at this many values of the varied hyperparameter between the range's ends
 #: (:func:`_condition_end`), then the first end met is located by bisection
 CONDITION_SAMPLES = 4097
+
+
+#: the bytes of one point of a branch while it grows beyond its numbers: the Python objects of its state and spectrum
+#: arrays and their list slots (measured ~250 bytes with numpy 2 on a 64-bit build)
+POINT_OVERHEAD = 256
+
+
+def _check_branch_memory(max_points: int, needed: float, n: int, vary: str) -> None:
+    """Refuse a branch whose points would not fit in memory (:func:`gandynamics.limits.check_bytes`): as many as
+    ``max_points``, or fewer, the ``needed`` steps the range takes at the largest arclength step (the branch stops at the
+    range's end: a ``max_points`` of 10^9 is only a cap at the default steps), each point its state, parameter,
+    spectrum and stability twice (the lists, then the branch's arrays) and :data:`POINT_OVERHEAD` (``continue
+    --max-points 1e9 --max-step 1e-9`` would have run for days into a MemoryError, silent)."""
+    from ..limits import check_bytes
+    points = min(float(max_points), math.ceil(needed) + 1.0) if needed == needed else float(max_points)
+    each = 2 * 8 * (3 * n + 2) + POINT_OVERHEAD
+    why = (f"the range in {vary} at its largest arclength step, max_step (--max-step), with max_points (--max-points) "
+           f"{_count(max_points)}" if points < max_points else "max_points, --max-points")
+    check_bytes(points * each, f"a branch of {_count(int(points))} points ({why})", f"about {each} bytes a point")
 
 
 def _condition_end(fld, prob, lo: float, hi: float):
@@ -1865,31 +1905,36 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
     # alone, a curve along a2 -- a Hopf line a = 0 whatever c -- was never crossed: found with vary=(c, a), nothing with
     # vary=(a, c), a new user's finding)
     lines = [(a2n, lo2, hi2, a1n, float(g)) for g in seeds] + [(a1n, lo1, hi1, a2n, float(g)) for g in lo2 + (hi2 - lo2) * spread]
-    it = lines
-    if progress:
-        from tqdm.auto import tqdm
-        it = tqdm(lines, desc="boundaries", unit="seed")
-    for along, lo_, hi_, fixed, g0 in it:
-        base, stp = dict(params or {}), step
-        if fixed in STEP_NAMES:
-            stp = g0
-        else:
-            base[fixed] = g0
-        try:
-            br = continuation(fld, along, lo_, hi_, params=base, method=method, step=stp, beta=beta, events=kinds)
-        except GandynamicsError:
-            if along == a2n:  # (the seeds' own lines: their errors are the caller's, as before)
-                raise
-            continue
-        for ev in br.events:
-            a1, a2 = (g0, ev.value) if along == a2n else (ev.value, g0)
-            if any(_near_curve(c, ev.type, a1, a2, hi1 - lo1, hi2 - lo2) for c in curves):
-                continue
+    # (a notice when it takes more than a few seconds, where no bar shows it: runs.progress.counted; the seeds'
+    # continuations and the curves inside it say nothing of their own)
+    from ..runs.progress import counted
+    what = "the flow" if method is None else method
+    with counted(f"continuation: the curves that bound the stable region of {what} in ({a1n}, {a2n}), seeded on "
+                 f"{len(lines)} lines (Ctrl-C stops it) ...", len(lines), desc="boundaries", unit="seed",
+                 progress=progress, quiet_inside=True) as bar:
+        for done, (along, lo_, hi_, fixed, g0) in enumerate(lines, 1):
+            bar.to(done - 1)
+            base, stp = dict(params or {}), step
+            if fixed in STEP_NAMES:
+                stp = g0
+            else:
+                base[fixed] = g0
             try:
-                c = boundary_curve(fld, ev.type, (a1n, a2n), (a1, a2), params=params, method=method,
-                                   step=step, beta=beta, box=box, ds=ds, ds_max=3 * ds, z_start=ev.point,
-                                   boundary=True, hold=0 if along == a2n else 1)
+                br = continuation(fld, along, lo_, hi_, params=base, method=method, step=stp, beta=beta,
+                                  events=kinds, progress=False)  # (this one's bar and notice speak for it)
             except GandynamicsError:
+                if along == a2n:  # (the seeds' own lines: their errors are the caller's, as before)
+                    raise
                 continue
-            curves.append(c)
+            for ev in br.events:
+                a1, a2 = (g0, ev.value) if along == a2n else (ev.value, g0)
+                if any(_near_curve(c, ev.type, a1, a2, hi1 - lo1, hi2 - lo2) for c in curves):
+                    continue
+                try:
+                    c = boundary_curve(fld, ev.type, (a1n, a2n), (a1, a2), params=params, method=method,
+                                       step=step, beta=beta, box=box, ds=ds, ds_max=3 * ds, z_start=ev.point,
+                                       boundary=True, hold=0 if along == a2n else 1)
+                except GandynamicsError:
+                    continue
+                curves.append(c)
     return curves

@@ -1118,17 +1118,32 @@ def _nontrivial_nearest_one(cycle) -> float:
 PERIOD_BLOWUP = 1.3
 
 
-def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> CycleBranch:
+def continue_cycle(fld, vary: str, values, first: Cycle, params=None, *, progress=None) -> CycleBranch:
     """Follow a cycle along ``values`` of a hyperparameter (natural-parameter continuation, secant
     predictor of point and period from the two previous cycles).  Stops early (returning what it has, a
     :class:`CycleBranch` that says where and why) if shooting fails or the cycle collapses.  The shootings' work is announced to
     :meth:`~gandynamics.field.VectorField.point_module` up front (``len(values)`` times one shooting's), so that a
-    long branch compiles the field once instead of interpreting each of its hundreds of integrations."""
-    from .spectrum import find_equilibrium
+    long branch compiles the field once instead of interpreting each of its hundreds of integrations.  A branch that
+    takes more than a few seconds says so (a notice), with a bar of the values done where one can be seen
+    (``progress``: True, False, None or ``progress(done, total)``, :func:`gandynamics.runs.progress.counted`; values
+    without a length count as many as are done); Ctrl-C stops it (KeyboardInterrupt)."""
+    from ..runs.progress import counted
     out = CycleBranch([first])
     base = dict(params or {})
-    if hasattr(values, "__len__"):
-        fld.point_module(calls=fld.SOLVER_CALLS * max(1, len(values)))  # (loads the module the shootings then use)
+    total = len(values) if hasattr(values, "__len__") else 0
+    if total:
+        fld.point_module(calls=fld.SOLVER_CALLS * max(1, total))  # (loads the module the shootings then use)
+    # (200 shootings of `cycle --continue-to` ran 13 s without a word: a tester)
+    through = f"through {total:,} values" if total else "through the values given"
+    with counted(f"following the cycle from {vary} = {first.params.get(vary, math.nan):zg} {through} (a shooting at "
+                 "each; Ctrl-C stops it) ...", total, desc=f"cycles ({vary})", unit="cycle", progress=progress) as bar:
+        _follow_branch(fld, vary, values, out, base, bar)
+    return out
+
+
+def _follow_branch(fld, vary, values, out, base, bar) -> None:
+    """The loop of :func:`continue_cycle`: each value's cycle appended to ``out``, until one is not found."""
+    from .spectrum import find_equilibrium
     for a in values:  # (not list(values): a long generator of values was copied whole first)
         prev = out[-1]
         if len(out) >= 2:
@@ -1153,7 +1168,7 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None) -> CycleBr
                     out.fold_multipliers = (math.exp(m1), math.exp(m2))
             break
         out.append(cyc)
-    return out
+        bar.to(len(out) - 1, desc=f"cycles ({vary} = {a:z.4g})")
 
 
 # --------------------------------------------------------------------------- maps
@@ -1195,8 +1210,31 @@ def method_map(fld, method: str, h: float, params=None, beta: float | None = Non
     return METHODS[method].map(F, D, float(h), n, beta=beta_for(method, beta))
 
 
+#: :func:`map_cycle` checks that the orbit's state and the product of its Jacobians are finite every this many steps
+#: (and moves its bar)
+ORBIT_CHECK_EVERY = 256
+#: ... and times this many steps of the map before its search, for the notice's estimate of an iteration's time
+ORBIT_PROBE_STEPS = 64
+
+
+def _orbit_still_finite(z, P, i: int, k: int) -> None:
+    """Refuse an orbit of :func:`map_cycle` whose state (``z``, after ``i`` of ``k`` steps) or the product ``P`` of its
+    Jacobians so far is no longer finite: Newton's method on ``G^k(x) = x`` cannot go on from there (a product of
+    10^6 Jacobians of spectral radius 1.005 overflows after about 1.4e5 of them; the search then ran every step of every
+    iteration before it read NaN as "the map diverged")."""
+    if not np.all(np.isfinite(z)):
+        raise GandynamicsError(f"the map diverged from the start point (after {i:,} of the {k:,} steps of the orbit); "
+                               "start closer to the orbit")
+    if not np.all(np.isfinite(P)):
+        grow = float(np.max(np.abs(P[np.isfinite(P)]), initial=0.0))
+        raise GandynamicsError(
+            f"the product of the map's Jacobians along the orbit overflowed after {i:,} of its {k:,} steps (the state "
+            f"still finite): Newton's method on G^{k}(x) = x cannot be solved in double precision for a period this long "
+            f"here{f' (largest finite entry {grow:z.3g})' if grow else ''}; ask for a smaller period k")
+
+
 def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: float | None = None, tol: float = 1e-12,
-              maxit: int = 50) -> MapCycle:
+              maxit: int = 50, progress=None) -> MapCycle:
     """A period-``k`` orbit of ``method``'s map by Newton on ``G^k(x) - x`` from ``init`` (a point z, or a
     full state for two-state methods; ``z`` alone is doubled to ``(z, z)``).
 
@@ -1206,10 +1244,17 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
         Points ``x_0 .. x_{k-1}`` (shape (k, N)), multipliers (eigenvalues of the product of the k
         Jacobians), stable when all lie strictly inside the unit circle.
 
+    A search that takes more than a few seconds says so (a notice with the estimated time of one Newton iteration,
+    measured on a few steps), with a bar of each iteration's steps where one can be seen (``progress``: True, False,
+    None or ``progress(done, total)``, :func:`gandynamics.runs.progress.counted`); Ctrl-C stops it
+    (KeyboardInterrupt).  An orbit whose state or product of Jacobians leaves the finite numbers is refused as soon as
+    it does (checked every :data:`ORBIT_CHECK_EVERY` steps), not after every step of the iteration.
+
     Raises
     ------
     GandynamicsError
-        No convergence, or the orbit has a smaller period (e.g. a fixed point when k = 2).
+        No convergence, the map diverging or the product of its Jacobians overflowing along the orbit (a period too
+        long for double precision), or the orbit has a smaller period (e.g. a fixed point when k = 2).
     """
     from ..limits import check_array
     from ..validate import whole
@@ -1223,32 +1268,59 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
         raise GandynamicsError(f"the start must have {fld.n} (or {N}) entries, got {x.size}")
     # the orbit's k + 1 states, in one array (a list of k arrays grew until the machine ran out: --k 1e9)
     check_array((k + 1, N), f"the period-{k} orbit's points")
+    bar = None  # (the progress of a long search: below)
 
     def orbit(x):
         pts, P = np.empty((k + 1, N)), np.eye(N)
         pts[0] = x
-        for i in range(k):
-            P = DG(pts[i]) @ P
-            pts[i + 1] = G(pts[i])
+        with np.errstate(over="ignore", invalid="ignore"):  # (an overflow is refused below, in words)
+            for i in range(k):
+                P = DG(pts[i]) @ P
+                pts[i + 1] = G(pts[i])
+                if not (i + 1) % ORBIT_CHECK_EVERY:
+                    _orbit_still_finite(pts[i + 1], P, i + 1, k)
+                    if bar is not None:
+                        bar.to(i + 1)
+        _orbit_still_finite(pts[k], P, k, k)
         return pts, P
 
+    # one Newton iteration runs k steps of the map and its Jacobian in the interpreter: --k 20000 took 8 s and 10^6 ran
+    # for minutes, with nothing said (a tester); the pace of a few steps says how long one takes
+    import time as _time
+    probe = min(k, ORBIT_PROBE_STEPS)
+    y, Q = x.copy(), np.eye(N)
+    with np.errstate(all="ignore"):  # (a start the map throws out: said by the search itself)
+        Q, y = DG(y) @ Q, G(y)  # (a first call, not timed: it may load the compiled field)
+        t0 = _time.perf_counter()
+        for _ in range(probe):
+            Q = DG(y) @ Q
+            y = G(y)
+    each = (_time.perf_counter() - t0) * k / max(probe, 1)
+    from ..limits import format_duration
+    from ..runs.progress import counted
     res = np.inf
-    for _ in range(maxit):
+    with counted(f"period-{k} orbit of {method} (h = {float(h):zg}): Newton's method on G^{k}(x) = x, each iteration "
+                 f"{k:,} steps of the map and its Jacobian, about {format_duration(each)} each (at most {maxit} and "
+                 f"the orbit found: up to {format_duration(each * (maxit + 1))} in all; Ctrl-C stops it) ...", k, desc="Newton iteration 1: steps", unit="step", progress=progress) as bar:
+        for it in range(maxit):
+            if it:
+                bar.again(desc=f"Newton iteration {it + 1}: steps")
+            pts, P = orbit(x)
+            r = pts[-1] - x
+            res = float(np.linalg.norm(r))
+            if not np.isfinite(res):
+                raise GandynamicsError("the map diverged from the start point; start closer to the orbit")
+            try:
+                d = np.linalg.solve(P - np.eye(N), -r)
+            except np.linalg.LinAlgError:
+                raise GandynamicsError("singular Newton matrix: a multiplier equals 1 (degenerate orbit)") from None
+            x = x + d
+            if np.linalg.norm(d) < tol * (1 + np.linalg.norm(x)):
+                break
+        else:
+            raise GandynamicsError(f"no period-{k} orbit found (Newton residual {res:z.3g})")
+        bar.again(desc="the orbit found: steps")
         pts, P = orbit(x)
-        r = pts[-1] - x
-        res = float(np.linalg.norm(r))
-        if not np.isfinite(res):
-            raise GandynamicsError("the map diverged from the start point; start closer to the orbit")
-        try:
-            d = np.linalg.solve(P - np.eye(N), -r)
-        except np.linalg.LinAlgError:
-            raise GandynamicsError("singular Newton matrix: a multiplier equals 1 (degenerate orbit)") from None
-        x = x + d
-        if np.linalg.norm(d) < tol * (1 + np.linalg.norm(x)):
-            break
-    else:
-        raise GandynamicsError(f"no period-{k} orbit found (Newton residual {res:z.3g})")
-    pts, P = orbit(x)
     pts = pts[:k].copy()
     for j in range(1, k):
         if k % j == 0 and np.linalg.norm(pts[j] - pts[0]) < 1e-8 * (1 + np.linalg.norm(pts[0])):

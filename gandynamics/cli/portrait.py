@@ -9,6 +9,9 @@ import re
 #: (not imported from there: plotting imports matplotlib, which ``--help`` does not need; tests/test_cli_help.py checks
 #: that they agree)
 HALF_WIDTH = 2.0
+#: the most states of one trajectory a portrait records and draws: a longer run is recorded every ``ceil(steps /
+#: PORTRAIT_POINTS)`` steps (its verdict and rate are read on the run's own samples all the same)
+PORTRAIT_POINTS = 1_000_000
 
 
 def add_parser(sub):
@@ -140,7 +143,11 @@ def run(args) -> int:
     xl = parse_vector(args.xlim, 2, "--xlim")
     yl = parse_vector(args.ylim, 2, "--ylim")
     from ..limits import check_array
-    check_array((len(args.init) or 1, len(methods_list(args)), args.steps + 1, fld.n),
+    # a figure draws at most PORTRAIT_POINTS states of each trajectory, one every `every` steps (the last always): a
+    # portrait of 2e7 steps recorded and drew every one of them, 35 s for one trajectory (a tester); the verdict and
+    # rate read the run's own samples (runs.trajectory.READ_SAMPLES), not these
+    every = max(1, -(-args.steps // PORTRAIT_POINTS))
+    check_array((len(args.init) or 1, len(methods_list(args)), args.steps // every + 2, fld.n),
                 "the trajectories of the portrait")
     for what, lim, typed in (("--xlim", xl, args.xlim), ("--ylim", yl, args.ylim)):
         _window(lim, what, typed)  # (the library's rule, in the option's words, before any work)
@@ -191,7 +198,7 @@ def run(args) -> int:
         if args.clip is not None:
             kw["box"] = {fld.names[k]: (-args.clip, args.clip) for k in range(fld.n_theta, fld.n)}
         kw.update(mine)
-        runs = [simulate(fld, m, z0, args.steps, args.step, hyper, **kw) for z0 in inits]
+        runs = [simulate(fld, m, z0, args.steps, args.step, hyper, record_every=every, **kw) for z0 in inits]
         tally = _verdict_tally(runs) if factored else ""
         keyed = method_text(m, mine)  # (the key names each method's options, as the title: momentum's beta was
         for k, tr in enumerate(runs):  # missing from a multi-start portrait's key, a figure review)
@@ -246,7 +253,10 @@ def run(args) -> int:
             drawn = "no state of it is inside" if n_out == fin else "it is drawn cut at the edge"
             print(f"note: {lab} leaves the window {window} {where}: {drawn}; {_window_hint(wx, wy, xlim, ylim, 'all of it')}")
     import matplotlib.pyplot as plt
-    with style():
+    from ..log import notice_if_slow
+    # (the figure of long runs -- up to PORTRAIT_POINTS states each -- takes seconds to draw: said when it does)
+    with notice_if_slow(f"portrait: drawing the phase plane with its {len(trs)} trajector{'y' if len(trs) == 1 else 'ies'} "
+                        f"and writing {out} ..."), style():
         # (the library's own figure: widened by its key's width, the plot keeping its size; a figure of fixed size
         # shrank the plot to a third of it beside the key of five methods from four starts)
         ax = phase_portrait(fld, hyper, plane=names, center=center, xlim=xlim, ylim=ylim, streamlines=None,
@@ -273,7 +283,6 @@ def run(args) -> int:
             anim = animate(fld, params=hyper, trajectories=trs, frames=args.frames, plane=names, center=center,
                            xlim=xlim, ylim=ylim, step=args.step,
                            title=_titled(args, methods, step_given, fld, hyper, own))
-            from ..log import notice_if_slow
             with notice_if_slow(f"drawing the {args.frames} frames of {anim_out} ..."):
                 save_animation(anim, anim_out, fps=args.fps)
             plt.close(anim._fig)

@@ -261,8 +261,11 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None, mean
         # second compile of the same kernel, which said "first time only" again, as if the first had been lost: a
         # new user)
         kind = "runs that record their states (simulate)" if plan.record else "sweeps"
+        # (said while numba compiles, not while it loads the kernel from its disk cache: codegen.watch_compiles; "the
+        # kernel has no signature yet" was true of a load too, which after a silent wait outlasted the notice's grace
+        # of 0.25 s: "compiling the eg kernel ... (first time only ...)" on every portrait, a review)
         with notice_if_slow(f"compiling the {kname} kernel for this field (first time only for {kind}; cached on "
-                            "disk afterwards) ...", still=lambda kernel=fn: not getattr(kernel, "signatures", True)):
+                            "disk afterwards) ...", still=codegen.watch_compiles()):
             ctrl_c = not getattr(fn, "signatures", True) and _compile_once(
                 plan.source, group, fn, (code,) if group != "dopri5" else (),
                 args_for(0, 1, np.empty((1, len(plan.rec_idx)))),  # one row: the types of every call

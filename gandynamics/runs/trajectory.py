@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import math
-import sys
 from dataclasses import field as dc_field
 
 import numpy as np
@@ -26,7 +25,7 @@ from ..methods import get_method, named_defaults
 from ..limits import check_array
 from ..provenance import provenance
 from ..verdict import BOUNDED_LABEL, CONVERGING, GROWING_LABEL, VERDICTS
-from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows
+from .engine import Interrupted, Plan, StepChunks, choose_engine, interpreted_eval_seconds, run_rows, warm
 from ..equilibrium import norm
 from .equilibria import (SETTLED_RTOL, equilibria, reference_points, row_norms, settled_at_zero, spurious_fixed_point,
                          stands_still, stuck_reason, zeros_from_final_states, zstar_instability)
@@ -229,11 +228,14 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         Where the steps run (:func:`gandynamics.runs.engine.choose_engine`): ``"auto"`` interprets a run short
         enough to finish within about a second without compiling, and compiles a longer one.
     progress : bool, None or callable
-        A tqdm bar of the steps on stderr: True always, False never, None (default) for a long run (about 2e8
-        field evaluations or more) where a bar can be seen (:func:`gandynamics.log.bars_wanted`: a terminal or a
-        notebook, not with ``-q``); or a function ``progress(done, total)`` called with
-        the steps done after each chunk of steps (about 2e6 field evaluations, then about
-        :data:`STEP_CHUNK_SECONDS` each), as :func:`gandynamics.sweep`'s.
+        A tqdm bar of the steps on stderr: True always, False never, None (default) for a long run where a bar can
+        be seen (:func:`gandynamics.log.bars_wanted`: a terminal or a notebook, not with ``-q``): at once for a run
+        of about 2e8 field evaluations or more, else once its pace says it runs longer than
+        :data:`gandynamics.log.NOTICE_AFTER` (:func:`gandynamics.runs.progress.counted`); or a function
+        ``progress(done, total)`` called with the steps done after each chunk of steps (about 2e6 field
+        evaluations, then about :data:`STEP_CHUNK_SECONDS` each), as :func:`gandynamics.sweep`'s.  Whatever it is,
+        a run still going after NOTICE_AFTER seconds with no bar drawn says what it runs (a notice:
+        :mod:`gandynamics.log`).
     **options
         ``beta``, ``alternating`` (momentum); ``n_g``, ``n_d``, ``order`` (altgd; order also for alternating
         momentum); ``scheme`` ("rk4"/"dopri5"), ``rtol``, ``atol`` (flow); ``box`` (projection bounds,
@@ -264,7 +266,7 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
     check_array((K // every + 2 + READ_SAMPLES, field.n + 1), "the recorded states", copies=2)
     ev = step_index(K, every)
     samples = sample_steps(K, READ_SAMPLES)
-    rec = np.union1d(ev, samples)
+    rec, is_ev, is_sample = _recorded_steps(ev, samples)
     bnd = bound_value(bound)
     top = float(np.max(np.abs(z))) if z.size else 0.0
     if top > bnd:  # (the kernels test the states after each step: such a run "diverged at step 1 (bound)", unexplained)
@@ -293,35 +295,40 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
              else 2e6 / max(1, evals) / max(1.0, field.n / 2))
     chunk = StepChunks(max(1, int(first)), STEP_CHUNK_SECONDS)
     interrupted = False
-    from .progress import progress_option
+    from .progress import counted, progress_option
     show = progress_option(progress)
-    fn = show if callable(show) else None  # progress(done, total), as sweep's
-    show = False if fn is not None else show
-    # a bar on stderr for a long run (about 2e8 field evaluations, tens of seconds): its steps are done in chunks,
-    # and nothing was shown while a run of --steps 1e12 went on
-    bar = None
-    from ..log import bars_wanted
-    if show or (show is None and K * max(1, evals) > 2e8 and bars_wanted()):
-        from tqdm import tqdm
-        bar = tqdm(total=K, desc=f"{m.name} steps", unit="step", unit_scale=True, file=sys.stderr, leave=False,
-                   mininterval=0.5)
+    if plan.engine != "interpreted":  # (compiled, or loaded from the disk cache, before the run's notice and bar: a
+        warm(plan)                    # compile says so itself, and is not "running N steps")
+    # a run that waits says what it runs after NOTICE_AFTER seconds (unless a bar shows it): simulate hopf --steps 4e8 ran
+    # 7 s, and dirac-nd at d = 40 11 s for 2e6 steps, with nothing said where no terminal showed a bar, and the second,
+    # estimated at fewer than 2e8 field evaluations, without a bar on one (a tester); a bar at once for a run estimated
+    # long (about 2e8 field evaluations), else once its pace says it is long (runs.progress.counted)
+    from ..limits import _count
+    start = ", ".join(f"{v:zg}" for v in z[:4]) + (", ..." if z.size > 4 else "")
+    with counted(f"simulate: {_count(K)} steps of {m.name} on {field.name} from ({start}) (Ctrl-C stops the run and "
+                 "keeps the steps done) ...", K, desc=f"{m.name} steps", unit="step", progress=show,
+                 eager=K * max(1, evals) > 2e8) as bar:
+        try:
+            # (the chunks report when a bar is drawn or may be, or a function is told)
+            res = run_rows(plan, 0, 1, step_chunk=chunk,
+                           **({"progress": lambda k, _K: bar.to(int(k))} if bar.heard else {}))
+        except Interrupted as exc:
+            res, interrupted = exc.result, True
+            K = exc.steps_done
+            keep = int(np.searchsorted(rec, K, side="right"))  # (rec increasing: the steps recorded up to K)
+            rec, is_ev, is_sample = rec[:keep], is_ev[:keep], is_sample[:keep]
+            res = dict(res, dist=res["dist"][:, :keep], rec=res["rec"][:, :keep])
+    # the reading of a long run's recorded states (half of them compared with the last, the verdict's samples) takes
+    # seconds of its own after the bar: said when it does
+    from ..log import notice_if_slow
+    with notice_if_slow(f"simulate: reading the {_count(len(rec))} recorded states of the run (verdict, rate) ..."):
+        return _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref, plan, hg, hd, beta, box,
+                     options, record_every, bnd, interrupted)
 
-    def report(k, _K):
-        if bar is not None:
-            bar.update(k - bar.n)
-        if fn is not None:
-            fn(int(k), int(K))
-    try:
-        res = run_rows(plan, 0, 1, step_chunk=chunk,
-                       **({"progress": report} if bar is not None or fn is not None else {}))
-    except Interrupted as exc:
-        res, interrupted = exc.result, True
-        K = exc.steps_done
-        keep_k = rec <= K
-        rec = rec[keep_k]
-        res = dict(res, dist=res["dist"][:, keep_k], rec=res["rec"][:, keep_k])
-    if bar is not None:
-        bar.close()
+
+def _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref, plan, hg, hd, beta, box, options,
+          record_every, bnd, interrupted) -> Trajectory:
+    """The :class:`Trajectory` of a run of :func:`simulate` from its results ``res`` at the recorded steps ``rec``."""
     div = int(res["divat"][0])
     life = K if div < 0 else div - 1
     if missing is not None and div < 0:
@@ -335,17 +342,19 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
             res = dict(res, dist=row_norms(res["rec"][0] - zstar[0])[None, :])
     # read at the READ_SAMPLES steps alone: the verdict and rate do not depend on record_every (every recorded step
     # read beside them made a marginal run read differently at another record_every)
-    at = np.isin(rec, samples)
+    at = is_sample
     reading = mark_no_zstar(read(rec[at], res["dist"][:, at], [life], [div], [np.linalg.norm(zref[0])],
                                  res["reason"][:1], poly_cap(m, field, o)), missing)
     if missing is None and np.isfinite(reading.algebraic[0]):  # (a transient's: the linearisation contracts the run)
         reading = drop_transient_algebraic(reading, [0], field, [m], zref, [p], life, [hg if hg == hd else math.nan],
                                            [{**o, "beta": beta}])
     rate = float(reading.rate[0]) if missing is None else math.nan
-    asked = np.isin(rec, ev) & (rec <= div if div >= 0 else True)  # the states asked for (every `every`-th, last)
-    states = res["rec"][0][asked]
-    dist = res["dist"][0][asked] if missing is None else np.full(int(np.count_nonzero(asked)), np.nan)
-    ev = rec[asked]
+    asked = is_ev & (rec <= div) if div >= 0 else is_ev  # the states asked for (every `every`-th, last)
+    whole = bool(asked.all())  # (every step recorded asked for, record_every=1: the arrays themselves, not copies)
+    states = res["rec"][0] if whole else res["rec"][0][asked]
+    n_asked = len(rec) if whole else int(np.count_nonzero(asked))
+    dist = (res["dist"][0] if whole else res["dist"][0][asked]) if missing is None else np.full(n_asked, np.nan)
+    ev = rec if whole else rec[asked]
     pd = {s.name: float(v) for s, v in zip(field.hyper, p)}
     # the options given, and the defaults a run names (momentum's beta: the command line recorded it, a Python run not)
     opts = named_defaults({k: v for k, v in options.items() if v is not None and k != "box"}, [m])
@@ -391,16 +400,18 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
         # radius keeps that constant), and whether where it stands is a zero of F: it converged, to another stationary
         # point than z* (a game with two equilibria read "bounded, not converging (distance 2 to 2)")
         zf = res["final"][0]
-        late = res["rec"][0][(rec >= K / 2) & (rec <= K)]
+        # (rec increasing: the steps of the last half as a slice, not a copy of half the recorded states)
+        late = res["rec"][0][int(np.searchsorted(rec, K / 2)):int(np.searchsorted(rec, K, side="right"))]
         # (norms without underflow: numpy's norm of (6e-253, 2e-253) is 0, which read as a zero of F)
         scale = max(norm(zf), float(row.get("tail_max", 0.0)))
-        moved = float(np.max(row_norms(late - zf))) if late.size else math.inf
+        off = late - zf
+        moved = float(np.max(row_norms(off))) if late.size else math.inf
         # (and coordinate by coordinate: a coordinate of size 1 creeping by 2.5e-4 beside one of 1000 stood still)
         # (and by little beside its distance from z*, as a sweep's rows are tested on that distance: an orbit of radius
         # 1e-8 about z* = (1e5, 0) moved by 2e-8, nothing beside the state's size, and read "stands still at a zero of
         # F, a stationary point other than z*", a review)
         if (scale > 0.0 and moved <= SETTLED_RTOL * min(scale, float(row.get("tail_min", math.nan)))
-                and stands_still(np.max(np.abs(late - zf), axis=0), zf, scale)):
+                and stands_still(np.max(np.abs(off, out=off), axis=0), zf, scale)):
             # (|F| relative to the game's scale there, and not merely flat there: settled_at_zero)
             zero, res_f, res_scale = settled_at_zero(field, zf, p, scale)
             if res_f == res_f:
@@ -454,6 +465,24 @@ def simulate(field, method, z0, steps, step, params=None, *, record_every=1, bou
                       provenance=provenance(field, method=m.name, options=dict(opts, step=[hg, hd],
                                             record_every=record_every, bound=bnd, engine=plan.engine), steps=K, params=pd,
                                             start=z.tolist()))
+
+
+def _recorded_steps(ev: np.ndarray, samples: np.ndarray):
+    """The steps a run records: ``ev`` (the states asked for) and ``samples`` (the reading's), both increasing without
+    repeats, merged -- ``(rec, is_ev, is_sample)``: the increasing steps and which of them are ``ev``'s and which
+    ``samples``'.  In time linear in ``ev`` (the samples are few): ``np.union1d`` and ``np.isin`` sorted every step of
+    a run recorded at each, 17 s of a portrait of 2e7 steps before its first step (a tester)."""
+    pos = np.searchsorted(ev, samples)
+    inside = pos < ev.size
+    have = np.zeros(samples.size, dtype=bool)
+    have[inside] = ev[pos[inside]] == samples[inside]
+    new, where = samples[~have], pos[~have]
+    rec = np.insert(ev, where, new) if new.size else ev.copy()
+    is_ev = np.ones(rec.size, dtype=bool)
+    is_ev[where + np.arange(new.size)] = False  # (the j-th new step lands j places after its place in ev)
+    is_sample = np.zeros(rec.size, dtype=bool)
+    is_sample[np.searchsorted(rec, samples)] = True
+    return rec, is_ev, is_sample
 
 
 def _limit_radius(field, m, zs, p, hg: float, hd: float, o: dict):
