@@ -935,3 +935,21 @@ def test_cycle_from_hopf_follows_the_cycle_from_nearer_the_hopf_point_where_the_
     settle = solve_ivp(reversed_flow, (0, 2000), [0.05, 0.0], rtol=1e-12, atol=1e-13)
     ring = solve_ivp(reversed_flow, (0, 60), settle.y[:, -1], rtol=1e-12, atol=1e-13, events=upward)
     assert cyc.period == pytest.approx(np.diff(ring.t_events[0])[-1], rel=1e-6)
+
+
+def test_cycle_from_hopf_keeps_the_shootings_settings_and_says_a_prediction_of_no_use():
+    """A review: the cycle found by following the branch from nearer the Hopf point ignored the shooting's settings
+    (samples=20 gave an orbit of 200 points), and far from the Hopf point the error printed the normal form's
+    "period -294.1"."""
+    import sympy as sp
+    from gandynamics import Game, GandynamicsError, VectorField
+    from gandynamics.analysis.cycles import cycle_from_hopf, hopf_prediction
+    x, y, a = sp.symbols("x y a", real=True)
+    f = x * y + a * x ** 2 / 2 - y ** 2 / 20 + x ** 3 / 3
+    fld = VectorField(Game([x], [y], f, -f, hyper={a: 0.3}, equilibrium=(0, 0)))
+    cyc = cycle_from_hopf(fld, "a", -0.1, -0.08, samples=20)
+    assert len(cyc.orbit) == 20 and cyc.period == pytest.approx(6.8338526, rel=1e-6)
+    assert hopf_prediction(fld, "a", -0.1, 0.2)["period"] < 0
+    with pytest.raises(GandynamicsError, match="of no use there: its frequency") as e:
+        cycle_from_hopf(fld, "a", -0.1, 0.2)
+    assert "period -" not in str(e.value)

@@ -333,3 +333,18 @@ def test_a_run_falling_onto_an_orbit_about_a_saddle_focus_still_cannot_converge(
     assert tr.reading["zstar_stable_manifold"] is True
     text = tr.describe()
     assert "it cannot converge to z*" in text and "only along its stable manifold" not in text, text
+
+
+@pytest.mark.parametrize("start", [(1.0, 1.0), (5.0, -3.0), (0.5, 2.0)])
+def test_a_run_in_a_box_makes_no_claim_from_the_linearisation_the_box_changes(start):
+    """A review: F = (3x + y/10, y/2 - x/10), gd at h = 1, has |1 - h 3| ~ 2 > 1 (z* unstable without a box: the run
+    diverges), but in the box x in [0, 10] the projection clamps the overshoot onto z* and the run converges; its
+    description said it "converges only along its stable manifold ... leaves it again".  A run with a box carries no
+    claim of the unconstrained linearisation."""
+    fld = VectorField(gd.Game([x], [y], 3 * x ** 2 / 2 + x * y / 10, y ** 2 / 4 - x * y / 10, equilibrium=(0, 0)))
+    A = np.array([[3.0, 0.1], [-0.1, 0.5]])
+    assert np.max(np.abs(np.linalg.eigvals(np.eye(2) - A))) > 1.9
+    assert gd.simulate(fld, "gd", list(start), 300, 1.0).diverged
+    tr = gd.simulate(fld, "gd", list(start), 300, 1.0, box=[[0, 10], [-10, 10]])
+    assert tr.verdict == "converging" and "zstar_local_rate" not in tr.reading
+    assert "unstable" not in tr.describe()

@@ -1019,9 +1019,21 @@ def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_p
 
 #: the fractions of the way from the Hopf point to ``at`` where :func:`cycle_from_hopf` looks for a first cycle when
 #: shooting from the normal form's prediction at ``at`` fails (nearer the Hopf point the prediction is closer)
-HOPF_APPROACH = (0.5, 0.25, 0.125, 0.0625)
+HOPF_APPROACH = (0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125)
 #: ... and the steps of the continuation from there to ``at`` per halving of the distance
 HOPF_CONTINUATION_STEPS = 4
+#: ... and the times a branch that ends is taken up again from its last cycle in steps half as wide
+HOPF_REFINEMENTS = 3
+
+
+def _prediction_text(pred: dict) -> str:
+    """The normal form's prediction in words: its amplitude and period, or that it is of no use where its frequency is
+    not positive (far from the Hopf point: "period -294.1" was printed, a review)."""
+    T = pred["period"]
+    if not (math.isfinite(T) and T > 0):
+        return ("of no use there: its frequency omega + Im(c1) |w|^2 is not positive, the value too far from the Hopf "
+                "point")
+    return f"amplitude {pred['amplitude']:z.3g}, period {T:z.4g}"
 
 
 def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_point=None, **kw) -> Cycle:
@@ -1058,24 +1070,34 @@ def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_p
         except GandynamicsError:
             continue
         n = HOPF_CONTINUATION_STEPS * max(1, round(math.log2(1.0 / t)))
-        branch = continue_cycle(fld, vary, [a + (at - a) * k / n for k in range(1, n + 1)], cyc, base)
+        last, used = cyc, 0
+        for _ in range(HOPF_REFINEMENTS + 1):  # (a branch that ends: again from its last cycle, in finer steps, so
+            # that the error names where the cycle was last found, not a step's width short of it, a review)
+            a0 = last.params[vary]
+            branch = continue_cycle(fld, vary, [a0 + (at - a0) * k / n for k in range(1, n + 1)], last, base)
+            used += sum(getattr(c, "evaluations", 0) or 0 for c in branch[1:])
+            last = branch[-1]
+            if branch.ended_at is None:
+                break
+            n *= 2
         if branch.ended_at is None:
-            found = branch[-1]
-            found.evaluations = sum(getattr(c, "evaluations", 0) or 0 for c in branch)
-            return found
+            if kw:  # (the shooting's own settings, at the value asked: continue_cycle's cycles were shot with defaults)
+                last = limit_cycle(fld, last.point, last.period, {**base, vary: at}, center=last.center, **kw)
+            last.evaluations = used + (getattr(last, "evaluations", 0) or 0)
+            return last
         why = ("; its period was growing fast, as near a homoclinic orbit or a saddle-node on the cycle"
                if (branch.period_growth or 0.0) > PERIOD_BLOWUP else
                "; a Floquet multiplier was nearing 1, as near a fold of cycles" if branch.fold_multipliers else "")
         raise GandynamicsError(
             f"no cycle found at {vary} = {at:zg} from the Hopf point at {value:zg}: shooting from the normal form's "
-            f"prediction there (amplitude {pred['amplitude']:z.3g}, period {pred['period']:z.4g}) failed, and the "
+            f"prediction there ({_prediction_text(pred)}) failed, and the "
             f"cycle found at {vary} = {a:zg}, nearer the Hopf point, could be followed only to {vary} = "
-            f"{branch[-1].params[vary]:zg}, not to {branch.ended_at:zg}{why}; the cycle may end before {at:zg}: "
+            f"{last.params[vary]:zg}, not to {branch.ended_at:zg}{why}; the cycle may end before {at:zg}: "
             f"choose {vary} nearer {value:zg} (`gandynamics cycle --continue-to` draws the branch), or start from a "
             "point of the orbit (--init with --period)") from None
     raise GandynamicsError(
         f"no cycle found at {vary} = {at:zg} from the Hopf point at {value:zg}: shooting from the normal form's "
-        f"prediction there (amplitude {pred['amplitude']:z.3g}, period {pred['period']:z.4g}) failed, "
+        f"prediction there ({_prediction_text(pred)}) failed, "
         f"and so did shooting at {len(HOPF_APPROACH)} values nearer the Hopf point; start from a point of the orbit "
         "(--init with --period)") from None
 

@@ -385,9 +385,18 @@ def _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref
                 reading, rate = again, float(again.rate[0])
                 row = {k: v for k, v in reading.row(0).items() if k != "verdict"}
                 row["still_at"] = d_final
-    if (div < 0 and missing is None and hg == hd
+    # z* unstable for the method at this step (its linearisation: none with a box, whose projection it does not see, a
+    # review: gd at h = 1 in a box converged onto z* by the clamp), computed at most once
+    instability = []
+
+    def unstable_zstar():
+        if not instability:
+            instability.append(zstar_instability(field, m, zref[0], p, hg, o)
+                               if missing is None and hg == hd and box is None else None)
+        return instability[0]
+    if (div < 0 and missing is None
             and moving_below_floor(reading.code[0], reading.tail_min[0], reading.tail_max[0], norm(zref[0]))
-            and zstar_instability(field, m, zref[0], p, hg, o) is not None):
+            and unstable_zstar() is not None):
         # "converging" by the rounding floor alone, moving under it, z* unstable for the method: read again with the
         # floor at the state's rounding (an orbit of radius 1e-8 about z* = (1e5, 0) read "converging", a review)
         again = read(rec[at], res["dist"][:, at], [life], [div], [state_rounding_norm(norm(zref[0]))],
@@ -442,14 +451,13 @@ def _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref
                         row["spurious_fixed_point"], row["spurious_of"] = True, m.name
                         row["extrapolated_point"] = [float(v) for v in found[1]]
                         row["extrapolated_label"] = found[0]
-    if reading.verdict[0] in (BOUNDED_LABEL, GROWING_LABEL, VERDICTS[CONVERGING]) and div < 0 and missing is None \
-            and hg == hd:
+    if reading.verdict[0] in (BOUNDED_LABEL, GROWING_LABEL, VERDICTS[CONVERGING]) and div < 0:
         # z* unstable for the method at this step: the run cannot converge to it (gd at h = 1.5 on the R1 Dirac-GAN,
         # local rate 1.0548, falling onto its invariant circle read "a longer run shows whether it converges", a new
         # user's finding); or, read converging, converges in this run only, along z*'s stable manifold (the saddle
         # F = (x, -y) from (1, 1e-30): its y grows 1.1-fold a step from 1e-30 and reads "converging" at 300 steps, a
         # review)
-        found = zstar_instability(field, m, zref[0], p, hg, o)
+        found = unstable_zstar()
         if found is not None:
             row["zstar_local_rate"] = found[0]
             row["zstar_stable_manifold"] = found[1]
