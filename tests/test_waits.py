@@ -4,7 +4,6 @@ simulation's steps, a continuation's points, a branch's cycles, a period-k orbit
 seeds (each ran 8 s to hours without a word where no terminal showed a bar: a tester).  No real waits: the notices'
 clock and watch are fakes, as in test_log.py."""
 
-import heapq
 import logging
 import sys
 
@@ -16,27 +15,7 @@ from gandynamics import R1, VectorField, games
 from gandynamics.errors import GandynamicsError
 
 
-class _FakeWatch:
-    """Deadlines on a fake clock, fired by :meth:`advance` (no thread, no real time)."""
-
-    def __init__(self, clock):
-        self.clock, self.heap, self.seq = clock, [], 0
-
-    def add(self, delay, fire, entry=None):
-        entry = [fire, True] if entry is None else entry
-        self.seq += 1
-        heapq.heappush(self.heap, (self.clock[0] + delay, self.seq, entry))
-        return entry
-
-    cancel = staticmethod(lambda entry: entry.__setitem__(1, False))
-
-    def advance(self, to):
-        while self.heap and self.heap[0][0] <= to:
-            deadline, _, entry = heapq.heappop(self.heap)
-            self.clock[0] = max(self.clock[0], deadline)
-            if entry[1]:
-                entry[0]()
-        self.clock[0] = to
+from test_log import _FakeWatch  # noqa: E402  (the fake clock's watch, one for both files)
 
 
 class _AtOnce:
