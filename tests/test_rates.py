@@ -936,3 +936,23 @@ def test_a_large_matrix_decomposed_for_its_radii_is_not_decomposed_again(monkeyp
         assert h == pytest.approx(h2, rel=1e-6) and rho == pytest.approx(rho2, rel=1e-9)
         assert hmax == pytest.approx(hmax2, rel=1e-9)
     assert calls
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_proximal_point_method_at_a_z_star_the_flow_leaves_is_stable_only_for_large_steps(seed):
+    """A new user: classify said the proximal point method was stable "for every step h > 0" at a z* that v spirals out
+    of (DF with eigenvalues -0.3 +- 0.98i), where 1/|1 + h lambda| > 1 for h < -2 Re lambda / |lambda|^2, and rates
+    printed "stable for h < inf".  Generator: A = [[a, w], [-w, a]] (lambda = a +- i w, a < 0) and diagonal A with a
+    negative entry; the smallest stable step is the closed form max over lambda of -2 Re lambda / |lambda|^2, computed
+    here, and every step is stable where A's eigenvalues all have a positive real part."""
+    from gandynamics.analysis.rates import largest_stable_step, smallest_stable_step
+    rng = np.random.default_rng(seed)
+    a, w, d = -rng.uniform(0.05, 1.0), rng.uniform(0.1, 3.0), -rng.uniform(0.1, 2.0)
+    for A in (np.array([[a, w], [-w, a]]), np.diag([rng.uniform(0.5, 2.0), d])):
+        lam = np.linalg.eigvals(A)
+        want = max(-2 * l.real / abs(l) ** 2 for l in lam if l.real < 0)
+        assert smallest_stable_step("proximal", A) == pytest.approx(want, rel=1e-9)
+        assert largest_stable_step("proximal", A) == np.inf
+        h = want * 0.9  # (below the edge: a multiplier outside the circle, by the closed form)
+        assert max(abs(1 / (1 + h * l)) for l in lam) > 1
+    assert smallest_stable_step("proximal", np.array([[-a, w], [-w, -a]])) == 0.0

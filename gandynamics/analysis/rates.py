@@ -521,14 +521,19 @@ def smallest_stable_step(method: str, A, n_theta=None, beta: float | None = None
         h_opt, _ = optimal_step(method, A, n_theta, beta, n_g, n_d, **options)
     if h_opt is None:
         return None
-    if math.isinf(h_opt):  # rho falls for every step: every step is stable
-        return 0.0
-    if not f(h_opt) < 1 - STABLE_TOL:
-        return None
     from .eigbounds import eigen_radii
     w, r = eigen_radii(np.asarray(A, dtype=float))
     if np.all(w.real - r > 0):  # a stable flow: every consistent method is stable for all small steps
         return 0.0
+    if math.isinf(h_opt):  # rho falls as h grows, to 0 or a limit: the scan starts at a large stable step.  "every
+        # step is stable" was said of the proximal point method at a z* that v spirals out of (1 / |1 + h lambda|
+        # with Re lambda < 0 is above 1 for h < -2 Re lambda / |lambda|^2: a new user's finding)
+        big = [float(h) for h in np.logspace(-12.0, 6.0, 721) / _scale(A) if f(h) < 1 - STABLE_TOL]
+        if not big:
+            return None
+        h_opt = big[-1]
+    if not f(h_opt) < 1 - STABLE_TOL:
+        return None
     ok = h_opt
     for h in h_opt * np.logspace(0.0, -12.0, 481)[1:]:  # down from the optimal step, ~6 % apart
         v = f(h)

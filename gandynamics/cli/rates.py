@@ -104,7 +104,9 @@ def _unstable_note(r, tol: float) -> str:
     hs = f"{h:z.6g}"
     if hmax is not None and hs == f"{hmax:z.6g}" and h != hmax:
         hs = f"{h:z.15g}"
-    where = "" if hmax is None else f" (stable for h < {hmax:z.6g})"
+    from .._display import stable_steps_text  # (the interval, small steps unstable or not: "stable for h < inf" was
+    # said of the proximal point method stable only for h > 0.206, a new user)
+    where = "" if hmax is None else f" (stable {stable_steps_text(r.to_dict())})"
     if rate < 1.0:
         return (f"local rate {rate_text(rate)} at h = {hs}, within {tol:z.0e} of 1: it converges, too slowly for a run "
                 f"to show{where}")
