@@ -954,3 +954,31 @@ def test_cycle_from_hopf_keeps_the_shootings_settings_and_says_a_prediction_of_n
     with pytest.raises(GandynamicsError, match="of no use there: its frequency") as e:
         cycle_from_hopf(fld, "a", -0.1, 0.2)
     assert "period -" not in str(e.value)
+
+
+def test_a_branch_in_coarse_steps_takes_a_failing_step_again_in_substeps():
+    """A new user: on f = x y + a x^2/2 - y^2/20 - x^4/4 (zero-sum) the unstable cycle born at a = -0.1, followed from
+    a = 0 to 0.3 in six steps of 0.05, was lost at a = 0.05 ("shooting found no unstable one") while thirty steps
+    followed it to the end.  A failing step is taken again in 2, 4 and 8 substeps: every value's cycle is found, and
+    the one at 0.05 has the period of the reversed flow z' = F(z) (on which it attracts), integrated here with scipy."""
+    import sympy as sp
+    from scipy.integrate import solve_ivp
+    from gandynamics import Game, VectorField
+    from gandynamics.analysis.cycles import continue_cycle, cycle_from_hopf
+    x, y, a = sp.symbols("x y a", real=True)
+    f = x * y + a * x ** 2 / 2 - y ** 2 / 20 - x ** 4 / 4
+    fld = VectorField(Game([x], [y], f, -f, hyper={a: 0.3}, equilibrium=(0, 0)))
+    first = cycle_from_hopf(fld, "a", -0.1, 0.0)
+    branch = continue_cycle(fld, "a", [0.05 * k for k in range(1, 7)], first)
+    assert branch.ended_at is None and len(branch) == 7 and not any(c.stable for c in branch)
+
+    def reversed_flow(t, z):  # F = (y + a x - x^3, -x + y / 10) at a = 0.05
+        return [z[1] + 0.05 * z[0] - z[0] ** 3, -z[0] + z[1] / 10]
+
+    def upward(t, z):
+        return z[1]
+    upward.direction = 1
+    settle = solve_ivp(reversed_flow, (0, 200), [0.3, 0.0], rtol=1e-12, atol=1e-13)
+    ring = solve_ivp(reversed_flow, (0, 40), settle.y[:, -1], rtol=1e-12, atol=1e-13, events=upward)
+    assert branch[1].params["a"] == pytest.approx(0.05) and branch[1].period == pytest.approx(
+        np.diff(ring.t_events[0])[-1], rel=1e-7)

@@ -1022,8 +1022,6 @@ def hopf_prediction(fld, vary: str, value: float, at: float, params=None, hopf_p
 HOPF_APPROACH = (0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125)
 #: ... and the steps of the continuation from there to ``at`` per halving of the distance
 HOPF_CONTINUATION_STEPS = 4
-#: ... and the times a branch that ends is taken up again from its last cycle in steps half as wide
-HOPF_REFINEMENTS = 3
 
 
 def _prediction_text(pred: dict) -> str:
@@ -1070,16 +1068,11 @@ def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_p
         except GandynamicsError:
             continue
         n = HOPF_CONTINUATION_STEPS * max(1, round(math.log2(1.0 / t)))
-        last, used = cyc, 0
-        for _ in range(HOPF_REFINEMENTS + 1):  # (a branch that ends: again from its last cycle, in finer steps, so
-            # that the error names where the cycle was last found, not a step's width short of it, a review)
-            a0 = last.params[vary]
-            branch = continue_cycle(fld, vary, [a0 + (at - a0) * k / n for k in range(1, n + 1)], last, base)
-            used += sum(getattr(c, "evaluations", 0) or 0 for c in branch[1:])
-            last = branch[-1]
-            if branch.ended_at is None:
-                break
-            n *= 2
+        # (a step whose shooting fails is taken again in finer substeps by continue_cycle, so that the error names
+        # where the cycle was last found, not a step's width short of it, a review)
+        branch = continue_cycle(fld, vary, [a + (at - a) * k / n for k in range(1, n + 1)], cyc, base)
+        used = sum(getattr(c, "evaluations", 0) or 0 for c in branch[1:])
+        last = branch[-1]
         if branch.ended_at is None:
             if kw:  # (the shooting's own settings, at the value asked: continue_cycle's cycles were shot with defaults)
                 last = limit_cycle(fld, last.point, last.period, {**base, vary: at}, center=last.center, **kw)
@@ -1163,25 +1156,48 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None, *, progres
     return out
 
 
-def _follow_branch(fld, vary, values, out, base, bar) -> None:
-    """The loop of :func:`continue_cycle`: each value's cycle appended to ``out``, until one is not found."""
+#: the halvings of a step of :func:`continue_cycle` tried where shooting at the next value fails: 2, 4 and 8 substeps
+BRANCH_REFINEMENTS = 3
+
+
+def _shoot_next(fld, vary, a, last, base) -> Cycle:
+    """The cycle at ``vary = a``, shot from the secant prediction of the last one or two cycles ``last``."""
     from .spectrum import find_equilibrium
+    prev = last[-1]
+    if len(last) >= 2:
+        a_prev, a_pp = last[-1].params[vary], last[-2].params[vary]
+        s = (a - a_prev) / (a_prev - a_pp) if a_prev != a_pp else 0.0
+        x0 = prev.point + s * (prev.point - last[-2].point)
+        T0 = prev.period + s * (prev.period - last[-2].period)
+    else:
+        x0, T0 = prev.point, prev.period
+    pa = fld.param_vector({**base, vary: a}, signed=True)  # the branch may cross a strength's zero
+    zc, _ = find_equilibrium(fld, pa, start=prev.center)
+    return limit_cycle(fld, x0, T0, pa, center=zc)
+
+
+def _follow_branch(fld, vary, values, out, base, bar) -> None:
+    """The loop of :func:`continue_cycle`: each value's cycle appended to ``out``, until one is not found.  Where
+    shooting at a value fails, the step to it is taken again in 2, 4 and 8 substeps (:data:`BRANCH_REFINEMENTS`), each
+    substep's cycle the next one's predictor: an unstable cycle followed in 6 steps of 0.05 was lost at the second
+    while 30 steps followed it to the end (a new user's finding)."""
     for a in values:  # (not list(values): a long generator of values was copied whole first)
-        prev = out[-1]
-        if len(out) >= 2:
-            a_prev = out[-1].params[vary]
-            a_pp = out[-2].params[vary]
-            s = (a - a_prev) / (a_prev - a_pp) if a_prev != a_pp else 0.0
-            x0 = prev.point + s * (prev.point - out[-2].point)
-            T0 = prev.period + s * (prev.period - out[-2].period)
-        else:
-            x0, T0 = prev.point, prev.period
         try:
-            pa = fld.param_vector({**base, vary: a}, signed=True)  # the branch may cross a strength's zero
-            zc, _ = find_equilibrium(fld, pa, start=prev.center)
-            cyc = limit_cycle(fld, x0, T0, pa, center=zc)
+            cyc = _shoot_next(fld, vary, a, out[-2:], base)
         except GandynamicsError as exc:
-            out.ended_at, out.reason = float(a), str(exc)
+            cyc, failure = None, str(exc)
+            for depth in range(1, BRANCH_REFINEMENTS + 1):
+                n, last = 2 ** depth, list(out[-2:])
+                a0 = last[-1].params[vary]
+                try:
+                    for k in range(1, n + 1):
+                        last.append(_shoot_next(fld, vary, a0 + (a - a0) * k / n, last[-2:], base))
+                except GandynamicsError:
+                    continue
+                cyc = last[-1]
+                break
+        if cyc is None:
+            out.ended_at, out.reason = float(a), failure
             if len(out) >= 2 and out[-2].period > 0:
                 out.period_growth = float(out[-1].period / out[-2].period)
             if len(out) >= 2:
