@@ -70,7 +70,6 @@ def test_guards_start_no_thread_per_use():
     assert threading.active_count() <= before
 
 
-
 @pytest.mark.parametrize("after", [1e10, math.inf])
 def test_a_delay_beyond_the_longest_wait_does_not_stop_later_notices(caplog, monkeypatch, after):
     """A guard whose delay is longer than threading.TIMEOUT_MAX (about 292 years; inf: never) is never announced
@@ -179,8 +178,6 @@ def test_a_process_that_configured_no_logging_still_sees_the_notice_once(setup, 
     # passed in silence (a new user's trial); configured logging keeps the say
     out, err = _run_python(_WAIT.format(setup=setup))
     assert out == "" and err == shown
-
-
 
 
 def test_a_block_that_speaks_for_its_inside_silences_the_notices_within_it_in_its_thread_only(caplog):

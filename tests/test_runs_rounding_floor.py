@@ -348,3 +348,16 @@ def test_a_run_in_a_box_makes_no_claim_from_the_linearisation_the_box_changes(st
     tr = gd.simulate(fld, "gd", list(start), 300, 1.0, box=[[0, 10], [-10, 10]])
     assert tr.verdict == "converging" and "zstar_local_rate" not in tr.reading
     assert "unstable" not in tr.describe()
+
+
+@pytest.mark.parametrize("bound", [100.0, 50.0, 10.0])
+def test_a_box_that_never_binds_keeps_the_claim_of_the_linearisation(bound):
+    """A review of the box rule: a loose box (portrait's --clip passes one) about a z* strictly inside it, which no
+    state of the run reaches, leaves the linearisation as it is: gd at h = 1.5 on the R1 Dirac-GAN (gamma = 0.3,
+    local rate |1 - h lambda| = 1.0548 with A = [[0, 1/2], [-1/2, 0.3]], computed here) still cannot converge."""
+    from gandynamics import R1, games
+    fld = VectorField(games.dirac(), [R1(gamma=0.3)])
+    rho = float(np.max(np.abs(np.linalg.eigvals(np.eye(2) - 1.5 * np.array([[0.0, 0.5], [-0.5, 0.3]])))))
+    tr = gd.simulate(fld, "gd", [1.0, 1.0], 3000, 1.5, box={"psi": (-bound, bound)})
+    assert tr.reading["zstar_local_rate"] == pytest.approx(rho, rel=1e-12)
+    assert "it cannot converge to z*" in tr.describe()

@@ -364,3 +364,24 @@ def test_a_terminal_of_zero_columns_gets_the_notices_not_an_invisible_bar(monkey
     finally:
         os.close(master)
         os.close(slave)
+
+
+@pytest.mark.parametrize("bad", ["yes", 1, 0.5])
+def test_map_cycle_and_continue_cycle_check_their_progress_before_any_work(bad):
+    """A review: map_cycle(progress="yes") or progress=1 showed no bar without a word, and a function of the wrong
+    arity failed after 256 steps of work; both check it at entry, as simulate and continuation do."""
+    from gandynamics.analysis.cycles import continue_cycle, cycle_from_hopf, map_cycle
+    fld = VectorField(games.make_game("hopf"))
+    with pytest.raises(GandynamicsError, match="progress must be True, False, None or a function"):
+        map_cycle(fld, "gd", 0.1, 3, [0.5, 0.0], progress=bad)
+    first = cycle_from_hopf(fld, "beta", 0.0, 0.2)
+    with pytest.raises(GandynamicsError, match="progress must be True, False, None or a function"):
+        continue_cycle(fld, "beta", [0.25], first, progress=bad)
+
+
+def test_a_continuation_step_too_small_for_its_count_is_no_traceback(capsys):
+    """A review: --max-step 1e-320 made the count of points inf and math.ceil(inf) an OverflowError traceback."""
+    from gandynamics.cli import main
+    code = main(["continue", "dirac", "--reg", "r1", "--vary", "gamma=0.1:1", "--max-step", "1e-320", "-q"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and (code == 0 or err.startswith("gandynamics: error: ")), err

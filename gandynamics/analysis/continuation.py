@@ -965,7 +965,8 @@ def _check_branch_memory(max_points: int, needed: float, n: int, vary: str) -> N
     spectrum and stability twice (the lists, then the branch's arrays) and :data:`POINT_OVERHEAD` (``continue
     --max-points 1e9 --max-step 1e-9`` would have run for days into a MemoryError, silent)."""
     from ..limits import check_bytes
-    points = min(float(max_points), math.ceil(needed) + 1.0) if needed == needed else float(max_points)
+    # (in floats: a max_step of 1e-320 made `needed` inf, and math.ceil(inf) an OverflowError, a review)
+    points = min(float(max_points), math.ceil(needed) + 1.0) if math.isfinite(needed) else float(max_points)
     each = 2 * 8 * (3 * n + 2) + POINT_OVERHEAD
     why = (f"the range in {vary} at its largest arclength step, max_step (--max-step), with max_points (--max-points) "
            f"{_count(max_points)}" if points < max_points else "max_points, --max-points")

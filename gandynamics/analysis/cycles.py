@@ -1071,12 +1071,13 @@ def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_p
         # (a step whose shooting fails is taken again in finer substeps by continue_cycle, so that the error names
         # where the cycle was last found, not a step's width short of it, a review)
         branch = continue_cycle(fld, vary, [a + (at - a) * k / n for k in range(1, n + 1)], cyc, base)
-        used = sum(getattr(c, "evaluations", 0) or 0 for c in branch[1:])
+        used = sum(getattr(c, "evaluations", 0) or 0 for c in branch)  # (the first cycle's shooting and the branch's)
         last = branch[-1]
         if branch.ended_at is None:
             if kw:  # (the shooting's own settings, at the value asked: continue_cycle's cycles were shot with defaults)
                 last = limit_cycle(fld, last.point, last.period, {**base, vary: at}, center=last.center, **kw)
-            last.evaluations = used + (getattr(last, "evaluations", 0) or 0)
+                used += getattr(last, "evaluations", 0) or 0
+            last.evaluations = used
             return last
         why = ("; its period was growing fast, as near a homoclinic orbit or a saddle-node on the cycle"
                if (branch.period_growth or 0.0) > PERIOD_BLOWUP else
@@ -1142,7 +1143,8 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None, *, progres
     takes more than a few seconds says so (a notice), with a bar of the values done where one can be seen
     (``progress``: True, False, None or ``progress(done, total)``, :func:`gandynamics.runs.progress.counted`; values
     without a length count as many as are done); Ctrl-C stops it (KeyboardInterrupt)."""
-    from ..runs.progress import counted
+    from ..runs.progress import counted, progress_option
+    progress = progress_option(progress)  # (checked before any work: "yes" showed no bar, a function failed late)
     out = CycleBranch([first])
     base = dict(params or {})
     total = len(values) if hasattr(values, "__len__") else 0
@@ -1297,7 +1299,9 @@ def map_cycle(fld, method: str, h: float, k: int, init, params=None, *, beta: fl
     from ..limits import check_array
     from ..validate import whole
     from .continuation import map_options
+    from ..runs.progress import progress_option
     k = whole(k, "the period k")
+    progress = progress_option(progress)  # (checked before any work: "yes" showed no bar, a function failed late)
     G, DG, N = method_map(fld, method, float(h), params, beta)
     x = np.asarray(init, float).reshape(-1)
     if x.size == fld.n and N == 2 * fld.n:

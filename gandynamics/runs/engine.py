@@ -270,9 +270,11 @@ def _run_range(mod, plan, lo, hi, res, off, state, k0, k1, last, then=None, mean
                 plan.source, group, fn, (code,) if group != "dopri5" else (),
                 args_for(0, 1, np.empty((1, len(plan.rec_idx)))),  # one row: the types of every call
                 getattr(mod, "LOOP_INTERLEAVE", 0))
-            threaded(call, units, during)
-            if ctrl_c:  # a Ctrl-C during the compile: honoured now that this chunk's steps are done
-                raise KeyboardInterrupt
+        # (the chunk's run outside the notice: helpers its threads compile in every process -- the subnormal flush's
+        # get/set_mxcsr -- had it say "compiling the gd kernel" of a kernel on disk, after a long silence, a review)
+        threaded(call, units, during)
+        if ctrl_c:  # a Ctrl-C during the compile: honoured now that this chunk's steps are done
+            raise KeyboardInterrupt
         start = stop
     if meanwhile is not None:  # (no thread pool ran: the interpreted engine, or no rows)
         meanwhile()

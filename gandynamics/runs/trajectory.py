@@ -391,8 +391,12 @@ def _read(field, m, o, p, z, K, res, rec, is_ev, is_sample, missing, zstar, zref
 
     def unstable_zstar():
         if not instability:
+            # (a box that never bound the run, about a z* strictly inside it, leaves the linearisation as it is: a
+            # loose box, or portrait's --clip, dropped a true "cannot converge", a review)
+            free = box is None or (bool(np.all((box[:, 0] < zref[0]) & (zref[0] < box[:, 1])))
+                                   and not np.any((res["rec"][0] <= box[:, 0]) | (res["rec"][0] >= box[:, 1])))
             instability.append(zstar_instability(field, m, zref[0], p, hg, o)
-                               if missing is None and hg == hd and box is None else None)
+                               if missing is None and hg == hd and free else None)
         return instability[0]
     if (div < 0 and missing is None
             and moving_below_floor(reading.code[0], reading.tail_min[0], reading.tail_max[0], norm(zref[0]))
