@@ -1235,3 +1235,21 @@ def test_a_hopf_point_beside_a_neutral_saddle_in_the_same_step_is_located(seed):
     br = continuation(_hopf_beside_a_neutral_saddle(g1, d, k, c1, c2), "g", -2.0, 2.0)
     hopfs = [e.value for e in br.events if e.type == "hopf"]
     assert len(hopfs) == 1 and abs(hopfs[0] - float(g1)) < 1e-8, (float(g1), float(d), [(e.type, e.value) for e in br.events])
+
+
+def test_the_memory_check_counts_the_points_up_to_where_the_model_ends(monkeypatch):
+    """A review: the branch's memory was checked for the whole range at the largest step before the range was cut where
+    the model ends (a Normal of variance 1 - a^2 is defined for |a| < 1): 0.5:1000 at ds_max 1e-3 was refused (10^6
+    points) under a limit of 20 MB, though the branch ends at a = 1 after about 500; a range that stays in the model is
+    still checked whole."""
+    from test_distributions import _gan_with_joint
+    from gandynamics import VectorField
+    from gandynamics.analysis.continuation import continuation
+    from gandynamics.errors import GandynamicsError
+    gan = _gan_with_joint("nonlinear variance")[0]
+    fld = VectorField(gan)
+    monkeypatch.setenv("GANDYNAMICS_MEMORY_LIMIT", "20M")
+    br = continuation(fld, "a", 0.5, 1e3, ds_max=1e-3, max_points=10 ** 9)
+    assert br.values[-1] <= 1.0 and len(br.values) < 2000
+    with pytest.raises(GandynamicsError, match="memory"):  # (within the model: 0.5 / 1e-9 points, checked whole)
+        continuation(fld, "a", -0.4, 0.1, ds_max=1e-9, max_points=10 ** 9)

@@ -737,7 +737,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     cut = _condition_end(fld, prob, lo, hi)  # (the model defined only on part of the range: the branch ends there)
     sgn = 1.0 if hi > lo else -1.0
     ds_max = float(ds_max or span / 10)
-    _check_branch_memory(max_points, span / ds_max, n, vary)
+    # (the points the range takes up to where the model ends, if it ends in it: 999,501 points were refused for a
+    # branch that ends at the model's condition after 481, a review)
+    _check_branch_memory(max_points, (abs(cut[0] - lo) if cut is not None else span) / ds_max, n, vary)
     cap = _step_cap(span)
     ds = float(ds or min(span / 50, cap(lo)))
     ds_min = lambda a: 1e-9 * min(span, cap(a))  # noqa: E731  (a step this small: the continuation stalled)
