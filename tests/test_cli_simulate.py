@@ -1288,3 +1288,24 @@ def test_simulate_writes_its_states_to_standard_output_with_csv_dash(capsys):
     assert main(argv + ["-q"]) == 0 and capsys.readouterr().err == ""
     assert main(argv + ["--json"]) == 2
     assert "--csv - and --json both write to standard output" in capsys.readouterr().err
+
+
+def test_a_portrait_of_more_steps_than_it_draws_says_so(tmp_path, capsys, monkeypatch):
+    """A review: a portrait of more than PORTRAIT_POINTS steps draws every N-th state, and a zig-zag across z* at every
+    step (gd at h = 1.999 on F = (x, y): x changes sign each step, computed here) was drawn as a one-sided approach
+    without a word.  The portrait says which states it draws."""
+    import gandynamics.cli.portrait as cli_portrait
+    from gandynamics.cli import main
+    monkeypatch.setattr(cli_portrait, "PORTRAIT_POINTS", 10)
+    game = tmp_path / "g.py"
+    game.write_text("import sympy as sp, gandynamics as gd\nx, y = sp.symbols('x y', real=True)\n"
+                    "g = gd.Game([x], [y], x**2/2, y**2/2, equilibrium=(0, 0))\n")
+    assert all(np.sign((1 - 1.999) ** k) != np.sign((1 - 1.999) ** (k + 1)) for k in range(5))
+    out = tmp_path / "p.png"
+    assert main(["portrait", "--game", f"{game}:g", "--methods", "gd", "--step", "1.999", "--steps", "50",
+                 "--init", "0.5,0.5", "-o", str(out), "-q"]) == 0
+    text = capsys.readouterr().out
+    assert "note: each trajectory is drawn from every 5th of its 50 steps (at most 10 points)" in text, text
+    assert main(["portrait", "--game", f"{game}:g", "--methods", "gd", "--step", "1.999", "--steps", "10",
+                 "--init", "0.5,0.5", "-o", str(out), "-q"]) == 0
+    assert "drawn from every" not in capsys.readouterr().out

@@ -254,6 +254,11 @@ def run(args) -> int:
             print(f"note: {lab} leaves the window {window} {where}: {drawn}; {_window_hint(wx, wy, xlim, ylim, 'all of it')}")
     import matplotlib.pyplot as plt
     from ..log import notice_if_slow
+    if every > 1:  # (a zig-zag across z* at every step was drawn as a one-sided approach from
+        # every 2nd state, without a word: a review)
+        print(f"note: each trajectory is drawn from every {every}th of its {args.steps:,} steps (at most "
+              f"{PORTRAIT_POINTS:,} points); a motion faster than that is not drawn, and each verdict above reads the "
+              "run itself")
     # (the figure of long runs -- up to PORTRAIT_POINTS states each -- takes seconds to draw: said when it does)
     with notice_if_slow(f"portrait: drawing the phase plane with its {len(trs)} trajector{'y' if len(trs) == 1 else 'ies'} "
                         f"and writing {out} ..."), style():
