@@ -322,3 +322,17 @@ def test_continue_stops_at_the_edge_of_where_the_game_is_defined(capsys, tmp_pat
     for bad in ("1:2", "2:3", "-1:-2"):
         code, out, err = run(capsys, "continue", "--game", "shrinking.py:shrinking", "--vary", f"a={bad}")
         assert code == 2 and err.startswith("gandynamics: error: ") and err.count("\n") == 1 and "1 - a**2" in err, err
+
+
+def test_the_values_of_a_cycle_branch_are_short_decimals_and_the_hopf_point_itself_is_named():
+    """A new user: a branch from a = -0.1 printed a = 6.93889e-18 for 0 (the values as at + (end - at) i / n), and
+    `--from-hopf a=-0.1:-0.1` said the cycle "exists on the other side" of the Hopf point itself."""
+    import pytest
+    from gandynamics import GandynamicsError, VectorField, games
+    from gandynamics.analysis.cycles import cycle_from_hopf
+    from gandynamics.cli.cycle import _Values
+    raw = [-0.1 + 0.3 * i / 6 for i in range(1, 7)]
+    assert raw[1] != 0.0  # (the arithmetic's own value near 0)
+    assert list(_Values(-0.1, 0.2, 6)) == [-0.05, 0.0, 0.05, 0.1, 0.15, 0.2]
+    with pytest.raises(GandynamicsError, match="is the Hopf point itself, where the cycle is born with amplitude 0"):
+        cycle_from_hopf(VectorField(games.make_game("hopf")), "beta", 0.0, 0.0)

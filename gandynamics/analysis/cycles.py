@@ -1049,6 +1049,10 @@ def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_p
                                f"{pred['lyapunov']:z.3g}, 0 to rounding): the normal form predicts no cycle on either "
                                "side (a centre, or a criticality decided by higher-order terms); start the shooting "
                                "from a point of the orbit instead (--init, --period)")
+    if float(at) == float(value):  # (said "exists on the other side" of the Hopf point itself, a new user)
+        raise GandynamicsError(f"{vary} = {at:zg} is the Hopf point itself, where the cycle is born with amplitude 0: "
+                               f"give a value of {vary} beside it, on the side where the {pred['criticality']} cycle "
+                               "lives")
     if not pred["exists"]:
         raise GandynamicsError(f"the normal form predicts no cycle at {vary} = {at:zg} (the Hopf point at "
                                f"{value:zg} is {pred['criticality']}: the cycle exists on the other side)")

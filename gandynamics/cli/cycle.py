@@ -186,7 +186,13 @@ class _Values:
 
     def __iter__(self):
         at, end, n = self.at, self.end, self.points
-        return (end if i == n else at + (end - at) * i / n for i in range(1, n + 1))
+        # (each value the shortest decimal within 4 ulps of the range's scale, as a sweep's grid: -0.1:0 in steps of
+        # 0.05 printed a = 6.93889e-18 for 0, a new user)
+        import numpy as np
+
+        from .sweep import _round_grid
+        return (end if i == n else float(_round_grid(np.array([at, at + (end - at) * i / n, end]), at, end)[1])
+                for i in range(1, n + 1))
 
 
 def _branch_end_text(branch, name: str) -> str:
