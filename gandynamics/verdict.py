@@ -654,9 +654,11 @@ def describe(reading: dict, digits: int = 4) -> str:
         cannot = bool(unstable) and not may_still
         res = reading.get("final_residual", math.nan)
         zero = reading.get("final_zero")  # (the zero test of the run; a reading without it: the residual's test)
+        at_zero = False  # (standing at another zero of F: "(it may approach an orbit around z*)" then misled, a new user)
         if v == GROWING_LABEL:
             pass
         elif res == res and (zero if zero is not None else res <= SETTLED_F * reading.get("final_residual_scale", 1.0)):
+            at_zero = True
             at = reading.get("final_point")
             at = "" if at is None else " (" + ", ".join(f"{v:z.6g}" for v in at) + ")"
             text += (f"; it stands still at a zero of F{at}, |F| = {res:z.2g} at the final state: converged to a "
@@ -733,7 +735,7 @@ def describe(reading: dict, digits: int = 4) -> str:
         if cannot:  # (what no length of run changes: z* repels this method at this step)
             from ._display import apart  # (the digits that tell it from 1: gd at h = 0.01 printed "1 > 1", a review)
             text += (f"; it cannot converge to z*: z* is unstable for this method at this step, its local rate there "
-                     f"{apart(unstable, 1.0, digits)} > 1 (it may approach an orbit around z*)")
+                     f"{apart(unstable, 1.0, digits)} > 1" + ("" if at_zero else " (it may approach an orbit around z*)"))
         elif may_still:
             from ._display import apart
             text += (f"; z* is unstable for this method at this step, its local rate there {apart(unstable, 1.0, digits)}"

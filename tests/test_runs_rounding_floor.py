@@ -361,3 +361,16 @@ def test_a_box_that_never_binds_keeps_the_claim_of_the_linearisation(bound):
     tr = gd.simulate(fld, "gd", [1.0, 1.0], 3000, 1.5, box={"psi": (-bound, bound)})
     assert tr.reading["zstar_local_rate"] == pytest.approx(rho, rel=1e-12)
     assert "it cannot converge to z*" in tr.describe()
+
+
+@pytest.mark.parametrize("h", [0.05, 0.1, 0.2])
+def test_a_run_at_another_zero_is_not_said_to_approach_an_orbit_about_z_star(h):
+    """A new user: a run that converged to another zero of F (F = (x^3 - x, y) from (0.5, 0.5): x -> 1, y -> 0; z* =
+    0 repels gd at 1 + h) read "it cannot converge to z* ... (it may approach an orbit around z*)"; the parenthesis
+    is left out where the run stands at a zero of F."""
+    fld = VectorField(gd.Game([x], [y], x ** 4 / 4 - x ** 2 / 2, y ** 2 / 2, equilibrium=(0, 0)))
+    tr = gd.simulate(fld, "gd", [0.5, 0.5], 2000, h)
+    assert tr.reading["final_zero"] and tr.final[0] == pytest.approx(1.0, abs=1e-12)
+    assert tr.reading["zstar_local_rate"] == pytest.approx(1 + h, rel=1e-12)
+    text = tr.describe()
+    assert "it cannot converge to z*" in text and "orbit" not in text, text
