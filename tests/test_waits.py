@@ -15,7 +15,7 @@ from gandynamics import R1, VectorField, games
 from gandynamics.errors import GandynamicsError
 
 
-from test_log import _FakeWatch  # noqa: E402  (the fake clock's watch, one for both files)
+from test_log import fake_time  # noqa: E402,F401  (the fake clock and its watch: one fixture for both files)
 
 
 class _AtOnce:
@@ -29,20 +29,6 @@ class _AtOnce:
         return entry
 
     cancel = staticmethod(lambda entry: entry.__setitem__(1, False))
-
-
-@pytest.fixture
-def fake_time(monkeypatch, caplog):
-    """``(clock, watch, said)``: the notices' clock and watch on a fake clock, ``said`` the (time, message) of each."""
-    clock = [0.0]
-    watch = _FakeWatch(clock)
-    said = []
-    monkeypatch.setattr(glog, "_clock", lambda: clock[0])
-    monkeypatch.setattr(glog, "_WATCH", watch)
-    real = glog.notice
-    monkeypatch.setattr(glog, "notice", lambda m: (said.append((clock[0], m)), real(m)))
-    caplog.set_level(logging.INFO, logger="gandynamics")
-    return clock, watch, said
 
 
 @pytest.fixture
