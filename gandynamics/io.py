@@ -440,14 +440,20 @@ TEMP_NAME_EXTRA = 14
 SIDECAR_NAME_EXTRA = 5
 
 
+def _nearest_existing(p: Path) -> Path:
+    """The nearest existing folder above ``p`` (its absolute path's; the root at worst)."""
+    anc = p.absolute().parent
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    return anc
+
+
 def check_name_length(p: Path, head: str, sidecar: bool = False) -> None:
     """Refuse, before any computation, a path with a name longer than its file system takes (``PC_NAME_MAX`` of the
     nearest existing folder, else 255 bytes), the file's own name counted with the temporary file beside it and, with
     ``sidecar``, its provenance sidecar's (:data:`TEMP_NAME_EXTRA`, :data:`SIDECAR_NAME_EXTRA`): a name of 250 bytes
     passed every check and its table could not be written after the sweep."""
-    anc = p.absolute().parent
-    while not anc.exists() and anc != anc.parent:
-        anc = anc.parent
+    anc = _nearest_existing(p)
     try:
         name_max = int(os.pathconf(anc, "PC_NAME_MAX"))
     except (OSError, ValueError, AttributeError):  # (no pathconf, or no such limit: the common one)
@@ -582,9 +588,7 @@ def _check_output_dir(path, what: str) -> Path:
         if not _writable_dir(p):
             raise GandynamicsError(f"{what} {str(path)!r}: the folder is not writable")
         return p
-    anc = p.absolute().parent
-    while not anc.exists():
-        anc = anc.parent
+    anc = _nearest_existing(p)
     if not anc.is_dir():
         raise GandynamicsError(f"{what} {str(path)!r}: {str(anc)!r} is a file, not a folder")
     if not _writable_dir(anc):

@@ -314,6 +314,16 @@ def _read_again_at_rounding_of_F(field, plan: Plan, K: int, rec_idx, poly_max, f
     _put_readings(reading, rows, new, done & (new.code == CONVERGING))
 
 
+def _row_options(field, m, options, beta: float, cache: dict) -> dict:
+    """The options of method ``m`` in a row of the sweep: the sweep's ``options`` normalised for ``m`` (once per
+    method, in ``cache``) with the row's ``beta`` where ``m`` takes one."""
+    if m.name not in cache:
+        cache[m.name] = method_options(field, m.name, options or {}, check_when=False)
+    o = dict(cache[m.name])
+    o.update({x.name: beta for x in m.options if x.slot == "beta"})  # (the row's beta)
+    return o
+
+
 def _read_again_below_floor(field, plan: Plan, K: int, rec_idx, poly_max, ZSTAR, missing, reading, evals, methods,
                             options, zstar_norm=None) -> int:
     """The rows read "converging" by the rounding floor alone, moving under it
@@ -345,10 +355,7 @@ def _read_again_below_floor(field, plan: Plan, K: int, rec_idx, poly_max, ZSTAR,
                 untested += 1
                 continue
             m = methods[plan.method_index[r]]
-            if m.name not in opts:
-                opts[m.name] = method_options(field, m.name, options or {}, check_when=False)
-            o = dict(opts[m.name])
-            o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
+            o = _row_options(field, m, options, float(plan.BETA[r]), opts)
             tested[key] = zstar_instability(field, m, ZSTAR[r], plan.P[r], float(plan.H[r, 0]), o) is not None
         if tested[key]:
             unstable.append(r)
@@ -408,10 +415,7 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
                 stuck[r] = stands_still(moves, final[r], scale, plan.K)
             continue
         if spurious is not None and not lost and m.extrapolated_points is not None:  # (eg, lookahead over it)
-            if m.name not in opts:
-                opts[m.name] = method_options(field, m.name, options or {}, check_when=False)
-            o = dict(opts[m.name])
-            o.update({x.name: float(plan.BETA[r]) for x in m.options if x.slot == "beta"})  # (the row's beta)
+            o = _row_options(field, m, options, float(plan.BETA[r]), opts)
             spurious[r] = spurious_fixed_point(field, m, o, final[r], plan.P[r], hs, scale,
                                                   box=plan.box if plan.use_box else None, steps=plan.K) is not None
     return max(rows.size - MAX_ROUNDING_TESTS, 0)
