@@ -1306,6 +1306,10 @@ def test_a_portrait_of_more_steps_than_it_draws_says_so(tmp_path, capsys, monkey
                  "--init", "0.5,0.5", "-o", str(out), "-q"]) == 0
     text = capsys.readouterr().out
     assert "note: each trajectory is drawn from every 5th of its 50 steps (at most 10 points)" in text, text
+    for steps, nth in ((20, "2nd"), (30, "3rd"), (110, "11th"), (210, "21st")):  # (it said "2th", a figure review)
+        assert main(["portrait", "--game", f"{game}:g", "--methods", "gd", "--step", "1.999", "--steps", str(steps),
+                     "--init", "0.5,0.5", "-o", str(out), "-q"]) == 0
+        assert f"drawn from every {nth} of its {steps} steps" in capsys.readouterr().out
     assert main(["portrait", "--game", f"{game}:g", "--methods", "gd", "--step", "1.999", "--steps", "10",
                  "--init", "0.5,0.5", "-o", str(out), "-q"]) == 0
     assert "drawn from every" not in capsys.readouterr().out

@@ -16,8 +16,9 @@ def add_parser(sub):
                     "L-Lipschitz' (sup ||DF||_2 <= L) on a region.  holds: certified by ball arithmetic; refuted: "
                     "a point of the region where the claim fails, with a pair of points violating the defining "
                     "inequality; undecided: the budget ran out (the current brackets are shown).  Exit status: 0 holds "
-                    "(every claim certified), 1 refuted (a counterexample is shown), 3 undecided (the budget ran out "
-                    "first), 2 bad input.  Only the claimed constants are bracketed: with --mu alone L is not "
+                    "(every claim certified), 1 refuted (a counterexample is shown), 3 undecided (the budget ran out first; "
+                    "or, for a GAN, its quadrature rule is not settled at the certificate's points: the claims are then "
+                    "decided for the rule's sum only, and the note says so), 2 bad input.  Only the claimed constants are bracketed: with --mu alone L is not "
                     "computed (nor mu with --lipschitz alone), and --json gives null for the unclaimed one; "
                     "'gandynamics constants' brackets both.",
         epilog="example: gandynamics check dirac --reg asymmetric:eps=0.5,gamma=1,tikhonov_on=generator --region ball:0.5 --mu 0.4 --lipschitz 2")

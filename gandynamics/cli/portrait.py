@@ -256,7 +256,8 @@ def run(args) -> int:
     from ..log import notice_if_slow
     if every > 1:  # (a zig-zag across z* at every step was drawn as a one-sided approach from
         # every 2nd state, without a word: a review)
-        print(f"note: each trajectory is drawn from every {every}th of its {args.steps:,} steps (at most "
+        nth = f"{every}{'th' if every % 100 in (11, 12, 13) else {1: 'st', 2: 'nd', 3: 'rd'}.get(every % 10, 'th')}"
+        print(f"note: each trajectory is drawn from every {nth} of its {args.steps:,} steps (at most "
               f"{PORTRAIT_POINTS:,} points); a motion faster than that is not drawn, and each verdict above reads the "
               "run itself")
     # (the figure of long runs -- up to PORTRAIT_POINTS states each -- takes seconds to draw: said when it does)
