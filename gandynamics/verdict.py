@@ -499,7 +499,30 @@ class Reader:
         # floors() or caps() gets its own)
         self._rows(self.idx, dist, life, div, _of_runs(self.floor, lo, hi, self._same),
                    _of_runs(self.cmax, lo, hi, self._same), self._out[:, lo:hi], 0, hi - lo, _VECTOR)
+        if self.idx.shape[0] >= ENVELOPE_MIN_SAMPLES:
+            self._read_envelopes(lo, hi, dist, life, div)
         self._read[lo:hi] = True
+
+    def _read_envelopes(self, lo: int, hi: int, dist: np.ndarray, life: np.ndarray, div: np.ndarray) -> None:
+        """Rows ``[lo, hi)`` just read whose decay may be a modulated power law (:func:`envelope_candidates`) read
+        again from their upper envelopes (:func:`upper_envelope`), by the same rules; where the envelope shows an
+        algebraic decay, the row takes that reading's verdict and exponent (:func:`envelope_kept`), its other numbers
+        (the rate, its spread, the tails) staying those of its samples."""
+        o = self._out[:, lo:hi]
+        floors = _of_runs(self.floor, lo, hi)
+        rows = np.flatnonzero(envelope_candidates(o[3], o[4], o[6], o[7], floors, div))
+        if rows.size == 0:
+            return
+        k, e = upper_envelope(self.idx, dist[:, rows])
+        slowing = envelope_slowing(k, e, life[rows])
+        rows, k, e = rows[slowing], k[:, slowing], e[:, slowing]
+        caps = _of_runs(self.cmax, lo, hi)
+        got = np.empty((8, 2))
+        for i, r in enumerate(rows):  # (each row its own steps: the envelope's samples are its own largest)
+            self._rows(np.ascontiguousarray(k[:, i]), np.ascontiguousarray(e[:, i:i + 1]), life[r:r + 1],
+                       div[r:r + 1], floors[r:r + 1], caps[r:r + 1], got[:, :1], 0, 1, _VECTOR)
+            c, p = envelope_kept(o[6, r], got[6, 0], got[7, 0])
+            o[6, r], o[7, r] = c, p
 
     def floors(self, lo: int, hi: int) -> np.ndarray:
         """The rounding floors ``max(floor_abs, FLOOR_REL |z*|)`` of runs ``[lo, hi)``: (hi - lo,) float array."""
@@ -781,9 +804,91 @@ ALGEBRAIC_FIT = 0.25
 #: is p / (k + k0), two rates handing over level off at the slower one
 ALGEBRAIC_PIECES = 6
 ALGEBRAIC_LINE = 0.1
+#: ... each piece's inverse slope allowed this many of its standard errors besides (from the residuals of its fit):
+#: the pieces of a modulated decay's upper envelope (:func:`upper_envelope`), 4 points each, scatter about the line by
+#: the envelope's sampling of the modulation's phase (about 0.5 % of the distance), which ALGEBRAIC_LINE alone refused
+#: in about a third of them; a steady decay's pieces, whose standard errors are tiny, meet the line's test as before
+ALGEBRAIC_LINE_SIG = 3.0
 #: ... and the exponent is below this: a decay like k^p with p in (-0.01, 0) falls by less than 1.4 % over [T/4, T],
 #: no decay to speak of (two runs standing still, their tail within 4e-6, read "decay like k^p, p = -1.3e-06")
 ALGEBRAIC_P_MIN = -0.01
+
+
+#: a run read from at least this many samples is also read from its upper envelope where its decay may be a modulated
+#: power law (:func:`envelope_candidates`): the largest distance of each of ENVELOPE_GROUPS consecutive groups of its
+#: samples, at that sample's step (:func:`upper_envelope`).  A power law modulated by a rotation through unequal axes
+#: (alternating gd on x y + x^4/4 and -x y / 3 + y^4/4 from (1, 0.5) at h = 0.1: |z_k| ~ k^-1/2 within a factor 3
+#: over each turn of about 63 steps) read "bounded, not converging" at 20,000 and 200,000 steps, its exponent's tests
+#: drowned in the modulation; with equal axes (x y both ways) it read "converging" with a rate per step at 20,000
+#: steps and algebraic at 200,000: its envelope reads k^-0.51 at both.  Groups of 16 samples (64 groups) missed the
+#: first (a turn is 3 samples apart at 20,000 steps: a group's largest still moves with the phase); of 32 they hold it
+ENVELOPE_MIN_SAMPLES = 1024
+ENVELOPE_GROUPS = 32
+#: ... where the run read "converging" or "bounded, not converging" with no algebraic exponent, did not diverge, its
+#: distance not at the rounding floor over the last half, its envelope halved (the largest distance in the last quarter
+#: at most ENVELOPE_FACTOR of the first quarter's), and its envelope's per-step slope over [T/4, T/2) at least
+#: ALGEBRAIC_SLOWING times the one over [T/2, T] (:func:`envelope_slowing`, the first gate of the power law's tests: a
+#: geometric decay's are equal, however modulated), so that only such runs are read twice
+
+
+def envelope_candidates(envelope_ratio, tail_min, code, algebraic, floor, div) -> np.ndarray:
+    """Which runs of a reading may be read again from their upper envelopes (:data:`ENVELOPE_MIN_SAMPLES`), before
+    their envelopes are looked at: (B,) bool, from the reading's (B,) columns ``envelope_ratio``, ``tail_min``,
+    ``code``, ``algebraic``, the runs' rounding floors ``floor`` (B,) and ``div`` (B,) (-1: did not diverge)."""
+    return (((code == CONVERGING) | (code == BOUNDED)) & np.isnan(algebraic) & (div < 0) & (tail_min > floor)
+            & (envelope_ratio <= ENVELOPE_FACTOR))
+
+
+def envelope_slowing(k, e, life) -> np.ndarray:
+    """Whether each envelope's decay slows as a power law's: (B,) bool from :func:`upper_envelope`'s ``(k, e)``,
+    (G, B) each, and the runs' lives ``life`` (B,): the least-squares slopes of ``log e`` against ``k`` over
+    ``[T/4, T/2)`` and ``[T/2, T]`` (3 points or more in each) both negative and the first at least
+    :data:`ALGEBRAIC_SLOWING` times the second (:func:`algebraic_exponent`'s first test)."""
+    y = np.log(e)
+    T = np.asarray(life, dtype=float)[None, :]
+    slopes = []
+    for w in ((k >= T / 4) & (k < T / 2), (k >= T / 2) & (k <= T)):
+        n = np.count_nonzero(w, axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mk, my = np.sum(np.where(w, k, 0.0), axis=0) / n, np.sum(np.where(w, y, 0.0), axis=0) / n
+            dk = np.where(w, k - mk, 0.0)
+            slopes.append(np.where(n >= 3, np.sum(dk * np.where(w, y - my, 0.0), axis=0) / np.sum(dk * dk, axis=0),
+                                   np.nan))
+    s1, s2 = slopes
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (s1 < 0.0) & (s2 < 0.0) & (s1 / s2 >= ALGEBRAIC_SLOWING)
+
+
+def upper_envelope(idx, dist) -> tuple:
+    """The upper envelope of runs' samples: their ``R`` samples split into :data:`ENVELOPE_GROUPS` consecutive groups
+    (``np.array_split``'s), the largest distance of each group and the step it was taken at.
+
+    ``idx`` (R,) the sample steps, ``dist`` (R, B) sample-major distances (finite).  Returns ``(k, e)``, both
+    (ENVELOPE_GROUPS, B): ``e[g, b]`` run ``b``'s largest distance in group ``g``, ``k[g, b]`` its step.  A decay
+    ``c k^p m(phase)``, ``m`` periodic (a rotation through unequal axes), has an envelope ``c' k^p`` where a group
+    spans several turns: the modulation the reading's tests of a power law could not see through is gone."""
+    idx, dist = np.asarray(idx, dtype=float), np.asarray(dist, dtype=float)
+    B = dist.shape[1]
+    k, e = np.empty((ENVELOPE_GROUPS, B)), np.empty((ENVELOPE_GROUPS, B))
+    cols = np.arange(B)
+    for g, part in enumerate(np.array_split(np.arange(idx.shape[0]), ENVELOPE_GROUPS)):
+        j = part[0] + np.argmax(dist[part[0]:part[-1] + 1], axis=0)
+        k[g], e[g] = idx[j], dist[j, cols]
+    return k, e
+
+
+def envelope_kept(code, env_code, env_alg) -> tuple:
+    """``(code, algebraic)`` of a run read ``code`` (with no algebraic exponent) whose envelope was read ``env_code``
+    with exponent ``env_alg``: where the envelope shows an algebraic decay (a finite exponent), a "converging" run keeps
+    its verdict and takes the exponent; a "bounded, not converging" one reads "converging" where its envelope does and
+    falls at least as fast as ``k^POW_MAX`` (the samples' own rule for a power law; a smooth envelope of a fall to a
+    level, c + a k^p, passes the geometric slope test at an exponent of -0.13), else stays bounded with the exponent
+    (falling, slower than ``k^POW_MAX``: :func:`describe` says so).  Otherwise ``code`` and NaN, the run's own."""
+    if not np.isfinite(env_alg) or env_code not in (CONVERGING, BOUNDED):
+        return code, math.nan
+    if code == CONVERGING:
+        return (code, env_alg) if env_code == CONVERGING else (code, math.nan)
+    return (CONVERGING if env_code == CONVERGING and env_alg <= POW_MAX else BOUNDED), env_alg
 
 
 def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
@@ -863,12 +968,16 @@ def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
     pieces = [(k[i], y[i]) for i in np.array_split(np.arange(k.size), ALGEBRAIC_PIECES)]
     if min(len(kk) for kk, _ in pieces) < 3:
         return math.nan
-    s = np.array([np.polyfit(kk, yy, 1)[0] for kk, yy in pieces])
+    fits = [np.polyfit(kk, yy, 1, full=True) for kk, yy in pieces]
+    s = np.array([f[0][0] for f in fits])
     if not np.all(s < 0.0):
         return math.nan
     c, u = np.array([kk.mean() for kk, _ in pieces]), 1.0 / s
+    rss_i = np.array([f[1][0] if f[1].size else 0.0 for f in fits])
+    su = np.sqrt(rss_i / np.array([len(kk) - 2 for kk, _ in pieces])
+                 / np.array([np.sum((kk - kk.mean()) ** 2) for kk, _ in pieces])) / s ** 2
     line = np.polyfit(c, u, 1)
-    worst = float(np.max(np.abs(u - np.polyval(line, c))))
+    worst = float(np.max(np.abs(u - np.polyval(line, c)) - ALGEBRAIC_LINE_SIG * su))
     if not (worst <= ALGEBRAIC_LINE * float(np.max(np.abs(u - u[0]))) and abs(line[0] * q2 - 1.0) <= ALGEBRAIC_AGREE):
         return math.nan
     if not q2 < ALGEBRAIC_P_MIN:  # (no decay to speak of: the reading's rule, _algebraic_kept)
@@ -1076,20 +1185,25 @@ def _offset_power(idx, y, sel, n, T):
     # bends (2,124 linear runs of gd with slow rates read 18 such decays as k^p, k^-8.2 for two modes)
     c = np.empty(ALGEBRAIC_PIECES)
     u = np.empty(ALGEBRAIC_PIECES)
+    su = np.empty(ALGEBRAIC_PIECES)  # (each inverse slope's standard error: ALGEBRAIC_LINE_SIG)
     base, extra = n // ALGEBRAIC_PIECES, n % ALGEBRAIC_PIECES
     lo = 0
     for i in range(ALGEBRAIC_PIECES):
         hi = lo + base + (1 if i < extra else 0)
         if hi - lo < 3:
             return math.nan
-        si, _ = _fit_rss(idx, y, sel, lo, hi, 0.0, False)
+        si, rss = _fit_rss(idx, y, sel, lo, hi, 0.0, False)
         if not si < 0.0:
             return math.nan
         ck = 0.0
         for j in range(lo, hi):
             ck += idx[sel[j]]
         c[i] = ck / (hi - lo)
+        skk = 0.0
+        for j in range(lo, hi):
+            skk += (idx[sel[j]] - c[i]) * (idx[sel[j]] - c[i])
         u[i] = 1.0 / si
+        su[i] = math.sqrt(rss / (hi - lo - 2) / skk) / (si * si)
         lo = hi
     mc = 0.0
     mu = 0.0
@@ -1108,7 +1222,8 @@ def _offset_power(idx, y, sel, n, T):
     worst = 0.0
     for i in range(ALGEBRAIC_PIECES):
         spread = max(spread, abs(u[i] - u[0]))
-        worst = max(worst, abs(u[i] - mu - slope * (c[i] - mc)))
+    for i in range(ALGEBRAIC_PIECES):  # (off the line by more than its share of the spread and its own noise)
+        worst = max(worst, abs(u[i] - mu - slope * (c[i] - mc)) - ALGEBRAIC_LINE_SIG * su[i])
     if not (worst <= ALGEBRAIC_LINE * spread and slope < 0.0):
         return math.nan
     k0 = 0.0  # (a slowing as fast as k^p's, or faster: no offset)
