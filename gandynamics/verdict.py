@@ -41,6 +41,8 @@ The verdict
   steep as ``b_1``, and the band of distances still falling through the last half, top and bottom, by
   :data:`FALL_BAND` (a fall by two orders of magnitude, still going on at the end, not creeping onto a level nor
   moving on a bounded motion: it needs no steady slope); or (i), (iii) and an algebraic decay (:data:`POW_MAX`, :data:`POW_SIG`);
+  a run read from :data:`ENVELOPE_MIN_SAMPLES` samples or more whose decay may be a power law seen through a rotation
+  is also read from its upper envelope, and takes that reading where it finds the power law (:func:`envelope_kept`);
 * ``growing`` — the run stayed within the bound but grew: the largest distance in the last quarter is at least
   :data:`GROW_FACTOR` (2) times the largest in the first quarter and above 1/0.99 of the largest in the third quarter
   (still rising at the end), with (ii) mirrored (the log-rate over ``[T/2, T]`` positive by more than three times
