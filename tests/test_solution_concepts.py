@@ -406,6 +406,15 @@ def test_a_general_sum_pair_with_a_zero_sum_field_says_why_it_is_no_stackelberg_
     assert f"is {g:.3g} here" in note and "not a zero-sum pair" in note
     t = classify(VectorField(twin, []), at=[g, g], methods=("gd",))
     assert t.differential_stackelberg is True and not any("Stackelberg" in n for n in t.notes)
+    # at the other zero, x = y = -1 - g, the twin's Schur complement f_xx - f_xy f_yy^-1 f_yx = 2x + 1/a = -2.24 < 0:
+    # the twin is no Stackelberg point there either, and the pair's note says nothing of it (it said "whose point would
+    # be one", a new user)
+    s = -1 - g
+    t = classify(VectorField(twin, []), at=[s, s], methods=("gd",))
+    assert t.differential_stackelberg is False and abs(t.hessians["schur"][0, 0] - (2 * s + 1)) < 1e-12
+    c = classify(VectorField(pair, []), at=[s, s], methods=("gd",))
+    assert c.differential_stackelberg is False and not any("would be one" in n for n in c.notes), c.notes
+    assert not any("would be one" in n for n in classify(VectorField(pair, []), at=[s, s]).notes)
 
 
 # --------------------------------------------------------------------------- large games: blocks read from DF

@@ -549,13 +549,15 @@ def classify(fld, params=None, at=None, *, step: float | None = None, methods=("
                          f"games of at most {THIRD_SYMBOLIC_MAX} parameters")
         # the norm of the leader's total derivative D_theta L_G(theta, psi*(theta)) at the point: a "no" for it not
         # zero is a property of the losses, not of F (a general-sum pair whose F is a zero-sum game's: F's zero-sum
-        # twin is a Stackelberg point where this pair is not, which classify then says, a new user's question)
+        # twin is a Stackelberg point where this pair is not, which classify then says, a new user's question; only where
+        # the twin's point is one, its local minimax test above: at a saddle of the twin the clause was false, a new
+        # user's game x y + x^3/3 - x against -x y + y^2/2 at (-1.618, -1.618))
         H["leader_total_gradient"] = first
         if stack is False and first > STACKELBERG_GRAD_REL * scale * (1 + float(np.linalg.norm(z))):
             notes.append(f"not a differential Stackelberg point: the leader's total derivative D_theta L_G(theta, "
                          f"psi*(theta)) is {first:z.3g} here, not zero (the generator's loss depends on psi there)"
                          + (": the losses are not a zero-sum pair, though F is a zero-sum game's, whose point "
-                            "would be one" if zs else ""))
+                            "would be one" if zs and minimax is True else ""))
     else:
         stack = False if kD == "not-psd" else None
     from .eigbounds import flow_reading
