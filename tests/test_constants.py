@@ -1506,3 +1506,20 @@ def test_a_constant_that_is_exactly_zero_is_certified_within_the_rounding_of_zer
     assert r.status == "holds" and r.tolerances["lipschitz"] == pytest.approx(2e-300)
     assert check_constants(zero, region, mu=1e-250, max_seconds=5).status == "refuted"
     assert check_constants(zero, region, mu=0.0, L=0.0, rtol=0.0, max_boxes=50, max_seconds=5).status == "undecided"
+
+
+@pytest.mark.parametrize("region", ["ball:1e160", "ball:1e300", "box:-1e200:1e200,-1e200:1e200", "ball:1e40"])
+def test_a_false_lipschitz_claim_on_a_huge_region_is_refuted_below_the_overflow(region):
+    """F = (x^3/3 + y, -x + y/2) on a region so wide that F and DF overflow near its edge, where every uniform sample
+    lies: L = 5 claimed (DF = [[x^2, 1], [-1, 1/2]] grows without bound) read "undecided" with the centre as its only
+    witness (a new user's 4-parameter game at radius 1e160).  Region.sample also draws points toward the centre at
+    every scale (SCALES_FROM): refuted, at a point where ||DF||_2 > 5 by numpy's own norm of the closed form."""
+    import sympy as sp
+    from gandynamics.analysis.constants import check_constants, parse_region
+    x, y = sp.symbols("x y", real=True)
+    fld = VectorField(Game(theta=[x], psi=[y], loss_g=x ** 4 / 12 + x * y, loss_d=-x * y + y ** 2 / 4,
+                           equilibrium=(0, 0)))
+    res = check_constants(fld, parse_region(region, fld), L=5.0, max_boxes=2000, max_seconds=20)
+    assert res.status == "refuted", res.status
+    zx, zy = res.counterexamples["lipschitz"]["point"]
+    assert np.linalg.norm(np.array([[zx ** 2, 1.0], [-1.0, 0.5]]), 2) > 5.0
