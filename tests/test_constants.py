@@ -1523,3 +1523,17 @@ def test_a_false_lipschitz_claim_on_a_huge_region_is_refuted_below_the_overflow(
     assert res.status == "refuted", res.status
     zx, zy = res.counterexamples["lipschitz"]["point"]
     assert np.linalg.norm(np.array([[zx ** 2, 1.0], [-1.0, 0.5]]), 2) > 5.0
+
+
+@pytest.mark.parametrize("max_boxes", [1, 2, 3, 4, 5, 64, 129, 1000, 1001])
+def test_the_box_budget_is_never_exceeded(max_boxes):
+    """A round splits boxes in pairs: the last round made 50,001 boxes of a budget of 50,000 (a new user).  Every search
+    of certify_constants and check_constants (an undecidable claim: the true value, with rtol 0) stops at most at
+    ``max_boxes``, and uses at least all but one of them when undecided (a pair needs two)."""
+    from gandynamics.analysis.constants import certify_constants, check_constants
+    fld = VectorField(games.dirac(), [R1(gamma=0.5)])
+    rep = certify_constants(fld, "ball:1", tol=1e-15, atol=0.0, max_boxes=max_boxes, max_seconds=60)
+    for b in (rep.mu, rep.lipschitz):
+        assert b.boxes <= max_boxes and (b.converged or b.boxes >= max_boxes - 1), (b.boxes, max_boxes)
+    res = check_constants(fld, "ball:1", L=rep.lipschitz.lo, rtol=0.0, max_boxes=max_boxes, max_seconds=60)
+    assert res.lipschitz.boxes <= max_boxes

@@ -404,6 +404,8 @@ class Bracket:
     certified: str = "hi"
     #: the number of boxes bounded when the certified end last moved (0: it never moved from the region's first bound)
     improved_at: int = 0
+    #: "budget" where the box or time budget ended the search, else "" (closed, or decided)
+    stopped: str = ""
 
     @property
     def gap(self) -> float:
@@ -422,7 +424,8 @@ class Bracket:
     def to_dict(self) -> dict:
         return {"lo": self.lo, "hi": self.hi, "witness": self.witness.tolist(), "value_at_witness": self.value,
                 "boxes": self.boxes, "seconds": self.seconds, "converged": self.converged,
-                "certified": self.certified, "improved_at": self.improved_at, "stalled": self.stalled}
+                "certified": self.certified, "improved_at": self.improved_at, "stalled": self.stalled,
+                "stopped": self.stopped}
 
 
     def __repr__(self) -> str:
@@ -806,7 +809,8 @@ def _kinks_bound(fld, lo, hi, p, n: int, which: str, cap: float = math.inf) -> f
 
 def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: float, max_boxes: int,
                       max_seconds: float, threshold: float | None = None, mean_value: bool = False,
-                      order: int = 2, batch: int | None = None, progress=False, keep: list | None = None):
+                      order: int = 2, batch: int | None = None, progress=False, keep: list | None = None,
+                      again: str = ""):
     """Best-first branch-and-bound for ``g = ||DF||`` (which="L") or ``g = -lambda_min(sym DF)``
     (which="mu"), maximised over the region.
 
@@ -816,13 +820,15 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     witness.  A box on which F may jump gets an infinite bound (it is split, never certified); one narrower
     than ``1e-9`` of the region that still may meet a jump ends the search with an error naming it.
 
-    Returns ``(best, best_point, global_ub, boxes, seconds, converged, decided, improved_at)``: ``best = g(best_point)``
+    Returns ``(best, best_point, global_ub, boxes, seconds, converged, decided, improved_at, stopped)``: ``best = g(best_point)``
     at a point of the region, ``global_ub >= sup g`` (certified).  ``converged`` only with a finite
     ``global_ub``.  With ``threshold`` the search stops as soon as ``global_ub <= threshold`` or ``best >
     threshold`` (``decided``), or, undecided, when the gap closes to ``tol`` / ``atol`` as without it (0 and 0: only
     by the decision); ``converged`` then says whether the gap closed.  ``improved_at``: the number of boxes bounded
-    when the certified bound last tightened.  ``keep`` (a list): the boxes left unsettled at the end are appended to
-    it as ``(ub, lo, hi)`` (their bound on g and corners).
+    when the certified bound last tightened.  ``stopped``: ``"budget"`` where ``max_boxes`` or ``max_seconds`` ended the
+    search (at most ``max_boxes`` boxes: a round bounds pairs of children), else ``""``.  ``keep`` (a list): the boxes left unsettled at the end are appended to
+    it as ``(ub, lo, hi)`` (their bound on g and corners).  ``again``: why the search runs a second time, said in its
+    notice (a new user read the same notice twice and took it for a repeat).
     """
     t0 = time.perf_counter()
     bound = _make_bounder(fld, p, which, order, mean_value, reg)
@@ -861,6 +867,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
         return (best, gub) if which == "L" else (-gub, -best)
 
     converged = decided = False
+    stopped = ""
     rounds = 0
     # the certified bound's last tightening (Bracket.improved_at): 0 while it is the whole region's first bound
     last_gub, improved_at = max(float(ub0[0]), pruned), 0
@@ -869,7 +876,8 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
     stop = (f"until decided or {max_boxes} boxes or {max_seconds:zg} s" if threshold is not None else
             f"until its bracket closes to {tol:zg} or {max_boxes} boxes or {max_seconds:zg} s")
     # (a wait of more than 2 s says what it is: without a terminal there is no bar, and a search ran 15 s silent)
-    slow = notice_if_slow(f"bounding {what} on the {reg.describe()} by branch and bound ({stop}) ...",
+    slow = notice_if_slow(f"bounding {what} on the {reg.describe()} by branch and bound ({stop})"
+                          + (f", again: {again}" if again else "") + " ...",
                           still=lambda: prog.bar is None)
     try:
         with slow:
@@ -881,9 +889,12 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
                 if done(gub):
                     converged = True
                     break
-                if boxes >= max_boxes or time.perf_counter() - t0 > max_seconds:
+                # (a round bounds two children of each box it splits: at most max_boxes in all, where the last round's
+                # pair made it 50,001 of a budget of 50,000, a new user)
+                if boxes + 2 > max_boxes or time.perf_counter() - t0 > max_seconds:
+                    stopped = "budget"
                     break
-                k = min(batch, len(heap), max(1, (max_boxes - boxes + 1) // 2))
+                k = min(batch, len(heap), (max_boxes - boxes) // 2)
                 popped = [heapq.heappop(heap) for _ in range(k)]
                 LO, HI, PU = [], [], []
                 for neg_u, _, lo, hi in popped:
@@ -936,7 +947,7 @@ def _branch_and_bound(fld, reg: Region, p, which: str, start, tol: float, atol: 
         converged = done(gub)
     if threshold is not None and not decided:
         decided = best > threshold or (math.isfinite(gub) and gub <= threshold)
-    return best, best_z, gub, boxes, time.perf_counter() - t0, converged, decided, improved_at
+    return best, best_z, gub, boxes, time.perf_counter() - t0, converged, decided, improved_at, stopped
 
 
 def _check_tol(tol, atol, max_boxes, max_seconds):
@@ -1326,19 +1337,19 @@ def _bracket(name, which, res, fld, reg: Region, p) -> Bracket:
     ``lambda_min(sym DF(z))`` (:func:`_certified_witness`), so that the true constant lies in the bracket.  The
     floating-point value at a witness the search projected into a ball could be outside it (by an ulp) and above the
     constant (by rounding): mu's upper end at -0.8000000000000002 where mu = -0.7999999999999999889."""
-    best, z, gub, boxes, secs, conv, _, improved = res
+    best, z, gub, boxes, secs, conv, _, improved, stopped = res
     if not math.isfinite(best):  # no witness (every point on a switching set): the side stays open
-        return (Bracket(name, best, gub, z, best, boxes, secs, conv, "hi", improved) if which == "L" else
-                Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo", improved))
+        return (Bracket(name, best, gub, z, best, boxes, secs, conv, "hi", improved, stopped) if which == "L" else
+                Bracket(name, -gub, -best, z, -best, boxes, secs, conv, "lo", improved, stopped))
     z = _exactly_inside(reg, z)
     side = _certified_witness(fld, p, z, which)
     if not math.isfinite(side):  # (ball arithmetic has no finite value there: x**2.0 at x < 0)
         side = _witness_high_precision(fld, p, z, which)
     if which == "L":
         lo = max(side, 0.0) if math.isfinite(side) else 0.0  # (L >= 0 whatever the witness)
-        return Bracket(name, lo, gub, z, best, boxes, secs, conv, "hi", improved)
+        return Bracket(name, lo, gub, z, best, boxes, secs, conv, "hi", improved, stopped)
     hi = side if math.isfinite(side) else math.inf
-    return Bracket(name, -gub, hi, z, -best, boxes, secs, conv, "lo", improved)
+    return Bracket(name, -gub, hi, z, -best, boxes, secs, conv, "lo", improved, stopped)
 
 
 #: digits of :func:`_witness_high_precision`'s evaluation, and the relative margin its value is moved outward by
@@ -1584,7 +1595,7 @@ def mu_certified_above(fld, region, p, margin: float, tol: float = 1e-3, atol: f
     lo = float(-res[2])
     if not detail:
         return lo
-    best, _, _, boxes, secs, converged, decided, _ = res
+    best, _, _, boxes, secs, converged, decided, _, _ = res
     why = "" if lo > margin else ("witness" if decided and -float(best) <= margin else
                                   ("closed" if converged else "budget"))
     return lo, why, int(boxes), float(secs)
@@ -1857,10 +1868,10 @@ def check_constants(fld, region, params=None, mu=None, L=None, max_boxes: int = 
         tr = rtol * abs(mu_c) + (ZERO_SLACK if rtol > 0 else 0.0)
         slack = lambda size: tr + min(rtol, ROUNDING_REL) * size  # noqa: E731
         tm = slack(scale)
-        for _ in range(2):
+        for again in ("", "with the rounding slack of DF's size on the boxes the first search left below the claim"):
             boxes_left: list = []
             res = _branch_and_bound(fld, reg, p, "mu", (-m0[0], m0[1]), 0.0, 0.0, max_boxes, max_seconds,
-                                    threshold=-(mu_c - tm), keep=boxes_left, **kw)
+                                    threshold=-(mu_c - tm), keep=boxes_left, again=again, **kw)
             brM = _bracket("mu", "mu", res, fld, reg, p)
             covered, least = _rounding_covers(fld, p, boxes_left, mu_c, tr, rtol)
             if brM.hi < mu_c or brM.lo >= mu_c or covered:

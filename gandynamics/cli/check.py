@@ -136,7 +136,7 @@ def run(args) -> int:
         if note:
             print(note)
         ran_out = [(key, label, b) for key, label, b in undecided if (key, label, b) not in blind
-                   and (b.boxes >= max_boxes or b.seconds >= 0.95 * max_seconds)]
+                   and b.stopped == "budget"]
         spent = [f"{label} after {box_count(b.boxes)} and {b.seconds:z.1f} s" for _, label, b in ran_out]
         from ..analysis.solution_concepts import is_affine
         if spent and res.rtol == 0 and is_affine(fld):  # (every box has the same bounds: no budget closes them)
