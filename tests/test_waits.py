@@ -68,8 +68,10 @@ class _Bar:
 def bars(monkeypatch):
     """A terminal that shows bars (gandynamics.log.bars_wanted true), its bars recorded (_Bar.made)."""
     import tqdm
+    import tqdm.auto
     _Bar.made = []
     monkeypatch.setattr(tqdm, "tqdm", _Bar)
+    monkeypatch.setattr(tqdm.auto, "tqdm", _Bar)  # (runs.progress draws with tqdm.auto: a notebook's widget there)
     monkeypatch.setattr(glog, "bars_wanted", lambda: True)
     return _Bar.made
 
@@ -126,6 +128,28 @@ def test_a_bar_forced_or_refused_and_a_progress_function(fake_time, bars):
         watch.advance(clock[0] + 10.0)
         c.to(5)
     assert got == [(3, 10), (5, 5)] and len(bars) == 1 and [m for _, m in said] == ["c ..."]
+
+
+def test_a_sweeps_progress_is_the_same_mechanism_with_its_own_counts(bars):
+    """runs.progress.Progress (a sweep's rows or chunks, local and distributed) is a Counted: drawn at once where a
+    bar can be seen, a function told of the rows already done at once, then of each whole row finished (not of parts of
+    one, when rows run in chunks of steps), a chunk counted as one in chunk units whatever its rows."""
+    from gandynamics.runs.progress import Counted, Progress
+    got = []
+    p = Progress(lambda d, t: got.append((d, t)), 10, unit="row", done=2, fractions=True)
+    assert isinstance(p, Counted) and p.bar is None and got == [(2, 10)]
+    for done in (2.3, 2.9, 3.0, 3.4, 5.5):
+        p.to(done)
+    p.update(3)
+    assert got == [(2, 10), (3, 10), (5, 10), (8, 10)] and p.n == 8
+    chunks = Progress(lambda d, t: got.append((d, t)), 4)
+    chunks.update(1000)
+    chunks.update(7)
+    assert got[-2:] == [(1, 4), (2, 4)] and bars == []
+    drawn = Progress(None, 10, unit="row", done=4, fractions=True)  # (a terminal: drawn at once)
+    drawn.to(6.25)
+    assert len(bars) == 1 and bars[0].total == 10 and bars[0].n == 6.25 and bars[0].desc == "sweep"
+    assert Progress(False, 10).bar is None and len(bars) == 1
 
 
 # --------------------------------------------------------------------------- the kind: every long loop

@@ -1,7 +1,9 @@
-"""The progress of a sweep's rows (or of chunks): a tqdm bar, a function ``progress(done, total)``, or nothing.
+"""The progress of long work: a tqdm bar, a function ``progress(done, total)``, or nothing.
 
-One mechanism for the local sweep (:mod:`gandynamics.runs.sweep`) and the distributed one
-(:mod:`gandynamics.distributed`), so that a progress function gets the same counts on both.
+One mechanism, :class:`Counted`, for every count: a sweep's rows or chunks (:class:`Progress`, local
+:mod:`gandynamics.runs.sweep` and distributed :mod:`gandynamics.distributed` alike, so that a progress function gets
+the same counts on both), and the long loops of the library (:func:`counted`: simulate's steps, a continuation's
+range, a branch's cycles, a period-k orbit's steps).
 """
 from __future__ import annotations
 
@@ -27,76 +29,29 @@ def progress_option(progress):
     return optional_flag(progress, accepted="True, False, None or a function progress(done, total)")
 
 
-class Progress:
-    """A tqdm bar (``progress=True``; ``None``: :func:`gandynamics.log.bars_wanted`, a terminal or a notebook, not
-    with ``-q``), a callback ``progress(done, total)``, or
-    nothing (``False``), counting chunks (``unit="chunk"``) or rows (``unit="row"``: the bar in trajectories).
-    ``done`` rows (or chunks) already finished when it is made; a callback is told of them at once."""
-
-    def __init__(self, progress, total, unit: str = "chunk", done: int = 0, fractions: bool = False):
-        self.total, self.done, self.bar, self.callback, self.unit = total, done, None, None, unit
-        if progress is None:  # where a bar can be seen, not with -q (gandynamics.log.bars_wanted)
-            from ..log import bars_wanted
-            progress = bars_wanted()
-        if callable(progress) and not isinstance(progress, bool):
-            self.callback = progress
-            if done:
-                progress(done, total)
-        elif progress:
-            from tqdm.auto import tqdm
-            # fractions: the bar moves in parts of a row ('0.31/1 traj [00:40<01:29, ...]': rows of very many
-            # steps, run in chunks of steps), shown to 3 digits by tqdm's unit scaling
-            self.bar = tqdm(total=total, initial=done, unit="traj" if unit == "row" else "chunk", desc="sweep",
-                            leave=False, unit_scale=fractions)
-
-    @property
-    def n(self) -> int:
-        """What is done so far (tqdm's name)."""
-        return self.done
-
-    def update(self, rows: int = 1) -> None:
-        """One chunk of ``rows`` rows finished (one step in chunk units)."""
-        step = rows if self.unit == "row" else 1
-        self.done += step
-        if self.bar is not None:
-            self.bar.update(step)
-        if self.callback is not None:
-            self.callback(self.done, self.total)
-
-    def to(self, done: float) -> None:
-        """Rows done so far, ``done`` (a fraction of a row when rows run in chunks of steps): the bar moves to it,
-        a callback hears of each whole row finished."""
-        if self.bar is not None:
-            self.bar.update(done - self.bar.n)
-        whole = int(done)
-        if whole > self.done:
-            self.done = whole
-            if self.callback is not None:
-                self.callback(self.done, self.total)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 class Counted:
-    """The progress of a wait over a count (:func:`counted`): ``to(done)`` as the work goes; a tqdm bar drawn when
-    asked (``progress=True``), or left to itself (``None``) where a bar can be seen (:func:`gandynamics.log.bars_wanted`)
-    once the wait is long (:data:`BAR_AFTER`), or at once with ``eager``; a function ``progress(done, total)`` is
-    called at each ``to``; ``False``: no bar."""
+    """The progress of a wait over a count (:func:`counted`, and a sweep's :class:`Progress`): ``to(done)`` as the work
+    goes.  A tqdm bar drawn when asked (``progress=True``), or left to itself (``None``) where a bar can be seen
+    (:func:`gandynamics.log.bars_wanted`) once the wait is long (:data:`BAR_AFTER`), or at once with ``eager``; a
+    function ``progress(done, total)`` is told at each ``to`` (with ``whole``: only when the whole count grows);
+    ``False``: no bar.
 
-    def __init__(self, total: int, desc: str, unit: str, progress=None, eager: bool = False):
+    ``total``: the units of the whole work (0 or None: not known ahead, the bar counts without one); ``done``: the
+    units already finished when it is made (a function is told of them at once); ``scale``: tqdm's unit scaling (a
+    count of 1.2M, or parts of a unit shown to 3 digits); ``bar_format``: tqdm's, when the default does not fit."""
+
+    def __init__(self, total, desc: str, unit: str, progress=None, eager: bool = False, *, done=0,
+                 scale: bool = True, whole: bool = False, bar_format: str | None = None):
         from ..log import _clock
-        self.total, self.desc, self.unit, self.done = (int(total) if total else None), desc, unit, 0
-        self.bar, self.callback = None, None
+        self.total, self.desc, self.unit, self.done = (total if total else None), desc, unit, done
+        self.bar, self.callback, self.whole = None, None, whole
+        self._style = {"unit_scale": scale, **({"bar_format": bar_format} if bar_format else {})}
         self._t0 = _clock()
         if callable(progress) and not isinstance(progress, bool):
             self.callback, progress = progress, False
-        if progress is None:
-            from ..log import bars_wanted
-            self._auto = bars_wanted()
-        else:
-            self._auto = False
+            if done:
+                self.callback(done, self.total)
+        self._auto = _auto_bar() if progress is None else False
         if progress is True or (eager and self._auto):
             self._draw()
 
@@ -105,32 +60,49 @@ class Counted:
         """Whether :meth:`to` does anything: a bar drawn, or one that may be, or a function told."""
         return self.bar is not None or self.callback is not None or self._auto
 
+    @property
+    def n(self):
+        """What is done so far (tqdm's name)."""
+        return self.done
+
     def _draw(self) -> None:
         import sys
 
-        from tqdm import tqdm
-        self.bar = tqdm(total=self.total, initial=self.done, desc=self.desc, unit=self.unit, unit_scale=True,
-                        file=sys.stderr, leave=False, mininterval=0.5)
+        import tqdm.auto  # (a notebook's widget there, a text bar on a terminal)
+        self.bar = tqdm.auto.tqdm(total=self.total, initial=self.done, desc=self.desc, unit=self.unit, file=sys.stderr,
+                                  leave=False, mininterval=0.5, **self._style)
+
+    def _long(self, done) -> bool:
+        """Whether a bar left to itself is due: the wait has run :data:`gandynamics.log.NOTICE_AFTER` seconds, or
+        :data:`BAR_AFTER` and its pace at ``done`` of ``total`` says it will run longer than that in all."""
+        from ..log import NOTICE_AFTER, _clock
+        elapsed = _clock() - self._t0
+        return elapsed >= NOTICE_AFTER or bool(elapsed >= BAR_AFTER and done > 0 and self.total
+                                               and elapsed * self.total / done > NOTICE_AFTER)
 
     def to(self, done, desc: str | None = None) -> None:
-        """``done`` of the ``total`` finished (``desc``: the bar's new label)."""
-        self.done = done
-        if self.bar is None and self._auto:
-            from ..log import NOTICE_AFTER, _clock
-            elapsed = _clock() - self._t0
-            if elapsed >= NOTICE_AFTER or (elapsed >= BAR_AFTER and done > 0 and self.total
-                                           and elapsed * self.total / done > NOTICE_AFTER):
-                self._draw()
+        """``done`` of the ``total`` finished (a float: parts of a unit; ``desc``: the bar's new label)."""
+        if self.bar is None and self._auto and self._long(done):
+            self._draw()
         if self.bar is not None:
             if desc is not None:
                 self.bar.set_description_str(desc, refresh=False)
             self.bar.update(done - self.bar.n)
+        if self.whole:  # (a function hears of each whole unit finished, not of parts of one)
+            if int(done) <= self.done:
+                return
+            done = int(done)
+        self.done = done
         if self.callback is not None:
             self.callback(done, self.total)
 
+    def update(self, k=1) -> None:
+        """``k`` more units finished."""
+        self.to(self.done + k)
+
     def again(self, total: int | None = None, desc: str | None = None) -> None:
         """Count a new round of the work from 0 (of ``total``, default the same): a Newton iteration's steps."""
-        self.total = self.total if total is None else (int(total) or None)
+        self.total = self.total if total is None else (total or None)
         self.done = 0
         if desc is not None:
             self.desc = desc
@@ -143,19 +115,45 @@ class Counted:
             self.bar.close()
 
 
+def _auto_bar() -> bool:
+    """A bar left to itself (``progress=None``) may be drawn: where one can be seen, a terminal or a notebook, not
+    with ``-q`` (:func:`gandynamics.log.bars_wanted`)."""
+    from ..log import bars_wanted
+    return bars_wanted()
+
+
+class Progress(Counted):
+    """A sweep's progress (local or distributed), counting chunks (``unit="chunk"``: :meth:`update` counts one chunk
+    whatever its rows) or rows (``unit="row"``: the bar in trajectories): a :class:`Counted` drawn at once where a bar
+    can be seen (``progress=None``: :func:`gandynamics.log.bars_wanted`, a terminal or a notebook, not with ``-q``),
+    always (True) or never (False), or a callback ``progress(done, total)`` told of each whole row (or chunk)
+    finished.  ``done`` rows (or chunks) already finished when it is made; a callback is told of them at once.
+    ``fractions``: the bar moves in parts of a row ('0.31/1 traj': rows of very many steps, run in chunks of steps),
+    shown to 3 digits by tqdm's unit scaling."""
+
+    def __init__(self, progress, total, unit: str = "chunk", done: int = 0, fractions: bool = False):
+        self.rows = unit == "row"
+        super().__init__(total, "sweep", "traj" if self.rows else "chunk", progress, eager=True, done=done,
+                         scale=fractions, whole=True)
+
+    def update(self, rows: int = 1) -> None:
+        """One chunk of ``rows`` rows finished (one step in chunk units)."""
+        super().update(rows if self.rows else 1)
+
+
 @contextlib.contextmanager
-def counted(message: str, total: int, *, desc: str, unit: str, progress=None, eager: bool = False,
-            quiet_inside: bool = False):
-    """A wait over a count of ``total`` units of work (steps, points, values; 0 or None: not known ahead, the bar then
-    counts without a total): says what it is after
+def counted(message: str, total, *, desc: str, unit: str, progress=None, eager: bool = False,
+            quiet_inside: bool = False, bar_format: str | None = None):
+    """A wait over a count of ``total`` units of work (steps, values; a float: a share of a range, 1.0 the whole; 0 or
+    None: not known ahead, the bar then counts without a total; ``bar_format``: tqdm's): says what it is after
     :data:`gandynamics.log.NOTICE_AFTER` seconds (:func:`gandynamics.log.notice_if_slow`, ``message``) unless a bar
     shows it by then, and yields a :class:`Counted` whose ``to(done)`` moves the bar (drawn where one can be seen
     once the wait is long) or calls ``progress(done, total)``.  One mechanism for the long loops of the library
-    (simulate's steps, the points of a continuation, the cycles of a branch, a period-k orbit's steps): each ran for
+    (simulate's steps, the range a continuation covers, the cycles of a branch, a period-k orbit's steps): each ran for
     minutes without a word where no terminal showed a bar, and some without a bar on one.  ``quiet_inside``: the
     notices of the blocks run inside it are not given (:func:`gandynamics.log.notice_if_slow`)."""
     from ..log import notice_if_slow
-    c = Counted(total, desc, unit, progress, eager)
+    c = Counted(total, desc, unit, progress, eager, bar_format=bar_format)
     try:
         with notice_if_slow(message, still=lambda: c.bar is None, quiet_inside=quiet_inside):
             yield c
