@@ -200,22 +200,23 @@ def test_every_long_loop_says_what_it_does_and_counts_its_work(at_once, loop):
     assert got and done == sorted(done) or loop == "map orbit", got  # (an orbit counts each Newton iteration's steps)
     if loop == "simulate":
         assert got[-1] == (3000, 3000)
-    elif loop == "continuation":
-        assert all(t == 2000 for _, t in got) and 2 <= done[-1] < 2000
+    elif loop == "continuation":  # (the share of the range covered, not points of a cap of 2000 never reached)
+        assert all(t == 1.0 for _, t in got) and 0 < done[0] < done[-1] == 1.0
     elif loop == "branch of cycles":
         assert got == [(1, 2), (2, 2)]
     else:
         assert got == [(256, 600), (512, 600)] * 2
 
 
-@pytest.mark.parametrize("loop", [k for k in LOOPS if k != "simulate"])
-def test_every_long_loop_stops_at_a_ctrl_c(loop):
-    """A Ctrl-C (here raised where the loop reports its progress) ends the loop as KeyboardInterrupt, which the command
-    line turns into "gandynamics: interrupted" and exit 130 (simulate keeps the steps done: test_simulate.py)."""
+def test_a_period_k_orbit_stops_at_a_ctrl_c():
+    """A Ctrl-C (here raised where the loop reports its progress) ends the search for an orbit as KeyboardInterrupt,
+    which the command line turns into "gandynamics: interrupted" and exit 130: a Newton iteration cut short has no
+    orbit to keep (simulate keeps the steps done: test_simulate.py; a continuation and a branch of cycles the points
+    and cycles found: test_interrupted_branches.py)."""
     def ctrl_c(done, total):
         raise KeyboardInterrupt
     with pytest.raises(KeyboardInterrupt):
-        LOOPS[loop](ctrl_c)
+        LOOPS["map orbit"](ctrl_c)
 
 
 def test_the_stability_boundaries_speak_for_the_continuations_inside_them(at_once, monkeypatch):
@@ -262,14 +263,24 @@ def test_the_commands_say_what_runs_unless_quiet(at_once, capsys, quiet):
         assert err == ""
 
 
-def test_a_ctrl_c_in_a_branch_of_cycles_is_one_line_and_130(capsys, monkeypatch):
+def test_a_ctrl_c_in_a_branch_of_cycles_keeps_its_cycles_and_is_one_line_and_130(capsys, monkeypatch):
+    """The Ctrl-C comes as the branch reports its first cycle after the start (at beta = 0.25): the two cycles found
+    are printed, the line says so, exit 130 as simulate's and sweep's."""
     from gandynamics.runs import progress as P
 
     def ctrl_c(self, done, desc=None):
         raise KeyboardInterrupt
     monkeypatch.setattr(P.Counted, "to", ctrl_c)
-    code, _, err = _cli(capsys, "cycle", "hopf", "--from-hopf", "beta=0:0.2", "--continue-to", "0.3", "--points", "2")
-    assert code == 130 and err.strip().splitlines()[-1] == "gandynamics: interrupted"
+    code, out, err = _cli(capsys, "cycle", "hopf", "--from-hopf", "beta=0:0.2", "--continue-to", "0.3", "--points", "2")
+    assert code == 130 and err.strip().splitlines()[-1] == ("gandynamics: interrupted after 2 cycles; the cycles found "
+                                                            "are kept above")
+    assert "continued in beta (2 of 3 cycles found):" in out
+    rows = [line.split() for line in out.splitlines()[out.splitlines().index("continued in beta (2 of 3 cycles found):")
+                                                       + 2:]]
+    assert [float(r[0]) for r in rows] == [0.2, 0.25]
+    # hopf's cycle: radius sqrt(beta) (sigma = -1), period 2 pi / omega (omega = 1, b = 0): docs of games.hopf
+    np.testing.assert_allclose([float(r[2]) for r in rows], np.sqrt([0.2, 0.25]), rtol=1e-6)
+    np.testing.assert_allclose([float(r[1]) for r in rows], 2 * np.pi, rtol=1e-7)
 
 
 # --------------------------------------------------------------------------- what the waits were spent on

@@ -152,8 +152,9 @@ class Branch:
     events: list
     params: dict = dfield(default_factory=dict)
     #: why the branch ended: "range" (it left the range, at one of its ends), "max-points" (max_points used up),
-    #: "singular" (Newton's method could not reach the range's end: a singular point at it or just before it) or
+    #: "singular" (Newton's method could not reach the range's end: a singular point at it or just before it),
     #: "condition" (the varied hyperparameter reached the end of the model's condition: :attr:`condition` says which)
+    #: or "interrupted" (a Ctrl-C: the points found before it, the rest of the range not followed)
     ended: str = "range"
     #: with ``ended == "condition"``: the condition of the model that ends the range there (its text), else ""
     condition: str = ""
@@ -629,6 +630,39 @@ def _step_cap(span: float):
     return lambda a: max(WIDE_SPAN / 50, 0.1 * abs(a))
 
 
+class _CtrlC:
+    """A block that a Ctrl-C (KeyboardInterrupt) ends without raising it: ``caught`` says whether one did, and the
+    caller keeps what the block found (a continuation's points).  Other exceptions pass."""
+
+    caught = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb) -> bool:
+        self.caught = kind is not None and issubclass(kind, KeyboardInterrupt)
+        return self.caught
+
+
+#: the bar of a continuation: the share of its range covered, and the time left at that pace (no count of points
+#: out of max_points: a cap the branch seldom reaches, where the bar stood near 0 to the end)
+COVERED_BAR = "{desc}: {percentage:z3.0f}%|{bar}| [{elapsed}<{remaining}]"
+
+
+class _Covered:
+    """The share of the range from ``lo`` to ``hi`` (two different floats) that a branch has covered: the farthest its
+    parameter has gone from ``lo`` toward ``hi``, as a fraction in [0, 1]; a branch that turns back at a fold keeps the
+    share it reached (it covers no new values going back)."""
+
+    def __init__(self, lo: float, hi: float):
+        self.lo, self.span, self.share = lo, hi - lo, 0.0
+
+    def at(self, a: float) -> float:
+        """The share covered once the branch has reached parameter value ``a``."""
+        self.share = max(self.share, min(1.0, max(0.0, (a - self.lo) / self.span)))
+        return self.share
+
+
 def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: str | None = None,
                  step: float | None = None, beta: float | None = None, start=None, ds: float | None = None,
                  ds_max: float | None = None, max_points: int = 2000, events=True, progress=None) -> Branch:
@@ -663,10 +697,13 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     events : bool or sequence of str
         Which events to locate (True: all of :data:`FLOW_EVENTS` or :data:`MAP_EVENTS`).
     progress : bool, None or callable
-        A bar of the points found of at most ``max_points``: True always, False never, None (default) where a bar
-        can be seen once the continuation is long; or ``progress(done, total)``
-        (:func:`gandynamics.runs.progress.counted`).  A continuation still going after a few seconds with no bar
-        drawn says what it follows (a notice); Ctrl-C stops it (KeyboardInterrupt).
+        A bar of the share of the range covered (the farthest the parameter has gone from ``lo`` toward ``hi``, or
+        toward the end of the model's condition when that cuts the range): True always, False never, None (default)
+        where a bar can be seen once the continuation is long; or ``progress(done, total)``, called after each point
+        with ``done`` that share, a float in [0, 1], and ``total`` 1.0 (:func:`gandynamics.runs.progress.counted`).
+        A continuation still going after a few seconds with no bar drawn says what it follows (a notice).  Ctrl-C
+        (KeyboardInterrupt) stops it and returns the branch found so far, with ``ended == "interrupted"``: its
+        points, spectra and events those of the uninterrupted branch up to the last step that finished.
 
     Returns
     -------
@@ -782,13 +819,19 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
     ended = "range"
     definite = None if spectrum_marginal(spec, discrete) else spec  # the last spectrum off the stability boundary
     found: list[Event] = []
-    # a long branch says what it follows, with a bar of its points where one can be seen (--max-points 1e9 --max-step
-    # 1e-9 ran for hours without a word: a tester); Ctrl-C stops it (KeyboardInterrupt)
+    # the branch so far, whole: (points, events) of the last step that finished; a Ctrl-C keeps these (one store of a
+    # tuple, made after the step's appends: an interrupt between two appends keeps the step before)
+    kept = (1, 0)
+    # a long branch says what it follows, with a bar of the range covered where one can be seen (--max-points 1e9
+    # --max-step 1e-9 ran for hours without a word: a tester; its bar counted toward max_points, a cap it never
+    # reached); Ctrl-C stops it and keeps the points found (ended "interrupted")
     from ..runs.progress import counted
     what = "equilibria of the flow" if method is None else f"fixed points of {method}"
-    with counted(f"continuation: following the {what} in {vary} from {lo:zg} to {hi:zg} (at most {_count(max_points)} "
-                 "points; Ctrl-C stops it) ...", max_points, desc=f"branch points ({vary})", unit="point",
-                 progress=progress) as bar:
+    covered, ctrl_c = _Covered(lo, hi), _CtrlC()
+    with counted(f"continuation: following the {what} in {vary} from {lo:zg} to {hi:zg} (at most "
+                 f"{_count(max_points)} points; Ctrl-C stops it and keeps the points found) ...", 1.0,
+                 desc=f"{vary} range covered", unit="range", progress=progress, bar_format=COVERED_BAR) as bar, \
+            ctrl_c:  # (a Ctrl-C ends the loop; what it found is kept below)
         while len(xs) < max_points:
             ds = min(ds, cap(x[n]))
             try:
@@ -919,13 +962,20 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
                             or e.type == "branch-point" and any(near(e, b) for b in here[:k] if b.type == "branch-point"))]
             # an event at a point the branch landed on exactly is seen from both of its intervals (by the crossing count
             # arriving, by the test function's sign leaving): kept once
-            found.extend(e for e in here if not any(f.type == e.type and near(e, f) for f in found[-4:]))
+            new = []
+            for e in here:  # (one at a time: two of one step near each other are one event too)
+                if not any(f.type == e.type and near(e, f) for f in (found[-4:] + new)[-4:]):
+                    new.append(e)
+            stable_new = prob.stable_at(x_new[:n], float(x_new[n]))  # (here, not after the loop: under its notice)
             x, t, tv = x_new, t_new, tv_new
             last = {k: v if v != 0.0 else last[k] for k, v in tv.items()}  # each test's last nonzero value
             xs.append(x.copy())
             specs.append(spec_new)
-            stab.append(prob.stable_at(x[:n], float(x[n])))  # (here, not in a pass after the loop: under its notice)
-            bar.to(len(xs), desc=f"branch points ({vary} = {x[n]:z.6g})" if bar.bar is not None else None)
+            stab.append(stable_new)
+            found.extend(new)
+            kept = (len(xs), len(found))
+            bar.to(covered.at(x[n]), desc=f"{vary} range covered, {len(xs):,} points (at {x[n]:z.6g})"
+                   if bar.bar is not None else None)
             if not spectrum_marginal(spec_new, discrete):
                 definite = spec_new
             if end:
@@ -933,6 +983,9 @@ def continuation(fld, vary: str, lo: float, hi: float, *, params=None, method: s
             ds = min(ds * 1.5, ds_max) if its <= 3 else (ds / 1.5 if its > 6 else ds)
         else:
             ended = "max-points"
+    if ctrl_c.caught:  # (the step that was running is dropped; every point before it is kept, as it was)
+        ended = "interrupted"
+        del xs[kept[0]:], specs[kept[0]:], stab[kept[0]:], found[kept[1]:]
     X = np.array(xs)
     condition = ""
     if cut is not None and cut[2] and ended == "range" and X[-1, n] == hi:  # (it reached the cut, not the start's
@@ -1925,6 +1978,8 @@ def stability_boundaries(fld, vary: tuple, box, *, method: str | None = None, st
             try:
                 br = continuation(fld, along, lo_, hi_, params=base, method=method, step=stp, beta=beta,
                                   events=kinds, progress=False)  # (this one's bar and notice speak for it)
+                if br.ended == "interrupted":  # (a seed line cut short finds fewer curves: the Ctrl-C is the caller's)
+                    raise KeyboardInterrupt
             except GandynamicsError:
                 if along == a2n:  # (the seeds' own lines: their errors are the caller's, as before)
                     raise

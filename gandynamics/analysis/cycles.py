@@ -1075,6 +1075,8 @@ def cycle_from_hopf(fld, vary: str, value: float, at: float, params=None, hopf_p
         # (a step whose shooting fails is taken again in finer substeps by continue_cycle, so that the error names
         # where the cycle was last found, not a step's width short of it, a review)
         branch = continue_cycle(fld, vary, [a + (at - a) * k / n for k in range(1, n + 1)], cyc, base)
+        if branch.interrupted:  # (a cycle short of ``at`` is no answer: the Ctrl-C is the caller's)
+            raise KeyboardInterrupt
         used = sum(getattr(c, "evaluations", 0) or 0 for c in branch)  # (the first cycle's shooting and the branch's)
         last = branch[-1]
         if branch.ended_at is None:
@@ -1104,10 +1106,13 @@ class CycleBranch(list):
     """The cycles of :func:`continue_cycle`, in order (a list), and why the branch ended early: ``ended_at`` the value
     of the parameter where no cycle was found (None when every value gave one), ``reason`` the failure there, and
     ``period_growth`` the ratio of the last two periods (above :data:`PERIOD_BLOWUP`: the period growing without
-    bound, as it does near a homoclinic orbit or a saddle-node on the cycle)."""
+    bound, as it does near a homoclinic orbit or a saddle-node on the cycle); ``interrupted`` True when a Ctrl-C
+    ended it (the cycles found before it kept)."""
 
     ended_at: float | None = None
     reason: str | None = None
+    #: True when a Ctrl-C stopped the branch: the cycles found before it are kept, the values after them not followed
+    interrupted: bool = False
     period_growth: float | None = None
     #: ``(|mu| before, |mu| last)`` of the nontrivial Floquet multiplier nearest 1 over the branch's last two cycles,
     #: when it was moving towards 1 and within :data:`FOLD_NEAR` of it (in ``|log |mu||``): the branch ended near a fold
@@ -1146,7 +1151,8 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None, *, progres
     long branch compiles the field once instead of interpreting each of its hundreds of integrations.  A branch that
     takes more than a few seconds says so (a notice), with a bar of the values done where one can be seen
     (``progress``: True, False, None or ``progress(done, total)``, :func:`gandynamics.runs.progress.counted`; values
-    without a length count as many as are done); Ctrl-C stops it (KeyboardInterrupt)."""
+    without a length count as many as are done).  Ctrl-C (KeyboardInterrupt) stops it and returns the cycles found so
+    far, marked ``interrupted`` (each the cycle the uninterrupted branch has there)."""
     from ..runs.progress import counted, progress_option
     progress = progress_option(progress)  # (checked before any work: "yes" showed no bar, a function failed late)
     out = CycleBranch([first])
@@ -1157,8 +1163,12 @@ def continue_cycle(fld, vary: str, values, first: Cycle, params=None, *, progres
     # (200 shootings of `cycle --continue-to` ran 13 s without a word: a tester)
     through = f"through {total:,} values" if total else "through the values given"
     with counted(f"following the cycle from {vary} = {first.params.get(vary, math.nan):zg} {through} (a shooting at "
-                 "each; Ctrl-C stops it) ...", total, desc=f"cycles ({vary})", unit="cycle", progress=progress) as bar:
-        _follow_branch(fld, vary, values, out, base, bar)
+                 "each; Ctrl-C stops it and keeps the cycles found) ...", total, desc=f"cycles ({vary})", unit="cycle",
+                 progress=progress) as bar:
+        try:
+            _follow_branch(fld, vary, values, out, base, bar)
+        except KeyboardInterrupt:  # (a cycle is appended whole, in one call: every one found is kept, as it was)
+            out.interrupted = True
     return out
 
 

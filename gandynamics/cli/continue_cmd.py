@@ -138,7 +138,10 @@ def run(args) -> int:
     # range it never reached: a new user's finding)
     end = float(br.values[-1])
     short = None
-    if br.ended == "condition":  # (it stalled there, "continuation stalled at a = 0.9999999986", or ran into NaN)
+    if br.ended == "interrupted":  # (a Ctrl-C: the points found are printed, and the exit status says it, 130)
+        short = (f"the branch stops at {name} = {end:z.12g} after {len(br.values)} points: interrupted (Ctrl-C); the "
+                 f"rest of [{min(lo, hi):zg}, {max(lo, hi):zg}] is not followed")
+    elif br.ended == "condition":  # (it stalled there, "continuation stalled at a = 0.9999999986", or ran into NaN)
         short = (f"the branch stops at {name} = {end:z.12g} after {len(br.values)} points, at the edge of where the game "
                  f"is defined, where the model degenerates ({br.condition}); the rest of [{min(lo, hi):zg}, "
                  f"{max(lo, hi):zg}] is not followed")
@@ -151,9 +154,9 @@ def run(args) -> int:
                  f"of [{min(lo, hi):zg}, {max(lo, hi):zg}] is not followed; raise --max-points or --max-step")
     if args.json:
         print(dumps(d))
-        if short and not quiet(args):
+        if short and not quiet(args) and br.ended != "interrupted":
             print(f"gandynamics: note: {short}", file=sys.stderr)
-        return 0
+        return _interrupted(br)
     what = "equilibria of the flow" if args.method is None else f"fixed points of {args.method}" + (
         f" (h = {step:zg})" if step is not None else "")
     print(f"game: {game_label(fld)}   branch of {what}   {name} from {lo:zg} to {hi:zg}: {len(br.values)} points")
@@ -200,7 +203,17 @@ def run(args) -> int:
             print(f"  normal-form coefficient {'-' if nf is None else format(nf, 'z.6g')}   {e.extra['criticality']}")
         if "crossing" in e.extra:  # (a map's branch point at a multiplier +1: what crosses the branch there)
             print(f"  {e.extra['crossing']}")
-    return 0
+    return _interrupted(br)
+
+
+def _interrupted(br) -> int:
+    """The exit status of a branch printed: 0, or 130 after a Ctrl-C, said on standard error as simulate and sweep
+    say theirs (the points found before it are printed above it, kept)."""
+    if br.ended != "interrupted":
+        return 0
+    sys.stdout.flush()
+    sys.stderr.write(f"gandynamics: interrupted after {len(br.values)} points; the points found are kept above\n")
+    return 130
 
 
 def _turns(br) -> list:

@@ -147,9 +147,10 @@ def run(args) -> int:
                        for c in branch]
         d["branch_ended"] = (None if branch.ended_at is None else
                              {"at": branch.ended_at, "reason": branch.reason, "period_growth": branch.period_growth})
+        d["branch_interrupted"] = branch.interrupted  # (a Ctrl-C: the cycles found before it, kept)
     if args.json:
         print(dumps(d))
-        return 0
+        return _interrupted(branch)
     what = "limit cycle of the flow" if cyc.isolated else "periodic orbit of the flow (NOT isolated)"
     print(f"{what}: period {cyc.period:z.10g}   amplitude {cyc.amplitude:z.8g}   residual {cyc.residual:z.2g}")
     if pred is not None:
@@ -169,7 +170,17 @@ def run(args) -> int:
             print(f"  {c.params[name]:z12.6g} {c.period:z14.8g} {c.amplitude:z14.8g}  {'yes' if c.stable else 'no'}")
         if branch.ended_at is not None:
             print(_branch_end_text(branch, name))
-    return 0
+    return _interrupted(branch)
+
+
+def _interrupted(branch) -> int:
+    """0, or 130 for a branch of cycles a Ctrl-C stopped, said on standard error as continue says it."""
+    import sys
+    if branch is None or not branch.interrupted:
+        return 0
+    sys.stdout.flush()
+    sys.stderr.write(f"gandynamics: interrupted after {len(branch)} cycles; the cycles found are kept above\n")
+    return 130
 
 
 class _Values:

@@ -182,6 +182,8 @@ def study_hopf(ctx):
     from ..regularizers import R1
     fld = VectorField(dirac(loss="non-saturating"), [R1()])
     br = continuation(fld, "gamma", 0.3, -0.3)
+    if br.ended == "interrupted":  # (a study's numbers are of whole branches: a Ctrl-C stops the study)
+        raise KeyboardInterrupt
     hopf = [e for e in br.events if e.type == "hopf"]
     ctx.param(game="dirac (non-saturating loss) + R1", branch="gamma from 0.3 to -0.3",
               cycles="gamma from -0.005 to -0.3 (shooting, continued)")
@@ -196,6 +198,8 @@ def study_hopf(ctx):
     gam = -np.concatenate([[0.005], np.linspace(0.01, 0.3, 30)])
     first = cycle_from_hopf(fld, "gamma", H.value, gam[0])
     cyc = continue_cycle(fld, "gamma", gam[1:], first)
+    if cyc.interrupted:
+        raise KeyboardInterrupt
     g = np.array([c.params["gamma"] for c in cyc])
     amp = np.array([c.amplitude for c in cyc])
     per = np.array([c.period for c in cyc])
