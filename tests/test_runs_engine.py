@@ -16,6 +16,7 @@ from gandynamics.simulate import sweep
 
 from conftest import sweep_plan  # noqa: E402 (the engine's Plan of a sweep)
 from test_interpreted_engine import CASES, FIELDS, _opts  # noqa: E402 (every update rule, the kernel tests' fields)
+from test_log import fake_time  # noqa: E402,F401  (the fake clock and its watch: the compile notice's scope)
 
 E = importlib.import_module("gandynamics.runs.engine")
 S = importlib.import_module("gandynamics.runs.sweep")
@@ -428,3 +429,52 @@ def test_the_compile_notice_says_which_kind_of_run_it_compiles_for(monkeypatch):
     run_rows(plan, 0, plan.rows)
     run_rows(dataclasses.replace(plan, record=True), 0, plan.rows)
     assert "first time only for sweeps" in said[0] and "first time only for runs that record their states" in said[-1]
+
+
+@pytest.mark.parametrize("case", ["compile", "load"])
+def test_the_compile_notice_covers_the_kernels_first_call_and_not_the_chunks_run(monkeypatch, fake_time, case):
+    """"compiling the gd kernel ... (first time only ...)" is said while numba compiles the kernel's first call
+    (_compile_once), never while the chunk runs after it: its threads compile helpers in every process (the subnormal
+    flush's get/set_mxcsr), and a kernel loaded from the disk cache was said to compile after a long silence (a
+    review).  Here the first call compiles for 3 s ("compile") or loads for 10 s ("load"), and the chunk's run then
+    compiles for 3 s: one notice, of the first call, or none.  The seconds pass on the fake clock, the compile events
+    are numba's own."""
+    from numba.core import event as ev
+    clock, watch, said = fake_time
+    real_kernel, real_threaded = E._kernel, E.threaded
+
+    class FirstCall:  # (the kernel as it is before its first call in a process: no signature yet)
+        def __init__(self, fn):
+            self.fn, self.signatures = fn, []
+
+        def __call__(self, *a):
+            return self.fn(*a)
+
+    def first_call(*a, **kw):
+        if case == "compile":
+            with ev.trigger_event("numba:compile", data={}):
+                watch.advance(clock[0] + 3.0)
+        else:
+            watch.advance(clock[0] + 10.0)
+        return False
+
+    def chunk(*a, **kw):
+        with ev.trigger_event("numba:compile", data={}):
+            watch.advance(clock[0] + 3.0)
+        return real_threaded(*a, **kw)
+
+    monkeypatch.setattr(E, "_kernel", lambda mod, name: FirstCall(real_kernel(mod, name)))
+    monkeypatch.setattr(E, "_compile_once", first_call)
+    monkeypatch.setattr(E, "threaded", chunk)
+    plan = sweep_plan(VectorField(games.dirac(), [R1()]), "gd", inits=np.full((4, 2), 0.5), step=0.1, steps=5,
+                      samples=3)
+    res = run_rows(dataclasses.replace(plan, engine="compiled"), 0, plan.rows)
+    assert [m for _, m in said] == (["compiling the gd kernel for this field (first time only for sweeps; cached on "
+                                     "disk afterwards) ..."] if case == "compile" else [])
+    if said:
+        assert said[0][0] == pytest.approx(2.0)  # (NOTICE_AFTER into the first call's 3 s)
+    # the rows ran all the same: 5 steps of gd from (0.5, 0.5), z_{k+1} = z_k - h F(z_k), F evaluated apart (sympy)
+    fld, z = VectorField(games.dirac(), [R1()]), np.array([0.5, 0.5])
+    for _ in range(5):
+        z = z - 0.1 * fld.eval_F(z)
+    np.testing.assert_allclose(res["final"], np.tile(z, (4, 1)), rtol=1e-13, atol=0)
