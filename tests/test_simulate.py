@@ -212,6 +212,28 @@ def test_sweep_rates_match_closed_form():
     np.testing.assert_allclose(res["rate"], expect, rtol=1e-3, atol=0)
 
 
+@pytest.mark.parametrize("B", [0.5, 2.0, 5.0])
+def test_sweep_rows_that_diverge_early_read_the_closed_form_rate(B):
+    """A step-size sweep of the bilinear game x B y (F's eigenvalues +-iB): gd's rate is sqrt(1 + h^2 B^2) and
+    extragradient's |1 - i h B - h^2 B^2|.  Rows that diverged before the sweep's 65 recording steps could tell their
+    rate's spread (gd at B = 2 from h = 0.2 on, 7 recording steps before step 213 of 2,000) read NaN where simulate,
+    which records 1,025, read the rate (a new user); they are run again over the power of 2 at or above their
+    divergence step, and read it.  Each diverging row's rate equals the closed form and simulate's."""
+    from gandynamics.verdict import VERDICTS
+    fld = VectorField(games.bilinear(B=B))
+    hs = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0]) * 2.0 / B
+    res = sweep(fld, ["gd", "eg"], inits=[[0.1, 0.1]], grid={"step": hs}, steps=2000, progress=False)
+    hb = hs * B
+    want = np.concatenate([np.sqrt(1 + hb ** 2), np.hypot(1 - hb ** 2, hb)])
+    diverged = np.asarray(res["verdict"]) == VERDICTS[1]
+    assert np.count_nonzero(diverged[:len(hs)]) >= 5 and np.count_nonzero(diverged[len(hs):]) >= 2
+    assert np.all(np.asarray(res["diverged_at"])[diverged] < 1000)  # (early: before the sweep's last half)
+    np.testing.assert_allclose(np.asarray(res["rate"])[diverged], want[diverged], rtol=1e-9)
+    for i in np.flatnonzero(diverged)[::3]:
+        m, h = ("gd", "eg")[i // len(hs)], hs[i % len(hs)]
+        assert res["rate"][i] == pytest.approx(simulate(fld, m, [0.1, 0.1], 2000, h).reading["rate"], rel=1e-9)
+
+
 def test_sweep_zip_and_two_timescale_axes():
     res = sweep(DIRAC_R1, "gd", inits=[[1.0, 1.0], [0.5, 0.5], [0.2, 0.1]], grid={"step_g": [0.1, 0.2, 0.3]},
                 step=(0.1, 0.05), steps=50, product=False)

@@ -179,9 +179,10 @@ class SweepResult:
     method that has none), ``final_<name>``, ``zstar_<name>`` (the equilibrium ``z*`` the row is measured
     from: the game's declared one, or where that is not a zero of F at the row's hyperparameters the one found by
     Newton's method, NaN where none was found), ``distance`` (final ``|z - z*|``), ``rate`` (see
-    :data:`RATE_FIT`; NaN for a row that diverged with too few recorded distances before it to tell the rate's
-    spread: from 3 samples before step 29 of 500 a row read 0.98874 where every step reads 1.334; ``samples=1025``
-    reads more of them), ``rate_err`` (the rate's spread: the uncertainty of the geometric log-rate over the last half,
+    :data:`RATE_FIT`; a row that diverged with too few recorded distances before it to tell the rate's spread (from 3
+    samples before step 29 of 500 a row read 0.98874 where every step reads 1.334) is run again over the power of 2 at
+    or above its divergence step, its recording steps there, and read from those; NaN where that cannot tell it
+    either), ``rate_err`` (the rate's spread: the uncertainty of the geometric log-rate over the last half,
     the difference of its two half-window slopes plus its standard error, times the rate; from the sweep's 65
     recorded distances a modulated run's rate may be off by about 1e-3, and this says by how much; for a run at the
     rounding floor before the last half, the standard error of the fit that gave its rate, NaN from fewer than 3

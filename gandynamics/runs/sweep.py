@@ -31,7 +31,7 @@ from ..provenance import provenance, provenance_date
 from .ratefit import (RATE_FIT, VERDICT_RULE, VERDICTS, at_rounding_of_F, drop_transient_algebraic, fit_rate,
                       mark_no_zstar, mark_stopped, moving_below_floor, poly_cap, rounding_candidates, rounding_floor_norm,
                       row_reader, state_rounding_norm)  # noqa: F401 (fit_rate: re-exported)
-from ..verdict import BOUNDED, CONVERGING, FLOOR_REL
+from ..verdict import BOUNDED, CONVERGING, DIVERGED, FLOOR_REL
 from .progress import Progress, progress_option
 from .results import ROW_VERDICTS, Columns, SweepResult
 from .validate import (bound_value, check_step_work, coordinate_steps, int_option, method_options, sample_steps,
@@ -165,6 +165,7 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
                                      ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
         below = _read_again_below_floor(field, plan, K, rec_idx, poly_max, ZSTAR, missing, reading, evals, ms, options,
                                         zn if np.ndim(zn) == 0 and without_zstar is None else None)
+        _read_again_diverged_early(plan, K, len(rec_idx), poly_max, ZSTAR, missing, reading, evals, zn, diverged_at)
         if below:  # (rows under their floor whose linearisation the cap on tests left: read by the floor alone)
             info["below_floor_untested"] = below
     reading = mark_no_zstar(reading, missing)
@@ -421,12 +422,39 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
     return max(rows.size - MAX_ROUNDING_TESTS, 0)
 
 
+def _read_again_diverged_early(plan: Plan, K: int, samples: int, poly_max, ZSTAR, missing, reading, evals, zstar_norm,
+                               diverged_at) -> None:
+    """The rows that diverged with no rate (too few of the sweep's recording steps before their divergence to tell
+    the rate's spread: :meth:`gandynamics.verdict.Reader.reading`) run again (the same steps, bitwise, so they diverge
+    at the same step) over ``K' = 2^ceil(log2 d)`` steps, ``d`` the step they diverged at, with ``samples`` recording
+    steps over ``[0, K']``: at least half of them before the divergence; their readings, where they now have a rate,
+    put in place in ``reading`` (the rows of one ``K'`` run together: at most ``log2 K`` runs).  A step-size sweep of gd
+    on the bilinear game at B = 2 read the rates of its rows at h = 0.05 and 0.1 and NaN from h = 0.2 on, where each
+    row diverged before step 213 of 2,000 with 7 recording steps before it; ``simulate``, which records 1,025, read
+    sqrt(1 + 4 h^2) (a new user).  Rows with no z* (read on their displacement) are left as they are."""
+    rows = np.flatnonzero((reading.code == DIVERGED) & np.isnan(reading.rate))
+    if missing is not None:
+        rows = rows[~missing[rows]]
+    d = diverged_at[rows]
+    rows, d = rows[d >= 2], d[d >= 2]
+    if rows.size == 0:
+        return
+    span = np.left_shift(1, np.ceil(np.log2(d)).astype(np.int64))  # (the power of 2 at or above d)
+    for Kb in np.unique(span):
+        if Kb >= K:  # (the same recording steps as the sweep's own: nothing more to read)
+            continue
+        rb = rows[span == Kb]
+        zn = zstar_norm if np.ndim(zstar_norm) == 0 else zstar_norm[rb]
+        new, done, _ = _run_again(plan, rb, ZSTAR[rb], zn, int(Kb), sample_steps(int(Kb), samples), poly_max, evals)
+        _put_readings(reading, rb, new, done & (new.code == DIVERGED) & np.isfinite(new.rate))
+
+
 def _run_again(plan: Plan, rows, zs, zstar_norm, K: int, rec_idx, poly_max, evals):
     """Rows ``rows`` of ``plan`` run again with ``zs`` as their z* (the same steps, bitwise: only the distances recorded
-    change) and read with ``zstar_norm`` as their ``|z*|`` (their rounding floor): ``(reading, done, info)``, ``done``
-    the rows the run finished (all but after a Ctrl-C)."""
+    change) for ``K`` steps recorded at ``rec_idx`` and read with ``zstar_norm`` as their ``|z*|`` (their rounding
+    floor): ``(reading, done, info)``, ``done`` the rows the run finished (all but after a Ctrl-C)."""
     sub = dataclasses.replace(plan, method_index=plan.method_index[rows], Z0=plan.Z0[rows], P=plan.P[rows],
-                              H=plan.H[rows], BETA=plan.BETA[rows], ZSTAR=zs)
+                              H=plan.H[rows], BETA=plan.BETA[rows], ZSTAR=zs, K=int(K), rec_idx=rec_idx)
     out = alloc(sub, len(rows), dist=False)
     again, then, _ = row_reader(rec_idx, K, out["divat"], zstar_norm,
                                 poly_max if np.ndim(poly_max) == 0 else poly_max[rows])
