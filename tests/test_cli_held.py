@@ -155,7 +155,10 @@ def test_a_notice_goes_to_the_standard_error_of_the_command_that_shows_it(monkey
     import contextlib
     import io
 
+    import logging
+
     from gandynamics import log
+    monkeypatch.setattr(log.logger, "level", logging.INFO)  # (a script's; a command restores it after it runs)
     first, second = io.StringIO(), io.StringIO()
     with contextlib.redirect_stderr(first):
         assert cli.main(["list"]) == 0

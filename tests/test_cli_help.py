@@ -187,20 +187,27 @@ def test_the_portrait_window_default_is_the_librarys():
 @pytest.mark.parametrize("before, after, level", [([], [], "INFO"), (["-q"], [], "WARNING"), ([], ["-q"], "WARNING"),
                                                    ([], ["--verbose"], "DEBUG"), (["-v"], [], "DEBUG"),
                                                    (["-q"], ["-v"], None), (["-v"], ["--quiet"], None)])
-def test_quiet_and_verbose_work_before_or_after_the_command(capsys, before, after, level):
+def test_quiet_and_verbose_work_before_or_after_the_command(capsys, monkeypatch, before, after, level):
     """gandynamics sweep ... -q was "unrecognized arguments: -q": -q and -v are taken before or after the command (not
-    given after it, the one given before stands); one of each is refused, in one line, as two before the command."""
+    given after it, the one given before stands); one of each is refused, in one line, as two before the command.  The
+    level holds while the command runs and is restored after it (a -q run left a test process's logger at WARNING, and
+    a later test's bar undrawn)."""
     import logging
 
     from gandynamics.cli import main
     from gandynamics.log import logger
+    set_to = []
+    real = logger.setLevel
+    monkeypatch.setattr(logger, "setLevel", lambda lv: (set_to.append(lv), real(lv))[1])
+    monkeypatch.setattr(logger, "level", logging.ERROR)  # (what a script set before: kept after the command)
     if level is None:  # (a parse error: SystemExit(2), as argparse's own)
         with pytest.raises(SystemExit) as info:
             main(before + ["list"] + after)
         err = capsys.readouterr().err
         assert info.value.code == 2 and err.count("\n") == 1 and "not allowed with" in err, err
     else:
-        assert main(before + ["list"] + after) == 0 and logger.level == getattr(logging, level)
+        assert main(before + ["list"] + after) == 0 and set_to[0] == getattr(logging, level)
+        assert logger.level == logging.ERROR
 
 
 def test_sweep_help_describes_the_flags_as_the_table_writes_them(tmp_path):

@@ -629,14 +629,15 @@ def test_simulate_sweep_and_portrait_start_at_the_equilibrium_plus_one(capsys, t
 
 def test_sweep_samples_1025_reads_a_diverged_run_as_simulate_does(capsys, tmp_path):
     """A run that leaves the bound at step 11 of 1,000: a sweep's 65 samples hold one step of its life (rate NaN),
-    simulate's 1025 hold eleven; --samples 1025 reads it as simulate does (a new user saw two rates for one run).
+    simulate's 1025 hold eleven; --samples 1025 reads it as simulate does (a new user saw two rates for one run), and
+    so do the 65, the row run again over 16 steps, every one recorded (sweep._read_again_diverged_early).
     The rate is checked against the growth of the distances simulate records (numpy's least-squares slope of their
     logarithm over the second half of the run's life, docs/math/runs.md)."""
     argv = ["dirac", "--reg", "r1:gamma=0.3", "--method", "gd", "--step", "10", "--steps", "1000"]
     code, out, _ = run(capsys, "simulate", *argv, "--json")
     tr = json.loads(out)
     assert code == 0 and tr["diverged_at"] == 11
-    for samples, expect in (("65", None), ("1025", tr["rate"])):
+    for samples, expect in (("65", tr["rate"]), ("1025", tr["rate"])):
         code, _, _ = run(capsys, "sweep", *argv, "--out", str(tmp_path / "t.npz"), "--no-progress", "--samples", samples)
         from gandynamics import SweepResult
         t = SweepResult.load(tmp_path / "t.npz")

@@ -318,6 +318,9 @@ def _silence_stdout() -> None:
 def main(argv=None) -> int:
     """Run one command; returns the exit status (0 ok, 1 refuted/failed check, 2 bad input, 3 undecided,
     130 interrupted, 141 output pipe closed)."""
+    from ..log import logger
+    level = logger.level  # (restored at the end: a -q run in a process, a test or a notebook, left the package's
+    # logger at WARNING, and every bar after it, whose rule reads that level, undrawn: log.bars_wanted)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         warnings.simplefilter("always", GandynamicsWarning)
@@ -331,6 +334,7 @@ def main(argv=None) -> int:
                     code = _run(argv)
             finally:
                 sys.stdout.flush()
+                logger.setLevel(level)
             return code
         except GandynamicsError as exc:
             from .common import kinks_left_out
