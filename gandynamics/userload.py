@@ -288,12 +288,11 @@ def load_user_game(spec: str, params: dict | None = None):
                                f"--game: no such file {file!r}")
     if path.suffix != ".py":
         raise GandynamicsError(f"--game: {file!r} is not a Python file; expected FILE.py:FACTORY")
-    if not name.isidentifier():  # (which names the file has, as for a file with no colon: "gameB.py:" named none)
-        module = _run_file(path, file)
-        offer = _factories_text(module, _file_names(path)[0])
-        raise GandynamicsError((f"--game must be FILE.py:FACTORY, got {spec!r} (no FACTORY after the colon)" if not
-                                name.strip() else f"--game: {name!r} is not a function name; expected FILE.py:FACTORY")
-                               + f"; {offer}")
+    if not name.strip():  # (which names the file has, as for a file with no colon: "gameB.py:" named none)
+        offer = _factories_text(_run_file(path, file), _file_names(path)[0])
+        raise GandynamicsError(f"--game must be FILE.py:FACTORY, got {spec!r} (no FACTORY after the colon); {offer}")
+    if not name.isidentifier():  # (the file is not run for a name that cannot be one: a review)
+        raise GandynamicsError(f"--game: {name!r} is not a function name; expected FILE.py:FACTORY")
     module = _run_file(path, file)
     # one rule (_is_factory) for what is called here and what the errors list; a dunder name is the module object's
     # own attribute (__class__ is ModuleType: calling it blamed the user's file), an import is another module's

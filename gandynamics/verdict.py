@@ -500,7 +500,7 @@ class Reader:
         # (the floors' and caps' arrays of one value reused from block to block: _of_runs' same; a caller of
         # floors() or caps() gets its own)
         self._rows(self.idx, dist, life, div, _of_runs(self.floor, lo, hi, self._same),
-                   _of_runs(self.cmax, lo, hi, self._same), self._out[:, lo:hi], 0, hi - lo, _VECTOR)
+                   _of_runs(self.cmax, lo, hi, self._same), self._out[:, lo:hi], 0, hi - lo, _VECTOR, 0.0)
         if self.idx.shape[0] >= ENVELOPE_MIN_SAMPLES:
             self._read_envelopes(lo, hi, dist, life, div)
         self._read[lo:hi] = True
@@ -522,7 +522,7 @@ class Reader:
         got = np.empty((8, 2))
         for i, r in enumerate(rows):  # (each row its own steps: the envelope's samples are its own largest)
             self._rows(np.ascontiguousarray(k[:, i]), np.ascontiguousarray(e[:, i:i + 1]), life[r:r + 1],
-                       div[r:r + 1], floors[r:r + 1], caps[r:r + 1], got[:, :1], 0, 1, _VECTOR)
+                       div[r:r + 1], floors[r:r + 1], caps[r:r + 1], got[:, :1], 0, 1, _VECTOR, ALGEBRAIC_LINE_SIG)
             c, p = envelope_kept(o[6, r], got[6, 0], got[7, 0])
             o[6, r], o[7, r] = c, p
 
@@ -632,7 +632,7 @@ def _compile_reading_once(idx) -> None:
     R = idx.shape[0]
     one = (np.ones((R, 1)), np.full(1, float(R)), np.full(1, -1, dtype=np.int64), np.full(1, FLOOR_ABS),
            np.full(1, float(POLY_MAX)), np.empty((8, 2))[:, :1])  # out: an (8, rows) block of Reader._out, never contiguous
-    if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, 0, 1, _VECTOR),
+    if first_call_once("compile-verdict", lambda: _read_rows(idx, *one, 0, 1, _VECTOR, 0.0),
                        notice="compiling the reading of runs (rate fit and verdict; first time only, cached on disk "
                               "afterwards) ..."):
         raise KeyboardInterrupt  # a Ctrl-C during the compile, honoured once it is finished
@@ -806,11 +806,12 @@ ALGEBRAIC_FIT = 0.25
 #: is p / (k + k0), two rates handing over level off at the slower one
 ALGEBRAIC_PIECES = 6
 ALGEBRAIC_LINE = 0.1
-#: ... each piece's inverse slope allowed this many of its standard errors besides (from the residuals of its fit):
-#: the pieces of a modulated decay's upper envelope (:func:`upper_envelope`), 4 points each, scatter about the line by
-#: the envelope's sampling of the modulation's phase (about 0.5 % of the distance), which ALGEBRAIC_LINE alone refused
-#: in about a third of them; a steady decay's pieces, whose standard errors are tiny, meet the line's test as before
-ALGEBRAIC_LINE_SIG = 3.0
+#: ... and, in the reading of an upper envelope (:func:`upper_envelope`) alone, each piece's inverse slope allowed this
+#: many of its standard errors besides (from the residuals of its fit): the pieces of a modulated decay's envelope, 4
+#: points each, scatter about the line by the envelope's sampling of the modulation's phase (about 0.5 % of the
+#: distance), which ALGEBRAIC_LINE alone refused in about a third of them.  Not in the reading of a run's own samples:
+#: there it let 5 of 1,200 geometric decays with two rates handing over, modulated, read as k^-13 (a review)
+ALGEBRAIC_LINE_SIG = 2.0
 #: ... and the exponent is below this: a decay like k^p with p in (-0.01, 0) falls by less than 1.4 % over [T/4, T],
 #: no decay to speak of (two runs standing still, their tail within 4e-6, read "decay like k^p, p = -1.3e-06")
 ALGEBRAIC_P_MIN = -0.01
@@ -829,8 +830,9 @@ ENVELOPE_GROUPS = 32
 #: ... where the run read "converging" or "bounded, not converging" with no algebraic exponent, did not diverge, its
 #: distance not at the rounding floor over the last half, its envelope halved (the largest distance in the last quarter
 #: at most ENVELOPE_FACTOR of the first quarter's), and its envelope's per-step slope over [T/4, T/2) at least
-#: ALGEBRAIC_SLOWING times the one over [T/2, T] (:func:`envelope_slowing`, the first gate of the power law's tests: a
-#: geometric decay's are equal, however modulated), so that only such runs are read twice
+#: ALGEBRAIC_SLOWING times the one over [T/2, T] with its log-log slopes there agreeing (:func:`envelope_slowing`, the
+#: first gates of the power law's tests: a steady geometric decay's per-step slopes are equal, however modulated), so
+#: that only such runs are read twice
 
 
 def envelope_candidates(envelope_ratio, tail_min, code, algebraic, floor, div) -> np.ndarray:
@@ -845,20 +847,27 @@ def envelope_slowing(k, e, life) -> np.ndarray:
     """Whether each envelope's decay slows as a power law's: (B,) bool from :func:`upper_envelope`'s ``(k, e)``,
     (G, B) each, and the runs' lives ``life`` (B,): the least-squares slopes of ``log e`` against ``k`` over
     ``[T/4, T/2)`` and ``[T/2, T]`` (3 points or more in each) both negative and the first at least
-    :data:`ALGEBRAIC_SLOWING` times the second (:func:`algebraic_exponent`'s first test)."""
+    :data:`ALGEBRAIC_SLOWING` times the second (:func:`algebraic_exponent`'s first test), and the slopes of ``log e``
+    against ``log k`` over the two agreeing within :data:`ALGEBRAIC_AGREE`: a power law's are one exponent, where a
+    geometric decay's grow with ``k`` (twice as steep over ``[T/2, T]``) and two geometric rates handing over, whose
+    per-step slopes slow too, show the same (a review: such decays, modulated, read k^-3.3 from their envelopes)."""
     y = np.log(e)
     T = np.asarray(life, dtype=float)[None, :]
-    slopes = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logk = np.log(k)
+    slopes, loglog = [], []
     for w in ((k >= T / 4) & (k < T / 2), (k >= T / 2) & (k <= T)):
         n = np.count_nonzero(w, axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            mk, my = np.sum(np.where(w, k, 0.0), axis=0) / n, np.sum(np.where(w, y, 0.0), axis=0) / n
-            dk = np.where(w, k - mk, 0.0)
-            slopes.append(np.where(n >= 3, np.sum(dk * np.where(w, y - my, 0.0), axis=0) / np.sum(dk * dk, axis=0),
-                                   np.nan))
-    s1, s2 = slopes
+            my = np.sum(np.where(w, y, 0.0), axis=0) / n
+            for x, out in ((k, slopes), (logk, loglog)):
+                dx = np.where(w, x - np.sum(np.where(w, x, 0.0), axis=0) / n, 0.0)
+                out.append(np.where(n >= 3, np.sum(dx * np.where(w, y - my, 0.0), axis=0) / np.sum(dx * dx, axis=0),
+                                    np.nan))
+    (s1, s2), (q1, q2) = slopes, loglog
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (s1 < 0.0) & (s2 < 0.0) & (s1 / s2 >= ALGEBRAIC_SLOWING)
+        return ((s1 < 0.0) & (s2 < 0.0) & (s1 / s2 >= ALGEBRAIC_SLOWING)
+                & (np.abs(q1 - q2) <= ALGEBRAIC_AGREE * np.abs(q2)))
 
 
 def upper_envelope(idx, dist) -> tuple:
@@ -884,16 +893,17 @@ def envelope_kept(code, env_code, env_alg) -> tuple:
     with exponent ``env_alg``: where the envelope shows an algebraic decay (a finite exponent), a "converging" run keeps
     its verdict and takes the exponent; a "bounded, not converging" one reads "converging" where its envelope does and
     falls at least as fast as ``k^POW_MAX`` (the samples' own rule for a power law; a smooth envelope of a fall to a
-    level, c + a k^p, passes the geometric slope test at an exponent of -0.13), else stays bounded with the exponent
-    (falling, slower than ``k^POW_MAX``: :func:`describe` says so).  Otherwise ``code`` and NaN, the run's own."""
-    if not np.isfinite(env_alg) or env_code not in (CONVERGING, BOUNDED):
+    level, c + a k^p, passes the geometric slope test at an exponent of -0.13).  Otherwise ``code`` and NaN, the
+    run's own: a bounded run whose envelope falls slower is left as its samples read it (a run levelling off, called
+    a power law k^-0.11 where it had read "speeds up and slows down", a review)."""
+    if not np.isfinite(env_alg) or env_code != CONVERGING:
         return code, math.nan
     if code == CONVERGING:
-        return (code, env_alg) if env_code == CONVERGING else (code, math.nan)
-    return (CONVERGING if env_code == CONVERGING and env_alg <= POW_MAX else BOUNDED), env_alg
+        return code, env_alg
+    return (CONVERGING, env_alg) if env_alg <= POW_MAX else (code, math.nan)
 
 
-def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
+def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS, line_sig: float = 0.0) -> float:
     """The exponent ``p`` of an algebraic decay ``|z_k - z*| ~ k^p`` shown by one run's samples, or NaN.
 
     ``idx`` (R,) the sample steps, ``dist`` (R,) the distances there, ``life`` the run's last step ``T``.  Over
@@ -908,7 +918,8 @@ def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
     one whose clock is offset, ``(k + k0)^p`` (a run started on a power law's tail): ``k0`` is found from the ratio of
     the per-step slopes and the tests repeated against ``log(k + k0)`` (:func:`_offset_power`, the reading's).  An
     exponent at or above :data:`ALGEBRAIC_P_MIN` (a fall of under 1.4 % over ``[T/4, T]``) is no decay: NaN, as the
-    reading keeps it."""
+    reading keeps it.  ``line_sig``: the standard errors each piece's inverse slope is allowed off the line besides its
+    share of their spread (0 for a run's samples; :data:`ALGEBRAIC_LINE_SIG` for an upper envelope's)."""
     idx, dist = np.asarray(idx, dtype=float), np.asarray(dist, dtype=float)
     T = float(life)
     ok = np.isfinite(dist) & (dist > floor) & (idx >= 1.0) & (idx <= T)
@@ -979,7 +990,7 @@ def algebraic_exponent(idx, dist, life, floor: float = FLOOR_ABS) -> float:
     su = np.sqrt(rss_i / np.array([len(kk) - 2 for kk, _ in pieces])
                  / np.array([np.sum((kk - kk.mean()) ** 2) for kk, _ in pieces])) / s ** 2
     line = np.polyfit(c, u, 1)
-    worst = float(np.max(np.abs(u - np.polyval(line, c)) - ALGEBRAIC_LINE_SIG * su))
+    worst = float(np.max(np.abs(u - np.polyval(line, c)) - line_sig * su))
     if not (worst <= ALGEBRAIC_LINE * float(np.max(np.abs(u - u[0]))) and abs(line[0] * q2 - 1.0) <= ALGEBRAIC_AGREE):
         return math.nan
     if not q2 < ALGEBRAIC_P_MIN:  # (no decay to speak of: the reading's rule, _algebraic_kept)
@@ -1145,7 +1156,7 @@ def _log_ratio(idx, sel, h, n, k0):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _offset_power(idx, y, sel, n, T):
+def _offset_power(idx, y, sel, n, T, line_sig):
     """The algebraic-decay test of :func:`algebraic_exponent` in the reading, the decay's clock allowed an offset:
     ``|z_k - z*| ~ (k + k0)^p``, ``k0 >= 0`` (a run started on a power law's tail: gd on F = x^2 from 0.038 falls like
     ``1/(26.3 + 0.1 k)``, ``k0 = 263``, and read a rate where the same trajectory from 1, k0 = 10, read algebraic).
@@ -1155,7 +1166,9 @@ def _offset_power(idx, y, sel, n, T):
     0 to 1 as k0 grows; 0 where the run's is higher); the slowing must go on within W2 (at least half of its predicted
     excess over 1: two rates handing over level off); then the log-log slopes against ``log(k + k0)`` must agree and
     fit far better than a rate per step (ALGEBRAIC_AGREE, ALGEBRAIC_FIT).  Returns ``p`` (W2's slope) or NaN.  (With
-    ``k0 = 0`` always, an offset biased p: -0.31 for -0.42 at k0 = 237, T = 1000.)"""
+    ``k0 = 0`` always, an offset biased p: -0.31 for -0.42 at k0 = 237, T = 1000.)  ``line_sig``: the standard errors
+    each piece's inverse slope is allowed off the line besides its share of their spread (0 for a run's own samples,
+    ALGEBRAIC_LINE_SIG for an upper envelope's: :meth:`Reader._read_envelopes`)."""
     h = 0
     while h < n and idx[sel[h]] < TEST_START * T:
         h += 1
@@ -1225,7 +1238,7 @@ def _offset_power(idx, y, sel, n, T):
     for i in range(ALGEBRAIC_PIECES):
         spread = max(spread, abs(u[i] - u[0]))
     for i in range(ALGEBRAIC_PIECES):  # (off the line by more than its share of the spread and its own noise)
-        worst = max(worst, abs(u[i] - mu - slope * (c[i] - mc)) - ALGEBRAIC_LINE_SIG * su[i])
+        worst = max(worst, abs(u[i] - mu - slope * (c[i] - mc)) - line_sig * su[i])
     if not (worst <= ALGEBRAIC_LINE * spread and slope < 0.0):
         return math.nan
     k0 = 0.0  # (a slowing as fast as k^p's, or faster: no offset)
@@ -1299,7 +1312,7 @@ def _algebraic_kept(code, alg):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
+def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk, line_sig):
     """The reading of row ``r``, one row at a time (every case: the reference of :func:`_read_group`).
     ``logd``, ``sel`` (R,) scratch; ``logk`` (R,) ``log idx`` (0 where idx < 1); ``cmax`` (B,) the largest whole
     exponent of a polynomial factor each row's method allows (its state's dimension - 1, at most :data:`POLY_MAX`)."""
@@ -1492,7 +1505,8 @@ def _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk):
                 n2, mx2, _, my2, sxx2, _, _, sxy2, _, _ = _poly_sums(idx, logk, logd, sel, zero, nt)
                 if _slowing(pn, pmx, pmy, psxx, psxy, n2, mx2, my2, sxx2, sxy2):  # (the samples of [T/4, T] again:
                     # sel is free now)
-                    alg = _offset_power(idx, logd, sel, _select(idx, dist, r, FIT_START * T, T, floor[r], sel), T)
+                    alg = _offset_power(idx, logd, sel, _select(idx, dist, r, FIT_START * T, T, floor[r], sel), T,
+                                        line_sig)
     out[2, r] = err if err < math.inf else fit_err  # (the verdict below reads err itself)
     # ---- the verdict
     if div[r] >= 0:
@@ -1647,7 +1661,7 @@ def _lane_range(X, c0, m, j0, j1, mx, mn):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel):
+def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel, line_sig):
     """The reading of rows ``rows[:m]``, all of life ``T`` and :func:`_uniform_rows`: bitwise :func:`_read_row`
     (every sum over the same samples in the same order; a row's sums live in one lane of a vector over
     the rows).  ``D``, ``L`` (R, GROUP) scratch (``D`` holds the rows' distances when they are not consecutive;
@@ -1837,7 +1851,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, l
                 for j in range(j0, j1):
                     logd[j] = L[j][b]
                     sel[j - j0] = j
-                alg[b] = _offset_power(idx, logd, sel, j1 - j0, T)
+                alg[b] = _offset_power(idx, logd, sel, j1 - j0, T, line_sig)
     # ---- envelopes and the tail range: _read_row's comparisons, from the largest and smallest distance of each of
     # the six bands its tests cut [0, T] into (idx increasing: each band a range of indices), one pass over the samples
     # with at most two comparisons each (a pass per test made 188 comparisons a row of 65 samples, this one 99: the
@@ -1926,7 +1940,7 @@ def _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, l
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
+def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector, line_sig):
     """Read rows ``[r0, r1)`` into ``out`` (8, B) (``out[c, r]``: column ``c`` of :class:`RunReading`'s fields in
     their order: rate, poly_order, log_rate_err, envelope_ratio, tail_min, tail_max, the code, algebraic) from the sample-major distances ``dist`` (R, B) (``dist[j, r]``
     row ``r``'s distance at step ``idx[j]``).  With ``vector``, rows whose samples are all usable
@@ -1961,22 +1975,23 @@ def _read_rows(idx, dist, life, div, floor, cmax, out, r0, r1, vector):
         last = r == r1
         joins = not last and vector and bad[r - r0] == 0
         if m > 0 and (last or m == GROUP or (joins and life[r] != Tg)):
-            grouped += _flush(idx, logk, dist, life, div, floor, cmax, out, rows, m, Tg, D, L, acc, logd, sel)
+            grouped += _flush(idx, logk, dist, life, div, floor, cmax, out, rows, m, Tg, D, L, acc, logd, sel,
+                              line_sig)
             m = zero
         if joins:
             Tg = life[r]
             rows[m] = r
             m += 1
         elif not last:
-            _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk)
+            _read_row(idx, dist, life, div, floor, cmax, out, r, logd, sel, logk, line_sig)
     return grouped
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _flush(idx, logk, dist, life, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel):
+def _flush(idx, logk, dist, life, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel, line_sig):
     """:func:`_read_group` on ``rows[:m]``, or :func:`_read_row` on each when the windows are too short."""
-    got = _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel)
+    got = _read_group(idx, logk, dist, div, floor, cmax, out, rows, m, T, D, L, acc, logd, sel, line_sig)
     if got == 0:
         for b in range(m):
-            _read_row(idx, dist, life, div, floor, cmax, out, rows[b], logd, sel, logk)
+            _read_row(idx, dist, life, div, floor, cmax, out, rows[b], logd, sel, logk, line_sig)
     return got

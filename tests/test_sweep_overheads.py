@@ -443,7 +443,7 @@ def _both_paths(idx, d, life, div, zn, cmax=None):
         out = np.empty((8, n + 1))[:, :n]  # (8, rows), never contiguous: as Reader hands its blocks
         caps = np.full(n, float(V.POLY_MAX)) if cmax is None else cmax
         counts.append(V._read_rows(idx, np.ascontiguousarray(d.T), np.asarray(life, float), div, floor, caps, out,
-                                   0, n, vector))  # sample-major distances
+                                   0, n, vector, 0.0))  # sample-major distances
         outs.append(out)
     return outs, counts
 

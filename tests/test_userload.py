@@ -518,11 +518,11 @@ def test_a_game_file_given_without_its_factory_lists_the_files_games(tmp_path, c
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("gandynamics: error: --game must be FILE.py:FACTORY"), err
         assert err.strip().endswith(tail), err
-    # with the colon and no name (a new user's "gameB.py:"), or a name that is none, the same list
+    # with the colon and no name (a new user's "gameB.py:"), the same list; a name that cannot be one is refused
+    # without running the file
     for spec, tail in ((f"{tmp_path / 'mygames.py'}:", "(no FACTORY after the colon); the file defines bilin, cubic"),
                        (f"{tmp_path / 'mygames.py'}: ", "(no FACTORY after the colon); the file defines bilin, cubic"),
-                       (f"{tmp_path / 'mygames.py'}:1x", "not a function name; expected FILE.py:FACTORY; the file "
-                                                         "defines bilin, cubic")):
+                       (f"{tmp_path / 'mygames.py'}:1x", "'1x' is not a function name; expected FILE.py:FACTORY")):
         assert main(["analyze", "--game", spec]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.strip().endswith(tail), err

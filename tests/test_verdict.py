@@ -696,7 +696,7 @@ def test_power_laws_modulated_by_a_rotation_read_converging_algebraically(T):
     d = d * _modulated(rng, n, T, idx)
     r = read_runs(idx, d, float(T))
     ok = (r.code == V.CONVERGING) & (np.abs(r.algebraic - p) <= 0.1 * np.abs(p))
-    # (measured: 191 and 195 of 200; the others read as before, "converging" at a rate or "bounded": the envelope of a
+    # (measured: 188 and 187 of 200; the others read as before, "converging" at a rate or "bounded": the envelope of a
     # turn of 4 samples through axes 5 : 1 still scatters by more than the tests allow)
     assert np.count_nonzero(ok) >= 0.9 * n, list(zip(p[~ok], r.code[~ok], r.algebraic[~ok]))[:5]
     assert np.all((r.code == V.CONVERGING) | (r.code == V.BOUNDED))
@@ -749,6 +749,36 @@ def test_the_envelope_reads_no_convergence_into_modulated_orbits_levels_and_nois
         assert not np.any((with_env.code == V.CONVERGING) & (alone.code != V.CONVERGING))
     with_env, alone = both(a * rate ** idx[None, :] * m)
     assert with_env == alone
+
+
+@pytest.mark.parametrize("T", [2000, 20_000])
+def test_two_geometric_rates_handing_over_seldom_read_as_a_power_law_from_their_envelope(T):
+    """e^(-a k) + c e^(-b k) (b from 0.1 a to 0.7 a, 7 to 60 e-folds over T), seen through a rotation with axes up to
+    3 : 1 and 0.1 % noise, 1,025 samples: a geometric decay whose per-step slope slows as a power law's does, which the
+    envelope's tests can take for one (a review: k^-3.3).  Measured 36 and 32 of 1,200 with an exponent (the samples
+    alone: 2 and 7); held here under 5 %.  simulate and sweep drop such an exponent where the linearisation at z*
+    contracts the run (runs.ratefit.drop_transient_algebraic), as two modes of a linear map do.  None turns a
+    "converging" run into another verdict (a few bounded ones read "converging": every run here converges)."""
+    import gandynamics.verdict as V
+    from gandynamics.runs.validate import sample_steps
+    rng = np.random.default_rng(1025 + T)
+    idx = sample_steps(T, 1025).astype(float)
+    n = 1200
+    a = 10 ** rng.uniform(np.log10(7 / T), np.log10(60 / T), n)
+    b, c = a * rng.uniform(0.1, 0.7, n), 10 ** rng.uniform(-6, -0.5, n)
+    d = np.exp(-a[:, None] * idx[None, :]) + c[:, None] * np.exp(-b[:, None] * idx[None, :])
+    period, axes = np.exp(rng.uniform(np.log(5.0), np.log(T / 30), n)), rng.uniform(1, 3, n)
+    phase = 2 * np.pi * idx[None, :] / period[:, None] + rng.uniform(0, 2 * np.pi, n)[:, None]
+    d = d * np.hypot(np.cos(phase), np.sin(phase) / axes[:, None]) * np.exp(rng.normal(0, 0.001, d.shape))
+    r = read_runs(idx, d, float(T))
+    saved = V.ENVELOPE_MIN_SAMPLES
+    try:
+        V.ENVELOPE_MIN_SAMPLES = 10 ** 9
+        alone = read_runs(idx, d, float(T))
+    finally:
+        V.ENVELOPE_MIN_SAMPLES = saved
+    assert np.count_nonzero(np.isfinite(r.algebraic)) <= 0.05 * n
+    assert not np.any((alone.code == V.CONVERGING) & (r.code != V.CONVERGING))
 
 
 def test_alternating_gd_on_a_rotation_with_cubic_damping_reads_k_to_the_minus_half():

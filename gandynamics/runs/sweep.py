@@ -165,7 +165,8 @@ def sweep(field, method, *, inits=None, grid=None, steps, step=None, params=None
                                      ends, without_zstar, zn if np.ndim(zn) == 0 and without_zstar is None else None)
         below = _read_again_below_floor(field, plan, K, rec_idx, poly_max, ZSTAR, missing, reading, evals, ms, options,
                                         zn if np.ndim(zn) == 0 and without_zstar is None else None)
-        _read_again_diverged_early(plan, K, len(rec_idx), poly_max, ZSTAR, missing, reading, evals, zn, diverged_at)
+        if _read_again_diverged_early(plan, K, len(rec_idx), poly_max, ZSTAR, missing, reading, evals, zn, diverged_at):
+            info["rate_reread_interrupted"] = True
         if below:  # (rows under their floor whose linearisation the cap on tests left: read by the floor alone)
             info["below_floor_untested"] = below
     reading = mark_no_zstar(reading, missing)
@@ -423,7 +424,7 @@ def _mark_other_zeros(field, plan: Plan, final, ZSTAR, missing, reading, alive, 
 
 
 def _read_again_diverged_early(plan: Plan, K: int, samples: int, poly_max, ZSTAR, missing, reading, evals, zstar_norm,
-                               diverged_at) -> None:
+                               diverged_at) -> bool:
     """The rows that diverged with no rate (too few of the sweep's recording steps before their divergence to tell
     the rate's spread: :meth:`gandynamics.verdict.Reader.reading`) run again (the same steps, bitwise, so they diverge
     at the same step) over ``K' = 2^ceil(log2 d)`` steps, ``d`` the step they diverged at, with ``samples`` recording
@@ -431,22 +432,32 @@ def _read_again_diverged_early(plan: Plan, K: int, samples: int, poly_max, ZSTAR
     put in place in ``reading`` (the rows of one ``K'`` run together: at most ``log2 K`` runs).  A step-size sweep of gd
     on the bilinear game at B = 2 read the rates of its rows at h = 0.05 and 0.1 and NaN from h = 0.2 on, where each
     row diverged before step 213 of 2,000 with 7 recording steps before it; ``simulate``, which records 1,025, read
-    sqrt(1 + 4 h^2) (a new user).  Rows with no z* (read on their displacement) are left as they are."""
+    sqrt(1 + 4 h^2) (a new user).  Rows with no z* (read on their displacement) are left as they are.  Returns True
+    after a Ctrl-C (the rows not yet read again keep their first reading)."""
     rows = np.flatnonzero((reading.code == DIVERGED) & np.isnan(reading.rate))
     if missing is not None:
         rows = rows[~missing[rows]]
     d = diverged_at[rows]
     rows, d = rows[d >= 2], d[d >= 2]
     if rows.size == 0:
-        return
+        return False
     span = np.left_shift(1, np.ceil(np.log2(d)).astype(np.int64))  # (the power of 2 at or above d)
-    for Kb in np.unique(span):
-        if Kb >= K:  # (the same recording steps as the sweep's own: nothing more to read)
-            continue
-        rb = rows[span == Kb]
-        zn = zstar_norm if np.ndim(zstar_norm) == 0 else zstar_norm[rb]
-        new, done, _ = _run_again(plan, rb, ZSTAR[rb], zn, int(Kb), sample_steps(int(Kb), samples), poly_max, evals)
-        _put_readings(reading, rb, new, done & (new.code == DIVERGED) & np.isfinite(new.rate))
+    keep = span < K  # (K' = K: the sweep's own recording steps, nothing more to read)
+    rows, span = rows[keep], span[keep]
+    if rows.size == 0:
+        return False
+    from ..log import notice_if_slow
+    with notice_if_slow(f"reading again the {rows.size} rows that diverged before the sweep's recording steps could "
+                        "tell their rate: each run once more up to its divergence, recorded densely there ..."):
+        for Kb in np.unique(span):
+            rb = rows[span == Kb]
+            zn = zstar_norm if np.ndim(zstar_norm) == 0 else zstar_norm[rb]
+            new, done, info = _run_again(plan, rb, ZSTAR[rb], zn, int(Kb), sample_steps(int(Kb), samples), poly_max,
+                                         evals)
+            _put_readings(reading, rb, new, done & (new.code == DIVERGED) & np.isfinite(new.rate))
+            if info.get("interrupted"):  # (a Ctrl-C: the rows not read again keep their first reading, NaN)
+                return True
+    return False
 
 
 def _run_again(plan: Plan, rows, zs, zstar_norm, K: int, rec_idx, poly_max, evals):
